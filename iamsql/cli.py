@@ -1,0 +1,131 @@
+"""The ``iamsql`` command line: a thin typer layer over the library. Each command parses options, calls one
+library function and prints; errors become one line on stderr and a non-zero exit code."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import duckdb
+import typer
+
+from . import __version__
+from .errors import IamsqlError
+
+app = typer.Typer(
+    name="iamsql",
+    help="Steampipe-style SQL over AWS IAM and CloudTrail, compliance controls mapped to frameworks, "
+    "and workbooks an auditor accepts.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+DbOption = Annotated[
+    Optional[Path],
+    typer.Option("--db", envvar="IAMSQL_DB", help="DuckDB database file [default: ./iamsql.duckdb]."),
+]
+FormatOption = Annotated[
+    str, typer.Option("--format", "-o", help="Output format: table, csv, json, jsonl or md.")
+]
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"iamsql {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version_callback, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """iamsql: load AWS IAM and CloudTrail data into DuckDB, query it with Steampipe SQL, check it against
+    controls mapped to OWASP NHI Top 10, NIST CSF 2.0 and NIST SP 800-207, and report to Excel."""
+
+
+@app.command()
+def tables(db: DbOption = None) -> None:
+    """List the tables with their row counts (latest snapshot per account).
+
+    Example: iamsql tables --db audit.duckdb
+    """
+    from . import db as dbmod
+    from .output import render
+
+    con = dbmod.connect(db, read_only=True)
+    rows = [(name, con.execute(f"select count(*) from {name}").fetchone()[0]) for name in dbmod.table_names(con)]
+    typer.echo(render(["table", "rows"], rows, "table"), nl=False)
+
+
+@app.command()
+def schema(table: Annotated[str, typer.Argument(help="Table name, e.g. aws_iam_user.")]) -> None:
+    """Show a table's columns and types.
+
+    Example: iamsql schema aws_iam_role
+    """
+    from .output import render
+    from .schema import TABLES, columns
+
+    if table not in TABLES:
+        raise IamsqlError(f"unknown table {table!r}; 'iamsql tables' lists them")
+    rows = [(name, sqltype) for name, sqltype in columns(table)]
+    typer.echo(render(["column", "type"], rows, "table"), nl=False)
+
+
+@app.command()
+def query(
+    sql: Annotated[Optional[str], typer.Argument(help="The SQL text (Steampipe/Postgres flavour by default).")] = None,
+    file: Annotated[Optional[Path], typer.Option("--file", "-f", help="Read the SQL from a file.")] = None,
+    fmt: FormatOption = "table",
+    dialect: Annotated[
+        str, typer.Option("--dialect", help="Input dialect: 'steampipe' (Postgres SQL, translated) or 'duckdb' (as is).")
+    ] = "steampipe",
+    print_sql: Annotated[bool, typer.Option("--print-sql", help="Print the DuckDB SQL that would run, and exit.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Run a read-only SQL query over the tables.
+
+    Examples:
+      iamsql query "select name, arn from aws_iam_user where not mfa_enabled"
+      iamsql query -f my_query.sql --format csv
+    """
+    from . import db as dbmod
+    from .output import FORMATS, render
+    from .query import run_query, translate
+
+    if fmt not in FORMATS:
+        raise IamsqlError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if (sql is None) == (file is None):
+        raise IamsqlError("give the SQL either as an argument or with --file, not both")
+    if file is not None:
+        try:
+            sql = file.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise IamsqlError(f"cannot read {file}: {exc.strerror}") from None
+    if print_sql:
+        typer.echo(translate(sql, dialect))
+        return
+    con = dbmod.connect(db, read_only=True)
+    columns, rows = run_query(con, sql, dialect)
+    typer.echo(render(columns, rows, fmt), nl=False)
+
+
+def main() -> None:
+    """Console entry point: run the app, turning known failures into one line and an exit code."""
+    try:
+        app(prog_name="iamsql")
+    except IamsqlError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except duckdb.Error as exc:
+        typer.echo(f"error: {str(exc).splitlines()[0]}", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        typer.echo("interrupted: nothing was written", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)

@@ -1,0 +1,183 @@
+"""Open the DuckDB database and keep its schema: snapshot bookkeeping, history tables and latest-snapshot views.
+
+Layout:
+- ``history.<table>`` holds every row ever loaded, each tagged with its ``snapshot_id``.
+- ``main.<table>`` is a view with the rows of the latest snapshot per account that covered that table, so
+  Steampipe queries see one current state; CloudTrail events accumulate and the view shows them all.
+- ``iamsql_snapshot`` records each load: account, when, the data's own "as of" time, sources with SHA-256.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+from . import __version__
+from .errors import DatabaseError
+from .schema import ACCUMULATING_TABLES, TABLES, columns
+
+DEFAULT_DB = "iamsql.duckdb"
+
+BOOKKEEPING_DDL = """
+create sequence if not exists iamsql_snapshot_seq start 1;
+create table if not exists iamsql_snapshot (
+    snapshot_id bigint primary key,
+    account_id varchar not null,
+    kind varchar not null,               -- 'load' or 'collect'
+    loaded_at timestamptz not null,
+    as_of timestamptz,                   -- the data's own time: latest "as of" among its sources
+    tool_version varchar not null,
+    sources json,                        -- [{path, sha256, format, as_of}]
+    partial boolean not null default false,
+    gaps json                            -- [{api, account_id, region, error}] for collections
+);
+create table if not exists iamsql_snapshot_table (
+    snapshot_id bigint not null,
+    table_name varchar not null,
+    row_count bigint not null
+);
+create or replace view iamsql_latest as
+    select t.table_name, s.account_id, max(s.snapshot_id) as snapshot_id
+    from iamsql_snapshot_table t join iamsql_snapshot s using (snapshot_id)
+    group by all;
+"""
+
+
+def resolve_db_path(db: str | os.PathLike | None) -> Path:
+    """The database path: the argument, else ``$IAMSQL_DB``, else ``./iamsql.duckdb``."""
+    return Path(db or os.environ.get("IAMSQL_DB") or DEFAULT_DB)
+
+
+def connect(db: str | os.PathLike | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the database (creating it and its schema unless read-only) with iamsql's SQL macros installed."""
+    path = resolve_db_path(db)
+    if read_only and not path.exists():
+        raise DatabaseError(f"database {path} does not exist: run 'iamsql load' or 'iamsql collect' first")
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        message = str(exc).splitlines()[0]
+        if "lock" in message.lower():
+            raise DatabaseError(f"database {path} is in use by another iamsql process (locked); try again when it finishes") from None
+        raise DatabaseError(f"cannot open database {path}: {message}") from None
+    except duckdb.Error as exc:
+        raise DatabaseError(f"cannot open database {path}: {str(exc).splitlines()[0]}") from None
+    con.execute("set TimeZone = 'UTC'")
+    if not read_only:
+        ensure_schema(con)
+    install_macros(con)
+    return con
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create bookkeeping tables, history tables and latest-snapshot views that do not exist yet."""
+    con.execute(BOOKKEEPING_DDL)
+    con.execute("create schema if not exists history")
+    for table in TABLES:
+        cols = ", ".join(f'"{name}" {sqltype}' for name, sqltype in columns(table))
+        con.execute(f"create table if not exists history.{table} ({cols})")
+        if table in ACCUMULATING_TABLES:
+            con.execute(f"create or replace view main.{table} as select * from history.{table}")
+        else:
+            con.execute(
+                f"create or replace view main.{table} as select * from history.{table} "
+                f"where snapshot_id in (select snapshot_id from iamsql_latest where table_name = '{table}')"
+            )
+
+
+def install_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """Install the SQL macros that Steampipe-dialect queries and controls rely on (temporary, per connection)."""
+    from .dialect import install_macros as install_dialect_macros
+
+    install_dialect_macros(con)
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection):
+    """All-or-nothing: commit on success, roll back on any exception (including Ctrl-C)."""
+    con.execute("begin transaction")
+    try:
+        yield con
+    except BaseException:
+        con.execute("rollback")
+        raise
+    else:
+        con.execute("commit")
+
+
+def new_snapshot(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    account_id: str,
+    kind: str,
+    sources: list[dict],
+    as_of: datetime | None,
+    partial: bool = False,
+    gaps: list[dict] | None = None,
+) -> int:
+    """Record a snapshot row and return its id. Call inside the load's transaction."""
+    snapshot_id = con.execute("select nextval('iamsql_snapshot_seq')").fetchone()[0]
+    con.execute(
+        "insert into iamsql_snapshot values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            snapshot_id,
+            account_id,
+            kind,
+            datetime.now(timezone.utc),
+            as_of,
+            __version__,
+            json.dumps(sources, default=str),
+            partial,
+            json.dumps(gaps or [], default=str),
+        ],
+    )
+    return snapshot_id
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, snapshot_id: int, rows: Iterable[dict]) -> int:
+    """Insert dict rows (keys are Steampipe column names) into ``history.<table>``; returns the row count.
+
+    Rows go through a temporary NDJSON file read with an explicit column list, which is much faster than
+    row-by-row inserts and turns JSON values and ISO-8601 timestamps into DuckDB types in one pass.
+    Missing keys become NULL. The snapshot is also recorded as covering the table (even with zero rows).
+    """
+    cols = columns(table)
+    count = 0
+    with tempfile.NamedTemporaryFile("w", suffix=".ndjson", delete=False, encoding="utf-8") as tmp:
+        for row in rows:
+            record = {name: row.get(name) for name, _ in cols}
+            record["snapshot_id"] = snapshot_id
+            # JSON columns are written as JSON text so that read_json keeps any shape (object, array, scalar).
+            for name, sqltype in cols:
+                if sqltype == "JSON" and record[name] is not None:
+                    record[name] = json.dumps(record[name], default=str)
+            tmp.write(json.dumps(record, default=str))
+            tmp.write("\n")
+            count += 1
+    try:
+        if count:
+            spec = ", ".join(f"'{name}': '{'VARCHAR' if t == 'JSON' else t}'" for name, t in cols)
+            select = ", ".join(
+                f'"{name}"::JSON' if t == "JSON" else f'"{name}"' for name, t in cols
+            )
+            con.execute(
+                f"insert into history.{table} select {select} from read_json(?, format='newline_delimited', "
+                f"columns={{{spec}}}, timestampformat='auto')",
+                [tmp.name],
+            )
+        con.execute("insert into iamsql_snapshot_table values (?, ?, ?)", [snapshot_id, table, count])
+    finally:
+        os.unlink(tmp.name)
+    return count
+
+
+def table_names(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The Steampipe-shaped tables (views over the latest snapshots), in schema order."""
+    return list(TABLES)
