@@ -1,0 +1,293 @@
+"""Value normalisation shared by the loaders: Steampipe's ``*_std`` canonical policy form, IAM credential-report
+values, ARN parts, tags and timestamps.
+
+``policy_std(document)`` is the one function controls and loaders use to get Steampipe's ``policy_std`` /
+``assume_role_policy_std`` shape; ``inline_policies_std(policies)`` does the same for a list of
+``{PolicyName, PolicyDocument}``.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import unquote
+
+# --------------------------------------------------------------------------------------------------------------
+# Policy documents
+# --------------------------------------------------------------------------------------------------------------
+
+
+def parse_policy_document(document: Any) -> dict | list | None:
+    """A policy document as a JSON value: IAM APIs return URL-encoded JSON text, the AWS CLI returns objects.
+
+    Empty input (None, "", {}) gives None. Raises ValueError for text that is not JSON even once URL-decoded.
+    """
+    if document is None:
+        return None
+    if isinstance(document, (dict, list)):
+        return document or None
+    if not isinstance(document, str):
+        raise ValueError(f"policy document is a {type(document).__name__}, not JSON text")
+    text = document.strip()
+    if not text:
+        return None
+    if not text.startswith(("{", "[")):
+        text = unquote(text)
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"policy document is not valid JSON ({exc.msg} at char {exc.pos})") from None
+    if not isinstance(value, (dict, list)):
+        raise ValueError("policy document is not a JSON object")
+    return value or None
+
+
+def _as_list(value: Any) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _to_string(value: Any) -> str:
+    """Stringify a condition or principal value as Steampipe does: true -> "true", 5 -> "5"."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, sort_keys=True, separators=(",", ":"))
+    return str(value)
+
+
+def _sorted_unique(values: Any, *, lower: bool = False) -> list[str]:
+    strings = {_to_string(v) for v in _as_list(values) if v is not None}
+    if lower:
+        strings = {s.lower() for s in strings}
+    return sorted(strings)
+
+
+def _principal_std(principal: Any) -> dict[str, list[str]] | None:
+    if principal is None or principal == {} or principal == []:
+        return None
+    if not isinstance(principal, dict):
+        # The bare string form ("*") names AWS principals.
+        return {"AWS": _sorted_unique(principal)}
+    return {kind: _sorted_unique(value) for kind, value in principal.items()}
+
+
+def _condition_std(condition: Any) -> dict | None:
+    if not isinstance(condition, dict) or not condition:
+        return None
+    result: dict[str, dict[str, list[str]]] = {}
+    for operator, block in condition.items():
+        if not isinstance(block, dict):
+            continue
+        keys: dict[str, list[str]] = {}
+        for key, value in block.items():
+            # Two spellings of one key (aws:SourceIp, aws:sourceip) merge into one lower-case key.
+            keys[key.lower()] = sorted(set(keys.get(key.lower(), [])) | set(_sorted_unique(value)))
+        result[operator] = keys
+    return result
+
+
+def _statement_std(statement: dict) -> dict:
+    std: dict[str, Any] = {}
+    for key in ("Sid", "Effect"):
+        if statement.get(key) not in (None, ""):
+            std[key] = statement[key]
+    for key in ("Action", "NotAction"):
+        if statement.get(key) is not None:
+            std[key] = _sorted_unique(statement[key], lower=True)
+    for key in ("Resource", "NotResource"):
+        if statement.get(key) is not None:
+            std[key] = _sorted_unique(statement[key])
+    for key in ("Principal", "NotPrincipal"):
+        principal = _principal_std(statement.get(key))
+        if principal is not None:
+            std[key] = principal
+    condition = _condition_std(statement.get("Condition"))
+    if condition is not None:
+        std["Condition"] = condition
+    return std
+
+
+def policy_std(document: Any) -> dict | None:
+    """Steampipe's canonical policy form (``policy_std``): Statement always a list; Action/NotAction lower-cased,
+    de-duplicated, sorted; Resource/NotResource de-duplicated, sorted, case kept; Principal/NotPrincipal a map of
+    type -> sorted unique list ("*" -> {"AWS": ["*"]}); Condition operators kept, key names lower-cased, values
+    sorted unique strings; Version/Id/Effect/Sid unchanged. Accepts a dict or (URL-encoded) JSON text; empty -> None.
+    """
+    parsed = parse_policy_document(document)
+    if parsed is None:
+        return None
+    if isinstance(parsed, list):  # a bare statement list is not a policy document; treat it as its statements
+        parsed = {"Statement": parsed}
+    std: dict[str, Any] = {}
+    for key in ("Version", "Id"):
+        if parsed.get(key) not in (None, ""):
+            std[key] = parsed[key]
+    std["Statement"] = [_statement_std(s) for s in _as_list(parsed.get("Statement")) if isinstance(s, dict)]
+    return std
+
+
+def inline_policies(policies: list[dict] | None) -> list[dict] | None:
+    """``[{PolicyName, PolicyDocument}]`` with each document URL-decoded and parsed (raw shape kept); empty -> None."""
+    if not policies:
+        return None
+    return [
+        {"PolicyName": p.get("PolicyName"), "PolicyDocument": parse_policy_document(p.get("PolicyDocument"))}
+        for p in policies
+    ]
+
+
+def inline_policies_std(policies: list[dict] | None) -> list[dict] | None:
+    """``[{PolicyName, PolicyDocument}]`` with each document in ``policy_std`` form; empty -> None."""
+    if not policies:
+        return None
+    return [{"PolicyName": p.get("PolicyName"), "PolicyDocument": policy_std(p.get("PolicyDocument"))} for p in policies]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Timestamps, ARNs, tags
+# --------------------------------------------------------------------------------------------------------------
+
+
+def timestamp(value: Any) -> str | None:
+    """An ISO-8601 UTC string from what AWS outputs carry: ISO text, epoch seconds (get-trail-status), datetime,
+    or a recorded ``{"__class__": "datetime", ...}`` dict. None/"" -> None; raises ValueError otherwise."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, bool):
+        raise ValueError(f"not a timestamp: {value!r}")
+    elif isinstance(value, (int, float)):
+        moment = datetime.fromtimestamp(value, timezone.utc)
+    elif isinstance(value, dict) and value.get("__class__") == "datetime":
+        moment = datetime(
+            value["year"], value["month"], value["day"], value.get("hour", 0), value.get("minute", 0),
+            value.get("second", 0), value.get("microsecond", 0), tzinfo=timezone.utc,
+        )
+    elif isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(f"not a timestamp: {value!r}") from None
+    else:
+        raise ValueError(f"not a timestamp: {value!r}")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).isoformat()
+
+
+def arn_parts(arn: Any) -> dict[str, str] | None:
+    """``{partition, service, region, account_id, resource}`` of an ARN, or None if it is not one."""
+    if not isinstance(arn, str) or not arn.startswith("arn:"):
+        return None
+    parts = arn.split(":", 5)
+    if len(parts) < 6:
+        return None
+    return {"partition": parts[1], "service": parts[2], "region": parts[3], "account_id": parts[4], "resource": parts[5]}
+
+
+def arn_account(arn: Any) -> str | None:
+    """The 12-digit account of an ARN (None for AWS-managed ``arn:aws:iam::aws:...`` and non-ARNs)."""
+    parts = arn_parts(arn)
+    if parts and parts["account_id"].isdigit() and len(parts["account_id"]) == 12:
+        return parts["account_id"]
+    return None
+
+
+def arn_partition(arn: Any) -> str | None:
+    parts = arn_parts(arn)
+    return parts["partition"] if parts else None
+
+
+def tags_map(tags_src: list[dict] | None) -> dict[str, str] | None:
+    """AWS's ``[{Key, Value}]`` as Steampipe's flat ``{"key": "value"}``; no tags -> None."""
+    if not tags_src:
+        return None
+    return {t.get("Key"): t.get("Value") for t in tags_src}
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Credential report
+# --------------------------------------------------------------------------------------------------------------
+
+CREDENTIAL_REPORT_SENTINELS = {"N/A", "no_information", "not_supported"}
+
+_CR_BOOLEAN_COLUMNS = ("mfa_active", "access_key_1_active", "access_key_2_active", "cert_1_active", "cert_2_active")
+_CR_TIME_COLUMNS = (
+    "user_creation_time", "password_last_changed", "password_last_used", "password_next_rotation",
+    "access_key_1_last_rotated", "access_key_1_last_used_date", "access_key_2_last_rotated",
+    "access_key_2_last_used_date", "cert_1_last_rotated", "cert_2_last_rotated",
+)
+_CR_TEXT_COLUMNS = (
+    "access_key_1_last_used_region", "access_key_1_last_used_service",
+    "access_key_2_last_used_region", "access_key_2_last_used_service",
+)
+CREDENTIAL_REPORT_REQUIRED = ("user", "arn")
+
+
+def report_value(value: str | None) -> str | None:
+    """A credential-report cell with the sentinels (N/A, no_information, not_supported) and blanks as None."""
+    if value is None:
+        return None
+    value = value.strip()
+    return None if value == "" or value in CREDENTIAL_REPORT_SENTINELS else value
+
+
+def report_bool(value: str | None) -> bool | None:
+    """'true'/'false' in any case -> bool; sentinels and blanks -> None; anything else raises ValueError."""
+    value = report_value(value)
+    if value is None:
+        return None
+    lowered = value.lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    raise ValueError(f"not a boolean: {value!r}")
+
+
+def password_enabled(value: str | None) -> bool:
+    """Steampipe: 'not_supported' (the root row) and 'true' -> true, anything else -> false."""
+    return (value or "").strip().lower() in ("true", "not_supported")
+
+
+def password_status(last_used: str | None) -> str:
+    """Steampipe's derived column: 'no_information' -> never_used, 'N/A' -> not_set, else used."""
+    value = (last_used or "").strip()
+    if value == "no_information":
+        return "never_used"
+    if value == "N/A":
+        return "not_set"
+    return "used"
+
+
+def credential_report_row(record: dict[str, str], generated_time: str | None) -> dict:
+    """One aws_iam_credential_report row from one CSV record (header names lower-cased). Raises ValueError naming
+    the column for a value that is neither a sentinel nor of the column's type."""
+    row: dict[str, Any] = {
+        "user_name": record.get("user"),
+        "user_arn": report_value(record.get("arn")),
+        "generated_time": generated_time,
+        "password_enabled": password_enabled(record.get("password_enabled")),
+        "password_status": password_status(record.get("password_last_used")),
+    }
+    for name in _CR_BOOLEAN_COLUMNS:
+        try:
+            row[name] = report_bool(record.get(name))
+        except ValueError as exc:
+            raise ValueError(f"column {name}: {exc}") from None
+    for name in _CR_TIME_COLUMNS:
+        try:
+            row[name] = timestamp(report_value(record.get(name)))
+        except ValueError as exc:
+            raise ValueError(f"column {name}: {exc}") from None
+    for name in _CR_TEXT_COLUMNS:
+        row[name] = report_value(record.get(name))
+    parts = arn_parts(row["user_arn"])
+    row["partition"] = parts["partition"] if parts else None
+    row["account_id"] = parts["account_id"] if parts else None
+    row["region"] = "global"
+    return row
