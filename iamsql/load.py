@@ -1,0 +1,444 @@
+"""``iamsql load``: walk files and folders, detect each file's format by its content, parse it, merge what the
+files say about each resource, and write one snapshot per AWS account in one transaction.
+
+Any unreadable or malformed file stops the whole load with a one-line ``InputError`` naming the file, and the
+database stays exactly as it was. In a folder, files in no recognised format are listed as skipped; a file named
+explicitly that is not recognised is an error.
+
+Files whose AWS output carries no account id (password policy, account summary, access keys...) take, in order:
+the single account of the file's own ARNs, ``--account-id``, the single account seen among the files of the same
+folder, the single account of the whole load; otherwise the load fails asking for ``--account-id``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import zlib
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from . import db
+from .errors import DatabaseError, InputError
+from .loaders import Fragment, Parsed, Unreadable, credential_report, detect, placebo
+from .normalize import timestamp
+
+try:  # CloudTrail event files are parsed by their own module (see docs/architecture.md).
+    from .loaders import cloudtrail
+
+    if not (hasattr(cloudtrail, "sniff") and hasattr(cloudtrail, "load_events")):
+        cloudtrail = None
+except ImportError:  # not there yet: event files are then treated as unrecognised
+    cloudtrail = None
+
+HEAD_BYTES = 64 * 1024
+JSON_NAMES = (".json", ".json.gz")
+GAAD = "iam:get-account-authorization-details"
+
+
+@dataclass
+class SourceFile:
+    """One recognised input file and what it contributed."""
+
+    path: Path
+    format: str
+    sha256: str
+    as_of: str | None = None
+    accounts: set[str] = field(default_factory=set)
+    parsed: Parsed | None = None  # None for CloudTrail event files
+
+    def source_entry(self) -> dict:
+        entry = {"path": str(self.path), "sha256": self.sha256, "format": self.format, "as_of": self.as_of}
+        if self.parsed is not None:
+            entry.update({k: v for k, v in self.parsed.extra.items() if k != "generated_time"})
+        return entry
+
+
+@dataclass
+class LoadSummary:
+    snapshots: list[dict] = field(default_factory=list)  # {snapshot_id, account_id, tables: {table: rows}}
+    rows: dict[str, int] = field(default_factory=dict)  # table -> rows written by this load
+    files: list[SourceFile] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    warnings: list[str] = field(default_factory=list)
+    events: dict = field(default_factory=dict)  # the CloudTrail loader's statistics
+
+
+# ---- finding and reading files -------------------------------------------------------------------------------------
+
+
+def discover(paths: Iterable[str | Path]) -> list[tuple[Path, bool]]:
+    """Every file to look at, as (path, named explicitly), folders walked recursively in sorted order."""
+    found: list[tuple[Path, bool]] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found += [(p, False) for p in sorted(path.rglob("*")) if p.is_file()]
+        elif path.is_file():
+            found.append((path, True))
+        else:
+            raise InputError(f"{path}: no such file or folder")
+    return found
+
+
+def _read(path: Path, limit: int | None = None) -> bytes:
+    """The file's bytes, gunzipped when it starts with the gzip magic number (first ``limit`` bytes if given)."""
+    try:
+        with path.open("rb") as handle:
+            magic = handle.read(2)
+        if magic != b"\x1f\x8b":
+            with path.open("rb") as handle:
+                return handle.read() if limit is None else handle.read(limit)
+        with gzip.open(path, "rb") as handle:
+            return handle.read() if limit is None else handle.read(limit)
+    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+        raise InputError(f"{path}: truncated or corrupt gzip file ({exc})") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _claims_json(path: Path) -> bool:
+    return path.name.lower().endswith(JSON_NAMES)
+
+
+def parse_file(path: Path) -> Parsed | str:
+    """The parsed IAM / CloudTrail-configuration content of a file, or the reason it is not one (unrecognised).
+    Raises InputError when the file is broken (malformed JSON in a .json file, bad values)."""
+    data = _read(path)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        if _claims_json(path):
+            raise InputError(f"{path}: not UTF-8 text") from None
+        return "not text"
+    stripped = text.lstrip()
+    if credential_report.is_report_csv(stripped):
+        return _guard(path, "credential report CSV", lambda: credential_report.parse_csv(stripped))
+    if not stripped.startswith(("{", "[")):
+        return "not JSON or a credential report CSV"
+    try:
+        document = json.loads(stripped)
+    except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data":  # several JSON values one after another (JSON lines), not one document
+            return "not a single JSON document"
+        if _claims_json(path):
+            raise InputError(f"{path}: malformed JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+        return "not a single JSON document"
+    command = None
+    if placebo.is_envelope(document):
+        document, command, outcome = placebo.unwrap(document, path)
+        if document is None:
+            return outcome
+    fmt = detect(document)
+    if fmt is None:
+        return "not a recognised AWS IAM or CloudTrail output"
+    if command and command.split(":")[-1] != fmt.name.split(":")[-1]:
+        return f"recorded call {command} is not one iamsql loads"
+    parsed = _guard(path, fmt.name, lambda: fmt.parse(document, path))
+    if command:
+        parsed.format = f"placebo:{parsed.format}"
+    return parsed
+
+
+def _guard(path: Path, what: str, parse: Callable[[], Parsed]) -> Parsed:
+    try:
+        return parse()
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(f"{path}: bad {what}: {reason}") from None
+
+
+# ---- accounts and merging --------------------------------------------------------------------------------------------
+
+
+def _own_accounts(parsed: Parsed) -> set[str]:
+    return {f.account_id for f in parsed.fragments if f.account_id}
+
+
+def assign_accounts(files: list[SourceFile], account_id: str | None) -> None:
+    """Give every fragment, and every file, its account (see the module docstring for the order)."""
+    by_folder: dict[Path, set[str]] = defaultdict(set)
+    for f in files:
+        by_folder[f.path.parent] |= _own_accounts(f.parsed)
+    everywhere = set().union(*by_folder.values()) if by_folder else set()
+    for f in files:
+        own = _own_accounts(f.parsed)
+        f.accounts = set(own)
+        if own and all(fr.account_id for fr in f.parsed.fragments):
+            continue
+        default = next(iter(own)) if len(own) == 1 else account_id
+        if default is None and len(by_folder[f.path.parent]) == 1:
+            default = next(iter(by_folder[f.path.parent]))
+        if default is None and len(everywhere) == 1:
+            default = next(iter(everywhere))
+        if default is None:
+            seen = ", ".join(sorted(everywhere)) or "none"
+            raise InputError(f"{f.path}: {f.format} output names no AWS account and the load has no single one "
+                             f"(accounts seen: {seen}); pass --account-id")
+        for fragment in f.parsed.fragments:
+            fragment.account_id = fragment.account_id or default
+        f.accounts.add(default)
+
+
+class Merged:
+    """Rows per account and table, merged from fragments in file order (later non-null values win)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, dict[str, dict[tuple, dict]]] = defaultdict(lambda: defaultdict(dict))
+        self.folders: dict[tuple[str, str, tuple], set[Path]] = defaultdict(set)
+        self.covers: dict[str, set[str]] = defaultdict(set)
+        self.formats: dict[str, set[str]] = defaultdict(set)
+
+    def add(self, fragment: Fragment, key: tuple, path: Path, warnings: list[str]) -> None:
+        row = self.rows[fragment.account_id][fragment.table].setdefault(key, {})
+        for column, value in fragment.fields.items():
+            if isinstance(value, Unreadable):
+                warnings.append(f"{path}: {column}: {value.reason}; left NULL")
+            elif value is not None:
+                row[column] = value
+        self.folders[(fragment.account_id, fragment.table, key)].add(path.parent)
+
+    def match(self, fragment: Fragment, folder: Path) -> list[tuple]:
+        """Keys an unkeyed fragment (get-trail-status, get-saml-provider...) could be about."""
+        rows = self.rows[fragment.account_id][fragment.table]
+        name, suffix = fragment.fields.get("__name"), fragment.fields.get("__arn_suffix")
+        if name:
+            return [k for k, r in rows.items() if r.get("name") == name]
+        if suffix:
+            return [k for k, r in rows.items() if (r.get("arn") or "").endswith(suffix)]
+        return [k for k in rows if folder in self.folders[(fragment.account_id, fragment.table, k)]]
+
+
+def _newest_reports(files: list[SourceFile], warnings: list[str]) -> set[int]:
+    """Ids of credential-report files superseded by a newer report of the same account in this load."""
+    reports: dict[str, list[tuple[str, int, SourceFile]]] = defaultdict(list)
+    for order, f in enumerate(files):
+        if "aws_iam_credential_report" in f.parsed.covers:
+            for account in f.accounts:
+                reports[account].append((f.parsed.extra.get("generated_time") or "", order, f))
+    superseded: set[int] = set()
+    for account, found in reports.items():
+        found.sort(key=lambda item: item[:2])
+        for _, _, old in found[:-1]:
+            superseded.add(id(old))
+            warnings.append(f"{old.path}: older credential report for {account}, superseded by {found[-1][2].path}")
+    return superseded
+
+
+def merge(files: list[SourceFile], warnings: list[str]) -> Merged:
+    merged = Merged()
+    superseded = _newest_reports(files, warnings)
+    pending: list[tuple[Fragment, SourceFile]] = []
+    for f in files:
+        for account in f.accounts:
+            merged.covers[account] |= f.parsed.covers
+            merged.formats[account].add(f.format.removeprefix("placebo:"))
+        if id(f) in superseded:
+            continue
+        for fragment in f.parsed.fragments:
+            if fragment.key is None:
+                pending.append((fragment, f))
+            else:
+                merged.add(fragment, fragment.key, f.path, warnings)
+    for fragment, f in pending:
+        candidates = merged.match(fragment, f.path.parent)
+        if len(candidates) == 1:
+            merged.add(fragment, candidates[0], f.path, warnings)
+        else:
+            what = fragment.table.removeprefix("aws_").replace("_", " ")
+            warnings.append(f"{f.path}: cannot tell which {what} this {f.format} output is about "
+                            f"({len(candidates)} candidates); not loaded")
+    return merged
+
+
+# ---- derived columns ---------------------------------------------------------------------------------------------------
+
+
+def _user_object(u: dict) -> dict:
+    return {"Path": u.get("path"), "UserName": u.get("name"), "UserId": u.get("user_id"), "Arn": u.get("arn"),
+            "CreateDate": u.get("create_date"), "PasswordLastUsed": u.get("password_last_used")}
+
+
+def _group_object(g: dict) -> dict:
+    return {"Path": g.get("path"), "GroupName": g.get("name"), "GroupId": g.get("group_id"), "Arn": g.get("arn"),
+            "CreateDate": g.get("create_date")}
+
+
+def _policy_attachments(tables: dict[str, dict[tuple, dict]]) -> dict[tuple, dict]:
+    """aws_iam_policy_attachment from who has which managed policy attached (as get-account-authorization-details
+    tells it), one row per managed policy known in the account."""
+    policies = tables.get("aws_iam_policy", {})
+    entities = {"policy_users": ("aws_iam_user", "UserName", "UserId", "user_id"),
+                "policy_groups": ("aws_iam_group", "GroupName", "GroupId", "group_id"),
+                "policy_roles": ("aws_iam_role", "RoleName", "RoleId", "role_id")}
+    attached: dict[str, dict[str, list]] = defaultdict(lambda: {column: [] for column in entities})
+    for arn in (r.get("arn") for r in policies.values()):
+        attached[arn]  # every known policy gets a row, attached or not
+    for column, (table, name_key, id_key, id_column) in entities.items():
+        for row in tables.get(table, {}).values():
+            for arn in row.get("attached_policy_arns") or []:
+                attached[arn][column].append({name_key: row.get("name"), id_key: row.get(id_column)})
+    result = {}
+    for arn, lists in attached.items():
+        count = policies.get((arn,), {}).get("attachment_count")
+        is_attached = count > 0 if count is not None else any(lists.values())
+        result[(arn,)] = {"policy_arn": arn, "is_attached": is_attached, "region": "global",
+                          **{column: (values or None) for column, values in lists.items()}}
+    return result
+
+
+def derive(account: str, tables: dict[str, dict[tuple, dict]], formats: set[str]) -> None:
+    """Columns that need several files or rows: group memberships, policy attachments, access-key akas,
+    partition / account / _ctx on every row."""
+    users, groups = tables.get("aws_iam_user", {}), tables.get("aws_iam_group", {})
+    groups_by_name = {g.get("name"): g for g in groups.values()}
+    if any("__group_names" in u for u in users.values()):
+        members: dict[str, list] = defaultdict(list)
+        for u in users.values():
+            names = u.get("__group_names", [])
+            if "groups" not in u and "__group_names" in u:
+                u["groups"] = [_group_object(groups_by_name[n]) if n in groups_by_name else {"GroupName": n} for n in names]
+            for n in names:
+                members[n].append(_user_object(u))
+        for g in groups.values():
+            g.setdefault("users", members.get(g.get("name")) or None)
+    if GAAD in formats:
+        tables["aws_iam_policy_attachment"] = _policy_attachments(tables)
+    partitions = Counter(r["partition"] for rows in tables.values() for r in rows.values() if r.get("partition"))
+    partition = partitions.most_common(1)[0][0] if partitions else None
+    for table, rows in tables.items():
+        for row in rows.values():
+            for hint in [k for k in row if k.startswith("__")]:
+                del row[hint]
+            row.setdefault("partition", partition)
+            row["account_id"] = account
+            row["_ctx"] = {"connection_name": account}
+            if table == "aws_iam_access_key" and partition and row.get("user_name"):
+                row.setdefault("akas", [f"arn:{partition}:iam::{account}:user/{row['user_name']}/accesskey/{row['access_key_id']}"])
+
+
+# ---- the load ------------------------------------------------------------------------------------------------------------
+
+
+def classify(found: list[tuple[Path, bool]], summary: LoadSummary, progress) -> tuple[list[SourceFile], list[SourceFile]]:
+    """Split the files into IAM/config files (parsed) and CloudTrail event files (left to their loader)."""
+    iam_files: list[SourceFile] = []
+    event_files: list[SourceFile] = []
+    for path, explicit in found:
+        event_format = cloudtrail.sniff(path, _read(path, HEAD_BYTES)) if cloudtrail else None
+        if event_format:
+            event_files.append(SourceFile(path, event_format, _sha256(path)))
+            continue  # progress is reported by the CloudTrail loader
+        outcome = parse_file(path)
+        if isinstance(outcome, str):
+            if explicit:
+                raise InputError(f"{path}: {outcome}")
+            summary.skipped.append((str(path), outcome))
+        else:
+            iam_files.append(SourceFile(path, outcome.format, _sha256(path), outcome.as_of, parsed=outcome))
+            summary.warnings += outcome.warnings
+        if progress:
+            progress(path)
+    return iam_files, event_files
+
+
+def load_paths(
+    con: duckdb.DuckDBPyConnection,
+    paths: Iterable[str | Path],
+    *,
+    account_id: str | None = None,
+    progress: Callable[[Path], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
+) -> LoadSummary:
+    """Load files and folders into the database as one snapshot per account, all in one transaction.
+
+    ``progress(path)`` is called once per file when it is done; ``on_total(n)`` once with the number of files."""
+    if account_id is not None and not (account_id.isdigit() and len(account_id) == 12):
+        raise InputError(f"--account-id {account_id!r} is not a 12-digit AWS account id")
+    summary = LoadSummary()
+    found = discover(paths)
+    if on_total:
+        on_total(len(found))
+    iam_files, event_files = classify(found, summary, progress)
+    assign_accounts(iam_files, account_id)
+    merged = merge(iam_files, summary.warnings)
+    for account, tables in merged.rows.items():
+        derive(account, tables, merged.formats[account])
+    for account in {a for f in iam_files if f.parsed.extra.get("is_truncated") for a in f.accounts}:
+        pages = [f for f in iam_files if f.format.endswith(GAAD) and account in f.accounts]
+        if all(f.parsed.extra.get("is_truncated") for f in pages):
+            summary.warnings.append(f"account {account}: every get-account-authorization-details page says IsTruncated; "
+                                    "the last page is missing")
+    try:
+        _write(con, iam_files, event_files, merged, summary, progress)
+    except duckdb.Error as exc:
+        raise DatabaseError(f"load failed, nothing was written: {str(exc).splitlines()[0]}") from None
+    summary.files = iam_files + event_files
+    return summary
+
+
+def _write(con, iam_files, event_files, merged: Merged, summary: LoadSummary, progress) -> None:
+    snapshots: dict[str, int] = {}
+
+    def snapshot_for_account(account: str) -> int:
+        if account not in snapshots:
+            snapshots[account] = db.new_snapshot(con, account_id=account, kind="load", sources=[], as_of=None)
+        return snapshots[account]
+
+    with db.transaction(con):
+        for account in sorted({a for f in iam_files for a in f.accounts}):
+            snapshot_for_account(account)
+        if event_files:
+            summary.events = cloudtrail.load_events(
+                con, [(f.path, f.format) for f in event_files], snapshot_for_account, progress) or {}
+        tables_written: dict[str, dict[str, int]] = defaultdict(dict)
+        for account, snapshot_id in snapshots.items():
+            tables = merged.rows.get(account, {})
+            for table in sorted(merged.covers.get(account, set()) | {t for t, rows in tables.items() if rows}):
+                count = db.insert_rows(con, table, snapshot_id, tables.get(table, {}).values())
+                tables_written[account][table] = count
+                summary.rows[table] = summary.rows.get(table, 0) + count
+        _finish_snapshots(con, snapshots, iam_files, event_files, summary, tables_written)
+
+
+def _finish_snapshots(con, snapshots, iam_files, event_files, summary: LoadSummary, tables_written) -> None:
+    """Record each snapshot's sources and as-of time once the CloudTrail loader has said which accounts it saw."""
+    per_file = summary.events.get("files") or {}
+    newest = {a: _iso(t) for a, t in (summary.events.get("newest_event_time") or {}).items()}
+    for f in event_files:
+        f.accounts = set((per_file.get(str(f.path)) or {}).get("accounts") or newest or snapshots)
+        f.as_of = (per_file.get(str(f.path)) or {}).get("as_of") or f.as_of
+    if event_files:
+        counts = dict(con.execute(
+            "select snapshot_id, count(*) from history.aws_cloudtrail_trail_event where snapshot_id in "
+            f"({', '.join(str(s) for s in snapshots.values())}) group by all").fetchall())
+    else:
+        counts = {}
+    for account, snapshot_id in snapshots.items():
+        sources = [f for f in iam_files + event_files if account in f.accounts]
+        times = [t for t in [*(f.as_of for f in sources), newest.get(account)] if t]
+        con.execute("update iamsql_snapshot set sources = ?, as_of = ? where snapshot_id = ?",
+                    [json.dumps([f.source_entry() for f in sources]), max(times) if times else None, snapshot_id])
+        tables = dict(tables_written.get(account, {}))
+        if counts.get(snapshot_id):
+            tables["aws_cloudtrail_trail_event"] = counts[snapshot_id]
+            summary.rows["aws_cloudtrail_trail_event"] = summary.rows.get("aws_cloudtrail_trail_event", 0) + counts[snapshot_id]
+        summary.snapshots.append({"snapshot_id": snapshot_id, "account_id": account, "tables": tables})
+
+
+def _iso(value: Any) -> str | None:
+    return timestamp(value) if value else None
