@@ -114,6 +114,55 @@ def query(
     typer.echo(render(columns, rows, fmt), nl=False)
 
 
+@app.command()
+def load(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders (walked recursively).")] = None,
+    account_id: Annotated[
+        Optional[str], typer.Option("--account-id", help="Account for files whose content names none (password policy...).")
+    ] = None,
+    sample: Annotated[bool, typer.Option("--sample", help="Load the small public sample bundled with iamsql.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Load AWS IAM, credential-report and CloudTrail files (formats detected by content) as one snapshot per
+    account, in one transaction.
+
+    Examples:
+      iamsql load ./aws-exports/ --db audit.duckdb
+      iamsql load gaad.json credential-report.csv --account-id 123456789012
+      iamsql load --sample
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from . import db as dbmod
+    from .load import SAMPLE_DIR, load_paths
+    from .output import render
+
+    inputs = list(paths or []) + ([SAMPLE_DIR] if sample else [])
+    if not inputs:
+        raise IamsqlError("give one or more files or folders to load, or --sample")
+    console = Console(stderr=True)
+    bar = Progress(TextColumn("loading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   console=console, transient=True, disable=quiet or not console.is_terminal)
+    task = bar.add_task("load", total=None)
+    con = dbmod.connect(db)
+    with bar:
+        summary = load_paths(con, inputs, account_id=account_id,
+                             progress=lambda _path: bar.advance(task),
+                             on_total=lambda total: bar.update(task, total=total))
+    con.close()
+    if quiet:
+        return
+    rows = [(s["account_id"], s["snapshot_id"], table, count) for s in summary.snapshots for table, count in s["tables"].items()]
+    typer.echo(render(["account_id", "snapshot_id", "table", "rows"], rows, "table"), nl=False)
+    typer.echo(f"{len(summary.files)} file(s) loaded, {len(summary.skipped)} skipped, {len(summary.warnings)} warning(s)")
+    for path, reason in summary.skipped:
+        typer.echo(f"skipped {path}: {reason}", err=True)
+    for warning in summary.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+
+
 def main() -> None:
     """Console entry point: run the app, turning known failures into one line and an exit code."""
     try:

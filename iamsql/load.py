@@ -18,7 +18,7 @@ import json
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ try:  # CloudTrail event files are parsed by their own module (see docs/architec
 except ImportError:  # not there yet: event files are then treated as unrecognised
     cloudtrail = None
 
+SAMPLE_DIR = Path(__file__).parent / "sample"  # small public data set, see sample/PROVENANCE.md
 HEAD_BYTES = 64 * 1024
 JSON_NAMES = (".json", ".json.gz")
 GAAD = "iam:get-account-authorization-details"
@@ -179,6 +180,12 @@ def assign_accounts(files: list[SourceFile], account_id: str | None) -> None:
         own = _own_accounts(f.parsed)
         f.accounts = set(own)
         if own and all(fr.account_id for fr in f.parsed.fragments):
+            continue
+        if len(own) > 1:
+            # A file that shows several accounts (an edited example): its account-less rows, such as AWS managed
+            # policies, are visible in each of them.
+            f.parsed.fragments = [replace(fr, account_id=a) if fr.account_id is None else fr
+                                  for fr in f.parsed.fragments for a in (sorted(own) if fr.account_id is None else [None])]
             continue
         default = next(iter(own)) if len(own) == 1 else account_id
         if default is None and len(by_folder[f.path.parent]) == 1:

@@ -36,7 +36,8 @@ def parse_csv_text(text: str, generated_time: str | None, fmt: str) -> Parsed:
             row = normalize.credential_report_row(record, generated_time)
         except ValueError as exc:
             raise ValueError(f"line {line}: {exc}") from None
-        parsed.fragments.append(Fragment(TABLE, (row["user_name"],), row, row.pop("account_id")))
+        # Keyed by line: one account's newest report is loaded whole, duplicate user rows included.
+        parsed.fragments.append(Fragment(TABLE, (line,), row, row.pop("account_id")))
     return parsed
 
 
