@@ -26,16 +26,9 @@ import duckdb
 
 from . import db
 from .errors import DatabaseError, InputError
-from .loaders import Fragment, Parsed, Unreadable, credential_report, detect, placebo
+from .loaders import Fragment, Parsed, Unreadable, cloudtrail, credential_report, detect, placebo
 from .normalize import timestamp
 
-try:  # CloudTrail event files are parsed by their own module (see docs/architecture.md).
-    from .loaders import cloudtrail
-
-    if not (hasattr(cloudtrail, "sniff") and hasattr(cloudtrail, "load_events")):
-        cloudtrail = None
-except ImportError:  # not there yet: event files are then treated as unrecognised
-    cloudtrail = None
 
 SAMPLE_DIR = Path(__file__).parent / "sample"  # small public data set, see sample/PROVENANCE.md
 HEAD_BYTES = 64 * 1024
@@ -346,7 +339,7 @@ def classify(found: list[tuple[Path, bool]], summary: LoadSummary, progress) -> 
     iam_files: list[SourceFile] = []
     event_files: list[SourceFile] = []
     for path, explicit in found:
-        event_format = cloudtrail.sniff(path, _read(path, HEAD_BYTES)) if cloudtrail else None
+        event_format = cloudtrail.sniff(path, _read(path, HEAD_BYTES))
         if event_format:
             event_files.append(SourceFile(path, event_format, _sha256(path)))
             continue  # progress is reported by the CloudTrail loader
