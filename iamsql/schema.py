@@ -362,6 +362,8 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("partition", "VARCHAR"),
         ("region", "VARCHAR"),
         ("account_id", "VARCHAR"),
+        # Not Steampipe's: the file the event was read from (evidence trail for auditors).
+        ("source_file", "VARCHAR"),
     ],
 }
 
