@@ -1,0 +1,358 @@
+"""``load_paths`` over the public data set: formats, counts that match the files, merging, accounts, snapshots."""
+
+import base64
+import csv
+import gzip
+import hashlib
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from iamsql import db
+from iamsql.errors import InputError
+from iamsql.load import SAMPLE_DIR, load_paths
+
+MALFORMED = ("cado_cloudgrep_tests/bad_cloudtrail.json",
+             "aws_cloudtrail_processing_library/src/test/resources/SerializerTestFileBadJsonFormat.json")
+# Folders whose account-less files (password policy, summary...) sit beside files of several accounts.
+NEEDS_ACCOUNT_ID = {"aws_cli_examples": "123456789012", "cloud_custodian_placebo": "644160558196"}
+
+
+@pytest.fixture
+def con(db_path):
+    connection = db.connect(db_path)
+    yield connection
+    connection.close()
+
+
+def count(con, sql: str) -> int:
+    return con.execute(sql).fetchone()[0]
+
+
+def gaad_files(shared_data: Path) -> list[Path]:
+    return sorted(p for p in shared_data.rglob("*.json") if b"UserDetailList" in p.read_bytes()[:4096] or
+                  b'"UserDetailList"' in p.read_bytes())
+
+
+# ---- get-account-authorization-details ----------------------------------------------------------------------------
+
+
+def test_every_gaad_file_loads_with_counts_matching_the_file(shared_data, tmp_path):
+    files = gaad_files(shared_data)
+    assert len(files) >= 6
+    for number, path in enumerate(files):
+        con = db.connect(tmp_path / f"gaad{number}.duckdb")
+        doc = json.loads(path.read_text())
+        load_paths(con, [path])
+        accounts = {e["Arn"].split(":")[4] for key in ("UserDetailList", "GroupDetailList", "RoleDetailList")
+                    for e in doc[key]}
+        accounts = {a for a in accounts if a.isdigit() and len(a) == 12}
+        assert count(con, "select count(*) from aws_iam_user") == len(doc["UserDetailList"]), path
+        assert count(con, "select count(*) from aws_iam_group") == len(doc["GroupDetailList"]), path
+        assert count(con, "select count(*) from aws_iam_role") == len(doc["RoleDetailList"]), path
+        # AWS managed policies carry no account: they are listed in each account the file shows.
+        expected_policies = sum(1 if p["Arn"].split(":")[4] in accounts else len(accounts) for p in doc["Policies"])
+        assert count(con, "select count(*) from aws_iam_policy") == expected_policies, path
+        inline = sum(len(u.get("UserPolicyList") or []) for u in doc["UserDetailList"])
+        assert count(con, "select coalesce(sum(json_array_length(inline_policies_std)), 0) from aws_iam_user") == inline
+        con.close()
+
+
+def test_gaad_columns_are_steampipe_shaped(con, shared_data):
+    path = shared_data / "cloudsplaining" / "example.json"
+    doc = json.loads(path.read_text())
+    load_paths(con, [path])
+    role = doc["RoleDetailList"][0]
+    row = con.execute("select assume_role_policy_std, role_last_used_date, region, partition, account_id, akas, title "
+                      "from aws_iam_role where arn = ?", [role["Arn"]]).fetchone()
+    std = json.loads(row[0])
+    assert isinstance(std["Statement"], list)
+    assert row[2:5] == ("global", "aws", role["Arn"].split(":")[4])
+    assert json.loads(row[5]) == [role["Arn"]] and row[6] == role["RoleName"]
+    assert (row[1] is not None) == bool((role.get("RoleLastUsed") or {}).get("LastUsedDate"))
+    actions = [a for (a,) in con.execute(
+        "select unnest(json_extract_string(s, '$.Action[*]')) from aws_iam_policy, "
+        "unnest(json_extract(policy_std, '$.Statement[*]')) as t(s)").fetchall()]
+    assert actions and all(a == a.lower() for a in actions)
+    # Group membership is filled on both sides from the users' GroupList.
+    user = next(u for u in doc["UserDetailList"] if u["GroupList"])
+    groups = json.loads(con.execute("select groups from aws_iam_user where arn = ?", [user["Arn"]]).fetchone()[0])
+    assert sorted(g["GroupName"] for g in groups) == sorted(user["GroupList"])
+    members = json.loads(con.execute("select users from aws_iam_group where name = ? and account_id = ?",
+                                     [user["GroupList"][0], user["Arn"].split(":")[4]]).fetchone()[0])
+    assert user["UserName"] in [m["UserName"] for m in members]
+    # Attachments agree with what the principals say.
+    attached = sum(len(e["AttachedManagedPolicies"]) for k in ("UserDetailList", "GroupDetailList", "RoleDetailList")
+                   for e in doc[k])
+    assert count(con, "select sum(coalesce(json_array_length(policy_users), 0) + coalesce(json_array_length(policy_groups), 0)"
+                      " + coalesce(json_array_length(policy_roles), 0)) from aws_iam_policy_attachment") == attached
+
+
+def test_gaad_pages_are_merged(tmp_path, shared_data):
+    doc = json.loads((shared_data / "cloudsplaining" / "example.json").read_text())
+    half = len(doc["UserDetailList"]) // 2
+    first = {"UserDetailList": doc["UserDetailList"][:half], "GroupDetailList": [], "RoleDetailList": doc["RoleDetailList"],
+             "Policies": [], "IsTruncated": True, "Marker": "page2"}
+    second = {"UserDetailList": doc["UserDetailList"][half:], "GroupDetailList": doc["GroupDetailList"],
+              "RoleDetailList": [], "Policies": doc["Policies"], "IsTruncated": False}
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "page1.json").write_text(json.dumps(first))
+    (pages / "page2.json").write_text(json.dumps(second))
+    whole = db.connect(tmp_path / "whole.duckdb")
+    load_paths(whole, [shared_data / "cloudsplaining" / "example.json"])
+    paged = db.connect(tmp_path / "paged.duckdb")
+    summary = load_paths(paged, [pages])
+    assert not summary.warnings
+    for table in ("aws_iam_user", "aws_iam_group"):
+        columns = "name, groups, attached_policy_arns" if table == "aws_iam_user" else "name, users, attached_policy_arns"
+        sql = f"select account_id, {columns} from {table} order by all"
+        assert paged.execute(sql).fetchall() == whole.execute(sql).fetchall()
+    # Only the first page: the load says the last page is missing.
+    lone = db.connect(tmp_path / "lone.duckdb")
+    assert any("IsTruncated" in w for w in load_paths(lone, [pages / "page1.json"]).warnings)
+
+
+# ---- credential reports -----------------------------------------------------------------------------------------------
+
+
+def _report_records(text: str) -> list[dict]:
+    reader = csv.DictReader(io.StringIO(text))
+    return [{k.lower(): v for k, v in r.items()} for r in reader]
+
+
+def test_credential_report_csvs_load_with_sentinels(shared_data, tmp_path):
+    files = sorted((shared_data / "cloud_custodian_placebo" / "credential_reports_csv").glob("*.csv"))
+    files.append(shared_data / "cloudmapper_demo" / "credential_report_extracted.csv")
+    for number, path in enumerate(files):
+        con = db.connect(tmp_path / f"cr{number}.duckdb")
+        records = _report_records(path.read_text())
+        load_paths(con, [path])
+        rows = con.execute("select user_name, user_arn, password_enabled, password_status, password_last_used, "
+                           "access_key_1_last_used_date from aws_iam_credential_report").fetchall()
+        assert len(rows) == len(records), path
+        expected_status = {"no_information": "never_used", "N/A": "not_set"}
+        for record, row in zip(sorted(records, key=lambda r: (r["user"], r["password_last_used"])),
+                               sorted(rows, key=lambda r: (r[0], str(r[4])))):
+            assert row[0] == record["user"]
+            assert row[3] == expected_status.get(record["password_last_used"], "used")
+            assert row[2] == (record["password_enabled"] in ("true", "not_supported"))
+            assert (row[4] is None) == (record["password_last_used"] in ("N/A", "no_information"))
+            assert (row[5] is None) == (record["access_key_1_last_used_date"] == "N/A")
+            if row[0] == "<root_account>":
+                assert row[1].endswith(":root")
+        con.close()
+
+
+def test_credential_report_base64_and_plain_content_give_the_same_rows(shared_data, tmp_path):
+    text = (shared_data / "cloudmapper_demo" / "credential_report_extracted.csv").read_text()
+    variants = {
+        "cli.json": {"Content": base64.b64encode(text.encode()).decode(), "ReportFormat": "text/csv",
+                     "GeneratedTime": "2021-03-04T05:06:07Z"},
+        "boto3.json": {"Content": text, "ReportFormat": "text/csv", "GeneratedTime": "2021-03-04T05:06:07+00:00"},
+    }
+    results = []
+    for name, doc in variants.items():
+        (tmp_path / name).write_text(json.dumps(doc))
+        con = db.connect(tmp_path / f"{name}.duckdb")
+        load_paths(con, [tmp_path / name])
+        results.append(con.execute("select * exclude (snapshot_id) from aws_iam_credential_report order by user_name").fetchall())
+        as_of = con.execute("select as_of from iamsql_snapshot").fetchone()[0]
+        assert as_of.isoformat().startswith("2021-03-04T05:06:07")
+    assert results[0] == results[1] and len(results[0]) == len(_report_records(text))
+
+
+def test_bad_credential_report_cell_is_a_one_line_error(tmp_path, con):
+    bad = tmp_path / "report.csv"
+    lines = (SAMPLE_DIR / "cloud_custodian" / "credential-report.csv").read_text().splitlines()
+    bad.write_text("\n".join([lines[0], lines[1].replace(",true,", ",maybe,", 1)]) + "\n")
+    with pytest.raises(InputError, match=r"report\.csv: .*line 2: column mfa_active") as info:
+        load_paths(con, [bad])
+    assert "\n" not in str(info.value)
+
+
+# ---- other outputs, merged ------------------------------------------------------------------------------------------
+
+
+def test_cli_examples_merge_into_coherent_rows(shared_data, con):
+    with pytest.raises(InputError, match="pass --account-id"):
+        load_paths(con, [shared_data / "aws_cli_examples"])
+    assert count(con, "select count(*) from iamsql_snapshot") == 0
+    load_paths(con, [shared_data / "aws_cli_examples"], account_id="123456789012")
+    iam = shared_data / "aws_cli_examples" / "json" / "iam"
+    devices = json.loads((iam / "list-mfa-devices_1.json").read_text())["MFADevices"]
+    bob = con.execute("select mfa_enabled, mfa_devices, arn from aws_iam_user where name = 'Bob'").fetchone()
+    assert bob[0] is True and len(json.loads(bob[1])) == len(devices) and bob[2].endswith(":user/Bob")
+    keys = json.loads((iam / "list-access-keys_1.json").read_text())["AccessKeyMetadata"]
+    assert count(con, "select count(*) from aws_iam_access_key") == len(keys)
+    assert count(con, "select count(*) from aws_iam_access_key where akas is not null") == len(keys)
+    policy = json.loads((iam / "get-account-password-policy_1.json").read_text())["PasswordPolicy"]
+    assert con.execute("select minimum_password_length, account_id from aws_iam_account_password_policy").fetchone() == \
+        (policy["MinimumPasswordLength"], "123456789012")
+    summary = json.loads((iam / "get-account-summary_1.json").read_text())["SummaryMap"]
+    assert con.execute("select users, account_mfa_enabled, mfa_devices_in_use from aws_iam_account_summary").fetchone() == \
+        (summary["Users"], bool(summary["AccountMFAEnabled"]), summary["MFADevicesInUse"])
+    trails = json.loads((shared_data / "aws_cli_examples/json/cloudtrail/describe-trails_1.json").read_text())["trailList"]
+    selectors = json.loads((shared_data / "aws_cli_examples/json/cloudtrail/get-event-selectors_1.json").read_text())
+    # A trail row per ARN that any trail output names (describe-trails, event selectors, tags).
+    named = {t["TrailARN"] for t in trails}
+    for path in (shared_data / "aws_cli_examples/json/cloudtrail").glob("*.json"):
+        doc = json.loads(path.read_text())
+        if "EventSelectors" in doc or "AdvancedEventSelectors" in doc:
+            named.add(doc["TrailARN"])
+        named |= {r["ResourceId"] for r in doc.get("ResourceTagList", [])}
+    assert sorted(r[0] for r in con.execute("select arn from aws_cloudtrail_trail").fetchall()) == sorted(named)
+    stored = con.execute("select event_selectors, region, home_region from aws_cloudtrail_trail where arn = ?",
+                         [selectors["TrailARN"]]).fetchone()
+    assert json.loads(stored[0]) == selectors["EventSelectors"] and stored[1] == stored[2]
+
+
+def test_access_key_last_used_named_by_key_or_file_name(tmp_path, con):
+    folder = tmp_path / "keys"
+    folder.mkdir()
+    (folder / "list-access-keys.json").write_text(json.dumps({"AccessKeyMetadata": [
+        {"UserName": "bob", "Status": "Active", "CreateDate": "2020-01-01T00:00:00Z", "AccessKeyId": "AKIAAAAAAAAAAAAAAAA1"},
+        {"UserName": "bob", "Status": "Active", "CreateDate": "2020-01-01T00:00:00Z", "AccessKeyId": "AKIAAAAAAAAAAAAAAAA2"}]}))
+    (folder / "list-users.json").write_text(json.dumps({"Users": [
+        {"UserName": "bob", "UserId": "AIDA1", "Path": "/", "Arn": "arn:aws:iam::111122223333:user/bob",
+         "CreateDate": "2019-01-01T00:00:00Z"}]}))
+    used = {"Region": "eu-west-1", "ServiceName": "s3", "LastUsedDate": "2024-05-06T07:08:09Z"}
+    (folder / "k1.json").write_text(json.dumps({"UserName": "bob", "AccessKeyId": "AKIAAAAAAAAAAAAAAAA1", "AccessKeyLastUsed": used}))
+    (folder / "AKIAAAAAAAAAAAAAAAA2.json").write_text(json.dumps(
+        {"UserName": "bob", "AccessKeyLastUsed": {"Region": "N/A", "ServiceName": "N/A"}}))
+    load_paths(con, [folder])
+    rows = con.execute("select access_key_id, access_key_last_used_service, access_key_last_used_region, account_id, "
+                       "akas->>0 from aws_iam_access_key order by 1").fetchall()
+    assert rows == [
+        ("AKIAAAAAAAAAAAAAAAA1", "s3", "eu-west-1", "111122223333", "arn:aws:iam::111122223333:user/bob/accesskey/AKIAAAAAAAAAAAAAAAA1"),
+        ("AKIAAAAAAAAAAAAAAAA2", None, None, "111122223333", "arn:aws:iam::111122223333:user/bob/accesskey/AKIAAAAAAAAAAAAAAAA2"),
+    ]
+
+
+def test_account_less_file_needs_an_account(tmp_path, con, shared_data):
+    policy = tmp_path / "policy.json"
+    shutil.copy(shared_data / "aws_cli_examples/json/iam/get-account-password-policy_1.json", policy)
+    with pytest.raises(InputError, match=r"policy\.json: .*pass --account-id"):
+        load_paths(con, [policy])
+    load_paths(con, [policy], account_id="999988887777")
+    assert con.execute("select account_id from aws_iam_account_password_policy").fetchall() == [("999988887777",)]
+    with pytest.raises(InputError, match="12-digit"):
+        load_paths(con, [policy], account_id="12")
+
+
+def test_recorded_no_such_entity_means_no_password_policy(tmp_path, con, shared_data):
+    first = tmp_path / "before"
+    first.mkdir()
+    shutil.copy(shared_data / "aws_cli_examples/json/iam/get-account-password-policy_1.json", first)
+    load_paths(con, [first], account_id="644160558196")
+    assert count(con, "select count(*) from aws_iam_account_password_policy") == 1
+    missing = shared_data / "cloud_custodian_placebo/raw_placebo/test_account_missing_password_policy"
+    summary = load_paths(con, [missing])
+    assert summary.rows["aws_iam_account_password_policy"] == 0
+    assert count(con, "select count(*) from aws_iam_account_password_policy") == 0
+    assert count(con, "select count(*) from history.aws_iam_account_password_policy") == 1
+
+
+# ---- snapshots and history -------------------------------------------------------------------------------------------
+
+
+def test_snapshots_record_sources_and_keep_history(con):
+    first = load_paths(con, [SAMPLE_DIR])
+    users = count(con, "select count(*) from aws_iam_user")
+    assert users > 0 and count(con, "select count(*) from aws_cloudtrail_trail_event") > 0
+    load_paths(con, [SAMPLE_DIR])
+    assert count(con, "select count(*) from aws_iam_user") == users
+    assert count(con, "select count(*) from history.aws_iam_user") == 2 * users
+    # Events are deduplicated by event_id across loads.
+    assert count(con, "select count(*) from history.aws_cloudtrail_trail_event") == \
+        count(con, "select count(distinct event_id) from history.aws_cloudtrail_trail_event")
+    sources = json.loads(con.execute("select sources from iamsql_snapshot where snapshot_id = ?",
+                                     [first.snapshots[0]["snapshot_id"]]).fetchone()[0])
+    for source in sources:
+        assert source["sha256"] == hashlib.sha256(Path(source["path"]).read_bytes()).hexdigest()
+    gaad = next(s for s in sources if s["format"] == "iam:get-account-authorization-details")
+    assert gaad["path"].endswith("get-account-authorization-details.json")
+    assert {s["account_id"] for s in first.snapshots} == {r[0] for r in con.execute("select distinct account_id from iamsql_snapshot").fetchall()}
+
+
+# ---- bad input ---------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("relative", MALFORMED)
+def test_malformed_file_fails_whole_folder_load(tmp_path, con, shared_data, relative):
+    copy = tmp_path / "copy"
+    shutil.copytree((shared_data / relative).parent, copy)
+    load_paths(con, [SAMPLE_DIR / "cloudsplaining"])
+    before = count(con, "select count(*) from history.aws_iam_user"), count(con, "select count(*) from iamsql_snapshot")
+    with pytest.raises(InputError, match=Path(relative).name) as info:
+        load_paths(con, [copy, SAMPLE_DIR / "cloud_custodian"])
+    assert "\n" not in str(info.value)
+    assert (count(con, "select count(*) from history.aws_iam_user"), count(con, "select count(*) from iamsql_snapshot")) == before
+    assert count(con, "select count(*) from history.aws_cloudtrail_trail_event") == 0
+
+
+def test_truncated_gzip_is_an_error(tmp_path, con):
+    original = next((SAMPLE_DIR / "cloudtrail").rglob("*.json.gz")).read_bytes()
+    for name, data in (("head.json.gz", original[: len(original) // 2]), ("tiny.json.gz", original[:40])):
+        (tmp_path / name).write_bytes(data)
+        with pytest.raises(InputError, match=name):
+            load_paths(con, [tmp_path / name])
+    assert count(con, "select count(*) from iamsql_snapshot") == 0
+
+
+def test_gzip_iam_file_loads(tmp_path, con, shared_data):
+    source = shared_data / "cloudsplaining" / "example_authz_v2.json"
+    (tmp_path / "gaad.json.gz").write_bytes(gzip.compress(source.read_bytes()))
+    load_paths(con, [tmp_path / "gaad.json.gz"])
+    assert count(con, "select count(*) from aws_iam_user") == len(json.loads(source.read_text())["UserDetailList"])
+
+
+def test_unrecognised_files_skipped_in_folder_error_when_named(tmp_path, con, shared_data):
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "README.md").write_text("# notes\n")
+    (folder / "tool.py").write_text("print('x')\n")
+    shutil.copy(shared_data / "cloudmapper_demo/account-data/demo/us-east-1/ec2-describe-vpcs.json", folder)
+    shutil.copy(shared_data / "aws_cli_examples/json/iam/list-users_1.json", folder)
+    summary = load_paths(con, [folder])
+    assert sorted(Path(p).name for p, _ in summary.skipped) == ["README.md", "ec2-describe-vpcs.json", "tool.py"]
+    assert summary.rows == {"aws_iam_user": 2}
+    with pytest.raises(InputError, match="ec2-describe-vpcs.json: not a recognised"):
+        load_paths(con, [folder / "ec2-describe-vpcs.json"])
+    with pytest.raises(InputError, match="no such file"):
+        load_paths(con, [folder / "absent.json"])
+
+
+# ---- the whole public data set ----------------------------------------------------------------------------------------
+
+
+def test_every_clean_subfolder_loads(shared_data, tmp_path):
+    """Every top-level folder without a malformed file loads; each of its files is either loaded or skipped."""
+    bad_roots = {Path(m).parts[0] for m in MALFORMED}
+    folders = sorted(p for p in shared_data.iterdir() if p.is_dir() and p.name not in bad_roots)
+    assert len(folders) >= 8
+    for folder in folders:
+        con = db.connect(tmp_path / f"{folder.name}.duckdb")
+        summary = load_paths(con, [folder], account_id=NEEDS_ACCOUNT_ID.get(folder.name))
+        assert len(summary.files) + len(summary.skipped) == sum(1 for p in folder.rglob("*") if p.is_file()), folder
+        assert summary.snapshots, folder
+        skipped = {Path(p).name for p, _ in summary.skipped}
+        for supported in ("list-users_", "list-roles_", "list-policies_", "get-account-summary", "describe-trails",
+                          "get-event-selectors", "get-trail-status", "list-saml-providers", ".ListUsers_", ".ListRoles_",
+                          ".DescribeTrails_", ".GetTrailStatus_", ".ListAccessKeys_", ".ListInstanceProfiles_"):
+            assert not any(supported in name for name in skipped), (folder, supported)
+        con.close()
+
+
+def test_whole_data_set_fails_on_a_malformed_file_and_loads_without_them(shared_data, tmp_path, con):
+    with pytest.raises(InputError, match="|".join(Path(m).name for m in MALFORMED)):
+        load_paths(con, [shared_data], account_id="644160558196")
+    assert count(con, "select count(*) from iamsql_snapshot") == 0
+    copy = tmp_path / "data"
+    shutil.copytree(shared_data, copy, ignore=lambda d, names: [n for n in names if any(
+        (Path(d) / n).as_posix().endswith(m) for m in MALFORMED)])
+    summary = load_paths(con, [copy], account_id="644160558196")
+    assert summary.rows["aws_iam_user"] > 0 and summary.rows["aws_cloudtrail_trail_event"] > 4000

@@ -1,0 +1,92 @@
+"""``iamsql load`` through the real console script: exit codes, one-line errors, the database left as it was."""
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from iamsql.load import SAMPLE_DIR
+
+IAMSQL = str(Path(sys.executable).parent / "iamsql")
+MALFORMED = ("cado_cloudgrep_tests/bad_cloudtrail.json",
+             "aws_cloudtrail_processing_library/src/test/resources/SerializerTestFileBadJsonFormat.json")
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([IAMSQL, *args], capture_output=True, text=True, timeout=120)
+
+
+def counts(db_path: Path) -> tuple:
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        return tuple(con.execute(f"select count(*) from {t}").fetchone()[0] for t in
+                     ("iamsql_snapshot", "history.aws_iam_user", "history.aws_cloudtrail_trail_event"))
+    finally:
+        con.close()
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess, *fragments: str) -> None:
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+@pytest.fixture
+def loaded_db(db_path) -> Path:
+    result = run("load", "--sample", "--db", str(db_path))
+    assert result.returncode == 0, result.stderr
+    assert "aws_iam_user" in result.stdout and "skipped" in result.stderr
+    return db_path
+
+
+@pytest.mark.parametrize("relative", MALFORMED)
+def test_malformed_file_fails_and_database_is_unchanged(loaded_db, shared_data, relative):
+    before = counts(loaded_db)
+    result = run("load", "--db", str(loaded_db), str(SAMPLE_DIR / "cloudsplaining"), str(shared_data / relative))
+    assert_one_line_error(result, Path(relative).name)
+    assert counts(loaded_db) == before
+
+
+def test_explicit_unrecognised_file_is_an_error(loaded_db):
+    before = counts(loaded_db)
+    assert_one_line_error(run("load", "--db", str(loaded_db), str(SAMPLE_DIR / "PROVENANCE.md")), "PROVENANCE.md")
+    assert counts(loaded_db) == before
+
+
+def test_truncated_gzip_via_cli(loaded_db, tmp_path):
+    original = next((SAMPLE_DIR / "cloudtrail").rglob("*.json.gz")).read_bytes()
+    (tmp_path / "cut.json.gz").write_bytes(original[: len(original) // 3])
+    before = counts(loaded_db)
+    assert_one_line_error(run("load", "--db", str(loaded_db), str(tmp_path)), "cut.json.gz")
+    assert counts(loaded_db) == before
+
+
+def test_locked_database_is_a_one_line_error(loaded_db):
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); "
+         "time.sleep(60)", str(loaded_db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        assert_one_line_error(run("load", "--db", str(loaded_db), str(SAMPLE_DIR / "cloudsplaining")), "locked")
+    finally:
+        holder.kill()
+        holder.wait()
+    time.sleep(0.1)
+    assert counts(loaded_db)[0] > 0
+
+
+def test_quiet_load_prints_nothing_and_needs_an_input(db_path):
+    result = run("load", "--quiet", "--db", str(db_path), str(SAMPLE_DIR / "aws_cli_examples"))
+    assert result.returncode == 0 and result.stdout == "" and result.stderr == ""
+    con = duckdb.connect(str(db_path), read_only=True)
+    sources = json.loads(con.execute("select sources from iamsql_snapshot").fetchone()[0])
+    con.close()
+    assert len(sources) == len(list((SAMPLE_DIR / "aws_cli_examples").glob("*.json")))
+    assert_one_line_error(run("load", "--db", str(db_path)), "--sample")
