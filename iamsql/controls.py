@@ -1,0 +1,695 @@
+"""Controls: read ``queries/*.sql`` (a YAML header in the leading comment + Steampipe SQL), run them per account
+against that account's snapshot time, validate every row against the result contract and store the run.
+
+How a run works (see docs/controls.md):
+- the accounts and their "as of" time come from the latest snapshots (``iamsql_latest``);
+- for each account, temporary views named like the Steampipe tables shadow ``main.<table>`` with the rows of
+  that account only, and the DuckDB variable ``iamsql_as_of`` is set to the account's snapshot time, so a
+  control (and any helper view) sees one account at one point in time;
+- a control whose ``requires`` tables were never loaded for the account yields one ``skip`` row;
+- a control that fails, or breaks the result contract, yields one ``error`` row; nothing is dropped;
+- the run and its rows are written in one transaction to ``iamsql_run`` / ``iamsql_result``.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import sqlglot
+import yaml
+from sqlglot import exp
+
+from . import __version__
+from .errors import IamsqlError
+from .schema import TABLES
+
+QUERIES_DIR = Path(__file__).resolve().parent / "queries"
+VIEWS_DIR = QUERIES_DIR / "views"
+
+SEVERITIES = ("critical", "high", "medium", "low", "info")
+STATUSES = ("ok", "alarm", "info", "skip", "error")
+REQUIRED_KEYS = ("title", "description", "severity", "resource_type", "rationale", "remediation", "tables")
+OPTIONAL_KEYS = ("parameters", "requires")
+RESULT_COLUMNS = ("resource", "status", "reason", "account_id", "region")
+
+RUN_DDL = """
+create sequence if not exists iamsql_run_seq start 1;
+create table if not exists iamsql_run (
+    run_id bigint primary key,
+    started_at timestamptz not null,
+    finished_at timestamptz,
+    as_of timestamptz,
+    tool_version varchar,
+    control_pack_hash varchar,
+    engine varchar,
+    run_by varchar,
+    accounts json,
+    snapshot_ids json,
+    parameters json,
+    frameworks json,
+    status varchar
+);
+create table if not exists iamsql_result (
+    run_id bigint not null,
+    control_id varchar not null,
+    finding_id varchar not null,
+    resource varchar,
+    status varchar not null,
+    reason varchar,
+    account_id varchar,
+    region varchar,
+    severity varchar,
+    dimensions json
+);
+"""
+
+
+class ControlError(IamsqlError):
+    """A control file that cannot be used, or a check that cannot be run as asked."""
+
+
+@dataclass(frozen=True)
+class Control:
+    """One control file: its header fields, its SQL body (Steampipe dialect) and where it came from."""
+
+    id: str
+    title: str
+    description: str
+    severity: str
+    resource_type: str
+    rationale: str
+    remediation: str
+    tables: tuple[str, ...]
+    requires: tuple[str, ...]
+    parameters: dict[str, Any] = field(default_factory=dict)
+    sql: str = ""
+    path: Path = Path()
+
+
+# --------------------------------------------------------------------------------------------- control files
+
+_HEADER = re.compile(r"\A\s*/\*(?P<header>.*?)\*/(?P<body>.*)\Z", re.S)
+
+
+def view_names() -> list[str]:
+    """Helper views shipped in ``queries/views`` (usable by controls and by ``iamsql query``)."""
+    return sorted(p.stem for p in VIEWS_DIR.glob("*.sql")) if VIEWS_DIR.is_dir() else []
+
+
+def parse_control(path: Path) -> Control:
+    """Read and validate one control file; any problem raises ControlError naming the file and the key."""
+    name = f"queries/{path.name}"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ControlError(f"{name}: cannot read: {exc.strerror}") from None
+    match = _HEADER.match(text)
+    if not match:
+        raise ControlError(f"{name}: missing the leading /* ... */ metadata header")
+    try:
+        header = yaml.safe_load(match["header"])
+    except yaml.YAMLError as exc:
+        raise ControlError(f"{name}: header is not valid YAML: {str(exc).splitlines()[0]}") from None
+    if not isinstance(header, dict):
+        raise ControlError(f"{name}: header must be a YAML mapping of keys to values")
+    for key in header:
+        if key not in REQUIRED_KEYS + OPTIONAL_KEYS:
+            raise ControlError(
+                f"{name}: unknown header key {key!r} (allowed: {', '.join(REQUIRED_KEYS + OPTIONAL_KEYS)})"
+            )
+    for key in REQUIRED_KEYS:
+        if header.get(key) in (None, "", []):
+            raise ControlError(f"{name}: header key {key!r} is missing or empty")
+    for key in ("title", "description", "resource_type", "rationale", "remediation"):
+        if not isinstance(header[key], str):
+            raise ControlError(f"{name}: header key {key!r} must be text")
+    if header["severity"] not in SEVERITIES:
+        raise ControlError(f"{name}: header key 'severity' must be one of {', '.join(SEVERITIES)}")
+    known = set(TABLES) | set(view_names()) | set(ENGINE_VIEWS)
+    tables = _name_list(name, "tables", header["tables"])
+    for table in tables:
+        if table not in known:
+            raise ControlError(f"{name}: header key 'tables' names unknown table or view {table!r}")
+    requires = _name_list(name, "requires", header.get("requires", [t for t in tables if t in TABLES]))
+    for table in requires:
+        if table not in TABLES:
+            raise ControlError(f"{name}: header key 'requires' names {table!r}, which is not a loaded table")
+    parameters = header.get("parameters") or {}
+    if not isinstance(parameters, dict) or not all(
+        isinstance(k, str) and isinstance(v, bool | int | float | str) for k, v in parameters.items()
+    ):
+        raise ControlError(f"{name}: header key 'parameters' must map names to numbers, text or booleans")
+    body = match["body"].strip().rstrip(";").strip()
+    if not body:
+        raise ControlError(f"{name}: no SQL after the header")
+    used = set(re.findall(r"(?<![:\w]):([A-Za-z_]\w*)", _strip_literals(body)))
+    for placeholder in sorted(used - set(parameters)):
+        raise ControlError(f"{name}: SQL uses :{placeholder} but header key 'parameters' does not declare it")
+    for unused in sorted(set(parameters) - used):
+        raise ControlError(f"{name}: header key 'parameters' declares {unused!r} but the SQL never uses :{unused}")
+    return Control(
+        id=path.stem,
+        title=header["title"].strip(),
+        description=header["description"].strip(),
+        severity=header["severity"],
+        resource_type=header["resource_type"].strip(),
+        rationale=header["rationale"].strip(),
+        remediation=header["remediation"].strip(),
+        tables=tuple(tables),
+        requires=tuple(requires),
+        parameters=dict(parameters),
+        sql=body,
+        path=path,
+    )
+
+
+def _name_list(name: str, key: str, value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ControlError(f"{name}: header key {key!r} must be a list of table names")
+    return value
+
+
+def _strip_literals(sql: str) -> str:
+    """SQL with string literals, quoted identifiers and comments blanked, so ':x' inside them is not a parameter."""
+    return re.sub(r"'(?:[^']|'')*'|\"[^\"]*\"|--[^\n]*|/\*.*?\*/|::", " ", sql, flags=re.S)
+
+
+def load_controls(directory: Path | None = None) -> list[Control]:
+    """Every control in ``queries/`` (sorted by id); the first invalid file raises ControlError."""
+    directory = directory or QUERIES_DIR
+    return [parse_control(path) for path in sorted(directory.glob("*.sql"))]
+
+
+def control_pack_hash(directory: Path | None = None) -> str:
+    """SHA-256 over every control and helper-view file (names and contents), so a run records what it ran."""
+    directory = directory or QUERIES_DIR
+    digest = hashlib.sha256()
+    for path in sorted([*directory.glob("*.sql"), *(directory / "views").glob("*.sql")]):
+        digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+# --------------------------------------------------------------------------------------------- SQL rendering
+
+
+def render_sql(control: Control, params: dict[str, Any]) -> str:
+    """The control's Steampipe SQL with each ``:name`` placeholder replaced by a literal (sqlglot AST, so
+    the result is still plain Postgres SQL that any engine's translator can take)."""
+    try:
+        tree = sqlglot.parse_one(control.sql, read="postgres")
+    except sqlglot.errors.ParseError as exc:
+        raise ControlError(f"cannot parse the SQL: {str(exc).splitlines()[0]}") from None
+
+    def literal(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Placeholder) and node.name in params:
+            value = params[node.name]
+            if isinstance(value, bool):
+                return exp.Boolean(this=value)
+            if isinstance(value, int | float):
+                return exp.Literal.number(value)
+            return exp.Literal.string(str(value))
+        return node
+
+    return tree.transform(literal).sql(dialect="postgres")
+
+
+def to_duckdb(sql: str) -> str:
+    """Translate a control or view to DuckDB with ``now()``/``current_date`` bound to ``iamsql_as_of``."""
+    from .dialect import to_duckdb as translate
+
+    return translate(sql, as_of_variable=True)
+
+
+def effective_parameters(controls: list[Control], overrides: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
+    """Per control, its parameters after overrides. An override ``name=value`` applies to every selected
+    control that declares ``name``; ``control_id.name=value`` to one control. Values must keep the
+    default's type; an override that no selected control declares is an error."""
+    result = {c.id: dict(c.parameters) for c in controls}
+    for key, raw in (overrides or {}).items():
+        control_id, _, name = key.rpartition(".")
+        targets = [c for c in controls if name in c.parameters and (not control_id or c.id == control_id)]
+        if not targets:
+            raise ControlError(f"parameter {key!r} is not declared by any selected control")
+        for control in targets:
+            result[control.id][name] = _coerce(key, raw, control.parameters[name])
+    return result
+
+
+def _coerce(key: str, raw: Any, default: Any) -> Any:
+    value = yaml.safe_load(raw) if isinstance(raw, str) else raw
+    if isinstance(default, bool):
+        ok = isinstance(value, bool)
+    elif isinstance(default, int | float):
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+    else:
+        value, ok = str(raw), True
+    if not ok:
+        raise ControlError(f"parameter {key!r} must be a {type(default).__name__} like its default {default!r}")
+    return value
+
+
+def parse_param_options(items: list[str] | None) -> dict[str, str]:
+    """``["k=v", ...]`` from the command line -> ``{"k": "v"}``."""
+    params: dict[str, str] = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ControlError(f"--param {item!r}: expected name=value, e.g. max_age_days=45")
+        params[key.strip()] = value.strip()
+    return params
+
+
+# --------------------------------------------------------------------------------------------- helper views
+
+
+# Engine-provided view (DuckDB SQL, it reads the snapshot bookkeeping): one row per loaded account with its
+# partition and "as of" time, so account-level controls (password policy, support role) have a row to start
+# from even when the table they look at is empty for the account.
+ACCOUNT_VIEW = """
+    with loaded as (
+        select l.account_id, max(coalesce(s.as_of, s.loaded_at)) as as_of
+        from iamsql_latest l join iamsql_snapshot s using (snapshot_id)
+        group by l.account_id
+    ), partitions as (
+        select account_id, min(partition) as partition
+        from (select account_id, partition from aws_iam_user union all select account_id, partition from aws_iam_role)
+        where partition is not null group by account_id
+    )
+    select loaded.account_id, coalesce(partitions.partition, 'aws') as partition, loaded.as_of
+    from loaded left join partitions using (account_id)
+"""
+ENGINE_VIEWS = ("iamsql_account",)
+
+
+def create_views(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the helper views (``iamsql_account`` and ``queries/views/*.sql``) as TEMP views on this
+    connection and set ``iamsql_as_of`` to the newest snapshot time, so ad hoc queries see the same views
+    and time as controls."""
+    if _has_table(con, "iamsql_snapshot"):
+        con.execute(f"create or replace temp view iamsql_account as {ACCOUNT_VIEW}")
+        _set_as_of(con, con.execute("select max(as_of) from iamsql_account").fetchone()[0])
+    pending = {name: (VIEWS_DIR / f"{name}.sql").read_text(encoding="utf-8") for name in view_names()}
+    errors: dict[str, str] = {}
+    while pending:  # views may use each other: create in as many passes as needed
+        progress = False
+        for name, sql in list(pending.items()):
+            try:
+                con.execute(f'create or replace temp view "{name}" as {to_duckdb(_strip_header(sql))}')
+            except (duckdb.Error, IamsqlError) as exc:
+                errors[name] = str(exc).splitlines()[0]
+                continue
+            del pending[name]
+            progress = True
+        if not progress:
+            name = sorted(pending)[0]
+            raise ControlError(f"helper view queries/views/{name}.sql cannot be created: {errors[name]}")
+
+
+def _strip_header(sql: str) -> str:
+    match = _HEADER.match(sql)
+    return (match["body"] if match else sql).strip().rstrip(";")
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(
+        con.execute(
+            "select count(*) from duckdb_tables() where table_name = ? and database_name = current_database()", [name]
+        ).fetchone()[0]
+    )
+
+
+def _set_as_of(con: duckdb.DuckDBPyConnection, as_of: datetime | None) -> None:
+    if as_of is None:
+        con.execute("set variable iamsql_as_of = null::timestamptz")
+    else:
+        con.execute(f"set variable iamsql_as_of = '{as_of.isoformat()}'::timestamptz")
+
+
+# --------------------------------------------------------------------------------------------- running
+
+
+@dataclass
+class _Account:
+    account_id: str
+    partition: str
+    as_of: datetime | None
+    covered: set[str]
+
+    @property
+    def resource(self) -> str:
+        return f"arn:{self.partition}:::{self.account_id}"
+
+
+def select_controls(
+    controls: list[Control],
+    *,
+    ids: list[str] | None = None,
+    frameworks: list[str] | None = None,
+    severity: str | None = None,
+) -> list[Control]:
+    """Filter by control ids, by framework (any requirement of the framework) and by minimum severity."""
+    by_id = {c.id: c for c in controls}
+    for control_id in ids or []:
+        if control_id not in by_id:
+            raise ControlError(f"unknown control {control_id!r}; 'iamsql controls' lists them")
+    selected = [c for c in controls if not ids or c.id in ids]
+    if frameworks:
+        known = framework_ids()
+        for framework in frameworks:
+            if framework not in known:
+                raise ControlError(f"unknown framework {framework!r}; known: {', '.join(known) or 'none yet'}")
+        selected = [c for c in selected if any(r.split(":", 1)[0] in frameworks for r in requirements_for(c.id))]
+    if severity is not None:
+        if severity not in SEVERITIES:
+            raise ControlError(f"unknown severity {severity!r}; choose one of {', '.join(SEVERITIES)}")
+        selected = [c for c in selected if SEVERITIES.index(c.severity) <= SEVERITIES.index(severity)]
+    return selected
+
+
+def framework_ids() -> list[str]:
+    """Framework ids known to ``iamsql.frameworks`` (the mappings in ``mappings/``)."""
+    from . import frameworks
+
+    return sorted(frameworks.load_frameworks())
+
+
+def requirements_for(control_id: str) -> list[str]:
+    """The ``framework:id`` requirements a control serves, from ``iamsql.frameworks``."""
+    from . import frameworks
+
+    return list(frameworks.requirements_for_control(control_id))
+
+
+def run_checks(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    controls: list[str] | None = None,
+    frameworks: list[str] | None = None,
+    severity: str | None = None,
+    params: dict[str, Any] | None = None,
+) -> int:
+    """Run the selected controls over every loaded account, store the run, return its ``run_id``."""
+    started = datetime.now(timezone.utc)
+    selected = select_controls(load_controls(), ids=controls, frameworks=frameworks, severity=severity)
+    if not selected:
+        raise ControlError("no control matches the selection")
+    parameters = effective_parameters(selected, params)
+    con.execute(RUN_DDL)
+    accounts = _accounts(con)
+    rows: list[dict] = []
+    rendered: dict[str, str | Exception] = {}
+    for control in selected:
+        try:
+            rendered[control.id] = to_duckdb(render_sql(control, parameters[control.id]))
+        except (IamsqlError, sqlglot.errors.SqlglotError) as exc:
+            rendered[control.id] = exc
+    if not accounts:
+        for control in selected:
+            rows.append(_row(control, None, f"control:{control.id}", "skip",
+                             "No data is loaded: run 'iamsql load' or 'iamsql collect' first."))
+    broken: dict[str, str] = {}  # control id -> error that does not depend on the account (binding, parsing)
+    for account in accounts:
+        _shadow_tables(con, account)
+        try:
+            for control in selected:
+                rows.extend(_evaluate(con, control, rendered[control.id], account, broken))
+        finally:
+            _drop_shadows(con)
+    for control_id, message in broken.items():
+        control = next(c for c in selected if c.id == control_id)
+        rows.append(_row(control, None, f"control:{control_id}", "error", message))
+    return _store(con, started, selected, parameters, frameworks, accounts, rows)
+
+
+def _accounts(con: duckdb.DuckDBPyConnection) -> list[_Account]:
+    """Accounts with loaded data, their partition, their time and the tables loaded for them.
+
+    An account's time is the newest ``as_of`` (else load time) among its latest snapshots: the moment the
+    account's data describes. Controls compare against it instead of the wall clock."""
+    con.execute(f"create or replace temp view iamsql_account as {ACCOUNT_VIEW}")
+    found = con.execute(
+        """
+        select a.account_id, a.partition, a.as_of, list(distinct l.table_name)
+        from iamsql_account a join iamsql_latest l using (account_id)
+        group by all order by a.account_id
+        """
+    ).fetchall()
+    return [_Account(account_id, partition, as_of, set(tables)) for account_id, partition, as_of, tables in found]
+
+
+def _shadow_tables(con: duckdb.DuckDBPyConnection, account: _Account) -> None:
+    """Point every Steampipe table name and ``iamsql_account`` at this account's rows; set its time."""
+    database = con.execute("select current_database()").fetchone()[0].replace('"', '""')
+    for table in TABLES:
+        con.execute(
+            f'create or replace temp view "{table}" as select * from "{database}".main."{table}" '
+            f"where account_id = {_quote(account.account_id)}"
+        )
+    con.execute(
+        f"create or replace temp view iamsql_account as {ACCOUNT_VIEW} where account_id = {_quote(account.account_id)}"
+    )
+    _set_as_of(con, account.as_of)
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _drop_shadows(con: duckdb.DuckDBPyConnection) -> None:
+    """Back to all accounts: drop the per-account views, restore ``iamsql_account`` and the newest time."""
+    for table in TABLES:
+        con.execute(f'drop view if exists temp.main."{table}"')
+    create_views(con)
+
+
+def _evaluate(
+    con: duckdb.DuckDBPyConnection, control: Control, sql: str | Exception, account: _Account, broken: dict[str, str]
+) -> list[dict]:
+    """One control over one account: skip when its data is missing, error when it fails, else its rows."""
+    if control.id in broken:
+        return []
+    missing = [t for t in control.requires if t not in account.covered]
+    if missing:
+        return [_row(control, account, account.resource, "skip",
+                     f"No {', '.join(missing)} data is loaded for account {account.account_id}; "
+                     f"load it to evaluate this control.")]
+    if isinstance(sql, Exception):
+        broken[control.id] = f"The control's SQL cannot be translated: {str(sql).splitlines()[0]}"
+        return []
+    try:
+        cursor = con.execute(sql)
+        names = [d[0] for d in cursor.description]
+        fetched = cursor.fetchall()
+    except (duckdb.BinderException, duckdb.CatalogException, duckdb.ParserException) as exc:
+        broken[control.id] = f"The control's SQL does not bind: {str(exc).splitlines()[0]}"
+        return []
+    except duckdb.Error as exc:
+        return [_row(control, account, account.resource, "error",
+                     f"The control failed on account {account.account_id}: {str(exc).splitlines()[0]}")]
+    problem = _contract_problem(names, fetched)
+    if problem:
+        return [_row(control, account, account.resource, "error", f"The control broke the result contract: {problem}")]
+    rows = []
+    for values in fetched:
+        record = dict(zip(names, values))
+        dims = {k: _plain(v) for k, v in record.items() if k not in RESULT_COLUMNS}
+        rows.append(_row(control, account, record["resource"], record["status"], record["reason"],
+                         region=record["region"], account_id=record["account_id"], dimensions=dims))
+    return rows
+
+
+def _contract_problem(names: list[str], rows: list[tuple]) -> str | None:
+    missing = [c for c in RESULT_COLUMNS if c not in names]
+    if missing:
+        return f"missing column(s) {', '.join(missing)}"
+    if len(set(names)) != len(names):
+        return "duplicate column names"
+    index = {n: i for i, n in enumerate(names)}
+    for row in rows:
+        if row[index["status"]] not in STATUSES:
+            return f"status {row[index['status']]!r} is not one of {', '.join(STATUSES)}"
+        for column in ("resource", "reason"):
+            if row[index[column]] in (None, ""):
+                return f"a row has an empty {column}"
+        for name, value in zip(names, row):
+            if isinstance(value, list | dict | tuple):
+                return f"column {name!r} is not a scalar (dimensions must be single values)"
+    return None
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def finding_id(control_id: str, account_id: str | None, region: str | None, resource: str | None) -> str:
+    """Stable id of one finding across runs: short SHA-256 of control|account|region|resource."""
+    key = "|".join(str(x or "") for x in (control_id, account_id, region, resource))
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def _row(control: Control, account: _Account | None, resource: str, status: str, reason: str, *,
+         region: str | None = "global", account_id: str | None = None, dimensions: dict | None = None) -> dict:
+    account_id = account_id or (account.account_id if account else None)
+    region = region if account else None
+    return {
+        "control_id": control.id,
+        "finding_id": finding_id(control.id, account_id, region, resource),
+        "resource": str(resource),
+        "status": status,
+        "reason": str(reason),
+        "account_id": account_id,
+        "region": region,
+        "severity": control.severity,
+        "dimensions": dimensions or {},
+    }
+
+
+def _store(con, started, selected, parameters, frameworks, accounts, rows) -> int:
+    from .db import transaction
+
+    statuses = {r["status"] for r in rows}
+    with transaction(con):
+        run_id = con.execute("select nextval('iamsql_run_seq')").fetchone()[0]
+        snapshot_ids = [r[0] for r in con.execute("select distinct snapshot_id from iamsql_latest order by 1").fetchall()] \
+            if accounts else []
+        con.execute(
+            "insert into iamsql_run values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                run_id, started, datetime.now(timezone.utc),
+                max((a.as_of for a in accounts if a.as_of), default=None),
+                __version__, control_pack_hash(), "duckdb", _user(),
+                json.dumps([{"account_id": a.account_id, "as_of": a.as_of.isoformat() if a.as_of else None}
+                            for a in accounts]),
+                json.dumps(snapshot_ids),
+                json.dumps({c.id: parameters[c.id] for c in selected if parameters[c.id]}),
+                json.dumps(frameworks or []),
+                "error" if "error" in statuses else "complete",
+            ],
+        )
+        if rows:
+            con.executemany(
+                "insert into iamsql_result values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [[run_id, r["control_id"], r["finding_id"], r["resource"], r["status"], r["reason"],
+                  r["account_id"], r["region"], r["severity"], json.dumps(r["dimensions"], default=str)] for r in rows],
+            )
+    return run_id
+
+
+def _user() -> str | None:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return None
+
+
+# --------------------------------------------------------------------------------------------- reading results
+
+
+def results(con: duckdb.DuckDBPyConnection, run_id: int) -> list[dict]:
+    """The stored rows of one run with each control's title and requirements, ordered by control, then
+    status (error, alarm, skip, info, ok), then resource."""
+    con.execute(RUN_DDL)
+    if not con.execute("select count(*) from iamsql_run where run_id = ?", [run_id]).fetchone()[0]:
+        raise ControlError(f"no check run with id {run_id}")
+    cursor = con.execute(
+        """
+        select control_id, finding_id, resource, status, reason, account_id, region, severity, dimensions
+        from iamsql_result where run_id = ?
+        order by control_id, list_position(['error', 'alarm', 'skip', 'info', 'ok'], status), account_id, resource
+        """,
+        [run_id],
+    )
+    names = [d[0] for d in cursor.description]
+    controls = {c.id: c for c in load_controls()}
+    out = []
+    requirements: dict[str, list[str]] = {}
+    for values in cursor.fetchall():
+        row = dict(zip(names, values))
+        control = controls.get(row["control_id"])
+        if row["control_id"] not in requirements:
+            requirements[row["control_id"]] = requirements_for(row["control_id"])
+        row["dimensions"] = json.loads(row["dimensions"]) if row["dimensions"] else {}
+        out.append({
+            "run_id": run_id,
+            "control_id": row["control_id"],
+            "title": control.title if control else None,
+            "severity": row["severity"],
+            "status": row["status"],
+            "resource": row["resource"],
+            "reason": row["reason"],
+            "account_id": row["account_id"],
+            "region": row["region"],
+            "finding_id": row["finding_id"],
+            "requirements": requirements[row["control_id"]],
+            "dimensions": row["dimensions"],
+        })
+    return out
+
+
+def exit_code(rows: list[dict], fail_on: str) -> int:
+    """2 if any control errored; 1 if an alarm's severity is at or above ``fail_on`` (``none``: never); else 0."""
+    if fail_on != "none" and fail_on not in SEVERITIES:
+        raise ControlError(f"unknown --fail-on {fail_on!r}; choose one of {', '.join(SEVERITIES)} or none")
+    if any(r["status"] == "error" for r in rows):
+        return 2
+    if fail_on != "none" and any(
+        r["status"] == "alarm" and SEVERITIES.index(r["severity"]) <= SEVERITIES.index(fail_on) for r in rows
+    ):
+        return 1
+    return 0
+
+
+def summary(rows: list[dict], frameworks: list[str] | None = None) -> list[tuple]:
+    """Status counts per framework (controls mapped to it), then over all controls:
+    (scope, controls, ok, alarm, info, skip, error)."""
+    scopes: dict[str, list[dict]] = {}
+    for row in rows:
+        for framework in sorted({r.split(":", 1)[0] for r in row["requirements"]}):
+            if not frameworks or framework in frameworks:
+                scopes.setdefault(framework, []).append(row)
+    scopes["all controls"] = rows
+    table = []
+    for scope, scoped in scopes.items():
+        counts = [sum(1 for r in scoped if r["status"] == s) for s in STATUSES]
+        table.append((scope, len({r["control_id"] for r in scoped}), *counts))
+    return table
+
+
+RESULT_FIELDS = ("control_id", "title", "severity", "status", "resource", "reason", "account_id", "region",
+                 "requirements", "finding_id")
+TABLE_STATUSES = ("error", "alarm", "skip")
+
+
+def render_results(rows: list[dict], fmt: str, frameworks: list[str] | None = None) -> tuple[str, str]:
+    """(results, summary) as text. ``json`` is a list of result objects; ``csv``/``md`` hold every row;
+    ``table`` shows only the rows that need attention (error, alarm, skip). The summary is a table of status
+    counts per framework and over all controls."""
+    from .output import FORMATS, render
+
+    if fmt not in FORMATS:
+        raise ControlError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if fmt in ("json", "jsonl"):
+        fields = RESULT_FIELDS + ("dimensions",)
+        text = render(list(fields), [tuple(r[f] for f in fields) for r in rows], fmt)
+    elif fmt == "table":
+        shown = [r for r in rows if r["status"] in TABLE_STATUSES]
+        fields = ("control_id", "severity", "status", "resource", "reason")
+        text = render(list(fields), [tuple(r[f] for f in fields) for r in shown], fmt) if shown else ""
+    else:
+        text = render(list(RESULT_FIELDS),
+                      [tuple(" ".join(r[f]) if f == "requirements" else r[f] for f in RESULT_FIELDS) for r in rows], fmt)
+    counts = render(["scope", "controls", *STATUSES], summary(rows, frameworks), "md" if fmt == "md" else "table")
+    return text, counts

@@ -1,0 +1,33 @@
+/*
+title: Access keys rotated
+description: Every active access key of an IAM user was created or rotated within max_age_days days before the data was taken.
+severity: medium
+resource_type: AWS::IAM::AccessKey
+rationale: The longer a key lives, the more places it has been copied to; rotation limits how long a leaked key stays useful.
+remediation: Create a second key, move the workload to it, deactivate and then delete the old key. Better, replace the user's keys with an IAM role and temporary credentials.
+tables: [aws_iam_credential_report]
+parameters:
+  max_age_days: 90
+*/
+with keys as (
+  select user_arn, user_name, account_id, region, 1 as key_number,
+    coalesce(access_key_1_last_rotated, user_creation_time) as created
+  from aws_iam_credential_report
+  where user_name <> '<root_account>' and access_key_1_active
+  union all
+  select user_arn, user_name, account_id, region, 2, coalesce(access_key_2_last_rotated, user_creation_time)
+  from aws_iam_credential_report
+  where user_name <> '<root_account>' and access_key_2_active
+), aged as (
+  select *, date_part('day', now() - created)::int as key_age from keys
+)
+select
+  user_arn || '#access_key_' || key_number as resource,
+  case when key_age <= :max_age_days then 'ok' else 'alarm' end as status,
+  'Access key ' || key_number || ' of ' || user_name || ' is ' || key_age || ' days old'
+    || case when key_age <= :max_age_days then '.' else ' (more than ' || :max_age_days || '); rotate it.' end as reason,
+  account_id,
+  region,
+  user_name,
+  key_number
+from aged

@@ -1,0 +1,32 @@
+/*
+title: No inline policies on groups and roles
+description: IAM groups and roles (other than service-linked roles, which AWS manages) carry their permissions in managed policies, not inline policies.
+severity: low
+resource_type: AWS::IAM::Group, AWS::IAM::Role
+rationale: Inline policies are not versioned, cannot be reused and are easy to miss in reviews; managed policies can be reviewed, versioned and rolled back in one place.
+remediation: Recreate the inline policy as a customer-managed policy, attach it, then delete the inline policy.
+tables: [aws_iam_group, aws_iam_role]
+*/
+with principals as (
+  select arn, name, 'Group' as kind, inline_policies_std, account_id, region from aws_iam_group
+  union all
+  select arn, name, 'Role', inline_policies_std, account_id, region from aws_iam_role
+  where coalesce(path, '/') not like '/aws-service-role/%'
+), inline as (
+  select p.arn, string_agg(i ->> 'PolicyName', ', ' order by i ->> 'PolicyName') as policies, count(*) as n
+  from principals as p, jsonb_array_elements(p.inline_policies_std) as i
+  group by p.arn
+)
+select
+  p.arn as resource,
+  case when i.n > 0 then 'alarm' else 'ok' end as status,
+  p.kind || ' ' || p.name || case
+    when i.n > 0 then ' has ' || i.n || ' inline polic' || case when i.n = 1 then 'y' else 'ies' end || ' (' || i.policies
+      || '); replace with customer-managed policies.'
+    else ' has no inline policy.'
+  end as reason,
+  p.account_id,
+  p.region,
+  p.kind as principal_type
+from principals as p
+  left join inline as i on i.arn = p.arn

@@ -1,0 +1,27 @@
+/*
+title: Password policy expires passwords
+description: The account's password policy makes passwords expire within max_age_days days.
+severity: low
+resource_type: AWS::::Account
+rationale: Some baselines and auditors still require periodic password change. NIST SP 800-63B advises against forced periodic changes without evidence of compromise (and recent CIS benchmarks dropped it), so this control is low severity; disable it with an exception if your policy follows NIST.
+remediation: Set MaxPasswordAge to max_age_days or less, or record an exception citing NIST SP 800-63B.
+tables: [iamsql_account, aws_iam_account_password_policy]
+parameters:
+  max_age_days: 90
+*/
+select
+  'arn:' || a.partition || ':::' || a.account_id as resource,
+  case
+    when coalesce(p.expire_passwords, p.max_password_age > 0, false) and p.max_password_age <= :max_age_days then 'ok'
+    else 'alarm'
+  end as status,
+  case
+    when p.account_id is null then 'Account ' || a.account_id || ' has no password policy, so passwords never expire.'
+    when not coalesce(p.expire_passwords, p.max_password_age > 0, false) then 'The password policy does not expire passwords.'
+    when p.max_password_age <= :max_age_days then 'Passwords expire after ' || p.max_password_age || ' days.'
+    else 'Passwords expire after ' || p.max_password_age || ' days, more than ' || :max_age_days || '.'
+  end as reason,
+  a.account_id,
+  'global' as region
+from iamsql_account as a
+  left join aws_iam_account_password_policy as p on p.account_id = a.account_id

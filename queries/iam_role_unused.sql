@@ -1,0 +1,40 @@
+/*
+title: Roles in use
+description: >-
+  Each role was used within max_unused_days days before the data was taken, or was created within that period. AWS records role use only for the trailing 400 days, so "never used" means "not used in the last 400 days". Service-linked roles (path /aws-service-role/) are reported as info, not evaluated: the owning AWS service manages them.
+severity: medium
+resource_type: AWS::IAM::Role
+rationale: Roles nobody uses keep their permissions and trust relationships alive for attackers; removing them shrinks the attack surface.
+remediation: Confirm with the owner (tags, description), then delete the role or remove its permissions. Role last-used data needs GetRole or get-account-authorization-details; list-roles does not return it.
+tables: [aws_iam_role]
+parameters:
+  max_unused_days: 90
+*/
+with roles as (
+  select
+    arn, name, path, account_id, region, role_last_used_date, role_last_used_region,
+    date_part('day', now() - role_last_used_date)::int as days_unused,
+    date_part('day', now() - create_date)::int as age
+  from aws_iam_role
+)
+select
+  arn as resource,
+  case
+    when coalesce(path, '/') like '/aws-service-role/%' then 'info'
+    when role_last_used_date is not null and days_unused <= :max_unused_days then 'ok'
+    when role_last_used_date is null and age <= :max_unused_days then 'ok'
+    else 'alarm'
+  end as status,
+  'Role ' || name || case
+    when coalesce(path, '/') like '/aws-service-role/%' then ' is a service-linked role managed by its AWS service; not evaluated.'
+    when role_last_used_date is not null and days_unused <= :max_unused_days
+      then ' was last used ' || days_unused || ' days before the data was taken' || coalesce(' in ' || role_last_used_region, '') || '.'
+    when role_last_used_date is not null
+      then ' was last used ' || days_unused || ' days before the data was taken (more than ' || :max_unused_days || '); remove it if it is no longer needed.'
+    when age <= :max_unused_days
+      then ' has not been used yet; it was created ' || age || ' days before the data was taken, within the ' || :max_unused_days || '-day grace period.'
+    else ' has no recorded use in the last 400 days' || coalesce(' (created ' || age || ' days before the data was taken)', '') || '; remove it if it is no longer needed.'
+  end as reason,
+  account_id,
+  region
+from roles

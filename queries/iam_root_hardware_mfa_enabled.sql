@@ -1,0 +1,34 @@
+/*
+title: Root user uses a hardware MFA device
+description: The root user has MFA, and no virtual (authenticator app) MFA device is assigned to it, so its MFA is a hardware token or passkey.
+severity: high
+resource_type: AWS::IAM::RootUser
+rationale: A virtual MFA seed lives on a phone or laptop that can be cloned or lost; a hardware key or passkey for the most powerful identity resists phishing and theft.
+remediation: Register a FIDO security key or hardware TOTP token for the root user and deactivate the virtual MFA device.
+tables: [iamsql_account, aws_iam_credential_report, aws_iam_virtual_mfa_device]
+*/
+with virtual_root as (
+  select account_id, count(*) as devices
+  from aws_iam_virtual_mfa_device
+  where (user ->> 'Arn') like 'arn:%:iam::%:root' or serial_number like '%:mfa/root-account-mfa-device'
+  group by account_id
+)
+select
+  'arn:' || a.partition || ':iam::' || a.account_id || ':root' as resource,
+  case
+    when r.user_arn is null then 'skip'
+    when not r.mfa_active then 'alarm'
+    when coalesce(v.devices, 0) > 0 then 'alarm'
+    else 'ok'
+  end as status,
+  case
+    when r.user_arn is null then 'The credential report has no root user row, so root MFA cannot be judged; load a complete report.'
+    when not r.mfa_active then 'The root user has no MFA device at all; assign a hardware key or passkey.'
+    when coalesce(v.devices, 0) > 0 then 'The root user''s MFA is a virtual (app) device; replace it with a hardware key or passkey.'
+    else 'The root user has MFA and no virtual MFA device, so it uses a hardware key or passkey.'
+  end as reason,
+  a.account_id,
+  'global' as region
+from iamsql_account as a
+  left join aws_iam_credential_report as r on r.account_id = a.account_id and r.user_name = '<root_account>'
+  left join virtual_root as v on v.account_id = a.account_id

@@ -1,0 +1,38 @@
+/*
+title: Root user not used recently
+description: Neither the root password nor a root access key was used within the last recent_days days before the data was taken.
+severity: high
+resource_type: AWS::IAM::RootUser
+rationale: Everyday work as root bypasses every permission boundary and leaves no individual accountability; use of root outside the few tasks that need it is a sign of bad practice or compromise.
+remediation: Find out who used root and why (CloudTrail userIdentity.type = Root); do the work with IAM roles instead, and keep root for the tasks that require it.
+tables: [iamsql_account, aws_iam_credential_report]
+parameters:
+  recent_days: 90
+*/
+with root as (
+  select
+    account_id, user_arn,
+    greatest(password_last_used, access_key_1_last_used_date, access_key_2_last_used_date) as last_used
+  from aws_iam_credential_report
+  where user_name = '<root_account>'
+)
+select
+  'arn:' || a.partition || ':iam::' || a.account_id || ':root' as resource,
+  case
+    when r.user_arn is null then 'skip'
+    when r.last_used >= now() - :recent_days * interval '1 day' then 'alarm'
+    else 'ok'
+  end as status,
+  case
+    when r.user_arn is null then 'The credential report has no root user row, so root use cannot be judged; load a complete report.'
+    when r.last_used >= now() - :recent_days * interval '1 day'
+      then 'The root user was used on ' || to_char(r.last_used, 'YYYY-MM-DD') || ', '
+        || date_part('day', now() - r.last_used)::int || ' days before the data was taken (within ' || :recent_days
+        || '); find out who used it and why.'
+    when r.last_used is null then 'The root user has no recorded password or access-key use.'
+    else 'The root user was last used on ' || to_char(r.last_used, 'YYYY-MM-DD') || ', more than ' || :recent_days || ' days before the data was taken.'
+  end as reason,
+  a.account_id,
+  'global' as region
+from iamsql_account as a
+  left join root as r on r.account_id = a.account_id

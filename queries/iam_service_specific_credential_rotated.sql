@@ -1,0 +1,27 @@
+/*
+title: Service-specific credentials rotated
+description: Every active service-specific credential (CodeCommit Git credentials, Amazon Keyspaces passwords, long-term Amazon Bedrock API keys) was created within max_age_days days before the data was taken.
+severity: medium
+resource_type: AWS::IAM::ServiceSpecificCredential
+rationale: Service-specific credentials are long-lived secrets that the credential report does not show; like access keys, old ones have been copied to more places and stay useful to whoever finds them.
+remediation: Reset the credential (aws iam reset-service-specific-credential) or create a new one and delete the old; prefer short-lived credentials where the service supports them.
+tables: [aws_iam_service_specific_credential]
+parameters:
+  max_age_days: 90
+*/
+with credentials as (
+  select *, date_part('day', now() - create_date)::int as age
+  from aws_iam_service_specific_credential
+  where status = 'Active'
+)
+select
+  'arn:' || coalesce(partition, 'aws') || ':iam::' || account_id || ':user/' || user_name || '#' || service_specific_credential_id as resource,
+  case when age <= :max_age_days then 'ok' else 'alarm' end as status,
+  'The ' || service_name || ' credential ' || service_specific_credential_id || ' of ' || user_name
+    || coalesce(' is ' || age || ' days old', ' has no creation date')
+    || case when age <= :max_age_days then '.' else ' (more than ' || :max_age_days || '); rotate it.' end as reason,
+  account_id,
+  region,
+  user_name,
+  service_name
+from credentials

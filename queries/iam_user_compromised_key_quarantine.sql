@@ -1,0 +1,27 @@
+/*
+title: No user quarantined by AWS for a leaked key
+description: No IAM user has one of AWS's compromised-key quarantine policies (AWSCompromisedKeyQuarantine, V2 or V3) attached. AWS attaches them when it finds the user's access key exposed in public, for example in a public code repository.
+severity: critical
+resource_type: AWS::IAM::User
+rationale: The quarantine policy means AWS saw the user's secret key in public; it denies only some actions, so the key still works for others and whoever found it may already have used it.
+remediation: >-
+  Follow the AWS Support case: rotate and delete the exposed key, review CloudTrail for its use since exposure, remove anything the attacker created, and only then detach the quarantine policy.
+tables: [aws_iam_user]
+*/
+with quarantined as (
+  select u.arn, string_agg(regexp_replace(p, '^.*/', ''), ', ' order by p) as policies
+  from aws_iam_user as u, jsonb_array_elements_text(u.attached_policy_arns) as p
+  where p like 'arn:%:iam::aws:policy/AWSCompromisedKeyQuarantine%'
+  group by u.arn
+)
+select
+  u.arn as resource,
+  case when q.arn is null then 'ok' else 'alarm' end as status,
+  u.name || case
+    when q.arn is null then ' has no compromised-key quarantine policy attached.'
+    else ' has ' || q.policies || ' attached: AWS found this user''s access key exposed. Rotate the key and investigate its use.'
+  end as reason,
+  u.account_id,
+  u.region
+from aws_iam_user as u
+  left join quarantined as q on q.arn = u.arn

@@ -1,0 +1,26 @@
+/*
+title: No managed policies attached directly to users
+description: IAM users get managed policies through groups, not by direct attachment.
+severity: low
+resource_type: AWS::IAM::User
+rationale: Permissions attached user by user drift apart and are hard to review; granting them through groups (or roles) keeps access consistent and auditable.
+remediation: Put the user in a group that carries the policy and detach the policy from the user.
+tables: [aws_iam_user]
+*/
+with attached as (
+  select u.arn, string_agg(regexp_replace(p, '^.*/', ''), ', ' order by p) as policies, count(*) as n
+  from aws_iam_user as u, jsonb_array_elements_text(u.attached_policy_arns) as p
+  group by u.arn
+)
+select
+  u.arn as resource,
+  case when a.n > 0 then 'alarm' else 'ok' end as status,
+  u.name || case
+    when a.n > 0 then ' has ' || a.n || ' managed polic' || case when a.n = 1 then 'y' else 'ies' end
+      || ' attached directly (' || a.policies || '); grant them through a group.'
+    else ' has no managed policy attached directly.'
+  end as reason,
+  u.account_id,
+  u.region
+from aws_iam_user as u
+  left join attached as a on a.arn = u.arn

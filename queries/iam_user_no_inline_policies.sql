@@ -1,0 +1,26 @@
+/*
+title: No inline policies on users
+description: IAM users have no inline (embedded) policies.
+severity: low
+resource_type: AWS::IAM::User
+rationale: Inline policies live inside one user, are not versioned and cannot be reused or reviewed centrally; permissions should come from managed policies through groups.
+remediation: Move the permissions into a customer-managed policy attached to a group the user belongs to, then delete the inline policy.
+tables: [aws_iam_user]
+*/
+with inline as (
+  select u.arn, string_agg(i ->> 'PolicyName', ', ' order by i ->> 'PolicyName') as policies, count(*) as n
+  from aws_iam_user as u, jsonb_array_elements(u.inline_policies_std) as i
+  group by u.arn
+)
+select
+  u.arn as resource,
+  case when i.n > 0 then 'alarm' else 'ok' end as status,
+  u.name || case
+    when i.n > 0 then ' has ' || i.n || ' inline polic' || case when i.n = 1 then 'y' else 'ies' end || ' (' || i.policies
+      || '); move them to a managed policy on a group.'
+    else ' has no inline policy.'
+  end as reason,
+  u.account_id,
+  u.region
+from aws_iam_user as u
+  left join inline as i on i.arn = u.arn

@@ -1,0 +1,49 @@
+/*
+title: Access keys in use
+description: Each active access key of an IAM user was used within max_unused_days days before the data was taken; a key not used yet is allowed for max_unused_days days after it was created.
+severity: medium
+resource_type: AWS::IAM::AccessKey
+rationale: An active key that nothing uses is a standing secret that can leak from old laptops, repositories or CI systems without anyone noticing its absence. New keys get a grace period so they are not flagged before first use.
+remediation: Deactivate the key, wait to see that nothing breaks, then delete it.
+tables: [aws_iam_credential_report]
+parameters:
+  max_unused_days: 45
+*/
+with keys as (
+  select user_arn, user_name, account_id, region, 1 as key_number,
+    coalesce(access_key_1_last_rotated, user_creation_time) as created, access_key_1_last_used_date as last_used
+  from aws_iam_credential_report
+  where user_name <> '<root_account>' and access_key_1_active
+  union all
+  select user_arn, user_name, account_id, region, 2,
+    coalesce(access_key_2_last_rotated, user_creation_time), access_key_2_last_used_date
+  from aws_iam_credential_report
+  where user_name <> '<root_account>' and access_key_2_active
+), aged as (
+  select *, date_part('day', now() - last_used)::int as days_unused, date_part('day', now() - created)::int as key_age
+  from keys
+)
+select
+  user_arn || '#access_key_' || key_number as resource,
+  case
+    when last_used is not null and days_unused <= :max_unused_days then 'ok'
+    when last_used is null and key_age <= :max_unused_days then 'ok'
+    else 'alarm'
+  end as status,
+  case
+    when last_used is not null and days_unused <= :max_unused_days
+      then 'Access key ' || key_number || ' of ' || user_name || ' was last used ' || days_unused || ' days before the data was taken.'
+    when last_used is not null
+      then 'Access key ' || key_number || ' of ' || user_name || ' was last used ' || days_unused || ' days before the data was taken (more than '
+        || :max_unused_days || '); deactivate and delete it.'
+    when key_age <= :max_unused_days
+      then 'Access key ' || key_number || ' of ' || user_name || ' has not been used yet; it was created ' || key_age
+        || ' days before the data was taken, within the ' || :max_unused_days || '-day grace period.'
+    else 'Access key ' || key_number || ' of ' || user_name || ' was created ' || key_age
+      || ' days before the data was taken and never used (or not since AWS began tracking in April 2015); deactivate and delete it.'
+  end as reason,
+  account_id,
+  region,
+  user_name,
+  key_number
+from aged

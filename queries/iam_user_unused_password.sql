@@ -1,0 +1,41 @@
+/*
+title: Console passwords in use
+description: Each IAM user's console password was used within max_unused_days days before the data was taken; a password not used yet is allowed for max_unused_days days after it was set.
+severity: medium
+resource_type: AWS::IAM::User
+rationale: A console password nobody uses is an unmonitored way in; removing it shrinks what an attacker can phish or guess. New users get a grace period so they are not flagged before their first sign-in.
+remediation: Remove the console password (delete the login profile) of users who no longer sign in; they can get a new one when needed.
+tables: [aws_iam_credential_report]
+parameters:
+  max_unused_days: 45
+*/
+with users as (
+  select
+    user_arn, user_name, account_id, region, password_last_used,
+    date_part('day', now() - password_last_used)::int as days_unused,
+    date_part('day', now() - coalesce(password_last_changed, user_creation_time))::int as days_since_set
+  from aws_iam_credential_report
+  where user_name <> '<root_account>' and password_enabled
+)
+select
+  user_arn as resource,
+  case
+    when password_last_used is not null and days_unused <= :max_unused_days then 'ok'
+    when password_last_used is null and days_since_set <= :max_unused_days then 'ok'
+    else 'alarm'
+  end as status,
+  case
+    when password_last_used is not null and days_unused <= :max_unused_days
+      then user_name || ' last signed in to the console ' || days_unused || ' days before the data was taken.'
+    when password_last_used is not null
+      then user_name || ' last signed in to the console ' || days_unused || ' days before the data was taken (more than '
+        || :max_unused_days || '); remove the console password if it is no longer needed.'
+    when days_since_set <= :max_unused_days
+      then user_name || ' has not signed in yet; the password was set ' || days_since_set || ' days before the data was taken, within the '
+        || :max_unused_days || '-day grace period.'
+    else user_name || ' has never signed in with the console password set ' || days_since_set
+      || ' days before the data was taken (or not since AWS began tracking in October 2014); remove the password.'
+  end as reason,
+  account_id,
+  region
+from users
