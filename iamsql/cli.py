@@ -163,6 +163,33 @@ def load(
         typer.echo(f"warning: {warning}", err=True)
 
 
+@app.command()
+def frameworks(
+    framework: Annotated[Optional[str], typer.Argument(help="A framework id, e.g. nist-csf-2.0.")] = None,
+    search: Annotated[
+        Optional[str], typer.Option("--search", "-s", help="Find requirements by id or words; withdrawn ids say where they moved.")
+    ] = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """List the frameworks, one framework's requirements with the controls that serve them (manual when none),
+    or search requirements.
+
+    Examples:
+      iamsql frameworks
+      iamsql frameworks owasp-nhi-2025
+      iamsql frameworks --search PR.AC-4
+    """
+    from .frameworks import listing
+    from .output import FORMATS, render
+
+    if fmt not in FORMATS:
+        raise IamsqlError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    columns, rows, note = listing(framework, search)
+    if note:
+        typer.echo(f"note: {note}", err=True)
+    typer.echo(render(columns, rows, fmt), nl=False)
+
+
 def main() -> None:
     """Console entry point: run the app, turning known failures into one line and an exit code."""
     try:

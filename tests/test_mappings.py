@@ -1,0 +1,289 @@
+"""Mappings of controls to framework requirements: every mapped id is current, every mapped control exists,
+every control is mapped; aliases say where withdrawn ids moved; the roll-up rules; one-line errors."""
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from iamsql import frameworks as fw
+from iamsql.cli import app
+from iamsql.frameworks import DATA_DIR, MappingError
+
+QUERIES = DATA_DIR.parent / "queries"
+runner = CliRunner()
+
+
+def mapping_files() -> list:
+    return sorted(DATA_DIR.glob("*.yaml"))
+
+
+def control_ids() -> set[str]:
+    """The controls as they are on disk now (helper views in queries/views are not controls)."""
+    return {p.stem for p in QUERIES.glob("*.sql")}
+
+
+# ------------------------------------------------------------------------------------------ the mappings
+
+
+def test_the_required_frameworks_are_shipped_one_file_each():
+    frameworks = fw.load_frameworks()
+    assert list(frameworks) == sorted(p.stem for p in mapping_files())
+    assert {"owasp-nhi-2025", "nist-csf-2.0", "nist-sp-800-207"} <= set(frameworks)
+    assert [f for f in frameworks.values() if f.informative] == [frameworks["nist-sp-800-207"]]
+
+
+@pytest.mark.parametrize("path", mapping_files(), ids=lambda p: p.stem)
+def test_every_mapped_id_is_current_in_its_catalog(path):
+    mapping = yaml.safe_load(path.read_text(encoding="utf-8"))
+    catalog = yaml.safe_load((DATA_DIR / "catalogs" / path.name).read_text(encoding="utf-8"))
+    current = [str(e["id"]) for e in catalog["entries"] if e["level"] == catalog["requirement_level"]]
+    withdrawn = {str(e["id"]) for e in catalog["withdrawn"]} | {e.get("csf11_id") for e in catalog["withdrawn"]}
+    mapped = [str(item["id"]) for item in mapping["requirements"]]
+    assert mapped, "a mapping maps at least one requirement"
+    assert set(mapped) <= set(current)
+    assert not set(mapped) & withdrawn
+    assert mapped == [rid for rid in current if rid in mapped], "requirements are listed in catalog order"
+
+
+def test_csf_targets_are_two_digit_csf_2_ids_never_csf_1_1(shared_reference):
+    flat = json.loads((shared_reference / "frameworks" / "nist_csf_2.0_core.json").read_text(encoding="utf-8"))
+    withdrawn_categories = {e["id"] for e in flat["elements"] if e["level"] == "category" and e["status"] == "withdrawn"}
+    mapping = yaml.safe_load((DATA_DIR / "nist-csf-2.0.yaml").read_text(encoding="utf-8"))
+    for item in mapping["requirements"]:
+        assert re.fullmatch(r"[A-Z]{2}\.[A-Z]{2}-\d\d", item["id"]), item["id"]
+        assert item["id"].split("-")[0] not in withdrawn_categories, item["id"]
+
+
+def test_every_mapped_control_exists():
+    missing = fw.mapped_controls() - control_ids()
+    assert not missing, f"mapped but no queries/<id>.sql: {sorted(missing)}"
+
+
+def test_every_control_is_mapped_at_least_once():
+    unmapped = control_ids() - fw.mapped_controls()
+    assert not unmapped, f"controls no mapping names: {sorted(unmapped)}"
+
+
+def test_requirements_for_control_agrees_with_the_files():
+    expected: dict[str, list[str]] = {}
+    for path in mapping_files():
+        mapping = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for item in mapping["requirements"]:
+            for control in item["controls"]:
+                expected.setdefault(control, []).append(f"{mapping['framework']}:{item['id']}")
+    assert expected
+    for control, refs in expected.items():
+        assert fw.requirements_for_control(control) == refs
+    assert fw.requirements_for_control("no_such_control") == []
+
+
+def test_requirements_without_controls_are_listed_as_manual():
+    for framework in fw.load_frameworks().values():
+        statuses = [s for s in fw.requirement_status({}) if s.requirement.framework == framework.id]
+        assert len(statuses) == len(framework.requirements)
+        assert {s.requirement.id for s in statuses if s.status == "manual"} == {
+            r.id for r in framework.requirements if not r.controls
+        }
+
+
+# ----------------------------------------------------------------------------------------------- aliases
+
+
+def test_every_withdrawn_csf_1_1_id_says_where_it_moved(shared_reference):
+    flat = json.loads((shared_reference / "frameworks" / "nist_csf_2.0_core.json").read_text(encoding="utf-8"))
+    withdrawn = [e for e in flat["elements"] if e["status"] == "withdrawn"]
+    csf = fw.load_frameworks()["nist-csf-2.0"]
+    assert withdrawn
+    for element in withdrawn:
+        for text in {element["id"], element["csf11_id"], element["csf11_id"].lower()}:
+            message = fw.resolve_alias(text)
+            assert message and "withdrawn" in message, text
+            for successor in filter(None, element["successors"].split(";")):
+                assert successor in message, (text, successor)
+        found, message = fw.search(element["csf11_id"])
+        successors = set(filter(None, element["successors"].split(";")))
+        expected = {r.id for r in csf.requirements if r.id in successors or successors & {g.id for g in csf.group_path(r)}}
+        assert {r.id for r in found} == expected
+
+
+def test_alias_forms():
+    assert "PR.AA-05" in fw.resolve_alias("PR.AC-4")
+    assert "PR.AA-05" in fw.resolve_alias("nist-csf-2.0:PR.AC-4")
+    assert "DE.CM-01" in fw.resolve_alias("DE.CM-1")
+    assert "NHI7:2025" in fw.resolve_alias("NHI7")
+    assert "NHI8:2025" in fw.resolve_alias("NHI8:2024")
+    assert "800-53" in fw.resolve_alias("AC-4")
+    for current in ("PR.AA-05", "nist-csf-2.0:PR.AA-05", "NHI7:2025", "§2.1 tenet 6"):
+        assert fw.resolve_alias(current) is None
+    assert fw.resolve_alias("nothing like an id") is None
+
+
+def test_search_by_id_and_words():
+    found, message = fw.search("pr.aa-05")
+    assert [r.ref for r in found] == ["nist-csf-2.0:PR.AA-05"] and message is None
+    found, _ = fw.search("owasp-nhi-2025:NHI10:2025")
+    assert [r.title for r in found] == ["Human Use of NHI"]
+    found, _ = fw.search("least privilege")
+    assert "nist-csf-2.0:PR.AA-05" in {r.ref for r in found}
+
+
+def test_framework_lookup_errors_are_one_line_and_list_valid_ids():
+    with pytest.raises(MappingError) as err:
+        fw.get_framework("nist-csf-1.1")
+    message = str(err.value)
+    assert "\n" not in message and all(f in message for f in fw.load_frameworks())
+    with pytest.raises(MappingError, match="PR.AA-05"):
+        fw.get_framework("nist-csf-2.0").requirement("PR.AC-4")
+
+
+# ------------------------------------------------------------------------------------------------ roll-up
+
+
+@pytest.mark.parametrize(
+    ("statuses", "outcome"),
+    [
+        (["ok"], "passing"),
+        (["ok", "info"], "passing"),
+        (["info"], "passing"),
+        (["ok", "alarm"], "failing"),
+        (["skip", "error"], "failing"),
+        (["ok", "skip"], "passing"),
+        (["skip"], "not_assessed"),
+        ([], "not_assessed"),
+    ],
+)
+def test_control_outcome(statuses, outcome):
+    assert fw.control_outcome(statuses) == outcome
+
+
+def test_unknown_result_status_is_an_error():
+    with pytest.raises(MappingError, match="'pass'"):
+        fw.control_outcome(["ok", "pass"])
+
+
+def test_requirement_roll_up_and_summary():
+    framework = fw.load_frameworks()["nist-csf-2.0"]
+    target = max(framework.requirements, key=lambda r: len(r.controls))
+    assert len(target.controls) >= 2
+    first, second = target.controls[:2]
+
+    def status(results):
+        return next(s for s in fw.requirement_status(results, ["nist-csf-2.0"]) if s.requirement == target)
+
+    assert status({}).status == "not_assessed"  # mapped controls that were not run
+    assert status({first: ["skip"]}).status == "not_assessed"
+    assert status({first: ["ok"]}).status == "passing"
+    assert status({first: ["ok"], second: ["alarm", "ok"]}).status == "failing"
+    assert status({first: ["ok"], second: ["error"]}).status == "failing"
+    assert dict(status({first: ["ok"], second: ["skip"]}).control_outcomes)[second] == "not_assessed"
+
+    everything_ok = {c: ["ok"] for c in fw.mapped_controls()}
+    (summary,) = fw.framework_summary(fw.requirement_status(everything_ok, ["nist-csf-2.0"]))
+    automated = sum(1 for r in framework.requirements if r.controls)
+    assert (summary.total, summary.passing, summary.failing) == (len(framework.requirements), automated, 0)
+    assert summary.manual == len(framework.requirements) - automated and summary.not_assessed == 0
+    assert summary.percent_compliant == 100.0
+
+    one_alarm = dict(everything_ok, **{c: ["alarm"] for c in target.controls})
+    failing = {r.id for r in framework.requirements if set(r.controls) & set(target.controls)}
+    (summary,) = fw.framework_summary(fw.requirement_status(one_alarm, ["nist-csf-2.0"]))
+    assert summary.failing == len(failing)
+    assert summary.percent_compliant == round(100 * (automated - len(failing)) / automated, 1)
+    (summary,) = fw.framework_summary(fw.requirement_status({}, ["nist-csf-2.0"]))
+    assert summary.percent_compliant is None
+
+
+# ------------------------------------------------------------------------------------ bad mapping files
+
+
+@pytest.fixture
+def mapping_dir(tmp_path):
+    """A private copy of the shipped catalogs with one editable mapping, nist-csf-2.0."""
+    shutil.copytree(DATA_DIR / "catalogs", tmp_path / "catalogs")
+    return tmp_path
+
+
+def write_mapping(directory, requirements, **overrides):
+    doc = {"framework": "nist-csf-2.0", "title": "NIST Cybersecurity Framework (CSF) 2.0", "version": "2.0",
+           "source": fw.load_frameworks()["nist-csf-2.0"].source, "informative": False,
+           "requirements": requirements}
+    doc.update(overrides)
+    (directory / "nist-csf-2.0.yaml").write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("requirements", "overrides", "expected"),
+    [
+        ([{"id": "PR.AC-04", "controls": ["a"]}], {}, "PR.AC-04 is not a current requirement.*moved to PR.AA-05"),
+        ([{"id": "PR.AC-4", "controls": ["a"]}], {}, "PR.AC-4 is not a current requirement.*PR.AA-05"),
+        ([{"id": "PR.AA", "controls": ["a"]}], {}, "PR.AA is not a current requirement"),
+        ([{"id": "PR.AA-05", "controls": ["a"]}, {"id": "PR.AA-01", "controls": ["b"]}], {}, "out of catalog order"),
+        ([{"id": "PR.AA-01", "controls": ["a"]}, {"id": "PR.AA-01", "controls": ["b"]}], {}, "listed twice"),
+        ([{"id": "PR.AA-01", "controls": []}], {}, "non-empty list of control ids"),
+        ([{"id": "PR.AA-01", "controls": ["queries/x.sql"]}], {}, "is not a control id"),
+        ([{"id": "PR.AA-01", "controls": ["a"], "why": "x"}], {}, "unknown key"),
+        ([{"id": "PR.AA-01", "controls": ["a"]}], {"framework": "csf"}, "'framework' must be 'nist-csf-2.0'"),
+        ([{"id": "PR.AA-01", "controls": ["a"]}], {"version": "1.1"}, "'version' is '1.1' but its catalog says '2.0'"),
+        ([{"id": "PR.AA-01", "controls": ["a"]}], {"informative": True}, "'informative' must be false"),
+        ([{"id": "PR.AA-01", "controls": ["a"]}], {"owner": "me"}, "unknown key"),
+        ([], {}, "non-empty list"),
+    ],
+)
+def test_bad_mapping_is_a_one_line_error_naming_the_file(mapping_dir, requirements, overrides, expected):
+    write_mapping(mapping_dir, requirements, **overrides)
+    with pytest.raises(MappingError, match=expected) as err:
+        fw.load_frameworks(mapping_dir)
+    assert str(err.value).startswith("mappings/nist-csf-2.0.yaml: ") and "\n" not in str(err.value)
+
+
+def test_unreadable_mapping_and_missing_catalog(mapping_dir):
+    (mapping_dir / "nist-csf-2.0.yaml").write_text("framework: [unclosed\n", encoding="utf-8")
+    with pytest.raises(MappingError, match="not valid YAML"):
+        fw.load_frameworks(mapping_dir)
+    write_mapping(mapping_dir, [{"id": "PR.AA-01", "controls": ["a"]}], framework="other")
+    (mapping_dir / "nist-csf-2.0.yaml").rename(mapping_dir / "other.yaml")
+    with pytest.raises(MappingError, match="no catalog file catalogs/other.yaml"):
+        fw.load_frameworks(mapping_dir)
+
+
+def test_a_valid_private_mapping_loads(mapping_dir):
+    write_mapping(mapping_dir, [{"id": "PR.AA-01", "controls": ["a", "b"], "note": "why"}, {"id": "DE.CM-03", "controls": ["a"]}])
+    framework = fw.load_frameworks(mapping_dir)["nist-csf-2.0"]
+    assert fw.requirements_for_control("a", mapping_dir) == ["nist-csf-2.0:PR.AA-01", "nist-csf-2.0:DE.CM-03"]
+    assert framework.requirement("PR.AA-01").note == "why"
+    assert [g.id for g in framework.group_path(framework.requirement("DE.CM-03"))] == ["DE", "DE.CM"]
+
+
+# ---------------------------------------------------------------------------------------------------- CLI
+
+
+def test_cli_lists_frameworks_and_requirements():
+    result = runner.invoke(app, ["frameworks", "--format", "json"])
+    assert result.exit_code == 0
+    assert [row["framework"] for row in json.loads(result.output)] == list(fw.load_frameworks())
+    result = runner.invoke(app, ["frameworks", "nist-csf-2.0", "--format", "json"])
+    rows = json.loads(result.output)
+    framework = fw.load_frameworks()["nist-csf-2.0"]
+    assert [row["requirement"] for row in rows] == [r.ref for r in framework.requirements]
+    assert {row["controls"] for row in rows if not framework.requirement(row["requirement"].split(":", 1)[1]).controls} == {"manual"}
+
+
+def test_cli_search_for_a_withdrawn_id_says_where_it_moved():
+    proc = subprocess.run([sys.executable, "-c", "from iamsql.cli import main; main()", "frameworks", "--search", "PR.AC-4"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0
+    assert "nist-csf-2.0:PR.AA-05" in proc.stdout
+    assert "withdrawn" in proc.stderr and "PR.AA-05" in proc.stderr
+
+
+def test_cli_unknown_framework_is_one_line_listing_valid_ids():
+    proc = subprocess.run([sys.executable, "-c", "from iamsql.cli import main; main()", "frameworks", "csf"],
+                          capture_output=True, text=True)
+    assert proc.returncode != 0
+    assert proc.stderr.count("\n") == 1 and "nist-csf-2.0" in proc.stderr and "owasp-nhi-2025" in proc.stderr
