@@ -190,6 +190,73 @@ def frameworks(
     typer.echo(render(columns, rows, fmt), nl=False)
 
 
+@app.command()
+def check(
+    framework: Annotated[
+        Optional[list[str]], typer.Option("--framework", help="Only controls mapped to this framework (repeatable).")
+    ] = None,
+    control: Annotated[Optional[list[str]], typer.Option("--control", help="Only this control id (repeatable).")] = None,
+    severity: Annotated[
+        Optional[str], typer.Option("--severity", help="Only controls of this severity or higher (critical, high, medium, low, info).")
+    ] = None,
+    fail_on: Annotated[
+        str, typer.Option("--fail-on", help="Exit 1 when an alarm has this severity or higher; 'none' never fails on alarms.")
+    ] = "info",
+    param: Annotated[
+        Optional[list[str]], typer.Option("--param", help="Override a control parameter: name=value or control_id.name=value.")
+    ] = None,
+    queries: Annotated[
+        Optional[Path], typer.Option("--queries", help="A folder of your own controls instead of the shipped ones.")
+    ] = None,
+    fmt: FormatOption = "table",
+    db: DbOption = None,
+) -> None:
+    """Run the controls over the loaded data, store the run, print results and a summary per framework.
+
+    Exit code 0: nothing fails the threshold; 1: an alarm at or above --fail-on; 2: a control errored.
+
+    Examples:
+      iamsql check
+      iamsql check --framework owasp-nhi-2025 --fail-on high
+      iamsql check --control iam_access_key_rotated --param max_age_days=45 --format json
+    """
+    from . import db as dbmod
+    from .controls import exit_code, parse_param_options, render_results, results, run_checks
+
+    con = dbmod.connect(db)
+    run_id = run_checks(con, controls=control, frameworks=framework, severity=severity,
+                        params=parse_param_options(param), queries_dir=queries)
+    rows = results(con, run_id, queries)
+    code = exit_code(rows, fail_on)
+    con.close()
+    text, counts = render_results(rows, fmt, framework)
+    typer.echo(text, nl=False)
+    typer.echo(f"run {run_id}: {len(rows)} results", err=fmt not in ("table", "md"))
+    typer.echo(counts, nl=False, err=fmt not in ("table", "md"))
+    raise typer.Exit(code)
+
+
+@app.command()
+def controls(
+    framework: Annotated[Optional[str], typer.Option("--framework", help="Only controls mapped to this framework.")] = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """List the controls with their severity and the framework requirements they serve.
+
+    Examples:
+      iamsql controls
+      iamsql controls --framework nist-csf-2.0 --format csv
+    """
+    from .controls import load_controls, requirements_for, select_controls
+    from .output import FORMATS, render
+
+    if fmt not in FORMATS:
+        raise IamsqlError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    selected = select_controls(load_controls(), frameworks=[framework] if framework else None)
+    rows = [(c.id, c.title, c.severity, " ".join(requirements_for(c.id))) for c in selected]
+    typer.echo(render(["control_id", "title", "severity", "requirements"], rows, fmt), nl=False)
+
+
 def main() -> None:
     """Console entry point: run the app, turning known failures into one line and an exit code."""
     try:

@@ -107,7 +107,7 @@ def view_names() -> list[str]:
 
 def parse_control(path: Path) -> Control:
     """Read and validate one control file; any problem raises ControlError naming the file and the key."""
-    name = f"queries/{path.name}"
+    name = f"{path.parent.name}/{path.name}"
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -186,6 +186,8 @@ def _strip_literals(sql: str) -> str:
 def load_controls(directory: Path | None = None) -> list[Control]:
     """Every control in ``queries/`` (sorted by id); the first invalid file raises ControlError."""
     directory = directory or QUERIES_DIR
+    if not directory.is_dir():
+        raise ControlError(f"control folder {directory} does not exist")
     return [parse_control(path) for path in sorted(directory.glob("*.sql"))]
 
 
@@ -396,10 +398,12 @@ def run_checks(
     frameworks: list[str] | None = None,
     severity: str | None = None,
     params: dict[str, Any] | None = None,
+    queries_dir: Path | None = None,
 ) -> int:
-    """Run the selected controls over every loaded account, store the run, return its ``run_id``."""
+    """Run the selected controls (from ``queries_dir``, default the shipped ``queries/``) over every loaded
+    account, store the run, return its ``run_id``."""
     started = datetime.now(timezone.utc)
-    selected = select_controls(load_controls(), ids=controls, frameworks=frameworks, severity=severity)
+    selected = select_controls(load_controls(queries_dir), ids=controls, frameworks=frameworks, severity=severity)
     if not selected:
         raise ControlError("no control matches the selection")
     parameters = effective_parameters(selected, params)
@@ -427,7 +431,7 @@ def run_checks(
     for control_id, message in broken.items():
         control = next(c for c in selected if c.id == control_id)
         rows.append(_row(control, None, f"control:{control_id}", "error", message))
-    return _store(con, started, selected, parameters, frameworks, accounts, rows)
+    return _store(con, started, selected, parameters, frameworks, accounts, rows, control_pack_hash(queries_dir))
 
 
 def _accounts(con: duckdb.DuckDBPyConnection) -> list[_Account]:
@@ -557,7 +561,7 @@ def _row(control: Control, account: _Account | None, resource: str, status: str,
     }
 
 
-def _store(con, started, selected, parameters, frameworks, accounts, rows) -> int:
+def _store(con, started, selected, parameters, frameworks, accounts, rows, pack_hash) -> int:
     from .db import transaction
 
     statuses = {r["status"] for r in rows}
@@ -570,7 +574,7 @@ def _store(con, started, selected, parameters, frameworks, accounts, rows) -> in
             [
                 run_id, started, datetime.now(timezone.utc),
                 max((a.as_of for a in accounts if a.as_of), default=None),
-                __version__, control_pack_hash(), "duckdb", _user(),
+                __version__, pack_hash, "duckdb", _user(),
                 json.dumps([{"account_id": a.account_id, "as_of": a.as_of.isoformat() if a.as_of else None}
                             for a in accounts]),
                 json.dumps(snapshot_ids),
@@ -598,7 +602,7 @@ def _user() -> str | None:
 # --------------------------------------------------------------------------------------------- reading results
 
 
-def results(con: duckdb.DuckDBPyConnection, run_id: int) -> list[dict]:
+def results(con: duckdb.DuckDBPyConnection, run_id: int, queries_dir: Path | None = None) -> list[dict]:
     """The stored rows of one run with each control's title and requirements, ordered by control, then
     status (error, alarm, skip, info, ok), then resource."""
     con.execute(RUN_DDL)
@@ -613,7 +617,7 @@ def results(con: duckdb.DuckDBPyConnection, run_id: int) -> list[dict]:
         [run_id],
     )
     names = [d[0] for d in cursor.description]
-    controls = {c.id: c for c in load_controls()}
+    controls = {c.id: c for c in load_controls(queries_dir)}
     out = []
     requirements: dict[str, list[str]] = {}
     for values in cursor.fetchall():

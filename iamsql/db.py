@@ -73,6 +73,9 @@ def connect(db: str | os.PathLike | None = None, *, read_only: bool = False) -> 
     if not read_only:
         ensure_schema(con)
     install_macros(con)
+    from .controls import create_views
+
+    create_views(con)  # helper views of queries/views and iamsql_account, as TEMP views
     return con
 
 

@@ -3,7 +3,7 @@ title: Password policy requires mixed character types
 description: The account's password policy requires uppercase letters, lowercase letters, numbers and symbols.
 severity: low
 resource_type: AWS::::Account
-rationale: Many audit baselines ask for character classes. NIST SP 800-63B prefers length and breached-password screening over composition rules, so this control is low severity; the length control matters more.
+rationale: Many audit baselines ask for character classes. Current password guidance prefers length and breached-password screening over composition rules, so this control is low severity; the length control matters more.
 remediation: Set RequireUppercaseCharacters, RequireLowercaseCharacters, RequireNumbers and RequireSymbols in the password policy, or record an exception that points to your length-based policy.
 tables: [iamsql_account, aws_iam_account_password_policy]
 */

@@ -3,8 +3,8 @@ title: Password policy expires passwords
 description: The account's password policy makes passwords expire within max_age_days days.
 severity: low
 resource_type: AWS::::Account
-rationale: Some baselines and auditors still require periodic password change. NIST SP 800-63B advises against forced periodic changes without evidence of compromise (and recent CIS benchmarks dropped it), so this control is low severity; disable it with an exception if your policy follows NIST.
-remediation: Set MaxPasswordAge to max_age_days or less, or record an exception citing NIST SP 800-63B.
+rationale: Some baselines and auditors still require periodic password change. Current password guidance advises against forced periodic changes without evidence of compromise, and newer baselines dropped the requirement, so this control is low severity; record an exception if your policy follows that guidance.
+remediation: Set MaxPasswordAge to max_age_days or less, or record an exception that cites your password guidance.
 tables: [iamsql_account, aws_iam_account_password_policy]
 parameters:
   max_age_days: 90
