@@ -10,13 +10,13 @@ tables: [aws_iam_role]
 with statements as (
   select
     r.arn, r.name, r.account_id, r.region,
-    regexp_replace(provider, '^.*:oidc-provider/', '') as provider,
+    regexp_replace(federated, '^.*:oidc-provider/', '') as provider,
     coalesce((s -> 'Condition')::text ~ ':sub"', false) as has_sub,
     coalesce((s -> 'Condition')::text ~ ':sub":\s*\[\s*"(\*|repo:\*)"\s*\]', false) as wildcard_sub
   from aws_iam_role as r,
     jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s,
-    jsonb_array_elements_text(s -> 'Principal' -> 'Federated') as provider
-  where s ->> 'Effect' = 'Allow' and provider like 'arn:%:oidc-provider/%'
+    jsonb_array_elements_text(s -> 'Principal' -> 'Federated') as federated
+  where s ->> 'Effect' = 'Allow' and federated like 'arn:%:oidc-provider/%'
 )
 select
   arn as resource,
