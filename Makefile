@@ -19,6 +19,7 @@ demo: $(STAMP)
 	$(BIN)/iamsql tables --db $(DEMO_DIR)/demo.duckdb
 	$(BIN)/iamsql query --db $(DEMO_DIR)/demo.duckdb \
 	  "select name, create_date, mfa_enabled from aws_iam_user order by name limit 10"
+	$(BIN)/iamsql check --db $(DEMO_DIR)/demo.duckdb --fail-on none
 
 ## make test: the whole suite
 test: $(STAMP)
