@@ -24,7 +24,7 @@ app = typer.Typer(
 
 DbOption = Annotated[
     Optional[Path],
-    typer.Option("--db", envvar="IAMSQL_DB", help="DuckDB database file [default: ./iamsql.duckdb]."),
+    typer.Option("--db", envvar="IAMSQL_DB", help="DuckDB database file (default ./iamsql.duckdb)."),
 ]
 FormatOption = Annotated[
     str, typer.Option("--format", "-o", help="Output format: table, csv, json, jsonl or md.")
