@@ -21,7 +21,7 @@ import duckdb
 
 from . import __version__
 from .errors import DatabaseError
-from .schema import ACCUMULATING_TABLES, TABLES, columns
+from .schema import ACCUMULATING_TABLES, COMPRESSION, TABLES, columns
 
 DEFAULT_DB = "iamsql.duckdb"
 
@@ -84,7 +84,11 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(BOOKKEEPING_DDL)
     con.execute("create schema if not exists history")
     for table in TABLES:
-        cols = ", ".join(f'"{name}" {sqltype}' for name, sqltype in columns(table))
+        storage = COMPRESSION.get(table, {})
+        cols = ", ".join(
+            f'"{name}" {sqltype}' + (f" using compression {storage[name]}" if name in storage else "")
+            for name, sqltype in columns(table)
+        )
         con.execute(f"create table if not exists history.{table} ({cols})")
         if table in ACCUMULATING_TABLES:
             con.execute(f"create or replace view main.{table} as select * from history.{table}")

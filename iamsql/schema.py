@@ -377,6 +377,16 @@ BOOKKEEPING_COLUMNS: list[tuple[str, str]] = [
 # latest snapshot; they are shown whole, not per snapshot.
 ACCUMULATING_TABLES = {"aws_cloudtrail_trail_event"}
 
+# Storage choice per column (DuckDB ``USING COMPRESSION``), for bulky text where DuckDB's default analysis is
+# slow and compresses poorly: zstd makes 1M CloudTrail events load ~2x faster into a ~4x smaller file.
+COMPRESSION: dict[str, dict[str, str]] = {
+    "aws_cloudtrail_trail_event": {
+        name: "zstd"
+        for name in ("cloudtrail_event", "request_parameters", "response_elements", "resources", "tls_details",
+                     "user_identity", "additional_event_data", "user_agent", "error_message")
+    },
+}
+
 
 def columns(table: str) -> list[tuple[str, str]]:
     """All stored columns of a table, Steampipe's first, then the bookkeeping ones."""

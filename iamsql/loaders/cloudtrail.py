@@ -57,9 +57,9 @@ FORMATS: dict[str, tuple[str, str]] = {
     "cloudtrail-eventbridge-array": ("array", "eventbridge"),
 }
 
-MAX_OBJECT_BYTES = 64 << 20
-BATCH_BYTES = 256 << 20  # estimated decompressed JSON per read_json_objects call (bounds the staging memory)
-GZIP_RATIO = 10  # CloudTrail JSON compresses about tenfold
+BATCH_BYTES = 256 << 20  # decompressed JSON per read_json_objects call: progress steps, bounded buffers
+MIN_OBJECT_BYTES = 16 << 20  # DuckDB's default largest JSON value; raised per batch to its largest file
+MAX_OBJECT_BYTES = 1 << 30
 
 _READERS = {
     "records": "select filename, unnest(json_extract(json, '$.Records[*]')) as raw "
@@ -138,10 +138,11 @@ _COLUMN_SQL = {
 }
 
 
-def _extract_sql(fmt: str, files_sql: str) -> str:
-    """SELECT of the table's columns (all but snapshot_id) for the files of one format."""
+def _extract_sql(fmt: str, paths: list[Path], max_object: int = MIN_OBJECT_BYTES) -> str:
+    """SELECT of the table's columns (all but snapshot_id) for files of one format."""
     layout, payload = FORMATS[fmt]
-    reader = _READERS[layout].format(files=files_sql, max=MAX_OBJECT_BYTES)
+    files_sql = "[" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths) + "]"
+    reader = _READERS[layout].format(files=files_sql, max=max_object)
     cols = ", ".join(f'{_COLUMN_SQL[name]} as "{name}"' for name, _ in columns(TABLE) if name != "snapshot_id")
     return (
         f"select {cols} from ("
@@ -233,58 +234,72 @@ def sniff(path: Path, head: bytes) -> str | None:
 
 # ---- loading -------------------------------------------------------------------------------------------------
 
-_BATCH = "_iamsql_ct_batch"  # temporary: the events of one batch of files, columns extracted
-_SNAPSHOTS = "_iamsql_ct_snapshot"  # temporary: account -> snapshot id for this load
-MEMORY_LIMIT = "1GB"  # DuckDB's own limit while loading; it spills to its temp directory beyond it
+# Rows whose account was not known before reading wait with this snapshot id (stored snapshots are >= 1).
+_UNASSIGNED = -1
+_DELIVERY_NAME = re.compile(r"(\d{12})_CloudTrail_")
+_MAP = "_iamsql_ct_snapshot"  # temporary: account -> snapshot id for this load
+# Settings while loading: a memory ceiling (DuckDB spills beyond it) and unordered, parallel inserts.
+_SETTINGS = {"memory_limit": "1GB", "preserve_insertion_order": "false"}
 
 
-def _batches(files: list[tuple[Path, str]]) -> list[tuple[str, list[Path]]]:
-    """Files grouped by format, then cut into batches of about BATCH_BYTES of JSON each."""
-    batches: list[tuple[str, list[Path]]] = []
+def _json_bytes(path: Path) -> int:
+    """Size of the file's JSON text: gzip records it (mod 4 GiB) in its last four bytes."""
+    size = path.stat().st_size
+    if path.name.endswith(".gz") and size >= 18:
+        with path.open("rb") as f:
+            f.seek(-4, 2)
+            return max(size, int.from_bytes(f.read(4), "little"))
+    return size
+
+
+def _batches(files: list[tuple[Path, str]]) -> list[tuple[str, list[Path], int]]:
+    """(format, paths, largest file's JSON bytes): files grouped by format, cut at about BATCH_BYTES."""
+    batches: list[tuple[str, list[Path], int]] = []
     for fmt in sorted({fmt for _, fmt in files}):
+        if fmt not in FORMATS:
+            raise InputError(f"unknown CloudTrail format {fmt!r}")
         batch: list[Path] = []
-        size = 0
-        for path, _ in sorted(item for item in files if item[1] == fmt):
-            if fmt not in FORMATS:
-                raise InputError(f"{path}: unknown CloudTrail format {fmt!r}")
-            estimate = path.stat().st_size * (GZIP_RATIO if path.name.endswith(".gz") else 1)
-            if batch and size + estimate > BATCH_BYTES:
-                batches.append((fmt, batch))
-                batch, size = [], 0
+        total = largest = 0
+        for path in sorted(path for path, f in files if f == fmt):
+            size = _json_bytes(path)
+            if batch and total + size > BATCH_BYTES:
+                batches.append((fmt, batch, largest))
+                batch, total, largest = [], 0, 0
             batch.append(path)
-            size += estimate
-        if batch:
-            batches.append((fmt, batch))
+            total += size
+            largest = max(largest, size)
+        batches.append((fmt, batch, largest))
     return batches
 
 
-def _sql_list(paths: list[Path]) -> str:
-    return "[" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths) + "]"
-
-
 def _reason(exc: duckdb.Error, path: Path) -> str:
-    """DuckDB's message in one line, without its error class or the file name (which we put first)."""
-    message = str(exc).strip().splitlines()[0]
-    message = re.sub(r"^[\w ]*Error: ", "", message)
+    """DuckDB's message in one line, without its error class or the file name (which goes first)."""
+    message = re.sub(r"^[\w ]*Error: ", "", str(exc).strip().splitlines()[0])
     message = message.replace(f' in file "{path}"', "").replace(f": {path}", "").replace(str(path), "the file")
     if isinstance(exc, duckdb.IOException) and "gzip" in message.lower():
         message = f"truncated or corrupt gzip ({message})"
     return message.strip()
 
 
-def _bad_file(fmt: str, paths: list[Path], exc: duckdb.Error) -> InputError:
-    """Name the file that made a many-file read fail and why. The load's transaction is aborted by then, so each
-    file is read again on a separate in-memory connection."""
+def _bad_file(fmt: str, paths: list[Path], max_object: int, exc: duckdb.Error) -> InputError:
+    """Name the file that made a many-file read fail, and why. The load's transaction is aborted by then, so the
+    files are read again, one at a time, on a separate in-memory connection."""
     probe = duckdb.connect()
     try:
         for path in paths:
             try:
-                probe.execute(f"select count(*) from ({_extract_sql(fmt, _sql_list([path]))})").fetchall()
+                probe.execute(f"select count(*) from ({_extract_sql(fmt, [path], max_object)})").fetchall()
             except duckdb.Error as file_exc:
                 return InputError(f"{path}: {_reason(file_exc, path)}")
     finally:
         probe.close()
-    return InputError(f"{paths[0].parent}: cannot read CloudTrail files: {str(exc).splitlines()[0]}")
+    return InputError(f"cannot read CloudTrail files in {paths[0].parent}: {str(exc).strip().splitlines()[0]}")
+
+
+def _account_hint(path: Path) -> str | None:
+    """The account an S3 delivery file belongs to, from its name (``<account>_CloudTrail_<region>_...``)."""
+    match = _DELIVERY_NAME.match(path.name)
+    return match.group(1) if match else None
 
 
 def load_events(
@@ -295,71 +310,100 @@ def load_events(
 ) -> dict:
     """Insert the events of ``files`` (path, format from ``sniff``) into ``history.aws_cloudtrail_trail_event``.
 
-    Runs in the caller's transaction. Events already stored, or seen earlier in this load, are skipped by
-    ``event_id`` (the first file in path order wins). Each event's row gets ``snapshot_for_account(account)``
-    (``account_id``, or ``UNKNOWN_ACCOUNT``), called once per account seen, and each such snapshot is recorded
-    in ``iamsql_snapshot_table`` with the number of rows it added (possibly 0). ``progress(path)`` is called
-    once per file when its batch is stored.
+    Runs in the caller's transaction and does not commit; call it once per transaction, with snapshots that
+    are new to this load. Events already stored, or seen earlier in this load, are skipped by ``event_id``
+    (the first in path order wins). ``snapshot_for_account(account)`` is called once per account (the
+    ``account_id`` of its events, else ``UNKNOWN_ACCOUNT``; S3 delivery files are attributed to the account in
+    their name before they are read) and tags that account's new rows; each such snapshot is recorded in
+    ``iamsql_snapshot_table`` with the rows it added (possibly 0). ``progress(path)`` is called once per file,
+    when the batch holding it is stored.
 
     Returns ``{"files": {path: {"events": n, "accounts": [...]}}, "events": n, "inserted": n,
     "duplicates": n, "newest_event_time": {account: datetime | None}, "snapshots": {account: id}}``.
     """
-    stats: dict = {"files": {}, "events": 0, "inserted": 0, "duplicates": 0, "newest_event_time": {},
-                   "snapshots": {}}
-    names = [name for name, _ in columns(TABLE)]
-    target = ", ".join(f'"{n}"' for n in names)
-    source = ", ".join("m.snapshot_id" if n == "snapshot_id" else f'b."{n}"' for n in names)
-    account_key = f"coalesce(b.account_id, '{UNKNOWN_ACCOUNT}')"
-    previous_limit = con.execute("select current_setting('memory_limit')").fetchone()[0]
-    con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
-    con.execute(f"create or replace temp table {_SNAPSHOTS} (account varchar primary key, snapshot_id bigint)")
+    table = f"history.{TABLE}"
+    names = [name for name, _ in columns(TABLE) if name != "snapshot_id"]
+    target = ", ".join(f'"{name}"' for name in names)
+    saved = {name: con.execute(f"select current_setting('{name}')").fetchone()[0] for name in _SETTINGS}
+    for name, value in _SETTINGS.items():
+        con.execute(f"set {name} = '{value}'")
     try:
-        for fmt, paths in _batches(files):
+        con.execute(f"create or replace temp table {_MAP} (account varchar primary key, snapshot_id bigint)")
+        snapshots: dict[str, int] = {}
+        _add_snapshots(con, snapshots, {_account_hint(path) for path, _ in files} - {None}, snapshot_for_account)
+        for fmt, paths, largest in _batches(files):
+            max_object = min(max(MIN_OBJECT_BYTES, largest + (1 << 20)), MAX_OBJECT_BYTES)
+            con.execute(f"set memory_limit = '{max(1 << 30, 6 * max_object)}B'")
             try:
-                con.execute(f"create or replace temp table {_BATCH} as {_extract_sql(fmt, _sql_list(paths))}")
+                con.execute(
+                    f"insert into {table} ({target}, snapshot_id) select *, {_snapshot_sql(snapshots)} "
+                    f"from ({_extract_sql(fmt, paths, max_object)})"
+                )
             except duckdb.Error as exc:
-                raise _bad_file(fmt, paths, exc) from None
-            per_file = {
-                row[0]: {"events": row[1], "accounts": sorted(row[2])}
-                for row in con.execute(
-                    f"select source_file, count(*), list(distinct {account_key}) from {_BATCH} b group by all"
-                ).fetchall()
-            }
-            for path in paths:
-                stats["files"][str(path)] = per_file.get(str(path), {"events": 0, "accounts": []})
-            for account, newest in con.execute(
-                f"select {account_key}, max(event_time) from {_BATCH} b group by all order by 1"
-            ).fetchall():
-                if account not in stats["snapshots"]:
-                    stats["snapshots"][account] = snapshot_for_account(account)
-                    con.execute(f"insert into {_SNAPSHOTS} values (?, ?)", [account, stats["snapshots"][account]])
-                seen = [t for t in (stats["newest_event_time"].get(account), newest) if t is not None]
-                stats["newest_event_time"][account] = max(seen, default=None)
-            first_only = ""
-            if con.execute(f"select count(*) > count(distinct event_id) from {_BATCH}").fetchone()[0]:
-                first_only = (f"and b.rowid in (select arg_min(rowid, (source_file, rowid)) from {_BATCH} "
-                              f"group by event_id)")
-            inserted = con.execute(
-                f"insert into history.{TABLE} ({target}) select {source} from {_BATCH} b "
-                f"join {_SNAPSHOTS} m on m.account = {account_key} "
-                f"where not exists (select 1 from history.{TABLE} h where h.event_id = b.event_id) {first_only}"
-            ).fetchone()[0]
-            batch_events = sum(f["events"] for f in per_file.values())
-            stats["events"] += batch_events
-            stats["inserted"] += inserted
-            stats["duplicates"] += batch_events - inserted
-            con.execute(f"drop table {_BATCH}")
+                raise _bad_file(fmt, paths, max_object, exc) from None
             if progress:
                 for path in paths:
                     progress(path)
-        con.execute(
-            f"insert into iamsql_snapshot_table select m.snapshot_id, '{TABLE}', count(h.snapshot_id) "
-            f"from {_SNAPSHOTS} m left join history.{TABLE} h using (snapshot_id) group by all"
-        )
-        con.execute(f"drop table {_SNAPSHOTS}")
+        stats = _settle(con, table, [path for path, _ in files], snapshots, snapshot_for_account)
+        con.execute(f"drop table {_MAP}")
+        return stats
     finally:
-        try:
-            con.execute(f"set memory_limit = '{previous_limit}'")
-        except duckdb.Error:  # the transaction is aborted; the caller rolls it back
-            pass
-    return stats
+        for name, value in saved.items():
+            try:
+                con.execute(f"set {name} = '{value}'")
+            except duckdb.Error:  # the transaction is aborted; the caller rolls it back
+                pass
+
+
+def _snapshot_sql(snapshots: dict[str, int]) -> str:
+    """The row's snapshot id from its account, as a constant map lookup (a join here halves insert speed)."""
+    if not snapshots:
+        return str(_UNASSIGNED)
+    entries = ", ".join(f"'{account}': {sid}" for account, sid in snapshots.items())
+    return f"coalesce(map {{{entries}}}[coalesce(account_id, '{UNKNOWN_ACCOUNT}')], {_UNASSIGNED})"
+
+
+def _add_snapshots(con, snapshots: dict[str, int], accounts, snapshot_for_account: Callable[[str], int]) -> None:
+    """Ask for a snapshot for each account not yet mapped, and map it."""
+    for account in sorted(set(accounts) - snapshots.keys()):
+        snapshots[account] = snapshot_for_account(account)
+        con.execute(f"insert into {_MAP} values (?, ?)", [account, snapshots[account]])
+
+
+def _settle(con, table: str, paths: list[Path], snapshots: dict[str, int], snapshot_for_account) -> dict:
+    """Count this load's rows, drop its duplicates, and give the rows no snapshot yet theirs."""
+    account = f"coalesce(account_id, '{UNKNOWN_ACCOUNT}')"
+    ids = ", ".join(str(i) for i in [_UNASSIGNED, *snapshots.values()])
+    mine = f"snapshot_id in ({ids})"
+    per_file = {
+        source_file: {"events": count, "accounts": sorted(accounts)}
+        for source_file, count, accounts in con.execute(
+            f"select source_file, count(*), list(distinct {account}) from {table} where {mine} group by all"
+        ).fetchall()
+    }
+    newest = dict(con.execute(f"select {account}, max(event_time) from {table} where {mine} group by all order by 1").fetchall())
+    events = sum(f["events"] for f in per_file.values())
+    con.execute(f"delete from {table} where {mine} and event_id in (select event_id from {table} where not {mine})")
+    if con.execute(f"select count(*) > count(distinct event_id) from {table} where {mine}").fetchone()[0]:
+        con.execute(
+            f"delete from {table} where {mine} and rowid not in "
+            f"(select arg_min(rowid, (source_file, rowid)) from {table} where {mine} group by event_id)"
+        )
+    _add_snapshots(con, snapshots, newest, snapshot_for_account)
+    # Only rows whose account was not known from a file name are updated: updating many rows is slow to commit.
+    con.execute(f"update {table} t set snapshot_id = m.snapshot_id from {_MAP} m "
+                f"where t.snapshot_id = {_UNASSIGNED} and coalesce(t.account_id, '{UNKNOWN_ACCOUNT}') = m.account")
+    inserted = dict(con.execute(
+        f"select m.snapshot_id, count(t.snapshot_id) from {_MAP} m left join {table} t using (snapshot_id) group by all"
+    ).fetchall())
+    con.executemany("insert into iamsql_snapshot_table values (?, ?, ?)",
+                    [(sid, TABLE, count) for sid, count in inserted.items()])
+    total_inserted = sum(inserted.values())
+    return {
+        "files": {str(p): per_file.get(str(p), {"events": 0, "accounts": []}) for p in paths},
+        "events": events,
+        "inserted": total_inserted,
+        "duplicates": events - total_inserted,
+        "newest_event_time": newest,
+        "snapshots": snapshots,
+    }
