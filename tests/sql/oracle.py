@@ -1,0 +1,252 @@
+"""Differential testing of the SQL dialect: the same rows in PostgreSQL (jsonb, timestamptz) and in an iamsql
+DuckDB file, the same Steampipe query on both, results compared as multisets (as lists under ORDER BY).
+
+Used by tests/test_dialect_differential.py and benchmarks/sql_compat.py. The rows come from dataset.json;
+Steampipe's derived columns (``*_std``, ``tags``, credential-report values) are built by ``iamsql.normalize``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+from pathlib import Path
+
+import sqlglot
+from sqlglot import exp
+
+from iamsql import db, normalize
+from iamsql.dialect import AS_OF_VARIABLE, to_duckdb
+from iamsql.schema import TABLES, columns
+
+HERE = Path(__file__).parent
+DATASET = HERE / "dataset.json"
+CORPUS = HERE / "corpus.sql"
+PG_TYPES = {"VARCHAR": "text", "JSON": "jsonb", "TIMESTAMPTZ": "timestamptz", "BOOLEAN": "boolean", "BIGINT": "bigint"}
+
+
+# ----------------------------------------------------------------------------------------------- the rows
+
+def _arn_columns(row: dict, arn: str | None, title: str | None) -> None:
+    if arn:
+        row.setdefault("account_id", normalize.arn_account(arn))
+        row.setdefault("partition", normalize.arn_partition(arn))
+        row.setdefault("akas", [arn])
+    row.setdefault("title", title)
+    row.setdefault("region", "global")
+    row.setdefault("partition", "aws")
+
+
+def steampipe_rows(data: dict) -> dict[str, list[dict]]:
+    """Table -> Steampipe-shaped rows (every derived column filled the way the loaders fill it)."""
+    tables: dict[str, list[dict]] = {name: [] for name in TABLES}
+    for raw in data["aws_iam_user"] + data["aws_iam_group"] + data["aws_iam_role"]:
+        row = dict(raw)
+        policies = row.pop("inline_policies")
+        row["inline_policies"] = normalize.inline_policies(policies)
+        row["inline_policies_std"] = normalize.inline_policies_std(policies)
+        if "tags_src" in row:
+            row["tags"] = normalize.tags_map(row["tags_src"])
+        if "assume_role_policy" in row:
+            document = row["assume_role_policy"]
+            row["assume_role_policy_document"] = json.dumps(document)
+            row["assume_role_policy"] = normalize.parse_policy_document(document)
+            row["assume_role_policy_std"] = normalize.policy_std(document)
+        _arn_columns(row, row["arn"], row["name"])
+        table = "aws_iam_role" if "role_id" in row else "aws_iam_group" if "group_id" in row else "aws_iam_user"
+        tables[table].append(row)
+    for raw in data["aws_iam_policy"]:
+        row = dict(raw)
+        row["policy_std"] = normalize.policy_std(row["policy"])
+        row["tags"] = normalize.tags_map(row["tags_src"])
+        _arn_columns(row, row["arn"], row["name"])
+        tables["aws_iam_policy"].append(row)
+    for raw in data["aws_iam_access_key"]:
+        row = dict(raw)
+        _arn_columns(row, None, row["access_key_id"])
+        row["akas"] = [f"arn:aws:iam::{row['account_id']}:user/{row['user_name']}/accesskey/{row['access_key_id']}"]
+        tables["aws_iam_access_key"].append(row)
+    for record in data["aws_iam_credential_report"]:
+        account = normalize.arn_account(record["arn"])
+        tables["aws_iam_credential_report"].append(
+            normalize.credential_report_row(record, data["credential_report_generated"][account]))
+    for raw in data["aws_iam_account_password_policy"]:
+        tables["aws_iam_account_password_policy"].append({"region": "global", "partition": "aws", **raw})
+    for raw in data["aws_cloudtrail_trail"]:
+        row = dict(raw)
+        row["tags"] = normalize.tags_map(row["tags_src"])
+        _arn_columns(row, row["arn"], row["name"])
+        tables["aws_cloudtrail_trail"].append(row)
+    for raw in data["aws_cloudtrail_trail_event"]:
+        row = dict(raw)
+        row["timestamp"] = row["event_time"]
+        row["region"] = row["aws_region"]
+        row["partition"] = "aws"
+        row["cloudtrail_event"] = {k: v for k, v in raw.items() if v is not None}
+        tables["aws_cloudtrail_trail_event"].append(row)
+    for rows in tables.values():
+        for row in rows:
+            row["_ctx"] = {"connection_name": data["accounts"][row["account_id"]]["connection_name"]}
+    return tables
+
+
+# ----------------------------------------------------------------------------------------------- two databases
+
+def load_duckdb(path: Path, tables: dict[str, list[dict]]):
+    """An iamsql DuckDB file holding ``tables``, one snapshot per account; returns (connection, snapshot ids)."""
+    con = db.connect(path)
+    accounts = sorted({row["account_id"] for rows in tables.values() for row in rows})
+    snapshot_ids = {}
+    with db.transaction(con):
+        for account in accounts:
+            snapshot_id = db.new_snapshot(con, account_id=account, kind="load", sources=[], as_of=None)
+            snapshot_ids[account] = snapshot_id
+            for table, rows in tables.items():
+                db.insert_rows(con, table, snapshot_id, [r for r in rows if r["account_id"] == account])
+    return con, snapshot_ids
+
+
+def load_postgres(pg, tables: dict[str, list[dict]], snapshot_ids: dict[str, int]) -> None:
+    """The same rows in PostgreSQL tables with Steampipe's column types (jsonb, timestamptz)."""
+    from psycopg.types.json import Jsonb
+
+    for table, rows in tables.items():
+        cols = columns(table)
+        pg.execute(f"drop table if exists {table}")
+        pg.execute(f"create table {table} (" + ", ".join(f'"{n}" {PG_TYPES[t]}' for n, t in cols) + ")")
+        if not rows:
+            continue
+        placeholders = ", ".join(["%s"] * len(cols))
+        values = []
+        for row in rows:
+            record = {**row, "snapshot_id": snapshot_ids[row["account_id"]]}
+            values.append([
+                Jsonb(record.get(n)) if t == "JSON" and record.get(n) is not None else record.get(n) for n, t in cols
+            ])
+        with pg.cursor() as cur:
+            cur.executemany(f"insert into {table} values ({placeholders})", values)
+
+
+def interval_as_text(pg) -> None:
+    """Load Postgres intervals as DuckDB's Python client does (a month is 30 days, a year 12 months)."""
+    from psycopg.adapt import Loader
+
+    class IntervalLoader(Loader):
+        def load(self, data):
+            text = bytes(data).decode()
+            match = re.fullmatch(r"(?:(-?\d+) years? ?)?(?:(-?\d+) mons? ?)?(?:(-?\d+) days? ?)?"
+                                 r"(?:(-)?(\d+):(\d+):(\d+(?:\.\d+)?))?", text)
+            years, months, days, sign, hours, minutes, seconds = match.groups()
+            total_days = (int(years or 0) * 12 + int(months or 0)) * 30 + int(days or 0)
+            clock = timedelta(hours=int(hours or 0), minutes=int(minutes or 0), seconds=float(seconds or 0))
+            return timedelta(days=total_days) + (-clock if sign else clock)
+
+    pg.adapters.register_loader("interval", IntervalLoader)
+
+
+# ----------------------------------------------------------------------------------------------- comparing
+
+def _normal(value, json_text: bool = False):
+    """A comparable form of one value; only bridges Python-type differences between the two drivers."""
+    if json_text and isinstance(value, str):
+        value, json_text = json.loads(value), False
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (int, float, Decimal)):
+        number = float(value)
+        return ("num", round(number, 9) if math.isfinite(number) else number)
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc) if value.tzinfo else value
+    if isinstance(value, (date, timedelta)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return tuple(_normal(v, json_text) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _normal(v)) for k, v in value.items()))
+    return value
+
+
+def _duck_json_columns(description) -> list[bool]:
+    return [str(d[1]).upper().startswith("JSON") for d in description]
+
+
+@dataclass
+class Outcome:
+    columns: list[str] | None
+    rows: list | None
+    error: str | None = None
+
+
+def run_postgres(pg, sql: str) -> tuple[Outcome, datetime]:
+    """Run on PostgreSQL in one transaction; return the outcome and the transaction's now()."""
+    import psycopg
+
+    with pg.transaction(force_rollback=True):
+        now = pg.execute("select now()").fetchone()[0]
+        try:
+            with pg.transaction(force_rollback=True):
+                cur = pg.execute(sql)
+                names = [d.name for d in cur.description]
+                rows = [tuple(_normal(v) for v in row) for row in cur.fetchall()]
+        except psycopg.Error as exc:
+            return Outcome(None, None, str(exc).splitlines()[0]), now
+    return Outcome(names, rows), now
+
+
+def run_duckdb(con, duck_sql: str, now: datetime) -> Outcome:
+    import duckdb
+
+    con.execute(f"set variable {AS_OF_VARIABLE} = ?::timestamptz", [now])
+    try:
+        cur = con.execute(duck_sql)
+        names = [d[0] for d in cur.description]
+        flags = _duck_json_columns(cur.description)
+        rows = [tuple(_normal(v, is_json) for v, is_json in zip(row, flags)) for row in cur.fetchall()]
+    except duckdb.Error as exc:
+        return Outcome(None, None, str(exc).splitlines()[0])
+    return Outcome(names, rows)
+
+
+def is_ordered(sql: str) -> bool:
+    tree = sqlglot.parse_one(sql, read="postgres")
+    return bool(tree.args.get("order"))
+
+
+def same(expected: Outcome, actual: Outcome, ordered: bool) -> bool:
+    if expected.error or actual.error:
+        return bool(expected.error and actual.error)
+    if expected.columns != actual.columns:
+        return False
+    if ordered:
+        return expected.rows == actual.rows
+    return sorted(map(repr, expected.rows)) == sorted(map(repr, actual.rows))
+
+
+def plain_sqlglot(sql: str) -> str:
+    """The baseline: sqlglot's own Postgres -> DuckDB transpile, with only the clock pinned to the same instant."""
+    tree = sqlglot.parse_one(sql, read="postgres")
+
+    def pin_clock(node):
+        if isinstance(node, exp.CurrentTimestamp):
+            return exp.Anonymous(this="iamsql_as_of", expressions=[])
+        if isinstance(node, exp.CurrentDate):
+            return exp.cast(exp.Anonymous(this="iamsql_as_of", expressions=[]), "date")
+        return node
+
+    return tree.transform(pin_clock).sql(dialect="duckdb")
+
+
+def translated(sql: str) -> str:
+    return to_duckdb(sql, as_of_variable=True)
+
+
+# ----------------------------------------------------------------------------------------------- the corpus
+
+def corpus() -> list[tuple[str, str]]:
+    """(name, sql) for every query in corpus.sql; each starts with a ``-- name: <name>`` line."""
+    text = CORPUS.read_text(encoding="utf-8")
+    parts = re.split(r"^-- name: *(\S+) *$", text, flags=re.MULTILINE)
+    return [(parts[i], parts[i + 1].strip().rstrip(";")) for i in range(1, len(parts), 2)]
