@@ -1,0 +1,43 @@
+/*
+CloudTrail events with the IAM principal behind each one, so event controls can join events to IAM data.
+
+- actor_arn: the IAM principal's ARN: the user for `IAMUser`, `arn:...:root` for `Root`, the role (session
+  issuer) for `AssumedRole`, the IAM user who asked for the token for `FederatedUser`; NULL for AWS services
+  and callers outside IAM.
+- actor_type: `root`, `user` or `role` (NULL when actor_arn is NULL).
+- session_name: the role session name of an `AssumedRole` caller.
+- agent_kind: how the call was made, from the user agent: `console` (a browser or the AWS console),
+  `programmatic` (AWS SDKs, the AWS CLI, Terraform, Pulumi, PowerShell tools), `aws_service` (the user agent is
+  an AWS service, `AWS Internal`) or `other`.
+- access_denied: the call failed on authorization (AccessDenied*, UnauthorizedOperation, ...).
+*/
+select
+  e.event_id, e.event_time, e.event_name, e.event_source, e.event_type, e.error_code, e.error_message,
+  e.read_only, e.source_ip_address, e.user_agent, e.user_type, e.access_key_id,
+  case
+    when e.user_type in ('IAMUser', 'Root') then e.user_identity ->> 'arn'
+    when e.user_type in ('AssumedRole', 'FederatedUser') then e.user_identity -> 'sessionContext' -> 'sessionIssuer' ->> 'arn'
+  end as actor_arn,
+  case
+    when e.user_type = 'Root' then 'root'
+    when e.user_type = 'IAMUser' then 'user'
+    when e.user_type = 'AssumedRole' then 'role'
+    when e.user_type = 'FederatedUser' then 'user'
+  end as actor_type,
+  case when e.user_type = 'AssumedRole' then split_part(e.user_identity ->> 'arn', '/', 3) end as session_name,
+  coalesce(e.user_identity -> 'sessionContext' -> 'attributes' ->> 'mfaAuthenticated', 'false') = 'true' as mfa_authenticated,
+  case
+    when lower(e.user_agent) like any (array['mozilla/%', 'opera/%', '%console.amazonaws.com%', '%s3console%',
+                                            'signin.amazonaws.com%', 'aws-console%'])
+      then 'console'
+    when lower(e.user_agent) like any (array['aws-sdk-%', '%boto3/%', '%botocore/%', 'aws-cli/%', '%terraform/%',
+                                            '%pulumi%', '%aws-powershell%', '%awspowershell%', 'aws-toolkit-%',
+                                            'aws-cdk%', 'cloud-custodian%', 'aws-go-sdk%', 'aws-sdk'])
+      then 'programmatic'
+    when lower(e.user_agent) like '%.amazonaws.com' or e.user_agent = 'AWS Internal' then 'aws_service'
+    else 'other'
+  end as agent_kind,
+  coalesce(e.error_code like any (array['%AccessDenied%', '%UnauthorizedOperation%', '%UnauthorizedAccess%',
+                                        'Forbidden%', 'NotAuthorized%']), false) as access_denied,
+  e.account_id, e.region, e.partition
+from aws_cloudtrail_trail_event as e
