@@ -16,8 +16,10 @@ Three parts:
 from __future__ import annotations
 
 import json
+import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 
 import sqlglot
@@ -243,12 +245,17 @@ def pg_column_name(node: exp.Expr) -> tuple[str, int]:
     return "?column?", 0
 
 
-def name_select_items(tree: exp.Expr) -> exp.Expr:
-    """Alias every unaliased select item with Postgres's column name, so DuckDB reports the same names."""
+def name_select_items(tree: exp.Expr, scope: Scope) -> exp.Expr:
+    """Alias every unaliased select item with Postgres's column name, so DuckDB reports the same names.
+
+    Plain columns keep their name in DuckDB too and stay unaliased (an alias equal to the column's own name
+    would make DuckDB report a misspelt column as "referenced before it is defined").
+    """
     for select in tree.find_all(exp.Select):
         items = []
         for item in select.expressions:
-            if isinstance(item, (exp.Alias, exp.Star)) or (isinstance(item, exp.Column) and isinstance(item.this, exp.Star)):
+            plain_column = isinstance(item, exp.Column) and item.name not in scope.srfs
+            if isinstance(item, (exp.Alias, exp.Star)) or plain_column:
                 items.append(item)
             else:
                 items.append(exp.alias_(item, pg_column_name(item)[0], quoted=True))
@@ -669,8 +676,20 @@ def postgres_tree(sql: str, *, as_of_variable: bool = False) -> exp.Expr:
     tree = parse(sql)
     check_unsupported(tree)
     scope = Scope(tree)
-    tree = name_select_items(tree)
+    tree = name_select_items(tree, scope)
     return apply_rewrites(tree, scope, {"as_of_variable": as_of_variable})
+
+
+@contextmanager
+def quiet_sqlglot() -> Iterator[None]:
+    """Silence sqlglot's generator warnings (they would print on stderr under ``iamsql query``)."""
+    logger = logging.getLogger("sqlglot")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def to_duckdb(sql: str, *, as_of_variable: bool = False) -> str:
@@ -680,15 +699,16 @@ def to_duckdb(sql: str, *, as_of_variable: bool = False) -> str:
     the wall clock (ad hoc queries).
     """
     try:
-        return postgres_tree(sql, as_of_variable=as_of_variable).sql(dialect="duckdb", normalize_functions="lower")
+        with quiet_sqlglot():
+            return postgres_tree(sql, as_of_variable=as_of_variable).sql(dialect="duckdb", normalize_functions="lower")
     except SqlglotError as exc:
         raise QueryError(f"cannot translate the query: {str(exc).splitlines()[0]}") from None
 
 
-ENGINE_FUNCTIONS = {
-    # DuckDB name used by the rewrites -> {engine: replacement name}; None means no equivalent.
-    "json_extract": {"spark": "get_json_object", "trino": "json_extract", "athena": "json_extract"},
-    "json_array_length": {"spark": "json_array_length", "trino": "json_array_length", "athena": "json_array_length"},
+ENGINE_ARRAY_TYPES = {
+    # (engine, element kind) -> the type a JSON array text is cast or parsed to before unnesting.
+    ("trino", "elements"): "ARRAY(JSON)", ("trino", "elements_text"): "ARRAY(VARCHAR)",
+    ("athena", "elements"): "ARRAY(JSON)", ("athena", "elements_text"): "ARRAY(VARCHAR)",
 }
 
 
@@ -706,25 +726,47 @@ def transpile_for(sql: str, dialect: str) -> str:
         return to_duckdb(sql)
     tree = parse(sql)
     check_unsupported(tree)
-    tree = name_select_items(tree)
+    scope = Scope(tree)
+    tree = name_select_items(tree, scope)
+    tree = tree.transform(rewrite_bare_element_alias, scope, {}, copy=False)
     tree = tree.transform(_portable_json, dialect, copy=False)
     try:
-        return tree.sql(dialect=dialect)
+        with quiet_sqlglot():
+            return tree.sql(dialect=dialect)
     except SqlglotError as exc:
         raise QueryError(f"cannot translate the query for {dialect}: {str(exc).splitlines()[0]}") from None
 
 
 def _portable_json(node: exp.Expr, engine: str) -> exp.Expr:
+    if isinstance(node, (exp.Table, exp.Lateral)) and isinstance(node.this, exp.Anonymous):
+        kind = SRF_COLUMNS.get(node.this.name.lower(), (None,))[0]
+        if kind in ("elements", "elements_text"):
+            return _portable_unnest(node, kind, engine)
+        if kind:
+            raise UnsupportedFeature(f"unsupported on {engine}: {node.this.name.lower()}()")
     if isinstance(node, (exp.ArrayContainsAll, exp.JSONBContainsTopKey, exp.JSONBContainsAnyTopKeys,
                          exp.JSONBContainsAllTopKeys)) and not isinstance(node.this, exp.Array):
         raise UnsupportedFeature(f"unsupported on {engine}: jsonb operator {node.key}")
     name = func_name(node)
     if isinstance(node, exp.Anonymous) and name == "to_char" and len(node.expressions) == 2:
-        return exp.TimeToStr(this=node.expressions[0], format=exp.Literal.string(
-            exp.format_time(node.expressions[1].name, Postgres.TIME_MAPPING, Postgres.TIME_TRIE)))
+        return sqlglot.parse_one(node.sql(dialect="postgres"), read="postgres")
     if isinstance(node, exp.Anonymous) and name in ("jsonb_array_length", "json_array_length"):
         return exp.JSONArrayLength(this=node.expressions[0]) if hasattr(exp, "JSONArrayLength") else node
     return node
+
+
+def _portable_unnest(node: exp.Expr, kind: str, engine: str) -> exp.Expr:
+    """``jsonb_array_elements[_text](x) AS s`` as the engine's own unnest of a JSON array (column ``value``)."""
+    (argument,) = node.this.expressions
+    alias = node.args.get("alias")
+    alias_name = alias.name if alias and alias.name else node.this.name.lower()
+    column_names = [c.name for c in alias.columns] if alias and alias.columns else ["value"]
+    if engine == "spark":
+        listed = exp.Anonymous(this="from_json", expressions=[argument, string("array<string>")])
+    else:
+        listed = exp.cast(argument, exp.DataType.build(ENGINE_ARRAY_TYPES[(engine, kind)], dialect=engine))
+    return exp.Unnest(expressions=[listed], alias=exp.TableAlias(
+        this=exp.to_identifier(alias_name), columns=[exp.to_identifier(c) for c in column_names]))
 
 
 # ---------------------------------------------------------------------------------------------------------
