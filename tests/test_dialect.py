@@ -1,0 +1,93 @@
+"""The dialect's contract beyond the differential corpus: time handling, errors, other engines, macros."""
+
+from datetime import datetime, timedelta, timezone
+
+import duckdb
+import pytest
+
+from iamsql import db
+from iamsql.dialect import install_macros, to_duckdb, transpile_for
+from iamsql.query import QueryError, run_query, translate
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory):
+    connection = db.connect(tmp_path_factory.mktemp("dialect") / "unit.duckdb")
+    yield connection
+    connection.close()
+
+
+def test_controls_read_the_snapshot_time_not_the_clock(con):
+    sql = "select now() as n, current_date as d, current_timestamp - interval '1 day' as y, localtimestamp as l"
+    duck_sql = to_duckdb(sql, as_of_variable=True)
+    assert "iamsql_as_of" in duck_sql and "current_timestamp" not in duck_sql.lower()
+    as_of = datetime(2024, 2, 29, 23, 30, tzinfo=timezone.utc)
+    con.execute("set variable iamsql_as_of = ?::timestamptz", [as_of])
+    n, d, y, l = con.execute(duck_sql).fetchone()
+    assert (n, d, y, l.isoformat()) == (as_of, as_of.date(), as_of - timedelta(days=1), "2024-02-29T23:30:00")
+
+
+def test_controls_without_the_variable_fail_loudly(con):
+    con.execute("reset variable iamsql_as_of")
+    with pytest.raises(QueryError, match="iamsql_as_of variable is not set"):
+        run_query(con, "select now()", as_of_variable=True)
+
+
+def test_ad_hoc_queries_use_the_wall_clock(con):
+    before = datetime.now(timezone.utc)
+    (value,) = run_query(con, "select now()")[1][0]
+    assert before - timedelta(seconds=5) <= value <= datetime.now(timezone.utc) + timedelta(seconds=5)
+
+
+@pytest.mark.parametrize("sql,fragment", [
+    ("select nme from aws_iam_user", 'column "nme" not found (did you mean "name"?)'),
+    ("select * from aws_iam_usr", "unknown table aws_iam_usr (did you mean aws_iam_user?)"),
+    ("select name from aws_iam_user where", "syntax error"),
+    ("select name from aws_iam_user; select 1", "one statement at a time"),
+    ("select jsonb_path_query(tags, '$.a') from aws_iam_user", "unsupported Postgres feature: jsonb_path_query()"),
+    ("select count(*) over (order by name groups between 1 preceding and current row) from aws_iam_user",
+     "unsupported Postgres feature: window frame"),
+    ("select tags || tags from aws_iam_user", "unsupported Postgres feature: jsonb || jsonb"),
+    ("select to_char(create_date, 'Q') from aws_iam_user", "to_char pattern"),
+])
+def test_errors_are_one_line(con, sql, fragment):
+    with pytest.raises(QueryError) as info:
+        run_query(con, sql)
+    message = str(info.value)
+    assert fragment in message
+    assert "\n" not in message
+
+
+def test_translate_dialects():
+    assert translate("select 1 as x", "duckdb") == "select 1 as x"
+    assert translate("select x -> 'k' from t", "postgres") == translate("select x -> 'k' from t", "steampipe")
+    with pytest.raises(QueryError, match="unknown dialect"):
+        translate("select 1", "oracle")
+
+
+def test_transpile_for_other_engines():
+    sql = "select s ->> 'Effect' from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s"
+    assert "UNNEST(CAST(JSON_EXTRACT(p.policy_std, '$.Statement') AS ARRAY(JSON)))" in transpile_for(sql, "trino")
+    assert "UNNEST(CAST(" in transpile_for(sql, "athena")
+    spark = transpile_for(sql, "spark")
+    assert "EXPLODE(FROM_JSON(GET_JSON_OBJECT(p.policy_std, '$.Statement'), 'array<string>'))" in spark
+    assert transpile_for(sql, "duckdb") == to_duckdb(sql)
+    with pytest.raises(QueryError, match="unsupported on spark"):
+        transpile_for("select policy_std @> '{}' from aws_iam_policy", "spark")
+    with pytest.raises(QueryError, match="unknown engine"):
+        transpile_for(sql, "oracle")
+
+
+def test_macros_install_twice_and_on_read_only_connections(db_path):
+    db.connect(db_path).close()
+    con = db.connect(db_path, read_only=True)
+    install_macros(con)
+    assert run_query(con, "select '{\"a\": {\"b\": 1}}'::jsonb @> '{\"b\": 1}' as c")[1] == [(False,)]
+    con.close()
+
+
+def test_jsonb_text_output_is_postgres_shaped():
+    con = duckdb.connect()
+    install_macros(con)
+    text = con.execute(to_duckdb("""select '{"bb": 1, "a": [1, 1.5e2, -0, "é\\n"], "ccc": null}'::jsonb::text""")).fetchone()[0]
+    assert text == '{"a": [1, 150, 0, "é\\n"], "bb": 1, "ccc": null}'

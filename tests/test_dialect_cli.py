@@ -1,0 +1,100 @@
+"""`iamsql query` through the real console script: output formats, --print-sql, --dialect duckdb, -f, and
+one-line errors without a traceback."""
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.sql import oracle
+
+IAMSQL = Path(sys.executable).parent / "iamsql"
+QUERY = ("select name, jsonb_array_length(mfa_devices) as devices, tags ->> 'team' as team "
+         "from aws_iam_user where tags ? 'team' order by name")
+EXPECTED = [["alice", 1, "platform"], ["bob", 0, "finance"], ["ci-deploy", 0, "platform"]]
+
+
+@pytest.fixture(scope="module")
+def loaded_db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("cli") / "cli.duckdb"
+    tables = oracle.steampipe_rows(json.loads(oracle.DATASET.read_text(encoding="utf-8")))
+    con, _ = oracle.load_duckdb(path, tables)
+    con.close()
+    return path
+
+
+def iamsql(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(IAMSQL), *args], capture_output=True, text=True, timeout=60)
+
+
+def assert_one_line_error(proc: subprocess.CompletedProcess, *fragments: str) -> None:
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+def test_json_and_jsonl(loaded_db):
+    rows = json.loads(iamsql("query", "--db", str(loaded_db), "--format", "json", QUERY).stdout)
+    assert [[r["name"], r["devices"], r["team"]] for r in rows] == EXPECTED
+    lines = iamsql("query", "--db", str(loaded_db), "-o", "jsonl", QUERY).stdout.splitlines()
+    assert [json.loads(line)["name"] for line in lines] == [r[0] for r in EXPECTED]
+
+
+def test_csv(loaded_db):
+    proc = iamsql("query", "--db", str(loaded_db), "--format", "csv", QUERY)
+    assert proc.returncode == 0, proc.stderr
+    table = list(csv.reader(io.StringIO(proc.stdout)))
+    assert table[0] == ["name", "devices", "team"]
+    assert table[1:] == [[str(v) for v in row] for row in EXPECTED]
+
+
+def test_markdown_and_table(loaded_db):
+    md = iamsql("query", "--db", str(loaded_db), "--format", "md", QUERY).stdout.splitlines()
+    assert md[0] == "| name | devices | team |"
+    assert md[2] == "| alice | 1 | platform |"
+    table = iamsql("query", "--db", str(loaded_db), "--format", "table", QUERY).stdout
+    assert "ci-deploy" in table and "finance" in table
+
+
+def test_print_sql_shows_duckdb_sql_without_running():
+    proc = iamsql("query", "--print-sql", "select jsonb_array_elements_text(s -> 'Action') from t")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == ("SELECT unnest(pg_jsonb_elements_text(json_extract(s, '$.\"Action\"')))"
+                                   " AS \"jsonb_array_elements_text\" FROM t")
+    assert proc.stderr == ""
+
+
+def test_dialect_duckdb_runs_as_is(loaded_db):
+    sql = "select list_sort(list(name)) as names from aws_iam_user where mfa_enabled"
+    proc = iamsql("query", "--db", str(loaded_db), "--dialect", "duckdb", "-o", "json", sql)
+    assert json.loads(proc.stdout) == [{"names": ["alice", "émile.dupont"]}]
+    assert iamsql("query", "--dialect", "duckdb", "--print-sql", sql).stdout.strip() == sql
+
+
+def test_query_from_file(loaded_db, tmp_path):
+    file = tmp_path / "q.sql"
+    file.write_text(QUERY + ";\n", encoding="utf-8")
+    rows = json.loads(iamsql("query", "--db", str(loaded_db), "-f", str(file), "-o", "json").stdout)
+    assert [r["name"] for r in rows] == [r[0] for r in EXPECTED]
+
+
+def test_broken_query_is_one_line(loaded_db):
+    assert_one_line_error(iamsql("query", "--db", str(loaded_db), "select name, from aws_iam_user where"),
+                          "syntax error")
+
+
+def test_unknown_table_is_one_line(loaded_db):
+    assert_one_line_error(iamsql("query", "--db", str(loaded_db), "select * from aws_iam_usr"),
+                          "unknown table aws_iam_usr", "did you mean aws_iam_user?")
+
+
+def test_unsupported_feature_is_one_line(loaded_db):
+    sql = "select k from aws_iam_user, jsonb_object_keys(tags) with ordinality as t(k, n)"
+    assert_one_line_error(iamsql("query", "--db", str(loaded_db), sql), "unsupported", "WITH ORDINALITY")
