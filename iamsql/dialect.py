@@ -25,7 +25,7 @@ from decimal import Decimal
 import sqlglot
 from sqlglot import exp
 from sqlglot.dialects.postgres import Postgres
-from sqlglot.errors import ParseError, SqlglotError
+from sqlglot.errors import ParseError, SqlglotError, TokenError
 
 from .query import QueryError
 from .schema import TABLES
@@ -652,6 +652,10 @@ def parse(sql: str) -> exp.Expr:
         statements = [s for s in sqlglot.parse(sql, read=Steampipe) if s is not None]
     except ParseError as exc:
         raise QueryError(describe_parse_error(exc)) from None
+    except TokenError as exc:
+        near = str(exc).split("'", 1)[-1].rstrip("'").strip()[:60]
+        raise QueryError(f"syntax error: unterminated string, quoted name or comment (Postgres comments nest: "
+                         f"'/*' inside a comment opens another one) near {near!r}") from None
     except SqlglotError as exc:
         raise QueryError(f"syntax error: {str(exc).splitlines()[0]}") from None
     if not statements:
@@ -667,6 +671,8 @@ def describe_parse_error(exc: ParseError) -> str:
     error = exc.errors[0]
     near = (error.get("highlight") or "").strip()
     description = (error.get("description") or "invalid syntax").rstrip(".")
+    description = re.sub(r"<class '[\w.]*?(\w+)'>", lambda m: m.group(1).upper(), description)
+    description = re.sub(r"^Required keyword: '\w+' missing for (\w+)", r"incomplete \1 clause", description)
     where = f" at line {error.get('line')}, column {error.get('col')}" if error.get("line") else ""
     return f"syntax error{where}" + (f' near "{near}"' if near else "") + f": {description}"
 

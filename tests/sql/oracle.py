@@ -19,7 +19,7 @@ import sqlglot
 from sqlglot import exp
 
 from iamsql import db, normalize
-from iamsql.dialect import AS_OF_VARIABLE, to_duckdb
+from iamsql.dialect import AS_OF_VARIABLE, quiet_sqlglot, to_duckdb
 from iamsql.schema import TABLES, columns
 
 HERE = Path(__file__).parent
@@ -236,7 +236,8 @@ def plain_sqlglot(sql: str) -> str:
             return exp.cast(exp.Anonymous(this="iamsql_as_of", expressions=[]), "date")
         return node
 
-    return tree.transform(pin_clock).sql(dialect="duckdb")
+    with quiet_sqlglot():
+        return tree.transform(pin_clock).sql(dialect="duckdb")
 
 
 def translated(sql: str) -> str:
