@@ -225,8 +225,8 @@ def sniff(path: Path, head: bytes) -> str | None:
             return "cloudtrail-eventbridge"
         if '"CloudTrailEvent"' in text:
             return "cloudtrail-lookup-lines"
-        opening = set(re.findall(r'"(\w+)"\s*:', text))
-        return "cloudtrail-lines" if len(_EVENT_KEYS & opening) >= 4 else None
+        opening = dict.fromkeys(re.findall(r'"(\w+)"\s*:', text))
+        return "cloudtrail-lines" if _item_kind(opening) == "event" else None
     if isinstance(document.get("Records"), list):  # a Records wrapper whose key is not the first one
         return "cloudtrail-records" if not document["Records"] or not _is_foreign_record(document["Records"][0]) else None
     return _LINES.get(_item_kind(document))

@@ -1,0 +1,433 @@
+"""CloudTrail events loader: format sniffing, counts against every public CloudTrail file, column mapping against a
+Python reading of the same events, deduplication, lossless storage, malformed input, and the CLI's all-or-nothing."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+import subprocess
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from benchmarks.cloudtrail_data import generate, make_event
+from iamsql import db
+from iamsql.errors import InputError
+from iamsql.loaders.cloudtrail import FORMATS, UNKNOWN_ACCOUNT, load_events, sniff
+
+HEAD = 64 * 1024
+# The CloudTrail event data of PROVENANCE.md section A, plus the AWS CLI's lookup-events example.
+EVENT_DIRS = [
+    "invictus_ir_aws_dataset",
+    "maheribra_aws_attack_chain_ir",
+    "stratus_red_team_detonation_logs",
+    "panther_analysis",
+    "otrf_security_datasets",
+    "plaso_test_data",
+    "aws_cloudtrail_processing_library",
+    "cloud_custodian_placebo/cwe_cloudtrail_events",
+    "cado_cloudgrep_tests",
+    "aws_cli_examples/json/cloudtrail",
+]
+MALFORMED = {
+    "cado_cloudgrep_tests/bad_cloudtrail.json",
+    "aws_cloudtrail_processing_library/src/test/resources/SerializerTestFileBadJsonFormat.json",
+}
+
+
+def _text(path: Path) -> str:
+    data = path.read_bytes()
+    return (gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data).decode("utf-8")
+
+
+def _head(path: Path) -> bytes:
+    data = path.read_bytes()
+    return (gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data)[:HEAD]
+
+
+def _values(text: str) -> list:
+    """Every top-level JSON value in a text (one document, NDJSON, or values written one after another)."""
+    decoder, values, pos = json.JSONDecoder(), [], 0
+    text = text.lstrip("\ufeff")
+    while True:
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+        if pos == len(text):
+            return values
+        value, pos = decoder.raw_decode(text, pos)
+        values.append(value)
+
+
+def python_events(path: Path, fmt: str) -> list[dict]:
+    """The events of a file as plain Python reads them: the reference the loader is checked against."""
+    layout, payload = FORMATS[fmt]
+    values = _values(_text(path))
+    if layout == "records":
+        items = [item for value in values for item in value["Records"]]
+    elif layout == "events":
+        items = [item for value in values for item in value["Events"]]
+    elif layout == "array":
+        items = [item for value in values for item in value]
+    else:
+        items = values
+    if payload == "lookup":
+        items = [json.loads(item["CloudTrailEvent"]) for item in items]
+    elif payload == "eventbridge":
+        items = [item.get("detail") for item in items]
+    return [item for item in items if isinstance(item, dict)]
+
+
+def identity_key(event: dict) -> str:
+    """What deduplication compares: the eventID, else the whole record."""
+    if event.get("eventID") is not None:
+        return str(event["eventID"])
+    return "record:" + json.dumps(event, separators=(",", ":"), ensure_ascii=False)
+
+
+def snapshots_of(con):
+    return lambda account: db.new_snapshot(con, account_id=account, kind="load", sources=[], as_of=None)
+
+
+def load(con, files, progress=None) -> dict:
+    with db.transaction(con):
+        return load_events(con, files, snapshots_of(con), progress)
+
+
+@pytest.fixture(scope="module")
+def shared_event_files(shared_data) -> list[tuple[Path, str]]:
+    """(path, format) of every readable CloudTrail file in the public data."""
+    found = []
+    for folder in EVENT_DIRS:
+        for path in sorted(p for p in (shared_data / folder).rglob("*") if p.is_file()):
+            fmt = sniff(path, _head(path))
+            if fmt and str(path.relative_to(shared_data)) not in MALFORMED:
+                found.append((path, fmt))
+    return found
+
+
+@pytest.fixture(scope="module")
+def shared_loaded(shared_event_files, tmp_path_factory):
+    """The public CloudTrail files loaded once, in one load, with the stats and the stored rows."""
+    con = db.connect(tmp_path_factory.mktemp("shared") / "events.duckdb")
+    progressed: list[Path] = []
+    stats = load(con, shared_event_files, progressed.append)
+    yield con, stats, progressed
+    con.close()
+
+
+# ---- recognising files -----------------------------------------------------------------------------------------
+
+
+def test_every_public_cloudtrail_source_is_recognised(shared_data, shared_event_files):
+    recognised = {str(p.relative_to(shared_data)) for p, _ in shared_event_files}
+    formats = {fmt for _, fmt in shared_event_files}
+    # each documented source, in each of its formats, is picked up
+    assert {"cloudtrail-records", "cloudtrail-array", "cloudtrail-lines", "cloudtrail-lookup-events",
+            "cloudtrail-lookup-lines", "cloudtrail-eventbridge"} <= formats
+    for folder in EVENT_DIRS:
+        assert any(name.startswith(folder + "/") for name in recognised), folder
+    gz = [p for p, fmt in shared_event_files if p.name.endswith(".json.gz")]
+    assert gz and all(fmt == "cloudtrail-records" for p, fmt in shared_event_files if p in gz)
+    # the malformed fixtures look like CloudTrail (their error comes from loading, not from being skipped)
+    for name in MALFORMED:
+        assert sniff(shared_data / name, _head(shared_data / name)) == "cloudtrail-records"
+
+
+def test_non_cloudtrail_files_are_not_claimed(shared_data):
+    """IAM exports, describe-trails, SNS/SQS notifications, licences, CSV and Panther's test wrapper are not events."""
+    others = [p for folder in ["cloudsplaining", "cloudmapper_demo", "cloud_custodian_placebo/api_response_json",
+                               "cloud_custodian_placebo/raw_placebo", "cloud_custodian_placebo/credential_reports_csv",
+                               "aws_cli_examples/json/iam", "aws_cli_examples/json/sts"]
+              for p in (shared_data / folder).rglob("*") if p.is_file()]
+    others += [p for p in (shared_data / "aws_cli_examples/json/cloudtrail").iterdir() if "lookup-events" not in p.name]
+    others += sorted((shared_data / "aws_cloudtrail_processing_library/src/test/resources").glob("SQSMessageBody*"))
+    others += [shared_data / "panther_analysis/cloudtrail_rule_tests_with_meta.jsonl",
+               shared_data / "otrf_security_datasets/AWS_S3_HoneyBucketLogs.csv",
+               shared_data / "invictus_ir_aws_dataset/LICENSE"]
+    assert len(others) > 500
+    claimed = [p for p in others if sniff(p, _head(p))]
+    assert claimed == []
+
+
+@pytest.mark.parametrize(
+    "head, expected",
+    [
+        (b'{"Records":[{"eventVersion":"1.08","eventSource":"iam.amazonaws.com"', "cloudtrail-records"),  # cut short
+        (b'\n{\n  "Records" : [ ]\n}', "cloudtrail-records"),
+        (b'{"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","s3":{}}]}', None),  # S3 event notification
+        (b'{"Records":[{"EventSource":"aws:sns","Sns":{}}]}', None),
+        (b'{"awsAccountId":"111122223333","digestStartTime":"2025-01-01T00:00:00Z","logFiles":[]}', None),
+        (b'{"trailList":[{"Name":"t"}]}', None),
+        (b'[{"eventSource":"sts.amazonaws.com","eventName":"AssumeRole","eventTime":"2025-01-01T00:00:00Z"}]',
+         "cloudtrail-array"),
+        (b'{"eventSource":"sts.amazonaws.com","eventName":"AssumeRole","awsRegion":"us-east-1"}\n{"eventSo',
+         "cloudtrail-lines"),
+        (b'{"eventSource":"sts.amazonaws.com","eventName":"AssumeRole","awsRegion":"us-east-1","requestPar',
+         "cloudtrail-lines"),  # the first event is longer than the head
+        (b'{"Events":[{"EventId":"1","CloudTrailEvent":"{}"}]}', "cloudtrail-lookup-events"),
+        (b'{"Events":[{"EventId":"1","Message":"rds event"}]}', None),  # e.g. rds describe-events
+        (b'[{"EventId":"1","CloudTrailEvent":"{}"}]', "cloudtrail-lookup-array"),
+        (b'{"detail-type":"AWS API Call via CloudTrail","detail":{"eventName":"x"}}', "cloudtrail-eventbridge"),
+        (b'[{"detail-type":"AWS API Call via CloudTrail","detail":{}}]', "cloudtrail-eventbridge-array"),
+        (b'{"detail-type":"EC2 Instance State-change Notification","detail":{}}', None),
+        (b"", None),
+        (b"[]", None),
+        (b"user,arn,user_creation_time\n", None),
+    ],
+)
+def test_sniff(head, expected):
+    assert sniff(Path("x.json"), head) == expected
+
+
+# ---- the public data ---------------------------------------------------------------------------------------------
+
+
+def test_public_files_load_with_the_counts_python_reads(shared_loaded, shared_event_files):
+    con, stats, progressed = shared_loaded
+    expected_files = {str(p): len(python_events(p, fmt)) for p, fmt in shared_event_files}
+    assert {path: f["events"] for path, f in stats["files"].items()} == expected_files
+    stored_per_file = dict(con.execute(
+        "select source_file, count(*) from aws_cloudtrail_trail_event group by all").fetchall())
+    distinct = {identity_key(e) for p, fmt in shared_event_files for e in python_events(p, fmt)}
+    assert stats["events"] == sum(expected_files.values())
+    assert stats["inserted"] == len(distinct) == sum(stored_per_file.values())
+    assert stats["duplicates"] == stats["events"] - len(distinct)
+    assert con.execute("select count(distinct event_id) from aws_cloudtrail_trail_event").fetchone()[0] == len(distinct)
+    assert sorted(progressed) == sorted(p for p, _ in shared_event_files)
+    # the S3-delivered trails load whole: their event ids are real and unique
+    for folder in ["invictus_ir_aws_dataset", "maheribra_aws_attack_chain_ir"]:
+        files = [(p, f) for p, f in shared_event_files if folder in str(p)]
+        ids = {e["eventID"] for p, f in files for e in python_events(p, f)}
+        stored = con.execute("select count(*) from aws_cloudtrail_trail_event where source_file like ?",
+                             [f"%/{folder}/%"]).fetchone()[0]
+        assert stored == len(ids) == sum(len(python_events(p, f)) for p, f in files)
+
+
+def _iso_utc(value) -> datetime | None:
+    if isinstance(value, str):
+        try:
+            return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+        except ValueError:
+            return None
+    return None
+
+
+def _text_or_none(value):
+    if value is None:
+        return None
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def test_columns_match_a_python_reading_of_each_event(shared_loaded):
+    """Every stored row's columns agree with what its own cloudtrail_event says, read in Python."""
+    con, _, _ = shared_loaded
+    rows = con.execute(
+        "select event_id, event_name, event_source, aws_region, region, account_id, recipient_account_id, user_type,"
+        " username, user_identifier, access_key_id, read_only, error_code, source_ip_address, event_time,"
+        " timestamp_ms, partition, request_parameters, user_identity, resources, cloudtrail_event, _ctx"
+        " from aws_cloudtrail_trail_event").fetchall()
+    assert len(rows) > 3000
+    iso_checked = 0
+    for (event_id, name, source, aws_region, region, account, recipient, user_type, username, identifier, key,
+         read_only, error_code, ip, event_time, ts_ms, partition, params, identity_json, resources, raw, ctx) in rows:
+        e = json.loads(raw)
+        ui = e.get("userIdentity") if isinstance(e.get("userIdentity"), dict) else {}
+        issuer = (ui.get("sessionContext") or {}).get("sessionIssuer") or {}
+        assert event_id == (_text_or_none(e.get("eventID")) or event_id)
+        if e.get("eventID") is None:
+            assert event_id.startswith("iamsql-")
+        assert (name, source, error_code, ip) == tuple(
+            _text_or_none(e.get(k)) for k in ("eventName", "eventSource", "errorCode", "sourceIPAddress"))
+        assert aws_region == region == _text_or_none(e.get("awsRegion"))
+        assert recipient == _text_or_none(e.get("recipientAccountId"))
+        assert account == (recipient or _text_or_none(ui.get("accountId")))
+        assert json.loads(ctx) == {"connection_name": account}
+        assert user_type == _text_or_none(ui.get("type"))
+        assert username == (_text_or_none(ui.get("userName")) or _text_or_none(issuer.get("userName")))
+        assert identifier == next((_text_or_none(v) for v in (ui.get("arn"), issuer.get("arn"),
+                                                               issuer.get("principalId")) if v is not None), None)
+        assert key == _text_or_none(ui.get("accessKeyId"))
+        ro = e.get("readOnly")
+        assert read_only == ({"true": True, "false": False}.get(str(ro).lower()) if ro is not None else None)
+        arn = ui.get("arn") or issuer.get("arn")
+        if isinstance(arn, str) and arn.startswith("arn:"):
+            assert partition == arn.split(":")[1]
+        else:
+            assert partition in ("aws", "aws-cn", "aws-us-gov")
+        assert (json.loads(params) if params is not None else None) == e.get("requestParameters")
+        assert (json.loads(resources) if resources is not None else None) == e.get("resources")
+        if isinstance(e.get("userIdentity"), dict):
+            assert json.loads(identity_json) == e["userIdentity"]
+        expected_time = _iso_utc(e.get("eventTime"))
+        if expected_time is not None:
+            assert event_time == expected_time and ts_ms == int(expected_time.timestamp() * 1000)
+            iso_checked += 1
+        elif e.get("eventTime") in (None, "redacted", "..."):
+            assert event_time is None and ts_ms is None
+    assert iso_checked > 3000
+
+
+def test_odd_public_events(shared_loaded, shared_data):
+    con, stats, _ = shared_loaded
+    # OTRF's Logstash export has no eventTime: the events load, with no time
+    otrf = con.execute("select count(*), count(event_time) from aws_cloudtrail_trail_event "
+                       "where cloudtrail_event->>'@timestamp' is not null").fetchone()
+    assert otrf[0] > 0 and otrf[1] == 0
+    # the all-null fixture's events load (a derived id for the one without eventID), naming no account
+    assert UNKNOWN_ACCOUNT in stats["snapshots"]
+    unknown = con.execute("select count(*) from aws_cloudtrail_trail_event where account_id is null").fetchone()[0]
+    covered = con.execute("select row_count from iamsql_snapshot_table where snapshot_id = ? and table_name = "
+                          "'aws_cloudtrail_trail_event'", [stats["snapshots"][UNKNOWN_ACCOUNT]]).fetchone()[0]
+    assert unknown == covered > 0
+    # lookup-events: CloudTrailEvent strings are parsed into whole records
+    lookup = shared_data / "plaso_test_data/aws_cloudtrail_lookup_events.jsonl"
+    item = json.loads(lookup.read_text().splitlines()[0])
+    stored = con.execute("select cloudtrail_event, read_only from aws_cloudtrail_trail_event where event_id = ?",
+                         [item["EventId"]]).fetchone()
+    assert json.loads(stored[0]) == json.loads(item["CloudTrailEvent"])
+    # snapshots cover the table with the rows they added
+    coverage = dict(con.execute("select snapshot_id, row_count from iamsql_snapshot_table "
+                                "where table_name = 'aws_cloudtrail_trail_event'").fetchall())
+    counted = dict(con.execute("select snapshot_id, count(*) from history.aws_cloudtrail_trail_event group by all")
+                   .fetchall())
+    assert set(coverage) == set(stats["snapshots"].values()) >= set(counted)
+    assert coverage == {sid: counted.get(sid, 0) for sid in coverage}
+
+
+# ---- generated data ----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def trail(tmp_path) -> list[tuple[Path, str]]:
+    """A small S3-layout trail: 600 events in 6 gzip files across 3 accounts."""
+    generate(tmp_path / "trail", 600, 6)
+    return [(p, "cloudtrail-records") for p in sorted((tmp_path / "trail").rglob("*.json.gz"))]
+
+
+def test_second_load_of_the_same_files_adds_nothing(db_path, trail, tmp_path):
+    con = db.connect(db_path)
+    first = load(con, trail[:4])
+    second = load(con, trail)
+    total = sum(len(python_events(p, f)) for p, f in trail)
+    assert first["duplicates"] == 0
+    assert second["events"] == total and second["inserted"] == total - first["inserted"]
+    assert second["duplicates"] == first["inserted"]
+    third = load(con, trail)
+    assert third["inserted"] == 0 and third["duplicates"] == total
+    assert con.execute("select count(*), count(distinct event_id) from aws_cloudtrail_trail_event").fetchone() == (
+        total, total)
+    # every snapshot of the re-loads covers the table, with zero rows when it added none
+    rows = con.execute("select t.row_count from iamsql_snapshot_table t join iamsql_snapshot s using (snapshot_id) "
+                       "where table_name = 'aws_cloudtrail_trail_event' order by snapshot_id").fetchall()
+    first_accounts = len({path.name[:12] for path, _ in trail[:4]})
+    assert len(rows) == first_accounts + 3 + 3 and sum(r[0] for r in rows) == total
+    assert [r[0] for r in rows[-3:]] == [0, 0, 0]
+
+
+def test_the_same_event_in_two_formats_in_one_load_is_stored_once(db_path, trail, tmp_path):
+    """An S3 file and a lookup-events export of the same events: one row each, the first file in path order wins."""
+    events = python_events(*trail[0])
+    lookup = tmp_path / "z_lookup.jsonl"
+    lookup.write_text("".join(json.dumps({"EventId": e["eventID"], "CloudTrailEvent": json.dumps(e)}) + "\n"
+                              for e in events))
+    assert sniff(lookup, _head(lookup)) == "cloudtrail-lookup-lines"
+    con = db.connect(db_path)
+    stats = load(con, [trail[0], (lookup, "cloudtrail-lookup-lines")])
+    assert stats["inserted"] == len(events) and stats["duplicates"] == len(events)
+    assert con.execute("select distinct source_file from aws_cloudtrail_trail_event").fetchall() == [(str(trail[0][0]),)]
+
+
+def test_events_without_id_get_a_stable_derived_id(db_path, tmp_path):
+    """Same record, pretty in one file and compact in another: one derived id, so one row."""
+    rng = random.Random(7)
+    event = make_event(rng, "111122223333", "us-east-1", datetime(2025, 1, 1, tzinfo=timezone.utc))
+    del event["eventID"]
+    (tmp_path / "a.json").write_text(json.dumps([event], indent=2))
+    (tmp_path / "b.jsonl").write_text(json.dumps(event) + "\n")
+    con = db.connect(db_path)
+    stats = load(con, [(tmp_path / "a.json", "cloudtrail-array"), (tmp_path / "b.jsonl", "cloudtrail-lines")])
+    assert (stats["events"], stats["inserted"]) == (2, 1)
+    event_id = con.execute("select event_id from aws_cloudtrail_trail_event").fetchone()[0]
+    again = load(con, [(tmp_path / "b.jsonl", "cloudtrail-lines")])
+    assert again["inserted"] == 0 and event_id.startswith("iamsql-")
+
+
+def test_every_key_survives_in_cloudtrail_event(db_path, tmp_path):
+    """A key that only one event has (and odd values: big numbers, nested nulls, unicode) is stored as given."""
+    rng = random.Random(3)
+    when = datetime(2025, 2, 1, tzinfo=timezone.utc)
+    events = [make_event(rng, "444455556666", "eu-west-1", when) for _ in range(50)]
+    events[37]["onlyHere"] = {"nested": [1, 2.5, "x", None, True, {"deep": "ü €"}], "big": 123456789012345678901234567890}
+    events[12]["readOnly"] = "true"  # some producers write it as a string
+    path = tmp_path / "AWSLogs/444455556666/CloudTrail/eu-west-1/2025/02/01/444455556666_CloudTrail_eu-west-1_x.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"Records": events}, indent=1, ensure_ascii=False), encoding="utf-8")
+    con = db.connect(db_path)
+    load(con, [(path, sniff(path, _head(path)))])
+    stored = {r[0]: (json.loads(r[1]), r[2]) for r in con.execute(
+        "select event_id, cloudtrail_event, read_only from aws_cloudtrail_trail_event").fetchall()}
+    assert len(stored) == 50
+    for event in events:
+        assert stored[event["eventID"]][0] == event
+    assert stored[events[12]["eventID"]][1] is True
+    assert con.execute("select count(*) from aws_cloudtrail_trail_event where (cloudtrail_event->'onlyHere') is not null"
+                       ).fetchone()[0] == 1
+
+
+# ---- bad input ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(MALFORMED))
+def test_malformed_public_fixture_names_the_file(db_path, shared_data, trail, name):
+    bad = shared_data / name
+    con = db.connect(db_path)
+    with pytest.raises(InputError) as caught:
+        load(con, [*trail, (bad, "cloudtrail-records")])
+    message = str(caught.value)
+    assert "\n" not in message and message.startswith(f"{bad}: ") and "JSON" in message
+    assert con.execute("select count(*) from history.aws_cloudtrail_trail_event").fetchone()[0] == 0
+    assert con.execute("select count(*) from iamsql_snapshot").fetchone()[0] == 0
+
+
+def _truncated(trail, tmp_path) -> Path:
+    cut = tmp_path / "cut" / trail[2][0].name
+    cut.parent.mkdir()
+    data = trail[2][0].read_bytes()
+    cut.write_bytes(data[: len(data) // 2])
+    return cut
+
+
+def test_truncated_gzip_names_the_file(db_path, trail, tmp_path):
+    cut = _truncated(trail, tmp_path)
+    con = db.connect(db_path)
+    load(con, trail[:1])
+    before = con.execute("select count(*) from aws_cloudtrail_trail_event").fetchone()[0]
+    with pytest.raises(InputError) as caught:
+        load(con, [*trail, (cut, "cloudtrail-records")])
+    message = str(caught.value)
+    assert "\n" not in message and message.startswith(f"{cut}: ") and "gzip" in message
+    assert con.execute("select count(*) from aws_cloudtrail_trail_event").fetchone()[0] == before
+    # the connection is usable again after the rollback, with its settings restored
+    assert load(con, trail)["inserted"] == sum(len(python_events(p, f)) for p, f in trail) - before
+
+
+def test_cli_load_of_a_trail_with_a_truncated_file_writes_nothing(tmp_path, trail):
+    cut = _truncated(trail, tmp_path)
+    database = tmp_path / "cli.duckdb"
+    iamsql = [str(Path(sys.executable).parent / "iamsql")]
+    ok = subprocess.run([*iamsql, "load", "--db", str(database), str(trail[0][0].parents[6])],
+                        capture_output=True, text=True, timeout=120)
+    assert ok.returncode == 0, ok.stderr
+    counted = subprocess.run([*iamsql, "query", "--db", str(database), "--format", "csv",
+                              "select count(*) as n from aws_cloudtrail_trail_event"], capture_output=True, text=True)
+    assert counted.stdout.split() == ["n", str(sum(len(python_events(p, f)) for p, f in trail))]
+    bad = subprocess.run([*iamsql, "load", "--db", str(database), str(cut.parent), str(trail[0][0])],
+                         capture_output=True, text=True, timeout=120)
+    assert bad.returncode != 0
+    assert bad.stderr.strip().count("\n") == 0 and str(cut) in bad.stderr and "Traceback" not in bad.stderr
+    again = subprocess.run([*iamsql, "query", "--db", str(database), "--format", "csv",
+                            "select count(*) as n from iamsql_snapshot"], capture_output=True, text=True)
+    assert again.stdout.split() == ["n", "3"]
