@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -305,7 +306,7 @@ def create_views(con: duckdb.DuckDBPyConnection) -> None:
         progress = False
         for name, sql in list(pending.items()):
             try:
-                con.execute(f'create or replace temp view "{name}" as {to_duckdb(_strip_header(sql))}')
+                con.execute(f'create or replace temp view "{name}" as {_view_duckdb(sql)}')
             except (duckdb.Error, IamsqlError) as exc:
                 errors[name] = str(exc).splitlines()[0]
                 continue
@@ -314,6 +315,12 @@ def create_views(con: duckdb.DuckDBPyConnection) -> None:
         if not progress:
             name = sorted(pending)[0]
             raise ControlError(f"helper view queries/views/{name}.sql cannot be created: {errors[name]}")
+
+
+@lru_cache(maxsize=64)
+def _view_duckdb(sql: str) -> str:
+    """A helper view's DuckDB SQL, translated once per process (views are re-created per account and connection)."""
+    return to_duckdb(_strip_header(sql))
 
 
 def _strip_header(sql: str) -> str:
