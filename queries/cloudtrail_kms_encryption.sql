@@ -1,0 +1,22 @@
+/*
+title: CloudTrail logs are encrypted with a KMS key
+description: Every trail encrypts its log files with a customer-managed KMS key (SSE-KMS).
+severity: medium
+resource_type: AWS::CloudTrail::Trail
+rationale: >-
+  With SSE-KMS, reading the logs needs kms:Decrypt on the key as well as S3 access, which separates who may
+  read audit logs from who may read the bucket.
+remediation: Create a KMS key whose policy lets CloudTrail encrypt, and set it on the trail (update-trail --kms-key-id).
+tables: [aws_cloudtrail_trail]
+*/
+select
+  arn as resource,
+  case when kms_key_id is not null then 'ok' else 'alarm' end as status,
+  case
+    when kms_key_id is not null then 'Trail ' || name || ' encrypts its logs with KMS key ' || kms_key_id || '.'
+    else 'Trail ' || name || ' does not encrypt its logs with a KMS key; set a customer-managed key on it.'
+  end as reason,
+  account_id,
+  coalesce(home_region, region) as region
+from aws_cloudtrail_trail
+where home_region is null or region is null or region = home_region

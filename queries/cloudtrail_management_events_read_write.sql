@@ -1,0 +1,29 @@
+/*
+title: CloudTrail trails record read and write management events
+description: >-
+  Every trail records management events of both kinds, read (Get/List/Describe) and write, through basic
+  event selectors (ReadWriteType All) or advanced event selectors (eventCategory Management, no readOnly filter).
+severity: medium
+resource_type: AWS::CloudTrail::Trail
+rationale: A trail that keeps only write events misses the reconnaissance (List*, Get*, Describe*) that precedes most attacks.
+remediation: Set the trail's event selectors to all management events, read and write (put-event-selectors).
+tables: [cloudtrail_trail_coverage]
+requires: [aws_cloudtrail_trail]
+*/
+select
+  arn as resource,
+  case
+    when not selectors_known then 'skip'
+    when management_read and management_write then 'ok'
+    else 'alarm'
+  end as status,
+  case
+    when not selectors_known then 'The event selectors of trail ' || name || ' were not collected (get-event-selectors).'
+    when management_read and management_write then 'Trail ' || name || ' records read and write management events.'
+    when management_write then 'Trail ' || name || ' records only write management events; include read events.'
+    when management_read then 'Trail ' || name || ' records only read management events; include write events.'
+    else 'Trail ' || name || ' records no management events; select all management events.'
+  end as reason,
+  account_id,
+  region
+from cloudtrail_trail_coverage

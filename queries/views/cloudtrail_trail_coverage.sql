@@ -1,0 +1,88 @@
+/*
+What each CloudTrail trail records, from its basic (`event_selectors`) or advanced (`advanced_event_selectors`)
+event selectors. One row per trail (shadow copies of multi-region and organization trails, listed by
+describe-trails in every region, are counted once: the row in the trail's home region).
+
+Columns: arn, name, account_id, partition, region (the home region), is_multi_region_trail,
+is_organization_trail, is_logging, selectors_known, management_read, management_write, s3_data_read,
+s3_data_write.
+
+- selectors_known is false when the selectors were not collected (no get-event-selectors output) and
+  describe-trails does not say the trail uses the default ones (`HasCustomEventSelectors: false`, which
+  means every management event, read and write, and no data events).
+- s3_data_*: S3 object-level events for all buckets (basic selector value `arn:<partition>:s3` or
+  `arn:<partition>:s3:::`, or an advanced selector on `AWS::S3::Object` with no `resources.ARN` filter).
+*/
+with trail as (
+  select * from aws_cloudtrail_trail
+  where home_region is null or region is null or region = home_region
+),
+basic as (
+  select t.arn,
+    coalesce(s ->> 'ReadWriteType', 'All') as rw,
+    coalesce(s ->> 'IncludeManagementEvents', 'true') = 'true' as management,
+    exists (
+      select 1 from jsonb_array_elements(coalesce(s -> 'DataResources', '[]'::jsonb)) as d,
+        jsonb_array_elements_text(coalesce(d -> 'Values', '[]'::jsonb)) as v
+      where d ->> 'Type' = 'AWS::S3::Object' and v ~ '^arn:[a-z-]+:s3(:::)?$'
+    ) as s3_all
+  from trail as t, jsonb_array_elements(t.event_selectors) as s
+  where jsonb_typeof(t.event_selectors) = 'array'
+),
+advanced_field as (
+  select t.arn, a ->> 'Name' as selector, f ->> 'Field' as field, f
+  from trail as t,
+    jsonb_array_elements(t.advanced_event_selectors) as a,
+    jsonb_array_elements(coalesce(a -> 'FieldSelectors', '[]'::jsonb)) as f
+  where jsonb_typeof(t.advanced_event_selectors) = 'array'
+),
+advanced as (
+  select arn, selector,
+    bool_or(field = 'eventCategory' and f -> 'Equals' ? 'Management') as management,
+    bool_or(field = 'eventCategory' and f -> 'Equals' ? 'Data') as data,
+    bool_or(field = 'resources.type' and f -> 'Equals' ? 'AWS::S3::Object') as s3_object,
+    bool_or(field = 'resources.ARN') as arn_filtered,
+    coalesce(bool_or(field = 'readOnly' and f -> 'Equals' ? 'true'), false) as only_read,
+    coalesce(bool_or(field = 'readOnly' and f -> 'Equals' ? 'false'), false) as only_write
+  from advanced_field
+  group by arn, selector
+),
+recorded as (
+  select arn,
+    bool_or(management and rw in ('All', 'ReadOnly')) as management_read,
+    bool_or(management and rw in ('All', 'WriteOnly')) as management_write,
+    bool_or(s3_all and rw in ('All', 'ReadOnly')) as s3_data_read,
+    bool_or(s3_all and rw in ('All', 'WriteOnly')) as s3_data_write
+  from basic group by arn
+  union all
+  select arn,
+    bool_or(management and not only_write),
+    bool_or(management and not only_read),
+    bool_or(data and s3_object and not coalesce(arn_filtered, false) and not only_write),
+    bool_or(data and s3_object and not coalesce(arn_filtered, false) and not only_read)
+  from advanced group by arn
+),
+per_trail as (
+  select arn, bool_or(management_read) as management_read, bool_or(management_write) as management_write,
+    bool_or(s3_data_read) as s3_data_read, bool_or(s3_data_write) as s3_data_write
+  from recorded group by arn
+)
+select t.arn, t.name, t.account_id, t.partition, coalesce(t.home_region, t.region) as region,
+  coalesce(t.is_multi_region_trail, false) as is_multi_region_trail,
+  coalesce(t.is_organization_trail, false) as is_organization_trail,
+  t.is_logging,
+  (s.loaded or t.has_custom_event_selectors = false) is true as selectors_known,
+  case when p.arn is not null then coalesce(p.management_read, false) when s.loaded then false
+    when t.has_custom_event_selectors = false then true end as management_read,
+  case when p.arn is not null then coalesce(p.management_write, false) when s.loaded then false
+    when t.has_custom_event_selectors = false then true end as management_write,
+  case when p.arn is not null then coalesce(p.s3_data_read, false) when s.loaded then false
+    when t.has_custom_event_selectors = false then false end as s3_data_read,
+  case when p.arn is not null then coalesce(p.s3_data_write, false) when s.loaded then false
+    when t.has_custom_event_selectors = false then false end as s3_data_write
+from trail as t
+  left join per_trail as p on p.arn = t.arn
+  cross join lateral (
+    select coalesce(jsonb_typeof(t.event_selectors) = 'array' or jsonb_typeof(t.advanced_event_selectors) = 'array', false)
+      as loaded
+  ) as s
