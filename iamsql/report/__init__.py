@@ -1,0 +1,83 @@
+"""``iamsql report``: one check run as an Excel workbook, CSV, JSON, OCSF JSON lines or a Markdown summary.
+
+``write_report(con, out, fmt=..., frameworks=..., run_id=...)`` gathers the run once (``model.build_report``)
+and hands it to one writer. The file is written beside its destination and renamed into place, so a failed
+report never leaves a half-written file.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+from .csvout import write_csv
+from .jsonout import write_json
+from .markdown import write_markdown
+from .model import Report, ReportError, build_report
+from .ocsf import write_ocsf
+from .xlsx import write_xlsx
+
+# format -> (writer, binary?)
+WRITERS = {
+    "xlsx": (write_xlsx, True),
+    "csv": (write_csv, False),
+    "json": (write_json, False),
+    "ocsf": (write_ocsf, False),
+    "md": (write_markdown, False),
+}
+FORMATS = tuple(WRITERS)
+EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json", ".ocsf": "ocsf", ".jsonl": "ocsf", ".md": "md",
+              ".markdown": "md"}
+
+__all__ = ["FORMATS", "Report", "ReportError", "build_report", "format_for", "write_report"]
+
+
+def format_for(out: Path, fmt: str | None) -> str:
+    """The output format: ``fmt`` if given, else from the file extension (none: xlsx)."""
+    if fmt is not None:
+        if fmt not in WRITERS:
+            raise ReportError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        return fmt
+    suffix = out.suffix.lower()
+    if not suffix:
+        return "xlsx"
+    if suffix not in EXTENSIONS:
+        raise ReportError(f"cannot tell the format from {out.name!r}; use --format ({', '.join(FORMATS)}) "
+                          f"or an extension ({', '.join(EXTENSIONS)})")
+    return EXTENSIONS[suffix]
+
+
+def write_report(
+    con: duckdb.DuckDBPyConnection,
+    out: str | os.PathLike,
+    *,
+    fmt: str | None = None,
+    frameworks: list[str] | None = None,
+    run_id: int | None = None,
+    queries_dir: Path | None = None,
+) -> Path:
+    """Write one check run (default: the latest) for the given frameworks (default: all) to ``out``; returns
+    the path written."""
+    out = Path(out)
+    fmt = format_for(out, fmt)
+    if out.is_dir():
+        raise ReportError(f"{out} is a folder; give a file name, e.g. {out / ('report.' + fmt)}")
+    if not out.parent.is_dir():
+        raise ReportError(f"folder {out.parent} does not exist")
+    report = build_report(con, run_id=run_id, frameworks=frameworks, queries_dir=queries_dir)
+    writer, binary = WRITERS[fmt]
+    partial = out.with_name(f".{out.name}.{os.getpid()}.partial")
+    try:
+        if binary:
+            writer(report, partial)
+        else:
+            with partial.open("w", encoding="utf-8", newline="") as handle:
+                writer(report, handle)
+        os.replace(partial, out)
+    except OSError as exc:
+        raise ReportError(f"cannot write {out}: {exc.strerror or exc}") from None
+    finally:
+        partial.unlink(missing_ok=True)
+    return out

@@ -1,0 +1,329 @@
+"""The data of one report, gathered once from the database: the run, its accounts and their data times, the
+evidence behind it, every framework requirement with its rolled-up status, the controls, and the findings.
+
+Everything is plain values (str, int, datetime, list, dict) so that each writer (xlsx, csv, json, ocsf, md) only
+formats. Findings are streamed from DuckDB in a fixed order, never held in memory all at once.
+
+Extension points (for run history, exceptions...):
+- ``Report.finding_columns`` is the list of finding columns every tabular writer shows; append a ``Column``
+  and a function to ``Report.finding_enrichers`` that returns the extra values for a finding row.
+- ``xlsx.SHEETS`` is the list of sheet writers, in workbook order.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from .. import __version__
+from ..controls import STATUSES, control_pack_hash, load_controls
+from ..errors import IamsqlError
+from ..frameworks import framework_summary, get_framework, load_frameworks, requirement_status
+
+SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
+STATUS_ORDER = ("error", "alarm", "skip", "info", "ok")  # findings that need attention first
+BATCH = 5_000
+
+
+class ReportError(IamsqlError):
+    """A report that cannot be written as asked (no run, unknown run or framework, unwritable file)."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """A finding column: its key in a finding row, its header, its kind (text, datetime, list, json) and width."""
+
+    key: str
+    header: str
+    kind: str = "text"
+    width: int = 18
+
+
+FINDING_COLUMNS = (
+    Column("finding_id", "Finding ID", width=18),
+    Column("status", "Status", width=9),
+    Column("severity", "Severity", width=10),
+    Column("control_id", "Control", width=34),
+    Column("control_title", "Control title", width=40),
+    Column("resource", "Resource", width=50),
+    Column("reason", "Reason", width=70),
+    Column("account_id", "Account", width=14),
+    Column("region", "Region", width=11),
+    Column("requirements", "Requirements", "list", width=40),
+    Column("remediation", "Remediation", width=60),
+    Column("evaluated_at", "Data as of (UTC)", "datetime", width=20),
+    Column("dimensions", "Details", "json", width=40),
+)
+
+
+@dataclass
+class FrameworkSection:
+    """One framework: its catalog facts, its summary counts and every requirement in catalog order."""
+
+    id: str
+    title: str
+    version: str
+    publisher: str
+    source: str
+    informative: bool
+    total: int
+    passing: int
+    failing: int
+    manual: int
+    not_assessed: int
+    percent_compliant: float | None
+    requirements: list[dict]
+
+
+@dataclass
+class Report:
+    run: dict
+    accounts: list[dict]
+    evidence: list[dict]
+    status_counts: dict[str, int]
+    frameworks: list[FrameworkSection]
+    controls: list[dict]
+    finding_count: int
+    finding_columns: list[Column] = field(default_factory=lambda: list(FINDING_COLUMNS))
+    finding_enrichers: list[Callable[[dict], dict]] = field(default_factory=list)
+    _con: duckdb.DuckDBPyConnection | None = None
+    _control_ids: list[str] = field(default_factory=list)
+    _control_info: dict[str, dict] = field(default_factory=dict)
+
+    def findings(self) -> Iterator[dict]:
+        """Every finding of the run (of the selected controls) as a dict keyed like ``finding_columns``, in a
+        fixed order: control, status (error, alarm, skip, info, ok), account, region, resource."""
+        evaluated = {a["account_id"]: a["evaluated_at"] for a in self.accounts}
+        cursor = self._con.cursor()
+        cursor.execute(
+            f"""
+            select finding_id, status, severity, control_id, resource, reason, account_id, region, dimensions
+            from iamsql_result
+            where run_id = ? and list_contains(?, control_id)
+            order by control_id, list_position({list(STATUS_ORDER)!r}, status), account_id, region, resource,
+                     reason, finding_id
+            """,
+            [self.run["run_id"], self._control_ids],
+        )
+        names = [d[0] for d in cursor.description]
+        while batch := cursor.fetchmany(BATCH):
+            for values in batch:
+                row = dict(zip(names, values))
+                info = self._control_info[row["control_id"]]
+                row["control_title"] = info["title"]
+                row["requirements"] = info["requirements"]
+                row["remediation"] = info["remediation"]
+                row["evaluated_at"] = evaluated.get(row["account_id"])
+                row["dimensions"] = json.loads(row["dimensions"]) if row["dimensions"] else {}
+                for enrich in self.finding_enrichers:
+                    row.update(enrich(row))
+                yield row
+        cursor.close()
+
+
+def build_report(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    run_id: int | None = None,
+    frameworks: list[str] | None = None,
+    queries_dir: Path | None = None,
+) -> Report:
+    """Gather one run (default: the latest) for the given frameworks (default: all)."""
+    run = _run(con, run_id)
+    selected = [get_framework(f).id for f in dict.fromkeys(frameworks)] if frameworks else list(load_frameworks())
+    counts = _counts_by_control(con, run["run_id"])
+    controls = {c.id: c for c in load_controls(queries_dir)}
+    run["current_pack_hash"] = control_pack_hash(queries_dir)
+
+    statuses = requirement_status({cid: [s for s, n in per.items() if n] for cid, per in counts.items()}, selected)
+    sections = _framework_sections(selected, statuses, counts)
+
+    def requirements_of(control_id: str) -> list[str]:
+        return [ref for section in sections for r in section.requirements if control_id in r["controls"]
+                for ref in [f"{section.id}:{r['requirement']}"]]
+
+    # With --framework, the report is about those frameworks: only the controls mapped to them.
+    control_ids = sorted(cid for cid in counts if not frameworks or requirements_of(cid))
+    control_rows = [_control_row(cid, controls.get(cid), run["parameters"].get(cid, {}), counts[cid],
+                                 requirements_of(cid)) for cid in control_ids]
+    status_counts = {s: sum(counts[cid][s] for cid in control_ids) for s in STATUSES}
+    accounts = _accounts(con, run)
+    return Report(
+        run=run,
+        accounts=accounts,
+        evidence=_evidence(con, run),
+        status_counts=status_counts,
+        frameworks=sections,
+        controls=control_rows,
+        finding_count=sum(status_counts.values()),
+        _con=con,
+        _control_ids=control_ids,
+        _control_info={c["control_id"]: c for c in control_rows},
+    )
+
+
+# ------------------------------------------------------------------------------------------------ the run
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str, schema: str = "main") -> bool:
+    return bool(con.execute(
+        "select count(*) from duckdb_tables() where table_name = ? and schema_name = ? "
+        "and database_name = current_database()", [name, schema]).fetchone()[0])
+
+
+def _run(con: duckdb.DuckDBPyConnection, run_id: int | None) -> dict:
+    if not _has_table(con, "iamsql_run") or not _has_table(con, "iamsql_result"):
+        raise ReportError("this database has no check run yet: run 'iamsql check' first")
+    if run_id is None:
+        run_id = con.execute("select max(run_id) from iamsql_run").fetchone()[0]
+        if run_id is None:
+            raise ReportError("this database has no check run yet: run 'iamsql check' first")
+    cursor = con.execute("select * from iamsql_run where run_id = ?", [run_id])
+    found = cursor.fetchone()
+    if found is None:
+        known = [r[0] for r in con.execute("select run_id from iamsql_run order by run_id desc limit 5").fetchall()]
+        raise ReportError(f"no check run with id {run_id}; recent runs: {', '.join(map(str, known)) or 'none'}")
+    run = dict(zip([d[0] for d in cursor.description], found))
+    for key, empty in (("accounts", []), ("snapshot_ids", []), ("parameters", {}), ("frameworks", [])):
+        run[key] = json.loads(run[key]) if run[key] else empty
+    run["report_tool_version"] = __version__
+    return run
+
+
+def _counts_by_control(con: duckdb.DuckDBPyConnection, run_id: int) -> dict[str, dict[str, int]]:
+    counts: dict[str, dict[str, int]] = {}
+    for control_id, status, n in con.execute(
+        "select control_id, status, count(*) from iamsql_result where run_id = ? group by all", [run_id]
+    ).fetchall():
+        counts.setdefault(control_id, dict.fromkeys(STATUSES, 0))[status] = n
+    return counts
+
+
+# ------------------------------------------------------------------------------------------- frameworks
+
+
+def _framework_sections(selected: list[str], statuses, counts: dict[str, dict[str, int]]) -> list[FrameworkSection]:
+    summaries = {s.framework: s for s in framework_summary(statuses)}
+    catalog = load_frameworks()
+    by_framework: dict[str, list[dict]] = {fid: [] for fid in selected}
+    for item in statuses:
+        framework = catalog[item.requirement.framework]
+        per_control = {cid: counts.get(cid, dict.fromkeys(STATUSES, 0)) for cid, _ in item.control_outcomes}
+        by_framework[framework.id].append({
+            "requirement": item.requirement.id,
+            "group": " > ".join(g.id if g.id == g.title or not g.title else f"{g.id} {g.title}"
+                                for g in framework.group_path(item.requirement)),
+            "title": item.requirement.title,
+            "status": item.status,
+            "controls": list(per_control),
+            "control_outcomes": {cid: outcome for cid, outcome in item.control_outcomes},
+            "control_counts": per_control,
+            **{s: sum(c[s] for c in per_control.values()) for s in STATUSES},
+            "note": item.requirement.note or "",
+        })
+    sections = []
+    for fid in selected:
+        framework, summary = catalog[fid], summaries[fid]
+        sections.append(FrameworkSection(
+            fid, framework.title, framework.version, framework.publisher, framework.source, framework.informative,
+            summary.total, summary.passing, summary.failing, summary.manual, summary.not_assessed,
+            summary.percent_compliant, by_framework[fid]))
+    return sections
+
+
+def _control_row(control_id: str, control, parameters: dict, counts: dict[str, int], requirements: list[str]) -> dict:
+    """One control as the report shows it; a control no longer in the pack keeps its id and counts."""
+    return {
+        "control_id": control_id,
+        "title": control.title if control else "",
+        "description": control.description if control else "(not in the current control pack)",
+        "severity": control.severity if control else "",
+        "resource_type": control.resource_type if control else "",
+        "parameters": dict(sorted(parameters.items())),
+        "remediation": control.remediation if control else "",
+        "requirements": requirements,
+        "sql": control.sql if control else "",
+        **counts,
+    }
+
+
+# -------------------------------------------------------------------------------- accounts and evidence
+
+
+def _accounts(con: duckdb.DuckDBPyConnection, run: dict) -> list[dict]:
+    """Per account of the run: the time it was evaluated at, when its data was loaded or collected, the
+    credential report's generation time and the window of CloudTrail events present at run time."""
+    snapshot_ids = run["snapshot_ids"] or [-1]
+    loaded = {
+        account: (first, last, kinds)
+        for account, first, last, kinds in con.execute(
+            "select account_id, min(loaded_at), max(loaded_at), list(distinct kind order by kind) "
+            "from iamsql_snapshot where list_contains(?, snapshot_id) group by all", [snapshot_ids]).fetchall()
+    }
+    credential_report = dict(con.execute(
+        "select account_id, max(generated_time) from history.aws_iam_credential_report "
+        "where list_contains(?, snapshot_id) group by all", [snapshot_ids]).fetchall())
+    trail = {
+        account: (first, last, n)
+        for account, first, last, n in con.execute(
+            "select account_id, min(event_time), max(event_time), count(*) from history.aws_cloudtrail_trail_event "
+            "where snapshot_id <= ? group by all", [max(snapshot_ids)]).fetchall()
+    }
+    accounts = []
+    for entry in sorted(run["accounts"], key=lambda a: a["account_id"]):
+        account = entry["account_id"]
+        first, last, kinds = loaded.get(account, (None, None, []))
+        events_from, events_to, events = trail.get(account, (None, None, 0))
+        accounts.append({
+            "account_id": account,
+            "evaluated_at": _utc(entry.get("as_of")),
+            "loaded_at": last,
+            "kinds": kinds,
+            "credential_report_generated": credential_report.get(account),
+            "trail_events_from": events_from,
+            "trail_events_to": events_to,
+            "trail_events": events,
+        })
+    return accounts
+
+
+def _evidence(con: duckdb.DuckDBPyConnection, run: dict) -> list[dict]:
+    """One row per source file or API call, then one per collection gap, of every snapshot behind the run
+    (its latest snapshots, plus older ones whose CloudTrail events were still part of the data)."""
+    snapshot_ids = run["snapshot_ids"] or [-1]
+    rows = con.execute(
+        """
+        select snapshot_id, account_id, kind, loaded_at, as_of, partial, sources, gaps
+        from iamsql_snapshot
+        where list_contains(?, snapshot_id)
+           or snapshot_id in (select distinct snapshot_id from history.aws_cloudtrail_trail_event where snapshot_id <= ?)
+        order by account_id, snapshot_id
+        """,
+        [snapshot_ids, max(snapshot_ids)],
+    ).fetchall()
+    evidence = []
+    for snapshot_id, account, kind, loaded_at, as_of, partial, sources, gaps in rows:
+        base = {"snapshot_id": snapshot_id, "account_id": account, "kind": kind, "loaded_at": loaded_at,
+                "snapshot_as_of": as_of, "partial": bool(partial)}
+        for source in sorted(json.loads(sources or "[]"), key=lambda s: (str(s.get("path")), str(s.get("format")))):
+            evidence.append({**base, "entry": "source", "what": source.get("format") or "",
+                             "where": str(source.get("path") or ""), "sha256": source.get("sha256") or "",
+                             "as_of": _utc(source.get("as_of")), "error": ""})
+        for gap in json.loads(gaps or "[]"):
+            evidence.append({**base, "entry": "gap", "what": str(gap.get("api") or ""),
+                             "where": str(gap.get("region") or gap.get("account_id") or ""), "sha256": "",
+                             "as_of": None, "error": str(gap.get("error") or "")})
+    return evidence
+
+
+def _utc(value: Any) -> datetime | None:
+    """An ISO-8601 text or datetime as a timezone-aware datetime (None stays None)."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))

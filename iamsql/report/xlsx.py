@@ -1,0 +1,333 @@
+"""The Excel workbook: Summary, one sheet per framework, Findings, Controls, Evidence.
+
+Written in openpyxl's write-only mode (rows stream to disk, so 200,000 findings fit in little memory). Text
+never becomes a formula: every string is written as an inline string, and formula-like ones also get Excel's
+"quote prefix" style so that editing the cell keeps it text. The file's timestamps (document properties and
+zip entries) are the run's time, so the same run gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+import zipfile
+from collections.abc import Callable, Iterable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.chart import BarChart, Reference
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.writer.excel import ExcelWriter
+
+from ..controls import STATUSES
+from .model import Column, FrameworkSection, Report
+from .text import cell_text, formula_like
+
+DATE_FORMAT = "yyyy-mm-dd hh:mm:ss"
+HEADER_FILL = PatternFill("solid", fgColor="1F3864")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+TITLE_FONT = Font(bold=True, size=14)
+SECTION_FONT = Font(bold=True, size=12)
+# Status colours as (fill, font) pairs, applied by conditional formatting so that filters and sorting keep them.
+STATUS_COLOURS = {
+    "ok": ("C6EFCE", "006100"), "passing": ("C6EFCE", "006100"),
+    "alarm": ("FFC7CE", "9C0006"), "failing": ("FFC7CE", "9C0006"),
+    "error": ("F4B183", "833C0B"),
+    "info": ("DDEBF7", "1F4E78"), "manual": ("FFEB9C", "9C5700"),
+    "skip": ("EDEDED", "595959"), "not_assessed": ("EDEDED", "595959"),
+}
+LEFT = Alignment(horizontal="left")
+RESERVED_SHEETS = ("Summary", "Findings", "Controls", "Evidence")
+
+
+class Sheet:
+    """A write-only worksheet with a row counter and helpers that make every value a safe, typed cell."""
+
+    def __init__(self, ws: WriteOnlyWorksheet):
+        self.ws = ws
+        self.row = 0
+        # Printing and PDF export: landscape, all columns on one page width.
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+    def widths(self, widths: Iterable[int]) -> None:
+        for index, width in enumerate(widths, 1):
+            self.ws.column_dimensions[get_column_letter(index)].width = width
+
+    def append(self, values: Iterable[Any], *, font: Font | None = None, fill: PatternFill | None = None,
+               wrap: bool = False) -> int:
+        self.ws.append([self.cell(v, font=font, fill=fill, wrap=wrap) for v in values])
+        self.row += 1
+        return self.row
+
+    def header(self, headers: Iterable[str]) -> int:
+        return self.append(headers, font=HEADER_FONT, fill=HEADER_FILL)
+
+    def cell(self, value: Any, *, font: Font | None = None, fill: PatternFill | None = None, wrap: bool = False,
+             number_format: str | None = None, align: Alignment | None = None):
+        """A value as a cell: text made safe (never a formula), datetimes naive UTC with a date format."""
+        if isinstance(value, Cell):
+            return value
+        if isinstance(value, datetime):
+            value = value.astimezone(timezone.utc).replace(tzinfo=None) if value.tzinfo else value
+        elif isinstance(value, (list, tuple)):
+            value = "\n".join(map(str, value))
+        elif value is not None and not isinstance(value, (bool, int, float)):
+            value = cell_text(str(value))
+        styled = font or fill or wrap or number_format or align or isinstance(value, datetime)
+        risky = isinstance(value, str) and formula_like(value)
+        if not (styled or risky):
+            return value
+        cell = WriteOnlyCell(self.ws, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"  # openpyxl would otherwise make "=..." a formula
+            cell.quotePrefix = risky
+        if isinstance(value, datetime) or number_format:
+            cell.number_format = number_format or DATE_FORMAT
+        if font:
+            cell.font = font
+        if fill:
+            cell.fill = fill
+        if wrap or align:
+            cell.alignment = align or Alignment(wrap_text=True, vertical="top")
+        return cell
+
+    def colour_statuses(self, column: int, first_row: int, last_row: int) -> None:
+        if last_row < first_row:
+            return
+        letter = get_column_letter(column)
+        for status, (fill, font) in STATUS_COLOURS.items():
+            self.ws.conditional_formatting.add(
+                f"{letter}{first_row}:{letter}{last_row}",
+                CellIsRule(operator="equal", formula=[f'"{status}"'],
+                           fill=PatternFill("solid", bgColor=fill), font=Font(color=font)))
+
+    def table_header(self, headers: list[str]) -> int:
+        """A header row that is frozen and filterable (the sheet's main table starts at row 1)."""
+        self.ws.freeze_panes = "A2"
+        return self.header(headers)
+
+    def autofilter(self, columns: int) -> None:
+        self.ws.auto_filter.ref = f"A1:{get_column_letter(columns)}{max(self.row, 1)}"
+
+
+# ------------------------------------------------------------------------------------------------ sheets
+
+
+def write_summary(wb: Workbook, report: Report) -> None:
+    """Frameworks and their chart first (what an auditor looks for), then the run, then each account's data
+    times (what the results are "as of")."""
+    sheet = Sheet(wb.create_sheet("Summary"))
+    sheet.widths([30, 44, 24, 28, 24, 24, 18, 14, 12])
+    run = report.run
+    sheet.append([f"iamsql compliance report: check run {run['run_id']}"], font=TITLE_FONT)
+    sheet.append([])
+    sheet.append(["Frameworks"], font=SECTION_FONT)
+    header = sheet.header(["Framework", "Title", "Version", "Requirements", "Passing", "Failing", "Manual",
+                           "Not assessed", "% compliant"])
+    for section in report.frameworks:
+        percent = "n/a" if section.percent_compliant is None else \
+            sheet.cell(section.percent_compliant / 100, number_format="0.0%")
+        sheet.append([section.id, section.title, section.version, section.total, section.passing, section.failing,
+                      section.manual, section.not_assessed, percent])
+    last = sheet.row
+    sheet.append([sheet.cell("% compliant = passing / (passing + failing); manual and not assessed requirements "
+                             "are counted but left out of the ratio.", font=Font(italic=True))])
+    if report.frameworks:
+        rows = _requirements_chart(sheet, header, last)
+        for _ in range(rows):
+            sheet.append([])
+
+    sheet.append([])
+    sheet.append(["Check run"], font=SECTION_FONT)
+    facts = [
+        ("Run status", run["status"]),
+        ("Accounts", len(report.accounts)),
+        ("Data as of (newest account, UTC)", run["as_of"]),
+        ("Run started (UTC)", run["started_at"]),
+        ("Run finished (UTC)", run["finished_at"]),
+        ("Run by", run["run_by"] or ""),
+        ("Tool version (run / report)", f"{run['tool_version']} / {run['report_tool_version']}"),
+        ("Control pack SHA-256", run["control_pack_hash"]),
+        ("Engine", run["engine"]),
+        ("Findings", report.finding_count),
+        *((f"  {status}", report.status_counts[status]) for status in STATUSES),
+        ("Collection gaps and errors", sum(1 for e in report.evidence if e["entry"] == "gap")),
+    ]
+    if run["control_pack_hash"] != run["current_pack_hash"]:
+        facts.append(("Note", "Controls changed since this run: the Controls sheet shows the current text."))
+    for label, value in facts:
+        sheet.append([sheet.cell(label, font=Font(bold=True)), sheet.cell(value, align=LEFT)])
+
+    sheet.append([])
+    sheet.append(["Accounts and data sources"], font=SECTION_FONT)
+    sheet.header(["Account", "Evaluated as of (UTC)", "Loaded / collected (UTC)", "Credential report generated",
+                  "CloudTrail events from", "CloudTrail events to", "CloudTrail events", "How"])
+    for a in report.accounts:
+        sheet.append([a["account_id"], a["evaluated_at"], a["loaded_at"], a["credential_report_generated"],
+                      a["trail_events_from"], a["trail_events_to"], a["trail_events"], ", ".join(a["kinds"])])
+
+
+def _requirements_chart(sheet: Sheet, header_row: int, last_row: int) -> int:
+    """A stacked bar per framework (passing, failing, manual, not assessed) below the table; returns the
+    number of rows it covers, which the caller leaves empty."""
+    frameworks = last_row - header_row
+    chart = BarChart()
+    chart.type = "bar"
+    chart.grouping = "stacked"
+    chart.overlap = 100
+    chart.title = "Requirements per framework"
+    chart.y_axis.title = "requirements"
+    chart.height = 4 + 1.2 * frameworks  # centimetres
+    chart.width = 24
+    chart.add_data(Reference(sheet.ws, min_col=5, max_col=8, min_row=header_row, max_row=last_row), titles_from_data=True)
+    chart.set_categories(Reference(sheet.ws, min_col=1, min_row=header_row + 1, max_row=last_row))
+    for series, colour in zip(chart.series, ("70AD47", "C00000", "FFC000", "A5A5A5")):
+        series.graphicalProperties.solidFill = colour
+        series.graphicalProperties.line.solidFill = colour
+    sheet.ws.add_chart(chart, f"A{last_row + 3}")
+    return 2 + math.ceil(chart.height / 0.53)  # a default row is 15 points, 0.53 cm
+
+
+REQUIREMENT_HEADERS = ["Requirement", "Group", "Title", "Status", "Controls", *STATUSES, "Note"]
+
+
+def write_framework(wb: Workbook, section: FrameworkSection, name: str) -> None:
+    sheet = Sheet(wb.create_sheet(name))
+    sheet.widths([22, 34, 60, 13, 52, 7, 7, 7, 7, 7, 40])
+    sheet.table_header(REQUIREMENT_HEADERS)
+    for r in section.requirements:
+        controls = [f"{cid}: {r['control_outcomes'][cid]} ("
+                    + ", ".join(f"{n} {s}" for s, n in r["control_counts"][cid].items() if n) + ")"
+                    for cid in r["controls"]]
+        sheet.append([r["requirement"], r["group"], r["title"], r["status"], controls or "manual",
+                      *(r[s] for s in STATUSES), r["note"]])
+    sheet.autofilter(len(REQUIREMENT_HEADERS))
+    sheet.colour_statuses(4, 2, sheet.row)
+    # Catalog facts go below the table (the table must start at row 1 for its frozen, filtered header).
+    sheet.append([])
+    for label, value in (("Framework", f"{section.title} ({section.id})"), ("Version", section.version),
+                         ("Publisher", section.publisher), ("Source", section.source),
+                         ("Status rules", "manual: no automated control; failing: any control has an alarm or "
+                                          "error; passing: otherwise any ok or info; not_assessed: no result")):
+        sheet.append([sheet.cell(label, font=Font(bold=True)), value])
+
+
+def write_findings(wb: Workbook, report: Report) -> None:
+    sheet = Sheet(wb.create_sheet("Findings"))
+    columns: list[Column] = report.finding_columns
+    sheet.widths(c.width for c in columns)
+    sheet.table_header([c.header for c in columns])
+    for finding in report.findings():
+        sheet.append([_finding_value(c, finding.get(c.key)) for c in columns])
+    sheet.autofilter(len(columns))
+    status = next((i for i, c in enumerate(columns, 1) if c.key == "status"), None)
+    if status:
+        sheet.colour_statuses(status, 2, sheet.row)
+
+
+def _finding_value(column: Column, value: Any) -> Any:
+    if column.kind == "json":
+        return "; ".join(f"{k}={v}" for k, v in sorted(value.items())) if value else None
+    return value
+
+
+CONTROL_HEADERS = ["Control", "Title", "Description", "Severity", "Resource type", "Thresholds used", *STATUSES,
+                   "Requirements", "Remediation", "SQL"]
+
+
+def write_controls(wb: Workbook, report: Report) -> None:
+    sheet = Sheet(wb.create_sheet("Controls"))
+    sheet.widths([34, 36, 60, 10, 22, 24, 7, 7, 7, 7, 7, 40, 60, 90])
+    sheet.table_header(CONTROL_HEADERS)
+    for c in report.controls:
+        thresholds = [f"{k} = {v}" for k, v in c["parameters"].items()]
+        sheet.append([c["control_id"], c["title"], c["description"], c["severity"], c["resource_type"], thresholds,
+                      *(c[s] for s in STATUSES), c["requirements"], c["remediation"], c["sql"]])
+    sheet.autofilter(len(CONTROL_HEADERS))
+
+
+EVIDENCE_HEADERS = ["Snapshot", "Account", "How", "Loaded (UTC)", "Snapshot data as of (UTC)", "Partial", "Entry",
+                    "Format or API", "File or region", "SHA-256", "Source as of (UTC)", "Error"]
+
+
+def write_evidence(wb: Workbook, report: Report) -> None:
+    sheet = Sheet(wb.create_sheet("Evidence"))
+    sheet.widths([10, 14, 9, 20, 20, 8, 8, 36, 70, 66, 20, 50])
+    sheet.table_header(EVIDENCE_HEADERS)
+    for e in report.evidence:
+        sheet.append([e["snapshot_id"], e["account_id"], e["kind"], e["loaded_at"], e["snapshot_as_of"],
+                      e["partial"], e["entry"], e["what"], e["where"], e["sha256"], e["as_of"], e["error"]])
+    sheet.autofilter(len(EVIDENCE_HEADERS))
+
+
+def write_framework_sheets(wb: Workbook, report: Report) -> None:
+    names = framework_sheet_names([s.id for s in report.frameworks])
+    for section in report.frameworks:
+        write_framework(wb, section, names[section.id])
+
+
+# The workbook's sheets, in order. Later sheets (exceptions, changes between runs) are appended here.
+SHEETS: list[Callable[[Workbook, Report], None]] = [
+    write_summary, write_framework_sheets, write_findings, write_controls, write_evidence,
+]
+
+
+def framework_sheet_names(framework_ids: list[str]) -> dict[str, str]:
+    """A valid, unique sheet name per framework: Excel forbids []:*?/\\ and allows 31 characters."""
+    names: dict[str, str] = {}
+    taken = {n.casefold() for n in RESERVED_SHEETS}
+    for fid in framework_ids:
+        base = "".join("_" if ch in "[]:*?/\\" else ch for ch in fid).strip("'")[:31] or "framework"
+        name, n = base, 2
+        while name.casefold() in taken:
+            suffix = f"~{n}"
+            name, n = base[: 31 - len(suffix)] + suffix, n + 1
+        taken.add(name.casefold())
+        names[fid] = name
+    return names
+
+
+# ------------------------------------------------------------------------------------------------ saving
+
+
+class _PinnedTimeZip(zipfile.ZipFile):
+    """A zip archive whose entries all carry one fixed time, so the same content gives the same bytes."""
+
+    def __init__(self, path: Path, when: datetime):
+        super().__init__(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+        self._when = max(when, datetime(1980, 1, 1)).timetuple()[:6]
+
+    def _info(self, name: str) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, date_time=self._when)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o600 << 16
+        return info
+
+    def writestr(self, name, data, *args, **kwargs):
+        return super().writestr(self._info(name if isinstance(name, str) else name.filename), data, *args, **kwargs)
+
+    def write(self, filename, arcname=None, *args, **kwargs):
+        with open(filename, "rb") as source, self.open(self._info(arcname or str(filename)), "w", force_zip64=True) as target:
+            shutil.copyfileobj(source, target, 1 << 20)
+
+
+def write_xlsx(report: Report, path: Path) -> None:
+    when = report.run["finished_at"] or report.run["started_at"]
+    when = when.astimezone(timezone.utc).replace(tzinfo=None, microsecond=0)
+    wb = Workbook(write_only=True)
+    wb.properties.creator = "iamsql"
+    wb.properties.title = f"iamsql compliance report, check run {report.run['run_id']}"
+    wb.properties.created = wb.properties.modified = when
+    for write in SHEETS:
+        write(wb, report)
+    with _PinnedTimeZip(path, when) as archive:
+        ExcelWriter(wb, archive).write_data()
