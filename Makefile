@@ -20,6 +20,7 @@ demo: $(STAMP)
 	$(BIN)/iamsql query --db $(DEMO_DIR)/demo.duckdb \
 	  "select name, create_date, mfa_enabled from aws_iam_user order by name limit 10"
 	$(BIN)/iamsql check --db $(DEMO_DIR)/demo.duckdb --fail-on none
+	$(BIN)/iamsql report --db $(DEMO_DIR)/demo.duckdb --out $(DEMO_DIR)/iamsql-report.xlsx
 
 ## make test: the whole suite
 test: $(STAMP)

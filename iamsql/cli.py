@@ -257,6 +257,38 @@ def controls(
     typer.echo(render(["control_id", "title", "severity", "requirements"], rows, fmt), nl=False)
 
 
+@app.command()
+def report(
+    out: Annotated[Path, typer.Option("--out", help="The file to write (its extension picks the format).")],
+    fmt: Annotated[
+        Optional[str], typer.Option("--format", "-o", help="xlsx, csv, json, ocsf or md (default: from --out, else xlsx).")
+    ] = None,
+    framework: Annotated[
+        Optional[list[str]], typer.Option("--framework", help="Only this framework (repeatable); default: all.")
+    ] = None,
+    run: Annotated[Optional[int], typer.Option("--run", help="The check run id (default: the latest).")] = None,
+    queries: Annotated[
+        Optional[Path], typer.Option("--queries", help="The folder of controls the run used, if not the shipped one.")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Write a check run as an Excel workbook for auditors, CSV, JSON, OCSF JSON lines or a Markdown summary;
+    print the path written.
+
+    Examples:
+      iamsql report --out audit.xlsx
+      iamsql report --out findings.csv --framework owasp-nhi-2025
+      iamsql report --out findings.ocsf.jsonl --run 3
+    """
+    from . import db as dbmod
+    from .report import write_report
+
+    con = dbmod.connect(db, read_only=True)
+    path = write_report(con, out, fmt=fmt, frameworks=framework, run_id=run, queries_dir=queries)
+    con.close()
+    typer.echo(str(path))
+
+
 def main() -> None:
     """Console entry point: run the app, turning known failures into one line and an exit code."""
     try:
