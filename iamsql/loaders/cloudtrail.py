@@ -275,7 +275,7 @@ def _batches(files: list[tuple[Path, str]]) -> list[tuple[str, list[Path], int]]
 def _reason(exc: duckdb.Error, path: Path) -> str:
     """DuckDB's message in one line, without its error class or the file name (which goes first)."""
     message = re.sub(r"^[\w ]*Error: ", "", str(exc).strip().splitlines()[0])
-    message = message.replace(f' in file "{path}"', "").replace(f": {path}", "").replace(str(path), "the file")
+    message = re.sub(r' in file "[^"]*",?', "", message).replace(f": {path}", "").replace(str(path), "the file")
     if isinstance(exc, duckdb.IOException) and "gzip" in message.lower():
         message = f"truncated or corrupt gzip ({message})"
     return message.strip()
