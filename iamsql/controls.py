@@ -568,20 +568,24 @@ def _row(control: Control, account: _Account | None, resource: str, status: str,
     }
 
 
-def _store(con, started, selected, parameters, frameworks, accounts, rows, pack_hash) -> int:
+def _store(con, started, selected, parameters, frameworks, accounts, rows, pack_hash, *,
+           engine: str = "duckdb", snapshot_ids: list[int] | None = None) -> int:
+    """Write the run and its rows in one transaction. ``engine`` names what executed the SQL; another engine
+    passes the ``snapshot_ids`` it read (default: this database's latest snapshots)."""
     from .db import transaction
 
     statuses = {r["status"] for r in rows}
     with transaction(con):
         run_id = con.execute("select nextval('iamsql_run_seq')").fetchone()[0]
-        snapshot_ids = [r[0] for r in con.execute("select distinct snapshot_id from iamsql_latest order by 1").fetchall()] \
-            if accounts else []
+        if snapshot_ids is None:
+            snapshot_ids = [r[0] for r in con.execute("select distinct snapshot_id from iamsql_latest order by 1").fetchall()] \
+                if accounts else []
         con.execute(
             "insert into iamsql_run values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 run_id, started, datetime.now(timezone.utc),
                 max((a.as_of for a in accounts if a.as_of), default=None),
-                __version__, pack_hash, "duckdb", _user(),
+                __version__, pack_hash, engine, _user(),
                 json.dumps([{"account_id": a.account_id, "as_of": a.as_of.isoformat() if a.as_of else None}
                             for a in accounts]),
                 json.dumps(snapshot_ids),
