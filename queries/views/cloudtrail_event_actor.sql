@@ -9,6 +9,9 @@ CloudTrail events with the IAM principal behind each one, so event controls can 
 - agent_kind: how the call was made, from the user agent: `console` (a browser or the AWS console),
   `programmatic` (AWS SDKs, the AWS CLI, Terraform, Pulumi, PowerShell tools), `aws_service` (the user agent is
   an AWS service, `AWS Internal`) or `other`.
+- agent: the calling tool and its version, the first word of the user agent (`aws-cli/2.13.0`, `Boto3/1.28.5`,
+  `Mozilla/5.0`), or the `Terraform/<version>` part; the AWS CLI appends the command to its user agent, so
+  counting full user agents would count commands, not tools.
 - access_denied: the call failed on authorization (AccessDenied*, UnauthorizedOperation, ...).
 */
 select
@@ -37,6 +40,10 @@ select
     when lower(e.user_agent) like '%.amazonaws.com' or e.user_agent = 'AWS Internal' then 'aws_service'
     else 'other'
   end as agent_kind,
+  case
+    when lower(e.user_agent) like '%terraform/%' then regexp_replace(e.user_agent, '^.*(Terraform/[^ ]*).*$', '\1')
+    else split_part(ltrim(e.user_agent, '['), ' ', 1)
+  end as agent,
   coalesce(e.error_code like any (array['%AccessDenied%', '%UnauthorizedOperation%', '%UnauthorizedAccess%',
                                         'Forbidden%', 'NotAuthorized%']), false) as access_denied,
   e.account_id, e.region, e.partition

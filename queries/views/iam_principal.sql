@@ -69,7 +69,7 @@ usage as (
     count(*) as calls,
     count(*) filter (where agent_kind = 'programmatic') as programmatic_calls,
     count(*) filter (where agent_kind = 'console' or event_name = 'ConsoleLogin') as console_calls,
-    string_agg(distinct split_part(user_agent, '/', 1), ', ') filter (where agent_kind = 'programmatic') as agents
+    string_agg(distinct regexp_replace(agent, '/.*$', ''), ', ') filter (where agent_kind = 'programmatic') as agents
   from cloudtrail_event_actor
   where actor_arn is not null and event_time > now() - interval '90 days' and event_time <= now()
   group by actor_arn

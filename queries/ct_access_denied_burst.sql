@@ -1,0 +1,70 @@
+/*
+title: No bursts of access-denied errors
+description: >-
+  No principal received max_denied or more access-denied errors (AccessDenied, UnauthorizedOperation...)
+  within any window_minutes minutes, in the lookback_days days before the data was taken.
+severity: medium
+resource_type: AWS::IAM::Principal
+rationale: >-
+  A burst of denied calls is what enumeration with stolen credentials looks like: the caller tries what the
+  credentials might allow. It also shows workloads broken by a policy change.
+remediation: >-
+  Look at the denied calls of the principal (event names, source IPs, user agents); if they are not a known
+  deployment or policy change, treat its credentials as compromised: deactivate its keys or revoke its sessions.
+tables: [iamsql_account, cloudtrail_event_actor]
+requires: [aws_cloudtrail_trail_event]
+parameters:
+  lookback_days: 90
+  window_minutes: 10
+  max_denied: 10
+*/
+with denied as (
+  select account_id, actor_arn, event_time, event_name, source_ip_address,
+    count(*) over (partition by account_id, actor_arn order by event_time
+                   range between current row and :window_minutes * interval '1 minute' following) as in_window
+  from cloudtrail_event_actor
+  where access_denied and actor_arn is not null
+    and event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
+),
+per_principal as (
+  select a.account_id, a.actor_arn,
+    coalesce(d.denied, 0) as denied, coalesce(d.peak, 0) as peak, d.peak_start, d.event_names, d.ips
+  from (select distinct account_id, actor_arn from cloudtrail_event_actor
+        where actor_arn is not null and event_time > now() - :lookback_days * interval '1 day' and event_time <= now()) as a
+    left join (
+      select account_id, actor_arn, count(*) as denied, max(in_window) as peak,
+        min(event_time) filter (where in_window >= :max_denied) as peak_start,
+        string_agg(distinct event_name, ', ') as event_names,
+        string_agg(distinct source_ip_address, ', ') as ips
+      from denied group by account_id, actor_arn
+    ) as d on d.account_id = a.account_id and d.actor_arn = a.actor_arn
+),
+events as (
+  select account_id, count(*) as events
+  from cloudtrail_event_actor
+  where event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
+  group by account_id
+)
+select
+  p.actor_arn as resource,
+  case when p.peak >= :max_denied then 'alarm' else 'ok' end as status,
+  case
+    when p.peak >= :max_denied then
+      regexp_replace(p.actor_arn, '^.*[:/]', '') || ' received ' || p.peak || ' access-denied errors within '
+        || :window_minutes || ' minutes starting ' || to_char(p.peak_start, 'YYYY-MM-DD HH24:MI') || ' UTC ('
+        || p.denied || ' in all, on ' || p.event_names || ', from ' || coalesce(p.ips, 'unknown addresses')
+        || '); check whether its credentials are being misused.'
+    else
+      regexp_replace(p.actor_arn, '^.*[:/]', '') || ' received at most ' || p.peak || ' access-denied error(s) within '
+        || :window_minutes || ' minutes (threshold ' || :max_denied || ').'
+  end as reason,
+  p.account_id,
+  'global' as region
+from per_principal as p
+union all
+select 'arn:' || a.partition || ':::' || a.account_id, 'skip',
+  'No CloudTrail events of account ' || a.account_id || ' with a known IAM caller fall in the ' || :lookback_days
+    || ' days before the data was taken, so access-denied bursts cannot be judged.',
+  a.account_id, 'global'
+from iamsql_account as a
+where not exists (select 1 from per_principal as p where p.account_id = a.account_id)

@@ -1,0 +1,74 @@
+/*
+title: Console sign-ins use MFA
+description: >-
+  Every successful console sign-in of an IAM user or the root user in the lookback_days days before the data
+  was taken used MFA (ConsoleLogin additionalEventData.MFAUsed = Yes). Federated sign-ins (roles assumed
+  through SAML or Identity Center) are not judged: their MFA happens at the identity provider.
+severity: high
+resource_type: AWS::IAM::User
+rationale: A password alone is phished, guessed or reused; a console session without MFA is the easiest account takeover.
+remediation: >-
+  Require MFA for the user (assign a device and a policy that denies actions without aws:MultiFactorAuthPresent),
+  or remove its console password if it does not need the console.
+tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event]
+requires: [aws_cloudtrail_trail_event]
+parameters:
+  lookback_days: 90
+*/
+with login as (
+  select e.account_id, coalesce(e.actor_arn, t.user_identity ->> 'arn') as principal_arn, e.event_time,
+    e.source_ip_address,
+    t.additional_event_data ->> 'MFAUsed' as mfa_used
+  from cloudtrail_event_actor as e
+    join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
+  where e.event_name = 'ConsoleLogin' and e.user_type in ('IAMUser', 'Root')
+    and t.response_elements ->> 'ConsoleLogin' = 'Success'
+    and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
+),
+per_principal as (
+  select account_id, principal_arn, count(*) as logins,
+    count(*) filter (where mfa_used is distinct from 'Yes') as without_mfa,
+    max(event_time) filter (where mfa_used is distinct from 'Yes') as last_without_mfa,
+    string_agg(distinct source_ip_address, ', ') filter (where mfa_used is distinct from 'Yes') as ips
+  from login
+  where principal_arn is not null
+  group by account_id, principal_arn
+),
+events as (
+  select account_id, count(*) as events
+  from cloudtrail_event_actor
+  where event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
+  group by account_id
+)
+select
+  p.principal_arn as resource,
+  case when p.without_mfa > 0 then 'alarm' else 'ok' end as status,
+  case
+    when p.without_mfa > 0 then
+      regexp_replace(p.principal_arn, '^.*[:/]', '') || ' signed in to the console without MFA ' || p.without_mfa
+        || ' time(s) out of ' || p.logins || ' in the ' || :lookback_days || ' days before the data was taken, last on '
+        || to_char(p.last_without_mfa, 'YYYY-MM-DD HH24:MI') || ' UTC from ' || coalesce(p.ips, 'an unknown address')
+        || '; require MFA for it.'
+    else
+      regexp_replace(p.principal_arn, '^.*[:/]', '') || ' used MFA for all ' || p.logins || ' console sign-in(s) in the '
+        || :lookback_days || ' days before the data was taken.'
+  end as reason,
+  p.account_id,
+  'global' as region
+from per_principal as p
+union all
+select
+  'arn:' || a.partition || ':::' || a.account_id,
+  case when coalesce(ev.events, 0) = 0 then 'skip' else 'ok' end,
+  case
+    when coalesce(ev.events, 0) = 0 then
+      'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
+        || ' days before the data was taken, so console sign-ins cannot be judged.'
+    else 'None of the ' || ev.events || ' CloudTrail events in the ' || :lookback_days
+      || ' days before the data was taken is a successful IAM-user or root console sign-in.'
+  end,
+  a.account_id,
+  'global'
+from iamsql_account as a
+  left join events as ev on ev.account_id = a.account_id
+where not exists (select 1 from per_principal as p where p.account_id = a.account_id)

@@ -1,0 +1,67 @@
+/*
+title: IAM changes are made by IAM administrators
+description: >-
+  Every successful IAM write call (create, delete, attach, put, update...) in the lookback_days days before
+  the data was taken was made by the root user or by a principal whose policies grant all IAM actions
+  (iam_principal_admin). Changes by anyone else mean a delegated or escalated path that needs review.
+severity: medium
+resource_type: AWS::IAM::Principal
+rationale: >-
+  IAM changes by principals that are not meant to administer IAM are how privilege escalation shows in the
+  logs: a role that may only pass or attach specific policies, or a key that gained new rights.
+remediation: >-
+  Review each change the principal made; if it was not intended, revert it and remove the IAM permissions
+  that allowed it. If the delegation is intended, document it and scope it with a permissions boundary.
+tables: [iamsql_account, cloudtrail_event_actor, iam_principal_admin, aws_iam_user, aws_iam_role]
+requires: [aws_cloudtrail_trail_event, aws_iam_user, aws_iam_role, aws_iam_policy]
+parameters:
+  lookback_days: 90
+*/
+with change as (
+  select account_id, actor_arn, actor_type, count(*) as changes, string_agg(distinct event_name, ', ') as event_names,
+    max(event_time) as last_change
+  from cloudtrail_event_actor
+  where event_source = 'iam.amazonaws.com' and error_code is null and actor_arn is not null
+    and (read_only = false or (read_only is null and event_name !~ '^(Get|List|Generate|Simulate)'))
+    and event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
+  group by account_id, actor_arn, actor_type
+),
+judged as (
+  select c.*,
+    c.actor_type = 'root' as is_root,
+    coalesce(a.full_admin or a.iam_admin, false) as is_admin,
+    a.granted_by,
+    exists (select 1 from aws_iam_user as u where u.arn = c.actor_arn)
+      or exists (select 1 from aws_iam_role as r where r.arn = c.actor_arn) as known
+  from change as c
+    left join iam_principal_admin as a on a.principal_arn = c.actor_arn and a.account_id = c.account_id
+)
+select
+  j.actor_arn as resource,
+  case when j.is_root or j.is_admin then 'ok' when not j.known then 'info' else 'alarm' end as status,
+  case
+    when j.is_root then 'The root user made ' || j.changes || ' IAM change(s) (' || j.event_names || ').'
+    when j.is_admin then regexp_replace(j.actor_arn, '^.*/', '') || ' is an IAM administrator (through ' || j.granted_by
+      || ') and made ' || j.changes || ' IAM change(s).'
+    when not j.known then regexp_replace(j.actor_arn, '^.*/', '') || ' made ' || j.changes || ' IAM change(s) ('
+      || j.event_names || ') but is not in the loaded IAM data (deleted since?), so its rights cannot be judged.'
+    else regexp_replace(j.actor_arn, '^.*/', '') || ' is not an IAM administrator but made ' || j.changes
+      || ' IAM change(s) (' || j.event_names || '), last on ' || to_char(j.last_change, 'YYYY-MM-DD HH24:MI')
+      || ' UTC; review them and the permissions that allowed them.'
+  end as reason,
+  j.account_id,
+  'global' as region
+from judged as j
+union all
+select 'arn:' || a.partition || ':::' || a.account_id,
+  case when exists (select 1 from cloudtrail_event_actor as e where e.account_id = a.account_id
+                      and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now())
+    then 'ok' else 'skip' end,
+  case when exists (select 1 from cloudtrail_event_actor as e where e.account_id = a.account_id
+                      and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now())
+    then 'No IAM change was made in the ' || :lookback_days || ' days before the data was taken.'
+    else 'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
+      || ' days before the data was taken, so IAM changes cannot be judged.' end,
+  a.account_id, 'global'
+from iamsql_account as a
+where not exists (select 1 from judged as j where j.account_id = a.account_id)

@@ -1,0 +1,94 @@
+/*
+title: Retired access keys are not used
+description: >-
+  No access key signed a call more than grace_minutes minutes after it was deactivated or deleted
+  (UpdateAccessKey to Inactive, DeleteAccessKey, with no reactivation in between), and no IAM user whose
+  keys were all inactive in the credential report signed a call with a long-term key after the report was
+  generated. Looks at the lookback_days days before the data was taken.
+severity: high
+resource_type: AWS::IAM::AccessKey
+rationale: >-
+  A retired key that still shows up in CloudTrail is in someone's hands: a forgotten workload, or an attacker
+  who copied it. Calls with a deleted key fail, but the attempt itself is the signal.
+remediation: >-
+  Find where the calls come from (source IP, user agent); if it is not a workload being moved off the key,
+  treat the key as leaked, review what the user can do and look for other credentials created around that time.
+tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event, aws_iam_credential_report]
+requires: [aws_cloudtrail_trail_event]
+parameters:
+  lookback_days: 90
+  grace_minutes: 5
+*/
+with lifecycle as (
+  select e.account_id, e.event_time, e.event_name,
+    t.request_parameters ->> 'accessKeyId' as key_id,
+    case when e.event_name = 'DeleteAccessKey' then 'deleted'
+      when t.request_parameters ->> 'status' = 'Inactive' then 'deactivated' else 'activated' end as change
+  from cloudtrail_event_actor as e
+    join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
+  where e.event_source = 'iam.amazonaws.com' and e.error_code is null
+    and e.event_name in ('UpdateAccessKey', 'DeleteAccessKey')
+    and e.event_time <= now()
+),
+use as (
+  select account_id, actor_arn, access_key_id, event_time, source_ip_address
+  from cloudtrail_event_actor
+  where access_key_id like 'AKIA%'
+    and event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
+),
+after_event as (
+  select u.account_id, u.actor_arn, u.access_key_id, r.change, r.event_time as retired_at,
+    count(*) as calls, max(u.event_time) as last_use, string_agg(distinct u.source_ip_address, ', ') as ips
+  from use as u
+    join lifecycle as r on r.account_id = u.account_id and r.key_id = u.access_key_id and r.change <> 'activated'
+      and u.event_time > r.event_time + :grace_minutes * interval '1 minute'
+  where not exists (
+    select 1 from lifecycle as back
+    where back.account_id = u.account_id and back.key_id = u.access_key_id and back.change = 'activated'
+      and back.event_time > r.event_time and back.event_time < u.event_time
+  )
+  group by u.account_id, u.actor_arn, u.access_key_id, r.change, r.event_time
+),
+after_report as (
+  select u.account_id, u.actor_arn, u.access_key_id, 'inactive in the credential report' as change,
+    c.generated_time as retired_at, count(*) as calls, max(u.event_time) as last_use,
+    string_agg(distinct u.source_ip_address, ', ') as ips
+  from use as u
+    join aws_iam_credential_report as c on c.user_arn = u.actor_arn and c.account_id = u.account_id
+  where not coalesce(c.access_key_1_active, false) and not coalesce(c.access_key_2_active, false)
+    and u.event_time > c.generated_time + :grace_minutes * interval '1 minute'
+  group by u.account_id, u.actor_arn, u.access_key_id, c.generated_time
+),
+finding as (
+  select * from after_event
+  union all
+  select * from after_report
+  where not exists (select 1 from after_event as e where e.access_key_id = after_report.access_key_id)
+),
+events as (
+  select account_id, count(*) as events from cloudtrail_event_actor
+  where event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
+  group by account_id
+)
+select
+  coalesce(f.actor_arn, 'arn:aws:iam::' || f.account_id || ':user/unknown') || '#' || f.access_key_id as resource,
+  'alarm' as status,
+  'Access key ' || f.access_key_id || ' of ' || coalesce(regexp_replace(f.actor_arn, '^.*/', ''), 'an unknown user')
+    || ' was ' || f.change || ' on ' || to_char(f.retired_at, 'YYYY-MM-DD HH24:MI') || ' UTC but signed ' || f.calls
+    || ' call(s) after that, last on ' || to_char(f.last_use, 'YYYY-MM-DD HH24:MI') || ' UTC from '
+    || coalesce(f.ips, 'an unknown address') || '; find who still holds it.' as reason,
+  f.account_id,
+  'global' as region
+from finding as f
+union all
+select 'arn:' || a.partition || ':::' || a.account_id,
+  case when coalesce(ev.events, 0) = 0 then 'skip' else 'ok' end,
+  case when coalesce(ev.events, 0) = 0 then
+      'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
+        || ' days before the data was taken, so use of retired keys cannot be judged.'
+    else 'None of the ' || ev.events || ' CloudTrail events in the ' || :lookback_days
+      || ' days before the data was taken was signed by a key after it was deactivated or deleted.' end,
+  a.account_id, 'global'
+from iamsql_account as a
+  left join events as ev on ev.account_id = a.account_id
+where not exists (select 1 from finding as f where f.account_id = a.account_id)

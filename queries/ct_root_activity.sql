@@ -1,0 +1,56 @@
+/*
+title: The root user was not used
+description: >-
+  CloudTrail shows no call made by the root user in the lookback_days days before the data was taken (calls
+  AWS services make on the root user's behalf are not counted).
+severity: high
+resource_type: AWS::IAM::User
+rationale: >-
+  The root user cannot be limited by IAM policies; everyday use exposes credentials that can close the
+  account. Root use should be rare, planned and explained.
+remediation: >-
+  Find out who used the root user and why (source IP, user agent, event names); use IAM roles or Identity
+  Center for the task instead, and rotate the root password and MFA if the use was not planned.
+tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event]
+requires: [aws_cloudtrail_trail_event]
+parameters:
+  lookback_days: 90
+*/
+with event as (
+  select a.account_id, e.event_time, e.event_name, e.source_ip_address, e.user_type, t.user_identity
+  from iamsql_account as a
+    join cloudtrail_event_actor as e on e.account_id = a.account_id
+    join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
+  where e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
+),
+summary as (
+  select account_id,
+    count(*) as events,
+    count(*) filter (where user_type = 'Root' and user_identity ->> 'invokedBy' is null) as root_calls,
+    string_agg(distinct event_name, ', ') filter (where user_type = 'Root' and user_identity ->> 'invokedBy' is null)
+      as root_events,
+    string_agg(distinct source_ip_address, ', ') filter (where user_type = 'Root' and user_identity ->> 'invokedBy' is null)
+      as root_ips,
+    max(event_time) filter (where user_type = 'Root' and user_identity ->> 'invokedBy' is null) as last_root_call
+  from event
+  group by account_id
+)
+select
+  'arn:' || a.partition || ':iam::' || a.account_id || ':root' as resource,
+  case when coalesce(s.events, 0) = 0 then 'skip' when s.root_calls > 0 then 'alarm' else 'ok' end as status,
+  case
+    when coalesce(s.events, 0) = 0 then
+      'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
+        || ' days before the data was taken, so root use cannot be judged.'
+    when s.root_calls > 0 then
+      'The root user made ' || s.root_calls || ' call(s) in the ' || :lookback_days || ' days before the data was taken ('
+        || s.root_events || '), last on ' || to_char(s.last_root_call, 'YYYY-MM-DD HH24:MI') || ' UTC from '
+        || coalesce(s.root_ips, 'an unknown address') || '; confirm who used it and why.'
+    else
+      'None of the ' || s.events || ' CloudTrail events in the ' || :lookback_days
+        || ' days before the data was taken was made by the root user.'
+  end as reason,
+  a.account_id,
+  'global' as region
+from iamsql_account as a
+  left join summary as s on s.account_id = a.account_id
