@@ -11,9 +11,10 @@ Roll-up, per requirement (see docs/frameworks.md):
 - any mapped control has an ``alarm`` or ``error`` row -> ``failing``
 - otherwise any ``ok`` or ``info`` row                 -> ``passing``
 - otherwise (controls not run, no rows, only ``skip``) -> ``not_assessed``
+- a ``manual`` requirement with an attestation in force (``iamsql.exceptions``) -> ``attested``
 
-Per framework, ``percent_compliant = passing / (passing + failing)``; manual and not assessed requirements
-are counted but left out of the ratio (``None`` when nothing was assessed).
+Per framework, ``percent_compliant = (passing + attested) / (passing + failing + attested)``; manual and not
+assessed requirements are counted but left out of the ratio (``None`` when nothing was assessed).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from .errors import IamsqlError
 
 DATA_DIR = Path(__file__).resolve().parent / "mappings"
 RESULT_STATUSES = ("ok", "alarm", "info", "skip", "error")
-REQUIREMENT_STATUSES = ("passing", "failing", "manual", "not_assessed")
+REQUIREMENT_STATUSES = ("passing", "failing", "manual", "not_assessed", "attested")
 CONTROL_ID = re.compile(r"[a-z][a-z0-9_]*")
 
 _MAPPING_KEYS = {"framework", "title", "version", "source", "informative", "requirements"}
@@ -128,12 +129,14 @@ class FrameworkSummary:
     failing: int
     manual: int
     not_assessed: int
+    attested: int = 0
 
     @property
     def percent_compliant(self) -> float | None:
-        """passing / (passing + failing) in percent, one decimal; None when no requirement was assessed."""
-        assessed = self.passing + self.failing
-        return round(100 * self.passing / assessed, 1) if assessed else None
+        """(passing + attested) / (passing + failing + attested) in percent, one decimal; None when no
+        requirement was assessed."""
+        assessed = self.passing + self.failing + self.attested
+        return round(100 * (self.passing + self.attested) / assessed, 1) if assessed else None
 
 
 # ------------------------------------------------------------------------------------------------- loading
@@ -384,11 +387,13 @@ def control_outcome(statuses: Iterable[str]) -> str:
 
 
 def requirement_status(
-    results_by_control: Mapping[str, Iterable[str]], frameworks: Iterable[str] | None = None
+    results_by_control: Mapping[str, Iterable[str]], frameworks: Iterable[str] | None = None,
+    attested: Iterable[str] = (),
 ) -> list[RequirementStatus]:
     """Status of every requirement of the given frameworks (all by default), in framework then catalog order.
     ``results_by_control`` maps control ids to the statuses of their result rows; a control absent from it was
-    not run."""
+    not run. ``attested`` holds the ``framework:id`` refs of manual requirements with an attestation in force."""
+    attested = set(attested)
     outcomes = {control: control_outcome(statuses) for control, statuses in results_by_control.items()}
     selected = [get_framework(f) for f in frameworks] if frameworks else list(load_frameworks().values())
     statuses = []
@@ -397,7 +402,7 @@ def requirement_status(
             per_control = tuple((c, outcomes.get(c, "not_assessed")) for c in requirement.controls)
             found = {outcome for _, outcome in per_control}
             if not per_control:
-                status = "manual"
+                status = "attested" if requirement.ref in attested else "manual"
             elif "failing" in found:
                 status = "failing"
             elif "passing" in found:

@@ -35,6 +35,7 @@ def write_json(report: Report, out: TextIO) -> None:
         "controls": report.controls,
         "evidence": report.evidence,
         "finding_count": report.finding_count,
+        **report.extra,
     }
     out.write("{\n")
     for key, value in head.items():

@@ -24,6 +24,7 @@ import duckdb
 from .. import __version__
 from ..controls import STATUSES, control_pack_hash, load_controls
 from ..errors import IamsqlError
+from ..exceptions import attested_requirements
 from ..frameworks import framework_summary, get_framework, load_frameworks, requirement_status
 
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
@@ -79,6 +80,7 @@ class FrameworkSection:
     not_assessed: int
     percent_compliant: float | None
     requirements: list[dict]
+    attested: int = 0
 
 
 @dataclass
@@ -92,6 +94,8 @@ class Report:
     finding_count: int
     finding_columns: list[Column] = field(default_factory=lambda: list(FINDING_COLUMNS))
     finding_enrichers: list[Callable[[dict], dict]] = field(default_factory=list)
+    summary_facts: list[tuple[str, Any]] = field(default_factory=list)  # more (label, value) rows for Summary
+    extra: dict[str, Any] = field(default_factory=dict)  # exceptions, attestations, changes (report/changes.py)
     _con: duckdb.DuckDBPyConnection | None = None
     _control_ids: list[str] = field(default_factory=list)
     _control_info: dict[str, dict] = field(default_factory=dict)
@@ -141,7 +145,8 @@ def build_report(
     controls = {c.id: c for c in load_controls(queries_dir)}
     run["current_pack_hash"] = control_pack_hash(queries_dir)
 
-    statuses = requirement_status({cid: [s for s, n in per.items() if n] for cid, per in counts.items()}, selected)
+    statuses = requirement_status({cid: [s for s, n in per.items() if n] for cid, per in counts.items()}, selected,
+                                  attested=attested_requirements(con, run["run_id"]))
     sections = _framework_sections(selected, statuses, counts)
 
     def requirements_of(control_id: str) -> list[str]:
@@ -154,7 +159,7 @@ def build_report(
                                  requirements_of(cid)) for cid in control_ids]
     status_counts = {s: sum(counts[cid][s] for cid in control_ids) for s in STATUSES}
     accounts = _accounts(con, run)
-    return Report(
+    report = Report(
         run=run,
         accounts=accounts,
         evidence=_evidence(con, run),
@@ -166,6 +171,10 @@ def build_report(
         _control_ids=control_ids,
         _control_info={c["control_id"]: c for c in control_rows},
     )
+    from .changes import extend_report  # run history and exceptions: extra columns, facts and sheets
+
+    extend_report(con, report)
+    return report
 
 
 # ------------------------------------------------------------------------------------------------ the run
@@ -233,7 +242,7 @@ def _framework_sections(selected: list[str], statuses, counts: dict[str, dict[st
         sections.append(FrameworkSection(
             fid, framework.title, framework.version, framework.publisher, framework.source, framework.informative,
             summary.total, summary.passing, summary.failing, summary.manual, summary.not_assessed,
-            summary.percent_compliant, by_framework[fid]))
+            summary.percent_compliant, by_framework[fid], summary.attested))
     return sections
 
 

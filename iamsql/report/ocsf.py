@@ -47,8 +47,10 @@ def event(finding: dict, report: Report, control: dict) -> dict:
         "time": when,
         "severity_id": severity_id,
         "severity": severity,
-        "status_id": 1,
-        "status": "New",
+        # An excepted alarm (report/changes.py) is Suppressed, with its exception as the detail.
+        **({"status_id": 3, "status": "Suppressed",
+            "status_detail": f"excepted by {finding['exception_id']}: {finding['exception_reason']}"}
+           if finding.get("excepted") else {"status_id": 1, "status": "New"}),
         "message": finding["reason"],
         "metadata": {
             "version": OCSF_VERSION,
@@ -62,6 +64,7 @@ def event(finding: dict, report: Report, control: dict) -> dict:
             "desc": control["description"],
             "types": ["Compliance"],
             "created_time": when,
+            **{f"{key}_time": epoch_ms(finding[key]) for key in ("first_seen", "last_seen") if finding.get(key)},
         },
         "compliance": {
             "control": finding["control_id"],

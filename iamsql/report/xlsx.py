@@ -26,6 +26,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from ..controls import STATUSES
+from .changes import write_changes, write_exceptions
 from .model import Column, FrameworkSection, Report
 from .text import cell_text, formula_like
 
@@ -41,9 +42,10 @@ STATUS_COLOURS = {
     "error": ("F4B183", "833C0B"),
     "info": ("DDEBF7", "1F4E78"), "manual": ("FFEB9C", "9C5700"),
     "skip": ("EDEDED", "595959"), "not_assessed": ("EDEDED", "595959"),
+    "attested": ("E2EFDA", "375623"),
 }
 LEFT = Alignment(horizontal="left")
-RESERVED_SHEETS = ("Summary", "Findings", "Controls", "Evidence")
+RESERVED_SHEETS = ("Summary", "Findings", "Changes", "Exceptions", "Controls", "Evidence")
 
 
 class Sheet:
@@ -132,15 +134,15 @@ def write_summary(wb: Workbook, report: Report) -> None:
     sheet.append([])
     sheet.append(["Frameworks"], font=SECTION_FONT)
     header = sheet.header(["Framework", "Title", "Version", "Requirements", "Passing", "Failing", "Manual",
-                           "Not assessed", "% compliant"])
+                           "Not assessed", "% compliant", "Attested"])
     for section in report.frameworks:
         percent = "n/a" if section.percent_compliant is None else \
             sheet.cell(section.percent_compliant / 100, number_format="0.0%")
         sheet.append([section.id, section.title, section.version, section.total, section.passing, section.failing,
-                      section.manual, section.not_assessed, percent])
+                      section.manual, section.not_assessed, percent, section.attested])
     last = sheet.row
-    sheet.append([sheet.cell("% compliant = passing / (passing + failing); manual and not assessed requirements "
-                             "are counted but left out of the ratio.", font=Font(italic=True))])
+    sheet.append([sheet.cell("% compliant = (passing + attested) / (passing + failing + attested); manual and not "
+                             "assessed requirements are counted but left out of the ratio.", font=Font(italic=True))])
     if report.frameworks:
         rows = _requirements_chart(sheet, header, last)
         for _ in range(rows):
@@ -161,6 +163,7 @@ def write_summary(wb: Workbook, report: Report) -> None:
         ("Findings", report.finding_count),
         *((f"  {status}", report.status_counts[status]) for status in STATUSES),
         ("Collection gaps and errors", sum(1 for e in report.evidence if e["entry"] == "gap")),
+        *report.summary_facts,
     ]
     if run["control_pack_hash"] != run["current_pack_hash"]:
         facts.append(("Note", "Controls changed since this run: the Controls sheet shows the current text."))
@@ -217,7 +220,8 @@ def write_framework(wb: Workbook, section: FrameworkSection, name: str) -> None:
     for label, value in (("Framework", f"{section.title} ({section.id})"), ("Version", section.version),
                          ("Publisher", section.publisher), ("Source", section.source),
                          ("Status rules", "manual: no automated control; failing: any control has an alarm or "
-                                          "error; passing: otherwise any ok or info; not_assessed: no result")):
+                                          "error; passing: otherwise any ok or info; not_assessed: no result; "
+                                          "attested: manual, with an attestation in force")):
         sheet.append([sheet.cell(label, font=Font(bold=True)), value])
 
 
@@ -277,7 +281,8 @@ def write_framework_sheets(wb: Workbook, report: Report) -> None:
 
 # The workbook's sheets, in order. Later sheets (exceptions, changes between runs) are appended here.
 SHEETS: list[Callable[[Workbook, Report], None]] = [
-    write_summary, write_framework_sheets, write_findings, write_controls, write_evidence,
+    write_summary, write_framework_sheets, write_findings, write_changes, write_exceptions, write_controls,
+    write_evidence,
 ]
 
 
