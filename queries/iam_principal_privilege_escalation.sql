@@ -100,7 +100,8 @@ open_path as (
 ),
 summary as (
   select o.principal_arn, count(*) as paths,
-    string_agg(o.path_name, ', ' order by o.path_name) filter (where o.n <= 5) as first_paths
+    string_agg(o.path_name, ', ' order by o.path_name) filter (where o.n <= 5) as first_paths,
+    string_agg(o.path_name, ', ' order by o.path_name) as all_paths
   from open_path as o
   group by o.principal_arn
 ),
@@ -134,7 +135,8 @@ select
         || s.first_paths || case when s.paths > 5 then ' and ' || (s.paths - 5) || ' more' else '' end
         || '; granted by ' || g.policies || '.'
   end as reason,
-  s.paths as escalation_paths,
+  coalesce(s.paths, 0) as escalation_paths,
+  s.all_paths as escalation_path_names,
   p.account_id,
   'global' as region
 from principal as p

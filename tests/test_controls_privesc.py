@@ -1,0 +1,214 @@
+"""iam_principal_privilege_escalation: every path of queries/views/iam_privilege_escalation_path.sql is found
+from a minimal policy and broken by an explicit Deny; IAM action matching (case, '*', '?', NotAction), groups,
+permissions boundaries, resource scope and service-linked roles.
+
+One account (123456789012, as of 2024-03-01). For every path P (numbered i):
+- user grant-<i>: an inline policy allowing exactly P's actions (written in mixed case) on "*";
+- user denied-<i>: the same, plus an unconditional Deny of P's first action on "*";
+- user wild-<i>: P's actions written as wildcards (`iam:createacc*`, `?` for one letter) on "*".
+Other principals exercise one rule each (see CASES).
+"""
+
+import re
+from datetime import datetime, timezone
+
+import pytest
+
+from iamsql import controls, db
+from iamsql.normalize import inline_policies_std, policy_std
+
+AS_OF = datetime(2024, 3, 1, 12, 0, tzinfo=timezone.utc)
+ACCOUNT = "123456789012"
+CONTROL = "iam_principal_privilege_escalation"
+
+
+def arn(kind: str, name: str) -> str:
+    return f"arn:aws:iam::{ACCOUNT}:{kind}/{name}"
+
+
+def base() -> dict:
+    return {"account_id": ACCOUNT, "partition": "aws", "region": "global"}
+
+
+def load_paths() -> dict[str, list[str]]:
+    """The path table as data: read the view's VALUES rows (the file is the single source of paths)."""
+    text = (controls.VIEWS_DIR / "iam_privilege_escalation_path.sql").read_text()
+    paths: dict[str, list[str]] = {}
+    for name, action in re.findall(r"\('([^']+)', '([^']+)'\)", text):
+        paths.setdefault(name, []).append(action)
+    return paths
+
+
+PATHS = load_paths()
+
+
+def mixed_case(action: str) -> str:
+    service, name = action.split(":")
+    return service.upper() + ":" + "".join(c.upper() if i % 2 else c for i, c in enumerate(name))
+
+
+def wildcard(action: str) -> str:
+    """A pattern that matches the action and is not the action: one letter as '?', the tail as '*'."""
+    service, name = action.split(":")
+    return f"{service}:{name[0]}?{name[2:max(3, len(name) // 2)]}*"
+
+
+def user(name: str, statements: list[dict], *, groups=(), boundary=None, attached=()) -> dict:
+    inline = [{"PolicyName": f"{name}-policy", "PolicyDocument": {"Version": "2012-10-17", "Statement": statements}}] \
+        if statements else None
+    return {"name": name, "arn": arn("user", name), "path": "/", "create_date": "2020-01-01T00:00:00Z",
+            "groups": [{"GroupName": g} for g in groups], "attached_policy_arns": list(attached),
+            "permissions_boundary_arn": boundary, "inline_policies": inline,
+            "inline_policies_std": inline_policies_std(inline), **base()}
+
+
+def managed(name: str, statements: list[dict]) -> dict:
+    document = {"Version": "2012-10-17", "Statement": statements}
+    return {"name": name, "arn": arn("policy", name), "is_aws_managed": False, "is_attached": True,
+            "attachment_count": 1, "policy": document, "policy_std": policy_std(document), **base()}
+
+
+def allow(actions, resource="*", **extra) -> dict:
+    return {"Effect": "Allow", "Action": actions, "Resource": resource, **extra}
+
+
+def deny(actions, resource="*", **extra) -> dict:
+    return {"Effect": "Deny", "Action": actions, "Resource": resource, **extra}
+
+
+IAM_PATHS = sorted(n for n, acts in PATHS.items() if all(a.startswith("iam:") for a in acts))
+
+# name -> (principal row kind, statements or row, expected: set of paths that must be open / None for "none open")
+USERS = [
+    user("notaction", [{"Effect": "Allow", "NotAction": ["s3:*", "ec2:*"], "Resource": "*"}]),
+    user("notaction-denied", [{"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"},
+                              {"Effect": "Deny", "NotAction": ["ec2:*"], "Resource": "*"}]),
+    user("scoped", [allow(["iam:CreateAccessKey", "iam:PutUserPolicy"], arn("user", "scoped"))]),
+    user("role-wide", [allow("iam:PassRole", f"arn:aws:iam::{ACCOUNT}:role/*"), allow("ec2:RunInstances")]),
+    user("conditional-allow", [allow("iam:CreatePolicyVersion", Condition={"Bool": {"aws:MultiFactorAuthPresent": True}})]),
+    user("conditional-deny", [allow("iam:CreatePolicyVersion"),
+                              deny("iam:CreatePolicyVersion", Condition={"Bool": {"aws:MultiFactorAuthPresent": False}})]),
+    user("via-groups", [], groups=["escalators"]),
+    user("bounded", [allow("*")], boundary=arn("policy", "s3-only")),
+    user("bounded-open", [allow("iam:*")], boundary=arn("policy", "iam-boundary")),
+    user("two-policies", [allow("iam:PassRole")], attached=[arn("policy", "lambda-create")]),
+    user("harmless", [allow(["s3:GetObject", "ec2:Describe*"])]),
+    user("nothing", []),
+]
+for i, path in enumerate(sorted(PATHS)):
+    actions = PATHS[path]
+    USERS.append(user(f"grant-{i}", [allow([mixed_case(a) for a in actions])]))
+    USERS.append(user(f"denied-{i}", [allow(actions), deny(mixed_case(actions[0]))]))
+    USERS.append(user(f"wild-{i}", [allow([wildcard(a) for a in actions])]))
+
+GROUPS = [{"name": "escalators", "arn": arn("group", "escalators"), "attached_policy_arns": [arn("policy", "put-user")],
+           "inline_policies_std": inline_policies_std([{"PolicyName": "g", "PolicyDocument": {
+               "Statement": [allow("iam:CreateAccessKey")]}}]), **base()}]
+POLICIES = [
+    managed("put-user", [allow("iam:PutUserPolicy")]),
+    managed("s3-only", [allow("s3:*")]),
+    managed("iam-boundary", [allow("iam:*")]),
+    managed("lambda-create", [allow(["lambda:CreateFunction", "lambda:InvokeFunction"])]),
+    managed("admin", [allow("*")]),
+]
+ROLES = [
+    {"name": "AWSServiceRoleForSupport", "arn": arn("role", "aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport"),
+     "path": "/aws-service-role/support.amazonaws.com/", "attached_policy_arns": [arn("policy", "admin")], **base()},
+    {"name": "app", "arn": arn("role", "app"), "path": "/", "attached_policy_arns": [arn("policy", "admin")], **base()},
+]
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    con = db.connect(tmp_path_factory.mktemp("privesc") / "privesc.duckdb")
+    with db.transaction(con):
+        snapshot = db.new_snapshot(con, account_id=ACCOUNT, kind="load", sources=[], as_of=AS_OF)
+        db.insert_rows(con, "aws_iam_user", snapshot, USERS)
+        db.insert_rows(con, "aws_iam_group", snapshot, GROUPS)
+        db.insert_rows(con, "aws_iam_policy", snapshot, POLICIES)
+        db.insert_rows(con, "aws_iam_role", snapshot, ROLES)
+    rows = controls.results(con, controls.run_checks(con, controls=[CONTROL]))
+    con.close()
+    return {r["resource"]: r for r in rows}
+
+
+def open_paths(row: dict) -> set[str]:
+    names = row["dimensions"].get("escalation_path_names")
+    return set(names.split(", ")) if names else set()
+
+
+def test_the_path_table_holds_the_reference_paths():
+    assert len(PATHS) >= 90
+    assert PATHS["CreateAccessKey"] == ["iam:createaccesskey"]
+    assert sorted(PATHS["PassExistingRoleToNewLambdaThenInvoke"]) == [
+        "iam:passrole", "lambda:createfunction", "lambda:invokefunction"]
+    assert all(a == a.lower() and ":" in a for actions in PATHS.values() for a in actions)
+
+
+@pytest.mark.parametrize("index", range(len(PATHS)), ids=sorted(PATHS))
+def test_each_path_is_found_and_broken_by_an_explicit_deny(results, index):
+    path = sorted(PATHS)[index]
+    granted = results[arn("user", f"grant-{index}")]
+    assert granted["status"] == "alarm" and path in open_paths(granted), granted["reason"]
+    wild = results[arn("user", f"wild-{index}")]
+    assert path in open_paths(wild), wild["reason"]
+    denied = results[arn("user", f"denied-{index}")]
+    assert path not in open_paths(denied), denied["reason"]
+    # every path still open after the Deny avoids the denied action
+    first = PATHS[path][0]
+    assert all(first not in PATHS[p] for p in open_paths(denied))
+
+
+def test_a_user_granted_a_path_opens_only_paths_within_its_actions(results):
+    for index, path in enumerate(sorted(PATHS)):
+        granted = set(PATHS[path])
+        opened = open_paths(results[arn("user", f"grant-{index}")])
+        assert all(set(PATHS[p]) <= granted for p in opened), (path, opened)
+
+
+def test_notaction_allows_everything_but_what_it_lists(results):
+    opened = open_paths(results[arn("user", "notaction")])
+    expected = {p for p, acts in PATHS.items() if not any(a.startswith(("s3:", "ec2:")) for a in acts)}
+    assert opened == expected
+    # Deny NotAction ec2:* denies everything except EC2: only EC2-only paths stay open
+    denied = open_paths(results[arn("user", "notaction-denied")])
+    assert denied == {p for p, acts in PATHS.items() if all(a.startswith("ec2:") for a in acts)}
+
+
+def test_resource_scope(results):
+    assert results[arn("user", "scoped")]["status"] == "ok"
+    assert "CreateEC2WithExistingIP" in open_paths(results[arn("user", "role-wide")])
+
+
+def test_conditions(results):
+    assert "CreateNewPolicyVersion" in open_paths(results[arn("user", "conditional-allow")])
+    assert "CreateNewPolicyVersion" in open_paths(results[arn("user", "conditional-deny")])
+
+
+def test_group_policies_and_policies_combined_across_documents(results):
+    row = results[arn("user", "via-groups")]
+    assert {"CreateAccessKey", "PutUserPolicy", "PutUserPolicyThenCreateAccessKey"} <= open_paths(row)
+    assert "via group escalators" in row["reason"]
+    assert "PassExistingRoleToNewLambdaThenInvoke" in open_paths(results[arn("user", "two-policies")])
+
+
+def test_permissions_boundary_caps_the_grant(results):
+    assert results[arn("user", "bounded")]["status"] == "ok"
+    opened = open_paths(results[arn("user", "bounded-open")])
+    assert opened and all(a.startswith("iam:") for p in opened for a in PATHS[p])
+    assert set(IAM_PATHS) <= opened
+
+
+def test_harmless_and_empty_principals_pass(results):
+    for name in ("harmless", "nothing"):
+        row = results[arn("user", name)]
+        assert row["status"] == "ok" and row["reason"].endswith("no known privilege-escalation path."), row
+
+
+def test_service_linked_role_is_info_and_a_workload_role_alarms(results):
+    linked = results[arn("role", "aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport")]
+    assert linked["status"] == "info" and "AWS manages its permissions" in linked["reason"]
+    app = results[arn("role", "app")]
+    assert app["status"] == "alarm" and open_paths(app) == set(PATHS)
+    assert app["dimensions"]["escalation_paths"] == len(PATHS)
+    assert "and " + str(len(PATHS) - 5) + " more; granted by admin." in app["reason"]
