@@ -284,8 +284,10 @@ def report(
     from .report import write_report
 
     con = dbmod.connect(db, read_only=True)
-    path = write_report(con, out, fmt=fmt, frameworks=framework, run_id=run, queries_dir=queries)
-    con.close()
+    try:
+        path = write_report(con, out, fmt=fmt, frameworks=framework, run_id=run, queries_dir=queries)
+    finally:
+        con.close()
     typer.echo(str(path))
 
 
