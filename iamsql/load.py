@@ -25,6 +25,7 @@ from typing import Any
 import duckdb
 
 from . import db
+from .collect.evidence import MANIFEST_NAME, Manifest, read_manifest
 from .errors import DatabaseError, InputError
 from .loaders import Fragment, Parsed, Unreadable, cloudtrail, credential_report, detect, placebo
 from .normalize import timestamp
@@ -137,6 +138,8 @@ def parse_file(path: Path) -> Parsed | str:
         document, command, outcome = placebo.unwrap(document, path)
         if document is None:
             return outcome
+    if isinstance(document, dict) and set(document) == {"Error"} and isinstance(document["Error"], dict):
+        return _recorded_error(document["Error"].get("Code"), path)
     fmt = detect(document)
     if fmt is None:
         return "not a recognised AWS IAM or CloudTrail output"
@@ -146,6 +149,16 @@ def parse_file(path: Path) -> Parsed | str:
     if command:
         parsed.format = f"placebo:{parsed.format}"
     return parsed
+
+
+def _recorded_error(code: str | None, path: Path) -> Parsed | str:
+    """An error response saved as ``{"Error": {"Code", "Message"}}`` in a file named after the CLI command
+    (``iamsql collect`` writes ``get-account-password-policy.json`` so when the account has no password policy):
+    an error that states a fact covers its table with no rows; any other is skipped."""
+    for (service, operation, fact_code), table in placebo.EMPTY_ON_ERROR.items():
+        if code == fact_code and path.name.split(".")[0] == placebo.kebab(operation):
+            return Parsed(f"{service}:{placebo.kebab(operation)} ({code})", covers={table})
+    return f"recorded error response {code}"
 
 
 def _guard(path: Path, what: str, parse: Callable[[], Parsed]) -> Parsed:
@@ -163,8 +176,9 @@ def _own_accounts(parsed: Parsed) -> set[str]:
     return {f.account_id for f in parsed.fragments if f.account_id}
 
 
-def assign_accounts(files: list[SourceFile], account_id: str | None) -> None:
-    """Give every fragment, and every file, its account (see the module docstring for the order)."""
+def assign_accounts(files: list[SourceFile], account_id: str | None, manifests: list[Manifest] = ()) -> None:
+    """Give every fragment, and every file, its account (see the module docstring for the order; a file listed in
+    a collection manifest takes the manifest's account right after its own ARNs)."""
     by_folder: dict[Path, set[str]] = defaultdict(set)
     for f in files:
         by_folder[f.path.parent] |= _own_accounts(f.parsed)
@@ -180,7 +194,7 @@ def assign_accounts(files: list[SourceFile], account_id: str | None) -> None:
             f.parsed.fragments = [replace(fr, account_id=a) if fr.account_id is None else fr
                                   for fr in f.parsed.fragments for a in (sorted(own) if fr.account_id is None else [None])]
             continue
-        default = next(iter(own)) if len(own) == 1 else account_id
+        default = next(iter(own)) if len(own) == 1 else (_listed_account(f.path, manifests) or account_id)
         if default is None and len(by_folder[f.path.parent]) == 1:
             default = next(iter(by_folder[f.path.parent]))
         if default is None and len(everywhere) == 1:
@@ -192,6 +206,10 @@ def assign_accounts(files: list[SourceFile], account_id: str | None) -> None:
         for fragment in f.parsed.fragments:
             fragment.account_id = fragment.account_id or default
         f.accounts.add(default)
+
+
+def _listed_account(path: Path, manifests: list[Manifest]) -> str | None:
+    return next((a for a in (m.account_of(path) for m in manifests) if a), None)
 
 
 class Merged:
@@ -356,6 +374,45 @@ def classify(found: list[tuple[Path, bool]], summary: LoadSummary, progress) -> 
     return iam_files, event_files
 
 
+def split_manifests(found: list[tuple[Path, bool]]) -> tuple[list[Manifest], list[tuple[Path, bool]]]:
+    """Collection manifests (``iamsql collect``'s ``manifest.json``) apart from the data files."""
+    manifests, rest = [], []
+    for path, explicit in found:
+        manifest = read_manifest(path, _read(path)) if path.name == MANIFEST_NAME else None
+        if manifest:
+            manifests.append(manifest)
+        else:
+            rest.append((path, explicit))
+    return manifests, rest
+
+
+def check_manifests(manifests: list[Manifest], files: list[SourceFile]) -> None:
+    """Collected evidence must be as collected: every file the manifest lists exists with its SHA-256. Files
+    without a time of their own take the time of the call that fetched them as their "as of" time."""
+    for manifest in manifests:
+        for listed, record in manifest.files.items():
+            if not listed.is_file():
+                raise InputError(f"{listed}: listed in {manifest.path} but missing")
+    for f in files:
+        for manifest in manifests:
+            record = manifest.files.get(f.path.resolve())
+            if record is None:
+                continue
+            if record["sha256"] != f.sha256:
+                raise InputError(f"{f.path}: SHA-256 differs from {manifest.path} (changed after collection)")
+            if f.parsed is not None and f.as_of is None:
+                f.as_of = record.get("time")
+
+
+def collection_info(account: str, manifests: list[Manifest]) -> dict:
+    """Snapshot ``kind``, ``partial`` and ``gaps`` of an account: ``load`` unless a collection manifest covers it."""
+    infos = [m.snapshot_info(account) for m in manifests if account in m.accounts]
+    if not infos:
+        return {"kind": "load"}
+    gaps = [g for info in infos for g in info["gaps"]]
+    return {"kind": "collect", "partial": bool(gaps), "gaps": gaps}
+
+
 def load_paths(
     con: duckdb.DuckDBPyConnection,
     paths: Iterable[str | Path],
@@ -370,11 +427,12 @@ def load_paths(
     if account_id is not None and not (account_id.isdigit() and len(account_id) == 12):
         raise InputError(f"--account-id {account_id!r} is not a 12-digit AWS account id")
     summary = LoadSummary()
-    found = discover(paths)
+    manifests, found = split_manifests(discover(paths))
     if on_total:
         on_total(len(found))
     iam_files, event_files = classify(found, summary, progress)
-    assign_accounts(iam_files, account_id)
+    check_manifests(manifests, iam_files + event_files)
+    assign_accounts(iam_files, account_id, manifests)
     merged = merge(iam_files, summary.warnings)
     for account, tables in merged.rows.items():
         derive(account, tables, merged.formats[account])
@@ -384,23 +442,24 @@ def load_paths(
             summary.warnings.append(f"account {account}: every get-account-authorization-details page says IsTruncated; "
                                     "the last page is missing")
     try:
-        _write(con, iam_files, event_files, merged, summary, progress)
+        _write(con, iam_files, event_files, merged, summary, progress, manifests)
     except duckdb.Error as exc:
         raise DatabaseError(f"load failed, nothing was written: {str(exc).splitlines()[0]}") from None
     summary.files = iam_files + event_files
     return summary
 
 
-def _write(con, iam_files, event_files, merged: Merged, summary: LoadSummary, progress) -> None:
+def _write(con, iam_files, event_files, merged: Merged, summary: LoadSummary, progress, manifests) -> None:
     snapshots: dict[str, int] = {}
 
     def snapshot_for_account(account: str) -> int:
         if account not in snapshots:
-            snapshots[account] = db.new_snapshot(con, account_id=account, kind="load", sources=[], as_of=None)
+            snapshots[account] = db.new_snapshot(con, account_id=account, sources=[], as_of=None,
+                                                 **collection_info(account, manifests))
         return snapshots[account]
 
     with db.transaction(con):
-        for account in sorted({a for f in iam_files for a in f.accounts}):
+        for account in sorted({a for f in iam_files for a in f.accounts} | {a for m in manifests for a in m.accounts}):
             snapshot_for_account(account)
         if event_files:
             summary.events = cloudtrail.load_events(
@@ -412,10 +471,10 @@ def _write(con, iam_files, event_files, merged: Merged, summary: LoadSummary, pr
                 count = db.insert_rows(con, table, snapshot_id, tables.get(table, {}).values())
                 tables_written[account][table] = count
                 summary.rows[table] = summary.rows.get(table, 0) + count
-        _finish_snapshots(con, snapshots, iam_files, event_files, summary, tables_written)
+        _finish_snapshots(con, snapshots, iam_files, event_files, summary, tables_written, manifests)
 
 
-def _finish_snapshots(con, snapshots, iam_files, event_files, summary: LoadSummary, tables_written) -> None:
+def _finish_snapshots(con, snapshots, iam_files, event_files, summary: LoadSummary, tables_written, manifests) -> None:
     """Record each snapshot's sources and as-of time once the CloudTrail loader has said which accounts it saw."""
     per_file = summary.events.get("files") or {}
     newest = {a: _iso(t) for a, t in (summary.events.get("newest_event_time") or {}).items()}
@@ -431,8 +490,10 @@ def _finish_snapshots(con, snapshots, iam_files, event_files, summary: LoadSumma
     for account, snapshot_id in snapshots.items():
         sources = [f for f in iam_files + event_files if account in f.accounts]
         times = [t for t in [*(f.as_of for f in sources), newest.get(account)] if t]
+        entries = [f.source_entry() for f in sources]
+        entries += [m.source_entry(account, _sha256(m.path)) for m in manifests if account in m.accounts]
         con.execute("update iamsql_snapshot set sources = ?, as_of = ? where snapshot_id = ?",
-                    [json.dumps([f.source_entry() for f in sources]), max(times) if times else None, snapshot_id])
+                    [json.dumps(entries), max(times) if times else None, snapshot_id])
         tables = dict(tables_written.get(account, {}))
         if counts.get(snapshot_id):
             tables["aws_cloudtrail_trail_event"] = counts[snapshot_id]

@@ -1,0 +1,117 @@
+"""One account's collection: its clients, a small worker pool for per-entity calls, and the rule that a failed
+call becomes a recorded gap (which call, which account, which region, why) while the run goes on."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+from botocore import xform_name
+from botocore.exceptions import ClientError
+
+from .aws import Clients, Counter, describe
+from .evidence import Evidence
+
+GLOBAL = "global"
+WORKERS = 4  # per account: IAM's throttle is per account, so a few calls at a time and botocore's backoff
+
+
+@dataclass
+class Target:
+    """An account to collect, with the session to use (None when its credentials could not be obtained)."""
+
+    account_id: str
+    session: boto3.Session | None
+    credentials: str  # how the session was obtained: "caller" or "assume-role <arn>"
+    account_name: str | None = None
+    ou_path: str | None = None
+    caller_identity: dict | None = None
+    failure: dict | None = field(default=None)
+
+
+Notify = Callable[[str, str], None]  # (account_id, "service:Operation") before each call
+
+
+class AccountRun:
+    """Calls for one account. ``fetch`` calls an API (all pages), writes the response as evidence and returns it;
+    any failure is recorded as a gap and gives None. Failed credentials stop the account's remaining calls."""
+
+    def __init__(self, target: Target, evidence: Evidence, counter: Counter, home_region: str,
+                 stop: threading.Event, notify: Notify | None = None, workers: int = WORKERS) -> None:
+        self.target = target
+        self.account_id = target.account_id
+        self.evidence = evidence
+        self.clients = Clients(target.session, counter)
+        self.home_region = home_region  # where global services (IAM, STS) are called
+        self.stop = stop
+        self.credentials_failed = False
+        self.notify = notify or (lambda account, api: None)
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"iamsql-{self.account_id}")
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    @property
+    def stopped(self) -> bool:
+        return self.stop.is_set() or self.credentials_failed
+
+    def attempt(self, api: str, region: str, call: Callable[[], Any]) -> Any:
+        """``call()``, or None after recording the failure as a gap."""
+        if self.stopped:
+            return None
+        self.notify(self.account_id, api)
+        try:
+            return call()
+        except Exception as exc:  # noqa: BLE001 - describe() re-raises anything that is not an AWS/botocore failure
+            failure = describe(exc)
+            self.evidence.gap(api=api, account=self.account_id, region=region, error=failure.code,
+                              message=failure.message)
+            if failure.credentials:
+                self.credentials_failed = True
+            return None
+
+    def client(self, service: str, region: str):
+        return self.clients.get(service, self.home_region if region == GLOBAL else region)
+
+    def fetch(self, service: str, operation: str, *, region: str = GLOBAL, entity: str | None = None,
+              add: dict | None = None, facts: Iterable[str] = (), **arguments) -> dict | None:
+        """Call ``operation`` (all pages, merged as the AWS CLI does), write it to
+        ``<account>/<region>/<service>/<cli-command>[/<entity>].json`` with ``add`` as extra top-level keys, and
+        return the response. An error whose code is in ``facts`` is an answer (``NoSuchEntity`` for the password
+        policy means "no policy"): it is written as ``{"Error": {...}}`` and gives None without a gap."""
+        api = f"{service}:{operation}"
+        command = xform_name(operation, "-")
+
+        def call() -> dict:
+            client = self.client(service, region)
+            method = xform_name(operation)
+            try:
+                if client.can_paginate(method):
+                    return client.get_paginator(method).paginate(**arguments).build_full_result()
+                return getattr(client, method)(**arguments)
+            except ClientError as exc:
+                error = exc.response.get("Error", {})
+                if error.get("Code") in facts:
+                    return {"Error": {"Code": error.get("Code"), "Message": error.get("Message")}}
+                raise
+
+        response = self.attempt(api, region, call)
+        if response is None:
+            return None
+        document = {**(add or {}), **response}
+        self.evidence.write_json(document, account=self.account_id, region=region, service=service, command=command,
+                                 api=api, entity=entity)
+        return None if "Error" in response and len(response) == 1 else response
+
+    def save(self, document: dict, *, service: str, command: str, api: str, region: str = GLOBAL) -> None:
+        """Write a response obtained outside ``fetch`` (a polled call's final answer)."""
+        self.evidence.write_json(document, account=self.account_id, region=region, service=service, command=command,
+                                 api=api)
+
+    def each(self, items: Iterable[Any], work: Callable[[Any], Any]) -> list[Any]:
+        """``work(item)`` for every item on the account's worker pool (bounded concurrency), results in order."""
+        return list(self._pool.map(work, list(items)))
