@@ -1,0 +1,61 @@
+"""Builders of Steampipe-shaped rows for control tests: CloudTrail events (``aws_cloudtrail_trail_event``) shaped
+the way the CloudTrail loader fills them, and a loader of crafted accounts into a real DuckDB file."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import datetime, timedelta
+
+from iamsql import db
+
+_ids = itertools.count(1)
+
+
+def event(account: str, when: datetime, name: str, *, source: str = "iam.amazonaws.com", user: str | None = None,
+          role: str | None = None, root: bool = False, key: str | None = None, ip: str = "198.51.100.7",
+          agent: str = "aws-cli/2.15.0 Python/3.11.6 Linux/6.1 exe/x86_64 prompt/off command/iam.list-users",
+          error: str | None = None, read_only: bool | None = False, request: dict | None = None,
+          response: dict | None = None, additional: dict | None = None, invoked_by: str | None = None,
+          region: str = "us-east-1") -> dict:
+    """One event by an IAM user (``user`` name), a role session (``role`` name) or the root user."""
+    if root:
+        identity = {"type": "Root", "arn": f"arn:aws:iam::{account}:root", "accountId": account}
+    elif role:
+        identity = {"type": "AssumedRole", "arn": f"arn:aws:sts::{account}:assumed-role/{role}/session-1",
+                    "accountId": account, "sessionContext": {"sessionIssuer": {
+                        "type": "Role", "arn": f"arn:aws:iam::{account}:role/{role}", "userName": role}}}
+    else:
+        identity = {"type": "IAMUser", "arn": f"arn:aws:iam::{account}:user/{user}", "userName": user,
+                    "accountId": account}
+    if key:
+        identity["accessKeyId"] = key
+    if invoked_by:
+        identity["invokedBy"] = invoked_by
+    return {
+        "event_id": f"evt-{next(_ids)}", "event_time": when.isoformat(), "timestamp": when.isoformat(),
+        "event_name": name, "event_source": source, "event_type": "AwsApiCall", "aws_region": region,
+        "user_type": identity["type"], "user_identity": identity, "access_key_id": key,
+        "username": user or role, "user_identifier": identity["arn"], "source_ip_address": ip, "user_agent": agent,
+        "error_code": error, "read_only": read_only, "request_parameters": request, "response_elements": response,
+        "additional_event_data": additional, "recipient_account_id": account, "account_id": account,
+        "region": region, "partition": "aws",
+    }
+
+
+def console_login(account: str, when: datetime, user: str, *, mfa: bool, ip: str = "203.0.113.9") -> dict:
+    return event(account, when, "ConsoleLogin", source="signin.amazonaws.com", user=user, ip=ip,
+                 agent="Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/121.0", read_only=False,
+                 response={"ConsoleLogin": "Success"}, additional={"MFAUsed": "Yes" if mfa else "No"})
+
+
+def minutes(start: datetime, count: int, step: int = 1):
+    return [start + timedelta(minutes=i * step) for i in range(count)]
+
+
+def load_accounts(con, accounts: dict[str, dict[str, list[dict]]], as_of: datetime) -> None:
+    """One snapshot per account holding the given rows per table, as ``iamsql load`` would write them."""
+    for account, tables in accounts.items():
+        with db.transaction(con):
+            snapshot_id = db.new_snapshot(con, account_id=account, kind="load", sources=[], as_of=as_of)
+            for table, rows in tables.items():
+                db.insert_rows(con, table, snapshot_id, rows)
