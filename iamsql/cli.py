@@ -291,6 +291,215 @@ def report(
     typer.echo(str(path))
 
 
+@app.command()
+def collect(
+    profile: Annotated[Optional[str], typer.Option("--profile", help="AWS profile (default: AWS's usual credential chain).")] = None,
+    region: Annotated[
+        Optional[list[str]], typer.Option("--region", help="Region for CloudTrail (repeatable; default: the profile's region).")
+    ] = None,
+    role_arn: Annotated[Optional[list[str]], typer.Option("--role-arn", help="Collect this account through this role (repeatable).")] = None,
+    org: Annotated[bool, typer.Option("--org", help="Collect every active account of the organization (needs --role-name).")] = False,
+    role_name: Annotated[Optional[str], typer.Option("--role-name", help="With --org: the role to assume in each account.")] = None,
+    external_id: Annotated[Optional[str], typer.Option("--external-id", help="ExternalId for the roles assumed.")] = None,
+    cloudtrail_s3: Annotated[
+        Optional[str], typer.Option("--cloudtrail-s3", help="Trail log files: s3://bucket/prefix (the folder holding AWSLogs/).")
+    ] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="Trail logs from this date (YYYY-MM-DD) or this many days ago (default 7).")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="Trail logs up to this date or this many days ago (default now).")] = None,
+    lookup_events_days: Annotated[
+        Optional[int], typer.Option("--lookup-events-days", help="Also read the last N days (1-90) of event history with LookupEvents.")
+    ] = None,
+    evidence_dir: Annotated[
+        Optional[Path], typer.Option("--evidence-dir", help="New folder for the raw responses (default ./iamsql-evidence/<UTC time>).")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars and no summary (gaps still go to stderr).")] = False,
+    db: DbOption = None,
+) -> None:
+    """Collect IAM and CloudTrail data from live AWS accounts: raw responses go to an evidence folder (with a
+    manifest of SHA-256 sums), which is then loaded like 'iamsql load' would. Calls that fail are recorded as gaps
+    and the snapshot is marked partial; the exit code is non-zero only when nothing could be collected.
+
+    Examples:
+      iamsql collect --profile audit --region us-east-1 --region eu-west-1
+      iamsql collect --org --role-name SecurityAudit --external-id x123 --lookup-events-days 1
+      iamsql collect --cloudtrail-s3 s3://org-trail-logs/ --since 2026-07-01 --until 2026-07-31
+    """
+    from . import db as dbmod
+    from .collect.progress import CollectProgress
+    from .collect.run import collect as run_collect
+    from .output import render
+
+    con = dbmod.connect(db)
+    result = run_collect(con, evidence_dir=evidence_dir, profile=profile, regions=region, role_arns=role_arn, org=org,
+                         role_name=role_name, external_id=external_id, cloudtrail_s3=cloudtrail_s3, since=since,
+                         until=until, lookup_events_days=lookup_events_days, progress=CollectProgress(quiet))
+    con.close()
+    for gap in result.gaps:
+        typer.echo(f"gap: {gap['api']} in {gap['account_id'] or '-'} ({gap['region'] or '-'}): {gap['error']}: {gap['message']}", err=True)
+    if not quiet:
+        rows = [(a["account_id"], a.get("account_name") or "", a.get("ou_path") or "", a["files"], a["gaps"])
+                for a in result.accounts]
+        typer.echo(render(["account_id", "name", "ou_path", "files", "gaps"], rows, "table"), nl=False)
+        loaded = sum(result.load.rows.values())
+        typer.echo(f"{result.requests} API request(s); {loaded} row(s) loaded; evidence in {result.evidence_dir}")
+    if result.partial:
+        typer.echo(f"partial: {len(result.gaps)} call(s) could not be collected (recorded in the snapshot's gaps)", err=True)
+
+
+evidence_app = typer.Typer(
+    help="Scheduled evidence runs: collect or load, check, report into a dated, hashed folder; verify folders.",
+    no_args_is_help=True,
+)
+app.add_typer(evidence_app, name="evidence")
+ListOption = Optional[list[str]]
+
+
+@evidence_app.command("run")
+def evidence_run(
+    config: Annotated[Optional[Path], typer.Option("--config", "-c", envvar="IAMSQL_CONFIG", help="TOML config file.")] = None,
+    db: Annotated[Optional[Path], typer.Option("--db", help="DuckDB database file.")] = None,
+    evidence_dir: Annotated[Optional[Path], typer.Option("--evidence-dir", help="Where run folders go.")] = None,
+    name: Annotated[Optional[str], typer.Option("--name", help="Folder name for the runs.")] = None,
+    source: Annotated[Optional[list[Path]], typer.Option("--source", help="Load these files or folders instead of collecting.")] = None,
+    account_id: Annotated[Optional[str], typer.Option("--account-id", help="Account for loaded files that name none.")] = None,
+    region: Annotated[ListOption, typer.Option("--region", help="Region to collect trails from (repeatable).")] = None,
+    profile: Annotated[Optional[str], typer.Option("--profile", help="AWS profile to collect with.")] = None,
+    cloudtrail_s3: Annotated[Optional[str], typer.Option("--cloudtrail-s3", help="Also read trail log files from s3://bucket/prefix.")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="Start of the trail log window.")] = None,
+    lookup_events_days: Annotated[Optional[int], typer.Option("--lookup-events-days", help="Days of CloudTrail event history to read.")] = None,
+    role_arn: Annotated[ListOption, typer.Option("--role-arn", help="Collect the account of this role (repeatable).")] = None,
+    org: Annotated[Optional[bool], typer.Option("--org/--no-org", help="Collect every account of the organization.")] = None,
+    role_name: Annotated[Optional[str], typer.Option("--role-name", help="Role to assume in each organization account.")] = None,
+    external_id: Annotated[Optional[str], typer.Option("--external-id", help="External id for role assumptions.")] = None,
+    framework: Annotated[ListOption, typer.Option("--framework", help="Only controls mapped to this framework (repeatable).")] = None,
+    control: Annotated[ListOption, typer.Option("--control", help="Only this control (repeatable).")] = None,
+    param: Annotated[ListOption, typer.Option("--param", help="Control parameter name=value (repeatable).")] = None,
+    fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="Exit 1 on a non-excepted alarm of this severity or higher.")] = None,
+    output: Annotated[ListOption, typer.Option("--output", help="Report file: xlsx, json, ocsf, csv, md (repeatable).")] = None,
+    exceptions: Annotated[Optional[Path], typer.Option("--exceptions", help="Exceptions and attestations YAML file.")] = None,
+    keep_runs: Annotated[Optional[int], typer.Option("--keep-runs", help="Keep the newest N run folders.")] = None,
+    keep_days: Annotated[Optional[int], typer.Option("--keep-days", help="Remove run folders older than D days.")] = None,
+    wait: Annotated[Optional[int], typer.Option("--wait", help="Seconds to wait for another run on the same database or folder.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+) -> None:
+    """Collect (or load sources.paths), check, apply exceptions and report into
+    <evidence-dir>/<name>/<UTC time>/ with manifest.json; prune old runs. Settings: config file, then IAMSQL_*
+    variables, then flags (docs/scheduling.md).
+
+    Exit code 0: no non-excepted alarm at or above fail_on; 1: there is one; 2: an error (nothing visible was
+    written) or a control errored.
+
+    Examples:
+      iamsql evidence run --config iamsql.toml
+      iamsql evidence run --evidence-dir evidence --source ./exports --fail-on high --quiet
+    """
+    from . import evidence
+
+    flags = {"db": db, "evidence_dir": evidence_dir, "name": name, "sources.paths": source,
+             "sources.account_id": account_id, "sources.regions": region, "sources.profile": profile,
+             "sources.cloudtrail_s3": cloudtrail_s3, "sources.since": since,
+             "sources.lookup_events_days": lookup_events_days, "role_arns": role_arn, "org": org,
+             "role_name": role_name, "external_id": external_id, "frameworks": framework, "controls": control,
+             "params": param, "fail_on": fail_on, "outputs": output, "exceptions": exceptions,
+             "retention.keep_runs": keep_runs, "retention.keep_days": keep_days, "wait": wait}
+    settings = evidence.load_config(config, flags)
+    outcome = evidence.run(settings, log=None if quiet else lambda message: typer.echo(message, err=True))
+    if not quiet:
+        for warning in outcome.warnings:
+            typer.echo(f"warning: {warning}", err=True)
+        for folder in outcome.pruned:
+            typer.echo(f"removed old run folder {folder}", err=True)
+        typer.echo(outcome.line())
+    raise typer.Exit(outcome.exit_code)
+
+
+@evidence_app.command("verify")
+def evidence_verify(
+    folder: Annotated[Path, typer.Argument(help="A run folder, or an evidence folder (every run under it).")],
+) -> None:
+    """Re-hash a run folder against its manifest.json (and the manifest against manifest.sha256); name every
+    file added, removed or changed. Exit code 0: intact; 1: a difference; 2: not an evidence folder.
+
+    Example: iamsql evidence verify evidence/123456789012/20260101T020000Z
+    """
+    from .evidence import verify
+
+    checked = verify(folder)
+    for result in checked:
+        for line in result.lines():
+            typer.echo(line)
+    raise typer.Exit(0 if all(r.ok for r in checked) else 1)
+
+
+@evidence_app.command("list")
+def evidence_list(db: DbOption = None, fmt: FormatOption = "table") -> None:
+    """List the check runs that count (evidence runs that never completed are left out), with their data
+    time, alarms, excepted alarms and evidence folder.
+
+    Example: iamsql evidence list --db audit.duckdb
+    """
+    from . import db as dbmod
+    from .history import runs
+    from .output import FORMATS, render
+
+    if fmt not in FORMATS:
+        raise IamsqlError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    found = runs(dbmod.connect(db, read_only=True))
+    columns = ["run_id", "as_of", "started_at", "status", "accounts", "alarms", "excepted", "evidence"]
+    typer.echo(render(columns, [tuple(r[c] for c in columns) for r in found], fmt), nl=False)
+
+
+@app.command()
+def diff(
+    from_run: Annotated[Optional[int], typer.Option("--from", help="The earlier run (default: the one before --to).")] = None,
+    to_run: Annotated[Optional[int], typer.Option("--to", help="The later run (default: the latest).")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-o", help="table, json or md.")] = "table",
+    db: DbOption = None,
+) -> None:
+    """What changed between two check runs (default: the last two): new alarms, resolved, other status changes,
+    new and removed resources, per framework.
+
+    Examples:
+      iamsql diff
+      iamsql diff --from 12 --to 15 --format md
+    """
+    from . import db as dbmod
+    from .history import diff as run_diff
+    from .history import render_diff
+
+    con = dbmod.connect(db, read_only=True)
+    typer.echo(render_diff(run_diff(con, from_run, to_run), fmt), nl=False)
+
+
+exceptions_app = typer.Typer(help="Exceptions and manual attestations files.", no_args_is_help=True)
+app.add_typer(exceptions_app, name="exceptions")
+
+
+@exceptions_app.command("check")
+def exceptions_check(
+    file: Annotated[Path, typer.Argument(help="The exceptions YAML file.")],
+    run: Annotated[Optional[int], typer.Option("--run", help="Match against this check run (default: the latest).")] = None,
+    db: DbOption = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """Validate an exceptions file (errors name the line) and show, for a stored check run, what each entry
+    would match and whether it is expired at that run's data time. Nothing is written.
+
+    Example: iamsql exceptions check exceptions.yaml --db audit.duckdb
+    """
+    from . import db as dbmod
+    from .exceptions import read_exceptions, review
+    from .output import FORMATS, render
+
+    if fmt not in FORMATS:
+        raise IamsqlError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    parsed = read_exceptions(file)
+    con = dbmod.connect(db, read_only=True) if dbmod.resolve_db_path(db).exists() else None
+    columns, rows, note = review(con, parsed, run)
+    typer.echo(render(columns, rows, fmt), nl=False)
+    typer.echo(note, err=True)
+
+
 def main() -> None:
     """Console entry point: run the app, turning known failures into one line and an exit code."""
     try:
