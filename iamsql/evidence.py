@@ -79,12 +79,17 @@ OPTIONS = (
            "load these files or folders instead of collecting from AWS"),
     Option("sources.account_id", "text", "--account-id", "IAMSQL_ACCOUNT_ID",
            "account for loaded files whose content names none"),
-    Option("sources.regions", "list", "--region", "IAMSQL_REGIONS", "regions to collect from"),
-    Option("sources.profile", "text", "--profile", "IAMSQL_PROFILE", "AWS profile to collect with"),
-    Option("accounts", "list", "--account", "IAMSQL_ACCOUNTS", "accounts to collect (12-digit ids)"),
-    Option("role_arns", "list", "--role-arn", "IAMSQL_ROLE_ARNS", "roles to assume, one per account"),
-    Option("role_name", "text", "--role-name", "IAMSQL_ROLE_NAME", "role name to assume in each account"),
-    Option("org", "bool", "--org", "IAMSQL_ORG", "collect every account of the AWS Organization"),
+    Option("sources.regions", "list", "--region", "IAMSQL_REGIONS", "regions to collect trails from (default: the profile's)"),
+    Option("sources.profile", "text", "--profile", "IAMSQL_PROFILE", "AWS profile to collect with (default: the usual AWS chain)"),
+    Option("sources.cloudtrail_s3", "text", "--cloudtrail-s3", "IAMSQL_CLOUDTRAIL_S3",
+           "also read CloudTrail log files from this s3://bucket/prefix"),
+    Option("sources.since", "text", "--since", "IAMSQL_SINCE", "start of the CloudTrail log window (e.g. 7 = days)"),
+    Option("sources.lookup_events_days", "int", "--lookup-events-days", "IAMSQL_LOOKUP_EVENTS_DAYS",
+           "also read this many days of CloudTrail event history"),
+    Option("role_arns", "list", "--role-arn", "IAMSQL_ROLE_ARNS", "collect these accounts through these roles"),
+    Option("org", "bool", "--org", "IAMSQL_ORG", "collect every account of the AWS Organization (with role_name)"),
+    Option("role_name", "text", "--role-name", "IAMSQL_ROLE_NAME", "role to assume in each organization account"),
+    Option("external_id", "text", "--external-id", "IAMSQL_EXTERNAL_ID", "external id for the role assumptions"),
     Option("frameworks", "list", "--framework", "IAMSQL_FRAMEWORKS", "only controls mapped to these frameworks"),
     Option("controls", "list", "--control", "IAMSQL_CONTROLS", "only these control ids"),
     Option("params", "table", "--param", "IAMSQL_PARAMS", "control parameters: name=value or control_id.name=value"),
@@ -96,6 +101,8 @@ OPTIONS = (
     Option("wait", "int", "--wait", "IAMSQL_WAIT", "seconds to wait for another run on the same database or folder (default 0)"),
 )
 BY_KEY = {o.key: o for o in OPTIONS}
+COLLECT_KEYS = ("sources.regions", "sources.profile", "sources.cloudtrail_s3", "sources.since",
+                "sources.lookup_events_days", "role_arns", "org", "role_name", "external_id")
 TABLES = {key.split(".")[0] for key in BY_KEY if "." in key}
 KIND_NAMES = {"text": "text", "path": "a path (text)", "paths": "a list of paths", "list": "a list of text",
               "int": "an integer", "bool": "true or false", "table": "a table of name = value"}
@@ -117,8 +124,9 @@ class Config:
         return not self.values.get("sources.paths")
 
     def public(self) -> dict[str, Any]:
-        """The settings as JSON values, for the manifest."""
-        return {k: ([str(x) for x in v] if isinstance(v, list) else str(v) if isinstance(v, Path) else v)
+        """The settings as JSON values, for the manifest (the external id is only said to be given)."""
+        return {k: ("(given)" if k == "external_id" else
+                    [str(x) for x in v] if isinstance(v, list) else str(v) if isinstance(v, Path) else v)
                 for k, v in sorted(self.values.items())}
 
 
@@ -182,6 +190,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
 def _typed(key: str, value: Any, where: str, base: Path) -> Any:
     """Check a value's type for its option; relative paths resolve against ``base``."""
     option = BY_KEY[key]
+    if isinstance(value, Path):
+        value = str(value)
+    elif isinstance(value, list | tuple):
+        value = [str(v) if isinstance(v, Path) else v for v in value]
     wrong = ConfigError(f"{where}: {key!r} must be {KIND_NAMES[option.kind]}, not {value!r}")
     if option.kind in ("text", "path"):
         if not isinstance(value, str) or not value.strip():
@@ -255,19 +267,21 @@ def _validate(config: Config) -> None:
             get_framework(framework)
         except IamsqlError as exc:
             raise ConfigError(f"{where}: 'frameworks': {exc}") from None
-    for account in [*(v.get("accounts") or []), *([v["sources.account_id"]] if v.get("sources.account_id") else [])]:
-        if not (account.isdigit() and len(account) == 12):
-            raise ConfigError(f"{where}: account {account!r} is not a 12-digit AWS account id "
-                              "(quote it in TOML so leading zeros stay)")
+    account = v.get("sources.account_id")
+    if account and not (account.isdigit() and len(account) == 12):
+        raise ConfigError(f"{where}: 'sources.account_id' {account!r} is not a 12-digit AWS account id "
+                          "(quote it in TOML so leading zeros stay)")
     for key in ("retention.keep_runs",):
         if v.get(key) == 0:
             raise ConfigError(f"{where}: {key!r} must be 1 or more (the current run is always kept)")
     if v.get("name") and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", v["name"]):
         raise ConfigError(f"{where}: 'name' must be letters, digits, '.', '_' or '-' (it names a folder)")
-    if not config.collecting and any(v.get(k) for k in ("accounts", "role_arns", "role_name", "org",
-                                                        "sources.regions", "sources.profile")):
-        raise ConfigError(f"{where}: 'sources.paths' loads files; accounts, role_arns, role_name, org, "
-                          "sources.regions and sources.profile are for collecting: give one or the other")
+    given = [k for k in COLLECT_KEYS if v.get(k)]
+    if not config.collecting and given:
+        raise ConfigError(f"{where}: 'sources.paths' loads files, {', '.join(repr(k) for k in given)} "
+                          "are for collecting from AWS: give one or the other")
+    if config.collecting and v.get("sources.account_id"):
+        raise ConfigError(f"{where}: 'sources.account_id' is for sources.paths; collected files name their account")
 
 
 # ------------------------------------------------------------------------------------------------- locking
@@ -356,6 +370,7 @@ class RunOutcome:
     exit_code: int
     summary: dict[str, Any]
     pruned: list[Path]
+    warnings: list[str]
 
     def line(self) -> str:
         """The one-line summary printed at the end of a run."""
@@ -458,7 +473,7 @@ def _run_locked(con, config: Config, exceptions_file, log) -> RunOutcome:
                     [name, str(folder), datetime.now(timezone.utc), manifest_sha, run_id])
     pruned = prune(evidence_dir / name, keep_runs=config["retention.keep_runs"],
                    keep_days=config["retention.keep_days"], current=folder)
-    return RunOutcome(run_id, folder, code, summary, pruned)
+    return RunOutcome(run_id, folder, code, summary, pruned, exc_mod.warnings(applied))
 
 
 @dataclass
@@ -466,7 +481,7 @@ class Gathered:
     """What the data stage produced: the raw files and what the collector said about itself."""
 
     sources: list[dict]  # {path (in the folder), original}
-    caller_identity: dict | None = None
+    caller_identity: list[dict] | None = None  # per collected account: the identity used
     organization_id: str | None = None
     regions: list[str] = field(default_factory=list)
     collector: dict = field(default_factory=dict)
@@ -493,19 +508,26 @@ def _gather(con, config: Config, raw: Path) -> Gathered:
 
 
 def _collect(con, config: Config, raw: Path) -> Gathered:
-    """Collect from AWS into ``raw/`` with ``iamsql.collect`` and load what was collected."""
-    try:
-        from . import collect
-    except ImportError:
-        raise EvidenceError("collecting from AWS is not available in this build; give sources.paths") from None
-    result = collect.collect_to(
-        con, raw, accounts=config["accounts"], role_arns=config["role_arns"], role_name=config["role_name"],
-        org=bool(config["org"]), regions=config["sources.regions"], profile=config["sources.profile"])
+    """Collect from AWS into ``raw/`` with ``iamsql.collect`` (which writes its own manifest there and loads
+    the folder in one transaction)."""
+    from .collect.run import collect
+
+    raw.rmdir()  # the collector creates its folder and refuses one that exists with content
+    result = collect(
+        con, evidence_dir=raw, profile=config["sources.profile"], regions=config["sources.regions"],
+        role_arns=config["role_arns"], org=bool(config["org"]), role_name=config["role_name"],
+        external_id=config["external_id"], cloudtrail_s3=config["sources.cloudtrail_s3"],
+        since=config["sources.since"], lookup_events_days=config["sources.lookup_events_days"])
+    identities = [{"account_id": a["account_id"], "arn": (a.get("caller_identity") or {}).get("Arn"),
+                   "credentials": a.get("credentials")} for a in result.accounts]
+    caller = next((a["account_id"] for a in result.accounts if a.get("credentials") == "caller"), None)
     return Gathered(
-        [{"path": p.relative_to(raw.parent).as_posix(), "original": "collected"} for p in sorted(raw.rglob("*"))
-         if p.is_file()],
-        caller_identity=result.get("caller_identity"), organization_id=result.get("organization_id"),
-        regions=list(result.get("regions") or []), collector={k: v for k, v in result.items() if k != "files"})
+        [{"path": "raw", "original": "collected from AWS"}],
+        caller_identity=identities,
+        organization_id=f"org-{caller}" if config["org"] and caller else None,
+        regions=list(json.loads((raw / "manifest.json").read_text(encoding="utf-8"))["options"]["regions"]),
+        collector={"requests": result.requests, "accounts": result.accounts, "gaps": len(result.gaps),
+                   "manifest": "raw/manifest.json"})
 
 
 def _default_name(con, run_id: int, gathered: Gathered) -> str:

@@ -310,6 +310,24 @@ def evaluate(con: duckdb.DuckDBPyConnection, run_id: int, file: ExceptionsFile) 
     return Applied(run_id, as_of, excepted, matches, file.exceptions, file.attestations)
 
 
+def warnings(applied: Applied) -> list[str]:
+    """One line per exception or attestation that is expired, and per exception that matched nothing."""
+    lines = []
+    for item in applied.exceptions:
+        state = applied.state(item)
+        if state == "expired":
+            lines.append(f"exception {item.exception_id} (line {item.line}, {item.ticket}) expired on {item.expires}: "
+                         f"its {applied.matches[item.exception_id]} alarm(s) count again")
+        elif state == "unused":
+            lines.append(f"exception {item.exception_id} (line {item.line}, {item.ticket}) matched no alarm: "
+                         "remove it if the finding is fixed")
+    for item in applied.attestations:
+        if applied.state(item) == "expired":
+            lines.append(f"attestation of {item.ref} (line {item.line}) expired on {item.expires}: the requirement "
+                         "is manual again")
+    return lines
+
+
 def apply(con: duckdb.DuckDBPyConnection, run_id: int, file: ExceptionsFile | None) -> Applied:
     """Evaluate the file against a run and store the outcome for that run, in one transaction (replacing any
     earlier outcome for the run). ``None`` stores that the run had no exceptions."""
@@ -337,6 +355,31 @@ def apply(con: duckdb.DuckDBPyConnection, run_id: int, file: ExceptionsFile | No
                 [[run_id, a.framework, a.requirement, a.line, a.attested_by, a.date, a.evidence, a.expires,
                   applied.state(a)] for a in file.attestations])
     return applied
+
+
+def review(con: duckdb.DuckDBPyConnection | None, file: ExceptionsFile, run_id: int | None = None
+           ) -> tuple[list[str], list[tuple], str]:
+    """Rows for ``iamsql exceptions check``: each entry with its state and matches against a stored run (default
+    the latest); without a database or run, states are judged at today's date and matches are not known."""
+    from .history import runs
+
+    known = [r["run_id"] for r in runs(con)] if con is not None else []
+    if run_id is None and known:
+        run_id = known[-1]
+    if run_id is not None and con is not None:
+        applied = evaluate(con, run_id, file)
+        note = f"{len(file.exceptions)} exception(s), {len(file.attestations)} attestation(s); matched against " \
+               f"check run {run_id} (data as of {applied.as_of})"
+    else:
+        applied = Applied(0, date.today(), {}, {}, file.exceptions, file.attestations)
+        note = f"{len(file.exceptions)} exception(s), {len(file.attestations)} attestation(s); no check run to " \
+               f"match against: expiry judged at today's date ({applied.as_of})"
+    columns = ["entry", "line", "scope", "expires", "state", "alarms_matched"]
+    rows = [(e.exception_id, e.line, f"{e.control} | {e.resource} | {e.account}", e.expires,
+             applied.state(e) if run_id is not None else ("expired" if e.expired(applied.as_of) else "active"),
+             applied.matches.get(e.exception_id)) for e in file.exceptions]
+    rows += [("attestation", a.line, a.ref, a.expires, applied.state(a), None) for a in file.attestations]
+    return columns, rows, note
 
 
 # ------------------------------------------------------------------------------------------------- reading back
