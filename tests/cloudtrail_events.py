@@ -4,7 +4,7 @@ the way the CloudTrail loader fills them, and a loader of crafted accounts into 
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from iamsql import db
 
@@ -46,10 +46,6 @@ def console_login(account: str, when: datetime, user: str, *, mfa: bool, ip: str
     return event(account, when, "ConsoleLogin", source="signin.amazonaws.com", user=user, ip=ip,
                  agent="Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/121.0", read_only=False,
                  response={"ConsoleLogin": "Success"}, additional={"MFAUsed": "Yes" if mfa else "No"})
-
-
-def minutes(start: datetime, count: int, step: int = 1):
-    return [start + timedelta(minutes=i * step) for i in range(count)]
 
 
 def load_accounts(con, accounts: dict[str, dict[str, list[dict]]], as_of: datetime) -> None:
