@@ -332,7 +332,9 @@ def load_events(
         snapshots: dict[str, int] = {}
         _add_snapshots(con, snapshots, {_account_hint(path) for path, _ in files} - {None}, snapshot_for_account)
         for fmt, paths, largest in _batches(files):
-            max_object = min(max(MIN_OBJECT_BYTES, largest + (1 << 20)), MAX_OBJECT_BYTES)
+            # A Records/Events file is one JSON value; in the other layouts a value is one event (< 1 MiB).
+            whole_file = FORMATS[fmt][0] in ("records", "events")
+            max_object = min(max(MIN_OBJECT_BYTES, largest + (1 << 20)), MAX_OBJECT_BYTES) if whole_file else MIN_OBJECT_BYTES
             con.execute(f"set memory_limit = '{max(1 << 30, 6 * max_object)}B'")
             try:
                 con.execute(
