@@ -330,9 +330,14 @@ def collect(
     from .output import render
 
     con = dbmod.connect(db)
-    result = run_collect(con, evidence_dir=evidence_dir, profile=profile, regions=region, role_arns=role_arn, org=org,
-                         role_name=role_name, external_id=external_id, cloudtrail_s3=cloudtrail_s3, since=since,
-                         until=until, lookup_events_days=lookup_events_days, progress=CollectProgress(quiet))
+    try:
+        result = run_collect(con, evidence_dir=evidence_dir, profile=profile, regions=region, role_arns=role_arn,
+                             org=org, role_name=role_name, external_id=external_id, cloudtrail_s3=cloudtrail_s3,
+                             since=since, until=until, lookup_events_days=lookup_events_days,
+                             progress=CollectProgress(quiet))
+    except KeyboardInterrupt:
+        typer.echo("interrupted: the database is unchanged; the evidence folder is marked interrupted", err=True)
+        raise typer.Exit(130) from None
     con.close()
     for gap in result.gaps:
         typer.echo(f"gap: {gap['api']} in {gap['account_id'] or '-'} ({gap['region'] or '-'}): {gap['error']}: {gap['message']}", err=True)
@@ -444,7 +449,9 @@ def evidence_list(db: DbOption = None, fmt: FormatOption = "table") -> None:
 
     if fmt not in FORMATS:
         raise IamsqlError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    found = runs(dbmod.connect(db, read_only=True))
+    con = dbmod.connect(db, read_only=True)
+    found = runs(con)
+    con.close()
     columns = ["run_id", "as_of", "started_at", "status", "accounts", "alarms", "excepted", "evidence"]
     typer.echo(render(columns, [tuple(r[c] for c in columns) for r in found], fmt), nl=False)
 
@@ -468,7 +475,11 @@ def diff(
     from .history import render_diff
 
     con = dbmod.connect(db, read_only=True)
-    typer.echo(render_diff(run_diff(con, from_run, to_run), fmt), nl=False)
+    try:
+        text = render_diff(run_diff(con, from_run, to_run), fmt)
+    finally:
+        con.close()
+    typer.echo(text, nl=False)
 
 
 exceptions_app = typer.Typer(help="Exceptions and manual attestations files.", no_args_is_help=True)
@@ -495,7 +506,11 @@ def exceptions_check(
         raise IamsqlError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     parsed = read_exceptions(file)
     con = dbmod.connect(db, read_only=True) if dbmod.resolve_db_path(db).exists() else None
-    columns, rows, note = review(con, parsed, run)
+    try:
+        columns, rows, note = review(con, parsed, run)
+    finally:
+        if con is not None:
+            con.close()
     typer.echo(render(columns, rows, fmt), nl=False)
     typer.echo(note, err=True)
 
