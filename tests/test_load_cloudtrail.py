@@ -340,6 +340,21 @@ def test_the_same_event_in_two_formats_in_one_load_is_stored_once(db_path, trail
     assert con.execute("select distinct source_file from aws_cloudtrail_trail_event").fetchall() == [(str(trail[0][0]),)]
 
 
+def test_gzip_is_known_by_content_and_names_are_not_patterns(db_path, trail, tmp_path):
+    """A gzip file named .json, and file names with glob characters, load like any other."""
+    odd = tmp_path / "odd [1]"
+    odd.mkdir()
+    copies = [odd / "events*?.json", odd / "plain [a].json"]
+    copies[0].write_bytes(trail[0][0].read_bytes())
+    copies[1].write_text(gzip.decompress(trail[1][0].read_bytes()).decode())
+    files = [(p, sniff(p, _head(p))) for p in copies]
+    con = db.connect(db_path)
+    stats = load(con, files)
+    expected = [len(python_events(p, f)) for p, f in trail[:2]]
+    assert [stats["files"][str(p)]["events"] for p in copies] == expected
+    assert stats["inserted"] == sum(expected)
+
+
 def test_events_without_id_get_a_stable_derived_id(db_path, tmp_path):
     """Same record, pretty in one file and compact in another: one derived id, so one row."""
     rng = random.Random(7)

@@ -30,12 +30,10 @@ Column rules beyond Steampipe's names:
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
-import zlib
 from collections.abc import Callable
-from datetime import datetime
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -63,13 +61,13 @@ MAX_OBJECT_BYTES = 1 << 30
 
 _READERS = {
     "records": "select filename, unnest(json_extract(json, '$.Records[*]')) as raw "
-    "from read_json_objects({files}, format='unstructured', filename=true, maximum_object_size={max})",
+    "from read_json_objects({files}, format='unstructured', filename=true, maximum_object_size={max}, compression='{compression}')",
     "events": "select filename, unnest(json_extract(json, '$.Events[*]')) as raw "
-    "from read_json_objects({files}, format='unstructured', filename=true, maximum_object_size={max})",
+    "from read_json_objects({files}, format='unstructured', filename=true, maximum_object_size={max}, compression='{compression}')",
     "array": "select filename, json(json) as raw "
-    "from read_json_objects({files}, format='array', filename=true, maximum_object_size={max})",
+    "from read_json_objects({files}, format='array', filename=true, maximum_object_size={max}, compression='{compression}')",
     "values": "select filename, json(json) as raw "
-    "from read_json_objects({files}, format='unstructured', filename=true, maximum_object_size={max})",
+    "from read_json_objects({files}, format='unstructured', filename=true, maximum_object_size={max}, compression='{compression}')",
 }
 # Each reader yields (filename, raw): one minified JSON value per event-bearing item.
 _PAYLOADS = {
@@ -138,11 +136,23 @@ _COLUMN_SQL = {
 }
 
 
-def _extract_sql(fmt: str, paths: list[Path], max_object: int = MIN_OBJECT_BYTES) -> str:
-    """SELECT of the table's columns (all but snapshot_id) for files of one format."""
-    layout, payload = FORMATS[fmt]
-    files_sql = "[" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths) + "]"
-    reader = _READERS[layout].format(files=files_sql, max=max_object)
+@dataclass
+class Batch:
+    """Files read by one DuckDB call: same format, same compression (told to DuckDB, which would otherwise go by
+    the file name), and the largest JSON value DuckDB must accept."""
+
+    format: str
+    gzip: bool
+    paths: list[Path] = field(default_factory=list)
+    max_object: int = MIN_OBJECT_BYTES
+
+
+def _extract_sql(batch: Batch) -> str:
+    """SELECT of the table's columns (all but snapshot_id) for the files of a batch."""
+    layout, payload = FORMATS[batch.format]
+    files_sql = "[" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in batch.paths) + "]"
+    reader = _READERS[layout].format(files=files_sql, max=batch.max_object,
+                                     compression="gzip" if batch.gzip else "none")
     cols = ", ".join(f'{_COLUMN_SQL[name]} as "{name}"' for name, _ in columns(TABLE) if name != "snapshot_id")
     return (
         f"select {cols} from ("
@@ -242,33 +252,37 @@ _MAP = "_iamsql_ct_snapshot"  # temporary: account -> snapshot id for this load
 _SETTINGS = {"memory_limit": "1GB", "preserve_insertion_order": "false"}
 
 
-def _json_bytes(path: Path) -> int:
-    """Size of the file's JSON text: gzip records it (mod 4 GiB) in its last four bytes."""
+def _gzip_and_json_bytes(path: Path) -> tuple[bool, int]:
+    """Whether the file is gzip (by its magic bytes), and the size of its JSON text (gzip records it, mod 4 GiB,
+    in its last four bytes)."""
     size = path.stat().st_size
-    if path.name.endswith(".gz") and size >= 18:
-        with path.open("rb") as f:
-            f.seek(-4, 2)
-            return max(size, int.from_bytes(f.read(4), "little"))
-    return size
+    with path.open("rb") as f:
+        if f.read(2) != b"\x1f\x8b" or size < 18:
+            return False, size
+        f.seek(-4, 2)
+        return True, max(size, int.from_bytes(f.read(4), "little"))
 
 
-def _batches(files: list[tuple[Path, str]]) -> list[tuple[str, list[Path], int]]:
-    """(format, paths, largest file's JSON bytes): files grouped by format, cut at about BATCH_BYTES."""
-    batches: list[tuple[str, list[Path], int]] = []
-    for fmt in sorted({fmt for _, fmt in files}):
+def _batches(files: list[tuple[Path, str]]) -> list[Batch]:
+    """Files grouped by format and compression, in path order, cut at about BATCH_BYTES of JSON."""
+    sized = []
+    for path, fmt in sorted(files, key=lambda item: (item[1], str(item[0]))):
         if fmt not in FORMATS:
-            raise InputError(f"unknown CloudTrail format {fmt!r}")
-        batch: list[Path] = []
-        total = largest = 0
-        for path in sorted(path for path, f in files if f == fmt):
-            size = _json_bytes(path)
-            if batch and total + size > BATCH_BYTES:
-                batches.append((fmt, batch, largest))
-                batch, total, largest = [], 0, 0
-            batch.append(path)
+            raise InputError(f"{path}: unknown CloudTrail format {fmt!r}")
+        sized.append((path, fmt, *_gzip_and_json_bytes(path)))
+    batches: list[Batch] = []
+    for fmt, gz in sorted({(fmt, gz) for _, fmt, gz, _ in sized}):
+        batch, total = Batch(fmt, gz), 0
+        for path, size in [(p, size) for p, f, g, size in sized if (f, g) == (fmt, gz)]:
+            if batch.paths and total + size > BATCH_BYTES:
+                batches.append(batch)
+                batch, total = Batch(fmt, gz), 0
+            batch.paths.append(path)
             total += size
-            largest = max(largest, size)
-        batches.append((fmt, batch, largest))
+            # A Records/Events file is one JSON value; in the other layouts a value is one event (< 1 MiB).
+            if FORMATS[fmt][0] in ("records", "events"):
+                batch.max_object = min(max(batch.max_object, size + (1 << 20)), MAX_OBJECT_BYTES)
+        batches.append(batch)
     return batches
 
 
@@ -281,19 +295,20 @@ def _reason(exc: duckdb.Error, path: Path) -> str:
     return message.strip()
 
 
-def _bad_file(fmt: str, paths: list[Path], max_object: int, exc: duckdb.Error) -> InputError:
+def _bad_file(batch: Batch, exc: duckdb.Error) -> InputError:
     """Name the file that made a many-file read fail, and why. The load's transaction is aborted by then, so the
     files are read again, one at a time, on a separate in-memory connection."""
     probe = duckdb.connect()
     try:
-        for path in paths:
+        for path in batch.paths:
             try:
-                probe.execute(f"select count(*) from ({_extract_sql(fmt, [path], max_object)})").fetchall()
+                one = Batch(batch.format, batch.gzip, [path], batch.max_object)
+                probe.execute(f"select count(*) from ({_extract_sql(one)})").fetchall()
             except duckdb.Error as file_exc:
                 return InputError(f"{path}: {_reason(file_exc, path)}")
     finally:
         probe.close()
-    return InputError(f"cannot read CloudTrail files in {paths[0].parent}: {str(exc).strip().splitlines()[0]}")
+    return InputError(f"cannot read CloudTrail files in {batch.paths[0].parent}: {str(exc).strip().splitlines()[0]}")
 
 
 def _account_hint(path: Path) -> str | None:
@@ -331,20 +346,17 @@ def load_events(
         con.execute(f"create or replace temp table {_MAP} (account varchar primary key, snapshot_id bigint)")
         snapshots: dict[str, int] = {}
         _add_snapshots(con, snapshots, {_account_hint(path) for path, _ in files} - {None}, snapshot_for_account)
-        for fmt, paths, largest in _batches(files):
-            # A Records/Events file is one JSON value; in the other layouts a value is one event (< 1 MiB).
-            whole_file = FORMATS[fmt][0] in ("records", "events")
-            max_object = min(max(MIN_OBJECT_BYTES, largest + (1 << 20)), MAX_OBJECT_BYTES) if whole_file else MIN_OBJECT_BYTES
-            con.execute(f"set memory_limit = '{max(1 << 30, 6 * max_object)}B'")
+        for batch in _batches(files):
+            con.execute(f"set memory_limit = '{max(1 << 30, 6 * batch.max_object)}B'")
             try:
                 con.execute(
                     f"insert into {table} ({target}, snapshot_id) select *, {_snapshot_sql(snapshots)} "
-                    f"from ({_extract_sql(fmt, paths, max_object)})"
+                    f"from ({_extract_sql(batch)})"
                 )
             except duckdb.Error as exc:
-                raise _bad_file(fmt, paths, max_object, exc) from None
+                raise _bad_file(batch, exc) from None
             if progress:
-                for path in paths:
+                for path in batch.paths:
                     progress(path)
         stats = _settle(con, table, [path for path, _ in files], snapshots, snapshot_for_account)
         con.execute(f"drop table {_MAP}")
