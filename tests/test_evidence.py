@@ -1,0 +1,196 @@
+"""Evidence runs from files: config (keys, types, precedence, documented), the dated folder and its manifest,
+verify (tamper, add, remove, manifest edits), retention, exit codes and the CLI's one-line errors."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from iamsql import evidence
+from iamsql.controls import control_pack_hash
+from iamsql.load import SAMPLE_DIR
+
+REPO = Path(__file__).resolve().parent.parent
+ACCOUNT = "123456789012"  # the AWS CLI documentation examples' account
+CONTROLS = ["iam_user_in_group", "iam_user_console_mfa"]
+
+
+def write_config(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def basic_toml(tmp_path: Path, extra: str = "") -> Path:
+    return write_config(tmp_path / "iamsql.toml", f"""
+db = "audit.duckdb"
+evidence_dir = "evidence"
+controls = {json.dumps(CONTROLS)}
+outputs = ["json"]
+fail_on = "none"
+{extra}
+[sources]
+paths = [{json.dumps(str(SAMPLE_DIR / "aws_cli_examples"))}]
+""")
+
+
+def cli(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
+    """Run the console entry point in this process; returns (exit code, stdout, stderr)."""
+    from iamsql.cli import main
+
+    monkeypatch.setattr("sys.argv", ["iamsql", *args])
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    out = capsys.readouterr()
+    return exit_info.value.code or 0, out.out, out.err
+
+
+# ------------------------------------------------------------------------------------------------- config
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("colour = 'blue'", "unknown key 'colour'"),
+    ("[retention]\nkeep = 3", "unknown key 'retention.keep'"),
+    ("[retention]\nkeep_runs = 'ten'", "'retention.keep_runs' must be a whole number"),
+    ("fail_on = 3", "'fail_on' must be text"),
+    ("outputs = 'pdf'", "'outputs' has 'pdf'"),
+    ("frameworks = ['nist-csf-9']", "unknown framework 'nist-csf-9'"),
+    ("db = ", "not valid TOML"),
+    ("retention = 5", "[retention] must be a table"),
+])
+def test_bad_config_names_the_key(tmp_path, text, message):
+    path = write_config(tmp_path / "bad.toml", f"evidence_dir = 'e'\n{text}\n")
+    with pytest.raises(evidence.ConfigError) as info:
+        evidence.load_config(path, env={})
+    assert message in str(info.value) and str(path) in str(info.value) and "\n" not in str(info.value)
+
+
+def test_missing_required_and_contradictory_settings(tmp_path):
+    with pytest.raises(evidence.ConfigError, match="'evidence_dir' is required .*--evidence-dir, IAMSQL_EVIDENCE_DIR"):
+        evidence.load_config(write_config(tmp_path / "a.toml", "db = 'x.duckdb'\n"), env={})
+    with pytest.raises(evidence.ConfigError, match="'sources.paths' loads files, 'role_arns' are for collecting"):
+        evidence.load_config(None, {"evidence_dir": "e", "sources.paths": ["x"], "role_arns": ["arn:aws:iam::1:role/r"]}, env={})
+    with pytest.raises(evidence.ConfigError, match="environment variable IAMSQL_KEEP_RUNS: 'retention.keep_runs' must be a whole number"):
+        evidence.load_config(None, {"evidence_dir": "e"}, env={"IAMSQL_KEEP_RUNS": "many"})
+
+
+def test_precedence_file_then_environment_then_flags(tmp_path):
+    path = basic_toml(tmp_path, "[retention]\nkeep_runs = 5\n[params]\nmax_age_days = 30")
+    config = evidence.load_config(path, {}, env={"IAMSQL_FAIL_ON": "medium", "IAMSQL_OUTPUTS": "json, md"})
+    assert config["fail_on"] == "medium" and config["outputs"] == ["json", "md"]
+    assert config["retention.keep_runs"] == 5 and config["params"] == {"max_age_days": 30}
+    assert config["db"] == tmp_path / "audit.duckdb"  # relative to the config file, not the working folder
+    assert config.origin["fail_on"] == "env" and config.origin["retention.keep_runs"] == "file"
+    config = evidence.load_config(path, {"fail_on": "high", "params": ["iam_user_in_group.x=1"]},
+                                  env={"IAMSQL_FAIL_ON": "medium"})
+    assert config["fail_on"] == "high" and config.origin["fail_on"] == "flag"
+    assert config["params"] == {"iam_user_in_group.x": "1"}
+
+
+def test_every_option_is_documented_with_flag_and_variable():
+    guide = (REPO / "docs" / "scheduling.md").read_text(encoding="utf-8")
+    for option in evidence.OPTIONS:
+        row = next((line for line in guide.splitlines() if line.startswith(f"| `{option.key}`")), None)
+        assert row is not None, f"docs/scheduling.md has no table row for {option.key}"
+        assert f"`{option.flag}`" in row and f"`{option.env}`" in row, row
+
+
+def test_cli_bad_config_is_one_line(tmp_path, monkeypatch, capsys):
+    path = write_config(tmp_path / "bad.toml", "evidence_dir = 'e'\n[sources]\npathz = ['x']\n")
+    code, out, err = cli(monkeypatch, capsys, "evidence", "run", "--config", str(path))
+    assert code == 2 and out == ""
+    assert err.startswith("error: config ") and "unknown key 'sources.pathz'" in err and err.count("\n") == 1
+
+
+# ------------------------------------------------------------------------------------------------- a run
+
+
+@pytest.fixture
+def one_run(tmp_path):
+    config = evidence.load_config(basic_toml(tmp_path), env={})
+    return config, evidence.run(config)
+
+
+def test_run_folder_and_manifest(one_run, tmp_path):
+    config, outcome = one_run
+    assert outcome.folder.parent == tmp_path / "evidence" / ACCOUNT
+    assert re.fullmatch(r"\d{8}T\d{6}Z", outcome.folder.name)
+    assert not list((tmp_path / "evidence").glob(".incomplete-*"))
+    manifest = json.loads((outcome.folder / "manifest.json").read_text())
+    on_disk = {p.relative_to(outcome.folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+               for p in outcome.folder.rglob("*") if p.is_file() and p.name not in ("manifest.json", "manifest.sha256")}
+    assert {k: v["sha256"] for k, v in manifest["files"].items()} == on_disk
+    assert "results.json" in on_disk and any(k.startswith("raw/01-aws_cli_examples/") for k in on_disk)
+    sidecar = (outcome.folder / "manifest.sha256").read_text()
+    assert sidecar == hashlib.sha256((outcome.folder / "manifest.json").read_bytes()).hexdigest() + "  manifest.json\n"
+    assert manifest["control_pack_hash"] == control_pack_hash()
+    assert manifest["tool"]["name"] == "iamsql" and manifest["run_id"] == outcome.run_id
+    assert [a["account_id"] for a in manifest["accounts"]] == [ACCOUNT] and manifest["data_as_of"]
+    assert manifest["collection_gaps"] == [] and manifest["complete"] is True
+    assert manifest["sources"][0]["original"] == str(SAMPLE_DIR / "aws_cli_examples")
+    assert manifest["summary"]["controls"] == len(CONTROLS) and manifest["exit_code"] == outcome.exit_code == 0
+    assert manifest["config"]["settings"]["fail_on"] == "none"
+    line = outcome.line()
+    assert line.startswith(f"evidence run {outcome.run_id}: 1 account(s), 2 control(s), ") and str(outcome.folder) in line
+
+
+def test_exit_codes_follow_fail_on_and_exceptions(tmp_path, monkeypatch, capsys):
+    path = basic_toml(tmp_path)
+    code, out, err = cli(monkeypatch, capsys, "evidence", "run", "-c", str(path), "--fail-on", "low")
+    assert code == 1 and out.count("\n") == 1 and "0 excepted" in out  # iam_user_in_group alarms are medium
+    code, out, _ = cli(monkeypatch, capsys, "evidence", "run", "-c", str(path), "--fail-on", "high")
+    assert code == 0 and "new since run" in out
+    exceptions = tmp_path / "exceptions.yaml"
+    exceptions.write_text("exceptions:\n  - control: 'iam_user_*'\n    account: '*'\n    reason: lab users\n"
+                          "    approver: a@example.com\n    ticket: T-1\n    expires: 2999-01-01\n")
+    code, out, _ = cli(monkeypatch, capsys, "evidence", "run", "-c", str(path), "--fail-on", "low",
+                       "--exceptions", str(exceptions), "--quiet")
+    assert code == 0 and out == ""  # every alarm is excepted, and --quiet prints nothing
+
+
+def test_verify_names_changed_added_and_removed_files(one_run, monkeypatch, capsys):
+    _, outcome = one_run
+    folder = outcome.folder
+    code, out, _ = cli(monkeypatch, capsys, "evidence", "verify", str(folder))
+    assert code == 0 and out.startswith("ok ")
+
+    raw = sorted((folder / "raw").rglob("*.json"))[0]
+    data = bytearray(raw.read_bytes())
+    data[10] ^= 0x01  # one byte
+    raw.write_bytes(bytes(data))
+    (folder / "notes.txt").write_text("added later")
+    (folder / "results.json").unlink()
+    code, out, _ = cli(monkeypatch, capsys, "evidence", "verify", str(folder))
+    relative = raw.relative_to(folder).as_posix()
+    assert code == 1 and out.startswith("FAILED ")
+    assert f"  changed  {relative}" in out and "  added    notes.txt" in out and "  removed  results.json" in out
+    assert "manifest" not in out  # the manifest itself is intact
+
+
+def test_verify_detects_an_edited_manifest_and_checks_every_run(tmp_path, monkeypatch, capsys):
+    config = evidence.load_config(basic_toml(tmp_path), env={})
+    first, second = evidence.run(config), evidence.run(config)
+    manifest = first.folder / "manifest.json"
+    manifest.write_text(manifest.read_text().replace('"exit_code": 0', '"exit_code": 1'))
+    results = evidence.verify(tmp_path / "evidence")  # the evidence folder: every run under it
+    assert [r.folder for r in results] == [first.folder, second.folder]
+    assert not results[0].ok and "manifest.json does not match manifest.sha256" in results[0].manifest_problem
+    assert results[1].ok
+    with pytest.raises(evidence.EvidenceError, match="holds no manifest.json"):
+        evidence.verify(tmp_path)
+
+
+def test_retention_keeps_the_newest_runs_and_never_the_current(tmp_path):
+    config = evidence.load_config(basic_toml(tmp_path, "[retention]\nkeep_runs = 2"), env={})
+    runs = [evidence.run(config) for _ in range(3)]
+    left = evidence.run_folders(tmp_path / "evidence" / ACCOUNT)
+    assert left == [runs[1].folder, runs[2].folder] and runs[2].pruned == [runs[0].folder]
+    old = tmp_path / "evidence" / ACCOUNT / "20000101T000000Z"
+    old.mkdir()
+    (old / "manifest.json").write_text("{}")
+    by_age = evidence.prune(old.parent, keep_runs=None, keep_days=30, current=runs[2].folder)
+    assert by_age == [old] and evidence.run_folders(old.parent) == [runs[1].folder, runs[2].folder]
+    assert evidence.prune(old.parent, keep_runs=1, keep_days=None, current=runs[2].folder) == [runs[1].folder]
