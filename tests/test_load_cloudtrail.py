@@ -76,7 +76,7 @@ def python_events(path: Path, fmt: str) -> list[dict]:
     if payload == "lookup":
         items = [json.loads(item["CloudTrailEvent"]) for item in items]
     elif payload == "eventbridge":
-        items = [item.get("detail") for item in items]
+        items = [item.get("detail") for item in items if str(item.get("detail-type")).endswith(" via CloudTrail")]
     return [item for item in items if isinstance(item, dict)]
 
 
@@ -353,6 +353,22 @@ def test_gzip_is_known_by_content_and_names_are_not_patterns(db_path, trail, tmp
     expected = [len(python_events(p, f)) for p, f in trail[:2]]
     assert [stats["files"][str(p)]["events"] for p in copies] == expected
     assert stats["inserted"] == sum(expected)
+
+
+def test_eventbridge_envelopes_of_other_sources_are_not_events(db_path, tmp_path):
+    rng = random.Random(5)
+    event = make_event(rng, "777788889999", "us-west-2", datetime(2025, 3, 1, tzinfo=timezone.utc))
+    envelopes = [{"detail-type": "AWS API Call via CloudTrail", "source": "aws.iam", "detail": event},
+                 {"detail-type": "EC2 Instance State-change Notification", "source": "aws.ec2",
+                  "detail": {"instance-id": "i-1", "state": "running"}}]
+    path = tmp_path / "bus.jsonl"
+    path.write_text("".join(json.dumps(e) + "\n" for e in envelopes))
+    assert sniff(path, _head(path)) == "cloudtrail-eventbridge"
+    con = db.connect(db_path)
+    stats = load(con, [(path, "cloudtrail-eventbridge")])
+    assert stats["events"] == stats["inserted"] == 1
+    stored = con.execute("select event_id, cloudtrail_event from aws_cloudtrail_trail_event").fetchone()
+    assert stored[0] == event["eventID"] and json.loads(stored[1]) == event
 
 
 def test_events_without_id_get_a_stable_derived_id(db_path, tmp_path):

@@ -73,7 +73,7 @@ _READERS = {
 _PAYLOADS = {
     "event": "raw",
     "lookup": "json(raw->>'CloudTrailEvent')",
-    "eventbridge": "raw->'detail'",
+    "eventbridge": "case when raw->>'detail-type' like '% via CloudTrail' then raw->'detail' end",
 }
 
 # The parts of a record that columns come from, each event parsed once; userIdentity is then read again (it is
