@@ -1,0 +1,340 @@
+"""Faults during ``iamsql collect``: a small HTTP proxy on 127.0.0.1 in front of moto answers Throttling to a share
+of requests and AccessDenied to chosen calls; the run completes, retries what AWS would let it retry and records
+the rest as gaps. Also: expired and missing credentials, an unreachable endpoint, nothing collectable, Ctrl-C,
+option errors, and LookupEvents paging (which moto does not serve) with botocore's Stubber."""
+
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import boto3
+import duckdb
+import pytest
+from botocore.stub import Stubber
+
+from iamsql import db
+from iamsql.collect.account import AccountRun, Target
+from iamsql.collect.aws import CollectError, Counter
+from iamsql.collect.cloudtrail import lookup_events
+from iamsql.collect.evidence import Evidence
+from iamsql.collect.run import collect
+from iamsql.errors import InputError
+from iamsql.load import SAMPLE_DIR, load_paths
+from tests.fixtures.moto import create_organization, populate_account
+
+IAMSQL = str(Path(sys.executable).parent / "iamsql")
+MANAGEMENT = "123456789012"
+QUERY_ERROR = ('<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error>'
+               '<RequestId>00000000-0000-0000-0000-000000000000</RequestId></ErrorResponse>')
+
+
+class FaultProxy(ThreadingHTTPServer):
+    """Forwards every request to moto, except: every ``throttle_every``-th first attempt of an IAM call gets
+    Throttling (retries pass), actions in ``deny`` get AccessDenied, AssumeRole into ``deny_accounts`` gets
+    AccessDenied, ``expire`` answers ExpiredToken to everything, and ``delay`` slows every answer down."""
+
+    daemon_threads = True
+
+    def __init__(self, upstream: str, *, throttle_every: int = 0, deny: tuple = (), deny_accounts: tuple = (),
+                 expire: bool = False, delay: float = 0.0) -> None:
+        super().__init__(("127.0.0.1", 0), ProxyHandler)
+        self.upstream = urlparse(upstream)
+        self.throttle_every, self.deny, self.deny_accounts = throttle_every, set(deny), set(deny_accounts)
+        self.expire, self.delay = expire, delay
+        self.lock = threading.Lock()
+        self.iam_first_attempts = 0
+        self.throttled = 0
+        self.requests = 0
+        self.assume_role_bodies: list[dict] = []
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def fault(self, service: str, form: dict, first_attempt: bool) -> tuple[int, str, str] | None:
+        action = (form.get("Action") or [""])[0]
+        with self.lock:
+            self.requests += 1
+            if action == "AssumeRole":
+                self.assume_role_bodies.append({k: v[0] for k, v in form.items()})
+            if self.expire:
+                return 403, "ExpiredToken", "The security token included in the request is expired"
+            if action in self.deny:
+                return 403, "AccessDenied", f"User is not authorized to perform: iam:{action}"
+            if action == "AssumeRole" and form.get("RoleArn", [""])[0].split(":")[4] in self.deny_accounts:
+                return 403, "AccessDenied", "User is not authorized to perform: sts:AssumeRole"
+            if service == "iam" and first_attempt and self.throttle_every:
+                self.iam_first_attempts += 1
+                if self.iam_first_attempts % self.throttle_every == 0:
+                    self.throttled += 1
+                    return 400, "Throttling", "Rate exceeded"
+        return None
+
+
+class ProxyHandler(BaseHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+    def _handle(self) -> None:
+        proxy: FaultProxy = self.server
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        scope = self.headers.get("Authorization", "").split("Credential=")[-1].split("/")
+        service = scope[3] if len(scope) > 3 else ""
+        form = parse_qs(body.decode("utf-8", "replace")) if b"Action=" in body else {}
+        first_attempt = "attempt=1;" in self.headers.get("amz-sdk-request", "attempt=1;")
+        if proxy.delay:
+            time.sleep(proxy.delay)
+        fault = proxy.fault(service, form, first_attempt)
+        if fault:
+            status, code, message = fault
+            payload = QUERY_ERROR.format(code=code, message=message).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "text/xml")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+            return
+        upstream = http.client.HTTPConnection(proxy.upstream.hostname, proxy.upstream.port, timeout=60)
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection", "host")}
+        headers["Host"] = proxy.upstream.netloc
+        upstream.request(self.command, self.path, body=body, headers=headers)
+        response = upstream.getresponse()
+        payload = response.read()
+        self.send_response(response.status)
+        for key, value in response.getheaders():
+            if key.lower() not in ("connection", "transfer-encoding", "content-length", "server", "date"):
+                self.send_header(key, value)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+        upstream.close()
+
+    do_GET = do_POST = do_PUT = do_HEAD = do_DELETE = _handle
+
+
+@pytest.fixture
+def proxy_factory(moto_env):
+    started = []
+
+    def start(**faults) -> FaultProxy:
+        proxy = FaultProxy(moto_env, **faults)
+        threading.Thread(target=proxy.serve_forever, daemon=True).start()
+        started.append(proxy)
+        return proxy
+
+    yield start
+    for proxy in started:
+        proxy.shutdown()
+        proxy.server_close()
+
+
+def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([IAMSQL, *args], capture_output=True, text=True, timeout=120, env={**os.environ, **(env or {})})
+
+
+def snapshot_rows(db_path: Path) -> list[tuple]:
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        return con.execute("select snapshot_id, account_id, kind, partial, gaps from iamsql_snapshot order by 1").fetchall()
+    finally:
+        con.close()
+
+
+def loaded_sample(db_path: Path) -> list[tuple]:
+    """A database holding an earlier load (the bundled GAAD sample), to show a failed collection leaves it as is."""
+    con = db.connect(db_path)
+    load_paths(con, [SAMPLE_DIR / "cloudsplaining"])
+    con.close()
+    return snapshot_rows(db_path)
+
+
+def test_throttling_is_retried_and_denied_calls_become_gaps(aws_session, proxy_factory, tmp_path, monkeypatch):
+    populate_account(aws_session, MANAGEMENT)
+    members = create_organization(aws_session)
+    proxy = proxy_factory(throttle_every=4, deny={"GetAccountSummary"}, deny_accounts={members["web"]})
+    monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "5")
+    con = db.connect(tmp_path / "faults.duckdb")
+    result = collect(con, evidence_dir=tmp_path / "evidence", org=True, role_name="SecurityAudit",
+                     external_id="audit-ext-1")
+    assert proxy.throttled >= 5  # throttling did happen, and was absorbed by retries
+    gaps = sorted((g["api"], g["account_id"], g["error"]) for g in result.gaps)
+    assert gaps == sorted([("iam:GetAccountSummary", MANAGEMENT, "AccessDenied"),
+                           ("iam:GetAccountSummary", members["dev"], "AccessDenied"),
+                           ("sts:AssumeRole", members["web"], "AccessDenied")])
+    assert {b.get("ExternalId") for b in proxy.assume_role_bodies} == {"audit-ext-1"}
+    users = con.execute("select account_id, count(*) from aws_iam_user group by 1 order by 1").fetchall()
+    assert users == sorted([(MANAGEMENT, 3), (members["dev"], 1)])
+    summaries = con.execute("select count(*) from aws_iam_account_summary").fetchone()[0]
+    assert summaries == 0  # denied: not covered, so controls on it skip rather than pass or fail
+    snapshots = {r[1]: r[2:] for r in con.execute("select snapshot_id, account_id, kind, partial, gaps "
+                                                  "from iamsql_snapshot").fetchall()}
+    assert set(snapshots) == {MANAGEMENT, members["dev"], members["web"]}
+    assert all(kind == "collect" and partial for kind, partial, _ in snapshots.values())
+    web_gaps = json.loads(snapshots[members["web"]][2])
+    assert [g["api"] for g in web_gaps] == ["sts:AssumeRole"] and "SecurityAudit" in web_gaps[0]["message"]
+    covered = {r[0] for r in con.execute("select distinct account_id from iamsql_latest").fetchall()}
+    assert members["web"] not in covered and MANAGEMENT in covered
+    con.close()
+
+
+def test_expired_credentials_are_one_line_and_leave_the_database(proxy_factory, tmp_path):
+    db_path = tmp_path / "db.duckdb"
+    before = loaded_sample(db_path)
+    proxy = proxy_factory(expire=True)
+    result = run_cli("collect", "--db", str(db_path), "--evidence-dir", str(tmp_path / "ev"),
+                     env={"AWS_ENDPOINT_URL": proxy.url})
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "error: cannot use the AWS credentials: ExpiredToken: The security token included in the request is expired"]
+    assert snapshot_rows(db_path) == before
+
+
+def test_missing_credentials(moto_env, tmp_path, monkeypatch):
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    result = run_cli("collect", "--db", str(tmp_path / "db.duckdb"), "--evidence-dir", str(tmp_path / "ev"))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("error: cannot use the AWS credentials: NoCredentials: no AWS credentials found")
+
+
+def test_unreachable_cloudtrail_endpoint_gives_gaps_and_a_partial_snapshot(aws_session, tmp_path):
+    populate_account(aws_session, MANAGEMENT)
+    with socket.socket() as closed:  # a port nothing listens on
+        closed.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{closed.getsockname()[1]}"
+    db_path = tmp_path / "db.duckdb"
+    result = run_cli("collect", "--region", "us-east-1", "--region", "eu-west-1", "--db", str(db_path),
+                     "--evidence-dir", str(tmp_path / "ev"), "--quiet", env={"AWS_ENDPOINT_URL_CLOUDTRAIL": dead})
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].startswith("partial: 2 call(s) could not be collected")
+    assert sorted(lines[:-1]) == [
+        f"gap: cloudtrail:DescribeTrails in {MANAGEMENT} ({region}): EndpointUnreachable: cannot reach the endpoint: "
+        f'Could not connect to the endpoint URL: "{dead}/"' for region in ("eu-west-1", "us-east-1")]
+    assert result.stdout == ""
+    [(_, account, kind, partial, gaps)] = snapshot_rows(db_path)
+    assert (account, kind, partial) == (MANAGEMENT, "collect", True) and len(json.loads(gaps)) == 2
+    con = duckdb.connect(str(db_path), read_only=True)
+    assert con.execute("select count(*) from aws_iam_user").fetchone()[0] == 3
+    con.close()
+
+
+def test_nothing_collected_is_an_error_and_the_database_is_unchanged(proxy_factory, tmp_path):
+    db_path = tmp_path / "db.duckdb"
+    before = loaded_sample(db_path)
+    iam_calls = {"GetAccountAuthorizationDetails", "ListUsers", "GenerateCredentialReport", "GetAccountPasswordPolicy",
+                 "GetAccountSummary", "ListAccountAliases", "ListVirtualMFADevices", "ListInstanceProfiles",
+                 "ListSAMLProviders", "ListOpenIDConnectProviders"}
+    proxy = proxy_factory(deny=iam_calls)
+    result = run_cli("collect", "--db", str(db_path), "--evidence-dir", str(tmp_path / "ev"), "--quiet",
+                     env={"AWS_ENDPOINT_URL": proxy.url, "AWS_ENDPOINT_URL_CLOUDTRAIL": "http://127.0.0.1:9"})
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("error: nothing could be collected (") and "AccessDenied" in line
+    assert snapshot_rows(db_path) == before
+    assert json.loads((tmp_path / "ev" / "manifest.json").read_text())["status"] == "complete"
+
+
+def test_ctrl_c_leaves_the_database_and_marks_the_evidence_incomplete(proxy_factory, tmp_path):
+    db_path, evidence = tmp_path / "db.duckdb", tmp_path / "ev"
+    before = loaded_sample(db_path)
+    proxy = proxy_factory(delay=0.2)
+    process = subprocess.Popen([IAMSQL, "collect", "--db", str(db_path), "--evidence-dir", str(evidence), "--quiet"],
+                               env={**os.environ, "AWS_ENDPOINT_URL": proxy.url}, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while proxy.requests < 4 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130 and "Traceback" not in stderr
+    assert stderr.strip().splitlines() == ["interrupted: the database is unchanged; the evidence folder is marked interrupted"]
+    assert snapshot_rows(db_path) == before
+    assert json.loads((evidence / "manifest.json").read_text())["status"] == "interrupted"
+    con = db.connect(tmp_path / "later.duckdb")  # loading it later marks it partial, never whole
+    load_paths(con, [evidence])
+    [(kind, partial, gaps)] = con.execute("select kind, partial, gaps from iamsql_snapshot").fetchall()
+    assert kind == "collect" and partial and json.loads(gaps)[-1]["error"] == "Incomplete"
+    con.close()
+
+
+@pytest.mark.parametrize("arguments, message", [
+    ({"org": True}, "--org needs --role-name"),
+    ({"org": True, "role_name": "A", "role_arns": ["arn:aws:iam::111111111111:role/A"]}, "either --org or --role-arn"),
+    ({"role_arns": ["arn:aws:iam::1111:role/A"]}, "is not an IAM role ARN"),
+    ({"lookup_events_days": 91}, "between 1 and 90"),
+    ({"cloudtrail_s3": "bucket/prefix"}, "is not an s3://bucket/prefix URL"),
+    ({"cloudtrail_s3": "s3://b/p", "since": "2026-02-30"}, "is not a date"),
+    ({"cloudtrail_s3": "s3://b/p", "since": "2026-07-02", "until": "2026-07-01"}, "--since is after --until"),
+])
+def test_option_errors(moto_env, tmp_path, arguments, message):
+    con = db.connect(tmp_path / "db.duckdb")
+    with pytest.raises(CollectError, match=message):
+        collect(con, evidence_dir=tmp_path / "ev", **arguments)
+    assert not (tmp_path / "ev").exists()
+    con.close()
+
+
+def test_evidence_folder_must_be_new(moto_env, tmp_path):
+    (tmp_path / "ev").mkdir()
+    (tmp_path / "ev" / "old.json").write_text("{}")
+    con = db.connect(tmp_path / "db.duckdb")
+    with pytest.raises(InputError, match="already exists and is not empty"):
+        collect(con, evidence_dir=tmp_path / "ev")
+    con.close()
+
+
+def _event(number: int, when: datetime) -> dict:
+    record = {"eventVersion": "1.08", "eventID": f"00000000-0000-0000-0000-{number:012d}", "eventName": "ListUsers",
+              "eventSource": "iam.amazonaws.com", "eventTime": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+              "awsRegion": "us-east-1", "recipientAccountId": MANAGEMENT,
+              "userIdentity": {"type": "IAMUser", "arn": f"arn:aws:iam::{MANAGEMENT}:user/alice",
+                               "accountId": MANAGEMENT}}
+    return {"EventId": record["eventID"], "EventName": "ListUsers", "ReadOnly": "true", "EventTime": when,
+            "EventSource": "iam.amazonaws.com", "Username": "alice", "CloudTrailEvent": json.dumps(record)}
+
+
+def test_lookup_events_pages_with_a_fixed_window(tmp_path):
+    """moto does not implement LookupEvents: botocore's Stubber serves three pages, and checks that every page
+    is asked with the same StartTime/EndTime (AWS rejects a NextToken with other parameters)."""
+    session = boto3.Session(aws_access_key_id="x", aws_secret_access_key="x", region_name="us-east-1")
+    evidence = Evidence.create(tmp_path / "ev", {})
+    run = AccountRun(Target(MANAGEMENT, session, "caller"), evidence, Counter(), "us-east-1", threading.Event())
+    end = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+    start = end - timedelta(days=2)
+    client = run.client("cloudtrail", "us-east-1")
+    stubber = Stubber(client)
+    events = [_event(n, end - timedelta(hours=n)) for n in range(1, 8)]
+    pages = [events[0:3], events[3:6], events[6:]]
+    for number, page in enumerate(pages):
+        expected = {"StartTime": start, "EndTime": end, "MaxResults": 50}
+        if number:
+            expected["NextToken"] = f"token-{number}"
+        response = {"Events": page, **({"NextToken": f"token-{number + 1}"} if number < 2 else {})}
+        stubber.add_response("lookup_events", response, expected)
+    with stubber:
+        lookup_events(run, ["us-east-1"], 2, end=end)
+    run.close()
+    stubber.assert_no_pending_responses()
+    written = json.loads((tmp_path / "ev" / MANAGEMENT / "us-east-1" / "cloudtrail" / "lookup-events.json").read_text())
+    assert [e["EventId"] for e in written["Events"]] == [e["EventId"] for e in events] and "NextToken" not in written
+    assert written["Events"][0]["EventTime"] == events[0]["EventTime"].isoformat()
+    evidence.account(MANAGEMENT)
+    evidence.finish("complete")
+    con = db.connect(tmp_path / "db.duckdb")
+    load_paths(con, [tmp_path / "ev"])
+    loaded = con.execute("select event_id from aws_cloudtrail_trail_event order by event_time desc").fetchall()
+    assert [r[0] for r in loaded] == [e["EventId"] for e in events]
+    con.close()
