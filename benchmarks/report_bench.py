@@ -1,0 +1,109 @@
+"""Benchmark: ``iamsql report`` of a run with 200,000 findings, as xlsx and csv.
+
+Builds a database with one stored check run (findings spread over the shipped controls and 20 accounts, with
+realistic reason lengths), then writes each format in a fresh process and records wall time and peak RSS of
+that process. A third process only gathers the report model and counts the findings: the baseline that the
+writers' cost is compared to.
+
+    .venv/bin/python -m benchmarks.report_bench [--findings 200000] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+MEASURE = """
+import sys
+from iamsql import db
+from iamsql.report import build_report, write_report
+con = db.connect(sys.argv[1], read_only=True)
+if sys.argv[2] == "model":
+    report = build_report(con)
+    print(sum(1 for _ in report.findings()))
+else:
+    write_report(con, sys.argv[2])
+"""
+
+
+def build_database(path: Path, findings: int) -> None:
+    from iamsql import db
+    from iamsql.controls import RUN_DDL, control_pack_hash, load_controls
+
+    controls = [c.id for c in load_controls()]
+    con = db.connect(path)
+    con.execute(RUN_DDL)
+    accounts = [f"{100000000000 + n}" for n in range(20)]
+    now = datetime(2025, 6, 1, tzinfo=timezone.utc)
+    con.execute(
+        "insert into iamsql_run values (1, ?, ?, ?, '0.1.0', ?, 'duckdb', 'bench', ?, '[]', '{}', '[]', 'complete')",
+        [now, now, now, control_pack_hash(), json.dumps([{"account_id": a, "as_of": now.isoformat()} for a in accounts])],
+    )
+    con.execute(
+        """
+        insert into iamsql_result
+        select 1, c.control_id, md5(i::varchar)[:16],
+               'arn:aws:iam::' || a.account_id || ':role/service-role/workload-' || i,
+               ['ok', 'alarm', 'ok', 'skip', 'info'][1 + i % 5],
+               'Role workload-' || i || ' has not been used for ' || (i % 400) || ' days (more than 90); '
+                   || 'remove it or record why it must stay. Last used from ' || (i % 250) || '.10.0.1 by '
+                   || '=HYPERLINK("http://x","y") aws-cli/2.15.0 Python/3.11.6 Linux/6.1',
+               a.account_id, 'global', 'medium', '{"principal_type": "Role"}'
+        from range(?) t(i)
+        join (select unnest(?::varchar[]) as control_id, generate_subscripts(?::varchar[], 1) - 1 as n) c
+          on c.n = i % ?
+        join (select unnest(?::varchar[]) as account_id, generate_subscripts(?::varchar[], 1) - 1 as n) a
+          on a.n = i % 20
+        """,
+        [findings, controls, controls, len(controls), accounts, accounts],
+    )
+    con.close()
+
+
+def measure(database: Path, target: str) -> tuple[float, float]:
+    """(seconds, peak RSS in MiB) of one process writing ``target`` (or only gathering, for "model")."""
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-c", MEASURE, str(database), target], stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"writing {target} failed")
+    return elapsed, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--findings", type=int, default=200_000)
+    parser.add_argument("--keep", type=Path, help="keep the database and reports in this folder")
+    args = parser.parse_args()
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="iamsql-report-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    database = folder / "bench.duckdb"
+    database.unlink(missing_ok=True)
+    build_database(database, args.findings)
+    results = {"model": measure(database, "model")}
+    for fmt in ("xlsx", "csv"):
+        results[fmt] = measure(database, str(folder / f"report.{fmt}"))
+    base_time, base_rss = results["model"]
+    print(f"{args.findings:,} findings")
+    print(f"{'':6} {'seconds':>8} {'peak MiB':>9} {'time / model':>13} {'RSS / model':>12} {'file MiB':>9}")
+    for name, (seconds, rss) in results.items():
+        size = (folder / f"report.{name}").stat().st_size / 2**20 if name != "model" else 0
+        print(f"{name:6} {seconds:8.1f} {rss:9.0f} {seconds / base_time:13.2f} {rss / base_rss:12.2f} {size:9.1f}")
+    xlsx, csv_ = results["xlsx"], results["csv"]
+    print(f"xlsx / csv: time {xlsx[0] / csv_[0]:.2f}x, peak RSS {xlsx[1] / csv_[1]:.2f}x; "
+          f"xlsx peak RSS is {xlsx[1] / 500:.0%} of the 500 MiB budget")
+    if not args.keep:
+        shutil.rmtree(folder)
+
+
+if __name__ == "__main__":
+    main()
