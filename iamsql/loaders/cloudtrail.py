@@ -59,15 +59,13 @@ BATCH_BYTES = 256 << 20  # decompressed JSON per read_json_objects call: progres
 MIN_OBJECT_BYTES = 16 << 20  # DuckDB's default largest JSON value; raised per batch to its largest file
 MAX_OBJECT_BYTES = 1 << 30
 
+_READ = ("read_json_objects({files}, format='%s', filename=true, maximum_object_size={max}, "
+         "compression='{compression}')")
 _READERS = {
-    "records": "select filename, unnest(json_extract(json, '$.Records[*]')) as raw "
-    "from read_json_objects({files}, format='unstructured', filename=true, maximum_object_size={max}, compression='{compression}')",
-    "events": "select filename, unnest(json_extract(json, '$.Events[*]')) as raw "
-    "from read_json_objects({files}, format='unstructured', filename=true, maximum_object_size={max}, compression='{compression}')",
-    "array": "select filename, json(json) as raw "
-    "from read_json_objects({files}, format='array', filename=true, maximum_object_size={max}, compression='{compression}')",
-    "values": "select filename, json(json) as raw "
-    "from read_json_objects({files}, format='unstructured', filename=true, maximum_object_size={max}, compression='{compression}')",
+    "records": "select filename, unnest(json_extract(json, '$.Records[*]')) as raw from " + _READ % "unstructured",
+    "events": "select filename, unnest(json_extract(json, '$.Events[*]')) as raw from " + _READ % "unstructured",
+    "array": "select filename, json(json) as raw from " + _READ % "array",
+    "values": "select filename, json(json) as raw from " + _READ % "unstructured",
 }
 # Each reader yields (filename, raw): one minified JSON value per event-bearing item.
 _PAYLOADS = {
