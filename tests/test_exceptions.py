@@ -1,0 +1,199 @@
+"""Exceptions and attestations: the file's validation (errors name the line), pattern matching, expiry judged at
+the run's data time (past, same day, future), what is stored per run, counts in summaries, attested requirements
+in the framework roll-up, and the ``exceptions check`` command."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from iamsql import db as dbmod
+from iamsql import exceptions as exc
+from iamsql.controls import run_checks
+from iamsql.frameworks import framework_summary, load_frameworks, requirement_status
+from iamsql.load import SAMPLE_DIR, load_paths
+
+ACCOUNT = "123456789012"
+GOOD = """\
+exceptions:
+  - control: iam_user_in_group
+    resource: "arn:aws:iam::*:user/Bob"
+    account: "123456789012"
+    reason: Bob is the break-glass user
+    approver: jane@example.com
+    ticket: SEC-1
+    expires: 2026-06-30
+  - control: "iam_user_*"
+    resource: "re:arn:aws:iam::\\\\d+:user/(Adele|Nobody)"
+    account: "*"
+    reason: Lab user
+    approver: jane@example.com
+    ticket: SEC-2
+    expires: 2026-06-29
+  - resource: "arn:aws:iam::*:user/ghost"
+    account: "123456789012"
+    reason: Gone
+    approver: jane@example.com
+    ticket: SEC-3
+    expires: 2030-01-01
+attestations:
+  - framework: nist-csf-2.0
+    requirement: GV.OC-01
+    attested_by: ciso@example.com
+    date: 2026-01-15
+    evidence: https://wiki.example.com/gv-oc-01
+    expires: 2026-12-31
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "exceptions.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def manual_requirement() -> str:
+    return next(r.id for r in load_frameworks()["nist-csf-2.0"].requirements if not r.controls)
+
+
+@pytest.mark.parametrize(("text", "line", "message"), [
+    (GOOD.replace("    approver: jane@example.com\n    ticket: SEC-1\n", "    ticket: SEC-1\n"), 2,
+     "exception 1: 'approver' is required"),
+    (GOOD.replace("    ticket: SEC-2\n", "    ticket: SEC-2\n    owner: bob\n"), 15, "exception 2: unknown key 'owner'"),
+    (GOOD.replace("expires: 2026-06-29", "expires: next year"), 15, "'expires' must be a date like 2026-12-31"),
+    (GOOD.replace('account: "*"', "account: 12345"), 11, "'account' must be a 12-digit account id"),
+    (GOOD.replace("(Adele|Nobody)", "(Adele"), 10, "'resource' is not a valid regular expression"),
+    (GOOD.replace("  - resource: \"arn:aws:iam::*:user/ghost\"\n", "  - account: \"123456789012\"\n")
+     .replace("    account: \"123456789012\"\n    reason: Gone", "    reason: Gone"), 16, "give 'control' or 'resource'"),
+    (GOOD.replace("requirement: GV.OC-01", "requirement: PR.AA-01"), 24, "is assessed by controls"),
+    (GOOD.replace("framework: nist-csf-2.0", "framework: csf"), 23, "unknown framework 'csf'"),
+    (GOOD.replace("    reason: Lab user\n", "    reason: [Lab user\n"), 13, "not valid YAML"),
+    (GOOD + GOOD.split("attestations:\n")[1], 29, "already attested on line 23"),
+])
+def test_malformed_files_are_rejected_with_the_line(tmp_path, text, line, message):
+    path = write(tmp_path, text)
+    with pytest.raises(exc.ExceptionsFileError) as info:
+        exc.read_exceptions(path)
+    assert str(info.value).startswith(f"{path}:{line}:") and message in str(info.value), str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_reading_and_matching(tmp_path):
+    parsed = exc.read_exceptions(write(tmp_path, GOOD.replace("GV.OC-01", manual_requirement())))
+    bob, lab, ghost = parsed.exceptions
+    assert (bob.line, lab.line, ghost.line) == (2, 9, 16) and bob.expires == date(2026, 6, 30)
+    assert ghost.control == "*" and bob.exception_id.startswith("EXC-")
+    assert bob.exception_id == exc.read_exceptions(write(tmp_path, GOOD)).exceptions[0].exception_id  # stable
+    assert bob.matches("iam_user_in_group", ACCOUNT, f"arn:aws:iam::{ACCOUNT}:user/Bob")
+    assert not bob.matches("iam_user_in_group", "210987654321", f"arn:aws:iam::{ACCOUNT}:user/Bob")
+    assert not bob.matches("iam_user_console_mfa", ACCOUNT, f"arn:aws:iam::{ACCOUNT}:user/Bob")
+    assert not bob.matches("iam_user_in_group", ACCOUNT, f"arn:aws:iam::{ACCOUNT}:user/Bobby")
+    assert lab.matches("iam_user_console_mfa", "210987654321", "arn:aws:iam::210987654321:user/Adele")
+    assert not lab.matches("iam_user_console_mfa", ACCOUNT, f"arn:aws:iam::{ACCOUNT}:user/Adele2")  # full match
+    assert not lab.matches("iam_root_mfa_enabled", ACCOUNT, f"arn:aws:iam::{ACCOUNT}:user/Adele")
+    assert exc.read_exceptions(write(tmp_path, "")).exceptions == ()
+
+
+@pytest.fixture
+def checked(tmp_path):
+    """The AWS CLI examples account, two controls run, the run's data time pinned to 2026-06-30 noon."""
+    con = dbmod.connect(tmp_path / "x.duckdb")
+    load_paths(con, [SAMPLE_DIR / "aws_cli_examples"])
+    run_id = run_checks(con, controls=["iam_user_in_group", "iam_user_console_mfa"])
+    con.execute("update iamsql_run set as_of = ? where run_id = ?", [datetime(2026, 6, 30, 12, tzinfo=timezone.utc), run_id])
+    yield con, run_id
+    con.close()
+
+
+def test_expiry_is_judged_at_the_run_data_time(checked, tmp_path):
+    con, run_id = checked
+    alarms = dict(con.execute("select resource, finding_id from iamsql_result where run_id = ? and status = 'alarm' "
+                              "and control_id = 'iam_user_in_group'", [run_id]).fetchall())
+    bob, adele = alarms[f"arn:aws:iam::{ACCOUNT}:user/Bob"], alarms[f"arn:aws:iam::{ACCOUNT}:user/Adele"]
+    parsed = exc.read_exceptions(write(tmp_path, GOOD.replace("GV.OC-01", manual_requirement())))
+    applied = exc.apply(con, run_id, parsed)
+    # Bob's exception ends on the run's day: it applies. The lab one ended the day before: expired, reported.
+    assert set(applied.excepted) == {bob}
+    states = {e["ticket"]: (e["state"], e["matches"]) for e in exc.stored_exceptions(con, run_id)}
+    assert states == {"SEC-1": ("active", 1), "SEC-2": ("expired", 1), "SEC-3": ("unused", 0)}
+    assert set(exc.excepted_findings(con, run_id)) == {bob}
+    assert exc.excepted_findings(con, run_id)[bob]["reason"] == "Bob is the break-glass user"
+    # the result keeps its real status
+    assert con.execute("select status from iamsql_result where run_id = ? and finding_id = ?", [run_id, bob]).fetchone()[0] == "alarm"
+    warnings = exc.warnings(applied)
+    assert any("SEC-2) expired on 2026-06-29" in w for w in warnings) and any("SEC-3) matched no alarm" in w for w in warnings)
+
+    # a later run date: both expired; an earlier one: both apply. Re-applying replaces the run's rows.
+    con.execute("update iamsql_run set as_of = '2026-07-01 00:00:00+00' where run_id = ?", [run_id])
+    assert exc.apply(con, run_id, parsed).excepted == {}
+    con.execute("update iamsql_run set as_of = '2026-01-01 00:00:00+00' where run_id = ?", [run_id])
+    assert set(exc.apply(con, run_id, parsed).excepted) == {bob, adele}
+    assert con.execute("select count(*) from iamsql_run_exception where run_id = ?", [run_id]).fetchone()[0] == 3
+
+
+def test_attested_requirements_count_toward_compliance(checked, tmp_path):
+    con, run_id = checked
+    requirement = manual_requirement()
+    exc.apply(con, run_id, exc.read_exceptions(write(tmp_path, GOOD.replace("GV.OC-01", requirement))))
+    attested = exc.attested_requirements(con, run_id)
+    assert attested == {f"nist-csf-2.0:{requirement}"}
+    statuses = requirement_status({"iam_user_in_group": ["ok"]}, ["nist-csf-2.0"], attested=attested)
+    assert next(s.status for s in statuses if s.requirement.id == requirement) == "attested"
+    summary = framework_summary(statuses)[0]
+    before = framework_summary(requirement_status({"iam_user_in_group": ["ok"]}, ["nist-csf-2.0"]))[0]
+    assert (summary.attested, summary.manual) == (1, before.manual - 1)
+    assert summary.percent_compliant == round(100 * (summary.passing + 1) / (summary.passing + summary.failing + 1), 1)
+    # expired at the run's time: manual again
+    con.execute("update iamsql_run set as_of = '2027-01-01 00:00:00+00' where run_id = ?", [run_id])
+    exc.apply(con, run_id, exc.read_exceptions(write(tmp_path, GOOD.replace("GV.OC-01", requirement))))
+    assert exc.attested_requirements(con, run_id) == set()
+
+
+def test_workbook_and_json_count_excepted_alarms(checked, tmp_path):
+    import json
+
+    from openpyxl import load_workbook
+
+    from iamsql.report import write_report
+
+    con, run_id = checked
+    exc.apply(con, run_id, exc.read_exceptions(write(tmp_path, GOOD.replace("GV.OC-01", manual_requirement()))))
+    workbook = write_report(con, tmp_path / "r.xlsx", run_id=run_id)
+    data = json.loads(write_report(con, tmp_path / "r.json", run_id=run_id).read_text())
+    alarms = sum(1 for f in data["findings"] if f["status"] == "alarm")
+    excepted = [f for f in data["findings"] if f["excepted"] == "excepted"]
+    assert len(excepted) == 1 and excepted[0]["status"] == "alarm" and excepted[0]["exception_ticket"] == "SEC-1"
+    assert [e["state"] for e in data["exceptions"]] == ["active", "expired", "unused"]
+    wb = load_workbook(workbook, read_only=True)
+    facts = {row[0]: row[1] for row in wb["Summary"].iter_rows(values_only=True) if len(row) > 1 and row[0]}
+    assert facts["Alarms excepted"] == 1 and facts["Alarms not excepted"] == alarms - 1
+    assert facts["Exceptions active / expired / unused"] == "1 / 1 / 1"
+    sheet = [row for row in wb["Exceptions"].iter_rows(values_only=True) if row and row[0]]
+    assert [row[7] for row in sheet[1:4]] == ["SEC-1", "SEC-2", "SEC-3"]
+    assert [row[9] for row in sheet[1:4]] == ["active", "expired", "unused"]
+    assert any(row[0] == "nist-csf-2.0" and row[7] == "active" for row in sheet)  # the attestation
+
+
+def test_exceptions_check_command(checked, tmp_path, monkeypatch, capsys):
+    from iamsql.cli import main
+
+    con, run_id = checked
+    con.close()
+    path = write(tmp_path, GOOD.replace("GV.OC-01", manual_requirement()))
+    monkeypatch.setattr("sys.argv", ["iamsql", "exceptions", "check", str(path), "--db", str(tmp_path / "x.duckdb"),
+                                     "--format", "csv"])
+    with pytest.raises(SystemExit) as info:
+        main()
+    out, err = capsys.readouterr()
+    assert (info.value.code or 0) == 0 and f"matched against check run {run_id}" in err
+    lines = out.splitlines()
+    assert lines[0] == "entry,line,scope,expires,state,alarms_matched" and len(lines) == 5
+    assert lines[1].endswith(",active,1") and lines[2].endswith(",expired,1") and lines[3].endswith(",unused,0")
+    bad = write(tmp_path, "exceptions:\n  - control: x\n")
+    monkeypatch.setattr("sys.argv", ["iamsql", "exceptions", "check", str(bad)])
+    with pytest.raises(SystemExit) as info:
+        main()
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and err.startswith(f"error: {bad}:2: exception 1: 'account' is required")
