@@ -102,32 +102,34 @@ class Report:
 
     def findings(self) -> Iterator[dict]:
         """Every finding of the run (of the selected controls) as a dict keyed like ``finding_columns``, in a
-        fixed order: control, status (error, alarm, skip, info, ok), account, region, resource."""
+        fixed order: control, status (error, alarm, skip, info, ok), account, region, resource. One query per
+        control keeps DuckDB's sort small, so memory does not grow with the run."""
         evaluated = {a["account_id"]: a["evaluated_at"] for a in self.accounts}
         cursor = self._con.cursor()
-        cursor.execute(
-            f"""
-            select finding_id, status, severity, control_id, resource, reason, account_id, region, dimensions
-            from iamsql_result
-            where run_id = ? and list_contains(?, control_id)
-            order by control_id, list_position({list(STATUS_ORDER)!r}, status), account_id, region, resource,
-                     reason, finding_id
-            """,
-            [self.run["run_id"], self._control_ids],
-        )
-        names = [d[0] for d in cursor.description]
-        while batch := cursor.fetchmany(BATCH):
-            for values in batch:
-                row = dict(zip(names, values))
-                info = self._control_info[row["control_id"]]
-                row["control_title"] = info["title"]
-                row["requirements"] = info["requirements"]
-                row["remediation"] = info["remediation"]
-                row["evaluated_at"] = evaluated.get(row["account_id"])
-                row["dimensions"] = json.loads(row["dimensions"]) if row["dimensions"] else {}
-                for enrich in self.finding_enrichers:
-                    row.update(enrich(row))
-                yield row
+        for control_id in self._control_ids:
+            info = self._control_info[control_id]
+            cursor.execute(
+                f"""
+                select finding_id, status, severity, control_id, resource, reason, account_id, region, dimensions
+                from iamsql_result
+                where run_id = ? and control_id = ?
+                order by list_position({list(STATUS_ORDER)!r}, status), account_id, region, resource, reason,
+                         finding_id
+                """,
+                [self.run["run_id"], control_id],
+            )
+            names = [d[0] for d in cursor.description]
+            while batch := cursor.fetchmany(BATCH):
+                for values in batch:
+                    row = dict(zip(names, values))
+                    row["control_title"] = info["title"]
+                    row["requirements"] = info["requirements"]
+                    row["remediation"] = info["remediation"]
+                    row["evaluated_at"] = evaluated.get(row["account_id"])
+                    row["dimensions"] = json.loads(row["dimensions"]) if row["dimensions"] else {}
+                    for enrich in self.finding_enrichers:
+                        row.update(enrich(row))
+                    yield row
         cursor.close()
 
 
