@@ -12,13 +12,15 @@ from .account import AccountRun
 from .aws import CallFailed
 
 GAAD_FILTERS = ["User", "Role", "Group", "LocalManagedPolicy", "AWSManagedPolicy"]
+GAAD_PAGE_SIZE = 1000  # the API's maximum (default 100): fewer round trips; IAM may still return less per page
 REPORT_TIMEOUT_SECONDS = 300
 REPORT_FIRST_WAIT = 0.5
 REPORT_MAX_WAIT = 8.0
 
 
 def collect_iam(run: AccountRun) -> None:
-    details = run.fetch("iam", "GetAccountAuthorizationDetails", Filter=GAAD_FILTERS)
+    details = run.fetch("iam", "GetAccountAuthorizationDetails", Filter=GAAD_FILTERS,
+                        PaginationConfig={"PageSize": GAAD_PAGE_SIZE})
     if details is not None:
         users = [u["UserName"] for u in details.get("UserDetailList") or []]
     else:  # without GAAD (denied), the user list still drives the per-user calls
