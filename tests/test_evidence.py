@@ -194,3 +194,13 @@ def test_retention_keeps_the_newest_runs_and_never_the_current(tmp_path):
     by_age = evidence.prune(old.parent, keep_runs=None, keep_days=30, current=runs[2].folder)
     assert by_age == [old] and evidence.run_folders(old.parent) == [runs[1].folder, runs[2].folder]
     assert evidence.prune(old.parent, keep_runs=1, keep_days=None, current=runs[2].folder) == [runs[1].folder]
+
+
+def test_shipped_examples_are_valid():
+    from iamsql.exceptions import read_exceptions
+
+    config = evidence.load_config(REPO / "examples" / "iamsql.toml", env={})
+    assert config.collecting and config["role_arns"] and config["retention.keep_runs"] == 60
+    assert config["exceptions"] == REPO / "examples" / "exceptions.yaml"
+    parsed = read_exceptions(config["exceptions"])
+    assert len(parsed.exceptions) == 2 and [a.ref for a in parsed.attestations] == ["nist-csf-2.0:GV.OC-01"]
