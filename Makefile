@@ -21,6 +21,8 @@ demo: $(STAMP)
 	  "select name, create_date, mfa_enabled from aws_iam_user order by name limit 10"
 	$(BIN)/iamsql check --db $(DEMO_DIR)/demo.duckdb --fail-on none
 	$(BIN)/iamsql report --db $(DEMO_DIR)/demo.duckdb --out $(DEMO_DIR)/iamsql-report.xlsx
+	$(BIN)/iamsql evidence run --db $(DEMO_DIR)/demo.duckdb --evidence-dir $(DEMO_DIR)/evidence \
+	  --source iamsql/sample --fail-on none && $(BIN)/iamsql evidence verify $(DEMO_DIR)/evidence
 
 ## make test: the whole suite
 test: $(STAMP)
