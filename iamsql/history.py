@@ -8,8 +8,8 @@ bookkeeping the evidence runs need and reads history back:
 - ``iamsql_run_exception`` / ``iamsql_run_attestation``: the exceptions file as it applied to each run;
 - ``iamsql_evidence_run(run_id, name, folder, status, started_at, finished_at, manifest_sha256)``: an evidence
   run is ``complete`` only once its folder is in place. The evidence run holds the database for its whole
-  duration, so whoever can open the database and sees one that is not ``complete`` sees an abandoned run;
-  its check run is left out of history;
+  duration, so whoever can open the database and sees one still ``running`` sees a killed run (the next
+  evidence run marks it ``abandoned``); its check run is left out of history;
 - ``iamsql_finding_history``: a view with first/last seen and the current status streak per finding.
 
 Times: a finding is "seen" at its account's data time in that run (``iamsql_run.accounts[].as_of``), falling
@@ -41,7 +41,7 @@ create table if not exists iamsql_run_attestation (
     attested_on date, evidence varchar, expires date, state varchar
 );
 create table if not exists iamsql_evidence_run (
-    run_id bigint, name varchar, folder varchar, status varchar not null,   -- running, complete
+    run_id bigint, name varchar, folder varchar, status varchar not null,   -- running, complete, abandoned
     started_at timestamptz not null, finished_at timestamptz, manifest_sha256 varchar
 );
 """
@@ -156,7 +156,7 @@ def baseline_run(con: duckdb.DuckDBPyConnection, run_id: int) -> int | None:
     if has_table(con, "iamsql_evidence_run"):
         name = con.execute("select name from iamsql_evidence_run where run_id = ?", [run_id]).fetchone()
         if name is not None and name[0]:
-            return con.execute("select max(run_id) from iamsql_evidence_run where status in ('complete', 'pruned') "
+            return con.execute("select max(run_id) from iamsql_evidence_run where status = 'complete' "
                                "and name = ? and run_id < ?", [name[0], run_id]).fetchone()[0]
     return previous_run(con, run_id)
 
