@@ -338,3 +338,17 @@ def test_lookup_events_pages_with_a_fixed_window(tmp_path):
     loaded = con.execute("select event_id from aws_cloudtrail_trail_event order by event_time desc").fetchall()
     assert [r[0] for r in loaded] == [e["EventId"] for e in events]
     con.close()
+
+
+def test_retry_settings_follow_the_aws_configuration(tmp_path, monkeypatch):
+    from iamsql.collect.aws import retry_settings
+
+    for name in ("AWS_RETRY_MODE", "AWS_MAX_ATTEMPTS", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    config = tmp_path / "config"
+    config.write_text("[default]\nregion = us-east-1\n\n[profile throttled]\nretry_mode = standard\nmax_attempts = 4\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    assert retry_settings(boto3.Session()) == {"mode": "adaptive", "max_attempts": 10}
+    assert retry_settings(boto3.Session(profile_name="throttled")) == {"mode": "standard", "max_attempts": 4}
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "7")
+    assert retry_settings(boto3.Session(profile_name="throttled")) == {"mode": "standard", "max_attempts": 7}
