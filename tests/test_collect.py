@@ -221,3 +221,24 @@ def test_tampered_evidence_is_refused(collected, tmp_path):
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines() == [
         f"error: {target}: SHA-256 differs from {copy / 'manifest.json'} (changed after collection)"]
+
+
+def test_organization_trail_layout_lists_only_the_window(aws_session):
+    from datetime import datetime, timezone
+
+    from iamsql.collect.trail_logs import list_log_objects
+
+    s3 = aws_session.client("s3")
+    s3.create_bucket(Bucket="org-trail")
+    inside, outside = [], []
+    for account in ("111111111111", "222222222222"):
+        for day, bucket_list in (("2026/07/28", inside), ("2026/07/30", outside)):
+            stamp = day.replace("/", "")
+            key = (f"logs/AWSLogs/o-abcdefghij/{account}/CloudTrail/us-east-1/{day}/"
+                   f"{account}_CloudTrail_us-east-1_{stamp}T0005Z_x.json.gz")
+            s3.put_object(Bucket="org-trail", Key=key, Body=b"{}")
+            bucket_list.append(key)
+    found = list_log_objects(s3, "org-trail", "logs/", datetime(2026, 7, 27, tzinfo=timezone.utc),
+                             datetime(2026, 7, 28, 23, 59, tzinfo=timezone.utc))
+    assert sorted(o.key for o in found) == sorted(inside)
+    assert {(o.account, o.region) for o in found} == {("111111111111", "us-east-1"), ("222222222222", "us-east-1")}
