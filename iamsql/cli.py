@@ -208,6 +208,13 @@ def check(
     queries: Annotated[
         Optional[Path], typer.Option("--queries", help="A folder of your own controls instead of the shipped ones.")
     ] = None,
+    engine: Annotated[
+        str, typer.Option("--engine", help="duckdb (the database) or spark (the Parquet lake given by --parquet).")
+    ] = "duckdb",
+    parquet: Annotated[
+        Optional[Path], typer.Option("--parquet", help="With --engine spark: the folder 'iamsql export --parquet' wrote.")
+    ] = None,
+    master: Annotated[str, typer.Option("--master", help="With --engine spark: the Spark master URL.")] = "local[*]",
     fmt: FormatOption = "table",
     db: DbOption = None,
 ) -> None:
@@ -219,13 +226,24 @@ def check(
       iamsql check
       iamsql check --framework owasp-nhi-2025 --fail-on high
       iamsql check --control iam_access_key_rotated --param max_age_days=45 --format json
+      iamsql check --engine spark --parquet ./lake --master 'local[*]'
     """
     from . import db as dbmod
     from .controls import exit_code, parse_param_options, render_results, results, run_checks
 
+    if engine not in ("duckdb", "spark"):
+        raise IamsqlError(f"unknown engine {engine!r}; choose duckdb or spark")
+    if (engine == "spark") != (parquet is not None):
+        raise IamsqlError("--engine spark needs --parquet DIR (and --parquet is only for --engine spark)")
     con = dbmod.connect(db)
-    run_id = run_checks(con, controls=control, frameworks=framework, severity=severity,
-                        params=parse_param_options(param), queries_dir=queries)
+    if engine == "spark":
+        from .engines.spark import run_checks as run_on_spark
+
+        run_id = run_on_spark(con, parquet, master=master, controls=control, frameworks=framework,
+                              severity=severity, params=parse_param_options(param), queries_dir=queries)
+    else:
+        run_id = run_checks(con, controls=control, frameworks=framework, severity=severity,
+                            params=parse_param_options(param), queries_dir=queries)
     rows = results(con, run_id, queries)
     code = exit_code(rows, fail_on)
     con.close()
@@ -240,16 +258,30 @@ def check(
 def controls(
     framework: Annotated[Optional[str], typer.Option("--framework", help="Only controls mapped to this framework.")] = None,
     fmt: FormatOption = "table",
+    print_sql: Annotated[
+        bool, typer.Option("--print-sql", help="Print each control's SQL for --dialect (helper views first) instead.")
+    ] = False,
+    dialect: Annotated[str, typer.Option("--dialect", help="With --print-sql: duckdb, spark, trino or athena.")] = "duckdb",
+    control: Annotated[
+        Optional[list[str]], typer.Option("--control", help="With --print-sql: only this control id (repeatable).")
+    ] = None,
 ) -> None:
-    """List the controls with their severity and the framework requirements they serve.
+    """List the controls with their severity and the framework requirements they serve, or print their SQL
+    for another engine.
 
     Examples:
       iamsql controls
       iamsql controls --framework nist-csf-2.0 --format csv
+      iamsql controls --print-sql --dialect athena --control iam_root_mfa_enabled
     """
     from .controls import load_controls, requirements_for, select_controls
     from .output import FORMATS, render
 
+    if print_sql:
+        from .engines import render_statements, statements
+
+        typer.echo(render_statements(statements(dialect, control), dialect), nl=False)
+        return
     if fmt not in FORMATS:
         raise IamsqlError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     selected = select_controls(load_controls(), frameworks=[framework] if framework else None)
@@ -513,6 +545,33 @@ def exceptions_check(
             con.close()
     typer.echo(render(columns, rows, fmt), nl=False)
     typer.echo(note, err=True)
+
+
+@app.command()
+def export(
+    parquet: Annotated[Path, typer.Option("--parquet", help="The lake folder to write (created if missing).")],
+    run: Annotated[Optional[int], typer.Option("--run", help="Also export this check run's results.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Export every table as Parquet for Spark, Athena/Glue or Trino (events partitioned by account, region
+    and day); a re-export replaces only the partitions it writes.
+
+    Examples:
+      iamsql export --parquet ./lake
+      iamsql export --parquet ./lake --run 3
+    """
+    from . import db as dbmod
+    from .lake import export as export_lake
+    from .output import render
+
+    con = dbmod.connect(db, read_only=True)
+    try:
+        summary = export_lake(con, parquet, run_id=run)
+    finally:
+        con.close()
+    rows = [(table, count, summary.partitions.get(table, 0)) for table, count in summary.rows.items()]
+    typer.echo(render(["table", "rows", "partitions"], rows, "table"), nl=False)
+    typer.echo(f"exported to {summary.directory}")
 
 
 def main() -> None:
