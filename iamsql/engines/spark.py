@@ -21,11 +21,13 @@ and the run is stored in the DuckDB database with ``engine = 'spark'``.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import shutil
 import sys
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -41,6 +43,7 @@ from ..query import QueryError
 from ..schema import TABLES, columns
 
 AS_OF_CALL = "iamsql_as_of"
+CONCURRENT_QUERIES = 4
 
 
 class SparkError(IamsqlError):
@@ -117,7 +120,7 @@ def _spark_node(node: exp.Expr) -> exp.Expr:
         return _string_agg(node)
     if isinstance(node, exp.RegexpReplace):
         return _regexp_replace(node)
-    if isinstance(node, exp.Filter) and isinstance(node.this, exp.Anonymous) and node.this.name == "array_join":
+    if isinstance(node, exp.Filter) and isinstance(node.this, exp.If) and node.this.meta.get("string_agg"):
         return _filtered_string_agg(node)
     if isinstance(node, exp.Mul):
         return _fold_interval(node)
@@ -229,14 +232,18 @@ def _string_agg(node: exp.GroupConcat) -> exp.Expr:
             listed = _call("reverse", listed)
     else:
         listed = _call("collect_list", value)
-    return _call("array_join", listed, separator)
+    # string_agg over no (non-NULL) value is NULL, not ''.
+    joined = exp.If(this=exp.EQ(this=_call("size", listed.copy()), expression=exp.Literal.number(0)),
+                    true=exp.Null(), false=_call("array_join", listed, separator))
+    joined.meta["string_agg"] = True
+    return joined
 
 
 def _filtered_string_agg(node: exp.Filter) -> exp.Expr:
-    """``string_agg(...) FILTER (WHERE c)``: the filter moves onto the aggregate inside the array join."""
+    """``string_agg(...) FILTER (WHERE c)``: the filter moves onto the aggregates inside the array join."""
     joined = node.this
-    aggregate = next(a for a in joined.find_all(exp.Anonymous) if a.name in ("collect_list", "collect_set"))
-    aggregate.replace(exp.Filter(this=aggregate.copy(), expression=node.expression))
+    for aggregate in [a for a in joined.find_all(exp.Anonymous) if a.name in ("collect_list", "collect_set")]:
+        aggregate.replace(exp.Filter(this=aggregate.copy(), expression=node.expression.copy()))
     return joined
 
 
@@ -448,6 +455,7 @@ def session(master: str = "local[*]", *, app_name: str = "iamsql", config: dict[
     except Exception as exc:  # the JVM did not start: Java missing or too old, bad master URL
         raise SparkError(f"cannot start Spark ({master}): {_first_line(exc)}") from None
     spark.sparkContext.setLogLevel("OFF")
+    logging.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL)  # failures become error rows instead
     register_functions(spark)
     return spark
 
@@ -521,9 +529,22 @@ def _translate_all(items: dict[str, str]) -> dict[str, exp.Expr | Exception]:
 
 
 def helper_views() -> dict[str, str]:
-    """The ``queries/views`` helper views' Steampipe SQL by name."""
-    return {name: ctl._strip_header((ctl.VIEWS_DIR / f"{name}.sql").read_text(encoding="utf-8"))
-            for name in ctl.view_names()}
+    """The ``queries/views`` helper views' Steampipe SQL by name, each after the views it reads."""
+    texts = {name: ctl._strip_header((ctl.VIEWS_DIR / f"{name}.sql").read_text(encoding="utf-8"))
+             for name in ctl.view_names()}
+    ordered: dict[str, str] = {}
+
+    def add(name: str, seen: tuple[str, ...] = ()) -> None:
+        if name in ordered or name in seen:
+            return
+        for other in texts:
+            if other != name and re.search(rf"\b{re.escape(other)}\b", texts[name]):
+                add(other, (*seen, name))
+        ordered[name] = texts[name]
+
+    for name in texts:
+        add(name)
+    return ordered
 
 
 def _shadow(spark, account: ctl._Account, views: dict[str, exp.Expr | Exception]) -> None:
@@ -532,22 +553,15 @@ def _shadow(spark, account: ctl._Account, views: dict[str, exp.Expr | Exception]
     its JSON functions) for every control that reads it."""
     spark.catalog.clearCache()
     quoted = "'" + account.account_id.replace("'", "''") + "'"
-    for table in TABLES:
-        spark.sql(f"cache lazy table `{table}` as select * from iamsql_lake_{table} where account_id = {quoted}")
-    spark.sql("cache lazy table iamsql_account as select account_id, partition, as_of "
-              f"from iamsql_lake_iamsql_account where account_id = {quoted}")
-    pending = {n: t for n, t in views.items() if not isinstance(t, Exception)}
-    while pending:  # views may use each other: create in as many passes as needed
-        progress = False
-        for name, tree in list(pending.items()):
-            try:
-                spark.sql(f"cache lazy table `{name}` as {render(tree, account.as_of)}")
-            except Exception:  # noqa: BLE001 - retried after the views it depends on exist
-                continue
-            del pending[name]
-            progress = True
-        if not progress:
-            break
+    shadows = {table: f"select * from iamsql_lake_{table} where account_id = {quoted}" for table in TABLES}
+    shadows["iamsql_account"] = f"select account_id, partition, as_of from iamsql_lake_iamsql_account where account_id = {quoted}"
+    shadows |= {name: render(tree, account.as_of) for name, tree in views.items() if not isinstance(tree, Exception)}
+    for name, sql in shadows.items():  # helper views come in dependency order (see helper_view_trees)
+        spark.catalog.dropTempView(name)
+        try:
+            spark.sql(f"cache lazy table `{name}` as {sql}")
+        except Exception:  # noqa: BLE001 - a view Spark rejects: the controls reading it report the error
+            continue
 
 
 def run_checks(con, directory: Path, *, master: str = "local[*]", spark=None, controls: list[str] | None = None,
@@ -573,10 +587,12 @@ def run_checks(con, directory: Path, *, master: str = "local[*]", spark=None, co
             rows.append(ctl._row(control, None, f"control:{control.id}", "skip",
                                  "No data is in the lake: run 'iamsql export --parquet' first."))
     broken: dict[str, str] = {}
-    for account in accounts:
-        _shadow(spark, account, views)
-        for control in selected:
-            rows.extend(_evaluate(spark, control, trees[control.id], account, broken))
+    with ThreadPoolExecutor(max_workers=CONCURRENT_QUERIES) as pool:
+        for account in accounts:
+            _shadow(spark, account, views)
+            # Controls of one account run as concurrent Spark jobs: each is small, so planning dominates.
+            for found in pool.map(lambda c: _evaluate(spark, c, trees[c.id], account, broken), selected):
+                rows.extend(found)
     for control_id, message in broken.items():
         control = next(c for c in selected if c.id == control_id)
         rows.append(ctl._row(control, None, f"control:{control_id}", "error", message))
