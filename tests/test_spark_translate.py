@@ -1,0 +1,65 @@
+"""Translation to Spark SQL (no Spark needed) and ``iamsql controls --print-sql``."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from iamsql import db
+from iamsql.engines import spark as spark_engine
+from iamsql.query import QueryError
+
+IAMSQL = str(Path(sys.executable).parent / "iamsql")
+
+
+def test_json_access_and_lateral_explode():
+    sql = spark_engine.to_spark(
+        "select p.arn, s ->> 'Effect' as effect, p.tags ->> 'aws:team' as team "
+        "from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s where s @> '{\"Effect\": \"Allow\"}'")
+    assert "LATERAL EXPLODE(PG_JSONB_ELEMENTS(PG_JSON_EXTRACT(p.policy_std, '$.\"Statement\"'))) AS s(value)" in sql
+    assert "GET_JSON_OBJECT(`s`.`value`, '$.Effect')" in sql
+    assert "GET_JSON_OBJECT(p.tags, '$[\\'aws:team\\']')" in sql
+    assert "PG_JSONB_CONTAINS(" in sql
+
+
+def test_postgres_semantics_kept():
+    sql = spark_engine.to_spark("select string_agg(distinct name, ', '), regexp_replace(path, '/+', '-'), "
+                                "concat(name, null) from aws_iam_user")
+    assert "ARRAY_SORT(COLLECT_SET(name))" in sql and "IF(SIZE(" in sql  # sorted like Postgres, NULL on nothing
+    assert "'^([\\\\s\\\\S]*?)(?:/+)', '$1-'" in sql  # first match only
+    assert "CONCAT(COALESCE(name, ''), COALESCE(NULL, ''))" in sql  # concat() skips NULLs
+    with pytest.raises(QueryError, match="jsonb_path_query"):
+        spark_engine.to_spark("select jsonb_path_query(tags, '$') from aws_iam_user")
+
+
+def test_number_text_keeps_its_scale_as_in_postgres():
+    assert spark_engine.SPARK_FUNCTIONS["pg_jsonb_text"][0]("3.50") == "3.50"  # Postgres: '3.50'::jsonb ->> ... = 3.50
+
+
+@pytest.mark.parametrize("text", ['{"b": [1, "x", {"c": null}], "aa": true}', '"s"', "null", "[]", "7"])
+def test_json_functions_match_the_duckdb_macros(text):
+    con = duckdb.connect()
+    db.install_macros(con)
+    functions = spark_engine.SPARK_FUNCTIONS
+    assert functions["pg_jsonb_text"][0](text) == con.execute("select pg_jsonb_text(?::json)", [text]).fetchall()[0][0]
+    assert functions["pg_jsonb_typeof"][0](text) == con.execute("select pg_jsonb_typeof(?::json)", [text]).fetchall()[0][0]
+    got = functions["pg_json_extract"][0](text, '$."b"')
+    expected = con.execute("""select json_extract(?::json, '$."b"')""", [text]).fetchall()[0][0]
+    assert (got is None and expected is None) or (got is not None and expected is not None
+                                                   and functions["pg_jsonb_out"][0](got) == con.execute(
+                                                       "select pg_jsonb_out(?)", [expected]).fetchall()[0][0])
+
+
+def test_print_sql_cli():
+    done = subprocess.run([IAMSQL, "controls", "--print-sql", "--dialect", "spark", "--control", "iam_policy_no_full_admin"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.index("-- view iam_policy_statement") < done.stdout.index("-- control iam_policy_no_full_admin")
+    assert "create or replace temp view iam_policy_statement as" in done.stdout
+    athena = subprocess.run([IAMSQL, "controls", "--print-sql", "--dialect", "athena", "--control", "iam_root_mfa_enabled"],
+                            capture_output=True, text=True, timeout=60)
+    assert athena.returncode == 0 and "-- control iam_root_mfa_enabled" in athena.stdout
+    bad = subprocess.run([IAMSQL, "controls", "--print-sql", "--dialect", "oracle"], capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and bad.stderr.startswith("error: unknown dialect 'oracle'")
