@@ -61,7 +61,7 @@ def connect(db: str | os.PathLike | None = None, *, read_only: bool = False) -> 
     if read_only and not path.exists():
         raise DatabaseError(f"database {path} does not exist: run 'iamsql load' or 'iamsql collect' first")
     try:
-        con = duckdb.connect(str(path), read_only=read_only)
+        con = _open(path, read_only)
     except duckdb.IOException as exc:
         message = str(exc).splitlines()[0]
         if "lock" in message.lower():
@@ -76,6 +76,26 @@ def connect(db: str | os.PathLike | None = None, *, read_only: bool = False) -> 
     from .controls import create_views
 
     create_views(con)  # helper views of queries/views and iamsql_account, as TEMP views
+    return con
+
+
+# DuckDB names a database after its file ("history.duckdb" -> catalog "history"), which would make every
+# "history.<table>" ambiguous with the history schema; such a file is attached under this name instead.
+CATALOG_ALIAS = "iamsql"
+
+
+def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    if path.name.split(".")[0].casefold() != "history":
+        return duckdb.connect(str(path), read_only=read_only)
+    con = duckdb.connect()
+    quoted = str(path).replace("'", "''")
+    try:
+        con.execute(f"attach '{quoted}' as {CATALOG_ALIAS}" + (" (read_only)" if read_only else ""))
+        con.execute(f"use {CATALOG_ALIAS}")
+        con.execute(f"set temp_directory = '{quoted}.tmp'")  # where DuckDB spills, as for any other file
+    except BaseException:
+        con.close()
+        raise
     return con
 
 

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from iamsql import db as dbmod
 from iamsql import evidence, history
+from iamsql.load import SAMPLE_DIR as SAMPLE
 from tests.fixtures.moto import moto_environment, populate_account
 
 ACCOUNT = "123456789012"  # moto's default account
@@ -158,3 +159,32 @@ def test_finding_history_view_and_stable_ids(three_runs, con):
     assert rows[dave][1:3] == (second.run_id, third.run_id) and rows[dave][4] == 2
     # history up to run 2 reads the same later: last seen is run 2, not 3
     assert history.finding_history(con, second.run_id)[alice]["last_seen_run"] == second.run_id
+
+
+def test_a_database_file_named_history(tmp_path, monkeypatch, capsys):
+    """DuckDB names a database after its file; "history.duckdb" must not clash with the history schema."""
+    from iamsql.cli import main
+
+    database = str(tmp_path / "history.duckdb")
+
+    def iamsql(*args: str) -> str:
+        monkeypatch.setattr("sys.argv", ["iamsql", *args, "--db", database])
+        with pytest.raises(SystemExit) as exit_info:
+            main()
+        out, err = capsys.readouterr()
+        assert exit_info.value.code in (0, None), err
+        return out
+
+    iamsql("load", "--sample", "-q")
+    for _ in range(2):
+        iamsql("check", "--control", "iam_user_console_mfa", "--control", "iam_user_in_group", "--fail-on", "none")
+    assert iamsql("report", "--out", str(tmp_path / "report.xlsx")).strip() == str(tmp_path / "report.xlsx")
+    findings = list(load_workbook(tmp_path / "report.xlsx", read_only=True)["Findings"].iter_rows(values_only=True))
+    assert len(findings) > 1 and findings[1][0]
+    assert json.loads(iamsql("diff", "--format", "json"))["changes"] == []
+    settings = evidence.load_config(None, {"db": database, "evidence_dir": tmp_path / "evidence",
+                                           "sources.paths": [str(SAMPLE)], "outputs": ["json"],
+                                           "controls": ["iam_user_in_group"], "fail_on": "none"}, env={})
+    outcome = evidence.run(settings)
+    assert outcome.exit_code == 0 and (outcome.folder / "manifest.json").is_file()
+    assert [v for v in evidence.verify(outcome.folder) if not v.ok] == []

@@ -106,6 +106,8 @@ class Report:
         control keeps DuckDB's sort small, so memory does not grow with the run."""
         evaluated = {a["account_id"]: a["evaluated_at"] for a in self.accounts}
         cursor = self._con.cursor()
+        catalog = self._con.execute("select current_database()").fetchone()[0]
+        cursor.execute(f'use "{catalog.replace(chr(34), chr(34) * 2)}"')  # a cursor starts in DuckDB's default catalog
         for control_id in self._control_ids:
             info = self._control_info[control_id]
             cursor.execute(
