@@ -27,7 +27,7 @@ import duckdb
 from . import db
 from .collect.evidence import MANIFEST_NAME, Manifest, read_manifest
 from .errors import DatabaseError, InputError
-from .loaders import Fragment, Parsed, Unreadable, cloudtrail, credential_report, detect, placebo
+from .loaders import Fragment, Parsed, Unreadable, cloudtrail, credential_report, detect, pages, placebo
 from .normalize import timestamp
 
 
@@ -124,15 +124,17 @@ def parse_file(path: Path) -> Parsed | str:
     if credential_report.is_report_csv(stripped):
         return _guard(path, "credential report CSV", lambda: credential_report.parse_csv(stripped))
     if not stripped.startswith(("{", "[")):
-        return "not JSON or a credential report CSV"
+        return placebo.cli_error(stripped) or "not JSON or a credential report CSV"
     try:
         document = json.loads(stripped)
     except json.JSONDecodeError as exc:
-        if exc.msg == "Extra data":  # several JSON values one after another (JSON lines), not one document
-            return "not a single JSON document"
+        if exc.msg == "Extra data":  # several JSON values one after another: pages of one output, if anything
+            return _guard(path, "paginated output", lambda: pages.parse_text(stripped, path))
         if _claims_json(path):
             raise InputError(f"{path}: malformed JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
         return "not a single JSON document"
+    if isinstance(document, list):  # a JSON array of pages of one output
+        return _guard(path, "paginated output", lambda: pages.parse_pages(document, path))
     command = None
     if placebo.is_envelope(document):
         document, command, outcome = placebo.unwrap(document, path)

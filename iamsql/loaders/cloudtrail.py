@@ -23,8 +23,9 @@ Column rules beyond Steampipe's names:
   time is NULL (Logstash exports carry only ``@timestamp``, which is the export's time, not the event's).
 - Keys are matched as AWS writes them (``eventName``, ``userIdentity.sessionContext``...). Lower-cased keys
   found in hand-edited test fixtures are not AWS output: they stay in ``cloudtrail_event`` but fill no column.
-- ``account_id`` is ``recipientAccountId``, else ``userIdentity.accountId``; ``partition`` comes from the
-  identity's ARN, else the region (``cn-*`` -> ``aws-cn``, ``us-gov-*`` -> ``aws-us-gov``), else ``aws``.
+- ``account_id`` is ``recipientAccountId``, else ``userIdentity.accountId`` (an empty one names no account);
+  ``partition`` comes from the identity's ARN, else the region (``cn-*`` -> ``aws-cn``, ``us-gov-*`` ->
+  ``aws-us-gov``), else ``aws``.
 - ``source_file`` (added after Steampipe's columns) names the file the event was read from.
 """
 
@@ -87,7 +88,8 @@ _IDENTITY_STRUCTURE = json.dumps({
 })
 
 UNKNOWN_ACCOUNT = "unknown"  # snapshot account for events that name no account at all
-_ACCOUNT_SQL = "coalesce(s.recipientAccountId, u.accountId)"
+# An empty accountId ("", as in "Unknown" identities of failed sign-ins) names no account.
+_ACCOUNT_SQL = "coalesce(nullif(s.recipientAccountId, ''), nullif(u.accountId, ''))"
 
 # Column expressions over s (the event struct), u (userIdentity fields), e (the record), t (event time).
 _COLUMN_SQL = {
@@ -408,8 +410,9 @@ def _settle(con, table: str, paths: list[Path], snapshots: dict[str, int], snaps
     inserted = dict(con.execute(
         f"select m.snapshot_id, count(t.snapshot_id) from {_MAP} m left join {table} t using (snapshot_id) group by all"
     ).fetchall())
-    con.executemany("insert into iamsql_snapshot_table values (?, ?, ?)",
-                    [(sid, TABLE, count) for sid, count in inserted.items()])
+    if inserted:  # none when the files held no events and named no account (an empty {"Records": []})
+        con.executemany("insert into iamsql_snapshot_table values (?, ?, ?)",
+                        [(sid, TABLE, count) for sid, count in inserted.items()])
     total_inserted = sum(inserted.values())
     return {
         "files": {str(p): per_file.get(str(p), {"events": 0, "accounts": []}) for p in paths},

@@ -32,6 +32,8 @@ def parse_csv_text(text: str, generated_time: str | None, fmt: str) -> Parsed:
     for line, record in enumerate(reader, start=2):
         if None in record:
             raise ValueError(f"line {line} has more cells than the header")
+        if None in record.values():  # a cut-off file: AWS writes every cell, a sentinel where there is no value
+            raise ValueError(f"line {line} has fewer cells than the header")
         try:
             row = normalize.credential_report_row(record, generated_time)
         except ValueError as exc:
@@ -50,8 +52,8 @@ def parse_json(doc: dict, path: Path) -> Parsed:
         return parsed
     if is_report_csv(content):
         return parse_csv_text(content, generated, "iam:get-credential-report (plain Content)")
-    try:
-        text = base64.b64decode(content, validate=True).decode("utf-8")
+    try:  # the CLI writes base64 on one line; a copy through other tools may wrap it
+        text = base64.b64decode("".join(content.split()), validate=True).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError):
         raise ValueError("credential report Content is neither CSV text nor base64") from None
     if not is_report_csv(text):

@@ -206,15 +206,24 @@ def policy_fragment(p: dict) -> Fragment:
 # ---- formats -------------------------------------------------------------------------------------------------------
 
 
+GAAD_LISTS = {"UserDetailList": "aws_iam_user", "GroupDetailList": "aws_iam_group", "RoleDetailList": "aws_iam_role",
+              "Policies": "aws_iam_policy"}
+
+
 def parse_gaad(doc: dict, path: Path) -> Parsed:
-    parsed = Parsed("iam:get-account-authorization-details",
-                    covers={"aws_iam_user", "aws_iam_group", "aws_iam_role", "aws_iam_policy", "aws_iam_policy_attachment"})
+    """One page (or the CLI's merged pages). It lists completely only the entity types it carries: an output
+    asked with ``--filter User`` says nothing about roles or policies. ``IsTruncated`` (API pages) or
+    ``NextToken`` (the CLI's ``--max-items``) marks a page that is not the last."""
+    covers = {table for key, table in GAAD_LISTS.items() if key in doc}
+    if "Policies" in doc:
+        covers.add("aws_iam_policy_attachment")
+    parsed = Parsed("iam:get-account-authorization-details", covers=covers)
     parsed.fragments += [user_fragment(u) for u in doc.get("UserDetailList") or []]
     parsed.fragments += [group_fragment(g) for g in doc.get("GroupDetailList") or []]
     for r in doc.get("RoleDetailList") or []:
         parsed.fragments += role_fragments(r)
     parsed.fragments += [policy_fragment(p) for p in doc.get("Policies") or []]
-    if doc.get("IsTruncated"):
+    if doc.get("IsTruncated") or doc.get("NextToken"):
         parsed.extra["is_truncated"] = True
     return parsed
 

@@ -19,6 +19,12 @@ FILE_NAME = re.compile(r"^(?P<service>[a-z0-9-]+)\.(?P<operation>[A-Za-z0-9]+)_\
 # A recorded "this does not exist" error that still tells the state: the account has no password policy.
 EMPTY_ON_ERROR = {("iam", "GetAccountPasswordPolicy", "NoSuchEntity"): "aws_iam_account_password_policy"}
 
+# The AWS CLI's message for a failed call (botocore's ClientError), alone in a file saved with ``2>&1``:
+# "An error occurred (NoSuchEntity) when calling the GetAccountPasswordPolicy operation: The Password Policy
+# with domain name 123456789012 cannot be found." Newer CLI versions put "aws: [ERROR]: " before it.
+CLI_ERROR = re.compile(r"(?:aws: \[ERROR\]: )?An error occurred \((?P<code>[\w.]+)\) when calling the "
+                       r"(?P<operation>\w+) operation(?: \(reached max retries: \d+\))?: [^\n]*")
+
 
 def is_envelope(document: Any) -> bool:
     return isinstance(document, dict) and set(document) == {"status_code", "data"} and isinstance(document["data"], dict)
@@ -55,3 +61,16 @@ def unwrap(document: dict, path: Path) -> tuple[dict | None, str | None, Parsed 
         return None, None, f"recorded error response {error.get('Code')}"
     command = f"{service}:{kebab(operation)}" if match else None
     return data, command, None
+
+
+def cli_error(text: str) -> Parsed | str | None:
+    """A file holding only an AWS CLI error message: like a recorded error response, an error that states a fact
+    covers its table with no rows and any other is a reason to skip the file. None when the text is anything else
+    (a document that merely quotes such a message is not one)."""
+    match = CLI_ERROR.fullmatch(text.strip())
+    if not match:
+        return None
+    for (service, operation, code), table in EMPTY_ON_ERROR.items():
+        if (operation, code) == (match["operation"], match["code"]):
+            return Parsed(f"{service}:{kebab(operation)} ({code})", covers={table})
+    return f"AWS CLI error message {match['code']} from {match['operation']}"
