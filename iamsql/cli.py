@@ -121,6 +121,11 @@ def load(
         Optional[str], typer.Option("--account-id", help="Account for files whose content names none (password policy...).")
     ] = None,
     sample: Annotated[bool, typer.Option("--sample", help="Load the small public sample bundled with iamsql.")] = False,
+    as_of: Annotated[
+        Optional[str],
+        typer.Option("--as-of", help="When the files were exported (ISO date or time, UTC), the time controls use. "
+                     "Default: the data's own time (credential report time, collection time, newest date inside)."),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
     db: DbOption = None,
 ) -> None:
@@ -130,6 +135,7 @@ def load(
     Examples:
       iamsql load ./aws-exports/ --db audit.duckdb
       iamsql load gaad.json credential-report.csv --account-id 123456789012
+      iamsql load list-users.json --as-of 2026-01-31T09:00:00Z
       iamsql load --sample
     """
     from rich.console import Console
@@ -148,7 +154,7 @@ def load(
     task = bar.add_task("load", total=None)
     con = dbmod.connect(db)
     with bar:
-        summary = load_paths(con, inputs, account_id=account_id,
+        summary = load_paths(con, inputs, account_id=account_id, as_of=as_of,
                              progress=lambda _path: bar.advance(task),
                              on_total=lambda total: bar.update(task, total=total))
     con.close()
@@ -156,6 +162,8 @@ def load(
         return
     rows = [(s["account_id"], s["snapshot_id"], table, count) for s in summary.snapshots for table, count in s["tables"].items()]
     typer.echo(render(["account_id", "snapshot_id", "table", "rows"], rows, "table"), nl=False)
+    for s in summary.snapshots:
+        typer.echo(f"account {s['account_id']} as of {s['as_of']} ({s['as_of_source']})")
     typer.echo(f"{len(summary.files)} file(s) loaded, {len(summary.skipped)} skipped, {len(summary.warnings)} warning(s)")
     for path, reason in summary.skipped:
         typer.echo(f"skipped {path}: {reason}", err=True)

@@ -28,7 +28,7 @@ from sqlglot.dialects.postgres import Postgres
 from sqlglot.errors import ParseError, SqlglotError, TokenError
 
 from .query import QueryError
-from .schema import TABLES
+from .schema import DERIVED_TABLES, TABLES
 
 NAME_KEY = "pg_name"
 AS_OF_VARIABLE = "iamsql_as_of"
@@ -80,7 +80,7 @@ UNSUPPORTED_FUNCTIONS = {
     "jsonb_path_query", "jsonb_path_query_array", "jsonb_path_query_first", "jsonb_path_exists",
     "jsonb_path_match", "jsonb_to_recordset", "jsonb_to_record", "jsonb_populate_record",
     "jsonb_populate_recordset", "json_populate_record", "json_to_recordset", "jsonb_set", "jsonb_insert",
-    "jsonb_set_lax", "jsonb_pretty", "regexp_matches", "crosstab", "generate_subscripts", "txid_current",
+    "jsonb_set_lax", "regexp_matches", "crosstab", "generate_subscripts", "txid_current",
     "pg_sleep", "set_config", "current_setting", "jsonb_delete_path", "jsonb_strip_nulls",
 }
 JSON_RESULT_FUNCTIONS = {
@@ -99,6 +99,7 @@ TEXT_TYPES = {exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR, exp.DataType.Ty
 
 def _column_types() -> tuple[dict[str, dict[str, str]], set[str], set[str]]:
     by_table = {table: dict(cols) | {"_ctx": "JSON", "snapshot_id": "BIGINT"} for table, cols in TABLES.items()}
+    by_table |= {table: dict(cols) for table, cols in DERIVED_TABLES.items()}
     json_names = {c for cols in by_table.values() for c, t in cols.items() if t == "JSON"}
     other_names = {c for cols in by_table.values() for c, t in cols.items() if t != "JSON"}
     return by_table, json_names, other_names
@@ -518,6 +519,53 @@ def regexp_match(args: list[exp.Expr]) -> exp.Expr:
     return exp.Case().when(call("regexp_matches", subject.copy(), pattern.copy()), exp.Array(expressions=items))
 
 
+def rewrite_substring(node, scope, options):
+    """``substring(s from 'pattern')`` is a POSIX regular expression match in Postgres: the text matching the
+    first parenthesized group (or the whole match), NULL without a match. With a number it is positional."""
+    start = node.args.get("start") if isinstance(node, exp.Substring) else None
+    if not (isinstance(start, exp.Literal) and start.is_string):
+        return node
+    if node.args.get("length") is not None:
+        raise UnsupportedFeature("unsupported Postgres feature: substring(... similar ... escape ...)")
+    groups = len(re.findall(r"(?<!\\)\((?!\?)", start.this))
+    subject = node.this
+    return exp.Case().when(call("regexp_matches", subject.copy(), start.copy()),
+                           call("regexp_extract", subject.copy(), start.copy(), exp.Literal.number(1 if groups else 0)))
+
+
+# Columns of Steampipe's aws_cloudtrail_trail_event that are not data but the API call's parameters (key columns
+# filled from the WHERE clause): log_group_name is required there, so every Steampipe query over the table has
+# ``log_group_name = '...'``. iamsql keeps events from any source (S3 delivery, LookupEvents, exports), where the
+# log group is not known: such an event matches any log group named in the query.
+KEY_COLUMN_QUALS = {("aws_cloudtrail_trail_event", "log_group_name")}
+UNSUPPORTED_QUALS = {("aws_cloudtrail_trail_event", "filter"): "a CloudWatch Logs filter pattern (filter = '...')"}
+QUAL_DONE = "pg_key_qual"
+
+
+def _qual_column(node: exp.Expr, scope: "Scope") -> tuple[str, str] | None:
+    """(table, column) when ``node`` is a column of one of the query's Steampipe tables (by alias or alone)."""
+    if not isinstance(node, exp.Column):
+        return None
+    tables = [scope.tables[node.table]] if node.table in scope.tables else [] if node.table else scope.tables.values()
+    owners = {t for t in tables if node.name in TABLE_COLUMNS.get(t, {})}
+    return (owners.pop(), node.name) if len(owners) == 1 else None
+
+
+def rewrite_key_column_quals(node, scope, options):
+    if not isinstance(node, exp.EQ) or node.meta.get(QUAL_DONE):
+        return node
+    column, value = node.this, node.expression
+    if isinstance(column, exp.Literal):
+        column, value = value, column
+    owner = _qual_column(column, scope)
+    if owner in UNSUPPORTED_QUALS:
+        raise UnsupportedFeature(f"unsupported Steampipe feature: {UNSUPPORTED_QUALS[owner]} on {owner[0]}")
+    if owner not in KEY_COLUMN_QUALS or not isinstance(value, exp.Literal):
+        return node
+    node.meta[QUAL_DONE] = True
+    return exp.paren(exp.or_(node, exp.Is(this=column.copy(), expression=exp.Null()), copy=False), copy=False)
+
+
 def rewrite_functions(node, scope, options):
     if isinstance(node, exp.Filter) and func_name(node.this) in ("jsonb_agg", "json_agg"):
         inner = node.this
@@ -537,6 +585,7 @@ def rewrite_functions(node, scope, options):
         "to_jsonb": "to_json", "to_json": "to_json",
         "jsonb_build_object": "json_object", "json_build_object": "json_object",
         "jsonb_build_array": "json_array", "json_build_array": "json_array",
+        "jsonb_pretty": "pg_jsonb_pretty",
     }
     if name in simple and name != simple[name]:
         return call(simple[name], *args)
@@ -620,9 +669,11 @@ def check_unsupported(tree: exp.Expr) -> None:
 
 
 REWRITES: list[Callable] = [
+    rewrite_key_column_quals,
     rewrite_from_functions,
     rewrite_bare_element_alias,
     rewrite_functions,
+    rewrite_substring,
     rewrite_time,
     rewrite_like_any,
     rewrite_casts,
@@ -806,6 +857,24 @@ def _render(value) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def jsonb_pretty(text: str) -> str:
+    """``jsonb_pretty``: PostgreSQL's layout, four spaces per level, an empty container still on two lines."""
+    return _pretty(_load(text), 0)
+
+
+def _pretty(value, level: int) -> str:
+    if not isinstance(value, (dict, list)):
+        return _render(value)
+    indent, inner = "    " * level, "    " * (level + 1)
+    if isinstance(value, dict):
+        items = [f"{inner}{_render(k)}: {_pretty(value[k], level + 1)}" for k in sorted(value, key=_key_order)]
+        opening, closing = "{", "}"
+    else:
+        items = [inner + _pretty(v, level + 1) for v in value]
+        opening, closing = "[", "]"
+    return opening + "\n" + ("".join(i + ",\n" for i in items[:-1]) + items[-1] + "\n" if items else "") + indent + closing
+
+
 def _scalar_equal(a, b) -> bool:
     if isinstance(a, bool) or isinstance(b, bool) or a is None or b is None:
         return type(a) is type(b) and a == b
@@ -879,6 +948,7 @@ def jsonb_exists_all(text: str, keys: list) -> bool:
 
 PYTHON_FUNCTIONS = [
     ("pg_jsonb_out", jsonb_out, ["VARCHAR"], "VARCHAR"),
+    ("pg_jsonb_pretty", jsonb_pretty, ["VARCHAR"], "VARCHAR"),
     ("pg_jsonb_contains", jsonb_contains, ["VARCHAR", "VARCHAR"], "BOOLEAN"),
     ("pg_jsonb_exists", jsonb_exists, ["VARCHAR", "VARCHAR"], "BOOLEAN"),
     ("pg_jsonb_exists_any", jsonb_exists_any, ["VARCHAR", "VARCHAR[]"], "BOOLEAN"),

@@ -505,3 +505,22 @@ select name || ' trusts ' || (assume_role_policy_std -> 'Statement' -> 0 -> 'Pri
 
 -- name: edge_in_any_array
 select name from aws_iam_role where name = any (array['ec2-app', 'github-oidc']) order by name;
+
+-- name: jsonb_pretty_policies
+select name, jsonb_pretty(policy_std) as doc, jsonb_pretty(policy_std -> 'Statement' -> 0 -> 'Action')
+from aws_iam_policy
+order by name;
+
+-- name: jsonb_pretty_edge_cases
+select jsonb_pretty('{}'::jsonb) as empty_object, jsonb_pretty('[]'::jsonb) as empty_array,
+  jsonb_pretty('{"bb": [{}, [], "x", 1.5, null, true, {"a": {"c": []}}], "a": "é\n"}'::jsonb) as nested,
+  jsonb_pretty('"text"'::jsonb) as scalar, jsonb_pretty(null::jsonb) as nothing;
+
+-- name: substring_regex_groups
+select user_name,
+  substring(user_arn from ':user/(.*)$') as from_group,
+  substring(user_name from '^[a-z]+') as whole_match,
+  substring(user_name from 'no-such-text') as no_match,
+  substring(user_name from 2 for 3) as positional
+from aws_iam_credential_report
+order by user_arn;

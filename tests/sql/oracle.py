@@ -246,8 +246,8 @@ def translated(sql: str) -> str:
 
 # ----------------------------------------------------------------------------------------------- the corpus
 
-def corpus() -> list[tuple[str, str]]:
-    """(name, sql) for every query in corpus.sql; each starts with a ``-- name: <name>`` line."""
-    text = CORPUS.read_text(encoding="utf-8")
+def corpus(path: Path = CORPUS) -> list[tuple[str, str]]:
+    """(name, sql) for every query in ``path`` (corpus.sql); each starts with a ``-- name: <name>`` line."""
+    text = path.read_text(encoding="utf-8")
     parts = re.split(r"^-- name: *(\S+) *$", text, flags=re.MULTILINE)
     return [(parts[i], parts[i + 1].strip().rstrip(";")) for i in range(1, len(parts), 2)]

@@ -1,0 +1,959 @@
+-- Queries written in the style of the Steampipe AWS compliance, insights and perimeter mods and of the
+-- Steampipe AWS plugin's table examples: the same tables, columns, functions and idioms, over IAM and
+-- CloudTrail data. tests/test_steampipe_queries.py runs each one over the public data sets loaded by the real
+-- loaders, and compares every answer with PostgreSQL's over the same rows. Each query starts with "-- name:".
+
+-- name: account_password_policy_strong
+select
+  'arn:' || a.partition || ':::' || a.account_id as resource,
+  case
+    when minimum_password_length >= 14 and password_reuse_prevention >= 24
+      and require_lowercase_characters = 'true' and require_uppercase_characters = 'true'
+      and require_numbers and require_symbols and max_password_age <= 90 then 'ok'
+    else 'alarm'
+  end as status,
+  case
+    when minimum_password_length is null then 'No password policy set.'
+    else 'Password policy ' || concat_ws(', ',
+      case when minimum_password_length < 14 then ('minimum length ' || minimum_password_length) end,
+      case when not (require_lowercase_characters = 'true') then 'no lowercase' end,
+      case when not (require_symbols) then 'no symbols' end,
+      case when max_password_age > 90 then ('max age ' || max_password_age) end) || '.'
+  end as reason,
+  a._ctx ->> 'connection_name' as connection_name,
+  a.account_id
+from aws_account as a
+  left join aws_iam_account_password_policy as pol on a.account_id = pol.account_id
+order by resource;
+
+-- name: account_password_policy_min_length
+select 'arn:' || a.partition || ':::' || a.account_id as resource,
+  case when minimum_password_length >= 14 then 'ok' else 'alarm' end as status,
+  case when minimum_password_length is null then 'No password policy set.'
+    else 'Minimum password length set to ' || minimum_password_length || '.' end as reason
+from aws_account a left join aws_iam_account_password_policy pol on a.account_id = pol.account_id;
+
+-- name: account_aliases_and_title
+select account_id, title, arn, akas, jsonb_array_length(account_aliases) as aliases, partition, region
+from aws_account
+order by account_id;
+
+-- name: root_mfa_from_summary
+select 'arn:' || partition || ':::' || account_id as resource,
+  case when account_mfa_enabled then 'ok' else 'alarm' end as status,
+  case when account_mfa_enabled then 'MFA enabled for root account.' else 'MFA not enabled for root account.' end reason,
+  account_id
+from aws_iam_account_summary;
+
+-- name: root_hardware_mfa
+select 'arn:' || s.partition || ':::' || s.account_id as resource,
+  case when s.account_mfa_enabled and d.serial_number is null then 'ok' else 'alarm' end status,
+  case
+    when s.account_mfa_enabled = false then 'MFA not enabled for root account.'
+    when d.serial_number is not null then 'Root MFA is a virtual device.'
+    else 'Hardware MFA device enabled for root account.'
+  end reason
+from aws_iam_account_summary as s
+  left join aws_iam_virtual_mfa_device as d on (d.user ->> 'Arn') = 'arn:' || s.partition || ':iam::' || s.account_id || ':root';
+
+-- name: root_no_access_keys_summary
+select 'arn:' || partition || ':::' || account_id as resource,
+  case when account_access_keys_present > 0 then 'alarm' else 'ok' end status,
+  users, roles, policies, groups, mfa_devices_in_use
+from aws_iam_account_summary;
+
+-- name: root_last_used_report
+select user_arn as resource,
+  case
+    when password_last_used >= (current_date - interval '90' day) then 'alarm'
+    when access_key_1_last_used_date <= (current_date - interval '90' day) then 'alarm'
+    else 'ok'
+  end as status,
+  case when password_last_used is null then 'Root never logged in with password.'
+    else 'Root password used ' || to_char(password_last_used, 'DD-Mon-YYYY') || ' ('
+      || extract(day from current_timestamp - password_last_used) || ' days).' end as reason,
+  account_id
+from aws_iam_credential_report
+where user_name = '<root_account>'
+order by account_id;
+
+-- name: credential_report_unused_45
+select user_arn as resource,
+  case
+    when user_name = '<root_account>' then 'info'
+    when password_enabled and password_last_used is null and password_last_changed < (current_date - interval '45' day) then 'alarm'
+    when password_enabled and password_last_used < (current_date - interval '45' day) then 'alarm'
+    when access_key_1_active and access_key_1_last_used_date is null and access_key_1_last_rotated < (current_date - interval '45' day) then 'alarm'
+    when access_key_2_active and access_key_2_last_used_date < (current_date - interval '45' day) then 'alarm'
+    else 'ok'
+  end status,
+  user_name ||
+    case
+      when not password_enabled then ' password not enabled,'
+      when password_enabled and password_last_used is null then ' password created ' || to_char(password_last_changed, 'DD-Mon-YYYY') || ' never used,'
+      else ' password used ' || to_char(password_last_used, 'DD-Mon-YYYY') || ','
+    end ||
+    case
+      when not access_key_1_active then ' key 1 not enabled.'
+      when access_key_1_last_used_date is null then ' key 1 created ' || to_char(access_key_1_last_rotated, 'DD-Mon-YYYY') || ' never used.'
+      else ' key 1 used ' || to_char(access_key_1_last_used_date, 'DD-Mon-YYYY') || '.'
+    end as reason
+from aws_iam_credential_report
+order by resource;
+
+-- name: credential_report_console_mfa
+select user_arn as resource,
+  case when password_enabled and not mfa_active then 'alarm' else 'ok' end as status,
+  case
+    when not password_enabled then user_name || ' password login disabled.'
+    when password_enabled and not mfa_active then user_name || ' password login enabled but no MFA device configured.'
+    else user_name || ' password login enabled and MFA device configured.'
+  end as reason,
+  _ctx ->> 'connection_name' as connection_name
+from aws_iam_credential_report;
+
+-- name: credential_report_keys_at_setup
+select user_arn as resource,
+  case when password_enabled and (extract(epoch from (access_key_1_last_rotated - user_creation_time)) < 10) then 'alarm'
+    else 'ok' end as status,
+  round(extract(epoch from (access_key_1_last_rotated - user_creation_time))) as seconds_after_creation
+from aws_iam_credential_report
+where user_name <> '<root_account>';
+
+-- name: credential_report_key_age_days
+select user_name,
+  date_part('day', now() - access_key_1_last_rotated) as key_1_age_days,
+  date_part('day', now() - password_last_changed) as password_age_days,
+  password_status, password_next_rotation, cert_1_active, generated_time
+from aws_iam_credential_report
+order by user_name, key_1_age_days;
+
+-- name: credential_report_generated_age
+select account_id, max(generated_time) as generated,
+  count(*) filter (where mfa_active) as with_mfa,
+  count(*) filter (where not mfa_active and password_enabled) as console_without_mfa,
+  count(*) as users
+from aws_iam_credential_report
+group by account_id
+order by account_id;
+
+-- name: user_in_group
+select arn as resource,
+  case when jsonb_array_length(groups) = 0 then 'alarm' else 'ok' end as status,
+  case when jsonb_array_length(groups) = 0 then title || ' not associated with any IAM group.'
+    else title || ' associated with IAM group.' end as reason
+from aws_iam_user;
+
+-- name: user_no_inline_or_attached
+select arn as resource,
+  case when inline_policies is null and attached_policy_arns is null then 'ok' else 'alarm' end status,
+  name || ' has ' || coalesce(jsonb_array_length(inline_policies), 0) || ' inline and '
+    || coalesce(jsonb_array_length(attached_policy_arns), 0) || ' directly attached policies.' as reason
+from aws_iam_user;
+
+-- name: group_user_role_no_inline
+select arn as resource,
+  case when inline_policies is null then 'ok' else 'alarm' end status,
+  'User ' || title || ' has ' || coalesce(jsonb_array_length(inline_policies), 0) || ' inline policies.' as reason
+from aws_iam_user
+union
+select arn, case when inline_policies is null then 'ok' else 'alarm' end,
+  'Role ' || title || ' has ' || coalesce(jsonb_array_length(inline_policies), 0) || ' inline policies.'
+from aws_iam_role
+where arn not like '%service-role/%'
+union
+select arn, case when inline_policies is null then 'ok' else 'alarm' end,
+  'Group ' || title || ' has ' || coalesce(jsonb_array_length(inline_policies), 0) || ' inline policies.'
+from aws_iam_group;
+
+-- name: user_admin_without_mfa
+with admin_users as (
+  select user_id, name, attachments
+  from aws_iam_user, jsonb_array_elements_text(attached_policy_arns) as attachments
+  where split_part(attachments, '/', 2) = 'AdministratorAccess'
+)
+select u.arn as resource,
+  case
+    when au.user_id is null then 'skip'
+    when au.user_id is not null and u.mfa_enabled then 'ok'
+    else 'alarm'
+  end as status,
+  u.account_id
+from aws_iam_user as u
+  left join admin_users au on u.user_id = au.user_id
+order by u.name;
+
+-- name: user_hardware_mfa
+select u.arn as resource,
+  case
+    when serial_number is null then 'alarm'
+    when serial_number like any(array['%mfa%', '%sms-mfa%']) then 'info'
+    else 'ok'
+  end as status
+from aws_iam_virtual_mfa_device as m
+  right join aws_iam_user as u on m.user_id = u.user_id;
+
+-- name: user_custom_policy_assume_role_text
+with filter_users as (
+  select user_id, name, policies
+  from aws_iam_user, jsonb_array_elements_text(inline_policies) as policies
+  where policies like '%AssumeRole%'
+)
+select u.arn as resource,
+  case when fu.user_id is not null then 'alarm' else 'ok' end as status
+from aws_iam_user as u
+  left join filter_users as fu on u.user_id = fu.user_id
+order by u.name, status;
+
+-- name: user_one_active_key_akas_text
+select u.arn as resource,
+  case when count(distinct k.access_key_id) > 1 then 'alarm' else 'ok' end as status,
+  u.arn || ' has ' || count(distinct k.access_key_id) || ' active access key(s).' as reason
+from aws_iam_user as u
+  left join aws_iam_access_key as k on k.akas::text like '%' || u.arn || '%'
+where k.status = 'Active' or k.status is null
+group by u.arn, u.account_id, u.tags, u._ctx;
+
+-- name: user_one_active_key_count_star
+select u.arn as resource,
+  case when count(k.*) > 1 then 'alarm' else 'ok' end as status,
+  u.name || ' has ' || count(k.*) || ' active access key(s).' as reason
+from aws_iam_user as u
+  left join aws_iam_access_key as k on u.name = k.user_name and u.account_id = k.account_id
+where k.status = 'Active' or k.status is null
+group by u.arn, u.name, u.account_id, u.tags, u._ctx;
+
+-- name: access_key_age_90
+select 'arn:' || partition || ':iam::' || account_id || ':user/' || user_name || '/accesskey/' || access_key_id as resource,
+  case
+    when status <> 'Active' then 'skip'
+    when create_date <= (current_date - interval '90' day) then 'alarm'
+    else 'ok'
+  end status,
+  user_name || ' ' || access_key_id || ' created ' || to_char(create_date, 'DD-Mon-YYYY')
+    || ' (' || extract(day from current_timestamp - create_date) || ' days).' as reason
+from aws_iam_access_key;
+
+-- name: access_key_last_used
+select access_key_id, user_name, status, access_key_last_used_date, access_key_last_used_service,
+  access_key_last_used_region, akas ->> 0 as aka
+from aws_iam_access_key
+order by access_key_id;
+
+-- name: user_login_profile_and_boundary
+select name, login_profile ->> 'CreateDate' as console_password_created,
+  (login_profile ->> 'PasswordResetRequired')::bool as reset_required,
+  permissions_boundary_arn, permissions_boundary_type, password_last_used
+from aws_iam_user
+order by name;
+
+-- name: user_groups_unnest
+select u.name as user_name, g ->> 'GroupName' as group_name, g ->> 'Arn' as group_arn
+from aws_iam_user as u
+  cross join jsonb_array_elements(u.groups) as g
+order by user_name, group_name;
+
+-- name: user_tags_each
+select name, t.key, t.value
+from aws_iam_user, jsonb_each_text(tags) as t
+order by name, t.key;
+
+-- name: user_tags_src_unnest
+select name, tag ->> 'Key' as k, tag ->> 'Value' as v
+from aws_iam_user, jsonb_array_elements(tags_src) as tag
+order by name, k;
+
+-- name: group_not_empty
+select arn as resource,
+  case when users is null then 'alarm' else 'ok' end as status,
+  case when users is null then title || ' not associated with any IAM user.' else title || ' associated with IAM user.' end as reason
+from aws_iam_group;
+
+-- name: group_members
+select g.name as group_name, u ->> 'UserName' as member, jsonb_array_length(g.attached_policy_arns) as attached
+from aws_iam_group as g
+  left join lateral jsonb_array_elements(g.users) as u on true
+order by group_name, member;
+
+-- name: policy_no_star_star
+with bad_policies as (
+  select arn, count(*) as num_bad_statements
+  from aws_iam_policy,
+    jsonb_array_elements(policy_std -> 'Statement') as s,
+    jsonb_array_elements_text(s -> 'Resource') as resource,
+    jsonb_array_elements_text(s -> 'Action') as action
+  where not is_aws_managed
+    and s ->> 'Effect' = 'Allow'
+    and resource = '*'
+    and ((action = '*' or action = '*:*'))
+  group by arn
+)
+select p.arn as resource,
+  case when bad.arn is null then 'ok' else 'alarm' end status,
+  p.name || ' contains ' || coalesce(bad.num_bad_statements, 0) || ' statements that allow action "*" on resource "*".' as reason,
+  p._ctx ->> 'connection_name' as connection_name, p.account_id
+from aws_iam_policy as p
+  left join bad_policies as bad on p.arn = bad.arn
+where not p.is_aws_managed;
+
+-- name: policy_all_attached_star_star
+with star_access_policies as (
+  select arn, is_aws_managed, count(*) as num_bad_statements
+  from aws_iam_policy,
+    jsonb_array_elements(policy_std -> 'Statement') as s,
+    jsonb_array_elements_text(s -> 'Resource') as resource,
+    jsonb_array_elements_text(s -> 'Action') as action
+  where s ->> 'Effect' = 'Allow' and resource = '*' and (action = '*' or action = '*:*') and is_attached
+  group by arn, is_aws_managed
+)
+select p.arn as resource,
+  case
+    when s.arn is not null and s.is_aws_managed then 'info'
+    when s.arn is null then 'ok'
+    else 'alarm'
+  end status
+from aws_iam_policy as p
+  left join star_access_policies as s on p.arn = s.arn
+where p.is_attached;
+
+-- name: policy_service_wildcard
+with wildcard_action_policies as (
+  select arn, count(*) as statements_num
+  from aws_iam_policy,
+    jsonb_array_elements(policy_std -> 'Statement') as s,
+    jsonb_array_elements_text(s -> 'Resource') as resource,
+    jsonb_array_elements_text(s -> 'Action') as action
+  where not is_aws_managed and s ->> 'Effect' = 'Allow' and resource = '*'
+    and (action like '%:*' or action = '*')
+  group by arn
+)
+select p.arn as resource, case when w.arn is null then 'ok' else 'alarm' end status,
+  coalesce(w.statements_num, 0) as statements
+from aws_iam_policy as p
+  left join wildcard_action_policies as w on p.arn = w.arn
+where not p.is_aws_managed;
+
+-- name: policy_blocked_kms_actions
+with kms_blocked_actions as (
+  select arn, count(*) as statements_num
+  from aws_iam_policy,
+    jsonb_array_elements(policy_std -> 'Statement') as s,
+    jsonb_array_elements_text(s -> 'Resource') as resource,
+    jsonb_array_elements_text(s -> 'Action') as action
+  where s ->> 'Effect' = 'Allow'
+    and action like any(array['kms:decrypt', 'kms:reencryptfrom', 'kms:*', 'kms:decrypt*'])
+  group by arn
+)
+select p.arn as resource, case when w.arn is null then 'ok' else 'alarm' end status
+from aws_iam_policy as p
+  left join kms_blocked_actions as w on p.arn = w.arn;
+
+-- name: inline_policy_admin_union
+with principals as (
+  select arn, inline_policies_std, name, account_id, region, _ctx, 'iam_user' as type from aws_iam_user
+  union
+  select arn, inline_policies_std, name, account_id, region, _ctx, 'iam_role' as type from aws_iam_role
+  union
+  select arn, inline_policies_std, name, account_id, region, _ctx, 'iam_group' as type from aws_iam_group
+),
+bad_policies as (
+  select arn, count(*) as statements_num
+  from principals,
+    jsonb_array_elements(inline_policies_std) as policy_std,
+    jsonb_array_elements(policy_std -> 'PolicyDocument' -> 'Statement') as s,
+    jsonb_array_elements_text(s -> 'Resource') as resource,
+    jsonb_array_elements_text(s -> 'Action') as action
+  where s ->> 'Effect' = 'Allow' and resource = '*' and (action = '*' or action = '*:*')
+  group by arn
+)
+select p.arn as resource, p.type, case when bad.arn is null then 'ok' else 'alarm' end status,
+  p._ctx ->> 'connection_name' as connection_name
+from principals as p
+  left join bad_policies as bad on p.arn = bad.arn;
+
+-- name: policy_unused
+with in_use_policies as (
+  select attached_policy_arns from aws_iam_user
+  union
+  select attached_policy_arns from aws_iam_group where jsonb_array_length(users) > 0
+  union
+  select attached_policy_arns from aws_iam_role
+)
+select arn as resource,
+  case when arn in (select jsonb_array_elements_text(attached_policy_arns) from in_use_policies) then 'ok' else 'alarm' end as status
+from aws_iam_policy;
+
+-- name: managed_policy_attached_to_role
+with role_attached_policies as (
+  select jsonb_array_elements_text(attached_policy_arns) as policy_arn from aws_iam_role
+)
+select arn as resource,
+  case when arn in (select policy_arn from role_attached_policies) then 'ok' else 'alarm' end as status
+from aws_iam_policy
+where is_aws_managed;
+
+-- name: cloudshell_full_access_attached
+select arn as resource,
+  case when attached_policy_arns @> '["arn:aws:iam::aws:policy/AWSCloudShellFullAccess"]' then 'alarm' else 'ok' end status
+from aws_iam_user
+union
+select arn, case when attached_policy_arns @> '["arn:aws:iam::aws:policy/AdministratorAccess"]' then 'alarm' else 'ok' end
+from aws_iam_role
+union
+select arn, case when attached_policy_arns @> '["arn:aws:iam::aws:policy/AdministratorAccess"]' then 'alarm' else 'ok' end
+from aws_iam_group;
+
+-- name: support_role_count
+with support_role_count as (
+  select 'arn:' || a.partition || ':::' || a.account_id as resource, count(policy_arn), a.account_id, a._ctx
+  from aws_account as a
+    left join aws_iam_role as r on r.account_id = a.account_id
+    left join jsonb_array_elements_text(attached_policy_arns) as policy_arn on true
+  where split_part(policy_arn, '/', 2) = 'AWSSupportAccess' or policy_arn is null
+  group by a.account_id, a.partition, a._ctx
+)
+select resource,
+  case when count > 0 then 'ok' else 'alarm' end as status,
+  case when count = 1 then 'AWSSupportAccess policy attached to 1 role.'
+    when count > 1 then 'AWSSupportAccess policy attached to ' || count || ' roles.'
+    else 'AWSSupportAccess policy not attached to any role.' end as reason
+from support_role_count;
+
+-- name: role_unused_60
+select arn as resource,
+  case when role_last_used_date <= (current_date - interval '60' day) or role_last_used_date is null then 'alarm' else 'ok' end as status,
+  case when role_last_used_date is null then name || ' was never used.'
+    else name || ' was last used ' || to_char(role_last_used_date, 'DD-Mon-YYYY') || ' ('
+      || extract(day from current_date - role_last_used_date) || ' days ago).' end as reason
+from aws_iam_role;
+
+-- name: role_cross_account_read_only
+with read_only_access_roles as (
+  select * from aws_iam_role, jsonb_array_elements_text(attached_policy_arns) as a
+  where a = 'arn:aws:iam::aws:policy/ReadOnlyAccess'
+), cross_account as (
+  select arn
+  from read_only_access_roles,
+    jsonb_array_elements(assume_role_policy_std -> 'Statement') as stmt,
+    jsonb_array_elements_text(stmt -> 'Principal' -> 'AWS') as p
+  where stmt ->> 'Effect' = 'Allow' and (p = '*' or not (p like '%' || account_id || '%'))
+)
+select r.arn as resource,
+  case when ar.arn is null then 'skip' when c.arn is not null then 'alarm' else 'ok' end as status
+from aws_iam_role as r
+  left join read_only_access_roles as ar on r.arn = ar.arn
+  left join cross_account as c on c.arn = r.arn;
+
+-- name: role_trust_principals
+select r.name, p.key as principal_type, pv as principal, stmt -> 'Condition' is not null as has_condition
+from aws_iam_role r,
+  jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as stmt,
+  jsonb_each(stmt -> 'Principal') as p,
+  jsonb_array_elements_text(p.value) as pv
+order by r.name, principal_type, principal;
+
+-- name: role_trust_external_account_no_external_id
+select distinct r.arn, split_part(pv, ':', 5) as trusted_account
+from aws_iam_role r,
+  jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as stmt,
+  jsonb_array_elements_text(stmt -> 'Principal' -> 'AWS') as pv
+where stmt ->> 'Effect' = 'Allow'
+  and split_part(pv, ':', 5) <> r.account_id
+  and not coalesce(stmt -> 'Condition' -> 'StringEquals' ? 'sts:externalid', false)
+order by r.arn, trusted_account;
+
+-- name: role_service_principals_like
+select name, arn
+from aws_iam_role
+where assume_role_policy_std::text like '%lambda.amazonaws.com%'
+  or assume_role_policy_std -> 'Statement' @> '[{"Principal": {"Service": ["ec2.amazonaws.com"]}}]'
+order by name;
+
+-- name: role_admin_attached_order
+with admin_roles as (
+  select arn, name, attachments
+  from aws_iam_role, jsonb_array_elements_text(attached_policy_arns) as attachments
+  where split_part(attachments, '/', 2) = 'AdministratorAccess'
+)
+select r.arn as resource, case when ar.arn is not null then 'alarm' else 'ok' end as status
+from aws_iam_role as r left join admin_roles ar on r.arn = ar.arn
+order by r.name;
+
+-- name: role_instance_profiles_and_boundary
+select name, jsonb_array_length(instance_profile_arns) as profiles, max_session_duration / 3600 as hours,
+  permissions_boundary_arn, role_last_used_region, description
+from aws_iam_role
+where path <> '/aws-service-role/'
+order by name;
+
+-- name: role_tags_key_exists
+select name, tags ->> 'Name' as tag_name
+from aws_iam_role
+where tags ? 'Name' or tags ?| array['owner', 'Owner']
+order by name;
+
+-- name: role_inline_statement_lateral_value
+select r.name, s.value ->> 'Effect' as effect, jsonb_typeof(s.value -> 'Action') as action_type
+from aws_iam_role r,
+  lateral jsonb_array_elements(r.inline_policies_std) as ip,
+  lateral jsonb_array_elements(ip.value -> 'PolicyDocument' -> 'Statement') as s
+order by r.name, effect, action_type;
+
+-- name: policy_statement_resource_text_star
+with policies as (
+  select arn, name, policy_std from aws_iam_policy where not is_aws_managed
+),
+bad_policies as materialized (
+  select p.arn, count(*) as num
+  from policies p, lateral jsonb_array_elements(p.policy_std -> 'Statement') as s
+  where s.value ->> 'Effect' = 'Allow' and (s.value -> 'Resource')::text = '["*"]'
+  group by p.arn
+)
+select p.arn, coalesce(b.num, 0) as num
+from policies p left join bad_policies b on b.arn = p.arn
+order by p.arn;
+
+-- name: policy_versions_and_dates
+select name, default_version_id, attachment_count, is_attachable,
+  to_char(create_date, 'YYYY-MM-DD') as created, date_trunc('month', update_date) as updated_month,
+  jsonb_array_length(policy_std -> 'Statement') as statements
+from aws_iam_policy
+where not is_aws_managed
+order by name, arn;
+
+-- name: policy_attachment_counts
+select policy_arn, is_attached,
+  jsonb_array_length(policy_users) + jsonb_array_length(policy_groups) + jsonb_array_length(policy_roles) as principals
+from aws_iam_policy_attachment
+where is_attached
+order by principals desc, policy_arn
+limit 20;
+
+-- name: policy_condition_operators
+select p.name, c.key as operator, k.key as condition_key, jsonb_array_length(k.value) as n_values
+from aws_iam_policy p,
+  jsonb_array_elements(p.policy_std -> 'Statement') as s,
+  jsonb_each(s -> 'Condition') as c,
+  jsonb_each(c.value) as k
+order by p.name, operator, condition_key, n_values;
+
+-- name: policy_actions_string_agg
+select p.name, string_agg(distinct split_part(a, ':', 1), ', ' order by split_part(a, ':', 1)) as services
+from aws_iam_policy p,
+  jsonb_array_elements(p.policy_std -> 'Statement') s,
+  jsonb_array_elements_text(s -> 'Action') a
+where not p.is_aws_managed
+group by p.name
+order by p.name;
+
+-- name: insights_policy_privesc_actions
+select distinct p.arn, a as action
+from aws_iam_policy p,
+  jsonb_array_elements(p.policy_std -> 'Statement') s,
+  jsonb_array_elements_text(s -> 'Action') a
+where s ->> 'Effect' = 'Allow'
+  and a in ('iam:passrole', 'iam:createpolicyversion', 'iam:attachuserpolicy', 'iam:putrolepolicy', 'sts:assumerole')
+order by p.arn, action;
+
+-- name: instance_profile_roles
+select instance_profile_name, arn, r ->> 'RoleName' as role_name, jsonb_array_length(roles) as n
+from aws_iam_instance_profile left join lateral jsonb_array_elements(roles) as r on true
+order by instance_profile_name, arn, role_name;
+
+-- name: saml_oidc_providers
+select arn, 'saml' as kind, create_date, valid_until from aws_iam_saml_provider
+union all
+select arn, 'oidc', create_date, null from aws_iam_open_id_connect_provider
+order by arn;
+
+-- name: oidc_provider_clients
+select url, c as client_id, jsonb_array_length(thumbprint_list) as thumbprints
+from aws_iam_open_id_connect_provider, jsonb_array_elements_text(client_id_list) as c
+order by url, client_id;
+
+-- name: server_certificate_expiry
+select arn as resource,
+  case when expiration < (current_date - interval '1' second) then 'alarm' else 'ok' end as status,
+  name || ' valid until ' || to_char(expiration, 'DD-Mon-YYYY') || '.' as reason
+from aws_iam_server_certificate;
+
+-- name: service_specific_credential_age
+select user_name, service_name, status, date_part('day', now() - create_date) as age_days
+from aws_iam_service_specific_credential
+order by user_name;
+
+-- name: virtual_mfa_unassigned
+select serial_number, assignment_status, enable_date, user_name, "user" ->> 'UserName' as user_from_json
+from aws_iam_virtual_mfa_device
+order by serial_number;
+
+-- name: trail_validation_home_region
+select arn as resource,
+  case when log_file_validation_enabled then 'ok' else 'alarm' end as status,
+  case when log_file_validation_enabled then title || ' log file validation enabled.'
+    else title || ' log file validation disabled.' end as reason,
+  region, account_id
+from aws_cloudtrail_trail
+where region = home_region;
+
+-- name: trail_integrated_with_logs
+select arn as resource,
+  case when log_group_arn != 'null' and ((latest_delivery_time) > current_date - 1) then 'ok' else 'alarm' end as status
+from aws_cloudtrail_trail
+where region = home_region;
+
+-- name: trail_multi_region_account
+with multi_region_trails as (
+  select account_id, count(account_id) as num_multregion_trails
+  from aws_cloudtrail_trail
+  where is_multi_region_trail and region = home_region and is_logging
+  group by account_id, is_multi_region_trail
+), organization_trails as (
+  select is_organization_trail, is_logging, is_multi_region_trail, account_id
+  from aws_cloudtrail_trail
+  where is_organization_trail
+)
+select distinct a.arn as resource,
+  case
+    when coalesce(num_multregion_trails, 0) >= 1 then 'ok'
+    when o.is_organization_trail and o.is_logging and o.is_multi_region_trail then 'ok'
+    when o.is_organization_trail and o.is_multi_region_trail and o.is_logging is null then 'info'
+    else 'alarm'
+  end as status,
+  case
+    when coalesce(num_multregion_trails, 0) >= 1 then a.title || ' has ' || coalesce(num_multregion_trails, 0) || ' multi-region trail(s).'
+    else a.title || ' does not have multi-region trail(s).'
+  end as reason
+from aws_account as a
+  left join multi_region_trails as b on a.account_id = b.account_id
+  left join organization_trails as o on a.account_id = o.account_id;
+
+-- name: trail_security_best_practices
+with trails_enabled as (
+  select distinct arn, is_logging, event_selectors,
+    coalesce(jsonb_agg(g) filter (where not (g = 'null')), $$[]$$::jsonb) as excludeManagementEventSources
+  from aws_cloudtrail_trail
+    left join jsonb_array_elements(event_selectors) as e on true
+    left join jsonb_array_elements_text(e -> 'ExcludeManagementEventSources') as g on true
+  where home_region = region
+  group by arn, is_logging, event_selectors
+)
+select t.arn as resource,
+  case
+    when not t.is_logging then 'alarm'
+    when not t.include_global_service_events then 'alarm'
+    when not t.is_multi_region_trail then 'alarm'
+    when t.kms_key_id is null then 'alarm'
+    when not (jsonb_array_length(t.event_selectors) = 1 and t.event_selectors @> '[{"ReadWriteType":"All"}]') then 'alarm'
+    when not (t.event_selectors @> '[{"IncludeManagementEvents":true}]') then 'alarm'
+    when jsonb_array_length(b.excludeManagementEventSources) > 0 then 'alarm'
+    else 'ok'
+  end as status,
+  trim(b.excludeManagementEventSources::text, '[]') as excluded
+from aws_cloudtrail_trail as t
+  left join trails_enabled as b on t.arn = b.arn;
+
+-- name: trail_read_write_selectors
+with event_selectors_trail_details as (
+  select distinct account_id
+  from aws_cloudtrail_trail, jsonb_array_elements(event_selectors) as e
+  where (is_logging and is_multi_region_trail and e ->> 'ReadWriteType' = 'All')
+), advanced_event_selectors_trail_details as (
+  select distinct account_id
+  from aws_cloudtrail_trail, jsonb_array_elements_text(advanced_event_selectors) as a
+  where (is_logging and is_multi_region_trail and advanced_event_selectors is not null and (not a like '%readOnly%'))
+)
+select a.title as resource,
+  case when d.account_id is null and ad.account_id is null then 'alarm' else 'ok' end as status
+from aws_account as a
+  left join event_selectors_trail_details as d on d.account_id = a.account_id
+  left join advanced_event_selectors_trail_details as ad on ad.account_id = a.account_id;
+
+-- name: trail_s3_data_event_selectors
+select name, data_resource ->> 'Type' as type, v as selector, event_selector ->> 'ReadWriteType' as rw
+from aws_cloudtrail_trail,
+  jsonb_array_elements(event_selectors) as event_selector,
+  jsonb_array_elements(event_selector -> 'DataResources') as data_resource,
+  jsonb_array_elements_text(data_resource -> 'Values') as v
+where data_resource ->> 'Type' = 'AWS::S3::Object'
+order by name, selector;
+
+-- name: trail_advanced_selector_fields
+select t.name, sel ->> 'Name' as selector_name, f ->> 'Field' as field, f -> 'Equals' as equals
+from aws_cloudtrail_trail t,
+  jsonb_array_elements(t.advanced_event_selectors) as sel,
+  jsonb_array_elements(sel -> 'FieldSelectors') as f
+order by t.name, selector_name, field;
+
+-- name: trail_status_and_delivery
+select name, is_logging, is_organization_trail, home_region, s3_bucket_name, kms_key_id,
+  latest_delivery_time, start_logging_time, has_insight_selectors, insight_selectors,
+  coalesce(latest_delivery_error, 'none') as delivery_error
+from aws_cloudtrail_trail
+order by name;
+
+-- name: events_by_source_and_name
+select event_source, event_name, count(*) as events
+from aws_cloudtrail_trail_event
+where event_source = 'iam.amazonaws.com'
+group by event_source, event_name
+order by events desc, event_name
+limit 15;
+
+-- name: events_errors_by_user
+select user_identifier, error_code, count(*) as n, min(event_time) as first_seen, max(event_time) as last_seen
+from aws_cloudtrail_trail_event
+where error_code is not null
+group by user_identifier, error_code
+order by n desc, user_identifier, error_code
+limit 20;
+
+-- name: events_console_login_mfa
+select event_time, user_identity ->> 'arn' as who, additional_event_data ->> 'MFAUsed' as mfa,
+  response_elements ->> 'ConsoleLogin' as outcome, source_ip_address
+from aws_cloudtrail_trail_event
+where event_name = 'ConsoleLogin'
+order by event_time, who;
+
+-- name: events_root_activity
+select event_name, event_source, aws_region, to_char(event_time, 'YYYY-MM-DD HH24:MI') as at
+from aws_cloudtrail_trail_event
+where user_identity ->> 'type' = 'Root'
+  and user_identity ->> 'invokedBy' is null
+  and event_type <> 'AwsServiceEvent'
+order by at, event_name;
+
+-- name: events_assume_role_sessions
+select user_identity -> 'sessionContext' -> 'sessionIssuer' ->> 'userName' as role_name,
+  count(distinct source_ip_address) as source_ips,
+  count(*) filter (where read_only) as reads,
+  count(*) filter (where not read_only) as writes
+from aws_cloudtrail_trail_event
+where user_identity ->> 'type' = 'AssumedRole'
+group by 1
+order by source_ips desc, role_name
+limit 20;
+
+-- name: events_request_parameters_path
+select event_name, request_parameters #>> '{userName}' as target_user,
+  request_parameters ->> 'policyArn' as policy_arn, cloudtrail_event ->> 'eventVersion' as version
+from aws_cloudtrail_trail_event
+where event_source = 'iam.amazonaws.com'
+  and event_name in ('CreateUser', 'AttachUserPolicy', 'CreateAccessKey', 'PutUserPolicy', 'CreateLoginProfile')
+order by event_time, event_name, target_user;
+
+-- name: events_resources_unnest
+select e.event_name, r ->> 'type' as resource_type, r ->> 'ARN' as resource_arn
+from aws_cloudtrail_trail_event e, jsonb_array_elements(e.resources) as r
+where e.event_source = 'sts.amazonaws.com'
+order by e.event_time, resource_arn
+limit 25;
+
+-- name: events_user_agent_regex
+select user_agent ~* 'aws-cli|boto' as scripted, regexp_match(user_agent, '^([A-Za-z-]+)/') as tool, count(*)
+from aws_cloudtrail_trail_event
+group by 1, 2
+order by count desc, scripted
+limit 10;
+
+-- name: events_daily_counts
+select date_trunc('day', event_time) as day, recipient_account_id, count(*) as events,
+  count(distinct event_name) as distinct_names
+from aws_cloudtrail_trail_event
+group by 1, 2
+order by day, recipient_account_id;
+
+-- name: events_access_key_distinct_on
+select distinct on (access_key_id) access_key_id, event_time, event_name, source_ip_address
+from aws_cloudtrail_trail_event
+where access_key_id like 'AKIA%'
+order by access_key_id, event_time desc, event_name;
+
+-- name: events_tls_and_vpce
+select tls_details ->> 'tlsVersion' as tls, count(*) as n,
+  count(vpc_endpoint_id) as via_vpc_endpoint
+from aws_cloudtrail_trail_event
+group by 1
+order by n desc, tls;
+
+-- name: events_recent_window
+select count(*) as n, count(distinct event_source) as sources
+from aws_cloudtrail_trail_event
+where event_time > now() - '3650 days'::interval;
+
+-- name: events_sensitive_change_like_any
+select event_name, count(*) as n
+from aws_cloudtrail_trail_event
+where event_name like any (array['Delete%', 'Stop%', 'Update%Trail%', 'Put%Policy'])
+group by event_name
+order by n desc, event_name;
+
+-- name: events_identity_type_ilike
+select user_type, username is not null as has_username, count(*) as n
+from aws_cloudtrail_trail_event
+where user_identity ->> 'arn' ilike '%:user/%' or user_type = 'IAMUser'
+group by 1, 2
+order by n desc, user_type;
+
+-- name: events_age_since_first
+select recipient_account_id,
+  age(max(event_time), min(event_time)) as span,
+  extract(epoch from max(event_time) - min(event_time))::bigint as seconds
+from aws_cloudtrail_trail_event
+group by recipient_account_id
+order by recipient_account_id;
+
+-- name: perimeter_role_trust_public
+select r.arn, stmt ->> 'Effect' as effect, p as principal
+from aws_iam_role r,
+  jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as stmt,
+  jsonb_array_elements_text(stmt -> 'Principal' -> 'AWS') as p
+where p = '*' or p like 'arn:aws:iam::%:root'
+order by r.arn, principal;
+
+-- name: perimeter_trusted_accounts_exists
+select r.name,
+  exists (
+    select 1 from jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s
+    where s -> 'Principal' ? 'Federated'
+  ) as federated
+from aws_iam_role r
+order by r.name;
+
+-- name: tags_any_table_title
+select title, akas ->> 0 as arn, region, partition
+from aws_iam_role
+where akas @> to_jsonb(array[arn])
+order by title
+limit 10;
+
+-- name: docs_events_write_pretty
+select event_name, event_source, event_time, user_type, username, user_identifier,
+  jsonb_pretty(request_parameters) as request_parameters,
+  jsonb_pretty(response_elements) as response_elements
+from aws_cloudtrail_trail_event
+where not read_only and event_source = 'iam.amazonaws.com'
+order by event_time asc, event_id
+limit 30;
+
+-- name: docs_role_github_oidc_condition
+select iam.arn as resource,
+  case
+    when pstatement -> 'Condition' -> 'StringLike' -> 'token.actions.githubusercontent.com:sub' is not null
+      or pstatement -> 'Condition' -> 'StringEquals' -> 'token.actions.githubusercontent.com:sub' is not null then 'ok'
+    else 'alarm'
+  end as status
+from aws_iam_role as iam,
+  jsonb_array_elements(iam.assume_role_policy_std -> 'Statement') as pstatement
+where pstatement -> 'Action' ?& array [ 'sts:assumerolewithwebidentity' ]
+  and (pstatement -> 'Principal' -> 'Federated') :: text like '%oidc%'
+order by status asc, resource;
+
+-- name: docs_role_maintenance_org_pretty
+select maintenance.name, jsonb_pretty(maintenance_stmt) as stmt
+from aws_account as a,
+  aws_iam_role as maintenance,
+  jsonb_array_elements(maintenance.assume_role_policy_std -> 'Statement') as maintenance_stmt
+where maintenance_stmt -> 'Principal' -> 'AWS' ? '*'
+  and maintenance_stmt -> 'Condition' -> 'StringEquals' -> 'aws:principalorgid' ? a.organization_id;
+
+-- name: docs_role_attached_split_part
+select name, description, split_part(policy, '/', 3) as attached_policy
+from aws_iam_role cross join jsonb_array_elements_text(attached_policy_arns) as policy
+order by name, attached_policy;
+
+-- name: access_key_date_minus_date
+select access_key_id, user_name,
+  date(current_timestamp) - date(create_date) as age_days,
+  case when status = 'Active' and (date(current_timestamp) - date(create_date)) >= 90 then 'alarm' else 'ok' end as status
+from aws_iam_access_key
+order by access_key_id;
+
+-- name: select_star_users
+select * from aws_iam_user order by arn;
+
+-- name: select_star_trails
+select * from aws_cloudtrail_trail order by arn, region;
+
+-- name: select_star_policies_star_json
+select p.*, jsonb_object_keys(p.policy_std) as top_key
+from aws_iam_policy p
+where not p.is_aws_managed
+order by p.arn, top_key;
+
+-- name: credential_report_greatest_last_activity
+select user_name,
+  greatest(password_last_used, access_key_1_last_used_date, access_key_2_last_used_date) as last_activity,
+  least(access_key_1_last_rotated, access_key_2_last_rotated) as oldest_key,
+  coalesce(to_char(greatest(password_last_used, access_key_1_last_used_date), 'YYYY-MM-DD"T"HH24:MI:SS'), 'never') as shown
+from aws_iam_credential_report
+order by user_name, last_activity;
+
+-- name: user_console_password_created_cast
+select name, (login_profile ->> 'CreateDate')::timestamptz as console_created,
+  now()::date - create_date::date as days_since_created,
+  extract(year from create_date) as created_year,
+  age(now(), create_date) > interval '90 days' as older_than_90_days
+from aws_iam_user
+order by name, arn;
+
+-- name: role_array_agg_and_window
+select account_id, name, count(*) over (partition by account_id) as roles_in_account,
+  row_number() over (partition by account_id order by create_date, name) as nth_created
+from aws_iam_role
+order by account_id, nth_created;
+
+-- name: policy_array_helpers
+select account_id, array_agg(name order by name) as names,
+  array_to_string(array_agg(distinct path order by path), ';') as paths
+from aws_iam_policy
+where not is_aws_managed
+group by account_id
+order by account_id;
+
+-- name: user_not_exists_key
+select u.name, u.arn
+from aws_iam_user u
+where not exists (select 1 from aws_iam_access_key k where k.user_name = u.name and k.account_id = u.account_id)
+  and u.path = '/'
+order by u.arn;
+
+-- name: events_int_casts_and_substring
+select event_name, substring(user_agent from '^[^/ ]+') as agent, left(event_id, 8) as id8,
+  position('.' in event_source) as dot, timestamp_ms / 1000 as epoch_seconds,
+  to_timestamp(timestamp_ms / 1000) = date_trunc('second', event_time) as same_second
+from aws_cloudtrail_trail_event
+where event_source = 'sts.amazonaws.com'
+order by event_time, event_id
+limit 20;
+
+-- name: events_avg_numeric_round
+select event_source, round(avg(length(event_name))::numeric, 2) as avg_name_length,
+  round(100.0 * count(*) filter (where error_code is not null) / count(*), 1) as error_pct
+from aws_cloudtrail_trail_event
+group by event_source
+having count(*) > 20
+order by event_source;
+
+-- name: events_nullif_and_coalesce_tags
+select coalesce(nullif(user_identity ->> 'userName', ''), user_identity -> 'sessionContext' -> 'sessionIssuer' ->> 'userName', 'unknown') as who,
+  count(*) as n
+from aws_cloudtrail_trail_event
+group by 1
+order by n desc, who
+limit 15;
+
+-- name: events_unnest_array_any
+select event_name, count(*) as n
+from aws_cloudtrail_trail_event
+where event_name = any(array['CreateUser', 'CreateAccessKey', 'AttachUserPolicy', 'PutBucketPolicy', 'GetCallerIdentity'])
+  and aws_region = any(string_to_array('us-east-1,eu-west-1,us-west-2', ','))
+group by event_name
+order by event_name;
+
+-- name: events_log_group_qual
+select event_name, event_source, event_time, user_type, username, user_identifier
+from aws_cloudtrail_trail_event
+where log_group_name = 'aws-cloudtrail-logs-123456789012-abcd1234'
+  and user_type = 'IAMUser'
+order by event_time asc, event_id;
