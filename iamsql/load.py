@@ -8,6 +8,14 @@ explicitly that is not recognised is an error.
 Files whose AWS output carries no account id (password policy, account summary, access keys...) take, in order:
 the single account of the file's own ARNs, ``--account-id``, the single account seen among the files of the same
 folder, the single account of the whole load; otherwise the load fails asking for ``--account-id``.
+
+Each snapshot's ``as_of`` (the "now" of the controls) comes from the data, never from the clock, so the same
+files give the same results on any day. In order: ``--as-of``; else the newest of its files' own times, where a
+file's time is the credential report's ``GeneratedTime``, else the collection time in ``manifest.json``, else
+the newest past time inside the file (CreateDate, PasswordLastUsed, LastUsedDate, trail delivery times...), and
+CloudTrail's newest event time; else the newest such time of the whole load; else the account's previous
+snapshot; else the load fails asking for ``--as-of``. How it was found is recorded as the ``sources`` entry with
+``format`` ``iamsql:as-of`` (its ``as_of_source`` says it in words); each file entry has its own ``as_of_source``.
 """
 
 from __future__ import annotations
@@ -19,6 +27,8 @@ import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -29,12 +39,16 @@ from .collect.evidence import MANIFEST_NAME, Manifest, read_manifest
 from .errors import DatabaseError, InputError
 from .loaders import Fragment, Parsed, Unreadable, cloudtrail, credential_report, detect, pages, placebo
 from .normalize import timestamp
+from .schema import TABLES
 
 
 SAMPLE_DIR = Path(__file__).parent / "sample"  # small public data set, see sample/PROVENANCE.md
 HEAD_BYTES = 64 * 1024
 JSON_NAMES = (".json", ".json.gz")
 GAAD = "iam:get-account-authorization-details"
+AS_OF_FORMAT = "iamsql:as-of"  # the sources entry that says how a snapshot's as_of was found
+# Timestamp columns that look ahead (expiry, next rotation) and so say nothing about when the data was taken.
+FUTURE_TIME_COLUMNS = {"password_next_rotation", "valid_until", "expiration"}
 
 
 @dataclass
@@ -45,11 +59,13 @@ class SourceFile:
     format: str
     sha256: str
     as_of: str | None = None
+    as_of_source: str | None = None  # how the file's as_of was found
     accounts: set[str] = field(default_factory=set)
     parsed: Parsed | None = None  # None for CloudTrail event files
 
     def source_entry(self) -> dict:
-        entry = {"path": str(self.path), "sha256": self.sha256, "format": self.format, "as_of": self.as_of}
+        entry = {"path": str(self.path), "sha256": self.sha256, "format": self.format, "as_of": self.as_of,
+                 "as_of_source": self.as_of_source}
         if self.parsed is not None:
             entry.update({k: v for k, v in self.parsed.extra.items() if k != "generated_time"})
         return entry
@@ -57,7 +73,7 @@ class SourceFile:
 
 @dataclass
 class LoadSummary:
-    snapshots: list[dict] = field(default_factory=list)  # {snapshot_id, account_id, tables: {table: rows}}
+    snapshots: list[dict] = field(default_factory=list)  # {snapshot_id, account_id, as_of, as_of_source, tables: {table: rows}}
     rows: dict[str, int] = field(default_factory=dict)  # table -> rows written by this load
     files: list[SourceFile] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
@@ -369,7 +385,8 @@ def classify(found: list[tuple[Path, bool]], summary: LoadSummary, progress) -> 
                 raise InputError(f"{path}: {outcome}")
             summary.skipped.append((str(path), outcome))
         else:
-            iam_files.append(SourceFile(path, outcome.format, _sha256(path), outcome.as_of, parsed=outcome))
+            iam_files.append(SourceFile(path, outcome.format, _sha256(path), outcome.as_of, outcome.as_of_source,
+                                        parsed=outcome))
             summary.warnings += outcome.warnings
         if progress:
             progress(path)
@@ -402,8 +419,76 @@ def check_manifests(manifests: list[Manifest], files: list[SourceFile]) -> None:
                 continue
             if record["sha256"] != f.sha256:
                 raise InputError(f"{f.path}: SHA-256 differs from {manifest.path} (changed after collection)")
-            if f.parsed is not None and f.as_of is None:
-                f.as_of = record.get("time")
+            if f.parsed is not None and f.as_of is None and record.get("time"):
+                f.as_of, f.as_of_source = record["time"], f"collection time in {MANIFEST_NAME}"
+
+
+# ---- as-of times -------------------------------------------------------------------------------------------------------
+
+
+@cache
+def _past_time_columns(table: str) -> frozenset[str]:
+    return frozenset(name for name, sqltype in TABLES[table] if sqltype == "TIMESTAMPTZ") - FUTURE_TIME_COLUMNS
+
+
+def _moment(value: Any) -> datetime:
+    return datetime.fromisoformat(timestamp(value))
+
+
+def parse_as_of(text: str) -> str:
+    """``--as-of``: an ISO-8601 date (midnight UTC) or date and time (UTC unless it gives an offset)."""
+    try:
+        return timestamp(text)
+    except ValueError:
+        raise InputError(f"--as-of {text!r} is not an ISO-8601 date or time (e.g. 2026-01-31 or 2026-01-31T12:00:00Z)") from None
+
+
+def date_files(files: list[SourceFile]) -> None:
+    """A file that states no time of its own (no GeneratedTime, not in a collection manifest) is taken to be as of
+    the newest past time inside it: a lower bound of when it was exported, and the same on every load."""
+    for f in files:
+        if f.as_of is not None or f.parsed is None:
+            continue
+        newest: tuple[datetime, str] | None = None
+        for fragment in f.parsed.fragments:
+            columns = _past_time_columns(fragment.table)
+            for column, value in fragment.fields.items():
+                if column in columns and isinstance(value, str) and (newest is None or _moment(value) > newest[0]):
+                    newest = (_moment(value), column)
+        if newest:
+            f.as_of, f.as_of_source = newest[0].isoformat(), f"newest {newest[1]} in the file"
+
+
+def snapshot_times(con, snapshots: dict[str, int], sources: dict[str, list[SourceFile]], newest_events: dict[str, str],
+                   as_of: str | None, warnings: list[str]) -> dict[str, tuple[str, str]]:
+    """(as_of, how it was found) per account; see the module docstring for the order."""
+    candidates: dict[str, list[tuple[datetime, str]]] = {}
+    for account in snapshots:
+        found = [(_moment(f.as_of), f"{f.as_of_source}: {f.path}") for f in sources[account] if f.as_of]
+        if newest_events.get(account):
+            found.append((_moment(newest_events[account]), f"newest CloudTrail event time of {account}"))
+        candidates[account] = found
+    everywhere = max((c for found in candidates.values() for c in found), default=None, key=lambda c: c[0])
+    times = {}
+    for account, snapshot_id in snapshots.items():
+        own = max(candidates[account], default=None, key=lambda c: c[0])
+        if as_of is not None:
+            if own and own[0] > _moment(as_of):
+                warnings.append(f"account {account}: --as-of {as_of} is before the data's own time {own[0].isoformat()} "
+                                f"({own[1]})")
+            times[account] = (as_of, "--as-of option")
+        elif own:
+            times[account] = (own[0].isoformat(), own[1])
+        elif everywhere:
+            times[account] = (everywhere[0].isoformat(), f"no time in this account's data; the load's {everywhere[1]}")
+        else:
+            previous = con.execute("select as_of, snapshot_id from iamsql_snapshot where account_id = ? and snapshot_id < ? "
+                                   "and as_of is not null order by snapshot_id desc limit 1", [account, snapshot_id]).fetchone()
+            if previous is None:
+                raise InputError(f"account {account}: the files give no time of their own (no dates, no credential report "
+                                 "time, no collection manifest); pass --as-of with the time they were exported")
+            times[account] = (previous[0].isoformat(), f"no time in the data; as of the account's previous snapshot {previous[1]}")
+    return times
 
 
 def collection_info(account: str, manifests: list[Manifest]) -> dict:
@@ -420,20 +505,24 @@ def load_paths(
     paths: Iterable[str | Path],
     *,
     account_id: str | None = None,
+    as_of: str | None = None,
     progress: Callable[[Path], None] | None = None,
     on_total: Callable[[int], None] | None = None,
 ) -> LoadSummary:
     """Load files and folders into the database as one snapshot per account, all in one transaction.
 
+    ``as_of`` (ISO-8601, ``--as-of``) sets every snapshot's time instead of the data's own time.
     ``progress(path)`` is called once per file when it is done; ``on_total(n)`` once with the number of files."""
     if account_id is not None and not (account_id.isdigit() and len(account_id) == 12):
         raise InputError(f"--account-id {account_id!r} is not a 12-digit AWS account id")
+    as_of = parse_as_of(as_of) if as_of is not None else None
     summary = LoadSummary()
     manifests, found = split_manifests(discover(paths))
     if on_total:
         on_total(len(found))
     iam_files, event_files = classify(found, summary, progress)
     check_manifests(manifests, iam_files + event_files)
+    date_files(iam_files)
     assign_accounts(iam_files, account_id, manifests)
     merged = merge(iam_files, summary.warnings)
     for account, tables in merged.rows.items():
@@ -444,14 +533,14 @@ def load_paths(
             summary.warnings.append(f"account {account}: every get-account-authorization-details page says IsTruncated; "
                                     "the last page is missing")
     try:
-        _write(con, iam_files, event_files, merged, summary, progress, manifests)
+        _write(con, iam_files, event_files, merged, summary, progress, manifests, as_of)
     except duckdb.Error as exc:
         raise DatabaseError(f"load failed, nothing was written: {str(exc).splitlines()[0]}") from None
     summary.files = iam_files + event_files
     return summary
 
 
-def _write(con, iam_files, event_files, merged: Merged, summary: LoadSummary, progress, manifests) -> None:
+def _write(con, iam_files, event_files, merged: Merged, summary: LoadSummary, progress, manifests, as_of) -> None:
     snapshots: dict[str, int] = {}
 
     def snapshot_for_account(account: str) -> int:
@@ -473,34 +562,36 @@ def _write(con, iam_files, event_files, merged: Merged, summary: LoadSummary, pr
                 count = db.insert_rows(con, table, snapshot_id, tables.get(table, {}).values())
                 tables_written[account][table] = count
                 summary.rows[table] = summary.rows.get(table, 0) + count
-        _finish_snapshots(con, snapshots, iam_files, event_files, summary, tables_written, manifests)
+        _finish_snapshots(con, snapshots, iam_files, event_files, summary, tables_written, manifests, as_of)
 
 
-def _finish_snapshots(con, snapshots, iam_files, event_files, summary: LoadSummary, tables_written, manifests) -> None:
+def _finish_snapshots(con, snapshots, iam_files, event_files, summary: LoadSummary, tables_written, manifests, as_of) -> None:
     """Record each snapshot's sources and as-of time once the CloudTrail loader has said which accounts it saw."""
     per_file = summary.events.get("files") or {}
     newest = {a: _iso(t) for a, t in (summary.events.get("newest_event_time") or {}).items()}
     for f in event_files:
         f.accounts = set((per_file.get(str(f.path)) or {}).get("accounts") or newest or snapshots)
-        f.as_of = (per_file.get(str(f.path)) or {}).get("as_of") or f.as_of
     if event_files:
         counts = dict(con.execute(
             "select snapshot_id, count(*) from history.aws_cloudtrail_trail_event where snapshot_id in "
             f"({', '.join(str(s) for s in snapshots.values())}) group by all").fetchall())
     else:
         counts = {}
+    sources = {account: [f for f in iam_files + event_files if account in f.accounts] for account in snapshots}
+    times = snapshot_times(con, snapshots, sources, newest, as_of, summary.warnings)
     for account, snapshot_id in snapshots.items():
-        sources = [f for f in iam_files + event_files if account in f.accounts]
-        times = [t for t in [*(f.as_of for f in sources), newest.get(account)] if t]
-        entries = [f.source_entry() for f in sources]
+        entries = [f.source_entry() for f in sources[account]]
         entries += [m.source_entry(account, _sha256(m.path)) for m in manifests if account in m.accounts]
+        snapshot_as_of, how = times[account]
+        entries.append({"path": None, "sha256": None, "format": AS_OF_FORMAT, "as_of": snapshot_as_of, "as_of_source": how})
         con.execute("update iamsql_snapshot set sources = ?, as_of = ? where snapshot_id = ?",
-                    [json.dumps(entries), max(times) if times else None, snapshot_id])
+                    [json.dumps(entries), snapshot_as_of, snapshot_id])
         tables = dict(tables_written.get(account, {}))
         if counts.get(snapshot_id):
             tables["aws_cloudtrail_trail_event"] = counts[snapshot_id]
             summary.rows["aws_cloudtrail_trail_event"] = summary.rows.get("aws_cloudtrail_trail_event", 0) + counts[snapshot_id]
-        summary.snapshots.append({"snapshot_id": snapshot_id, "account_id": account, "tables": tables})
+        summary.snapshots.append({"snapshot_id": snapshot_id, "account_id": account, "as_of": snapshot_as_of,
+                                  "as_of_source": how, "tables": tables})
 
 
 def _iso(value: Any) -> str | None:

@@ -38,6 +38,7 @@ class Parsed:
     fragments: list[Fragment] = field(default_factory=list)
     covers: set[str] = field(default_factory=set)
     as_of: str | None = None
+    as_of_source: str | None = None  # what ``as_of`` is, in words ("credential report GeneratedTime")
     extra: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 

@@ -13,6 +13,7 @@ from .. import normalize
 from . import Format, Fragment, Parsed
 
 TABLE = "aws_iam_credential_report"
+GENERATED = "credential report GeneratedTime"
 
 
 def is_report_csv(text: str) -> bool:
@@ -28,7 +29,8 @@ def parse_csv_text(text: str, generated_time: str | None, fmt: str) -> Parsed:
     missing = [c for c in normalize.CREDENTIAL_REPORT_REQUIRED if c not in reader.fieldnames]
     if missing:
         raise ValueError(f"credential report lacks column(s) {', '.join(missing)}")
-    parsed = Parsed(fmt, covers={TABLE}, as_of=generated_time, extra={"generated_time": generated_time})
+    parsed = Parsed(fmt, covers={TABLE}, as_of=generated_time, as_of_source=GENERATED if generated_time else None,
+                    extra={"generated_time": generated_time})
     for line, record in enumerate(reader, start=2):
         if None in record:
             raise ValueError(f"line {line} has more cells than the header")
@@ -47,7 +49,7 @@ def parse_json(doc: dict, path: Path) -> Parsed:
     generated = normalize.timestamp(doc.get("GeneratedTime"))
     content = doc.get("Content")
     if content is None:
-        parsed = Parsed("iam:get-credential-report", as_of=generated)
+        parsed = Parsed("iam:get-credential-report", as_of=generated, as_of_source=GENERATED if generated else None)
         parsed.warnings.append(f"{path}: credential report output has no Content; nothing to load")
         return parsed
     if is_report_csv(content):
