@@ -957,3 +957,52 @@ from aws_cloudtrail_trail_event
 where log_group_name = 'aws-cloudtrail-logs-123456789012-abcd1234'
   and user_type = 'IAMUser'
 order by event_time asc, event_id;
+
+-- name: insights_user_mfa_table
+select u.name as "User Name", u.mfa_enabled as "MFA Active", a.title as "Account", a.account_id as "Account ID",
+  u.arn as "ARN"
+from aws_iam_user as u, aws_account as a
+where u.account_id = a.account_id
+order by u.name, u.arn;
+
+-- name: insights_card_no_mfa
+select count(*) as value, 'MFA Not Enabled' as label,
+  case count(*) when 0 then 'ok' else 'alert' end as "type"
+from aws_iam_user
+where not mfa_enabled;
+
+-- name: insights_user_creation_trend
+with users as (
+  select title, create_date, to_char(create_date, 'YYYY-MM') as creation_month from aws_iam_user
+),
+months as (
+  select to_char(d, 'YYYY-MM') as month
+  from generate_series(date_trunc('month', (select min(create_date) from users)),
+    date_trunc('month', (select max(create_date) from users)), interval '1 month') as d
+),
+users_by_month as (
+  select creation_month, count(*) from users group by creation_month
+)
+select months.month, coalesce(users_by_month.count, 0) as users
+from months left join users_by_month on months.month = users_by_month.creation_month
+order by months.month;
+
+-- name: insights_access_keys_per_user
+with access_keys as (
+  select user_name, account_id, string_agg(access_key_id, ',') as access_key_ids, string_agg(status, ',') as status,
+    max(create_date) as newest
+  from aws_iam_access_key
+  group by user_name, account_id
+)
+select u.name as "User", u.account_id, k.access_key_ids as "Keys", k.status as "Status",
+  case when k.newest is null then null else date_part('day', now() - k.newest) end as "Newest key age"
+from aws_iam_user u left join access_keys k on k.user_name = u.name and k.account_id = u.account_id
+order by u.account_id, u.name;
+
+-- name: insights_role_by_path_and_age
+select path, count(*) as roles,
+  count(*) filter (where create_date > now() - interval '365 days') as created_last_year,
+  count(*) filter (where role_last_used_date is null) as never_used
+from aws_iam_role
+group by path
+order by roles desc, path;
