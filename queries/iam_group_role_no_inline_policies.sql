@@ -5,7 +5,7 @@ severity: low
 resource_type: AWS::IAM::Group, AWS::IAM::Role
 rationale: Inline policies are not versioned, cannot be reused and are easy to miss in reviews; managed policies can be reviewed, versioned and rolled back in one place.
 remediation: Recreate the inline policy as a customer-managed policy, attach it, then delete the inline policy.
-tables: [aws_iam_group, aws_iam_role]
+tables: [aws_iam_group, aws_iam_role, iam_principal_data]
 */
 with principals as (
   select arn, name, 'Group' as kind, inline_policies_std, account_id, region from aws_iam_group
@@ -19,8 +19,9 @@ with principals as (
 )
 select
   p.arn as resource,
-  case when i.n > 0 then 'alarm' else 'ok' end as status,
+  case when not d.inline_known then 'skip' when i.n > 0 then 'alarm' else 'ok' end as status,
   p.kind || ' ' || p.name || case
+    when not d.inline_known then ' was loaded without its inline policies (from a listing); load get-account-authorization-details to evaluate it.'
     when i.n > 0 then ' has ' || i.n || ' inline polic' || case when i.n = 1 then 'y' else 'ies' end || ' (' || i.policies
       || '); replace with customer-managed policies.'
     else ' has no inline policy.'
@@ -29,4 +30,5 @@ select
   p.region,
   p.kind as principal_type
 from principals as p
+  join iam_principal_data as d on d.arn = p.arn and d.account_id = p.account_id
   left join inline as i on i.arn = p.arn

@@ -6,29 +6,27 @@ resource_type: AWS::IAM::Policy
 rationale: >-
   "Allow NotAction" is near-administrator access written as an exclusion list; every new AWS service and action is granted automatically. (It is not counted as full admin because the excluded actions, often iam:*, are withheld.)
 remediation: Replace the statement with an Allow of the actions needed; if a broad grant is intended, use an AWS job-function policy and a permissions boundary.
-tables: [iam_policy_statement]
+tables: [iam_policy_scope, iam_policy_statement]
 requires: [aws_iam_policy]
 */
-with policies as (
-  select
-    resource, policy_kind, account_id, string_agg(distinct policy_name, ', ') as policy_names,
-    bool_or(
-      statement ->> 'Effect' = 'Allow' and statement -> 'NotAction' is not null
-      and (coalesce((statement -> 'Resource') @> '["*"]', false) or statement -> 'NotResource' is not null)
-    ) as allows_notaction
+with verdict as (
+  select resource, account_id
   from iam_policy_statement
-  where policy_kind <> 'aws_managed'
-  group by resource, policy_kind, account_id
+  where statement ->> 'Effect' = 'Allow' and statement -> 'NotAction' is not null
+    and (coalesce((statement -> 'Resource') @> '["*"]', false) or statement -> 'NotResource' is not null)
+  group by resource, account_id
 )
 select
-  resource,
-  case when allows_notaction then 'alarm' else 'ok' end as status,
-  case when policy_kind = 'inline' then 'Inline policy ' || policy_names || ' of ' || resource else 'Policy ' || policy_names end
-  || case
-    when allows_notaction then ' allows every action except a NotAction list on every resource; allow the needed actions instead.'
-    else ' has no Allow statement with NotAction on every resource.'
+  p.resource,
+  case when not p.document_known then 'skip' when v.resource is null then 'ok' else 'alarm' end as status,
+  p.label || case
+    when not p.document_known then ' was loaded without its policy document; load get-account-authorization-details to evaluate it.'
+    when v.resource is null then ' has no Allow statement with NotAction on every resource.'
+    else ' allows every action except a NotAction list on every resource; allow the needed actions instead.'
   end as reason,
-  account_id,
+  p.account_id,
   'global' as region,
-  policy_kind
-from policies
+  p.policy_kind
+from iam_policy_scope as p
+  left join verdict as v on v.resource = p.resource and v.account_id = p.account_id
+where p.editable

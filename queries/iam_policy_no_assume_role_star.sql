@@ -5,37 +5,31 @@ severity: high
 resource_type: AWS::IAM::Policy
 rationale: Permission to assume any role means the holder gets the union of every role whose trust policy lets it in, in this and other accounts; it hides lateral-movement paths from reviews.
 remediation: List the role ARNs the workload must assume, or add conditions such as aws:ResourceAccount or aws:ResourceOrgID.
-tables: [iam_policy_statement]
+tables: [iam_policy_scope, iam_policy_statement]
 requires: [aws_iam_policy]
 */
-with scope as (
-  select resource, policy_kind, account_id, string_agg(distinct policy_name, ', ') as policy_names
-  from iam_policy_statement
-  where policy_kind <> 'aws_managed'
-  group by resource, policy_kind, account_id
-), assume as (
-  select s.resource, string_agg(distinct a, ', ') as actions
+with verdict as (
+  select s.resource, s.account_id, string_agg(distinct a, ', ') as actions
   from iam_policy_statement as s,
     jsonb_array_elements_text(s.statement -> 'Action') as a,
     jsonb_array_elements_text(s.statement -> 'Resource') as r
-  where s.policy_kind <> 'aws_managed'
-    and s.statement ->> 'Effect' = 'Allow'
+  where s.statement ->> 'Effect' = 'Allow'
     and s.statement -> 'Condition' is null
     and 'sts:assumerole' like replace(a, '*', '%')
     and (r = '*' or r like 'arn:%:iam::%:role/*' or r like 'arn:%:iam::%:*')
-  group by s.resource
+  group by s.resource, s.account_id
 )
 select
-  scope.resource,
-  case when x.resource is null then 'ok' else 'alarm' end as status,
-  case when scope.policy_kind = 'inline' then 'Inline policy ' || scope.policy_names || ' of ' || scope.resource
-    else 'Policy ' || scope.policy_names end
-  || case
-    when x.resource is null then ' does not allow assuming every role without conditions.'
-    else ' allows sts:AssumeRole (via ' || x.actions || ') on every role without conditions; list the roles instead.'
+  p.resource,
+  case when not p.document_known then 'skip' when v.resource is null then 'ok' else 'alarm' end as status,
+  p.label || case
+    when not p.document_known then ' was loaded without its policy document; load get-account-authorization-details to evaluate it.'
+    when v.resource is null then ' does not allow assuming every role without conditions.'
+    else ' allows sts:AssumeRole (via ' || v.actions || ') on every role without conditions; list the roles instead.'
   end as reason,
-  scope.account_id,
+  p.account_id,
   'global' as region,
-  scope.policy_kind
-from scope
-  left join assume as x on x.resource = scope.resource
+  p.policy_kind
+from iam_policy_scope as p
+  left join verdict as v on v.resource = p.resource and v.account_id = p.account_id
+where p.editable

@@ -6,37 +6,31 @@ resource_type: AWS::IAM::Policy
 rationale: >-
   Passing any role to a service (EC2, Lambda, Glue...) lets the holder run code as the most powerful role in the account: a classic privilege-escalation path.
 remediation: Restrict Resource to the role ARNs the workload must pass, and add an iam:PassedToService condition.
-tables: [iam_policy_statement]
+tables: [iam_policy_scope, iam_policy_statement]
 requires: [aws_iam_policy]
 */
-with scope as (
-  select resource, policy_kind, account_id, string_agg(distinct policy_name, ', ') as policy_names
-  from iam_policy_statement
-  where policy_kind <> 'aws_managed'
-  group by resource, policy_kind, account_id
-), passrole as (
-  select s.resource, string_agg(distinct a, ', ') as actions
+with verdict as (
+  select s.resource, s.account_id, string_agg(distinct a, ', ') as actions
   from iam_policy_statement as s,
     jsonb_array_elements_text(s.statement -> 'Action') as a,
     jsonb_array_elements_text(s.statement -> 'Resource') as r
-  where s.policy_kind <> 'aws_managed'
-    and s.statement ->> 'Effect' = 'Allow'
+  where s.statement ->> 'Effect' = 'Allow'
     and s.statement -> 'Condition' is null
     and 'iam:passrole' like replace(a, '*', '%')
     and (r = '*' or r like 'arn:%:iam::%:role/*' or r like 'arn:%:iam::%:*')
-  group by s.resource
+  group by s.resource, s.account_id
 )
 select
-  scope.resource,
-  case when p.resource is null then 'ok' else 'alarm' end as status,
-  case when scope.policy_kind = 'inline' then 'Inline policy ' || scope.policy_names || ' of ' || scope.resource
-    else 'Policy ' || scope.policy_names end
-  || case
-    when p.resource is null then ' does not allow passing every role without conditions.'
-    else ' allows iam:PassRole (via ' || p.actions || ') on every role without conditions; restrict it to named roles and services.'
+  p.resource,
+  case when not p.document_known then 'skip' when v.resource is null then 'ok' else 'alarm' end as status,
+  p.label || case
+    when not p.document_known then ' was loaded without its policy document; load get-account-authorization-details to evaluate it.'
+    when v.resource is null then ' does not allow passing every role without conditions.'
+    else ' allows iam:PassRole (via ' || v.actions || ') on every role without conditions; restrict it to named roles and services.'
   end as reason,
-  scope.account_id,
+  p.account_id,
   'global' as region,
-  scope.policy_kind
-from scope
-  left join passrole as p on p.resource = scope.resource
+  p.policy_kind
+from iam_policy_scope as p
+  left join verdict as v on v.resource = p.resource and v.account_id = p.account_id
+where p.editable

@@ -6,31 +6,26 @@ resource_type: AWS::IAM::Policy
 rationale: >-
   "service:*" grants every current and future action of the service, including destructive and permission-changing ones (iam:*, kms:*, cloudtrail:*), far beyond what a job needs.
 remediation: List the specific actions the workload calls (IAM Access Analyzer policy generation or last-accessed data helps) and replace the wildcard.
-tables: [iam_policy_statement]
+tables: [iam_policy_scope, iam_policy_statement]
 requires: [aws_iam_policy]
 */
-with scope as (
-  select resource, policy_kind, account_id, string_agg(distinct policy_name, ', ') as policy_names
-  from iam_policy_statement
-  where policy_kind <> 'aws_managed'
-  group by resource, policy_kind, account_id
-), wildcards as (
-  select s.resource, string_agg(distinct a, ', ') as actions
+with verdict as (
+  select s.resource, s.account_id, string_agg(distinct a, ', ') as actions
   from iam_policy_statement as s, jsonb_array_elements_text(s.statement -> 'Action') as a
-  where s.policy_kind <> 'aws_managed' and s.statement ->> 'Effect' = 'Allow' and a ~ '^[a-z0-9-]+:\*$'
-  group by s.resource
+  where s.statement ->> 'Effect' = 'Allow' and a ~ '^[a-z0-9-]+:\*$'
+  group by s.resource, s.account_id
 )
 select
-  scope.resource,
-  case when w.resource is null then 'ok' else 'alarm' end as status,
-  case when scope.policy_kind = 'inline' then 'Inline policy ' || scope.policy_names || ' of ' || scope.resource
-    else 'Policy ' || scope.policy_names end
-  || case
-    when w.resource is null then ' allows no whole-service wildcard action.'
-    else ' allows whole services (' || w.actions || '); list the actions that are needed instead.'
+  p.resource,
+  case when not p.document_known then 'skip' when v.resource is null then 'ok' else 'alarm' end as status,
+  p.label || case
+    when not p.document_known then ' was loaded without its policy document; load get-account-authorization-details to evaluate it.'
+    when v.resource is null then ' allows no whole-service wildcard action.'
+    else ' allows whole services (' || v.actions || '); list the actions that are needed instead.'
   end as reason,
-  scope.account_id,
+  p.account_id,
   'global' as region,
-  scope.policy_kind
-from scope
-  left join wildcards as w on w.resource = scope.resource
+  p.policy_kind
+from iam_policy_scope as p
+  left join verdict as v on v.resource = p.resource and v.account_id = p.account_id
+where p.editable

@@ -5,34 +5,39 @@ description: >-
 severity: medium
 resource_type: AWS::IAM::Role
 rationale: Roles nobody uses keep their permissions and trust relationships alive for attackers; removing them shrinks the attack surface.
-remediation: Confirm with the owner (tags, description), then delete the role or remove its permissions. Role last-used data needs GetRole or get-account-authorization-details; list-roles does not return it.
-tables: [aws_iam_role]
+remediation: Confirm with the owner (tags, description), then delete the role or remove its permissions. Role last-used data needs get-account-authorization-details (or GetRole); list-roles does not return it, and a role loaded without it is skipped, not judged.
+tables: [aws_iam_role, iam_principal_data]
 parameters:
   max_unused_days: 90
 */
 with roles as (
   select
-    arn, name, path, account_id, region, role_last_used_date, role_last_used_region,
-    date_part('day', now() - role_last_used_date)::int as days_unused,
-    date_part('day', now() - create_date)::int as age
-  from aws_iam_role
+    r.arn, r.name, r.path, r.account_id, r.region, r.role_last_used_date, r.role_last_used_region, d.last_used_known,
+    coalesce(r.path, '/') like '/aws-service-role/%' as service_linked,
+    date_part('day', now() - r.role_last_used_date)::int as days_unused,
+    date_part('day', now() - r.create_date)::int as age
+  from aws_iam_role as r
+    join iam_principal_data as d on d.arn = r.arn and d.account_id = r.account_id
 )
 select
   arn as resource,
   case
-    when coalesce(path, '/') like '/aws-service-role/%' then 'info'
+    when service_linked then 'info'
     when role_last_used_date is not null and days_unused <= :max_unused_days then 'ok'
     when role_last_used_date is null and age <= :max_unused_days then 'ok'
+    when not last_used_known then 'skip'
     else 'alarm'
   end as status,
   'Role ' || name || case
-    when coalesce(path, '/') like '/aws-service-role/%' then ' is a service-linked role managed by its AWS service; not evaluated.'
+    when service_linked then ' is a service-linked role managed by its AWS service; not evaluated.'
     when role_last_used_date is not null and days_unused <= :max_unused_days
       then ' was last used ' || days_unused || ' days before the data was taken' || coalesce(' in ' || role_last_used_region, '') || '.'
     when role_last_used_date is not null
       then ' was last used ' || days_unused || ' days before the data was taken (more than ' || :max_unused_days || '); remove it if it is no longer needed.'
     when age <= :max_unused_days
       then ' has not been used yet; it was created ' || age || ' days before the data was taken, within the ' || :max_unused_days || '-day grace period.'
+    when not last_used_known
+      then ' was loaded without last-used information (list-roles does not return it); load get-account-authorization-details to evaluate it.'
     else ' has no recorded use in the last 400 days' || coalesce(' (created ' || age || ' days before the data was taken)', '') || '; remove it if it is no longer needed.'
   end as reason,
   account_id,

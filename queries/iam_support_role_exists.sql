@@ -1,26 +1,35 @@
 /*
 title: A role exists for AWS Support
-description: At least one IAM role in the account has the AWS-managed AWSSupportAccess policy attached, so incidents can be handled with AWS Support without using root or over-privileged users.
+description: At least one IAM role in the account has the AWS-managed AWSSupportAccess policy attached, so incidents can be handled with AWS Support without using root or over-privileged users. Roles loaded without their attached policies (from list-roles) make the answer unknown (skip) unless another role already has the policy.
 severity: low
 resource_type: AWS::::Account
 rationale: During an incident someone must open and manage AWS Support cases; a dedicated role lets them do so with least privilege and an audit trail.
 remediation: Create a role trusted by your incident responders and attach arn:aws:iam::aws:policy/AWSSupportAccess.
-tables: [iamsql_account, aws_iam_role]
+tables: [iamsql_account, aws_iam_role, iam_principal_data]
+requires: [aws_iam_role]
 */
 with support as (
   select r.account_id, string_agg(r.name, ', ' order by r.name) as roles
   from aws_iam_role as r, jsonb_array_elements_text(r.attached_policy_arns) as p
   where p like 'arn:%:iam::aws:policy/AWSSupportAccess'
   group by r.account_id
+), unknown as (
+  select account_id, count(*) as roles
+  from iam_principal_data
+  where principal_type = 'role' and not attached_known
+  group by account_id
 )
 select
   'arn:' || a.partition || ':::' || a.account_id as resource,
-  case when s.roles is null then 'alarm' else 'ok' end as status,
+  case when s.roles is not null then 'ok' when u.roles is not null then 'skip' else 'alarm' end as status,
   case
-    when s.roles is null then 'No role in account ' || a.account_id || ' has the AWSSupportAccess policy; create a support role.'
-    else 'AWSSupportAccess is attached to role(s) ' || s.roles || '.'
+    when s.roles is not null then 'AWSSupportAccess is attached to role(s) ' || s.roles || '.'
+    when u.roles is not null then u.roles || ' role(s) of account ' || a.account_id
+      || ' were loaded without their attached policies (from list-roles); load get-account-authorization-details to evaluate this.'
+    else 'No role in account ' || a.account_id || ' has the AWSSupportAccess policy; create a support role.'
   end as reason,
   a.account_id,
   'global' as region
 from iamsql_account as a
   left join support as s on s.account_id = a.account_id
+  left join unknown as u on u.account_id = a.account_id

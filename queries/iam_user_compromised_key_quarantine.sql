@@ -6,7 +6,7 @@ resource_type: AWS::IAM::User
 rationale: The quarantine policy means AWS saw the user's secret key in public; it denies only some actions, so the key still works for others and whoever found it may already have used it.
 remediation: >-
   Follow the AWS Support case: rotate and delete the exposed key, review CloudTrail for its use since exposure, remove anything the attacker created, and only then detach the quarantine policy.
-tables: [aws_iam_user]
+tables: [aws_iam_user, iam_principal_data]
 */
 with quarantined as (
   select u.arn, string_agg(regexp_replace(p, '^.*/', ''), ', ' order by p) as policies
@@ -16,12 +16,14 @@ with quarantined as (
 )
 select
   u.arn as resource,
-  case when q.arn is null then 'ok' else 'alarm' end as status,
+  case when not d.attached_known then 'skip' when q.arn is null then 'ok' else 'alarm' end as status,
   u.name || case
+    when not d.attached_known then ' was loaded without its attached policies (from a user listing); load get-account-authorization-details to evaluate it.'
     when q.arn is null then ' has no compromised-key quarantine policy attached.'
     else ' has ' || q.policies || ' attached: AWS found this user''s access key exposed. Rotate the key and investigate its use.'
   end as reason,
   u.account_id,
   u.region
 from aws_iam_user as u
+  join iam_principal_data as d on d.arn = u.arn and d.account_id = u.account_id
   left join quarantined as q on q.arn = u.arn

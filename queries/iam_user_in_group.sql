@@ -5,15 +5,21 @@ severity: low
 resource_type: AWS::IAM::User
 rationale: Users should receive permissions through groups that match their job; a user in no group either has permissions attached directly or none at all and may be a leftover.
 remediation: Add the user to the group for their role and move any directly attached permissions there, or delete the user if it is no longer needed.
-tables: [aws_iam_user]
+tables: [aws_iam_user, iam_principal_data]
 */
 select
-  arn as resource,
-  case when coalesce(jsonb_array_length(groups), 0) = 0 then 'alarm' else 'ok' end as status,
-  name || case
-    when coalesce(jsonb_array_length(groups), 0) = 0 then ' is not in any IAM group.'
-    else ' is in ' || jsonb_array_length(groups) || ' group(s).'
+  u.arn as resource,
+  case
+    when not d.groups_known then 'skip'
+    when coalesce(jsonb_array_length(u.groups), 0) = 0 then 'alarm'
+    else 'ok'
+  end as status,
+  u.name || case
+    when not d.groups_known then ' was loaded without its group memberships (from a user listing); load get-account-authorization-details to evaluate it.'
+    when coalesce(jsonb_array_length(u.groups), 0) = 0 then ' is not in any IAM group.'
+    else ' is in ' || jsonb_array_length(u.groups) || ' group(s).'
   end as reason,
-  account_id,
-  region
-from aws_iam_user
+  u.account_id,
+  u.region
+from aws_iam_user as u
+  join iam_principal_data as d on d.arn = u.arn and d.account_id = u.account_id

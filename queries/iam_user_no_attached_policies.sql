@@ -5,7 +5,7 @@ severity: low
 resource_type: AWS::IAM::User
 rationale: Permissions attached user by user drift apart and are hard to review; granting them through groups (or roles) keeps access consistent and auditable.
 remediation: Put the user in a group that carries the policy and detach the policy from the user.
-tables: [aws_iam_user]
+tables: [aws_iam_user, iam_principal_data]
 */
 with attached as (
   select u.arn, string_agg(regexp_replace(p, '^.*/', ''), ', ' order by p) as policies, count(*) as n
@@ -14,8 +14,9 @@ with attached as (
 )
 select
   u.arn as resource,
-  case when a.n > 0 then 'alarm' else 'ok' end as status,
+  case when not d.attached_known then 'skip' when a.n > 0 then 'alarm' else 'ok' end as status,
   u.name || case
+    when not d.attached_known then ' was loaded without its attached policies (from a user listing); load get-account-authorization-details to evaluate it.'
     when a.n > 0 then ' has ' || a.n || ' managed polic' || case when a.n = 1 then 'y' else 'ies' end
       || ' attached directly (' || a.policies || '); grant them through a group.'
     else ' has no managed policy attached directly.'
@@ -23,4 +24,5 @@ select
   u.account_id,
   u.region
 from aws_iam_user as u
+  join iam_principal_data as d on d.arn = u.arn and d.account_id = u.account_id
   left join attached as a on a.arn = u.arn

@@ -5,7 +5,7 @@ severity: low
 resource_type: AWS::IAM::User
 rationale: Inline policies live inside one user, are not versioned and cannot be reused or reviewed centrally; permissions should come from managed policies through groups.
 remediation: Move the permissions into a customer-managed policy attached to a group the user belongs to, then delete the inline policy.
-tables: [aws_iam_user]
+tables: [aws_iam_user, iam_principal_data]
 */
 with inline as (
   select u.arn, string_agg(i ->> 'PolicyName', ', ' order by i ->> 'PolicyName') as policies, count(*) as n
@@ -14,8 +14,9 @@ with inline as (
 )
 select
   u.arn as resource,
-  case when i.n > 0 then 'alarm' else 'ok' end as status,
+  case when not d.inline_known then 'skip' when i.n > 0 then 'alarm' else 'ok' end as status,
   u.name || case
+    when not d.inline_known then ' was loaded without its inline policies (from a user listing); load get-account-authorization-details to evaluate it.'
     when i.n > 0 then ' has ' || i.n || ' inline polic' || case when i.n = 1 then 'y' else 'ies' end || ' (' || i.policies
       || '); move them to a managed policy on a group.'
     else ' has no inline policy.'
@@ -23,4 +24,5 @@ select
   u.account_id,
   u.region
 from aws_iam_user as u
+  join iam_principal_data as d on d.arn = u.arn and d.account_id = u.account_id
   left join inline as i on i.arn = u.arn

@@ -4,14 +4,16 @@ description: >-
   Every IAM user and role classified as a non-human identity (iam_principal) was used within max_unused_days
   days before the data was taken, by any evidence: role last use, access-key or password last use in the
   credential report, or a CloudTrail call. Identities created within max_unused_days days are not judged yet;
-  service-linked roles are reported as info (AWS deletes them with their service).
+  service-linked roles are reported as info (AWS deletes them with their service). Without any evidence source
+  for an identity (a role loaded from list-roles, a user missing from the credential report) and no CloudTrail
+  call, its use is unknown and it is skipped, not judged. Principals seen only in CloudTrail are not judged.
 severity: medium
 resource_type: AWS::IAM::Principal
 rationale: >-
   Workload identities outlive the workloads they were made for; an unused one keeps its rights and its keys
   with no owner watching them (improper offboarding).
 remediation: Confirm with the owner that the workload is gone, then deactivate its keys, and delete the user or role.
-tables: [iam_principal, aws_iam_role, aws_iam_credential_report, cloudtrail_event_actor]
+tables: [iam_principal, iam_principal_data, aws_iam_role, aws_iam_credential_report, cloudtrail_event_actor]
 requires: [aws_iam_role]
 parameters:
   max_unused_days: 90
@@ -26,12 +28,14 @@ evidence as (
   select p.principal_arn, p.principal_type, p.name, p.nhi_rule, p.nhi_reason, p.account_id,
     p.create_date,
     greatest(r.role_last_used_date, c.password_last_used, c.access_key_1_last_used_date, c.access_key_2_last_used_date,
-             e.last_call) as last_used
+             e.last_call) as last_used,
+    coalesce(d.last_used_known, false) or c.user_arn is not null as use_known
   from iam_principal as p
+    left join iam_principal_data as d on d.arn = p.principal_arn and d.account_id = p.account_id
     left join aws_iam_role as r on r.arn = p.principal_arn
     left join aws_iam_credential_report as c on c.user_arn = p.principal_arn
     left join last_event as e on e.actor_arn = p.principal_arn
-  where p.is_nhi and p.principal_type in ('user', 'role')
+  where p.is_nhi and p.principal_type in ('user', 'role') and (d.arn is not null or c.user_arn is not null)
 )
 select
   principal_arn as resource,
@@ -39,6 +43,7 @@ select
     when nhi_rule = 'service_linked_role' then 'info'
     when last_used >= now() - :max_unused_days * interval '1 day' then 'ok'
     when create_date >= now() - :max_unused_days * interval '1 day' then 'ok'
+    when last_used is null and not use_known then 'skip'
     else 'alarm'
   end as status,
   case
@@ -51,6 +56,10 @@ select
       'The non-human ' || principal_type || ' ' || name || ' was created '
         || date_part('day', now() - create_date)::int || ' days before the data was taken and is within the '
         || :max_unused_days || '-day grace period.'
+    when last_used is null and not use_known then
+      'The non-human ' || principal_type || ' ' || name || ' has no last-used information loaded (no credential report '
+        || 'row, no role last-used data, no CloudTrail call); load get-account-authorization-details and the credential '
+        || 'report to evaluate it.'
     when last_used is not null then
       'The non-human ' || principal_type || ' ' || name || ' (' || nhi_reason || ') was last used '
         || date_part('day', now() - last_used)::int || ' days before the data was taken (limit ' || :max_unused_days

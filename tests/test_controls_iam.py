@@ -89,7 +89,7 @@ ACCOUNTS = {
                               "PolicyDocument": {"Statement": {"Effect": "Allow", "Action": "S3:*", "Resource": "*"}}}]),
         ],
         "aws_iam_group": [
-            {"name": "devs", "arn": arn(A, "group", "devs"), **base(A)},
+            {"name": "devs", "arn": arn(A, "group", "devs"), "attached_policy_arns": [], **base(A)},
             {"name": "ops", "arn": arn(A, "group", "ops"), **base(A),
              "inline_policies_std": inline_policies_std([{"PolicyName": "ops-inline", "PolicyDocument": {
                  "Statement": [{"Effect": "Allow", "Action": "ec2:Describe*", "Resource": "*"}]}}])},

@@ -9,7 +9,8 @@ s3_data_write.
 
 - selectors_known is false when the selectors were not collected (no get-event-selectors output) and
   describe-trails does not say the trail uses the default ones (`HasCustomEventSelectors: false`, which
-  means every management event, read and write, and no data events).
+  means every management event, read and write, and no data events). A trail that says so and whose
+  get-event-selectors output lists no selector at all gets the defaults too.
 - s3_data_*: S3 object-level events for all buckets (basic selector value `arn:<partition>:s3` or
   `arn:<partition>:s3:::`, or an advanced selector on `AWS::S3::Object` with no `resources.ARN` filter).
 */
@@ -72,14 +73,14 @@ select t.arn, t.name, t.account_id, t.partition, coalesce(t.home_region, t.regio
   coalesce(t.is_organization_trail, false) as is_organization_trail,
   t.is_logging,
   (s.loaded or t.has_custom_event_selectors = false) is true as selectors_known,
-  case when p.arn is not null then coalesce(p.management_read, false) when s.loaded then false
-    when t.has_custom_event_selectors = false then true end as management_read,
-  case when p.arn is not null then coalesce(p.management_write, false) when s.loaded then false
-    when t.has_custom_event_selectors = false then true end as management_write,
-  case when p.arn is not null then coalesce(p.s3_data_read, false) when s.loaded then false
-    when t.has_custom_event_selectors = false then false end as s3_data_read,
-  case when p.arn is not null then coalesce(p.s3_data_write, false) when s.loaded then false
-    when t.has_custom_event_selectors = false then false end as s3_data_write
+  case when p.arn is not null then coalesce(p.management_read, false)
+    when t.has_custom_event_selectors = false then true when s.loaded then false end as management_read,
+  case when p.arn is not null then coalesce(p.management_write, false)
+    when t.has_custom_event_selectors = false then true when s.loaded then false end as management_write,
+  case when p.arn is not null then coalesce(p.s3_data_read, false)
+    when t.has_custom_event_selectors = false then false when s.loaded then false end as s3_data_read,
+  case when p.arn is not null then coalesce(p.s3_data_write, false)
+    when t.has_custom_event_selectors = false then false when s.loaded then false end as s3_data_write
 from trail as t
   left join per_trail as p on p.arn = t.arn
   cross join lateral (

@@ -1,7 +1,7 @@
 /*
 IAM users and roles that hold administrator power through any of their policies (iam_principal_statement):
-- full_admin: an Allow of every action (`*`) on every resource;
-- iam_admin: an Allow of every IAM action (`*`, `iam:*`, or a NotAction that leaves IAM out) on every
+- full_admin: an Allow of every action (`*` or `*:*`) on every resource;
+- iam_admin: an Allow of every IAM action (`*`, `*:*`, `iam:*`, or a NotAction that leaves IAM out) on every
   resource, enough to grant itself anything else.
 An unconditional Deny of the same scope cancels it; conditions on the Allow do not (they narrow when, not
 what). Permissions boundaries are not applied here. Columns: principal_arn, account_id, full_admin,
@@ -10,8 +10,8 @@ iam_admin, granted_by (the policies that grant it).
 with statement as (
   select principal_arn, account_id, policy_kind, coalesce(policy_name, policy_arn) as policy_name, effect, statement,
     statement -> 'Resource' ? '*' or statement ? 'NotResource' as every_resource,
-    statement -> 'Action' ? '*' as all_actions,
-    statement -> 'Action' ? '*' or statement -> 'Action' ? 'iam:*' as all_iam,
+    statement -> 'Action' ? '*' or statement -> 'Action' ? '*:*' as all_actions,
+    statement -> 'Action' ? '*' or statement -> 'Action' ? '*:*' or statement -> 'Action' ? 'iam:*' as all_iam,
     statement ? 'NotAction' and not exists (
       select 1 from jsonb_array_elements_text(statement -> 'NotAction') as n where n = '*' or n like 'iam:%'
     ) as not_action_keeps_iam,

@@ -5,7 +5,8 @@ and attached policies of every group it belongs to. Permissions boundaries are l
 'permissions_boundary'`): they do not grant anything, they cap what the other policies grant.
 
 Columns: principal_arn, principal_type ('user' | 'role'), principal_name, policy_kind ('inline' |
-'customer_managed' | 'aws_managed' | 'permissions_boundary'), policy_name, policy_arn (NULL for inline),
+'customer_managed' | 'aws_managed' | 'permissions_boundary'), policy_name (never NULL: a managed
+policy listed without its name takes the last part of its ARN), policy_arn (NULL for inline),
 via_group (the group's ARN when the statement comes through a group), effect, statement, account_id, partition.
 */
 with user_group as (
@@ -28,24 +29,24 @@ principal_policy_arn as (
 managed as (
   select pp.principal_arn, pp.principal_type, pp.principal_name,
     case when p.is_aws_managed then 'aws_managed' else 'customer_managed' end as policy_kind,
-    p.name as policy_name, p.arn as policy_arn, pp.via_group, s as statement, pp.account_id, p.partition
+    coalesce(p.name, regexp_replace(p.arn, '^.*/', '')) as policy_name, p.arn as policy_arn, pp.via_group, s as statement, pp.account_id, p.partition
   from principal_policy_arn as pp
     join aws_iam_policy as p on p.arn = pp.policy_arn and p.account_id = pp.account_id,
     jsonb_array_elements(p.policy_std -> 'Statement') as s
 ),
 inline as (
   select u.arn as principal_arn, 'user' as principal_type, u.name as principal_name, 'inline' as policy_kind,
-    i ->> 'PolicyName' as policy_name, null as policy_arn, null as via_group, s as statement, u.account_id, u.partition
+    coalesce(i ->> 'PolicyName', '(unnamed)') as policy_name, null as policy_arn, null as via_group, s as statement, u.account_id, u.partition
   from aws_iam_user as u,
     jsonb_array_elements(coalesce(u.inline_policies_std, '[]'::jsonb)) as i,
     jsonb_array_elements(i -> 'PolicyDocument' -> 'Statement') as s
   union all
-  select r.arn, 'role', r.name, 'inline', i ->> 'PolicyName', null, null, s, r.account_id, r.partition
+  select r.arn, 'role', r.name, 'inline', coalesce(i ->> 'PolicyName', '(unnamed)'), null, null, s, r.account_id, r.partition
   from aws_iam_role as r,
     jsonb_array_elements(coalesce(r.inline_policies_std, '[]'::jsonb)) as i,
     jsonb_array_elements(i -> 'PolicyDocument' -> 'Statement') as s
   union all
-  select m.user_arn, 'user', m.user_name, 'inline', i ->> 'PolicyName', null, g.arn, s, g.account_id, g.partition
+  select m.user_arn, 'user', m.user_name, 'inline', coalesce(i ->> 'PolicyName', '(unnamed)'), null, g.arn, s, g.account_id, g.partition
   from user_group as m
     join aws_iam_group as g on g.name = m.group_name and g.account_id = m.account_id,
     jsonb_array_elements(coalesce(g.inline_policies_std, '[]'::jsonb)) as i,
@@ -53,7 +54,7 @@ inline as (
 ),
 boundary as (
   select b.principal_arn, b.principal_type, b.principal_name, 'permissions_boundary' as policy_kind,
-    p.name as policy_name, p.arn as policy_arn, null as via_group, s as statement, b.account_id, p.partition
+    coalesce(p.name, regexp_replace(p.arn, '^.*/', '')) as policy_name, p.arn as policy_arn, null as via_group, s as statement, b.account_id, p.partition
   from (
     select arn as principal_arn, 'user' as principal_type, name as principal_name, permissions_boundary_arn, account_id
     from aws_iam_user where permissions_boundary_arn is not null
