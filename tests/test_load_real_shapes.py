@@ -249,8 +249,7 @@ def test_gaad_pages_in_any_layout_give_the_same_rows(tmp_path, layout):
 
 @pytest.mark.parametrize("token", [{"IsTruncated": True, "Marker": "AQoEXAMPLE"}, {"NextToken": "eyJNYXJrZXIiOiAiQSJ9"}])
 def test_a_lone_truncated_page_warns_that_pages_are_missing(tmp_path, token):
-    page = {**_pages()[0], "IsTruncated": False, **token}
-    page.pop("Marker", None) if "NextToken" in token else None
+    page = {key: v for key, v in _pages()[0].items() if key not in ("IsTruncated", "Marker")} | token
     path = tmp_path / "gaad.json"
     path.write_text(json.dumps(page))
     con, summary = load(tmp_path, path)
