@@ -376,7 +376,7 @@ def collect(
                              since=since, until=until, lookup_events_days=lookup_events_days,
                              progress=CollectProgress(quiet))
     except KeyboardInterrupt:
-        typer.echo("interrupted: the database is unchanged; the evidence folder is marked interrupted", err=True)
+        say_interrupted("the database is unchanged; the evidence folder is marked interrupted")
         raise typer.Exit(130) from None
     con.close()
     for gap in result.gaps:
@@ -582,10 +582,44 @@ def export(
     typer.echo(f"exported to {summary.directory}")
 
 
+# What is true after Ctrl-C, by command; any other command changes nothing.
+INTERRUPTED = {
+    "load": "nothing was loaded; the database is as it was",
+    "check": "no check run was stored; the database is as it was",
+    "collect": "the database is unchanged; the evidence folder is complete: load it with 'iamsql load'",
+    "report": "no report was written",
+    "export": "the export did not finish; run it again (it replaces the partitions it writes)",
+    "evidence run": "the run did not complete: it does not count in history and the next run removes its hidden "
+                    ".incomplete-* folder",
+}
+DUCKDB_INTERRUPTED = "Query interrupted"  # DuckDB's RuntimeError when SIGINT arrives during a query
+_interrupt_said = False
+
+
+def say_interrupted(what: str) -> None:
+    """Print the one line that says what an interrupted command left (once per process)."""
+    global _interrupt_said
+    if not _interrupt_said:
+        _interrupt_said = True
+        typer.echo(f"interrupted: {what}", err=True)
+
+
+def _interrupted_command(args: list[str]) -> str:
+    words = [a for a in args if not a.startswith("-")]
+    command = " ".join(words[:2]) if words[:1] in (["evidence"], ["exceptions"]) else " ".join(words[:1])
+    return INTERRUPTED.get(command, "nothing was changed")
+
+
 def main() -> None:
-    """Console entry point: run the app, turning known failures into one line and an exit code."""
+    """Console entry point: run the app, turning known failures into one line and an exit code. Ctrl-C exits 130
+    with one line saying what is left (typer turns KeyboardInterrupt into a silent exit 130; DuckDB turns it
+    into a RuntimeError when it arrives during a query)."""
     try:
         app(prog_name="iamsql")
+    except SystemExit as exc:
+        if exc.code == 130:
+            say_interrupted(_interrupted_command(sys.argv[1:]))
+        raise
     except IamsqlError as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
@@ -593,7 +627,12 @@ def main() -> None:
         typer.echo(f"error: {str(exc).splitlines()[0]}", err=True)
         sys.exit(2)
     except KeyboardInterrupt:
-        typer.echo("interrupted: nothing was written", err=True)
+        say_interrupted(_interrupted_command(sys.argv[1:]))
+        sys.exit(130)
+    except RuntimeError as exc:
+        if str(exc) != DUCKDB_INTERRUPTED:
+            raise
+        say_interrupted(_interrupted_command(sys.argv[1:]))
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
