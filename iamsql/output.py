@@ -5,11 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 FORMATS = ("table", "csv", "json", "jsonl", "md")
+FALLBACK_WIDTH = 120  # table width when neither COLUMNS nor a terminal says
+MIN_COLUMN_WIDTH = 12  # a table column is not cut below this (or its own width)
 
 
 def _plain(value: Any) -> Any:
@@ -34,6 +37,52 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def fit_widths(widths: list[int], available: int, floor: int = MIN_COLUMN_WIDTH) -> list[int]:
+    """Column widths whose sum fits ``available``: the widest columns give way first (long reasons before short
+    ids), none below ``floor`` or its own width; the sum may stay above ``available`` when every column is down
+    to that."""
+    widths = list(widths)
+    while sum(widths) > available:
+        widest = max(widths)
+        if widest <= floor:
+            break
+        count = widths.count(widest)
+        next_widest = max((w for w in widths if w < widest), default=0)
+        shrink_to = widest - -(-(sum(widths) - available) // count)  # ceil: spread the excess over the widest
+        target = max(floor, next_widest, shrink_to)
+        widths = [target if w == widest else w for w in widths]
+    return widths
+
+
+def clip(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters with an ellipsis: at the end, or at the start for an ARN, whose end
+    (``user/alice``) is the part that tells resources apart."""
+    if len(text) <= width:
+        return text
+    return "\u2026" + text[len(text) - width + 1:] if text.startswith("arn:") else text[:width - 1] + "\u2026"
+
+
+def _table(columns: list[str], rows: list[list[str]]) -> str:
+    """A table as wide as the terminal (``COLUMNS``, else the terminal, else ``FALLBACK_WIDTH``): one line per
+    row, long cells clipped (csv, json and md keep the full text)."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    width = shutil.get_terminal_size((FALLBACK_WIDTH, 24)).columns
+    natural = [max([len(c), *(len(row[i]) for row in rows)]) for i, c in enumerate(columns)]
+    chrome = 2 * len(columns)  # the two spaces after each column
+    widths = fit_widths(natural, width - chrome)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1, 0, 0))
+    for column, column_width in zip(columns, widths):
+        table.add_column(column, width=column_width, no_wrap=True, overflow="ellipsis")
+    for row in rows:
+        table.add_row(*(clip(cell, w) for cell, w in zip(row, widths)))
+    buf = io.StringIO()
+    Console(file=buf, width=max(width, sum(widths) + chrome), force_terminal=False).print(table)
+    return buf.getvalue()
+
+
 def render(columns: list[str], rows: list[tuple], fmt: str) -> str:
     """The whole rendered text of a result set in one of ``FORMATS``."""
     if fmt == "json":
@@ -54,13 +103,5 @@ def render(columns: list[str], rows: list[tuple], fmt: str) -> str:
         lines += ["| " + " | ".join(esc(_cell(v)) for v in row) + " |" for row in rows]
         return "\n".join(lines) + "\n"
     if fmt == "table":
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table(*columns, show_lines=False)
-        for row in rows:
-            table.add_row(*(_cell(v) for v in row))
-        buf = io.StringIO()
-        Console(file=buf, width=max(80, min(240, 20 * len(columns))), force_terminal=False).print(table)
-        return buf.getvalue()
+        return _table(columns, [[" ".join(_cell(v).split()) for v in row] for row in rows])
     raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")

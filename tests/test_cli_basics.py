@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from iamsql import __version__
 from iamsql.cli import INTERRUPTED, _interrupted_command, app
 from iamsql.load import SAMPLE_DIR
+from iamsql.output import MIN_COLUMN_WIDTH, fit_widths, render
 
 runner = CliRunner()
 
@@ -133,3 +134,53 @@ def test_interrupted_message_says_what_each_command_leaves():
     assert _interrupted_command(["load", "--db", "x.duckdb", "exports/"]) == INTERRUPTED["load"]
     assert _interrupted_command(["evidence", "run", "--config", "c.toml"]) == INTERRUPTED["evidence run"]
     assert _interrupted_command(["query", "select 1"]) == "nothing was changed"
+
+
+# ---- table output ------------------------------------------------------------------------------------------------------
+
+
+def test_check_table_fits_the_terminal_with_one_line_per_result(tmp_path):
+    db_path = tmp_path / "audit.duckdb"
+    assert run_cli("load", "--quiet", "--sample", "--db", str(db_path)).returncode == 0
+    controls = [arg for c in ("cloudtrail_cloudwatch_delivery", "iam_user_console_mfa", "iam_role_unused")
+                for arg in ("--control", c)]
+    for width in (80, 100):
+        result = run_cli("check", "--db", str(db_path), "--fail-on", "none", *controls,
+                         env={**os.environ, "COLUMNS": str(width)})
+        assert result.returncode == 0, result.stderr
+        lines = result.stdout.splitlines()
+        lines = lines[next(i for i, line in enumerate(lines) if line.startswith("control_id")):]
+        assert max(len(line) for line in lines) <= width
+        run_line = next(i for i, line in enumerate(lines) if line.startswith("run "))
+        run_id = int(lines[run_line].split()[1].rstrip(":"))
+        con = duckdb.connect(str(db_path), read_only=True)
+        shown = con.execute("select status, reason from iamsql_result where run_id = ? and status in ('alarm', 'skip', "
+                            "'error')", [run_id]).fetchall()
+        con.close()
+        body = lines[2:run_line]  # after the header and its rule
+        assert len(body) == len(shown) > 0
+        assert sum(" alarm " in line for line in body) == sum(status == "alarm" for status, _ in shown)
+        assert any(len(reason) > width for _, reason in shown) and any(line.endswith("\u2026") for line in body)
+
+
+def test_table_clips_long_cells_and_other_formats_keep_them(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "60")
+    arn = "arn:aws:iam::123456789012:role/service-role/a-rather-long-role-name-for-a-lambda"
+    reason = "This role can be assumed by anyone in the partner account without an ExternalId condition. " * 2
+    columns, rows = ["control_id", "resource", "reason"], [("iam_role_trust", arn, reason)]
+    table = render(columns, rows, "table").splitlines()
+    assert len(table) == 3 and max(len(line) for line in table) <= 60
+    assert "iam_role_trust" in table[2] and "for-a-lambda" in table[2] and "\u2026" in table[2]
+    assert reason not in table[2]
+    assert json.loads(render(columns, rows, "json"))[0]["reason"] == reason
+    assert reason.strip() in render(columns, rows, "csv") and reason.strip() in render(columns, rows, "md")
+    monkeypatch.setenv("COLUMNS", "400")
+    wide = render(columns, rows, "table").splitlines()
+    assert arn in wide[2] and reason.strip() in wide[2]
+
+
+def test_fit_widths_cuts_the_widest_columns_first():
+    assert fit_widths([10, 8, 200], 100) == [10, 8, 82]
+    assert fit_widths([40, 6, 80, 200], 100) == [31, 6, 31, 31]  # 94 characters shared by the three wide columns
+    assert fit_widths([5, 5], 100) == [5, 5]
+    assert fit_widths([50, 50, 50], 10) == [MIN_COLUMN_WIDTH] * 3
