@@ -749,6 +749,15 @@ def quiet_sqlglot() -> Iterator[None]:
         logger.setLevel(level)
 
 
+def sort_distinct_string_agg(node: exp.Expr) -> exp.Expr:
+    """``string_agg(distinct x, sep)`` without ORDER BY, for DuckDB: Postgres sorts a DISTINCT aggregate's input,
+    so its list comes out sorted by ``x``; DuckDB's comes out in hash order. (The Spark engine sorts it itself.)"""
+    if isinstance(node, exp.GroupConcat) and isinstance(node.this, exp.Distinct) and len(node.this.expressions) == 1:
+        value = node.this.expressions[0]
+        node.set("this", exp.Order(this=node.this, expressions=[exp.Ordered(this=value.copy(), nulls_first=False)]))
+    return node
+
+
 def to_duckdb(sql: str, *, as_of_variable: bool = False) -> str:
     """DuckDB SQL that returns what PostgreSQL returns for the Steampipe query ``sql``.
 
@@ -757,7 +766,8 @@ def to_duckdb(sql: str, *, as_of_variable: bool = False) -> str:
     """
     try:
         with quiet_sqlglot():
-            return postgres_tree(sql, as_of_variable=as_of_variable).sql(dialect="duckdb", normalize_functions="lower")
+            tree = postgres_tree(sql, as_of_variable=as_of_variable).transform(sort_distinct_string_agg, copy=False)
+            return tree.sql(dialect="duckdb", normalize_functions="lower")
     except SqlglotError as exc:
         raise QueryError(f"cannot translate the query: {str(exc).splitlines()[0]}") from None
 

@@ -264,6 +264,12 @@ select user_name from aws_iam_credential_report where cert_1_active or cert_2_ac
 select account_id, string_agg(user_name, ', ' order by user_name) as users
 from aws_iam_credential_report where not mfa_active group by account_id order by account_id;
 
+-- name: cred_report_string_agg_distinct
+-- Postgres sorts a DISTINCT aggregate's input, so the list comes out sorted without ORDER BY.
+select account_id, string_agg(distinct split_part(user_name, '-', 1), ', ') as prefixes,
+  string_agg(distinct password_status, ';') filter (where user_name <> '<root_account>') as statuses
+from aws_iam_credential_report group by account_id order by account_id;
+
 -- name: cred_report_root_used_recently
 select user_name, password_last_used > current_timestamp - interval '30 days' as used_last_30_days,
   to_char(password_last_used, 'YYYY-MM-DD') as day
