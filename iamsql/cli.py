@@ -100,7 +100,7 @@ def query(
     if fmt not in FORMATS:
         raise IamsqlError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if (sql is None) == (file is None):
-        raise IamsqlError("give the SQL either as an argument or with --file, not both")
+        raise IamsqlError("give the SQL as an argument or with --file" + (", not both" if sql and file else ""))
     if file is not None:
         try:
             sql = file.read_text(encoding="utf-8")
@@ -158,6 +158,10 @@ def load(
                              progress=lambda _path: bar.advance(task),
                              on_total=lambda total: bar.update(task, total=total))
     con.close()
+    if not summary.files:
+        example = f", e.g. {summary.skipped[0][0]}: {summary.skipped[0][1]}" if summary.skipped else ""
+        raise IamsqlError(f"nothing loaded: no AWS IAM or CloudTrail file in {', '.join(map(str, inputs))} "
+                          f"({len(summary.skipped)} other file(s) skipped{example})")
     if quiet:
         return
     rows = [(s["account_id"], s["snapshot_id"], table, count) for s in summary.snapshots for table, count in s["tables"].items()]

@@ -184,3 +184,19 @@ def test_fit_widths_cuts_the_widest_columns_first():
     assert fit_widths([40, 6, 80, 200], 100) == [31, 6, 31, 31]  # 94 characters shared by the three wide columns
     assert fit_widths([5, 5], 100) == [5, 5]
     assert fit_widths([50, 50, 50], 10) == [MIN_COLUMN_WIDTH] * 3
+
+
+def test_load_of_nothing_recognisable_is_a_one_line_error(tmp_path):
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("not AWS output\n")
+    result = run_cli("load", "--db", str(tmp_path / "a.duckdb"), str(folder))
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.splitlines() == [f"error: nothing loaded: no AWS IAM or CloudTrail file in {folder} "
+                                          f"(1 other file(s) skipped, e.g. {folder / 'notes.txt'}: not JSON or a "
+                                          "credential report CSV)"]
+
+
+def test_query_without_sql_says_what_to_give(tmp_path):
+    result = run_cli("query", "--db", str(tmp_path / "a.duckdb"))
+    assert result.returncode == 2 and result.stderr == "error: give the SQL as an argument or with --file\n"
