@@ -30,5 +30,5 @@ select
   p.region,
   p.kind as principal_type
 from principals as p
-  join iam_principal_data as d on d.arn = p.arn and d.account_id = p.account_id
+  join iam_principal_data as d on d.arn = p.arn and d.name = p.name and d.principal_type = lower(p.kind) and d.account_id = p.account_id
   left join inline as i on i.arn = p.arn

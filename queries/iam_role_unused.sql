@@ -17,7 +17,7 @@ with roles as (
     date_part('day', now() - r.role_last_used_date)::int as days_unused,
     date_part('day', now() - r.create_date)::int as age
   from aws_iam_role as r
-    join iam_principal_data as d on d.arn = r.arn and d.account_id = r.account_id
+    join iam_principal_data as d on d.arn = r.arn and d.name = r.name and d.principal_type = 'role' and d.account_id = r.account_id
 )
 select
   arn as resource,

@@ -24,5 +24,5 @@ select
   u.account_id,
   u.region
 from aws_iam_user as u
-  join iam_principal_data as d on d.arn = u.arn and d.account_id = u.account_id
+  join iam_principal_data as d on d.arn = u.arn and d.name = u.name and d.principal_type = 'user' and d.account_id = u.account_id
   left join inline as i on i.arn = u.arn

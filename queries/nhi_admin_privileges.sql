@@ -41,6 +41,6 @@ select
   p.account_id,
   'global' as region
 from iam_principal as p
-  join iam_principal_data as d on d.arn = p.principal_arn and d.account_id = p.account_id
+  join iam_principal_data as d on d.arn = p.principal_arn and d.name = p.name and d.principal_type = p.principal_type and d.account_id = p.account_id
   left join iam_principal_admin as a on a.principal_arn = p.principal_arn and a.account_id = p.account_id
 where p.is_nhi and p.principal_type in ('user', 'role')

@@ -31,7 +31,7 @@ evidence as (
              e.last_call) as last_used,
     coalesce(d.last_used_known, false) or c.user_arn is not null as use_known
   from iam_principal as p
-    left join iam_principal_data as d on d.arn = p.principal_arn and d.account_id = p.account_id
+    left join iam_principal_data as d on d.arn = p.principal_arn and d.name = p.name and d.principal_type = p.principal_type and d.account_id = p.account_id
     left join aws_iam_role as r on r.arn = p.principal_arn
     left join aws_iam_credential_report as c on c.user_arn = p.principal_arn
     left join last_event as e on e.actor_arn = p.principal_arn
