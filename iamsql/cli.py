@@ -27,7 +27,8 @@ DbOption = Annotated[
     typer.Option("--db", envvar="IAMSQL_DB", help="DuckDB database file (default ./iamsql.duckdb)."),
 ]
 FormatOption = Annotated[
-    str, typer.Option("--format", "-o", help="Output format: table, csv, json, jsonl or md.")
+    str, typer.Option("--format", "-o", help="Output format: table (cut to the terminal's width), csv, json, jsonl or md "
+                      "(full text).")
 ]
 
 
