@@ -5,7 +5,8 @@ Files are laid out as CloudTrail delivers them to S3:
 each a one-line gzip ``{"Records":[...]}``. Events vary in identity type (IAMUser, AssumedRole, AWSService, Root,
 FederatedUser, AWSAccount), service and request shape, errors, user agents, TLS details and resources, and a few
 carry keys that appear rarely (so a sampled schema would miss them). Generation is seeded: the same arguments
-give the same files.
+give the same files. By default the callers are a handful of fixed names in three accounts; ``Principals`` makes
+them the users (with their access keys) and roles of one generated account instead.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import json
 import random
 import uuid
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -60,20 +62,42 @@ ERRORS = [
 ]
 
 
+@dataclass(frozen=True)
+class Principals:
+    """The callers of one account: IAM users with the access key ids they sign with, and roles."""
+
+    account: str
+    users: tuple[tuple[str, str, str], ...]  # (IAM path, user name, access key id)
+    roles: tuple[tuple[str, str], ...]  # (IAM path, role name)
+
+
+_principals: Principals | None = None  # set per process (see generate)
+
+
+def _use_principals(principals: Principals | None) -> None:
+    global _principals
+    _principals = principals
+
+
 def _identity(rng: random.Random, kind: str, account: str) -> dict:
-    user = rng.choice(["alice", "bob", "ci-deployer", "backup-bot", "svc-reporting"])
-    role = rng.choice(["Admin", "ReadOnly", "github-actions-deploy", "lambda-exec", "OrganizationAccountAccessRole"])
-    key = "AKIA" + "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") for _ in range(16))
+    if _principals is None:
+        user = rng.choice(["alice", "bob", "ci-deployer", "backup-bot", "svc-reporting"])
+        role = rng.choice(["Admin", "ReadOnly", "github-actions-deploy", "lambda-exec", "OrganizationAccountAccessRole"])
+        key = "AKIA" + "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") for _ in range(16))
+        user_path = role_path = "/"
+    else:
+        user_path, user, key = rng.choice(_principals.users)
+        role_path, role = rng.choice(_principals.roles)
     session_attrs = {"creationDate": "2025-03-01T08:00:00Z", "mfaAuthenticated": rng.choice(["true", "false"])}
     if kind == "IAMUser":
-        return {"type": "IAMUser", "principalId": "AIDA" + key[4:], "arn": f"arn:aws:iam::{account}:user/{user}",
+        return {"type": "IAMUser", "principalId": "AIDA" + key[4:], "arn": f"arn:aws:iam::{account}:user{user_path}{user}",
                 "accountId": account, "accessKeyId": key, "userName": user}
     if kind == "AssumedRole":
         return {"type": "AssumedRole", "principalId": f"AROA{key[4:]}:{user}",
                 "arn": f"arn:aws:sts::{account}:assumed-role/{role}/{user}", "accountId": account,
                 "accessKeyId": "ASIA" + key[4:],
                 "sessionContext": {"sessionIssuer": {"type": "Role", "principalId": "AROA" + key[4:],
-                                                     "arn": f"arn:aws:iam::{account}:role/{role}",
+                                                     "arn": f"arn:aws:iam::{account}:role{role_path}{role}",
                                                      "accountId": account, "userName": role},
                                    "webIdFederationData": {}, "attributes": session_attrs}}
     if kind == "AWSService":
@@ -88,7 +112,7 @@ def _identity(rng: random.Random, kind: str, account: str) -> dict:
                 "arn": f"arn:aws:sts::{account}:federated-user/{user}", "accountId": account,
                 "accessKeyId": "ASIA" + key[4:],
                 "sessionContext": {"sessionIssuer": {"type": "IAMUser", "principalId": "AIDA" + key[4:],
-                                                     "arn": f"arn:aws:iam::{account}:user/{user}",
+                                                     "arn": f"arn:aws:iam::{account}:user{user_path}{user}",
                                                      "accountId": account, "userName": user},
                                    "attributes": session_attrs}}
     other = rng.choice([a for a in ACCOUNTS if a != account])
@@ -191,7 +215,7 @@ def make_event(rng: random.Random, account: str, region: str, when: datetime) ->
     return event
 
 
-def _plan(events: int, files: int, seed: int) -> list[tuple[int, str, str, datetime, int, int]]:
+def _plan(events: int, files: int, seed: int, accounts: list[str]) -> list[tuple[int, str, str, datetime, int, int]]:
     """(index, account, region, delivery time, event count, seed) for each file; counts add up to ``events``."""
     rng = random.Random(seed)
     weights = [rng.expovariate(1.0) + 0.05 for _ in range(files)]
@@ -201,8 +225,8 @@ def _plan(events: int, files: int, seed: int) -> list[tuple[int, str, str, datet
         counts[i % files] += 1
     plan = []
     for i, count in enumerate(counts):
-        when = START + timedelta(minutes=5 * (i // (len(ACCOUNTS) * len(REGIONS))))
-        plan.append((i, ACCOUNTS[i % len(ACCOUNTS)], REGIONS[(i // len(ACCOUNTS)) % len(REGIONS)], when, count,
+        when = START + timedelta(minutes=5 * (i // (len(accounts) * len(REGIONS))))
+        plan.append((i, accounts[i % len(accounts)], REGIONS[(i // len(accounts)) % len(REGIONS)], when, count,
                      rng.getrandbits(64)))
     return plan
 
@@ -222,12 +246,18 @@ def _write_file(root: Path, item: tuple[int, str, str, datetime, int, int]) -> i
     return count
 
 
-def generate(root: Path, events: int, files: int, *, seed: int = 1, workers: int = 1) -> int:
-    """Write ``events`` events in ``files`` gzip files under ``root``/AWSLogs; returns the number of events."""
-    plan = _plan(events, files, seed)
+def generate(root: Path, events: int, files: int, *, seed: int = 1, workers: int = 1,
+             principals: Principals | None = None) -> int:
+    """Write ``events`` events in ``files`` gzip files under ``root``/AWSLogs; returns the number of events.
+    With ``principals``, every event belongs to that account and names its users, keys and roles."""
+    plan = _plan(events, files, seed, [principals.account] if principals else ACCOUNTS)
     if workers <= 1:
-        return sum(_write_file(root, item) for item in plan)
-    with ProcessPoolExecutor(workers) as pool:
+        _use_principals(principals)
+        try:
+            return sum(_write_file(root, item) for item in plan)
+        finally:
+            _use_principals(None)
+    with ProcessPoolExecutor(workers, initializer=_use_principals, initargs=(principals,)) as pool:
         return sum(pool.map(_write_file, [root] * len(plan), plan, chunksize=16))
 
 

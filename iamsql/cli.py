@@ -57,7 +57,7 @@ def tables(db: DbOption = None) -> None:
     from . import db as dbmod
     from .output import render
 
-    con = dbmod.connect(db, read_only=True)
+    con = dbmod.connect(db, read_only=True, helper_views=False)
     rows = [(name, con.execute(f"select count(*) from {name}").fetchone()[0]) for name in dbmod.table_names(con)]
     typer.echo(render(["table", "rows"], rows, "table"), nl=False)
 
@@ -95,6 +95,7 @@ def query(
       iamsql query -f my_query.sql --format csv
     """
     from . import db as dbmod
+    from .controls import mentions_helper_view
     from .output import FORMATS, render
     from .query import run_query, translate
 
@@ -110,7 +111,7 @@ def query(
     if print_sql:
         typer.echo(translate(sql, dialect))
         return
-    con = dbmod.connect(db, read_only=True)
+    con = dbmod.connect(db, read_only=True, helper_views=mentions_helper_view(sql))
     columns, rows = run_query(con, sql, dialect)
     typer.echo(render(columns, rows, fmt), nl=False)
 
@@ -153,7 +154,7 @@ def load(
     bar = Progress(TextColumn("loading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                    console=console, transient=True, disable=quiet or not console.is_terminal)
     task = bar.add_task("load", total=None)
-    con = dbmod.connect(db)
+    con = dbmod.connect(db, helper_views=False)
     with bar:
         summary = load_paths(con, inputs, account_id=account_id, as_of=as_of,
                              progress=lambda _path: bar.advance(task),
@@ -328,7 +329,7 @@ def report(
     from . import db as dbmod
     from .report import write_report
 
-    con = dbmod.connect(db, read_only=True)
+    con = dbmod.connect(db, read_only=True, helper_views=False)
     try:
         path = write_report(con, out, fmt=fmt, frameworks=framework, run_id=run, queries_dir=queries)
     finally:
@@ -374,7 +375,7 @@ def collect(
     from .collect.run import collect as run_collect
     from .output import render
 
-    con = dbmod.connect(db)
+    con = dbmod.connect(db, helper_views=False)
     try:
         result = run_collect(con, evidence_dir=evidence_dir, profile=profile, regions=region, role_arns=role_arn,
                              org=org, role_name=role_name, external_id=external_id, cloudtrail_s3=cloudtrail_s3,
@@ -494,7 +495,7 @@ def evidence_list(db: DbOption = None, fmt: FormatOption = "table") -> None:
 
     if fmt not in FORMATS:
         raise IamsqlError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    con = dbmod.connect(db, read_only=True)
+    con = dbmod.connect(db, read_only=True, helper_views=False)
     found = runs(con)
     con.close()
     columns = ["run_id", "as_of", "started_at", "status", "accounts", "alarms", "excepted", "evidence"]
@@ -519,7 +520,7 @@ def diff(
     from .history import diff as run_diff
     from .history import render_diff
 
-    con = dbmod.connect(db, read_only=True)
+    con = dbmod.connect(db, read_only=True, helper_views=False)
     try:
         text = render_diff(run_diff(con, from_run, to_run), fmt)
     finally:
@@ -550,7 +551,7 @@ def exceptions_check(
     if fmt not in FORMATS:
         raise IamsqlError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     parsed = read_exceptions(file)
-    con = dbmod.connect(db, read_only=True) if dbmod.resolve_db_path(db).exists() else None
+    con = dbmod.connect(db, read_only=True, helper_views=False) if dbmod.resolve_db_path(db).exists() else None
     try:
         columns, rows, note = review(con, parsed, run)
     finally:
@@ -577,7 +578,7 @@ def export(
     from .lake import export as export_lake
     from .output import render
 
-    con = dbmod.connect(db, read_only=True)
+    con = dbmod.connect(db, read_only=True, helper_views=False)
     try:
         summary = export_lake(con, parquet, run_id=run)
     finally:

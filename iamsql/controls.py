@@ -17,6 +17,7 @@ import getpass
 import hashlib
 import json
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal
@@ -70,6 +71,13 @@ create table if not exists iamsql_result (
     region varchar,
     severity varchar,
     dimensions json
+);
+create table if not exists iamsql_run_timing (
+    run_id bigint not null,
+    control_id varchar not null,
+    account_id varchar,
+    duration_ms double not null,   -- wall time of the control's query on this account (0 when skipped)
+    result_rows bigint not null
 );
 """
 
@@ -293,13 +301,25 @@ ACCOUNT_VIEW = """
 ENGINE_VIEWS = ("iamsql_account",)
 
 
-def create_views(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the helper views (``iamsql_account`` and ``queries/views/*.sql``) as TEMP views on this
-    connection and set ``iamsql_as_of`` to the newest snapshot time, so ad hoc queries see the same views
-    and time as controls."""
+def create_account_view(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the TEMP view ``iamsql_account`` and set ``iamsql_as_of`` to the newest snapshot time (cheap)."""
     if _has_table(con, "iamsql_snapshot"):
         con.execute(f"create or replace temp view iamsql_account as {ACCOUNT_VIEW}")
         _set_as_of(con, con.execute("select max(as_of) from iamsql_account").fetchone()[0])
+
+
+def mentions_helper_view(sql: str) -> bool:
+    """Whether the SQL text names a ``queries/views`` helper view (a plain text test, so a false positive only
+    costs the time to create the views)."""
+    text = sql.lower()
+    return any(name in text for name in view_names())
+
+
+def create_views(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the helper views (``iamsql_account`` and ``queries/views/*.sql``) as TEMP views on this
+    connection and set ``iamsql_as_of`` to the newest snapshot time, so ad hoc queries see the same views
+    and time as controls. Translating the views costs about half a second per process."""
+    create_account_view(con)
     pending = {name: (VIEWS_DIR / f"{name}.sql").read_text(encoding="utf-8") for name in view_names()}
     errors: dict[str, str] = {}
     while pending:  # views may use each other: create in as many passes as needed
@@ -415,6 +435,7 @@ def run_checks(
         raise ControlError("no control matches the selection")
     parameters = effective_parameters(selected, params)
     con.execute(RUN_DDL)
+    create_views(con)  # the connection may have been opened without them (db.connect(helper_views=False))
     accounts = _accounts(con)
     rows: list[dict] = []
     rendered: dict[str, str | Exception] = {}
@@ -428,17 +449,28 @@ def run_checks(
             rows.append(_row(control, None, f"control:{control.id}", "skip",
                              "No data is loaded: run 'iamsql load' or 'iamsql collect' first."))
     broken: dict[str, str] = {}  # control id -> error that does not depend on the account (binding, parsing)
+    timings: list[tuple[str, str, float, int]] = []  # (control id, account id, milliseconds, result rows)
+    shared = shared_views(selected)
     for account in accounts:
         _shadow_tables(con, account)
         try:
+            for name in shared:
+                start = time.perf_counter()
+                count = _materialize(con, name)
+                if count is not None:
+                    timings.append((f"view:{name}", account.account_id, (time.perf_counter() - start) * 1000, count))
             for control in selected:
-                rows.extend(_evaluate(con, control, rendered[control.id], account, broken))
+                start = time.perf_counter()
+                evaluated = _evaluate(con, control, rendered[control.id], account, broken)
+                timings.append((control.id, account.account_id, (time.perf_counter() - start) * 1000, len(evaluated)))
+                rows.extend(evaluated)
         finally:
             _drop_shadows(con)
     for control_id, message in broken.items():
         control = next(c for c in selected if c.id == control_id)
         rows.append(_row(control, None, f"control:{control_id}", "error", message))
-    return _store(con, started, selected, parameters, frameworks, accounts, rows, control_pack_hash(queries_dir))
+    return _store(con, started, selected, parameters, frameworks, accounts, rows, control_pack_hash(queries_dir),
+                  timings=timings)
 
 
 def _accounts(con: duckdb.DuckDBPyConnection) -> list[_Account]:
@@ -476,10 +508,65 @@ def _quote(text: str) -> str:
 
 
 def _drop_shadows(con: duckdb.DuckDBPyConnection) -> None:
-    """Back to all accounts: drop the per-account views, restore ``iamsql_account`` and the newest time."""
+    """Back to all accounts: drop the per-account views, restore ``iamsql_account``, the helper views and the
+    newest time, drop the materialized helper views."""
     for table in TABLES:
         con.execute(f'drop view if exists temp.main."{table}"')
     create_views(con)
+    for name in view_names():
+        con.execute(f'drop table if exists temp.main."{MATERIALIZED_PREFIX}{name}"')
+
+
+MATERIALIZED_PREFIX = "iamsql_materialized_"
+
+
+def shared_views(selected: list[Control]) -> list[str]:
+    """Helper views that two or more of the selected controls read (directly or through another helper view),
+    in dependency order: a run computes each once per account instead of once per control."""
+    uses = _view_uses()
+    readers: dict[str, int] = {}
+    for control in selected:
+        reached, pending = set(), [t for t in control.tables if t in uses]
+        while pending:
+            name = pending.pop()
+            if name not in reached:
+                reached.add(name)
+                pending.extend(uses[name])
+        for name in reached:
+            readers[name] = readers.get(name, 0) + 1
+    order: list[str] = []
+
+    def visit(name: str, path: tuple[str, ...] = ()) -> None:
+        for used in sorted(uses[name]):
+            if used not in path:
+                visit(used, path + (name,))
+        if name not in order:
+            order.append(name)
+
+    for name in sorted(uses):
+        visit(name)
+    return [name for name in order if readers.get(name, 0) >= 2]
+
+
+@lru_cache(maxsize=1)
+def _view_uses() -> dict[str, frozenset[str]]:
+    """For each helper view, the other helper views its SQL names."""
+    names = view_names()
+    bodies = {name: _strip_header((VIEWS_DIR / f"{name}.sql").read_text(encoding="utf-8")) for name in names}
+    return {name: frozenset(other for other in names if other != name and re.search(rf"\b{other}\b", bodies[name]))
+            for name in names}
+
+
+def _materialize(con: duckdb.DuckDBPyConnection, name: str) -> int | None:
+    """Compute a helper view once into a TEMP table and point the view at it; its row count. When the view
+    fails, it is left as it was (None): the controls that read it report the error themselves."""
+    table = f"{MATERIALIZED_PREFIX}{name}"
+    try:
+        con.execute(f'create or replace temp table "{table}" as select * from "{name}"')
+    except duckdb.Error:
+        return None
+    con.execute(f'create or replace temp view "{name}" as select * from "{table}"')
+    return con.execute(f'select count(*) from "{table}"').fetchone()[0]
 
 
 def _evaluate(
@@ -569,9 +656,11 @@ def _row(control: Control, account: _Account | None, resource: str, status: str,
 
 
 def _store(con, started, selected, parameters, frameworks, accounts, rows, pack_hash, *,
-           engine: str = "duckdb", snapshot_ids: list[int] | None = None) -> int:
-    """Write the run and its rows in one transaction. ``engine`` names what executed the SQL; another engine
-    passes the ``snapshot_ids`` it read (default: this database's latest snapshots)."""
+           engine: str = "duckdb", snapshot_ids: list[int] | None = None,
+           timings: list[tuple[str, str, float, int]] | None = None) -> int:
+    """Write the run, its rows and its per-control ``timings`` (control id, account id, milliseconds, rows) in
+    one transaction. ``engine`` names what executed the SQL; another engine passes the ``snapshot_ids`` it read
+    (default: this database's latest snapshots)."""
     from .db import transaction
 
     statuses = {r["status"] for r in rows}
@@ -595,12 +684,32 @@ def _store(con, started, selected, parameters, frameworks, accounts, rows, pack_
             ],
         )
         if rows:
-            con.executemany(
-                "insert into iamsql_result values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [[run_id, r["control_id"], r["finding_id"], r["resource"], r["status"], r["reason"],
-                  r["account_id"], r["region"], r["severity"], json.dumps(r["dimensions"], default=str)] for r in rows],
-            )
+            _insert_results(con, run_id, rows)
+        if timings:
+            con.executemany("insert into iamsql_run_timing values (?, ?, ?, ?, ?)",
+                            [[run_id, *timing] for timing in timings])
     return run_id
+
+
+RESULT_FIELDS_STORED = ("control_id", "finding_id", "resource", "status", "reason", "account_id", "region", "severity")
+
+
+def _insert_results(con: duckdb.DuckDBPyConnection, run_id: int, rows: list[dict]) -> None:
+    """Insert result rows in one statement from registered NumPy columns (``executemany`` costs about a
+    millisecond per row: minutes for a large account's 100,000 results)."""
+    import numpy
+
+    columns = {name: numpy.array([r[name] for r in rows], dtype=object) for name in RESULT_FIELDS_STORED}
+    columns["dimensions"] = numpy.array([json.dumps(r["dimensions"], default=str) for r in rows], dtype=object)
+    con.register("iamsql_result_rows", columns)
+    try:
+        con.execute(
+            f"insert into iamsql_result select {int(run_id)}, "
+            + ", ".join(f"{name}::varchar" for name in RESULT_FIELDS_STORED)
+            + ", dimensions::varchar::json from iamsql_result_rows"
+        )
+    finally:
+        con.unregister("iamsql_result_rows")
 
 
 def _user() -> str | None:

@@ -55,8 +55,13 @@ def resolve_db_path(db: str | os.PathLike | None) -> Path:
     return Path(db or os.environ.get("IAMSQL_DB") or DEFAULT_DB)
 
 
-def connect(db: str | os.PathLike | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the database (creating it and its schema unless read-only) with iamsql's SQL macros installed."""
+def connect(
+    db: str | os.PathLike | None = None, *, read_only: bool = False, helper_views: bool = True
+) -> duckdb.DuckDBPyConnection:
+    """Open the database (creating it and its schema unless read-only) with iamsql's SQL macros installed,
+    ``iamsql_account`` and ``iamsql_as_of``. ``helper_views=False`` skips the ``queries/views`` helper views
+    (translating them costs 0.5-3 s) for callers that do not read them; ``controls.create_views(con)`` adds
+    them later."""
     path = resolve_db_path(db)
     if read_only and not path.exists():
         raise DatabaseError(f"database {path} does not exist: run 'iamsql load' or 'iamsql collect' first")
@@ -73,9 +78,9 @@ def connect(db: str | os.PathLike | None = None, *, read_only: bool = False) -> 
     if not read_only:
         ensure_schema(con)
     install_macros(con)
-    from .controls import create_views
+    from .controls import create_account_view, create_views
 
-    create_views(con)  # helper views of queries/views and iamsql_account, as TEMP views
+    (create_views if helper_views else create_account_view)(con)  # TEMP views
     return con
 
 

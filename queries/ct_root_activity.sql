@@ -17,23 +17,29 @@ parameters:
   lookback_days: 90
 */
 with event as (
-  select a.account_id, e.event_time, e.event_name, e.source_ip_address, e.user_type, t.user_identity
+  select e.account_id, e.event_id, e.event_time, e.event_name, e.source_ip_address, e.user_type
   from iamsql_account as a
     join cloudtrail_event_actor as e on e.account_id = a.account_id
-    join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
   where e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
 ),
+-- calls by the root user itself, not by an AWS service acting for it (only these need the raw identity)
+root_call as (
+  select e.account_id, e.event_time, e.event_name, e.source_ip_address
+  from event as e
+    join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
+  where e.user_type = 'Root' and t.user_identity ->> 'invokedBy' is null
+),
 summary as (
-  select account_id,
-    count(*) as events,
-    count(*) filter (where user_type = 'Root' and user_identity ->> 'invokedBy' is null) as root_calls,
-    string_agg(distinct event_name, ', ') filter (where user_type = 'Root' and user_identity ->> 'invokedBy' is null)
-      as root_events,
-    string_agg(distinct source_ip_address, ', ') filter (where user_type = 'Root' and user_identity ->> 'invokedBy' is null)
-      as root_ips,
-    max(event_time) filter (where user_type = 'Root' and user_identity ->> 'invokedBy' is null) as last_root_call
-  from event
-  group by account_id
+  select c.account_id, c.events, coalesce(r.root_calls, 0) as root_calls, r.root_events, r.root_ips, r.last_root_call
+  from (select account_id, count(*) as events from event group by account_id) as c
+    left join (
+      select account_id, count(*) as root_calls,
+        string_agg(distinct event_name, ', ' order by event_name) as root_events,
+        string_agg(distinct source_ip_address, ', ' order by source_ip_address) as root_ips,
+        max(event_time) as last_root_call
+      from root_call
+      group by account_id
+    ) as r on r.account_id = c.account_id
 )
 select
   'arn:' || a.partition || ':iam::' || a.account_id || ':root' as resource,

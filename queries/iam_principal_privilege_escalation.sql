@@ -27,23 +27,28 @@ with principal as (
 ),
 statement as (
   select principal_arn, policy_kind, coalesce(policy_name, policy_arn) as policy_name, via_group, effect,
-    statement, statement::text as statement_key,
+    statement::text as statement_key,
     statement ? 'NotAction' as not_action,
     statement ? 'Condition' as conditional
   from iam_principal_statement
 ),
+-- The same managed-policy statement reaches many principals: resources and action patterns are read once per
+-- distinct statement, then joined back to the principals it reaches.
+distinct_statement as (
+  select statement_key, statement_key::jsonb as statement
+  from (select distinct statement_key from statement) as d
+),
 scope as (
-  select s.principal_arn, s.statement_key,
+  select d.statement_key,
     bool_or(r = '*' or r ~ '^arn:[^:]*:[^:]*:[^:]*:[^:]*:(\*|[A-Za-z0-9-]+[/:]\*)$') as every_resource
-  from statement as s, jsonb_array_elements_text(coalesce(s.statement -> 'Resource', '["*"]'::jsonb)) as r
-  group by s.principal_arn, s.statement_key
+  from distinct_statement as d, jsonb_array_elements_text(coalesce(d.statement -> 'Resource', '["*"]'::jsonb)) as r
+  group by d.statement_key
 ),
 pattern as (
-  select distinct s.principal_arn, s.policy_kind, s.policy_name, s.via_group, s.effect, s.not_action, s.conditional,
-    s.statement_key, p as action_pattern
-  from statement as s
-    join scope as sc on sc.principal_arn = s.principal_arn and sc.statement_key = s.statement_key and sc.every_resource,
-    jsonb_array_elements_text(coalesce(s.statement -> 'Action', s.statement -> 'NotAction')) as p
+  select distinct d.statement_key, p as action_pattern
+  from distinct_statement as d
+    join scope as sc on sc.statement_key = d.statement_key and sc.every_resource,
+    jsonb_array_elements_text(coalesce(d.statement -> 'Action', d.statement -> 'NotAction')) as p
 ),
 action as (
   select distinct action from iam_privilege_escalation_path
@@ -53,23 +58,23 @@ pattern_match as (
   from (select distinct action_pattern from pattern) as p, action as a
   where a.action like replace(replace(lower(p.action_pattern), '*', '%'), '?', '_')
 ),
+-- per statement that covers every resource: the escalation actions its Action (or NotAction) patterns match
+statement_action as (
+  select distinct p.statement_key, m.action
+  from pattern as p join pattern_match as m on m.action_pattern = p.action_pattern
+),
 -- (principal, action, effect, policy) for every statement that allows or denies the action everywhere
 effect as (
-  select p.principal_arn, m.action, p.effect, p.policy_kind, p.policy_name, p.via_group, p.conditional
-  from pattern as p join pattern_match as m on m.action_pattern = p.action_pattern
-  where not p.not_action
+  select s.principal_arn, sa.action, s.effect, s.policy_kind, s.policy_name, s.via_group, s.conditional
+  from statement as s join statement_action as sa on sa.statement_key = s.statement_key
+  where not s.not_action
   union all
   select n.principal_arn, a.action, n.effect, n.policy_kind, n.policy_name, n.via_group, n.conditional
   from (select distinct principal_arn, statement_key, effect, policy_kind, policy_name, via_group, conditional
-        from pattern where not_action) as n
+        from statement
+        where not_action and statement_key in (select statement_key from pattern)) as n
     cross join action as a
-    left join (
-      select distinct x.principal_arn, x.statement_key, m.action
-      from pattern as x join pattern_match as m on m.action_pattern = x.action_pattern
-      where x.not_action
-    ) as excluded
-      on excluded.principal_arn = n.principal_arn and excluded.statement_key = n.statement_key
-      and excluded.action = a.action
+    left join statement_action as excluded on excluded.statement_key = n.statement_key and excluded.action = a.action
   where excluded.action is null
 ),
 bounded as (
@@ -106,16 +111,18 @@ summary as (
   group by o.principal_arn
 ),
 granting as (
-  select e.principal_arn,
-    string_agg(distinct e.policy_name || coalesce(' (via group ' || regexp_replace(e.via_group, '^.*/', '') || ')', ''), ', ')
-      as policies
-  from effect as e
-    join allowed as a on a.principal_arn = e.principal_arn and a.action = e.action
-    join (select distinct o.principal_arn, q.action
-          from open_path as o join iam_privilege_escalation_path as q on q.path_name = o.path_name) as used
-      on used.principal_arn = e.principal_arn and used.action = e.action
-  where e.effect = 'Allow' and e.policy_kind <> 'permissions_boundary'
-  group by e.principal_arn
+  select g.principal_arn, string_agg(distinct g.policy, ', ' order by g.policy) as policies
+  from (
+    select e.principal_arn,
+      e.policy_name || coalesce(' (via group ' || regexp_replace(e.via_group, '^.*/', '') || ')', '') as policy
+    from effect as e
+      join allowed as a on a.principal_arn = e.principal_arn and a.action = e.action
+      join (select distinct o.principal_arn, q.action
+            from open_path as o join iam_privilege_escalation_path as q on q.path_name = o.path_name) as used
+        on used.principal_arn = e.principal_arn and used.action = e.action
+    where e.effect = 'Allow' and e.policy_kind <> 'permissions_boundary'
+  ) as g
+  group by g.principal_arn
 )
 select
   p.principal_arn as resource,

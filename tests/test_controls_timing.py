@@ -1,0 +1,121 @@
+"""How a check run spends its time: per-control timings stored with the run, helper views read by several
+controls computed once per account (same results as computing them per control), and connections that skip
+the helper views when they do not need them."""
+
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+from benchmarks.cloudtrail_data import generate
+from benchmarks.controls_bench import generate_account
+from iamsql import controls, db
+from iamsql.load import load_paths
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    """A small generated account (the benchmark's generator): IAM, credential report, trails and 3,000 events."""
+    root = tmp_path_factory.mktemp("generated")
+    principals = generate_account(root / "iam", users=60, roles=60, policies=30, seed=7)
+    generate(root / "trail", 3_000, 6, seed=7, principals=principals)
+    path = root / "generated.duckdb"
+    con = db.connect(path, helper_views=False)
+    load_paths(con, [root / "iam", root / "trail"])
+    con.close()
+    return path
+
+
+@pytest.fixture
+def con(generated, tmp_path):
+    copy = tmp_path / "copy.duckdb"
+    copy.write_bytes(generated.read_bytes())
+    connection = db.connect(copy)
+    yield connection
+    connection.close()
+
+
+def stored(connection, run_id):
+    return connection.execute("select control_id, finding_id, status, reason from iamsql_result where run_id = ? "
+                              "order by control_id, finding_id", [run_id]).fetchall()
+
+
+# controls reading each helper view that a full run shares (events, principals, statements, admins, trails)
+SHARING = ["nhi_unused", "ct_nhi_human_use", "ct_nhi_reuse_many_sources", "ct_iam_change_by_non_admin",
+           "nhi_admin_privileges", "ct_root_activity", "iam_principal_privilege_escalation",
+           "cloudtrail_multi_region_trail_enabled", "cloudtrail_s3_data_events"]
+
+
+def test_shared_views_computed_once_give_the_same_results(con, monkeypatch):
+    shared_run = controls.run_checks(con, controls=SHARING)
+    monkeypatch.setattr(controls, "shared_views", lambda selected: [])
+    plain_run = controls.run_checks(con, controls=SHARING)
+    shared, plain = stored(con, shared_run), stored(con, plain_run)
+    assert len(shared) == len(plain) > 300
+    assert {status for _, _, status, _ in shared} >= {"ok", "alarm"}
+    for (control, finding, status, reason), (control2, finding2, status2, reason2) in zip(shared, plain):
+        assert (control, finding, status) == (control2, finding2, status2)
+        # some reasons list names with string_agg(distinct ...), whose order DuckDB does not fix
+        assert sorted(reason) == sorted(reason2), (control, reason, reason2)
+    views = {r[0] for r in con.execute("select control_id from iamsql_run_timing where run_id = ? "
+                                       "and control_id like 'view:%'", [shared_run]).fetchall()}
+    assert {"view:cloudtrail_event_actor", "view:iam_principal"} <= views
+    assert not con.execute("select count(*) from iamsql_run_timing where run_id = ? and control_id like 'view:%'",
+                           [plain_run]).fetchone()[0]
+    # the run leaves no materialized tables behind and the helper views read all accounts again
+    assert not con.execute("select count(*) from duckdb_tables() where table_name like 'iamsql_materialized_%'"
+                           ).fetchone()[0]
+    assert con.execute("select count(*) from iam_principal").fetchone()[0] > 120
+
+
+def test_each_control_is_timed_with_its_result_rows(con):
+    run_id = controls.run_checks(con, controls=["iam_user_console_mfa", "iam_root_mfa_enabled", "nhi_unused"])
+    timings = con.execute("select control_id, account_id, duration_ms, result_rows from iamsql_run_timing "
+                          "where run_id = ? and control_id not like 'view:%' order by 1", [run_id]).fetchall()
+    assert [t[0] for t in timings] == ["iam_root_mfa_enabled", "iam_user_console_mfa", "nhi_unused"]
+    counts = dict(con.execute("select control_id, count(*) from iamsql_result where run_id = ? group by 1",
+                              [run_id]).fetchall())
+    for control_id, account_id, duration_ms, result_rows in timings:
+        assert account_id == "210987654321"
+        assert duration_ms > 0
+        assert result_rows == counts[control_id]
+    # one selected control reads iam_principal: nothing to share
+    assert controls.shared_views([c for c in controls.load_controls() if c.id == "nhi_unused"]) == []
+
+
+def test_shared_views_come_after_the_views_they_read():
+    selected = [c for c in controls.load_controls() if c.id in ("nhi_unused", "ct_nhi_human_use")]
+    shared = controls.shared_views(selected)
+    assert "iam_principal" in shared and "cloudtrail_event_actor" in shared
+    assert shared.index("cloudtrail_event_actor") < shared.index("iam_principal")
+    assert "iam_policy_statement" not in shared
+
+
+def test_connection_without_helper_views_still_runs_checks(generated, tmp_path):
+    copy = tmp_path / "lazy.duckdb"
+    copy.write_bytes(generated.read_bytes())
+    connection = db.connect(copy, helper_views=False)
+    try:
+        assert connection.execute("select count(*) from iamsql_account").fetchone()[0] == 1
+        with pytest.raises(duckdb.CatalogException):
+            connection.execute("select count(*) from iam_principal")
+        run_id = controls.run_checks(connection, controls=["nhi_unused"])
+        assert connection.execute("select count(*) from iamsql_result where run_id = ? and status = 'error'",
+                                  [run_id]).fetchone()[0] == 0
+        assert connection.execute("select count(*) from iam_principal").fetchone()[0] > 120
+    finally:
+        connection.close()
+
+
+def test_query_command_creates_helper_views_only_when_named(generated):
+    assert controls.mentions_helper_view("select * from IAM_PRINCIPAL where is_nhi")
+    assert not controls.mentions_helper_view("select name from aws_iam_user")
+    run = [sys.executable, "-c", "from iamsql.cli import main; main()", "query", "--db", str(generated),
+           "--format", "csv"]
+    over_view = subprocess.run(run + ["select count(*) as n from iam_principal where is_nhi"],
+                               capture_output=True, text=True)
+    assert over_view.returncode == 0, over_view.stderr
+    assert int(over_view.stdout.split()[-1]) > 0
+    plain = subprocess.run(run + ["select count(*) as n from aws_iam_user"], capture_output=True, text=True)
+    assert plain.returncode == 0 and plain.stdout.split()[-1] == "60"
