@@ -3,6 +3,7 @@ library function and prints; errors become one line on stderr and a non-zero exi
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -600,6 +601,7 @@ INTERRUPTED = {
 }
 DUCKDB_INTERRUPTED = "Query interrupted"  # DuckDB's RuntimeError when SIGINT arrives during a query
 _interrupt_said = False
+_interrupt_requested = False
 
 
 def say_interrupted(what: str) -> None:
@@ -616,10 +618,29 @@ def _interrupted_command(args: list[str]) -> str:
     return INTERRUPTED.get(command, "nothing was changed")
 
 
+def _on_sigint(signum, frame) -> None:
+    """Ctrl-C raises KeyboardInterrupt, as by default, and is remembered: DuckDB may turn it into an error."""
+    global _interrupt_requested
+    _interrupt_requested = True
+    raise KeyboardInterrupt
+
+
+def _fail(message: str, code: int) -> None:
+    """``error: <message>`` and exit ``code``; after Ctrl-C, the interrupt line and 130 instead (DuckDB reports
+    some interrupts as errors: "numpy is required", "Interrupted")."""
+    if _interrupt_requested:
+        say_interrupted(_interrupted_command(sys.argv[1:]))
+        sys.exit(130)
+    typer.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
 def main() -> None:
     """Console entry point: run the app, turning known failures into one line and an exit code. Ctrl-C exits 130
     with one line saying what is left (typer turns KeyboardInterrupt into a silent exit 130; DuckDB turns it
     into a RuntimeError when it arrives during a query)."""
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when started with Ctrl-C ignored
+        signal.signal(signal.SIGINT, _on_sigint)
     try:
         app(prog_name="iamsql")
     except SystemExit as exc:
@@ -627,11 +648,9 @@ def main() -> None:
             say_interrupted(_interrupted_command(sys.argv[1:]))
         raise
     except IamsqlError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        sys.exit(exc.exit_code)
+        _fail(str(exc), exc.exit_code)
     except duckdb.Error as exc:
-        typer.echo(f"error: {str(exc).splitlines()[0]}", err=True)
-        sys.exit(2)
+        _fail(str(exc).splitlines()[0], 2)
     except KeyboardInterrupt:
         say_interrupted(_interrupted_command(sys.argv[1:]))
         sys.exit(130)
