@@ -1,13 +1,20 @@
 """Event controls (``ct_*``) on DuckDB vs Spark local mode over the same generated CloudTrail events.
 
-    .venv/bin/python benchmarks/spark_vs_duckdb.py --events 1000000
+    .venv/bin/python benchmarks/spark_vs_duckdb.py --events 1000000 --record results.jsonl
+    .venv/bin/python benchmarks/spark_vs_duckdb.py --events 1000000 --copies 10 --engines duckdb --record results.jsonl
+    .venv/bin/python benchmarks/spark_vs_duckdb.py --summarize results.jsonl
 
-Steps: generate a realistic trail (``benchmarks/cloudtrail_data.py``), load it into DuckDB, export the Parquet
-lake, then run every ``ct_*`` control three times, each in its own child process: on DuckDB, on Spark
-``local[1]`` and on Spark ``local[2]``. For each: wall time (the control run only, after the engine started)
-and peak memory of the child and all its descendants (the JVM included), sampled from /proc every 0.2 s.
-``local[1]`` vs ``local[2]`` gives Spark's scaling factor per added core, from which the crossover core count
-(where Spark would match DuckDB on this machine) is estimated assuming that factor holds as cores are added.
+Steps: generate a realistic trail (``benchmarks/cloudtrail_data.py``), load it into DuckDB, optionally copy the
+loaded events ``--copies`` times (new event ids, times shifted by a second per copy: a large trail without
+generating its JSON, which is the slow part), export the Parquet lake, then run every ``ct_*`` control on each
+engine of ``--engines``, each in its own child process: DuckDB over the database, Spark ``local[N]`` over the
+lake. For each: wall time and CPU time of the control run only (after the engine started), CPU summed over the
+child and all its descendants (the JVM and its Python workers included), and the peak resident memory of that
+process tree, sampled from /proc every 0.2 s. ``--workdir`` keeps the prepared data for the next run.
+
+``--summarize`` fits ``seconds = fixed + per_event x events`` per engine over the recorded sizes (least squares)
+and prints how many cores Spark would need to match DuckDB at 10M, 100M and 1B events, assuming Spark's
+per-event CPU spreads perfectly over the cores and its fixed cost does not shrink (see docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -26,6 +34,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.cloudtrail_data import generate  # noqa: E402
 
+TICKS = os.sysconf("SC_CLK_TCK")
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
 
 def event_controls() -> list[str]:
     from iamsql import controls
@@ -33,36 +44,47 @@ def event_controls() -> list[str]:
     return [c.id for c in controls.load_controls() if c.id.startswith("ct_")]
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident bytes of ``pid`` and all its descendants."""
+def _process_tree(pid: int) -> list[list[str]]:
+    """/proc/<pid>/stat fields (after the command name) of ``pid`` and all its descendants."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
+    stats: dict[int, list[str]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
-            stat = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        children.setdefault(int(stat[1]), []).append(int(entry))
-        rss[int(entry)] = int(stat[21]) * os.sysconf("SC_PAGE_SIZE")
-    total, stack = 0, [pid]
+        children.setdefault(int(fields[1]), []).append(int(entry))
+        stats[int(entry)] = fields
+    found, stack = [], [pid]
     while stack:
         current = stack.pop()
-        total += rss.get(current, 0)
+        if current in stats:
+            found.append(stats[current])
         stack.extend(children.get(current, []))
-    return total
+    return found
 
 
-def measure(args: list[str]) -> tuple[dict, int]:
-    """Run a phase in a child process; its JSON result and the peak RSS of its process tree."""
+def tree_rss(pid: int) -> int:
+    """Resident bytes of ``pid`` and all its descendants."""
+    return sum(int(f[21]) * PAGE for f in _process_tree(pid))
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system, reaped children included) of ``pid`` and all its descendants."""
+    return sum(sum(int(v) for v in f[11:15]) for f in _process_tree(pid)) / TICKS
+
+
+def measure(args: list[str]) -> dict:
+    """Run a phase in a child process; its JSON result plus the peak RSS of its process tree."""
     child = subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE, text=True)
     peak = 0
 
     def sample():
         nonlocal peak
         while child.poll() is None:
-            peak = max(peak, _tree_rss(child.pid))
+            peak = max(peak, tree_rss(child.pid))
             time.sleep(0.2)
 
     sampler = threading.Thread(target=sample)
@@ -71,42 +93,137 @@ def measure(args: list[str]) -> tuple[dict, int]:
     sampler.join()
     if child.returncode:
         raise SystemExit(f"phase {args} failed")
-    return json.loads(out.strip().splitlines()[-1]), peak
+    return json.loads(out.strip().splitlines()[-1]) | {"peak_rss_mib": round(peak / 2**20)}
+
+
+def timed(run) -> dict:
+    """Wall and process-tree CPU seconds of ``run()`` (which returns a run id), and the rows it stored."""
+    from iamsql import controls
+
+    cpu, start = tree_cpu(os.getpid()), time.perf_counter()
+    con, run_id = run()
+    seconds, cpu = time.perf_counter() - start, tree_cpu(os.getpid()) - cpu
+    rows = controls.results(con, run_id)
+    return {"seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2), "rows": len(rows),
+            "errors": sum(r["status"] == "error" for r in rows)}
 
 
 def phase_duckdb(database: Path) -> dict:
     from iamsql import controls, db
 
     con = db.connect(database)
-    start = time.perf_counter()
-    run_id = controls.run_checks(con, controls=event_controls())
-    seconds = time.perf_counter() - start
-    rows = controls.results(con, run_id)
-    return {"seconds": seconds, "rows": len(rows), "errors": sum(r["status"] == "error" for r in rows)}
+    return timed(lambda: (con, controls.run_checks(con, controls=event_controls())))
 
 
 def phase_spark(database: Path, lake: Path, master: str) -> dict:
-    from iamsql import controls, db
+    from iamsql import db
     from iamsql.engines import spark
 
     session = spark.session(master, config={"spark.driver.memory": "6g"})
     con = db.connect(database)
+    return timed(lambda: (con, spark.run_checks(con, lake, spark=session, controls=event_controls())))
+
+
+def copy_events(con, copies: int) -> None:
+    """Add ``copies - 1`` copies of every loaded event: new event ids, times shifted by one second per copy."""
+    if copies <= 1:
+        return
+    con.execute(
+        "insert into history.aws_cloudtrail_trail_event "
+        "select * exclude (k) replace (e.event_id || '-' || k as event_id, e.event_time + k * interval '1 second' as event_time) "
+        "from history.aws_cloudtrail_trail_event as e, range(1, ?) as r(k)", [copies])
+
+
+def prepare(workdir: Path, events: int, files: int, copies: int) -> dict:
+    """Generate, load, copy and export the data into ``workdir`` (reused when it was prepared the same way)."""
+    from iamsql import db, lake
+    from iamsql.load import load_paths
+
+    recipe = {"events": events, "files": files, "copies": copies}
+    marker = workdir / "prepared.json"
+    if marker.exists() and json.loads(marker.read_text())["recipe"] == recipe:
+        return json.loads(marker.read_text())
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir(parents=True)
+    trail, timings = workdir / "trail", {}
     start = time.perf_counter()
-    run_id = spark.run_checks(con, lake, spark=session, controls=event_controls())
-    seconds = time.perf_counter() - start
-    rows = controls.results(con, run_id)
-    return {"seconds": seconds, "rows": len(rows), "errors": sum(r["status"] == "error" for r in rows)}
+    generate(trail, events, files, workers=2)
+    timings["generate"] = time.perf_counter() - start
+    con = db.connect(workdir / "bench.duckdb")
+    start = time.perf_counter()
+    load_paths(con, [trail])
+    copy_events(con, copies)
+    timings["load"] = time.perf_counter() - start
+    start = time.perf_counter()
+    lake.export(con, workdir / "lake")
+    timings["export"] = time.perf_counter() - start
+    stored = con.execute("select count(*) from aws_cloudtrail_trail_event").fetchone()[0]
+    con.close()
+    shutil.rmtree(trail)
+    parquet = sum(p.stat().st_size for p in (workdir / "lake").rglob("*.parquet"))
+    prepared = {"recipe": recipe, "stored_events": stored, "parquet_mib": round(parquet / 2**20),
+                "seconds": {k: round(v, 1) for k, v in timings.items()}}
+    marker.write_text(json.dumps(prepared))
+    return prepared
+
+
+def fit(points: list[tuple[float, float]]) -> tuple[float, float]:
+    """Least-squares ``y = fixed + slope * x``; with one point, all of it is the slope."""
+    if len({x for x, _ in points}) < 2:
+        x, y = points[0]
+        return 0.0, y / x
+    n = len(points)
+    mean_x, mean_y = sum(x for x, _ in points) / n, sum(y for _, y in points) / n
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / sum((x - mean_x) ** 2 for x, _ in points)
+    return mean_y - slope * mean_x, slope
+
+
+def summarize(record: Path) -> None:
+    """Per-engine fixed cost and per-event cost over the recorded sizes; the cores Spark needs to match DuckDB."""
+    runs = [json.loads(line) for line in record.read_text().splitlines() if line.strip()]
+    engines = sorted({r["engine"] for r in runs})
+    print("| engine | sizes (events) | fixed wall s | wall us/event | fixed CPU s | CPU us/event |")
+    print("|---|---|---|---|---|---|")
+    fitted = {}
+    for engine in engines:
+        mine = [r for r in runs if r["engine"] == engine]
+        wall = fit([(r["events"], r["seconds"]) for r in mine])
+        cpu = fit([(r["events"], r["cpu_seconds"]) for r in mine])
+        fitted[engine] = wall, cpu
+        sizes = ", ".join(f"{n:,}" for n in sorted({r["events"] for r in mine}))
+        print(f"| {engine} | {sizes} | {wall[0]:.1f} | {wall[1] * 1e6:.1f} | {cpu[0]:.1f} | {cpu[1] * 1e6:.1f} |")
+    spark = [e for e in engines if e.startswith("spark")]
+    if "duckdb" not in fitted or not spark:
+        return
+    (duck_fixed, duck_slope), _ = fitted["duckdb"]
+    spark_fixed, spark_cpu = max(fitted[e][0][0] for e in spark), min(fitted[e][1][1] for e in spark)
+    print(f"\nSpark: fixed wall {spark_fixed:.1f} s (largest of {', '.join(spark)}), "
+          f"{spark_cpu * 1e6:.1f} CPU-us per event (smallest); DuckDB on this machine: "
+          f"{duck_fixed:.1f} s + {duck_slope * 1e6:.1f} us per event (wall)")
+    for events in (10_000_000, 100_000_000, 1_000_000_000):
+        duck = duck_fixed + duck_slope * events
+        budget = duck - spark_fixed
+        cores = spark_cpu * events / budget if budget > 0 else float("inf")
+        print(f"{events:>13,} events: DuckDB {duck:,.0f} s; Spark needs {cores:,.0f} cores to match")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--events", type=int, default=1_000_000, help="events to generate")
+    parser.add_argument("--copies", type=int, default=1, help="copies of the generated events to load")
     parser.add_argument("--files", type=int, default=0, help="gzip files (default: one per 500 events)")
+    parser.add_argument("--engines", default="duckdb,local[1],local[2]", help="duckdb and Spark masters")
+    parser.add_argument("--workdir", type=Path, help="keep the prepared data here and reuse it")
+    parser.add_argument("--record", type=Path, help="append one JSON line per engine run to this file")
+    parser.add_argument("--summarize", type=Path, help="fit the runs recorded in this file and stop")
     parser.add_argument("--phase", choices=["duckdb", "spark"], help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--lake", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--master", default="local[2]", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.summarize:
+        summarize(args.summarize)
+        return
     if args.phase == "duckdb":
         print(json.dumps(phase_duckdb(args.db)))
         return
@@ -114,44 +231,31 @@ def main() -> None:
         print(json.dumps(phase_spark(args.db, args.lake, args.master)))
         return
 
-    from iamsql import db, lake
-    from iamsql.load import load_paths
-
     with tempfile.TemporaryDirectory() as tmp:
-        root, database, lake_dir = Path(tmp) / "trail", Path(tmp) / "bench.duckdb", Path(tmp) / "lake"
-        start = time.perf_counter()
-        generate(root, args.events, args.files or max(1, args.events // 500), workers=2)
-        print(f"generated {args.events:,} events in {time.perf_counter() - start:.1f} s", flush=True)
-        con = db.connect(database)
-        start = time.perf_counter()
-        load_paths(con, [root])
-        print(f"loaded in {time.perf_counter() - start:.1f} s", flush=True)
-        start = time.perf_counter()
-        lake.export(con, lake_dir)
-        con.close()
-        size = sum(p.stat().st_size for p in lake_dir.rglob("*.parquet"))
-        print(f"exported in {time.perf_counter() - start:.1f} s, {size / 2**20:.0f} MiB of Parquet", flush=True)
-        print(f"event controls: {', '.join(event_controls())}")
-        results = {
-            "duckdb": measure(["--phase", "duckdb", "--db", str(database)]),
-            "spark local[1]": measure(["--phase", "spark", "--db", str(database), "--lake", str(lake_dir), "--master", "local[1]"]),
-            "spark local[2]": measure(["--phase", "spark", "--db", str(database), "--lake", str(lake_dir), "--master", "local[2]"]),
-        }
-    print("| engine | wall s | ratio to DuckDB | peak RSS MiB | result rows | errors |")
-    print("|---|---|---|---|---|---|")
-    base = results["duckdb"][0]["seconds"]
-    for name, (result, peak) in results.items():
-        print(f"| {name} | {result['seconds']:.1f} | {result['seconds'] / base:.2f} | {peak / 2**20:.0f} | "
-              f"{result['rows']} | {result['errors']} |")
-    one, two = results["spark local[1]"][0]["seconds"], results["spark local[2]"][0]["seconds"]
-    speedup = one / two
-    efficiency = speedup / 2  # fraction of ideal scaling per doubling of cores
-    print(f"Spark speed-up local[1] -> local[2]: {speedup:.2f}x (parallel efficiency {efficiency:.0%})")
-    cores, seconds = 2, two
-    while seconds > base and cores < 4096:
-        cores, seconds = cores * 2, seconds / (2 * efficiency)
-    verdict = f"about {cores} cores" if seconds <= base and efficiency > 0.5 else "never (Spark scales too poorly here)"
-    print(f"Estimated cores for Spark to match DuckDB's 2-core time at this size: {verdict}")
+        workdir = args.workdir or Path(tmp) / "data"
+        prepared = prepare(workdir, args.events, args.files or max(1, args.events // 500), args.copies)
+        print(f"data: {prepared}", flush=True)
+        print(f"event controls: {', '.join(event_controls())}", flush=True)
+        database, lake_dir = workdir / "bench.duckdb", workdir / "lake"
+        results = {}
+        for engine in args.engines.split(","):
+            phase = (["--phase", "duckdb", "--db", str(database)] if engine == "duckdb" else
+                     ["--phase", "spark", "--db", str(database), "--lake", str(lake_dir), "--master", engine])
+            load = os.getloadavg()[0]
+            results[engine] = measure(phase) | {"load_before": round(load, 1), "load_after": round(os.getloadavg()[0], 1)}
+            print(f"{engine}: {results[engine]}", flush=True)
+            if args.record:
+                with args.record.open("a") as out:
+                    out.write(json.dumps({"engine": engine if engine == "duckdb" else f"spark {engine}",
+                                          "events": prepared["stored_events"], **results[engine]}) + "\n")
+    base = next(iter(results.values()))
+    print(f"\n{prepared['stored_events']:,} events; ratios to {next(iter(results))}")
+    print("| engine | wall s | ratio | CPU s | ratio | peak RSS MiB | result rows | errors | load avg |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name, r in results.items():
+        print(f"| {name} | {r['seconds']:.1f} | {r['seconds'] / base['seconds']:.2f} | {r['cpu_seconds']:.1f} | "
+              f"{r['cpu_seconds'] / base['cpu_seconds']:.2f} | {r['peak_rss_mib']:,} | {r['rows']:,} | {r['errors']} | "
+              f"{r['load_before']}-{r['load_after']} |")
 
 
 if __name__ == "__main__":

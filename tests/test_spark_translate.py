@@ -34,6 +34,13 @@ def test_postgres_semantics_kept():
         spark_engine.to_spark("select jsonb_path_query(tags, '$') from aws_iam_user")
 
 
+def test_distinct_string_agg_ordered_by_its_value():
+    ordered = spark_engine.to_spark("select string_agg(distinct name, ', ' order by name desc) from aws_iam_user")
+    assert "ARRAY_JOIN(REVERSE(ARRAY_SORT(COLLECT_SET(name))), ', ')" in ordered and "DISTINCT" not in ordered
+    with pytest.raises(QueryError, match="ordered by another value"):
+        spark_engine.to_spark("select string_agg(distinct name, ', ' order by path) from aws_iam_user")
+
+
 def test_number_text_keeps_its_scale_as_in_postgres():
     assert spark_engine.SPARK_FUNCTIONS["pg_jsonb_text"][0]("3.50") == "3.50"  # Postgres: '3.50'::jsonb ->> ... = 3.50
 

@@ -216,7 +216,16 @@ def _string_agg(node: exp.GroupConcat) -> exp.Expr:
     """``string_agg`` as an array join: DISTINCT sorts (as Postgres does), ORDER BY inside the call is kept."""
     separator = node.args.get("separator") or exp.Literal.string(",")
     value = node.this
-    if isinstance(value, exp.Distinct):
+    if isinstance(value, exp.Order) and isinstance(value.this, exp.Distinct):
+        # Postgres orders a DISTINCT aggregate only by its argument: a sorted set, reversed for DESC.
+        (key,) = value.expressions
+        (item,) = value.this.expressions
+        if key.this != item:
+            raise dialect.UnsupportedFeature("unsupported on spark: string_agg(DISTINCT ...) ordered by another value")
+        listed = _call("array_sort", _call("collect_set", item))
+        if key.args.get("desc"):
+            listed = _call("reverse", listed)
+    elif isinstance(value, exp.Distinct):
         (item,) = value.expressions
         listed = _call("array_sort", _call("collect_set", item))
     elif isinstance(value, exp.Order):
@@ -528,8 +537,9 @@ def _translate_all(items: dict[str, str]) -> dict[str, exp.Expr | Exception]:
     return out
 
 
-def helper_views() -> dict[str, str]:
-    """The ``queries/views`` helper views' Steampipe SQL by name, each after the views it reads."""
+def helper_views(read_by: list[str] | None = None) -> dict[str, str]:
+    """The ``queries/views`` helper views' Steampipe SQL by name, each after the views it reads; with
+    ``read_by`` (SQL texts), only the views those texts read, directly or through other views."""
     texts = {name: ctl._strip_header((ctl.VIEWS_DIR / f"{name}.sql").read_text(encoding="utf-8"))
              for name in ctl.view_names()}
     ordered: dict[str, str] = {}
@@ -537,29 +547,36 @@ def helper_views() -> dict[str, str]:
     def add(name: str, seen: tuple[str, ...] = ()) -> None:
         if name in ordered or name in seen:
             return
-        for other in texts:
-            if other != name and re.search(rf"\b{re.escape(other)}\b", texts[name]):
-                add(other, (*seen, name))
+        for other in _reads(texts[name], texts, name):
+            add(other, (*seen, name))
         ordered[name] = texts[name]
 
-    for name in texts:
+    wanted = texts if read_by is None else {n for sql in read_by for n in _reads(sql, texts)}
+    for name in wanted:
         add(name)
     return ordered
 
 
+def _reads(sql: str, views: dict[str, str], itself: str | None = None) -> list[str]:
+    return [name for name in views if name != itself and re.search(rf"\b{re.escape(name)}\b", sql)]
+
+
 def _shadow(spark, account: ctl._Account, views: dict[str, exp.Expr | Exception]) -> None:
-    """Per-account tables named like the Steampipe tables, ``iamsql_account`` and the helper views, cached
-    in memory: the IAM data of one account is small, and Spark would otherwise recompute a helper view (and
-    its JSON functions) for every control that reads it."""
+    """Per-account views named like the Steampipe tables and ``iamsql_account``, and the helper views cached
+    in memory: Spark would otherwise recompute a helper view (and its JSON functions) for every control that
+    reads it. The tables themselves are not cached: caching the events would copy every JSON column of every
+    event into memory, while a control reads two or three columns of them, pruned from the Parquet files."""
     spark.catalog.clearCache()
     quoted = "'" + account.account_id.replace("'", "''") + "'"
     shadows = {table: f"select * from iamsql_lake_{table} where account_id = {quoted}" for table in TABLES}
     shadows["iamsql_account"] = f"select account_id, partition, as_of from iamsql_lake_iamsql_account where account_id = {quoted}"
+    shadows_of_tables = set(shadows)
     shadows |= {name: render(tree, account.as_of) for name, tree in views.items() if not isinstance(tree, Exception)}
-    for name, sql in shadows.items():  # helper views come in dependency order (see helper_view_trees)
+    for name, sql in shadows.items():  # helper views come in dependency order (see helper_views)
         spark.catalog.dropTempView(name)
+        statement = "create temporary view" if name in shadows_of_tables else "cache lazy table"
         try:
-            spark.sql(f"cache lazy table `{name}` as {sql}")
+            spark.sql(f"{statement} `{name}` as {sql}")
         except Exception:  # noqa: BLE001 - a view Spark rejects: the controls reading it report the error
             continue
 
@@ -579,8 +596,9 @@ def run_checks(con, directory: Path, *, master: str = "local[*]", spark=None, co
     spark = spark or session(master)
     register_lake(spark, directory)
     accounts = lake_accounts(spark)
-    trees = _translate_all({c.id: ctl.render_sql(c, parameters[c.id]) for c in selected})
-    views = _translate_all(helper_views())
+    texts = {c.id: ctl.render_sql(c, parameters[c.id]) for c in selected}
+    trees = _translate_all(texts)
+    views = _translate_all(helper_views(read_by=list(texts.values())))
     rows: list[dict] = []
     if not accounts:
         for control in selected:
