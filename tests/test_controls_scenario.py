@@ -20,11 +20,12 @@ Planted violations (each gives the alarms listed in ``EXPECTED_ALARMS``):
 - the password policy: 8 characters, no symbols, numbers or upper case, no reuse prevention, no expiry.
 - the trail eu-audit: no log-file validation, no KMS key, no CloudWatch Logs delivery, not logging.
 
-Compliant resources (no alarm expected): alice (console with MFA, in a group), group engineers with the
-customer policy EngineerRead, app-server (EC2 trust, in use window), vendor-access (cross-account with
-ExternalId), github-ci (OIDC with a ``sub`` condition), the SAML provider corp-idp, support (AWSSupportAccess, own-account trust), a
-service-linked role (info), the trail main (multi-region, logging, validation, KMS, CloudWatch, management
-read/write and S3 data events).
+Compliant resources (no alarm expected): alice (console with MFA), every user in group engineers with the
+customer policy EngineerRead, app-server (EC2 trust, new), vendor-access (cross-account with ExternalId),
+github-ci (OIDC with a ``sub`` condition), the SAML provider corp-idp, support (AWSSupportAccess, own-account
+trust), a service-linked role (info), the trail main (multi-region, logging, validation, KMS, CloudWatch,
+management read/write and S3 data events) and eu-audit's default event selectors (describe-trails says
+``HasCustomEventSelectors: false``: every management event; this once alarmed as "no management events").
 
 What moto cannot represent, left out of the exact-set assertion only by naming it:
 - ``NOT_REPRESENTABLE`` (whole controls): moto's credential report has no ``<root_account>`` row (root controls
@@ -176,7 +177,8 @@ def plant(session: boto3.Session) -> None:
     iam.create_role(RoleName="github-ci", AssumeRolePolicyDocument=trust(
         oidc, "sts:AssumeRoleWithWebIdentity",
         {"StringEquals": {**aud, f"{GITHUB}:sub": "repo:example/app:ref:refs/heads/main"}}))
-    legacy = iam.create_role(RoleName="legacy-batch", AssumeRolePolicyDocument=trust({"Service": "ecs-tasks.amazonaws.com"}))
+    legacy = iam.create_role(RoleName="legacy-batch",
+                             AssumeRolePolicyDocument=trust({"Service": "ecs-tasks.amazonaws.com"}))
     backend.roles[legacy["Role"]["RoleId"]].create_date = NOW - timedelta(days=400)
     iam.create_role(RoleName="support", AssumeRolePolicyDocument=trust({"AWS": f"arn:aws:iam::{ACCOUNT}:root"}))
     iam.attach_role_policy(RoleName="support", PolicyArn=add_aws_managed_policy(ACCOUNT, "AWSSupportAccess"))
