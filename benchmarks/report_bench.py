@@ -1,11 +1,12 @@
 """Benchmark: ``iamsql report`` of a run with 200,000 findings, as xlsx and csv.
 
-Builds a database with one stored check run (findings spread over the shipped controls and 20 accounts, with
-realistic reason lengths), then writes each format in a fresh process and records wall time and peak RSS of
-that process. A third process only gathers the report model and counts the findings: the baseline that the
+Builds a database with several stored check runs (findings spread over the shipped controls and 20 accounts,
+with realistic reason lengths, some churn between runs and an exception), then writes the last run in each
+format in a fresh process and records CPU time and peak RSS of that process. Another process only gathers the
+report model and iterates the findings, and one only imports iamsql and opens the database: the baselines the
 writers' cost is compared to.
 
-    .venv/bin/python -m benchmarks.report_bench [--findings 200000] [--keep DIR]
+    .venv/bin/python -m benchmarks.report_bench [--findings 200000] [--runs 5] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 MEASURE = """
@@ -26,7 +27,9 @@ import sys
 from iamsql import db
 from iamsql.report import build_report, write_report
 con = db.connect(sys.argv[1], read_only=True)
-if sys.argv[2] == "model":
+if sys.argv[2] == "open":
+    pass
+elif sys.argv[2] == "model":
     report = build_report(con)
     print(sum(1 for _ in report.findings()))
 else:
@@ -34,43 +37,56 @@ else:
 """
 
 
-def build_database(path: Path, findings: int) -> None:
-    from iamsql import db
-    from iamsql.controls import RUN_DDL, control_pack_hash, load_controls
+def build_database(path: Path | str, findings: int, runs: int) -> None:
+    """``runs`` check runs a day apart; the last has ``findings`` results. Between runs about 2% of findings
+    flip between ok and alarm and 500 resources come and go, so first/last seen, status since and the
+    changes against the previous run all have work to do; one exception covers 1 in 4 alarms of the last run."""
+    from iamsql import db, history
+    from iamsql.controls import control_pack_hash, load_controls
 
     controls = [c.id for c in load_controls()]
     con = db.connect(path)
-    con.execute(RUN_DDL)
+    history.ensure_schema(con)
     accounts = [f"{100000000000 + n}" for n in range(20)]
-    now = datetime(2025, 6, 1, tzinfo=timezone.utc)
-    con.execute(
-        "insert into iamsql_run values (1, ?, ?, ?, '0.1.0', ?, 'duckdb', 'bench', ?, '[]', '{}', '[]', 'complete')",
-        [now, now, now, control_pack_hash(), json.dumps([{"account_id": a, "as_of": now.isoformat()} for a in accounts])],
-    )
-    con.execute(
-        """
-        insert into iamsql_result
-        select 1, c.control_id, md5(i::varchar)[:16],
-               'arn:aws:iam::' || a.account_id || ':role/service-role/workload-' || i,
-               ['ok', 'alarm', 'ok', 'skip', 'info'][1 + i % 5],
-               'Role workload-' || i || ' has not been used for ' || (i % 400) || ' days (more than 90); '
-                   || 'remove it or record why it must stay. Last used from ' || (i % 250) || '.10.0.1 by '
-                   || '=HYPERLINK("http://x","y") aws-cli/2.15.0 Python/3.11.6 Linux/6.1',
-               a.account_id, 'global', 'medium', '{"principal_type": "Role"}'
-        from range(?) t(i)
-        join (select unnest(?::varchar[]) as control_id, generate_subscripts(?::varchar[], 1) - 1 as n) c
-          on c.n = i % ?
-        join (select unnest(?::varchar[]) as account_id, generate_subscripts(?::varchar[], 1) - 1 as n) a
-          on a.n = i % 20
-        """,
-        [findings, controls, controls, len(controls), accounts, accounts],
-    )
+    for run in range(1, runs + 1):
+        now = datetime(2025, 6, 1, tzinfo=timezone.utc) + timedelta(days=run - runs)
+        con.execute(
+            "insert into iamsql_run values (?, ?, ?, ?, '0.1.0', ?, 'duckdb', 'bench', ?, '[]', '{}', '[]', 'complete')",
+            [run, now, now, now, control_pack_hash(),
+             json.dumps([{"account_id": a, "as_of": now.isoformat()} for a in accounts])],
+        )
+        con.execute(
+            """
+            insert into iamsql_result
+            select ?, c.control_id, md5(i::varchar)[:16],
+                   'arn:aws:iam::' || a.account_id || ':role/service-role/workload-' || i,
+                   case when (i + ?) % 53 = 0 then (case when i % 5 = 1 then 'ok' else 'alarm' end)
+                        else ['ok', 'alarm', 'ok', 'skip', 'info'][1 + i % 5] end,
+                   'Role workload-' || i || ' has not been used for ' || (i % 400) || ' days (more than 90); '
+                       || 'remove it or record why it must stay. Last used from ' || (i % 250) || '.10.0.1 by '
+                       || '=HYPERLINK("http://x","y") aws-cli/2.15.0 Python/3.11.6 Linux/6.1',
+                   a.account_id, 'global', 'medium', '{"principal_type": "Role"}'
+            from range(?, ?) t(i)
+            join (select unnest(?::varchar[]) as control_id, generate_subscripts(?::varchar[], 1) - 1 as n) c
+              on c.n = i % ?
+            join (select unnest(?::varchar[]) as account_id, generate_subscripts(?::varchar[], 1) - 1 as n) a
+              on a.n = i % 20
+            """,
+            [run, run, (runs - run) * 500, (runs - run) * 500 + findings, controls, controls, len(controls),
+             accounts, accounts],
+        )
+    con.execute("insert into iamsql_run_exception values (?, 'bench-1', 1, '*', '*', '*', 'accepted for the "
+                "benchmark', 'auditor@example.com', 'SEC-1', '2026-01-01', 'active', 0)", [runs])
+    con.execute("insert into iamsql_result_exception select run_id, finding_id, 'bench-1', 'accepted for the "
+                "benchmark' from iamsql_result where run_id = ? and status = 'alarm' and hash(finding_id) % 4 = 0",
+                [runs])
+    con.execute("checkpoint")  # the measured processes open a settled file (no write-ahead log to replay)
     con.close()
 
 
 def measure(database: Path, target: str) -> tuple[float, float, float]:
     """(wall seconds, CPU seconds, peak RSS in MiB) of one process writing ``target`` (or only gathering, for
-    "model"). CPU seconds are the steadier figure on a busy machine."""
+    "model", or only opening the database, for "open"). CPU seconds are the steadier figure on a busy machine."""
     started = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-c", MEASURE, str(database), target], stdout=subprocess.DEVNULL)
     _, status, usage = os.wait4(process.pid, 0)
@@ -83,21 +99,28 @@ def measure(database: Path, target: str) -> tuple[float, float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--findings", type=int, default=200_000)
+    parser.add_argument("--runs", type=int, default=5, help="check runs in the history (the last is reported)")
     parser.add_argument("--keep", type=Path, help="keep the database and reports in this folder")
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="iamsql-report-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     database = folder / "bench.duckdb"
     database.unlink(missing_ok=True)
-    build_database(database, args.findings)
-    results = {"model": measure(database, "model")}
+    # Built in its own process: a child's peak RSS counts its parent's memory at fork time, so this process
+    # must stay small.
+    subprocess.run([sys.executable, "-c", "import sys; from benchmarks.report_bench import build_database; "
+                    "build_database(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))",
+                    str(database), str(args.findings), str(args.runs)], check=True)
+    load_before = os.getloadavg()
+    results = {"open": measure(database, "open"), "model": measure(database, "model")}
     for fmt in ("xlsx", "csv"):
         results[fmt] = measure(database, str(folder / f"report.{fmt}"))
     _, base_cpu, base_rss = results["model"]
-    print(f"{args.findings:,} findings")
+    print(f"{args.findings:,} findings, {args.runs} runs of history; load average (1, 5, 15 min) before: "
+          f"{' '.join(f'{x:.1f}' for x in load_before)}, after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print(f"{'':6} {'wall s':>7} {'CPU s':>7} {'peak MiB':>9} {'CPU / model':>12} {'RSS / model':>12} {'file MiB':>9}")
     for name, (wall, cpu, rss) in results.items():
-        size = (folder / f"report.{name}").stat().st_size / 2**20 if name != "model" else 0
+        size = (folder / f"report.{name}").stat().st_size / 2**20 if name in ("xlsx", "csv") else 0
         print(f"{name:6} {wall:7.1f} {cpu:7.1f} {rss:9.0f} {cpu / base_cpu:12.2f} {rss / base_rss:12.2f} {size:9.1f}")
     xlsx, csv_ = results["xlsx"], results["csv"]
     print(f"xlsx / csv: CPU {xlsx[1] / csv_[1]:.2f}x, peak RSS {xlsx[2] / csv_[2]:.2f}x; "

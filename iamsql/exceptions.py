@@ -394,13 +394,20 @@ def stored_attestations(con: duckdb.DuckDBPyConnection, run_id: int) -> list[dic
     return _dicts(con, "select * exclude (run_id) from iamsql_run_attestation where run_id = ? order by line", run_id)
 
 
+# The run's excepted findings (named parameter ``$run_id``), one row each: the exception that covered it (the
+# first by id, should two match) with its reason, approver, ticket and expiry.
+EXCEPTED_FINDINGS = """
+    select x.finding_id, x.exception_id, x.reason, e.approver, e.ticket, e.expires
+    from iamsql_result_exception x
+    left join iamsql_run_exception e on e.run_id = x.run_id and e.exception_id = x.exception_id
+    where x.run_id = $run_id
+    qualify row_number() over (partition by x.finding_id order by x.exception_id) = 1
+"""
+
+
 def excepted_findings(con: duckdb.DuckDBPyConnection, run_id: int) -> dict[str, dict[str, Any]]:
     """finding_id -> {exception_id, reason, approver, ticket, expires} for the run's excepted findings."""
-    rows = _dicts(con, """
-        select x.finding_id, x.exception_id, x.reason, e.approver, e.ticket, e.expires
-        from iamsql_result_exception x
-        left join iamsql_run_exception e on e.run_id = x.run_id and e.exception_id = x.exception_id
-        where x.run_id = ?""", run_id)
+    rows = _dicts(con, EXCEPTED_FINDINGS, {"run_id": run_id})
     return {row.pop("finding_id"): row for row in rows}
 
 
@@ -409,11 +416,12 @@ def attested_requirements(con: duckdb.DuckDBPyConnection, run_id: int) -> set[st
     return {f"{a['framework']}:{a['requirement']}" for a in stored_attestations(con, run_id) if a["state"] == "active"}
 
 
-def _dicts(con: duckdb.DuckDBPyConnection, sql: str, run_id: int) -> list[dict[str, Any]]:
+def _dicts(con: duckdb.DuckDBPyConnection, sql: str, params: int | dict) -> list[dict[str, Any]]:
+    """The rows as dicts; ``params`` is the run id (one ``?``) or named parameters."""
     from .history import has_table
 
     if not has_table(con, "iamsql_run_exception"):
         return []
-    cursor = con.execute(sql, [run_id])
+    cursor = con.execute(sql, params if isinstance(params, dict) else [params])
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row)) for row in cursor.fetchall()]

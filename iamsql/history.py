@@ -18,7 +18,6 @@ back to the run's ``as_of`` and then its start, so history follows the data, not
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
@@ -89,6 +88,124 @@ FINDING_HISTORY = """
 
 CHANGE_KINDS = ("new_alarm", "resolved", "changed")
 
+# The history columns of one control's findings in a report, with named parameters ``$run_id``, ``$control_id``
+# and ``$baseline_run``: first/last seen and status since over the runs that count up to ``$run_id`` (as in
+# FINDING_HISTORY), and the change against ``$baseline_run`` as ``diff`` names it, or "new" for a finding the
+# baseline did not have ("" without a baseline). One row per finding, computed by DuckDB one control at a time,
+# so a report's memory does not grow with the number of findings or runs.
+REPORT_HISTORY = f"""
+    with seen as ({SEEN.format(where="where r.run_id <= $run_id and r.control_id = $control_id", include="$run_id")}),
+    excepted as (
+        select distinct run_id, finding_id from iamsql_result_exception
+        where run_id = $run_id or run_id = $baseline_run::bigint
+    ),
+    streaks as (
+        select seen.*, lag(status) over (partition by finding_id order by run_id) as previous_status,
+               excepted.finding_id is not null as excepted
+        from seen left join excepted using (run_id, finding_id)
+    ),
+    per_finding as (
+        select finding_id, arg_min(seen_at, run_id) as first_seen, arg_max(seen_at, run_id) as last_seen,
+               arg_max(seen_at, case when previous_status is distinct from status then run_id end) as status_since,
+               any_value(status) filter (where run_id = $run_id) as now_status,
+               bool_or(excepted) filter (where run_id = $run_id) as now_excepted,
+               any_value(status) filter (where run_id = $baseline_run::bigint) as old_status,
+               bool_or(excepted) filter (where run_id = $baseline_run::bigint) as old_excepted
+        from streaks group by finding_id
+    )
+    select finding_id, first_seen, last_seen, status_since,
+           case when $baseline_run::bigint is null then ''
+                when now_status = 'alarm' and old_status is distinct from 'alarm' then 'new_alarm'
+                when old_status = 'alarm' and now_status <> 'alarm' then 'resolved'
+                when old_status is null then 'new'
+                when old_status <> now_status or old_excepted <> now_excepted then 'changed'
+                else '' end as change
+    from per_finding
+"""
+
+# Both runs of a diff, one row per finding: its status in each (the most urgent of its rows; NULL when absent)
+# and whether an exception covered it. Narrow on purpose (one aggregate, no text): the text a change row shows
+# is read for the changed findings only.
+PAIR_STATUS = """
+    with ranked as (
+        select finding_id,
+               min(list_position(['error', 'alarm', 'skip', 'info', 'ok'], status)) filter (where run_id = $from_run)
+                   as old_rank,
+               min(list_position(['error', 'alarm', 'skip', 'info', 'ok'], status)) filter (where run_id = $to_run)
+                   as new_rank
+        from iamsql_result where run_id in ($from_run, $to_run) group by finding_id
+    ),
+    excepted as (
+        select finding_id, bool_or(run_id = $from_run) as old_excepted, bool_or(run_id = $to_run) as new_excepted
+        from iamsql_result_exception where run_id in ($from_run, $to_run) group by finding_id
+    )
+    select finding_id, ['error', 'alarm', 'skip', 'info', 'ok'][old_rank] as old_status,
+           ['error', 'alarm', 'skip', 'info', 'ok'][new_rank] as new_status,
+           coalesce(old_excepted, false) as old_excepted, coalesce(new_excepted, false) as new_excepted
+    from ranked left join excepted using (finding_id)
+"""
+
+DIFF_CHANGES = f"""
+    with changed as (
+        select * from (
+            select *, case when new_status = 'alarm' and old_status is distinct from 'alarm' then 'new_alarm'
+                           when old_status = 'alarm' and new_status is distinct from 'alarm' then 'resolved'
+                           when old_status <> new_status or old_excepted <> new_excepted then 'changed' end as change
+            from ({PAIR_STATUS}))
+        where change is not null
+    ),
+    shown as (   -- the later run's rows of the finding, else the earlier run's; the reason of a most urgent row
+        select r.finding_id, any_value(r.control_id) as control_id, any_value(r.account_id) as account_id,
+               any_value(r.region) as region, any_value(r.resource) as resource, min(r.severity) as severity,
+               arg_min(r.reason, (list_position(['error', 'alarm', 'skip', 'info', 'ok'], r.status), r.reason))
+                   as reason
+        from iamsql_result r join changed c on c.finding_id = r.finding_id
+             and r.run_id = case when c.new_status is null then $from_run else $to_run end
+        group by r.finding_id
+    )
+    select change, control_id, severity, account_id, region, resource,
+           coalesce(old_status || case when old_excepted then ' (excepted)' else '' end, 'absent') as from_status,
+           coalesce(new_status || case when new_excepted then ' (excepted)' else '' end, 'absent') as to_status,
+           reason, finding_id
+    from changed join shown using (finding_id)
+    order by list_position({list(CHANGE_KINDS)!r}, change), control_id, coalesce(account_id, ''),
+             coalesce(resource, ''), finding_id
+"""
+
+# Resources (account, resource) that the findings of only one of the two runs mention, with the controls
+# that looked at them; pseudo resources (``control:<id>``) and skipped findings are left out. A finding id names
+# its resource, so only a finding that counts in one run and not in the other can be about such a resource: the
+# resource text is compared for those candidates only, which keeps the work small.
+DIFF_RESOURCES = f"""
+    with pairs as (
+        select finding_id, coalesce(old_status <> 'skip', false) as old_counts,
+               coalesce(new_status <> 'skip', false) as new_counts
+        from ({PAIR_STATUS})
+    ),
+    lone as (
+        select finding_id, case when new_counts then $to_run else $from_run end as run_id
+        from pairs where old_counts <> new_counts
+    ),
+    candidates as (
+        select distinct r.run_id, coalesce(r.account_id, '') as account_id, r.resource, r.control_id
+        from iamsql_result r join lone using (run_id, finding_id)
+        where r.resource <> '' and not starts_with(r.resource, 'control:')
+    ),
+    elsewhere as (   -- candidates that the other run mentions all the same, through other findings
+        select distinct c.run_id, c.account_id, c.resource
+        from (select distinct run_id, account_id, resource from candidates) c
+        join iamsql_result r on r.run_id in ($from_run, $to_run) and r.run_id <> c.run_id
+             and r.resource = c.resource and coalesce(r.account_id, '') = c.account_id
+        join pairs p on p.finding_id = r.finding_id
+             and case when r.run_id = $to_run then p.new_counts else p.old_counts end
+    )
+    select case when run_id = $to_run then 'new' else 'removed' end as side, account_id, resource,
+           list(distinct control_id order by control_id) as controls
+    from candidates anti join elsewhere using (run_id, account_id, resource)
+    group by all
+    order by side, account_id, resource
+"""
+
 
 class HistoryError(IamsqlError):
     """A run that does not exist, or too few runs to compare."""
@@ -110,7 +227,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
                 + FINDING_HISTORY.format(seen=SEEN.format(where="", include=-1)))
 
 
-def _ready(con: duckdb.DuckDBPyConnection) -> bool:
+def ready(con: duckdb.DuckDBPyConnection) -> bool:
     """True when check runs exist; read-only connections to databases from before this module get temp tables."""
     if not has_table(con, "iamsql_run"):
         return False
@@ -121,7 +238,7 @@ def _ready(con: duckdb.DuckDBPyConnection) -> bool:
 
 def runs(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """Every check run that counts, oldest first: id, data time, start, status, alarm count, evidence folder."""
-    if not _ready(con):
+    if not ready(con):
         return []
     cursor = con.execute(f"""
         with runs as ({VISIBLE_RUNS.format(include=-1)})
@@ -161,21 +278,6 @@ def baseline_run(con: duckdb.DuckDBPyConnection, run_id: int) -> int | None:
     return previous_run(con, run_id)
 
 
-def run_finding_ids(con: duckdb.DuckDBPyConnection, run_id: int) -> set[str]:
-    return {f for (f,) in con.execute("select distinct finding_id from iamsql_result where run_id = ?", [run_id]).fetchall()}
-
-
-def finding_history(con: duckdb.DuckDBPyConnection, run_id: int) -> dict[str, dict[str, Any]]:
-    """finding_id -> first/last seen and status streak, over the runs up to and including ``run_id`` (so a
-    report of an old run reads the same later)."""
-    if not _ready(con):
-        return {}
-    sql = FINDING_HISTORY.format(seen=SEEN.format(where="where r.run_id <= ?", include=int(run_id)))
-    cursor = con.execute(sql, [run_id])
-    names = [d[0] for d in cursor.description]
-    return {row[0]: dict(zip(names, row)) for row in cursor.fetchall()}
-
-
 # ------------------------------------------------------------------------------------------------- diff
 
 
@@ -197,26 +299,6 @@ def resolve_pair(con: duckdb.DuckDBPyConnection, from_run: int | None, to_run: i
     return from_run, to_run
 
 
-def _findings(con: duckdb.DuckDBPyConnection, run_id: int) -> dict[str, dict[str, Any]]:
-    cursor = con.execute(f"""
-        with seen as ({SEEN.format(where="where r.run_id = ?", include=int(run_id))})
-        select seen.*, (select any_value(severity) from iamsql_result x where x.run_id = seen.run_id
-                        and x.finding_id = seen.finding_id) as severity,
-               (select any_value(reason) from iamsql_result x where x.run_id = seen.run_id
-                        and x.finding_id = seen.finding_id and x.status = seen.status) as reason,
-               e.exception_id
-        from seen left join iamsql_result_exception e on e.run_id = seen.run_id and e.finding_id = seen.finding_id
-        """, [run_id])
-    names = [d[0] for d in cursor.description]
-    return {row[1]: dict(zip(names, row)) for row in cursor.fetchall()}
-
-
-def _label(finding: dict | None) -> str:
-    if finding is None:
-        return "absent"
-    return finding["status"] + (" (excepted)" if finding["exception_id"] else "")
-
-
 def diff(con: duckdb.DuckDBPyConnection, from_run: int | None = None, to_run: int | None = None) -> dict[str, Any]:
     """What changed between two runs.
 
@@ -224,62 +306,40 @@ def diff(con: duckdb.DuckDBPyConnection, from_run: int | None = None, to_run: in
     ``resolved`` (an alarm before, not now, including when its resource is gone) and ``changed`` (any other
     status change, and an alarm that became excepted or lost its exception). ``new_resources`` /
     ``removed_resources``: resources (account, resource) that results mention in one run only. ``summary``:
-    counts per framework (controls mapped to it) and over all controls."""
+    counts per framework (controls mapped to it) and over all controls. DuckDB compares the runs; only the
+    differences come back to Python."""
     from .frameworks import requirements_for_control
 
-    if not _ready(con):
+    if not ready(con):
         raise HistoryError("diff needs two check runs; the database has none: run 'iamsql check' first")
     from_run, to_run = resolve_pair(con, from_run, to_run)
-    before, after = _findings(con, from_run), _findings(con, to_run)
-    changes = []
-    for finding_id in sorted(set(before) | set(after)):
-        old, new = before.get(finding_id), after.get(finding_id)
-        was_alarm = old is not None and old["status"] == "alarm"
-        is_alarm = new is not None and new["status"] == "alarm"
-        if is_alarm and not was_alarm:
-            kind = "new_alarm"
-        elif was_alarm and not is_alarm:
-            kind = "resolved"
-        elif old is not None and new is not None and _label(old) != _label(new):
-            kind = "changed"
-        else:
-            continue
-        current = new or old
-        changes.append({
-            "change": kind, "control_id": current["control_id"], "severity": current["severity"],
-            "account_id": current["account_id"], "region": current["region"], "resource": current["resource"],
-            "from_status": _label(old), "to_status": _label(new), "reason": current["reason"],
-            "finding_id": finding_id, "requirements": requirements_for_control(current["control_id"]),
-        })
-    changes.sort(key=lambda c: (CHANGE_KINDS.index(c["change"]), c["control_id"], c["account_id"] or "", c["resource"] or ""))
-    resources_before, resources_after = _resources(before.values()), _resources(after.values())
-    new_resources = sorted(resources_after.keys() - resources_before.keys())
-    removed_resources = sorted(resources_before.keys() - resources_after.keys())
+    runs_param = {"from_run": from_run, "to_run": to_run}
+    cursor = con.execute(DIFF_CHANGES, runs_param)
+    names = [d[0] for d in cursor.description]
+    changes = [{**dict(zip(names, row)), "requirements": requirements_for_control(row[1])} for row in cursor.fetchall()]
+    frameworks_of: dict[str, set[str]] = {}
+    sides: dict[str, dict[tuple[str, str], set[str]]] = {"new": {}, "removed": {}}
+    for side, account, resource, controls in con.execute(DIFF_RESOURCES, runs_param).fetchall():
+        for control in controls:
+            if control not in frameworks_of:
+                frameworks_of[control] = {r.split(":", 1)[0] for r in requirements_for_control(control)}
+        sides[side][(account, resource)] = set().union(*(frameworks_of[c] for c in controls))
     return {
         "from_run": _run_meta(con, from_run),
         "to_run": _run_meta(con, to_run),
-        "summary": _summary(changes, new_resources, removed_resources, resources_before, resources_after),
+        "summary": _summary(changes, sides["new"], sides["removed"]),
         "changes": changes,
-        "new_resources": [{"account_id": a, "resource": r} for a, r in new_resources],
-        "removed_resources": [{"account_id": a, "resource": r} for a, r in removed_resources],
+        "new_resources": [{"account_id": a, "resource": r} for a, r in sides["new"]],
+        "removed_resources": [{"account_id": a, "resource": r} for a, r in sides["removed"]],
     }
 
 
-def _resources(findings) -> dict[tuple[str, str], set[str]]:
-    """(account, resource) -> the frameworks of the controls that looked at it (pseudo resources left out)."""
-    from .frameworks import requirements_for_control
-
-    found: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for f in findings:
-        if f["resource"] and not f["resource"].startswith("control:") and f["status"] != "skip":
-            found[(f["account_id"] or "", f["resource"])] |= {r.split(":", 1)[0] for r in requirements_for_control(f["control_id"])}
-    return found
-
-
-def _summary(changes, new_resources, removed_resources, before, after) -> list[dict[str, Any]]:
+def _summary(changes, new_resources: dict, removed_resources: dict) -> list[dict[str, Any]]:
+    """Counts per framework and over all controls; the resource dicts map (account, resource) to the
+    frameworks of the controls that looked at it."""
     scopes = sorted({r.split(":", 1)[0] for c in changes for r in c["requirements"]}
-                    | {fw for key in new_resources for fw in after[key]}
-                    | {fw for key in removed_resources for fw in before[key]})
+                    | {fw for frameworks in new_resources.values() for fw in frameworks}
+                    | {fw for frameworks in removed_resources.values() for fw in frameworks})
     rows = []
     for scope in [*scopes, "all controls"]:
         def in_scope(c: dict) -> bool:
@@ -288,8 +348,8 @@ def _summary(changes, new_resources, removed_resources, before, after) -> list[d
         row = {"scope": scope}
         for kind in CHANGE_KINDS:
             row[kind] = sum(1 for c in changes if c["change"] == kind and in_scope(c))
-        row["new_resources"] = sum(1 for k in new_resources if scope == "all controls" or scope in after[k])
-        row["removed_resources"] = sum(1 for k in removed_resources if scope == "all controls" or scope in before[k])
+        for key, resources in (("new_resources", new_resources), ("removed_resources", removed_resources)):
+            row[key] = sum(1 for frameworks in resources.values() if scope == "all controls" or scope in frameworks)
         rows.append(row)
     return rows
 

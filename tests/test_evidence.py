@@ -13,6 +13,7 @@ import pytest
 from iamsql import evidence
 from iamsql.controls import control_pack_hash
 from iamsql.load import SAMPLE_DIR
+from tests.test_exceptions import group_lists
 
 REPO = Path(__file__).resolve().parent.parent
 ACCOUNT = "123456789012"  # the AWS CLI documentation examples' account
@@ -33,7 +34,7 @@ outputs = ["json"]
 fail_on = "none"
 {extra}
 [sources]
-paths = [{json.dumps(str(SAMPLE_DIR / "aws_cli_examples"))}]
+paths = [{json.dumps(str(SAMPLE_DIR / "aws_cli_examples"))}, {json.dumps(str(group_lists(tmp_path)))}]
 """)
 
 

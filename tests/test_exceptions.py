@@ -4,6 +4,7 @@ in the framework roll-up, and the ``exceptions check`` command."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -96,11 +97,22 @@ def test_reading_and_matching(tmp_path):
     assert exc.read_exceptions(write(tmp_path, "")).exceptions == ()
 
 
+def group_lists(folder: Path) -> Path:
+    """The AWS CLI examples' users in no group, as get-account-authorization-details says it (a user listing
+    alone does not say, and iam_user_in_group skips such users)."""
+    users = json.loads((SAMPLE_DIR / "aws_cli_examples" / "list-users_1.json").read_text())["Users"]
+    path = folder / "get-account-authorization-details.json"
+    path.write_text(json.dumps({"UserDetailList": [
+        {**u, "GroupList": [], "AttachedManagedPolicies": [], "UserPolicyList": []} for u in users]}))
+    return path
+
+
 @pytest.fixture
 def checked(tmp_path):
-    """The AWS CLI examples account, two controls run, the run's data time pinned to 2026-06-30 noon."""
+    """The AWS CLI examples account (plus its users' empty group lists, as get-account-authorization-details
+    gives them), two controls run, the run's data time pinned to 2026-06-30 noon."""
     con = dbmod.connect(tmp_path / "x.duckdb")
-    load_paths(con, [SAMPLE_DIR / "aws_cli_examples"])
+    load_paths(con, [SAMPLE_DIR / "aws_cli_examples", group_lists(tmp_path)])
     run_id = run_checks(con, controls=["iam_user_in_group", "iam_user_console_mfa"])
     con.execute("update iamsql_run set as_of = ? where run_id = ?", [datetime(2026, 6, 30, 12, tzinfo=timezone.utc), run_id])
     yield con, run_id
@@ -173,7 +185,11 @@ def test_workbook_and_json_count_excepted_alarms(checked, tmp_path):
     sheet = [row for row in wb["Exceptions"].iter_rows(values_only=True) if row and row[0]]
     assert [row[7] for row in sheet[1:4]] == ["SEC-1", "SEC-2", "SEC-3"]
     assert [row[9] for row in sheet[1:4]] == ["active", "expired", "unused"]
+    assert [row[8] for row in sheet[1:4]] == [datetime(2026, 6, 30), datetime(2026, 6, 29), datetime(2030, 1, 1)]
     assert any(row[0] == "nist-csf-2.0" and row[7] == "active" for row in sheet)  # the attestation
+    findings = list(wb["Findings"].iter_rows(values_only=True))
+    row = next(dict(zip(findings[0], r)) for r in findings[1:] if "SEC-1" in r)
+    assert row["Excepted"] == "excepted" and row["Exception expires"] == datetime(2026, 6, 30)  # typed dates
 
 
 def test_exceptions_check_command(checked, tmp_path, monkeypatch, capsys):

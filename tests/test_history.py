@@ -143,7 +143,8 @@ def test_changes_sheet_and_first_last_seen_columns(three_runs, con):
 
 def test_finding_history_view_and_stable_ids(three_runs, con):
     _, first, second, third = three_runs
-    ids = [history.run_finding_ids(con, run.run_id) for run in (first, second, third)]
+    ids = [{f for (f,) in con.execute("select finding_id from iamsql_result where run_id = ?", [run.run_id]).fetchall()}
+           for run in (first, second, third)]
     # the same resources keep their finding ids; dave's findings are the only new ones
     assert ids[0] < ids[1] == ids[2]
     assert {r for (r,) in con.execute("select distinct resource from iamsql_result where list_contains(?, finding_id)",
@@ -157,8 +158,16 @@ def test_finding_history_view_and_stable_ids(three_runs, con):
     dave = con.execute("select finding_id from iamsql_result where run_id = ? and resource = ? and "
                        "control_id = 'iam_user_in_group'", [third.run_id, user_arn("dave")]).fetchone()[0]
     assert rows[dave][1:3] == (second.run_id, third.run_id) and rows[dave][4] == 2
-    # history up to run 2 reads the same later: last seen is run 2, not 3
-    assert history.finding_history(con, second.run_id)[alice]["last_seen_run"] == second.run_id
+    # a report's history of run 2 reads the same later: last seen is run 2, not 3; its change is against the
+    # baseline given (none: no change column)
+    def report_history(baseline):
+        return con.execute(f"select first_seen, last_seen, status_since, change from ({history.REPORT_HISTORY}) "
+                           "where finding_id = $finding", {"run_id": second.run_id, "control_id": "iam_user_console_mfa",
+                                                           "baseline_run": baseline, "finding": alice}).fetchone()
+    as_of = {run.run_id: history.run_as_of(con, run.run_id) for run in (first, second)}
+    first_seen, last_seen, since, change = report_history(first.run_id)
+    assert (first_seen, last_seen, since) == (as_of[first.run_id], as_of[second.run_id], as_of[second.run_id])
+    assert change == "new_alarm" and report_history(None)[3] == ""
 
 
 def test_a_database_file_named_history(tmp_path, monkeypatch, capsys):

@@ -236,6 +236,24 @@ def test_controls_and_evidence(workbook):
     assert evidence[1][5] is True and evidence[1][11] == "AccessDenied"
 
 
+def test_a_database_error_while_writing_is_one_report_error(database, tmp_path, monkeypatch):
+    """DuckDB failing halfway through the findings: a ReportError, no file, no half-written sheets left over."""
+    import iamsql.report as report_package
+    from iamsql.report.model import FindingJoin, ReportError, build_report
+
+    def broken(con, **options):
+        report = build_report(con, **options)
+        report.finding_joins.append(FindingJoin("select finding_id, no_such_column from iamsql_result"))
+        return report
+
+    monkeypatch.setattr(report_package, "build_report", broken)
+    con = dbmod.connect(database, read_only=True)
+    with pytest.raises(ReportError, match="^cannot read the check run from the database: Binder Error"):
+        report_package.write_report(con, tmp_path / "broken.xlsx", run_id=1)
+    con.close()
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_same_run_same_bytes(database, outputs, tmp_path):
     con = dbmod.connect(database, read_only=True)
     again = write_report(con, tmp_path / "again.xlsx", run_id=1)

@@ -66,6 +66,13 @@ def test_sample_load_check_report(sample_run):
         assert ids[: len(framework.requirements)] == [r.id for r in framework.requirements]
     evidence = [row for row in wb["Evidence"].iter_rows(min_row=2, values_only=True) if row and row[6] == "source"]
     assert evidence and all(len(row[9]) == 64 for row in evidence)  # SHA-256 of every source file
+    # how each snapshot's data time was found, per source and per account on the Summary
+    as_of = [row for row in wb["Evidence"].iter_rows(min_row=2, values_only=True) if row and row[6] == "as-of"]
+    assert as_of and all(row[10] and row[12] for row in as_of)
+    summary = list(wb["Summary"].iter_rows(values_only=True))
+    header = next(i for i, row in enumerate(summary) if row and row[0] == "Account")
+    accounts = [row for row in summary[header + 1:] if row and row[0]]
+    assert summary[header][8] == "Data time found from" and all(row[8] for row in accounts)
     wb.close()
     assert len(sheet_rows(csv_path)) == results + 1
 

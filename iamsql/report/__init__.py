@@ -66,10 +66,10 @@ def write_report(
         raise ReportError(f"{out} is a folder; give a file name, e.g. {out / ('report.' + fmt)}")
     if not out.parent.is_dir():
         raise ReportError(f"folder {out.parent} does not exist")
-    report = build_report(con, run_id=run_id, frameworks=frameworks, queries_dir=queries_dir)
     writer, binary = WRITERS[fmt]
     partial = out.with_name(f".{out.name}.{os.getpid()}.partial")
     try:
+        report = build_report(con, run_id=run_id, frameworks=frameworks, queries_dir=queries_dir)
         if binary:
             writer(report, partial)
         else:
@@ -78,6 +78,8 @@ def write_report(
         os.replace(partial, out)
     except OSError as exc:
         raise ReportError(f"cannot write {out}: {exc.strerror or exc}") from None
+    except duckdb.Error as exc:
+        raise ReportError(f"cannot read the check run from the database: {str(exc).splitlines()[0]}") from None
     finally:
         partial.unlink(missing_ok=True)
     return out

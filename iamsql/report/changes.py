@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import duckdb
 
-from .model import Column, Report
+from .model import Column, FindingJoin, Report
 
 HISTORY_COLUMNS = (
     Column("first_seen", "First seen (UTC)", "datetime", width=20),
@@ -24,45 +24,32 @@ HISTORY_COLUMNS = (
     Column("exception_ticket", "Exception ticket", width=14),
     Column("exception_expires", "Exception expires", width=14),
 )
+EXCEPTION_COLUMNS = """
+    select finding_id, 'excepted' as excepted, exception_id, reason as exception_reason,
+           approver as exception_approver, ticket as exception_ticket, expires as exception_expires
+    from ({excepted})
+"""
 
 
 def extend_report(con: duckdb.DuckDBPyConnection, report: Report) -> None:
     """Add history and exception columns to the findings, facts to the summary and the data of the
-    Exceptions and Changes sheets (``report.extra``: ``exceptions``, ``attestations``, ``changes``)."""
+    Exceptions and Changes sheets (``report.extra``: ``exceptions``, ``attestations``, ``changes``). The
+    columns are SQL joined to each control's findings (``history.REPORT_HISTORY``, ``EXCEPTION_COLUMNS``)."""
     from .. import exceptions, history
 
     run_id = report.run["run_id"]
-    seen = history.finding_history(con, run_id)
-    excepted = exceptions.excepted_findings(con, run_id)
+    history.ready(con)  # the history tables exist (as TEMP tables for databases from before them)
     baseline = history.baseline_run(con, run_id)
     changes = history.diff(con, baseline, run_id) if baseline else None
-    changed = {c["finding_id"]: c["change"] for c in changes["changes"]} if changes else {}
-    before = history.run_finding_ids(con, baseline) if baseline else None
-
-    def enrich(finding: dict) -> dict:
-        fid = finding["finding_id"]
-        past, exception = seen.get(fid, {}), excepted.get(fid)
-        if before is None:
-            change = ""
-        else:
-            change = changed.get(fid) or ("new" if fid not in before else "")
-        return {
-            "first_seen": past.get("first_seen"), "last_seen": past.get("last_seen"),
-            "status_since": past.get("status_since"), "change": change,
-            "excepted": "excepted" if exception else None,
-            "exception_id": exception and exception["exception_id"],
-            "exception_reason": exception and exception["reason"],
-            "exception_approver": exception and exception["approver"],
-            "exception_ticket": exception and exception["ticket"],
-            "exception_expires": exception and exception["expires"],
-        }
-
     report.finding_columns.extend(HISTORY_COLUMNS)
-    report.finding_enrichers.append(enrich)
+    report.finding_joins.append(FindingJoin(history.REPORT_HISTORY, {"baseline_run": baseline}))
+    report.finding_joins.append(FindingJoin(EXCEPTION_COLUMNS.format(excepted=exceptions.EXCEPTED_FINDINGS)))
+    excepted_here = con.execute(
+        "select count(distinct x.finding_id) from iamsql_result_exception x join iamsql_result r using (run_id, "
+        "finding_id) where x.run_id = ? and list_contains(?, r.control_id)", [run_id, report._control_ids]
+    ).fetchone()[0]
     stored = exceptions.stored_exceptions(con, run_id)
     attestations = exceptions.stored_attestations(con, run_id)
-    in_scope = set(report._control_ids)
-    excepted_here = sum(1 for fid in excepted if seen.get(fid, {}).get("control_id") in in_scope)
     states = {s: sum(1 for e in stored if e["state"] == s) for s in ("active", "expired", "unused")}
     report.extra.update({"exceptions": stored, "attestations": attestations, "changes": changes})
     in_force = {(a["framework"], a["requirement"]): a for a in attestations if a["state"] == "active"}

@@ -5,15 +5,16 @@ Everything is plain values (str, int, datetime, list, dict) so that each writer 
 formats. Findings are streamed from DuckDB in a fixed order, never held in memory all at once.
 
 Extension points (for run history, exceptions...):
-- ``Report.finding_columns`` is the list of finding columns every tabular writer shows; append a ``Column``
-  and a function to ``Report.finding_enrichers`` that returns the extra values for a finding row.
+- ``Report.finding_columns`` is the list of finding columns every tabular writer shows; append ``Column``s and
+  a ``FindingJoin`` to ``Report.finding_joins``: SQL that DuckDB joins to each control's findings, so extra
+  columns cost no memory per finding.
 - ``xlsx.SHEETS`` is the list of sheet writers, in workbook order.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -30,6 +31,7 @@ from ..frameworks import framework_summary, get_framework, load_frameworks, requ
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
 STATUS_ORDER = ("error", "alarm", "skip", "info", "ok")  # findings that need attention first
 BATCH = 5_000
+AS_OF_FORMAT = "iamsql:as-of"  # the loader's sources entry that says how a snapshot's data time was found
 
 
 class ReportError(IamsqlError):
@@ -63,6 +65,16 @@ FINDING_COLUMNS = (
 )
 
 
+@dataclass(frozen=True)
+class FindingJoin:
+    """Extra finding columns computed by DuckDB. ``sql`` is a query giving at most one row per ``finding_id``
+    with the extra columns (named like their ``Column.key``) for the findings of control ``$control_id`` in run
+    ``$run_id``; ``params`` are its other named parameters (names unique across joins)."""
+
+    sql: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
 @dataclass
 class FrameworkSection:
     """One framework: its catalog facts, its summary counts and every requirement in catalog order."""
@@ -93,7 +105,7 @@ class Report:
     controls: list[dict]
     finding_count: int
     finding_columns: list[Column] = field(default_factory=lambda: list(FINDING_COLUMNS))
-    finding_enrichers: list[Callable[[dict], dict]] = field(default_factory=list)
+    finding_joins: list[FindingJoin] = field(default_factory=list)
     summary_facts: list[tuple[str, Any]] = field(default_factory=list)  # more (label, value) rows for Summary
     extra: dict[str, Any] = field(default_factory=dict)  # exceptions, attestations, changes (report/changes.py)
     _con: duckdb.DuckDBPyConnection | None = None
@@ -103,23 +115,26 @@ class Report:
     def findings(self) -> Iterator[dict]:
         """Every finding of the run (of the selected controls) as a dict keyed like ``finding_columns``, in a
         fixed order: control, status (error, alarm, skip, info, ok), account, region, resource. One query per
-        control keeps DuckDB's sort small, so memory does not grow with the run."""
+        control (with the ``finding_joins``) keeps DuckDB's sorts and joins small, so memory does not grow with
+        the run."""
         evaluated = {a["account_id"]: a["evaluated_at"] for a in self.accounts}
-        cursor = self._con.cursor()
-        catalog = self._con.execute("select current_database()").fetchone()[0]
-        cursor.execute(f'use "{catalog.replace(chr(34), chr(34) * 2)}"')  # a cursor starts in DuckDB's default catalog
+        extra_columns = "".join(f", j{n}.* exclude (finding_id)" for n in range(len(self.finding_joins)))
+        joins = "".join(f" left join ({join.sql}) j{n} on j{n}.finding_id = r.finding_id"
+                        for n, join in enumerate(self.finding_joins))
+        params = {key: value for join in self.finding_joins for key, value in join.params.items()}
+        sql = f"""
+            select r.finding_id, r.status, r.severity, r.control_id, r.resource, r.reason, r.account_id, r.region,
+                   r.dimensions{extra_columns}
+            from iamsql_result r{joins}
+            where r.run_id = $run_id and r.control_id = $control_id
+            order by list_position({list(STATUS_ORDER)!r}, r.status), r.account_id, r.region, r.resource, r.reason,
+                     r.finding_id
+        """
         for control_id in self._control_ids:
             info = self._control_info[control_id]
-            cursor.execute(
-                f"""
-                select finding_id, status, severity, control_id, resource, reason, account_id, region, dimensions
-                from iamsql_result
-                where run_id = ? and control_id = ?
-                order by list_position({list(STATUS_ORDER)!r}, status), account_id, region, resource, reason,
-                         finding_id
-                """,
-                [self.run["run_id"], control_id],
-            )
+            # On the report's own connection (a cursor would not see its TEMP tables): nothing else may query it
+            # while the findings are being read.
+            cursor = self._con.execute(sql, {**params, "run_id": self.run["run_id"], "control_id": control_id})
             names = [d[0] for d in cursor.description]
             while batch := cursor.fetchmany(BATCH):
                 for values in batch:
@@ -129,10 +144,7 @@ class Report:
                     row["remediation"] = info["remediation"]
                     row["evaluated_at"] = evaluated.get(row["account_id"])
                     row["dimensions"] = json.loads(row["dimensions"]) if row["dimensions"] else {}
-                    for enrich in self.finding_enrichers:
-                        row.update(enrich(row))
                     yield row
-        cursor.close()
 
 
 def build_report(
@@ -279,6 +291,13 @@ def _accounts(con: duckdb.DuckDBPyConnection, run: dict) -> list[dict]:
             "select account_id, min(loaded_at), max(loaded_at), list(distinct kind order by kind) "
             "from iamsql_snapshot where list_contains(?, snapshot_id) group by all", [snapshot_ids]).fetchall()
     }
+    # How each account's data time was found, in words (the loader's iamsql:as-of entry of its newest snapshot).
+    time_from = {}
+    for account, sources in con.execute("select account_id, sources from iamsql_snapshot where "
+                                        "list_contains(?, snapshot_id) order by snapshot_id", [snapshot_ids]).fetchall():
+        for source in json.loads(sources or "[]"):
+            if source.get("format") == AS_OF_FORMAT and source.get("as_of_source"):
+                time_from[account] = source["as_of_source"]
     credential_report = dict(con.execute(
         "select account_id, max(generated_time) from history.aws_iam_credential_report "
         "where list_contains(?, snapshot_id) group by all", [snapshot_ids]).fetchall())
@@ -302,12 +321,14 @@ def _accounts(con: duckdb.DuckDBPyConnection, run: dict) -> list[dict]:
             "trail_events_from": events_from,
             "trail_events_to": events_to,
             "trail_events": events,
+            "as_of_source": time_from.get(account, ""),
         })
     return accounts
 
 
 def _evidence(con: duckdb.DuckDBPyConnection, run: dict) -> list[dict]:
-    """One row per source file or API call, then one per collection gap, of every snapshot behind the run
+    """One row per source file or API call (and the loader's ``as-of`` entry saying how the snapshot's data time
+    was found), then one per collection gap, of every snapshot behind the run
     (its latest snapshots, plus older ones whose CloudTrail events were still part of the data)."""
     snapshot_ids = run["snapshot_ids"] or [-1]
     rows = con.execute(
@@ -325,13 +346,14 @@ def _evidence(con: duckdb.DuckDBPyConnection, run: dict) -> list[dict]:
         base = {"snapshot_id": snapshot_id, "account_id": account, "kind": kind, "loaded_at": loaded_at,
                 "snapshot_as_of": as_of, "partial": bool(partial)}
         for source in sorted(json.loads(sources or "[]"), key=lambda s: (str(s.get("path")), str(s.get("format")))):
-            evidence.append({**base, "entry": "source", "what": source.get("format") or "",
-                             "where": str(source.get("path") or ""), "sha256": source.get("sha256") or "",
-                             "as_of": _utc(source.get("as_of")), "error": ""})
+            evidence.append({**base, "entry": "as-of" if source.get("format") == AS_OF_FORMAT else "source",
+                             "what": source.get("format") or "", "where": str(source.get("path") or ""),
+                             "sha256": source.get("sha256") or "", "as_of": _utc(source.get("as_of")),
+                             "as_of_source": source.get("as_of_source") or "", "error": ""})
         for gap in json.loads(gaps or "[]"):
             evidence.append({**base, "entry": "gap", "what": str(gap.get("api") or ""),
                              "where": str(gap.get("region") or gap.get("account_id") or ""), "sha256": "",
-                             "as_of": None, "error": str(gap.get("error") or "")})
+                             "as_of": None, "as_of_source": "", "error": str(gap.get("error") or "")})
     return evidence
 
 

@@ -12,7 +12,7 @@ import math
 import shutil
 import zipfile
 from collections.abc import Callable, Iterable
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from .model import Column, FrameworkSection, Report
 from .text import cell_text, formula_like
 
 DATE_FORMAT = "yyyy-mm-dd hh:mm:ss"
+DAY_FORMAT = "yyyy-mm-dd"
 HEADER_FILL = PatternFill("solid", fgColor="1F3864")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 TITLE_FONT = Font(bold=True, size=14)
@@ -75,11 +76,14 @@ class Sheet:
 
     def cell(self, value: Any, *, font: Font | None = None, fill: PatternFill | None = None, wrap: bool = False,
              number_format: str | None = None, align: Alignment | None = None):
-        """A value as a cell: text made safe (never a formula), datetimes naive UTC with a date format."""
+        """A value as a cell: text made safe (never a formula), datetimes naive UTC and days (expiry dates) as
+        typed dates."""
         if isinstance(value, Cell):
             return value
         if isinstance(value, datetime):
             value = value.astimezone(timezone.utc).replace(tzinfo=None) if value.tzinfo else value
+        elif isinstance(value, date):
+            number_format = number_format or DAY_FORMAT
         elif isinstance(value, (list, tuple)):
             value = "\n".join(map(str, value))
         elif value is not None and not isinstance(value, (bool, int, float)):
@@ -128,7 +132,7 @@ def write_summary(wb: Workbook, report: Report) -> None:
     """Frameworks and their chart first (what an auditor looks for), then the run, then each account's data
     times (what the results are "as of")."""
     sheet = Sheet(wb.create_sheet("Summary"))
-    sheet.widths([30, 44, 24, 28, 24, 24, 18, 14, 12])
+    sheet.widths([30, 44, 24, 28, 24, 24, 18, 14, 12, 60])
     run = report.run
     sheet.append([f"iamsql compliance report: check run {run['run_id']}"], font=TITLE_FONT)
     sheet.append([])
@@ -173,10 +177,12 @@ def write_summary(wb: Workbook, report: Report) -> None:
     sheet.append([])
     sheet.append(["Accounts and data sources"], font=SECTION_FONT)
     sheet.header(["Account", "Evaluated as of (UTC)", "Loaded / collected (UTC)", "Credential report generated",
-                  "CloudTrail events from", "CloudTrail events to", "CloudTrail events", "How"])
+                  "CloudTrail events from", "CloudTrail events to", "CloudTrail events", "How",
+                  "Data time found from"])
     for a in report.accounts:
         sheet.append([a["account_id"], a["evaluated_at"], a["loaded_at"], a["credential_report_generated"],
-                      a["trail_events_from"], a["trail_events_to"], a["trail_events"], ", ".join(a["kinds"])])
+                      a["trail_events_from"], a["trail_events_to"], a["trail_events"], ", ".join(a["kinds"]),
+                      a["as_of_source"]])
 
 
 def _requirements_chart(sheet: Sheet, header_row: int, last_row: int) -> int:
@@ -260,16 +266,18 @@ def write_controls(wb: Workbook, report: Report) -> None:
 
 
 EVIDENCE_HEADERS = ["Snapshot", "Account", "How", "Loaded (UTC)", "Snapshot data as of (UTC)", "Partial", "Entry",
-                    "Format or API", "File or region", "SHA-256", "Source as of (UTC)", "Error"]
+                    "Format or API", "File or region", "SHA-256", "Source as of (UTC)", "Error",
+                    "As of found from"]
 
 
 def write_evidence(wb: Workbook, report: Report) -> None:
     sheet = Sheet(wb.create_sheet("Evidence"))
-    sheet.widths([10, 14, 9, 20, 20, 8, 8, 36, 70, 66, 20, 50])
+    sheet.widths([10, 14, 9, 20, 20, 8, 8, 36, 70, 66, 20, 50, 60])
     sheet.table_header(EVIDENCE_HEADERS)
     for e in report.evidence:
         sheet.append([e["snapshot_id"], e["account_id"], e["kind"], e["loaded_at"], e["snapshot_as_of"],
-                      e["partial"], e["entry"], e["what"], e["where"], e["sha256"], e["as_of"], e["error"]])
+                      e["partial"], e["entry"], e["what"], e["where"], e["sha256"], e["as_of"], e["error"],
+                      e["as_of_source"]])
     sheet.autofilter(len(EVIDENCE_HEADERS))
 
 
@@ -332,7 +340,13 @@ def write_xlsx(report: Report, path: Path) -> None:
     wb.properties.creator = "iamsql"
     wb.properties.title = f"iamsql compliance report, check run {report.run['run_id']}"
     wb.properties.created = wb.properties.modified = when
-    for write in SHEETS:
-        write(wb, report)
+    try:
+        for write in SHEETS:
+            write(wb, report)
+    except BaseException:
+        for ws in wb.worksheets:  # end each sheet's stream now, not when it is garbage-collected after its file
+            if not ws.closed:
+                ws.close()
+        raise
     with _PinnedTimeZip(path, when) as archive:
         ExcelWriter(wb, archive).write_data()
