@@ -41,7 +41,7 @@ def write_markdown(report: Report, out: TextIO) -> None:
                     [[f"{s.title} (`{s.id}`)", s.total, s.passing, s.failing, s.manual, s.not_assessed,
                       "n/a" if s.percent_compliant is None else f"{s.percent_compliant:.1f}%"]
                      for s in report.frameworks]))
-    out.write("\n% compliant = passing / (passing + failing).\n\n")
+    out.write("\n% compliant = (passing + attested) / (passing + failing + attested).\n\n")
 
     failing = [(s, r) for s in report.frameworks for r in s.requirements if r["status"] == "failing"]
     out.write(f"## Failing requirements ({len(failing)})\n\n")
