@@ -250,6 +250,8 @@ def check(
         raise IamsqlError(f"unknown engine {engine!r}; choose duckdb or spark")
     if (engine == "spark") != (parquet is not None):
         raise IamsqlError("--engine spark needs --parquet DIR (and --parquet is only for --engine spark)")
+    if engine == "duckdb" and not dbmod.resolve_db_path(db).exists():
+        raise IamsqlError(f"database {dbmod.resolve_db_path(db)} does not exist: run 'iamsql load' or 'iamsql collect' first")
     con = dbmod.connect(db)
     if engine == "spark":
         from .engines.spark import run_checks as run_on_spark

@@ -75,6 +75,7 @@ def connect(
     except duckdb.Error as exc:
         raise DatabaseError(f"cannot open database {path}: {str(exc).splitlines()[0]}") from None
     con.execute("set TimeZone = 'UTC'")
+    con.execute("set enable_progress_bar = false")  # DuckDB would draw it on stdout, into piped output
     if not read_only:
         ensure_schema(con)
     install_macros(con)

@@ -22,8 +22,9 @@ requires: [aws_iam_user, aws_iam_role, aws_iam_policy]
 -- loaded, must also allow the action.
 with principal as (
   select arn as principal_arn, 'user' as principal_type, name, path, account_id, partition from aws_iam_user
+  where arn is not null  -- a user known only from get-login-profile has no ARN to name
   union all
-  select arn, 'role', name, path, account_id, partition from aws_iam_role
+  select arn, 'role', name, path, account_id, partition from aws_iam_role where arn is not null
 ),
 statement as (
   select principal_arn, policy_kind, coalesce(policy_name, policy_arn) as policy_name, via_group, effect,

@@ -211,3 +211,10 @@ def test_load_of_nothing_recognisable_is_a_one_line_error(tmp_path):
 def test_query_without_sql_says_what_to_give(tmp_path):
     result = run_cli("query", "--db", str(tmp_path / "a.duckdb"))
     assert result.returncode == 2 and result.stderr == "error: give the SQL as an argument or with --file\n"
+
+
+def test_check_without_a_database_says_to_load_first(tmp_path):
+    proc = run_cli("check", "--db", str(tmp_path / "none.duckdb"))
+    assert proc.returncode == 2
+    assert "run 'iamsql load' or 'iamsql collect' first" in proc.stderr
+    assert not (tmp_path / "none.duckdb").exists()

@@ -33,12 +33,6 @@ LOAD_OPTIONS = {
 }
 
 
-# Errors known and reported to the control's owner, tolerated here so that any other error fails the test:
-# cloud_custodian_placebo has a user known only from get-login-profile (no list-users or GAAD entry), so the
-# loaded user row has no ARN, and iam_principal_privilege_escalation reads aws_iam_user.arn without a filter.
-KNOWN_ERRORS = {("cloud_custodian_placebo", "iam_principal_privilege_escalation")}
-
-
 # Controls no public data set and no moto collection holds data for: server certificates and service-specific
 # credentials are neither in the data sets nor collected; no data set has IAM data and CloudTrail events of the
 # same account, which ct_iam_change_by_non_admin needs to tell administrators apart.
@@ -102,7 +96,7 @@ def test_every_data_set_is_checked(shared_data, dataset_results):
 def test_no_control_errors_on_any_data_set(dataset_results):
     errors = [(name, r["control_id"], r["account_id"], r["reason"])
               for name, rows in dataset_results.items() for r in rows
-              if r["status"] == "error" and (name, r["control_id"]) not in KNOWN_ERRORS]
+              if r["status"] == "error"]
     assert errors == []
 
 
