@@ -12,15 +12,17 @@ lake. For each: wall time and CPU time of the control run only (after the engine
 child and all its descendants (the JVM and its Python workers included), and the peak resident memory of that
 process tree, sampled from /proc every 0.2 s. ``--workdir`` keeps the prepared data for the next run.
 
-``--summarize`` fits ``seconds = fixed + per_event x events`` per engine over the recorded sizes (least squares)
-and prints how many cores Spark would need to match DuckDB at 10M, 100M and 1B events, assuming Spark's
-per-event CPU spreads perfectly over the cores and its fixed cost does not shrink (see docs/benchmarks.md).
+``--summarize`` fits ``CPU seconds = fixed + per_event x events`` per engine over the recorded sizes (least
+squares) and prints how many cores Spark would need to match DuckDB at 10M, 100M and 1B events for a range of
+Spark per-event costs, assuming its per-event CPU spreads perfectly over the cores and its fixed cost does not
+shrink (see docs/benchmarks.md).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -178,33 +180,35 @@ def fit(points: list[tuple[float, float]]) -> tuple[float, float]:
     return mean_y - slope * mean_x, slope
 
 
-def summarize(record: Path) -> None:
-    """Per-engine fixed cost and per-event cost over the recorded sizes; the cores Spark needs to match DuckDB."""
+def summarize(record: Path, spark_fixed: float) -> None:
+    """Per-engine fixed and per-event CPU cost over the recorded sizes, and the cores Spark needs to match DuckDB.
+
+    DuckDB's wall time at N events is taken as N x (wall per event of its largest recorded run); Spark on K
+    cores as ``spark_fixed + r x (DuckDB's CPU per event) x N / K`` for a per-event CPU ratio r (1, 5, 16):
+    Spark's per-event cost needs Spark runs at two or more sizes, which a busy machine may not allow."""
     runs = [json.loads(line) for line in record.read_text().splitlines() if line.strip()]
-    engines = sorted({r["engine"] for r in runs})
-    print("| engine | sizes (events) | fixed wall s | wall us/event | fixed CPU s | CPU us/event |")
-    print("|---|---|---|---|---|---|")
+    print("| engine | sizes (events) | fixed CPU s | CPU us/event |")
+    print("|---|---|---|---|")
     fitted = {}
-    for engine in engines:
+    for engine in sorted({r["engine"] for r in runs}):
         mine = [r for r in runs if r["engine"] == engine]
-        wall = fit([(r["events"], r["seconds"]) for r in mine])
-        cpu = fit([(r["events"], r["cpu_seconds"]) for r in mine])
-        fitted[engine] = wall, cpu
-        sizes = ", ".join(f"{n:,}" for n in sorted({r["events"] for r in mine}))
-        print(f"| {engine} | {sizes} | {wall[0]:.1f} | {wall[1] * 1e6:.1f} | {cpu[0]:.1f} | {cpu[1] * 1e6:.1f} |")
-    spark = [e for e in engines if e.startswith("spark")]
-    if "duckdb" not in fitted or not spark:
+        sizes = sorted({r["events"] for r in mine})
+        fitted[engine] = fit([(r["events"], r["cpu_seconds"]) for r in mine]) if len(sizes) > 1 else None
+        fixed, slope = (f"{fitted[engine][0]:.1f}", f"{fitted[engine][1] * 1e6:.2f}") if fitted[engine] else ("-", "-")
+        print(f"| {engine} | {', '.join(f'{n:,}' for n in sizes)} | {fixed} | {slope} |")
+    duck = [r for r in runs if r["engine"] == "duckdb"]
+    if not fitted.get("duckdb"):
         return
-    (duck_fixed, duck_slope), _ = fitted["duckdb"]
-    spark_fixed, spark_cpu = max(fitted[e][0][0] for e in spark), min(fitted[e][1][1] for e in spark)
-    print(f"\nSpark: fixed wall {spark_fixed:.1f} s (largest of {', '.join(spark)}), "
-          f"{spark_cpu * 1e6:.1f} CPU-us per event (smallest); DuckDB on this machine: "
-          f"{duck_fixed:.1f} s + {duck_slope * 1e6:.1f} us per event (wall)")
+    largest = max(duck, key=lambda r: r["events"])
+    wall_per_event, cpu_per_event = largest["seconds"] / largest["events"], fitted["duckdb"][1]
+    print(f"\nDuckDB: {wall_per_event * 1e6:.2f} us wall per event (its {largest['events']:,}-event run), "
+          f"{cpu_per_event * 1e6:.2f} CPU-us per event; Spark fixed cost {spark_fixed:.0f} s")
+    print("| events | DuckDB wall s | cores for Spark, r = 1 | r = 5 | r = 16 |")
+    print("|---|---|---|---|---|")
     for events in (10_000_000, 100_000_000, 1_000_000_000):
-        duck = duck_fixed + duck_slope * events
-        budget = duck - spark_fixed
-        cores = spark_cpu * events / budget if budget > 0 else float("inf")
-        print(f"{events:>13,} events: DuckDB {duck:,.0f} s; Spark needs {cores:,.0f} cores to match")
+        wall, budget = wall_per_event * events, wall_per_event * events - spark_fixed
+        cores = [math.ceil(r * cpu_per_event * events / budget) if budget > 0 else "none" for r in (1, 5, 16)]
+        print(f"| {events:,} | {wall:,.0f} | " + " | ".join(str(c) for c in cores) + " |")
 
 
 def main() -> None:
@@ -216,13 +220,14 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, help="keep the prepared data here and reuse it")
     parser.add_argument("--record", type=Path, help="append one JSON line per engine run to this file")
     parser.add_argument("--summarize", type=Path, help="fit the runs recorded in this file and stop")
+    parser.add_argument("--spark-fixed", type=float, default=130.0, help="Spark's fixed seconds for --summarize")
     parser.add_argument("--phase", choices=["duckdb", "spark"], help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--lake", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--master", default="local[2]", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.summarize:
-        summarize(args.summarize)
+        summarize(args.summarize, args.spark_fixed)
         return
     if args.phase == "duckdb":
         print(json.dumps(phase_duckdb(args.db)))
