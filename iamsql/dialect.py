@@ -46,6 +46,8 @@ class Steampipe(Postgres):
 
     class Parser(Postgres.Parser):
         LAMBDAS: dict = {}
+        # json_agg is parsed as a plain call, like jsonb_agg, so the same rewrite gives Postgres's answer.
+        FUNCTION_PARSERS = {k: v for k, v in Postgres.Parser.FUNCTION_PARSERS.items() if k != "JSON_AGG"}
         FUNCTIONS = {
             **Postgres.Parser.FUNCTIONS,
             # Kept as plain calls: the rewrites below translate them with Postgres semantics.
@@ -113,8 +115,12 @@ def func_name(node: exp.Expr) -> str | None:
     if isinstance(node, exp.Anonymous):
         return node.name.lower()
     if isinstance(node, exp.Func):
-        return str(node.meta.get(NAME_KEY) or node.sql_name()).lower()
+        return str(node.meta.get(NAME_KEY) or SPECIAL_PARSER_NAMES.get(type(node)) or node.sql_name()).lower()
     return None
+
+
+# Functions sqlglot parses with their own parser, which does not record the name they were called by.
+SPECIAL_PARSER_NAMES = {exp.GroupConcat: "string_agg"}
 
 
 class Scope:

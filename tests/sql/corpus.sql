@@ -530,3 +530,18 @@ select user_name,
   substring(user_name from 2 for 3) as positional
 from aws_iam_credential_report
 order by user_arn;
+
+-- name: unaliased_aggregate_names
+-- Postgres names unaliased aggregates after the function: string_agg, json_agg, jsonb_agg.
+select account_id, string_agg(user_name, ',' order by user_name), json_agg(user_name order by user_name),
+  jsonb_agg(user_name order by user_name) filter (where user_name <> '<root_account>')
+from aws_iam_credential_report
+group by account_id
+order by account_id;
+
+-- name: json_agg_of_objects_with_filter
+select account_id,
+  json_agg(json_build_object('user', user_name, 'mfa', mfa_active) order by user_name) filter (where password_enabled) as console_users
+from aws_iam_credential_report
+group by account_id
+order by account_id;
