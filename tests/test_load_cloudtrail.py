@@ -17,6 +17,7 @@ from benchmarks.cloudtrail_data import generate, make_event
 from iamsql import db
 from iamsql.errors import InputError
 from iamsql.loaders.cloudtrail import FORMATS, UNKNOWN_ACCOUNT, load_events, sniff
+from iamsql.loaders.pages import json_values
 
 HEAD = 64 * 1024
 # The CloudTrail event data of PROVENANCE.md section A, plus the AWS CLI's lookup-events example.
@@ -48,23 +49,10 @@ def _head(path: Path) -> bytes:
     return (gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data)[:HEAD]
 
 
-def _values(text: str) -> list:
-    """Every top-level JSON value in a text (one document, NDJSON, or values written one after another)."""
-    decoder, values, pos = json.JSONDecoder(), [], 0
-    text = text.lstrip("\ufeff")
-    while True:
-        while pos < len(text) and text[pos].isspace():
-            pos += 1
-        if pos == len(text):
-            return values
-        value, pos = decoder.raw_decode(text, pos)
-        values.append(value)
-
-
 def python_events(path: Path, fmt: str) -> list[dict]:
     """The events of a file as plain Python reads them: the reference the loader is checked against."""
     layout, payload = FORMATS[fmt]
-    values = _values(_text(path))
+    values = json_values(_text(path).lstrip("\ufeff"))
     if layout == "records":
         items = [item for value in values for item in value["Records"]]
     elif layout == "events":
