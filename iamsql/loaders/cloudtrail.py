@@ -56,7 +56,9 @@ FORMATS: dict[str, tuple[str, str]] = {
     "cloudtrail-eventbridge-array": ("array", "eventbridge"),
 }
 
-BATCH_BYTES = 256 << 20  # decompressed JSON per read_json_objects call: progress steps, bounded buffers
+# Decompressed JSON per read_json_objects call (progress steps). Each call pays a start and a drain in which a
+# core idles: 1 GiB loaded 1,000,000 events in 10.3 s against 17.0 s with 256 MiB, at the same peak memory.
+BATCH_BYTES = 1024 << 20
 MIN_OBJECT_BYTES = 16 << 20  # DuckDB's default largest JSON value; raised per batch to its largest file
 MAX_OBJECT_BYTES = 1 << 30
 
