@@ -64,23 +64,18 @@ def clip(text: str, width: int) -> str:
 
 def _table(columns: list[str], rows: list[list[str]]) -> str:
     """A table as wide as the terminal (``COLUMNS``, else the terminal, else ``FALLBACK_WIDTH``): one line per
-    row, long cells clipped (csv, json and md keep the full text)."""
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
-
+    row, long cells clipped (csv, json and md keep the full text). Drawn by hand: a check over a large account
+    shows tens of thousands of rows, which a table library takes seconds to lay out."""
     width = shutil.get_terminal_size((FALLBACK_WIDTH, 24)).columns
     natural = [max([len(c), *(len(row[i]) for row in rows)]) for i, c in enumerate(columns)]
-    chrome = 2 * len(columns)  # the two spaces after each column
-    widths = fit_widths(natural, width - chrome)
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1, 0, 0))
-    for column, column_width in zip(columns, widths):
-        table.add_column(column, width=column_width, no_wrap=True, overflow="ellipsis")
-    for row in rows:
-        table.add_row(*(clip(cell, w) for cell, w in zip(row, widths)))
-    buf = io.StringIO()
-    Console(file=buf, width=max(width, sum(widths) + chrome), force_terminal=False).print(table)
-    return buf.getvalue()
+    widths = fit_widths(natural, width - 2 * len(columns))  # two spaces between columns
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(clip(cell, w).ljust(w) for cell, w in zip(cells, widths))
+
+    lines = [line(columns), "\u2500" * (sum(widths) + 2 * (len(widths) - 1))]
+    lines += [line(row) for row in rows]
+    return "\n".join(lines) + "\n"
 
 
 def render(columns: list[str], rows: list[tuple], fmt: str) -> str:
