@@ -253,7 +253,9 @@ def test_ctrl_c_leaves_the_database_and_marks_the_evidence_incomplete(proxy_fact
     proxy = proxy_factory(delay=0.2)
     process = subprocess.Popen([IAMSQL, "collect", "--db", str(db_path), "--evidence-dir", str(evidence), "--quiet"],
                                env={**os.environ, "AWS_ENDPOINT_URL": proxy.url}, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+                               stderr=subprocess.PIPE, text=True,
+                               # a test run started as a background job inherits SIGINT ignored, which iamsql keeps
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 60
     while proxy.requests < 4 and time.monotonic() < deadline:
         time.sleep(0.05)
