@@ -4,12 +4,8 @@ DuckDB and on local PySpark over the Parquet export of the same snapshot.
 Data: one account collected from moto's HTTP server through the real boto3 code path and a day of a public
 CloudTrail data set from ../shared/data (the maheribra attack-chain trail).
 
-``iam_principal_privilege_escalation`` translates and binds on Spark but is left out of the differential run:
-its cost on Spark is query planning, not data (its CTEs, several read more than once, are inlined into one
-plan that Spark's optimizer takes minutes over, 70-90 s per account on a quiet 2-core machine, far longer on
-a busy one), and no session setting (small shuffles, cached helper views) brings that near 30 s. Its Python
-JSON functions see a few hundred rows and are not the cost. ``test_slow_control_binds_on_spark`` checks that
-Spark accepts its SQL; DuckDB's tests cover its results.
+Every control is compared, ``iam_principal_privilege_escalation`` included: Spark spends a minute or more
+planning its CTEs on a 2-core machine, which makes this module take a few minutes.
 """
 
 from collections import Counter
@@ -25,7 +21,6 @@ from iamsql.load import load_paths
 from tests.fixtures.moto import moto_environment, populate_account
 
 MOTO_ACCOUNT = "123456789012"
-SLOW_ON_LOCAL_SPARK = {"iam_principal_privilege_escalation"}
 TRAILS = ["maheribra_aws_attack_chain_ir/04-investigation/evidence/cloudtrail/eu-west-1/2026/07/28"]
 # Controls Spark cannot run, with the reason. Empty: every control runs on Spark.
 EXPECTED_SPARK_ERRORS: dict[str, str] = {}
@@ -44,10 +39,9 @@ def runs(moto_server, shared_data, spark, tmp_path_factory):
         collect(con, evidence_dir=tmp / "evidence", regions=["us-east-1"], lookup_events_days=1)
     for folder in TRAILS:
         load_paths(con, [shared_data / folder])
-    selected = [c.id for c in controls.load_controls() if c.id not in SLOW_ON_LOCAL_SPARK]
-    duck_run = controls.run_checks(con, controls=selected)
+    duck_run = controls.run_checks(con)
     lake.export(con, tmp / "lake", run_id=duck_run)
-    spark_run = spark_engine.run_checks(con, tmp / "lake", spark=spark, controls=selected)
+    spark_run = spark_engine.run_checks(con, tmp / "lake", spark=spark)
     yield con, controls.results(con, duck_run), controls.results(con, spark_run), spark_run, tmp / "lake"
     con.close()
 
@@ -60,7 +54,7 @@ def test_every_control_gives_the_same_rows(runs):
     by_control = lambda rows: {c: Counter(key(r) for r in rows if r["control_id"] == c)  # noqa: E731
                                for c in {r["control_id"] for r in rows}}
     expected, found = by_control(duck), by_control(on_spark)
-    assert set(found) == {c.id for c in controls.load_controls()} - SLOW_ON_LOCAL_SPARK
+    assert set(found) == {c.id for c in controls.load_controls()}
     for control_id in sorted(set(expected) - set(EXPECTED_SPARK_ERRORS)):
         missing, extra = expected[control_id] - found[control_id], found[control_id] - expected[control_id]
         assert not missing and not extra, (control_id, sorted(missing)[:3], sorted(extra)[:3])
@@ -82,17 +76,6 @@ def test_spark_run_is_stored_like_any_run(runs):
     assert (engine, duck_engine) == ("spark", "duckdb") and status == duck_status
     assert MOTO_ACCOUNT in accounts
     assert all(r["requirements"] is not None and r["finding_id"] for r in on_spark)
-
-
-def test_slow_control_binds_on_spark(runs, spark):
-    lake_dir = runs[4]
-    spark_engine.register_lake(spark, lake_dir)
-    account = next(a for a in spark_engine.lake_accounts(spark) if a.account_id == MOTO_ACCOUNT)
-    spark_engine._shadow(spark, account, spark_engine._translate_all(spark_engine.helper_views()))
-    for control in controls.load_controls():
-        if control.id in SLOW_ON_LOCAL_SPARK:
-            sql = spark_engine.to_spark(controls.render_sql(control, control.parameters), as_of=account.as_of)
-            assert {"resource", "status", "reason", "account_id", "region"} <= set(spark.sql(sql).columns)
 
 
 def test_broken_control_is_an_error_row_not_dropped(runs, spark, tmp_path):
