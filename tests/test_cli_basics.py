@@ -91,6 +91,27 @@ def reading(pid: int, folder: Path) -> bool:
         return False
 
 
+def interrupt(args: list[str], reading_path, settle: float) -> tuple[int, str]:
+    """Run the CLI, send SIGINT once it has opened ``reading_path`` and ``settle`` more seconds have passed;
+    (exit code, stderr). The child gets SIGINT's default handler: a background job may inherit SIG_IGN."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from iamsql.cli import main; main()", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        deadline = time.monotonic() + 60
+        while not reading(process.pid, reading_path) and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(settle)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    return process.returncode, stderr
+
+
 def test_ctrl_c_during_a_large_load_says_so_and_leaves_the_database_as_it_was(tmp_path):
     db_path = tmp_path / "audit.duckdb"
     loaded = run_cli("load", "--quiet", "--db", str(db_path), str(SAMPLE_DIR / "aws_cli_examples"),
@@ -98,22 +119,9 @@ def test_ctrl_c_during_a_large_load_says_so_and_leaves_the_database_as_it_was(tm
     assert loaded.returncode == 0, loaded.stderr
     before = database_state(db_path)
     trail = many_events(tmp_path / "trail", files=100, per_file=1000)
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from iamsql.cli import main; main()", "load", "--quiet", "--db", str(db_path), str(trail)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # a background job may inherit SIG_IGN
-    try:
-        deadline = time.monotonic() + 60
-        while not reading(process.pid, trail) and process.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.02)
-        time.sleep(1.0)  # past the quick file sniffing, into DuckDB's reading and writing of the events
-        process.send_signal(signal.SIGINT)
-        _, stderr = process.communicate(timeout=120)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    assert process.returncode == 130, stderr
+    # 1 s: past the quick file sniffing, into DuckDB's reading and writing of the events
+    returncode, stderr = interrupt(["load", "--quiet", "--db", str(db_path), str(trail)], trail, settle=1.0)
+    assert returncode == 130, stderr
     assert stderr.splitlines() == ["interrupted: nothing was loaded; the database is as it was"]
     assert database_state(db_path) == before
 
@@ -121,24 +129,10 @@ def test_ctrl_c_during_a_large_load_says_so_and_leaves_the_database_as_it_was(tm
 def test_ctrl_c_during_a_long_query_exits_130_with_one_line(tmp_path):
     db_path = tmp_path / "audit.duckdb"
     assert run_cli("load", "--quiet", "--db", str(db_path), str(SAMPLE_DIR / "aws_cli_examples")).returncode == 0
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from iamsql.cli import main; main()", "query", "--db", str(db_path), "--dialect", "duckdb",
-         "select count(*) from range(1000000000) t(x) where x % 7 = 3"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    try:
-        deadline = time.monotonic() + 60
-        while not reading(process.pid, db_path) and process.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.02)
-        time.sleep(0.5)
-        process.send_signal(signal.SIGINT)
-        # DuckDB sometimes notices the interrupt only when the query ends: the query is finite.
-        _, stderr = process.communicate(timeout=120)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    assert process.returncode == 130 and stderr.splitlines() == ["interrupted: nothing was changed"]
+    # DuckDB sometimes notices the interrupt only when the query ends: the query is finite.
+    returncode, stderr = interrupt(["query", "--db", str(db_path), "--dialect", "duckdb",
+                                    "select count(*) from range(1000000000) t(x) where x % 7 = 3"], db_path, settle=0.5)
+    assert returncode == 130 and stderr.splitlines() == ["interrupted: nothing was changed"]
 
 
 def test_interrupted_message_says_what_each_command_leaves():
