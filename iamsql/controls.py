@@ -32,10 +32,12 @@ from sqlglot import exp
 
 from . import __version__
 from .errors import IamsqlError
-from .schema import TABLES
+from .access import create_tables as create_access_tables
+from .schema import ACCESS_TABLES, TABLES
 
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
 VIEWS_DIR = QUERIES_DIR / "views"
+ACCESS_QUESTIONS = QUERIES_DIR / "access.yaml"
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 STATUSES = ("ok", "alarm", "info", "skip", "error")
@@ -143,7 +145,7 @@ def parse_control(path: Path) -> Control:
             raise ControlError(f"{name}: header key {key!r} must be text")
     if header["severity"] not in SEVERITIES:
         raise ControlError(f"{name}: header key 'severity' must be one of {', '.join(SEVERITIES)}")
-    known = set(TABLES) | set(view_names()) | set(ENGINE_VIEWS)
+    known = set(TABLES) | set(view_names()) | set(ENGINE_VIEWS) | set(ACCESS_TABLES)
     tables = _name_list(name, "tables", header["tables"])
     for table in tables:
         if table not in known:
@@ -312,14 +314,17 @@ def mentions_helper_view(sql: str) -> bool:
     """Whether the SQL text names a ``queries/views`` helper view (a plain text test, so a false positive only
     costs the time to create the views)."""
     text = sql.lower()
-    return any(name in text for name in view_names())
+    return any(name in text for name in [*view_names(), *ACCESS_TABLES])
 
 
-def create_views(con: duckdb.DuckDBPyConnection) -> None:
+def create_views(con: duckdb.DuckDBPyConnection, *, access: bool = True) -> None:
     """Create the helper views (``iamsql_account`` and ``queries/views/*.sql``) as TEMP views on this
     connection and set ``iamsql_as_of`` to the newest snapshot time, so ad hoc queries see the same views
-    and time as controls. Translating the views costs about half a second per process."""
+    and time as controls. Translating the views costs about half a second per process. With ``access``, also
+    the policy engine's tables (``ACCESS_TABLES``) over every account, unless this connection has them."""
     create_account_view(con)
+    if access and not _has_temp_table(con, next(iter(ACCESS_TABLES))) and _has_table(con, "aws_iam_role"):
+        create_access_tables(con, ACCESS_QUESTIONS)
     pending = {name: (VIEWS_DIR / f"{name}.sql").read_text(encoding="utf-8") for name in view_names()}
     errors: dict[str, str] = {}
     while pending:  # views may use each other: create in as many passes as needed
@@ -354,6 +359,33 @@ def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
             "select count(*) from duckdb_tables() where table_name = ? and database_name = current_database()", [name]
         ).fetchone()[0]
     )
+
+
+def _has_temp_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(con.execute(
+        "select count(*) from duckdb_tables() where table_name = ? and database_name = 'temp'", [name]).fetchone()[0])
+
+
+def reads_access_tables(selected: list[Control]) -> bool:
+    """Whether any selected control reads the policy engine's tables, directly or through helper views."""
+    uses = _view_uses()
+    for control in selected:
+        pending, seen = list(control.tables), set()
+        while pending:
+            name = pending.pop()
+            if name in ACCESS_TABLES or name in _view_access():
+                return True
+            if name in uses and name not in seen:
+                seen.add(name)
+                pending.extend(uses[name])
+    return False
+
+
+@lru_cache(maxsize=1)
+def _view_access() -> frozenset[str]:
+    """Helper views whose SQL names a policy engine table."""
+    return frozenset(name for name in view_names() if any(
+        re.search(rf"\b{table}\b", (VIEWS_DIR / f"{name}.sql").read_text(encoding="utf-8")) for table in ACCESS_TABLES))
 
 
 def _set_as_of(con: duckdb.DuckDBPyConnection, as_of: datetime | None) -> None:
@@ -435,7 +467,10 @@ def run_checks(
         raise ControlError("no control matches the selection")
     parameters = effective_parameters(selected, params)
     con.execute(RUN_DDL)
-    create_views(con)  # the connection may have been opened without them (db.connect(helper_views=False))
+    create_views(con, access=False)  # the connection may have been opened without them (helper_views=False)
+    for name in ACCESS_TABLES:  # computed per account below, from that account's data
+        con.execute(f'drop table if exists temp.main."{name}"')
+    access = reads_access_tables(selected)
     accounts = _accounts(con)
     rows: list[dict] = []
     rendered: dict[str, str | Exception] = {}
@@ -454,6 +489,11 @@ def run_checks(
     for account in accounts:
         _shadow_tables(con, account)
         try:
+            if access:
+                start = time.perf_counter()
+                counts = create_access_tables(con, ACCESS_QUESTIONS)
+                timings.append(("view:policy_engine", account.account_id, (time.perf_counter() - start) * 1000,
+                                sum(counts.values())))
             for name in shared:
                 start = time.perf_counter()
                 count = _materialize(con, name)
@@ -512,7 +552,9 @@ def _drop_shadows(con: duckdb.DuckDBPyConnection) -> None:
     newest time, drop the materialized helper views."""
     for table in TABLES:
         con.execute(f'drop view if exists temp.main."{table}"')
-    create_views(con)
+    for name in ACCESS_TABLES:
+        con.execute(f'drop table if exists temp.main."{name}"')
+    create_views(con, access=False)
     for name in view_names():
         con.execute(f'drop table if exists temp.main."{MATERIALIZED_PREFIX}{name}"')
 

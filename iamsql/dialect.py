@@ -28,7 +28,7 @@ from sqlglot.dialects.postgres import Postgres
 from sqlglot.errors import ParseError, SqlglotError, TokenError
 
 from .query import QueryError
-from .schema import DERIVED_TABLES, TABLES
+from .schema import ACCESS_TABLES, DERIVED_TABLES, TABLES
 
 NAME_KEY = "pg_name"
 AS_OF_VARIABLE = "iamsql_as_of"
@@ -101,7 +101,7 @@ TEXT_TYPES = {exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR, exp.DataType.Ty
 
 def _column_types() -> tuple[dict[str, dict[str, str]], set[str], set[str]]:
     by_table = {table: dict(cols) | {"_ctx": "JSON", "snapshot_id": "BIGINT"} for table, cols in TABLES.items()}
-    by_table |= {table: dict(cols) for table, cols in DERIVED_TABLES.items()}
+    by_table |= {table: dict(cols) for table, cols in (DERIVED_TABLES | ACCESS_TABLES).items()}
     json_names = {c for cols in by_table.values() for c, t in cols.items() if t == "JSON"}
     other_names = {c for cols in by_table.values() for c, t in cols.items() if t != "JSON"}
     return by_table, json_names, other_names

@@ -390,6 +390,27 @@ DERIVED_TABLES: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
+# Not Steampipe's: the policy engine's answers over the loaded IAM data (iamsql.access), computed when a control
+# or a query reads them, never stored. docs/policy-engine.md describes each column.
+ACCESS_TABLES: dict[str, list[tuple[str, str]]] = {
+    "iam_principal_access": [
+        ("account_id", "VARCHAR"), ("principal_arn", "VARCHAR"), ("principal_type", "VARCHAR"),
+        ("principal_name", "VARCHAR"), ("principal_path", "VARCHAR"), ("question", "VARCHAR"),
+        ("title", "VARCHAR"), ("decision", "VARCHAR"), ("granted_by", "VARCHAR"), ("conditions", "JSON"),
+        ("missing", "VARCHAR"), ("detail", "VARCHAR"),
+    ],
+    "iam_policy_access": [
+        ("account_id", "VARCHAR"), ("resource", "VARCHAR"), ("policy_kind", "VARCHAR"), ("question", "VARCHAR"),
+        ("decision", "VARCHAR"), ("conditions", "JSON"), ("condition_keys", "VARCHAR"),
+    ],
+    "iam_role_trust_access": [
+        ("account_id", "VARCHAR"), ("role_arn", "VARCHAR"), ("role_name", "VARCHAR"), ("role_path", "VARCHAR"),
+        ("trusted", "VARCHAR"), ("trusted_kind", "VARCHAR"), ("trusted_account", "VARCHAR"),
+        ("external", "BOOLEAN"), ("action", "VARCHAR"), ("decision", "VARCHAR"), ("conditions", "JSON"),
+        ("condition_keys", "VARCHAR"), ("names_caller", "BOOLEAN"), ("requires_external_id", "BOOLEAN"),
+    ],
+}
+
 # Added to every table: which snapshot a row belongs to, and Steampipe's connection metadata column.
 BOOKKEEPING_COLUMNS: list[tuple[str, str]] = [
     ("_ctx", "JSON"),

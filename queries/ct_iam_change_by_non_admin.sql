@@ -3,7 +3,8 @@ title: IAM changes are made by IAM administrators
 description: >-
   Every successful IAM write call (create, delete, attach, put, update...) in the lookback_days days before
   the data was taken was made by the root user or by a principal whose policies grant all IAM actions
-  (iam_principal_admin). Changes by anyone else mean a delegated or escalated path that needs review.
+  (iam_principal_access: every action, or every IAM action, as the policy engine judges the principal's
+  policies, groups, boundary and Deny statements). Changes by anyone else mean a delegated or escalated path that needs review.
 severity: medium
 resource_type: AWS::IAM::Principal
 rationale: >-
@@ -12,7 +13,7 @@ rationale: >-
 remediation: >-
   Review each change the principal made; if it was not intended, revert it and remove the IAM permissions
   that allowed it. If the delegation is intended, document it and scope it with a permissions boundary.
-tables: [iamsql_account, cloudtrail_event_actor, iam_principal_admin, aws_iam_user, aws_iam_role]
+tables: [iamsql_account, cloudtrail_event_actor, iam_principal_access, aws_iam_user, aws_iam_role]
 requires: [aws_cloudtrail_trail_event, aws_iam_user, aws_iam_role, aws_iam_policy]
 parameters:
   lookback_days: 90
@@ -34,7 +35,15 @@ judged as (
     exists (select 1 from aws_iam_user as u where u.arn = c.actor_arn)
       or exists (select 1 from aws_iam_role as r where r.arn = c.actor_arn) as known
   from change as c
-    left join iam_principal_admin as a on a.principal_arn = c.actor_arn and a.account_id = c.account_id
+    left join (
+      select principal_arn, account_id,
+        bool_or(question = 'full_admin' and decision in ('Allowed', 'AllowedIf')) as full_admin,
+        bool_or(question = 'iam_admin' and decision in ('Allowed', 'AllowedIf')) as iam_admin,
+        min(granted_by) filter (where decision in ('Allowed', 'AllowedIf')) as granted_by
+      from iam_principal_access
+      where question in ('full_admin', 'iam_admin')
+      group by principal_arn, account_id
+    ) as a on a.principal_arn = c.actor_arn and a.account_id = c.account_id
 )
 select
   j.actor_arn as resource,

@@ -1,35 +1,37 @@
 /*
 title: No policy allows sts:AssumeRole on every role without conditions
-description: No customer-managed or inline policy has an unconditional Allow statement whose actions cover sts:AssumeRole (sts:AssumeRole, sts:Assume*, sts:*, *) on every role ("*" or a role/* wildcard).
+description: >-
+  No customer-managed policy or set of inline policies of a principal allows, on its own, sts:AssumeRole on a role it
+  does not name, as the policy engine judges it (iam_policy_access, question assume_any_role: sts:AssumeRole on a role of
+  the account that no statement names). Wildcards in actions (sts:AssumeRole's prefix with * or ?, NotAction) and in
+  resources (arn:aws:*:*:*:*, role/*) count as IAM counts them. An Allow that holds only under a condition passes,
+  with the condition keys in the reason; an Allow that only a conditional Deny limits does not.
 severity: high
 resource_type: AWS::IAM::Policy
-rationale: Permission to assume any role means the holder gets the union of every role whose trust policy lets it in, in this and other accounts; it hides lateral-movement paths from reviews.
+rationale: >-
+  Permission to assume any role means the holder gets the union of every role whose trust policy lets it in, in this and other accounts; it hides lateral-movement paths from reviews.
 remediation: List the role ARNs the workload must assume, or add conditions such as aws:ResourceAccount or aws:ResourceOrgID.
-tables: [iam_policy_scope, iam_policy_statement]
+tables: [iam_policy_scope, iam_policy_access]
 requires: [aws_iam_policy]
 */
-with verdict as (
-  select s.resource, s.account_id, string_agg(distinct a, ', ') as actions
-  from iam_policy_statement as s,
-    jsonb_array_elements_text(s.statement -> 'Action') as a,
-    jsonb_array_elements_text(s.statement -> 'Resource') as r
-  where s.statement ->> 'Effect' = 'Allow'
-    and s.statement -> 'Condition' is null
-    and 'sts:assumerole' like replace(a, '*', '%')
-    and (r = '*' or r like 'arn:%:iam::%:role/*' or r like 'arn:%:iam::%:*')
-  group by s.resource, s.account_id
-)
 select
   p.resource,
-  case when not p.document_known then 'skip' when v.resource is null then 'ok' else 'alarm' end as status,
+  case
+    when not p.document_known then 'skip'
+    when a.decision = 'Allowed' or (a.decision = 'AllowedIf' and a.conditions is null) then 'alarm'
+    else 'ok'
+  end as status,
   p.label || case
     when not p.document_known then ' was loaded without its policy document; load get-account-authorization-details to evaluate it.'
-    when v.resource is null then ' does not allow assuming every role without conditions.'
-    else ' allows sts:AssumeRole (via ' || v.actions || ') on every role without conditions; list the roles instead.'
+    when a.decision = 'Allowed' then ' allows sts:AssumeRole on every role without conditions; restrict it to named roles.'
+    when a.decision = 'AllowedIf' and a.conditions is null then ' allows sts:AssumeRole on every role unless a conditional Deny applies; restrict it to named roles.'
+    when a.decision = 'AllowedIf' then ' allows sts:AssumeRole on every role only when its conditions hold (' || a.condition_keys || ').'
+    else ' does not allow sts:AssumeRole on every role.'
   end as reason,
   p.account_id,
   'global' as region,
   p.policy_kind
 from iam_policy_scope as p
-  left join verdict as v on v.resource = p.resource and v.account_id = p.account_id
+  left join iam_policy_access as a
+    on a.resource = p.resource and a.account_id = p.account_id and a.question = 'assume_any_role'
 where p.editable

@@ -1,47 +1,38 @@
 /*
 title: No policy grants full administrator access
-description: No customer-managed policy, attached AWS-managed policy or inline policy has an Allow statement for every action ("*" or "*:*") on every resource ("*", or NotResource). A condition on such a statement does not make it pass; an unconditional Deny of every action on every resource in the same policy (or the same principal's inline policies) does.
+description: >-
+  No customer-managed policy, attached AWS-managed policy or set of inline policies of a principal allows, on its
+  own, every action on every resource, as the policy engine judges it (iam_policy_access, question full_admin:
+  an action of a service that does not exist and a set of high-value actions, each on a resource of its kind,
+  must all be allowed). Allow, NotAction, NotResource, wildcards and Deny statements count as IAM counts them; a
+  condition on the Allow does not make the policy pass (it narrows when, not what).
 severity: critical
 resource_type: AWS::IAM::Policy
 rationale: >-
-  "*:*" gives whoever holds the policy complete control of the account, including over IAM, logging and billing; conditions only narrow when the power applies, not what it covers.
+  "*:*" gives whoever holds the policy complete control of the account, including over IAM, logging and billing;
+  conditions only narrow when the power applies, not what it covers.
 remediation: Replace the statement with the actions and resources the job needs; keep administrator access for a few break-glass roles that require MFA and are monitored.
-tables: [iam_policy_scope, iam_policy_statement]
+tables: [iam_policy_scope, iam_policy_access]
 requires: [aws_iam_policy]
 */
-with statements as (
-  select
-    resource, account_id, statement ->> 'Effect' as effect,
-    coalesce((statement -> 'Action') @> '["*"]' or (statement -> 'Action') @> '["*:*"]', false) as all_actions,
-    coalesce((statement -> 'Resource') @> '["*"]', false) or statement -> 'NotResource' is not null as all_resources,
-    statement -> 'Condition' is null as unconditional
-  from iam_policy_statement
-), verdict as (
-  select
-    resource, account_id,
-    bool_or(effect = 'Allow' and all_actions and all_resources) as grants_admin,
-    bool_or(effect = 'Allow' and all_actions and all_resources and unconditional) as grants_admin_always,
-    bool_or(effect = 'Deny' and all_actions and all_resources and unconditional) as denies_all
-  from statements
-  group by resource, account_id
-)
 select
   p.resource,
   case
     when not p.document_known then 'skip'
-    when v.grants_admin and not v.denies_all then 'alarm'
+    when a.decision in ('Allowed', 'AllowedIf') then 'alarm'
     else 'ok'
   end as status,
   p.label || case
     when not p.document_known then ' was loaded without its policy document; load get-account-authorization-details to evaluate it.'
-    when not coalesce(v.grants_admin, false) then ' does not allow every action on every resource.'
-    when v.denies_all then ' allows *:* but an unconditional Deny of every action cancels it.'
-    when v.grants_admin_always then ' allows every action on every resource (*:*); replace it with least-privilege permissions.'
-    else ' allows every action on every resource when its conditions hold (*:*); replace it with least-privilege permissions.'
+    when a.decision = 'Allowed' then ' allows every action on every resource; replace it with least-privilege permissions.'
+    when a.decision = 'AllowedIf' then ' allows every action on every resource when its conditions hold ('
+      || coalesce(a.condition_keys, 'a Deny''s conditions') || '); replace it with least-privilege permissions.'
+    else ' does not allow every action on every resource.'
   end as reason,
   p.account_id,
   'global' as region,
   p.policy_kind
 from iam_policy_scope as p
-  left join verdict as v on v.resource = p.resource and v.account_id = p.account_id
+  left join iam_policy_access as a
+    on a.resource = p.resource and a.account_id = p.account_id and a.question = 'full_admin'
 where p.editable or p.attached

@@ -1,36 +1,37 @@
 /*
 title: No policy allows iam:PassRole on every role without conditions
-description: No customer-managed or inline policy has an unconditional Allow statement whose actions cover iam:PassRole (iam:PassRole, iam:Pass*, iam:*, *) on every role ("*" or a role/* wildcard).
+description: >-
+  No customer-managed policy or set of inline policies of a principal allows, on its own, iam:PassRole on a role it
+  does not name, as the policy engine judges it (iam_policy_access, question pass_any_role: iam:PassRole on a role of
+  the account that no statement names). Wildcards in actions (iam:PassRole's prefix with * or ?, NotAction) and in
+  resources (arn:aws:*:*:*:*, role/*) count as IAM counts them. An Allow that holds only under a condition passes,
+  with the condition keys in the reason; an Allow that only a conditional Deny limits does not.
 severity: high
 resource_type: AWS::IAM::Policy
 rationale: >-
   Passing any role to a service (EC2, Lambda, Glue...) lets the holder run code as the most powerful role in the account: a classic privilege-escalation path.
 remediation: Restrict Resource to the role ARNs the workload must pass, and add an iam:PassedToService condition.
-tables: [iam_policy_scope, iam_policy_statement]
+tables: [iam_policy_scope, iam_policy_access]
 requires: [aws_iam_policy]
 */
-with verdict as (
-  select s.resource, s.account_id, string_agg(distinct a, ', ') as actions
-  from iam_policy_statement as s,
-    jsonb_array_elements_text(s.statement -> 'Action') as a,
-    jsonb_array_elements_text(s.statement -> 'Resource') as r
-  where s.statement ->> 'Effect' = 'Allow'
-    and s.statement -> 'Condition' is null
-    and 'iam:passrole' like replace(a, '*', '%')
-    and (r = '*' or r like 'arn:%:iam::%:role/*' or r like 'arn:%:iam::%:*')
-  group by s.resource, s.account_id
-)
 select
   p.resource,
-  case when not p.document_known then 'skip' when v.resource is null then 'ok' else 'alarm' end as status,
+  case
+    when not p.document_known then 'skip'
+    when a.decision = 'Allowed' or (a.decision = 'AllowedIf' and a.conditions is null) then 'alarm'
+    else 'ok'
+  end as status,
   p.label || case
     when not p.document_known then ' was loaded without its policy document; load get-account-authorization-details to evaluate it.'
-    when v.resource is null then ' does not allow passing every role without conditions.'
-    else ' allows iam:PassRole (via ' || v.actions || ') on every role without conditions; restrict it to named roles and services.'
+    when a.decision = 'Allowed' then ' allows iam:PassRole on every role without conditions; restrict it to named roles.'
+    when a.decision = 'AllowedIf' and a.conditions is null then ' allows iam:PassRole on every role unless a conditional Deny applies; restrict it to named roles.'
+    when a.decision = 'AllowedIf' then ' allows iam:PassRole on every role only when its conditions hold (' || a.condition_keys || ').'
+    else ' does not allow iam:PassRole on every role.'
   end as reason,
   p.account_id,
   'global' as region,
   p.policy_kind
 from iam_policy_scope as p
-  left join verdict as v on v.resource = p.resource and v.account_id = p.account_id
+  left join iam_policy_access as a
+    on a.resource = p.resource and a.account_id = p.account_id and a.question = 'pass_any_role'
 where p.editable

@@ -1,40 +1,44 @@
 /*
 title: Cross-account role trust is conditioned
-description: A role whose trust policy lets principals of another AWS account assume it has a condition on that statement, such as sts:ExternalId (for third parties), aws:PrincipalOrgID or aws:PrincipalArn. Roles that trust no other account pass.
+description: >-
+  A role whose trust policy lets a whole other AWS account assume it (the account id or its root ARN) admits
+  callers from there only under a condition that names them or the third party: sts:ExternalId (for third
+  parties), aws:PrincipalOrgID, aws:PrincipalOrgPaths or aws:PrincipalArn, with a positive operator and specific
+  values (iam_role_trust_access: the policy engine evaluates the whole trust policy for a caller in that
+  account). A condition that does not name the caller (aws:SecureTransport, aws:SourceIp, a negated operator)
+  does not count. Trusting a specific role or user ARN of another account names the caller. Roles that trust no
+  other account pass.
 severity: high
 resource_type: AWS::IAM::Role
 rationale: Trusting a whole other account without conditions lets anyone there who can call sts:AssumeRole in; for third-party services, a missing ExternalId opens the confused-deputy problem, where another customer of the vendor can make it act on your account.
 remediation: Add an sts:ExternalId condition for third-party vendors, or aws:PrincipalArn / aws:PrincipalOrgID conditions for your own accounts; name specific roles in Principal rather than the account root.
-tables: [aws_iam_role]
+tables: [aws_iam_role, iam_role_trust_access]
 */
-with principals as (
-  select
-    r.arn, r.account_id, s -> 'Condition' as condition,
-    case when p ~ '^[0-9]{12}$' then p else split_part(p, ':', 5) end as trusted_account
-  from aws_iam_role as r,
-    jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s,
-    jsonb_array_elements_text(s -> 'Principal' -> 'AWS') as p
-  where s ->> 'Effect' = 'Allow' and p <> '*'
-), foreign_trust as (
-  select
-    arn,
+with foreign_trust as (
+  select role_arn, account_id,
     string_agg(distinct trusted_account, ', ') as accounts,
-    bool_or(condition is null) as unconditioned,
-    bool_and(coalesce(condition::text like '%"sts:externalid"%', false)) as all_external_id
-  from principals
-  where trusted_account ~ '^[0-9]{12}$' and trusted_account <> account_id
-  group by arn
+    string_agg(distinct trusted_account, ', ') filter (
+      where decision in ('Allowed', 'AllowedIf') and not names_caller and not requires_external_id) as open_accounts,
+    bool_and(requires_external_id) filter (where decision in ('Allowed', 'AllowedIf')) as all_external_id,
+    string_agg(distinct condition_keys, ', ') filter (where decision = 'AllowedIf') as keys,
+    bool_or(decision = 'Unknown') as unknown
+  from iam_role_trust_access
+  where trusted_kind = 'account' and external
+  group by role_arn, account_id
 )
 select
   r.arn as resource,
-  case when coalesce(f.unconditioned, false) then 'alarm' else 'ok' end as status,
+  case when f.open_accounts is not null then 'alarm' when f.unknown then 'skip' else 'ok' end as status,
   'Role ' || r.name || case
-    when f.arn is null then ' trusts no other AWS account.'
-    when f.unconditioned then ' trusts account(s) ' || f.accounts || ' without ExternalId or any condition; add sts:ExternalId or aws:PrincipalArn/aws:PrincipalOrgID conditions.'
+    when f.role_arn is null then ' trusts no other AWS account as a whole.'
+    when f.open_accounts is not null then ' lets any principal of account(s) ' || f.open_accounts || ' assume it'
+      || coalesce(' (its conditions, on ' || f.keys || ', do not name the caller)', ' without a condition')
+      || '; add sts:ExternalId or aws:PrincipalArn/aws:PrincipalOrgID conditions.'
+    when f.unknown then ' has a trust policy the engine cannot read.'
     when f.all_external_id then ' trusts account(s) ' || f.accounts || ' with an ExternalId condition.'
-    else ' trusts account(s) ' || f.accounts || ' with conditions.'
+    else ' trusts account(s) ' || f.accounts || ' only under conditions that name the caller (' || coalesce(f.keys, 'none') || ').'
   end as reason,
   r.account_id,
   r.region
 from aws_iam_role as r
-  left join foreign_trust as f on f.arn = r.arn
+  left join foreign_trust as f on f.role_arn = r.arn and f.account_id = r.account_id

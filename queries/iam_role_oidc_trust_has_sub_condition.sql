@@ -1,32 +1,32 @@
 /*
 title: OIDC web-identity trust is limited by subject
-description: A role that trusts an OIDC identity provider (GitHub Actions, EKS, GitLab, Terraform Cloud...) has a condition on the provider's "sub" claim in every such statement, and that condition is not a bare wildcard ("*" or "repo:*").
+description: >-
+  A role that trusts an OIDC identity provider (GitHub Actions, EKS, GitLab, Terraform Cloud, Cognito identity
+  pools...) admits only the workloads it names: the policy engine evaluates the whole trust policy for
+  sts:AssumeRoleWithWebIdentity from that provider (iam_role_trust_access), and every way in must depend on a
+  positive condition on the provider's "sub" claim (or, for Cognito, the identity pool "aud") whose every value
+  spells out the owner (repo:ORG/...; not "*", "repo:*" or "repo:*/..."). StringNotEquals or StringNotLike on
+  "sub", or an "aud" condition alone, leaves the role open.
 severity: high
 resource_type: AWS::IAM::Role
 rationale: Without a sub condition, any workload that can get a token from the provider (any GitHub repository in the world, any service account in the cluster) can assume the role.
 remediation: Add a StringEquals or StringLike condition on <provider>:sub naming the repository and branch, or the namespace and service account, allowed to assume the role.
-tables: [aws_iam_role]
+tables: [iam_role_trust_access]
 */
-with statements as (
-  select
-    r.arn, r.name, r.account_id, r.region,
-    regexp_replace(federated, '^.*:oidc-provider/', '') as provider,
-    coalesce((s -> 'Condition')::text ~ ':sub"', false) as has_sub,
-    coalesce((s -> 'Condition')::text ~ ':sub":\s*\[\s*"(\*|repo:\*)"\s*\]', false) as wildcard_sub
-  from aws_iam_role as r,
-    jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s,
-    jsonb_array_elements_text(s -> 'Principal' -> 'Federated') as federated
-  where s ->> 'Effect' = 'Allow' and federated like 'arn:%:oidc-provider/%'
-)
 select
-  arn as resource,
-  case when bool_and(has_sub and not wildcard_sub) then 'ok' else 'alarm' end as status,
-  'Role ' || min(name) || case
-    when bool_and(has_sub and not wildcard_sub) then ' limits its OIDC trust (' || string_agg(distinct provider, ', ') || ') by subject.'
-    when bool_or(wildcard_sub) then ' trusts ' || string_agg(distinct provider, ', ') || ' with a wildcard sub condition; name the allowed subjects.'
-    else ' trusts ' || string_agg(distinct provider, ', ') || ' without a sub condition, so any workload of that provider can assume it; add one.'
+  role_arn as resource,
+  case when bool_or(decision in ('Allowed', 'AllowedIf') and not names_caller) then 'alarm'
+       when bool_or(decision = 'Unknown') then 'skip' else 'ok' end as status,
+  'Role ' || min(role_name) || case
+    when bool_or(decision in ('Allowed', 'AllowedIf') and not names_caller) then
+      ' lets any workload of ' || string_agg(distinct regexp_replace(trusted, '^.*:oidc-provider/', ''), ', ')
+      || ' assume it' || coalesce(' (it depends only on ' || string_agg(distinct condition_keys, ', ') || ')', ' without a condition')
+      || '; add a sub condition naming the allowed repositories or service accounts.'
+    when bool_or(decision = 'Unknown') then ' has a trust policy the engine cannot read.'
+    else ' limits its OIDC trust (' || string_agg(distinct regexp_replace(trusted, '^.*:oidc-provider/', ''), ', ') || ') by subject.'
   end as reason,
   account_id,
-  region
-from statements
-group by arn, account_id, region
+  'global' as region
+from iam_role_trust_access
+where trusted_kind = 'oidc'
+group by role_arn, account_id

@@ -1,10 +1,11 @@
 /*
 title: Non-human identities are not administrators
 description: >-
-  No IAM user or role classified as a non-human identity (iam_principal) holds administrator power: all
-  actions on all resources, or all IAM actions (enough to grant itself the rest), through any of its
-  policies, groups included (iam_principal_admin). An identity loaded without its policies (from a listing)
-  is skipped unless what is loaded already makes it an administrator.
+  No IAM user or role classified as a non-human identity (iam_principal) holds administrator power, as the
+  policy engine judges it (iam_principal_access): every action on every resource (full_admin), every IAM action
+  (iam_admin, enough to grant itself the rest), or the right to assume a role that has either. Groups, permissions
+  boundaries and Deny statements count as IAM counts them. An identity whose policies are not all loaded is
+  skipped unless what is loaded already makes it an administrator.
 severity: critical
 resource_type: AWS::IAM::Principal
 rationale: >-
@@ -13,34 +14,50 @@ rationale: >-
 remediation: >-
   Replace the administrator policy with one that lists what the workload calls (CloudTrail and IAM Access
   Analyzer policy generation show it); for deployment pipelines, scope by resource and add a permissions boundary.
-tables: [iam_principal, iam_principal_admin, iam_principal_data]
+tables: [iam_principal, iam_principal_access]
 requires: [aws_iam_policy]
 */
+with power as (
+  select principal_arn, account_id,
+    bool_or(question = 'full_admin' and decision in ('Allowed', 'AllowedIf')) as full_admin,
+    bool_or(question = 'iam_admin' and decision in ('Allowed', 'AllowedIf')) as iam_admin,
+    string_agg(detail, ', ' order by detail) filter (where question = 'assume_admin_role' and decision in ('Allowed', 'AllowedIf')) as assumes,
+    bool_or(question in ('full_admin', 'iam_admin') and decision = 'Unknown') as unknown,
+    min(missing) filter (where decision = 'Unknown') as missing,
+    min(granted_by) filter (where question in ('full_admin', 'iam_admin') and decision in ('Allowed', 'AllowedIf')) as granted_by
+  from iam_principal_access
+  where question in ('full_admin', 'iam_admin', 'assume_admin_role')
+  group by principal_arn, account_id
+)
 select
   p.principal_arn as resource,
   case
-    when coalesce(a.full_admin, false) or coalesce(a.iam_admin, false) then
+    when a.full_admin or a.iam_admin or a.assumes is not null then
       case when p.nhi_rule = 'service_linked_role' then 'info' else 'alarm' end
-    when not (d.attached_known and d.inline_known and coalesce(d.groups_known, true)) then 'skip'
+    when a.principal_arn is null or a.unknown then 'skip'
     else 'ok'
   end as status,
   case
-    when not (coalesce(a.full_admin, false) or coalesce(a.iam_admin, false))
-      and not (d.attached_known and d.inline_known and coalesce(d.groups_known, true)) then
-      'The non-human ' || p.principal_type || ' ' || p.name || ' was loaded without its policies or groups (from a '
-        || 'listing); load get-account-authorization-details to evaluate it.'
-    when not (coalesce(a.full_admin, false) or coalesce(a.iam_admin, false)) then
-      'The non-human ' || p.principal_type || ' ' || p.name || ' is not an administrator.'
-    when p.nhi_rule = 'service_linked_role' then
+    when p.nhi_rule = 'service_linked_role' and (a.full_admin or a.iam_admin or a.assumes is not null) then
       'The service-linked role ' || p.name || ' has administrator-level rights set by AWS; only its service can use it.'
-    else
+    when a.full_admin or a.iam_admin then
       'The non-human ' || p.principal_type || ' ' || p.name || ' (' || p.nhi_reason || ') has '
         || case when a.full_admin then 'full administrator access' else 'all IAM actions' end
-        || ' through ' || a.granted_by || '; grant it only what the workload calls.'
+        || coalesce(' through ' || a.granted_by, '') || '; grant it only what the workload calls.'
+    when a.assumes is not null then
+      'The non-human ' || p.principal_type || ' ' || p.name || ' (' || p.nhi_reason || ') can assume the administrator role '
+        || a.assumes || '; narrow that role''s trust or this identity''s sts:AssumeRole permission.'
+    when a.principal_arn is null then
+      'The non-human ' || p.principal_type || ' ' || p.name || ' is not in the loaded IAM data with its policies; '
+        || 'load get-account-authorization-details to evaluate it.'
+    when a.unknown then
+      'The non-human ' || p.principal_type || ' ' || p.name || ' is not an administrator in what is loaded, but '
+        || a.missing || ' could make it one; load get-account-authorization-details to evaluate it.'
+    else
+      'The non-human ' || p.principal_type || ' ' || p.name || ' is not an administrator.'
   end as reason,
   p.account_id,
   'global' as region
 from iam_principal as p
-  join iam_principal_data as d on d.arn = p.principal_arn and d.name = p.name and d.principal_type = p.principal_type and d.account_id = p.account_id
-  left join iam_principal_admin as a on a.principal_arn = p.principal_arn and a.account_id = p.account_id
+  left join power as a on a.principal_arn = p.principal_arn and a.account_id = p.account_id
 where p.is_nhi and p.principal_type in ('user', 'role')

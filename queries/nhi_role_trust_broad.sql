@@ -1,8 +1,10 @@
 /*
 title: Workload roles cannot be assumed by whole accounts
 description: >-
-  No role classified as a non-human identity (iam_principal) also trusts, without any condition, an entire
-  AWS account (`arn:...:root` or an account id) or every principal (`*`) to assume it.
+  No role classified as a non-human identity (iam_principal) lets every principal of an entire AWS account (its
+  own or another: `arn:...:root` or an account id), or every principal (`*`), assume it without a condition that
+  names the caller (iam_role_trust_access: the policy engine evaluates the whole trust policy for a caller of
+  that account; aws:PrincipalArn, aws:PrincipalOrgID, sts:ExternalId... count, aws:SecureTransport does not).
 severity: high
 resource_type: AWS::IAM::Role
 rationale: >-
@@ -12,28 +14,26 @@ rationale: >-
 remediation: >-
   Trust only the principals that need the role (specific role ARNs), or add conditions (aws:PrincipalArn,
   aws:PrincipalOrgID, sts:ExternalId, aws:SourceIdentity) to the statement.
-tables: [iam_principal, aws_iam_role]
+tables: [iam_principal, aws_iam_role, iam_role_trust_access]
 */
 with broad as (
-  select r.arn, string_agg(distinct a, ', ') as trusted
-  from aws_iam_role as r,
-    jsonb_array_elements(r.assume_role_policy_std -> 'Statement') as s,
-    jsonb_array_elements_text(coalesce(s -> 'Principal' -> 'AWS', '[]'::jsonb)) as a
-  where s ->> 'Effect' = 'Allow' and not (s ? 'Condition')
-    and (a = '*' or a ~ '^[0-9]{12}$' or a ~ '^arn:[^:]+:iam::[0-9]{12}:root$')
-  group by r.arn
+  select role_arn, account_id, string_agg(distinct trusted, ', ') as trusted
+  from iam_role_trust_access
+  where trusted_kind in ('account', 'anyone') and decision in ('Allowed', 'AllowedIf')
+    and not names_caller and not requires_external_id
+  group by role_arn, account_id
 )
 select
   p.principal_arn as resource,
-  case when b.arn is null then 'ok' else 'alarm' end as status,
+  case when b.role_arn is null then 'ok' else 'alarm' end as status,
   case
-    when b.arn is null then 'The workload role ' || p.name || ' trusts no whole account without a condition.'
+    when b.role_arn is null then 'The workload role ' || p.name || ' trusts no whole account without a condition naming the caller.'
     else 'The workload role ' || p.name || ' (' || p.nhi_reason || ') can be assumed by any principal of '
-      || b.trusted || ' without a condition; trust specific role ARNs or add conditions.'
+      || b.trusted || ' without a condition naming the caller; trust specific role ARNs or add conditions.'
   end as reason,
   p.account_id,
   'global' as region
 from iam_principal as p
   join aws_iam_role as r on r.arn = p.principal_arn and r.account_id = p.account_id
-  left join broad as b on b.arn = p.principal_arn
+  left join broad as b on b.role_arn = p.principal_arn and b.account_id = p.account_id
 where p.is_nhi and p.principal_type = 'role' and p.nhi_rule <> 'service_linked_role'

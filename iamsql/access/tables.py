@@ -1,0 +1,255 @@
+"""The policy engine's answers as tables controls read (``ACCESS_TABLES``), computed from the loaded IAM data.
+
+- ``iam_principal_access``: per IAM user and role, per question of ``queries/access.yaml`` (administrator
+  access, passing or assuming any role, each privilege-escalation path), the engine's decision with the
+  policies that grant it, the conditions it depends on and the documents that are not loaded; plus
+  ``assume_admin_role`` rows: administrator roles the principal may assume (directly or through a chain).
+- ``iam_policy_access``: the same questions asked of each managed policy, and of each principal's inline
+  policies, on their own (what the policy grants to whoever holds it).
+- ``iam_role_trust_access``: per role, per principal its trust policy names, whether a caller of that kind
+  may assume it and whether what that depends on names the caller.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+import duckdb
+
+from ..policy import Evaluation, Request, evaluate
+from ..schema import ACCESS_TABLES
+from . import trust as trust_analysis
+from .model import AccountModel, AttachedPolicy, Principal, load_accounts
+from .questions import Question, load_questions, resource_for
+
+ADMIN_QUESTIONS = ("full_admin", "iam_admin")
+RANK = {"ExplicitlyDenied": 0, "ImplicitlyDenied": 1, "Error": 2, "Unknown": 2, "AllowedIf": 3, "Allowed": 4}
+POSSIBLE = ("Allowed", "AllowedIf")
+MAX_CHAIN = 3
+
+
+def _json_text(value) -> str | None:
+    return json.dumps(value, sort_keys=True) if value else None
+
+
+class Asker:
+    """Asks the engine about one account's principals; answers for requests that cannot depend on who asks
+    are shared between principals with the same policies."""
+
+    def __init__(self, account: AccountModel) -> None:
+        self.account = account
+        self._cache: dict[tuple, Evaluation] = {}
+
+    def request(self, principal: Principal, action: str, resource: str, *, resource_policy=None,
+                context: dict | None = None) -> Evaluation:
+        personal = resource == principal.arn or resource_policy is not None or any(
+            a.personal for a in principal.identity) or (principal.boundary is not None and principal.boundary.personal)
+        key = None if personal else (principal.signature, action, resource)
+        if key is not None and key in self._cache:
+            return self._cache[key]
+        result = evaluate(Request(
+            action=action, resource=resource, principal=principal.arn, principal_account=principal.account_id,
+            resource_account=self.account.account_id, context=dict(context or {}),
+            identity_policies=[a.policy for a in principal.identity],
+            resource_policy=resource_policy,
+            permission_boundaries=[principal.boundary.policy] if principal.boundary else [],
+            unknown_context=True,
+        ))
+        if key is not None:
+            self._cache[key] = result
+        return result
+
+    def question(self, principal: Principal, question: Question) -> tuple[str, list[Evaluation]]:
+        """The question's decision (the weakest of its probes, each the strongest of its targets) and the
+        evaluations behind it."""
+        decision, used = "Allowed", []
+        for probe in question.probes:
+            best: Evaluation | None = None
+            for target in probe.targets:
+                if target == "self" and not _can_be_self(probe.action, principal):
+                    continue
+                resource = resource_for(target, probe.action, partition=self.account.partition,
+                                        account_id=self.account.account_id, self_arn=principal.arn)
+                result = self.request(principal, probe.action, resource)
+                if best is None or RANK[result.decision] > RANK[best.decision]:
+                    best = result
+            if best is None:
+                return "ImplicitlyDenied", []
+            used.append(best)
+            if RANK[best.decision] < RANK[decision]:
+                decision = best.decision
+        return decision, used
+
+
+def _can_be_self(action: str, principal: Principal) -> bool:
+    """Whether the action's resource can be the principal itself (a user's own user, a role's own role)."""
+    name = action.split(":", 1)[-1].lower()
+    return ("user" in name) if principal.kind == "user" else ("role" in name)
+
+
+def _labels(principal: Principal, evaluations: Iterable[Evaluation]) -> tuple[str | None, list[dict], str | None]:
+    """Policies whose Allow statements decided, residual conditions, documents that were not loaded."""
+    granted, conditions, missing = [], [], []
+    for result in evaluations:
+        for matched in result.matched:
+            if matched.effect == "Allow":
+                label = _label(principal, matched)
+                if label and label not in granted:
+                    granted.append(label)
+        for block in result.conditions or []:
+            if block not in conditions:
+                conditions.append(block)
+        for name in result.missing or []:
+            label = _missing_label(principal, name)
+            if label not in missing:
+                missing.append(label)
+    return (", ".join(granted) or None), conditions, (", ".join(missing) or None)
+
+
+def _policy_of(principal: Principal, kind: str, index: int | None) -> AttachedPolicy | None:
+    if kind == "identity" and index is not None and index < len(principal.identity):
+        return principal.identity[index]
+    if kind == "permission_boundary":
+        return principal.boundary
+    if kind == "resource":
+        return principal.trust
+    return None
+
+
+def _label(principal: Principal, matched) -> str | None:
+    policy = _policy_of(principal, matched.kind, matched.index)
+    return policy.label if policy else None
+
+
+def _missing_label(principal: Principal, name: str) -> str:
+    kind, _, index = name.partition("[")
+    attached = _policy_of(principal, "identity" if kind.startswith("identity") else
+                          "permission_boundary" if kind.startswith("permission") else kind,
+                          int(index.rstrip("]")) if index.rstrip("]").isdigit() else None)
+    return attached.label if attached else name
+
+
+def principal_rows(asker: Asker, questions: tuple[Question, ...]) -> list[tuple]:
+    account = asker.account
+    rows = []
+    for principal in account.principals:
+        for question in questions:
+            decision, used = asker.question(principal, question)
+            granted, conditions, missing = _labels(principal, used) if decision in POSSIBLE or decision == "Unknown" \
+                else (None, [], None)
+            if decision == "Unknown" and not missing:
+                _, _, missing = _labels(principal, used)
+            rows.append((account.account_id, principal.arn, principal.kind, principal.name, principal.path,
+                         question.id, question.title, decision, granted, _json_text(conditions), missing, None))
+    rows += assume_admin_rows(asker, rows)
+    return rows
+
+
+def assume_admin_rows(asker: Asker, principal_answers: list[tuple]) -> list[tuple]:
+    """Roles with administrator power (or an escalation path) that each principal may assume, directly or
+    through a chain of at most ``MAX_CHAIN`` roles: the identity side and the role's trust policy must both
+    allow ``sts:AssumeRole``."""
+    account = asker.account
+    powerful = {row[1] for row in principal_answers
+                if row[2] == "role" and row[7] in POSSIBLE and (row[5] in ADMIN_QUESTIONS or row[5].startswith("escalation:"))}
+    targets = {arn: [arn] for arn in powerful}  # role -> chain from it to a powerful role
+    reached: dict[str, tuple[list[str], str, Evaluation]] = {}
+    frontier = dict(targets)
+    for _ in range(MAX_CHAIN):
+        found: dict[str, list[str]] = {}
+        for role_arn, chain in frontier.items():
+            role = account.role(role_arn)
+            if role is None or role.trust is None or role.trust.policy is None:
+                continue
+            for principal in account.principals:
+                if principal.arn == role_arn or principal.arn in reached or principal.service_linked:
+                    continue
+                result = asker.request(principal, "sts:AssumeRole", role_arn, resource_policy=role.trust.policy)
+                if result.decision in POSSIBLE:
+                    reached[principal.arn] = (chain, result.decision, result)
+                    if principal.kind == "role" and principal.arn not in targets:
+                        found[principal.arn] = [principal.arn, *chain]
+        targets.update(found)
+        frontier = found
+        if not frontier:
+            break
+    rows = []
+    by_arn = {p.arn: p for p in account.principals}
+    for arn, (chain, decision, result) in sorted(reached.items()):
+        principal = by_arn[arn]
+        if arn in powerful:
+            continue
+        granted, conditions, missing = _labels(principal, [result])
+        rows.append((account.account_id, arn, principal.kind, principal.name, principal.path, "assume_admin_role",
+                     "assume a role with administrator power", decision, granted, _json_text(conditions), missing,
+                     " -> ".join(chain)))
+    return rows
+
+
+def policy_rows(account: AccountModel, questions: tuple[Question, ...]) -> list[tuple]:
+    """Each managed policy, and each principal's inline policies together, asked on their own."""
+    holder = f"arn:{account.partition}:iam::{account.account_id}:user/iamsql-holder"
+    subjects: list[tuple[str, str, list[AttachedPolicy]]] = []
+    for policy in account.managed.values():
+        if policy.attached.policy is not None:
+            kind = "aws_managed" if policy.aws_managed else "customer_managed"
+            subjects.append((policy.arn, kind, [policy.attached]))
+    for principal in account.principals:
+        inline = [a for a in principal.identity if a.label.startswith("inline policy ") and a.policy is not None]
+        if inline:
+            subjects.append((principal.arn, "inline", inline))
+    asker = Asker(account)
+    rows = []
+    for resource, kind, policies in subjects:
+        stand_in = Principal(holder, "user", "iamsql-holder", "/", account.account_id, account.partition,
+                             identity=policies)
+        for question in questions:
+            decision, used = asker.question(stand_in, question)
+            _, conditions, _ = _labels(stand_in, used) if decision == "AllowedIf" else (None, [], None)
+            keys = sorted({k.lower() for block in conditions for keyed in block.values() if isinstance(keyed, dict)
+                           for k in keyed})
+            rows.append((account.account_id, resource, kind, question.id, decision, _json_text(conditions),
+                         ", ".join(keys) or None))
+    return rows
+
+
+def trust_rows(account: AccountModel) -> list[tuple]:
+    rows = []
+    for role in account.principals:
+        if role.kind != "role" or role.trust is None or role.trust.policy is None or role.trust.document is None:
+            continue
+        for entry in trust_analysis.entries(role.trust.document, account.partition, account.account_id):
+            answer = trust_analysis.ask(role.arn, account.account_id, role.trust.policy, entry)
+            rows.append((account.account_id, role.arn, role.name, role.path, entry.trusted, entry.kind, entry.account,
+                         entry.kind == "anyone" or (entry.account is not None and entry.account != account.account_id),
+                         entry.action, answer.decision, _json_text(answer.conditions),
+                         ", ".join(answer.condition_keys) or None, answer.names_caller, answer.external_id))
+    return rows
+
+
+def compute(con: duckdb.DuckDBPyConnection, questions_file: Path) -> dict[str, list[tuple]]:
+    """Every access table's rows for the IAM data visible on the connection."""
+    questions = load_questions(questions_file)
+    policy_questions = tuple(q for q in questions if not q.id.startswith("escalation:"))
+    rows: dict[str, list[tuple]] = {name: [] for name in ACCESS_TABLES}
+    for account in load_accounts(con):
+        rows["iam_principal_access"] += principal_rows(Asker(account), questions)
+        rows["iam_policy_access"] += policy_rows(account, policy_questions)
+        rows["iam_role_trust_access"] += trust_rows(account)
+    return rows
+
+
+def create_tables(con: duckdb.DuckDBPyConnection, questions_file: Path, *, prefix: str = "") -> dict[str, int]:
+    """Compute the access tables and store them as TEMP tables named ``prefix + name``; their row counts."""
+    counts = {}
+    for name, rows in compute(con, questions_file).items():
+        columns = ", ".join(f'"{column}" {sqltype}' for column, sqltype in ACCESS_TABLES[name])
+        table = f"{prefix}{name}"
+        con.execute(f'create or replace temp table "{table}" ({columns})')
+        if rows:  # one statement: a list parameter per column, unnested side by side
+            casts = ", ".join(f"unnest(${i + 1}::{sqltype}[])" for i, (_, sqltype) in enumerate(ACCESS_TABLES[name]))
+            con.execute(f'insert into "{table}" select {casts}', [list(column) for column in zip(*rows)])
+        counts[name] = len(rows)
+    return counts

@@ -1,0 +1,166 @@
+"""Who may assume each role: every principal a trust policy names, asked of the engine with a representative
+caller of that kind, and whether what it then depends on names the caller.
+
+A trust statement is read for its principals only to pick callers to ask about; the answer is always the
+engine's evaluation of the whole trust policy (every statement, Deny included) for that caller."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..policy import Policy, Request, evaluate, parse_policy
+
+OUTSIDE_ACCOUNTS = ("999999999999", "888888888888")
+OUTSIDE_ORG = "o-iamsqloutside"
+# The caller's own account is assumed to let it call sts:AssumeRole: the question is what the trust admits.
+ALLOW_ALL_POLICY = parse_policy({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+
+# Condition keys that identify who the caller is. A statement that depends on one of them, with a positive
+# operator and specific values, admits only the callers it names; anything else (aws:SecureTransport,
+# aws:SourceIp, aws:UserAgent, tags the caller sets) restricts how, not who.
+IDENTITY_KEYS = frozenset(k.lower() for k in (
+    "aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:PrincipalAccount", "aws:PrincipalArn", "aws:userid",
+    "aws:SourceAccount", "aws:SourceArn", "aws:SourceOrgID", "aws:SourceOrgPaths", "aws:SourceOwner",
+))
+EXTERNAL_ID = "sts:externalid"
+NEGATIVE = re.compile(r"not|ifexists$|^null$", re.IGNORECASE)
+
+
+@dataclass
+class TrustedEntry:
+    """One principal a trust names, as written, with its kind and the caller that stands for it."""
+
+    trusted: str
+    kind: str  # 'anyone' | 'account' | 'principal' | 'service' | 'oidc' | 'saml'
+    account: str | None
+    caller: str | None
+    action: str
+
+
+@dataclass
+class TrustAnswer:
+    entry: TrustedEntry
+    decision: str
+    conditions: list[dict]
+    condition_keys: list[str]
+    names_caller: bool
+    external_id: bool
+
+
+def _values(value) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)]
+
+
+def entries(document: dict, partition: str, account_id: str) -> list[TrustedEntry]:
+    """The distinct principals the Allow statements of a trust policy name (NotPrincipal counts as anyone)."""
+    found: dict[tuple[str, str], TrustedEntry] = {}
+    statements = document.get("Statement") if isinstance(document, dict) else None
+    if isinstance(statements, dict):
+        statements = [statements]
+    for statement in statements or []:
+        if not isinstance(statement, dict) or str(statement.get("Effect")) != "Allow":
+            continue
+        principal = statement.get("Principal")
+        if "NotPrincipal" in statement or principal == "*":
+            principal = {"AWS": "*"}
+        if not isinstance(principal, dict):
+            continue
+        for key, raw in principal.items():
+            for value in _values(raw):
+                entry = _entry(key.lower(), value, partition, account_id)
+                if entry:
+                    found.setdefault((entry.kind, entry.trusted), entry)
+    return list(found.values())
+
+
+def _entry(key: str, value: str, partition: str, account_id: str) -> TrustedEntry | None:
+    if key == "aws":
+        if value == "*":
+            outside = OUTSIDE_ACCOUNTS[1] if account_id == OUTSIDE_ACCOUNTS[0] else OUTSIDE_ACCOUNTS[0]
+            return TrustedEntry(value, "anyone", outside, f"arn:{partition}:iam::{outside}:role/iamsql-caller",
+                                "sts:AssumeRole")
+        match = re.fullmatch(r"(\d{12})|arn:[^:]+:iam::(\d{12}):root", value)
+        if match:
+            account = match[1] or match[2]
+            return TrustedEntry(value, "account", account, f"arn:{partition}:iam::{account}:role/iamsql-caller",
+                                "sts:AssumeRole")
+        parts = value.split(":")
+        account = parts[4] if len(parts) > 5 else None
+        return TrustedEntry(value, "principal", account, value, "sts:AssumeRole")
+    if key == "service":
+        return TrustedEntry(value, "service", None, value, "sts:AssumeRole")
+    if key == "federated":
+        if ":saml-provider/" in value:
+            return TrustedEntry(value, "saml", account_id, value, "sts:AssumeRoleWithSAML")
+        return TrustedEntry(value, "oidc", account_id, value, "sts:AssumeRoleWithWebIdentity")
+    return None
+
+
+def _specific(key: str, value: str) -> bool:
+    """A condition value that picks out particular callers: not a bare wildcard; for an OIDC subject, the
+    owner (GitHub organization, GitLab group, namespace) is spelled out."""
+    if value.strip("*?") == "":
+        return False
+    if key.endswith(":sub"):
+        body = value.split(":", 1)[1] if value.startswith(("repo:", "project_path:")) else value
+        owner = re.split(r"[/:]", body, maxsplit=1)[0]
+        return bool(owner) and "*" not in owner and "?" not in owner
+    return True
+
+
+def _names_caller(block: dict, kind: str, trusted: str) -> tuple[bool, bool]:
+    """Whether one residual condition block names the caller, and whether it requires an ExternalId."""
+    names, external = False, False
+    provider = trusted.split(":oidc-provider/", 1)[-1].lower() if kind == "oidc" else ""
+    for operator, keys in block.items():
+        if not isinstance(keys, dict) or NEGATIVE.search(operator.split(":")[-1]):
+            continue
+        for key, raw in keys.items():
+            key = key.lower()
+            values = _values(raw)
+            if not values or not all(_specific(key, v) for v in values):
+                continue
+            if key in IDENTITY_KEYS:
+                names = True
+            elif key == EXTERNAL_ID:
+                external = True
+            elif kind == "oidc" and key.startswith(provider + ":") and key.rsplit(":", 1)[-1] in ("sub", "amr"):
+                names = True
+            elif kind == "oidc" and key == "cognito-identity.amazonaws.com:aud":
+                names = True
+            elif kind == "saml" and key.startswith("saml:") and key != "saml:aud":
+                names = True
+    return names, external
+
+
+def ask(role_arn: str, role_account: str, trust: Policy, entry: TrustedEntry) -> TrustAnswer:
+    """Evaluate the trust for the entry's caller, context unknown except what the caller's identity fixes."""
+    context: dict = {}
+    identity: list = []
+    if entry.kind in ("anyone", "account", "principal") and entry.account:
+        context["aws:PrincipalAccount"] = entry.account
+        identity = [ALLOW_ALL_POLICY]
+        if entry.kind == "anyone":
+            context["aws:PrincipalOrgID"] = OUTSIDE_ORG
+    request = Request(
+        action=entry.action, resource=role_arn, principal=entry.caller,
+        principal_account=entry.account if entry.kind in ("anyone", "account", "principal") else role_account,
+        resource_account=role_account, context=context, identity_policies=identity, resource_policy=trust,
+        unknown_context=True,
+    )
+    result = evaluate(request)
+    conditions = list(result.conditions or [])
+    keys = sorted({k.lower() for block in conditions for keyed in block.values() if isinstance(keyed, dict)
+                   for k in keyed})
+    if result.decision == "Allowed":
+        names, external = entry.kind == "principal", False
+    elif result.decision == "AllowedIf":
+        judged = [_names_caller(block, entry.kind, entry.trusted) for block in conditions] or [(False, False)]
+        names = entry.kind == "principal" or all(n for n, _ in judged)
+        external = all(e for _, e in judged)
+    else:
+        names, external = True, False
+    return TrustAnswer(entry, result.decision, conditions, keys, names, external)
