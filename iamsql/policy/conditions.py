@@ -1,0 +1,384 @@
+"""The ``Condition`` element: every IAM condition operator, ``...IfExists`` and the set prefixes.
+
+A condition block is compiled once into :class:`Condition` objects. Evaluating one against a request
+context gives ``True``, ``False`` or ``None`` (UNKNOWN: the key is not in the context and the caller asked
+for static analysis with ``unknown_context``).
+
+Rules implemented (IAM User Guide, "Condition operators"):
+
+- operator blocks and keys inside a block are ANDed; the values of one key are ORed;
+- a negated operator (``StringNotEquals``, ``NotIpAddress``, ``ArnNotLike`` ...) is true only when the
+  context value matches none of the values, and true when the key is absent;
+- any other operator is false when the key is absent, unless it ends in ``IfExists``;
+- ``Null``: ``true`` means "the key is absent", ``false`` "the key is present";
+- ``ForAnyValue:`` is true when at least one request value satisfies the operator (false for a missing
+  or empty set); ``ForAllValues:`` when every request value does (true for a missing or empty set);
+- a multi-valued context value used without a set prefix matches when any of its values matches
+  (negated operators: when none does);
+- key names are case-insensitive; values are case-sensitive except with the ``IgnoreCase`` operators
+  and ``Bool``.
+"""
+
+import base64
+import binascii
+import ipaddress
+import operator as op
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from .errors import PolicyError
+from .matching import compile_regex, glob_to_regex, has_wildcard
+from .variables import Template, parse_template
+
+_MISSING = object()
+
+
+def normalize_context_value(value):
+    """A context value as the evaluator stores it: text, or a list of text for multi-valued keys."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [normalize_context_value(item) for item in value]
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, str):
+        return value
+    raise PolicyError(f"context value {value!r} is not text, a number, a boolean or a list")
+
+
+def normalize_context(context: dict | None) -> dict:
+    """The request context with lower-cased key names and normalized values (None values are dropped)."""
+    if not context:
+        return {}
+    if not isinstance(context, dict):
+        raise PolicyError("context must be an object of key -> value")
+    return {str(key).lower(): normalize_context_value(value) for key, value in context.items() if value is not None}
+
+
+def _policy_value_text(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float, str)):
+        return str(value)
+    raise PolicyError(f"condition value {value!r} is not text, a number or a boolean")
+
+
+def parse_number(text: str) -> float | None:
+    """A numeric condition value, or None when the text is not a number."""
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def parse_date(text: str) -> float | None:
+    """Seconds since the epoch for an ISO 8601 date/time or an epoch-seconds value, or None."""
+    number = parse_number(text)
+    if number is not None:
+        return number
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.timestamp()
+
+
+def _decode_base64(text: str) -> bytes | None:
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+# --- per-family compilation of one policy value and comparison with one context value -------------
+# A compiled value is what ``compare(context_value, compiled, context)`` needs; values holding policy
+# variables compile to a Template that is resolved against the context at evaluation time.
+
+
+def _compile_string(text, variables):
+    return (parse_template(text) if variables else None) or text
+
+
+def _equals(value, compiled, context):
+    if isinstance(compiled, Template):
+        compiled = compiled.to_string(context)
+    return compiled == value
+
+
+def _compile_string_ignore_case(text, variables):
+    template = parse_template(text) if variables else None
+    return template or text.casefold()
+
+
+def _equals_ignore_case(value, compiled, context):
+    if isinstance(compiled, Template):
+        compiled = compiled.to_string(context)
+        if compiled is None:
+            return False
+        compiled = compiled.casefold()
+    return compiled == value.casefold()
+
+
+def _compile_like(text, variables):
+    template = parse_template(text) if variables else None
+    if template:
+        return template
+    return compile_regex(glob_to_regex(text)) if has_wildcard(text) else text
+
+
+def _like(value, compiled, context):
+    if isinstance(compiled, str):
+        return compiled == value
+    if isinstance(compiled, Template):
+        compiled = compiled.to_regex(context)
+        if compiled is None:
+            return False
+    return compiled.match(value) is not None
+
+
+def _compile_arn(text, variables):
+    template = parse_template(text) if variables else None
+    if template:
+        return template
+    return Template(text, (("text", text),), frozenset()) if has_wildcard(text) else text
+
+
+def _arn_like(value, compiled, context):
+    if isinstance(compiled, str):
+        return compiled == value
+    regex = compiled.to_regex(context, arn_segments=True)
+    return regex is not None and regex.match(value) is not None
+
+
+def _compile_number(text, _variables):
+    number = parse_number(text)
+    if number is None:
+        raise PolicyError(f"numeric condition value {text!r} is not a number")
+    return number
+
+
+def _numeric(compare):
+    def test(value, compiled, _context):
+        number = parse_number(value)
+        return number is not None and compare(number, compiled)
+
+    return test
+
+
+def _compile_date(text, _variables):
+    moment = parse_date(text)
+    if moment is None:
+        raise PolicyError(f"date condition value {text!r} is not an ISO 8601 date or epoch seconds")
+    return moment
+
+
+def _date(compare):
+    def test(value, compiled, _context):
+        moment = parse_date(value)
+        return moment is not None and compare(moment, compiled)
+
+    return test
+
+
+def _compile_bool(text, _variables):
+    return text.lower()
+
+
+def _bool(value, compiled, _context):
+    return value.lower() == compiled
+
+
+def _compile_binary(text, _variables):
+    return (_decode_base64(text), text)
+
+
+def _binary(value, compiled, _context):
+    decoded = _decode_base64(value)
+    return decoded == compiled[0] if decoded is not None and compiled[0] is not None else value == compiled[1]
+
+
+def _compile_network(text, _variables):
+    try:
+        return ipaddress.ip_network(text.strip(), strict=False)
+    except ValueError:
+        raise PolicyError(f"IP condition value {text!r} is not an IP address or CIDR range") from None
+
+
+def _in_network(value, compiled, _context):
+    try:
+        return ipaddress.ip_address(value.strip()) in compiled
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class _Operator:
+    compile: Callable
+    compare: Callable
+    negated: bool = False
+
+
+_OPERATORS = {
+    "stringequals": _Operator(_compile_string, _equals),
+    "stringnotequals": _Operator(_compile_string, _equals, True),
+    "stringequalsignorecase": _Operator(_compile_string_ignore_case, _equals_ignore_case),
+    "stringnotequalsignorecase": _Operator(_compile_string_ignore_case, _equals_ignore_case, True),
+    "stringlike": _Operator(_compile_like, _like),
+    "stringnotlike": _Operator(_compile_like, _like, True),
+    "numericequals": _Operator(_compile_number, _numeric(op.eq)),
+    "numericnotequals": _Operator(_compile_number, _numeric(op.eq), True),
+    "numericlessthan": _Operator(_compile_number, _numeric(op.lt)),
+    "numericlessthanequals": _Operator(_compile_number, _numeric(op.le)),
+    "numericgreaterthan": _Operator(_compile_number, _numeric(op.gt)),
+    "numericgreaterthanequals": _Operator(_compile_number, _numeric(op.ge)),
+    "dateequals": _Operator(_compile_date, _date(op.eq)),
+    "datenotequals": _Operator(_compile_date, _date(op.eq), True),
+    "datelessthan": _Operator(_compile_date, _date(op.lt)),
+    "datelessthanequals": _Operator(_compile_date, _date(op.le)),
+    "dategreaterthan": _Operator(_compile_date, _date(op.gt)),
+    "dategreaterthanequals": _Operator(_compile_date, _date(op.ge)),
+    "bool": _Operator(_compile_bool, _bool),
+    "binaryequals": _Operator(_compile_binary, _binary),
+    "ipaddress": _Operator(_compile_network, _in_network),
+    "notipaddress": _Operator(_compile_network, _in_network, True),
+    "arnequals": _Operator(_compile_arn, _arn_like),
+    "arnlike": _Operator(_compile_arn, _arn_like),
+    "arnnotequals": _Operator(_compile_arn, _arn_like, True),
+    "arnnotlike": _Operator(_compile_arn, _arn_like, True),
+    "null": _Operator(_compile_bool, _bool),
+}
+
+CONDITION_OPERATORS = frozenset(_OPERATORS)
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """One operator applied to one key with its values, compiled."""
+
+    operator: str  # as written in the policy, e.g. "ForAnyValue:StringLikeIfExists"
+    key: str  # as written
+    key_lower: str
+    source_values: tuple  # the values as text, for residual conditions
+    set_mode: str | None  # "any", "all" or None
+    if_exists: bool
+    is_null: bool
+    negated: bool
+    compare: Callable
+    values: tuple
+    variable_keys: frozenset  # context keys the values' policy variables need
+
+    def residual(self) -> dict:
+        """This condition as an IAM ``Condition`` block."""
+        return {self.operator: {self.key: list(self.source_values)}}
+
+    def _matches_any_value(self, value: str, context: dict) -> bool:
+        compare = self.compare
+        return any(compare(value, compiled, context) for compiled in self.values)
+
+    def evaluate(self, context: dict, unknown_context: bool = False, known_absent: frozenset = frozenset()):
+        """True, False, or None when the outcome depends on context keys that are not known."""
+        value = context.get(self.key_lower, _MISSING)
+        absent = value is _MISSING or (isinstance(value, list) and not value)
+        if value is _MISSING and unknown_context and self.key_lower not in known_absent:
+            return None
+        if unknown_context and any(k not in context and k not in known_absent for k in self.variable_keys):
+            return None
+        if self.is_null:
+            return any((expected == "true") == absent for expected in self.values)
+        if absent:
+            if self.if_exists or self.set_mode == "all":
+                return True
+            if self.set_mode == "any":
+                return False
+            return self.negated
+        values = value if isinstance(value, list) else (value,)
+        if self.set_mode is None:
+            found = any(self._matches_any_value(item, context) for item in values)
+            return not found if self.negated else found
+        satisfied = (self._matches_any_value(item, context) != self.negated for item in values)
+        return any(satisfied) if self.set_mode == "any" else all(satisfied)
+
+
+def _split_operator(name: str):
+    """(set_mode, base operator lower-cased, if_exists) for an operator name, or PolicyError."""
+    set_mode = None
+    base = name
+    lowered = name.lower()
+    if lowered.startswith("forallvalues:"):
+        set_mode, base = "all", name[len("ForAllValues:") :]
+    elif lowered.startswith("foranyvalue:"):
+        set_mode, base = "any", name[len("ForAnyValue:") :]
+    base_lower = base.lower()
+    if_exists = base_lower.endswith("ifexists") and base_lower != "ifexists"
+    if if_exists:
+        base_lower = base_lower[: -len("ifexists")]
+    if base_lower not in _OPERATORS or (if_exists and base_lower == "null"):
+        raise PolicyError(f"unknown condition operator {name!r}")
+    return set_mode, base_lower, if_exists
+
+
+def compile_conditions(block, *, variables: bool) -> tuple[Condition, ...]:
+    """Compile a statement's ``Condition`` element; ``variables`` enables policy-variable substitution."""
+    if block is None:
+        return ()
+    if not isinstance(block, dict):
+        raise PolicyError("Condition must be an object of operator -> {key: values}")
+    conditions = []
+    for operator_name, keys in block.items():
+        set_mode, base, if_exists = _split_operator(str(operator_name))
+        spec = _OPERATORS[base]
+        if not isinstance(keys, dict):
+            raise PolicyError(f"condition operator {operator_name!r} must map keys to values")
+        for key, raw_values in keys.items():
+            items = raw_values if isinstance(raw_values, list) else [raw_values]
+            texts = tuple(_policy_value_text(item) for item in items)
+            compiled = tuple(spec.compile(text, variables) for text in texts)
+            variable_keys = frozenset().union(*(c.keys for c in compiled if isinstance(c, Template)))
+            conditions.append(
+                Condition(
+                    operator=str(operator_name),
+                    key=str(key),
+                    key_lower=str(key).lower(),
+                    source_values=texts,
+                    set_mode=set_mode,
+                    if_exists=if_exists,
+                    is_null=base == "null",
+                    negated=spec.negated,
+                    compare=spec.compare,
+                    values=compiled,
+                    variable_keys=variable_keys,
+                )
+            )
+    return tuple(conditions)
+
+
+def evaluate_conditions(conditions, context: dict, unknown_context: bool = False, known_absent=frozenset()):
+    """(outcome, residual) for ANDed conditions: outcome True/False/None; residual holds the unknown ones."""
+    residual = None
+    for condition in conditions:
+        outcome = condition.evaluate(context, unknown_context, known_absent)
+        if outcome is False:
+            return False, None
+        if outcome is None:
+            residual = merge_condition_blocks(residual or {}, condition.residual())
+    return (True, None) if residual is None else (None, residual)
+
+
+def merge_condition_blocks(left: dict, right: dict) -> dict:
+    """The AND of two ``Condition`` blocks. A key that both constrain under the same operator keeps the
+    values both allow (the intersection) for positive operators and the union for negated ones."""
+    merged = {operator_name: dict(keys) for operator_name, keys in left.items()}
+    for operator_name, keys in right.items():
+        target = merged.setdefault(operator_name, {})
+        negated = _OPERATORS[_split_operator(operator_name)[1]].negated
+        for key, values in keys.items():
+            if key not in target:
+                target[key] = list(values)
+            elif negated:
+                target[key] = list(dict.fromkeys([*target[key], *values]))
+            else:
+                target[key] = [value for value in target[key] if value in values]
+    return merged

@@ -1,0 +1,282 @@
+"""Policy documents parsed once into immutable, precompiled :class:`Policy` objects.
+
+Accepted input: a dict, JSON text, or URL-encoded JSON text as the IAM API returns it. Steampipe's
+``*_std`` normal form (lower-cased actions and condition keys, every value a list) parses to the same
+answers. Parsed documents are cached by object identity and by JSON text, so a managed policy attached
+to thousands of principals is compiled once.
+"""
+
+import json
+from collections import OrderedDict
+from dataclasses import dataclass, replace
+from urllib.parse import unquote
+
+from .conditions import Condition, compile_conditions
+from .errors import PolicyError
+from .matching import PatternSet, compile_regex, glob_to_regex, has_wildcard
+from .variables import parse_template
+
+VARIABLES_VERSION = "2012-10-17"
+PRINCIPAL_TYPES = ("AWS", "Service", "Federated", "CanonicalUser")
+_CACHE_SIZE = 8192
+
+
+def account_root_arn(account_id: str, partition: str = "aws") -> str:
+    """The ARN IAM uses for an account principal."""
+    return f"arn:{partition}:iam::{account_id}:root"
+
+
+def is_account_id(text: str) -> bool:
+    """True for a 12-digit AWS account id."""
+    return len(text) == 12 and text.isdigit()
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class PrincipalSpec:
+    """A compiled ``Principal``/``NotPrincipal`` element."""
+
+    wildcard: bool  # "*" or {"AWS": "*"}: everyone, anonymous included
+    arns: frozenset  # exact IAM/STS ARNs named (account ids turned into root ARNs)
+    arn_patterns: tuple  # compiled regexes for ARNs written with wildcards
+    accounts: frozenset  # account ids named through their root ARN or 12-digit id
+    roles: frozenset  # (account, role name) of every role ARN named
+    services: frozenset  # lower-cased service principals
+    federated: frozenset  # identity providers (names or provider ARNs)
+    canonical_users: frozenset
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ResourceMatcher:
+    """A compiled ``Resource``/``NotResource`` element."""
+
+    patterns: PatternSet  # values without policy variables
+    templates: tuple  # values with policy variables
+
+    def match(self, resource: str, context: dict) -> bool:
+        """True when any value matches ``resource``; a value whose variable is missing matches nothing."""
+        if self.patterns.match(resource):
+            return True
+        for template in self.templates:
+            regex = template.to_regex(context)
+            if regex is not None and regex.match(resource) is not None:
+                return True
+        return False
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Statement:
+    """One compiled statement; ``index`` is its position in the document's ``Statement`` list."""
+
+    index: int
+    sid: str | None
+    effect: str  # "Allow" or "Deny"
+    actions: PatternSet  # lower-cased patterns of Action or NotAction
+    not_action: bool
+    resources: ResourceMatcher | None  # None: no Resource element (trust policies)
+    not_resource: bool
+    principal: PrincipalSpec | None
+    not_principal: bool
+    conditions: tuple[Condition, ...]
+    source: dict  # the statement as written
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Policy:
+    """A compiled policy document."""
+
+    statements: tuple[Statement, ...]
+    version: str | None
+    policy_id: str | None
+    name: str | None = None  # optional label given by the caller (a policy name or ARN)
+    source: dict | None = None  # the document as parsed
+
+    @property
+    def label(self) -> str | None:
+        """The caller's name for the policy, else the document's ``Id``."""
+        return self.name or self.policy_id
+
+
+def _as_list(value, element: str) -> list:
+    items = value if isinstance(value, list) else [value]
+    for item in items:
+        if not isinstance(item, str):
+            raise PolicyError(f"{element} values must be strings, got {item!r}")
+    return items
+
+
+def _compile_principal(value, element: str) -> PrincipalSpec:
+    if value == "*":
+        value = {"AWS": "*"}
+    if not isinstance(value, dict):
+        raise PolicyError(f'{element} must be "*" or an object such as {{"AWS": ...}}')
+    wildcard = False
+    arns, patterns, accounts, roles = set(), [], set(), set()
+    services, federated, canonical = set(), set(), set()
+    for principal_type, raw in value.items():
+        kind = next((t for t in PRINCIPAL_TYPES if t.lower() == str(principal_type).lower()), None)
+        if kind is None:
+            raise PolicyError(f"{element} type {principal_type!r} is not one of {', '.join(PRINCIPAL_TYPES)}")
+        for item in _as_list(raw, f"{element} {kind}"):
+            if item == "*":
+                wildcard = True
+            elif kind == "Service":
+                services.add(item.lower())
+            elif kind == "Federated":
+                federated.add(item)
+            elif kind == "CanonicalUser":
+                canonical.add(item)
+            elif is_account_id(item):
+                arns.add(account_root_arn(item))
+                accounts.add(item)
+            elif has_wildcard(item):
+                patterns.append(compile_regex(glob_to_regex(item)))
+            else:
+                arns.add(item)
+                parts = item.split(":", 5)
+                if len(parts) == 6 and parts[2] == "iam":
+                    if parts[5] == "root":
+                        accounts.add(parts[4])
+                    elif parts[5].startswith("role/"):
+                        roles.add((parts[4], parts[5].rsplit("/", 1)[1]))
+    return PrincipalSpec(
+        wildcard,
+        frozenset(arns),
+        tuple(patterns),
+        frozenset(accounts),
+        frozenset(roles),
+        frozenset(services),
+        frozenset(federated),
+        frozenset(canonical),
+    )
+
+
+def _compile_resources(values, variables: bool) -> ResourceMatcher:
+    plain, templates = [], []
+    for value in values:
+        template = parse_template(value) if variables else None
+        if template is None:
+            plain.append(value)
+        else:
+            templates.append(template)
+    return ResourceMatcher(PatternSet(plain, ignore_case=False), tuple(templates))
+
+
+def _pick(statement: dict, name: str, negated: str, *, required: bool):
+    has_name, has_negated = name in statement, negated in statement
+    if has_name and has_negated:
+        raise PolicyError(f"a statement cannot have both {name} and {negated}")
+    if required and not (has_name or has_negated):
+        raise PolicyError(f"a statement needs {name} or {negated}")
+    if has_negated:
+        return statement[negated], True
+    return statement.get(name), False
+
+
+def _compile_statement(index: int, statement, variables: bool) -> Statement:
+    if not isinstance(statement, dict):
+        raise PolicyError("each statement must be an object")
+    effect = statement.get("Effect")
+    if effect not in ("Allow", "Deny"):
+        raise PolicyError(f'statement {index}: Effect must be "Allow" or "Deny", got {effect!r}')
+    actions, not_action = _pick(statement, "Action", "NotAction", required=True)
+    resources, not_resource = _pick(statement, "Resource", "NotResource", required=False)
+    principal, not_principal = _pick(statement, "Principal", "NotPrincipal", required=False)
+    sid = statement.get("Sid")
+    return Statement(
+        index=index,
+        sid=None if sid is None else str(sid),
+        effect=effect,
+        actions=PatternSet(_as_list(actions, "Action"), ignore_case=True),
+        not_action=not_action,
+        resources=None if resources is None else _compile_resources(_as_list(resources, "Resource"), variables),
+        not_resource=not_resource,
+        principal=None if principal is None else _compile_principal(principal, "Principal"),
+        not_principal=not_principal,
+        conditions=compile_conditions(statement.get("Condition"), variables=variables),
+        source=statement,
+    )
+
+
+def _load_text(text: str):
+    stripped = text.strip()
+    if stripped.startswith("%"):
+        stripped = unquote(stripped)
+    try:
+        return json.loads(stripped)
+    except ValueError as error:
+        raise PolicyError(f"policy document is not valid JSON: {error}") from None
+
+
+def compile_policy(document) -> Policy:
+    """Compile a policy document (dict or JSON text) without the cache."""
+    if isinstance(document, (str, bytes)):
+        document = _load_text(document.decode() if isinstance(document, bytes) else document)
+    if not isinstance(document, dict):
+        raise PolicyError("a policy document must be a JSON object")
+    if "Statement" not in document:
+        raise PolicyError("a policy document needs a Statement element")
+    raw = document["Statement"]
+    raw = raw if isinstance(raw, list) else [raw]
+    version = document.get("Version")
+    variables = version == VARIABLES_VERSION
+    statements = tuple(_compile_statement(i, s, variables) for i, s in enumerate(raw))
+    policy_id = document.get("Id")
+    return Policy(statements, version, None if policy_id is None else str(policy_id), None, document)
+
+
+class _PolicyCache:
+    """Compiled policies by document identity (the document is kept alive, so ids are not reused) and by
+    JSON text; least recently used entries are dropped beyond a fixed size."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.by_identity: OrderedDict = OrderedDict()
+        self.by_text: OrderedDict = OrderedDict()
+
+    def _remember(self, table: OrderedDict, key, value):
+        table[key] = value
+        if len(table) > self.size:
+            table.popitem(last=False)
+
+    def get(self, document) -> Policy:
+        if isinstance(document, str):
+            policy = self.by_text.get(document)
+            if policy is None:
+                policy = compile_policy(document)
+                self._remember(self.by_text, document, policy)
+            return policy
+        entry = self.by_identity.get(id(document))
+        if entry is not None and entry[0] is document:
+            return entry[1]
+        try:
+            text = json.dumps(document, sort_keys=True, separators=(",", ":"))
+        except (TypeError, ValueError):
+            raise PolicyError("a policy document must be JSON-serializable") from None
+        policy = self.by_text.get(text)
+        if policy is None:
+            policy = compile_policy(document)
+            self._remember(self.by_text, text, policy)
+        self._remember(self.by_identity, id(document), (document, policy))
+        return policy
+
+
+_cache = _PolicyCache(_CACHE_SIZE)
+
+
+def parse_policy(document, *, name: str | None = None) -> Policy | None:
+    """A compiled :class:`Policy` for ``document`` (dict, JSON text or URL-encoded JSON text).
+
+    ``None`` stays ``None`` (an attached document whose content is not known). A :class:`Policy` is
+    returned as is. ``name`` labels the policy in evaluation results. Documents must not be changed
+    after they have been parsed: they are cached by identity.
+    """
+    if document is None:
+        return None
+    if isinstance(document, Policy):
+        policy = document
+    elif isinstance(document, (dict, str)):
+        policy = _cache.get(document)
+    else:
+        raise PolicyError(f"a policy document must be an object or JSON text, got {type(document).__name__}")
+    return policy if name is None or name == policy.name else replace(policy, name=name)
+

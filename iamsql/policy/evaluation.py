@@ -1,0 +1,491 @@
+"""The authorization decision for one request, following AWS's documented policy evaluation logic.
+
+Order: an explicit ``Deny`` in any applicable policy wins; then every SCP level of the principal's
+account and every RCP level of the resource's account must allow; then, within one account, an
+identity-based policy (limited by the permissions boundary and the session policy) or a resource-based
+policy may allow; across accounts both the principal's side and the resource's side must allow.
+Documents that are attached but unknown (``None``) make the decision ``Unknown`` unless a known explicit
+``Deny`` decides.
+"""
+
+from dataclasses import dataclass, field
+
+from .conditions import evaluate_conditions, merge_condition_blocks, normalize_context
+from .document import Policy, PrincipalSpec, Statement, is_account_id, parse_policy
+from .errors import PolicyError
+
+ALLOWED = "Allowed"
+IMPLICITLY_DENIED = "ImplicitlyDenied"
+EXPLICITLY_DENIED = "ExplicitlyDenied"
+ALLOWED_IF = "AllowedIf"
+UNKNOWN = "Unknown"
+DECISIONS = (ALLOWED, IMPLICITLY_DENIED, EXPLICITLY_DENIED, ALLOWED_IF, UNKNOWN)
+
+# Calls that need no permission and that no policy can deny (IAM User Guide; STS API reference).
+ALWAYS_ALLOWED_ACTIONS = frozenset({"sts:getcalleridentity"})
+# Calls the resource-based policy itself must allow, even within one account: a role's trust policy
+# must allow assuming it (naming the account delegates to identity-based policies).
+TRUST_POLICY_ACTIONS = frozenset(
+    {"sts:assumerole", "sts:assumerolewithsaml", "sts:assumerolewithwebidentity", "sts:tagsession", "sts:setsourceidentity"}
+)
+# Services whose resource-based policy (the KMS key policy) must allow when it is given.
+KEY_POLICY_SERVICES = frozenset({"kms"})
+
+# Principal kinds.
+USER, ROLE, SESSION, ROOT, FEDERATED_USER = "user", "role", "session", "root", "federated-user"
+SERVICE, FEDERATED, CANONICAL_USER, ANONYMOUS = "service", "federated", "canonical-user", "anonymous"
+IAM_PRINCIPALS = frozenset({USER, ROLE, SESSION, ROOT, FEDERATED_USER})
+PRINCIPAL_TYPES = {USER: "User", ROLE: "AssumedRole", SESSION: "AssumedRole", ROOT: "Account",
+                   FEDERATED_USER: "FederatedUser", ANONYMOUS: "Anonymous"}
+
+# How a resource-based policy's Principal matched the caller.
+DIRECT, ROLE_ARN, ACCOUNT = "direct", "role", "account"
+
+
+@dataclass
+class Request:
+    """One authorization request: who, what, on which resource, and every policy that applies.
+
+    Policy fields take compiled :class:`Policy` objects (documents are parsed on the fly); ``None`` in
+    a list means "attached, document unknown". ``scps``/``rcps`` are lists of levels (root, each OU,
+    the account), each level a list of documents.
+    """
+
+    action: str
+    resource: str | None = None
+    principal: str | None = None  # ARN, service principal, or None for an anonymous caller
+    principal_account: str | None = None
+    resource_account: str | None = None
+    context: dict = field(default_factory=dict)
+    identity_policies: list = field(default_factory=list)
+    resource_policy: Policy | None = None
+    permission_boundaries: list = field(default_factory=list)
+    scps: list = field(default_factory=list)
+    rcps: list = field(default_factory=list)
+    session_policy: Policy | None = None
+    management_account_id: str | None = None
+    unknown_context: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class MatchedStatement:
+    """A statement that decided the outcome."""
+
+    kind: str  # identity, resource, boundary, session, scp, rcp
+    policy: str  # where it sits in the request, e.g. "identity_policies[0]", "scps[1][0]"
+    name: str | None  # the policy's name or Id
+    sid: str | None
+    statement: int
+    effect: str
+
+    def as_dict(self) -> dict:
+        return {"policy": self.policy, "sid": self.sid, "statement": self.statement, "effect": self.effect}
+
+
+@dataclass
+class Evaluation:
+    """The decision and why."""
+
+    decision: str
+    matched: list = field(default_factory=list)
+    conditions: list = field(default_factory=list)
+    deny_conditions: list = field(default_factory=list)
+    missing: list = field(default_factory=list)
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """What the engine knows about the caller from its ARN."""
+
+    arn: str | None
+    kind: str
+    account: str | None = None
+    partition: str = "aws"
+    name: str | None = None  # user name, role name (of a role or a session)
+    service_linked: bool = False
+
+    @property
+    def role_arn(self) -> str | None:
+        """For a role or role session: the role's ARN (without path, which a session ARN does not carry)."""
+        if self.kind in (ROLE, SESSION):
+            return f"arn:{self.partition}:iam::{self.account}:role/{self.name}"
+        return None
+
+    @property
+    def principal_arn(self) -> str | None:
+        """The value of ``aws:PrincipalArn``."""
+        return self.role_arn if self.kind == SESSION else self.arn
+
+
+def describe_principal(principal: str | None) -> Principal:
+    """Classify a principal given as an ARN, an account id, a service principal or None (anonymous)."""
+    if principal is None or principal == "":
+        return Principal(None, ANONYMOUS)
+    if not isinstance(principal, str):
+        raise PolicyError("principal must be an ARN string or null")
+    if is_account_id(principal):
+        return Principal(f"arn:aws:iam::{principal}:root", ROOT, principal)
+    parts = principal.split(":", 5)
+    if len(parts) == 6 and parts[0] == "arn":
+        partition, service, account, resource = parts[1], parts[2], parts[4], parts[5]
+        if service == "iam":
+            if resource == "root":
+                return Principal(principal, ROOT, account, partition)
+            if resource.startswith("user/"):
+                return Principal(principal, USER, account, partition, resource.rsplit("/", 1)[1])
+            if resource.startswith("role/"):
+                return Principal(principal, ROLE, account, partition, resource.rsplit("/", 1)[1],
+                                 resource.startswith("role/aws-service-role/"))
+            if resource.startswith(("saml-provider/", "oidc-provider/")):
+                return Principal(principal, FEDERATED, account, partition)
+        if service == "sts":
+            if resource.startswith("assumed-role/"):
+                segments = resource.split("/")
+                if len(segments) >= 3:
+                    return Principal(principal, SESSION, account, partition, segments[1],
+                                     segments[1].startswith("AWSServiceRoleFor"))
+            if resource.startswith("federated-user/"):
+                return Principal(principal, FEDERATED_USER, account, partition, resource.split("/", 1)[1])
+        raise PolicyError(f"principal {principal!r} is not an IAM user, role, role session, root or federated user ARN")
+    if principal.endswith((".amazonaws.com", ".amazonaws.com.cn")) and not principal.startswith("cognito-identity."):
+        return Principal(principal, SERVICE)
+    if len(principal) == 64 and all(c in "0123456789abcdef" for c in principal.lower()):
+        return Principal(principal, CANONICAL_USER)
+    return Principal(principal, FEDERATED)
+
+
+def match_principal(spec: PrincipalSpec, who: Principal) -> str | None:
+    """How a ``Principal`` element names the caller: DIRECT, ROLE_ARN (the role of a session, or a role
+    given as the caller), ACCOUNT (only the caller's account), or None."""
+    if spec.wildcard:
+        return DIRECT
+    kind = who.kind
+    if kind == ANONYMOUS:
+        return None
+    if kind == SERVICE:
+        return DIRECT if who.arn.lower() in spec.services else None
+    if kind == FEDERATED:
+        return DIRECT if who.arn in spec.federated else None
+    if kind == CANONICAL_USER:
+        return DIRECT if who.arn in spec.canonical_users else None
+    if who.arn in spec.arns or any(p.match(who.arn) for p in spec.arn_patterns):
+        return ROLE_ARN if kind == ROLE else DIRECT
+    if kind in (ROLE, SESSION) and (who.account, who.name) in spec.roles:
+        return ROLE_ARN
+    if who.account in spec.accounts:
+        return ACCOUNT
+    return None
+
+
+def not_principal_excludes(spec: PrincipalSpec, who: Principal) -> bool:
+    """True when a ``NotPrincipal`` element exempts the caller: everyone it stands for must be listed
+    (a role session is exempt only when the session, its role and its account are all listed)."""
+    if spec.wildcard:
+        return True
+    kind = who.kind
+    if kind == ANONYMOUS:
+        return False
+    if kind == SERVICE:
+        return who.arn.lower() in spec.services
+    if kind == FEDERATED:
+        return who.arn in spec.federated
+    if kind == CANONICAL_USER:
+        return who.arn in spec.canonical_users
+    listed = who.arn in spec.arns or any(p.match(who.arn) for p in spec.arn_patterns)
+    if kind == SESSION:
+        listed = listed and (who.account, who.name) in spec.roles
+    return listed and who.account in spec.accounts
+
+
+# --- grants: alternatives of (residual Condition block or None, matched statements) -----------------
+# An empty list means "does not allow"; an alternative with residual None allows unconditionally.
+
+
+def grant_or(*grants: list) -> list:
+    """Any of the grants allows."""
+    alternatives = [alt for grant in grants for alt in grant]
+    for alt in alternatives:
+        if alt[0] is None:
+            return [alt]
+    return alternatives
+
+
+def grant_and(*grants: list) -> list:
+    """Every grant allows (residual conditions are ANDed)."""
+    result = [(None, ())]
+    for grant in grants:
+        if not grant:
+            return []
+        combined = []
+        for left_residual, left_matched in result:
+            for right_residual, right_matched in grant:
+                if left_residual is None:
+                    residual = right_residual
+                elif right_residual is None:
+                    residual = left_residual
+                else:
+                    residual = merge_condition_blocks(left_residual, right_residual)
+                combined.append((residual, left_matched + right_matched))
+        result = grant_or(combined)
+    return result
+
+
+YES = [(None, ())]
+
+
+class _Run:
+    """The state of one evaluation: the request facts and the Denies and unknown documents found."""
+
+    def __init__(self, request: Request, who: Principal, action: str, resource: str, context: dict, known_absent):
+        self.request = request
+        self.who = who
+        self.action = action
+        self.resource = resource
+        self.context = context
+        self.known_absent = known_absent
+        self.unknown_context = request.unknown_context
+        self.denies: list[MatchedStatement] = []
+        self.deny_conditions: list[dict] = []
+        self.conditional_denies: list[MatchedStatement] = []
+        self.missing: list[str] = []
+
+    def _applies(self, statement: Statement, uses_principal: bool):
+        """(outcome, residual, principal match) for one statement: outcome True/False/None (unknown)."""
+        if statement.actions.match(self.action) == statement.not_action:
+            return False, None, None
+        resources = statement.resources
+        if resources is not None and resources.match(self.resource, self.context) == statement.not_resource:
+            return False, None, None
+        how = DIRECT
+        if uses_principal:
+            spec = statement.principal
+            if spec is None:
+                return False, None, None
+            if statement.not_principal:
+                if not_principal_excludes(spec, self.who):
+                    return False, None, None
+            else:
+                how = match_principal(spec, self.who)
+                if how is None:
+                    return False, None, None
+        if not statement.conditions:
+            return True, None, how
+        outcome, residual = evaluate_conditions(
+            statement.conditions, self.context, self.unknown_context, self.known_absent
+        )
+        return outcome, residual, how
+
+    def policy(self, policy, kind: str, label: str, uses_principal: bool = False) -> dict:
+        """Evaluate one document: record its Denies; return its allow grants by principal match."""
+        if policy is None:
+            self.missing.append(label)
+            return {}
+        grants: dict = {}
+        name = policy.label
+        for statement in policy.statements:
+            outcome, residual, how = self._applies(statement, uses_principal)
+            if outcome is False:
+                continue
+            matched = MatchedStatement(kind, label, name, statement.sid, statement.index, statement.effect)
+            if statement.effect == "Deny":
+                if outcome:
+                    self.denies.append(matched)
+                else:
+                    self.deny_conditions.append(residual)
+                    self.conditional_denies.append(matched)
+            else:
+                grants.setdefault(how, []).append((residual, (matched,)))
+        return {how: grant_or(alternatives) for how, alternatives in grants.items()}
+
+    def any_of(self, policies: list, kind: str, label: str) -> list:
+        """The OR of a list of documents' grants."""
+        grants = [self.policy(parse_policy(p), kind, f"{label}[{i}]").get(DIRECT, []) for i, p in enumerate(policies)]
+        return grant_or(*grants)
+
+    def every_level(self, levels: list, kind: str, label: str) -> tuple[list, int | None]:
+        """(AND over levels of the OR within each level, index of the first level that does not allow)."""
+        result, failed = YES, None
+        for level_index, level in enumerate(levels):
+            if not isinstance(level, list):
+                raise PolicyError(f"{label} must be a list of levels, each a list of documents")
+            grant = self.any_of(level, kind, f"{label}[{level_index}]")
+            if not grant and failed is None:
+                failed = level_index
+            result = grant_and(result, grant)
+        return result, failed
+
+
+def _account_of_arn(arn: str | None) -> str | None:
+    if not arn:
+        return None
+    parts = arn.split(":", 5)
+    return parts[4] if len(parts) == 6 and is_account_id(parts[4]) else None
+
+
+def _rcps_cover(action: str) -> bool:
+    from .catalog import rcp_supported_services  # lazy: the catalog is only read when RCPs are given
+
+    return action.split(":", 1)[0] in rcp_supported_services()
+
+
+def default_context(who: Principal, principal_account: str | None, resource_account: str | None) -> dict:
+    """The context keys AWS derives from the request itself (lower-cased names)."""
+    context = {}
+    if who.kind in IAM_PRINCIPALS:
+        context["aws:principalarn"] = who.principal_arn
+    if principal_account:
+        context["aws:principalaccount"] = principal_account
+    if who.kind in PRINCIPAL_TYPES:
+        context["aws:principaltype"] = PRINCIPAL_TYPES[who.kind]
+    if who.kind == USER:
+        context["aws:username"] = who.name
+    if who.kind == SERVICE:
+        context["aws:principalservicename"] = who.arn
+    if resource_account:
+        context["aws:resourceaccount"] = resource_account
+    return context
+
+
+def _label(matched: MatchedStatement) -> str:
+    sid = f" (Sid {matched.sid})" if matched.sid else ""
+    return f"{matched.policy} statement {matched.statement}{sid}"
+
+
+def _dedupe(items: list) -> list:
+    seen, out = set(), []
+    for item in items:
+        if item not in seen:
+            seen.add(item)
+            out.append(item)
+    return out
+
+
+def evaluate(request: Request) -> Evaluation:
+    """Decide ``request``: Allowed, ImplicitlyDenied, ExplicitlyDenied, AllowedIf or Unknown."""
+    action = request.action
+    if not isinstance(action, str) or ":" not in action:
+        raise PolicyError(f"action must look like service:Name, got {action!r}")
+    action = action.lower()
+    who = describe_principal(request.principal)
+    principal_account = request.principal_account or who.account
+    resource = request.resource or "*"
+    resource_account = request.resource_account or _account_of_arn(request.resource) or principal_account
+    if action in ALWAYS_ALLOWED_ACTIONS and who.kind != ANONYMOUS:
+        return Evaluation(ALLOWED, reason=f"{request.action} needs no permission and no policy can deny it.")
+
+    context = default_context(who, principal_account, resource_account)
+    context.update(normalize_context(request.context))
+    known_absent = frozenset() if who.kind == USER else frozenset({"aws:username"})
+    run = _Run(request, who, action, resource, context, known_absent)
+    management = request.management_account_id
+    iam_caller = who.kind in IAM_PRINCIPALS
+
+    # Principal side: identity-based policies, permissions boundary, session policy.
+    identity_grant = boundary_grant = session_grant = YES
+    if iam_caller and who.kind != ROOT:
+        identity_grant = run.any_of(request.identity_policies, "identity", "identity_policies")
+        for index, boundary in enumerate(request.permission_boundaries):
+            grant = run.policy(parse_policy(boundary), "boundary", f"permission_boundaries[{index}]").get(DIRECT, [])
+            boundary_grant = grant_and(boundary_grant, grant)
+    if iam_caller and request.session_policy is not None:
+        session_grant = run.policy(parse_policy(request.session_policy), "session", "session_policy").get(DIRECT, [])
+
+    # Resource side: the resource-based policy, by how its Principal named the caller.
+    resource_grants = {}
+    if request.resource_policy is not None:
+        resource_grants = run.policy(parse_policy(request.resource_policy), "resource", "resource_policy", True)
+    direct = resource_grants.get(DIRECT, [])
+    role_named = resource_grants.get(ROLE_ARN, [])
+    account_named = resource_grants.get(ACCOUNT, [])
+
+    # Organization guardrails.
+    scp_grant, scp_failed = YES, None
+    if (iam_caller and request.scps and not who.service_linked
+            and not (management and principal_account == management)):
+        scp_grant, scp_failed = run.every_level(request.scps, "scp", "scps")
+    rcp_grant, rcp_failed = YES, None
+    if (request.rcps and who.kind != SERVICE and not who.service_linked
+            and not (management and resource_account == management) and _rcps_cover(action)):
+        rcp_grant, rcp_failed = run.every_level(request.rcps, "rcp", "rcps")
+
+    same_account = iam_caller and principal_account == resource_account
+    service = action.split(":", 1)[0]
+    resource_policy_required = action in TRUST_POLICY_ACTIONS or (
+        service in KEY_POLICY_SERVICES and request.resource_policy is not None
+    )
+    if not iam_caller:
+        identity_side, principal_side = [], direct
+    elif same_account:
+        identity_side = grant_and(grant_or(identity_grant, role_named), boundary_grant, session_grant)
+        principal_side = grant_or(identity_side, direct)
+        if resource_policy_required:
+            principal_side = grant_and(grant_or(direct, role_named, account_named), principal_side)
+    else:
+        identity_side = grant_and(identity_grant, boundary_grant, session_grant)
+        principal_side = grant_and(identity_side, grant_or(direct, role_named, account_named))
+    allow = grant_and(scp_grant, rcp_grant, principal_side)
+
+    if run.denies:
+        denies = _dedupe(run.denies)
+        return Evaluation(EXPLICITLY_DENIED, matched=denies,
+                          reason=f"Explicitly denied by {_label(denies[0])}.")
+    if run.missing:
+        missing = _dedupe(run.missing)
+        return Evaluation(UNKNOWN, missing=missing,
+                          reason=f"The decision depends on documents that are not known: {', '.join(missing)}.")
+    if not allow:
+        return Evaluation(IMPLICITLY_DENIED, reason=_implicit_deny_reason(
+            request, who, same_account, resource_policy_required, scp_failed, rcp_failed, identity_grant,
+            boundary_grant, session_grant, identity_side, direct, role_named, account_named))
+    conditions = [residual for residual, _ in allow if residual is not None]
+    matched = _dedupe([m for _, statements in allow for m in statements])
+    if not conditions and not run.deny_conditions:
+        return Evaluation(ALLOWED, matched=matched, reason=f"Allowed by {_label(matched[0])}." if matched
+                          else "Allowed: the root user has full access in its own account.")
+    deny_conditions = _dedupe_blocks(run.deny_conditions)
+    if conditions:
+        reason = "Allowed only if the conditions of one alternative hold"
+    else:
+        reason = "Allowed"
+    if deny_conditions:
+        reason += ", and none of the deny conditions hold"
+    return Evaluation(ALLOWED_IF, matched=matched, conditions=_dedupe_blocks(conditions),
+                      deny_conditions=deny_conditions, reason=reason + " (context keys not known).")
+
+
+def _dedupe_blocks(blocks: list) -> list:
+    seen, out = set(), []
+    for block in blocks:
+        key = repr(sorted((op, sorted((k, tuple(v)) for k, v in keys.items())) for op, keys in block.items()))
+        if key not in seen:
+            seen.add(key)
+            out.append(block)
+    return out
+
+
+def _implicit_deny_reason(request, who, same_account, resource_policy_required, scp_failed, rcp_failed,
+                          identity_grant, boundary_grant, session_grant, identity_side, direct, role_named,
+                          account_named) -> str:
+    action = request.action
+    if scp_failed is not None:
+        return f"No SCP at level {scp_failed} (scps[{scp_failed}]) allows {action}."
+    if rcp_failed is not None:
+        return f"No RCP at level {rcp_failed} (rcps[{rcp_failed}]) allows {action}."
+    if who.kind not in IAM_PRINCIPALS:
+        return f"No resource-based policy statement allows {action} for this {who.kind} principal."
+    resource_side = direct or role_named or account_named
+    if resource_policy_required and not resource_side:
+        return f"The resource-based policy (trust or key policy) does not allow {action} for this principal."
+    if (identity_grant or role_named) and not boundary_grant:
+        return f"The permissions boundary does not allow {action}."
+    if (identity_grant or role_named) and not session_grant:
+        return f"The session policy does not allow {action}."
+    if not same_account:
+        if not identity_side:
+            return f"Cross-account: no identity-based policy of the caller allows {action}."
+        return f"Cross-account: the resource-based policy does not allow {action} for this principal."
+    if account_named and not identity_grant:
+        return (f"The resource-based policy names only the account, which delegates to identity-based policies, "
+                f"and none allows {action}.")
+    return f"No identity-based or resource-based policy allows {action}."

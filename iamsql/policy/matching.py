@@ -1,0 +1,119 @@
+"""Wildcard matching of actions, resources and ARNs as IAM does it.
+
+Actions are matched case-insensitively; resources and ARNs case-sensitively. ``*`` matches any run of
+characters and ``?`` any one character. In the ``Resource`` element a wildcard may span ``:``-separated
+ARN segments; the ``Arn*`` condition operators compare segment by segment, so a wildcard there stays
+inside its segment except in the pattern's last segment.
+"""
+
+import re
+from functools import lru_cache
+
+def has_wildcard(pattern: str) -> bool:
+    """True when ``pattern`` holds ``*`` or ``?``."""
+    return "*" in pattern or "?" in pattern
+
+
+def glob_to_regex(pattern: str) -> str:
+    """The regular expression text (unanchored) for an IAM glob: ``*`` any run, ``?`` one character."""
+    out = []
+    for char in pattern:
+        if char == "*":
+            out.append(".*")
+        elif char == "?":
+            out.append(".")
+        else:
+            out.append(re.escape(char))
+    return "".join(out)
+
+
+def arn_glob_to_regex(pattern: str) -> str:
+    """The regular expression text for an ARN pattern compared segment by segment.
+
+    A wildcard before the pattern's last ``:`` cannot match ``:``; one after it may (so ``*`` alone and
+    ``arn:aws:s3:::bucket/*`` behave as users expect).
+    """
+    last_colon = pattern.rfind(":")
+    out = []
+    for index, char in enumerate(pattern):
+        in_last_segment = index > last_colon
+        if char == "*":
+            out.append(".*" if in_last_segment else "[^:]*")
+        elif char == "?":
+            out.append("." if in_last_segment else "[^:]")
+        else:
+            out.append(re.escape(char))
+    return "".join(out)
+
+
+@lru_cache(maxsize=65536)
+def compile_regex(regex: str, ignore_case: bool = False) -> re.Pattern:
+    """A compiled, fully anchored regular expression (cached)."""
+    flags = re.DOTALL | (re.IGNORECASE if ignore_case else 0)
+    return re.compile(regex + r"\Z", flags)
+
+
+@lru_cache(maxsize=65536)
+def _glob(pattern: str, ignore_case: bool) -> re.Pattern:
+    return compile_regex(glob_to_regex(pattern), ignore_case)
+
+
+@lru_cache(maxsize=65536)
+def _arn_glob(pattern: str) -> re.Pattern:
+    return compile_regex(arn_glob_to_regex(pattern))
+
+
+def matches_action(pattern: str, action: str) -> bool:
+    """True when the policy ``Action`` pattern matches ``action`` (``service:Name``), ignoring case."""
+    if pattern == "*":
+        return True
+    if not has_wildcard(pattern):
+        return pattern.lower() == action.lower()
+    return _glob(pattern.lower(), False).match(action.lower()) is not None
+
+
+def matches_resource(pattern: str, resource: str) -> bool:
+    """True when the policy ``Resource`` pattern matches ``resource`` (case-sensitive; ``*`` spans ``:``)."""
+    if pattern == "*":
+        return True
+    if not has_wildcard(pattern):
+        return pattern == resource
+    return _glob(pattern, False).match(resource) is not None
+
+
+def matches_arn(pattern: str, arn: str) -> bool:
+    """True when ``pattern`` matches ``arn`` the way the ``ArnLike``/``ArnEquals`` operators compare."""
+    if pattern == "*":
+        return True
+    if not has_wildcard(pattern):
+        return pattern == arn
+    return _arn_glob(pattern).match(arn) is not None
+
+
+def matches_string_like(pattern: str, value: str) -> bool:
+    """True when ``pattern`` matches ``value`` with the ``StringLike`` operator (case-sensitive)."""
+    if not has_wildcard(pattern):
+        return pattern == value
+    return _glob(pattern, False).match(value) is not None
+
+
+class PatternSet:
+    """A precompiled set of patterns: exact values in a frozenset, wildcard patterns in one regex.
+
+    ``ignore_case`` lower-cases patterns at build time; callers then pass lower-cased values.
+    """
+
+    __slots__ = ("matches_all", "exact", "regex")
+
+    def __init__(self, patterns, *, ignore_case: bool):
+        normalized = [p.lower() for p in patterns] if ignore_case else list(patterns)
+        self.matches_all = "*" in normalized
+        self.exact = frozenset(p for p in normalized if not has_wildcard(p))
+        wild = sorted({p for p in normalized if has_wildcard(p)})
+        self.regex = compile_regex("(?:" + "|".join(glob_to_regex(p) for p in wild) + ")") if wild else None
+
+    def match(self, value: str) -> bool:
+        """True when any pattern matches ``value`` (already lower-cased for case-insensitive sets)."""
+        if self.matches_all or value in self.exact:
+            return True
+        return self.regex is not None and self.regex.match(value) is not None

@@ -1,0 +1,82 @@
+"""Evaluate requests given as plain dicts (the request-file format of ``iamsql simulate``)."""
+
+from .document import parse_policy
+from .errors import PolicyError
+from .evaluation import Request, evaluate
+
+_LIST_FIELDS = ("identity_policies", "permission_boundaries")
+_LEVEL_FIELDS = ("scps", "rcps")
+_TEXT_FIELDS = ("action", "resource", "principal", "principal_account", "resource_account", "management_account_id")
+KNOWN_FIELDS = frozenset(
+    (*_LIST_FIELDS, *_LEVEL_FIELDS, *_TEXT_FIELDS, "context", "resource_policy", "session_policy")
+)
+
+
+def _documents(value, field: str) -> list:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise PolicyError(f"{field} must be a list of policy documents")
+    return [parse_policy(item) for item in value]
+
+
+def request_from_dict(data: dict, *, unknown_context: bool = False) -> Request:
+    """Build a :class:`Request` from one request object; PolicyError when it is malformed."""
+    if not isinstance(data, dict):
+        raise PolicyError("a request must be an object")
+    unknown_fields = sorted(set(data) - KNOWN_FIELDS)
+    if unknown_fields:
+        raise PolicyError(f"unknown request field(s): {', '.join(unknown_fields)}")
+    if not data.get("action"):
+        raise PolicyError("a request needs an action")
+    for name in _TEXT_FIELDS:
+        if data.get(name) is not None and not isinstance(data[name], str):
+            raise PolicyError(f"{name} must be a string")
+    levels = {}
+    for name in _LEVEL_FIELDS:
+        value = data.get(name) or []
+        if not isinstance(value, list) or not all(isinstance(level, list) for level in value):
+            raise PolicyError(f"{name} must be a list of levels, each a list of policy documents")
+        levels[name] = [_documents(level, name) for level in value]
+    return Request(
+        action=data["action"],
+        resource=data.get("resource"),
+        principal=data.get("principal"),
+        principal_account=data.get("principal_account"),
+        resource_account=data.get("resource_account"),
+        context=data.get("context") or {},
+        identity_policies=_documents(data.get("identity_policies"), "identity_policies"),
+        resource_policy=parse_policy(data.get("resource_policy")),
+        permission_boundaries=_documents(data.get("permission_boundaries"), "permission_boundaries"),
+        scps=levels["scps"],
+        rcps=levels["rcps"],
+        session_policy=parse_policy(data.get("session_policy")),
+        management_account_id=data.get("management_account_id"),
+        unknown_context=unknown_context,
+    )
+
+
+def evaluation_to_dict(evaluation) -> dict:
+    """The result object of one request."""
+    result = {
+        "decision": evaluation.decision,
+        "reason": evaluation.reason,
+        "matched": [m.as_dict() for m in evaluation.matched],
+        "missing": list(evaluation.missing),
+    }
+    if evaluation.conditions:
+        result["conditions"] = evaluation.conditions
+    if evaluation.deny_conditions:
+        result["deny_conditions"] = evaluation.deny_conditions
+    return result
+
+
+def simulate(requests: list, *, unknown_context: bool = False) -> list[dict]:
+    """Evaluate each request object; a malformed one gives ``{"decision": "Error", "reason": ...}``."""
+    results = []
+    for data in requests:
+        try:
+            results.append(evaluation_to_dict(evaluate(request_from_dict(data, unknown_context=unknown_context))))
+        except PolicyError as error:
+            results.append({"decision": "Error", "reason": str(error)})
+    return results
