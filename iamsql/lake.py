@@ -8,6 +8,8 @@ Layout (every directory is one table, Hive-style ``key=value`` partitions, files
     DIR/iamsql_account/account_id=<a>/       partition and "as of" time of each account
     DIR/iamsql_coverage/account_id=<a>/      which tables each account's latest snapshots covered
     DIR/iamsql_snapshot/account_id=<a>/      the snapshots behind the data (sources with SHA-256)
+    DIR/iam_principal_access/account_id=<a>/ the policy engine's answers (every ``schema.ACCESS_TABLES`` table),
+                                             computed at export so Spark runs the same controls on them
     DIR/iamsql_run/run_id=<n>/, DIR/iamsql_result/run_id=<n>/   a check run, when asked
 
 Parquet has no JSON type: JSON columns are written as JSON text (strings); readers parse them
@@ -33,10 +35,13 @@ from pathlib import Path
 import duckdb
 
 from . import __version__
+from .access import create_tables as create_access_tables
+from .controls import ACCESS_QUESTIONS
 from .errors import IamsqlError
-from .schema import ACCUMULATING_TABLES, TABLES, columns
+from .schema import ACCESS_TABLES, ACCUMULATING_TABLES, TABLES, columns
 
 LAKE_FORMAT = 1
+ACCESS_PREFIX = "iamsql_export_"
 MANIFEST = "_iamsql_lake.json"
 EVENTS = "aws_cloudtrail_trail_event"
 EVENT_PARTITIONS = ("account_id", "region", "event_date")
@@ -115,6 +120,12 @@ def export(con: duckdb.DuckDBPyConnection, directory: Path, *, run_id: int | Non
             _export_table(con, select_sql(table), table, partitions, directory, staging, summary, replace)
         for table, (sql, partitions) in BOOKKEEPING.items():
             _export_table(con, sql, table, partitions, directory, staging, summary, [f"account_id={a}" for a in accounts])
+        create_access_tables(con, ACCESS_QUESTIONS, prefix=ACCESS_PREFIX)
+        for table, table_columns in ACCESS_TABLES.items():
+            items = [f'"{n}"::varchar as "{n}"' if t == "JSON" else f'"{n}"' for n, t in table_columns]
+            _export_table(con, f"select {', '.join(items)} from temp.main.{ACCESS_PREFIX}{table}", table,
+                          ("account_id",), directory, staging, summary, [f"account_id={a}" for a in accounts])
+            con.execute(f"drop table temp.main.{ACCESS_PREFIX}{table}")
         if run_id is not None:
             for table, sql in RUN_TABLES.items():
                 _export_table(con, f"select * from ({sql.format(run_id=int(run_id))}) order by all", table,

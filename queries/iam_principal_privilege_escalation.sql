@@ -59,8 +59,8 @@ select
   end as status,
   case
     when coalesce(s.paths, 0) = 0 and coalesce(s.unknown_paths, 0) > 0 then
-      'The ' || p.principal_type || ' ' || p.name || ' has no privilege-escalation path in the loaded policies, but '
-        || s.missing || ' could add one; load get-account-authorization-details to evaluate it.'
+      'The ' || p.principal_type || ' ' || p.name || ' cannot be judged: the answer depends on '
+        || s.missing || '; load get-account-authorization-details to evaluate it.'
     when coalesce(s.paths, 0) = 0 then
       'The ' || p.principal_type || ' ' || p.name || ' has no known privilege-escalation path.'
     when p.path like '/aws-service-role/%' then

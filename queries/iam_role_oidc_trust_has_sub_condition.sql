@@ -5,13 +5,14 @@ description: >-
   pools...) admits only the workloads it names: the policy engine evaluates the whole trust policy for
   sts:AssumeRoleWithWebIdentity from that provider (iam_role_trust_access), and every way in must depend on a
   positive condition on the provider's "sub" claim (or, for Cognito, the identity pool "aud") whose every value
-  spells out the owner (repo:ORG/...; not "*", "repo:*" or "repo:*/..."). StringNotEquals or StringNotLike on
+  spells out the owner (repo:ORG/...; not "*", "repo:*", or a wildcard owner). StringNotEquals or StringNotLike on
   "sub", or an "aud" condition alone, leaves the role open.
 severity: high
 resource_type: AWS::IAM::Role
 rationale: Without a sub condition, any workload that can get a token from the provider (any GitHub repository in the world, any service account in the cluster) can assume the role.
 remediation: Add a StringEquals or StringLike condition on <provider>:sub naming the repository and branch, or the namespace and service account, allowed to assume the role.
 tables: [iam_role_trust_access]
+requires: [aws_iam_role]
 */
 select
   role_arn as resource,

@@ -51,8 +51,8 @@ select
       'The non-human ' || p.principal_type || ' ' || p.name || ' is not in the loaded IAM data with its policies; '
         || 'load get-account-authorization-details to evaluate it.'
     when a.unknown then
-      'The non-human ' || p.principal_type || ' ' || p.name || ' is not an administrator in what is loaded, but '
-        || a.missing || ' could make it one; load get-account-authorization-details to evaluate it.'
+      'The non-human ' || p.principal_type || ' ' || p.name || ' cannot be judged: the answer depends on '
+        || a.missing || '; load get-account-authorization-details to evaluate it.'
     else
       'The non-human ' || p.principal_type || ' ' || p.name || ' is not an administrator.'
   end as reason,

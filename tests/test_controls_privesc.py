@@ -1,6 +1,7 @@
-"""iam_principal_privilege_escalation: every path of queries/views/iam_privilege_escalation_path.sql is found
-from a minimal policy and broken by an explicit Deny; IAM action matching (case, '*', '?', NotAction), groups,
-permissions boundaries, resource scope and service-linked roles.
+"""iam_principal_privilege_escalation: every path of queries/access.yaml is found from a minimal policy and
+broken by an explicit Deny; IAM action matching (case, '*', '?', NotAction), groups, permissions boundaries,
+resource scope (a policy on the user's own ARN lets it attach or put policies on itself), AssumeRole chains and
+service-linked roles.
 
 One account (123456789012, as of 2024-03-01). For every path P (numbered i):
 - user grant-<i>: an inline policy allowing exactly P's actions (written in mixed case) on "*";
@@ -9,10 +10,10 @@ One account (123456789012, as of 2024-03-01). For every path P (numbered i):
 Other principals exercise one rule each (see CASES).
 """
 
-import re
 from datetime import datetime, timezone
 
 import pytest
+import yaml
 
 from iamsql import controls, db
 from iamsql.normalize import inline_policies_std, policy_std
@@ -31,12 +32,10 @@ def base() -> dict:
 
 
 def load_paths() -> dict[str, list[str]]:
-    """The path table as data: read the view's VALUES rows (the file is the single source of paths)."""
-    text = (controls.VIEWS_DIR / "iam_privilege_escalation_path.sql").read_text()
-    paths: dict[str, list[str]] = {}
-    for name, action in re.findall(r"\('([^']+)', '([^']+)'\)", text):
-        paths.setdefault(name, []).append(action)
-    return paths
+    """The paths as data: the escalation section of queries/access.yaml (the single source of paths), actions
+    lower-cased."""
+    escalation = yaml.safe_load(controls.ACCESS_QUESTIONS.read_text())["escalation"]
+    return {name: [action.lower() for action, _ in requests] for name, requests in escalation.items()}
 
 
 PATHS = load_paths()
@@ -176,7 +175,9 @@ def test_notaction_allows_everything_but_what_it_lists(results):
 
 
 def test_resource_scope(results):
-    assert results[arn("user", "scoped")]["status"] == "ok"
+    # CreateAccessKey on its own user is no escalation; PutUserPolicy on itself is: it can grant itself anything
+    scoped = results[arn("user", "scoped")]
+    assert scoped["status"] == "alarm" and open_paths(scoped) == {"PutUserPolicy"}, scoped["reason"]
     assert "CreateEC2WithExistingIP" in open_paths(results[arn("user", "role-wide")])
 
 

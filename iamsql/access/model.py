@@ -57,12 +57,12 @@ class Principal:
 
 @dataclass
 class ManagedPolicy:
-    """A managed policy as loaded: ARN, name, whether AWS manages it, its parsed default version."""
+    """A managed policy as loaded: ARN, name, whether AWS manages it, whether it is attached, its document."""
 
     arn: str
     name: str
     aws_managed: bool
-    attached: bool
+    in_use: bool
     attached: AttachedPolicy
 
 
@@ -110,13 +110,14 @@ class _Documents:
         return AttachedPolicy(label, policy, document, personal)
 
 
-def _inline(documents: _Documents, raw, std, owner: str) -> list[AttachedPolicy] | None:
-    """Inline policies of a user, group or role; None when they were not loaded."""
+def _inline(documents: _Documents, raw, std, owner: str, gaad: bool) -> list[AttachedPolicy] | None:
+    """Inline policies of a user, group or role; None when they were not loaded. A row from
+    get-account-authorization-details (its attached list is set) has them all, so none there means none."""
     items = _json(raw)
     if items is None:
         items = _json(std)
     if items is None:
-        return None
+        return [] if gaad else None
     return [
         documents.attached(f"inline policy {item.get('PolicyName') or '(unnamed)'} of {owner}",
                            _json(item.get("PolicyDocument")))
@@ -168,7 +169,7 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
         f"account_id from aws_iam_group{where}", params
     ).fetchall():
         via = f" (via group {name})"
-        inline = _inline(documents, raw, std, f"group {name}")
+        inline = _inline(documents, raw, std, f"group {name}", attached is not None)
         attached_list = _attached(managed.get(account, {}), attached, via)
         if inline is None or attached_list is None:
             groups[(account, name)] = _unknown(f"the policies of group {name} (not loaded)")
@@ -187,7 +188,7 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
             partitions.setdefault(account, partition or "aws")
             owner = f"{kind} {name}"
             identity: list[AttachedPolicy] = []
-            inline = _inline(documents, raw, std, owner)
+            inline = _inline(documents, raw, std, owner, attached is not None)
             attached_list = _attached(managed.get(account, {}), attached)
             identity += inline if inline is not None else _unknown(f"the inline policies of {owner} (not loaded)")
             identity += attached_list if attached_list is not None else _unknown(

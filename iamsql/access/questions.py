@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import IamsqlError
-from ..policy import catalog
+from ..policy.catalog import probe_resources
 
 TARGETS = ("self", "user", "role", "group", "policy", "any", "catalog", "*")
 PROBE = "iamsql-probe"
@@ -63,15 +63,16 @@ def load_questions(path: Path) -> tuple[Question, ...]:
     return tuple(questions)
 
 
-def resource_for(target: str, action: str, *, partition: str, account_id: str, self_arn: str) -> str:
-    """The concrete resource ARN a probe is asked on."""
+def resources_for(target: str, action: str, *, partition: str, account_id: str, self_arn: str) -> list[str]:
+    """The concrete resource ARNs a probe is asked on (all of them must be allowed, as IAM authorizes every
+    resource a request names)."""
     iam = f"arn:{partition}:iam::{account_id}"
     if target == "self":
-        return self_arn
+        return [self_arn]
     if target in ("user", "role", "group", "policy"):
-        return f"{iam}:{target}/{PROBE}"
+        return [f"{iam}:{target}/{PROBE}"]
     if target == "any":
-        return f"arn:{partition}:iamsqlprobe:us-east-1:{account_id}:{PROBE}"
+        return [f"arn:{partition}:iamsqlprobe:us-east-1:{account_id}:{PROBE}"]
     if target == "*":
-        return "*"
-    return catalog().probe_resource(action, partition=partition, account_id=account_id, name=PROBE)
+        return ["*"]
+    return probe_resources(action, partition=partition, account_id=account_id, name=PROBE)

@@ -18,20 +18,29 @@ from pathlib import Path
 
 import duckdb
 
-from ..policy import Evaluation, Request, evaluate
+from ..policy import Evaluation, Request, evaluate, parse_policy
 from ..schema import ACCESS_TABLES
 from . import trust as trust_analysis
 from .model import AccountModel, AttachedPolicy, Principal, load_accounts
-from .questions import Question, load_questions, resource_for
+from .questions import Question, load_questions, resources_for
 
 ADMIN_QUESTIONS = ("full_admin", "iam_admin")
 RANK = {"ExplicitlyDenied": 0, "ImplicitlyDenied": 1, "Error": 2, "Unknown": 2, "AllowedIf": 3, "Allowed": 4}
 POSSIBLE = ("Allowed", "AllowedIf")
 MAX_CHAIN = 3
+NO_STATEMENT = parse_policy({"Version": "2012-10-17", "Statement": []})
 
 
 def _json_text(value) -> str | None:
     return json.dumps(value, sort_keys=True) if value else None
+
+
+def delegating_trust(partition: str, account_id: str):
+    """The trust policy of a role that lets its own account decide who assumes it (names the account root): asking
+    for sts:AssumeRole against it asks the principal's identity side alone."""
+    return parse_policy({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": f"arn:{partition}:iam::{account_id}:root"},
+        "Action": ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"]}]})
 
 
 class Asker:
@@ -41,25 +50,47 @@ class Asker:
     def __init__(self, account: AccountModel) -> None:
         self.account = account
         self._cache: dict[tuple, Evaluation] = {}
+        self._delegating = delegating_trust(account.partition, account.account_id)
 
     def request(self, principal: Principal, action: str, resource: str, *, resource_policy=None,
                 context: dict | None = None) -> Evaluation:
-        personal = resource == principal.arn or resource_policy is not None or any(
+        if resource_policy is None and action.lower().startswith("sts:"):
+            resource_policy = self._delegating  # identity-side question: a role whose trust defers to the account
+        elif resource_policy is not None:
+            return self._evaluate(principal, action, resource, resource_policy, context)
+        personal = resource == principal.arn or any(
             a.personal for a in principal.identity) or (principal.boundary is not None and principal.boundary.personal)
         key = None if personal else (principal.signature, action, resource)
         if key is not None and key in self._cache:
             return self._cache[key]
-        result = evaluate(Request(
+        result = self._evaluate(principal, action, resource, resource_policy, context)
+        if key is not None:
+            self._cache[key] = result
+        return result
+
+    def _evaluate(self, principal: Principal, action: str, resource: str, resource_policy, context) -> Evaluation:
+        """The engine's answer. When documents that are not loaded make it ``Unknown`` but the loaded ones already
+        allow the request, the power is shown (it holds unless a missing document denies it), with the missing
+        documents listed; otherwise it stays ``Unknown``."""
+        request = Request(
             action=action, resource=resource, principal=principal.arn, principal_account=principal.account_id,
             resource_account=self.account.account_id, context=dict(context or {}),
             identity_policies=[a.policy for a in principal.identity],
             resource_policy=resource_policy,
             permission_boundaries=[principal.boundary.policy] if principal.boundary else [],
             unknown_context=True,
-        ))
-        if key is not None:
-            self._cache[key] = result
-        return result
+        )
+        result = evaluate(request)
+        if result.decision != "Unknown":
+            return result
+        # the same positions (engine locations name them), the unknown documents as empty ones
+        request.identity_policies = [NO_STATEMENT if p is None else p for p in request.identity_policies]
+        request.permission_boundaries = [p for p in request.permission_boundaries if p is not None]
+        known = evaluate(request)
+        if known.decision not in POSSIBLE:
+            return result
+        known.missing = result.missing
+        return known
 
     def question(self, principal: Principal, question: Question) -> tuple[str, list[Evaluation]]:
         """The question's decision (the weakest of its probes, each the strongest of its targets) and the
@@ -70,9 +101,12 @@ class Asker:
             for target in probe.targets:
                 if target == "self" and not _can_be_self(probe.action, principal):
                     continue
-                resource = resource_for(target, probe.action, partition=self.account.partition,
-                                        account_id=self.account.account_id, self_arn=principal.arn)
-                result = self.request(principal, probe.action, resource)
+                result = None
+                for resource in resources_for(target, probe.action, partition=self.account.partition,
+                                              account_id=self.account.account_id, self_arn=principal.arn):
+                    answer = self.request(principal, probe.action, resource)
+                    if result is None or RANK[answer.decision] < RANK[result.decision]:
+                        result = answer
                 if best is None or RANK[result.decision] > RANK[best.decision]:
                     best = result
             if best is None:
@@ -94,7 +128,7 @@ def _labels(principal: Principal, evaluations: Iterable[Evaluation]) -> tuple[st
     granted, conditions, missing = [], [], []
     for result in evaluations:
         for matched in result.matched:
-            if matched.effect == "Allow":
+            if matched.effect == "Allow" and matched.kind != "resource":
                 label = _label(principal, matched)
                 if label and label not in granted:
                     granted.append(label)
@@ -108,27 +142,28 @@ def _labels(principal: Principal, evaluations: Iterable[Evaluation]) -> tuple[st
     return (", ".join(granted) or None), conditions, (", ".join(missing) or None)
 
 
-def _policy_of(principal: Principal, kind: str, index: int | None) -> AttachedPolicy | None:
-    if kind == "identity" and index is not None and index < len(principal.identity):
-        return principal.identity[index]
-    if kind == "permission_boundary":
+def _attached_at(principal: Principal, where: str) -> AttachedPolicy | None:
+    """The policy at an engine location such as ``identity_policies[2]``, ``permission_boundaries[0]`` or
+    ``resource_policy``."""
+    name, _, index = where.partition("[")
+    position = int(index.split("]")[0]) if index.split("]")[0].isdigit() else None
+    if name == "identity_policies" and position is not None and position < len(principal.identity):
+        return principal.identity[position]
+    if name == "permission_boundaries":
         return principal.boundary
-    if kind == "resource":
+    if name == "resource_policy":
         return principal.trust
     return None
 
 
 def _label(principal: Principal, matched) -> str | None:
-    policy = _policy_of(principal, matched.kind, matched.index)
+    policy = _attached_at(principal, matched.policy)
     return policy.label if policy else None
 
 
-def _missing_label(principal: Principal, name: str) -> str:
-    kind, _, index = name.partition("[")
-    attached = _policy_of(principal, "identity" if kind.startswith("identity") else
-                          "permission_boundary" if kind.startswith("permission") else kind,
-                          int(index.rstrip("]")) if index.rstrip("]").isdigit() else None)
-    return attached.label if attached else name
+def _missing_label(principal: Principal, where: str) -> str:
+    policy = _attached_at(principal, where)
+    return policy.label if policy else where
 
 
 def principal_rows(asker: Asker, questions: tuple[Question, ...]) -> list[tuple]:
@@ -137,10 +172,8 @@ def principal_rows(asker: Asker, questions: tuple[Question, ...]) -> list[tuple]
     for principal in account.principals:
         for question in questions:
             decision, used = asker.question(principal, question)
-            granted, conditions, missing = _labels(principal, used) if decision in POSSIBLE or decision == "Unknown" \
+            granted, conditions, missing = _labels(principal, used) if decision in (*POSSIBLE, "Unknown") \
                 else (None, [], None)
-            if decision == "Unknown" and not missing:
-                _, _, missing = _labels(principal, used)
             rows.append((account.account_id, principal.arn, principal.kind, principal.name, principal.path,
                          question.id, question.title, decision, granted, _json_text(conditions), missing, None))
     rows += assume_admin_rows(asker, rows)

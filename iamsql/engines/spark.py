@@ -40,7 +40,7 @@ from .. import dialect
 from ..errors import IamsqlError
 from ..lake import EVENTS, read_manifest
 from ..query import QueryError
-from ..schema import TABLES, columns
+from ..schema import ACCESS_TABLES, TABLES, columns
 
 AS_OF_CALL = "iamsql_as_of"
 CONCURRENT_QUERIES = 4
@@ -486,7 +486,9 @@ def spark_schema(table: str) -> str:
 def register_lake(spark, directory: Path) -> None:
     """Each lake table as a temporary view ``iamsql_lake_<table>`` (bookkeeping as ``iamsql_lake_<name>``)."""
     read_manifest(directory)
-    schemas = {table: spark_schema(table) for table in TABLES} | BOOKKEEPING_SCHEMAS
+    schemas = {table: spark_schema(table) for table in TABLES} | BOOKKEEPING_SCHEMAS | {
+        table: ", ".join(f"`{n}` {SPARK_TYPES[t]}" for n, t in table_columns)
+        for table, table_columns in ACCESS_TABLES.items()}
     for table, schema in schemas.items():
         path = Path(directory) / table
         if any(path.rglob("*.parquet")):
@@ -568,7 +570,8 @@ def _shadow(spark, account: ctl._Account, views: dict[str, exp.Expr | Exception]
     event into memory, while a control reads two or three columns of them, pruned from the Parquet files."""
     spark.catalog.clearCache()
     quoted = "'" + account.account_id.replace("'", "''") + "'"
-    shadows = {table: f"select * from iamsql_lake_{table} where account_id = {quoted}" for table in TABLES}
+    shadows = {table: f"select * from iamsql_lake_{table} where account_id = {quoted}"
+               for table in [*TABLES, *ACCESS_TABLES]}
     shadows["iamsql_account"] = f"select account_id, partition, as_of from iamsql_lake_iamsql_account where account_id = {quoted}"
     shadows_of_tables = set(shadows)
     shadows |= {name: render(tree, account.as_of) for name, tree in views.items() if not isinstance(tree, Exception)}

@@ -5,6 +5,7 @@ answers do not change under a user's feet. It is read lazily, one service file a
 time it is needed; importing :mod:`iamsql.policy` does not touch it.
 """
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -23,6 +24,7 @@ class Action:
     access_level: str
     resource_types: tuple  # names of the resource types the action can act on
     condition_keys: tuple
+    required_resource_types: tuple = ()  # the resource types every request of the action names
 
     @property
     def full_name(self) -> str:
@@ -61,6 +63,7 @@ class ActionCatalog:
                     item.get("accessLevel", ""),
                     tuple(r["name"] for r in item.get("resourceTypes", [])),
                     tuple(item.get("conditionKeys", [])),
+                    tuple(r["name"] for r in item.get("resourceTypes", []) if r.get("required")),
                 )
                 for key, item in raw.items()
             }
@@ -150,3 +153,26 @@ def expand_not_action(patterns) -> list[str]:
 def is_known_action(name: str) -> bool:
     """True when ``service:Name`` is in the pinned catalog."""
     return catalog().is_known_action(name)
+
+
+def probe_resources(action: str, *, partition: str, account_id: str, name: str, region: str = "us-east-1") -> list[str]:
+    """ARNs standing for "a resource of the kind ``action`` acts on": one per resource type a request of the
+    action must name (IAM authorizes each of them), else the type its name mentions (``object`` for
+    ``s3:GetObject``), else its first; placeholders filled (``${Partition}``, ``${Region}``, ``${Account}``,
+    every other one with ``name``). ``["*"]`` for an action without resource-level permissions or not in the
+    catalog."""
+    known = catalog().action(action)
+    if known is None or not known.resource_types:
+        return ["*"]
+    formats = {key.lower(): arn for key, arn in catalog().resource_types(known.service).items()}
+    types = list(known.required_resource_types)
+    if not types:
+        flat = known.name.lower()
+        types = [next((t for t in known.resource_types if t.replace("-", "").lower() in flat), known.resource_types[0])]
+    arns = []
+    for resource_type in types:
+        template = formats.get(resource_type.lower())
+        if template is not None:
+            filled = template.replace("${Partition}", partition).replace("${Region}", region)
+            arns.append(re.sub(r"\$\{[^}]*\}", name, filled.replace("${Account}", account_id)))
+    return arns or ["*"]
