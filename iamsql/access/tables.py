@@ -142,7 +142,7 @@ def _labels(principal: Principal, evaluations: Iterable[Evaluation]) -> tuple[st
     return (", ".join(granted) or None), conditions, (", ".join(missing) or None)
 
 
-def _attached_at(principal: Principal, where: str) -> AttachedPolicy | None:
+def attached_at(principal: Principal, where: str) -> AttachedPolicy | None:
     """The policy at an engine location such as ``identity_policies[2]``, ``permission_boundaries[0]`` or
     ``resource_policy``."""
     name, _, index = where.partition("[")
@@ -157,12 +157,12 @@ def _attached_at(principal: Principal, where: str) -> AttachedPolicy | None:
 
 
 def _label(principal: Principal, matched) -> str | None:
-    policy = _attached_at(principal, matched.policy)
+    policy = attached_at(principal, matched.policy)
     return policy.label if policy else None
 
 
 def _missing_label(principal: Principal, where: str) -> str:
-    policy = _attached_at(principal, where)
+    policy = attached_at(principal, where)
     return policy.label if policy else where
 
 

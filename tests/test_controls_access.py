@@ -1,0 +1,211 @@
+"""The permission and trust controls on the policy engine, over one account built the way real ones drift: each
+adversarial kind of policy or trust (where a pattern match on policy text says ok and IAM lets an attacker in)
+next to a clean twin that must pass.
+
+Account 123456789012, as of 2024-03-01; the organization is o-mine123; 444455556666 is a third party."""
+
+from datetime import datetime, timezone
+
+import pytest
+
+from iamsql import controls, db
+from iamsql.normalize import inline_policies_std, policy_std
+
+AS_OF = datetime(2024, 3, 1, 12, 0, tzinfo=timezone.utc)
+ACCOUNT = "123456789012"
+OTHER = "444455556666"
+GITHUB = f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com"
+CONTROLS = [
+    "iam_role_trust_no_wildcard_principal", "iam_role_oidc_trust_has_sub_condition",
+    "iam_role_cross_account_trust_has_external_id", "nhi_role_trust_broad", "iam_policy_no_passrole_star",
+    "iam_policy_no_full_admin", "iam_principal_privilege_escalation", "nhi_admin_privileges",
+]
+
+
+def arn(kind: str, name: str) -> str:
+    return f"arn:aws:iam::{ACCOUNT}:{kind}/{name}"
+
+
+def base() -> dict:
+    return {"account_id": ACCOUNT, "partition": "aws", "region": "global"}
+
+
+def doc(*statements) -> dict:
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+def role(name: str, *trust, attached=(), inline=None, tags=None) -> dict:
+    document = doc(*trust)
+    policies = [{"PolicyName": f"{name}-inline", "PolicyDocument": doc(*inline)}] if inline else []
+    return {"name": name, "arn": arn("role", name), "path": "/", "create_date": "2020-01-01T00:00:00Z",
+            "assume_role_policy": document, "assume_role_policy_std": policy_std(document),
+            "attached_policy_arns": list(attached), "inline_policies": policies or None,
+            "inline_policies_std": inline_policies_std(policies) if policies else None,
+            "tags": tags or {"iamsql:identity-type": "nhi"}, **base()}
+
+
+def user(name: str, *statements, attached=(), boundary=None, groups=()) -> dict:
+    policies = [{"PolicyName": f"{name}-inline", "PolicyDocument": doc(*statements)}] if statements else []
+    return {"name": name, "arn": arn("user", name), "path": "/", "create_date": "2020-01-01T00:00:00Z",
+            "groups": [{"GroupName": g} for g in groups], "attached_policy_arns": list(attached),
+            "permissions_boundary_arn": boundary, "inline_policies": policies or None,
+            "inline_policies_std": inline_policies_std(policies) if policies else None,
+            "tags": {"iamsql:identity-type": "nhi"}, **base()}
+
+
+def managed(name: str, *statements, aws=False) -> dict:
+    document = doc(*statements)
+    policy_arn = f"arn:aws:iam::aws:policy/{name}" if aws else arn("policy", name)
+    return {"name": name, "arn": policy_arn, "is_aws_managed": aws, "is_attached": True, "attachment_count": 1,
+            "policy": document, "policy_std": policy_std(document), **base()}
+
+
+def allow(action, resource="*", **extra) -> dict:
+    return {"Effect": "Allow", "Action": action, "Resource": resource, **extra}
+
+
+def assume(principal, **extra) -> dict:
+    return {"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole", **extra}
+
+
+def web_identity(condition: dict) -> dict:
+    return {"Effect": "Allow", "Principal": {"Federated": GITHUB}, "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": condition}
+
+
+ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
+ROLES = [
+    # Principal "*": everyone outside the organization (StringNotEquals) vs only the organization (StringEquals)
+    role("org-not-equals", assume("*", Condition={"StringNotEquals": {"aws:PrincipalOrgID": "o-mine123"}})),
+    role("org-equals", assume("*", Condition={"StringEquals": {"aws:PrincipalOrgID": "o-mine123"}})),
+    role("star-securetransport", assume({"AWS": "*"}, Condition={"Bool": {"aws:SecureTransport": "true"}})),
+    # GitHub OIDC: a wildcard owner in sub, a negated sub, a specific sub
+    role("gh-wild", web_identity({"StringLike": {"token.actions.githubusercontent.com:sub": ["repo:my-org/app:*", "repo:*"],
+                                                 "token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}})),
+    role("gh-not-equals", web_identity({"StringNotEquals": {"token.actions.githubusercontent.com:sub": "repo:evil/x:ref:refs/heads/main"},
+                                        "StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}})),
+    role("gh-specific", web_identity({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:my-org/app:ref:refs/heads/*"},
+                                      "StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}})),
+    # a whole other account: a condition that names nobody vs an ExternalId
+    role("xacct-securetransport", assume({"AWS": f"arn:aws:iam::{OTHER}:root"}, Condition={"Bool": {"aws:SecureTransport": "true"}})),
+    role("xacct-external-id", assume({"AWS": OTHER}, Condition={"StringEquals": {"sts:ExternalId": "k3y-from-vendor"}})),
+    # an administrator role that any principal of the account with sts:AssumeRole may assume, and one that trusts
+    # one named role only
+    role("admin-open", assume({"AWS": f"arn:aws:iam::{ACCOUNT}:root"}), attached=[ADMIN], tags={"team": "ops"}),
+    role("admin-closed", assume({"AWS": arn("role", "break-glass")}), attached=[ADMIN], tags={"team": "ops"}),
+]
+POLICIES = [
+    managed("AdministratorAccess", allow("*"), aws=True),
+    managed("pass-question-mark", allow("iam:Pas?Role")),
+    managed("pass-any-arn", allow("iam:PassRole", "arn:aws:*:*:*:*")),
+    managed("pass-named", allow("iam:PassRole", arn("role", "app"))),
+    managed("admin-conditional", allow("*", Condition={"Bool": {"aws:MultiFactorAuthPresent": "true"}})),
+    managed("s3-only", allow("s3:*")),
+]
+USERS = [
+    # can attach any policy to itself: Resource user/${aws:username}, and a Deny NotResource of its own ARN
+    user("self-attach", allow("iam:AttachUserPolicy", f"arn:aws:iam::{ACCOUNT}:user/${{aws:username}}"),
+         {"Effect": "Deny", "Action": "iam:*", "NotResource": arn("user", "self-attach")}),
+    user("self-attach-denied", allow("iam:AttachUserPolicy", f"arn:aws:iam::{ACCOUNT}:user/${{aws:username}}"),
+         {"Effect": "Deny", "Action": "iam:AttachUserPolicy", "Resource": "*"}),
+    # everything but iam:PassRole: an administrator in all but name
+    user("notaction", {"Effect": "Allow", "NotAction": ["iam:PassRole"], "Resource": "*"}),
+    # AdministratorAccess inside an s3-only boundary vs without one
+    user("bounded-admin", attached=[ADMIN], boundary=arn("policy", "s3-only")),
+    user("plain-admin", attached=[ADMIN]),
+    # reaches an administrator role by sts:AssumeRole vs may assume only the closed one
+    user("hopper", allow("sts:AssumeRole", arn("role", "admin-open"))),
+    user("hopper-closed", allow("sts:AssumeRole", arn("role", "admin-closed"))),
+    # an attached AWS managed policy whose document is not loaded
+    user("mystery", attached=["arn:aws:iam::aws:policy/PowerUserAccess"]),
+    user("harmless", allow("s3:GetObject", "arn:aws:s3:::bucket/*")),
+]
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    con = db.connect(tmp_path_factory.mktemp("access") / "access.duckdb")
+    with db.transaction(con):
+        snapshot = db.new_snapshot(con, account_id=ACCOUNT, kind="load", sources=[], as_of=AS_OF)
+        db.insert_rows(con, "aws_iam_user", snapshot, USERS)
+        db.insert_rows(con, "aws_iam_role", snapshot, ROLES)
+        db.insert_rows(con, "aws_iam_policy", snapshot, POLICIES)
+        db.insert_rows(con, "aws_iam_group", snapshot, [])
+    rows = controls.results(con, controls.run_checks(con, controls=CONTROLS))
+    con.close()
+    return {(r["control_id"], r["resource"]): r for r in rows}
+
+
+def status(results, control: str, resource: str) -> str:
+    row = results[(control, resource)]
+    return row["status"], row["reason"]
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("org-not-equals", "alarm"), ("org-equals", "ok"), ("star-securetransport", "alarm")])
+def test_wildcard_trust(results, name, expected):
+    got, reason = status(results, "iam_role_trust_no_wildcard_principal", arn("role", name))
+    assert got == expected, reason
+
+
+@pytest.mark.parametrize("name, expected", [("gh-wild", "alarm"), ("gh-not-equals", "alarm"), ("gh-specific", "ok")])
+def test_oidc_trust_needs_a_specific_subject(results, name, expected):
+    got, reason = status(results, "iam_role_oidc_trust_has_sub_condition", arn("role", name))
+    assert got == expected, reason
+
+
+@pytest.mark.parametrize("name, expected", [("xacct-securetransport", "alarm"), ("xacct-external-id", "ok")])
+def test_cross_account_trust_needs_a_condition_that_names_the_caller(results, name, expected):
+    got, reason = status(results, "iam_role_cross_account_trust_has_external_id", arn("role", name))
+    assert got == expected, reason
+    if expected == "alarm":
+        assert OTHER in reason and "aws:securetransport" in reason
+
+
+@pytest.mark.parametrize("name, expected", [("pass-question-mark", "alarm"), ("pass-any-arn", "alarm"),
+                                            ("pass-named", "ok")])
+def test_passrole_on_every_role(results, name, expected):
+    got, reason = status(results, "iam_policy_no_passrole_star", arn("policy", name))
+    assert got == expected, reason
+
+
+def test_full_admin_policies(results):
+    assert status(results, "iam_policy_no_full_admin", ADMIN)[0] == "alarm"
+    got, reason = status(results, "iam_policy_no_full_admin", arn("policy", "admin-conditional"))
+    assert got == "alarm" and "aws:multifactorauthpresent" in reason, reason
+    assert status(results, "iam_policy_no_full_admin", arn("policy", "s3-only"))[0] == "ok"
+
+
+@pytest.mark.parametrize("name, expected, path", [
+    ("self-attach", "alarm", "AttachUserPolicy"),
+    ("self-attach-denied", "ok", None),
+    ("notaction", "alarm", "AttachUserPolicy"),
+    ("bounded-admin", "ok", None),
+    ("plain-admin", "alarm", "AttachUserPolicy"),
+    ("hopper", "alarm", f"AssumeRole {arn('role', 'admin-open')}"),
+    ("hopper-closed", "ok", None),
+    ("mystery", "skip", None),
+    ("harmless", "ok", None),
+])
+def test_privilege_escalation(results, name, expected, path):
+    row = results[("iam_principal_privilege_escalation", arn("user", name))]
+    assert row["status"] == expected, row["reason"]
+    names = (row["dimensions"].get("escalation_path_names") or "").split(", ")
+    if path:
+        assert path in names, row["reason"]
+    if expected == "skip":
+        assert "PowerUserAccess" in row["reason"]
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("notaction", "alarm"), ("bounded-admin", "ok"), ("plain-admin", "alarm"), ("hopper", "alarm"),
+    ("hopper-closed", "ok"), ("mystery", "skip"), ("harmless", "ok")])
+def test_non_human_administrators(results, name, expected):
+    got, reason = status(results, "nhi_admin_privileges", arn("user", name))
+    assert got == expected, reason
+
+
+def test_workload_role_trusting_its_whole_account(results):
+    assert status(results, "nhi_role_trust_broad", arn("role", "xacct-securetransport"))[0] == "alarm"
+    assert status(results, "nhi_role_trust_broad", arn("role", "xacct-external-id"))[0] == "ok"
+    assert status(results, "nhi_role_trust_broad", arn("role", "gh-specific"))[0] == "ok"
