@@ -2,12 +2,12 @@
 
 Accepted input: a dict, JSON text, or URL-encoded JSON text as the IAM API returns it. Steampipe's
 ``*_std`` normal form (lower-cased actions and condition keys, every value a list) parses to the same
-answers. Parsed documents are cached by object identity and by JSON text, so a managed policy attached
+answers. Parsed documents are cached by object identity, JSON text and content, so a managed policy attached
 to thousands of principals is compiled once.
 """
 
 import json
-from collections import OrderedDict
+import marshal
 from dataclasses import dataclass, replace
 from urllib.parse import unquote
 
@@ -225,18 +225,19 @@ def compile_policy(document) -> Policy:
 
 
 class _PolicyCache:
-    """Compiled policies by document identity (the document is kept alive, so ids are not reused) and by
-    JSON text; least recently used entries are dropped beyond a fixed size."""
+    """Compiled policies by document identity (the document is kept alive, so ids are not reused), by
+    JSON text and by content; the oldest entries are dropped beyond a fixed size."""
 
     def __init__(self, size: int):
         self.size = size
-        self.by_identity: OrderedDict = OrderedDict()
-        self.by_text: OrderedDict = OrderedDict()
+        self.by_identity: dict = {}
+        self.by_text: dict = {}
+        self.by_content: dict = {}
 
-    def _remember(self, table: OrderedDict, key, value):
+    def _remember(self, table: dict, key, value):
         table[key] = value
         if len(table) > self.size:
-            table.popitem(last=False)
+            del table[next(iter(table))]
 
     def get(self, document) -> Policy:
         if isinstance(document, str):
@@ -249,13 +250,14 @@ class _PolicyCache:
         if entry is not None and entry[0] is document:
             return entry[1]
         try:
-            text = json.dumps(document, sort_keys=True, separators=(",", ":"))
-        except (TypeError, ValueError):
-            raise PolicyError("a policy document must be JSON-serializable") from None
-        policy = self.by_text.get(text)
+            # marshal format 2 has no back-references: equal content gives equal bytes, fast.
+            content = marshal.dumps(document, 2)
+        except ValueError:
+            raise PolicyError("a policy document must hold only JSON values") from None
+        policy = self.by_content.get(content)
         if policy is None:
             policy = compile_policy(document)
-            self._remember(self.by_text, text, policy)
+            self._remember(self.by_content, content, policy)
         self._remember(self.by_identity, id(document), (document, policy))
         return policy
 

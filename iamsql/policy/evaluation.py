@@ -9,6 +9,7 @@ Documents that are attached but unknown (``None``) make the decision ``Unknown``
 """
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .conditions import evaluate_conditions, merge_condition_blocks, normalize_context
 from .document import Policy, PrincipalSpec, Statement, is_account_id, parse_policy
@@ -118,12 +119,11 @@ class Principal:
         return self.role_arn if self.kind == SESSION else self.arn
 
 
+@lru_cache(maxsize=65536)
 def describe_principal(principal: str | None) -> Principal:
     """Classify a principal given as an ARN, an account id, a service principal or None (anonymous)."""
     if principal is None or principal == "":
         return Principal(None, ANONYMOUS)
-    if not isinstance(principal, str):
-        raise PolicyError("principal must be an ARN string or null")
     if is_account_id(principal):
         return Principal(f"arn:aws:iam::{principal}:root", ROOT, principal)
     parts = principal.split(":", 5)
@@ -201,9 +201,13 @@ def not_principal_excludes(spec: PrincipalSpec, who: Principal) -> bool:
 # --- grants: alternatives of (residual Condition block or None, matched statements) -----------------
 # An empty list means "does not allow"; an alternative with residual None allows unconditionally.
 
+YES = [(None, ())]  # allows, with no statement to report (a policy type that does not apply)
+
 
 def grant_or(*grants: list) -> list:
     """Any of the grants allows."""
+    if len(grants) == 1 and len(grants[0]) <= 1:
+        return grants[0]
     alternatives = [alt for grant in grants for alt in grant]
     for alt in alternatives:
         if alt[0] is None:
@@ -213,10 +217,15 @@ def grant_or(*grants: list) -> list:
 
 def grant_and(*grants: list) -> list:
     """Every grant allows (residual conditions are ANDed)."""
-    result = [(None, ())]
+    result = YES
     for grant in grants:
         if not grant:
             return []
+        if grant is YES:
+            continue
+        if result is YES:
+            result = grant
+            continue
         combined = []
         for left_residual, left_matched in result:
             for right_residual, right_matched in grant:
@@ -229,9 +238,6 @@ def grant_and(*grants: list) -> list:
                 combined.append((residual, left_matched + right_matched))
         result = grant_or(combined)
     return result
-
-
-YES = [(None, ())]
 
 
 class _Run:
@@ -367,6 +373,8 @@ def evaluate(request: Request) -> Evaluation:
     if not isinstance(action, str) or ":" not in action:
         raise PolicyError(f"action must look like service:Name, got {action!r}")
     action = action.lower()
+    if request.principal is not None and not isinstance(request.principal, str):
+        raise PolicyError("principal must be an ARN string or null")
     who = describe_principal(request.principal)
     principal_account = request.principal_account or who.account
     resource = request.resource or "*"
