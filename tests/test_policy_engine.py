@@ -516,3 +516,31 @@ def test_shared_documents_are_compiled_once():
                 for i in range(50)]
     simulate(requests)
     assert parse_policy(shared) is parse_policy(json.loads(json.dumps(shared)))
+
+
+def test_rcp_principal_element():
+    exempt_service = [[ADMIN, doc({"Effect": "Deny", "Action": "s3:*", "Resource": "*",
+                                   "NotPrincipal": {"AWS": [BOB_B, B]}})]]
+    bucket = doc(allow("s3:GetObject", OBJECT, Principal="*"))
+    carol_b = f"arn:aws:iam::{B}:user/carol"
+    fields = dict(resource_account=A, identity_policies=[ADMIN], resource_policy=bucket, rcps=exempt_service)
+    assert decide("s3:GetObject", OBJECT, principal=BOB_B, **fields).decision == "Allowed"
+    assert decide("s3:GetObject", OBJECT, principal=carol_b, **fields).decision == "ExplicitlyDenied"
+
+
+def test_allowed_reason_names_the_granting_statement():
+    result = decide("s3:GetObject", OBJECT, identity_policies=[doc(allow("s3:*", Sid="Grant"))], scps=[[ADMIN]])
+    assert result.decision == "Allowed"
+    assert [m.kind for m in result.matched] == ["identity", "scp"]
+    assert "identity_policies[0]" in result.reason and "Grant" in result.reason
+
+
+def test_malformed_requests():
+    with pytest.raises(PolicyError):
+        evaluate(Request(action="GetObject"))
+    with pytest.raises(PolicyError):
+        evaluate(Request(action="s3:GetObject", principal=ALICE, identity_policies=parse_policy(ADMIN)))
+    with pytest.raises(PolicyError):
+        evaluate(Request(action="s3:GetObject", principal=ALICE, scps=[parse_policy(ADMIN)]))
+    with pytest.raises(PolicyError):
+        evaluate(Request(action="s3:GetObject", principal="arn:aws:s3:::bucket"))

@@ -8,7 +8,7 @@ to thousands of principals is compiled once.
 
 import json
 import marshal
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from urllib.parse import unquote
 
 from .conditions import Condition, compile_conditions
@@ -19,6 +19,7 @@ from .variables import parse_template
 VARIABLES_VERSION = "2012-10-17"
 PRINCIPAL_TYPES = ("AWS", "Service", "Federated", "CanonicalUser")
 _CACHE_SIZE = 8192
+_ACTION_CACHE_SIZE = 4096
 
 
 def account_root_arn(account_id: str, partition: str = "aws") -> str:
@@ -89,6 +90,17 @@ class Policy:
     policy_id: str | None
     name: str | None = None  # optional label given by the caller (a policy name or ARN)
     source: dict | None = None  # the document as parsed
+    action_cache: dict = field(default_factory=dict, repr=False)  # lower-cased action -> statements
+
+    def statements_for(self, action: str) -> tuple[Statement, ...]:
+        """The statements whose ``Action``/``NotAction`` applies to ``action`` (lower-cased), cached."""
+        found = self.action_cache.get(action)
+        if found is None:
+            found = tuple(s for s in self.statements if s.actions.match(action) != s.not_action)
+            if len(self.action_cache) >= _ACTION_CACHE_SIZE:
+                self.action_cache.clear()
+            self.action_cache[action] = found
+        return found
 
     @property
     def label(self) -> str | None:
@@ -221,7 +233,7 @@ def compile_policy(document) -> Policy:
     variables = version == VARIABLES_VERSION
     statements = tuple(_compile_statement(i, s, variables) for i, s in enumerate(raw))
     policy_id = document.get("Id")
-    return Policy(statements, version, None if policy_id is None else str(policy_id), None, document)
+    return Policy(statements, version, None if policy_id is None else str(policy_id), source=document)
 
 
 class _PolicyCache:

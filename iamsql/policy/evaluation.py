@@ -41,6 +41,9 @@ PRINCIPAL_TYPES = {USER: "User", ROLE: "AssumedRole", SESSION: "AssumedRole", RO
 
 # How a resource-based policy's Principal matched the caller.
 DIRECT, ROLE_ARN, ACCOUNT = "direct", "role", "account"
+# How a policy type uses the Principal element: ignored (identity-based, boundaries, session policies,
+# SCPs), required (resource-based policies), or "*" when absent (RCPs, whose Principal must be "*").
+IGNORE_PRINCIPAL, PRINCIPAL_REQUIRED, PRINCIPAL_DEFAULTS_TO_ANY = 0, 1, 2
 
 
 @dataclass
@@ -202,6 +205,8 @@ def not_principal_excludes(spec: PrincipalSpec, who: Principal) -> bool:
 # An empty list means "does not allow"; an alternative with residual None allows unconditionally.
 
 YES = [(None, ())]  # allows, with no statement to report (a policy type that does not apply)
+_NOTHING: list = []  # does not allow (shared; never mutated)
+_NO_GRANTS: dict = {}  # a document that allows nothing (shared; never mutated)
 
 
 def grant_or(*grants: list) -> list:
@@ -256,16 +261,15 @@ class _Run:
         self.conditional_denies: list[MatchedStatement] = []
         self.missing: list[str] = []
 
-    def _applies(self, statement: Statement, uses_principal: bool):
-        """(outcome, residual, principal match) for one statement: outcome True/False/None (unknown)."""
-        if statement.actions.match(self.action) == statement.not_action:
-            return False, None, None
+    def _applies(self, statement: Statement, principal_mode: int):
+        """(outcome, residual, principal match) for one statement whose action applies: outcome
+        True/False/None (unknown)."""
         resources = statement.resources
         if resources is not None and resources.match(self.resource, self.context) == statement.not_resource:
             return False, None, None
         how = DIRECT
-        if uses_principal:
-            spec = statement.principal
+        spec = statement.principal
+        if principal_mode and (spec is not None or principal_mode == PRINCIPAL_REQUIRED):
             if spec is None:
                 return False, None, None
             if statement.not_principal:
@@ -282,18 +286,24 @@ class _Run:
         )
         return outcome, residual, how
 
-    def policy(self, policy, kind: str, label: str, uses_principal: bool = False) -> dict:
-        """Evaluate one document: record its Denies; return its allow grants by principal match."""
+    def policy(self, policy, kind: str, label: str, principal_mode: int = IGNORE_PRINCIPAL, position: tuple = ()) -> dict:
+        """Evaluate one document: record its Denies; return its allow grants by principal match.
+
+        ``label`` and ``position`` name the document in results, e.g. ``("scps", (1, 0))`` -> ``scps[1][0]``.
+        """
         if policy is None:
-            self.missing.append(label)
-            return {}
+            self.missing.append(_place(label, position))
+            return _NO_GRANTS
+        statements = policy.statements_for(self.action)
+        if not statements:
+            return _NO_GRANTS
         grants: dict = {}
-        name = policy.label
-        for statement in policy.statements:
-            outcome, residual, how = self._applies(statement, uses_principal)
+        place = _place(label, position)
+        for statement in statements:
+            outcome, residual, how = self._applies(statement, principal_mode)
             if outcome is False:
                 continue
-            matched = MatchedStatement(kind, label, name, statement.sid, statement.index, statement.effect)
+            matched = MatchedStatement(kind, place, policy.label, statement.sid, statement.index, statement.effect)
             if statement.effect == "Deny":
                 if outcome:
                     self.denies.append(matched)
@@ -302,24 +312,37 @@ class _Run:
                     self.conditional_denies.append(matched)
             else:
                 grants.setdefault(how, []).append((residual, (matched,)))
-        return {how: grant_or(alternatives) for how, alternatives in grants.items()}
+        return {how: grant_or(alternatives) for how, alternatives in grants.items()} if grants else _NO_GRANTS
 
-    def any_of(self, policies: list, kind: str, label: str) -> list:
+    def any_of(self, policies: list, kind: str, label: str, position: tuple = (),
+               principal_mode: int = IGNORE_PRINCIPAL) -> list:
         """The OR of a list of documents' grants."""
-        grants = [self.policy(parse_policy(p), kind, f"{label}[{i}]").get(DIRECT, []) for i, p in enumerate(policies)]
-        return grant_or(*grants)
+        if not isinstance(policies, (list, tuple)):
+            raise PolicyError(f"{_place(label, position)} must be a list of policy documents")
+        grants = [
+            self.policy(parse_policy(p), kind, label, principal_mode, (*position, i)).get(DIRECT, _NOTHING)
+            for i, p in enumerate(policies)
+        ]
+        return grant_or(*grants) if grants else _NOTHING
 
-    def every_level(self, levels: list, kind: str, label: str) -> tuple[list, int | None]:
+    def every_level(self, levels: list, kind: str, label: str, principal_mode: int = IGNORE_PRINCIPAL):
         """(AND over levels of the OR within each level, index of the first level that does not allow)."""
+        if not isinstance(levels, (list, tuple)):
+            raise PolicyError(f"{label} must be a list of levels, each a list of documents")
         result, failed = YES, None
         for level_index, level in enumerate(levels):
-            if not isinstance(level, list):
+            if not isinstance(level, (list, tuple)):
                 raise PolicyError(f"{label} must be a list of levels, each a list of documents")
-            grant = self.any_of(level, kind, f"{label}[{level_index}]")
+            grant = self.any_of(level, kind, label, (level_index,), principal_mode)
             if not grant and failed is None:
                 failed = level_index
             result = grant_and(result, grant)
         return result, failed
+
+
+def _place(label: str, position: tuple) -> str:
+    """Where a document sits in the request: ``scps`` + (1, 0) -> ``scps[1][0]``."""
+    return label + "".join(f"[{i}]" for i in position)
 
 
 def _account_of_arn(arn: str | None) -> str | None:
@@ -393,19 +416,22 @@ def evaluate(request: Request) -> Evaluation:
     identity_grant = boundary_grant = session_grant = YES
     if iam_caller and who.kind != ROOT:
         identity_grant = run.any_of(request.identity_policies, "identity", "identity_policies")
+        if not isinstance(request.permission_boundaries, (list, tuple)):
+            raise PolicyError("permission_boundaries must be a list of policy documents")
         for index, boundary in enumerate(request.permission_boundaries):
-            grant = run.policy(parse_policy(boundary), "boundary", f"permission_boundaries[{index}]").get(DIRECT, [])
+            grant = run.policy(parse_policy(boundary), "boundary", "permission_boundaries", position=(index,)).get(DIRECT, _NOTHING)
             boundary_grant = grant_and(boundary_grant, grant)
     if iam_caller and request.session_policy is not None:
-        session_grant = run.policy(parse_policy(request.session_policy), "session", "session_policy").get(DIRECT, [])
+        session_grant = run.policy(parse_policy(request.session_policy), "session", "session_policy").get(DIRECT, _NOTHING)
 
     # Resource side: the resource-based policy, by how its Principal named the caller.
     resource_grants = {}
     if request.resource_policy is not None:
-        resource_grants = run.policy(parse_policy(request.resource_policy), "resource", "resource_policy", True)
-    direct = resource_grants.get(DIRECT, [])
-    role_named = resource_grants.get(ROLE_ARN, [])
-    account_named = resource_grants.get(ACCOUNT, [])
+        resource_grants = run.policy(parse_policy(request.resource_policy), "resource", "resource_policy",
+                                     PRINCIPAL_REQUIRED)
+    direct = resource_grants.get(DIRECT, _NOTHING)
+    role_named = resource_grants.get(ROLE_ARN, _NOTHING)
+    account_named = resource_grants.get(ACCOUNT, _NOTHING)
 
     # Organization guardrails.
     scp_grant, scp_failed = YES, None
@@ -415,7 +441,7 @@ def evaluate(request: Request) -> Evaluation:
     rcp_grant, rcp_failed = YES, None
     if (request.rcps and who.kind != SERVICE and not who.service_linked
             and not (management and resource_account == management) and _rcps_cover(action)):
-        rcp_grant, rcp_failed = run.every_level(request.rcps, "rcp", "rcps")
+        rcp_grant, rcp_failed = run.every_level(request.rcps, "rcp", "rcps", PRINCIPAL_DEFAULTS_TO_ANY)
 
     same_account = iam_caller and principal_account == resource_account
     service = action.split(":", 1)[0]
@@ -432,7 +458,7 @@ def evaluate(request: Request) -> Evaluation:
     else:
         identity_side = grant_and(identity_grant, boundary_grant, session_grant)
         principal_side = grant_and(identity_side, grant_or(direct, role_named, account_named))
-    allow = grant_and(scp_grant, rcp_grant, principal_side)
+    allow = grant_and(principal_side, scp_grant, rcp_grant)
 
     if run.denies:
         denies = _dedupe(run.denies)
