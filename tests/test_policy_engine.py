@@ -544,3 +544,22 @@ def test_malformed_requests():
         evaluate(Request(action="s3:GetObject", principal=ALICE, scps=[parse_policy(ADMIN)]))
     with pytest.raises(PolicyError):
         evaluate(Request(action="s3:GetObject", principal="arn:aws:s3:::bucket"))
+
+
+def test_not_principal_deny_always_applies_to_principals_with_a_boundary():
+    policy = doc({"Effect": "Deny", "Action": "s3:*", "Resource": "*",
+                  "NotPrincipal": {"AWS": [ALICE, f"arn:aws:iam::{A}:root"]}})
+    assert decide("s3:GetObject", OBJECT, identity_policies=[ADMIN], resource_policy=policy,
+                  permission_boundaries=[S3_ONLY]).decision == "ExplicitlyDenied"
+
+
+def test_principal_is_aws_service_key():
+    perimeter = [[ADMIN, doc({"Effect": "Deny", "Action": "s3:*", "Resource": "*", "Principal": "*",
+                              "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-mine"},
+                                            "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}})]]
+    bucket = doc(allow("s3:PutObject", OBJECT, Principal={"Service": "cloudtrail.amazonaws.com"}),
+                 allow("s3:PutObject", OBJECT, Principal={"AWS": B}))
+    assert decide("s3:PutObject", OBJECT, principal="cloudtrail.amazonaws.com", resource_account=A,
+                  resource_policy=bucket, rcps=perimeter).decision == "Allowed"
+    assert decide("s3:PutObject", OBJECT, principal=BOB_B, resource_account=A, identity_policies=[ADMIN],
+                  resource_policy=bucket, rcps=perimeter).decision == "ExplicitlyDenied"

@@ -256,6 +256,7 @@ class _Run:
         self.context = context
         self.known_absent = known_absent
         self.unknown_context = request.unknown_context
+        self.has_boundary = bool(request.permission_boundaries) and who.kind in (USER, ROLE, SESSION)
         self.denies: list[MatchedStatement] = []
         self.deny_conditions: list[dict] = []
         self.conditional_denies: list[MatchedStatement] = []
@@ -273,7 +274,10 @@ class _Run:
             if spec is None:
                 return False, None, None
             if statement.not_principal:
-                if not_principal_excludes(spec, self.who):
+                # A Deny with NotPrincipal always applies to an IAM user or role that has a permissions
+                # boundary, whatever it lists (IAM User Guide, "Permissions boundaries").
+                bounded_deny = statement.effect == "Deny" and self.has_boundary
+                if not bounded_deny and not_principal_excludes(spec, self.who):
                     return False, None, None
             else:
                 how = match_principal(spec, self.who)
@@ -371,6 +375,7 @@ def default_context(who: Principal, principal_account: str | None, resource_acco
         context["aws:username"] = who.name
     if who.kind == SERVICE:
         context["aws:principalservicename"] = who.arn
+    context["aws:principalisawsservice"] = "true" if who.kind == SERVICE else "false"
     if resource_account:
         context["aws:resourceaccount"] = resource_account
     return context
