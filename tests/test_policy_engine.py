@@ -563,3 +563,6 @@ def test_principal_is_aws_service_key():
                   resource_policy=bucket, rcps=perimeter).decision == "Allowed"
     assert decide("s3:PutObject", OBJECT, principal=BOB_B, resource_account=A, identity_policies=[ADMIN],
                   resource_policy=bucket, rcps=perimeter).decision == "ExplicitlyDenied"
+    # The key is present (false) for IAM principals, so a Bool without IfExists matches.
+    not_service = doc(allow("s3:*", Condition={"Bool": {"aws:PrincipalIsAWSService": "false"}}))
+    assert decide("s3:GetObject", OBJECT, identity_policies=[not_service]).decision == "Allowed"
