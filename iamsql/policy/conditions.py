@@ -53,7 +53,11 @@ def normalize_context(context: dict | None) -> dict:
         return {}
     if not isinstance(context, dict):
         raise PolicyError("context must be an object of key -> value")
-    return {str(key).lower(): normalize_context_value(value) for key, value in context.items() if value is not None}
+    normalized = {}
+    for key, value in context.items():
+        if value is not None:
+            normalized[str(key).lower()] = value if type(value) is str else normalize_context_value(value)
+    return normalized
 
 
 def _policy_value_text(value) -> str:

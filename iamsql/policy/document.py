@@ -238,7 +238,7 @@ def compile_policy(document) -> Policy:
 
 class _PolicyCache:
     """Compiled policies by document identity (the document is kept alive, so ids are not reused), by
-    JSON text and by content; the oldest entries are dropped beyond a fixed size."""
+    JSON text and by content; a table that reaches a fixed size is emptied and refills."""
 
     def __init__(self, size: int):
         self.size = size
@@ -247,9 +247,9 @@ class _PolicyCache:
         self.by_content: dict = {}
 
     def _remember(self, table: dict, key, value):
+        if len(table) >= self.size:
+            table.clear()
         table[key] = value
-        if len(table) > self.size:
-            del table[next(iter(table))]
 
     def get(self, document) -> Policy:
         if isinstance(document, str):

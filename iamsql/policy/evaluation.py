@@ -10,6 +10,7 @@ Documents that are attached but unknown (``None``) make the decision ``Unknown``
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from .conditions import evaluate_conditions, merge_condition_blocks, normalize_context
 from .document import Policy, PrincipalSpec, Statement, is_account_id, parse_policy
@@ -38,6 +39,10 @@ SERVICE, FEDERATED, CANONICAL_USER, ANONYMOUS = "service", "federated", "canonic
 IAM_PRINCIPALS = frozenset({USER, ROLE, SESSION, ROOT, FEDERATED_USER})
 PRINCIPAL_TYPES = {USER: "User", ROLE: "AssumedRole", SESSION: "AssumedRole", ROOT: "Account",
                    FEDERATED_USER: "FederatedUser", ANONYMOUS: "Anonymous"}
+
+# Context keys known to be absent in static analysis: only IAM users have aws:username.
+_NOTHING_ABSENT = frozenset()
+_NO_USERNAME = frozenset({"aws:username"})
 
 # How a resource-based policy's Principal matched the caller.
 DIRECT, ROLE_ARN, ACCOUNT = "direct", "role", "account"
@@ -71,8 +76,7 @@ class Request:
     unknown_context: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class MatchedStatement:
+class MatchedStatement(NamedTuple):
     """A statement that decided the outcome."""
 
     kind: str  # identity, resource, boundary, session, scp, rcp
@@ -344,6 +348,7 @@ class _Run:
         return result, failed
 
 
+@lru_cache(maxsize=4096)
 def _place(label: str, position: tuple) -> str:
     """Where a document sits in the request: ``scps`` + (1, 0) -> ``scps[1][0]``."""
     return label + "".join(f"[{i}]" for i in position)
@@ -412,7 +417,7 @@ def evaluate(request: Request) -> Evaluation:
 
     context = default_context(who, principal_account, resource_account)
     context.update(normalize_context(request.context))
-    known_absent = frozenset() if who.kind == USER else frozenset({"aws:username"})
+    known_absent = _NOTHING_ABSENT if who.kind == USER else _NO_USERNAME
     run = _Run(request, who, action, resource, context, known_absent)
     management = request.management_account_id
     iam_caller = who.kind in IAM_PRINCIPALS
