@@ -566,3 +566,59 @@ def test_principal_is_aws_service_key():
     # The key is present (false) for IAM principals, so a Bool without IfExists matches.
     not_service = doc(allow("s3:*", Condition={"Bool": {"aws:PrincipalIsAWSService": "false"}}))
     assert decide("s3:GetObject", OBJECT, identity_policies=[not_service]).decision == "Allowed"
+
+
+def test_web_identity_trust_in_both_modes():
+    provider = f"arn:aws:iam::{A}:oidc-provider/token.actions.githubusercontent.com"
+    policy = doc({"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity", "Principal": {"Federated": provider},
+                  "Condition": {"StringLike": {"token.actions.githubusercontent.com:sub": "repo:org/app:*"}}})
+    target = f"arn:aws:iam::{A}:role/deploy"
+    ok = decide("sts:AssumeRoleWithWebIdentity", target, principal=provider, resource_policy=policy,
+                context={"token.actions.githubusercontent.com:sub": "repo:org/app:ref:refs/heads/main"})
+    other = decide("sts:AssumeRoleWithWebIdentity", target, principal=provider, resource_policy=policy,
+                   context={"token.actions.githubusercontent.com:sub": "repo:evil/app:ref:refs/heads/main"})
+    static = decide("sts:AssumeRoleWithWebIdentity", target, principal=provider, resource_policy=policy,
+                    unknown_context=True)
+    assert (ok.decision, other.decision, static.decision) == ("Allowed", "ImplicitlyDenied", "AllowedIf")
+    assert static.conditions == [{"StringLike": {"token.actions.githubusercontent.com:sub": ["repo:org/app:*"]}}]
+
+
+def test_who_can_style_org_condition_is_reported():
+    policy = trust("*", Condition={"StringNotEquals": {"aws:PrincipalOrgID": "o-mine"}})
+    result = decide("sts:AssumeRole", f"arn:aws:iam::{A}:role/target", principal=BOB_B, identity_policies=[ADMIN],
+                    resource_policy=policy, unknown_context=True)
+    assert result.decision == "AllowedIf"
+    assert result.conditions == [{"StringNotEquals": {"aws:PrincipalOrgID": ["o-mine"]}}]
+
+
+def test_arn_condition_with_variable():
+    policy = doc(allow("iam:PassRole", "*", Condition={"ArnLike": {"iam:AssociatedResourceArn": "arn:aws:ec2:*:${aws:PrincipalAccount}:instance/*"}}))
+    own = decide("iam:PassRole", ROLE, identity_policies=[policy],
+                 context={"iam:AssociatedResourceArn": f"arn:aws:ec2:eu-west-1:{A}:instance/i-1"})
+    foreign = decide("iam:PassRole", ROLE, identity_policies=[policy],
+                     context={"iam:AssociatedResourceArn": f"arn:aws:ec2:eu-west-1:{B}:instance/i-1"})
+    assert (own.decision, foreign.decision) == ("Allowed", "ImplicitlyDenied")
+
+
+def test_steampipe_std_trust_policy():
+    std = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["sts:assumerole"],
+                                                   "Principal": {"AWS": ["*"]},
+                                                   "Condition": {"StringEquals": {"sts:externalid": ["x-1"]}}}]}
+    target = f"arn:aws:iam::{A}:role/vendor"
+    assert decide("sts:AssumeRole", target, principal=BOB_B, identity_policies=[ADMIN], resource_policy=std,
+                  context={"sts:ExternalId": "x-1"}).decision == "Allowed"
+    assert decide("sts:AssumeRole", target, principal=BOB_B, identity_policies=[ADMIN], resource_policy=std,
+                  context={"sts:ExternalId": "x-2"}).decision == "ImplicitlyDenied"
+
+
+def test_documents_are_compiled_once_across_requests(monkeypatch):
+    from iamsql.policy import document
+
+    compiled = []
+    original = document.compile_policy
+    monkeypatch.setattr(document, "compile_policy", lambda d: compiled.append(1) or original(d))
+    shared = doc(allow("ec2:Describe*", Sid="Unique-for-this-test"))
+    requests = [{"action": "ec2:DescribeInstances", "principal": f"arn:aws:iam::{A}:user/u{i}",
+                 "identity_policies": [json.loads(json.dumps(shared)) if i % 2 else shared]} for i in range(200)]
+    assert {r["decision"] for r in simulate(requests)} == {"Allowed"}
+    assert len(compiled) == 1
