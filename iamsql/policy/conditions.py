@@ -255,8 +255,6 @@ _OPERATORS = {
     "null": _Operator(_compile_bool, _bool),
 }
 
-CONDITION_OPERATORS = frozenset(_OPERATORS)
-
 
 @dataclass(frozen=True, slots=True)
 class Condition:

@@ -21,7 +21,6 @@ IMPLICITLY_DENIED = "ImplicitlyDenied"
 EXPLICITLY_DENIED = "ExplicitlyDenied"
 ALLOWED_IF = "AllowedIf"
 UNKNOWN = "Unknown"
-DECISIONS = (ALLOWED, IMPLICITLY_DENIED, EXPLICITLY_DENIED, ALLOWED_IF, UNKNOWN)
 
 # Calls that need no permission and that no policy can deny (IAM User Guide; STS API reference).
 ALWAYS_ALLOWED_ACTIONS = frozenset({"sts:getcalleridentity"})
@@ -37,7 +36,7 @@ KEY_POLICY_SERVICES = frozenset({"kms"})
 USER, ROLE, SESSION, ROOT, FEDERATED_USER = "user", "role", "session", "root", "federated-user"
 SERVICE, FEDERATED, CANONICAL_USER, ANONYMOUS = "service", "federated", "canonical-user", "anonymous"
 IAM_PRINCIPALS = frozenset({USER, ROLE, SESSION, ROOT, FEDERATED_USER})
-PRINCIPAL_TYPES = {USER: "User", ROLE: "AssumedRole", SESSION: "AssumedRole", ROOT: "Account",
+PRINCIPAL_TYPE_VALUES = {USER: "User", ROLE: "AssumedRole", SESSION: "AssumedRole", ROOT: "Account",
                    FEDERATED_USER: "FederatedUser", ANONYMOUS: "Anonymous"}
 
 # Context keys known to be absent in static analysis: only IAM users have aws:username.
@@ -263,7 +262,6 @@ class _Run:
         self.has_boundary = bool(request.permission_boundaries) and who.kind in (USER, ROLE, SESSION)
         self.denies: list[MatchedStatement] = []
         self.deny_conditions: list[dict] = []
-        self.conditional_denies: list[MatchedStatement] = []
         self.missing: list[str] = []
 
     def _applies(self, statement: Statement, principal_mode: int):
@@ -317,7 +315,6 @@ class _Run:
                     self.denies.append(matched)
                 else:
                     self.deny_conditions.append(residual)
-                    self.conditional_denies.append(matched)
             else:
                 grants.setdefault(how, []).append((residual, (matched,)))
         return {how: grant_or(alternatives) for how, alternatives in grants.items()} if grants else _NO_GRANTS
@@ -374,8 +371,8 @@ def default_context(who: Principal, principal_account: str | None, resource_acco
         context["aws:principalarn"] = who.principal_arn
     if principal_account:
         context["aws:principalaccount"] = principal_account
-    if who.kind in PRINCIPAL_TYPES:
-        context["aws:principaltype"] = PRINCIPAL_TYPES[who.kind]
+    if who.kind in PRINCIPAL_TYPE_VALUES:
+        context["aws:principaltype"] = PRINCIPAL_TYPE_VALUES[who.kind]
     if who.kind == USER:
         context["aws:username"] = who.name
     if who.kind == SERVICE:
