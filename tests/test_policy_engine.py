@@ -16,6 +16,7 @@ from iamsql.policy import (
     parse_policy,
     simulate,
 )
+from iamsql.policy import document
 
 A = "111122223333"
 B = "444455556666"
@@ -612,8 +613,6 @@ def test_steampipe_std_trust_policy():
 
 
 def test_documents_are_compiled_once_across_requests(monkeypatch):
-    from iamsql.policy import document
-
     compiled = []
     original = document.compile_policy
     monkeypatch.setattr(document, "compile_policy", lambda d: compiled.append(1) or original(d))

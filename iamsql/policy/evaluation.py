@@ -27,7 +27,13 @@ ALWAYS_ALLOWED_ACTIONS = frozenset({"sts:getcalleridentity"})
 # Calls the resource-based policy itself must allow, even within one account: a role's trust policy
 # must allow assuming it (naming the account delegates to identity-based policies).
 TRUST_POLICY_ACTIONS = frozenset(
-    {"sts:assumerole", "sts:assumerolewithsaml", "sts:assumerolewithwebidentity", "sts:tagsession", "sts:setsourceidentity"}
+    {
+        "sts:assumerole",
+        "sts:assumerolewithsaml",
+        "sts:assumerolewithwebidentity",
+        "sts:tagsession",
+        "sts:setsourceidentity",
+    }
 )
 # Services whose resource-based policy (the KMS key policy) must allow when it is given.
 KEY_POLICY_SERVICES = frozenset({"kms"})
@@ -292,7 +298,9 @@ class _Run:
         )
         return outcome, residual, how
 
-    def policy(self, policy, kind: str, label: str, principal_mode: int = IGNORE_PRINCIPAL, position: tuple = ()) -> dict:
+    def policy(
+        self, policy, kind: str, label: str, principal_mode: int = IGNORE_PRINCIPAL, position: tuple = ()
+    ) -> dict:
         """Evaluate one document: record its Denies; return its allow grants by principal match.
 
         ``label`` and ``position`` name the document in results, e.g. ``("scps", (1, 0))`` -> ``scps[1][0]``.
@@ -426,10 +434,12 @@ def evaluate(request: Request) -> Evaluation:
         if not isinstance(request.permission_boundaries, (list, tuple)):
             raise PolicyError("permission_boundaries must be a list of policy documents")
         for index, boundary in enumerate(request.permission_boundaries):
-            grant = run.policy(parse_policy(boundary), "boundary", "permission_boundaries", position=(index,)).get(DIRECT, _NOTHING)
+            grants = run.policy(parse_policy(boundary), "boundary", "permission_boundaries", position=(index,))
+            grant = grants.get(DIRECT, _NOTHING)
             boundary_grant = grant_and(boundary_grant, grant)
     if iam_caller and request.session_policy is not None:
-        session_grant = run.policy(parse_policy(request.session_policy), "session", "session_policy").get(DIRECT, _NOTHING)
+        grants = run.policy(parse_policy(request.session_policy), "session", "session_policy")
+        session_grant = grants.get(DIRECT, _NOTHING)
 
     # Resource side: the resource-based policy, by how its Principal named the caller.
     resource_grants = {}
