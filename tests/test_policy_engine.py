@@ -621,3 +621,11 @@ def test_documents_are_compiled_once_across_requests(monkeypatch):
                  "identity_policies": [json.loads(json.dumps(shared)) if i % 2 else shared]} for i in range(200)]
     assert {r["decision"] for r in simulate(requests)} == {"Allowed"}
     assert len(compiled) == 1
+
+
+def test_conditional_alternatives_are_bounded():
+    identity = [doc(allow("s3:*", Condition={"StringEquals": {"aws:SourceVpc": f"vpc-{i}"}})) for i in range(30)]
+    scps = [[doc(allow(Condition={"StringEquals": {"aws:RequestedRegion": f"r-{i}"}})) for i in range(30)]]
+    result = decide("s3:GetObject", OBJECT, identity_policies=identity, scps=scps, unknown_context=True)
+    assert result.decision == "AllowedIf"
+    assert 0 < len(result.conditions) <= 256

@@ -42,8 +42,15 @@ KEY_POLICY_SERVICES = frozenset({"kms"})
 USER, ROLE, SESSION, ROOT, FEDERATED_USER = "user", "role", "session", "root", "federated-user"
 SERVICE, FEDERATED, CANONICAL_USER, ANONYMOUS = "service", "federated", "canonical-user", "anonymous"
 IAM_PRINCIPALS = frozenset({USER, ROLE, SESSION, ROOT, FEDERATED_USER})
-PRINCIPAL_TYPE_VALUES = {USER: "User", ROLE: "AssumedRole", SESSION: "AssumedRole", ROOT: "Account",
-                   FEDERATED_USER: "FederatedUser", ANONYMOUS: "Anonymous"}
+# Values of aws:PrincipalType by principal kind.
+PRINCIPAL_TYPE_VALUES = {
+    USER: "User",
+    ROLE: "AssumedRole",
+    SESSION: "AssumedRole",
+    ROOT: "Account",
+    FEDERATED_USER: "FederatedUser",
+    ANONYMOUS: "Anonymous",
+}
 
 # Context keys known to be absent in static analysis: only IAM users have aws:username.
 _NOTHING_ABSENT = frozenset()
@@ -214,6 +221,7 @@ def not_principal_excludes(spec: PrincipalSpec, who: Principal) -> bool:
 # An empty list means "does not allow"; an alternative with residual None allows unconditionally.
 
 YES = [(None, ())]  # allows, with no statement to report (a policy type that does not apply)
+MAX_ALTERNATIVES = 256  # conditional alternatives kept when gates multiply them (static analysis only)
 _NOTHING: list = []  # does not allow (shared; never mutated)
 _NO_GRANTS: dict = {}  # a document that allows nothing (shared; never mutated)
 
@@ -250,7 +258,7 @@ def grant_and(*grants: list) -> list:
                 else:
                     residual = merge_condition_blocks(left_residual, right_residual)
                 combined.append((residual, left_matched + right_matched))
-        result = grant_or(combined)
+        result = grant_or(combined[:MAX_ALTERNATIVES])
     return result
 
 
@@ -258,7 +266,6 @@ class _Run:
     """The state of one evaluation: the request facts and the Denies and unknown documents found."""
 
     def __init__(self, request: Request, who: Principal, action: str, resource: str, context: dict, known_absent):
-        self.request = request
         self.who = who
         self.action = action
         self.resource = resource
