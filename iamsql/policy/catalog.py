@@ -83,7 +83,8 @@ class ActionCatalog:
         """The resource types of one service: name -> ARN format."""
         if not self.has_service(service):
             return {}
-        return {item["key"]: item["arn"] for item in self._load_json("resourceTypes", f"{service.lower()}.json").values()}
+        raw = self._load_json("resourceTypes", f"{service.lower()}.json")
+        return {item["key"]: item["arn"] for item in raw.values()}
 
     def condition_keys(self, service: str) -> dict:
         """The condition keys of one service: key -> value type."""

@@ -53,7 +53,11 @@ def normalize_context(context: dict | None) -> dict:
         return {}
     if not isinstance(context, dict):
         raise PolicyError("context must be an object of key -> value")
-    return {str(key).lower(): normalize_context_value(value) for key, value in context.items() if value is not None}
+    normalized = {}
+    for key, value in context.items():
+        if value is not None:
+            normalized[str(key).lower()] = value if type(value) is str else normalize_context_value(value)
+    return normalized
 
 
 def _policy_value_text(value) -> str:
@@ -161,9 +165,8 @@ def _compile_number(text, _variables):
 
 
 def _numeric(compare):
-    def test(value, compiled, _context):
-        number = parse_number(value)
-        return number is not None and compare(number, compiled)
+    def test(number, compiled, _context):
+        return compare(number, compiled)
 
     return test
 
@@ -176,9 +179,8 @@ def _compile_date(text, _variables):
 
 
 def _date(compare):
-    def test(value, compiled, _context):
-        moment = parse_date(value)
-        return moment is not None and compare(moment, compiled)
+    def test(moment, compiled, _context):
+        return compare(moment, compiled)
 
     return test
 
@@ -188,16 +190,20 @@ def _compile_bool(text, _variables):
 
 
 def _bool(value, compiled, _context):
-    return value.lower() == compiled
+    return value == compiled
 
 
 def _compile_binary(text, _variables):
     return (_decode_base64(text), text)
 
 
+def _prepare_binary(value):
+    return (_decode_base64(value), value)
+
+
 def _binary(value, compiled, _context):
-    decoded = _decode_base64(value)
-    return decoded == compiled[0] if decoded is not None and compiled[0] is not None else value == compiled[1]
+    decoded, text = value
+    return decoded == compiled[0] if decoded is not None and compiled[0] is not None else text == compiled[1]
 
 
 def _compile_network(text, _variables):
@@ -207,18 +213,26 @@ def _compile_network(text, _variables):
         raise PolicyError(f"IP condition value {text!r} is not an IP address or CIDR range") from None
 
 
-def _in_network(value, compiled, _context):
+def _parse_address(value):
     try:
-        return ipaddress.ip_address(value.strip()) in compiled
+        return ipaddress.ip_address(value.strip())
     except ValueError:
-        return False
+        return None
+
+
+def _in_network(address, compiled, _context):
+    return address in compiled
 
 
 @dataclass(frozen=True, slots=True)
 class _Operator:
+    """How one operator family compiles policy values, prepares a context value (None: it cannot match)
+    and compares the two."""
+
     compile: Callable
     compare: Callable
     negated: bool = False
+    prepare: Callable | None = None
 
 
 _OPERATORS = {
@@ -228,30 +242,28 @@ _OPERATORS = {
     "stringnotequalsignorecase": _Operator(_compile_string_ignore_case, _equals_ignore_case, True),
     "stringlike": _Operator(_compile_like, _like),
     "stringnotlike": _Operator(_compile_like, _like, True),
-    "numericequals": _Operator(_compile_number, _numeric(op.eq)),
-    "numericnotequals": _Operator(_compile_number, _numeric(op.eq), True),
-    "numericlessthan": _Operator(_compile_number, _numeric(op.lt)),
-    "numericlessthanequals": _Operator(_compile_number, _numeric(op.le)),
-    "numericgreaterthan": _Operator(_compile_number, _numeric(op.gt)),
-    "numericgreaterthanequals": _Operator(_compile_number, _numeric(op.ge)),
-    "dateequals": _Operator(_compile_date, _date(op.eq)),
-    "datenotequals": _Operator(_compile_date, _date(op.eq), True),
-    "datelessthan": _Operator(_compile_date, _date(op.lt)),
-    "datelessthanequals": _Operator(_compile_date, _date(op.le)),
-    "dategreaterthan": _Operator(_compile_date, _date(op.gt)),
-    "dategreaterthanequals": _Operator(_compile_date, _date(op.ge)),
-    "bool": _Operator(_compile_bool, _bool),
-    "binaryequals": _Operator(_compile_binary, _binary),
-    "ipaddress": _Operator(_compile_network, _in_network),
-    "notipaddress": _Operator(_compile_network, _in_network, True),
+    "numericequals": _Operator(_compile_number, _numeric(op.eq), prepare=parse_number),
+    "numericnotequals": _Operator(_compile_number, _numeric(op.eq), True, prepare=parse_number),
+    "numericlessthan": _Operator(_compile_number, _numeric(op.lt), prepare=parse_number),
+    "numericlessthanequals": _Operator(_compile_number, _numeric(op.le), prepare=parse_number),
+    "numericgreaterthan": _Operator(_compile_number, _numeric(op.gt), prepare=parse_number),
+    "numericgreaterthanequals": _Operator(_compile_number, _numeric(op.ge), prepare=parse_number),
+    "dateequals": _Operator(_compile_date, _date(op.eq), prepare=parse_date),
+    "datenotequals": _Operator(_compile_date, _date(op.eq), True, prepare=parse_date),
+    "datelessthan": _Operator(_compile_date, _date(op.lt), prepare=parse_date),
+    "datelessthanequals": _Operator(_compile_date, _date(op.le), prepare=parse_date),
+    "dategreaterthan": _Operator(_compile_date, _date(op.gt), prepare=parse_date),
+    "dategreaterthanequals": _Operator(_compile_date, _date(op.ge), prepare=parse_date),
+    "bool": _Operator(_compile_bool, _bool, prepare=str.lower),
+    "binaryequals": _Operator(_compile_binary, _binary, prepare=_prepare_binary),
+    "ipaddress": _Operator(_compile_network, _in_network, prepare=_parse_address),
+    "notipaddress": _Operator(_compile_network, _in_network, True, prepare=_parse_address),
     "arnequals": _Operator(_compile_arn, _arn_like),
     "arnlike": _Operator(_compile_arn, _arn_like),
     "arnnotequals": _Operator(_compile_arn, _arn_like, True),
     "arnnotlike": _Operator(_compile_arn, _arn_like, True),
     "null": _Operator(_compile_bool, _bool),
 }
-
-CONDITION_OPERATORS = frozenset(_OPERATORS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,6 +279,7 @@ class Condition:
     is_null: bool
     negated: bool
     compare: Callable
+    prepare: Callable | None
     values: tuple
     variable_keys: frozenset  # context keys the values' policy variables need
 
@@ -275,8 +288,15 @@ class Condition:
         return {self.operator: {self.key: list(self.source_values)}}
 
     def _matches_any_value(self, value: str, context: dict) -> bool:
+        if self.prepare is not None:
+            value = self.prepare(value)
+            if value is None:
+                return False
         compare = self.compare
-        return any(compare(value, compiled, context) for compiled in self.values)
+        for compiled in self.values:
+            if compare(value, compiled, context):
+                return True
+        return False
 
     def evaluate(self, context: dict, unknown_context: bool = False, known_absent: frozenset = frozenset()):
         """True, False, or None when the outcome depends on context keys that are not known."""
@@ -296,7 +316,10 @@ class Condition:
             return self.negated
         values = value if isinstance(value, list) else (value,)
         if self.set_mode is None:
-            found = any(self._matches_any_value(item, context) for item in values)
+            if len(values) == 1:
+                found = self._matches_any_value(values[0], context)
+            else:
+                found = any(self._matches_any_value(item, context) for item in values)
             return not found if self.negated else found
         satisfied = (self._matches_any_value(item, context) != self.negated for item in values)
         return any(satisfied) if self.set_mode == "any" else all(satisfied)
@@ -348,6 +371,7 @@ def compile_conditions(block, *, variables: bool) -> tuple[Condition, ...]:
                     is_null=base == "null",
                     negated=spec.negated,
                     compare=spec.compare,
+                    prepare=spec.prepare,
                     values=compiled,
                     variable_keys=variable_keys,
                 )

@@ -2,13 +2,13 @@
 
 Accepted input: a dict, JSON text, or URL-encoded JSON text as the IAM API returns it. Steampipe's
 ``*_std`` normal form (lower-cased actions and condition keys, every value a list) parses to the same
-answers. Parsed documents are cached by object identity and by JSON text, so a managed policy attached
+answers. Parsed documents are cached by object identity, JSON text and content, so a managed policy attached
 to thousands of principals is compiled once.
 """
 
 import json
-from collections import OrderedDict
-from dataclasses import dataclass, replace
+import marshal
+from dataclasses import dataclass, field, replace
 from urllib.parse import unquote
 
 from .conditions import Condition, compile_conditions
@@ -19,6 +19,7 @@ from .variables import parse_template
 VARIABLES_VERSION = "2012-10-17"
 PRINCIPAL_TYPES = ("AWS", "Service", "Federated", "CanonicalUser")
 _CACHE_SIZE = 8192
+_ACTION_CACHE_SIZE = 4096
 
 
 def account_root_arn(account_id: str, partition: str = "aws") -> str:
@@ -89,6 +90,17 @@ class Policy:
     policy_id: str | None
     name: str | None = None  # optional label given by the caller (a policy name or ARN)
     source: dict | None = None  # the document as parsed
+    action_cache: dict = field(default_factory=dict, repr=False)  # lower-cased action -> statements
+
+    def statements_for(self, action: str) -> tuple[Statement, ...]:
+        """The statements whose ``Action``/``NotAction`` applies to ``action`` (lower-cased), cached."""
+        found = self.action_cache.get(action)
+        if found is None:
+            found = tuple(s for s in self.statements if s.actions.match(action) != s.not_action)
+            if len(self.action_cache) >= _ACTION_CACHE_SIZE:
+                self.action_cache.clear()
+            self.action_cache[action] = found
+        return found
 
     @property
     def label(self) -> str | None:
@@ -221,22 +233,23 @@ def compile_policy(document) -> Policy:
     variables = version == VARIABLES_VERSION
     statements = tuple(_compile_statement(i, s, variables) for i, s in enumerate(raw))
     policy_id = document.get("Id")
-    return Policy(statements, version, None if policy_id is None else str(policy_id), None, document)
+    return Policy(statements, version, None if policy_id is None else str(policy_id), source=document)
 
 
 class _PolicyCache:
-    """Compiled policies by document identity (the document is kept alive, so ids are not reused) and by
-    JSON text; least recently used entries are dropped beyond a fixed size."""
+    """Compiled policies by document identity (the document is kept alive, so ids are not reused), by
+    JSON text and by content; a table that reaches a fixed size is emptied and refills."""
 
     def __init__(self, size: int):
         self.size = size
-        self.by_identity: OrderedDict = OrderedDict()
-        self.by_text: OrderedDict = OrderedDict()
+        self.by_identity: dict = {}
+        self.by_text: dict = {}
+        self.by_content: dict = {}
 
-    def _remember(self, table: OrderedDict, key, value):
+    def _remember(self, table: dict, key, value):
+        if len(table) >= self.size:
+            table.clear()
         table[key] = value
-        if len(table) > self.size:
-            table.popitem(last=False)
 
     def get(self, document) -> Policy:
         if isinstance(document, str):
@@ -249,13 +262,14 @@ class _PolicyCache:
         if entry is not None and entry[0] is document:
             return entry[1]
         try:
-            text = json.dumps(document, sort_keys=True, separators=(",", ":"))
-        except (TypeError, ValueError):
-            raise PolicyError("a policy document must be JSON-serializable") from None
-        policy = self.by_text.get(text)
+            # marshal format 2 has no back-references: equal content gives equal bytes, fast.
+            content = marshal.dumps(document, 2)
+        except ValueError:
+            raise PolicyError("a policy document must hold only JSON values") from None
+        policy = self.by_content.get(content)
         if policy is None:
             policy = compile_policy(document)
-            self._remember(self.by_text, text, policy)
+            self._remember(self.by_content, content, policy)
         self._remember(self.by_identity, id(document), (document, policy))
         return policy
 

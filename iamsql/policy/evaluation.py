@@ -9,6 +9,8 @@ Documents that are attached but unknown (``None``) make the decision ``Unknown``
 """
 
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import NamedTuple
 
 from .conditions import evaluate_conditions, merge_condition_blocks, normalize_context
 from .document import Policy, PrincipalSpec, Statement, is_account_id, parse_policy
@@ -19,14 +21,19 @@ IMPLICITLY_DENIED = "ImplicitlyDenied"
 EXPLICITLY_DENIED = "ExplicitlyDenied"
 ALLOWED_IF = "AllowedIf"
 UNKNOWN = "Unknown"
-DECISIONS = (ALLOWED, IMPLICITLY_DENIED, EXPLICITLY_DENIED, ALLOWED_IF, UNKNOWN)
 
 # Calls that need no permission and that no policy can deny (IAM User Guide; STS API reference).
 ALWAYS_ALLOWED_ACTIONS = frozenset({"sts:getcalleridentity"})
 # Calls the resource-based policy itself must allow, even within one account: a role's trust policy
 # must allow assuming it (naming the account delegates to identity-based policies).
 TRUST_POLICY_ACTIONS = frozenset(
-    {"sts:assumerole", "sts:assumerolewithsaml", "sts:assumerolewithwebidentity", "sts:tagsession", "sts:setsourceidentity"}
+    {
+        "sts:assumerole",
+        "sts:assumerolewithsaml",
+        "sts:assumerolewithwebidentity",
+        "sts:tagsession",
+        "sts:setsourceidentity",
+    }
 )
 # Services whose resource-based policy (the KMS key policy) must allow when it is given.
 KEY_POLICY_SERVICES = frozenset({"kms"})
@@ -35,11 +42,25 @@ KEY_POLICY_SERVICES = frozenset({"kms"})
 USER, ROLE, SESSION, ROOT, FEDERATED_USER = "user", "role", "session", "root", "federated-user"
 SERVICE, FEDERATED, CANONICAL_USER, ANONYMOUS = "service", "federated", "canonical-user", "anonymous"
 IAM_PRINCIPALS = frozenset({USER, ROLE, SESSION, ROOT, FEDERATED_USER})
-PRINCIPAL_TYPES = {USER: "User", ROLE: "AssumedRole", SESSION: "AssumedRole", ROOT: "Account",
-                   FEDERATED_USER: "FederatedUser", ANONYMOUS: "Anonymous"}
+# Values of aws:PrincipalType by principal kind.
+PRINCIPAL_TYPE_VALUES = {
+    USER: "User",
+    ROLE: "AssumedRole",
+    SESSION: "AssumedRole",
+    ROOT: "Account",
+    FEDERATED_USER: "FederatedUser",
+    ANONYMOUS: "Anonymous",
+}
+
+# Context keys known to be absent in static analysis: only IAM users have aws:username.
+_NOTHING_ABSENT = frozenset()
+_NO_USERNAME = frozenset({"aws:username"})
 
 # How a resource-based policy's Principal matched the caller.
 DIRECT, ROLE_ARN, ACCOUNT = "direct", "role", "account"
+# How a policy type uses the Principal element: ignored (identity-based, boundaries, session policies,
+# SCPs), required (resource-based policies), or "*" when absent (RCPs, whose Principal must be "*").
+IGNORE_PRINCIPAL, PRINCIPAL_REQUIRED, PRINCIPAL_DEFAULTS_TO_ANY = 0, 1, 2
 
 
 @dataclass
@@ -67,8 +88,7 @@ class Request:
     unknown_context: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class MatchedStatement:
+class MatchedStatement(NamedTuple):
     """A statement that decided the outcome."""
 
     kind: str  # identity, resource, boundary, session, scp, rcp
@@ -118,12 +138,11 @@ class Principal:
         return self.role_arn if self.kind == SESSION else self.arn
 
 
+@lru_cache(maxsize=65536)
 def describe_principal(principal: str | None) -> Principal:
     """Classify a principal given as an ARN, an account id, a service principal or None (anonymous)."""
     if principal is None or principal == "":
         return Principal(None, ANONYMOUS)
-    if not isinstance(principal, str):
-        raise PolicyError("principal must be an ARN string or null")
     if is_account_id(principal):
         return Principal(f"arn:aws:iam::{principal}:root", ROOT, principal)
     parts = principal.split(":", 5)
@@ -201,9 +220,16 @@ def not_principal_excludes(spec: PrincipalSpec, who: Principal) -> bool:
 # --- grants: alternatives of (residual Condition block or None, matched statements) -----------------
 # An empty list means "does not allow"; an alternative with residual None allows unconditionally.
 
+YES = [(None, ())]  # allows, with no statement to report (a policy type that does not apply)
+MAX_ALTERNATIVES = 256  # conditional alternatives kept when gates multiply them (static analysis only)
+_NOTHING: list = []  # does not allow (shared; never mutated)
+_NO_GRANTS: dict = {}  # a document that allows nothing (shared; never mutated)
+
 
 def grant_or(*grants: list) -> list:
     """Any of the grants allows."""
+    if len(grants) == 1 and len(grants[0]) <= 1:
+        return grants[0]
     alternatives = [alt for grant in grants for alt in grant]
     for alt in alternatives:
         if alt[0] is None:
@@ -213,10 +239,15 @@ def grant_or(*grants: list) -> list:
 
 def grant_and(*grants: list) -> list:
     """Every grant allows (residual conditions are ANDed)."""
-    result = [(None, ())]
+    result = YES
     for grant in grants:
         if not grant:
             return []
+        if grant is YES:
+            continue
+        if result is YES:
+            result = grant
+            continue
         combined = []
         for left_residual, left_matched in result:
             for right_residual, right_matched in grant:
@@ -227,43 +258,41 @@ def grant_and(*grants: list) -> list:
                 else:
                     residual = merge_condition_blocks(left_residual, right_residual)
                 combined.append((residual, left_matched + right_matched))
-        result = grant_or(combined)
+        result = grant_or(combined[:MAX_ALTERNATIVES])
     return result
-
-
-YES = [(None, ())]
 
 
 class _Run:
     """The state of one evaluation: the request facts and the Denies and unknown documents found."""
 
     def __init__(self, request: Request, who: Principal, action: str, resource: str, context: dict, known_absent):
-        self.request = request
         self.who = who
         self.action = action
         self.resource = resource
         self.context = context
         self.known_absent = known_absent
         self.unknown_context = request.unknown_context
+        self.has_boundary = bool(request.permission_boundaries) and who.kind in (USER, ROLE, SESSION)
         self.denies: list[MatchedStatement] = []
         self.deny_conditions: list[dict] = []
-        self.conditional_denies: list[MatchedStatement] = []
         self.missing: list[str] = []
 
-    def _applies(self, statement: Statement, uses_principal: bool):
-        """(outcome, residual, principal match) for one statement: outcome True/False/None (unknown)."""
-        if statement.actions.match(self.action) == statement.not_action:
-            return False, None, None
+    def _applies(self, statement: Statement, principal_mode: int):
+        """(outcome, residual, principal match) for one statement whose action applies: outcome
+        True/False/None (unknown)."""
         resources = statement.resources
         if resources is not None and resources.match(self.resource, self.context) == statement.not_resource:
             return False, None, None
         how = DIRECT
-        if uses_principal:
-            spec = statement.principal
+        spec = statement.principal
+        if principal_mode and (spec is not None or principal_mode == PRINCIPAL_REQUIRED):
             if spec is None:
                 return False, None, None
             if statement.not_principal:
-                if not_principal_excludes(spec, self.who):
+                # A Deny with NotPrincipal always applies to an IAM user or role that has a permissions
+                # boundary, whatever it lists (IAM User Guide, "Permissions boundaries").
+                bounded_deny = statement.effect == "Deny" and self.has_boundary
+                if not bounded_deny and not_principal_excludes(spec, self.who):
                     return False, None, None
             else:
                 how = match_principal(spec, self.who)
@@ -276,44 +305,65 @@ class _Run:
         )
         return outcome, residual, how
 
-    def policy(self, policy, kind: str, label: str, uses_principal: bool = False) -> dict:
-        """Evaluate one document: record its Denies; return its allow grants by principal match."""
+    def policy(
+        self, policy, kind: str, label: str, principal_mode: int = IGNORE_PRINCIPAL, position: tuple = ()
+    ) -> dict:
+        """Evaluate one document: record its Denies; return its allow grants by principal match.
+
+        ``label`` and ``position`` name the document in results, e.g. ``("scps", (1, 0))`` -> ``scps[1][0]``.
+        """
         if policy is None:
-            self.missing.append(label)
-            return {}
+            self.missing.append(_place(label, position))
+            return _NO_GRANTS
+        statements = policy.statements_for(self.action)
+        if not statements:
+            return _NO_GRANTS
         grants: dict = {}
-        name = policy.label
-        for statement in policy.statements:
-            outcome, residual, how = self._applies(statement, uses_principal)
+        place = _place(label, position)
+        for statement in statements:
+            outcome, residual, how = self._applies(statement, principal_mode)
             if outcome is False:
                 continue
-            matched = MatchedStatement(kind, label, name, statement.sid, statement.index, statement.effect)
+            matched = MatchedStatement(kind, place, policy.label, statement.sid, statement.index, statement.effect)
             if statement.effect == "Deny":
                 if outcome:
                     self.denies.append(matched)
                 else:
                     self.deny_conditions.append(residual)
-                    self.conditional_denies.append(matched)
             else:
                 grants.setdefault(how, []).append((residual, (matched,)))
-        return {how: grant_or(alternatives) for how, alternatives in grants.items()}
+        return {how: grant_or(alternatives) for how, alternatives in grants.items()} if grants else _NO_GRANTS
 
-    def any_of(self, policies: list, kind: str, label: str) -> list:
+    def any_of(self, policies: list, kind: str, label: str, position: tuple = (),
+               principal_mode: int = IGNORE_PRINCIPAL) -> list:
         """The OR of a list of documents' grants."""
-        grants = [self.policy(parse_policy(p), kind, f"{label}[{i}]").get(DIRECT, []) for i, p in enumerate(policies)]
-        return grant_or(*grants)
+        if not isinstance(policies, (list, tuple)):
+            raise PolicyError(f"{_place(label, position)} must be a list of policy documents")
+        grants = [
+            self.policy(parse_policy(p), kind, label, principal_mode, (*position, i)).get(DIRECT, _NOTHING)
+            for i, p in enumerate(policies)
+        ]
+        return grant_or(*grants) if grants else _NOTHING
 
-    def every_level(self, levels: list, kind: str, label: str) -> tuple[list, int | None]:
+    def every_level(self, levels: list, kind: str, label: str, principal_mode: int = IGNORE_PRINCIPAL):
         """(AND over levels of the OR within each level, index of the first level that does not allow)."""
+        if not isinstance(levels, (list, tuple)):
+            raise PolicyError(f"{label} must be a list of levels, each a list of documents")
         result, failed = YES, None
         for level_index, level in enumerate(levels):
-            if not isinstance(level, list):
+            if not isinstance(level, (list, tuple)):
                 raise PolicyError(f"{label} must be a list of levels, each a list of documents")
-            grant = self.any_of(level, kind, f"{label}[{level_index}]")
+            grant = self.any_of(level, kind, label, (level_index,), principal_mode)
             if not grant and failed is None:
                 failed = level_index
             result = grant_and(result, grant)
         return result, failed
+
+
+@lru_cache(maxsize=4096)
+def _place(label: str, position: tuple) -> str:
+    """Where a document sits in the request: ``scps`` + (1, 0) -> ``scps[1][0]``."""
+    return label + "".join(f"[{i}]" for i in position)
 
 
 def _account_of_arn(arn: str | None) -> str | None:
@@ -336,12 +386,13 @@ def default_context(who: Principal, principal_account: str | None, resource_acco
         context["aws:principalarn"] = who.principal_arn
     if principal_account:
         context["aws:principalaccount"] = principal_account
-    if who.kind in PRINCIPAL_TYPES:
-        context["aws:principaltype"] = PRINCIPAL_TYPES[who.kind]
+    if who.kind in PRINCIPAL_TYPE_VALUES:
+        context["aws:principaltype"] = PRINCIPAL_TYPE_VALUES[who.kind]
     if who.kind == USER:
         context["aws:username"] = who.name
     if who.kind == SERVICE:
         context["aws:principalservicename"] = who.arn
+    context["aws:principalisawsservice"] = "true" if who.kind == SERVICE else "false"
     if resource_account:
         context["aws:resourceaccount"] = resource_account
     return context
@@ -367,6 +418,8 @@ def evaluate(request: Request) -> Evaluation:
     if not isinstance(action, str) or ":" not in action:
         raise PolicyError(f"action must look like service:Name, got {action!r}")
     action = action.lower()
+    if request.principal is not None and not isinstance(request.principal, str):
+        raise PolicyError("principal must be an ARN string or null")
     who = describe_principal(request.principal)
     principal_account = request.principal_account or who.account
     resource = request.resource or "*"
@@ -376,7 +429,7 @@ def evaluate(request: Request) -> Evaluation:
 
     context = default_context(who, principal_account, resource_account)
     context.update(normalize_context(request.context))
-    known_absent = frozenset() if who.kind == USER else frozenset({"aws:username"})
+    known_absent = _NOTHING_ABSENT if who.kind == USER else _NO_USERNAME
     run = _Run(request, who, action, resource, context, known_absent)
     management = request.management_account_id
     iam_caller = who.kind in IAM_PRINCIPALS
@@ -385,19 +438,24 @@ def evaluate(request: Request) -> Evaluation:
     identity_grant = boundary_grant = session_grant = YES
     if iam_caller and who.kind != ROOT:
         identity_grant = run.any_of(request.identity_policies, "identity", "identity_policies")
+        if not isinstance(request.permission_boundaries, (list, tuple)):
+            raise PolicyError("permission_boundaries must be a list of policy documents")
         for index, boundary in enumerate(request.permission_boundaries):
-            grant = run.policy(parse_policy(boundary), "boundary", f"permission_boundaries[{index}]").get(DIRECT, [])
+            grants = run.policy(parse_policy(boundary), "boundary", "permission_boundaries", position=(index,))
+            grant = grants.get(DIRECT, _NOTHING)
             boundary_grant = grant_and(boundary_grant, grant)
     if iam_caller and request.session_policy is not None:
-        session_grant = run.policy(parse_policy(request.session_policy), "session", "session_policy").get(DIRECT, [])
+        grants = run.policy(parse_policy(request.session_policy), "session", "session_policy")
+        session_grant = grants.get(DIRECT, _NOTHING)
 
     # Resource side: the resource-based policy, by how its Principal named the caller.
     resource_grants = {}
     if request.resource_policy is not None:
-        resource_grants = run.policy(parse_policy(request.resource_policy), "resource", "resource_policy", True)
-    direct = resource_grants.get(DIRECT, [])
-    role_named = resource_grants.get(ROLE_ARN, [])
-    account_named = resource_grants.get(ACCOUNT, [])
+        resource_grants = run.policy(parse_policy(request.resource_policy), "resource", "resource_policy",
+                                     PRINCIPAL_REQUIRED)
+    direct = resource_grants.get(DIRECT, _NOTHING)
+    role_named = resource_grants.get(ROLE_ARN, _NOTHING)
+    account_named = resource_grants.get(ACCOUNT, _NOTHING)
 
     # Organization guardrails.
     scp_grant, scp_failed = YES, None
@@ -407,7 +465,7 @@ def evaluate(request: Request) -> Evaluation:
     rcp_grant, rcp_failed = YES, None
     if (request.rcps and who.kind != SERVICE and not who.service_linked
             and not (management and resource_account == management) and _rcps_cover(action)):
-        rcp_grant, rcp_failed = run.every_level(request.rcps, "rcp", "rcps")
+        rcp_grant, rcp_failed = run.every_level(request.rcps, "rcp", "rcps", PRINCIPAL_DEFAULTS_TO_ANY)
 
     same_account = iam_caller and principal_account == resource_account
     service = action.split(":", 1)[0]
@@ -424,7 +482,7 @@ def evaluate(request: Request) -> Evaluation:
     else:
         identity_side = grant_and(identity_grant, boundary_grant, session_grant)
         principal_side = grant_and(identity_side, grant_or(direct, role_named, account_named))
-    allow = grant_and(scp_grant, rcp_grant, principal_side)
+    allow = grant_and(principal_side, scp_grant, rcp_grant)
 
     if run.denies:
         denies = _dedupe(run.denies)

@@ -33,29 +33,39 @@ def arn_glob_to_regex(pattern: str) -> str:
     A wildcard before the pattern's last ``:`` cannot match ``:``; one after it may (so ``*`` alone and
     ``arn:aws:s3:::bucket/*`` behave as users expect).
     """
-    last_colon = pattern.rfind(":")
+    return arn_chunks_to_regex([(pattern, True)])
+
+
+def arn_chunks_to_regex(chunks) -> str:
+    """:func:`arn_glob_to_regex` for a pattern given as ``(text, is_pattern)`` chunks; the text of chunks
+    that are not patterns (substituted policy variables) is matched literally."""
+    last_colon = "".join(text for text, _ in chunks).rfind(":")
     out = []
-    for index, char in enumerate(pattern):
-        in_last_segment = index > last_colon
-        if char == "*":
-            out.append(".*" if in_last_segment else "[^:]*")
-        elif char == "?":
-            out.append("." if in_last_segment else "[^:]")
+    offset = 0
+    for text, is_pattern in chunks:
+        if not is_pattern:
+            out.append(re.escape(text))
         else:
-            out.append(re.escape(char))
+            for index, char in enumerate(text, start=offset):
+                if char == "*":
+                    out.append(".*" if index > last_colon else "[^:]*")
+                elif char == "?":
+                    out.append("." if index > last_colon else "[^:]")
+                else:
+                    out.append(re.escape(char))
+        offset += len(text)
     return "".join(out)
 
 
 @lru_cache(maxsize=65536)
-def compile_regex(regex: str, ignore_case: bool = False) -> re.Pattern:
-    """A compiled, fully anchored regular expression (cached)."""
-    flags = re.DOTALL | (re.IGNORECASE if ignore_case else 0)
-    return re.compile(regex + r"\Z", flags)
+def compile_regex(regex: str) -> re.Pattern:
+    """A compiled, fully anchored regular expression (cached); ``.`` also matches newlines."""
+    return re.compile(regex + r"\Z", re.DOTALL)
 
 
 @lru_cache(maxsize=65536)
-def _glob(pattern: str, ignore_case: bool) -> re.Pattern:
-    return compile_regex(glob_to_regex(pattern), ignore_case)
+def _glob(pattern: str) -> re.Pattern:
+    return compile_regex(glob_to_regex(pattern))
 
 
 @lru_cache(maxsize=65536)
@@ -69,7 +79,7 @@ def matches_action(pattern: str, action: str) -> bool:
         return True
     if not has_wildcard(pattern):
         return pattern.lower() == action.lower()
-    return _glob(pattern.lower(), False).match(action.lower()) is not None
+    return _glob(pattern.lower()).match(action.lower()) is not None
 
 
 def matches_resource(pattern: str, resource: str) -> bool:
@@ -78,7 +88,7 @@ def matches_resource(pattern: str, resource: str) -> bool:
         return True
     if not has_wildcard(pattern):
         return pattern == resource
-    return _glob(pattern, False).match(resource) is not None
+    return _glob(pattern).match(resource) is not None
 
 
 def matches_arn(pattern: str, arn: str) -> bool:
@@ -88,13 +98,6 @@ def matches_arn(pattern: str, arn: str) -> bool:
     if not has_wildcard(pattern):
         return pattern == arn
     return _arn_glob(pattern).match(arn) is not None
-
-
-def matches_string_like(pattern: str, value: str) -> bool:
-    """True when ``pattern`` matches ``value`` with the ``StringLike`` operator (case-sensitive)."""
-    if not has_wildcard(pattern):
-        return pattern == value
-    return _glob(pattern, False).match(value) is not None
 
 
 class PatternSet:

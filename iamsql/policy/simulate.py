@@ -24,9 +24,8 @@ def request_from_dict(data: dict, *, unknown_context: bool = False) -> Request:
     """Build a :class:`Request` from one request object; PolicyError when it is malformed."""
     if not isinstance(data, dict):
         raise PolicyError("a request must be an object")
-    unknown_fields = sorted(set(data) - KNOWN_FIELDS)
-    if unknown_fields:
-        raise PolicyError(f"unknown request field(s): {', '.join(unknown_fields)}")
+    if not KNOWN_FIELDS.issuperset(data):
+        raise PolicyError(f"unknown request field(s): {', '.join(sorted(set(data) - KNOWN_FIELDS))}")
     if not data.get("action"):
         raise PolicyError("a request needs an action")
     for name in _TEXT_FIELDS:

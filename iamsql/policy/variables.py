@@ -11,7 +11,7 @@ documents whose ``Version`` is ``2012-10-17``.
 import re
 from dataclasses import dataclass
 
-from .matching import compile_regex, glob_to_regex
+from .matching import arn_chunks_to_regex, compile_regex, glob_to_regex
 
 _VARIABLE = re.compile(r"\$\{([^}]*)\}")
 _WITH_DEFAULT = re.compile(r"^\s*([^,\s]+)\s*,\s*'((?:[^']|'')*)'\s*$")
@@ -54,29 +54,16 @@ class Template:
         chunks = self.chunks(context)
         return None if chunks is None else "".join(text for text, _ in chunks)
 
-    def to_regex(self, context: dict, *, arn_segments: bool = False, ignore_case: bool = False):
+    def to_regex(self, context: dict, *, arn_segments: bool = False):
         """A compiled regex for glob comparison with variables substituted literally, or None."""
         chunks = self.chunks(context)
         if chunks is None:
             return None
         if not arn_segments:
             regex = "".join(glob_to_regex(text) if is_pattern else re.escape(text) for text, is_pattern in chunks)
-            return compile_regex(regex, ignore_case)
-        last_colon = "".join(text for text, _ in chunks).rfind(":")
-        out = []
-        offset = 0
-        for text, is_pattern in chunks:
-            if is_pattern:
-                for index, char in enumerate(text, start=offset):
-                    if char in "*?":
-                        wildcard = ".*" if char == "*" else "."
-                        out.append(wildcard if index > last_colon else wildcard.replace(".", "[^:]"))
-                    else:
-                        out.append(re.escape(char))
-            else:
-                out.append(re.escape(text))
-            offset += len(text)
-        return compile_regex("".join(out))
+            return compile_regex(regex)
+        return compile_regex(arn_chunks_to_regex(chunks))
+
 
 def parse_template(text: str) -> Template | None:
     """The :class:`Template` for ``text``, or None when it holds no policy variable."""
