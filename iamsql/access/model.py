@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import duckdb
 
@@ -40,11 +41,21 @@ class Principal:
     boundary: AttachedPolicy | None = None
     trust: AttachedPolicy | None = None
 
+    @cached_property
+    def personal(self) -> bool:
+        """Whether answers may depend on who holds the policies (variables, principal condition keys)."""
+        return any(a.personal for a in self.identity) or (self.boundary is not None and self.boundary.personal)
+
+    @cached_property
+    def unknown_identity(self) -> bool:
+        """Whether an identity policy or the boundary reaches the principal without its document."""
+        return any(a.policy is None for a in self.identity) or (self.boundary is not None and self.boundary.policy is None)
+
     @property
     def service_linked(self) -> bool:
         return self.kind == "role" and self.path.startswith("/aws-service-role/")
 
-    @property
+    @cached_property
     def signature(self) -> tuple:
         """Identity of the policy set: principals with the same signature get the same answers for requests that
         do not name themselves (policies are parsed once, so object identity names a document)."""
@@ -76,7 +87,11 @@ class AccountModel:
     managed: dict[str, ManagedPolicy]
 
     def role(self, arn: str) -> Principal | None:
-        return next((p for p in self.principals if p.kind == "role" and p.arn == arn), None)
+        return self._roles.get(arn)
+
+    @cached_property
+    def _roles(self) -> dict[str, Principal]:
+        return {p.arn: p for p in self.principals if p.kind == "role"}
 
 
 def _json(value) -> object:

@@ -63,16 +63,16 @@ def load_questions(path: Path) -> tuple[Question, ...]:
     return tuple(questions)
 
 
-def resources_for(target: str, action: str, *, partition: str, account_id: str, self_arn: str) -> list[str]:
+def resources_for(target: str, action: str, *, partition: str, account_id: str, self_arn: str) -> tuple[str, ...]:
     """The concrete resource ARNs a probe is asked on (all of them must be allowed, as IAM authorizes every
     resource a request names)."""
     iam = f"arn:{partition}:iam::{account_id}"
     if target == "self":
-        return [self_arn]
+        return (self_arn,)
     if target in ("user", "role", "group", "policy"):
-        return [f"{iam}:{target}/{PROBE}"]
+        return (f"{iam}:{target}/{PROBE}",)
     if target == "any":
-        return [f"arn:{partition}:iamsqlprobe:us-east-1:{account_id}:{PROBE}"]
+        return (f"arn:{partition}:iamsqlprobe:us-east-1:{account_id}:{PROBE}",)
     if target == "*":
-        return ["*"]
+        return ("*",)
     return probe_resources(action, partition=partition, account_id=account_id, name=PROBE)

@@ -35,6 +35,39 @@ def _json_text(value) -> str | None:
     return json.dumps(value, sort_keys=True) if value else None
 
 
+NOTHING_ALLOWS = Evaluation("ImplicitlyDenied", reason="No identity-based policy allows the action.")
+
+
+def _identity_allows_any(principal: Principal, action: str) -> bool:
+    """Whether any Allow statement of the principal's identity policies applies to the action (the engine's own
+    action matching): without one, an identity-side request is implicitly denied."""
+    lowered = action.lower()
+    return any(s.effect == "Allow" for a in principal.identity for s in a.policy.statements_for(lowered))
+
+
+def _trusted_names(document: dict | None) -> tuple[set[str], bool]:
+    """The principal ARNs a trust policy's Allow statements name, and whether any names everyone (``*`` or
+    NotPrincipal); only used to skip asking the engine about principals a trust cannot admit by name."""
+    named: set[str] = set()
+    statements = (document or {}).get("Statement") or []
+    for statement in [statements] if isinstance(statements, dict) else statements:
+        if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
+            continue
+        principal = statement.get("Principal")
+        if "NotPrincipal" in statement or principal == "*":
+            return named, True
+        values = principal.get("AWS", []) if isinstance(principal, dict) else []
+        for value in [values] if isinstance(values, str) else values:
+            if "*" in value:
+                return named, True
+            named.add(value)
+    return named, False
+
+
+def _frozen(context: dict | None) -> tuple:
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in (context or {}).items()))
+
+
 def delegating_trust(partition: str, account_id: str):
     """The trust policy of a role that lets its own account decide who assumes it (names the account root): asking
     for sts:AssumeRole against it asks the principal's identity side alone."""
@@ -58,14 +91,15 @@ class Asker:
             resource_policy = self._delegating  # identity-side question: a role whose trust defers to the account
         elif resource_policy is not None:
             return self._evaluate(principal, action, resource, resource_policy, context)
-        personal = resource == principal.arn or any(
-            a.personal for a in principal.identity) or (principal.boundary is not None and principal.boundary.personal)
-        key = None if personal else (principal.signature, action, resource)
-        if key is not None and key in self._cache:
+        if not principal.unknown_identity and not _identity_allows_any(principal, action):
+            return NOTHING_ALLOWS  # what the engine answers when no identity statement applies, without asking it
+        personal = resource == principal.arn or principal.personal
+        # answers that may depend on who asks are kept per principal, the others per set of policies
+        key = (principal.arn if personal else principal.signature, action, resource, _frozen(context) if context else ())
+        if key in self._cache:
             return self._cache[key]
         result = self._evaluate(principal, action, resource, resource_policy, context)
-        if key is not None:
-            self._cache[key] = result
+        self._cache[key] = result
         return result
 
     def _evaluate(self, principal: Principal, action: str, resource: str, resource_policy, context) -> Evaluation:
@@ -172,6 +206,8 @@ def principal_rows(asker: Asker, questions: tuple[Question, ...]) -> list[tuple]
     for principal in account.principals:
         for question in questions:
             decision, used = asker.question(principal, question)
+            if decision not in (*POSSIBLE, "Unknown") and question.id.startswith("escalation:"):
+                continue  # an escalation path is listed only when it is open or cannot be judged
             granted, conditions, missing = _labels(principal, used) if decision in (*POSSIBLE, "Unknown") \
                 else (None, [], None)
             rows.append((account.account_id, principal.arn, principal.kind, principal.name, principal.path,
@@ -196,9 +232,13 @@ def assume_admin_rows(asker: Asker, principal_answers: list[tuple]) -> list[tupl
             role = account.role(role_arn)
             if role is None or role.trust is None or role.trust.policy is None:
                 continue
+            named, anyone = _trusted_names(role.trust.document)
             for principal in account.principals:
                 if principal.arn == role_arn or principal.arn in reached or principal.service_linked:
                     continue
+                if not (anyone or principal.arn in named or principal.unknown_identity
+                        or _identity_allows_any(principal, "sts:AssumeRole")):
+                    continue  # neither named by the trust nor allowed to assume roles by its own policies
                 result = asker.request(principal, "sts:AssumeRole", role_arn, resource_policy=role.trust.policy)
                 if result.decision in POSSIBLE:
                     reached[principal.arn] = (chain, result.decision, result)

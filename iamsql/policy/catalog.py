@@ -156,15 +156,16 @@ def is_known_action(name: str) -> bool:
     return catalog().is_known_action(name)
 
 
-def probe_resources(action: str, *, partition: str, account_id: str, name: str, region: str = "us-east-1") -> list[str]:
+@cache
+def probe_resources(action: str, *, partition: str, account_id: str, name: str, region: str = "us-east-1") -> tuple[str, ...]:
     """ARNs standing for "a resource of the kind ``action`` acts on": one per resource type a request of the
     action must name (IAM authorizes each of them), else the type its name mentions (``object`` for
     ``s3:GetObject``), else its first; placeholders filled (``${Partition}``, ``${Region}``, ``${Account}``,
-    every other one with ``name``). ``["*"]`` for an action without resource-level permissions or not in the
+    every other one with ``name``). ``("*",)`` for an action without resource-level permissions or not in the
     catalog."""
     known = catalog().action(action)
     if known is None or not known.resource_types:
-        return ["*"]
+        return ("*",)
     formats = {key.lower(): arn for key, arn in catalog().resource_types(known.service).items()}
     types = list(known.required_resource_types)
     if not types:
@@ -176,4 +177,4 @@ def probe_resources(action: str, *, partition: str, account_id: str, name: str, 
         if template is not None:
             filled = template.replace("${Partition}", partition).replace("${Region}", region)
             arns.append(re.sub(r"\$\{[^}]*\}", name, filled.replace("${Account}", account_id)))
-    return arns or ["*"]
+    return tuple(arns) or ("*",)
