@@ -2,7 +2,8 @@
 title: The root user was not used
 description: >-
   CloudTrail shows no call made by the root user in the lookback_days days before the data was taken (calls
-  AWS services make on the root user's behalf are not counted).
+  AWS services make on the root user's behalf are not counted). Root access keys created (CreateAccessKey by
+  the root user without a userName) are named in the reason, with the tools (user agents) used.
 severity: high
 resource_type: AWS::IAM::User
 rationale: >-
@@ -17,26 +18,30 @@ parameters:
   lookback_days: 90
 */
 with event as (
-  select e.account_id, e.event_id, e.event_time, e.event_name, e.source_ip_address, e.user_type
+  select e.account_id, e.event_id, e.event_time, e.event_name, e.source_ip_address, e.user_type, e.error_code, e.agent
   from iamsql_account as a
     join cloudtrail_event_actor as e on e.account_id = a.account_id
   where e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
 ),
 -- calls by the root user itself, not by an AWS service acting for it (only these need the raw identity)
 root_call as (
-  select e.account_id, e.event_time, e.event_name, e.source_ip_address
+  select e.account_id, e.event_time, e.event_name, e.source_ip_address, e.agent,
+    e.event_name = 'CreateAccessKey' and e.error_code is null and t.request_parameters ->> 'userName' is null as root_key
   from event as e
     join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
   where e.user_type = 'Root' and t.user_identity ->> 'invokedBy' is null
 ),
 summary as (
-  select c.account_id, c.events, coalesce(r.root_calls, 0) as root_calls, r.root_events, r.root_ips, r.last_root_call
+  select c.account_id, c.events, coalesce(r.root_calls, 0) as root_calls, r.root_events, r.root_ips, r.last_root_call,
+    coalesce(r.root_keys, 0) as root_keys, r.root_agents
   from (select account_id, count(*) as events from event group by account_id) as c
     left join (
       select account_id, count(*) as root_calls,
         string_agg(distinct event_name, ', ' order by event_name) as root_events,
         string_agg(distinct source_ip_address, ', ' order by source_ip_address) as root_ips,
-        max(event_time) as last_root_call
+        max(event_time) as last_root_call,
+        count(*) filter (where root_key) as root_keys,
+        string_agg(distinct coalesce(agent, 'no user agent'), ', ' order by coalesce(agent, 'no user agent')) as root_agents
       from root_call
       group by account_id
     ) as r on r.account_id = c.account_id
@@ -51,7 +56,9 @@ select
     when s.root_calls > 0 then
       'The root user made ' || s.root_calls || ' call(s) in the ' || :lookback_days || ' days before the data was taken ('
         || s.root_events || '), last on ' || to_char(s.last_root_call, 'YYYY-MM-DD HH24:MI') || ' UTC from '
-        || coalesce(s.root_ips, 'an unknown address') || '; confirm who used it and why.'
+        || coalesce(s.root_ips, 'an unknown address') || ' (' || s.root_agents || ')'
+        || case when s.root_keys > 0 then ', and created ' || s.root_keys || ' root access key(s): delete them' else '' end
+        || '; confirm who used it and why.'
     else
       'None of the ' || s.events || ' CloudTrail events in the ' || :lookback_days
         || ' days before the data was taken was made by the root user.'

@@ -1,0 +1,82 @@
+/*
+title: No credentials created or reset for another principal
+description: >-
+  CloudTrail shows no call, in the lookback_days days before the data was taken, that creates or resets a
+  credential of an IAM user other than the caller: CreateAccessKey, CreateLoginProfile, UpdateLoginProfile,
+  CreateServiceSpecificCredential, ResetServiceSpecificCredential, UploadSSHPublicKey, UploadSigningCertificate
+  naming a userName that is not the calling IAM user (any userName when the caller is a role session, a
+  federated user or the root user). Successful calls and access-denied attempts alarm: a denied attempt shows
+  someone trying to take over another identity, the same intent with stolen credentials that lack the right.
+  Other failures (no such user, key limit reached) are not counted: the call neither changed nor probed access.
+severity: high
+resource_type: AWS::IAM::User
+rationale: >-
+  A new access key or password for someone else is the classic IAM backdoor: the attacker keeps access after
+  the credentials they came in with are revoked, and works under an identity that is not theirs.
+remediation: >-
+  Confirm the change with the caller; if it was not planned, delete the new key, login profile or credential,
+  investigate the caller's other activity and rotate its own credentials. Let only identity administrators
+  manage other users' credentials (scope iam:CreateAccessKey and iam:*LoginProfile to ${aws:username}).
+tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event]
+requires: [aws_cloudtrail_trail_event]
+parameters:
+  lookback_days: 90
+*/
+with hit as (
+  select e.account_id, e.partition, e.event_time, e.event_name, e.error_code,
+    coalesce(t.user_identity ->> 'arn', e.actor_arn, e.user_type, 'an unknown caller') as caller,
+    t.request_parameters ->> 'userName' as target,
+    coalesce(e.source_ip_address, 'an unknown address') as ip, coalesce(nullif(e.agent, ''), 'no user agent') as agent
+  from cloudtrail_event_actor as e
+    join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
+  where e.event_source = 'iam.amazonaws.com'
+    and e.event_name in ('CreateAccessKey', 'CreateLoginProfile', 'UpdateLoginProfile', 'CreateServiceSpecificCredential',
+                         'ResetServiceSpecificCredential', 'UploadSSHPublicKey', 'UploadSigningCertificate')
+    and (e.error_code is null or e.access_denied)
+    and t.request_parameters ->> 'userName' is not null
+    and (e.user_type is distinct from 'IAMUser' or t.request_parameters ->> 'userName' is distinct from t.user_identity ->> 'userName')
+    and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
+),
+ranked as (
+  select h.*,
+    row_number() over (partition by h.account_id, h.target order by h.event_time desc, h.event_name) as rn,
+    count(*) over (partition by h.account_id, h.target) as calls,
+    min(h.event_time) over (partition by h.account_id, h.target) as first_time
+  from hit as h
+),
+events as (
+  select account_id, count(*) as events, min(event_time) as first_time, max(event_time) as last_time
+  from cloudtrail_event_actor
+  where event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
+  group by account_id
+)
+select
+  'arn:' || r.partition || ':iam::' || r.account_id || ':user/' || r.target as resource,
+  'alarm' as status,
+  r.caller || case when r.error_code is null then ' called ' else ' tried ' end || r.event_name || ' for user '
+    || r.target || ' on ' || to_char(r.event_time, 'YYYY-MM-DD HH24:MI:SS') || ' UTC from ' || r.ip || ' (' || r.agent || ')'
+    || case when r.error_code is null then '' else ', denied with ' || r.error_code end
+    || case when r.calls > 1 then '; ' || r.calls || ' such calls for this user since '
+      || to_char(r.first_time, 'YYYY-MM-DD HH24:MI:SS') || ' UTC' else '' end
+    || '; confirm who asked for a credential of ' || r.target || ' and remove it if nobody did.' as reason,
+  r.account_id,
+  'global' as region
+from ranked as r
+where r.rn = 1
+union all
+select
+  'arn:' || a.partition || ':::' || a.account_id,
+  case when coalesce(ev.events, 0) = 0 then 'skip' else 'ok' end,
+  case
+    when coalesce(ev.events, 0) = 0 then
+      'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
+        || ' days before the data was taken, so credentials created for other principals cannot be judged.'
+    else 'None of the ' || ev.events || ' CloudTrail events from ' || to_char(ev.first_time, 'YYYY-MM-DD HH24:MI')
+      || ' to ' || to_char(ev.last_time, 'YYYY-MM-DD HH24:MI')
+      || ' UTC creates or resets a credential of another principal.'
+  end,
+  a.account_id,
+  'global'
+from iamsql_account as a
+  left join events as ev on ev.account_id = a.account_id
+where not exists (select 1 from ranked as r where r.account_id = a.account_id)

@@ -1,0 +1,100 @@
+/*
+title: No burst of enumeration across services
+description: >-
+  No caller made read calls (List*, Get*, Describe*, or calls CloudTrail marks read-only) to min_services or more
+  AWS services and min_calls or more calls in all within any window_minutes minutes, in the lookback_days days
+  before the data was taken. Calls made by AWS services, and console sessions (a browser loads several services
+  per page), are not counted. Failed calls count: a denied List is still reconnaissance.
+severity: medium
+resource_type: AWS::IAM::Principal
+rationale: >-
+  Fresh stolen credentials are first used to find out what they can reach: tools such as Pacu, ScoutSuite or
+  enumerate-iam call List and Describe on dozens of services within minutes, which workloads almost never do.
+remediation: >-
+  Confirm the caller is a known inventory or security tool (then raise the thresholds for it or record an
+  exception); otherwise treat its credentials as compromised and look at what it did next.
+tables: [iamsql_account, cloudtrail_event_actor]
+requires: [aws_cloudtrail_trail_event]
+parameters:
+  lookback_days: 90
+  window_minutes: 10
+  min_services: 8
+  min_calls: 30
+*/
+with read_call as (
+  select e.account_id, e.partition, coalesce(e.actor_arn, e.user_type, 'unknown') as caller, e.event_source,
+    date_trunc('minute', e.event_time) as minute, e.event_time, e.source_ip_address, e.agent
+  from cloudtrail_event_actor as e
+  where (e.read_only or e.event_name ~ '^(List|Get|Describe)')
+    and e.agent_kind not in ('aws_service', 'console')
+    and e.user_type is distinct from 'AWSService'
+    and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
+),
+per_minute as (
+  select account_id, caller, minute, event_source, count(*) as calls
+  from read_call
+  group by account_id, caller, minute, event_source
+),
+start as (
+  select distinct account_id, caller, minute from per_minute
+),
+window_ as (
+  select s.account_id, s.caller, s.minute as started, count(distinct p.event_source) as services, sum(p.calls) as calls
+  from start as s
+    join per_minute as p on p.account_id = s.account_id and p.caller = s.caller
+      and p.minute >= s.minute and p.minute < s.minute + :window_minutes * interval '1 minute'
+  group by s.account_id, s.caller, s.minute
+),
+burst as (
+  select w.*, row_number() over (partition by w.account_id, w.caller order by w.services desc, w.calls desc, w.started) as rn
+  from window_ as w
+  where w.services >= :min_services and w.calls >= :min_calls
+),
+detail as (
+  select b.account_id, b.caller, b.started, b.services, b.calls,
+    (select string_agg(distinct regexp_replace(r.event_source, '\.amazonaws\.com$', ''), ', ') from read_call as r
+      where r.account_id = b.account_id and r.caller = b.caller and r.minute >= b.started
+        and r.minute < b.started + :window_minutes * interval '1 minute') as sources,
+    (select string_agg(distinct coalesce(r.source_ip_address, 'unknown'), ', ') from read_call as r
+      where r.account_id = b.account_id and r.caller = b.caller and r.minute >= b.started
+        and r.minute < b.started + :window_minutes * interval '1 minute') as ips,
+    (select string_agg(distinct coalesce(r.agent, 'no user agent'), ', ') from read_call as r
+      where r.account_id = b.account_id and r.caller = b.caller and r.minute >= b.started
+        and r.minute < b.started + :window_minutes * interval '1 minute') as agents,
+    (select min(r.partition) from read_call as r where r.account_id = b.account_id) as partition
+  from burst as b
+  where b.rn = 1
+),
+events as (
+  select account_id, count(*) as events, min(event_time) as first_time, max(event_time) as last_time
+  from cloudtrail_event_actor
+  where event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
+  group by account_id
+)
+select
+  case when d.caller like 'arn:%' then d.caller else 'arn:' || d.partition || ':iam::' || d.account_id || ':' || lower(d.caller) end
+    as resource,
+  'alarm' as status,
+  d.caller || ' made ' || d.calls || ' read calls to ' || d.services || ' services within ' || :window_minutes
+    || ' minutes from ' || to_char(d.started, 'YYYY-MM-DD HH24:MI') || ' UTC (' || d.sources || ') from ' || d.ips
+    || ' (' || d.agents || '); confirm it is a known inventory tool.' as reason,
+  d.account_id,
+  'global' as region
+from detail as d
+union all
+select
+  'arn:' || a.partition || ':::' || a.account_id,
+  case when coalesce(ev.events, 0) = 0 then 'skip' else 'ok' end,
+  case
+    when coalesce(ev.events, 0) = 0 then
+      'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
+        || ' days before the data was taken, so enumeration bursts cannot be judged.'
+    else 'None of the ' || ev.events || ' CloudTrail events from ' || to_char(ev.first_time, 'YYYY-MM-DD HH24:MI')
+      || ' to ' || to_char(ev.last_time, 'YYYY-MM-DD HH24:MI') || ' UTC is part of a burst of read calls to '
+      || :min_services || ' or more services within ' || :window_minutes || ' minutes by one caller.'
+  end,
+  a.account_id,
+  'global'
+from iamsql_account as a
+  left join events as ev on ev.account_id = a.account_id
+where not exists (select 1 from detail as d where d.account_id = a.account_id)

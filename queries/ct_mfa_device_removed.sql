@@ -1,0 +1,91 @@
+/*
+title: No MFA device removed without a replacement
+description: >-
+  CloudTrail shows no successful DeactivateMFADevice or DeleteVirtualMFADevice, in the lookback_days days
+  before the data was taken, that was not followed within replace_minutes minutes by an EnableMFADevice for
+  the same user (a device replaced is not an alarm). Failed calls are not counted: the device is still there.
+severity: high
+resource_type: AWS::IAM::User
+rationale: >-
+  Removing MFA is how an attacker who got a password or a session makes the account usable with the password
+  alone, and how a backdoor user is kept easy to sign in to.
+remediation: >-
+  Confirm the change with the user; enable an MFA device again and, if the user did not ask for the removal,
+  reset its password and review its sessions.
+tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event]
+requires: [aws_cloudtrail_trail_event]
+parameters:
+  lookback_days: 90
+  replace_minutes: 60
+*/
+with hit as (
+  select e.event_id, e.account_id, e.partition, e.event_time, e.event_name, e.error_code,
+    coalesce(e.region, 'global') as event_region,
+    coalesce(t.user_identity ->> 'arn', e.actor_arn, e.user_type, 'an unknown caller') as caller,
+    case
+      when coalesce(t.request_parameters ->> 'userName', t.user_identity ->> 'userName') is not null
+        then 'arn:' || e.partition || ':iam::' || e.account_id || ':user/' || coalesce(t.request_parameters ->> 'userName', t.user_identity ->> 'userName')
+      when e.user_type = 'Root' and t.request_parameters ->> 'userName' is null then 'arn:' || e.partition || ':iam::' || e.account_id || ':root'
+      else coalesce(t.request_parameters ->> 'serialNumber', 'arn:' || e.partition || ':iam::' || e.account_id || ':mfa/unknown')
+    end as resource,
+    ' on ' || coalesce('user ' || (t.request_parameters ->> 'userName'), 'its own identity')
+      || coalesce(' (device ' || regexp_replace(t.request_parameters ->> 'serialNumber', '^.*:', '') || ')', '')
+      || ' and enabled no device within ' || :replace_minutes || ' minutes' as detail,
+    coalesce(e.source_ip_address, 'an unknown address') as ip, coalesce(nullif(e.agent, ''), 'no user agent') as agent
+  from cloudtrail_event_actor as e
+    join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
+  where e.event_source = 'iam.amazonaws.com' and e.error_code is null
+    and e.event_name in ('DeactivateMFADevice', 'DeleteVirtualMFADevice')
+    and not exists (
+      select 1 from aws_cloudtrail_trail_event as again
+      where again.account_id = e.account_id and again.event_name = 'EnableMFADevice' and again.error_code is null
+        and coalesce(again.request_parameters ->> 'userName', again.user_identity ->> 'userName', 'root')
+          = coalesce(t.request_parameters ->> 'userName',
+                     regexp_replace(t.request_parameters ->> 'serialNumber', '^.*:mfa/', ''),
+                     t.user_identity ->> 'userName', 'root')
+        and again.event_time >= e.event_time and again.event_time <= e.event_time + :replace_minutes * interval '1 minute')
+    and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
+),
+ranked as (
+  select h.*,
+    row_number() over (partition by h.account_id, h.resource order by h.event_time desc, h.event_id) as rn,
+    count(*) over (partition by h.account_id, h.resource) as calls,
+    min(h.event_time) over (partition by h.account_id, h.resource) as first_time
+  from hit as h
+),
+events as (
+  select account_id, count(*) as events, min(event_time) as first_time, max(event_time) as last_time
+  from cloudtrail_event_actor
+  where event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
+  group by account_id
+)
+select
+  r.resource,
+  'alarm' as status,
+  r.caller || case when r.error_code is null then ' called ' else ' tried ' end || r.event_name || r.detail || ' at '
+    || to_char(r.event_time, 'YYYY-MM-DD HH24:MI:SS') || ' UTC from ' || r.ip || ' (' || r.agent || ')'
+    || case when r.error_code is null then '' else ', denied with ' || r.error_code end
+    || case when r.calls > 1 then '; ' || r.calls || ' such calls since ' || to_char(r.first_time, 'YYYY-MM-DD HH24:MI:SS')
+      || ' UTC' else '' end
+    || '; enable MFA again and confirm the user asked for the removal.' as reason,
+  r.account_id,
+  'global' as region
+from ranked as r
+where r.rn = 1
+union all
+select
+  'arn:' || a.partition || ':::' || a.account_id,
+  case when coalesce(ev.events, 0) = 0 then 'skip' else 'ok' end,
+  case
+    when coalesce(ev.events, 0) = 0 then
+      'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
+        || ' days before the data was taken, so MFA device removals cannot be judged.'
+    else 'None of the ' || ev.events || ' CloudTrail events from ' || to_char(ev.first_time, 'YYYY-MM-DD HH24:MI')
+      || ' to ' || to_char(ev.last_time, 'YYYY-MM-DD HH24:MI')
+      || ' UTC removes an MFA device without enabling another within replace_minutes minutes.'
+  end,
+  a.account_id,
+  'global'
+from iamsql_account as a
+  left join events as ev on ev.account_id = a.account_id
+where not exists (select 1 from ranked as r where r.account_id = a.account_id)

@@ -1,0 +1,110 @@
+/*
+title: No identity created and armed at once
+description: >-
+  CloudTrail shows no identity, in the lookback_days days before the data was taken, that was created and,
+  within window_minutes minutes, armed by the same caller: a new IAM user that received both a permission
+  (AttachUserPolicy, PutUserPolicy or AddUserToGroup) and a credential (CreateAccessKey or
+  CreateLoginProfile), or a new role that received a managed policy named in admin_policies or any inline
+  policy allowing every action (Action "*"). Only successful calls count: a denied step leaves nothing armed.
+severity: high
+resource_type: AWS::IAM::Principal
+rationale: >-
+  Create, grant, hand out a credential, all within minutes from one caller, is the shape of a backdoor identity
+  (Stratus iam-create-admin-user, iam-create-backdoor-role); provisioning normally goes through reviewed
+  infrastructure code and rarely gives a fresh user a console password or key at once.
+remediation: >-
+  Confirm the new identity with its creator; if nobody asked for it, delete its keys, login profile and
+  policies, then the identity, and investigate the creator's credentials.
+tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event]
+requires: [aws_cloudtrail_trail_event]
+parameters:
+  lookback_days: 90
+  window_minutes: 60
+  admin_policies: AdministratorAccess,IAMFullAccess,PowerUserAccess
+*/
+with iam_call as (
+  select e.event_id, e.account_id, e.partition, e.event_time, e.event_name,
+    coalesce(t.user_identity ->> 'arn', e.actor_arn, e.user_type, 'an unknown caller') as caller,
+    case when e.event_name like '%Role%' then 'role' else 'user' end as kind,
+    coalesce(t.request_parameters ->> 'userName', t.request_parameters ->> 'roleName') as name,
+    t.request_parameters ->> 'policyArn' as policy_arn,
+    t.request_parameters ->> 'policyDocument' as policy_document,
+    t.request_parameters ->> 'groupName' as group_name,
+    coalesce(e.source_ip_address, 'an unknown address') as ip, coalesce(nullif(e.agent, ''), 'no user agent') as agent
+  from cloudtrail_event_actor as e
+    join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
+  where e.event_source = 'iam.amazonaws.com' and e.error_code is null
+    and e.event_name in ('CreateUser', 'CreateRole', 'AttachUserPolicy', 'PutUserPolicy', 'AddUserToGroup', 'CreateAccessKey',
+                         'CreateLoginProfile', 'AttachRolePolicy', 'PutRolePolicy')
+    and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
+),
+created as (
+  select * from iam_call where event_name in ('CreateUser', 'CreateRole') and name is not null
+),
+step as (
+  select c.account_id, c.kind, c.name, c.event_time as created_at,
+    s.event_name, s.event_time,
+    case
+      when s.event_name in ('CreateAccessKey', 'CreateLoginProfile') then 'credential'
+      when c.kind = 'user' then 'permission'
+      when s.event_name = 'AttachRolePolicy'
+        and (',' || replace(:admin_policies, ' ', '') || ',') like ('%,' || regexp_replace(s.policy_arn, '^.*/', '') || ',%')
+        then 'permission'
+      when s.event_name = 'PutRolePolicy' and s.policy_document ~ '"Action"\s*:\s*(\[[^\]]*)?"\*"' then 'permission'
+    end as step_kind,
+    case when s.policy_arn is not null then regexp_replace(s.policy_arn, '^.*/', '')
+      when s.group_name is not null then 'group ' || s.group_name
+      when s.event_name like 'Put%' then 'an inline policy' end as detail
+  from created as c
+    join iam_call as s on s.account_id = c.account_id and s.caller = c.caller and s.kind = c.kind and s.name = c.name
+      and s.event_name not in ('CreateUser', 'CreateRole')
+      and s.event_time >= c.event_time - interval '1 minute' and s.event_time <= c.event_time + :window_minutes * interval '1 minute'
+),
+armed as (
+  select c.account_id, c.partition, c.kind, c.name, c.caller, c.event_time, c.ip, c.agent,
+    string_agg(distinct st.event_name || coalesce(' (' || st.detail || ')', ''), ', ') as steps,
+    max(st.event_time) as last_step
+  from created as c
+    join step as st on st.account_id = c.account_id and st.kind = c.kind and st.name = c.name and st.created_at = c.event_time
+  where st.step_kind is not null
+  group by c.account_id, c.partition, c.kind, c.name, c.caller, c.event_time, c.ip, c.agent
+  having count(*) filter (where st.step_kind = 'permission') > 0
+     and (c.kind = 'role' or count(*) filter (where st.step_kind = 'credential') > 0)
+),
+ranked as (
+  select a.*, row_number() over (partition by a.account_id, a.kind, a.name order by a.event_time desc) as rn
+  from armed as a
+),
+events as (
+  select account_id, count(*) as events, min(event_time) as first_time, max(event_time) as last_time
+  from cloudtrail_event_actor
+  where event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
+  group by account_id
+)
+select
+  'arn:' || r.partition || ':iam::' || r.account_id || ':' || r.kind || '/' || r.name as resource,
+  'alarm' as status,
+  r.caller || ' created ' || r.kind || ' ' || r.name || ' at ' || to_char(r.event_time, 'YYYY-MM-DD HH24:MI:SS')
+    || ' UTC from ' || r.ip || ' (' || r.agent || ') and by ' || to_char(r.last_step, 'HH24:MI:SS') || ' UTC gave it '
+    || r.steps || '; confirm this identity was meant to exist.' as reason,
+  r.account_id,
+  'global' as region
+from ranked as r
+where r.rn = 1
+union all
+select
+  'arn:' || a.partition || ':::' || a.account_id,
+  case when coalesce(ev.events, 0) = 0 then 'skip' else 'ok' end,
+  case
+    when coalesce(ev.events, 0) = 0 then
+      'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
+        || ' days before the data was taken, so newly created identities cannot be judged.'
+    else 'None of the ' || ev.events || ' CloudTrail events from ' || to_char(ev.first_time, 'YYYY-MM-DD HH24:MI')
+      || ' to ' || to_char(ev.last_time, 'YYYY-MM-DD HH24:MI')
+      || ' UTC creates a user or role that the same caller armed within ' || :window_minutes || ' minutes.'
+  end,
+  a.account_id,
+  'global'
+from iamsql_account as a
+  left join events as ev on ev.account_id = a.account_id
+where not exists (select 1 from ranked as r where r.account_id = a.account_id)

@@ -1,0 +1,89 @@
+/*
+title: No one left or weakened the organization
+description: >-
+  CloudTrail shows no call to AWS Organizations, in the lookback_days days before the data was taken, that
+  takes an account out of its organization or weakens the organization's guardrails: LeaveOrganization,
+  RemoveAccountFromOrganization, DeleteOrganization, AcceptHandshake (joining another organization),
+  DetachPolicy, DeletePolicy, UpdatePolicy, DisablePolicyType, DisableAWSServiceAccess,
+  DeregisterDelegatedAdministrator. Successful calls and access-denied attempts alarm: the Stratus
+  organizations-leave detonation is itself denied, and an attempt to leave is the signal whether or not an SCP
+  stopped it.
+severity: high
+resource_type: AWS::Organizations::Account
+rationale: >-
+  An account that leaves its organization sheds its service control policies, its organization trail and its
+  delegated security services in one call; detaching or loosening an SCP does the same more quietly.
+remediation: >-
+  Confirm the change with the organization's administrators; deny organizations:LeaveOrganization with an SCP,
+  re-attach the policies and investigate the caller.
+tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event]
+requires: [aws_cloudtrail_trail_event]
+parameters:
+  lookback_days: 90
+*/
+with hit as (
+  select e.event_id, e.account_id, e.partition, e.event_time, e.event_name, e.error_code,
+    coalesce(e.region, 'global') as event_region,
+    coalesce(t.user_identity ->> 'arn', e.actor_arn, e.user_type, 'an unknown caller') as caller,
+    case
+      when t.request_parameters ->> 'accountId' is not null then 'arn:' || e.partition || ':::' || (t.request_parameters ->> 'accountId')
+      when t.request_parameters ->> 'policyId' is not null then 'arn:' || e.partition || ':organizations::' || e.account_id || ':policy/' || (t.request_parameters ->> 'policyId')
+      else 'arn:' || e.partition || ':::' || e.account_id
+    end as resource,
+    coalesce(' on account ' || (t.request_parameters ->> 'accountId'), '')
+      || coalesce(' on policy ' || (t.request_parameters ->> 'policyId'), '')
+      || coalesce(' from target ' || (t.request_parameters ->> 'targetId'), '')
+      || coalesce(' (' || (t.request_parameters ->> 'policyType') || ')', '')
+      || coalesce(' (' || (t.request_parameters ->> 'servicePrincipal') || ')', '') as detail,
+    coalesce(e.source_ip_address, 'an unknown address') as ip, coalesce(nullif(e.agent, ''), 'no user agent') as agent
+  from cloudtrail_event_actor as e
+    join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
+  where e.event_source = 'organizations.amazonaws.com' and (e.error_code is null or e.access_denied)
+    and e.event_name in ('LeaveOrganization', 'RemoveAccountFromOrganization', 'DeleteOrganization', 'AcceptHandshake',
+                         'DetachPolicy', 'DeletePolicy', 'UpdatePolicy', 'DisablePolicyType', 'DisableAWSServiceAccess',
+                         'DeregisterDelegatedAdministrator')
+    and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
+),
+ranked as (
+  select h.*,
+    row_number() over (partition by h.account_id, h.resource order by h.event_time desc, h.event_id) as rn,
+    count(*) over (partition by h.account_id, h.resource) as calls,
+    min(h.event_time) over (partition by h.account_id, h.resource) as first_time
+  from hit as h
+),
+events as (
+  select account_id, count(*) as events, min(event_time) as first_time, max(event_time) as last_time
+  from cloudtrail_event_actor
+  where event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
+  group by account_id
+)
+select
+  r.resource,
+  'alarm' as status,
+  r.caller || case when r.error_code is null then ' called ' else ' tried ' end || r.event_name || r.detail || ' at '
+    || to_char(r.event_time, 'YYYY-MM-DD HH24:MI:SS') || ' UTC from ' || r.ip || ' (' || r.agent || ')'
+    || case when r.error_code is null then '' else ', denied with ' || r.error_code end
+    || case when r.calls > 1 then '; ' || r.calls || ' such calls since ' || to_char(r.first_time, 'YYYY-MM-DD HH24:MI:SS')
+      || ' UTC' else '' end
+    || '; confirm it with the organization administrators.' as reason,
+  r.account_id,
+  'global' as region
+from ranked as r
+where r.rn = 1
+union all
+select
+  'arn:' || a.partition || ':::' || a.account_id,
+  case when coalesce(ev.events, 0) = 0 then 'skip' else 'ok' end,
+  case
+    when coalesce(ev.events, 0) = 0 then
+      'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
+        || ' days before the data was taken, so organization changes cannot be judged.'
+    else 'None of the ' || ev.events || ' CloudTrail events from ' || to_char(ev.first_time, 'YYYY-MM-DD HH24:MI')
+      || ' to ' || to_char(ev.last_time, 'YYYY-MM-DD HH24:MI')
+      || ' UTC leaves the organization or weakens its policies.'
+  end,
+  a.account_id,
+  'global'
+from iamsql_account as a
+  left join events as ev on ev.account_id = a.account_id
+where not exists (select 1 from ranked as r where r.account_id = a.account_id)

@@ -1,0 +1,81 @@
+/*
+title: No IAM Roles Anywhere trust anchor or profile added
+description: >-
+  CloudTrail shows no successful IAM Roles Anywhere call, in the lookback_days days before the data was taken,
+  that adds or widens a way in from outside AWS: CreateTrustAnchor, UpdateTrustAnchor, EnableTrustAnchor,
+  CreateProfile, UpdateProfile, EnableProfile. Failed calls are not counted: no trust was added.
+severity: high
+resource_type: AWS::RolesAnywhere::TrustAnchor
+rationale: >-
+  A trust anchor holding an attacker's certificate authority, with a profile pointing at a role, gives
+  certificate-based access to the role from anywhere, outside every key rotation and every IAM user list
+  (Stratus rolesanywhere-create-trust-anchor).
+remediation: >-
+  Confirm the anchor's certificate authority and the profile's roles with their owners; disable and delete
+  them if nobody planned them, and review the sessions the roles issued since.
+tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event]
+requires: [aws_cloudtrail_trail_event]
+parameters:
+  lookback_days: 90
+*/
+with hit as (
+  select e.event_id, e.account_id, e.partition, e.event_time, e.event_name, e.error_code,
+    coalesce(e.region, 'global') as event_region,
+    coalesce(t.user_identity ->> 'arn', e.actor_arn, e.user_type, 'an unknown caller') as caller,
+    coalesce(t.response_elements -> 'trustAnchor' ->> 'trustAnchorArn', t.response_elements -> 'profile' ->> 'profileArn',
+      'arn:' || e.partition || ':rolesanywhere:' || coalesce(e.region, '') || ':' || e.account_id || ':'
+        || case when e.event_name like '%Profile' then 'profile/' else 'trust-anchor/' end
+        || coalesce(t.request_parameters ->> 'name', t.request_parameters ->> 'trustAnchorId', t.request_parameters ->> 'profileId', 'unknown')) as resource,
+    ' (' || coalesce(t.request_parameters ->> 'name', t.request_parameters ->> 'trustAnchorId', t.request_parameters ->> 'profileId', 'unnamed')
+      || coalesce(', roles ' || (t.request_parameters -> 'roleArns')::text, '') || ')' as detail,
+    coalesce(e.source_ip_address, 'an unknown address') as ip, coalesce(nullif(e.agent, ''), 'no user agent') as agent
+  from cloudtrail_event_actor as e
+    join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
+  where e.event_source = 'rolesanywhere.amazonaws.com' and e.error_code is null
+    and e.event_name in ('CreateTrustAnchor', 'UpdateTrustAnchor', 'EnableTrustAnchor', 'CreateProfile', 'UpdateProfile',
+                         'EnableProfile')
+    and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
+),
+ranked as (
+  select h.*,
+    row_number() over (partition by h.account_id, h.resource order by h.event_time desc, h.event_id) as rn,
+    count(*) over (partition by h.account_id, h.resource) as calls,
+    min(h.event_time) over (partition by h.account_id, h.resource) as first_time
+  from hit as h
+),
+events as (
+  select account_id, count(*) as events, min(event_time) as first_time, max(event_time) as last_time
+  from cloudtrail_event_actor
+  where event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
+  group by account_id
+)
+select
+  r.resource,
+  'alarm' as status,
+  r.caller || case when r.error_code is null then ' called ' else ' tried ' end || r.event_name || r.detail || ' at '
+    || to_char(r.event_time, 'YYYY-MM-DD HH24:MI:SS') || ' UTC from ' || r.ip || ' (' || r.agent || ')'
+    || case when r.error_code is null then '' else ', denied with ' || r.error_code end
+    || case when r.calls > 1 then '; ' || r.calls || ' such calls since ' || to_char(r.first_time, 'YYYY-MM-DD HH24:MI:SS')
+      || ' UTC' else '' end
+    || '; confirm who may obtain role sessions through it and remove it if nobody planned it.' as reason,
+  r.account_id,
+  r.event_region as region
+from ranked as r
+where r.rn = 1
+union all
+select
+  'arn:' || a.partition || ':::' || a.account_id,
+  case when coalesce(ev.events, 0) = 0 then 'skip' else 'ok' end,
+  case
+    when coalesce(ev.events, 0) = 0 then
+      'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
+        || ' days before the data was taken, so IAM Roles Anywhere changes cannot be judged.'
+    else 'None of the ' || ev.events || ' CloudTrail events from ' || to_char(ev.first_time, 'YYYY-MM-DD HH24:MI')
+      || ' to ' || to_char(ev.last_time, 'YYYY-MM-DD HH24:MI')
+      || ' UTC adds an IAM Roles Anywhere trust anchor or profile.'
+  end,
+  a.account_id,
+  'global'
+from iamsql_account as a
+  left join events as ev on ev.account_id = a.account_id
+where not exists (select 1 from ranked as r where r.account_id = a.account_id)

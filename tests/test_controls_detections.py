@@ -1,0 +1,318 @@
+"""Identity threat detections over CloudTrail (``ct_*`` controls of docs/detections.md).
+
+- Every identity, logging and defense-evasion technique of Stratus Red Team whose detonation log is in
+  tests/data/stratus_red_team raises its alarm, on the log loaded as ``iamsql load`` loads it (one account per
+  file: Stratus gives each detonation its own account id).
+- Benign twins, built from the same event shapes, do not: the same call on oneself, a trust naming the role's
+  own or a trusted account, a reader policy, a user created without a credential, an MFA device replaced, a
+  federation token by a known broker, a provider seen from the start, a denied Roles Anywhere call...
+- An account whose events all fall outside the look-back gives one ``skip`` row; an account with events but no
+  match gives one ``ok`` row naming the window examined.
+"""
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from iamsql import controls, db
+from iamsql.load import load_paths
+
+from .cloudtrail_events import event, load_accounts
+
+STRATUS = Path(__file__).parent / "data" / "stratus_red_team"
+DETECTIONS = sorted(c.id for c in controls.load_controls() if c.id in {
+    "ct_credential_for_other_principal", "ct_role_trust_opened", "ct_admin_policy_granted",
+    "ct_new_principal_granted_power", "ct_federation_token_issued", "ct_identity_provider_added",
+    "ct_roles_anywhere_trust_added", "ct_mfa_device_removed", "ct_organization_change",
+    "ct_security_monitoring_disabled", "ct_enumeration_burst"})
+RUN = DETECTIONS + ["ct_root_activity", "ct_trail_tampering", "ct_console_login_without_mfa"]
+
+# technique -> (file stem, [(control, resource, words the reason must hold)])
+TECHNIQUES = {
+    "iam-backdoor-role": ("persistence.iam-backdoor-role", [
+        ("ct_role_trust_opened", "arn:aws:iam::751203476945:role/stratus-red-team-backdoor-r-role",
+         ["user/christophe", "UpdateAssumeRolePolicy", "account 193672423079", "2024-08-01 13:29:57", "225.178.039.250"])]),
+    "iam-backdoor-user": ("persistence.iam-backdoor-user", [
+        ("ct_credential_for_other_principal", "arn:aws:iam::946986569305:user/stratus-red-team-backdoor-u-user",
+         ["user/christophe", "CreateAccessKey", "2024-07-30 21:53:13", "211.9.016.253", "stratus-red-team_"])]),
+    "iam-create-admin-user": ("persistence.iam-create-admin-user", [
+        ("ct_new_principal_granted_power", "arn:aws:iam::229654561268:user/malicious-iam-user",
+         ["created user malicious-iam-user", "AdministratorAccess", "CreateAccessKey"]),
+        ("ct_admin_policy_granted", "arn:aws:iam::229654561268:user/malicious-iam-user",
+         ["AttachUserPolicy", "AdministratorAccess"]),
+        ("ct_credential_for_other_principal", "arn:aws:iam::229654561268:user/malicious-iam-user", ["CreateAccessKey"])]),
+    "iam-create-backdoor-role": ("persistence.iam-create-backdoor-role", [
+        ("ct_role_trust_opened", "arn:aws:iam::609418236337:role/stratus-red-team-malicious-iam-role",
+         ["CreateRole", "account 193672423079"]),
+        ("ct_admin_policy_granted", "arn:aws:iam::609418236337:role/stratus-red-team-malicious-iam-role",
+         ["AttachRolePolicy", "AdministratorAccess"]),
+        ("ct_new_principal_granted_power", "arn:aws:iam::609418236337:role/stratus-red-team-malicious-iam-role",
+         ["created role"])]),
+    "iam-create-user-login-profile": ("persistence.iam-create-user-login-profile", [
+        ("ct_credential_for_other_principal", "arn:aws:iam::070411556318:user/stratus-red-team-login-profile-user",
+         ["CreateLoginProfile", "253.234.5.234"])]),
+    "iam-update-user-login-profile": ("privilege-escalation.iam-update-user-login-profile", [
+        ("ct_credential_for_other_principal", "arn:aws:iam::763751499319:user/stratus-red-team-update-login-profile-user",
+         ["UpdateLoginProfile", "2024-08-28 09:54:40"])]),
+    "sts-federation-token": ("persistence.sts-federation-token", [
+        ("ct_federation_token_issued", "arn:aws:sts::742491224508:federated-user/stratus_red_team",
+         ["user/stratus-red-team-user-federation-user", "GetFederationToken", "allowing every action", "aws-sdk-go-v2/1.32.3"])]),
+    "rolesanywhere-create-trust-anchor": ("persistence.rolesanywhere-create-trust-anchor", [
+        ("ct_roles_anywhere_trust_added",
+         "arn:aws:rolesanywhere:cn-northsouth-3r:791182566784:trust-anchor/4d07f6a0-1c50-44d3-951b-b68b783daa0a",
+         ["CreateTrustAnchor", "malicious-rolesanywhere-trust-anchor"]),
+        ("ct_roles_anywhere_trust_added",
+         "arn:aws:rolesanywhere:cn-northsouth-3r:791182566784:profile/910042eb-8463-427d-8095-6fd60ac303d9",
+         ["CreateProfile", "stratus-red-team-trust-anchor-role"])]),
+    "organizations-leave": ("defense-evasion.organizations-leave", [
+        ("ct_organization_change", "arn:aws:::307578594326",
+         ["assumed-role/stratus-red-team-leave-org-role", "tried LeaveOrganization", "denied with AccessDenied"])]),
+    "cloudtrail-delete": ("defense-evasion.cloudtrail-delete", [
+        ("ct_trail_tampering", None, ["DeleteTrail"])]),
+    "cloudtrail-stop": ("defense-evasion.cloudtrail-stop", [
+        ("ct_trail_tampering", None, ["StopLogging"])]),
+    "cloudtrail-event-selectors": ("defense-evasion.cloudtrail-event-selectors", [
+        ("ct_trail_tampering", None, ["PutEventSelectors"])]),
+    "dns-delete-logs": ("defense-evasion.dns-delete-logs", [
+        ("ct_security_monitoring_disabled",
+         "arn:aws:route53resolver:sa-central-3r:206821776919:resolver-query-log-config/rqlc-4473f20ca554c07",
+         ["DeleteResolverQueryLogConfig"])]),
+    "vpc-remove-flow-logs": ("defense-evasion.vpc-remove-flow-logs", [
+        ("ct_security_monitoring_disabled", "arn:aws:ec2:megov-south-1r:498376118699:vpc-flow-log/fl-0e17aa62a21d4bbfe",
+         ["DeleteFlowLogs"])]),
+    "console-login-without-mfa": ("initial-access.console-login-without-mfa", [
+        ("ct_console_login_without_mfa", None, ["without MFA"])]),
+}
+
+
+def account_of(stem: str) -> str:
+    import json
+    return json.loads((STRATUS / f"aws.{stem}.json").read_text())[0]["recipientAccountId"]
+
+
+@pytest.fixture(scope="module")
+def stratus(tmp_path_factory):
+    con = db.connect(tmp_path_factory.mktemp("stratus") / "stratus.duckdb")
+    load_paths(con, sorted(STRATUS.glob("aws.*.json")))
+    rows = controls.results(con, controls.run_checks(con, controls=RUN))
+    con.close()
+    return rows
+
+
+def test_the_copied_files_are_the_techniques_tested():
+    assert {p.name for p in STRATUS.glob("aws.*.json")} == {f"aws.{stem}.json" for stem, _ in TECHNIQUES.values()}
+
+
+def test_no_errors_and_one_row_per_resource(stratus):
+    assert [r for r in stratus if r["status"] == "error"] == []
+    keys = [(r["control_id"], r["account_id"], r["resource"]) for r in stratus]
+    assert len(keys) == len(set(keys))
+    assert {r["control_id"] for r in stratus} == set(RUN)
+
+
+@pytest.mark.parametrize("technique", sorted(TECHNIQUES))
+def test_stratus_technique_raises_its_alarm(stratus, technique):
+    stem, expected = TECHNIQUES[technique]
+    account = account_of(stem)
+    for control_id, resource, words in expected:
+        found = [r for r in stratus if r["control_id"] == control_id and r["account_id"] == account
+                 and r["status"] == "alarm" and (resource is None or r["resource"] == resource)]
+        assert len(found) == 1, (control_id, [(r["resource"], r["status"], r["reason"]) for r in stratus
+                                              if r["control_id"] == control_id and r["account_id"] == account])
+        for word in words:
+            assert word in found[0]["reason"], (word, found[0]["reason"])
+        assert found[0]["reason"].endswith(".")
+
+
+def test_each_detection_is_quiet_on_the_other_techniques(stratus):
+    """Precision across the detonations: a detection alarms only on the accounts of the techniques it covers."""
+    expected = {(c, account_of(stem)) for stem, checks in TECHNIQUES.values() for c, _, _ in checks}
+    alarms = {(r["control_id"], r["account_id"]) for r in stratus if r["status"] == "alarm" and r["control_id"] in DETECTIONS}
+    assert alarms <= expected, alarms - expected
+
+
+def test_accounts_without_a_match_say_which_window_was_examined(stratus):
+    ok = [r for r in stratus if r["control_id"] == "ct_role_trust_opened" and r["account_id"] == "946986569305"]
+    assert [r["status"] for r in ok] == ["ok"]
+    assert ok[0]["reason"] == ("None of the 1 CloudTrail events from 2024-07-30 21:53 to 2024-07-30 21:53 UTC opens a role "
+                               "trust to an outside account, everyone or an unconditioned federated provider.")
+
+
+# ------------------------------------------------------------------------------------------------ benign twins
+
+AS_OF = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
+A, B, OLD, EMPTY = "811111111111", "822222222222", "833333333333", "844444444444"
+T0 = AS_OF - timedelta(days=2)
+
+
+def at(minutes: float) -> datetime:
+    return T0 + timedelta(minutes=minutes)
+
+
+def trust(*principals, condition=None):
+    statements = [{"Effect": "Allow", "Principal": p, "Action": "sts:AssumeRole",
+                   **({"Condition": condition} if condition else {})} for p in principals]
+    import json
+    return json.dumps({"Version": "2012-10-17", "Statement": statements})
+
+
+def inline(action):
+    import json
+    return json.dumps({"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": action, "Resource": "*"}})
+
+
+BENIGN = [
+    # the same credential calls on oneself
+    event(A, at(0), "CreateAccessKey", user="dev", request={"userName": "dev"}),
+    event(A, at(1), "UpdateLoginProfile", user="dev", request={"userName": "dev"}),
+    event(A, at(2), "UploadSSHPublicKey", user="dev", request={"userName": "dev", "sSHPublicKeyBody": "ssh-rsa AAAA"}),
+    event(A, at(3), "CreateAccessKey", user="dev", request=None),
+    # a credential call for another user that failed for a reason other than authorization
+    event(A, at(4), "CreateAccessKey", user="admin", request={"userName": "gone"}, error="NoSuchEntityException"),
+    # trust changes naming the role's own account, a trusted account of the organization, a service, a wildcard
+    # restricted to the organization, and an OIDC provider with a subject condition
+    event(A, at(5), "UpdateAssumeRolePolicy", user="admin", request={"roleName": "own", "policyDocument": trust(
+        {"AWS": f"arn:aws:iam::{A}:root"}, {"Service": "ec2.amazonaws.com"})}),
+    event(A, at(6), "UpdateAssumeRolePolicy", user="admin", request={"roleName": "sibling", "policyDocument": trust(
+        {"AWS": ["arn:aws:iam::899999999999:role/deployer"]})}),
+    event(A, at(7), "CreateRole", user="admin", request={"roleName": "org-wide", "assumeRolePolicyDocument": trust(
+        "*", condition={"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}})}),
+    event(A, at(8), "CreateRole", user="admin", request={"roleName": "ci", "assumeRolePolicyDocument": trust(
+        {"Federated": f"arn:aws:iam::{A}:oidc-provider/token.actions.githubusercontent.com"},
+        condition={"StringLike": {"token.actions.githubusercontent.com:sub": "repo:org/app:*"}})}),
+    # a denied trust change does not change the trust
+    event(A, at(9), "UpdateAssumeRolePolicy", user="eve", error="AccessDenied", request={"roleName": "own", "policyDocument":
+          trust({"AWS": "arn:aws:iam::193672423079:root"})}),
+    # reader policies, and an inline policy scoped to one service
+    event(A, at(10), "AttachUserPolicy", user="admin",
+          request={"userName": "dev", "policyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}),
+    event(A, at(11), "PutRolePolicy", user="admin",
+          request={"roleName": "own", "policyName": "s3", "policyDocument": inline(["s3:GetObject", "s3:PutObject"])}),
+    event(A, at(12), "AttachRolePolicy", user="admin", error="AccessDenied",
+          request={"roleName": "own", "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}),
+    # a user created with a policy but no credential; a role created with a reader policy
+    event(A, at(13), "CreateUser", user="admin", request={"userName": "newbie"}),
+    event(A, at(14), "AttachUserPolicy", user="admin",
+          request={"userName": "newbie", "policyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}),
+    event(A, at(15), "CreateRole", user="admin", request={"roleName": "reader", "assumeRolePolicyDocument": trust(
+        {"Service": "lambda.amazonaws.com"})}),
+    event(A, at(16), "AttachRolePolicy", user="admin",
+          request={"roleName": "reader", "policyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}),
+    # a user created, given a policy an hour and a half later, and creating its own key
+    event(A, at(17), "CreateUser", user="admin", request={"userName": "later"}),
+    event(A, at(110), "AttachUserPolicy", user="admin",
+          request={"userName": "later", "policyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}),
+    event(A, at(111), "CreateAccessKey", user="later", request={"userName": "later"}),
+    # an MFA device replaced
+    event(A, at(20), "DeactivateMFADevice", user="dev",
+          request={"userName": "dev", "serialNumber": f"arn:aws:iam::{A}:mfa/dev-old"}),
+    event(A, at(22), "EnableMFADevice", user="dev", request={"userName": "dev", "serialNumber": f"arn:aws:iam::{A}:mfa/dev"}),
+    # a federation token by a known broker (allowed_callers) and a denied one
+    event(A, at(30), "GetFederationToken", source="sts.amazonaws.com", user="broker", request={"name": "alice"}),
+    event(A, at(31), "GetFederationToken", source="sts.amazonaws.com", user="eve", request={"name": "x"}, error="AccessDenied"),
+    # federated sessions from a provider seen from the start of the window
+    *[event(A, at(60 * 24 * i), "AssumeRoleWithSAML", source="sts.amazonaws.com", user="sso",
+            request={"principalArn": f"arn:aws:iam::{A}:saml-provider/Okta", "roleArn": f"arn:aws:iam::{A}:role/sso"})
+      for i in (0, 1)],
+    # Roles Anywhere: a denied attempt, and reads
+    event(A, at(40), "CreateTrustAnchor", source="rolesanywhere.amazonaws.com", user="eve", error="AccessDenied",
+          request={"name": "x"}),
+    event(A, at(41), "ListTrustAnchors", source="rolesanywhere.amazonaws.com", user="dev", read_only=True),
+    # organization reads; a GuardDuty detector setting that leaves it enabled
+    event(A, at(42), "DescribeOrganization", source="organizations.amazonaws.com", user="dev", read_only=True),
+    event(A, at(43), "UpdateDetector", source="guardduty.amazonaws.com", user="admin",
+          request={"detectorId": "d1", "findingPublishingFrequency": "SIX_HOURS"}),
+    # reads across seven services: under the default min_services (8)
+    *[event(A, at(50 + i * 0.1), f"Describe{n}", source=f"{s}.amazonaws.com", user="inventory", read_only=True)
+      for i, (s, n) in enumerate([(s, "Things") for s in ("ec2", "rds", "lambda", "s3", "iam", "kms", "sns")] * 6)],
+]
+MALICIOUS = [
+    event(B, at(0), "CreateAccessKey", role="ci", request={"userName": "dev"}),
+    event(B, at(1), "CreateLoginProfile", user="eve", request={"userName": "root-admin"}, error="AccessDenied"),
+    event(B, at(2), "CreateServiceSpecificCredential", user="eve",
+          request={"userName": "dev", "serviceName": "codecommit.amazonaws.com"}),
+    event(B, at(3), "UpdateAssumeRolePolicy", user="eve", request={"roleName": "open", "policyDocument": trust(
+        {"AWS": "*"}, condition={"StringEquals": {"sts:ExternalId": "x"}})}),
+    event(B, at(4), "UpdateAssumeRolePolicy", user="eve", request={"roleName": "oidc", "policyDocument": trust(
+        {"Federated": f"arn:aws:iam::{B}:oidc-provider/token.actions.githubusercontent.com"},
+        condition={"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}})}),
+    event(B, at(5), "PutUserPolicy", user="eve", request={"userName": "dev", "policyName": "p", "policyDocument": inline("*")}),
+    event(B, at(6), "CreatePolicyVersion", user="eve", request={
+        "policyArn": f"arn:aws:iam::{B}:policy/app", "setAsDefault": True, "policyDocument": inline(["s3:*", "iam:Put*"])}),
+    event(B, at(7), "DeactivateMFADevice", user="eve", request={"userName": "dev", "serialNumber": f"arn:aws:iam::{B}:mfa/dev"}),
+    event(B, at(8), "CreateOpenIDConnectProvider", user="eve", request={"url": "https://evil.example"},
+          response={"openIDConnectProviderArn": f"arn:aws:iam::{B}:oidc-provider/evil.example"}),
+    event(B, at(9), "AssumeRoleWithSAML", source="sts.amazonaws.com", user="sso",
+          request={"principalArn": f"arn:aws:iam::{B}:saml-provider/Okta", "roleArn": f"arn:aws:iam::{B}:role/sso"}),
+    event(B, at(60 * 30), "AssumeRoleWithSAML", source="sts.amazonaws.com", user="sso",
+          request={"principalArn": f"arn:aws:iam::{B}:saml-provider/NewIdP", "roleArn": f"arn:aws:iam::{B}:role/sso"}),
+    event(B, at(10), "UpdateDetector", source="guardduty.amazonaws.com", user="eve", request={"detectorId": "d1", "enable": False}),
+    event(B, at(11), "StopConfigurationRecorder", source="config.amazonaws.com", user="eve",
+          request={"configurationRecorderName": "default"}),
+    event(B, at(12), "CreateAccessKey", root=True, request=None),
+    *[event(B, at(20 + i * 0.1), f"List{n}", source=f"{s}.amazonaws.com", user="eve", read_only=True, error="AccessDenied")
+      for i, (s, n) in enumerate([(s, "Things") for s in ("ec2", "rds", "lambda", "s3", "iam", "kms", "sns", "sqs")] * 4)],
+]
+ACCOUNTS = {
+    A: {"aws_cloudtrail_trail_event": BENIGN},
+    B: {"aws_cloudtrail_trail_event": MALICIOUS},
+    OLD: {"aws_cloudtrail_trail_event": [event(OLD, AS_OF - timedelta(days=200), "CreateAccessKey", user="a",
+                                               request={"userName": "b"})]},
+    EMPTY: {"aws_iam_user": [{"name": "x", "arn": f"arn:aws:iam::{EMPTY}:user/x", "account_id": EMPTY, "partition": "aws",
+                              "region": "global"}]},
+}
+
+
+@pytest.fixture(scope="module")
+def twins(tmp_path_factory):
+    con = db.connect(tmp_path_factory.mktemp("twins") / "twins.duckdb")
+    load_accounts(con, ACCOUNTS, AS_OF)
+    run = controls.run_checks(con, controls=DETECTIONS + ["ct_root_activity"],
+                              params={"ct_role_trust_opened.trusted_accounts": "899999999999",
+                                      "ct_federation_token_issued.allowed_callers": "broker"})
+    rows = controls.results(con, run)
+    con.close()
+    return rows
+
+
+@pytest.mark.parametrize("control_id", DETECTIONS)
+def test_benign_twins_do_not_alarm(twins, control_id):
+    rows = [r for r in twins if r["control_id"] == control_id and r["account_id"] == A]
+    assert [(r["status"], r["resource"]) for r in rows] == [("ok", f"arn:aws:::{A}")], [r["reason"] for r in rows]
+    assert "CloudTrail events from " in rows[0]["reason"]
+
+
+@pytest.mark.parametrize("control_id", DETECTIONS)
+def test_no_events_in_the_window_is_a_skip_not_an_ok(twins, control_id):
+    for account in (OLD, EMPTY):
+        rows = [r for r in twins if r["control_id"] == control_id and r["account_id"] == account]
+        assert [r["status"] for r in rows] == ["skip"], (account, rows)
+
+
+MALICIOUS_EXPECTED = [
+    ("ct_credential_for_other_principal", f"arn:aws:iam::{B}:user/dev", ["CreateServiceSpecificCredential",
+                                                                         "2 such calls"]),
+    ("ct_credential_for_other_principal", f"arn:aws:iam::{B}:user/root-admin", ["tried CreateLoginProfile", "AccessDenied"]),
+    ("ct_role_trust_opened", f"arn:aws:iam::{B}:role/open", ["everyone (*)"]),
+    ("ct_role_trust_opened", f"arn:aws:iam::{B}:role/oidc", ["federated provider"]),
+    ("ct_admin_policy_granted", f"arn:aws:iam::{B}:user/dev", ["PutUserPolicy", "inline policy p allowing *"]),
+    ("ct_admin_policy_granted", f"arn:aws:iam::{B}:policy/app", ["CreatePolicyVersion", "iam:Put*"]),
+    ("ct_mfa_device_removed", f"arn:aws:iam::{B}:user/dev", ["DeactivateMFADevice", "user dev"]),
+    ("ct_identity_provider_added", f"arn:aws:iam::{B}:oidc-provider/evil.example", ["CreateOpenIDConnectProvider"]),
+    ("ct_identity_provider_added", f"arn:aws:iam::{B}:saml-provider/NewIdP", ["first session"]),
+    ("ct_security_monitoring_disabled", f"arn:aws:guardduty:us-east-1:{B}:detector/d1", ["UpdateDetector"]),
+    ("ct_security_monitoring_disabled", f"arn:aws:config:us-east-1:{B}:default", ["StopConfigurationRecorder"]),
+    ("ct_enumeration_burst", f"arn:aws:iam::{B}:user/eve", ["32 read calls to 8 services within 10 minutes"]),
+    ("ct_root_activity", f"arn:aws:iam::{B}:root", ["created 1 root access key(s)"]),
+]
+
+
+@pytest.mark.parametrize(("control_id", "resource", "words"), MALICIOUS_EXPECTED,
+                         ids=[f"{c}-{r.rsplit('/', 1)[-1]}" for c, r, _ in MALICIOUS_EXPECTED])
+def test_malicious_variants_alarm(twins, control_id, resource, words):
+    found = [r for r in twins if r["control_id"] == control_id and r["resource"] == resource]
+    assert [r["status"] for r in found] == ["alarm"], [(r["resource"], r["status"]) for r in twins
+                                                       if r["control_id"] == control_id and r["account_id"] == B]
+    for word in words:
+        assert word in found[0]["reason"], found[0]["reason"]
