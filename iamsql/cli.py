@@ -80,41 +80,47 @@ def schema(table: Annotated[str, typer.Argument(help="Table name, e.g. aws_iam_u
 
 @app.command()
 def query(
-    sql: Annotated[Optional[str], typer.Argument(help="The SQL text (Steampipe/Postgres flavour by default).")] = None,
-    file: Annotated[Optional[Path], typer.Option("--file", "-f", help="Read the SQL from a file.")] = None,
-    fmt: FormatOption = "table",
+    sql: Annotated[
+        Optional[str], typer.Argument(help="The SQL (Steampipe/Postgres flavour by default), or a .sql file to run.")
+    ] = None,
+    file: Annotated[Optional[str], typer.Option("--file", "-f", help="Read the SQL from a file; '-' reads stdin.")] = None,
+    fmt: Annotated[
+        str, typer.Option("--output", "-o", "--format", help="table (cut to the terminal's width), csv, json, jsonl, "
+                          "line or md, as Steampipe prints them.")
+    ] = "table",
     dialect: Annotated[
         str, typer.Option("--dialect", help="Input dialect: 'steampipe' (Postgres SQL, translated) or 'duckdb' (as is).")
     ] = "steampipe",
     print_sql: Annotated[bool, typer.Option("--print-sql", help="Print the DuckDB SQL that would run, and exit.")] = False,
+    allow_files: Annotated[
+        bool, typer.Option("--allow-files", help="Let SQL read files (read_csv, read_json, glob, ...); writes stay refused.")
+    ] = False,
     db: DbOption = None,
 ) -> None:
-    """Run a read-only SQL query over the tables.
+    """Run read-only SQL over the tables; several statements run in order. SQL that writes, attaches, loads
+    extensions or changes settings is refused; reading files needs --allow-files.
 
     Examples:
       iamsql query "select name, arn from aws_iam_user where not mfa_enabled"
-      iamsql query -f my_query.sql --format csv
+      iamsql query my_query.sql -o csv
+      cat my_query.sql | iamsql query -o json
     """
     from . import db as dbmod
     from .controls import mentions_helper_view
-    from .output import FORMATS, render
-    from .query import run_query, translate
+    from .output import FORMATS, STEAMPIPE_NULL, render
+    from .query import lock_down, read_sql, run_statements, split_statements, translate
 
     if fmt not in FORMATS:
-        raise IamsqlError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    if (sql is None) == (file is None):
-        raise IamsqlError("give the SQL as an argument or with --file" + (", not both" if sql and file else ""))
-    if file is not None:
-        try:
-            sql = file.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise IamsqlError(f"cannot read {file}: {exc.strerror}") from None
+        raise IamsqlError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    sql = read_sql(sql, file)
     if print_sql:
-        typer.echo(translate(sql, dialect))
+        typer.echo(";\n".join(translate(s, dialect) for s in split_statements(sql, dialect)))
         return
     con = dbmod.connect(db, read_only=True, helper_views=mentions_helper_view(sql))
-    columns, rows = run_query(con, sql, dialect)
-    typer.echo(render(columns, rows, fmt), nl=False)
+    lock_down(con, allow_files=allow_files)
+    for columns, types, rows in run_statements(con, sql, dialect):
+        if columns:
+            typer.echo(render(columns, rows, fmt, types, null_text=STEAMPIPE_NULL), nl=False)
 
 
 @app.command()
