@@ -314,7 +314,8 @@ def controls(
 
 @app.command()
 def report(
-    out: Annotated[Path, typer.Option("--out", help="The file to write (its extension picks the format).")],
+    out: Annotated[Path, typer.Option("--out", help="The file to write (its extension picks the format); '-' writes "
+                                      "csv, json, ocsf or md to standard output.")],
     fmt: Annotated[
         Optional[str], typer.Option("--format", "-o", help="xlsx, csv, json, ocsf or md (default: from --out, else xlsx).")
     ] = None,
@@ -343,7 +344,8 @@ def report(
         path = write_report(con, out, fmt=fmt, frameworks=framework, run_id=run, queries_dir=queries)
     finally:
         con.close()
-    typer.echo(str(path))
+    if str(out) != "-":
+        typer.echo(str(path))
 
 
 @app.command()
