@@ -10,9 +10,20 @@ from typing import Annotated, Optional
 
 import duckdb
 import typer
+from typer import _click as click
+from typer.core import TyperOption
 
 from . import __version__
 from .errors import IamsqlError
+
+
+def _flag_type(self: TyperOption, ctx) -> str | None:
+    """An on/off flag takes no value: --help shows no ``<bool>`` after it."""
+    return None if self.is_flag else _option_type(self, ctx)
+
+
+_option_type = TyperOption.display_type_rich
+TyperOption.display_type_rich = _flag_type
 
 app = typer.Typer(
     name="iamsql",
@@ -64,17 +75,41 @@ def tables(db: DbOption = None) -> None:
 
 
 @app.command()
-def schema(table: Annotated[str, typer.Argument(help="Table name, e.g. aws_iam_user.")]) -> None:
-    """Show a table's columns and types.
+def schema(
+    table: Annotated[str, typer.Argument(help="Table or helper view name, e.g. aws_iam_user or aws_account.")],
+    db: DbOption = None,
+) -> None:
+    """Show a table's (or helper view's, like aws_account) columns and types; with --db, as that database has them.
 
-    Example: iamsql schema aws_iam_role
+    Examples:
+      iamsql schema aws_iam_role
+      iamsql schema aws_account --db audit.duckdb
     """
+    import duckdb as duck
+
+    from . import db as dbmod
+    from .controls import create_views, view_names
     from .output import render
     from .schema import TABLES, columns
 
-    if table not in TABLES:
+    views = view_names()
+    if table not in TABLES and table not in views:
         raise IamsqlError(f"unknown table {table!r}; 'iamsql tables' lists them")
-    rows = [(name, sqltype) for name, sqltype in columns(table)]
+    if table in TABLES and db is None:
+        rows = [(name, sqltype) for name, sqltype in columns(table)]
+    else:
+        if db is not None or dbmod.resolve_db_path(None).exists():
+            con = dbmod.connect(db, read_only=True, helper_views=False)
+        else:  # no database yet: the schema iamsql would create
+            con = duck.connect()
+            dbmod.ensure_schema(con)
+            dbmod.install_macros(con)
+        try:
+            if table in views:
+                create_views(con)
+            rows = [(r[0], r[1]) for r in con.execute(f'describe select * from "{table}"').fetchall()]
+        finally:
+            con.close()
     typer.echo(render(["column", "type"], rows, "table"), nl=False)
 
 
@@ -221,7 +256,8 @@ def check(
         Optional[str], typer.Option("--severity", help="Only controls of this severity or higher (critical, high, medium, low, info).")
     ] = None,
     fail_on: Annotated[
-        str, typer.Option("--fail-on", help="Exit 1 when an alarm has this severity or higher; 'none' never fails on alarms.")
+        str, typer.Option("--fail-on", help="Exit 1 when an alarm has this severity or higher (default info: any alarm); "
+                          "'none' never fails on alarms.")
     ] = "info",
     param: Annotated[
         Optional[list[str]], typer.Option("--param", help="Override a control parameter: name=value or control_id.name=value.")
@@ -436,7 +472,7 @@ def evidence_run(
     framework: Annotated[ListOption, typer.Option("--framework", help="Only controls mapped to this framework (repeatable).")] = None,
     control: Annotated[ListOption, typer.Option("--control", help="Only this control (repeatable).")] = None,
     param: Annotated[ListOption, typer.Option("--param", help="Control parameter name=value (repeatable).")] = None,
-    fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="Exit 1 on a non-excepted alarm of this severity or higher.")] = None,
+    fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="Exit 1 on a non-excepted alarm of this severity or higher (default info: any alarm).")] = None,
     output: Annotated[ListOption, typer.Option("--output", help="Report file: xlsx, json, ocsf, csv, md (repeatable).")] = None,
     exceptions: Annotated[Optional[Path], typer.Option("--exceptions", help="Exceptions and attestations YAML file.")] = None,
     keep_runs: Annotated[Optional[int], typer.Option("--keep-runs", help="Keep the newest N run folders.")] = None,
@@ -652,7 +688,15 @@ def main() -> None:
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when started with Ctrl-C ignored
         signal.signal(signal.SIGINT, _on_sigint)
     try:
-        app(prog_name="iamsql")
+        code = app(prog_name="iamsql", standalone_mode=False)  # click's errors come here, not as its box
+    except click.exceptions.NoArgsIsHelpError:  # a bare group (iamsql, iamsql evidence): typer printed its help
+        sys.exit(2)
+    except click.exceptions.ClickException as exc:  # unknown option, missing argument, bad value: one line
+        context = getattr(exc, "ctx", None)
+        hint = f" (see '{context.command_path} --help')" if context is not None else ""
+        _fail(" ".join(exc.format_message().split()) + hint, 2)
+    except typer.Abort:
+        _fail("aborted", 1)
     except SystemExit as exc:
         if exc.code == 130:
             say_interrupted(_interrupted_command(sys.argv[1:]))
@@ -671,3 +715,6 @@ def main() -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
+    if code == 130:  # Ctrl-C that typer turned into its exit code
+        say_interrupted(_interrupted_command(sys.argv[1:]))
+    sys.exit(code if isinstance(code, int) else 0)
