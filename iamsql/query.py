@@ -212,13 +212,13 @@ def lock_down(con: duckdb.DuckDBPyConnection, *, allow_files: bool = False) -> N
 
 # ---- typed results ------------------------------------------------------------------------------------------------
 
-NESTED_TYPE = re.compile(r"(\[\d*\]$)|^(STRUCT|MAP|UNION)\(")
+NESTED_TYPE = re.compile(r"(\[\d*\]$)|^(STRUCT|MAP)\(")
 
 
 def fetch(con: duckdb.DuckDBPyConnection, duck_sql: str) -> tuple[list[str], list[str], list[tuple]]:
     """Run one DuckDB statement: (column names, DuckDB type of each column, rows). Intervals, dates, times and
     timestamps come back as DuckDB's text (a Python value would lose an interval's months, ``infinity``, BC and
-    years past 9999); lists, structs, maps and unions as JSON (type ``JSON``). ``output.render`` turns both into
+    years past 9999); lists, structs and maps as JSON (a union as its member's value) (type ``JSON``). ``output.render`` turns both into
     Steampipe's text."""
     from .output import TEXT_TYPES
 

@@ -204,7 +204,8 @@ def test_load_of_nothing_recognisable_is_a_one_line_error(tmp_path):
 
 def test_query_without_sql_says_what_to_give(tmp_path):
     result = run_cli("query", "--db", str(tmp_path / "a.duckdb"))
-    assert result.returncode == 2 and result.stderr == "error: give the SQL as an argument or with --file\n"
+    assert result.returncode == 2 and result.stderr == ("error: give the SQL as an argument, a .sql file path, --file FILE, "
+                                                        "or on stdin (-f -)\n")
 
 
 def test_check_without_a_database_says_to_load_first(tmp_path):
