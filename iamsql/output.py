@@ -196,7 +196,7 @@ def _jsonable(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, _Json):
-        return value.value
+        return _sorted_keys(value.value)
     if isinstance(value, float):
         if math.isnan(value) or math.isinf(value):
             return pg_float(value)
@@ -210,8 +210,17 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): _jsonable(v) for k, v in sorted(value.items(), key=lambda item: str(item[0]))}
     return _scalar(value)
+
+
+def _sorted_keys(value: Any) -> Any:
+    """A JSON document with object keys in sorted order at every level, as Steampipe (Go) writes jsonb."""
+    if isinstance(value, dict):
+        return {k: _sorted_keys(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted_keys(v) for v in value]
+    return value
 
 
 def _decimal(value: Decimal) -> str:

@@ -191,3 +191,10 @@ def test_plain_python_values_from_other_commands():
     assert json.loads(render(columns, [row], "json"))[0] == {
         "a": True, "b": "2 days", "c": "1.50", "d": "\\x01", "e": "00000000-0000-0000-0000-000000000001",
         "f": {"a": [1]}, "g": "2024-01-01T00:00:00+00:00"}
+
+
+def test_jsonb_keys_are_sorted_in_json_and_text_as_steampipe_writes_them(con):
+    expression = "'{\"b\": 1, \"a\": {\"d\": 1, \"c\": 2}}'::json"
+    assert rendered(con, expression, "json").replace(" ", "").replace("\n", "") == \
+        '[{"v":{"a":{"c":2,"d":1},"b":1}}]'
+    assert rendered(con, expression, "csv") == 'v\n"{""a"":{""c"":2,""d"":1},""b"":1}"\n'
