@@ -39,8 +39,8 @@ DbOption = Annotated[
     typer.Option("--db", envvar="IAMSQL_DB", help="DuckDB database file (default ./iamsql.duckdb)."),
 ]
 FormatOption = Annotated[
-    str, typer.Option("--format", "-o", help="Output format: table (cut to the terminal's width), csv, json, jsonl or md "
-                      "(full text).")
+    str, typer.Option("--format", "-o", "--output", help="Output format: table (cut to the terminal's width), csv, json, "
+                      "jsonl, line or md (full text).")
 ]
 
 
