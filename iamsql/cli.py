@@ -10,9 +10,20 @@ from typing import Annotated, Optional
 
 import duckdb
 import typer
+from typer import _click as click
+from typer.core import TyperOption
 
 from . import __version__
 from .errors import IamsqlError
+
+
+def _flag_type(self: TyperOption, ctx) -> str | None:
+    """An on/off flag takes no value: --help shows no ``<bool>`` after it."""
+    return None if self.is_flag else _option_type(self, ctx)
+
+
+_option_type = TyperOption.display_type_rich
+TyperOption.display_type_rich = _flag_type
 
 app = typer.Typer(
     name="iamsql",
@@ -28,8 +39,8 @@ DbOption = Annotated[
     typer.Option("--db", envvar="IAMSQL_DB", help="DuckDB database file (default ./iamsql.duckdb)."),
 ]
 FormatOption = Annotated[
-    str, typer.Option("--format", "-o", help="Output format: table (cut to the terminal's width), csv, json, jsonl or md "
-                      "(full text).")
+    str, typer.Option("--format", "-o", "--output", help="Output format: table (cut to the terminal's width), csv, json, "
+                      "jsonl, line or md (full text).")
 ]
 
 
@@ -64,57 +75,87 @@ def tables(db: DbOption = None) -> None:
 
 
 @app.command()
-def schema(table: Annotated[str, typer.Argument(help="Table name, e.g. aws_iam_user.")]) -> None:
-    """Show a table's columns and types.
+def schema(
+    table: Annotated[str, typer.Argument(help="Table or helper view name, e.g. aws_iam_user or aws_account.")],
+    db: DbOption = None,
+) -> None:
+    """Show a table's (or helper view's, like aws_account) columns and types; with --db, as that database has them.
 
-    Example: iamsql schema aws_iam_role
+    Examples:
+      iamsql schema aws_iam_role
+      iamsql schema aws_account --db audit.duckdb
     """
+    import duckdb as duck
+
+    from . import db as dbmod
+    from .controls import create_views, view_names
     from .output import render
     from .schema import TABLES, columns
 
-    if table not in TABLES:
+    views = view_names()
+    if table not in TABLES and table not in views:
         raise IamsqlError(f"unknown table {table!r}; 'iamsql tables' lists them")
-    rows = [(name, sqltype) for name, sqltype in columns(table)]
+    if table in TABLES and db is None:
+        rows = [(name, sqltype) for name, sqltype in columns(table)]
+    else:
+        if db is not None or dbmod.resolve_db_path(None).exists():
+            con = dbmod.connect(db, read_only=True, helper_views=False)
+        else:  # no database yet: the schema iamsql would create
+            con = duck.connect()
+            dbmod.ensure_schema(con)
+            dbmod.install_macros(con)
+        try:
+            if table in views:
+                create_views(con)
+            rows = [(r[0], r[1]) for r in con.execute(f'describe select * from "{table}"').fetchall()]
+        finally:
+            con.close()
     typer.echo(render(["column", "type"], rows, "table"), nl=False)
 
 
 @app.command()
 def query(
-    sql: Annotated[Optional[str], typer.Argument(help="The SQL text (Steampipe/Postgres flavour by default).")] = None,
-    file: Annotated[Optional[Path], typer.Option("--file", "-f", help="Read the SQL from a file.")] = None,
-    fmt: FormatOption = "table",
+    sql: Annotated[
+        Optional[str], typer.Argument(help="The SQL (Steampipe/Postgres flavour by default), or a .sql file to run.")
+    ] = None,
+    file: Annotated[Optional[str], typer.Option("--file", "-f", help="Read the SQL from a file; '-' reads stdin.")] = None,
+    fmt: Annotated[
+        str, typer.Option("--output", "-o", "--format", help="table (cut to the terminal's width), csv, json, jsonl, "
+                          "line or md, as Steampipe prints them.")
+    ] = "table",
     dialect: Annotated[
         str, typer.Option("--dialect", help="Input dialect: 'steampipe' (Postgres SQL, translated) or 'duckdb' (as is).")
     ] = "steampipe",
     print_sql: Annotated[bool, typer.Option("--print-sql", help="Print the DuckDB SQL that would run, and exit.")] = False,
+    allow_files: Annotated[
+        bool, typer.Option("--allow-files", help="Let SQL read files (read_csv, read_json, glob, ...); writes stay refused.")
+    ] = False,
     db: DbOption = None,
 ) -> None:
-    """Run a read-only SQL query over the tables.
+    """Run read-only SQL over the tables; several statements run in order. SQL that writes, attaches, loads
+    extensions or changes settings is refused; reading files needs --allow-files.
 
     Examples:
       iamsql query "select name, arn from aws_iam_user where not mfa_enabled"
-      iamsql query -f my_query.sql --format csv
+      iamsql query my_query.sql -o csv
+      cat my_query.sql | iamsql query -o json
     """
     from . import db as dbmod
     from .controls import mentions_helper_view
-    from .output import FORMATS, render
-    from .query import run_query, translate
+    from .output import FORMATS, STEAMPIPE_NULL, render
+    from .query import lock_down, read_sql, run_statements, split_statements, translate
 
     if fmt not in FORMATS:
-        raise IamsqlError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    if (sql is None) == (file is None):
-        raise IamsqlError("give the SQL as an argument or with --file" + (", not both" if sql and file else ""))
-    if file is not None:
-        try:
-            sql = file.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise IamsqlError(f"cannot read {file}: {exc.strerror}") from None
+        raise IamsqlError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    sql = read_sql(sql, file)
     if print_sql:
-        typer.echo(translate(sql, dialect))
+        typer.echo(";\n".join(translate(s, dialect) for s in split_statements(sql, dialect)))
         return
     con = dbmod.connect(db, read_only=True, helper_views=mentions_helper_view(sql))
-    columns, rows = run_query(con, sql, dialect)
-    typer.echo(render(columns, rows, fmt), nl=False)
+    lock_down(con, allow_files=allow_files)
+    for columns, types, rows in run_statements(con, sql, dialect):
+        if columns:
+            typer.echo(render(columns, rows, fmt, types, null_text=STEAMPIPE_NULL), nl=False)
 
 
 def _context_options(items: list[str] | None) -> dict:
@@ -335,7 +376,8 @@ def check(
         Optional[str], typer.Option("--severity", help="Only controls of this severity or higher (critical, high, medium, low, info).")
     ] = None,
     fail_on: Annotated[
-        str, typer.Option("--fail-on", help="Exit 1 when an alarm has this severity or higher; 'none' never fails on alarms.")
+        str, typer.Option("--fail-on", help="Exit 1 when an alarm has this severity or higher (default info: any alarm); "
+                          "'none' never fails on alarms.")
     ] = "info",
     param: Annotated[
         Optional[list[str]], typer.Option("--param", help="Override a control parameter: name=value or control_id.name=value.")
@@ -428,7 +470,8 @@ def controls(
 
 @app.command()
 def report(
-    out: Annotated[Path, typer.Option("--out", help="The file to write (its extension picks the format).")],
+    out: Annotated[Path, typer.Option("--out", help="The file to write (its extension picks the format); '-' writes "
+                                      "csv, json, ocsf or md to standard output.")],
     fmt: Annotated[
         Optional[str], typer.Option("--format", "-o", help="xlsx, csv, json, ocsf or md (default: from --out, else xlsx).")
     ] = None,
@@ -457,7 +500,8 @@ def report(
         path = write_report(con, out, fmt=fmt, frameworks=framework, run_id=run, queries_dir=queries)
     finally:
         con.close()
-    typer.echo(str(path))
+    if str(out) != "-":
+        typer.echo(str(path))
 
 
 @app.command()
@@ -548,7 +592,7 @@ def evidence_run(
     framework: Annotated[ListOption, typer.Option("--framework", help="Only controls mapped to this framework (repeatable).")] = None,
     control: Annotated[ListOption, typer.Option("--control", help="Only this control (repeatable).")] = None,
     param: Annotated[ListOption, typer.Option("--param", help="Control parameter name=value (repeatable).")] = None,
-    fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="Exit 1 on a non-excepted alarm of this severity or higher.")] = None,
+    fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="Exit 1 on a non-excepted alarm of this severity or higher (default info: any alarm).")] = None,
     output: Annotated[ListOption, typer.Option("--output", help="Report file: xlsx, json, ocsf, csv, md (repeatable).")] = None,
     exceptions: Annotated[Optional[Path], typer.Option("--exceptions", help="Exceptions and attestations YAML file.")] = None,
     keep_runs: Annotated[Optional[int], typer.Option("--keep-runs", help="Keep the newest N run folders.")] = None,
@@ -764,7 +808,15 @@ def main() -> None:
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when started with Ctrl-C ignored
         signal.signal(signal.SIGINT, _on_sigint)
     try:
-        app(prog_name="iamsql")
+        code = app(prog_name="iamsql", standalone_mode=False)  # click's errors come here, not as its box
+    except click.exceptions.NoArgsIsHelpError:  # a bare group (iamsql, iamsql evidence): typer printed its help
+        sys.exit(2)
+    except click.exceptions.ClickException as exc:  # unknown option, missing argument, bad value: one line
+        context = getattr(exc, "ctx", None)
+        hint = f" (see '{context.command_path} --help')" if context is not None else ""
+        _fail(" ".join(exc.format_message().split()) + hint, 2)
+    except typer.Abort:
+        _fail("aborted", 1)
     except SystemExit as exc:
         if exc.code == 130:
             say_interrupted(_interrupted_command(sys.argv[1:]))
@@ -783,3 +835,6 @@ def main() -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
+    if code == 130:  # Ctrl-C that typer turned into its exit code
+        say_interrupted(_interrupted_command(sys.argv[1:]))
+    sys.exit(code if isinstance(code, int) else 0)

@@ -40,6 +40,9 @@ VIEWS_DIR = QUERIES_DIR / "views"
 ACCESS_QUESTIONS = QUERIES_DIR / "access.yaml"
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
+# --fail-on when not given, for `check` and `evidence run` alike: the stricter of the two earlier defaults, any
+# alarm fails (as Powerpipe's benchmark run, whose exit code counts alarms).
+DEFAULT_FAIL_ON = "info"
 STATUSES = ("ok", "alarm", "info", "skip", "error")
 REQUIRED_KEYS = ("title", "description", "severity", "resource_type", "rationale", "remediation", "tables")
 OPTIONAL_KEYS = ("parameters", "requires")

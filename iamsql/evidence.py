@@ -36,6 +36,7 @@ from typing import Any
 import duckdb
 
 from . import __version__
+from .controls import DEFAULT_FAIL_ON
 from .errors import DatabaseError, IamsqlError
 
 MANIFEST = "manifest.json"
@@ -93,7 +94,7 @@ OPTIONS = (
     Option("frameworks", "list", "--framework", "IAMSQL_FRAMEWORKS", "only controls mapped to these frameworks"),
     Option("controls", "list", "--control", "IAMSQL_CONTROLS", "only these control ids"),
     Option("params", "table", "--param", "IAMSQL_PARAMS", "control parameters: name=value or control_id.name=value"),
-    Option("fail_on", "text", "--fail-on", "IAMSQL_FAIL_ON", "exit 1 on an alarm of this severity or higher (default high)"),
+    Option("fail_on", "text", "--fail-on", "IAMSQL_FAIL_ON", "exit 1 on an alarm of this severity or higher (default info: any alarm, as iamsql check)"),
     Option("outputs", "list", "--output", "IAMSQL_OUTPUTS", "report files: xlsx, json, ocsf, csv, md (default xlsx, json, ocsf)"),
     Option("exceptions", "path", "--exceptions", "IAMSQL_EXCEPTIONS", "exceptions and attestations YAML file"),
     Option("retention.keep_runs", "int", "--keep-runs", "IAMSQL_KEEP_RUNS", "keep the newest N run folders"),
@@ -254,7 +255,7 @@ def _validate(config: Config) -> None:
     where = f"config {config.path}" if config.path else "settings"
     if not v.get("evidence_dir"):
         raise ConfigError(f"{where}: 'evidence_dir' is required (or --evidence-dir, IAMSQL_EVIDENCE_DIR)")
-    v.setdefault("fail_on", "high")
+    v.setdefault("fail_on", DEFAULT_FAIL_ON)
     v.setdefault("outputs", ["xlsx", "json", "ocsf"])
     v.setdefault("wait", 0)
     if v["fail_on"] not in FAIL_ON:

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import typer.main as typer_main
 from typer.testing import CliRunner
 
 from iamsql import __version__
@@ -204,7 +205,8 @@ def test_load_of_nothing_recognisable_is_a_one_line_error(tmp_path):
 
 def test_query_without_sql_says_what_to_give(tmp_path):
     result = run_cli("query", "--db", str(tmp_path / "a.duckdb"))
-    assert result.returncode == 2 and result.stderr == "error: give the SQL as an argument or with --file\n"
+    assert result.returncode == 2 and result.stderr == ("error: give the SQL as an argument, a .sql file path, --file FILE, "
+                                                        "or on stdin (-f -)\n")
 
 
 def test_check_without_a_database_says_to_load_first(tmp_path):
@@ -212,3 +214,68 @@ def test_check_without_a_database_says_to_load_first(tmp_path):
     assert proc.returncode == 2
     assert "run 'iamsql load' or 'iamsql collect' first" in proc.stderr
     assert not (tmp_path / "none.duckdb").exists()
+
+
+# ---- usage errors and help -------------------------------------------------------------------------------------------
+
+
+def test_usage_errors_are_one_line_and_exit_2(tmp_path):
+    db = str(tmp_path / "a.duckdb")
+    cases = [
+        (["query", "--bogus", "select 1"], "error: No such option: --bogus (see 'iamsql query --help')"),
+        (["schema"], "error: Missing argument 'table'. (see 'iamsql schema --help')"),
+        (["report", "--out", "x.csv", "--run", "abc", "--db", db], "error: Invalid value for '--run'"),
+        (["nosuchcommand"], "error: No such command 'nosuchcommand'."),
+        (["query", "-o", "xml", "select 1", "--db", db], "error: unknown output format 'xml'"),
+        (["evidence", "run", "--keep-runs"], "error: Option '--keep-runs' requires an argument."),
+    ]
+    for args, start in cases:
+        proc = run_cli(*args)
+        assert proc.returncode == 2, (args, proc.stderr)
+        assert len(proc.stderr.splitlines()) == 1 and proc.stderr.startswith(start), (args, proc.stderr)
+        assert "Usage:" not in proc.stderr and "\u256d" not in proc.stderr and proc.stdout == ""
+
+
+def test_help_shows_no_bool_after_flags():
+    for command in (["query"], ["check"], ["load"], ["evidence", "run"]):
+        proc = run_cli(*command, "--help", env={**os.environ, "COLUMNS": "200"})
+        assert proc.returncode == 0 and "--help" in proc.stdout
+        assert "<bool>" not in proc.stdout, command
+    assert "<path>" in run_cli("query", "--help", env={**os.environ, "COLUMNS": "200"}).stdout  # valued options keep theirs
+
+
+def test_schema_knows_aws_account_and_takes_db(tmp_path):
+    proc = run_cli("schema", "aws_account")
+    assert proc.returncode == 0, proc.stderr
+    assert {"account_id", "account_aliases", "arn", "title", "akas", "partition", "region"} <= {
+        line.split()[0] for line in proc.stdout.splitlines()[2:]}
+    db_path = tmp_path / "audit.duckdb"
+    assert run_cli("load", "--quiet", "--db", str(db_path), str(SAMPLE_DIR / "aws_cli_examples")).returncode == 0
+    with_db = run_cli("schema", "aws_iam_user", "--db", str(db_path))
+    assert with_db.returncode == 0 and "mfa_enabled" in with_db.stdout and "BOOLEAN" in with_db.stdout
+    missing = run_cli("schema", "aws_iam_user", "--db", str(tmp_path / "none.duckdb"))
+    assert missing.returncode == 2 and "does not exist" in missing.stderr
+
+
+def test_one_fail_on_default_for_check_and_evidence_run(tmp_path):
+    from iamsql import evidence
+    from iamsql.controls import DEFAULT_FAIL_ON
+
+    check_default = next(p.default for p in typer_main.get_command(app).commands["check"].params if p.name == "fail_on")
+    assert check_default == DEFAULT_FAIL_ON == "info"
+    assert evidence.load_config(None, {"evidence_dir": str(tmp_path)})["fail_on"] == DEFAULT_FAIL_ON
+
+
+def test_query_json_of_intervals_uuids_and_bytea_has_no_traceback(tmp_path):
+    db_path = tmp_path / "audit.duckdb"
+    assert run_cli("load", "--quiet", "--db", str(db_path), str(SAMPLE_DIR / "aws_cli_examples")).returncode == 0
+    proc = run_cli("query", "--db", str(db_path), "-o", "json",
+                   "select name, age(timestamptz '2026-01-01', create_date) as age, coalesce(tags, '{}') as tags, "
+                   "md5(name)::uuid as u, name is not null as has_name from aws_iam_user order by name limit 1")
+    blob = run_cli("query", "--db", str(db_path), "-o", "json", "--dialect", "duckdb", "select '\\xDE\\xAD'::blob as b")
+    assert blob.returncode == 0 and json.loads(blob.stdout) == [{"b": "\\xdead"}], blob.stderr
+    assert proc.returncode == 0, proc.stderr
+    row = json.loads(proc.stdout)[0]
+    assert row["age"].endswith(("mons", "mon", "days", "day")) or ":" in row["age"]
+    assert "days," not in row["age"] and isinstance(row["tags"], dict) and row["has_name"] is True
+    assert len(row["u"]) == 36

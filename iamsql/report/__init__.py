@@ -2,13 +2,16 @@
 
 ``write_report(con, out, fmt=..., frameworks=..., run_id=...)`` gathers the run once (``model.build_report``)
 and hands it to one writer. The file is written beside its destination and renamed into place, so a failed
-report never leaves a half-written file.
+report never leaves a half-written file, and only a new path or a regular file is replaced
+(``safe_write``); ``out`` ``-`` streams a text format to standard output.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
+from typing import TextIO
 
 import duckdb
 
@@ -18,6 +21,7 @@ from .markdown import write_markdown
 from .model import Report, ReportError, build_report
 from .ocsf import write_ocsf
 from .xlsx import write_xlsx
+from ..safe_write import STDOUT, WriteError, is_stdout, replacing
 
 # format -> (writer, binary?)
 WRITERS = {
@@ -60,26 +64,42 @@ def write_report(
 ) -> Path:
     """Write one check run (default: the latest) for the given frameworks (default: all) to ``out``; returns
     the path written."""
+    if is_stdout(out):
+        return _write_stdout(con, fmt, frameworks, run_id, queries_dir, sys.stdout)
     out = Path(out)
     fmt = format_for(out, fmt)
-    if out.is_dir():
+    if out.is_dir() and not out.is_symlink():
         raise ReportError(f"{out} is a folder; give a file name, e.g. {out / ('report.' + fmt)}")
-    if not out.parent.is_dir():
-        raise ReportError(f"folder {out.parent} does not exist")
     writer, binary = WRITERS[fmt]
-    partial = out.with_name(f".{out.name}.{os.getpid()}.partial")
     try:
-        report = build_report(con, run_id=run_id, frameworks=frameworks, queries_dir=queries_dir)
-        if binary:
-            writer(report, partial)
-        else:
-            with partial.open("w", encoding="utf-8", newline="") as handle:
-                writer(report, handle)
-        os.replace(partial, out)
+        with replacing(out) as partial:
+            report = build_report(con, run_id=run_id, frameworks=frameworks, queries_dir=queries_dir)
+            if binary:
+                writer(report, partial)
+            else:
+                with partial.open("w", encoding="utf-8", newline="") as handle:
+                    writer(report, handle)
+    except WriteError as exc:
+        raise ReportError(str(exc)) from None
     except OSError as exc:
         raise ReportError(f"cannot write {out}: {exc.strerror or exc}") from None
     except duckdb.Error as exc:
         raise ReportError(f"cannot read the check run from the database: {str(exc).splitlines()[0]}") from None
-    finally:
-        partial.unlink(missing_ok=True)
     return out
+
+
+def _write_stdout(con, fmt, frameworks, run_id, queries_dir, stream: TextIO) -> Path:
+    """``--out -``: a text format streamed to standard output (xlsx is refused: a workbook is a binary file)."""
+    if fmt is None:
+        raise ReportError(f"--out - needs --format ({', '.join(f for f in FORMATS if not WRITERS[f][1])})")
+    fmt = format_for(Path(STDOUT), fmt)
+    writer, binary = WRITERS[fmt]
+    if binary:
+        raise ReportError(f"{fmt} cannot go to standard output; give a file name with --out")
+    try:
+        report = build_report(con, run_id=run_id, frameworks=frameworks, queries_dir=queries_dir)
+        writer(report, stream)
+        stream.flush()
+    except duckdb.Error as exc:
+        raise ReportError(f"cannot read the check run from the database: {str(exc).splitlines()[0]}") from None
+    return Path(STDOUT)

@@ -1,0 +1,46 @@
+"""The text `iamsql query` prints for intervals, numbers, booleans, dates, times and UUIDs is PostgreSQL's own
+text for the same Steampipe SQL (PostgreSQL is the oracle, as in the dialect's differential tests)."""
+
+import duckdb
+import pytest
+
+from iamsql.db import install_macros
+from iamsql.output import render
+from iamsql.query import fetch, translate
+
+EXPRESSIONS = [
+    "interval '1 year 2 months 3 days 04:05:06'",
+    "interval '1 month'",
+    "interval '-1 day' + interval '1.5 seconds'",
+    "interval '-1 year 2 months'",
+    "interval '100 hours'",
+    "interval '0 seconds'",
+    "interval '1 day' * 3 - interval '2 hours 30 minutes'",
+    "age(timestamptz '2026-03-01 12:00:00+00', timestamptz '2024-01-15 10:30:45+00')",
+    "timestamptz '2026-03-01 00:00:00+00' - timestamptz '2025-12-30 06:00:00+00'",
+    "0.1::float8", "1e15::float8", "123456789012345::float8", "1.5e-7::float8", "100::float8", "-2.5::float8",
+    "'nan'::float8", "'infinity'::float8", "'-infinity'::float8", "0.1::real", "1e6::real",
+    "1.50::numeric(5,2)", "123.456::numeric(10,3)", "1.5",
+    "true", "false", "1 < 2",
+    "42", "9223372036854775807::bigint", "(-32768)::smallint",
+    "date '2024-02-29'", "'infinity'::date",
+    "time '15:30:45'", "time '15:30:45.25'",
+    "'5b1d5cb6-0ad0-4a6b-ae77-6b6a1b1b1f61'::uuid",
+    "'héllo'::text",
+]
+
+
+@pytest.fixture(scope="module")
+def duck():
+    con = duckdb.connect()
+    con.execute("set TimeZone = 'UTC'")
+    install_macros(con)
+    yield con
+    con.close()
+
+
+@pytest.mark.parametrize("expression", EXPRESSIONS)
+def test_text_matches_postgres(postgres, duck, expression):
+    expected = postgres.execute(f"select ({expression})::text").fetchone()[0]
+    columns, types, rows = fetch(duck, translate(f"select {expression} as v"))
+    assert render(columns, rows, "csv", types).splitlines()[1] == expected
