@@ -189,7 +189,7 @@ def simulate(
         bool, typer.Option("--unknown-context", help="Context keys not given are unknown: answer AllowedIf with the "
                            "conditions the decision depends on.")
     ] = False,
-    fmt: Annotated[str, typer.Option("--format", "-o", help="Output format: table or json.")] = "table",
+    fmt: Annotated[str, typer.Option("--format", "-o", "--output", help="Output format: table or json.")] = "table",
     db: DbOption = None,
 ) -> None:
     """Ask the policy engine whether a request is allowed, and why.

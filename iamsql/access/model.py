@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import duckdb
@@ -25,6 +25,8 @@ class AttachedPolicy:
     policy: Policy | None
     document: dict | None = None
     personal: bool = False
+    inline: bool = False
+    group: str | None = None  # the group it reaches the principal through
 
 
 @dataclass
@@ -85,6 +87,7 @@ class AccountModel:
     partition: str
     principals: list[Principal]
     managed: dict[str, ManagedPolicy]
+    groups: dict[str, tuple[str, list[AttachedPolicy]]] = field(default_factory=dict)  # name -> (ARN, policies)
 
     def role(self, arn: str) -> Principal | None:
         return self._roles.get(arn)
@@ -112,9 +115,9 @@ class _Documents:
     def __init__(self) -> None:
         self._parsed: dict[str, tuple[Policy | None, bool]] = {}
 
-    def attached(self, label: str, document) -> AttachedPolicy:
+    def attached(self, label: str, document, *, inline: bool = False) -> AttachedPolicy:
         if not isinstance(document, dict):
-            return AttachedPolicy(label, None)
+            return AttachedPolicy(label, None, inline=inline)
         key = json.dumps(document, sort_keys=True)
         if key not in self._parsed:
             try:
@@ -122,25 +125,26 @@ class _Documents:
             except PolicyError:
                 self._parsed[key] = (None, False)  # a document the engine cannot read is as good as unknown
         policy, personal = self._parsed[key]
-        return AttachedPolicy(label, policy, document, personal)
+        return AttachedPolicy(label, policy, document, personal, inline)
 
 
 def _inline(documents: _Documents, raw, std, owner: str, gaad: bool) -> list[AttachedPolicy] | None:
-    """Inline policies of a user, group or role; None when they were not loaded. A row from
-    get-account-authorization-details (its attached list is set) has them all, so none there means none."""
+    """Inline policies of a user, group or role, each named "inline policy NAME OWNER"; None when they were not
+    loaded. A row from get-account-authorization-details (its attached list is set) has them all, so none
+    there means none."""
     items = _json(raw)
     if items is None:
         items = _json(std)
     if items is None:
         return [] if gaad else None
     return [
-        documents.attached(f"inline policy {item.get('PolicyName') or '(unnamed)'} of {owner}",
-                           _json(item.get("PolicyDocument")))
+        documents.attached(f"inline policy {item.get('PolicyName') or '(unnamed)'} {owner}",
+                           _json(item.get("PolicyDocument")), inline=True)
         for item in items if isinstance(item, dict)
     ]
 
 
-def _attached(managed: dict[str, ManagedPolicy], arns_json, via: str = "") -> list[AttachedPolicy] | None:
+def _attached(managed: dict[str, ManagedPolicy], arns_json, group: str | None = None) -> list[AttachedPolicy] | None:
     arns = _json(arns_json)
     if arns is None:
         return None
@@ -148,8 +152,9 @@ def _attached(managed: dict[str, ManagedPolicy], arns_json, via: str = "") -> li
     for arn in arns:
         policy = managed.get(arn)
         name = policy.name if policy else str(arn).rsplit("/", 1)[-1]
-        found.append(AttachedPolicy(f"{name}{via}", policy.attached.policy, policy.attached.document,
-                                    policy.attached.personal) if policy else AttachedPolicy(f"{name}{via}", None))
+        label = f"{name} (via group {group})" if group else name
+        found.append(replace(policy.attached, label=label, group=group) if policy else AttachedPolicy(label, None,
+                                                                                                     group=group))
     return found
 
 
@@ -178,18 +183,19 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
         managed.setdefault(account, {})[arn] = ManagedPolicy(
             arn, name or arn.rsplit("/", 1)[-1], bool(aws_managed), bool(attached),
             documents.attached(name or arn, document))
-    groups: dict[tuple[str, str], list[AttachedPolicy] | None] = {}
+    groups: dict[tuple[str, str], list[AttachedPolicy]] = {}
+    group_arns: dict[tuple[str, str], str] = {}
     for name, arn, raw, std, attached, account in con.execute(
         "select name, arn, inline_policies::varchar, inline_policies_std::varchar, attached_policy_arns::varchar, "
         f"account_id from aws_iam_group{where}", params
     ).fetchall():
-        via = f" (via group {name})"
-        inline = _inline(documents, raw, std, f"group {name}", attached is not None)
-        attached_list = _attached(managed.get(account, {}), attached, via)
+        inline = _inline(documents, raw, std, f"(via group {name})", attached is not None)
+        attached_list = _attached(managed.get(account, {}), attached, name)
+        group_arns[(account, name)] = arn
         if inline is None or attached_list is None:
-            groups[(account, name)] = _unknown(f"the policies of group {name} (not loaded)")
+            groups[(account, name)] = [AttachedPolicy(f"the policies of group {name} (not loaded)", None, group=name)]
         else:
-            groups[(account, name)] = inline + attached_list
+            groups[(account, name)] = [replace(a, group=name) for a in inline] + attached_list
     principals: dict[str, list[Principal]] = {}
     partitions: dict[str, str] = {}
     for kind, table, extra in (("user", "aws_iam_user", "groups::varchar"),
@@ -203,7 +209,7 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
             partitions.setdefault(account, partition or "aws")
             owner = f"{kind} {name}"
             identity: list[AttachedPolicy] = []
-            inline = _inline(documents, raw, std, owner, attached is not None)
+            inline = _inline(documents, raw, std, f"of {owner}", attached is not None)
             attached_list = _attached(managed.get(account, {}), attached)
             identity += inline if inline is not None else _unknown(f"the inline policies of {owner} (not loaded)")
             identity += attached_list if attached_list is not None else _unknown(
@@ -216,7 +222,8 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
                 else:
                     for member in memberships:
                         group = member.get("GroupName") if isinstance(member, dict) else member
-                        identity += groups.get((account, group)) or _unknown(f"the policies of group {group} (not loaded)")
+                        identity += groups.get((account, group)) or [
+                            AttachedPolicy(f"the policies of group {group} (not loaded)", None, group=group)]
             else:
                 trust = documents.attached(f"the trust policy of role {name}", _json(more))
             bound = None
@@ -228,4 +235,6 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
             principals.setdefault(account, []).append(
                 Principal(arn, kind, name, path or "/", account, partition or "aws", identity, bound, trust))
     accounts = sorted(set(principals) | set(managed))
-    return [AccountModel(a, partitions.get(a, "aws"), principals.get(a, []), managed.get(a, {})) for a in accounts]
+    return [AccountModel(a, partitions.get(a, "aws"), principals.get(a, []), managed.get(a, {}),
+                         {name: (arn, groups[(acct, name)]) for (acct, name), arn in group_arns.items() if acct == a})
+            for a in accounts]

@@ -269,10 +269,11 @@ def policy_rows(account: AccountModel, questions: tuple[Question, ...]) -> list[
         if policy.attached.policy is not None:
             kind = "aws_managed" if policy.aws_managed else "customer_managed"
             subjects.append((policy.arn, kind, [policy.attached]))
-    for principal in account.principals:
-        inline = [a for a in principal.identity if a.label.startswith("inline policy ") and a.policy is not None]
+    owners = [(p.arn, [a for a in p.identity if a.group is None]) for p in account.principals]
+    for owner, policies in owners + list(account.groups.values()):
+        inline = [a for a in policies if a.inline and a.policy is not None]
         if inline:
-            subjects.append((principal.arn, "inline", inline))
+            subjects.append((owner, "inline", inline))
     asker = Asker(account)
     rows = []
     for resource, kind, policies in subjects:

@@ -38,26 +38,27 @@ class Answer:
                 "conditions": self.conditions, "missing": self.missing, "reason": self.reason}
 
 
-def _labels(principal: Principal, result: Evaluation) -> tuple[list[str], list[str]]:
-    """The policies whose Allow statements decided, and the documents that were not loaded, by name."""
-    granted = []
+def _labels(principal: Principal, result: Evaluation) -> tuple[list[str], list[str], set[str | None]]:
+    """The policies whose Allow statements decided, the documents that were not loaded, by name, and the
+    groups the granting policies come through (None for the principal's own)."""
+    granted, groups = [], set()
     for matched in result.matched:
         attached = attached_at(principal, matched.policy) if matched.kind != "resource" else None
         label = attached.label if attached else f"the resource policy (statement {matched.statement})"
         if matched.effect == "Allow" and label not in granted:
             granted.append(label)
+            groups.add(attached.group if attached else None)
     missing = []
     for where in result.missing:
         attached = attached_at(principal, where)
         missing.append(attached.label if attached else where)
-    return granted, missing
+    return granted, missing, groups
 
 
-def _path(kind: str, granted: list[str]) -> str:
-    if granted and all("(via group " in g for g in granted):
-        groups = sorted({g.split("(via group ", 1)[1].rstrip(")") for g in granted})
-        return "through group " + ", ".join(groups)
-    return "direct" if kind in ("user", "role") else kind
+def _path(groups: set[str | None]) -> str:
+    if groups and None not in groups:
+        return "through group " + ", ".join(sorted(groups))
+    return "direct"
 
 
 def _resource_policy(account: AccountModel, action: str, resource: str):
@@ -88,8 +89,8 @@ def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, actio
             permission_boundaries=[principal.boundary.policy] if principal.boundary else [],
             unknown_context=unknown_context,
         ))
-        granted, missing = _labels(principal, result)
-        return Answer(principal.arn, principal.kind, account.account_id, result.decision, _path(principal.kind, granted),
+        granted, missing, groups = _labels(principal, result)
+        return Answer(principal.arn, principal.kind, account.account_id, result.decision, _path(groups),
                       granted, list(result.conditions), missing, result.reason)
     raise IamsqlError(f"principal {principal_arn} is not an IAM user or role in the loaded data; "
                       "'iamsql query \"select arn from aws_iam_user union all select arn from aws_iam_role\"' lists them")
@@ -113,10 +114,9 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
         for principal in account.principals:
             result = asker.request(principal, action, target, resource_policy=resource_policy)
             if result.decision in POSSIBLE or result.decision == "Unknown":
-                granted, missing = _labels(principal, result)
+                granted, missing, groups = _labels(principal, result)
                 found[principal.arn] = Answer(principal.arn, principal.kind, account.account_id, result.decision,
-                                              _path(principal.kind, granted), granted, list(result.conditions),
-                                              missing, result.reason)
+                                              _path(groups), granted, list(result.conditions), missing, result.reason)
         answers += found.values()
         answers += _through_roles(asker, found)
         if resource_policy is not None and resource:
@@ -142,7 +142,7 @@ def _through_roles(asker: Asker, found: dict[str, Answer], depth: int = 3) -> li
                     continue
                 result = asker.request(principal, "sts:AssumeRole", role_arn, resource_policy=role.trust.policy)
                 if result.decision in POSSIBLE:
-                    granted, _ = _labels(principal, result)
+                    granted, _, _ = _labels(principal, result)
                     reached[principal.arn] = Answer(
                         principal.arn, principal.kind, account.account_id, "AllowedIf" if result.decision == "AllowedIf"
                         or found[chain[-1]].decision == "AllowedIf" else "Allowed",

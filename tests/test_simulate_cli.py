@@ -1,0 +1,121 @@
+"""`iamsql simulate` (request files and loaded principals) and `iamsql who-can` through the real CLI."""
+
+import json
+import subprocess
+import sys
+from datetime import datetime, timezone
+
+import pytest
+
+from iamsql import db
+
+ACCOUNT = "123456789012"
+ADMIN = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+
+
+def run(*args, stdin=None):
+    return subprocess.run([sys.executable, "-c", "from iamsql.cli import main; main()", *args],
+                          capture_output=True, text=True, input=stdin, timeout=300)
+
+
+def request(action, identity, **extra):
+    return {"action": action, "resource": f"arn:aws:iam::{ACCOUNT}:role/app",
+            "principal": f"arn:aws:iam::{ACCOUNT}:user/alice", "identity_policies": identity, **extra}
+
+
+def test_request_file_gives_one_result_per_request(tmp_path):
+    deny = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "iam:Pass*", "Resource": "*"}]}
+    conditional = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*",
+                                                           "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-1"}}}]}
+    path = tmp_path / "requests.json"
+    path.write_text(json.dumps([request("iam:PassRole", [ADMIN]), request("iam:PassRole", [ADMIN, deny]),
+                                request("iam:PassRole", []), request("iam:PassRole", [conditional])]))
+    done = run("simulate", "--request", str(path), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert [r["decision"] for r in json.loads(done.stdout)] == [
+        "Allowed", "ExplicitlyDenied", "ImplicitlyDenied", "ImplicitlyDenied"]
+    unknown = run("simulate", "--request", str(path), "--format", "json", "--unknown-context")
+    results = json.loads(unknown.stdout)
+    assert results[3]["decision"] == "AllowedIf" and "aws:PrincipalOrgID" in json.dumps(results[3]["conditions"])
+
+
+def test_one_request_object_from_stdin_gives_one_object():
+    done = run("simulate", "--request", "-", "-o", "json", stdin=json.dumps(request("sts:GetCallerIdentity", [])))
+    assert done.returncode == 0 and json.loads(done.stdout)["decision"] == "Allowed"
+
+
+@pytest.mark.parametrize("content, message", [("{not json", "is not JSON"), ('"text"', "must hold a request object")])
+def test_bad_request_files_are_one_line_errors(tmp_path, content, message):
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    done = run("simulate", "--request", str(path))
+    assert done.returncode == 2 and message in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_a_malformed_request_is_an_error_result_and_a_failing_exit(tmp_path):
+    path = tmp_path / "requests.json"
+    path.write_text(json.dumps([request("iam:PassRole", [ADMIN]), {"action": "no-colon"}]))
+    done = run("simulate", "--request", str(path), "-o", "json")
+    assert done.returncode == 2
+    assert [r["decision"] for r in json.loads(done.stdout)] == ["Allowed", "Error"]
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory):
+    path = tmp_path_factory.mktemp("who") / "who.duckdb"
+    con = db.connect(path)
+    base = {"account_id": ACCOUNT, "partition": "aws", "region": "global"}
+
+    def arn(kind, name):
+        return f"arn:aws:iam::{ACCOUNT}:{kind}/{name}"
+
+    def inline(statements):
+        return [{"PolicyName": "p", "PolicyDocument": {"Version": "2012-10-17", "Statement": statements}}]
+
+    users = [
+        {"name": "deployer", "arn": arn("user", "deployer"), "path": "/", "groups": [{"GroupName": "ops"}],
+         "attached_policy_arns": [], "inline_policies": inline([{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                                  "Resource": arn("role", "admin")}]), **base},
+        {"name": "reader", "arn": arn("user", "reader"), "path": "/", "groups": [], "attached_policy_arns": [],
+         "inline_policies": inline([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]), **base},
+        {"name": "opsy", "arn": arn("user", "opsy"), "path": "/", "groups": [{"GroupName": "ops"}],
+         "attached_policy_arns": [], "inline_policies": None, **base},
+    ]
+    groups = [{"name": "ops", "arn": arn("group", "ops"), "attached_policy_arns": [],
+               "inline_policies": inline([{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}]), **base}]
+    trust = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "sts:AssumeRole"},
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "sts:AssumeRole"}]}
+    roles = [{"name": "admin", "arn": arn("role", "admin"), "path": "/", "assume_role_policy": trust,
+              "attached_policy_arns": [], "inline_policies": inline(ADMIN["Statement"]), **base}]
+    with db.transaction(con):
+        snapshot = db.new_snapshot(con, account_id=ACCOUNT, kind="load", sources=[], as_of=datetime(2024, 3, 1, tzinfo=timezone.utc))
+        db.insert_rows(con, "aws_iam_user", snapshot, users)
+        db.insert_rows(con, "aws_iam_group", snapshot, groups)
+        db.insert_rows(con, "aws_iam_role", snapshot, roles)
+        db.insert_rows(con, "aws_iam_policy", snapshot, [])
+    con.close()
+    return str(path)
+
+
+def test_simulate_a_loaded_principal(loaded):
+    done = run("simulate", "--db", loaded, "--principal", f"arn:aws:iam::{ACCOUNT}:user/opsy",
+               "--action", "iam:PassRole", "-o", "json")
+    answer = json.loads(done.stdout)
+    assert answer["decision"] == "Allowed" and answer["path"] == "through group ops", answer
+    denied = run("simulate", "--db", loaded, "--principal", f"arn:aws:iam::{ACCOUNT}:user/reader",
+                 "--action", "iam:PassRole")
+    assert denied.stdout.startswith("ImplicitlyDenied")
+    missing = run("simulate", "--db", loaded, "--principal", f"arn:aws:iam::{ACCOUNT}:user/nobody", "--action", "s3:GetObject")
+    assert missing.returncode == 2 and "not an IAM user or role in the loaded data" in missing.stderr
+
+
+def test_who_can_follows_groups_roles_and_trusts(loaded):
+    done = run("who-can", "iam:PassRole", "--db", loaded, "-o", "json")
+    paths = {row["principal"].rsplit("/", 1)[-1]: row["path"] for row in json.loads(done.stdout)}
+    assert paths == {"opsy": "through group ops", "deployer": "through group ops", "admin": "direct"}
+    assume = run("who-can", "sts:AssumeRole", "--db", loaded, "--resource", f"arn:aws:iam::{ACCOUNT}:role/admin", "-o", "json")
+    rows = {row["principal"]: row for row in json.loads(assume.stdout)}
+    assert rows[f"arn:aws:iam::{ACCOUNT}:user/deployer"]["decision"] == "Allowed"
+    assert f"arn:aws:iam::{ACCOUNT}:user/reader" not in rows
+    assert rows["arn:aws:iam::444455556666:root"]["path"].startswith("cross-account")
