@@ -46,7 +46,7 @@ from .errors import IamsqlError
 
 DATA_DIR = Path(__file__).resolve().parent / "mappings"
 RESULT_STATUSES = ("ok", "alarm", "info", "skip", "error")
-CONTROL_OUTCOMES = ("passed", "failed", "excepted", "not_assessed")
+CONTROL_OUTCOMES = ("passed", "failed", "partial", "excepted", "not_assessed")
 REQUIREMENT_STATUSES = ("passed", "failed", "partial", "excepted", "not_assessed", "manual", "attested")
 ASSESSED = ("passed", "failed", "partial", "excepted", "attested")  # requirements with evidence of their state
 COMPLIANT = ("passed", "excepted", "attested")  # met: by all controls, under exceptions in force, or attested
@@ -498,14 +498,21 @@ def control_outcome(statuses: Mapping[str, int] | Iterable[str]) -> str:
 
 def requirement_status(
     results_by_control: Mapping[str, Mapping[str, int] | Iterable[str]], frameworks: Iterable[str] | None = None,
-    attested: Iterable[str] = (),
+    attested: Iterable[str] = (), by_account: Mapping[str, Mapping[str, Mapping[str, int] | Iterable[str]]] | None = None,
 ) -> list[RequirementStatus]:
     """Status of every requirement of the given frameworks (all by default), in framework then catalog order.
     ``results_by_control`` maps control ids to their result counts (``statuses_by_control``) or to the list of
     their result statuses; a control absent from it was not run. ``attested`` holds the ``framework:id`` refs of
-    manual requirements with an attestation in force."""
+    manual requirements with an attestation in force. With ``by_account`` (``statuses_by_account``), each control's
+    outcome is judged per account and combined (``combined_outcome``): over several accounts a requirement passes
+    only when it passes in every one; ``results_by_control`` is then ignored."""
     attested = set(attested)
-    outcomes = {control: control_outcome(value) for control, value in results_by_control.items()}
+    if by_account is not None:
+        controls = {c for per in by_account.values() for c in per}
+        outcomes = {c: combined_outcome(control_outcome(per.get(c, ())) for per in by_account.values())
+                    for c in controls}
+    else:
+        outcomes = {control: control_outcome(value) for control, value in results_by_control.items()}
     selected = [get_framework(f) for f in frameworks] if frameworks else list(load_frameworks().values())
     statuses = []
     for framework in selected:
@@ -524,11 +531,25 @@ def _requirement_status(requirement: Requirement, per_control: tuple[tuple[str, 
         return "failed"
     if found == {"not_assessed"}:
         return "not_assessed"
-    if "not_assessed" in found:
+    if found & {"not_assessed", "partial"}:
         return "partial"
     if "excepted" in found:
         return "excepted"
     return "passed"
+
+
+def combined_outcome(outcomes: Iterable[str]) -> str:
+    """One control's outcome over several accounts from its outcome in each: ``failed`` in any -> ``failed``;
+    ``not_assessed`` in all -> ``not_assessed``; ``passed`` (or ``excepted``) in all -> ``passed`` (``excepted``);
+    otherwise (assessed in some accounts, not in others) -> ``partial``."""
+    found = set(outcomes) or {"not_assessed"}
+    if "failed" in found:
+        return "failed"
+    if found == {"not_assessed"}:
+        return "not_assessed"
+    if found & {"not_assessed", "partial"}:
+        return "partial"
+    return "excepted" if "excepted" in found else "passed"
 
 
 def framework_summary(statuses: Iterable[RequirementStatus], account_id: str | None = None) -> list[FrameworkSummary]:

@@ -55,7 +55,7 @@ def extend_report(con: duckdb.DuckDBPyConnection, report: Report) -> None:
     in_force = {(a["framework"], a["requirement"]): a for a in attestations if a["state"] == "active"}
     for section in report.frameworks:
         for requirement in section.requirements:
-            found = in_force.get((section.id, requirement["requirement"]))
+            found = in_force.get((section.id, requirement["id"]))
             if requirement["status"] == "attested" and found:
                 requirement["note"] = (f"Attested by {found['attested_by']} on {found['attested_on']}, until "
                                        f"{found['expires']}: {found['evidence']}. {requirement['note']}").strip()
