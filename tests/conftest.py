@@ -1,6 +1,7 @@
 """Shared test set-up. Fixtures live in tests/fixtures/*.py, one module per real service (moto server,
 PostgreSQL, ...); every module there is registered as a pytest plugin."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,8 @@ pytest_plugins = sorted(
 )
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED_DATA = REPO.parent / "shared" / "data"
+# The public data set beside the repository; IAMSQL_SHARED_DATA points elsewhere (a checkout in another folder).
+SHARED_DATA = Path(os.environ.get("IAMSQL_SHARED_DATA") or REPO.parent / "shared" / "data")
 
 
 @pytest.fixture(scope="session")
