@@ -156,7 +156,8 @@ def test_attested_requirements_count_toward_compliance(checked, tmp_path):
     summary = framework_summary(statuses)[0]
     before = framework_summary(requirement_status({"iam_user_in_group": ["ok"]}, ["nist-csf-2.0"]))[0]
     assert (summary.attested, summary.manual) == (1, before.manual - 1)
-    assert summary.percent_compliant == round(100 * (summary.passing + 1) / (summary.passing + summary.failing + 1), 1)
+    assert summary.compliant_pct == round(100 * (summary.passed + 1) / (summary.assessed), 1)
+    assert summary.assessed == before.assessed + 1 and summary.coverage_pct > before.coverage_pct
     # expired at the run's time: manual again
     con.execute("update iamsql_run set as_of = '2027-01-01 00:00:00+00' where run_id = ?", [run_id])
     exc.apply(con, run_id, exc.read_exceptions(write(tmp_path, GOOD.replace("GV.OC-01", requirement))))

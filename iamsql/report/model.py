@@ -175,8 +175,8 @@ def build_report(
     sections = _framework_sections(selected, statuses, counts, account_summaries(by_account, selected, attested))
 
     def requirements_of(control_id: str) -> list[str]:
-        return [ref for section in sections for r in section.requirements if control_id in r["controls"]
-                for ref in [f"{section.id}:{r['requirement']}"]]
+        return [f"{section.id}:{r['id']}" for section in sections for r in section.requirements
+                if any(c["id"] == control_id for c in r["controls"])]
 
     # With --framework, the report is about those frameworks: only the controls mapped to them.
     control_ids = sorted(cid for cid in counts if not frameworks or requirements_of(cid))
