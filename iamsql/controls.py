@@ -803,6 +803,16 @@ def summary(rows: list[dict], frameworks: list[str] | None = None, attested: Ite
     return table
 
 
+def summary_line(row: dict) -> str:
+    """One framework's summary in words: ``owasp-nhi-2025: compliant 30.0%, coverage 100.0% (10 of 10
+    requirements assessed: 3 passed, 6 failed, 1 partial; 0 not assessed, 0 manual; 26 controls)``."""
+    compliant = "n/a (informative)" if row["compliant"] == "informative" else row["compliant"]
+    assessed = row["passed"] + row["failed"] + row["partial"]
+    return (f"{row['framework']}: compliant {compliant}, coverage {row['coverage']} ({assessed} of {row['total']} "
+            f"requirements assessed: {row['passed']} passed, {row['failed']} failed, {row['partial']} partial; "
+            f"{row['not_assessed']} not assessed, {row['manual']} manual; {row['controls']} controls)")
+
+
 def totals_line(rows: list[dict]) -> str:
     """``all controls: N controls, M results (a ok, b alarm, ...)``."""
     counts = ", ".join(f"{sum(1 for r in rows if r['status'] == s)} {s}" for s in STATUSES)
@@ -861,8 +871,9 @@ def _by_count(groups: dict[str, set[str]]) -> list[tuple[str, set[str]]]:
 def render_results(rows: list[dict], fmt: str, frameworks: list[str] | None = None) -> tuple[str, str]:
     """(results, summary) as text. ``json`` is a list of result objects; ``csv``/``md`` hold every row;
     ``table`` shows the rows that need attention (errors, then alarms by severity), then one line per account
-    with its skipped controls and why. The summary is one line per framework (requirement counts, compliant %
-    and coverage %, as in the report) and a line of result counts over all controls."""
+    with its skipped controls and why. The summary is one line per framework (compliant %, coverage % and the
+    requirement counts, as in the report; a table for ``md``, lines wrapped to the terminal otherwise), a line of
+    result counts over all controls, and the formula."""
     from .output import FORMATS, render
 
     if fmt not in FORMATS:
@@ -876,10 +887,28 @@ def render_results(rows: list[dict], fmt: str, frameworks: list[str] | None = No
         text = render(list(fields), [tuple(r[f] for f in fields) for r in shown], fmt) if shown else ""
         skipped = skipped_lines(rows)
         if skipped:
-            text += ("\n" if text else "") + "\n".join(skipped) + "\n"
+            text += ("\n" if text else "") + "".join(_wrapped(line) for line in skipped)
     else:
         text = render(list(RESULT_FIELDS),
                       [tuple(" ".join(r[f]) if f == "requirements" else r[f] for f in RESULT_FIELDS) for r in rows], fmt)
-    counts = render(list(SUMMARY_COLUMNS), summary(rows, frameworks), "md" if fmt == "md" else "table")
-    counts += totals_line(rows) + "\n" + SUMMARY_FORMULA + "\n"
+    table = summary(rows, frameworks)
+    if fmt == "md":
+        counts = render(list(SUMMARY_COLUMNS), table, "md")
+    else:
+        counts = "".join(_wrapped(summary_line(dict(zip(SUMMARY_COLUMNS, row)))) for row in table)
+    if fmt == "md":
+        counts += "\n" + totals_line(rows) + "\n\n" + SUMMARY_FORMULA + "\n"
+    else:
+        counts += _wrapped(totals_line(rows)) + _wrapped(SUMMARY_FORMULA)
     return text, counts
+
+
+def _wrapped(line: str) -> str:
+    """A line of text wrapped to the terminal's width (as tables are), continuation lines indented."""
+    import shutil
+    import textwrap
+
+    from .output import FALLBACK_WIDTH
+
+    width = shutil.get_terminal_size((FALLBACK_WIDTH, 24)).columns
+    return textwrap.fill(line, width=max(width, 40), subsequent_indent="  ", break_on_hyphens=False) + "\n"
