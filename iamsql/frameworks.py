@@ -53,8 +53,9 @@ COMPLIANT = ("passed", "excepted", "attested")  # met: by all controls, under ex
 FORMULA = ("compliant % = (passed + excepted + attested) / assessed; coverage % = assessed / all requirements; "
            "assessed = passed + failed + partial + excepted + attested. A control is assessed when it produced an "
            "ok, alarm or error row (skip and info are not); passed needs every mapped control assessed and none "
-           "failing; partial: some assessed, none failing, some not assessed (counted as assessed, not compliant). "
-           "Informative frameworks (SP 800-207) show coverage and findings, no compliant %.")
+           "failing; partial: some assessed, none failing, some not assessed (counted as assessed, not compliant); "
+           "over several accounts a requirement passes only when it passes in every account. Informative frameworks "
+           "(SP 800-207) show coverage and findings, no compliant %.")
 CONTROL_ID = re.compile(r"[a-z][a-z0-9_]*")
 
 _MAPPING_KEYS = {"framework", "title", "version", "source", "informative", "requirements"}

@@ -261,9 +261,10 @@ def write_framework(wb: Workbook, section: FrameworkSection, name: str) -> None:
 
 STATUS_RULES = ("A control is assessed when it produced an ok, alarm or error row (skip and info are not); its "
                 "outcome is failed (error, or an alarm no exception covers), excepted (alarms, all covered by "
-                "exceptions in force), passed (ok) or not_assessed. Requirement: manual (no control mapped), "
+                "exceptions in force), passed (ok) or not_assessed, per account; over several accounts, failed in any, "
+                "passed or excepted in all, not_assessed in all, else partial. Requirement: manual (no control mapped), "
                 "attested (manual, with an attestation in force), failed (any control failed), not_assessed (no "
-                "control assessed), partial (some assessed, none failed, some not assessed), excepted (all assessed, "
+                "control assessed), partial (some assessed or partial, none failed, some not assessed), excepted (all assessed, "
                 "some excepted), passed (every control passed).")
 
 
