@@ -14,6 +14,7 @@ How a run works (see docs/controls.md):
 from __future__ import annotations
 
 import getpass
+from collections.abc import Iterable
 import hashlib
 import json
 import re
@@ -821,31 +822,103 @@ def exit_code(rows: list[dict], fail_on: str) -> int:
     return 0
 
 
-def summary(rows: list[dict], frameworks: list[str] | None = None) -> list[tuple]:
-    """Status counts per framework (controls mapped to it), then over all controls:
-    (scope, controls, ok, alarm, info, skip, error)."""
-    scopes: dict[str, list[dict]] = {}
-    for row in rows:
-        for framework in sorted({r.split(":", 1)[0] for r in row["requirements"]}):
-            if not frameworks or framework in frameworks:
-                scopes.setdefault(framework, []).append(row)
-    scopes["all controls"] = rows
+SUMMARY_COLUMNS = ("framework", "controls", "total", "passed", "failed", "partial", "not_assessed", "manual",
+                   "compliant", "coverage")
+SUMMARY_FORMULA = ("compliant = (passed + excepted + attested) / assessed; coverage = assessed / requirements; "
+                   "assessed = passed + failed + partial + excepted + attested (docs/frameworks.md)")
+
+
+def summary(rows: list[dict], frameworks: list[str] | None = None, attested: Iterable[str] = ()) -> list[tuple]:
+    """One line per framework (those given, else every framework): the controls of the run mapped to it, its
+    requirements (``total``) by status (``check`` applies no exceptions or attestations, so none are excepted or attested) and its two figures as text (``frameworks.FORMULA``; ``n/a`` when nothing was
+    assessed, ``informative`` for SP 800-207), from the rows' statuses judged per account (``frameworks`` roll-up:
+    the same as the report's)."""
+    from .frameworks import framework_summary, load_frameworks, percent, requirement_status, statuses_by_account
+
+    selected = list(dict.fromkeys(frameworks)) if frameworks else list(load_frameworks())
+    by_account = statuses_by_account(rows)
+    statuses = requirement_status({}, selected, attested=attested, by_account=by_account)
+    run_controls = {r["control_id"] for r in rows}
     table = []
-    for scope, scoped in scopes.items():
-        counts = [sum(1 for r in scoped if r["status"] == s) for s in STATUSES]
-        table.append((scope, len({r["control_id"] for r in scoped}), *counts))
+    for item in framework_summary(statuses):
+        controls = {c for s in statuses if s.requirement.framework == item.framework for c in s.requirement.controls}
+        table.append((item.framework, len(controls & run_controls), item.total, item.passed, item.failed,
+                      item.partial, item.not_assessed, item.manual,
+                      "informative" if item.informative else percent(item.compliant_pct), percent(item.coverage_pct)))
     return table
+
+
+def summary_line(row: dict) -> str:
+    """One framework's summary in words: ``owasp-nhi-2025: compliant 30.0%, coverage 100.0% (10 of 10
+    requirements assessed: 3 passed, 6 failed, 1 partial; 0 not assessed, 0 manual; 26 controls)``."""
+    compliant = "n/a (informative)" if row["compliant"] == "informative" else row["compliant"]
+    assessed = row["passed"] + row["failed"] + row["partial"]
+    return (f"{row['framework']}: compliant {compliant}, coverage {row['coverage']} ({assessed} of {row['total']} "
+            f"requirements assessed: {row['passed']} passed, {row['failed']} failed, {row['partial']} partial; "
+            f"{row['not_assessed']} not assessed, {row['manual']} manual; {row['controls']} controls)")
+
+
+def totals_line(rows: list[dict]) -> str:
+    """``all controls: N controls, M results (a ok, b alarm, ...)``."""
+    counts = ", ".join(f"{sum(1 for r in rows if r['status'] == s)} {s}" for s in STATUSES)
+    return f"all controls: {len({r['control_id'] for r in rows})} controls, {len(rows)} results ({counts})"
 
 
 RESULT_FIELDS = ("control_id", "title", "severity", "status", "resource", "reason", "account_id", "region",
                  "requirements", "finding_id")
-TABLE_STATUSES = ("error", "alarm", "skip")
+TABLE_STATUSES = ("error", "alarm")
+_MISSING = re.compile(r"^No (?P<tables>.+) data is loaded for account \S+; load it to evaluate this control\.$")
+
+
+def attention_rows(rows: list[dict]) -> list[dict]:
+    """The rows that need attention, most urgent first: errors, then alarms by severity (critical first), then by
+    control, account and resource."""
+    def rank(r: dict) -> tuple:
+        severity = SEVERITIES.index(r["severity"]) if r["severity"] in SEVERITIES else len(SEVERITIES)
+        return (TABLE_STATUSES.index(r["status"]), severity, r["control_id"], r["account_id"] or "", r["resource"] or "")
+    return sorted((r for r in rows if r["status"] in TABLE_STATUSES), key=rank)
+
+
+def skipped_lines(rows: list[dict], shown: int = 3) -> list[str]:
+    """One line per account with skipped controls: ``<account>: N controls skipped: <reasons>``: the tables not
+    loaded with how many controls need each, then up to ``shown`` other reasons (shortened) and how many more."""
+    per_account: dict[str, tuple[dict[str, set[str]], dict[str, set[str]]]] = {}
+    for r in rows:
+        if r["status"] != "skip":
+            continue
+        missing, other = per_account.setdefault(r["account_id"] or "all accounts", ({}, {}))
+        found = _MISSING.match(r["reason"] or "")
+        if found:
+            for table in found["tables"].split(", "):
+                missing.setdefault(table, set()).add(r["control_id"])
+        else:
+            other.setdefault(" ".join((r["reason"] or "no reason given").split()), set()).add(r["control_id"])
+    lines = []
+    for account in sorted(per_account):
+        missing, other = per_account[account]
+        controls = set().union(*missing.values(), *other.values())
+        parts = []
+        if missing:
+            parts.append("not loaded: " + ", ".join(f"{t} ({len(ids)})" for t, ids in _by_count(missing)))
+        reasons = [reason if len(reason) <= 90 else reason[:89] + "…" for reason, _ in _by_count(other)]
+        parts += reasons[:shown]
+        if len(reasons) > shown:
+            parts.append(f"{len(reasons) - shown} other reason(s)")
+        lines.append(f"{account}: {len(controls)} control{'s' if len(controls) != 1 else ''} skipped: "
+                     + "; ".join(parts))
+    return lines
+
+
+def _by_count(groups: dict[str, set[str]]) -> list[tuple[str, set[str]]]:
+    return sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
 
 
 def render_results(rows: list[dict], fmt: str, frameworks: list[str] | None = None) -> tuple[str, str]:
     """(results, summary) as text. ``json`` is a list of result objects; ``csv``/``md`` hold every row;
-    ``table`` shows only the rows that need attention (error, alarm, skip). The summary is a table of status
-    counts per framework and over all controls."""
+    ``table`` shows the rows that need attention (errors, then alarms by severity), then one line per account
+    with its skipped controls and why. The summary is one line per framework (compliant %, coverage % and the
+    requirement counts, as in the report; a table for ``md``, lines wrapped to the terminal otherwise), a line of
+    result counts over all controls, and the formula."""
     from .output import FORMATS, render
 
     if fmt not in FORMATS:
@@ -854,11 +927,33 @@ def render_results(rows: list[dict], fmt: str, frameworks: list[str] | None = No
         fields = RESULT_FIELDS + ("dimensions",)
         text = render(list(fields), [tuple(r[f] for f in fields) for r in rows], fmt)
     elif fmt == "table":
-        shown = [r for r in rows if r["status"] in TABLE_STATUSES]
+        shown = attention_rows(rows)
         fields = ("control_id", "severity", "status", "resource", "reason")
         text = render(list(fields), [tuple(r[f] for f in fields) for r in shown], fmt) if shown else ""
+        skipped = skipped_lines(rows)
+        if skipped:
+            text += ("\n" if text else "") + "".join(_wrapped(line) for line in skipped)
     else:
         text = render(list(RESULT_FIELDS),
                       [tuple(" ".join(r[f]) if f == "requirements" else r[f] for f in RESULT_FIELDS) for r in rows], fmt)
-    counts = render(["scope", "controls", *STATUSES], summary(rows, frameworks), "md" if fmt == "md" else "table")
+    table = summary(rows, frameworks)
+    if fmt == "md":
+        counts = render(list(SUMMARY_COLUMNS), table, "md")
+    else:
+        counts = "".join(_wrapped(summary_line(dict(zip(SUMMARY_COLUMNS, row)))) for row in table)
+    if fmt == "md":
+        counts += "\n" + totals_line(rows) + "\n\n" + SUMMARY_FORMULA + "\n"
+    else:
+        counts += _wrapped(totals_line(rows)) + _wrapped(SUMMARY_FORMULA)
     return text, counts
+
+
+def _wrapped(line: str) -> str:
+    """A line of text wrapped to the terminal's width (as tables are), continuation lines indented."""
+    import shutil
+    import textwrap
+
+    from .output import FALLBACK_WIDTH
+
+    width = shutil.get_terminal_size((FALLBACK_WIDTH, 24)).columns
+    return textwrap.fill(line, width=max(width, 40), subsequent_indent="  ", break_on_hyphens=False) + "\n"

@@ -50,6 +50,33 @@ create or replace view iamsql_latest as
 """
 
 
+# aws_iam_user with the MFA and password facts of the account's latest credential report, as Steampipe's columns
+# come from the API: where the user listing did not carry them, mfa_enabled = the report's mfa_active (any MFA
+# device, virtual or hardware, as Steampipe's column) and password_last_used = the report's. An account with a
+# credential report and no user listing gets its users from the report (name, arn, create_date, the two facts;
+# other columns NULL); controls that need the user listing still skip it, as iamsql_latest has no aws_iam_user.
+USER_VIEW = """
+create or replace view main.aws_iam_user as
+with report as (
+    select * from history.aws_iam_credential_report
+    where snapshot_id in (select snapshot_id from iamsql_latest where table_name = 'aws_iam_credential_report')
+      and user_name <> '<root_account>'
+    qualify row_number() over (partition by account_id, user_name order by snapshot_id desc) = 1
+)
+select u.* replace (coalesce(u.mfa_enabled, r.mfa_active) as mfa_enabled,
+                    coalesce(u.password_last_used, r.password_last_used) as password_last_used)
+from history.aws_iam_user u
+left join report r on r.account_id = u.account_id and r.user_name = u.name
+where u.snapshot_id in (select snapshot_id from iamsql_latest where table_name = 'aws_iam_user')
+union all by name
+select r.user_name as name, r.user_arn as arn, r.user_creation_time as create_date,
+       r.password_last_used, r.mfa_active as mfa_enabled, r.user_name as title, to_json([r.user_arn]) as akas,
+       r.partition, 'global' as region, r.account_id, r._ctx, r.snapshot_id
+from report r
+where r.account_id not in (select account_id from iamsql_latest where table_name = 'aws_iam_user')
+"""
+
+
 def resolve_db_path(db: str | os.PathLike | None) -> Path:
     """The database path: the argument, else ``$IAMSQL_DB``, else ``./iamsql.duckdb``."""
     return Path(db or os.environ.get("IAMSQL_DB") or DEFAULT_DB)
@@ -116,8 +143,11 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             for name, sqltype in columns(table)
         )
         con.execute(f"create table if not exists history.{table} ({cols})")
+    for table in TABLES:  # views after every table: aws_iam_user's reads the credential report's
         if table in ACCUMULATING_TABLES:
             con.execute(f"create or replace view main.{table} as select * from history.{table}")
+        elif table == "aws_iam_user":
+            con.execute(USER_VIEW)
         else:
             con.execute(
                 f"create or replace view main.{table} as select * from history.{table} "

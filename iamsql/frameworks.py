@@ -6,15 +6,30 @@ withdrawn ids (CSF 1.1) and other aliases are search aliases that say where to l
 A mapping lists, in catalog order, the requirements that automated controls serve. Requirements that no
 control serves are still reported, as ``manual``.
 
-Roll-up, per requirement (see docs/frameworks.md):
-- no mapped control                                   -> ``manual``
-- any mapped control has an ``alarm`` or ``error`` row -> ``failing``
-- otherwise any ``ok`` or ``info`` row                 -> ``passing``
-- otherwise (controls not run, no rows, only ``skip``) -> ``not_assessed``
-- a ``manual`` requirement with an attestation in force (``iamsql.exceptions``) -> ``attested``
+Each mapping line names a control and says in one sentence why it evidences the requirement::
 
-Per framework, ``percent_compliant = (passing + attested) / (passing + failing + attested)``; manual and not
-assessed requirements are counted but left out of the ratio (``None`` when nothing was assessed).
+    - id: PR.AA-01
+      controls:
+        iam_access_key_rotated: Access keys rotated within the limit show user credentials are managed.
+      note: optional text about the requirement as a whole
+
+Roll-up (see docs/frameworks.md, "Requirement status"). A control's outcome for a requirement:
+- ``failed``: an ``error`` row, or an ``alarm`` row that no exception in force covers;
+- ``excepted``: ``alarm`` rows, every one covered by an exception in force;
+- ``passed``: ``ok`` rows and no ``alarm``/``error``;
+- ``not_assessed``: no ``ok``, ``alarm`` or ``error`` row (not run, no rows, only ``skip`` or ``info``).
+A requirement's status from all of its controls:
+- no mapped control -> ``manual``, or ``attested`` with an attestation in force (``iamsql.exceptions``);
+- any control ``failed`` -> ``failed``;
+- every control ``not_assessed`` -> ``not_assessed``;
+- some controls ``not_assessed`` (none failed) -> ``partial``;
+- every control assessed, some ``excepted`` -> ``excepted``; every control ``passed`` -> ``passed``.
+
+Figures, per framework and per account (``FORMULA``)::
+
+    assessed     = passed + failed + partial + excepted + attested
+    compliant %  = (passed + excepted + attested) / assessed        (none for informative frameworks)
+    coverage %   = assessed / all requirements
 """
 
 from __future__ import annotations
@@ -31,11 +46,21 @@ from .errors import IamsqlError
 
 DATA_DIR = Path(__file__).resolve().parent / "mappings"
 RESULT_STATUSES = ("ok", "alarm", "info", "skip", "error")
-REQUIREMENT_STATUSES = ("passing", "failing", "manual", "not_assessed", "attested")
+CONTROL_OUTCOMES = ("passed", "failed", "partial", "excepted", "not_assessed")
+REQUIREMENT_STATUSES = ("passed", "failed", "partial", "excepted", "not_assessed", "manual", "attested")
+ASSESSED = ("passed", "failed", "partial", "excepted", "attested")  # requirements with evidence of their state
+COMPLIANT = ("passed", "excepted", "attested")  # met: by all controls, under exceptions in force, or attested
+FORMULA = ("compliant % = (passed + excepted + attested) / assessed; coverage % = assessed / all requirements; "
+           "assessed = passed + failed + partial + excepted + attested. A control is assessed when it produced an "
+           "ok, alarm or error row (skip and info are not); passed needs every mapped control assessed and none "
+           "failing; partial: some assessed, none failing, some not assessed (counted as assessed, not compliant); "
+           "over several accounts a requirement passes only when it passes in every account. Informative frameworks "
+           "(SP 800-207) show coverage and findings, no compliant %.")
 CONTROL_ID = re.compile(r"[a-z][a-z0-9_]*")
 
 _MAPPING_KEYS = {"framework", "title", "version", "source", "informative", "requirements"}
 _MAPPED_KEYS = {"id", "controls", "note"}
+WHY_MAX = 300  # characters of a mapping line's justification (one sentence)
 _CATALOG_META = ("framework", "title", "version", "source")
 
 
@@ -65,6 +90,11 @@ class Requirement:
     parent: str | None
     controls: tuple[str, ...]
     note: str | None
+    why: tuple[tuple[str, str], ...] = ()  # (control id, one sentence: why it evidences this requirement)
+
+    def justification(self, control_id: str) -> str:
+        """Why ``control_id`` evidences this requirement, as its mapping line says ("" when not mapped)."""
+        return dict(self.why).get(control_id, "")
 
     @property
     def ref(self) -> str:
@@ -116,27 +146,51 @@ class Framework:
 class RequirementStatus:
     requirement: Requirement
     status: str  # one of REQUIREMENT_STATUSES
-    control_outcomes: tuple[tuple[str, str], ...]  # (control id, passing | failing | not_assessed)
+    control_outcomes: tuple[tuple[str, str], ...]  # (control id, one of CONTROL_OUTCOMES)
 
 
 @dataclass(frozen=True)
 class FrameworkSummary:
+    """Requirement counts of one framework (over all accounts, or one ``account_id``) and its two figures."""
+
     framework: str
     title: str
     informative: bool
     total: int
-    passing: int
-    failing: int
-    manual: int
-    not_assessed: int
+    passed: int = 0
+    failed: int = 0
+    partial: int = 0
+    excepted: int = 0
+    not_assessed: int = 0
+    manual: int = 0
     attested: int = 0
+    account_id: str | None = None
 
     @property
-    def percent_compliant(self) -> float | None:
-        """(passing + attested) / (passing + failing + attested) in percent, one decimal; None when no
-        requirement was assessed."""
-        assessed = self.passing + self.failing + self.attested
-        return round(100 * (self.passing + self.attested) / assessed, 1) if assessed else None
+    def assessed(self) -> int:
+        return self.passed + self.failed + self.partial + self.excepted + self.attested
+
+    @property
+    def compliant(self) -> int:
+        return self.passed + self.excepted + self.attested
+
+    @property
+    def compliant_pct(self) -> float | None:
+        """(passed + excepted + attested) / assessed in percent, one decimal; None when nothing was assessed or
+        the framework is informative (it gives coverage and findings, not compliance)."""
+        if self.informative or not self.assessed:
+            return None
+        return round(100 * self.compliant / self.assessed, 1)
+
+    @property
+    def coverage_pct(self) -> float | None:
+        """assessed / all requirements in percent, one decimal (None for a framework with no requirement)."""
+        return round(100 * self.assessed / self.total, 1) if self.total else None
+
+    def figures(self) -> dict:
+        """The counts and both figures as plain values (the JSON report's shape)."""
+        return {"total": self.total, **{s: getattr(self, s) for s in REQUIREMENT_STATUSES},
+                "assessed": self.assessed, "compliant_pct": self.compliant_pct, "coverage_pct": self.coverage_pct}
 
 
 # ------------------------------------------------------------------------------------------------- loading
@@ -165,15 +219,32 @@ def _load(data_dir: str) -> dict[str, Framework]:
     return frameworks
 
 
+class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe YAML whose mappings may not repeat a key (a control listed twice would silently keep one line)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(None, None, f"{key!r} is listed twice", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def _read_yaml(path: Path) -> dict:
     name = f"{path.parent.name}/{path.name}"
     try:
         with path.open(encoding="utf-8") as handle:
-            data = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+            data = yaml.load(handle, Loader=_UniqueKeyLoader)
     except OSError as exc:
         raise MappingError(f"{name}: cannot read: {exc.strerror}") from None
     except yaml.YAMLError as exc:
-        raise MappingError(f"{name}: not valid YAML: {str(exc).splitlines()[0]}") from None
+        first = next((line for line in str(exc).splitlines() if line.strip()), "")
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or first
+        raise MappingError(f"{name}: not valid YAML: {problem}{where}") from None
     if not isinstance(data, dict):
         raise MappingError(f"{name}: must be a YAML mapping of keys to values")
     return data
@@ -212,7 +283,7 @@ def _load_one(mapping_path: Path, catalog_path: Path) -> Framework:
     mapped = _mapped(name, mapping.get("requirements"), [str(e["id"]) for e in entries], bare)
     requirements = tuple(
         Requirement(framework_id, str(e["id"]), e.get("title") or e.get("text", ""), e.get("text", ""),
-                    e.get("parent"), *mapped.get(str(e["id"]), ((), None)))
+                    e.get("parent"), *mapped.get(str(e["id"]), ((), None, ())))
         for e in entries
     )
     return Framework(framework_id, bare.title, bare.version, bare.publisher, bare.source, informative,
@@ -234,7 +305,7 @@ def _aliases(catalog: dict) -> tuple[Alias, ...]:
 
 
 def _mapped(name: str, items, catalog_ids: list[str], framework: Framework) -> dict[str, tuple]:
-    """Validate a mapping's requirement list; returns id -> (controls, note)."""
+    """Validate a mapping's requirement list; returns id -> (controls, note, why)."""
     if not isinstance(items, list) or not items:
         raise MappingError(f"{name}: 'requirements' must be a non-empty list")
     position = {rid: n for n, rid in enumerate(catalog_ids)}
@@ -256,17 +327,22 @@ def _mapped(name: str, items, catalog_ids: list[str], framework: Framework) -> d
             raise MappingError(f"{name}: {rid} is out of catalog order (list requirements in the order of the catalog)")
         last = position[rid]
         controls = item.get("controls")
-        if not isinstance(controls, list) or not controls:
-            raise MappingError(f"{name}: {rid}: 'controls' must be a non-empty list of control ids")
-        for control in controls:
+        if not isinstance(controls, dict) or not controls:
+            raise MappingError(f"{name}: {rid}: 'controls' must map each control id to one sentence saying why it "
+                               "evidences the requirement (control_id: why)")
+        for control, why in controls.items():
             if not isinstance(control, str) or not CONTROL_ID.fullmatch(control):
                 raise MappingError(f"{name}: {rid}: {control!r} is not a control id (a queries/*.sql file stem)")
-        if len(set(controls)) != len(controls):
-            raise MappingError(f"{name}: {rid}: a control is listed twice")
+            if not isinstance(why, str) or not why.strip():
+                raise MappingError(f"{name}: {rid}: {control}: say in one sentence why the control evidences the "
+                                   "requirement (control_id: why)")
+            if "\n" in why.strip() or len(why) > WHY_MAX:
+                raise MappingError(f"{name}: {rid}: {control}: the justification must be one sentence of at most "
+                                   f"{WHY_MAX} characters")
         note = item.get("note")
         if note is not None and not isinstance(note, str):
             raise MappingError(f"{name}: {rid}: 'note' must be text")
-        mapped[rid] = (tuple(controls), note)
+        mapped[rid] = (tuple(controls), note, tuple((c, " ".join(w.split())) for c, w in controls.items()))
     return mapped
 
 
@@ -365,65 +441,149 @@ def search(text: str) -> tuple[list[Requirement], str | None]:
 # ------------------------------------------------------------------------------------------------ roll-up
 
 
-def statuses_by_control(rows: Iterable[Mapping]) -> dict[str, list[str]]:
-    """Group result rows (mappings with ``control_id`` and ``status``, e.g. ``iamsql_result``) by control."""
-    grouped: dict[str, list[str]] = {}
+def _counts(value: Mapping[str, int] | Iterable[str]) -> dict[str, int]:
+    """A control's result counts: ``{status: n}`` plus ``excepted`` (alarms an exception covers) from either such a
+    mapping or an iterable of result statuses."""
+    if isinstance(value, Mapping):
+        counts = {key: int(n or 0) for key, n in value.items()}
+    else:
+        counts = {}
+        for status in value:
+            counts[status] = counts.get(status, 0) + 1
+    unknown = set(counts) - set(RESULT_STATUSES) - {"excepted"}
+    if unknown:
+        raise MappingError(f"unknown result status {sorted(unknown)[0]!r}; expected one of {', '.join(RESULT_STATUSES)}")
+    return {**dict.fromkeys((*RESULT_STATUSES, "excepted"), 0), **counts}
+
+
+def statuses_by_control(rows: Iterable[Mapping]) -> dict[str, dict[str, int]]:
+    """Result counts per control (``{control_id: {status: n, "excepted": n}}``) from result rows: mappings with
+    ``control_id`` and ``status`` (e.g. ``iamsql_result`` rows) and, optionally, ``excepted`` (true when an
+    exception in force covers the alarm)."""
+    grouped: dict[str, dict[str, int]] = {}
     for row in rows:
-        grouped.setdefault(row["control_id"], []).append(row["status"])
+        counts = grouped.setdefault(row["control_id"], dict.fromkeys((*RESULT_STATUSES, "excepted"), 0))
+        if row["status"] not in RESULT_STATUSES:
+            raise MappingError(f"unknown result status {row['status']!r}; expected one of {', '.join(RESULT_STATUSES)}")
+        counts[row["status"]] += 1
+        if row["status"] == "alarm" and row.get("excepted"):
+            counts["excepted"] += 1
     return grouped
 
 
-def control_outcome(statuses: Iterable[str]) -> str:
-    """One control's outcome from its result statuses: failing, passing or not_assessed (see module doc)."""
-    seen = set(statuses)
-    unknown = seen - set(RESULT_STATUSES)
-    if unknown:
-        raise MappingError(f"unknown result status {sorted(unknown)[0]!r}; expected one of {', '.join(RESULT_STATUSES)}")
-    if seen & {"alarm", "error"}:
-        return "failing"
-    if seen & {"ok", "info"}:
-        return "passing"
+def statuses_by_account(rows: Iterable[Mapping], accounts: Iterable[str] = ()) -> dict[str, dict[str, dict[str, int]]]:
+    """``{account_id: {control_id: counts}}`` from result rows with ``account_id``. Rows of no account (a control
+    that failed for every account, or a run with no data) count for every account; ``accounts`` names accounts
+    that must appear even without rows."""
+    rows = list(rows)
+    names = list(dict.fromkeys([*accounts, *(r.get("account_id") for r in rows if r.get("account_id"))]))
+    unowned = [r for r in rows if not r.get("account_id")]
+    return {account: statuses_by_control([*(r for r in rows if r.get("account_id") == account), *unowned])
+            for account in names}
+
+
+def control_outcome(statuses: Mapping[str, int] | Iterable[str]) -> str:
+    """One control's outcome for one requirement (see module doc): ``failed`` (an ``error``, or an ``alarm`` no
+    exception covers), ``excepted`` (alarms, all covered by exceptions in force), ``passed`` (``ok`` rows only
+    besides ``info``/``skip``) or ``not_assessed`` (no ``ok``/``alarm``/``error`` row: not run, no rows, only
+    ``skip`` or ``info``)."""
+    counts = _counts(statuses)
+    if counts["error"] or counts["alarm"] > counts["excepted"]:
+        return "failed"
+    if counts["alarm"]:
+        return "excepted"
+    if counts["ok"]:
+        return "passed"
     return "not_assessed"
 
 
 def requirement_status(
-    results_by_control: Mapping[str, Iterable[str]], frameworks: Iterable[str] | None = None,
-    attested: Iterable[str] = (),
+    results_by_control: Mapping[str, Mapping[str, int] | Iterable[str]], frameworks: Iterable[str] | None = None,
+    attested: Iterable[str] = (), by_account: Mapping[str, Mapping[str, Mapping[str, int] | Iterable[str]]] | None = None,
 ) -> list[RequirementStatus]:
     """Status of every requirement of the given frameworks (all by default), in framework then catalog order.
-    ``results_by_control`` maps control ids to the statuses of their result rows; a control absent from it was
-    not run. ``attested`` holds the ``framework:id`` refs of manual requirements with an attestation in force."""
+    ``results_by_control`` maps control ids to their result counts (``statuses_by_control``) or to the list of
+    their result statuses; a control absent from it was not run. ``attested`` holds the ``framework:id`` refs of
+    manual requirements with an attestation in force. With ``by_account`` (``statuses_by_account``), each control's
+    outcome is judged per account and combined (``combined_outcome``): over several accounts a requirement passes
+    only when it passes in every one; ``results_by_control`` is then ignored."""
     attested = set(attested)
-    outcomes = {control: control_outcome(statuses) for control, statuses in results_by_control.items()}
+    if by_account is not None:
+        controls = {c for per in by_account.values() for c in per}
+        outcomes = {c: combined_outcome(control_outcome(per.get(c, ())) for per in by_account.values())
+                    for c in controls}
+    else:
+        outcomes = {control: control_outcome(value) for control, value in results_by_control.items()}
     selected = [get_framework(f) for f in frameworks] if frameworks else list(load_frameworks().values())
     statuses = []
     for framework in selected:
         for requirement in framework.requirements:
             per_control = tuple((c, outcomes.get(c, "not_assessed")) for c in requirement.controls)
-            found = {outcome for _, outcome in per_control}
-            if not per_control:
-                status = "attested" if requirement.ref in attested else "manual"
-            elif "failing" in found:
-                status = "failing"
-            elif "passing" in found:
-                status = "passing"
-            else:
-                status = "not_assessed"
-            statuses.append(RequirementStatus(requirement, status, per_control))
+            statuses.append(RequirementStatus(requirement, _requirement_status(requirement, per_control, attested),
+                                              per_control))
     return statuses
 
 
-def framework_summary(statuses: Iterable[RequirementStatus]) -> list[FrameworkSummary]:
-    """Requirement counts per framework (in the order first seen) from ``requirement_status`` output."""
+def _requirement_status(requirement: Requirement, per_control: tuple[tuple[str, str], ...], attested: set[str]) -> str:
+    found = {outcome for _, outcome in per_control}
+    if not per_control:
+        return "attested" if requirement.ref in attested else "manual"
+    if "failed" in found:
+        return "failed"
+    if found == {"not_assessed"}:
+        return "not_assessed"
+    if found & {"not_assessed", "partial"}:
+        return "partial"
+    if "excepted" in found:
+        return "excepted"
+    return "passed"
+
+
+def combined_outcome(outcomes: Iterable[str]) -> str:
+    """One control's outcome over several accounts from its outcome in each: ``failed`` in any -> ``failed``;
+    ``not_assessed`` in all -> ``not_assessed``; ``passed`` (or ``excepted``) in all -> ``passed`` (``excepted``);
+    otherwise (assessed in some accounts, not in others) -> ``partial``."""
+    found = set(outcomes) or {"not_assessed"}
+    if "failed" in found:
+        return "failed"
+    if found == {"not_assessed"}:
+        return "not_assessed"
+    if found & {"not_assessed", "partial"}:
+        return "partial"
+    return "excepted" if "excepted" in found else "passed"
+
+
+def framework_summary(statuses: Iterable[RequirementStatus], account_id: str | None = None) -> list[FrameworkSummary]:
+    """Requirement counts and figures per framework (in the order first seen) from ``requirement_status`` output;
+    ``account_id`` labels summaries computed from one account's results."""
     counts: dict[str, dict[str, int]] = {}
     for item in statuses:
         per = counts.setdefault(item.requirement.framework, dict.fromkeys(REQUIREMENT_STATUSES, 0))
         per[item.status] += 1
     frameworks = load_frameworks()
     return [
-        FrameworkSummary(fid, frameworks[fid].title, frameworks[fid].informative, sum(per.values()), **per)
+        FrameworkSummary(fid, frameworks[fid].title, frameworks[fid].informative, sum(per.values()), **per,
+                         account_id=account_id)
         for fid, per in counts.items()
     ]
+
+
+def account_summaries(
+    counts_by_account: Mapping[str, Mapping[str, Mapping[str, int] | Iterable[str]]],
+    frameworks: Iterable[str] | None = None, attested: Iterable[str] = (),
+) -> list[FrameworkSummary]:
+    """Per account (sorted), then per framework: the summary from that account's results only
+    (``statuses_by_account``). Attestations are per requirement, so they count for every account."""
+    attested = set(attested)
+    frameworks = list(frameworks) if frameworks else None
+    return [summary for account in sorted(counts_by_account)
+            for summary in framework_summary(requirement_status(counts_by_account[account], frameworks, attested),
+                                             account)]
+
+
+def percent(value: float | None) -> str:
+    """A figure as text: ``87.5%``, or ``n/a`` when it cannot be computed."""
+    return "n/a" if value is None else f"{value:.1f}%"
 
 
 # ----------------------------------------------------------------------------------------------- listings

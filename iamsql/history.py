@@ -90,8 +90,8 @@ CHANGE_KINDS = ("new_alarm", "resolved", "changed")
 
 # The history columns of one control's findings in a report, with named parameters ``$run_id``, ``$control_id``
 # and ``$baseline_run``: first/last seen and status since over the runs that count up to ``$run_id`` (as in
-# FINDING_HISTORY), and the change against ``$baseline_run`` as ``diff`` names it, or "new" for a finding the
-# baseline did not have ("" without a baseline). One row per finding, computed by DuckDB one control at a time,
+# FINDING_HISTORY), and the change against ``$baseline_run`` as ``diff`` names it, "new" for a finding the
+# baseline did not have, "not_compared" when the baseline did not run the control ("" without a baseline). One row per finding, computed by DuckDB one control at a time,
 # so a report's memory does not grow with the number of findings or runs.
 REPORT_HISTORY = f"""
     with seen as ({SEEN.format(where="where r.run_id <= $run_id and r.control_id = $control_id", include="$run_id")}),
@@ -115,6 +115,8 @@ REPORT_HISTORY = f"""
     )
     select finding_id, first_seen, last_seen, status_since,
            case when $baseline_run::bigint is null then ''
+                when not exists (select 1 from iamsql_result b where b.run_id = $baseline_run::bigint
+                                 and b.control_id = $control_id) then 'not_compared'
                 when now_status = 'alarm' and old_status is distinct from 'alarm' then 'new_alarm'
                 when old_status = 'alarm' and now_status <> 'alarm' then 'resolved'
                 when old_status is null then 'new'
@@ -133,7 +135,8 @@ PAIR_STATUS = """
                    as old_rank,
                min(list_position(['error', 'alarm', 'skip', 'info', 'ok'], status)) filter (where run_id = $to_run)
                    as new_rank
-        from iamsql_result where run_id in ($from_run, $to_run) group by finding_id
+        from iamsql_result where run_id in ($from_run, $to_run) and list_contains($compared, control_id)
+        group by finding_id
     ),
     excepted as (
         select finding_id, bool_or(run_id = $from_run) as old_excepted, bool_or(run_id = $to_run) as new_excepted
@@ -305,15 +308,20 @@ def diff(con: duckdb.DuckDBPyConnection, from_run: int | None = None, to_run: in
     ``changes``: one row per finding whose status changed: ``new_alarm`` (an alarm now, not before),
     ``resolved`` (an alarm before, not now, including when its resource is gone) and ``changed`` (any other
     status change, and an alarm that became excepted or lost its exception). ``new_resources`` /
-    ``removed_resources``: resources (account, resource) that results mention in one run only. ``summary``:
-    counts per framework (controls mapped to it) and over all controls. DuckDB compares the runs; only the
+    ``removed_resources``: resources (account, resource) that results mention in one run only. Only controls
+    that ran in both runs are compared: a control run in one of them only is listed in ``not_compared`` (with
+    the run that has it), never as new alarms or resources. ``from_run``/``to_run`` say each run's scope
+    (``controls``, ``frameworks``: empty for all). ``summary``: counts per framework (controls mapped to it) and
+    over all controls. DuckDB compares the runs; only the
     differences come back to Python."""
     from .frameworks import requirements_for_control
 
     if not ready(con):
         raise HistoryError("diff needs two check runs; the database has none: run 'iamsql check' first")
     from_run, to_run = resolve_pair(con, from_run, to_run)
-    runs_param = {"from_run": from_run, "to_run": to_run}
+    scope = {run: run_controls(con, run) for run in (from_run, to_run)}
+    compared = sorted(scope[from_run] & scope[to_run])
+    runs_param = {"from_run": from_run, "to_run": to_run, "compared": compared}
     cursor = con.execute(DIFF_CHANGES, runs_param)
     names = [d[0] for d in cursor.description]
     changes = [{**dict(zip(names, row)), "requirements": requirements_for_control(row[1])} for row in cursor.fetchall()]
@@ -324,20 +332,25 @@ def diff(con: duckdb.DuckDBPyConnection, from_run: int | None = None, to_run: in
             if control not in frameworks_of:
                 frameworks_of[control] = {r.split(":", 1)[0] for r in requirements_for_control(control)}
         sides[side][(account, resource)] = set().union(*(frameworks_of[c] for c in controls))
+    not_compared = [{"control_id": c, "run_id": run, "missing_from": other,
+                     "requirements": requirements_for_control(c)}
+                    for run, other in ((from_run, to_run), (to_run, from_run))
+                    for c in sorted(scope[run] - scope[other])]
     return {
-        "from_run": _run_meta(con, from_run),
-        "to_run": _run_meta(con, to_run),
-        "summary": _summary(changes, sides["new"], sides["removed"]),
+        "from_run": _run_meta(con, from_run, scope[from_run]),
+        "to_run": _run_meta(con, to_run, scope[to_run]),
+        "summary": _summary(changes, sides["new"], sides["removed"], not_compared),
+        "not_compared": not_compared,
         "changes": changes,
         "new_resources": [{"account_id": a, "resource": r} for a, r in sides["new"]],
         "removed_resources": [{"account_id": a, "resource": r} for a, r in sides["removed"]],
     }
 
 
-def _summary(changes, new_resources: dict, removed_resources: dict) -> list[dict[str, Any]]:
+def _summary(changes, new_resources: dict, removed_resources: dict, not_compared: list[dict]) -> list[dict[str, Any]]:
     """Counts per framework and over all controls; the resource dicts map (account, resource) to the
     frameworks of the controls that looked at it."""
-    scopes = sorted({r.split(":", 1)[0] for c in changes for r in c["requirements"]}
+    scopes = sorted({r.split(":", 1)[0] for c in [*changes, *not_compared] for r in c["requirements"]}
                     | {fw for frameworks in new_resources.values() for fw in frameworks}
                     | {fw for frameworks in removed_resources.values() for fw in frameworks})
     rows = []
@@ -350,17 +363,39 @@ def _summary(changes, new_resources: dict, removed_resources: dict) -> list[dict
             row[kind] = sum(1 for c in changes if c["change"] == kind and in_scope(c))
         for key, resources in (("new_resources", new_resources), ("removed_resources", removed_resources)):
             row[key] = sum(1 for frameworks in resources.values() if scope == "all controls" or scope in frameworks)
+        row["not_compared"] = sum(1 for c in not_compared if in_scope(c))
         rows.append(row)
     return rows
 
 
-def _run_meta(con: duckdb.DuckDBPyConnection, run_id: int) -> dict[str, Any]:
-    started, as_of = con.execute("select started_at, as_of from iamsql_run where run_id = ?", [run_id]).fetchone()
-    return {"run_id": run_id, "started_at": started.isoformat(), "as_of": as_of.isoformat() if as_of else None}
+def run_controls(con: duckdb.DuckDBPyConnection, run_id: int) -> set[str]:
+    """The controls a run ran: those with result rows, and those timed (a control can run and return no row)."""
+    controls = {c for (c,) in con.execute("select distinct control_id from iamsql_result where run_id = ?",
+                                          [run_id]).fetchall()}
+    if has_table(con, "iamsql_run_timing"):
+        controls |= {c for (c,) in con.execute(
+            "select distinct control_id from iamsql_run_timing where run_id = ? and not starts_with(control_id, 'view:')",
+            [run_id]).fetchall()}
+    return controls
+
+
+def _run_meta(con: duckdb.DuckDBPyConnection, run_id: int, controls: set[str]) -> dict[str, Any]:
+    import json
+
+    started, as_of, frameworks = con.execute("select started_at, as_of, frameworks from iamsql_run where run_id = ?",
+                                             [run_id]).fetchone()
+    return {"run_id": run_id, "started_at": started.isoformat(), "as_of": as_of.isoformat() if as_of else None,
+            "controls": sorted(controls), "frameworks": json.loads(frameworks) if frameworks else []}
+
+
+def scope_text(meta: dict[str, Any]) -> str:
+    """A run's scope in words: ``53 controls, every framework`` or ``2 controls, frameworks: owasp-nhi-2025``."""
+    frameworks = ", ".join(meta["frameworks"]) if meta["frameworks"] else "every framework"
+    return f"{len(meta['controls'])} control(s), {'frameworks: ' if meta['frameworks'] else ''}{frameworks}"
 
 
 CHANGE_COLUMNS = ("change", "control_id", "severity", "account_id", "resource", "from_status", "to_status", "reason")
-SUMMARY_COLUMNS = ("scope", *CHANGE_KINDS, "new_resources", "removed_resources")
+SUMMARY_COLUMNS = ("scope", *CHANGE_KINDS, "new_resources", "removed_resources", "not_compared")
 
 
 def render_diff(result: dict[str, Any], fmt: str) -> str:
@@ -374,7 +409,8 @@ def render_diff(result: dict[str, Any], fmt: str) -> str:
     if fmt not in ("table", "md"):
         raise HistoryError(f"unknown format {fmt!r}; choose one of table, json, md")
     a, b = result["from_run"], result["to_run"]
-    heading = f"run {a['run_id']} (data as of {a['as_of']}) -> run {b['run_id']} (data as of {b['as_of']})"
+    heading = (f"run {a['run_id']} (data as of {a['as_of']}; {scope_text(a)}) -> run {b['run_id']} (data as of "
+               f"{b['as_of']}; {scope_text(b)})")
     parts = [f"## {heading}\n" if fmt == "md" else heading + "\n"]
     parts.append(render(list(SUMMARY_COLUMNS), [tuple(r[c] for c in SUMMARY_COLUMNS) for r in result["summary"]], fmt))
     if result["changes"]:
@@ -383,6 +419,9 @@ def render_diff(result: dict[str, Any], fmt: str) -> str:
         if result[key]:
             parts.append(render(["resources", "account_id", "resource"],
                                 [(label, r["account_id"], r["resource"]) for r in result[key]], fmt))
+    if result["not_compared"]:
+        parts.append(render(["not_compared", "ran_in_run", "not_in_run"],
+                            [(c["control_id"], c["run_id"], c["missing_from"]) for c in result["not_compared"]], fmt))
     if not result["changes"] and not result["new_resources"] and not result["removed_resources"]:
         parts.append("no changes\n")
     return "\n".join(parts)

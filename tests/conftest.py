@@ -11,6 +11,7 @@ pytest_plugins = sorted(
 )
 
 REPO = Path(__file__).resolve().parent.parent
+# The public data set beside the repository; IAMSQL_SHARED_DATA points elsewhere (a checkout in another folder).
 SHARED_DATA = Path(os.environ.get("IAMSQL_SHARED_DATA") or REPO.parent / "shared" / "data")
 
 

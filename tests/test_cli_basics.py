@@ -3,6 +3,7 @@
 import gzip
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -160,13 +161,19 @@ def test_check_table_fits_the_terminal_with_one_line_per_result(tmp_path):
         run_line = next(i for i, line in enumerate(lines) if line.startswith("run "))
         run_id = int(lines[run_line].split()[1].rstrip(":"))
         con = duckdb.connect(str(db_path), read_only=True)
-        shown = con.execute("select status, reason from iamsql_result where run_id = ? and status in ('alarm', 'skip', "
+        shown = con.execute("select status, reason from iamsql_result where run_id = ? and status in ('alarm', "
                             "'error')", [run_id]).fetchall()
+        skipping = con.execute("select count(distinct account_id) from iamsql_result where run_id = ? and "
+                               "status = 'skip'", [run_id]).fetchone()[0]
         con.close()
-        body = lines[2:run_line]  # after the header and its rule
+        end = lines.index("") if "" in lines[:run_line] else run_line
+        body = lines[2:end]  # after the header and its rule: one line per alarm or error
         assert len(body) == len(shown) > 0
         assert sum(" alarm " in line for line in body) == sum(status == "alarm" for status, _ in shown)
         assert any(len(reason) > width for _, reason in shown) and any(line.endswith("\u2026") for line in body)
+        # then one entry per account with skipped controls (wrapped to the width), then the summary
+        skipped = [line for line in lines[end:run_line] if re.match(r"^\d{12}: \d+ controls? skipped: ", line)]
+        assert len(skipped) == skipping > 0
 
 
 def test_table_clips_long_cells_and_other_formats_keep_them(monkeypatch):

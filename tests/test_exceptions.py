@@ -156,7 +156,8 @@ def test_attested_requirements_count_toward_compliance(checked, tmp_path):
     summary = framework_summary(statuses)[0]
     before = framework_summary(requirement_status({"iam_user_in_group": ["ok"]}, ["nist-csf-2.0"]))[0]
     assert (summary.attested, summary.manual) == (1, before.manual - 1)
-    assert summary.percent_compliant == round(100 * (summary.passing + 1) / (summary.passing + summary.failing + 1), 1)
+    assert summary.compliant_pct == round(100 * (summary.passed + 1) / (summary.assessed), 1)
+    assert summary.assessed == before.assessed + 1 and summary.coverage_pct > before.coverage_pct
     # expired at the run's time: manual again
     con.execute("update iamsql_run set as_of = '2027-01-01 00:00:00+00' where run_id = ?", [run_id])
     exc.apply(con, run_id, exc.read_exceptions(write(tmp_path, GOOD.replace("GV.OC-01", requirement))))
@@ -213,3 +214,40 @@ def test_exceptions_check_command(checked, tmp_path, monkeypatch, capsys):
         main()
     err = capsys.readouterr().err
     assert info.value.code == 2 and err.startswith(f"error: {bad}:2: exception 1: 'account' is required")
+
+
+def test_requirement_is_excepted_when_every_alarm_is_covered(checked, tmp_path):
+    """CIS 1.14 rests on three user controls: with all of their alarms excepted it is ``excepted`` (counted as
+    compliant, still listed); once the exception has expired at the run's data time, ``failed`` again."""
+    import json
+
+    from iamsql.report import write_report
+
+    con, _ = checked
+    cis = load_frameworks()["cis-aws-foundations-v5.0.0"]
+    controls = cis.requirement("1.14").controls
+    run_id = run_checks(con, controls=list(controls))
+    con.execute("update iamsql_run set as_of = ? where run_id = ?", [datetime(2026, 6, 30, 12, tzinfo=timezone.utc), run_id])
+    counts = dict(con.execute("select status, count(*) from iamsql_result where run_id = ? group by all", [run_id]).fetchall())
+    assert counts.get("alarm", 0) >= 1 and counts.get("ok", 0) >= 1
+
+    def report(expires: str) -> dict:
+        text = ("exceptions:\n  - control: 'iam_user_*'\n    resource: '*'\n    account: '*'\n    reason: r\n"
+                f"    approver: a@example.com\n    ticket: T-1\n    expires: {expires}\n")
+        exc.apply(con, run_id, exc.read_exceptions(write(tmp_path, text)))
+        data = json.loads(write_report(con, tmp_path / "r.json", run_id=run_id).read_text())
+        return next(s for s in data["frameworks"] if s["id"] == cis.id)
+
+    section = report("2026-12-31")
+    requirement = next(r for r in section["requirements"] if r["id"] == "1.14")
+    assert requirement["status"] == "excepted"
+    assert sum(c["excepted"] for c in requirement["controls"]) == requirement["alarm"] == counts["alarm"]
+    assert {c["outcome"] for c in requirement["controls"]} <= {"excepted", "passed"}
+    statuses = [r["status"] for r in section["requirements"]]
+    assessed = sum(statuses.count(s) for s in ("passed", "failed", "partial", "excepted", "attested"))
+    assert section["excepted"] == statuses.count("excepted") >= 1
+    assert section["compliant_pct"] == round(100 * (statuses.count("passed") + statuses.count("excepted")) / assessed, 1)
+
+    expired = report("2026-01-01")
+    assert next(r for r in expired["requirements"] if r["id"] == "1.14")["status"] == "failed"
+    assert expired["compliant_pct"] < section["compliant_pct"]

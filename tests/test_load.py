@@ -267,7 +267,11 @@ def test_snapshots_record_sources_and_keep_history(con):
     assert users > 0 and count(con, "select count(*) from aws_cloudtrail_trail_event") > 0
     load_paths(con, [SAMPLE_DIR])
     assert count(con, "select count(*) from aws_iam_user") == users
-    assert count(con, "select count(*) from history.aws_iam_user") == 2 * users
+    # aws_iam_user also shows the users of accounts known only from their credential report (not stored twice)
+    listed = count(con, "select count(*) from aws_iam_user where account_id in "
+                        "(select account_id from iamsql_latest where table_name = 'aws_iam_user')")
+    assert 0 < listed < users
+    assert count(con, "select count(*) from history.aws_iam_user") == 2 * listed
     # Events are deduplicated by event_id across loads.
     assert count(con, "select count(*) from history.aws_cloudtrail_trail_event") == \
         count(con, "select count(distinct event_id) from history.aws_cloudtrail_trail_event")

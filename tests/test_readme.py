@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import yaml
+
 from iamsql import frameworks
 
 README = (Path(__file__).parent.parent / "README.md").read_text()
@@ -38,11 +40,25 @@ def test_example_control_runs_and_judges_each_console_user(tmp_path):
     assert len(rows) - sum(row["status"] == "skip" for row in rows) == json.loads(expected.stdout)[0]["n"]
 
 
+def test_first_query_lists_the_sample_users_without_mfa(tmp_path):
+    query = re.search(r'^iamsql query "(select [^"]*where not mfa_enabled)"', README, re.M).group(1)
+    db = str(tmp_path / "readme.duckdb")
+    assert iamsql("load", "--sample", "--db", db).returncode == 0
+    found = iamsql("query", "--db", db, "--format", "json", query)
+    assert found.returncode == 0, found.stderr
+    expected = iamsql("query", "--db", db, "--format", "json", "select distinct user_name from aws_iam_credential_report "
+                      "where not mfa_active and user_name <> '<root_account>'")
+    names = {row["name"] for row in json.loads(found.stdout)}
+    assert names and names == {row["user_name"] for row in json.loads(expected.stdout)}
+
+
 def test_example_mapping_names_current_ids_and_real_controls():
     block = re.search(r"```yaml\n(.*?)```", README, re.S).group(1)
     requirement_id = re.search(r"id: (\S+)", block).group(1)
     by_id = {r.id: r for r in frameworks.get_framework("nist-csf-2.0").requirements}
     assert "iam_user_console_mfa" in by_id[requirement_id].controls
+    mapped = yaml.safe_load(block)[0]["controls"]
+    assert isinstance(mapped, dict) and all(isinstance(why, str) and why for why in mapped.values())
     assert frameworks.resolve_alias("PR.AC-7")
 
 

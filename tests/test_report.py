@@ -114,15 +114,41 @@ def table(ws) -> list[tuple]:
     return rows
 
 
+def expected_outcome(cid: str, account: str) -> str:
+    """A control's outcome in one account, by the documented rules, computed here from the crafted rows."""
+    statuses = {row[0] for row in CRAFTED.get(cid, []) if row[3] == account}
+    if statuses & {"alarm", "error"}:
+        return "failed"
+    return "passed" if "ok" in statuses else "not_assessed"  # skip and info are not assessed
+
+
+def expected_control(cid: str) -> str:
+    """Over both accounts: failed anywhere -> failed; nowhere assessed -> not_assessed; passed everywhere ->
+    passed; otherwise partial."""
+    per_account = {expected_outcome(cid, account) for account in (ACCOUNT_A, ACCOUNT_B)}
+    if "failed" in per_account:
+        return "failed"
+    if per_account == {"not_assessed"}:
+        return "not_assessed"
+    return "passed" if per_account == {"passed"} else "partial"
+
+
 def expected_status(controls: tuple[str, ...]) -> str:
-    statuses = {row[0] for cid in controls for row in CRAFTED.get(cid, [])}
     if not controls:
         return "manual"
-    if statuses & {"alarm", "error"}:
-        return "failing"
-    if statuses & {"ok", "info"}:
-        return "passing"
-    return "not_assessed"
+    outcomes = {expected_control(cid) for cid in controls}
+    if "failed" in outcomes:
+        return "failed"
+    if outcomes == {"not_assessed"}:
+        return "not_assessed"
+    return "partial" if outcomes & {"not_assessed", "partial"} else "passed"
+
+
+def expected_figures(statuses: list[str], informative: bool) -> tuple:
+    assessed = sum(statuses.count(s) for s in ("passed", "failed", "partial", "excepted", "attested"))
+    compliant = sum(statuses.count(s) for s in ("passed", "excepted", "attested"))
+    return (None if informative or not assessed else round(100 * compliant / assessed, 1),
+            round(100 * assessed / len(statuses), 1))
 
 
 # ------------------------------------------------------------------------------------------ the workbook
@@ -191,11 +217,19 @@ def test_every_requirement_of_every_framework(workbook):
             assert row[3] == expected_status(requirement.controls), (framework.id, requirement.id)
             for cid in requirement.controls:
                 assert cid in row[4]
+                assert f"{cid}: {requirement.justification(cid)}" in row[5]  # why each control is evidence
             if not requirement.controls:
-                assert row[4] == "manual"
+                assert row[4] == "manual" and row[5] is None
             counts = [sum(1 for cid in requirement.controls for r in CRAFTED.get(cid, []) if r[0] == s)
                       for s in ("ok", "alarm", "info", "skip", "error")]
-            assert list(row[5:10]) == counts
+            assert list(row[6:11]) == counts
+        facts = {row[0]: row[1] for row in workbook[framework.id].iter_rows(values_only=True) if row[0]}
+        compliant, coverage = expected_figures([expected_status(r.controls) for r in framework.requirements],
+                                               framework.informative)
+        assert facts["% compliant"] == ("n/a (informative)" if framework.informative
+                                        else "n/a" if compliant is None else pytest.approx(compliant / 100))
+        assert facts["% coverage"] == pytest.approx(coverage / 100)
+        assert facts["Formula"].startswith("compliant % = (passed + excepted + attested) / assessed")
 
 
 def test_summary(workbook):
@@ -205,11 +239,18 @@ def test_summary(workbook):
     rows = {row[0]: row for row in ws.iter_rows(values_only=True) if row[0] is not None}
     for framework in load_frameworks().values():
         statuses = [expected_status(r.controls) for r in framework.requirements]
-        passing, failing = statuses.count("passing"), statuses.count("failing")
         row = rows[framework.id]
-        assert row[3:8] == (len(statuses), passing, failing, statuses.count("manual"), statuses.count("not_assessed"))
-        assert row[8] == (pytest.approx(round(100 * passing / (passing + failing), 1) / 100)
-                          if passing + failing else "n/a")
+        assert row[3:12] == (len(statuses), *(statuses.count(s) for s in ("passed", "failed", "partial", "excepted",
+                                                                          "not_assessed", "manual", "attested")),
+                             len(statuses) - statuses.count("manual") - statuses.count("not_assessed"))
+        compliant, coverage = expected_figures(statuses, framework.informative)
+        assert row[12] == ("n/a (informative)" if framework.informative
+                           else "n/a" if compliant is None else pytest.approx(compliant / 100))
+        assert row[13] == pytest.approx(coverage / 100)
+    assert any(row[:2] == ("Account", "Framework") for row in ws.iter_rows(values_only=True))  # per account
+    per_account = [row for row in ws.iter_rows(values_only=True) if row[0] in (ACCOUNT_A, ACCOUNT_B) and
+                   row[1] in load_frameworks()]
+    assert len(per_account) == 2 * len(load_frameworks())
     assert rows["Run by"][1] == "auditor" and rows["Run finished (UTC)"][1] == datetime(2025, 3, 4, 5, 6, 9)
     assert rows["Control pack SHA-256"][1] == control_pack_hash()
     assert rows["Collection gaps and errors"][1] == 1
@@ -217,7 +258,7 @@ def test_summary(workbook):
     assert rows[ACCOUNT_A][3] == datetime(2025, 3, 1)
     assert rows[ACCOUNT_B][4:7] == (datetime(2025, 2, 1, 10), datetime(2025, 2, 5, 10), 3)
     [chart] = ws._charts
-    assert chart.tagname == "barChart" and chart.grouping == "stacked" and len(chart.series) == 4
+    assert chart.tagname == "barChart" and chart.grouping == "stacked" and len(chart.series) == 7  # one per requirement status
 
 
 def test_controls_and_evidence(workbook):
@@ -290,7 +331,29 @@ def test_json(outputs):
     assert {f["resource"] for f in data["findings"]} >= {HYPERLINK}
     assert [f["id"] for f in data["frameworks"]] == list(load_frameworks())
     for section in data["frameworks"]:
-        assert len(section["requirements"]) == len(load_frameworks()[section["id"]].requirements)
+        framework = load_frameworks()[section["id"]]
+        assert len(section["requirements"]) == len(framework.requirements)
+        statuses = [r["status"] for r in section["requirements"]]
+        assert statuses == [expected_status(r.controls) for r in framework.requirements]
+        assert (section["compliant_pct"], section["coverage_pct"]) == expected_figures(statuses, framework.informative)
+        assert section["formula"].startswith("compliant % =")
+        for requirement, item in zip(framework.requirements, section["requirements"]):
+            assert item["id"] == requirement.id
+            assert [c["id"] for c in item["controls"]] == list(requirement.controls)
+            for c in item["controls"]:
+                assert c["outcome"] == expected_control(c["id"]) and c["why"] == requirement.justification(c["id"])
+                assert {s: c[s] for s in ("ok", "alarm", "info", "skip", "error")} == {
+                    s: sum(1 for r in CRAFTED.get(c["id"], []) if r[0] == s) for s in ("ok", "alarm", "info", "skip", "error")}
+        assert [a["account_id"] for a in section["accounts"]] == [ACCOUNT_A, ACCOUNT_B]
+        for account in section["accounts"]:
+            statuses = []
+            for r in framework.requirements:
+                outcomes = {expected_outcome(c, account["account_id"]) for c in r.controls}
+                statuses.append("manual" if not r.controls else "failed" if "failed" in outcomes
+                                else "not_assessed" if outcomes == {"not_assessed"}
+                                else "partial" if "not_assessed" in outcomes else "passed")
+            assert (account["compliant_pct"], account["coverage_pct"]) == expected_figures(statuses, framework.informative)
+            assert account["passed"] == statuses.count("passed") and account["partial"] == statuses.count("partial")
     assert data["status_counts"] == {"ok": 2, "alarm": 2, "info": 1, "skip": 1, "error": 1}
 
 
@@ -322,7 +385,7 @@ def test_markdown(outputs):
     for framework in load_frameworks().values():
         assert f"(`{framework.id}`)" in text
         for requirement in framework.requirements:
-            if expected_status(requirement.controls) == "failing":
+            if expected_status(requirement.controls) == "failed":
                 assert f"| {framework.id}:{requirement.id} |" in text
     assert "`iam_user_console_mfa`" in text and "`iam_root_mfa_enabled`" not in text  # only alarms or errors
 

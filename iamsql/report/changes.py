@@ -55,7 +55,7 @@ def extend_report(con: duckdb.DuckDBPyConnection, report: Report) -> None:
     in_force = {(a["framework"], a["requirement"]): a for a in attestations if a["state"] == "active"}
     for section in report.frameworks:
         for requirement in section.requirements:
-            found = in_force.get((section.id, requirement["requirement"]))
+            found = in_force.get((section.id, requirement["id"]))
             if requirement["status"] == "attested" and found:
                 requirement["note"] = (f"Attested by {found['attested_by']} on {found['attested_on']}, until "
                                        f"{found['expires']}: {found['evidence']}. {requirement['note']}").strip()
@@ -73,9 +73,12 @@ def _changes_fact(changes: dict | None) -> str:
     if changes is None:
         return "no previous run"
     counts = {k: sum(1 for c in changes["changes"] if c["change"] == k) for k in ("new_alarm", "resolved", "changed")}
-    return (f"vs run {changes['from_run']['run_id']}: {counts['new_alarm']} new alarm(s), {counts['resolved']} "
+    text = (f"vs run {changes['from_run']['run_id']}: {counts['new_alarm']} new alarm(s), {counts['resolved']} "
             f"resolved, {counts['changed']} other status change(s), {len(changes['new_resources'])} new and "
             f"{len(changes['removed_resources'])} removed resource(s)")
+    if changes.get("not_compared"):
+        text += f", {len(changes['not_compared'])} control(s) not compared (run in one of the two runs only)"
+    return text
 
 
 # ------------------------------------------------------------------------------------------------ sheets
@@ -133,11 +136,26 @@ def write_changes(wb, report: Report) -> None:
         for key, label in (("new_resources", "new_resource"), ("removed_resources", "removed_resource")):
             for r in changes[key]:
                 sheet.append([label, None, None, r["account_id"], None, r["resource"]])
+        for c in changes.get("not_compared", []):
+            sheet.append(["not_compared", c["control_id"], None, None, None, None,
+                          "ran" if c["run_id"] == changes["from_run"]["run_id"] else "not run",
+                          "ran" if c["run_id"] == changes["to_run"]["run_id"] else "not run",
+                          f"Run {c['missing_from']} did not run this control: its findings are not compared.",
+                          c["requirements"]])
     sheet.autofilter(len(CHANGE_HEADERS))
     sheet.append([])
-    note = (f"Run {report.run['run_id']} compared with run {changes['from_run']['run_id']} (data as of "
-            f"{changes['from_run']['as_of']})." if changes is not None else "No previous run to compare with.")
-    sheet.append([sheet.cell(note, font=Font(italic=True))])
+    if changes is not None:
+        from ..history import scope_text
+
+        a, b = changes["from_run"], changes["to_run"]
+        notes = [f"Run {b['run_id']} compared with run {a['run_id']} (data as of {a['as_of']}).",
+                 f"Scope of run {a['run_id']}: {scope_text(a)}.", f"Scope of run {b['run_id']}: {scope_text(b)}.",
+                 "not_compared: a control that ran in only one of the two runs; its findings are neither new alarms "
+                 "nor resolved."]
+    else:
+        notes = ["No previous run to compare with."]
+    for note in notes:
+        sheet.append([sheet.cell(note, font=Font(italic=True))])
     sheet.append([sheet.cell("new_alarm: an alarm now, not before; resolved: an alarm before, not now (or its "
                              "resource is gone); changed: any other status change, including an alarm gaining "
                              "or losing its exception.", font=Font(italic=True))])

@@ -1,5 +1,5 @@
-"""Markdown summary for pull requests and tickets: the run, the frameworks' requirement counts, the failing
-requirements and the controls with alarms or errors. Findings themselves go to the other formats."""
+"""Markdown summary for pull requests and tickets: the run, the frameworks' requirement counts and figures (per
+framework and per account), the failed requirements and the controls with alarms or errors. Findings themselves go to the other formats."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from ..controls import STATUSES
+from ..frameworks import FORMULA, REQUIREMENT_STATUSES, percent
 from .model import SEVERITY_ORDER, Report
 
 
@@ -37,19 +38,28 @@ def write_markdown(report: Report, out: TextIO) -> None:
     out.write(f"- Findings: {report.finding_count} ({counts})\n\n")
 
     out.write("## Frameworks\n\n")
-    out.write(table(["Framework", "Requirements", "Passing", "Failing", "Manual", "Not assessed", "% compliant"],
-                    [[f"{s.title} (`{s.id}`)", s.total, s.passing, s.failing, s.manual, s.not_assessed,
-                      "n/a" if s.percent_compliant is None else f"{s.percent_compliant:.1f}%"]
+    out.write(table(["Framework", "Requirements", *(s.replace("_", " ").capitalize() for s in REQUIREMENT_STATUSES),
+                     "% compliant", "% coverage"],
+                    [[f"{s.title} (`{s.id}`)", s.total, *(getattr(s, k) for k in REQUIREMENT_STATUSES),
+                      "n/a (informative)" if s.informative else percent(s.compliant_pct), percent(s.coverage_pct)]
                      for s in report.frameworks]))
-    out.write("\n% compliant = (passing + attested) / (passing + failing + attested).\n\n")
+    out.write(f"\n{FORMULA}\n\n")
+    rows = [[a["account_id"], s.id, "n/a (informative)" if s.informative else percent(a["compliant_pct"]),
+             percent(a["coverage_pct"]), a["passed"], a["failed"], a["partial"], a["not_assessed"]]
+            for s in report.frameworks for a in s.accounts]
+    if len({row[0] for row in rows}) > 1:
+        out.write("### Per account\n\n")
+        out.write(table(["Account", "Framework", "% compliant", "% coverage", "Passed", "Failed", "Partial",
+                         "Not assessed"], sorted(rows, key=lambda row: (row[0], row[1]))))
+        out.write("\n")
 
-    failing = [(s, r) for s in report.frameworks for r in s.requirements if r["status"] == "failing"]
-    out.write(f"## Failing requirements ({len(failing)})\n\n")
-    if failing:
-        out.write(table(["Requirement", "Title", "Failing controls"],
-                        [[f"{s.id}:{r['requirement']}", r["title"],
-                          ", ".join(c for c, outcome in r["control_outcomes"].items() if outcome == "failing")]
-                         for s, r in failing]))
+    failed = [(s, r) for s in report.frameworks for r in s.requirements if r["status"] == "failed"]
+    out.write(f"## Failed requirements ({len(failed)})\n\n")
+    if failed:
+        out.write(table(["Requirement", "Title", "Failed controls"],
+                        [[f"{s.id}:{r['id']}", r["title"],
+                          ", ".join(c["id"] for c in r["controls"] if c["outcome"] == "failed")]
+                         for s, r in failed]))
     else:
         out.write("None.\n")
 

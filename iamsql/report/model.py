@@ -26,7 +26,8 @@ from .. import __version__
 from ..controls import STATUSES, control_pack_hash, load_controls
 from ..errors import IamsqlError
 from ..exceptions import attested_requirements
-from ..frameworks import framework_summary, get_framework, load_frameworks, requirement_status
+from ..frameworks import (FORMULA, account_summaries, framework_summary, get_framework, load_frameworks,
+                          requirement_status)
 
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
 STATUS_ORDER = ("error", "alarm", "skip", "info", "ok")  # findings that need attention first
@@ -77,7 +78,9 @@ class FindingJoin:
 
 @dataclass
 class FrameworkSection:
-    """One framework: its catalog facts, its summary counts and every requirement in catalog order."""
+    """One framework: its catalog facts, its requirement counts, its two figures (``frameworks.FORMULA``), the
+    same per account, and every requirement in catalog order (``id``, ``status``, its controls with their outcome,
+    counts and justification)."""
 
     id: str
     title: str
@@ -86,13 +89,19 @@ class FrameworkSection:
     source: str
     informative: bool
     total: int
-    passing: int
-    failing: int
-    manual: int
+    passed: int
+    failed: int
+    partial: int
+    excepted: int
     not_assessed: int
-    percent_compliant: float | None
+    manual: int
+    attested: int
+    assessed: int
+    compliant_pct: float | None
+    coverage_pct: float | None
     requirements: list[dict]
-    attested: int = 0
+    accounts: list[dict] = field(default_factory=list)  # per account: account_id, the counts and both figures
+    formula: str = FORMULA
 
 
 @dataclass
@@ -157,17 +166,17 @@ def build_report(
     """Gather one run (default: the latest) for the given frameworks (default: all)."""
     run = _run(con, run_id)
     selected = [get_framework(f).id for f in dict.fromkeys(frameworks)] if frameworks else list(load_frameworks())
-    counts = _counts_by_control(con, run["run_id"])
+    counts, by_account = _counts(con, run)
     controls = {c.id: c for c in load_controls(queries_dir)}
     run["current_pack_hash"] = control_pack_hash(queries_dir)
 
-    statuses = requirement_status({cid: [s for s, n in per.items() if n] for cid, per in counts.items()}, selected,
-                                  attested=attested_requirements(con, run["run_id"]))
-    sections = _framework_sections(selected, statuses, counts)
+    attested = attested_requirements(con, run["run_id"])
+    statuses = requirement_status(counts, selected, attested=attested, by_account=by_account)
+    sections = _framework_sections(selected, statuses, counts, account_summaries(by_account, selected, attested))
 
     def requirements_of(control_id: str) -> list[str]:
-        return [ref for section in sections for r in section.requirements if control_id in r["controls"]
-                for ref in [f"{section.id}:{r['requirement']}"]]
+        return [f"{section.id}:{r['id']}" for section in sections for r in section.requirements
+                if any(c["id"] == control_id for c in r["controls"])]
 
     # With --framework, the report is about those frameworks: only the controls mapped to them.
     control_ids = sorted(cid for cid in counts if not frameworks or requirements_of(cid))
@@ -221,44 +230,67 @@ def _run(con: duckdb.DuckDBPyConnection, run_id: int | None) -> dict:
     return run
 
 
-def _counts_by_control(con: duckdb.DuckDBPyConnection, run_id: int) -> dict[str, dict[str, int]]:
-    counts: dict[str, dict[str, int]] = {}
-    for control_id, status, n in con.execute(
-        "select control_id, status, count(*) from iamsql_result where run_id = ? group by all", [run_id]
-    ).fetchall():
-        counts.setdefault(control_id, dict.fromkeys(STATUSES, 0))[status] = n
-    return counts
+def _counts(con: duckdb.DuckDBPyConnection, run: dict) -> tuple[dict, dict]:
+    """Result counts of the run per control (``{control_id: {status: n, "excepted": n}}``) over all accounts, and
+    the same per account (``{account_id: {control_id: counts}}``). ``excepted`` counts the alarms an exception in
+    force covered. Rows of no account (a control that failed before reaching any account) count for every
+    account of the run."""
+    from ..history import ready
+
+    ready(con)  # the exception tables exist (as TEMP tables for databases from before them)
+    rows = con.execute(
+        """
+        select r.account_id, r.control_id, r.status, count(*),
+               count(*) filter (where r.status = 'alarm' and x.finding_id is not null)
+        from iamsql_result r
+        left join (select distinct finding_id from iamsql_result_exception where run_id = $run_id) x
+               on x.finding_id = r.finding_id
+        where r.run_id = $run_id group by all
+        """, {"run_id": run["run_id"]}).fetchall()
+    names = list(dict.fromkeys([*(a["account_id"] for a in run["accounts"]), *(a for a, *_ in rows if a)]))
+    total: dict[str, dict[str, int]] = {}
+    by_account: dict[str, dict[str, dict[str, int]]] = {account: {} for account in names}
+    for account, control_id, status, n, excepted in rows:
+        for target in [total, *(by_account[a] for a in ([account] if account else names))]:
+            per = target.setdefault(control_id, dict.fromkeys((*STATUSES, "excepted"), 0))
+            per[status] += n
+            per["excepted"] += excepted
+    return total, by_account
 
 
 # ------------------------------------------------------------------------------------------- frameworks
 
 
-def _framework_sections(selected: list[str], statuses, counts: dict[str, dict[str, int]]) -> list[FrameworkSection]:
+def _framework_sections(selected: list[str], statuses, counts: dict[str, dict[str, int]],
+                        per_account: list) -> list[FrameworkSection]:
     summaries = {s.framework: s for s in framework_summary(statuses)}
     catalog = load_frameworks()
+    empty = dict.fromkeys((*STATUSES, "excepted"), 0)
     by_framework: dict[str, list[dict]] = {fid: [] for fid in selected}
     for item in statuses:
         framework = catalog[item.requirement.framework]
-        per_control = {cid: counts.get(cid, dict.fromkeys(STATUSES, 0)) for cid, _ in item.control_outcomes}
+        controls = [{"id": cid, "outcome": outcome, "why": item.requirement.justification(cid),
+                     **counts.get(cid, empty)} for cid, outcome in item.control_outcomes]
         by_framework[framework.id].append({
-            "requirement": item.requirement.id,
+            "id": item.requirement.id,
             "group": " > ".join(g.id if g.id == g.title or not g.title else f"{g.id} {g.title}"
                                 for g in framework.group_path(item.requirement)),
             "title": item.requirement.title,
             "status": item.status,
-            "controls": list(per_control),
-            "control_outcomes": {cid: outcome for cid, outcome in item.control_outcomes},
-            "control_counts": per_control,
-            **{s: sum(c[s] for c in per_control.values()) for s in STATUSES},
+            "controls": controls,
+            **{s: sum(c[s] for c in controls) for s in (*STATUSES, "excepted")},
             "note": item.requirement.note or "",
         })
+    accounts: dict[str, list[dict]] = {fid: [] for fid in selected}
+    for summary in per_account:
+        accounts[summary.framework].append({"account_id": summary.account_id, **summary.figures()})
     sections = []
     for fid in selected:
         framework, summary = catalog[fid], summaries[fid]
         sections.append(FrameworkSection(
             fid, framework.title, framework.version, framework.publisher, framework.source, framework.informative,
-            summary.total, summary.passing, summary.failing, summary.manual, summary.not_assessed,
-            summary.percent_compliant, by_framework[fid], summary.attested))
+            **{k: v for k, v in summary.figures().items()}, requirements=by_framework[fid],
+            accounts=accounts[fid]))
     return sections
 
 

@@ -26,6 +26,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from ..controls import STATUSES
+from ..frameworks import FORMULA, REQUIREMENT_STATUSES
 from .changes import write_changes, write_exceptions
 from .model import Column, FrameworkSection, Report
 from .text import cell_text, formula_like
@@ -38,13 +39,16 @@ TITLE_FONT = Font(bold=True, size=14)
 SECTION_FONT = Font(bold=True, size=12)
 # Status colours as (fill, font) pairs, applied by conditional formatting so that filters and sorting keep them.
 STATUS_COLOURS = {
-    "ok": ("C6EFCE", "006100"), "passing": ("C6EFCE", "006100"),
-    "alarm": ("FFC7CE", "9C0006"), "failing": ("FFC7CE", "9C0006"),
-    "error": ("F4B183", "833C0B"),
+    "ok": ("C6EFCE", "006100"), "passed": ("C6EFCE", "006100"),
+    "alarm": ("FFC7CE", "9C0006"), "failed": ("FFC7CE", "9C0006"),
+    "error": ("F4B183", "833C0B"), "partial": ("FCE4D6", "833C0B"),
     "info": ("DDEBF7", "1F4E78"), "manual": ("FFEB9C", "9C5700"),
     "skip": ("EDEDED", "595959"), "not_assessed": ("EDEDED", "595959"),
-    "attested": ("E2EFDA", "375623"),
+    "attested": ("E2EFDA", "375623"), "excepted": ("E2EFDA", "375623"),
 }
+STATUS_HEADERS = {"passed": "Passed", "failed": "Failed", "partial": "Partial", "excepted": "Excepted",
+                  "not_assessed": "Not assessed", "manual": "Manual", "attested": "Attested"}
+INFORMATIVE = "n/a (informative)"
 LEFT = Alignment(horizontal="left")
 RESERVED_SHEETS = ("Summary", "Findings", "Changes", "Exceptions", "Controls", "Evidence")
 
@@ -137,20 +141,30 @@ def write_summary(wb: Workbook, report: Report) -> None:
     sheet.append([f"iamsql compliance report: check run {run['run_id']}"], font=TITLE_FONT)
     sheet.append([])
     sheet.append(["Frameworks"], font=SECTION_FONT)
-    header = sheet.header(["Framework", "Title", "Version", "Requirements", "Passing", "Failing", "Manual",
-                           "Not assessed", "% compliant", "Attested"])
+    header = sheet.header(["Framework", "Title", "Version", "Requirements",
+                           *(STATUS_HEADERS[s] for s in REQUIREMENT_STATUSES), "Assessed", "% compliant", "% coverage"])
     for section in report.frameworks:
-        percent = "n/a" if section.percent_compliant is None else \
-            sheet.cell(section.percent_compliant / 100, number_format="0.0%")
-        sheet.append([section.id, section.title, section.version, section.total, section.passing, section.failing,
-                      section.manual, section.not_assessed, percent, section.attested])
+        sheet.append([section.id, section.title, section.version, section.total,
+                      *(getattr(section, s) for s in REQUIREMENT_STATUSES), section.assessed,
+                      *figure_cells(sheet, section.compliant_pct, section.coverage_pct, section.informative)])
     last = sheet.row
-    sheet.append([sheet.cell("% compliant = (passing + attested) / (passing + failing + attested); manual and not "
-                             "assessed requirements are counted but left out of the ratio.", font=Font(italic=True))])
+    sheet.append([sheet.cell(FORMULA, font=Font(italic=True))])
     if report.frameworks:
         rows = _requirements_chart(sheet, header, last)
         for _ in range(rows):
             sheet.append([])
+    if any(section.accounts for section in report.frameworks):
+        sheet.append([])
+        sheet.append(["Frameworks per account (each account's results only)"], font=SECTION_FONT)
+        sheet.header(["Account", "Framework", "Requirements", *(STATUS_HEADERS[s] for s in REQUIREMENT_STATUSES),
+                      "Assessed", "% compliant", "% coverage"])
+        for account in sorted({a["account_id"] for section in report.frameworks for a in section.accounts}):
+            for section in report.frameworks:
+                for a in section.accounts:
+                    if a["account_id"] == account:
+                        sheet.append([account, section.id, a["total"], *(a[s] for s in REQUIREMENT_STATUSES),
+                                      a["assessed"], *figure_cells(sheet, a["compliant_pct"], a["coverage_pct"],
+                                                                   section.informative)])
 
     sheet.append([])
     sheet.append(["Check run"], font=SECTION_FONT)
@@ -185,9 +199,16 @@ def write_summary(wb: Workbook, report: Report) -> None:
                       a["as_of_source"]])
 
 
+def figure_cells(sheet: Sheet, compliant: float | None, coverage: float | None, informative: bool) -> list:
+    """The two figures as percentage cells, side by side; an informative framework has no compliant figure."""
+    def cell(value):
+        return "n/a" if value is None else sheet.cell(value / 100, number_format="0.0%")
+    return [INFORMATIVE if informative else cell(compliant), cell(coverage)]
+
+
 def _requirements_chart(sheet: Sheet, header_row: int, last_row: int) -> int:
-    """A stacked bar per framework (passing, failing, manual, not assessed) below the table; returns the
-    number of rows it covers, which the caller leaves empty."""
+    """A stacked bar per framework (one series per requirement status) below the table; returns the number of
+    rows it covers, which the caller leaves empty."""
     frameworks = last_row - header_row
     chart = BarChart()
     chart.type = "bar"
@@ -197,38 +218,54 @@ def _requirements_chart(sheet: Sheet, header_row: int, last_row: int) -> int:
     chart.y_axis.title = "requirements"
     chart.height = 4 + 1.2 * frameworks  # centimetres
     chart.width = 24
-    chart.add_data(Reference(sheet.ws, min_col=5, max_col=8, min_row=header_row, max_row=last_row), titles_from_data=True)
+    chart.add_data(Reference(sheet.ws, min_col=5, max_col=4 + len(REQUIREMENT_STATUSES), min_row=header_row,
+                             max_row=last_row), titles_from_data=True)
     chart.set_categories(Reference(sheet.ws, min_col=1, min_row=header_row + 1, max_row=last_row))
-    for series, colour in zip(chart.series, ("70AD47", "C00000", "FFC000", "A5A5A5")):
+    colours = {"passed": "70AD47", "failed": "C00000", "partial": "F4B183", "excepted": "A9D08E",
+               "not_assessed": "A5A5A5", "manual": "FFC000", "attested": "548235"}
+    for series, colour in zip(chart.series, (colours[s] for s in REQUIREMENT_STATUSES)):
         series.graphicalProperties.solidFill = colour
         series.graphicalProperties.line.solidFill = colour
     sheet.ws.add_chart(chart, f"A{last_row + 3}")
     return 2 + math.ceil(chart.height / 0.53)  # a default row is 15 points, 0.53 cm
 
 
-REQUIREMENT_HEADERS = ["Requirement", "Group", "Title", "Status", "Controls", *STATUSES, "Note"]
+REQUIREMENT_HEADERS = ["Requirement", "Group", "Title", "Status", "Controls", "Why each control is evidence",
+                       *STATUSES, "Note"]
 
 
 def write_framework(wb: Workbook, section: FrameworkSection, name: str) -> None:
     sheet = Sheet(wb.create_sheet(name))
-    sheet.widths([22, 34, 60, 13, 52, 7, 7, 7, 7, 7, 40])
+    sheet.widths([22, 34, 60, 13, 52, 70, 7, 7, 7, 7, 7, 40])
     sheet.table_header(REQUIREMENT_HEADERS)
     for r in section.requirements:
-        controls = [f"{cid}: {r['control_outcomes'][cid]} ("
-                    + ", ".join(f"{n} {s}" for s, n in r["control_counts"][cid].items() if n) + ")"
-                    for cid in r["controls"]]
-        sheet.append([r["requirement"], r["group"], r["title"], r["status"], controls or "manual",
-                      *(r[s] for s in STATUSES), r["note"]])
+        controls = [f"{c['id']}: {c['outcome']} (" + ", ".join(f"{c[s]} {s}" for s in (*STATUSES, "excepted") if c[s])
+                    + ")" for c in r["controls"]]
+        why = [f"{c['id']}: {c['why']}" for c in r["controls"]]
+        sheet.append([r["id"], r["group"], r["title"], r["status"], controls or "manual", why or None,
+                      *(r[s] for s in STATUSES), r["note"]], wrap=False)
     sheet.autofilter(len(REQUIREMENT_HEADERS))
     sheet.colour_statuses(4, 2, sheet.row)
-    # Catalog facts go below the table (the table must start at row 1 for its frozen, filtered header).
+    # Figures and catalog facts go below the table (the table must start at row 1 for its frozen, filtered header).
     sheet.append([])
-    for label, value in (("Framework", f"{section.title} ({section.id})"), ("Version", section.version),
+    compliant, coverage = figure_cells(sheet, section.compliant_pct, section.coverage_pct, section.informative)
+    counts = ", ".join(f"{getattr(section, s)} {s}" for s in REQUIREMENT_STATUSES)
+    for label, value in (("% compliant", compliant), ("% coverage", coverage),
+                         ("Requirements", f"{section.total}: {counts}; {section.assessed} assessed"),
+                         ("Formula", FORMULA),
+                         ("Framework", f"{section.title} ({section.id})"), ("Version", section.version),
                          ("Publisher", section.publisher), ("Source", section.source),
-                         ("Status rules", "manual: no automated control; failing: any control has an alarm or "
-                                          "error; passing: otherwise any ok or info; not_assessed: no result; "
-                                          "attested: manual, with an attestation in force")):
+                         ("Status rules", STATUS_RULES)):
         sheet.append([sheet.cell(label, font=Font(bold=True)), value])
+
+
+STATUS_RULES = ("A control is assessed when it produced an ok, alarm or error row (skip and info are not); its "
+                "outcome is failed (error, or an alarm no exception covers), excepted (alarms, all covered by "
+                "exceptions in force), passed (ok) or not_assessed, per account; over several accounts, failed in any, "
+                "passed or excepted in all, not_assessed in all, else partial. Requirement: manual (no control mapped), "
+                "attested (manual, with an attestation in force), failed (any control failed), not_assessed (no "
+                "control assessed), partial (some assessed or partial, none failed, some not assessed), excepted (all assessed, "
+                "some excepted), passed (every control passed).")
 
 
 def write_findings(wb: Workbook, report: Report) -> None:
