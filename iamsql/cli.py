@@ -79,7 +79,8 @@ def schema(
     table: Annotated[str, typer.Argument(help="Table or helper view name, e.g. aws_iam_user or aws_account.")],
     db: DbOption = None,
 ) -> None:
-    """Show a table's (or helper view's, like aws_account) columns and types; with --db, as that database has them.
+    """Show a table's (or helper view's, like aws_account, or policy engine table's, like iam_principal_access)
+    columns and types; with --db, as that database has them.
 
     Examples:
       iamsql schema aws_iam_role
@@ -90,12 +91,14 @@ def schema(
     from . import db as dbmod
     from .controls import create_views, view_names
     from .output import render
-    from .schema import TABLES, columns
+    from .schema import ACCESS_TABLES, TABLES, columns
 
     views = view_names()
-    if table not in TABLES and table not in views:
+    if table not in TABLES and table not in views and table not in ACCESS_TABLES:
         raise IamsqlError(f"unknown table {table!r}; 'iamsql tables' lists them")
-    if table in TABLES and db is None:
+    if table in ACCESS_TABLES:
+        rows = ACCESS_TABLES[table]
+    elif table in TABLES and db is None:
         rows = [(name, sqltype) for name, sqltype in columns(table)]
     else:
         if db is not None or dbmod.resolve_db_path(None).exists():
