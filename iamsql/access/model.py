@@ -90,10 +90,11 @@ class AccountModel:
     groups: dict[str, tuple[str, list[AttachedPolicy]]] = field(default_factory=dict)  # name -> (ARN, policies)
 
     def role(self, arn: str) -> Principal | None:
-        return self._roles.get(arn)
+        return self.roles.get(arn)
 
     @cached_property
-    def _roles(self) -> dict[str, Principal]:
+    def roles(self) -> dict[str, Principal]:
+        """The account's roles by ARN."""
         return {p.arn: p for p in self.principals if p.kind == "role"}
 
 
