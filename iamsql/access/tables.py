@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from ..policy import Evaluation, Request, evaluate, parse_policy
+from ..policy import Evaluation, MatchedStatement, Request, evaluate, parse_policy
 from ..schema import ACCESS_TABLES
 from . import trust as trust_analysis
 from .model import AccountModel, AttachedPolicy, Principal, load_accounts
@@ -36,6 +36,11 @@ def _json_text(value) -> str | None:
 
 
 NOTHING_ALLOWS = Evaluation("ImplicitlyDenied", reason="No identity-based policy allows the action.")
+
+
+def _allowed_by(position: int, statement: int, sid: str | None) -> Evaluation:
+    matched = MatchedStatement("identity", f"identity_policies[{position}]", None, sid, statement, "Allow")
+    return Evaluation("Allowed", matched=[matched], reason=f"Allowed by identity_policies[{position}] statement {statement}.")
 
 
 def _identity_allows_any(principal: Principal, action: str) -> bool:
@@ -84,7 +89,19 @@ class Asker:
         self.account = account
         self._cache: dict[tuple, Evaluation] = {}
         self._allows: dict[tuple, bool] = {}
+        self._allowed_sets: dict[tuple, frozenset[str]] = {}
         self._delegating = delegating_trust(account.partition, account.account_id)
+
+    def allowed_actions(self, principal: Principal, actions: frozenset[str]) -> frozenset[str]:
+        """Of ``actions``, those the principal's identity side could allow (see ``may_allow``), memoized per set
+        of policies."""
+        key = (principal.signature, actions) if not principal.unknown_identity else None
+        found = self._allowed_sets.get(key) if key else None
+        if found is None:
+            found = frozenset(a for a in actions if self.may_allow(principal, a))
+            if key:
+                self._allowed_sets[key] = found
+        return found
 
     def may_allow(self, principal: Principal, action: str) -> bool:
         """Whether the principal's identity side could allow the action at all: an identity statement applies
@@ -105,6 +122,8 @@ class Asker:
             return self._evaluate(principal, action, resource, resource_policy, context)
         if not self.may_allow(principal, action):
             return NOTHING_ALLOWS  # what the engine answers when no identity statement applies, without asking it
+        if principal.unrestricted_grant is not None:
+            return _allowed_by(*principal.unrestricted_grant)  # what the engine answers for an unrestricted Allow
         personal = resource == principal.arn or principal.personal
         # answers that may depend on who asks are kept per principal, the others per set of policies
         key = (principal.arn if personal else principal.signature, action, resource, _frozen(context) if context else ())
@@ -138,10 +157,11 @@ class Asker:
         known.missing = result.missing
         return known
 
-    def question(self, principal: Principal, question: Question) -> tuple[str, list[Evaluation]]:
+    def question(self, principal: Principal, question: Question,
+                 allowed: frozenset[str] | None = None) -> tuple[str, list[Evaluation]]:
         """The question's decision (the weakest of its probes, each the strongest of its targets) and the
-        evaluations behind it."""
-        if not all(self.may_allow(principal, probe.action) for probe in question.probes):
+        evaluations behind it. ``allowed``: the actions the principal's identity side could allow, if known."""
+        if allowed is not None and not question.actions <= allowed:
             return "ImplicitlyDenied", []  # some request of it has no identity statement that could allow it
         decision, used = "Allowed", []
         for probe in question.probes:
@@ -217,9 +237,11 @@ def _missing_label(principal: Principal, where: str) -> str:
 def principal_rows(asker: Asker, questions: tuple[Question, ...]) -> list[tuple]:
     account = asker.account
     rows = []
+    probe_actions = frozenset(a for q in questions for a in q.actions)
     for principal in account.principals:
+        allowed = asker.allowed_actions(principal, probe_actions)
         for question in questions:
-            decision, used = asker.question(principal, question)
+            decision, used = asker.question(principal, question, allowed)
             if decision not in (*POSSIBLE, "Unknown") and question.id.startswith("escalation:"):
                 continue  # an escalation path is listed only when it is open or cannot be judged
             granted, conditions, missing = _labels(principal, used) if decision in (*POSSIBLE, "Unknown") \
