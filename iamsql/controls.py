@@ -32,9 +32,10 @@ from sqlglot import exp
 
 from . import __version__
 from .errors import IamsqlError
+from .resources import data_folder
 from .schema import TABLES
 
-QUERIES_DIR = Path(__file__).resolve().parent / "queries"
+QUERIES_DIR = data_folder("queries")
 VIEWS_DIR = QUERIES_DIR / "views"
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")

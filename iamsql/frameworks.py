@@ -28,8 +28,9 @@ from pathlib import Path
 import yaml
 
 from .errors import IamsqlError
+from .resources import data_folder
 
-DATA_DIR = Path(__file__).resolve().parent / "mappings"
+DATA_DIR = data_folder("mappings")
 RESULT_STATUSES = ("ok", "alarm", "info", "skip", "error")
 REQUIREMENT_STATUSES = ("passing", "failing", "manual", "not_assessed", "attested")
 CONTROL_ID = re.compile(r"[a-z][a-z0-9_]*")
