@@ -253,22 +253,24 @@ def principal_rows(asker: Asker, questions: tuple[Question, ...]) -> list[tuple]
 
 
 def assume_admin_rows(asker: Asker, principal_answers: list[tuple]) -> list[tuple]:
-    """Roles with administrator power (or an escalation path) that each principal may assume, directly or
-    through a chain of at most ``MAX_CHAIN`` roles: the identity side and the role's trust policy must both
-    allow ``sts:AssumeRole``."""
+    """Roles with administrator power (``full_admin`` or ``iam_admin``) that each principal without that power
+    may assume, directly or through a chain of at most ``MAX_CHAIN`` roles: the identity side and the role's trust
+    policy must both allow ``sts:AssumeRole``."""
     account = asker.account
-    powerful_principals = {row[1] for row in principal_answers if row[7] in POSSIBLE and (
-        row[5] in ADMIN_QUESTIONS or row[5].startswith("escalation:"))}
+    powerful_principals = {row[1] for row in principal_answers if row[7] in POSSIBLE and row[5] in ADMIN_QUESTIONS}
     powerful = {arn for arn in powerful_principals if account.role(arn) is not None}
     targets = {arn: [arn] for arn in powerful}  # role -> chain from it to a powerful role
     trusts = {arn: _trusted_names(role.trust.document) for arn, role in account.roles.items()
               if role.trust is not None and role.trust.policy is not None}
     named_anywhere = set().union(*(named for named, _ in trusts.values())) if trusts else set()
+    account_names = {account.account_id, f"arn:{account.partition}:iam::{account.account_id}:root"}
     anyone_somewhere = any(anyone for _, anyone in trusts.values())
     # who could assume some role at all: named by a trust, or allowed sts:AssumeRole by its own policies;
     # principals that already hold the power need no chain to it
     candidates = [p for p in account.principals if p.arn not in powerful_principals and not p.service_linked and (
         anyone_somewhere or p.arn in named_anywhere or asker.may_allow(p, "sts:AssumeRole"))]
+    by_candidate = {p.arn: p for p in candidates}
+    assumers = [p for p in candidates if asker.may_allow(p, "sts:AssumeRole")]
     reached: dict[str, tuple[list[str], str, Evaluation]] = {}
     frontier = dict(targets)
     for _ in range(MAX_CHAIN):
@@ -278,11 +280,17 @@ def assume_admin_rows(asker: Asker, principal_answers: list[tuple]) -> list[tupl
                 continue
             role = account.role(role_arn)
             named, anyone = trusts[role_arn]
-            for principal in candidates:
+            # whom the trust can admit: the principals it names, and when it names the account, the principals
+            # whose own policies allow sts:AssumeRole
+            if anyone:  # everyone: within the account the trust alone may admit them
+                pool = candidates
+            else:
+                pool = [by_candidate[arn] for arn in named if arn in by_candidate]
+                if named & account_names:
+                    pool += assumers
+            for principal in pool:
                 if principal.arn == role_arn or principal.arn in reached:
                     continue
-                if not (anyone or principal.arn in named or asker.may_allow(principal, "sts:AssumeRole")):
-                    continue  # neither named by the trust nor allowed to assume roles by its own policies
                 result = asker.request(principal, "sts:AssumeRole", role_arn, resource_policy=role.trust.policy)
                 if result.decision in POSSIBLE:
                     reached[principal.arn] = (chain, result.decision, result)
