@@ -94,14 +94,14 @@ def account_of(stem: str) -> str:
 @pytest.fixture(scope="module")
 def stratus(tmp_path_factory):
     con = db.connect(tmp_path_factory.mktemp("stratus") / "stratus.duckdb")
-    load_paths(con, sorted(STRATUS.glob("aws.*.json")))
+    load_paths(con, sorted(STRATUS / f"aws.{stem}.json" for stem, _ in TECHNIQUES.values()))
     rows = controls.results(con, controls.run_checks(con, controls=RUN))
     con.close()
     return rows
 
 
-def test_the_copied_files_are_the_techniques_tested():
-    assert {p.name for p in STRATUS.glob("aws.*.json")} == {f"aws.{stem}.json" for stem, _ in TECHNIQUES.values()}
+def test_every_technique_tested_has_its_detonation_log():
+    assert {f"aws.{stem}.json" for stem, _ in TECHNIQUES.values()} <= {p.name for p in STRATUS.glob("aws.*.json")}
 
 
 def test_no_errors_and_one_row_per_resource(stratus):
