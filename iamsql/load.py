@@ -37,7 +37,7 @@ import duckdb
 from . import db
 from .collect.evidence import MANIFEST_NAME, Manifest, read_manifest
 from .errors import DatabaseError, InputError
-from .loaders import Fragment, Parsed, Unreadable, cloudtrail, credential_report, detect, pages, placebo
+from .loaders import Fragment, Parsed, Unreadable, cloudtrail, credential_report, detect, organizations, pages, placebo
 from .normalize import timestamp
 from .schema import TABLES
 
@@ -354,6 +354,7 @@ def derive(account: str, tables: dict[str, dict[tuple, dict]], formats: set[str]
             g.setdefault("users", members.get(g.get("name")) or None)
     if GAAD in formats:
         tables["aws_iam_policy_attachment"] = _policy_attachments(tables)
+    organizations.derive(tables)
     partitions = Counter(r["partition"] for rows in tables.values() for r in rows.values() if r.get("partition"))
     partition = partitions.most_common(1)[0][0] if partitions else None
     for table, rows in tables.items():
