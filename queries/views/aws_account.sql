@@ -10,7 +10,8 @@ account's own `organizations describe-organization` output, else from the one of
 `list-accounts` lists the account, which alone gives the organization id and management account id; NULL when
 neither is loaded), partition, region (`global`), title (the first alias, else the account id), akas ([arn]),
 _ctx (`{"connection_name": <account>}`, as on every table). Organization membership is read from every loaded
-account (`history`), since the management account's snapshot holds it.
+account (`iamsql_organization_member`: the latest `aws_organizations_account` rows of all accounts, also while a
+check run shows each account only its own rows), since the management account's snapshot holds it.
 */
 with aliases as (
   select distinct on (s.account_id) s.account_id, src -> 'account_aliases' as account_aliases
@@ -32,8 +33,7 @@ organization as (
 member as (
   select distinct on (m.id) m.id as account_id, split_part(m.arn, '/', 2) as organization_id,
     split_part(m.arn, ':', 5) as management_account_id
-  from history.aws_organizations_account as m
-    join iamsql_latest as l on l.snapshot_id = m.snapshot_id and l.table_name = 'aws_organizations_account'
+  from iamsql_organization_member as m
   order by m.id, m.snapshot_id desc
 ),
 account_org as (
