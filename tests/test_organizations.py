@@ -227,3 +227,21 @@ def test_who_can_and_simulate_honour_the_scps(loaded):
     principals = {a.principal for a in who_can(con, "iam:CreateUser")}
     assert f"arn:aws:iam::{DEV}:role/ci-deployer" not in principals
     assert {f"arn:aws:iam::{MANAGEMENT}:role/ci-deployer", f"arn:aws:iam::{OUTSIDE}:role/ci-deployer"} <= principals
+
+
+def test_a_database_made_before_the_organizations_tables_still_opens(loaded, tmp_path):
+    con, _ = loaded
+    old = tmp_path / "old.duckdb"
+    con.execute("checkpoint")
+    shutil.copy(con.execute("select path from duckdb_databases() where database_name = current_database()")
+                .fetchone()[0], old)
+    raw = duckdb.connect(str(old))
+    for table in ("aws_organizations_account", "aws_organizations_organizational_unit", "aws_organizations_root",
+                  "aws_organizations_policy", "aws_organizations_policy_target"):
+        raw.execute(f"drop view if exists main.{table}")
+        raw.execute(f"drop table if exists history.{table}")
+    raw.close()
+    reopened = db.connect(str(old), read_only=True)
+    assert reopened.execute("select count(*) from aws_account").fetchone()[0] == 3
+    assert guardrails(reopened) == {}
+    reopened.close()
