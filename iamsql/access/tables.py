@@ -90,6 +90,8 @@ class Asker:
         self.account = account
         self.rails = rails  # the organization's SCPs / RCPs over the account; None: not loaded, ignored
         self._rails_signature = rails.signature if rails else None
+        # SCP / RCP levels can take away what an unrestricted Allow gives: such answers need the engine
+        self._guarded = bool(rails and (rails.scps or rails.rcps))
         self._cache: dict[tuple, Evaluation] = {}
         self._allows: dict[tuple, bool] = {}
         self._allowed_sets: dict[tuple, frozenset[str]] = {}
@@ -125,7 +127,7 @@ class Asker:
             return self._evaluate(principal, action, resource, resource_policy, context)
         if not self.may_allow(principal, action):
             return NOTHING_ALLOWS  # what the engine answers when no identity statement applies, without asking it
-        if principal.unrestricted_grant is not None:
+        if principal.unrestricted_grant is not None and not self._guarded:
             return _allowed_by(*principal.unrestricted_grant)  # what the engine answers for an unrestricted Allow
         personal = resource == principal.arn or principal.personal
         # answers that may depend on who asks are kept per principal, the others per set of policies
