@@ -92,6 +92,23 @@ def _enabled(policy_types, kind: str) -> bool | None:
                for t in types or [])
 
 
+def _levels(levels: list, kind: str, root_types, used: set, attached: dict, parsed: dict) -> list:
+    """The engine's levels of one policy type for a path of level ids (None: a level that cannot be placed, ""
+    skipped); none when the organization does not use the type."""
+    enabled = _enabled(root_types, kind)
+    if enabled is False or (enabled is None and kind not in used):
+        return []
+    result = []
+    for level in levels:
+        if level == "":
+            continue
+        if level is None:  # a level we cannot place: its policies are not known
+            result.append([None])
+            continue
+        result.append([parsed.get(p) for p in attached.get((kind, level), [])])
+    return result
+
+
 def guardrails(con: duckdb.DuckDBPyConnection) -> dict[str, Guardrails]:
     """Each organization member account's guardrails, from what is loaded (see the module docstring)."""
     accounts = _rows(con, "select id, parent_id, arn, account_id from {db}.aws_organizations_account")
@@ -156,20 +173,8 @@ def guardrails(con: duckdb.DuckDBPyConnection) -> dict[str, Guardrails]:
         levels = [root] + list(reversed(chain)) + [None if broken else "", account]
         path = None if broken or not org else "/".join([org, root, *reversed(chain)]) + "/"
 
-        def levels_of(kind: str) -> list:
-            enabled = _enabled(roots.get(root, (None, None))[1], kind) if root else None
-            if enabled is False or (enabled is None and kind not in used):
-                return []
-            result = []
-            for level in levels:
-                if level == "":
-                    continue
-                if level is None:  # a level we cannot place: its policies are not known
-                    result.append([None])
-                    continue
-                result.append([parsed.get(p) for p in attached.get((kind, level), [])])
-            return result
-
-        found[account] = Guardrails(account, org, management.get(org), levels_of(SCP), levels_of(RCP), path,
-                                    frozenset(members_of.get(org, ())))
+        root_types = roots.get(root, (None, None))[1] if root else None
+        found[account] = Guardrails(
+            account, org, management.get(org), _levels(levels, SCP, root_types, used, attached, parsed),
+            _levels(levels, RCP, root_types, used, attached, parsed), path, frozenset(members_of.get(org, ())))
     return found
