@@ -313,6 +313,21 @@ def create_account_view(con: duckdb.DuckDBPyConnection) -> None:
     if _has_table(con, "iamsql_snapshot"):
         con.execute(f"create or replace temp view iamsql_account as {ACCOUNT_VIEW}")
         _set_as_of(con, con.execute("select max(as_of) from iamsql_account").fetchone()[0])
+        _create_organization_members(con)
+
+
+def _create_organization_members(con: duckdb.DuckDBPyConnection) -> None:
+    """TEMP view ``iamsql_organization_member(id, arn, snapshot_id)``: the latest ``aws_organizations_account`` rows
+    of every account, never shadowed per account (``aws_account`` reads it: the management account's snapshot
+    says which organization each member belongs to); empty in a database made before the table existed."""
+    database = con.execute("select current_database()").fetchone()[0]
+    exists = con.execute("select count(*) from duckdb_tables() where database_name = ? and schema_name = 'history' "
+                         "and table_name = 'aws_organizations_account'", [database]).fetchone()[0]
+    quoted = database.replace('"', '""')
+    body = (f'select m.id, m.arn, m.snapshot_id from "{quoted}".history.aws_organizations_account as m '
+            "join iamsql_latest as l on l.snapshot_id = m.snapshot_id and l.table_name = 'aws_organizations_account'"
+            if exists else "select null::varchar as id, null::varchar as arn, null::bigint as snapshot_id where false")
+    con.execute(f"create or replace temp view iamsql_organization_member as {body}")
 
 
 def mentions_helper_view(sql: str) -> bool:

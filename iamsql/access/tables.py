@@ -22,6 +22,7 @@ from ..policy import Evaluation, MatchedStatement, Request, evaluate, parse_poli
 from ..schema import ACCESS_TABLES
 from . import trust as trust_analysis
 from .model import AccountModel, AttachedPolicy, Principal, load_accounts
+from .organization import Guardrails, guardrails
 from .questions import Question, load_questions, resources_for
 
 ADMIN_QUESTIONS = ("full_admin", "iam_admin")
@@ -85,8 +86,12 @@ class Asker:
     """Asks the engine about one account's principals; answers for requests that cannot depend on who asks
     are shared between principals with the same policies."""
 
-    def __init__(self, account: AccountModel) -> None:
+    def __init__(self, account: AccountModel, rails: Guardrails | None = None) -> None:
         self.account = account
+        self.rails = rails  # the organization's SCPs / RCPs over the account; None: not loaded, ignored
+        self._rails_signature = rails.signature if rails else None
+        # SCP / RCP levels can take away what an unrestricted Allow gives: such answers need the engine
+        self._guarded = bool(rails and (rails.scps or rails.rcps))
         self._cache: dict[tuple, Evaluation] = {}
         self._allows: dict[tuple, bool] = {}
         self._allowed_sets: dict[tuple, frozenset[str]] = {}
@@ -122,11 +127,12 @@ class Asker:
             return self._evaluate(principal, action, resource, resource_policy, context)
         if not self.may_allow(principal, action):
             return NOTHING_ALLOWS  # what the engine answers when no identity statement applies, without asking it
-        if principal.unrestricted_grant is not None:
+        if principal.unrestricted_grant is not None and not self._guarded:
             return _allowed_by(*principal.unrestricted_grant)  # what the engine answers for an unrestricted Allow
         personal = resource == principal.arn or principal.personal
         # answers that may depend on who asks are kept per principal, the others per set of policies
-        key = (principal.arn if personal else principal.signature, action, resource, _frozen(context) if context else ())
+        key = (principal.arn if personal else principal.signature, self._rails_signature, action, resource,
+               _frozen(context) if context else ())
         if key in self._cache:
             return self._cache[key]
         result = self._evaluate(principal, action, resource, resource_policy, context)
@@ -137,12 +143,17 @@ class Asker:
         """The engine's answer. When documents that are not loaded make it ``Unknown`` but the loaded ones already
         allow the request, the power is shown (it holds unless a missing document denies it), with the missing
         documents listed; otherwise it stays ``Unknown``."""
+        rails = self.rails
         request = Request(
             action=action, resource=resource, principal=principal.arn, principal_account=principal.account_id,
-            resource_account=self.account.account_id, context=dict(context or {}),
+            resource_account=self.account.account_id,
+            context={**(rails.context() if rails else {}), **(rails.resource_context() if rails else {}),
+                     **(context or {})},
             identity_policies=[a.policy for a in principal.identity],
             resource_policy=resource_policy,
             permission_boundaries=[principal.boundary.policy] if principal.boundary else [],
+            scps=rails.scps if rails else [], rcps=rails.rcps if rails else [],
+            management_account_id=rails.management_account_id if rails else None,
             unknown_context=True,
         )
         result = evaluate(request)
@@ -339,13 +350,13 @@ def policy_rows(account: AccountModel, questions: tuple[Question, ...]) -> list[
     return rows
 
 
-def trust_rows(account: AccountModel) -> list[tuple]:
+def trust_rows(account: AccountModel, rails: Guardrails | None = None) -> list[tuple]:
     rows = []
     for role in account.principals:
         if role.kind != "role" or role.trust is None or role.trust.policy is None or role.trust.document is None:
             continue
         for entry in trust_analysis.entries(role.trust.document, account.partition, account.account_id):
-            answer = trust_analysis.ask(role.arn, account.account_id, role.trust.policy, entry)
+            answer = trust_analysis.ask(role.arn, account.account_id, role.trust.policy, entry, rails)
             rows.append((account.account_id, role.arn, role.name, role.path, entry.trusted, entry.kind, entry.account,
                          entry.kind == "anyone" or (entry.account is not None and entry.account != account.account_id),
                          entry.action, answer.decision, _json_text(answer.conditions),
@@ -358,10 +369,11 @@ def compute(con: duckdb.DuckDBPyConnection, questions_file: Path) -> dict[str, l
     questions = load_questions(questions_file)
     policy_questions = tuple(q for q in questions if not q.id.startswith("escalation:"))
     rows: dict[str, list[tuple]] = {name: [] for name in ACCESS_TABLES}
+    rails = guardrails(con)
     for account in load_accounts(con):
-        rows["iam_principal_access"] += principal_rows(Asker(account), questions)
-        rows["iam_policy_access"] += policy_rows(account, policy_questions)
-        rows["iam_role_trust_access"] += trust_rows(account)
+        rows["iam_principal_access"] += principal_rows(Asker(account, rails.get(account.account_id)), questions)
+        rows["iam_policy_access"] += policy_rows(account, policy_questions)  # each policy on its own: no guardrails
+        rows["iam_role_trust_access"] += trust_rows(account, rails.get(account.account_id))
     return rows
 
 
