@@ -123,7 +123,8 @@ def load_sigma(directories: list[Path], *, skip_unsupported: bool = False,
         else:
             seen[rule.control.id] = rule.control.path
     if problems and not skip_unsupported:
-        raise SigmaRuleError("\n".join(problems))
+        # one line per rule, each starting as the CLI starts the first one ("error: ")
+        raise SigmaRuleError("\nerror: ".join(problems))
     for line in problems:
         if warn is not None:
             warn(line)
