@@ -518,6 +518,10 @@ def report(
     queries: Annotated[
         Optional[Path], typer.Option("--queries", help="The folder of controls the run used, if not the shipped one.")
     ] = None,
+    sigma: Annotated[
+        Optional[list[Path]], typer.Option("--sigma", help="The Sigma rule folders the run used (repeatable), for their "
+                                           "titles and SQL.")
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Write a check run as an Excel workbook for auditors, CSV, JSON, OCSF JSON lines or a Markdown summary;
@@ -531,9 +535,11 @@ def report(
     from . import db as dbmod
     from .report import write_report
 
+    extra = _sigma_controls(sigma, True)
     con = dbmod.connect(db, read_only=True, helper_views=False)
     try:
-        path = write_report(con, out, fmt=fmt, frameworks=framework, run_id=run, queries_dir=queries)
+        path = write_report(con, out, fmt=fmt, frameworks=framework, run_id=run, queries_dir=queries,
+                            extra_controls=extra)
     finally:
         con.close()
     if str(out) != "-":
@@ -628,6 +634,10 @@ def evidence_run(
     framework: Annotated[ListOption, typer.Option("--framework", help="Only controls mapped to this framework (repeatable).")] = None,
     control: Annotated[ListOption, typer.Option("--control", help="Only this control (repeatable).")] = None,
     param: Annotated[ListOption, typer.Option("--param", help="Control parameter name=value (repeatable).")] = None,
+    sigma: Annotated[Optional[list[Path]], typer.Option("--sigma", help="Also run the Sigma rules under this folder (repeatable).")] = None,
+    sigma_skip_unsupported: Annotated[Optional[bool], typer.Option(
+        "--sigma-skip-unsupported/--no-sigma-skip-unsupported",
+        help="Warn about Sigma rules that cannot be converted and run the others.")] = None,
     fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="Exit 1 on a non-excepted alarm of this severity or higher (default info: any alarm).")] = None,
     output: Annotated[ListOption, typer.Option("--output", help="Report file: xlsx, json, ocsf, csv, md (repeatable).")] = None,
     exceptions: Annotated[Optional[Path], typer.Option("--exceptions", help="Exceptions and attestations YAML file.")] = None,
@@ -654,7 +664,7 @@ def evidence_run(
              "sources.cloudtrail_s3": cloudtrail_s3, "sources.since": since,
              "sources.lookup_events_days": lookup_events_days, "role_arns": role_arn, "org": org,
              "role_name": role_name, "external_id": external_id, "frameworks": framework, "controls": control,
-             "params": param, "fail_on": fail_on, "outputs": output, "exceptions": exceptions,
+             "params": param, "sigma": sigma, "sigma_skip_unsupported": sigma_skip_unsupported, "fail_on": fail_on, "outputs": output, "exceptions": exceptions,
              "retention.keep_runs": keep_runs, "retention.keep_days": keep_days, "wait": wait}
     settings = evidence.load_config(config, flags)
     outcome = evidence.run(settings, log=None if quiet else lambda message: typer.echo(message, err=True))
