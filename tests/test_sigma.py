@@ -304,6 +304,20 @@ def test_an_empty_or_missing_folder_is_an_error(tmp_path):
         sigma.load_sigma([tmp_path / "missing"])
 
 
+def test_a_mapping_can_name_a_sigma_control(tmp_path):
+    import shutil
+
+    mappings = tmp_path / "mappings"
+    shutil.copytree(frameworks.DATA_DIR, mappings)
+    path = mappings / "nist-csf-2.0.yaml"
+    text = path.read_text(encoding="utf-8")
+    anchor = "- id: DE.CM-09\n  controls:\n"
+    assert anchor in text
+    path.write_text(text.replace(anchor, anchor + f"    {LOGIN_PROFILE}: A console password set for another user "
+                                          "is a credential change the environment is monitored for.\n"))
+    assert frameworks.requirements_for_control(LOGIN_PROFILE, mappings) == ["nist-csf-2.0:DE.CM-09"]
+
+
 # ------------------------------------------------------------------------------------------------ CLI and config
 
 
