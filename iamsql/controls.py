@@ -14,11 +14,11 @@ How a run works (see docs/controls.md):
 from __future__ import annotations
 
 import getpass
-from collections.abc import Iterable
 import hashlib
 import json
 import re
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal
@@ -32,11 +32,12 @@ import yaml
 from sqlglot import exp
 
 from . import __version__
-from .errors import IamsqlError
 from .access import create_tables as create_access_tables
+from .errors import IamsqlError
+from .resources import data_folder
 from .schema import ACCESS_TABLES, TABLES
 
-QUERIES_DIR = Path(__file__).resolve().parent / "queries"
+QUERIES_DIR = data_folder("queries")
 VIEWS_DIR = QUERIES_DIR / "views"
 ACCESS_QUESTIONS = QUERIES_DIR / "access.yaml"
 

@@ -17,7 +17,6 @@ evidence row never became ``complete`` (left out of history; see ``history.py``)
 
 from __future__ import annotations
 
-import fcntl
 import getpass
 import hashlib
 import json
@@ -35,7 +34,7 @@ from typing import Any
 
 import duckdb
 
-from . import __version__
+from . import __version__, locking
 from .controls import DEFAULT_FAIL_ON
 from .errors import DatabaseError, IamsqlError
 
@@ -293,7 +292,7 @@ def _validate(config: Config) -> None:
 
 
 class RunLock:
-    """An exclusive ``flock`` on ``<evidence_dir>/.iamsql.lock`` (released by the kernel if the process dies),
+    """An exclusive lock (``iamsql.locking``) on ``<evidence_dir>/.iamsql.lock`` (released by the kernel if the process dies),
     waited for up to ``deadline``."""
 
     def __init__(self, folder: Path, deadline: float, wait: int) -> None:
@@ -304,18 +303,17 @@ class RunLock:
 
     def __enter__(self) -> RunLock:
         self.handle = open(self.path, "a+", encoding="utf-8")
-        while True:
-            try:
-                fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= self.deadline:
-                    self.handle.seek(0)
+        while not locking.try_lock(self.handle):
+            if time.monotonic() >= self.deadline:
+                self.handle.seek(0)
+                try:
                     holder = self.handle.read().strip() or "another process"
-                    self.handle.close()
-                    raise EvidenceError(f"another evidence run ({holder}) is using {self.path.parent}; "
-                                        f"gave up after {self.wait} s (use --wait SECONDS)") from None
-                time.sleep(0.1)
+                except OSError:  # Windows: the holder's locked byte cannot be read
+                    holder = "another process"
+                self.handle.close()
+                raise EvidenceError(f"another evidence run ({holder}) is using {self.path.parent}; "
+                                    f"gave up after {self.wait} s (use --wait SECONDS)") from None
+            time.sleep(0.1)
         self.handle.seek(0)
         self.handle.truncate()
         self.handle.write(f"pid {os.getpid()} on {socket.gethostname()}")
@@ -324,7 +322,7 @@ class RunLock:
 
     def __exit__(self, *_exc) -> None:
         self.handle.truncate(0)
-        fcntl.flock(self.handle, fcntl.LOCK_UN)
+        locking.unlock(self.handle)
         self.handle.close()
 
 

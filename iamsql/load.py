@@ -41,7 +41,6 @@ from .loaders import Fragment, Parsed, Unreadable, cloudtrail, credential_report
 from .normalize import timestamp
 from .schema import TABLES
 
-
 SAMPLE_DIR = Path(__file__).parent / "sample"  # small public data set, see sample/PROVENANCE.md
 HEAD_BYTES = 64 * 1024
 JSON_NAMES = (".json", ".json.gz")

@@ -15,13 +15,13 @@ from typing import TextIO
 
 import duckdb
 
+from ..safe_write import STDOUT, WriteError, is_stdout, replacing
 from .csvout import write_csv
 from .jsonout import write_json
 from .markdown import write_markdown
 from .model import Report, ReportError, build_report
 from .ocsf import write_ocsf
 from .xlsx import write_xlsx
-from ..safe_write import STDOUT, WriteError, is_stdout, replacing
 
 # format -> (writer, binary?)
 WRITERS = {

@@ -26,8 +26,14 @@ from .. import __version__
 from ..controls import STATUSES, control_pack_hash, load_controls
 from ..errors import IamsqlError
 from ..exceptions import attested_requirements
-from ..frameworks import (FORMULA, account_summaries, framework_summary, get_framework, load_frameworks,
-                          requirement_status)
+from ..frameworks import (
+    FORMULA,
+    account_summaries,
+    framework_summary,
+    get_framework,
+    load_frameworks,
+    requirement_status,
+)
 
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
 STATUS_ORDER = ("error", "alarm", "skip", "info", "ok")  # findings that need attention first
