@@ -286,8 +286,13 @@ def _literal(text: str) -> str:
 
 
 def _sql(node) -> str:
-    from sigma.conditions import (ConditionAND, ConditionFieldEqualsValueExpression, ConditionNOT, ConditionOR,
-                                  ConditionValueExpression)
+    from sigma.conditions import (
+        ConditionAND,
+        ConditionFieldEqualsValueExpression,
+        ConditionNOT,
+        ConditionOR,
+        ConditionValueExpression,
+    )
 
     if node is None:
         raise _Unsupported("a condition with no detection left")
@@ -306,9 +311,19 @@ def _sql(node) -> str:
 
 
 def _match(field: str, value, name: str) -> str:
-    from sigma.types import (SigmaBool, SigmaCasedString, SigmaCIDRExpression, SigmaCompareExpression, SigmaExists,
-                             SigmaExpansion, SigmaFieldReference, SigmaNull, SigmaNumber, SigmaRegularExpression,
-                             SigmaString)
+    from sigma.types import (
+        SigmaBool,
+        SigmaCasedString,
+        SigmaCIDRExpression,
+        SigmaCompareExpression,
+        SigmaExists,
+        SigmaExpansion,
+        SigmaFieldReference,
+        SigmaNull,
+        SigmaNumber,
+        SigmaRegularExpression,
+        SigmaString,
+    )
 
     if isinstance(value, SigmaString):
         return _string(field, value, cased=isinstance(value, SigmaCasedString))
