@@ -27,7 +27,15 @@ from .cloudtrail_events import event, load_accounts
 DATA = Path(__file__).parent / "data"
 RULES = DATA / "sigma" / "rules"
 UNSUPPORTED = DATA / "sigma" / "unsupported"
-STRATUS = DATA / "stratus_red_team"
+STRATUS = DATA / "stratus_red_team_detonation_logs" / "docs" / "detonation-logs"
+# the identity, logging and defense-evasion detonations (those of tests/test_controls_detections.py)
+STRATUS_FILES = [STRATUS / f"aws.{stem}.json" for stem in (
+    "defense-evasion.cloudtrail-delete", "defense-evasion.cloudtrail-event-selectors", "defense-evasion.cloudtrail-stop",
+    "defense-evasion.dns-delete-logs", "defense-evasion.organizations-leave", "defense-evasion.vpc-remove-flow-logs",
+    "initial-access.console-login-without-mfa", "persistence.iam-backdoor-role", "persistence.iam-backdoor-user",
+    "persistence.iam-create-admin-user", "persistence.iam-create-backdoor-role",
+    "persistence.iam-create-user-login-profile", "persistence.rolesanywhere-create-trust-anchor",
+    "persistence.sts-federation-token", "privilege-escalation.iam-update-user-login-profile")]
 
 
 def sid(uuid_tail: str) -> str:
@@ -120,7 +128,7 @@ def test_the_sql_of_every_rule_runs_on_duckdb(stratus_db):
 def stratus_db(tmp_path_factory):
     path = tmp_path_factory.mktemp("sigma") / "stratus.duckdb"
     con = db.connect(path)
-    load_paths(con, sorted(STRATUS.glob("aws.*.json")))
+    load_paths(con, STRATUS_FILES)
     con.close()
     return path
 
