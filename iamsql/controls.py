@@ -207,13 +207,27 @@ def load_controls(directory: Path | None = None) -> list[Control]:
     return [parse_control(path) for path in sorted(directory.glob("*.sql"))]
 
 
-def control_pack_hash(directory: Path | None = None) -> str:
-    """SHA-256 over every control and helper-view file (names and contents), so a run records what it ran."""
+def control_pack_hash(directory: Path | None = None, extra_controls: Iterable[Control] = ()) -> str:
+    """SHA-256 over every control and helper-view file (names and contents), so a run records what it ran; with
+    ``extra_controls`` (Sigma rules, ``iamsql.sigma``), also over their ids and SQL."""
     directory = directory or QUERIES_DIR
     digest = hashlib.sha256()
     for path in sorted([*directory.glob("*.sql"), *(directory / "views").glob("*.sql")]):
         digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for control in sorted(extra_controls, key=lambda c: c.id):
+        digest.update(f"extra:{control.id}".encode() + b"\0" + control.sql.encode() + b"\0")
     return digest.hexdigest()
+
+
+def with_extra(controls: list[Control], extra_controls: Iterable[Control] | None) -> list[Control]:
+    """The controls of a folder plus extra ones (Sigma rules), sorted by id; an id used twice is an error."""
+    extra = list(extra_controls or [])
+    known = {c.id: c for c in controls}
+    for control in extra:
+        if control.id in known:
+            raise ControlError(f"{control.path}: control id {control.id} is already used by {known[control.id].path}")
+        known[control.id] = control
+    return sorted(known.values(), key=lambda c: c.id) if extra else controls
 
 
 # --------------------------------------------------------------------------------------------- SQL rendering
@@ -478,11 +492,13 @@ def run_checks(
     severity: str | None = None,
     params: dict[str, Any] | None = None,
     queries_dir: Path | None = None,
+    extra_controls: list[Control] | None = None,
 ) -> int:
-    """Run the selected controls (from ``queries_dir``, default the shipped ``queries/``) over every loaded
-    account, store the run, return its ``run_id``."""
+    """Run the selected controls (from ``queries_dir``, default the shipped ``queries/``, plus ``extra_controls``
+    such as Sigma rules) over every loaded account, store the run, return its ``run_id``."""
     started = datetime.now(timezone.utc)
-    selected = select_controls(load_controls(queries_dir), ids=controls, frameworks=frameworks, severity=severity)
+    selected = select_controls(with_extra(load_controls(queries_dir), extra_controls), ids=controls,
+                               frameworks=frameworks, severity=severity)
     if not selected:
         raise ControlError("no control matches the selection")
     parameters = effective_parameters(selected, params)
@@ -529,8 +545,8 @@ def run_checks(
     for control_id, message in broken.items():
         control = next(c for c in selected if c.id == control_id)
         rows.append(_row(control, None, f"control:{control_id}", "error", message))
-    return _store(con, started, selected, parameters, frameworks, accounts, rows, control_pack_hash(queries_dir),
-                  timings=timings)
+    return _store(con, started, selected, parameters, frameworks, accounts, rows,
+                  control_pack_hash(queries_dir, extra_controls or ()), timings=timings)
 
 
 def _accounts(con: duckdb.DuckDBPyConnection) -> list[_Account]:
@@ -784,9 +800,10 @@ def _user() -> str | None:
 # --------------------------------------------------------------------------------------------- reading results
 
 
-def results(con: duckdb.DuckDBPyConnection, run_id: int, queries_dir: Path | None = None) -> list[dict]:
+def results(con: duckdb.DuckDBPyConnection, run_id: int, queries_dir: Path | None = None,
+            extra_controls: list[Control] | None = None) -> list[dict]:
     """The stored rows of one run with each control's title and requirements, ordered by control, then
-    status (error, alarm, skip, info, ok), then resource."""
+    status (error, alarm, skip, info, ok), then resource. ``extra_controls`` (Sigma rules) give their titles."""
     con.execute(RUN_DDL)
     if not con.execute("select count(*) from iamsql_run where run_id = ?", [run_id]).fetchone()[0]:
         raise ControlError(f"no check run with id {run_id}")
@@ -799,7 +816,7 @@ def results(con: duckdb.DuckDBPyConnection, run_id: int, queries_dir: Path | Non
         [run_id],
     )
     names = [d[0] for d in cursor.description]
-    controls = {c.id: c for c in load_controls(queries_dir)}
+    controls = {c.id: c for c in [*load_controls(queries_dir), *(extra_controls or [])]}
     out = []
     requirements: dict[str, list[str]] = {}
     for values in cursor.fetchall():
