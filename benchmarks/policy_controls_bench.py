@@ -7,7 +7,7 @@ Steps, in one run on the same machine:
    attached policies and boundaries, roles with every kind of trust, customer and AWS managed policies);
 2. ``iamsql load`` of that folder in a child process;
 3. ``iamsql check --control ...`` for the engine's controls in a child process: wall time, CPU time and peak RSS
-   (``wait4``), and from the stored run the time the policy engine took (``view:policy_engine``) and each control;
+   (``wait4``), and from the stored run the time the policy engine took (``engine:policy_access``) and each control;
 4. the same check ``--repeat`` times, reporting the median.
 
     .venv/bin/python benchmarks/policy_controls_bench.py                       # 5,000 users and roles, 2,000 policies
@@ -53,7 +53,7 @@ def main() -> None:
             options = [item for control in controls for item in ("--control", control)]
             wall, cpu, rss, _ = run_cli("check", "--db", str(database), "--fail-on", "none", "--format", "csv", *options)
             summary = run_summary(database)
-            engine_ms = sum(ms for name, ms, _ in summary["timings"] if name == "view:policy_engine")
+            engine_ms = sum(ms for name, ms, _ in summary["timings"] if name == "engine:policy_access")
             runs.append((wall, cpu, rss, engine_ms / 1000, summary))
     wall, cpu, rss, engine_s, summary = sorted(runs, key=lambda r: r[0])[len(runs) // 2]
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "

@@ -528,7 +528,7 @@ def run_checks(
             if access:
                 start = time.perf_counter()
                 counts = create_access_tables(con, ACCESS_QUESTIONS)
-                timings.append(("view:policy_engine", account.account_id, (time.perf_counter() - start) * 1000,
+                timings.append(("engine:policy_access", account.account_id, (time.perf_counter() - start) * 1000,
                                 sum(counts.values())))
             for name in shared:
                 start = time.perf_counter()

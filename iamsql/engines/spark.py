@@ -157,6 +157,8 @@ def _function(node: exp.Anonymous) -> exp.Expr:
         return _call("pg_json_extract", *args)
     if name == "unnest":
         return _call("explode", *args)
+    if name == "json_array" and len(args) == 1:  # jsonb_build_array(x) of one JSON value
+        return _call("pg_json_array", *args)
     if name == "strftime":
         fmt = args[1]
         if not (isinstance(fmt, exp.Literal) and fmt.this in STRFTIME_TO_JAVA):
@@ -421,6 +423,7 @@ SPARK_FUNCTIONS: dict[str, tuple[Callable, str]] = {
     "pg_text_to_bool": (_to_bool, "boolean"),
     "pg_to_bool": (_to_bool, "boolean"),
     "pg_to_json": (_to_json, "string"),
+    "pg_json_array": (lambda text: "[" + ("null" if text is None else text) + "]", "string"),
 }
 
 
