@@ -369,12 +369,13 @@ def _summary(changes, new_resources: dict, removed_resources: dict, not_compared
 
 
 def run_controls(con: duckdb.DuckDBPyConnection, run_id: int) -> set[str]:
-    """The controls a run ran: those with result rows, and those timed (a control can run and return no row)."""
+    """The controls a run ran: those with result rows, and those timed (a control can run and return no row;
+    timing rows of steps such as `view:<name>` and `engine:policy_access` are not controls)."""
     controls = {c for (c,) in con.execute("select distinct control_id from iamsql_result where run_id = ?",
                                           [run_id]).fetchall()}
     if has_table(con, "iamsql_run_timing"):
         controls |= {c for (c,) in con.execute(
-            "select distinct control_id from iamsql_run_timing where run_id = ? and not starts_with(control_id, 'view:')",
+            "select distinct control_id from iamsql_run_timing where run_id = ? and not contains(control_id, ':')",
             [run_id]).fetchall()}
     return controls
 
