@@ -294,6 +294,10 @@ def load(
                      "Default: the data's own time (credential report time, collection time, newest date inside)."),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+    skip_unreadable: Annotated[
+        bool, typer.Option("--skip-unreadable", help="Load what can be read when a file or folder cannot be (permission "
+                           "denied, broken symlink, symlink loop); each is listed as a warning. Default: fail.")
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Load AWS IAM, credential-report and CloudTrail files (formats detected by content) as one snapshot per
@@ -323,19 +327,23 @@ def load(
     with bar:
         summary = load_paths(con, inputs, account_id=account_id, as_of=as_of,
                              progress=lambda _path: bar.advance(task),
-                             on_total=lambda total: bar.update(task, total=total))
+                             on_total=lambda total: bar.update(task, total=total),
+                             skip_unreadable=skip_unreadable)
     con.close()
     if not summary.files:
         example = f", e.g. {summary.skipped[0][0]}: {summary.skipped[0][1]}" if summary.skipped else ""
         raise IamsqlError(f"nothing loaded: no AWS IAM or CloudTrail file in {', '.join(map(str, inputs))} "
                           f"({len(summary.skipped)} other file(s) skipped{example})")
+    for path, reason in summary.unreadable:  # shown even with --quiet: data was left out
+        typer.echo(f"warning: {path}: not read ({reason})", err=True)
     if quiet:
         return
     rows = [(s["account_id"], s["snapshot_id"], table, count) for s in summary.snapshots for table, count in s["tables"].items()]
     typer.echo(render(["account_id", "snapshot_id", "table", "rows"], rows, "table"), nl=False)
     for s in summary.snapshots:
         typer.echo(f"account {s['account_id']} as of {s['as_of']} ({s['as_of_source']})")
-    typer.echo(f"{len(summary.files)} file(s) loaded, {len(summary.skipped)} skipped, {len(summary.warnings)} warning(s)")
+    typer.echo(f"{len(summary.files)} file(s) loaded, {len(summary.skipped)} skipped, "
+               f"{len(summary.unreadable)} unreadable, {len(summary.warnings)} warning(s)")
     for path, reason in summary.skipped:
         typer.echo(f"skipped {path}: {reason}", err=True)
     for warning in summary.warnings:

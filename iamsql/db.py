@@ -21,6 +21,7 @@ import duckdb
 
 from . import __version__
 from .errors import DatabaseError
+from .paths import duckdb_literal
 from .schema import ACCUMULATING_TABLES, COMPRESSION, TABLES, columns
 
 DEFAULT_DB = "iamsql.duckdb"
@@ -233,7 +234,7 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, snapshot_id: int, ro
             con.execute(
                 f"insert into history.{table} select {select} from read_json(?, format='newline_delimited', "
                 f"columns={{{spec}}}, timestampformat='auto')",
-                [tmp.name],
+                [duckdb_literal(tmp.name)],  # a temporary folder whose name holds [ * ? is read literally
             )
         con.execute("insert into iamsql_snapshot_table values (?, ?, ?)", [snapshot_id, table, count])
     finally:

@@ -39,6 +39,7 @@ from .collect.evidence import MANIFEST_NAME, Manifest, read_manifest
 from .errors import DatabaseError, InputError
 from .loaders import Fragment, Parsed, Unreadable, cloudtrail, credential_report, detect, pages, placebo
 from .normalize import timestamp
+from .paths import walk
 from .schema import TABLES
 
 
@@ -77,6 +78,7 @@ class LoadSummary:
     rows: dict[str, int] = field(default_factory=dict)  # table -> rows written by this load
     files: list[SourceFile] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    unreadable: list[tuple[str, str]] = field(default_factory=list)  # (path, reason), with --skip-unreadable
     warnings: list[str] = field(default_factory=list)
     events: dict = field(default_factory=dict)  # the CloudTrail loader's statistics
 
@@ -84,18 +86,25 @@ class LoadSummary:
 # ---- finding and reading files -------------------------------------------------------------------------------------
 
 
-def discover(paths: Iterable[str | Path]) -> list[tuple[Path, bool]]:
-    """Every file to look at, as (path, named explicitly), folders walked recursively in sorted order."""
-    found: list[tuple[Path, bool]] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found += [(p, False) for p in sorted(path.rglob("*")) if p.is_file()]
-        elif path.is_file():
-            found.append((path, True))
-        else:
-            raise InputError(f"{path}: no such file or folder")
-    return found
+def discover(paths: Iterable[str | Path], skip_unreadable: bool = False,
+             unreadable: list[tuple[str, str]] | None = None) -> list[tuple[Path, bool]]:
+    """Every file to look at, as (path, named explicitly), folders walked recursively in sorted order. Paths are
+    literal (``ct[1].json`` is that file, never ``ct1.json``). An entry that cannot be read (permission denied,
+    broken symlink, symlink loop) stops the load naming the first one and the count, unless ``skip_unreadable``:
+    then each becomes a warning."""
+    found = walk(paths)
+    missing = [(p, r) for p, r in found.unreadable if r == "no such file or folder"]
+    if missing:
+        raise InputError(f"{missing[0][0]}: no such file or folder")
+    if found.unreadable:
+        if not skip_unreadable:
+            first, reason = found.unreadable[0]
+            count = len(found.unreadable)
+            raise InputError(f"{first}: cannot read ({reason}); {count} unreadable entr{'y' if count == 1 else 'ies'} "
+                             "in all; nothing was loaded (--skip-unreadable loads the rest)")
+        if unreadable is not None:
+            unreadable += [(str(p), r) for p, r in found.unreadable]
+    return found.files
 
 
 def _read(path: Path, limit: int | None = None) -> bytes:
@@ -508,16 +517,18 @@ def load_paths(
     as_of: str | None = None,
     progress: Callable[[Path], None] | None = None,
     on_total: Callable[[int], None] | None = None,
+    skip_unreadable: bool = False,
 ) -> LoadSummary:
     """Load files and folders into the database as one snapshot per account, all in one transaction.
 
     ``as_of`` (ISO-8601, ``--as-of``) sets every snapshot's time instead of the data's own time.
-    ``progress(path)`` is called once per file when it is done; ``on_total(n)`` once with the number of files."""
+    ``progress(path)`` is called once per file when it is done; ``on_total(n)`` once with the number of files.
+    ``skip_unreadable``: entries that cannot be read are listed in ``summary.unreadable`` instead of failing."""
     if account_id is not None and not (account_id.isdigit() and len(account_id) == 12):
         raise InputError(f"--account-id {account_id!r} is not a 12-digit AWS account id")
     as_of = parse_as_of(as_of) if as_of is not None else None
     summary = LoadSummary()
-    manifests, found = split_manifests(discover(paths))
+    manifests, found = split_manifests(discover(paths, skip_unreadable, summary.unreadable))
     if on_total:
         on_total(len(found))
     iam_files, event_files = classify(found, summary, progress)

@@ -40,6 +40,7 @@ from pathlib import Path
 import duckdb
 
 from ..errors import InputError
+from ..paths import duckdb_literal, sql_string
 from ..schema import columns
 
 TABLE = "aws_cloudtrail_trail_event"
@@ -152,7 +153,8 @@ class Batch:
 def _extract_sql(batch: Batch) -> str:
     """SELECT of the table's columns (all but snapshot_id) for the files of a batch."""
     layout, payload = FORMATS[batch.format]
-    files_sql = "[" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in batch.paths) + "]"
+    # Literal names: DuckDB would expand [, * and ? (ct[1].json must not read ct1.json).
+    files_sql = "[" + ", ".join(sql_string(duckdb_literal(p)) for p in batch.paths) + "]"
     reader = _READERS[layout].format(files=files_sql, max=batch.max_object,
                                      compression="gzip" if batch.gzip else "none")
     cols = ", ".join(f'{_COLUMN_SQL[name]} as "{name}"' for name, _ in columns(TABLE) if name != "snapshot_id")
