@@ -645,15 +645,21 @@ def evidence_run(
 @evidence_app.command("verify")
 def evidence_verify(
     folder: Annotated[Path, typer.Argument(help="A run folder, or an evidence folder (every run under it).")],
+    db: Annotated[
+        Optional[Path], typer.Option("--db", help="Also check every manifest's SHA-256 against this database's run "
+                                     "history, and name complete runs whose folder is gone.")
+    ] = None,
 ) -> None:
     """Re-hash a run folder against its manifest.json (and the manifest against manifest.sha256); name every
-    file added, removed or changed. Exit code 0: intact; 1: a difference; 2: not an evidence folder.
+    file added, removed or changed. Given an evidence folder, also walk each chain of runs: every manifest must
+    link to the run before it by that manifest's SHA-256 (missing runs, missing manifests and broken links are
+    named). Exit code 0: intact; 1: a difference; 2: not an evidence folder or unreadable.
 
-    Example: iamsql evidence verify evidence/123456789012/20260101T020000Z
+    Example: iamsql evidence verify evidence/ --db audit.duckdb
     """
     from .evidence import verify
 
-    checked = verify(folder)
+    checked = verify(folder, db=db)
     for result in checked:
         for line in result.lines():
             typer.echo(line)
