@@ -342,8 +342,12 @@ def load(
     typer.echo(render(["account_id", "snapshot_id", "table", "rows"], rows, "table"), nl=False)
     for s in summary.snapshots:
         typer.echo(f"account {s['account_id']} as of {s['as_of']} ({s['as_of_source']})")
+    events = summary.events or {}
+    kept = (f"; events: {events.get('inserted', 0)} kept, {events.get('identical_duplicates', 0)} identical "
+            f"duplicate(s) merged, {events.get('conflicting_event_ids', 0)} conflicting id(s) quarantined, "
+            f"{events.get('rejected', 0)} rejected, {events.get('time_unparsed', 0)} unparsed time(s)") if events else ""
     typer.echo(f"{len(summary.files)} file(s) loaded, {len(summary.skipped)} skipped, "
-               f"{len(summary.unreadable)} unreadable, {len(summary.warnings)} warning(s)")
+               f"{len(summary.unreadable)} unreadable, {len(summary.warnings)} warning(s){kept}")
     for path, reason in summary.skipped:
         typer.echo(f"skipped {path}: {reason}", err=True)
     for warning in summary.warnings:
@@ -852,6 +856,8 @@ def main() -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
+    except RecursionError:  # a file reader that did not name its file; never a traceback
+        _fail("input nested too deeply to read (JSON deeper than Python's recursion limit)", 2)
     if code == 130:  # Ctrl-C that typer turned into its exit code
         say_interrupted(_interrupted_command(sys.argv[1:]))
     sys.exit(code if isinstance(code, int) else 0)

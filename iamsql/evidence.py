@@ -664,7 +664,7 @@ def chain_link(parent: Path) -> dict[str, Any]:
     data = (previous / MANIFEST).read_bytes()
     try:
         before = json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):
         before = {}
     sequence = ((before.get("chain") or {}).get("sequence") or 0) + 1 if isinstance(before, dict) else 1
     return {"sequence": sequence,
@@ -798,7 +798,7 @@ def verify(folder: str | Path, db: str | Path | None = None) -> list[Verificatio
 def _manifest_of(result: Verification) -> dict | None:
     try:
         data = json.loads((result.folder / MANIFEST).read_bytes())
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None
     return data if isinstance(data, dict) else None
 

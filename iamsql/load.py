@@ -48,6 +48,7 @@ HEAD_BYTES = 64 * 1024
 JSON_NAMES = (".json", ".json.gz")
 GAAD = "iam:get-account-authorization-details"
 AS_OF_FORMAT = "iamsql:as-of"  # the sources entry that says how a snapshot's as_of was found
+LOAD_COUNTS_FORMAT = "iamsql:load-counts"  # the sources entry with the load's counts of what it did not keep
 # Timestamp columns that look ahead (expiry, next rotation) and so say nothing about when the data was taken.
 FUTURE_TIME_COLUMNS = {"password_next_rotation", "valid_until", "expiration"}
 
@@ -384,11 +385,16 @@ def classify(found: list[tuple[Path, bool]], summary: LoadSummary, progress) -> 
     iam_files: list[SourceFile] = []
     event_files: list[SourceFile] = []
     for path, explicit in found:
-        event_format = cloudtrail.sniff(path, _read(path, HEAD_BYTES))
-        if event_format:
-            event_files.append(SourceFile(path, event_format, _sha256(path)))
-            continue  # progress is reported by the CloudTrail loader
-        outcome = parse_file(path)
+        try:
+            event_format = cloudtrail.sniff(path, _read(path, HEAD_BYTES))
+            if event_format:
+                event_files.append(SourceFile(path, event_format, _sha256(path)))
+                continue  # progress is reported by the CloudTrail loader
+            outcome = parse_file(path)
+        except RecursionError:
+            raise InputError(f"{path}: JSON nested too deeply to read") from None
+        except MemoryError:
+            raise InputError(f"{path}: not enough memory to read this file") from None
         if isinstance(outcome, str):
             if explicit:
                 raise InputError(f"{path}: {outcome}")
@@ -406,7 +412,10 @@ def split_manifests(found: list[tuple[Path, bool]]) -> tuple[list[Manifest], lis
     """Collection manifests (``iamsql collect``'s ``manifest.json``) apart from the data files."""
     manifests, rest = [], []
     for path, explicit in found:
-        manifest = read_manifest(path, _read(path)) if path.name == MANIFEST_NAME else None
+        try:
+            manifest = read_manifest(path, _read(path)) if path.name == MANIFEST_NAME else None
+        except RecursionError:
+            raise InputError(f"{path}: JSON nested too deeply to read") from None
         if manifest:
             manifests.append(manifest)
         else:
@@ -566,6 +575,7 @@ def _write(con, iam_files, event_files, merged: Merged, summary: LoadSummary, pr
         if event_files:
             summary.events = cloudtrail.load_events(
                 con, [(f.path, f.format) for f in event_files], snapshot_for_account, progress) or {}
+            _event_warnings(summary)
         tables_written: dict[str, dict[str, int]] = defaultdict(dict)
         for account, snapshot_id in snapshots.items():
             tables = merged.rows.get(account, {})
@@ -590,8 +600,11 @@ def _finish_snapshots(con, snapshots, iam_files, event_files, summary: LoadSumma
         counts = {}
     sources = {account: [f for f in iam_files + event_files if account in f.accounts] for account in snapshots}
     times = snapshot_times(con, snapshots, sources, newest, as_of, summary.warnings)
+    counts = load_counts(summary)
     for account, snapshot_id in snapshots.items():
-        entries = [f.source_entry() for f in sources[account]]
+        entries = [f.source_entry() | _event_counts(f, per_file) for f in sources[account]]
+        if counts:
+            entries.append({"path": None, "sha256": None, "format": LOAD_COUNTS_FORMAT, **counts})
         entries += [m.source_entry(account, _sha256(m.path)) for m in manifests if account in m.accounts]
         snapshot_as_of, how = times[account]
         entries.append({"path": None, "sha256": None, "format": AS_OF_FORMAT, "as_of": snapshot_as_of, "as_of_source": how})
@@ -603,6 +616,43 @@ def _finish_snapshots(con, snapshots, iam_files, event_files, summary: LoadSumma
             summary.rows["aws_cloudtrail_trail_event"] = summary.rows.get("aws_cloudtrail_trail_event", 0) + counts[snapshot_id]
         summary.snapshots.append({"snapshot_id": snapshot_id, "account_id": account, "as_of": snapshot_as_of,
                                   "as_of_source": how, "tables": tables})
+
+
+def _event_counts(f: SourceFile, per_file: dict) -> dict:
+    """What the CloudTrail loader kept and did not keep of one event file, for its ``sources`` entry."""
+    stats = per_file.get(str(f.path)) if f.parsed is None else None
+    if not stats:
+        return {}
+    return {"records": stats["events"], "rejected": stats.get("rejected") or {},
+            "time_unparsed": stats.get("time_unparsed", 0)}
+
+
+def load_counts(summary: LoadSummary) -> dict:
+    """The load's counts of what it did not keep as is (the ``iamsql:load-counts`` sources entry, the summary)."""
+    events = summary.events or {}
+    counts = {"unreadable": len(summary.unreadable), "skipped": len(summary.skipped)}
+    if events:
+        counts.update({"events_read": events.get("events", 0), "events_kept": events.get("inserted", 0),
+                       "identical_duplicates": events.get("identical_duplicates", 0),
+                       "conflicting_event_ids": events.get("conflicting_event_ids", 0),
+                       "conflicting_versions": events.get("conflicting_versions", 0),
+                       "rejected": events.get("rejected", 0), "time_unparsed": events.get("time_unparsed", 0)})
+    return counts
+
+
+def _event_warnings(summary: LoadSummary) -> None:
+    """Warnings for what the CloudTrail loader did not keep as is."""
+    events = summary.events or {}
+    for path, stats in (events.get("files") or {}).items():
+        for reason, count in (stats.get("rejected") or {}).items():
+            summary.warnings.append(f"{path}: {count} record(s) rejected: {reason}")
+        if stats.get("time_unparsed"):
+            summary.warnings.append(f"{path}: {stats['time_unparsed']} event(s) with an eventTime that does not parse: "
+                                    "kept, event_time NULL, the text in event_time_raw")
+    if events.get("conflicting_event_ids"):
+        summary.warnings.append(f"{events['conflicting_event_ids']} event id(s) appear with different content "
+                                f"({events['conflicting_versions']} version(s) in this load): the first is kept, "
+                                "every version is in iamsql_event_conflict")
 
 
 def _iso(value: Any) -> str | None:
