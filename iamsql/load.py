@@ -48,7 +48,6 @@ HEAD_BYTES = 64 * 1024
 JSON_NAMES = (".json", ".json.gz")
 GAAD = "iam:get-account-authorization-details"
 AS_OF_FORMAT = "iamsql:as-of"  # the sources entry that says how a snapshot's as_of was found
-LOAD_COUNTS_FORMAT = "iamsql:load-counts"  # the sources entry with the load's counts of what it did not keep
 # Timestamp columns that look ahead (expiry, next rotation) and so say nothing about when the data was taken.
 FUTURE_TIME_COLUMNS = {"password_next_rotation", "valid_until", "expiration"}
 
@@ -600,14 +599,14 @@ def _finish_snapshots(con, snapshots, iam_files, event_files, summary: LoadSumma
         counts = {}
     sources = {account: [f for f in iam_files + event_files if account in f.accounts] for account in snapshots}
     times = snapshot_times(con, snapshots, sources, newest, as_of, summary.warnings)
-    counts = load_counts(summary)
+    load_count = load_counts(summary)
     for account, snapshot_id in snapshots.items():
         entries = [f.source_entry() | _event_counts(f, per_file) for f in sources[account]]
-        if counts:
-            entries.append({"path": None, "sha256": None, "format": LOAD_COUNTS_FORMAT, **counts})
+
         entries += [m.source_entry(account, _sha256(m.path)) for m in manifests if account in m.accounts]
         snapshot_as_of, how = times[account]
-        entries.append({"path": None, "sha256": None, "format": AS_OF_FORMAT, "as_of": snapshot_as_of, "as_of_source": how})
+        entries.append({"path": None, "sha256": None, "format": AS_OF_FORMAT, "as_of": snapshot_as_of, "as_of_source": how,
+                        "load_counts": load_count})
         con.execute("update iamsql_snapshot set sources = ?, as_of = ? where snapshot_id = ?",
                     [json.dumps(entries), snapshot_as_of, snapshot_id])
         tables = dict(tables_written.get(account, {}))
@@ -628,7 +627,7 @@ def _event_counts(f: SourceFile, per_file: dict) -> dict:
 
 
 def load_counts(summary: LoadSummary) -> dict:
-    """The load's counts of what it did not keep as is (the ``iamsql:load-counts`` sources entry, the summary)."""
+    """The load's counts of what it did not keep as is (``load_counts`` of the ``iamsql:as-of`` sources entry)."""
     events = summary.events or {}
     counts = {"unreadable": len(summary.unreadable), "skipped": len(summary.skipped)}
     if events:

@@ -12,7 +12,7 @@ import pytest
 
 from iamsql import db
 from iamsql.errors import InputError
-from iamsql.load import LOAD_COUNTS_FORMAT, load_paths
+from iamsql.load import AS_OF_FORMAT, load_paths
 from tests.test_load_paths import ACCOUNT, event
 
 IAMSQL = str(Path(sys.executable).parent / "iamsql")
@@ -72,8 +72,8 @@ def test_conflicting_versions_are_quarantined_with_file_and_position(tmp_path, c
     # the main table keeps one row per event id: the first by file
     assert con.execute("select source_ip_address from history.aws_cloudtrail_trail_event where event_id = 'e1'"
                        ).fetchall() == [("198.51.100.7",)]
-    counts = [s for (text,) in con.execute("select sources from iamsql_snapshot").fetchall()
-              for s in json.loads(text) if s["format"] == LOAD_COUNTS_FORMAT]
+    counts = [s["load_counts"] for (text,) in con.execute("select sources from iamsql_snapshot").fetchall()
+              for s in json.loads(text) if s["format"] == AS_OF_FORMAT]
     assert counts and counts[0]["conflicting_event_ids"] == 1 and counts[0]["events_read"] == 5 \
         and counts[0]["events_kept"] == 4
 
