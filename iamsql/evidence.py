@@ -512,10 +512,17 @@ def _gather(con, config: Config, raw: Path) -> Gathered:
     copies: list[dict] = []
     for index, source in enumerate(config["sources.paths"], 1):
         target = raw / f"{index:02d}-{source.name}"
-        if source.is_dir():
-            shutil.copytree(source, target, symlinks=False)
-        else:
-            shutil.copyfile(source, target)
+        try:
+            if source.is_dir():
+                shutil.copytree(source, target, symlinks=False)
+            else:
+                shutil.copyfile(source, target)
+        except shutil.Error as exc:  # one entry per file that could not be copied: name the first
+            first = exc.args[0][0] if exc.args and isinstance(exc.args[0], list) and exc.args[0] else None
+            where = f"{first[0]}: {first[2]}" if first and len(first) == 3 else str(exc).splitlines()[0]
+            raise EvidenceError(f"sources.paths: cannot copy {where}") from None
+        except OSError as exc:
+            raise EvidenceError(f"sources.paths: cannot copy {exc.filename or source}: {exc.strerror or exc}") from None
         copies.append({"path": target.relative_to(raw.parent).as_posix(), "original": str(source)})
     summary = load_paths(con, [raw], account_id=config["sources.account_id"])
     if not summary.files:

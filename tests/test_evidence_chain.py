@@ -185,3 +185,14 @@ def test_permission_denied_is_one_line(fresh):
         one_line_error(cli("evidence", "verify", str(root)), str(locked))
     finally:
         locked.chmod(0o755)
+
+
+def test_unreadable_source_of_an_evidence_run_is_one_line(tmp_path):
+    from tests.test_evidence import write_config
+
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "gone.json").symlink_to(source / "nowhere.json")
+    path = write_config(tmp_path / "iamsql.toml", f'db = "audit.duckdb"\nevidence_dir = "evidence"\n'
+                        f'[sources]\npaths = ["{source}"]\n')
+    one_line_error(cli("evidence", "run", "-c", str(path), "--quiet"), "gone.json")

@@ -165,3 +165,14 @@ def test_deep_nesting_in_a_folder_names_the_file(tmp_path, db_path):
     records(tmp_path / "in" / "a.json", [event("e1")])
     (tmp_path / "in" / "z.json").write_text("[" * 5000 + "]" * 5000)
     one_line_error(cli("load", str(tmp_path / "in"), "--db", str(db_path)), str(tmp_path / "in" / "z.json"))
+
+
+def test_database_made_before_event_time_raw_gets_the_column(tmp_path):
+    path = tmp_path / "old.duckdb"
+    con = db.connect(path, helper_views=False)
+    con.execute("alter table history.aws_cloudtrail_trail_event drop column event_time_raw")
+    con.close()
+    con = db.connect(path, helper_views=False)  # a write connection adds what is missing
+    load_paths(con, [records(tmp_path / "a.json", [event("e1") | {"eventTime": "later"}])], as_of="2024-05-01")
+    assert con.execute("select event_time_raw from history.aws_cloudtrail_trail_event").fetchall() == [("later",)]
+    con.close()
