@@ -422,12 +422,18 @@ def _settle(con, table: str, paths: list[Path], snapshots: dict[str, int], snaps
     events = sum(f["events"] for f in per_file.values())
     # Distinct (event id, content) pairs of this load that are new: every other row of this load is an identical
     # duplicate (of a row stored before, or of an earlier one of this load).
-    new_pairs = con.execute(
-        f"select count(*) from (select distinct event_id, cloudtrail_event::varchar as c from {table} where {mine}) m "
+    # Content is compared only for event ids seen more than once (stored or in this load): the usual load has few.
+    con.execute(f"create or replace temp table _iamsql_dup_ids as select event_id from {table} "
+                f"where event_id in (select event_id from {table} where {mine}) group by event_id having count(*) > 1")
+    dup_rows, new_pairs = con.execute(
+        f"select (select count(*) from {table} where {mine} and event_id in (select event_id from _iamsql_dup_ids)), "
+        f"(select count(*) from (select distinct event_id, cloudtrail_event::varchar as c from {table} "
+        f"where {mine} and event_id in (select event_id from _iamsql_dup_ids)) m "
         f"where not exists (select 1 from {table} o where not o.{mine} and o.event_id = m.event_id "
-        f"and o.cloudtrail_event::varchar = m.c)").fetchone()[0]
-    identical = events - new_pairs
+        f"and o.cloudtrail_event::varchar = m.c))").fetchone()
+    identical = dup_rows - new_pairs
     conflicts = _quarantine(con, table, mine, layouts or {})
+    con.execute("drop table _iamsql_dup_ids")
     con.execute(f"delete from {table} where {mine} and event_id in (select event_id from {table} where not {mine})")
     if con.execute(f"select count(*) > count(distinct event_id) from {table} where {mine}").fetchone()[0]:
         con.execute(
@@ -473,7 +479,7 @@ def _quarantine(con, table: str, mine: str, layouts: dict[str, str]) -> dict[str
     this load or stored before) goes to ``iamsql_event_conflict``, with its file and position; the version that
     stays in the table (the stored one, else the first by file) is marked ``kept``."""
     conflicting = [event_id for (event_id,) in con.execute(
-        f"select event_id from {table} where event_id in (select event_id from {table} where {mine}) "
+        f"select event_id from {table} where event_id in (select event_id from _iamsql_dup_ids) "
         f"group by event_id having count(distinct cloudtrail_event::varchar) > 1 order by 1").fetchall()]
     if not conflicting:
         return {"event_ids": 0, "versions": 0}
