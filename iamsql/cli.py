@@ -407,6 +407,14 @@ def check(
         Optional[Path], typer.Option("--parquet", help="With --engine spark: the folder 'iamsql export --parquet' wrote.")
     ] = None,
     master: Annotated[str, typer.Option("--master", help="With --engine spark: the Spark master URL.")] = "local[*]",
+    sigma: Annotated[
+        Optional[list[Path]], typer.Option("--sigma", help="Also run the Sigma rules (.yml/.yaml, log source aws/cloudtrail) "
+                                           "under this folder as controls (repeatable).")
+    ] = None,
+    sigma_skip_unsupported: Annotated[
+        bool, typer.Option("--sigma-skip-unsupported", help="Warn about Sigma rules that cannot be converted and run the "
+                           "others (default: name them and exit 2).")
+    ] = False,
     fmt: FormatOption = "table",
     db: DbOption = None,
 ) -> None:
@@ -419,6 +427,7 @@ def check(
       iamsql check --framework owasp-nhi-2025 --fail-on high
       iamsql check --control iam_access_key_rotated --param max_age_days=45 --format json
       iamsql check --engine spark --parquet ./lake --master 'local[*]'
+      iamsql check --sigma ./sigma-rules --fail-on high
     """
     from . import db as dbmod
     from .controls import exit_code, parse_param_options, render_results, results, run_checks
@@ -427,6 +436,11 @@ def check(
         raise IamsqlError(f"unknown engine {engine!r}; choose duckdb or spark")
     if (engine == "spark") != (parquet is not None):
         raise IamsqlError("--engine spark needs --parquet DIR (and --parquet is only for --engine spark)")
+    if sigma and engine == "spark":
+        raise IamsqlError("--sigma runs on --engine duckdb only")
+    if sigma_skip_unsupported and not sigma:
+        raise IamsqlError("--sigma-skip-unsupported needs --sigma DIR")
+    extra = _sigma_controls(sigma, sigma_skip_unsupported)
     if engine == "duckdb" and not dbmod.resolve_db_path(db).exists():
         raise IamsqlError(f"database {dbmod.resolve_db_path(db)} does not exist: run 'iamsql load' or 'iamsql collect' first")
     con = dbmod.connect(db)
@@ -437,8 +451,8 @@ def check(
                               severity=severity, params=parse_param_options(param), queries_dir=queries)
     else:
         run_id = run_checks(con, controls=control, frameworks=framework, severity=severity,
-                            params=parse_param_options(param), queries_dir=queries)
-    rows = results(con, run_id, queries)
+                            params=parse_param_options(param), queries_dir=queries, extra_controls=extra)
+    rows = results(con, run_id, queries, extra_controls=extra)
     code = exit_code(rows, fail_on)
     con.close()
     text, counts = render_results(rows, fmt, framework)
@@ -446,6 +460,17 @@ def check(
     typer.echo(f"run {run_id}: {len(rows)} results", err=fmt not in ("table", "md"))
     typer.echo(counts, nl=False, err=fmt not in ("table", "md"))
     raise typer.Exit(code)
+
+
+def _sigma_controls(folders: list[Path] | None, skip_unsupported: bool) -> list:
+    """The Sigma rules under ``folders`` as controls; rules that cannot be converted are one ``warning:`` line
+    each on stderr with ``skip_unsupported``, else the command fails naming each (exit 2)."""
+    if not folders:
+        return []
+    from .sigma import load_sigma
+
+    return load_sigma(folders, skip_unsupported=skip_unsupported,
+                      warn=lambda line: typer.echo(f"warning: skipped Sigma rule: {line}", err=True))
 
 
 @app.command()
@@ -459,6 +484,12 @@ def controls(
     control: Annotated[
         Optional[list[str]], typer.Option("--control", help="With --print-sql: only this control id (repeatable).")
     ] = None,
+    sigma: Annotated[
+        Optional[list[Path]], typer.Option("--sigma", help="Also list the Sigma rules under this folder (repeatable).")
+    ] = None,
+    sigma_skip_unsupported: Annotated[
+        bool, typer.Option("--sigma-skip-unsupported", help="Warn about Sigma rules that cannot be converted.")
+    ] = False,
 ) -> None:
     """List the controls with their severity and the framework requirements they serve, or print their SQL
     for another engine.
@@ -467,18 +498,20 @@ def controls(
       iamsql controls
       iamsql controls --framework nist-csf-2.0 --format csv
       iamsql controls --print-sql --dialect athena --control iam_root_mfa_enabled
+      iamsql controls --sigma ./sigma-rules --print-sql
     """
-    from .controls import load_controls, requirements_for, select_controls
+    from .controls import load_controls, requirements_for, select_controls, with_extra
     from .output import FORMATS, render
 
+    extra = _sigma_controls(sigma, sigma_skip_unsupported)
     if print_sql:
         from .engines import render_statements, statements
 
-        typer.echo(render_statements(statements(dialect, control), dialect), nl=False)
+        typer.echo(render_statements(statements(dialect, control, extra_controls=extra), dialect), nl=False)
         return
     if fmt not in FORMATS:
         raise IamsqlError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    selected = select_controls(load_controls(), frameworks=[framework] if framework else None)
+    selected = select_controls(with_extra(load_controls(), extra), frameworks=[framework] if framework else None)
     rows = [(c.id, c.title, c.severity, " ".join(requirements_for(c.id))) for c in selected]
     typer.echo(render(["control_id", "title", "severity", "requirements"], rows, fmt), nl=False)
 
@@ -497,6 +530,10 @@ def report(
     queries: Annotated[
         Optional[Path], typer.Option("--queries", help="The folder of controls the run used, if not the shipped one.")
     ] = None,
+    sigma: Annotated[
+        Optional[list[Path]], typer.Option("--sigma", help="The Sigma rule folders the run used (repeatable), for their "
+                                           "titles and SQL.")
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Write a check run as an Excel workbook for auditors, CSV, JSON, OCSF JSON lines or a Markdown summary;
@@ -510,9 +547,11 @@ def report(
     from . import db as dbmod
     from .report import write_report
 
+    extra = _sigma_controls(sigma, True)
     con = dbmod.connect(db, read_only=True, helper_views=False)
     try:
-        path = write_report(con, out, fmt=fmt, frameworks=framework, run_id=run, queries_dir=queries)
+        path = write_report(con, out, fmt=fmt, frameworks=framework, run_id=run, queries_dir=queries,
+                            extra_controls=extra)
     finally:
         con.close()
     if str(out) != "-":
@@ -607,6 +646,10 @@ def evidence_run(
     framework: Annotated[ListOption, typer.Option("--framework", help="Only controls mapped to this framework (repeatable).")] = None,
     control: Annotated[ListOption, typer.Option("--control", help="Only this control (repeatable).")] = None,
     param: Annotated[ListOption, typer.Option("--param", help="Control parameter name=value (repeatable).")] = None,
+    sigma: Annotated[Optional[list[Path]], typer.Option("--sigma", help="Also run the Sigma rules under this folder (repeatable).")] = None,
+    sigma_skip_unsupported: Annotated[Optional[bool], typer.Option(
+        "--sigma-skip-unsupported/--no-sigma-skip-unsupported",
+        help="Warn about Sigma rules that cannot be converted and run the others.")] = None,
     fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="Exit 1 on a non-excepted alarm of this severity or higher (default info: any alarm).")] = None,
     output: Annotated[ListOption, typer.Option("--output", help="Report file: xlsx, json, ocsf, csv, md (repeatable).")] = None,
     exceptions: Annotated[Optional[Path], typer.Option("--exceptions", help="Exceptions and attestations YAML file.")] = None,
@@ -633,7 +676,7 @@ def evidence_run(
              "sources.cloudtrail_s3": cloudtrail_s3, "sources.since": since,
              "sources.lookup_events_days": lookup_events_days, "role_arns": role_arn, "org": org,
              "role_name": role_name, "external_id": external_id, "frameworks": framework, "controls": control,
-             "params": param, "fail_on": fail_on, "outputs": output, "exceptions": exceptions,
+             "params": param, "sigma": sigma, "sigma_skip_unsupported": sigma_skip_unsupported, "fail_on": fail_on, "outputs": output, "exceptions": exceptions,
              "retention.keep_runs": keep_runs, "retention.keep_days": keep_days, "wait": wait}
     settings = evidence.load_config(config, flags)
     outcome = evidence.run(settings, log=None if quiet else lambda message: typer.echo(message, err=True))

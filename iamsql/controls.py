@@ -14,11 +14,11 @@ How a run works (see docs/controls.md):
 from __future__ import annotations
 
 import getpass
-from collections.abc import Iterable
 import hashlib
 import json
 import re
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal
@@ -32,11 +32,12 @@ import yaml
 from sqlglot import exp
 
 from . import __version__
-from .errors import IamsqlError
 from .access import create_tables as create_access_tables
+from .errors import IamsqlError
+from .resources import data_folder
 from .schema import ACCESS_TABLES, TABLES
 
-QUERIES_DIR = Path(__file__).resolve().parent / "queries"
+QUERIES_DIR = data_folder("queries")
 VIEWS_DIR = QUERIES_DIR / "views"
 ACCESS_QUESTIONS = QUERIES_DIR / "access.yaml"
 
@@ -206,13 +207,27 @@ def load_controls(directory: Path | None = None) -> list[Control]:
     return [parse_control(path) for path in sorted(directory.glob("*.sql"))]
 
 
-def control_pack_hash(directory: Path | None = None) -> str:
-    """SHA-256 over every control and helper-view file (names and contents), so a run records what it ran."""
+def control_pack_hash(directory: Path | None = None, extra_controls: Iterable[Control] = ()) -> str:
+    """SHA-256 over every control and helper-view file (names and contents), so a run records what it ran; with
+    ``extra_controls`` (Sigma rules, ``iamsql.sigma``), also over their ids and SQL."""
     directory = directory or QUERIES_DIR
     digest = hashlib.sha256()
     for path in sorted([*directory.glob("*.sql"), *(directory / "views").glob("*.sql")]):
         digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for control in sorted(extra_controls, key=lambda c: c.id):
+        digest.update(f"extra:{control.id}".encode() + b"\0" + control.sql.encode() + b"\0")
     return digest.hexdigest()
+
+
+def with_extra(controls: list[Control], extra_controls: Iterable[Control] | None) -> list[Control]:
+    """The controls of a folder plus extra ones (Sigma rules), sorted by id; an id used twice is an error."""
+    extra = list(extra_controls or [])
+    known = {c.id: c for c in controls}
+    for control in extra:
+        if control.id in known:
+            raise ControlError(f"{control.path}: control id {control.id} is already used by {known[control.id].path}")
+        known[control.id] = control
+    return sorted(known.values(), key=lambda c: c.id) if extra else controls
 
 
 # --------------------------------------------------------------------------------------------- SQL rendering
@@ -312,6 +327,21 @@ def create_account_view(con: duckdb.DuckDBPyConnection) -> None:
     if _has_table(con, "iamsql_snapshot"):
         con.execute(f"create or replace temp view iamsql_account as {ACCOUNT_VIEW}")
         _set_as_of(con, con.execute("select max(as_of) from iamsql_account").fetchone()[0])
+        _create_organization_members(con)
+
+
+def _create_organization_members(con: duckdb.DuckDBPyConnection) -> None:
+    """TEMP view ``iamsql_organization_member(id, arn, snapshot_id)``: the latest ``aws_organizations_account`` rows
+    of every account, never shadowed per account (``aws_account`` reads it: the management account's snapshot
+    says which organization each member belongs to); empty in a database made before the table existed."""
+    database = con.execute("select current_database()").fetchone()[0]
+    exists = con.execute("select count(*) from duckdb_tables() where database_name = ? and schema_name = 'history' "
+                         "and table_name = 'aws_organizations_account'", [database]).fetchone()[0]
+    quoted = database.replace('"', '""')
+    body = (f'select m.id, m.arn, m.snapshot_id from "{quoted}".history.aws_organizations_account as m '
+            "join iamsql_latest as l on l.snapshot_id = m.snapshot_id and l.table_name = 'aws_organizations_account'"
+            if exists else "select null::varchar as id, null::varchar as arn, null::bigint as snapshot_id where false")
+    con.execute(f"create or replace temp view iamsql_organization_member as {body}")
 
 
 def mentions_helper_view(sql: str) -> bool:
@@ -462,11 +492,13 @@ def run_checks(
     severity: str | None = None,
     params: dict[str, Any] | None = None,
     queries_dir: Path | None = None,
+    extra_controls: list[Control] | None = None,
 ) -> int:
-    """Run the selected controls (from ``queries_dir``, default the shipped ``queries/``) over every loaded
-    account, store the run, return its ``run_id``."""
+    """Run the selected controls (from ``queries_dir``, default the shipped ``queries/``, plus ``extra_controls``
+    such as Sigma rules) over every loaded account, store the run, return its ``run_id``."""
     started = datetime.now(timezone.utc)
-    selected = select_controls(load_controls(queries_dir), ids=controls, frameworks=frameworks, severity=severity)
+    selected = select_controls(with_extra(load_controls(queries_dir), extra_controls), ids=controls,
+                               frameworks=frameworks, severity=severity)
     if not selected:
         raise ControlError("no control matches the selection")
     parameters = effective_parameters(selected, params)
@@ -513,8 +545,8 @@ def run_checks(
     for control_id, message in broken.items():
         control = next(c for c in selected if c.id == control_id)
         rows.append(_row(control, None, f"control:{control_id}", "error", message))
-    return _store(con, started, selected, parameters, frameworks, accounts, rows, control_pack_hash(queries_dir),
-                  timings=timings)
+    return _store(con, started, selected, parameters, frameworks, accounts, rows,
+                  control_pack_hash(queries_dir, extra_controls or ()), timings=timings)
 
 
 def _accounts(con: duckdb.DuckDBPyConnection) -> list[_Account]:
@@ -768,9 +800,10 @@ def _user() -> str | None:
 # --------------------------------------------------------------------------------------------- reading results
 
 
-def results(con: duckdb.DuckDBPyConnection, run_id: int, queries_dir: Path | None = None) -> list[dict]:
+def results(con: duckdb.DuckDBPyConnection, run_id: int, queries_dir: Path | None = None,
+            extra_controls: list[Control] | None = None) -> list[dict]:
     """The stored rows of one run with each control's title and requirements, ordered by control, then
-    status (error, alarm, skip, info, ok), then resource."""
+    status (error, alarm, skip, info, ok), then resource. ``extra_controls`` (Sigma rules) give their titles."""
     con.execute(RUN_DDL)
     if not con.execute("select count(*) from iamsql_run where run_id = ?", [run_id]).fetchone()[0]:
         raise ControlError(f"no check run with id {run_id}")
@@ -783,7 +816,7 @@ def results(con: duckdb.DuckDBPyConnection, run_id: int, queries_dir: Path | Non
         [run_id],
     )
     names = [d[0] for d in cursor.description]
-    controls = {c.id: c for c in load_controls(queries_dir)}
+    controls = {c.id: c for c in [*load_controls(queries_dir), *(extra_controls or [])]}
     out = []
     requirements: dict[str, list[str]] = {}
     for values in cursor.fetchall():

@@ -17,7 +17,6 @@ evidence row never became ``complete`` (left out of history; see ``history.py``)
 
 from __future__ import annotations
 
-import fcntl
 import getpass
 import hashlib
 import json
@@ -35,7 +34,7 @@ from typing import Any
 
 import duckdb
 
-from . import __version__
+from . import __version__, locking
 from .controls import DEFAULT_FAIL_ON
 from .errors import DatabaseError, IamsqlError
 
@@ -94,6 +93,10 @@ OPTIONS = (
     Option("frameworks", "list", "--framework", "IAMSQL_FRAMEWORKS", "only controls mapped to these frameworks"),
     Option("controls", "list", "--control", "IAMSQL_CONTROLS", "only these control ids"),
     Option("params", "table", "--param", "IAMSQL_PARAMS", "control parameters: name=value or control_id.name=value"),
+    Option("sigma", "paths", "--sigma", "IAMSQL_SIGMA",
+           "also run the Sigma rules (aws/cloudtrail) under these folders as controls"),
+    Option("sigma_skip_unsupported", "bool", "--sigma-skip-unsupported", "IAMSQL_SIGMA_SKIP_UNSUPPORTED",
+           "warn about Sigma rules that cannot be converted and run the others (default: fail naming them)"),
     Option("fail_on", "text", "--fail-on", "IAMSQL_FAIL_ON", "exit 1 on an alarm of this severity or higher (default info: any alarm, as iamsql check)"),
     Option("outputs", "list", "--output", "IAMSQL_OUTPUTS", "report files: xlsx, json, ocsf, csv, md (default xlsx, json, ocsf)"),
     Option("exceptions", "path", "--exceptions", "IAMSQL_EXCEPTIONS", "exceptions and attestations YAML file"),
@@ -289,7 +292,7 @@ def _validate(config: Config) -> None:
 
 
 class RunLock:
-    """An exclusive ``flock`` on ``<evidence_dir>/.iamsql.lock`` (released by the kernel if the process dies),
+    """An exclusive lock (``iamsql.locking``) on ``<evidence_dir>/.iamsql.lock`` (released by the kernel if the process dies),
     waited for up to ``deadline``."""
 
     def __init__(self, folder: Path, deadline: float, wait: int) -> None:
@@ -300,18 +303,17 @@ class RunLock:
 
     def __enter__(self) -> RunLock:
         self.handle = open(self.path, "a+", encoding="utf-8")
-        while True:
-            try:
-                fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= self.deadline:
-                    self.handle.seek(0)
+        while not locking.try_lock(self.handle):
+            if time.monotonic() >= self.deadline:
+                self.handle.seek(0)
+                try:
                     holder = self.handle.read().strip() or "another process"
-                    self.handle.close()
-                    raise EvidenceError(f"another evidence run ({holder}) is using {self.path.parent}; "
-                                        f"gave up after {self.wait} s (use --wait SECONDS)") from None
-                time.sleep(0.1)
+                except OSError:  # Windows: the holder's locked byte cannot be read
+                    holder = "another process"
+                self.handle.close()
+                raise EvidenceError(f"another evidence run ({holder}) is using {self.path.parent}; "
+                                    f"gave up after {self.wait} s (use --wait SECONDS)") from None
+            time.sleep(0.1)
         self.handle.seek(0)
         self.handle.truncate()
         self.handle.write(f"pid {os.getpid()} on {socket.gethostname()}")
@@ -320,7 +322,7 @@ class RunLock:
 
     def __exit__(self, *_exc) -> None:
         self.handle.truncate(0)
-        fcntl.flock(self.handle, fcntl.LOCK_UN)
+        locking.unlock(self.handle)
         self.handle.close()
 
 
@@ -401,6 +403,8 @@ def run(config: Config, log: Callable[[str], None] | None = None) -> RunOutcome:
 
     log = log or (lambda _message: None)
     exceptions_file = read_exceptions(config["exceptions"]) if config["exceptions"] else None
+    sigma_warnings: list[str] = []
+    sigma_controls = _sigma_controls(config, sigma_warnings)
     for source in config["sources.paths"] or []:
         if not source.exists():
             raise ConfigError(f"sources.paths: {source} does not exist")
@@ -413,12 +417,28 @@ def run(config: Config, log: Callable[[str], None] | None = None) -> RunOutcome:
     with RunLock(evidence_dir, deadline, config["wait"]):
         con = connect_waiting(config["db"], deadline, config["wait"])
         try:
-            return _run_locked(con, config, exceptions_file, log)
+            outcome = _run_locked(con, config, exceptions_file, log, sigma_controls)
         finally:
             con.close()
+    outcome.warnings[:0] = sigma_warnings
+    return outcome
 
 
-def _run_locked(con, config: Config, exceptions_file, log) -> RunOutcome:
+def _sigma_controls(config: Config, warnings: list[str]) -> list:
+    """The Sigma rules of ``sigma`` as controls, converted before anything is gathered so a bad rule fails the
+    run early (or, with ``sigma_skip_unsupported``, is one warning of the run)."""
+    if not config["sigma"]:
+        return []
+    from .sigma import load_sigma
+
+    for folder in config["sigma"]:
+        if not Path(folder).exists():
+            raise ConfigError(f"sigma: {folder} does not exist")
+    return load_sigma(config["sigma"], skip_unsupported=bool(config["sigma_skip_unsupported"]),
+                      warn=lambda line: warnings.append(f"skipped Sigma rule: {line}"))
+
+
+def _run_locked(con, config: Config, exceptions_file, log, sigma_controls=None) -> RunOutcome:
     from . import exceptions as exc_mod
     from . import history
     from .controls import exit_code, run_checks
@@ -436,7 +456,7 @@ def _run_locked(con, config: Config, exceptions_file, log) -> RunOutcome:
     gathered = _gather(con, config, raw)
     log("running checks")
     run_id = run_checks(con, controls=config["controls"], frameworks=config["frameworks"],
-                        params=config["params"])
+                        params=config["params"], extra_controls=sigma_controls)
     name = config["name"] or _default_name(con, run_id, gathered)
     with transaction(con):
         con.execute("insert into iamsql_evidence_run values (?, ?, null, 'running', ?, null, null)",
@@ -444,7 +464,11 @@ def _run_locked(con, config: Config, exceptions_file, log) -> RunOutcome:
     applied = exc_mod.apply(con, run_id, exceptions_file)
     previous = history.baseline_run(con, run_id)
     log("writing reports")
-    _write_outputs(con, config, run_id, work)
+    _write_outputs(con, config, run_id, work, sigma_controls)
+    if sigma_controls:  # the rules as they were run, hashed in the manifest with the reports
+        (work / "sigma").mkdir()
+        for control in sigma_controls:
+            shutil.copyfile(control.path, work / "sigma" / f"{control.id}{control.path.suffix}")
     changes = history.diff(con, previous, run_id) if previous else None
     if changes:
         (work / "changes.json").write_text(history.render_diff(changes, "json"), encoding="utf-8")
@@ -560,11 +584,12 @@ def _default_name(con, run_id: int, gathered: Gathered) -> str:
     return accounts[0]["account_id"] if len(accounts) == 1 else "multi-account"
 
 
-def _write_outputs(con, config: Config, run_id: int, work: Path) -> None:
+def _write_outputs(con, config: Config, run_id: int, work: Path, extra_controls=None) -> None:
     from .report import write_report
 
     for output in config["outputs"]:
-        write_report(con, work / OUTPUT_FILES[output], fmt=output, frameworks=config["frameworks"], run_id=run_id)
+        write_report(con, work / OUTPUT_FILES[output], fmt=output, frameworks=config["frameworks"], run_id=run_id,
+                     extra_controls=extra_controls)
 
 
 def _manifest(con, config, run_id, name, started, gathered: Gathered, exceptions_file, summary, code, work) -> dict:

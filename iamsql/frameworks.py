@@ -43,8 +43,9 @@ from pathlib import Path
 import yaml
 
 from .errors import IamsqlError
+from .resources import data_folder
 
-DATA_DIR = Path(__file__).resolve().parent / "mappings"
+DATA_DIR = data_folder("mappings")
 RESULT_STATUSES = ("ok", "alarm", "info", "skip", "error")
 CONTROL_OUTCOMES = ("passed", "failed", "partial", "excepted", "not_assessed")
 REQUIREMENT_STATUSES = ("passed", "failed", "partial", "excepted", "not_assessed", "manual", "attested")

@@ -7,7 +7,8 @@ explicitly that is not recognised is an error.
 
 Files whose AWS output carries no account id (password policy, account summary, access keys...) take, in order:
 the single account of the file's own ARNs, ``--account-id``, the single account seen among the files of the same
-folder, the single account of the whole load; otherwise the load fails asking for ``--account-id``.
+folder, for Organizations outputs the single account of the load's Organizations outputs, the single account of
+the whole load; otherwise the load fails asking for ``--account-id``.
 
 Each snapshot's ``as_of`` (the "now" of the controls) comes from the data, never from the clock, so the same
 files give the same results on any day. In order: ``--as-of``; else the newest of its files' own times, where a
@@ -37,17 +38,19 @@ import duckdb
 from . import db
 from .collect.evidence import MANIFEST_NAME, Manifest, read_manifest
 from .errors import DatabaseError, InputError
-from .loaders import Fragment, Parsed, Unreadable, cloudtrail, credential_report, detect, pages, placebo
+from .loaders import Fragment, Parsed, Unreadable, cloudtrail, credential_report, detect, organizations, pages, placebo
 from .normalize import timestamp
 from .paths import walk
 from .schema import TABLES
-
 
 SAMPLE_DIR = Path(__file__).parent / "sample"  # small public data set, see sample/PROVENANCE.md
 HEAD_BYTES = 64 * 1024
 JSON_NAMES = (".json", ".json.gz")
 GAAD = "iam:get-account-authorization-details"
 AS_OF_FORMAT = "iamsql:as-of"  # the sources entry that says how a snapshot's as_of was found
+# Services whose outputs without an ARN (list-children, describe-organization) belong to the single account whose
+# outputs of that service carry ARNs in the load (the organization's management account).
+SERVICE_WIDE = ("organizations:", "placebo:organizations:")
 # Timestamp columns that look ahead (expiry, next rotation) and so say nothing about when the data was taken.
 FUTURE_TIME_COLUMNS = {"password_next_rotation", "valid_until", "expiration"}
 
@@ -207,8 +210,10 @@ def assign_accounts(files: list[SourceFile], account_id: str | None, manifests: 
     """Give every fragment, and every file, its account (see the module docstring for the order; a file listed in
     a collection manifest takes the manifest's account right after its own ARNs)."""
     by_folder: dict[Path, set[str]] = defaultdict(set)
+    by_service: dict[str, set[str]] = defaultdict(set)
     for f in files:
         by_folder[f.path.parent] |= _own_accounts(f.parsed)
+        by_service[_service(f.format)] |= _own_accounts(f.parsed)
     everywhere = set().union(*by_folder.values()) if by_folder else set()
     for f in files:
         own = _own_accounts(f.parsed)
@@ -224,6 +229,8 @@ def assign_accounts(files: list[SourceFile], account_id: str | None, manifests: 
         default = next(iter(own)) if len(own) == 1 else (_listed_account(f.path, manifests) or account_id)
         if default is None and len(by_folder[f.path.parent]) == 1:
             default = next(iter(by_folder[f.path.parent]))
+        if default is None and f.format.startswith(SERVICE_WIDE) and len(by_service[_service(f.format)]) == 1:
+            default = next(iter(by_service[_service(f.format)]))
         if default is None and len(everywhere) == 1:
             default = next(iter(everywhere))
         if default is None:
@@ -233,6 +240,10 @@ def assign_accounts(files: list[SourceFile], account_id: str | None, manifests: 
         for fragment in f.parsed.fragments:
             fragment.account_id = fragment.account_id or default
         f.accounts.add(default)
+
+
+def _service(fmt: str) -> str:
+    return fmt.removeprefix("placebo:").split(":")[0]
 
 
 def _listed_account(path: Path, manifests: list[Manifest]) -> str | None:
@@ -363,6 +374,7 @@ def derive(account: str, tables: dict[str, dict[tuple, dict]], formats: set[str]
             g.setdefault("users", members.get(g.get("name")) or None)
     if GAAD in formats:
         tables["aws_iam_policy_attachment"] = _policy_attachments(tables)
+    organizations.derive(tables)
     partitions = Counter(r["partition"] for rows in tables.values() for r in rows.values() if r.get("partition"))
     partition = partitions.most_common(1)[0][0] if partitions else None
     for table, rows in tables.items():

@@ -1,7 +1,7 @@
 """Shared test set-up. Fixtures live in tests/fixtures/*.py, one module per real service (moto server,
-PostgreSQL, ...); every module there is registered as a pytest plugin."""
+PostgreSQL, ...); every module there is registered as a pytest plugin. Every file a test reads is in the
+repository: the public AWS data sets are in tests/data (see tests/data/PROVENANCE.md)."""
 
-import os
 from pathlib import Path
 
 import pytest
@@ -11,16 +11,47 @@ pytest_plugins = sorted(
 )
 
 REPO = Path(__file__).resolve().parent.parent
-# The public data set beside the repository; IAMSQL_SHARED_DATA points elsewhere (a checkout in another folder).
-SHARED_DATA = Path(os.environ.get("IAMSQL_SHARED_DATA") or REPO.parent / "shared" / "data")
+TEST_DATA = REPO / "tests" / "data"
+# The public AWS data sets copied into tests/data (tests/data/PROVENANCE.md). Tests that walk "every public data
+# set" walk these, so other folders of tests/data (real_shapes/, reference/, ...) are never mistaken for one.
+PUBLIC_DATA_SETS = (
+    "aws_cli_examples",
+    "aws_cloudtrail_processing_library",
+    "cado_cloudgrep_tests",
+    "cloud_custodian_placebo",
+    "cloudmapper_demo",
+    "cloudsplaining",
+    "invictus_ir_aws_dataset",
+    "maheribra_aws_attack_chain_ir",
+    "otrf_security_datasets",
+    "panther_analysis",
+    "plaso_test_data",
+    "stratus_red_team_detonation_logs",
+)
+# Tests that use these fixtures need a system tool (tests/fixtures/tools.py) and get its marker.
+TOOL_MARKERS = {"postgres": "postgres", "spark": "spark", "soffice": "libreoffice", "libreoffice_convert": "libreoffice"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        for fixture, marker in TOOL_MARKERS.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(marker)
 
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
-    """The public AWS data set beside the repository (see its PROVENANCE.md)."""
-    if not SHARED_DATA.is_dir():
-        pytest.fail(f"public data set not found at {SHARED_DATA}")
-    return SHARED_DATA
+    """The folder holding the public AWS data sets (``tests/data/<data set>``, see its PROVENANCE.md)."""
+    missing = [name for name in PUBLIC_DATA_SETS if not (TEST_DATA / name).is_dir()]
+    if missing:
+        pytest.fail(f"public data sets missing from {TEST_DATA}: {', '.join(missing)}")
+    return TEST_DATA
+
+
+@pytest.fixture(scope="session")
+def public_data_sets(shared_data) -> list[Path]:
+    """Each public data set's folder, sorted by name."""
+    return [shared_data / name for name in PUBLIC_DATA_SETS]
 
 
 @pytest.fixture

@@ -91,15 +91,19 @@ class ProxyHandler(BaseHTTPRequestHandler):
         scope = self.headers.get("Authorization", "").split("Credential=")[-1].split("/")
         service = scope[3] if len(scope) > 3 else ""
         form = parse_qs(body.decode("utf-8", "replace")) if b"Action=" in body else {}
+        if not form and self.headers.get("X-Amz-Target"):  # JSON protocol (Organizations, CloudTrail)
+            form = {"Action": [self.headers["X-Amz-Target"].rsplit(".", 1)[-1]]}
         first_attempt = "attempt=1;" in self.headers.get("amz-sdk-request", "attempt=1;")
         if proxy.delay:
             time.sleep(proxy.delay)
         fault = proxy.fault(service, form, first_attempt)
         if fault:
             status, code, message = fault
-            payload = QUERY_ERROR.format(code=code, message=message).encode()
+            json_protocol = bool(self.headers.get("X-Amz-Target"))
+            payload = (json.dumps({"__type": code, "message": message}) if json_protocol
+                       else QUERY_ERROR.format(code=code, message=message)).encode()
             self.send_response(status)
-            self.send_header("Content-Type", "text/xml")
+            self.send_header("Content-Type", "application/x-amz-json-1.1" if json_protocol else "text/xml")
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
             self.wfile.write(payload)
@@ -354,3 +358,26 @@ def test_retry_settings_follow_the_aws_configuration(tmp_path, monkeypatch):
     assert retry_settings(boto3.Session(profile_name="throttled")) == {"mode": "standard", "max_attempts": 4}
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "7")
     assert retry_settings(boto3.Session(profile_name="throttled")) == {"mode": "standard", "max_attempts": 7}
+
+
+def test_a_denied_organizations_call_is_a_gap_and_its_policy_stays_unknown(aws_session, proxy_factory, tmp_path,
+                                                                          monkeypatch):
+    """DescribePolicy refused (a delegated administrator without it): each policy is a gap, the policies load
+    without content, and the engine treats their SCP levels as unknown documents instead of ignoring them."""
+    from iamsql.access.organization import guardrails
+
+    members = create_organization(aws_session)
+    org = aws_session.client("organizations")
+    org.enable_policy_type(RootId=org.list_roots()["Roots"][0]["Id"], PolicyType="SERVICE_CONTROL_POLICY")
+    proxy = proxy_factory(deny={"DescribePolicy"})
+    monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
+    con = db.connect(tmp_path / "org-gaps.duckdb")
+    result = collect(con, evidence_dir=tmp_path / "evidence", org=True, role_name="SecurityAudit")
+    denied = {(g["api"], g["account_id"], g["error"]) for g in result.gaps}
+    assert denied == {("organizations:DescribePolicy", MANAGEMENT, "AccessDenied")}
+    assert con.execute("select count(*) from aws_organizations_policy where content is null").fetchone()[0] >= 1
+    levels = guardrails(con)[members["dev"]].scps
+    assert levels and all(p is None for level in levels for p in level)
+    partial = con.execute("select partial from iamsql_snapshot where account_id = ?", [MANAGEMENT]).fetchone()[0]
+    assert partial
+    con.close()

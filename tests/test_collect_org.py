@@ -51,3 +51,63 @@ def test_org_collection_assumes_the_role_in_every_account(aws_session: boto3.Ses
     assert manifest_entry["account_name"] == "web" and manifest_entry["ou_path"] == "Root/Workloads/Prod"
     assert {r[0] for r in con.execute("select distinct kind from iamsql_snapshot").fetchall()} == {"collect"}
     con.close()
+
+
+ORG_ONLY = {"Version": "2012-10-17", "Statement": [{
+    "Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRole", "Resource": "*",
+    "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-placeholder"}}}]}
+DENY_IAM = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "iam:*", "Resource": "*"}]}
+
+
+def test_org_collection_loads_the_organization_its_scps_and_rcps(aws_session: boto3.Session, tmp_path):
+    """The tree, the SCPs with their content and targets, collected from the management account through boto3
+    and loaded into the Organizations tables; the engine then sees the SCP levels of each member account."""
+    from iamsql import db
+    from iamsql.access.organization import guardrails
+    from iamsql.collect.run import collect
+
+    members = create_organization(aws_session)
+    org = aws_session.client("organizations")
+    root = org.list_roots()["Roots"][0]["Id"]
+    workloads = next(u for u in org.list_organizational_units_for_parent(ParentId=root)["OrganizationalUnits"]
+                     if u["Name"] == "Workloads")["Id"]
+    org.enable_policy_type(RootId=root, PolicyType="SERVICE_CONTROL_POLICY")
+    deny = org.create_policy(Content=json.dumps(DENY_IAM), Description="no IAM", Name="DenyIAM",
+                             Type="SERVICE_CONTROL_POLICY")["Policy"]["PolicySummary"]["Id"]
+    org.attach_policy(PolicyId=deny, TargetId=workloads)
+    org.enable_policy_type(RootId=root, PolicyType="RESOURCE_CONTROL_POLICY")
+    org_only = org.create_policy(Content=json.dumps(ORG_ONLY), Description="org only", Name="OrgOnly",
+                                 Type="RESOURCE_CONTROL_POLICY")["Policy"]["PolicySummary"]["Id"]
+    org.attach_policy(PolicyId=org_only, TargetId=root)
+
+    con = db.connect(str(tmp_path / "org.duckdb"), helper_views=False)
+    result = collect(con, evidence_dir=tmp_path / "evidence", org=True, role_name="SecurityAudit")
+    organizations = tmp_path / "evidence" / MANAGEMENT / "global" / "organizations"
+    assert (organizations / "describe-organization.json").is_file()
+    assert (organizations / "list-targets-for-policy" / f"{deny}.json").is_file()
+
+    ous = dict(con.execute("select name, path from aws_organizations_organizational_unit").fetchall())
+    prod = con.execute("select id from aws_organizations_organizational_unit where name = 'Prod'").fetchone()[0]
+    assert ous["Prod"] == f"{root}.{workloads}.{prod}".replace("-", "_")
+    parents = dict(con.execute("select id, parent_id from aws_organizations_account").fetchall())
+    assert parents[members["web"]] == prod and parents[members["dev"]] == root and parents[MANAGEMENT] == root
+    policies = dict(con.execute("select name, content ->> '$.Statement[0].Effect' from aws_organizations_policy "
+                                "where type = 'SERVICE_CONTROL_POLICY'").fetchall())
+    assert policies["DenyIAM"] == "Deny" and policies["FullAWSAccess"] == "Allow"
+    assert con.execute("select count(*) from aws_organizations_policy_target where id = ? and target_id = ?",
+                       [deny, workloads]).fetchone()[0] == 1
+    from iamsql.controls import create_views
+
+    create_views(con, access=False)
+    assert con.execute("select organization_master_account_id, organization_id like 'o-%' from aws_account "
+                       "where account_id = ?", [members["web"]]).fetchone() == (MANAGEMENT, True)
+
+    rails = guardrails(con)
+    assert rails[members["web"]].management_account_id == MANAGEMENT
+    web = rails[members["web"]].scps
+    assert len(web) == 4 and len(web[1]) == 2 and all(p is not None for level in web for p in level)
+    assert len(rails[members["dev"]].scps) == 2
+    rcps = rails[members["web"]].rcps
+    assert rcps and any(p is not None and p.statements_for("sts:assumerole") for p in rcps[0])
+    assert not result.gaps
+    con.close()

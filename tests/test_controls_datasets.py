@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 from iamsql import controls, db
 from iamsql.cli import app
+from tests.conftest import PUBLIC_DATA_SETS
 from tests.fixtures.moto import moto_environment, populate_account
 
 IAMSQL = str(Path(sys.executable).parent / "iamsql")
@@ -41,7 +42,7 @@ NO_DATA_ANYWHERE = {"iam_server_certificate_expired", "iam_service_specific_cred
 
 
 def data_sets(shared_data: Path) -> list[str]:
-    return sorted(p.name for p in shared_data.iterdir() if p.is_dir())
+    return sorted(name for name in PUBLIC_DATA_SETS if (shared_data / name).is_dir())
 
 
 def without_malformed(shared_data: Path, name: str, tmp: Path) -> Path:

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from iamsql import controls, db
-from iamsql.normalize import inline_policies_std, policy_std
+from iamsql.normalize import policy_std
 
 from .cloudtrail_events import console_login, event, load_accounts
 

@@ -14,6 +14,7 @@ import pytest
 from iamsql import db
 from iamsql.errors import InputError
 from iamsql.load import AS_OF_FORMAT, SAMPLE_DIR, load_paths
+from tests.conftest import PUBLIC_DATA_SETS
 
 MALFORMED = ("cado_cloudgrep_tests/bad_cloudtrail.json",
              "aws_cloudtrail_processing_library/src/test/resources/SerializerTestFileBadJsonFormat.json")
@@ -35,8 +36,8 @@ def count(con, sql: str) -> int:
 
 
 def gaad_files(shared_data: Path) -> list[Path]:
-    return sorted(p for p in shared_data.rglob("*.json") if b"UserDetailList" in p.read_bytes()[:4096] or
-                  b'"UserDetailList"' in p.read_bytes())
+    return sorted(p for name in PUBLIC_DATA_SETS for p in (shared_data / name).rglob("*.json")
+                  if b"UserDetailList" in p.read_bytes()[:4096] or b'"UserDetailList"' in p.read_bytes())
 
 
 # ---- get-account-authorization-details ----------------------------------------------------------------------------
@@ -338,7 +339,7 @@ def test_unrecognised_files_skipped_in_folder_error_when_named(tmp_path, con, sh
 def test_every_clean_subfolder_loads(shared_data, tmp_path):
     """Every top-level folder without a malformed file loads; each of its files is either loaded or skipped."""
     bad_roots = {Path(m).parts[0] for m in MALFORMED}
-    folders = sorted(p for p in shared_data.iterdir() if p.is_dir() and p.name not in bad_roots)
+    folders = sorted(shared_data / name for name in PUBLIC_DATA_SETS if name not in bad_roots)
     assert len(folders) >= 8
     for folder in folders:
         con = db.connect(tmp_path / f"{folder.name}.duckdb")

@@ -13,9 +13,10 @@ from typer.testing import CliRunner
 
 from iamsql import frameworks as fw
 from iamsql.cli import app
+from iamsql.controls import QUERIES_DIR
 from iamsql.frameworks import DATA_DIR, MappingError
 
-QUERIES = DATA_DIR.parent / "queries"
+QUERIES = QUERIES_DIR
 runner = CliRunner()
 
 

@@ -10,9 +10,15 @@ import duckdb
 import pytest
 
 from iamsql.escaping import md_escape
-
-from iamsql.output import (FORMATS, STEAMPIPE_NULL, interval_from_duckdb, interval_from_timedelta, pg_float,
-                           pg_interval, render)
+from iamsql.output import (
+    FORMATS,
+    STEAMPIPE_NULL,
+    interval_from_duckdb,
+    interval_from_timedelta,
+    pg_float,
+    pg_interval,
+    render,
+)
 from iamsql.query import fetch
 
 # (DuckDB expression, text in csv/table/line/md, value in json/jsonl)

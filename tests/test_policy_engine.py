@@ -10,13 +10,13 @@ from iamsql.policy import (
     Evaluation,
     PolicyError,
     Request,
+    document,
     evaluate,
     matches_action,
     matches_resource,
     parse_policy,
     simulate,
 )
-from iamsql.policy import document
 
 A = "111122223333"
 B = "444455556666"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from iamsql.safe_write import WriteError, check_target, replacing, write_text
 from iamsql.load import SAMPLE_DIR
+from iamsql.safe_write import WriteError, check_target, replacing, write_text
 
 
 def test_new_file_and_regular_file_are_written_with_nothing_left_beside(tmp_path):

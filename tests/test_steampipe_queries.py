@@ -4,6 +4,7 @@ answer over the same rows (the rows DuckDB holds, copied into jsonb / timestampt
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -25,6 +26,8 @@ DATA = [
     ("invictus_ir_aws_dataset", None),
     ("maheribra_aws_attack_chain_ir", None),
 ]
+# Hand-written Organizations CLI outputs (no public data set has them), see its README.
+ORGANIZATIONS = Path(__file__).parent / "data" / "organizations"
 # Steampipe tables that iamsql derives (queries/views) rather than loads.
 DERIVED = list(DERIVED_TABLES)
 PG_TYPES = {"VARCHAR": "text", "JSON": "jsonb", "TIMESTAMP WITH TIME ZONE": "timestamptz", "BOOLEAN": "boolean",
@@ -36,6 +39,7 @@ def duck(shared_data, tmp_path_factory):
     con = db.connect(tmp_path_factory.mktemp("steampipe") / "real.duckdb")
     for folder, account in DATA:
         load_paths(con, [shared_data / folder], account_id=account)
+    load_paths(con, [ORGANIZATIONS])
     yield con
     con.close()
 

@@ -53,6 +53,25 @@ class Principal:
         """Whether an identity policy or the boundary reaches the principal without its document."""
         return any(a.policy is None for a in self.identity) or (self.boundary is not None and self.boundary.policy is None)
 
+    @cached_property
+    def unrestricted_grant(self) -> tuple[int, int, str | None] | None:
+        """(policy position, statement index, Sid) of an unconditional Allow of ``*`` on ``*`` when nothing else
+        can narrow it: no Deny statement in any identity policy, no boundary, every document loaded. Then IAM
+        allows every identity-side request, so the engine need not be asked (SCPs are applied by the caller)."""
+        if self.boundary is not None or self.unknown_identity:
+            return None
+        found = None
+        for position, attached in enumerate(self.identity):
+            for statement in attached.policy.statements:
+                if statement.effect != "Allow":
+                    return None
+                source = statement.source
+                if found is None and not statement.not_action and not statement.not_resource \
+                        and not statement.conditions and _only_star(source.get("Action")) \
+                        and _only_star(source.get("Resource")):
+                    found = (position, statement.index, statement.sid)
+        return found
+
     @property
     def service_linked(self) -> bool:
         return self.kind == "role" and self.path.startswith("/aws-service-role/")
@@ -66,6 +85,11 @@ class Principal:
             tuple(id(p.policy) for p in self.identity),
             id(self.boundary.policy) if self.boundary else None,
         )
+
+
+def _only_star(value) -> bool:
+    values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    return any(v in ("*", "*:*") for v in values)
 
 
 @dataclass
@@ -90,10 +114,11 @@ class AccountModel:
     groups: dict[str, tuple[str, list[AttachedPolicy]]] = field(default_factory=dict)  # name -> (ARN, policies)
 
     def role(self, arn: str) -> Principal | None:
-        return self._roles.get(arn)
+        return self.roles.get(arn)
 
     @cached_property
-    def _roles(self) -> dict[str, Principal]:
+    def roles(self) -> dict[str, Principal]:
+        """The account's roles by ARN."""
         return {p.arn: p for p in self.principals if p.kind == "role"}
 
 

@@ -4,7 +4,7 @@ access, passing and assuming any role, and the known privilege-escalation paths.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -31,6 +31,10 @@ class Question:
     id: str
     title: str
     probes: tuple[Probe, ...]
+
+    @cached_property
+    def actions(self) -> frozenset[str]:
+        return frozenset(p.action for p in self.probes)
 
 
 def _probes(name: str, items) -> tuple[Probe, ...]:

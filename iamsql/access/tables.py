@@ -18,10 +18,11 @@ from pathlib import Path
 
 import duckdb
 
-from ..policy import Evaluation, Request, evaluate, parse_policy
+from ..policy import Evaluation, MatchedStatement, Request, evaluate, parse_policy
 from ..schema import ACCESS_TABLES
 from . import trust as trust_analysis
 from .model import AccountModel, AttachedPolicy, Principal, load_accounts
+from .organization import Guardrails, guardrails
 from .questions import Question, load_questions, resources_for
 
 ADMIN_QUESTIONS = ("full_admin", "iam_admin")
@@ -36,6 +37,11 @@ def _json_text(value) -> str | None:
 
 
 NOTHING_ALLOWS = Evaluation("ImplicitlyDenied", reason="No identity-based policy allows the action.")
+
+
+def _allowed_by(position: int, statement: int, sid: str | None) -> Evaluation:
+    matched = MatchedStatement("identity", f"identity_policies[{position}]", None, sid, statement, "Allow")
+    return Evaluation("Allowed", matched=[matched], reason=f"Allowed by identity_policies[{position}] statement {statement}.")
 
 
 def _identity_allows_any(principal: Principal, action: str) -> bool:
@@ -80,10 +86,38 @@ class Asker:
     """Asks the engine about one account's principals; answers for requests that cannot depend on who asks
     are shared between principals with the same policies."""
 
-    def __init__(self, account: AccountModel) -> None:
+    def __init__(self, account: AccountModel, rails: Guardrails | None = None) -> None:
         self.account = account
+        self.rails = rails  # the organization's SCPs / RCPs over the account; None: not loaded, ignored
+        self._rails_signature = rails.signature if rails else None
+        # SCP / RCP levels can take away what an unrestricted Allow gives: such answers need the engine
+        self._guarded = bool(rails and (rails.scps or rails.rcps))
         self._cache: dict[tuple, Evaluation] = {}
+        self._allows: dict[tuple, bool] = {}
+        self._allowed_sets: dict[tuple, frozenset[str]] = {}
         self._delegating = delegating_trust(account.partition, account.account_id)
+
+    def allowed_actions(self, principal: Principal, actions: frozenset[str]) -> frozenset[str]:
+        """Of ``actions``, those the principal's identity side could allow (see ``may_allow``), memoized per set
+        of policies."""
+        key = (principal.signature, actions) if not principal.unknown_identity else None
+        found = self._allowed_sets.get(key) if key else None
+        if found is None:
+            found = frozenset(a for a in actions if self.may_allow(principal, a))
+            if key:
+                self._allowed_sets[key] = found
+        return found
+
+    def may_allow(self, principal: Principal, action: str) -> bool:
+        """Whether the principal's identity side could allow the action at all: an identity statement applies
+        to it, or a document is not loaded (memoized per set of policies)."""
+        if principal.unknown_identity:
+            return True
+        key = (principal.signature, action)
+        found = self._allows.get(key)
+        if found is None:
+            found = self._allows[key] = _identity_allows_any(principal, action)
+        return found
 
     def request(self, principal: Principal, action: str, resource: str, *, resource_policy=None,
                 context: dict | None = None) -> Evaluation:
@@ -91,11 +125,14 @@ class Asker:
             resource_policy = self._delegating  # identity-side question: a role whose trust defers to the account
         elif resource_policy is not None:
             return self._evaluate(principal, action, resource, resource_policy, context)
-        if not principal.unknown_identity and not _identity_allows_any(principal, action):
+        if not self.may_allow(principal, action):
             return NOTHING_ALLOWS  # what the engine answers when no identity statement applies, without asking it
+        if principal.unrestricted_grant is not None and not self._guarded:
+            return _allowed_by(*principal.unrestricted_grant)  # what the engine answers for an unrestricted Allow
         personal = resource == principal.arn or principal.personal
         # answers that may depend on who asks are kept per principal, the others per set of policies
-        key = (principal.arn if personal else principal.signature, action, resource, _frozen(context) if context else ())
+        key = (principal.arn if personal else principal.signature, self._rails_signature, action, resource,
+               _frozen(context) if context else ())
         if key in self._cache:
             return self._cache[key]
         result = self._evaluate(principal, action, resource, resource_policy, context)
@@ -106,12 +143,17 @@ class Asker:
         """The engine's answer. When documents that are not loaded make it ``Unknown`` but the loaded ones already
         allow the request, the power is shown (it holds unless a missing document denies it), with the missing
         documents listed; otherwise it stays ``Unknown``."""
+        rails = self.rails
         request = Request(
             action=action, resource=resource, principal=principal.arn, principal_account=principal.account_id,
-            resource_account=self.account.account_id, context=dict(context or {}),
+            resource_account=self.account.account_id,
+            context={**(rails.context() if rails else {}), **(rails.resource_context() if rails else {}),
+                     **(context or {})},
             identity_policies=[a.policy for a in principal.identity],
             resource_policy=resource_policy,
             permission_boundaries=[principal.boundary.policy] if principal.boundary else [],
+            scps=rails.scps if rails else [], rcps=rails.rcps if rails else [],
+            management_account_id=rails.management_account_id if rails else None,
             unknown_context=True,
         )
         result = evaluate(request)
@@ -126,9 +168,12 @@ class Asker:
         known.missing = result.missing
         return known
 
-    def question(self, principal: Principal, question: Question) -> tuple[str, list[Evaluation]]:
+    def question(self, principal: Principal, question: Question,
+                 allowed: frozenset[str] | None = None) -> tuple[str, list[Evaluation]]:
         """The question's decision (the weakest of its probes, each the strongest of its targets) and the
-        evaluations behind it."""
+        evaluations behind it. ``allowed``: the actions the principal's identity side could allow, if known."""
+        if allowed is not None and not question.actions <= allowed:
+            return "ImplicitlyDenied", []  # some request of it has no identity statement that could allow it
         decision, used = "Allowed", []
         for probe in question.probes:
             best: Evaluation | None = None
@@ -203,9 +248,11 @@ def _missing_label(principal: Principal, where: str) -> str:
 def principal_rows(asker: Asker, questions: tuple[Question, ...]) -> list[tuple]:
     account = asker.account
     rows = []
+    probe_actions = frozenset(a for q in questions for a in q.actions)
     for principal in account.principals:
+        allowed = asker.allowed_actions(principal, probe_actions)
         for question in questions:
-            decision, used = asker.question(principal, question)
+            decision, used = asker.question(principal, question, allowed)
             if decision not in (*POSSIBLE, "Unknown") and question.id.startswith("escalation:"):
                 continue  # an escalation path is listed only when it is open or cannot be judged
             granted, conditions, missing = _labels(principal, used) if decision in (*POSSIBLE, "Unknown") \
@@ -217,28 +264,44 @@ def principal_rows(asker: Asker, questions: tuple[Question, ...]) -> list[tuple]
 
 
 def assume_admin_rows(asker: Asker, principal_answers: list[tuple]) -> list[tuple]:
-    """Roles with administrator power (or an escalation path) that each principal may assume, directly or
-    through a chain of at most ``MAX_CHAIN`` roles: the identity side and the role's trust policy must both
-    allow ``sts:AssumeRole``."""
+    """Roles with administrator power (``full_admin`` or ``iam_admin``) that each principal without that power
+    may assume, directly or through a chain of at most ``MAX_CHAIN`` roles: the identity side and the role's trust
+    policy must both allow ``sts:AssumeRole``."""
     account = asker.account
-    powerful = {row[1] for row in principal_answers
-                if row[2] == "role" and row[7] in POSSIBLE and (row[5] in ADMIN_QUESTIONS or row[5].startswith("escalation:"))}
+    powerful_principals = {row[1] for row in principal_answers if row[7] in POSSIBLE and row[5] in ADMIN_QUESTIONS}
+    powerful = {arn for arn in powerful_principals if account.role(arn) is not None}
     targets = {arn: [arn] for arn in powerful}  # role -> chain from it to a powerful role
+    trusts = {arn: _trusted_names(role.trust.document) for arn, role in account.roles.items()
+              if role.trust is not None and role.trust.policy is not None}
+    named_anywhere = set().union(*(named for named, _ in trusts.values())) if trusts else set()
+    account_names = {account.account_id, f"arn:{account.partition}:iam::{account.account_id}:root"}
+    anyone_somewhere = any(anyone for _, anyone in trusts.values())
+    # who could assume some role at all: named by a trust, or allowed sts:AssumeRole by its own policies;
+    # principals that already hold the power need no chain to it
+    candidates = [p for p in account.principals if p.arn not in powerful_principals and not p.service_linked and (
+        anyone_somewhere or p.arn in named_anywhere or asker.may_allow(p, "sts:AssumeRole"))]
+    by_candidate = {p.arn: p for p in candidates}
+    assumers = [p for p in candidates if asker.may_allow(p, "sts:AssumeRole")]
     reached: dict[str, tuple[list[str], str, Evaluation]] = {}
     frontier = dict(targets)
     for _ in range(MAX_CHAIN):
         found: dict[str, list[str]] = {}
         for role_arn, chain in frontier.items():
-            role = account.role(role_arn)
-            if role is None or role.trust is None or role.trust.policy is None:
+            if role_arn not in trusts:
                 continue
-            named, anyone = _trusted_names(role.trust.document)
-            for principal in account.principals:
-                if principal.arn == role_arn or principal.arn in reached or principal.service_linked:
+            role = account.role(role_arn)
+            named, anyone = trusts[role_arn]
+            # whom the trust can admit: the principals it names, and when it names the account, the principals
+            # whose own policies allow sts:AssumeRole
+            if anyone:  # everyone: within the account the trust alone may admit them
+                pool = candidates
+            else:
+                pool = [by_candidate[arn] for arn in named if arn in by_candidate]
+                if named & account_names:
+                    pool += assumers
+            for principal in pool:
+                if principal.arn == role_arn or principal.arn in reached:
                     continue
-                if not (anyone or principal.arn in named or principal.unknown_identity
-                        or _identity_allows_any(principal, "sts:AssumeRole")):
-                    continue  # neither named by the trust nor allowed to assume roles by its own policies
                 result = asker.request(principal, "sts:AssumeRole", role_arn, resource_policy=role.trust.policy)
                 if result.decision in POSSIBLE:
                     reached[principal.arn] = (chain, result.decision, result)
@@ -252,8 +315,6 @@ def assume_admin_rows(asker: Asker, principal_answers: list[tuple]) -> list[tupl
     by_arn = {p.arn: p for p in account.principals}
     for arn, (chain, decision, result) in sorted(reached.items()):
         principal = by_arn[arn]
-        if arn in powerful:
-            continue
         granted, conditions, missing = _labels(principal, [result])
         rows.append((account.account_id, arn, principal.kind, principal.name, principal.path, "assume_admin_role",
                      "assume a role with administrator power", decision, granted, _json_text(conditions), missing,
@@ -289,13 +350,13 @@ def policy_rows(account: AccountModel, questions: tuple[Question, ...]) -> list[
     return rows
 
 
-def trust_rows(account: AccountModel) -> list[tuple]:
+def trust_rows(account: AccountModel, rails: Guardrails | None = None) -> list[tuple]:
     rows = []
     for role in account.principals:
         if role.kind != "role" or role.trust is None or role.trust.policy is None or role.trust.document is None:
             continue
         for entry in trust_analysis.entries(role.trust.document, account.partition, account.account_id):
-            answer = trust_analysis.ask(role.arn, account.account_id, role.trust.policy, entry)
+            answer = trust_analysis.ask(role.arn, account.account_id, role.trust.policy, entry, rails)
             rows.append((account.account_id, role.arn, role.name, role.path, entry.trusted, entry.kind, entry.account,
                          entry.kind == "anyone" or (entry.account is not None and entry.account != account.account_id),
                          entry.action, answer.decision, _json_text(answer.conditions),
@@ -308,10 +369,11 @@ def compute(con: duckdb.DuckDBPyConnection, questions_file: Path) -> dict[str, l
     questions = load_questions(questions_file)
     policy_questions = tuple(q for q in questions if not q.id.startswith("escalation:"))
     rows: dict[str, list[tuple]] = {name: [] for name in ACCESS_TABLES}
+    rails = guardrails(con)
     for account in load_accounts(con):
-        rows["iam_principal_access"] += principal_rows(Asker(account), questions)
-        rows["iam_policy_access"] += policy_rows(account, policy_questions)
-        rows["iam_role_trust_access"] += trust_rows(account)
+        rows["iam_principal_access"] += principal_rows(Asker(account, rails.get(account.account_id)), questions)
+        rows["iam_policy_access"] += policy_rows(account, policy_questions)  # each policy on its own: no guardrails
+        rows["iam_role_trust_access"] += trust_rows(account, rails.get(account.account_id))
     return rows
 
 

@@ -136,19 +136,29 @@ def _names_caller(block: dict, kind: str, trusted: str) -> tuple[bool, bool]:
     return names, external
 
 
-def ask(role_arn: str, role_account: str, trust: Policy, entry: TrustedEntry) -> TrustAnswer:
-    """Evaluate the trust for the entry's caller, context unknown except what the caller's identity fixes."""
+def ask(role_arn: str, role_account: str, trust: Policy, entry: TrustedEntry, rails=None) -> TrustAnswer:
+    """Evaluate the trust for the entry's caller, context unknown except what the caller's identity fixes.
+
+    ``rails`` (``organization.Guardrails`` of the role's account): the organization's RCPs also decide, for AWS
+    principals whose organization is then known (a member account's is the organization, any other account's
+    is not); the callers of other kinds are asked without RCPs."""
     context: dict = {}
     identity: list = []
+    rcps: list = []
     if entry.kind in ("anyone", "account", "principal") and entry.account:
         context["aws:PrincipalAccount"] = entry.account
         identity = [ALLOW_ALL_POLICY]
         if entry.kind == "anyone":
             context["aws:PrincipalOrgID"] = OUTSIDE_ORG
+        if rails is not None and rails.rcps and rails.organization_id and rails.members:
+            context["aws:PrincipalOrgID"] = rails.organization_id if entry.account in rails.members else OUTSIDE_ORG
+            context.update(rails.resource_context())
+            rcps = rails.rcps
     request = Request(
         action=entry.action, resource=role_arn, principal=entry.caller,
         principal_account=entry.account if entry.kind in ("anyone", "account", "principal") else role_account,
         resource_account=role_account, context=context, identity_policies=identity, resource_policy=trust,
+        rcps=rcps, management_account_id=rails.management_account_id if rails is not None and rcps else None,
         unknown_context=True,
     )
     result = evaluate(request)

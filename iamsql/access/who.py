@@ -12,6 +12,7 @@ from ..policy import Evaluation, Request, evaluate
 from ..policy.catalog import probe_resources
 from . import trust as trust_analysis
 from .model import AccountModel, Principal, load_accounts
+from .organization import guardrails
 from .questions import PROBE
 from .tables import POSSIBLE, RANK, Asker, attached_at
 
@@ -74,7 +75,9 @@ def _resource_policy(account: AccountModel, action: str, resource: str):
 def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, action: str, resource: str | None,
                        context: dict, *, unknown_context: bool = False) -> Answer:
     """The engine's decision for one loaded principal: its inline, attached and group policies and its
-    boundary; for sts:AssumeRole* on a loaded role, that role's trust policy too."""
+    boundary; for sts:AssumeRole* on a loaded role, that role's trust policy too; the SCPs over its account and
+    the RCPs over the resource's account when the organization is loaded."""
+    rails = guardrails(con)
     for account in load_accounts(con):
         principal = next((p for p in account.principals if p.arn == principal_arn), None)
         if principal is None:
@@ -82,11 +85,17 @@ def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, actio
         target = resource or probe_resources(action, partition=account.partition, account_id=account.account_id,
                                              name=PROBE)[0]
         resource_policy = _resource_policy(account, action, target) if resource else None
+        own = rails.get(account.account_id)
+        resource_account = None if resource else account.account_id
+        owner = rails.get(resource_account or _arn_account(target) or account.account_id)
+        defaults = {**(own.context() if own else {}), **(owner.resource_context() if owner else {})}
         result = evaluate(Request(
             action=action, resource=target, principal=principal.arn, principal_account=principal.account_id,
-            resource_account=None if resource else account.account_id, context=context,
+            resource_account=resource_account, context={**defaults, **context},
             identity_policies=[a.policy for a in principal.identity], resource_policy=resource_policy,
             permission_boundaries=[principal.boundary.policy] if principal.boundary else [],
+            scps=own.scps if own else [], rcps=owner.rcps if owner else [],
+            management_account_id=(own or owner).management_account_id if (own or owner) else None,
             unknown_context=unknown_context,
         ))
         granted, missing, groups = _labels(principal, result)
@@ -103,8 +112,9 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
     if ":" not in action:
         raise IamsqlError(f"action must look like service:Name, got {action!r}")
     answers: list[Answer] = []
+    rails = guardrails(con)
     for account in load_accounts(con):
-        asker = Asker(account)
+        asker = Asker(account, rails.get(account.account_id))
         target = resource or probe_resources(action, partition=account.partition, account_id=account.account_id,
                                              name=PROBE)[0]
         if resource and action.lower() in TRUST_ACTIONS and account.role(resource) is None:
@@ -120,7 +130,7 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
         answers += found.values()
         answers += _through_roles(asker, found)
         if resource_policy is not None and resource:
-            answers += _outside(account, resource)
+            answers += _outside(account, resource, rails.get(account.account_id))
     return sorted(answers, key=lambda a: (a.account_id, -RANK.get(a.decision, 0), a.principal))
 
 
@@ -156,7 +166,12 @@ def _through_roles(asker: Asker, found: dict[str, Answer], depth: int = 3) -> li
     return list(reached.values())
 
 
-def _outside(account: AccountModel, role_arn: str) -> list[Answer]:
+def _arn_account(arn: str | None) -> str | None:
+    parts = (arn or "").split(":", 5)
+    return parts[4] if len(parts) == 6 and parts[4].isdigit() and len(parts[4]) == 12 else None
+
+
+def _outside(account: AccountModel, role_arn: str, rails=None) -> list[Answer]:
     """Principals outside the loaded IAM data that a role's trust admits (other accounts, anyone, federated
     identities, services)."""
     role = account.role(role_arn)
@@ -166,7 +181,7 @@ def _outside(account: AccountModel, role_arn: str) -> list[Answer]:
     for entry in trust_analysis.entries(role.trust.document, account.partition, account.account_id):
         if entry.kind == "principal" and entry.account == account.account_id:
             continue  # an IAM principal of this account: judged above with its own policies
-        answer = trust_analysis.ask(role_arn, account.account_id, role.trust.policy, entry)
+        answer = trust_analysis.ask(role_arn, account.account_id, role.trust.policy, entry, rails)
         if answer.decision in POSSIBLE:
             path = {"anyone": "any AWS principal", "account": "cross-account (the account's administrators decide)",
                     "principal": "cross-account principal", "service": "AWS service", "oidc": "federated (OIDC)",

@@ -12,10 +12,17 @@ import boto3
 import botocore.session
 from botocore.config import Config
 from botocore.credentials import RefreshableCredentials
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    HTTPClientError,
+    NoCredentialsError,
+    ProfileNotFound,
+    SSOError,
+    TokenRetrievalError,
+    UnauthorizedSSOTokenError,
+)
 from botocore.exceptions import ConnectionError as BotoConnectionError
-from botocore.exceptions import (HTTPClientError, NoCredentialsError, ProfileNotFound, SSOError, TokenRetrievalError,
-                                 UnauthorizedSSOTokenError)
 from botocore.parsers import ResponseParserError
 
 from ..errors import IamsqlError

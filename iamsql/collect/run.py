@@ -1,6 +1,7 @@
 """``collect()``: the library function behind ``iamsql collect``.
 
-1. Work out the accounts (caller, ``--role-arn``, ``--org``) and their credentials.
+1. Work out the accounts (caller, ``--role-arn``, ``--org``) and their credentials; with ``--org``, also the
+   organization itself from the caller (tree, SCPs and RCPs with their targets: ``organization.py``).
 2. Per account (a few accounts at a time, a few calls at a time within each): IAM, then CloudTrail per region.
 3. CloudTrail log files from S3, when asked.
 4. Finish the manifest, then load the evidence folder with ``load.load_paths``: the same code as ``iamsql load``,
@@ -26,6 +27,7 @@ from .aws import CollectError, Counter, base_session, describe, make_client, par
 from .cloudtrail import LOOKUP_MAX_DAYS, collect_trails, lookup_events
 from .evidence import COMPLETE, Evidence
 from .iam import collect_iam
+from .organization import collect_organization
 from .progress import CollectProgress
 from .targets import caller_target, check_role_arns, organization_targets, role_target
 from .trail_logs import collect_trail_logs, parse_s3_url
@@ -101,6 +103,7 @@ def collect(
                 caller_run = account_run(caller)
                 try:
                     targets = organization_targets(caller_run, role_name, external_id, home, counter)
+                    collect_organization(caller_run)
                 finally:
                     caller_run.close()
             elif role_arns:

@@ -77,7 +77,8 @@ def _ou_path(caller: AccountRun, child: str, seen: dict[str, dict | None]) -> st
     parts = []
     while True:
         if child not in seen:
-            parents = (caller.fetch("organizations", "ListParents", entity=child, ChildId=child) or {}).get("Parents")
+            parents = (caller.fetch("organizations", "ListParents", entity=child, add={"ChildId": child},
+                                     ChildId=child) or {}).get("Parents")
             seen[child] = parents[0] if parents else None
         parent = seen[child]
         if parent is None:

@@ -39,11 +39,12 @@ def translate(sql: str, engine: str) -> str:
 
 
 def statements(engine: str, control_ids: list[str] | None = None, queries_dir: Path | None = None,
-               params: dict | None = None) -> list[Statement]:
-    """The helper views the selected controls read (in dependency order), then the controls."""
+               params: dict | None = None, extra_controls: list | None = None) -> list[Statement]:
+    """The helper views the selected controls read (in dependency order), then the controls (with
+    ``extra_controls``, such as Sigma rules, among them)."""
     if engine not in PRINT_DIALECTS:
         raise IamsqlError(f"unknown dialect {engine!r}; choose one of {', '.join(PRINT_DIALECTS)}")
-    selected = ctl.select_controls(ctl.load_controls(queries_dir), ids=control_ids)
+    selected = ctl.select_controls(ctl.with_extra(ctl.load_controls(queries_dir), extra_controls), ids=control_ids)
     if not selected:
         raise ctl.ControlError("no control matches the selection")
     parameters = ctl.effective_parameters(selected, params)

@@ -67,9 +67,10 @@ def when(value: Any) -> str | Unreadable | None:
 
 
 def _formats() -> list[Format]:
-    from . import credential_report, iam, trails
+    from . import credential_report, iam, organizations, trails
 
-    return [*iam.FORMATS, *credential_report.FORMATS, *trails.FORMATS]
+    # Organizations first: its list-policies / describe-policy share the ``Policies`` / ``Policy`` keys with IAM's.
+    return [*organizations.FORMATS, *iam.FORMATS, *credential_report.FORMATS, *trails.FORMATS]
 
 
 def detect(document: Any) -> Format | None:

@@ -9,6 +9,7 @@ inside its segment except in the pattern's last segment.
 import re
 from functools import lru_cache
 
+
 def has_wildcard(pattern: str) -> bool:
     """True when ``pattern`` holds ``*`` or ``?``."""
     return "*" in pattern or "?" in pattern

@@ -15,13 +15,13 @@ from typing import TextIO
 
 import duckdb
 
+from ..safe_write import STDOUT, WriteError, is_stdout, replacing
 from .csvout import write_csv
 from .jsonout import write_json
 from .markdown import write_markdown
 from .model import Report, ReportError, build_report
 from .ocsf import write_ocsf
 from .xlsx import write_xlsx
-from ..safe_write import STDOUT, WriteError, is_stdout, replacing
 
 # format -> (writer, binary?)
 WRITERS = {
@@ -61,11 +61,12 @@ def write_report(
     frameworks: list[str] | None = None,
     run_id: int | None = None,
     queries_dir: Path | None = None,
+    extra_controls: list | None = None,
 ) -> Path:
     """Write one check run (default: the latest) for the given frameworks (default: all) to ``out``; returns
-    the path written."""
+    the path written. ``extra_controls`` (Sigma rules the run included) give those controls' titles and SQL."""
     if is_stdout(out):
-        return _write_stdout(con, fmt, frameworks, run_id, queries_dir, sys.stdout)
+        return _write_stdout(con, fmt, frameworks, run_id, queries_dir, sys.stdout, extra_controls)
     out = Path(out)
     fmt = format_for(out, fmt)
     if out.is_dir() and not out.is_symlink():
@@ -73,7 +74,8 @@ def write_report(
     writer, binary = WRITERS[fmt]
     try:
         with replacing(out) as partial:
-            report = build_report(con, run_id=run_id, frameworks=frameworks, queries_dir=queries_dir)
+            report = build_report(con, run_id=run_id, frameworks=frameworks, queries_dir=queries_dir,
+                                  extra_controls=extra_controls)
             if binary:
                 writer(report, partial)
             else:
@@ -88,7 +90,7 @@ def write_report(
     return out
 
 
-def _write_stdout(con, fmt, frameworks, run_id, queries_dir, stream: TextIO) -> Path:
+def _write_stdout(con, fmt, frameworks, run_id, queries_dir, stream: TextIO, extra_controls=None) -> Path:
     """``--out -``: a text format streamed to standard output (xlsx is refused: a workbook is a binary file)."""
     if fmt is None:
         raise ReportError(f"--out - needs --format ({', '.join(f for f in FORMATS if not WRITERS[f][1])})")
@@ -97,7 +99,8 @@ def _write_stdout(con, fmt, frameworks, run_id, queries_dir, stream: TextIO) -> 
     if binary:
         raise ReportError(f"{fmt} cannot go to standard output; give a file name with --out")
     try:
-        report = build_report(con, run_id=run_id, frameworks=frameworks, queries_dir=queries_dir)
+        report = build_report(con, run_id=run_id, frameworks=frameworks, queries_dir=queries_dir,
+                              extra_controls=extra_controls)
         writer(report, stream)
         stream.flush()
     except duckdb.Error as exc:

@@ -26,8 +26,14 @@ from .. import __version__
 from ..controls import STATUSES, control_pack_hash, load_controls
 from ..errors import IamsqlError
 from ..exceptions import attested_requirements
-from ..frameworks import (FORMULA, account_summaries, framework_summary, get_framework, load_frameworks,
-                          requirement_status)
+from ..frameworks import (
+    FORMULA,
+    account_summaries,
+    framework_summary,
+    get_framework,
+    load_frameworks,
+    requirement_status,
+)
 
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
 STATUS_ORDER = ("error", "alarm", "skip", "info", "ok")  # findings that need attention first
@@ -162,13 +168,14 @@ def build_report(
     run_id: int | None = None,
     frameworks: list[str] | None = None,
     queries_dir: Path | None = None,
+    extra_controls: list | None = None,
 ) -> Report:
     """Gather one run (default: the latest) for the given frameworks (default: all)."""
     run = _run(con, run_id)
     selected = [get_framework(f).id for f in dict.fromkeys(frameworks)] if frameworks else list(load_frameworks())
     counts, by_account = _counts(con, run)
-    controls = {c.id: c for c in load_controls(queries_dir)}
-    run["current_pack_hash"] = control_pack_hash(queries_dir)
+    controls = {c.id: c for c in [*load_controls(queries_dir), *(extra_controls or [])]}
+    run["current_pack_hash"] = control_pack_hash(queries_dir, extra_controls or ())
 
     attested = attested_requirements(con, run["run_id"])
     statuses = requirement_status(counts, selected, attested=attested, by_account=by_account)

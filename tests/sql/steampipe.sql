@@ -1006,3 +1006,47 @@ select path, count(*) as roles,
 from aws_iam_role
 group by path
 order by roles desc, path;
+
+-- name: organizations_accounts_and_parents
+select id, name, email, joined_method, joined_timestamp, status, parent_id, account_id as queried_from
+from aws_organizations_account
+order by id;
+
+-- name: organizations_suspended_accounts
+select id, name from aws_organizations_account where status = 'SUSPENDED';
+
+-- name: organizations_ou_tree
+select name, id, parent_id, path, title, akas ->> 0 as arn
+from aws_organizations_organizational_unit
+order by path;
+
+-- name: organizations_root_policy_types
+select r.id, t ->> 'Type' as policy_type, t ->> 'Status' as status
+from aws_organizations_root as r, jsonb_array_elements(r.policy_types) as t
+order by r.id, policy_type;
+
+-- name: organizations_scp_statements
+select p.name, p.id, p.aws_managed, p.content ->> 'Version' as version, s ->> 'Effect' as effect,
+  s -> 'Action' as action
+from aws_organizations_policy as p, jsonb_array_elements(p.content -> 'Statement') as s
+where p.type = 'SERVICE_CONTROL_POLICY'
+order by p.id, effect;
+
+-- name: organizations_policies_attached_to_an_account
+select name, id, arn, type, aws_managed
+from aws_organizations_policy_target
+where type = 'SERVICE_CONTROL_POLICY' and target_id = '222222222222'
+order by id;
+
+-- name: organizations_accounts_under_a_deny_scp
+select a.id, a.name, t.name as policy
+from aws_organizations_account as a
+  join aws_organizations_policy_target as t on t.target_id in (a.id, a.parent_id)
+where t.type = 'SERVICE_CONTROL_POLICY' and t.content -> 'Statement' @> '[{"Effect": "Deny"}]'
+order by a.id, policy;
+
+-- name: account_organization_columns
+select account_id, organization_id, organization_master_account_id, organization_feature_set,
+  organization_available_policy_types -> 0 ->> 'Type' as first_policy_type
+from aws_account
+order by account_id;

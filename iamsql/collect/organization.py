@@ -1,0 +1,44 @@
+"""What iamsql asks AWS Organizations in organization mode (``--org``), from the calling account (the management
+account or a delegated administrator): the organization, its roots, the OU tree (walked from each root, with the
+accounts of every root and OU), and the service control and resource control policies with their content and
+their targets.
+
+Outputs that do not name their subject get it as an added top-level key (``ParentId``, ``PolicyId``, ``Filter``)
+and as the file name, so that ``load`` can place them. A call that fails (a policy type the endpoint does not
+serve, a denied call) is a gap like any other; the run goes on."""
+
+from __future__ import annotations
+
+from .account import AccountRun
+
+POLICY_TYPES = ("SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY")
+
+
+def collect_organization(run: AccountRun) -> None:
+    run.fetch("organizations", "DescribeOrganization")
+    roots = (run.fetch("organizations", "ListRoots") or {}).get("Roots") or []
+    parents = [root["Id"] for root in roots]
+    seen: set[str] = set()
+    while parents:  # breadth first, one level of the tree at a time
+        level = [p for p in parents if p not in seen]
+        seen.update(level)
+        found = run.each(level, lambda parent: _children(run, parent))
+        parents = [ou for ous in found for ou in ous]
+    for kind in POLICY_TYPES:
+        listing = run.fetch("organizations", "ListPolicies", entity=kind.lower(), add={"Filter": kind}, Filter=kind)
+        ids = [p["Id"] for p in (listing or {}).get("Policies") or []]
+        run.each(ids, lambda policy_id: _policy(run, policy_id))
+
+
+def _children(run: AccountRun, parent: str) -> list[str]:
+    """The OUs and accounts directly under a root or OU; returns the OU ids."""
+    units = run.fetch("organizations", "ListOrganizationalUnitsForParent", entity=parent, add={"ParentId": parent},
+                      ParentId=parent) or {}
+    run.fetch("organizations", "ListAccountsForParent", entity=parent, add={"ParentId": parent}, ParentId=parent)
+    return [unit["Id"] for unit in units.get("OrganizationalUnits") or []]
+
+
+def _policy(run: AccountRun, policy_id: str) -> None:
+    run.fetch("organizations", "DescribePolicy", entity=policy_id, PolicyId=policy_id)
+    run.fetch("organizations", "ListTargetsForPolicy", entity=policy_id, add={"PolicyId": policy_id},
+              PolicyId=policy_id)
