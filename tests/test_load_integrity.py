@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from iamsql import db
-from iamsql.errors import InputError
 from iamsql.load import AS_OF_FORMAT, load_paths
 from tests.test_load_paths import ACCOUNT, event
 

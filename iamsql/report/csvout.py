@@ -8,8 +8,8 @@ import json
 from datetime import datetime
 from typing import Any, TextIO
 
-from .model import Column, Report
 from ..escaping import csv_line
+from .model import Column, Report
 from .text import csv_text
 
 
