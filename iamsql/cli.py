@@ -294,6 +294,10 @@ def load(
                      "Default: the data's own time (credential report time, collection time, newest date inside)."),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+    skip_unreadable: Annotated[
+        bool, typer.Option("--skip-unreadable", help="Load what can be read when a file or folder cannot be (permission "
+                           "denied, broken symlink, symlink loop); each is listed as a warning. Default: fail.")
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Load AWS IAM, credential-report and CloudTrail files (formats detected by content) as one snapshot per
@@ -323,19 +327,27 @@ def load(
     with bar:
         summary = load_paths(con, inputs, account_id=account_id, as_of=as_of,
                              progress=lambda _path: bar.advance(task),
-                             on_total=lambda total: bar.update(task, total=total))
+                             on_total=lambda total: bar.update(task, total=total),
+                             skip_unreadable=skip_unreadable)
     con.close()
     if not summary.files:
         example = f", e.g. {summary.skipped[0][0]}: {summary.skipped[0][1]}" if summary.skipped else ""
         raise IamsqlError(f"nothing loaded: no AWS IAM or CloudTrail file in {', '.join(map(str, inputs))} "
                           f"({len(summary.skipped)} other file(s) skipped{example})")
+    for path, reason in summary.unreadable:  # shown even with --quiet: data was left out
+        typer.echo(f"warning: {path}: not read ({reason})", err=True)
     if quiet:
         return
     rows = [(s["account_id"], s["snapshot_id"], table, count) for s in summary.snapshots for table, count in s["tables"].items()]
     typer.echo(render(["account_id", "snapshot_id", "table", "rows"], rows, "table"), nl=False)
     for s in summary.snapshots:
         typer.echo(f"account {s['account_id']} as of {s['as_of']} ({s['as_of_source']})")
-    typer.echo(f"{len(summary.files)} file(s) loaded, {len(summary.skipped)} skipped, {len(summary.warnings)} warning(s)")
+    events = summary.events or {}
+    kept = (f"; events: {events.get('inserted', 0)} kept, {events.get('identical_duplicates', 0)} identical "
+            f"duplicate(s) merged, {events.get('conflicting_event_ids', 0)} conflicting id(s) quarantined, "
+            f"{events.get('rejected', 0)} rejected, {events.get('time_unparsed', 0)} unparsed time(s)") if events else ""
+    typer.echo(f"{len(summary.files)} file(s) loaded, {len(summary.skipped)} skipped, "
+               f"{len(summary.unreadable)} unreadable, {len(summary.warnings)} warning(s){kept}")
     for path, reason in summary.skipped:
         typer.echo(f"skipped {path}: {reason}", err=True)
     for warning in summary.warnings:
@@ -680,15 +692,21 @@ def evidence_run(
 @evidence_app.command("verify")
 def evidence_verify(
     folder: Annotated[Path, typer.Argument(help="A run folder, or an evidence folder (every run under it).")],
+    db: Annotated[
+        Optional[Path], typer.Option("--db", help="Also check every manifest's SHA-256 against this database's run "
+                                     "history, and name complete runs whose folder is gone.")
+    ] = None,
 ) -> None:
     """Re-hash a run folder against its manifest.json (and the manifest against manifest.sha256); name every
-    file added, removed or changed. Exit code 0: intact; 1: a difference; 2: not an evidence folder.
+    file added, removed or changed. Given an evidence folder, also walk each chain of runs: every manifest must
+    link to the run before it by that manifest's SHA-256 (missing runs, missing manifests and broken links are
+    named). Exit code 0: intact; 1: a difference; 2: not an evidence folder or unreadable.
 
-    Example: iamsql evidence verify evidence/123456789012/20260101T020000Z
+    Example: iamsql evidence verify evidence/ --db audit.duckdb
     """
     from .evidence import verify
 
-    checked = verify(folder)
+    checked = verify(folder, db=db)
     for result in checked:
         for line in result.lines():
             typer.echo(line)
@@ -881,6 +899,8 @@ def main() -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
+    except RecursionError:  # a file reader that did not name its file; never a traceback
+        _fail("input nested too deeply to read (JSON deeper than Python's recursion limit)", 2)
     if code == 130:  # Ctrl-C that typer turned into its exit code
         say_interrupted(_interrupted_command(sys.argv[1:]))
     sys.exit(code if isinstance(code, int) else 0)

@@ -21,6 +21,7 @@ import duckdb
 
 from . import __version__
 from .errors import DatabaseError
+from .paths import duckdb_literal
 from .schema import ACCUMULATING_TABLES, COMPRESSION, TABLES, columns
 
 DEFAULT_DB = "iamsql.duckdb"
@@ -42,6 +43,15 @@ create table if not exists iamsql_snapshot_table (
     snapshot_id bigint not null,
     table_name varchar not null,
     row_count bigint not null
+);
+-- CloudTrail events that share an eventID with different content: every version, with where it was read.
+create table if not exists iamsql_event_conflict (
+    snapshot_id bigint,                  -- the snapshot the version was loaded with
+    event_id varchar not null,
+    source_file varchar,
+    position bigint,                     -- 1-based place of the record in its file (NULL: not known)
+    kept boolean not null,               -- this version is the one in aws_cloudtrail_trail_event
+    event json
 );
 create or replace view iamsql_latest as
     select t.table_name, s.account_id, max(s.snapshot_id) as snapshot_id
@@ -143,6 +153,14 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             for name, sqltype in columns(table)
         )
         con.execute(f"create table if not exists history.{table} ({cols})")
+    present: dict[str, set[str]] = {}
+    for table, column in con.execute("select table_name, column_name from duckdb_columns() where schema_name = "
+                                     "'history' and database_name = current_database()").fetchall():
+        present.setdefault(table, set()).add(column)
+    for table in TABLES:  # columns added since the database was made (e.g. event_time_raw): appended
+        for name, sqltype in columns(table):
+            if name not in present.get(table, {name}):
+                con.execute(f'alter table history.{table} add column "{name}" {sqltype}')
     for table in TABLES:  # views after every table: aws_iam_user's reads the credential report's
         if table in ACCUMULATING_TABLES:
             con.execute(f"create or replace view main.{table} as select * from history.{table}")
@@ -231,14 +249,19 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, snapshot_id: int, ro
                 f'"{name}"::JSON' if t == "JSON" else f'"{name}"' for name, t in cols
             )
             con.execute(
-                f"insert into history.{table} select {select} from read_json(?, format='newline_delimited', "
+                f"insert into history.{table} ({', '.join(repr_name(n) for n, _ in cols)}) select {select} "
+                f"from read_json(?, format='newline_delimited', "
                 f"columns={{{spec}}}, timestampformat='auto')",
-                [tmp.name],
+                [duckdb_literal(tmp.name)],  # a temporary folder whose name holds [ * ? is read literally
             )
         con.execute("insert into iamsql_snapshot_table values (?, ?, ?)", [snapshot_id, table, count])
     finally:
         os.unlink(tmp.name)
     return count
+
+
+def repr_name(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def table_names(con: duckdb.DuckDBPyConnection) -> list[str]:

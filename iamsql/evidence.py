@@ -353,13 +353,27 @@ def sha256_file(path: Path) -> str:
 
 
 def hash_tree(folder: Path) -> dict[str, dict[str, Any]]:
-    """``relative/posix/path -> {sha256, bytes}`` for every file under ``folder`` except the manifest pair."""
+    """``relative/posix/path -> {sha256, bytes}`` for every file under ``folder`` except the manifest pair.
+    Symlinks are hashed as what they point to and never followed into folders; an entry that cannot be read
+    (permission denied, broken symlink, symlink loop) raises EvidenceError naming it."""
+    def unreadable(exc: OSError) -> None:
+        raise EvidenceError(f"{exc.filename or folder}: cannot read ({exc.strerror or exc})")
+
+    found: list[Path] = []
+    for top, dirs, names in os.walk(folder, onerror=unreadable, followlinks=False):
+        found += [Path(top) / n for n in names]
+        found += [Path(top) / d for d in dirs if (Path(top) / d).is_symlink()]
     files = {}
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() or p.is_symlink()):
+    for path in sorted(found):
         relative = path.relative_to(folder).as_posix()
         if relative in (MANIFEST, MANIFEST_HASH):
             continue
-        files[relative] = {"sha256": sha256_file(path), "bytes": path.stat().st_size}
+        try:
+            files[relative] = {"sha256": sha256_file(path), "bytes": path.stat().st_size}
+        except OSError as exc:
+            problem = "symlink loop" if exc.errno == 40 else \
+                "broken symlink" if path.is_symlink() and isinstance(exc, FileNotFoundError) else (exc.strerror or str(exc))
+            raise EvidenceError(f"{path}: cannot read ({problem})") from None
     return files
 
 
@@ -483,6 +497,7 @@ def _run_locked(con, config: Config, exceptions_file, log, sigma_controls=None) 
                          for state in ("active", "expired")},
     }
     manifest = _manifest(con, config, run_id, name, started, gathered, exceptions_file, summary, code, work)
+    manifest["chain"] = chain_link(evidence_dir / name)
     manifest_text = json.dumps(manifest, indent=2, sort_keys=False, default=str) + "\n"
     (work / MANIFEST).write_text(manifest_text, encoding="utf-8")
     manifest_sha = hashlib.sha256(manifest_text.encode("utf-8")).hexdigest()
@@ -521,10 +536,17 @@ def _gather(con, config: Config, raw: Path) -> Gathered:
     copies: list[dict] = []
     for index, source in enumerate(config["sources.paths"], 1):
         target = raw / f"{index:02d}-{source.name}"
-        if source.is_dir():
-            shutil.copytree(source, target, symlinks=False)
-        else:
-            shutil.copyfile(source, target)
+        try:
+            if source.is_dir():
+                shutil.copytree(source, target, symlinks=False)
+            else:
+                shutil.copyfile(source, target)
+        except shutil.Error as exc:  # one entry per file that could not be copied: name the first
+            first = exc.args[0][0] if exc.args and isinstance(exc.args[0], list) and exc.args[0] else None
+            where = f"{first[0]}: {first[2]}" if first and len(first) == 3 else str(exc).splitlines()[0]
+            raise EvidenceError(f"sources.paths: cannot copy {where}") from None
+        except OSError as exc:
+            raise EvidenceError(f"sources.paths: cannot copy {exc.filename or source}: {exc.strerror or exc}") from None
         copies.append({"path": target.relative_to(raw.parent).as_posix(), "original": str(source)})
     summary = load_paths(con, [raw], account_id=config["sources.account_id"])
     if not summary.files:
@@ -661,6 +683,27 @@ def _clean_abandoned(con, evidence_dir: Path) -> None:
         con.execute("update iamsql_evidence_run set status = 'abandoned' where status = 'running'")
 
 
+# ------------------------------------------------------------------------------------------------- the chain
+
+
+def chain_link(parent: Path) -> dict[str, Any]:
+    """The new run's link to the newest run folder of the same name: its folder, run id and the SHA-256 of its
+    ``manifest.json`` bytes, and the new run's place in the chain (``sequence``, 1 for the first run)."""
+    folders = run_folders(parent)
+    if not folders:
+        return {"sequence": 1, "previous": None}
+    previous = folders[-1]
+    data = (previous / MANIFEST).read_bytes()
+    try:
+        before = json.loads(data)
+    except (ValueError, RecursionError):
+        before = {}
+    sequence = ((before.get("chain") or {}).get("sequence") or 0) + 1 if isinstance(before, dict) else 1
+    return {"sequence": sequence,
+            "previous": {"folder": previous.name, "run_id": before.get("run_id") if isinstance(before, dict) else None,
+                         "manifest_sha256": hashlib.sha256(data).hexdigest()}}
+
+
 # ------------------------------------------------------------------------------------------------- retention
 
 
@@ -708,34 +751,181 @@ class Verification:
     added: list[str]
     removed: list[str]
     changed: list[str]
+    problems: list[str] = field(default_factory=list)  # chain and database findings
+    notes: list[str] = field(default_factory=list)  # said, but not failures (the chain starts after pruning)
 
     @property
     def ok(self) -> bool:
-        return self.manifest_ok and not (self.added or self.removed or self.changed)
+        return self.manifest_ok and not (self.added or self.removed or self.changed or self.problems)
 
     def lines(self) -> list[str]:
         if self.ok:
-            return [f"ok {self.folder}: manifest intact, every file matches"]
+            return [f"ok {self.folder}: manifest intact, every file matches"] + [f"  note     {n}" for n in self.notes]
         out = [f"FAILED {self.folder}: {self.manifest_problem}"] if not self.manifest_ok else \
               [f"FAILED {self.folder}"]
         out += [f"  changed  {p}" for p in self.changed]
         out += [f"  removed  {p}" for p in self.removed]
         out += [f"  added    {p}" for p in self.added]
+        out += [f"  {p}" for p in self.problems]
+        out += [f"  note     {n}" for n in self.notes]
         return out
 
 
-def verify(folder: str | Path) -> list[Verification]:
-    """Verify one run folder, or every run folder under an evidence folder (``<dir>/<name>/<time>``)."""
+_RUN_NAME = re.compile(r"\d{8}T\d{6}Z(-\d+)?")
+
+
+def _is_run_folder(path: Path) -> bool:
+    return _RUN_NAME.fullmatch(path.name) is not None or (path / MANIFEST).exists() or (path / MANIFEST_HASH).exists()
+
+
+def _subfolders(folder: Path) -> list[Path]:
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as exc:
+        raise EvidenceError(f"{folder}: cannot read ({exc.strerror or exc})") from None
+    found = []
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        try:
+            entry.stat()
+        except OSError as exc:
+            problem = "symlink loop" if exc.errno == 40 else "broken symlink" if entry.is_symlink() else exc.strerror
+            raise EvidenceError(f"{entry}: cannot read ({problem})") from None
+        if entry.is_dir():
+            found.append(entry)
+    return found
+
+
+def verify(folder: str | Path, db: str | Path | None = None) -> list[Verification]:
+    """Verify one run folder, every run of a name (``<dir>/<name>``), or every run under an evidence folder
+    (``<dir>/<name>/<time>``). Runs of one name are checked as a chain: each manifest must name the run before
+    it and that manifest's SHA-256. With ``db``, every manifest's SHA-256 is checked against the database's
+    run history, and complete runs whose folder is gone are named."""
     folder = Path(folder)
     if not folder.is_dir():
         raise EvidenceError(f"{folder} is not a folder")
     if (folder / MANIFEST).exists() or (folder / MANIFEST_HASH).exists():
-        return [verify_run(folder)]
-    found = sorted({p.parent for p in folder.glob(f"*/*/{MANIFEST}")} | {p.parent for p in folder.glob(f"*/{MANIFEST}")})
-    found = [p for p in found if not any(part.startswith(".") for part in p.relative_to(folder).parts)]
-    if not found:
-        raise EvidenceError(f"{folder} holds no {MANIFEST}: give a run folder or an evidence folder")
-    return [verify_run(p) for p in found]
+        results = [verify_run(folder)]
+        chains = {}
+    else:
+        children = _subfolders(folder)
+        if any(_is_run_folder(c) for c in children):
+            chains = {folder: [c for c in children if _is_run_folder(c)]}
+        else:
+            chains = {child: [c for c in _subfolders(child) if _is_run_folder(c)] for child in children}
+            chains = {k: v for k, v in chains.items() if v}
+        if not chains:
+            raise EvidenceError(f"{folder} holds no {MANIFEST}: give a run folder or an evidence folder")
+        results = []
+        for runs in chains.values():
+            checked = [verify_run(r) for r in runs]
+            check_chain(checked)
+            results += checked
+    if db is not None:
+        check_database(results, list(chains), db)
+    return results
+
+
+def _manifest_of(result: Verification) -> dict | None:
+    try:
+        data = json.loads((result.folder / MANIFEST).read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def check_chain(runs: list[Verification]) -> None:
+    """Each run (oldest first) against the one before it: the link in its manifest must name that folder and
+    that manifest's SHA-256. A link to a folder that is not there names a missing run; the oldest run may start
+    after runs that retention pruned (said as a note when the run's settings prune)."""
+    present = {r.folder.name: r for r in runs}
+    for index, result in enumerate(runs):
+        manifest = _manifest_of(result)
+        if manifest is None:
+            continue  # the run's own problem (missing or unreadable manifest) is already reported
+        if "chain" not in manifest:
+            result.notes.append("manifest has no chain link (written by an iamsql without evidence chains)")
+            continue
+        link = (manifest.get("chain") or {}).get("previous")
+        earlier = runs[index - 1] if index else None
+        if link is None:
+            if earlier is not None:
+                result.problems.append(f"broken link: the manifest names no previous run, but {earlier.folder.name} "
+                                       "comes before it")
+            continue
+        named = link.get("folder")
+        if named not in present:
+            if earlier is None and _prunes(manifest):
+                result.notes.append(f"chain starts here: previous run {named} is not present (retention prunes "
+                                    "this evidence folder; --db tells pruned runs from removed ones)")
+            else:
+                result.problems.append(f"missing run: {named} (the previous run this manifest links to)")
+            continue
+        if earlier is not None and named != earlier.folder.name:
+            result.problems.append(f"broken link: links to {named}, but {earlier.folder.name} comes before it")
+        target = present[named].folder / MANIFEST
+        if not target.exists():
+            result.problems.append(f"broken link: {named}/{MANIFEST} is missing")
+        elif hashlib.sha256(target.read_bytes()).hexdigest() != link.get("manifest_sha256"):
+            result.problems.append(f"broken link: {named}/{MANIFEST} is not the manifest this run linked to "
+                                   "(it was rewritten)")
+
+
+def _prunes(manifest: dict) -> bool:
+    settings = ((manifest.get("config") or {}).get("settings") or {})
+    return bool(settings.get("retention.keep_runs") or settings.get("retention.keep_days") is not None)
+
+
+def check_database(results: list[Verification], parents: list[Path], db: str | Path) -> None:
+    """Every manifest's SHA-256 against ``iamsql_evidence_run.manifest_sha256`` of its run id, and every complete
+    run of these evidence names whose folder is missing (older than every present run and pruned by retention:
+    a note; otherwise a failure)."""
+    from . import db as dbmod
+    from .history import has_table
+
+    if not Path(db).is_file():
+        raise EvidenceError(f"{db}: no such database file")
+    con = dbmod.connect(Path(db), read_only=True, helper_views=False)
+    try:
+        if not has_table(con, "iamsql_evidence_run"):
+            raise EvidenceError(f"{db} holds no evidence runs (no iamsql_evidence_run table)")
+        rows = con.execute("select run_id, name, folder, status, manifest_sha256 from iamsql_evidence_run").fetchall()
+    finally:
+        con.close()
+    by_run = {run_id: (name, folder, status, sha) for run_id, name, folder, status, sha in rows}
+    for result in results:
+        manifest = _manifest_of(result)
+        if manifest is None:
+            continue
+        record = by_run.get(manifest.get("run_id"))
+        if record is None:
+            result.problems.append(f"database: run {manifest.get('run_id')} is not in the run history")
+            continue
+        actual = hashlib.sha256((result.folder / MANIFEST).read_bytes()).hexdigest()
+        if record[3] != actual:
+            result.problems.append(f"database: {MANIFEST} SHA-256 differs from the one stored for run "
+                                   f"{manifest.get('run_id')} (the manifest was rewritten)")
+        if record[1] and Path(record[1]).name != result.folder.name:
+            result.problems.append(f"database: run {manifest.get('run_id')} was written to {Path(record[1]).name}")
+    present = {r.folder.name for r in results}
+    for parent in parents:
+        runs = [r for r in results if r.folder.parent == parent]
+        oldest = min((r.folder.name for r in runs), default="")
+        prunes = any(_prunes(m) for m in (_manifest_of(r) for r in runs) if m)
+        for run_id, (name, folder, status, _sha) in sorted(by_run.items()):
+            if status != "complete" or not folder or name != parent.name or Path(folder).name in present:
+                continue
+            missing = Path(folder).name
+            target = runs[0] if runs else None
+            if target is None:
+                continue
+            if prunes and missing < oldest:
+                target.notes.append(f"run {run_id} ({missing}) is not present: older than every run here, pruned "
+                                    "by retention")
+            else:
+                holder = next((r for r in runs if r.folder.name > missing), runs[-1])
+                holder.problems.append(f"missing run: {missing} (run {run_id} in the database)")
 
 
 def verify_run(folder: Path) -> Verification:
@@ -744,7 +934,10 @@ def verify_run(folder: Path) -> Verification:
     manifest_path, sidecar = folder / MANIFEST, folder / MANIFEST_HASH
     if not manifest_path.exists():
         return Verification(folder, False, f"{MANIFEST} is missing", [], [], [])
-    manifest_bytes = manifest_path.read_bytes()
+    try:
+        manifest_bytes = manifest_path.read_bytes()
+    except OSError as exc:
+        raise EvidenceError(f"{manifest_path}: cannot read ({exc.strerror or exc})") from None
     if not sidecar.exists():
         problem = f"{MANIFEST_HASH} is missing"
     else:
@@ -755,7 +948,7 @@ def verify_run(folder: Path) -> Verification:
         listed = json.loads(manifest_bytes)["files"]
         if not isinstance(listed, dict):
             raise TypeError
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         return Verification(folder, False, f"{MANIFEST} is not a readable iamsql manifest", [], [], [])
     present = hash_tree(folder)
     added = sorted(set(present) - set(listed))

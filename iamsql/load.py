@@ -40,6 +40,7 @@ from .collect.evidence import MANIFEST_NAME, Manifest, read_manifest
 from .errors import DatabaseError, InputError
 from .loaders import Fragment, Parsed, Unreadable, cloudtrail, credential_report, detect, organizations, pages, placebo
 from .normalize import timestamp
+from .paths import walk
 from .schema import TABLES
 
 SAMPLE_DIR = Path(__file__).parent / "sample"  # small public data set, see sample/PROVENANCE.md
@@ -80,6 +81,7 @@ class LoadSummary:
     rows: dict[str, int] = field(default_factory=dict)  # table -> rows written by this load
     files: list[SourceFile] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    unreadable: list[tuple[str, str]] = field(default_factory=list)  # (path, reason), with --skip-unreadable
     warnings: list[str] = field(default_factory=list)
     events: dict = field(default_factory=dict)  # the CloudTrail loader's statistics
 
@@ -87,18 +89,25 @@ class LoadSummary:
 # ---- finding and reading files -------------------------------------------------------------------------------------
 
 
-def discover(paths: Iterable[str | Path]) -> list[tuple[Path, bool]]:
-    """Every file to look at, as (path, named explicitly), folders walked recursively in sorted order."""
-    found: list[tuple[Path, bool]] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found += [(p, False) for p in sorted(path.rglob("*")) if p.is_file()]
-        elif path.is_file():
-            found.append((path, True))
-        else:
-            raise InputError(f"{path}: no such file or folder")
-    return found
+def discover(paths: Iterable[str | Path], skip_unreadable: bool = False,
+             unreadable: list[tuple[str, str]] | None = None) -> list[tuple[Path, bool]]:
+    """Every file to look at, as (path, named explicitly), folders walked recursively in sorted order. Paths are
+    literal (``ct[1].json`` is that file, never ``ct1.json``). An entry that cannot be read (permission denied,
+    broken symlink, symlink loop) stops the load naming the first one and the count, unless ``skip_unreadable``:
+    then each becomes a warning."""
+    found = walk(paths)
+    missing = [(p, r) for p, r in found.unreadable if r == "no such file or folder"]
+    if missing:
+        raise InputError(f"{missing[0][0]}: no such file or folder")
+    if found.unreadable:
+        if not skip_unreadable:
+            first, reason = found.unreadable[0]
+            count = len(found.unreadable)
+            raise InputError(f"{first}: cannot read ({reason}); {count} unreadable entr{'y' if count == 1 else 'ies'} "
+                             "in all; nothing was loaded (--skip-unreadable loads the rest)")
+        if unreadable is not None:
+            unreadable += [(str(p), r) for p, r in found.unreadable]
+    return found.files
 
 
 def _read(path: Path, limit: int | None = None) -> bytes:
@@ -387,11 +396,16 @@ def classify(found: list[tuple[Path, bool]], summary: LoadSummary, progress) -> 
     iam_files: list[SourceFile] = []
     event_files: list[SourceFile] = []
     for path, explicit in found:
-        event_format = cloudtrail.sniff(path, _read(path, HEAD_BYTES))
-        if event_format:
-            event_files.append(SourceFile(path, event_format, _sha256(path)))
-            continue  # progress is reported by the CloudTrail loader
-        outcome = parse_file(path)
+        try:
+            event_format = cloudtrail.sniff(path, _read(path, HEAD_BYTES))
+            if event_format:
+                event_files.append(SourceFile(path, event_format, _sha256(path)))
+                continue  # progress is reported by the CloudTrail loader
+            outcome = parse_file(path)
+        except RecursionError:
+            raise InputError(f"{path}: JSON nested too deeply to read") from None
+        except MemoryError:
+            raise InputError(f"{path}: not enough memory to read this file") from None
         if isinstance(outcome, str):
             if explicit:
                 raise InputError(f"{path}: {outcome}")
@@ -409,7 +423,10 @@ def split_manifests(found: list[tuple[Path, bool]]) -> tuple[list[Manifest], lis
     """Collection manifests (``iamsql collect``'s ``manifest.json``) apart from the data files."""
     manifests, rest = [], []
     for path, explicit in found:
-        manifest = read_manifest(path, _read(path)) if path.name == MANIFEST_NAME else None
+        try:
+            manifest = read_manifest(path, _read(path)) if path.name == MANIFEST_NAME else None
+        except RecursionError:
+            raise InputError(f"{path}: JSON nested too deeply to read") from None
         if manifest:
             manifests.append(manifest)
         else:
@@ -520,16 +537,18 @@ def load_paths(
     as_of: str | None = None,
     progress: Callable[[Path], None] | None = None,
     on_total: Callable[[int], None] | None = None,
+    skip_unreadable: bool = False,
 ) -> LoadSummary:
     """Load files and folders into the database as one snapshot per account, all in one transaction.
 
     ``as_of`` (ISO-8601, ``--as-of``) sets every snapshot's time instead of the data's own time.
-    ``progress(path)`` is called once per file when it is done; ``on_total(n)`` once with the number of files."""
+    ``progress(path)`` is called once per file when it is done; ``on_total(n)`` once with the number of files.
+    ``skip_unreadable``: entries that cannot be read are listed in ``summary.unreadable`` instead of failing."""
     if account_id is not None and not (account_id.isdigit() and len(account_id) == 12):
         raise InputError(f"--account-id {account_id!r} is not a 12-digit AWS account id")
     as_of = parse_as_of(as_of) if as_of is not None else None
     summary = LoadSummary()
-    manifests, found = split_manifests(discover(paths))
+    manifests, found = split_manifests(discover(paths, skip_unreadable, summary.unreadable))
     if on_total:
         on_total(len(found))
     iam_files, event_files = classify(found, summary, progress)
@@ -567,6 +586,7 @@ def _write(con, iam_files, event_files, merged: Merged, summary: LoadSummary, pr
         if event_files:
             summary.events = cloudtrail.load_events(
                 con, [(f.path, f.format) for f in event_files], snapshot_for_account, progress) or {}
+            _event_warnings(summary)
         tables_written: dict[str, dict[str, int]] = defaultdict(dict)
         for account, snapshot_id in snapshots.items():
             tables = merged.rows.get(account, {})
@@ -591,11 +611,14 @@ def _finish_snapshots(con, snapshots, iam_files, event_files, summary: LoadSumma
         counts = {}
     sources = {account: [f for f in iam_files + event_files if account in f.accounts] for account in snapshots}
     times = snapshot_times(con, snapshots, sources, newest, as_of, summary.warnings)
+    load_count = load_counts(summary)
     for account, snapshot_id in snapshots.items():
-        entries = [f.source_entry() for f in sources[account]]
+        entries = [f.source_entry() | _event_counts(f, per_file) for f in sources[account]]
+
         entries += [m.source_entry(account, _sha256(m.path)) for m in manifests if account in m.accounts]
         snapshot_as_of, how = times[account]
-        entries.append({"path": None, "sha256": None, "format": AS_OF_FORMAT, "as_of": snapshot_as_of, "as_of_source": how})
+        entries.append({"path": None, "sha256": None, "format": AS_OF_FORMAT, "as_of": snapshot_as_of, "as_of_source": how,
+                        "load_counts": load_count})
         con.execute("update iamsql_snapshot set sources = ?, as_of = ? where snapshot_id = ?",
                     [json.dumps(entries), snapshot_as_of, snapshot_id])
         tables = dict(tables_written.get(account, {}))
@@ -604,6 +627,43 @@ def _finish_snapshots(con, snapshots, iam_files, event_files, summary: LoadSumma
             summary.rows["aws_cloudtrail_trail_event"] = summary.rows.get("aws_cloudtrail_trail_event", 0) + counts[snapshot_id]
         summary.snapshots.append({"snapshot_id": snapshot_id, "account_id": account, "as_of": snapshot_as_of,
                                   "as_of_source": how, "tables": tables})
+
+
+def _event_counts(f: SourceFile, per_file: dict) -> dict:
+    """What the CloudTrail loader kept and did not keep of one event file, for its ``sources`` entry."""
+    stats = per_file.get(str(f.path)) if f.parsed is None else None
+    if not stats:
+        return {}
+    return {"records": stats["events"], "rejected": stats.get("rejected") or {},
+            "time_unparsed": stats.get("time_unparsed", 0)}
+
+
+def load_counts(summary: LoadSummary) -> dict:
+    """The load's counts of what it did not keep as is (``load_counts`` of the ``iamsql:as-of`` sources entry)."""
+    events = summary.events or {}
+    counts = {"unreadable": len(summary.unreadable), "skipped": len(summary.skipped)}
+    if events:
+        counts.update({"events_read": events.get("events", 0), "events_kept": events.get("inserted", 0),
+                       "identical_duplicates": events.get("identical_duplicates", 0),
+                       "conflicting_event_ids": events.get("conflicting_event_ids", 0),
+                       "conflicting_versions": events.get("conflicting_versions", 0),
+                       "rejected": events.get("rejected", 0), "time_unparsed": events.get("time_unparsed", 0)})
+    return counts
+
+
+def _event_warnings(summary: LoadSummary) -> None:
+    """Warnings for what the CloudTrail loader did not keep as is."""
+    events = summary.events or {}
+    for path, stats in (events.get("files") or {}).items():
+        for reason, count in (stats.get("rejected") or {}).items():
+            summary.warnings.append(f"{path}: {count} record(s) rejected: {reason}")
+        if stats.get("time_unparsed"):
+            summary.warnings.append(f"{path}: {stats['time_unparsed']} event(s) with an eventTime that does not parse: "
+                                    "kept, event_time NULL, the text in event_time_raw")
+    if events.get("conflicting_event_ids"):
+        summary.warnings.append(f"{events['conflicting_event_ids']} event id(s) appear with different content "
+                                f"({events['conflicting_versions']} version(s) in this load): the first is kept, "
+                                "every version is in iamsql_event_conflict")
 
 
 def _iso(value: Any) -> str | None:

@@ -15,12 +15,15 @@ Values come either from ``iamsql query`` with their DuckDB types (``types``: one
   integers of any width are numbers; doubles and floats print PostgreSQL's shortest text (``0.1``, ``1e+15``,
   ``NaN``, ``Infinity``; strings in JSON, which has no NaN).
 - UUIDs as text; BLOB as PostgreSQL's bytea hex (``\\xdeadbeef``).
+- csv, md and table output escape text values with ``iamsql.escaping``'s one rule: a *text* value (a VARCHAR
+  column, or a Python ``str`` when no types are given) starting with ``=``, ``+``, ``-``, ``@``, TAB or CR gets a
+  leading apostrophe, so a spreadsheet cannot run it as a formula; numbers (``-5``), intervals, timestamps,
+  booleans and JSON are not text and stay exactly as Steampipe writes them. csv quotes every field holding a
+  comma, quote, CR or LF; md escapes Markdown and HTML. json, jsonl and line output keep the exact text.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 import re
@@ -30,6 +33,8 @@ import uuid
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
+
+from .escaping import csv_line, formula_like, md_escape, md_text, neutralise
 
 FORMATS = ("table", "csv", "json", "jsonl", "line", "md")
 FALLBACK_WIDTH = 120  # table width when neither COLUMNS nor a terminal says
@@ -270,6 +275,36 @@ def _cell(value: Any, null: str = "") -> str:
     return _scalar(value)
 
 
+def _text_cell(value: Any, null: str = "") -> str:
+    """``_cell`` with the escaping rule for text values applied (csv, md, table)."""
+    if isinstance(value, _Text):
+        return neutralise(str(value))
+    return _cell(value, null)
+
+
+def _table_cell(value: Any, null: str) -> str:
+    """A table cell on one line (whitespace runs collapsed); text neutralised before and after collapsing."""
+    text = _cell(value, null)
+    one_line = " ".join(text.split())
+    if isinstance(value, _Text) and (formula_like(text) or formula_like(one_line)):
+        return "'" + one_line
+    return one_line
+
+
+class _Text(str):
+    """A value of a text column (not the text form of a number, time or interval)."""
+
+
+def _mark_text(rows: list[tuple], types: list[str] | None) -> list[tuple]:
+    """Rows with text values marked, for the escaping rule: ``str`` values of VARCHAR-like columns (every ``str``
+    when no types are given; temporal types arrive as text but are not text)."""
+    def is_text(value: Any, sqltype: str | None) -> bool:
+        return isinstance(value, str) and not isinstance(value, _Json) and (sqltype is None or (sqltype not in TEXT_TYPES and sqltype != "JSON"))
+
+    kinds = types or [None] * (len(rows[0]) if rows else 0)
+    return [tuple(_Text(v) if is_text(v, t) else v for v, t in zip(row, kinds)) for row in rows]
+
+
 def _json_value(value: Any) -> Any:
     """The value in json/jsonl output: JSON nested, booleans and numbers native, the rest as text."""
     if isinstance(value, _Json | list | tuple | dict) or value is None or isinstance(value, bool | int | str):
@@ -346,8 +381,15 @@ def render(columns: list[str], rows: list[tuple], fmt: str, types: list[str] | N
            null_text: str = "") -> str:
     """The whole rendered text of a result set in one of ``FORMATS``. ``types``: the DuckDB type of each column
     (``query.fetch``); ``null_text``: NULL in table and line output."""
+    if fmt in ("csv", "md", "table"):
+        marked = _mark_text(rows, types)
     if types is not None:
         rows = [tuple(_typed(v, t) for v, t in zip(row, types)) for row in rows]
+        if fmt in ("csv", "md", "table"):  # text values are unchanged by _typed; mark them again
+            rows = [tuple(_Text(v) if isinstance(m, _Text) else v for v, m in zip(row, mrow))
+                    for row, mrow in zip(rows, marked)]
+    elif fmt in ("csv", "md", "table"):
+        rows = marked
     if fmt == "json":
         return json.dumps([dict(zip(columns, map(_json_value, row))) for row in rows], indent=2,
                           ensure_ascii=False, sort_keys=False) + "\n"
@@ -355,20 +397,17 @@ def render(columns: list[str], rows: list[tuple], fmt: str, types: list[str] | N
         return "".join(json.dumps(dict(zip(columns, map(_json_value, row))), ensure_ascii=False) + "\n"
                        for row in rows)
     if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows([_cell(v) for v in row] for row in rows)
-        return buf.getvalue()
+        return csv_line([neutralise(c) for c in columns]) + "".join(
+            csv_line([_text_cell(v) for v in row]) for row in rows)
     if fmt == "md":
-        def esc(text: str) -> str:
-            return text.replace("|", "\\|").replace("\n", " ")
+        def esc(value: Any) -> str:  # text neutralised and escaped; numbers, times and JSON only escaped
+            return md_text(str(value)) if isinstance(value, _Text) else md_escape(_cell(value))
 
-        lines = ["| " + " | ".join(esc(c) for c in columns) + " |", "|" + "---|" * len(columns)]
-        lines += ["| " + " | ".join(esc(_cell(v)) for v in row) + " |" for row in rows]
+        lines = ["| " + " | ".join(md_text(c) for c in columns) + " |", "|" + "---|" * len(columns)]
+        lines += ["| " + " | ".join(esc(v) for v in row) + " |" for row in rows]
         return "\n".join(lines) + "\n"
     if fmt == "table":
-        return _table(columns, [[" ".join(_cell(v, null_text).split()) for v in row] for row in rows])
+        return _table(columns, [[_table_cell(v, null_text) for v in row] for row in rows])
     if fmt == "line":
         return _line(columns, [[_cell(v, null_text) for v in row] for row in rows])
     raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")

@@ -364,6 +364,9 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("account_id", "VARCHAR"),
         # Not Steampipe's: the file the event was read from (evidence trail for auditors).
         ("source_file", "VARCHAR"),
+        # Not Steampipe's: eventTime as written when it did not parse as a time (event_time is then NULL); NULL
+        # when it parsed or was absent. A non-NULL value flags the row.
+        ("event_time_raw", "VARCHAR"),
     ],
     "aws_organizations_account": [
         ("name", "VARCHAR"),

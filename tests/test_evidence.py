@@ -179,7 +179,10 @@ def test_verify_detects_an_edited_manifest_and_checks_every_run(tmp_path, monkey
     results = evidence.verify(tmp_path / "evidence")  # the evidence folder: every run under it
     assert [r.folder for r in results] == [first.folder, second.folder]
     assert not results[0].ok and "manifest.json does not match manifest.sha256" in results[0].manifest_problem
-    assert results[1].ok
+    # the second run's own files are intact, but its link to the first run's manifest no longer holds
+    assert results[1].manifest_ok and not (results[1].changed or results[1].added or results[1].removed)
+    assert results[1].problems == [f"broken link: {first.folder.name}/manifest.json is not the manifest this run "
+                                   "linked to (it was rewritten)"]
     with pytest.raises(evidence.EvidenceError, match="holds no manifest.json"):
         evidence.verify(tmp_path)
 

@@ -9,6 +9,7 @@ import math
 import duckdb
 import pytest
 
+from iamsql.escaping import md_escape
 from iamsql.output import (
     FORMATS,
     STEAMPIPE_NULL,
@@ -105,7 +106,8 @@ def test_each_type_in_each_format(con, expression, text, json_value):
     assert json.loads(rendered(con, expression, "json")) == [{"v": json_value}]
     assert json.loads(rendered(con, expression, "jsonl")) == {"v": json_value}
     assert list(csv.reader(io.StringIO(rendered(con, expression, "csv")))) == [["v"], [text or ""]]
-    assert rendered(con, expression, "md").splitlines()[2] == f"| {text or ''} |".replace("| |", "|  |")
+    # md: the same text, Markdown-escaped (a JSON list's brackets could otherwise open a link)
+    assert rendered(con, expression, "md").splitlines()[2] == f"| {md_escape(text or '')} |".replace("| |", "|  |")
     assert rendered(con, expression, "table").splitlines()[2].rstrip() == (text or STEAMPIPE_NULL)
     assert rendered(con, expression, "line").splitlines()[1] == f"v | {text or STEAMPIPE_NULL}"
 

@@ -31,8 +31,10 @@ Column rules beyond Steampipe's names:
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +42,7 @@ from pathlib import Path
 import duckdb
 
 from ..errors import InputError
+from ..paths import duckdb_literal, sql_string
 from ..schema import columns
 
 TABLE = "aws_cloudtrail_trail_event"
@@ -105,7 +108,7 @@ _COLUMN_SQL = {
     "error_code": "s.errorCode",
     "error_message": "s.errorMessage",
     "event_category": "s.eventCategory",
-    "event_id": "coalesce(s.eventID, 'iamsql-' || md5(e))",
+    "event_id": "case when is_object then coalesce(s.eventID, 'iamsql-' || md5(e)) end",  # NULL: rejected
     "event_name": "s.eventName",
     "event_source": "s.eventSource",
     "event_time": "t",
@@ -134,6 +137,7 @@ _COLUMN_SQL = {
     "region": "s.awsRegion",
     "account_id": _ACCOUNT_SQL,
     "source_file": "source_file",
+    "event_time_raw": "case when t is null and s.eventTime is not null then s.eventTime end",
     "_ctx": f"json_object('connection_name', {_ACCOUNT_SQL})",
 }
 
@@ -152,17 +156,21 @@ class Batch:
 def _extract_sql(batch: Batch) -> str:
     """SELECT of the table's columns (all but snapshot_id) for the files of a batch."""
     layout, payload = FORMATS[batch.format]
-    files_sql = "[" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in batch.paths) + "]"
+    # Literal names: DuckDB would expand [, * and ? (ct[1].json must not read ct1.json).
+    files_sql = "[" + ", ".join(sql_string(duckdb_literal(p)) for p in batch.paths) + "]"
     reader = _READERS[layout].format(files=files_sql, max=batch.max_object,
                                      compression="gzip" if batch.gzip else "none")
     cols = ", ".join(f'{_COLUMN_SQL[name]} as "{name}"' for name, _ in columns(TABLE) if name != "snapshot_id")
+    # Values that are not JSON objects are kept as rows with a NULL event_id (and counted, then removed, by
+    # _settle) instead of being dropped without a word.
     return (
         f"select {cols} from ("
-        f" select source_file, e, s, json_transform(s.userIdentity, '{_IDENTITY_STRUCTURE}') as u,"
+        f" select source_file, e, s, is_object, json_transform(s.userIdentity, '{_IDENTITY_STRUCTURE}') as u,"
         f" try_cast(s.eventTime as timestamptz) as t from ("
-        f"  select source_file, e, json_transform(e, '{_EVENT_STRUCTURE}') as s from ("
-        f"   select filename as source_file, {_PAYLOADS[payload]} as e from ({reader}))"
-        f"  where left(e, 1) = '{{'))"
+        f"  select source_file, e, is_object,"
+        f"  case when is_object then json_transform(e, '{_EVENT_STRUCTURE}') end as s from ("
+        f"   select source_file, e, coalesce(left(e, 1) = '{{', false) as is_object from ("
+        f"    select filename as source_file, {_PAYLOADS[payload]} as e from ({reader})))))"
     )
 
 
@@ -208,7 +216,7 @@ def _first_item(text: str, pos: int) -> object:
         return _EMPTY
     try:
         return json.JSONDecoder().raw_decode(text, pos)[0]
-    except ValueError:
+    except (ValueError, RecursionError):  # cut by the head, or deeper than Python reads: judged by its keys
         return _CUT
 
 
@@ -232,7 +240,7 @@ def sniff(path: Path, head: bytes) -> str | None:
         return None
     try:
         document = json.JSONDecoder().raw_decode(text)[0]
-    except ValueError:  # the first value is longer than the head: judge by its opening keys
+    except (ValueError, RecursionError):  # longer than the head, or too deep for Python: judge by its opening keys
         if re.search(r'"detail-type"\s*:\s*"[^"]*via CloudTrail"', text):
             return "cloudtrail-eventbridge"
         if '"CloudTrailEvent"' in text:
@@ -360,7 +368,8 @@ def load_events(
             if progress:
                 for path in batch.paths:
                     progress(path)
-        stats = _settle(con, table, [path for path, _ in files], snapshots, snapshot_for_account)
+        stats = _settle(con, table, [path for path, _ in files], snapshots, snapshot_for_account,
+                        {str(path): fmt for path, fmt in files})
         con.execute(f"drop table {_MAP}")
         return stats
     finally:
@@ -386,19 +395,45 @@ def _add_snapshots(con, snapshots: dict[str, int], accounts, snapshot_for_accoun
         con.execute(f"insert into {_MAP} values (?, ?)", [account, snapshots[account]])
 
 
-def _settle(con, table: str, paths: list[Path], snapshots: dict[str, int], snapshot_for_account) -> dict:
-    """Count this load's rows, drop its duplicates, and give the rows no snapshot yet theirs."""
+_REJECT_REASON = ("case when cloudtrail_event is null then 'no CloudTrail event in the record' "
+                  "else 'not a JSON object (' || json_type(cloudtrail_event) || ')' end")
+
+
+def _settle(con, table: str, paths: list[Path], snapshots: dict[str, int], snapshot_for_account, layouts=None) -> dict:
+    """Count this load's rows, remove and count rejected records, quarantine conflicting versions of an event,
+    drop duplicates, and give the rows no snapshot yet theirs."""
     account = f"coalesce(account_id, '{UNKNOWN_ACCOUNT}')"
     ids = ", ".join(str(i) for i in [_UNASSIGNED, *snapshots.values()])
     mine = f"snapshot_id in ({ids})"
+    rejected: dict[str, dict[str, int]] = defaultdict(dict)
+    for source_file, reason, count in con.execute(
+            f"select source_file, {_REJECT_REASON}, count(*) from {table} where {mine} and event_id is null "
+            "group by all order by all").fetchall():
+        rejected[source_file][reason] = count
+    if rejected:
+        con.execute(f"delete from {table} where {mine} and event_id is null")
     per_file = {
-        source_file: {"events": count, "accounts": sorted(accounts)}
-        for source_file, count, accounts in con.execute(
-            f"select source_file, count(*), list(distinct {account}) from {table} where {mine} group by all"
-        ).fetchall()
+        source_file: {"events": count, "accounts": sorted(accounts), "time_unparsed": unparsed}
+        for source_file, count, accounts, unparsed in con.execute(
+            f"select source_file, count(*), list(distinct {account}), count(event_time_raw) from {table} "
+            f"where {mine} group by all").fetchall()
     }
     newest = dict(con.execute(f"select {account}, max(event_time) from {table} where {mine} group by all order by 1").fetchall())
     events = sum(f["events"] for f in per_file.values())
+    # Distinct (event id, content) pairs of this load that are new: every other row of this load is an identical
+    # duplicate (of a row stored before, or of an earlier one of this load).
+    # Content is compared only for event ids seen more than once (stored or in this load): the usual load has few.
+    con.execute(f"create or replace temp table _iamsql_dup_ids as select event_id from {table} "
+                f"where event_id in (select event_id from {table} where {mine}) group by event_id having count(*) > 1")
+    dup_rows, new_pairs = con.execute(
+        f"select (select count(*) from {table} where {mine} and event_id in (select event_id from _iamsql_dup_ids)), "
+        f"(select count(*) from (select distinct event_id, cloudtrail_event::varchar as c from {table} "
+        f"where {mine} and event_id in (select event_id from _iamsql_dup_ids)) m "
+        f"where not exists (select 1 from {table} o where not o.{mine} and o.event_id = m.event_id "
+        f"and o.cloudtrail_event::varchar = m.c))").fetchone()
+    identical = dup_rows - new_pairs
+    conflicts = _quarantine(con, table, mine, layouts or {})
+    con.execute("drop table _iamsql_dup_ids")
     con.execute(f"delete from {table} where {mine} and event_id in (select event_id from {table} where not {mine})")
     if con.execute(f"select count(*) > count(distinct event_id) from {table} where {mine}").fetchone()[0]:
         con.execute(
@@ -409,6 +444,9 @@ def _settle(con, table: str, paths: list[Path], snapshots: dict[str, int], snaps
     # Only rows whose account was not known from a file name are updated: updating many rows is slow to commit.
     con.execute(f"update {table} t set snapshot_id = m.snapshot_id from {_MAP} m "
                 f"where t.snapshot_id = {_UNASSIGNED} and coalesce(t.account_id, '{UNKNOWN_ACCOUNT}') = m.account")
+    con.execute(f"update iamsql_event_conflict c set snapshot_id = m.snapshot_id from {_MAP} m "
+                f"where c.snapshot_id = {_UNASSIGNED} and coalesce(nullif(c.event->>'recipientAccountId', ''), "
+                f"nullif(c.event->'userIdentity'->>'accountId', ''), '{UNKNOWN_ACCOUNT}') = m.account")
     inserted = dict(con.execute(
         f"select m.snapshot_id, count(t.snapshot_id) from {_MAP} m left join {table} t using (snapshot_id) group by all"
     ).fetchall())
@@ -416,11 +454,101 @@ def _settle(con, table: str, paths: list[Path], snapshots: dict[str, int], snaps
         con.executemany("insert into iamsql_snapshot_table values (?, ?, ?)",
                         [(sid, TABLE, count) for sid, count in inserted.items()])
     total_inserted = sum(inserted.values())
+    files = {}
+    for p in paths:
+        entry = dict(per_file.get(str(p), {"events": 0, "accounts": [], "time_unparsed": 0}))
+        entry["rejected"] = rejected.get(str(p), {})
+        files[str(p)] = entry
     return {
-        "files": {str(p): per_file.get(str(p), {"events": 0, "accounts": []}) for p in paths},
+        "files": files,
         "events": events,
         "inserted": total_inserted,
         "duplicates": events - total_inserted,
+        "identical_duplicates": identical,
+        "conflicting_event_ids": conflicts["event_ids"],
+        "conflicting_versions": conflicts["versions"],
+        "rejected": sum(n for reasons in rejected.values() for n in reasons.values()),
+        "time_unparsed": sum(f["time_unparsed"] for f in per_file.values()),
         "newest_event_time": newest,
         "snapshots": snapshots,
     }
+
+
+def _quarantine(con, table: str, mine: str, layouts: dict[str, str]) -> dict[str, int]:
+    """Every version of each event id that this load brings with a content different from another version (in
+    this load or stored before) goes to ``iamsql_event_conflict``, with its file and position; the version that
+    stays in the table (the stored one, else the first by file) is marked ``kept``."""
+    conflicting = [event_id for (event_id,) in con.execute(
+        f"select event_id from {table} where event_id in (select event_id from _iamsql_dup_ids) "
+        f"group by event_id having count(distinct cloudtrail_event::varchar) > 1 order by 1").fetchall()]
+    if not conflicting:
+        return {"event_ids": 0, "versions": 0}
+    con.execute("create or replace temp table _iamsql_conflict_ids (event_id varchar)")
+    con.executemany("insert into _iamsql_conflict_ids values (?)", [[i] for i in conflicting])
+    rows = con.execute(
+        f"select t.snapshot_id, t.event_id, t.source_file, t.cloudtrail_event::varchar, t.rowid, "
+        f"not (t.{mine}) as stored from {table} t join _iamsql_conflict_ids using (event_id) "
+        f"order by t.event_id, stored desc, t.source_file, t.rowid").fetchall()
+    con.execute("drop table _iamsql_conflict_ids")
+    positions = _positions({source for _s, _i, source, _e, _r, stored in rows if not stored}, layouts, set(conflicting))
+    already = {(i, f, e) for i, f, e in con.execute(
+        "select event_id, source_file, event::varchar from iamsql_event_conflict").fetchall()}
+    records, first = [], set()
+    versions = 0
+    for snapshot_id, event_id, source, event, _rowid, stored in rows:
+        kept = event_id not in first
+        first.add(event_id)
+        if not stored:
+            versions += 1
+        if (event_id, source, event) in already:
+            continue
+        position = None
+        if not stored:
+            candidates = positions.get((source, event_id), [])
+            position = next((pos for pos, content in candidates if content == json.loads(event)), None)
+        records.append([snapshot_id, event_id, source, position, kept, event])
+    con.executemany("insert into iamsql_event_conflict values (?, ?, ?, ?, ?, ?)", records)
+    return {"event_ids": len(conflicting), "versions": versions}
+
+
+def _positions(sources: set[str], layouts: dict[str, str], wanted: set[str]) -> dict[tuple[str, str], list]:
+    """(file, event id) -> [(1-based position of the record in the file, the event)] for the wanted ids, read
+    again in Python (only files holding a conflicting event)."""
+    found: dict[tuple[str, str], list] = defaultdict(list)
+    for source in sorted(sources):
+        fmt = layouts.get(source)
+        if fmt is None:
+            continue
+        layout, payload = FORMATS[fmt]
+        try:
+            data = Path(source).read_bytes()
+            if data[:2] == b"\x1f\x8b":
+                data = gzip.decompress(data)
+            text = data.decode("utf-8-sig")
+            if layout in ("records", "events"):
+                items = json.loads(text).get("Records" if layout == "records" else "Events") or []
+            elif layout == "array":
+                items = json.loads(text)
+            else:
+                items, decoder, pos = [], json.JSONDecoder(), 0
+                while True:
+                    while pos < len(text) and text[pos] in " \t\r\n":
+                        pos += 1
+                    if pos >= len(text):
+                        break
+                    item, pos = decoder.raw_decode(text, pos)
+                    items.append(item)
+        except (OSError, ValueError, RecursionError, AttributeError, EOFError):
+            continue
+        for index, item in enumerate(items, 1):
+            event = item
+            if payload == "lookup" and isinstance(item, dict):
+                try:
+                    event = json.loads(item.get("CloudTrailEvent") or "null")
+                except ValueError:
+                    continue
+            elif payload == "eventbridge" and isinstance(item, dict):
+                event = item.get("detail")
+            if isinstance(event, dict) and event.get("eventID") in wanted:
+                found[(source, event["eventID"])].append((index, event))
+    return found

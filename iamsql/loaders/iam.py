@@ -210,6 +210,24 @@ GAAD_LISTS = {"UserDetailList": "aws_iam_user", "GroupDetailList": "aws_iam_grou
               "Policies": "aws_iam_policy"}
 
 
+# Identifiers an entry must carry: without them the row has no key and controls break on it later.
+REQUIRED_IDS = {"UserDetailList": ("UserName", "Arn"), "RoleDetailList": ("RoleName", "Arn"),
+                "Users": ("UserName", "Arn"), "Roles": ("RoleName", "Arn")}
+
+
+def require_ids(doc: dict, key: str) -> None:
+    """Every entry of ``doc[key]`` is an object with its identifiers as non-empty text; otherwise ValueError
+    naming the list and the entry's position (0-based, as in ``jq '.UserDetailList[3]'``)."""
+    needed = REQUIRED_IDS[key]
+    for index, item in enumerate(doc.get(key) or []):
+        if not isinstance(item, dict):
+            raise ValueError(f"{key}[{index}] is not an object")
+        missing = [name for name in needed if not isinstance(item.get(name), str) or not item.get(name).strip()]
+        if missing:
+            raise ValueError(f"{key}[{index}] has no {' or '.join(missing)} (every entry needs {' and '.join(needed)}); "
+                             "nothing was loaded")
+
+
 def parse_gaad(doc: dict, path: Path) -> Parsed:
     """One page (or the CLI's merged pages). It lists completely only the entity types it carries: an output
     asked with ``--filter User`` says nothing about roles or policies. ``IsTruncated`` (API pages) or
@@ -218,6 +236,8 @@ def parse_gaad(doc: dict, path: Path) -> Parsed:
     if "Policies" in doc:
         covers.add("aws_iam_policy_attachment")
     parsed = Parsed("iam:get-account-authorization-details", covers=covers)
+    require_ids(doc, "UserDetailList")
+    require_ids(doc, "RoleDetailList")
     parsed.fragments += [user_fragment(u) for u in doc.get("UserDetailList") or []]
     parsed.fragments += [group_fragment(g) for g in doc.get("GroupDetailList") or []]
     for r in doc.get("RoleDetailList") or []:
@@ -231,6 +251,8 @@ def parse_gaad(doc: dict, path: Path) -> Parsed:
 def _listing(fmt: str, table: str, items_key: str, make) -> Format:
     def parse(doc: dict, path: Path) -> Parsed:
         parsed = Parsed(fmt, covers={table})
+        if items_key in REQUIRED_IDS:
+            require_ids(doc, items_key)
         for item in doc.get(items_key) or []:
             made = make(item)
             parsed.fragments += made if isinstance(made, list) else [made]

@@ -7,18 +7,34 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from ..controls import STATUSES
+from ..escaping import md_text
 from ..frameworks import FORMULA, REQUIREMENT_STATUSES, percent
 from .model import SEVERITY_ORDER, Report
 
 
+class Code(str):
+    """Text shown as inline code (a control id). Inside a code span nothing is Markdown or HTML, but a backtick
+    would end the span and a pipe the table cell."""
+
+
+class Raw(str):
+    """A cell already made of escaped parts."""
+
+
 def text(value: Any) -> str:
-    """A table cell: no line breaks, pipes and angle brackets escaped so untrusted text cannot break layout."""
+    """A table cell or line: untrusted text cannot break layout, add links, HTML or a formula
+    (``iamsql.escaping.md_text``); numbers as they are."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S UTC")
-    return (str(value).replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
-            .replace("\r", " ").replace("\n", " "))
+    if isinstance(value, bool | int | float):
+        return str(value)
+    if isinstance(value, Raw):
+        return str(value)
+    if isinstance(value, Code):
+        return "`" + " ".join(str(value).replace("`", "'").split()).replace("|", "\\|") + "`"
+    return md_text(str(value))
 
 
 def table(headers: list[str], rows: list[list[Any]]) -> str:
@@ -31,16 +47,16 @@ def write_markdown(report: Report, out: TextIO) -> None:
     run = report.run
     counts = ", ".join(f"{report.status_counts[s]} {s}" for s in STATUSES)
     out.write(f"# iamsql compliance report: check run {run['run_id']}\n\n")
-    out.write(f"- Accounts: {', '.join(a['account_id'] for a in report.accounts) or 'none'}\n")
+    out.write(f"- Accounts: {text(', '.join(a['account_id'] for a in report.accounts) or 'none')}\n")
     out.write(f"- Data as of: {text(run['as_of'])} (newest account; each account is evaluated at its own time)\n")
-    out.write(f"- Run: {text(run['finished_at'])}, status {run['status']}, by {text(run['run_by'])}, "
-              f"iamsql {run['tool_version']}, control pack `{run['control_pack_hash'][:12]}`\n")
+    out.write(f"- Run: {text(run['finished_at'])}, status {text(run['status'])}, by {text(run['run_by'])}, "
+              f"iamsql {text(run['tool_version'])}, control pack {text(Code(run['control_pack_hash'][:12]))}\n")
     out.write(f"- Findings: {report.finding_count} ({counts})\n\n")
 
     out.write("## Frameworks\n\n")
     out.write(table(["Framework", "Requirements", *(s.replace("_", " ").capitalize() for s in REQUIREMENT_STATUSES),
                      "% compliant", "% coverage"],
-                    [[f"{s.title} (`{s.id}`)", s.total, *(getattr(s, k) for k in REQUIREMENT_STATUSES),
+                    [[Raw(f"{text(s.title)} ({text(Code(s.id))})"), s.total, *(getattr(s, k) for k in REQUIREMENT_STATUSES),
                       "n/a (informative)" if s.informative else percent(s.compliant_pct), percent(s.coverage_pct)]
                      for s in report.frameworks]))
     out.write(f"\n{FORMULA}\n\n")
@@ -68,7 +84,7 @@ def write_markdown(report: Report, out: TextIO) -> None:
     out.write(f"\n## Controls with alarms or errors ({len(attention)})\n\n")
     if attention:
         out.write(table(["Control", "Severity", "Alarm", "Error", "OK", "Title"],
-                        [[f"`{c['control_id']}`", c["severity"], c["alarm"], c["error"], c["ok"], c["title"]]
+                        [[Code(c["control_id"]), c["severity"], c["alarm"], c["error"], c["ok"], c["title"]]
                          for c in attention]))
     else:
         out.write("None.\n")

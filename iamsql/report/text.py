@@ -5,15 +5,11 @@ from __future__ import annotations
 
 import re
 
+from ..escaping import FORMULA_PREFIXES, formula_like, neutralise  # noqa: F401  (one rule for every output)
+
 EXCEL_CELL_LIMIT = 32_767
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Characters XML 1.0 forbids (the C0 controls except tab, newline and carriage return); openpyxl refuses them.
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def formula_like(text: str) -> bool:
-    """True when a spreadsheet could read the text as a formula (the OWASP CSV-injection prefixes)."""
-    return text.startswith(FORMULA_PREFIXES)
 
 
 def xml_safe(text: str) -> str:
@@ -37,4 +33,4 @@ def cell_text(text: str) -> str:
 def csv_text(text: str) -> str:
     """Text as it goes into a CSV field: formula-like values get a leading apostrophe, which spreadsheets
     show as text and do not evaluate."""
-    return "'" + text if formula_like(text) else text
+    return neutralise(text)

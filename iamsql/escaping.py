@@ -1,0 +1,63 @@
+"""One escaping rule for every text output (CSV, Markdown, tables, workbooks).
+
+Values from AWS data (user agents, error messages, resource names, tags) are attacker-controlled. The rules:
+
+- **Formula prefixes.** A *text* value starting with ``=``, ``+``, ``-``, ``@``, TAB or CR (the OWASP CSV
+  injection prefixes) gets a leading apostrophe in CSV, Markdown and table output; the workbook stores it as a
+  string with Excel's quote prefix. Only text is neutralised: numbers (``-5``), timestamps, intervals, booleans
+  and JSON documents are written as they are, so ``query -o csv`` keeps Steampipe's values for them. JSON and
+  jsonl output always keep the exact text.
+- **CSV quoting.** A field holding a comma, a double quote, CR or LF is quoted (Python's ``csv`` module leaves a
+  lone CR unquoted when the line ends in LF, which splits the record in most readers).
+- **Markdown.** ``|``, backticks, a backslash before punctuation, ``[``, ``]`` are backslash-escaped, ``&``, ``<``, ``>`` become HTML
+  entities, line breaks become spaces, and a ``javascript:`` scheme loses its colon's meaning (``javascript\\:``),
+  so no value can add a table column, a link, an image, inline code or HTML.
+"""
+
+from __future__ import annotations
+
+import re
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_CSV_SPECIAL = re.compile(r'[",\r\n]')
+_MD_SPECIAL = re.compile(r"([|`\[\]])")
+_MD_BACKSLASH = re.compile(r"\\(?=[!-/:-@\[-`{-~])")  # a backslash that would escape the punctuation after it
+_SCRIPT_SCHEME = re.compile(r"(?i)\b(javascript|vbscript|data)\s*:")
+
+
+def formula_like(text: str) -> bool:
+    """True when a spreadsheet could read the text as a formula (the OWASP CSV-injection prefixes)."""
+    return text.startswith(FORMULA_PREFIXES)
+
+
+def neutralise(text: str) -> str:
+    """Text that a spreadsheet shows as text: formula-like values get a leading apostrophe."""
+    return "'" + text if formula_like(text) else text
+
+
+def csv_field(text: str) -> str:
+    """One CSV field: quoted (quotes doubled) when it holds a comma, a quote, CR or LF."""
+    return '"' + text.replace('"', '""') + '"' if _CSV_SPECIAL.search(text) else text
+
+
+def csv_line(fields: list[str]) -> str:
+    """One CSV record ending in LF. A record of one empty field is written ``""`` so it is not a blank line."""
+    if len(fields) == 1 and fields[0] == "":
+        return '""\n'
+    return ",".join(csv_field(f) for f in fields) + "\n"
+
+
+def md_text(text: str) -> str:
+    """A text value for a Markdown table cell or line: neutralised (a Markdown table pasted into a spreadsheet)
+    and escaped so that no Markdown or HTML structure survives (see the module text). Markdown trims a cell's
+    leading spaces, so they do not hide a formula prefix."""
+    return md_escape("'" + text if formula_like(text.lstrip(" ")) else text)
+
+
+def md_escape(text: str) -> str:
+    """Markdown/HTML escaping only, for values that are not text (numbers, times, JSON)."""
+    text = _MD_BACKSLASH.sub(r"\\\\", text)
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _SCRIPT_SCHEME.sub(lambda m: m.group(1) + "\\:", text)
+    return text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
