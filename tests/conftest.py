@@ -40,7 +40,7 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def shared_data() -> Path:
+def public_data() -> Path:
     """The folder holding the public AWS data sets (``tests/data/<data set>``, see its PROVENANCE.md)."""
     missing = [name for name in PUBLIC_DATA_SETS if not (TEST_DATA / name).is_dir()]
     if missing:
@@ -49,9 +49,9 @@ def shared_data() -> Path:
 
 
 @pytest.fixture(scope="session")
-def public_data_sets(shared_data) -> list[Path]:
+def public_data_sets(public_data) -> list[Path]:
     """Each public data set's folder, sorted by name."""
-    return [shared_data / name for name in PUBLIC_DATA_SETS]
+    return [public_data / name for name in PUBLIC_DATA_SETS]
 
 
 @pytest.fixture

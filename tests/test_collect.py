@@ -43,12 +43,12 @@ def put_trail_logs(session: boto3.Session, bucket: str, source: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def collected(moto_server, tmp_path_factory, shared_data):
+def collected(moto_server, tmp_path_factory, public_data):
     tmp = tmp_path_factory.mktemp("collect")
     with moto_environment(moto_server, tmp):
         session = boto3.Session(region_name="us-east-1")
         facts = populate_account(session, ACCOUNT)
-        logs = put_trail_logs(session, f"trail-logs-{ACCOUNT}", shared_data / TRAIL_LOGS)
+        logs = put_trail_logs(session, f"trail-logs-{ACCOUNT}", public_data / TRAIL_LOGS)
         con = db.connect(tmp / "collect.duckdb")
         result = collect(con, evidence_dir=tmp / "evidence", regions=["us-east-1", "eu-west-1"], lookup_events_days=1,
                          cloudtrail_s3=f"s3://trail-logs-{ACCOUNT}/org", since="2026-07-28", until="2026-07-28")

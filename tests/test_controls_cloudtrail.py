@@ -243,10 +243,10 @@ TAMPERING = {"StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors", "
 EVENT_CONTROLS = [c for c in CONTROLS if c.startswith("ct_")] + ["ct_nhi_human_use", "ct_nhi_reuse_many_sources"]
 
 
-def raw_events(shared_data: Path) -> list[dict]:
+def raw_events(public_data: Path) -> list[dict]:
     events = []
     for name in REAL_FILES:
-        path = shared_data / name
+        path = public_data / name
         for file in sorted(path.rglob("*.json*")) if path.is_dir() else [path]:
             if file.suffix == ".gz":
                 data = json.loads(gzip.decompress(file.read_bytes()))
@@ -266,14 +266,14 @@ def when(event: dict) -> datetime:
 
 
 @pytest.fixture(scope="module")
-def real(shared_data, tmp_path_factory):
+def real(public_data, tmp_path_factory):
     from iamsql.load import load_paths
 
     con = db.connect(tmp_path_factory.mktemp("ct-real") / "real.duckdb")
-    load_paths(con, [shared_data / name for name in REAL_FILES])
+    load_paths(con, [public_data / name for name in REAL_FILES])
     rows = controls.results(con, controls.run_checks(con, controls=EVENT_CONTROLS))
     con.close()
-    events = raw_events(shared_data)
+    events = raw_events(public_data)
     newest: dict[str, datetime] = {}
     for e in events:
         account = e.get("recipientAccountId") or e["userIdentity"].get("accountId")

@@ -1,4 +1,4 @@
-"""Every control runs without ``error`` on every public data set (``shared_data``, see its PROVENANCE.md), each
+"""Every control runs without ``error`` on every public data set (``public_data``, see its PROVENANCE.md), each
 loaded on its own with ``iamsql load`` as a user would, and on a moto-collected account (``iamsql collect``).
 
 Each data set is loaded and checked once per module. Data sets that need an option to load say why in
@@ -41,17 +41,17 @@ NO_DATA_ANYWHERE = {"iam_server_certificate_expired", "iam_service_specific_cred
                     "ct_iam_change_by_non_admin"}
 
 
-def data_sets(shared_data: Path) -> list[str]:
-    return sorted(name for name in PUBLIC_DATA_SETS if (shared_data / name).is_dir())
+def data_sets(public_data: Path) -> list[str]:
+    return sorted(name for name in PUBLIC_DATA_SETS if (public_data / name).is_dir())
 
 
-def without_malformed(shared_data: Path, name: str, tmp: Path) -> Path:
+def without_malformed(public_data: Path, name: str, tmp: Path) -> Path:
     """The data set's folder, or a copy of it without its deliberately malformed files."""
     bad = [m for m in MALFORMED if m.startswith(name + "/")]
     if not bad:
-        return shared_data / name
+        return public_data / name
     copy = tmp / name
-    shutil.copytree(shared_data / name, copy)
+    shutil.copytree(public_data / name, copy)
     for relative in bad:
         (tmp / relative).unlink()
     return copy
@@ -75,13 +75,13 @@ def check(database: Path) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def dataset_results(shared_data, tmp_path_factory, cached_translation) -> dict[str, list[dict]]:
+def dataset_results(public_data, tmp_path_factory, cached_translation) -> dict[str, list[dict]]:
     tmp = tmp_path_factory.mktemp("datasets")
     runner = CliRunner()
     results = {}
-    for name in data_sets(shared_data):
+    for name in data_sets(public_data):
         database = tmp / f"{name}.duckdb"
-        folder = without_malformed(shared_data, name, tmp / "copies")
+        folder = without_malformed(public_data, name, tmp / "copies")
         options = [*LOAD_OPTIONS.get(name, []), "--quiet", "--db", str(database)]
         loaded = runner.invoke(app, ["load", str(folder), *options])
         assert loaded.exit_code == 0, (name, loaded.output, loaded.exception)
@@ -89,8 +89,8 @@ def dataset_results(shared_data, tmp_path_factory, cached_translation) -> dict[s
     return results
 
 
-def test_every_data_set_is_checked(shared_data, dataset_results):
-    assert set(dataset_results) == set(data_sets(shared_data))
+def test_every_data_set_is_checked(public_data, dataset_results):
+    assert set(dataset_results) == set(data_sets(public_data))
     assert set(LOAD_OPTIONS) <= set(dataset_results)
 
 

@@ -326,7 +326,7 @@ def test_aws_managed_policies_only_judged_when_attached_and_editable(results):
 
 
 @pytest.fixture(scope="module")
-def real_data_results(shared_data, tmp_path_factory):
+def real_data_results(public_data, tmp_path_factory):
     """The public data sets loaded as a user would, one folder per load."""
     from iamsql.load import load_paths
 
@@ -335,7 +335,7 @@ def real_data_results(shared_data, tmp_path_factory):
         ("cloudsplaining", None), ("cloudmapper_demo", None), ("cloud_custodian_placebo/credential_reports_csv", None),
         ("aws_cli_examples/json/iam", "123456789012"), ("aws_cli_examples/json/cloudtrail", "123456789012"),
     ]:
-        load_paths(con, [shared_data / folder], account_id=account)
+        load_paths(con, [public_data / folder], account_id=account)
     rows = controls.results(con, controls.run_checks(con))
     con.close()
     return rows

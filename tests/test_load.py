@@ -35,16 +35,16 @@ def count(con, sql: str) -> int:
     return con.execute(sql).fetchone()[0]
 
 
-def gaad_files(shared_data: Path) -> list[Path]:
-    return sorted(p for name in PUBLIC_DATA_SETS for p in (shared_data / name).rglob("*.json")
+def gaad_files(public_data: Path) -> list[Path]:
+    return sorted(p for name in PUBLIC_DATA_SETS for p in (public_data / name).rglob("*.json")
                   if b"UserDetailList" in p.read_bytes()[:4096] or b'"UserDetailList"' in p.read_bytes())
 
 
 # ---- get-account-authorization-details ----------------------------------------------------------------------------
 
 
-def test_every_gaad_file_loads_with_counts_matching_the_file(shared_data, tmp_path):
-    files = gaad_files(shared_data)
+def test_every_gaad_file_loads_with_counts_matching_the_file(public_data, tmp_path):
+    files = gaad_files(public_data)
     assert len(files) >= 6
     for number, path in enumerate(files):
         con = db.connect(tmp_path / f"gaad{number}.duckdb")
@@ -64,8 +64,8 @@ def test_every_gaad_file_loads_with_counts_matching_the_file(shared_data, tmp_pa
         con.close()
 
 
-def test_gaad_columns_are_steampipe_shaped(con, shared_data):
-    path = shared_data / "cloudsplaining" / "example.json"
+def test_gaad_columns_are_steampipe_shaped(con, public_data):
+    path = public_data / "cloudsplaining" / "example.json"
     doc = json.loads(path.read_text())
     load_paths(con, [path])
     role = doc["RoleDetailList"][0]
@@ -94,8 +94,8 @@ def test_gaad_columns_are_steampipe_shaped(con, shared_data):
                       " + coalesce(json_array_length(policy_roles), 0)) from aws_iam_policy_attachment") == attached
 
 
-def test_gaad_pages_are_merged(tmp_path, shared_data):
-    doc = json.loads((shared_data / "cloudsplaining" / "example.json").read_text())
+def test_gaad_pages_are_merged(tmp_path, public_data):
+    doc = json.loads((public_data / "cloudsplaining" / "example.json").read_text())
     half = len(doc["UserDetailList"]) // 2
     first = {"UserDetailList": doc["UserDetailList"][:half], "GroupDetailList": [], "RoleDetailList": doc["RoleDetailList"],
              "Policies": [], "IsTruncated": True, "Marker": "page2"}
@@ -106,7 +106,7 @@ def test_gaad_pages_are_merged(tmp_path, shared_data):
     (pages / "page1.json").write_text(json.dumps(first))
     (pages / "page2.json").write_text(json.dumps(second))
     whole = db.connect(tmp_path / "whole.duckdb")
-    load_paths(whole, [shared_data / "cloudsplaining" / "example.json"])
+    load_paths(whole, [public_data / "cloudsplaining" / "example.json"])
     paged = db.connect(tmp_path / "paged.duckdb")
     summary = load_paths(paged, [pages])
     assert not summary.warnings
@@ -127,9 +127,9 @@ def _report_records(text: str) -> list[dict]:
     return [{k.lower(): v for k, v in r.items()} for r in reader]
 
 
-def test_credential_report_csvs_load_with_sentinels(shared_data, tmp_path):
-    files = sorted((shared_data / "cloud_custodian_placebo" / "credential_reports_csv").glob("*.csv"))
-    files.append(shared_data / "cloudmapper_demo" / "credential_report_extracted.csv")
+def test_credential_report_csvs_load_with_sentinels(public_data, tmp_path):
+    files = sorted((public_data / "cloud_custodian_placebo" / "credential_reports_csv").glob("*.csv"))
+    files.append(public_data / "cloudmapper_demo" / "credential_report_extracted.csv")
     for number, path in enumerate(files):
         con = db.connect(tmp_path / f"cr{number}.duckdb")
         records = _report_records(path.read_text())
@@ -150,8 +150,8 @@ def test_credential_report_csvs_load_with_sentinels(shared_data, tmp_path):
         con.close()
 
 
-def test_credential_report_base64_and_plain_content_give_the_same_rows(shared_data, tmp_path):
-    text = (shared_data / "cloudmapper_demo" / "credential_report_extracted.csv").read_text()
+def test_credential_report_base64_and_plain_content_give_the_same_rows(public_data, tmp_path):
+    text = (public_data / "cloudmapper_demo" / "credential_report_extracted.csv").read_text()
     variants = {
         "cli.json": {"Content": base64.b64encode(text.encode()).decode(), "ReportFormat": "text/csv",
                      "GeneratedTime": "2021-03-04T05:06:07Z"},
@@ -180,12 +180,12 @@ def test_bad_credential_report_cell_is_a_one_line_error(tmp_path, con):
 # ---- other outputs, merged ------------------------------------------------------------------------------------------
 
 
-def test_cli_examples_merge_into_coherent_rows(shared_data, con):
+def test_cli_examples_merge_into_coherent_rows(public_data, con):
     with pytest.raises(InputError, match="pass --account-id"):
-        load_paths(con, [shared_data / "aws_cli_examples"])
+        load_paths(con, [public_data / "aws_cli_examples"])
     assert count(con, "select count(*) from iamsql_snapshot") == 0
-    load_paths(con, [shared_data / "aws_cli_examples"], account_id="123456789012")
-    iam = shared_data / "aws_cli_examples" / "json" / "iam"
+    load_paths(con, [public_data / "aws_cli_examples"], account_id="123456789012")
+    iam = public_data / "aws_cli_examples" / "json" / "iam"
     devices = json.loads((iam / "list-mfa-devices_1.json").read_text())["MFADevices"]
     bob = con.execute("select mfa_enabled, mfa_devices, arn from aws_iam_user where name = 'Bob'").fetchone()
     assert bob[0] is True and len(json.loads(bob[1])) == len(devices) and bob[2].endswith(":user/Bob")
@@ -198,11 +198,11 @@ def test_cli_examples_merge_into_coherent_rows(shared_data, con):
     summary = json.loads((iam / "get-account-summary_1.json").read_text())["SummaryMap"]
     assert con.execute("select users, account_mfa_enabled, mfa_devices_in_use from aws_iam_account_summary").fetchone() == \
         (summary["Users"], bool(summary["AccountMFAEnabled"]), summary["MFADevicesInUse"])
-    trails = json.loads((shared_data / "aws_cli_examples/json/cloudtrail/describe-trails_1.json").read_text())["trailList"]
-    selectors = json.loads((shared_data / "aws_cli_examples/json/cloudtrail/get-event-selectors_1.json").read_text())
+    trails = json.loads((public_data / "aws_cli_examples/json/cloudtrail/describe-trails_1.json").read_text())["trailList"]
+    selectors = json.loads((public_data / "aws_cli_examples/json/cloudtrail/get-event-selectors_1.json").read_text())
     # A trail row per ARN that any trail output names (describe-trails, event selectors, tags).
     named = {t["TrailARN"] for t in trails}
-    for path in (shared_data / "aws_cli_examples/json/cloudtrail").glob("*.json"):
+    for path in (public_data / "aws_cli_examples/json/cloudtrail").glob("*.json"):
         doc = json.loads(path.read_text())
         if "EventSelectors" in doc or "AdvancedEventSelectors" in doc:
             named.add(doc["TrailARN"])
@@ -235,9 +235,9 @@ def test_access_key_last_used_named_by_key_or_file_name(tmp_path, con):
     ]
 
 
-def test_account_less_file_needs_an_account(tmp_path, con, shared_data):
+def test_account_less_file_needs_an_account(tmp_path, con, public_data):
     policy = tmp_path / "policy.json"
-    shutil.copy(shared_data / "aws_cli_examples/json/iam/get-account-password-policy_1.json", policy)
+    shutil.copy(public_data / "aws_cli_examples/json/iam/get-account-password-policy_1.json", policy)
     with pytest.raises(InputError, match=r"policy\.json: .*pass --account-id"):
         load_paths(con, [policy])
     load_paths(con, [policy], account_id="999988887777", as_of="2024-01-01")  # a password policy has no time
@@ -246,13 +246,13 @@ def test_account_less_file_needs_an_account(tmp_path, con, shared_data):
         load_paths(con, [policy], account_id="12")
 
 
-def test_recorded_no_such_entity_means_no_password_policy(tmp_path, con, shared_data):
+def test_recorded_no_such_entity_means_no_password_policy(tmp_path, con, public_data):
     first = tmp_path / "before"
     first.mkdir()
-    shutil.copy(shared_data / "aws_cli_examples/json/iam/get-account-password-policy_1.json", first)
+    shutil.copy(public_data / "aws_cli_examples/json/iam/get-account-password-policy_1.json", first)
     load_paths(con, [first], account_id="644160558196", as_of="2024-01-01")
     assert count(con, "select count(*) from aws_iam_account_password_policy") == 1
-    missing = shared_data / "cloud_custodian_placebo/raw_placebo/test_account_missing_password_policy"
+    missing = public_data / "cloud_custodian_placebo/raw_placebo/test_account_missing_password_policy"
     summary = load_paths(con, [missing])
     assert summary.rows["aws_iam_account_password_policy"] == 0
     assert count(con, "select count(*) from aws_iam_account_password_policy") == 0
@@ -289,9 +289,9 @@ def test_snapshots_record_sources_and_keep_history(con):
 
 
 @pytest.mark.parametrize("relative", MALFORMED)
-def test_malformed_file_fails_whole_folder_load(tmp_path, con, shared_data, relative):
+def test_malformed_file_fails_whole_folder_load(tmp_path, con, public_data, relative):
     copy = tmp_path / "copy"
-    shutil.copytree((shared_data / relative).parent, copy)
+    shutil.copytree((public_data / relative).parent, copy)
     load_paths(con, [SAMPLE_DIR / "cloudsplaining"])
     before = count(con, "select count(*) from history.aws_iam_user"), count(con, "select count(*) from iamsql_snapshot")
     with pytest.raises(InputError, match=Path(relative).name) as info:
@@ -310,20 +310,20 @@ def test_truncated_gzip_is_an_error(tmp_path, con):
     assert count(con, "select count(*) from iamsql_snapshot") == 0
 
 
-def test_gzip_iam_file_loads(tmp_path, con, shared_data):
-    source = shared_data / "cloudsplaining" / "example_authz_v2.json"
+def test_gzip_iam_file_loads(tmp_path, con, public_data):
+    source = public_data / "cloudsplaining" / "example_authz_v2.json"
     (tmp_path / "gaad.json.gz").write_bytes(gzip.compress(source.read_bytes()))
     load_paths(con, [tmp_path / "gaad.json.gz"])
     assert count(con, "select count(*) from aws_iam_user") == len(json.loads(source.read_text())["UserDetailList"])
 
 
-def test_unrecognised_files_skipped_in_folder_error_when_named(tmp_path, con, shared_data):
+def test_unrecognised_files_skipped_in_folder_error_when_named(tmp_path, con, public_data):
     folder = tmp_path / "mixed"
     folder.mkdir()
     (folder / "README.md").write_text("# notes\n")
     (folder / "tool.py").write_text("print('x')\n")
-    shutil.copy(shared_data / "cloudmapper_demo/account-data/demo/us-east-1/ec2-describe-vpcs.json", folder)
-    shutil.copy(shared_data / "aws_cli_examples/json/iam/list-users_1.json", folder)
+    shutil.copy(public_data / "cloudmapper_demo/account-data/demo/us-east-1/ec2-describe-vpcs.json", folder)
+    shutil.copy(public_data / "aws_cli_examples/json/iam/list-users_1.json", folder)
     summary = load_paths(con, [folder])
     assert sorted(Path(p).name for p, _ in summary.skipped) == ["README.md", "ec2-describe-vpcs.json", "tool.py"]
     assert summary.rows == {"aws_iam_user": 2}
@@ -336,10 +336,10 @@ def test_unrecognised_files_skipped_in_folder_error_when_named(tmp_path, con, sh
 # ---- the whole public data set ----------------------------------------------------------------------------------------
 
 
-def test_every_clean_subfolder_loads(shared_data, tmp_path):
+def test_every_clean_subfolder_loads(public_data, tmp_path):
     """Every top-level folder without a malformed file loads; each of its files is either loaded or skipped."""
     bad_roots = {Path(m).parts[0] for m in MALFORMED}
-    folders = sorted(shared_data / name for name in PUBLIC_DATA_SETS if name not in bad_roots)
+    folders = sorted(public_data / name for name in PUBLIC_DATA_SETS if name not in bad_roots)
     assert len(folders) >= 8
     for folder in folders:
         con = db.connect(tmp_path / f"{folder.name}.duckdb")
@@ -354,12 +354,12 @@ def test_every_clean_subfolder_loads(shared_data, tmp_path):
         con.close()
 
 
-def test_whole_data_set_fails_on_a_malformed_file_and_loads_without_them(shared_data, tmp_path, con):
+def test_whole_data_set_fails_on_a_malformed_file_and_loads_without_them(public_data, tmp_path, con):
     with pytest.raises(InputError, match="|".join(Path(m).name for m in MALFORMED)):
-        load_paths(con, [shared_data], account_id="644160558196")
+        load_paths(con, [public_data], account_id="644160558196")
     assert count(con, "select count(*) from iamsql_snapshot") == 0
     copy = tmp_path / "data"
-    shutil.copytree(shared_data, copy, ignore=lambda d, names: [n for n in names if any(
+    shutil.copytree(public_data, copy, ignore=lambda d, names: [n for n in names if any(
         (Path(d) / n).as_posix().endswith(m) for m in MALFORMED)])
     summary = load_paths(con, [copy], account_id="644160558196")
     assert summary.rows["aws_iam_user"] > 0 and summary.rows["aws_cloudtrail_trail_event"] > 4000

@@ -47,9 +47,9 @@ def loaded_db(db_path) -> Path:
 
 
 @pytest.mark.parametrize("relative", MALFORMED)
-def test_malformed_file_fails_and_database_is_unchanged(loaded_db, shared_data, relative):
+def test_malformed_file_fails_and_database_is_unchanged(loaded_db, public_data, relative):
     before = counts(loaded_db)
-    result = run("load", "--db", str(loaded_db), str(SAMPLE_DIR / "cloudsplaining"), str(shared_data / relative))
+    result = run("load", "--db", str(loaded_db), str(SAMPLE_DIR / "cloudsplaining"), str(public_data / relative))
     assert_one_line_error(result, Path(relative).name)
     assert counts(loaded_db) == before
 

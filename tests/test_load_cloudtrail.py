@@ -85,13 +85,13 @@ def load(con, files, progress=None) -> dict:
 
 
 @pytest.fixture(scope="module")
-def shared_event_files(shared_data) -> list[tuple[Path, str]]:
+def shared_event_files(public_data) -> list[tuple[Path, str]]:
     """(path, format) of every readable CloudTrail file in the public data."""
     found = []
     for folder in EVENT_DIRS:
-        for path in sorted(p for p in (shared_data / folder).rglob("*") if p.is_file()):
+        for path in sorted(p for p in (public_data / folder).rglob("*") if p.is_file()):
             fmt = sniff(path, _head(path))
-            if fmt and str(path.relative_to(shared_data)) not in MALFORMED:
+            if fmt and str(path.relative_to(public_data)) not in MALFORMED:
                 found.append((path, fmt))
     return found
 
@@ -109,8 +109,8 @@ def shared_loaded(shared_event_files, tmp_path_factory):
 # ---- recognising files -----------------------------------------------------------------------------------------
 
 
-def test_every_public_cloudtrail_source_is_recognised(shared_data, shared_event_files):
-    recognised = {str(p.relative_to(shared_data)) for p, _ in shared_event_files}
+def test_every_public_cloudtrail_source_is_recognised(public_data, shared_event_files):
+    recognised = {str(p.relative_to(public_data)) for p, _ in shared_event_files}
     formats = {fmt for _, fmt in shared_event_files}
     # each documented source, in each of its formats, is picked up
     assert {"cloudtrail-records", "cloudtrail-array", "cloudtrail-lines", "cloudtrail-lookup-events",
@@ -121,20 +121,20 @@ def test_every_public_cloudtrail_source_is_recognised(shared_data, shared_event_
     assert gz and all(fmt == "cloudtrail-records" for p, fmt in shared_event_files if p in gz)
     # the malformed fixtures look like CloudTrail (their error comes from loading, not from being skipped)
     for name in MALFORMED:
-        assert sniff(shared_data / name, _head(shared_data / name)) == "cloudtrail-records"
+        assert sniff(public_data / name, _head(public_data / name)) == "cloudtrail-records"
 
 
-def test_non_cloudtrail_files_are_not_claimed(shared_data):
+def test_non_cloudtrail_files_are_not_claimed(public_data):
     """IAM exports, describe-trails, SNS/SQS notifications, licences, CSV and Panther's test wrapper are not events."""
     others = [p for folder in ["cloudsplaining", "cloudmapper_demo", "cloud_custodian_placebo/api_response_json",
                                "cloud_custodian_placebo/raw_placebo", "cloud_custodian_placebo/credential_reports_csv",
                                "aws_cli_examples/json/iam", "aws_cli_examples/json/sts"]
-              for p in (shared_data / folder).rglob("*") if p.is_file()]
-    others += [p for p in (shared_data / "aws_cli_examples/json/cloudtrail").iterdir() if "lookup-events" not in p.name]
-    others += sorted((shared_data / "aws_cloudtrail_processing_library/src/test/resources").glob("SQSMessageBody*"))
-    others += [shared_data / "panther_analysis/cloudtrail_rule_tests_with_meta.jsonl",
-               shared_data / "otrf_security_datasets/AWS_S3_HoneyBucketLogs.csv",
-               shared_data / "invictus_ir_aws_dataset/LICENSE"]
+              for p in (public_data / folder).rglob("*") if p.is_file()]
+    others += [p for p in (public_data / "aws_cli_examples/json/cloudtrail").iterdir() if "lookup-events" not in p.name]
+    others += sorted((public_data / "aws_cloudtrail_processing_library/src/test/resources").glob("SQSMessageBody*"))
+    others += [public_data / "panther_analysis/cloudtrail_rule_tests_with_meta.jsonl",
+               public_data / "otrf_security_datasets/AWS_S3_HoneyBucketLogs.csv",
+               public_data / "invictus_ir_aws_dataset/LICENSE"]
     assert len(others) > 500
     claimed = [p for p in others if sniff(p, _head(p))]
     assert claimed == []
@@ -258,7 +258,7 @@ def test_columns_match_a_python_reading_of_each_event(shared_loaded):
     assert iso_checked > 3000
 
 
-def test_odd_public_events(shared_loaded, shared_data):
+def test_odd_public_events(shared_loaded, public_data):
     con, stats, _ = shared_loaded
     # OTRF's Logstash export has no eventTime: the events load, with no time
     otrf = con.execute("select count(*), count(event_time) from aws_cloudtrail_trail_event "
@@ -271,7 +271,7 @@ def test_odd_public_events(shared_loaded, shared_data):
                           "'aws_cloudtrail_trail_event'", [stats["snapshots"][UNKNOWN_ACCOUNT]]).fetchone()[0]
     assert unknown == covered > 0
     # lookup-events: CloudTrailEvent strings are parsed into whole records
-    lookup = shared_data / "plaso_test_data/aws_cloudtrail_lookup_events.jsonl"
+    lookup = public_data / "plaso_test_data/aws_cloudtrail_lookup_events.jsonl"
     item = json.loads(lookup.read_text().splitlines()[0])
     stored = con.execute("select cloudtrail_event, read_only from aws_cloudtrail_trail_event where event_id = ?",
                          [item["EventId"]]).fetchone()
@@ -400,8 +400,8 @@ def test_every_key_survives_in_cloudtrail_event(db_path, tmp_path):
 
 
 @pytest.mark.parametrize("name", sorted(MALFORMED))
-def test_malformed_public_fixture_names_the_file(db_path, shared_data, trail, name):
-    bad = shared_data / name
+def test_malformed_public_fixture_names_the_file(db_path, public_data, trail, name):
+    bad = public_data / name
     con = db.connect(db_path)
     with pytest.raises(InputError) as caught:
         load(con, [*trail, (bad, "cloudtrail-records")])

@@ -2,7 +2,7 @@
 DuckDB and on local PySpark over the Parquet export of the same snapshot.
 
 Data: one account collected from moto's HTTP server through the real boto3 code path and a day of a public
-CloudTrail data set from ../shared/data (the maheribra attack-chain trail).
+CloudTrail data set copied into tests/data (the maheribra attack-chain trail; see tests/data/PROVENANCE.md).
 
 Every control is compared, ``iam_principal_privilege_escalation`` included: Spark spends a minute or more
 planning its CTEs on a 2-core machine, which makes this module take a few minutes.
@@ -31,14 +31,14 @@ def key(row: dict) -> tuple:
 
 
 @pytest.fixture(scope="module")
-def runs(moto_server, shared_data, spark, tmp_path_factory):
+def runs(moto_server, public_data, spark, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("spark")
     con = db.connect(tmp / "diff.duckdb")
     with moto_environment(moto_server, tmp):
         populate_account(boto3.Session(region_name="us-east-1"), MOTO_ACCOUNT)
         collect(con, evidence_dir=tmp / "evidence", regions=["us-east-1"], lookup_events_days=1)
     for folder in TRAILS:
-        load_paths(con, [shared_data / folder])
+        load_paths(con, [public_data / folder])
     duck_run = controls.run_checks(con)
     lake.export(con, tmp / "lake", run_id=duck_run)
     spark_run = spark_engine.run_checks(con, tmp / "lake", spark=spark)

@@ -35,10 +35,10 @@ PG_TYPES = {"VARCHAR": "text", "JSON": "jsonb", "TIMESTAMP WITH TIME ZONE": "tim
 
 
 @pytest.fixture(scope="module")
-def duck(shared_data, tmp_path_factory):
+def duck(public_data, tmp_path_factory):
     con = db.connect(tmp_path_factory.mktemp("steampipe") / "real.duckdb")
     for folder, account in DATA:
-        load_paths(con, [shared_data / folder], account_id=account)
+        load_paths(con, [public_data / folder], account_id=account)
     load_paths(con, [ORGANIZATIONS])
     yield con
     con.close()
