@@ -51,23 +51,14 @@ def _identity_allows_any(principal: Principal, action: str) -> bool:
     return any(s.effect == "Allow" for a in principal.identity for s in a.policy.statements_for(lowered))
 
 
-def _trusted_names(document: dict | None) -> tuple[set[str], bool]:
-    """The principal ARNs a trust policy's Allow statements name, and whether any names everyone (``*`` or
-    NotPrincipal); only used to skip asking the engine about principals a trust cannot admit by name."""
-    named: set[str] = set()
-    statements = (document or {}).get("Statement") or []
-    for statement in [statements] if isinstance(statements, dict) else statements:
-        if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
-            continue
-        principal = statement.get("Principal")
-        if "NotPrincipal" in statement or principal == "*":
-            return named, True
-        values = principal.get("AWS", []) if isinstance(principal, dict) else []
-        for value in [values] if isinstance(values, str) else values:
-            if "*" in value:
-                return named, True
-            named.add(value)
-    return named, False
+def _trusted_names(document: dict | None, partition: str, account_id: str) -> tuple[set[str], bool]:
+    """The AWS principals (ARNs, account ids) a trust policy's Allow statements name, and whether any names
+    everyone (``*``, a wildcard ARN or NotPrincipal); only used to skip asking the engine about principals a
+    trust cannot admit by name."""
+    found = trust_analysis.entries(document or {}, partition, account_id)
+    aws = [e.trusted for e in found if e.kind in ("account", "principal")]
+    anyone = any(e.kind == "anyone" for e in found) or any("*" in name for name in aws)
+    return set(aws), anyone
 
 
 def _frozen(context: dict | None) -> tuple:
@@ -271,7 +262,8 @@ def assume_admin_rows(asker: Asker, principal_answers: list[tuple]) -> list[tupl
     powerful_principals = {row[1] for row in principal_answers if row[7] in POSSIBLE and row[5] in ADMIN_QUESTIONS}
     powerful = {arn for arn in powerful_principals if account.role(arn) is not None}
     targets = {arn: [arn] for arn in powerful}  # role -> chain from it to a powerful role
-    trusts = {arn: _trusted_names(role.trust.document) for arn, role in account.roles.items()
+    trusts = {arn: _trusted_names(role.trust.document, account.partition, account.account_id)
+              for arn, role in account.roles.items()
               if role.trust is not None and role.trust.policy is not None}
     named_anywhere = set().union(*(named for named, _ in trusts.values())) if trusts else set()
     account_names = {account.account_id, f"arn:{account.partition}:iam::{account.account_id}:root"}
