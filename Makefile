@@ -13,7 +13,7 @@ DEMO_DIR := demo-output
 PYTEST_ARGS ?=
 LOCK_VENV := .lock-venv
 
-.PHONY: demo test test-fast lint lock clean
+.PHONY: demo test test-fast lint lock docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ test-fast: $(TEST_STAMP)
 ## make lint: ruff's lint rules (configured in pyproject.toml)
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
+
+## make docs: regenerate the pages written from the code (docs/cli.md, docs/control-catalog.md)
+docs: $(PACKAGE_STAMP)
+	$(BIN)/python docs/generate.py
 
 ## make lock: re-resolve every dependency (package, test and spark extras) in a fresh venv into constraints.txt
 lock:

@@ -1,0 +1,107 @@
+"""The docs cover the product: every command has prose with an example, every example is a valid invocation,
+and the generated pages (docs/cli.md, docs/control-catalog.md) match the code."""
+
+import re
+import runpy
+import shlex
+from pathlib import Path
+
+import click
+import pytest
+import typer.main
+
+from iamsql.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+GENERATED = {"cli.md", "control-catalog.md"}
+ROOT_COMMAND = typer.main.get_command(app)
+_SHELL_ENDS = {"|", "||", "&&", ";", ">", ">>", "2>", "2>&1", "<"}
+
+
+def _leaf_commands(group: click.Group, path: tuple[str, ...] = ()):
+    for name, command in sorted(group.commands.items()):
+        if isinstance(command, click.Group):
+            yield from _leaf_commands(command, (*path, name))
+        else:
+            yield " ".join((*path, name))
+
+
+def _shell_blocks(text: str):
+    """The fenced code blocks of a Markdown page whose language is a shell or unnamed, as text."""
+    block, language = None, None
+    for line in text.splitlines():
+        fence = re.match(r"\s*```(\S*)", line)
+        if fence and block is None:
+            block, language = [], fence.group(1)
+        elif fence:
+            if language in ("", "bash", "sh", "shell", "console"):
+                yield "\n".join(block)
+            block = None
+        elif block is not None:
+            block.append(line)
+
+
+def _examples() -> list[tuple[str, str]]:
+    """Every ``iamsql ...`` line of a shell block in the hand-written docs, as (page, line)."""
+    found = []
+    for page in PAGES:
+        if page.name in GENERATED:
+            continue
+        for block in _shell_blocks(page.read_text()):
+            for line in block.replace("\\\n", " ").splitlines():
+                line = line.strip().removeprefix("$ ")
+                if line.startswith("iamsql "):
+                    found.append((page.name, line))
+    return found
+
+
+@pytest.mark.parametrize("command", list(_leaf_commands(ROOT_COMMAND)))
+def test_every_command_has_an_example_in_the_docs(command):
+    examples = [line for _, line in _examples() if re.match(rf"iamsql {re.escape(command)}(\s|$)", line)]
+    assert examples, f"no example of `iamsql {command}` in a shell block of README.md or docs/"
+
+
+@pytest.mark.parametrize("page,line", _examples())
+def test_every_example_is_a_valid_invocation(page, line):
+    """Each example parses against the real command: the command exists, every option is known, values fit."""
+    words = shlex.split(line, comments=True)
+    for i, word in enumerate(words):
+        if word in _SHELL_ENDS or word.startswith((">", "2>")):
+            words = words[:i]
+            break
+    command, args, name = ROOT_COMMAND, words[1:], ["iamsql"]
+    while isinstance(command, click.Group) and args and args[0] in command.commands:
+        name.append(args[0])
+        command = command.commands[args.pop(0)]
+    assert not isinstance(command, click.Group), f"{page}: `{line}` names no command"
+    try:
+        command.make_context(" ".join(name), list(args))
+    except click.exceptions.Exit:
+        pass
+    except click.ClickException as error:
+        pytest.fail(f"{page}: `{line}`: {error.format_message()}")
+
+
+def test_every_option_is_in_the_command_reference():
+    reference = (ROOT / "docs" / "cli.md").read_text()
+    missing = []
+    for command in _leaf_commands(ROOT_COMMAND):
+        section = reference.split(f"## `iamsql {command}`", 1)[-1].split("\n## ", 1)[0]
+        target = ROOT_COMMAND
+        for word in command.split():
+            target = target.commands[word]
+        missing += [f"{command} {opt}" for param in target.params for opt in param.opts
+                    if opt.startswith("--") and opt != "--help" and f"`{opt}`" not in section]
+    assert not missing
+
+
+def test_generated_pages_match_the_code(capsys):
+    generate = runpy.run_path(str(ROOT / "docs" / "generate.py"), run_name="docs_generate")
+    assert generate["main"](["--check"]) == 0, capsys.readouterr().err
+
+
+def test_every_shipped_control_is_in_the_catalog():
+    catalog = (ROOT / "docs" / "control-catalog.md").read_text()
+    shipped = {path.stem for path in (ROOT / "queries").glob("*.sql")}
+    assert shipped and not {control for control in shipped if f"`{control}`" not in catalog}
