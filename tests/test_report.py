@@ -43,7 +43,7 @@ CRAFTED = {
         ("info", "arn:aws:iam::222222222222:root", "bell\x07 and escape\x1b inside", ACCOUNT_B, {}),
     ],
 }
-SOURCES = [{"path": "exports/gaad.json", "sha256": "ab" * 32, "format": "iam:get-account-authorization-details",
+SOURCES = [{"path": "/home/analyst/exports/gaad.json", "name": "exports/gaad.json", "sha256": "ab" * 32, "format": "iam:get-account-authorization-details",
             "as_of": "2025-03-01T00:00:00+00:00"}]
 GAPS = [{"api": "iam:GetCredentialReport", "account_id": ACCOUNT_B, "region": "us-east-1", "error": "AccessDenied"}]
 
@@ -271,7 +271,7 @@ def test_controls_and_evidence(workbook):
     assert controls["iam_access_key_rotated"][5] == "max_age_days = 45"
     evidence = table(workbook["Evidence"])
     assert [(r[1], r[6], r[7], r[8], r[9]) for r in evidence] == [
-        (ACCOUNT_A, "source", SOURCES[0]["format"], SOURCES[0]["path"], SOURCES[0]["sha256"]),
+        (ACCOUNT_A, "source", SOURCES[0]["format"], SOURCES[0]["name"], SOURCES[0]["sha256"]),
         (ACCOUNT_B, "gap", "iam:GetCredentialReport", "us-east-1", None),
     ]
     assert evidence[1][5] is True and evidence[1][11] == "AccessDenied"
