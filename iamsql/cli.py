@@ -415,6 +415,11 @@ def check(
         bool, typer.Option("--sigma-skip-unsupported", help="Warn about Sigma rules that cannot be converted and run the "
                            "others (default: name them and exit 2).")
     ] = False,
+    export: Annotated[
+        Optional[list[Path]], typer.Option("--export", help="Also write the run to this file, the format from its "
+                                           "extension: .csv .json .ocsf.json .ocsf.jsonl .md .sarif .xml (JUnit) "
+                                           ".html .xlsx (repeatable).")
+    ] = None,
     fmt: FormatOption = "table",
     db: DbOption = None,
 ) -> None:
@@ -428,9 +433,11 @@ def check(
       iamsql check --control iam_access_key_rotated --param max_age_days=45 --format json
       iamsql check --engine spark --parquet ./lake --master 'local[*]'
       iamsql check --sigma ./sigma-rules --fail-on high
+      iamsql check --export findings.ocsf.json --export iamsql.sarif --export results.html
     """
     from . import db as dbmod
     from .controls import exit_code, parse_param_options, render_results, results, run_checks
+    from .report import check_exports, export_run
 
     if engine not in ("duckdb", "spark"):
         raise IamsqlError(f"unknown engine {engine!r}; choose duckdb or spark")
@@ -440,6 +447,7 @@ def check(
         raise IamsqlError("--sigma runs on --engine duckdb only")
     if sigma_skip_unsupported and not sigma:
         raise IamsqlError("--sigma-skip-unsupported needs --sigma DIR")
+    check_exports(export or [])
     extra = _sigma_controls(sigma, sigma_skip_unsupported)
     if engine == "duckdb" and not dbmod.resolve_db_path(db).exists():
         raise IamsqlError(f"database {dbmod.resolve_db_path(db)} does not exist: run 'iamsql load' or 'iamsql collect' first")
@@ -454,11 +462,15 @@ def check(
                             params=parse_param_options(param), queries_dir=queries, extra_controls=extra)
     rows = results(con, run_id, queries, extra_controls=extra)
     code = exit_code(rows, fail_on)
+    written = export_run(con, export or [], run_id=run_id, frameworks=framework, queries_dir=queries,
+                         extra_controls=extra)
     con.close()
     text, counts = render_results(rows, fmt, framework)
     typer.echo(text, nl=False)
     typer.echo(f"run {run_id}: {len(rows)} results", err=fmt not in ("table", "md"))
     typer.echo(counts, nl=False, err=fmt not in ("table", "md"))
+    for path in written:
+        typer.echo(f"wrote {path}", err=True)
     raise typer.Exit(code)
 
 
@@ -519,9 +531,10 @@ def controls(
 @app.command()
 def report(
     out: Annotated[Path, typer.Option("--out", help="The file to write (its extension picks the format); '-' writes "
-                                      "csv, json, ocsf or md to standard output.")],
+                                      "a text format (give --format) to standard output.")],
     fmt: Annotated[
-        Optional[str], typer.Option("--format", "-o", help="xlsx, csv, json, ocsf or md (default: from --out, else xlsx).")
+        Optional[str], typer.Option("--format", "-o", help="xlsx, csv, json, ocsf, ocsf-jsonl, md, sarif, junit or html "
+                                    "(default: from --out, else xlsx).")
     ] = None,
     framework: Annotated[
         Optional[list[str]], typer.Option("--framework", help="Only this framework (repeatable); default: all.")
@@ -536,13 +549,14 @@ def report(
     ] = None,
     db: DbOption = None,
 ) -> None:
-    """Write a check run as an Excel workbook for auditors, CSV, JSON, OCSF JSON lines or a Markdown summary;
-    print the path written.
+    """Write a check run as an Excel workbook for auditors, CSV, JSON, OCSF (JSON array or lines), Markdown,
+    SARIF, JUnit XML or one HTML page; print the path written.
 
     Examples:
       iamsql report --out audit.xlsx
       iamsql report --out findings.csv --framework owasp-nhi-2025
-      iamsql report --out findings.ocsf.jsonl --run 3
+      iamsql report --out findings.ocsf.json --run 3
+      iamsql report --out iamsql.sarif
     """
     from . import db as dbmod
     from .report import write_report
@@ -651,7 +665,7 @@ def evidence_run(
         "--sigma-skip-unsupported/--no-sigma-skip-unsupported",
         help="Warn about Sigma rules that cannot be converted and run the others.")] = None,
     fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="Exit 1 on a non-excepted alarm of this severity or higher (default info: any alarm).")] = None,
-    output: Annotated[ListOption, typer.Option("--output", help="Report file: xlsx, json, ocsf, csv, md (repeatable).")] = None,
+    output: Annotated[ListOption, typer.Option("--output", help="Report file: xlsx, json, ocsf, ocsf-jsonl, csv, md, sarif, junit, html (repeatable).")] = None,
     exceptions: Annotated[Optional[Path], typer.Option("--exceptions", help="Exceptions and attestations YAML file.")] = None,
     keep_runs: Annotated[Optional[int], typer.Option("--keep-runs", help="Keep the newest N run folders.")] = None,
     keep_days: Annotated[Optional[int], typer.Option("--keep-days", help="Remove run folders older than D days.")] = None,

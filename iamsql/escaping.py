@@ -12,10 +12,14 @@ Values from AWS data (user agents, error messages, resource names, tags) are att
 - **Markdown.** ``|``, backticks, a backslash before punctuation, ``[``, ``]`` are backslash-escaped, ``&``, ``<``, ``>`` become HTML
   entities, line breaks become spaces, and a ``javascript:`` scheme loses its colon's meaning (``javascript\\:``),
   so no value can add a table column, a link, an image, inline code or HTML.
+- **HTML.** ``&``, ``<``, ``>``, ``"`` and ``'`` become character references (text and attribute values alike), and
+  formula-like text is neutralised as in Markdown (an HTML table pasted into a spreadsheet), so no value can add
+  an element, an attribute, a script or a formula.
 """
 
 from __future__ import annotations
 
+import html
 import re
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -61,3 +65,9 @@ def md_escape(text: str) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _SCRIPT_SCHEME.sub(lambda m: m.group(1) + "\\:", text)
     return text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
+
+
+def html_text(text: str) -> str:
+    """A text value for HTML element content or a quoted attribute: neutralised and escaped (see the module
+    text). Leading spaces do not hide a formula prefix."""
+    return html.escape("'" + text if formula_like(text.lstrip(" ")) else text, quote=True)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -66,10 +67,11 @@ class SourceFile:
     as_of_source: str | None = None  # how the file's as_of was found
     accounts: set[str] = field(default_factory=set)
     parsed: Parsed | None = None  # None for CloudTrail event files
+    name: str = ""  # the path relative to what was loaded (source_name), what reports show
 
     def source_entry(self) -> dict:
-        entry = {"path": str(self.path), "sha256": self.sha256, "format": self.format, "as_of": self.as_of,
-                 "as_of_source": self.as_of_source}
+        entry = {"path": str(self.path), "name": self.name or self.path.name, "sha256": self.sha256,
+                 "format": self.format, "as_of": self.as_of, "as_of_source": self.as_of_source}
         if self.parsed is not None:
             entry.update({k: v for k, v in self.parsed.extra.items() if k != "generated_time"})
         return entry
@@ -108,6 +110,17 @@ def discover(paths: Iterable[str | Path], skip_unreadable: bool = False,
         if unreadable is not None:
             unreadable += [(str(p), r) for p, r in found.unreadable]
     return found.files
+
+
+def source_name(path: Path, named: list[Path]) -> str:
+    """How reports name a loaded file: its path below the file or folder the user named, starting with that
+    one's own name (``exports/iam/users.json`` for ``/home/me/exports``), never the analyst's absolute path."""
+    for root in sorted(named, key=lambda r: len(r.parts), reverse=True):
+        if path == root or path.is_relative_to(root):
+            base = Path(os.path.abspath(root)).name
+            inside = path.relative_to(root)
+            return (Path(base) / inside).as_posix() if base else inside.as_posix() if inside.parts else path.name
+    return path.name
 
 
 def _read(path: Path, limit: int | None = None) -> bytes:
@@ -493,7 +506,7 @@ def snapshot_times(con, snapshots: dict[str, int], sources: dict[str, list[Sourc
     """(as_of, how it was found) per account; see the module docstring for the order."""
     candidates: dict[str, list[tuple[datetime, str]]] = {}
     for account in snapshots:
-        found = [(_moment(f.as_of), f"{f.as_of_source}: {f.path}") for f in sources[account] if f.as_of]
+        found = [(_moment(f.as_of), f"{f.as_of_source}: {f.name or f.path.name}") for f in sources[account] if f.as_of]
         if newest_events.get(account):
             found.append((_moment(newest_events[account]), f"newest CloudTrail event time of {account}"))
         candidates[account] = found
@@ -548,10 +561,15 @@ def load_paths(
         raise InputError(f"--account-id {account_id!r} is not a 12-digit AWS account id")
     as_of = parse_as_of(as_of) if as_of is not None else None
     summary = LoadSummary()
-    manifests, found = split_manifests(discover(paths, skip_unreadable, summary.unreadable))
+    named = [Path(p) for p in paths]
+    manifests, found = split_manifests(discover(named, skip_unreadable, summary.unreadable))
     if on_total:
         on_total(len(found))
     iam_files, event_files = classify(found, summary, progress)
+    for f in iam_files + event_files:
+        f.name = source_name(f.path, named)
+    for manifest in manifests:
+        manifest.name = source_name(manifest.path, named)
     check_manifests(manifests, iam_files + event_files)
     date_files(iam_files)
     assign_accounts(iam_files, account_id, manifests)

@@ -3,6 +3,7 @@ csv, md and table output of ``render`` (query, check, listings), ``query`` throu
 and Markdown."""
 
 import csv
+import html
 import io
 import json
 import re
@@ -13,7 +14,7 @@ import duckdb
 import pytest
 
 from iamsql import db as dbmod
-from iamsql.escaping import FORMULA_PREFIXES, csv_line, md_text, neutralise
+from iamsql.escaping import FORMULA_PREFIXES, csv_line, html_text, md_text, neutralise
 from iamsql.output import render
 from iamsql.query import fetch
 from iamsql.report import write_report
@@ -54,6 +55,16 @@ def test_render_csv_md_table(value, types):
 @pytest.mark.parametrize("value", HOSTILE)
 def test_report_markdown_cell(value):
     assert_safe_md_cell(md_cell(value))
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_html_text(value):
+    """No markup character survives; unescaping gives the value back (formula-like with its apostrophe)."""
+    escaped = html_text(value)
+    assert not re.search(r"[<>\"']", escaped.replace("&#x27;", "")), escaped
+    assert not re.search(r"&(?!amp;|lt;|gt;|quot;|#x27;)", escaped), escaped
+    back = html.unescape(escaped)
+    assert back == ("'" + value if value.lstrip(" ").startswith(FORMULA_PREFIXES) else value)
 
 
 def test_numbers_times_and_json_are_not_neutralised():

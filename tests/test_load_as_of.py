@@ -66,7 +66,8 @@ def test_list_users_alone_is_as_of_its_newest_time(tmp_path):
     newest = max(datetime.fromisoformat(t.replace("Z", "+00:00")) for u in users
                  for t in (u["CreateDate"], u.get("PasswordLastUsed")) if t)
     assert as_of == newest
-    assert entry["as_of_source"].startswith("newest password_last_used in the file") and str(path) in entry["as_of_source"]
+    # named relative to what was loaded (here the file itself), not by the absolute path
+    assert entry["as_of_source"] == "newest password_last_used in the file: users.json"
     assert summary.snapshots[0]["as_of"] == newest.isoformat()
     file_entry = next(e for e in json.loads(con.execute("select sources from iamsql_snapshot").fetchone()[0])
                       if e["path"] == str(path))

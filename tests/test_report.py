@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from iamsql import db as dbmod
 from iamsql.cli import main
 from iamsql.controls import RUN_DDL, control_pack_hash, finding_id, load_controls
-from iamsql.frameworks import load_frameworks
+from iamsql.frameworks import load_frameworks, requirements_for_control
 from iamsql.report import write_report
 from iamsql.report.model import FINDING_COLUMNS
 from iamsql.report.text import EXCEL_CELL_LIMIT
@@ -43,7 +43,7 @@ CRAFTED = {
         ("info", "arn:aws:iam::222222222222:root", "bell\x07 and escape\x1b inside", ACCOUNT_B, {}),
     ],
 }
-SOURCES = [{"path": "exports/gaad.json", "sha256": "ab" * 32, "format": "iam:get-account-authorization-details",
+SOURCES = [{"path": "/home/analyst/exports/gaad.json", "name": "exports/gaad.json", "sha256": "ab" * 32, "format": "iam:get-account-authorization-details",
             "as_of": "2025-03-01T00:00:00+00:00"}]
 GAPS = [{"api": "iam:GetCredentialReport", "account_id": ACCOUNT_B, "region": "us-east-1", "error": "AccessDenied"}]
 
@@ -94,7 +94,7 @@ def outputs(database, tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("outputs")
     con = dbmod.connect(database, read_only=True)
     written = {fmt: write_report(con, folder / f"run1.{ext}", run_id=1)
-               for fmt, ext in (("xlsx", "xlsx"), ("csv", "csv"), ("json", "json"), ("ocsf", "jsonl"), ("md", "md"))}
+               for fmt, ext in (("xlsx", "xlsx"), ("csv", "csv"), ("json", "json"), ("ocsf", "ocsf.json"), ("md", "md"))}
     con.close()
     return written
 
@@ -271,7 +271,7 @@ def test_controls_and_evidence(workbook):
     assert controls["iam_access_key_rotated"][5] == "max_age_days = 45"
     evidence = table(workbook["Evidence"])
     assert [(r[1], r[6], r[7], r[8], r[9]) for r in evidence] == [
-        (ACCOUNT_A, "source", SOURCES[0]["format"], SOURCES[0]["path"], SOURCES[0]["sha256"]),
+        (ACCOUNT_A, "source", SOURCES[0]["format"], SOURCES[0]["name"], SOURCES[0]["sha256"]),
         (ACCOUNT_B, "gap", "iam:GetCredentialReport", "us-east-1", None),
     ]
     assert evidence[1][5] is True and evidence[1][11] == "AccessDenied"
@@ -358,24 +358,34 @@ def test_json(outputs):
 
 
 def test_ocsf(outputs):
-    events = [json.loads(line) for line in outputs["ocsf"].read_text(encoding="utf-8").splitlines()]
-    assert len(events) == len(crafted_rows())
-    expected = {"ok": (1, "Pass"), "alarm": (3, "Fail"), "error": (2, "Warning"), "skip": (2, "Warning"),
-                "info": (99, "Info")}
+    """A JSON array of Compliance Findings; statuses and severity as Prowler maps them; the resource is the row's."""
+    events = json.loads(outputs["ocsf"].read_text(encoding="utf-8"))
+    assert isinstance(events, list) and len(events) == len(crafted_rows())
+    status_code = {"ok": "PASS", "alarm": "FAIL", "error": "MANUAL", "skip": "MANUAL", "info": "MANUAL"}
+    compliance_status = {"ok": 1, "alarm": 3, "error": 2, "skip": 2, "info": 99}
+    rows = {(cid, resource): (status, reason, account) for cid, status, resource, reason, account, _ in crafted_rows()}
     for event in events:
         assert (event["class_uid"], event["category_uid"], event["activity_id"], event["type_uid"]) == (2003, 2, 1, 200301)
         assert event["severity_id"] == 3 and event["severity"] == "Medium"
         assert event["status_id"] == 1 and event["status"] == "New"
         assert event["time"] == int(FINISHED.timestamp() * 1000)
-        assert event["metadata"]["version"] == "1.1.0"
-        assert event["metadata"]["product"] == {"name": "iamsql", "vendor_name": "iamsql", "version": "0.1.0"}
+        assert event["metadata"]["version"] == "1.5.0" and event["metadata"]["event_code"] == event["compliance"]["control"]
+        assert event["metadata"]["product"] == {"uid": "iamsql", "name": "iamsql", "vendor_name": "iamsql",
+                                                "version": "0.1.0"}
         compliance = event["compliance"]
-        assert (compliance["status_id"], compliance["status"]) == expected[compliance["status_code"]]
-        assert compliance["control"] in CRAFTED and compliance["requirements"]
-        assert compliance["standards"] == sorted({r.split(":")[0] for r in compliance["requirements"]})
+        resource = event["resources"][0]
+        status, reason, account = rows[(compliance["control"], resource["uid"])]
+        assert event["unmapped"]["iamsql_status"] == status
+        assert event["status_code"] == status_code[status] and compliance["status_id"] == compliance_status[status]
+        assert event["status_detail"] == reason == event["message"]
+        assert compliance["requirements"] == requirements_for_control(compliance["control"])
+        assert compliance["standards"] == list(dict.fromkeys(r.split(":")[0] for r in compliance["requirements"]))
+        assert resource["region"] == "global" and event["cloud"]["account"]["uid"] == account
         assert event["finding_info"]["uid"] and event["finding_info"]["title"]
-        assert event["cloud"]["provider"] == "AWS" and event["cloud"]["account"]["uid"] in (ACCOUNT_A, ACCOUNT_B)
-        assert event["resources"][0]["uid"] and event["message"]
+    types = {e["resources"][0]["uid"]: e["resources"][0].get("type") for e in events}
+    assert types["arn:aws:iam::111111111111:user/bob"] == "AWS::IAM::User"
+    assert types["arn:aws:::111111111111"] == "AWS::::Account"
+    assert types[HYPERLINK] == "AWS::IAM::User"  # not an ARN: the control's resource_type
     assert LONG_REASON in {e["message"] for e in events}
 
 

@@ -90,7 +90,7 @@ def checked_db(tmp_path_factory) -> Path:
 
 
 def test_report_out_dash_streams_text_formats(checked_db, tmp_path):
-    for fmt in ("csv", "json", "ocsf", "md"):
+    for fmt in ("csv", "json", "ocsf", "ocsf-jsonl", "md", "sarif", "junit", "html"):
         proc = run_cli("report", "--db", str(checked_db), "--out", "-", "--format", fmt)
         assert proc.returncode == 0 and proc.stderr == "", proc.stderr
         assert proc.stdout and not proc.stdout.rstrip().endswith("\n-")
@@ -98,12 +98,14 @@ def test_report_out_dash_streams_text_formats(checked_db, tmp_path):
             assert next(csv.reader(io.StringIO(proc.stdout)))[0] == "finding_id"
         if fmt == "json":
             assert json.loads(proc.stdout)["format"] == "iamsql-report"
+        if fmt == "ocsf":
+            assert isinstance(json.loads(proc.stdout), list)
     assert not Path("-").exists()
 
 
 @pytest.mark.parametrize("args, message", [
     (["--out", "-", "--format", "xlsx"], "error: xlsx cannot go to standard output; give a file name with --out"),
-    (["--out", "-"], "error: --out - needs --format (csv, json, ocsf, md)"),
+    (["--out", "-"], "error: --out - needs --format (csv, json, ocsf, ocsf-jsonl, md, sarif, junit, html)"),
     (["--out", "/dev/stdout", "--format", "csv"], "error: /dev/stdout is a symbolic link"),
     (["--out", "/dev/null", "--format", "csv"], "error: /dev/null is not a regular file"),
 ])

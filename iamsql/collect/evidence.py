@@ -164,6 +164,7 @@ class Manifest:
     accounts: dict[str, dict] = field(default_factory=dict)
     gaps: list[dict] = field(default_factory=list)
     files: dict[Path, dict] = field(default_factory=dict)  # absolute path -> file record
+    name: str = ""  # the path relative to what was loaded (load.source_name), what reports show
 
     def account_of(self, path: Path) -> str | None:
         record = self.files.get(path.resolve())
@@ -184,7 +185,8 @@ class Manifest:
 
     def source_entry(self, account: str, sha256: str) -> dict:
         info = self.accounts.get(account, {})
-        return {"path": str(self.path), "sha256": sha256, "format": "iamsql:collect-manifest", "as_of": None,
+        return {"path": str(self.path), "name": self.name or self.path.name, "sha256": sha256,
+                "format": "iamsql:collect-manifest", "as_of": None,
                 "status": self.status, **{k: info.get(k) for k in ("account_name", "ou_path", "caller_identity", "credentials")}}
 
 

@@ -1,7 +1,9 @@
-"""``iamsql report``: one check run as an Excel workbook, CSV, JSON, OCSF JSON lines or a Markdown summary.
+"""``iamsql report`` and ``iamsql check --export``: one check run as an Excel workbook, CSV, JSON, OCSF (JSON
+array or JSON lines), Markdown, SARIF, JUnit XML or a self-contained HTML page.
 
-``write_report(con, out, fmt=..., frameworks=..., run_id=...)`` gathers the run once (``model.build_report``)
-and hands it to one writer. The file is written beside its destination and renamed into place, so a failed
+``WRITERS`` is the one registry of formats, used by both commands; ``format_for`` reads the format from a file
+name (``findings.ocsf.json``, ``results.sarif``...). ``write_report(con, out, fmt=..., frameworks=..., run_id=...)``
+gathers the run once (``model.build_report``) and hands it to one writer. The file is written beside its destination and renamed into place, so a failed
 report never leaves a half-written file, and only a new path or a regular file is replaced
 (``safe_write``); ``out`` ``-`` streams a text format to standard output.
 """
@@ -17,10 +19,13 @@ import duckdb
 
 from ..safe_write import STDOUT, WriteError, is_stdout, replacing
 from .csvout import write_csv
+from .html import write_html
 from .jsonout import write_json
+from .junit import write_junit
 from .markdown import write_markdown
 from .model import Report, ReportError, build_report
-from .ocsf import write_ocsf
+from .ocsf import write_ocsf, write_ocsf_lines
+from .sarif import write_sarif
 from .xlsx import write_xlsx
 
 # format -> (writer, binary?)
@@ -29,13 +34,20 @@ WRITERS = {
     "csv": (write_csv, False),
     "json": (write_json, False),
     "ocsf": (write_ocsf, False),
+    "ocsf-jsonl": (write_ocsf_lines, False),
     "md": (write_markdown, False),
+    "sarif": (write_sarif, False),
+    "junit": (write_junit, False),
+    "html": (write_html, False),
 }
 FORMATS = tuple(WRITERS)
-EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json", ".ocsf": "ocsf", ".jsonl": "ocsf", ".md": "md",
-              ".markdown": "md"}
+# file name ending -> format; the longest matching ending wins (``x.ocsf.json`` is OCSF, ``x.json`` JSON)
+EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json", ".ocsf.json": "ocsf", ".ocsf": "ocsf",
+              ".ocsf.jsonl": "ocsf-jsonl", ".jsonl": "ocsf-jsonl", ".md": "md", ".markdown": "md",
+              ".sarif": "sarif", ".sarif.json": "sarif", ".xml": "junit", ".html": "html", ".htm": "html"}
 
-__all__ = ["FORMATS", "Report", "ReportError", "build_report", "format_for", "write_report"]
+__all__ = ["FORMATS", "Report", "ReportError", "build_report", "check_exports", "export_run", "format_for",
+           "write_report"]
 
 
 def format_for(out: Path, fmt: str | None) -> str:
@@ -44,13 +56,14 @@ def format_for(out: Path, fmt: str | None) -> str:
         if fmt not in WRITERS:
             raise ReportError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
         return fmt
-    suffix = out.suffix.lower()
-    if not suffix:
+    name = out.name.lower()
+    if not out.suffix:
         return "xlsx"
-    if suffix not in EXTENSIONS:
+    endings = sorted((e for e in EXTENSIONS if name.endswith(e)), key=len, reverse=True)
+    if not endings:
         raise ReportError(f"cannot tell the format from {out.name!r}; use --format ({', '.join(FORMATS)}) "
                           f"or an extension ({', '.join(EXTENSIONS)})")
-    return EXTENSIONS[suffix]
+    return EXTENSIONS[endings[0]]
 
 
 def write_report(
@@ -106,3 +119,21 @@ def _write_stdout(con, fmt, frameworks, run_id, queries_dir, stream: TextIO, ext
     except duckdb.Error as exc:
         raise ReportError(f"cannot read the check run from the database: {str(exc).splitlines()[0]}") from None
     return Path(STDOUT)
+
+
+def check_exports(paths: list[Path]) -> None:
+    """``check --export``: every file name must say its format and be a file, checked before the run starts."""
+    for path in paths:
+        if is_stdout(path):
+            raise ReportError("--export - is not possible: check prints its results to standard output; name a file")
+        if not Path(path).suffix:
+            raise ReportError(f"--export {path}: cannot tell the format without an extension "
+                              f"({', '.join(EXTENSIONS)})")
+        format_for(Path(path), None)
+        if Path(path).is_dir():
+            raise ReportError(f"--export {path} is a folder; give a file name")
+
+
+def export_run(con: duckdb.DuckDBPyConnection, paths: list[Path], **options) -> list[Path]:
+    """Write one run to each file in ``paths`` (format from each name, ``write_report``'s ``options``)."""
+    return [write_report(con, path, **options) for path in paths]

@@ -1,5 +1,6 @@
 """Markdown summary for pull requests and tickets: the run, the frameworks' requirement counts and figures (per
-framework and per account), the failed requirements and the controls with alarms or errors. Findings themselves go to the other formats."""
+framework and per account), the failed requirements, the controls with alarms or errors and the data sources
+(named relative to what was loaded, with their SHA-256). Findings themselves go to the other formats."""
 
 from __future__ import annotations
 
@@ -86,6 +87,14 @@ def write_markdown(report: Report, out: TextIO) -> None:
         out.write(table(["Control", "Severity", "Alarm", "Error", "OK", "Title"],
                         [[Code(c["control_id"]), c["severity"], c["alarm"], c["error"], c["ok"], c["title"]]
                          for c in attention]))
+    else:
+        out.write("None.\n")
+
+    sources = [e for e in report.evidence if e["entry"] == "source"]
+    out.write(f"\n## Data sources ({len(sources)})\n\n")
+    if sources:
+        out.write(table(["Account", "Snapshot", "File", "Format", "SHA-256"],
+                        [[e["account_id"], e["snapshot_id"], e["where"], e["what"], Code(e["sha256"])] for e in sources]))
     else:
         out.write("None.\n")
 

@@ -334,9 +334,10 @@ def _accounts(con: duckdb.DuckDBPyConnection, run: dict) -> list[dict]:
     time_from = {}
     for account, sources in con.execute("select account_id, sources from iamsql_snapshot where "
                                         "list_contains(?, snapshot_id) order by snapshot_id", [snapshot_ids]).fetchall():
-        for source in json.loads(sources or "[]"):
+        sources = json.loads(sources or "[]")
+        for source in sources:
             if source.get("format") == AS_OF_FORMAT and source.get("as_of_source"):
-                time_from[account] = source["as_of_source"]
+                time_from[account] = _without_paths(source["as_of_source"], sources)
     credential_report = dict(con.execute(
         "select account_id, max(generated_time) from history.aws_iam_credential_report "
         "where list_contains(?, snapshot_id) group by all", [snapshot_ids]).fetchall())
@@ -384,16 +385,34 @@ def _evidence(con: duckdb.DuckDBPyConnection, run: dict) -> list[dict]:
     for snapshot_id, account, kind, loaded_at, as_of, partial, sources, gaps in rows:
         base = {"snapshot_id": snapshot_id, "account_id": account, "kind": kind, "loaded_at": loaded_at,
                 "snapshot_as_of": as_of, "partial": bool(partial)}
-        for source in sorted(json.loads(sources or "[]"), key=lambda s: (str(s.get("path")), str(s.get("format")))):
+        sources = json.loads(sources or "[]")
+        for source in sorted(sources, key=lambda s: (source_name(s), str(s.get("format")))):
             evidence.append({**base, "entry": "as-of" if source.get("format") == AS_OF_FORMAT else "source",
-                             "what": source.get("format") or "", "where": str(source.get("path") or ""),
+                             "what": source.get("format") or "", "where": source_name(source),
                              "sha256": source.get("sha256") or "", "as_of": _utc(source.get("as_of")),
-                             "as_of_source": source.get("as_of_source") or "", "error": ""})
+                             "as_of_source": _without_paths(source.get("as_of_source") or "", sources), "error": ""})
         for gap in json.loads(gaps or "[]"):
             evidence.append({**base, "entry": "gap", "what": str(gap.get("api") or ""),
                              "where": str(gap.get("region") or gap.get("account_id") or ""), "sha256": "",
                              "as_of": None, "as_of_source": "", "error": str(gap.get("error") or "")})
     return evidence
+
+
+def source_name(source: dict) -> str:
+    """A source file as reports name it: its path relative to what was loaded (the loader's ``name``), never the
+    analyst's absolute path; databases loaded before names were kept show the file name."""
+    if source.get("name"):
+        return source["name"]
+    return Path(source["path"]).name if source.get("path") else ""
+
+
+def _without_paths(text: str, sources: list[dict]) -> str:
+    """A loader's note (how a time was found) with each source's full path replaced by its name (older
+    databases wrote the full path into it)."""
+    for source in sources:
+        if source.get("path") and source["path"] in text:
+            text = text.replace(source["path"], source_name(source))
+    return text
 
 
 def _utc(value: Any) -> datetime | None:

@@ -1,96 +1,186 @@
-"""OCSF Compliance Finding (class 2003, schema 1.1.0) as JSON lines, one event per finding, for Security Lake
-and SIEMs. Our statuses map to the compliance object's status_id: ok -> Pass, alarm -> Fail, error and skip ->
-Warning (no result: the check failed or its data is missing), info -> Other; ``status_code`` keeps ours."""
+"""OCSF 1.5.0 findings as Prowler writes them: ``.ocsf.json`` is one JSON array of events (Prowler's
+``json-ocsf``), ``.ocsf.jsonl`` one event per line. A control result is a Compliance Finding (class 2003); a
+CloudTrail detection (``ct_*`` controls and Sigma rules) is a Detection Finding (class 2004), its framework
+requirements under ``unmapped.compliance`` as Prowler puts them.
+
+Statuses as Prowler maps them: ``status_code`` is ``PASS`` (ok), ``FAIL`` (alarm) or ``MANUAL`` (info, skip and
+error: no automatic verdict), ``status_detail`` and ``message`` the reason, ``status`` ``New`` or ``Suppressed``
+(an excepted alarm, like Prowler's muted findings); the compliance object's ``status_id`` is Pass, Fail, Warning
+(skip and error: the check yielded no result) or Other (info). Severity ``info`` is Informational. The resource
+is the row's: its ARN as ``uid``, its type read from the ARN, its region. Times are epoch milliseconds (OCSF's
+``timestamp_t``) with ``*_dt`` ISO-8601 twins (the ``datetime`` profile)."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from datetime import datetime
 from typing import TextIO
 
+from ..normalize import arn_parts
 from .jsonout import dumps
 from .model import Report
 
-OCSF_VERSION = "1.1.0"
-CLASS_UID = 2003
-CATEGORY_UID = 2
+OCSF_VERSION = "1.5.0"
+CATEGORY_FINDINGS = 2
 ACTIVITY_CREATE = 1
-COMPLIANCE_STATUS = {"ok": (1, "Pass"), "alarm": (3, "Fail"), "error": (2, "Warning"), "skip": (2, "Warning"),
-                     "info": (99, "Info")}
+COMPLIANCE_FINDING = (2003, "Compliance Finding")
+DETECTION_FINDING = (2004, "Detection Finding")
+DETECTION_PREFIXES = ("ct_", "sigma_")  # controls that report CloudTrail activity, not configuration
+STATUS_CODE = {"ok": "PASS", "alarm": "FAIL", "info": "MANUAL", "skip": "MANUAL", "error": "MANUAL"}
+COMPLIANCE_STATUS_ID = {"ok": 1, "alarm": 3, "skip": 2, "error": 2, "info": 99}  # Pass, Fail, Warning, Other
 SEVERITY = {"info": (1, "Informational"), "low": (2, "Low"), "medium": (3, "Medium"), "high": (4, "High"),
             "critical": (5, "Critical")}
+AWS_ACCOUNT_TYPE = (10, "AWS Account")
+ACCOUNT_ARN = re.compile(r"arn:[a-z-]+:::\d{12}\Z")  # an account as iamsql names it: arn:aws:::123456789012
+
+# (service, first part of the ARN's resource) -> resource type, in AWS's CloudFormation / Config naming
+ARN_TYPES = {
+    ("iam", "user"): "AWS::IAM::User",
+    ("iam", "role"): "AWS::IAM::Role",
+    ("iam", "group"): "AWS::IAM::Group",
+    ("iam", "policy"): "AWS::IAM::ManagedPolicy",
+    ("iam", "instance-profile"): "AWS::IAM::InstanceProfile",
+    ("iam", "saml-provider"): "AWS::IAM::SAMLProvider",
+    ("iam", "oidc-provider"): "AWS::IAM::OIDCProvider",
+    ("iam", "server-certificate"): "AWS::IAM::ServerCertificate",
+    ("iam", "mfa"): "AWS::IAM::VirtualMFADevice",
+    ("iam", "root"): "AWS::::Account",  # the account's root user
+    ("cloudtrail", "trail"): "AWS::CloudTrail::Trail",
+    ("organizations", "account"): "AWS::Organizations::Account",
+    ("organizations", "ou"): "AWS::Organizations::OrganizationalUnit",
+    ("organizations", "policy"): "AWS::Organizations::Policy",
+}
+
+
+def resource_type(resource: str, default: str | None) -> str | None:
+    """The type of the resource an ARN names (``AWS::IAM::Role``); ``default`` (the control's
+    ``resource_type``) for a value that is not an ARN or a kind not in ``ARN_TYPES``."""
+    if ACCOUNT_ARN.match(resource):
+        return "AWS::::Account"
+    parts = arn_parts(resource)
+    if parts is None:
+        return default or None
+    kind = parts["resource"].split("/", 1)[0].split(":", 1)[0]
+    return ARN_TYPES.get((parts["service"], kind), default or None)
+
+
+def partition(resource: str) -> str | None:
+    """The partition of an ARN (``aws``, ``aws-cn``, ``aws-us-gov``), None for other values."""
+    parts = resource.split(":")
+    return parts[1] if len(parts) > 2 and parts[0] == "arn" and parts[1] else None
 
 
 def epoch_ms(value: datetime) -> int:
     return int(value.timestamp() * 1000)
 
 
+def is_detection(control_id: str) -> bool:
+    return control_id.startswith(DETECTION_PREFIXES)
+
+
 def event(finding: dict, report: Report, control: dict) -> dict:
-    """One OCSF Compliance Finding for one finding row."""
+    """One OCSF finding (Compliance or Detection) for one finding row, without empty members."""
     run = report.run
-    compliance_id, compliance_status = COMPLIANCE_STATUS[finding["status"]]
+    status = finding["status"]
     severity_id, severity = SEVERITY.get(finding["severity"], (0, "Unknown"))
+    moment = run["finished_at"] or run["started_at"]
+    when, when_dt = epoch_ms(moment), moment.isoformat()
+    detection = is_detection(finding["control_id"])
+    class_uid, class_name = DETECTION_FINDING if detection else COMPLIANCE_FINDING
+    excepted = bool(finding.get("excepted"))
     standards = list(dict.fromkeys(ref.split(":", 1)[0] for ref in finding["requirements"]))
-    when = epoch_ms(run["finished_at"] or run["started_at"])
-    resource = {"uid": finding["resource"], "type": control["resource_type"] or None,
-                "region": finding["region"], "cloud_partition": _partition(finding["resource"])}
-    cloud = {"provider": "AWS", "region": finding["region"],
-             "account": {"uid": finding["account_id"], "type": "AWS Account", "type_id": 10}}
-    return {
+    record = {
         "activity_id": ACTIVITY_CREATE,
         "activity_name": "Create",
-        "category_uid": CATEGORY_UID,
+        "category_uid": CATEGORY_FINDINGS,
         "category_name": "Findings",
-        "class_uid": CLASS_UID,
-        "class_name": "Compliance Finding",
-        "type_uid": CLASS_UID * 100 + ACTIVITY_CREATE,
-        "type_name": "Compliance Finding: Create",
+        "class_uid": class_uid,
+        "class_name": class_name,
+        "type_uid": class_uid * 100 + ACTIVITY_CREATE,
+        "type_name": f"{class_name}: Create",
         "time": when,
+        "time_dt": when_dt,
         "severity_id": severity_id,
         "severity": severity,
-        # An excepted alarm (report/changes.py) is Suppressed, with its exception as the detail.
-        **({"status_id": 3, "status": "Suppressed",
-            "status_detail": f"excepted by {finding['exception_id']}: {finding['exception_reason']}"}
-           if finding.get("excepted") else {"status_id": 1, "status": "New"}),
+        "status_id": 3 if excepted else 1,
+        "status": "Suppressed" if excepted else "New",
+        "status_code": STATUS_CODE[status],
+        "status_detail": finding["reason"],
         "message": finding["reason"],
         "metadata": {
             "version": OCSF_VERSION,
-            "product": {"name": "iamsql", "vendor_name": "iamsql", "version": run["tool_version"]},
+            "event_code": finding["control_id"],
             "uid": f"{run['run_id']}:{finding['finding_id']}",
-            "processed_time": when,
+            "product": {"uid": "iamsql", "name": "iamsql", "vendor_name": "iamsql", "version": run["tool_version"]},
+            "profiles": ["cloud", "datetime"],
+            "processed_time": when_dt,
         },
         "finding_info": {
             "uid": finding["finding_id"],
             "title": finding["control_title"] or finding["control_id"],
-            "desc": control["description"],
-            "types": ["Compliance"],
+            "desc": control["description"] or None,
+            "types": ["Detection" if detection else "Compliance"],
             "created_time": when,
+            "created_time_dt": when_dt,
             **{f"{key}_time": epoch_ms(finding[key]) for key in ("first_seen", "last_seen") if finding.get(key)},
-        },
-        "compliance": {
-            "control": finding["control_id"],
-            "requirements": finding["requirements"],
-            "standards": standards,
-            "status": compliance_status,
-            "status_id": compliance_id,
-            "status_code": finding["status"],
-            "status_detail": finding["reason"],
+            **{f"{key}_time_dt": finding[key].isoformat() for key in ("first_seen", "last_seen") if finding.get(key)},
         },
         "remediation": {"desc": finding["remediation"]} if finding["remediation"] else None,
-        "resources": [{k: v for k, v in resource.items() if v is not None}],
-        "cloud": {k: v for k, v in cloud.items() if v is not None},
-        "unmapped": {"run_id": run["run_id"], "control_pack_hash": run["control_pack_hash"],
-                     "evaluated_at": finding["evaluated_at"], **({"dimensions": finding["dimensions"]}
-                                                                 if finding["dimensions"] else {})},
+        "resources": [_drop_empty({
+            "uid": finding["resource"],
+            "type": resource_type(finding["resource"], control["resource_type"]),
+            "region": finding["region"],
+            "cloud_partition": partition(finding["resource"]),
+            "data": {"details": finding["dimensions"]} if finding["dimensions"] else None,
+        })],
+        "cloud": _drop_empty({
+            "provider": "aws",
+            "region": finding["region"],
+            "account": {"uid": finding["account_id"], "name": finding["account_id"],
+                        "type_id": AWS_ACCOUNT_TYPE[0], "type": AWS_ACCOUNT_TYPE[1]} if finding["account_id"] else None,
+        }),
+        "unmapped": _drop_empty({
+            "iamsql_status": status,
+            "run_id": run["run_id"],
+            "control_pack_hash": run["control_pack_hash"],
+            "evaluated_at": finding["evaluated_at"].isoformat() if finding["evaluated_at"] else None,
+            "exception": {"id": finding["exception_id"], "reason": finding["exception_reason"]} if excepted else None,
+            "compliance": finding["requirements"] or None if detection else None,
+        }),
     }
+    if not detection:
+        record["compliance"] = _drop_empty({
+            "control": finding["control_id"],
+            "desc": control["description"] or None,
+            "requirements": finding["requirements"] or None,
+            "standards": standards or None,
+            "status_id": COMPLIANCE_STATUS_ID[status],
+        })
+    return _drop_empty(record)
 
 
-def _partition(resource: str) -> str | None:
-    parts = resource.split(":")
-    return parts[1] if len(parts) > 2 and parts[0] == "arn" and parts[1] else None
+def _drop_empty(record: dict) -> dict:
+    return {k: v for k, v in record.items() if v is not None}
+
+
+def events(report: Report) -> Iterator[dict]:
+    """Every finding of the report as an OCSF event, in the report's order."""
+    controls = {c["control_id"]: c for c in report.controls}
+    for finding in report.findings():
+        yield event(finding, report, controls[finding["control_id"]])
 
 
 def write_ocsf(report: Report, out: TextIO) -> None:
-    controls = {c["control_id"]: c for c in report.controls}
-    for finding in report.findings():
-        record = event(finding, report, controls[finding["control_id"]])
-        out.write(dumps({k: v for k, v in record.items() if v is not None}) + "\n")
+    """``.ocsf.json``: one JSON array, an event per line inside it (streams; ``json.load`` reads it whole)."""
+    separator = "[\n"
+    for record in events(report):
+        out.write(separator + dumps(record))
+        separator = ",\n"
+    out.write("[]\n" if separator == "[\n" else "\n]\n")
+
+
+def write_ocsf_lines(report: Report, out: TextIO) -> None:
+    """``.ocsf.jsonl``: one event per line."""
+    for record in events(report):
+        out.write(dumps(record) + "\n")
