@@ -656,6 +656,8 @@ def evidence_run(
     keep_runs: Annotated[Optional[int], typer.Option("--keep-runs", help="Keep the newest N run folders.")] = None,
     keep_days: Annotated[Optional[int], typer.Option("--keep-days", help="Remove run folders older than D days.")] = None,
     wait: Annotated[Optional[int], typer.Option("--wait", help="Seconds to wait for another run on the same database or folder.")] = None,
+    sign_key: Annotated[Optional[Path], typer.Option("--sign-key", help="Sign manifest.json with this OpenSSH Ed25519 "
+                                                     "private key (writes manifest.json.sig).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
 ) -> None:
     """Collect (or load sources.paths), check, apply exceptions and report into
@@ -668,6 +670,7 @@ def evidence_run(
     Examples:
       iamsql evidence run --config iamsql.toml
       iamsql evidence run --evidence-dir evidence --source ./exports --fail-on high --quiet
+      iamsql evidence run --config iamsql.toml --sign-key ~/.ssh/iamsql_evidence
     """
     from . import evidence
 
@@ -677,7 +680,7 @@ def evidence_run(
              "sources.lookup_events_days": lookup_events_days, "role_arns": role_arn, "org": org,
              "role_name": role_name, "external_id": external_id, "frameworks": framework, "controls": control,
              "params": param, "sigma": sigma, "sigma_skip_unsupported": sigma_skip_unsupported, "fail_on": fail_on, "outputs": output, "exceptions": exceptions,
-             "retention.keep_runs": keep_runs, "retention.keep_days": keep_days, "wait": wait}
+             "retention.keep_runs": keep_runs, "retention.keep_days": keep_days, "wait": wait, "sign_key": sign_key}
     settings = evidence.load_config(config, flags)
     outcome = evidence.run(settings, log=None if quiet else lambda message: typer.echo(message, err=True))
     if not quiet:
@@ -696,17 +699,24 @@ def evidence_verify(
         Optional[Path], typer.Option("--db", help="Also check every manifest's SHA-256 against this database's run "
                                      "history, and name complete runs whose folder is gone.")
     ] = None,
+    public_key: Annotated[
+        Optional[Path], typer.Option("--public-key", help="Check every run's manifest.json.sig against this OpenSSH "
+                                     "public key (ssh-ed25519 AAAA... line); an unsigned run fails.")
+    ] = None,
 ) -> None:
     """Re-hash a run folder against its manifest.json (and the manifest against manifest.sha256); name every
     file added, removed or changed. Given an evidence folder, also walk each chain of runs: every manifest must
     link to the run before it by that manifest's SHA-256 (missing runs, missing manifests and broken links are
-    named). Exit code 0: intact; 1: a difference; 2: not an evidence folder or unreadable.
+    named). With --public-key, every run must be signed by that key. Exit code 0: intact; 1: a difference or a
+    missing or bad signature; 2: not an evidence folder, unreadable, or an unusable key file.
 
-    Example: iamsql evidence verify evidence/ --db audit.duckdb
+    Examples:
+      iamsql evidence verify evidence/ --db audit.duckdb
+      iamsql evidence verify evidence/ --public-key iamsql_evidence.pub
     """
     from .evidence import verify
 
-    checked = verify(folder, db=db)
+    checked = verify(folder, db=db, public_key=public_key)
     for result in checked:
         for line in result.lines():
             typer.echo(line)
