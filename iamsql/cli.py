@@ -146,19 +146,23 @@ def query(
     from . import db as dbmod
     from .controls import mentions_helper_view
     from .output import FORMATS, STEAMPIPE_NULL, render
-    from .query import lock_down, read_sql, run_statements, split_statements, translate
+    from .query import lock_down, read_sql, run_statements, split_statements, sql_file, translate
 
     if fmt not in FORMATS:
         raise IamsqlError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    source = {None: "the SQL", "-": "standard input"}.get(sql_file(sql, file), sql_file(sql, file))
     sql = read_sql(sql, file)
-    if print_sql:
-        typer.echo(";\n".join(translate(s, dialect) for s in split_statements(sql, dialect)))
-        return
-    con = dbmod.connect(db, read_only=True, helper_views=mentions_helper_view(sql))
-    lock_down(con, allow_files=allow_files)
-    for columns, types, rows in run_statements(con, sql, dialect):
-        if columns:
-            typer.echo(render(columns, rows, fmt, types, null_text=STEAMPIPE_NULL), nl=False)
+    try:
+        if print_sql:
+            typer.echo(";\n".join(translate(s, dialect) for s in split_statements(sql, dialect)))
+            return
+        con = dbmod.connect(db, read_only=True, helper_views=mentions_helper_view(sql))
+        lock_down(con, allow_files=allow_files)
+        for columns, types, rows in run_statements(con, sql, dialect):
+            if columns:
+                typer.echo(render(columns, rows, fmt, types, null_text=STEAMPIPE_NULL), nl=False)
+    except RecursionError:
+        raise IamsqlError(f"{source}: SQL nested too deeply to parse") from None
 
 
 def _context_options(items: list[str] | None) -> dict:
@@ -217,6 +221,8 @@ def simulate(
             raise IamsqlError(f"cannot read {request}: {exc.strerror}") from None
         except ValueError as exc:
             raise IamsqlError(f"{request} is not JSON: {exc}") from None
+        except RecursionError:
+            raise IamsqlError(f"{request}: JSON nested too deeply to read") from None
         if not isinstance(given, (dict, list)):
             raise IamsqlError(f"{request} must hold a request object or a list of them")
         results = simulate_requests(given if isinstance(given, list) else [given], unknown_context=unknown_context)
@@ -902,6 +908,8 @@ def main() -> None:
     except KeyboardInterrupt:
         say_interrupted(_interrupted_command(sys.argv[1:]))
         sys.exit(130)
+    except RecursionError:  # a reader that did not name its input (a RuntimeError: before that clause)
+        _fail("input nested too deeply to read (deeper than Python's recursion limit)", 2)
     except RuntimeError as exc:
         if str(exc) != DUCKDB_INTERRUPTED:
             raise
@@ -909,8 +917,6 @@ def main() -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
-    except RecursionError:  # a file reader that did not name its file; never a traceback
-        _fail("input nested too deeply to read (JSON deeper than Python's recursion limit)", 2)
     if code == 130:  # Ctrl-C that typer turned into its exit code
         say_interrupted(_interrupted_command(sys.argv[1:]))
     sys.exit(code if isinstance(code, int) else 0)

@@ -176,6 +176,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"config {path}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config {path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"config {path}: TOML nested too deeply to read") from None
     flat: dict[str, Any] = {}
     for key, value in data.items():
         if key in TABLES:

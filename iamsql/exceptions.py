@@ -137,6 +137,8 @@ def read_exceptions(path: str | Path) -> ExceptionsFile:
         raise ExceptionsFileError(f"{path}:{line} not valid YAML: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
         raise ExceptionsFileError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
+    except RecursionError:
+        raise ExceptionsFileError(f"{path}: YAML nested too deeply to read") from None
     reader = _Reader(path, loader)
     if root is None:
         return ExceptionsFile(path, hashlib.sha256(raw).hexdigest(), (), ())
