@@ -13,7 +13,7 @@ import typer
 from typer import _click as click
 from typer.core import TyperOption
 
-from . import __version__
+from . import __version__, journal, scratch
 from .errors import IamsqlError
 
 
@@ -835,7 +835,8 @@ def export(
     typer.echo(f"exported to {summary.directory}")
 
 
-# What is true after Ctrl-C, by command; any other command changes nothing.
+# What is true after Ctrl-C, by command, when no transaction has ended (else ``journal`` says what was stored or
+# rolled back); any other command changes nothing.
 INTERRUPTED = {
     "load": "nothing was loaded; the database is as it was",
     "check": "no check run was stored; the database is as it was",
@@ -850,12 +851,17 @@ _interrupt_said = False
 _interrupt_requested = False
 
 
-def say_interrupted(what: str) -> None:
-    """Print the one line that says what an interrupted command left (once per process)."""
+def say_interrupted(otherwise: str) -> None:
+    """Print the one line that says what an interrupted command left (once per process): what it stored or rolled
+    back (``journal``), else ``otherwise``. An evidence run stopped before it was marked complete says so."""
     global _interrupt_said
     if not _interrupt_said:
         _interrupt_said = True
-        typer.echo(f"interrupted: {what}", err=True)
+        line = journal.interrupted(otherwise)
+        if otherwise == INTERRUPTED["evidence run"] and journal.stored and \
+                not any(s.startswith("evidence run") and " as complete " in s for s in journal.stored):
+            line += f"; {otherwise}"
+        typer.echo(line, err=True)
 
 
 def _interrupted_command(args: list[str]) -> str:
@@ -877,7 +883,7 @@ def _fail(message: str, code: int) -> None:
     if _interrupt_requested:
         say_interrupted(_interrupted_command(sys.argv[1:]))
         sys.exit(130)
-    typer.echo(f"error: {message}", err=True)
+    typer.echo(f"error: {message}{journal.after_failure()}", err=True)
     sys.exit(code)
 
 
@@ -887,7 +893,9 @@ def main() -> None:
     into a RuntimeError when it arrives during a query)."""
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when started with Ctrl-C ignored
         signal.signal(signal.SIGINT, _on_sigint)
+    journal.reset()
     try:
+        scratch.use_private_tempdir()
         code = app(prog_name="iamsql", standalone_mode=False)  # click's errors come here, not as its box
     except click.exceptions.NoArgsIsHelpError:  # a bare group (iamsql, iamsql evidence): typer printed its help
         sys.exit(2)

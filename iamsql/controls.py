@@ -748,7 +748,8 @@ def _store(con, started, selected, parameters, frameworks, accounts, rows, pack_
     from .db import transaction
 
     statuses = {r["status"] for r in rows}
-    with transaction(con):
+    run_id = None
+    with transaction(con, lambda: f"check run {run_id}" if run_id else "check run"):
         run_id = con.execute("select nextval('iamsql_run_seq')").fetchone()[0]
         if snapshot_ids is None:
             snapshot_ids = [r[0] for r in con.execute("select distinct snapshot_id from iamsql_latest order by 1").fetchall()] \

@@ -13,14 +13,14 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
 
-from . import __version__
+from . import __version__, journal
 from .errors import DatabaseError
 from .paths import duckdb_literal
 from .schema import ACCUMULATING_TABLES, COMPRESSION, TABLES, columns
@@ -182,16 +182,22 @@ def install_macros(con: duckdb.DuckDBPyConnection) -> None:
 
 
 @contextmanager
-def transaction(con: duckdb.DuckDBPyConnection):
-    """All-or-nothing: commit on success, roll back on any exception (including Ctrl-C)."""
+def transaction(con: duckdb.DuckDBPyConnection, what: Callable[[], str | None] | None = None):
+    """All-or-nothing: commit on success, roll back on any exception (including Ctrl-C). ``what()`` says what
+    the transaction stores (e.g. "check run 4", ``None`` for nothing worth saying); it goes to ``journal`` as
+    stored or rolled back."""
     con.execute("begin transaction")
     try:
         yield con
     except BaseException:
         con.execute("rollback")
+        if what is not None and (said := what()):
+            journal.record(said, committed=False)
         raise
     else:
         con.execute("commit")
+        if what is not None and (said := what()):
+            journal.record(said, committed=True)
 
 
 def new_snapshot(

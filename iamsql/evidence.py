@@ -465,7 +465,7 @@ def _run_locked(con, config: Config, exceptions_file, log, sigma_controls=None, 
     run_id = run_checks(con, controls=config["controls"], frameworks=config["frameworks"],
                         params=config["params"], extra_controls=sigma_controls)
     name = config["name"] or _default_name(con, run_id, gathered)
-    with transaction(con):
+    with transaction(con, lambda: f"evidence run {run_id} as running"):
         con.execute("insert into iamsql_evidence_run values (?, ?, null, 'running', ?, null, null)",
                     [run_id, name, started])
     applied = exc_mod.apply(con, run_id, exceptions_file)
@@ -519,7 +519,7 @@ def _run_locked(con, config: Config, exceptions_file, log, sigma_controls=None, 
     folder.parent.mkdir(parents=True, exist_ok=True)
     os.rename(work, folder)
     _fsync_dir(folder.parent)
-    with transaction(con):
+    with transaction(con, lambda: f"evidence run {run_id} as complete ({folder})"):
         con.execute("update iamsql_evidence_run set name = ?, folder = ?, status = 'complete', finished_at = ?, "
                     "manifest_sha256 = ? where run_id = ?",
                     [name, str(folder), datetime.now(timezone.utc), manifest_sha, run_id])

@@ -339,7 +339,7 @@ def apply(con: duckdb.DuckDBPyConnection, run_id: int, file: ExceptionsFile | No
     ensure_schema(con)
     file = file or ExceptionsFile(Path(), "", (), ())
     applied = evaluate(con, run_id, file)
-    with transaction(con):
+    with transaction(con, lambda: f"exceptions of check run {run_id}"):
         for table in ("iamsql_result_exception", "iamsql_run_exception", "iamsql_run_attestation"):
             con.execute(f"delete from {table} where run_id = ?", [run_id])
         if applied.excepted:

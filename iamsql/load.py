@@ -582,7 +582,7 @@ def _write(con, iam_files, event_files, merged: Merged, summary: LoadSummary, pr
                                                  **collection_info(account, manifests))
         return snapshots[account]
 
-    with db.transaction(con):
+    with db.transaction(con, lambda: f"load of {_snapshot_words(snapshots)}" if snapshots else None):
         for account in sorted({a for f in iam_files for a in f.accounts} | {a for m in manifests for a in m.accounts}):
             snapshot_for_account(account)
         if event_files:
@@ -601,6 +601,11 @@ def _write(con, iam_files, event_files, merged: Merged, summary: LoadSummary, pr
                 tables_written[account][table] = count
                 summary.rows[table] = summary.rows.get(table, 0) + count
         _finish_snapshots(con, snapshots, iam_files, event_files, summary, tables_written, manifests, as_of)
+
+
+def _snapshot_words(snapshots: dict[str, int]) -> str:
+    ids = sorted(snapshots.values())
+    return f"snapshot {ids[0]}" if len(ids) == 1 else f"snapshots {', '.join(map(str, ids))}"
 
 
 def _not_stored(exc: db.RowsNotStored, account: str, keyed: list[tuple[tuple, dict]], merged: Merged) -> InputError:
