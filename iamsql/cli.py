@@ -858,7 +858,7 @@ def say_interrupted(otherwise: str) -> None:
     if not _interrupt_said:
         _interrupt_said = True
         line = journal.interrupted(otherwise)
-        if otherwise == INTERRUPTED["evidence run"] and journal.stored and \
+        if otherwise == INTERRUPTED["evidence run"] and (journal.stored or journal.rolled_back) and \
                 not any(s.startswith("evidence run") and " as complete " in s for s in journal.stored):
             line += f"; {otherwise}"
         typer.echo(line, err=True)

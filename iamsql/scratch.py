@@ -17,15 +17,19 @@ _FOLDER = re.compile(rf"{PREFIX}(\d+)-\w+")
 _current: Path | None = None
 
 
-def use_private_tempdir() -> Path:
+def use_private_tempdir() -> Path | None:
     """Sweep folders of dead iamsql processes, make this process's folder and point ``tempfile`` at it (once per
-    process: a second call returns the same folder)."""
+    process: a second call returns the same folder). ``None`` when no folder can be made there: temporary files
+    then go to the temporary folder itself, and a command that needs one says why it cannot write."""
     global _current
     if _current is not None and tempfile.tempdir == str(_current) and _current.is_dir():
         return _current
     base = Path(tempfile.gettempdir())
     sweep(base)
-    _current = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=base))
+    try:
+        _current = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=base))
+    except OSError:
+        return None
     tempfile.tempdir = str(_current)
     atexit.register(_remove, _current)
     return _current

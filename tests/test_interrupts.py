@@ -164,3 +164,26 @@ def test_sigkill_while_writing_a_report_leaves_nothing_beside_out(sample_db, tmp
     [left] = base.glob(f"iamsql-{process.pid}-*")
     assert subprocess.run([*CLI, "--version"], capture_output=True, env=env).returncode == 0
     assert not left.exists() and list(base.iterdir()) == []
+
+
+@pytest.mark.parametrize(("stored", "rolled_back", "complete"), [
+    (["load of snapshot 5"], ["check run 4"], False),
+    (["load of snapshot 5", "check run 4", "evidence run 4 as running"], [], False),
+    ([], ["load of snapshot 5"], False),
+    (["check run 4", "evidence run 4 as complete (evidence/1/20260101T000000Z)"], [], True),
+])
+def test_an_evidence_run_says_whether_it_completed(stored, rolled_back, complete, monkeypatch, capsys):
+    from iamsql import cli
+
+    monkeypatch.setattr(cli, "_interrupt_said", False)
+    journal.reset()
+    for what in stored:
+        journal.record(what, committed=True)
+    for what in rolled_back:
+        journal.record(what, committed=False)
+    cli.say_interrupted(cli.INTERRUPTED["evidence run"])
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith("interrupted after " if stored else "interrupted: ")
+    assert all(what in line for what in stored + rolled_back)
+    assert line.endswith(cli.INTERRUPTED["evidence run"]) != complete
+    journal.reset()
