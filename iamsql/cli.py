@@ -13,7 +13,7 @@ import typer
 from typer import _click as click
 from typer.core import TyperOption
 
-from . import __version__
+from . import __version__, journal, scratch
 from .errors import IamsqlError
 
 
@@ -146,19 +146,23 @@ def query(
     from . import db as dbmod
     from .controls import mentions_helper_view
     from .output import FORMATS, STEAMPIPE_NULL, render
-    from .query import lock_down, read_sql, run_statements, split_statements, translate
+    from .query import lock_down, read_sql, run_statements, split_statements, sql_file, translate
 
     if fmt not in FORMATS:
         raise IamsqlError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    source = {None: "the SQL", "-": "standard input"}.get(sql_file(sql, file), sql_file(sql, file))
     sql = read_sql(sql, file)
-    if print_sql:
-        typer.echo(";\n".join(translate(s, dialect) for s in split_statements(sql, dialect)))
-        return
-    con = dbmod.connect(db, read_only=True, helper_views=mentions_helper_view(sql))
-    lock_down(con, allow_files=allow_files)
-    for columns, types, rows in run_statements(con, sql, dialect):
-        if columns:
-            typer.echo(render(columns, rows, fmt, types, null_text=STEAMPIPE_NULL), nl=False)
+    try:
+        if print_sql:
+            typer.echo(";\n".join(translate(s, dialect) for s in split_statements(sql, dialect)))
+            return
+        con = dbmod.connect(db, read_only=True, helper_views=mentions_helper_view(sql))
+        lock_down(con, allow_files=allow_files)
+        for columns, types, rows in run_statements(con, sql, dialect):
+            if columns:
+                typer.echo(render(columns, rows, fmt, types, null_text=STEAMPIPE_NULL), nl=False)
+    except RecursionError:
+        raise IamsqlError(f"{source}: SQL nested too deeply to parse") from None
 
 
 def _context_options(items: list[str] | None) -> dict:
@@ -217,6 +221,8 @@ def simulate(
             raise IamsqlError(f"cannot read {request}: {exc.strerror}") from None
         except ValueError as exc:
             raise IamsqlError(f"{request} is not JSON: {exc}") from None
+        except RecursionError:
+            raise IamsqlError(f"{request}: JSON nested too deeply to read") from None
         if not isinstance(given, (dict, list)):
             raise IamsqlError(f"{request} must hold a request object or a list of them")
         results = simulate_requests(given if isinstance(given, list) else [given], unknown_context=unknown_context)
@@ -670,6 +676,8 @@ def evidence_run(
     keep_runs: Annotated[Optional[int], typer.Option("--keep-runs", help="Keep the newest N run folders.")] = None,
     keep_days: Annotated[Optional[int], typer.Option("--keep-days", help="Remove run folders older than D days.")] = None,
     wait: Annotated[Optional[int], typer.Option("--wait", help="Seconds to wait for another run on the same database or folder.")] = None,
+    sign_key: Annotated[Optional[Path], typer.Option("--sign-key", help="Sign manifest.json with this OpenSSH Ed25519 "
+                                                     "private key (writes manifest.json.sig).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
 ) -> None:
     """Collect (or load sources.paths), check, apply exceptions and report into
@@ -682,6 +690,7 @@ def evidence_run(
     Examples:
       iamsql evidence run --config iamsql.toml
       iamsql evidence run --evidence-dir evidence --source ./exports --fail-on high --quiet
+      iamsql evidence run --config iamsql.toml --sign-key ~/.ssh/iamsql_evidence
     """
     from . import evidence
 
@@ -691,7 +700,7 @@ def evidence_run(
              "sources.lookup_events_days": lookup_events_days, "role_arns": role_arn, "org": org,
              "role_name": role_name, "external_id": external_id, "frameworks": framework, "controls": control,
              "params": param, "sigma": sigma, "sigma_skip_unsupported": sigma_skip_unsupported, "fail_on": fail_on, "outputs": output, "exceptions": exceptions,
-             "retention.keep_runs": keep_runs, "retention.keep_days": keep_days, "wait": wait}
+             "retention.keep_runs": keep_runs, "retention.keep_days": keep_days, "wait": wait, "sign_key": sign_key}
     settings = evidence.load_config(config, flags)
     outcome = evidence.run(settings, log=None if quiet else lambda message: typer.echo(message, err=True))
     if not quiet:
@@ -710,17 +719,24 @@ def evidence_verify(
         Optional[Path], typer.Option("--db", help="Also check every manifest's SHA-256 against this database's run "
                                      "history, and name complete runs whose folder is gone.")
     ] = None,
+    public_key: Annotated[
+        Optional[Path], typer.Option("--public-key", help="Check every run's manifest.json.sig against this OpenSSH "
+                                     "public key (ssh-ed25519 AAAA... line); an unsigned run fails.")
+    ] = None,
 ) -> None:
     """Re-hash a run folder against its manifest.json (and the manifest against manifest.sha256); name every
     file added, removed or changed. Given an evidence folder, also walk each chain of runs: every manifest must
     link to the run before it by that manifest's SHA-256 (missing runs, missing manifests and broken links are
-    named). Exit code 0: intact; 1: a difference; 2: not an evidence folder or unreadable.
+    named). With --public-key, every run must be signed by that key. Exit code 0: intact; 1: a difference or a
+    missing or bad signature; 2: not an evidence folder, unreadable, or an unusable key file.
 
-    Example: iamsql evidence verify evidence/ --db audit.duckdb
+    Examples:
+      iamsql evidence verify evidence/ --db audit.duckdb
+      iamsql evidence verify evidence/ --public-key iamsql_evidence.pub
     """
     from .evidence import verify
 
-    checked = verify(folder, db=db)
+    checked = verify(folder, db=db, public_key=public_key)
     for result in checked:
         for line in result.lines():
             typer.echo(line)
@@ -833,7 +849,8 @@ def export(
     typer.echo(f"exported to {summary.directory}")
 
 
-# What is true after Ctrl-C, by command; any other command changes nothing.
+# What is true after Ctrl-C, by command, when no transaction has ended (else ``journal`` says what was stored or
+# rolled back); any other command changes nothing.
 INTERRUPTED = {
     "load": "nothing was loaded; the database is as it was",
     "check": "no check run was stored; the database is as it was",
@@ -848,12 +865,17 @@ _interrupt_said = False
 _interrupt_requested = False
 
 
-def say_interrupted(what: str) -> None:
-    """Print the one line that says what an interrupted command left (once per process)."""
+def say_interrupted(otherwise: str) -> None:
+    """Print the one line that says what an interrupted command left (once per process): what it stored or rolled
+    back (``journal``), else ``otherwise``. An evidence run stopped before it was marked complete says so."""
     global _interrupt_said
     if not _interrupt_said:
         _interrupt_said = True
-        typer.echo(f"interrupted: {what}", err=True)
+        line = journal.interrupted(otherwise)
+        if otherwise == INTERRUPTED["evidence run"] and (journal.stored or journal.rolled_back) and \
+                not any(s.startswith("evidence run") and " as complete " in s for s in journal.stored):
+            line += f"; {otherwise}"
+        typer.echo(line, err=True)
 
 
 def _interrupted_command(args: list[str]) -> str:
@@ -875,7 +897,7 @@ def _fail(message: str, code: int) -> None:
     if _interrupt_requested:
         say_interrupted(_interrupted_command(sys.argv[1:]))
         sys.exit(130)
-    typer.echo(f"error: {message}", err=True)
+    typer.echo(f"error: {message}{journal.after_failure()}", err=True)
     sys.exit(code)
 
 
@@ -885,7 +907,9 @@ def main() -> None:
     into a RuntimeError when it arrives during a query)."""
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when started with Ctrl-C ignored
         signal.signal(signal.SIGINT, _on_sigint)
+    journal.reset()
     try:
+        scratch.use_private_tempdir()
         code = app(prog_name="iamsql", standalone_mode=False)  # click's errors come here, not as its box
     except click.exceptions.NoArgsIsHelpError:  # a bare group (iamsql, iamsql evidence): typer printed its help
         sys.exit(2)
@@ -906,6 +930,8 @@ def main() -> None:
     except KeyboardInterrupt:
         say_interrupted(_interrupted_command(sys.argv[1:]))
         sys.exit(130)
+    except RecursionError:  # a reader that did not name its input (a RuntimeError: before that clause)
+        _fail("input nested too deeply to read (deeper than Python's recursion limit)", 2)
     except RuntimeError as exc:
         if str(exc) != DUCKDB_INTERRUPTED:
             raise
@@ -913,8 +939,6 @@ def main() -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
-    except RecursionError:  # a file reader that did not name its file; never a traceback
-        _fail("input nested too deeply to read (JSON deeper than Python's recursion limit)", 2)
     if code == 130:  # Ctrl-C that typer turned into its exit code
         say_interrupted(_interrupted_command(sys.argv[1:]))
     sys.exit(code if isinstance(code, int) else 0)

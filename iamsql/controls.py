@@ -128,6 +128,8 @@ def parse_control(path: Path) -> Control:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ControlError(f"{name}: cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ControlError(f"{name}: not UTF-8 text") from None
     match = _HEADER.match(text)
     if not match:
         raise ControlError(f"{name}: missing the leading /* ... */ metadata header")
@@ -135,6 +137,8 @@ def parse_control(path: Path) -> Control:
         header = yaml.safe_load(match["header"])
     except yaml.YAMLError as exc:
         raise ControlError(f"{name}: header is not valid YAML: {str(exc).splitlines()[0]}") from None
+    except RecursionError:
+        raise ControlError(f"{name}: header nested too deeply to read") from None
     if not isinstance(header, dict):
         raise ControlError(f"{name}: header must be a YAML mapping of keys to values")
     for key in header:
@@ -240,6 +244,8 @@ def render_sql(control: Control, params: dict[str, Any]) -> str:
         tree = sqlglot.parse_one(control.sql, read="postgres")
     except sqlglot.errors.ParseError as exc:
         raise ControlError(f"cannot parse the SQL: {str(exc).splitlines()[0]}") from None
+    except RecursionError:
+        raise ControlError("cannot parse the SQL: nested too deeply") from None
 
     def literal(node: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.Placeholder) and node.name in params:
@@ -742,7 +748,8 @@ def _store(con, started, selected, parameters, frameworks, accounts, rows, pack_
     from .db import transaction
 
     statuses = {r["status"] for r in rows}
-    with transaction(con):
+    run_id = None
+    with transaction(con, lambda: f"check run {run_id}" if run_id else "check run"):
         run_id = con.execute("select nextval('iamsql_run_seq')").fetchone()[0]
         if snapshot_ids is None:
             snapshot_ids = [r[0] for r in con.execute("select distinct snapshot_id from iamsql_latest order by 1").fetchall()] \

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
 
-from . import __version__
+from . import __version__, journal
 from .errors import DatabaseError
 from .paths import duckdb_literal
 from .schema import ACCUMULATING_TABLES, COMPRESSION, TABLES, columns
@@ -181,16 +182,22 @@ def install_macros(con: duckdb.DuckDBPyConnection) -> None:
 
 
 @contextmanager
-def transaction(con: duckdb.DuckDBPyConnection):
-    """All-or-nothing: commit on success, roll back on any exception (including Ctrl-C)."""
+def transaction(con: duckdb.DuckDBPyConnection, what: Callable[[], str | None] | None = None):
+    """All-or-nothing: commit on success, roll back on any exception (including Ctrl-C). ``what()`` says what
+    the transaction stores (e.g. "check run 4", ``None`` for nothing worth saying); it goes to ``journal`` as
+    stored or rolled back."""
     con.execute("begin transaction")
     try:
         yield con
     except BaseException:
         con.execute("rollback")
+        if what is not None and (said := what()):
+            journal.record(said, committed=False)
         raise
     else:
         con.execute("commit")
+        if what is not None and (said := what()):
+            journal.record(said, committed=True)
 
 
 def new_snapshot(
@@ -222,15 +229,28 @@ def new_snapshot(
     return snapshot_id
 
 
+class RowsNotStored(DatabaseError):
+    """DuckDB refused the rows of one ``insert_rows`` call; ``index`` is the row that made it fail when the
+    error tells (a line number, or the largest row for an out-of-memory or size error), else ``None``."""
+
+    def __init__(self, table: str, reason: str, index: int | None) -> None:
+        super().__init__(f"cannot store {table} rows: {reason}")
+        self.table, self.reason, self.index = table, reason, index
+
+
+_MIN_OBJECT_BYTES = 16 << 20  # DuckDB's default maximum_object_size
+
+
 def insert_rows(con: duckdb.DuckDBPyConnection, table: str, snapshot_id: int, rows: Iterable[dict]) -> int:
     """Insert dict rows (keys are Steampipe column names) into ``history.<table>``; returns the row count.
 
     Rows go through a temporary NDJSON file read with an explicit column list, which is much faster than
     row-by-row inserts and turns JSON values and ISO-8601 timestamps into DuckDB types in one pass.
     Missing keys become NULL. The snapshot is also recorded as covering the table (even with zero rows).
+    A DuckDB error raises ``RowsNotStored``, which never names the temporary file.
     """
     cols = columns(table)
-    count = 0
+    count = longest = longest_index = 0
     with tempfile.NamedTemporaryFile("w", suffix=".ndjson", delete=False, encoding="utf-8") as tmp:
         for row in rows:
             record = {name: row.get(name) for name, _ in cols}
@@ -239,8 +259,11 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, snapshot_id: int, ro
             for name, sqltype in cols:
                 if sqltype == "JSON" and record[name] is not None:
                     record[name] = json.dumps(record[name], default=str)
-            tmp.write(json.dumps(record, default=str))
+            line = json.dumps(record, default=str)
+            tmp.write(line)
             tmp.write("\n")
+            if len(line) > longest:
+                longest, longest_index = len(line), count
             count += 1
     try:
         if count:
@@ -250,11 +273,18 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, snapshot_id: int, ro
             )
             con.execute(
                 f"insert into history.{table} ({', '.join(repr_name(n) for n, _ in cols)}) select {select} "
-                f"from read_json(?, format='newline_delimited', "
-                f"columns={{{spec}}}, timestampformat='auto')",
+                f"from read_json(?, format='newline_delimited', columns={{{spec}}}, timestampformat='auto', "
+                f"maximum_object_size={max(_MIN_OBJECT_BYTES, longest + 1024)})",  # json.dumps writes ASCII
                 [duckdb_literal(tmp.name)],  # a temporary folder whose name holds [ * ? is read literally
             )
         con.execute("insert into iamsql_snapshot_table values (?, ?, ?)", [snapshot_id, table, count])
+    except duckdb.Error as exc:
+        message = str(exc).strip().splitlines()[0]
+        reason = message.replace(f'"{tmp.name}"', "the rows").replace(tmp.name, "the rows")
+        line = re.search(r"\bline (\d+)", message)
+        index = int(line.group(1)) - 1 if line and 0 < int(line.group(1)) <= count else \
+            longest_index if isinstance(exc, duckdb.OutOfMemoryException) or "maximum_object_size" in message else None
+        raise RowsNotStored(table, reason, index) from None
     finally:
         os.unlink(tmp.name)
     return count

@@ -34,12 +34,13 @@ from typing import Any
 
 import duckdb
 
-from . import __version__, locking
+from . import __version__, locking, signing
 from .controls import DEFAULT_FAIL_ON
 from .errors import DatabaseError, IamsqlError
 
 MANIFEST = "manifest.json"
 MANIFEST_HASH = "manifest.sha256"
+SIGNATURE = "manifest.json.sig"
 LOCK_FILE = ".iamsql.lock"
 INCOMPLETE = ".incomplete-"
 STAMP = "%Y%m%dT%H%M%SZ"
@@ -104,6 +105,8 @@ OPTIONS = (
     Option("retention.keep_runs", "int", "--keep-runs", "IAMSQL_KEEP_RUNS", "keep the newest N run folders"),
     Option("retention.keep_days", "int", "--keep-days", "IAMSQL_KEEP_DAYS", "remove run folders older than D days"),
     Option("wait", "int", "--wait", "IAMSQL_WAIT", "seconds to wait for another run on the same database or folder (default 0)"),
+    Option("sign_key", "path", "--sign-key", "IAMSQL_SIGN_KEY",
+           f"sign each run's {MANIFEST} with this OpenSSH Ed25519 private key ({SIGNATURE})"),
 )
 BY_KEY = {o.key: o for o in OPTIONS}
 COLLECT_KEYS = ("sources.regions", "sources.profile", "sources.cloudtrail_s3", "sources.since",
@@ -174,6 +177,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"config {path}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config {path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"config {path}: TOML nested too deeply to read") from None
     flat: dict[str, Any] = {}
     for key, value in data.items():
         if key in TABLES:
@@ -354,7 +359,8 @@ def sha256_file(path: Path) -> str:
 
 
 def hash_tree(folder: Path) -> dict[str, dict[str, Any]]:
-    """``relative/posix/path -> {sha256, bytes}`` for every file under ``folder`` except the manifest pair.
+    """``relative/posix/path -> {sha256, bytes}`` for every file under ``folder`` except the manifest, its
+    sidecar and its signature.
     Symlinks are hashed as what they point to and never followed into folders; an entry that cannot be read
     (permission denied, broken symlink, symlink loop) raises EvidenceError naming it."""
     def unreadable(exc: OSError) -> None:
@@ -367,7 +373,7 @@ def hash_tree(folder: Path) -> dict[str, dict[str, Any]]:
     files = {}
     for path in sorted(found):
         relative = path.relative_to(folder).as_posix()
-        if relative in (MANIFEST, MANIFEST_HASH):
+        if relative in (MANIFEST, MANIFEST_HASH, SIGNATURE):
             continue
         try:
             files[relative] = {"sha256": sha256_file(path), "bytes": path.stat().st_size}
@@ -404,6 +410,7 @@ def run(config: Config, log: Callable[[str], None] | None = None) -> RunOutcome:
 
     log = log or (lambda _message: None)
     exceptions_file = read_exceptions(config["exceptions"]) if config["exceptions"] else None
+    sign_key = signing.load_private_key(config["sign_key"]) if config["sign_key"] else None
     sigma_warnings: list[str] = []
     sigma_controls = _sigma_controls(config, sigma_warnings)
     for source in config["sources.paths"] or []:
@@ -418,7 +425,7 @@ def run(config: Config, log: Callable[[str], None] | None = None) -> RunOutcome:
     with RunLock(evidence_dir, deadline, config["wait"]):
         con = connect_waiting(config["db"], deadline, config["wait"])
         try:
-            outcome = _run_locked(con, config, exceptions_file, log, sigma_controls)
+            outcome = _run_locked(con, config, exceptions_file, log, sigma_controls, sign_key)
         finally:
             con.close()
     outcome.warnings[:0] = sigma_warnings
@@ -439,7 +446,7 @@ def _sigma_controls(config: Config, warnings: list[str]) -> list:
                       warn=lambda line: warnings.append(f"skipped Sigma rule: {line}"))
 
 
-def _run_locked(con, config: Config, exceptions_file, log, sigma_controls=None) -> RunOutcome:
+def _run_locked(con, config: Config, exceptions_file, log, sigma_controls=None, sign_key=None) -> RunOutcome:
     from . import exceptions as exc_mod
     from . import history
     from .controls import exit_code, run_checks
@@ -459,7 +466,7 @@ def _run_locked(con, config: Config, exceptions_file, log, sigma_controls=None) 
     run_id = run_checks(con, controls=config["controls"], frameworks=config["frameworks"],
                         params=config["params"], extra_controls=sigma_controls)
     name = config["name"] or _default_name(con, run_id, gathered)
-    with transaction(con):
+    with transaction(con, lambda: f"evidence run {run_id} as running"):
         con.execute("insert into iamsql_evidence_run values (?, ?, null, 'running', ?, null, null)",
                     [run_id, name, started])
     applied = exc_mod.apply(con, run_id, exceptions_file)
@@ -499,16 +506,21 @@ def _run_locked(con, config: Config, exceptions_file, log, sigma_controls=None) 
     }
     manifest = _manifest(con, config, run_id, name, started, gathered, exceptions_file, summary, code, work)
     manifest["chain"] = chain_link(evidence_dir / name)
+    if sign_key is not None:
+        manifest["signature"] = {"file": SIGNATURE, "format": "sshsig", "namespace": signing.NAMESPACE,
+                                 "key": signing.fingerprint(sign_key.public_key())}
     manifest_text = json.dumps(manifest, indent=2, sort_keys=False, default=str) + "\n"
     (work / MANIFEST).write_text(manifest_text, encoding="utf-8")
     manifest_sha = hashlib.sha256(manifest_text.encode("utf-8")).hexdigest()
     (work / MANIFEST_HASH).write_text(f"{manifest_sha}  {MANIFEST}\n", encoding="utf-8")
+    if sign_key is not None:
+        (work / SIGNATURE).write_text(signing.sign(sign_key, manifest_text.encode("utf-8")), encoding="utf-8")
     _fsync_tree(work)
     folder = _final_folder(evidence_dir / name, started)
     folder.parent.mkdir(parents=True, exist_ok=True)
     os.rename(work, folder)
     _fsync_dir(folder.parent)
-    with transaction(con):
+    with transaction(con, lambda: f"evidence run {run_id} as complete ({folder})"):
         con.execute("update iamsql_evidence_run set name = ?, folder = ?, status = 'complete', finished_at = ?, "
                     "manifest_sha256 = ? where run_id = ?",
                     [name, str(folder), datetime.now(timezone.utc), manifest_sha, run_id])
@@ -798,11 +810,14 @@ def _subfolders(folder: Path) -> list[Path]:
     return found
 
 
-def verify(folder: str | Path, db: str | Path | None = None) -> list[Verification]:
+def verify(folder: str | Path, db: str | Path | None = None,
+           public_key: str | Path | None = None) -> list[Verification]:
     """Verify one run folder, every run of a name (``<dir>/<name>``), or every run under an evidence folder
     (``<dir>/<name>/<time>``). Runs of one name are checked as a chain: each manifest must name the run before
     it and that manifest's SHA-256. With ``db``, every manifest's SHA-256 is checked against the database's
-    run history, and complete runs whose folder is gone are named."""
+    run history, and complete runs whose folder is gone are named. With ``public_key`` (an OpenSSH
+    ``ssh-ed25519`` line), every run must carry a valid signature of its manifest by that key."""
+    key = signing.load_public_key(public_key) if public_key is not None else None
     folder = Path(folder)
     if not folder.is_dir():
         raise EvidenceError(f"{folder} is not a folder")
@@ -823,9 +838,37 @@ def verify(folder: str | Path, db: str | Path | None = None) -> list[Verificatio
             checked = [verify_run(r) for r in runs]
             check_chain(checked)
             results += checked
+    for result in results:
+        check_signature(result, key)
     if db is not None:
         check_database(results, list(chains), db)
     return results
+
+
+def check_signature(result: Verification, key) -> None:
+    """With a public key: the run's ``manifest.json.sig`` must be that key's signature of its manifest (an
+    unsigned run fails). Without one: a manifest that says it was signed must still have its signature."""
+    manifest = _manifest_of(result)
+    if manifest is None:
+        return  # the manifest's own problem is already reported
+    path = result.folder / SIGNATURE
+    if key is None:
+        if manifest.get("signature") and not path.exists():
+            result.problems.append(f"signature: {SIGNATURE} is missing (the manifest says the run was signed)")
+        elif path.exists():
+            result.notes.append(f"signed ({SIGNATURE}); give --public-key to check the signature")
+        return
+    if not path.exists():
+        result.problems.append(f"signature: unsigned (no {SIGNATURE})")
+        return
+    try:
+        armored = path.read_text(encoding="utf-8", errors="replace")
+        manifest_bytes = (result.folder / MANIFEST).read_bytes()
+    except OSError as exc:
+        raise EvidenceError(f"{exc.filename or path}: cannot read ({exc.strerror or exc})") from None
+    problem = signing.verify(key, manifest_bytes, armored)
+    if problem:
+        result.problems.append(f"signature: {problem}")
 
 
 def _manifest_of(result: Verification) -> dict | None:

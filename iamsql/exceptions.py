@@ -137,6 +137,8 @@ def read_exceptions(path: str | Path) -> ExceptionsFile:
         raise ExceptionsFileError(f"{path}:{line} not valid YAML: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
         raise ExceptionsFileError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
+    except RecursionError:
+        raise ExceptionsFileError(f"{path}: YAML nested too deeply to read") from None
     reader = _Reader(path, loader)
     if root is None:
         return ExceptionsFile(path, hashlib.sha256(raw).hexdigest(), (), ())
@@ -337,7 +339,7 @@ def apply(con: duckdb.DuckDBPyConnection, run_id: int, file: ExceptionsFile | No
     ensure_schema(con)
     file = file or ExceptionsFile(Path(), "", (), ())
     applied = evaluate(con, run_id, file)
-    with transaction(con):
+    with transaction(con, lambda: f"exceptions of check run {run_id}"):
         for table in ("iamsql_result_exception", "iamsql_run_exception", "iamsql_run_attestation"):
             con.execute(f"delete from {table} where run_id = ?", [run_id])
         if applied.excepted:

@@ -268,7 +268,7 @@ class Merged:
 
     def __init__(self) -> None:
         self.rows: dict[str, dict[str, dict[tuple, dict]]] = defaultdict(lambda: defaultdict(dict))
-        self.folders: dict[tuple[str, str, tuple], set[Path]] = defaultdict(set)
+        self.files: dict[tuple[str, str, tuple], list[Path]] = defaultdict(list)  # the files a row came from
         self.covers: dict[str, set[str]] = defaultdict(set)
         self.formats: dict[str, set[str]] = defaultdict(set)
 
@@ -279,7 +279,9 @@ class Merged:
                 warnings.append(f"{path}: {column}: {value.reason}; left NULL")
             elif value is not None:
                 row[column] = value
-        self.folders[(fragment.account_id, fragment.table, key)].add(path.parent)
+        files = self.files[(fragment.account_id, fragment.table, key)]
+        if path not in files:
+            files.append(path)
 
     def match(self, fragment: Fragment, folder: Path) -> list[tuple]:
         """Keys an unkeyed fragment (get-trail-status, get-saml-provider...) could be about."""
@@ -289,7 +291,7 @@ class Merged:
             return [k for k, r in rows.items() if r.get("name") == name]
         if suffix:
             return [k for k, r in rows.items() if (r.get("arn") or "").endswith(suffix)]
-        return [k for k in rows if folder in self.folders[(fragment.account_id, fragment.table, k)]]
+        return [k for k in rows if any(p.parent == folder for p in self.files[(fragment.account_id, fragment.table, k)])]
 
 
 def _newest_reports(files: list[SourceFile], warnings: list[str]) -> set[int]:
@@ -598,7 +600,7 @@ def _write(con, iam_files, event_files, merged: Merged, summary: LoadSummary, pr
                                                  **collection_info(account, manifests))
         return snapshots[account]
 
-    with db.transaction(con):
+    with db.transaction(con, lambda: f"load of {_snapshot_words(snapshots)}" if snapshots else None):
         for account in sorted({a for f in iam_files for a in f.accounts} | {a for m in manifests for a in m.accounts}):
             snapshot_for_account(account)
         if event_files:
@@ -609,10 +611,34 @@ def _write(con, iam_files, event_files, merged: Merged, summary: LoadSummary, pr
         for account, snapshot_id in snapshots.items():
             tables = merged.rows.get(account, {})
             for table in sorted(merged.covers.get(account, set()) | {t for t, rows in tables.items() if rows}):
-                count = db.insert_rows(con, table, snapshot_id, tables.get(table, {}).values())
+                keyed = list(tables.get(table, {}).items())
+                try:
+                    count = db.insert_rows(con, table, snapshot_id, [row for _key, row in keyed])
+                except db.RowsNotStored as exc:
+                    raise _not_stored(exc, account, keyed, merged) from None
                 tables_written[account][table] = count
                 summary.rows[table] = summary.rows.get(table, 0) + count
         _finish_snapshots(con, snapshots, iam_files, event_files, summary, tables_written, manifests, as_of)
+
+
+def _snapshot_words(snapshots: dict[str, int]) -> str:
+    ids = sorted(snapshots.values())
+    return f"snapshot {ids[0]}" if len(ids) == 1 else f"snapshots {', '.join(map(str, ids))}"
+
+
+def _not_stored(exc: db.RowsNotStored, account: str, keyed: list[tuple[tuple, dict]], merged: Merged) -> InputError:
+    """The load's one-line error for rows DuckDB refused: the input file(s) and the record when DuckDB's error
+    points at one (out of memory on a huge value, a line number), never the temporary file the rows went
+    through."""
+    if exc.index is None:
+        return InputError(f"load failed, nothing was written: {exc}")
+    key, row = keyed[exc.index]
+    record = row.get("arn") or row.get("name") or "/".join(str(k) for k in key)
+    size = len(json.dumps(row, default=str))
+    files = merged.files.get((account, exc.table, key)) or []
+    where = ", ".join(map(str, files)) if files else f"account {account}"
+    return InputError(f"{where}: {exc.table} record {record} ({size / (1 << 20):.1f} MiB as JSON) could not be "
+                      f"stored: {exc.reason}; nothing was written")
 
 
 def _finish_snapshots(con, snapshots, iam_files, event_files, summary: LoadSummary, tables_written, manifests, as_of) -> None:

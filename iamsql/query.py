@@ -262,6 +262,13 @@ def run_statements(con: duckdb.DuckDBPyConnection, sql: str, dialect: str = "ste
 NO_SQL = "give the SQL as an argument, a .sql file path, --file FILE, or on stdin (-f -)"
 
 
+def sql_file(sql: str | None, file: str | None) -> str | None:
+    """The file the SQL is read from: ``--file`` (``-`` is stdin), or an argument that is a ``.sql`` path."""
+    if file is None and sql is not None and sql.strip().lower().endswith(".sql") and "\n" not in sql.strip():
+        return sql.strip()
+    return file
+
+
 def read_sql(sql: str | None, file: str | None, stdin=None) -> str:
     """The SQL text, as Steampipe takes it: the argument (a path ending in ``.sql`` is read as a file), ``--file
     FILE`` (``-`` is stdin), or stdin when it is piped and nothing else is given."""
@@ -271,8 +278,7 @@ def read_sql(sql: str | None, file: str | None, stdin=None) -> str:
     stdin = stdin or sys.stdin
     if sql is not None and file is not None:
         raise QueryError("give the SQL as an argument or with --file, not both")
-    if file is None and sql is not None and sql.strip().lower().endswith(".sql") and "\n" not in sql.strip():
-        file = sql.strip()
+    file = sql_file(sql, file)
     if file == "-" or (file is None and sql is None and stdin is not None and not stdin.isatty()):
         text = stdin.read()
         if not text.strip():

@@ -1,14 +1,19 @@
 """Write a file so that nothing else is ever overwritten and a failure leaves nothing half-written.
 
-``replacing(path)`` hands out a temporary file in the target's own folder and renames it onto ``path`` when the
-writer is done, and only when ``path`` does not exist or is a regular file: folders, devices, pipes, sockets and
+``replacing(path)`` hands out a temporary file in the temporary folder (the command's private one, see
+``scratch.py``, so a killed writer leaves nothing beside ``path``) and moves it onto ``path`` when the writer is
+done, and only when ``path`` does not exist or is a regular file: folders, devices, pipes, sockets and
 symbolic links are refused with one line (renaming onto ``/dev/stdout`` would replace the link with a file).
+On another file system than the temporary folder, the finished file is copied to a hidden ``.partial`` file
+beside ``path`` and renamed from there.
 ``STDOUT`` (``-``) is the caller's cue to stream to standard output instead.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -59,26 +64,44 @@ def _umask() -> int:
 
 @contextmanager
 def replacing(path: str | os.PathLike) -> Iterator[Path]:
-    """A temporary path beside ``path`` to write; renamed onto ``path`` when the block ends without an error
-    (flushed to disk first), removed otherwise."""
+    """A temporary path (in the temporary folder) to write; moved onto ``path`` when the block ends without an
+    error (flushed to disk first), removed otherwise."""
     path = check_target(path)
-    try:
-        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
-    except OSError as exc:
-        raise WriteError(f"cannot write {path}: {exc.strerror}") from None
-    os.close(fd)
-    partial = Path(name)
+    partial = _partial(path, None)
+    beside = None
     try:
         yield partial
         with open(partial, "rb+") as handle:
             os.fsync(handle.fileno())
         os.chmod(partial, 0o666 & ~_umask())  # mkstemp makes it 0600; a report gets the usual permissions
         check_target(path)  # again: nothing may have appeared there while writing
-        os.replace(partial, path)
+        try:
+            os.replace(partial, path)
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:
+                raise
+            beside = _partial(path, path.parent)  # another file system: copy beside, then rename
+            shutil.copyfile(partial, beside)
+            with open(beside, "rb+") as handle:
+                os.fsync(handle.fileno())
+            os.chmod(beside, 0o666 & ~_umask())
+            os.replace(beside, path)
     except OSError as exc:
         raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from None
     finally:
         partial.unlink(missing_ok=True)
+        if beside is not None:
+            beside.unlink(missing_ok=True)
+
+
+def _partial(path: Path, folder: Path | None) -> Path:
+    """An empty ``.<name>.<random>.partial`` file in ``folder`` (default: the temporary folder)."""
+    try:
+        fd, name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".partial")
+    except OSError as exc:
+        raise WriteError(f"cannot write {path}: {exc.strerror}") from None
+    os.close(fd)
+    return Path(name)
 
 
 def write_text(path: str | os.PathLike, text: str) -> Path:

@@ -15,9 +15,11 @@ from botocore.credentials import RefreshableCredentials
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
+    ConnectionClosedError,
     HTTPClientError,
     NoCredentialsError,
     ProfileNotFound,
+    ReadTimeoutError,
     SSOError,
     TokenRetrievalError,
     UnauthorizedSSOTokenError,
@@ -37,6 +39,8 @@ CREDENTIAL_ERRORS = {"ExpiredToken", "ExpiredTokenException", "InvalidClientToke
                      "RequestExpired", "SignatureDoesNotMatch", "AuthFailure", "IncompleteSignature"}
 # The region is not enabled for the account.
 REGION_ERRORS = {"OptInRequired"}
+# The network, not AWS's answer: the endpoint could not be reached or the connection dropped before an answer.
+CONNECTION_ERRORS = {"EndpointUnreachable", "ConnectionClosed", "ReadTimeout"}
 
 
 class CollectError(IamsqlError):
@@ -63,6 +67,10 @@ class Failure:
     def credentials(self) -> bool:
         return self.code in CREDENTIAL_ERRORS or self.code in ("NoCredentials", "SSOExpired")
 
+    @property
+    def connection(self) -> bool:
+        return self.code in CONNECTION_ERRORS
+
 
 def describe(exc: BaseException) -> Failure:
     """The error code and a one-line message for any boto3 failure (anything else is re-raised)."""
@@ -81,6 +89,10 @@ def describe(exc: BaseException) -> Failure:
                                         "credentials or 'aws sso login'")
     if isinstance(exc, (TokenRetrievalError, UnauthorizedSSOTokenError, SSOError)):
         return Failure("SSOExpired", f"the SSO session has expired or is missing: run 'aws sso login' ({_line(exc)})")
+    if isinstance(exc, ConnectionClosedError):
+        return Failure("ConnectionClosed", f"the connection dropped before an answer: {_line(exc)}")
+    if isinstance(exc, ReadTimeoutError):
+        return Failure("ReadTimeout", f"the connection gave no answer in time: {_line(exc)}")
     if isinstance(exc, (BotoConnectionError, HTTPClientError)):
         return Failure("EndpointUnreachable", f"cannot reach the endpoint: {_line(exc)}")
     if isinstance(exc, ResponseParserError):

@@ -22,6 +22,8 @@ def caller_target(base: boto3.Session, region: str, counter: Counter, evidence: 
         identity = sts.get_caller_identity()
     except Exception as exc:  # noqa: BLE001 - describe() re-raises anything that is not an AWS/botocore failure
         failure = describe(exc)
+        if failure.connection:
+            raise CollectError(f"cannot connect to AWS (sts:GetCallerIdentity): {failure.code}: {failure.message}") from None
         raise CollectError(f"cannot use the AWS credentials: {failure.code}: {failure.message}") from None
     identity = {k: identity[k] for k in ("UserId", "Account", "Arn")}
     evidence.write_json(identity, account=identity["Account"], region=GLOBAL, service="sts",

@@ -1,0 +1,189 @@
+"""Interrupts tell the truth: the line after Ctrl-C says what was stored or rolled back; temporary files live in
+a private per-process folder (``scratch.py``) that is removed at exit and swept at the next start once its
+process is gone, so a killed report writer leaves nothing beside ``--out``."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from iamsql import db, journal, scratch
+from iamsql.controls import run_checks
+from iamsql.load import SAMPLE_DIR, load_paths
+
+CLI = [sys.executable, "-c", "from iamsql.cli import main; main()"]
+# Two controls whose JSON results on the sample exceed a pipe's 64 KiB: the command blocks writing them
+# (after the run is stored and the database closed) until the test reads, which makes the interrupt's timing exact.
+BIG_OUTPUT_CONTROLS = ["iam_role_unused", "iam_policy_no_full_admin"]
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("interrupts") / "audit.duckdb"
+    con = db.connect(path, helper_views=False)
+    load_paths(con, [SAMPLE_DIR])
+    con.close()
+    return path
+
+
+def has_open(pid: int, path: Path) -> bool:
+    try:
+        return any(os.readlink(fd) == str(path) for fd in Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return False
+
+
+def wait_for(condition, process: subprocess.Popen, what: str, timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise AssertionError(f"never saw: {what} (exit {process.returncode}: {process.stderr.read()})")
+        time.sleep(0.01)
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to see which files a process holds")
+def test_ctrl_c_after_the_check_run_was_stored_says_so(sample_db, tmp_path):
+    database = tmp_path / "audit.duckdb"
+    database.write_bytes(sample_db.read_bytes())
+    process = subprocess.Popen([*CLI, "check", "--db", str(database), "--format", "json", "--fail-on", "none",
+                                *[f"--control={c}" for c in BIG_OUTPUT_CONTROLS]],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        wait_for(lambda: has_open(process.pid, database), process, "the database opened")
+        # closed again while still running: the run is stored and the results are being written to the full pipe
+        wait_for(lambda: not has_open(process.pid, database), process, "the database closed")
+        assert process.poll() is None
+        process.send_signal(signal.SIGINT)
+        _out, err = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    con = duckdb.connect(str(database), read_only=True)
+    [(run_id,)] = con.execute("select run_id from iamsql_run").fetchall()
+    con.close()
+    assert process.returncode == 130
+    assert err.splitlines() == [f"interrupted after check run {run_id} was stored"]
+
+
+def test_ctrl_c_inside_a_load_names_the_snapshot_it_rolled_back(tmp_path):
+    con = db.connect(tmp_path / "audit.duckdb", helper_views=False)
+    journal.reset()
+
+    def interrupt(_path) -> None:  # called as each CloudTrail batch is stored, inside the load's transaction
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        load_paths(con, sorted((SAMPLE_DIR / "cloudtrail" / "invictus_ir").glob("*.json")), progress=interrupt)
+    assert con.execute("select count(*) from iamsql_snapshot").fetchone()[0] == 0
+    assert journal.stored == [] and len(journal.rolled_back) == 1
+    assert re.fullmatch(r"interrupted: load of snapshot \d+ rolled back, nothing stored",
+                        journal.interrupted("nothing was loaded"))
+    con.close()
+
+
+def test_a_failure_after_a_stored_run_says_what_was_stored(sample_db, tmp_path):
+    database = tmp_path / "audit.duckdb"
+    database.write_bytes(sample_db.read_bytes())
+    con = db.connect(database)
+    journal.reset()
+    assert journal.after_failure() == "" and journal.interrupted("nothing was changed") == \
+        "interrupted: nothing was changed"
+    run_id = run_checks(con, controls=["iam_user_in_group"])
+    con.close()
+    assert journal.stored == [f"check run {run_id}"]
+    assert journal.after_failure() == f" (check run {run_id} stored before the failure)"
+
+
+def spawn_dead_pid() -> int:
+    """The pid of a process that has exited (and been reaped)."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+@pytest.mark.skipif(os.name != "posix", reason="folders of dead processes are swept on POSIX only")
+def test_folders_of_dead_processes_are_swept_and_live_ones_kept(tmp_path):
+    base = tmp_path / "tmp"
+    base.mkdir()
+    dead = base / f"iamsql-{spawn_dead_pid()}-k2j4x"
+    (dead / "sub").mkdir(parents=True)
+    (dead / "sub" / ".report.xlsx.abc.partial").write_text("half")
+    alive = base / f"iamsql-{os.getpid()}-q9z1a"
+    alive.mkdir()
+    unrelated = base / "iamsql-notes"
+    unrelated.mkdir()
+    result = subprocess.run([*CLI, "--version"], capture_output=True, text=True, env={**os.environ, "TMPDIR": str(base)})
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in base.iterdir()) == sorted([alive.name, unrelated.name])  # its own folder is gone too
+    assert scratch.sweep(base) == []
+
+
+def test_private_folder_is_the_temporary_folder_and_made_once(tmp_path, monkeypatch):
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    monkeypatch.setattr(scratch, "_current", None)
+    folder = scratch.use_private_tempdir()
+    assert folder.parent == tmp_path and folder.name.startswith(f"iamsql-{os.getpid()}-")
+    assert scratch.use_private_tempdir() == folder and oct(folder.stat().st_mode & 0o777) == "0o700"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGKILL")
+def test_sigkill_while_writing_a_report_leaves_nothing_beside_out(sample_db, tmp_path):
+    database = tmp_path / "audit.duckdb"
+    database.write_bytes(sample_db.read_bytes())
+    con = db.connect(database)
+    run_checks(con, controls=BIG_OUTPUT_CONTROLS)
+    con.close()
+    base, out = tmp_path / "tmp", tmp_path / "out"
+    base.mkdir()
+    out.mkdir()
+    env = {**os.environ, "TMPDIR": str(base)}
+    process = subprocess.Popen([*CLI, "report", "--db", str(database), "--out", str(out / "report.xlsx")],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        wait_for(lambda: any(base.glob(f"iamsql-{process.pid}-*/.report.xlsx.*.partial")), process,
+                 "the report's partial file in the private folder")
+        process.kill()
+        process.wait()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == -signal.SIGKILL
+    assert list(out.iterdir()) == []
+    [left] = base.glob(f"iamsql-{process.pid}-*")
+    assert subprocess.run([*CLI, "--version"], capture_output=True, env=env).returncode == 0
+    assert not left.exists() and list(base.iterdir()) == []
+
+
+@pytest.mark.parametrize(("stored", "rolled_back", "complete"), [
+    (["load of snapshot 5"], ["check run 4"], False),
+    (["load of snapshot 5", "check run 4", "evidence run 4 as running"], [], False),
+    ([], ["load of snapshot 5"], False),
+    (["check run 4", "evidence run 4 as complete (evidence/1/20260101T000000Z)"], [], True),
+])
+def test_an_evidence_run_says_whether_it_completed(stored, rolled_back, complete, monkeypatch, capsys):
+    from iamsql import cli
+
+    monkeypatch.setattr(cli, "_interrupt_said", False)
+    journal.reset()
+    for what in stored:
+        journal.record(what, committed=True)
+    for what in rolled_back:
+        journal.record(what, committed=False)
+    cli.say_interrupted(cli.INTERRUPTED["evidence run"])
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith("interrupted after " if stored else "interrupted: ")
+    assert all(what in line for what in stored + rolled_back)
+    assert line.endswith(cli.INTERRUPTED["evidence run"]) != complete
+    journal.reset()
