@@ -10,7 +10,6 @@ them); the control catalog from the control headers in ``queries/`` and the fram
 import sys
 from pathlib import Path
 
-import click
 import typer.main
 
 from iamsql import frameworks
@@ -25,26 +24,27 @@ def _cell(text: str) -> str:
     return " ".join(str(text).split()).replace("|", "\\|")
 
 
-def _commands(group: click.Group, path: tuple[str, ...] = ()):
-    """Every command below ``group`` in name order, as (path, command); groups before their subcommands."""
+def _commands(group, path: tuple[str, ...] = ()):
+    """Every command below ``group`` (a click group as typer builds it) in name order, as (path, command); groups
+    before their subcommands."""
     for name in sorted(group.commands):
         command = group.commands[name]
         yield (*path, name), command
-        if isinstance(command, click.Group):
+        if hasattr(command, "commands"):
             yield from _commands(command, (*path, name))
 
 
-def _parameter_rows(command: click.Command) -> list[str]:
+def _parameter_rows(command) -> list[str]:
     rows = []
     for param in command.params:
         if param.name == "help":
             continue
-        if isinstance(param, click.Argument):
-            flags = f"`{param.human_readable_name.upper()}`" + ("" if param.required else " (optional)")
+        if param.param_type_name == "argument":
+            flags = f"`{param.name.upper()}`" + ("" if param.required else " (optional)")
         else:
             flags = ", ".join(f"`{opt}`" for opt in [*param.opts, *param.secondary_opts])
         help_text = getattr(param, "help", None) or ""
-        default = param.default if isinstance(param, click.Option) and param.show_default is not False else None
+        default = param.default if param.param_type_name == "option" and param.show_default is not False else None
         if default not in (None, False, (), []) and not callable(default):
             help_text += f" Default: `{default}`."
         envvar = getattr(param, "envvar", None)
@@ -69,7 +69,7 @@ def cli_reference() -> str:
         summary = (command.help or "").split("\n\n")[0].strip()
         if summary:
             lines += [" ".join(summary.split()), ""]
-        if isinstance(command, click.Group):
+        if hasattr(command, "commands"):
             lines += ["Subcommands: " + ", ".join(f"`{sub}`" for sub in sorted(command.commands)) + ".", ""]
             continue
         rows = _parameter_rows(command)
