@@ -46,7 +46,7 @@ opening as (
     end
       || case
            when a.decision = 'Error' then ''
-           when a.decision = 'Allowed' then ' without conditions'
+           when a.decision = 'Allowed' then ' with no condition its callers must meet'
            when a.names_caller then ' when conditions naming the caller hold (' || a.condition_keys || ')'
            when a.requires_external_id then ' with an ExternalId condition'
            else ' when conditions that do not name the caller hold (' || coalesce(a.condition_keys, 'none') || ')'
