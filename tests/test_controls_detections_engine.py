@@ -11,6 +11,7 @@ Account 123456789012 as of 2024-06-01 noon; 444455556666 is a third party; o-min
 
 import json
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -322,3 +323,36 @@ def test_no_event_data_is_a_skip_never_an_ok(no_events, control_id):
     for account in (ACC, OTHER):
         rows = [r for r in no_events if r["control_id"] == control_id and r["account_id"] == account]
         assert rows and {r["status"] for r in rows} == {"skip"}, (account, [(r["status"], r["reason"]) for r in rows])
+
+
+# ------------------------------------------------------------------ the organization says who is outside
+
+ORGANIZATION = Path(__file__).parent / "data" / "organizations"  # 111111111111 manages 222222222222, 333333333333
+
+
+@pytest.mark.parametrize("with_organization", [False, True])
+def test_the_loaded_organization_says_who_is_outside(tmp_path, with_organization):
+    """Without the organization both trusts open the role to another account. With it, the sibling account is a
+    member, and the organization's RCP (deny sts:AssumeRole from outside it) closes the trust of the stranger."""
+    member, sibling = "222222222222", "333333333333"
+    con = db.connect(tmp_path / "iamsql.duckdb")
+    if with_organization:
+        load_paths(con, [ORGANIZATION], as_of=AS_OF.isoformat())
+    load_accounts(con, {member: {"aws_cloudtrail_trail_event": [
+        event(member, at(0), "UpdateAssumeRolePolicy", user="admin", request={"roleName": "deploy", "policyDocument":
+              json.dumps(doc(assume({"AWS": f"arn:aws:iam::{sibling}:root"})))}),
+        event(member, at(1), "UpdateAssumeRolePolicy", user="admin", request={"roleName": "partner", "policyDocument":
+              json.dumps(doc(assume({"AWS": f"arn:aws:iam::{OTHER}:root"})))}),
+    ]}}, AS_OF)
+    rows = controls.results(con, controls.run_checks(con, controls=["ct_role_trust_opened"]))
+    controls.create_views(con)
+    judged = dict(con.execute("select trusted_account, (same_organization, decision) from iam_event_trust_access "
+                              "where account_id = ?", [member]).fetchall())
+    con.close()
+    alarms = {r["resource"] for r in rows if r["account_id"] == member and r["status"] == "alarm"}
+    if with_organization:
+        assert judged == {sibling: (True, "Allowed"), OTHER: (False, "ExplicitlyDenied")}
+        assert alarms == set()
+    else:
+        assert judged == {sibling: (None, "Allowed"), OTHER: (None, "Allowed")}
+        assert alarms == {f"arn:aws:iam::{member}:role/partner", f"arn:aws:iam::{member}:role/deploy"}
