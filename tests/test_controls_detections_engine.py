@@ -81,7 +81,7 @@ def gaad() -> dict:
             user("admin", attached=[ADMIN]),
             user("helpdesk", inline=doc(allow(["iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:ListUsers"],
                                               f"arn:aws:iam::{ACC}:user/*"))),
-            user("bob"), user("dave"),
+            user("bob"), user("dave"), user("contractor", attached=[iam("policy", "not-exported")]),
         ],
         "GroupDetailList": [{"GroupName": "readers", "GroupId": "AGPAREADERS", "Arn": iam("group", "readers"),
                              "Path": "/", "CreateDate": "2020-01-01T00:00:00Z", "GroupPolicyList": [],
@@ -142,6 +142,8 @@ EVENTS = [
     # credentials for other users: by a narrow helpdesk user, and by an administrator
     event(ACC, at(30), "CreateAccessKey", user="helpdesk", request={"userName": "bob"}),
     event(ACC, at(31), "CreateLoginProfile", user="admin", request={"userName": "dave"}),
+    # an IAM change by a user whose managed policy the snapshot does not hold
+    event(ACC, at(40), "TagUser", user="contractor", request={"userName": "contractor", "tags": []}),
 ]
 
 
@@ -296,6 +298,8 @@ def test_iam_changes_by_a_non_admin_need_the_snapshot(events_only, with_snapshot
           "is not an IAM administrator", "CreateAccessKey")
     check(found(with_snapshot, "ct_iam_change_by_non_admin", iam("user", "admin")), "ok",
           "is an IAM administrator (through AdministratorAccess)")
+    check(found(with_snapshot, "ct_iam_change_by_non_admin", iam("user", "contractor")), "skip",
+          "cannot be judged", "not-exported")
 
 
 # ------------------------------------------------------------------------------- no events is never a pass
