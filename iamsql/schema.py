@@ -481,6 +481,18 @@ ACCESS_TABLES: dict[str, list[tuple[str, str]]] = {
         ("external", "BOOLEAN"), ("action", "VARCHAR"), ("decision", "VARCHAR"), ("conditions", "JSON"),
         ("condition_keys", "VARCHAR"), ("names_caller", "BOOLEAN"), ("requires_external_id", "BOOLEAN"),
     ],
+    "iam_event_policy_access": [
+        ("account_id", "VARCHAR"), ("event_id", "VARCHAR"), ("event_name", "VARCHAR"), ("policy", "VARCHAR"),
+        ("document_source", "VARCHAR"), ("question", "VARCHAR"), ("title", "VARCHAR"), ("decision", "VARCHAR"),
+        ("conditions", "JSON"), ("condition_keys", "VARCHAR"),
+    ],
+    "iam_event_trust_access": [
+        ("account_id", "VARCHAR"), ("event_id", "VARCHAR"), ("event_name", "VARCHAR"), ("role_arn", "VARCHAR"),
+        ("role_name", "VARCHAR"), ("trusted", "VARCHAR"), ("trusted_kind", "VARCHAR"), ("trusted_account", "VARCHAR"),
+        ("external", "BOOLEAN"), ("same_organization", "BOOLEAN"), ("decision", "VARCHAR"), ("conditions", "JSON"),
+        ("condition_keys", "VARCHAR"), ("names_caller", "BOOLEAN"), ("requires_external_id", "BOOLEAN"),
+        ("action", "VARCHAR"),
+    ],
 }
 
 # Added to every table: which snapshot a row belongs to, and Steampipe's connection metadata column.

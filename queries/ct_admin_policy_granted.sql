@@ -3,11 +3,14 @@ title: No administrator or escalation-enabling policy granted
 description: >-
   CloudTrail shows no successful call, in the lookback_days days before the data was taken, that gives a user,
   group or role administrator or IAM power: AttachUserPolicy, AttachRolePolicy or AttachGroupPolicy of a
-  managed policy named in admin_policies (comma-separated policy names); PutUserPolicy, PutRolePolicy or
-  PutGroupPolicy of an inline policy that allows a broad action (*, *:*, iam:*, sts:*, iam:Put*, iam:Attach*,
-  iam:Create*, iam:Update*, or one of the IAM actions that change credentials, policies or trust); or
-  CreatePolicyVersion set as the default version with such an action. Failed calls are not counted: nothing
-  was granted, and denied IAM calls are counted by ct_access_denied_burst.
+  managed policy, PutUserPolicy, PutRolePolicy or PutGroupPolicy of an inline policy, or CreatePolicyVersion
+  set as the default version. The granted document is judged by the policy engine (iam_event_policy_access):
+  the one in the request for an inline policy or a new version, the loaded aws_iam_policy document for an
+  attached managed policy. A document that grants every action, every IAM action or opens a privilege
+  escalation path of queries/access.yaml alarms; one the engine finds harmless is info. When the document is
+  not known (a managed policy that is not loaded, a request without its document), the grant is judged by the
+  policy's name alone: one named in admin_policies (comma-separated policy names) alarms. Failed calls are not
+  counted: nothing was granted, and denied IAM calls are counted by ct_access_denied_burst.
 severity: high
 resource_type: AWS::IAM::Principal
 rationale: >-
@@ -16,7 +19,7 @@ rationale: >-
 remediation: >-
   Confirm the grant with the caller and the owner of the principal; detach or delete the policy if nobody
   planned it, and investigate what the principal did since.
-tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event]
+tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event, iam_event_policy_access]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -30,9 +33,8 @@ with call as (
       when t.request_parameters ->> 'groupName' is not null then 'group/' || (t.request_parameters ->> 'groupName')
       else regexp_replace(coalesce(t.request_parameters ->> 'policyArn', 'policy/unknown'), '^arn:[^:]*:iam::[^:]*:', '')
     end as target,
-    t.request_parameters ->> 'policyArn' as policy_arn,
-    t.request_parameters ->> 'policyName' as policy_name,
-    case when t.request_parameters ->> 'policyDocument' like '{%' then (t.request_parameters ->> 'policyDocument')::jsonb end as doc,
+    regexp_replace(coalesce(t.request_parameters ->> 'policyArn', ''), '^.*/', '') as policy_name,
+    t.request_parameters ->> 'policyName' as inline_name,
     coalesce(e.source_ip_address, 'an unknown address') as ip, coalesce(nullif(e.agent, ''), 'no user agent') as agent
   from cloudtrail_event_actor as e
     join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
@@ -42,36 +44,49 @@ with call as (
       or (e.event_name = 'CreatePolicyVersion' and t.request_parameters ->> 'setAsDefault' = 'true'))
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
 ),
-broad as (
-  select c.event_id, string_agg(distinct a, ', ') as actions
-  from call as c,
-    jsonb_array_elements(case when jsonb_typeof(c.doc -> 'Statement') = 'array' then c.doc -> 'Statement'
-                              else jsonb_build_array(c.doc -> 'Statement') end) as s,
-    jsonb_array_elements_text(case when jsonb_typeof(s -> 'Action') = 'array' then s -> 'Action'
-                                   when s -> 'Action' is null then '[]'::jsonb
-                                   else jsonb_build_array(s -> 'Action') end) as a
-  where c.doc is not null and s ->> 'Effect' = 'Allow'
-    and lower(a) ~ '^(\*|\*:\*|iam:\*|sts:\*|iam:(put|attach|create|update)\*|iam:(createaccesskey|createloginprofile|updateloginprofile|attach(user|role|group)policy|put(user|role|group)policy|createpolicyversion|setdefaultpolicyversion|updateassumerolepolicy|addusertogroup))$'
-  group by c.event_id
+judged as (
+  select event_id, account_id, min(policy) as policy, min(document_source) as document_source,
+    bool_or(question = 'full_admin' and decision in ('Allowed', 'AllowedIf')) as full_admin,
+    bool_or(question = 'iam_admin' and decision in ('Allowed', 'AllowedIf')) as iam_admin,
+    string_agg(distinct replace(question, 'escalation:', ''), ', ' order by replace(question, 'escalation:', ''))
+      filter (where question like 'escalation:%' and decision in ('Allowed', 'AllowedIf')) as paths,
+    bool_or(decision = 'AllowedIf' and question in ('full_admin', 'iam_admin')) as conditional
+  from iam_event_policy_access
+  group by event_id, account_id
 ),
 grant_ as (
   select c.*,
-    case when c.policy_arn is not null and c.event_name like 'Attach%'
-      then 'managed policy ' || regexp_replace(c.policy_arn, '^.*/', '')
-      else coalesce('inline policy ' || c.policy_name, 'default version of ' || regexp_replace(c.policy_arn, '^.*/', ''))
-        || ' allowing ' || b.actions
+    case
+      when j.event_id is null then
+        case when c.event_name like 'Attach%'
+          and (',' || replace(:admin_policies, ' ', '') || ',') like ('%,' || c.policy_name || ',%') then 'alarm' end
+      when j.full_admin or j.iam_admin or j.paths is not null then 'alarm'
+      else 'info'
+    end as verdict,
+    case
+      when j.event_id is null then 'managed policy ' || c.policy_name
+        || ' (its document is not loaded, so it is judged by its name: an administrator policy)'
+      else case when c.event_name like 'Attach%' then 'managed policy ' || c.policy_name || ' (its loaded document)'
+             when c.event_name like 'Put%' then 'inline policy ' || coalesce(c.inline_name, '(unnamed)')
+             else 'a new default version of ' || c.policy_name end
+        || case
+             when j.full_admin then ', which grants full administrator access (every action on every resource'
+               || case when j.conditional then ', when its conditions hold' else '' end || ')'
+             when j.iam_admin then ', which grants IAM administrator access (every IAM action that grants anything else'
+               || case when j.conditional then ', when its conditions hold' else '' end || ')'
+             when j.paths is not null then ', which enables escalation path ' || j.paths
+             else ', which the policy engine finds grants no administrator power and opens no escalation path'
+           end
     end as what
   from call as c
-    left join broad as b on b.event_id = c.event_id
-  where (c.event_name like 'Attach%'
-         and (',' || replace(:admin_policies, ' ', '') || ',') like ('%,' || regexp_replace(c.policy_arn, '^.*/', '') || ',%'))
-     or b.actions is not null
+    left join judged as j on j.event_id = c.event_id and j.account_id = c.account_id
 ),
 ranked as (
   select g.*,
-    row_number() over (partition by g.account_id, g.target order by g.event_time desc, g.event_id) as rn,
-    count(*) over (partition by g.account_id, g.target) as grants
+    row_number() over (partition by g.account_id, g.target order by g.verdict, g.event_time desc, g.event_id) as rn,
+    count(*) over (partition by g.account_id, g.target, g.verdict) as grants
   from grant_ as g
+  where g.verdict is not null
 ),
 events as (
   select account_id, count(*) as events, min(event_time) as first_time, max(event_time) as last_time
@@ -81,11 +96,11 @@ events as (
 )
 select
   'arn:' || r.partition || ':iam::' || r.account_id || ':' || r.target as resource,
-  'alarm' as status,
+  r.verdict as status,
   r.caller || ' called ' || r.event_name || ' on ' || replace(r.target, '/', ' ') || ' at '
     || to_char(r.event_time, 'YYYY-MM-DD HH24:MI:SS') || ' UTC from ' || r.ip || ' (' || r.agent || '), granting '
     || r.what || case when r.grants > 1 then ' (' || r.grants || ' such grants in all)' else '' end
-    || '; confirm the grant was intended.' as reason,
+    || case when r.verdict = 'alarm' then '; confirm the grant was intended.' else '.' end as reason,
   r.account_id,
   'global' as region
 from ranked as r
@@ -106,4 +121,4 @@ select
   'global'
 from iamsql_account as a
   left join events as ev on ev.account_id = a.account_id
-where not exists (select 1 from ranked as r where r.account_id = a.account_id)
+where not exists (select 1 from ranked as r where r.account_id = a.account_id and r.verdict = 'alarm')

@@ -8,6 +8,9 @@ description: >-
   federated user or the root user). Successful calls and access-denied attempts alarm: a denied attempt shows
   someone trying to take over another identity, the same intent with stolen credentials that lack the right.
   Other failures (no such user, key limit reached) are not counted: the call neither changed nor probed access.
+  When the caller (the IAM user, or the role behind a session) is in the loaded IAM data, the reason gives the
+  policy engine's verdict on it (iam_principal_access): an IAM administrator, or not one, so a call that
+  succeeded used a narrower right, one gained since, or an escalation.
 severity: high
 resource_type: AWS::IAM::User
 rationale: >-
@@ -17,13 +20,13 @@ remediation: >-
   Confirm the change with the caller; if it was not planned, delete the new key, login profile or credential,
   investigate the caller's other activity and rotate its own credentials. Let only identity administrators
   manage other users' credentials (scope iam:CreateAccessKey and iam:*LoginProfile to ${aws:username}).
-tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event]
+tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event, iam_principal_access]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
 */
 with hit as (
-  select e.account_id, e.partition, e.event_time, e.event_name, e.error_code,
+  select e.account_id, e.partition, e.event_time, e.event_name, e.error_code, e.actor_arn,
     coalesce(t.user_identity ->> 'arn', e.actor_arn, e.user_type, 'an unknown caller') as caller,
     t.request_parameters ->> 'userName' as target,
     coalesce(e.source_ip_address, 'an unknown address') as ip, coalesce(nullif(e.agent, ''), 'no user agent') as agent
@@ -37,12 +40,23 @@ with hit as (
     and (e.user_type is distinct from 'IAMUser' or t.request_parameters ->> 'userName' is distinct from t.user_identity ->> 'userName')
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
 ),
+verdict as (
+  select principal_arn, account_id,
+    case when bool_or(decision in ('Allowed', 'AllowedIf')) then true
+      when bool_or(decision = 'Unknown') then null else false end as is_admin,
+    min(granted_by) filter (where question in ('full_admin', 'iam_admin') and decision in ('Allowed', 'AllowedIf'))
+      as granted_by
+  from iam_principal_access
+  where question in ('full_admin', 'iam_admin')
+  group by principal_arn, account_id
+),
 ranked as (
-  select h.*,
+  select h.*, v.is_admin, v.granted_by,
     row_number() over (partition by h.account_id, h.target order by h.event_time desc, h.event_name) as rn,
     count(*) over (partition by h.account_id, h.target) as calls,
     min(h.event_time) over (partition by h.account_id, h.target) as first_time
   from hit as h
+    left join verdict as v on v.principal_arn = h.actor_arn and v.account_id = h.account_id
 ),
 events as (
   select account_id, count(*) as events, min(event_time) as first_time, max(event_time) as last_time
@@ -56,6 +70,12 @@ select
   r.caller || case when r.error_code is null then ' called ' else ' tried ' end || r.event_name || ' for user '
     || r.target || ' on ' || to_char(r.event_time, 'YYYY-MM-DD HH24:MI:SS') || ' UTC from ' || r.ip || ' (' || r.agent || ')'
     || case when r.error_code is null then '' else ', denied with ' || r.error_code end
+    || case when r.is_admin then '; the loaded IAM data makes the caller an IAM administrator (through '
+              || r.granted_by || ')'
+            when not r.is_admin and r.error_code is null then '; the loaded IAM data does not make the caller an '
+              || 'IAM administrator, yet the call succeeded: a narrower right, one gained since, or an escalation'
+            when not r.is_admin then '; the loaded IAM data does not make the caller an IAM administrator'
+            else '' end
     || case when r.calls > 1 then '; ' || r.calls || ' such calls for this user since '
       || to_char(r.first_time, 'YYYY-MM-DD HH24:MI:SS') || ' UTC' else '' end
     || '; confirm who asked for a credential of ' || r.target || ' and remove it if nobody did.' as reason,

@@ -5,6 +5,7 @@ description: >-
   the data was taken was made by the root user or by a principal whose policies grant all IAM actions
   (iam_principal_access: every action, or every IAM action, as the policy engine judges the principal's
   policies, groups, boundary and Deny statements). Changes by anyone else mean a delegated or escalated path that needs review.
+  A caller whose rights cannot be judged (a policy attached to it is not loaded) is a skip, not an alarm.
 severity: medium
 resource_type: AWS::IAM::Principal
 rationale: >-
@@ -31,7 +32,8 @@ judged as (
   select c.*,
     c.actor_type = 'root' as is_root,
     coalesce(a.full_admin or a.iam_admin, false) as is_admin,
-    a.granted_by,
+    a.unknown and not coalesce(a.full_admin or a.iam_admin, false) as unknown,
+    a.granted_by, a.missing,
     exists (select 1 from aws_iam_user as u where u.arn = c.actor_arn)
       or exists (select 1 from aws_iam_role as r where r.arn = c.actor_arn) as known
   from change as c
@@ -39,7 +41,9 @@ judged as (
       select principal_arn, account_id,
         bool_or(question = 'full_admin' and decision in ('Allowed', 'AllowedIf')) as full_admin,
         bool_or(question = 'iam_admin' and decision in ('Allowed', 'AllowedIf')) as iam_admin,
-        min(granted_by) filter (where decision in ('Allowed', 'AllowedIf')) as granted_by
+        min(granted_by) filter (where decision in ('Allowed', 'AllowedIf')) as granted_by,
+        bool_or(decision = 'Unknown') as unknown,
+        min(missing) filter (where decision = 'Unknown') as missing
       from iam_principal_access
       where question in ('full_admin', 'iam_admin')
       group by principal_arn, account_id
@@ -47,13 +51,17 @@ judged as (
 )
 select
   j.actor_arn as resource,
-  case when j.is_root or j.is_admin then 'ok' when not j.known then 'info' else 'alarm' end as status,
+  case when j.is_root or j.is_admin then 'ok' when not j.known then 'info' when j.unknown then 'skip' else 'alarm' end
+    as status,
   case
     when j.is_root then 'The root user made ' || j.changes || ' IAM change(s) (' || j.event_names || ').'
     when j.is_admin then regexp_replace(j.actor_arn, '^.*/', '') || ' is an IAM administrator (through ' || j.granted_by
       || ') and made ' || j.changes || ' IAM change(s).'
     when not j.known then regexp_replace(j.actor_arn, '^.*/', '') || ' made ' || j.changes || ' IAM change(s) ('
       || j.event_names || ') but is not in the loaded IAM data (deleted since?), so its rights cannot be judged.'
+    when j.unknown then regexp_replace(j.actor_arn, '^.*/', '') || ' made ' || j.changes || ' IAM change(s) ('
+      || j.event_names || ') but whether it is an IAM administrator cannot be judged: ' || coalesce(j.missing, 'a policy')
+      || ' not loaded.'
     else regexp_replace(j.actor_arn, '^.*/', '') || ' is not an IAM administrator but made ' || j.changes
       || ' IAM change(s) (' || j.event_names || '), last on ' || to_char(j.last_change, 'YYYY-MM-DD HH24:MI')
       || ' UTC; review them and the permissions that allowed them.'

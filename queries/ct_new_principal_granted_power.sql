@@ -4,8 +4,13 @@ description: >-
   CloudTrail shows no identity, in the lookback_days days before the data was taken, that was created and,
   within window_minutes minutes, armed by the same caller: a new IAM user that received both a permission
   (AttachUserPolicy, PutUserPolicy or AddUserToGroup) and a credential (CreateAccessKey or
-  CreateLoginProfile), or a new role that received a managed policy named in admin_policies or any inline
-  policy allowing every action (Action "*"). Only successful calls count: a denied step leaves nothing armed.
+  CreateLoginProfile), or a new role that received a powerful policy (AttachRolePolicy or PutRolePolicy). The
+  granted document is judged by the policy engine (iam_event_policy_access: the inline document in the
+  request, the loaded aws_iam_policy document of an attached managed policy): a policy that grants every action,
+  every IAM action or opens a privilege escalation path arms the identity; when every policy it received is
+  judged harmless (and a user was added to no group), the identity is reported as info. A policy whose
+  document is not known is judged by its name: a managed policy named in admin_policies arms a role, any policy
+  arms a user. Only successful calls count: a denied step leaves nothing armed.
 severity: high
 resource_type: AWS::IAM::Principal
 rationale: >-
@@ -15,7 +20,7 @@ rationale: >-
 remediation: >-
   Confirm the new identity with its creator; if nobody asked for it, delete its keys, login profile and
   policies, then the identity, and investigate the creator's credentials.
-tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event]
+tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event, iam_event_policy_access]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -28,7 +33,6 @@ with iam_call as (
     case when e.event_name like '%Role%' then 'role' else 'user' end as kind,
     coalesce(t.request_parameters ->> 'userName', t.request_parameters ->> 'roleName') as name,
     t.request_parameters ->> 'policyArn' as policy_arn,
-    t.request_parameters ->> 'policyDocument' as policy_document,
     t.request_parameters ->> 'groupName' as group_name,
     coalesce(e.source_ip_address, 'an unknown address') as ip, coalesce(nullif(e.agent, ''), 'no user agent') as agent
   from cloudtrail_event_actor as e
@@ -38,6 +42,18 @@ with iam_call as (
                          'CreateLoginProfile', 'AttachRolePolicy', 'PutRolePolicy')
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
 ),
+judged as (
+  select event_id, account_id,
+    case
+      when bool_or(question = 'full_admin' and decision in ('Allowed', 'AllowedIf')) then 'full administrator'
+      when bool_or(question = 'iam_admin' and decision in ('Allowed', 'AllowedIf')) then 'IAM administrator'
+      when bool_or(question like 'escalation:%' and decision in ('Allowed', 'AllowedIf')) then 'escalation path '
+        || string_agg(distinct replace(question, 'escalation:', ''), ', ' order by replace(question, 'escalation:', ''))
+             filter (where question like 'escalation:%' and decision in ('Allowed', 'AllowedIf'))
+    end as power
+  from iam_event_policy_access
+  group by event_id, account_id
+),
 created as (
   select * from iam_call where event_name in ('CreateUser', 'CreateRole') and name is not null
 ),
@@ -46,33 +62,38 @@ step as (
     s.event_name, s.event_time,
     case
       when s.event_name in ('CreateAccessKey', 'CreateLoginProfile') then 'credential'
+      when j.event_id is not null then case when j.power is not null then 'permission' else 'harmless' end
       when c.kind = 'user' then 'permission'
       when s.event_name = 'AttachRolePolicy'
         and (',' || replace(:admin_policies, ' ', '') || ',') like ('%,' || regexp_replace(s.policy_arn, '^.*/', '') || ',%')
         then 'permission'
-      when s.event_name = 'PutRolePolicy' and s.policy_document ~ '"Action"\s*:\s*(\[[^\]]*)?"\*"' then 'permission'
     end as step_kind,
     case when s.policy_arn is not null then regexp_replace(s.policy_arn, '^.*/', '')
       when s.group_name is not null then 'group ' || s.group_name
-      when s.event_name like 'Put%' then 'an inline policy' end as detail
+      when s.event_name like 'Put%' then 'an inline policy' end
+      || case when j.event_id is null then ''
+           when j.power is not null then ': ' || j.power
+           else ': judged harmless' end as detail
   from created as c
     join iam_call as s on s.account_id = c.account_id and s.caller = c.caller and s.kind = c.kind and s.name = c.name
       and s.event_name not in ('CreateUser', 'CreateRole')
       and s.event_time >= c.event_time - interval '1 minute' and s.event_time <= c.event_time + :window_minutes * interval '1 minute'
+    left join judged as j on j.event_id = s.event_id and j.account_id = s.account_id
 ),
 armed as (
   select c.account_id, c.partition, c.kind, c.name, c.caller, c.event_time, c.ip, c.agent,
     string_agg(distinct st.event_name || coalesce(' (' || st.detail || ')', ''), ', ') as steps,
-    max(st.event_time) as last_step
+    max(st.event_time) as last_step,
+    case when count(*) filter (where st.step_kind = 'permission') > 0 then 'alarm' else 'info' end as verdict
   from created as c
     join step as st on st.account_id = c.account_id and st.kind = c.kind and st.name = c.name and st.created_at = c.event_time
   where st.step_kind is not null
   group by c.account_id, c.partition, c.kind, c.name, c.caller, c.event_time, c.ip, c.agent
-  having count(*) filter (where st.step_kind = 'permission') > 0
+  having count(*) filter (where st.step_kind in ('permission', 'harmless')) > 0
      and (c.kind = 'role' or count(*) filter (where st.step_kind = 'credential') > 0)
 ),
 ranked as (
-  select a.*, row_number() over (partition by a.account_id, a.kind, a.name order by a.event_time desc) as rn
+  select a.*, row_number() over (partition by a.account_id, a.kind, a.name order by a.verdict, a.event_time desc) as rn
   from armed as a
 ),
 events as (
@@ -83,10 +104,11 @@ events as (
 )
 select
   'arn:' || r.partition || ':iam::' || r.account_id || ':' || r.kind || '/' || r.name as resource,
-  'alarm' as status,
+  r.verdict as status,
   r.caller || ' created ' || r.kind || ' ' || r.name || ' at ' || to_char(r.event_time, 'YYYY-MM-DD HH24:MI:SS')
     || ' UTC from ' || r.ip || ' (' || r.agent || ') and by ' || to_char(r.last_step, 'HH24:MI:SS') || ' UTC gave it '
-    || r.steps || '; confirm this identity was meant to exist.' as reason,
+    || r.steps || case when r.verdict = 'alarm' then '; confirm this identity was meant to exist.'
+                       else '; the policy engine finds none of its policies powerful.' end as reason,
   r.account_id,
   'global' as region
 from ranked as r
@@ -107,4 +129,4 @@ select
   'global'
 from iamsql_account as a
   left join events as ev on ev.account_id = a.account_id
-where not exists (select 1 from ranked as r where r.account_id = a.account_id)
+where not exists (select 1 from ranked as r where r.account_id = a.account_id and r.verdict = 'alarm')

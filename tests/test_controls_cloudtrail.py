@@ -70,7 +70,9 @@ EVE_POLICY = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action
 
 
 def iam_user(account, name, attached=(), inline=None):
+    """A user in no group (the groups must be known for the engine to judge the user's rights)."""
     return {"name": name, "arn": f"arn:aws:iam::{account}:user/{name}", "attached_policy_arns": list(attached),
+            "groups": [],
             "inline_policies_std": inline, "account_id": account, "partition": "aws", "region": "global"}
 
 

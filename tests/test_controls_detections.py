@@ -150,8 +150,8 @@ def at(minutes: float) -> datetime:
     return T0 + timedelta(minutes=minutes)
 
 
-def trust(*principals, condition=None):
-    statements = [{"Effect": "Allow", "Principal": p, "Action": "sts:AssumeRole",
+def trust(*principals, condition=None, action="sts:AssumeRole"):
+    statements = [{"Effect": "Allow", "Principal": p, "Action": action,
                    **({"Condition": condition} if condition else {})} for p in principals]
     import json
     return json.dumps({"Version": "2012-10-17", "Statement": statements})
@@ -180,7 +180,8 @@ BENIGN = [
         "*", condition={"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}})}),
     event(A, at(8), "CreateRole", user="admin", request={"roleName": "ci", "assumeRolePolicyDocument": trust(
         {"Federated": f"arn:aws:iam::{A}:oidc-provider/token.actions.githubusercontent.com"},
-        condition={"StringLike": {"token.actions.githubusercontent.com:sub": "repo:org/app:*"}})}),
+        condition={"StringLike": {"token.actions.githubusercontent.com:sub": "repo:org/app:*"}},
+        action="sts:AssumeRoleWithWebIdentity")}),
     # a denied trust change does not change the trust
     event(A, at(9), "UpdateAssumeRolePolicy", user="eve", error="AccessDenied", request={"roleName": "own", "policyDocument":
           trust({"AWS": "arn:aws:iam::193672423079:root"})}),
@@ -236,7 +237,8 @@ MALICIOUS = [
         {"AWS": "*"}, condition={"StringEquals": {"sts:ExternalId": "x"}})}),
     event(B, at(4), "UpdateAssumeRolePolicy", user="eve", request={"roleName": "oidc", "policyDocument": trust(
         {"Federated": f"arn:aws:iam::{B}:oidc-provider/token.actions.githubusercontent.com"},
-        condition={"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}})}),
+        condition={"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}},
+        action="sts:AssumeRoleWithWebIdentity")}),
     event(B, at(5), "PutUserPolicy", user="eve", request={"userName": "dev", "policyName": "p", "policyDocument": inline("*")}),
     event(B, at(6), "CreatePolicyVersion", user="eve", request={
         "policyArn": f"arn:aws:iam::{B}:policy/app", "setAsDefault": True, "policyDocument": inline(["s3:*", "iam:Put*"])}),
@@ -278,7 +280,9 @@ def twins(tmp_path_factory):
 
 @pytest.mark.parametrize("control_id", DETECTIONS)
 def test_benign_twins_do_not_alarm(twins, control_id):
-    rows = [r for r in twins if r["control_id"] == control_id and r["account_id"] == A]
+    """Grants the policy engine judges harmless are info rows (tests/test_controls_detections_engine.py): the
+    account row is still the one ok."""
+    rows = [r for r in twins if r["control_id"] == control_id and r["account_id"] == A and r["status"] != "info"]
     assert [(r["status"], r["resource"]) for r in rows] == [("ok", f"arn:aws:::{A}")], [r["reason"] for r in rows]
     assert "CloudTrail events from " in rows[0]["reason"]
 
@@ -296,8 +300,8 @@ MALICIOUS_EXPECTED = [
     ("ct_credential_for_other_principal", f"arn:aws:iam::{B}:user/root-admin", ["tried CreateLoginProfile", "AccessDenied"]),
     ("ct_role_trust_opened", f"arn:aws:iam::{B}:role/open", ["everyone (*)"]),
     ("ct_role_trust_opened", f"arn:aws:iam::{B}:role/oidc", ["federated provider"]),
-    ("ct_admin_policy_granted", f"arn:aws:iam::{B}:user/dev", ["PutUserPolicy", "inline policy p allowing *"]),
-    ("ct_admin_policy_granted", f"arn:aws:iam::{B}:policy/app", ["CreatePolicyVersion", "iam:Put*"]),
+    ("ct_admin_policy_granted", f"arn:aws:iam::{B}:user/dev", ["PutUserPolicy", "inline policy p, which grants full administrator access"]),
+    ("ct_admin_policy_granted", f"arn:aws:iam::{B}:policy/app", ["CreatePolicyVersion", "escalation path", "PutUserPolicy"]),
     ("ct_mfa_device_removed", f"arn:aws:iam::{B}:user/dev", ["DeactivateMFADevice", "user dev"]),
     ("ct_identity_provider_added", f"arn:aws:iam::{B}:oidc-provider/evil.example", ["CreateOpenIDConnectProvider"]),
     ("ct_identity_provider_added", f"arn:aws:iam::{B}:saml-provider/NewIdP", ["first session"]),

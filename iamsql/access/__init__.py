@@ -1,7 +1,8 @@
 """The policy engine applied to the loaded IAM data: who may do what, as tables that controls read
-(``iam_principal_access``, ``iam_policy_access``, ``iam_role_trust_access``; see docs/policy-engine.md)."""
+(``iam_principal_access``, ``iam_policy_access``, ``iam_role_trust_access``, ``iam_event_policy_access``,
+``iam_event_trust_access``; see docs/policy-engine.md)."""
 
+from .build import create_tables
 from .model import AccountModel, AttachedPolicy, Principal, load_accounts
-from .tables import create_tables
 
 __all__ = ["AccountModel", "AttachedPolicy", "Principal", "create_tables", "load_accounts"]

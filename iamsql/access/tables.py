@@ -8,22 +8,20 @@
   policies, on their own (what the policy grants to whoever holds it).
 - ``iam_role_trust_access``: per role, per principal its trust policy names, whether a caller of that kind
   may assume it and whether what that depends on names the caller.
+- ``iam_event_policy_access``, ``iam_event_trust_access``: the same questions asked of the policy documents
+  IAM change events grant or set (``events.py``).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from pathlib import Path
-
-import duckdb
 
 from ..policy import Evaluation, MatchedStatement, Request, evaluate, parse_policy
-from ..schema import ACCESS_TABLES
 from . import trust as trust_analysis
-from .model import AccountModel, AttachedPolicy, Principal, load_accounts
-from .organization import Guardrails, guardrails
-from .questions import Question, load_questions, resources_for
+from .model import AccountModel, AttachedPolicy, Principal
+from .organization import Guardrails
+from .questions import Question, resources_for
 
 ADMIN_QUESTIONS = ("full_admin", "iam_admin")
 RANK = {"ExplicitlyDenied": 0, "ImplicitlyDenied": 1, "Error": 2, "Unknown": 2, "AllowedIf": 3, "Allowed": 4}
@@ -316,7 +314,6 @@ def assume_admin_rows(asker: Asker, principal_answers: list[tuple]) -> list[tupl
 
 def policy_rows(account: AccountModel, questions: tuple[Question, ...]) -> list[tuple]:
     """Each managed policy, and each principal's inline policies together, asked on their own."""
-    holder = f"arn:{account.partition}:iam::{account.account_id}:user/iamsql-holder"
     subjects: list[tuple[str, str, list[AttachedPolicy]]] = []
     for policy in account.managed.values():
         if policy.attached.policy is not None:
@@ -330,16 +327,27 @@ def policy_rows(account: AccountModel, questions: tuple[Question, ...]) -> list[
     asker = Asker(account)
     rows = []
     for resource, kind, policies in subjects:
-        stand_in = Principal(holder, "user", "iamsql-holder", "/", account.account_id, account.partition,
-                             identity=policies)
-        for question in questions:
-            decision, used = asker.question(stand_in, question)
-            _, conditions, _ = _labels(stand_in, used) if decision == "AllowedIf" else (None, [], None)
-            keys = sorted({k.lower() for block in conditions for keyed in block.values() if isinstance(keyed, dict)
-                           for k in keyed})
-            rows.append((account.account_id, resource, kind, question.id, decision, _json_text(conditions),
-                         ", ".join(keys) or None))
+        for question, decision, conditions, keys in policy_answers(asker, policies, questions):
+            rows.append((account.account_id, resource, kind, question.id, decision, conditions, keys))
     return rows
+
+
+def policy_answers(asker: Asker, policies: list[AttachedPolicy], questions: tuple[Question, ...]
+                   ) -> list[tuple[Question, str, str | None, str | None]]:
+    """Each question asked of the policies on their own, held by a stand-in user of the asker's account: the
+    question, the decision, the residual conditions (JSON text) and their condition keys."""
+    account = asker.account
+    holder = f"arn:{account.partition}:iam::{account.account_id}:user/iamsql-holder"
+    stand_in = Principal(holder, "user", "iamsql-holder", "/", account.account_id, account.partition,
+                         identity=policies)
+    answers = []
+    for question in questions:
+        decision, used = asker.question(stand_in, question)
+        _, conditions, _ = _labels(stand_in, used) if decision == "AllowedIf" else (None, [], None)
+        keys = sorted({k.lower() for block in conditions for keyed in block.values() if isinstance(keyed, dict)
+                       for k in keyed})
+        answers.append((question, decision, _json_text(conditions), ", ".join(keys) or None))
+    return answers
 
 
 def trust_rows(account: AccountModel, rails: Guardrails | None = None) -> list[tuple]:
@@ -347,8 +355,8 @@ def trust_rows(account: AccountModel, rails: Guardrails | None = None) -> list[t
     for role in account.principals:
         if role.kind != "role" or role.trust is None or role.trust.policy is None or role.trust.document is None:
             continue
-        for entry in trust_analysis.entries(role.trust.document, account.partition, account.account_id):
-            answer = trust_analysis.ask(role.arn, account.account_id, role.trust.policy, entry, rails)
+        for answer in trust_answers(role.arn, account, role.trust.policy, role.trust.document, rails):
+            entry = answer.entry
             rows.append((account.account_id, role.arn, role.name, role.path, entry.trusted, entry.kind, entry.account,
                          entry.kind == "anyone" or (entry.account is not None and entry.account != account.account_id),
                          entry.action, answer.decision, _json_text(answer.conditions),
@@ -356,28 +364,8 @@ def trust_rows(account: AccountModel, rails: Guardrails | None = None) -> list[t
     return rows
 
 
-def compute(con: duckdb.DuckDBPyConnection, questions_file: Path) -> dict[str, list[tuple]]:
-    """Every access table's rows for the IAM data visible on the connection."""
-    questions = load_questions(questions_file)
-    policy_questions = tuple(q for q in questions if not q.id.startswith("escalation:"))
-    rows: dict[str, list[tuple]] = {name: [] for name in ACCESS_TABLES}
-    rails = guardrails(con)
-    for account in load_accounts(con):
-        rows["iam_principal_access"] += principal_rows(Asker(account, rails.get(account.account_id)), questions)
-        rows["iam_policy_access"] += policy_rows(account, policy_questions)  # each policy on its own: no guardrails
-        rows["iam_role_trust_access"] += trust_rows(account, rails.get(account.account_id))
-    return rows
-
-
-def create_tables(con: duckdb.DuckDBPyConnection, questions_file: Path, *, prefix: str = "") -> dict[str, int]:
-    """Compute the access tables and store them as TEMP tables named ``prefix + name``; their row counts."""
-    counts = {}
-    for name, rows in compute(con, questions_file).items():
-        columns = ", ".join(f'"{column}" {sqltype}' for column, sqltype in ACCESS_TABLES[name])
-        table = f"{prefix}{name}"
-        con.execute(f'create or replace temp table "{table}" ({columns})')
-        if rows:  # one statement: a list parameter per column, unnested side by side
-            casts = ", ".join(f"unnest(${i + 1}::{sqltype}[])" for i, (_, sqltype) in enumerate(ACCESS_TABLES[name]))
-            con.execute(f'insert into "{table}" select {casts}', [list(column) for column in zip(*rows)])
-        counts[name] = len(rows)
-    return counts
+def trust_answers(role_arn: str, account: AccountModel, policy, document: dict,
+                  rails: Guardrails | None = None) -> list[trust_analysis.TrustAnswer]:
+    """The engine's answer for each principal a role's trust policy names."""
+    return [trust_analysis.ask(role_arn, account.account_id, policy, entry, rails)
+            for entry in trust_analysis.entries(document, account.partition, account.account_id)]
