@@ -2,17 +2,19 @@
 
 A moto server (``ThreadedMotoServer`` on 127.0.0.1) gets an account with ``--users`` users, ``--roles`` roles and
 ``--policies`` customer managed policies (each user and role has one attached policy, every tenth an inline
-policy too, users spread over 20 groups). Then, against the same server:
+policy too, users spread over 20 groups; every fourth user has an access key, every tenth a virtual MFA device).
+Then, against the same server:
 
-- **naive entity snapshot**: what a per-entity collector asks to learn the same users, groups, roles and policies
-  as ``GetAccountAuthorizationDetails``: list-users, list-groups, list-roles, list-policies, then per user
-  get-user, list-user-policies, get-user-policy, list-attached-user-policies, list-groups-for-user; per group
+- **naive per-entity collection**: what a per-entity collector asks to learn the same users, groups, roles,
+  policies, keys and MFA devices: list-users, list-groups, list-roles, list-policies, then per user get-user,
+  list-user-policies, get-user-policy, list-attached-user-policies, list-groups-for-user, list-access-keys,
+  get-access-key-last-used per key, list-mfa-devices; per group
   get-group, list-group-policies, get-group-policy, list-attached-group-policies; per role get-role,
   list-role-policies, get-role-policy, list-attached-role-policies, list-instance-profiles-for-role; per policy
   get-policy, get-policy-version; with the same 4 worker threads the collector uses for per-entity calls;
 - **iamsql entity snapshot**: ``GetAccountAuthorizationDetails``, all pages (what ``collect`` asks instead);
-- **iamsql collect**: the whole command (IAM with credential report, keys and MFA per user, trails in one region,
-  evidence files, manifest, load into DuckDB).
+- **iamsql collect**: the whole command (IAM with the credential report, keys and MFA devices asked only for
+  the users the report shows with them, trails in one region, evidence files, manifest, load into DuckDB).
 
 Reports wall time and HTTP requests, and the ratios naive / iamsql.
 
@@ -22,6 +24,7 @@ Reports wall time and HTTP requests, and the ratios naive / iamsql.
 from __future__ import annotations
 
 import argparse
+import collections
 import json
 import logging
 import os
@@ -68,6 +71,12 @@ def build(session: boto3.Session, users: int, roles: int, policies: int) -> None
         iam.add_user_to_group(GroupName=groups[i % len(groups)], UserName=name)
         if i % 10 == 0:
             iam.put_user_policy(UserName=name, PolicyName="inline", PolicyDocument=text)
+        if i % 4 == 0:
+            iam.create_access_key(UserName=name)
+        if i % 10 == 5:
+            serial = iam.create_virtual_mfa_device(VirtualMFADeviceName=name)["VirtualMFADevice"]["SerialNumber"]
+            iam.enable_mfa_device(UserName=name, SerialNumber=serial, AuthenticationCode1="123456",
+                                  AuthenticationCode2="654321")
 
     def role(i: int) -> None:
         name = f"bench-role-{i}"
@@ -80,7 +89,8 @@ def build(session: boto3.Session, users: int, roles: int, policies: int) -> None
         list(pool.map(policy, range(policies)))
         list(pool.map(group, groups))
         list(pool.map(user, range(users)))
-        list(pool.map(role, range(roles)))
+    for i in range(roles):  # moto's create_role reads its role table unlocked: one at a time
+        role(i)
 
 
 def naive_snapshot(session: boto3.Session, counter: Counter) -> dict:
@@ -93,10 +103,13 @@ def naive_snapshot(session: boto3.Session, counter: Counter) -> dict:
     def per_user(user: dict) -> dict:
         name = user["UserName"]
         inline = listing("list_user_policies", "PolicyNames", UserName=name)
+        keys = listing("list_access_keys", "AccessKeyMetadata", UserName=name)
         return {"user": iam.get_user(UserName=name)["User"],
                 "inline": [iam.get_user_policy(UserName=name, PolicyName=p) for p in inline],
                 "attached": listing("list_attached_user_policies", "AttachedPolicies", UserName=name),
-                "groups": listing("list_groups_for_user", "Groups", UserName=name)}
+                "groups": listing("list_groups_for_user", "Groups", UserName=name),
+                "keys": [iam.get_access_key_last_used(AccessKeyId=k["AccessKeyId"]) for k in keys],
+                "mfa": listing("list_mfa_devices", "MFADevices", UserName=name)}
 
     def per_group(group: dict) -> dict:
         name = group["GroupName"]
@@ -135,6 +148,12 @@ def gaad_snapshot(session: boto3.Session, counter: Counter, folder: Path) -> dic
         run.close()
 
 
+def files_per_call(evidence: Path) -> collections.Counter:
+    """Evidence files per AWS CLI command (``<account>/<region>/<service>/<command>[/<entity>].json``)."""
+    paths = [path.relative_to(evidence).parts for path in evidence.rglob("*.json")]
+    return collections.Counter(parts[3].removesuffix(".json") for parts in paths if len(parts) > 3)
+
+
 def timed(work):
     start = time.perf_counter()
     result = work()
@@ -170,13 +189,14 @@ def main() -> None:
         con = db.connect(Path(tmp) / "bench.duckdb")
         result, collect_seconds = timed(lambda: collect(con, evidence_dir=Path(tmp) / "evidence", regions=["us-east-1"]))
         collect_counter_holder["requests"] = result.requests
+        per_call = files_per_call(Path(tmp) / "evidence")
         users = con.execute("select count(*) from aws_iam_user").fetchone()[0]
         con.close()
         assert users == options.users, users
     server.stop()
 
     rows = [
-        ("naive entity snapshot (list + get per entity)", naive_seconds, naive_counter.requests),
+        ("naive per-entity collection (list + get per entity, keys, MFA)", naive_seconds, naive_counter.requests),
         ("iamsql entity snapshot (GetAccountAuthorizationDetails)", gaad_seconds, gaad_counter.requests),
         ("iamsql collect (whole command, loaded)", collect_seconds, result.requests),
     ]
@@ -189,8 +209,9 @@ def main() -> None:
         print(f"| {name} | {seconds:.1f} | {requests:,} |")
     print(f"\nentity snapshot, naive / iamsql: wall time x{naive_seconds / gaad_seconds:.1f}, "
           f"requests x{naive_counter.requests / gaad_counter.requests:.0f}")
-    print(f"whole collect vs naive entity snapshot alone: wall time x{collect_seconds / naive_seconds:.2f}, "
-          f"requests x{result.requests / naive_counter.requests:.2f}")
+    print("\niamsql collect's evidence files per call: " + ", ".join(f"{c} {n}" for c, n in per_call.most_common()))
+    print(f"naive per-entity collection / whole iamsql collect: wall time x{naive_seconds / collect_seconds:.2f}, "
+          f"requests x{naive_counter.requests / result.requests:.1f}")
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ import sqlglot
 import yaml
 from sqlglot import exp
 
-from . import __version__
+from . import __version__, yamltext
 from .access import create_tables as create_access_tables
 from .errors import IamsqlError
 from .resources import data_folder
@@ -134,7 +134,7 @@ def parse_control(path: Path) -> Control:
     if not match:
         raise ControlError(f"{name}: missing the leading /* ... */ metadata header")
     try:
-        header = yaml.safe_load(match["header"])
+        header = yamltext.load(match["header"])
     except yaml.YAMLError as exc:
         raise ControlError(f"{name}: header is not valid YAML: {str(exc).splitlines()[0]}") from None
     except RecursionError:
@@ -283,7 +283,7 @@ def effective_parameters(controls: list[Control], overrides: dict[str, Any] | No
 
 
 def _coerce(key: str, raw: Any, default: Any) -> Any:
-    value = yaml.safe_load(raw) if isinstance(raw, str) else raw
+    value = yamltext.load(raw) if isinstance(raw, str) else raw
     if isinstance(default, bool):
         ok = isinstance(value, bool)
     elif isinstance(default, int | float):

@@ -42,6 +42,7 @@ from pathlib import Path
 
 import yaml
 
+from . import yamltext
 from .errors import IamsqlError
 from .resources import data_folder
 
@@ -220,7 +221,7 @@ def _load(data_dir: str) -> dict[str, Framework]:
     return frameworks
 
 
-class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+class _UniqueKeyLoader(yamltext.SafeLoader):  # type: ignore[misc]
     """Safe YAML whose mappings may not repeat a key (a control listed twice would silently keep one line)."""
 
     def construct_mapping(self, node, deep=False):

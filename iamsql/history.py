@@ -88,13 +88,15 @@ FINDING_HISTORY = """
 
 CHANGE_KINDS = ("new_alarm", "resolved", "changed")
 
-# The history columns of one control's findings in a report, with named parameters ``$run_id``, ``$control_id``
-# and ``$baseline_run``: first/last seen and status since over the runs that count up to ``$run_id`` (as in
-# FINDING_HISTORY), and the change against ``$baseline_run`` as ``diff`` names it, "new" for a finding the
-# baseline did not have, "not_compared" when the baseline did not run the control ("" without a baseline). One row per finding, computed by DuckDB one control at a time,
-# so a report's memory does not grow with the number of findings or runs.
+# The history columns of some controls' findings in a report, with named parameters ``$run_id``, ``$control_ids``
+# (a list) and ``$baseline_run``: first/last seen and status since over the runs that count up to ``$run_id`` (as
+# in FINDING_HISTORY), and the change against ``$baseline_run`` as ``diff`` names it, "new" for a finding the
+# baseline did not have, "not_compared" when the baseline did not run the control ("" without a baseline). One
+# row per finding, computed by DuckDB a bounded batch of controls at a time, so a report's memory does not grow
+# with the number of findings or runs.
 REPORT_HISTORY = f"""
-    with seen as ({SEEN.format(where="where r.run_id <= $run_id and r.control_id = $control_id", include="$run_id")}),
+    with seen as ({SEEN.format(where="where r.run_id <= $run_id and list_contains($control_ids, r.control_id)",
+                               include="$run_id")}),
     excepted as (
         select distinct run_id, finding_id from iamsql_result_exception
         where run_id = $run_id or run_id = $baseline_run::bigint
@@ -105,7 +107,7 @@ REPORT_HISTORY = f"""
         from seen left join excepted using (run_id, finding_id)
     ),
     per_finding as (
-        select finding_id, arg_min(seen_at, run_id) as first_seen, arg_max(seen_at, run_id) as last_seen,
+        select finding_id, any_value(control_id) as control_id, arg_min(seen_at, run_id) as first_seen, arg_max(seen_at, run_id) as last_seen,
                arg_max(seen_at, case when previous_status is distinct from status then run_id end) as status_since,
                any_value(status) filter (where run_id = $run_id) as now_status,
                bool_or(excepted) filter (where run_id = $run_id) as now_excepted,
@@ -115,8 +117,8 @@ REPORT_HISTORY = f"""
     )
     select finding_id, first_seen, last_seen, status_since,
            case when $baseline_run::bigint is null then ''
-                when not exists (select 1 from iamsql_result b where b.run_id = $baseline_run::bigint
-                                 and b.control_id = $control_id) then 'not_compared'
+                when per_finding.control_id not in (select control_id from iamsql_result
+                                                    where run_id = $baseline_run::bigint) then 'not_compared'
                 when now_status = 'alarm' and old_status is distinct from 'alarm' then 'new_alarm'
                 when old_status = 'alarm' and now_status <> 'alarm' then 'resolved'
                 when old_status is null then 'new'

@@ -92,6 +92,16 @@ def test_access_keys_with_last_use_and_backdated_creation(collected):
     assert keys[bob_active][3:] == (None, None, None)  # "N/A" from AWS means never used: NULL
 
 
+def test_per_user_calls_only_where_the_credential_report_leaves_something_out(collected):
+    """The report shows carol without keys or MFA and bob without MFA: no per-user call asks again. alice's key
+    has a report slot, but moto's report gives its last-used service as not_supported, so its last use is asked."""
+    iam = collected.evidence / ACCOUNT / "global" / "iam"
+    asked = lambda command: {p.stem for p in (iam / command).glob("*.json")}  # noqa: E731
+    assert asked("list-access-keys") == {"alice", "bob"}
+    assert asked("list-mfa-devices") == {"alice"}
+    assert collected.facts["alice_key"] in asked("get-access-key-last-used")
+
+
 def test_roles_trusts_and_policies(collected):
     con = collected.con
     roles = {r[0]: r[1:] for r in rows(con, "select name, assume_role_policy_std, attached_policy_arns, "

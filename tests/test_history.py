@@ -162,7 +162,7 @@ def test_finding_history_view_and_stable_ids(three_runs, con):
     # baseline given (none: no change column)
     def report_history(baseline):
         return con.execute(f"select first_seen, last_seen, status_since, change from ({history.REPORT_HISTORY}) "
-                           "where finding_id = $finding", {"run_id": second.run_id, "control_id": "iam_user_console_mfa",
+                           "where finding_id = $finding", {"run_id": second.run_id, "control_ids": ["iam_user_console_mfa"],
                                                            "baseline_run": baseline, "finding": alice}).fetchone()
     as_of = {run.run_id: history.run_as_of(con, run.run_id) for run in (first, second)}
     first_seen, last_seen, since, change = report_history(first.run_id)

@@ -235,6 +235,46 @@ def test_access_key_last_used_named_by_key_or_file_name(tmp_path, con):
     ]
 
 
+REPORT_HEADER = ("user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,"
+                 "password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,"
+                 "access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,"
+                 "access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,"
+                 "access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,"
+                 "cert_2_active,cert_2_last_rotated")
+
+
+def test_access_key_last_use_comes_from_the_credential_report_slot_created_in_the_same_second(tmp_path, con):
+    """Without a GetAccessKeyLastUsed output (collect skips the call when the report holds the answer), a key's
+    last use is its report slot's: the slot last rotated in the second the key was created; a second shared by
+    two slots names neither key."""
+    folder = tmp_path / "keys"
+    folder.mkdir()
+    arn = "arn:aws:iam::111122223333:user/"
+    (folder / "list-access-keys.json").write_text(json.dumps({"AccessKeyMetadata": [
+        {"UserName": "ann", "Status": "Active", "CreateDate": "2024-02-01T10:00:00Z", "AccessKeyId": "AKIAANN0000000000001"},
+        {"UserName": "ann", "Status": "Inactive", "CreateDate": "2024-03-01T10:00:00Z", "AccessKeyId": "AKIAANN0000000000002"},
+        {"UserName": "ben", "Status": "Active", "CreateDate": "2024-04-01T10:00:00Z", "AccessKeyId": "AKIABEN0000000000001"},
+        {"UserName": "ben", "Status": "Active", "CreateDate": "2024-04-01T10:00:00Z", "AccessKeyId": "AKIABEN0000000000002"}]}))
+    report = "\n".join([
+        REPORT_HEADER,
+        f"ann,{arn}ann,2024-01-01T00:00:00+00:00,false,N/A,N/A,N/A,false,true,2024-02-01T10:00:00+00:00,"
+        "2024-06-01T08:00:00+00:00,eu-west-1,s3,false,2024-03-01T10:00:00+00:00,N/A,N/A,N/A,false,N/A,false,N/A",
+        f"ben,{arn}ben,2024-01-01T00:00:00+00:00,false,N/A,N/A,N/A,false,true,2024-04-01T10:00:00+00:00,"
+        "2024-06-02T08:00:00+00:00,us-east-1,iam,true,2024-04-01T10:00:00+00:00,2024-06-03T08:00:00+00:00,"
+        "us-east-1,sts,false,N/A,false,N/A",
+    ]) + "\n"
+    (folder / "credential-report.csv").write_text(report)
+    load_paths(con, [folder])
+    rows = con.execute("select access_key_id, access_key_last_used_date, access_key_last_used_service, "
+                       "access_key_last_used_region from aws_iam_access_key order by 1").fetchall()
+    assert [(key, str(used) if used else None, service, region) for key, used, service, region in rows] == [
+        ("AKIAANN0000000000001", "2024-06-01 08:00:00+00:00", "s3", "eu-west-1"),
+        ("AKIAANN0000000000002", None, None, None),  # its slot says never used
+        ("AKIABEN0000000000001", None, None, None),  # both of ben's slots were rotated in that second
+        ("AKIABEN0000000000002", None, None, None),
+    ]
+
+
 def test_account_less_file_needs_an_account(tmp_path, con, public_data):
     policy = tmp_path / "policy.json"
     shutil.copy(public_data / "aws_cli_examples/json/iam/get-account-password-policy_1.json", policy)

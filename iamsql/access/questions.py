@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from .. import yamltext
 from ..errors import IamsqlError
 from ..policy.catalog import probe_resources
 
@@ -57,7 +58,7 @@ def _probes(name: str, items) -> tuple[Probe, ...]:
 def load_questions(path: Path) -> tuple[Question, ...]:
     """Every question of the file: the named ones, then ``escalation:<path>`` for each escalation path."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yamltext.load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise IamsqlError(f"{path.name}: cannot be read: {str(exc).splitlines()[0]}") from None
     questions = [Question(qid, str(spec.get("title") or qid), _probes(qid, spec.get("requests")))

@@ -1,10 +1,21 @@
 """What iamsql asks IAM, per account: ``GetAccountAuthorizationDetails`` (users, groups, roles, customer and attached
 AWS managed policies, all pages in one call set), the credential report, access keys with their last use, MFA and
-virtual MFA devices, password policy, account summary, aliases, SAML and OIDC providers, instance profiles."""
+virtual MFA devices, password policy, account summary, aliases, SAML and OIDC providers, instance profiles.
+
+Per-user calls are made only where the account-wide answers leave something out: ``ListAccessKeys`` for users the
+credential report shows with a key (its ``access_key_N_last_rotated``), ``ListMFADevices`` for users it shows with
+MFA, and ``GetAccessKeyLastUsed`` for keys whose last use the report does not hold (a key the report has no slot
+for). A user the report does not list (created after it) gets every per-user call. The report's ``GeneratedTime``
+(IAM reuses a report up to four hours old) is the as-of of what it tells; without a report, every user gets every
+call."""
 
 from __future__ import annotations
 
+import base64
+import csv
+import io
 import time
+from dataclasses import dataclass
 
 from botocore.exceptions import ClientError
 
@@ -26,7 +37,7 @@ def collect_iam(run: AccountRun) -> None:
     else:  # without GAAD (denied), the user list still drives the per-user calls
         listed = run.fetch("iam", "ListUsers")
         users = [u["UserName"] for u in (listed or {}).get("Users") or []]
-    credential_report(run)
+    report = credential_report(run)
     run.fetch("iam", "GetAccountPasswordPolicy", facts={"NoSuchEntity"})
     run.fetch("iam", "GetAccountSummary")
     run.fetch("iam", "ListAccountAliases")
@@ -34,7 +45,7 @@ def collect_iam(run: AccountRun) -> None:
     run.fetch("iam", "ListInstanceProfiles")
     saml = run.fetch("iam", "ListSAMLProviders") or {}
     oidc = run.fetch("iam", "ListOpenIDConnectProviders") or {}
-    run.each(users, lambda user: per_user(run, user))
+    run.each(users, lambda user: per_user(run, user, report.get(user) if report is not None else None))
     run.each([p["Arn"] for p in saml.get("SAMLProviderList") or []], lambda arn: run.fetch(
         "iam", "GetSAMLProvider", entity=arn.rsplit("/", 1)[-1], add={"Arn": arn}, SAMLProviderArn=arn))
     run.each([p["Arn"] for p in oidc.get("OpenIDConnectProviderList") or []], lambda arn: run.fetch(
@@ -42,20 +53,69 @@ def collect_iam(run: AccountRun) -> None:
         OpenIDConnectProviderArn=arn))
 
 
-def per_user(run: AccountRun, user: str) -> None:
-    """Access keys with their last use, and MFA devices. The outputs name the user (AWS's own output does not when
-    the list is empty), and each key's last-use output names its key."""
-    keys = run.fetch("iam", "ListAccessKeys", entity=user, add={"UserName": user}, UserName=user) or {}
-    for key in keys.get("AccessKeyMetadata") or []:
-        key_id = key["AccessKeyId"]
-        run.fetch("iam", "GetAccessKeyLastUsed", entity=key_id, add={"AccessKeyId": key_id}, AccessKeyId=key_id)
-    run.fetch("iam", "ListMFADevices", entity=user, add={"UserName": user}, UserName=user)
+_NO_VALUE = ("N/A", "not_supported", "no_information", "")
 
 
-def credential_report(run: AccountRun) -> None:
-    """Ask IAM for the report until it says COMPLETE, with growing waits, then download it. IAM reuses a report
-    generated in the last four hours instead of making a new one: the download's GeneratedTime says how old the
-    data is, and the loader takes it as the report's "as of" time."""
+@dataclass(frozen=True)
+class ReportRow:
+    """What a credential report row tells about a user's keys and MFA."""
+
+    key_created: tuple[str, ...]  # access_key_N_last_rotated of each slot that holds a key (ISO text)
+    last_use_known: tuple[str, ...]  # those of them whose slot also gives the key's last use in full
+    mfa_active: bool
+
+
+def report_rows(content: bytes | str) -> dict[str, ReportRow]:
+    """user name -> ReportRow from the report's CSV (the root account's row is left out). A slot gives a key's
+    last use in full when it says the key was never used (date N/A) or names the date, service and region."""
+    text = content.decode("utf-8") if isinstance(content, bytes) else content
+    rows = {}
+    for row in csv.DictReader(io.StringIO(text.lstrip("\ufeff"))):
+        if not row.get("user") or row["user"] == "<root_account>":
+            continue
+        created, known = [], []
+        for n in (1, 2):
+            rotated = row.get(f"access_key_{n}_last_rotated") or ""
+            if rotated in _NO_VALUE:
+                continue
+            created.append(rotated)
+            used = [row.get(f"access_key_{n}_last_used_{field}") or "" for field in ("date", "service", "region")]
+            if used[0] == "N/A" or all(value not in _NO_VALUE for value in used):
+                known.append(rotated)
+        rows[row["user"]] = ReportRow(tuple(created), tuple(known), row.get("mfa_active") == "true")
+    return rows
+
+
+def per_user(run: AccountRun, user: str, reported: ReportRow | None) -> None:
+    """Access keys with their last use, and MFA devices, where the credential report does not rule them out
+    (``reported`` None: the report does not list the user, so ask everything). The outputs name the user (AWS's
+    own output does not when the list is empty), and each key's last-use output names its key."""
+    if reported is None or reported.key_created:
+        keys = run.fetch("iam", "ListAccessKeys", entity=user, add={"UserName": user}, UserName=user) or {}
+        for key in keys.get("AccessKeyMetadata") or []:
+            if reported is not None and _same_second(key.get("CreateDate"), reported):
+                continue  # the report's slot for this key holds its last use
+            key_id = key["AccessKeyId"]
+            run.fetch("iam", "GetAccessKeyLastUsed", entity=key_id, add={"AccessKeyId": key_id}, AccessKeyId=key_id)
+    if reported is None or reported.mfa_active:
+        run.fetch("iam", "ListMFADevices", entity=user, add={"UserName": user}, UserName=user)
+
+
+def _same_second(created, reported: ReportRow) -> bool:
+    """Whether a key (its CreateDate, a datetime from botocore) is the one report slot created in that second and
+    that slot gives its last use in full."""
+    if created is None:
+        return False
+    stamp = created.strftime("%Y-%m-%dT%H:%M:%S")
+    slots = [rotated for rotated in reported.key_created if rotated.startswith(stamp)]
+    return len(slots) == 1 and slots[0] in reported.last_use_known
+
+
+def credential_report(run: AccountRun) -> dict[str, ReportRow] | None:
+    """Ask IAM for the report until it says COMPLETE, with growing waits, then download it, and return its rows
+    (None without a usable report). IAM reuses a report generated in the last four hours instead of making a new
+    one: the download's GeneratedTime says how old the data is, and the loader takes it as the report's "as of"
+    time."""
     client = run.client("iam", "global")
 
     def generate() -> dict:
@@ -75,6 +135,13 @@ def credential_report(run: AccountRun) -> None:
 
     state = run.attempt("iam:GenerateCredentialReport", "global", generate)
     if state is None:
-        return
+        return None
     run.save(state, service="iam", command="generate-credential-report", api="iam:GenerateCredentialReport")
-    run.fetch("iam", "GetCredentialReport")
+    downloaded = run.fetch("iam", "GetCredentialReport")
+    if not downloaded or not downloaded.get("Content"):
+        return None
+    content = downloaded["Content"]
+    try:
+        return report_rows(content if isinstance(content, bytes) else base64.b64decode(content))
+    except (ValueError, UnicodeDecodeError, csv.Error):
+        return None  # the loader says what is wrong with it; the per-user calls are made for everyone

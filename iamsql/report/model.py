@@ -38,6 +38,7 @@ from ..frameworks import (
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
 STATUS_ORDER = ("error", "alarm", "skip", "info", "ok")  # findings that need attention first
 BATCH = 5_000
+BATCH_FINDINGS = 20_000  # findings per query in Report.findings
 AS_OF_FORMAT = "iamsql:as-of"  # the loader's sources entry that says how a snapshot's data time was found
 
 
@@ -75,8 +76,8 @@ FINDING_COLUMNS = (
 @dataclass(frozen=True)
 class FindingJoin:
     """Extra finding columns computed by DuckDB. ``sql`` is a query giving at most one row per ``finding_id``
-    with the extra columns (named like their ``Column.key``) for the findings of control ``$control_id`` in run
-    ``$run_id``; ``params`` are its other named parameters (names unique across joins)."""
+    with the extra columns (named like their ``Column.key``) for the findings of the controls in the list
+    ``$control_ids`` in run ``$run_id``; ``params`` are its other named parameters (names unique across joins)."""
 
     sql: str
     params: dict[str, Any] = field(default_factory=dict)
@@ -130,8 +131,9 @@ class Report:
     def findings(self) -> Iterator[dict]:
         """Every finding of the run (of the selected controls) as a dict keyed like ``finding_columns``, in a
         fixed order: control, status (error, alarm, skip, info, ok), account, region, resource. One query per
-        control (with the ``finding_joins``) keeps DuckDB's sorts and joins small, so memory does not grow with
-        the run."""
+        batch of controls of at most ``BATCH_FINDINGS`` findings (a control with more is a batch of its own), with
+        the ``finding_joins``, keeps DuckDB's sorts and joins small, so memory does not grow with the run, while a
+        small run takes one query."""
         evaluated = {a["account_id"]: a["evaluated_at"] for a in self.accounts}
         extra_columns = "".join(f", j{n}.* exclude (finding_id)" for n in range(len(self.finding_joins)))
         joins = "".join(f" left join ({join.sql}) j{n} on j{n}.finding_id = r.finding_id"
@@ -141,25 +143,42 @@ class Report:
             select r.finding_id, r.status, r.severity, r.control_id, r.resource, r.reason, r.account_id, r.region,
                    r.dimensions{extra_columns}
             from iamsql_result r{joins}
-            where r.run_id = $run_id and r.control_id = $control_id
-            order by list_position({list(STATUS_ORDER)!r}, r.status), r.account_id, r.region, r.resource, r.reason,
-                     r.finding_id
+            where r.run_id = $run_id and list_contains($control_ids, r.control_id)
+            order by list_position($control_ids, r.control_id), list_position({list(STATUS_ORDER)!r}, r.status),
+                     r.account_id, r.region, r.resource, r.reason, r.finding_id
         """
-        for control_id in self._control_ids:
-            info = self._control_info[control_id]
+        for control_ids in self._control_batches():
             # On the report's own connection (a cursor would not see its TEMP tables): nothing else may query it
             # while the findings are being read.
-            cursor = self._con.execute(sql, {**params, "run_id": self.run["run_id"], "control_id": control_id})
+            cursor = self._con.execute(sql, {**params, "run_id": self.run["run_id"], "control_ids": control_ids})
             names = [d[0] for d in cursor.description]
             while batch := cursor.fetchmany(BATCH):
                 for values in batch:
                     row = dict(zip(names, values))
+                    info = self._control_info[row["control_id"]]
                     row["control_title"] = info["title"]
                     row["requirements"] = info["requirements"]
                     row["remediation"] = info["remediation"]
                     row["evaluated_at"] = evaluated.get(row["account_id"])
                     row["dimensions"] = json.loads(row["dimensions"]) if row["dimensions"] else {}
                     yield row
+
+    def _control_batches(self) -> Iterator[list[str]]:
+        """The selected controls in order, cut into consecutive batches of at most ``BATCH_FINDINGS`` findings."""
+        counts = dict(self._con.execute(
+            "select control_id, count(*) from iamsql_result where run_id = ? group by control_id",
+            [self.run["run_id"]]).fetchall())
+        batch: list[str] = []
+        size = 0
+        for control_id in self._control_ids:
+            count = counts.get(control_id, 0)
+            if batch and size + count > BATCH_FINDINGS:
+                yield batch
+                batch, size = [], 0
+            batch.append(control_id)
+            size += count
+        if batch:
+            yield batch
 
 
 def build_report(
