@@ -91,13 +91,14 @@ def schema(
     from . import db as dbmod
     from .controls import create_views, view_names
     from .output import render
-    from .schema import ACCESS_TABLES, TABLES, columns
+    from .schema import ACCESS_TABLES, CATALOG_TABLES, TABLES, columns
 
     views = view_names()
-    if table not in TABLES and table not in views and table not in ACCESS_TABLES:
+    fixed = ACCESS_TABLES | CATALOG_TABLES
+    if table not in TABLES and table not in views and table not in fixed:
         raise IamsqlError(f"unknown table {table!r}; 'iamsql tables' lists them")
-    if table in ACCESS_TABLES:
-        rows = ACCESS_TABLES[table]
+    if table in fixed:
+        rows = fixed[table]
     elif table in TABLES and db is None:
         rows = [(name, sqltype) for name, sqltype in columns(table)]
     else:
