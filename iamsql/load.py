@@ -38,7 +38,18 @@ import duckdb
 from . import db
 from .collect.evidence import MANIFEST_NAME, Manifest, read_manifest
 from .errors import DatabaseError, InputError
-from .loaders import Fragment, Parsed, Unreadable, cloudtrail, credential_report, detect, organizations, pages, placebo
+from .loaders import (
+    Fragment,
+    Parsed,
+    Unreadable,
+    cloudtrail,
+    credential_report,
+    detect,
+    identity,
+    organizations,
+    pages,
+    placebo,
+)
 from .normalize import timestamp
 from .paths import walk
 from .schema import TABLES
@@ -553,6 +564,7 @@ def load_paths(
         on_total(len(found))
     iam_files, event_files = classify(found, summary, progress)
     check_manifests(manifests, iam_files + event_files)
+    identity.place_last_accessed([(f.path, f.parsed) for f in iam_files], summary.warnings)
     date_files(iam_files)
     assign_accounts(iam_files, account_id, manifests)
     merged = merge(iam_files, summary.warnings)

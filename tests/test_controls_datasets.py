@@ -29,6 +29,9 @@ LOAD_OPTIONS = {
     "aws_cli_examples": ["--account-id", "123456789012"],
     # Recorded responses of many test accounts; list-account-aliases and the like name no account.
     "cloud_custodian_placebo": ["--account-id", "123456789012"],
+    # The demo account's describe-regions names no account, and its Access Analyzer listing names another one
+    # (000000000000): the demo account is 123456789012.
+    "cloudmapper_demo": ["--account-id", "123456789012"],
     # Logstash exports without eventTime: the export time from PROVENANCE.md.
     "otrf_security_datasets": ["--as-of", "2020-09-14T01:13:00Z"],
 }
