@@ -46,10 +46,11 @@ def _arn_region(arn: str | None) -> str | None:
 
 
 def instance_of(permission_set_arn: str | None) -> str | None:
-    """``arn:aws:sso:::instance/ssoins-x`` from ``arn:aws:sso:::permissionSet/ssoins-x/ps-y``."""
+    """``arn:aws:sso:::instance/ssoins-x`` from ``arn:aws:sso:::permissionSet/ssoins-x/ps-y`` (or from the
+    ``instance/ssoins-x/ps-y`` form some emulators give)."""
     head, _, resource = (permission_set_arn or "").rpartition(":")
     parts = resource.split("/")
-    if len(parts) != 3 or parts[0] != "permissionSet":
+    if len(parts) != 3 or parts[0] not in ("permissionSet", "instance"):
         return None
     return f"{head}:instance/{parts[1]}"
 
