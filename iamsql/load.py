@@ -187,6 +187,8 @@ def parse_file(path: Path) -> Parsed | str:
     if command and command.split(":")[-1] != fmt.name.split(":")[-1]:
         return f"recorded call {command} is not one iamsql loads"
     parsed = _guard(path, fmt.name, lambda: fmt.parse(document, path))
+    if isinstance(parsed, str):  # recognised, but nothing iamsql can place (see loaders.Format)
+        return parsed
     if command:
         parsed.format = f"placebo:{parsed.format}"
     return parsed
@@ -214,7 +216,9 @@ def _guard(path: Path, what: str, parse: Callable[[], Parsed]) -> Parsed:
 
 
 def _own_accounts(parsed: Parsed) -> set[str]:
-    return {f.account_id for f in parsed.fragments if f.account_id}
+    """The accounts a file names: its rows' ARNs, or the account of an sts get-caller-identity output."""
+    caller = {parsed.extra["caller_account"]} if parsed.extra.get("caller_account") else set()
+    return {f.account_id for f in parsed.fragments if f.account_id} | caller
 
 
 def assign_accounts(files: list[SourceFile], account_id: str | None, manifests: list[Manifest] = ()) -> None:

@@ -37,11 +37,12 @@ LOAD_OPTIONS = {
 }
 
 
-# Controls no public data set and no moto collection holds data for: server certificates and service-specific
-# credentials are neither in the data sets nor collected; no data set has IAM data and CloudTrail events of the
-# same account, which ct_iam_change_by_non_admin needs to tell administrators apart.
-NO_DATA_ANYWHERE = {"iam_server_certificate_expired", "iam_service_specific_credential_rotated",
-                    "ct_iam_change_by_non_admin"}
+# Controls no public data set and no moto collection holds data for: no data set has IAM data and CloudTrail
+# events of the same account, which ct_iam_change_by_non_admin needs to tell administrators apart; none has
+# Identity Center or Access Analyzer findings (moto serves neither those findings nor analyzers), and the one
+# analyzer listing (CloudMapper's demo) is of an account whose regions are not in the data.
+NO_DATA_ANYWHERE = {"ct_iam_change_by_non_admin", "sso_permission_set_admin", "accessanalyzer_enabled_all_regions",
+                    "accessanalyzer_no_active_external_findings"}
 
 
 def data_sets(public_data: Path) -> list[str]:

@@ -45,9 +45,12 @@ class Parsed:
 
 @dataclass(frozen=True)
 class Format:
+    """A recognised output. ``parse`` returns its ``Parsed``, or a one-line reason when the output is recognised
+    but cannot be placed (it names no owner): the file is then skipped with that reason, an error if named."""
+
     name: str
     detect: Callable[[dict], bool]
-    parse: Callable[[dict, Path], Parsed]
+    parse: Callable[[dict, Path], Parsed | str]
 
 
 @dataclass(frozen=True)
