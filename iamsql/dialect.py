@@ -135,6 +135,9 @@ class Scope:
     def __init__(self, tree: exp.Expr):
         self.tables: dict[str, str] = {}
         self.srfs: dict[str, str] = {}
+        # Names the statement gives its own columns (``... as sources``): a column of that name is the statement's,
+        # whatever type a Steampipe table's column of the same name has.
+        self.defined = {alias.alias for alias in tree.find_all(exp.Alias) if alias.alias}
         for table in tree.find_all(exp.Table):
             if isinstance(table.this, exp.Anonymous) and table.this.name.lower() in SRF_COLUMNS:
                 kind = SRF_COLUMNS[table.this.name.lower()][0]
@@ -163,7 +166,7 @@ class Scope:
         if not types and (self.srfs and name in ("value",)):
             kinds = set(self.srfs.values())
             return "JSON" if kinds & {"elements", "each"} else "VARCHAR"
-        if name in ALL_JSON_COLUMNS and name not in ALL_OTHER_COLUMNS:
+        if name in ALL_JSON_COLUMNS and name not in ALL_OTHER_COLUMNS and name not in self.defined:
             return "JSON"
         return None
 

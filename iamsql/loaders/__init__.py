@@ -61,6 +61,16 @@ class Unreadable:
     reason: str
 
 
+def is_list(key: str, *, item: str | None = None) -> Callable[[dict], bool]:
+    """A detector: ``key`` holds a list, each element an object with ``item`` when given."""
+
+    def detect(doc: dict) -> bool:
+        value = doc.get(key)
+        return isinstance(value, list) and (item is None or all(isinstance(v, dict) and item in v for v in value))
+
+    return detect
+
+
 def when(value: Any) -> str | Unreadable | None:
     """``normalize.timestamp`` that marks an unreadable time instead of raising."""
     try:

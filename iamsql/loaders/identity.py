@@ -20,7 +20,7 @@ from urllib.parse import unquote
 
 from .. import normalize
 from ..normalize import arn_account, arn_parts
-from . import Format, Fragment, Parsed, Unreadable, when
+from . import Format, Fragment, Parsed, Unreadable, is_list, when
 
 INSTANCE = "aws_ssoadmin_instance"
 PERMISSION_SET = "aws_ssoadmin_permission_set"
@@ -306,16 +306,8 @@ def parse_describe_regions(doc: dict, path: Path) -> Parsed:
     return parsed
 
 
-def _list_of(key: str, item: str | None = None):
-    def detect(doc: dict) -> bool:
-        value = doc.get(key)
-        return isinstance(value, list) and (item is None or all(isinstance(v, dict) and item in v for v in value))
-
-    return detect
-
-
 FORMATS: list[Format] = [
-    Format("sso-admin:list-instances", _list_of("Instances", "InstanceArn"), parse_list_instances),
+    Format("sso-admin:list-instances", is_list("Instances", item="InstanceArn"), parse_list_instances),
     Format("sso-admin:list-permission-sets",
            lambda d: isinstance(d.get("PermissionSets"), list) and all(isinstance(a, str) for a in d["PermissionSets"]),
            parse_list_permission_sets),
@@ -324,19 +316,19 @@ FORMATS: list[Format] = [
            parse_describe_permission_set),
     Format("sso-admin:get-inline-policy-for-permission-set", lambda d: isinstance(d.get("InlinePolicy"), str),
            parse_inline_policy),
-    Format("sso-admin:list-managed-policies-in-permission-set", _list_of("AttachedManagedPolicies", "Arn"),
+    Format("sso-admin:list-managed-policies-in-permission-set", is_list("AttachedManagedPolicies", item="Arn"),
            parse_managed_policies),
-    Format("sso-admin:list-account-assignments", _list_of("AccountAssignments", "PermissionSetArn"),
+    Format("sso-admin:list-account-assignments", is_list("AccountAssignments", item="PermissionSetArn"),
            parse_account_assignments),
-    Format("sso-admin:list-accounts-for-provisioned-permission-set", _list_of("AccountIds"),
+    Format("sso-admin:list-accounts-for-provisioned-permission-set", is_list("AccountIds"),
            parse_provisioned_accounts),
     Format("identitystore:list-users", _store_items("Users", "UserId"), parse_list_users),
     Format("identitystore:list-groups", _store_items("Groups", "GroupId"), parse_list_groups),
-    Format("identitystore:list-group-memberships", _list_of("GroupMemberships", "MembershipId"),
+    Format("identitystore:list-group-memberships", is_list("GroupMemberships", item="MembershipId"),
            parse_group_memberships),
-    Format("accessanalyzer:list-analyzers", _list_of("analyzers", "arn"), parse_list_analyzers),
-    Format("accessanalyzer:list-findings", _list_of("findings", "id"), parse_list_findings),
-    Format("iam:get-service-last-accessed-details", _list_of("ServicesLastAccessed"), parse_last_accessed),
+    Format("accessanalyzer:list-analyzers", is_list("analyzers", item="arn"), parse_list_analyzers),
+    Format("accessanalyzer:list-findings", is_list("findings", item="id"), parse_list_findings),
+    Format("iam:get-service-last-accessed-details", is_list("ServicesLastAccessed"), parse_last_accessed),
     Format("iam:generate-service-last-accessed-details", lambda d: set(d) == {"JobId"}, parse_generate_last_accessed),
-    Format("ec2:describe-regions", _list_of("Regions", "RegionName"), parse_describe_regions),
+    Format("ec2:describe-regions", is_list("Regions", item="RegionName"), parse_describe_regions),
 ]
