@@ -91,13 +91,14 @@ def schema(
     from . import db as dbmod
     from .controls import create_views, view_names
     from .output import render
-    from .schema import ACCESS_TABLES, TABLES, columns
+    from .schema import ACCESS_TABLES, CATALOG_TABLES, TABLES, columns
 
     views = view_names()
-    if table not in TABLES and table not in views and table not in ACCESS_TABLES:
+    fixed = ACCESS_TABLES | CATALOG_TABLES
+    if table not in TABLES and table not in views and table not in fixed:
         raise IamsqlError(f"unknown table {table!r}; 'iamsql tables' lists them")
-    if table in ACCESS_TABLES:
-        rows = ACCESS_TABLES[table]
+    if table in fixed:
+        rows = fixed[table]
     elif table in TABLES and db is None:
         rows = [(name, sqltype) for name, sqltype in columns(table)]
     else:
@@ -596,6 +597,9 @@ def collect(
     lookup_events_days: Annotated[
         Optional[int], typer.Option("--lookup-events-days", help="Also read the last N days (1-90) of event history with LookupEvents.")
     ] = None,
+    identity: Annotated[
+        bool, typer.Option("--identity", help="Also IAM Identity Center, Access Analyzer (every enabled region) and last-accessed data.")
+    ] = False,
     evidence_dir: Annotated[
         Optional[Path], typer.Option("--evidence-dir", help="New folder for the raw responses (default ./iamsql-evidence/<UTC time>).")
     ] = None,
@@ -610,6 +614,7 @@ def collect(
       iamsql collect --profile audit --region us-east-1 --region eu-west-1
       iamsql collect --org --role-name SecurityAudit --external-id x123 --lookup-events-days 1
       iamsql collect --cloudtrail-s3 s3://org-trail-logs/ --since 2026-07-01 --until 2026-07-31
+      iamsql collect --identity --region us-east-1
     """
     from . import db as dbmod
     from .collect.progress import CollectProgress
@@ -621,7 +626,7 @@ def collect(
         result = run_collect(con, evidence_dir=evidence_dir, profile=profile, regions=region, role_arns=role_arn,
                              org=org, role_name=role_name, external_id=external_id, cloudtrail_s3=cloudtrail_s3,
                              since=since, until=until, lookup_events_days=lookup_events_days,
-                             progress=CollectProgress(quiet))
+                             identity=identity, progress=CollectProgress(quiet))
     except KeyboardInterrupt:
         say_interrupted("the database is unchanged; the evidence folder is marked interrupted")
         raise typer.Exit(130) from None

@@ -34,8 +34,9 @@ from sqlglot import exp
 from . import __version__, yamltext
 from .access import create_tables as create_access_tables
 from .errors import IamsqlError
+from .policy.catalog import catalog
 from .resources import data_folder
-from .schema import ACCESS_TABLES, TABLES
+from .schema import ACCESS_TABLES, CATALOG_TABLES, TABLES
 
 QUERIES_DIR = data_folder("queries")
 VIEWS_DIR = QUERIES_DIR / "views"
@@ -154,7 +155,7 @@ def parse_control(path: Path) -> Control:
             raise ControlError(f"{name}: header key {key!r} must be text")
     if header["severity"] not in SEVERITIES:
         raise ControlError(f"{name}: header key 'severity' must be one of {', '.join(SEVERITIES)}")
-    known = set(TABLES) | set(view_names()) | set(ENGINE_VIEWS) | set(ACCESS_TABLES)
+    known = set(TABLES) | set(view_names()) | set(ENGINE_VIEWS) | set(ACCESS_TABLES) | set(CATALOG_TABLES)
     tables = _name_list(name, "tables", header["tables"])
     for table in tables:
         if table not in known:
@@ -350,11 +351,21 @@ def _create_organization_members(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"create or replace temp view iamsql_organization_member as {body}")
 
 
+def create_action_table(con: duckdb.DuckDBPyConnection) -> None:
+    """TEMP table ``aws_iam_action``: every action of the pinned action catalog, in Steampipe's shape."""
+    columns = CATALOG_TABLES["aws_iam_action"]
+    con.execute(f'create or replace temp table aws_iam_action ({", ".join(f"{c} {t}" for c, t in columns)})')
+    actions = [a for service in catalog().services() for a in catalog().actions(service).values()]
+    rows = [[a.full_name.lower() for a in actions], [a.service for a in actions], [a.name for a in actions],
+            [a.access_level for a in actions], [a.description for a in actions]]
+    con.execute("insert into aws_iam_action select " + ", ".join(f"unnest(${i + 1}::varchar[])" for i in range(5)), rows)
+
+
 def mentions_helper_view(sql: str) -> bool:
     """Whether the SQL text names a ``queries/views`` helper view (a plain text test, so a false positive only
     costs the time to create the views)."""
     text = sql.lower()
-    return any(name in text for name in [*view_names(), *ACCESS_TABLES])
+    return any(name in text for name in [*view_names(), *ACCESS_TABLES, *CATALOG_TABLES])
 
 
 def create_views(con: duckdb.DuckDBPyConnection, *, access: bool = True) -> None:
@@ -363,6 +374,8 @@ def create_views(con: duckdb.DuckDBPyConnection, *, access: bool = True) -> None
     and time as controls. Translating the views costs about half a second per process. With ``access``, also
     the policy engine's tables (``ACCESS_TABLES``) over every account, unless this connection has them."""
     create_account_view(con)
+    if not _has_temp_table(con, "aws_iam_action"):
+        create_action_table(con)
     if access and not _has_temp_table(con, next(iter(ACCESS_TABLES))) and _has_table(con, "aws_iam_role"):
         create_access_tables(con, ACCESS_QUESTIONS)
     pending = {name: (VIEWS_DIR / f"{name}.sql").read_text(encoding="utf-8") for name in view_names()}

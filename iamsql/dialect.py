@@ -28,7 +28,7 @@ from sqlglot.dialects.postgres import Postgres
 from sqlglot.errors import ParseError, SqlglotError, TokenError
 
 from .query import QueryError
-from .schema import ACCESS_TABLES, DERIVED_TABLES, TABLES
+from .schema import ACCESS_TABLES, CATALOG_TABLES, DERIVED_TABLES, TABLES
 
 NAME_KEY = "pg_name"
 AS_OF_VARIABLE = "iamsql_as_of"
@@ -44,6 +44,10 @@ class Steampipe(Postgres):
 
     ORIGINAL_NAME_META_KEY = NAME_KEY
 
+    class Tokenizer(Postgres.Tokenizer):
+        # Postgres has no GLOB operator: ``glob`` is Steampipe's function (glob pattern -> LIKE pattern).
+        KEYWORDS = {k: v for k, v in Postgres.Tokenizer.KEYWORDS.items() if k != "GLOB"}
+
     class Parser(Postgres.Parser):
         LAMBDAS: dict = {}
         # json_agg is parsed as a plain call, like jsonb_agg, so the same rewrite gives Postgres's answer.
@@ -52,6 +56,8 @@ class Steampipe(Postgres):
             **Postgres.Parser.FUNCTIONS,
             # Kept as plain calls: the rewrites below translate them with Postgres semantics.
             "TO_CHAR": lambda args: exp.Anonymous(this="to_char", expressions=args),
+            # DuckDB's glob() lists files: Steampipe's glob() is the macro iamsql_glob.
+            "GLOB": lambda args: exp.Anonymous(this="iamsql_glob", expressions=args),
         }
 
 
@@ -101,7 +107,7 @@ TEXT_TYPES = {exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR, exp.DataType.Ty
 
 def _column_types() -> tuple[dict[str, dict[str, str]], set[str], set[str]]:
     by_table = {table: dict(cols) | {"_ctx": "JSON", "snapshot_id": "BIGINT"} for table, cols in TABLES.items()}
-    by_table |= {table: dict(cols) for table, cols in (DERIVED_TABLES | ACCESS_TABLES).items()}
+    by_table |= {table: dict(cols) for table, cols in (DERIVED_TABLES | ACCESS_TABLES | CATALOG_TABLES).items()}
     json_names = {c for cols in by_table.values() for c, t in cols.items() if t == "JSON"}
     other_names = {c for cols in by_table.values() for c, t in cols.items() if t != "JSON"}
     return by_table, json_names, other_names
@@ -129,6 +135,9 @@ class Scope:
     def __init__(self, tree: exp.Expr):
         self.tables: dict[str, str] = {}
         self.srfs: dict[str, str] = {}
+        # Names the statement gives its own columns (``... as sources``): a column of that name is the statement's,
+        # whatever type a Steampipe table's column of the same name has.
+        self.defined = {alias.alias for alias in tree.find_all(exp.Alias) if alias.alias}
         for table in tree.find_all(exp.Table):
             if isinstance(table.this, exp.Anonymous) and table.this.name.lower() in SRF_COLUMNS:
                 kind = SRF_COLUMNS[table.this.name.lower()][0]
@@ -157,7 +166,7 @@ class Scope:
         if not types and (self.srfs and name in ("value",)):
             kinds = set(self.srfs.values())
             return "JSON" if kinds & {"elements", "each"} else "VARCHAR"
-        if name in ALL_JSON_COLUMNS and name not in ALL_OTHER_COLUMNS:
+        if name in ALL_JSON_COLUMNS and name not in ALL_OTHER_COLUMNS and name not in self.defined:
             return "JSON"
         return None
 
@@ -972,6 +981,7 @@ PYTHON_FUNCTIONS = [
 ]
 
 MACROS = f"""
+create or replace temp macro iamsql_glob(pattern) as replace(replace(pattern, '*', '%'), '?', '_');
 create or replace temp macro iamsql_as_of() as
     cast(coalesce(getvariable('{AS_OF_VARIABLE}'), error('the {AS_OF_VARIABLE} variable is not set')) as timestamptz);
 create or replace temp macro pg_jsonb_text(j) as

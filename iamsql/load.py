@@ -39,7 +39,18 @@ import duckdb
 from . import db
 from .collect.evidence import MANIFEST_NAME, Manifest, read_manifest
 from .errors import DatabaseError, InputError
-from .loaders import Fragment, Parsed, Unreadable, cloudtrail, credential_report, detect, organizations, pages, placebo
+from .loaders import (
+    Fragment,
+    Parsed,
+    Unreadable,
+    cloudtrail,
+    credential_report,
+    detect,
+    identity,
+    organizations,
+    pages,
+    placebo,
+)
 from .normalize import timestamp
 from .paths import walk
 from .schema import TABLES
@@ -189,6 +200,8 @@ def parse_file(path: Path) -> Parsed | str:
     if command and command.split(":")[-1] != fmt.name.split(":")[-1]:
         return f"recorded call {command} is not one iamsql loads"
     parsed = _guard(path, fmt.name, lambda: fmt.parse(document, path))
+    if isinstance(parsed, str):  # recognised, but nothing iamsql can place (see loaders.Format)
+        return parsed
     if command:
         parsed.format = f"placebo:{parsed.format}"
     return parsed
@@ -216,7 +229,9 @@ def _guard(path: Path, what: str, parse: Callable[[], Parsed]) -> Parsed:
 
 
 def _own_accounts(parsed: Parsed) -> set[str]:
-    return {f.account_id for f in parsed.fragments if f.account_id}
+    """The accounts a file names: its rows' ARNs, or the account of an sts get-caller-identity output."""
+    caller = {parsed.extra["caller_account"]} if parsed.extra.get("caller_account") else set()
+    return {f.account_id for f in parsed.fragments if f.account_id} | caller
 
 
 def assign_accounts(files: list[SourceFile], account_id: str | None, manifests: list[Manifest] = ()) -> None:
@@ -573,6 +588,7 @@ def load_paths(
     for manifest in manifests:
         manifest.name = source_name(manifest.path, named)
     check_manifests(manifests, iam_files + event_files)
+    identity.place_last_accessed([(f.path, f.parsed) for f in iam_files], summary.warnings)
     date_files(iam_files)
     assign_accounts(iam_files, account_id, manifests)
     merged = merge(iam_files, summary.warnings)

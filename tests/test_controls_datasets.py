@@ -29,16 +29,20 @@ LOAD_OPTIONS = {
     "aws_cli_examples": ["--account-id", "123456789012"],
     # Recorded responses of many test accounts; list-account-aliases and the like name no account.
     "cloud_custodian_placebo": ["--account-id", "123456789012"],
+    # The demo account's describe-regions names no account, and its Access Analyzer listing names another one
+    # (000000000000): the demo account is 123456789012.
+    "cloudmapper_demo": ["--account-id", "123456789012"],
     # Logstash exports without eventTime: the export time from PROVENANCE.md.
     "otrf_security_datasets": ["--as-of", "2020-09-14T01:13:00Z"],
 }
 
 
-# Controls no public data set and no moto collection holds data for: server certificates and service-specific
-# credentials are neither in the data sets nor collected; no data set has IAM data and CloudTrail events of the
-# same account, which ct_iam_change_by_non_admin needs to tell administrators apart.
-NO_DATA_ANYWHERE = {"iam_server_certificate_expired", "iam_service_specific_credential_rotated",
-                    "ct_iam_change_by_non_admin"}
+# Controls no public data set and no moto collection holds data for: no data set has IAM data and CloudTrail
+# events of the same account, which ct_iam_change_by_non_admin needs to tell administrators apart; none has
+# Identity Center or Access Analyzer findings (moto serves neither those findings nor analyzers), and the one
+# analyzer listing (CloudMapper's demo) is of an account whose regions are not in the data.
+NO_DATA_ANYWHERE = {"ct_iam_change_by_non_admin", "sso_permission_set_admin", "accessanalyzer_enabled_all_regions",
+                    "accessanalyzer_no_active_external_findings"}
 
 
 def data_sets(public_data: Path) -> list[str]:

@@ -332,7 +332,7 @@ def real_data_results(public_data, tmp_path_factory):
 
     con = db.connect(tmp_path_factory.mktemp("real") / "real.duckdb")
     for folder, account in [
-        ("cloudsplaining", None), ("cloudmapper_demo", None), ("cloud_custodian_placebo/credential_reports_csv", None),
+        ("cloudsplaining", None), ("cloudmapper_demo", "123456789012"), ("cloud_custodian_placebo/credential_reports_csv", None),
         ("aws_cli_examples/json/iam", "123456789012"), ("aws_cli_examples/json/cloudtrail", "123456789012"),
     ]:
         load_paths(con, [public_data / folder], account_id=account)

@@ -91,3 +91,17 @@ def test_jsonb_text_output_is_postgres_shaped():
     install_macros(con)
     text = con.execute(to_duckdb("""select '{"bb": 1, "a": [1, 1.5e2, -0, "é\\n"], "ccc": null}'::jsonb::text""")).fetchone()[0]
     assert text == '{"a": [1, 150, 0, "é\\n"], "bb": 1, "ccc": null}'
+
+
+def test_a_column_the_query_names_is_its_own_not_a_steampipe_json_column(con):
+    """``sources`` and ``condition`` are JSON columns of aws_accessanalyzer_finding; a query's own column of that
+    name stays text, while the finding's column (named through its table) is still JSON."""
+    own = "with t as (select 'iam' as sources, 'x' as condition) select sources || '!' as s, upper(condition) as c from t"
+    assert con.execute(to_duckdb(own)).fetchall() == [("iam!", "X")]
+    finding = to_duckdb("select f.sources || '' as s from aws_accessanalyzer_finding as f")
+    assert "pg_jsonb_out" in finding
+
+
+def test_glob_is_steampipes_like_pattern(con):
+    assert con.execute(to_duckdb("select glob('iam:*') as g, 'iam:passrole' like glob('iam:pass?ole') as m")
+                       ).fetchall() == [("iam:%", True)]

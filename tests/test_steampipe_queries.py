@@ -19,7 +19,7 @@ QUERIES = oracle.corpus(CORPUS)
 # (folder of the public data set, --account-id for files that name no account)
 DATA = [
     ("cloudsplaining", None),
-    ("cloudmapper_demo", None),
+    ("cloudmapper_demo", "123456789012"),
     ("cloud_custodian_placebo/credential_reports_csv", None),
     ("aws_cli_examples/json/iam", "123456789012"),
     ("aws_cli_examples/json/cloudtrail", "123456789012"),

@@ -112,6 +112,7 @@ class AccountModel:
     principals: list[Principal]
     managed: dict[str, ManagedPolicy]
     groups: dict[str, tuple[str, list[AttachedPolicy]]] = field(default_factory=dict)  # name -> (ARN, policies)
+    permission_sets: dict[str, AttachedPolicy] = field(default_factory=dict)  # Identity Center: ARN -> inline policy
 
     def role(self, arn: str) -> Principal | None:
         return self.roles.get(arn)
@@ -259,7 +260,19 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
                     if known else AttachedPolicy(label, None)
             principals.setdefault(account, []).append(
                 Principal(arn, kind, name, path or "/", account, partition or "aws", identity, bound, trust))
-    accounts = sorted(set(principals) | set(managed))
+    permission_sets: dict[str, dict[str, AttachedPolicy]] = {}
+    try:
+        rows = con.execute(f"select arn, name, inline_policy::varchar, account_id from aws_ssoadmin_permission_set"
+                           f"{where}", params).fetchall()
+    except duckdb.CatalogException:  # a database made before Identity Center tables, opened read-only
+        rows = []
+    for arn, name, raw, account in rows:
+        document = _json(raw)
+        if arn is not None and document:  # {}: the permission set has no inline policy; NULL: not loaded
+            permission_sets.setdefault(account, {})[arn] = documents.attached(
+                f"inline policy of permission set {name or arn}", document, inline=True)
+    accounts = sorted(set(principals) | set(managed) | set(permission_sets))
     return [AccountModel(a, partitions.get(a, "aws"), principals.get(a, []), managed.get(a, {}),
-                         {name: (arn, groups[(acct, name)]) for (acct, name), arn in group_arns.items() if acct == a})
+                         {name: (arn, groups[(acct, name)]) for (acct, name), arn in group_arns.items() if acct == a},
+                         permission_sets.get(a, {}))
             for a in accounts]

@@ -313,7 +313,8 @@ def assume_admin_rows(asker: Asker, principal_answers: list[tuple]) -> list[tupl
 
 
 def policy_rows(account: AccountModel, questions: tuple[Question, ...]) -> list[tuple]:
-    """Each managed policy, and each principal's inline policies together, asked on their own."""
+    """Each managed policy, each principal's inline policies together and each Identity Center permission set's
+    inline policy, asked on their own."""
     subjects: list[tuple[str, str, list[AttachedPolicy]]] = []
     for policy in account.managed.values():
         if policy.attached.policy is not None:
@@ -324,6 +325,7 @@ def policy_rows(account: AccountModel, questions: tuple[Question, ...]) -> list[
         inline = [a for a in policies if a.inline and a.policy is not None]
         if inline:
             subjects.append((owner, "inline", inline))
+    subjects += [(arn, "permission_set_inline", [policy]) for arn, policy in account.permission_sets.items()]
     asker = Asker(account)
     rows = []
     for resource, kind, policies in subjects:

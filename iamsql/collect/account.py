@@ -107,10 +107,11 @@ class AccountRun:
                                  api=api, entity=entity)
         return None if "Error" in response and len(response) == 1 else response
 
-    def save(self, document: dict, *, service: str, command: str, api: str, region: str = GLOBAL) -> None:
+    def save(self, document: dict, *, service: str, command: str, api: str, region: str = GLOBAL,
+             entity: str | None = None) -> None:
         """Write a response obtained outside ``fetch`` (a polled call's final answer)."""
         self.evidence.write_json(document, account=self.account_id, region=region, service=service, command=command,
-                                 api=api)
+                                 api=api, entity=entity)
 
     def each(self, items: Iterable[Any], work: Callable[[Any], Any]) -> list[Any]:
         """``work(item)`` for every item on the account's worker pool (bounded concurrency), results in order."""

@@ -29,14 +29,17 @@ REPORT_FIRST_WAIT = 0.5
 REPORT_MAX_WAIT = 8.0
 
 
-def collect_iam(run: AccountRun) -> None:
+def collect_iam(run: AccountRun) -> list[str]:
+    """Collect the account's IAM data; returns the ARNs of its users and roles."""
     details = run.fetch("iam", "GetAccountAuthorizationDetails", Filter=GAAD_FILTERS,
                         PaginationConfig={"PageSize": GAAD_PAGE_SIZE})
     if details is not None:
         users = [u["UserName"] for u in details.get("UserDetailList") or []]
+        principals = [p["Arn"] for key in ("UserDetailList", "RoleDetailList") for p in details.get(key) or []]
     else:  # without GAAD (denied), the user list still drives the per-user calls
-        listed = run.fetch("iam", "ListUsers")
-        users = [u["UserName"] for u in (listed or {}).get("Users") or []]
+        listed = (run.fetch("iam", "ListUsers") or {}).get("Users") or []
+        users = [u["UserName"] for u in listed]
+        principals = [u["Arn"] for u in listed]
     report = credential_report(run)
     run.fetch("iam", "GetAccountPasswordPolicy", facts={"NoSuchEntity"})
     run.fetch("iam", "GetAccountSummary")
@@ -51,6 +54,7 @@ def collect_iam(run: AccountRun) -> None:
     run.each([p["Arn"] for p in oidc.get("OpenIDConnectProviderList") or []], lambda arn: run.fetch(
         "iam", "GetOpenIDConnectProvider", entity=arn.split(":oidc-provider/", 1)[-1], add={"Arn": arn},
         OpenIDConnectProviderArn=arn))
+    return principals
 
 
 _NO_VALUE = ("N/A", "not_supported", "no_information", "")

@@ -2,7 +2,8 @@
 
 1. Work out the accounts (caller, ``--role-arn``, ``--org``) and their credentials; with ``--org``, also the
    organization itself from the caller (tree, SCPs and RCPs with their targets: ``organization.py``).
-2. Per account (a few accounts at a time, a few calls at a time within each): IAM, then CloudTrail per region.
+2. Per account (a few accounts at a time, a few calls at a time within each): IAM, with ``--identity`` Identity
+   Center, Access Analyzer and last-accessed data (``identity.py``), then CloudTrail per region.
 3. CloudTrail log files from S3, when asked.
 4. Finish the manifest, then load the evidence folder with ``load.load_paths``: the same code as ``iamsql load``,
    one transaction, so an interrupted run leaves the database as it was.
@@ -27,6 +28,7 @@ from .aws import CollectError, Counter, base_session, describe, make_client, par
 from .cloudtrail import LOOKUP_MAX_DAYS, collect_trails, lookup_events
 from .evidence import COMPLETE, Evidence
 from .iam import collect_iam
+from .identity import collect_identity
 from .organization import collect_organization
 from .progress import CollectProgress
 from .targets import caller_target, check_role_arns, organization_targets, role_target
@@ -71,6 +73,7 @@ def collect(
     since: str | None = None,
     until: str | None = None,
     lookup_events_days: int | None = None,
+    identity: bool = False,
     progress: CollectProgress | None = None,
 ) -> CollectResult:
     """Collect, write the evidence folder, load it; see the module docstring. Raises ``CollectError`` (one line)
@@ -85,7 +88,8 @@ def collect(
     options = {"profile": profile, "regions": regions, "role_arns": role_arns, "org": org, "role_name": role_name,
                "external_id_given": bool(external_id), "cloudtrail_s3": cloudtrail_s3,
                "since": window[0].isoformat() if cloudtrail_s3 else None,
-               "until": window[1].isoformat() if cloudtrail_s3 else None, "lookup_events_days": lookup_events_days}
+               "until": window[1].isoformat() if cloudtrail_s3 else None, "lookup_events_days": lookup_events_days,
+               "identity": identity}
     evidence = Evidence.create(Path(evidence_dir or default_evidence_dir()), options)
     progress = progress or CollectProgress(quiet=True)
     counter = Counter()
@@ -119,7 +123,9 @@ def collect(
                     return
                 run = account_run(target)
                 try:
-                    collect_iam(run)
+                    principals = collect_iam(run)
+                    if identity:
+                        collect_identity(run, regions, principals)
                     collect_trails(run, regions)
                     if lookup_events_days:
                         lookup_events(run, regions, lookup_events_days, end=lookup_end)

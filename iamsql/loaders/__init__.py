@@ -45,9 +45,12 @@ class Parsed:
 
 @dataclass(frozen=True)
 class Format:
+    """A recognised output. ``parse`` returns its ``Parsed``, or a one-line reason when the output is recognised
+    but cannot be placed (it names no owner): the file is then skipped with that reason, an error if named."""
+
     name: str
     detect: Callable[[dict], bool]
-    parse: Callable[[dict, Path], Parsed]
+    parse: Callable[[dict, Path], Parsed | str]
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,16 @@ class Unreadable:
     stored as NULL, and the load lists it as a warning instead of failing the whole file."""
 
     reason: str
+
+
+def is_list(key: str, *, item: str | None = None) -> Callable[[dict], bool]:
+    """A detector: ``key`` holds a list, each element an object with ``item`` when given."""
+
+    def detect(doc: dict) -> bool:
+        value = doc.get(key)
+        return isinstance(value, list) and (item is None or all(isinstance(v, dict) and item in v for v in value))
+
+    return detect
 
 
 def when(value: Any) -> str | Unreadable | None:
@@ -67,10 +80,11 @@ def when(value: Any) -> str | Unreadable | None:
 
 
 def _formats() -> list[Format]:
-    from . import credential_report, iam, organizations, trails
+    from . import credential_report, iam, identity, organizations, trails
 
-    # Organizations first: its list-policies / describe-policy share the ``Policies`` / ``Policy`` keys with IAM's.
-    return [*organizations.FORMATS, *iam.FORMATS, *credential_report.FORMATS, *trails.FORMATS]
+    # Organizations first: its list-policies / describe-policy share the ``Policies`` / ``Policy`` keys with IAM's;
+    # then identity: the identity store's list-users / list-groups share ``Users`` / ``Groups`` with IAM's.
+    return [*organizations.FORMATS, *identity.FORMATS, *iam.FORMATS, *credential_report.FORMATS, *trails.FORMATS]
 
 
 def detect(document: Any) -> Format | None:

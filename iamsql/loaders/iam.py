@@ -421,6 +421,83 @@ def parse_account_aliases(doc: dict, path: Path) -> Parsed:
     return Parsed("iam:list-account-aliases", extra={"account_aliases": doc["AccountAliases"]})
 
 
+def server_certificate_fragment(m: dict, extra: dict | None = None) -> Fragment:
+    arn = m.get("Arn")
+    fields = {"name": m.get("ServerCertificateName"), "arn": arn, "server_certificate_id": m.get("ServerCertificateId"),
+              "path": m.get("Path"), "upload_date": when(m.get("UploadDate")), "expiration": when(m.get("Expiration")),
+              "title": m.get("ServerCertificateName"), **arn_columns(arn), **(extra or {})}
+    return Fragment("aws_iam_server_certificate", (arn,), fields, arn_account(arn))
+
+
+def parse_get_server_certificate(doc: dict, path: Path) -> Parsed:
+    cert = doc["ServerCertificate"]
+    extra = {"certificate_body": cert.get("CertificateBody"), "certificate_chain": cert.get("CertificateChain"),
+             **_tags(cert)}
+    return Parsed("iam:get-server-certificate",
+                  fragments=[server_certificate_fragment(cert.get("ServerCertificateMetadata") or {}, extra)])
+
+
+def service_credential_fragment(c: dict) -> Fragment:
+    """A listing is of one user (or the caller): it adds rows without claiming the account's whole table."""
+    key = c.get("ServiceSpecificCredentialId")
+    return Fragment("aws_iam_service_specific_credential", (key,), {
+        "service_name": c.get("ServiceName"), "service_specific_credential_id": key,
+        "create_date": when(c.get("CreateDate")), "service_user_name": c.get("ServiceUserName"),
+        "status": c.get("Status"), "user_name": c.get("UserName"), "title": key, "region": "global"})
+
+
+def parse_service_credentials(doc: dict, path: Path) -> Parsed:
+    return Parsed("iam:list-service-specific-credentials",
+                  fragments=[service_credential_fragment(c) for c in doc["ServiceSpecificCredentials"]])
+
+
+GAAD_INSTEAD = "load get-account-authorization-details, which names the owner of every policy and attachment"
+OWNER_KEYS = {"UserName": "aws_iam_user", "GroupName": "aws_iam_group", "RoleName": "aws_iam_role"}
+
+
+def _unplaceable(command: str, why: str):
+    """A recognised output iamsql does not load: the one-line reason it is skipped with."""
+    return lambda doc, path: f"{command} output {why}"
+
+
+def parse_tags(doc: dict, path: Path) -> Parsed | str:
+    """list-user-tags / list-role-tags / list-policy-tags: the tags of the owner named by an added key."""
+    owner = next(((key, table) for key, table in OWNER_KEYS.items() if doc.get(key) and key != "GroupName"), None)
+    columns = {"tags_src": doc["Tags"], "tags": normalize.tags_map(doc["Tags"]) or {}, "region": "global"}
+    if owner:
+        key, table = owner
+        return Parsed(f"iam:list-{table.removeprefix('aws_iam_')}-tags",
+                      fragments=[Fragment(table, (doc[key],), {"name": doc[key], **columns})])
+    if doc.get("PolicyArn"):
+        arn = doc["PolicyArn"]
+        return Parsed("iam:list-policy-tags",
+                      fragments=[Fragment("aws_iam_policy", (arn,), {"arn": arn, **columns}, arn_account(arn))])
+    return ("list-user-tags / list-role-tags / list-policy-tags output names no user, role or policy (add UserName, "
+            f"RoleName or PolicyArn), so its tags cannot be attributed; {GAAD_INSTEAD}")
+
+
+def parse_policy_version(doc: dict, path: Path) -> Parsed | str:
+    """get-policy-version: the default version's document fills its policy when the output names the policy."""
+    version = doc["PolicyVersion"]
+    arn = doc.get("PolicyArn")
+    if not arn:
+        return f"get-policy-version output names no policy (add PolicyArn), so it cannot be attributed; {GAAD_INSTEAD}"
+    if not version.get("IsDefaultVersion"):
+        return f"get-policy-version output is version {version.get('VersionId')} of {arn}, not its default version"
+    fields = {"arn": arn, "default_version_id": version.get("VersionId"),
+              **_documents("policy", "policy_std", version.get("Document"), f"policy {arn}"), **arn_columns(arn)}
+    return Parsed("iam:get-policy-version", fragments=[Fragment("aws_iam_policy", (arn,), fields, arn_account(arn))])
+
+
+def parse_caller_identity(doc: dict, path: Path) -> Parsed:
+    """sts get-caller-identity fills no table; it says which account the files beside it belong to."""
+    return Parsed("sts:get-caller-identity", extra={"caller_account": doc["Account"]})
+
+
+def _inline_policy_output(doc: dict) -> bool:
+    return "PolicyName" in doc and "PolicyDocument" in doc and any(k in doc for k in OWNER_KEYS)
+
+
 FORMATS: list[Format] = [
     Format("iam:get-account-authorization-details",
            lambda d: any(k in d for k in ("UserDetailList", "GroupDetailList", "RoleDetailList")), parse_gaad),
@@ -446,5 +523,38 @@ FORMATS: list[Format] = [
     _listing("iam:list-instance-profiles", "aws_iam_instance_profile", "InstanceProfiles", instance_profile_fragment),
     _single("iam:get-instance-profile", "InstanceProfile", instance_profile_fragment),
     Format("iam:list-account-aliases", lambda d: isinstance(d.get("AccountAliases"), list), parse_account_aliases),
+    _listing("iam:list-server-certificates", "aws_iam_server_certificate", "ServerCertificateMetadataList",
+             server_certificate_fragment),
+    Format("iam:get-server-certificate", lambda d: isinstance(d.get("ServerCertificate"), dict),
+           parse_get_server_certificate),
+    Format("iam:list-service-specific-credentials", lambda d: isinstance(d.get("ServiceSpecificCredentials"), list),
+           parse_service_credentials),
+    Format("iam:list-signing-certificates", lambda d: isinstance(d.get("Certificates"), list) and all(
+        isinstance(c, dict) and "CertificateId" in c for c in d["Certificates"]),
+        _unplaceable("list-signing-certificates", "is not loaded: no table holds signing certificates (the "
+                                                  "credential report's cert_1_* / cert_2_* columns say whether each "
+                                                  "user has active ones)")),
+    Format("iam:list-ssh-public-keys", lambda d: isinstance(d.get("SSHPublicKeys"), list),
+           _unplaceable("list-ssh-public-keys", "is not loaded: no table holds SSH public keys")),
+    Format("iam:list-attached-policies", lambda d: isinstance(d.get("AttachedPolicies"), list),
+           _unplaceable("list-attached-user-policies / -group-policies / -role-policies",
+                        f"names no user, group or role, so its attachments cannot be attributed; {GAAD_INSTEAD}")),
+    Format("iam:list-inline-policy-names", lambda d: isinstance(d.get("PolicyNames"), list),
+           _unplaceable("list-user-policies / list-group-policies / list-role-policies",
+                        f"gives policy names without their owner or documents; {GAAD_INSTEAD}")),
+    Format("iam:get-inline-policy", _inline_policy_output,
+           _unplaceable("get-user-policy / get-group-policy / get-role-policy",
+                        "holds one inline policy, not the owner's complete set that the policy engine needs; "
+                        f"{GAAD_INSTEAD}")),
+    Format("iam:get-policy-version", lambda d: isinstance(d.get("PolicyVersion"), dict), parse_policy_version),
+    Format("iam:list-policy-versions", lambda d: isinstance(d.get("Versions"), list) and all(
+        isinstance(v, dict) and "VersionId" in v and "IsDefaultVersion" in v for v in d["Versions"]),
+        _unplaceable("list-policy-versions", f"names no policy, so it cannot be attributed; {GAAD_INSTEAD}")),
+    Format("iam:list-entities-for-policy",
+           lambda d: any(isinstance(d.get(k), list) for k in ("PolicyGroups", "PolicyUsers", "PolicyRoles")),
+           _unplaceable("list-entities-for-policy", f"names no policy, so it cannot be attributed; {GAAD_INSTEAD}")),
+    Format("iam:list-tags", lambda d: isinstance(d.get("Tags"), list) and set(d) <= {
+        "Tags", "IsTruncated", "Marker", "UserName", "RoleName", "PolicyArn"}, parse_tags),
+    Format("sts:get-caller-identity", lambda d: set(d) == {"UserId", "Account", "Arn"}, parse_caller_identity),
 ]
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..normalize import arn_account, arn_parts, tags_map
-from . import Format, Fragment, Parsed, Unreadable, when
+from . import Format, Fragment, Parsed, Unreadable, is_list, when
 
 ACCOUNT = "aws_organizations_account"
 OU = "aws_organizations_organizational_unit"
@@ -248,36 +248,28 @@ def parse_list_targets(doc: dict, path: Path) -> Parsed:
     return parsed
 
 
-def _is_list(key: str, *, item: str | None = None):
-    def detect(doc: dict) -> bool:
-        value = doc.get(key)
-        return isinstance(value, list) and (item is None or all(isinstance(v, dict) and item in v for v in value))
-
-    return detect
-
-
 FORMATS: list[Format] = [
     Format("organizations:describe-organization",
            lambda d: isinstance(d.get("Organization"), dict) and "FeatureSet" in d["Organization"],
            parse_describe_organization),
     Format("organizations:list-accounts",
-           lambda d: _is_list("Accounts", item="Id")(d) and ("ParentId" in d or all(
+           lambda d: is_list("Accounts", item="Id")(d) and ("ParentId" in d or all(
                ":organizations:" in str(a.get("Arn") or "") or "JoinedMethod" in a for a in d["Accounts"])),
            parse_list_accounts),
     Format("organizations:describe-account",
            lambda d: isinstance(d.get("Account"), dict) and "JoinedMethod" in d["Account"], parse_describe_account),
-    Format("organizations:list-roots", _is_list("Roots", item="Id"), parse_list_roots),
-    Format("organizations:list-organizational-units-for-parent", _is_list("OrganizationalUnits", item="Id"),
+    Format("organizations:list-roots", is_list("Roots", item="Id"), parse_list_roots),
+    Format("organizations:list-organizational-units-for-parent", is_list("OrganizationalUnits", item="Id"),
            parse_list_ous),
     Format("organizations:describe-organizational-unit",
            lambda d: isinstance(d.get("OrganizationalUnit"), dict), parse_describe_ou),
-    Format("organizations:list-children", _is_list("Children", item="Id"), parse_list_children),
-    Format("organizations:list-parents", _is_list("Parents", item="Id"), parse_list_parents),
+    Format("organizations:list-children", is_list("Children", item="Id"), parse_list_children),
+    Format("organizations:list-parents", is_list("Parents", item="Id"), parse_list_parents),
     Format("organizations:list-policies", _org_policies, parse_list_policies),
     Format("organizations:describe-policy",
            lambda d: isinstance(d.get("Policy"), dict) and isinstance(d["Policy"].get("PolicySummary"), dict),
            parse_describe_policy),
-    Format("organizations:list-targets-for-policy", _is_list("Targets", item="TargetId"), parse_list_targets),
+    Format("organizations:list-targets-for-policy", is_list("Targets", item="TargetId"), parse_list_targets),
 ]
 
 

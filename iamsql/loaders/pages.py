@@ -41,6 +41,9 @@ def parse_pages(pages: list, path: Path) -> Parsed | str:
     if not pages or None in formats or len({fmt.name for fmt in formats}) > 1:
         return NOT_PAGES
     parts = [fmt.parse(page, path) for fmt, page in zip(formats, pages)]
+    reason = next((part for part in parts if isinstance(part, str)), None)
+    if reason:
+        return reason
     newest = max(parts, key=lambda part: part.as_of or "")
     extra = {key: value for part in parts for key, value in part.extra.items() if key != "is_truncated"}
     if all(part.extra.get("is_truncated") for part in parts):

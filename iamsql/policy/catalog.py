@@ -25,6 +25,7 @@ class Action:
     resource_types: tuple  # names of the resource types the action can act on
     condition_keys: tuple
     required_resource_types: tuple = ()  # the resource types every request of the action names
+    description: str = ""
 
     @property
     def full_name(self) -> str:
@@ -64,6 +65,7 @@ class ActionCatalog:
                     tuple(r["name"] for r in item.get("resourceTypes", [])),
                     tuple(item.get("conditionKeys", [])),
                     tuple(r["name"] for r in item.get("resourceTypes", []) if r.get("required")),
+                    item.get("description", ""),
                 )
                 for key, item in raw.items()
             }

@@ -1050,3 +1050,66 @@ select account_id, organization_id, organization_master_account_id, organization
   organization_available_policy_types -> 0 ->> 'Type' as first_policy_type
 from aws_account
 order by account_id;
+
+-- name: accessanalyzer_enabled_all_regions
+select
+  'arn:' || r.partition || '::' || r.name || ':' || r.account_id as resource,
+  case when aa.arn is null then 'alarm' when aa.status = 'ACTIVE' then 'ok' else 'alarm' end as status,
+  r.name || coalesce(' has analyzer ' || aa.name || ' (' || aa.status || ')', ' has no analyzer') || '.' as reason
+from aws_region as r
+  left join aws_accessanalyzer_analyzer as aa on r.account_id = aa.account_id and r.name = aa.region
+where r.opt_in_status is null or r.opt_in_status <> 'not-opted-in'
+order by resource;
+
+-- name: accessanalyzer_analyzer_tags_and_age
+select name, type, status, tags, date_part('day', now() - created_at) > 30 as older_than_30_days,
+  akas ->> 0 as arn
+from aws_accessanalyzer_analyzer
+order by arn;
+
+-- name: accessanalyzer_active_public_findings
+select f.resource, f.resource_type, f.status, f.is_public, f.principal ->> 'AWS' as principal_aws,
+  jsonb_array_length(f.action) as actions, a.name as analyzer
+from aws_accessanalyzer_finding as f
+  join aws_accessanalyzer_analyzer as a on a.arn = f.access_analyzer_arn
+where f.status = 'ACTIVE'
+order by f.resource, f.id;
+
+-- name: access_advisor_services_not_used_in_90_days
+select principal_arn, count(*) as granted,
+  count(*) filter (where last_authenticated is null or last_authenticated < now() - interval '90 days') as unused,
+  string_agg(service_namespace, ', ' order by service_namespace) filter (where last_authenticated is null) as never
+from aws_iam_access_advisor
+group by principal_arn
+order by principal_arn;
+
+-- name: access_advisor_last_entity_per_service
+select service_namespace, max(last_authenticated) as last_used, count(distinct principal_arn) as principals,
+  min(last_authenticated_entity) as an_entity
+from aws_iam_access_advisor
+group by service_namespace
+order by service_namespace;
+
+-- name: ssoadmin_permission_sets_with_administrator_access
+select i.identity_store_id, p.name, p.session_duration, m.managed_policy_arn
+from aws_ssoadmin_instance as i
+  join aws_ssoadmin_permission_set as p on p.instance_arn = i.arn
+  join aws_ssoadmin_managed_policy_attachment as m on m.permission_set_arn = p.arn
+where m.managed_policy_arn like '%/AdministratorAccess'
+order by p.name;
+
+-- name: ssoadmin_who_holds_each_permission_set
+select p.name as permission_set, a.target_account_id, a.principal_type,
+  coalesce(u.name, g.name, a.principal_id) as principal
+from aws_ssoadmin_account_assignment as a
+  join aws_ssoadmin_permission_set as p on p.arn = a.permission_set_arn
+  left join aws_identitystore_user as u on a.principal_type = 'USER' and u.id = a.principal_id
+  left join aws_identitystore_group as g on a.principal_type = 'GROUP' and g.id = a.principal_id
+order by permission_set, a.target_account_id, principal;
+
+-- name: identitystore_group_members
+select g.name as group_name, u.name as user_name, u.emails -> 0 ->> 'Value' as email
+from aws_identitystore_group_membership as m
+  join aws_identitystore_group as g on g.id = m.group_id and g.identity_store_id = m.identity_store_id
+  join aws_identitystore_user as u on u.id = m.member_id and u.identity_store_id = m.identity_store_id
+order by group_name, user_name;

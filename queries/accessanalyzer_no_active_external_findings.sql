@@ -1,0 +1,57 @@
+/*
+title: No active IAM Access Analyzer external-access findings
+description: >-
+  Each resource that IAM Access Analyzer reported as reachable from outside the zone of trust (list-findings:
+  external access) has no ACTIVE finding left: every finding was resolved by removing the access, or archived
+  as intended. One row per resource with findings (alarm while any is active, listing who can reach it and
+  with which actions) and one ok row per external-access analyzer without findings. A finding whose analysis
+  failed (its error field is set) says nothing about the resource and is skipped.
+severity: high
+resource_type: AWS::AccessAnalyzer::Finding
+rationale: >-
+  An active finding is a resource that an account outside the organization, or anyone, can use right now: a
+  role it can assume, a bucket it can read, a key it can decrypt with. Each must be removed or explicitly
+  accepted (archived).
+remediation: >-
+  Remove the grant from the resource's policy if the access is not intended; otherwise archive the finding
+  (or add an archive rule) so the intended access is recorded as such.
+tables: [aws_accessanalyzer_finding, aws_accessanalyzer_analyzer]
+requires: [aws_accessanalyzer_finding]
+*/
+with findings as (
+  select
+    f.account_id, f.region, f.resource, min(f.resource_type) as resource_type,
+    count(*) filter (where f.status = 'ACTIVE' and f.error is null) as active,
+    count(*) filter (where f.error is not null) as failed,
+    count(*) as total,
+    string_agg(f.principal::text || ' ' || f.action::text, '; ' order by f.id)
+      filter (where f.status = 'ACTIVE' and f.error is null) as grants,
+    bool_or(f.is_public) filter (where f.status = 'ACTIVE' and f.error is null) as public,
+    min(f.error) as error
+  from aws_accessanalyzer_finding as f
+  group by f.account_id, f.region, f.resource
+)
+select
+  resource,
+  case when active > 0 then 'alarm' when failed = total then 'skip' else 'ok' end as status,
+  case
+    when active > 0 then coalesce(resource_type, 'Resource') || ' ' || resource || ' has ' || active
+      || ' active external-access finding(s)' || case when public then ' (public)' else '' end || ': ' || grants
+      || '; remove the access or archive the finding if it is intended.'
+    when failed = total then 'Access Analyzer could not analyze ' || resource || ' (' || error || ').'
+    else coalesce(resource_type, 'Resource') || ' ' || resource || ' has no active external-access finding ('
+      || total || ' resolved or archived).'
+  end as reason,
+  account_id,
+  region
+from findings
+union all
+select
+  a.arn as resource,
+  'ok' as status,
+  'Analyzer ' || a.name || ' reports no external-access finding.' as reason,
+  a.account_id,
+  a.region
+from aws_accessanalyzer_analyzer as a
+where a.type in ('ACCOUNT', 'ORGANIZATION')
+  and not exists (select 1 from aws_accessanalyzer_finding as f where f.access_analyzer_arn = a.arn)

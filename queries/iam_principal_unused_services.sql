@@ -1,0 +1,68 @@
+/*
+title: Users and roles use the services they are granted
+description: >-
+  From IAM's service last-accessed data (aws_iam_access_advisor: get-service-last-accessed-details, one job per
+  principal), each IAM user and role has accessed, within max_unused_days days before the data was taken, every
+  service its policies grant it. A service with no recorded access (IAM keeps at least 400 days; attempts that
+  were denied count as access) or whose last access is older alarms, listing the services. Principals created
+  within max_unused_days are not judged for never-accessed services; service-linked roles are info (AWS owns
+  them); principals without last-accessed data are skipped.
+severity: medium
+resource_type: AWS::IAM::Principal
+rationale: >-
+  Permissions a principal never uses are pure risk: if its credentials leak, or its workload is compromised,
+  they are what the attacker gets beyond the job. Last-accessed data shows which grants can go.
+remediation: >-
+  Remove the unused services from the principal's policies (IAM Access Analyzer policy generation or the
+  last-accessed tab of the IAM console list what is used), or delete the principal if it is no longer needed.
+tables: [iam_principal, aws_iam_access_advisor]
+requires: [aws_iam_access_advisor]
+parameters:
+  max_unused_days: 90
+*/
+with services as (
+  select principal_arn, account_id,
+    count(*) as granted,
+    string_agg(service_namespace, ', ' order by service_namespace)
+      filter (where last_authenticated is null) as never,
+    string_agg(service_namespace || ' (' || date_part('day', now() - last_authenticated)::int || ' days)', ', '
+               order by service_namespace)
+      filter (where date_part('day', now() - last_authenticated)::int > :max_unused_days) as stale,
+    count(*) filter (where last_authenticated is null
+                        or date_part('day', now() - last_authenticated)::int > :max_unused_days) as unused
+  from aws_iam_access_advisor
+  group by principal_arn, account_id
+), principals as (
+  select p.principal_arn, p.principal_type, p.name, p.account_id,
+    coalesce(p.path, '/') like '/aws-service-role/%' as service_linked,
+    date_part('day', now() - p.create_date)::int as age
+  from iam_principal as p
+  where p.principal_type in ('user', 'role')
+)
+select
+  p.principal_arn as resource,
+  case
+    when s.principal_arn is null then 'skip'
+    when p.service_linked then 'info'
+    when s.stale is not null then 'alarm'
+    when s.never is not null and coalesce(p.age, :max_unused_days + 1) > :max_unused_days then 'alarm'
+    else 'ok'
+  end as status,
+  initcap(p.principal_type) || ' ' || p.name || case
+    when s.principal_arn is null then
+      ' has no last-accessed data loaded; collect --identity (or get-service-last-accessed-details) gives it.'
+    when p.service_linked then ' is a service-linked role managed by its AWS service; not evaluated.'
+    when s.stale is not null or (s.never is not null and coalesce(p.age, :max_unused_days + 1) > :max_unused_days) then
+      ' has not used ' || s.unused || ' of its ' || s.granted || ' granted services in ' || :max_unused_days || ' days: '
+        || concat_ws('; ', 'never accessed: ' || s.never, 'last accessed too long ago: ' || s.stale)
+        || '; remove them from its policies.'
+    when s.never is not null then
+      ' has not accessed ' || s.never || ' yet; it was created ' || p.age || ' days before the data was taken, within the '
+        || :max_unused_days || '-day grace period.'
+    else ' used all of its ' || s.granted || ' granted services within ' || :max_unused_days || ' days.'
+  end as reason,
+  p.account_id,
+  'global' as region
+from principals as p
+  left join services as s on s.principal_arn = p.principal_arn and s.account_id = p.account_id
+where s.principal_arn is not null or p.account_id in (select account_id from aws_iam_access_advisor)

@@ -1,0 +1,73 @@
+/*
+title: IAM Identity Center permission sets do not grant full administrator access
+description: >-
+  No permission set of IAM Identity Center has the AWS managed AdministratorAccess policy attached, another
+  attached managed policy the policy engine judges full administrator access (every action on every resource,
+  iam_policy_access question full_admin), or an inline policy the engine judges so. An administrator permission
+  set alarms with who holds it: the users and groups (names from the identity store) assigned it, in which
+  accounts. A permission set whose inline policy was not loaded is skipped unless what is loaded already makes
+  it an administrator. Customer managed policy references are not read.
+severity: high
+resource_type: AWS::SSO::PermissionSet
+rationale: >-
+  A permission set is provisioned as a role in every account it is assigned to: an administrator permission
+  set makes each assigned user an administrator of each of those accounts, usually for the whole workforce
+  session duration.
+remediation: >-
+  Keep full administrator access in one break-glass permission set with few, named holders; give everyone
+  else permission sets scoped to their job (job-function managed policies or least-privilege inline policies).
+tables: [aws_ssoadmin_permission_set, aws_ssoadmin_managed_policy_attachment, aws_ssoadmin_account_assignment,
+         aws_identitystore_user, aws_identitystore_group, iam_policy_access]
+requires: [aws_ssoadmin_permission_set]
+*/
+with managed as (
+  select m.permission_set_arn, m.account_id,
+    string_agg(m.name, ', ' order by m.name) filter (
+      where m.managed_policy_arn like 'arn:%:iam::aws:policy/AdministratorAccess'
+         or exists (select 1 from iam_policy_access as q
+                    where q.resource = m.managed_policy_arn and q.account_id = m.account_id
+                      and q.question = 'full_admin' and q.decision in ('Allowed', 'AllowedIf'))) as admin_policies
+  from aws_ssoadmin_managed_policy_attachment as m
+  group by m.permission_set_arn, m.account_id
+), inline as (
+  select resource as permission_set_arn, account_id,
+    bool_or(decision in ('Allowed', 'AllowedIf')) as admin,
+    bool_or(decision = 'Unknown') as unknown
+  from iam_policy_access
+  where policy_kind = 'permission_set_inline' and question = 'full_admin'
+  group by resource, account_id
+), holders as (
+  select a.permission_set_arn, a.account_id,
+    string_agg(lower(a.principal_type) || ' ' || coalesce(u.name, g.name, a.principal_id) || ' in ' || a.target_account_id,
+               ', ' order by a.target_account_id, a.principal_type, coalesce(u.name, g.name, a.principal_id)) as who
+  from aws_ssoadmin_account_assignment as a
+    left join aws_identitystore_user as u on a.principal_type = 'USER' and u.id = a.principal_id
+    left join aws_identitystore_group as g on a.principal_type = 'GROUP' and g.id = a.principal_id
+  group by a.permission_set_arn, a.account_id
+)
+select
+  p.arn as resource,
+  case
+    when m.admin_policies is not null or i.admin then 'alarm'
+    when p.inline_policy is null or i.unknown then 'skip'
+    else 'ok'
+  end as status,
+  'Permission set ' || coalesce(p.name, p.arn) || case
+    when m.admin_policies is not null or i.admin then
+      ' grants full administrator access through '
+        || coalesce('the managed policy ' || m.admin_policies, '')
+        || case when m.admin_policies is not null and i.admin then ' and ' else '' end
+        || case when i.admin then 'its inline policy' else '' end
+        || coalesce('; held by ' || h.who, '; assigned to no one') || '.'
+    when p.inline_policy is null then
+      ' was loaded without its inline policy; load get-inline-policy-for-permission-set to evaluate it.'
+    when i.unknown then ' has an inline policy the policy engine cannot judge.'
+    else ' does not grant full administrator access.'
+  end as reason,
+  p.account_id,
+  coalesce(p.region, 'global') as region,
+  h.who as holders
+from aws_ssoadmin_permission_set as p
+  left join managed as m on m.permission_set_arn = p.arn and m.account_id = p.account_id
+  left join inline as i on i.permission_set_arn = p.arn and i.account_id = p.account_id
+  left join holders as h on h.permission_set_arn = p.arn and h.account_id = p.account_id

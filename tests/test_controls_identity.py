@@ -1,0 +1,253 @@
+"""The identity controls over AWS CLI outputs (``--output json`` shapes, written here per case) loaded by the real
+loader: Access Analyzer in every enabled region, active external-access findings, Identity Center administrator
+permission sets and who holds them, and services granted but not used (last-accessed data). Each control has an
+alarm case and a clean twin that differs only in what the control looks at. Data as of 2026-06-01 12:00 UTC."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from iamsql import controls, db
+from iamsql.load import load_paths
+
+ACCOUNT = "111122223333"
+AS_OF = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
+INSTANCE = "arn:aws:sso:::instance/ssoins-1111aaaa2222bbbb"
+STORE = "d-9067a1b2c3"
+ADMIN_POLICY = "arn:aws:iam::aws:policy/AdministratorAccess"
+
+
+def days_ago(days: int) -> str:
+    return (AS_OF - timedelta(days=days)).isoformat().replace("+00:00", "Z")
+
+
+def check(tmp_path: Path, files: dict[str, dict], control: str) -> dict[str, tuple[str, str]]:
+    """Write the outputs, load them as one account as of AS_OF, run one control: {resource: (status, reason)}."""
+    folder = tmp_path / "outputs"
+    for name, document in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(json.dumps(document))
+    con = db.connect(tmp_path / "identity.duckdb")
+    load_paths(con, [folder], account_id=ACCOUNT, as_of=AS_OF.isoformat())
+    rows = controls.results(con, controls.run_checks(con, controls=[control]))
+    con.close()
+    assert all(r["account_id"] == ACCOUNT for r in rows)
+    return {r["resource"]: (r["status"], r["reason"]) for r in rows}
+
+
+# ---- Access Analyzer in every enabled region -------------------------------------------------------------------
+
+
+def regions() -> dict:
+    return {"Regions": [
+        {"Endpoint": "ec2.us-east-1.amazonaws.com", "RegionName": "us-east-1", "OptInStatus": "opt-in-not-required"},
+        {"Endpoint": "ec2.eu-west-1.amazonaws.com", "RegionName": "eu-west-1", "OptInStatus": "opt-in-not-required"},
+        {"Endpoint": "ec2.eu-south-1.amazonaws.com", "RegionName": "eu-south-1", "OptInStatus": "opted-in"},
+        {"Endpoint": "ec2.ap-east-1.amazonaws.com", "RegionName": "ap-east-1", "OptInStatus": "not-opted-in"}]}
+
+
+def analyzer(region: str, name: str, kind: str = "ACCOUNT", status: str = "ACTIVE") -> dict:
+    return {"arn": f"arn:aws:access-analyzer:{region}:{ACCOUNT}:analyzer/{name}", "name": name, "type": kind,
+            "createdAt": "2025-02-01T10:00:00Z", "status": status, "tags": {}}
+
+
+def analyzer_outputs(eu_west_1: list[dict]) -> dict[str, dict]:
+    return {"describe-regions.json": regions(),
+            "us-east-1/list-analyzers.json": {"analyzers": [analyzer("us-east-1", "external")]},
+            "eu-west-1/list-analyzers.json": {"analyzers": eu_west_1},
+            "eu-south-1/list-analyzers.json": {"analyzers": [analyzer("eu-south-1", "org", "ORGANIZATION")]}}
+
+
+def region_resource(region: str) -> str:
+    return f"arn:aws::{region}:{ACCOUNT}"
+
+
+def test_a_region_with_only_an_unused_access_analyzer_alarms(tmp_path):
+    found = check(tmp_path, analyzer_outputs([analyzer("eu-west-1", "unused", "ACCOUNT_UNUSED_ACCESS")]),
+                  "accessanalyzer_enabled_all_regions")
+    assert {r: s for r, (s, _) in found.items()} == {
+        region_resource("us-east-1"): "ok", region_resource("eu-west-1"): "alarm", region_resource("eu-south-1"): "ok"}
+    assert "only unused (ACCOUNT_UNUSED_ACCESS, ACTIVE)" in found[region_resource("eu-west-1")][1]
+
+
+def test_every_enabled_region_with_an_external_access_analyzer_is_ok(tmp_path):
+    found = check(tmp_path, analyzer_outputs([analyzer("eu-west-1", "external")]), "accessanalyzer_enabled_all_regions")
+    assert sorted(s for s, _ in found.values()) == ["ok", "ok", "ok"]  # ap-east-1 is not enabled: no row
+
+
+def test_a_disabled_analyzer_does_not_count(tmp_path):
+    found = check(tmp_path, analyzer_outputs([analyzer("eu-west-1", "external", status="DISABLED")]),
+                  "accessanalyzer_enabled_all_regions")
+    assert found[region_resource("eu-west-1")][0] == "alarm"
+
+
+def test_regions_without_analyzers_loaded_are_skipped(tmp_path):
+    found = check(tmp_path, {"describe-regions.json": regions()}, "accessanalyzer_enabled_all_regions")
+    assert [s for s, _ in found.values()] == ["skip"]
+
+
+# ---- active external-access findings ---------------------------------------------------------------------------
+
+ANALYZER_ARN = f"arn:aws:access-analyzer:us-east-1:{ACCOUNT}:analyzer/external"
+ROLE = f"arn:aws:iam::{ACCOUNT}:role/vendor-audit"
+BUCKET = "arn:aws:s3:::reports-111122223333"
+
+
+def finding(finding_id: str, resource: str, kind: str, status: str, principal: dict, actions: list[str]) -> dict:
+    return {"id": finding_id, "principal": principal, "action": actions, "resource": resource, "isPublic": False,
+            "resourceType": kind, "condition": {}, "createdAt": days_ago(30), "analyzedAt": days_ago(1),
+            "updatedAt": days_ago(1), "status": status, "resourceOwnerAccount": ACCOUNT}
+
+
+def finding_outputs(role_status: str) -> dict[str, dict]:
+    return {
+        "us-east-1/list-analyzers.json": {"analyzers": [analyzer("us-east-1", "external"),
+                                                        analyzer("us-east-1", "spare")]},
+        "us-east-1/list-findings/external.json": {"AnalyzerArn": ANALYZER_ARN, "findings": [
+            finding("f-role", ROLE, "AWS::IAM::Role", role_status, {"AWS": "999988887777"}, ["sts:AssumeRole"]),
+            finding("f-bucket-1", BUCKET, "AWS::S3::Bucket", "RESOLVED", {"AWS": "*"}, ["s3:GetObject"]),
+            finding("f-bucket-2", BUCKET, "AWS::S3::Bucket", "ARCHIVED", {"AWS": "444455556666"}, ["s3:GetObject"])]}}
+
+
+def test_an_active_finding_alarms_on_its_resource(tmp_path):
+    found = check(tmp_path, finding_outputs("ACTIVE"), "accessanalyzer_no_active_external_findings")
+    assert found[ROLE][0] == "alarm"
+    assert "999988887777" in found[ROLE][1] and "sts:AssumeRole" in found[ROLE][1]
+    assert found[BUCKET][0] == "ok"
+    spare = f"arn:aws:access-analyzer:us-east-1:{ACCOUNT}:analyzer/spare"
+    assert found[spare][0] == "ok" and set(found) == {ROLE, BUCKET, spare}
+
+
+def test_archived_findings_are_ok(tmp_path):
+    found = check(tmp_path, finding_outputs("ARCHIVED"), "accessanalyzer_no_active_external_findings")
+    assert found[ROLE][0] == "ok" and "2 resolved or archived" in found[BUCKET][1]
+
+
+# ---- Identity Center administrator permission sets -------------------------------------------------------------
+
+ADMIN_SET = "arn:aws:sso:::permissionSet/ssoins-1111aaaa2222bbbb/ps-admin0000000001"
+READER_SET = "arn:aws:sso:::permissionSet/ssoins-1111aaaa2222bbbb/ps-reader000000001"
+WILD_SET = "arn:aws:sso:::permissionSet/ssoins-1111aaaa2222bbbb/ps-wild0000000001"
+UNREAD_SET = "arn:aws:sso:::permissionSet/ssoins-1111aaaa2222bbbb/ps-unread00000001"
+GROUP_ID = "906754e2-f0a1-70b4-4a4c-123456789abc"
+USER_ID = "906754e2-f0a1-70b4-4a4c-abcdef012345"
+
+
+def inline(actions, resources="*") -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": actions,
+                                                               "Resource": resources}]})
+
+
+def sso_outputs(admin_policy: str, wild_inline: str) -> dict[str, dict]:
+    def described(arn, name):
+        return {"PermissionSet": {"Name": name, "PermissionSetArn": arn, "CreatedDate": days_ago(300),
+                                  "SessionDuration": "PT8H"}}
+
+    files = {
+        "sso-admin/list-instances.json": {"Instances": [{"InstanceArn": INSTANCE, "IdentityStoreId": STORE,
+                                                         "OwnerAccountId": ACCOUNT, "Status": "ACTIVE"}]},
+        "sso-admin/list-permission-sets.json": {"PermissionSets": [ADMIN_SET, READER_SET, WILD_SET, UNREAD_SET]},
+        "sso-admin/list-managed-policies-in-permission-set/admin.json": {
+            "PermissionSetArn": ADMIN_SET, "AttachedManagedPolicies": [
+                {"Name": admin_policy.rsplit("/", 1)[-1], "Arn": admin_policy}]},
+        "sso-admin/get-inline-policy-for-permission-set/admin.json": {"PermissionSetArn": ADMIN_SET,
+                                                                      "InlinePolicy": ""},
+        "sso-admin/get-inline-policy-for-permission-set/reader.json": {
+            "PermissionSetArn": READER_SET, "InlinePolicy": inline(["s3:GetObject", "s3:ListBucket"])},
+        "sso-admin/get-inline-policy-for-permission-set/wild.json": {"PermissionSetArn": WILD_SET,
+                                                                     "InlinePolicy": wild_inline},
+        "sso-admin/list-account-assignments/admin.json": {"AccountAssignments": [
+            {"AccountId": ACCOUNT, "PermissionSetArn": ADMIN_SET, "PrincipalType": "GROUP", "PrincipalId": GROUP_ID},
+            {"AccountId": "444455556666", "PermissionSetArn": ADMIN_SET, "PrincipalType": "USER",
+             "PrincipalId": USER_ID}]},
+        "identitystore/list-users.json": {"Users": [{"UserName": "ana@example.com", "UserId": USER_ID,
+                                                     "IdentityStoreId": STORE, "DisplayName": "Ana Lima"}]},
+        "identitystore/list-groups.json": {"Groups": [{"GroupId": GROUP_ID, "DisplayName": "platform-admins",
+                                                       "IdentityStoreId": STORE}]},
+    }
+    for arn, name in ((ADMIN_SET, "Admin"), (READER_SET, "Reader"), (WILD_SET, "Wild"), (UNREAD_SET, "Unread")):
+        files[f"sso-admin/describe-permission-set/{name}.json"] = described(arn, name)
+    return files
+
+
+def test_administrator_permission_sets_alarm_with_their_holders(tmp_path):
+    found = check(tmp_path, sso_outputs(ADMIN_POLICY, inline("*")), "sso_permission_set_admin")
+    status, reason = found[ADMIN_SET]
+    assert status == "alarm" and "AdministratorAccess" in reason
+    assert f"group platform-admins in {ACCOUNT}" in reason and "user ana@example.com in 444455556666" in reason
+    assert found[WILD_SET][0] == "alarm" and "its inline policy" in found[WILD_SET][1]
+    assert found[WILD_SET][1].endswith("assigned to no one.")
+    assert found[READER_SET][0] == "ok"
+    assert found[UNREAD_SET][0] == "skip" and "get-inline-policy-for-permission-set" in found[UNREAD_SET][1]
+
+
+def test_scoped_permission_sets_are_ok(tmp_path):
+    found = check(tmp_path, sso_outputs("arn:aws:iam::aws:policy/ReadOnlyAccess", inline("ec2:Describe*")),
+                  "sso_permission_set_admin")
+    assert (found[ADMIN_SET][0], found[WILD_SET][0], found[READER_SET][0]) == ("ok", "ok", "ok")
+
+
+# ---- services granted but not used ------------------------------------------------------------------------------
+
+
+def user(name: str, created: str) -> dict:
+    return {"UserName": name, "UserId": f"AIDA{name.upper().replace('-', '')[:12]:0<12}", "Path": "/",
+            "Arn": f"arn:aws:iam::{ACCOUNT}:user/{name}", "CreateDate": created, "GroupList": [],
+            "AttachedManagedPolicies": [], "UserPolicyList": [], "Tags": []}
+
+
+def role(name: str, created: str, path: str = "/") -> dict:
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+                                                     "Action": "sts:AssumeRole"}]}
+    return {"RoleName": name, "RoleId": f"AROA{name.upper().replace('-', '')[:12]:0<12}", "Path": path,
+            "Arn": f"arn:aws:iam::{ACCOUNT}:role{path}{name}", "CreateDate": created,
+            "AssumeRolePolicyDocument": trust, "InstanceProfileList": [], "RolePolicyList": [],
+            "AttachedManagedPolicies": [], "Tags": [], "RoleLastUsed": {}}
+
+
+def last_accessed(arn: str, services: dict[str, str | None]) -> dict:
+    """get-service-last-accessed-details of one principal, its ARN added as collect writes it."""
+    return {"Arn": arn, "JobStatus": "COMPLETED", "JobType": "ACTION_LEVEL", "JobCreationDate": days_ago(1),
+            "JobCompletionDate": days_ago(1), "IsTruncated": False, "ServicesLastAccessed": [
+                {"ServiceName": namespace.upper(), "ServiceNamespace": namespace, "TotalAuthenticatedEntities": 0 if when is None else 1,
+                 **({"LastAuthenticated": when, "LastAuthenticatedEntity": arn, "LastAuthenticatedRegion": "us-east-1"}
+                    if when else {})}
+                for namespace, when in services.items()]}
+
+
+def advisor_outputs(ci_services: dict[str, str | None]) -> dict[str, dict]:
+    ci = f"arn:aws:iam::{ACCOUNT}:user/app-ci"
+    fresh = f"arn:aws:iam::{ACCOUNT}:role/new-fn"
+    linked = f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/AWSServiceRoleForSupport"
+    return {
+        "get-account-authorization-details.json": {
+            "UserDetailList": [user("app-ci", "2023-01-10T09:00:00Z"), user("no-data", "2023-01-10T09:00:00Z")],
+            "RoleDetailList": [role("new-fn", days_ago(10)),
+                               role("AWSServiceRoleForSupport", "2022-01-01T00:00:00Z", "/aws-service-role/")],
+            "GroupDetailList": [], "Policies": []},
+        "last-accessed/app-ci.json": last_accessed(ci, ci_services),
+        "last-accessed/new-fn.json": last_accessed(fresh, {"lambda": None, "logs": days_ago(2)}),
+        "last-accessed/support.json": last_accessed(linked, {"support": None}),
+    }
+
+
+def test_services_never_or_long_ago_accessed_alarm(tmp_path):
+    found = check(tmp_path, advisor_outputs({"s3": days_ago(5), "dynamodb": None, "ec2": days_ago(200)}),
+                  "iam_principal_unused_services")
+    status, reason = found[f"arn:aws:iam::{ACCOUNT}:user/app-ci"]
+    assert status == "alarm"
+    assert "2 of its 3 granted services" in reason and "never accessed: dynamodb" in reason and "ec2 (200 days)" in reason
+    assert "s3" not in reason
+    new_status, new_reason = found[f"arn:aws:iam::{ACCOUNT}:role/new-fn"]
+    assert new_status == "ok" and "grace period" in new_reason  # created 10 days ago: lambda not judged yet
+    assert found[f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/AWSServiceRoleForSupport"][0] == "info"
+    assert found[f"arn:aws:iam::{ACCOUNT}:user/no-data"][0] == "skip"
+
+
+def test_services_all_used_recently_are_ok(tmp_path):
+    found = check(tmp_path, advisor_outputs({"s3": days_ago(5), "dynamodb": days_ago(60), "ec2": days_ago(89)}),
+                  "iam_principal_unused_services")
+    status, reason = found[f"arn:aws:iam::{ACCOUNT}:user/app-ci"]
+    assert status == "ok" and "all of its 3 granted services" in reason

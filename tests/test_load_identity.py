@@ -1,0 +1,170 @@
+"""``iamsql load`` of identity outputs beyond IAM and of the remaining IAM CLI outputs: content detection where
+keys are shared with IAM's (the identity store's ``Users`` / ``Groups``), outputs placed only through an added
+key or a sibling file (CloudMapper's last-accessed layout), outputs that cannot be attributed (skipped with one
+line naming get-account-authorization-details, an error when named explicitly), sts get-caller-identity giving
+the account, the AWS CLI's documented example outputs, and ``aws_iam_action`` / ``glob()`` in ``iamsql query``."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from iamsql import db
+from iamsql.errors import InputError
+from iamsql.load import load_paths
+
+ACCOUNT = "111122223333"
+IAMSQL = str(Path(sys.executable).parent / "iamsql")
+
+
+def write(folder: Path, files: dict[str, dict]) -> Path:
+    for name, document in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(json.dumps(document))
+    return folder
+
+
+def test_identity_store_and_iam_listings_are_told_apart(tmp_path):
+    folder = write(tmp_path / "out", {
+        "iam-list-users.json": {"Users": [{"UserName": "ops", "UserId": "AIDAEXAMPLE000000001", "Path": "/",
+                                           "Arn": f"arn:aws:iam::{ACCOUNT}:user/ops",
+                                           "CreateDate": "2025-01-01T00:00:00Z"}]},
+        "identitystore-list-users.json": {"Users": [{"UserName": "ana", "UserId": "9067-ana",
+                                                     "IdentityStoreId": "d-1234567890"}]},
+        "identitystore-list-groups.json": {"IdentityStoreId": "d-1234567890", "Groups": []},
+    })
+    con = db.connect(tmp_path / "t.duckdb")
+    load_paths(con, [folder])
+    assert con.execute("select name from aws_iam_user").fetchall() == [("ops",)]
+    assert con.execute("select name, id, account_id from aws_identitystore_user").fetchall() == [
+        ("ana", "9067-ana", ACCOUNT)]
+    covered = {r[0] for r in con.execute("select table_name from iamsql_latest").fetchall()}
+    assert {"aws_iam_user", "aws_identitystore_user", "aws_identitystore_group"} <= covered  # empty groups: data
+
+
+def test_outputs_that_need_an_added_key_are_warned_about_not_guessed(tmp_path):
+    folder = write(tmp_path / "out", {
+        "list-findings.json": {"findings": [{"id": "f-1", "resource": "arn:aws:s3:::b", "status": "ACTIVE",
+                                             "resourceOwnerAccount": ACCOUNT}]},
+        "list-managed-policies-in-permission-set.json": {"AttachedManagedPolicies": [
+            {"Name": "AdministratorAccess", "Arn": "arn:aws:iam::aws:policy/AdministratorAccess"}]},
+        "get-service-last-accessed-details.json": {"JobStatus": "IN_PROGRESS", "ServicesLastAccessed": []},
+    })
+    con = db.connect(tmp_path / "t.duckdb")
+    summary = load_paths(con, [folder], account_id=ACCOUNT, as_of="2026-01-01")
+    warnings = "\n".join(summary.warnings)
+    assert "list-findings output names no AnalyzerArn" in warnings
+    assert "list-managed-policies-in-permission-set output names no PermissionSetArn" in warnings
+    assert "is IN_PROGRESS, not COMPLETED" in warnings
+    for table in ("aws_accessanalyzer_finding", "aws_ssoadmin_managed_policy_attachment", "aws_iam_access_advisor"):
+        assert con.execute(f"select count(*) from {table}").fetchone()[0] == 0
+
+
+def test_cloudmapper_last_accessed_files_are_paired_by_job_id(public_data, tmp_path):
+    """CloudMapper names each generate output after its principal's URL-encoded ARN and each get output after the
+    job id: the pair gives the principal of every row."""
+    demo = public_data / "cloudmapper_demo" / "account-data" / "demo" / "us-east-1"
+    con = db.connect(tmp_path / "t.duckdb")
+    load_paths(con, [demo / "iam-generate-service-last-accessed-details", demo / "iam-get-service-last-accessed-details"])
+    jobs = {}
+    for generated in (demo / "iam-generate-service-last-accessed-details").iterdir():
+        jobs[json.loads(generated.read_text())["JobId"]] = generated.name.replace("%3A", ":").replace("%2F", "/")
+    expected = set()
+    for job, principal in jobs.items():
+        details = json.loads((demo / "iam-get-service-last-accessed-details" / job).read_text())
+        expected |= {(principal, s["ServiceNamespace"]) for s in details["ServicesLastAccessed"]}
+    loaded = set(con.execute("select principal_arn, service_namespace from aws_iam_access_advisor").fetchall())
+    assert loaded == expected and len(expected) >= 2
+
+
+def test_get_output_without_its_generate_pair_is_not_loaded(public_data, tmp_path):
+    demo = public_data / "cloudmapper_demo" / "account-data" / "demo" / "us-east-1"
+    con = db.connect(tmp_path / "t.duckdb")
+    summary = load_paths(con, [demo / "iam-get-service-last-accessed-details"], account_id="123456789012")
+    assert any("names no principal" in w for w in summary.warnings)
+    assert con.execute("select count(*) from aws_iam_access_advisor").fetchone()[0] == 0
+
+
+UNATTRIBUTABLE = ["list-attached-user-policies_1.json", "list-attached-role-policies_1.json",
+                  "list-user-policies_1.json", "get-user-policy_1.json", "list-policy-versions_1.json",
+                  "get-policy-version_1.json", "list-entities-for-policy_1.json", "list-user-tags_1.json"]
+
+
+def test_outputs_without_their_owner_are_skipped_with_the_way_out(public_data, tmp_path):
+    examples = public_data / "aws_cli_examples" / "json" / "iam"
+    folder = tmp_path / "examples"
+    folder.mkdir()
+    for name in UNATTRIBUTABLE:
+        (folder / name).write_bytes((examples / name).read_bytes())
+    con = db.connect(tmp_path / "t.duckdb")
+    summary = load_paths(con, [folder], account_id=ACCOUNT, as_of="2026-01-01")
+    reasons = dict(summary.skipped)
+    assert set(reasons) == {str(folder / name) for name in UNATTRIBUTABLE}
+    assert all("get-account-authorization-details" in reason for reason in reasons.values())
+    result = subprocess.run([IAMSQL, "load", str(folder / "list-attached-user-policies_1.json"), "--account-id",
+                             ACCOUNT, "--db", str(tmp_path / "cli.duckdb")], capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("error: ") and "cannot be attributed" in line
+
+
+def test_owner_named_by_an_added_key_is_filled(tmp_path):
+    policy = f"arn:aws:iam::{ACCOUNT}:policy/deploy"
+    folder = write(tmp_path / "out", {
+        "list-roles.json": {"Roles": [{"RoleName": "ci", "Arn": f"arn:aws:iam::{ACCOUNT}:role/ci", "Path": "/",
+                                       "RoleId": "AROAEXAMPLE000000001", "CreateDate": "2025-01-01T00:00:00Z"}]},
+        "list-role-tags.json": {"RoleName": "ci", "Tags": [{"Key": "owner", "Value": "platform"}]},
+        "get-policy-version.json": {"PolicyArn": policy, "PolicyVersion": {
+            "VersionId": "v2", "IsDefaultVersion": True, "CreateDate": "2025-02-01T00:00:00Z",
+            "Document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}}},
+    })
+    con = db.connect(tmp_path / "t.duckdb")
+    load_paths(con, [folder])
+    assert json.loads(con.execute("select tags from aws_iam_role").fetchone()[0]) == {"owner": "platform"}
+    version, document = con.execute("select default_version_id, policy_std from aws_iam_policy").fetchone()
+    assert version == "v2" and json.loads(document)["Statement"][0]["Action"] == ["s3:*"]
+
+
+def test_caller_identity_gives_the_folder_its_account(tmp_path):
+    folder = write(tmp_path / "out", {
+        "whoami.json": {"UserId": "AIDAEXAMPLE000000002", "Account": ACCOUNT, "Arn": f"arn:aws:iam::{ACCOUNT}:user/ops"},
+        "get-account-password-policy.json": {"PasswordPolicy": {"MinimumPasswordLength": 16}},
+    })
+    con = db.connect(tmp_path / "t.duckdb")
+    load_paths(con, [folder], as_of="2026-01-01")
+    assert con.execute("select account_id, minimum_password_length from aws_iam_account_password_policy").fetchall() == [
+        (ACCOUNT, 16)]
+    with pytest.raises(InputError, match="names no AWS account"):
+        load_paths(db.connect(tmp_path / "u.duckdb"), [folder / "get-account-password-policy.json"], as_of="2026-01-01")
+
+
+def test_server_certificates_and_service_credentials_from_the_cli_examples(public_data, tmp_path):
+    examples = public_data / "aws_cli_examples" / "json" / "iam"
+    con = db.connect(tmp_path / "t.duckdb")
+    load_paths(con, [examples / "list-server-certificates_1.json", examples / "list-service-specific-credentials_1.json"],
+               account_id="123456789012")
+    listed = json.loads((examples / "list-server-certificates_1.json").read_text())["ServerCertificateMetadataList"]
+    assert sorted(r[0] for r in con.execute("select name from aws_iam_server_certificate").fetchall()) == sorted(
+        c["ServerCertificateName"] for c in listed)
+    credentials = json.loads((examples / "list-service-specific-credentials_1.json").read_text())
+    assert sorted(con.execute("select service_specific_credential_id, status from aws_iam_service_specific_credential")
+                  .fetchall()) == sorted((c["ServiceSpecificCredentialId"], c["Status"])
+                                         for c in credentials["ServiceSpecificCredentials"])
+
+
+def test_action_catalog_and_glob_in_iamsql_query(tmp_path):
+    database = tmp_path / "q.duckdb"
+    db.connect(database).close()
+    result = subprocess.run([IAMSQL, "query", "--db", str(database), "-o", "json",
+                             "select action, prefix, privilege, access_level from aws_iam_action "
+                             "where action like glob('iam:pass*') or action like glob('sts:assumerole?ithsaml')"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    rows = {r["action"]: r for r in json.loads(result.stdout)}
+    assert rows["iam:passrole"] == {"action": "iam:passrole", "prefix": "iam", "privilege": "PassRole",
+                                    "access_level": "Write"}
+    assert set(rows) == {"iam:passrole", "sts:assumerolewithsaml"}
