@@ -67,10 +67,11 @@ def when(value: Any) -> str | Unreadable | None:
 
 
 def _formats() -> list[Format]:
-    from . import credential_report, iam, organizations, trails
+    from . import credential_report, iam, organizations, trails, workloads
 
-    # Organizations first: its list-policies / describe-policy share the ``Policies`` / ``Policy`` keys with IAM's.
-    return [*organizations.FORMATS, *iam.FORMATS, *credential_report.FORMATS, *trails.FORMATS]
+    # Organizations first: its list-policies / describe-policy share the ``Policies`` / ``Policy`` keys with IAM's
+    # (as does Lambda's get-policy, whose ``Policy`` is text).
+    return [*organizations.FORMATS, *workloads.FORMATS, *iam.FORMATS, *credential_report.FORMATS, *trails.FORMATS]
 
 
 def detect(document: Any) -> Format | None:
