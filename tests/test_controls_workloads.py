@@ -19,9 +19,11 @@ workloads
 from datetime import datetime, timezone
 
 import pytest
+from openpyxl import load_workbook
 
 from iamsql import controls, db, frameworks
 from iamsql.normalize import policy_std
+from iamsql.report import write_report
 
 from .cloudtrail_events import load_accounts
 
@@ -236,3 +238,16 @@ def test_inventory_has_every_role_and_only_non_human_users(con):
     principals = {p for p, _, _ in inventory(con)}
     roles = {r["arn"] for r in ACCOUNT["aws_iam_role"]}
     assert principals == roles | {iam("user", "ci-bot")}
+
+
+def test_workbook_has_the_nhi_inventory_sheet(con, tmp_path):
+    controls.run_checks(con, controls=WORKLOAD_CONTROLS)
+    path = write_report(con, tmp_path / "report.xlsx")
+    sheet = load_workbook(path)["NHI inventory"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0][:4] == ["Account", "Identity type", "Name", "ARN"]
+    assert [ACCT, "role", "fn-admin", iam("role", "fn-admin"), True] in [r[:5] for r in rows]
+    by_use = {(r[3], r[6], r[7]) for r in rows[1:]}
+    assert (iam("role", "ec2-admin"), "ec2_instance", ec2("web-admin")) in by_use
+    assert (iam("user", "ci-bot"), None, None) in by_use
+    assert not any(r[3] == iam("user", "alice") for r in rows)

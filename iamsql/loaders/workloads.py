@@ -8,7 +8,7 @@ These tables are regional: each row's ``region`` comes from its ARN (the Availab
 output has no ARN; Steampipe's ``arn:<partition>:ec2:<region>:<account>:instance/<id>`` is built from it).
 A listing (describe-instances, list-functions, list-task-definitions, list-clusters) covers its table for the
 account, even when empty. ``lambda get-policy`` names no function: it is placed by an added ``FunctionArn`` key
-(``iamsql collect`` writes it), else by the function ARN its statements grant access to.
+(``iamsql collect`` writes it), else on the function of the account with the name its statements grant access to.
 """
 
 from __future__ import annotations
@@ -127,19 +127,20 @@ def parse_list_functions(doc: dict, path: Path) -> Parsed:
     return Parsed("lambda:list-functions", covers={LAMBDA}, fragments=[function_fragment(f) for f in doc["Functions"]])
 
 
-def _policy_function(doc: dict, policy: dict) -> str | None:
-    """The function a get-policy output is about: its added FunctionArn, else the one function ARN its statements
-    name as Resource (without a version or alias qualifier)."""
-    if doc.get("FunctionArn"):
-        return LAMBDA_ARN.match(doc["FunctionArn"])[1] if LAMBDA_ARN.match(doc["FunctionArn"]) else None
+def _policy_function_name(policy: dict) -> str | None:
+    """The one function name a get-policy output's statements name as Resource (qualifier dropped)."""
     statements = policy.get("Statement") or []
-    resources = {match[1] for s in (statements if isinstance(statements, list) else [statements]) if isinstance(s, dict)
-                 for r in (s.get("Resource") if isinstance(s.get("Resource"), list) else [s.get("Resource")])
-                 for match in [LAMBDA_ARN.match(str(r or ""))] if match}
-    return resources.pop() if len(resources) == 1 else None
+    names = {match[1].rsplit(":", 1)[-1]
+             for s in (statements if isinstance(statements, list) else [statements]) if isinstance(s, dict)
+             for r in (s.get("Resource") if isinstance(s.get("Resource"), list) else [s.get("Resource")])
+             for match in [LAMBDA_ARN.match(str(r or ""))] if match}
+    return names.pop() if len(names) == 1 else None
 
 
 def parse_get_policy(doc: dict, path: Path) -> Parsed:
+    """With an added FunctionArn, the row of that function; otherwise the function of that name in the same
+    account (the Resource's account is not used: exports that replace account ids often miss the ones inside the
+    policy text)."""
     if "Error" in doc:  # ResourceNotFoundException: the function has no resource-based policy
         return Parsed("lambda:get-policy (no policy)")
     parsed = Parsed("lambda:get-policy")
@@ -147,12 +148,16 @@ def parse_get_policy(doc: dict, path: Path) -> Parsed:
         policy = json.loads(doc["Policy"])
     except ValueError as exc:
         raise ValueError(f"Policy is not JSON ({exc})") from None
-    arn = _policy_function(doc, policy)
-    if arn is None:
+    fields = {"policy": policy, "policy_std": policy_std(policy)}
+    arn_match = LAMBDA_ARN.match(str(doc.get("FunctionArn") or ""))
+    if arn_match:
+        parsed.fragments.append(Fragment(LAMBDA, (arn_match[1],), fields, arn_account(arn_match[1])))
+        return parsed
+    name = _policy_function_name(policy)
+    if name is None:
         parsed.warnings.append(f"{path}: lambda get-policy output names no function (add FunctionArn); not loaded")
         return parsed
-    parsed.fragments.append(Fragment(LAMBDA, (arn,), {"policy": policy, "policy_std": policy_std(policy)},
-                                     arn_account(arn)))
+    parsed.fragments.append(Fragment(LAMBDA, None, {"__name": name, **fields}))
     return parsed
 
 
