@@ -378,7 +378,12 @@ def create_views(con: duckdb.DuckDBPyConnection, *, access: bool = True) -> None
         create_action_table(con)
     if access and not _has_temp_table(con, next(iter(ACCESS_TABLES))) and _has_table(con, "aws_iam_role"):
         create_access_tables(con, ACCESS_QUESTIONS)
-    pending = {name: (VIEWS_DIR / f"{name}.sql").read_text(encoding="utf-8") for name in view_names()}
+    # Views over the engine's tables wait until the connection has them (a run creates them per account).
+    waiting = set() if _has_temp_table(con, next(iter(ACCESS_TABLES))) else _views_over_access()
+    for name in waiting:
+        con.execute(f'drop view if exists temp.main."{name}"')
+    pending = {name: (VIEWS_DIR / f"{name}.sql").read_text(encoding="utf-8") for name in view_names()
+               if name not in waiting}
     errors: dict[str, str] = {}
     while pending:  # views may use each other: create in as many passes as needed
         progress = False
@@ -439,6 +444,18 @@ def _view_access() -> frozenset[str]:
     """Helper views whose SQL names a policy engine table."""
     return frozenset(name for name in view_names() if any(
         re.search(rf"\b{table}\b", (VIEWS_DIR / f"{name}.sql").read_text(encoding="utf-8")) for table in ACCESS_TABLES))
+
+
+@lru_cache(maxsize=1)
+def _views_over_access() -> frozenset[str]:
+    """Helper views that read a policy engine table, directly or through other helper views."""
+    uses = _view_uses()
+    found = set(_view_access())
+    while True:
+        more = {name for name, used in uses.items() if used & found} - found
+        if not more:
+            return frozenset(found)
+        found |= more
 
 
 def _set_as_of(con: duckdb.DuckDBPyConnection, as_of: datetime | None) -> None:

@@ -242,8 +242,10 @@ def test_nothing_collected_is_an_error_and_the_database_is_unchanged(proxy_facto
                  "GetAccountSummary", "ListAccountAliases", "ListVirtualMFADevices", "ListInstanceProfiles",
                  "ListSAMLProviders", "ListOpenIDConnectProviders"}
     proxy = proxy_factory(deny=iam_calls)
+    dead = "http://127.0.0.1:9"
     result = run_cli("collect", "--db", str(db_path), "--evidence-dir", str(tmp_path / "ev"), "--quiet",
-                     env={"AWS_ENDPOINT_URL": proxy.url, "AWS_ENDPOINT_URL_CLOUDTRAIL": "http://127.0.0.1:9"})
+                     env={"AWS_ENDPOINT_URL": proxy.url, "AWS_ENDPOINT_URL_CLOUDTRAIL": dead,
+                          **{f"AWS_ENDPOINT_URL_{service}": dead for service in ("EC2", "LAMBDA", "ECS", "EKS")}})
     assert result.returncode == 2 and "Traceback" not in result.stderr
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("error: nothing could be collected (") and "AccessDenied" in line
@@ -380,4 +382,20 @@ def test_a_denied_organizations_call_is_a_gap_and_its_policy_stays_unknown(aws_s
     assert levels and all(p is None for level in levels for p in level)
     partial = con.execute("select partial from iamsql_snapshot where account_id = ?", [MANAGEMENT]).fetchone()[0]
     assert partial
+    con.close()
+
+
+def test_denied_workload_listings_are_gaps_and_the_rest_is_loaded(aws_session, proxy_factory, tmp_path, monkeypatch):
+    """EC2 and ECS listings refused (query and JSON protocols): gaps naming the call and region; IAM still loaded."""
+    populate_account(aws_session, MANAGEMENT)
+    proxy = proxy_factory(deny={"DescribeInstances", "ListTaskDefinitions"})
+    monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
+    con = db.connect(tmp_path / "wl.duckdb")
+    result = collect(con, evidence_dir=tmp_path / "evidence", regions=["us-east-1"])
+    denied = sorted((g["api"], g["region"], g["error"]) for g in result.gaps if g["error"] == "AccessDenied")
+    assert denied == [("ec2:DescribeInstances", "us-east-1", "AccessDenied"),
+                      ("ecs:ListTaskDefinitions", "us-east-1", "AccessDenied")]
+    covered = {r[0] for r in con.execute("select table_name from iamsql_latest").fetchall()}
+    assert {"aws_lambda_function", "aws_eks_cluster", "aws_iam_role"} <= covered
+    assert not covered & {"aws_ec2_instance", "aws_ecs_task_definition"}  # unknown, so controls on them skip
     con.close()

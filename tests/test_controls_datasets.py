@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from iamsql import controls, db
 from iamsql.cli import app
 from tests.conftest import PUBLIC_DATA_SETS
-from tests.fixtures.moto import moto_environment, populate_account
+from tests.fixtures.moto import moto_environment, populate_account, populate_workloads
 
 IAMSQL = str(Path(sys.executable).parent / "iamsql")
 MALFORMED = {"cado_cloudgrep_tests/bad_cloudtrail.json",
@@ -111,7 +111,9 @@ def moto_results(moto_server, tmp_path_factory, cached_translation) -> list[dict
     tmp = tmp_path_factory.mktemp("moto-account")
     database = tmp / "collected.duckdb"
     with moto_environment(moto_server, tmp):
-        populate_account(boto3.Session(region_name="us-east-1"), "123456789012")
+        session = boto3.Session(region_name="us-east-1")
+        populate_account(session, "123456789012")
+        populate_workloads(session)
         collected = subprocess.run([IAMSQL, "collect", "--region", "us-east-1", "--region", "eu-west-1",
                                     "--evidence-dir", str(tmp / "evidence"), "--quiet", "--db", str(database)],
                                    capture_output=True, text=True, timeout=300)

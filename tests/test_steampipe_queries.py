@@ -28,6 +28,8 @@ DATA = [
 ]
 # Hand-written Organizations CLI outputs (no public data set has them), see its README.
 ORGANIZATIONS = Path(__file__).parent / "data" / "organizations"
+# Hand-written ECS and EKS outputs (the data sets have EC2 and Lambda only), see its README.
+WORKLOADS = Path(__file__).parent / "data" / "workloads"
 # Steampipe tables that iamsql derives (queries/views) rather than loads.
 DERIVED = list(DERIVED_TABLES)
 PG_TYPES = {"VARCHAR": "text", "JSON": "jsonb", "TIMESTAMP WITH TIME ZONE": "timestamptz", "BOOLEAN": "boolean",
@@ -40,6 +42,7 @@ def duck(public_data, tmp_path_factory):
     for folder, account in DATA:
         load_paths(con, [public_data / folder], account_id=account)
     load_paths(con, [ORGANIZATIONS])
+    load_paths(con, [WORKLOADS])
     yield con
     con.close()
 
@@ -86,7 +89,7 @@ def test_corpus_covers_the_steampipe_idioms():
                   "like any", "$$[]$$::jsonb", "::text like", "concat_ws(", "extract(epoch from", "distinct on",
                   "'<root_account>'", "@>", "?|", "#>>", "regexp_match("]:
         assert idiom in text, idiom
-    used = set(re.findall(r"\b(aws_[a-z_]+)\b", text))
+    used = set(re.findall(r"\b(aws_[a-z0-9_]+)\b", text))
     assert set(TABLES) | set(DERIVED) <= used, sorted(set(TABLES) | set(DERIVED) - used)
 
 

@@ -3,7 +3,8 @@
 1. Work out the accounts (caller, ``--role-arn``, ``--org``) and their credentials; with ``--org``, also the
    organization itself from the caller (tree, SCPs and RCPs with their targets: ``organization.py``).
 2. Per account (a few accounts at a time, a few calls at a time within each): IAM, with ``--identity`` Identity
-   Center, Access Analyzer and last-accessed data (``identity.py``), then CloudTrail per region.
+   Center, Access Analyzer and last-accessed data (``identity.py``), then CloudTrail per region, then the
+   workloads that carry roles (EC2, Lambda, ECS, EKS) per region.
 3. CloudTrail log files from S3, when asked.
 4. Finish the manifest, then load the evidence folder with ``load.load_paths``: the same code as ``iamsql load``,
    one transaction, so an interrupted run leaves the database as it was.
@@ -33,6 +34,7 @@ from .organization import collect_organization
 from .progress import CollectProgress
 from .targets import caller_target, check_role_arns, organization_targets, role_target
 from .trail_logs import collect_trail_logs, parse_s3_url
+from .workloads import collect_workloads
 
 ACCOUNT_WORKERS = 3
 DEFAULT_EVIDENCE_ROOT = "iamsql-evidence"
@@ -127,6 +129,7 @@ def collect(
                     if identity:
                         collect_identity(run, regions, principals)
                     collect_trails(run, regions)
+                    collect_workloads(run, regions)
                     if lookup_events_days:
                         lookup_events(run, regions, lookup_events_days, end=lookup_end)
                 finally:

@@ -80,11 +80,13 @@ def when(value: Any) -> str | Unreadable | None:
 
 
 def _formats() -> list[Format]:
-    from . import credential_report, iam, identity, organizations, trails
+    from . import credential_report, iam, identity, organizations, trails, workloads
 
-    # Organizations first: its list-policies / describe-policy share the ``Policies`` / ``Policy`` keys with IAM's;
-    # then identity: the identity store's list-users / list-groups share ``Users`` / ``Groups`` with IAM's.
-    return [*organizations.FORMATS, *identity.FORMATS, *iam.FORMATS, *credential_report.FORMATS, *trails.FORMATS]
+    # Organizations first: its list-policies / describe-policy share the ``Policies`` / ``Policy`` keys with IAM's
+    # (as does Lambda's get-policy, whose ``Policy`` is text); then identity: the identity store's list-users /
+    # list-groups share ``Users`` / ``Groups`` with IAM's.
+    return [*organizations.FORMATS, *workloads.FORMATS, *identity.FORMATS, *iam.FORMATS, *credential_report.FORMATS,
+            *trails.FORMATS]
 
 
 def detect(document: Any) -> Format | None:

@@ -29,6 +29,7 @@ from ..controls import STATUSES
 from ..frameworks import FORMULA, REQUIREMENT_STATUSES
 from .changes import write_changes, write_exceptions
 from .model import Column, FrameworkSection, Report
+from .nhi import INVENTORY_COLUMNS, inventory
 from .text import cell_text, formula_like
 
 DATE_FORMAT = "yyyy-mm-dd hh:mm:ss"
@@ -50,7 +51,7 @@ STATUS_HEADERS = {"passed": "Passed", "failed": "Failed", "partial": "Partial", 
                   "not_assessed": "Not assessed", "manual": "Manual", "attested": "Attested"}
 INFORMATIVE = "n/a (informative)"
 LEFT = Alignment(horizontal="left")
-RESERVED_SHEETS = ("Summary", "Findings", "Changes", "Exceptions", "Controls", "Evidence")
+RESERVED_SHEETS = ("Summary", "Findings", "Changes", "Exceptions", "Controls", "NHI inventory", "Evidence")
 
 
 class Sheet:
@@ -302,6 +303,20 @@ def write_controls(wb: Workbook, report: Report) -> None:
     sheet.autofilter(len(CONTROL_HEADERS))
 
 
+NHI_HEADERS = ["Account", "Identity type", "Name", "ARN", "Non-human", "Why (classification)", "Used as",
+               "Used by", "Region", "Detail"]
+
+
+def write_nhi_inventory(wb: Workbook, report: Report) -> None:
+    """Every role and non-human user of the loaded data with the workloads and principals that use it."""
+    sheet = Sheet(wb.create_sheet("NHI inventory"))
+    sheet.widths([14, 10, 28, 60, 10, 50, 18, 60, 12, 70])
+    sheet.table_header(NHI_HEADERS)
+    for row in inventory(report._con):
+        sheet.append([row[column] for column in INVENTORY_COLUMNS])
+    sheet.autofilter(len(NHI_HEADERS))
+
+
 EVIDENCE_HEADERS = ["Snapshot", "Account", "How", "Loaded (UTC)", "Snapshot data as of (UTC)", "Partial", "Entry",
                     "Format or API", "File or region", "SHA-256", "Source as of (UTC)", "Error",
                     "As of found from"]
@@ -327,7 +342,7 @@ def write_framework_sheets(wb: Workbook, report: Report) -> None:
 # The workbook's sheets, in order. Later sheets (exceptions, changes between runs) are appended here.
 SHEETS: list[Callable[[Workbook, Report], None]] = [
     write_summary, write_framework_sheets, write_findings, write_changes, write_exceptions, write_controls,
-    write_evidence,
+    write_nhi_inventory, write_evidence,
 ]
 
 

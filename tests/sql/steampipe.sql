@@ -1113,3 +1113,41 @@ from aws_identitystore_group_membership as m
   join aws_identitystore_group as g on g.id = m.group_id and g.identity_store_id = m.identity_store_id
   join aws_identitystore_user as u on u.id = m.member_id and u.identity_store_id = m.identity_store_id
 order by group_name, user_name;
+-- name: ec2_instances_allowing_imdsv1
+select instance_id, region, account_id, iam_instance_profile_arn, metadata_options ->> 'HttpTokens' as http_tokens
+from aws_ec2_instance
+where metadata_options ->> 'HttpTokens' <> 'required'
+order by instance_id;
+
+-- name: ec2_instance_profile_roles
+select i.instance_id, i.instance_state, r ->> 'Arn' as role_arn
+from aws_ec2_instance as i
+  join aws_iam_instance_profile as p on p.arn = i.iam_instance_profile_arn
+  cross join lateral jsonb_array_elements(p.roles) as r
+order by i.instance_id, role_arn;
+
+-- name: lambda_functions_by_runtime_and_role
+select runtime, role, count(*) as functions, min(last_modified) as oldest_change
+from aws_lambda_function
+group by runtime, role
+order by runtime, role;
+
+-- name: lambda_resource_policy_principals
+select name, s ->> 'Sid' as sid, s -> 'Principal' -> 'Service' as services, s -> 'Condition' as condition
+from aws_lambda_function, jsonb_array_elements(policy_std -> 'Statement') as s
+where s ->> 'Effect' = 'Allow'
+order by name, sid;
+
+-- name: ecs_task_definition_roles
+select family, revision, task_role_arn, execution_role_arn, cpu, memory,
+  jsonb_array_length(container_definitions) as containers, tags ->> 'team' as team
+from aws_ecs_task_definition
+where status = 'ACTIVE'
+order by family, revision;
+
+-- name: eks_cluster_identity
+select name, version, role_arn, identity -> 'oidc' ->> 'issuer' as oidc_issuer,
+  access_config ->> 'authenticationMode' as authentication_mode,
+  (resources_vpc_config ->> 'endpointPublicAccess')::boolean as public_endpoint
+from aws_eks_cluster
+order by name;

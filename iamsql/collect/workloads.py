@@ -1,0 +1,44 @@
+"""What iamsql asks about the workloads that carry IAM roles, per account and region: EC2 instances
+(``DescribeInstances``), Lambda functions (``ListFunctions``, then each function's resource policy with
+``GetPolicy``), ECS task definitions (``ListTaskDefinitions`` of ACTIVE ones, then ``DescribeTaskDefinition`` with
+their tags) and EKS clusters (``ListClusters``, then ``DescribeCluster``).
+
+Listings are asked first in every region, then the per-resource calls, on the account's worker pool. A function
+without a resource policy (``ResourceNotFoundException``) is an answer, written as such; any other failure
+(AccessDenied, a service not offered in the region) is a gap and the run goes on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .account import AccountRun
+
+
+def collect_workloads(run: AccountRun, regions: list[str]) -> None:
+    def listings(region: str) -> list[Callable[[], None]]:
+        run.fetch("ec2", "DescribeInstances", region=region)
+        functions = (run.fetch("lambda", "ListFunctions", region=region) or {}).get("Functions") or []
+        definitions = (run.fetch("ecs", "ListTaskDefinitions", region=region, status="ACTIVE") or {}
+                       ).get("taskDefinitionArns") or []
+        clusters = (run.fetch("eks", "ListClusters", region=region) or {}).get("clusters") or []
+        return ([_function_policy(run, region, f) for f in functions]
+                + [_task_definition(run, region, arn) for arn in definitions]
+                + [_cluster(run, region, name) for name in clusters])
+
+    details = [call for calls in run.each(regions, listings) for call in calls]
+    run.each(details, lambda call: call())
+
+
+def _function_policy(run: AccountRun, region: str, function: dict) -> Callable[[], None]:
+    name, arn = function["FunctionName"], function["FunctionArn"]
+    return lambda: run.fetch("lambda", "GetPolicy", region=region, entity=name, add={"FunctionArn": arn},
+                             facts={"ResourceNotFoundException"}, FunctionName=arn)
+
+
+def _task_definition(run: AccountRun, region: str, arn: str) -> Callable[[], None]:
+    return lambda: run.fetch("ecs", "DescribeTaskDefinition", region=region, entity=arn.rsplit("/", 1)[-1],
+                             taskDefinition=arn, include=["TAGS"])
+
+
+def _cluster(run: AccountRun, region: str, name: str) -> Callable[[], None]:
+    return lambda: run.fetch("eks", "DescribeCluster", region=region, entity=name, name=name)

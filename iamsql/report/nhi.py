@@ -1,0 +1,24 @@
+"""The non-human identity inventory (the ``iam_nhi_inventory`` helper view) for the workbook's "NHI inventory"
+sheet: every role and non-human IAM user of the loaded data, with the workloads and trusted principals that use
+it. It reads the latest loaded data (as ``iamsql query`` would), not the check run's snapshots."""
+
+from __future__ import annotations
+
+import duckdb
+
+from ..controls import create_views
+
+INVENTORY_COLUMNS = ("account_id", "principal_type", "name", "principal_arn", "is_nhi", "nhi_reason", "use_kind",
+                     "used_by", "use_region", "detail")
+
+
+def inventory(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """The inventory's rows, by account, identity and use; the helper views (and the policy engine's tables they
+    read) are created on the connection first when it does not have them."""
+    has_view = con.execute("select count(*) from duckdb_views() where view_name = 'iam_nhi_inventory' "
+                           "and database_name = 'temp'").fetchone()[0]
+    if not has_view:
+        create_views(con)
+    cursor = con.execute(f"select {', '.join(INVENTORY_COLUMNS)} from iam_nhi_inventory "
+                         "order by account_id, principal_type, name, use_kind nulls last, used_by")
+    return [dict(zip(INVENTORY_COLUMNS, row)) for row in cursor.fetchall()]

@@ -1,0 +1,46 @@
+/*
+The non-human identity inventory: every IAM role of every loaded account, and every IAM user classified as
+non-human (iam_principal), with what uses it. One row per identity and use; an identity with no known use has
+one row with use_kind NULL. docs/nhi.md describes it.
+
+Columns: account_id, principal_arn, principal_type ('role' | 'user'), name, is_nhi, nhi_rule, nhi_reason,
+use_kind, used_by, use_region, detail.
+
+use_kind:
+- a workload that runs with the role (workload_role): 'ec2_instance', 'lambda_function', 'ecs_task_role',
+  'ecs_execution_role', 'eks_cluster'; used_by is the workload's ARN, use_region its region;
+- a principal the role's trust policy lets assume it, as the policy engine judges it (iam_role_trust_access,
+  decision Allowed or AllowedIf): 'aws_service', 'oidc_federation', 'saml_federation', 'cross_account' (an
+  account or principal of another AWS account) or 'anyone'; used_by is the trusted principal, use_region 'global'.
+*/
+with
+identity as (
+  select principal_arn, principal_type, name, is_nhi, nhi_rule, nhi_reason, account_id
+  from iam_principal
+  where principal_type = 'role' or (principal_type = 'user' and is_nhi)
+),
+role_use as (
+  select role_arn as principal_arn, account_id, workload_kind as use_kind, workload_arn as used_by,
+    region as use_region, detail
+  from workload_role
+  where role_arn is not null
+  union all
+  select role_arn, account_id,
+    case
+      when trusted_kind = 'service' then 'aws_service'
+      when trusted_kind = 'oidc' then 'oidc_federation'
+      when trusted_kind = 'saml' then 'saml_federation'
+      when trusted_kind = 'anyone' then 'anyone'
+      else 'cross_account'
+    end,
+    trusted, 'global',
+    string_agg(distinct action, ', ') || case when bool_and(decision = 'Allowed') then ' allowed'
+      else ' allowed under conditions on ' || coalesce(string_agg(distinct condition_keys, ', '), 'the request') end
+  from iam_role_trust_access
+  where decision in ('Allowed', 'AllowedIf') and (trusted_kind in ('service', 'oidc', 'saml', 'anyone') or external)
+  group by role_arn, account_id, trusted_kind, trusted
+)
+select i.account_id, i.principal_arn, i.principal_type, i.name, i.is_nhi, i.nhi_rule, i.nhi_reason,
+  u.use_kind, u.used_by, u.use_region, u.detail
+from identity as i
+  left join role_use as u on u.principal_arn = i.principal_arn and u.account_id = i.account_id
