@@ -38,7 +38,18 @@ import duckdb
 from . import db
 from .collect.evidence import MANIFEST_NAME, Manifest, read_manifest
 from .errors import DatabaseError, InputError
-from .loaders import Fragment, Parsed, Unreadable, cloudtrail, credential_report, detect, organizations, pages, placebo
+from .loaders import (
+    Fragment,
+    Parsed,
+    Unreadable,
+    cloudtrail,
+    credential_report,
+    detect,
+    monitoring,
+    organizations,
+    pages,
+    placebo,
+)
 from .normalize import timestamp
 from .paths import walk
 from .schema import TABLES
@@ -358,8 +369,8 @@ def _policy_attachments(tables: dict[str, dict[tuple, dict]]) -> dict[tuple, dic
 
 
 def derive(account: str, tables: dict[str, dict[tuple, dict]], formats: set[str]) -> None:
-    """Columns that need several files or rows: group memberships, policy attachments, access-key akas,
-    partition / account / _ctx on every row."""
+    """Columns that need several files or rows: group memberships, policy attachments, access-key akas, bucket
+    and region ARNs, partition / account / _ctx on every row."""
     users, groups = tables.get("aws_iam_user", {}), tables.get("aws_iam_group", {})
     groups_by_name = {g.get("name"): g for g in groups.values()}
     if any("__group_names" in u for u in users.values()):
@@ -377,6 +388,7 @@ def derive(account: str, tables: dict[str, dict[tuple, dict]], formats: set[str]
     organizations.derive(tables)
     partitions = Counter(r["partition"] for rows in tables.values() for r in rows.values() if r.get("partition"))
     partition = partitions.most_common(1)[0][0] if partitions else None
+    monitoring.derive(account, tables, partition)
     for table, rows in tables.items():
         for row in rows.values():
             for hint in [k for k in row if k.startswith("__")]:
