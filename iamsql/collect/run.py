@@ -2,7 +2,9 @@
 
 1. Work out the accounts (caller, ``--role-arn``, ``--org``) and their credentials; with ``--org``, also the
    organization itself from the caller (tree, SCPs and RCPs with their targets: ``organization.py``).
-2. Per account (a few accounts at a time, a few calls at a time within each): IAM, then CloudTrail per region.
+2. Per account (a few accounts at a time, a few calls at a time within each): IAM, then CloudTrail per region,
+   then what watches it (regions, metric filters, alarms, SNS subscriptions, the trails' S3 buckets:
+   ``monitoring.py``).
 3. CloudTrail log files from S3, when asked.
 4. Finish the manifest, then load the evidence folder with ``load.load_paths``: the same code as ``iamsql load``,
    one transaction, so an interrupted run leaves the database as it was.
@@ -27,6 +29,7 @@ from .aws import CollectError, Counter, base_session, describe, make_client, par
 from .cloudtrail import LOOKUP_MAX_DAYS, collect_trails, lookup_events
 from .evidence import COMPLETE, Evidence
 from .iam import collect_iam
+from .monitoring import collect_monitoring
 from .organization import collect_organization
 from .progress import CollectProgress
 from .targets import caller_target, check_role_arns, organization_targets, role_target
@@ -120,7 +123,8 @@ def collect(
                 run = account_run(target)
                 try:
                     collect_iam(run)
-                    collect_trails(run, regions)
+                    trails = collect_trails(run, regions)
+                    collect_monitoring(run, regions, trails)
                     if lookup_events_days:
                         lookup_events(run, regions, lookup_events_days, end=lookup_end)
                 finally:
