@@ -28,10 +28,12 @@ DATA = [
 ]
 # Hand-written Organizations CLI outputs (no public data set has them), see its README.
 ORGANIZATIONS = Path(__file__).parent / "data" / "organizations"
+# Hand-written monitoring CLI outputs (metric filters, alarms, SNS, S3, regions), see its README.
+MONITORING = Path(__file__).parent / "data" / "monitoring"
 # Steampipe tables that iamsql derives (queries/views) rather than loads.
 DERIVED = list(DERIVED_TABLES)
 PG_TYPES = {"VARCHAR": "text", "JSON": "jsonb", "TIMESTAMP WITH TIME ZONE": "timestamptz", "BOOLEAN": "boolean",
-            "BIGINT": "bigint"}
+            "BIGINT": "bigint", "DOUBLE": "double precision"}
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +42,7 @@ def duck(public_data, tmp_path_factory):
     for folder, account in DATA:
         load_paths(con, [public_data / folder], account_id=account)
     load_paths(con, [ORGANIZATIONS])
+    load_paths(con, [MONITORING])
     yield con
     con.close()
 
@@ -86,7 +89,7 @@ def test_corpus_covers_the_steampipe_idioms():
                   "like any", "$$[]$$::jsonb", "::text like", "concat_ws(", "extract(epoch from", "distinct on",
                   "'<root_account>'", "@>", "?|", "#>>", "regexp_match("]:
         assert idiom in text, idiom
-    used = set(re.findall(r"\b(aws_[a-z_]+)\b", text))
+    used = set(re.findall(r"\b(aws_[a-z0-9_]+)\b", text))
     assert set(TABLES) | set(DERIVED) <= used, sorted(set(TABLES) | set(DERIVED) - used)
 
 
