@@ -131,3 +131,14 @@ def test_an_unrecognised_file_named_explicitly_is_a_one_line_error(tmp_path):
 ])
 def test_filter_patterns_are_read_by_meaning(pattern, expected):
     assert alternatives(pattern) == expected
+
+
+def test_a_malformed_output_is_a_one_line_error_and_nothing_is_loaded(tmp_path):
+    path = tmp_path / "describe-metric-filters.json"
+    path.write_text(json.dumps({"metricFilters": ["not a filter"]}))
+    con = db.connect(str(tmp_path / "m.duckdb"), helper_views=False)
+    with pytest.raises(InputError, match=r"bad logs:describe-metric-filters") as error:
+        load_paths(con, [path], account_id=ACCOUNT, as_of="2026-01-01")
+    assert "\n" not in str(error.value)
+    assert con.execute("select count(*) from iamsql_snapshot").fetchone() == (0,)
+    con.close()

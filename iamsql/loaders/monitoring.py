@@ -1,6 +1,6 @@
 """What watches an account, from the AWS CLI's outputs (``--output json``): CloudWatch Logs metric filters
 (``logs describe-metric-filters``), CloudWatch alarms (``cloudwatch describe-alarms``), SNS subscriptions
-(``sns list-subscriptions`` / ``list-subscriptions-by-topic``), S3 buckets (``s3api list-buckets`` and the
+(``sns list-subscriptions``), S3 buckets (``s3api list-buckets`` and the
 per-bucket ``get-bucket-location``, ``-policy``, ``-policy-status``, ``-logging``, ``-versioning``,
 ``-encryption``, ``-acl`` and ``get-public-access-block``) and the account's regions (``ec2 describe-regions
 --all-regions``), as the Steampipe tables ``aws_cloudwatch_log_metric_filter``, ``aws_cloudwatch_alarm``,
@@ -146,10 +146,7 @@ def _subscription_fragment(s: dict) -> Fragment:
 
 
 def parse_subscriptions(doc: dict, path: Path) -> Parsed:
-    # list-subscriptions lists every subscription of the region; list-subscriptions-by-topic only one topic's.
-    by_topic = "TopicArn" in doc
-    return Parsed("sns:list-subscriptions-by-topic" if by_topic else "sns:list-subscriptions",
-                  covers=set() if by_topic else {SUBSCRIPTION},
+    return Parsed("sns:list-subscriptions", covers={SUBSCRIPTION},
                   fragments=[_subscription_fragment(s) for s in doc["Subscriptions"]])
 
 
