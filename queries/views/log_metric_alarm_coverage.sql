@@ -57,18 +57,28 @@ required as (
   select v.pattern, v.variant, a as conditions
   from pattern_variant as v, jsonb_array_elements(v.alternatives::jsonb) as a
 ),
-filter_cover as (
-  select distinct v.pattern, f.region, f.log_group_name, f.name, f.metric_transformation_name,
-    f.metric_transformation_namespace
-  from aws_cloudwatch_log_metric_filter as f, pattern_variant as v
+filter_alternative as (
+  select f.region, f.log_group_name, f.name, f.metric_transformation_name, f.metric_transformation_namespace,
+    fa as conditions
+  from aws_cloudwatch_log_metric_filter as f, jsonb_array_elements(f.filter_pattern_alternatives) as fa
   where jsonb_typeof(f.filter_pattern_alternatives) = 'array'
-    and not exists (
-      select 1 from required as r
-      where r.pattern = v.pattern and r.variant = v.variant
-        and not exists (
-          select 1 from jsonb_array_elements(f.filter_pattern_alternatives) as fa where r.conditions @> fa
-        )
-    )
+),
+required_count as (
+  select pattern, variant, count(*) as alternatives from required group by pattern, variant
+),
+implied as (
+  select r.pattern, r.variant, fa.region, fa.log_group_name, fa.name, fa.metric_transformation_name,
+    fa.metric_transformation_namespace, count(distinct r.conditions::text) as alternatives
+  from required as r
+    join filter_alternative as fa on r.conditions @> fa.conditions
+  group by r.pattern, r.variant, fa.region, fa.log_group_name, fa.name, fa.metric_transformation_name,
+    fa.metric_transformation_namespace
+),
+filter_cover as (
+  select distinct i.pattern, i.region, i.log_group_name, i.name, i.metric_transformation_name,
+    i.metric_transformation_namespace
+  from implied as i
+    join required_count as c on c.pattern = i.pattern and c.variant = i.variant and c.alternatives = i.alternatives
 ),
 trail as (
   select account_id, name, is_logging,
@@ -79,11 +89,20 @@ trail as (
   where (home_region is null or region is null or region = home_region)
     and is_multi_region_trail and log_group_arn is not null
 ),
+alarm_topic as (
+  select al.arn, x as topic
+  from aws_cloudwatch_alarm as al, jsonb_array_elements_text(al.alarm_actions) as x
+  where x like 'arn:%:sns:%' and al.actions_enabled is not false
+),
+topic_confirmed as (
+  select topic_arn, count(*) as confirmed
+  from aws_sns_topic_subscription
+  where pending_confirmation is false
+  group by topic_arn
+),
 chain as (
   select t.account_id, p.pattern, t.name as trail, t.is_logging, t.log_account, t.log_group,
-    fc.name as metric_filter, al.name as alarm, al.actions_enabled, action.topic,
-    (select count(*) from aws_sns_topic_subscription as s
-     where s.topic_arn = action.topic and s.pending_confirmation is false) as confirmed
+    fc.name as metric_filter, al.name as alarm, al.actions_enabled, at.topic, coalesce(tc.confirmed, 0) as confirmed
   from trail as t
     cross join pattern as p
     left join filter_cover as fc
@@ -91,9 +110,8 @@ chain as (
     left join aws_cloudwatch_alarm as al
       on al.metric_name = fc.metric_transformation_name and al.namespace = fc.metric_transformation_namespace
         and al.region = fc.region
-    left join lateral (
-      select x as topic from jsonb_array_elements_text(al.alarm_actions) as x where x like 'arn:%:sns:%'
-    ) as action on al.actions_enabled is not false
+    left join alarm_topic as at on at.arn = al.arn
+    left join topic_confirmed as tc on tc.topic_arn = at.topic
 ),
 judged as (
   select c.*,
