@@ -47,6 +47,7 @@ from .loaders import (
     credential_report,
     detect,
     identity,
+    monitoring,
     organizations,
     pages,
     placebo,
@@ -388,8 +389,8 @@ def _policy_attachments(tables: dict[str, dict[tuple, dict]]) -> dict[tuple, dic
 
 
 def derive(account: str, tables: dict[str, dict[tuple, dict]], formats: set[str]) -> None:
-    """Columns that need several files or rows: group memberships, policy attachments, access-key akas,
-    partition / account / _ctx on every row."""
+    """Columns that need several files or rows: group memberships, policy attachments, access-key akas, bucket
+    and region ARNs, partition / account / _ctx on every row."""
     users, groups = tables.get("aws_iam_user", {}), tables.get("aws_iam_group", {})
     groups_by_name = {g.get("name"): g for g in groups.values()}
     if any("__group_names" in u for u in users.values()):
@@ -407,6 +408,7 @@ def derive(account: str, tables: dict[str, dict[tuple, dict]], formats: set[str]
     organizations.derive(tables)
     partitions = Counter(r["partition"] for rows in tables.values() for r in rows.values() if r.get("partition"))
     partition = partitions.most_common(1)[0][0] if partitions else None
+    monitoring.derive(account, tables, partition)
     for table, rows in tables.items():
         for row in rows.values():
             for hint in [k for k in row if k.startswith("__")]:

@@ -244,8 +244,9 @@ def test_nothing_collected_is_an_error_and_the_database_is_unchanged(proxy_facto
     proxy = proxy_factory(deny=iam_calls)
     dead = "http://127.0.0.1:9"
     result = run_cli("collect", "--db", str(db_path), "--evidence-dir", str(tmp_path / "ev"), "--quiet",
-                     env={"AWS_ENDPOINT_URL": proxy.url, "AWS_ENDPOINT_URL_CLOUDTRAIL": dead,
-                          **{f"AWS_ENDPOINT_URL_{service}": dead for service in ("EC2", "LAMBDA", "ECS", "EKS")}})
+                     env={"AWS_ENDPOINT_URL": proxy.url, **{f"AWS_ENDPOINT_URL_{service}": dead for service in
+                                                            ("CLOUDTRAIL", "CLOUDWATCH_LOGS", "CLOUDWATCH", "SNS", "S3",
+                                                             "EC2", "LAMBDA", "ECS", "EKS")}})
     assert result.returncode == 2 and "Traceback" not in result.stderr
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("error: nothing could be collected (") and "AccessDenied" in line

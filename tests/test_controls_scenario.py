@@ -19,12 +19,15 @@ Planted violations (each gives the alarms listed in ``EXPECTED_ALARMS``):
 - legacy-batch: an ECS-task role created 400 days ago and never used (unused role, unused NHI).
 - the password policy: 8 characters, no symbols, numbers or upper case, no reuse prevention, no expiry.
 - the trail eu-audit: no log-file validation, no KMS key, no CloudWatch Logs delivery, not logging.
+- the trail main's log group: no metric filter for any monitored pattern but root use (every other
+  ``cloudwatch_*_monitored`` control alarms); the trail bucket: no server access logging.
 
 Compliant resources (no alarm expected): alice (console with MFA), every user in group engineers with the
 customer policy EngineerRead, app-server (EC2 trust, new), vendor-access (cross-account with ExternalId),
 github-ci (OIDC with a ``sub`` condition), the SAML provider corp-idp, support (AWSSupportAccess, own-account
 trust), a service-linked role (info), the trail main (multi-region, logging, validation, KMS, CloudWatch,
-management read/write and S3 data events) and eu-audit's default event selectors (describe-trails says
+management read/write and S3 data events), root use monitored (a metric filter on main's log group, an alarm
+notifying a topic with a subscription), the trail bucket not public, and eu-audit's default event selectors (describe-trails says
 ``HasCustomEventSelectors: false``: every management event; this once alarmed as "no management events").
 
 What moto cannot represent, left out of the exact-set assertion only by naming it:
@@ -100,6 +103,12 @@ EXPECTED_ALARMS = {
     ("cloudtrail_kms_encryption", TRAIL_EU),
     ("cloudtrail_cloudwatch_delivery", TRAIL_EU),
     ("cloudtrail_trail_logging", TRAIL_EU),
+    ("cloudtrail_bucket_access_logging", f"arn:aws:s3:::trail-logs-{ACCOUNT}"),
+    *((f"cloudwatch_{pattern}_monitored", ACCOUNT_RESOURCE) for pattern in (
+        "unauthorized_api_calls", "console_signin_without_mfa", "iam_policy_changes", "cloudtrail_changes",
+        "console_authentication_failures", "kms_key_disable_or_deletion", "s3_bucket_policy_changes",
+        "config_changes", "security_group_changes", "nacl_changes", "network_gateway_changes",
+        "route_table_changes", "vpc_changes", "organizations_changes")),
 }
 ROOT_CONTROLS = {"iam_root_mfa_enabled", "iam_root_hardware_mfa_enabled", "iam_root_no_access_keys",
                  "iam_root_not_used_recently"}
@@ -201,6 +210,17 @@ def plant(session: boto3.Session) -> None:
          "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}]}])
     cloudtrail.create_trail(Name="eu-audit", S3BucketName=f"trail-logs-{ACCOUNT}")
 
+    session.client("logs").create_log_group(logGroupName="trail")
+    session.client("logs").put_metric_filter(
+        logGroupName="trail", filterName="root-use", metricTransformations=[
+            {"metricName": "RootUse", "metricNamespace": "Security", "metricValue": "1"}],
+        filterPattern='{$.userIdentity.type="Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType!="AwsServiceEvent"}')
+    topic = session.client("sns").create_topic(Name="security")["TopicArn"]
+    session.client("sns").subscribe(TopicArn=topic, Protocol="email", Endpoint="secops@example.com")
+    session.client("cloudwatch").put_metric_alarm(
+        AlarmName="root-use", MetricName="RootUse", Namespace="Security", Statistic="Sum", Period=300,
+        EvaluationPeriods=1, Threshold=1.0, ComparisonOperator="GreaterThanOrEqualToThreshold", AlarmActions=[topic])
+
 
 def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([IAMSQL, *args], capture_output=True, text=True, timeout=300)
@@ -257,6 +277,8 @@ def test_compliant_resources_pass(results):
     assert status[("iam_support_role_exists", ACCOUNT_RESOURCE)] == "ok"
     assert status[("cloudtrail_multi_region_trail_enabled", ACCOUNT_RESOURCE)] == "ok"
     assert status[("cloudtrail_s3_data_events", ACCOUNT_RESOURCE)] == "ok"
+    assert status[("cloudwatch_root_usage_monitored", ACCOUNT_RESOURCE)] == "ok"
+    assert status[("cloudtrail_bucket_not_public", f"arn:aws:s3:::trail-logs-{ACCOUNT}")] == "ok"
     for control in ("cloudtrail_log_file_validation", "cloudtrail_kms_encryption", "cloudtrail_trail_logging",
                     "cloudtrail_management_events_read_write"):
         if (control, TRAIL_MAIN) != MOTO_NEVER_DELIVERS:

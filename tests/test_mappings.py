@@ -258,10 +258,13 @@ def test_summary_figures_and_informative_frameworks():
         assert summary.partial > 0 or summary.informative or summary.framework == "cis-aws-foundations-v5.0.0"
 
 
-def test_cis_monitoring_requirements_are_manual_until_metric_filters_are_loaded():
+def test_cis_monitoring_requirements_map_to_one_metric_filter_control_each():
     cis = fw.load_frameworks()["cis-aws-foundations-v5.0.0"]
-    for rid in ("4.1", "4.2", "4.3", "4.4", "4.5"):
-        assert cis.requirement(rid).controls == ()
+    mapped = [cis.requirement(f"4.{n}").controls for n in range(1, 16)]
+    assert all(len(c) == 1 and c[0].startswith("cloudwatch_") and c[0].endswith("_monitored") for c in mapped)
+    assert len({c[0] for c in mapped}) == 15
+    assert cis.requirement("4.3").controls == ("cloudwatch_root_usage_monitored",)
+    assert cis.requirement("4.16").controls == ()  # Security Hub enabled: not monitoring of trail events
     csf = fw.load_frameworks()["nist-csf-2.0"]
     for rid in ("DE.AE-03", "RS.MA-01", "RS.MI-01"):
         assert csf.requirement(rid).controls == ()

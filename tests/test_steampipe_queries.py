@@ -30,10 +30,12 @@ DATA = [
 ORGANIZATIONS = Path(__file__).parent / "data" / "organizations"
 # Hand-written ECS and EKS outputs (the data sets have EC2 and Lambda only), see its README.
 WORKLOADS = Path(__file__).parent / "data" / "workloads"
+# Hand-written monitoring CLI outputs (metric filters, alarms, SNS, S3, regions), see its README.
+MONITORING = Path(__file__).parent / "data" / "monitoring"
 # Steampipe tables that iamsql derives (queries/views) rather than loads.
 DERIVED = list(DERIVED_TABLES)
 PG_TYPES = {"VARCHAR": "text", "JSON": "jsonb", "TIMESTAMP WITH TIME ZONE": "timestamptz", "BOOLEAN": "boolean",
-            "BIGINT": "bigint"}
+            "BIGINT": "bigint", "DOUBLE": "double precision"}
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +45,7 @@ def duck(public_data, tmp_path_factory):
         load_paths(con, [public_data / folder], account_id=account)
     load_paths(con, [ORGANIZATIONS])
     load_paths(con, [WORKLOADS])
+    load_paths(con, [MONITORING])
     yield con
     con.close()
 

@@ -12,14 +12,17 @@ LOOKUP_MAX_DAYS = 90  # Event history keeps 90 days
 LOOKUP_PAGE_SIZE = 50  # the API's maximum
 
 
-def collect_trails(run: AccountRun, regions: list[str]) -> None:
+def collect_trails(run: AccountRun, regions: list[str]) -> list[dict]:
+    """The account's trails (describe-trails entries, each once), with their status and selectors collected."""
     listings = run.each(regions, lambda region: run.fetch("cloudtrail", "DescribeTrails", region=region,
                                                           includeShadowTrails=True))
     trails: dict[str, dict] = {}
     for listing in listings:
         for trail in (listing or {}).get("trailList") or []:
             trails.setdefault(trail["TrailARN"], trail)  # a multi-region trail is listed once per region
-    run.each(sorted(trails.values(), key=lambda t: t["TrailARN"]), lambda trail: trail_details(run, trail))
+    found = sorted(trails.values(), key=lambda t: t["TrailARN"])
+    run.each(found, lambda trail: trail_details(run, trail))
+    return found
 
 
 def trail_details(run: AccountRun, trail: dict) -> None:

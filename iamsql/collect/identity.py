@@ -22,10 +22,14 @@ JOB_FIRST_WAIT = 0.5
 JOB_MAX_WAIT = 4.0
 
 
-def collect_identity(run: AccountRun, regions: list[str], principals: list[str]) -> None:
+def collect_identity(run: AccountRun, regions: list[str], principals: list[str],
+                     account_regions: list[dict]) -> None:
+    """Identity Center in the collection's regions, Access Analyzer in every enabled region of
+    ``account_regions`` (``DescribeRegions``' list, asked by the monitoring collection), last-accessed data of
+    ``principals``."""
     for region in regions:
         identity_center(run, region)
-    access_analyzer(run)
+    access_analyzer(run, account_regions)
     last_accessed(run, principals)
 
 
@@ -65,10 +69,9 @@ def _identity_store(run: AccountRun, region: str, store: str) -> None:
                   add={**named, "GroupId": group["GroupId"], "Region": region}, GroupId=group["GroupId"], **named)
 
 
-def access_analyzer(run: AccountRun) -> None:
-    """The account's regions, then the analyzers (and each analyzer's findings) of every enabled region."""
-    listing = run.fetch("ec2", "DescribeRegions", region=run.home_region, AllRegions=True) or {}
-    enabled = [r["RegionName"] for r in listing.get("Regions") or [] if r.get("OptInStatus", ENABLED[0]) in ENABLED]
+def access_analyzer(run: AccountRun, account_regions: list[dict]) -> None:
+    """The analyzers (and each analyzer's findings) of every enabled region."""
+    enabled = [r["RegionName"] for r in account_regions if r.get("OptInStatus", ENABLED[0]) in ENABLED]
     for region in enabled:
         analyzers = run.fetch("accessanalyzer", "ListAnalyzers", region=region)
         if analyzers is None:  # refused: the other regions would be refused alike

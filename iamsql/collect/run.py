@@ -2,9 +2,10 @@
 
 1. Work out the accounts (caller, ``--role-arn``, ``--org``) and their credentials; with ``--org``, also the
    organization itself from the caller (tree, SCPs and RCPs with their targets: ``organization.py``).
-2. Per account (a few accounts at a time, a few calls at a time within each): IAM, with ``--identity`` Identity
-   Center, Access Analyzer and last-accessed data (``identity.py``), then CloudTrail per region, then the
-   workloads that carry roles (EC2, Lambda, ECS, EKS) per region.
+2. Per account (a few accounts at a time, a few calls at a time within each): IAM, then CloudTrail per region,
+   then what watches it (regions, metric filters, alarms, SNS subscriptions, the trails' S3 buckets:
+   ``monitoring.py``), with ``--identity`` Identity Center, Access Analyzer in every enabled region and
+   last-accessed data (``identity.py``), then the workloads that carry roles (EC2, Lambda, ECS, EKS) per region.
 3. CloudTrail log files from S3, when asked.
 4. Finish the manifest, then load the evidence folder with ``load.load_paths``: the same code as ``iamsql load``,
    one transaction, so an interrupted run leaves the database as it was.
@@ -30,6 +31,7 @@ from .cloudtrail import LOOKUP_MAX_DAYS, collect_trails, lookup_events
 from .evidence import COMPLETE, Evidence
 from .iam import collect_iam
 from .identity import collect_identity
+from .monitoring import collect_monitoring
 from .organization import collect_organization
 from .progress import CollectProgress
 from .targets import caller_target, check_role_arns, organization_targets, role_target
@@ -126,9 +128,10 @@ def collect(
                 run = account_run(target)
                 try:
                     principals = collect_iam(run)
+                    trails = collect_trails(run, regions)
+                    account_regions = collect_monitoring(run, regions, trails)
                     if identity:
-                        collect_identity(run, regions, principals)
-                    collect_trails(run, regions)
+                        collect_identity(run, regions, principals, account_regions)
                     collect_workloads(run, regions)
                     if lookup_events_days:
                         lookup_events(run, regions, lookup_events_days, end=lookup_end)

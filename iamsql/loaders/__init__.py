@@ -2,7 +2,7 @@
 Steampipe table, keyed by the resource's natural key, that ``load.py`` merges per account across files (so a
 user seen in get-account-authorization-details, list-users and list-mfa-devices becomes one row).
 
-``detect(document, path)`` names the IAM/CloudTrail-configuration format of a parsed JSON document (or None);
+``detect(document, path)`` names the IAM/CloudTrail-configuration/monitoring format of a parsed JSON document (or None);
 ``parse(format, document, path)`` returns its ``Parsed``. CloudTrail *event* files are handled by
 ``loaders.cloudtrail`` instead.
 """
@@ -80,13 +80,13 @@ def when(value: Any) -> str | Unreadable | None:
 
 
 def _formats() -> list[Format]:
-    from . import credential_report, iam, identity, organizations, trails, workloads
+    from . import credential_report, iam, identity, monitoring, organizations, trails, workloads
 
     # Organizations first: its list-policies / describe-policy share the ``Policies`` / ``Policy`` keys with IAM's
     # (as does Lambda's get-policy, whose ``Policy`` is text); then identity: the identity store's list-users /
     # list-groups share ``Users`` / ``Groups`` with IAM's.
     return [*organizations.FORMATS, *workloads.FORMATS, *identity.FORMATS, *iam.FORMATS, *credential_report.FORMATS,
-            *trails.FORMATS]
+            *trails.FORMATS, *monitoring.FORMATS]
 
 
 def detect(document: Any) -> Format | None:

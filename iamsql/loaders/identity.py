@@ -1,13 +1,13 @@
 """Identity outputs beyond IAM of the AWS CLI (``--output json``) and of boto3: IAM Identity Center
 (``sso-admin``), its identity store (``identitystore``), IAM Access Analyzer (``accessanalyzer``), IAM's
-service last-accessed data (``iam get-service-last-accessed-details``) and the account's regions
-(``ec2 describe-regions``), as the Steampipe tables ``aws_ssoadmin_*``, ``aws_identitystore_*``,
-``aws_accessanalyzer_*``, ``aws_iam_access_advisor`` and ``aws_region``.
+service last-accessed data (``iam get-service-last-accessed-details``), as the Steampipe tables
+``aws_ssoadmin_*``, ``aws_identitystore_*``, ``aws_accessanalyzer_*`` and ``aws_iam_access_advisor``
+(``ec2 describe-regions`` is read by ``iamsql.loaders.monitoring``).
 
 Outputs that do not name what they are about are read with an added top-level key, which ``iamsql collect``
 writes: ``PermissionSetArn`` (list-managed-policies-in-permission-set, get-inline-policy-for-permission-set),
 ``IdentityStoreId`` (an empty list-users / list-groups), ``AnalyzerArn`` (list-findings), ``Arn`` (the
-principal of get-service-last-accessed-details, else its generate output named after the principal) and ``Region`` (list-instances, describe-regions). Without the
+principal of get-service-last-accessed-details, else its generate output named after the principal) and ``Region`` (list-instances). Without the
 key the output cannot be placed and gives a warning instead of rows. Identity Center ARNs carry no account: its
 rows take the instance's ``OwnerAccountId`` or the account of the file (manifest, ``--account-id``, folder).
 """
@@ -32,7 +32,6 @@ MEMBERSHIP = "aws_identitystore_group_membership"
 ANALYZER = "aws_accessanalyzer_analyzer"
 FINDING = "aws_accessanalyzer_finding"
 ADVISOR = "aws_iam_access_advisor"
-REGION = "aws_region"
 
 
 def _partition(arn: str | None) -> dict[str, Any]:
@@ -297,15 +296,6 @@ def place_last_accessed(parsed_files: list[tuple[Path, Parsed]], warnings: list[
         parsed.fragments, parsed.covers = [], set()
 
 
-def parse_describe_regions(doc: dict, path: Path) -> Parsed:
-    parsed = Parsed("ec2:describe-regions", covers={REGION})
-    for r in doc["Regions"]:
-        name = r.get("RegionName")
-        parsed.fragments.append(Fragment(REGION, (name,), {"name": name, "opt_in_status": r.get("OptInStatus"),
-                                                           "title": name, "region": name}))
-    return parsed
-
-
 FORMATS: list[Format] = [
     Format("sso-admin:list-instances", is_list("Instances", item="InstanceArn"), parse_list_instances),
     Format("sso-admin:list-permission-sets",
@@ -330,5 +320,4 @@ FORMATS: list[Format] = [
     Format("accessanalyzer:list-findings", is_list("findings", item="id"), parse_list_findings),
     Format("iam:get-service-last-accessed-details", is_list("ServicesLastAccessed"), parse_last_accessed),
     Format("iam:generate-service-last-accessed-details", lambda d: set(d) == {"JobId"}, parse_generate_last_accessed),
-    Format("ec2:describe-regions", is_list("Regions", item="RegionName"), parse_describe_regions),
 ]

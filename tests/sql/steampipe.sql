@@ -1150,4 +1150,58 @@ select name, version, role_arn, identity -> 'oidc' ->> 'issuer' as oidc_issuer,
   access_config ->> 'authenticationMode' as authentication_mode,
   (resources_vpc_config ->> 'endpointPublicAccess')::boolean as public_endpoint
 from aws_eks_cluster
+-- name: metric_filter_alarm_and_subscribers
+select f.name as filter_name, f.log_group_name, f.filter_pattern, a.name as alarm_name, a.state_value,
+  s.protocol, s.endpoint, s.pending_confirmation
+from aws_cloudwatch_log_metric_filter as f
+  join aws_cloudwatch_alarm as a
+    on a.metric_name = f.metric_transformation_name and a.namespace = f.metric_transformation_namespace
+  join lateral jsonb_array_elements_text(a.alarm_actions) as action on true
+  left join aws_sns_topic_subscription as s on s.topic_arn = action
+order by filter_name, s.endpoint;
+
+-- name: metric_filters_matching_root_usage_text
+select name, region, filter_pattern
+from aws_cloudwatch_log_metric_filter
+where filter_pattern ~ '\$\.userIdentity\.type\s*=\s*"?Root"?'
+order by name;
+
+-- name: alarms_without_actions
+select name, region, account_id, actions_enabled, jsonb_array_length(alarm_actions) as actions
+from aws_cloudwatch_alarm
+where not actions_enabled or alarm_actions is null or jsonb_array_length(alarm_actions) = 0
+order by name;
+
+-- name: sns_subscriptions_by_state
+select topic_arn, count(*) filter (where pending_confirmation) as pending,
+  count(*) filter (where not pending_confirmation) as confirmed
+from aws_sns_topic_subscription
+group by topic_arn
+order by topic_arn;
+
+-- name: s3_bucket_public_access
+select name, region, bucket_policy_is_public,
+  coalesce(block_public_acls and block_public_policy and ignore_public_acls and restrict_public_buckets, false) as all_blocked,
+  policy_std -> 'Statement' @> '[{"Effect": "Allow", "Principal": {"AWS": ["*"]}}]' as allows_anyone
+from aws_s3_bucket
+order by name;
+
+-- name: s3_bucket_logging_versioning_encryption
+select name, logging ->> 'TargetBucket' as target_bucket, versioning_enabled, versioning_mfa_delete,
+  server_side_encryption_configuration -> 'Rules' -> 0 -> 'ApplyServerSideEncryptionByDefault' ->> 'SSEAlgorithm' as sse,
+  acl -> 'Grants' -> 0 ->> 'Permission' as first_grant, date_part('day', now() - creation_date) > 30 as older_than_30_days
+from aws_s3_bucket
+order by name;
+
+-- name: trail_bucket_logging
+select t.name as trail, t.s3_bucket_name, b.name is not null as bucket_loaded, b.logging ->> 'TargetBucket' as target
+from aws_cloudtrail_trail as t
+  left join aws_s3_bucket as b on b.name = t.s3_bucket_name and b.account_id = t.account_id
+where t.region = t.home_region
+order by trail;
+
+-- name: regions_enabled
+select name, opt_in_status, partition, akas ->> 0 as arn
+from aws_region
+where opt_in_status <> 'not-opted-in'
 order by name;

@@ -1,0 +1,53 @@
+"""What watches an account, per account: the regions it has (``DescribeRegions`` with ``AllRegions``), and per
+region CloudWatch Logs metric filters, CloudWatch metric alarms and SNS subscriptions (the collection's regions
+plus the region of every trail's CloudWatch Logs log group, so a trail's monitoring is always judged on collected
+data); then the S3 buckets (``ListBuckets``) and, for each bucket a trail of the account delivers to, its location,
+policy, policy status, server access logging, versioning, default encryption, public access block and ACL.
+
+Answers that do not name their subject get it as an added key (``Region``, ``Bucket``); answers that are empty
+when a feature is off get the key AWS leaves out (``LoggingEnabled``, ``Status``) as null, and S3 errors that state
+a fact (no bucket policy, no public access block, no default encryption) are kept as answers. See
+``iamsql.loaders.monitoring``."""
+
+from __future__ import annotations
+
+from .account import GLOBAL, AccountRun
+
+BUCKET_FACTS = {"NoSuchBucketPolicy", "NoSuchPublicAccessBlockConfiguration",
+                "ServerSideEncryptionConfigurationNotFoundError"}
+
+
+def collect_monitoring(run: AccountRun, regions: list[str], trails: list[dict]) -> list[dict]:
+    """Collect what watches the account; returns its regions as ``DescribeRegions`` lists them (empty when
+    refused)."""
+    account_regions = (run.fetch("ec2", "DescribeRegions", region=run.home_region, AllRegions=True) or {})
+    log_regions = [arn.split(":")[3] for arn in (t.get("CloudWatchLogsLogGroupArn") for t in trails)
+                   if arn and arn.count(":") >= 3]
+    run.each(list(dict.fromkeys([*regions, *log_regions])), lambda region: _regional(run, region))
+    listing = run.fetch("s3", "ListBuckets") or {}
+    owned = {b["Name"] for b in listing.get("Buckets") or []}
+    trail_buckets = sorted({t["S3BucketName"] for t in trails if t.get("S3BucketName") in owned})
+    run.each(trail_buckets, lambda bucket: bucket_details(run, bucket))
+    return account_regions.get("Regions") or []
+
+
+def _regional(run: AccountRun, region: str) -> None:
+    run.fetch("logs", "DescribeMetricFilters", region=region, add={"Region": region})
+    run.fetch("cloudwatch", "DescribeAlarms", region=region, AlarmTypes=["MetricAlarm"])
+    run.fetch("sns", "ListSubscriptions", region=region)
+
+
+def bucket_details(run: AccountRun, bucket: str) -> None:
+    """One bucket's configuration, each answer written as ``s3/<command>/<bucket>.json`` with its ``Bucket``."""
+    def get(operation: str, **absent) -> None:
+        run.fetch("s3", operation, region=GLOBAL, entity=bucket, add={"Bucket": bucket, **absent},
+                  facts=BUCKET_FACTS, Bucket=bucket)
+
+    get("GetBucketLocation", LocationConstraint=None)  # null: us-east-1
+    get("GetBucketPolicy")
+    get("GetBucketPolicyStatus")
+    get("GetBucketLogging", LoggingEnabled=None)
+    get("GetBucketVersioning", Status=None)
+    get("GetBucketEncryption")
+    get("GetPublicAccessBlock")
+    get("GetBucketAcl")

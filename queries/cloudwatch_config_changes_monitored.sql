@@ -1,0 +1,30 @@
+/*
+title: AWS Config configuration changes are monitored
+description: >-
+  A multi-region trail that is logging sends the account's events to a CloudWatch Logs log group with a metric
+  filter that matches at least AWS Config configuration changes (compared by the events the filter pattern matches, not by its text), a
+  CloudWatch alarm watches the filter's metric and notifies an SNS topic, and the topic has a confirmed
+  subscription.
+severity: medium
+resource_type: AWS::::Account
+rationale: >-
+  Stopping the configuration recorder or changing its delivery channel ends the configuration history. A filter and an alarm that notify nobody do not monitor anything.
+remediation: >-
+  On the log group of the multi-region trail, create a metric filter with the pattern
+  { ($.eventSource = config.amazonaws.com) && (($.eventName = StopConfigurationRecorder) || ($.eventName = DeleteDeliveryChannel) || ($.eventName = PutDeliveryChannel) || ($.eventName = PutConfigurationRecorder)) }
+  (or a broader one), a CloudWatch alarm on its metric (threshold 1) whose action is an SNS topic, and subscribe a
+  monitored address or endpoint to the topic and confirm the subscription.
+tables: [iamsql_account, log_metric_alarm_coverage, aws_cloudtrail_trail, aws_cloudwatch_log_metric_filter, aws_cloudwatch_alarm, aws_sns_topic_subscription]
+*/
+select
+  'arn:' || partition || ':::' || account_id as resource,
+  status,
+  reason,
+  account_id,
+  'global' as region,
+  trail,
+  metric_filter,
+  alarm,
+  topic
+from log_metric_alarm_coverage
+where pattern = 'config_changes'

@@ -1,0 +1,221 @@
+"""Monitoring controls over crafted AWS CLI outputs (written per account, loaded as ``iamsql load`` does), all as
+of 2026-03-01:
+
+- 100000000001 (every chain complete): a multi-region trail, logging to log group ``trail-events``, with one
+  metric filter per monitored pattern written differently from the benchmark's text (other quoting, spacing and
+  order, the event source distributed over the alternatives), one alarm per filter notifying a topic with a
+  confirmed subscription; its trail bucket is private and logs its access.
+- 100000000002 (chains broken at each step): the root-usage filter's alarm notifies nobody, the IAM policy filter's
+  topic has only a pending subscription, the CloudTrail filter has no alarm, the unauthorized-calls filter is
+  narrower than the pattern (AccessDenied only), the KMS filter is broader (any DisableKey/ScheduleKeyDeletion,
+  any source) and complete; the trail bucket is public through its policy and has no access logging.
+- 100000000003: only a single-region trail, so nothing reaches CloudWatch Logs.
+- 100000000004: a complete chain for root usage, but the trail is stopped.
+- 100000000005: trails loaded, metric filters, alarms and subscriptions not: every monitoring control skips.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from iamsql import controls, db
+from iamsql.load import load_paths
+
+AS_OF = "2026-03-01T00:00:00Z"
+COMPLETE, BROKEN, NO_CWL, STOPPED, NOT_LOADED = (f"10000000000{i}" for i in range(1, 6))
+REGION = "us-east-1"
+LOG_GROUP = "trail-events"
+
+IAM = ["DeleteGroupPolicy", "DeleteRolePolicy", "DeleteUserPolicy", "PutGroupPolicy", "PutRolePolicy", "PutUserPolicy",
+       "CreatePolicy", "DeletePolicy", "CreatePolicyVersion", "DeletePolicyVersion", "AttachRolePolicy",
+       "DetachRolePolicy", "AttachUserPolicy", "DetachUserPolicy", "AttachGroupPolicy", "DetachGroupPolicy"]
+ORGANIZATIONS = ["AcceptHandshake", "AttachPolicy", "CreateAccount", "CreateOrganizationalUnit", "CreatePolicy",
+                 "DeclineHandshake", "DeleteOrganization", "DeleteOrganizationalUnit", "DeletePolicy", "DetachPolicy",
+                 "DisablePolicyType", "EnablePolicyType", "InviteAccountToOrganization", "LeaveOrganization",
+                 "MoveAccount", "RemoveAccountFromOrganization", "UpdatePolicy", "UpdateOrganizationalUnit"]
+
+
+def any_of(names: list[str], source: str | None = None) -> str:
+    """A JSON filter pattern for any of the event names, newest first, the source repeated in each alternative."""
+    parts = [f'($.eventName="{n}"' + (f' && $.eventSource="{source}")' if source else ")") for n in reversed(names)]
+    return "{" + "||".join(parts) + "}"
+
+
+# Filter patterns as a customer might have written them: same events as the benchmark's, other text.
+EQUIVALENT = {
+    "unauthorized_api_calls": '{($.errorCode = "AccessDenied*" && $.eventName != "HeadBucket" && '
+                              '$.sourceIPAddress != "delivery.logs.amazonaws.com") || $.errorCode = "*UnauthorizedOperation"}',
+    "console_signin_without_mfa": '{$.additionalEventData.MFAUsed != "Yes" && $.eventName = "ConsoleLogin"}',
+    "root_usage": '{ ($.eventType != AwsServiceEvent) && ($.userIdentity.type = Root) && '
+                  '($.userIdentity.invokedBy NOT EXISTS) }',
+    "iam_policy_changes": any_of(IAM),
+    "cloudtrail_changes": any_of(["CreateTrail", "UpdateTrail", "DeleteTrail", "StartLogging", "StopLogging"]),
+    "console_authentication_failures": '{$.errorMessage="Failed authentication"&&$.eventName="ConsoleLogin"}',
+    "kms_key_disable_or_deletion": any_of(["DisableKey", "ScheduleKeyDeletion"], "kms.amazonaws.com"),
+    "s3_bucket_policy_changes": any_of(["PutBucketAcl", "PutBucketPolicy", "PutBucketCors", "PutBucketLifecycle",
+                                        "PutBucketReplication", "DeleteBucketPolicy", "DeleteBucketCors",
+                                        "DeleteBucketLifecycle", "DeleteBucketReplication"], "s3.amazonaws.com"),
+    "config_changes": any_of(["StopConfigurationRecorder", "DeleteDeliveryChannel", "PutDeliveryChannel",
+                              "PutConfigurationRecorder"], "config.amazonaws.com"),
+    "security_group_changes": any_of(["AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress",
+                                      "RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress", "CreateSecurityGroup",
+                                      "DeleteSecurityGroup"]),
+    "nacl_changes": any_of(["CreateNetworkAcl", "CreateNetworkAclEntry", "DeleteNetworkAcl", "DeleteNetworkAclEntry",
+                            "ReplaceNetworkAclEntry", "ReplaceNetworkAclAssociation"]),
+    "network_gateway_changes": any_of(["CreateCustomerGateway", "DeleteCustomerGateway", "AttachInternetGateway",
+                                       "CreateInternetGateway", "DeleteInternetGateway", "DetachInternetGateway"]),
+    "route_table_changes": any_of(["CreateRoute", "CreateRouteTable", "ReplaceRoute", "ReplaceRouteTableAssociation",
+                                   "DeleteRouteTable", "DeleteRoute", "DisassociateRouteTable"], "ec2.amazonaws.com"),
+    "vpc_changes": any_of(["CreateVpc", "DeleteVpc", "ModifyVpcAttribute", "AcceptVpcPeeringConnection",
+                           "CreateVpcPeeringConnection", "DeleteVpcPeeringConnection", "RejectVpcPeeringConnection",
+                           "AttachClassicLinkVpc", "DetachClassicLinkVpc", "DisableVpcClassicLink",
+                           "EnableVpcClassicLink"]),
+    "organizations_changes": any_of(ORGANIZATIONS, "organizations.amazonaws.com"),
+}
+MONITORING = [f"cloudwatch_{pattern}_monitored" for pattern in EQUIVALENT]
+BUCKET_CONTROLS = ["cloudtrail_bucket_not_public", "cloudtrail_bucket_access_logging"]
+
+
+def write(folder: Path, name: str, document: dict) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.json").write_text(json.dumps(document, indent=1))
+
+
+def write_trail(folder: Path, account: str, *, multi_region=True, logging=True, log_group=True) -> str:
+    arn = f"arn:aws:cloudtrail:{REGION}:{account}:trail/main"
+    bucket = f"trail-logs-{account}"
+    trail = {"Name": "main", "TrailARN": arn, "HomeRegion": REGION, "IsMultiRegionTrail": multi_region,
+             "S3BucketName": bucket, "IncludeGlobalServiceEvents": True, "HasCustomEventSelectors": False}
+    if log_group:
+        trail["CloudWatchLogsLogGroupArn"] = f"arn:aws:logs:{REGION}:{account}:log-group:{LOG_GROUP}:*"
+        trail["CloudWatchLogsRoleArn"] = f"arn:aws:iam::{account}:role/trail-to-logs"
+    write(folder, "describe-trails", {"trailList": [trail]})
+    write(folder, "get-trail-status", {"TrailARN": arn, "IsLogging": logging})
+    return bucket
+
+
+def write_monitoring(folder: Path, account: str, chains: list[dict]) -> None:
+    """Metric filters, their alarms and the topics' subscriptions. A chain: name, pattern, and optionally
+    alarm=False (no alarm), topic=False (alarm without action), subscription="confirmed" | "pending"."""
+    filters, alarms, subscriptions = [], [], []
+    for chain in chains:
+        name = chain["name"]
+        filters.append({"filterName": name, "filterPattern": chain["pattern"], "logGroupName": LOG_GROUP,
+                        "creationTime": 1767225600000,
+                        "metricTransformations": [{"metricName": name, "metricNamespace": "Security", "metricValue": "1"}]})
+        if chain.get("alarm") is False:
+            continue
+        topic = f"arn:aws:sns:{REGION}:{account}:{name}-alerts"
+        alarms.append({"AlarmName": name, "AlarmArn": f"arn:aws:cloudwatch:{REGION}:{account}:alarm:{name}",
+                       "ActionsEnabled": True, "AlarmActions": [] if chain.get("topic") is False else [topic],
+                       "MetricName": name, "Namespace": "Security", "Statistic": "Sum", "Period": 300,
+                       "EvaluationPeriods": 1, "Threshold": 1.0, "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+                       "StateValue": "OK"})
+        pending = chain.get("subscription", "confirmed") == "pending"
+        subscriptions.append({"SubscriptionArn": "PendingConfirmation" if pending else f"{topic}:3f1c2b0e-0000-4000-8000-{name[:12]:0>12}",
+                              "Owner": account, "Protocol": "email", "Endpoint": "secops@example.com", "TopicArn": topic})
+    write(folder, "describe-metric-filters", {"Region": REGION, "metricFilters": filters})
+    write(folder, "describe-alarms", {"MetricAlarms": alarms, "CompositeAlarms": []})
+    write(folder, "list-subscriptions", {"Subscriptions": subscriptions})
+
+
+def write_bucket(folder: Path, bucket: str, *, public: bool, logging: bool) -> None:
+    write(folder, "list-buckets", {"Buckets": [{"Name": bucket, "CreationDate": "2025-06-01T00:00:00+00:00"}],
+                                   "Owner": {"ID": "0" * 64}})
+    write(folder, "get-bucket-policy-status", {"Bucket": bucket, "PolicyStatus": {"IsPublic": public}})
+    write(folder, "get-bucket-acl", {"Bucket": bucket, "Owner": {"ID": "0" * 64}, "Grants": [
+        {"Grantee": {"ID": "0" * 64, "Type": "CanonicalUser"}, "Permission": "FULL_CONTROL"}]})
+    write(folder, "get-public-access-block", {"Bucket": bucket, "Error": {
+        "Code": "NoSuchPublicAccessBlockConfiguration", "Message": "The public access block configuration was not found"}})
+    write(folder, "get-bucket-logging", {"Bucket": bucket, "LoggingEnabled": {
+        "TargetBucket": "access-logs", "TargetPrefix": f"{bucket}/"} if logging else None})
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    root = tmp_path_factory.mktemp("monitoring")
+    bucket = write_trail(root / COMPLETE, COMPLETE)
+    write_monitoring(root / COMPLETE, COMPLETE, [{"name": p, "pattern": text} for p, text in EQUIVALENT.items()])
+    write_bucket(root / COMPLETE, bucket, public=False, logging=True)
+
+    bucket = write_trail(root / BROKEN, BROKEN)
+    write_monitoring(root / BROKEN, BROKEN, [
+        {"name": "root", "pattern": EQUIVALENT["root_usage"], "topic": False},
+        {"name": "iam", "pattern": EQUIVALENT["iam_policy_changes"], "subscription": "pending"},
+        {"name": "trail", "pattern": EQUIVALENT["cloudtrail_changes"], "alarm": False},
+        {"name": "denied", "pattern": '{ $.errorCode = "AccessDenied*" }'},
+        {"name": "kms", "pattern": "{ ($.eventName = DisableKey) || ($.eventName = ScheduleKeyDeletion) }"},
+    ])
+    write_bucket(root / BROKEN, bucket, public=True, logging=False)
+
+    write_trail(root / NO_CWL, NO_CWL, multi_region=False, log_group=False)
+    write_monitoring(root / NO_CWL, NO_CWL, [])
+
+    write_trail(root / STOPPED, STOPPED, logging=False)
+    write_monitoring(root / STOPPED, STOPPED, [{"name": "root", "pattern": EQUIVALENT["root_usage"]}])
+
+    write_trail(root / NOT_LOADED, NOT_LOADED)
+
+    con = db.connect(root / "m.duckdb")
+    load_paths(con, [root / a for a in (COMPLETE, BROKEN, NO_CWL, STOPPED, NOT_LOADED)], as_of=AS_OF)
+    run_id = controls.run_checks(con, controls=MONITORING + BUCKET_CONTROLS)
+    rows = controls.results(con, run_id)
+    con.close()
+    return {(r["control_id"], r["account_id"]): r for r in rows}
+
+
+@pytest.mark.parametrize("control", MONITORING)
+def test_a_complete_chain_with_an_equivalent_pattern_is_ok(results, control):
+    row = results[(control, COMPLETE)]
+    assert row["status"] == "ok", row["reason"]
+    assert row["resource"] == f"arn:aws:::{COMPLETE}" and row["region"] == "global"
+    assert row["dimensions"]["trail"] == "main" and row["dimensions"]["topic"].endswith("-alerts")
+
+
+@pytest.mark.parametrize("control", MONITORING)
+def test_no_multi_region_trail_to_cloudwatch_logs_alarms(results, control):
+    row = results[(control, NO_CWL)]
+    assert row["status"] == "alarm" and "No multi-region trail" in row["reason"]
+
+
+@pytest.mark.parametrize("control", MONITORING)
+def test_not_loaded_metric_filters_and_alarms_skip(results, control):
+    assert results[(control, NOT_LOADED)]["status"] == "skip"
+
+
+@pytest.mark.parametrize("control, status, words", [
+    ("cloudwatch_root_usage_monitored", "alarm", "notifies no SNS topic"),
+    ("cloudwatch_iam_policy_changes_monitored", "alarm", "no confirmed subscription"),
+    ("cloudwatch_cloudtrail_changes_monitored", "alarm", "no CloudWatch alarm watches"),
+    ("cloudwatch_unauthorized_api_calls_monitored", "alarm", "No metric filter on log group trail-events"),
+    ("cloudwatch_console_signin_without_mfa_monitored", "alarm", "No metric filter"),
+    ("cloudwatch_kms_key_disable_or_deletion_monitored", "ok", "Metric filter kms"),
+])
+def test_each_broken_step_is_named(results, control, status, words):
+    row = results[(control, BROKEN)]
+    assert row["status"] == status and words in row["reason"], row["reason"]
+
+
+def test_a_stopped_trail_alarms_even_with_a_complete_chain(results):
+    row = results[("cloudwatch_root_usage_monitored", STOPPED)]
+    assert row["status"] == "alarm" and "not logging" in row["reason"]
+
+
+def test_trail_bucket_private_and_logged_is_ok(results):
+    for control in BUCKET_CONTROLS:
+        row = results[(control, COMPLETE)]
+        assert row["status"] == "ok", row["reason"]
+        assert row["resource"] == f"arn:aws:s3:::trail-logs-{COMPLETE}" and row["dimensions"]["trails"] == "main"
+
+
+def test_trail_bucket_public_and_unlogged_alarms(results):
+    public = results[("cloudtrail_bucket_not_public", BROKEN)]
+    assert public["status"] == "alarm" and "public through its bucket policy" in public["reason"]
+    logging = results[("cloudtrail_bucket_access_logging", BROKEN)]
+    assert logging["status"] == "alarm" and "no server access logging" in logging["reason"]
+
+
+def test_trail_bucket_not_in_the_data_skips(results):
+    for control in BUCKET_CONTROLS:
+        assert results[(control, NO_CWL)]["status"] == "skip"

@@ -1,0 +1,144 @@
+"""Monitoring outputs of the AWS CLI (tests/data/monitoring, see its README) load into Steampipe's
+aws_cloudwatch_log_metric_filter, aws_cloudwatch_alarm, aws_sns_topic_subscription, aws_s3_bucket and aws_region,
+detected by content; JSON filter patterns are read as the events they match."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from iamsql import db
+from iamsql.errors import InputError
+from iamsql.load import load_paths
+from iamsql.loaders.filter_pattern import alternatives
+
+DATA = Path(__file__).parent / "data" / "monitoring"
+ACCOUNT = "111122223333"
+UNAUTHORIZED = ('{ ($.errorCode ="*UnauthorizedOperation") || ($.errorCode ="AccessDenied*") && '
+                '($.sourceIPAddress!="delivery.logs.amazonaws.com") && ($.eventName!="HeadBucket") }')
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("monitoring")
+    shutil.copytree(DATA, folder / "monitoring")
+    connection = db.connect(str(folder / "m.duckdb"), helper_views=False)
+    summary = load_paths(connection, [folder / "monitoring"])
+    yield connection, summary
+    connection.close()
+
+
+@pytest.fixture
+def con(loaded):
+    return loaded[0]
+
+
+def test_every_output_is_recognised_and_belongs_to_the_account(loaded):
+    summary = loaded[1]
+    formats = {f.format for f in summary.files}
+    assert {"logs:describe-metric-filters", "cloudwatch:describe-alarms", "sns:list-subscriptions", "s3:list-buckets",
+            "s3:get-bucket-policy", "s3:get-bucket-policy-status", "s3:get-bucket-logging", "s3:get-bucket-versioning",
+            "s3:get-bucket-encryption", "s3:get-bucket-acl", "s3:get-bucket-location", "s3:get-public-access-block",
+            "s3:get-public-access-block (NoSuchPublicAccessBlockConfiguration)", "ec2:describe-regions"} <= formats
+    assert [Path(path).name for path, _ in summary.skipped] == ["README.md"]
+    assert {s["account_id"] for s in summary.snapshots} == {ACCOUNT}
+
+
+def test_metric_filters_with_region_time_and_parsed_pattern(con):
+    rows = {r[0]: r[1:] for r in con.execute(
+        "select name, region, log_group_name, metric_transformation_name, metric_transformation_namespace, "
+        "creation_time, filter_pattern_alternatives, akas->>0 from aws_cloudwatch_log_metric_filter").fetchall()}
+    assert set(rows) == {"RootAccountUsage", "KmsKeyDisabled", "AppErrors"}
+    root = rows["RootAccountUsage"]
+    assert root[:4] == ("us-east-1", "aws-cloudtrail-logs-audit", "RootAccountUsageCount", "CISBenchmark")
+    assert root[4].isoformat() == "2026-01-01T00:00:00+00:00"  # creationTime is epoch milliseconds
+    assert json.loads(root[5]) == [["$.eventType != AwsServiceEvent", "$.userIdentity.invokedBy NOT EXISTS",
+                                    "$.userIdentity.type = Root"]]
+    assert root[6] == f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:aws-cloudtrail-logs-audit:metric-filter:RootAccountUsage"
+    assert json.loads(rows["KmsKeyDisabled"][5]) == [["$.eventName = DisableKey"], ["$.eventName = ScheduleKeyDeletion"]]
+    assert rows["AppErrors"][5] is None  # a term pattern, not a JSON one
+
+
+def test_alarm_and_subscriptions(con):
+    alarm = con.execute("select name, metric_name, namespace, alarm_actions->>0, actions_enabled, threshold, region, "
+                        "account_id from aws_cloudwatch_alarm").fetchall()
+    assert alarm == [("root-account-usage", "RootAccountUsageCount", "CISBenchmark",
+                      f"arn:aws:sns:us-east-1:{ACCOUNT}:security-alerts", True, 1.0, "us-east-1", ACCOUNT)]
+    subs = sorted(con.execute("select endpoint, pending_confirmation, topic_arn, region from aws_sns_topic_subscription")
+                  .fetchall())
+    topic = f"arn:aws:sns:us-east-1:{ACCOUNT}:security-alerts"
+    assert subs == [("oncall@example.com", True, topic, "us-east-1"), ("secops@example.com", False, topic, "us-east-1")]
+
+
+def test_buckets_merge_every_per_bucket_output(con):
+    rows = {r[0]: r[1:] for r in con.execute(
+        "select name, arn, region, bucket_policy_is_public, block_public_acls, restrict_public_buckets, "
+        "logging->>'TargetBucket', logging is null, versioning_enabled, versioning_mfa_delete, "
+        "server_side_encryption_configuration->'Rules'->0->'ApplyServerSideEncryptionByDefault'->>'SSEAlgorithm', "
+        "acl->'Grants'->0->>'Permission', policy_std->'Statement'->0->'Principal'->'AWS'->>0 from aws_s3_bucket").fetchall()}
+    trail = rows["audit-trail-logs-111122223333"]
+    assert trail[:2] == ("arn:aws:s3:::audit-trail-logs-111122223333", "us-east-1")
+    assert trail[2:] == (None, True, True, "access-logs-111122223333", False, True, False, "AES256", "FULL_CONTROL", None)
+    web = rows["web.assets.example"]  # a dotted name read from its file names
+    assert web[1] == "eu-west-1" and web[2] is True
+    assert web[3:5] == (False, False)  # no public access block configuration: nothing blocked
+    assert web[5:7] == (None, False)  # logging off is an empty object, not NULL (not loaded)
+    assert web[7] is None and web[11] == "*"
+
+
+def test_regions_with_opt_in_status(con):
+    rows = con.execute("select name, opt_in_status, region, akas->>0 from aws_region order by name").fetchall()
+    assert rows[0] == ("af-south-1", "not-opted-in", "af-south-1", f"arn:aws::af-south-1:{ACCOUNT}")
+    assert [r[0] for r in rows] == ["af-south-1", "eu-west-1", "us-east-1"]
+
+
+def test_a_bucket_policy_that_is_not_json_is_a_warning(tmp_path):
+    folder = tmp_path / "s3" / "get-bucket-policy"
+    folder.mkdir(parents=True)
+    (folder / "broken.json").write_text(json.dumps({"Policy": "{not json"}))
+    con = db.connect(str(tmp_path / "b.duckdb"), helper_views=False)
+    summary = load_paths(con, [tmp_path / "s3"], account_id=ACCOUNT, as_of="2026-01-01")
+    assert any("policy of bucket broken is not JSON" in w for w in summary.warnings)
+    assert con.execute("select name, policy from aws_s3_bucket").fetchall() == [("broken", None)]
+    con.close()
+
+
+def test_an_unrecognised_file_named_explicitly_is_a_one_line_error(tmp_path):
+    path = tmp_path / "get-bucket-versioning.json"
+    path.write_text("{}")
+    con = db.connect(str(tmp_path / "e.duckdb"), helper_views=False)
+    with pytest.raises(InputError, match="not a recognised"):
+        load_paths(con, [path], account_id=ACCOUNT)
+    con.close()
+
+
+@pytest.mark.parametrize("pattern, expected", [
+    (UNAUTHORIZED, [["$.errorCode = *UnauthorizedOperation"],
+                    ["$.errorCode = AccessDenied*", "$.eventName != HeadBucket",
+                     "$.sourceIPAddress != delivery.logs.amazonaws.com"]]),
+    ('{($.eventSource = kms.amazonaws.com) && (($.eventName=DisableKey)||($.eventName=ScheduleKeyDeletion)) }',
+     [["$.eventName = DisableKey", "$.eventSource = kms.amazonaws.com"],
+      ["$.eventName = ScheduleKeyDeletion", "$.eventSource = kms.amazonaws.com"]]),
+    ('{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }',
+     [["$.errorMessage = Failed authentication", "$.eventName = ConsoleLogin"]]),
+    ('{ ($.eventName = "ConsoleLogin") && ($.errorMessage = Failed authentication) }',
+     [["$.errorMessage = Failed authentication", "$.eventName = ConsoleLogin"]]),
+    ("ERROR", None),
+    ("[ip, user, status=4*]", None),
+    ("{ $.eventName = }", None),
+    ("{ ($.eventName = CreateTrail }", None),
+])
+def test_filter_patterns_are_read_by_meaning(pattern, expected):
+    assert alternatives(pattern) == expected
+
+
+def test_a_malformed_output_is_a_one_line_error_and_nothing_is_loaded(tmp_path):
+    path = tmp_path / "describe-metric-filters.json"
+    path.write_text(json.dumps({"metricFilters": ["not a filter"]}))
+    con = db.connect(str(tmp_path / "m.duckdb"), helper_views=False)
+    with pytest.raises(InputError, match=r"bad logs:describe-metric-filters") as error:
+        load_paths(con, [path], account_id=ACCOUNT, as_of="2026-01-01")
+    assert "\n" not in str(error.value)
+    assert con.execute("select count(*) from iamsql_snapshot").fetchone() == (0,)
+    con.close()
