@@ -443,7 +443,7 @@ def check(
     extra = _sigma_controls(sigma, sigma_skip_unsupported)
     if engine == "duckdb" and not dbmod.resolve_db_path(db).exists():
         raise IamsqlError(f"database {dbmod.resolve_db_path(db)} does not exist: run 'iamsql load' or 'iamsql collect' first")
-    con = dbmod.connect(db)
+    con = dbmod.connect(db, helper_views=False)  # a run defines the helper views its controls read
     if engine == "spark":
         from .engines.spark import run_checks as run_on_spark
 
