@@ -309,19 +309,17 @@ def load(
       iamsql load list-users.json --as-of 2026-01-31T09:00:00Z
       iamsql load --sample
     """
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
 
     from . import db as dbmod
     from .load import SAMPLE_DIR, load_paths
     from .output import render
+    from .progress import terminal_progress
 
     inputs = list(paths or []) + ([SAMPLE_DIR] if sample else [])
     if not inputs:
         raise IamsqlError("give one or more files or folders to load, or --sample")
-    console = Console(stderr=True)
-    bar = Progress(TextColumn("loading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                   console=console, transient=True, disable=quiet or not console.is_terminal)
+    bar = terminal_progress(quiet, TextColumn("loading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     task = bar.add_task("load", total=None)
     con = dbmod.connect(db, helper_views=False)
     with bar:
@@ -416,6 +414,7 @@ def check(
                            "others (default: name them and exit 2).")
     ] = False,
     fmt: FormatOption = "table",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress line on the terminal.")] = False,
     db: DbOption = None,
 ) -> None:
     """Run the controls over the loaded data, store the run, print results and a summary per framework.
@@ -428,9 +427,11 @@ def check(
       iamsql check --control iam_access_key_rotated --param max_age_days=45 --format json
       iamsql check --engine spark --parquet ./lake --master 'local[*]'
       iamsql check --sigma ./sigma-rules --fail-on high
+      iamsql check --quiet > results.txt
     """
     from . import db as dbmod
     from .controls import exit_code, parse_param_options, render_results, results, run_checks
+    from .progress import Steps
 
     if engine not in ("duckdb", "spark"):
         raise IamsqlError(f"unknown engine {engine!r}; choose duckdb or spark")
@@ -450,8 +451,10 @@ def check(
         run_id = run_on_spark(con, parquet, master=master, controls=control, frameworks=framework,
                               severity=severity, params=parse_param_options(param), queries_dir=queries)
     else:
-        run_id = run_checks(con, controls=control, frameworks=framework, severity=severity,
-                            params=parse_param_options(param), queries_dir=queries, extra_controls=extra)
+        with Steps(quiet) as steps:
+            run_id = run_checks(con, controls=control, frameworks=framework, severity=severity,
+                                params=parse_param_options(param), queries_dir=queries, extra_controls=extra,
+                                progress=steps.step, on_total=steps.total)
     rows = results(con, run_id, queries, extra_controls=extra)
     code = exit_code(rows, fail_on)
     con.close()
@@ -534,6 +537,7 @@ def report(
         Optional[list[Path]], typer.Option("--sigma", help="The Sigma rule folders the run used (repeatable), for their "
                                            "titles and SQL.")
     ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress line on the terminal.")] = False,
     db: DbOption = None,
 ) -> None:
     """Write a check run as an Excel workbook for auditors, CSV, JSON, OCSF JSON lines or a Markdown summary;
@@ -543,15 +547,18 @@ def report(
       iamsql report --out audit.xlsx
       iamsql report --out findings.csv --framework owasp-nhi-2025
       iamsql report --out findings.ocsf.jsonl --run 3
+      iamsql report --out audit.xlsx --quiet
     """
     from . import db as dbmod
+    from .progress import Steps
     from .report import write_report
 
     extra = _sigma_controls(sigma, True)
     con = dbmod.connect(db, read_only=True, helper_views=False)
     try:
-        path = write_report(con, out, fmt=fmt, frameworks=framework, run_id=run, queries_dir=queries,
-                            extra_controls=extra)
+        with Steps(quiet) as steps:
+            path = write_report(con, out, fmt=fmt, frameworks=framework, run_id=run, queries_dir=queries,
+                                extra_controls=extra, progress=steps.step, on_total=steps.total)
     finally:
         con.close()
     if str(out) != "-":

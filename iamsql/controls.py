@@ -18,7 +18,7 @@ import hashlib
 import json
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal
@@ -522,9 +522,13 @@ def run_checks(
     params: dict[str, Any] | None = None,
     queries_dir: Path | None = None,
     extra_controls: list[Control] | None = None,
+    progress: Callable[[str], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
 ) -> int:
     """Run the selected controls (from ``queries_dir``, default the shipped ``queries/``, plus ``extra_controls``
-    such as Sigma rules) over every loaded account, store the run, return its ``run_id``."""
+    such as Sigma rules) over every loaded account, store the run, return its ``run_id``. ``on_total(n)`` is
+    called once with the number of steps (controls times accounts), ``progress(label)`` as each step starts
+    (the control's id, with the account when there are several)."""
     started = datetime.now(timezone.utc)
     selected = select_controls(with_extra(load_controls(queries_dir), extra_controls), ids=controls,
                                frameworks=frameworks, severity=severity)
@@ -552,6 +556,8 @@ def run_checks(
     broken: dict[str, str] = {}  # control id -> error that does not depend on the account (binding, parsing)
     timings: list[tuple[str, str, float, int]] = []  # (control id, account id, milliseconds, result rows)
     shared = shared_views(selected)
+    if on_total:
+        on_total(len(selected) * len(accounts))
     for account in accounts:
         _shadow_tables(con, account)
         try:
@@ -566,6 +572,8 @@ def run_checks(
                 if count is not None:
                     timings.append((f"view:{name}", account.account_id, (time.perf_counter() - start) * 1000, count))
             for control in selected:
+                if progress:
+                    progress(control.id if len(accounts) == 1 else f"{control.id} ({account.account_id})")
                 start = time.perf_counter()
                 evaluated = _evaluate(con, control, rendered[control.id], account, broken)
                 timings.append((control.id, account.account_id, (time.perf_counter() - start) * 1000, len(evaluated)))
