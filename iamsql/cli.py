@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
-import duckdb
 import typer
 from typer import _click as click
 from typer.core import TyperOption
@@ -872,6 +871,16 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
+class _NoDatabaseError(Exception):
+    """Stands for DuckDB's errors until a command imports DuckDB (``iamsql --help`` never does)."""
+
+
+def _database_errors() -> type[Exception]:
+    """``duckdb.Error`` once a command has imported DuckDB (only then can one be raised)."""
+    duckdb = sys.modules.get("duckdb")
+    return duckdb.Error if duckdb is not None else _NoDatabaseError
+
+
 def main() -> None:
     """Console entry point: run the app, turning known failures into one line and an exit code. Ctrl-C exits 130
     with one line saying what is left (typer turns KeyboardInterrupt into a silent exit 130; DuckDB turns it
@@ -894,7 +903,7 @@ def main() -> None:
         raise
     except IamsqlError as exc:
         _fail(str(exc), exc.exit_code)
-    except duckdb.Error as exc:
+    except _database_errors() as exc:  # evaluated when an exception arrives
         _fail(str(exc).splitlines()[0], 2)
     except KeyboardInterrupt:
         say_interrupted(_interrupted_command(sys.argv[1:]))

@@ -27,15 +27,17 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import sqlglot
-import yaml
-from sqlglot import exp
 
 from . import __version__, sqlcache
-from .access import create_tables as create_access_tables
 from .errors import IamsqlError
+from .lazy import lazy_import
 from .resources import data_folder
 from .schema import ACCESS_TABLES, TABLES
+
+# imported on first use: `iamsql query` and the commands that only open a database need none of them
+sqlglot = lazy_import("sqlglot")
+yaml = lazy_import("yaml")
+access_tables = lazy_import("iamsql.access")  # the policy engine
 
 QUERIES_DIR = data_folder("queries")
 VIEWS_DIR = QUERIES_DIR / "views"
@@ -113,8 +115,6 @@ class Control:
 
 # --------------------------------------------------------------------------------------------- control files
 
-# libyaml's loader when PyYAML has it: the pure-Python one takes about 30 ms per header, most of a small run
-HEADER_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _HEADER = re.compile(r"\A\s*/\*(?P<header>.*?)\*/(?P<body>.*)\Z", re.S)
 
 
@@ -134,7 +134,7 @@ def parse_control(path: Path) -> Control:
     if not match:
         raise ControlError(f"{name}: missing the leading /* ... */ metadata header")
     try:
-        header = yaml.load(match["header"], Loader=HEADER_LOADER)
+        header = yaml.load(match["header"], Loader=_header_loader())
     except yaml.YAMLError as exc:
         raise ControlError(f"{name}: header is not valid YAML: {str(exc).splitlines()[0]}") from None
     if not isinstance(header, dict):
@@ -190,6 +190,11 @@ def parse_control(path: Path) -> Control:
     )
 
 
+def _header_loader() -> type:
+    """libyaml's safe loader when PyYAML has it: the pure-Python one takes about 30 ms per header."""
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _name_list(name: str, key: str, value: Any) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ControlError(f"{name}: header key {key!r} must be a list of table names")
@@ -242,6 +247,8 @@ def render_sql(control: Control, params: dict[str, Any]) -> str:
         tree = sqlglot.parse_one(control.sql, read="postgres")
     except sqlglot.errors.ParseError as exc:
         raise ControlError(f"cannot parse the SQL: {str(exc).splitlines()[0]}") from None
+
+    exp = sqlglot.exp
 
     def literal(node: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.Placeholder) and node.name in params:
@@ -371,7 +378,7 @@ def create_views(con: duckdb.DuckDBPyConnection, *, access: bool = True, names: 
     account, unless this connection has them."""
     create_account_view(con)
     if access and not _has_temp_table(con, next(iter(ACCESS_TABLES))) and _has_table(con, "aws_iam_role"):
-        create_access_tables(con, ACCESS_QUESTIONS)
+        access_tables.create_tables(con, ACCESS_QUESTIONS)
     pending = list(view_names() if names is None else names)
     errors: dict[str, str] = {}
     while pending:  # views may use each other: create in as many passes as needed
@@ -563,7 +570,7 @@ def run_checks(
         try:
             if access:
                 start = time.perf_counter()
-                counts = create_access_tables(con, ACCESS_QUESTIONS)
+                counts = access_tables.create_tables(con, ACCESS_QUESTIONS)
                 timings.append(("engine:policy_access", account.account_id, (time.perf_counter() - start) * 1000,
                                 sum(counts.values())))
             for name in shared:

@@ -2,7 +2,7 @@
 
 An entry is one small JSON file named by the SHA-256 of everything the translation depends on: the input text
 (a control's SQL with its parameters, or a view's text, plus the views it reads), the target dialect, iamsql's
-version, sqlglot's version and the bytes of the translator (``dialect.py``), so a change to any of them is a miss.
+version, sqlglot's version and the bytes of the translator (``dialect.py``, ``query.py``), so a change to any of them is a miss.
 The folder is ``$IAMSQL_CACHE_DIR``, else ``$XDG_CACHE_HOME/iamsql``, else ``~/.cache/iamsql``. The cache is
 never needed: an entry that cannot be read or parsed is translated again and rewritten, and a folder that cannot
 be written is left alone (the translation is simply not kept).
@@ -22,7 +22,7 @@ from pathlib import Path
 from . import __version__
 
 FORMAT = 1  # bump when the entry layout changes
-TRANSLATOR = Path(__file__).with_name("dialect.py")
+TRANSLATOR = (Path(__file__).with_name("dialect.py"), Path(__file__).with_name("query.py"))  # and its read-only rules
 
 
 def cache_dir() -> Path:
@@ -40,10 +40,13 @@ def translator_fingerprint() -> str:
         sqlglot_version = version("sqlglot")
     except PackageNotFoundError:
         sqlglot_version = "unknown"
-    try:
-        code = hashlib.sha256(TRANSLATOR.read_bytes()).hexdigest()
-    except OSError:
-        code = "unknown"
+    digest = hashlib.sha256()
+    for path in TRANSLATOR:
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"unknown")
+    code = digest.hexdigest()
     return f"{FORMAT}|{__version__}|{sqlglot_version}|{code}"
 
 

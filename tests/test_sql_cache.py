@@ -3,7 +3,11 @@ does not translate, a changed control is translated again, a broken entry is rew
 written costs only time, and the results are the same either way."""
 
 import json
+import os
+import re
 import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -159,3 +163,30 @@ def test_key_changes_with_the_translator_and_the_target(monkeypatch):
         assert sqlcache.entry_key(["select 1"], "duckdb") != key
     finally:
         sqlcache.translator_fingerprint.cache_clear()
+
+
+def iamsql_importtime(*args: str, env: dict) -> subprocess.CompletedProcess:
+    """The command with ``-X importtime``: its stderr lists every module the process imported."""
+    return subprocess.run([sys.executable, "-X", "importtime", "-c", "from iamsql.cli import main; main()", *args],
+                          capture_output=True, text=True, env=env)
+
+
+def imported_sqlglot(importtime: str) -> bool:
+    return re.search(r"\|\s+sqlglot(\.\w+)*\s*$", importtime, re.M) is not None
+
+
+def test_an_ad_hoc_query_run_before_needs_no_sqlglot_and_a_refused_one_is_never_kept(sample, tmp_path):
+    env = {**os.environ, "IAMSQL_CACHE_DIR": str(tmp_path / "cache")}
+    query = ["query", "--db", str(sample), "--format", "csv", "select count(*)::int as n from aws_iam_user"]
+    first = iamsql_importtime(*query, env=env)
+    assert first.returncode == 0, first.stderr
+    assert imported_sqlglot(first.stderr)
+    second = iamsql_importtime(*query, env=env)
+    assert second.returncode == 0, second.stderr
+    assert second.stdout == first.stdout and int(first.stdout.split()[-1]) > 0
+    assert not imported_sqlglot(second.stderr)
+    refused = ["query", "--db", str(sample), "select 1; drop table aws_iam_user"]
+    for _ in range(2):
+        done = iamsql_importtime(*refused, env=env)
+        assert done.returncode != 0
+        assert "error: DROP is not allowed" in done.stderr and imported_sqlglot(done.stderr)
