@@ -1,7 +1,8 @@
 """Benchmark: how long short commands take to start, and what the translation cache saves on ``check``.
 
-Each command runs ``--runs`` times in a child process (median wall time), beside ``python -c pass`` on the same
-interpreter (the ratio column divides by it, so figures from a busy machine stay comparable):
+Each command runs ``--runs`` times in a child process (median wall and CPU time), beside ``python -c pass`` on the
+same interpreter (the ratio columns divide by it, so figures from another machine stay comparable; CPU time
+suffers less than wall time from a busy machine):
 
 - ``iamsql --help``;
 - ``iamsql query "select 1"`` on a database holding the bundled sample, with an empty translation cache
@@ -30,20 +31,26 @@ from pathlib import Path
 CLI = [sys.executable, "-c", "from iamsql.cli import main; main()"]
 
 
-def wall(command: list[str], env: dict[str, str], before=None) -> float:
-    """Wall time of one run; ``before()`` prepares it (untimed). A failing command stops the benchmark."""
+def timed(command: list[str], env: dict[str, str], before=None) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one run, CPU from ``wait4`` (user + system, less sensitive to a busy
+    machine than wall time); ``before()`` prepares the run (untimed). A failing command stops the benchmark."""
     if before:
         before()
     start = time.perf_counter()
-    done = subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    stderr = process.stderr.read()
+    _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
-    if done.returncode not in (0, 1):  # check exits 1 when an alarm fails the threshold
-        sys.exit(f"{' '.join(command)} failed ({done.returncode}): {done.stderr.strip()}")
-    return elapsed
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):  # check exits 1 when an alarm fails the threshold
+        sys.exit(f"{' '.join(command)} failed ({code}): {stderr.strip()}")
+    return elapsed, usage.ru_utime + usage.ru_stime
 
 
-def median(runs: int, command: list[str], env: dict[str, str], before=None) -> float:
-    return statistics.median(wall(command, env, before) for _ in range(runs))
+def median(runs: int, command: list[str], env: dict[str, str], before=None) -> tuple[float, float]:
+    """Median wall and median CPU seconds of ``runs`` runs."""
+    results = [timed(command, env, before) for _ in range(runs)]
+    return statistics.median(r[0] for r in results), statistics.median(r[1] for r in results)
 
 
 def main() -> None:
@@ -78,18 +85,18 @@ def main() -> None:
         rows = [("python -c pass", base)]
         rows.append(("iamsql --help", median(options.runs, [*CLI, "--help"], env)))
         rows.append(("iamsql query \"select 1\" (cold cache)", median(options.runs, query, env, empty_cache)))
-        wall(query, env)
+        timed(query, env)
         rows.append(("iamsql query \"select 1\" (warm cache)", median(options.runs, query, env)))
         rows.append(("iamsql check, bundled sample (cold cache)", median(options.runs, check, env, cold_check)))
-        wall(check, env, fresh_database)
+        timed(check, env, fresh_database)
         rows.append(("iamsql check, bundled sample (warm cache)", median(options.runs, check, env, fresh_database)))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(f"median of {options.runs} runs; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs\n")
-    print("| command | wall s | ratio to python -c pass |")
-    print("|---|---:|---:|")
-    for label, seconds in rows:
-        print(f"| {label} | {seconds:.3f} | {seconds / base:.1f} |")
+    print("| command | wall s | CPU s | wall / python -c pass | CPU / python -c pass |")
+    print("|---|---:|---:|---:|---:|")
+    for label, (seconds, cpu) in rows:
+        print(f"| {label} | {seconds:.3f} | {cpu:.3f} | {seconds / base[0]:.1f} | {cpu / base[1]:.1f} |")
 
 
 if __name__ == "__main__":
