@@ -1,11 +1,12 @@
-"""Translated SQL kept on disk, so each control and helper view is translated by sqlglot once, not on every run.
+"""Translated SQL kept on disk, so each control, helper view and ad hoc statement is translated by sqlglot once,
+not on every run.
 
 An entry is one small JSON file named by the SHA-256 of everything the translation depends on: the input text
-(a control's SQL with its parameters, or a view's text, plus the views it reads), the target dialect, iamsql's
-version, sqlglot's version and the bytes of the translator (``dialect.py``, ``query.py``), so a change to any of them is a miss.
-The folder is ``$IAMSQL_CACHE_DIR``, else ``$XDG_CACHE_HOME/iamsql``, else ``~/.cache/iamsql``. The cache is
-never needed: an entry that cannot be read or parsed is translated again and rewritten, and a folder that cannot
-be written is left alone (the translation is simply not kept).
+(a control's SQL with its parameters and the views it reads, a view's text, or an ad hoc statement), the target
+dialect, iamsql's version, sqlglot's version and the bytes of the translator (``dialect.py``, ``query.py``), so
+a change to any of them is a miss. The folder is ``$IAMSQL_CACHE_DIR``, else ``$XDG_CACHE_HOME/iamsql``, else
+``~/.cache/iamsql``. The cache is never needed: an entry that cannot be read or parsed is translated again and
+rewritten, and a folder that cannot be written is left alone (the translation is simply not kept).
 """
 
 from __future__ import annotations
