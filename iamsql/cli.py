@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
-import duckdb
 import typer
 from typer import _click as click
 from typer.core import TyperOption
@@ -316,19 +315,17 @@ def load(
       iamsql load list-users.json --as-of 2026-01-31T09:00:00Z
       iamsql load --sample
     """
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
 
     from . import db as dbmod
     from .load import SAMPLE_DIR, load_paths
     from .output import render
+    from .progress import terminal_progress
 
     inputs = list(paths or []) + ([SAMPLE_DIR] if sample else [])
     if not inputs:
         raise IamsqlError("give one or more files or folders to load, or --sample")
-    console = Console(stderr=True)
-    bar = Progress(TextColumn("loading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                   console=console, transient=True, disable=quiet or not console.is_terminal)
+    bar = terminal_progress(quiet, TextColumn("loading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     task = bar.add_task("load", total=None)
     con = dbmod.connect(db, helper_views=False)
     with bar:
@@ -428,6 +425,7 @@ def check(
                                            ".html .xlsx (repeatable).")
     ] = None,
     fmt: FormatOption = "table",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress line on the terminal.")] = False,
     db: DbOption = None,
 ) -> None:
     """Run the controls over the loaded data, store the run, print results and a summary per framework.
@@ -441,9 +439,11 @@ def check(
       iamsql check --engine spark --parquet ./lake --master 'local[*]'
       iamsql check --sigma ./sigma-rules --fail-on high
       iamsql check --export findings.ocsf.json --export iamsql.sarif --export results.html
+      iamsql check --quiet > results.txt
     """
     from . import db as dbmod
     from .controls import exit_code, parse_param_options, render_results, results, run_checks
+    from .progress import Steps
     from .report import check_exports, export_run
 
     if engine not in ("duckdb", "spark"):
@@ -458,15 +458,17 @@ def check(
     extra = _sigma_controls(sigma, sigma_skip_unsupported)
     if engine == "duckdb" and not dbmod.resolve_db_path(db).exists():
         raise IamsqlError(f"database {dbmod.resolve_db_path(db)} does not exist: run 'iamsql load' or 'iamsql collect' first")
-    con = dbmod.connect(db)
+    con = dbmod.connect(db, helper_views=False)  # a run defines the helper views its controls read
     if engine == "spark":
         from .engines.spark import run_checks as run_on_spark
 
         run_id = run_on_spark(con, parquet, master=master, controls=control, frameworks=framework,
                               severity=severity, params=parse_param_options(param), queries_dir=queries)
     else:
-        run_id = run_checks(con, controls=control, frameworks=framework, severity=severity,
-                            params=parse_param_options(param), queries_dir=queries, extra_controls=extra)
+        with Steps(quiet) as steps:
+            run_id = run_checks(con, controls=control, frameworks=framework, severity=severity,
+                                params=parse_param_options(param), queries_dir=queries, extra_controls=extra,
+                                progress=steps.step, on_total=steps.total)
     rows = results(con, run_id, queries, extra_controls=extra)
     code = exit_code(rows, fail_on)
     written = export_run(con, export or [], run_id=run_id, frameworks=framework, queries_dir=queries,
@@ -554,6 +556,7 @@ def report(
         Optional[list[Path]], typer.Option("--sigma", help="The Sigma rule folders the run used (repeatable), for their "
                                            "titles and SQL.")
     ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress line on the terminal.")] = False,
     db: DbOption = None,
 ) -> None:
     """Write a check run as an Excel workbook for auditors, CSV, JSON, OCSF (JSON array or lines), Markdown,
@@ -563,16 +566,18 @@ def report(
       iamsql report --out audit.xlsx
       iamsql report --out findings.csv --framework owasp-nhi-2025
       iamsql report --out findings.ocsf.json --run 3
-      iamsql report --out iamsql.sarif
+      iamsql report --out iamsql.sarif --quiet
     """
     from . import db as dbmod
+    from .progress import Steps
     from .report import write_report
 
     extra = _sigma_controls(sigma, True)
     con = dbmod.connect(db, read_only=True, helper_views=False)
     try:
-        path = write_report(con, out, fmt=fmt, frameworks=framework, run_id=run, queries_dir=queries,
-                            extra_controls=extra)
+        with Steps(quiet) as steps:
+            path = write_report(con, out, fmt=fmt, frameworks=framework, run_id=run, queries_dir=queries,
+                                extra_controls=extra, progress=steps.step, on_total=steps.total)
     finally:
         con.close()
     if str(out) != "-":
@@ -906,6 +911,16 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
+class _NoDatabaseError(Exception):
+    """Stands for DuckDB's errors until a command imports DuckDB (``iamsql --help`` never does)."""
+
+
+def _database_errors() -> type[Exception]:
+    """``duckdb.Error`` once a command has imported DuckDB (only then can one be raised)."""
+    duckdb = sys.modules.get("duckdb")
+    return duckdb.Error if duckdb is not None else _NoDatabaseError
+
+
 def main() -> None:
     """Console entry point: run the app, turning known failures into one line and an exit code. Ctrl-C exits 130
     with one line saying what is left (typer turns KeyboardInterrupt into a silent exit 130; DuckDB turns it
@@ -930,7 +945,7 @@ def main() -> None:
         raise
     except IamsqlError as exc:
         _fail(str(exc), exc.exit_code)
-    except duckdb.Error as exc:
+    except _database_errors() as exc:  # evaluated when an exception arrives
         _fail(str(exc).splitlines()[0], 2)
     except KeyboardInterrupt:
         say_interrupted(_interrupted_command(sys.argv[1:]))

@@ -18,7 +18,7 @@ import hashlib
 import json
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal
@@ -27,16 +27,18 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import sqlglot
-import yaml
-from sqlglot import exp
 
-from . import __version__, yamltext
-from .access import create_tables as create_access_tables
+from . import __version__, sqlcache
 from .errors import IamsqlError
-from .policy.catalog import catalog
+from .lazy import lazy_import
 from .resources import data_folder
 from .schema import ACCESS_TABLES, CATALOG_TABLES, TABLES
+
+# imported on first use: `iamsql query` and the commands that only open a database need none of them
+sqlglot = lazy_import("sqlglot")
+yamltext = lazy_import("iamsql.yamltext")
+access_tables = lazy_import("iamsql.access")  # the policy engine
+policy_catalog = lazy_import("iamsql.policy.catalog")  # the pinned action catalog
 
 QUERIES_DIR = data_folder("queries")
 VIEWS_DIR = QUERIES_DIR / "views"
@@ -136,7 +138,7 @@ def parse_control(path: Path) -> Control:
         raise ControlError(f"{name}: missing the leading /* ... */ metadata header")
     try:
         header = yamltext.load(match["header"])
-    except yaml.YAMLError as exc:
+    except yamltext.YAMLError as exc:
         raise ControlError(f"{name}: header is not valid YAML: {str(exc).splitlines()[0]}") from None
     except RecursionError:
         raise ControlError(f"{name}: header nested too deeply to read") from None
@@ -248,6 +250,8 @@ def render_sql(control: Control, params: dict[str, Any]) -> str:
     except RecursionError:
         raise ControlError("cannot parse the SQL: nested too deeply") from None
 
+    exp = sqlglot.exp
+
     def literal(node: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.Placeholder) and node.name in params:
             value = params[node.name]
@@ -266,6 +270,17 @@ def to_duckdb(sql: str) -> str:
     from .dialect import to_duckdb as translate
 
     return translate(sql, as_of_variable=True)
+
+
+CACHED_DIALECT = "duckdb-as-of"  # the translation cache's name for what ``to_duckdb`` writes
+
+
+def control_duckdb(control: Control, params: dict[str, Any]) -> str:
+    """The control's DuckDB SQL with ``params`` filled in, translated once and then read from the translation
+    cache (``sqlcache``), keyed by the control's SQL, its parameters and the text of every helper view it reads."""
+    views = [view_body(name) for name in needed_views([control])]
+    parts = [control.sql, json.dumps(params, sort_keys=True), *views]
+    return sqlcache.translated(parts, CACHED_DIALECT, lambda: to_duckdb(render_sql(control, params)))
 
 
 def effective_parameters(controls: list[Control], overrides: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
@@ -355,7 +370,8 @@ def create_action_table(con: duckdb.DuckDBPyConnection) -> None:
     """TEMP table ``aws_iam_action``: every action of the pinned action catalog, in Steampipe's shape."""
     columns = CATALOG_TABLES["aws_iam_action"]
     con.execute(f'create or replace temp table aws_iam_action ({", ".join(f"{c} {t}" for c, t in columns)})')
-    actions = [a for service in catalog().services() for a in catalog().actions(service).values()]
+    catalog = policy_catalog.catalog()
+    actions = [a for service in catalog.services() for a in catalog.actions(service).values()]
     rows = [[a.full_name.lower() for a in actions], [a.service for a in actions], [a.name for a in actions],
             [a.access_level for a in actions], [a.description for a in actions]]
     con.execute("insert into aws_iam_action select " + ", ".join(f"unnest(${i + 1}::varchar[])" for i in range(5)), rows)
@@ -368,42 +384,57 @@ def mentions_helper_view(sql: str) -> bool:
     return any(name in text for name in [*view_names(), *ACCESS_TABLES, *CATALOG_TABLES])
 
 
-def create_views(con: duckdb.DuckDBPyConnection, *, access: bool = True) -> None:
-    """Create the helper views (``iamsql_account`` and ``queries/views/*.sql``) as TEMP views on this
-    connection and set ``iamsql_as_of`` to the newest snapshot time, so ad hoc queries see the same views
-    and time as controls. Translating the views costs about half a second per process. With ``access``, also
-    the policy engine's tables (``ACCESS_TABLES``) over every account, unless this connection has them."""
+def create_views(con: duckdb.DuckDBPyConnection, *, access: bool = True, names: Iterable[str] | None = None) -> None:
+    """Create the helper views (``iamsql_account`` and ``queries/views/*.sql``, or only ``names`` of them) as TEMP
+    views on this connection and set ``iamsql_as_of`` to the newest snapshot time, so ad hoc queries see the same
+    views and time as controls. With ``access``, also the policy engine's tables (``ACCESS_TABLES``) over every
+    account, unless this connection has them."""
     create_account_view(con)
-    if not _has_temp_table(con, "aws_iam_action"):
+    if names is None and not _has_temp_table(con, "aws_iam_action"):  # ad hoc queries; no control reads it
         create_action_table(con)
     if access and not _has_temp_table(con, next(iter(ACCESS_TABLES))) and _has_table(con, "aws_iam_role"):
-        create_access_tables(con, ACCESS_QUESTIONS)
+        access_tables.create_tables(con, ACCESS_QUESTIONS)
     # Views over the engine's tables wait until the connection has them (a run creates them per account).
     waiting = set() if _has_temp_table(con, next(iter(ACCESS_TABLES))) else _views_over_access()
     for name in waiting:
         con.execute(f'drop view if exists temp.main."{name}"')
-    pending = {name: (VIEWS_DIR / f"{name}.sql").read_text(encoding="utf-8") for name in view_names()
-               if name not in waiting}
+    pending = [name for name in (view_names() if names is None else names) if name not in waiting]
     errors: dict[str, str] = {}
     while pending:  # views may use each other: create in as many passes as needed
         progress = False
-        for name, sql in list(pending.items()):
+        for name in list(pending):
             try:
-                con.execute(f'create or replace temp view "{name}" as {_view_duckdb(sql)}')
+                _create_view(con, name)
             except (duckdb.Error, IamsqlError) as exc:
                 errors[name] = str(exc).splitlines()[0]
                 continue
-            del pending[name]
+            pending.remove(name)
             progress = True
         if not progress:
             name = sorted(pending)[0]
             raise ControlError(f"helper view queries/views/{name}.sql cannot be created: {errors[name]}")
 
 
+def _create_view(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """(Re)define one helper view as a TEMP view (defining computes nothing: DuckDB runs it when it is read)."""
+    con.execute(f'create or replace temp view "{name}" as {_view_duckdb(view_body(name))}')
+
+
 @lru_cache(maxsize=64)
-def _view_duckdb(sql: str) -> str:
-    """A helper view's DuckDB SQL, translated once per process (views are re-created per account and connection)."""
-    return to_duckdb(_strip_header(sql))
+def _view_duckdb(body: str) -> str:
+    """A helper view's DuckDB SQL: from the translation cache, translated once per process when it is not there
+    (views are re-created per account and connection)."""
+    return sqlcache.translated([body], CACHED_DIALECT, lambda: to_duckdb(body))
+
+
+def view_body(name: str) -> str:
+    """A helper view's SQL without its header comment."""
+    return _view_bodies()[name]
+
+
+@lru_cache(maxsize=1)
+def _view_bodies() -> dict[str, str]:
+    return {name: _strip_header((VIEWS_DIR / f"{name}.sql").read_text(encoding="utf-8")) for name in view_names()}
 
 
 def _strip_header(sql: str) -> str:
@@ -529,9 +560,13 @@ def run_checks(
     params: dict[str, Any] | None = None,
     queries_dir: Path | None = None,
     extra_controls: list[Control] | None = None,
+    progress: Callable[[str], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
 ) -> int:
     """Run the selected controls (from ``queries_dir``, default the shipped ``queries/``, plus ``extra_controls``
-    such as Sigma rules) over every loaded account, store the run, return its ``run_id``."""
+    such as Sigma rules) over every loaded account, store the run, return its ``run_id``. ``on_total(n)`` is
+    called once with the number of steps (controls times accounts), ``progress(label)`` as each step starts
+    (the control's id, with the account when there are several)."""
     started = datetime.now(timezone.utc)
     selected = select_controls(with_extra(load_controls(queries_dir), extra_controls), ids=controls,
                                frameworks=frameworks, severity=severity)
@@ -539,7 +574,8 @@ def run_checks(
         raise ControlError("no control matches the selection")
     parameters = effective_parameters(selected, params)
     con.execute(RUN_DDL)
-    create_views(con, access=False)  # the connection may have been opened without them (helper_views=False)
+    needed = needed_views(selected)
+    create_views(con, access=False, names=needed)  # the connection may have been opened without them
     for name in ACCESS_TABLES:  # computed per account below, from that account's data
         con.execute(f'drop table if exists temp.main."{name}"')
     access = reads_access_tables(selected)
@@ -548,7 +584,7 @@ def run_checks(
     rendered: dict[str, str | Exception] = {}
     for control in selected:
         try:
-            rendered[control.id] = to_duckdb(render_sql(control, parameters[control.id]))
+            rendered[control.id] = control_duckdb(control, parameters[control.id])
         except (IamsqlError, sqlglot.errors.SqlglotError) as exc:
             rendered[control.id] = exc
     if not accounts:
@@ -558,12 +594,14 @@ def run_checks(
     broken: dict[str, str] = {}  # control id -> error that does not depend on the account (binding, parsing)
     timings: list[tuple[str, str, float, int]] = []  # (control id, account id, milliseconds, result rows)
     shared = shared_views(selected)
+    if on_total:
+        on_total(len(selected) * len(accounts))
     for account in accounts:
         _shadow_tables(con, account)
         try:
             if access:
                 start = time.perf_counter()
-                counts = create_access_tables(con, ACCESS_QUESTIONS)
+                counts = access_tables.create_tables(con, ACCESS_QUESTIONS)
                 timings.append(("engine:policy_access", account.account_id, (time.perf_counter() - start) * 1000,
                                 sum(counts.values())))
             for name in shared:
@@ -572,12 +610,14 @@ def run_checks(
                 if count is not None:
                     timings.append((f"view:{name}", account.account_id, (time.perf_counter() - start) * 1000, count))
             for control in selected:
+                if progress:
+                    progress(control.id if len(accounts) == 1 else f"{control.id} ({account.account_id})")
                 start = time.perf_counter()
                 evaluated = _evaluate(con, control, rendered[control.id], account, broken)
                 timings.append((control.id, account.account_id, (time.perf_counter() - start) * 1000, len(evaluated)))
                 rows.extend(evaluated)
         finally:
-            _drop_shadows(con)
+            _drop_shadows(con, shared)
     for control_id, message in broken.items():
         control = next(c for c in selected if c.id == control_id)
         rows.append(_row(control, None, f"control:{control_id}", "error", message))
@@ -619,35 +659,70 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _drop_shadows(con: duckdb.DuckDBPyConnection) -> None:
-    """Back to all accounts: drop the per-account views, restore ``iamsql_account``, the helper views and the
-    newest time, drop the materialized helper views."""
+def _drop_shadows(con: duckdb.DuckDBPyConnection, materialized: list[str]) -> None:
+    """Back to all accounts: drop the per-account views and policy engine tables, restore ``iamsql_account`` and
+    the newest time, point the ``materialized`` helper views at their SQL again and drop their tables."""
     for table in TABLES:
         con.execute(f'drop view if exists temp.main."{table}"')
     for name in ACCESS_TABLES:
         con.execute(f'drop table if exists temp.main."{name}"')
-    create_views(con, access=False)
-    for name in view_names():
+    create_account_view(con)
+    for name in materialized:
+        _create_view(con, name)
         con.execute(f'drop table if exists temp.main."{MATERIALIZED_PREFIX}{name}"')
 
 
 MATERIALIZED_PREFIX = "iamsql_materialized_"
 
 
-def shared_views(selected: list[Control]) -> list[str]:
-    """Helper views that two or more of the selected controls read (directly or through another helper view),
-    in dependency order: a run computes each once per account instead of once per control."""
+def _references(text: str) -> dict[str, int]:
+    """How many times ``text`` names each helper view (a word match; a false positive only costs time)."""
+    counts = {name: len(re.findall(rf"\b{name}\b", text)) for name in _view_bodies()}
+    return {name: count for name, count in counts.items() if count}
+
+
+def _control_references(control: Control) -> dict[str, int]:
+    """The helper views a control reads: those its SQL names, and those its ``tables`` header lists."""
+    counts = _references(control.sql)
+    for name in control.tables:
+        if name in _view_uses():
+            counts.setdefault(name, 1)
+    return counts
+
+
+def needed_views(selected: list[Control]) -> list[str]:
+    """The helper views the selected controls read, directly or through other helper views, in dependency
+    order: the only ones a run defines."""
     uses = _view_uses()
+    reached: set[str] = set()
+    pending = [name for control in selected for name in _control_references(control)]
+    while pending:
+        name = pending.pop()
+        if name not in reached:
+            reached.add(name)
+            pending.extend(uses[name])
+    return [name for name in _dependency_order() if name in reached]
+
+
+def shared_views(selected: list[Control]) -> list[str]:
+    """The needed helper views that are read more than once: by two controls, by a control and another view, or
+    twice in one SQL text (in dependency order). A run computes each of them once per account into a TEMP
+    table; a view read once is left to DuckDB, which computes it once inside its one reader."""
+    needed = needed_views(selected)
     readers: dict[str, int] = {}
-    for control in selected:
-        reached, pending = set(), [t for t in control.tables if t in uses]
-        while pending:
-            name = pending.pop()
-            if name not in reached:
-                reached.add(name)
-                pending.extend(uses[name])
-        for name in reached:
-            readers[name] = readers.get(name, 0) + 1
+    texts = [_control_references(control) for control in selected]
+    texts += [_references(view_body(name)) for name in needed]
+    for counts in texts:
+        for name, count in counts.items():
+            if name in needed:
+                readers[name] = readers.get(name, 0) + count
+    return [name for name in needed if readers.get(name, 0) >= 2]
+
+
+@lru_cache(maxsize=1)
+def _dependency_order() -> tuple[str, ...]:
+    """Every helper view after the helper views it reads."""
+    uses = _view_uses()
     order: list[str] = []
 
     def visit(name: str, path: tuple[str, ...] = ()) -> None:
@@ -659,16 +734,13 @@ def shared_views(selected: list[Control]) -> list[str]:
 
     for name in sorted(uses):
         visit(name)
-    return [name for name in order if readers.get(name, 0) >= 2]
+    return tuple(order)
 
 
 @lru_cache(maxsize=1)
 def _view_uses() -> dict[str, frozenset[str]]:
     """For each helper view, the other helper views its SQL names."""
-    names = view_names()
-    bodies = {name: _strip_header((VIEWS_DIR / f"{name}.sql").read_text(encoding="utf-8")) for name in names}
-    return {name: frozenset(other for other in names if other != name and re.search(rf"\b{other}\b", bodies[name]))
-            for name in names}
+    return {name: frozenset(other for other in _references(view_body(name)) if other != name) for name in view_names()}
 
 
 def _materialize(con: duckdb.DuckDBPyConnection, name: str) -> int | None:

@@ -23,6 +23,7 @@ import duckdb
 from . import __version__, journal
 from .errors import DatabaseError
 from .paths import duckdb_literal
+from .pgfunctions import install_macros as install_dialect_macros
 from .schema import ACCUMULATING_TABLES, COMPRESSION, TABLES, columns
 
 DEFAULT_DB = "iamsql.duckdb"
@@ -215,8 +216,6 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
     """Install the SQL macros that Steampipe-dialect queries and controls rely on (temporary, per connection)."""
-    from .dialect import install_macros as install_dialect_macros
-
     install_dialect_macros(con)
 
 

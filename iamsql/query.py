@@ -3,10 +3,12 @@ in one line."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import duckdb
 
+from . import sqlcache
 from .errors import IamsqlError
 
 DIALECTS = ("steampipe", "postgres", "duckdb")
@@ -247,14 +249,27 @@ def fetch(con: duckdb.DuckDBPyConnection, duck_sql: str) -> tuple[list[str], lis
 
 def run_statements(con: duckdb.DuckDBPyConnection, sql: str, dialect: str = "steampipe"):
     """Each statement of ``sql`` in order, checked read-only, translated and run: yields (columns, types, rows)."""
-    statements = split_statements(sql, dialect)
+    statements = json.loads(sqlcache.translated([sql], f"split:{dialect}",
+                                                lambda: json.dumps(split_statements(sql, dialect))))
     if not statements:
         raise QueryError("empty query: no SQL statement given")
     for statement in statements:
-        check_read_only(statement, dialect, con)
-        duck_sql = translate(statement, dialect)
+        duck_sql = checked_translation(statement, dialect, con)
         check_duckdb_kind(duck_sql, con)
         yield fetch(con, duck_sql)
+
+
+def checked_translation(statement: str, dialect: str, con: duckdb.DuckDBPyConnection | None = None) -> str:
+    """``check_read_only`` then ``translate``. Their sqlglot part is kept in the translation cache
+    (``sqlcache``: only statements that passed are kept), so a statement run before skips sqlglot and is checked
+    by DuckDB's parser alone, as every statement is again after translation."""
+    def check_and_translate() -> str:
+        check_read_only(statement, dialect, con)
+        return translate(statement, dialect)
+
+    duck_sql = sqlcache.translated([statement], f"query:{dialect}", check_and_translate)
+    check_duckdb_kind(statement, con)
+    return duck_sql
 
 
 # ---- where the SQL comes from -------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ with it (its wheels are), else PyYAML's pure-Python one; both construct plain Py
 import yaml
 
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+YAMLError = yaml.YAMLError
 
 
 def load(text: str):

@@ -2,6 +2,7 @@
 PostgreSQL, ...); every module there is registered as a pytest plugin. Every file a test reads is in the
 repository: the public AWS data sets are in tests/data (see tests/data/PROVENANCE.md)."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,15 @@ def public_data() -> Path:
 def public_data_sets(public_data) -> list[Path]:
     """Each public data set's folder, sorted by name."""
     return [public_data / name for name in PUBLIC_DATA_SETS]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def translation_cache(tmp_path_factory) -> Path:
+    """Translated SQL is cached in a folder of the test session (``IAMSQL_CACHE_DIR``, inherited by the commands
+    tests start), never in the user's cache."""
+    folder = tmp_path_factory.mktemp("translation-cache")
+    os.environ["IAMSQL_CACHE_DIR"] = str(folder)
+    return folder
 
 
 @pytest.fixture

@@ -80,8 +80,11 @@ def test_each_control_is_timed_with_its_result_rows(con):
         assert account_id == "210987654321"
         assert duration_ms > 0
         assert result_rows == counts[control_id]
-    # one selected control reads iam_principal: nothing to share
-    assert controls.shared_views([c for c in controls.load_controls() if c.id == "nhi_unused"]) == []
+    # nhi_unused reads cloudtrail_event_actor itself and through iam_principal: computed once, not twice;
+    # iam_principal and iam_principal_data have one reader each and are left to DuckDB
+    shared = controls.shared_views([c for c in controls.load_controls() if c.id == "nhi_unused"])
+    assert "cloudtrail_event_actor" in shared
+    assert "iam_principal" not in shared and "iam_principal_data" not in shared
 
 
 def test_shared_views_come_after_the_views_they_read():
@@ -104,6 +107,29 @@ def test_connection_without_helper_views_still_runs_checks(generated, tmp_path):
         assert connection.execute("select count(*) from iamsql_result where run_id = ? and status = 'error'",
                                   [run_id]).fetchone()[0] == 0
         assert connection.execute("select count(*) from iam_principal").fetchone()[0] > 120
+    finally:
+        connection.close()
+
+
+def test_a_single_control_defines_only_the_views_it_reads_and_computes_each_once(generated, tmp_path):
+    copy = tmp_path / "single.duckdb"
+    copy.write_bytes(generated.read_bytes())
+    connection = db.connect(copy, helper_views=False)
+    try:
+        # ct_nhi_human_use reads iam_principal and cloudtrail_event_actor; iam_principal reads cloudtrail_event_actor
+        # again and iam_principal_rule (queries/views/iam_principal.sql)
+        run_id = controls.run_checks(connection, controls=["ct_nhi_human_use"])
+        defined = {name for (name,) in connection.execute(
+            "select view_name from duckdb_views() where database_name = 'temp'").fetchall()} & set(controls.view_names())
+        assert defined == {"iam_principal", "cloudtrail_event_actor", "iam_principal_rule"}
+        computed = connection.execute("select control_id, count(*) from iamsql_run_timing where run_id = ? and "
+                                      "control_id like 'view:%' group by 1", [run_id]).fetchall()
+        # cloudtrail_event_actor has two readers: computed once, not inside each; the rules are read nine times
+        assert dict(computed) == {"view:cloudtrail_event_actor": 1, "view:iam_principal_rule": 1}
+        assert connection.execute("select count(*) from iamsql_result where run_id = ? and status = 'error'",
+                                  [run_id]).fetchone()[0] == 0
+        # only the translations it needs: a control over the plain tables defines no helper view at all
+        assert controls.needed_views([c for c in controls.load_controls() if c.id == "iam_root_mfa_enabled"]) == []
     finally:
         connection.close()
 

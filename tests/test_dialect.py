@@ -6,7 +6,8 @@ import duckdb
 import pytest
 
 from iamsql import db
-from iamsql.dialect import install_macros, to_duckdb, transpile_for
+from iamsql.dialect import to_duckdb, transpile_for
+from iamsql.pgfunctions import install_macros
 from iamsql.query import QueryError, run_query, translate
 
 

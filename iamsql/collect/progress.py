@@ -6,16 +6,16 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from ..progress import terminal_progress
 
 
 class CollectProgress:
     def __init__(self, quiet: bool = False) -> None:
-        console = Console(stderr=True)
-        self.bar = Progress(SpinnerColumn(), TextColumn("{task.fields[label]:<14}"), TextColumn("{task.description:<40}"),
-                            BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True,
-                            disable=quiet or not console.is_terminal)
+        self.bar = terminal_progress(quiet, SpinnerColumn(), TextColumn("{task.fields[label]:<14}"),
+                                     TextColumn("{task.description:<40}"), BarColumn(), MofNCompleteColumn(),
+                                     TimeElapsedColumn())
         self._tasks: dict[str, int] = {}
         self._lock = threading.Lock()
 

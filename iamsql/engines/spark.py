@@ -36,7 +36,7 @@ from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
 from .. import controls as ctl
-from .. import dialect
+from .. import dialect, pgfunctions
 from ..errors import IamsqlError
 from ..lake import EVENTS, read_manifest
 from ..query import QueryError
@@ -310,7 +310,7 @@ def _text(text: str | None) -> str | None:
     value = _parse(text)
     if value is None:
         return None
-    return value if isinstance(value, str) else dialect.jsonb_out(text)
+    return value if isinstance(value, str) else pgfunctions.jsonb_out(text)
 
 
 def _extract(text: str | None, path: str) -> str | None:
@@ -404,17 +404,17 @@ def _none_safe(function: Callable) -> Callable:
     return call
 
 
-# name -> (Python function, Spark return type). Same names and meaning as the DuckDB macros of iamsql.dialect.
+# name -> (Python function, Spark return type). Same names and meaning as the DuckDB macros of iamsql.pgfunctions.
 SPARK_FUNCTIONS: dict[str, tuple[Callable, str]] = {
     "pg_json_extract": (_extract, "string"),
     "pg_jsonb_get": (_get, "string"),
     "pg_jsonb_text": (_text, "string"),
-    "pg_jsonb_out": (_none_safe(dialect.jsonb_out), "string"),
+    "pg_jsonb_out": (_none_safe(pgfunctions.jsonb_out), "string"),
     "pg_jsonb_typeof": (_typeof, "string"),
-    "pg_jsonb_contains": (_none_safe(dialect.jsonb_contains), "boolean"),
-    "pg_jsonb_exists": (_none_safe(dialect.jsonb_exists), "boolean"),
-    "pg_jsonb_exists_any": (_none_safe(dialect.jsonb_exists_any), "boolean"),
-    "pg_jsonb_exists_all": (_none_safe(dialect.jsonb_exists_all), "boolean"),
+    "pg_jsonb_contains": (_none_safe(pgfunctions.jsonb_contains), "boolean"),
+    "pg_jsonb_exists": (_none_safe(pgfunctions.jsonb_exists), "boolean"),
+    "pg_jsonb_exists_any": (_none_safe(pgfunctions.jsonb_exists_any), "boolean"),
+    "pg_jsonb_exists_all": (_none_safe(pgfunctions.jsonb_exists_all), "boolean"),
     "pg_jsonb_elements": (_elements, "array<string>"),
     "pg_jsonb_elements_text": (lambda t: None if (e := _elements(t)) is None else [_text(v) for v in e], "array<string>"),
     "pg_jsonb_keys": (_keys, "array<string>"),

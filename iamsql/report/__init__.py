@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -26,7 +27,7 @@ from .markdown import write_markdown
 from .model import Report, ReportError, build_report
 from .ocsf import write_ocsf, write_ocsf_lines
 from .sarif import write_sarif
-from .xlsx import write_xlsx
+from .xlsx import SHEETS, write_xlsx
 
 # format -> (writer, binary?)
 WRITERS = {
@@ -75,11 +76,18 @@ def write_report(
     run_id: int | None = None,
     queries_dir: Path | None = None,
     extra_controls: list | None = None,
+    progress: Callable[[str], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
 ) -> Path:
     """Write one check run (default: the latest) for the given frameworks (default: all) to ``out``; returns
-    the path written. ``extra_controls`` (Sigma rules the run included) give those controls' titles and SQL."""
+    the path written. ``extra_controls`` (Sigma rules the run included) give those controls' titles and SQL.
+    ``on_total(n)`` is called with the number of steps (reading the run, then each sheet of a workbook or the
+    one text file), ``progress(label)`` as each starts."""
+    progress = progress or _no_progress
+    if on_total:
+        on_total(1 + (len(SHEETS) + 1 if format_for(Path(out), fmt) == "xlsx" and not is_stdout(out) else 1))
     if is_stdout(out):
-        return _write_stdout(con, fmt, frameworks, run_id, queries_dir, sys.stdout, extra_controls)
+        return _write_stdout(con, fmt, frameworks, run_id, queries_dir, sys.stdout, extra_controls, progress)
     out = Path(out)
     fmt = format_for(out, fmt)
     if out.is_dir() and not out.is_symlink():
@@ -87,11 +95,13 @@ def write_report(
     writer, binary = WRITERS[fmt]
     try:
         with replacing(out) as partial:
+            progress("reading the run")
             report = build_report(con, run_id=run_id, frameworks=frameworks, queries_dir=queries_dir,
                                   extra_controls=extra_controls)
             if binary:
-                writer(report, partial)
+                writer(report, partial, progress=progress)
             else:
+                progress(f"writing {fmt}")
                 with partial.open("w", encoding="utf-8", newline="") as handle:
                     writer(report, handle)
     except WriteError as exc:
@@ -103,7 +113,12 @@ def write_report(
     return out
 
 
-def _write_stdout(con, fmt, frameworks, run_id, queries_dir, stream: TextIO, extra_controls=None) -> Path:
+def _no_progress(_label: str) -> None:
+    """Progress nobody watches."""
+
+
+def _write_stdout(con, fmt, frameworks, run_id, queries_dir, stream: TextIO, extra_controls=None,
+                  progress: Callable[[str], None] = _no_progress) -> Path:
     """``--out -``: a text format streamed to standard output (xlsx is refused: a workbook is a binary file)."""
     if fmt is None:
         raise ReportError(f"--out - needs --format ({', '.join(f for f in FORMATS if not WRITERS[f][1])})")
@@ -112,8 +127,10 @@ def _write_stdout(con, fmt, frameworks, run_id, queries_dir, stream: TextIO, ext
     if binary:
         raise ReportError(f"{fmt} cannot go to standard output; give a file name with --out")
     try:
+        progress("reading the run")
         report = build_report(con, run_id=run_id, frameworks=frameworks, queries_dir=queries_dir,
                               extra_controls=extra_controls)
+        progress(f"writing {fmt}")
         writer(report, stream)
         stream.flush()
     except duckdb.Error as exc:

@@ -346,6 +346,12 @@ SHEETS: list[Callable[[Workbook, Report], None]] = [
 ]
 
 
+def sheet_label(write: Callable[[Workbook, Report], None]) -> str:
+    """What a sheet writer writes, for the progress line: ``write_framework_sheets`` -> ``framework sheets``."""
+    name = write.__name__.removeprefix("write_").replace("_", " ")
+    return name if name.endswith("sheets") else f"{name} sheet"
+
+
 def framework_sheet_names(framework_ids: list[str]) -> dict[str, str]:
     """A valid, unique sheet name per framework: Excel forbids []:*?/\\ and allows 31 characters."""
     names: dict[str, str] = {}
@@ -385,7 +391,8 @@ class _PinnedTimeZip(zipfile.ZipFile):
             shutil.copyfileobj(source, target, 1 << 20)
 
 
-def write_xlsx(report: Report, path: Path) -> None:
+def write_xlsx(report: Report, path: Path, progress: Callable[[str], None] | None = None) -> None:
+    """The workbook: ``SHEETS`` in order, then the file; ``progress(label)`` as each starts."""
     when = report.run["finished_at"] or report.run["started_at"]
     when = when.astimezone(timezone.utc).replace(tzinfo=None, microsecond=0)
     wb = Workbook(write_only=True)
@@ -394,11 +401,15 @@ def write_xlsx(report: Report, path: Path) -> None:
     wb.properties.created = wb.properties.modified = when
     try:
         for write in SHEETS:
+            if progress:
+                progress(sheet_label(write))
             write(wb, report)
     except BaseException:
         for ws in wb.worksheets:  # end each sheet's stream now, not when it is garbage-collected after its file
             if not ws.closed:
                 ws.close()
         raise
+    if progress:
+        progress("saving the workbook")
     with _PinnedTimeZip(path, when) as archive:
         ExcelWriter(wb, archive).write_data()

@@ -19,7 +19,8 @@ import sqlglot
 from sqlglot import exp
 
 from iamsql import db, normalize
-from iamsql.dialect import AS_OF_VARIABLE, quiet_sqlglot, to_duckdb
+from iamsql.dialect import quiet_sqlglot, to_duckdb
+from iamsql.pgfunctions import AS_OF_VARIABLE
 from iamsql.schema import TABLES, columns
 
 HERE = Path(__file__).parent

@@ -1,0 +1,184 @@
+"""The DuckDB side of the Steampipe dialect: Python functions for what SQL macros cannot express exactly (jsonb
+text output, ``@>`` containment, ``?``/``?|``/``?&``), then the macros that translated queries call
+(``install_macros(con)``, per connection). Kept apart from the translator (``dialect.py``) so opening a
+database does not import sqlglot; the Spark engine registers the same functions (``engines/spark.py``).
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+AS_OF_VARIABLE = "iamsql_as_of"
+
+
+
+def _load(text: str):
+    return json.loads(text, parse_float=Decimal, parse_int=Decimal)
+
+
+def _key_order(key: str) -> tuple[int, bytes]:
+    encoded = key.encode("utf-8")
+    return len(encoded), encoded
+
+
+def jsonb_out(text: str) -> str:
+    """The text PostgreSQL prints for a jsonb value: keys by length then bytes, ', ' and ': ' separators."""
+    return _render(_load(text))
+
+
+def _render(value) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_render(k)}: {_render(value[k])}" for k in sorted(value, key=_key_order)) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_render(v) for v in value) + "]"
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    if isinstance(value, Decimal):
+        text = format(value, "f")
+        return "0" if value == 0 and text.lstrip("-0.") == "" and "." not in text else text.lstrip("+")
+    return json.dumps(value, ensure_ascii=False)
+
+
+def jsonb_pretty(text: str) -> str:
+    """``jsonb_pretty``: PostgreSQL's layout, four spaces per level, an empty container still on two lines."""
+    return _pretty(_load(text), 0)
+
+
+def _pretty(value, level: int) -> str:
+    if not isinstance(value, (dict, list)):
+        return _render(value)
+    indent, inner = "    " * level, "    " * (level + 1)
+    if isinstance(value, dict):
+        items = [f"{inner}{_render(k)}: {_pretty(value[k], level + 1)}" for k in sorted(value, key=_key_order)]
+        opening, closing = "{", "}"
+    else:
+        items = [inner + _pretty(v, level + 1) for v in value]
+        opening, closing = "[", "]"
+    return opening + "\n" + ("".join(i + ",\n" for i in items[:-1]) + items[-1] + "\n" if items else "") + indent + closing
+
+
+def _scalar_equal(a, b) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool) or a is None or b is None:
+        return type(a) is type(b) and a == b
+    return type(a) is type(b) and a == b
+
+
+def _is_container(value) -> bool:
+    return isinstance(value, (dict, list))
+
+
+def _contains(left, right) -> bool:
+    """Postgres's JsonbDeepContains for two containers of the same kind."""
+    if isinstance(right, dict):
+        if not isinstance(left, dict):
+            return False
+        for key, rvalue in right.items():
+            if key not in left:
+                return False
+            lvalue = left[key]
+            if _is_container(lvalue) != _is_container(rvalue):
+                return False
+            if not _is_container(rvalue):
+                if not _scalar_equal(lvalue, rvalue):
+                    return False
+            elif type(lvalue) is not type(rvalue) or not _contains(lvalue, rvalue):
+                return False
+        return True
+    if not isinstance(left, list):
+        return False
+    for rvalue in right:
+        if _is_container(rvalue):
+            if not any(type(lv) is type(rvalue) and _contains(lv, rvalue) for lv in left if _is_container(lv)):
+                return False
+        elif not any(not _is_container(lv) and _scalar_equal(lv, rvalue) for lv in left):
+            return False
+    return True
+
+
+def jsonb_contains(left_text: str, right_text: str) -> bool:
+    """``left @> right`` for jsonb. A top-level scalar is a one-element array that only contains scalars."""
+    left, right = _load(left_text), _load(right_text)
+    left_raw, right_raw = not _is_container(left), not _is_container(right)
+    if left_raw and not right_raw:
+        return False
+    if left_raw:
+        left = [left]
+    if right_raw:
+        right = [right]
+    if isinstance(left, dict) != isinstance(right, dict):
+        return False
+    return _contains(left, right)
+
+
+def jsonb_exists(text: str, key: str) -> bool:
+    """``jsonb ? key``: an object key, or a string element of an array (or a string scalar) equal to key."""
+    value = json.loads(text)
+    if isinstance(value, dict):
+        return key in value
+    if isinstance(value, list):
+        return any(isinstance(v, str) and v == key for v in value)
+    return isinstance(value, str) and value == key
+
+
+def jsonb_exists_any(text: str, keys: list) -> bool:
+    return any(jsonb_exists(text, k) for k in keys if k is not None)
+
+
+def jsonb_exists_all(text: str, keys: list) -> bool:
+    return all(jsonb_exists(text, k) for k in keys if k is not None)
+
+
+PYTHON_FUNCTIONS = [
+    ("pg_jsonb_out", jsonb_out, ["VARCHAR"], "VARCHAR"),
+    ("pg_jsonb_pretty", jsonb_pretty, ["VARCHAR"], "VARCHAR"),
+    ("pg_jsonb_contains", jsonb_contains, ["VARCHAR", "VARCHAR"], "BOOLEAN"),
+    ("pg_jsonb_exists", jsonb_exists, ["VARCHAR", "VARCHAR"], "BOOLEAN"),
+    ("pg_jsonb_exists_any", jsonb_exists_any, ["VARCHAR", "VARCHAR[]"], "BOOLEAN"),
+    ("pg_jsonb_exists_all", jsonb_exists_all, ["VARCHAR", "VARCHAR[]"], "BOOLEAN"),
+]
+
+MACROS = f"""
+create or replace temp macro iamsql_glob(pattern) as replace(replace(pattern, '*', '%'), '?', '_');
+create or replace temp macro iamsql_as_of() as
+    cast(coalesce(getvariable('{AS_OF_VARIABLE}'), error('the {AS_OF_VARIABLE} variable is not set')) as timestamptz);
+create or replace temp macro pg_jsonb_text(j) as
+    case when json_type(j) in ('OBJECT', 'ARRAY') then pg_jsonb_out(j) else json_extract_string(j, '$') end;
+create or replace temp macro pg_jsonb_typeof(j) as
+    case when j is null then null
+         else case json_type(j) when 'OBJECT' then 'object' when 'ARRAY' then 'array' when 'VARCHAR' then 'string'
+              when 'BOOLEAN' then 'boolean' when 'NULL' then 'null' else 'number' end end;
+create or replace temp macro pg_jsonb_get(j, k) as json_extract(j, '$."' || replace(replace(k, '\\', '\\\\'), '"', '\\"') || '"');
+create or replace temp macro pg_jsonb_step(j, key_path, index_path) as
+    case when json_type(j) = 'ARRAY' then json_extract(j, index_path) else json_extract(j, key_path) end;
+create or replace temp macro pg_jsonb_elements(j) as
+    case when j is null or json_type(j) = 'ARRAY' then json_extract(j, '$[*]')
+         else error('cannot extract elements from ' || case json_type(j) when 'OBJECT' then 'an object' else 'a scalar' end) end;
+create or replace temp macro pg_jsonb_elements_text(j) as list_transform(pg_jsonb_elements(j), lambda e: pg_jsonb_text(e));
+create or replace temp macro pg_jsonb_keys(j) as
+    list_transform(list_sort(list_transform(json_keys(j), lambda k: {{'n': strlen(k), 'k': k}})), lambda s: s.k);
+create or replace temp macro pg_jsonb_each(j) as
+    list_transform(pg_jsonb_keys(j), lambda k: {{'key': k, 'value': pg_jsonb_get(j, k)}});
+create or replace temp macro pg_jsonb_each_text(j) as
+    list_transform(pg_jsonb_keys(j), lambda k: {{'key': k, 'value': pg_jsonb_text(pg_jsonb_get(j, k))}});
+create or replace temp macro pg_text_to_bool(x) as
+    case when x is null then null
+         when lower(trim(x, ' \t\n\r')) in ('t', 'tr', 'tru', 'true', 'y', 'ye', 'yes', 'on', '1') then true
+         when lower(trim(x, ' \t\n\r')) in ('f', 'fa', 'fal', 'fals', 'false', 'n', 'no', 'of', 'off', '0') then false
+         else error('invalid input syntax for type boolean: "' || x || '"') end;
+create or replace temp macro pg_to_bool(x) as
+    case when typeof(x) = 'VARCHAR' then pg_text_to_bool(cast(x as varchar)) else cast(x as boolean) end;
+"""
+
+
+def install_macros(con) -> None:
+    """Install the functions and macros that translated queries call (temporary, on this connection)."""
+    import duckdb
+
+    for name, function, params, returns in PYTHON_FUNCTIONS:
+        try:
+            con.remove_function(name)
+        except duckdb.Error:
+            pass
+        con.create_function(name, function, params, returns, side_effects=False)
+    con.execute(MACROS)
