@@ -16,7 +16,7 @@ rationale: >-
 remediation: >-
   Confirm each calling account is a known provider or account of yours; remove it from the role's trust policy
   otherwise, and review what its sessions did (CloudTrail events with the role's session ARNs).
-tables: [iamsql_account, aws_account, iamsql_organization_member, aws_cloudtrail_trail_event]
+tables: [iamsql_account, iamsql_organization_member, aws_cloudtrail_trail_event]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -35,13 +35,16 @@ with window_events as (
   where e.event_source = 'sts.amazonaws.com' and e.event_name = 'AssumeRole' and e.error_code is null
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
     and e.request_parameters ->> 'roleArn' like 'arn:%:iam::%:role/%'
+), member as (
+  -- organization members as the loaded list-accounts outputs give them (arn: .../account/<org id>/<account>)
+  select distinct id as account_id, split_part(arn, '/', 2) as organization_id
+  from iamsql_organization_member
 ), foreign_use as (
   select s.account_id, s.role_arn, s.caller_account, count(*) as calls, max(s.event_time) as last_time,
-    bool_or(m.id is not null) as in_organization
+    bool_or(m.account_id is not null) as in_organization
   from assume as s
-    left join aws_account as o on o.account_id = s.role_account
-    left join iamsql_organization_member as m
-      on m.id = s.caller_account and split_part(m.arn, '/', 2) = o.organization_id
+    left join member as o on o.account_id = s.role_account
+    left join member as m on m.account_id = s.caller_account and m.organization_id = o.organization_id
   where s.caller_account ~ '^[0-9]{12}$' and s.caller_account <> s.role_account
   group by s.account_id, s.role_arn, s.caller_account
 ), per_role as (
