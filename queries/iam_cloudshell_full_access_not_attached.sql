@@ -18,7 +18,7 @@ with cloudshell as (
   select * from aws_iam_policy_attachment
   where policy_arn like 'arn:%:iam::aws:policy/AWSCloudShellFullAccess'
 ), holder as (
-  select account_id, string_agg(kind || ' ' || name, ', ' order by kind, name) as holders
+  select account_id, string_agg(kind || ' ' || name, ', ' order by kind || ' ' || name) as holders
   from (
     select p.account_id, 'user' as kind, e ->> 'UserName' as name
     from cloudshell as p, jsonb_array_elements(coalesce(p.policy_users, '[]'::jsonb)) as e

@@ -18,31 +18,34 @@ remediation: >-
 tables: [aws_iam_role, iam_role_trust_access]
 */
 with service_trust as (
-  select t.role_arn, t.account_id, t.trusted, t.decision,
-    -- every alternative set of conditions under which the service is admitted names the source
-    coalesce((
-      select bool_and(exists (
-        select 1
-        from jsonb_each(block) as op(operator, keyed), jsonb_object_keys(keyed) as k(name)
-        where lower(k.name) in ('aws:sourceaccount', 'aws:sourcearn', 'aws:sourceorgid', 'aws:sourceorgpaths')
-          and split_part(op.operator, ':', -1) !~* '(not|ifexists$|^null$)'
-          and not exists (  -- a bare wildcard names no source
-            select 1
-            from jsonb_array_elements_text(case when jsonb_typeof(keyed -> k.name) = 'array' then keyed -> k.name
-                                                else jsonb_build_array(keyed -> k.name) end) as v(value)
-            where replace(replace(v.value, '*', ''), '?', '') = '')
-      ))
-      from jsonb_array_elements(t.conditions) as block
-    ), false) as guarded
-  from iam_role_trust_access as t
-  where t.trusted_kind = 'service'
+  select role_arn, account_id, trusted, decision, conditions
+  from iam_role_trust_access
+  where trusted_kind = 'service'
+), block_guard as (
+  -- per alternative set of conditions under which the service is admitted: does it name the source?
+  select t.role_arn, t.account_id, t.trusted, block::text as block_text,
+    bool_or(lower(k.name) in ('aws:sourceaccount', 'aws:sourcearn', 'aws:sourceorgid', 'aws:sourceorgpaths')
+      and lower(split_part(op.operator, ':', -1)) !~ '(not|ifexists$|^null$)'
+      and not ((op.keyed -> k.name) @> '"*"')  -- a bare wildcard names no source
+      and (op.keyed ->> k.name) !~ '^[*?]*$') as names_source
+  from service_trust as t
+    cross join lateral jsonb_array_elements(t.conditions) as block
+    cross join lateral jsonb_each(block) as op(operator, keyed)
+    cross join lateral jsonb_object_keys(op.keyed) as k(name)
+  group by t.role_arn, t.account_id, t.trusted, block::text
+), guard as (
+  select role_arn, account_id, trusted, bool_and(names_source) as guarded
+  from block_guard
+  group by role_arn, account_id, trusted
 ), per_role as (
-  select role_arn, account_id,
-    string_agg(distinct trusted, ', ') filter (where decision = 'Allowed' or (decision = 'AllowedIf' and not guarded)) as open_services,
-    string_agg(distinct trusted, ', ') filter (where decision in ('Allowed', 'AllowedIf')) as services,
-    bool_or(decision = 'Unknown') as unknown
-  from service_trust
-  group by role_arn, account_id
+  select s.role_arn, s.account_id,
+    string_agg(distinct s.trusted, ', ') filter (
+      where s.decision = 'Allowed' or (s.decision = 'AllowedIf' and not coalesce(g.guarded, false))) as open_services,
+    string_agg(distinct s.trusted, ', ') filter (where s.decision in ('Allowed', 'AllowedIf')) as services,
+    bool_or(s.decision = 'Unknown') as unknown
+  from service_trust as s
+    left join guard as g on g.role_arn = s.role_arn and g.account_id = s.account_id and g.trusted = s.trusted
+  group by s.role_arn, s.account_id
 )
 select
   r.arn as resource,

@@ -20,12 +20,14 @@ with setup_key as (
   select user_arn, account_id, 1 as slot
   from aws_iam_credential_report
   where access_key_1_last_rotated is not null and access_key_1_last_used_date is null
-    and abs(extract(epoch from access_key_1_last_rotated - user_creation_time)) <= :setup_window_seconds
+    and access_key_1_last_rotated between user_creation_time - :setup_window_seconds * interval '1 second'
+      and user_creation_time + :setup_window_seconds * interval '1 second'
   union all
   select user_arn, account_id, 2
   from aws_iam_credential_report
   where access_key_2_last_rotated is not null and access_key_2_last_used_date is null
-    and abs(extract(epoch from access_key_2_last_rotated - user_creation_time)) <= :setup_window_seconds
+    and access_key_2_last_rotated between user_creation_time - :setup_window_seconds * interval '1 second'
+      and user_creation_time + :setup_window_seconds * interval '1 second'
 ), per_user as (
   select user_arn, account_id, string_agg('access key ' || slot, ' and ' order by slot) as keys
   from setup_key
