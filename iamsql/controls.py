@@ -341,7 +341,7 @@ ACCOUNT_VIEW = """
     select loaded.account_id, coalesce(partitions.partition, 'aws') as partition, loaded.as_of
     from loaded left join partitions using (account_id)
 """
-ENGINE_VIEWS = ("iamsql_account",)
+ENGINE_VIEWS = ("iamsql_account", "iamsql_organization_member")
 
 
 def create_account_view(con: duckdb.DuckDBPyConnection) -> None:

@@ -6,13 +6,16 @@ Planted violations (each gives the alarms listed in ``EXPECTED_ALARMS``):
 - bob: console password without MFA.
 - carol: two active access keys (and so a non-human user by the keys-without-password rule).
 - dave: the customer policy AdminEverything (``*`` on ``*``) attached directly (full admin; it also covers
-  iam:PassRole and sts:AssumeRole on every role, and makes dave able to escalate).
+  iam:PassRole and sts:AssumeRole on every role and kms:Decrypt with every key, and makes dave able to
+  escalate); dave has no MFA device, so no hardware one.
 - erin: an inline policy.
 - frank: created 200 days ago with one access key created then and never used (not rotated, unused; a
   non-human user by the keys-without-password rule, so also an unused NHI with an old key).
 - svc-deployer: in group deployers whose customer policy DeployPassRole allows iam:PassRole on ``*``.
 - S3Everything: an unattached customer policy allowing ``s3:*`` (editable policies are judged whether or not
-  they are attached).
+  they are attached; unattached, it is also an unused policy).
+- app-server and legacy-batch: service trusts (EC2, ECS tasks) without an aws:SourceAccount/SourceArn condition.
+- no role has SecurityAudit attached.
 - open-role: trusts ``"*"`` without a condition.
 - partner-audit: trusts another account's root without ExternalId or any condition.
 - github-deploy: trusts the GitHub OIDC provider with an ``aud`` condition but no ``sub``.
@@ -23,7 +26,7 @@ Planted violations (each gives the alarms listed in ``EXPECTED_ALARMS``):
   ``cloudwatch_*_monitored`` control alarms); the trail bucket: no server access logging.
 
 Compliant resources (no alarm expected): alice (console with MFA), every user in group engineers with the
-customer policy EngineerRead, app-server (EC2 trust, new), vendor-access (cross-account with ExternalId),
+customer policy EngineerRead, app-server (new: not an unused role), vendor-access (cross-account with ExternalId),
 github-ci (OIDC with a ``sub`` condition), the SAML provider corp-idp, support (AWSSupportAccess, own-account
 trust), a service-linked role (info), the trail main (multi-region, logging, validation, KMS, CloudWatch,
 management read/write and S3 data events), root use monitored (a metric filter on main's log group, an alarm
@@ -83,6 +86,8 @@ EXPECTED_ALARMS = {
     ("iam_policy_no_passrole_star", policy("AdminEverything")),
     ("iam_policy_no_assume_role_star", policy("AdminEverything")),
     ("iam_principal_privilege_escalation", user("dave")),
+    ("iam_privileged_user_hardware_mfa", user("dave")),
+    ("iam_policy_no_kms_decrypt_star", policy("AdminEverything")),
     ("iam_user_no_inline_policies", user("erin")),
     ("iam_access_key_rotated", user("frank") + "#access_key_1"),
     ("iam_user_unused_access_key", user("frank") + "#access_key_1"),
@@ -90,6 +95,10 @@ EXPECTED_ALARMS = {
     ("nhi_unused", user("frank")),
     ("iam_policy_no_passrole_star", policy("DeployPassRole")),
     ("iam_policy_no_service_wildcard", policy("S3Everything")),
+    ("iam_policy_unused_customer_managed", policy("S3Everything")),
+    ("iam_role_service_trust_confused_deputy", role("app-server")),
+    ("iam_role_service_trust_confused_deputy", role("legacy-batch")),
+    ("iam_securityaudit_role_exists", ACCOUNT_RESOURCE),
     ("iam_role_trust_no_wildcard_principal", role("open-role")),
     ("iam_role_cross_account_trust_has_external_id", role("partner-audit")),
     ("iam_role_oidc_trust_has_sub_condition", role("github-deploy")),
@@ -276,7 +285,8 @@ def test_compliant_resources_pass(results):
     assert status[("iam_role_unused", role("app-server"))] == "ok"
     assert status[("iam_support_role_exists", ACCOUNT_RESOURCE)] == "ok"
     assert status[("cloudtrail_multi_region_trail_enabled", ACCOUNT_RESOURCE)] == "ok"
-    assert status[("cloudtrail_s3_data_events", ACCOUNT_RESOURCE)] == "ok"
+    assert status[("cloudtrail_s3_data_events_write", ACCOUNT_RESOURCE)] == "ok"
+    assert status[("cloudtrail_s3_data_events_read", ACCOUNT_RESOURCE)] == "ok"
     assert status[("cloudwatch_root_usage_monitored", ACCOUNT_RESOURCE)] == "ok"
     assert status[("cloudtrail_bucket_not_public", f"arn:aws:s3:::trail-logs-{ACCOUNT}")] == "ok"
     for control in ("cloudtrail_log_file_validation", "cloudtrail_kms_encryption", "cloudtrail_trail_logging",

@@ -44,7 +44,7 @@ def stored(connection, run_id):
 # controls reading each helper view that a full run shares (events, principals, statements, admins, trails)
 SHARING = ["nhi_unused", "ct_nhi_human_use", "ct_nhi_reuse_many_sources", "ct_iam_change_by_non_admin",
            "nhi_admin_privileges", "ct_root_activity", "iam_principal_privilege_escalation",
-           "cloudtrail_multi_region_trail_enabled", "cloudtrail_s3_data_events"]
+           "cloudtrail_multi_region_trail_enabled", "cloudtrail_s3_data_events_write"]
 
 
 def test_shared_views_computed_once_give_the_same_results(con, monkeypatch):

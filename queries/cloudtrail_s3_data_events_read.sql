@@ -1,0 +1,44 @@
+/*
+title: CloudTrail records S3 object-level read events
+description: >-
+  At least one logging trail of the account records S3 object-level data events of the read kind for all buckets:
+  a basic event selector on AWS::S3::Object for all buckets with ReadWriteType All or ReadOnly, or an advanced
+  event selector on eventCategory Data and resources.type AWS::S3::Object without a resources.ARN filter whose
+  readOnly field, if any, is true (cloudtrail_trail_coverage).
+severity: low
+resource_type: AWS::::Account
+rationale: >-
+  Management events do not show who read objects; without object-level read events,
+  data theft from S3 leaves no trace in CloudTrail.
+remediation: >-
+  Add a data-event selector for AWS::S3::Object on all buckets (ReadOnly or All) to a multi-region trail, or to
+  the buckets that hold sensitive data if the cost is a concern.
+tables: [iamsql_account, cloudtrail_trail_coverage]
+requires: [aws_cloudtrail_trail]
+*/
+with trail as (
+  select account_id,
+    count(*) as trails,
+    count(*) filter (where not selectors_known) as unknown,
+    string_agg(name, ', ' order by name) filter (where s3_data_read and is_logging is not false) as recording
+  from cloudtrail_trail_coverage
+  group by account_id
+)
+select
+  'arn:' || a.partition || ':::' || a.account_id as resource,
+  case
+    when t.recording is not null then 'ok'
+    when t.unknown > 0 then 'skip'
+    else 'alarm'
+  end as status,
+  case
+    when t.recording is not null then 'Trail ' || t.recording || ' records S3 object-level read events for all buckets.'
+    when t.unknown > 0 then
+      'The event selectors of ' || t.unknown || ' trail(s) were not collected (get-event-selectors), so S3 read events are unknown.'
+    when coalesce(t.trails, 0) = 0 then 'Account ' || a.account_id || ' has no CloudTrail trail, so no S3 object-level read events are recorded.'
+    else 'No trail of account ' || a.account_id || ' records S3 object-level read events for all buckets; add a data-event selector.'
+  end as reason,
+  a.account_id,
+  'global' as region
+from iamsql_account as a
+  left join trail as t on t.account_id = a.account_id

@@ -1,0 +1,83 @@
+/*
+title: Roles assumed from other accounts
+description: >-
+  Lists each role that CloudTrail shows assumed (a successful sts:AssumeRole, in the lookback_days days before
+  the data was taken) by a caller whose account (userIdentity.accountId) differs from the role's account (from
+  the roleArn of the request). One row per role naming the calling accounts, the number of calls and the last
+  one: info when every calling account is a member of the role account's organization (organizations
+  list-accounts loaded), alarm otherwise, including when the organization is not loaded. AWS services assuming
+  roles carry no caller account and are not counted. Skip when no CloudTrail event falls in the window.
+severity: medium
+resource_type: AWS::IAM::Role
+rationale: >-
+  Every session a vendor, a partner or another account opens in yours acts with the role's permissions; knowing
+  which outside accounts use which roles, and how often, is how their activity is monitored and how a trust
+  that is used by someone unexpected is noticed.
+remediation: >-
+  Confirm each calling account is a known provider or account of yours; remove it from the role's trust policy
+  otherwise, and review what its sessions did (CloudTrail events with the role's session ARNs).
+tables: [iamsql_account, iamsql_organization_member, aws_cloudtrail_trail_event]
+requires: [aws_cloudtrail_trail_event]
+parameters:
+  lookback_days: 90
+*/
+with window_events as (
+  select account_id, count(*) as events
+  from aws_cloudtrail_trail_event
+  where event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
+  group by account_id
+), assume as (
+  select e.account_id, e.event_time,
+    e.request_parameters ->> 'roleArn' as role_arn,
+    split_part(e.request_parameters ->> 'roleArn', ':', 5) as role_account,
+    e.user_identity ->> 'accountId' as caller_account
+  from aws_cloudtrail_trail_event as e
+  where e.event_source = 'sts.amazonaws.com' and e.event_name = 'AssumeRole' and e.error_code is null
+    and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
+    and e.request_parameters ->> 'roleArn' like 'arn:%:iam::%:role/%'
+), member as (
+  -- organization members as the loaded list-accounts outputs give them (arn: .../account/<org id>/<account>)
+  select distinct id as account_id, split_part(arn, '/', 2) as organization_id
+  from iamsql_organization_member
+), foreign_use as (
+  select s.account_id, s.role_arn, s.caller_account, count(*) as calls, max(s.event_time) as last_time,
+    bool_or(m.account_id is not null) as in_organization
+  from assume as s
+    left join member as o on o.account_id = s.role_account
+    left join member as m on m.account_id = s.caller_account and m.organization_id = o.organization_id
+  where s.caller_account ~ '^[0-9]{12}$' and s.caller_account <> s.role_account
+  group by s.account_id, s.role_arn, s.caller_account
+), per_role as (
+  select account_id, role_arn,
+    string_agg(caller_account || ' (' || calls || ' call(s), last '
+      || to_char(last_time, 'YYYY-MM-DD HH24:MI') || ' UTC' || case when in_organization then ', in the organization' else '' end
+      || ')', ', ' order by caller_account) as callers,
+    bool_and(in_organization) as all_in_organization
+  from foreign_use
+  group by account_id, role_arn
+)
+select
+  r.role_arn as resource,
+  case when r.all_in_organization then 'info' else 'alarm' end as status,
+  'Role ' || split_part(r.role_arn, '/', -1) || ' was assumed from other account(s): ' || r.callers
+    || case when r.all_in_organization then '.'
+      else '; confirm each is a known provider or account of yours.' end as reason,
+  r.account_id,
+  'global' as region
+from per_role as r
+union all
+select
+  'arn:' || a.partition || ':::' || a.account_id,
+  case when coalesce(w.events, 0) = 0 then 'skip' else 'ok' end,
+  case
+    when coalesce(w.events, 0) = 0 then
+      'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
+        || ' days before the data was taken, so cross-account role use cannot be judged.'
+    else 'None of the ' || w.events || ' CloudTrail events in the ' || :lookback_days
+      || ' days before the data was taken is a role assumed from another account.'
+  end,
+  a.account_id,
+  'global'
+from iamsql_account as a
+  left join window_events as w on w.account_id = a.account_id
+where not exists (select 1 from per_role as r where r.account_id = a.account_id)

@@ -1,0 +1,56 @@
+/*
+title: Administrators have MFA and no access keys
+description: >-
+  Every IAM user that the policy engine finds has every action on every resource (iam_principal_access,
+  question full_admin, decision Allowed or AllowedIf) signs in with MFA if it has a console password, and has no
+  active access key (a key signs requests without MFA), as the credential report says. Users that are not
+  administrators pass; users whose policies are not all loaded are skipped.
+severity: critical
+resource_type: AWS::IAM::User
+rationale: >-
+  An administrator's password or key alone is a takeover of the account; MFA on every sign-in and no long-lived
+  key leave a phished password or leaked key useless.
+remediation: >-
+  Enable MFA for the user (or remove its console password) and delete its access keys; give administrators
+  roles they assume with MFA instead of standing power.
+tables: [aws_iam_credential_report, iam_principal_access]
+requires: [aws_iam_credential_report, aws_iam_user]
+*/
+with power as (
+  select principal_arn, account_id,
+    bool_or(decision in ('Allowed', 'AllowedIf')) as admin,
+    bool_or(decision = 'Unknown') as unknown,
+    min(granted_by) as granted_by,
+    min(missing) as missing
+  from iam_principal_access
+  where question = 'full_admin' and principal_type = 'user'
+  group by principal_arn, account_id
+), facts as (
+  select r.user_arn, r.user_name, r.account_id, r.region, p.principal_arn, p.admin, p.unknown, p.granted_by, p.missing,
+    concat_ws(', ',
+      case when r.password_enabled and not coalesce(r.mfa_active, false) then 'a console password without MFA' end,
+      case when r.access_key_1_active then 'active access key 1' end,
+      case when r.access_key_2_active then 'active access key 2' end) as gaps
+  from aws_iam_credential_report as r
+    left join power as p on p.principal_arn = r.user_arn and p.account_id = r.account_id
+  where r.user_name <> '<root_account>'
+)
+select
+  user_arn as resource,
+  case
+    when admin and gaps <> '' then 'alarm'
+    when admin then 'ok'
+    when principal_arn is null or unknown then 'skip'
+    else 'ok'
+  end as status,
+  user_name || case
+    when admin and gaps <> '' then ' is a full administrator' || coalesce(' (through ' || granted_by || ')', '')
+      || ' with ' || gaps || '; enable MFA and delete the keys.'
+    when admin then ' is a full administrator with MFA on its console password and no active access key.'
+    when principal_arn is null then ' is not in the loaded IAM data with its policies; load get-account-authorization-details to evaluate it.'
+    when unknown then ' cannot be judged: the answer depends on ' || missing || '.'
+    else ' is not a full administrator.'
+  end as reason,
+  account_id,
+  'global' as region
+from facts

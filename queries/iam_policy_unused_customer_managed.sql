@@ -1,0 +1,32 @@
+/*
+title: Customer-managed policies are in use
+description: >-
+  Every customer-managed policy is attached to a user, group or role (attachment_count above 0) or used as a
+  permissions boundary (permissions_boundary_usage_count above 0). A policy whose attachment count was not
+  loaded is skipped.
+severity: low
+resource_type: AWS::IAM::Policy
+rationale: >-
+  Unused policies clutter reviews and can be attached later without anyone re-reading what they grant; removing
+  them keeps the set of policies one has to trust small.
+remediation: Delete the policy (aws iam delete-policy, after deleting its non-default versions), or attach it where it is meant to be used.
+tables: [aws_iam_policy]
+*/
+select
+  arn as resource,
+  case
+    when attachment_count is null then 'skip'
+    when attachment_count = 0 and coalesce(permissions_boundary_usage_count, 0) = 0 then 'alarm'
+    else 'ok'
+  end as status,
+  'Policy ' || coalesce(name, arn) || case
+    when attachment_count is null then ' was loaded without its attachment count.'
+    when attachment_count = 0 and coalesce(permissions_boundary_usage_count, 0) = 0 then
+      ' is attached to no user, group or role and is no permissions boundary; delete it if nothing needs it.'
+    when attachment_count = 0 then ' is used as a permissions boundary ' || permissions_boundary_usage_count || ' time(s).'
+    else ' is attached ' || attachment_count || ' time(s).'
+  end as reason,
+  account_id,
+  'global' as region
+from aws_iam_policy
+where not is_aws_managed

@@ -1,0 +1,50 @@
+/*
+title: Roles that other accounts may assume do not have AdministratorAccess or ReadOnlyAccess
+description: >-
+  No role that a principal outside its account (another account, a principal of one, or anyone) may assume, as
+  the policy engine judges its trust policy (iam_role_trust_access.external, decision Allowed or AllowedIf), has
+  the AWS-managed AdministratorAccess or ReadOnlyAccess policy (arn:<partition>:iam::aws:policy/..., any
+  partition) attached. Roles loaded without their attached policies (list-roles) are skipped.
+severity: high
+resource_type: AWS::IAM::Role
+rationale: >-
+  AdministratorAccess hands another account full control; ReadOnlyAccess lets it read every resource, including
+  S3 objects, DynamoDB items and secrets' metadata. Third parties rarely need either.
+remediation: >-
+  Replace the policy with one that lists what the other account needs (SecurityAudit or ViewOnlyAccess for
+  auditors), or remove the other account from the trust policy.
+tables: [aws_iam_role, iam_role_trust_access]
+*/
+with outside as (
+  select role_arn, account_id, string_agg(distinct trusted, ', ') as trusted
+  from iam_role_trust_access
+  where external and decision in ('Allowed', 'AllowedIf')
+  group by role_arn, account_id
+), broad as (
+  select r.arn, string_agg(split_part(p, '/', -1), ' and ' order by p) as policies
+  from aws_iam_role as r, jsonb_array_elements_text(r.attached_policy_arns) as p
+  where p like 'arn:%:iam::aws:policy/AdministratorAccess' or p like 'arn:%:iam::aws:policy/ReadOnlyAccess'
+  group by r.arn
+)
+select
+  r.arn as resource,
+  case
+    when o.role_arn is not null and b.policies is not null then 'alarm'
+    when o.role_arn is not null and r.attached_policy_arns is null then 'skip'
+    else 'ok'
+  end as status,
+  'Role ' || r.name || case
+    when o.role_arn is not null and b.policies is not null then
+      ' has ' || b.policies || ' attached and may be assumed from outside the account by ' || o.trusted
+      || '; grant the other party only what it needs.'
+    when o.role_arn is not null and r.attached_policy_arns is null then
+      ' may be assumed by ' || o.trusted || ' but was loaded without its attached policies (list-roles); '
+      || 'load get-account-authorization-details to evaluate it.'
+    when o.role_arn is not null then ' may be assumed by ' || o.trusted || ' and has neither AdministratorAccess nor ReadOnlyAccess.'
+    else ' may not be assumed from outside its account.'
+  end as reason,
+  r.account_id,
+  'global' as region
+from aws_iam_role as r
+  left join outside as o on o.role_arn = r.arn and o.account_id = r.account_id
+  left join broad as b on b.arn = r.arn

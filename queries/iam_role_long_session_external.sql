@@ -1,0 +1,47 @@
+/*
+title: Roles assumed from outside the account keep sessions short
+description: >-
+  A role whose maximum session duration (MaxSessionDuration, 3,600 to 43,200 seconds) is above
+  max_session_seconds alarms when callers it cannot control may get sessions that long: a principal of another
+  account or anyone (iam_role_trust_access.external), other than a named role there (role chaining caps those
+  sessions at one hour), or a SAML or OIDC federated identity (AssumeRoleWithSAML and AssumeRoleWithWebIdentity
+  accept a DurationSeconds up to the maximum). Roles only assumable from their own account or by services pass.
+severity: low
+resource_type: AWS::IAM::Role
+rationale: >-
+  Temporary credentials cannot be revoked one by one; stolen session credentials of a federated or third-party
+  caller stay valid until they expire, up to twelve hours.
+remediation: Lower the role's maximum session duration (aws iam update-role --max-session-duration 3600) unless the callers need long sessions.
+tables: [aws_iam_role, iam_role_trust_access]
+parameters:
+  max_session_seconds: 3600
+*/
+with outside as (
+  select role_arn, account_id, string_agg(distinct trusted, ', ') as trusted
+  from iam_role_trust_access
+  where decision in ('Allowed', 'AllowedIf')
+    and ((external and not (trusted_kind = 'principal' and trusted like 'arn:%:iam::%:role/%'))
+      or trusted_kind in ('saml', 'oidc'))
+  group by role_arn, account_id
+)
+select
+  r.arn as resource,
+  case
+    when r.max_session_duration is null and o.role_arn is not null then 'skip'
+    when r.max_session_duration > :max_session_seconds and o.role_arn is not null then 'alarm'
+    else 'ok'
+  end as status,
+  'Role ' || r.name || case
+    when r.max_session_duration is null and o.role_arn is not null then
+      ' may be assumed by ' || o.trusted || ' but its maximum session duration was not loaded.'
+    when r.max_session_duration > :max_session_seconds and o.role_arn is not null then
+      ' gives sessions of up to ' || r.max_session_duration || ' seconds to ' || o.trusted
+      || ' (limit ' || :max_session_seconds || '); shorten it.'
+    when o.role_arn is not null then
+      ' may be assumed by ' || o.trusted || ' for at most ' || r.max_session_duration || ' seconds.'
+    else ' may not be assumed by another account or a federated identity.'
+  end as reason,
+  r.account_id,
+  'global' as region
+from aws_iam_role as r
+  left join outside as o on o.role_arn = r.arn and o.account_id = r.account_id

@@ -1,0 +1,48 @@
+/*
+title: No access keys created at initial setup for console users
+description: >-
+  No IAM user with a console password has an access key that was created together with the user (its
+  credential-report rotation time within setup_window_seconds seconds of the user's creation time) and never
+  used (last used date N/A). This follows the benchmark's audit, which reads password_enabled and the keys'
+  last used dates from the credential report; the creation time tells a key made during the console set-up
+  wizard from one a user created later when a workload needed it.
+severity: medium
+resource_type: AWS::IAM::User
+rationale: >-
+  Keys created by default during user set-up are rarely needed: they sit unused, unrotated and unnoticed,
+  ready to leak. Requiring a separate request makes every key a deliberate, owned credential.
+remediation: Delete the unused access key (aws iam delete-access-key); create keys later only when the user needs one.
+tables: [aws_iam_credential_report]
+parameters:
+  setup_window_seconds: 10
+*/
+with setup_key as (
+  select user_arn, account_id, 1 as slot
+  from aws_iam_credential_report
+  where access_key_1_last_rotated is not null and access_key_1_last_used_date is null
+    and access_key_1_last_rotated between user_creation_time - :setup_window_seconds * interval '1 second'
+      and user_creation_time + :setup_window_seconds * interval '1 second'
+  union all
+  select user_arn, account_id, 2
+  from aws_iam_credential_report
+  where access_key_2_last_rotated is not null and access_key_2_last_used_date is null
+    and access_key_2_last_rotated between user_creation_time - :setup_window_seconds * interval '1 second'
+      and user_creation_time + :setup_window_seconds * interval '1 second'
+), per_user as (
+  select user_arn, account_id, string_agg('access key ' || slot, ' and ' order by slot) as keys
+  from setup_key
+  group by user_arn, account_id
+)
+select
+  r.user_arn as resource,
+  case when k.keys is not null then 'alarm' else 'ok' end as status,
+  r.user_name || case
+    when k.keys is not null then ' has a console password and ' || k.keys
+      || ' created at the same time as the user and never used; delete it.'
+    else ' has a console password and no never-used access key created with the user.'
+  end as reason,
+  r.account_id,
+  'global' as region
+from aws_iam_credential_report as r
+  left join per_user as k on k.user_arn = r.user_arn and k.account_id = r.account_id
+where r.user_name <> '<root_account>' and r.password_enabled
