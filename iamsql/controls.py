@@ -574,10 +574,12 @@ def run_checks(
         raise ControlError("no control matches the selection")
     parameters = effective_parameters(selected, params)
     con.execute(RUN_DDL)
-    needed = needed_views(selected)
-    create_views(con, access=False, names=needed)  # the connection may have been opened without them
     for name in ACCESS_TABLES:  # computed per account below, from that account's data
         con.execute(f'drop table if exists temp.main."{name}"')
+    for name in _views_over_access():  # they would read the dropped tables; create_views makes them again later
+        con.execute(f'drop view if exists temp.main."{name}"')
+    needed = needed_views(selected)
+    create_views(con, access=False, names=needed)  # the connection may have been opened without them
     access = reads_access_tables(selected)
     accounts = _accounts(con)
     rows: list[dict] = []
