@@ -959,6 +959,8 @@ def main() -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
+    finally:
+        scratch.release()
     if code == 130:  # Ctrl-C that typer turned into its exit code
         say_interrupted(_interrupted_command(sys.argv[1:]))
     sys.exit(code if isinstance(code, int) else 0)

@@ -28,17 +28,14 @@ from typing import Any
 
 import duckdb
 
-from . import __version__, sqlcache
+from . import __version__, policy, sqlcache, yamltext
+from . import access as access_tables
 from .errors import IamsqlError
 from .lazy import lazy_import
 from .resources import data_folder
 from .schema import ACCESS_TABLES, CATALOG_TABLES, TABLES
 
-# imported on first use: `iamsql query` and the commands that only open a database need none of them
-sqlglot = lazy_import("sqlglot")
-yamltext = lazy_import("iamsql.yamltext")
-access_tables = lazy_import("iamsql.access")  # the policy engine
-policy_catalog = lazy_import("iamsql.policy.catalog")  # the pinned action catalog
+sqlglot = lazy_import("sqlglot")  # only to translate: a run whose SQL is in the translation cache needs none
 
 QUERIES_DIR = data_folder("queries")
 VIEWS_DIR = QUERIES_DIR / "views"
@@ -370,7 +367,7 @@ def create_action_table(con: duckdb.DuckDBPyConnection) -> None:
     """TEMP table ``aws_iam_action``: every action of the pinned action catalog, in Steampipe's shape."""
     columns = CATALOG_TABLES["aws_iam_action"]
     con.execute(f'create or replace temp table aws_iam_action ({", ".join(f"{c} {t}" for c, t in columns)})')
-    catalog = policy_catalog.catalog()
+    catalog = policy.catalog()
     actions = [a for service in catalog.services() for a in catalog.actions(service).values()]
     rows = [[a.full_name.lower() for a in actions], [a.service for a in actions], [a.name for a in actions],
             [a.access_level for a in actions], [a.description for a in actions]]

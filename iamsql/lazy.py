@@ -3,25 +3,22 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
+import importlib
 from types import ModuleType
 
 
-def lazy_import(name: str) -> ModuleType:
-    """The module ``name``, whose code runs on its first attribute access (importlib's ``LazyLoader``); the
-    module itself when it is already imported."""
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.find_spec(name)
-    if spec is None or spec.loader is None:
-        raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-    loader = importlib.util.LazyLoader(spec.loader)
-    spec.loader = loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    loader.exec_module(module)
-    parent, _, child = name.rpartition(".")
-    if parent in sys.modules:  # as an import would: ``iamsql.access`` is an attribute of ``iamsql``
-        setattr(sys.modules[parent], child, module)
-    return module
+class LazyModule:
+    """Stands for the module ``name``: the first attribute read imports it with an ordinary import (so its classes
+    are the same objects everywhere, unlike importlib's ``LazyLoader`` on a package) and reads from it."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attribute: str):
+        module: ModuleType = importlib.import_module(self._name)
+        return getattr(module, attribute)
+
+
+def lazy_import(name: str) -> LazyModule:
+    """The module ``name``, imported on first use."""
+    return LazyModule(name)

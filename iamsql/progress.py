@@ -47,4 +47,4 @@ class Steps:
 
     def step(self, label: str) -> None:
         self._started += 1
-        self.bar.update(self._task, completed=self._started, description=label)
+        self.bar.update(self._task, completed=self._started, description=label, refresh=True)  # drawn however short

@@ -15,15 +15,17 @@ from pathlib import Path
 PREFIX = "iamsql-"
 _FOLDER = re.compile(rf"{PREFIX}(\d+)-\w+")
 _current: Path | None = None
+_previous: str | None = None  # tempfile's default before this process's folder replaced it
 
 
 def use_private_tempdir() -> Path | None:
     """Sweep folders of dead iamsql processes, make this process's folder and point ``tempfile`` at it (once per
     process: a second call returns the same folder). ``None`` when no folder can be made there: temporary files
     then go to the temporary folder itself, and a command that needs one says why it cannot write."""
-    global _current
+    global _current, _previous
     if _current is not None and tempfile.tempdir == str(_current) and _current.is_dir():
         return _current
+    _previous = tempfile.tempdir
     base = Path(tempfile.gettempdir())
     sweep(base)
     try:
@@ -33,6 +35,16 @@ def use_private_tempdir() -> Path | None:
     tempfile.tempdir = str(_current)
     atexit.register(_remove, _current)
     return _current
+
+
+def release() -> None:
+    """Remove this process's folder now and give ``tempfile`` its previous default back, so a command run
+    in-process (as the tests and library callers do) leaves neither the folder nor the setting behind."""
+    global _current
+    if _current is not None:
+        _remove(_current)
+        tempfile.tempdir = _previous
+        _current = None
 
 
 def sweep(base: Path) -> list[Path]:

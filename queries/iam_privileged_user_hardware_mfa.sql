@@ -4,7 +4,8 @@ description: >-
   Every IAM user that the policy engine finds is an administrator (iam_principal_access, question full_admin or
   iam_admin, decision Allowed or AllowedIf) has at least one MFA device (list-mfa-devices) that is not a virtual
   one (its serial number is not in list-virtual-mfa-devices): a FIDO security key, passkey or hardware TOTP
-  token. Users whose MFA devices were not listed are skipped; other users pass.
+  token. Users whose MFA devices were not listed are skipped, unless the credential report says they have no MFA
+  at all (then they have no hardware device either); other users pass.
 severity: medium
 resource_type: AWS::IAM::User
 rationale: >-
@@ -33,14 +34,14 @@ with power as (
 select
   u.arn as resource,
   case
-    when p.privileged and u.mfa_devices is null then 'skip'
+    when p.privileged and u.mfa_devices is null and u.mfa_enabled is distinct from false then 'skip'
     when p.privileged and coalesce(d.hardware, 0) = 0 then 'alarm'
     when p.privileged then 'ok'
     when p.principal_arn is null or p.unknown then 'skip'
     else 'ok'
   end as status,
   u.name || case
-    when p.privileged and u.mfa_devices is null then
+    when p.privileged and u.mfa_devices is null and u.mfa_enabled is distinct from false then
       ' is privileged (' || p.questions || ') but its MFA devices were not listed; load list-mfa-devices to evaluate it.'
     when p.privileged and coalesce(d.devices, 0) = 0 then ' is privileged (' || p.questions || ') and has no MFA device; register a hardware key.'
     when p.privileged and coalesce(d.hardware, 0) = 0 then

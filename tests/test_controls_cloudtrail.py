@@ -201,6 +201,7 @@ def test_every_cloudtrail_control_has_an_alarm_and_a_pass_case():
     from .test_controls_detections import DETECTIONS  # identity detections: test_controls_detections
     from .test_controls_expected import CONTROLS as TESTED_THERE  # the controls of issue 12: test_controls_expected
     elsewhere = {"ct_nhi_human_use", "ct_nhi_reuse_many_sources"} | set(DETECTIONS) | set(TESTED_THERE)  # NHI: test_controls_nhi
+    elsewhere |= {"cloudtrail_bucket_not_public", "cloudtrail_bucket_access_logging"}  # test_controls_monitoring
     assert shipped - elsewhere <= set(CONTROLS)
     for control_id in CONTROLS:
         assert {"alarm", "ok"} <= {s for c, _, s in EXPECTED if c == control_id}, control_id
