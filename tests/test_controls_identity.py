@@ -251,3 +251,32 @@ def test_services_all_used_recently_are_ok(tmp_path):
                   "iam_principal_unused_services")
     status, reason = found[f"arn:aws:iam::{ACCOUNT}:user/app-ci"]
     assert status == "ok" and "all of its 3 granted services" in reason
+
+
+# ---- the NHI inventory names who holds each Identity Center role --------------------------------------------------
+
+
+def test_inventory_names_the_identity_center_holders_of_a_provisioned_role(tmp_path):
+    """The role Identity Center provisions for a permission set (AWSReservedSSO_<set>_<suffix>) is listed with the
+    group or user each assignment in its account gives it to; a lookalike role for another set is not."""
+    files = sso_outputs(ADMIN_POLICY, inline("*"))
+    sso_path = "/aws-reserved/sso.amazonaws.com/"
+    files["iam/get-account-authorization-details.json"] = {
+        "UserDetailList": [], "GroupDetailList": [], "Policies": [],
+        "RoleDetailList": [role("AWSReservedSSO_Admin_0123456789abcdef", days_ago(200), sso_path),
+                           role("AWSReservedSSO_Administrators_0123456789abcdef", days_ago(200), sso_path)]}
+    folder = tmp_path / "outputs"
+    for name, document in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(json.dumps(document))
+    path = tmp_path / "inventory.duckdb"
+    con = db.connect(path)
+    load_paths(con, [folder], account_id=ACCOUNT, as_of=AS_OF.isoformat())
+    con.close()
+    con = db.connect(path)  # helper views and the policy engine's tables over the loaded data
+    rows = con.execute("select name, use_kind, used_by, detail from iam_nhi_inventory "
+                       "where use_kind like 'identity_center%' order by name, used_by").fetchall()
+    con.close()
+    # the assignment to ana is in another account (444455556666), where no role of this data lives
+    assert rows == [("AWSReservedSSO_Admin_0123456789abcdef", "identity_center_group", "platform-admins",
+                     "permission set Admin")]

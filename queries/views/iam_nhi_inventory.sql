@@ -11,7 +11,11 @@ use_kind:
   'ecs_execution_role', 'eks_cluster'; used_by is the workload's ARN, use_region its region;
 - a principal the role's trust policy lets assume it, as the policy engine judges it (iam_role_trust_access,
   decision Allowed or AllowedIf): 'aws_service', 'oidc_federation', 'saml_federation', 'cross_account' (an
-  account or principal of another AWS account) or 'anyone'; used_by is the trusted principal, use_region 'global'.
+  account or principal of another AWS account) or 'anyone'; used_by is the trusted principal, use_region 'global';
+- an IAM Identity Center assignment of the permission set the role was provisioned for (the role
+  AWSReservedSSO_<permission set>_<suffix> of the assignment's account): 'identity_center_user' or
+  'identity_center_group'; used_by is the identity store user or group name (its id when the identity store is
+  not loaded), detail names the permission set.
 */
 with
 identity as (
@@ -39,6 +43,16 @@ role_use as (
   from iam_role_trust_access
   where decision in ('Allowed', 'AllowedIf') and (trusted_kind in ('service', 'oidc', 'saml', 'anyone') or external)
   group by role_arn, account_id, trusted_kind, trusted
+  union all
+  select r.principal_arn, r.account_id, 'identity_center_' || lower(a.principal_type),
+    coalesce(u.name, g.name, a.principal_id), 'global', 'permission set ' || p.name
+  from identity as r
+    join aws_ssoadmin_permission_set as p
+      on r.principal_type = 'role' and r.name like 'AWSReservedSSO%'
+      and substr(r.name, 16, length(p.name) + 1) = p.name || '_'
+    join aws_ssoadmin_account_assignment as a on a.permission_set_arn = p.arn and a.target_account_id = r.account_id
+    left join aws_identitystore_user as u on a.principal_type = 'USER' and u.id = a.principal_id
+    left join aws_identitystore_group as g on a.principal_type = 'GROUP' and g.id = a.principal_id
 )
 select i.account_id, i.principal_arn, i.principal_type, i.name, i.is_nhi, i.nhi_rule, i.nhi_reason,
   u.use_kind, u.used_by, u.use_region, u.detail
