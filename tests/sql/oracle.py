@@ -26,7 +26,8 @@ from iamsql.schema import TABLES, columns
 HERE = Path(__file__).parent
 DATASET = HERE / "dataset.json"
 CORPUS = HERE / "corpus.sql"
-PG_TYPES = {"VARCHAR": "text", "JSON": "jsonb", "TIMESTAMPTZ": "timestamptz", "BOOLEAN": "boolean", "BIGINT": "bigint"}
+PG_TYPES = {"VARCHAR": "text", "JSON": "jsonb", "TIMESTAMPTZ": "timestamptz", "BOOLEAN": "boolean", "BIGINT": "bigint",
+            "DOUBLE": "double precision"}
 
 
 # ----------------------------------------------------------------------------------------------- the rows
