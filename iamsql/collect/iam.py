@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from botocore.exceptions import ClientError
 
+from .. import normalize
 from .account import AccountRun
 from .aws import CallFailed
 
@@ -57,9 +58,6 @@ def collect_iam(run: AccountRun) -> list[str]:
     return principals
 
 
-_NO_VALUE = ("N/A", "not_supported", "no_information", "")
-
-
 @dataclass(frozen=True)
 class ReportRow:
     """What a credential report row tells about a user's keys and MFA."""
@@ -80,11 +78,11 @@ def report_rows(content: bytes | str) -> dict[str, ReportRow]:
         created, known = [], []
         for n in (1, 2):
             rotated = row.get(f"access_key_{n}_last_rotated") or ""
-            if rotated in _NO_VALUE:
+            if normalize.report_value(rotated) is None:
                 continue
             created.append(rotated)
             used = [row.get(f"access_key_{n}_last_used_{field}") or "" for field in ("date", "service", "region")]
-            if used[0] == "N/A" or all(value not in _NO_VALUE for value in used):
+            if used[0] == "N/A" or all(normalize.report_value(value) is not None for value in used):
                 known.append(rotated)
         rows[row["user"]] = ReportRow(tuple(created), tuple(known), row.get("mfa_active") == "true")
     return rows
