@@ -338,7 +338,7 @@ def connect_waiting(db: Path | None, deadline: float, wait: int) -> duckdb.DuckD
 
     while True:
         try:
-            return dbmod.connect(db)
+            return dbmod.connect(db, helper_views=False)  # the check run defines the views it reads
         except DatabaseError as exc:
             if "(locked)" not in str(exc) or time.monotonic() >= deadline:
                 if "(locked)" in str(exc):
