@@ -12,8 +12,8 @@ import typer
 from typer import _click as click
 from typer.core import TyperOption
 
-from . import __version__, journal, scratch
-from .errors import IamsqlError
+from iamsql import __version__, journal, scratch
+from iamsql.errors import IamsqlError
 
 
 def _flag_type(self: TyperOption, ctx) -> str | None:
@@ -65,8 +65,8 @@ def tables(db: DbOption = None) -> None:
 
     Example: iamsql tables --db audit.duckdb
     """
-    from . import db as dbmod
-    from .output import render
+    from iamsql import db as dbmod
+    from iamsql.output import render
 
     con = dbmod.connect(db, read_only=True, helper_views=False)
     rows = [(name, con.execute(f"select count(*) from {name}").fetchone()[0]) for name in dbmod.table_names(con)]
@@ -87,10 +87,10 @@ def schema(
     """
     import duckdb as duck
 
-    from . import db as dbmod
-    from .controls import create_views, view_names
-    from .output import render
-    from .schema import ACCESS_TABLES, CATALOG_TABLES, TABLES, columns
+    from iamsql import db as dbmod
+    from iamsql.controls import create_views, view_names
+    from iamsql.output import render
+    from iamsql.schema import ACCESS_TABLES, CATALOG_TABLES, TABLES, columns
 
     views = view_names()
     fixed = ACCESS_TABLES | CATALOG_TABLES
@@ -143,10 +143,10 @@ def query(
       iamsql query my_query.sql -o csv
       cat my_query.sql | iamsql query -o json
     """
-    from . import db as dbmod
-    from .controls import mentions_helper_view
-    from .output import FORMATS, STEAMPIPE_NULL, render
-    from .query import lock_down, read_sql, run_statements, split_statements, sql_file, translate
+    from iamsql import db as dbmod
+    from iamsql.controls import mentions_helper_view
+    from iamsql.output import FORMATS, STEAMPIPE_NULL, render
+    from iamsql.query import lock_down, read_sql, run_statements, split_statements, sql_file, translate
 
     if fmt not in FORMATS:
         raise IamsqlError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
@@ -207,7 +207,7 @@ def simulate(
     """
     import json
 
-    from .policy import simulate as simulate_requests
+    from iamsql.policy import simulate as simulate_requests
 
     if fmt not in ("table", "json"):
         raise IamsqlError(f"unknown format {fmt!r}; choose table or json")
@@ -234,8 +234,8 @@ def simulate(
         if any(r["decision"] == "Error" for r in results):
             raise typer.Exit(2)
         return
-    from . import db as dbmod
-    from .access.who import simulate_principal
+    from iamsql import db as dbmod
+    from iamsql.access.who import simulate_principal
 
     if not action:
         raise IamsqlError("--principal needs --action")
@@ -273,9 +273,9 @@ def who_can(
     """
     import json
 
-    from . import db as dbmod
-    from .access.who import who_can as find
-    from .output import FORMATS, render
+    from iamsql import db as dbmod
+    from iamsql.access.who import who_can as find
+    from iamsql.output import FORMATS, render
 
     if fmt not in FORMATS:
         raise IamsqlError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
@@ -317,10 +317,10 @@ def load(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
 
-    from . import db as dbmod
-    from .load import SAMPLE_DIR, load_paths
-    from .output import render
-    from .progress import terminal_progress
+    from iamsql import db as dbmod
+    from iamsql.load import SAMPLE_DIR, load_paths
+    from iamsql.output import render
+    from iamsql.progress import terminal_progress
 
     inputs = list(paths or []) + ([SAMPLE_DIR] if sample else [])
     if not inputs:
@@ -374,8 +374,8 @@ def frameworks(
       iamsql frameworks owasp-nhi-2025
       iamsql frameworks --search PR.AC-4
     """
-    from .frameworks import listing
-    from .output import FORMATS, render
+    from iamsql.frameworks import listing
+    from iamsql.output import FORMATS, render
 
     if fmt not in FORMATS:
         raise IamsqlError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
@@ -441,10 +441,10 @@ def check(
       iamsql check --export findings.ocsf.json --export iamsql.sarif --export results.html
       iamsql check --quiet > results.txt
     """
-    from . import db as dbmod
-    from .controls import exit_code, parse_param_options, render_results, results, run_checks
-    from .progress import Steps
-    from .report import check_exports, export_run
+    from iamsql import db as dbmod
+    from iamsql.controls import exit_code, parse_param_options, render_results, results, run_checks
+    from iamsql.progress import Steps
+    from iamsql.report import check_exports, export_run
 
     if engine not in ("duckdb", "spark"):
         raise IamsqlError(f"unknown engine {engine!r}; choose duckdb or spark")
@@ -460,7 +460,7 @@ def check(
         raise IamsqlError(f"database {dbmod.resolve_db_path(db)} does not exist: run 'iamsql load' or 'iamsql collect' first")
     con = dbmod.connect(db, helper_views=False)  # a run defines the helper views its controls read
     if engine == "spark":
-        from .engines.spark import run_checks as run_on_spark
+        from iamsql.engines.spark import run_checks as run_on_spark
 
         run_id = run_on_spark(con, parquet, master=master, controls=control, frameworks=framework,
                               severity=severity, params=parse_param_options(param), queries_dir=queries)
@@ -488,7 +488,7 @@ def _sigma_controls(folders: list[Path] | None, skip_unsupported: bool) -> list:
     each on stderr with ``skip_unsupported``, else the command fails naming each (exit 2)."""
     if not folders:
         return []
-    from .sigma import load_sigma
+    from iamsql.sigma import load_sigma
 
     return load_sigma(folders, skip_unsupported=skip_unsupported,
                       warn=lambda line: typer.echo(f"warning: skipped Sigma rule: {line}", err=True))
@@ -521,12 +521,12 @@ def controls(
       iamsql controls --print-sql --dialect athena --control iam_root_mfa_enabled
       iamsql controls --sigma ./sigma-rules --print-sql
     """
-    from .controls import load_controls, requirements_for, select_controls, with_extra
-    from .output import FORMATS, render
+    from iamsql.controls import load_controls, requirements_for, select_controls, with_extra
+    from iamsql.output import FORMATS, render
 
     extra = _sigma_controls(sigma, sigma_skip_unsupported)
     if print_sql:
-        from .engines import render_statements, statements
+        from iamsql.engines import render_statements, statements
 
         typer.echo(render_statements(statements(dialect, control, extra_controls=extra), dialect), nl=False)
         return
@@ -568,9 +568,9 @@ def report(
       iamsql report --out findings.ocsf.json --run 3
       iamsql report --out iamsql.sarif --quiet
     """
-    from . import db as dbmod
-    from .progress import Steps
-    from .report import write_report
+    from iamsql import db as dbmod
+    from iamsql.progress import Steps
+    from iamsql.report import write_report
 
     extra = _sigma_controls(sigma, True)
     con = dbmod.connect(db, read_only=True, helper_views=False)
@@ -621,10 +621,10 @@ def collect(
       iamsql collect --cloudtrail-s3 s3://org-trail-logs/ --since 2026-07-01 --until 2026-07-31
       iamsql collect --identity --region us-east-1
     """
-    from . import db as dbmod
-    from .collect.progress import CollectProgress
-    from .collect.run import collect as run_collect
-    from .output import render
+    from iamsql import db as dbmod
+    from iamsql.collect.progress import CollectProgress
+    from iamsql.collect.run import collect as run_collect
+    from iamsql.output import render
 
     con = dbmod.connect(db, helper_views=False)
     try:
@@ -702,7 +702,7 @@ def evidence_run(
       iamsql evidence run --evidence-dir evidence --source ./exports --fail-on high --quiet
       iamsql evidence run --config iamsql.toml --sign-key ~/.ssh/iamsql_evidence
     """
-    from . import evidence
+    from iamsql import evidence
 
     flags = {"db": db, "evidence_dir": evidence_dir, "name": name, "sources.paths": source,
              "sources.account_id": account_id, "sources.regions": region, "sources.profile": profile,
@@ -744,7 +744,7 @@ def evidence_verify(
       iamsql evidence verify evidence/ --db audit.duckdb
       iamsql evidence verify evidence/ --public-key iamsql_evidence.pub
     """
-    from .evidence import verify
+    from iamsql.evidence import verify
 
     checked = verify(folder, db=db, public_key=public_key)
     for result in checked:
@@ -760,9 +760,9 @@ def evidence_list(db: DbOption = None, fmt: FormatOption = "table") -> None:
 
     Example: iamsql evidence list --db audit.duckdb
     """
-    from . import db as dbmod
-    from .history import runs
-    from .output import FORMATS, render
+    from iamsql import db as dbmod
+    from iamsql.history import runs
+    from iamsql.output import FORMATS, render
 
     if fmt not in FORMATS:
         raise IamsqlError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
@@ -787,9 +787,9 @@ def diff(
       iamsql diff
       iamsql diff --from 12 --to 15 --format md
     """
-    from . import db as dbmod
-    from .history import diff as run_diff
-    from .history import render_diff
+    from iamsql import db as dbmod
+    from iamsql.history import diff as run_diff
+    from iamsql.history import render_diff
 
     con = dbmod.connect(db, read_only=True, helper_views=False)
     try:
@@ -815,9 +815,9 @@ def exceptions_check(
 
     Example: iamsql exceptions check exceptions.yaml --db audit.duckdb
     """
-    from . import db as dbmod
-    from .exceptions import read_exceptions, review
-    from .output import FORMATS, render
+    from iamsql import db as dbmod
+    from iamsql.exceptions import read_exceptions, review
+    from iamsql.output import FORMATS, render
 
     if fmt not in FORMATS:
         raise IamsqlError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
@@ -845,9 +845,9 @@ def export(
       iamsql export --parquet ./lake
       iamsql export --parquet ./lake --run 3
     """
-    from . import db as dbmod
-    from .lake import export as export_lake
-    from .output import render
+    from iamsql import db as dbmod
+    from iamsql.lake import export as export_lake
+    from iamsql.output import render
 
     con = dbmod.connect(db, read_only=True, helper_views=False)
     try:

@@ -28,12 +28,12 @@ from typing import Any
 
 import duckdb
 
-from . import __version__, policy, sqlcache, yamltext
-from . import access as access_tables
-from .errors import IamsqlError
-from .lazy import lazy_import
-from .resources import data_folder
-from .schema import ACCESS_TABLES, CATALOG_TABLES, TABLES
+from iamsql import __version__, policy, sqlcache, yamltext
+from iamsql import access as access_tables
+from iamsql.errors import IamsqlError
+from iamsql.lazy import lazy_import
+from iamsql.resources import data_folder
+from iamsql.schema import ACCESS_TABLES, CATALOG_TABLES, TABLES
 
 sqlglot = lazy_import("sqlglot")  # only to translate: a run whose SQL is in the translation cache needs none
 
@@ -264,7 +264,7 @@ def render_sql(control: Control, params: dict[str, Any]) -> str:
 
 def to_duckdb(sql: str) -> str:
     """Translate a control or view to DuckDB with ``now()``/``current_date`` bound to ``iamsql_as_of``."""
-    from .dialect import to_duckdb as translate
+    from iamsql.dialect import to_duckdb as translate
 
     return translate(sql, as_of_variable=True)
 
@@ -536,14 +536,14 @@ def select_controls(
 
 def framework_ids() -> list[str]:
     """Framework ids known to ``iamsql.frameworks`` (the mappings in ``mappings/``)."""
-    from . import frameworks
+    from iamsql import frameworks
 
     return sorted(frameworks.load_frameworks())
 
 
 def requirements_for(control_id: str) -> list[str]:
     """The ``framework:id`` requirements a control serves, from ``iamsql.frameworks``."""
-    from . import frameworks
+    from iamsql import frameworks
 
     return list(frameworks.requirements_for_control(control_id))
 
@@ -846,7 +846,7 @@ def _store(con, started, selected, parameters, frameworks, accounts, rows, pack_
     """Write the run, its rows and its per-control ``timings`` (control id, account id, milliseconds, rows) in
     one transaction. ``engine`` names what executed the SQL; another engine passes the ``snapshot_ids`` it read
     (default: this database's latest snapshots)."""
-    from .db import transaction
+    from iamsql.db import transaction
 
     statuses = {r["status"] for r in rows}
     run_id = None
@@ -974,7 +974,7 @@ def summary(rows: list[dict], frameworks: list[str] | None = None, attested: Ite
     requirements (``total``) by status (``check`` applies no exceptions or attestations, so none are excepted or attested) and its two figures as text (``frameworks.FORMULA``; ``n/a`` when nothing was
     assessed, ``informative`` for SP 800-207), from the rows' statuses judged per account (``frameworks`` roll-up:
     the same as the report's)."""
-    from .frameworks import framework_summary, load_frameworks, percent, requirement_status, statuses_by_account
+    from iamsql.frameworks import framework_summary, load_frameworks, percent, requirement_status, statuses_by_account
 
     selected = list(dict.fromkeys(frameworks)) if frameworks else list(load_frameworks())
     by_account = statuses_by_account(rows)
@@ -1060,7 +1060,7 @@ def render_results(rows: list[dict], fmt: str, frameworks: list[str] | None = No
     with its skipped controls and why. The summary is one line per framework (compliant %, coverage % and the
     requirement counts, as in the report; a table for ``md``, lines wrapped to the terminal otherwise), a line of
     result counts over all controls, and the formula."""
-    from .output import FORMATS, render
+    from iamsql.output import FORMATS, render
 
     if fmt not in FORMATS:
         raise ControlError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
@@ -1094,7 +1094,7 @@ def _wrapped(line: str) -> str:
     import shutil
     import textwrap
 
-    from .output import FALLBACK_WIDTH
+    from iamsql.output import FALLBACK_WIDTH
 
     width = shutil.get_terminal_size((FALLBACK_WIDTH, 24)).columns
     return textwrap.fill(line, width=max(width, 40), subsequent_indent="  ", break_on_hyphens=False) + "\n"

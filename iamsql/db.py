@@ -20,11 +20,11 @@ from pathlib import Path
 
 import duckdb
 
-from . import __version__, journal
-from .errors import DatabaseError
-from .paths import duckdb_literal
-from .pgfunctions import install_macros as install_dialect_macros
-from .schema import ACCUMULATING_TABLES, COMPRESSION, TABLES, columns
+from iamsql import __version__, journal
+from iamsql.errors import DatabaseError
+from iamsql.paths import duckdb_literal
+from iamsql.pgfunctions import install_macros as install_dialect_macros
+from iamsql.schema import ACCUMULATING_TABLES, COMPRESSION, TABLES, columns
 
 DEFAULT_DB = "iamsql.duckdb"
 
@@ -157,7 +157,7 @@ def connect(
     if not read_only:
         ensure_schema(con)
     install_macros(con)
-    from .controls import create_account_view, create_views
+    from iamsql.controls import create_account_view, create_views
 
     (create_views if helper_views else create_account_view)(con)  # TEMP views
     return con

@@ -25,8 +25,8 @@ from sqlglot import exp
 from sqlglot.dialects.postgres import Postgres
 from sqlglot.errors import ParseError, SqlglotError, TokenError
 
-from .query import QueryError
-from .schema import ACCESS_TABLES, CATALOG_TABLES, DERIVED_TABLES, TABLES
+from iamsql.query import QueryError
+from iamsql.schema import ACCESS_TABLES, CATALOG_TABLES, DERIVED_TABLES, TABLES
 
 NAME_KEY = "pg_name"
 ENGINES = ("duckdb", "spark", "trino", "athena")

@@ -34,9 +34,9 @@ from typing import Any
 
 import duckdb
 
-from . import __version__, locking, signing
-from .controls import DEFAULT_FAIL_ON
-from .errors import DatabaseError, IamsqlError
+from iamsql import __version__, locking, signing
+from iamsql.controls import DEFAULT_FAIL_ON
+from iamsql.errors import DatabaseError, IamsqlError
 
 MANIFEST = "manifest.json"
 MANIFEST_HASH = "manifest.sha256"
@@ -258,7 +258,7 @@ def _params_from_items(items: Any, where: str) -> dict[str, str]:
 
 
 def _validate(config: Config) -> None:
-    from .frameworks import get_framework
+    from iamsql.frameworks import get_framework
 
     v = config.values
     where = f"config {config.path}" if config.path else "settings"
@@ -334,7 +334,7 @@ class RunLock:
 
 def connect_waiting(db: Path | None, deadline: float, wait: int) -> duckdb.DuckDBPyConnection:
     """Open the database for writing; while another process holds DuckDB's file lock, retry until ``deadline``."""
-    from . import db as dbmod
+    from iamsql import db as dbmod
 
     while True:
         try:
@@ -406,7 +406,7 @@ class RunOutcome:
 
 def run(config: Config, log: Callable[[str], None] | None = None) -> RunOutcome:
     """One scheduled evidence run (see the module docstring); returns the run id, folder and exit code."""
-    from .exceptions import read_exceptions
+    from iamsql.exceptions import read_exceptions
 
     log = log or (lambda _message: None)
     exceptions_file = read_exceptions(config["exceptions"]) if config["exceptions"] else None
@@ -437,7 +437,7 @@ def _sigma_controls(config: Config, warnings: list[str]) -> list:
     run early (or, with ``sigma_skip_unsupported``, is one warning of the run)."""
     if not config["sigma"]:
         return []
-    from .sigma import load_sigma
+    from iamsql.sigma import load_sigma
 
     for folder in config["sigma"]:
         if not Path(folder).exists():
@@ -447,10 +447,10 @@ def _sigma_controls(config: Config, warnings: list[str]) -> list:
 
 
 def _run_locked(con, config: Config, exceptions_file, log, sigma_controls=None, sign_key=None) -> RunOutcome:
-    from . import exceptions as exc_mod
-    from . import history
-    from .controls import exit_code, run_checks
-    from .db import transaction
+    from iamsql import exceptions as exc_mod
+    from iamsql import history
+    from iamsql.controls import exit_code, run_checks
+    from iamsql.db import transaction
 
     evidence_dir: Path = config["evidence_dir"]
     history.ensure_schema(con)
@@ -544,7 +544,7 @@ def _gather(con, config: Config, raw: Path) -> Gathered:
     """Copy ``sources.paths`` into ``raw/`` and load them, or collect from AWS into ``raw/``."""
     if config.collecting:
         return _collect(con, config, raw)
-    from .load import load_paths
+    from iamsql.load import load_paths
 
     copies: list[dict] = []
     for index, source in enumerate(config["sources.paths"], 1):
@@ -570,7 +570,7 @@ def _gather(con, config: Config, raw: Path) -> Gathered:
 def _collect(con, config: Config, raw: Path) -> Gathered:
     """Collect from AWS into ``raw/`` with ``iamsql.collect`` (which writes its own manifest there and loads
     the folder in one transaction)."""
-    from .collect.run import collect
+    from iamsql.collect.run import collect
 
     raw.rmdir()  # the collector creates its folder and refuses one that exists with content
     result = collect(
@@ -598,7 +598,7 @@ def _default_name(con, run_id: int, gathered: Gathered) -> str:
 
 
 def _write_outputs(con, config: Config, run_id: int, work: Path, extra_controls=None) -> None:
-    from .report import write_report
+    from iamsql.report import write_report
 
     for output in config["outputs"]:
         write_report(con, work / OUTPUT_FILES[output], fmt=output, frameworks=config["frameworks"], run_id=run_id,
@@ -606,7 +606,7 @@ def _write_outputs(con, config: Config, run_id: int, work: Path, extra_controls=
 
 
 def _manifest(con, config, run_id, name, started, gathered: Gathered, exceptions_file, summary, code, work) -> dict:
-    from .controls import control_pack_hash
+    from iamsql.controls import control_pack_hash
 
     run_row = con.execute("select as_of, accounts, snapshot_ids, control_pack_hash, run_by from iamsql_run "
                           "where run_id = ?", [run_id]).fetchone()
@@ -688,7 +688,7 @@ def _fsync_dir(folder: Path) -> None:
 
 def _clean_abandoned(con, evidence_dir: Path) -> None:
     """Under the lock: remove hidden folders of killed runs and mark their database rows ``abandoned``."""
-    from .db import transaction
+    from iamsql.db import transaction
 
     for leftover in evidence_dir.glob(f"{INCOMPLETE}*"):
         shutil.rmtree(leftover, ignore_errors=True)
@@ -925,8 +925,8 @@ def check_database(results: list[Verification], parents: list[Path], db: str | P
     """Every manifest's SHA-256 against ``iamsql_evidence_run.manifest_sha256`` of its run id, and every complete
     run of these evidence names whose folder is missing (older than every present run and pruned by retention:
     a note; otherwise a failure)."""
-    from . import db as dbmod
-    from .history import has_table
+    from iamsql import db as dbmod
+    from iamsql.history import has_table
 
     if not Path(db).is_file():
         raise EvidenceError(f"{db}: no such database file")

@@ -41,7 +41,7 @@ from typing import Any
 import duckdb
 import yaml
 
-from .errors import InputError
+from iamsql.errors import InputError
 
 EXCEPTION_FIELDS = ("control", "resource", "account", "reason", "approver", "ticket", "expires")
 PATTERN_FIELDS = ("control", "resource")
@@ -232,7 +232,7 @@ class _Reader:
         )
 
     def attestation(self, node: yaml.Node, number: int) -> Attestation:
-        from .frameworks import MappingError, get_framework
+        from iamsql.frameworks import MappingError, get_framework
 
         what = f"attestation {number}"
         fields = self.mapping(node, what, ATTESTATION_FIELDS, ATTESTATION_FIELDS)
@@ -293,7 +293,7 @@ class Applied:
 
 def evaluate(con: duckdb.DuckDBPyConnection, run_id: int, file: ExceptionsFile) -> Applied:
     """Match a run's alarms against the file, judging expiry at the run's data time. Nothing is written."""
-    from .history import run_as_of
+    from iamsql.history import run_as_of
 
     as_of = run_as_of(con, run_id).date()
     rows = con.execute(
@@ -333,8 +333,8 @@ def warnings(applied: Applied) -> list[str]:
 def apply(con: duckdb.DuckDBPyConnection, run_id: int, file: ExceptionsFile | None) -> Applied:
     """Evaluate the file against a run and store the outcome for that run, in one transaction (replacing any
     earlier outcome for the run). ``None`` stores that the run had no exceptions."""
-    from .db import transaction
-    from .history import ensure_schema
+    from iamsql.db import transaction
+    from iamsql.history import ensure_schema
 
     ensure_schema(con)
     file = file or ExceptionsFile(Path(), "", (), ())
@@ -363,7 +363,7 @@ def review(con: duckdb.DuckDBPyConnection | None, file: ExceptionsFile, run_id: 
            ) -> tuple[list[str], list[tuple], str]:
     """Rows for ``iamsql exceptions check``: each entry with its state and matches against a stored run (default
     the latest); without a database or run, states are judged at today's date and matches are not known."""
-    from .history import runs
+    from iamsql.history import runs
 
     known = [r["run_id"] for r in runs(con)] if con is not None else []
     if run_id is None and known:
@@ -420,7 +420,7 @@ def attested_requirements(con: duckdb.DuckDBPyConnection, run_id: int) -> set[st
 
 def _dicts(con: duckdb.DuckDBPyConnection, sql: str, params: int | dict) -> list[dict[str, Any]]:
     """The rows as dicts; ``params`` is the run id (one ``?``) or named parameters."""
-    from .history import has_table
+    from iamsql.history import has_table
 
     if not has_table(con, "iamsql_run_exception"):
         return []

@@ -42,9 +42,9 @@ from pathlib import Path
 
 import yaml
 
-from . import yamltext
-from .errors import IamsqlError
-from .resources import data_folder
+from iamsql import yamltext
+from iamsql.errors import IamsqlError
+from iamsql.resources import data_folder
 
 DATA_DIR = data_folder("mappings")
 RESULT_STATUSES = ("ok", "alarm", "info", "skip", "error")

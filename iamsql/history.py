@@ -23,7 +23,7 @@ from typing import Any
 
 import duckdb
 
-from .errors import IamsqlError
+from iamsql.errors import IamsqlError
 
 HISTORY_DDL = """
 create table if not exists iamsql_result_exception (
@@ -224,7 +224,7 @@ def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the run bookkeeping tables and the ``iamsql_finding_history`` view (needs a writable database)."""
-    from .controls import RUN_DDL
+    from iamsql.controls import RUN_DDL
 
     con.execute(RUN_DDL)
     con.execute(HISTORY_DDL)
@@ -316,7 +316,7 @@ def diff(con: duckdb.DuckDBPyConnection, from_run: int | None = None, to_run: in
     (``controls``, ``frameworks``: empty for all). ``summary``: counts per framework (controls mapped to it) and
     over all controls. DuckDB compares the runs; only the
     differences come back to Python."""
-    from .frameworks import requirements_for_control
+    from iamsql.frameworks import requirements_for_control
 
     if not ready(con):
         raise HistoryError("diff needs two check runs; the database has none: run 'iamsql check' first")
@@ -405,7 +405,7 @@ def render_diff(result: dict[str, Any], fmt: str) -> str:
     """The diff as ``table`` or ``md`` (summary per framework, then changes, then resources) or ``json``."""
     import json
 
-    from .output import render
+    from iamsql.output import render
 
     if fmt == "json":
         return json.dumps(result, indent=2, default=str) + "\n"

@@ -34,11 +34,11 @@ from pathlib import Path
 
 import duckdb
 
-from . import __version__
-from .access import create_tables as create_access_tables
-from .controls import ACCESS_QUESTIONS
-from .errors import IamsqlError
-from .schema import ACCESS_TABLES, ACCUMULATING_TABLES, TABLES, columns
+from iamsql import __version__
+from iamsql.access import create_tables as create_access_tables
+from iamsql.controls import ACCESS_QUESTIONS
+from iamsql.errors import IamsqlError
+from iamsql.schema import ACCESS_TABLES, ACCUMULATING_TABLES, TABLES, columns
 
 LAKE_FORMAT = 1
 ACCESS_PREFIX = "iamsql_export_"

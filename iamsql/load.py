@@ -36,10 +36,10 @@ from typing import Any
 
 import duckdb
 
-from . import db
-from .collect.evidence import MANIFEST_NAME, Manifest, read_manifest
-from .errors import DatabaseError, InputError
-from .loaders import (
+from iamsql import db
+from iamsql.collect.evidence import MANIFEST_NAME, Manifest, read_manifest
+from iamsql.errors import DatabaseError, InputError
+from iamsql.loaders import (
     Fragment,
     Parsed,
     Unreadable,
@@ -52,9 +52,9 @@ from .loaders import (
     pages,
     placebo,
 )
-from .normalize import timestamp
-from .paths import walk
-from .schema import TABLES
+from iamsql.normalize import timestamp
+from iamsql.paths import walk
+from iamsql.schema import TABLES
 
 SAMPLE_DIR = Path(__file__).parent / "sample"  # small public data set, see sample/PROVENANCE.md
 HEAD_BYTES = 64 * 1024

@@ -34,7 +34,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from .escaping import csv_line, formula_like, md_escape, md_text, neutralise
+from iamsql.escaping import csv_line, formula_like, md_escape, md_text, neutralise
 
 FORMATS = ("table", "csv", "json", "jsonl", "line", "md")
 FALLBACK_WIDTH = 120  # table width when neither COLUMNS nor a terminal says

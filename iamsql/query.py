@@ -8,8 +8,8 @@ import re
 
 import duckdb
 
-from . import sqlcache
-from .errors import IamsqlError
+from iamsql import sqlcache
+from iamsql.errors import IamsqlError
 
 DIALECTS = ("steampipe", "postgres", "duckdb")
 
@@ -23,7 +23,7 @@ def translate(sql: str, dialect: str = "steampipe", *, as_of_variable: bool = Fa
 
     ``as_of_variable``: the current time is the DuckDB variable ``iamsql_as_of`` (controls) instead of the clock.
     """
-    from .dialect import to_duckdb
+    from iamsql.dialect import to_duckdb
 
     if dialect not in DIALECTS:
         raise QueryError(f"unknown dialect {dialect!r}; choose one of {', '.join(DIALECTS)}")
@@ -99,7 +99,7 @@ def split_statements(sql: str, dialect: str = "steampipe") -> list[str]:
     from sqlglot.errors import SqlglotError
     from sqlglot.tokens import TokenType
 
-    from .dialect import Steampipe
+    from iamsql.dialect import Steampipe
 
     read = "duckdb" if dialect == "duckdb" else Steampipe
     try:
@@ -145,7 +145,7 @@ def check_read_only(sql: str, dialect: str, con: duckdb.DuckDBPyConnection | Non
     from sqlglot import exp
     from sqlglot.errors import SqlglotError
 
-    from .dialect import Steampipe, quiet_sqlglot
+    from iamsql.dialect import Steampipe, quiet_sqlglot
 
     read = "duckdb" if dialect == "duckdb" else Steampipe
     tree = None
@@ -222,7 +222,7 @@ def fetch(con: duckdb.DuckDBPyConnection, duck_sql: str) -> tuple[list[str], lis
     timestamps come back as DuckDB's text (a Python value would lose an interval's months, ``infinity``, BC and
     years past 9999); lists, structs and maps as JSON (a union as its member's value) (type ``JSON``). ``output.render`` turns both into
     Steampipe's text."""
-    from .output import TEXT_TYPES
+    from iamsql.output import TEXT_TYPES
 
     try:
         relation = con.sql(duck_sql)

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import IamsqlError
+from iamsql.errors import IamsqlError
 
 STDOUT = "-"
 

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .controls import Control, ControlError
+from iamsql.controls import Control, ControlError
 
 SEVERITY = {"informational": "info", "low": "low", "medium": "medium", "high": "high", "critical": "critical"}
 DEFAULT_SEVERITY = "medium"  # a rule without a level

@@ -18,7 +18,7 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from .errors import IamsqlError
+from iamsql.errors import IamsqlError
 
 NAMESPACE = "iamsql-evidence"  # ssh-keygen -Y verify -n iamsql-evidence
 MAGIC = b"SSHSIG"

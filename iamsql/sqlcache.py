@@ -20,7 +20,7 @@ from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from . import __version__
+from iamsql import __version__
 
 FORMAT = 1  # bump when the entry layout changes
 TRANSLATOR = (Path(__file__).with_name("dialect.py"), Path(__file__).with_name("query.py"))  # and its read-only rules

@@ -2,7 +2,7 @@
 (``iam_principal_access``, ``iam_policy_access``, ``iam_role_trust_access``, ``iam_event_policy_access``,
 ``iam_event_trust_access``; see docs/policy-engine.md)."""
 
-from .build import create_tables
-from .model import AccountModel, AttachedPolicy, Principal, load_accounts
+from iamsql.access.build import create_tables
+from iamsql.access.model import AccountModel, AttachedPolicy, Principal, load_accounts
 
 __all__ = ["AccountModel", "AttachedPolicy", "Principal", "create_tables", "load_accounts"]

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import duckdb
 
-from ..schema import ACCESS_TABLES
-from .events import event_rows
-from .model import load_accounts
-from .organization import guardrails
-from .questions import load_questions
-from .tables import Asker, policy_rows, principal_rows, trust_rows
+from iamsql.schema import ACCESS_TABLES
+from iamsql.access.events import event_rows
+from iamsql.access.model import load_accounts
+from iamsql.access.organization import guardrails
+from iamsql.access.questions import load_questions
+from iamsql.access.tables import Asker, policy_rows, principal_rows, trust_rows
 
 
 def compute(con: duckdb.DuckDBPyConnection, questions_file: Path) -> dict[str, list[tuple]]:

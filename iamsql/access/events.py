@@ -17,10 +17,10 @@ import json
 
 import duckdb
 
-from .model import AccountModel, AttachedPolicy, _Documents
-from .organization import Guardrails
-from .questions import Question
-from .tables import POSSIBLE, Asker, _json_text, policy_answers, trust_answers
+from iamsql.access.model import AccountModel, AttachedPolicy, _Documents
+from iamsql.access.organization import Guardrails
+from iamsql.access.questions import Question
+from iamsql.access.tables import POSSIBLE, Asker, _json_text, policy_answers, trust_answers
 
 ATTACH = ("AttachUserPolicy", "AttachRolePolicy", "AttachGroupPolicy")
 DOCUMENT = ("PutUserPolicy", "PutRolePolicy", "PutGroupPolicy", "CreatePolicy", "CreatePolicyVersion")

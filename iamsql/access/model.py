@@ -13,7 +13,7 @@ from functools import cached_property
 
 import duckdb
 
-from ..policy import Policy, PolicyError, parse_policy
+from iamsql.policy import Policy, PolicyError, parse_policy
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from ..normalize import arn_account
-from ..policy import Policy, PolicyError, parse_policy
+from iamsql.normalize import arn_account
+from iamsql.policy import Policy, PolicyError, parse_policy
 
 SCP = "SERVICE_CONTROL_POLICY"
 RCP = "RESOURCE_CONTROL_POLICY"

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import yaml
 
-from .. import yamltext
-from ..errors import IamsqlError
-from ..policy.catalog import probe_resources
+from iamsql import yamltext
+from iamsql.errors import IamsqlError
+from iamsql.policy.catalog import probe_resources
 
 TARGETS = ("self", "user", "role", "group", "policy", "any", "catalog", "*")
 PROBE = "iamsql-probe"

@@ -17,11 +17,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-from ..policy import Evaluation, MatchedStatement, Request, evaluate, parse_policy
-from . import trust as trust_analysis
-from .model import AccountModel, AttachedPolicy, Principal
-from .organization import Guardrails
-from .questions import Question, resources_for
+from iamsql.policy import Evaluation, MatchedStatement, Request, evaluate, parse_policy
+from iamsql.access import trust as trust_analysis
+from iamsql.access.model import AccountModel, AttachedPolicy, Principal
+from iamsql.access.organization import Guardrails
+from iamsql.access.questions import Question, resources_for
 
 ADMIN_QUESTIONS = ("full_admin", "iam_admin")
 RANK = {"ExplicitlyDenied": 0, "ImplicitlyDenied": 1, "Error": 2, "Unknown": 2, "AllowedIf": 3, "Allowed": 4}

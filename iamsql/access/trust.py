@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..policy import Policy, Request, evaluate, parse_policy
+from iamsql.policy import Policy, Request, evaluate, parse_policy
 
 OUTSIDE_ACCOUNTS = ("999999999999", "888888888888")
 OUTSIDE_ORG = "o-iamsqloutside"

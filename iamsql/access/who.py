@@ -7,14 +7,14 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from ..errors import IamsqlError
-from ..policy import Evaluation, Request, evaluate
-from ..policy.catalog import probe_resources
-from . import trust as trust_analysis
-from .model import AccountModel, Principal, load_accounts
-from .organization import guardrails
-from .questions import PROBE
-from .tables import POSSIBLE, RANK, Asker, attached_at
+from iamsql.errors import IamsqlError
+from iamsql.policy import Evaluation, Request, evaluate
+from iamsql.policy.catalog import probe_resources
+from iamsql.access import trust as trust_analysis
+from iamsql.access.model import AccountModel, Principal, load_accounts
+from iamsql.access.organization import guardrails
+from iamsql.access.questions import PROBE
+from iamsql.access.tables import POSSIBLE, RANK, Asker, attached_at
 
 TRUST_ACTIONS = ("sts:assumerole", "sts:assumerolewithsaml", "sts:assumerolewithwebidentity")
 

@@ -13,8 +13,8 @@ import boto3
 from botocore import xform_name
 from botocore.exceptions import ClientError
 
-from .aws import Clients, Counter, describe
-from .evidence import Evidence
+from iamsql.collect.aws import Clients, Counter, describe
+from iamsql.collect.evidence import Evidence
 
 GLOBAL = "global"
 WORKERS = 4  # per account: IAM's throttle is per account, so a few calls at a time and botocore's backoff

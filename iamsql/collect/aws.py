@@ -27,7 +27,7 @@ from botocore.exceptions import (
 from botocore.exceptions import ConnectionError as BotoConnectionError
 from botocore.parsers import ResponseParserError
 
-from ..errors import IamsqlError
+from iamsql.errors import IamsqlError
 
 DEFAULT_RETRY_MODE = "adaptive"  # client-side rate limiting on throttling, on top of exponential backoff
 DEFAULT_MAX_ATTEMPTS = 10

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from .account import AccountRun
+from iamsql.collect.account import AccountRun
 
 LOOKUP_MAX_DAYS = 90  # Event history keeps 90 days
 LOOKUP_PAGE_SIZE = 50  # the API's maximum

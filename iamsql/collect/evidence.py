@@ -23,8 +23,8 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
-from ..errors import InputError
+from iamsql import __version__
+from iamsql.errors import InputError
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_KEY = "iamsql_manifest"

@@ -13,8 +13,8 @@ from __future__ import annotations
 import threading
 import time
 
-from .account import GLOBAL, AccountRun
-from .aws import CallFailed
+from iamsql.collect.account import GLOBAL, AccountRun
+from iamsql.collect.aws import CallFailed
 
 ENABLED = ("opt-in-not-required", "opted-in")
 JOB_TIMEOUT_SECONDS = 120

@@ -11,7 +11,7 @@ a fact (no bucket policy, no public access block, no default encryption) are kep
 
 from __future__ import annotations
 
-from .account import GLOBAL, AccountRun
+from iamsql.collect.account import GLOBAL, AccountRun
 
 BUCKET_FACTS = {"NoSuchBucketPolicy", "NoSuchPublicAccessBlockConfiguration",
                 "ServerSideEncryptionConfigurationNotFoundError"}

@@ -9,7 +9,7 @@ serve, a denied call) is a gap like any other; the run goes on."""
 
 from __future__ import annotations
 
-from .account import AccountRun
+from iamsql.collect.account import AccountRun
 
 POLICY_TYPES = ("SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY")
 

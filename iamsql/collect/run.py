@@ -24,19 +24,19 @@ from pathlib import Path
 
 import duckdb
 
-from ..load import LoadSummary, load_paths
-from .account import AccountRun, Target
-from .aws import CollectError, Counter, base_session, describe, make_client, parse_when
-from .cloudtrail import LOOKUP_MAX_DAYS, collect_trails, lookup_events
-from .evidence import COMPLETE, Evidence
-from .iam import collect_iam
-from .identity import collect_identity
-from .monitoring import collect_monitoring
-from .organization import collect_organization
-from .progress import CollectProgress
-from .targets import caller_target, check_role_arns, organization_targets, role_target
-from .trail_logs import collect_trail_logs, parse_s3_url
-from .workloads import collect_workloads
+from iamsql.load import LoadSummary, load_paths
+from iamsql.collect.account import AccountRun, Target
+from iamsql.collect.aws import CollectError, Counter, base_session, describe, make_client, parse_when
+from iamsql.collect.cloudtrail import LOOKUP_MAX_DAYS, collect_trails, lookup_events
+from iamsql.collect.evidence import COMPLETE, Evidence
+from iamsql.collect.iam import collect_iam
+from iamsql.collect.identity import collect_identity
+from iamsql.collect.monitoring import collect_monitoring
+from iamsql.collect.organization import collect_organization
+from iamsql.collect.progress import CollectProgress
+from iamsql.collect.targets import caller_target, check_role_arns, organization_targets, role_target
+from iamsql.collect.trail_logs import collect_trail_logs, parse_s3_url
+from iamsql.collect.workloads import collect_workloads
 
 ACCOUNT_WORKERS = 3
 DEFAULT_EVIDENCE_ROOT = "iamsql-evidence"

@@ -8,9 +8,9 @@ import re
 
 import boto3
 
-from .account import GLOBAL, AccountRun, Target
-from .aws import CollectError, Counter, assumed_session, describe, make_client
-from .evidence import Evidence
+from iamsql.collect.account import GLOBAL, AccountRun, Target
+from iamsql.collect.aws import CollectError, Counter, assumed_session, describe, make_client
+from iamsql.collect.evidence import Evidence
 
 ROLE_ARN = re.compile(r"^arn:(aws|aws-cn|aws-us-gov|aws-iso[a-z-]*):iam::(\d{12}):role/.+$")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .account import AccountRun
+from iamsql.collect.account import AccountRun
 
 
 def collect_workloads(run: AccountRun, regions: list[str]) -> None:

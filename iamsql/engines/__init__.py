@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import controls as ctl
-from ..errors import IamsqlError
+from iamsql import controls as ctl
+from iamsql.errors import IamsqlError
 
 PRINT_DIALECTS = ("duckdb", "spark", "trino", "athena")
 
@@ -27,12 +27,12 @@ class Statement:
 
 def translate(sql: str, engine: str) -> str:
     """The Steampipe query ``sql`` for ``engine``; ``now()`` is the clock (DuckDB: the ``iamsql_as_of`` variable)."""
-    from .. import dialect
+    from iamsql import dialect
 
     if engine == "duckdb":
         return dialect.to_duckdb(sql, as_of_variable=True)
     if engine == "spark":
-        from .spark import to_spark
+        from iamsql.engines.spark import to_spark
 
         return to_spark(sql)
     return dialect.transpile_for(sql, engine)

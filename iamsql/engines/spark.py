@@ -35,12 +35,12 @@ from typing import Any
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
-from .. import controls as ctl
-from .. import dialect, pgfunctions
-from ..errors import IamsqlError
-from ..lake import EVENTS, read_manifest
-from ..query import QueryError
-from ..schema import ACCESS_TABLES, TABLES, columns
+from iamsql import controls as ctl
+from iamsql import dialect, pgfunctions
+from iamsql.errors import IamsqlError
+from iamsql.lake import EVENTS, read_manifest
+from iamsql.query import QueryError
+from iamsql.schema import ACCESS_TABLES, TABLES, columns
 
 AS_OF_CALL = "iamsql_as_of"
 CONCURRENT_QUERIES = 4

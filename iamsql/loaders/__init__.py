@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..normalize import timestamp
+from iamsql.normalize import timestamp
 
 
 @dataclass
@@ -80,7 +80,7 @@ def when(value: Any) -> str | Unreadable | None:
 
 
 def _formats() -> list[Format]:
-    from . import credential_report, iam, identity, monitoring, organizations, trails, workloads
+    from iamsql.loaders import credential_report, iam, identity, monitoring, organizations, trails, workloads
 
     # Organizations first: its list-policies / describe-policy share the ``Policies`` / ``Policy`` keys with IAM's
     # (as does Lambda's get-policy, whose ``Policy`` is text); then identity: the identity store's list-users /

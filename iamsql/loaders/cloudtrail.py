@@ -41,9 +41,9 @@ from pathlib import Path
 
 import duckdb
 
-from ..errors import InputError
-from ..paths import duckdb_literal, sql_string
-from ..schema import columns
+from iamsql.errors import InputError
+from iamsql.paths import duckdb_literal, sql_string
+from iamsql.schema import columns
 
 TABLE = "aws_cloudtrail_trail_event"
 

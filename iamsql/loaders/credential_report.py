@@ -9,8 +9,8 @@ import csv
 import io
 from pathlib import Path
 
-from .. import normalize
-from . import Format, Fragment, Parsed
+from iamsql import normalize
+from iamsql.loaders import Format, Fragment, Parsed
 
 TABLE = "aws_iam_credential_report"
 GENERATED = "credential report GeneratedTime"

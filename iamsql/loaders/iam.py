@@ -12,9 +12,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .. import normalize
-from ..normalize import arn_account, arn_parts
-from . import Format, Fragment, Parsed, Unreadable, when
+from iamsql import normalize
+from iamsql.normalize import arn_account, arn_parts
+from iamsql.loaders import Format, Fragment, Parsed, Unreadable, when
 
 ACCESS_KEY_ID = re.compile(r"^(AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{12,124}$")
 

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from .. import normalize
-from ..normalize import arn_account, arn_parts
-from . import Format, Fragment, Parsed, Unreadable, is_list, when
+from iamsql import normalize
+from iamsql.normalize import arn_account, arn_parts
+from iamsql.loaders import Format, Fragment, Parsed, Unreadable, is_list, when
 
 INSTANCE = "aws_ssoadmin_instance"
 PERMISSION_SET = "aws_ssoadmin_permission_set"

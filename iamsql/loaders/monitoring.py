@@ -24,9 +24,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..normalize import arn_account, arn_parts, policy_std, tags_map
-from . import Format, Fragment, Parsed, Unreadable, when
-from .filter_pattern import alternatives
+from iamsql.normalize import arn_account, arn_parts, policy_std, tags_map
+from iamsql.loaders import Format, Fragment, Parsed, Unreadable, when
+from iamsql.loaders.filter_pattern import alternatives
 
 METRIC_FILTER = "aws_cloudwatch_log_metric_filter"
 ALARM = "aws_cloudwatch_alarm"

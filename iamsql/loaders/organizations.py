@@ -23,8 +23,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..normalize import arn_account, arn_parts, tags_map
-from . import Format, Fragment, Parsed, Unreadable, is_list, when
+from iamsql.normalize import arn_account, arn_parts, tags_map
+from iamsql.loaders import Format, Fragment, Parsed, Unreadable, is_list, when
 
 ACCOUNT = "aws_organizations_account"
 OU = "aws_organizations_organizational_unit"

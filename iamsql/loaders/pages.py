@@ -9,7 +9,7 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-from . import Parsed, detect
+from iamsql.loaders import Parsed, detect
 
 NOT_PAGES = "not a recognised AWS IAM or CloudTrail output"
 

@@ -11,8 +11,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..normalize import timestamp
-from . import Parsed
+from iamsql.normalize import timestamp
+from iamsql.loaders import Parsed
 
 FILE_NAME = re.compile(r"^(?P<service>[a-z0-9-]+)\.(?P<operation>[A-Za-z0-9]+)_\d+\.json$")
 

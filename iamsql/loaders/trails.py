@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..normalize import arn_account, arn_parts, tags_map
-from . import Format, Fragment, Parsed, when
+from iamsql.normalize import arn_account, arn_parts, tags_map
+from iamsql.loaders import Format, Fragment, Parsed, when
 
 TABLE = "aws_cloudtrail_trail"
 

@@ -18,8 +18,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..normalize import arn_account, arn_parts, policy_std, tags_map
-from . import Format, Fragment, Parsed, Unreadable, when
+from iamsql.normalize import arn_account, arn_parts, policy_std, tags_map
+from iamsql.loaders import Format, Fragment, Parsed, Unreadable, when
 
 EC2 = "aws_ec2_instance"
 LAMBDA = "aws_lambda_function"

@@ -27,9 +27,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from .errors import PolicyError
-from .matching import compile_regex, glob_to_regex, has_wildcard
-from .variables import Template, parse_template
+from iamsql.policy.errors import PolicyError
+from iamsql.policy.matching import compile_regex, glob_to_regex, has_wildcard
+from iamsql.policy.variables import Template, parse_template
 
 _MISSING = object()
 

@@ -11,10 +11,10 @@ import marshal
 from dataclasses import dataclass, field, replace
 from urllib.parse import unquote
 
-from .conditions import Condition, compile_conditions
-from .errors import PolicyError
-from .matching import PatternSet, compile_regex, glob_to_regex, has_wildcard
-from .variables import parse_template
+from iamsql.policy.conditions import Condition, compile_conditions
+from iamsql.policy.errors import PolicyError
+from iamsql.policy.matching import PatternSet, compile_regex, glob_to_regex, has_wildcard
+from iamsql.policy.variables import parse_template
 
 VARIABLES_VERSION = "2012-10-17"
 PRINCIPAL_TYPES = ("AWS", "Service", "Federated", "CanonicalUser")

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
-from .conditions import evaluate_conditions, merge_condition_blocks, normalize_context
-from .document import Policy, PrincipalSpec, Statement, is_account_id, parse_policy
-from .errors import PolicyError
+from iamsql.policy.conditions import evaluate_conditions, merge_condition_blocks, normalize_context
+from iamsql.policy.document import Policy, PrincipalSpec, Statement, is_account_id, parse_policy
+from iamsql.policy.errors import PolicyError
 
 ALLOWED = "Allowed"
 IMPLICITLY_DENIED = "ImplicitlyDenied"
@@ -374,7 +374,7 @@ def _account_of_arn(arn: str | None) -> str | None:
 
 
 def _rcps_cover(action: str) -> bool:
-    from .catalog import rcp_supported_services  # lazy: the catalog is only read when RCPs are given
+    from iamsql.policy.catalog import rcp_supported_services  # lazy: the catalog is only read when RCPs are given
 
     return action.split(":", 1)[0] in rcp_supported_services()
 

@@ -1,8 +1,8 @@
 """Evaluate requests given as plain dicts (the request-file format of ``iamsql simulate``)."""
 
-from .document import parse_policy
-from .errors import PolicyError
-from .evaluation import Request, evaluate
+from iamsql.policy.document import parse_policy
+from iamsql.policy.errors import PolicyError
+from iamsql.policy.evaluation import Request, evaluate
 
 _LIST_FIELDS = ("identity_policies", "permission_boundaries")
 _LEVEL_FIELDS = ("scps", "rcps")

@@ -11,7 +11,7 @@ documents whose ``Version`` is ``2012-10-17``.
 import re
 from dataclasses import dataclass
 
-from .matching import arn_chunks_to_regex, compile_regex, glob_to_regex
+from iamsql.policy.matching import arn_chunks_to_regex, compile_regex, glob_to_regex
 
 _VARIABLE = re.compile(r"\$\{([^}]*)\}")
 _WITH_DEFAULT = re.compile(r"^\s*([^,\s]+)\s*,\s*'((?:[^']|'')*)'\s*$")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import duckdb
 
-from .model import Column, FindingJoin, Report
+from iamsql.report.model import Column, FindingJoin, Report
 
 HISTORY_COLUMNS = (
     Column("first_seen", "First seen (UTC)", "datetime", width=20),
@@ -35,7 +35,7 @@ def extend_report(con: duckdb.DuckDBPyConnection, report: Report) -> None:
     """Add history and exception columns to the findings, facts to the summary and the data of the
     Exceptions and Changes sheets (``report.extra``: ``exceptions``, ``attestations``, ``changes``). The
     columns are SQL joined to each control's findings (``history.REPORT_HISTORY``, ``EXCEPTION_COLUMNS``)."""
-    from .. import exceptions, history
+    from iamsql import exceptions, history
 
     run_id = report.run["run_id"]
     history.ready(con)  # the history tables exist (as TEMP tables for databases from before them)
@@ -95,7 +95,7 @@ def write_exceptions(wb, report: Report) -> None:
     """Every exception of the file as it applied to this run (state and matches), then the attestations."""
     from openpyxl.styles import Font
 
-    from .xlsx import SECTION_FONT, Sheet
+    from iamsql.report.xlsx import SECTION_FONT, Sheet
 
     sheet = Sheet(wb.create_sheet("Exceptions"))
     sheet.widths([16, 6, 30, 50, 14, 50, 26, 14, 12, 10, 14])
@@ -123,7 +123,7 @@ def write_changes(wb, report: Report) -> None:
     """The differences against the previous run: status changes, then new and removed resources."""
     from openpyxl.styles import Font
 
-    from .xlsx import Sheet
+    from iamsql.report.xlsx import Sheet
 
     sheet = Sheet(wb.create_sheet("Changes"))
     sheet.widths([18, 34, 10, 14, 11, 60, 18, 18, 70, 40, 18])
@@ -145,7 +145,7 @@ def write_changes(wb, report: Report) -> None:
     sheet.autofilter(len(CHANGE_HEADERS))
     sheet.append([])
     if changes is not None:
-        from ..history import scope_text
+        from iamsql.history import scope_text
 
         a, b = changes["from_run"], changes["to_run"]
         notes = [f"Run {b['run_id']} compared with run {a['run_id']} (data as of {a['as_of']}).",

@@ -8,9 +8,9 @@ import json
 from datetime import datetime
 from typing import Any, TextIO
 
-from ..escaping import csv_line
-from .model import Column, Report
-from .text import csv_text
+from iamsql.escaping import csv_line
+from iamsql.report.model import Column, Report
+from iamsql.report.text import csv_text
 
 
 def field(column: Column, value: Any) -> str:

@@ -7,10 +7,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, TextIO
 
-from ..controls import STATUSES
-from ..escaping import html_text
-from ..frameworks import FORMULA, REQUIREMENT_STATUSES, percent
-from .model import Report
+from iamsql.controls import STATUSES
+from iamsql.escaping import html_text
+from iamsql.frameworks import FORMULA, REQUIREMENT_STATUSES, percent
+from iamsql.report.model import Report
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2em; color: #1d1d1f; }

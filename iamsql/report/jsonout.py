@@ -8,7 +8,7 @@ import json
 from datetime import date, datetime
 from typing import Any, TextIO
 
-from .model import Report
+from iamsql.report.model import Report
 
 FORMAT_VERSION = 1
 

@@ -8,8 +8,8 @@ import xml.etree.ElementTree as ET
 from itertools import groupby
 from typing import TextIO
 
-from .model import Report
-from .text import xml_safe
+from iamsql.report.model import Report
+from iamsql.report.text import xml_safe
 
 FAILING = ("alarm", "error")
 

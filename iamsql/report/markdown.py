@@ -7,10 +7,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, TextIO
 
-from ..controls import STATUSES
-from ..escaping import md_text
-from ..frameworks import FORMULA, REQUIREMENT_STATUSES, percent
-from .model import SEVERITY_ORDER, Report
+from iamsql.controls import STATUSES
+from iamsql.escaping import md_text
+from iamsql.frameworks import FORMULA, REQUIREMENT_STATUSES, percent
+from iamsql.report.model import SEVERITY_ORDER, Report
 
 
 class Code(str):

@@ -22,11 +22,11 @@ from typing import Any
 
 import duckdb
 
-from .. import __version__
-from ..controls import STATUSES, control_pack_hash, load_controls
-from ..errors import IamsqlError
-from ..exceptions import attested_requirements
-from ..frameworks import (
+from iamsql import __version__
+from iamsql.controls import STATUSES, control_pack_hash, load_controls
+from iamsql.errors import IamsqlError
+from iamsql.exceptions import attested_requirements
+from iamsql.frameworks import (
     FORMULA,
     account_summaries,
     framework_summary,
@@ -222,7 +222,7 @@ def build_report(
         _control_ids=control_ids,
         _control_info={c["control_id"]: c for c in control_rows},
     )
-    from .changes import extend_report  # run history and exceptions: extra columns, facts and sheets
+    from iamsql.report.changes import extend_report  # run history and exceptions: extra columns, facts and sheets
 
     extend_report(con, report)
     return report
@@ -261,7 +261,7 @@ def _counts(con: duckdb.DuckDBPyConnection, run: dict) -> tuple[dict, dict]:
     the same per account (``{account_id: {control_id: counts}}``). ``excepted`` counts the alarms an exception in
     force covered. Rows of no account (a control that failed before reaching any account) count for every
     account of the run."""
-    from ..history import ready
+    from iamsql.history import ready
 
     ready(con)  # the exception tables exist (as TEMP tables for databases from before them)
     rows = con.execute(

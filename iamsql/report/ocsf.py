@@ -17,9 +17,9 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import TextIO
 
-from ..normalize import arn_parts
-from .jsonout import dumps
-from .model import Report
+from iamsql.normalize import arn_parts
+from iamsql.report.jsonout import dumps
+from iamsql.report.model import Report
 
 OCSF_VERSION = "1.5.0"
 CATEGORY_FINDINGS = 2

@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from .model import Report
-from .ocsf import resource_type
+from iamsql.report.model import Report
+from iamsql.report.ocsf import resource_type
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
