@@ -2,7 +2,7 @@
 
 The folders stay at the top of the repository, where users look for them; ``build_py`` copies them to
 ``iamsql/queries`` and ``iamsql/mappings`` in the wheel. An editable install needs no copy: the package finds them
-beside itself (``iamsql/resources.py``). Everything else is in ``pyproject.toml``."""
+beside itself (``iamsql/common/resources.py``). Everything else is in ``pyproject.toml``."""
 
 from pathlib import Path
 

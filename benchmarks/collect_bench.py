@@ -39,12 +39,12 @@ from pathlib import Path
 import boto3
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from iamsql import db  # noqa: E402
 from iamsql.collect.account import WORKERS, AccountRun, Target  # noqa: E402
 from iamsql.collect.aws import Counter, make_client  # noqa: E402
-from iamsql.collect.evidence import Evidence  # noqa: E402
 from iamsql.collect.iam import GAAD_FILTERS, GAAD_PAGE_SIZE  # noqa: E402
 from iamsql.collect.run import collect  # noqa: E402
+from iamsql.raw.folder import Evidence
+from iamsql.store import db
 from tests.fixtures.moto import EC2_TRUST, moto_environment  # noqa: E402
 
 ACCOUNT = "123456789012"

@@ -401,7 +401,7 @@ def run_cli(*args: str, source: Path | None = None) -> tuple[float, float, int, 
 def controls_tables(database: Path) -> list[str]:
     """The Steampipe tables the controls and their helper views read (with rows in this database)."""
     from iamsql.controls import load_controls
-    from iamsql.schema import TABLES
+    from iamsql.store.schema import TABLES
 
     text = " ".join([c.sql for c in load_controls()] + [p.read_text() for p in
                                                         (Path(__file__).resolve().parent.parent / "queries" / "views").glob("*.sql")])

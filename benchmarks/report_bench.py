@@ -24,7 +24,7 @@ from pathlib import Path
 
 MEASURE = """
 import sys
-from iamsql import db
+from iamsql.store import db
 from iamsql.report import build_report, write_report
 con = db.connect(sys.argv[1], read_only=True)
 if sys.argv[2] == "open":
@@ -41,8 +41,9 @@ def build_database(path: Path | str, findings: int, runs: int) -> None:
     """``runs`` check runs a day apart; the last has ``findings`` results. Between runs about 2% of findings
     flip between ok and alarm and 500 resources come and go, so first/last seen, status since and the
     changes against the previous run all have work to do; one exception covers 1 in 4 alarms of the last run."""
-    from iamsql import db, history
     from iamsql.controls import control_pack_hash, load_controls
+    from iamsql.history.runs import runs as history
+    from iamsql.store import db
 
     controls = [c.id for c in load_controls()]
     con = db.connect(path)

@@ -111,15 +111,16 @@ def timed(run) -> dict:
 
 
 def phase_duckdb(database: Path) -> dict:
-    from iamsql import controls, db
+    from iamsql import controls
+    from iamsql.store import db
 
     con = db.connect(database)
     return timed(lambda: (con, controls.run_checks(con, controls=event_controls())))
 
 
 def phase_spark(database: Path, lake: Path, master: str) -> dict:
-    from iamsql import db
-    from iamsql.engines import spark
+    from iamsql.controls.engines import spark
+    from iamsql.store import db
 
     session = spark.session(master, config={"spark.driver.memory": "6g"})
     con = db.connect(database)
@@ -138,8 +139,8 @@ def copy_events(con, copies: int) -> None:
 
 def prepare(workdir: Path, events: int, files: int, copies: int) -> dict:
     """Generate, load, copy and export the data into ``workdir`` (reused when it was prepared the same way)."""
-    from iamsql import db, lake
     from iamsql.load import load_paths
+    from iamsql.store import db, lake
 
     recipe = {"events": events, "files": files, "copies": copies}
     marker = workdir / "prepared.json"

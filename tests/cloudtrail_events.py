@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 from datetime import datetime
 
-from iamsql import db
+from iamsql.store import db
 
 _ids = itertools.count(1)
 

@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 from botocore.exceptions import ConnectionClosedError, EndpointConnectionError, ReadTimeoutError
 
-from iamsql import db
 from iamsql.collect.aws import describe
+from iamsql.common.resources import SAMPLE_DIR
 from iamsql.errors import InputError
-from iamsql.load import SAMPLE_DIR, load_paths
+from iamsql.load import load_paths
+from iamsql.store import db
 from tests.test_evidence import cli
 
 DEPTH = 5000

@@ -14,8 +14,8 @@ import boto3
 import duckdb
 import pytest
 
-from iamsql import db
 from iamsql.collect.run import collect
+from iamsql.store import db
 from tests.fixtures.moto import BACKDATED_KEY, DEV_POLICY_V2, GITHUB, KEY_LAST_USED, moto_environment, populate_account
 
 ACCOUNT = "123456789012"

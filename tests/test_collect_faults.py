@@ -22,14 +22,15 @@ import duckdb
 import pytest
 from botocore.stub import Stubber
 
-from iamsql import db
 from iamsql.collect.account import AccountRun, Target
-from iamsql.collect.aws import CollectError, Counter
+from iamsql.collect.aws import Counter
 from iamsql.collect.cloudtrail import lookup_events
-from iamsql.collect.evidence import Evidence
 from iamsql.collect.run import collect
-from iamsql.errors import InputError
-from iamsql.load import SAMPLE_DIR, load_paths
+from iamsql.common.resources import SAMPLE_DIR
+from iamsql.errors import CollectError, InputError
+from iamsql.load import load_paths
+from iamsql.raw.folder import Evidence
+from iamsql.store import db
 from tests.fixtures.moto import create_organization, populate_account
 
 IAMSQL = str(Path(sys.executable).parent / "iamsql")
@@ -367,7 +368,7 @@ def test_a_denied_organizations_call_is_a_gap_and_its_policy_stays_unknown(aws_s
                                                                           monkeypatch):
     """DescribePolicy refused (a delegated administrator without it): each policy is a gap, the policies load
     without content, and the engine treats their SCP levels as unknown documents instead of ignoring them."""
-    from iamsql.access.organization import guardrails
+    from iamsql.policy.access.organization import guardrails
 
     members = create_organization(aws_session)
     org = aws_session.client("organizations")

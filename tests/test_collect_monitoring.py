@@ -8,8 +8,8 @@ import threading
 import boto3
 import pytest
 
-from iamsql import db
 from iamsql.collect.run import collect
+from iamsql.store import db
 from tests.fixtures.moto import populate_account
 from tests.test_collect_faults import FaultProxy
 

@@ -62,9 +62,9 @@ DENY_IAM = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": 
 def test_org_collection_loads_the_organization_its_scps_and_rcps(aws_session: boto3.Session, tmp_path):
     """The tree, the SCPs with their content and targets, collected from the management account through boto3
     and loaded into the Organizations tables; the engine then sees the SCP levels of each member account."""
-    from iamsql import db
-    from iamsql.access.organization import guardrails
     from iamsql.collect.run import collect
+    from iamsql.policy.access.organization import guardrails
+    from iamsql.store import db
 
     members = create_organization(aws_session)
     org = aws_session.client("organizations")

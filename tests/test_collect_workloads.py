@@ -8,8 +8,8 @@ import boto3
 import duckdb
 import pytest
 
-from iamsql import db
 from iamsql.collect.run import collect
+from iamsql.store import db
 from tests.fixtures.moto import moto_environment, populate_workloads
 
 ACCOUNT = "123456789012"

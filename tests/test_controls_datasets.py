@@ -16,8 +16,9 @@ import boto3
 import pytest
 from typer.testing import CliRunner
 
-from iamsql import controls, db
+from iamsql import controls
 from iamsql.cli import app
+from iamsql.store import db
 from tests.conftest import PUBLIC_DATA_SETS
 from tests.fixtures.moto import moto_environment, populate_account, populate_workloads
 

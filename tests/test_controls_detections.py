@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from iamsql import controls, db
+from iamsql import controls
 from iamsql.load import load_paths
+from iamsql.store import db
 
 from .cloudtrail_events import event, load_accounts
 

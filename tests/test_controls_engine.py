@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from iamsql import controls, db
-from iamsql.controls import ControlError
+from iamsql import controls
+from iamsql.errors import ControlError
+from iamsql.store import db
 
 AS_OF_A = datetime(2024, 3, 1, 12, 0, tzinfo=timezone.utc)
 AS_OF_B = datetime(2021, 6, 15, 8, 30, tzinfo=timezone.utc)

@@ -14,8 +14,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from iamsql import controls, db
-from iamsql.normalize import inline_policies_std, policy_std
+from iamsql import controls
+from iamsql.load.normalize import inline_policies_std, policy_std
+from iamsql.store import db
 
 from .cloudtrail_events import event, load_accounts
 

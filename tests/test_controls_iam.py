@@ -15,8 +15,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from iamsql import controls, db
-from iamsql.normalize import inline_policies_std, policy_std
+from iamsql import controls
+from iamsql.load.normalize import inline_policies_std, policy_std
+from iamsql.store import db
 
 AS_OF = datetime(2024, 3, 1, 12, 0, tzinfo=timezone.utc)
 A, B, C, D = "111111111111", "222222222222", "333333333333", "444444444444"

@@ -9,8 +9,9 @@ import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from iamsql import controls, db
+from iamsql import controls
 from iamsql.load import load_paths
+from iamsql.store import db
 
 ACCOUNT = "111122223333"
 AS_OF = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)

@@ -19,8 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from iamsql import controls, db
+from iamsql import controls
 from iamsql.load import load_paths
+from iamsql.store import db
 
 AS_OF = "2026-03-01T00:00:00Z"
 COMPLETE, BROKEN, NO_CWL, STOPPED, NOT_LOADED = (f"10000000000{i}" for i in range(1, 6))

@@ -22,8 +22,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from iamsql import controls, db
-from iamsql.normalize import policy_std
+from iamsql import controls
+from iamsql.load.normalize import policy_std
+from iamsql.store import db
 
 from .cloudtrail_events import console_login, event, load_accounts
 

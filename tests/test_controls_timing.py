@@ -10,8 +10,9 @@ import pytest
 
 from benchmarks.cloudtrail_data import generate
 from benchmarks.controls_bench import generate_account
-from iamsql import controls, db
+from iamsql import controls
 from iamsql.load import load_paths
+from iamsql.store import db
 
 
 @pytest.fixture(scope="module")

@@ -21,9 +21,10 @@ from datetime import datetime, timezone
 import pytest
 from openpyxl import load_workbook
 
-from iamsql import controls, db, frameworks
-from iamsql.normalize import policy_std
+from iamsql import controls, frameworks
+from iamsql.load.normalize import policy_std
 from iamsql.report import write_report
+from iamsql.store import db
 
 from .cloudtrail_events import load_accounts
 

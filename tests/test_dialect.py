@@ -5,10 +5,11 @@ from datetime import datetime, timedelta, timezone
 import duckdb
 import pytest
 
-from iamsql import db
-from iamsql.dialect import to_duckdb, transpile_for
-from iamsql.pgfunctions import install_macros
-from iamsql.query import QueryError, run_query, translate
+from iamsql.errors import QueryError
+from iamsql.sql.dialect import to_duckdb, transpile_for
+from iamsql.sql.pgfunctions import install_macros
+from iamsql.sql.query import run_query, translate
+from iamsql.store import db
 
 
 @pytest.fixture(scope="module")

@@ -13,12 +13,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from iamsql import db as dbmod
-from iamsql.escaping import FORMULA_PREFIXES, csv_line, html_text, md_text, neutralise
-from iamsql.output import render
-from iamsql.query import fetch
+from iamsql.common.escaping import FORMULA_PREFIXES, csv_line, html_text, md_text, neutralise
 from iamsql.report import write_report
 from iamsql.report.markdown import text as md_cell
+from iamsql.sql.output import render
+from iamsql.sql.query import fetch
+from iamsql.store import db as dbmod
 
 HOSTILE = json.loads((Path(__file__).parent / "data" / "hostile_values.json").read_text(encoding="utf-8"))
 UNESCAPED = re.compile(r"(?<!\\)[|`\[\]]|<|>|(?i:javascript):")

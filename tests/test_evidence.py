@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from iamsql import evidence
+from iamsql.common.resources import SAMPLE_DIR
 from iamsql.controls import control_pack_hash
-from iamsql.load import SAMPLE_DIR
+from iamsql.scheduled import run as evidence
 from tests.test_exceptions import group_lists
 
 REPO = Path(__file__).resolve().parent.parent
@@ -215,7 +215,7 @@ def test_retention_keeps_the_newest_runs_and_never_the_current(tmp_path):
 
 
 def test_shipped_examples_are_valid():
-    from iamsql.exceptions import read_exceptions
+    from iamsql.history.waivers import read_exceptions
 
     config = evidence.load_config(REPO / "examples" / "iamsql.toml", env={})
     assert config.collecting and config["role_arns"] and config["retention.keep_runs"] == 60

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import duckdb
 
-from iamsql import db as dbmod
-from iamsql import evidence, history
-from iamsql.load import SAMPLE_DIR
+from iamsql.common.resources import SAMPLE_DIR
+from iamsql.history.runs import runs as history
+from iamsql.scheduled import run as evidence
+from iamsql.store import db as dbmod
 
 # A slow run: the whole bundled sample (seven accounts) and every control.
 SLOW = {"sources": [str(SAMPLE_DIR)], "controls": None}

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from iamsql import db as dbmod
-from iamsql import exceptions as exc
+from iamsql.common.resources import SAMPLE_DIR
 from iamsql.controls import run_checks
 from iamsql.frameworks import framework_summary, load_frameworks, requirement_status
-from iamsql.load import SAMPLE_DIR, load_paths
+from iamsql.history.runs import waivers as exc
+from iamsql.load import load_paths
+from iamsql.store import db as dbmod
 
 ACCOUNT = "123456789012"
 GOOD = """\

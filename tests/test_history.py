@@ -10,9 +10,10 @@ import boto3
 import pytest
 from openpyxl import load_workbook
 
-from iamsql import db as dbmod
-from iamsql import evidence, history
+from iamsql.history.runs import runs as history
 from iamsql.load import SAMPLE_DIR as SAMPLE
+from iamsql.scheduled import run as evidence
+from iamsql.store import db as dbmod
 from tests.fixtures.moto import moto_environment, populate_account
 
 ACCOUNT = "123456789012"  # moto's default account

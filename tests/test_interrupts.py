@@ -15,9 +15,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from iamsql import db, journal, scratch
+from iamsql.common import scratch
+from iamsql.common.resources import SAMPLE_DIR
 from iamsql.controls import run_checks
-from iamsql.load import SAMPLE_DIR, load_paths
+from iamsql.load import load_paths
+from iamsql.store import db, journal
 
 CLI = [sys.executable, "-c", "from iamsql.cli import main; main()"]
 # Two controls whose JSON results on the sample exceed a pipe's 64 KiB: the command blocks writing them

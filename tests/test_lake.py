@@ -10,7 +10,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from iamsql import controls, db, lake
+from iamsql import controls
+from iamsql.store import db, lake
 
 AS_OF = datetime(2024, 3, 1, 12, 0, tzinfo=timezone.utc)
 ACCOUNT = "012345678901"

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from iamsql import db
 from iamsql.errors import InputError
 from iamsql.load import AS_OF_FORMAT, SAMPLE_DIR, load_paths
+from iamsql.store import db
 from tests.conftest import PUBLIC_DATA_SETS
 
 MALFORMED = ("cado_cloudgrep_tests/bad_cloudtrail.json",

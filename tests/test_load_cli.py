@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from iamsql.load import SAMPLE_DIR
+from iamsql.common.resources import SAMPLE_DIR
 
 IAMSQL = str(Path(sys.executable).parent / "iamsql")
 MALFORMED = ("cado_cloudgrep_tests/bad_cloudtrail.json",

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from benchmarks.cloudtrail_data import generate, make_event
-from iamsql import db
 from iamsql.errors import InputError
-from iamsql.loaders.cloudtrail import FORMATS, UNKNOWN_ACCOUNT, load_events, sniff
-from iamsql.loaders.pages import json_values
+from iamsql.load.formats.cloudtrail import FORMATS, UNKNOWN_ACCOUNT, load_events, sniff
+from iamsql.load.formats.pages import json_values
+from iamsql.store import db
 
 HEAD = 64 * 1024
 # The CloudTrail event data of PROVENANCE.md section A, plus the AWS CLI's lookup-events example.

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from iamsql import db
 from iamsql.errors import InputError
 from iamsql.load import load_paths
+from iamsql.store import db
 
 ACCOUNT = "111122223333"
 IAMSQL = str(Path(sys.executable).parent / "iamsql")

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from iamsql import db
 from iamsql.load import AS_OF_FORMAT, load_paths
+from iamsql.store import db
 from tests.test_load_paths import ACCOUNT, event
 
 IAMSQL = str(Path(sys.executable).parent / "iamsql")

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from iamsql import db
 from iamsql.errors import InputError
 from iamsql.load import load_paths
-from iamsql.loaders.filter_pattern import alternatives
+from iamsql.load.formats.filter_pattern import alternatives
+from iamsql.store import db
 
 DATA = Path(__file__).parent / "data" / "monitoring"
 ACCOUNT = "111122223333"

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from iamsql import db
+from iamsql.common.paths import duckdb_literal, walk
 from iamsql.errors import InputError
 from iamsql.load import load_paths
-from iamsql.paths import duckdb_literal, walk
+from iamsql.store import db
 
 IAMSQL = str(Path(sys.executable).parent / "iamsql")
 ACCOUNT = "111122223333"

@@ -15,10 +15,10 @@ from urllib.parse import unquote
 
 import pytest
 
-from iamsql import db
 from iamsql.errors import InputError
 from iamsql.load import load_paths
-from iamsql.normalize import policy_std
+from iamsql.load.normalize import policy_std
+from iamsql.store import db
 
 SHAPES = Path(__file__).parent / "data" / "real_shapes"
 ACCOUNT = "111122223333"

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from iamsql import db, load
+from iamsql import load
+from iamsql.store import db
 
 DATA = Path(__file__).parent / "data" / "workloads"
 ACCOUNT = "444455556666"

@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 from iamsql import frameworks as fw
 from iamsql.cli import app
 from iamsql.controls import QUERIES_DIR
-from iamsql.frameworks import DATA_DIR, MappingError
+from iamsql.errors import MappingError
+from iamsql.frameworks import DATA_DIR
 
 QUERIES = QUERIES_DIR
 runner = CliRunner()

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from iamsql import normalize
-from iamsql.normalize import inline_policies_std, policy_std
+from iamsql.load import normalize
+from iamsql.load.normalize import inline_policies_std, policy_std
 
 # ---- strategies: policy documents in every shape authors write -------------------------------------------------
 

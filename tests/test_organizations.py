@@ -12,10 +12,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from iamsql import controls, db
-from iamsql.access.organization import guardrails
+from iamsql import controls
 from iamsql.errors import InputError
 from iamsql.load import load_paths
+from iamsql.policy.access.organization import guardrails
+from iamsql.store import db
 
 DATA = Path(__file__).parent / "data" / "organizations"
 MANAGEMENT, DEV, PROD, OUTSIDE = "111111111111", "222222222222", "333333333333", "444444444444"
@@ -215,7 +216,7 @@ def test_rcp_keeps_callers_outside_the_organization_from_assuming_roles(results)
 
 
 def test_who_can_and_simulate_honour_the_scps(loaded):
-    from iamsql.access.who import simulate_principal, who_can
+    from iamsql.policy.access.who import simulate_principal, who_can
 
     con, _ = loaded
     dev = simulate_principal(con, f"arn:aws:iam::{DEV}:user/builder", "iam:AttachUserPolicy",

@@ -9,8 +9,8 @@ import math
 import duckdb
 import pytest
 
-from iamsql.escaping import md_escape
-from iamsql.output import (
+from iamsql.common.escaping import md_escape
+from iamsql.sql.output import (
     FORMATS,
     STEAMPIPE_NULL,
     interval_from_duckdb,
@@ -19,7 +19,7 @@ from iamsql.output import (
     pg_interval,
     render,
 )
-from iamsql.query import fetch
+from iamsql.sql.query import fetch
 
 # (DuckDB expression, text in csv/table/line/md, value in json/jsonl)
 TYPES = [

@@ -4,9 +4,9 @@ text for the same Steampipe SQL (PostgreSQL is the oracle, as in the dialect's d
 import duckdb
 import pytest
 
-from iamsql.db import install_macros
-from iamsql.output import render
-from iamsql.query import fetch, translate
+from iamsql.sql.output import render
+from iamsql.sql.query import fetch, translate
+from iamsql.store.db import install_macros
 
 EXPRESSIONS = [
     "interval '1 year 2 months 3 days 04:05:06'",

@@ -2,7 +2,7 @@
 
 import pytest
 
-from iamsql.policy import PolicyError
+from iamsql.errors import PolicyError
 from iamsql.policy.conditions import compile_conditions, evaluate_conditions, normalize_context
 
 

@@ -5,10 +5,9 @@ from urllib.parse import quote
 
 import pytest
 
-from iamsql.errors import IamsqlError
+from iamsql.errors import IamsqlError, PolicyError
 from iamsql.policy import (
     Evaluation,
-    PolicyError,
     Request,
     document,
     evaluate,

@@ -9,9 +9,10 @@ import sys
 
 import pytest
 
-from iamsql import db
-from iamsql.load import SAMPLE_DIR, load_paths
+from iamsql.common.resources import SAMPLE_DIR
+from iamsql.load import load_paths
 from iamsql.report.xlsx import SHEETS
+from iamsql.store import db
 
 CONTROLS = ["--control", "iam_root_mfa_enabled", "--control", "iam_user_console_mfa"]
 ENV = {**os.environ, "TERM": "xterm", "COLUMNS": "160"}

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from iamsql import db as dbmod
-from iamsql.query import QueryError, fetch, lock_down, read_sql, run_statements, split_statements
+from iamsql.errors import QueryError
+from iamsql.sql.query import fetch, lock_down, read_sql, run_statements, split_statements
+from iamsql.store import db as dbmod
 from tests.sql import oracle
 
 REFUSED = [

@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from iamsql import db as dbmod
 from iamsql.cli import main
 from iamsql.controls import RUN_DDL, control_pack_hash, finding_id, load_controls
 from iamsql.frameworks import load_frameworks, requirements_for_control
 from iamsql.report import write_report
 from iamsql.report.model import FINDING_COLUMNS
 from iamsql.report.text import EXCEL_CELL_LIMIT
+from iamsql.store import db as dbmod
 
 STARTED = datetime(2025, 3, 4, 5, 6, 7, tzinfo=timezone.utc)
 FINISHED = datetime(2025, 3, 4, 5, 6, 9, tzinfo=timezone.utc)
@@ -280,7 +280,8 @@ def test_controls_and_evidence(workbook):
 def test_a_database_error_while_writing_is_one_report_error(database, tmp_path, monkeypatch):
     """DuckDB failing halfway through the findings: a ReportError, no file, no half-written sheets left over."""
     import iamsql.report as report_package
-    from iamsql.report.model import FindingJoin, ReportError, build_report
+    from iamsql.errors import ReportError
+    from iamsql.report.model import FindingJoin, build_report
 
     def broken(con, **options):
         report = build_report(con, **options)

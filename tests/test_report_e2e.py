@@ -13,9 +13,9 @@ import duckdb
 import pytest
 from openpyxl import load_workbook
 
-from iamsql import db as dbmod
 from iamsql.frameworks import load_frameworks
 from iamsql.report import write_report
+from iamsql.store import db as dbmod
 from tests.test_report import HYPERLINK, build_database, crafted_rows
 
 

@@ -22,10 +22,10 @@ from py_ocsf_models.events.findings.detection_finding import DetectionFinding
 from py_ocsf_models.objects.cloud import Cloud
 from pydantic import BaseModel
 
-from iamsql import db as dbmod
-from iamsql.escaping import neutralise
+from iamsql.common.escaping import neutralise
 from iamsql.frameworks import percent, requirements_for_control
 from iamsql.report import write_report
+from iamsql.store import db as dbmod
 
 DATA = Path(__file__).parent / "data"
 HOSTILE = json.loads((DATA / "hostile_values.json").read_text(encoding="utf-8"))

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from iamsql import db as dbmod
 from iamsql.controls import run_checks
 from iamsql.load import load_paths, source_name
 from iamsql.report import write_report
+from iamsql.store import db as dbmod
 
 SAMPLE = Path(__file__).resolve().parent.parent / "iamsql" / "sample" / "aws_cli_examples"
 CONTROLS = ["iam_user_console_mfa", "iam_root_mfa_enabled"]

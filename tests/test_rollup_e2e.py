@@ -12,11 +12,11 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from iamsql import db as dbmod
-from iamsql import history
 from iamsql.cli import app
+from iamsql.common.resources import SAMPLE_DIR
 from iamsql.frameworks import load_frameworks
-from iamsql.load import SAMPLE_DIR
+from iamsql.history.runs import runs as history
+from iamsql.store import db as dbmod
 
 runner = CliRunner()
 SEVERITIES = ("critical", "high", "medium", "low", "info")

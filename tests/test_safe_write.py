@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from iamsql.load import SAMPLE_DIR
-from iamsql.safe_write import WriteError, check_target, replacing, write_text
+from iamsql.common.resources import SAMPLE_DIR
+from iamsql.common.safe_write import check_target, replacing, write_text
+from iamsql.errors import WriteError
 
 
 def test_new_file_and_regular_file_are_written_with_nothing_left_beside(tmp_path):

@@ -1,4 +1,4 @@
-"""Sigma rules as controls (``iamsql check --sigma DIR``, iamsql/sigma.py, docs/detections.md "Sigma rules").
+"""Sigma rules as controls (``iamsql check --sigma DIR``, iamsql/controls/sigma.py, docs/detections.md "Sigma rules").
 
 - Every rule written for these tests (tests/data/sigma/rules) converts, and its SQL runs on DuckDB.
 - Over the Stratus Red Team detonation logs each rule alarms on exactly the events it describes, one row per
@@ -19,8 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from iamsql import controls, db, evidence, frameworks, sigma
+from iamsql import controls, frameworks
+from iamsql.controls import sigma
 from iamsql.load import load_paths
+from iamsql.scheduled import run as evidence
+from iamsql.store import db
 
 from .cloudtrail_events import event, load_accounts
 

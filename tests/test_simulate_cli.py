@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from iamsql import db
+from iamsql.store import db
 
 ACCOUNT = "123456789012"
 ADMIN = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}

@@ -14,10 +14,11 @@ from datetime import datetime, timezone
 import boto3
 import pytest
 
-from iamsql import controls, db, lake
+from iamsql import controls
 from iamsql.collect.run import collect
-from iamsql.engines import spark as spark_engine
+from iamsql.controls.engines import spark as spark_engine
 from iamsql.load import load_paths
+from iamsql.store import db, lake
 from tests.fixtures.moto import moto_environment, populate_account
 
 MOTO_ACCOUNT = "123456789012"

@@ -7,9 +7,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from iamsql import db
-from iamsql.engines import spark as spark_engine
-from iamsql.query import QueryError
+from iamsql.controls.engines import spark as spark_engine
+from iamsql.errors import QueryError
+from iamsql.store import db
 
 IAMSQL = str(Path(sys.executable).parent / "iamsql")
 

@@ -11,8 +11,11 @@ import sys
 
 import pytest
 
-from iamsql import controls, db, sqlcache
-from iamsql.load import SAMPLE_DIR, load_paths
+from iamsql import controls
+from iamsql.common.resources import SAMPLE_DIR
+from iamsql.load import load_paths
+from iamsql.sql import cache as sqlcache
+from iamsql.store import db
 
 SELECTED = ["iam_root_mfa_enabled", "iam_user_console_mfa", "nhi_unused"]
 

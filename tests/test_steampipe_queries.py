@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from iamsql import db, dialect, query
 from iamsql.load import load_paths
-from iamsql.schema import DERIVED_TABLES, TABLES
+from iamsql.sql import dialect, query
+from iamsql.store import db
+from iamsql.store.schema import DERIVED_TABLES, TABLES
 from tests.sql import oracle
 
 CORPUS = oracle.HERE / "steampipe.sql"

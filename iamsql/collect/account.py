@@ -14,7 +14,7 @@ from botocore import xform_name
 from botocore.exceptions import ClientError
 
 from iamsql.collect.aws import Clients, Counter, describe
-from iamsql.collect.evidence import Evidence
+from iamsql.raw.folder import Evidence
 
 GLOBAL = "global"
 WORKERS = 4  # per account: IAM's throttle is per account, so a few calls at a time and botocore's backoff

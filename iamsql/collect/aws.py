@@ -27,7 +27,7 @@ from botocore.exceptions import (
 from botocore.exceptions import ConnectionError as BotoConnectionError
 from botocore.parsers import ResponseParserError
 
-from iamsql.errors import IamsqlError
+from iamsql.errors import CollectError
 
 DEFAULT_RETRY_MODE = "adaptive"  # client-side rate limiting on throttling, on top of exponential backoff
 DEFAULT_MAX_ATTEMPTS = 10
@@ -41,10 +41,6 @@ CREDENTIAL_ERRORS = {"ExpiredToken", "ExpiredTokenException", "InvalidClientToke
 REGION_ERRORS = {"OptInRequired"}
 # The network, not AWS's answer: the endpoint could not be reached or the connection dropped before an answer.
 CONNECTION_ERRORS = {"EndpointUnreachable", "ConnectionClosed", "ReadTimeout"}
-
-
-class CollectError(IamsqlError):
-    """Nothing could be collected, or the options or credentials cannot be used."""
 
 
 class CallFailed(Exception):

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 
 from botocore.exceptions import ClientError
 
-from iamsql import normalize
 from iamsql.collect.account import AccountRun
 from iamsql.collect.aws import CallFailed
+from iamsql.load import normalize
 
 GAAD_FILTERS = ["User", "Role", "Group", "LocalManagedPolicy", "AWSManagedPolicy"]
 GAAD_PAGE_SIZE = 1000  # the API's maximum (default 100): fewer round trips; IAM may still return less per page

@@ -7,7 +7,7 @@ policy, policy status, server access logging, versioning, default encryption, pu
 Answers that do not name their subject get it as an added key (``Region``, ``Bucket``); answers that are empty
 when a feature is off get the key AWS leaves out (``LoggingEnabled``, ``Status``) as null, and S3 errors that state
 a fact (no bucket policy, no public access block, no default encryption) are kept as answers. See
-``iamsql.loaders.monitoring``."""
+``iamsql.load.formats.monitoring``."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rich.progress import BarColumn, MofNCompleteColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from iamsql.progress import terminal_progress
+from iamsql.common.progress import terminal_progress
 
 
 class CollectProgress:

@@ -24,11 +24,9 @@ from pathlib import Path
 
 import duckdb
 
-from iamsql.load import LoadSummary, load_paths
 from iamsql.collect.account import AccountRun, Target
-from iamsql.collect.aws import CollectError, Counter, base_session, describe, make_client, parse_when
+from iamsql.collect.aws import Counter, base_session, describe, make_client, parse_when
 from iamsql.collect.cloudtrail import LOOKUP_MAX_DAYS, collect_trails, lookup_events
-from iamsql.collect.evidence import COMPLETE, Evidence
 from iamsql.collect.iam import collect_iam
 from iamsql.collect.identity import collect_identity
 from iamsql.collect.monitoring import collect_monitoring
@@ -37,6 +35,9 @@ from iamsql.collect.progress import CollectProgress
 from iamsql.collect.targets import caller_target, check_role_arns, organization_targets, role_target
 from iamsql.collect.trail_logs import collect_trail_logs, parse_s3_url
 from iamsql.collect.workloads import collect_workloads
+from iamsql.errors import CollectError
+from iamsql.load import LoadSummary, load_paths
+from iamsql.raw.folder import COMPLETE, Evidence
 
 ACCOUNT_WORKERS = 3
 DEFAULT_EVIDENCE_ROOT = "iamsql-evidence"

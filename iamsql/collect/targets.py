@@ -9,8 +9,9 @@ import re
 import boto3
 
 from iamsql.collect.account import GLOBAL, AccountRun, Target
-from iamsql.collect.aws import CollectError, Counter, assumed_session, describe, make_client
-from iamsql.collect.evidence import Evidence
+from iamsql.collect.aws import Counter, assumed_session, describe, make_client
+from iamsql.errors import CollectError
+from iamsql.raw.folder import Evidence
 
 ROLE_ARN = re.compile(r"^arn:(aws|aws-cn|aws-us-gov|aws-iso[a-z-]*):iam::(\d{12}):role/.+$")
 

@@ -17,8 +17,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlparse
 
-from iamsql.collect.aws import CollectError
-from iamsql.collect.evidence import Evidence
+from iamsql.errors import CollectError
+from iamsql.raw.folder import Evidence
 
 ACCOUNT = re.compile(r"^\d{12}$")
 ORG = re.compile(r"^o-[a-z0-9]{10,32}$")

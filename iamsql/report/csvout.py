@@ -1,6 +1,6 @@
 """CSV: one row per finding, the Findings sheet's columns, UTF-8. Formula-like text gets a leading apostrophe
 so that a spreadsheet opening the file shows it instead of evaluating it, and fields holding CR or LF are quoted
-(``iamsql.escaping``; the JSON output keeps exact text)."""
+(``iamsql.common.escaping``; the JSON output keeps exact text)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import json
 from datetime import datetime
 from typing import Any, TextIO
 
-from iamsql.escaping import csv_line
+from iamsql.common.escaping import csv_line
 from iamsql.report.model import Column, Report
 from iamsql.report.text import csv_text
 

@@ -1,14 +1,14 @@
 """One self-contained HTML page: the run, the framework summary (compliant % and coverage % side by side, as the
 workbook's Summary shows them) and the findings table. No scripts and no external assets (styles are inline; a
-Content-Security-Policy forbids loading anything); every value goes through ``iamsql.escaping.html_text``."""
+Content-Security-Policy forbids loading anything); every value goes through ``iamsql.common.escaping.html_text``."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any, TextIO
 
+from iamsql.common.escaping import html_text
 from iamsql.controls import STATUSES
-from iamsql.escaping import html_text
 from iamsql.frameworks import FORMULA, REQUIREMENT_STATUSES, percent
 from iamsql.report.model import Report
 

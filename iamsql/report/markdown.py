@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, TextIO
 
+from iamsql.common.escaping import md_text
 from iamsql.controls import STATUSES
-from iamsql.escaping import md_text
 from iamsql.frameworks import FORMULA, REQUIREMENT_STATUSES, percent
 from iamsql.report.model import SEVERITY_ORDER, Report
 
@@ -24,7 +24,7 @@ class Raw(str):
 
 def text(value: Any) -> str:
     """A table cell or line: untrusted text cannot break layout, add links, HTML or a formula
-    (``iamsql.escaping.md_text``); numbers as they are."""
+    (``iamsql.common.escaping.md_text``); numbers as they are."""
     if value is None:
         return ""
     if isinstance(value, datetime):

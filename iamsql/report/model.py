@@ -24,8 +24,7 @@ import duckdb
 
 from iamsql import __version__
 from iamsql.controls import STATUSES, control_pack_hash, load_controls
-from iamsql.errors import IamsqlError
-from iamsql.exceptions import attested_requirements
+from iamsql.errors import ReportError
 from iamsql.frameworks import (
     FORMULA,
     account_summaries,
@@ -34,16 +33,13 @@ from iamsql.frameworks import (
     load_frameworks,
     requirement_status,
 )
+from iamsql.history.waivers import attested_requirements
 
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
 STATUS_ORDER = ("error", "alarm", "skip", "info", "ok")  # findings that need attention first
 BATCH = 5_000
 BATCH_FINDINGS = 20_000  # findings per query in Report.findings
 AS_OF_FORMAT = "iamsql:as-of"  # the loader's sources entry that says how a snapshot's data time was found
-
-
-class ReportError(IamsqlError):
-    """A report that cannot be written as asked (no run, unknown run or framework, unwritable file)."""
 
 
 @dataclass(frozen=True)
@@ -261,7 +257,7 @@ def _counts(con: duckdb.DuckDBPyConnection, run: dict) -> tuple[dict, dict]:
     the same per account (``{account_id: {control_id: counts}}``). ``excepted`` counts the alarms an exception in
     force covered. Rows of no account (a control that failed before reaching any account) count for every
     account of the run."""
-    from iamsql.history import ready
+    from iamsql.history.runs import ready
 
     ready(con)  # the exception tables exist (as TEMP tables for databases from before them)
     rows = con.execute(

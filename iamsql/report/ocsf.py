@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import TextIO
 
-from iamsql.normalize import arn_parts
+from iamsql.load.normalize import arn_parts
 from iamsql.report.jsonout import dumps
 from iamsql.report.model import Report
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from iamsql.escaping import FORMULA_PREFIXES, formula_like, neutralise  # noqa: F401  (one rule for every output)
+from iamsql.common.escaping import neutralise
 
 EXCEL_CELL_LIMIT = 32_767
 # Characters XML 1.0 forbids (the C0 controls except tab, newline and carriage return); openpyxl refuses them.

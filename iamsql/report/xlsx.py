@@ -25,12 +25,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from iamsql.common.escaping import formula_like
 from iamsql.controls import STATUSES
 from iamsql.frameworks import FORMULA, REQUIREMENT_STATUSES
 from iamsql.report.changes import write_changes, write_exceptions
 from iamsql.report.model import Column, FrameworkSection, Report
 from iamsql.report.nhi import INVENTORY_COLUMNS, inventory
-from iamsql.report.text import cell_text, formula_like
+from iamsql.report.text import cell_text
 
 DATE_FORMAT = "yyyy-mm-dd hh:mm:ss"
 DAY_FORMAT = "yyyy-mm-dd"

@@ -2,7 +2,7 @@
 DuckDB file, the same Steampipe query on both, results compared as multisets (as lists under ORDER BY).
 
 Used by tests/test_dialect_differential.py and benchmarks/sql_compat.py. The rows come from dataset.json;
-Steampipe's derived columns (``*_std``, ``tags``, credential-report values) are built by ``iamsql.normalize``.
+Steampipe's derived columns (``*_std``, ``tags``, credential-report values) are built by ``iamsql.load.normalize``.
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ from pathlib import Path
 import sqlglot
 from sqlglot import exp
 
-from iamsql import db, normalize
-from iamsql.dialect import quiet_sqlglot, to_duckdb
-from iamsql.pgfunctions import AS_OF_VARIABLE
-from iamsql.schema import TABLES, columns
+from iamsql.load import normalize
+from iamsql.sql.dialect import quiet_sqlglot, to_duckdb
+from iamsql.sql.pgfunctions import AS_OF_VARIABLE
+from iamsql.store import db
+from iamsql.store.schema import TABLES, columns
 
 HERE = Path(__file__).parent
 DATASET = HERE / "dataset.json"

@@ -1,0 +1,426 @@
+"""Exceptions (accepted findings with an expiry) and manual attestations, read from one reviewed YAML file.
+
+```yaml
+exceptions:
+  - control: iam_user_console_mfa          # control id or glob (iam_user_*); optional, default every control
+    resource: "arn:aws:iam::*:user/break-glass"   # glob, or "re:<regex>" (full match); optional, default every resource
+    account: "123456789012"                # 12-digit account id, or "*"
+    reason: Break-glass user; hardware MFA kept in the safe
+    approver: jane.doe@example.com
+    ticket: SEC-1234
+    expires: 2026-06-30                    # last day the exception applies
+attestations:
+  - framework: nist-csf-2.0
+    requirement: GV.OC-01
+    attested_by: ciso@example.com
+    date: 2026-01-15
+    evidence: https://wiki.example.com/gv-oc-01
+    expires: 2026-12-31
+```
+
+An exception never changes a result's status: an ``alarm`` it matches is marked *excepted* with the exception's
+reason, stored per run in ``iamsql_result_exception`` (see ``history.py`` for the tables). Expiry is judged
+against the run's data time (``iamsql_run.as_of``), not the wall clock, so re-reporting an old run gives the
+same answer. An expired exception no longer applies and is reported as expired; one matching nothing as unused.
+
+An attestation states that a requirement which no automated control serves is met, so a framework can reach
+100% honestly; attesting a requirement that has controls is refused (use an exception for those findings).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import yaml
+
+from iamsql.errors import ExceptionsFileError
+
+EXCEPTION_FIELDS = ("control", "resource", "account", "reason", "approver", "ticket", "expires")
+PATTERN_FIELDS = ("control", "resource")
+ATTESTATION_FIELDS = ("framework", "requirement", "attested_by", "date", "evidence", "expires")
+TOP_KEYS = ("exceptions", "attestations")
+
+
+@dataclass(frozen=True)
+class ExceptionEntry:
+    """One exception entry. ``exception_id`` is stable while its scope (control, resource, account, ticket)
+    stays the same, so runs can be compared."""
+
+    exception_id: str
+    line: int
+    control: str
+    resource: str
+    account: str
+    reason: str
+    approver: str
+    ticket: str
+    expires: date
+
+    def expired(self, as_of: date) -> bool:
+        """True when the data time is after the last day the exception applies."""
+        return as_of > self.expires
+
+    def matches(self, control_id: str, account_id: str | None, resource: str | None) -> bool:
+        if self.account != "*" and self.account != (account_id or ""):
+            return False
+        if not fnmatchcase(control_id, self.control):
+            return False
+        resource = resource or ""
+        if self.resource.startswith("re:"):
+            return re.fullmatch(self.resource[3:], resource) is not None
+        return fnmatchcase(resource, self.resource)
+
+
+@dataclass(frozen=True)
+class Attestation:
+    """A manual statement that a requirement without an automated control is met."""
+
+    line: int
+    framework: str
+    requirement: str
+    attested_by: str
+    date: date
+    evidence: str
+    expires: date
+
+    @property
+    def ref(self) -> str:
+        return f"{self.framework}:{self.requirement}"
+
+    def expired(self, as_of: date) -> bool:
+        return as_of > self.expires
+
+
+@dataclass(frozen=True)
+class ExceptionsFile:
+    path: Path
+    sha256: str
+    exceptions: tuple[ExceptionEntry, ...]
+    attestations: tuple[Attestation, ...]
+
+
+# ------------------------------------------------------------------------------------------------- reading
+
+
+def read_exceptions(path: str | Path) -> ExceptionsFile:
+    """Read and validate an exceptions file; any problem raises ExceptionsFileError with ``file:line:``."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ExceptionsFileError(f"cannot read exceptions file {path}: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ExceptionsFileError(f"{path}: not UTF-8 text") from None
+    try:
+        loader = yaml.SafeLoader(text)
+        try:
+            root = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = f"{mark.line + 1}:" if mark else ""
+        raise ExceptionsFileError(f"{path}:{line} not valid YAML: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise ExceptionsFileError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
+    except RecursionError:
+        raise ExceptionsFileError(f"{path}: YAML nested too deeply to read") from None
+    reader = _Reader(path, loader)
+    if root is None:
+        return ExceptionsFile(path, hashlib.sha256(raw).hexdigest(), (), ())
+    top = reader.mapping(root, "the file", TOP_KEYS, required=())
+    exceptions = [reader.exception(node, i) for i, node in enumerate(reader.sequence(top, "exceptions"), 1)]
+    attestations = [reader.attestation(node, i) for i, node in enumerate(reader.sequence(top, "attestations"), 1)]
+    _check_duplicates(path, exceptions, attestations)
+    return ExceptionsFile(path, hashlib.sha256(raw).hexdigest(), tuple(exceptions), tuple(attestations))
+
+
+class _Reader:
+    """Validate YAML nodes, keeping each node's line for messages."""
+
+    def __init__(self, path: Path, loader: yaml.SafeLoader) -> None:
+        self.path = path
+        self.loader = loader
+
+    def fail(self, node: yaml.Node, message: str) -> ExceptionsFileError:
+        return ExceptionsFileError(f"{self.path}:{node.start_mark.line + 1}: {message}")
+
+    def mapping(self, node: yaml.Node, what: str, allowed: tuple[str, ...], required: tuple[str, ...]) -> dict:
+        """{key: value node} of a mapping node, refusing unknown, duplicate and missing keys."""
+        if not isinstance(node, yaml.MappingNode):
+            raise self.fail(node, f"{what} must be a mapping of keys to values")
+        found: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key not in allowed:
+                raise self.fail(key_node, f"{what}: unknown key {key!r} (allowed: {', '.join(allowed)})")
+            if key in found:
+                raise self.fail(key_node, f"{what}: key {key!r} is given twice")
+            found[key] = value_node
+        for key in required:
+            if key not in found:
+                raise self.fail(node, f"{what}: {key!r} is required")
+        return found
+
+    def sequence(self, top: dict, key: str) -> list[yaml.Node]:
+        node = top.get(key)
+        if node is None or (isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")):
+            return []
+        if not isinstance(node, yaml.SequenceNode):
+            raise self.fail(node, f"'{key}' must be a list of entries (each starting with '- ')")
+        return node.value
+
+    def text(self, node: yaml.Node, what: str, key: str) -> str:
+        value = self.loader.construct_object(node, deep=True) if isinstance(node, yaml.ScalarNode) else None
+        if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
+            raise self.fail(node, f"{what}: '{key}' must be text")
+        value = str(value).strip()
+        if not value:
+            raise self.fail(node, f"{what}: '{key}' must not be empty")
+        return value
+
+    def day(self, node: yaml.Node, what: str, key: str) -> date:
+        value = self.loader.construct_object(node, deep=True) if isinstance(node, yaml.ScalarNode) else None
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise self.fail(node, f"{what}: '{key}' must be a date like 2026-12-31, not {value!r}") from None
+
+    def exception(self, node: yaml.Node, number: int) -> ExceptionEntry:
+        what = f"exception {number}"
+        fields = self.mapping(node, what, EXCEPTION_FIELDS,
+                              tuple(f for f in EXCEPTION_FIELDS if f not in PATTERN_FIELDS))
+        if not any(f in fields for f in PATTERN_FIELDS):
+            raise self.fail(node, f"{what}: give 'control' or 'resource' (or both); an exception for "
+                                  "everything in an account is not allowed")
+        values = {key: self.text(fields[key], what, key) for key in EXCEPTION_FIELDS[:-1] if key in fields}
+        control, resource = values.get("control", "*"), values.get("resource", "*")
+        account = values["account"]
+        if account != "*" and not (account.isdigit() and len(account) == 12):
+            raise self.fail(fields["account"], f"{what}: 'account' must be a 12-digit account id or '*', "
+                                               f"not {account!r} (quote it so YAML keeps leading zeros)")
+        if resource.startswith("re:"):
+            try:
+                re.compile(resource[3:])
+            except re.error as exc:
+                raise self.fail(fields["resource"], f"{what}: 'resource' is not a valid regular expression: {exc}") from None
+        expires = self.day(fields["expires"], what, "expires")
+        key = json.dumps([control, resource, account, values["ticket"]])
+        return ExceptionEntry(
+            exception_id="EXC-" + hashlib.sha256(key.encode()).hexdigest()[:10],
+            line=node.start_mark.line + 1,
+            control=control, resource=resource, account=account,
+            reason=values["reason"], approver=values["approver"], ticket=values["ticket"], expires=expires,
+        )
+
+    def attestation(self, node: yaml.Node, number: int) -> Attestation:
+        from iamsql.errors import MappingError
+        from iamsql.frameworks import get_framework
+
+        what = f"attestation {number}"
+        fields = self.mapping(node, what, ATTESTATION_FIELDS, ATTESTATION_FIELDS)
+        values = {k: self.text(fields[k], what, k) for k in ("framework", "requirement", "attested_by", "evidence")}
+        try:
+            requirement = get_framework(values["framework"]).requirement(values["requirement"])
+        except MappingError as exc:
+            raise self.fail(fields["requirement"] if "unknown framework" not in str(exc) else fields["framework"],
+                            f"{what}: {exc}") from None
+        if requirement.controls:
+            raise self.fail(fields["requirement"], f"{what}: {requirement.ref} is assessed by controls "
+                                                   f"({', '.join(requirement.controls)}); attest only requirements "
+                                                   "without one, and use an exception for accepted findings")
+        return Attestation(
+            line=node.start_mark.line + 1,
+            framework=values["framework"], requirement=values["requirement"],
+            attested_by=values["attested_by"], evidence=values["evidence"],
+            date=self.day(fields["date"], what, "date"), expires=self.day(fields["expires"], what, "expires"),
+        )
+
+
+def _check_duplicates(path: Path, exceptions: list[ExceptionEntry], attestations: list[Attestation]) -> None:
+    seen: dict[str, int] = {}
+    for item in exceptions:
+        if item.exception_id in seen:
+            raise ExceptionsFileError(f"{path}:{item.line}: same control, resource, account and ticket as the "
+                                      f"exception on line {seen[item.exception_id]}")
+        seen[item.exception_id] = item.line
+    refs: dict[str, int] = {}
+    for item in attestations:
+        if item.ref in refs:
+            raise ExceptionsFileError(f"{path}:{item.line}: {item.ref} is already attested on line {refs[item.ref]}")
+        refs[item.ref] = item.line
+
+
+# ------------------------------------------------------------------------------------------------- applying
+
+
+@dataclass
+class Applied:
+    """What an exceptions file does to one run: excepted findings and each entry's state."""
+
+    run_id: int
+    as_of: date
+    excepted: dict[str, ExceptionEntry]  # finding_id -> the exception that applies
+    matches: dict[str, int]  # exception_id -> alarms matched (for expired ones: alarms it would have matched)
+    exceptions: tuple[ExceptionEntry, ...]
+    attestations: tuple[Attestation, ...]
+
+    def state(self, item: ExceptionEntry | Attestation) -> str:
+        """``active``, ``expired`` or (exceptions only) ``unused``."""
+        if item.expired(self.as_of):
+            return "expired"
+        if isinstance(item, ExceptionEntry) and not self.matches.get(item.exception_id):
+            return "unused"
+        return "active"
+
+
+def evaluate(con: duckdb.DuckDBPyConnection, run_id: int, file: ExceptionsFile) -> Applied:
+    """Match a run's alarms against the file, judging expiry at the run's data time. Nothing is written."""
+    from iamsql.history.runs import run_as_of
+
+    as_of = run_as_of(con, run_id).date()
+    rows = con.execute(
+        "select finding_id, control_id, account_id, resource from iamsql_result "
+        "where run_id = ? and status = 'alarm' order by finding_id", [run_id]).fetchall()
+    excepted: dict[str, ExceptionEntry] = {}
+    matches = dict.fromkeys((e.exception_id for e in file.exceptions), 0)
+    for finding, control_id, account_id, resource in rows:
+        applied = False
+        for item in file.exceptions:
+            if item.matches(control_id, account_id, resource):
+                matches[item.exception_id] += 1
+                if not applied and not item.expired(as_of):
+                    excepted[finding] = item
+                    applied = True
+    return Applied(run_id, as_of, excepted, matches, file.exceptions, file.attestations)
+
+
+def warnings(applied: Applied) -> list[str]:
+    """One line per exception or attestation that is expired, and per exception that matched nothing."""
+    lines = []
+    for item in applied.exceptions:
+        state = applied.state(item)
+        if state == "expired":
+            lines.append(f"exception {item.exception_id} (line {item.line}, {item.ticket}) expired on {item.expires}: "
+                         f"its {applied.matches[item.exception_id]} alarm(s) count again")
+        elif state == "unused":
+            lines.append(f"exception {item.exception_id} (line {item.line}, {item.ticket}) matched no alarm: "
+                         "remove it if the finding is fixed")
+    for item in applied.attestations:
+        if applied.state(item) == "expired":
+            lines.append(f"attestation of {item.ref} (line {item.line}) expired on {item.expires}: the requirement "
+                         "is manual again")
+    return lines
+
+
+def apply(con: duckdb.DuckDBPyConnection, run_id: int, file: ExceptionsFile | None) -> Applied:
+    """Evaluate the file against a run and store the outcome for that run, in one transaction (replacing any
+    earlier outcome for the run). ``None`` stores that the run had no exceptions."""
+    from iamsql.history.runs import ensure_schema
+    from iamsql.store.db import transaction
+
+    ensure_schema(con)
+    file = file or ExceptionsFile(Path(), "", (), ())
+    applied = evaluate(con, run_id, file)
+    with transaction(con, lambda: f"exceptions of check run {run_id}"):
+        for table in ("iamsql_result_exception", "iamsql_run_exception", "iamsql_run_attestation"):
+            con.execute(f"delete from {table} where run_id = ?", [run_id])
+        if applied.excepted:
+            con.executemany(
+                "insert into iamsql_result_exception values (?, ?, ?, ?)",
+                [[run_id, finding, item.exception_id, item.reason] for finding, item in applied.excepted.items()])
+        if file.exceptions:
+            con.executemany(
+                "insert into iamsql_run_exception values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [[run_id, e.exception_id, e.line, e.control, e.resource, e.account, e.reason, e.approver,
+                  e.ticket, e.expires, applied.state(e), applied.matches[e.exception_id]] for e in file.exceptions])
+        if file.attestations:
+            con.executemany(
+                "insert into iamsql_run_attestation values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [[run_id, a.framework, a.requirement, a.line, a.attested_by, a.date, a.evidence, a.expires,
+                  applied.state(a)] for a in file.attestations])
+    return applied
+
+
+def review(con: duckdb.DuckDBPyConnection | None, file: ExceptionsFile, run_id: int | None = None
+           ) -> tuple[list[str], list[tuple], str]:
+    """Rows for ``iamsql exceptions check``: each entry with its state and matches against a stored run (default
+    the latest); without a database or run, states are judged at today's date and matches are not known."""
+    from iamsql.history.runs import runs
+
+    known = [r["run_id"] for r in runs(con)] if con is not None else []
+    if run_id is None and known:
+        run_id = known[-1]
+    if run_id is not None and con is not None:
+        applied = evaluate(con, run_id, file)
+        note = f"{len(file.exceptions)} exception(s), {len(file.attestations)} attestation(s); matched against " \
+               f"check run {run_id} (data as of {applied.as_of})"
+    else:
+        applied = Applied(0, date.today(), {}, {}, file.exceptions, file.attestations)
+        note = f"{len(file.exceptions)} exception(s), {len(file.attestations)} attestation(s); no check run to " \
+               f"match against: expiry judged at today's date ({applied.as_of})"
+    columns = ["entry", "line", "scope", "expires", "state", "alarms_matched"]
+    rows = [(e.exception_id, e.line, f"{e.control} | {e.resource} | {e.account}", e.expires,
+             applied.state(e) if run_id is not None else ("expired" if e.expired(applied.as_of) else "active"),
+             applied.matches.get(e.exception_id)) for e in file.exceptions]
+    rows += [("attestation", a.line, a.ref, a.expires, applied.state(a), None) for a in file.attestations]
+    return columns, rows, note
+
+
+# ------------------------------------------------------------------------------------------------- reading back
+
+
+def stored_exceptions(con: duckdb.DuckDBPyConnection, run_id: int) -> list[dict[str, Any]]:
+    """The exceptions stored for a run, in file order, with their state and match count."""
+    return _dicts(con, "select * exclude (run_id) from iamsql_run_exception where run_id = ? order by line", run_id)
+
+
+def stored_attestations(con: duckdb.DuckDBPyConnection, run_id: int) -> list[dict[str, Any]]:
+    return _dicts(con, "select * exclude (run_id) from iamsql_run_attestation where run_id = ? order by line", run_id)
+
+
+# The run's excepted findings (named parameter ``$run_id``), one row each: the exception that covered it (the
+# first by id, should two match) with its reason, approver, ticket and expiry.
+EXCEPTED_FINDINGS = """
+    select x.finding_id, x.exception_id, x.reason, e.approver, e.ticket, e.expires
+    from iamsql_result_exception x
+    left join iamsql_run_exception e on e.run_id = x.run_id and e.exception_id = x.exception_id
+    where x.run_id = $run_id
+    qualify row_number() over (partition by x.finding_id order by x.exception_id) = 1
+"""
+
+
+def excepted_findings(con: duckdb.DuckDBPyConnection, run_id: int) -> dict[str, dict[str, Any]]:
+    """finding_id -> {exception_id, reason, approver, ticket, expires} for the run's excepted findings."""
+    rows = _dicts(con, EXCEPTED_FINDINGS, {"run_id": run_id})
+    return {row.pop("finding_id"): row for row in rows}
+
+
+def attested_requirements(con: duckdb.DuckDBPyConnection, run_id: int) -> set[str]:
+    """``framework:requirement`` refs with an attestation that was in force at the run's data time."""
+    return {f"{a['framework']}:{a['requirement']}" for a in stored_attestations(con, run_id) if a["state"] == "active"}
+
+
+def _dicts(con: duckdb.DuckDBPyConnection, sql: str, params: int | dict) -> list[dict[str, Any]]:
+    """The rows as dicts; ``params`` is the run id (one ``?``) or named parameters."""
+    from iamsql.history.runs import has_table
+
+    if not has_table(con, "iamsql_run_exception"):
+        return []
+    cursor = con.execute(sql, params if isinstance(params, dict) else [params])
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]

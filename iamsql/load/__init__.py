@@ -1,0 +1,731 @@
+"""``iamsql load``: walk files and folders, detect each file's format by its content, parse it, merge what the
+files say about each resource, and write one snapshot per AWS account in one transaction.
+
+Any unreadable or malformed file stops the whole load with a one-line ``InputError`` naming the file, and the
+database stays exactly as it was. In a folder, files in no recognised format are listed as skipped; a file named
+explicitly that is not recognised is an error.
+
+Files whose AWS output carries no account id (password policy, account summary, access keys...) take, in order:
+the single account of the file's own ARNs, ``--account-id``, the single account seen among the files of the same
+folder, for Organizations outputs the single account of the load's Organizations outputs, the single account of
+the whole load; otherwise the load fails asking for ``--account-id``.
+
+Each snapshot's ``as_of`` (the "now" of the controls) comes from the data, never from the clock, so the same
+files give the same results on any day. In order: ``--as-of``; else the newest of its files' own times, where a
+file's time is the credential report's ``GeneratedTime``, else the collection time in ``manifest.json``, else
+the newest past time inside the file (CreateDate, PasswordLastUsed, LastUsedDate, trail delivery times...), and
+CloudTrail's newest event time; else the newest such time of the whole load; else the account's previous
+snapshot; else the load fails asking for ``--as-of``. How it was found is recorded as the ``sources`` entry with
+``format`` ``iamsql:as-of`` (its ``as_of_source`` says it in words); each file entry has its own ``as_of_source``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import zlib
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from iamsql.common.paths import walk
+from iamsql.errors import DatabaseError, InputError
+from iamsql.load.formats import (
+    Fragment,
+    Parsed,
+    Unreadable,
+    cloudtrail,
+    credential_report,
+    detect,
+    identity,
+    monitoring,
+    organizations,
+    pages,
+    placebo,
+)
+from iamsql.load.normalize import timestamp
+from iamsql.raw.folder import MANIFEST_NAME, Manifest, read_manifest
+from iamsql.store import db
+from iamsql.store.schema import TABLES
+
+HEAD_BYTES = 64 * 1024
+JSON_NAMES = (".json", ".json.gz")
+GAAD = "iam:get-account-authorization-details"
+AS_OF_FORMAT = "iamsql:as-of"  # the sources entry that says how a snapshot's as_of was found
+# Services whose outputs without an ARN (list-children, describe-organization) belong to the single account whose
+# outputs of that service carry ARNs in the load (the organization's management account).
+SERVICE_WIDE = ("organizations:", "placebo:organizations:")
+# Timestamp columns that look ahead (expiry, next rotation) and so say nothing about when the data was taken.
+FUTURE_TIME_COLUMNS = {"password_next_rotation", "valid_until", "expiration"}
+
+
+@dataclass
+class SourceFile:
+    """One recognised input file and what it contributed."""
+
+    path: Path
+    format: str
+    sha256: str
+    as_of: str | None = None
+    as_of_source: str | None = None  # how the file's as_of was found
+    accounts: set[str] = field(default_factory=set)
+    parsed: Parsed | None = None  # None for CloudTrail event files
+    name: str = ""  # the path relative to what was loaded (source_name), what reports show
+
+    def source_entry(self) -> dict:
+        entry = {"path": str(self.path), "name": self.name or self.path.name, "sha256": self.sha256,
+                 "format": self.format, "as_of": self.as_of, "as_of_source": self.as_of_source}
+        if self.parsed is not None:
+            entry.update({k: v for k, v in self.parsed.extra.items() if k != "generated_time"})
+        return entry
+
+
+@dataclass
+class LoadSummary:
+    snapshots: list[dict] = field(default_factory=list)  # {snapshot_id, account_id, as_of, as_of_source, tables: {table: rows}}
+    rows: dict[str, int] = field(default_factory=dict)  # table -> rows written by this load
+    files: list[SourceFile] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    unreadable: list[tuple[str, str]] = field(default_factory=list)  # (path, reason), with --skip-unreadable
+    warnings: list[str] = field(default_factory=list)
+    events: dict = field(default_factory=dict)  # the CloudTrail loader's statistics
+
+
+# ---- finding and reading files -------------------------------------------------------------------------------------
+
+
+def discover(paths: Iterable[str | Path], skip_unreadable: bool = False,
+             unreadable: list[tuple[str, str]] | None = None) -> list[tuple[Path, bool]]:
+    """Every file to look at, as (path, named explicitly), folders walked recursively in sorted order. Paths are
+    literal (``ct[1].json`` is that file, never ``ct1.json``). An entry that cannot be read (permission denied,
+    broken symlink, symlink loop) stops the load naming the first one and the count, unless ``skip_unreadable``:
+    then each becomes a warning."""
+    found = walk(paths)
+    missing = [(p, r) for p, r in found.unreadable if r == "no such file or folder"]
+    if missing:
+        raise InputError(f"{missing[0][0]}: no such file or folder")
+    if found.unreadable:
+        if not skip_unreadable:
+            first, reason = found.unreadable[0]
+            count = len(found.unreadable)
+            raise InputError(f"{first}: cannot read ({reason}); {count} unreadable entr{'y' if count == 1 else 'ies'} "
+                             "in all; nothing was loaded (--skip-unreadable loads the rest)")
+        if unreadable is not None:
+            unreadable += [(str(p), r) for p, r in found.unreadable]
+    return found.files
+
+
+def source_name(path: Path, named: list[Path]) -> str:
+    """How reports name a loaded file: its path below the file or folder the user named, starting with that
+    one's own name (``exports/iam/users.json`` for ``/home/me/exports``), never the analyst's absolute path."""
+    for root in sorted(named, key=lambda r: len(r.parts), reverse=True):
+        if path == root or path.is_relative_to(root):
+            base = Path(os.path.abspath(root)).name
+            inside = path.relative_to(root)
+            return (Path(base) / inside).as_posix() if base else inside.as_posix() if inside.parts else path.name
+    return path.name
+
+
+def _read(path: Path, limit: int | None = None) -> bytes:
+    """The file's bytes, gunzipped when it starts with the gzip magic number (first ``limit`` bytes if given)."""
+    try:
+        with path.open("rb") as handle:
+            magic = handle.read(2)
+        if magic != b"\x1f\x8b":
+            with path.open("rb") as handle:
+                return handle.read() if limit is None else handle.read(limit)
+        with gzip.open(path, "rb") as handle:
+            return handle.read() if limit is None else handle.read(limit)
+    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+        raise InputError(f"{path}: truncated or corrupt gzip file ({exc})") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _claims_json(path: Path) -> bool:
+    return path.name.lower().endswith(JSON_NAMES)
+
+
+def parse_file(path: Path) -> Parsed | str:
+    """The parsed IAM / CloudTrail-configuration content of a file, or the reason it is not one (unrecognised).
+    Raises InputError when the file is broken (malformed JSON in a .json file, bad values)."""
+    data = _read(path)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        if _claims_json(path):
+            raise InputError(f"{path}: not UTF-8 text") from None
+        return "not text"
+    stripped = text.lstrip()
+    if credential_report.is_report_csv(stripped):
+        return _guard(path, "credential report CSV", lambda: credential_report.parse_csv(stripped))
+    if not stripped.startswith(("{", "[")):
+        return placebo.cli_error(stripped) or "not JSON or a credential report CSV"
+    try:
+        document = json.loads(stripped)
+    except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data":  # several JSON values one after another: pages of one output, if anything
+            return _guard(path, "paginated output", lambda: pages.parse_text(stripped, path))
+        if _claims_json(path):
+            raise InputError(f"{path}: malformed JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+        return "not a single JSON document"
+    if isinstance(document, list):  # a JSON array of pages of one output
+        return _guard(path, "paginated output", lambda: pages.parse_pages(document, path))
+    command = None
+    if placebo.is_envelope(document):
+        document, command, outcome = placebo.unwrap(document, path)
+        if document is None:
+            return outcome
+    if isinstance(document, dict) and set(document) == {"Error"} and isinstance(document["Error"], dict):
+        return _recorded_error(document["Error"].get("Code"), path)
+    fmt = detect(document)
+    if fmt is None:
+        return "not a recognised AWS IAM or CloudTrail output"
+    if command and command.split(":")[-1] != fmt.name.split(":")[-1]:
+        return f"recorded call {command} is not one iamsql loads"
+    parsed = _guard(path, fmt.name, lambda: fmt.parse(document, path))
+    if isinstance(parsed, str):  # recognised, but nothing iamsql can place (see loaders.Format)
+        return parsed
+    if command:
+        parsed.format = f"placebo:{parsed.format}"
+    return parsed
+
+
+def _recorded_error(code: str | None, path: Path) -> Parsed | str:
+    """An error response saved as ``{"Error": {"Code", "Message"}}`` in a file named after the CLI command
+    (``iamsql collect`` writes ``get-account-password-policy.json`` so when the account has no password policy):
+    an error that states a fact covers its table with no rows; any other is skipped."""
+    for (service, operation, fact_code), table in placebo.EMPTY_ON_ERROR.items():
+        if code == fact_code and path.name.split(".")[0] == placebo.kebab(operation):
+            return Parsed(f"{service}:{placebo.kebab(operation)} ({code})", covers={table})
+    return f"recorded error response {code}"
+
+
+def _guard(path: Path, what: str, parse: Callable[[], Parsed]) -> Parsed:
+    try:
+        return parse()
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(f"{path}: bad {what}: {reason}") from None
+
+
+# ---- accounts and merging --------------------------------------------------------------------------------------------
+
+
+def _own_accounts(parsed: Parsed) -> set[str]:
+    """The accounts a file names: its rows' ARNs, or the account of an sts get-caller-identity output."""
+    caller = {parsed.extra["caller_account"]} if parsed.extra.get("caller_account") else set()
+    return {f.account_id for f in parsed.fragments if f.account_id} | caller
+
+
+def assign_accounts(files: list[SourceFile], account_id: str | None, manifests: list[Manifest] = ()) -> None:
+    """Give every fragment, and every file, its account (see the module docstring for the order; a file listed in
+    a collection manifest takes the manifest's account right after its own ARNs)."""
+    by_folder: dict[Path, set[str]] = defaultdict(set)
+    by_service: dict[str, set[str]] = defaultdict(set)
+    for f in files:
+        by_folder[f.path.parent] |= _own_accounts(f.parsed)
+        by_service[_service(f.format)] |= _own_accounts(f.parsed)
+    everywhere = set().union(*by_folder.values()) if by_folder else set()
+    for f in files:
+        own = _own_accounts(f.parsed)
+        f.accounts = set(own)
+        if own and all(fr.account_id for fr in f.parsed.fragments):
+            continue
+        if len(own) > 1:
+            # A file that shows several accounts (an edited example): its account-less rows, such as AWS managed
+            # policies, are visible in each of them.
+            f.parsed.fragments = [replace(fr, account_id=a) if fr.account_id is None else fr
+                                  for fr in f.parsed.fragments for a in (sorted(own) if fr.account_id is None else [None])]
+            continue
+        default = next(iter(own)) if len(own) == 1 else (_listed_account(f.path, manifests) or account_id)
+        if default is None and len(by_folder[f.path.parent]) == 1:
+            default = next(iter(by_folder[f.path.parent]))
+        if default is None and f.format.startswith(SERVICE_WIDE) and len(by_service[_service(f.format)]) == 1:
+            default = next(iter(by_service[_service(f.format)]))
+        if default is None and len(everywhere) == 1:
+            default = next(iter(everywhere))
+        if default is None:
+            seen = ", ".join(sorted(everywhere)) or "none"
+            raise InputError(f"{f.path}: {f.format} output names no AWS account and the load has no single one "
+                             f"(accounts seen: {seen}); pass --account-id")
+        for fragment in f.parsed.fragments:
+            fragment.account_id = fragment.account_id or default
+        f.accounts.add(default)
+
+
+def _service(fmt: str) -> str:
+    return fmt.removeprefix("placebo:").split(":")[0]
+
+
+def _listed_account(path: Path, manifests: list[Manifest]) -> str | None:
+    return next((a for a in (m.account_of(path) for m in manifests) if a), None)
+
+
+class Merged:
+    """Rows per account and table, merged from fragments in file order (later non-null values win)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, dict[str, dict[tuple, dict]]] = defaultdict(lambda: defaultdict(dict))
+        self.files: dict[tuple[str, str, tuple], list[Path]] = defaultdict(list)  # the files a row came from
+        self.covers: dict[str, set[str]] = defaultdict(set)
+        self.formats: dict[str, set[str]] = defaultdict(set)
+
+    def add(self, fragment: Fragment, key: tuple, path: Path, warnings: list[str]) -> None:
+        row = self.rows[fragment.account_id][fragment.table].setdefault(key, {})
+        for column, value in fragment.fields.items():
+            if isinstance(value, Unreadable):
+                warnings.append(f"{path}: {column}: {value.reason}; left NULL")
+            elif value is not None:
+                row[column] = value
+        files = self.files[(fragment.account_id, fragment.table, key)]
+        if path not in files:
+            files.append(path)
+
+    def match(self, fragment: Fragment, folder: Path) -> list[tuple]:
+        """Keys an unkeyed fragment (get-trail-status, get-saml-provider...) could be about."""
+        rows = self.rows[fragment.account_id][fragment.table]
+        name, suffix = fragment.fields.get("__name"), fragment.fields.get("__arn_suffix")
+        if name:
+            return [k for k, r in rows.items() if r.get("name") == name]
+        if suffix:
+            return [k for k, r in rows.items() if (r.get("arn") or "").endswith(suffix)]
+        return [k for k in rows if any(p.parent == folder for p in self.files[(fragment.account_id, fragment.table, k)])]
+
+
+def _newest_reports(files: list[SourceFile], warnings: list[str]) -> set[int]:
+    """Ids of credential-report files superseded by a newer report of the same account in this load."""
+    reports: dict[str, list[tuple[str, int, SourceFile]]] = defaultdict(list)
+    for order, f in enumerate(files):
+        if "aws_iam_credential_report" in f.parsed.covers:
+            for account in f.accounts:
+                reports[account].append((f.parsed.extra.get("generated_time") or "", order, f))
+    superseded: set[int] = set()
+    for account, found in reports.items():
+        found.sort(key=lambda item: item[:2])
+        for _, _, old in found[:-1]:
+            superseded.add(id(old))
+            warnings.append(f"{old.path}: older credential report for {account}, superseded by {found[-1][2].path}")
+    return superseded
+
+
+def merge(files: list[SourceFile], warnings: list[str]) -> Merged:
+    merged = Merged()
+    superseded = _newest_reports(files, warnings)
+    pending: list[tuple[Fragment, SourceFile]] = []
+    for f in files:
+        for account in f.accounts:
+            merged.covers[account] |= f.parsed.covers
+            merged.formats[account].add(f.format.removeprefix("placebo:"))
+        if id(f) in superseded:
+            continue
+        for fragment in f.parsed.fragments:
+            if fragment.key is None:
+                pending.append((fragment, f))
+            else:
+                merged.add(fragment, fragment.key, f.path, warnings)
+    for fragment, f in pending:
+        candidates = merged.match(fragment, f.path.parent)
+        if len(candidates) == 1:
+            merged.add(fragment, candidates[0], f.path, warnings)
+        else:
+            what = fragment.table.removeprefix("aws_").replace("_", " ")
+            warnings.append(f"{f.path}: cannot tell which {what} this {f.format} output is about "
+                            f"({len(candidates)} candidates); not loaded")
+    return merged
+
+
+# ---- derived columns ---------------------------------------------------------------------------------------------------
+
+
+def _user_object(u: dict) -> dict:
+    return {"Path": u.get("path"), "UserName": u.get("name"), "UserId": u.get("user_id"), "Arn": u.get("arn"),
+            "CreateDate": u.get("create_date"), "PasswordLastUsed": u.get("password_last_used")}
+
+
+def _group_object(g: dict) -> dict:
+    return {"Path": g.get("path"), "GroupName": g.get("name"), "GroupId": g.get("group_id"), "Arn": g.get("arn"),
+            "CreateDate": g.get("create_date")}
+
+
+def _policy_attachments(tables: dict[str, dict[tuple, dict]]) -> dict[tuple, dict]:
+    """aws_iam_policy_attachment from who has which managed policy attached (as get-account-authorization-details
+    tells it), one row per managed policy known in the account."""
+    policies = tables.get("aws_iam_policy", {})
+    entities = {"policy_users": ("aws_iam_user", "UserName", "UserId", "user_id"),
+                "policy_groups": ("aws_iam_group", "GroupName", "GroupId", "group_id"),
+                "policy_roles": ("aws_iam_role", "RoleName", "RoleId", "role_id")}
+    attached: dict[str, dict[str, list]] = defaultdict(lambda: {column: [] for column in entities})
+    for arn in (r.get("arn") for r in policies.values()):
+        attached[arn]  # every known policy gets a row, attached or not
+    for column, (table, name_key, id_key, id_column) in entities.items():
+        for row in tables.get(table, {}).values():
+            for arn in row.get("attached_policy_arns") or []:
+                attached[arn][column].append({name_key: row.get("name"), id_key: row.get(id_column)})
+    result = {}
+    for arn, lists in attached.items():
+        count = policies.get((arn,), {}).get("attachment_count")
+        is_attached = count > 0 if count is not None else any(lists.values())
+        result[(arn,)] = {"policy_arn": arn, "is_attached": is_attached, "region": "global",
+                          **{column: (values or None) for column, values in lists.items()}}
+    return result
+
+
+def derive(account: str, tables: dict[str, dict[tuple, dict]], formats: set[str]) -> None:
+    """Columns that need several files or rows: group memberships, policy attachments, access-key akas, bucket
+    and region ARNs, partition / account / _ctx on every row."""
+    users, groups = tables.get("aws_iam_user", {}), tables.get("aws_iam_group", {})
+    groups_by_name = {g.get("name"): g for g in groups.values()}
+    if any("__group_names" in u for u in users.values()):
+        members: dict[str, list] = defaultdict(list)
+        for u in users.values():
+            names = u.get("__group_names", [])
+            if "groups" not in u and "__group_names" in u:
+                u["groups"] = [_group_object(groups_by_name[n]) if n in groups_by_name else {"GroupName": n} for n in names]
+            for n in names:
+                members[n].append(_user_object(u))
+        for g in groups.values():
+            g.setdefault("users", members.get(g.get("name")) or None)
+    if GAAD in formats:
+        tables["aws_iam_policy_attachment"] = _policy_attachments(tables)
+    organizations.derive(tables)
+    partitions = Counter(r["partition"] for rows in tables.values() for r in rows.values() if r.get("partition"))
+    partition = partitions.most_common(1)[0][0] if partitions else None
+    monitoring.derive(account, tables, partition)
+    for table, rows in tables.items():
+        for row in rows.values():
+            for hint in [k for k in row if k.startswith("__")]:
+                del row[hint]
+            row.setdefault("partition", partition)
+            row["account_id"] = account
+            row["_ctx"] = {"connection_name": account}
+            if table == "aws_iam_access_key" and partition and row.get("user_name"):
+                row.setdefault("akas", [f"arn:{partition}:iam::{account}:user/{row['user_name']}/accesskey/{row['access_key_id']}"])
+
+
+# ---- the load ------------------------------------------------------------------------------------------------------------
+
+
+def classify(found: list[tuple[Path, bool]], summary: LoadSummary, progress) -> tuple[list[SourceFile], list[SourceFile]]:
+    """Split the files into IAM/config files (parsed) and CloudTrail event files (left to their loader)."""
+    iam_files: list[SourceFile] = []
+    event_files: list[SourceFile] = []
+    for path, explicit in found:
+        try:
+            event_format = cloudtrail.sniff(path, _read(path, HEAD_BYTES))
+            if event_format:
+                event_files.append(SourceFile(path, event_format, _sha256(path)))
+                continue  # progress is reported by the CloudTrail loader
+            outcome = parse_file(path)
+        except RecursionError:
+            raise InputError(f"{path}: JSON nested too deeply to read") from None
+        except MemoryError:
+            raise InputError(f"{path}: not enough memory to read this file") from None
+        if isinstance(outcome, str):
+            if explicit:
+                raise InputError(f"{path}: {outcome}")
+            summary.skipped.append((str(path), outcome))
+        else:
+            iam_files.append(SourceFile(path, outcome.format, _sha256(path), outcome.as_of, outcome.as_of_source,
+                                        parsed=outcome))
+            summary.warnings += outcome.warnings
+        if progress:
+            progress(path)
+    return iam_files, event_files
+
+
+def split_manifests(found: list[tuple[Path, bool]]) -> tuple[list[Manifest], list[tuple[Path, bool]]]:
+    """Collection manifests (``iamsql collect``'s ``manifest.json``) apart from the data files."""
+    manifests, rest = [], []
+    for path, explicit in found:
+        try:
+            manifest = read_manifest(path, _read(path)) if path.name == MANIFEST_NAME else None
+        except RecursionError:
+            raise InputError(f"{path}: JSON nested too deeply to read") from None
+        if manifest:
+            manifests.append(manifest)
+        else:
+            rest.append((path, explicit))
+    return manifests, rest
+
+
+def check_manifests(manifests: list[Manifest], files: list[SourceFile]) -> None:
+    """Collected evidence must be as collected: every file the manifest lists exists with its SHA-256. Files
+    without a time of their own take the time of the call that fetched them as their "as of" time."""
+    for manifest in manifests:
+        for listed, record in manifest.files.items():
+            if not listed.is_file():
+                raise InputError(f"{listed}: listed in {manifest.path} but missing")
+    for f in files:
+        for manifest in manifests:
+            record = manifest.files.get(f.path.resolve())
+            if record is None:
+                continue
+            if record["sha256"] != f.sha256:
+                raise InputError(f"{f.path}: SHA-256 differs from {manifest.path} (changed after collection)")
+            if f.parsed is not None and f.as_of is None and record.get("time"):
+                f.as_of, f.as_of_source = record["time"], f"collection time in {MANIFEST_NAME}"
+
+
+# ---- as-of times -------------------------------------------------------------------------------------------------------
+
+
+@cache
+def _past_time_columns(table: str) -> frozenset[str]:
+    return frozenset(name for name, sqltype in TABLES[table] if sqltype == "TIMESTAMPTZ") - FUTURE_TIME_COLUMNS
+
+
+def _moment(value: Any) -> datetime:
+    return datetime.fromisoformat(timestamp(value))
+
+
+def parse_as_of(text: str) -> str:
+    """``--as-of``: an ISO-8601 date (midnight UTC) or date and time (UTC unless it gives an offset)."""
+    try:
+        return timestamp(text)
+    except ValueError:
+        raise InputError(f"--as-of {text!r} is not an ISO-8601 date or time (e.g. 2026-01-31 or 2026-01-31T12:00:00Z)") from None
+
+
+def date_files(files: list[SourceFile]) -> None:
+    """A file that states no time of its own (no GeneratedTime, not in a collection manifest) is taken to be as of
+    the newest past time inside it: a lower bound of when it was exported, and the same on every load."""
+    for f in files:
+        if f.as_of is not None or f.parsed is None:
+            continue
+        newest: tuple[datetime, str] | None = None
+        for fragment in f.parsed.fragments:
+            columns = _past_time_columns(fragment.table)
+            for column, value in fragment.fields.items():
+                if column in columns and isinstance(value, str) and (newest is None or _moment(value) > newest[0]):
+                    newest = (_moment(value), column)
+        if newest:
+            f.as_of, f.as_of_source = newest[0].isoformat(), f"newest {newest[1]} in the file"
+
+
+def snapshot_times(con, snapshots: dict[str, int], sources: dict[str, list[SourceFile]], newest_events: dict[str, str],
+                   as_of: str | None, warnings: list[str]) -> dict[str, tuple[str, str]]:
+    """(as_of, how it was found) per account; see the module docstring for the order."""
+    candidates: dict[str, list[tuple[datetime, str]]] = {}
+    for account in snapshots:
+        found = [(_moment(f.as_of), f"{f.as_of_source}: {f.name or f.path.name}") for f in sources[account] if f.as_of]
+        if newest_events.get(account):
+            found.append((_moment(newest_events[account]), f"newest CloudTrail event time of {account}"))
+        candidates[account] = found
+    everywhere = max((c for found in candidates.values() for c in found), default=None, key=lambda c: c[0])
+    times = {}
+    for account, snapshot_id in snapshots.items():
+        own = max(candidates[account], default=None, key=lambda c: c[0])
+        if as_of is not None:
+            if own and own[0] > _moment(as_of):
+                warnings.append(f"account {account}: --as-of {as_of} is before the data's own time {own[0].isoformat()} "
+                                f"({own[1]})")
+            times[account] = (as_of, "--as-of option")
+        elif own:
+            times[account] = (own[0].isoformat(), own[1])
+        elif everywhere:
+            times[account] = (everywhere[0].isoformat(), f"no time in this account's data; the load's {everywhere[1]}")
+        else:
+            previous = con.execute("select as_of, snapshot_id from iamsql_snapshot where account_id = ? and snapshot_id < ? "
+                                   "and as_of is not null order by snapshot_id desc limit 1", [account, snapshot_id]).fetchone()
+            if previous is None:
+                raise InputError(f"account {account}: the files give no time of their own (no dates, no credential report "
+                                 "time, no collection manifest); pass --as-of with the time they were exported")
+            times[account] = (previous[0].isoformat(), f"no time in the data; as of the account's previous snapshot {previous[1]}")
+    return times
+
+
+def collection_info(account: str, manifests: list[Manifest]) -> dict:
+    """Snapshot ``kind``, ``partial`` and ``gaps`` of an account: ``load`` unless a collection manifest covers it."""
+    infos = [m.snapshot_info(account) for m in manifests if account in m.accounts]
+    if not infos:
+        return {"kind": "load"}
+    gaps = [g for info in infos for g in info["gaps"]]
+    return {"kind": "collect", "partial": bool(gaps), "gaps": gaps}
+
+
+def load_paths(
+    con: duckdb.DuckDBPyConnection,
+    paths: Iterable[str | Path],
+    *,
+    account_id: str | None = None,
+    as_of: str | None = None,
+    progress: Callable[[Path], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
+    skip_unreadable: bool = False,
+) -> LoadSummary:
+    """Load files and folders into the database as one snapshot per account, all in one transaction.
+
+    ``as_of`` (ISO-8601, ``--as-of``) sets every snapshot's time instead of the data's own time.
+    ``progress(path)`` is called once per file when it is done; ``on_total(n)`` once with the number of files.
+    ``skip_unreadable``: entries that cannot be read are listed in ``summary.unreadable`` instead of failing."""
+    if account_id is not None and not (account_id.isdigit() and len(account_id) == 12):
+        raise InputError(f"--account-id {account_id!r} is not a 12-digit AWS account id")
+    as_of = parse_as_of(as_of) if as_of is not None else None
+    summary = LoadSummary()
+    named = [Path(p) for p in paths]
+    manifests, found = split_manifests(discover(named, skip_unreadable, summary.unreadable))
+    if on_total:
+        on_total(len(found))
+    iam_files, event_files = classify(found, summary, progress)
+    for f in iam_files + event_files:
+        f.name = source_name(f.path, named)
+    for manifest in manifests:
+        manifest.name = source_name(manifest.path, named)
+    check_manifests(manifests, iam_files + event_files)
+    identity.place_last_accessed([(f.path, f.parsed) for f in iam_files], summary.warnings)
+    date_files(iam_files)
+    assign_accounts(iam_files, account_id, manifests)
+    merged = merge(iam_files, summary.warnings)
+    for account, tables in merged.rows.items():
+        derive(account, tables, merged.formats[account])
+    for account in {a for f in iam_files if f.parsed.extra.get("is_truncated") for a in f.accounts}:
+        pages = [f for f in iam_files if f.format.endswith(GAAD) and account in f.accounts]
+        if all(f.parsed.extra.get("is_truncated") for f in pages):
+            summary.warnings.append(f"account {account}: every get-account-authorization-details page says IsTruncated; "
+                                    "the last page is missing")
+    try:
+        _write(con, iam_files, event_files, merged, summary, progress, manifests, as_of)
+    except duckdb.Error as exc:
+        raise DatabaseError(f"load failed, nothing was written: {str(exc).splitlines()[0]}") from None
+    summary.files = iam_files + event_files
+    return summary
+
+
+def _write(con, iam_files, event_files, merged: Merged, summary: LoadSummary, progress, manifests, as_of) -> None:
+    snapshots: dict[str, int] = {}
+
+    def snapshot_for_account(account: str) -> int:
+        if account not in snapshots:
+            snapshots[account] = db.new_snapshot(con, account_id=account, sources=[], as_of=None,
+                                                 **collection_info(account, manifests))
+        return snapshots[account]
+
+    with db.transaction(con, lambda: f"load of {_snapshot_words(snapshots)}" if snapshots else None):
+        for account in sorted({a for f in iam_files for a in f.accounts} | {a for m in manifests for a in m.accounts}):
+            snapshot_for_account(account)
+        if event_files:
+            summary.events = cloudtrail.load_events(
+                con, [(f.path, f.format) for f in event_files], snapshot_for_account, progress) or {}
+            _event_warnings(summary)
+        tables_written: dict[str, dict[str, int]] = defaultdict(dict)
+        for account, snapshot_id in snapshots.items():
+            tables = merged.rows.get(account, {})
+            for table in sorted(merged.covers.get(account, set()) | {t for t, rows in tables.items() if rows}):
+                keyed = list(tables.get(table, {}).items())
+                try:
+                    count = db.insert_rows(con, table, snapshot_id, [row for _key, row in keyed])
+                except db.RowsNotStored as exc:
+                    raise _not_stored(exc, account, keyed, merged) from None
+                tables_written[account][table] = count
+                summary.rows[table] = summary.rows.get(table, 0) + count
+        _finish_snapshots(con, snapshots, iam_files, event_files, summary, tables_written, manifests, as_of)
+
+
+def _snapshot_words(snapshots: dict[str, int]) -> str:
+    ids = sorted(snapshots.values())
+    return f"snapshot {ids[0]}" if len(ids) == 1 else f"snapshots {', '.join(map(str, ids))}"
+
+
+def _not_stored(exc: db.RowsNotStored, account: str, keyed: list[tuple[tuple, dict]], merged: Merged) -> InputError:
+    """The load's one-line error for rows DuckDB refused: the input file(s) and the record when DuckDB's error
+    points at one (out of memory on a huge value, a line number), never the temporary file the rows went
+    through."""
+    if exc.index is None:
+        return InputError(f"load failed, nothing was written: {exc}")
+    key, row = keyed[exc.index]
+    record = row.get("arn") or row.get("name") or "/".join(str(k) for k in key)
+    size = len(json.dumps(row, default=str))
+    files = merged.files.get((account, exc.table, key)) or []
+    where = ", ".join(map(str, files)) if files else f"account {account}"
+    return InputError(f"{where}: {exc.table} record {record} ({size / (1 << 20):.1f} MiB as JSON) could not be "
+                      f"stored: {exc.reason}; nothing was written")
+
+
+def _finish_snapshots(con, snapshots, iam_files, event_files, summary: LoadSummary, tables_written, manifests, as_of) -> None:
+    """Record each snapshot's sources and as-of time once the CloudTrail loader has said which accounts it saw."""
+    per_file = summary.events.get("files") or {}
+    newest = {a: _iso(t) for a, t in (summary.events.get("newest_event_time") or {}).items()}
+    for f in event_files:
+        f.accounts = set((per_file.get(str(f.path)) or {}).get("accounts") or newest or snapshots)
+    if event_files:
+        counts = dict(con.execute(
+            "select snapshot_id, count(*) from history.aws_cloudtrail_trail_event where snapshot_id in "
+            f"({', '.join(str(s) for s in snapshots.values())}) group by all").fetchall())
+    else:
+        counts = {}
+    sources = {account: [f for f in iam_files + event_files if account in f.accounts] for account in snapshots}
+    times = snapshot_times(con, snapshots, sources, newest, as_of, summary.warnings)
+    load_count = load_counts(summary)
+    for account, snapshot_id in snapshots.items():
+        entries = [f.source_entry() | _event_counts(f, per_file) for f in sources[account]]
+
+        entries += [m.source_entry(account, _sha256(m.path)) for m in manifests if account in m.accounts]
+        snapshot_as_of, how = times[account]
+        entries.append({"path": None, "sha256": None, "format": AS_OF_FORMAT, "as_of": snapshot_as_of, "as_of_source": how,
+                        "load_counts": load_count})
+        con.execute("update iamsql_snapshot set sources = ?, as_of = ? where snapshot_id = ?",
+                    [json.dumps(entries), snapshot_as_of, snapshot_id])
+        tables = dict(tables_written.get(account, {}))
+        if counts.get(snapshot_id):
+            tables["aws_cloudtrail_trail_event"] = counts[snapshot_id]
+            summary.rows["aws_cloudtrail_trail_event"] = summary.rows.get("aws_cloudtrail_trail_event", 0) + counts[snapshot_id]
+        summary.snapshots.append({"snapshot_id": snapshot_id, "account_id": account, "as_of": snapshot_as_of,
+                                  "as_of_source": how, "tables": tables})
+
+
+def _event_counts(f: SourceFile, per_file: dict) -> dict:
+    """What the CloudTrail loader kept and did not keep of one event file, for its ``sources`` entry."""
+    stats = per_file.get(str(f.path)) if f.parsed is None else None
+    if not stats:
+        return {}
+    return {"records": stats["events"], "rejected": stats.get("rejected") or {},
+            "time_unparsed": stats.get("time_unparsed", 0)}
+
+
+def load_counts(summary: LoadSummary) -> dict:
+    """The load's counts of what it did not keep as is (``load_counts`` of the ``iamsql:as-of`` sources entry)."""
+    events = summary.events or {}
+    counts = {"unreadable": len(summary.unreadable), "skipped": len(summary.skipped)}
+    if events:
+        counts.update({"events_read": events.get("events", 0), "events_kept": events.get("inserted", 0),
+                       "identical_duplicates": events.get("identical_duplicates", 0),
+                       "conflicting_event_ids": events.get("conflicting_event_ids", 0),
+                       "conflicting_versions": events.get("conflicting_versions", 0),
+                       "rejected": events.get("rejected", 0), "time_unparsed": events.get("time_unparsed", 0)})
+    return counts
+
+
+def _event_warnings(summary: LoadSummary) -> None:
+    """Warnings for what the CloudTrail loader did not keep as is."""
+    events = summary.events or {}
+    for path, stats in (events.get("files") or {}).items():
+        for reason, count in (stats.get("rejected") or {}).items():
+            summary.warnings.append(f"{path}: {count} record(s) rejected: {reason}")
+        if stats.get("time_unparsed"):
+            summary.warnings.append(f"{path}: {stats['time_unparsed']} event(s) with an eventTime that does not parse: "
+                                    "kept, event_time NULL, the text in event_time_raw")
+    if events.get("conflicting_event_ids"):
+        summary.warnings.append(f"{events['conflicting_event_ids']} event id(s) appear with different content "
+                                f"({events['conflicting_versions']} version(s) in this load): the first is kept, "
+                                "every version is in iamsql_event_conflict")
+
+
+def _iso(value: Any) -> str | None:
+    return timestamp(value) if value else None

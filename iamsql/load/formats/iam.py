@@ -1,0 +1,560 @@
+"""IAM outputs of the AWS CLI (``aws iam ... --output json``) and of boto3, as Steampipe-shaped fragments.
+
+Rows are keyed within an account by the resource's natural key: users, groups and roles by name (list-mfa-devices
+and get-access-key-last-used only know the user name), managed policies, instance profiles and providers by ARN,
+access keys by id, virtual MFA devices by serial number; the account-wide tables by ``()``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from iamsql.load import normalize
+from iamsql.load.formats import Format, Fragment, Parsed, Unreadable, when
+from iamsql.load.normalize import arn_account, arn_parts
+
+ACCESS_KEY_ID = re.compile(r"^(AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{12,124}$")
+
+
+def arn_columns(arn: str | None, *, akas: bool = True) -> dict[str, Any]:
+    """Steampipe's common columns of an IAM resource from its ARN: partition, region 'global', account, akas."""
+    parts = arn_parts(arn)
+    columns: dict[str, Any] = {"region": "global"}
+    if parts:
+        columns["partition"] = parts["partition"]
+    if akas and arn:
+        columns["akas"] = [arn]
+    return columns
+
+
+def _boundary(entity: dict) -> dict[str, Any]:
+    boundary = entity.get("PermissionsBoundary") or {}
+    return {
+        "permissions_boundary_arn": boundary.get("PermissionsBoundaryArn"),
+        "permissions_boundary_type": boundary.get("PermissionsBoundaryType"),
+    }
+
+
+def _tags(entity: dict) -> dict[str, Any]:
+    if "Tags" not in entity:
+        return {}
+    return {"tags_src": entity["Tags"] or [], "tags": normalize.tags_map(entity["Tags"]) or {}}
+
+
+def _documents(raw_column: str, std_column: str, document: Any, what: str) -> dict[str, Any]:
+    """A policy document's raw and canonical columns. One that is not JSON (documentation placeholders such as
+    ``<URL-encoded-JSON>``) leaves both NULL with a warning rather than failing the whole file."""
+    try:
+        if raw_column == "inline_policies":
+            return {raw_column: normalize.inline_policies(document), std_column: normalize.inline_policies_std(document)}
+        return {raw_column: normalize.parse_policy_document(document), std_column: normalize.policy_std(document)}
+    except ValueError as exc:
+        return {raw_column: Unreadable(f"{what}: {exc}"), std_column: None}
+
+
+def _inline(policies: list | None, owner: str | None) -> dict[str, Any]:
+    return _documents("inline_policies", "inline_policies_std", policies, f"inline policy of {owner}")
+
+
+def _items(value: Any) -> list:
+    """A list member that a hand-written example may give as a single object."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _nested_time(value: Any) -> Any:
+    """A time inside a JSON column: ISO-8601 UTC when readable, else kept as written."""
+    moment = when(value)
+    return value if isinstance(moment, Unreadable) else moment
+
+
+def _attached(entity: dict) -> dict[str, Any]:
+    if "AttachedManagedPolicies" not in entity:
+        return {}
+    return {"attached_policy_arns": [p.get("PolicyArn") for p in _items(entity["AttachedManagedPolicies"])]}
+
+
+def _policy_text(document: Any) -> str | None:
+    """The trust policy as text: the API's URL-encoded string as is, a CLI-decoded object as JSON text."""
+    if document is None or isinstance(document, str):
+        return document
+    return json.dumps(document)
+
+
+# ---- rows per resource type ----------------------------------------------------------------------------------------
+
+
+def user_fragment(u: dict) -> Fragment:
+    arn = u.get("Arn")
+    fields = {
+        "name": u.get("UserName"),
+        "user_id": u.get("UserId"),
+        "path": u.get("Path"),
+        "arn": arn,
+        "create_date": when(u.get("CreateDate")),
+        "password_last_used": when(u.get("PasswordLastUsed")),
+        "title": u.get("UserName"),
+        **_boundary(u),
+        **_tags(u),
+        **_attached(u),
+        **arn_columns(arn),
+    }
+    if "UserPolicyList" in u:
+        fields.update(_inline(_items(u["UserPolicyList"]), u.get("UserName")))
+    if "GroupList" in u:
+        fields["__group_names"] = list(u["GroupList"] or [])
+    return Fragment("aws_iam_user", (u.get("UserName"),), fields, arn_account(arn))
+
+
+def group_fragment(g: dict) -> Fragment:
+    arn = g.get("Arn")
+    fields = {
+        "name": g.get("GroupName"),
+        "group_id": g.get("GroupId"),
+        "path": g.get("Path"),
+        "arn": arn,
+        "create_date": when(g.get("CreateDate")),
+        "title": g.get("GroupName"),
+        **_attached(g),
+        **arn_columns(arn),
+    }
+    if "GroupPolicyList" in g:
+        fields.update(_inline(_items(g["GroupPolicyList"]), g.get("GroupName")))
+    return Fragment("aws_iam_group", (g.get("GroupName"),), fields, arn_account(arn))
+
+
+def instance_profile_fragment(p: dict) -> Fragment:
+    arn = p.get("Arn")
+    fields = {
+        "instance_profile_name": p.get("InstanceProfileName"),
+        "arn": arn,
+        "instance_profile_id": p.get("InstanceProfileId"),
+        "create_date": when(p.get("CreateDate")),
+        "path": p.get("Path"),
+        "roles": p.get("Roles"),
+        "title": p.get("InstanceProfileName"),
+        **_tags(p),
+        **arn_columns(arn),
+    }
+    return Fragment("aws_iam_instance_profile", (arn,), fields, arn_account(arn))
+
+
+def role_fragments(r: dict) -> list[Fragment]:
+    arn = r.get("Arn")
+    document = r.get("AssumeRolePolicyDocument")
+    last_used = r.get("RoleLastUsed") or {}
+    fields = {
+        "name": r.get("RoleName"),
+        "arn": arn,
+        "role_id": r.get("RoleId"),
+        "path": r.get("Path"),
+        "create_date": when(r.get("CreateDate")),
+        "description": r.get("Description"),
+        "max_session_duration": r.get("MaxSessionDuration"),
+        "role_last_used_date": when(last_used.get("LastUsedDate")),
+        "role_last_used_region": last_used.get("Region"),
+        "assume_role_policy_document": _policy_text(document),
+        **_documents("assume_role_policy", "assume_role_policy_std", document, f"trust policy of {r.get('RoleName')}"),
+        "title": r.get("RoleName"),
+        **_boundary(r),
+        **_tags(r),
+        **_attached(r),
+        **arn_columns(arn),
+    }
+    if "RolePolicyList" in r:
+        fields.update(_inline(_items(r["RolePolicyList"]), r.get("RoleName")))
+    fragments = [Fragment("aws_iam_role", (r.get("RoleName"),), fields, arn_account(arn))]
+    if "InstanceProfileList" in r:
+        profiles = r["InstanceProfileList"] or []
+        fields["instance_profile_arns"] = [p.get("Arn") for p in profiles]
+        fragments += [instance_profile_fragment(p) for p in profiles]
+    return fragments
+
+
+def policy_fragment(p: dict) -> Fragment:
+    arn = p.get("Arn")
+    count = p.get("AttachmentCount")
+    fields = {
+        "name": p.get("PolicyName"),
+        "policy_id": p.get("PolicyId"),
+        "path": p.get("Path"),
+        "description": p.get("Description"),
+        "arn": arn,
+        "is_aws_managed": bool(arn_parts(arn) and arn_parts(arn)["account_id"] == "aws"),
+        "is_attachable": p.get("IsAttachable"),
+        "create_date": when(p.get("CreateDate")),
+        "update_date": when(p.get("UpdateDate")),
+        "attachment_count": count,
+        "is_attached": None if count is None else count > 0,
+        "default_version_id": p.get("DefaultVersionId"),
+        "permissions_boundary_usage_count": p.get("PermissionsBoundaryUsageCount"),
+        "title": p.get("PolicyName"),
+        **_tags(p),
+        **arn_columns(arn),
+    }
+    default = next((v for v in p.get("PolicyVersionList") or [] if v.get("IsDefaultVersion")), None)
+    if default is not None:
+        fields.update(_documents("policy", "policy_std", default.get("Document"), f"policy {arn}"))
+    # An AWS managed policy carries no account: it takes the account of the file it came in.
+    return Fragment("aws_iam_policy", (arn,), fields, arn_account(arn))
+
+
+# ---- formats -------------------------------------------------------------------------------------------------------
+
+
+GAAD_LISTS = {"UserDetailList": "aws_iam_user", "GroupDetailList": "aws_iam_group", "RoleDetailList": "aws_iam_role",
+              "Policies": "aws_iam_policy"}
+
+
+# Identifiers an entry must carry: without them the row has no key and controls break on it later.
+REQUIRED_IDS = {"UserDetailList": ("UserName", "Arn"), "RoleDetailList": ("RoleName", "Arn"),
+                "Users": ("UserName", "Arn"), "Roles": ("RoleName", "Arn")}
+
+
+def require_ids(doc: dict, key: str) -> None:
+    """Every entry of ``doc[key]`` is an object with its identifiers as non-empty text; otherwise ValueError
+    naming the list and the entry's position (0-based, as in ``jq '.UserDetailList[3]'``)."""
+    needed = REQUIRED_IDS[key]
+    for index, item in enumerate(doc.get(key) or []):
+        if not isinstance(item, dict):
+            raise ValueError(f"{key}[{index}] is not an object")
+        missing = [name for name in needed if not isinstance(item.get(name), str) or not item.get(name).strip()]
+        if missing:
+            raise ValueError(f"{key}[{index}] has no {' or '.join(missing)} (every entry needs {' and '.join(needed)}); "
+                             "nothing was loaded")
+
+
+def parse_gaad(doc: dict, path: Path) -> Parsed:
+    """One page (or the CLI's merged pages). It lists completely only the entity types it carries: an output
+    asked with ``--filter User`` says nothing about roles or policies. ``IsTruncated`` (API pages) or
+    ``NextToken`` (the CLI's ``--max-items``) marks a page that is not the last."""
+    covers = {table for key, table in GAAD_LISTS.items() if key in doc}
+    if "Policies" in doc:
+        covers.add("aws_iam_policy_attachment")
+    parsed = Parsed("iam:get-account-authorization-details", covers=covers)
+    require_ids(doc, "UserDetailList")
+    require_ids(doc, "RoleDetailList")
+    parsed.fragments += [user_fragment(u) for u in doc.get("UserDetailList") or []]
+    parsed.fragments += [group_fragment(g) for g in doc.get("GroupDetailList") or []]
+    for r in doc.get("RoleDetailList") or []:
+        parsed.fragments += role_fragments(r)
+    parsed.fragments += [policy_fragment(p) for p in doc.get("Policies") or []]
+    if doc.get("IsTruncated") or doc.get("NextToken"):
+        parsed.extra["is_truncated"] = True
+    return parsed
+
+
+def _listing(fmt: str, table: str, items_key: str, make) -> Format:
+    def parse(doc: dict, path: Path) -> Parsed:
+        parsed = Parsed(fmt, covers={table})
+        if items_key in REQUIRED_IDS:
+            require_ids(doc, items_key)
+        for item in doc.get(items_key) or []:
+            made = make(item)
+            parsed.fragments += made if isinstance(made, list) else [made]
+        return parsed
+
+    return Format(fmt, lambda doc: isinstance(doc.get(items_key), list), parse)
+
+
+def _single(fmt: str, item_key: str, make) -> Format:
+    """A get-* output of one resource: adds to that resource's row without claiming to list the whole table."""
+
+    def parse(doc: dict, path: Path) -> Parsed:
+        made = make(doc[item_key])
+        return Parsed(fmt, fragments=made if isinstance(made, list) else [made])
+
+    return Format(fmt, lambda doc: isinstance(doc.get(item_key), dict), parse)
+
+
+def parse_get_group(doc: dict, path: Path) -> Parsed:
+    group = group_fragment(doc["Group"])
+    group.fields["users"] = doc.get("Users") or None
+    return Parsed("iam:get-group", fragments=[group, *(user_fragment(u) for u in doc.get("Users") or [])])
+
+
+def access_key_fragment(k: dict) -> Fragment:
+    return Fragment(
+        "aws_iam_access_key",
+        (k.get("AccessKeyId"),),
+        {"access_key_id": k.get("AccessKeyId"), "user_name": k.get("UserName"), "status": k.get("Status"),
+         "create_date": when(k.get("CreateDate")), "title": k.get("AccessKeyId"), "region": "global"},
+    )
+
+
+def parse_access_key_last_used(doc: dict, path: Path) -> Parsed:
+    parsed = Parsed("iam:get-access-key-last-used")
+    key_id = doc.get("AccessKeyId") or (path.name.split(".")[0] if ACCESS_KEY_ID.match(path.name.split(".")[0]) else None)
+    if not key_id:
+        parsed.warnings.append(f"{path}: get-access-key-last-used output names no access key (add AccessKeyId); not loaded")
+        return parsed
+    used = doc.get("AccessKeyLastUsed") or {}
+    parsed.fragments.append(Fragment("aws_iam_access_key", (key_id,), {
+        "access_key_id": key_id,
+        "user_name": doc.get("UserName"),
+        "access_key_last_used_date": when(used.get("LastUsedDate")),
+        "access_key_last_used_service": normalize.report_value(used.get("ServiceName")),
+        "access_key_last_used_region": normalize.report_value(used.get("Region")),
+        "title": key_id,
+        "region": "global",
+    }))
+    return parsed
+
+
+def parse_mfa_devices(doc: dict, path: Path) -> Parsed:
+    """list-mfa-devices: the user's devices; an empty list counts only when the output names its user."""
+    parsed = Parsed("iam:list-mfa-devices")
+    by_user: dict[str, list] = {}
+    if doc.get("UserName"):
+        by_user[doc["UserName"]] = []
+    for device in doc["MFADevices"]:
+        by_user.setdefault(device.get("UserName") or doc.get("UserName"), []).append(
+            {k: (_nested_time(v) if k == "EnableDate" else v) for k, v in device.items()})
+    for user, devices in by_user.items():
+        if user is None:
+            continue
+        accounts = {arn_account(d.get("SerialNumber")) for d in devices} - {None}
+        parsed.fragments.append(Fragment("aws_iam_user", (user,), {"name": user, "title": user, "region": "global",
+                                                                    "mfa_devices": devices, "mfa_enabled": bool(devices)},
+                                         accounts.pop() if len(accounts) == 1 else None))
+    return parsed
+
+
+def virtual_mfa_fragment(d: dict) -> Fragment:
+    serial = d.get("SerialNumber")
+    user = d.get("User")
+    return Fragment("aws_iam_virtual_mfa_device", (serial,), {
+        "serial_number": serial,
+        "enable_date": when(d.get("EnableDate")),
+        "assignment_status": "Assigned" if user else "Unassigned",
+        "user_id": (user or {}).get("UserId"),
+        "user_name": (user or {}).get("UserName"),
+        "user": user,
+        "title": serial,
+        **_tags(d),
+        **arn_columns(serial),
+    }, arn_account(serial))
+
+
+def parse_login_profile(doc: dict, path: Path) -> Parsed:
+    profile = dict(doc["LoginProfile"])
+    if "CreateDate" in profile:
+        profile["CreateDate"] = _nested_time(profile["CreateDate"])
+    user = profile.get("UserName")
+    return Parsed("iam:get-login-profile", fragments=[
+        Fragment("aws_iam_user", (user,), {"name": user, "title": user, "region": "global", "login_profile": profile})])
+
+
+PASSWORD_POLICY_COLUMNS = {
+    "AllowUsersToChangePassword": "allow_users_to_change_password",
+    "ExpirePasswords": "expire_passwords",
+    "HardExpiry": "hard_expiry",
+    "MaxPasswordAge": "max_password_age",
+    "MinimumPasswordLength": "minimum_password_length",
+    "PasswordReusePrevention": "password_reuse_prevention",
+    "RequireLowercaseCharacters": "require_lowercase_characters",
+    "RequireNumbers": "require_numbers",
+    "RequireSymbols": "require_symbols",
+    "RequireUppercaseCharacters": "require_uppercase_characters",
+}
+
+
+def parse_password_policy(doc: dict, path: Path) -> Parsed:
+    policy = doc["PasswordPolicy"]
+    fields = {column: policy.get(key) for key, column in PASSWORD_POLICY_COLUMNS.items()}
+    fields["region"] = "global"
+    return Parsed("iam:get-account-password-policy", covers={"aws_iam_account_password_policy"},
+                  fragments=[Fragment("aws_iam_account_password_policy", (), fields)])
+
+
+def _snake(name: str) -> str:
+    name = name.replace("MFA", "Mfa")
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def parse_account_summary(doc: dict, path: Path) -> Parsed:
+    fields: dict[str, Any] = {_snake(k): v for k, v in doc["SummaryMap"].items()}
+    for flag in ("account_mfa_enabled", "account_password_present"):
+        if fields.get(flag) is not None:
+            fields[flag] = bool(fields[flag])
+    fields["region"] = "global"
+    return Parsed("iam:get-account-summary", covers={"aws_iam_account_summary"},
+                  fragments=[Fragment("aws_iam_account_summary", (), fields)])
+
+
+def saml_fragment(p: dict) -> Fragment:
+    arn = p.get("Arn")
+    fields = {"arn": arn, "create_date": when(p.get("CreateDate")), "valid_until": when(p.get("ValidUntil")),
+              "saml_metadata_document": p.get("SAMLMetadataDocument"), **_tags(p), **arn_columns(arn)}
+    return Fragment("aws_iam_saml_provider", (arn,), fields, arn_account(arn))
+
+
+def parse_get_saml_provider(doc: dict, path: Path) -> Parsed:
+    fragment = saml_fragment(doc)
+    if not doc.get("Arn"):
+        fragment.key = None  # matched to the one provider listed beside it, see load.py
+    return Parsed("iam:get-saml-provider", fragments=[fragment])
+
+
+def oidc_fragment(p: dict) -> Fragment:
+    arn = p.get("Arn")
+    fields = {"arn": arn, "url": p.get("Url"), "client_id_list": p.get("ClientIDList"),
+              "thumbprint_list": p.get("ThumbprintList"), "create_date": when(p.get("CreateDate")),
+              **_tags(p), **arn_columns(arn)}
+    return Fragment("aws_iam_open_id_connect_provider", (arn,), fields, arn_account(arn))
+
+
+def parse_get_oidc_provider(doc: dict, path: Path) -> Parsed:
+    fragment = oidc_fragment(doc)
+    if not doc.get("Arn"):
+        url = (doc.get("Url") or "").split("://", 1)[-1]
+        fragment.key = None
+        fragment.fields["__arn_suffix"] = f":oidc-provider/{url}"
+    return Parsed("iam:get-open-id-connect-provider", fragments=[fragment])
+
+
+def parse_account_aliases(doc: dict, path: Path) -> Parsed:
+    return Parsed("iam:list-account-aliases", extra={"account_aliases": doc["AccountAliases"]})
+
+
+def server_certificate_fragment(m: dict, extra: dict | None = None) -> Fragment:
+    arn = m.get("Arn")
+    fields = {"name": m.get("ServerCertificateName"), "arn": arn, "server_certificate_id": m.get("ServerCertificateId"),
+              "path": m.get("Path"), "upload_date": when(m.get("UploadDate")), "expiration": when(m.get("Expiration")),
+              "title": m.get("ServerCertificateName"), **arn_columns(arn), **(extra or {})}
+    return Fragment("aws_iam_server_certificate", (arn,), fields, arn_account(arn))
+
+
+def parse_get_server_certificate(doc: dict, path: Path) -> Parsed:
+    cert = doc["ServerCertificate"]
+    extra = {"certificate_body": cert.get("CertificateBody"), "certificate_chain": cert.get("CertificateChain"),
+             **_tags(cert)}
+    return Parsed("iam:get-server-certificate",
+                  fragments=[server_certificate_fragment(cert.get("ServerCertificateMetadata") or {}, extra)])
+
+
+def service_credential_fragment(c: dict) -> Fragment:
+    """A listing is of one user (or the caller): it adds rows without claiming the account's whole table."""
+    key = c.get("ServiceSpecificCredentialId")
+    return Fragment("aws_iam_service_specific_credential", (key,), {
+        "service_name": c.get("ServiceName"), "service_specific_credential_id": key,
+        "create_date": when(c.get("CreateDate")), "service_user_name": c.get("ServiceUserName"),
+        "status": c.get("Status"), "user_name": c.get("UserName"), "title": key, "region": "global"})
+
+
+def parse_service_credentials(doc: dict, path: Path) -> Parsed:
+    return Parsed("iam:list-service-specific-credentials",
+                  fragments=[service_credential_fragment(c) for c in doc["ServiceSpecificCredentials"]])
+
+
+GAAD_INSTEAD = "load get-account-authorization-details, which names the owner of every policy and attachment"
+OWNER_KEYS = {"UserName": "aws_iam_user", "GroupName": "aws_iam_group", "RoleName": "aws_iam_role"}
+
+
+def _unplaceable(command: str, why: str):
+    """A recognised output iamsql does not load: the one-line reason it is skipped with."""
+    return lambda doc, path: f"{command} output {why}"
+
+
+def parse_tags(doc: dict, path: Path) -> Parsed | str:
+    """list-user-tags / list-role-tags / list-policy-tags: the tags of the owner named by an added key."""
+    owner = next(((key, table) for key, table in OWNER_KEYS.items() if doc.get(key) and key != "GroupName"), None)
+    columns = {"tags_src": doc["Tags"], "tags": normalize.tags_map(doc["Tags"]) or {}, "region": "global"}
+    if owner:
+        key, table = owner
+        return Parsed(f"iam:list-{table.removeprefix('aws_iam_')}-tags",
+                      fragments=[Fragment(table, (doc[key],), {"name": doc[key], **columns})])
+    if doc.get("PolicyArn"):
+        arn = doc["PolicyArn"]
+        return Parsed("iam:list-policy-tags",
+                      fragments=[Fragment("aws_iam_policy", (arn,), {"arn": arn, **columns}, arn_account(arn))])
+    return ("list-user-tags / list-role-tags / list-policy-tags output names no user, role or policy (add UserName, "
+            f"RoleName or PolicyArn), so its tags cannot be attributed; {GAAD_INSTEAD}")
+
+
+def parse_policy_version(doc: dict, path: Path) -> Parsed | str:
+    """get-policy-version: the default version's document fills its policy when the output names the policy."""
+    version = doc["PolicyVersion"]
+    arn = doc.get("PolicyArn")
+    if not arn:
+        return f"get-policy-version output names no policy (add PolicyArn), so it cannot be attributed; {GAAD_INSTEAD}"
+    if not version.get("IsDefaultVersion"):
+        return f"get-policy-version output is version {version.get('VersionId')} of {arn}, not its default version"
+    fields = {"arn": arn, "default_version_id": version.get("VersionId"),
+              **_documents("policy", "policy_std", version.get("Document"), f"policy {arn}"), **arn_columns(arn)}
+    return Parsed("iam:get-policy-version", fragments=[Fragment("aws_iam_policy", (arn,), fields, arn_account(arn))])
+
+
+def parse_caller_identity(doc: dict, path: Path) -> Parsed:
+    """sts get-caller-identity fills no table; it says which account the files beside it belong to."""
+    return Parsed("sts:get-caller-identity", extra={"caller_account": doc["Account"]})
+
+
+def _inline_policy_output(doc: dict) -> bool:
+    return "PolicyName" in doc and "PolicyDocument" in doc and any(k in doc for k in OWNER_KEYS)
+
+
+FORMATS: list[Format] = [
+    Format("iam:get-account-authorization-details",
+           lambda d: any(k in d for k in ("UserDetailList", "GroupDetailList", "RoleDetailList")), parse_gaad),
+    Format("iam:get-group", lambda d: isinstance(d.get("Group"), dict) and "Users" in d, parse_get_group),
+    _listing("iam:list-users", "aws_iam_user", "Users", user_fragment),
+    _single("iam:get-user", "User", user_fragment),
+    _listing("iam:list-roles", "aws_iam_role", "Roles", role_fragments),
+    _single("iam:get-role", "Role", role_fragments),
+    _listing("iam:list-groups", "aws_iam_group", "Groups", group_fragment),
+    _listing("iam:list-policies", "aws_iam_policy", "Policies", policy_fragment),
+    _single("iam:get-policy", "Policy", policy_fragment),
+    _listing("iam:list-access-keys", "aws_iam_access_key", "AccessKeyMetadata", access_key_fragment),
+    Format("iam:get-access-key-last-used", lambda d: isinstance(d.get("AccessKeyLastUsed"), dict), parse_access_key_last_used),
+    Format("iam:list-mfa-devices", lambda d: isinstance(d.get("MFADevices"), list), parse_mfa_devices),
+    _listing("iam:list-virtual-mfa-devices", "aws_iam_virtual_mfa_device", "VirtualMFADevices", virtual_mfa_fragment),
+    Format("iam:get-login-profile", lambda d: isinstance(d.get("LoginProfile"), dict), parse_login_profile),
+    Format("iam:get-account-password-policy", lambda d: isinstance(d.get("PasswordPolicy"), dict), parse_password_policy),
+    Format("iam:get-account-summary", lambda d: isinstance(d.get("SummaryMap"), dict), parse_account_summary),
+    _listing("iam:list-saml-providers", "aws_iam_saml_provider", "SAMLProviderList", saml_fragment),
+    Format("iam:get-saml-provider", lambda d: "SAMLMetadataDocument" in d, parse_get_saml_provider),
+    _listing("iam:list-open-id-connect-providers", "aws_iam_open_id_connect_provider", "OpenIDConnectProviderList", oidc_fragment),
+    Format("iam:get-open-id-connect-provider", lambda d: "Url" in d and "ThumbprintList" in d, parse_get_oidc_provider),
+    _listing("iam:list-instance-profiles", "aws_iam_instance_profile", "InstanceProfiles", instance_profile_fragment),
+    _single("iam:get-instance-profile", "InstanceProfile", instance_profile_fragment),
+    Format("iam:list-account-aliases", lambda d: isinstance(d.get("AccountAliases"), list), parse_account_aliases),
+    _listing("iam:list-server-certificates", "aws_iam_server_certificate", "ServerCertificateMetadataList",
+             server_certificate_fragment),
+    Format("iam:get-server-certificate", lambda d: isinstance(d.get("ServerCertificate"), dict),
+           parse_get_server_certificate),
+    Format("iam:list-service-specific-credentials", lambda d: isinstance(d.get("ServiceSpecificCredentials"), list),
+           parse_service_credentials),
+    Format("iam:list-signing-certificates", lambda d: isinstance(d.get("Certificates"), list) and all(
+        isinstance(c, dict) and "CertificateId" in c for c in d["Certificates"]),
+        _unplaceable("list-signing-certificates", "is not loaded: no table holds signing certificates (the "
+                                                  "credential report's cert_1_* / cert_2_* columns say whether each "
+                                                  "user has active ones)")),
+    Format("iam:list-ssh-public-keys", lambda d: isinstance(d.get("SSHPublicKeys"), list),
+           _unplaceable("list-ssh-public-keys", "is not loaded: no table holds SSH public keys")),
+    Format("iam:list-attached-policies", lambda d: isinstance(d.get("AttachedPolicies"), list),
+           _unplaceable("list-attached-user-policies / -group-policies / -role-policies",
+                        f"names no user, group or role, so its attachments cannot be attributed; {GAAD_INSTEAD}")),
+    Format("iam:list-inline-policy-names", lambda d: isinstance(d.get("PolicyNames"), list),
+           _unplaceable("list-user-policies / list-group-policies / list-role-policies",
+                        f"gives policy names without their owner or documents; {GAAD_INSTEAD}")),
+    Format("iam:get-inline-policy", _inline_policy_output,
+           _unplaceable("get-user-policy / get-group-policy / get-role-policy",
+                        "holds one inline policy, not the owner's complete set that the policy engine needs; "
+                        f"{GAAD_INSTEAD}")),
+    Format("iam:get-policy-version", lambda d: isinstance(d.get("PolicyVersion"), dict), parse_policy_version),
+    Format("iam:list-policy-versions", lambda d: isinstance(d.get("Versions"), list) and all(
+        isinstance(v, dict) and "VersionId" in v and "IsDefaultVersion" in v for v in d["Versions"]),
+        _unplaceable("list-policy-versions", f"names no policy, so it cannot be attributed; {GAAD_INSTEAD}")),
+    Format("iam:list-entities-for-policy",
+           lambda d: any(isinstance(d.get(k), list) for k in ("PolicyGroups", "PolicyUsers", "PolicyRoles")),
+           _unplaceable("list-entities-for-policy", f"names no policy, so it cannot be attributed; {GAAD_INSTEAD}")),
+    Format("iam:list-tags", lambda d: isinstance(d.get("Tags"), list) and set(d) <= {
+        "Tags", "IsTruncated", "Marker", "UserName", "RoleName", "PolicyArn"}, parse_tags),
+    Format("sts:get-caller-identity", lambda d: set(d) == {"UserId", "Account", "Arn"}, parse_caller_identity),
+]
+

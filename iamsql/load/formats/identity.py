@@ -1,0 +1,323 @@
+"""Identity outputs beyond IAM of the AWS CLI (``--output json``) and of boto3: IAM Identity Center
+(``sso-admin``), its identity store (``identitystore``), IAM Access Analyzer (``accessanalyzer``), IAM's
+service last-accessed data (``iam get-service-last-accessed-details``), as the Steampipe tables
+``aws_ssoadmin_*``, ``aws_identitystore_*``, ``aws_accessanalyzer_*`` and ``aws_iam_access_advisor``
+(``ec2 describe-regions`` is read by ``iamsql.load.formats.monitoring``).
+
+Outputs that do not name what they are about are read with an added top-level key, which ``iamsql collect``
+writes: ``PermissionSetArn`` (list-managed-policies-in-permission-set, get-inline-policy-for-permission-set),
+``IdentityStoreId`` (an empty list-users / list-groups), ``AnalyzerArn`` (list-findings), ``Arn`` (the
+principal of get-service-last-accessed-details, else its generate output named after the principal) and ``Region`` (list-instances). Without the
+key the output cannot be placed and gives a warning instead of rows. Identity Center ARNs carry no account: its
+rows take the instance's ``OwnerAccountId`` or the account of the file (manifest, ``--account-id``, folder).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from iamsql.load import normalize
+from iamsql.load.formats import Format, Fragment, Parsed, Unreadable, is_list, when
+from iamsql.load.normalize import arn_account, arn_parts
+
+INSTANCE = "aws_ssoadmin_instance"
+PERMISSION_SET = "aws_ssoadmin_permission_set"
+ASSIGNMENT = "aws_ssoadmin_account_assignment"
+MANAGED_POLICY = "aws_ssoadmin_managed_policy_attachment"
+USER = "aws_identitystore_user"
+GROUP = "aws_identitystore_group"
+MEMBERSHIP = "aws_identitystore_group_membership"
+ANALYZER = "aws_accessanalyzer_analyzer"
+FINDING = "aws_accessanalyzer_finding"
+ADVISOR = "aws_iam_access_advisor"
+
+
+def _partition(arn: str | None) -> dict[str, Any]:
+    parts = arn_parts(arn)
+    return {"partition": parts["partition"]} if parts else {}
+
+
+def _arn_region(arn: str | None) -> str | None:
+    parts = arn_parts(arn)
+    return (parts or {}).get("region") or None
+
+
+def instance_of(permission_set_arn: str | None) -> str | None:
+    """``arn:aws:sso:::instance/ssoins-x`` from ``arn:aws:sso:::permissionSet/ssoins-x/ps-y`` (or from the
+    ``instance/ssoins-x/ps-y`` form some emulators give)."""
+    head, _, resource = (permission_set_arn or "").rpartition(":")
+    parts = resource.split("/")
+    if len(parts) != 3 or parts[0] not in ("permissionSet", "instance"):
+        return None
+    return f"{head}:instance/{parts[1]}"
+
+
+def _named(doc: dict, key: str, what: str, path: Path, parsed: Parsed) -> str | None:
+    """The added key an output needs to be placed; a warning when it is missing."""
+    value = doc.get(key)
+    if not value:
+        parsed.warnings.append(f"{path}: {what} output names no {key} (add it as a top-level key); not loaded")
+    return value or None
+
+
+# ---- IAM Identity Center ----------------------------------------------------------------------------------------
+
+
+def parse_list_instances(doc: dict, path: Path) -> Parsed:
+    parsed = Parsed("sso-admin:list-instances", covers={INSTANCE})
+    for item in doc["Instances"]:
+        arn = item.get("InstanceArn")
+        parsed.fragments.append(Fragment(INSTANCE, (arn,), {
+            "arn": arn, "identity_store_id": item.get("IdentityStoreId"), "title": arn, "akas": [arn] if arn else None,
+            "name": item.get("Name"), "status": item.get("Status"), "created_date": when(item.get("CreatedDate")),
+            "region": doc.get("Region"), **_partition(arn)}, item.get("OwnerAccountId")))
+    return parsed
+
+
+def _permission_set(arn: str, fields: dict) -> Fragment:
+    return Fragment(PERMISSION_SET, (arn,), {"arn": arn, "akas": [arn], "instance_arn": instance_of(arn),
+                                             **_partition(arn), **fields})
+
+
+def parse_list_permission_sets(doc: dict, path: Path) -> Parsed:
+    region = {"region": doc["Region"]} if doc.get("Region") else {}
+    return Parsed("sso-admin:list-permission-sets", covers={PERMISSION_SET},
+                  fragments=[_permission_set(arn, region) for arn in doc["PermissionSets"]])
+
+
+def parse_describe_permission_set(doc: dict, path: Path) -> Parsed:
+    item = doc["PermissionSet"]
+    return Parsed("sso-admin:describe-permission-set", fragments=[_permission_set(item["PermissionSetArn"], {
+        "name": item.get("Name"), "title": item.get("Name"), "description": item.get("Description"),
+        "created_date": when(item.get("CreatedDate")), "session_duration": item.get("SessionDuration"),
+        "relay_state": item.get("RelayState")})])
+
+
+def parse_inline_policy(doc: dict, path: Path) -> Parsed:
+    """get-inline-policy-for-permission-set: an empty string means the permission set has no inline policy."""
+    parsed = Parsed("sso-admin:get-inline-policy-for-permission-set")
+    arn = _named(doc, "PermissionSetArn", "get-inline-policy-for-permission-set", path, parsed)
+    if arn is None:
+        return parsed
+    text = doc["InlinePolicy"]
+    try:
+        columns = {"inline_policy": normalize.parse_policy_document(text) if text else {},
+                   "inline_policy_std": normalize.policy_std(text) if text else {}}
+    except ValueError as exc:
+        columns = {"inline_policy": Unreadable(f"inline policy of {arn}: {exc}")}
+    parsed.fragments.append(_permission_set(arn, columns))
+    return parsed
+
+
+def parse_managed_policies(doc: dict, path: Path) -> Parsed:
+    """list-managed-policies-in-permission-set: the permission set's complete list of AWS managed policies."""
+    parsed = Parsed("sso-admin:list-managed-policies-in-permission-set")
+    arn = _named(doc, "PermissionSetArn", "list-managed-policies-in-permission-set", path, parsed)
+    if arn is None:
+        return parsed
+    parsed.covers.add(MANAGED_POLICY)
+    for policy in doc["AttachedManagedPolicies"]:
+        parsed.fragments.append(Fragment(MANAGED_POLICY, (arn, policy.get("Arn")), {
+            "permission_set_arn": arn, "instance_arn": instance_of(arn), "managed_policy_arn": policy.get("Arn"),
+            "name": policy.get("Name"), "title": policy.get("Name"), **_partition(arn)}))
+    return parsed
+
+
+def parse_account_assignments(doc: dict, path: Path) -> Parsed:
+    parsed = Parsed("sso-admin:list-account-assignments", covers={ASSIGNMENT})
+    for item in doc["AccountAssignments"]:
+        arn = item.get("PermissionSetArn")
+        key = (item.get("AccountId"), arn, item.get("PrincipalType"), item.get("PrincipalId"))
+        parsed.fragments.append(Fragment(ASSIGNMENT, key, {
+            "target_account_id": key[0], "permission_set_arn": arn, "instance_arn": instance_of(arn),
+            "principal_type": key[2], "principal_id": key[3], **_partition(arn)}))
+    return parsed
+
+
+def parse_provisioned_accounts(doc: dict, path: Path) -> Parsed:
+    """list-accounts-for-provisioned-permission-set: which accounts to ask for assignments; no table of its own."""
+    return Parsed("sso-admin:list-accounts-for-provisioned-permission-set")
+
+
+# ---- identity store -----------------------------------------------------------------------------------------------
+
+
+def _store_items(key: str, item_key: str):
+    """Identity-store listings share ``Users`` / ``Groups`` with IAM's: theirs carry ``IdentityStoreId``."""
+
+    def detect(doc: dict) -> bool:
+        items = doc.get(key)
+        if not isinstance(items, list):
+            return False
+        if not items:
+            return "IdentityStoreId" in doc
+        return all(isinstance(i, dict) and item_key in i and "Arn" not in i for i in items)
+
+    return detect
+
+
+def parse_list_users(doc: dict, path: Path) -> Parsed:
+    parsed = Parsed("identitystore:list-users", covers={USER})
+    for u in doc["Users"]:
+        store = u.get("IdentityStoreId") or doc.get("IdentityStoreId")
+        parsed.fragments.append(Fragment(USER, (store, u.get("UserId")), {
+            "identity_store_id": store, "id": u.get("UserId"), "name": u.get("UserName"), "title": u.get("UserName"),
+            "display_name": u.get("DisplayName"), "nick_name": u.get("NickName"), "locale": u.get("Locale"),
+            "preferred_language": u.get("PreferredLanguage"), "profile_url": u.get("ProfileUrl"),
+            "timezone": u.get("Timezone"), "user_type": u.get("UserType"), "addresses": u.get("Addresses"),
+            "emails": u.get("Emails"), "external_ids": u.get("ExternalIds"), "phone_numbers": u.get("PhoneNumbers"),
+            "region": doc.get("Region")}))
+    return parsed
+
+
+def parse_list_groups(doc: dict, path: Path) -> Parsed:
+    parsed = Parsed("identitystore:list-groups", covers={GROUP})
+    for g in doc["Groups"]:
+        store = g.get("IdentityStoreId") or doc.get("IdentityStoreId")
+        parsed.fragments.append(Fragment(GROUP, (store, g.get("GroupId")), {
+            "identity_store_id": store, "id": g.get("GroupId"), "name": g.get("DisplayName"),
+            "title": g.get("DisplayName"), "region": doc.get("Region")}))
+    return parsed
+
+
+def parse_group_memberships(doc: dict, path: Path) -> Parsed:
+    parsed = Parsed("identitystore:list-group-memberships", covers={MEMBERSHIP})
+    for m in doc["GroupMemberships"]:
+        store = m.get("IdentityStoreId") or doc.get("IdentityStoreId")
+        parsed.fragments.append(Fragment(MEMBERSHIP, (store, m.get("MembershipId")), {
+            "membership_id": m.get("MembershipId"), "identity_store_id": store,
+            "group_id": m.get("GroupId") or doc.get("GroupId"), "member_id": (m.get("MemberId") or {}).get("UserId"),
+            "title": m.get("MembershipId"), "region": doc.get("Region")}))
+    return parsed
+
+
+# ---- IAM Access Analyzer ------------------------------------------------------------------------------------------
+
+
+def parse_list_analyzers(doc: dict, path: Path) -> Parsed:
+    parsed = Parsed("accessanalyzer:list-analyzers", covers={ANALYZER})
+    for a in doc["analyzers"]:
+        arn = a.get("arn")
+        reason = a.get("statusReason") or {}
+        parsed.fragments.append(Fragment(ANALYZER, (arn,), {
+            "name": a.get("name"), "arn": arn, "status": a.get("status"), "type": a.get("type"),
+            "created_at": when(a.get("createdAt")), "last_resource_analyzed": a.get("lastResourceAnalyzed"),
+            "last_resource_analyzed_at": when(a.get("lastResourceAnalyzedAt")), "title": a.get("name"),
+            "status_reason": reason.get("code") if isinstance(reason, dict) else reason,
+            "tags": a.get("tags") or {}, "akas": [arn] if arn else None, "region": _arn_region(arn),
+            **_partition(arn)}, arn_account(arn)))
+    return parsed
+
+
+def parse_list_findings(doc: dict, path: Path) -> Parsed:
+    """list-findings of one analyzer (``AnalyzerArn`` added): every finding, whatever its status."""
+    parsed = Parsed("accessanalyzer:list-findings")
+    analyzer = _named(doc, "AnalyzerArn", "list-findings", path, parsed)
+    if analyzer is None:
+        return parsed
+    parsed.covers.add(FINDING)
+    for f in doc["findings"]:
+        parsed.fragments.append(Fragment(FINDING, (analyzer, f.get("id")), {
+            "access_analyzer_arn": analyzer, "id": f.get("id"), "analyzed_at": when(f.get("analyzedAt")),
+            "created_at": when(f.get("createdAt")), "updated_at": when(f.get("updatedAt")), "error": f.get("error"),
+            "is_public": f.get("isPublic"), "resource": f.get("resource"),
+            "resource_owner_account": f.get("resourceOwnerAccount"), "resource_type": f.get("resourceType"),
+            "status": f.get("status"), "action": f.get("action"), "sources": f.get("sources"),
+            "principal": f.get("principal"), "condition": f.get("condition"), "title": f.get("id"),
+            "region": _arn_region(analyzer), **_partition(analyzer)}, arn_account(analyzer)))
+    return parsed
+
+
+# ---- last accessed, regions ---------------------------------------------------------------------------------------
+
+
+def parse_last_accessed(doc: dict, path: Path) -> Parsed:
+    """get-service-last-accessed-details of one principal. Only a COMPLETED job is data; its JobCompletionDate is
+    the output's own time. The principal is the added ``Arn``, else the generate-service-last-accessed-details
+    output of the same job in the load (``place_last_accessed``; CloudMapper names that one after the principal
+    and this one after the job id)."""
+    parsed = Parsed("iam:get-service-last-accessed-details")
+    principal = doc.get("Arn")
+    if doc.get("JobStatus") != "COMPLETED":
+        parsed.warnings.append(f"{path}: last-accessed job of {principal or path.name} is {doc.get('JobStatus')}, "
+                               "not COMPLETED; not loaded")
+        return parsed
+    parsed.covers.add(ADVISOR)
+    completed = when(doc.get("JobCompletionDate"))
+    if isinstance(completed, str):
+        parsed.as_of, parsed.as_of_source = completed, "last-accessed JobCompletionDate"
+    for s in doc["ServicesLastAccessed"]:
+        parsed.fragments.append(Fragment(ADVISOR, (principal, s.get("ServiceNamespace")), {
+            "service_name": s.get("ServiceName"), "service_namespace": s.get("ServiceNamespace"),
+            "last_authenticated": when(s.get("LastAuthenticated")),
+            "last_authenticated_entity": s.get("LastAuthenticatedEntity"),
+            "last_authenticated_region": s.get("LastAuthenticatedRegion"),
+            "total_authenticated_entities": s.get("TotalAuthenticatedEntities"),
+            "tracked_actions_last_accessed": s.get("TrackedActionsLastAccessed"), "region": "global"}))
+    if principal:
+        _set_principal(parsed, principal)
+    else:
+        parsed.extra["last_accessed_job"] = path.name.split(".json")[0]
+    return parsed
+
+
+def _set_principal(parsed: Parsed, principal: str) -> None:
+    for fragment in parsed.fragments:
+        fragment.key = (principal, fragment.key[1])
+        fragment.fields.update({"principal_arn": principal, **_partition(principal)})
+        fragment.account_id = arn_account(principal)
+
+
+def parse_generate_last_accessed(doc: dict, path: Path) -> Parsed:
+    """generate-service-last-accessed-details: only a job id; named after its principal's (URL-encoded) ARN, it
+    says whose the job's details are."""
+    name = unquote(path.name.removesuffix(".json"))
+    principal = name if (arn_parts(name) or {}).get("service") == "iam" else None
+    return Parsed("iam:generate-service-last-accessed-details",
+                  extra={"last_accessed_principal": {"job_id": doc["JobId"], "arn": principal}})
+
+
+def place_last_accessed(parsed_files: list[tuple[Path, Parsed]], warnings: list[str]) -> None:
+    """Give each get-service-last-accessed-details output that names no principal the principal of the
+    generate-service-last-accessed-details output of the same job; one that stays unplaced is not loaded."""
+    principals = {p.extra["last_accessed_principal"]["job_id"]: p.extra["last_accessed_principal"]["arn"]
+                  for _, p in parsed_files if p.extra.get("last_accessed_principal")}
+    for path, parsed in parsed_files:
+        job = parsed.extra.pop("last_accessed_job", None)
+        if job is None:
+            continue
+        if principals.get(job):
+            _set_principal(parsed, principals[job])
+            continue
+        warnings.append(f"{path}: get-service-last-accessed-details output names no principal (add Arn, or load the "
+                        "generate-service-last-accessed-details output named after it); not loaded")
+        parsed.fragments, parsed.covers = [], set()
+
+
+FORMATS: list[Format] = [
+    Format("sso-admin:list-instances", is_list("Instances", item="InstanceArn"), parse_list_instances),
+    Format("sso-admin:list-permission-sets",
+           lambda d: isinstance(d.get("PermissionSets"), list) and all(isinstance(a, str) for a in d["PermissionSets"]),
+           parse_list_permission_sets),
+    Format("sso-admin:describe-permission-set",
+           lambda d: isinstance(d.get("PermissionSet"), dict) and "PermissionSetArn" in d["PermissionSet"],
+           parse_describe_permission_set),
+    Format("sso-admin:get-inline-policy-for-permission-set", lambda d: isinstance(d.get("InlinePolicy"), str),
+           parse_inline_policy),
+    Format("sso-admin:list-managed-policies-in-permission-set", is_list("AttachedManagedPolicies", item="Arn"),
+           parse_managed_policies),
+    Format("sso-admin:list-account-assignments", is_list("AccountAssignments", item="PermissionSetArn"),
+           parse_account_assignments),
+    Format("sso-admin:list-accounts-for-provisioned-permission-set", is_list("AccountIds"),
+           parse_provisioned_accounts),
+    Format("identitystore:list-users", _store_items("Users", "UserId"), parse_list_users),
+    Format("identitystore:list-groups", _store_items("Groups", "GroupId"), parse_list_groups),
+    Format("identitystore:list-group-memberships", is_list("GroupMemberships", item="MembershipId"),
+           parse_group_memberships),
+    Format("accessanalyzer:list-analyzers", is_list("analyzers", item="arn"), parse_list_analyzers),
+    Format("accessanalyzer:list-findings", is_list("findings", item="id"), parse_list_findings),
+    Format("iam:get-service-last-accessed-details", is_list("ServicesLastAccessed"), parse_last_accessed),
+    Format("iam:generate-service-last-accessed-details", lambda d: set(d) == {"JobId"}, parse_generate_last_accessed),
+]

@@ -1,0 +1,54 @@
+"""Several pages of one paginated AWS output in one file: pages written one after another (each call with
+``--starting-token`` appended with ``>>``), or a JSON array of pages (a script that saves every page of a boto3
+paginator). Every page must be of the same recognised format; the file then counts as that output, whole.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+from iamsql.load.formats import Parsed, detect
+
+NOT_PAGES = "not a recognised AWS IAM or CloudTrail output"
+
+
+def json_values(text: str) -> list:
+    """Every top-level JSON value of a text where values follow one another. Raises json.JSONDecodeError."""
+    decoder, values, pos = json.JSONDecoder(), [], 0
+    while True:
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+        if pos == len(text):
+            return values
+        value, pos = decoder.raw_decode(text, pos)
+        values.append(value)
+
+
+def parse_text(text: str, path: Path) -> Parsed | str:
+    """The pages written one after another in ``text``, or the reason they are not pages."""
+    try:
+        return parse_pages(json_values(text), path)
+    except json.JSONDecodeError:
+        return "not a single JSON document"
+
+
+def parse_pages(pages: list, path: Path) -> Parsed | str:
+    """One ``Parsed`` for the pages of one output: fragments in page order, what any page lists completely, the
+    newest page's own time; truncated only when every page says so (otherwise the last page is in the file)."""
+    formats = [detect(page) for page in pages]
+    if not pages or None in formats or len({fmt.name for fmt in formats}) > 1:
+        return NOT_PAGES
+    parts = [fmt.parse(page, path) for fmt, page in zip(formats, pages)]
+    reason = next((part for part in parts if isinstance(part, str)), None)
+    if reason:
+        return reason
+    newest = max(parts, key=lambda part: part.as_of or "")
+    extra = {key: value for part in parts for key, value in part.extra.items() if key != "is_truncated"}
+    if all(part.extra.get("is_truncated") for part in parts):
+        extra["is_truncated"] = True
+    return replace(newest, format=parts[0].format, extra={**extra, "pages": len(parts)},
+                   fragments=[fragment for part in parts for fragment in part.fragments],
+                   covers=set().union(*(part.covers for part in parts)),
+                   warnings=[warning for part in parts for warning in part.warnings])

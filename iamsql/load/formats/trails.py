@@ -1,0 +1,106 @@
+"""CloudTrail trail configuration: describe-trails, get-trail-status, get-event-selectors,
+get-insight-selectors and list-tags, merged into one ``aws_cloudtrail_trail`` row per trail.
+
+Shadow trails: describe-trails run in several regions lists a multi-region trail in each of them; iamsql stores
+each trail once (keyed by ARN) with ``region`` = its ``home_region``, which is the row Steampipe queries keep with
+``where region = home_region``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from iamsql.load.formats import Format, Fragment, Parsed, when
+from iamsql.load.normalize import arn_account, arn_parts, tags_map
+
+TABLE = "aws_cloudtrail_trail"
+
+STATUS_TIMES = {
+    "LatestCloudWatchLogsDeliveryTime": "latest_cloudwatch_logs_delivery_time",
+    "LatestDeliveryTime": "latest_delivery_time",
+    "LatestDigestDeliveryTime": "latest_digest_delivery_time",
+    "LatestNotificationTime": "latest_notification_time",
+    "StartLoggingTime": "start_logging_time",
+    "StopLoggingTime": "stop_logging_time",
+}
+STATUS_TEXT = {
+    "LatestCloudWatchLogsDeliveryError": "latest_cloudwatch_logs_delivery_error",
+    "LatestDeliveryError": "latest_delivery_error",
+    "LatestDigestDeliveryError": "latest_digest_delivery_error",
+    "LatestNotificationError": "latest_notification_error",
+}
+
+
+def _trail_fragment(arn: str | None, name: str | None, fields: dict) -> Fragment:
+    """A fragment keyed by trail ARN; with only a name (or nothing) it is matched in load.py."""
+    if arn:
+        parts = arn_parts(arn)
+        fields = {"arn": arn, "akas": [arn], "partition": parts["partition"] if parts else None, **fields}
+        name = name or arn.rsplit("/", 1)[-1]
+    if name:
+        fields = {"name": name, "title": name, **fields}
+    fragment = Fragment(TABLE, (arn,) if arn else None, fields, arn_account(arn))
+    if not arn and name:
+        fragment.fields["__name"] = name
+    return fragment
+
+
+def parse_describe_trails(doc: dict, path: Path) -> Parsed:
+    parsed = Parsed("cloudtrail:describe-trails", covers={TABLE})
+    for t in doc["trailList"]:
+        home = t.get("HomeRegion")
+        parsed.fragments.append(_trail_fragment(t.get("TrailARN"), t.get("Name"), {
+            "home_region": home,
+            "region": home,
+            "is_multi_region_trail": t.get("IsMultiRegionTrail"),
+            "log_file_validation_enabled": t.get("LogFileValidationEnabled"),
+            "log_group_arn": t.get("CloudWatchLogsLogGroupArn"),
+            "cloudwatch_logs_role_arn": t.get("CloudWatchLogsRoleArn"),
+            "has_custom_event_selectors": t.get("HasCustomEventSelectors"),
+            "has_insight_selectors": t.get("HasInsightSelectors"),
+            "include_global_service_events": t.get("IncludeGlobalServiceEvents"),
+            "is_organization_trail": t.get("IsOrganizationTrail"),
+            "kms_key_id": t.get("KmsKeyId"),
+            "s3_bucket_name": t.get("S3BucketName"),
+            "s3_key_prefix": t.get("S3KeyPrefix"),
+            "sns_topic_arn": t.get("SnsTopicARN"),
+        }))
+    return parsed
+
+
+def parse_trail_status(doc: dict, path: Path) -> Parsed:
+    fields = {"is_logging": doc.get("IsLogging")}
+    fields.update({column: when(doc.get(key)) for key, column in STATUS_TIMES.items()})
+    fields.update({column: doc.get(key) or None for key, column in STATUS_TEXT.items()})
+    name_or_arn = doc.get("TrailARN") or doc.get("Name")
+    arn = name_or_arn if arn_parts(name_or_arn) else None
+    return Parsed("cloudtrail:get-trail-status", fragments=[_trail_fragment(arn, None if arn else name_or_arn, fields)])
+
+
+def parse_selectors(doc: dict, path: Path) -> Parsed:
+    fields = {}
+    for key, column in (("EventSelectors", "event_selectors"), ("AdvancedEventSelectors", "advanced_event_selectors"),
+                        ("InsightSelectors", "insight_selectors")):
+        if key in doc:
+            fields[column] = doc[key]
+    fmt = "cloudtrail:get-insight-selectors" if "InsightSelectors" in doc else "cloudtrail:get-event-selectors"
+    return Parsed(fmt, fragments=[_trail_fragment(doc["TrailARN"], None, fields)])
+
+
+def parse_list_tags(doc: dict, path: Path) -> Parsed:
+    parsed = Parsed("cloudtrail:list-tags")
+    for entry in doc["ResourceTagList"]:
+        if ":trail/" in (entry.get("ResourceId") or ""):
+            tags = entry.get("TagsList") or []
+            parsed.fragments.append(_trail_fragment(entry["ResourceId"], None, {"tags_src": tags, "tags": tags_map(tags) or {}}))
+    return parsed
+
+
+FORMATS = [
+    Format("cloudtrail:describe-trails", lambda d: isinstance(d.get("trailList"), list), parse_describe_trails),
+    Format("cloudtrail:get-trail-status", lambda d: "IsLogging" in d, parse_trail_status),
+    Format("cloudtrail:get-event-selectors",
+           lambda d: "TrailARN" in d and any(k in d for k in ("EventSelectors", "AdvancedEventSelectors", "InsightSelectors")),
+           parse_selectors),
+    Format("cloudtrail:list-tags", lambda d: isinstance(d.get("ResourceTagList"), list), parse_list_tags),
+]

@@ -1,0 +1,280 @@
+"""Workloads that carry IAM roles, from the AWS CLI's outputs (``--output json``) and boto3's: EC2 instances
+(``ec2 describe-instances``), Lambda functions (``lambda list-functions``, ``lambda get-policy``), ECS task
+definitions (``ecs list-task-definitions``, ``ecs describe-task-definition``) and EKS clusters (``eks
+list-clusters``, ``eks describe-cluster``), as the Steampipe tables ``aws_ec2_instance``, ``aws_lambda_function``,
+``aws_ecs_task_definition`` and ``aws_eks_cluster``.
+
+These tables are regional: each row's ``region`` comes from its ARN (the Availability Zone for EC2 instances, whose
+output has no ARN; Steampipe's ``arn:<partition>:ec2:<region>:<account>:instance/<id>`` is built from it).
+A listing (describe-instances, list-functions, list-task-definitions, list-clusters) covers its table for the
+account, even when empty. ``lambda get-policy`` names no function: it is placed by an added ``FunctionArn`` key
+(``iamsql collect`` writes it), else on the function of the account with the name its statements grant access to.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from iamsql.load.formats import Format, Fragment, Parsed, Unreadable, when
+from iamsql.load.normalize import arn_account, arn_parts, policy_std, tags_map
+
+EC2 = "aws_ec2_instance"
+LAMBDA = "aws_lambda_function"
+ECS = "aws_ecs_task_definition"
+EKS = "aws_eks_cluster"
+
+REGION_OF_ZONE = re.compile(r"^([a-z]{2}(?:-[a-z]+)+-\d+)")  # us-east-1a, us-west-2-lax-1a -> the region
+LAMBDA_ARN = re.compile(r"^(arn:[^:]+:lambda:[^:]+:\d{12}:function:[^:]+)")
+
+
+def _regional(arn: str | None) -> dict[str, Any]:
+    """Steampipe's common columns of a regional resource from its ARN."""
+    parts = arn_parts(arn)
+    if not parts:
+        return {}
+    return {"arn": arn, "akas": [arn], "partition": parts["partition"], "region": parts["region"]}
+
+
+def _partition_of_region(region: str) -> str:
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
+
+
+# ---- EC2 ---------------------------------------------------------------------------------------------------------
+
+
+def instance_fragment(instance: dict, owner: str | None) -> Fragment:
+    """One instance of a reservation (``owner`` is the reservation's OwnerId)."""
+    instance_id = instance.get("InstanceId")
+    zone = (instance.get("Placement") or {}).get("AvailabilityZone") or ""
+    zone_match = REGION_OF_ZONE.match(zone)
+    region = zone_match[1] if zone_match else None
+    profile = instance.get("IamInstanceProfile") or {}
+    partition = (arn_parts(profile.get("Arn")) or {}).get("partition") or (_partition_of_region(region) if region else None)
+    arn = f"arn:{partition}:ec2:{region}:{owner}:instance/{instance_id}" if region and owner else None
+    tags = instance.get("Tags")
+    state = instance.get("State") or {}
+    fields = {
+        "instance_id": instance_id,
+        "instance_type": instance.get("InstanceType"),
+        "instance_state": state.get("Name"),
+        "state_code": state.get("Code"),
+        "launch_time": when(instance.get("LaunchTime")),
+        "iam_instance_profile_arn": profile.get("Arn"),
+        "iam_instance_profile_id": profile.get("Id"),
+        "image_id": instance.get("ImageId"),
+        "key_name": instance.get("KeyName"),
+        "instance_lifecycle": instance.get("InstanceLifecycle"),
+        "placement_availability_zone": zone or None,
+        "platform": instance.get("Platform"),
+        "private_ip_address": instance.get("PrivateIpAddress"),
+        "public_ip_address": instance.get("PublicIpAddress"),
+        "subnet_id": instance.get("SubnetId"),
+        "vpc_id": instance.get("VpcId"),
+        "metadata_options": instance.get("MetadataOptions"),
+        "network_interfaces": instance.get("NetworkInterfaces"),
+        "security_groups": instance.get("SecurityGroups"),
+        "tags_src": tags,
+        "tags": tags_map(tags),
+        "title": (tags_map(tags) or {}).get("Name") or instance_id,
+        "region": region,
+        "partition": partition,
+        **({"arn": arn, "akas": [arn]} if arn else {}),
+    }
+    return Fragment(EC2, (region, instance_id), fields, owner)
+
+
+def parse_describe_instances(doc: dict, path: Path) -> Parsed:
+    return Parsed("ec2:describe-instances", covers={EC2},
+                  fragments=[instance_fragment(i, r.get("OwnerId")) for r in doc["Reservations"]
+                             for i in r.get("Instances") or []])
+
+
+# ---- Lambda ------------------------------------------------------------------------------------------------------
+
+
+def function_fragment(f: dict) -> Fragment:
+    arn = f.get("FunctionArn")
+    vpc = f.get("VpcConfig") or {}
+    fields = {
+        "name": f.get("FunctionName"),
+        "role": f.get("Role"),
+        "runtime": f.get("Runtime"),
+        "handler": f.get("Handler"),
+        "package_type": f.get("PackageType"),
+        "description": f.get("Description"),
+        "last_modified": when(f.get("LastModified")),
+        "version": f.get("Version"),
+        "state": f.get("State"),
+        "kms_key_arn": f.get("KMSKeyArn"),
+        "vpc_id": vpc.get("VpcId") or None,
+        "architectures": f.get("Architectures"),
+        "environment_variables": (f.get("Environment") or {}).get("Variables"),
+        "layers": f.get("Layers"),
+        "title": f.get("FunctionName"),
+        **_regional(arn),
+    }
+    return Fragment(LAMBDA, (arn,), fields, arn_account(arn))
+
+
+def parse_list_functions(doc: dict, path: Path) -> Parsed:
+    return Parsed("lambda:list-functions", covers={LAMBDA}, fragments=[function_fragment(f) for f in doc["Functions"]])
+
+
+def _policy_function_name(policy: dict) -> str | None:
+    """The one function name a get-policy output's statements name as Resource (qualifier dropped)."""
+    statements = policy.get("Statement") or []
+    names = {match[1].rsplit(":", 1)[-1]
+             for s in (statements if isinstance(statements, list) else [statements]) if isinstance(s, dict)
+             for r in (s.get("Resource") if isinstance(s.get("Resource"), list) else [s.get("Resource")])
+             for match in [LAMBDA_ARN.match(str(r or ""))] if match}
+    return names.pop() if len(names) == 1 else None
+
+
+def parse_get_policy(doc: dict, path: Path) -> Parsed:
+    """With an added FunctionArn, the row of that function; otherwise the function of that name in the same
+    account (the Resource's account is not used: exports that replace account ids often miss the ones inside the
+    policy text)."""
+    if "Error" in doc:  # ResourceNotFoundException: the function has no resource-based policy
+        return Parsed("lambda:get-policy (no policy)")
+    parsed = Parsed("lambda:get-policy")
+    try:
+        policy = json.loads(doc["Policy"])
+    except ValueError as exc:
+        raise ValueError(f"Policy is not JSON ({exc})") from None
+    fields = {"policy": policy, "policy_std": policy_std(policy)}
+    arn_match = LAMBDA_ARN.match(str(doc.get("FunctionArn") or ""))
+    if arn_match:
+        parsed.fragments.append(Fragment(LAMBDA, (arn_match[1],), fields, arn_account(arn_match[1])))
+        return parsed
+    name = _policy_function_name(policy)
+    if name is None:
+        parsed.warnings.append(f"{path}: lambda get-policy output names no function (add FunctionArn); not loaded")
+        return parsed
+    parsed.fragments.append(Fragment(LAMBDA, None, {"__name": name, **fields}))
+    return parsed
+
+
+# ---- ECS ---------------------------------------------------------------------------------------------------------
+
+
+def _ecs_tags(tags: list | None) -> dict[str, str] | None:
+    """ECS tags are ``[{key, value}]`` (lower case)."""
+    return {t.get("key"): t.get("value") for t in tags} if tags else None
+
+
+def _int(value: Any) -> int | Unreadable | None:
+    """ECS gives cpu and memory as text ("256")."""
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return Unreadable(f"{value!r} is not a number")
+
+
+def task_definition_fragment(arn: str, t: dict | None = None, tags: list | None = None) -> Fragment:
+    t = t or {}
+    fields = {
+        "task_definition_arn": arn,
+        "family": t.get("family"),
+        "revision": t.get("revision"),
+        "status": t.get("status"),
+        "task_role_arn": t.get("taskRoleArn"),
+        "execution_role_arn": t.get("executionRoleArn"),
+        "network_mode": t.get("networkMode"),
+        "cpu": _int(t.get("cpu")),
+        "memory": _int(t.get("memory")),
+        "registered_at": when(t.get("registeredAt")),
+        "registered_by": t.get("registeredBy"),
+        "container_definitions": t.get("containerDefinitions"),
+        "compatibilities": t.get("compatibilities"),
+        "requires_compatibilities": t.get("requiresCompatibilities"),
+        "volumes": t.get("volumes"),
+        "title": arn.rsplit("/", 1)[-1],
+        "akas": [arn],
+        **{k: v for k, v in _regional(arn).items() if k not in ("arn", "akas")},
+    }
+    if tags is not None:
+        fields["tags_src"] = tags
+        fields["tags"] = _ecs_tags(tags) or {}
+    return Fragment(ECS, (arn,), fields, arn_account(arn))
+
+
+def parse_list_task_definitions(doc: dict, path: Path) -> Parsed:
+    return Parsed("ecs:list-task-definitions", covers={ECS},
+                  fragments=[task_definition_fragment(arn) for arn in doc["taskDefinitionArns"]])
+
+
+def parse_describe_task_definition(doc: dict, path: Path) -> Parsed:
+    t = doc["taskDefinition"]
+    return Parsed("ecs:describe-task-definition",
+                  fragments=[task_definition_fragment(t["taskDefinitionArn"], t, doc.get("tags"))])
+
+
+# ---- EKS ---------------------------------------------------------------------------------------------------------
+
+
+def parse_list_clusters(doc: dict, path: Path) -> Parsed:
+    """Names only (no ARN, no region): it says the listing was made; describe-cluster gives the rows."""
+    return Parsed("eks:list-clusters", covers={EKS})
+
+
+def parse_describe_cluster(doc: dict, path: Path) -> Parsed:
+    c = doc["cluster"]
+    arn = c.get("arn")
+    fields = {
+        "name": c.get("name"),
+        "created_at": when(c.get("createdAt")),
+        "version": c.get("version"),
+        "platform_version": c.get("platformVersion"),
+        "status": c.get("status"),
+        "endpoint": c.get("endpoint"),
+        "role_arn": c.get("roleArn"),
+        "identity": c.get("identity"),
+        "access_config": c.get("accessConfig"),
+        "resources_vpc_config": c.get("resourcesVpcConfig"),
+        "kubernetes_network_config": c.get("kubernetesNetworkConfig"),
+        "logging": c.get("logging"),
+        "encryption_config": c.get("encryptionConfig"),
+        "title": c.get("name"),
+        "tags": c.get("tags"),
+        **_regional(arn),
+    }
+    return Parsed("eks:describe-cluster", fragments=[Fragment(EKS, (arn,), fields, arn_account(arn))])
+
+
+def _list_of(key: str, item: str | None = None):
+    def detect(doc: dict) -> bool:
+        value = doc.get(key)
+        return isinstance(value, list) and all(isinstance(v, str) if item is None else isinstance(v, dict) and item in v
+                                               for v in value)
+
+    return detect
+
+
+def _lambda_policy(doc: dict) -> bool:
+    if isinstance(doc.get("Policy"), str) and "RevisionId" in doc:
+        return True
+    return (str(doc.get("FunctionArn") or "").startswith("arn:") and isinstance(doc.get("Error"), dict)
+            and doc["Error"].get("Code") == "ResourceNotFoundException")
+
+
+FORMATS: list[Format] = [
+    Format("ec2:describe-instances", _list_of("Reservations", "Instances"), parse_describe_instances),
+    Format("lambda:list-functions", _list_of("Functions", "FunctionName"), parse_list_functions),
+    Format("lambda:get-policy", _lambda_policy, parse_get_policy),
+    Format("ecs:list-task-definitions", _list_of("taskDefinitionArns"), parse_list_task_definitions),
+    Format("ecs:describe-task-definition",
+           lambda d: isinstance(d.get("taskDefinition"), dict) and "taskDefinitionArn" in d["taskDefinition"],
+           parse_describe_task_definition),
+    Format("eks:list-clusters", _list_of("clusters"), parse_list_clusters),
+    Format("eks:describe-cluster", lambda d: isinstance(d.get("cluster"), dict) and "roleArn" in d["cluster"]
+           and "arn" in d["cluster"], parse_describe_cluster),
+]

@@ -1,0 +1,44 @@
+"""All the policy engine's tables (``ACCESS_TABLES``) at once: computed from the data visible on a connection and
+stored as TEMP tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from iamsql.policy.access.events import event_rows
+from iamsql.policy.access.model import load_accounts
+from iamsql.policy.access.organization import guardrails
+from iamsql.policy.access.questions import load_questions
+from iamsql.policy.access.tables import Asker, policy_rows, principal_rows, trust_rows
+from iamsql.store.schema import ACCESS_TABLES
+
+
+def compute(con: duckdb.DuckDBPyConnection, questions_file: Path) -> dict[str, list[tuple]]:
+    """Every access table's rows for the IAM data visible on the connection."""
+    questions = load_questions(questions_file)
+    policy_questions = tuple(q for q in questions if not q.id.startswith("escalation:"))
+    rows: dict[str, list[tuple]] = {name: [] for name in ACCESS_TABLES}
+    rails = guardrails(con)
+    accounts = load_accounts(con)
+    for account in accounts:
+        rows["iam_principal_access"] += principal_rows(Asker(account, rails.get(account.account_id)), questions)
+        rows["iam_policy_access"] += policy_rows(account, policy_questions)  # each policy on its own: no guardrails
+        rows["iam_role_trust_access"] += trust_rows(account, rails.get(account.account_id))
+    rows.update(event_rows(con, accounts, questions, rails))
+    return rows
+
+
+def create_tables(con: duckdb.DuckDBPyConnection, questions_file: Path, *, prefix: str = "") -> dict[str, int]:
+    """Compute the access tables and store them as TEMP tables named ``prefix + name``; their row counts."""
+    counts = {}
+    for name, rows in compute(con, questions_file).items():
+        columns = ", ".join(f'"{column}" {sqltype}' for column, sqltype in ACCESS_TABLES[name])
+        table = f"{prefix}{name}"
+        con.execute(f'create or replace temp table "{table}" ({columns})')
+        if rows:  # one statement: a list parameter per column, unnested side by side
+            casts = ", ".join(f"unnest(${i + 1}::{sqltype}[])" for i, (_, sqltype) in enumerate(ACCESS_TABLES[name]))
+            con.execute(f'insert into "{table}" select {casts}', [list(column) for column in zip(*rows)])
+        counts[name] = len(rows)
+    return counts

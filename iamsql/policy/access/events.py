@@ -1,0 +1,128 @@
+"""The policy engine applied to the policy documents IAM change events carry or name (``ACCESS_TABLES``):
+
+- ``iam_event_policy_access``: per successful Attach{User,Role,Group}Policy (the attached managed policy's
+  document as loaded in ``aws_iam_policy``), Put{User,Role,Group}Policy, CreatePolicy or CreatePolicyVersion
+  (the document in the request), each question of ``queries/access.yaml`` asked of that document on its own.
+  The named questions always get a row; an escalation path only when it is open (or cannot be judged). An event
+  whose document is not known (a managed policy that is not loaded, a request without a readable document) gets
+  no row: the detections then judge it from the event alone.
+- ``iam_event_trust_access``: per successful UpdateAssumeRolePolicy or CreateRole, per principal the new trust
+  policy names, the engine's trust analysis (``trust.ask``), and whether the trusted account is a member of the
+  role's organization (when the organization is loaded).
+"""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+
+from iamsql.policy.access.model import AccountModel, AttachedPolicy, _Documents
+from iamsql.policy.access.organization import Guardrails
+from iamsql.policy.access.questions import Question
+from iamsql.policy.access.tables import POSSIBLE, Asker, _json_text, policy_answers, trust_answers
+
+ATTACH = ("AttachUserPolicy", "AttachRolePolicy", "AttachGroupPolicy")
+DOCUMENT = ("PutUserPolicy", "PutRolePolicy", "PutGroupPolicy", "CreatePolicy", "CreatePolicyVersion")
+TRUST = ("UpdateAssumeRolePolicy", "CreateRole")
+EVENTS_SQL = """
+select account_id, coalesce(partition, 'aws'), event_id, event_name, request_parameters::varchar
+from aws_cloudtrail_trail_event
+where event_source = 'iam.amazonaws.com' and error_code is null and event_id is not null and account_id is not null
+  and event_name in ({names})
+order by account_id, event_time, event_id
+"""
+
+
+def _request(raw: str | None) -> dict:
+    try:
+        found = json.loads(raw) if raw else {}
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def _document(value) -> dict | None:
+    """A policy document from a request parameter (CloudTrail records it as JSON text)."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return None
+    return value if isinstance(value, dict) else None
+
+
+def _events(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, str, dict]]:
+    names = ", ".join(f"'{n}'" for n in (*ATTACH, *DOCUMENT, *TRUST))
+    return [(account, partition, event_id, name, _request(raw))
+            for account, partition, event_id, name, raw in con.execute(EVENTS_SQL.format(names=names)).fetchall()]
+
+
+def _granted(account: AccountModel | None, documents: _Documents, name: str, request: dict
+             ) -> tuple[str, str, AttachedPolicy] | None:
+    """(how the reason names the policy, where its document came from, the policy) of a grant event, or None
+    when its document is not known."""
+    if name in ATTACH:
+        arn = request.get("policyArn")
+        managed = account.managed.get(arn) if account and isinstance(arn, str) else None
+        if managed is None or managed.attached.policy is None:
+            return None
+        return f"managed policy {managed.name}", "snapshot", managed.attached
+    document = _document(request.get("policyDocument"))
+    if document is None:
+        return None
+    label = (f"inline policy {request.get('policyName')}" if name.startswith("Put")
+             else f"policy {str(request.get('policyArn') or request.get('policyName') or '').rsplit('/', 1)[-1]}")
+    attached = documents.attached(label, document, inline=name.startswith("Put"))
+    return (label, "request", attached) if attached.policy is not None else None
+
+
+def event_rows(con: duckdb.DuckDBPyConnection, accounts: list[AccountModel], questions: tuple[Question, ...],
+               rails: dict[str, Guardrails]) -> dict[str, list[tuple]]:
+    """The rows of ``iam_event_policy_access`` and ``iam_event_trust_access`` for the events visible on the
+    connection; ``accounts``: the loaded IAM data (an account without it is judged from the events alone)."""
+    models = {a.account_id: a for a in accounts}
+    documents = _Documents()
+    askers: dict[str, Asker] = {}
+    policy, trust = [], []
+    for account_id, partition, event_id, name, request in _events(con):
+        model = models.get(account_id)
+        bare = model or AccountModel(account_id, partition, [], {})
+        if name in TRUST:
+            trust += _trust_rows(bare, rails.get(account_id), event_id, name, request, documents)
+            continue
+        granted = _granted(model, documents, name, request)
+        if granted is None:
+            continue
+        label, source, attached = granted
+        asker = askers.setdefault(account_id, Asker(bare))
+        for question, decision, conditions, keys in policy_answers(asker, [attached], questions):
+            if question.id.startswith("escalation:") and decision not in (*POSSIBLE, "Unknown"):
+                continue
+            policy.append((account_id, event_id, name, label, source, question.id, question.title, decision,
+                           conditions, keys))
+    return {"iam_event_policy_access": policy, "iam_event_trust_access": trust}
+
+
+def _trust_rows(account: AccountModel, rails: Guardrails | None, event_id: str, name: str, request: dict,
+                documents: _Documents) -> list[tuple]:
+    role = request.get("roleName")
+    document = _document(request.get("policyDocument") or request.get("assumeRolePolicyDocument"))
+    if not isinstance(role, str) or document is None:
+        return []
+    path = request.get("path") if isinstance(request.get("path"), str) else "/"
+    role_arn = f"arn:{account.partition}:iam::{account.account_id}:role{path}{role}"
+    parsed = documents.attached(f"the trust policy of role {role}", document)
+    if parsed.policy is None:
+        return [(account.account_id, event_id, name, role_arn, role, None, None, None, None, None, "Error", None,
+                 None, None, None, None)]
+    members = rails.members if rails is not None else frozenset()
+    rows = []
+    for answer in trust_answers(role_arn, account, parsed.policy, document, rails):
+        entry = answer.entry
+        external = entry.kind == "anyone" or (entry.account is not None and entry.account != account.account_id)
+        in_organization = (entry.account in members) if members and entry.kind != "anyone" else None
+        rows.append((account.account_id, event_id, name, role_arn, role, entry.trusted, entry.kind, entry.account,
+                     external, in_organization, answer.decision, _json_text(answer.conditions), ", ".join(answer.condition_keys) or None, answer.names_caller,
+                     answer.external_id, entry.action))
+    return rows

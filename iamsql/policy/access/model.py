@@ -1,0 +1,279 @@
+"""The loaded IAM data of each account as the policy engine sees it: principals with every policy that reaches
+them, parsed once per distinct document.
+
+A document that is attached but not loaded (a managed policy known only by its ARN, a user listed without its
+groups or policies) stays ``None``: the engine then answers ``Unknown`` where it could change the answer."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+import duckdb
+
+from iamsql.errors import PolicyError
+from iamsql.policy import Policy, parse_policy
+
+
+@dataclass(frozen=True)
+class AttachedPolicy:
+    """One policy that reaches a principal: how a reason names it, its parsed document (None: not loaded), the
+    document as loaded, and whether its answers can depend on who holds it (policy variables, principal keys)."""
+
+    label: str
+    policy: Policy | None
+    document: dict | None = None
+    personal: bool = False
+    inline: bool = False
+    group: str | None = None  # the group it reaches the principal through
+
+
+@dataclass
+class Principal:
+    """An IAM user or role with the identity policies, boundary and (roles) trust policy that apply to it."""
+
+    arn: str
+    kind: str  # 'user' | 'role'
+    name: str
+    path: str
+    account_id: str
+    partition: str
+    identity: list[AttachedPolicy] = field(default_factory=list)
+    boundary: AttachedPolicy | None = None
+    trust: AttachedPolicy | None = None
+
+    @cached_property
+    def personal(self) -> bool:
+        """Whether answers may depend on who holds the policies (variables, principal condition keys)."""
+        return any(a.personal for a in self.identity) or (self.boundary is not None and self.boundary.personal)
+
+    @cached_property
+    def unknown_identity(self) -> bool:
+        """Whether an identity policy or the boundary reaches the principal without its document."""
+        return any(a.policy is None for a in self.identity) or (self.boundary is not None and self.boundary.policy is None)
+
+    @cached_property
+    def unrestricted_grant(self) -> tuple[int, int, str | None] | None:
+        """(policy position, statement index, Sid) of an unconditional Allow of ``*`` on ``*`` when nothing else
+        can narrow it: no Deny statement in any identity policy, no boundary, every document loaded. Then IAM
+        allows every identity-side request, so the engine need not be asked (SCPs are applied by the caller)."""
+        if self.boundary is not None or self.unknown_identity:
+            return None
+        found = None
+        for position, attached in enumerate(self.identity):
+            for statement in attached.policy.statements:
+                if statement.effect != "Allow":
+                    return None
+                source = statement.source
+                if found is None and not statement.not_action and not statement.not_resource \
+                        and not statement.conditions and _only_star(source.get("Action")) \
+                        and _only_star(source.get("Resource")):
+                    found = (position, statement.index, statement.sid)
+        return found
+
+    @property
+    def service_linked(self) -> bool:
+        return self.kind == "role" and self.path.startswith("/aws-service-role/")
+
+    @cached_property
+    def signature(self) -> tuple:
+        """Identity of the policy set: principals with the same signature get the same answers for requests that
+        do not name themselves (policies are parsed once, so object identity names a document)."""
+        return (
+            self.kind,
+            tuple(id(p.policy) for p in self.identity),
+            id(self.boundary.policy) if self.boundary else None,
+        )
+
+
+def _only_star(value) -> bool:
+    values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    return any(v in ("*", "*:*") for v in values)
+
+
+@dataclass
+class ManagedPolicy:
+    """A managed policy as loaded: ARN, name, whether AWS manages it, whether it is attached, its document."""
+
+    arn: str
+    name: str
+    aws_managed: bool
+    in_use: bool
+    attached: AttachedPolicy
+
+
+@dataclass
+class AccountModel:
+    """Everything the engine needs about one account."""
+
+    account_id: str
+    partition: str
+    principals: list[Principal]
+    managed: dict[str, ManagedPolicy]
+    groups: dict[str, tuple[str, list[AttachedPolicy]]] = field(default_factory=dict)  # name -> (ARN, policies)
+    permission_sets: dict[str, AttachedPolicy] = field(default_factory=dict)  # Identity Center: ARN -> inline policy
+
+    def role(self, arn: str) -> Principal | None:
+        return self.roles.get(arn)
+
+    @cached_property
+    def roles(self) -> dict[str, Principal]:
+        """The account's roles by ARN."""
+        return {p.arn: p for p in self.principals if p.kind == "role"}
+
+
+def _json(value) -> object:
+    if value is None or not isinstance(value, str):
+        return value
+    try:
+        return json.loads(value)
+    except ValueError:
+        return None
+
+
+PERSONAL = re.compile(r"\$\{|aws:principal|aws:username|aws:userid|aws:sourceidentity", re.IGNORECASE)
+
+
+class _Documents:
+    """Parses each distinct document once (the same managed policy reaches thousands of principals)."""
+
+    def __init__(self) -> None:
+        self._parsed: dict[str, tuple[Policy | None, bool]] = {}
+
+    def attached(self, label: str, document, *, inline: bool = False) -> AttachedPolicy:
+        if not isinstance(document, dict):
+            return AttachedPolicy(label, None, inline=inline)
+        key = json.dumps(document, sort_keys=True)
+        if key not in self._parsed:
+            try:
+                self._parsed[key] = (parse_policy(document), bool(PERSONAL.search(key)))
+            except PolicyError:
+                self._parsed[key] = (None, False)  # a document the engine cannot read is as good as unknown
+        policy, personal = self._parsed[key]
+        return AttachedPolicy(label, policy, document, personal, inline)
+
+
+def _inline(documents: _Documents, raw, std, owner: str, gaad: bool) -> list[AttachedPolicy] | None:
+    """Inline policies of a user, group or role, each named "inline policy NAME OWNER"; None when they were not
+    loaded. A row from get-account-authorization-details (its attached list is set) has them all, so none
+    there means none."""
+    items = _json(raw)
+    if items is None:
+        items = _json(std)
+    if items is None:
+        return [] if gaad else None
+    return [
+        documents.attached(f"inline policy {item.get('PolicyName') or '(unnamed)'} {owner}",
+                           _json(item.get("PolicyDocument")), inline=True)
+        for item in items if isinstance(item, dict)
+    ]
+
+
+def _attached(managed: dict[str, ManagedPolicy], arns_json, group: str | None = None) -> list[AttachedPolicy] | None:
+    arns = _json(arns_json)
+    if arns is None:
+        return None
+    found = []
+    for arn in arns:
+        policy = managed.get(arn)
+        name = policy.name if policy else str(arn).rsplit("/", 1)[-1]
+        label = f"{name} (via group {group})" if group else name
+        found.append(replace(policy.attached, label=label, group=group) if policy else AttachedPolicy(label, None,
+                                                                                                     group=group))
+    return found
+
+
+def _unknown(label: str) -> list[AttachedPolicy]:
+    return [AttachedPolicy(label, None)]
+
+
+def _has(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(con.execute(
+        "select count(*) from information_schema.tables where table_name = ?", [name]).fetchone()[0])
+
+
+def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None) -> list[AccountModel]:
+    """The IAM data visible on this connection (``aws_iam_*`` as the connection names them), one model per account."""
+    where = "" if account_id is None else " where account_id = $account"
+    params = {} if account_id is None else {"account": account_id}
+    documents = _Documents()
+    managed: dict[str, dict[str, ManagedPolicy]] = {}
+    for arn, name, aws_managed, attached, raw, std, account in con.execute(
+        "select arn, name, is_aws_managed, coalesce(is_attached, attachment_count > 0, false), policy::varchar, "
+        f"policy_std::varchar, account_id from aws_iam_policy{where}", params
+    ).fetchall():
+        if arn is None:
+            continue
+        document = _json(raw) if raw is not None else _json(std)
+        managed.setdefault(account, {})[arn] = ManagedPolicy(
+            arn, name or arn.rsplit("/", 1)[-1], bool(aws_managed), bool(attached),
+            documents.attached(name or arn, document))
+    groups: dict[tuple[str, str], list[AttachedPolicy]] = {}
+    group_arns: dict[tuple[str, str], str] = {}
+    for name, arn, raw, std, attached, account in con.execute(
+        "select name, arn, inline_policies::varchar, inline_policies_std::varchar, attached_policy_arns::varchar, "
+        f"account_id from aws_iam_group{where}", params
+    ).fetchall():
+        inline = _inline(documents, raw, std, f"(via group {name})", attached is not None)
+        attached_list = _attached(managed.get(account, {}), attached, name)
+        group_arns[(account, name)] = arn
+        if inline is None or attached_list is None:
+            groups[(account, name)] = [AttachedPolicy(f"the policies of group {name} (not loaded)", None, group=name)]
+        else:
+            groups[(account, name)] = [replace(a, group=name) for a in inline] + attached_list
+    principals: dict[str, list[Principal]] = {}
+    partitions: dict[str, str] = {}
+    for kind, table, extra in (("user", "aws_iam_user", "groups::varchar"),
+                               ("role", "aws_iam_role", "coalesce(assume_role_policy, assume_role_policy_std)::varchar")):
+        for arn, name, path, account, partition, raw, std, attached, boundary, more in con.execute(
+            f"select arn, name, path, account_id, partition, inline_policies::varchar, inline_policies_std::varchar, "
+            f"attached_policy_arns::varchar, permissions_boundary_arn, {extra} from {table}{where}", params
+        ).fetchall():
+            if arn is None:
+                continue
+            partitions.setdefault(account, partition or "aws")
+            owner = f"{kind} {name}"
+            identity: list[AttachedPolicy] = []
+            inline = _inline(documents, raw, std, f"of {owner}", attached is not None)
+            attached_list = _attached(managed.get(account, {}), attached)
+            identity += inline if inline is not None else _unknown(f"the inline policies of {owner} (not loaded)")
+            identity += attached_list if attached_list is not None else _unknown(
+                f"the managed policies attached to {owner} (not loaded)")
+            trust = None
+            if kind == "user":
+                memberships = _json(more)
+                if memberships is None:
+                    identity += _unknown(f"the groups of {owner} (not loaded)")
+                else:
+                    for member in memberships:
+                        group = member.get("GroupName") if isinstance(member, dict) else member
+                        identity += groups.get((account, group)) or [
+                            AttachedPolicy(f"the policies of group {group} (not loaded)", None, group=group)]
+            else:
+                trust = documents.attached(f"the trust policy of role {name}", _json(more))
+            bound = None
+            if boundary:
+                known = managed.get(account, {}).get(boundary)
+                label = f"permissions boundary {boundary.rsplit('/', 1)[-1]}"
+                bound = AttachedPolicy(label, known.attached.policy, known.attached.document, known.attached.personal) \
+                    if known else AttachedPolicy(label, None)
+            principals.setdefault(account, []).append(
+                Principal(arn, kind, name, path or "/", account, partition or "aws", identity, bound, trust))
+    permission_sets: dict[str, dict[str, AttachedPolicy]] = {}
+    try:
+        rows = con.execute(f"select arn, name, inline_policy::varchar, account_id from aws_ssoadmin_permission_set"
+                           f"{where}", params).fetchall()
+    except duckdb.CatalogException:  # a database made before Identity Center tables, opened read-only
+        rows = []
+    for arn, name, raw, account in rows:
+        document = _json(raw)
+        if arn is not None and document:  # {}: the permission set has no inline policy; NULL: not loaded
+            permission_sets.setdefault(account, {})[arn] = documents.attached(
+                f"inline policy of permission set {name or arn}", document, inline=True)
+    accounts = sorted(set(principals) | set(managed) | set(permission_sets))
+    return [AccountModel(a, partitions.get(a, "aws"), principals.get(a, []), managed.get(a, {}),
+                         {name: (arn, groups[(acct, name)]) for (acct, name), arn in group_arns.items() if acct == a},
+                         permission_sets.get(a, {}))
+            for a in accounts]

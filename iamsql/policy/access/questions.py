@@ -1,0 +1,83 @@
+"""The questions iamsql asks the policy engine about every principal (``queries/access.yaml``): administrator
+access, passing and assuming any role, and the known privilege-escalation paths."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+import yaml
+
+from iamsql.common import yamltext
+from iamsql.errors import IamsqlError
+from iamsql.policy.catalog import probe_resources
+
+TARGETS = ("self", "user", "role", "group", "policy", "any", "catalog", "*")
+PROBE = "iamsql-probe"
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One request of a question: an action and the targets it may be tried on (any one is enough)."""
+
+    action: str
+    targets: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Question:
+    """A power a principal may hold: it holds it when every probe is allowed."""
+
+    id: str
+    title: str
+    probes: tuple[Probe, ...]
+
+    @cached_property
+    def actions(self) -> frozenset[str]:
+        return frozenset(p.action for p in self.probes)
+
+
+def _probes(name: str, items) -> tuple[Probe, ...]:
+    probes = []
+    for item in items or []:
+        if not (isinstance(item, list) and len(item) == 2 and all(isinstance(v, str) for v in item)):
+            raise IamsqlError(f"queries/access.yaml: {name}: each request is [action, target], got {item!r}")
+        action, target = item
+        targets = tuple(target.split("|"))
+        unknown = [t for t in targets if t not in TARGETS]
+        if unknown or ":" not in action:
+            raise IamsqlError(f"queries/access.yaml: {name}: bad request {item!r} (targets: {', '.join(TARGETS)})")
+        probes.append(Probe(action, targets))
+    if not probes:
+        raise IamsqlError(f"queries/access.yaml: {name} has no request")
+    return tuple(probes)
+
+
+@lru_cache(maxsize=4)
+def load_questions(path: Path) -> tuple[Question, ...]:
+    """Every question of the file: the named ones, then ``escalation:<path>`` for each escalation path."""
+    try:
+        data = yamltext.load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise IamsqlError(f"{path.name}: cannot be read: {str(exc).splitlines()[0]}") from None
+    questions = [Question(qid, str(spec.get("title") or qid), _probes(qid, spec.get("requests")))
+                 for qid, spec in (data.get("questions") or {}).items()]
+    questions += [Question(f"escalation:{name}", f"privilege escalation through {name}", _probes(name, items))
+                  for name, items in (data.get("escalation") or {}).items()]
+    return tuple(questions)
+
+
+def resources_for(target: str, action: str, *, partition: str, account_id: str, self_arn: str) -> tuple[str, ...]:
+    """The concrete resource ARNs a probe is asked on (all of them must be allowed, as IAM authorizes every
+    resource a request names)."""
+    iam = f"arn:{partition}:iam::{account_id}"
+    if target == "self":
+        return (self_arn,)
+    if target in ("user", "role", "group", "policy"):
+        return (f"{iam}:{target}/{PROBE}",)
+    if target == "any":
+        return (f"arn:{partition}:iamsqlprobe:us-east-1:{account_id}:{PROBE}",)
+    if target == "*":
+        return ("*",)
+    return probe_resources(action, partition=partition, account_id=account_id, name=PROBE)

@@ -1,0 +1,373 @@
+"""The policy engine's answers as tables controls read (``ACCESS_TABLES``), computed from the loaded IAM data.
+
+- ``iam_principal_access``: per IAM user and role, per question of ``queries/access.yaml`` (administrator
+  access, passing or assuming any role, each privilege-escalation path), the engine's decision with the
+  policies that grant it, the conditions it depends on and the documents that are not loaded; plus
+  ``assume_admin_role`` rows: administrator roles the principal may assume (directly or through a chain).
+- ``iam_policy_access``: the same questions asked of each managed policy, and of each principal's inline
+  policies, on their own (what the policy grants to whoever holds it).
+- ``iam_role_trust_access``: per role, per principal its trust policy names, whether a caller of that kind
+  may assume it and whether what that depends on names the caller.
+- ``iam_event_policy_access``, ``iam_event_trust_access``: the same questions asked of the policy documents
+  IAM change events grant or set (``events.py``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from iamsql.policy import Evaluation, MatchedStatement, Request, evaluate, parse_policy
+from iamsql.policy.access import trust as trust_analysis
+from iamsql.policy.access.model import AccountModel, AttachedPolicy, Principal
+from iamsql.policy.access.organization import Guardrails
+from iamsql.policy.access.questions import Question, resources_for
+
+ADMIN_QUESTIONS = ("full_admin", "iam_admin")
+RANK = {"ExplicitlyDenied": 0, "ImplicitlyDenied": 1, "Error": 2, "Unknown": 2, "AllowedIf": 3, "Allowed": 4}
+POSSIBLE = ("Allowed", "AllowedIf")
+MAX_CHAIN = 3
+NO_STATEMENT = parse_policy({"Version": "2012-10-17", "Statement": []})
+
+
+def _json_text(value) -> str | None:
+    return json.dumps(value, sort_keys=True) if value else None
+
+
+NOTHING_ALLOWS = Evaluation("ImplicitlyDenied", reason="No identity-based policy allows the action.")
+
+
+def _allowed_by(position: int, statement: int, sid: str | None) -> Evaluation:
+    matched = MatchedStatement("identity", f"identity_policies[{position}]", None, sid, statement, "Allow")
+    return Evaluation("Allowed", matched=[matched], reason=f"Allowed by identity_policies[{position}] statement {statement}.")
+
+
+def _identity_allows_any(principal: Principal, action: str) -> bool:
+    """Whether any Allow statement of the principal's identity policies applies to the action (the engine's own
+    action matching): without one, an identity-side request is implicitly denied."""
+    lowered = action.lower()
+    return any(s.effect == "Allow" for a in principal.identity for s in a.policy.statements_for(lowered))
+
+
+def _trusted_names(document: dict | None, partition: str, account_id: str) -> tuple[set[str], bool]:
+    """The AWS principals (ARNs, account ids) a trust policy's Allow statements name, and whether any names
+    everyone (``*``, a wildcard ARN or NotPrincipal); only used to skip asking the engine about principals a
+    trust cannot admit by name."""
+    found = trust_analysis.entries(document or {}, partition, account_id)
+    aws = [e.trusted for e in found if e.kind in ("account", "principal")]
+    anyone = any(e.kind == "anyone" for e in found) or any("*" in name for name in aws)
+    return set(aws), anyone
+
+
+def _frozen(context: dict | None) -> tuple:
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in (context or {}).items()))
+
+
+def delegating_trust(partition: str, account_id: str):
+    """The trust policy of a role that lets its own account decide who assumes it (names the account root): asking
+    for sts:AssumeRole against it asks the principal's identity side alone."""
+    return parse_policy({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": f"arn:{partition}:iam::{account_id}:root"},
+        "Action": ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"]}]})
+
+
+class Asker:
+    """Asks the engine about one account's principals; answers for requests that cannot depend on who asks
+    are shared between principals with the same policies."""
+
+    def __init__(self, account: AccountModel, rails: Guardrails | None = None) -> None:
+        self.account = account
+        self.rails = rails  # the organization's SCPs / RCPs over the account; None: not loaded, ignored
+        self._rails_signature = rails.signature if rails else None
+        # SCP / RCP levels can take away what an unrestricted Allow gives: such answers need the engine
+        self._guarded = bool(rails and (rails.scps or rails.rcps))
+        self._cache: dict[tuple, Evaluation] = {}
+        self._allows: dict[tuple, bool] = {}
+        self._allowed_sets: dict[tuple, frozenset[str]] = {}
+        self._delegating = delegating_trust(account.partition, account.account_id)
+
+    def allowed_actions(self, principal: Principal, actions: frozenset[str]) -> frozenset[str]:
+        """Of ``actions``, those the principal's identity side could allow (see ``may_allow``), memoized per set
+        of policies."""
+        key = (principal.signature, actions) if not principal.unknown_identity else None
+        found = self._allowed_sets.get(key) if key else None
+        if found is None:
+            found = frozenset(a for a in actions if self.may_allow(principal, a))
+            if key:
+                self._allowed_sets[key] = found
+        return found
+
+    def may_allow(self, principal: Principal, action: str) -> bool:
+        """Whether the principal's identity side could allow the action at all: an identity statement applies
+        to it, or a document is not loaded (memoized per set of policies)."""
+        if principal.unknown_identity:
+            return True
+        key = (principal.signature, action)
+        found = self._allows.get(key)
+        if found is None:
+            found = self._allows[key] = _identity_allows_any(principal, action)
+        return found
+
+    def request(self, principal: Principal, action: str, resource: str, *, resource_policy=None,
+                context: dict | None = None) -> Evaluation:
+        if resource_policy is None and action.lower().startswith("sts:"):
+            resource_policy = self._delegating  # identity-side question: a role whose trust defers to the account
+        elif resource_policy is not None:
+            return self._evaluate(principal, action, resource, resource_policy, context)
+        if not self.may_allow(principal, action):
+            return NOTHING_ALLOWS  # what the engine answers when no identity statement applies, without asking it
+        if principal.unrestricted_grant is not None and not self._guarded:
+            return _allowed_by(*principal.unrestricted_grant)  # what the engine answers for an unrestricted Allow
+        personal = resource == principal.arn or principal.personal
+        # answers that may depend on who asks are kept per principal, the others per set of policies
+        key = (principal.arn if personal else principal.signature, self._rails_signature, action, resource,
+               _frozen(context) if context else ())
+        if key in self._cache:
+            return self._cache[key]
+        result = self._evaluate(principal, action, resource, resource_policy, context)
+        self._cache[key] = result
+        return result
+
+    def _evaluate(self, principal: Principal, action: str, resource: str, resource_policy, context) -> Evaluation:
+        """The engine's answer. When documents that are not loaded make it ``Unknown`` but the loaded ones already
+        allow the request, the power is shown (it holds unless a missing document denies it), with the missing
+        documents listed; otherwise it stays ``Unknown``."""
+        rails = self.rails
+        request = Request(
+            action=action, resource=resource, principal=principal.arn, principal_account=principal.account_id,
+            resource_account=self.account.account_id,
+            context={**(rails.context() if rails else {}), **(rails.resource_context() if rails else {}),
+                     **(context or {})},
+            identity_policies=[a.policy for a in principal.identity],
+            resource_policy=resource_policy,
+            permission_boundaries=[principal.boundary.policy] if principal.boundary else [],
+            scps=rails.scps if rails else [], rcps=rails.rcps if rails else [],
+            management_account_id=rails.management_account_id if rails else None,
+            unknown_context=True,
+        )
+        result = evaluate(request)
+        if result.decision != "Unknown":
+            return result
+        # the same positions (engine locations name them), the unknown documents as empty ones
+        request.identity_policies = [NO_STATEMENT if p is None else p for p in request.identity_policies]
+        request.permission_boundaries = [p for p in request.permission_boundaries if p is not None]
+        known = evaluate(request)
+        if known.decision not in POSSIBLE:
+            return result
+        known.missing = result.missing
+        return known
+
+    def question(self, principal: Principal, question: Question,
+                 allowed: frozenset[str] | None = None) -> tuple[str, list[Evaluation]]:
+        """The question's decision (the weakest of its probes, each the strongest of its targets) and the
+        evaluations behind it. ``allowed``: the actions the principal's identity side could allow, if known."""
+        if allowed is not None and not question.actions <= allowed:
+            return "ImplicitlyDenied", []  # some request of it has no identity statement that could allow it
+        decision, used = "Allowed", []
+        for probe in question.probes:
+            best: Evaluation | None = None
+            for target in probe.targets:
+                if target == "self" and not _can_be_self(probe.action, principal):
+                    continue
+                result = None
+                for resource in resources_for(target, probe.action, partition=self.account.partition,
+                                              account_id=self.account.account_id, self_arn=principal.arn):
+                    answer = self.request(principal, probe.action, resource)
+                    if result is None or RANK[answer.decision] < RANK[result.decision]:
+                        result = answer
+                if best is None or RANK[result.decision] > RANK[best.decision]:
+                    best = result
+            if best is None:
+                return "ImplicitlyDenied", []
+            used.append(best)
+            if RANK[best.decision] < RANK[decision]:
+                decision = best.decision
+        return decision, used
+
+
+def _can_be_self(action: str, principal: Principal) -> bool:
+    """Whether the action's resource can be the principal itself (a user's own user, a role's own role)."""
+    name = action.split(":", 1)[-1].lower()
+    return ("user" in name) if principal.kind == "user" else ("role" in name)
+
+
+def _labels(principal: Principal, evaluations: Iterable[Evaluation]) -> tuple[str | None, list[dict], str | None]:
+    """Policies whose Allow statements decided, residual conditions, documents that were not loaded."""
+    granted, conditions, missing = [], [], []
+    for result in evaluations:
+        for matched in result.matched:
+            if matched.effect == "Allow" and matched.kind != "resource":
+                label = _label(principal, matched)
+                if label and label not in granted:
+                    granted.append(label)
+        for block in result.conditions or []:
+            if block not in conditions:
+                conditions.append(block)
+        for name in result.missing or []:
+            label = _missing_label(principal, name)
+            if label not in missing:
+                missing.append(label)
+    return (", ".join(granted) or None), conditions, (", ".join(missing) or None)
+
+
+def attached_at(principal: Principal, where: str) -> AttachedPolicy | None:
+    """The policy at an engine location such as ``identity_policies[2]``, ``permission_boundaries[0]`` or
+    ``resource_policy``."""
+    name, _, index = where.partition("[")
+    position = int(index.split("]")[0]) if index.split("]")[0].isdigit() else None
+    if name == "identity_policies" and position is not None and position < len(principal.identity):
+        return principal.identity[position]
+    if name == "permission_boundaries":
+        return principal.boundary
+    if name == "resource_policy":
+        return principal.trust
+    return None
+
+
+def _label(principal: Principal, matched) -> str | None:
+    policy = attached_at(principal, matched.policy)
+    return policy.label if policy else None
+
+
+def _missing_label(principal: Principal, where: str) -> str:
+    policy = attached_at(principal, where)
+    return policy.label if policy else where
+
+
+def principal_rows(asker: Asker, questions: tuple[Question, ...]) -> list[tuple]:
+    account = asker.account
+    rows = []
+    probe_actions = frozenset(a for q in questions for a in q.actions)
+    for principal in account.principals:
+        allowed = asker.allowed_actions(principal, probe_actions)
+        for question in questions:
+            decision, used = asker.question(principal, question, allowed)
+            if decision not in (*POSSIBLE, "Unknown") and question.id.startswith("escalation:"):
+                continue  # an escalation path is listed only when it is open or cannot be judged
+            granted, conditions, missing = _labels(principal, used) if decision in (*POSSIBLE, "Unknown") \
+                else (None, [], None)
+            rows.append((account.account_id, principal.arn, principal.kind, principal.name, principal.path,
+                         question.id, question.title, decision, granted, _json_text(conditions), missing, None))
+    rows += assume_admin_rows(asker, rows)
+    return rows
+
+
+def assume_admin_rows(asker: Asker, principal_answers: list[tuple]) -> list[tuple]:
+    """Roles with administrator power (``full_admin`` or ``iam_admin``) that each principal without that power
+    may assume, directly or through a chain of at most ``MAX_CHAIN`` roles: the identity side and the role's trust
+    policy must both allow ``sts:AssumeRole``."""
+    account = asker.account
+    powerful_principals = {row[1] for row in principal_answers if row[7] in POSSIBLE and row[5] in ADMIN_QUESTIONS}
+    powerful = {arn for arn in powerful_principals if account.role(arn) is not None}
+    targets = {arn: [arn] for arn in powerful}  # role -> chain from it to a powerful role
+    trusts = {arn: _trusted_names(role.trust.document, account.partition, account.account_id)
+              for arn, role in account.roles.items()
+              if role.trust is not None and role.trust.policy is not None}
+    named_anywhere = set().union(*(named for named, _ in trusts.values())) if trusts else set()
+    account_names = {account.account_id, f"arn:{account.partition}:iam::{account.account_id}:root"}
+    anyone_somewhere = any(anyone for _, anyone in trusts.values())
+    # who could assume some role at all: named by a trust, or allowed sts:AssumeRole by its own policies;
+    # principals that already hold the power need no chain to it
+    candidates = [p for p in account.principals if p.arn not in powerful_principals and not p.service_linked and (
+        anyone_somewhere or p.arn in named_anywhere or asker.may_allow(p, "sts:AssumeRole"))]
+    by_candidate = {p.arn: p for p in candidates}
+    assumers = [p for p in candidates if asker.may_allow(p, "sts:AssumeRole")]
+    reached: dict[str, tuple[list[str], str, Evaluation]] = {}
+    frontier = dict(targets)
+    for _ in range(MAX_CHAIN):
+        found: dict[str, list[str]] = {}
+        for role_arn, chain in frontier.items():
+            if role_arn not in trusts:
+                continue
+            role = account.role(role_arn)
+            named, anyone = trusts[role_arn]
+            # whom the trust can admit: the principals it names, and when it names the account, the principals
+            # whose own policies allow sts:AssumeRole
+            if anyone:  # everyone: within the account the trust alone may admit them
+                pool = candidates
+            else:
+                pool = [by_candidate[arn] for arn in named if arn in by_candidate]
+                if named & account_names:
+                    pool += assumers
+            for principal in pool:
+                if principal.arn == role_arn or principal.arn in reached:
+                    continue
+                result = asker.request(principal, "sts:AssumeRole", role_arn, resource_policy=role.trust.policy)
+                if result.decision in POSSIBLE:
+                    reached[principal.arn] = (chain, result.decision, result)
+                    if principal.kind == "role" and principal.arn not in targets:
+                        found[principal.arn] = [principal.arn, *chain]
+        targets.update(found)
+        frontier = found
+        if not frontier:
+            break
+    rows = []
+    by_arn = {p.arn: p for p in account.principals}
+    for arn, (chain, decision, result) in sorted(reached.items()):
+        principal = by_arn[arn]
+        granted, conditions, missing = _labels(principal, [result])
+        rows.append((account.account_id, arn, principal.kind, principal.name, principal.path, "assume_admin_role",
+                     "assume a role with administrator power", decision, granted, _json_text(conditions), missing,
+                     " -> ".join(chain)))
+    return rows
+
+
+def policy_rows(account: AccountModel, questions: tuple[Question, ...]) -> list[tuple]:
+    """Each managed policy, each principal's inline policies together and each Identity Center permission set's
+    inline policy, asked on their own."""
+    subjects: list[tuple[str, str, list[AttachedPolicy]]] = []
+    for policy in account.managed.values():
+        if policy.attached.policy is not None:
+            kind = "aws_managed" if policy.aws_managed else "customer_managed"
+            subjects.append((policy.arn, kind, [policy.attached]))
+    owners = [(p.arn, [a for a in p.identity if a.group is None]) for p in account.principals]
+    for owner, policies in owners + list(account.groups.values()):
+        inline = [a for a in policies if a.inline and a.policy is not None]
+        if inline:
+            subjects.append((owner, "inline", inline))
+    subjects += [(arn, "permission_set_inline", [policy]) for arn, policy in account.permission_sets.items()]
+    asker = Asker(account)
+    rows = []
+    for resource, kind, policies in subjects:
+        for question, decision, conditions, keys in policy_answers(asker, policies, questions):
+            rows.append((account.account_id, resource, kind, question.id, decision, conditions, keys))
+    return rows
+
+
+def policy_answers(asker: Asker, policies: list[AttachedPolicy], questions: tuple[Question, ...]
+                   ) -> list[tuple[Question, str, str | None, str | None]]:
+    """Each question asked of the policies on their own, held by a stand-in user of the asker's account: the
+    question, the decision, the residual conditions (JSON text) and their condition keys."""
+    account = asker.account
+    holder = f"arn:{account.partition}:iam::{account.account_id}:user/iamsql-holder"
+    stand_in = Principal(holder, "user", "iamsql-holder", "/", account.account_id, account.partition,
+                         identity=policies)
+    answers = []
+    for question in questions:
+        decision, used = asker.question(stand_in, question)
+        _, conditions, _ = _labels(stand_in, used) if decision == "AllowedIf" else (None, [], None)
+        keys = sorted({k.lower() for block in conditions for keyed in block.values() if isinstance(keyed, dict)
+                       for k in keyed})
+        answers.append((question, decision, _json_text(conditions), ", ".join(keys) or None))
+    return answers
+
+
+def trust_rows(account: AccountModel, rails: Guardrails | None = None) -> list[tuple]:
+    rows = []
+    for role in account.principals:
+        if role.kind != "role" or role.trust is None or role.trust.policy is None or role.trust.document is None:
+            continue
+        for answer in trust_answers(role.arn, account, role.trust.policy, role.trust.document, rails):
+            entry = answer.entry
+            rows.append((account.account_id, role.arn, role.name, role.path, entry.trusted, entry.kind, entry.account,
+                         entry.kind == "anyone" or (entry.account is not None and entry.account != account.account_id),
+                         entry.action, answer.decision, _json_text(answer.conditions),
+                         ", ".join(answer.condition_keys) or None, answer.names_caller, answer.external_id))
+    return rows
+
+
+def trust_answers(role_arn: str, account: AccountModel, policy, document: dict,
+                  rails: Guardrails | None = None) -> list[trust_analysis.TrustAnswer]:
+    """The engine's answer for each principal a role's trust policy names."""
+    return [trust_analysis.ask(role_arn, account.account_id, policy, entry, rails)
+            for entry in trust_analysis.entries(document, account.partition, account.account_id)]

@@ -1,0 +1,193 @@
+"""Questions about the loaded data asked of the engine directly: what one principal may do (``iamsql simulate
+--principal``) and who may do something (``iamsql who-can``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+
+from iamsql.errors import IamsqlError
+from iamsql.policy import Evaluation, Request, evaluate
+from iamsql.policy.access import trust as trust_analysis
+from iamsql.policy.access.model import AccountModel, Principal, load_accounts
+from iamsql.policy.access.organization import guardrails
+from iamsql.policy.access.questions import PROBE
+from iamsql.policy.access.tables import POSSIBLE, RANK, Asker, attached_at
+from iamsql.policy.catalog import probe_resources
+
+TRUST_ACTIONS = ("sts:assumerole", "sts:assumerolewithsaml", "sts:assumerolewithwebidentity")
+
+
+@dataclass
+class Answer:
+    """One principal's answer for who-can or simulate, and how it gets there."""
+
+    principal: str
+    principal_type: str
+    account_id: str
+    decision: str
+    path: str
+    granted_by: list[str] = field(default_factory=list)
+    conditions: list[dict] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    reason: str = ""
+
+    def as_dict(self) -> dict:
+        return {"principal": self.principal, "principal_type": self.principal_type, "account_id": self.account_id,
+                "decision": self.decision, "path": self.path, "granted_by": self.granted_by,
+                "conditions": self.conditions, "missing": self.missing, "reason": self.reason}
+
+
+def _labels(principal: Principal, result: Evaluation) -> tuple[list[str], list[str], set[str | None]]:
+    """The policies whose Allow statements decided, the documents that were not loaded, by name, and the
+    groups the granting policies come through (None for the principal's own)."""
+    granted, groups = [], set()
+    for matched in result.matched:
+        attached = attached_at(principal, matched.policy) if matched.kind != "resource" else None
+        label = attached.label if attached else f"the resource policy (statement {matched.statement})"
+        if matched.effect == "Allow" and label not in granted:
+            granted.append(label)
+            groups.add(attached.group if attached else None)
+    missing = []
+    for where in result.missing:
+        attached = attached_at(principal, where)
+        missing.append(attached.label if attached else where)
+    return granted, missing, groups
+
+
+def _path(groups: set[str | None]) -> str:
+    if groups and None not in groups:
+        return "through group " + ", ".join(sorted(groups))
+    return "direct"
+
+
+def _resource_policy(account: AccountModel, action: str, resource: str):
+    """The trust policy of a loaded role, for the actions that assume it."""
+    if action.lower() in TRUST_ACTIONS:
+        role = account.role(resource)
+        if role is None:
+            raise IamsqlError(f"{resource} is not a role in the loaded data; its trust policy is needed for {action}")
+        return role.trust.policy if role.trust else None
+    return None
+
+
+def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, action: str, resource: str | None,
+                       context: dict, *, unknown_context: bool = False) -> Answer:
+    """The engine's decision for one loaded principal: its inline, attached and group policies and its
+    boundary; for sts:AssumeRole* on a loaded role, that role's trust policy too; the SCPs over its account and
+    the RCPs over the resource's account when the organization is loaded."""
+    rails = guardrails(con)
+    for account in load_accounts(con):
+        principal = next((p for p in account.principals if p.arn == principal_arn), None)
+        if principal is None:
+            continue
+        target = resource or probe_resources(action, partition=account.partition, account_id=account.account_id,
+                                             name=PROBE)[0]
+        resource_policy = _resource_policy(account, action, target) if resource else None
+        own = rails.get(account.account_id)
+        resource_account = None if resource else account.account_id
+        owner = rails.get(resource_account or _arn_account(target) or account.account_id)
+        defaults = {**(own.context() if own else {}), **(owner.resource_context() if owner else {})}
+        result = evaluate(Request(
+            action=action, resource=target, principal=principal.arn, principal_account=principal.account_id,
+            resource_account=resource_account, context={**defaults, **context},
+            identity_policies=[a.policy for a in principal.identity], resource_policy=resource_policy,
+            permission_boundaries=[principal.boundary.policy] if principal.boundary else [],
+            scps=own.scps if own else [], rcps=owner.rcps if owner else [],
+            management_account_id=(own or owner).management_account_id if (own or owner) else None,
+            unknown_context=unknown_context,
+        ))
+        granted, missing, groups = _labels(principal, result)
+        return Answer(principal.arn, principal.kind, account.account_id, result.decision, _path(groups),
+                      granted, list(result.conditions), missing, result.reason)
+    raise IamsqlError(f"principal {principal_arn} is not an IAM user or role in the loaded data; "
+                      "'iamsql query \"select arn from aws_iam_user union all select arn from aws_iam_role\"' lists them")
+
+
+def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = None) -> list[Answer]:
+    """Every loaded principal that may perform ``action`` on ``resource`` (default: a resource of the action's
+    kind that no policy names), with how: directly, through a group, by assuming a role that may (up to three
+    roles deep), and, for a role's sts:AssumeRole*, the outside principals its trust admits."""
+    if ":" not in action:
+        raise IamsqlError(f"action must look like service:Name, got {action!r}")
+    answers: list[Answer] = []
+    rails = guardrails(con)
+    for account in load_accounts(con):
+        asker = Asker(account, rails.get(account.account_id))
+        target = resource or probe_resources(action, partition=account.partition, account_id=account.account_id,
+                                             name=PROBE)[0]
+        if resource and action.lower() in TRUST_ACTIONS and account.role(resource) is None:
+            continue
+        resource_policy = _resource_policy(account, action, target) if resource else None
+        found: dict[str, Answer] = {}
+        for principal in account.principals:
+            result = asker.request(principal, action, target, resource_policy=resource_policy)
+            if result.decision in POSSIBLE or result.decision == "Unknown":
+                granted, missing, groups = _labels(principal, result)
+                found[principal.arn] = Answer(principal.arn, principal.kind, account.account_id, result.decision,
+                                              _path(groups), granted, list(result.conditions), missing, result.reason)
+        answers += found.values()
+        answers += _through_roles(asker, found)
+        if resource_policy is not None and resource:
+            answers += _outside(account, resource, rails.get(account.account_id))
+    return sorted(answers, key=lambda a: (a.account_id, -RANK.get(a.decision, 0), a.principal))
+
+
+def _through_roles(asker: Asker, found: dict[str, Answer], depth: int = 3) -> list[Answer]:
+    """Principals that reach the action by assuming a role that has it (each role's trust policy and the
+    principal's identity policies must both allow sts:AssumeRole)."""
+    account = asker.account
+    chains = {arn: [arn] for arn, answer in found.items() if answer.principal_type == "role" and answer.decision in POSSIBLE}
+    reached: dict[str, Answer] = {}
+    frontier = dict(chains)
+    for _ in range(depth):
+        step: dict[str, list[str]] = {}
+        for role_arn, chain in frontier.items():
+            role = account.role(role_arn)
+            if role is None or role.trust is None or role.trust.policy is None:
+                continue
+            for principal in account.principals:
+                if principal.arn in found or principal.arn in reached or principal.arn == role_arn:
+                    continue
+                result = asker.request(principal, "sts:AssumeRole", role_arn, resource_policy=role.trust.policy)
+                if result.decision in POSSIBLE:
+                    granted, _, _ = _labels(principal, result)
+                    reached[principal.arn] = Answer(
+                        principal.arn, principal.kind, account.account_id, "AllowedIf" if result.decision == "AllowedIf"
+                        or found[chain[-1]].decision == "AllowedIf" else "Allowed",
+                        "by assuming " + " -> ".join(chain), granted, list(result.conditions),
+                        reason=f"May assume {' -> '.join(chain)}, which may perform the action.")
+                    if principal.kind == "role":
+                        step[principal.arn] = [principal.arn, *chain]
+        frontier = step
+        if not frontier:
+            break
+    return list(reached.values())
+
+
+def _arn_account(arn: str | None) -> str | None:
+    parts = (arn or "").split(":", 5)
+    return parts[4] if len(parts) == 6 and parts[4].isdigit() and len(parts[4]) == 12 else None
+
+
+def _outside(account: AccountModel, role_arn: str, rails=None) -> list[Answer]:
+    """Principals outside the loaded IAM data that a role's trust admits (other accounts, anyone, federated
+    identities, services)."""
+    role = account.role(role_arn)
+    if role is None or role.trust is None or role.trust.policy is None or role.trust.document is None:
+        return []
+    answers = []
+    for entry in trust_analysis.entries(role.trust.document, account.partition, account.account_id):
+        if entry.kind == "principal" and entry.account == account.account_id:
+            continue  # an IAM principal of this account: judged above with its own policies
+        answer = trust_analysis.ask(role_arn, account.account_id, role.trust.policy, entry, rails)
+        if answer.decision in POSSIBLE:
+            path = {"anyone": "any AWS principal", "account": "cross-account (the account's administrators decide)",
+                    "principal": "cross-account principal", "service": "AWS service", "oidc": "federated (OIDC)",
+                    "saml": "federated (SAML)"}[entry.kind]
+            answers.append(Answer(entry.trusted, entry.kind, entry.account or "", answer.decision, path, [],
+                                  answer.conditions, [],
+                                  "Admitted by the trust policy" + (
+                                      "" if answer.names_caller else ", with no condition that names the caller") + "."))
+    return answers

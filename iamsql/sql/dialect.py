@@ -1,0 +1,844 @@
+"""Steampipe/Postgres SQL -> DuckDB SQL that returns PostgreSQL's exact answer.
+
+Three parts:
+- ``Steampipe``: a sqlglot dialect derived from Postgres whose parser has no lambdas, so the Steampipe idiom
+  ``jsonb_array_elements_text(s -> 'Action')`` is JSON access, and which keeps each function's original name
+  (Postgres names unaliased result columns after it).
+- Rewrites: pure functions over the syntax tree, applied until nothing changes (``REWRITES``).
+- Per-connection DuckDB macros and functions with Postgres semantics (``pgfunctions.install_macros``): jsonb text output,
+  ``@>`` containment, ``?``/``?|``/``?&``, element and key expansion in Postgres order, text-to-boolean.
+
+``to_duckdb(sql, as_of_variable=True)`` maps ``now()``, ``current_timestamp``, ``current_date`` and
+``localtimestamp`` to the DuckDB variable ``iamsql_as_of`` so controls never read the wall clock.
+``transpile_for(sql, dialect)`` writes the same Postgres-side rewrites for other engines.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.dialects.postgres import Postgres
+from sqlglot.errors import ParseError, SqlglotError, TokenError
+
+from iamsql.errors import QueryError, UnsupportedFeature
+from iamsql.store.schema import ACCESS_TABLES, CATALOG_TABLES, DERIVED_TABLES, TABLES
+
+NAME_KEY = "pg_name"
+ENGINES = ("duckdb", "spark", "trino", "athena")
+
+
+class Steampipe(Postgres):
+    """Postgres as Steampipe users write it: ``->`` is always JSON access, never a lambda."""
+
+    ORIGINAL_NAME_META_KEY = NAME_KEY
+
+    class Tokenizer(Postgres.Tokenizer):
+        # Postgres has no GLOB operator: ``glob`` is Steampipe's function (glob pattern -> LIKE pattern).
+        KEYWORDS = {k: v for k, v in Postgres.Tokenizer.KEYWORDS.items() if k != "GLOB"}
+
+    class Parser(Postgres.Parser):
+        LAMBDAS: dict = {}
+        # json_agg is parsed as a plain call, like jsonb_agg, so the same rewrite gives Postgres's answer.
+        FUNCTION_PARSERS = {k: v for k, v in Postgres.Parser.FUNCTION_PARSERS.items() if k != "JSON_AGG"}
+        FUNCTIONS = {
+            **Postgres.Parser.FUNCTIONS,
+            # Kept as plain calls: the rewrites below translate them with Postgres semantics.
+            "TO_CHAR": lambda args: exp.Anonymous(this="to_char", expressions=args),
+            # DuckDB's glob() lists files: Steampipe's glob() is the macro iamsql_glob.
+            "GLOB": lambda args: exp.Anonymous(this="iamsql_glob", expressions=args),
+        }
+
+
+# ---------------------------------------------------------------------------------------------------------
+# What the query refers to: table aliases, set-returning functions in FROM, which columns hold JSON.
+
+SRF_COLUMNS = {
+    # function -> (kind, default output columns); "alias" means the column takes the table alias's name.
+    "jsonb_array_elements": ("elements", ["value"]),
+    "json_array_elements": ("elements", ["value"]),
+    "jsonb_array_elements_text": ("elements_text", ["value"]),
+    "json_array_elements_text": ("elements_text", ["value"]),
+    "jsonb_each": ("each", ["key", "value"]),
+    "json_each": ("each", ["key", "value"]),
+    "jsonb_each_text": ("each_text", ["key", "value"]),
+    "json_each_text": ("each_text", ["key", "value"]),
+    "jsonb_object_keys": ("keys", ["alias"]),
+    "json_object_keys": ("keys", ["alias"]),
+}
+SRF_LIST_MACRO = {
+    "elements": "pg_jsonb_elements",
+    "elements_text": "pg_jsonb_elements_text",
+    "each": "pg_jsonb_each",
+    "each_text": "pg_jsonb_each_text",
+    "keys": "pg_jsonb_keys",
+}
+UNSUPPORTED_FUNCTIONS = {
+    "jsonb_path_query", "jsonb_path_query_array", "jsonb_path_query_first", "jsonb_path_exists",
+    "jsonb_path_match", "jsonb_to_recordset", "jsonb_to_record", "jsonb_populate_record",
+    "jsonb_populate_recordset", "json_populate_record", "json_to_recordset", "jsonb_set", "jsonb_insert",
+    "jsonb_set_lax", "regexp_matches", "crosstab", "generate_subscripts", "txid_current",
+    "pg_sleep", "set_config", "current_setting", "jsonb_delete_path", "jsonb_strip_nulls",
+}
+JSON_RESULT_FUNCTIONS = {
+    "json_extract", "to_json", "json_object", "pg_jsonb_step", "pg_jsonb_get", "jsonb_build_object",
+    "json_build_object", "to_jsonb", "jsonb_agg", "json_agg", "jsonb_array_elements", "json_array_elements",
+    "jsonb_extract_path", "json_extract_path",
+}
+INT_RESULT_FUNCTIONS = {
+    "count", "length", "char_length", "character_length", "octet_length", "strlen", "strpos", "position",
+    "jsonb_array_length", "json_array_length", "array_length", "cardinality", "ascii",
+}
+INT_TYPES = {exp.DataType.Type.INT, exp.DataType.Type.BIGINT, exp.DataType.Type.SMALLINT, exp.DataType.Type.TINYINT}
+JSON_TYPES = {exp.DataType.Type.JSON, exp.DataType.Type.JSONB}
+TEXT_TYPES = {exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR, exp.DataType.Type.NVARCHAR}
+
+
+def _column_types() -> tuple[dict[str, dict[str, str]], set[str], set[str]]:
+    by_table = {table: dict(cols) | {"_ctx": "JSON", "snapshot_id": "BIGINT"} for table, cols in TABLES.items()}
+    by_table |= {table: dict(cols) for table, cols in (DERIVED_TABLES | ACCESS_TABLES | CATALOG_TABLES).items()}
+    json_names = {c for cols in by_table.values() for c, t in cols.items() if t == "JSON"}
+    other_names = {c for cols in by_table.values() for c, t in cols.items() if t != "JSON"}
+    return by_table, json_names, other_names
+
+
+TABLE_COLUMNS, ALL_JSON_COLUMNS, ALL_OTHER_COLUMNS = _column_types()
+
+
+def func_name(node: exp.Expr) -> str | None:
+    """The lower-case name a function was called by (``now`` for ``now()``), if ``node`` is a call."""
+    if isinstance(node, exp.Anonymous):
+        return node.name.lower()
+    if isinstance(node, exp.Func):
+        return str(node.meta.get(NAME_KEY) or SPECIAL_PARSER_NAMES.get(type(node)) or node.sql_name()).lower()
+    return None
+
+
+# Functions sqlglot parses with their own parser, which does not record the name they were called by.
+SPECIAL_PARSER_NAMES = {exp.GroupConcat: "string_agg"}
+
+
+class Scope:
+    """Table aliases and set-returning function aliases of one statement (gathered once, before rewriting)."""
+
+    def __init__(self, tree: exp.Expr):
+        self.tables: dict[str, str] = {}
+        self.srfs: dict[str, str] = {}
+        # Names the statement gives its own columns (``... as sources``): a column of that name is the statement's,
+        # whatever type a Steampipe table's column of the same name has.
+        self.defined = {alias.alias for alias in tree.find_all(exp.Alias) if alias.alias}
+        for table in tree.find_all(exp.Table):
+            if isinstance(table.this, exp.Anonymous) and table.this.name.lower() in SRF_COLUMNS:
+                kind = SRF_COLUMNS[table.this.name.lower()][0]
+                self.srfs[table.alias_or_name or table.this.name.lower()] = kind
+            elif table.name in TABLE_COLUMNS:
+                self.tables[table.alias_or_name] = table.name
+        for lateral in tree.find_all(exp.Lateral):
+            if isinstance(lateral.this, exp.Anonymous) and lateral.this.name.lower() in SRF_COLUMNS:
+                alias = lateral.args.get("alias")
+                name = alias.name if alias and alias.name else lateral.this.name.lower()
+                self.srfs[name] = SRF_COLUMNS[lateral.this.name.lower()][0]
+
+    def column_type(self, column: exp.Column) -> str | None:
+        """'JSON', another DuckDB type name, or None when unknown."""
+        name, qualifier = column.name, column.table
+        if qualifier in self.srfs or (not qualifier and name in self.srfs):
+            kind = self.srfs.get(qualifier or name)
+            if kind in ("elements", "each") and (name == "value" or not qualifier):
+                return "JSON"
+            return "VARCHAR"
+        if qualifier in self.tables:
+            return TABLE_COLUMNS[self.tables[qualifier]].get(name)
+        types = {TABLE_COLUMNS[t].get(name) for t in self.tables.values()} - {None}
+        if len(types) == 1:
+            return types.pop()
+        if not types and (self.srfs and name in ("value",)):
+            kinds = set(self.srfs.values())
+            return "JSON" if kinds & {"elements", "each"} else "VARCHAR"
+        if name in ALL_JSON_COLUMNS and name not in ALL_OTHER_COLUMNS and name not in self.defined:
+            return "JSON"
+        return None
+
+    def is_json(self, node: exp.Expr) -> bool:
+        """Whether ``node`` is a jsonb value in the Postgres query."""
+        if isinstance(node, exp.Paren):
+            return self.is_json(node.this)
+        if isinstance(node, (exp.JSONExtract, exp.JSONBExtract)):
+            return True
+        if isinstance(node, exp.Cast):
+            return node.to.this in JSON_TYPES
+        if isinstance(node, exp.Coalesce):
+            return any(self.is_json(a) for a in [node.this, *node.expressions])
+        if isinstance(node, exp.Column):
+            return self.column_type(node) == "JSON"
+        name = func_name(node)
+        if name == "unnest":
+            return func_name(node.expressions[0]) == "pg_jsonb_elements" if node.expressions else False
+        return name in JSON_RESULT_FUNCTIONS
+
+    def is_int(self, node: exp.Expr) -> bool:
+        """Whether ``node`` is an integer in Postgres (for ``/``, which truncates between integers)."""
+        if isinstance(node, exp.Paren):
+            return self.is_int(node.this)
+        if isinstance(node, exp.Literal):
+            return not node.is_string and re.fullmatch(r"\d+", node.this) is not None
+        if isinstance(node, exp.Neg):
+            return self.is_int(node.this)
+        if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Mod)):
+            return self.is_int(node.this) and self.is_int(node.expression)
+        if isinstance(node, exp.Cast):
+            return node.to.this in INT_TYPES
+        if isinstance(node, exp.Column):
+            return self.column_type(node) in ("BIGINT", "INTEGER")
+        return func_name(node) in INT_RESULT_FUNCTIONS
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Postgres result column names (FigureColname): every unaliased select item gets the name Postgres gives it.
+
+PG_TYPE_NAMES = {
+    "INT": "int4", "BIGINT": "int8", "SMALLINT": "int2", "BOOLEAN": "bool", "TEXT": "text", "VARCHAR": "varchar",
+    "JSON": "json", "JSONB": "jsonb", "TIMESTAMPTZ": "timestamptz", "TIMESTAMP": "timestamp", "DATE": "date",
+    "INTERVAL": "interval", "DOUBLE": "float8", "FLOAT": "float4", "DECIMAL": "numeric", "CHAR": "bpchar",
+    "UUID": "uuid", "INET": "inet", "TIME": "time", "TIMETZ": "timetz", "BIGDECIMAL": "numeric",
+}
+NO_PAREN_NAMES = {
+    exp.CurrentDate: "current_date", exp.CurrentTimestamp: "current_timestamp", exp.CurrentTime: "current_time",
+    exp.Localtimestamp: "localtimestamp", exp.CurrentUser: "current_user", exp.Extract: "extract",
+    exp.Substring: "substring", exp.Trim: "btrim", exp.StrPosition: "position", exp.Coalesce: "coalesce",
+}
+
+
+def pg_column_name(node: exp.Expr) -> tuple[str, int]:
+    """(name, strength) as Postgres's FigureColnameInternal computes them for a select-list expression."""
+    if isinstance(node, exp.Paren):
+        return pg_column_name(node.this)
+    if isinstance(node, exp.Column):
+        return (node.name, 2) if not isinstance(node.this, exp.Star) else ("?column?", 0)
+    if isinstance(node, exp.Dot):
+        return node.name, 2
+    if isinstance(node, exp.Cast):
+        name, strength = pg_column_name(node.this)
+        if strength <= 1:
+            target = node.to
+            if target.this == exp.DataType.Type.ARRAY and target.expressions:
+                target = target.expressions[0]
+            return PG_TYPE_NAMES.get(target.this.name, target.sql("postgres").lower()), 1
+        return name, strength
+    if isinstance(node, exp.Interval):
+        return "interval", 1
+    if isinstance(node, exp.Case):
+        return "case", 1
+    if isinstance(node, exp.Array):
+        return "array", 1
+    if isinstance(node, exp.Exists):
+        return "exists", 2
+    if isinstance(node, (exp.Filter, exp.Window, exp.WithinGroup)):
+        return pg_column_name(node.this)
+    if isinstance(node, exp.Subquery):
+        inner = node.this
+        if isinstance(inner, exp.Select) and inner.expressions:
+            first = inner.expressions[0]
+            return (first.alias, 2) if isinstance(first, exp.Alias) else pg_column_name(first)
+        return "?column?", 0
+    if isinstance(node, exp.Func) and not isinstance(node, exp.Anonymous) and NAME_KEY not in node.meta:
+        for cls, name in NO_PAREN_NAMES.items():
+            if isinstance(node, cls):
+                return name, 2
+    if isinstance(node, exp.Func) and not isinstance(node, (exp.Binary, exp.Connector)):
+        return func_name(node), 2
+    return "?column?", 0
+
+
+def name_select_items(tree: exp.Expr, scope: Scope) -> exp.Expr:
+    """Alias every unaliased select item with Postgres's column name, so DuckDB reports the same names.
+
+    Plain columns keep their name in DuckDB too and stay unaliased (an alias equal to the column's own name
+    would make DuckDB report a misspelt column as "referenced before it is defined").
+    """
+    for select in tree.find_all(exp.Select):
+        items = []
+        for item in select.expressions:
+            plain_column = isinstance(item, exp.Column) and item.name not in scope.srfs
+            if isinstance(item, (exp.Alias, exp.Star)) or plain_column:
+                items.append(item)
+            else:
+                items.append(exp.alias_(item, pg_column_name(item)[0], quoted=True))
+        select.set("expressions", items)
+    return tree
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Rewrites. Each takes (node, scope, options) and returns a replacement or the node itself.
+
+
+def call(name: str, *args: exp.Expr) -> exp.Anonymous:
+    return exp.Anonymous(this=name, expressions=list(args))
+
+
+def string(value: str) -> exp.Literal:
+    return exp.Literal.string(value)
+
+
+def json_key_path(key: str) -> str:
+    """A DuckDB JSONPath selecting one object key, quoted so dots, colons and '$' in keys stay literal."""
+    return '$."' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def json_step(target: exp.Expr, step: exp.Expr) -> exp.Expr:
+    """``target -> step`` in Postgres: a key of an object, or (integer step) an element of an array."""
+    if isinstance(step, exp.JSONPathKey):
+        return call("json_extract", target, string(json_key_path(str(step.this))))
+    if isinstance(step, exp.JSONPathSubscript):
+        index = int(step.this)
+        return call("json_extract", target, string(f"$[{index}]" if index >= 0 else f"$[#{index}]"))
+    if isinstance(step, exp.Literal) and not step.is_string:
+        index = int(step.this)
+        return call("json_extract", target, string(f"$[{index}]" if index >= 0 else f"$[#{index}]"))
+    if isinstance(step, exp.Literal):
+        return call("json_extract", target, string(json_key_path(step.this)))
+    if isinstance(step, exp.Neg) and isinstance(step.this, exp.Literal):
+        return call("json_extract", target, string(f"$[#-{int(step.this.this)}]"))
+    return call("pg_jsonb_get", target, step)
+
+
+def rewrite_json_access(node, scope, options):
+    if isinstance(node, (exp.JSONExtract, exp.JSONExtractScalar)):
+        path = node.expression
+        target = node.this
+        if isinstance(path, exp.JSONPath):
+            steps = [p for p in path.expressions if not isinstance(p, exp.JSONPathRoot)]
+            for step in steps:
+                target = json_step(target, step)
+        else:
+            target = json_step(target, path)
+        return call("pg_jsonb_text", target) if isinstance(node, exp.JSONExtractScalar) else target
+    if isinstance(node, (exp.JSONBExtract, exp.JSONBExtractScalar)):
+        path = node.expression
+        if not (isinstance(path, exp.Literal) and path.is_string):
+            raise UnsupportedFeature("unsupported Postgres feature: #> / #>> with a path that is not a literal '{a,b}'")
+        target = node.this
+        for element in _pg_text_array(path.this):
+            if re.fullmatch(r"-?\d+", element):
+                target = call("pg_jsonb_step", target, string(json_key_path(element)), string(
+                    f"$[{element}]" if not element.startswith("-") else f"$[#{element}]"))
+            else:
+                target = call("json_extract", target, string(json_key_path(element)))
+        return call("pg_jsonb_text", target) if isinstance(node, exp.JSONBExtractScalar) else target
+    return node
+
+
+def _pg_text_array(literal: str) -> list[str]:
+    """The elements of a Postgres text-array literal such as ``{a,"b c",0}``."""
+    body = literal.strip()
+    if not (body.startswith("{") and body.endswith("}")):
+        raise QueryError(f"malformed array literal: {literal!r}")
+    elements, current, quoted, i, body = [], "", False, 0, body[1:-1]
+    while i < len(body):
+        ch = body[i]
+        if ch == "\\" and i + 1 < len(body):
+            current += body[i + 1]
+            i += 1
+        elif ch == '"':
+            quoted = not quoted
+        elif ch == "," and not quoted:
+            elements.append(current.strip() if not current.startswith('"') else current)
+            current = ""
+        else:
+            current += ch
+        i += 1
+    if body:
+        elements.append(current.strip())
+    return elements
+
+
+def rewrite_jsonb_operators(node, scope, options):
+    if isinstance(node, (exp.ArrayContainsAll, exp.ArrayContainedBy)):
+        left, right = node.this, node.expression
+        if isinstance(node, exp.ArrayContainedBy):
+            left, right = right, left
+        if isinstance(left, exp.Array) or isinstance(right, exp.Array):
+            return call("list_has_all", left, right)
+        return call("pg_jsonb_contains", left, right)
+    if isinstance(node, exp.JSONBContainsTopKey):
+        return call("pg_jsonb_exists", node.this, node.expression)
+    if isinstance(node, exp.JSONBContainsAnyTopKeys):
+        return call("pg_jsonb_exists_any", node.this, node.expression)
+    if isinstance(node, exp.JSONBContainsAllTopKeys):
+        return call("pg_jsonb_exists_all", node.this, node.expression)
+    if isinstance(node, exp.DPipe):
+        if scope.is_json(node.this) and scope.is_json(node.expression):
+            raise UnsupportedFeature("unsupported Postgres feature: jsonb || jsonb (concatenation of JSON values)")
+        sides = [call("pg_jsonb_out", s) if scope.is_json(s) else s for s in (node.this, node.expression)]
+        if sides != [node.this, node.expression]:
+            return exp.DPipe(this=sides[0], expression=sides[1])
+    if isinstance(node, (exp.EQ, exp.NEQ)):
+        left, right = node.this, node.expression
+        if (scope.is_json(left) or scope.is_json(right)) and all(
+            scope.is_json(s) or (isinstance(s, exp.Literal) and s.is_string) for s in (left, right)
+        ):
+            as_json = [s if scope.is_json(s) else exp.cast(s, exp.DataType.build("JSON")) for s in (left, right)]
+            return type(node)(this=call("pg_jsonb_out", as_json[0]), expression=call("pg_jsonb_out", as_json[1]))
+    if isinstance(node, exp.Div) and scope.is_int(node.this) and scope.is_int(node.expression):
+        return exp.IntDiv(this=node.this, expression=node.expression)
+    return node
+
+
+def rewrite_casts(node, scope, options):
+    if not isinstance(node, exp.Cast):
+        return node
+    target = node.to.this
+    if target in TEXT_TYPES and not node.to.expressions and scope.is_json(node.this):
+        return call("pg_jsonb_out", node.this)
+    if target == exp.DataType.Type.BOOLEAN:
+        return call("pg_to_bool", node.this)
+    if target == exp.DataType.Type.JSONB:
+        return exp.cast(node.this, exp.DataType.build("JSON"))
+    if target in (exp.DataType.Type.DECIMAL, exp.DataType.Type.BIGDECIMAL) and not node.to.expressions:
+        # Postgres numeric has no fixed scale; DuckDB's bare DECIMAL would round to 3 places.
+        return exp.cast(node.this, exp.DataType.build("DOUBLE"))
+    return node
+
+
+def rewrite_like_any(node, scope, options):
+    if isinstance(node, (exp.Like, exp.ILike)) and isinstance(node.expression, (exp.Any, exp.All)):
+        quantifier = node.expression
+        values = quantifier.this.unnest() if isinstance(quantifier.this, exp.Paren) else quantifier.this
+        if not isinstance(values, exp.Array):
+            raise UnsupportedFeature("unsupported Postgres feature: LIKE ANY/ALL over something other than ARRAY[...]")
+        negate = node.args.get("negate")
+        parts = []
+        for pattern in values.expressions:
+            part = type(node)(this=node.this.copy(), expression=pattern)
+            parts.append(exp.Not(this=part) if negate else part)
+        if not parts:
+            return exp.false() if isinstance(quantifier, exp.Any) else exp.true()
+        join = exp.or_ if isinstance(quantifier, exp.Any) else exp.and_
+        return exp.Paren(this=join(*parts))
+    return node
+
+
+def rewrite_time(node, scope, options):
+    as_of = options.get("as_of_variable")
+    name = func_name(node)
+    now_like = isinstance(node, exp.CurrentTimestamp) or name in ("now", "transaction_timestamp", "statement_timestamp")
+    if now_like and (as_of or isinstance(node, exp.Anonymous)):
+        return call("iamsql_as_of") if as_of else exp.CurrentTimestamp()
+    if as_of and isinstance(node, exp.CurrentDate):
+        return exp.cast(call("iamsql_as_of"), exp.DataType.build("DATE"))
+    if as_of and isinstance(node, exp.Localtimestamp):
+        return exp.cast(call("iamsql_as_of"), exp.DataType.build("TIMESTAMP"))
+    if isinstance(node, exp.Anonymous) and name == "clock_timestamp":
+        raise UnsupportedFeature("unsupported Postgres feature: clock_timestamp()")
+    if name == "age" and isinstance(node, exp.Func) and not node.args.get("expression") and not isinstance(node, exp.Anonymous):
+        # age(x) is age(current_date at midnight, x) in Postgres.
+        start = exp.cast(exp.CurrentDate(), exp.DataType.build("TIMESTAMPTZ"))
+        return exp.Anonymous(this="age", expressions=[start, node.this])
+    if isinstance(node, exp.Anonymous) and name == "age" and len(node.expressions) == 1:
+        start = exp.cast(exp.CurrentDate(), exp.DataType.build("TIMESTAMPTZ"))
+        return exp.Anonymous(this="age", expressions=[start, node.expressions[0]])
+    return node
+
+
+TO_CHAR_PATTERNS = [
+    # (Postgres pattern, DuckDB strftime piece or callable(ts) -> expression)
+    ("HH24", "%H"), ("HH12", "%I"), ("HH", "%I"), ("MI", "%M"), ("SS", "%S"), ("MS", "%g"), ("US", "%f"),
+    ("AM", "%p"), ("PM", "%p"), ("YYYY", "%Y"), ("YY", "%y"), ("MONTH", ("%B", "upper", 9)),
+    ("Month", ("%B", None, 9)), ("month", ("%B", "lower", 9)), ("MON", ("%b", "upper", 0)), ("Mon", ("%b", None, 0)),
+    ("mon", ("%b", "lower", 0)), ("MM", "%m"), ("DAY", ("%A", "upper", 9)), ("Day", ("%A", None, 9)),
+    ("day", ("%A", "lower", 9)), ("DY", ("%a", "upper", 0)), ("Dy", ("%a", None, 0)), ("dy", ("%a", "lower", 0)),
+    ("DDD", "%j"), ("DD", "%d"), ("TZ", "UTC"), ("tz", "utc"),
+]
+
+
+def to_char(ts: exp.Expr, fmt: str) -> exp.Expr:
+    """``to_char(timestamp, format)`` as a concatenation of DuckDB ``strftime`` pieces and literal text."""
+    parts: list[exp.Expr] = []
+    literal = ""
+
+    def flush():
+        nonlocal literal
+        if literal:
+            parts.append(string(literal))
+            literal = ""
+
+    i = 0
+    while i < len(fmt):
+        fill_mode = fmt.startswith("FM", i)
+        j = i + 2 if fill_mode else i
+        if fmt[j:j + 1] == '"':
+            end = fmt.find('"', j + 1)
+            literal += fmt[j + 1:end if end >= 0 else len(fmt)]
+            i = end + 1 if end >= 0 else len(fmt)
+            continue
+        if fmt[j:j + 1] == "\\" and j + 1 < len(fmt):
+            literal += fmt[j + 1]
+            i = j + 2
+            continue
+        for pattern, spec in TO_CHAR_PATTERNS:
+            if fmt.startswith(pattern, j):
+                flush()
+                if pattern.lower() == "tz":
+                    parts.append(string(spec))
+                elif isinstance(spec, str):
+                    piece = spec.replace("%", "%-") if fill_mode and spec in ("%H", "%I", "%M", "%S", "%m", "%d", "%j") else spec
+                    parts.append(call("strftime", ts.copy(), string(piece)))
+                else:
+                    code, case, width = spec
+                    piece: exp.Expr = call("strftime", ts.copy(), string(code))
+                    if case:
+                        piece = call(case, piece)
+                    if width and not fill_mode:
+                        piece = call("rpad", piece, exp.Literal.number(width), string(" "))
+                    parts.append(piece)
+                i = j + len(pattern)
+                break
+        else:
+            if fmt[j].isalpha() and fmt[j].upper() in "YIQWDJCRSBEAP":
+                raise UnsupportedFeature(f"unsupported Postgres feature: to_char pattern near {fmt[j:j + 4]!r}")
+            literal += fmt[j]
+            i = j + 1
+    flush()
+    if not parts:
+        return string("")
+    result = exp.Case().when(exp.Is(this=ts.copy(), expression=exp.Null()), exp.Null())
+    return result.else_(call("concat", *parts) if len(parts) > 1 else parts[0])
+
+
+def regexp_match(args: list[exp.Expr]) -> exp.Expr:
+    """``regexp_match(text, pattern [, flags])``: the capture groups (or the whole match) as a list, NULL if none."""
+    subject, pattern = args[0], args[1]
+    if len(args) > 2:
+        flags = args[2]
+        if not (isinstance(flags, exp.Literal) and set(flags.this) <= {"i", "c"}):
+            raise UnsupportedFeature("unsupported Postgres feature: regexp_match flags other than 'i'")
+        if "i" in flags.this:
+            pattern = exp.DPipe(this=string("(?i)"), expression=pattern)
+    if isinstance(args[1], exp.Literal):
+        groups = len(re.findall(r"(?<!\\)\((?!\?)", args[1].this))
+    else:
+        groups = 0
+    items = [call("regexp_extract", subject.copy(), pattern.copy(), exp.Literal.number(g))
+             for g in (range(1, groups + 1) if groups else [0])]
+    return exp.Case().when(call("regexp_matches", subject.copy(), pattern.copy()), exp.Array(expressions=items))
+
+
+def rewrite_substring(node, scope, options):
+    """``substring(s from 'pattern')`` is a POSIX regular expression match in Postgres: the text matching the
+    first parenthesized group (or the whole match), NULL without a match. With a number it is positional."""
+    start = node.args.get("start") if isinstance(node, exp.Substring) else None
+    if not (isinstance(start, exp.Literal) and start.is_string):
+        return node
+    if node.args.get("length") is not None:
+        raise UnsupportedFeature("unsupported Postgres feature: substring(... similar ... escape ...)")
+    groups = len(re.findall(r"(?<!\\)\((?!\?)", start.this))
+    subject = node.this
+    return exp.Case().when(call("regexp_matches", subject.copy(), start.copy()),
+                           call("regexp_extract", subject.copy(), start.copy(), exp.Literal.number(1 if groups else 0)))
+
+
+# Columns of Steampipe's aws_cloudtrail_trail_event that are not data but the API call's parameters (key columns
+# filled from the WHERE clause): log_group_name is required there, so every Steampipe query over the table has
+# ``log_group_name = '...'``. iamsql keeps events from any source (S3 delivery, LookupEvents, exports), where the
+# log group is not known: such an event matches any log group named in the query.
+KEY_COLUMN_QUALS = {("aws_cloudtrail_trail_event", "log_group_name")}
+UNSUPPORTED_QUALS = {("aws_cloudtrail_trail_event", "filter"): "a CloudWatch Logs filter pattern (filter = '...')"}
+QUAL_DONE = "pg_key_qual"
+
+
+def _qual_column(node: exp.Expr, scope: "Scope") -> tuple[str, str] | None:
+    """(table, column) when ``node`` is a column of one of the query's Steampipe tables (by alias or alone)."""
+    if not isinstance(node, exp.Column):
+        return None
+    tables = [scope.tables[node.table]] if node.table in scope.tables else [] if node.table else scope.tables.values()
+    owners = {t for t in tables if node.name in TABLE_COLUMNS.get(t, {})}
+    return (owners.pop(), node.name) if len(owners) == 1 else None
+
+
+def rewrite_key_column_quals(node, scope, options):
+    if not isinstance(node, exp.EQ) or node.meta.get(QUAL_DONE):
+        return node
+    column, value = node.this, node.expression
+    if isinstance(column, exp.Literal):
+        column, value = value, column
+    owner = _qual_column(column, scope)
+    if owner in UNSUPPORTED_QUALS:
+        raise UnsupportedFeature(f"unsupported Steampipe feature: {UNSUPPORTED_QUALS[owner]} on {owner[0]}")
+    if owner not in KEY_COLUMN_QUALS or not isinstance(value, exp.Literal):
+        return node
+    node.meta[QUAL_DONE] = True
+    return exp.paren(exp.or_(node, exp.Is(this=column.copy(), expression=exp.Null()), copy=False), copy=False)
+
+
+def rewrite_functions(node, scope, options):
+    if isinstance(node, exp.Filter) and func_name(node.this) in ("jsonb_agg", "json_agg"):
+        inner = node.this
+        return call("to_json", exp.Filter(this=call("list", *inner.expressions), expression=node.expression))
+    name = func_name(node)
+    if name is None or not isinstance(node, exp.Anonymous):
+        return node
+    args = node.expressions
+    if name in SRF_COLUMNS:
+        kind = SRF_COLUMNS[name][0]
+        if kind in ("each", "each_text"):
+            raise UnsupportedFeature(f"unsupported Postgres feature: {name}() in the select list (use it in FROM)")
+        return call("unnest", call(SRF_LIST_MACRO[kind], *args))
+    simple = {
+        "jsonb_array_length": "json_array_length", "json_array_length": "json_array_length",
+        "jsonb_typeof": "pg_jsonb_typeof", "json_typeof": "pg_jsonb_typeof",
+        "to_jsonb": "to_json", "to_json": "to_json",
+        "jsonb_build_object": "json_object", "json_build_object": "json_object",
+        "jsonb_build_array": "json_array", "json_build_array": "json_array",
+        "jsonb_pretty": "pg_jsonb_pretty",
+    }
+    if name in simple and name != simple[name]:
+        return call(simple[name], *args)
+    if name in ("jsonb_agg", "json_agg"):
+        return call("to_json", call("list", *args))
+    if name == "to_char":
+        if len(args) != 2 or not (isinstance(args[1], exp.Literal) and args[1].is_string):
+            raise UnsupportedFeature("unsupported Postgres feature: to_char with a format that is not a literal")
+        return to_char(args[0], args[1].this)
+    if name == "regexp_match":
+        return regexp_match(args)
+    return node
+
+
+def rewrite_from_functions(node, scope, options):
+    """``jsonb_array_elements(x) AS s`` and friends in FROM, comma joins and LATERAL -> a lateral subquery."""
+    if isinstance(node, exp.Lateral) and node.args.get("ordinality"):
+        raise UnsupportedFeature("unsupported Postgres feature: WITH ORDINALITY")
+    if isinstance(node, exp.Table) and node.args.get("ordinality"):
+        raise UnsupportedFeature("unsupported Postgres feature: WITH ORDINALITY")
+    if not isinstance(node, (exp.Table, exp.Lateral)) or not isinstance(node.this, exp.Anonymous):
+        return node
+    function = node.this
+    name = function.name.lower()
+    if name not in SRF_COLUMNS:
+        return node
+    kind, columns = SRF_COLUMNS[name]
+    alias = node.args.get("alias")
+    alias_name = alias.name if alias and alias.name else name
+    column_aliases = [c.name for c in alias.columns] if alias and alias.columns else []
+    listed = call(SRF_LIST_MACRO[kind], *function.expressions)
+    if kind in ("each", "each_text"):
+        inner = exp.select(exp.Unnest(expressions=[listed, exp.Kwarg(this=exp.var("recursive"), expression=exp.true())]))
+    else:
+        names = [alias_name if c == "alias" else c for c in columns]
+        inner = exp.select(exp.alias_(call("unnest", listed), names[0], quoted=True))
+    table_alias = exp.TableAlias(this=exp.to_identifier(alias_name, quoted=True),
+                                 columns=[exp.to_identifier(c, quoted=True) for c in column_aliases])
+    subquery = exp.Subquery(this=inner, alias=table_alias)
+    subquery.meta["pg_srf"] = kind
+    return subquery
+
+
+def _source_kind(source: exp.Expr) -> str | None:
+    """The set-returning-function kind of a FROM/JOIN source (before or after rewriting), else None."""
+    if isinstance(source, (exp.Table, exp.Lateral)) and isinstance(source.this, exp.Anonymous):
+        return SRF_COLUMNS.get(source.this.name.lower(), (None,))[0]
+    return source.meta.get("pg_srf") if isinstance(source, exp.Subquery) else None
+
+
+def _element_alias_kind(column: exp.Column) -> str | None:
+    """For a bare column name, the kind of the nearest enclosing FROM source with that alias, if it is an SRF."""
+    select = column.find_ancestor(exp.Select)
+    while select is not None:
+        sources = [select.args["from_"].this] if select.args.get("from_") else []
+        sources += [join.this for join in select.args.get("joins") or []]
+        for source in sources:
+            if source.alias_or_name == column.name:
+                return _source_kind(source)
+        select = select.find_ancestor(exp.Select)
+    return None
+
+
+def rewrite_bare_element_alias(node, scope, options):
+    """A bare ``s`` naming ``jsonb_array_elements(...) s`` means its value column."""
+    if (isinstance(node, exp.Column) and not node.table and node.name in scope.srfs
+            and _element_alias_kind(node) in ("elements", "elements_text")):
+        return exp.column("value", table=node.name, quoted=True)
+    return node
+
+
+def check_unsupported(tree: exp.Expr) -> None:
+    for window in tree.find_all(exp.WindowSpec):
+        if str(window.args.get("kind") or "").upper() == "GROUPS" or window.args.get("exclude"):
+            raise UnsupportedFeature("unsupported Postgres feature: window frame with GROUPS or EXCLUDE")
+    for node in tree.find_all(exp.Lock):
+        raise UnsupportedFeature("unsupported Postgres feature: FOR UPDATE/SHARE")
+    for node in tree.find_all(exp.Func):
+        if func_name(node) in UNSUPPORTED_FUNCTIONS:
+            raise UnsupportedFeature(f"unsupported Postgres feature: {func_name(node)}()")
+
+
+REWRITES: list[Callable] = [
+    rewrite_key_column_quals,
+    rewrite_from_functions,
+    rewrite_bare_element_alias,
+    rewrite_functions,
+    rewrite_substring,
+    rewrite_time,
+    rewrite_like_any,
+    rewrite_casts,
+    rewrite_jsonb_operators,
+    rewrite_json_access,
+]
+
+
+def apply_rewrites(tree: exp.Expr, scope: Scope, options: dict) -> exp.Expr:
+    """Apply every rewrite, top-down, until a pass changes nothing."""
+    for _ in range(50):
+        before = tree.sql(dialect="duckdb")
+        for rewrite in REWRITES:
+            tree = tree.transform(rewrite, scope, options, copy=False)
+        if tree.sql(dialect="duckdb") == before:
+            return tree
+    raise QueryError("the query could not be translated (rewrites did not settle)")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Entry points.
+
+
+def parse(sql: str) -> exp.Expr:
+    """One Steampipe/Postgres statement as a sqlglot tree; a syntax error becomes one QueryError line."""
+    try:
+        statements = [s for s in sqlglot.parse(sql, read=Steampipe) if s is not None]
+    except ParseError as exc:
+        raise QueryError(describe_parse_error(exc)) from None
+    except TokenError as exc:
+        near = str(exc).split("'", 1)[-1].rstrip("'").strip()[:60]
+        raise QueryError(f"syntax error: unterminated string, quoted name or comment (Postgres comments nest: "
+                         f"'/*' inside a comment opens another one) near {near!r}") from None
+    except SqlglotError as exc:
+        raise QueryError(f"syntax error: {str(exc).splitlines()[0]}") from None
+    if not statements:
+        raise QueryError("empty query")
+    if len(statements) > 1:
+        raise QueryError(f"one statement at a time, got {len(statements)}")
+    return statements[0]
+
+
+def describe_parse_error(exc: ParseError) -> str:
+    if not exc.errors:
+        return f"syntax error: {str(exc).splitlines()[0]}"
+    error = exc.errors[0]
+    near = (error.get("highlight") or "").strip()
+    description = (error.get("description") or "invalid syntax").rstrip(".")
+    description = re.sub(r"<class '[\w.]*?(\w+)'>", lambda m: m.group(1).upper(), description)
+    description = re.sub(r"^Required keyword: '\w+' missing for (\w+)", r"incomplete \1 clause", description)
+    where = f" at line {error.get('line')}, column {error.get('col')}" if error.get("line") else ""
+    return f"syntax error{where}" + (f' near "{near}"' if near else "") + f": {description}"
+
+
+def postgres_tree(sql: str, *, as_of_variable: bool = False) -> exp.Expr:
+    """The statement with Postgres column names made explicit and every Postgres idiom rewritten."""
+    tree = parse(sql)
+    check_unsupported(tree)
+    scope = Scope(tree)
+    tree = name_select_items(tree, scope)
+    return apply_rewrites(tree, scope, {"as_of_variable": as_of_variable})
+
+
+@contextmanager
+def quiet_sqlglot() -> Iterator[None]:
+    """Silence sqlglot's generator warnings (they would print on stderr under ``iamsql query``)."""
+    logger = logging.getLogger("sqlglot")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def sort_distinct_string_agg(node: exp.Expr) -> exp.Expr:
+    """``string_agg(distinct x, sep)`` without ORDER BY, for DuckDB: Postgres sorts a DISTINCT aggregate's input,
+    so its list comes out sorted by ``x``; DuckDB's comes out in hash order. (The Spark engine sorts it itself.)"""
+    if isinstance(node, exp.GroupConcat) and isinstance(node.this, exp.Distinct) and len(node.this.expressions) == 1:
+        value = node.this.expressions[0]
+        node.set("this", exp.Order(this=node.this, expressions=[exp.Ordered(this=value.copy(), nulls_first=False)]))
+    return node
+
+
+def to_duckdb(sql: str, *, as_of_variable: bool = False) -> str:
+    """DuckDB SQL that returns what PostgreSQL returns for the Steampipe query ``sql``.
+
+    With ``as_of_variable`` the current time is the DuckDB variable ``iamsql_as_of`` (controls); without it,
+    the wall clock (ad hoc queries).
+    """
+    try:
+        with quiet_sqlglot():
+            tree = postgres_tree(sql, as_of_variable=as_of_variable).transform(sort_distinct_string_agg, copy=False)
+            return tree.sql(dialect="duckdb", normalize_functions="lower")
+    except SqlglotError as exc:
+        raise QueryError(f"cannot translate the query: {str(exc).splitlines()[0]}") from None
+
+
+ENGINE_ARRAY_TYPES = {
+    # (engine, element kind) -> the type a JSON array text is cast or parsed to before unnesting.
+    ("trino", "elements"): "ARRAY(JSON)", ("trino", "elements_text"): "ARRAY(VARCHAR)",
+    ("athena", "elements"): "ARRAY(JSON)", ("athena", "elements_text"): "ARRAY(VARCHAR)",
+}
+
+
+def transpile_for(sql: str, dialect: str) -> str:
+    """The Steampipe query written for another engine: 'duckdb', 'spark', 'trino' or 'athena'.
+
+    A first version for engines without the DuckDB macros: JSON access maps to the engine's own JSON functions
+    (``get_json_object`` on Spark, ``json_extract``/``json_extract_scalar`` on Trino and Athena) and the rest is
+    sqlglot's generator. Containment (``@>``), ``?`` and jsonb text output have no portable equivalent and are
+    reported as unsupported there.
+    """
+    if dialect not in ENGINES:
+        raise QueryError(f"unknown engine {dialect!r}; choose one of {', '.join(ENGINES)}")
+    if dialect == "duckdb":
+        return to_duckdb(sql)
+    tree = parse(sql)
+    check_unsupported(tree)
+    scope = Scope(tree)
+    tree = name_select_items(tree, scope)
+    tree = tree.transform(rewrite_bare_element_alias, scope, {}, copy=False)
+    tree = tree.transform(_portable_json, dialect, copy=False)
+    try:
+        with quiet_sqlglot():
+            return tree.sql(dialect=dialect)
+    except SqlglotError as exc:
+        raise QueryError(f"cannot translate the query for {dialect}: {str(exc).splitlines()[0]}") from None
+
+
+def _portable_json(node: exp.Expr, engine: str) -> exp.Expr:
+    if isinstance(node, (exp.Table, exp.Lateral)) and isinstance(node.this, exp.Anonymous):
+        kind = SRF_COLUMNS.get(node.this.name.lower(), (None,))[0]
+        if kind in ("elements", "elements_text"):
+            return _portable_unnest(node, kind, engine)
+        if kind:
+            raise UnsupportedFeature(f"unsupported on {engine}: {node.this.name.lower()}()")
+    if isinstance(node, (exp.ArrayContainsAll, exp.JSONBContainsTopKey, exp.JSONBContainsAnyTopKeys,
+                         exp.JSONBContainsAllTopKeys)) and not isinstance(node.this, exp.Array):
+        raise UnsupportedFeature(f"unsupported on {engine}: jsonb operator {node.key}")
+    name = func_name(node)
+    if isinstance(node, exp.Anonymous) and name == "to_char" and len(node.expressions) == 2:
+        return sqlglot.parse_one(node.sql(dialect="postgres"), read="postgres")
+    if isinstance(node, exp.Anonymous) and name in ("jsonb_array_length", "json_array_length"):
+        return exp.JSONArrayLength(this=node.expressions[0]) if hasattr(exp, "JSONArrayLength") else node
+    return node
+
+
+def _portable_unnest(node: exp.Expr, kind: str, engine: str) -> exp.Expr:
+    """``jsonb_array_elements[_text](x) AS s`` as the engine's own unnest of a JSON array (column ``value``)."""
+    (argument,) = node.this.expressions
+    alias = node.args.get("alias")
+    alias_name = alias.name if alias and alias.name else node.this.name.lower()
+    column_names = [c.name for c in alias.columns] if alias and alias.columns else ["value"]
+    if engine == "spark":
+        listed = exp.Anonymous(this="from_json", expressions=[argument, string("array<string>")])
+    else:
+        listed = exp.cast(argument, exp.DataType.build(ENGINE_ARRAY_TYPES[(engine, kind)], dialect=engine))
+    return exp.Unnest(expressions=[listed], alias=exp.TableAlias(
+        this=exp.to_identifier(alias_name), columns=[exp.to_identifier(c) for c in column_names]))

@@ -1,0 +1,413 @@
+"""Render result sets (column names + rows) as table, csv, json, jsonl, line or markdown, with each value written as
+Steampipe writes it (docs/sql.md, "Output formats").
+
+Values come either from ``iamsql query`` with their DuckDB types (``types``: one type name per column, as
+``query.fetch`` gives them) or from other commands as plain Python values (``types`` None). The rules:
+
+- NULL: ``null`` in json/jsonl, empty in csv and md, ``null_text`` in table and line (``<null>`` for
+  ``iamsql query``, as Steampipe; blank for iamsql's own listings).
+- booleans ``true``/``false``; JSON columns nested in json/jsonl and compact JSON text (keys sorted, as Go writes
+  them) elsewhere; lists, structs and maps as JSON the same way.
+- intervals as PostgreSQL prints them (``1 year 2 mons 3 days 04:05:06``); timestamptz as RFC 3339 in UTC without
+  fractional seconds (``2024-01-15T10:30:45Z``), timestamp as ``2024-01-15 10:30:45``, dates ``2024-01-15``,
+  times ``10:30:45.5``; ``infinity`` and BC dates as PostgreSQL.
+- numerics (DECIMAL) keep their scale (``1.50``) and are strings in JSON, as Steampipe writes ``numeric``;
+  integers of any width are numbers; doubles and floats print PostgreSQL's shortest text (``0.1``, ``1e+15``,
+  ``NaN``, ``Infinity``; strings in JSON, which has no NaN).
+- UUIDs as text; BLOB as PostgreSQL's bytea hex (``\\xdeadbeef``).
+- csv, md and table output escape text values with ``iamsql.common.escaping``'s one rule: a *text* value (a VARCHAR
+  column, or a Python ``str`` when no types are given) starting with ``=``, ``+``, ``-``, ``@``, TAB or CR gets a
+  leading apostrophe, so a spreadsheet cannot run it as a formula; numbers (``-5``), intervals, timestamps,
+  booleans and JSON are not text and stay exactly as Steampipe writes them. csv quotes every field holding a
+  comma, quote, CR or LF; md escapes Markdown and HTML. json, jsonl and line output keep the exact text.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import shutil
+import struct
+import uuid
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from iamsql.common.escaping import csv_line, formula_like, md_escape, md_text, neutralise
+
+FORMATS = ("table", "csv", "json", "jsonl", "line", "md")
+FALLBACK_WIDTH = 120  # table width when neither COLUMNS nor a terminal says
+MIN_COLUMN_WIDTH = 12  # a table column is not cut below this (or its own width)
+STEAMPIPE_NULL = "<null>"  # how Steampipe shows NULL in table and line output
+LINE_RULE = 75  # dashes after a line-format record header, as Steampipe draws it
+
+# Column types that ``query.fetch`` hands over as DuckDB's text (cast to VARCHAR), for the exact value.
+TEXT_TYPES = ("INTERVAL", "DATE", "TIME", "TIME WITH TIME ZONE", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP",
+              "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S")
+
+
+class _Json:
+    """A JSON document parsed from a JSON column: nested in json output, compact text elsewhere."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+# ---- PostgreSQL's text for single values --------------------------------------------------------------------------
+
+
+def pg_interval(years: int = 0, months: int = 0, days: int = 0, micros: int = 0) -> str:
+    """PostgreSQL's interval text (IntervalStyle postgres): ``1 year 2 mons 3 days 04:05:06``, ``-1 days
+    +00:00:01.5``, ``00:00:00``. ``years`` folds into months."""
+    months += 12 * years
+    parts: list[str] = []
+    before_negative = False
+    for value, unit in ((months // 12 if months >= 0 else -(-months // 12), "year"),
+                        (months % 12 if months >= 0 else -(-months % 12), "mon"), (days, "day")):
+        if value:
+            sign = "+" if before_negative and value > 0 else ""
+            parts.append(f"{sign}{value} {unit}{'' if value == 1 else 's'}")
+            before_negative = value < 0
+    if micros or not parts:
+        sign = "-" if micros < 0 else ("+" if before_negative else "")
+        seconds, fraction = divmod(abs(micros), 1_000_000)
+        minutes, seconds = divmod(seconds, 60)
+        hours, minutes = divmod(minutes, 60)
+        text = f"{sign}{hours:02d}:{minutes:02d}:{seconds:02d}"
+        if fraction:
+            text += f".{fraction:06d}".rstrip("0")
+        parts.append(text)
+    return " ".join(parts)
+
+
+_DUCK_INTERVAL = re.compile(
+    r"^(?:(?P<y>-?\d+) years? ?)?(?:(?P<m>-?\d+) months? ?)?(?:(?P<d>-?\d+) days? ?)?"
+    r"(?:(?P<neg>-)?(?P<h>\d+):(?P<mi>\d\d):(?P<s>\d\d)(?:\.(?P<f>\d+))?)?$")
+
+
+def interval_from_duckdb(text: str) -> str:
+    """PostgreSQL's text for DuckDB's interval text (``1 year 2 months 3 days 04:05:06``)."""
+    match = _DUCK_INTERVAL.match(text.strip())
+    if not match:
+        return text
+    g = match.groupdict()
+    micros = ((int(g["h"] or 0) * 60 + int(g["mi"] or 0)) * 60 + int(g["s"] or 0)) * 1_000_000
+    micros += int(((g["f"] or "") + "000000")[:6])
+    return pg_interval(int(g["y"] or 0), int(g["m"] or 0), int(g["d"] or 0), -micros if g["neg"] else micros)
+
+
+def interval_from_timedelta(value: timedelta) -> str:
+    """PostgreSQL's text for a Python timedelta (days and time; a timedelta has no months)."""
+    micros = value.seconds * 1_000_000 + value.microseconds
+    days = value.days
+    if days < 0 and micros:  # timedelta(-1, 86399) is -1 second, PostgreSQL's "-00:00:01"
+        days, micros = days + 1, micros - 86_400_000_000
+    return pg_interval(days=days, micros=micros)
+
+
+_DUCK_TIMESTAMP = re.compile(r"^(?P<date>-?\d{4,}-\d\d-\d\d) (?P<time>\d\d:\d\d:\d\d)(?:\.\d+)?"
+                             r"(?P<zone>[+-]\d\d(?::\d\d){0,2})?(?P<bc> \(BC\))?$")
+
+
+def _bc(text: str) -> str:
+    return text.replace(" (BC)", "") + " BC" if text.endswith(" (BC)") else text
+
+
+def timestamp_from_duckdb(text: str, with_zone: bool) -> str:
+    """Steampipe's text for a DuckDB timestamp: timestamptz as RFC 3339 (``2024-01-15T10:30:45Z``), timestamp as
+    ``2024-01-15 10:30:45``, both without fractional seconds; ``infinity``/``-infinity`` as PostgreSQL."""
+    match = _DUCK_TIMESTAMP.match(text)
+    if not match:
+        return text
+    bc = " BC" if match["bc"] else ""
+    if not with_zone:
+        return f"{match['date']} {match['time']}{bc}"
+    zone = match["zone"] or "+00"
+    zone = "Z" if re.fullmatch(r"[+-]00(:00)*", zone) else (zone + ":00" if len(zone) == 3 else zone[:6])
+    return f"{match['date']}T{match['time']}{zone}{bc}"
+
+
+def pg_float(value: float, single: bool = False) -> str:
+    """PostgreSQL's float8 (or float4 when ``single``) text: the shortest digits that read back the same,
+    exponential below 1e-4 and from 1e15 (float4: 1e6) up, ``NaN``, ``Infinity``, ``-Infinity``, ``-0``."""
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    if value == 0:
+        return "-0" if math.copysign(1, value) < 0 else "0"
+    if single:
+        exact = struct.unpack("f", struct.pack("f", value))[0]
+        digits = next(t for t in (f"{exact:.{p}g}" for p in range(1, 10))
+                      if struct.unpack("f", struct.pack("f", float(t)))[0] == exact)
+    else:
+        digits = repr(value)
+    sign, numerals, exponent = Decimal(digits).normalize().as_tuple()
+    numerals = "".join(map(str, numerals))
+    leading = exponent + len(numerals) - 1  # the decimal exponent of the first digit
+    minus = "-" if sign else ""
+    if leading < -4 or leading >= (6 if single else 15):
+        mantissa = numerals[0] + ("." + numerals[1:] if len(numerals) > 1 else "")
+        return f"{minus}{mantissa}e{'-' if leading < 0 else '+'}{abs(leading):02d}"
+    return minus + format(Decimal(f"0.{numerals}e{leading + 1}"), "f")
+
+
+def pg_bytea(value: bytes) -> str:
+    """PostgreSQL's bytea text (hex format): ``\\x`` and two lowercase hex digits a byte."""
+    return "\\x" + bytes(value).hex()
+
+
+def pg_time(value: time) -> str:
+    text = value.strftime("%H:%M:%S") + (f".{value.microsecond:06d}".rstrip("0") if value.microsecond else "")
+    offset = value.utcoffset()
+    if offset is not None:
+        minutes = int(offset.total_seconds()) // 60
+        text += f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}" + (f":{abs(minutes) % 60:02d}" if minutes % 60 else "")
+    return text
+
+
+# ---- one value, per format ----------------------------------------------------------------------------------------
+
+
+def _typed(value: Any, sqltype: str | None) -> Any:
+    """The value with its column type applied: text of temporal types rewritten, JSON parsed, floats marked."""
+    if value is None or sqltype is None:
+        return value
+    if sqltype == "JSON":
+        try:
+            return _Json(json.loads(value)) if isinstance(value, str) else _Json(value)
+        except ValueError:
+            return value
+    if sqltype in TEXT_TYPES and isinstance(value, str):
+        if sqltype == "INTERVAL":
+            return interval_from_duckdb(value)
+        if sqltype.startswith("TIMESTAMP"):
+            return timestamp_from_duckdb(value, sqltype == "TIMESTAMP WITH TIME ZONE")
+        return _bc(value)
+    if sqltype == "FLOAT" and isinstance(value, float):
+        return _Float4(value)
+    return value
+
+
+class _Float4(float):
+    """A float4 value: printed with float4's shortest digits."""
+
+
+def _jsonable(value: Any) -> Any:
+    """A JSON-ready form (json/jsonl output and JSON text in cells)."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, _Json):
+        return _sorted_keys(value.value)
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return pg_float(value)
+        return float(pg_float(value, True)) if isinstance(value, _Float4) else value
+    if isinstance(value, Decimal):
+        return _decimal(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date | time):
+        return _scalar(value)
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in sorted(value.items(), key=lambda item: str(item[0]))}
+    return _scalar(value)
+
+
+def _sorted_keys(value: Any) -> Any:
+    """A JSON document with object keys in sorted order at every level, as Steampipe (Go) writes jsonb."""
+    if isinstance(value, dict):
+        return {k: _sorted_keys(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted_keys(v) for v in value]
+    return value
+
+
+def _decimal(value: Decimal) -> str:
+    if value.is_nan():
+        return "NaN"
+    if value.is_infinite():
+        return "Infinity" if value > 0 else "-Infinity"
+    return format(value, "f")
+
+
+def _scalar(value: Any) -> str:
+    """The text of a non-NULL value that is not a list, map or JSON."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, _Float4):
+        return pg_float(value, True)
+    if isinstance(value, float):
+        return pg_float(value)
+    if isinstance(value, Decimal):
+        return _decimal(value)
+    if isinstance(value, bytes | bytearray | memoryview):
+        return pg_bytea(value)
+    if isinstance(value, timedelta):
+        return interval_from_timedelta(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return pg_time(value)
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return str(value)
+
+
+def compact_json(value: Any) -> str:
+    """JSON text as Steampipe prints a jsonb cell: no spaces, keys sorted (Go's encoding/json)."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
+
+
+def _cell(value: Any, null: str = "") -> str:
+    """The text of one value in csv, md, table and line output."""
+    if value is None:
+        return null
+    if isinstance(value, _Json | list | tuple | dict):
+        return compact_json(_jsonable(value))
+    return _scalar(value)
+
+
+def _text_cell(value: Any, null: str = "") -> str:
+    """``_cell`` with the escaping rule for text values applied (csv, md, table)."""
+    if isinstance(value, _Text):
+        return neutralise(str(value))
+    return _cell(value, null)
+
+
+def _table_cell(value: Any, null: str) -> str:
+    """A table cell on one line (whitespace runs collapsed); text neutralised before and after collapsing."""
+    text = _cell(value, null)
+    one_line = " ".join(text.split())
+    if isinstance(value, _Text) and (formula_like(text) or formula_like(one_line)):
+        return "'" + one_line
+    return one_line
+
+
+class _Text(str):
+    """A value of a text column (not the text form of a number, time or interval)."""
+
+
+def _mark_text(rows: list[tuple], types: list[str] | None) -> list[tuple]:
+    """Rows with text values marked, for the escaping rule: ``str`` values of VARCHAR-like columns (every ``str``
+    when no types are given; temporal types arrive as text but are not text)."""
+    def is_text(value: Any, sqltype: str | None) -> bool:
+        return isinstance(value, str) and not isinstance(value, _Json) and (sqltype is None or (sqltype not in TEXT_TYPES and sqltype != "JSON"))
+
+    kinds = types or [None] * (len(rows[0]) if rows else 0)
+    return [tuple(_Text(v) if is_text(v, t) else v for v, t in zip(row, kinds)) for row in rows]
+
+
+def _json_value(value: Any) -> Any:
+    """The value in json/jsonl output: JSON nested, booleans and numbers native, the rest as text."""
+    if isinstance(value, _Json | list | tuple | dict) or value is None or isinstance(value, bool | int | str):
+        return _jsonable(value)
+    if isinstance(value, float):
+        return _jsonable(value)
+    return _scalar(value)
+
+
+# ---- layouts ------------------------------------------------------------------------------------------------------
+
+
+def fit_widths(widths: list[int], available: int, floor: int = MIN_COLUMN_WIDTH) -> list[int]:
+    """Column widths whose sum fits ``available``: the widest columns give way first (long reasons before short
+    ids), none below ``floor`` or its own width; the sum may stay above ``available`` when every column is down
+    to that."""
+    widths = list(widths)
+    while sum(widths) > available:
+        widest = max(widths)
+        if widest <= floor:
+            break
+        count = widths.count(widest)
+        next_widest = max((w for w in widths if w < widest), default=0)
+        shrink_to = widest - -(-(sum(widths) - available) // count)  # ceil: spread the excess over the widest
+        target = max(floor, next_widest, shrink_to)
+        widths = [target if w == widest else w for w in widths]
+    return widths
+
+
+def clip(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters with an ellipsis: at the end, or at the start for an ARN, whose end
+    (``user/alice``) is the part that tells resources apart."""
+    if len(text) <= width:
+        return text
+    return "\u2026" + text[len(text) - width + 1:] if text.startswith("arn:") else text[:width - 1] + "\u2026"
+
+
+def _table(columns: list[str], rows: list[list[str]]) -> str:
+    """A table as wide as the terminal (``COLUMNS``, else the terminal, else ``FALLBACK_WIDTH``): one line per
+    row, long cells clipped (csv, json and md keep the full text). Drawn by hand: a check over a large account
+    shows tens of thousands of rows, which a table library takes seconds to lay out."""
+    width = shutil.get_terminal_size((FALLBACK_WIDTH, 24)).columns
+    natural = [max([len(c), *(len(row[i]) for row in rows)]) for i, c in enumerate(columns)]
+    widths = fit_widths(natural, width - 2 * len(columns))  # two spaces between columns
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(clip(cell, w).ljust(w) for cell, w in zip(cells, widths))
+
+    lines = [line(columns), "\u2500" * (sum(widths) + 2 * (len(widths) - 1))]
+    lines += [line(row) for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _line(columns: list[str], rows: list[list[str]]) -> str:
+    """Steampipe's (and psql's expanded) line format: a ``-[ RECORD n ]---`` header per row, then ``name | value``
+    per column; a value of several lines continues on lines of its own, each but the last ending in `` +``."""
+    name_width = max((len(c) for c in columns), default=0)
+    out: list[str] = []
+    for number, row in enumerate(rows, 1):
+        out.append(f"-[ RECORD {number:<2d} ]" + "-" * LINE_RULE)
+        value_width = max((len(part) for cell in row for part in cell.split("\n")), default=0)
+        for name, cell in zip(columns, row):
+            parts = cell.split("\n")
+            if len(parts) == 1:
+                out.append(f"{name:<{name_width}} | {cell}")
+                continue
+            for i, part in enumerate(parts):
+                label = name if i == 0 else ""
+                out.append(f"{label:<{name_width}} | {part:<{value_width}}" + (" +" if i < len(parts) - 1 else ""))
+    return "".join(line + "\n" for line in out)
+
+
+def render(columns: list[str], rows: list[tuple], fmt: str, types: list[str] | None = None,
+           null_text: str = "") -> str:
+    """The whole rendered text of a result set in one of ``FORMATS``. ``types``: the DuckDB type of each column
+    (``query.fetch``); ``null_text``: NULL in table and line output."""
+    if fmt in ("csv", "md", "table"):
+        marked = _mark_text(rows, types)
+    if types is not None:
+        rows = [tuple(_typed(v, t) for v, t in zip(row, types)) for row in rows]
+        if fmt in ("csv", "md", "table"):  # text values are unchanged by _typed; mark them again
+            rows = [tuple(_Text(v) if isinstance(m, _Text) else v for v, m in zip(row, mrow))
+                    for row, mrow in zip(rows, marked)]
+    elif fmt in ("csv", "md", "table"):
+        rows = marked
+    if fmt == "json":
+        return json.dumps([dict(zip(columns, map(_json_value, row))) for row in rows], indent=2,
+                          ensure_ascii=False, sort_keys=False) + "\n"
+    if fmt == "jsonl":
+        return "".join(json.dumps(dict(zip(columns, map(_json_value, row))), ensure_ascii=False) + "\n"
+                       for row in rows)
+    if fmt == "csv":
+        return csv_line([neutralise(c) for c in columns]) + "".join(
+            csv_line([_text_cell(v) for v in row]) for row in rows)
+    if fmt == "md":
+        def esc(value: Any) -> str:  # text neutralised and escaped; numbers, times and JSON only escaped
+            return md_text(str(value)) if isinstance(value, _Text) else md_escape(_cell(value))
+
+        lines = ["| " + " | ".join(md_text(c) for c in columns) + " |", "|" + "---|" * len(columns)]
+        lines += ["| " + " | ".join(esc(v) for v in row) + " |" for row in rows]
+        return "\n".join(lines) + "\n"
+    if fmt == "table":
+        return _table(columns, [[_table_cell(v, null_text) for v in row] for row in rows])
+    if fmt == "line":
+        return _line(columns, [[_cell(v, null_text) for v in row] for row in rows])
+    raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")

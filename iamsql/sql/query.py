@@ -1,0 +1,305 @@
+"""Run ad hoc SQL: translate from the Steampipe (Postgres) dialect when asked, execute, and explain failures
+in one line."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import duckdb
+
+from iamsql.errors import QueryError
+from iamsql.sql import cache as sqlcache
+
+DIALECTS = ("steampipe", "postgres", "duckdb")
+
+
+def translate(sql: str, dialect: str = "steampipe", *, as_of_variable: bool = False) -> str:
+    """The DuckDB SQL for ``sql`` written in ``dialect`` ('steampipe' and 'postgres' are the same input dialect).
+
+    ``as_of_variable``: the current time is the DuckDB variable ``iamsql_as_of`` (controls) instead of the clock.
+    """
+    from iamsql.sql.dialect import to_duckdb
+
+    if dialect not in DIALECTS:
+        raise QueryError(f"unknown dialect {dialect!r}; choose one of {', '.join(DIALECTS)}")
+    if dialect == "duckdb":
+        return sql
+    return to_duckdb(sql, as_of_variable=as_of_variable)
+
+
+def run_query(
+    con: duckdb.DuckDBPyConnection, sql: str, dialect: str = "steampipe", *, as_of_variable: bool = False
+) -> tuple[list[str], list[tuple]]:
+    """Execute ``sql`` and return (column names, rows); any failure is a one-line QueryError."""
+    duck_sql = translate(sql, dialect, as_of_variable=as_of_variable)
+    try:
+        cursor = con.execute(duck_sql)
+        if cursor.description is None:
+            return [], []
+        return [d[0] for d in cursor.description], cursor.fetchall()
+    except duckdb.Error as exc:
+        raise QueryError(describe_duckdb_error(exc)) from None
+
+
+ERROR_PREFIX = re.compile(r"^[A-Za-z ]+ Error: ")
+
+
+def describe_duckdb_error(exc: duckdb.Error) -> str:
+    """One line saying which part of the query failed and why (DuckDB's message, reworded where it helps)."""
+    text = str(exc)
+    first = ERROR_PREFIX.sub("", text.splitlines()[0]).rstrip("!").strip()
+    hint = re.search(r'Did you mean "([^"]+)"', text)
+    suggestion = f" (did you mean {hint.group(1)}?)" if hint else ""
+    if match := re.match(r"Table with name (\S+) does not exist", first):
+        return f"unknown table {match.group(1)}{suggestion}"
+    if match := re.match(r"(?:Scalar|Table|Aggregate) Function with name (\S+) does not exist", first):
+        return f"unknown function {match.group(1)}(){suggestion}"
+    if match := re.match(r'Referenced column "([^"]+)" not found', first):
+        candidates = re.search(r'Candidate bindings: "([^"]+)"', text)
+        close = f' (did you mean "{candidates.group(1)}"?)' if candidates else ""
+        return f'column "{match.group(1)}" not found{close}'
+    if match := re.match(r'Referenced table "([^"]+)" not found', first):
+        return f'table or alias "{match.group(1)}" not found in FROM'
+    if match := re.match(r'Values list "([^"]+)" does not have a column named "([^"]+)"', first):
+        return f'column "{match.group(2)}" not found in "{match.group(1)}"'
+    if match := re.match(r'Cannot access (?:file|directory) "([^"]*)" - file system operations are disabled', first):
+        return f"reading or writing files is not allowed in iamsql query ({match.group(1)}); --allow-files lets SQL read them"
+    if isinstance(exc, duckdb.ParserException):
+        return f"syntax error: {first}"
+    return f"query failed: {first}"
+
+
+# ---- read-only statements -----------------------------------------------------------------------------------------
+
+# What `iamsql query` runs: reads. Anything else is refused before it runs (by the statement's kind in sqlglot's
+# tree and in DuckDB's own parse of the SQL that would run), and the connection backs it: the database is opened
+# read-only, and file access and configuration changes are switched off in DuckDB (``lock_down``).
+READ_ONLY_PRAGMAS = frozenset({"table_info", "show_tables", "show_tables_expanded", "database_list", "database_size",
+                               "version", "platform", "show", "storage_info", "functions", "collations",
+                               "user_agent", "metadata_info"})
+DUCKDB_READ_KINDS = frozenset({"SELECT", "PRAGMA"})
+WRITE_NODES = ("Insert", "Update", "Delete", "Merge", "Create", "Drop", "Alter", "Copy", "Set", "Command",
+               "Attach", "Detach", "Install", "Use", "Transaction", "Commit", "Rollback", "Into", "TruncateTable",
+               "LoadData", "Export")
+ALLOWED = "SELECT, VALUES, DESCRIBE, SHOW, SUMMARIZE, read-only PRAGMAs"
+
+
+def refused(kind: str) -> QueryError:
+    return QueryError(f"{kind} is not allowed: iamsql query only reads ({ALLOWED})")
+
+
+def split_statements(sql: str, dialect: str = "steampipe") -> list[str]:
+    """The statements of ``sql`` in order, split at semicolons outside strings, names and comments (empty ones
+    dropped)."""
+    from sqlglot.errors import SqlglotError
+    from sqlglot.tokens import TokenType
+
+    from iamsql.sql.dialect import Steampipe
+
+    read = "duckdb" if dialect == "duckdb" else Steampipe
+    try:
+        tokens = sqlglot_dialect(read).tokenize(sql)
+    except SqlglotError:
+        return [sql] if sql.strip().strip(";").strip() else []
+    pieces, start = [], 0
+    for token in tokens:
+        if token.token_type == TokenType.SEMICOLON:
+            pieces.append(sql[start:token.start])
+            start = token.end + 1
+    pieces.append(sql[start:])
+    return [p.strip() for p in pieces if p.strip()]
+
+
+def sqlglot_dialect(read):
+    from sqlglot.dialects.dialect import Dialect
+
+    return Dialect.get_or_raise(read)
+
+
+def _kind_of(node) -> str:
+    """A statement kind as SQL spells it (COPY, CREATE, SET, ...)."""
+    from sqlglot import exp
+
+    if isinstance(node, exp.Command):
+        return " ".join(str(node.this).upper().split()[:1]) or "this statement"
+    if isinstance(node, exp.Into):
+        return "SELECT ... INTO"
+    if isinstance(node, exp.Copy):
+        return "COPY"
+    if isinstance(node, exp.Pragma):
+        return "PRAGMA " + node.sql().split(None, 1)[-1][:40]
+    name = type(node).__name__
+    return {"TruncateTable": "TRUNCATE", "Transaction": "BEGIN", "LoadData": "LOAD"}.get(name, name.upper())
+
+
+def check_read_only(sql: str, dialect: str, con: duckdb.DuckDBPyConnection | None = None) -> None:
+    """Refuse ``sql`` (one statement, before translation) unless it only reads: its kind in sqlglot's tree
+    (``dialect``'s parser) and in DuckDB's parse of it. One-line QueryError naming the kind. The translated SQL
+    goes through ``check_duckdb_kind`` again before it runs."""
+    import sqlglot
+    from sqlglot import exp
+    from sqlglot.errors import SqlglotError
+
+    from iamsql.sql.dialect import Steampipe, quiet_sqlglot
+
+    read = "duckdb" if dialect == "duckdb" else Steampipe
+    tree = None
+    try:
+        with quiet_sqlglot():
+            parsed = [t for t in sqlglot.parse(sql, read=read) if t is not None]
+        tree = parsed[0] if len(parsed) == 1 else None
+    except SqlglotError:
+        pass
+    if tree is not None:
+        root_ok = isinstance(tree, exp.Query | exp.Values | exp.Describe | exp.Show | exp.Subquery) or (
+            isinstance(tree, exp.Command) and str(tree.this).upper() in ("SHOW", "SUMMARIZE")) or (
+            isinstance(tree, exp.Pragma) and _read_only_pragma(tree)) or type(tree).__name__ == "Summarize"
+        if not root_ok:
+            statement_like = isinstance(tree, exp.Into | exp.Pragma | exp.Copy) or (
+                type(tree).__name__ in WRITE_NODES and not isinstance(tree, exp.Command))
+            raise refused(_kind_of(tree) if statement_like else _first_words(sql))
+        for node in tree.walk():
+            if type(node).__name__ in WRITE_NODES and node is not tree:
+                raise refused(_kind_of(node))
+    check_duckdb_kind(sql, con)
+
+
+def check_duckdb_kind(duck_sql: str, con: duckdb.DuckDBPyConnection | None = None) -> None:
+    """Refuse SQL whose statements DuckDB's parser classes as anything but SELECT or a read-only PRAGMA."""
+    probe = con or duckdb.connect()
+    try:
+        statements = probe.extract_statements(duck_sql)
+    except duckdb.Error:
+        return  # DuckDB cannot parse it either: running it fails with DuckDB's own message
+    finally:
+        if con is None:
+            probe.close()
+    for statement in statements:
+        if statement.type.name not in DUCKDB_READ_KINDS:
+            raise refused(_first_words(statement.query))
+        if statement.type.name == "PRAGMA" and not _read_only_pragma_text(statement.query):
+            raise refused("PRAGMA " + statement.query.split(None, 1)[-1][:40])
+
+
+def _first_words(sql: str) -> str:
+    """The statement's leading keyword(s) as SQL spells them: ``EXPORT DATABASE``, ``CHECKPOINT``, ``DETACH``."""
+    words = re.sub(r"--[^\n]*|/\*.*?\*/", " ", sql, flags=re.S).split()
+    if not words:
+        return "this statement"
+    first = words[0].upper()
+    return f"{first} DATABASE" if first == "EXPORT" and len(words) > 1 and words[1].upper() == "DATABASE" else first
+
+
+def _read_only_pragma(node) -> bool:
+    return _read_only_pragma_text(node.sql())
+
+
+def _read_only_pragma_text(text: str) -> bool:
+    match = re.match(r"\s*pragma\s+(\w+)\s*(\(|$|;)", text, re.IGNORECASE)
+    return bool(match) and match.group(1).lower() in READ_ONLY_PRAGMAS
+
+
+def lock_down(con: duckdb.DuckDBPyConnection, *, allow_files: bool = False) -> None:
+    """After iamsql's macros and views are installed: no file access from SQL (``read_csv``, ``glob``, ``COPY``,
+    ``ATTACH``, extensions) unless ``allow_files``, and no configuration change from then on."""
+    if not allow_files:
+        con.execute("set enable_external_access = false")
+    con.execute("set lock_configuration = true")
+
+
+# ---- typed results ------------------------------------------------------------------------------------------------
+
+NESTED_TYPE = re.compile(r"(\[\d*\]$)|^(STRUCT|MAP)\(")
+
+
+def fetch(con: duckdb.DuckDBPyConnection, duck_sql: str) -> tuple[list[str], list[str], list[tuple]]:
+    """Run one DuckDB statement: (column names, DuckDB type of each column, rows). Intervals, dates, times and
+    timestamps come back as DuckDB's text (a Python value would lose an interval's months, ``infinity``, BC and
+    years past 9999); lists, structs and maps as JSON (a union as its member's value) (type ``JSON``). ``output.render`` turns both into
+    Steampipe's text."""
+    from iamsql.sql.output import TEXT_TYPES
+
+    try:
+        relation = con.sql(duck_sql)
+        if relation is None:
+            return [], [], []
+        names, types = list(relation.columns), [str(t) for t in relation.types]
+        exprs, shown = [], []
+        for i, sqltype in enumerate(types, 1):
+            if sqltype in TEXT_TYPES:
+                exprs.append(f"cast(#{i} as varchar)")
+                shown.append(sqltype)
+            elif NESTED_TYPE.search(sqltype):
+                exprs.append(f"to_json(#{i})")
+                shown.append("JSON")
+            else:
+                exprs.append(f"#{i}")
+                shown.append(sqltype)
+        if shown != types or any(e.startswith("cast") for e in exprs):
+            relation = relation.project(", ".join(exprs))
+        return names, shown, relation.fetchall()
+    except duckdb.Error as exc:
+        raise QueryError(describe_duckdb_error(exc)) from None
+
+
+def run_statements(con: duckdb.DuckDBPyConnection, sql: str, dialect: str = "steampipe"):
+    """Each statement of ``sql`` in order, checked read-only, translated and run: yields (columns, types, rows)."""
+    statements = json.loads(sqlcache.translated([sql], f"split:{dialect}",
+                                                lambda: json.dumps(split_statements(sql, dialect))))
+    if not statements:
+        raise QueryError("empty query: no SQL statement given")
+    for statement in statements:
+        duck_sql = checked_translation(statement, dialect, con)
+        check_duckdb_kind(duck_sql, con)
+        yield fetch(con, duck_sql)
+
+
+def checked_translation(statement: str, dialect: str, con: duckdb.DuckDBPyConnection | None = None) -> str:
+    """``check_read_only`` then ``translate``. Their sqlglot part is kept in the translation cache
+    (``sqlcache``: only statements that passed are kept), so a statement run before skips sqlglot and is checked
+    by DuckDB's parser alone, as every statement is again after translation."""
+    def check_and_translate() -> str:
+        check_read_only(statement, dialect, con)
+        return translate(statement, dialect)
+
+    duck_sql = sqlcache.translated([statement], f"query:{dialect}", check_and_translate)
+    check_duckdb_kind(statement, con)
+    return duck_sql
+
+
+# ---- where the SQL comes from -------------------------------------------------------------------------------------
+
+NO_SQL = "give the SQL as an argument, a .sql file path, --file FILE, or on stdin (-f -)"
+
+
+def sql_file(sql: str | None, file: str | None) -> str | None:
+    """The file the SQL is read from: ``--file`` (``-`` is stdin), or an argument that is a ``.sql`` path."""
+    if file is None and sql is not None and sql.strip().lower().endswith(".sql") and "\n" not in sql.strip():
+        return sql.strip()
+    return file
+
+
+def read_sql(sql: str | None, file: str | None, stdin=None) -> str:
+    """The SQL text, as Steampipe takes it: the argument (a path ending in ``.sql`` is read as a file), ``--file
+    FILE`` (``-`` is stdin), or stdin when it is piped and nothing else is given."""
+    import sys
+    from pathlib import Path
+
+    stdin = stdin or sys.stdin
+    if sql is not None and file is not None:
+        raise QueryError("give the SQL as an argument or with --file, not both")
+    file = sql_file(sql, file)
+    if file == "-" or (file is None and sql is None and stdin is not None and not stdin.isatty()):
+        text = stdin.read()
+        if not text.strip():
+            raise QueryError(NO_SQL if file is None else "no SQL on stdin")
+        return text
+    if file is not None:
+        try:
+            return Path(file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise QueryError(f"cannot read {file}: {getattr(exc, 'strerror', None) or exc}") from None
+    if sql is None or not sql.strip():
+        raise QueryError(NO_SQL)
+    return sql

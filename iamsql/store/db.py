@@ -1,0 +1,329 @@
+"""Open the DuckDB database and keep its schema: snapshot bookkeeping, history tables and latest-snapshot views.
+
+Layout:
+- ``history.<table>`` holds every row ever loaded, each tagged with its ``snapshot_id``.
+- ``main.<table>`` is a view with the rows of the latest snapshot per account that covered that table, so
+  Steampipe queries see one current state; CloudTrail events accumulate and the view shows them all.
+- ``iamsql_snapshot`` records each load: account, when, the data's own "as of" time, sources with SHA-256.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+from iamsql import __version__
+from iamsql.common.paths import duckdb_literal
+from iamsql.errors import DatabaseError, RowsNotStored
+from iamsql.sql.pgfunctions import install_macros as install_dialect_macros
+from iamsql.store import journal
+from iamsql.store.schema import ACCUMULATING_TABLES, COMPRESSION, TABLES, columns
+
+DEFAULT_DB = "iamsql.duckdb"
+
+BOOKKEEPING_DDL = """
+create sequence if not exists iamsql_snapshot_seq start 1;
+create table if not exists iamsql_snapshot (
+    snapshot_id bigint primary key,
+    account_id varchar not null,
+    kind varchar not null,               -- 'load' or 'collect'
+    loaded_at timestamptz not null,
+    as_of timestamptz,                   -- the data's own time: latest "as of" among its sources
+    tool_version varchar not null,
+    sources json,                        -- [{path, sha256, format, as_of}]
+    partial boolean not null default false,
+    gaps json                            -- [{api, account_id, region, error}] for collections
+);
+create table if not exists iamsql_snapshot_table (
+    snapshot_id bigint not null,
+    table_name varchar not null,
+    row_count bigint not null
+);
+-- CloudTrail events that share an eventID with different content: every version, with where it was read.
+create table if not exists iamsql_event_conflict (
+    snapshot_id bigint,                  -- the snapshot the version was loaded with
+    event_id varchar not null,
+    source_file varchar,
+    position bigint,                     -- 1-based place of the record in its file (NULL: not known)
+    kept boolean not null,               -- this version is the one in aws_cloudtrail_trail_event
+    event json
+);
+create or replace view iamsql_latest as
+    select t.table_name, s.account_id, max(s.snapshot_id) as snapshot_id
+    from iamsql_snapshot_table t join iamsql_snapshot s using (snapshot_id)
+    group by all;
+"""
+
+
+# aws_iam_user with the MFA and password facts of the account's latest credential report, as Steampipe's columns
+# come from the API: where the user listing did not carry them, mfa_enabled = the report's mfa_active (any MFA
+# device, virtual or hardware, as Steampipe's column) and password_last_used = the report's. An account with a
+# credential report and no user listing gets its users from the report (name, arn, create_date, the two facts;
+# other columns NULL); controls that need the user listing still skip it, as iamsql_latest has no aws_iam_user.
+USER_VIEW = """
+create or replace view main.aws_iam_user as
+with report as (
+    select * from history.aws_iam_credential_report
+    where snapshot_id in (select snapshot_id from iamsql_latest where table_name = 'aws_iam_credential_report')
+      and user_name <> '<root_account>'
+    qualify row_number() over (partition by account_id, user_name order by snapshot_id desc) = 1
+)
+select u.* replace (coalesce(u.mfa_enabled, r.mfa_active) as mfa_enabled,
+                    coalesce(u.password_last_used, r.password_last_used) as password_last_used)
+from history.aws_iam_user u
+left join report r on r.account_id = u.account_id and r.user_name = u.name
+where u.snapshot_id in (select snapshot_id from iamsql_latest where table_name = 'aws_iam_user')
+union all by name
+select r.user_name as name, r.user_arn as arn, r.user_creation_time as create_date,
+       r.password_last_used, r.mfa_active as mfa_enabled, r.user_name as title, to_json([r.user_arn]) as akas,
+       r.partition, 'global' as region, r.account_id, r._ctx, r.snapshot_id
+from report r
+where r.account_id not in (select account_id from iamsql_latest where table_name = 'aws_iam_user')
+"""
+
+
+# aws_iam_access_key with each key's last use from the account's latest credential report where no
+# GetAccessKeyLastUsed output was loaded for it (collect asks that call only for keys the report has no slot for):
+# a key is the report's slot 1 or 2 when it was created in the second the slot was last rotated (a slot time that
+# two keys share matches neither).
+ACCESS_KEY_VIEW = """
+create or replace view main.aws_iam_access_key as
+with report as (
+    select * from history.aws_iam_credential_report
+    where snapshot_id in (select snapshot_id from iamsql_latest where table_name = 'aws_iam_credential_report')
+      and user_name <> '<root_account>'
+    qualify row_number() over (partition by account_id, user_name order by snapshot_id desc) = 1
+),
+slot_rows as (
+    select account_id, user_name, date_trunc('second', access_key_1_last_rotated) as created,
+           access_key_1_last_used_date as used_date, access_key_1_last_used_service as used_service,
+           access_key_1_last_used_region as used_region
+    from report where access_key_1_last_rotated is not null
+    union all
+    select account_id, user_name, date_trunc('second', access_key_2_last_rotated),
+           access_key_2_last_used_date, access_key_2_last_used_service, access_key_2_last_used_region
+    from report where access_key_2_last_rotated is not null
+),
+slots as (
+    select * from slot_rows qualify count(*) over (partition by account_id, user_name, created) = 1
+)
+select k.* replace (
+           coalesce(k.access_key_last_used_date, s.used_date) as access_key_last_used_date,
+           coalesce(k.access_key_last_used_service, s.used_service) as access_key_last_used_service,
+           coalesce(k.access_key_last_used_region, s.used_region) as access_key_last_used_region)
+from history.aws_iam_access_key k
+left join slots s on s.account_id = k.account_id and s.user_name = k.user_name
+                 and s.created = date_trunc('second', k.create_date)
+where k.snapshot_id in (select snapshot_id from iamsql_latest where table_name = 'aws_iam_access_key')
+"""
+
+# Tables whose view adds facts from another table (the rest show their latest snapshot as stored).
+COMBINED_VIEWS = {"aws_iam_user": USER_VIEW, "aws_iam_access_key": ACCESS_KEY_VIEW}
+
+
+def resolve_db_path(db: str | os.PathLike | None) -> Path:
+    """The database path: the argument, else ``$IAMSQL_DB``, else ``./iamsql.duckdb``."""
+    return Path(db or os.environ.get("IAMSQL_DB") or DEFAULT_DB)
+
+
+def connect(
+    db: str | os.PathLike | None = None, *, read_only: bool = False, helper_views: bool = True
+) -> duckdb.DuckDBPyConnection:
+    """Open the database (creating it and its schema unless read-only) with iamsql's SQL macros installed,
+    ``iamsql_account`` and ``iamsql_as_of``. ``helper_views=False`` skips the ``queries/views`` helper views
+    (translating them costs 0.5-3 s) for callers that do not read them; ``controls.create_views(con)`` adds
+    them later."""
+    path = resolve_db_path(db)
+    if read_only and not path.exists():
+        raise DatabaseError(f"database {path} does not exist: run 'iamsql load' or 'iamsql collect' first")
+    try:
+        con = _open(path, read_only)
+    except duckdb.IOException as exc:
+        message = str(exc).splitlines()[0]
+        if "lock" in message.lower():
+            raise DatabaseError(f"database {path} is in use by another iamsql process (locked); try again when it finishes") from None
+        raise DatabaseError(f"cannot open database {path}: {message}") from None
+    except duckdb.Error as exc:
+        raise DatabaseError(f"cannot open database {path}: {str(exc).splitlines()[0]}") from None
+    con.execute("set TimeZone = 'UTC'")
+    con.execute("set enable_progress_bar = false")  # DuckDB would draw it on stdout, into piped output
+    if not read_only:
+        ensure_schema(con)
+    install_macros(con)
+    from iamsql.controls import create_account_view, create_views
+
+    (create_views if helper_views else create_account_view)(con)  # TEMP views
+    return con
+
+
+# DuckDB names a database after its file ("history.duckdb" -> catalog "history"), which would make every
+# "history.<table>" ambiguous with the history schema; such a file is attached under this name instead.
+CATALOG_ALIAS = "iamsql"
+
+
+def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    if path.name.split(".")[0].casefold() != "history":
+        return duckdb.connect(str(path), read_only=read_only)
+    con = duckdb.connect()
+    quoted = str(path).replace("'", "''")
+    try:
+        con.execute(f"attach '{quoted}' as {CATALOG_ALIAS}" + (" (read_only)" if read_only else ""))
+        con.execute(f"use {CATALOG_ALIAS}")
+        con.execute(f"set temp_directory = '{quoted}.tmp'")  # where DuckDB spills, as for any other file
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create bookkeeping tables, history tables and latest-snapshot views that do not exist yet."""
+    con.execute(BOOKKEEPING_DDL)
+    con.execute("create schema if not exists history")
+    for table in TABLES:
+        storage = COMPRESSION.get(table, {})
+        cols = ", ".join(
+            f'"{name}" {sqltype}' + (f" using compression {storage[name]}" if name in storage else "")
+            for name, sqltype in columns(table)
+        )
+        con.execute(f"create table if not exists history.{table} ({cols})")
+    present: dict[str, set[str]] = {}
+    for table, column in con.execute("select table_name, column_name from duckdb_columns() where schema_name = "
+                                     "'history' and database_name = current_database()").fetchall():
+        present.setdefault(table, set()).add(column)
+    for table in TABLES:  # columns added since the database was made (e.g. event_time_raw): appended
+        for name, sqltype in columns(table):
+            if name not in present.get(table, {name}):
+                con.execute(f'alter table history.{table} add column "{name}" {sqltype}')
+    for table in TABLES:  # views after every table: aws_iam_user's reads the credential report's
+        if table in ACCUMULATING_TABLES:
+            con.execute(f"create or replace view main.{table} as select * from history.{table}")
+        elif table in COMBINED_VIEWS:
+            con.execute(COMBINED_VIEWS[table])
+        else:
+            con.execute(
+                f"create or replace view main.{table} as select * from history.{table} "
+                f"where snapshot_id in (select snapshot_id from iamsql_latest where table_name = '{table}')"
+            )
+
+
+def install_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """Install the SQL macros that Steampipe-dialect queries and controls rely on (temporary, per connection)."""
+    install_dialect_macros(con)
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection, what: Callable[[], str | None] | None = None):
+    """All-or-nothing: commit on success, roll back on any exception (including Ctrl-C). ``what()`` says what
+    the transaction stores (e.g. "check run 4", ``None`` for nothing worth saying); it goes to ``journal`` as
+    stored or rolled back."""
+    con.execute("begin transaction")
+    try:
+        yield con
+    except BaseException:
+        con.execute("rollback")
+        if what is not None and (said := what()):
+            journal.record(said, committed=False)
+        raise
+    else:
+        con.execute("commit")
+        if what is not None and (said := what()):
+            journal.record(said, committed=True)
+
+
+def new_snapshot(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    account_id: str,
+    kind: str,
+    sources: list[dict],
+    as_of: datetime | None,
+    partial: bool = False,
+    gaps: list[dict] | None = None,
+) -> int:
+    """Record a snapshot row and return its id. Call inside the load's transaction."""
+    snapshot_id = con.execute("select nextval('iamsql_snapshot_seq')").fetchone()[0]
+    con.execute(
+        "insert into iamsql_snapshot values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            snapshot_id,
+            account_id,
+            kind,
+            datetime.now(timezone.utc),
+            as_of,
+            __version__,
+            json.dumps(sources, default=str),
+            partial,
+            json.dumps(gaps or [], default=str),
+        ],
+    )
+    return snapshot_id
+
+
+_MIN_OBJECT_BYTES = 16 << 20  # DuckDB's default maximum_object_size
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, snapshot_id: int, rows: Iterable[dict]) -> int:
+    """Insert dict rows (keys are Steampipe column names) into ``history.<table>``; returns the row count.
+
+    Rows go through a temporary NDJSON file read with an explicit column list, which is much faster than
+    row-by-row inserts and turns JSON values and ISO-8601 timestamps into DuckDB types in one pass.
+    Missing keys become NULL. The snapshot is also recorded as covering the table (even with zero rows).
+    A DuckDB error raises ``RowsNotStored``, which never names the temporary file.
+    """
+    cols = columns(table)
+    count = longest = longest_index = 0
+    with tempfile.NamedTemporaryFile("w", suffix=".ndjson", delete=False, encoding="utf-8") as tmp:
+        for row in rows:
+            record = {name: row.get(name) for name, _ in cols}
+            record["snapshot_id"] = snapshot_id
+            # JSON columns are written as JSON text so that read_json keeps any shape (object, array, scalar).
+            for name, sqltype in cols:
+                if sqltype == "JSON" and record[name] is not None:
+                    record[name] = json.dumps(record[name], default=str)
+            line = json.dumps(record, default=str)
+            tmp.write(line)
+            tmp.write("\n")
+            if len(line) > longest:
+                longest, longest_index = len(line), count
+            count += 1
+    try:
+        if count:
+            spec = ", ".join(f"'{name}': '{'VARCHAR' if t == 'JSON' else t}'" for name, t in cols)
+            select = ", ".join(
+                f'"{name}"::JSON' if t == "JSON" else f'"{name}"' for name, t in cols
+            )
+            con.execute(
+                f"insert into history.{table} ({', '.join(repr_name(n) for n, _ in cols)}) select {select} "
+                f"from read_json(?, format='newline_delimited', columns={{{spec}}}, timestampformat='auto', "
+                f"maximum_object_size={max(_MIN_OBJECT_BYTES, longest + 1024)})",  # json.dumps writes ASCII
+                [duckdb_literal(tmp.name)],  # a temporary folder whose name holds [ * ? is read literally
+            )
+        con.execute("insert into iamsql_snapshot_table values (?, ?, ?)", [snapshot_id, table, count])
+    except duckdb.Error as exc:
+        message = str(exc).strip().splitlines()[0]
+        reason = message.replace(f'"{tmp.name}"', "the rows").replace(tmp.name, "the rows")
+        line = re.search(r"\bline (\d+)", message)
+        index = int(line.group(1)) - 1 if line and 0 < int(line.group(1)) <= count else \
+            longest_index if isinstance(exc, duckdb.OutOfMemoryException) or "maximum_object_size" in message else None
+        raise RowsNotStored(table, reason, index) from None
+    finally:
+        os.unlink(tmp.name)
+    return count
+
+
+def repr_name(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def table_names(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The Steampipe-shaped tables (views over the latest snapshots), in schema order."""
+    return list(TABLES)
