@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from iamsql.history.runs import runs as history
-from iamsql.load import SAMPLE_DIR as SAMPLE
+from iamsql.common.resources import SAMPLE_DIR as SAMPLE
 from iamsql.scheduled import run as evidence
 from iamsql.store import db as dbmod
 from tests.fixtures.moto import moto_environment, populate_account

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from iamsql.common.resources import SAMPLE_DIR
 from iamsql.errors import InputError
-from iamsql.load import AS_OF_FORMAT, SAMPLE_DIR, load_paths
+from iamsql.load import AS_OF_FORMAT, load_paths
 from iamsql.store import db
 from tests.conftest import PUBLIC_DATA_SETS
 

@@ -12,9 +12,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from iamsql.common.resources import SAMPLE_DIR
 from iamsql.controls import results, run_checks
 from iamsql.errors import InputError
-from iamsql.load import AS_OF_FORMAT, SAMPLE_DIR, load_paths
+from iamsql.load import AS_OF_FORMAT, load_paths
 from iamsql.store import db
 
 IAMSQL = str(Path(sys.executable).parent / "iamsql")
