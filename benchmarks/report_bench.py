@@ -42,7 +42,7 @@ def build_database(path: Path | str, findings: int, runs: int) -> None:
     flip between ok and alarm and 500 resources come and go, so first/last seen, status since and the
     changes against the previous run all have work to do; one exception covers 1 in 4 alarms of the last run."""
     from iamsql.controls import control_pack_hash, load_controls
-    from iamsql.history.runs import runs as history
+    from iamsql.history import runs as history
     from iamsql.store import db
 
     controls = [c.id for c in load_controls()]

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 
 from iamsql.common.resources import SAMPLE_DIR
-from iamsql.history.runs import runs as history
+from iamsql.history import runs as history
 from iamsql.scheduled import run as evidence
 from iamsql.store import db as dbmod
 

@@ -13,7 +13,7 @@ import pytest
 from iamsql.common.resources import SAMPLE_DIR
 from iamsql.controls import run_checks
 from iamsql.frameworks import framework_summary, load_frameworks, requirement_status
-from iamsql.history.runs import waivers as exc
+from iamsql.history import waivers as exc
 from iamsql.load import load_paths
 from iamsql.store import db as dbmod
 

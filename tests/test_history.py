@@ -10,7 +10,7 @@ import boto3
 import pytest
 from openpyxl import load_workbook
 
-from iamsql.history.runs import runs as history
+from iamsql.history import runs as history
 from iamsql.common.resources import SAMPLE_DIR as SAMPLE
 from iamsql.scheduled import run as evidence
 from iamsql.store import db as dbmod

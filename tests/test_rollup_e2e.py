@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from iamsql.cli import app
 from iamsql.common.resources import SAMPLE_DIR
 from iamsql.frameworks import load_frameworks
-from iamsql.history.runs import runs as history
+from iamsql.history import runs as history
 from iamsql.store import db as dbmod
 
 runner = CliRunner()

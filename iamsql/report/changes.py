@@ -35,8 +35,8 @@ def extend_report(con: duckdb.DuckDBPyConnection, report: Report) -> None:
     """Add history and exception columns to the findings, facts to the summary and the data of the
     Exceptions and Changes sheets (``report.extra``: ``exceptions``, ``attestations``, ``changes``). The
     columns are SQL joined to each control's findings (``history.REPORT_HISTORY``, ``EXCEPTION_COLUMNS``)."""
-    from iamsql.history.runs import runs as history
-    from iamsql.history.runs import waivers as exceptions
+    from iamsql.history import runs as history
+    from iamsql.history import waivers as exceptions
 
     run_id = report.run["run_id"]
     history.ready(con)  # the history tables exist (as TEMP tables for databases from before them)

@@ -442,8 +442,8 @@ def _sigma_controls(config: Config, warnings: list[str]) -> list:
 
 def _run_locked(con, config: Config, exceptions_file, log, sigma_controls=None, sign_key=None) -> RunOutcome:
     from iamsql.controls import exit_code, run_checks
-    from iamsql.history.runs import runs as history
-    from iamsql.history.runs import waivers as exc_mod
+    from iamsql.history import runs as history
+    from iamsql.history import waivers as exc_mod
     from iamsql.store.db import transaction
 
     evidence_dir: Path = config["evidence_dir"]
