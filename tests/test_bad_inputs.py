@@ -143,7 +143,7 @@ CASES = [pytest.param(command, make, id=f"{command}-{make.__name__}")
 @pytest.fixture(scope="module")
 def loaded_db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("db") / "audit.duckdb"
-    con = db.connect(path, helper_views=False)
+    con = db.connect(path)
     load_paths(con, [SAMPLE_DIR / "aws_cli_examples"])
     con.close()
     return path
@@ -185,7 +185,7 @@ def huge_user_file(path: Path, megabytes: int) -> Path:
 
 def test_value_too_big_for_memory_names_the_file_and_record(tmp_path):
     source = huge_user_file(tmp_path / "list-users.json", 12)
-    con = db.connect(tmp_path / "audit.duckdb", helper_views=False)
+    con = db.connect(tmp_path / "audit.duckdb")
     con.execute("set memory_limit = '48MB'")
     with pytest.raises(InputError) as raised:
         load_paths(con, [source])
@@ -200,7 +200,7 @@ def test_value_too_big_for_memory_names_the_file_and_record(tmp_path):
 def test_value_bigger_than_duckdb_default_object_size_loads(tmp_path):
     """The clean twin: with memory to spare, a 20 MiB tag value (beyond read_json's 16 MiB default) is stored."""
     source = huge_user_file(tmp_path / "list-users.json", 20)
-    con = db.connect(tmp_path / "audit.duckdb", helper_views=False)
+    con = db.connect(tmp_path / "audit.duckdb")
     load_paths(con, [source])
     sizes = dict(con.execute("select name, length(tags ->> 'blob') from aws_iam_user").fetchall())
     assert sizes == {"alice": None, "bob": 20 << 20}
@@ -264,7 +264,7 @@ def test_connection_errors_are_described_as_connection_failures(error, code, wor
 
 def test_duckdb_errors_never_name_the_temporary_file(tmp_path):
     """A row DuckDB refuses for another reason names the table, not the temporary NDJSON file it went through."""
-    con = db.connect(tmp_path / "audit.duckdb", helper_views=False)
+    con = db.connect(tmp_path / "audit.duckdb")
     con.execute("set memory_limit = '48MB'")
     snapshot = db.new_snapshot(con, account_id="123456789012", kind="load", sources=[], as_of=None)
     with pytest.raises(db.RowsNotStored) as raised:

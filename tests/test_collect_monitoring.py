@@ -73,7 +73,7 @@ def proxy(moto_env):
 
 def test_monitoring_of_the_trail_is_collected_and_loaded(aws_session, tmp_path):
     facts = watch_account(aws_session)
-    con = db.connect(tmp_path / "m.duckdb", helper_views=False)
+    con = db.connect(tmp_path / "m.duckdb")
     result = collect(con, evidence_dir=tmp_path / "evidence", regions=["us-east-1"])
     assert not [g for g in result.gaps if g["api"].split(":")[0] in ("logs", "cloudwatch", "sns", "s3", "ec2")]
 
@@ -103,7 +103,7 @@ def test_monitoring_of_the_trail_is_collected_and_loaded(aws_session, tmp_path):
 
 def test_a_bucket_without_logging_or_public_access_block_is_recorded_as_such(aws_session, tmp_path):
     populate_account(aws_session, ACCOUNT)
-    con = db.connect(tmp_path / "plain.duckdb", helper_views=False)
+    con = db.connect(tmp_path / "plain.duckdb")
     result = collect(con, evidence_dir=tmp_path / "evidence", regions=["us-east-1"])
     assert not [g for g in result.gaps if g["api"].startswith("s3:")]
     row = con.execute("select logging, block_public_acls, bucket_policy_is_public, versioning_enabled "
@@ -116,7 +116,7 @@ def test_a_denied_metric_filter_call_is_a_gap_and_leaves_the_table_unloaded(aws_
     watch_account(aws_session)
     server = proxy(deny=("DescribeMetricFilters",))
     monkeypatch.setenv("AWS_ENDPOINT_URL", server.url)
-    con = db.connect(tmp_path / "denied.duckdb", helper_views=False)
+    con = db.connect(tmp_path / "denied.duckdb")
     result = collect(con, evidence_dir=tmp_path / "evidence", regions=["us-east-1"])
     gaps = [(g["api"], g["region"], g["error"]) for g in result.gaps if g["api"].startswith("logs:")]
     assert gaps == [("logs:DescribeMetricFilters", "us-east-1", "AccessDenied")]

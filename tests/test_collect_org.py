@@ -80,7 +80,7 @@ def test_org_collection_loads_the_organization_its_scps_and_rcps(aws_session: bo
                                  Type="RESOURCE_CONTROL_POLICY")["Policy"]["PolicySummary"]["Id"]
     org.attach_policy(PolicyId=org_only, TargetId=root)
 
-    con = db.connect(str(tmp_path / "org.duckdb"), helper_views=False)
+    con = db.connect(str(tmp_path / "org.duckdb"))
     result = collect(con, evidence_dir=tmp_path / "evidence", org=True, role_name="SecurityAudit")
     organizations = tmp_path / "evidence" / MANAGEMENT / "global" / "organizations"
     assert (organizations / "describe-organization.json").is_file()

@@ -22,7 +22,7 @@ def generated(tmp_path_factory):
     principals = generate_account(root / "iam", users=60, roles=60, policies=30, seed=7)
     generate(root / "trail", 3_000, 6, seed=7, principals=principals)
     path = root / "generated.duckdb"
-    con = db.connect(path, helper_views=False)
+    con = db.connect(path)
     load_paths(con, [root / "iam", root / "trail"])
     con.close()
     return path
@@ -99,7 +99,7 @@ def test_shared_views_come_after_the_views_they_read():
 def test_connection_without_helper_views_still_runs_checks(generated, tmp_path):
     copy = tmp_path / "lazy.duckdb"
     copy.write_bytes(generated.read_bytes())
-    connection = db.connect(copy, helper_views=False)
+    connection = db.connect(copy)
     try:
         assert connection.execute("select count(*) from iamsql_account").fetchone()[0] == 1
         with pytest.raises(duckdb.CatalogException):
@@ -115,7 +115,7 @@ def test_connection_without_helper_views_still_runs_checks(generated, tmp_path):
 def test_a_single_control_defines_only_the_views_it_reads_and_computes_each_once(generated, tmp_path):
     copy = tmp_path / "single.duckdb"
     copy.write_bytes(generated.read_bytes())
-    connection = db.connect(copy, helper_views=False)
+    connection = db.connect(copy)
     try:
         # ct_nhi_human_use reads iam_principal and cloudtrail_event_actor; iam_principal reads cloudtrail_event_actor
         # again and iam_principal_rule (queries/views/iam_principal.sql)

@@ -30,7 +30,7 @@ BIG_OUTPUT_CONTROLS = ["iam_role_unused", "iam_policy_no_full_admin"]
 @pytest.fixture(scope="module")
 def sample_db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("interrupts") / "audit.duckdb"
-    con = db.connect(path, helper_views=False)
+    con = db.connect(path)
     load_paths(con, [SAMPLE_DIR])
     con.close()
     return path
@@ -79,7 +79,7 @@ def test_ctrl_c_after_the_check_run_was_stored_says_so(sample_db, tmp_path):
 
 
 def test_ctrl_c_inside_a_load_names_the_snapshot_it_rolled_back(tmp_path):
-    con = db.connect(tmp_path / "audit.duckdb", helper_views=False)
+    con = db.connect(tmp_path / "audit.duckdb")
     journal.reset()
 
     def interrupt(_path) -> None:  # called as each CloudTrail batch is stored, inside the load's transaction

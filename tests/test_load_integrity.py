@@ -19,7 +19,7 @@ IAMSQL = str(Path(sys.executable).parent / "iamsql")
 
 @pytest.fixture
 def con(db_path):
-    connection = db.connect(db_path, helper_views=False)
+    connection = db.connect(db_path)
     yield connection
     connection.close()
 
@@ -168,10 +168,10 @@ def test_deep_nesting_in_a_folder_names_the_file(tmp_path, db_path):
 
 def test_database_made_before_event_time_raw_gets_the_column(tmp_path):
     path = tmp_path / "old.duckdb"
-    con = db.connect(path, helper_views=False)
+    con = db.connect(path)
     con.execute("alter table history.aws_cloudtrail_trail_event drop column event_time_raw")
     con.close()
-    con = db.connect(path, helper_views=False)  # a write connection adds what is missing
+    con = db.connect(path)  # a write connection adds what is missing
     load_paths(con, [records(tmp_path / "a.json", [event("e1") | {"eventTime": "later"}])], as_of="2024-05-01")
     assert con.execute("select event_time_raw from history.aws_cloudtrail_trail_event").fetchall() == [("later",)]
     con.close()

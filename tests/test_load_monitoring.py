@@ -23,7 +23,7 @@ UNAUTHORIZED = ('{ ($.errorCode ="*UnauthorizedOperation") || ($.errorCode ="Acc
 def loaded(tmp_path_factory):
     folder = tmp_path_factory.mktemp("monitoring")
     shutil.copytree(DATA, folder / "monitoring")
-    connection = db.connect(str(folder / "m.duckdb"), helper_views=False)
+    connection = db.connect(str(folder / "m.duckdb"))
     summary = load_paths(connection, [folder / "monitoring"])
     yield connection, summary
     connection.close()
@@ -97,7 +97,7 @@ def test_a_bucket_policy_that_is_not_json_is_a_warning(tmp_path):
     folder = tmp_path / "s3" / "get-bucket-policy"
     folder.mkdir(parents=True)
     (folder / "broken.json").write_text(json.dumps({"Policy": "{not json"}))
-    con = db.connect(str(tmp_path / "b.duckdb"), helper_views=False)
+    con = db.connect(str(tmp_path / "b.duckdb"))
     summary = load_paths(con, [tmp_path / "s3"], account_id=ACCOUNT, as_of="2026-01-01")
     assert any("policy of bucket broken is not JSON" in w for w in summary.warnings)
     assert con.execute("select name, policy from aws_s3_bucket").fetchall() == [("broken", None)]
@@ -107,7 +107,7 @@ def test_a_bucket_policy_that_is_not_json_is_a_warning(tmp_path):
 def test_an_unrecognised_file_named_explicitly_is_a_one_line_error(tmp_path):
     path = tmp_path / "get-bucket-versioning.json"
     path.write_text("{}")
-    con = db.connect(str(tmp_path / "e.duckdb"), helper_views=False)
+    con = db.connect(str(tmp_path / "e.duckdb"))
     with pytest.raises(InputError, match="not a recognised"):
         load_paths(con, [path], account_id=ACCOUNT)
     con.close()
@@ -136,7 +136,7 @@ def test_filter_patterns_are_read_by_meaning(pattern, expected):
 def test_a_malformed_output_is_a_one_line_error_and_nothing_is_loaded(tmp_path):
     path = tmp_path / "describe-metric-filters.json"
     path.write_text(json.dumps({"metricFilters": ["not a filter"]}))
-    con = db.connect(str(tmp_path / "m.duckdb"), helper_views=False)
+    con = db.connect(str(tmp_path / "m.duckdb"))
     with pytest.raises(InputError, match=r"bad logs:describe-metric-filters") as error:
         load_paths(con, [path], account_id=ACCOUNT, as_of="2026-01-01")
     assert "\n" not in str(error.value)

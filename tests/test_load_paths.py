@@ -41,7 +41,7 @@ def loaded(con) -> tuple[set[str], list[dict]]:
 
 @pytest.fixture
 def con(db_path):
-    connection = db.connect(db_path, helper_views=False)
+    connection = db.connect(db_path)
     yield connection
     connection.close()
 

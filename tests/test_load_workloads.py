@@ -17,7 +17,7 @@ ACCOUNT = "444455556666"
 
 @pytest.fixture
 def con(tmp_path):
-    connection = db.connect(tmp_path / "wl.duckdb", helper_views=False)
+    connection = db.connect(tmp_path / "wl.duckdb")
     yield connection
     connection.close()
 

@@ -56,7 +56,7 @@ def loaded(tmp_path_factory):
     for account in (MANAGEMENT, DEV, OUTSIDE):
         (folder / account).mkdir()
         (folder / account / "gaad.json").write_text(json.dumps(gaad(account)))
-    con = db.connect(str(folder / "orgs.duckdb"), helper_views=False)
+    con = db.connect(str(folder / "orgs.duckdb"))
     summary = load_paths(con, [folder])
     yield con, summary
     con.close()
@@ -128,7 +128,7 @@ def test_tables_listed_by_the_cli():
 def test_malformed_json_is_one_line_and_stores_nothing(tmp_path):
     bad = tmp_path / "list-accounts.json"
     bad.write_text('{"Accounts": [{"Id": "222222222222", ')
-    con = db.connect(str(tmp_path / "bad.duckdb"), helper_views=False)
+    con = db.connect(str(tmp_path / "bad.duckdb"))
     with pytest.raises(InputError) as error:
         load_paths(con, [bad])
     assert "\n" not in str(error.value) and "malformed JSON" in str(error.value)
@@ -142,7 +142,7 @@ def test_outputs_that_name_nothing_warn(tmp_path):
         {"TargetId": "r-a1b2", "Arn": "arn:aws:organizations::111111111111:root/o-a1b2c3d4e5/r-a1b2",
          "Name": "Root", "Type": "ROOT"}]}))
     shutil.copy(DATA / "list-accounts.json", tmp_path)
-    con = db.connect(str(tmp_path / "warn.duckdb"), helper_views=False)
+    con = db.connect(str(tmp_path / "warn.duckdb"))
     summary = load_paths(con, [tmp_path])
     assert any("names no policy" in w for w in summary.warnings)
     assert con.execute("select count(*) from aws_organizations_policy_target").fetchone()[0] == 0
@@ -154,7 +154,7 @@ def test_iam_policy_listings_are_not_taken_for_organizations_ones(tmp_path):
                          "Path": "/", "DefaultVersionId": "v1", "AttachmentCount": 0, "IsAttachable": True,
                          "CreateDate": "2024-01-01T00:00:00Z", "UpdateDate": "2024-01-01T00:00:00Z"}]}
     (tmp_path / "list-policies.json").write_text(json.dumps(iam))
-    con = db.connect(str(tmp_path / "iam.duckdb"), helper_views=False)
+    con = db.connect(str(tmp_path / "iam.duckdb"))
     summary = load_paths(con, [tmp_path])
     assert [f.format for f in summary.files] == ["iam:list-policies"]
     con.close()
@@ -182,7 +182,7 @@ def test_a_policy_without_content_is_unknown(tmp_path):
             target = tmp_path / path.relative_to(DATA)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(path, target)
-    con = db.connect(str(tmp_path / "partial.duckdb"), helper_views=False)
+    con = db.connect(str(tmp_path / "partial.duckdb"))
     load_paths(con, [tmp_path])
     root = guardrails(con)[DEV].scps[0]
     assert len(root) == 2 and root.count(None) == 1

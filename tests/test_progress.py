@@ -21,7 +21,7 @@ ENV = {**os.environ, "TERM": "xterm", "COLUMNS": "160"}
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
     path = tmp_path_factory.mktemp("progress") / "sample.duckdb"
-    con = db.connect(path, helper_views=False)
+    con = db.connect(path)
     accounts = len({snapshot["account_id"] for snapshot in load_paths(con, [SAMPLE_DIR]).snapshots})
     con.close()
     assert accounts > 1

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from iamsql.controls import create_views
 from iamsql.errors import QueryError
 from iamsql.sql.query import fetch, lock_down, read_sql, run_statements, split_statements
 from iamsql.store import db as dbmod
@@ -62,7 +63,8 @@ def loaded_db(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def locked(loaded_db):
-    con = dbmod.connect(loaded_db, read_only=True, helper_views=True)
+    con = dbmod.connect(loaded_db, read_only=True)
+    create_views(con)
     lock_down(con)
     yield con
     con.close()
@@ -134,7 +136,7 @@ def test_allow_files_reads_but_still_refuses_writes(loaded_db, tmp_path):
     # other connection to the same file in this process.
     copy = tmp_path / "copy.duckdb"
     copy.write_bytes(loaded_db.read_bytes())
-    con = dbmod.connect(copy, read_only=True, helper_views=False)
+    con = dbmod.connect(copy, read_only=True)
     lock_down(con, allow_files=True)
     try:
         assert run_all(con, f"select sum(a) as s from read_csv('{data}')", "duckdb")[0][2] == [(3,)]

@@ -185,7 +185,7 @@ def test_html_is_self_contained_with_the_framework_summary(sample):
     assert not [a for a in page.attributes if a[0] in ("src", "href") or a[0].startswith("on")]
     text = "\n".join(page.text)
     assert "% compliant" in text and "% coverage" in text
-    con = dbmod.connect(database, read_only=True, helper_views=False)
+    con = dbmod.connect(database, read_only=True)
     summary = json.loads(write_report(con, database.parent / "figures.json").read_text(encoding="utf-8"))
     con.close()
     for section in summary["frameworks"]:
@@ -211,7 +211,7 @@ def test_html_escapes_hostile_values(sample, tmp_path):
     for row, value in zip(ids, HOSTILE):
         con.execute("update iamsql_result set resource = $v, reason = $v where rowid = $row", {"v": value, "row": row})
     con.close()
-    con = dbmod.connect(database, read_only=True, helper_views=False)
+    con = dbmod.connect(database, read_only=True)
     out = write_report(con, tmp_path / "hostile.html")
     con.close()
     page = Page()

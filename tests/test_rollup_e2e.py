@@ -155,7 +155,7 @@ def test_readme_query_lists_the_users_without_mfa(sample):
 
 def test_credential_report_fills_the_user_columns_the_listing_lacks(tmp_path):
     path = tmp_path / "users.duckdb"
-    con = dbmod.connect(path, helper_views=False)
+    con = dbmod.connect(path)
     account = "111111111111"
     with dbmod.transaction(con):
         users = dbmod.new_snapshot(con, account_id=account, kind="load", sources=[], as_of=None)

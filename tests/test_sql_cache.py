@@ -23,7 +23,7 @@ SELECTED = ["iam_root_mfa_enabled", "iam_user_console_mfa", "nhi_unused"]
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
     path = tmp_path_factory.mktemp("sample") / "sample.duckdb"
-    con = db.connect(path, helper_views=False)
+    con = db.connect(path)
     load_paths(con, [SAMPLE_DIR])
     con.close()
     return path
@@ -33,7 +33,7 @@ def sample(tmp_path_factory):
 def con(sample, tmp_path):
     copy = tmp_path / "copy.duckdb"
     copy.write_bytes(sample.read_bytes())
-    connection = db.connect(copy, helper_views=False)
+    connection = db.connect(copy)
     yield connection
     connection.close()
 
@@ -56,13 +56,13 @@ def translations(monkeypatch):
         return translate(sql)
 
     monkeypatch.setattr(controls, "to_duckdb", counting)
-    controls._view_duckdb.cache_clear()
+    controls.view_duckdb.cache_clear()
     yield calls
-    controls._view_duckdb.cache_clear()
+    controls.view_duckdb.cache_clear()
 
 
 def run(con, translations, **options) -> list[tuple]:
-    controls._view_duckdb.cache_clear()  # each run as in a new process
+    controls.view_duckdb.cache_clear()  # each run as in a new process
     run_id = controls.run_checks(con, **options)
     return con.execute("select control_id, finding_id, status, reason from iamsql_result where run_id = ? "
                        "order by all", [run_id]).fetchall()

@@ -70,7 +70,7 @@ def tables(db: DbOption = None) -> None:
     from iamsql.sql.output import render
     from iamsql.store import db as dbmod
 
-    con = dbmod.connect(db, read_only=True, helper_views=False)
+    con = dbmod.connect(db, read_only=True)
     rows = [(name, con.execute(f"select count(*) from {name}").fetchone()[0]) for name in dbmod.table_names(con)]
     typer.echo(render(["table", "rows"], rows, "table"), nl=False)
 
@@ -104,7 +104,7 @@ def schema(
         rows = [(name, sqltype) for name, sqltype in columns(table)]
     else:
         if db is not None or dbmod.resolve_db_path(None).exists():
-            con = dbmod.connect(db, read_only=True, helper_views=False)
+            con = dbmod.connect(db, read_only=True)
         else:  # no database yet: the schema iamsql would create
             con = duck.connect()
             dbmod.ensure_schema(con)
@@ -145,7 +145,7 @@ def query(
       iamsql query my_query.sql -o csv
       cat my_query.sql | iamsql query -o json
     """
-    from iamsql.controls import mentions_helper_view
+    from iamsql.controls import create_views, mentions_helper_view
     from iamsql.sql.output import FORMATS, STEAMPIPE_NULL, render
     from iamsql.sql.query import lock_down, read_sql, run_statements, split_statements, sql_file, translate
     from iamsql.store import db as dbmod
@@ -158,7 +158,9 @@ def query(
         if print_sql:
             typer.echo(";\n".join(translate(s, dialect) for s in split_statements(sql, dialect)))
             return
-        con = dbmod.connect(db, read_only=True, helper_views=mentions_helper_view(sql))
+        con = dbmod.connect(db, read_only=True)
+        if mentions_helper_view(sql):
+            create_views(con)
         lock_down(con, allow_files=allow_files)
         for columns, types, rows in run_statements(con, sql, dialect):
             if columns:
@@ -241,7 +243,7 @@ def simulate(
 
     if not action:
         raise IamsqlError("--principal needs --action")
-    con = dbmod.connect(db, read_only=True, helper_views=False)
+    con = dbmod.connect(db, read_only=True)
     answer = simulate_principal(con, principal, action, resource, _context_options(context),
                                 unknown_context=unknown_context)
     if fmt == "json":
@@ -281,7 +283,7 @@ def who_can(
 
     if fmt not in FORMATS:
         raise IamsqlError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    con = dbmod.connect(db, read_only=True, helper_views=False)
+    con = dbmod.connect(db, read_only=True)
     answers = find(con, action, resource)
     columns = ["principal", "principal_type", "account_id", "decision", "path", "granted_by", "conditions", "missing"]
     rows = [(a.principal, a.principal_type, a.account_id, a.decision, a.path, ", ".join(a.granted_by),
@@ -330,7 +332,7 @@ def load(
         raise IamsqlError("give one or more files or folders to load, or --sample")
     bar = terminal_progress(quiet, TextColumn("loading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     task = bar.add_task("load", total=None)
-    con = dbmod.connect(db, helper_views=False)
+    con = dbmod.connect(db)
     with bar:
         summary = load_paths(con, inputs, account_id=account_id, as_of=as_of,
                              progress=lambda _path: bar.advance(task),
@@ -461,7 +463,7 @@ def check(
     extra = _sigma_controls(sigma, sigma_skip_unsupported)
     if engine == "duckdb" and not dbmod.resolve_db_path(db).exists():
         raise IamsqlError(f"database {dbmod.resolve_db_path(db)} does not exist: run 'iamsql load' or 'iamsql collect' first")
-    con = dbmod.connect(db, helper_views=False)  # a run defines the helper views its controls read
+    con = dbmod.connect(db)  # a run defines the helper views its controls read
     if engine == "spark":
         from iamsql.controls.engines.spark import run_checks as run_on_spark
 
@@ -576,7 +578,7 @@ def report(
     from iamsql.store import db as dbmod
 
     extra = _sigma_controls(sigma, True)
-    con = dbmod.connect(db, read_only=True, helper_views=False)
+    con = dbmod.connect(db, read_only=True)
     try:
         with Steps(quiet) as steps:
             path = write_report(con, out, fmt=fmt, frameworks=framework, run_id=run, queries_dir=queries,
@@ -629,7 +631,7 @@ def collect(
     from iamsql.sql.output import render
     from iamsql.store import db as dbmod
 
-    con = dbmod.connect(db, helper_views=False)
+    con = dbmod.connect(db)
     try:
         result = run_collect(con, evidence_dir=evidence_dir, profile=profile, regions=region, role_arns=role_arn,
                              org=org, role_name=role_name, external_id=external_id, cloudtrail_s3=cloudtrail_s3,
@@ -769,7 +771,7 @@ def evidence_list(db: DbOption = None, fmt: FormatOption = "table") -> None:
 
     if fmt not in FORMATS:
         raise IamsqlError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    con = dbmod.connect(db, read_only=True, helper_views=False)
+    con = dbmod.connect(db, read_only=True)
     found = runs(con)
     con.close()
     columns = ["run_id", "as_of", "started_at", "status", "accounts", "alarms", "excepted", "evidence"]
@@ -794,7 +796,7 @@ def diff(
     from iamsql.history.runs import render_diff
     from iamsql.store import db as dbmod
 
-    con = dbmod.connect(db, read_only=True, helper_views=False)
+    con = dbmod.connect(db, read_only=True)
     try:
         text = render_diff(run_diff(con, from_run, to_run), fmt)
     finally:
@@ -825,7 +827,7 @@ def exceptions_check(
     if fmt not in FORMATS:
         raise IamsqlError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     parsed = read_exceptions(file)
-    con = dbmod.connect(db, read_only=True, helper_views=False) if dbmod.resolve_db_path(db).exists() else None
+    con = dbmod.connect(db, read_only=True) if dbmod.resolve_db_path(db).exists() else None
     try:
         columns, rows, note = review(con, parsed, run)
     finally:
@@ -852,7 +854,7 @@ def export(
     from iamsql.store import db as dbmod
     from iamsql.store.lake import export as export_lake
 
-    con = dbmod.connect(db, read_only=True, helper_views=False)
+    con = dbmod.connect(db, read_only=True)
     try:
         summary = export_lake(con, parquet, run_id=run)
     finally:

@@ -19,6 +19,35 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from sigma.collection import SigmaCollection
+from sigma.conditions import (
+    ConditionAND,
+    ConditionFieldEqualsValueExpression,
+    ConditionNOT,
+    ConditionOR,
+    ConditionValueExpression,
+)
+from sigma.correlations import SigmaCorrelationRule
+from sigma.exceptions import SigmaError
+from sigma.filters import SigmaFilter
+from sigma.modifiers import reverse_modifier_mapping
+from sigma.rule import SigmaRule as PySigmaRule
+from sigma.types import (
+    Placeholder,
+    SigmaBool,
+    SigmaCasedString,
+    SigmaCIDRExpression,
+    SigmaCompareExpression,
+    SigmaExists,
+    SigmaExpansion,
+    SigmaFieldReference,
+    SigmaNull,
+    SigmaNumber,
+    SigmaRegularExpression,
+    SigmaString,
+    SpecialChars,
+)
+
 from iamsql.controls import Control
 from iamsql.errors import ControlError, SigmaRuleError
 
@@ -130,11 +159,6 @@ def load_sigma(directories: list[Path], *, skip_unsupported: bool = False,
 
 def convert_file(path: Path) -> tuple[list[SigmaRule], list[str]]:
     """The rules of one file (a file may hold several YAML documents) and one error line per rule that fails."""
-    from sigma.collection import SigmaCollection
-    from sigma.correlations import SigmaCorrelationRule
-    from sigma.exceptions import SigmaError
-    from sigma.filters import SigmaFilter
-    from sigma.rule import SigmaRule as PySigmaRule
 
     try:
         text = path.read_text(encoding="utf-8")
@@ -243,7 +267,6 @@ def _items(detection):
 
 
 def _modifier_name(modifier) -> str:
-    from sigma.modifiers import reverse_modifier_mapping
 
     return reverse_modifier_mapping.get(modifier.__name__, modifier.__name__)
 
@@ -283,13 +306,6 @@ def _literal(text: str) -> str:
 
 
 def _sql(node) -> str:
-    from sigma.conditions import (
-        ConditionAND,
-        ConditionFieldEqualsValueExpression,
-        ConditionNOT,
-        ConditionOR,
-        ConditionValueExpression,
-    )
 
     if node is None:
         raise _Unsupported("a condition with no detection left")
@@ -308,19 +324,6 @@ def _sql(node) -> str:
 
 
 def _match(field: str, value, name: str) -> str:
-    from sigma.types import (
-        SigmaBool,
-        SigmaCasedString,
-        SigmaCIDRExpression,
-        SigmaCompareExpression,
-        SigmaExists,
-        SigmaExpansion,
-        SigmaFieldReference,
-        SigmaNull,
-        SigmaNumber,
-        SigmaRegularExpression,
-        SigmaString,
-    )
 
     if isinstance(value, SigmaString):
         return _string(field, value, cased=isinstance(value, SigmaCasedString))
@@ -350,7 +353,6 @@ def _match(field: str, value, name: str) -> str:
 
 
 def _string(field: str, value, *, cased: bool) -> str:
-    from sigma.types import Placeholder
 
     if any(isinstance(p, Placeholder) for p in value.s):
         raise _Unsupported("placeholders (%name%, the expand modifier)")
@@ -376,7 +378,6 @@ def _regex(value) -> str:
 
 
 def _keyword(value) -> str:
-    from sigma.types import SigmaExpansion, SigmaNumber, SigmaRegularExpression, SigmaString, SpecialChars
 
     if isinstance(value, SigmaString):
         if not value.startswith(SpecialChars.WILDCARD_MULTI):

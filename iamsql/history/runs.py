@@ -18,12 +18,17 @@ back to the run's ``as_of`` and then its start, so history follows the data, not
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
 import duckdb
 
+from iamsql.controls import RUN_DDL
 from iamsql.errors import HistoryError
+from iamsql.frameworks import requirements_for_control
+from iamsql.sql.output import render
+from iamsql.store.db import has_table
 
 HISTORY_DDL = """
 create table if not exists iamsql_result_exception (
@@ -212,15 +217,10 @@ DIFF_RESOURCES = f"""
 """
 
 
-def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(con.execute(
-        "select count(*) from duckdb_tables() where table_name = ? and database_name = current_database() "
-        "and schema_name = 'main'", [name]).fetchone()[0])
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the run bookkeeping tables and the ``iamsql_finding_history`` view (needs a writable database)."""
-    from iamsql.controls import RUN_DDL
 
     con.execute(RUN_DDL)
     con.execute(HISTORY_DDL)
@@ -312,7 +312,6 @@ def diff(con: duckdb.DuckDBPyConnection, from_run: int | None = None, to_run: in
     (``controls``, ``frameworks``: empty for all). ``summary``: counts per framework (controls mapped to it) and
     over all controls. DuckDB compares the runs; only the
     differences come back to Python."""
-    from iamsql.frameworks import requirements_for_control
 
     if not ready(con):
         raise HistoryError("diff needs two check runs; the database has none: run 'iamsql check' first")
@@ -379,7 +378,6 @@ def run_controls(con: duckdb.DuckDBPyConnection, run_id: int) -> set[str]:
 
 
 def _run_meta(con: duckdb.DuckDBPyConnection, run_id: int, controls: set[str]) -> dict[str, Any]:
-    import json
 
     started, as_of, frameworks = con.execute("select started_at, as_of, frameworks from iamsql_run where run_id = ?",
                                              [run_id]).fetchone()
@@ -399,9 +397,7 @@ SUMMARY_COLUMNS = ("scope", *CHANGE_KINDS, "new_resources", "removed_resources",
 
 def render_diff(result: dict[str, Any], fmt: str) -> str:
     """The diff as ``table`` or ``md`` (summary per framework, then changes, then resources) or ``json``."""
-    import json
 
-    from iamsql.sql.output import render
 
     if fmt == "json":
         return json.dumps(result, indent=2, default=str) + "\n"

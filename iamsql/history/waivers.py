@@ -41,7 +41,10 @@ from typing import Any
 import duckdb
 import yaml
 
-from iamsql.errors import ExceptionsFileError
+from iamsql.errors import ExceptionsFileError, MappingError
+from iamsql.frameworks import get_framework
+from iamsql.history.runs import ensure_schema, run_as_of, runs
+from iamsql.store.db import has_table, transaction
 
 EXCEPTION_FIELDS = ("control", "resource", "account", "reason", "approver", "ticket", "expires")
 PATTERN_FIELDS = ("control", "resource")
@@ -228,8 +231,6 @@ class _Reader:
         )
 
     def attestation(self, node: yaml.Node, number: int) -> Attestation:
-        from iamsql.errors import MappingError
-        from iamsql.frameworks import get_framework
 
         what = f"attestation {number}"
         fields = self.mapping(node, what, ATTESTATION_FIELDS, ATTESTATION_FIELDS)
@@ -290,7 +291,6 @@ class Applied:
 
 def evaluate(con: duckdb.DuckDBPyConnection, run_id: int, file: ExceptionsFile) -> Applied:
     """Match a run's alarms against the file, judging expiry at the run's data time. Nothing is written."""
-    from iamsql.history.runs import run_as_of
 
     as_of = run_as_of(con, run_id).date()
     rows = con.execute(
@@ -330,8 +330,6 @@ def warnings(applied: Applied) -> list[str]:
 def apply(con: duckdb.DuckDBPyConnection, run_id: int, file: ExceptionsFile | None) -> Applied:
     """Evaluate the file against a run and store the outcome for that run, in one transaction (replacing any
     earlier outcome for the run). ``None`` stores that the run had no exceptions."""
-    from iamsql.history.runs import ensure_schema
-    from iamsql.store.db import transaction
 
     ensure_schema(con)
     file = file or ExceptionsFile(Path(), "", (), ())
@@ -360,7 +358,6 @@ def review(con: duckdb.DuckDBPyConnection | None, file: ExceptionsFile, run_id: 
            ) -> tuple[list[str], list[tuple], str]:
     """Rows for ``iamsql exceptions check``: each entry with its state and matches against a stored run (default
     the latest); without a database or run, states are judged at today's date and matches are not known."""
-    from iamsql.history.runs import runs
 
     known = [r["run_id"] for r in runs(con)] if con is not None else []
     if run_id is None and known:
@@ -417,7 +414,6 @@ def attested_requirements(con: duckdb.DuckDBPyConnection, run_id: int) -> set[st
 
 def _dicts(con: duckdb.DuckDBPyConnection, sql: str, params: int | dict) -> list[dict[str, Any]]:
     """The rows as dicts; ``params`` is the run id (one ``?``) or named parameters."""
-    from iamsql.history.runs import has_table
 
     if not has_table(con, "iamsql_run_exception"):
         return []

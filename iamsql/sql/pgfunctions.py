@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
+import duckdb
+
 AS_OF_VARIABLE = "iamsql_as_of"
 
 
@@ -173,7 +175,6 @@ create or replace temp macro pg_to_bool(x) as
 
 def install_macros(con) -> None:
     """Install the functions and macros that translated queries call (temporary, on this connection)."""
-    import duckdb
 
     for name, function, params, returns in PYTHON_FUNCTIONS:
         try:

@@ -5,11 +5,20 @@ from __future__ import annotations
 
 import json
 import re
+import sys
+from pathlib import Path
 
 import duckdb
+import sqlglot
+from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
+from sqlglot.errors import SqlglotError
+from sqlglot.tokens import TokenType
 
 from iamsql.errors import QueryError
 from iamsql.sql import cache as sqlcache
+from iamsql.sql.dialect import Steampipe, quiet_sqlglot, to_duckdb
+from iamsql.sql.output import TEXT_TYPES
 
 DIALECTS = ("steampipe", "postgres", "duckdb")
 
@@ -19,7 +28,6 @@ def translate(sql: str, dialect: str = "steampipe", *, as_of_variable: bool = Fa
 
     ``as_of_variable``: the current time is the DuckDB variable ``iamsql_as_of`` (controls) instead of the clock.
     """
-    from iamsql.sql.dialect import to_duckdb
 
     if dialect not in DIALECTS:
         raise QueryError(f"unknown dialect {dialect!r}; choose one of {', '.join(DIALECTS)}")
@@ -92,10 +100,7 @@ def refused(kind: str) -> QueryError:
 def split_statements(sql: str, dialect: str = "steampipe") -> list[str]:
     """The statements of ``sql`` in order, split at semicolons outside strings, names and comments (empty ones
     dropped)."""
-    from sqlglot.errors import SqlglotError
-    from sqlglot.tokens import TokenType
 
-    from iamsql.sql.dialect import Steampipe
 
     read = "duckdb" if dialect == "duckdb" else Steampipe
     try:
@@ -112,14 +117,12 @@ def split_statements(sql: str, dialect: str = "steampipe") -> list[str]:
 
 
 def sqlglot_dialect(read):
-    from sqlglot.dialects.dialect import Dialect
 
     return Dialect.get_or_raise(read)
 
 
 def _kind_of(node) -> str:
     """A statement kind as SQL spells it (COPY, CREATE, SET, ...)."""
-    from sqlglot import exp
 
     if isinstance(node, exp.Command):
         return " ".join(str(node.this).upper().split()[:1]) or "this statement"
@@ -137,11 +140,7 @@ def check_read_only(sql: str, dialect: str, con: duckdb.DuckDBPyConnection | Non
     """Refuse ``sql`` (one statement, before translation) unless it only reads: its kind in sqlglot's tree
     (``dialect``'s parser) and in DuckDB's parse of it. One-line QueryError naming the kind. The translated SQL
     goes through ``check_duckdb_kind`` again before it runs."""
-    import sqlglot
-    from sqlglot import exp
-    from sqlglot.errors import SqlglotError
 
-    from iamsql.sql.dialect import Steampipe, quiet_sqlglot
 
     read = "duckdb" if dialect == "duckdb" else Steampipe
     tree = None
@@ -218,7 +217,6 @@ def fetch(con: duckdb.DuckDBPyConnection, duck_sql: str) -> tuple[list[str], lis
     timestamps come back as DuckDB's text (a Python value would lose an interval's months, ``infinity``, BC and
     years past 9999); lists, structs and maps as JSON (a union as its member's value) (type ``JSON``). ``output.render`` turns both into
     Steampipe's text."""
-    from iamsql.sql.output import TEXT_TYPES
 
     try:
         relation = con.sql(duck_sql)
@@ -283,8 +281,6 @@ def sql_file(sql: str | None, file: str | None) -> str | None:
 def read_sql(sql: str | None, file: str | None, stdin=None) -> str:
     """The SQL text, as Steampipe takes it: the argument (a path ending in ``.sql`` is read as a file), ``--file
     FILE`` (``-`` is stdin), or stdin when it is piped and nothing else is given."""
-    import sys
-    from pathlib import Path
 
     stdin = stdin or sys.stdin
     if sql is not None and file is not None:

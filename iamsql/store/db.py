@@ -134,13 +134,10 @@ def resolve_db_path(db: str | os.PathLike | None) -> Path:
     return Path(db or os.environ.get("IAMSQL_DB") or DEFAULT_DB)
 
 
-def connect(
-    db: str | os.PathLike | None = None, *, read_only: bool = False, helper_views: bool = True
-) -> duckdb.DuckDBPyConnection:
+def connect(db: str | os.PathLike | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the database (creating it and its schema unless read-only) with iamsql's SQL macros installed,
-    ``iamsql_account`` and ``iamsql_as_of``. ``helper_views=False`` skips the ``queries/views`` helper views
-    (translating them costs 0.5-3 s) for callers that do not read them; ``controls.create_views(con)`` adds
-    them later."""
+    ``iamsql_account`` and ``iamsql_as_of``. The ``queries/views`` helper views are not created (translating them
+    costs 0.5-3 s): ``controls.create_views(con)`` adds them for a caller that reads them."""
     path = resolve_db_path(db)
     if read_only and not path.exists():
         raise DatabaseError(f"database {path} does not exist: run 'iamsql load' or 'iamsql collect' first")
@@ -158,9 +155,8 @@ def connect(
     if not read_only:
         ensure_schema(con)
     install_macros(con)
-    from iamsql.controls import create_account_view, create_views
 
-    (create_views if helper_views else create_account_view)(con)  # TEMP views
+    create_account_view(con)  # TEMP views
     return con
 
 
@@ -327,3 +323,57 @@ def repr_name(name: str) -> str:
 def table_names(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The Steampipe-shaped tables (views over the latest snapshots), in schema order."""
     return list(TABLES)
+
+
+# Engine-provided view (DuckDB SQL, it reads the snapshot bookkeeping): one row per loaded account with its
+# partition and "as of" time, so account-level controls (password policy, support role) have a row to start
+# from even when the table they look at is empty for the account.
+ACCOUNT_VIEW = """
+    with loaded as (
+        select l.account_id, max(coalesce(s.as_of, s.loaded_at)) as as_of
+        from iamsql_latest l join iamsql_snapshot s using (snapshot_id)
+        group by l.account_id
+    ), partitions as (
+        select account_id, min(partition) as partition
+        from (select account_id, partition from aws_iam_user union all select account_id, partition from aws_iam_role)
+        where partition is not null group by account_id
+    )
+    select loaded.account_id, coalesce(partitions.partition, 'aws') as partition, loaded.as_of
+    from loaded left join partitions using (account_id)
+"""
+
+
+def create_account_view(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the TEMP view ``iamsql_account`` and set ``iamsql_as_of`` to the newest snapshot time (cheap)."""
+    if has_table(con, "iamsql_snapshot"):
+        con.execute(f"create or replace temp view iamsql_account as {ACCOUNT_VIEW}")
+        set_as_of(con, con.execute("select max(as_of) from iamsql_account").fetchone()[0])
+        _create_organization_members(con)
+
+
+def _create_organization_members(con: duckdb.DuckDBPyConnection) -> None:
+    """TEMP view ``iamsql_organization_member(id, arn, snapshot_id)``: the latest ``aws_organizations_account`` rows
+    of every account, never shadowed per account (``aws_account`` reads it: the management account's snapshot
+    says which organization each member belongs to); empty in a database made before the table existed."""
+    database = con.execute("select current_database()").fetchone()[0]
+    exists = con.execute("select count(*) from duckdb_tables() where database_name = ? and schema_name = 'history' "
+                         "and table_name = 'aws_organizations_account'", [database]).fetchone()[0]
+    quoted = database.replace('"', '""')
+    body = (f'select m.id, m.arn, m.snapshot_id from "{quoted}".history.aws_organizations_account as m '
+            "join iamsql_latest as l on l.snapshot_id = m.snapshot_id and l.table_name = 'aws_organizations_account'"
+            if exists else "select null::varchar as id, null::varchar as arn, null::bigint as snapshot_id where false")
+    con.execute(f"create or replace temp view iamsql_organization_member as {body}")
+
+
+def set_as_of(con: duckdb.DuckDBPyConnection, as_of: datetime | None) -> None:
+    if as_of is None:
+        con.execute("set variable iamsql_as_of = null::timestamptz")
+    else:
+        con.execute(f"set variable iamsql_as_of = '{as_of.isoformat()}'::timestamptz")
+
+
+def has_table(con: duckdb.DuckDBPyConnection, name: str, schema: str = "main") -> bool:
+    """Whether the database has the table ``name`` in ``schema`` (``main``: bookkeeping; ``history``: data)."""
+    return bool(con.execute(
+        "select count(*) from duckdb_tables() where table_name = ? and schema_name = ? "
+        "and database_name = current_database()", [name, schema]).fetchone()[0])

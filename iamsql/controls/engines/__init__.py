@@ -6,11 +6,14 @@ only, from ``dialect.transpile_for``, for teams that schedule the controls in th
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from iamsql import controls as ctl
+from iamsql.controls.engines.spark import to_spark
 from iamsql.errors import IamsqlError
+from iamsql.sql import dialect
 
 PRINT_DIALECTS = ("duckdb", "spark", "trino", "athena")
 
@@ -27,12 +30,10 @@ class Statement:
 
 def translate(sql: str, engine: str) -> str:
     """The Steampipe query ``sql`` for ``engine``; ``now()`` is the clock (DuckDB: the ``iamsql_as_of`` variable)."""
-    from iamsql.sql import dialect
 
     if engine == "duckdb":
         return dialect.to_duckdb(sql, as_of_variable=True)
     if engine == "spark":
-        from iamsql.controls.engines.spark import to_spark
 
         return to_spark(sql)
     return dialect.transpile_for(sql, engine)
@@ -66,7 +67,6 @@ def statements(engine: str, control_ids: list[str] | None = None, queries_dir: P
 
 
 def _mentions(sql: str, name: str) -> bool:
-    import re
 
     return re.search(rf"\b{re.escape(name)}\b", sql) is not None
 

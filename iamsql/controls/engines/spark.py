@@ -35,8 +35,20 @@ from typing import Any
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
-from iamsql import controls as ctl
-from iamsql.errors import IamsqlError, QueryError, SparkError
+from iamsql.controls.catalog import (
+    RESULT_COLUMNS,
+    VIEWS_DIR,
+    Control,
+    effective_parameters,
+    load_controls,
+    render_sql,
+    select_controls,
+    strip_header,
+    view_names,
+)
+from iamsql.controls.results import RUN_DDL, Account, contract_problem, plain_value, result_row, store_run
+from iamsql.controls.views import control_pack_hash
+from iamsql.errors import ControlError, IamsqlError, QueryError, SparkError
 from iamsql.sql import dialect, pgfunctions
 from iamsql.store.lake import EVENTS, read_manifest
 from iamsql.store.schema import ACCESS_TABLES, TABLES, columns
@@ -505,14 +517,14 @@ def _first_line(exc: BaseException) -> str:
 # --------------------------------------------------------------------------------------------- running
 
 
-def lake_accounts(spark) -> list[ctl._Account]:
+def lake_accounts(spark) -> list[Account]:
     """Accounts of the lake with their partition, time and covered tables."""
     rows = spark.sql(
         "select a.account_id, a.partition, a.as_of, collect_set(c.table_name) as tables "
         "from iamsql_lake_iamsql_account a join iamsql_lake_iamsql_coverage c using (account_id) "
         "group by a.account_id, a.partition, a.as_of order by a.account_id"
     ).collect()
-    return [ctl._Account(r.account_id, r.partition or "aws", _utc(r.as_of), set(r.tables)) for r in rows]
+    return [Account(r.account_id, r.partition or "aws", _utc(r.as_of), set(r.tables)) for r in rows]
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -540,8 +552,8 @@ def _translate_all(items: dict[str, str]) -> dict[str, exp.Expr | Exception]:
 def helper_views(read_by: list[str] | None = None) -> dict[str, str]:
     """The ``queries/views`` helper views' Steampipe SQL by name, each after the views it reads; with
     ``read_by`` (SQL texts), only the views those texts read, directly or through other views."""
-    texts = {name: ctl._strip_header((ctl.VIEWS_DIR / f"{name}.sql").read_text(encoding="utf-8"))
-             for name in ctl.view_names()}
+    texts = {name: strip_header((VIEWS_DIR / f"{name}.sql").read_text(encoding="utf-8"))
+             for name in view_names()}
     ordered: dict[str, str] = {}
 
     def add(name: str, seen: tuple[str, ...] = ()) -> None:
@@ -561,7 +573,7 @@ def _reads(sql: str, views: dict[str, str], itself: str | None = None) -> list[s
     return [name for name in views if name != itself and re.search(rf"\b{re.escape(name)}\b", sql)]
 
 
-def _shadow(spark, account: ctl._Account, views: dict[str, exp.Expr | Exception]) -> None:
+def _shadow(spark, account: Account, views: dict[str, exp.Expr | Exception]) -> None:
     """Per-account views named like the Steampipe tables and ``iamsql_account``, and the helper views cached
     in memory: Spark would otherwise recompute a helper view (and its JSON functions) for every control that
     reads it. The tables themselves are not cached: caching the events would copy every JSON column of every
@@ -591,21 +603,21 @@ def run_checks(con, directory: Path, *, master: str = "local[*]", spark=None, co
     with ``engine = 'spark'`` and return its id. A control that cannot be translated or fails on Spark gives
     an ``error`` row with the reason."""
     started = datetime.now(timezone.utc)
-    selected = ctl.select_controls(ctl.load_controls(queries_dir), ids=controls, frameworks=frameworks, severity=severity)
+    selected = select_controls(load_controls(queries_dir), ids=controls, frameworks=frameworks, severity=severity)
     if not selected:
-        raise ctl.ControlError("no control matches the selection")
-    parameters = ctl.effective_parameters(selected, params)
+        raise ControlError("no control matches the selection")
+    parameters = effective_parameters(selected, params)
     read_manifest(directory)
     spark = spark or session(master)
     register_lake(spark, directory)
     accounts = lake_accounts(spark)
-    texts = {c.id: ctl.render_sql(c, parameters[c.id]) for c in selected}
+    texts = {c.id: render_sql(c, parameters[c.id]) for c in selected}
     trees = _translate_all(texts)
     views = _translate_all(helper_views(read_by=list(texts.values())))
     rows: list[dict] = []
     if not accounts:
         for control in selected:
-            rows.append(ctl._row(control, None, f"control:{control.id}", "skip",
+            rows.append(result_row(control, None, f"control:{control.id}", "skip",
                                  "No data is in the lake: run 'iamsql export --parquet' first."))
     broken: dict[str, str] = {}
     with ThreadPoolExecutor(max_workers=CONCURRENT_QUERIES) as pool:
@@ -616,13 +628,13 @@ def run_checks(con, directory: Path, *, master: str = "local[*]", spark=None, co
                 rows.extend(found)
     for control_id, message in broken.items():
         control = next(c for c in selected if c.id == control_id)
-        rows.append(ctl._row(control, None, f"control:{control_id}", "error", message))
-    con.execute(ctl.RUN_DDL)
-    return ctl._store(con, started, selected, parameters, frameworks, accounts, rows, ctl.control_pack_hash(queries_dir),
+        rows.append(result_row(control, None, f"control:{control_id}", "error", message))
+    con.execute(RUN_DDL)
+    return store_run(con, started, selected, parameters, frameworks, accounts, rows, control_pack_hash(queries_dir),
                       engine="spark", snapshot_ids=snapshot_ids(spark) if accounts else [])
 
 
-def _evaluate(spark, control: ctl.Control, tree: exp.Expr | Exception, account: ctl._Account,
+def _evaluate(spark, control: Control, tree: exp.Expr | Exception, account: Account,
               broken: dict[str, str]) -> list[dict]:
     """One control over one account on Spark: skip, error or its rows (as ``controls._evaluate``)."""
     from pyspark.errors import AnalysisException, ParseException
@@ -631,7 +643,7 @@ def _evaluate(spark, control: ctl.Control, tree: exp.Expr | Exception, account: 
         return []
     missing = [t for t in control.requires if t not in account.covered]
     if missing:
-        return [ctl._row(control, account, account.resource, "skip",
+        return [result_row(control, account, account.resource, "skip",
                          f"No {', '.join(missing)} data is loaded for account {account.account_id}; "
                          f"load it to evaluate this control.")]
     if isinstance(tree, Exception):
@@ -645,15 +657,15 @@ def _evaluate(spark, control: ctl.Control, tree: exp.Expr | Exception, account: 
         broken[control.id] = f"The control's SQL does not bind on Spark: {_first_line(exc)}"
         return []
     except Exception as exc:  # noqa: BLE001 - any Spark failure is this control's error row, never a crash
-        return [ctl._row(control, account, account.resource, "error",
+        return [result_row(control, account, account.resource, "error",
                          f"The control failed on Spark for account {account.account_id}: {_first_line(exc)}")]
-    problem = ctl._contract_problem(names, fetched)
+    problem = contract_problem(names, fetched)
     if problem:
-        return [ctl._row(control, account, account.resource, "error", f"The control broke the result contract: {problem}")]
+        return [result_row(control, account, account.resource, "error", f"The control broke the result contract: {problem}")]
     out = []
     for values in fetched:
         record = dict(zip(names, values))
-        dims = {k: ctl._plain(v) for k, v in record.items() if k not in ctl.RESULT_COLUMNS}
-        out.append(ctl._row(control, account, record["resource"], record["status"], record["reason"],
+        dims = {k: plain_value(v) for k, v in record.items() if k not in RESULT_COLUMNS}
+        out.append(result_row(control, account, record["resource"], record["status"], record["reason"],
                             region=record["region"], account_id=record["account_id"], dimensions=dims))
     return out

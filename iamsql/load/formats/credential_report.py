@@ -10,7 +10,7 @@ import io
 from pathlib import Path
 
 from iamsql.load import normalize
-from iamsql.load.formats import Format, Fragment, Parsed
+from iamsql.load.formats.base import Format, Fragment, Parsed
 
 TABLE = "aws_iam_credential_report"
 GENERATED = "credential report GeneratedTime"

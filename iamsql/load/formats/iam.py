@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from iamsql.load import normalize
-from iamsql.load.formats import Format, Fragment, Parsed, Unreadable, when
+from iamsql.load.formats.base import Format, Fragment, Parsed, Unreadable, when
 from iamsql.load.normalize import arn_account, arn_parts
 
 ACCESS_KEY_ID = re.compile(r"^(AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{12,124}$")

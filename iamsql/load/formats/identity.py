@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from iamsql.load import normalize
-from iamsql.load.formats import Format, Fragment, Parsed, Unreadable, is_list, when
+from iamsql.load.formats.base import Format, Fragment, Parsed, Unreadable, is_list, when
 from iamsql.load.normalize import arn_account, arn_parts
 
 INSTANCE = "aws_ssoadmin_instance"

@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from iamsql.load.formats import Format, Fragment, Parsed, Unreadable, when
+from iamsql.load.formats.base import Format, Fragment, Parsed, Unreadable, when
 from iamsql.load.formats.filter_pattern import alternatives
 from iamsql.load.normalize import arn_account, arn_parts, policy_std, tags_map
 

@@ -23,7 +23,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from iamsql.load.formats import Format, Fragment, Parsed, Unreadable, is_list, when
+from iamsql.load.formats.base import Format, Fragment, Parsed, Unreadable, is_list, when
 from iamsql.load.normalize import arn_account, arn_parts, tags_map
 
 ACCOUNT = "aws_organizations_account"

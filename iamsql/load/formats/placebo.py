@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from iamsql.load.formats import Parsed
+from iamsql.load.formats.base import Parsed
 from iamsql.load.normalize import timestamp
 
 FILE_NAME = re.compile(r"^(?P<service>[a-z0-9-]+)\.(?P<operation>[A-Za-z0-9]+)_\d+\.json$")

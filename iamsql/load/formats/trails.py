@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from iamsql.load.formats import Format, Fragment, Parsed, when
+from iamsql.load.formats.base import Format, Fragment, Parsed, when
 from iamsql.load.normalize import arn_account, arn_parts, tags_map
 
 TABLE = "aws_cloudtrail_trail"

@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from iamsql.load.formats import Format, Fragment, Parsed, Unreadable, when
+from iamsql.load.formats.base import Format, Fragment, Parsed, Unreadable, when
 from iamsql.load.normalize import arn_account, arn_parts, policy_std, tags_map
 
 EC2 = "aws_ec2_instance"

@@ -1,0 +1,296 @@
+"""The control catalog: ``queries/*.sql`` files (a YAML header in the leading comment + Steampipe SQL; the file
+name is the id), validated into ``Control`` objects, their parameters, selection and translation to DuckDB."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from iamsql.common import yamltext
+from iamsql.common.lazy import lazy_import
+from iamsql.common.resources import data_folder
+from iamsql.errors import ControlError
+from iamsql.store.schema import ACCESS_TABLES, CATALOG_TABLES, TABLES
+
+sqlglot = lazy_import("sqlglot")
+dialect = lazy_import("iamsql.sql.dialect")  # imports sqlglot: only when a control is translated, not when cached
+dialect = lazy_import("iamsql.sql.dialect")  # sqlglot: imported when a control is translated, not when it is cached  # only to translate: a run whose SQL is in the translation cache needs none
+
+
+QUERIES_DIR = data_folder("queries")
+
+
+VIEWS_DIR = QUERIES_DIR / "views"
+
+
+ACCESS_QUESTIONS = QUERIES_DIR / "access.yaml"
+
+
+SEVERITIES = ("critical", "high", "medium", "low", "info")
+
+
+STATUSES = ("ok", "alarm", "info", "skip", "error")
+
+
+REQUIRED_KEYS = ("title", "description", "severity", "resource_type", "rationale", "remediation", "tables")
+
+
+OPTIONAL_KEYS = ("parameters", "requires")
+
+
+RESULT_COLUMNS = ("resource", "status", "reason", "account_id", "region")
+
+
+@dataclass(frozen=True)
+class Control:
+    """One control file: its header fields, its SQL body (Steampipe dialect) and where it came from."""
+
+    id: str
+    title: str
+    description: str
+    severity: str
+    resource_type: str
+    rationale: str
+    remediation: str
+    tables: tuple[str, ...]
+    requires: tuple[str, ...]
+    parameters: dict[str, Any] = field(default_factory=dict)
+    sql: str = ""
+    path: Path = Path()
+
+
+_HEADER = re.compile(r"\A\s*/\*(?P<header>.*?)\*/(?P<body>.*)\Z", re.S)
+
+
+def parse_control(path: Path) -> Control:
+    """Read and validate one control file; any problem raises ControlError naming the file and the key."""
+    name = f"{path.parent.name}/{path.name}"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ControlError(f"{name}: cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ControlError(f"{name}: not UTF-8 text") from None
+    match = _HEADER.match(text)
+    if not match:
+        raise ControlError(f"{name}: missing the leading /* ... */ metadata header")
+    try:
+        header = yamltext.load(match["header"])
+    except yamltext.YAMLError as exc:
+        raise ControlError(f"{name}: header is not valid YAML: {str(exc).splitlines()[0]}") from None
+    except RecursionError:
+        raise ControlError(f"{name}: header nested too deeply to read") from None
+    if not isinstance(header, dict):
+        raise ControlError(f"{name}: header must be a YAML mapping of keys to values")
+    for key in header:
+        if key not in REQUIRED_KEYS + OPTIONAL_KEYS:
+            raise ControlError(
+                f"{name}: unknown header key {key!r} (allowed: {', '.join(REQUIRED_KEYS + OPTIONAL_KEYS)})"
+            )
+    for key in REQUIRED_KEYS:
+        if header.get(key) in (None, "", []):
+            raise ControlError(f"{name}: header key {key!r} is missing or empty")
+    for key in ("title", "description", "resource_type", "rationale", "remediation"):
+        if not isinstance(header[key], str):
+            raise ControlError(f"{name}: header key {key!r} must be text")
+    if header["severity"] not in SEVERITIES:
+        raise ControlError(f"{name}: header key 'severity' must be one of {', '.join(SEVERITIES)}")
+    known = set(TABLES) | set(view_names()) | set(ENGINE_VIEWS) | set(ACCESS_TABLES) | set(CATALOG_TABLES)
+    tables = _name_list(name, "tables", header["tables"])
+    for table in tables:
+        if table not in known:
+            raise ControlError(f"{name}: header key 'tables' names unknown table or view {table!r}")
+    requires = _name_list(name, "requires", header.get("requires", [t for t in tables if t in TABLES]))
+    for table in requires:
+        if table not in TABLES:
+            raise ControlError(f"{name}: header key 'requires' names {table!r}, which is not a loaded table")
+    parameters = header.get("parameters") or {}
+    if not isinstance(parameters, dict) or not all(
+        isinstance(k, str) and isinstance(v, bool | int | float | str) for k, v in parameters.items()
+    ):
+        raise ControlError(f"{name}: header key 'parameters' must map names to numbers, text or booleans")
+    body = match["body"].strip().rstrip(";").strip()
+    if not body:
+        raise ControlError(f"{name}: no SQL after the header")
+    used = set(re.findall(r"(?<![:\w]):([A-Za-z_]\w*)", _strip_literals(body)))
+    for placeholder in sorted(used - set(parameters)):
+        raise ControlError(f"{name}: SQL uses :{placeholder} but header key 'parameters' does not declare it")
+    for unused in sorted(set(parameters) - used):
+        raise ControlError(f"{name}: header key 'parameters' declares {unused!r} but the SQL never uses :{unused}")
+    return Control(
+        id=path.stem,
+        title=header["title"].strip(),
+        description=header["description"].strip(),
+        severity=header["severity"],
+        resource_type=header["resource_type"].strip(),
+        rationale=header["rationale"].strip(),
+        remediation=header["remediation"].strip(),
+        tables=tuple(tables),
+        requires=tuple(requires),
+        parameters=dict(parameters),
+        sql=body,
+        path=path,
+    )
+
+
+def _name_list(name: str, key: str, value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ControlError(f"{name}: header key {key!r} must be a list of table names")
+    return value
+
+
+def _strip_literals(sql: str) -> str:
+    """SQL with string literals, quoted identifiers and comments blanked, so ':x' inside them is not a parameter."""
+    return re.sub(r"'(?:[^']|'')*'|\"[^\"]*\"|--[^\n]*|/\*.*?\*/|::", " ", sql, flags=re.S)
+
+
+def load_controls(directory: Path | None = None) -> list[Control]:
+    """Every control in ``queries/`` (sorted by id); the first invalid file raises ControlError."""
+    directory = directory or QUERIES_DIR
+    if not directory.is_dir():
+        raise ControlError(f"control folder {directory} does not exist")
+    return [parse_control(path) for path in sorted(directory.glob("*.sql"))]
+
+
+
+
+def with_extra(controls: list[Control], extra_controls: Iterable[Control] | None) -> list[Control]:
+    """The controls of a folder plus extra ones (Sigma rules), sorted by id; an id used twice is an error."""
+    extra = list(extra_controls or [])
+    known = {c.id: c for c in controls}
+    for control in extra:
+        if control.id in known:
+            raise ControlError(f"{control.path}: control id {control.id} is already used by {known[control.id].path}")
+        known[control.id] = control
+    return sorted(known.values(), key=lambda c: c.id) if extra else controls
+
+
+def render_sql(control: Control, params: dict[str, Any]) -> str:
+    """The control's Steampipe SQL with each ``:name`` placeholder replaced by a literal (sqlglot AST, so
+    the result is still plain Postgres SQL that any engine's translator can take)."""
+    try:
+        tree = sqlglot.parse_one(control.sql, read="postgres")
+    except sqlglot.errors.ParseError as exc:
+        raise ControlError(f"cannot parse the SQL: {str(exc).splitlines()[0]}") from None
+    except RecursionError:
+        raise ControlError("cannot parse the SQL: nested too deeply") from None
+
+    exp = sqlglot.exp
+
+    def literal(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Placeholder) and node.name in params:
+            value = params[node.name]
+            if isinstance(value, bool):
+                return exp.Boolean(this=value)
+            if isinstance(value, int | float):
+                return exp.Literal.number(value)
+            return exp.Literal.string(str(value))
+        return node
+
+    return tree.transform(literal).sql(dialect="postgres")
+
+
+def to_duckdb(sql: str) -> str:
+    """Translate a control or view to DuckDB with ``now()``/``current_date`` bound to ``iamsql_as_of``."""
+    return dialect.to_duckdb(sql, as_of_variable=True)
+
+
+CACHED_DIALECT = "duckdb-as-of"  # the translation cache's name for what ``to_duckdb`` writes
+
+
+
+
+def effective_parameters(controls: list[Control], overrides: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
+    """Per control, its parameters after overrides. An override ``name=value`` applies to every selected
+    control that declares ``name``; ``control_id.name=value`` to one control. Values must keep the
+    default's type; an override that no selected control declares is an error."""
+    result = {c.id: dict(c.parameters) for c in controls}
+    for key, raw in (overrides or {}).items():
+        control_id, _, name = key.rpartition(".")
+        targets = [c for c in controls if name in c.parameters and (not control_id or c.id == control_id)]
+        if not targets:
+            raise ControlError(f"parameter {key!r} is not declared by any selected control")
+        for control in targets:
+            result[control.id][name] = _coerce(key, raw, control.parameters[name])
+    return result
+
+
+def _coerce(key: str, raw: Any, default: Any) -> Any:
+    value = yamltext.load(raw) if isinstance(raw, str) else raw
+    if isinstance(default, bool):
+        ok = isinstance(value, bool)
+    elif isinstance(default, int | float):
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+    else:
+        value, ok = str(raw), True
+    if not ok:
+        raise ControlError(f"parameter {key!r} must be a {type(default).__name__} like its default {default!r}")
+    return value
+
+
+def parse_param_options(items: list[str] | None) -> dict[str, str]:
+    """``["k=v", ...]`` from the command line -> ``{"k": "v"}``."""
+    params: dict[str, str] = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ControlError(f"--param {item!r}: expected name=value, e.g. max_age_days=45")
+        params[key.strip()] = value.strip()
+    return params
+
+
+def select_controls(
+    controls: list[Control],
+    *,
+    ids: list[str] | None = None,
+    frameworks: list[str] | None = None,
+    severity: str | None = None,
+) -> list[Control]:
+    """Filter by control ids, by framework (any requirement of the framework) and by minimum severity."""
+    by_id = {c.id: c for c in controls}
+    for control_id in ids or []:
+        if control_id not in by_id:
+            raise ControlError(f"unknown control {control_id!r}; 'iamsql controls' lists them")
+    selected = [c for c in controls if not ids or c.id in ids]
+    if frameworks:
+        known = sorted(frameworks.load_frameworks())
+        for framework in frameworks:
+            if framework not in known:
+                raise ControlError(f"unknown framework {framework!r}; known: {', '.join(known) or 'none yet'}")
+        selected = [c for c in selected if any(r.split(":", 1)[0] in frameworks for r in frameworks.requirements_for_control(c.id))]
+    if severity is not None:
+        if severity not in SEVERITIES:
+            raise ControlError(f"unknown severity {severity!r}; choose one of {', '.join(SEVERITIES)}")
+        selected = [c for c in selected if SEVERITIES.index(c.severity) <= SEVERITIES.index(severity)]
+    return selected
+
+
+
+
+
+
+def view_names() -> list[str]:
+    """Helper views shipped in ``queries/views`` (usable by controls and by ``iamsql query``)."""
+    return sorted(p.stem for p in VIEWS_DIR.glob("*.sql")) if VIEWS_DIR.is_dir() else []
+
+
+ENGINE_VIEWS = ("iamsql_account", "iamsql_organization_member")
+
+
+def view_body(name: str) -> str:
+    """A helper view's SQL without its header comment."""
+    return _view_bodies()[name]
+
+
+@lru_cache(maxsize=1)
+def _view_bodies() -> dict[str, str]:
+    return {name: strip_header((VIEWS_DIR / f"{name}.sql").read_text(encoding="utf-8")) for name in view_names()}
+
+
+def strip_header(sql: str) -> str:
+    match = _HEADER.match(sql)
+    return (match["body"] if match else sql).strip().rstrip(";")

@@ -1,0 +1,392 @@
+"""The result contract and the stored runs: what a row must hold, how a run and its rows are written to
+``iamsql_run`` / ``iamsql_result`` and read back, the exit code, and the check's output (summary and tables)."""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import re
+import shutil
+import textwrap
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy
+
+from iamsql import __version__, frameworks
+from iamsql.controls.catalog import RESULT_COLUMNS, SEVERITIES, STATUSES, Control, load_controls
+from iamsql.errors import ControlError
+from iamsql.frameworks import framework_summary, load_frameworks, percent, requirement_status, statuses_by_account
+from iamsql.sql.output import FALLBACK_WIDTH, FORMATS, render
+from iamsql.store.db import transaction
+
+# --fail-on when not given, for `check` and `evidence run` alike: the stricter of the two earlier defaults, any
+# alarm fails (as Powerpipe's benchmark run, whose exit code counts alarms).
+DEFAULT_FAIL_ON = "info"
+
+
+RUN_DDL = """
+create sequence if not exists iamsql_run_seq start 1;
+create table if not exists iamsql_run (
+    run_id bigint primary key,
+    started_at timestamptz not null,
+    finished_at timestamptz,
+    as_of timestamptz,
+    tool_version varchar,
+    control_pack_hash varchar,
+    engine varchar,
+    run_by varchar,
+    accounts json,
+    snapshot_ids json,
+    parameters json,
+    frameworks json,
+    status varchar
+);
+create table if not exists iamsql_result (
+    run_id bigint not null,
+    control_id varchar not null,
+    finding_id varchar not null,
+    resource varchar,
+    status varchar not null,
+    reason varchar,
+    account_id varchar,
+    region varchar,
+    severity varchar,
+    dimensions json
+);
+create table if not exists iamsql_run_timing (
+    run_id bigint not null,
+    control_id varchar not null,
+    account_id varchar,
+    duration_ms double not null,   -- wall time of the control's query on this account (0 when skipped)
+    result_rows bigint not null
+);
+"""
+
+
+def contract_problem(names: list[str], rows: list[tuple]) -> str | None:
+    missing = [c for c in RESULT_COLUMNS if c not in names]
+    if missing:
+        return f"missing column(s) {', '.join(missing)}"
+    if len(set(names)) != len(names):
+        return "duplicate column names"
+    index = {n: i for i, n in enumerate(names)}
+    for row in rows:
+        if row[index["status"]] not in STATUSES:
+            return f"status {row[index['status']]!r} is not one of {', '.join(STATUSES)}"
+        for column in ("resource", "reason"):
+            if row[index[column]] in (None, ""):
+                return f"a row has an empty {column}"
+        for name, value in zip(names, row):
+            if isinstance(value, list | dict | tuple):
+                return f"column {name!r} is not a scalar (dimensions must be single values)"
+    return None
+
+
+def plain_value(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def finding_id(control_id: str, account_id: str | None, region: str | None, resource: str | None) -> str:
+    """Stable id of one finding across runs: short SHA-256 of control|account|region|resource."""
+    key = "|".join(str(x or "") for x in (control_id, account_id, region, resource))
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def result_row(control: Control, account: Account | None, resource: str, status: str, reason: str, *,
+         region: str | None = "global", account_id: str | None = None, dimensions: dict | None = None) -> dict:
+    account_id = account_id or (account.account_id if account else None)
+    region = region if account else None
+    return {
+        "control_id": control.id,
+        "finding_id": finding_id(control.id, account_id, region, resource),
+        "resource": str(resource),
+        "status": status,
+        "reason": str(reason),
+        "account_id": account_id,
+        "region": region,
+        "severity": control.severity,
+        "dimensions": dimensions or {},
+    }
+
+
+def store_run(con, started, selected, parameters, frameworks, accounts, rows, pack_hash, *,
+           engine: str = "duckdb", snapshot_ids: list[int] | None = None,
+           timings: list[tuple[str, str, float, int]] | None = None) -> int:
+    """Write the run, its rows and its per-control ``timings`` (control id, account id, milliseconds, rows) in
+    one transaction. ``engine`` names what executed the SQL; another engine passes the ``snapshot_ids`` it read
+    (default: this database's latest snapshots)."""
+
+    statuses = {r["status"] for r in rows}
+    run_id = None
+    with transaction(con, lambda: f"check run {run_id}" if run_id else "check run"):
+        run_id = con.execute("select nextval('iamsql_run_seq')").fetchone()[0]
+        if snapshot_ids is None:
+            snapshot_ids = [r[0] for r in con.execute("select distinct snapshot_id from iamsql_latest order by 1").fetchall()] \
+                if accounts else []
+        con.execute(
+            "insert into iamsql_run values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                run_id, started, datetime.now(timezone.utc),
+                max((a.as_of for a in accounts if a.as_of), default=None),
+                __version__, pack_hash, engine, current_user(),
+                json.dumps([{"account_id": a.account_id, "as_of": a.as_of.isoformat() if a.as_of else None}
+                            for a in accounts]),
+                json.dumps(snapshot_ids),
+                json.dumps({c.id: parameters[c.id] for c in selected if parameters[c.id]}),
+                json.dumps(frameworks or []),
+                "error" if "error" in statuses else "complete",
+            ],
+        )
+        if rows:
+            _insert_results(con, run_id, rows)
+        if timings:
+            con.executemany("insert into iamsql_run_timing values (?, ?, ?, ?, ?)",
+                            [[run_id, *timing] for timing in timings])
+    return run_id
+
+
+RESULT_FIELDS_STORED = ("control_id", "finding_id", "resource", "status", "reason", "account_id", "region", "severity")
+
+
+def _insert_results(con: duckdb.DuckDBPyConnection, run_id: int, rows: list[dict]) -> None:
+    """Insert result rows in one statement from registered NumPy columns (``executemany`` costs about a
+    millisecond per row: minutes for a large account's 100,000 results)."""
+
+    columns = {name: numpy.array([r[name] for r in rows], dtype=object) for name in RESULT_FIELDS_STORED}
+    columns["dimensions"] = numpy.array([json.dumps(r["dimensions"], default=str) for r in rows], dtype=object)
+    con.register("iamsql_result_rows", columns)
+    try:
+        con.execute(
+            f"insert into iamsql_result select {int(run_id)}, "
+            + ", ".join(f"{name}::varchar" for name in RESULT_FIELDS_STORED)
+            + ", dimensions::varchar::json from iamsql_result_rows"
+        )
+    finally:
+        con.unregister("iamsql_result_rows")
+
+
+def current_user() -> str | None:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return None
+
+
+def results(con: duckdb.DuckDBPyConnection, run_id: int, queries_dir: Path | None = None,
+            extra_controls: list[Control] | None = None) -> list[dict]:
+    """The stored rows of one run with each control's title and requirements, ordered by control, then
+    status (error, alarm, skip, info, ok), then resource. ``extra_controls`` (Sigma rules) give their titles."""
+    con.execute(RUN_DDL)
+    if not con.execute("select count(*) from iamsql_run where run_id = ?", [run_id]).fetchone()[0]:
+        raise ControlError(f"no check run with id {run_id}")
+    cursor = con.execute(
+        """
+        select control_id, finding_id, resource, status, reason, account_id, region, severity, dimensions
+        from iamsql_result where run_id = ?
+        order by control_id, list_position(['error', 'alarm', 'skip', 'info', 'ok'], status), account_id, resource
+        """,
+        [run_id],
+    )
+    names = [d[0] for d in cursor.description]
+    controls = {c.id: c for c in [*load_controls(queries_dir), *(extra_controls or [])]}
+    out = []
+    requirements: dict[str, list[str]] = {}
+    for values in cursor.fetchall():
+        row = dict(zip(names, values))
+        control = controls.get(row["control_id"])
+        if row["control_id"] not in requirements:
+            requirements[row["control_id"]] = list(frameworks.requirements_for_control(row["control_id"]))
+        row["dimensions"] = json.loads(row["dimensions"]) if row["dimensions"] else {}
+        out.append({
+            "run_id": run_id,
+            "control_id": row["control_id"],
+            "title": control.title if control else None,
+            "severity": row["severity"],
+            "status": row["status"],
+            "resource": row["resource"],
+            "reason": row["reason"],
+            "account_id": row["account_id"],
+            "region": row["region"],
+            "finding_id": row["finding_id"],
+            "requirements": requirements[row["control_id"]],
+            "dimensions": row["dimensions"],
+        })
+    return out
+
+
+def exit_code(rows: list[dict], fail_on: str) -> int:
+    """2 if any control errored; 1 if an alarm's severity is at or above ``fail_on`` (``none``: never); else 0."""
+    if fail_on != "none" and fail_on not in SEVERITIES:
+        raise ControlError(f"unknown --fail-on {fail_on!r}; choose one of {', '.join(SEVERITIES)} or none")
+    if any(r["status"] == "error" for r in rows):
+        return 2
+    if fail_on != "none" and any(
+        r["status"] == "alarm" and SEVERITIES.index(r["severity"]) <= SEVERITIES.index(fail_on) for r in rows
+    ):
+        return 1
+    return 0
+
+
+SUMMARY_COLUMNS = ("framework", "controls", "total", "passed", "failed", "partial", "not_assessed", "manual",
+                   "compliant", "coverage")
+
+
+SUMMARY_FORMULA = ("compliant = (passed + excepted + attested) / assessed; coverage = assessed / requirements; "
+                   "assessed = passed + failed + partial + excepted + attested (docs/frameworks.md)")
+
+
+def summary(rows: list[dict], frameworks: list[str] | None = None, attested: Iterable[str] = ()) -> list[tuple]:
+    """One line per framework (those given, else every framework): the controls of the run mapped to it, its
+    requirements (``total``) by status (``check`` applies no exceptions or attestations, so none are excepted or attested) and its two figures as text (``frameworks.FORMULA``; ``n/a`` when nothing was
+    assessed, ``informative`` for SP 800-207), from the rows' statuses judged per account (``frameworks`` roll-up:
+    the same as the report's)."""
+
+    selected = list(dict.fromkeys(frameworks)) if frameworks else list(load_frameworks())
+    by_account = statuses_by_account(rows)
+    statuses = requirement_status({}, selected, attested=attested, by_account=by_account)
+    run_controls = {r["control_id"] for r in rows}
+    table = []
+    for item in framework_summary(statuses):
+        controls = {c for s in statuses if s.requirement.framework == item.framework for c in s.requirement.controls}
+        table.append((item.framework, len(controls & run_controls), item.total, item.passed, item.failed,
+                      item.partial, item.not_assessed, item.manual,
+                      "informative" if item.informative else percent(item.compliant_pct), percent(item.coverage_pct)))
+    return table
+
+
+def summary_line(row: dict) -> str:
+    """One framework's summary in words: ``owasp-nhi-2025: compliant 30.0%, coverage 100.0% (10 of 10
+    requirements assessed: 3 passed, 6 failed, 1 partial; 0 not assessed, 0 manual; 26 controls)``."""
+    compliant = "n/a (informative)" if row["compliant"] == "informative" else row["compliant"]
+    assessed = row["passed"] + row["failed"] + row["partial"]
+    return (f"{row['framework']}: compliant {compliant}, coverage {row['coverage']} ({assessed} of {row['total']} "
+            f"requirements assessed: {row['passed']} passed, {row['failed']} failed, {row['partial']} partial; "
+            f"{row['not_assessed']} not assessed, {row['manual']} manual; {row['controls']} controls)")
+
+
+def totals_line(rows: list[dict]) -> str:
+    """``all controls: N controls, M results (a ok, b alarm, ...)``."""
+    counts = ", ".join(f"{sum(1 for r in rows if r['status'] == s)} {s}" for s in STATUSES)
+    return f"all controls: {len({r['control_id'] for r in rows})} controls, {len(rows)} results ({counts})"
+
+
+RESULT_FIELDS = ("control_id", "title", "severity", "status", "resource", "reason", "account_id", "region",
+                 "requirements", "finding_id")
+
+
+TABLE_STATUSES = ("error", "alarm")
+
+
+_MISSING = re.compile(r"^No (?P<tables>.+) data is loaded for account \S+; load it to evaluate this control\.$")
+
+
+def attention_rows(rows: list[dict]) -> list[dict]:
+    """The rows that need attention, most urgent first: errors, then alarms by severity (critical first), then by
+    control, account and resource."""
+    def rank(r: dict) -> tuple:
+        severity = SEVERITIES.index(r["severity"]) if r["severity"] in SEVERITIES else len(SEVERITIES)
+        return (TABLE_STATUSES.index(r["status"]), severity, r["control_id"], r["account_id"] or "", r["resource"] or "")
+    return sorted((r for r in rows if r["status"] in TABLE_STATUSES), key=rank)
+
+
+def skipped_lines(rows: list[dict], shown: int = 3) -> list[str]:
+    """One line per account with skipped controls: ``<account>: N controls skipped: <reasons>``: the tables not
+    loaded with how many controls need each, then up to ``shown`` other reasons (shortened) and how many more."""
+    per_account: dict[str, tuple[dict[str, set[str]], dict[str, set[str]]]] = {}
+    for r in rows:
+        if r["status"] != "skip":
+            continue
+        missing, other = per_account.setdefault(r["account_id"] or "all accounts", ({}, {}))
+        found = _MISSING.match(r["reason"] or "")
+        if found:
+            for table in found["tables"].split(", "):
+                missing.setdefault(table, set()).add(r["control_id"])
+        else:
+            other.setdefault(" ".join((r["reason"] or "no reason given").split()), set()).add(r["control_id"])
+    lines = []
+    for account in sorted(per_account):
+        missing, other = per_account[account]
+        controls = set().union(*missing.values(), *other.values())
+        parts = []
+        if missing:
+            parts.append("not loaded: " + ", ".join(f"{t} ({len(ids)})" for t, ids in _by_count(missing)))
+        reasons = [reason if len(reason) <= 90 else reason[:89] + "…" for reason, _ in _by_count(other)]
+        parts += reasons[:shown]
+        if len(reasons) > shown:
+            parts.append(f"{len(reasons) - shown} other reason(s)")
+        lines.append(f"{account}: {len(controls)} control{'s' if len(controls) != 1 else ''} skipped: "
+                     + "; ".join(parts))
+    return lines
+
+
+def _by_count(groups: dict[str, set[str]]) -> list[tuple[str, set[str]]]:
+    return sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+
+
+def render_results(rows: list[dict], fmt: str, frameworks: list[str] | None = None) -> tuple[str, str]:
+    """(results, summary) as text. ``json`` is a list of result objects; ``csv``/``md`` hold every row;
+    ``table`` shows the rows that need attention (errors, then alarms by severity), then one line per account
+    with its skipped controls and why. The summary is one line per framework (compliant %, coverage % and the
+    requirement counts, as in the report; a table for ``md``, lines wrapped to the terminal otherwise), a line of
+    result counts over all controls, and the formula."""
+
+    if fmt not in FORMATS:
+        raise ControlError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if fmt in ("json", "jsonl"):
+        fields = RESULT_FIELDS + ("dimensions",)
+        text = render(list(fields), [tuple(r[f] for f in fields) for r in rows], fmt)
+    elif fmt == "table":
+        shown = attention_rows(rows)
+        fields = ("control_id", "severity", "status", "resource", "reason")
+        text = render(list(fields), [tuple(r[f] for f in fields) for r in shown], fmt) if shown else ""
+        skipped = skipped_lines(rows)
+        if skipped:
+            text += ("\n" if text else "") + "".join(_wrapped(line) for line in skipped)
+    else:
+        text = render(list(RESULT_FIELDS),
+                      [tuple(" ".join(r[f]) if f == "requirements" else r[f] for f in RESULT_FIELDS) for r in rows], fmt)
+    table = summary(rows, frameworks)
+    if fmt == "md":
+        counts = render(list(SUMMARY_COLUMNS), table, "md")
+    else:
+        counts = "".join(_wrapped(summary_line(dict(zip(SUMMARY_COLUMNS, row)))) for row in table)
+    if fmt == "md":
+        counts += "\n" + totals_line(rows) + "\n\n" + SUMMARY_FORMULA + "\n"
+    else:
+        counts += _wrapped(totals_line(rows)) + _wrapped(SUMMARY_FORMULA)
+    return text, counts
+
+
+def _wrapped(line: str) -> str:
+    """A line of text wrapped to the terminal's width (as tables are), continuation lines indented."""
+
+
+    width = shutil.get_terminal_size((FALLBACK_WIDTH, 24)).columns
+    return textwrap.fill(line, width=max(width, 40), subsequent_indent="  ", break_on_hyphens=False) + "\n"
+
+
+@dataclass
+class Account:
+    account_id: str
+    partition: str
+    as_of: datetime | None
+    covered: set[str]
+
+    @property
+    def resource(self) -> str:
+        return f"arn:{self.partition}:::{self.account_id}"
+
+
+
+

@@ -1,0 +1,232 @@
+"""The helper views of ``queries/views`` and their dependency graph: which views a selection of controls needs, in
+which order, which to compute once for all; the ``aws_account`` view and the engine's tables they read."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from iamsql import policy
+from iamsql.controls.catalog import (
+    ACCESS_QUESTIONS,
+    CACHED_DIALECT,
+    QUERIES_DIR,
+    VIEWS_DIR,
+    Control,
+    _view_bodies,
+    render_sql,
+    to_duckdb,
+    view_body,
+    view_names,
+)
+from iamsql.errors import ControlError, IamsqlError
+from iamsql.policy import access as access_tables
+from iamsql.sql import cache as sqlcache
+from iamsql.store.db import create_account_view, has_table
+from iamsql.store.schema import ACCESS_TABLES, CATALOG_TABLES
+
+
+def create_action_table(con: duckdb.DuckDBPyConnection) -> None:
+    """TEMP table ``aws_iam_action``: every action of the pinned action catalog, in Steampipe's shape."""
+    columns = CATALOG_TABLES["aws_iam_action"]
+    con.execute(f'create or replace temp table aws_iam_action ({", ".join(f"{c} {t}" for c, t in columns)})')
+    catalog = policy.catalog()
+    actions = [a for service in catalog.services() for a in catalog.actions(service).values()]
+    rows = [[a.full_name.lower() for a in actions], [a.service for a in actions], [a.name for a in actions],
+            [a.access_level for a in actions], [a.description for a in actions]]
+    con.execute("insert into aws_iam_action select " + ", ".join(f"unnest(${i + 1}::varchar[])" for i in range(5)), rows)
+
+
+def mentions_helper_view(sql: str) -> bool:
+    """Whether the SQL text names a ``queries/views`` helper view (a plain text test, so a false positive only
+    costs the time to create the views)."""
+    text = sql.lower()
+    return any(name in text for name in [*view_names(), *ACCESS_TABLES, *CATALOG_TABLES])
+
+
+def create_views(con: duckdb.DuckDBPyConnection, *, access: bool = True, names: Iterable[str] | None = None) -> None:
+    """Create the helper views (``iamsql_account`` and ``queries/views/*.sql``, or only ``names`` of them) as TEMP
+    views on this connection and set ``iamsql_as_of`` to the newest snapshot time, so ad hoc queries see the same
+    views and time as controls. With ``access``, also the policy engine's tables (``ACCESS_TABLES``) over every
+    account, unless this connection has them."""
+    create_account_view(con)
+    if names is None and not _has_temp_table(con, "aws_iam_action"):  # ad hoc queries; no control reads it
+        create_action_table(con)
+    if access and not _has_temp_table(con, next(iter(ACCESS_TABLES))) and has_table(con, "aws_iam_role", "history"):
+        access_tables.create_tables(con, ACCESS_QUESTIONS)
+    # Views over the engine's tables wait until the connection has them (a run creates them per account).
+    waiting = set() if _has_temp_table(con, next(iter(ACCESS_TABLES))) else views_over_access()
+    for name in waiting:
+        con.execute(f'drop view if exists temp.main."{name}"')
+    pending = [name for name in (view_names() if names is None else names) if name not in waiting]
+    errors: dict[str, str] = {}
+    while pending:  # views may use each other: create in as many passes as needed
+        progress = False
+        for name in list(pending):
+            try:
+                create_view(con, name)
+            except (duckdb.Error, IamsqlError) as exc:
+                errors[name] = str(exc).splitlines()[0]
+                continue
+            pending.remove(name)
+            progress = True
+        if not progress:
+            name = sorted(pending)[0]
+            raise ControlError(f"helper view queries/views/{name}.sql cannot be created: {errors[name]}")
+
+
+def create_view(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """(Re)define one helper view as a TEMP view (defining computes nothing: DuckDB runs it when it is read)."""
+    con.execute(f'create or replace temp view "{name}" as {view_duckdb(view_body(name))}')
+
+
+@lru_cache(maxsize=64)
+def view_duckdb(body: str) -> str:
+    """A helper view's DuckDB SQL: from the translation cache, translated once per process when it is not there
+    (views are re-created per account and connection)."""
+    return sqlcache.translated([body], CACHED_DIALECT, lambda: to_duckdb(body))
+
+
+
+
+
+
+
+
+def _has_temp_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(con.execute(
+        "select count(*) from duckdb_tables() where table_name = ? and database_name = 'temp'", [name]).fetchone()[0])
+
+
+def reads_access_tables(selected: list[Control]) -> bool:
+    """Whether any selected control reads the policy engine's tables, directly or through helper views."""
+    uses = _view_uses()
+    for control in selected:
+        pending, seen = list(control.tables), set()
+        while pending:
+            name = pending.pop()
+            if name in ACCESS_TABLES or name in _view_access():
+                return True
+            if name in uses and name not in seen:
+                seen.add(name)
+                pending.extend(uses[name])
+    return False
+
+
+@lru_cache(maxsize=1)
+def _view_access() -> frozenset[str]:
+    """Helper views whose SQL names a policy engine table."""
+    return frozenset(name for name in view_names() if any(
+        re.search(rf"\b{table}\b", (VIEWS_DIR / f"{name}.sql").read_text(encoding="utf-8")) for table in ACCESS_TABLES))
+
+
+@lru_cache(maxsize=1)
+def views_over_access() -> frozenset[str]:
+    """Helper views that read a policy engine table, directly or through other helper views."""
+    uses = _view_uses()
+    found = set(_view_access())
+    while True:
+        more = {name for name, used in uses.items() if used & found} - found
+        if not more:
+            return frozenset(found)
+        found |= more
+
+
+MATERIALIZED_PREFIX = "iamsql_materialized_"
+
+
+def _references(text: str) -> dict[str, int]:
+    """How many times ``text`` names each helper view (a word match; a false positive only costs time)."""
+    counts = {name: len(re.findall(rf"\b{name}\b", text)) for name in _view_bodies()}
+    return {name: count for name, count in counts.items() if count}
+
+
+def _control_references(control: Control) -> dict[str, int]:
+    """The helper views a control reads: those its SQL names, and those its ``tables`` header lists."""
+    counts = _references(control.sql)
+    for name in control.tables:
+        if name in _view_uses():
+            counts.setdefault(name, 1)
+    return counts
+
+
+def needed_views(selected: list[Control]) -> list[str]:
+    """The helper views the selected controls read, directly or through other helper views, in dependency
+    order: the only ones a run defines."""
+    uses = _view_uses()
+    reached: set[str] = set()
+    pending = [name for control in selected for name in _control_references(control)]
+    while pending:
+        name = pending.pop()
+        if name not in reached:
+            reached.add(name)
+            pending.extend(uses[name])
+    return [name for name in _dependency_order() if name in reached]
+
+
+def shared_views(selected: list[Control]) -> list[str]:
+    """The needed helper views that are read more than once: by two controls, by a control and another view, or
+    twice in one SQL text (in dependency order). A run computes each of them once per account into a TEMP
+    table; a view read once is left to DuckDB, which computes it once inside its one reader."""
+    needed = needed_views(selected)
+    readers: dict[str, int] = {}
+    texts = [_control_references(control) for control in selected]
+    texts += [_references(view_body(name)) for name in needed]
+    for counts in texts:
+        for name, count in counts.items():
+            if name in needed:
+                readers[name] = readers.get(name, 0) + count
+    return [name for name in needed if readers.get(name, 0) >= 2]
+
+
+@lru_cache(maxsize=1)
+def _dependency_order() -> tuple[str, ...]:
+    """Every helper view after the helper views it reads."""
+    uses = _view_uses()
+    order: list[str] = []
+
+    def visit(name: str, path: tuple[str, ...] = ()) -> None:
+        for used in sorted(uses[name]):
+            if used not in path:
+                visit(used, path + (name,))
+        if name not in order:
+            order.append(name)
+
+    for name in sorted(uses):
+        visit(name)
+    return tuple(order)
+
+
+@lru_cache(maxsize=1)
+def _view_uses() -> dict[str, frozenset[str]]:
+    """For each helper view, the other helper views its SQL names."""
+    return {name: frozenset(other for other in _references(view_body(name)) if other != name) for name in view_names()}
+
+
+def control_pack_hash(directory: Path | None = None, extra_controls: Iterable[Control] = ()) -> str:
+    """SHA-256 over every control and helper-view file (names and contents), so a run records what it ran; with
+    ``extra_controls`` (Sigma rules, ``iamsql.controls.sigma``), also over their ids and SQL."""
+    directory = directory or QUERIES_DIR
+    digest = hashlib.sha256()
+    for path in sorted([*directory.glob("*.sql"), *(directory / "views").glob("*.sql")]):
+        digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for control in sorted(extra_controls, key=lambda c: c.id):
+        digest.update(f"extra:{control.id}".encode() + b"\0" + control.sql.encode() + b"\0")
+    return digest.hexdigest()
+
+
+
+
+def control_duckdb(control: Control, params: dict[str, Any]) -> str:
+    """The control's DuckDB SQL with ``params`` filled in, translated once and then read from the translation
+    cache (``sqlcache``), keyed by the control's SQL, its parameters and the text of every helper view it reads."""
+    views = [view_body(name) for name in needed_views([control])]
+    parts = [control.sql, json.dumps(params, sort_keys=True), *views]
+    return sqlcache.translated(parts, CACHED_DIALECT, lambda: to_duckdb(render_sql(control, params)))

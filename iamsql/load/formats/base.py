@@ -1,0 +1,73 @@
+"""The shapes every format parser shares: a ``Format`` (how to recognise one AWS output and parse it), the
+``Fragment``s of Steampipe rows it yields, and the small helpers parsers use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from iamsql.load.normalize import timestamp
+
+
+@dataclass
+class Fragment:
+    """Part of one row: ``fields`` are column values (None never overwrites a value from another file).
+
+    Keys starting with ``__`` are cross-reference hints for the merge step, not columns."""
+
+    table: str
+    key: tuple
+    fields: dict[str, Any]
+    account_id: str | None = None
+
+
+@dataclass
+class Parsed:
+    """What one file contributes: fragments, the tables it lists completely (``covers``, even when empty), the
+    data's own time, extra provenance for the snapshot's ``sources`` entry, and notes for the user."""
+
+    format: str
+    fragments: list[Fragment] = field(default_factory=list)
+    covers: set[str] = field(default_factory=set)
+    as_of: str | None = None
+    as_of_source: str | None = None  # what ``as_of`` is, in words ("credential report GeneratedTime")
+    extra: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Format:
+    """A recognised output. ``parse`` returns its ``Parsed``, or a one-line reason when the output is recognised
+    but cannot be placed (it names no owner): the file is then skipped with that reason, an error if named."""
+
+    name: str
+    detect: Callable[[dict], bool]
+    parse: Callable[[dict, Path], Parsed | str]
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A field value that could not be read (a documentation typo in a date, a placeholder instead of a policy):
+    stored as NULL, and the load lists it as a warning instead of failing the whole file."""
+
+    reason: str
+
+
+def is_list(key: str, *, item: str | None = None) -> Callable[[dict], bool]:
+    """A detector: ``key`` holds a list, each element an object with ``item`` when given."""
+
+    def detect(doc: dict) -> bool:
+        value = doc.get(key)
+        return isinstance(value, list) and (item is None or all(isinstance(v, dict) and item in v for v in value))
+
+    return detect
+
+
+def when(value: Any) -> str | Unreadable | None:
+    """``normalize.timestamp`` that marks an unreadable time instead of raising."""
+    try:
+        return timestamp(value)
+    except ValueError as exc:
+        return Unreadable(str(exc))
