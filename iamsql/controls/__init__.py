@@ -9,7 +9,6 @@ from iamsql.controls.catalog import (
     SEVERITIES,
     STATUSES,
     Control,
-    control_pack_hash,
     effective_parameters,
     load_controls,
     parse_control,
@@ -21,6 +20,7 @@ from iamsql.controls.catalog import (
 from iamsql.controls.results import exit_code, finding_id, render_results, results, summary
 from iamsql.controls.run import run_checks
 from iamsql.controls.views import (
+    control_pack_hash,
     create_account_view,
     create_views,
     mentions_helper_view,
