@@ -400,7 +400,7 @@ def run_cli(*args: str, source: Path | None = None) -> tuple[float, float, int, 
 
 def controls_tables(database: Path) -> list[str]:
     """The Steampipe tables the controls and their helper views read (with rows in this database)."""
-    from iamsql.controls import load_controls
+    from iamsql.controls.catalog import load_controls
     from iamsql.store.schema import TABLES
 
     text = " ".join([c.sql for c in load_controls()] + [p.read_text() for p in

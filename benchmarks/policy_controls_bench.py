@@ -26,7 +26,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.controls_bench import generate_account, run_cli, run_summary  # noqa: E402
-from iamsql.controls import load_controls, reads_access_tables  # noqa: E402
+from iamsql.controls.catalog import load_controls
+from iamsql.controls.views import reads_access_tables
 
 
 def engine_controls() -> list[str]:

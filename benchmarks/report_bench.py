@@ -41,7 +41,8 @@ def build_database(path: Path | str, findings: int, runs: int) -> None:
     """``runs`` check runs a day apart; the last has ``findings`` results. Between runs about 2% of findings
     flip between ok and alarm and 500 resources come and go, so first/last seen, status since and the
     changes against the previous run all have work to do; one exception covers 1 in 4 alarms of the last run."""
-    from iamsql.controls import control_pack_hash, load_controls
+    from iamsql.controls.catalog import load_controls
+    from iamsql.controls.views import control_pack_hash
     from iamsql.history import runs as history
     from iamsql.store import db
 

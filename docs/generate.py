@@ -14,7 +14,7 @@ import typer.main
 
 from iamsql import frameworks
 from iamsql.cli import app
-from iamsql.controls import load_controls
+from iamsql.controls.catalog import load_controls
 
 DOCS = Path(__file__).resolve().parent
 

@@ -96,7 +96,7 @@ def test_org_collection_loads_the_organization_its_scps_and_rcps(aws_session: bo
     assert policies["DenyIAM"] == "Deny" and policies["FullAWSAccess"] == "Allow"
     assert con.execute("select count(*) from aws_organizations_policy_target where id = ? and target_id = ?",
                        [deny, workloads]).fetchone()[0] == 1
-    from iamsql.controls import create_views
+    from iamsql.controls.views import create_views
 
     create_views(con, access=False)
     assert con.execute("select organization_master_account_id, organization_id like 'o-%' from aws_account "

@@ -261,7 +261,7 @@ def test_alarms_are_exactly_the_planted_violations(results):
 
 
 def test_no_control_errors_and_every_control_ran(results):
-    from iamsql.controls import load_controls
+    from iamsql.controls.catalog import load_controls
 
     assert [(r["control_id"], r["reason"]) for r in results if r["status"] == "error"] == []
     # The scenario account runs no EC2 instance, Lambda function or ECS task: those controls have no resource to

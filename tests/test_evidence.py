@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from iamsql.common.resources import SAMPLE_DIR
-from iamsql.controls import control_pack_hash
+from iamsql.controls.views import control_pack_hash
 from iamsql.scheduled import run as evidence
 from tests.test_exceptions import group_lists
 

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from iamsql import frameworks as fw
 from iamsql.cli import app
-from iamsql.controls import QUERIES_DIR
+from iamsql.controls.catalog import QUERIES_DIR
 from iamsql.errors import MappingError
 from iamsql.frameworks import DATA_DIR
 

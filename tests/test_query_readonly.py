@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from iamsql.controls import create_views
+from iamsql.controls.views import create_views
 from iamsql.errors import QueryError
 from iamsql.sql.query import fetch, lock_down, read_sql, run_statements, split_statements
 from iamsql.store import db as dbmod

@@ -15,7 +15,9 @@ import pytest
 from openpyxl import load_workbook
 
 from iamsql.cli import main
-from iamsql.controls import RUN_DDL, control_pack_hash, finding_id, load_controls
+from iamsql.controls.catalog import load_controls
+from iamsql.controls.results import RUN_DDL, finding_id
+from iamsql.controls.views import control_pack_hash
 from iamsql.frameworks import load_frameworks, requirements_for_control
 from iamsql.report import write_report
 from iamsql.report.model import FINDING_COLUMNS

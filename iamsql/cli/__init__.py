@@ -89,7 +89,8 @@ def schema(
     """
     import duckdb as duck
 
-    from iamsql.controls import create_views, view_names
+    from iamsql.controls.catalog import view_names
+    from iamsql.controls.views import create_views
     from iamsql.sql.output import render
     from iamsql.store import db as dbmod
     from iamsql.store.schema import ACCESS_TABLES, CATALOG_TABLES, TABLES, columns
@@ -145,7 +146,7 @@ def query(
       iamsql query my_query.sql -o csv
       cat my_query.sql | iamsql query -o json
     """
-    from iamsql.controls import create_views, mentions_helper_view
+    from iamsql.controls.views import create_views, mentions_helper_view
     from iamsql.sql.output import FORMATS, STEAMPIPE_NULL, render
     from iamsql.sql.query import lock_down, read_sql, run_statements, split_statements, sql_file, translate
     from iamsql.store import db as dbmod
@@ -447,7 +448,9 @@ def check(
       iamsql check --quiet > results.txt
     """
     from iamsql.common.progress import Steps
-    from iamsql.controls import exit_code, parse_param_options, render_results, results, run_checks
+    from iamsql.controls.catalog import parse_param_options
+    from iamsql.controls.results import exit_code, render_results, results
+    from iamsql.controls.run import run_checks
     from iamsql.report import check_exports, export_run
     from iamsql.store import db as dbmod
 
@@ -526,7 +529,8 @@ def controls(
       iamsql controls --print-sql --dialect athena --control iam_root_mfa_enabled
       iamsql controls --sigma ./sigma-rules --print-sql
     """
-    from iamsql.controls import load_controls, requirements_for, select_controls, with_extra
+    from iamsql.controls import requirements_for
+    from iamsql.controls.catalog import load_controls, select_controls, with_extra
     from iamsql.sql.output import FORMATS, render
 
     extra = _sigma_controls(sigma, sigma_skip_unsupported)

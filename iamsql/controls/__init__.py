@@ -21,13 +21,13 @@ from iamsql.controls.results import exit_code, finding_id, render_results, resul
 from iamsql.controls.run import run_checks
 from iamsql.controls.views import (
     control_pack_hash,
-    create_account_view,
     create_views,
     mentions_helper_view,
     needed_views,
     shared_views,
     view_names,
 )
+from iamsql.store.db import create_account_view
 
 __all__ = [
     "ACCESS_QUESTIONS", "QUERIES_DIR", "RESULT_COLUMNS", "SEVERITIES", "STATUSES", "Control", "control_pack_hash",

@@ -16,7 +16,6 @@ from iamsql.controls.catalog import (
     ACCESS_QUESTIONS,
     RESULT_COLUMNS,
     Control,
-    control_duckdb,
     effective_parameters,
     load_controls,
     select_controls,
@@ -25,20 +24,19 @@ from iamsql.controls.catalog import (
 )
 from iamsql.controls.results import RUN_DDL, Account, contract_problem, plain_value, result_row, store_run
 from iamsql.controls.views import (
-    ACCOUNT_VIEW,
     MATERIALIZED_PREFIX,
+    control_duckdb,
     control_pack_hash,
-    create_account_view,
     create_view,
     create_views,
     needed_views,
     reads_access_tables,
-    set_as_of,
     shared_views,
     views_over_access,
 )
 from iamsql.errors import ControlError, IamsqlError
 from iamsql.policy import access as access_tables
+from iamsql.store.db import ACCOUNT_VIEW, create_account_view, set_as_of
 from iamsql.store.schema import ACCESS_TABLES, TABLES
 
 

@@ -48,7 +48,7 @@ from sigma.types import (
     SpecialChars,
 )
 
-from iamsql.controls import Control
+from iamsql.controls.catalog import Control
 from iamsql.errors import ControlError, SigmaRuleError
 
 SEVERITY = {"informational": "info", "low": "low", "medium": "medium", "high": "high", "critical": "critical"}

@@ -24,7 +24,7 @@ from typing import Any
 
 import duckdb
 
-from iamsql.controls import RUN_DDL
+from iamsql.controls.results import RUN_DDL
 from iamsql.errors import HistoryError
 from iamsql.frameworks import requirements_for_control
 from iamsql.sql.output import render

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from iamsql.common.escaping import html_text
-from iamsql.controls import STATUSES
+from iamsql.controls.catalog import STATUSES
 from iamsql.frameworks import FORMULA, REQUIREMENT_STATUSES, percent
 from iamsql.report.model import Report
 

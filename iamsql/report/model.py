@@ -23,7 +23,8 @@ from typing import Any
 import duckdb
 
 from iamsql import __version__
-from iamsql.controls import STATUSES, control_pack_hash, load_controls
+from iamsql.controls.catalog import STATUSES, load_controls
+from iamsql.controls.views import control_pack_hash
 from iamsql.errors import ReportError
 from iamsql.frameworks import (
     FORMULA,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import duckdb
 
-from iamsql.controls import create_views
+from iamsql.controls.views import create_views
 
 INVENTORY_COLUMNS = ("account_id", "principal_type", "name", "principal_arn", "is_nhi", "nhi_reason", "use_kind",
                      "used_by", "use_region", "detail")

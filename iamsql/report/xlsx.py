@@ -26,7 +26,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from iamsql.common.escaping import formula_like
-from iamsql.controls import STATUSES
+from iamsql.controls.catalog import STATUSES
 from iamsql.frameworks import FORMULA, REQUIREMENT_STATUSES
 from iamsql.history.runs import scope_text
 from iamsql.report.model import Column, FrameworkSection, Report

@@ -37,8 +37,10 @@ import duckdb
 from iamsql import __version__
 from iamsql.collect.run import collect
 from iamsql.common import locking
-from iamsql.controls import DEFAULT_FAIL_ON, control_pack_hash, exit_code, run_checks
+from iamsql.controls.results import DEFAULT_FAIL_ON, exit_code
+from iamsql.controls.run import run_checks
 from iamsql.controls.sigma import load_sigma
+from iamsql.controls.views import control_pack_hash
 from iamsql.errors import ConfigError, DatabaseError, EvidenceError, IamsqlError
 from iamsql.frameworks import get_framework
 from iamsql.history import runs as history

@@ -35,7 +35,7 @@ from pathlib import Path
 import duckdb
 
 from iamsql import __version__
-from iamsql.controls import ACCESS_QUESTIONS
+from iamsql.controls.catalog import ACCESS_QUESTIONS
 from iamsql.errors import LakeError
 from iamsql.policy.access import create_tables as create_access_tables
 from iamsql.store.schema import ACCESS_TABLES, ACCUMULATING_TABLES, TABLES, columns

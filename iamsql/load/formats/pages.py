@@ -9,7 +9,8 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-from iamsql.load.formats import Parsed, detect
+from iamsql.load.formats import detect
+from iamsql.load.formats.base import Parsed
 
 NOT_PAGES = "not a recognised AWS IAM or CloudTrail output"
 
