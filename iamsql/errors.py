@@ -86,3 +86,9 @@ class MappingError(IamsqlError):
 
 class UnsupportedFeature(QueryError):
     """A Postgres feature the translation does not cover."""
+
+
+def first_line(error: BaseException | str) -> str:
+    """The first line of an error's message (the class name when it has none): what a one-line report shows."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

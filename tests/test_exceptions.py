@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from iamsql.common.resources import SAMPLE_DIR
-from iamsql.controls.run import run_checks
+from iamsql.controls.engines.duckdb import run_checks
 from iamsql.frameworks import framework_summary, load_frameworks, requirement_status
 from iamsql.history import waivers as exc
 from iamsql.load import load_paths

@@ -17,7 +17,7 @@ import pytest
 
 from iamsql.common import scratch
 from iamsql.common.resources import SAMPLE_DIR
-from iamsql.controls.run import run_checks
+from iamsql.controls.engines.duckdb import run_checks
 from iamsql.load import load_paths
 from iamsql.store import db, journal
 

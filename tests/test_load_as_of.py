@@ -14,7 +14,7 @@ import pytest
 
 from iamsql.common.resources import SAMPLE_DIR
 from iamsql.controls.results import results
-from iamsql.controls.run import run_checks
+from iamsql.controls.engines.duckdb import run_checks
 from iamsql.errors import InputError
 from iamsql.load import AS_OF_FORMAT, load_paths
 from iamsql.store import db

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from iamsql.controls.run import run_checks
+from iamsql.controls.engines.duckdb import run_checks
 from iamsql.load import load_paths, source_name
 from iamsql.report import write_report
 from iamsql.store import db as dbmod

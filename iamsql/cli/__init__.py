@@ -14,7 +14,7 @@ from typer.core import TyperOption
 
 from iamsql import __version__
 from iamsql.common import scratch
-from iamsql.errors import IamsqlError
+from iamsql.errors import IamsqlError, first_line
 from iamsql.store import journal
 
 
@@ -449,8 +449,8 @@ def check(
     """
     from iamsql.common.progress import Steps
     from iamsql.controls.catalog import parse_param_options
+    from iamsql.controls.engines.duckdb import run_checks
     from iamsql.controls.results import exit_code, render_results, results
-    from iamsql.controls.run import run_checks
     from iamsql.report import check_exports, export_run
     from iamsql.store import db as dbmod
 
@@ -955,7 +955,7 @@ def main() -> None:
     except IamsqlError as exc:
         _fail(str(exc), exc.exit_code)
     except _database_errors() as exc:  # evaluated when an exception arrives
-        _fail(str(exc).splitlines()[0], 2)
+        _fail(first_line(exc), 2)
     except KeyboardInterrupt:
         say_interrupted(_interrupted_command(sys.argv[1:]))
         sys.exit(130)

@@ -17,8 +17,8 @@ from iamsql.controls.catalog import (
     select_controls,
     to_duckdb,
 )
+from iamsql.controls.engines.duckdb import run_checks
 from iamsql.controls.results import exit_code, finding_id, render_results, results, summary
-from iamsql.controls.run import run_checks
 from iamsql.controls.views import (
     control_pack_hash,
     create_views,

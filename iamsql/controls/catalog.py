@@ -13,7 +13,7 @@ from typing import Any
 from iamsql.common import yamltext
 from iamsql.common.lazy import lazy_import
 from iamsql.common.resources import data_folder
-from iamsql.errors import ControlError
+from iamsql.errors import ControlError, first_line
 from iamsql.store.schema import ACCESS_TABLES, CATALOG_TABLES, TABLES
 
 sqlglot = lazy_import("sqlglot")
@@ -81,7 +81,7 @@ def parse_control(path: Path) -> Control:
     try:
         header = yamltext.load(match["header"])
     except yamltext.YAMLError as exc:
-        raise ControlError(f"{name}: header is not valid YAML: {str(exc).splitlines()[0]}") from None
+        raise ControlError(f"{name}: header is not valid YAML: {first_line(exc)}") from None
     except RecursionError:
         raise ControlError(f"{name}: header nested too deeply to read") from None
     if not isinstance(header, dict):
@@ -175,7 +175,7 @@ def render_sql(control: Control, params: dict[str, Any]) -> str:
     try:
         tree = sqlglot.parse_one(control.sql, read="postgres")
     except sqlglot.errors.ParseError as exc:
-        raise ControlError(f"cannot parse the SQL: {str(exc).splitlines()[0]}") from None
+        raise ControlError(f"cannot parse the SQL: {first_line(exc)}") from None
     except RecursionError:
         raise ControlError("cannot parse the SQL: nested too deeply") from None
 

@@ -26,7 +26,7 @@ from iamsql.controls.catalog import (
     view_body,
     view_names,
 )
-from iamsql.errors import ControlError, IamsqlError
+from iamsql.errors import ControlError, IamsqlError, first_line
 from iamsql.policy import access as access_tables
 from iamsql.sql import cache as sqlcache
 from iamsql.store.db import create_account_view, has_table
@@ -73,7 +73,7 @@ def create_views(con: duckdb.DuckDBPyConnection, *, access: bool = True, names: 
             try:
                 create_view(con, name)
             except (duckdb.Error, IamsqlError) as exc:
-                errors[name] = str(exc).splitlines()[0]
+                errors[name] = first_line(exc)
                 continue
             pending.remove(name)
             progress = True

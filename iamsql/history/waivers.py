@@ -41,7 +41,7 @@ from typing import Any
 import duckdb
 import yaml
 
-from iamsql.errors import ExceptionsFileError, MappingError
+from iamsql.errors import ExceptionsFileError, MappingError, first_line
 from iamsql.frameworks import get_framework
 from iamsql.history.runs import ensure_schema, run_as_of, runs
 from iamsql.store.db import has_table, transaction
@@ -135,7 +135,7 @@ def read_exceptions(path: str | Path) -> ExceptionsFile:
         line = f"{mark.line + 1}:" if mark else ""
         raise ExceptionsFileError(f"{path}:{line} not valid YAML: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
-        raise ExceptionsFileError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
+        raise ExceptionsFileError(f"{path}: not valid YAML: {first_line(exc)}") from None
     except RecursionError:
         raise ExceptionsFileError(f"{path}: YAML nested too deeply to read") from None
     reader = _Reader(path, loader)

@@ -37,7 +37,7 @@ from typing import Any
 import duckdb
 
 from iamsql.common.paths import walk
-from iamsql.errors import DatabaseError, InputError
+from iamsql.errors import DatabaseError, InputError, first_line
 from iamsql.load.formats import (
     cloudtrail,
     credential_report,
@@ -219,7 +219,7 @@ def _guard(path: Path, what: str, parse: Callable[[], Parsed]) -> Parsed:
     try:
         return parse()
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        reason = first_line(exc) if str(exc) else type(exc).__name__
         raise InputError(f"{path}: bad {what}: {reason}") from None
 
 
@@ -601,7 +601,7 @@ def load_paths(
     try:
         _write(con, iam_files, event_files, merged, summary, progress, manifests, as_of)
     except duckdb.Error as exc:
-        raise DatabaseError(f"load failed, nothing was written: {str(exc).splitlines()[0]}") from None
+        raise DatabaseError(f"load failed, nothing was written: {first_line(exc)}") from None
     summary.files = iam_files + event_files
     return summary
 

@@ -19,7 +19,7 @@ from typing import TextIO
 import duckdb
 
 from iamsql.common.safe_write import STDOUT, is_stdout, replacing
-from iamsql.errors import ReportError, WriteError
+from iamsql.errors import ReportError, WriteError, first_line
 from iamsql.report.csvout import write_csv
 from iamsql.report.html import write_html
 from iamsql.report.jsonout import write_json
@@ -110,7 +110,7 @@ def write_report(
     except OSError as exc:
         raise ReportError(f"cannot write {out}: {exc.strerror or exc}") from None
     except duckdb.Error as exc:
-        raise ReportError(f"cannot read the check run from the database: {str(exc).splitlines()[0]}") from None
+        raise ReportError(f"cannot read the check run from the database: {first_line(exc)}") from None
     return out
 
 
@@ -135,7 +135,7 @@ def _write_stdout(con, fmt, frameworks, run_id, queries_dir, stream: TextIO, ext
         writer(report, stream)
         stream.flush()
     except duckdb.Error as exc:
-        raise ReportError(f"cannot read the check run from the database: {str(exc).splitlines()[0]}") from None
+        raise ReportError(f"cannot read the check run from the database: {first_line(exc)}") from None
     return Path(STDOUT)
 
 

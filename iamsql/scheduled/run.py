@@ -37,11 +37,11 @@ import duckdb
 from iamsql import __version__
 from iamsql.collect.run import collect
 from iamsql.common import locking
+from iamsql.controls.engines.duckdb import run_checks
 from iamsql.controls.results import DEFAULT_FAIL_ON, exit_code
-from iamsql.controls.run import run_checks
 from iamsql.controls.sigma import load_sigma
 from iamsql.controls.views import control_pack_hash
-from iamsql.errors import ConfigError, DatabaseError, EvidenceError, IamsqlError
+from iamsql.errors import ConfigError, DatabaseError, EvidenceError, IamsqlError, first_line
 from iamsql.frameworks import get_framework
 from iamsql.history import runs as history
 from iamsql.history import waivers as exc_mod
@@ -553,7 +553,7 @@ def _gather(con, config: Config, raw: Path) -> Gathered:
                 shutil.copyfile(source, target)
         except shutil.Error as exc:  # one entry per file that could not be copied: name the first
             first = exc.args[0][0] if exc.args and isinstance(exc.args[0], list) and exc.args[0] else None
-            where = f"{first[0]}: {first[2]}" if first and len(first) == 3 else str(exc).splitlines()[0]
+            where = f"{first[0]}: {first[2]}" if first and len(first) == 3 else first_line(exc)
             raise EvidenceError(f"sources.paths: cannot copy {where}") from None
         except OSError as exc:
             raise EvidenceError(f"sources.paths: cannot copy {exc.filename or source}: {exc.strerror or exc}") from None

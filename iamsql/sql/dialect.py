@@ -25,7 +25,7 @@ from sqlglot import exp
 from sqlglot.dialects.postgres import Postgres
 from sqlglot.errors import ParseError, SqlglotError, TokenError
 
-from iamsql.errors import QueryError, UnsupportedFeature
+from iamsql.errors import QueryError, UnsupportedFeature, first_line
 from iamsql.store.schema import ACCESS_TABLES, CATALOG_TABLES, DERIVED_TABLES, TABLES
 
 NAME_KEY = "pg_name"
@@ -716,7 +716,7 @@ def parse(sql: str) -> exp.Expr:
         raise QueryError(f"syntax error: unterminated string, quoted name or comment (Postgres comments nest: "
                          f"'/*' inside a comment opens another one) near {near!r}") from None
     except SqlglotError as exc:
-        raise QueryError(f"syntax error: {str(exc).splitlines()[0]}") from None
+        raise QueryError(f"syntax error: {first_line(exc)}") from None
     if not statements:
         raise QueryError("empty query")
     if len(statements) > 1:
@@ -726,7 +726,7 @@ def parse(sql: str) -> exp.Expr:
 
 def describe_parse_error(exc: ParseError) -> str:
     if not exc.errors:
-        return f"syntax error: {str(exc).splitlines()[0]}"
+        return f"syntax error: {first_line(exc)}"
     error = exc.errors[0]
     near = (error.get("highlight") or "").strip()
     description = (error.get("description") or "invalid syntax").rstrip(".")
@@ -777,7 +777,7 @@ def to_duckdb(sql: str, *, as_of_variable: bool = False) -> str:
             tree = postgres_tree(sql, as_of_variable=as_of_variable).transform(sort_distinct_string_agg, copy=False)
             return tree.sql(dialect="duckdb", normalize_functions="lower")
     except SqlglotError as exc:
-        raise QueryError(f"cannot translate the query: {str(exc).splitlines()[0]}") from None
+        raise QueryError(f"cannot translate the query: {first_line(exc)}") from None
 
 
 ENGINE_ARRAY_TYPES = {
@@ -809,7 +809,7 @@ def transpile_for(sql: str, dialect: str) -> str:
         with quiet_sqlglot():
             return tree.sql(dialect=dialect)
     except SqlglotError as exc:
-        raise QueryError(f"cannot translate the query for {dialect}: {str(exc).splitlines()[0]}") from None
+        raise QueryError(f"cannot translate the query for {dialect}: {first_line(exc)}") from None
 
 
 def _portable_json(node: exp.Expr, engine: str) -> exp.Expr:

@@ -22,7 +22,7 @@ import duckdb
 
 from iamsql import __version__
 from iamsql.common.paths import duckdb_literal
-from iamsql.errors import DatabaseError, RowsNotStored
+from iamsql.errors import DatabaseError, RowsNotStored, first_line
 from iamsql.sql.pgfunctions import install_macros as install_dialect_macros
 from iamsql.store import journal
 from iamsql.store.schema import ACCUMULATING_TABLES, COMPRESSION, TABLES, columns
@@ -144,12 +144,12 @@ def connect(db: str | os.PathLike | None = None, *, read_only: bool = False) -> 
     try:
         con = _open(path, read_only)
     except duckdb.IOException as exc:
-        message = str(exc).splitlines()[0]
+        message = first_line(exc)
         if "lock" in message.lower():
             raise DatabaseError(f"database {path} is in use by another iamsql process (locked); try again when it finishes") from None
         raise DatabaseError(f"cannot open database {path}: {message}") from None
     except duckdb.Error as exc:
-        raise DatabaseError(f"cannot open database {path}: {str(exc).splitlines()[0]}") from None
+        raise DatabaseError(f"cannot open database {path}: {first_line(exc)}") from None
     con.execute("set TimeZone = 'UTC'")
     con.execute("set enable_progress_bar = false")  # DuckDB would draw it on stdout, into piped output
     if not read_only:

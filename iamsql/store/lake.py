@@ -36,7 +36,7 @@ import duckdb
 
 from iamsql import __version__
 from iamsql.controls.catalog import ACCESS_QUESTIONS
-from iamsql.errors import LakeError
+from iamsql.errors import LakeError, first_line
 from iamsql.policy.access import create_tables as create_access_tables
 from iamsql.store.schema import ACCESS_TABLES, ACCUMULATING_TABLES, TABLES, columns
 
@@ -128,7 +128,7 @@ def export(con: duckdb.DuckDBPyConnection, directory: Path, *, run_id: int | Non
                               ("run_id",), directory, staging, summary, [f"run_id={int(run_id)}"])
         _write_manifest(manifest)
     except duckdb.Error as exc:
-        raise LakeError(f"export to {directory} failed: {str(exc).splitlines()[0]}") from None
+        raise LakeError(f"export to {directory} failed: {first_line(exc)}") from None
     except OSError as exc:
         raise LakeError(f"export to {directory} failed: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")) from None
     finally:

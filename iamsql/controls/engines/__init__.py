@@ -12,7 +12,7 @@ from pathlib import Path
 
 from iamsql import controls as ctl
 from iamsql.controls.engines.spark import to_spark
-from iamsql.errors import IamsqlError
+from iamsql.errors import IamsqlError, first_line
 from iamsql.sql import dialect
 
 PRINT_DIALECTS = ("duckdb", "spark", "trino", "athena")
@@ -75,7 +75,7 @@ def _statement(kind: str, name: str, sql: str, engine: str) -> Statement:
     try:
         return Statement(kind, name, translate(sql, engine))
     except IamsqlError as exc:
-        return Statement(kind, name, None, str(exc).splitlines()[0])
+        return Statement(kind, name, None, first_line(exc))
 
 
 def render_statements(items: list[Statement], engine: str) -> str:

@@ -26,7 +26,7 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
@@ -36,19 +36,14 @@ from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
 from iamsql.controls.catalog import (
-    RESULT_COLUMNS,
-    VIEWS_DIR,
     Control,
-    effective_parameters,
-    load_controls,
     render_sql,
-    select_controls,
-    strip_header,
-    view_names,
+    view_body,
 )
-from iamsql.controls.results import RUN_DDL, Account, contract_problem, plain_value, result_row, store_run
-from iamsql.controls.views import control_pack_hash
-from iamsql.errors import ControlError, IamsqlError, QueryError, SparkError
+from iamsql.controls.results import Account
+from iamsql.controls.run import NotBound, run_controls
+from iamsql.controls.views import needed_views
+from iamsql.errors import IamsqlError, QueryError, SparkError, first_line
 from iamsql.sql import dialect, pgfunctions
 from iamsql.store.lake import EVENTS, read_manifest
 from iamsql.store.schema import ACCESS_TABLES, TABLES, columns
@@ -88,7 +83,7 @@ def spark_tree(sql: str) -> exp.Expr:
                     else:
                         node.replace(replacement)
     except SqlglotError as exc:
-        raise QueryError(f"cannot translate the query for spark: {str(exc).splitlines()[0]}") from None
+        raise QueryError(f"cannot translate the query for spark: {first_line(exc)}") from None
     return tree
 
 
@@ -109,7 +104,7 @@ def render(tree: exp.Expr, as_of: datetime | None) -> str:
         try:
             return tree.transform(bind).sql(dialect="spark")
         except SqlglotError as exc:
-            raise QueryError(f"cannot translate the query for spark: {str(exc).splitlines()[0]}") from None
+            raise QueryError(f"cannot translate the query for spark: {first_line(exc)}") from None
 
 
 def _call(name: str, *args: exp.Expr) -> exp.Anonymous:
@@ -509,9 +504,8 @@ def register_lake(spark, directory: Path) -> None:
 
 
 def _first_line(exc: BaseException) -> str:
-    text = str(getattr(exc, "desc", None) or exc).strip()
-    line = text.splitlines()[0] if text else type(exc).__name__
-    return line[:400]
+    """Spark's own message (``desc``) when it has one, at most 400 characters."""
+    return first_line(getattr(exc, "desc", None) or exc)[:400]
 
 
 # --------------------------------------------------------------------------------------------- running
@@ -549,30 +543,6 @@ def _translate_all(items: dict[str, str]) -> dict[str, exp.Expr | Exception]:
     return out
 
 
-def helper_views(read_by: list[str] | None = None) -> dict[str, str]:
-    """The ``queries/views`` helper views' Steampipe SQL by name, each after the views it reads; with
-    ``read_by`` (SQL texts), only the views those texts read, directly or through other views."""
-    texts = {name: strip_header((VIEWS_DIR / f"{name}.sql").read_text(encoding="utf-8"))
-             for name in view_names()}
-    ordered: dict[str, str] = {}
-
-    def add(name: str, seen: tuple[str, ...] = ()) -> None:
-        if name in ordered or name in seen:
-            return
-        for other in _reads(texts[name], texts, name):
-            add(other, (*seen, name))
-        ordered[name] = texts[name]
-
-    wanted = texts if read_by is None else {n for sql in read_by for n in _reads(sql, texts)}
-    for name in wanted:
-        add(name)
-    return ordered
-
-
-def _reads(sql: str, views: dict[str, str], itself: str | None = None) -> list[str]:
-    return [name for name in views if name != itself and re.search(rf"\b{re.escape(name)}\b", sql)]
-
-
 def _shadow(spark, account: Account, views: dict[str, exp.Expr | Exception]) -> None:
     """Per-account views named like the Steampipe tables and ``iamsql_account``, and the helper views cached
     in memory: Spark would otherwise recompute a helper view (and its JSON functions) for every control that
@@ -587,7 +557,7 @@ def _shadow(spark, account: Account, views: dict[str, exp.Expr | Exception]) -> 
     shadows["iamsql_organization_member"] = "select id, arn, snapshot_id from iamsql_lake_aws_organizations_account"
     shadows_of_tables = set(shadows)
     shadows |= {name: render(tree, account.as_of) for name, tree in views.items() if not isinstance(tree, Exception)}
-    for name, sql in shadows.items():  # helper views come in dependency order (see helper_views)
+    for name, sql in shadows.items():  # helper views come in dependency order (see views.needed_views)
         spark.catalog.dropTempView(name)
         statement = "create temporary view" if name in shadows_of_tables else "cache lazy table"
         try:
@@ -596,76 +566,69 @@ def _shadow(spark, account: Account, views: dict[str, exp.Expr | Exception]) -> 
             continue
 
 
+class SparkEngine:
+    """Spark over the Parquet lake that ``iamsql export --parquet`` writes; the run is stored in DuckDB."""
+
+    name = "spark"
+    label = "Spark"
+    no_data = "No data is in the lake: run 'iamsql export --parquet' first."
+
+    def __init__(self, spark, directory: Path) -> None:
+        read_manifest(directory)
+        register_lake(spark, directory)
+        self.spark = spark
+        self.views: dict[str, exp.Expr | Exception] = {}
+        self.has_accounts = False
+
+    def prepare(self, selected: list[Control]) -> None:
+        self.views = _translate_all({name: view_body(name) for name in needed_views(selected)})
+
+    def accounts(self) -> list[Account]:
+        found = lake_accounts(self.spark)
+        self.has_accounts = bool(found)
+        return found
+
+    def compile(self, control: Control, parameters: dict[str, Any]) -> exp.Expr:
+        return spark_tree(render_sql(control, parameters))
+
+    def enter(self, account: Account, selected: list[Control]) -> list:
+        _shadow(self.spark, account, self.views)
+        return []
+
+    def leave(self, account: Account) -> None:
+        self.spark.catalog.clearCache()
+
+    def fetch(self, compiled: exp.Expr, account: Account) -> tuple[list[str], list[tuple]]:
+        from pyspark.errors import AnalysisException, ParseException
+
+        try:
+            frame = self.spark.sql(render(compiled, account.as_of))
+            return frame.columns, [tuple(_utc(v) if isinstance(v, datetime) else v for v in row)
+                                   for row in frame.collect()]
+        except (AnalysisException, ParseException) as exc:
+            raise NotBound(_first_line(exc)) from None
+        except Exception as exc:  # noqa: BLE001 - any Spark failure is this control's error row, never a crash
+            raise SparkQueryFailed(_first_line(exc)) from None
+
+    def map(self, evaluate: Callable[[Control], list[dict]], controls: list[Control]) -> Iterator[list[dict]]:
+        """The controls of one account run as concurrent Spark jobs: each is small, so planning dominates."""
+        with ThreadPoolExecutor(max_workers=CONCURRENT_QUERIES) as pool:
+            return iter(list(pool.map(evaluate, controls)))
+
+    def snapshot_ids(self) -> list[int]:
+        return snapshot_ids(self.spark) if self.has_accounts else []
+
+
+class SparkQueryFailed(Exception):
+    """A control's query that Spark could not run (the message is Spark's first line)."""
+
+
 def run_checks(con, directory: Path, *, master: str = "local[*]", spark=None, controls: list[str] | None = None,
                frameworks: list[str] | None = None, severity: str | None = None,
                params: dict[str, Any] | None = None, queries_dir: Path | None = None) -> int:
     """Run the selected controls on Spark over the lake in ``directory``; store the run in ``con`` (DuckDB)
     with ``engine = 'spark'`` and return its id. A control that cannot be translated or fails on Spark gives
     an ``error`` row with the reason."""
-    started = datetime.now(timezone.utc)
-    selected = select_controls(load_controls(queries_dir), ids=controls, frameworks=frameworks, severity=severity)
-    if not selected:
-        raise ControlError("no control matches the selection")
-    parameters = effective_parameters(selected, params)
-    read_manifest(directory)
-    spark = spark or session(master)
-    register_lake(spark, directory)
-    accounts = lake_accounts(spark)
-    texts = {c.id: render_sql(c, parameters[c.id]) for c in selected}
-    trees = _translate_all(texts)
-    views = _translate_all(helper_views(read_by=list(texts.values())))
-    rows: list[dict] = []
-    if not accounts:
-        for control in selected:
-            rows.append(result_row(control, None, f"control:{control.id}", "skip",
-                                 "No data is in the lake: run 'iamsql export --parquet' first."))
-    broken: dict[str, str] = {}
-    with ThreadPoolExecutor(max_workers=CONCURRENT_QUERIES) as pool:
-        for account in accounts:
-            _shadow(spark, account, views)
-            # Controls of one account run as concurrent Spark jobs: each is small, so planning dominates.
-            for found in pool.map(lambda c: _evaluate(spark, c, trees[c.id], account, broken), selected):  # noqa: B023
-                rows.extend(found)
-    for control_id, message in broken.items():
-        control = next(c for c in selected if c.id == control_id)
-        rows.append(result_row(control, None, f"control:{control_id}", "error", message))
-    con.execute(RUN_DDL)
-    return store_run(con, started, selected, parameters, frameworks, accounts, rows, control_pack_hash(queries_dir),
-                      engine="spark", snapshot_ids=snapshot_ids(spark) if accounts else [])
-
-
-def _evaluate(spark, control: Control, tree: exp.Expr | Exception, account: Account,
-              broken: dict[str, str]) -> list[dict]:
-    """One control over one account on Spark: skip, error or its rows (as ``controls._evaluate``)."""
-    from pyspark.errors import AnalysisException, ParseException
-
-    if control.id in broken:
-        return []
-    missing = [t for t in control.requires if t not in account.covered]
-    if missing:
-        return [result_row(control, account, account.resource, "skip",
-                         f"No {', '.join(missing)} data is loaded for account {account.account_id}; "
-                         f"load it to evaluate this control.")]
-    if isinstance(tree, Exception):
-        broken[control.id] = f"The control's SQL cannot be translated for Spark: {_first_line(tree)}"
-        return []
-    try:
-        frame = spark.sql(render(tree, account.as_of))
-        names = frame.columns
-        fetched = [tuple(_utc(v) if isinstance(v, datetime) else v for v in row) for row in frame.collect()]
-    except (AnalysisException, ParseException) as exc:
-        broken[control.id] = f"The control's SQL does not bind on Spark: {_first_line(exc)}"
-        return []
-    except Exception as exc:  # noqa: BLE001 - any Spark failure is this control's error row, never a crash
-        return [result_row(control, account, account.resource, "error",
-                         f"The control failed on Spark for account {account.account_id}: {_first_line(exc)}")]
-    problem = contract_problem(names, fetched)
-    if problem:
-        return [result_row(control, account, account.resource, "error", f"The control broke the result contract: {problem}")]
-    out = []
-    for values in fetched:
-        record = dict(zip(names, values))
-        dims = {k: plain_value(v) for k, v in record.items() if k not in RESULT_COLUMNS}
-        out.append(result_row(control, account, record["resource"], record["status"], record["reason"],
-                            region=record["region"], account_id=record["account_id"], dimensions=dims))
-    return out
+    engine = SparkEngine(spark or session(master), directory)
+    return run_controls(engine, con, controls=controls, frameworks=frameworks, severity=severity, params=params,
+                        queries_dir=queries_dir)

@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from iamsql.common import yamltext
-from iamsql.errors import IamsqlError
+from iamsql.errors import IamsqlError, first_line
 from iamsql.policy.catalog import probe_resources
 
 TARGETS = ("self", "user", "role", "group", "policy", "any", "catalog", "*")
@@ -60,7 +60,7 @@ def load_questions(path: Path) -> tuple[Question, ...]:
     try:
         data = yamltext.load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
-        raise IamsqlError(f"{path.name}: cannot be read: {str(exc).splitlines()[0]}") from None
+        raise IamsqlError(f"{path.name}: cannot be read: {first_line(exc)}") from None
     questions = [Question(qid, str(spec.get("title") or qid), _probes(qid, spec.get("requests")))
                  for qid, spec in (data.get("questions") or {}).items()]
     questions += [Question(f"escalation:{name}", f"privilege escalation through {name}", _probes(name, items))

@@ -1,0 +1,159 @@
+"""The controls on the DuckDB database itself (``iamsql check``): per account, TEMP views named like the Steampipe
+tables show that account's rows only and ``iamsql_as_of`` is its snapshot time, so a control (and any helper view)
+sees one account at one point in time; the policy engine's tables and the helper views several controls read are
+computed once per account into TEMP tables."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from iamsql.controls.catalog import ACCESS_QUESTIONS, Control
+from iamsql.controls.results import Account
+from iamsql.controls.run import NotBound, Timing, in_order, run_controls
+from iamsql.controls.views import (
+    MATERIALIZED_PREFIX,
+    control_duckdb,
+    create_view,
+    create_views,
+    needed_views,
+    reads_access_tables,
+    shared_views,
+    views_over_access,
+)
+from iamsql.policy import access as access_tables
+from iamsql.store.db import ACCOUNT_VIEW, create_account_view, set_as_of
+from iamsql.store.schema import ACCESS_TABLES, TABLES
+
+
+class DuckDBEngine:
+    """The database the run is stored in also executes the controls."""
+
+    name = "duckdb"
+    label = ""
+    no_data = "No data is loaded: run 'iamsql load' or 'iamsql collect' first."
+    map = staticmethod(in_order)
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self.shared: list[str] = []
+        self.access = False
+
+    def accounts(self) -> list[Account]:
+        return run_accounts(self.con)
+
+    def prepare(self, selected: list[Control]) -> None:
+        con = self.con
+        for name in ACCESS_TABLES:  # computed per account in enter(), from that account's data
+            con.execute(f'drop table if exists temp.main."{name}"')
+        for name in views_over_access():  # they would read the dropped tables; create_views makes them again
+            con.execute(f'drop view if exists temp.main."{name}"')
+        create_views(con, access=False, names=needed_views(selected))  # the connection may have been opened without
+        self.shared = shared_views(selected)
+        self.access = reads_access_tables(selected)
+
+    def compile(self, control: Control, parameters: dict[str, Any]) -> str:
+        return control_duckdb(control, parameters)
+
+    def enter(self, account: Account, selected: list[Control]) -> list[Timing]:
+        _shadow_tables(self.con, account)
+        timings: list[Timing] = []
+        if self.access:
+            start = time.perf_counter()
+            counts = access_tables.create_tables(self.con, ACCESS_QUESTIONS)
+            timings.append(("engine:policy_access", account.account_id, (time.perf_counter() - start) * 1000,
+                            sum(counts.values())))
+        for name in self.shared:
+            start = time.perf_counter()
+            count = materialize_view(self.con, name)
+            if count is not None:
+                timings.append((f"view:{name}", account.account_id, (time.perf_counter() - start) * 1000, count))
+        return timings
+
+    def leave(self, account: Account) -> None:
+        _drop_shadows(self.con, self.shared)
+
+    def fetch(self, compiled: str, account: Account) -> tuple[list[str], list[tuple]]:
+        try:
+            cursor = self.con.execute(compiled)
+        except (duckdb.BinderException, duckdb.CatalogException, duckdb.ParserException) as exc:
+            raise NotBound(str(exc)) from None
+        return [d[0] for d in cursor.description], cursor.fetchall()
+
+    def snapshot_ids(self) -> None:
+        return None
+
+
+def run_checks(con: duckdb.DuckDBPyConnection, *, controls: list[str] | None = None,
+               frameworks: list[str] | None = None, severity: str | None = None,
+               params: dict[str, Any] | None = None, queries_dir: Path | None = None,
+               extra_controls: list[Control] | None = None, progress: Callable[[str], None] | None = None,
+               on_total: Callable[[int], None] | None = None) -> int:
+    """Run the selected controls on the database ``con`` over every loaded account and store the run there;
+    its ``run_id`` (see ``run.run_controls``)."""
+    return run_controls(DuckDBEngine(con), con, controls=controls, frameworks=frameworks, severity=severity,
+                        params=params, queries_dir=queries_dir, extra_controls=extra_controls, progress=progress,
+                        on_total=on_total)
+
+
+def run_accounts(con: duckdb.DuckDBPyConnection) -> list[Account]:
+    """Accounts with loaded data, their partition, their time and the tables loaded for them.
+
+    An account's time is the newest ``as_of`` (else load time) among its latest snapshots: the moment the
+    account's data describes. Controls compare against it instead of the wall clock."""
+    con.execute(f"create or replace temp view iamsql_account as {ACCOUNT_VIEW}")
+    found = con.execute(
+        """
+        select a.account_id, a.partition, a.as_of, list(distinct l.table_name)
+        from iamsql_account a join iamsql_latest l using (account_id)
+        group by all order by a.account_id
+        """
+    ).fetchall()
+    return [Account(account_id, partition, as_of, set(tables)) for account_id, partition, as_of, tables in found]
+
+
+def _shadow_tables(con: duckdb.DuckDBPyConnection, account: Account) -> None:
+    """Point every Steampipe table name and ``iamsql_account`` at this account's rows; set its time."""
+    database = con.execute("select current_database()").fetchone()[0].replace('"', '""')
+    for table in TABLES:
+        con.execute(
+            f'create or replace temp view "{table}" as select * from "{database}".main."{table}" '
+            f"where account_id = {_quote(account.account_id)}"
+        )
+    con.execute(
+        f"create or replace temp view iamsql_account as {ACCOUNT_VIEW} where account_id = {_quote(account.account_id)}"
+    )
+    set_as_of(con, account.as_of)
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _drop_shadows(con: duckdb.DuckDBPyConnection, materialized: list[str]) -> None:
+    """Back to all accounts: drop the per-account views and policy engine tables, restore ``iamsql_account`` and
+    the newest time, point the ``materialized`` helper views at their SQL again and drop their tables."""
+    for table in TABLES:
+        con.execute(f'drop view if exists temp.main."{table}"')
+    for name in ACCESS_TABLES:
+        con.execute(f'drop table if exists temp.main."{name}"')
+    create_account_view(con)
+    for name in materialized:
+        create_view(con, name)
+        con.execute(f'drop table if exists temp.main."{MATERIALIZED_PREFIX}{name}"')
+
+
+def materialize_view(con: duckdb.DuckDBPyConnection, name: str) -> int | None:
+    """Compute a helper view once into a TEMP table and point the view at it; its row count. When the view
+    fails, it is left as it was (None): the controls that read it report the error themselves."""
+    table = f"{MATERIALIZED_PREFIX}{name}"
+    try:
+        con.execute(f'create or replace temp table "{table}" as select * from "{name}"')
+    except duckdb.Error:
+        return None
+    con.execute(f'create or replace temp view "{name}" as select * from "{table}"')
+    return con.execute(f'select count(*) from "{table}"').fetchone()[0]
