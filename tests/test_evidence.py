@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from iamsql import scheduled as evidence
 from iamsql.common.resources import SAMPLE_DIR
 from iamsql.controls.views import control_pack_hash
-from iamsql.scheduled import run as evidence
 from tests.test_exceptions import group_lists
 
 REPO = Path(__file__).resolve().parent.parent

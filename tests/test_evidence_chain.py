@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from iamsql.scheduled import run as evidence
+from iamsql import scheduled as evidence
 from tests.test_evidence import ACCOUNT, basic_toml
 
 IAMSQL = str(Path(sys.executable).parent / "iamsql")

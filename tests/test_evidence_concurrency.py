@@ -13,9 +13,9 @@ from pathlib import Path
 
 import duckdb
 
+from iamsql import scheduled as evidence
 from iamsql.common.resources import SAMPLE_DIR
 from iamsql.history import runs as history
-from iamsql.scheduled import run as evidence
 from iamsql.store import db as dbmod
 
 # A slow run: the whole bundled sample (seven accounts) and every control.

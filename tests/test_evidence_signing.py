@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.rsa import generate_private_key
 
-from iamsql.scheduled import run as evidence
+from iamsql import scheduled as evidence
 from iamsql.scheduled import signing
 from tests.test_evidence import ACCOUNT, basic_toml, cli
 

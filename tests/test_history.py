@@ -10,9 +10,9 @@ import boto3
 import pytest
 from openpyxl import load_workbook
 
+from iamsql import scheduled as evidence
 from iamsql.common.resources import SAMPLE_DIR as SAMPLE
 from iamsql.history import runs as history
-from iamsql.scheduled import run as evidence
 from iamsql.store import db as dbmod
 from tests.fixtures.moto import moto_environment, populate_account
 

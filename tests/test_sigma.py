@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 from iamsql import controls, frameworks
+from iamsql import scheduled as evidence
 from iamsql.controls import sigma
 from iamsql.load import load_paths
-from iamsql.scheduled import run as evidence
 from iamsql.store import db
 
 from .cloudtrail_events import event, load_accounts

@@ -711,7 +711,7 @@ def evidence_run(
       iamsql evidence run --evidence-dir evidence --source ./exports --fail-on high --quiet
       iamsql evidence run --config iamsql.toml --sign-key ~/.ssh/iamsql_evidence
     """
-    from iamsql.scheduled import run as evidence
+    from iamsql import scheduled as evidence
 
     flags = {"db": db, "evidence_dir": evidence_dir, "name": name, "sources.paths": source,
              "sources.account_id": account_id, "sources.regions": region, "sources.profile": profile,

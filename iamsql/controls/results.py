@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 import json
 import re
@@ -20,6 +19,7 @@ import duckdb
 import numpy
 
 from iamsql import __version__, frameworks
+from iamsql.common.clock import current_user
 from iamsql.controls.catalog import RESULT_COLUMNS, SEVERITIES, STATUSES, Control, load_controls
 from iamsql.errors import ControlError
 from iamsql.frameworks import framework_summary, load_frameworks, percent, requirement_status, statuses_by_account
@@ -174,13 +174,6 @@ def _insert_results(con: duckdb.DuckDBPyConnection, run_id: int, rows: list[dict
         )
     finally:
         con.unregister("iamsql_result_rows")
-
-
-def current_user() -> str | None:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return None
 
 
 def results(con: duckdb.DuckDBPyConnection, run_id: int, queries_dir: Path | None = None,

@@ -22,7 +22,6 @@ snapshot; else the load fails asking for ``--as-of``. How it was found is record
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import os
 import zlib
@@ -36,6 +35,7 @@ from typing import Any
 
 import duckdb
 
+from iamsql.common.files import sha256_file
 from iamsql.common.paths import walk
 from iamsql.errors import DatabaseError, InputError, first_line
 from iamsql.load.formats import (
@@ -146,14 +146,6 @@ def _read(path: Path, limit: int | None = None) -> bytes:
         raise InputError(f"{path}: truncated or corrupt gzip file ({exc})") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _claims_json(path: Path) -> bool:
@@ -428,7 +420,7 @@ def classify(found: list[tuple[Path, bool]], summary: LoadSummary, progress) -> 
         try:
             event_format = cloudtrail.sniff(path, _read(path, HEAD_BYTES))
             if event_format:
-                event_files.append(SourceFile(path, event_format, _sha256(path)))
+                event_files.append(SourceFile(path, event_format, sha256_file(path)))
                 continue  # progress is reported by the CloudTrail loader
             outcome = parse_file(path)
         except RecursionError:
@@ -440,7 +432,7 @@ def classify(found: list[tuple[Path, bool]], summary: LoadSummary, progress) -> 
                 raise InputError(f"{path}: {outcome}")
             summary.skipped.append((str(path), outcome))
         else:
-            iam_files.append(SourceFile(path, outcome.format, _sha256(path), outcome.as_of, outcome.as_of_source,
+            iam_files.append(SourceFile(path, outcome.format, sha256_file(path), outcome.as_of, outcome.as_of_source,
                                         parsed=outcome))
             summary.warnings += outcome.warnings
         if progress:
@@ -674,7 +666,7 @@ def _finish_snapshots(con, snapshots, iam_files, event_files, summary: LoadSumma
     for account, snapshot_id in snapshots.items():
         entries = [f.source_entry() | _event_counts(f, per_file) for f in sources[account]]
 
-        entries += [m.source_entry(account, _sha256(m.path)) for m in manifests if account in m.accounts]
+        entries += [m.source_entry(account, sha256_file(m.path)) for m in manifests if account in m.accounts]
         snapshot_as_of, how = times[account]
         entries.append({"path": None, "sha256": None, "format": AS_OF_FORMAT, "as_of": snapshot_as_of, "as_of_source": how,
                         "load_counts": load_count})

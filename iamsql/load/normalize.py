@@ -13,6 +13,8 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import unquote
 
+from iamsql.common.clock import as_utc
+
 # --------------------------------------------------------------------------------------------------------------
 # Policy documents
 # --------------------------------------------------------------------------------------------------------------
@@ -176,9 +178,7 @@ def timestamp(value: Any) -> str | None:
             raise ValueError(f"not a timestamp: {value!r}") from None
     else:
         raise ValueError(f"not a timestamp: {value!r}")
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat()
+    return as_utc(moment).isoformat()
 
 
 def arn_parts(arn: Any) -> dict[str, str] | None:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from iamsql import __version__
+from iamsql.common.clock import as_utc
 from iamsql.errors import InputError
 
 MANIFEST_NAME = "manifest.json"
@@ -44,8 +45,7 @@ def cli_shape(value: Any) -> Any:
     if isinstance(value, list):
         return [cli_shape(v) for v in value]
     if isinstance(value, datetime):
-        moment = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-        return moment.astimezone(timezone.utc).isoformat()
+        return as_utc(value).isoformat()
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, (bytes, bytearray)):
