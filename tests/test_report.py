@@ -16,13 +16,14 @@ from openpyxl import load_workbook
 
 from iamsql.cli import main
 from iamsql.controls.catalog import load_controls
-from iamsql.controls.results import RUN_DDL, finding_id
+from iamsql.controls.results import finding_id
 from iamsql.controls.views import control_pack_hash
 from iamsql.frameworks import load_frameworks, requirements_for_control
 from iamsql.report import write_report
 from iamsql.report.model import FINDING_COLUMNS
 from iamsql.report.text import EXCEL_CELL_LIMIT
 from iamsql.store import db as dbmod
+from iamsql.store.bookkeeping import RUN_DDL
 
 STARTED = datetime(2025, 3, 4, 5, 6, 7, tzinfo=timezone.utc)
 FINISHED = datetime(2025, 3, 4, 5, 6, 9, tzinfo=timezone.utc)

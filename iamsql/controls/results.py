@@ -24,6 +24,7 @@ from iamsql.controls.catalog import RESULT_COLUMNS, SEVERITIES, STATUSES, Contro
 from iamsql.errors import ControlError
 from iamsql.frameworks import framework_summary, load_frameworks, percent, requirement_status, statuses_by_account
 from iamsql.sql.output import FALLBACK_WIDTH, FORMATS, render
+from iamsql.store.bookkeeping import RUN_DDL
 from iamsql.store.db import transaction
 
 # --fail-on when not given, for `check` and `evidence run` alike: the stricter of the two earlier defaults, any
@@ -31,43 +32,6 @@ from iamsql.store.db import transaction
 DEFAULT_FAIL_ON = "info"
 
 
-RUN_DDL = """
-create sequence if not exists iamsql_run_seq start 1;
-create table if not exists iamsql_run (
-    run_id bigint primary key,
-    started_at timestamptz not null,
-    finished_at timestamptz,
-    as_of timestamptz,
-    tool_version varchar,
-    control_pack_hash varchar,
-    engine varchar,
-    run_by varchar,
-    accounts json,
-    snapshot_ids json,
-    parameters json,
-    frameworks json,
-    status varchar
-);
-create table if not exists iamsql_result (
-    run_id bigint not null,
-    control_id varchar not null,
-    finding_id varchar not null,
-    resource varchar,
-    status varchar not null,
-    reason varchar,
-    account_id varchar,
-    region varchar,
-    severity varchar,
-    dimensions json
-);
-create table if not exists iamsql_run_timing (
-    run_id bigint not null,
-    control_id varchar not null,
-    account_id varchar,
-    duration_ms double not null,   -- wall time of the control's query on this account (0 when skipped)
-    result_rows bigint not null
-);
-"""
 
 
 def contract_problem(names: list[str], rows: list[tuple]) -> str | None:

@@ -23,9 +23,10 @@ from iamsql.controls.catalog import (
     select_controls,
     with_extra,
 )
-from iamsql.controls.results import RUN_DDL, Account, contract_problem, plain_value, result_row, store_run
+from iamsql.controls.results import Account, contract_problem, plain_value, result_row, store_run
 from iamsql.controls.views import control_pack_hash
 from iamsql.errors import ControlError, first_line
+from iamsql.store.bookkeeping import RUN_DDL
 
 Timing = tuple[str, str, float, int]  # (control or step, account id, milliseconds, rows)
 

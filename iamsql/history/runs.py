@@ -24,31 +24,11 @@ from typing import Any
 
 import duckdb
 
-from iamsql.controls.results import RUN_DDL
 from iamsql.errors import HistoryError
 from iamsql.frameworks import requirements_for_control
 from iamsql.sql.output import render
+from iamsql.store.bookkeeping import HISTORY_DDL, RUN_DDL
 from iamsql.store.db import has_table
-
-HISTORY_DDL = """
-create table if not exists iamsql_result_exception (
-    run_id bigint not null, finding_id varchar not null, exception_id varchar not null, reason varchar
-);
-create table if not exists iamsql_run_exception (
-    run_id bigint not null, exception_id varchar not null, line integer, control varchar, resource varchar,
-    account varchar, reason varchar, approver varchar, ticket varchar, expires date,
-    state varchar,                       -- active, expired or unused at the run's data time
-    matches integer                      -- alarms matched (for expired ones: that it would have matched)
-);
-create table if not exists iamsql_run_attestation (
-    run_id bigint not null, framework varchar, requirement varchar, line integer, attested_by varchar,
-    attested_on date, evidence varchar, expires date, state varchar
-);
-create table if not exists iamsql_evidence_run (
-    run_id bigint, name varchar, folder varchar, status varchar not null,   -- running, complete, abandoned
-    started_at timestamptz not null, finished_at timestamptz, manifest_sha256 varchar
-);
-"""
 
 # Runs that count: every check run except those of evidence runs that never completed; ``{include}`` is a
 # run id that counts anyway (the run being reported on while its evidence run is still in progress).

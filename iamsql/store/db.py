@@ -25,42 +25,11 @@ from iamsql.common.paths import duckdb_literal
 from iamsql.errors import DatabaseError, RowsNotStored, first_line
 from iamsql.sql.pgfunctions import install_macros as install_dialect_macros
 from iamsql.store import journal
+from iamsql.store.bookkeeping import BOOKKEEPING_DDL
 from iamsql.store.schema import ACCUMULATING_TABLES, COMPRESSION, TABLES, columns
 
 DEFAULT_DB = "iamsql.duckdb"
 
-BOOKKEEPING_DDL = """
-create sequence if not exists iamsql_snapshot_seq start 1;
-create table if not exists iamsql_snapshot (
-    snapshot_id bigint primary key,
-    account_id varchar not null,
-    kind varchar not null,               -- 'load' or 'collect'
-    loaded_at timestamptz not null,
-    as_of timestamptz,                   -- the data's own time: latest "as of" among its sources
-    tool_version varchar not null,
-    sources json,                        -- [{path, sha256, format, as_of}]
-    partial boolean not null default false,
-    gaps json                            -- [{api, account_id, region, error}] for collections
-);
-create table if not exists iamsql_snapshot_table (
-    snapshot_id bigint not null,
-    table_name varchar not null,
-    row_count bigint not null
-);
--- CloudTrail events that share an eventID with different content: every version, with where it was read.
-create table if not exists iamsql_event_conflict (
-    snapshot_id bigint,                  -- the snapshot the version was loaded with
-    event_id varchar not null,
-    source_file varchar,
-    position bigint,                     -- 1-based place of the record in its file (NULL: not known)
-    kept boolean not null,               -- this version is the one in aws_cloudtrail_trail_event
-    event json
-);
-create or replace view iamsql_latest as
-    select t.table_name, s.account_id, max(s.snapshot_id) as snapshot_id
-    from iamsql_snapshot_table t join iamsql_snapshot s using (snapshot_id)
-    group by all;
-"""
 
 
 # aws_iam_user with the MFA and password facts of the account's latest credential report, as Steampipe's columns

@@ -1,0 +1,97 @@
+"""Every bookkeeping table iamsql keeps next to the Steampipe tables, in one place: snapshots and their coverage
+(``load``), check runs, their results and timings (``check``), exceptions, attestations and evidence runs applied
+to a run (``evidence run``, ``exceptions``). Each statement creates only what does not exist yet."""
+
+
+BOOKKEEPING_DDL = """
+create sequence if not exists iamsql_snapshot_seq start 1;
+create table if not exists iamsql_snapshot (
+    snapshot_id bigint primary key,
+    account_id varchar not null,
+    kind varchar not null,               -- 'load' or 'collect'
+    loaded_at timestamptz not null,
+    as_of timestamptz,                   -- the data's own time: latest "as of" among its sources
+    tool_version varchar not null,
+    sources json,                        -- [{path, sha256, format, as_of}]
+    partial boolean not null default false,
+    gaps json                            -- [{api, account_id, region, error}] for collections
+);
+create table if not exists iamsql_snapshot_table (
+    snapshot_id bigint not null,
+    table_name varchar not null,
+    row_count bigint not null
+);
+-- CloudTrail events that share an eventID with different content: every version, with where it was read.
+create table if not exists iamsql_event_conflict (
+    snapshot_id bigint,                  -- the snapshot the version was loaded with
+    event_id varchar not null,
+    source_file varchar,
+    position bigint,                     -- 1-based place of the record in its file (NULL: not known)
+    kept boolean not null,               -- this version is the one in aws_cloudtrail_trail_event
+    event json
+);
+create or replace view iamsql_latest as
+    select t.table_name, s.account_id, max(s.snapshot_id) as snapshot_id
+    from iamsql_snapshot_table t join iamsql_snapshot s using (snapshot_id)
+    group by all;
+"""
+
+
+RUN_DDL = """
+create sequence if not exists iamsql_run_seq start 1;
+create table if not exists iamsql_run (
+    run_id bigint primary key,
+    started_at timestamptz not null,
+    finished_at timestamptz,
+    as_of timestamptz,
+    tool_version varchar,
+    control_pack_hash varchar,
+    engine varchar,
+    run_by varchar,
+    accounts json,
+    snapshot_ids json,
+    parameters json,
+    frameworks json,
+    status varchar
+);
+create table if not exists iamsql_result (
+    run_id bigint not null,
+    control_id varchar not null,
+    finding_id varchar not null,
+    resource varchar,
+    status varchar not null,
+    reason varchar,
+    account_id varchar,
+    region varchar,
+    severity varchar,
+    dimensions json
+);
+create table if not exists iamsql_run_timing (
+    run_id bigint not null,
+    control_id varchar not null,
+    account_id varchar,
+    duration_ms double not null,   -- wall time of the control's query on this account (0 when skipped)
+    result_rows bigint not null
+);
+"""
+
+
+HISTORY_DDL = """
+create table if not exists iamsql_result_exception (
+    run_id bigint not null, finding_id varchar not null, exception_id varchar not null, reason varchar
+);
+create table if not exists iamsql_run_exception (
+    run_id bigint not null, exception_id varchar not null, line integer, control varchar, resource varchar,
+    account varchar, reason varchar, approver varchar, ticket varchar, expires date,
+    state varchar,                       -- active, expired or unused at the run's data time
+    matches integer                      -- alarms matched (for expired ones: that it would have matched)
+);
+create table if not exists iamsql_run_attestation (
+    run_id bigint not null, framework varchar, requirement varchar, line integer, attested_by varchar,
+    attested_on date, evidence varchar, expires date, state varchar
+);
+create table if not exists iamsql_evidence_run (
+    run_id bigint, name varchar, folder varchar, status varchar not null,   -- running, complete, abandoned
+    started_at timestamptz not null, finished_at timestamptz, manifest_sha256 varchar
+);
+"""
