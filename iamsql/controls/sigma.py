@@ -267,7 +267,6 @@ def _items(detection):
 
 
 def _modifier_name(modifier) -> str:
-
     return reverse_modifier_mapping.get(modifier.__name__, modifier.__name__)
 
 
@@ -306,7 +305,6 @@ def _literal(text: str) -> str:
 
 
 def _sql(node) -> str:
-
     if node is None:
         raise _Unsupported("a condition with no detection left")
     if isinstance(node, ConditionAND):
@@ -324,7 +322,6 @@ def _sql(node) -> str:
 
 
 def _match(field: str, value, name: str) -> str:
-
     if isinstance(value, SigmaString):
         return _string(field, value, cased=isinstance(value, SigmaCasedString))
     if isinstance(value, SigmaNull):
@@ -353,7 +350,6 @@ def _match(field: str, value, name: str) -> str:
 
 
 def _string(field: str, value, *, cased: bool) -> str:
-
     if any(isinstance(p, Placeholder) for p in value.s):
         raise _Unsupported("placeholders (%name%, the expand modifier)")
     if not value.contains_special():
@@ -378,7 +374,6 @@ def _regex(value) -> str:
 
 
 def _keyword(value) -> str:
-
     if isinstance(value, SigmaString):
         if not value.startswith(SpecialChars.WILDCARD_MULTI):
             value = SpecialChars.WILDCARD_MULTI + value

@@ -358,7 +358,6 @@ def run_controls(con: duckdb.DuckDBPyConnection, run_id: int) -> set[str]:
 
 
 def _run_meta(con: duckdb.DuckDBPyConnection, run_id: int, controls: set[str]) -> dict[str, Any]:
-
     started, as_of, frameworks = con.execute("select started_at, as_of, frameworks from iamsql_run where run_id = ?",
                                              [run_id]).fetchone()
     return {"run_id": run_id, "started_at": started.isoformat(), "as_of": as_of.isoformat() if as_of else None,

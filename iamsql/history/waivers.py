@@ -231,7 +231,6 @@ class _Reader:
         )
 
     def attestation(self, node: yaml.Node, number: int) -> Attestation:
-
         what = f"attestation {number}"
         fields = self.mapping(node, what, ATTESTATION_FIELDS, ATTESTATION_FIELDS)
         values = {k: self.text(fields[k], what, k) for k in ("framework", "requirement", "attested_by", "evidence")}

@@ -375,7 +375,6 @@ def _account_of_arn(arn: str | None) -> str | None:
 
 
 def _rcps_cover(action: str) -> bool:
-
     return action.split(":", 1)[0] in rcp_supported_services()
 
 

@@ -473,7 +473,6 @@ def write_changes(wb, report: Report) -> None:
     sheet.autofilter(len(CHANGE_HEADERS))
     sheet.append([])
     if changes is not None:
-
         a, b = changes["from_run"], changes["to_run"]
         notes = [f"Run {b['run_id']} compared with run {a['run_id']} (data as of {a['as_of']}).",
                  f"Scope of run {a['run_id']}: {scope_text(a)}.", f"Scope of run {b['run_id']}: {scope_text(b)}.",

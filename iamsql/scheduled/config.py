@@ -224,7 +224,6 @@ def _params_from_items(items: Any, where: str) -> dict[str, str]:
 
 
 def _validate(config: Config) -> None:
-
     v = config.values
     where = f"config {config.path}" if config.path else "settings"
     if not v.get("evidence_dir"):

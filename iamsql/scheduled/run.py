@@ -117,7 +117,6 @@ def _sigma_controls(config: Config, warnings: list[str]) -> list:
 
 
 def _run_locked(con, config: Config, exceptions_file, log, sigma_controls=None, sign_key=None) -> RunOutcome:
-
     evidence_dir: Path = config["evidence_dir"]
     history.ensure_schema(con)
     _clean_abandoned(con, evidence_dir)
@@ -262,14 +261,12 @@ def _default_name(con, run_id: int, gathered: Gathered) -> str:
 
 
 def _write_outputs(con, config: Config, run_id: int, work: Path, extra_controls=None) -> None:
-
     for output in config["outputs"]:
         write_report(con, work / OUTPUT_FILES[output], fmt=output, frameworks=config["frameworks"], run_id=run_id,
                      extra_controls=extra_controls)
 
 
 def _manifest(con, config, run_id, name, started, gathered: Gathered, exceptions_file, summary, code, work) -> dict:
-
     run_row = con.execute("select as_of, accounts, snapshot_ids, control_pack_hash, run_by from iamsql_run "
                           "where run_id = ?", [run_id]).fetchone()
     as_of, accounts, snapshot_ids, pack_hash, run_by = run_row

@@ -117,7 +117,6 @@ def split_statements(sql: str, dialect: str = "steampipe") -> list[str]:
 
 
 def sqlglot_dialect(read):
-
     return Dialect.get_or_raise(read)
 
 

@@ -6,13 +6,20 @@ only, from ``dialect.transpile_for``, for teams that schedule the controls in th
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from iamsql import controls as ctl
+from iamsql.controls.catalog import (
+    effective_parameters,
+    load_controls,
+    render_sql,
+    select_controls,
+    view_body,
+    with_extra,
+)
 from iamsql.controls.engines.spark import to_spark
-from iamsql.errors import IamsqlError, first_line
+from iamsql.controls.views import needed_views
+from iamsql.errors import ControlError, IamsqlError, first_line
 from iamsql.sql import dialect
 
 PRINT_DIALECTS = ("duckdb", "spark", "trino", "athena")
@@ -34,7 +41,6 @@ def translate(sql: str, engine: str) -> str:
     if engine == "duckdb":
         return dialect.to_duckdb(sql, as_of_variable=True)
     if engine == "spark":
-
         return to_spark(sql)
     return dialect.transpile_for(sql, engine)
 
@@ -45,30 +51,13 @@ def statements(engine: str, control_ids: list[str] | None = None, queries_dir: P
     ``extra_controls``, such as Sigma rules, among them)."""
     if engine not in PRINT_DIALECTS:
         raise IamsqlError(f"unknown dialect {engine!r}; choose one of {', '.join(PRINT_DIALECTS)}")
-    selected = ctl.select_controls(ctl.with_extra(ctl.load_controls(queries_dir), extra_controls), ids=control_ids)
+    selected = select_controls(with_extra(load_controls(queries_dir), extra_controls), ids=control_ids)
     if not selected:
-        raise ctl.ControlError("no control matches the selection")
-    parameters = ctl.effective_parameters(selected, params)
-    views = {name: ctl._strip_header((ctl.VIEWS_DIR / f"{name}.sql").read_text(encoding="utf-8"))
-             for name in ctl.view_names()}
-    needed: list[str] = []
-
-    def need(text: str) -> None:
-        for name, body in views.items():
-            if name not in needed and _mentions(text, name):
-                need(body)
-                needed.append(name)
-
-    for control in selected:
-        need(control.sql)
-    out = [_statement("view", name, views[name], engine) for name in needed]
-    out += [_statement("control", c.id, ctl.render_sql(c, parameters[c.id]), engine) for c in selected]
+        raise ControlError("no control matches the selection")
+    parameters = effective_parameters(selected, params)
+    out = [_statement("view", name, view_body(name), engine) for name in needed_views(selected)]
+    out += [_statement("control", c.id, render_sql(c, parameters[c.id]), engine) for c in selected]
     return out
-
-
-def _mentions(sql: str, name: str) -> bool:
-
-    return re.search(rf"\b{re.escape(name)}\b", sql) is not None
 
 
 def _statement(kind: str, name: str, sql: str, engine: str) -> Statement:
