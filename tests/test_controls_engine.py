@@ -285,6 +285,7 @@ def test_selection_by_id_severity_and_unknowns(con, tmp_path):
 
 def test_helper_views_serve_ad_hoc_queries(two_accounts):
     connection = db.connect(two_accounts, read_only=True)
+    controls.create_views(connection)
     assert connection.execute("select count(*) from iam_policy_statement").fetchone()[0] == 0
     assert connection.execute("select account_id, partition, as_of from iamsql_account order by 1").fetchall() == [
         (ACCOUNT_A, "aws", AS_OF_A), (ACCOUNT_B, "aws", AS_OF_B)]

@@ -11,6 +11,7 @@ import pytest
 from benchmarks.cloudtrail_data import generate
 from benchmarks.controls_bench import generate_account
 from iamsql import controls
+from iamsql.controls.engines import duckdb as duckdb_engine
 from iamsql.load import load_paths
 from iamsql.store import db
 
@@ -50,7 +51,7 @@ SHARING = ["nhi_unused", "ct_nhi_human_use", "ct_nhi_reuse_many_sources", "ct_ia
 
 def test_shared_views_computed_once_give_the_same_results(con, monkeypatch):
     shared_run = controls.run_checks(con, controls=SHARING)
-    monkeypatch.setattr(controls, "shared_views", lambda selected: [])
+    monkeypatch.setattr(duckdb_engine, "shared_views", lambda selected: [])
     plain_run = controls.run_checks(con, controls=SHARING)
     shared, plain = stored(con, shared_run), stored(con, plain_run)
     assert len(shared) == len(plain) > 300

@@ -22,6 +22,7 @@ import pytest
 from iamsql import controls, frameworks
 from iamsql import scheduled as evidence
 from iamsql.controls import sigma
+from iamsql.errors import ControlError
 from iamsql.load import load_paths
 from iamsql.store import db
 
@@ -309,9 +310,9 @@ def test_a_rule_id_used_twice_is_an_error(tmp_path):
 
 
 def test_an_empty_or_missing_folder_is_an_error(tmp_path):
-    with pytest.raises(controls.ControlError, match="no .yml or .yaml rule file"):
+    with pytest.raises(ControlError, match="no .yml or .yaml rule file"):
         sigma.load_sigma([tmp_path])
-    with pytest.raises(controls.ControlError, match="no such file or folder"):
+    with pytest.raises(ControlError, match="no such file or folder"):
         sigma.load_sigma([tmp_path / "missing"])
 
 

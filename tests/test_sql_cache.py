@@ -13,6 +13,7 @@ import pytest
 
 from iamsql import controls
 from iamsql.common.resources import SAMPLE_DIR
+from iamsql.controls import views
 from iamsql.load import load_paths
 from iamsql.sql import cache as sqlcache
 from iamsql.store import db
@@ -55,14 +56,14 @@ def translations(monkeypatch):
         calls.append(sql)
         return translate(sql)
 
-    monkeypatch.setattr(controls, "to_duckdb", counting)
-    controls.view_duckdb.cache_clear()
+    monkeypatch.setattr(views, "to_duckdb", counting)
+    views.view_duckdb.cache_clear()
     yield calls
-    controls.view_duckdb.cache_clear()
+    views.view_duckdb.cache_clear()
 
 
 def run(con, translations, **options) -> list[tuple]:
-    controls.view_duckdb.cache_clear()  # each run as in a new process
+    views.view_duckdb.cache_clear()  # each run as in a new process
     run_id = controls.run_checks(con, **options)
     return con.execute("select control_id, finding_id, status, reason from iamsql_result where run_id = ? "
                        "order by all", [run_id]).fetchall()

@@ -529,13 +529,13 @@ def controls(
       iamsql controls --print-sql --dialect athena --control iam_root_mfa_enabled
       iamsql controls --sigma ./sigma-rules --print-sql
     """
-    from iamsql.controls import requirements_for
     from iamsql.controls.catalog import load_controls, select_controls, with_extra
+    from iamsql.frameworks import requirements_for_control as requirements_for
     from iamsql.sql.output import FORMATS, render
 
     extra = _sigma_controls(sigma, sigma_skip_unsupported)
     if print_sql:
-        from iamsql.controls.engines import render_statements, statements
+        from iamsql.controls.engines.printing import render_statements, statements
 
         typer.echo(render_statements(statements(dialect, control, extra_controls=extra), dialect), nl=False)
         return

@@ -14,6 +14,7 @@ from iamsql.common import yamltext
 from iamsql.common.lazy import lazy_import
 from iamsql.common.resources import data_folder
 from iamsql.errors import ControlError, first_line
+from iamsql.frameworks import load_frameworks, requirements_for_control
 from iamsql.store.schema import ACCESS_TABLES, CATALOG_TABLES, TABLES
 
 sqlglot = lazy_import("sqlglot")
@@ -257,11 +258,11 @@ def select_controls(
             raise ControlError(f"unknown control {control_id!r}; 'iamsql controls' lists them")
     selected = [c for c in controls if not ids or c.id in ids]
     if frameworks:
-        known = sorted(frameworks.load_frameworks())
+        known = sorted(load_frameworks())
         for framework in frameworks:
             if framework not in known:
                 raise ControlError(f"unknown framework {framework!r}; known: {', '.join(known) or 'none yet'}")
-        selected = [c for c in selected if any(r.split(":", 1)[0] in frameworks for r in frameworks.requirements_for_control(c.id))]
+        selected = [c for c in selected if any(r.split(":", 1)[0] in frameworks for r in requirements_for_control(c.id))]
     if severity is not None:
         if severity not in SEVERITIES:
             raise ControlError(f"unknown severity {severity!r}; choose one of {', '.join(SEVERITIES)}")

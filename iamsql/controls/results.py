@@ -18,11 +18,18 @@ from typing import Any
 import duckdb
 import numpy
 
-from iamsql import __version__, frameworks
+from iamsql import __version__
 from iamsql.common.clock import current_user
 from iamsql.controls.catalog import RESULT_COLUMNS, SEVERITIES, STATUSES, Control, load_controls
 from iamsql.errors import ControlError
-from iamsql.frameworks import framework_summary, load_frameworks, percent, requirement_status, statuses_by_account
+from iamsql.frameworks import (
+    framework_summary,
+    load_frameworks,
+    percent,
+    requirement_status,
+    requirements_for_control,
+    statuses_by_account,
+)
 from iamsql.sql.output import FALLBACK_WIDTH, FORMATS, render
 from iamsql.store.bookkeeping import RUN_DDL
 from iamsql.store.db import transaction
@@ -163,7 +170,7 @@ def results(con: duckdb.DuckDBPyConnection, run_id: int, queries_dir: Path | Non
         row = dict(zip(names, values))
         control = controls.get(row["control_id"])
         if row["control_id"] not in requirements:
-            requirements[row["control_id"]] = list(frameworks.requirements_for_control(row["control_id"]))
+            requirements[row["control_id"]] = list(requirements_for_control(row["control_id"]))
         row["dimensions"] = json.loads(row["dimensions"]) if row["dimensions"] else {}
         out.append({
             "run_id": run_id,
