@@ -10,8 +10,8 @@ import boto3
 import pytest
 from openpyxl import load_workbook
 
-from iamsql.history import runs as history
 from iamsql.common.resources import SAMPLE_DIR as SAMPLE
+from iamsql.history import runs as history
 from iamsql.scheduled import run as evidence
 from iamsql.store import db as dbmod
 from tests.fixtures.moto import moto_environment, populate_account
