@@ -11,22 +11,24 @@ import os
 os.environ.setdefault("TYPER_USE_RICH", "0")
 
 
-from iamsql.cli.check import check, controls, frameworks
-from iamsql.cli.collect import collect
-from iamsql.cli.data import export, load, schema, tables
-from iamsql.cli.evidence import evidence_app
-from iamsql.cli.exceptions import exceptions_app
-from iamsql.cli.policy import simulate, who_can
-from iamsql.cli.query import query
-from iamsql.cli.report import diff, report
+from iamsql.cli import check, collect, data, evidence, exceptions, policy, query, report
 from iamsql.cli.root import INTERRUPTED, app, main, say_interrupted
 
 __all__ = ["INTERRUPTED", "app", "main", "say_interrupted"]
 
-for command in (tables, schema, query, simulate):
+for command in (data.tables, data.schema, query.query, policy.simulate):
     app.command()(command)
-app.command("who-can")(who_can)
-for command in (load, frameworks, check, controls, report, collect, diff, export):
+app.command("who-can")(policy.who_can)
+for command in (
+    data.load,
+    check.frameworks,
+    check.check,
+    check.controls,
+    report.report,
+    collect.collect,
+    report.diff,
+    data.export,
+):
     app.command()(command)
-app.add_typer(evidence_app, name="evidence")
-app.add_typer(exceptions_app, name="exceptions")
+app.add_typer(evidence.evidence_app, name="evidence")
+app.add_typer(exceptions.exceptions_app, name="exceptions")
