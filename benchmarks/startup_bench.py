@@ -7,19 +7,24 @@ suffers less than wall time from a busy machine):
 - ``iamsql --help``;
 - ``iamsql query "select 1"`` on a database holding the bundled sample, with an empty translation cache
   (``cold``: every run gets a new ``IAMSQL_CACHE_DIR``) and with the statement cached (``warm``);
-- ``iamsql check --fail-on none`` on a fresh copy of that database, cold and warm.
+- ``iamsql check --fail-on none`` on a fresh copy of that database, cold and warm (left out with ``--no-check``).
+
+The ``imports s`` column is the median time the same command spends importing modules, from ``python -X
+importtime`` (the top-level imports' cumulative times summed): less sensitive to busy neighbours than wall time.
 
 ``--source DIR`` runs the iamsql found in DIR (a source tree, e.g. an older commit's ``git archive``) instead of
 the one importable here, to measure before and after a change. Prints a Markdown table.
 
     .venv/bin/python benchmarks/startup_bench.py --runs 7
     .venv/bin/python benchmarks/startup_bench.py --source ../iamsql-old --runs 7
+    .venv/bin/python benchmarks/startup_bench.py --no-check --runs 11
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -47,16 +52,38 @@ def timed(command: list[str], env: dict[str, str], before=None) -> tuple[float, 
     return elapsed, usage.ru_utime + usage.ru_stime
 
 
-def median(runs: int, command: list[str], env: dict[str, str], before=None) -> tuple[float, float]:
-    """Median wall and median CPU seconds of ``runs`` runs."""
+def import_seconds(command: list[str], env: dict[str, str], before=None) -> float:
+    """Seconds one run of ``command`` (a Python command line) spends importing, from ``-X importtime``: the sum of
+    the cumulative times of the modules imported at the top level."""
+    if before:
+        before()
+    done = subprocess.run(
+        [command[0], "-X", "importtime", *command[1:]],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    top_level = re.findall(r"^import time:\s+\d+ \|\s+(\d+) \| \S", done.stderr, re.M)
+    return sum(int(microseconds) for microseconds in top_level) / 1e6
+
+
+def median(runs: int, command: list[str], env: dict[str, str], before=None) -> tuple[float, float, float]:
+    """Median wall, CPU and import seconds of ``runs`` runs each."""
     results = [timed(command, env, before) for _ in range(runs)]
-    return statistics.median(r[0] for r in results), statistics.median(r[1] for r in results)
+    imports = [import_seconds(command, env, before) for _ in range(runs)]
+    return (
+        statistics.median(r[0] for r in results),
+        statistics.median(r[1] for r in results),
+        statistics.median(imports),
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--source", type=Path, help="a source tree of iamsql to measure instead")
+    parser.add_argument("--no-check", action="store_true", help="leave out the check rows (the slow ones)")
     options = parser.parse_args()
     env = dict(os.environ)
     if options.source:
@@ -84,19 +111,22 @@ def main() -> None:
         base = median(options.runs, [sys.executable, "-c", "pass"], env)
         rows = [("python -c pass", base)]
         rows.append(("iamsql --help", median(options.runs, [*CLI, "--help"], env)))
-        rows.append(("iamsql query \"select 1\" (cold cache)", median(options.runs, query, env, empty_cache)))
+        rows.append(('iamsql query "select 1" (cold cache)', median(options.runs, query, env, empty_cache)))
         timed(query, env)
-        rows.append(("iamsql query \"select 1\" (warm cache)", median(options.runs, query, env)))
-        rows.append(("iamsql check, bundled sample (cold cache)", median(options.runs, check, env, cold_check)))
-        timed(check, env, fresh_database)
-        rows.append(("iamsql check, bundled sample (warm cache)", median(options.runs, check, env, fresh_database)))
+        rows.append(('iamsql query "select 1" (warm cache)', median(options.runs, query, env)))
+        if not options.no_check:
+            rows.append(("iamsql check, bundled sample (cold cache)", median(options.runs, check, env, cold_check)))
+            timed(check, env, fresh_database)
+            rows.append(("iamsql check, bundled sample (warm cache)", median(options.runs, check, env, fresh_database)))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(f"median of {options.runs} runs; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs\n")
-    print("| command | wall s | CPU s | wall / python -c pass | CPU / python -c pass |")
-    print("|---|---:|---:|---:|---:|")
-    for label, (seconds, cpu) in rows:
-        print(f"| {label} | {seconds:.3f} | {cpu:.3f} | {seconds / base[0]:.1f} | {cpu / base[1]:.1f} |")
+    print("| command | wall s | CPU s | imports s | wall / python -c pass | CPU / python -c pass |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for label, (seconds, cpu, imports) in rows:
+        print(
+            f"| {label} | {seconds:.3f} | {cpu:.3f} | {imports:.3f} | {seconds / base[0]:.1f} | {cpu / base[1]:.1f} |"
+        )
 
 
 if __name__ == "__main__":

@@ -1,8 +1,5 @@
 """iamsql: Steampipe-style SQL over AWS IAM and CloudTrail, with compliance controls and workbooks."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("iamsql")
-except PackageNotFoundError:  # running from a source tree without installation
-    __version__ = "0.0.0+source"
+# The version in pyproject.toml (a test keeps the two equal); a constant, as importlib.metadata takes longer to
+# import than a cached query takes to run.
+__version__ = "0.1.0"

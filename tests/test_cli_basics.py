@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 import duckdb
@@ -15,7 +16,8 @@ import typer.main as typer_main
 from typer.testing import CliRunner
 
 from iamsql import __version__
-from iamsql.cli import INTERRUPTED, _interrupted_command, app
+from iamsql.cli import INTERRUPTED, app
+from iamsql.cli.root import _interrupted_command
 from iamsql.common.resources import SAMPLE_DIR
 from iamsql.sql.output import MIN_COLUMN_WIDTH, fit_widths, render
 
@@ -36,6 +38,11 @@ def test_version():
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0
     assert result.output.strip() == f"iamsql {__version__}"
+
+
+def test_the_version_is_the_one_in_pyproject():
+    pyproject = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    assert __version__ == pyproject["project"]["version"]
 
 
 def test_schema_lists_steampipe_columns():
@@ -78,9 +85,13 @@ def many_events(folder: Path, files: int, per_file: int) -> Path:
 def database_state(db_path: Path) -> tuple:
     con = duckdb.connect(str(db_path), read_only=True)
     try:
-        return (con.execute("select * from iamsql_snapshot order by snapshot_id").fetchall(),
-                con.execute("select count(*), count(distinct snapshot_id) from history.aws_cloudtrail_trail_event").fetchall(),
-                con.execute("select count(*) from history.aws_iam_user").fetchall())
+        return (
+            con.execute("select * from iamsql_snapshot order by snapshot_id").fetchall(),
+            con.execute(
+                "select count(*), count(distinct snapshot_id) from history.aws_cloudtrail_trail_event"
+            ).fetchall(),
+            con.execute("select count(*) from history.aws_iam_user").fetchall(),
+        )
     finally:
         con.close()
 
@@ -98,8 +109,11 @@ def interrupt(args: list[str], reading_path, settle: float) -> tuple[int, str]:
     (exit code, stderr). The child gets SIGINT's default handler: a background job may inherit SIG_IGN."""
     process = subprocess.Popen(
         [sys.executable, "-c", "from iamsql.cli import main; main()", *args],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     try:
         deadline = time.monotonic() + 60
         while not reading(process.pid, reading_path) and process.poll() is None and time.monotonic() < deadline:
@@ -116,8 +130,14 @@ def interrupt(args: list[str], reading_path, settle: float) -> tuple[int, str]:
 
 def test_ctrl_c_during_a_large_load_says_so_and_leaves_the_database_as_it_was(tmp_path):
     db_path = tmp_path / "audit.duckdb"
-    loaded = run_cli("load", "--quiet", "--db", str(db_path), str(SAMPLE_DIR / "aws_cli_examples"),
-                     str(SAMPLE_DIR / "cloudtrail" / "invictus_ir"))
+    loaded = run_cli(
+        "load",
+        "--quiet",
+        "--db",
+        str(db_path),
+        str(SAMPLE_DIR / "aws_cli_examples"),
+        str(SAMPLE_DIR / "cloudtrail" / "invictus_ir"),
+    )
     assert loaded.returncode == 0, loaded.stderr
     before = database_state(db_path)
     trail = many_events(tmp_path / "trail", files=100, per_file=1000)
@@ -126,8 +146,9 @@ def test_ctrl_c_during_a_large_load_says_so_and_leaves_the_database_as_it_was(tm
     assert returncode == 130, stderr
     # before the load's transaction began, or inside it (then it names the snapshot it rolled back)
     [line] = stderr.splitlines()
-    assert line == "interrupted: nothing was loaded; the database is as it was" or \
-        re.fullmatch(r"interrupted: load of snapshot \d+ rolled back, nothing stored", line), line
+    assert line == "interrupted: nothing was loaded; the database is as it was" or re.fullmatch(
+        r"interrupted: load of snapshot \d+ rolled back, nothing stored", line
+    ), line
     assert database_state(db_path) == before
 
 
@@ -135,8 +156,18 @@ def test_ctrl_c_during_a_long_query_exits_130_with_one_line(tmp_path):
     db_path = tmp_path / "audit.duckdb"
     assert run_cli("load", "--quiet", "--db", str(db_path), str(SAMPLE_DIR / "aws_cli_examples")).returncode == 0
     # DuckDB sometimes notices the interrupt only when the query ends: the query is finite.
-    returncode, stderr = interrupt(["query", "--db", str(db_path), "--dialect", "duckdb",
-                                    "select count(*) from range(1000000000) t(x) where x % 7 = 3"], db_path, settle=0.5)
+    returncode, stderr = interrupt(
+        [
+            "query",
+            "--db",
+            str(db_path),
+            "--dialect",
+            "duckdb",
+            "select count(*) from range(1000000000) t(x) where x % 7 = 3",
+        ],
+        db_path,
+        settle=0.5,
+    )
     assert returncode == 130 and stderr.splitlines() == ["interrupted: nothing was changed"]
 
 
@@ -152,22 +183,28 @@ def test_interrupted_message_says_what_each_command_leaves():
 def test_check_table_fits_the_terminal_with_one_line_per_result(tmp_path):
     db_path = tmp_path / "audit.duckdb"
     assert run_cli("load", "--quiet", "--sample", "--db", str(db_path)).returncode == 0
-    controls = [arg for c in ("cloudtrail_cloudwatch_delivery", "iam_user_console_mfa", "iam_role_unused")
-                for arg in ("--control", c)]
+    controls = [
+        arg
+        for c in ("cloudtrail_cloudwatch_delivery", "iam_user_console_mfa", "iam_role_unused")
+        for arg in ("--control", c)
+    ]
     for width in (80, 100):
-        result = run_cli("check", "--db", str(db_path), "--fail-on", "none", *controls,
-                         env={**os.environ, "COLUMNS": str(width)})
+        result = run_cli(
+            "check", "--db", str(db_path), "--fail-on", "none", *controls, env={**os.environ, "COLUMNS": str(width)}
+        )
         assert result.returncode == 0, result.stderr
         lines = result.stdout.splitlines()
-        lines = lines[next(i for i, line in enumerate(lines) if line.startswith("control_id")):]
+        lines = lines[next(i for i, line in enumerate(lines) if line.startswith("control_id")) :]
         assert max(len(line) for line in lines) <= width
         run_line = next(i for i, line in enumerate(lines) if line.startswith("run "))
         run_id = int(lines[run_line].split()[1].rstrip(":"))
         con = duckdb.connect(str(db_path), read_only=True)
-        shown = con.execute("select status, reason from iamsql_result where run_id = ? and status in ('alarm', "
-                            "'error')", [run_id]).fetchall()
-        skipping = con.execute("select count(distinct account_id) from iamsql_result where run_id = ? and "
-                               "status = 'skip'", [run_id]).fetchone()[0]
+        shown = con.execute(
+            "select status, reason from iamsql_result where run_id = ? and status in ('alarm', 'error')", [run_id]
+        ).fetchall()
+        skipping = con.execute(
+            "select count(distinct account_id) from iamsql_result where run_id = ? and status = 'skip'", [run_id]
+        ).fetchone()[0]
         con.close()
         end = lines.index("") if "" in lines[:run_line] else run_line
         body = lines[2:end]  # after the header and its rule: one line per alarm or error
@@ -208,15 +245,18 @@ def test_load_of_nothing_recognisable_is_a_one_line_error(tmp_path):
     (folder / "notes.txt").write_text("not AWS output\n")
     result = run_cli("load", "--db", str(tmp_path / "a.duckdb"), str(folder))
     assert result.returncode == 2 and result.stdout == ""
-    assert result.stderr.splitlines() == [f"error: nothing loaded: no AWS IAM or CloudTrail file in {folder} "
-                                          f"(1 other file(s) skipped, e.g. {folder / 'notes.txt'}: not JSON or a "
-                                          "credential report CSV)"]
+    assert result.stderr.splitlines() == [
+        f"error: nothing loaded: no AWS IAM or CloudTrail file in {folder} "
+        f"(1 other file(s) skipped, e.g. {folder / 'notes.txt'}: not JSON or a "
+        "credential report CSV)"
+    ]
 
 
 def test_query_without_sql_says_what_to_give(tmp_path):
     result = run_cli("query", "--db", str(tmp_path / "a.duckdb"))
-    assert result.returncode == 2 and result.stderr == ("error: give the SQL as an argument, a .sql file path, --file FILE, "
-                                                        "or on stdin (-f -)\n")
+    assert result.returncode == 2 and result.stderr == (
+        "error: give the SQL as an argument, a .sql file path, --file FILE, or on stdin (-f -)\n"
+    )
 
 
 def test_check_without_a_database_says_to_load_first(tmp_path):
@@ -251,14 +291,17 @@ def test_help_shows_no_bool_after_flags():
         proc = run_cli(*command, "--help", env={**os.environ, "COLUMNS": "200"})
         assert proc.returncode == 0 and "--help" in proc.stdout
         assert "<bool>" not in proc.stdout, command
-    assert "<path>" in run_cli("query", "--help", env={**os.environ, "COLUMNS": "200"}).stdout  # valued options keep theirs
+    assert (
+        "<path>" in run_cli("query", "--help", env={**os.environ, "COLUMNS": "200"}).stdout
+    )  # valued options keep theirs
 
 
 def test_schema_knows_aws_account_and_takes_db(tmp_path):
     proc = run_cli("schema", "aws_account")
     assert proc.returncode == 0, proc.stderr
     assert {"account_id", "account_aliases", "arn", "title", "akas", "partition", "region"} <= {
-        line.split()[0] for line in proc.stdout.splitlines()[2:]}
+        line.split()[0] for line in proc.stdout.splitlines()[2:]
+    }
     db_path = tmp_path / "audit.duckdb"
     assert run_cli("load", "--quiet", "--db", str(db_path), str(SAMPLE_DIR / "aws_cli_examples")).returncode == 0
     with_db = run_cli("schema", "aws_iam_user", "--db", str(db_path))
@@ -279,9 +322,15 @@ def test_one_fail_on_default_for_check_and_evidence_run(tmp_path):
 def test_query_json_of_intervals_uuids_and_bytea_has_no_traceback(tmp_path):
     db_path = tmp_path / "audit.duckdb"
     assert run_cli("load", "--quiet", "--db", str(db_path), str(SAMPLE_DIR / "aws_cli_examples")).returncode == 0
-    proc = run_cli("query", "--db", str(db_path), "-o", "json",
-                   "select name, age(timestamptz '2026-01-01', create_date) as age, coalesce(tags, '{}') as tags, "
-                   "md5(name)::uuid as u, name is not null as has_name from aws_iam_user order by name limit 1")
+    proc = run_cli(
+        "query",
+        "--db",
+        str(db_path),
+        "-o",
+        "json",
+        "select name, age(timestamptz '2026-01-01', create_date) as age, coalesce(tags, '{}') as tags, "
+        "md5(name)::uuid as u, name is not null as has_name from aws_iam_user order by name limit 1",
+    )
     blob = run_cli("query", "--db", str(db_path), "-o", "json", "--dialect", "duckdb", "select '\\xDE\\xAD'::blob as b")
     assert blob.returncode == 0 and json.loads(blob.stdout) == [{"b": "\\xdead"}], blob.stderr
     assert proc.returncode == 0, proc.stderr

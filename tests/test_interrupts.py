@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from iamsql.cli import root
 from iamsql.common import scratch
 from iamsql.common.resources import SAMPLE_DIR
 from iamsql.controls.engines.duckdb import run_checks
@@ -56,10 +57,23 @@ def wait_for(condition, process: subprocess.Popen, what: str, timeout: float = 3
 def test_ctrl_c_after_the_check_run_was_stored_says_so(sample_db, tmp_path):
     database = tmp_path / "audit.duckdb"
     database.write_bytes(sample_db.read_bytes())
-    process = subprocess.Popen([*CLI, "check", "--db", str(database), "--format", "json", "--fail-on", "none",
-                                *[f"--control={c}" for c in BIG_OUTPUT_CONTROLS]],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    process = subprocess.Popen(
+        [
+            *CLI,
+            "check",
+            "--db",
+            str(database),
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+            *[f"--control={c}" for c in BIG_OUTPUT_CONTROLS],
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     try:
         wait_for(lambda: has_open(process.pid, database), process, "the database opened")
         # closed again while still running: the run is stored and the results are being written to the full pipe
@@ -89,8 +103,9 @@ def test_ctrl_c_inside_a_load_names_the_snapshot_it_rolled_back(tmp_path):
         load_paths(con, sorted((SAMPLE_DIR / "cloudtrail" / "invictus_ir").glob("*.json")), progress=interrupt)
     assert con.execute("select count(*) from iamsql_snapshot").fetchone()[0] == 0
     assert journal.stored == [] and len(journal.rolled_back) == 1
-    assert re.fullmatch(r"interrupted: load of snapshot \d+ rolled back, nothing stored",
-                        journal.interrupted("nothing was loaded"))
+    assert re.fullmatch(
+        r"interrupted: load of snapshot \d+ rolled back, nothing stored", journal.interrupted("nothing was loaded")
+    )
     con.close()
 
 
@@ -99,8 +114,10 @@ def test_a_failure_after_a_stored_run_says_what_was_stored(sample_db, tmp_path):
     database.write_bytes(sample_db.read_bytes())
     con = db.connect(database)
     journal.reset()
-    assert journal.after_failure() == "" and journal.interrupted("nothing was changed") == \
-        "interrupted: nothing was changed"
+    assert (
+        journal.after_failure() == ""
+        and journal.interrupted("nothing was changed") == "interrupted: nothing was changed"
+    )
     run_id = run_checks(con, controls=["iam_user_in_group"])
     con.close()
     assert journal.stored == [f"check run {run_id}"]
@@ -125,7 +142,9 @@ def test_folders_of_dead_processes_are_swept_and_live_ones_kept(tmp_path):
     alive.mkdir()
     unrelated = base / "iamsql-notes"
     unrelated.mkdir()
-    result = subprocess.run([*CLI, "--version"], capture_output=True, text=True, env={**os.environ, "TMPDIR": str(base)})
+    result = subprocess.run(
+        [*CLI, "--version"], capture_output=True, text=True, env={**os.environ, "TMPDIR": str(base)}
+    )
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in base.iterdir()) == sorted([alive.name, unrelated.name])  # its own folder is gone too
     assert scratch.sweep(base) == []
@@ -150,11 +169,19 @@ def test_sigkill_while_writing_a_report_leaves_nothing_beside_out(sample_db, tmp
     base.mkdir()
     out.mkdir()
     env = {**os.environ, "TMPDIR": str(base)}
-    process = subprocess.Popen([*CLI, "report", "--db", str(database), "--out", str(out / "report.xlsx")],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    process = subprocess.Popen(
+        [*CLI, "report", "--db", str(database), "--out", str(out / "report.xlsx")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     try:
-        wait_for(lambda: any(base.glob(f"iamsql-{process.pid}-*/.report.xlsx.*.partial")), process,
-                 "the report's partial file in the private folder")
+        wait_for(
+            lambda: any(base.glob(f"iamsql-{process.pid}-*/.report.xlsx.*.partial")),
+            process,
+            "the report's partial file in the private folder",
+        )
         process.kill()
         process.wait()
     finally:
@@ -168,24 +195,25 @@ def test_sigkill_while_writing_a_report_leaves_nothing_beside_out(sample_db, tmp
     assert not left.exists() and list(base.iterdir()) == []
 
 
-@pytest.mark.parametrize(("stored", "rolled_back", "complete"), [
-    (["load of snapshot 5"], ["check run 4"], False),
-    (["load of snapshot 5", "check run 4", "evidence run 4 as running"], [], False),
-    ([], ["load of snapshot 5"], False),
-    (["check run 4", "evidence run 4 as complete (evidence/1/20260101T000000Z)"], [], True),
-])
+@pytest.mark.parametrize(
+    ("stored", "rolled_back", "complete"),
+    [
+        (["load of snapshot 5"], ["check run 4"], False),
+        (["load of snapshot 5", "check run 4", "evidence run 4 as running"], [], False),
+        ([], ["load of snapshot 5"], False),
+        (["check run 4", "evidence run 4 as complete (evidence/1/20260101T000000Z)"], [], True),
+    ],
+)
 def test_an_evidence_run_says_whether_it_completed(stored, rolled_back, complete, monkeypatch, capsys):
-    from iamsql import cli
-
-    monkeypatch.setattr(cli, "_interrupt_said", False)
+    monkeypatch.setattr(root, "_interrupt_said", False)
     journal.reset()
     for what in stored:
         journal.record(what, committed=True)
     for what in rolled_back:
         journal.record(what, committed=False)
-    cli.say_interrupted(cli.INTERRUPTED["evidence run"])
+    root.say_interrupted(root.INTERRUPTED["evidence run"])
     [line] = capsys.readouterr().err.splitlines()
     assert line.startswith("interrupted after " if stored else "interrupted: ")
     assert all(what in line for what in stored + rolled_back)
-    assert line.endswith(cli.INTERRUPTED["evidence run"]) != complete
+    assert line.endswith(root.INTERRUPTED["evidence run"]) != complete
     journal.reset()

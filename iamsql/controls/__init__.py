@@ -1,37 +1,28 @@
-"""Controls: the catalog of ``queries/*.sql`` (``catalog``), the helper views they read (``views``), the DuckDB run
-(``run``) and the result contract and stored runs (``results``); other engines in ``engines/``. The names below are
-the package's public interface."""
+"""Controls: the catalog of ``queries/*.sql`` (``catalog``), the helper views they read (``views``), the one run
+loop (``run``) and the result contract and stored runs (``results``); what executes them in ``engines/``.
 
-from iamsql.controls.catalog import (
-    ACCESS_QUESTIONS,
-    QUERIES_DIR,
-    RESULT_COLUMNS,
-    SEVERITIES,
-    STATUSES,
-    Control,
-    effective_parameters,
-    load_controls,
-    parse_control,
-    parse_param_options,
-    render_sql,
-    select_controls,
-    to_duckdb,
-)
-from iamsql.controls.engines.duckdb import run_checks
-from iamsql.controls.results import exit_code, finding_id, render_results, results, summary
-from iamsql.controls.views import (
-    control_pack_hash,
-    create_views,
-    mentions_helper_view,
-    needed_views,
-    shared_views,
-    view_names,
-)
-from iamsql.store.db import create_account_view
+The names below are the package's public interface, each imported from its module when first used, so that a
+command needing only the catalog does not import the engines."""
 
-__all__ = [
-    "ACCESS_QUESTIONS", "QUERIES_DIR", "RESULT_COLUMNS", "SEVERITIES", "STATUSES", "Control", "control_pack_hash",
-    "create_account_view", "create_views", "effective_parameters", "exit_code", "finding_id", "load_controls",
-    "mentions_helper_view", "needed_views", "parse_control", "parse_param_options", "render_results", "render_sql",
-    "results", "run_checks", "select_controls", "shared_views", "summary", "to_duckdb", "view_names",
-]
+from __future__ import annotations
+
+import importlib
+
+EXPORTS = {
+    "iamsql.controls.catalog": ("ACCESS_QUESTIONS", "QUERIES_DIR", "RESULT_COLUMNS", "SEVERITIES", "STATUSES",
+                                "Control", "effective_parameters", "load_controls", "mentions_helper_view",
+                                "parse_control", "parse_param_options", "render_sql", "select_controls",
+                                "to_duckdb", "view_names", "with_extra"),
+    "iamsql.controls.views": ("control_pack_hash", "create_views", "needed_views", "shared_views"),
+    "iamsql.controls.results": ("exit_code", "finding_id", "render_results", "results", "summary"),
+    "iamsql.controls.engines.duckdb": ("run_checks",),
+    "iamsql.store.db": ("create_account_view",),
+}
+MODULE_OF = {name: module for module, names in EXPORTS.items() for name in names}
+__all__ = sorted(MODULE_OF)
+
+
+def __getattr__(name: str):
+    if name not in MODULE_OF:
+        raise AttributeError(f"module 'iamsql.controls' has no attribute {name!r}")
+    return getattr(importlib.import_module(MODULE_OF[name]), name)

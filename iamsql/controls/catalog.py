@@ -295,3 +295,10 @@ def _view_bodies() -> dict[str, str]:
 def strip_header(sql: str) -> str:
     match = _HEADER.match(sql)
     return (match["body"] if match else sql).strip().rstrip(";")
+
+
+def mentions_helper_view(sql: str) -> bool:
+    """Whether the SQL text names a ``queries/views`` helper view (a plain text test, so a false positive only
+    costs the time to create the views)."""
+    text = sql.lower()
+    return any(name in text for name in [*view_names(), *ACCESS_TABLES, *CATALOG_TABLES])

@@ -44,11 +44,6 @@ def create_action_table(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("insert into aws_iam_action select " + ", ".join(f"unnest(${i + 1}::varchar[])" for i in range(5)), rows)
 
 
-def mentions_helper_view(sql: str) -> bool:
-    """Whether the SQL text names a ``queries/views`` helper view (a plain text test, so a false positive only
-    costs the time to create the views)."""
-    text = sql.lower()
-    return any(name in text for name in [*view_names(), *ACCESS_TABLES, *CATALOG_TABLES])
 
 
 def create_views(con: duckdb.DuckDBPyConnection, *, access: bool = True, names: Iterable[str] | None = None) -> None:

@@ -1,0 +1,234 @@
+"""Controls and frameworks: ``check`` (run the controls), ``controls`` and ``frameworks`` (list them)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from iamsql.cli.options import DbOption, FormatOption, FrameworksOption, StepsQuietOption, check_format
+from iamsql.common.lazy import lazy_import
+from iamsql.errors import IamsqlError
+from iamsql.sql.output import render
+
+dbmod = lazy_import("iamsql.store.db")
+printing = lazy_import("iamsql.controls.engines.printing")
+iamsql_frameworks = lazy_import("iamsql.frameworks")
+iamsql_controls = lazy_import("iamsql.controls")
+progress = lazy_import("iamsql.common.progress")
+reports = lazy_import("iamsql.report")
+sigma_rules = lazy_import("iamsql.controls.sigma")
+spark = lazy_import("iamsql.controls.engines.spark")
+
+
+def frameworks(
+    framework: Annotated[Optional[str], typer.Argument(help="A framework id, e.g. nist-csf-2.0.")] = None,
+    search: Annotated[
+        Optional[str],
+        typer.Option("--search", "-s", help="Find requirements by id or words; withdrawn ids say where they moved."),
+    ] = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """List the frameworks, one framework's requirements with the controls that serve them (manual when none),
+    or search requirements.
+
+    \b
+    Examples:
+      iamsql frameworks
+      iamsql frameworks owasp-nhi-2025
+      iamsql frameworks --search PR.AC-4
+    """
+    check_format(fmt)
+    columns, rows, note = iamsql_frameworks.listing(framework, search)
+    if note:
+        typer.echo(f"note: {note}", err=True)
+    typer.echo(render(columns, rows, fmt), nl=False)
+
+
+def check(
+    framework: FrameworksOption = None,
+    control: Annotated[
+        Optional[list[str]], typer.Option("--control", help="Only this control id (repeatable).")
+    ] = None,
+    severity: Annotated[
+        Optional[str],
+        typer.Option(
+            "--severity", help="Only controls of this severity or higher (critical, high, medium, low, info)."
+        ),
+    ] = None,
+    fail_on: Annotated[
+        str,
+        typer.Option(
+            "--fail-on",
+            help="Exit 1 when an alarm has this severity or higher (default info: any alarm); "
+            "'none' never fails on alarms.",
+        ),
+    ] = "info",
+    param: Annotated[
+        Optional[list[str]],
+        typer.Option("--param", help="Override a control parameter: name=value or control_id.name=value."),
+    ] = None,
+    queries: Annotated[
+        Optional[Path], typer.Option("--queries", help="A folder of your own controls instead of the shipped ones.")
+    ] = None,
+    engine: Annotated[
+        str, typer.Option("--engine", help="duckdb (the database) or spark (the Parquet lake given by --parquet).")
+    ] = "duckdb",
+    parquet: Annotated[
+        Optional[Path],
+        typer.Option("--parquet", help="With --engine spark: the folder 'iamsql export --parquet' wrote."),
+    ] = None,
+    master: Annotated[str, typer.Option("--master", help="With --engine spark: the Spark master URL.")] = "local[*]",
+    sigma: Annotated[
+        Optional[list[Path]],
+        typer.Option(
+            "--sigma",
+            help="Also run the Sigma rules (.yml/.yaml, log source aws/cloudtrail) "
+            "under this folder as controls (repeatable).",
+        ),
+    ] = None,
+    sigma_skip_unsupported: Annotated[
+        bool,
+        typer.Option(
+            "--sigma-skip-unsupported",
+            help="Warn about Sigma rules that cannot be converted and run the others (default: name them and exit 2).",
+        ),
+    ] = False,
+    export: Annotated[
+        Optional[list[Path]],
+        typer.Option(
+            "--export",
+            help="Also write the run to this file, the format from its "
+            "extension: .csv .json .ocsf.json .ocsf.jsonl .md .sarif .xml (JUnit) "
+            ".html .xlsx (repeatable).",
+        ),
+    ] = None,
+    fmt: FormatOption = "table",
+    quiet: StepsQuietOption = False,
+    db: DbOption = None,
+) -> None:
+    """Run the controls over the loaded data, store the run, print results and a summary per framework.
+
+    Exit code 0: nothing fails the threshold; 1: an alarm at or above --fail-on; 2: a control errored.
+
+    \b
+    Examples:
+      iamsql check
+      iamsql check --framework owasp-nhi-2025 --fail-on high
+      iamsql check --control iam_access_key_rotated --param max_age_days=45 --format json
+      iamsql check --engine spark --parquet ./lake --master 'local[*]'
+      iamsql check --sigma ./sigma-rules --fail-on high
+      iamsql check --export findings.ocsf.json --export iamsql.sarif --export results.html
+      iamsql check --quiet > results.txt
+    """
+    if engine not in ("duckdb", "spark"):
+        raise IamsqlError(f"unknown engine {engine!r}; choose duckdb or spark")
+    if (engine == "spark") != (parquet is not None):
+        raise IamsqlError("--engine spark needs --parquet DIR (and --parquet is only for --engine spark)")
+    if sigma and engine == "spark":
+        raise IamsqlError("--sigma runs on --engine duckdb only")
+    if sigma_skip_unsupported and not sigma:
+        raise IamsqlError("--sigma-skip-unsupported needs --sigma DIR")
+    reports.check_exports(export or [])
+    extra = sigma_controls(sigma, sigma_skip_unsupported)
+    if engine == "duckdb" and not dbmod.resolve_db_path(db).exists():
+        raise IamsqlError(
+            f"database {dbmod.resolve_db_path(db)} does not exist: run 'iamsql load' or 'iamsql collect' first"
+        )
+    con = dbmod.connect(db)  # a run defines the helper views its controls read
+    if engine == "spark":
+        run_id = spark.run_checks(
+            con,
+            parquet,
+            master=master,
+            controls=control,
+            frameworks=framework,
+            severity=severity,
+            params=iamsql_controls.parse_param_options(param),
+            queries_dir=queries,
+        )
+    else:
+        with progress.Steps(quiet) as steps:
+            run_id = iamsql_controls.run_checks(
+                con,
+                controls=control,
+                frameworks=framework,
+                severity=severity,
+                params=iamsql_controls.parse_param_options(param),
+                queries_dir=queries,
+                extra_controls=extra,
+                progress=steps.step,
+                on_total=steps.total,
+            )
+    rows = iamsql_controls.results(con, run_id, queries, extra_controls=extra)
+    code = iamsql_controls.exit_code(rows, fail_on)
+    written = reports.export_run(
+        con, export or [], run_id=run_id, frameworks=framework, queries_dir=queries, extra_controls=extra
+    )
+    con.close()
+    text, counts = iamsql_controls.render_results(rows, fmt, framework)
+    typer.echo(text, nl=False)
+    typer.echo(f"run {run_id}: {len(rows)} results", err=fmt not in ("table", "md"))
+    typer.echo(counts, nl=False, err=fmt not in ("table", "md"))
+    for path in written:
+        typer.echo(f"wrote {path}", err=True)
+    raise typer.Exit(code)
+
+
+def sigma_controls(folders: list[Path] | None, skip_unsupported: bool) -> list:
+    """The Sigma rules under ``folders`` as controls; rules that cannot be converted are one ``warning:`` line
+    each on stderr with ``skip_unsupported``, else the command fails naming each (exit 2)."""
+    if not folders:
+        return []
+    return sigma_rules.load_sigma(
+        folders,
+        skip_unsupported=skip_unsupported,
+        warn=lambda line: typer.echo(f"warning: skipped Sigma rule: {line}", err=True),
+    )
+
+
+def controls(
+    framework: Annotated[
+        Optional[str], typer.Option("--framework", help="Only controls mapped to this framework.")
+    ] = None,
+    fmt: FormatOption = "table",
+    print_sql: Annotated[
+        bool, typer.Option("--print-sql", help="Print each control's SQL for --dialect (helper views first) instead.")
+    ] = False,
+    dialect: Annotated[
+        str, typer.Option("--dialect", help="With --print-sql: duckdb, spark, trino or athena.")
+    ] = "duckdb",
+    control: Annotated[
+        Optional[list[str]], typer.Option("--control", help="With --print-sql: only this control id (repeatable).")
+    ] = None,
+    sigma: Annotated[
+        Optional[list[Path]], typer.Option("--sigma", help="Also list the Sigma rules under this folder (repeatable).")
+    ] = None,
+    sigma_skip_unsupported: Annotated[
+        bool, typer.Option("--sigma-skip-unsupported", help="Warn about Sigma rules that cannot be converted.")
+    ] = False,
+) -> None:
+    """List the controls with their severity and the framework requirements they serve, or print their SQL
+    for another engine.
+
+    \b
+    Examples:
+      iamsql controls
+      iamsql controls --framework nist-csf-2.0 --format csv
+      iamsql controls --print-sql --dialect athena --control iam_root_mfa_enabled
+      iamsql controls --sigma ./sigma-rules --print-sql
+    """
+    extra = sigma_controls(sigma, sigma_skip_unsupported)
+    if print_sql:
+        typer.echo(
+            printing.render_statements(printing.statements(dialect, control, extra_controls=extra), dialect), nl=False
+        )
+        return
+    check_format(fmt)
+    selected = iamsql_controls.select_controls(
+        iamsql_controls.with_extra(iamsql_controls.load_controls(), extra),
+        frameworks=[framework] if framework else None,
+    )
+    rows = [(c.id, c.title, c.severity, " ".join(iamsql_frameworks.requirements_for_control(c.id))) for c in selected]
+    typer.echo(render(["control_id", "title", "severity", "requirements"], rows, fmt), nl=False)

@@ -1,0 +1,190 @@
+"""Commands that move data in and out of the database and describe it: ``load``, ``tables``, ``schema``,
+``export``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from iamsql.cli.options import DbOption
+from iamsql.common.lazy import lazy_import
+from iamsql.common.resources import SAMPLE_DIR
+from iamsql.errors import IamsqlError
+from iamsql.sql.output import render
+
+duckdb = lazy_import("duckdb")
+rich_progress = lazy_import("rich.progress")
+iamsql_controls = lazy_import("iamsql.controls")
+dbmod = lazy_import("iamsql.store.db")
+lake = lazy_import("iamsql.store.lake")
+loading = lazy_import("iamsql.load")
+progress = lazy_import("iamsql.common.progress")
+schemas = lazy_import("iamsql.store.schema")
+
+
+def tables(db: DbOption = None) -> None:
+    """List the tables with their row counts (latest snapshot per account).
+
+    Example: iamsql tables --db audit.duckdb
+    """
+    con = dbmod.connect(db, read_only=True)
+    rows = [(name, con.execute(f"select count(*) from {name}").fetchone()[0]) for name in dbmod.table_names(con)]
+    typer.echo(render(["table", "rows"], rows, "table"), nl=False)
+
+
+def schema(
+    table: Annotated[str, typer.Argument(help="Table or helper view name, e.g. aws_iam_user or aws_account.")],
+    db: DbOption = None,
+) -> None:
+    """Show a table's (or helper view's, like aws_account, or policy engine table's, like iam_principal_access)
+    columns and types; with --db, as that database has them.
+
+    \b
+    Examples:
+      iamsql schema aws_iam_role
+      iamsql schema aws_account --db audit.duckdb
+    """
+    views = iamsql_controls.view_names()
+    fixed = schemas.ACCESS_TABLES | schemas.CATALOG_TABLES
+    if table not in schemas.TABLES and table not in views and table not in fixed:
+        raise IamsqlError(f"unknown table {table!r}; 'iamsql tables' lists them")
+    if table in fixed:
+        rows = fixed[table]
+    elif table in schemas.TABLES and db is None:
+        rows = [(name, sqltype) for name, sqltype in schemas.columns(table)]
+    else:
+        if db is not None or dbmod.resolve_db_path(None).exists():
+            con = dbmod.connect(db, read_only=True)
+        else:  # no database yet: the schema iamsql would create
+            con = duckdb.connect()
+            dbmod.ensure_schema(con)
+            dbmod.install_macros(con)
+        try:
+            if table in views:
+                iamsql_controls.create_views(con)
+            rows = [(r[0], r[1]) for r in con.execute(f'describe select * from "{table}"').fetchall()]
+        finally:
+            con.close()
+    typer.echo(render(["column", "type"], rows, "table"), nl=False)
+
+
+def load(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders (walked recursively).")] = None,
+    account_id: Annotated[
+        Optional[str],
+        typer.Option("--account-id", help="Account for files whose content names none (password policy...)."),
+    ] = None,
+    sample: Annotated[bool, typer.Option("--sample", help="Load the small public sample bundled with iamsql.")] = False,
+    as_of: Annotated[
+        Optional[str],
+        typer.Option(
+            "--as-of",
+            help="When the files were exported (ISO date or time, UTC), the time controls use. "
+            "Default: the data's own time (credential report time, collection time, newest date inside).",
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+    skip_unreadable: Annotated[
+        bool,
+        typer.Option(
+            "--skip-unreadable",
+            help="Load what can be read when a file or folder cannot be (permission "
+            "denied, broken symlink, symlink loop); each is listed as a warning. Default: fail.",
+        ),
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Load AWS IAM, credential-report and CloudTrail files (formats detected by content) as one snapshot per
+    account, in one transaction.
+
+    \b
+    Examples:
+      iamsql load ./aws-exports/ --db audit.duckdb
+      iamsql load gaad.json credential-report.csv --account-id 123456789012
+      iamsql load list-users.json --as-of 2026-01-31T09:00:00Z
+      iamsql load --sample
+    """
+    inputs = list(paths or []) + ([SAMPLE_DIR] if sample else [])
+    if not inputs:
+        raise IamsqlError("give one or more files or folders to load, or --sample")
+    bar = progress.terminal_progress(
+        quiet,
+        rich_progress.TextColumn("loading"),
+        rich_progress.BarColumn(),
+        rich_progress.MofNCompleteColumn(),
+        rich_progress.TimeElapsedColumn(),
+    )
+    task = bar.add_task("load", total=None)
+    con = dbmod.connect(db)
+    with bar:
+        summary = loading.load_paths(
+            con,
+            inputs,
+            account_id=account_id,
+            as_of=as_of,
+            progress=lambda _path: bar.advance(task),
+            on_total=lambda total: bar.update(task, total=total),
+            skip_unreadable=skip_unreadable,
+        )
+    con.close()
+    if not summary.files:
+        example = f", e.g. {summary.skipped[0][0]}: {summary.skipped[0][1]}" if summary.skipped else ""
+        raise IamsqlError(
+            f"nothing loaded: no AWS IAM or CloudTrail file in {', '.join(map(str, inputs))} "
+            f"({len(summary.skipped)} other file(s) skipped{example})"
+        )
+    for path, reason in summary.unreadable:  # shown even with --quiet: data was left out
+        typer.echo(f"warning: {path}: not read ({reason})", err=True)
+    if quiet:
+        return
+    rows = [
+        (s["account_id"], s["snapshot_id"], table, count)
+        for s in summary.snapshots
+        for table, count in s["tables"].items()
+    ]
+    typer.echo(render(["account_id", "snapshot_id", "table", "rows"], rows, "table"), nl=False)
+    for s in summary.snapshots:
+        typer.echo(f"account {s['account_id']} as of {s['as_of']} ({s['as_of_source']})")
+    events = summary.events or {}
+    kept = (
+        (
+            f"; events: {events.get('inserted', 0)} kept, {events.get('identical_duplicates', 0)} identical "
+            f"duplicate(s) merged, {events.get('conflicting_event_ids', 0)} conflicting id(s) quarantined, "
+            f"{events.get('rejected', 0)} rejected, {events.get('time_unparsed', 0)} unparsed time(s)"
+        )
+        if events
+        else ""
+    )
+    typer.echo(
+        f"{len(summary.files)} file(s) loaded, {len(summary.skipped)} skipped, "
+        f"{len(summary.unreadable)} unreadable, {len(summary.warnings)} warning(s){kept}"
+    )
+    for path, reason in summary.skipped:
+        typer.echo(f"skipped {path}: {reason}", err=True)
+    for warning in summary.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+
+
+def export(
+    parquet: Annotated[Path, typer.Option("--parquet", help="The lake folder to write (created if missing).")],
+    run: Annotated[Optional[int], typer.Option("--run", help="Also export this check run's results.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Export every table as Parquet for Spark, Athena/Glue or Trino (events partitioned by account, region
+    and day); a re-export replaces only the partitions it writes.
+
+    \b
+    Examples:
+      iamsql export --parquet ./lake
+      iamsql export --parquet ./lake --run 3
+    """
+    con = dbmod.connect(db, read_only=True)
+    try:
+        summary = lake.export(con, parquet, run_id=run)
+    finally:
+        con.close()
+    rows = [(table, count, summary.partitions.get(table, 0)) for table, count in summary.rows.items()]
+    typer.echo(render(["table", "rows", "partitions"], rows, "table"), nl=False)
+    typer.echo(f"exported to {summary.directory}")

@@ -1,0 +1,144 @@
+"""Policy questions for the policy engine: ``simulate`` (is one request allowed, and why) and ``who-can``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from iamsql.cli.options import DbOption, FormatOption, ResourceOption, check_format
+from iamsql.common.lazy import lazy_import
+from iamsql.errors import IamsqlError
+from iamsql.sql.output import render
+
+dbmod = lazy_import("iamsql.store.db")
+policy = lazy_import("iamsql.policy")
+who = lazy_import("iamsql.policy.access.who")
+
+
+def _context_options(items: list[str] | None) -> dict:
+    """``--context KEY=VALUE`` options as a request context; a key given twice is multi-valued."""
+    context: dict = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise IamsqlError(f"--context takes KEY=VALUE, got {item!r}")
+        context[key] = (
+            [*context[key], value]
+            if isinstance(context.get(key), list)
+            else ([context[key], value] if key in context else value)
+        )
+    return context
+
+
+def simulate(
+    request: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--request",
+            help="A JSON file with one request object or a list of them "
+            "(docs/policy-engine.md); '-' reads standard input.",
+        ),
+    ] = None,
+    principal: Annotated[Optional[str], typer.Option("--principal", help="ARN of a loaded IAM user or role.")] = None,
+    action: Annotated[Optional[str], typer.Option("--action", help="The action, e.g. iam:PassRole.")] = None,
+    resource: ResourceOption = None,
+    context: Annotated[
+        Optional[list[str]],
+        typer.Option("--context", help="Request context KEY=VALUE; repeat a key for several values."),
+    ] = None,
+    unknown_context: Annotated[
+        bool,
+        typer.Option(
+            "--unknown-context",
+            help="Context keys not given are unknown: answer AllowedIf with the conditions the decision depends on.",
+        ),
+    ] = False,
+    fmt: Annotated[str, typer.Option("--format", "-o", "--output", help="Output format: table or json.")] = "table",
+    db: DbOption = None,
+) -> None:
+    """Ask the policy engine whether a request is allowed, and why.
+
+    \b
+    Examples:
+      iamsql simulate --principal arn:aws:iam::123456789012:user/alice --action iam:PassRole
+      iamsql simulate --request requests.json --format json
+    """
+    if fmt not in ("table", "json"):
+        raise IamsqlError(f"unknown format {fmt!r}; choose table or json")
+    if (request is None) == (principal is None):
+        raise IamsqlError("give --request FILE, or --principal with --action")
+    if request is not None:
+        try:
+            text = sys.stdin.read() if str(request) == "-" else request.read_text(encoding="utf-8")
+            given = json.loads(text)
+        except OSError as exc:
+            raise IamsqlError(f"cannot read {request}: {exc.strerror}") from None
+        except ValueError as exc:
+            raise IamsqlError(f"{request} is not JSON: {exc}") from None
+        except RecursionError:
+            raise IamsqlError(f"{request}: JSON nested too deeply to read") from None
+        if not isinstance(given, (dict, list)):
+            raise IamsqlError(f"{request} must hold a request object or a list of them")
+        results = policy.simulate(given if isinstance(given, list) else [given], unknown_context=unknown_context)
+        if fmt == "json":
+            typer.echo(json.dumps(results if isinstance(given, list) else results[0], indent=1))
+        else:
+            for index, result in enumerate(results):
+                typer.echo(f"{index}\t{result['decision']}\t{result.get('reason', '')}")
+        if any(r["decision"] == "Error" for r in results):
+            raise typer.Exit(2)
+        return
+    if not action:
+        raise IamsqlError("--principal needs --action")
+    con = dbmod.connect(db, read_only=True)
+    answer = who.simulate_principal(
+        con, principal, action, resource, _context_options(context), unknown_context=unknown_context
+    )
+    if fmt == "json":
+        typer.echo(json.dumps(answer.as_dict(), indent=1))
+        return
+    typer.echo(f"{answer.decision}: {answer.reason}")
+    for label in answer.granted_by:
+        typer.echo(f"  granted by {label}")
+    for block in answer.conditions:
+        typer.echo(f"  if {json.dumps(block)}")
+    for label in answer.missing:
+        typer.echo(f"  not loaded: {label}")
+
+
+def who_can(
+    action: Annotated[str, typer.Argument(help="The action, e.g. iam:PassRole or sts:AssumeRole.")],
+    resource: ResourceOption = None,
+    fmt: FormatOption = "table",
+    db: DbOption = None,
+) -> None:
+    """List every principal in the loaded data that may perform an action, and how (direct, through a group,
+    through an AssumeRole chain, as a federated or cross-account principal), with the conditions it depends on.
+
+    \b
+    Examples:
+      iamsql who-can iam:PassRole
+      iamsql who-can sts:AssumeRole --resource arn:aws:iam::123456789012:role/deploy
+    """
+    check_format(fmt)
+    con = dbmod.connect(db, read_only=True)
+    answers = who.who_can(con, action, resource)
+    columns = ["principal", "principal_type", "account_id", "decision", "path", "granted_by", "conditions", "missing"]
+    rows = [
+        (
+            a.principal,
+            a.principal_type,
+            a.account_id,
+            a.decision,
+            a.path,
+            ", ".join(a.granted_by),
+            json.dumps(a.conditions) if a.conditions else None,
+            ", ".join(a.missing) or None,
+        )
+        for a in answers
+    ]
+    typer.echo(render(columns, rows, fmt), nl=False)

@@ -1,0 +1,74 @@
+"""``iamsql query``: read-only SQL over the tables."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from iamsql.cli.options import DbOption
+from iamsql.common.lazy import lazy_import
+from iamsql.errors import IamsqlError
+from iamsql.sql.output import FORMATS, STEAMPIPE_NULL, render
+
+control_catalog = lazy_import("iamsql.controls.catalog")
+control_views = lazy_import("iamsql.controls.views")
+dbmod = lazy_import("iamsql.store.db")
+sql_query = lazy_import("iamsql.sql.query")
+
+
+def query(
+    sql: Annotated[
+        Optional[str], typer.Argument(help="The SQL (Steampipe/Postgres flavour by default), or a .sql file to run.")
+    ] = None,
+    file: Annotated[
+        Optional[str], typer.Option("--file", "-f", help="Read the SQL from a file; '-' reads stdin.")
+    ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--output",
+            "-o",
+            "--format",
+            help="table (cut to the terminal's width), csv, json, jsonl, line or md, as Steampipe prints them.",
+        ),
+    ] = "table",
+    dialect: Annotated[
+        str,
+        typer.Option("--dialect", help="Input dialect: 'steampipe' (Postgres SQL, translated) or 'duckdb' (as is)."),
+    ] = "steampipe",
+    print_sql: Annotated[
+        bool, typer.Option("--print-sql", help="Print the DuckDB SQL that would run, and exit.")
+    ] = False,
+    allow_files: Annotated[
+        bool,
+        typer.Option("--allow-files", help="Let SQL read files (read_csv, read_json, glob, ...); writes stay refused."),
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Run read-only SQL over the tables; several statements run in order. SQL that writes, attaches, loads
+    extensions or changes settings is refused; reading files needs --allow-files.
+
+    \b
+    Examples:
+      iamsql query "select name, arn from aws_iam_user where not mfa_enabled"
+      iamsql query my_query.sql -o csv
+      cat my_query.sql | iamsql query -o json
+    """
+    if fmt not in FORMATS:
+        raise IamsqlError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    source = {None: "the SQL", "-": "standard input"}.get(sql_query.sql_file(sql, file), sql_query.sql_file(sql, file))
+    sql = sql_query.read_sql(sql, file)
+    try:
+        if print_sql:
+            typer.echo(";\n".join(sql_query.translate(s, dialect) for s in sql_query.split_statements(sql, dialect)))
+            return
+        con = dbmod.connect(db, read_only=True)
+        if control_catalog.mentions_helper_view(sql):
+            control_views.create_views(con)
+        sql_query.lock_down(con, allow_files=allow_files)
+        for columns, types, rows in sql_query.run_statements(con, sql, dialect):
+            if columns:
+                typer.echo(render(columns, rows, fmt, types, null_text=STEAMPIPE_NULL), nl=False)
+    except RecursionError:
+        raise IamsqlError(f"{source}: SQL nested too deeply to parse") from None

@@ -1,0 +1,103 @@
+"""Reports on stored check runs: ``report`` (a workbook or another format) and ``diff`` (between two runs)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from iamsql.cli.check import sigma_controls
+from iamsql.cli.options import DbOption, StepsQuietOption
+from iamsql.common.lazy import lazy_import
+
+dbmod = lazy_import("iamsql.store.db")
+history_runs = lazy_import("iamsql.history.runs")
+progress = lazy_import("iamsql.common.progress")
+reports = lazy_import("iamsql.report")
+
+
+def report(
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            help="The file to write (its extension picks the format); '-' writes "
+            "a text format (give --format) to standard output.",
+        ),
+    ],
+    fmt: Annotated[
+        Optional[str],
+        typer.Option(
+            "--format",
+            "-o",
+            help="xlsx, csv, json, ocsf, ocsf-jsonl, md, sarif, junit or html (default: from --out, else xlsx).",
+        ),
+    ] = None,
+    framework: Annotated[
+        Optional[list[str]], typer.Option("--framework", help="Only this framework (repeatable); default: all.")
+    ] = None,
+    run: Annotated[Optional[int], typer.Option("--run", help="The check run id (default: the latest).")] = None,
+    queries: Annotated[
+        Optional[Path], typer.Option("--queries", help="The folder of controls the run used, if not the shipped one.")
+    ] = None,
+    sigma: Annotated[
+        Optional[list[Path]],
+        typer.Option("--sigma", help="The Sigma rule folders the run used (repeatable), for their titles and SQL."),
+    ] = None,
+    quiet: StepsQuietOption = False,
+    db: DbOption = None,
+) -> None:
+    """Write a check run as an Excel workbook for auditors, CSV, JSON, OCSF (JSON array or lines), Markdown,
+    SARIF, JUnit XML or one HTML page; print the path written.
+
+    \b
+    Examples:
+      iamsql report --out audit.xlsx
+      iamsql report --out findings.csv --framework owasp-nhi-2025
+      iamsql report --out findings.ocsf.json --run 3
+      iamsql report --out iamsql.sarif --quiet
+    """
+    extra = sigma_controls(sigma, True)
+    con = dbmod.connect(db, read_only=True)
+    try:
+        with progress.Steps(quiet) as steps:
+            path = reports.write_report(
+                con,
+                out,
+                fmt=fmt,
+                frameworks=framework,
+                run_id=run,
+                queries_dir=queries,
+                extra_controls=extra,
+                progress=steps.step,
+                on_total=steps.total,
+            )
+    finally:
+        con.close()
+    if str(out) != "-":
+        typer.echo(str(path))
+
+
+def diff(
+    from_run: Annotated[
+        Optional[int], typer.Option("--from", help="The earlier run (default: the one before --to).")
+    ] = None,
+    to_run: Annotated[Optional[int], typer.Option("--to", help="The later run (default: the latest).")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-o", help="table, json or md.")] = "table",
+    db: DbOption = None,
+) -> None:
+    """What changed between two check runs (default: the last two): new alarms, resolved, other status changes,
+    new and removed resources, per framework.
+
+    \b
+    Examples:
+      iamsql diff
+      iamsql diff --from 12 --to 15 --format md
+    """
+    con = dbmod.connect(db, read_only=True)
+    try:
+        text = history_runs.render_diff(history_runs.diff(con, from_run, to_run), fmt)
+    finally:
+        con.close()
+    typer.echo(text, nl=False)

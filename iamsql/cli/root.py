@@ -1,0 +1,151 @@
+"""The root of the command line: the typer application, ``--version``, and ``main()``, which turns errors and
+Ctrl-C into one line on stderr and an exit code."""
+
+from __future__ import annotations
+
+import signal
+import sys
+from typing import Annotated
+
+import typer
+from typer import _click as click
+
+from iamsql import __version__
+from iamsql.common import scratch
+from iamsql.errors import IamsqlError
+from iamsql.store import journal
+
+app = typer.Typer(
+    name="iamsql",
+    help="Steampipe-style SQL over AWS IAM and CloudTrail, compliance controls mapped to frameworks, "
+    "and workbooks an auditor accepts.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"iamsql {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version_callback, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """iamsql: load AWS IAM and CloudTrail data into DuckDB, query it with Steampipe SQL, check it against
+    controls mapped to OWASP NHI Top 10, NIST CSF 2.0 and NIST SP 800-207, and report to Excel."""
+
+
+# What is true after Ctrl-C, by command, when no transaction has ended (else ``journal`` says what was stored or
+# rolled back); any other command changes nothing.
+INTERRUPTED = {
+    "load": "nothing was loaded; the database is as it was",
+    "check": "no check run was stored; the database is as it was",
+    "collect": "the database is unchanged; the evidence folder is complete: load it with 'iamsql load'",
+    "report": "no report was written",
+    "export": "the export did not finish; run it again (it replaces the partitions it writes)",
+    "evidence run": "the run did not complete: it does not count in history and the next run removes its hidden "
+    ".incomplete-* folder",
+}
+DUCKDB_INTERRUPTED = "Query interrupted"  # DuckDB's RuntimeError when SIGINT arrives during a query
+_interrupt_said = False
+_interrupt_requested = False
+
+
+def say_interrupted(otherwise: str) -> None:
+    """Print the one line that says what an interrupted command left (once per process): what it stored or rolled
+    back (``journal``), else ``otherwise``. An evidence run stopped before it was marked complete says so."""
+    global _interrupt_said
+    if not _interrupt_said:
+        _interrupt_said = True
+        line = journal.interrupted(otherwise)
+        if (
+            otherwise == INTERRUPTED["evidence run"]
+            and (journal.stored or journal.rolled_back)
+            and not any(s.startswith("evidence run") and " as complete " in s for s in journal.stored)
+        ):
+            line += f"; {otherwise}"
+        typer.echo(line, err=True)
+
+
+def _interrupted_command(args: list[str]) -> str:
+    words = [a for a in args if not a.startswith("-")]
+    command = " ".join(words[:2]) if words[:1] in (["evidence"], ["exceptions"]) else " ".join(words[:1])
+    return INTERRUPTED.get(command, "nothing was changed")
+
+
+def _on_sigint(signum, frame) -> None:
+    """Ctrl-C raises KeyboardInterrupt, as by default, and is remembered: DuckDB may turn it into an error."""
+    global _interrupt_requested
+    _interrupt_requested = True
+    raise KeyboardInterrupt
+
+
+def _fail(message: str, code: int) -> None:
+    """``error: <message>`` and exit ``code``; after Ctrl-C, the interrupt line and 130 instead (DuckDB reports
+    some interrupts as errors: "numpy is required", "Interrupted")."""
+    if _interrupt_requested:
+        say_interrupted(_interrupted_command(sys.argv[1:]))
+        sys.exit(130)
+    typer.echo(f"error: {message}{journal.after_failure()}", err=True)
+    sys.exit(code)
+
+
+class _NoDatabaseError(Exception):
+    """Stands for DuckDB's errors until a command imports DuckDB (``iamsql --help`` never does)."""
+
+
+def _database_errors() -> type[Exception]:
+    """``duckdb.Error`` once a command has imported DuckDB (only then can one be raised)."""
+    duckdb = sys.modules.get("duckdb")
+    return duckdb.Error if duckdb is not None else _NoDatabaseError
+
+
+def main() -> None:
+    """Console entry point: run the app, turning known failures into one line and an exit code. Ctrl-C exits 130
+    with one line saying what is left (typer turns KeyboardInterrupt into a silent exit 130; DuckDB turns it
+    into a RuntimeError when it arrives during a query)."""
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when started with Ctrl-C ignored
+        signal.signal(signal.SIGINT, _on_sigint)
+    journal.reset()
+    try:
+        scratch.use_private_tempdir()
+        code = app(prog_name="iamsql", standalone_mode=False)  # click's errors come here, not as its box
+    except click.exceptions.NoArgsIsHelpError:  # a bare group (iamsql, iamsql evidence): typer printed its help
+        sys.exit(2)
+    except click.exceptions.ClickException as exc:  # unknown option, missing argument, bad value: one line
+        context = getattr(exc, "ctx", None)
+        hint = f" (see '{context.command_path} --help')" if context is not None else ""
+        _fail(" ".join(exc.format_message().split()) + hint, 2)
+    except typer.Abort:
+        _fail("aborted", 1)
+    except SystemExit as exc:
+        if exc.code == 130:
+            say_interrupted(_interrupted_command(sys.argv[1:]))
+        raise
+    except IamsqlError as exc:
+        _fail(str(exc), exc.exit_code)
+    except _database_errors() as exc:  # evaluated when an exception arrives
+        _fail(str(exc).splitlines()[0], 2)
+    except KeyboardInterrupt:
+        say_interrupted(_interrupted_command(sys.argv[1:]))
+        sys.exit(130)
+    except RecursionError:  # a reader that did not name its input (a RuntimeError: before that clause)
+        _fail("input nested too deeply to read (deeper than Python's recursion limit)", 2)
+    except RuntimeError as exc:
+        if str(exc) != DUCKDB_INTERRUPTED:
+            raise
+        say_interrupted(_interrupted_command(sys.argv[1:]))
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    finally:
+        scratch.release()
+    if code == 130:  # Ctrl-C that typer turned into its exit code
+        say_interrupted(_interrupted_command(sys.argv[1:]))
+    sys.exit(code if isinstance(code, int) else 0)
