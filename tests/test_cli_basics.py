@@ -312,7 +312,7 @@ def test_schema_knows_aws_account_and_takes_db(tmp_path):
 
 def test_one_fail_on_default_for_check_and_evidence_run(tmp_path):
     from iamsql import scheduled as evidence
-    from iamsql.controls.results import DEFAULT_FAIL_ON
+    from iamsql.controls.contract import DEFAULT_FAIL_ON
 
     check_default = next(p.default for p in typer_main.get_command(app).commands["check"].params if p.name == "fail_on")
     assert check_default == DEFAULT_FAIL_ON == "info"

@@ -13,8 +13,8 @@ import duckdb
 import pytest
 
 from iamsql.common.resources import SAMPLE_DIR
+from iamsql.controls.contract import results
 from iamsql.controls.engines.duckdb import run_checks
-from iamsql.controls.results import results
 from iamsql.errors import InputError
 from iamsql.load import AS_OF_FORMAT, load_paths
 from iamsql.store import db

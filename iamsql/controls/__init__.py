@@ -1,5 +1,5 @@
 """Controls: the catalog of ``queries/*.sql`` (``catalog``), the helper views they read (``views``), the one run
-loop (``run``) and the result contract and stored runs (``results``); what executes them in ``engines/``.
+loop (``run``) and the result contract and stored runs (``contract``); what executes them in ``engines/``.
 
 The names below are the package's public interface, each imported from its module when first used, so that a
 command needing only the catalog does not import the engines."""
@@ -14,7 +14,7 @@ EXPORTS = {
                                 "parse_control", "parse_param_options", "render_sql", "select_controls",
                                 "to_duckdb", "view_names", "with_extra"),
     "iamsql.controls.views": ("control_pack_hash", "create_views", "needed_views", "shared_views"),
-    "iamsql.controls.results": ("exit_code", "finding_id", "render_results", "results", "summary"),
+    "iamsql.controls.contract": ("exit_code", "finding_id", "render_results", "results", "summary"),
     "iamsql.controls.engines.duckdb": ("run_checks",),
     "iamsql.store.db": ("create_account_view",),
 }

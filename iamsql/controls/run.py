@@ -23,7 +23,7 @@ from iamsql.controls.catalog import (
     select_controls,
     with_extra,
 )
-from iamsql.controls.results import Account, contract_problem, plain_value, result_row, store_run
+from iamsql.controls.contract import Account, contract_problem, plain_value, result_row, store_run
 from iamsql.controls.views import control_pack_hash
 from iamsql.errors import ControlError, first_line
 from iamsql.store.bookkeeping import RUN_DDL

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from iamsql.controls.results import DEFAULT_FAIL_ON
+from iamsql.controls.contract import DEFAULT_FAIL_ON
 from iamsql.errors import ConfigError, IamsqlError
 from iamsql.frameworks import get_framework
 from iamsql.scheduled.folder import MANIFEST, OUTPUT_FILES, SIGNATURE

@@ -32,8 +32,8 @@ from typing import Any
 from iamsql import __version__
 from iamsql.collect.run import collect
 from iamsql.common.clock import current_user
+from iamsql.controls.contract import exit_code
 from iamsql.controls.engines.duckdb import run_checks
-from iamsql.controls.results import exit_code
 from iamsql.controls.sigma import load_sigma
 from iamsql.controls.views import control_pack_hash
 from iamsql.errors import ConfigError, EvidenceError, first_line

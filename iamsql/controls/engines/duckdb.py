@@ -13,7 +13,7 @@ from typing import Any
 import duckdb
 
 from iamsql.controls.catalog import ACCESS_QUESTIONS, Control
-from iamsql.controls.results import Account
+from iamsql.controls.contract import Account
 from iamsql.controls.run import NotBound, Timing, in_order, run_controls
 from iamsql.controls.views import (
     MATERIALIZED_PREFIX,

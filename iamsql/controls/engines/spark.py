@@ -40,7 +40,7 @@ from iamsql.controls.catalog import (
     render_sql,
     view_body,
 )
-from iamsql.controls.results import Account
+from iamsql.controls.contract import Account
 from iamsql.controls.run import NotBound, run_controls
 from iamsql.controls.views import needed_views
 from iamsql.errors import IamsqlError, QueryError, SparkError, first_line
