@@ -605,6 +605,9 @@ def collect(
     identity: Annotated[
         bool, typer.Option("--identity", help="Also IAM Identity Center, Access Analyzer (every enabled region) and last-accessed data.")
     ] = False,
+    max_workers: Annotated[
+        int, typer.Option("--max-workers", help="API calls at a time within an account (default 8; 1: one at a time).")
+    ] = 8,
     evidence_dir: Annotated[
         Optional[Path], typer.Option("--evidence-dir", help="New folder for the raw responses (default ./iamsql-evidence/<UTC time>).")
     ] = None,
@@ -631,7 +634,7 @@ def collect(
         result = run_collect(con, evidence_dir=evidence_dir, profile=profile, regions=region, role_arns=role_arn,
                              org=org, role_name=role_name, external_id=external_id, cloudtrail_s3=cloudtrail_s3,
                              since=since, until=until, lookup_events_days=lookup_events_days,
-                             identity=identity, progress=CollectProgress(quiet))
+                             identity=identity, max_workers=max_workers, progress=CollectProgress(quiet))
     except KeyboardInterrupt:
         say_interrupted("the database is unchanged; the evidence folder is marked interrupted")
         raise typer.Exit(130) from None
