@@ -606,7 +606,7 @@ def collect(
         bool, typer.Option("--identity", help="Also IAM Identity Center, Access Analyzer (every enabled region) and last-accessed data.")
     ] = False,
     max_workers: Annotated[
-        int, typer.Option("--max-workers", help="API calls at a time within an account (default 8; 1: one at a time).")
+        int, typer.Option("--max-workers", help="API calls at a time within an account (1: one at a time).")
     ] = 8,
     evidence_dir: Annotated[
         Optional[Path], typer.Option("--evidence-dir", help="New folder for the raw responses (default ./iamsql-evidence/<UTC time>).")
