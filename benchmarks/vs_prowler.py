@@ -187,10 +187,12 @@ def main() -> None:
         for tool, measured in runs.items():
             cpu, wall, rss = (statistics.median(run[i] for run in measured) for i in range(3))
             per_round = ", ".join(f"x{theirs[0] / ours[0]:.1f}" for ours, theirs in zip(measured, prowler_runs))
-            print(
-                f"| {tool} | {cpu:.2f} | {wall:.1f} | {rss / 2**20:.0f} | x{their[0] / cpu:.1f} ({per_round}) "
-                f"| x{their[1] / wall:.1f} | x{their[2] / rss:.2f} |"
+            ratios = (
+                "| | |"
+                if measured is prowler_runs
+                else f"x{their[0] / cpu:.1f} ({per_round}) | x{their[1] / wall:.1f} | x{their[2] / rss:.2f} |"
             )
+            print(f"| {tool} | {cpu:.2f} | {wall:.1f} | {rss / 2**20:.0f} | {ratios}")
         print(f"load average at the end {os.getloadavg()[0]:.2f}")
     server.stop()
 
