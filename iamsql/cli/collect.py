@@ -61,6 +61,9 @@ def collect(
             help="Also IAM Identity Center, Access Analyzer (every enabled region) and last-accessed data.",
         ),
     ] = False,
+    max_workers: Annotated[
+        int, typer.Option("--max-workers", help="API calls at a time within an account (1: one at a time).")
+    ] = 8,
     evidence_dir: Annotated[
         Optional[Path],
         typer.Option("--evidence-dir", help="New folder for the raw responses (default ./iamsql-evidence/<UTC time>)."),
@@ -97,6 +100,7 @@ def collect(
             until=until,
             lookup_events_days=lookup_events_days,
             identity=identity,
+            max_workers=max_workers,
             progress=collect_progress.CollectProgress(quiet),
         )
     except KeyboardInterrupt:

@@ -152,12 +152,16 @@ def retry_settings(session: boto3.Session) -> dict:
     return {"mode": mode, "max_attempts": int(attempts)}
 
 
+_SESSIONS = threading.Lock()  # sessions are not thread-safe (clients are): clients are made one at a time
+
+
 def make_client(session: boto3.Session, service: str, region: str, counter: Counter):
     """A client with retries, a connection pool sized for the worker threads and request counting. The endpoint
     comes from the standard configuration (``AWS_ENDPOINT_URL``, ``AWS_ENDPOINT_URL_<SERVICE>``, profile)."""
     config = Config(retries=retry_settings(session), max_pool_connections=16, connect_timeout=10, read_timeout=60,
                     user_agent_extra="iamsql-collect")
-    client = session.client(service, region_name=region, config=config)
+    with _SESSIONS:
+        client = session.client(service, region_name=region, config=config)
     client.meta.events.register("before-send", counter.on_request)
     return client
 

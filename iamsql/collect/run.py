@@ -2,10 +2,11 @@
 
 1. Work out the accounts (caller, ``--role-arn``, ``--org``) and their credentials; with ``--org``, also the
    organization itself from the caller (tree, SCPs and RCPs with their targets: ``organization.py``).
-2. Per account (a few accounts at a time, a few calls at a time within each): IAM, then CloudTrail per region,
-   then what watches it (regions, metric filters, alarms, SNS subscriptions, the trails' S3 buckets:
-   ``monitoring.py``), with ``--identity`` Identity Center, Access Analyzer in every enabled region and
-   last-accessed data (``identity.py``), then the workloads that carry roles (EC2, Lambda, ECS, EKS) per region.
+2. Per account (a few accounts at a time, up to ``max_workers`` calls at a time within each): IAM, and beside it
+   CloudTrail per region, then what watches it (regions, metric filters, alarms, SNS subscriptions, the trails'
+   S3 buckets: ``monitoring.py``) and the workloads that carry roles (EC2, Lambda, ECS, EKS) per region; then,
+   with ``--identity``, Identity Center, Access Analyzer in every enabled region and last-accessed data
+   (``identity.py``). The evidence folder and manifest do not depend on the number of workers.
 3. CloudTrail log files from S3, when asked.
 4. Finish the manifest, then load the evidence folder with ``load.load_paths``: the same code as ``iamsql load``,
    one transaction, so an interrupted run leaves the database as it was.
@@ -39,7 +40,8 @@ from iamsql.errors import CollectError
 from iamsql.load import LoadSummary, load_paths
 from iamsql.raw.folder import COMPLETE, Evidence
 
-ACCOUNT_WORKERS = 3
+ACCOUNT_WORKERS = 3  # accounts at a time (at most max_workers)
+DEFAULT_MAX_WORKERS = 8  # calls at a time within an account
 DEFAULT_EVIDENCE_ROOT = "iamsql-evidence"
 DEFAULT_SINCE_DAYS = "7"
 # Calls that only say who is calling or which accounts exist: evidence, but not data about an account.
@@ -79,12 +81,13 @@ def collect(
     until: str | None = None,
     lookup_events_days: int | None = None,
     identity: bool = False,
+    max_workers: int = DEFAULT_MAX_WORKERS,
     progress: CollectProgress | None = None,
 ) -> CollectResult:
     """Collect, write the evidence folder, load it; see the module docstring. Raises ``CollectError`` (one line)
     for unusable options or credentials and when nothing could be collected."""
     role_arns = list(role_arns or [])
-    _check_options(role_arns, org, role_name, cloudtrail_s3, lookup_events_days)
+    _check_options(role_arns, org, role_name, cloudtrail_s3, lookup_events_days, max_workers)
     window = (parse_when(since or DEFAULT_SINCE_DAYS), parse_when(until, end=True) if until else datetime.now(timezone.utc))
     if window[0] > window[1]:
         raise CollectError("--since is after --until")
@@ -102,7 +105,7 @@ def collect(
     home = regions[0]
 
     def account_run(target: Target) -> AccountRun:
-        return AccountRun(target, evidence, counter, home, stop, notify=progress.api)
+        return AccountRun(target, evidence, counter, home, stop, notify=progress.api, workers=max_workers)
 
     status = "failed"
     try:
@@ -127,19 +130,23 @@ def collect(
                 if target.session is None:
                     return
                 run = account_run(target)
-                try:
-                    principals = collect_iam(run)
+
+                def regional() -> list[dict]:
                     trails = collect_trails(run, regions)
                     account_regions = collect_monitoring(run, regions, trails)
+                    collect_workloads(run, regions)
+                    return account_regions
+
+                try:
+                    principals, account_regions = _side_by_side(lambda: collect_iam(run), regional, max_workers > 1)
                     if identity:
                         collect_identity(run, regions, principals, account_regions)
-                    collect_workloads(run, regions)
                     if lookup_events_days:
                         lookup_events(run, regions, lookup_events_days, end=lookup_end)
                 finally:
                     run.close()
 
-            _run_all(targets, collect_account, stop)
+            _run_all(targets, collect_account, stop, min(ACCOUNT_WORKERS, max_workers))
             if cloudtrail_s3:
                 _trail_logs(base, home, counter, evidence, cloudtrail_s3, window, progress)
             status = COMPLETE
@@ -159,10 +166,10 @@ def collect(
     return CollectResult(evidence.root, accounts, evidence.gaps, counter.requests, summary)
 
 
-def _run_all(targets: list[Target], work, stop: threading.Event) -> None:
-    """``work(target)`` for a few accounts at a time. On Ctrl-C the running calls are told to stop before the
-    pool is waited for, so the interrupt takes effect within a call's time."""
-    pool = ThreadPoolExecutor(max_workers=ACCOUNT_WORKERS, thread_name_prefix="iamsql-account")
+def _run_all(targets: list[Target], work, stop: threading.Event, workers: int) -> None:
+    """``work(target)`` for ``workers`` accounts at a time. On Ctrl-C the running calls are told to stop before
+    the pool is waited for, so the interrupt takes effect within a call's time."""
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="iamsql-account")
     try:
         list(pool.map(work, targets))
     except BaseException:
@@ -172,7 +179,20 @@ def _run_all(targets: list[Target], work, stop: threading.Event) -> None:
     pool.shutdown()
 
 
-def _check_options(role_arns, org, role_name, cloudtrail_s3, lookup_events_days) -> None:
+def _side_by_side(first, second, parallel: bool) -> tuple:
+    """``(first(), second())``, the two run at the same time when ``parallel`` (each sends its calls to the
+    account's pool, so neither waits for a pool worker the other holds)."""
+    if not parallel:
+        return first(), second()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="iamsql-stage") as stage:
+        started = stage.submit(first)
+        later = second()
+        return started.result(), later
+
+
+def _check_options(role_arns, org, role_name, cloudtrail_s3, lookup_events_days, max_workers) -> None:
+    if max_workers < 1:
+        raise CollectError("--max-workers must be at least 1")
     if org and role_arns:
         raise CollectError("give either --org or --role-arn, not both")
     if org and not role_name:

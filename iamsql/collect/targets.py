@@ -57,22 +57,20 @@ def check_role_arns(role_arns: list[str]) -> None:
 
 def organization_targets(caller: AccountRun, role_name: str, external_id: str | None, region: str,
                          counter: Counter) -> list[Target]:
-    """Every ACTIVE account of the organization, through ``arn:<partition>:iam::<id>:role/<role_name>``."""
+    """Every ACTIVE account of the organization, through ``arn:<partition>:iam::<id>:role/<role_name>``; the
+    roles are assumed on the caller's worker pool, the targets come in the listing's order."""
     listing = caller.fetch("organizations", "ListAccounts")
     if listing is None:
         gap = caller.evidence.gaps[-1]
         raise CollectError(f"cannot list the organization's accounts: {gap['error']}: {gap['message']}")
     partition = caller.target.caller_identity["Arn"].split(":")[1]
     seen: dict[str, dict | None] = {}
-    targets = []
-    for account in listing.get("Accounts") or []:
-        if (account.get("State") or account.get("Status")) != "ACTIVE":
-            continue
-        ou_path = _ou_path(caller, account["Id"], seen)
-        targets.append(role_target(caller.target.session, f"arn:{partition}:iam::{account['Id']}:role/{role_name}",
-                                   external_id, region, counter, caller.evidence,
-                                   account_name=account.get("Name"), ou_path=ou_path))
-    return targets
+    active = [account for account in listing.get("Accounts") or []
+              if (account.get("State") or account.get("Status")) == "ACTIVE"]
+    ou_paths = [_ou_path(caller, account["Id"], seen) for account in active]
+    return caller.each(zip(active, ou_paths), lambda item: role_target(
+        caller.target.session, f"arn:{partition}:iam::{item[0]['Id']}:role/{role_name}", external_id, region,
+        counter, caller.evidence, account_name=item[0].get("Name"), ou_path=item[1]))
 
 
 def _ou_path(caller: AccountRun, child: str, seen: dict[str, dict | None]) -> str | None:

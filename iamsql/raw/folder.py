@@ -59,6 +59,11 @@ def safe_name(text: str) -> str:
     return cleaned.lstrip(".") or "_"
 
 
+def gap_order(gap: dict) -> tuple:
+    """Gaps in the manifest by account, region, call and message (workers finish in any order)."""
+    return (gap["account_id"] or "", gap["region"] or "", gap["api"], gap["error"], gap["message"])
+
+
 class Evidence:
     """Writes files under one root and keeps the manifest's records; thread-safe."""
 
@@ -144,8 +149,10 @@ class Evidence:
         self.save_manifest()
 
     def save_manifest(self) -> None:
-        with self._lock:
+        with self._lock:  # the same order whatever the order calls finished in
             self.manifest["files"].sort(key=lambda f: f["path"])
+            self.manifest["gaps"].sort(key=gap_order)
+            self.manifest["accounts"] = dict(sorted(self.manifest["accounts"].items()))
             text = json.dumps(self.manifest, indent=2, ensure_ascii=False, default=str) + "\n"
         partial = self.root / (MANIFEST_NAME + ".part")
         partial.write_text(text, encoding="utf-8")
