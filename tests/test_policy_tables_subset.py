@@ -1,0 +1,52 @@
+"""The policy engine computes only the access tables a caller asks for, with the same rows as when it computes
+them all; the workbook's NHI inventory needs only ``iam_role_trust_access``."""
+
+import pytest
+
+from iamsql import controls, db
+from iamsql.access.build import compute
+from iamsql.load import load_paths
+from iamsql.report.nhi import inventory
+from iamsql.schema import ACCESS_TABLES
+
+from .conftest import TEST_DATA
+
+EXAMPLE = TEST_DATA / "cloudsplaining" / "example.json"
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory):
+    path = tmp_path_factory.mktemp("subset") / "iamsql.duckdb"
+    con = db.connect(str(path))
+    load_paths(con, [EXAMPLE])
+    con.close()
+    return path
+
+
+def _temp_tables(con):
+    return {
+        row[0] for row in con.execute("select table_name from duckdb_tables() where database_name = 'temp'").fetchall()
+    }
+
+
+@pytest.mark.parametrize("tables", [("iam_role_trust_access",), ("iam_policy_access", "iam_event_trust_access")])
+def test_a_subset_has_the_rows_of_the_full_computation(database, tables):
+    con = db.connect(str(database), read_only=True, helper_views=False)
+    full = compute(con, controls.ACCESS_QUESTIONS)
+    subset = compute(con, controls.ACCESS_QUESTIONS, tables)
+    assert set(subset) == set(tables)
+    assert full["iam_role_trust_access"] and full["iam_policy_access"]
+    for name in tables:
+        assert sorted(map(repr, subset[name])) == sorted(map(repr, full[name])), name
+    con.close()
+
+
+def test_nhi_inventory_asks_the_engine_only_about_trust(database):
+    con = db.connect(str(database), read_only=True, helper_views=False)
+    rows = inventory(con)
+    assert _temp_tables(con) & set(ACCESS_TABLES) == {"iam_role_trust_access"}
+    con.close()
+    con = db.connect(str(database), read_only=True, helper_views=False)
+    controls.create_views(con)
+    assert _temp_tables(con) >= set(ACCESS_TABLES)
+    assert rows and rows == inventory(con)
