@@ -5,6 +5,9 @@ import pytest
 
 from iamsql import controls, db
 from iamsql.access.build import compute
+from iamsql.access.model import load_accounts
+from iamsql.access.questions import load_questions
+from iamsql.access.tables import Asker, policy_answers, policy_rows
 from iamsql.load import load_paths
 from iamsql.report.nhi import inventory
 from iamsql.schema import ACCESS_TABLES
@@ -50,3 +53,21 @@ def test_nhi_inventory_asks_the_engine_only_about_trust(database):
     controls.create_views(con)
     assert _temp_tables(con) >= set(ACCESS_TABLES)
     assert rows and rows == inventory(con)
+
+
+def test_policy_answers_are_not_shared_between_policies(database):
+    """Each policy is asked through the same stand-in principal: answers kept per set of policies must not leak
+    from one policy to the next (a fresh asker per policy gives the same rows)."""
+    con = db.connect(str(database), read_only=True, helper_views=False)
+    questions = tuple(q for q in load_questions(controls.ACCESS_QUESTIONS) if not q.id.startswith("escalation:"))
+    for account in load_accounts(con):
+        shared = {(row[1], row[3]): row[4] for row in policy_rows(account, questions)}
+        alone = {
+            (policy.arn, question.id): decision
+            for policy in account.managed.values()
+            if policy.attached.policy is not None
+            for question, decision, _, _ in policy_answers(Asker(account), [policy.attached], questions)
+        }
+        assert alone and {key: shared[key] for key in alone} == alone
+        assert "Allowed" in alone.values() and "ImplicitlyDenied" in alone.values()
+    con.close()

@@ -190,7 +190,8 @@ class Asker:
         if allowed is not None and not question.actions <= allowed:
             return "ImplicitlyDenied", []  # some request of it has no identity statement that could allow it
         # the same policies give the same answer unless it may name the principal (as ``request`` keys its cache)
-        key = (principal.arn if principal.personal or question.asks_self else principal.signature, question.id)
+        named = principal.arn if principal.personal or question.asks_self else None
+        key = (principal.signature, named, question.id)  # stand-ins share an ARN, not their policies
         found = self._answers.get(key)
         if found is None:
             found = self._answers[key] = self._ask(principal, question)
