@@ -1,5 +1,5 @@
 """The policy engine computes only the access tables a caller asks for, with the same rows as when it computes
-them all; the workbook's NHI inventory needs only ``iam_role_trust_access``."""
+them all; the workbook's NHI inventory needs only ``iam_role_trust_access`` (and not the action catalog)."""
 
 import pytest
 
@@ -48,6 +48,7 @@ def test_nhi_inventory_asks_the_engine_only_about_trust(database):
     con = db.connect(str(database), read_only=True, helper_views=False)
     rows = inventory(con)
     assert _temp_tables(con) & set(ACCESS_TABLES) == {"iam_role_trust_access"}
+    assert "aws_iam_action" not in _temp_tables(con)
     con.close()
     con = db.connect(str(database), read_only=True, helper_views=False)
     controls.create_views(con)
