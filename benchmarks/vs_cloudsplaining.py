@@ -6,12 +6,20 @@ and ``report`` (the xlsx workbook). Both run as child processes, interleaved rou
 and each is measured with ``wait4``: CPU seconds (user + system) and peak RSS. Cloudsplaining is installed into a
 throwaway venv by this script (``--cloudsplaining-venv`` keeps one between runs); it is not a dependency of iamsql.
 
+Translation cache: each iamsql tree gets its own ``IAMSQL_CACHE_DIR`` in the temporary folder; its first job runs
+with that cache empty and is reported on its own ("cold"), the rounds after it run warm. ``--baseline DIR`` also
+measures an older iamsql source tree (``git archive <commit> | tar -x -C DIR``) interleaved with this one and checks
+that both give the same check results (control, resource, status, reason) on every size. Each round also runs
+``iamsql evidence run`` (load, check and report in one process; it also writes the JSON and OCSF results) and, as
+the fixed floor of one iamsql process, ``iamsql --help`` (Python start-up and the CLI's imports).
+
 Sizes: ``small`` is Cloudsplaining's own example account (tests/data/cloudsplaining/example.json: 44 users,
 78 roles, 84 policies); ``large`` is that account copied ``--copies`` times with every user, group, role and
 customer-managed policy renamed per copy (AWS managed policies stay shared, as in a real account).
 
     .venv/bin/python benchmarks/vs_cloudsplaining.py                 # small and large, 3 rounds each
     .venv/bin/python benchmarks/vs_cloudsplaining.py --sizes small --rounds 5
+    .venv/bin/python benchmarks/vs_cloudsplaining.py --baseline ../iamsql-before   # before/after in one run
 """
 
 from __future__ import annotations
@@ -21,20 +29,23 @@ import copy
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+import duckdb
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "tests" / "data" / "cloudsplaining" / "example.json"
 
 
-def run_measured(command: list[str], cwd: Path) -> tuple[float, int]:
+def run_measured(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, int]:
     """CPU seconds and peak RSS (bytes) of one child process (and the children it waited for); exits on failure."""
     with tempfile.TemporaryFile("w+") as err:
-        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err, text=True, cwd=cwd)
+        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err, text=True, cwd=cwd, env=env)
         _, status, usage = os.wait4(child.pid, 0)
         if os.waitstatus_to_exitcode(status):
             err.seek(0)
@@ -96,23 +107,70 @@ def cloudsplaining_venv(folder: Path, version: str) -> Path:
     executable = folder / "bin" / "cloudsplaining"
     if not executable.exists():
         subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True)
-        subprocess.run([str(folder / "bin" / "pip"), "install", "--quiet", "--disable-pip-version-check",
-                        f"cloudsplaining=={version}"], check=True)
+        subprocess.run(
+            [
+                str(folder / "bin" / "pip"),
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                f"cloudsplaining=={version}",
+            ],
+            check=True,
+        )
     return executable
 
 
-def iamsql_job(details: Path, work: Path) -> tuple[float, int]:
-    """load + check + report of one account in a fresh database: summed CPU, largest peak RSS."""
-    database = work / "job.duckdb"
-    database.unlink(missing_ok=True)
-    cli = [sys.executable, "-c", "from iamsql.cli import main; main()"]
-    steps = [
-        ["load", "--db", str(database), str(details)],
-        ["check", "--db", str(database), "--fail-on", "none", "--format", "csv"],
-        ["report", "--db", str(database), "--out", str(work / "job.xlsx")],
-    ]
-    measured = [run_measured(cli + step, work) for step in steps]
-    return sum(cpu for cpu, _ in measured), max(rss for _, rss in measured)
+class Iamsql:
+    """One iamsql source tree run through its CLI in child processes, with its own translation cache."""
+
+    def __init__(self, label: str, tree: Path, work: Path):
+        self.label, self.work = label, work / label
+        self.work.mkdir()
+        self.env = {**os.environ, "PYTHONPATH": str(tree), "IAMSQL_CACHE_DIR": str(self.work / "cache")}
+        self.cli = [sys.executable, "-c", "from iamsql.cli import main; main()"]
+
+    def run(self, *arguments: str) -> tuple[float, int]:
+        return run_measured(self.cli + list(arguments), self.work, self.env)
+
+    def job(self, details: Path) -> list[tuple[float, int]]:
+        """load, check and report of one account in a fresh database: (CPU, peak RSS) of each command."""
+        database = self.work / "job.duckdb"
+        database.unlink(missing_ok=True)
+        return [
+            self.run("load", "--db", str(database), str(details)),
+            self.run("check", "--db", str(database), "--fail-on", "none", "--format", "csv"),
+            self.run("report", "--db", str(database), "--out", str(self.work / "job.xlsx")),
+        ]
+
+    def evidence_run(self, details: Path) -> tuple[float, int]:
+        """``evidence run`` of the same file in one process, in a fresh database and evidence folder."""
+        database, evidence = self.work / "evidence.duckdb", self.work / "evidence"
+        database.unlink(missing_ok=True)
+        shutil.rmtree(evidence, ignore_errors=True)
+        return self.run(
+            "evidence",
+            "run",
+            "--db",
+            str(database),
+            "--evidence-dir",
+            str(evidence),
+            "--source",
+            str(details),
+            "--fail-on",
+            "none",
+            "--quiet",
+        )
+
+    def results(self) -> list[tuple]:
+        """The last job's check results: (control, account, resource, status, reason), sorted."""
+        with duckdb.connect(str(self.work / "job.duckdb"), read_only=True) as con:
+            return con.execute(
+                "select control_id, account_id, resource, status, reason from iamsql_result order by all"
+            ).fetchall()
+
+
+def _median(values) -> float:
+    return statistics.median(list(values))
 
 
 def main() -> None:
@@ -122,33 +180,84 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--cloudsplaining-version", default="0.9.1")
     parser.add_argument("--cloudsplaining-venv", type=Path, help="keep Cloudsplaining's venv here between runs")
+    parser.add_argument("--baseline", type=Path, help="an older iamsql source tree, measured and compared too")
     args = parser.parse_args()
     details = json.loads(EXAMPLE.read_text())
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        scanner = cloudsplaining_venv(args.cloudsplaining_venv or work / "cloudsplaining-venv",
-                                      args.cloudsplaining_version)
-        print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
-              f"load average {os.getloadavg()[0]:.2f}; Cloudsplaining {args.cloudsplaining_version}")
-        print("| account | users / roles / policies | tool | CPU s (median) | peak RSS MiB (median) "
-              "| iamsql CPU / Cloudsplaining CPU | iamsql RSS / Cloudsplaining RSS |")
-        print("|---|---|---|---|---|---|---|")
+        scanner = cloudsplaining_venv(
+            args.cloudsplaining_venv or work / "cloudsplaining-venv", args.cloudsplaining_version
+        )
+        trees = [Iamsql("iamsql", ROOT, work)]
+        if args.baseline:
+            trees.append(Iamsql("baseline", args.baseline.resolve(), work))
+        print(
+            f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+            f"load average {os.getloadavg()[0]:.2f}; Cloudsplaining {args.cloudsplaining_version}; "
+            f"medians of {args.rounds} rounds, translation cache warm unless the row says cold"
+        )
+        print(
+            "| account | users / roles / policies | tool | CPU s | peak RSS MiB | CPU / Cloudsplaining's "
+            "| RSS / Cloudsplaining's | load / check / report CPU s |"
+        )
+        print("|---|---|---|---|---|---|---|---|")
         (work / "cloudsplaining-out").mkdir()
         for size in args.sizes:
             account = details if size == "small" else replicate(details, args.copies)
             source = work / f"{size}.json"
             source.write_text(json.dumps(account))
             counts = "/".join(str(len(account[k])) for k in ("UserDetailList", "RoleDetailList", "Policies"))
-            ours, theirs = [], []
+            measured: dict[str, list] = {}  # row name -> per round, (CPU, peak RSS) of each process
+            for tree in trees:
+                if size == args.sizes[0]:
+                    measured.setdefault(f"{tree.label} load + check + report (cold cache)", []).append(tree.job(source))
             for _ in range(args.rounds):
-                ours.append(iamsql_job(source, work))
-                theirs.append(run_measured([str(scanner), "scan", "--input-file", str(source),
-                                            "--output", str(work / "cloudsplaining-out")], work))
-            cpu = [statistics.median(c for c, _ in runs) for runs in (ours, theirs)]
-            rss = [statistics.median(r for _, r in runs) / 2**20 for runs in (ours, theirs)]
-            for tool, index in (("iamsql load + check + report", 0), ("cloudsplaining scan", 1)):
-                print(f"| {size} | {counts} | {tool} | {cpu[index]:.2f} | {rss[index]:.0f} "
-                      f"| {cpu[0] / cpu[1]:.2f} | {rss[0] / rss[1]:.2f} |")
+                for tree in trees:
+                    measured.setdefault(f"{tree.label} load + check + report", []).append(tree.job(source))
+                    measured.setdefault(f"{tree.label} evidence run (one process)", []).append(
+                        [tree.evidence_run(source)]
+                    )
+                    measured.setdefault(f"{tree.label} --help (one process's start-up floor)", []).append(
+                        [tree.run("--help")]
+                    )
+                measured.setdefault("cloudsplaining scan", []).append(
+                    [
+                        run_measured(
+                            [
+                                str(scanner),
+                                "scan",
+                                "--input-file",
+                                str(source),
+                                "--output",
+                                str(work / "cloudsplaining-out"),
+                            ],
+                            work,
+                        )
+                    ]
+                )
+            theirs = measured["cloudsplaining scan"]
+            their_cpu = _median(steps[0][0] for steps in theirs)
+            their_rss = _median(steps[0][1] for steps in theirs)
+            for name, runs in measured.items():
+                cpu = _median(sum(c for c, _ in steps) for steps in runs)
+                rss = _median(max(r for _, r in steps) for steps in runs) / 2**20
+                split = (
+                    " / ".join(f"{_median(steps[i][0] for steps in runs):.2f}" for i in range(3))
+                    if len(runs[0]) == 3
+                    else ""
+                )
+                print(
+                    f"| {size} | {counts} | {name} | {cpu:.2f} | {rss:.0f} | {cpu / their_cpu:.2f} "
+                    f"| {rss / (their_rss / 2**20):.2f} | {split} |"
+                )
+            if args.baseline:
+                same = trees[0].results() == trees[1].results()
+                print(
+                    f"{size}: check results (control, account, resource, status, reason) of iamsql and the "
+                    f"baseline: {'identical' if same else 'DIFFERENT'} ({len(trees[0].results())} rows)"
+                )
+                if not same:
+                    sys.exit(1)
         print(f"load average at the end {os.getloadavg()[0]:.2f}")
 
 

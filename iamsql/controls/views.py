@@ -46,35 +46,29 @@ def create_action_table(con: duckdb.DuckDBPyConnection) -> None:
 
 
 
-def create_views(con: duckdb.DuckDBPyConnection, *, access: bool = True, names: Iterable[str] | None = None) -> None:
+def create_views(con: duckdb.DuckDBPyConnection, *, access: bool = True, names: Iterable[str] | None = None,
+                 engine_tables: Iterable[str] = ACCESS_TABLES) -> None:
     """Create the helper views (``iamsql_account`` and ``queries/views/*.sql``, or only ``names`` of them) as TEMP
-    views on this connection and set ``iamsql_as_of`` to the newest snapshot time, so ad hoc queries see the same
-    views and time as controls. With ``access``, also the policy engine's tables (``ACCESS_TABLES``) over every
-    account, unless this connection has them."""
+    views on this connection, in dependency order, and set ``iamsql_as_of`` to the newest snapshot time, so ad hoc
+    queries see the same views and time as controls. With ``access``, also the policy engine's tables
+    (``engine_tables``, default every one of ``ACCESS_TABLES``) over every account, those this connection lacks."""
     create_account_view(con)
     if names is None and not _has_temp_table(con, "aws_iam_action"):  # ad hoc queries; no control reads it
         create_action_table(con)
-    if access and not _has_temp_table(con, next(iter(ACCESS_TABLES))) and has_table(con, "aws_iam_role", "history"):
-        access_tables.create_tables(con, ACCESS_QUESTIONS)
+    missing = [name for name in engine_tables if not _has_temp_table(con, name)]
+    if access and missing and has_table(con, "aws_iam_role", "history"):
+        access_tables.create_tables(con, ACCESS_QUESTIONS, tables=missing)
     # Views over the engine's tables wait until the connection has them (a run creates them per account).
-    waiting = set() if _has_temp_table(con, next(iter(ACCESS_TABLES))) else views_over_access()
+    waiting = views_over_access(frozenset(name for name in ACCESS_TABLES if not _has_temp_table(con, name)))
     for name in waiting:
         con.execute(f'drop view if exists temp.main."{name}"')
-    pending = [name for name in (view_names() if names is None else names) if name not in waiting]
-    errors: dict[str, str] = {}
-    while pending:  # views may use each other: create in as many passes as needed
-        progress = False
-        for name in list(pending):
+    wanted = set(view_names() if names is None else names) - waiting
+    for name in _dependency_order():
+        if name in wanted:
             try:
                 create_view(con, name)
             except (duckdb.Error, IamsqlError) as exc:
-                errors[name] = first_line(exc)
-                continue
-            pending.remove(name)
-            progress = True
-        if not progress:
-            name = sorted(pending)[0]
-            raise ControlError(f"helper view queries/views/{name}.sql cannot be created: {errors[name]}")
+                raise ControlError(f"helper view queries/views/{name}.sql cannot be created: {first_line(exc)}") from None
 
 
 def create_view(con: duckdb.DuckDBPyConnection, name: str) -> None:
@@ -115,18 +109,18 @@ def reads_access_tables(selected: list[Control]) -> bool:
     return False
 
 
-@lru_cache(maxsize=1)
-def _view_access() -> frozenset[str]:
-    """Helper views whose SQL names a policy engine table."""
+@lru_cache(maxsize=8)
+def _view_access(tables: frozenset[str] = frozenset(ACCESS_TABLES)) -> frozenset[str]:
+    """Helper views whose SQL names one of the policy engine's ``tables``."""
     return frozenset(name for name in view_names() if any(
-        re.search(rf"\b{table}\b", (VIEWS_DIR / f"{name}.sql").read_text(encoding="utf-8")) for table in ACCESS_TABLES))
+        re.search(rf"\b{table}\b", (VIEWS_DIR / f"{name}.sql").read_text(encoding="utf-8")) for table in tables))
 
 
-@lru_cache(maxsize=1)
-def views_over_access() -> frozenset[str]:
-    """Helper views that read a policy engine table, directly or through other helper views."""
+@lru_cache(maxsize=8)
+def views_over_access(tables: frozenset[str] = frozenset(ACCESS_TABLES)) -> frozenset[str]:
+    """Helper views that read one of the policy engine's ``tables``, directly or through other helper views."""
     uses = _view_uses()
-    found = set(_view_access())
+    found = set(_view_access(tables))
     while True:
         more = {name for name, used in uses.items() if used & found} - found
         if not more:

@@ -102,22 +102,27 @@ def matches_arn(pattern: str, arn: str) -> bool:
 
 
 class PatternSet:
-    """A precompiled set of patterns: exact values in a frozenset, wildcard patterns in one regex.
+    """A precompiled set of patterns: exact values in a frozenset, patterns whose only wildcard is one final ``*``
+    as prefixes (``str.startswith``), the other wildcard patterns in one regex. Large managed policies list
+    hundreds of ``service:Get*`` patterns, and one regex of them all costs tens of milliseconds to compile.
 
     ``ignore_case`` lower-cases patterns at build time; callers then pass lower-cased values.
     """
 
-    __slots__ = ("matches_all", "exact", "regex")
+    __slots__ = ("matches_all", "exact", "prefixes", "regex")
 
     def __init__(self, patterns, *, ignore_case: bool):
         normalized = [p.lower() for p in patterns] if ignore_case else list(patterns)
         self.matches_all = "*" in normalized
         self.exact = frozenset(p for p in normalized if not has_wildcard(p))
-        wild = sorted({p for p in normalized if has_wildcard(p)})
-        self.regex = compile_regex("(?:" + "|".join(glob_to_regex(p) for p in wild) + ")") if wild else None
+        wild = {p for p in normalized if has_wildcard(p)}
+        prefixes = {p for p in wild if p.endswith("*") and not has_wildcard(p[:-1])}
+        self.prefixes = tuple(sorted(p[:-1] for p in prefixes))
+        rest = sorted(wild - prefixes)
+        self.regex = compile_regex("(?:" + "|".join(glob_to_regex(p) for p in rest) + ")") if rest else None
 
     def match(self, value: str) -> bool:
         """True when any pattern matches ``value`` (already lower-cased for case-insensitive sets)."""
-        if self.matches_all or value in self.exact:
+        if self.matches_all or value in self.exact or value.startswith(self.prefixes):
             return True
         return self.regex is not None and self.regex.match(value) is not None

@@ -3,6 +3,7 @@ stored as TEMP tables."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
@@ -14,26 +15,41 @@ from iamsql.policy.access.questions import load_questions
 from iamsql.policy.access.tables import Asker, policy_rows, principal_rows, trust_rows
 from iamsql.store.schema import ACCESS_TABLES
 
+EVENT_TABLES = ("iam_event_policy_access", "iam_event_trust_access")
 
-def compute(con: duckdb.DuckDBPyConnection, questions_file: Path) -> dict[str, list[tuple]]:
-    """Every access table's rows for the IAM data visible on the connection."""
+
+def compute(
+    con: duckdb.DuckDBPyConnection, questions_file: Path, tables: Iterable[str] = ACCESS_TABLES
+) -> dict[str, list[tuple]]:
+    """The rows of the access ``tables`` (default every one) for the IAM data visible on the connection; the
+    engine is asked only what those tables hold."""
+    wanted = set(tables)
     questions = load_questions(questions_file)
     policy_questions = tuple(q for q in questions if not q.id.startswith("escalation:"))
-    rows: dict[str, list[tuple]] = {name: [] for name in ACCESS_TABLES}
+    rows: dict[str, list[tuple]] = {name: [] for name in ACCESS_TABLES if name in wanted}
     rails = guardrails(con)
     accounts = load_accounts(con)
     for account in accounts:
-        rows["iam_principal_access"] += principal_rows(Asker(account, rails.get(account.account_id)), questions)
-        rows["iam_policy_access"] += policy_rows(account, policy_questions)  # each policy on its own: no guardrails
-        rows["iam_role_trust_access"] += trust_rows(account, rails.get(account.account_id))
-    rows.update(event_rows(con, accounts, questions, rails))
+        if "iam_principal_access" in wanted:
+            rows["iam_principal_access"] += principal_rows(Asker(account, rails.get(account.account_id)), questions)
+        if "iam_policy_access" in wanted:  # each policy on its own: no guardrails
+            rows["iam_policy_access"] += policy_rows(account, policy_questions)
+        if "iam_role_trust_access" in wanted:
+            rows["iam_role_trust_access"] += trust_rows(account, rails.get(account.account_id))
+    if wanted & set(EVENT_TABLES):
+        rows.update(
+            {name: found for name, found in event_rows(con, accounts, questions, rails).items() if name in wanted}
+        )
     return rows
 
 
-def create_tables(con: duckdb.DuckDBPyConnection, questions_file: Path, *, prefix: str = "") -> dict[str, int]:
-    """Compute the access tables and store them as TEMP tables named ``prefix + name``; their row counts."""
+def create_tables(
+    con: duckdb.DuckDBPyConnection, questions_file: Path, *, prefix: str = "", tables: Iterable[str] = ACCESS_TABLES
+) -> dict[str, int]:
+    """Compute the access ``tables`` (default every one) and store them as TEMP tables named ``prefix + name``;
+    their row counts."""
     counts = {}
-    for name, rows in compute(con, questions_file).items():
+    for name, rows in compute(con, questions_file, tables).items():
         columns = ", ".join(f'"{column}" {sqltype}' for column, sqltype in ACCESS_TABLES[name])
         table = f"{prefix}{name}"
         con.execute(f'create or replace temp table "{table}" ({columns})')

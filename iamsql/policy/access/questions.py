@@ -37,6 +37,11 @@ class Question:
     def actions(self) -> frozenset[str]:
         return frozenset(p.action for p in self.probes)
 
+    @cached_property
+    def asks_self(self) -> bool:
+        """Whether a probe may be asked on the principal itself (its answer then names the principal)."""
+        return any("self" in p.targets for p in self.probes)
+
 
 def _probes(name: str, items) -> tuple[Probe, ...]:
     probes = []
@@ -61,10 +66,14 @@ def load_questions(path: Path) -> tuple[Question, ...]:
         data = yamltext.load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise IamsqlError(f"{path.name}: cannot be read: {first_line(exc)}") from None
-    questions = [Question(qid, str(spec.get("title") or qid), _probes(qid, spec.get("requests")))
-                 for qid, spec in (data.get("questions") or {}).items()]
-    questions += [Question(f"escalation:{name}", f"privilege escalation through {name}", _probes(name, items))
-                  for name, items in (data.get("escalation") or {}).items()]
+    questions = [
+        Question(qid, str(spec.get("title") or qid), _probes(qid, spec.get("requests")))
+        for qid, spec in (data.get("questions") or {}).items()
+    ]
+    questions += [
+        Question(f"escalation:{name}", f"privilege escalation through {name}", _probes(name, items))
+        for name, items in (data.get("escalation") or {}).items()
+    ]
     return tuple(questions)
 
 

@@ -39,7 +39,9 @@ NOTHING_ALLOWS = Evaluation("ImplicitlyDenied", reason="No identity-based policy
 
 def _allowed_by(position: int, statement: int, sid: str | None) -> Evaluation:
     matched = MatchedStatement("identity", f"identity_policies[{position}]", None, sid, statement, "Allow")
-    return Evaluation("Allowed", matched=[matched], reason=f"Allowed by identity_policies[{position}] statement {statement}.")
+    return Evaluation(
+        "Allowed", matched=[matched], reason=f"Allowed by identity_policies[{position}] statement {statement}."
+    )
 
 
 def _identity_allows_any(principal: Principal, action: str) -> bool:
@@ -66,9 +68,18 @@ def _frozen(context: dict | None) -> tuple:
 def delegating_trust(partition: str, account_id: str):
     """The trust policy of a role that lets its own account decide who assumes it (names the account root): asking
     for sts:AssumeRole against it asks the principal's identity side alone."""
-    return parse_policy({"Version": "2012-10-17", "Statement": [{
-        "Effect": "Allow", "Principal": {"AWS": f"arn:{partition}:iam::{account_id}:root"},
-        "Action": ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"]}]})
+    return parse_policy(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:{partition}:iam::{account_id}:root"},
+                    "Action": ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"],
+                }
+            ],
+        }
+    )
 
 
 class Asker:
@@ -84,6 +95,7 @@ class Asker:
         self._cache: dict[tuple, Evaluation] = {}
         self._allows: dict[tuple, bool] = {}
         self._allowed_sets: dict[tuple, frozenset[str]] = {}
+        self._answers: dict[tuple, tuple[str, list[Evaluation]]] = {}
         self._delegating = delegating_trust(account.partition, account.account_id)
 
     def allowed_actions(self, principal: Principal, actions: frozenset[str]) -> frozenset[str]:
@@ -108,8 +120,9 @@ class Asker:
             found = self._allows[key] = _identity_allows_any(principal, action)
         return found
 
-    def request(self, principal: Principal, action: str, resource: str, *, resource_policy=None,
-                context: dict | None = None) -> Evaluation:
+    def request(
+        self, principal: Principal, action: str, resource: str, *, resource_policy=None, context: dict | None = None
+    ) -> Evaluation:
         if resource_policy is None and action.lower().startswith("sts:"):
             resource_policy = self._delegating  # identity-side question: a role whose trust defers to the account
         elif resource_policy is not None:
@@ -120,8 +133,13 @@ class Asker:
             return _allowed_by(*principal.unrestricted_grant)  # what the engine answers for an unrestricted Allow
         personal = resource == principal.arn or principal.personal
         # answers that may depend on who asks are kept per principal, the others per set of policies
-        key = (principal.arn if personal else principal.signature, self._rails_signature, action, resource,
-               _frozen(context) if context else ())
+        key = (
+            principal.arn if personal else principal.signature,
+            self._rails_signature,
+            action,
+            resource,
+            _frozen(context) if context else (),
+        )
         if key in self._cache:
             return self._cache[key]
         result = self._evaluate(principal, action, resource, resource_policy, context)
@@ -134,14 +152,21 @@ class Asker:
         documents listed; otherwise it stays ``Unknown``."""
         rails = self.rails
         request = Request(
-            action=action, resource=resource, principal=principal.arn, principal_account=principal.account_id,
+            action=action,
+            resource=resource,
+            principal=principal.arn,
+            principal_account=principal.account_id,
             resource_account=self.account.account_id,
-            context={**(rails.context() if rails else {}), **(rails.resource_context() if rails else {}),
-                     **(context or {})},
+            context={
+                **(rails.context() if rails else {}),
+                **(rails.resource_context() if rails else {}),
+                **(context or {}),
+            },
             identity_policies=[a.policy for a in principal.identity],
             resource_policy=resource_policy,
             permission_boundaries=[principal.boundary.policy] if principal.boundary else [],
-            scps=rails.scps if rails else [], rcps=rails.rcps if rails else [],
+            scps=rails.scps if rails else [],
+            rcps=rails.rcps if rails else [],
             management_account_id=rails.management_account_id if rails else None,
             unknown_context=True,
         )
@@ -157,12 +182,23 @@ class Asker:
         known.missing = result.missing
         return known
 
-    def question(self, principal: Principal, question: Question,
-                 allowed: frozenset[str] | None = None) -> tuple[str, list[Evaluation]]:
+    def question(
+        self, principal: Principal, question: Question, allowed: frozenset[str] | None = None
+    ) -> tuple[str, list[Evaluation]]:
         """The question's decision (the weakest of its probes, each the strongest of its targets) and the
         evaluations behind it. ``allowed``: the actions the principal's identity side could allow, if known."""
         if allowed is not None and not question.actions <= allowed:
             return "ImplicitlyDenied", []  # some request of it has no identity statement that could allow it
+        # the same policies give the same answer unless it may name the principal (as ``request`` keys its cache)
+        named = principal.arn if principal.personal or question.asks_self else None
+        key = (principal.signature, named, question.id)  # stand-ins share an ARN, not their policies
+        found = self._answers.get(key)
+        if found is None:
+            found = self._answers[key] = self._ask(principal, question)
+        return found
+
+    def _ask(self, principal: Principal, question: Question) -> tuple[str, list[Evaluation]]:
+        """The question's decision and evaluations, probe by probe."""
         decision, used = "Allowed", []
         for probe in question.probes:
             best: Evaluation | None = None
@@ -170,8 +206,13 @@ class Asker:
                 if target == "self" and not _can_be_self(probe.action, principal):
                     continue
                 result = None
-                for resource in resources_for(target, probe.action, partition=self.account.partition,
-                                              account_id=self.account.account_id, self_arn=principal.arn):
+                for resource in resources_for(
+                    target,
+                    probe.action,
+                    partition=self.account.partition,
+                    account_id=self.account.account_id,
+                    self_arn=principal.arn,
+                ):
                     answer = self.request(principal, probe.action, resource)
                     if result is None or RANK[answer.decision] < RANK[result.decision]:
                         result = answer
@@ -244,10 +285,25 @@ def principal_rows(asker: Asker, questions: tuple[Question, ...]) -> list[tuple]
             decision, used = asker.question(principal, question, allowed)
             if decision not in (*POSSIBLE, "Unknown") and question.id.startswith("escalation:"):
                 continue  # an escalation path is listed only when it is open or cannot be judged
-            granted, conditions, missing = _labels(principal, used) if decision in (*POSSIBLE, "Unknown") \
-                else (None, [], None)
-            rows.append((account.account_id, principal.arn, principal.kind, principal.name, principal.path,
-                         question.id, question.title, decision, granted, _json_text(conditions), missing, None))
+            granted, conditions, missing = (
+                _labels(principal, used) if decision in (*POSSIBLE, "Unknown") else (None, [], None)
+            )
+            rows.append(
+                (
+                    account.account_id,
+                    principal.arn,
+                    principal.kind,
+                    principal.name,
+                    principal.path,
+                    question.id,
+                    question.title,
+                    decision,
+                    granted,
+                    _json_text(conditions),
+                    missing,
+                    None,
+                )
+            )
     rows += assume_admin_rows(asker, rows)
     return rows
 
@@ -260,16 +316,23 @@ def assume_admin_rows(asker: Asker, principal_answers: list[tuple]) -> list[tupl
     powerful_principals = {row[1] for row in principal_answers if row[7] in POSSIBLE and row[5] in ADMIN_QUESTIONS}
     powerful = {arn for arn in powerful_principals if account.role(arn) is not None}
     targets = {arn: [arn] for arn in powerful}  # role -> chain from it to a powerful role
-    trusts = {arn: _trusted_names(role.trust.document, account.partition, account.account_id)
-              for arn, role in account.roles.items()
-              if role.trust is not None and role.trust.policy is not None}
+    trusts = {
+        arn: _trusted_names(role.trust.document, account.partition, account.account_id)
+        for arn, role in account.roles.items()
+        if role.trust is not None and role.trust.policy is not None
+    }
     named_anywhere = set().union(*(named for named, _ in trusts.values())) if trusts else set()
     account_names = {account.account_id, f"arn:{account.partition}:iam::{account.account_id}:root"}
     anyone_somewhere = any(anyone for _, anyone in trusts.values())
     # who could assume some role at all: named by a trust, or allowed sts:AssumeRole by its own policies;
     # principals that already hold the power need no chain to it
-    candidates = [p for p in account.principals if p.arn not in powerful_principals and not p.service_linked and (
-        anyone_somewhere or p.arn in named_anywhere or asker.may_allow(p, "sts:AssumeRole"))]
+    candidates = [
+        p
+        for p in account.principals
+        if p.arn not in powerful_principals
+        and not p.service_linked
+        and (anyone_somewhere or p.arn in named_anywhere or asker.may_allow(p, "sts:AssumeRole"))
+    ]
     by_candidate = {p.arn: p for p in candidates}
     assumers = [p for p in candidates if asker.may_allow(p, "sts:AssumeRole")]
     reached: dict[str, tuple[list[str], str, Evaluation]] = {}
@@ -306,9 +369,22 @@ def assume_admin_rows(asker: Asker, principal_answers: list[tuple]) -> list[tupl
     for arn, (chain, decision, result) in sorted(reached.items()):
         principal = by_arn[arn]
         granted, conditions, missing = _labels(principal, [result])
-        rows.append((account.account_id, arn, principal.kind, principal.name, principal.path, "assume_admin_role",
-                     "assume a role with administrator power", decision, granted, _json_text(conditions), missing,
-                     " -> ".join(chain)))
+        rows.append(
+            (
+                account.account_id,
+                arn,
+                principal.kind,
+                principal.name,
+                principal.path,
+                "assume_admin_role",
+                "assume a role with administrator power",
+                decision,
+                granted,
+                _json_text(conditions),
+                missing,
+                " -> ".join(chain),
+            )
+        )
     return rows
 
 
@@ -334,20 +410,21 @@ def policy_rows(account: AccountModel, questions: tuple[Question, ...]) -> list[
     return rows
 
 
-def policy_answers(asker: Asker, policies: list[AttachedPolicy], questions: tuple[Question, ...]
-                   ) -> list[tuple[Question, str, str | None, str | None]]:
+def policy_answers(
+    asker: Asker, policies: list[AttachedPolicy], questions: tuple[Question, ...]
+) -> list[tuple[Question, str, str | None, str | None]]:
     """Each question asked of the policies on their own, held by a stand-in user of the asker's account: the
     question, the decision, the residual conditions (JSON text) and their condition keys."""
     account = asker.account
     holder = f"arn:{account.partition}:iam::{account.account_id}:user/iamsql-holder"
-    stand_in = Principal(holder, "user", "iamsql-holder", "/", account.account_id, account.partition,
-                         identity=policies)
+    stand_in = Principal(holder, "user", "iamsql-holder", "/", account.account_id, account.partition, identity=policies)
     answers = []
     for question in questions:
         decision, used = asker.question(stand_in, question)
         _, conditions, _ = _labels(stand_in, used) if decision == "AllowedIf" else (None, [], None)
-        keys = sorted({k.lower() for block in conditions for keyed in block.values() if isinstance(keyed, dict)
-                       for k in keyed})
+        keys = sorted(
+            {k.lower() for block in conditions for keyed in block.values() if isinstance(keyed, dict) for k in keyed}
+        )
         answers.append((question, decision, _json_text(conditions), ", ".join(keys) or None))
     return answers
 
@@ -359,15 +436,32 @@ def trust_rows(account: AccountModel, rails: Guardrails | None = None) -> list[t
             continue
         for answer in trust_answers(role.arn, account, role.trust.policy, role.trust.document, rails):
             entry = answer.entry
-            rows.append((account.account_id, role.arn, role.name, role.path, entry.trusted, entry.kind, entry.account,
-                         entry.kind == "anyone" or (entry.account is not None and entry.account != account.account_id),
-                         entry.action, answer.decision, _json_text(answer.conditions),
-                         ", ".join(answer.condition_keys) or None, answer.names_caller, answer.external_id))
+            rows.append(
+                (
+                    account.account_id,
+                    role.arn,
+                    role.name,
+                    role.path,
+                    entry.trusted,
+                    entry.kind,
+                    entry.account,
+                    entry.kind == "anyone" or (entry.account is not None and entry.account != account.account_id),
+                    entry.action,
+                    answer.decision,
+                    _json_text(answer.conditions),
+                    ", ".join(answer.condition_keys) or None,
+                    answer.names_caller,
+                    answer.external_id,
+                )
+            )
     return rows
 
 
-def trust_answers(role_arn: str, account: AccountModel, policy, document: dict,
-                  rails: Guardrails | None = None) -> list[trust_analysis.TrustAnswer]:
+def trust_answers(
+    role_arn: str, account: AccountModel, policy, document: dict, rails: Guardrails | None = None
+) -> list[trust_analysis.TrustAnswer]:
     """The engine's answer for each principal a role's trust policy names."""
-    return [trust_analysis.ask(role_arn, account.account_id, policy, entry, rails)
-            for entry in trust_analysis.entries(document, account.partition, account.account_id)]
+    return [
+        trust_analysis.ask(role_arn, account.account_id, policy, entry, rails)
+        for entry in trust_analysis.entries(document, account.partition, account.account_id)
+    ]

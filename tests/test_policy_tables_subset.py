@@ -1,0 +1,75 @@
+"""The policy engine computes only the access tables a caller asks for, with the same rows as when it computes
+them all; the workbook's NHI inventory needs only ``iam_role_trust_access`` (and not the action catalog)."""
+
+import pytest
+
+from iamsql import controls
+from iamsql.load import load_paths
+from iamsql.policy.access.build import compute
+from iamsql.policy.access.model import load_accounts
+from iamsql.policy.access.questions import load_questions
+from iamsql.policy.access.tables import Asker, policy_answers, policy_rows
+from iamsql.report.nhi import inventory
+from iamsql.store import db
+from iamsql.store.schema import ACCESS_TABLES
+
+from .conftest import TEST_DATA
+
+EXAMPLE = TEST_DATA / "cloudsplaining" / "example.json"
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory):
+    path = tmp_path_factory.mktemp("subset") / "iamsql.duckdb"
+    con = db.connect(str(path))
+    load_paths(con, [EXAMPLE])
+    con.close()
+    return path
+
+
+def _temp_tables(con):
+    return {
+        row[0] for row in con.execute("select table_name from duckdb_tables() where database_name = 'temp'").fetchall()
+    }
+
+
+@pytest.mark.parametrize("tables", [("iam_role_trust_access",), ("iam_policy_access", "iam_event_trust_access")])
+def test_a_subset_has_the_rows_of_the_full_computation(database, tables):
+    con = db.connect(str(database), read_only=True, helper_views=False)
+    full = compute(con, controls.ACCESS_QUESTIONS)
+    subset = compute(con, controls.ACCESS_QUESTIONS, tables)
+    assert set(subset) == set(tables)
+    assert full["iam_role_trust_access"] and full["iam_policy_access"]
+    for name in tables:
+        assert sorted(map(repr, subset[name])) == sorted(map(repr, full[name])), name
+    con.close()
+
+
+def test_nhi_inventory_asks_the_engine_only_about_trust(database):
+    con = db.connect(str(database), read_only=True, helper_views=False)
+    rows = inventory(con)
+    assert _temp_tables(con) & set(ACCESS_TABLES) == {"iam_role_trust_access"}
+    assert "aws_iam_action" not in _temp_tables(con)
+    con.close()
+    con = db.connect(str(database), read_only=True, helper_views=False)
+    controls.create_views(con)
+    assert _temp_tables(con) >= set(ACCESS_TABLES)
+    assert rows and rows == inventory(con)
+
+
+def test_policy_answers_are_not_shared_between_policies(database):
+    """Each policy is asked through the same stand-in principal: answers kept per set of policies must not leak
+    from one policy to the next (a fresh asker per policy gives the same rows)."""
+    con = db.connect(str(database), read_only=True, helper_views=False)
+    questions = tuple(q for q in load_questions(controls.ACCESS_QUESTIONS) if not q.id.startswith("escalation:"))
+    for account in load_accounts(con):
+        shared = {(row[1], row[3]): row[4] for row in policy_rows(account, questions)}
+        alone = {
+            (policy.arn, question.id): decision
+            for policy in account.managed.values()
+            if policy.attached.policy is not None
+            for question, decision, _, _ in policy_answers(Asker(account), [policy.attached], questions)
+        }
+        assert alone and {key: shared[key] for key in alone} == alone
+        assert "Allowed" in alone.values() and "ImplicitlyDenied" in alone.values()
+    con.close()
