@@ -57,7 +57,7 @@ def account(aws_session):
 
 
 def collect_with(workers: int, folder: Path):
-    con = db.connect(folder / "db.duckdb", helper_views=False)
+    con = db.connect(folder / "db.duckdb")
     try:
         return collect(
             con,
@@ -108,7 +108,7 @@ def test_evidence_and_manifest_do_not_depend_on_the_number_of_workers(account, t
 
 
 def test_max_workers_must_be_positive(moto_env, tmp_path):
-    con = db.connect(tmp_path / "db.duckdb", helper_views=False)
+    con = db.connect(tmp_path / "db.duckdb")
     with pytest.raises(CollectError, match="--max-workers must be at least 1"):
         collect(con, evidence_dir=tmp_path / "ev", max_workers=0)
     con.close()

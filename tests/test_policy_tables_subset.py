@@ -35,7 +35,7 @@ def _temp_tables(con):
 
 @pytest.mark.parametrize("tables", [("iam_role_trust_access",), ("iam_policy_access", "iam_event_trust_access")])
 def test_a_subset_has_the_rows_of_the_full_computation(database, tables):
-    con = db.connect(str(database), read_only=True, helper_views=False)
+    con = db.connect(str(database), read_only=True)
     full = compute(con, controls.ACCESS_QUESTIONS)
     subset = compute(con, controls.ACCESS_QUESTIONS, tables)
     assert set(subset) == set(tables)
@@ -46,12 +46,12 @@ def test_a_subset_has_the_rows_of_the_full_computation(database, tables):
 
 
 def test_nhi_inventory_asks_the_engine_only_about_trust(database):
-    con = db.connect(str(database), read_only=True, helper_views=False)
+    con = db.connect(str(database), read_only=True)
     rows = inventory(con)
     assert _temp_tables(con) & set(ACCESS_TABLES) == {"iam_role_trust_access"}
     assert "aws_iam_action" not in _temp_tables(con)
     con.close()
-    con = db.connect(str(database), read_only=True, helper_views=False)
+    con = db.connect(str(database), read_only=True)
     controls.create_views(con)
     assert _temp_tables(con) >= set(ACCESS_TABLES)
     assert rows and rows == inventory(con)
@@ -60,7 +60,7 @@ def test_nhi_inventory_asks_the_engine_only_about_trust(database):
 def test_policy_answers_are_not_shared_between_policies(database):
     """Each policy is asked through the same stand-in principal: answers kept per set of policies must not leak
     from one policy to the next (a fresh asker per policy gives the same rows)."""
-    con = db.connect(str(database), read_only=True, helper_views=False)
+    con = db.connect(str(database), read_only=True)
     questions = tuple(q for q in load_questions(controls.ACCESS_QUESTIONS) if not q.id.startswith("escalation:"))
     for account in load_accounts(con):
         shared = {(row[1], row[3]): row[4] for row in policy_rows(account, questions)}
