@@ -12,9 +12,10 @@ each value is):
 | ``cloudtrail-lookup-array`` / ``cloudtrail-lookup-lines`` | boto3 ``lookup_events`` items as an array / one per line |
 | ``cloudtrail-eventbridge`` / ``cloudtrail-eventbridge-array`` | EventBridge envelopes (``detail-type: ... via CloudTrail``, event in ``detail``), one or more per file / as an array |
 
-Everything runs inside DuckDB: ``read_json_objects`` reads many files per call (gzip included), each event is
-parsed once with ``json_transform`` against an explicit structure (never a sampled schema, which drops keys
-that the sample lacked), and the whole record is kept as ``cloudtrail_event`` (minified, every key kept).
+Everything runs inside DuckDB: ``read_json`` (files holding a list of events) and ``read_json_objects`` (the
+other layouts) read many files per call (gzip included), each event is parsed once with ``json_transform``
+against an explicit structure (never a sampled schema, which drops keys that the sample lacked), and the whole
+record is kept as ``cloudtrail_event`` (minified, every key kept).
 
 Column rules beyond Steampipe's names:
 - ``event_id`` is ``eventID``; an event without one gets ``iamsql-<md5 of the minified record>``, so loading
@@ -59,7 +60,7 @@ FORMATS: dict[str, tuple[str, str]] = {
     "cloudtrail-eventbridge-array": ("array", "eventbridge"),
 }
 
-# Decompressed JSON per read_json_objects call (progress steps). Each call pays a start and a drain in which a
+# Decompressed JSON per DuckDB read call (progress steps). Each call pays a start and a drain in which a
 # core idles: 1 GiB loaded 1,000,000 events in 10.3 s against 17.0 s with 256 MiB, at the same peak memory.
 BATCH_BYTES = 1024 << 20
 MIN_OBJECT_BYTES = 16 << 20  # DuckDB's default largest JSON value; raised per batch to its largest file
