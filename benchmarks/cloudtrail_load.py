@@ -28,9 +28,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from benchmarks.cloudtrail_data import generate  # noqa: E402
-from iamsql import load
-from iamsql.load.formats import cloudtrail
-from iamsql.store import db
+from iamsql import load  # noqa: E402
+from iamsql.load.formats import cloudtrail  # noqa: E402
+from iamsql.store import db  # noqa: E402
 
 TARGET_RATIO = 0.5
 TARGET_RSS = 1 << 30
