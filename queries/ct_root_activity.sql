@@ -23,13 +23,14 @@ with event as (
     join cloudtrail_event_actor as e on e.account_id = a.account_id
   where e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
 ),
--- calls by the root user itself, not by an AWS service acting for it (only these need the raw identity)
+-- calls by the root user itself, not by an AWS service acting for it (only these need the raw identity; the
+-- filter on t.user_type, the same row's, lets the scan of the raw events skip the other callers' identities)
 root_call as (
   select e.account_id, e.event_time, e.event_name, e.source_ip_address, e.agent,
     e.event_name = 'CreateAccessKey' and e.error_code is null and t.request_parameters ->> 'userName' is null as root_key
   from event as e
     join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
-  where e.user_type = 'Root' and t.user_identity ->> 'invokedBy' is null
+  where e.user_type = 'Root' and t.user_type = 'Root' and t.user_identity ->> 'invokedBy' is null
 ),
 summary as (
   select c.account_id, c.events, coalesce(r.root_calls, 0) as root_calls, r.root_events, r.root_ips, r.last_root_call,
