@@ -1,4 +1,4 @@
-"""Event controls (``ct_*``) on DuckDB vs Spark local mode over the same generated CloudTrail events.
+"""Event controls (``cloudtrail_event_*``) on DuckDB vs Spark local mode over the same generated CloudTrail events.
 
     .venv/bin/python benchmarks/spark_vs_duckdb.py --events 1000000 --record results.jsonl
     .venv/bin/python benchmarks/spark_vs_duckdb.py --events 1000000 --copies 10 --engines duckdb --record results.jsonl
@@ -6,7 +6,7 @@
 
 Steps: generate a realistic trail (``benchmarks/cloudtrail_data.py``), load it into DuckDB, optionally copy the
 loaded events ``--copies`` times (new event ids, times shifted by a second per copy: a large trail without
-generating its JSON, which is the slow part), export the Parquet lake, then run every ``ct_*`` control on each
+generating its JSON, which is the slow part), export the Parquet lake, then run every ``cloudtrail_event_*`` control on each
 engine of ``--engines``, each in its own child process: DuckDB over the database, Spark ``local[N]`` over the
 lake. For each: wall time and CPU time of the control run only (after the engine started), CPU summed over the
 child and all its descendants (the JVM and its Python workers included), and the peak resident memory of that
@@ -43,7 +43,7 @@ PAGE = os.sysconf("SC_PAGE_SIZE")
 def event_controls() -> list[str]:
     from iamsql import controls
 
-    return [c.id for c in controls.load_controls() if c.id.startswith("ct_")]
+    return [c.id for c in controls.load_controls() if c.id.startswith("cloudtrail_event_")]
 
 
 def _process_tree(pid: int) -> list[list[str]]:

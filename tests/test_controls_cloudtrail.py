@@ -166,24 +166,24 @@ EXPECTED = [
     ("cloudtrail_s3_data_events_read", acct(T1), "ok"),
     ("cloudtrail_s3_data_events_read", acct(T3), "alarm"),
     ("cloudtrail_s3_data_events_read", acct(T2), "skip"),
-    ("ct_root_activity", f"arn:aws:iam::{E1}:root", "alarm"),
-    ("ct_root_activity", f"arn:aws:iam::{E2}:root", "ok"),
-    ("ct_root_activity", f"arn:aws:iam::{E3}:root", "skip"),
-    ("ct_console_login_without_mfa", user(E1, "eve"), "alarm"),
-    ("ct_console_login_without_mfa", user(E1, "alice"), "ok"),
-    ("ct_console_login_without_mfa", acct(E2), "ok"),
-    ("ct_trail_tampering", trail_arn(E1, "main-trail"), "alarm"),
-    ("ct_trail_tampering", acct(E2), "ok"),
-    ("ct_trail_tampering", acct(E3), "skip"),
-    ("ct_access_denied_burst", user(E1, "scanner"), "alarm"),
-    ("ct_access_denied_burst", user(E1, "alice"), "ok"),
-    ("ct_iam_change_by_non_admin", user(E1, "eve"), "alarm"),
-    ("ct_iam_change_by_non_admin", user(E1, "admin"), "ok"),
-    ("ct_iam_change_by_non_admin", acct(E2), "skip"),
-    ("ct_retired_key_used", user(E1, "bob") + "#AKIAOLDKEY0000000001", "alarm"),
-    ("ct_retired_key_used", user(E1, "parked") + "#AKIAPARKED0000000001", "alarm"),
-    ("ct_retired_key_used", acct(E2), "ok"),
-    ("ct_retired_key_used", acct(E3), "skip"),
+    ("cloudtrail_event_root_activity", f"arn:aws:iam::{E1}:root", "alarm"),
+    ("cloudtrail_event_root_activity", f"arn:aws:iam::{E2}:root", "ok"),
+    ("cloudtrail_event_root_activity", f"arn:aws:iam::{E3}:root", "skip"),
+    ("cloudtrail_event_console_login_without_mfa", user(E1, "eve"), "alarm"),
+    ("cloudtrail_event_console_login_without_mfa", user(E1, "alice"), "ok"),
+    ("cloudtrail_event_console_login_without_mfa", acct(E2), "ok"),
+    ("cloudtrail_event_trail_tampering", trail_arn(E1, "main-trail"), "alarm"),
+    ("cloudtrail_event_trail_tampering", acct(E2), "ok"),
+    ("cloudtrail_event_trail_tampering", acct(E3), "skip"),
+    ("cloudtrail_event_access_denied_burst", user(E1, "scanner"), "alarm"),
+    ("cloudtrail_event_access_denied_burst", user(E1, "alice"), "ok"),
+    ("cloudtrail_event_iam_change_by_non_admin", user(E1, "eve"), "alarm"),
+    ("cloudtrail_event_iam_change_by_non_admin", user(E1, "admin"), "ok"),
+    ("cloudtrail_event_iam_change_by_non_admin", acct(E2), "skip"),
+    ("cloudtrail_event_retired_key_used", user(E1, "bob") + "#AKIAOLDKEY0000000001", "alarm"),
+    ("cloudtrail_event_retired_key_used", user(E1, "parked") + "#AKIAPARKED0000000001", "alarm"),
+    ("cloudtrail_event_retired_key_used", acct(E2), "ok"),
+    ("cloudtrail_event_retired_key_used", acct(E3), "skip"),
 ]
 CONTROLS = sorted({c for c, _, _ in EXPECTED})
 
@@ -198,10 +198,10 @@ def results(tmp_path_factory):
 
 
 def test_every_cloudtrail_control_has_an_alarm_and_a_pass_case():
-    shipped = {c.id for c in controls.load_controls() if c.id.startswith(("cloudtrail_", "ct_"))}
+    shipped = {c.id for c in controls.load_controls() if c.id.startswith(("cloudtrail_", "cloudtrail_event_"))}
     from .test_controls_detections import DETECTIONS  # identity detections: test_controls_detections
     from .test_controls_expected import CONTROLS as TESTED_THERE  # the controls of issue 12: test_controls_expected
-    elsewhere = {"ct_nhi_human_use", "ct_nhi_reuse_many_sources"} | set(DETECTIONS) | set(TESTED_THERE)  # NHI: test_controls_nhi
+    elsewhere = {"cloudtrail_event_nhi_human_use", "cloudtrail_event_nhi_reuse_many_sources"} | set(DETECTIONS) | set(TESTED_THERE)  # NHI: test_controls_nhi
     elsewhere |= {"cloudtrail_bucket_not_public", "cloudtrail_bucket_access_logging"}  # test_controls_monitoring
     assert shipped - elsewhere <= set(CONTROLS)
     for control_id in CONTROLS:
@@ -229,13 +229,13 @@ def test_reasons_say_what_happened(results):
     assert "Multi-region trail main is logging" in by_key[("cloudtrail_multi_region_trail_enabled", acct(T1))]
     assert "has no CloudTrail trail" in by_key[("cloudtrail_multi_region_trail_enabled", acct(T3))]
     assert "only write management events" in by_key[("cloudtrail_management_events_read_write", trail_arn(T1, "regional"))]
-    assert "ConsoleLogin" in by_key[("ct_root_activity", f"arn:aws:iam::{E1}:root")]
-    assert "StopLogging" in by_key[("ct_trail_tampering", trail_arn(E1, "main-trail"))]
-    assert "12 access-denied errors within 10 minutes" in by_key[("ct_access_denied_burst", user(E1, "scanner"))]
-    assert "CreateUser" in by_key[("ct_iam_change_by_non_admin", user(E1, "eve"))]
-    assert "was deleted on" in by_key[("ct_retired_key_used", user(E1, "bob") + "#AKIAOLDKEY0000000001")]
-    assert "signed 1 call(s)" in by_key[("ct_retired_key_used", user(E1, "bob") + "#AKIAOLDKEY0000000001")]
-    assert "inactive in the credential report" in by_key[("ct_retired_key_used", user(E1, "parked") + "#AKIAPARKED0000000001")]
+    assert "ConsoleLogin" in by_key[("cloudtrail_event_root_activity", f"arn:aws:iam::{E1}:root")]
+    assert "StopLogging" in by_key[("cloudtrail_event_trail_tampering", trail_arn(E1, "main-trail"))]
+    assert "12 access-denied errors within 10 minutes" in by_key[("cloudtrail_event_access_denied_burst", user(E1, "scanner"))]
+    assert "CreateUser" in by_key[("cloudtrail_event_iam_change_by_non_admin", user(E1, "eve"))]
+    assert "was deleted on" in by_key[("cloudtrail_event_retired_key_used", user(E1, "bob") + "#AKIAOLDKEY0000000001")]
+    assert "signed 1 call(s)" in by_key[("cloudtrail_event_retired_key_used", user(E1, "bob") + "#AKIAOLDKEY0000000001")]
+    assert "inactive in the credential report" in by_key[("cloudtrail_event_retired_key_used", user(E1, "parked") + "#AKIAPARKED0000000001")]
 
 
 # ------------------------------------------------------------------------------------------------ real data
@@ -249,7 +249,7 @@ REAL_FILES = [
 ]
 TAMPERING = {"StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors", "PutInsightSelectors",
              "DeleteEventDataStore", "UpdateEventDataStore", "StopEventDataStoreIngestion"}
-EVENT_CONTROLS = [c for c in CONTROLS if c.startswith("ct_")] + ["ct_nhi_human_use", "ct_nhi_reuse_many_sources"]
+EVENT_CONTROLS = [c for c in CONTROLS if c.startswith("cloudtrail_event_")] + ["cloudtrail_event_nhi_human_use", "cloudtrail_event_nhi_reuse_many_sources"]
 
 
 def raw_events(public_data: Path) -> list[dict]:
@@ -321,7 +321,7 @@ def test_real_trail_tampering_matches_the_raw_events(real):
 
     expected = {(e["recipientAccountId"], target(e))
                 for e in events if e["eventName"] in TAMPERING and e["eventSource"] == "cloudtrail.amazonaws.com"}
-    found = {(account, resource.rsplit("/", 1)[-1]) for account, resource in alarms(rows, "ct_trail_tampering")}
+    found = {(account, resource.rsplit("/", 1)[-1]) for account, resource in alarms(rows, "cloudtrail_event_trail_tampering")}
     assert expected and found == expected
 
 
@@ -331,7 +331,7 @@ def test_real_console_sign_in_without_mfa_matches_the_raw_events(real):
                 if e["eventName"] == "ConsoleLogin" and e["userIdentity"].get("type") in ("IAMUser", "Root")
                 and (e.get("responseElements") or {}).get("ConsoleLogin") == "Success"
                 and (e.get("additionalEventData") or {}).get("MFAUsed") != "Yes"}
-    assert expected and alarms(rows, "ct_console_login_without_mfa") == expected
+    assert expected and alarms(rows, "cloudtrail_event_console_login_without_mfa") == expected
 
 
 def test_real_access_denied_bursts_match_the_raw_events(real):
@@ -346,13 +346,13 @@ def test_real_access_denied_bursts_match_the_raw_events(real):
         times.sort()
         if any(sum(1 for u in times if t <= u <= t + timedelta(minutes=10)) >= 10 for t in times):
             expected.add(key)
-    assert expected and alarms(rows, "ct_access_denied_burst") == expected
+    assert expected and alarms(rows, "cloudtrail_event_access_denied_burst") == expected
 
 
 def test_real_root_activity_matches_the_raw_events(real):
     rows, events = real
     expected = {(e["recipientAccountId"], f"arn:aws:iam::{e['recipientAccountId']}:root") for e in events
                 if e["userIdentity"].get("type") == "Root" and "invokedBy" not in e["userIdentity"]}
-    assert alarms(rows, "ct_root_activity") == expected
-    judged = {r["account_id"] for r in rows if r["control_id"] == "ct_root_activity" and r["status"] in ("ok", "alarm")}
+    assert alarms(rows, "cloudtrail_event_root_activity") == expected
+    judged = {r["account_id"] for r in rows if r["control_id"] == "cloudtrail_event_root_activity" and r["status"] in ("ok", "alarm")}
     assert judged == {e["recipientAccountId"] for e in events}

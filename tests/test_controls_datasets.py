@@ -39,10 +39,10 @@ LOAD_OPTIONS = {
 
 
 # Controls no public data set and no moto collection holds data for: no data set has IAM data and CloudTrail
-# events of the same account, which ct_iam_change_by_non_admin needs to tell administrators apart; none has
+# events of the same account, which cloudtrail_event_iam_change_by_non_admin needs to tell administrators apart; none has
 # Identity Center or Access Analyzer findings (moto serves neither those findings nor analyzers), and the one
 # analyzer listing (CloudMapper's demo) is of an account whose regions are not in the data.
-NO_DATA_ANYWHERE = {"ct_iam_change_by_non_admin", "sso_permission_set_admin", "accessanalyzer_enabled_all_regions",
+NO_DATA_ANYWHERE = {"cloudtrail_event_iam_change_by_non_admin", "sso_permission_set_admin", "accessanalyzer_enabled_all_regions",
                     "accessanalyzer_no_active_external_findings"}
 
 
@@ -138,7 +138,7 @@ def test_the_data_sets_exercise_the_controls(dataset_results, moto_results):
     for name in ("cloudsplaining", "cloudmapper_demo", "aws_cli_examples"):
         assert {"ok", "alarm"} <= {r["status"] for r in dataset_results[name]}, name
     for name in ("invictus_ir_aws_dataset", "stratus_red_team_detonation_logs"):
-        events = {r["status"] for r in dataset_results[name] if r["control_id"].startswith("ct_")}
+        events = {r["status"] for r in dataset_results[name] if r["control_id"].startswith("cloudtrail_event_")}
         assert {"ok", "alarm"} <= events, name
 
 

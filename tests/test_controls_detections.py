@@ -1,4 +1,4 @@
-"""Identity threat detections over CloudTrail (``ct_*`` controls of docs/detections.md).
+"""Identity threat detections over CloudTrail (``cloudtrail_event_*`` controls of docs/detections.md).
 
 - Every identity, logging and defense-evasion technique of Stratus Red Team whose detonation log is in
   tests/data/stratus_red_team_detonation_logs raises its alarm, on the log loaded as ``iamsql load`` loads it (one account per
@@ -23,67 +23,67 @@ from .cloudtrail_events import event, load_accounts
 
 STRATUS = Path(__file__).parent / "data" / "stratus_red_team_detonation_logs" / "docs" / "detonation-logs"
 DETECTIONS = sorted(c.id for c in controls.load_controls() if c.id in {
-    "ct_credential_for_other_principal", "ct_role_trust_opened", "ct_admin_policy_granted",
-    "ct_new_principal_granted_power", "ct_federation_token_issued", "ct_identity_provider_added",
-    "ct_roles_anywhere_trust_added", "ct_mfa_device_removed", "ct_organization_change",
-    "ct_security_monitoring_disabled", "ct_enumeration_burst"})
-RUN = DETECTIONS + ["ct_root_activity", "ct_trail_tampering", "ct_console_login_without_mfa"]
+    "cloudtrail_event_credential_for_other_principal", "cloudtrail_event_role_trust_opened", "cloudtrail_event_admin_policy_granted",
+    "cloudtrail_event_new_principal_granted_power", "cloudtrail_event_federation_token_issued", "cloudtrail_event_identity_provider_added",
+    "cloudtrail_event_roles_anywhere_trust_added", "cloudtrail_event_mfa_device_removed", "cloudtrail_event_organization_change",
+    "cloudtrail_event_security_monitoring_disabled", "cloudtrail_event_enumeration_burst"})
+RUN = DETECTIONS + ["cloudtrail_event_root_activity", "cloudtrail_event_trail_tampering", "cloudtrail_event_console_login_without_mfa"]
 
 # technique -> (file stem, [(control, resource, words the reason must hold)])
 TECHNIQUES = {
     "iam-backdoor-role": ("persistence.iam-backdoor-role", [
-        ("ct_role_trust_opened", "arn:aws:iam::751203476945:role/stratus-red-team-backdoor-r-role",
+        ("cloudtrail_event_role_trust_opened", "arn:aws:iam::751203476945:role/stratus-red-team-backdoor-r-role",
          ["user/christophe", "UpdateAssumeRolePolicy", "account 193672423079", "2024-08-01 13:29:57", "225.178.039.250"])]),
     "iam-backdoor-user": ("persistence.iam-backdoor-user", [
-        ("ct_credential_for_other_principal", "arn:aws:iam::946986569305:user/stratus-red-team-backdoor-u-user",
+        ("cloudtrail_event_credential_for_other_principal", "arn:aws:iam::946986569305:user/stratus-red-team-backdoor-u-user",
          ["user/christophe", "CreateAccessKey", "2024-07-30 21:53:13", "211.9.016.253", "stratus-red-team_"])]),
     "iam-create-admin-user": ("persistence.iam-create-admin-user", [
-        ("ct_new_principal_granted_power", "arn:aws:iam::229654561268:user/malicious-iam-user",
+        ("cloudtrail_event_new_principal_granted_power", "arn:aws:iam::229654561268:user/malicious-iam-user",
          ["created user malicious-iam-user", "AdministratorAccess", "CreateAccessKey"]),
-        ("ct_admin_policy_granted", "arn:aws:iam::229654561268:user/malicious-iam-user",
+        ("cloudtrail_event_admin_policy_granted", "arn:aws:iam::229654561268:user/malicious-iam-user",
          ["AttachUserPolicy", "AdministratorAccess"]),
-        ("ct_credential_for_other_principal", "arn:aws:iam::229654561268:user/malicious-iam-user", ["CreateAccessKey"])]),
+        ("cloudtrail_event_credential_for_other_principal", "arn:aws:iam::229654561268:user/malicious-iam-user", ["CreateAccessKey"])]),
     "iam-create-backdoor-role": ("persistence.iam-create-backdoor-role", [
-        ("ct_role_trust_opened", "arn:aws:iam::609418236337:role/stratus-red-team-malicious-iam-role",
+        ("cloudtrail_event_role_trust_opened", "arn:aws:iam::609418236337:role/stratus-red-team-malicious-iam-role",
          ["CreateRole", "account 193672423079"]),
-        ("ct_admin_policy_granted", "arn:aws:iam::609418236337:role/stratus-red-team-malicious-iam-role",
+        ("cloudtrail_event_admin_policy_granted", "arn:aws:iam::609418236337:role/stratus-red-team-malicious-iam-role",
          ["AttachRolePolicy", "AdministratorAccess"]),
-        ("ct_new_principal_granted_power", "arn:aws:iam::609418236337:role/stratus-red-team-malicious-iam-role",
+        ("cloudtrail_event_new_principal_granted_power", "arn:aws:iam::609418236337:role/stratus-red-team-malicious-iam-role",
          ["created role"])]),
     "iam-create-user-login-profile": ("persistence.iam-create-user-login-profile", [
-        ("ct_credential_for_other_principal", "arn:aws:iam::070411556318:user/stratus-red-team-login-profile-user",
+        ("cloudtrail_event_credential_for_other_principal", "arn:aws:iam::070411556318:user/stratus-red-team-login-profile-user",
          ["CreateLoginProfile", "253.234.5.234"])]),
     "iam-update-user-login-profile": ("privilege-escalation.iam-update-user-login-profile", [
-        ("ct_credential_for_other_principal", "arn:aws:iam::763751499319:user/stratus-red-team-update-login-profile-user",
+        ("cloudtrail_event_credential_for_other_principal", "arn:aws:iam::763751499319:user/stratus-red-team-update-login-profile-user",
          ["UpdateLoginProfile", "2024-08-28 09:54:40"])]),
     "sts-federation-token": ("persistence.sts-federation-token", [
-        ("ct_federation_token_issued", "arn:aws:sts::742491224508:federated-user/stratus_red_team",
+        ("cloudtrail_event_federation_token_issued", "arn:aws:sts::742491224508:federated-user/stratus_red_team",
          ["user/stratus-red-team-user-federation-user", "GetFederationToken", "allowing every action", "aws-sdk-go-v2/1.32.3"])]),
     "rolesanywhere-create-trust-anchor": ("persistence.rolesanywhere-create-trust-anchor", [
-        ("ct_roles_anywhere_trust_added",
+        ("cloudtrail_event_roles_anywhere_trust_added",
          "arn:aws:rolesanywhere:cn-northsouth-3r:791182566784:trust-anchor/4d07f6a0-1c50-44d3-951b-b68b783daa0a",
          ["CreateTrustAnchor", "malicious-rolesanywhere-trust-anchor"]),
-        ("ct_roles_anywhere_trust_added",
+        ("cloudtrail_event_roles_anywhere_trust_added",
          "arn:aws:rolesanywhere:cn-northsouth-3r:791182566784:profile/910042eb-8463-427d-8095-6fd60ac303d9",
          ["CreateProfile", "stratus-red-team-trust-anchor-role"])]),
     "organizations-leave": ("defense-evasion.organizations-leave", [
-        ("ct_organization_change", "arn:aws:::307578594326",
+        ("cloudtrail_event_organization_change", "arn:aws:::307578594326",
          ["assumed-role/stratus-red-team-leave-org-role", "tried LeaveOrganization", "denied with AccessDenied"])]),
     "cloudtrail-delete": ("defense-evasion.cloudtrail-delete", [
-        ("ct_trail_tampering", None, ["DeleteTrail"])]),
+        ("cloudtrail_event_trail_tampering", None, ["DeleteTrail"])]),
     "cloudtrail-stop": ("defense-evasion.cloudtrail-stop", [
-        ("ct_trail_tampering", None, ["StopLogging"])]),
+        ("cloudtrail_event_trail_tampering", None, ["StopLogging"])]),
     "cloudtrail-event-selectors": ("defense-evasion.cloudtrail-event-selectors", [
-        ("ct_trail_tampering", None, ["PutEventSelectors"])]),
+        ("cloudtrail_event_trail_tampering", None, ["PutEventSelectors"])]),
     "dns-delete-logs": ("defense-evasion.dns-delete-logs", [
-        ("ct_security_monitoring_disabled",
+        ("cloudtrail_event_security_monitoring_disabled",
          "arn:aws:route53resolver:sa-central-3r:206821776919:resolver-query-log-config/rqlc-4473f20ca554c07",
          ["DeleteResolverQueryLogConfig"])]),
     "vpc-remove-flow-logs": ("defense-evasion.vpc-remove-flow-logs", [
-        ("ct_security_monitoring_disabled", "arn:aws:ec2:megov-south-1r:498376118699:vpc-flow-log/fl-0e17aa62a21d4bbfe",
+        ("cloudtrail_event_security_monitoring_disabled", "arn:aws:ec2:megov-south-1r:498376118699:vpc-flow-log/fl-0e17aa62a21d4bbfe",
          ["DeleteFlowLogs"])]),
     "console-login-without-mfa": ("initial-access.console-login-without-mfa", [
-        ("ct_console_login_without_mfa", None, ["without MFA"])]),
+        ("cloudtrail_event_console_login_without_mfa", None, ["without MFA"])]),
 }
 
 
@@ -134,7 +134,7 @@ def test_each_detection_is_quiet_on_the_other_techniques(stratus):
 
 
 def test_accounts_without_a_match_say_which_window_was_examined(stratus):
-    ok = [r for r in stratus if r["control_id"] == "ct_role_trust_opened" and r["account_id"] == "946986569305"]
+    ok = [r for r in stratus if r["control_id"] == "cloudtrail_event_role_trust_opened" and r["account_id"] == "946986569305"]
     assert [r["status"] for r in ok] == ["ok"]
     assert ok[0]["reason"] == ("None of the 1 CloudTrail events from 2024-07-30 21:53 to 2024-07-30 21:53 UTC opens a role "
                                "trust to an outside account, everyone or an unconditioned federated provider.")
@@ -271,9 +271,9 @@ ACCOUNTS = {
 def twins(tmp_path_factory):
     con = db.connect(tmp_path_factory.mktemp("twins") / "twins.duckdb")
     load_accounts(con, ACCOUNTS, AS_OF)
-    run = controls.run_checks(con, controls=DETECTIONS + ["ct_root_activity"],
-                              params={"ct_role_trust_opened.trusted_accounts": "899999999999",
-                                      "ct_federation_token_issued.allowed_callers": "broker"})
+    run = controls.run_checks(con, controls=DETECTIONS + ["cloudtrail_event_root_activity"],
+                              params={"cloudtrail_event_role_trust_opened.trusted_accounts": "899999999999",
+                                      "cloudtrail_event_federation_token_issued.allowed_callers": "broker"})
     rows = controls.results(con, run)
     con.close()
     return rows
@@ -296,20 +296,20 @@ def test_no_events_in_the_window_is_a_skip_not_an_ok(twins, control_id):
 
 
 MALICIOUS_EXPECTED = [
-    ("ct_credential_for_other_principal", f"arn:aws:iam::{B}:user/dev", ["CreateServiceSpecificCredential",
+    ("cloudtrail_event_credential_for_other_principal", f"arn:aws:iam::{B}:user/dev", ["CreateServiceSpecificCredential",
                                                                          "2 such calls"]),
-    ("ct_credential_for_other_principal", f"arn:aws:iam::{B}:user/root-admin", ["tried CreateLoginProfile", "AccessDenied"]),
-    ("ct_role_trust_opened", f"arn:aws:iam::{B}:role/open", ["everyone (*)"]),
-    ("ct_role_trust_opened", f"arn:aws:iam::{B}:role/oidc", ["federated provider"]),
-    ("ct_admin_policy_granted", f"arn:aws:iam::{B}:user/dev", ["PutUserPolicy", "inline policy p, which grants full administrator access"]),
-    ("ct_admin_policy_granted", f"arn:aws:iam::{B}:policy/app", ["CreatePolicyVersion", "escalation path", "PutUserPolicy"]),
-    ("ct_mfa_device_removed", f"arn:aws:iam::{B}:user/dev", ["DeactivateMFADevice", "user dev"]),
-    ("ct_identity_provider_added", f"arn:aws:iam::{B}:oidc-provider/evil.example", ["CreateOpenIDConnectProvider"]),
-    ("ct_identity_provider_added", f"arn:aws:iam::{B}:saml-provider/NewIdP", ["first session"]),
-    ("ct_security_monitoring_disabled", f"arn:aws:guardduty:us-east-1:{B}:detector/d1", ["UpdateDetector"]),
-    ("ct_security_monitoring_disabled", f"arn:aws:config:us-east-1:{B}:default", ["StopConfigurationRecorder"]),
-    ("ct_enumeration_burst", f"arn:aws:iam::{B}:user/eve", ["32 read calls to 8 services within 10 minutes"]),
-    ("ct_root_activity", f"arn:aws:iam::{B}:root", ["created 1 root access key(s)"]),
+    ("cloudtrail_event_credential_for_other_principal", f"arn:aws:iam::{B}:user/root-admin", ["tried CreateLoginProfile", "AccessDenied"]),
+    ("cloudtrail_event_role_trust_opened", f"arn:aws:iam::{B}:role/open", ["everyone (*)"]),
+    ("cloudtrail_event_role_trust_opened", f"arn:aws:iam::{B}:role/oidc", ["federated provider"]),
+    ("cloudtrail_event_admin_policy_granted", f"arn:aws:iam::{B}:user/dev", ["PutUserPolicy", "inline policy p, which grants full administrator access"]),
+    ("cloudtrail_event_admin_policy_granted", f"arn:aws:iam::{B}:policy/app", ["CreatePolicyVersion", "escalation path", "PutUserPolicy"]),
+    ("cloudtrail_event_mfa_device_removed", f"arn:aws:iam::{B}:user/dev", ["DeactivateMFADevice", "user dev"]),
+    ("cloudtrail_event_identity_provider_added", f"arn:aws:iam::{B}:oidc-provider/evil.example", ["CreateOpenIDConnectProvider"]),
+    ("cloudtrail_event_identity_provider_added", f"arn:aws:iam::{B}:saml-provider/NewIdP", ["first session"]),
+    ("cloudtrail_event_security_monitoring_disabled", f"arn:aws:guardduty:us-east-1:{B}:detector/d1", ["UpdateDetector"]),
+    ("cloudtrail_event_security_monitoring_disabled", f"arn:aws:config:us-east-1:{B}:default", ["StopConfigurationRecorder"]),
+    ("cloudtrail_event_enumeration_burst", f"arn:aws:iam::{B}:user/eve", ["32 read calls to 8 services within 10 minutes"]),
+    ("cloudtrail_event_root_activity", f"arn:aws:iam::{B}:root", ["created 1 root access key(s)"]),
 ]
 
 

@@ -25,8 +25,8 @@ AS_OF = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
 ACC = "123456789012"
 OTHER = "444455556666"
 T0 = AS_OF - timedelta(days=1)
-SHARPENED = ["ct_admin_policy_granted", "ct_new_principal_granted_power", "ct_role_trust_opened",
-             "ct_credential_for_other_principal", "ct_iam_change_by_non_admin"]
+SHARPENED = ["cloudtrail_event_admin_policy_granted", "cloudtrail_event_new_principal_granted_power", "cloudtrail_event_role_trust_opened",
+             "cloudtrail_event_credential_for_other_principal", "cloudtrail_event_iam_change_by_non_admin"]
 
 
 def at(minutes: float) -> datetime:
@@ -184,34 +184,34 @@ def check(row, status, *words):
         assert word in row["reason"], (word, row["reason"])
 
 
-# ----------------------------------------------------------------------------------- ct_admin_policy_granted
+# ----------------------------------------------------------------------------------- cloudtrail_event_admin_policy_granted
 
 def test_attached_admin_policy_is_judged_by_its_document_with_a_snapshot(events_only, with_snapshot):
     resource = iam("role", "app")
-    check(found(events_only, "ct_admin_policy_granted", resource), "alarm", "AdministratorAccess",
+    check(found(events_only, "cloudtrail_event_admin_policy_granted", resource), "alarm", "AdministratorAccess",
           "its document is not loaded, so it is judged by its name")
-    check(found(with_snapshot, "ct_admin_policy_granted", resource), "alarm", "AdministratorAccess",
+    check(found(with_snapshot, "cloudtrail_event_admin_policy_granted", resource), "alarm", "AdministratorAccess",
           "its loaded document", "grants full administrator access (every action on every resource)")
 
 
 def test_harmlessly_named_policy_that_escalates_alarms_only_with_a_snapshot(events_only, with_snapshot):
     resource = iam("user", "bob")
-    assert found(events_only, "ct_admin_policy_granted", resource) is None
-    check(found(with_snapshot, "ct_admin_policy_granted", resource), "alarm", "ops-escalate",
+    assert found(events_only, "cloudtrail_event_admin_policy_granted", resource) is None
+    check(found(with_snapshot, "cloudtrail_event_admin_policy_granted", resource), "alarm", "ops-escalate",
           "enables escalation path CreateNewPolicyVersion")
 
 
 def test_harmless_attached_policy_is_info_with_a_snapshot(events_only, with_snapshot):
     resource = iam("group", "readers")
-    assert found(events_only, "ct_admin_policy_granted", resource) is None
-    check(found(with_snapshot, "ct_admin_policy_granted", resource), "info", "AmazonS3ReadOnlyAccess",
+    assert found(events_only, "cloudtrail_event_admin_policy_granted", resource) is None
+    check(found(with_snapshot, "cloudtrail_event_admin_policy_granted", resource), "info", "AmazonS3ReadOnlyAccess",
           "finds grants no administrator power and opens no escalation path")
 
 
 @pytest.mark.parametrize("rows", ["events_only", "with_snapshot"])
 def test_unknown_document_keeps_the_name_judgement_and_says_so(rows, request):
     """IAMFullAccess is in no snapshot here: judged by its name either way."""
-    row = found(request.getfixturevalue(rows), "ct_admin_policy_granted", iam("user", "carol"))
+    row = found(request.getfixturevalue(rows), "cloudtrail_event_admin_policy_granted", iam("user", "carol"))
     check(row, "alarm", "managed policy IAMFullAccess (its document is not loaded, so it is judged by its name")
 
 
@@ -219,7 +219,7 @@ def test_unknown_document_keeps_the_name_judgement_and_says_so(rows, request):
 def test_inline_policies_are_judged_from_the_request(rows, request):
     rows = request.getfixturevalue(rows)
     # NotAction s3:* allows every IAM action: no "Action" a text match would see
-    dave = found(rows, "ct_admin_policy_granted", iam("user", "dave"))
+    dave = found(rows, "cloudtrail_event_admin_policy_granted", iam("user", "dave"))
     check(dave, "alarm", "PutUserPolicy", "inline policy notaction",
           "grants IAM administrator access (every IAM action that grants anything else)")
 
@@ -227,7 +227,7 @@ def test_inline_policies_are_judged_from_the_request(rows, request):
 def test_passrole_lambda_inline_policy_names_its_escalation_path(tmp_path):
     con = db.connect(tmp_path / "x.duckdb")
     load_accounts(con, {ACC: {"aws_cloudtrail_trail_event": [EVENTS[5], EVENTS[6]]}}, AS_OF)
-    rows = controls.results(con, controls.run_checks(con, controls=["ct_admin_policy_granted"]))
+    rows = controls.results(con, controls.run_checks(con, controls=["cloudtrail_event_admin_policy_granted"]))
     con.close()
     by_resource = {r["resource"]: r for r in rows}
     check(by_resource[iam("role", "worker")], "alarm", "inline policy lambda", "PassExistingRoleToNewLambdaThenInvoke")
@@ -235,68 +235,68 @@ def test_passrole_lambda_inline_policy_names_its_escalation_path(tmp_path):
     assert len(rows) == 2  # an alarm: no account-level ok row
 
 
-# ---------------------------------------------------------------------------- ct_new_principal_granted_power
+# ---------------------------------------------------------------------------- cloudtrail_event_new_principal_granted_power
 
 def test_new_user_armed_with_a_harmless_policy_is_info_with_a_snapshot(events_only, with_snapshot):
     resource = iam("user", "newbie")
-    check(found(events_only, "ct_new_principal_granted_power", resource), "alarm", "team-reader", "CreateAccessKey")
-    check(found(with_snapshot, "ct_new_principal_granted_power", resource), "info", "team-reader: judged harmless",
+    check(found(events_only, "cloudtrail_event_new_principal_granted_power", resource), "alarm", "team-reader", "CreateAccessKey")
+    check(found(with_snapshot, "cloudtrail_event_new_principal_granted_power", resource), "info", "team-reader: judged harmless",
           "finds none of its policies powerful")
 
 
 def test_new_role_given_an_escalating_policy_alarms_only_with_a_snapshot(events_only, with_snapshot):
     resource = iam("role", "backdoor")
-    assert found(events_only, "ct_new_principal_granted_power", resource) is None
-    check(found(with_snapshot, "ct_new_principal_granted_power", resource), "alarm",
+    assert found(events_only, "cloudtrail_event_new_principal_granted_power", resource) is None
+    check(found(with_snapshot, "cloudtrail_event_new_principal_granted_power", resource), "alarm",
           "ops-escalate: escalation path CreateNewPolicyVersion")
 
 
-# -------------------------------------------------------------------------------------- ct_role_trust_opened
+# -------------------------------------------------------------------------------------- cloudtrail_event_role_trust_opened
 
 @pytest.mark.parametrize("rows", ["events_only", "with_snapshot"])
 def test_trust_changes_are_judged_by_the_engine(rows, request):
     rows = request.getfixturevalue(rows)
-    check(found(rows, "ct_role_trust_opened", iam("role", "partner")), "alarm", f"account {OTHER} with no condition its callers must meet")
-    check(found(rows, "ct_role_trust_opened", iam("role", "vendor")), "alarm", f"account {OTHER}",
+    check(found(rows, "cloudtrail_event_role_trust_opened", iam("role", "partner")), "alarm", f"account {OTHER} with no condition its callers must meet")
+    check(found(rows, "cloudtrail_event_role_trust_opened", iam("role", "vendor")), "alarm", f"account {OTHER}",
           "with an ExternalId condition")
-    assert found(rows, "ct_role_trust_opened", iam("role", "org-wide")) is None
-    check(found(rows, "ct_role_trust_opened", iam("role", "not-org")), "alarm",
+    assert found(rows, "cloudtrail_event_role_trust_opened", iam("role", "org-wide")) is None
+    check(found(rows, "cloudtrail_event_role_trust_opened", iam("role", "not-org")), "alarm",
           "everyone (*) with no condition its callers must meet")
-    check(found(rows, "ct_role_trust_opened", iam("role", "ip-only")), "alarm",
+    check(found(rows, "cloudtrail_event_role_trust_opened", iam("role", "ip-only")), "alarm",
           "everyone (*) when conditions that do not name the caller hold (aws:sourceip)")
-    check(found(rows, "ct_role_trust_opened", iam("role", "named")), "alarm",
+    check(found(rows, "cloudtrail_event_role_trust_opened", iam("role", "named")), "alarm",
           f"account {OTHER} when conditions naming the caller hold (aws:principalorgid)")
-    check(found(rows, "ct_role_trust_opened", iam("role", "garbled")), "skip", "cannot read",
+    check(found(rows, "cloudtrail_event_role_trust_opened", iam("role", "garbled")), "skip", "cannot read",
           "cannot be judged")
-    assert found(rows, "ct_role_trust_opened", iam("role", "backdoor")) is None  # its own account
+    assert found(rows, "cloudtrail_event_role_trust_opened", iam("role", "backdoor")) is None  # its own account
 
 
-# ------------------------------------------------------------ ct_credential_for_other_principal and non-admins
+# ------------------------------------------------------------ cloudtrail_event_credential_for_other_principal and non-admins
 
 def test_credential_caller_verdict_comes_from_the_snapshot(events_only, with_snapshot):
     bob, dave = iam("user", "bob"), iam("user", "dave")
     for resource in (bob, dave):
-        check(found(events_only, "ct_credential_for_other_principal", resource), "alarm")
-        assert "loaded IAM data" not in found(events_only, "ct_credential_for_other_principal", resource)["reason"]
-    check(found(with_snapshot, "ct_credential_for_other_principal", bob), "alarm",
+        check(found(events_only, "cloudtrail_event_credential_for_other_principal", resource), "alarm")
+        assert "loaded IAM data" not in found(events_only, "cloudtrail_event_credential_for_other_principal", resource)["reason"]
+    check(found(with_snapshot, "cloudtrail_event_credential_for_other_principal", bob), "alarm",
           "does not make the caller an IAM administrator, yet the call succeeded")
-    check(found(with_snapshot, "ct_credential_for_other_principal", dave), "alarm",
+    check(found(with_snapshot, "cloudtrail_event_credential_for_other_principal", dave), "alarm",
           "makes the caller an IAM administrator (through AdministratorAccess)")
 
 
 def test_iam_changes_by_a_non_admin_need_the_snapshot(events_only, with_snapshot):
-    assert found(events_only, "ct_iam_change_by_non_admin", f"arn:aws:::{ACC}")["status"] == "skip"
-    check(found(with_snapshot, "ct_iam_change_by_non_admin", iam("user", "helpdesk")), "alarm",
+    assert found(events_only, "cloudtrail_event_iam_change_by_non_admin", f"arn:aws:::{ACC}")["status"] == "skip"
+    check(found(with_snapshot, "cloudtrail_event_iam_change_by_non_admin", iam("user", "helpdesk")), "alarm",
           "is not an IAM administrator", "CreateAccessKey")
-    check(found(with_snapshot, "ct_iam_change_by_non_admin", iam("user", "admin")), "ok",
+    check(found(with_snapshot, "cloudtrail_event_iam_change_by_non_admin", iam("user", "admin")), "ok",
           "is an IAM administrator (through AdministratorAccess)")
-    check(found(with_snapshot, "ct_iam_change_by_non_admin", iam("user", "contractor")), "skip",
+    check(found(with_snapshot, "cloudtrail_event_iam_change_by_non_admin", iam("user", "contractor")), "skip",
           "cannot be judged", "not-exported")
 
 
 # ------------------------------------------------------------------------------- no events is never a pass
 
-CT_CONTROLS = sorted(c.id for c in controls.load_controls() if c.id.startswith("ct_"))
+CT_CONTROLS = sorted(c.id for c in controls.load_controls() if c.id.startswith("cloudtrail_event_"))
 
 
 @pytest.fixture(scope="module")
@@ -340,7 +340,7 @@ def test_the_loaded_organization_says_who_is_outside(tmp_path, with_organization
         event(member, at(1), "UpdateAssumeRolePolicy", user="admin", request={"roleName": "partner", "policyDocument":
               json.dumps(doc(assume({"AWS": f"arn:aws:iam::{OTHER}:root"})))}),
     ]}}, AS_OF)
-    rows = controls.results(con, controls.run_checks(con, controls=["ct_role_trust_opened"]))
+    rows = controls.results(con, controls.run_checks(con, controls=["cloudtrail_event_role_trust_opened"]))
     controls.create_views(con)
     judged = dict(con.execute("select trusted_account, (same_organization, decision) from iam_event_trust_access "
                               "where account_id = ?", [member]).fetchall())

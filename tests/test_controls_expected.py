@@ -30,7 +30,7 @@ CONTROLS = [
     "iam_privileged_user_hardware_mfa", "nhi_long_term_key_in_use", "iam_policy_unused_customer_managed",
     "iam_securityaudit_role_exists", "iam_role_trust_deleted_principal", "iam_role_long_session_external",
     "iam_policy_no_kms_decrypt_star", "cloudtrail_s3_data_events_write", "cloudtrail_s3_data_events_read",
-    "ct_cross_account_role_use",
+    "cloudtrail_event_cross_account_role_use",
 ]
 
 
@@ -359,10 +359,10 @@ def test_s3_object_level_logging_per_direction(results, account, write, read):
 
 
 def test_roles_assumed_from_other_accounts(results):
-    reason = check(results, "ct_cross_account_role_use", arn(A, "role", "vendor-audit"), "alarm")
+    reason = check(results, "cloudtrail_event_cross_account_role_use", arn(A, "role", "vendor-audit"), "alarm")
     assert f"{OTHER} (2 call(s)" in reason
-    assert "in the organization" in check(results, "ct_cross_account_role_use", arn(A, "role", "org-peer"), "info")
+    assert "in the organization" in check(results, "cloudtrail_event_cross_account_role_use", arn(A, "role", "org-peer"), "info")
     for name in ("svc-guarded", "saml-short"):  # own account; refused call
-        assert ("ct_cross_account_role_use", arn(A, "role", name)) not in results
-    check(results, "ct_cross_account_role_use", account_resource(B), "ok")
-    check(results, "ct_cross_account_role_use", account_resource(C), "skip")
+        assert ("cloudtrail_event_cross_account_role_use", arn(A, "role", name)) not in results
+    check(results, "cloudtrail_event_cross_account_role_use", account_resource(B), "ok")
+    check(results, "cloudtrail_event_cross_account_role_use", account_resource(C), "skip")

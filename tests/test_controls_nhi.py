@@ -153,11 +153,11 @@ EXPECTED = [
     ("nhi_unused", arn("role", "aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport"), "info"),
     ("nhi_role_trust_broad", arn("role", "gh-deploy"), "alarm"),
     ("nhi_role_trust_broad", arn("role", "lambda-fn"), "ok"),
-    ("ct_nhi_human_use", arn("role", "lambda-fn"), "alarm"),
-    ("ct_nhi_human_use", arn("user", "keyuser"), "ok"),
-    ("ct_nhi_reuse_many_sources", arn("user", "keyuser") + "#AKIAKEYUSER000000001", "alarm"),
-    ("ct_nhi_reuse_many_sources", arn("user", "svc-backup") + "#AKIASVCBACKUP0000001", "ok"),
-    ("ct_nhi_reuse_many_sources", arn("role", "gh-deploy"), "ok"),
+    ("cloudtrail_event_nhi_human_use", arn("role", "lambda-fn"), "alarm"),
+    ("cloudtrail_event_nhi_human_use", arn("user", "keyuser"), "ok"),
+    ("cloudtrail_event_nhi_reuse_many_sources", arn("user", "keyuser") + "#AKIAKEYUSER000000001", "alarm"),
+    ("cloudtrail_event_nhi_reuse_many_sources", arn("user", "svc-backup") + "#AKIASVCBACKUP0000001", "ok"),
+    ("cloudtrail_event_nhi_reuse_many_sources", arn("role", "gh-deploy"), "ok"),
 ]
 NHI_CONTROLS = sorted({c for c, _, _ in EXPECTED})
 
@@ -240,13 +240,13 @@ def test_reasons_name_the_evidence(results):
     assert "within the 90-day grace period" in by_key[("nhi_unused", arn("user", "robot"))]
     assert "200 days" in by_key[("nhi_unused", arn("role", "ec2-admin"))]
     assert ACCT in by_key[("nhi_role_trust_broad", arn("role", "gh-deploy"))]
-    assert "1 browser or console call" in by_key[("ct_nhi_human_use", arn("role", "lambda-fn"))]
-    assert "7 source IP address(es)" in by_key[("ct_nhi_reuse_many_sources", arn("user", "keyuser") + "#AKIAKEYUSER000000001")]
+    assert "1 browser or console call" in by_key[("cloudtrail_event_nhi_human_use", arn("role", "lambda-fn"))]
+    assert "7 source IP address(es)" in by_key[("cloudtrail_event_nhi_reuse_many_sources", arn("user", "keyuser") + "#AKIAKEYUSER000000001")]
 
 
 def test_thresholds_are_parameters(con):
     rows = controls.results(con, controls.run_checks(
-        con, controls=["nhi_access_key_rotated", "ct_nhi_reuse_many_sources"],
+        con, controls=["nhi_access_key_rotated", "cloudtrail_event_nhi_reuse_many_sources"],
         params={"max_age_days": 120, "max_source_ips": 10}))
     by_resource = {r["resource"]: r["status"] for r in rows}
     assert by_resource[arn("user", "svc-backup") + "#access_key_1"] == "ok"

@@ -35,7 +35,7 @@ notifying a topic with a subscription), the trail bucket not public, and eu-audi
 
 What moto cannot represent, left out of the exact-set assertion only by naming it:
 - ``NOT_REPRESENTABLE`` (whole controls): moto's credential report has no ``<root_account>`` row (root controls
-  are ``skip``) and moto records no CloudTrail events for the calls made against it (the ``ct_*`` event controls
+  are ``skip``) and moto records no CloudTrail events for the calls made against it (the ``cloudtrail_event_*`` event controls
   are ``skip``); the test asserts that they skip rather than pass.
 - ``MOTO_NEVER_DELIVERS``: moto never delivers a trail's events to CloudWatch Logs, so the compliant trail main
   (log group and role set) reports "never delivered"; the test asserts that reason.
@@ -121,9 +121,9 @@ EXPECTED_ALARMS = {
 }
 ROOT_CONTROLS = {"iam_root_mfa_enabled", "iam_root_hardware_mfa_enabled", "iam_root_no_access_keys",
                  "iam_root_not_used_recently"}
-EVENT_CONTROLS = {"ct_access_denied_burst", "ct_console_login_without_mfa", "ct_iam_change_by_non_admin",
-                  "ct_nhi_human_use", "ct_nhi_reuse_many_sources", "ct_retired_key_used", "ct_root_activity",
-                  "ct_trail_tampering"}
+EVENT_CONTROLS = {"cloudtrail_event_access_denied_burst", "cloudtrail_event_console_login_without_mfa", "cloudtrail_event_iam_change_by_non_admin",
+                  "cloudtrail_event_nhi_human_use", "cloudtrail_event_nhi_reuse_many_sources", "cloudtrail_event_retired_key_used", "cloudtrail_event_root_activity",
+                  "cloudtrail_event_trail_tampering"}
 NOT_REPRESENTABLE = ROOT_CONTROLS | EVENT_CONTROLS
 MOTO_NEVER_DELIVERS = ("cloudtrail_cloudwatch_delivery", TRAIL_MAIN)
 

@@ -44,8 +44,8 @@ def stored(connection, run_id):
 
 
 # controls reading each helper view that a full run shares (events, principals, statements, admins, trails)
-SHARING = ["nhi_unused", "ct_nhi_human_use", "ct_nhi_reuse_many_sources", "ct_iam_change_by_non_admin",
-           "nhi_admin_privileges", "ct_root_activity", "iam_principal_privilege_escalation",
+SHARING = ["nhi_unused", "cloudtrail_event_nhi_human_use", "cloudtrail_event_nhi_reuse_many_sources", "cloudtrail_event_iam_change_by_non_admin",
+           "nhi_admin_privileges", "cloudtrail_event_root_activity", "iam_principal_privilege_escalation",
            "cloudtrail_multi_region_trail_enabled", "cloudtrail_s3_data_events_write"]
 
 
@@ -90,7 +90,7 @@ def test_each_control_is_timed_with_its_result_rows(con):
 
 
 def test_shared_views_come_after_the_views_they_read():
-    selected = [c for c in controls.load_controls() if c.id in ("nhi_unused", "ct_nhi_human_use")]
+    selected = [c for c in controls.load_controls() if c.id in ("nhi_unused", "cloudtrail_event_nhi_human_use")]
     shared = controls.shared_views(selected)
     assert "iam_principal" in shared and "cloudtrail_event_actor" in shared
     assert shared.index("cloudtrail_event_actor") < shared.index("iam_principal")
@@ -118,9 +118,9 @@ def test_a_single_control_defines_only_the_views_it_reads_and_computes_each_once
     copy.write_bytes(generated.read_bytes())
     connection = db.connect(copy)
     try:
-        # ct_nhi_human_use reads iam_principal and cloudtrail_event_actor; iam_principal reads cloudtrail_event_actor
+        # cloudtrail_event_nhi_human_use reads iam_principal and cloudtrail_event_actor; iam_principal reads cloudtrail_event_actor
         # again and iam_principal_rule (queries/views/iam_principal.sql)
-        run_id = controls.run_checks(connection, controls=["ct_nhi_human_use"])
+        run_id = controls.run_checks(connection, controls=["cloudtrail_event_nhi_human_use"])
         defined = {name for (name,) in connection.execute(
             "select view_name from duckdb_views() where database_name = 'temp'").fetchall()} & set(controls.view_names())
         assert defined == {"iam_principal", "cloudtrail_event_actor", "iam_principal_rule"}

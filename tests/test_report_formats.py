@@ -106,7 +106,7 @@ def test_ocsf_validates_against_prowler_models(sample):
         control_id = event["metadata"]["event_code"]
         assert model.metadata.version == py_ocsf_models.OCSF_VERSION
         assert event["severity"].lower().startswith(severity[control_id])
-        if control_id.startswith("ct_"):
+        if control_id.startswith("cloudtrail_event_"):
             assert event["class_uid"] == 2004 and "compliance" not in event
             assert event["unmapped"].get("compliance", []) == requirements_for_control(control_id)
         else:

@@ -1,6 +1,6 @@
 """OCSF 1.5.0 findings as Prowler writes them: ``.ocsf.json`` is one JSON array of events (Prowler's
 ``json-ocsf``), ``.ocsf.jsonl`` one event per line. A control result is a Compliance Finding (class 2003); a
-CloudTrail detection (``ct_*`` controls and Sigma rules) is a Detection Finding (class 2004), its framework
+CloudTrail detection (``cloudtrail_event_*`` controls and Sigma rules) is a Detection Finding (class 2004), its framework
 requirements under ``unmapped.compliance`` as Prowler puts them.
 
 Statuses as Prowler maps them: ``status_code`` is ``PASS`` (ok), ``FAIL`` (alarm) or ``MANUAL`` (info, skip and
@@ -26,7 +26,7 @@ CATEGORY_FINDINGS = 2
 ACTIVITY_CREATE = 1
 COMPLIANCE_FINDING = (2003, "Compliance Finding")
 DETECTION_FINDING = (2004, "Detection Finding")
-DETECTION_PREFIXES = ("ct_", "sigma_")  # controls that report CloudTrail activity, not configuration
+DETECTION_PREFIXES = ("cloudtrail_event_", "sigma_")  # controls that report CloudTrail activity, not configuration
 STATUS_CODE = {"ok": "PASS", "alarm": "FAIL", "info": "MANUAL", "skip": "MANUAL", "error": "MANUAL"}
 COMPLIANCE_STATUS_ID = {"ok": 1, "alarm": 3, "skip": 2, "error": 2, "info": 99}  # Pass, Fail, Warning, Other
 SEVERITY = {"info": (1, "Informational"), "low": (2, "Low"), "medium": (3, "Medium"), "high": (4, "High"),

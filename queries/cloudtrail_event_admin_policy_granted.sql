@@ -10,7 +10,7 @@ description: >-
   escalation path of queries/access.yaml alarms; one the engine finds harmless is info. When the document is
   not known (a managed policy that is not loaded, a request without its document), the grant is judged by the
   policy's name alone: one named in admin_policies (comma-separated policy names) alarms. Failed calls are not
-  counted: nothing was granted, and denied IAM calls are counted by ct_access_denied_burst.
+  counted: nothing was granted, and denied IAM calls are counted by cloudtrail_event_access_denied_burst.
 severity: high
 resource_type: AWS::IAM::Principal
 rationale: >-

@@ -2,7 +2,7 @@
 title: No one switched off Config, GuardDuty or other security logging
 description: >-
   CloudTrail shows no call, in the lookback_days days before the data was taken, that stops or deletes a
-  security monitor other than CloudTrail (trails are ct_trail_tampering's): AWS Config StopConfigurationRecorder,
+  security monitor other than CloudTrail (trails are cloudtrail_event_trail_tampering's): AWS Config StopConfigurationRecorder,
   DeleteConfigurationRecorder, DeleteDeliveryChannel; GuardDuty DeleteDetector, UpdateDetector with enable
   false, DisassociateFromMasterAccount, DisassociateFromAdministratorAccount, StopMonitoringMembers,
   DeleteMembers, CreateIPSet and UpdateIPSet (trusted addresses are never reported); Security Hub

@@ -9,7 +9,7 @@ description: >-
   (aws:PrincipalOrgID, PrincipalArn, SourceAccount...); or a federated provider unless a condition names the
   caller (an OIDC :sub with its owner spelled out, a SAML subject, a Cognito :aud). Each alarm says which
   conditions the admission then depends on. Failed calls are not counted: the trust did not change, and denied
-  IAM calls are counted by ct_access_denied_burst. A trust document the engine cannot read is a skip for that
+  IAM calls are counted by cloudtrail_event_access_denied_burst. A trust document the engine cannot read is a skip for that
   role.
 severity: high
 resource_type: AWS::IAM::Role
