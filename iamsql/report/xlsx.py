@@ -2,26 +2,34 @@
 
 Written in openpyxl's write-only mode (rows stream to disk, so 200,000 findings fit in little memory). Text
 never becomes a formula: every string is written as an inline string, and formula-like ones also get Excel's
-"quote prefix" style so that editing the cell keeps it text. The file's timestamps (document properties and
-zip entries) are the run's time, so the same run gives the same bytes.
+"quote prefix" style so that editing the cell keeps it text. The Findings rows skip openpyxl's per-cell objects:
+``RowStream`` writes the XML openpyxl would write for the same values, and the sheet's part gets them spliced
+in when the workbook is saved. The file's timestamps (document properties and zip entries) are the run's time,
+so the same run gives the same bytes.
 """
 
 from __future__ import annotations
 
 import math
 import shutil
+import tempfile
 import zipfile
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timezone
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.chart import BarChart, Reference
+from openpyxl.compat import safe_string
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.writer.excel import ExcelWriter
 
@@ -128,6 +136,95 @@ class Sheet:
 
     def autofilter(self, columns: int) -> None:
         self.ws.auto_filter.ref = f"A1:{get_column_letter(columns)}{max(self.row, 1)}"
+
+
+class ReportWorkbook(Workbook):
+    """A write-only workbook that keeps, per worksheet, the data rows a ``RowStream`` wrote for it."""
+
+    def __init__(self):
+        super().__init__(write_only=True)
+        self.streamed_rows: dict[WriteOnlyWorksheet, IO[str]] = {}
+
+    def close_streams(self) -> None:
+        for rows in self.streamed_rows.values():
+            rows.close()
+
+
+class RowStream:
+    """A sheet's last rows written as worksheet XML into a temporary file, byte for byte what ``Sheet.append``
+    makes openpyxl write for the same unstyled values (typed and made safe by ``Sheet.cell``), without its
+    per-cell objects; the file is spliced into the sheet's part when the workbook is saved, so the sheet's own
+    rows (its header) come first and no row may be appended through the ``Sheet`` after these."""
+
+    def __init__(self, sheet: Sheet, workbook: ReportWorkbook):
+        self.sheet = sheet
+        self.file = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")
+        workbook.streamed_rows[sheet.ws] = self.file
+        self._epoch = sheet.ws.parent.epoch
+        self._letters: list[str] = []
+        self._styles: dict[type, int] = {}
+
+    def append(self, values: list[Any]) -> None:
+        self.sheet.row += 1
+        row = self.sheet.row
+        while len(self._letters) < len(values):
+            self._letters.append(get_column_letter(len(self._letters) + 1))
+        parts = [f'<row r="{row}">']
+        for letter, value in zip(self._letters, values):
+            if value is not None:
+                parts.append(self._cell(f"{letter}{row}", value))
+        parts.append("</row>")
+        self.file.write("".join(parts))
+
+    def _cell(self, ref: str, value: Any) -> str:
+        if type(value) is str:  # most cells: Sheet.cell's rule for text, without its other cases
+            text = cell_text(value)
+            if formula_like(text):
+                return f'<c r="{ref}" s="{self._style(str)}" t="inlineStr">{_inline_text(text)}</c>'
+        elif isinstance(value, datetime):
+            return f'<c r="{ref}" s="{self._style(datetime)}" t="n">{_excel_time(value, self._epoch)}</c>'
+        elif isinstance(value, date):
+            return f'<c r="{ref}" s="{self._style(date)}" t="n">{_excel_time(value, self._epoch)}</c>'
+        elif isinstance(value, bool):
+            return f'<c r="{ref}" t="b">{_number(value)}</c>'
+        elif isinstance(value, (int, float)):
+            return f'<c r="{ref}" t="n">{_number(value)}</c>'
+        else:
+            text = self.sheet.cell(value)  # lists joined, other values as safe text; a formula-like one is a cell
+            if isinstance(text, Cell):
+                return f'<c r="{ref}" s="{self._style(str)}" t="inlineStr">{_inline_text(text.value)}</c>'
+        if text in ERROR_CODES:  # openpyxl writes these texts as error values
+            return f'<c r="{ref}" t="e"><v>{text}</v></c>'
+        return f'<c r="{ref}" t="inlineStr">{_inline_text(text)}</c>' if text else f'<c r="{ref}" t="inlineStr" />'
+
+    def _style(self, kind: type) -> int:
+        """openpyxl's style id for a datetime, a date or a formula-like text, registered on first use (as
+        openpyxl registers it)."""
+        if kind not in self._styles:
+            sample = {datetime: datetime(2000, 1, 1), date: date(2000, 1, 1), str: "="}[kind]
+            self._styles[kind] = self.sheet.cell(sample).style_id
+        return self._styles[kind]
+
+
+def _inline_text(text: str) -> str:
+    """An inline string's ``<is>`` element as openpyxl writes it (``xml:space`` when edges have spaces)."""
+    stripped = text.strip()
+    space = ' xml:space="preserve"' if stripped and text != stripped else ""
+    return f"<is><t{space}>{escape(text)}</t></is>"
+
+
+def _number(value: float) -> str:
+    """A number's ``<v>`` element; openpyxl writes NaN and infinities as an empty one."""
+    text = safe_string(value)
+    return f"<v>{text}</v>" if text else "<v />"
+
+
+@lru_cache(maxsize=4096)  # a report's times are few (run and data times), each on many findings
+def _excel_time(value: date, epoch: datetime) -> str:
+    """A datetime (in UTC if it has a time zone) or a date as the ``<v>`` element of its Excel serial number."""
+    if isinstance(value, datetime) and value.tzinfo:
+        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+    return _number(to_excel(value, epoch))
 
 
 # ------------------------------------------------------------------------------------------------ sheets
@@ -269,13 +366,14 @@ STATUS_RULES = ("A control is assessed when it produced an ok, alarm or error ro
                 "some excepted), passed (every control passed).")
 
 
-def write_findings(wb: Workbook, report: Report) -> None:
+def write_findings(wb: ReportWorkbook, report: Report) -> None:
     sheet = Sheet(wb.create_sheet("Findings"))
     columns: list[Column] = report.finding_columns
     sheet.widths(c.width for c in columns)
     sheet.table_header([c.header for c in columns])
+    rows = RowStream(sheet, wb)
     for finding in report.findings():
-        sheet.append([_finding_value(c, finding.get(c.key)) for c in columns])
+        rows.append([_finding_value(c, finding.get(c.key)) for c in columns])
     sheet.autofilter(len(columns))
     status = next((i for i, c in enumerate(columns, 1) if c.key == "status"), None)
     if status:
@@ -371,11 +469,13 @@ def framework_sheet_names(framework_ids: list[str]) -> dict[str, str]:
 
 
 class _PinnedTimeZip(zipfile.ZipFile):
-    """A zip archive whose entries all carry one fixed time, so the same content gives the same bytes."""
+    """A zip archive whose entries all carry one fixed time, so the same content gives the same bytes; a
+    worksheet with streamed rows gets them inserted at the end of its ``sheetData``."""
 
-    def __init__(self, path: Path, when: datetime):
+    def __init__(self, path: Path, when: datetime, streamed_rows: dict[WriteOnlyWorksheet, IO[str]]):
         super().__init__(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
         self._when = max(when, datetime(1980, 1, 1)).timetuple()[:6]
+        self._streamed_rows = streamed_rows
 
     def _info(self, name: str) -> zipfile.ZipInfo:
         info = zipfile.ZipInfo(name, date_time=self._when)
@@ -387,29 +487,43 @@ class _PinnedTimeZip(zipfile.ZipFile):
         return super().writestr(self._info(name if isinstance(name, str) else name.filename), data, *args, **kwargs)
 
     def write(self, filename, arcname=None, *args, **kwargs):
-        with open(filename, "rb") as source, self.open(self._info(arcname or str(filename)), "w", force_zip64=True) as target:
-            shutil.copyfileobj(source, target, 1 << 20)
+        arcname = arcname or str(filename)
+        # Worksheet paths are numbered when the workbook is saved, so they are looked up now.
+        rows = next((f for ws, f in self._streamed_rows.items() if ws.path[1:] == arcname), None)
+        with open(filename, "rb") as source, self.open(self._info(arcname), "w", force_zip64=True) as target:
+            if rows is None:
+                shutil.copyfileobj(source, target, 1 << 20)
+                return
+            head, tail = source.read().split(b"</sheetData>")  # a write-only sheet's part without its rows is small
+            target.write(head)
+            rows.flush()
+            rows.buffer.seek(0)
+            shutil.copyfileobj(rows.buffer, target, 1 << 20)
+            target.write(b"</sheetData>" + tail)
 
 
 def write_xlsx(report: Report, path: Path, progress: Callable[[str], None] | None = None) -> None:
     """The workbook: ``SHEETS`` in order, then the file; ``progress(label)`` as each starts."""
     when = report.run["finished_at"] or report.run["started_at"]
     when = when.astimezone(timezone.utc).replace(tzinfo=None, microsecond=0)
-    wb = Workbook(write_only=True)
+    wb = ReportWorkbook()
     wb.properties.creator = "iamsql"
     wb.properties.title = f"iamsql compliance report, check run {report.run['run_id']}"
     wb.properties.created = wb.properties.modified = when
     try:
-        for write in SHEETS:
-            if progress:
-                progress(sheet_label(write))
-            write(wb, report)
-    except BaseException:
-        for ws in wb.worksheets:  # end each sheet's stream now, not when it is garbage-collected after its file
-            if not ws.closed:
-                ws.close()
-        raise
-    if progress:
-        progress("saving the workbook")
-    with _PinnedTimeZip(path, when) as archive:
-        ExcelWriter(wb, archive).write_data()
+        try:
+            for write in SHEETS:
+                if progress:
+                    progress(sheet_label(write))
+                write(wb, report)
+        except BaseException:
+            for ws in wb.worksheets:  # end each sheet's stream now, not when it is garbage-collected after its file
+                if not ws.closed:
+                    ws.close()
+            raise
+        if progress:
+            progress("saving the workbook")
+        with _PinnedTimeZip(path, when, wb.streamed_rows) as archive:
+            ExcelWriter(wb, archive).write_data()
+    finally:
+        wb.close_streams()
