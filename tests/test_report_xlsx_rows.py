@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import load_workbook
+from openpyxl.styles import Font
 from openpyxl.writer.excel import ExcelWriter
 
 from iamsql.report import xlsx
@@ -32,6 +33,19 @@ ROWS = [
 ]
 
 
+def styled_row(sheet: xlsx.Sheet) -> list:
+    """Cells ``Sheet.cell`` styles: fonts, number formats and alignment on text, numbers, times and nothing."""
+    bold = Font(bold=True)
+    return [
+        sheet.cell("note", font=Font(italic=True)),
+        sheet.cell(0.25, number_format="0.0%"),
+        sheet.cell(datetime(2025, 1, 2, 3, 4, 5), font=bold),
+        sheet.cell(None, font=bold),
+        sheet.cell("", align=xlsx.LEFT),
+        sheet.cell("=1+1", font=bold),
+    ]
+
+
 def workbook_bytes(path: Path, streamed: bool) -> bytes:
     """A one-sheet workbook of ``ROWS`` under a frozen, filtered header, each row streamed or appended."""
     wb = xlsx.ReportWorkbook()
@@ -40,10 +54,10 @@ def workbook_bytes(path: Path, streamed: bool) -> bytes:
     sheet.table_header(HEADERS)
     if streamed:
         rows = xlsx.RowStream(sheet, wb)
-        for row in ROWS:
+        for row in [*ROWS, styled_row(sheet), [True, 7]]:
             rows.append(row)
     else:
-        for row in ROWS:
+        for row in [*ROWS, styled_row(sheet), [True, 7]]:
             sheet.append(row)
     sheet.autofilter(len(HEADERS))
     sheet.colour_statuses(1, 2, sheet.row)
@@ -64,14 +78,15 @@ def test_streamed_rows_read_back(tmp_path):
     workbook_bytes(path, True)
     ws = load_workbook(path)["Findings"]
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[0] == tuple(HEADERS) and len(rows) == len(ROWS) + 1
+    assert rows[0] == tuple(HEADERS) and len(rows) == len(ROWS) + 3
+    assert rows[-2][:3] == ("note", 0.25, datetime(2025, 1, 2, 3, 4, 5)) and ws.cell(len(ROWS) + 2, 1).font.i
     assert rows[1][:5] == ("plain", 5, datetime(2025, 6, 1, 8, 30), datetime(2026, 1, 1), "a\nb")
     assert rows[3][2] == datetime(2025, 6, 1, 8, 30)  # +02:00 shown in UTC
     assert rows[6][0] == '=HYPERLINK("http://x","y")' and ws["A7"].quotePrefix and ws["A7"].data_type == "s"
     assert rows[10][5] == "control\\x01character"
     assert len(rows[11][0]) == EXCEL_CELL_LIMIT
     assert ws["C2"].number_format == xlsx.DATE_FORMAT and ws["D2"].number_format == xlsx.DAY_FORMAT
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:F{len(ROWS) + 1}"
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:F{len(ROWS) + 3}"
 
 
 def test_libreoffice_reads_streamed_rows(tmp_path, libreoffice_convert):

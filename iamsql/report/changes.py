@@ -123,27 +123,28 @@ def write_changes(wb, report: Report) -> None:
     """The differences against the previous run: status changes, then new and removed resources."""
     from openpyxl.styles import Font
 
-    from .xlsx import Sheet
+    from .xlsx import RowStream, Sheet
 
     sheet = Sheet(wb.create_sheet("Changes"))
     sheet.widths([18, 34, 10, 14, 11, 60, 18, 18, 70, 40, 18])
     sheet.table_header(CHANGE_HEADERS)
+    rows = RowStream(sheet, wb)  # every later row: a status change per finding can be tens of thousands
     changes = report.extra.get("changes")
     if changes is not None:
         for c in changes["changes"]:
-            sheet.append([c["change"], c["control_id"], c["severity"], c["account_id"], c["region"], c["resource"],
-                          c["from_status"], c["to_status"], c["reason"], c["requirements"], c["finding_id"]])
+            rows.append([c["change"], c["control_id"], c["severity"], c["account_id"], c["region"], c["resource"],
+                         c["from_status"], c["to_status"], c["reason"], c["requirements"], c["finding_id"]])
         for key, label in (("new_resources", "new_resource"), ("removed_resources", "removed_resource")):
             for r in changes[key]:
-                sheet.append([label, None, None, r["account_id"], None, r["resource"]])
+                rows.append([label, None, None, r["account_id"], None, r["resource"]])
         for c in changes.get("not_compared", []):
-            sheet.append(["not_compared", c["control_id"], None, None, None, None,
-                          "ran" if c["run_id"] == changes["from_run"]["run_id"] else "not run",
-                          "ran" if c["run_id"] == changes["to_run"]["run_id"] else "not run",
-                          f"Run {c['missing_from']} did not run this control: its findings are not compared.",
-                          c["requirements"]])
+            rows.append(["not_compared", c["control_id"], None, None, None, None,
+                         "ran" if c["run_id"] == changes["from_run"]["run_id"] else "not run",
+                         "ran" if c["run_id"] == changes["to_run"]["run_id"] else "not run",
+                         f"Run {c['missing_from']} did not run this control: its findings are not compared.",
+                         c["requirements"]])
     sheet.autofilter(len(CHANGE_HEADERS))
-    sheet.append([])
+    rows.append([])
     if changes is not None:
         from ..history import scope_text
 
@@ -155,7 +156,7 @@ def write_changes(wb, report: Report) -> None:
     else:
         notes = ["No previous run to compare with."]
     for note in notes:
-        sheet.append([sheet.cell(note, font=Font(italic=True))])
-    sheet.append([sheet.cell("new_alarm: an alarm now, not before; resolved: an alarm before, not now (or its "
-                             "resource is gone); changed: any other status change, including an alarm gaining "
-                             "or losing its exception.", font=Font(italic=True))])
+        rows.append([sheet.cell(note, font=Font(italic=True))])
+    rows.append([sheet.cell("new_alarm: an alarm now, not before; resolved: an alarm before, not now (or its "
+                            "resource is gone); changed: any other status change, including an alarm gaining "
+                            "or losing its exception.", font=Font(italic=True))])

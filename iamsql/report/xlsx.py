@@ -152,8 +152,8 @@ class ReportWorkbook(Workbook):
 
 class RowStream:
     """A sheet's last rows written as worksheet XML into a temporary file, byte for byte what ``Sheet.append``
-    makes openpyxl write for the same unstyled values (typed and made safe by ``Sheet.cell``), without its
-    per-cell objects; the file is spliced into the sheet's part when the workbook is saved, so the sheet's own
+    makes openpyxl write for the same values (typed and made safe by ``Sheet.cell``; styled cells too), mostly
+    without its per-cell objects; the file is spliced into the sheet's part when the workbook is saved, so the sheet's own
     rows (its header) come first and no row may be appended through the ``Sheet`` after these."""
 
     def __init__(self, sheet: Sheet, workbook: ReportWorkbook):
@@ -177,33 +177,49 @@ class RowStream:
         self.file.write("".join(parts))
 
     def _cell(self, ref: str, value: Any) -> str:
-        if type(value) is str:  # most cells: Sheet.cell's rule for text, without its other cases
-            text = cell_text(value)
-            if formula_like(text):
-                return f'<c r="{ref}" s="{self._style(str)}" t="inlineStr">{_inline_text(text)}</c>'
-        elif isinstance(value, datetime):
+        if type(value) is str:  # most cells
+            quoted, rest = _text_cell(value)
+            return f'<c r="{ref}" s="{self._style(str)}"{rest}' if quoted else f'<c r="{ref}"{rest}'
+        if isinstance(value, datetime):
             return f'<c r="{ref}" s="{self._style(datetime)}" t="n">{_excel_time(value, self._epoch)}</c>'
-        elif isinstance(value, date):
+        if isinstance(value, date):
             return f'<c r="{ref}" s="{self._style(date)}" t="n">{_excel_time(value, self._epoch)}</c>'
-        elif isinstance(value, bool):
+        if isinstance(value, bool):
             return f'<c r="{ref}" t="b">{_number(value)}</c>'
-        elif isinstance(value, (int, float)):
+        if isinstance(value, (int, float)):
             return f'<c r="{ref}" t="n">{_number(value)}</c>'
+        if not isinstance(value, Cell):
+            value = self.sheet.cell(value)  # lists joined, other values as safe text; a styled one is a cell
+            if not isinstance(value, Cell):
+                return f'<c r="{ref}"{_text_cell(value)[1]}'
+        # A styled cell (a formula-like text, a font, a number format), typed by openpyxl.
+        kind, content = value.data_type, value.value
+        written = {"s": "inlineStr", "b": "b"}.get(kind, "n")
+        if content is None or content == "":
+            body = f' t="{written}" />'
+        elif kind == "s":
+            body = f' t="inlineStr">{_inline_text(content)}</c>'
         else:
-            text = self.sheet.cell(value)  # lists joined, other values as safe text; a formula-like one is a cell
-            if isinstance(text, Cell):
-                return f'<c r="{ref}" s="{self._style(str)}" t="inlineStr">{_inline_text(text.value)}</c>'
-        if text in ERROR_CODES:  # openpyxl writes these texts as error values
-            return f'<c r="{ref}" t="e"><v>{text}</v></c>'
-        return f'<c r="{ref}" t="inlineStr">{_inline_text(text)}</c>' if text else f'<c r="{ref}" t="inlineStr" />'
+            body = f' t="{written}">{_excel_time(content, self._epoch) if kind == "d" else _number(content)}</c>'
+        return f'<c r="{ref}" s="{value.style_id}"{body}'
 
     def _style(self, kind: type) -> int:
         """openpyxl's style id for a datetime, a date or a formula-like text, registered on first use (as
-        openpyxl registers it)."""
+        openpyxl registers it) and kept, which saves making a cell per value."""
         if kind not in self._styles:
             sample = {datetime: datetime(2000, 1, 1), date: date(2000, 1, 1), str: "="}[kind]
             self._styles[kind] = self.sheet.cell(sample).style_id
         return self._styles[kind]
+
+
+@lru_cache(maxsize=16_384)  # most finding texts repeat (status, control, account, remediation...)
+def _text_cell(value: str) -> tuple[bool, str]:
+    """(formula-like, the rest of the cell after its reference) for a text value, made safe as ``Sheet.cell``
+    makes it; openpyxl writes a text that names an Excel error (``#N/A``...) as that error."""
+    text = cell_text(value)
+    if text in ERROR_CODES:
+        return False, f' t="e"><v>{text}</v></c>'
+    return formula_like(text), f' t="inlineStr">{_inline_text(text)}</c>' if text else ' t="inlineStr" />'
 
 
 def _inline_text(text: str) -> str:
@@ -372,8 +388,13 @@ def write_findings(wb: ReportWorkbook, report: Report) -> None:
     sheet.widths(c.width for c in columns)
     sheet.table_header([c.header for c in columns])
     rows = RowStream(sheet, wb)
+    keys = [c.key for c in columns]
+    details = [i for i, c in enumerate(columns) if c.kind == "json"]
     for finding in report.findings():
-        rows.append([_finding_value(c, finding.get(c.key)) for c in columns])
+        values = [finding.get(key) for key in keys]
+        for i in details:
+            values[i] = _finding_value(columns[i], values[i])
+        rows.append(values)
     sheet.autofilter(len(columns))
     status = next((i for i, c in enumerate(columns, 1) if c.key == "status"), None)
     if status:
