@@ -4,14 +4,19 @@ Builds a database with several stored check runs (findings spread over the shipp
 with realistic reason lengths, some churn between runs and an exception), then writes the last run in each
 format in a fresh process and records CPU time and peak RSS of that process. Another process only gathers the
 report model and iterates the findings, and one only imports iamsql and opens the database: the baselines the
-writers' cost is compared to.
+writers' cost is compared to. Two more write only the Findings sheet's rows and columns from the same model:
+"openpyxl-loop" appends plain values to an openpyxl write-only sheet (what openpyxl costs at the least) and
+"xlsxwriter" writes them with XlsxWriter in ``constant_memory`` mode (measured when ``xlsxwriter`` can be
+imported, e.g. from a folder on PYTHONPATH). ``--baseline DIR`` also writes the xlsx with the iamsql package
+of another checkout (``git archive <commit> | tar -x -C DIR``), for before/after figures from one run.
 
-    .venv/bin/python -m benchmarks.report_bench [--findings 200000] [--runs 5] [--keep DIR]
+    .venv/bin/python -m benchmarks.report_bench [--findings 200000] [--runs 5] [--keep DIR] [--baseline DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import shutil
@@ -24,14 +29,58 @@ from pathlib import Path
 
 MEASURE = """
 import sys
+from datetime import datetime, timezone
 from iamsql.store import db
 from iamsql.report import build_report, write_report
 con = db.connect(sys.argv[1], read_only=True)
+
+def plain_rows(report):
+    # The Findings values as the workbook shows them: naive UTC times, lists and details joined.
+    keys = [c.key for c in report.finding_columns]
+    for finding in report.findings():
+        row = []
+        for key in keys:
+            value = finding.get(key)
+            if isinstance(value, datetime) and value.tzinfo:
+                value = value.astimezone(timezone.utc).replace(tzinfo=None)
+            elif isinstance(value, list):
+                value = "\\n".join(map(str, value))
+            elif isinstance(value, dict):
+                value = "; ".join(f"{k}={v}" for k, v in sorted(value.items())) or None
+            row.append(value)
+        yield row
+
 if sys.argv[2] == "open":
     pass
 elif sys.argv[2] == "model":
     report = build_report(con)
     print(sum(1 for _ in report.findings()))
+elif sys.argv[2] == "openpyxl-loop":
+    from openpyxl import Workbook
+    report = build_report(con)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Findings")
+    ws.append([c.header for c in report.finding_columns])
+    for row in plain_rows(report):
+        ws.append(row)
+    wb.save(sys.argv[3])
+elif sys.argv[2] == "xlsxwriter":
+    import xlsxwriter
+    report = build_report(con)
+    wb = xlsxwriter.Workbook(sys.argv[3], {"constant_memory": True, "strings_to_formulas": False,
+                                           "strings_to_urls": False, "strings_to_numbers": False})
+    ws = wb.add_worksheet("Findings")
+    day = wb.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+    ws.write_row(0, 0, [c.header for c in report.finding_columns])
+    for r, row in enumerate(plain_rows(report), 1):
+        for c, value in enumerate(row):
+            if isinstance(value, str):
+                ws.write_string(r, c, value)
+            elif isinstance(value, datetime):
+                ws.write_datetime(r, c, value, day)
+            elif value is not None:
+                ws.write(r, c, value)
+    wb.close()
 else:
     write_report(con, sys.argv[2])
 """
@@ -86,15 +135,21 @@ def build_database(path: Path | str, findings: int, runs: int) -> None:
     con.close()
 
 
-def measure(database: Path, target: str) -> tuple[float, float, float]:
+def measure(database: Path, *target: str, package: Path | None = None) -> tuple[float, float, float]:
     """(wall seconds, CPU seconds, peak RSS in MiB) of one process writing ``target`` (or only gathering, for
-    "model", or only opening the database, for "open"). CPU seconds are the steadier figure on a busy machine."""
+    "model", or only opening the database, for "open"), with the iamsql package found in ``package`` if given.
+    CPU seconds are the steadier figure on a busy machine."""
+    env = dict(os.environ)
+    if package:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(package), env.get("PYTHONPATH")]))
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-c", MEASURE, str(database), target], stdout=subprocess.DEVNULL)
+    # "python -c" puts its working folder first on the path: the baseline's, so that its package is the one found.
+    process = subprocess.Popen([sys.executable, "-c", MEASURE, str(database), *target], stdout=subprocess.DEVNULL,
+                               env=env, cwd=package)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"writing {target} failed")
+        raise SystemExit(f"writing {' '.join(target)} failed")
     return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
 
 
@@ -103,6 +158,7 @@ def main() -> None:
     parser.add_argument("--findings", type=int, default=200_000)
     parser.add_argument("--runs", type=int, default=5, help="check runs in the history (the last is reported)")
     parser.add_argument("--keep", type=Path, help="keep the database and reports in this folder")
+    parser.add_argument("--baseline", type=Path, help="also write the xlsx with the iamsql package in this folder")
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="iamsql-report-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -115,19 +171,31 @@ def main() -> None:
                     str(database), str(args.findings), str(args.runs)], check=True)
     load_before = os.getloadavg()
     results = {"open": measure(database, "open"), "model": measure(database, "model")}
+    files = {"xlsx": folder / "report.xlsx", "csv": folder / "report.csv"}
+    if args.baseline:
+        files["xlsx-baseline"] = folder / "baseline.xlsx"
+        results["xlsx-baseline"] = measure(database, str(files["xlsx-baseline"]), package=args.baseline.resolve())
     for fmt in ("xlsx", "csv"):
-        results[fmt] = measure(database, str(folder / f"report.{fmt}"))
+        results[fmt] = measure(database, str(files[fmt]))
+    for writer in ("openpyxl-loop", "xlsxwriter"):
+        if writer == "xlsxwriter" and importlib.util.find_spec("xlsxwriter") is None:
+            continue
+        files[writer] = folder / f"{writer}.xlsx"
+        results[writer] = measure(database, writer, str(files[writer]))
     _, base_cpu, base_rss = results["model"]
     print(f"{args.findings:,} findings, {args.runs} runs of history; load average (1, 5, 15 min) before: "
           f"{' '.join(f'{x:.1f}' for x in load_before)}, after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
-    print(f"{'':6} {'wall s':>7} {'CPU s':>7} {'peak MiB':>9} {'CPU / model':>12} {'RSS / model':>12} {'file MiB':>9}")
+    print(f"{'':13} {'wall s':>7} {'CPU s':>7} {'peak MiB':>9} {'CPU / model':>12} {'RSS / model':>12} {'file MiB':>9}")
     for name, (wall, cpu, rss) in results.items():
-        size = (folder / f"report.{name}").stat().st_size / 2**20 if name in ("xlsx", "csv") else 0
-        print(f"{name:6} {wall:7.1f} {cpu:7.1f} {rss:9.0f} {cpu / base_cpu:12.2f} {rss / base_rss:12.2f} {size:9.1f}")
+        size = files[name].stat().st_size / 2**20 if name in files else 0
+        print(f"{name:13} {wall:7.1f} {cpu:7.1f} {rss:9.0f} {cpu / base_cpu:12.2f} {rss / base_rss:12.2f} {size:9.1f}")
     xlsx, csv_ = results["xlsx"], results["csv"]
     print(f"xlsx / csv: CPU {xlsx[1] / csv_[1]:.2f}x, peak RSS {xlsx[2] / csv_[2]:.2f}x; "
           f"xlsx peak RSS is {xlsx[2] / 500:.0%} of the 500 MiB budget; "
           f"xlsx {1e6 * xlsx[1] / args.findings:.0f} CPU µs per finding")
+    for name in ("xlsx-baseline", "openpyxl-loop", "xlsxwriter"):
+        if name in results:
+            print(f"xlsx / {name}: CPU {xlsx[1] / results[name][1]:.2f}x, peak RSS {xlsx[2] / results[name][2]:.2f}x")
     if not args.keep:
         shutil.rmtree(folder)
 

@@ -2,33 +2,40 @@
 
 Written in openpyxl's write-only mode (rows stream to disk, so 200,000 findings fit in little memory). Text
 never becomes a formula: every string is written as an inline string, and formula-like ones also get Excel's
-"quote prefix" style so that editing the cell keeps it text. The file's timestamps (document properties and
-zip entries) are the run's time, so the same run gives the same bytes.
+"quote prefix" style so that editing the cell keeps it text. The Findings rows skip openpyxl's per-cell objects:
+``RowStream`` writes the XML openpyxl would write for the same values, and the sheet's part gets them spliced
+in when the workbook is saved. The file's timestamps (document properties and zip entries) are the run's time,
+so the same run gives the same bytes.
 """
 
 from __future__ import annotations
 
 import math
 import shutil
+import tempfile
 import zipfile
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timezone
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.chart import BarChart, Reference
+from openpyxl.compat import safe_string
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from iamsql.common.escaping import formula_like
 from iamsql.controls.catalog import STATUSES
 from iamsql.frameworks import FORMULA, REQUIREMENT_STATUSES
-from iamsql.history.runs import scope_text
 from iamsql.report.model import Column, FrameworkSection, Report
 from iamsql.report.nhi import INVENTORY_COLUMNS, inventory
 from iamsql.report.text import cell_text
@@ -129,6 +136,111 @@ class Sheet:
 
     def autofilter(self, columns: int) -> None:
         self.ws.auto_filter.ref = f"A1:{get_column_letter(columns)}{max(self.row, 1)}"
+
+
+class ReportWorkbook(Workbook):
+    """A write-only workbook that keeps, per worksheet, the data rows a ``RowStream`` wrote for it."""
+
+    def __init__(self):
+        super().__init__(write_only=True)
+        self.streamed_rows: dict[WriteOnlyWorksheet, IO[str]] = {}
+
+    def close_streams(self) -> None:
+        for rows in self.streamed_rows.values():
+            rows.close()
+
+
+class RowStream:
+    """A sheet's last rows written as worksheet XML into a temporary file, byte for byte what ``Sheet.append``
+    makes openpyxl write for the same values (typed and made safe by ``Sheet.cell``; styled cells too), mostly
+    without its per-cell objects; the file is spliced into the sheet's part when the workbook is saved, so the sheet's own
+    rows (its header) come first and no row may be appended through the ``Sheet`` after these."""
+
+    def __init__(self, sheet: Sheet, workbook: ReportWorkbook):
+        self.sheet = sheet
+        self.file = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")
+        workbook.streamed_rows[sheet.ws] = self.file
+        self._epoch = sheet.ws.parent.epoch
+        self._letters: list[str] = []
+        self._styles: dict[type, int] = {}
+
+    def append(self, values: list[Any]) -> None:
+        self.sheet.row += 1
+        row = self.sheet.row
+        while len(self._letters) < len(values):
+            self._letters.append(get_column_letter(len(self._letters) + 1))
+        parts = [f'<row r="{row}">']
+        for letter, value in zip(self._letters, values):
+            if value is not None:
+                parts.append(self._cell(f"{letter}{row}", value))
+        parts.append("</row>")
+        self.file.write("".join(parts))
+
+    def _cell(self, ref: str, value: Any) -> str:
+        if type(value) is str:  # most cells
+            quoted, rest = _text_cell(value)
+            return f'<c r="{ref}" s="{self._style(str)}"{rest}' if quoted else f'<c r="{ref}"{rest}'
+        if isinstance(value, datetime):
+            return f'<c r="{ref}" s="{self._style(datetime)}" t="n">{_excel_time(value, self._epoch)}</c>'
+        if isinstance(value, date):
+            return f'<c r="{ref}" s="{self._style(date)}" t="n">{_excel_time(value, self._epoch)}</c>'
+        if isinstance(value, bool):
+            return f'<c r="{ref}" t="b">{_number(value)}</c>'
+        if isinstance(value, (int, float)):
+            return f'<c r="{ref}" t="n">{_number(value)}</c>'
+        if not isinstance(value, Cell):
+            value = self.sheet.cell(value)  # lists joined, other values as safe text; a styled one is a cell
+            if not isinstance(value, Cell):
+                return f'<c r="{ref}"{_text_cell(value)[1]}'
+        # A styled cell (a formula-like text, a font, a number format), typed by openpyxl.
+        kind, content = value.data_type, value.value
+        written = {"s": "inlineStr", "b": "b"}.get(kind, "n")
+        if content is None or content == "":
+            body = f' t="{written}" />'
+        elif kind == "s":
+            body = f' t="inlineStr">{_inline_text(content)}</c>'
+        else:
+            body = f' t="{written}">{_excel_time(content, self._epoch) if kind == "d" else _number(content)}</c>'
+        return f'<c r="{ref}" s="{value.style_id}"{body}'
+
+    def _style(self, kind: type) -> int:
+        """openpyxl's style id for a datetime, a date or a formula-like text, registered on first use (as
+        openpyxl registers it) and kept, which saves making a cell per value."""
+        if kind not in self._styles:
+            sample = {datetime: datetime(2000, 1, 1), date: date(2000, 1, 1), str: "="}[kind]
+            self._styles[kind] = self.sheet.cell(sample).style_id
+        return self._styles[kind]
+
+
+@lru_cache(maxsize=16_384)  # most finding texts repeat (status, control, account, remediation...)
+def _text_cell(value: str) -> tuple[bool, str]:
+    """(formula-like, the rest of the cell after its reference) for a text value, made safe as ``Sheet.cell``
+    makes it; openpyxl writes a text that names an Excel error (``#N/A``...) as that error."""
+    text = cell_text(value)
+    if text in ERROR_CODES:
+        return False, f' t="e"><v>{text}</v></c>'
+    return formula_like(text), f' t="inlineStr">{_inline_text(text)}</c>' if text else ' t="inlineStr" />'
+
+
+def _inline_text(text: str) -> str:
+    """An inline string's ``<is>`` element as openpyxl writes it (``xml:space`` when edges have spaces)."""
+    stripped = text.strip()
+    space = ' xml:space="preserve"' if stripped and text != stripped else ""
+    return f"<is><t{space}>{escape(text)}</t></is>"
+
+
+def _number(value: float) -> str:
+    """A number's ``<v>`` element; openpyxl writes NaN and infinities as an empty one."""
+    text = safe_string(value)
+    return f"<v>{text}</v>" if text else "<v />"
+
+
+@lru_cache(maxsize=4096)  # a report's times are few (run and data times), each on many findings
+def _excel_time(value: date, epoch: datetime) -> str:
+    """A datetime (in UTC if it has a time zone) or a date as the ``<v>`` element of its Excel serial number."""
+    if isinstance(value, datetime) and value.tzinfo:
+        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+    return _number(to_excel(value, epoch))
 
 
 # ------------------------------------------------------------------------------------------------ sheets
@@ -270,13 +382,19 @@ STATUS_RULES = ("A control is assessed when it produced an ok, alarm or error ro
                 "some excepted), passed (every control passed).")
 
 
-def write_findings(wb: Workbook, report: Report) -> None:
+def write_findings(wb: ReportWorkbook, report: Report) -> None:
     sheet = Sheet(wb.create_sheet("Findings"))
     columns: list[Column] = report.finding_columns
     sheet.widths(c.width for c in columns)
     sheet.table_header([c.header for c in columns])
+    rows = RowStream(sheet, wb)
+    keys = [c.key for c in columns]
+    details = [i for i, c in enumerate(columns) if c.kind == "json"]
     for finding in report.findings():
-        sheet.append([_finding_value(c, finding.get(c.key)) for c in columns])
+        values = [finding.get(key) for key in keys]
+        for i in details:
+            values[i] = _finding_value(columns[i], values[i])
+        rows.append(values)
     sheet.autofilter(len(columns))
     status = next((i for i, c in enumerate(columns, 1) if c.key == "status"), None)
     if status:
@@ -367,11 +485,13 @@ def framework_sheet_names(framework_ids: list[str]) -> dict[str, str]:
 
 
 class _PinnedTimeZip(zipfile.ZipFile):
-    """A zip archive whose entries all carry one fixed time, so the same content gives the same bytes."""
+    """A zip archive whose entries all carry one fixed time, so the same content gives the same bytes; a
+    worksheet with streamed rows gets them inserted at the end of its ``sheetData``."""
 
-    def __init__(self, path: Path, when: datetime):
+    def __init__(self, path: Path, when: datetime, streamed_rows: dict[WriteOnlyWorksheet, IO[str]]):
         super().__init__(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
         self._when = max(when, datetime(1980, 1, 1)).timetuple()[:6]
+        self._streamed_rows = streamed_rows
 
     def _info(self, name: str) -> zipfile.ZipInfo:
         info = zipfile.ZipInfo(name, date_time=self._when)
@@ -383,32 +503,46 @@ class _PinnedTimeZip(zipfile.ZipFile):
         return super().writestr(self._info(name if isinstance(name, str) else name.filename), data, *args, **kwargs)
 
     def write(self, filename, arcname=None, *args, **kwargs):
-        with open(filename, "rb") as source, self.open(self._info(arcname or str(filename)), "w", force_zip64=True) as target:
-            shutil.copyfileobj(source, target, 1 << 20)
+        arcname = arcname or str(filename)
+        # Worksheet paths are numbered when the workbook is saved, so they are looked up now.
+        rows = next((f for ws, f in self._streamed_rows.items() if ws.path[1:] == arcname), None)
+        with open(filename, "rb") as source, self.open(self._info(arcname), "w", force_zip64=True) as target:
+            if rows is None:
+                shutil.copyfileobj(source, target, 1 << 20)
+                return
+            head, tail = source.read().split(b"</sheetData>")  # a write-only sheet's part without its rows is small
+            target.write(head)
+            rows.flush()
+            rows.buffer.seek(0)
+            shutil.copyfileobj(rows.buffer, target, 1 << 20)
+            target.write(b"</sheetData>" + tail)
 
 
 def write_xlsx(report: Report, path: Path, progress: Callable[[str], None] | None = None) -> None:
     """The workbook: ``SHEETS`` in order, then the file; ``progress(label)`` as each starts."""
     when = report.run["finished_at"] or report.run["started_at"]
     when = when.astimezone(timezone.utc).replace(tzinfo=None, microsecond=0)
-    wb = Workbook(write_only=True)
+    wb = ReportWorkbook()
     wb.properties.creator = "iamsql"
     wb.properties.title = f"iamsql compliance report, check run {report.run['run_id']}"
     wb.properties.created = wb.properties.modified = when
     try:
-        for write in SHEETS:
-            if progress:
-                progress(sheet_label(write))
-            write(wb, report)
-    except BaseException:
-        for ws in wb.worksheets:  # end each sheet's stream now, not when it is garbage-collected after its file
-            if not ws.closed:
-                ws.close()
-        raise
-    if progress:
-        progress("saving the workbook")
-    with _PinnedTimeZip(path, when) as archive:
-        ExcelWriter(wb, archive).write_data()
+        try:
+            for write in SHEETS:
+                if progress:
+                    progress(sheet_label(write))
+                write(wb, report)
+        except BaseException:
+            for ws in wb.worksheets:  # end each sheet's stream now, not when it is garbage-collected after its file
+                if not ws.closed:
+                    ws.close()
+            raise
+        if progress:
+            progress("saving the workbook")
+        with _PinnedTimeZip(path, when, wb.streamed_rows) as archive:
+            ExcelWriter(wb, archive).write_data()
+    finally:
+        wb.close_streams()
 
 
 EXCEPTION_HEADERS = ["Exception", "Line", "Control pattern", "Resource pattern", "Account", "Reason", "Approver",
@@ -451,28 +585,29 @@ def write_exceptions(wb, report: Report) -> None:
 
 def write_changes(wb, report: Report) -> None:
     """The differences against the previous run: status changes, then new and removed resources."""
-
-
     sheet = Sheet(wb.create_sheet("Changes"))
     sheet.widths([18, 34, 10, 14, 11, 60, 18, 18, 70, 40, 18])
     sheet.table_header(CHANGE_HEADERS)
+    rows = RowStream(sheet, wb)  # every later row: a status change per finding can be tens of thousands
     changes = report.extra.get("changes")
     if changes is not None:
         for c in changes["changes"]:
-            sheet.append([c["change"], c["control_id"], c["severity"], c["account_id"], c["region"], c["resource"],
-                          c["from_status"], c["to_status"], c["reason"], c["requirements"], c["finding_id"]])
+            rows.append([c["change"], c["control_id"], c["severity"], c["account_id"], c["region"], c["resource"],
+                         c["from_status"], c["to_status"], c["reason"], c["requirements"], c["finding_id"]])
         for key, label in (("new_resources", "new_resource"), ("removed_resources", "removed_resource")):
             for r in changes[key]:
-                sheet.append([label, None, None, r["account_id"], None, r["resource"]])
+                rows.append([label, None, None, r["account_id"], None, r["resource"]])
         for c in changes.get("not_compared", []):
-            sheet.append(["not_compared", c["control_id"], None, None, None, None,
-                          "ran" if c["run_id"] == changes["from_run"]["run_id"] else "not run",
-                          "ran" if c["run_id"] == changes["to_run"]["run_id"] else "not run",
-                          f"Run {c['missing_from']} did not run this control: its findings are not compared.",
-                          c["requirements"]])
+            rows.append(["not_compared", c["control_id"], None, None, None, None,
+                         "ran" if c["run_id"] == changes["from_run"]["run_id"] else "not run",
+                         "ran" if c["run_id"] == changes["to_run"]["run_id"] else "not run",
+                         f"Run {c['missing_from']} did not run this control: its findings are not compared.",
+                         c["requirements"]])
     sheet.autofilter(len(CHANGE_HEADERS))
-    sheet.append([])
+    rows.append([])
     if changes is not None:
+        from ..history import scope_text
+
         a, b = changes["from_run"], changes["to_run"]
         notes = [f"Run {b['run_id']} compared with run {a['run_id']} (data as of {a['as_of']}).",
                  f"Scope of run {a['run_id']}: {scope_text(a)}.", f"Scope of run {b['run_id']}: {scope_text(b)}.",
@@ -481,10 +616,10 @@ def write_changes(wb, report: Report) -> None:
     else:
         notes = ["No previous run to compare with."]
     for note in notes:
-        sheet.append([sheet.cell(note, font=Font(italic=True))])
-    sheet.append([sheet.cell("new_alarm: an alarm now, not before; resolved: an alarm before, not now (or its "
-                             "resource is gone); changed: any other status change, including an alarm gaining "
-                             "or losing its exception.", font=Font(italic=True))])
+        rows.append([sheet.cell(note, font=Font(italic=True))])
+    rows.append([sheet.cell("new_alarm: an alarm now, not before; resolved: an alarm before, not now (or its "
+                            "resource is gone); changed: any other status change, including an alarm gaining "
+                            "or losing its exception.", font=Font(italic=True))])
 
 
 # The workbook's sheets, in order. Later sheets (exceptions, changes between runs) are appended here.

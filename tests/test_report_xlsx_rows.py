@@ -1,0 +1,97 @@
+"""The workbook's streamed rows (``xlsx.RowStream``): the same bytes as openpyxl writes for the same values
+through ``Sheet.append``, for every kind of value a finding can hold, and a file LibreOffice reads."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.styles import Font
+from openpyxl.writer.excel import ExcelWriter
+
+from iamsql.report import xlsx
+from iamsql.report.text import EXCEL_CELL_LIMIT
+
+WHEN = datetime(2025, 6, 1, 12, 0, 0)
+HEADERS = ["Text", "Number", "Time", "Day", "List", "Other"]
+ROWS = [
+    ["plain", 5, datetime(2025, 6, 1, 8, 30, tzinfo=timezone.utc), date(2026, 1, 1), ["a", "b"], True],
+    ["", -3, datetime(2025, 6, 1, 8, 30, 1, 250_000), date(1900, 2, 1), ("=x", "y"), False],
+    ["  ", 2.5, datetime(2025, 6, 1, 10, 30, tzinfo=timezone(timedelta(hours=2))), None, [], Decimal("1.5")],
+    [" leading and trailing ", float("nan"), None, None, None, {"k": "v"}],
+    ["a & <b> \"q\" 'x' ]]>", float("inf"), None, None, None, None],
+    ['=HYPERLINK("http://x","y")', 10**17 + 1, None, None, None, None],
+    ["+1+2", None, None, None, None, "@SUM(1)"],
+    ["-2+3", None, None, None, None, "\tTAB"],
+    ["\rCR", None, None, None, None, "#N/A"],
+    ["#REF!", None, None, None, None, "control\x01character"],
+    ["x" * 40_000, None, None, None, None, "line\nbreak\r\nand CR"],
+    [None, None, None, None, None, "only the last"],
+    ["ünïcödé ✓ 𝄞", 0, None, None, None, 0.1],
+]
+
+
+def styled_row(sheet: xlsx.Sheet) -> list:
+    """Cells ``Sheet.cell`` styles: fonts, number formats and alignment on text, numbers, times and nothing."""
+    bold = Font(bold=True)
+    return [
+        sheet.cell("note", font=Font(italic=True)),
+        sheet.cell(0.25, number_format="0.0%"),
+        sheet.cell(datetime(2025, 1, 2, 3, 4, 5), font=bold),
+        sheet.cell(None, font=bold),
+        sheet.cell("", align=xlsx.LEFT),
+        sheet.cell("=1+1", font=bold),
+    ]
+
+
+def workbook_bytes(path: Path, streamed: bool) -> bytes:
+    """A one-sheet workbook of ``ROWS`` under a frozen, filtered header, each row streamed or appended."""
+    wb = xlsx.ReportWorkbook()
+    wb.properties.created = wb.properties.modified = WHEN
+    sheet = xlsx.Sheet(wb.create_sheet("Findings"))
+    sheet.table_header(HEADERS)
+    if streamed:
+        rows = xlsx.RowStream(sheet, wb)
+        for row in [*ROWS, styled_row(sheet), [True, 7]]:
+            rows.append(row)
+    else:
+        for row in [*ROWS, styled_row(sheet), [True, 7]]:
+            sheet.append(row)
+    sheet.autofilter(len(HEADERS))
+    sheet.colour_statuses(1, 2, sheet.row)
+    try:
+        with xlsx._PinnedTimeZip(path, WHEN, wb.streamed_rows) as archive:
+            ExcelWriter(wb, archive).write_data()
+    finally:
+        wb.close_streams()
+    return path.read_bytes()
+
+
+def test_streamed_rows_are_what_openpyxl_writes(tmp_path):
+    assert workbook_bytes(tmp_path / "streamed.xlsx", True) == workbook_bytes(tmp_path / "appended.xlsx", False)
+
+
+def test_streamed_rows_read_back(tmp_path):
+    path = tmp_path / "streamed.xlsx"
+    workbook_bytes(path, True)
+    ws = load_workbook(path)["Findings"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0] == tuple(HEADERS) and len(rows) == len(ROWS) + 3
+    assert rows[-2][:3] == ("note", 0.25, datetime(2025, 1, 2, 3, 4, 5)) and ws.cell(len(ROWS) + 2, 1).font.i
+    assert rows[1][:5] == ("plain", 5, datetime(2025, 6, 1, 8, 30), datetime(2026, 1, 1), "a\nb")
+    assert rows[3][2] == datetime(2025, 6, 1, 8, 30)  # +02:00 shown in UTC
+    assert rows[6][0] == '=HYPERLINK("http://x","y")' and ws["A7"].quotePrefix and ws["A7"].data_type == "s"
+    assert rows[10][5] == "control\\x01character"
+    assert len(rows[11][0]) == EXCEL_CELL_LIMIT
+    assert ws["C2"].number_format == xlsx.DATE_FORMAT and ws["D2"].number_format == xlsx.DAY_FORMAT
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:F{len(ROWS) + 3}"
+
+
+def test_libreoffice_reads_streamed_rows(tmp_path, libreoffice_convert):
+    path = tmp_path / "streamed.xlsx"
+    workbook_bytes(path, True)
+    out = libreoffice_convert(path, "csv")
+    text = next(out.glob("*.csv")).read_text(encoding="utf-8")
+    assert 'a & <b> ""q"" \'x\' ]]>' in text and '=HYPERLINK(""http://x"",""y"")' in text and "ünïcödé ✓ 𝄞" in text
