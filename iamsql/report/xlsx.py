@@ -36,6 +36,7 @@ from openpyxl.writer.excel import ExcelWriter
 from iamsql.common.escaping import formula_like
 from iamsql.controls.catalog import STATUSES
 from iamsql.frameworks import FORMULA, REQUIREMENT_STATUSES
+from iamsql.history.runs import scope_text
 from iamsql.report.model import Column, FrameworkSection, Report
 from iamsql.report.nhi import INVENTORY_COLUMNS, inventory
 from iamsql.report.text import cell_text
@@ -606,8 +607,6 @@ def write_changes(wb, report: Report) -> None:
     sheet.autofilter(len(CHANGE_HEADERS))
     rows.append([])
     if changes is not None:
-        from ..history import scope_text
-
         a, b = changes["from_run"], changes["to_run"]
         notes = [f"Run {b['run_id']} compared with run {a['run_id']} (data as of {a['as_of']}).",
                  f"Scope of run {a['run_id']}: {scope_text(a)}.", f"Scope of run {b['run_id']}: {scope_text(b)}.",
