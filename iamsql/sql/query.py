@@ -9,16 +9,16 @@ import sys
 from pathlib import Path
 
 import duckdb
-import sqlglot
-from sqlglot import exp
-from sqlglot.dialects.dialect import Dialect
-from sqlglot.errors import SqlglotError
-from sqlglot.tokens import TokenType
 
+from iamsql.common.lazy import lazy_import
 from iamsql.errors import QueryError
 from iamsql.sql import cache as sqlcache
-from iamsql.sql.dialect import Steampipe, quiet_sqlglot, to_duckdb
 from iamsql.sql.output import TEXT_TYPES
+
+# sqlglot and the dialect are imported when a statement is first translated: a statement whose translation is
+# cached (``sqlcache``) runs without them.
+sqlglot = lazy_import("sqlglot")
+steampipe = lazy_import("iamsql.sql.dialect")
 
 DIALECTS = ("steampipe", "postgres", "duckdb")
 
@@ -33,7 +33,7 @@ def translate(sql: str, dialect: str = "steampipe", *, as_of_variable: bool = Fa
         raise QueryError(f"unknown dialect {dialect!r}; choose one of {', '.join(DIALECTS)}")
     if dialect == "duckdb":
         return sql
-    return to_duckdb(sql, as_of_variable=as_of_variable)
+    return steampipe.to_duckdb(sql, as_of_variable=as_of_variable)
 
 
 def run_query(
@@ -102,14 +102,14 @@ def split_statements(sql: str, dialect: str = "steampipe") -> list[str]:
     dropped)."""
 
 
-    read = "duckdb" if dialect == "duckdb" else Steampipe
+    read = "duckdb" if dialect == "duckdb" else steampipe.Steampipe
     try:
         tokens = sqlglot_dialect(read).tokenize(sql)
-    except SqlglotError:
+    except sqlglot.errors.SqlglotError:
         return [sql] if sql.strip().strip(";").strip() else []
     pieces, start = [], 0
     for token in tokens:
-        if token.token_type == TokenType.SEMICOLON:
+        if token.token_type == sqlglot.tokens.TokenType.SEMICOLON:
             pieces.append(sql[start:token.start])
             start = token.end + 1
     pieces.append(sql[start:])
@@ -117,19 +117,19 @@ def split_statements(sql: str, dialect: str = "steampipe") -> list[str]:
 
 
 def sqlglot_dialect(read):
-    return Dialect.get_or_raise(read)
+    return sqlglot.dialects.dialect.Dialect.get_or_raise(read)
 
 
 def _kind_of(node) -> str:
     """A statement kind as SQL spells it (COPY, CREATE, SET, ...)."""
 
-    if isinstance(node, exp.Command):
+    if isinstance(node, sqlglot.exp.Command):
         return " ".join(str(node.this).upper().split()[:1]) or "this statement"
-    if isinstance(node, exp.Into):
+    if isinstance(node, sqlglot.exp.Into):
         return "SELECT ... INTO"
-    if isinstance(node, exp.Copy):
+    if isinstance(node, sqlglot.exp.Copy):
         return "COPY"
-    if isinstance(node, exp.Pragma):
+    if isinstance(node, sqlglot.exp.Pragma):
         return "PRAGMA " + node.sql().split(None, 1)[-1][:40]
     name = type(node).__name__
     return {"TruncateTable": "TRUNCATE", "Transaction": "BEGIN", "LoadData": "LOAD"}.get(name, name.upper())
@@ -141,21 +141,21 @@ def check_read_only(sql: str, dialect: str, con: duckdb.DuckDBPyConnection | Non
     goes through ``check_duckdb_kind`` again before it runs."""
 
 
-    read = "duckdb" if dialect == "duckdb" else Steampipe
+    read = "duckdb" if dialect == "duckdb" else steampipe.Steampipe
     tree = None
     try:
-        with quiet_sqlglot():
+        with steampipe.quiet_sqlglot():
             parsed = [t for t in sqlglot.parse(sql, read=read) if t is not None]
         tree = parsed[0] if len(parsed) == 1 else None
-    except SqlglotError:
+    except sqlglot.errors.SqlglotError:
         pass
     if tree is not None:
-        root_ok = isinstance(tree, exp.Query | exp.Values | exp.Describe | exp.Show | exp.Subquery) or (
-            isinstance(tree, exp.Command) and str(tree.this).upper() in ("SHOW", "SUMMARIZE")) or (
-            isinstance(tree, exp.Pragma) and _read_only_pragma(tree)) or type(tree).__name__ == "Summarize"
+        root_ok = isinstance(tree, sqlglot.exp.Query | sqlglot.exp.Values | sqlglot.exp.Describe | sqlglot.exp.Show | sqlglot.exp.Subquery) or (
+            isinstance(tree, sqlglot.exp.Command) and str(tree.this).upper() in ("SHOW", "SUMMARIZE")) or (
+            isinstance(tree, sqlglot.exp.Pragma) and _read_only_pragma(tree)) or type(tree).__name__ == "Summarize"
         if not root_ok:
-            statement_like = isinstance(tree, exp.Into | exp.Pragma | exp.Copy) or (
-                type(tree).__name__ in WRITE_NODES and not isinstance(tree, exp.Command))
+            statement_like = isinstance(tree, sqlglot.exp.Into | sqlglot.exp.Pragma | sqlglot.exp.Copy) or (
+                type(tree).__name__ in WRITE_NODES and not isinstance(tree, sqlglot.exp.Command))
             raise refused(_kind_of(tree) if statement_like else _first_words(sql))
         for node in tree.walk():
             if type(node).__name__ in WRITE_NODES and node is not tree:
