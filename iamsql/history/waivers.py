@@ -19,7 +19,7 @@ attestations:
 ```
 
 An exception never changes a result's status: an ``alarm`` it matches is marked *excepted* with the exception's
-reason, stored per run in ``iamsql_result_exception`` (see ``history.py`` for the tables). Expiry is judged
+reason, stored per run in ``iamsql_result_exception`` (see ``store/bookkeeping.py`` for the tables). Expiry is judged
 against the run's data time (``iamsql_run.as_of``), not the wall clock, so re-reporting an old run gives the
 same answer. An expired exception no longer applies and is reported as expired; one matching nothing as unused.
 

@@ -124,7 +124,7 @@ class Report:
     finding_columns: list[Column] = field(default_factory=lambda: list(FINDING_COLUMNS))
     finding_joins: list[FindingJoin] = field(default_factory=list)
     summary_facts: list[tuple[str, Any]] = field(default_factory=list)  # more (label, value) rows for Summary
-    extra: dict[str, Any] = field(default_factory=dict)  # exceptions, attestations, changes (report/changes.py)
+    extra: dict[str, Any] = field(default_factory=dict)  # exceptions, attestations, changes (extend_report, below)
     _con: duckdb.DuckDBPyConnection | None = None
     _control_ids: list[str] = field(default_factory=list)
     _control_info: dict[str, dict] = field(default_factory=dict)
