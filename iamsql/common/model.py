@@ -7,6 +7,7 @@ was read with ``load_located``) and the key of the first problem; ``reference`` 
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Hashable
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -210,7 +211,7 @@ def validate(model: type[Model], data: Any, where: Where) -> Model:
     text)."""
     if not isinstance(data, dict):
         raise where.fail(data, None, f"{where.subject} must be a mapping of keys to values")
-    rules = {f.name: f.metadata["rule"] for f in dataclasses.fields(model)}  # type: ignore[arg-type]
+    rules = _rules(model)
     noun = where.noun or "key"
     for key in data:
         if key not in rules:
@@ -234,6 +235,11 @@ def validate(model: type[Model], data: Any, where: Where) -> Model:
         key, text = found
         raise where.fail(data, key, f"{where.context}{text}")
     return instance
+
+
+@functools.cache
+def _rules(model: type) -> dict[str, Rule]:
+    return {item.name: item.metadata["rule"] for item in dataclasses.fields(model)}
 
 
 def _converted(field_rule: Rule, value: Any) -> Any:
