@@ -22,6 +22,7 @@ from iamsql.frameworks import (
 from iamsql.history.waivers import AttestationFields, ExceptionFields, ExceptionsFields
 
 ROOT = Path(__file__).resolve().parent.parent
+NULL = "<no value>"  # a key written with no value (``key:``)
 
 HEADER = {
     "title": "T",
@@ -66,6 +67,17 @@ MAPPED_WHERE = Where("mappings/m.yaml", "PR.AA-01", MappingError, context="PR.AA
 
 BAD = [
     # (model, where, valid data, key, bad value, message)
+    (ControlHeader, CONTROL_WHERE, HEADER, "title", NULL, "queries/c.sql: header key 'title' is required"),
+    (
+        ControlHeader,
+        CONTROL_WHERE,
+        HEADER,
+        "requires",
+        NULL,
+        "queries/c.sql: header key 'requires' must be a list of names",
+    ),
+    (ExceptionFields, ENTRY_WHERE, EXCEPTION, "control", NULL, "x.yaml: exception 1: 'control' must be text"),
+    (ExceptionFields, ENTRY_WHERE, EXCEPTION, "resource", NULL, "x.yaml: exception 1: 'resource' must be text"),
     (ControlHeader, CONTROL_WHERE, HEADER, "title", None, "queries/c.sql: header key 'title' is required"),
     (ControlHeader, CONTROL_WHERE, HEADER, "title", 3, "queries/c.sql: header key 'title' must be text"),
     (ControlHeader, CONTROL_WHERE, HEADER, "title", " ", "queries/c.sql: header key 'title' must not be empty"),
@@ -249,9 +261,9 @@ BAD = [
 
 
 def changed(data: dict, key: str, value) -> dict:
-    """``data`` with ``key`` set to ``value`` (removed for None)."""
+    """``data`` with ``key`` set to ``value`` (removed for None; ``NULL``: given with no value, ``key:``)."""
     result = {k: v for k, v in data.items() if k != key}
-    return result if value is None else {**result, key: value}
+    return result if value is None else {**result, key: None if value is NULL else value}
 
 
 @pytest.mark.parametrize(
@@ -268,6 +280,8 @@ def test_each_rule_rejects_a_bad_value_in_one_line(model, where, data, key, valu
 
 GOOD = [
     # (model, valid data, key, good value, what the model holds)
+    (ControlHeader, HEADER, "parameters", NULL, None),
+    (ControlHeader, HEADER, "parameters", "", {}),
     (ControlHeader, HEADER, "title", "  Access keys rotated ", "Access keys rotated"),
     (ControlHeader, HEADER, "severity", "info", "info"),
     (
@@ -294,6 +308,7 @@ GOOD = [
     (AttestationFields, ATTESTATION, "requirement", MANUAL[1], MANUAL[1]),
     (MappingFields, MAPPING, "informative", None, False),
     (MappingFields, MAPPING, "version", 2.0, "2.0"),
+    (MappedRequirement, MAPPED, "note", NULL, None),
     (MappedRequirement, MAPPED, "note", " A note. ", "A note."),
 ]
 

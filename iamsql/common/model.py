@@ -62,6 +62,8 @@ def _names(value: Any) -> tuple[str, ...]:
 
 
 def _settings(value: Any) -> dict[str, bool | int | float | str]:
+    if not value:  # an empty value ('', []) declares none
+        return {}
     if not isinstance(value, dict) or not all(
         isinstance(k, str) and isinstance(v, bool | int | float | str) for k, v in value.items()
     ):
@@ -104,6 +106,7 @@ class Rule:
     choices: tuple[str, ...] = ()
     check: Callable[[Any], str | None] | None = None  # the problem with a converted value, or None
     help: str = ""
+    null_is_default: bool = True  # an optional key given no value takes its default (else: a wrong value)
 
 
 def rule(
@@ -114,11 +117,13 @@ def rule(
     choices: tuple[str, ...] = (),
     check: Callable[[Any], str | None] | None = None,
     help: str = "",
+    null_is_default: bool = True,
 ) -> Any:
-    """A model field: its rule in the field's metadata; optional fields take ``default`` (immutable)."""
+    """A model field: its rule in the field's metadata; optional fields take ``default`` (immutable), also when
+    given no value unless ``null_is_default`` is false (then ``key:`` alone is refused as a wrong value)."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}")
-    metadata = {"rule": Rule(kind, required, choices, check, help)}
+    metadata = {"rule": Rule(kind, required, choices, check, help, null_is_default)}
     if required:
         return dataclasses.field(metadata=metadata)
     return dataclasses.field(default=default, metadata=metadata)
@@ -221,7 +226,7 @@ def validate(model: type[Model], data: Any, where: Where) -> Model:
     values = {}
     for name, field_rule in rules.items():
         value = data.get(name)
-        if value is None:
+        if value is None and (field_rule.required or field_rule.null_is_default or name not in data):
             if field_rule.required:
                 raise where.fail(data, name if name in data else None, f"{where.key(name)} is required")
             continue

@@ -91,6 +91,7 @@ class ControlHeader:
     requires: tuple[str, ...] | None = rule(
         "names",
         required=False,
+        null_is_default=False,
         check=_loaded_tables,
         help="loaded tables an account must have, else the control is `skip` for it; default: every Steampipe "
         "table in `tables`",

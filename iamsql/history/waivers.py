@@ -128,10 +128,13 @@ def _resource_pattern(resource: str) -> str | None:
 class ExceptionFields:
     """One entry of ``exceptions:`` as written."""
 
-    control: str | None = rule("label", required=False, help="control id or glob (`iam_user_*`); default every control")
+    control: str | None = rule(
+        "label", required=False, null_is_default=False, help="control id or glob (`iam_user_*`); default every control"
+    )
     resource: str | None = rule(
         "label",
         required=False,
+        null_is_default=False,
         check=_resource_pattern,
         help="glob, or `re:<regex>` (full match); default every resource",
     )
