@@ -32,8 +32,16 @@ tables: {tables}
 """
 
 
-def write_control(directory: Path, control_id: str, sql: str, *, tables="[aws_iam_user]", severity="high",
-                  extra: str = "", title: str = "Test control") -> Path:
+def write_control(
+    directory: Path,
+    control_id: str,
+    sql: str,
+    *,
+    tables="[aws_iam_user]",
+    severity="high",
+    extra: str = "",
+    title: str = "Test control",
+) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{control_id}.sql"
     path.write_text(HEADER.format(title=title, severity=severity, tables=tables, extra=extra, sql=sql))
@@ -49,8 +57,15 @@ def add_snapshot(con, account: str, as_of: datetime | None, tables: dict[str, li
 
 
 def user(account: str, name: str, mfa: bool) -> dict:
-    return {"name": name, "arn": f"arn:aws:iam::{account}:user/{name}", "mfa_enabled": mfa,
-            "create_date": "2020-01-01T00:00:00Z", "partition": "aws", "region": "global", "account_id": account}
+    return {
+        "name": name,
+        "arn": f"arn:aws:iam::{account}:user/{name}",
+        "mfa_enabled": mfa,
+        "create_date": "2020-01-01T00:00:00Z",
+        "partition": "aws",
+        "region": "global",
+        "account_id": account,
+    }
 
 
 USERS_MFA = """select arn as resource, case when mfa_enabled then 'ok' else 'alarm' end as status,
@@ -63,11 +78,23 @@ def two_accounts(tmp_path_factory):
     """Account A: users and a credential report (as of 2024-03-01); account B: users only (as of 2021-06-15)."""
     path = tmp_path_factory.mktemp("engine") / "engine.duckdb"
     con = db.connect(path)
-    add_snapshot(con, ACCOUNT_A, AS_OF_A, {
-        "aws_iam_user": [user(ACCOUNT_A, "alice", True), user(ACCOUNT_A, "bob", False)],
-        "aws_iam_credential_report": [{"user_name": "alice", "user_arn": f"arn:aws:iam::{ACCOUNT_A}:user/alice",
-                                       "account_id": ACCOUNT_A, "region": "global", "partition": "aws"}],
-    })
+    add_snapshot(
+        con,
+        ACCOUNT_A,
+        AS_OF_A,
+        {
+            "aws_iam_user": [user(ACCOUNT_A, "alice", True), user(ACCOUNT_A, "bob", False)],
+            "aws_iam_credential_report": [
+                {
+                    "user_name": "alice",
+                    "user_arn": f"arn:aws:iam::{ACCOUNT_A}:user/alice",
+                    "account_id": ACCOUNT_A,
+                    "region": "global",
+                    "partition": "aws",
+                }
+            ],
+        },
+    )
     add_snapshot(con, ACCOUNT_B, AS_OF_B, {"aws_iam_user": [user(ACCOUNT_B, "carol", False)]})
     con.close()
     return path
@@ -94,16 +121,27 @@ def run(con, directory: Path, **kwargs) -> list[dict]:
     ("change", "message"),
     [
         (lambda t: t.replace("severity: high", "severity: urgent"), "header key 'severity' must be one of"),
-        (lambda t: t.replace("title: Test control\n", ""), "header key 'title' is missing"),
+        (lambda t: t.replace("title: Test control\n", ""), "header key 'title' is required"),
         (lambda t: t.replace("rationale:", "owner: me\nrationale:"), "unknown header key 'owner'"),
-        (lambda t: t.replace("tables: [aws_iam_user]", "tables: [aws_iam_users]"), "unknown table or view 'aws_iam_users'"),
+        (
+            lambda t: t.replace("tables: [aws_iam_user]", "tables: [aws_iam_users]"),
+            "unknown table or view 'aws_iam_users'",
+        ),
         (lambda t: t.replace("tables: [aws_iam_user]", "tables: aws_iam_user"), "'tables' must be a list"),
-        (lambda t: t.replace("where true", "where x > :limit"), "uses :limit but header key 'parameters' does not declare"),
-        (lambda t: t.replace("tables:", "parameters:\n  days: 3\ntables:"), "declares 'days' but the SQL never uses :days"),
+        (
+            lambda t: t.replace("where true", "where x > :limit"),
+            "uses :limit but header key 'parameters' does not declare",
+        ),
+        (
+            lambda t: t.replace("tables:", "parameters:\n  days: 3\ntables:"),
+            "declares 'days' but the SQL never uses :days",
+        ),
         (lambda t: t.replace("title: Test control", "title: [unclosed"), "header is not valid YAML"),
         (lambda t: t.replace("/*", "--", 1).replace("*/", ""), "missing the leading /* ... */ metadata header"),
-        (lambda t: t.replace("tables: [aws_iam_user]", "tables: [aws_iam_user]\nrequires: [iamsql_account]"),
-         "'requires' names 'iamsql_account', which is not a loaded table"),
+        (
+            lambda t: t.replace("tables: [aws_iam_user]", "tables: [aws_iam_user]\nrequires: [iamsql_account]"),
+            "'requires' names 'iamsql_account', which is not a loaded table",
+        ),
     ],
 )
 def test_header_errors_name_file_and_key(tmp_path, change, message):
@@ -133,8 +171,12 @@ def test_no_control_names_a_framework():
 
 
 def test_parameters_become_literals_in_the_syntax_tree(tmp_path):
-    path = write_control(tmp_path, "p", "select name from aws_iam_user where length(name) > :n and name <> :who "
-                         "and name <> 'x:n' and path = '/a::b/'", extra="parameters:\n  n: 3\n  who: bob\n")
+    path = write_control(
+        tmp_path,
+        "p",
+        "select name from aws_iam_user where length(name) > :n and name <> :who and name <> 'x:n' and path = '/a::b/'",
+        extra="parameters:\n  n: 3\n  who: bob\n",
+    )
     control = controls.parse_control(path)
     sql = controls.render_sql(control, {"n": 7, "who": "o'brien"})
     assert "> 7" in sql and "'o''brien'" in sql and "'x:n'" in sql and "'/a::b/'" in sql
@@ -156,12 +198,20 @@ def test_parameter_overrides_are_typed_and_scoped(tmp_path):
 
 
 def test_parameter_changes_the_result(con, tmp_path):
-    write_control(tmp_path, "long_names", "select arn as resource, case when length(name) > :n then 'alarm' else 'ok' end "
-                  "as status, 'length ' || length(name) as reason, account_id, region from aws_iam_user",
-                  extra="parameters:\n  n: 10\n")
+    write_control(
+        tmp_path,
+        "long_names",
+        "select arn as resource, case when length(name) > :n then 'alarm' else 'ok' end "
+        "as status, 'length ' || length(name) as reason, account_id, region from aws_iam_user",
+        extra="parameters:\n  n: 10\n",
+    )
     assert {r["status"] for r in run(con, tmp_path)} == {"ok"}
     rows = run(con, tmp_path, params={"n": "4"})
-    assert {r["resource"].rsplit("/", 1)[1]: r["status"] for r in rows} == {"alice": "alarm", "bob": "ok", "carol": "alarm"}
+    assert {r["resource"].rsplit("/", 1)[1]: r["status"] for r in rows} == {
+        "alice": "alarm",
+        "bob": "ok",
+        "carol": "alarm",
+    }
     stored = json.loads(con.execute("select parameters from iamsql_run order by run_id desc limit 1").fetchone()[0])
     assert stored == {"long_names": {"n": 4}}
 
@@ -182,7 +232,9 @@ def test_rows_dimensions_and_per_account_time(con, tmp_path):
     run_row = con.execute("select as_of, accounts, status, control_pack_hash from iamsql_run").fetchone()
     assert run_row[0] == AS_OF_A
     assert {a["account_id"]: a["as_of"] for a in json.loads(run_row[1])} == {
-        ACCOUNT_A: AS_OF_A.isoformat(), ACCOUNT_B: AS_OF_B.isoformat()}
+        ACCOUNT_A: AS_OF_A.isoformat(),
+        ACCOUNT_B: AS_OF_B.isoformat(),
+    }
     assert run_row[2] == "complete"
     assert run_row[3] == controls.control_pack_hash(tmp_path)
 
@@ -192,15 +244,22 @@ def test_same_data_same_results(con, tmp_path):
     first = run(con, tmp_path)
     second = run(con, tmp_path)
     assert [(r["finding_id"], r["status"], r["reason"]) for r in first] == [
-        (r["finding_id"], r["status"], r["reason"]) for r in second]
+        (r["finding_id"], r["status"], r["reason"]) for r in second
+    ]
     assert len({r["finding_id"] for r in first}) == len(first)
-    assert first[0]["finding_id"] == controls.finding_id("users_mfa", first[0]["account_id"], "global", first[0]["resource"])
+    assert first[0]["finding_id"] == controls.finding_id(
+        "users_mfa", first[0]["account_id"], "global", first[0]["resource"]
+    )
 
 
 def test_missing_table_data_is_a_skip_per_account(con, tmp_path):
-    write_control(tmp_path, "report_users",
-                  "select user_arn as resource, 'ok' as status, 'in report' as reason, account_id, region "
-                  "from aws_iam_credential_report", tables="[aws_iam_credential_report]")
+    write_control(
+        tmp_path,
+        "report_users",
+        "select user_arn as resource, 'ok' as status, 'in report' as reason, account_id, region "
+        "from aws_iam_credential_report",
+        tables="[aws_iam_credential_report]",
+    )
     rows = run(con, tmp_path)
     by_account = {r["account_id"]: r for r in rows}
     assert by_account[ACCOUNT_A]["status"] == "ok"
@@ -211,10 +270,15 @@ def test_missing_table_data_is_a_skip_per_account(con, tmp_path):
 
 
 def test_requires_limits_which_tables_must_be_loaded(con, tmp_path):
-    write_control(tmp_path, "optional_report",
-                  "select u.arn as resource, 'info' as status, 'report rows: ' || count(r.user_arn) as reason, "
-                  "u.account_id, u.region from aws_iam_user u left join aws_iam_credential_report r on r.user_arn = u.arn "
-                  "group by all", tables="[aws_iam_user, aws_iam_credential_report]", extra="requires: [aws_iam_user]\n")
+    write_control(
+        tmp_path,
+        "optional_report",
+        "select u.arn as resource, 'info' as status, 'report rows: ' || count(r.user_arn) as reason, "
+        "u.account_id, u.region from aws_iam_user u left join aws_iam_credential_report r on r.user_arn = u.arn "
+        "group by all",
+        tables="[aws_iam_user, aws_iam_credential_report]",
+        extra="requires: [aws_iam_user]\n",
+    )
     rows = run(con, tmp_path)
     assert {r["status"] for r in rows} == {"info"} and len(rows) == 3
 
@@ -231,12 +295,18 @@ def test_empty_database_gives_a_skip_per_control(tmp_path):
     ("sql", "reason"),
     [
         ("select arn as resource, 'ok' as status, account_id, region from aws_iam_user", "missing column(s) reason"),
-        ("select arn as resource, 'maybe' as status, 'x' as reason, account_id, region from aws_iam_user",
-         "status 'maybe' is not one of ok, alarm, info, skip, error"),
-        ("select arn as resource, 'ok' as status, null as reason, account_id, region from aws_iam_user",
-         "a row has an empty reason"),
-        ("select arn as resource, 'ok' as status, 'x' as reason, account_id, region, [1, 2] as l from aws_iam_user",
-         "column 'l' is not a scalar"),
+        (
+            "select arn as resource, 'maybe' as status, 'x' as reason, account_id, region from aws_iam_user",
+            "status 'maybe' is not one of ok, alarm, info, skip, error",
+        ),
+        (
+            "select arn as resource, 'ok' as status, null as reason, account_id, region from aws_iam_user",
+            "a row has an empty reason",
+        ),
+        (
+            "select arn as resource, 'ok' as status, 'x' as reason, account_id, region, [1, 2] as l from aws_iam_user",
+            "column 'l' is not a scalar",
+        ),
     ],
 )
 def test_contract_violations_become_error_rows(con, tmp_path, sql, reason):
@@ -248,8 +318,11 @@ def test_contract_violations_become_error_rows(con, tmp_path, sql, reason):
 
 
 def test_sql_that_does_not_bind_is_one_error_row(con, tmp_path):
-    write_control(tmp_path, "no_such_column",
-                  "select arn as resource, 'ok' as status, nosuch as reason, account_id, region from aws_iam_user")
+    write_control(
+        tmp_path,
+        "no_such_column",
+        "select arn as resource, 'ok' as status, nosuch as reason, account_id, region from aws_iam_user",
+    )
     write_control(tmp_path, "fine", USERS_MFA)
     rows = run(con, tmp_path)
     errors = [r for r in rows if r["control_id"] == "no_such_column"]
@@ -260,9 +333,12 @@ def test_sql_that_does_not_bind_is_one_error_row(con, tmp_path):
 
 
 def test_runtime_failure_is_an_error_row_for_that_account(con, tmp_path):
-    write_control(tmp_path, "cast_fails",
-                  "select arn as resource, 'ok' as status, (case when name = 'carol' then 'x' else '1' end)::int::text "
-                  "as reason, account_id, region from aws_iam_user")
+    write_control(
+        tmp_path,
+        "cast_fails",
+        "select arn as resource, 'ok' as status, (case when name = 'carol' then 'x' else '1' end)::int::text "
+        "as reason, account_id, region from aws_iam_user",
+    )
     rows = run(con, tmp_path)
     by_account = {}
     for r in rows:
@@ -288,7 +364,9 @@ def test_helper_views_serve_ad_hoc_queries(two_accounts):
     controls.create_views(connection)
     assert connection.execute("select count(*) from iam_policy_statement").fetchone()[0] == 0
     assert connection.execute("select account_id, partition, as_of from iamsql_account order by 1").fetchall() == [
-        (ACCOUNT_A, "aws", AS_OF_A), (ACCOUNT_B, "aws", AS_OF_B)]
+        (ACCOUNT_A, "aws", AS_OF_A),
+        (ACCOUNT_B, "aws", AS_OF_B),
+    ]
     assert connection.execute("select getvariable('iamsql_as_of')").fetchone()[0] == AS_OF_A
     connection.close()
 
@@ -308,8 +386,9 @@ def test_exit_codes():
 
 
 def iamsql(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", "from iamsql.cli import main; main()", *args],
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-c", "from iamsql.cli import main; main()", *args], capture_output=True, text=True
+    )
 
 
 def test_check_command_exit_codes_and_json(two_accounts, tmp_path):
@@ -323,7 +402,17 @@ def test_check_command_exit_codes_and_json(two_accounts, tmp_path):
     assert failing.returncode == 1, failing.stderr
     objects = json.loads(failing.stdout)
     assert {o["status"] for o in objects} == {"ok", "alarm"}
-    for key in ("control_id", "title", "severity", "status", "resource", "reason", "account_id", "region", "requirements"):
+    for key in (
+        "control_id",
+        "title",
+        "severity",
+        "status",
+        "resource",
+        "reason",
+        "account_id",
+        "region",
+        "requirements",
+    ):
         assert all(key in o for o in objects)
     assert "all controls" in failing.stderr  # the summary goes to stderr so stdout stays JSON
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from iamsql.common import yamltext
 from iamsql.common.lazy import lazy_import
+from iamsql.common.model import Where, load_located, rule, validate
 from iamsql.common.resources import data_folder
 from iamsql.errors import ControlError, first_line
 from iamsql.frameworks import load_frameworks, requirements_for_control
@@ -19,7 +20,6 @@ from iamsql.store.schema import ACCESS_TABLES, CATALOG_TABLES, TABLES
 
 sqlglot = lazy_import("sqlglot")
 dialect = lazy_import("iamsql.sql.dialect")  # imports sqlglot: only when a control is translated, not when cached
-dialect = lazy_import("iamsql.sql.dialect")  # sqlglot: imported when a control is translated, not when it is cached  # only to translate: a run whose SQL is in the translation cache needs none
 
 
 QUERIES_DIR = data_folder("queries")
@@ -35,12 +35,6 @@ SEVERITIES = ("critical", "high", "medium", "low", "info")
 
 
 STATUSES = ("ok", "alarm", "info", "skip", "error")
-
-
-REQUIRED_KEYS = ("title", "description", "severity", "resource_type", "rationale", "remediation", "tables")
-
-
-OPTIONAL_KEYS = ("parameters", "requires")
 
 
 RESULT_COLUMNS = ("resource", "status", "reason", "account_id", "region")
@@ -67,8 +61,49 @@ class Control:
 _HEADER = re.compile(r"\A\s*/\*(?P<header>.*?)\*/(?P<body>.*)\Z", re.S)
 
 
+def _known_tables(tables: tuple[str, ...]) -> str | None:
+    known = set(TABLES) | set(view_names()) | set(ENGINE_VIEWS) | set(ACCESS_TABLES) | set(CATALOG_TABLES)
+    unknown = [table for table in tables if table not in known]
+    return f"names unknown table or view {unknown[0]!r}" if unknown else None
+
+
+def _loaded_tables(tables: tuple[str, ...]) -> str | None:
+    unloaded = [table for table in tables if table not in TABLES]
+    return f"names {unloaded[0]!r}, which is not a loaded table" if unloaded else None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ControlHeader:
+    """The YAML header of a control file; the file name, not a key, is the control's id."""
+
+    title: str = rule("text", help="one line")
+    description: str = rule("text")
+    severity: str = rule("text", choices=SEVERITIES)
+    resource_type: str = rule("text", help="e.g. `AWS::IAM::User`, `AWS::::Account`")
+    rationale: str = rule("text")
+    remediation: str = rule("text")
+    tables: tuple[str, ...] = rule(
+        "names",
+        check=_known_tables,
+        help="every table or view the SQL reads "
+        "(Steampipe tables, `queries/views/*`, `iamsql_account`, the policy engine's tables)",
+    )
+    requires: tuple[str, ...] | None = rule(
+        "names",
+        required=False,
+        null_is_default=False,
+        check=_loaded_tables,
+        help="loaded tables an account must have, else the control is `skip` for it; default: every Steampipe "
+        "table in `tables`",
+    )
+    parameters: dict[str, Any] | None = rule(
+        "settings", required=False, help="the SQL uses `:name`; every declared name must be used and vice versa"
+    )
+
+
 def parse_control(path: Path) -> Control:
-    """Read and validate one control file; any problem raises ControlError naming the file and the key."""
+    """Read one control file and validate its header against ``ControlHeader``; any problem raises ControlError
+    naming the file, the line and the key."""
     name = f"{path.parent.name}/{path.name}"
     try:
         text = path.read_text(encoding="utf-8")
@@ -80,40 +115,17 @@ def parse_control(path: Path) -> Control:
     if not match:
         raise ControlError(f"{name}: missing the leading /* ... */ metadata header")
     try:
-        header = yamltext.load(match["header"])
+        data = load_located(match["header"])
     except yamltext.YAMLError as exc:
         raise ControlError(f"{name}: header is not valid YAML: {first_line(exc)}") from None
     except RecursionError:
         raise ControlError(f"{name}: header nested too deeply to read") from None
-    if not isinstance(header, dict):
-        raise ControlError(f"{name}: header must be a YAML mapping of keys to values")
-    for key in header:
-        if key not in REQUIRED_KEYS + OPTIONAL_KEYS:
-            raise ControlError(
-                f"{name}: unknown header key {key!r} (allowed: {', '.join(REQUIRED_KEYS + OPTIONAL_KEYS)})"
-            )
-    for key in REQUIRED_KEYS:
-        if header.get(key) in (None, "", []):
-            raise ControlError(f"{name}: header key {key!r} is missing or empty")
-    for key in ("title", "description", "resource_type", "rationale", "remediation"):
-        if not isinstance(header[key], str):
-            raise ControlError(f"{name}: header key {key!r} must be text")
-    if header["severity"] not in SEVERITIES:
-        raise ControlError(f"{name}: header key 'severity' must be one of {', '.join(SEVERITIES)}")
-    known = set(TABLES) | set(view_names()) | set(ENGINE_VIEWS) | set(ACCESS_TABLES) | set(CATALOG_TABLES)
-    tables = _name_list(name, "tables", header["tables"])
-    for table in tables:
-        if table not in known:
-            raise ControlError(f"{name}: header key 'tables' names unknown table or view {table!r}")
-    requires = _name_list(name, "requires", header.get("requires", [t for t in tables if t in TABLES]))
-    for table in requires:
-        if table not in TABLES:
-            raise ControlError(f"{name}: header key 'requires' names {table!r}, which is not a loaded table")
-    parameters = header.get("parameters") or {}
-    if not isinstance(parameters, dict) or not all(
-        isinstance(k, str) and isinstance(v, bool | int | float | str) for k, v in parameters.items()
-    ):
-        raise ControlError(f"{name}: header key 'parameters' must map names to numbers, text or booleans")
+    where = Where(
+        name, "header", ControlError, noun="header key", line_offset=text.count("\n", 0, match.start("header"))
+    )
+    header = validate(ControlHeader, data, where)
+    requires = header.requires if header.requires is not None else tuple(t for t in header.tables if t in TABLES)
+    parameters = header.parameters or {}
     body = match["body"].strip().rstrip(";").strip()
     if not body:
         raise ControlError(f"{name}: no SQL after the header")
@@ -124,24 +136,18 @@ def parse_control(path: Path) -> Control:
         raise ControlError(f"{name}: header key 'parameters' declares {unused!r} but the SQL never uses :{unused}")
     return Control(
         id=path.stem,
-        title=header["title"].strip(),
-        description=header["description"].strip(),
-        severity=header["severity"],
-        resource_type=header["resource_type"].strip(),
-        rationale=header["rationale"].strip(),
-        remediation=header["remediation"].strip(),
-        tables=tuple(tables),
-        requires=tuple(requires),
-        parameters=dict(parameters),
+        title=header.title,
+        description=header.description,
+        severity=header.severity,
+        resource_type=header.resource_type,
+        rationale=header.rationale,
+        remediation=header.remediation,
+        tables=header.tables,
+        requires=requires,
+        parameters=parameters,
         sql=body,
         path=path,
     )
-
-
-def _name_list(name: str, key: str, value: Any) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ControlError(f"{name}: header key {key!r} must be a list of table names")
-    return value
 
 
 def _strip_literals(sql: str) -> str:
@@ -155,8 +161,6 @@ def load_controls(directory: Path | None = None) -> list[Control]:
     if not directory.is_dir():
         raise ControlError(f"control folder {directory} does not exist")
     return [parse_control(path) for path in sorted(directory.glob("*.sql"))]
-
-
 
 
 def with_extra(controls: list[Control], extra_controls: Iterable[Control] | None) -> list[Control]:
@@ -201,8 +205,6 @@ def to_duckdb(sql: str) -> str:
 
 
 CACHED_DIALECT = "duckdb-as-of"  # the translation cache's name for what ``to_duckdb`` writes
-
-
 
 
 def effective_parameters(controls: list[Control], overrides: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
@@ -262,16 +264,14 @@ def select_controls(
         for framework in frameworks:
             if framework not in known:
                 raise ControlError(f"unknown framework {framework!r}; known: {', '.join(known) or 'none yet'}")
-        selected = [c for c in selected if any(r.split(":", 1)[0] in frameworks for r in requirements_for_control(c.id))]
+        selected = [
+            c for c in selected if any(r.split(":", 1)[0] in frameworks for r in requirements_for_control(c.id))
+        ]
     if severity is not None:
         if severity not in SEVERITIES:
             raise ControlError(f"unknown severity {severity!r}; choose one of {', '.join(SEVERITIES)}")
         selected = [c for c in selected if SEVERITIES.index(c.severity) <= SEVERITIES.index(severity)]
     return selected
-
-
-
-
 
 
 def view_names() -> list[str]:

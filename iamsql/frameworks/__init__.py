@@ -39,10 +39,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from iamsql.common import yamltext
+from iamsql.common.model import Where, rule, validate
 from iamsql.common.resources import data_folder
 from iamsql.errors import MappingError
 
@@ -52,18 +54,119 @@ CONTROL_OUTCOMES = ("passed", "failed", "partial", "excepted", "not_assessed")
 REQUIREMENT_STATUSES = ("passed", "failed", "partial", "excepted", "not_assessed", "manual", "attested")
 ASSESSED = ("passed", "failed", "partial", "excepted", "attested")  # requirements with evidence of their state
 COMPLIANT = ("passed", "excepted", "attested")  # met: by all controls, under exceptions in force, or attested
-FORMULA = ("compliant % = (passed + excepted + attested) / assessed; coverage % = assessed / all requirements; "
-           "assessed = passed + failed + partial + excepted + attested. A control is assessed when it produced an "
-           "ok, alarm or error row (skip and info are not); passed needs every mapped control assessed and none "
-           "failing; partial: some assessed, none failing, some not assessed (counted as assessed, not compliant); "
-           "over several accounts a requirement passes only when it passes in every account. Informative frameworks "
-           "(SP 800-207) show coverage and findings, no compliant %.")
+FORMULA = (
+    "compliant % = (passed + excepted + attested) / assessed; coverage % = assessed / all requirements; "
+    "assessed = passed + failed + partial + excepted + attested. A control is assessed when it produced an "
+    "ok, alarm or error row (skip and info are not); passed needs every mapped control assessed and none "
+    "failing; partial: some assessed, none failing, some not assessed (counted as assessed, not compliant); "
+    "over several accounts a requirement passes only when it passes in every account. Informative frameworks "
+    "(SP 800-207) show coverage and findings, no compliant %."
+)
 CONTROL_ID = re.compile(r"[a-z][a-z0-9_]*")
 
-_MAPPING_KEYS = {"framework", "title", "version", "source", "informative", "requirements"}
-_MAPPED_KEYS = {"id", "controls", "note"}
 WHY_MAX = 300  # characters of a mapping line's justification (one sentence)
 _CATALOG_META = ("framework", "title", "version", "source")
+
+
+# ------------------------------------------------------------------------------------------- file models
+
+
+@dataclass(frozen=True, kw_only=True)
+class CatalogFields:
+    """A catalog file, ``mappings/catalogs/<framework>.yaml``: the framework's requirements and the levels above."""
+
+    framework: str = rule("text", help="the framework id, the file name")
+    title: str = rule("text")
+    version: str = rule("label")
+    publisher: str = rule("text")
+    source: str = rule("text", help="citation of the official text")
+    source_files: list | None = rule("entries", required=False, help="the files the catalog was read from")
+    notes: str | None = rule("text", required=False)
+    informative: bool = rule("bool", required=False, default=False, help="gives coverage, not a compliant %")
+    levels: tuple[str, ...] = rule("names", help="the hierarchy, outermost first")
+    requirement_level: str = rule("text", help="the level that mappings point at")
+    entries: list = rule("entries", help="every group and requirement in official order")
+    withdrawn: list | None = rule("entries", required=False, help="withdrawn ids: aliases saying where they moved")
+    aliases: list | None = rule("entries", required=False)
+
+    def problem(self) -> tuple[str, str] | None:
+        if self.requirement_level not in self.levels:
+            return "requirement_level", f"'requirement_level' must be one of the levels: {', '.join(self.levels)}"
+        return None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CatalogEntry:
+    """One group or requirement of a catalog."""
+
+    id: str = rule("label")
+    level: str = rule("text")
+    title: str | None = rule("text", required=False)
+    text: str | None = rule("text", required=False)
+    parent: str | None = rule("label", required=False)
+    profile: str | None = rule("text", required=False, help="CIS profile")
+    assessment: str | None = rule("text", required=False, help="CIS: Automated or Manual")
+    other_versions: dict | None = rule("mapping", required=False, help="CIS: the id in other versions")
+    ratings: dict | None = rule("mapping", required=False, help="OWASP: the risk's rating table")
+
+
+@dataclass(frozen=True, kw_only=True)
+class WithdrawnEntry:
+    """An id the framework withdrew, kept so that looking it up says where it moved."""
+
+    id: str = rule("label")
+    level: str = rule("text")
+    parent: str | None = rule("label", required=False)
+    title: str | None = rule("text", required=False)
+    text: str | None = rule("text", required=False)
+    csf11_id: str | None = rule("label", required=False, help="its CSF 1.1 form")
+    note: str = rule("text")
+    successors: tuple[str, ...] = rule("names", required=False, default=())
+
+
+@dataclass(frozen=True, kw_only=True)
+class AliasEntry:
+    """A short or other form of an id and the ids it names."""
+
+    alias: str = rule("label")
+    see: tuple[str, ...] = rule("names", required=False, default=())
+    note: str = rule("text")
+
+
+def _control_sentences(controls: Any) -> str | None:
+    if not isinstance(controls, dict) or not controls:
+        return "must map each control id to one sentence saying why it evidences the requirement (control_id: why)"
+    for control, why in controls.items():
+        if not isinstance(control, str) or not CONTROL_ID.fullmatch(control):
+            return f"names {control!r}, which is not a control id (a queries/*.sql file stem)"
+        if not isinstance(why, str) or not why.strip():
+            return f"entry {control}: say in one sentence why the control evidences the requirement (control_id: why)"
+        if "\n" in why.strip() or len(why) > WHY_MAX:
+            return f"entry {control}: the justification must be one sentence of at most {WHY_MAX} characters"
+    return None
+
+
+@dataclass(frozen=True, kw_only=True)
+class MappingFields:
+    """A mapping file, ``mappings/<framework>.yaml``: its catalog's identity and the requirements controls serve."""
+
+    framework: str = rule("text", help="the file name")
+    title: str = rule("text", help="as its catalog says")
+    version: str = rule("label", help="as its catalog says")
+    source: str = rule("text", help="as its catalog says")
+    informative: bool = rule("bool", required=False, default=False, help="as its catalog says")
+    requirements: list = rule("entries", help="in catalog order")
+
+
+@dataclass(frozen=True, kw_only=True)
+class MappedRequirement:
+    """One requirement of a mapping file and the controls that serve it."""
+
+    id: str = rule("label", help="a current requirement id of the catalog")
+    controls: dict = rule(
+        "any", check=_control_sentences, help="control_id: one sentence saying why it evidences the requirement"
+    )
+    note: str | None = rule("text", required=False)
 
 
 @dataclass(frozen=True)
@@ -187,8 +290,13 @@ class FrameworkSummary:
 
     def figures(self) -> dict:
         """The counts and both figures as plain values (the JSON report's shape)."""
-        return {"total": self.total, **{s: getattr(self, s) for s in REQUIREMENT_STATUSES},
-                "assessed": self.assessed, "compliant_pct": self.compliant_pct, "coverage_pct": self.coverage_pct}
+        return {
+            "total": self.total,
+            **{s: getattr(self, s) for s in REQUIREMENT_STATUSES},
+            "assessed": self.assessed,
+            "compliant_pct": self.compliant_pct,
+            "coverage_pct": self.coverage_pct,
+        }
 
 
 # ------------------------------------------------------------------------------------------------- loading
@@ -250,62 +358,87 @@ def _read_yaml(path: Path) -> dict:
 
 def _load_one(mapping_path: Path, catalog_path: Path) -> Framework:
     name = f"mappings/{mapping_path.name}"
-    mapping = _read_yaml(mapping_path)
+    data = _read_yaml(mapping_path)
     if not catalog_path.is_file():
         raise MappingError(f"{name}: no catalog file catalogs/{catalog_path.name} beside it")
-    catalog = _read_yaml(catalog_path)
-    unknown = set(mapping) - _MAPPING_KEYS
-    if unknown:
-        raise MappingError(f"{name}: unknown key(s) {', '.join(sorted(unknown))} (allowed: {', '.join(sorted(_MAPPING_KEYS))})")
-    if mapping.get("framework") != mapping_path.stem:
+    mapping = validate(MappingFields, data, Where(name, "the mapping", MappingError))
+    catalog = _catalog(catalog_path)
+    if mapping.framework != mapping_path.stem:
         raise MappingError(f"{name}: 'framework' must be {mapping_path.stem!r}, the file name")
     for key in _CATALOG_META:
-        if str(mapping.get(key)) != str(catalog.get(key)):
-            raise MappingError(f"{name}: {key!r} is {mapping.get(key)!r} but its catalog says {catalog.get(key)!r}")
-    informative = mapping.get("informative", False)
-    if informative is not catalog.get("informative", False):
-        raise MappingError(f"{name}: 'informative' must be {str(catalog.get('informative', False)).lower()}, as its catalog says")
+        if getattr(mapping, key) != getattr(catalog, key):
+            raise MappingError(f"{name}: {key!r} is {data.get(key)!r} but its catalog says {getattr(catalog, key)!r}")
+    if mapping.informative is not catalog.informative:
+        raise MappingError(f"{name}: 'informative' must be {str(catalog.informative).lower()}, as its catalog says")
 
-    framework_id = catalog["framework"]
-    level = catalog["requirement_level"]
+    catalog_name = f"catalogs/{catalog_path.name}"
     groups, entries = [], []
-    for entry in catalog["entries"]:
-        if entry["level"] == level:
+    for n, item in enumerate(catalog.entries, 1):
+        entry = validate(CatalogEntry, item, Where(catalog_name, f"entry {n}", MappingError, context=f"entry {n}: "))
+        if entry.level not in catalog.levels:
+            raise MappingError(f"{catalog_name}: entry {n}: 'level' must be one of {', '.join(catalog.levels)}")
+        if entry.level == catalog.requirement_level:
             entries.append(entry)
         else:
-            groups.append(Group(entry["id"], entry["level"], entry.get("title", ""), entry.get("text", ""),
-                                entry.get("parent")))
-    aliases = _aliases(catalog)
-    bare = Framework(framework_id, catalog["title"], str(catalog["version"]), catalog["publisher"], catalog["source"],
-                     informative, tuple(groups), (), aliases)
-    mapped = _mapped(name, mapping.get("requirements"), [str(e["id"]) for e in entries], bare)
+            groups.append(Group(entry.id, entry.level, entry.title or "", entry.text or "", entry.parent))
+    aliases = _aliases(catalog, catalog_name)
+    bare = Framework(
+        catalog.framework,
+        catalog.title,
+        catalog.version,
+        catalog.publisher,
+        catalog.source,
+        catalog.informative,
+        tuple(groups),
+        (),
+        aliases,
+    )
+    mapped = _mapped(name, mapping.requirements, [e.id for e in entries], bare)
     requirements = tuple(
-        Requirement(framework_id, str(e["id"]), e.get("title") or e.get("text", ""), e.get("text", ""),
-                    e.get("parent"), *mapped.get(str(e["id"]), ((), None, ())))
+        Requirement(
+            catalog.framework, e.id, e.title or e.text or "", e.text or "", e.parent, *mapped.get(e.id, ((), None, ()))
+        )
         for e in entries
     )
-    return Framework(framework_id, bare.title, bare.version, bare.publisher, bare.source, informative,
-                     bare.groups, requirements, aliases)
+    return Framework(
+        catalog.framework,
+        bare.title,
+        bare.version,
+        bare.publisher,
+        bare.source,
+        catalog.informative,
+        bare.groups,
+        requirements,
+        aliases,
+    )
 
 
-def _aliases(catalog: dict) -> tuple[Alias, ...]:
+def _catalog(path: Path) -> CatalogFields:
+    """A catalog file validated against ``CatalogFields`` (its entries are validated where they are read)."""
+    return validate(CatalogFields, _read_yaml(path), Where(f"catalogs/{path.name}", "the catalog", MappingError))
+
+
+def _aliases(catalog: CatalogFields, name: str) -> tuple[Alias, ...]:
     """Catalog aliases plus withdrawn entries (under their own id and their old CSF 1.1 form)."""
-    aliases = [Alias(a["alias"], tuple(a.get("see", ())), a["note"]) for a in catalog.get("aliases", [])]
-    for entry in catalog.get("withdrawn", []):
-        old = entry.get("title") or entry.get("text", "")
-        moved = entry["note"].removeprefix("Withdrawn: ")
-        note = f"withdrawn from {catalog['title']}: {moved[:1].lower()}{moved[1:]}"
+    aliases = []
+    for n, item in enumerate(catalog.aliases or [], 1):
+        alias = validate(AliasEntry, item, Where(name, f"alias {n}", MappingError, context=f"alias {n}: "))
+        aliases.append(Alias(alias.alias, alias.see, alias.note))
+    for n, item in enumerate(catalog.withdrawn or [], 1):
+        entry = validate(WithdrawnEntry, item, Where(name, f"withdrawn {n}", MappingError, context=f"withdrawn {n}: "))
+        old = entry.title or entry.text or ""
+        moved = entry.note.removeprefix("Withdrawn: ")
+        note = f"withdrawn from {catalog.title}: {moved[:1].lower()}{moved[1:]}"
         if old:
             note = f"{note} (its old text: {old})"
-        for alias in dict.fromkeys((entry["id"], entry.get("csf11_id") or entry["id"])):
-            aliases.append(Alias(alias, tuple(entry.get("successors", ())), note))
+        for alias in dict.fromkeys((entry.id, entry.csf11_id or entry.id)):
+            aliases.append(Alias(alias, entry.successors, note))
     return tuple(aliases)
 
 
-def _mapped(name: str, items, catalog_ids: list[str], framework: Framework) -> dict[str, tuple]:
-    """Validate a mapping's requirement list; returns id -> (controls, note, why)."""
-    if not isinstance(items, list) or not items:
-        raise MappingError(f"{name}: 'requirements' must be a non-empty list")
+def _mapped(name: str, items: list, catalog_ids: list[str], framework: Framework) -> dict[str, tuple]:
+    """Validate a mapping's requirement list against ``MappedRequirement`` and the catalog's order; returns
+    id -> (controls, note, why)."""
     position = {rid: n for n, rid in enumerate(catalog_ids)}
     mapped: dict[str, tuple] = {}
     last = -1
@@ -313,34 +446,19 @@ def _mapped(name: str, items, catalog_ids: list[str], framework: Framework) -> d
         if not isinstance(item, dict) or "id" not in item:
             raise MappingError(f"{name}: every requirement needs an 'id'")
         rid = str(item["id"])
-        unknown = set(item) - _MAPPED_KEYS
-        if unknown:
-            raise MappingError(f"{name}: {rid}: unknown key(s) {', '.join(sorted(unknown))} (allowed: id, controls, note)")
+        entry = validate(MappedRequirement, item, Where(name, rid, MappingError, context=f"{rid}: "))
         if rid not in position:
             hint = _alias_message(framework, rid)
-            raise MappingError(f"{name}: {rid} is not a current requirement of {framework.id}" + (f": {hint}" if hint else ""))
+            raise MappingError(
+                f"{name}: {rid} is not a current requirement of {framework.id}" + (f": {hint}" if hint else "")
+            )
         if rid in mapped:
             raise MappingError(f"{name}: {rid} is listed twice")
         if position[rid] < last:
             raise MappingError(f"{name}: {rid} is out of catalog order (list requirements in the order of the catalog)")
         last = position[rid]
-        controls = item.get("controls")
-        if not isinstance(controls, dict) or not controls:
-            raise MappingError(f"{name}: {rid}: 'controls' must map each control id to one sentence saying why it "
-                               "evidences the requirement (control_id: why)")
-        for control, why in controls.items():
-            if not isinstance(control, str) or not CONTROL_ID.fullmatch(control):
-                raise MappingError(f"{name}: {rid}: {control!r} is not a control id (a queries/*.sql file stem)")
-            if not isinstance(why, str) or not why.strip():
-                raise MappingError(f"{name}: {rid}: {control}: say in one sentence why the control evidences the "
-                                   "requirement (control_id: why)")
-            if "\n" in why.strip() or len(why) > WHY_MAX:
-                raise MappingError(f"{name}: {rid}: {control}: the justification must be one sentence of at most "
-                                   f"{WHY_MAX} characters")
-        note = item.get("note")
-        if note is not None and not isinstance(note, str):
-            raise MappingError(f"{name}: {rid}: 'note' must be text")
-        mapped[rid] = (tuple(controls), note, tuple((c, " ".join(w.split())) for c, w in controls.items()))
+        why = tuple((c, " ".join(w.split())) for c, w in entry.controls.items())
+        mapped[rid] = (tuple(entry.controls), entry.note, why)
     return mapped
 
 
@@ -380,13 +498,17 @@ def _alias_message(framework: Framework, text: str) -> str | None:
     key = text.strip().casefold()
     for alias in framework.aliases:
         if alias.alias.casefold() == key:
-            see = ", ".join(f"{rid} ({framework.requirement(rid).title})" if _is_current(framework, rid) else rid
-                            for rid in alias.see)
+            see = ", ".join(
+                f"{rid} ({framework.requirement(rid).title})" if _is_current(framework, rid) else rid
+                for rid in alias.see
+            )
             return f"{text.strip()} is {alias.note}" + (f"; see {see}" if see else "")
     padded = re.sub(r"-(\d)$", r"-0\1", text.strip().upper())
     if padded != text.strip().upper() and _is_current(framework, padded):
-        return (f"{text.strip()} is written with a one-digit number as in CSF 1.1; {framework.title} writes it "
-                f"{padded} ({framework.requirement(padded).title})")
+        return (
+            f"{text.strip()} is written with a one-digit number as in CSF 1.1; {framework.title} writes it "
+            f"{padded} ({framework.requirement(padded).title})"
+        )
     return None
 
 
@@ -423,8 +545,11 @@ def search(text: str) -> tuple[list[Requirement], str | None]:
         alias = next((a for a in framework.aliases if a.alias.casefold() == needle), None)
         if alias is not None:
             message = message or _alias_message(framework, query)
-            found.extend(r for r in framework.requirements
-                         if r.id in alias.see or any(g.id in alias.see for g in framework.group_path(r)))
+            found.extend(
+                r
+                for r in framework.requirements
+                if r.id in alias.see or any(g.id in alias.see for g in framework.group_path(r))
+            )
             continue
         padded_message = _alias_message(framework, query)
         if padded_message:
@@ -432,7 +557,11 @@ def search(text: str) -> tuple[list[Requirement], str | None]:
             padded = re.sub(r"-(\d)$", r"-0\1", query.upper())
             found.extend(r for r in framework.requirements if r.id == padded)
             continue
-        found.extend(r for r in framework.requirements if needle and (needle in r.title.casefold() or needle in r.text.casefold()))
+        found.extend(
+            r
+            for r in framework.requirements
+            if needle and (needle in r.title.casefold() or needle in r.text.casefold())
+        )
     return found, message
 
 
@@ -450,7 +579,9 @@ def _counts(value: Mapping[str, int] | Iterable[str]) -> dict[str, int]:
             counts[status] = counts.get(status, 0) + 1
     unknown = set(counts) - set(RESULT_STATUSES) - {"excepted"}
     if unknown:
-        raise MappingError(f"unknown result status {sorted(unknown)[0]!r}; expected one of {', '.join(RESULT_STATUSES)}")
+        raise MappingError(
+            f"unknown result status {sorted(unknown)[0]!r}; expected one of {', '.join(RESULT_STATUSES)}"
+        )
     return {**dict.fromkeys((*RESULT_STATUSES, "excepted"), 0), **counts}
 
 
@@ -476,8 +607,10 @@ def statuses_by_account(rows: Iterable[Mapping], accounts: Iterable[str] = ()) -
     rows = list(rows)
     names = list(dict.fromkeys([*accounts, *(r.get("account_id") for r in rows if r.get("account_id"))]))
     unowned = [r for r in rows if not r.get("account_id")]
-    return {account: statuses_by_control([*(r for r in rows if r.get("account_id") == account), *unowned])
-            for account in names}
+    return {
+        account: statuses_by_control([*(r for r in rows if r.get("account_id") == account), *unowned])
+        for account in names
+    }
 
 
 def control_outcome(statuses: Mapping[str, int] | Iterable[str]) -> str:
@@ -496,8 +629,10 @@ def control_outcome(statuses: Mapping[str, int] | Iterable[str]) -> str:
 
 
 def requirement_status(
-    results_by_control: Mapping[str, Mapping[str, int] | Iterable[str]], frameworks: Iterable[str] | None = None,
-    attested: Iterable[str] = (), by_account: Mapping[str, Mapping[str, Mapping[str, int] | Iterable[str]]] | None = None,
+    results_by_control: Mapping[str, Mapping[str, int] | Iterable[str]],
+    frameworks: Iterable[str] | None = None,
+    attested: Iterable[str] = (),
+    by_account: Mapping[str, Mapping[str, Mapping[str, int] | Iterable[str]]] | None = None,
 ) -> list[RequirementStatus]:
     """Status of every requirement of the given frameworks (all by default), in framework then catalog order.
     ``results_by_control`` maps control ids to their result counts (``statuses_by_control``) or to the list of
@@ -508,8 +643,9 @@ def requirement_status(
     attested = set(attested)
     if by_account is not None:
         controls = {c for per in by_account.values() for c in per}
-        outcomes = {c: combined_outcome(control_outcome(per.get(c, ())) for per in by_account.values())
-                    for c in controls}
+        outcomes = {
+            c: combined_outcome(control_outcome(per.get(c, ())) for per in by_account.values()) for c in controls
+        }
     else:
         outcomes = {control: control_outcome(value) for control, value in results_by_control.items()}
     selected = [get_framework(f) for f in frameworks] if frameworks else list(load_frameworks().values())
@@ -517,8 +653,9 @@ def requirement_status(
     for framework in selected:
         for requirement in framework.requirements:
             per_control = tuple((c, outcomes.get(c, "not_assessed")) for c in requirement.controls)
-            statuses.append(RequirementStatus(requirement, _requirement_status(requirement, per_control, attested),
-                                              per_control))
+            statuses.append(
+                RequirementStatus(requirement, _requirement_status(requirement, per_control, attested), per_control)
+            )
     return statuses
 
 
@@ -560,23 +697,27 @@ def framework_summary(statuses: Iterable[RequirementStatus], account_id: str | N
         per[item.status] += 1
     frameworks = load_frameworks()
     return [
-        FrameworkSummary(fid, frameworks[fid].title, frameworks[fid].informative, sum(per.values()), **per,
-                         account_id=account_id)
+        FrameworkSummary(
+            fid, frameworks[fid].title, frameworks[fid].informative, sum(per.values()), **per, account_id=account_id
+        )
         for fid, per in counts.items()
     ]
 
 
 def account_summaries(
     counts_by_account: Mapping[str, Mapping[str, Mapping[str, int] | Iterable[str]]],
-    frameworks: Iterable[str] | None = None, attested: Iterable[str] = (),
+    frameworks: Iterable[str] | None = None,
+    attested: Iterable[str] = (),
 ) -> list[FrameworkSummary]:
     """Per account (sorted), then per framework: the summary from that account's results only
     (``statuses_by_account``). Attestations are per requirement, so they count for every account."""
     attested = set(attested)
     frameworks = list(frameworks) if frameworks else None
-    return [summary for account in sorted(counts_by_account)
-            for summary in framework_summary(requirement_status(counts_by_account[account], frameworks, attested),
-                                             account)]
+    return [
+        summary
+        for account in sorted(counts_by_account)
+        for summary in framework_summary(requirement_status(counts_by_account[account], frameworks, attested), account)
+    ]
 
 
 def percent(value: float | None) -> str:
@@ -602,8 +743,17 @@ def listing(framework_id: str | None = None, text: str | None = None) -> tuple[l
     rows = []
     for framework in load_frameworks().values():
         automated = sum(1 for r in framework.requirements if r.controls)
-        rows.append((framework.id, framework.title, framework.version, framework.informative,
-                     len(framework.requirements), automated, len(framework.requirements) - automated))
+        rows.append(
+            (
+                framework.id,
+                framework.title,
+                framework.version,
+                framework.informative,
+                len(framework.requirements),
+                automated,
+                len(framework.requirements) - automated,
+            )
+        )
     return columns, rows, None
 
 

@@ -33,7 +33,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
@@ -41,15 +41,11 @@ from typing import Any
 import duckdb
 import yaml
 
+from iamsql.common.model import Where, load_located, rule, validate
 from iamsql.errors import ExceptionsFileError, MappingError, first_line
 from iamsql.frameworks import get_framework
 from iamsql.history.runs import ensure_schema, run_as_of, runs
 from iamsql.store.db import has_table, transaction
-
-EXCEPTION_FIELDS = ("control", "resource", "account", "reason", "approver", "ticket", "expires")
-PATTERN_FIELDS = ("control", "resource")
-ATTESTATION_FIELDS = ("framework", "requirement", "attested_by", "date", "evidence", "expires")
-TOP_KEYS = ("exceptions", "attestations")
 
 
 @dataclass(frozen=True)
@@ -113,8 +109,84 @@ class ExceptionsFile:
 # ------------------------------------------------------------------------------------------------- reading
 
 
+def _account(account: str) -> str | None:
+    if account == "*" or (account.isdigit() and len(account) == 12):
+        return None
+    return f"must be a 12-digit account id or '*', not {account!r} (quote it so YAML keeps leading zeros)"
+
+
+def _resource_pattern(resource: str) -> str | None:
+    if resource.startswith("re:"):
+        try:
+            re.compile(resource[3:])
+        except re.error as exc:
+            return f"is not a valid regular expression: {exc}"
+    return None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExceptionFields:
+    """One entry of ``exceptions:`` as written."""
+
+    control: str | None = rule(
+        "label", required=False, null_is_default=False, help="control id or glob (`iam_user_*`); default every control"
+    )
+    resource: str | None = rule(
+        "label",
+        required=False,
+        null_is_default=False,
+        check=_resource_pattern,
+        help="glob, or `re:<regex>` (full match); default every resource",
+    )
+    account: str = rule("label", check=_account, help="12-digit account id, or `*`")
+    reason: str = rule("label")
+    approver: str = rule("label")
+    ticket: str = rule("label")
+    expires: date = rule("date", help="last day the exception applies")
+
+    def problem(self) -> tuple[None, str] | None:
+        if self.control is None and self.resource is None:
+            return None, (
+                "give 'control' or 'resource' (or both); an exception for everything in an account is not allowed"
+            )
+        return None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AttestationFields:
+    """One entry of ``attestations:`` as written; the requirement must exist and have no control."""
+
+    framework: str = rule("label", help="framework id (`iamsql frameworks`)")
+    requirement: str = rule("label", help="requirement id in that framework")
+    attested_by: str = rule("label")
+    date: date = rule("date")
+    evidence: str = rule("label")
+    expires: date = rule("date")
+
+    def problem(self) -> tuple[str, str] | None:
+        try:
+            requirement = get_framework(self.framework).requirement(self.requirement)
+        except MappingError as exc:
+            return ("framework" if "unknown framework" in str(exc) else "requirement"), str(exc)
+        if requirement.controls:
+            return "requirement", (
+                f"{requirement.ref} is assessed by controls ({', '.join(requirement.controls)}); "
+                "attest only requirements without one, and use an exception for accepted findings"
+            )
+        return None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExceptionsFields:
+    """The file: two lists of entries, each optional."""
+
+    exceptions: list | None = rule("entries", required=False)
+    attestations: list | None = rule("entries", required=False)
+
+
 def read_exceptions(path: str | Path) -> ExceptionsFile:
-    """Read and validate an exceptions file; any problem raises ExceptionsFileError with ``file:line:``."""
+    """Read an exceptions file and validate each entry against its model; any problem raises ExceptionsFileError
+    with ``file:line:``."""
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -125,11 +197,7 @@ def read_exceptions(path: str | Path) -> ExceptionsFile:
     except UnicodeDecodeError:
         raise ExceptionsFileError(f"{path}: not UTF-8 text") from None
     try:
-        loader = yaml.SafeLoader(text)
-        try:
-            root = loader.get_single_node()
-        finally:
-            loader.dispose()
+        root = load_located(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f"{mark.line + 1}:" if mark else ""
@@ -138,125 +206,66 @@ def read_exceptions(path: str | Path) -> ExceptionsFile:
         raise ExceptionsFileError(f"{path}: not valid YAML: {first_line(exc)}") from None
     except RecursionError:
         raise ExceptionsFileError(f"{path}: YAML nested too deeply to read") from None
-    reader = _Reader(path, loader)
+    sha256 = hashlib.sha256(raw).hexdigest()
     if root is None:
-        return ExceptionsFile(path, hashlib.sha256(raw).hexdigest(), (), ())
-    top = reader.mapping(root, "the file", TOP_KEYS, required=())
-    exceptions = [reader.exception(node, i) for i, node in enumerate(reader.sequence(top, "exceptions"), 1)]
-    attestations = [reader.attestation(node, i) for i, node in enumerate(reader.sequence(top, "attestations"), 1)]
+        return ExceptionsFile(path, sha256, (), ())
+    top = validate(ExceptionsFields, root, Where(str(path), "the file", ExceptionsFileError))
+    exceptions = [
+        _exception(entry, _entry_where(path, "exception", top.exceptions, n))
+        for n, entry in enumerate(top.exceptions or [], 1)
+    ]
+    attestations = [
+        _attestation(entry, _entry_where(path, "attestation", top.attestations, n))
+        for n, entry in enumerate(top.attestations or [], 1)
+    ]
     _check_duplicates(path, exceptions, attestations)
-    return ExceptionsFile(path, hashlib.sha256(raw).hexdigest(), tuple(exceptions), tuple(attestations))
+    return ExceptionsFile(path, sha256, tuple(exceptions), tuple(attestations))
 
 
-class _Reader:
-    """Validate YAML nodes, keeping each node's line for messages."""
+def _entry_where(path: Path, kind: str, entries: list, number: int) -> Where:
+    """Messages about entry ``number`` of a list: ``file:line: exception 2: ...``."""
+    what = f"{kind} {number}"
+    return Where(str(path), what, ExceptionsFileError, context=f"{what}: ", line=entries.lines[number - 1])
 
-    def __init__(self, path: Path, loader: yaml.SafeLoader) -> None:
-        self.path = path
-        self.loader = loader
 
-    def fail(self, node: yaml.Node, message: str) -> ExceptionsFileError:
-        return ExceptionsFileError(f"{self.path}:{node.start_mark.line + 1}: {message}")
+def _exception(data: Any, where: Where) -> ExceptionEntry:
+    entry = validate(ExceptionFields, data, where)
+    control, resource = entry.control or "*", entry.resource or "*"
+    key = json.dumps([control, resource, entry.account, entry.ticket])
+    return ExceptionEntry(
+        exception_id="EXC-" + hashlib.sha256(key.encode()).hexdigest()[:10],
+        line=data.line,
+        control=control,
+        resource=resource,
+        account=entry.account,
+        reason=entry.reason,
+        approver=entry.approver,
+        ticket=entry.ticket,
+        expires=entry.expires,
+    )
 
-    def mapping(self, node: yaml.Node, what: str, allowed: tuple[str, ...], required: tuple[str, ...]) -> dict:
-        """{key: value node} of a mapping node, refusing unknown, duplicate and missing keys."""
-        if not isinstance(node, yaml.MappingNode):
-            raise self.fail(node, f"{what} must be a mapping of keys to values")
-        found: dict[str, yaml.Node] = {}
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            if key not in allowed:
-                raise self.fail(key_node, f"{what}: unknown key {key!r} (allowed: {', '.join(allowed)})")
-            if key in found:
-                raise self.fail(key_node, f"{what}: key {key!r} is given twice")
-            found[key] = value_node
-        for key in required:
-            if key not in found:
-                raise self.fail(node, f"{what}: {key!r} is required")
-        return found
 
-    def sequence(self, top: dict, key: str) -> list[yaml.Node]:
-        node = top.get(key)
-        if node is None or (isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")):
-            return []
-        if not isinstance(node, yaml.SequenceNode):
-            raise self.fail(node, f"'{key}' must be a list of entries (each starting with '- ')")
-        return node.value
-
-    def text(self, node: yaml.Node, what: str, key: str) -> str:
-        value = self.loader.construct_object(node, deep=True) if isinstance(node, yaml.ScalarNode) else None
-        if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
-            raise self.fail(node, f"{what}: '{key}' must be text")
-        value = str(value).strip()
-        if not value:
-            raise self.fail(node, f"{what}: '{key}' must not be empty")
-        return value
-
-    def day(self, node: yaml.Node, what: str, key: str) -> date:
-        value = self.loader.construct_object(node, deep=True) if isinstance(node, yaml.ScalarNode) else None
-        if isinstance(value, datetime):
-            return value.date()
-        if isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(str(value).strip())
-        except ValueError:
-            raise self.fail(node, f"{what}: '{key}' must be a date like 2026-12-31, not {value!r}") from None
-
-    def exception(self, node: yaml.Node, number: int) -> ExceptionEntry:
-        what = f"exception {number}"
-        fields = self.mapping(node, what, EXCEPTION_FIELDS,
-                              tuple(f for f in EXCEPTION_FIELDS if f not in PATTERN_FIELDS))
-        if not any(f in fields for f in PATTERN_FIELDS):
-            raise self.fail(node, f"{what}: give 'control' or 'resource' (or both); an exception for "
-                                  "everything in an account is not allowed")
-        values = {key: self.text(fields[key], what, key) for key in EXCEPTION_FIELDS[:-1] if key in fields}
-        control, resource = values.get("control", "*"), values.get("resource", "*")
-        account = values["account"]
-        if account != "*" and not (account.isdigit() and len(account) == 12):
-            raise self.fail(fields["account"], f"{what}: 'account' must be a 12-digit account id or '*', "
-                                               f"not {account!r} (quote it so YAML keeps leading zeros)")
-        if resource.startswith("re:"):
-            try:
-                re.compile(resource[3:])
-            except re.error as exc:
-                raise self.fail(fields["resource"], f"{what}: 'resource' is not a valid regular expression: {exc}") from None
-        expires = self.day(fields["expires"], what, "expires")
-        key = json.dumps([control, resource, account, values["ticket"]])
-        return ExceptionEntry(
-            exception_id="EXC-" + hashlib.sha256(key.encode()).hexdigest()[:10],
-            line=node.start_mark.line + 1,
-            control=control, resource=resource, account=account,
-            reason=values["reason"], approver=values["approver"], ticket=values["ticket"], expires=expires,
-        )
-
-    def attestation(self, node: yaml.Node, number: int) -> Attestation:
-        what = f"attestation {number}"
-        fields = self.mapping(node, what, ATTESTATION_FIELDS, ATTESTATION_FIELDS)
-        values = {k: self.text(fields[k], what, k) for k in ("framework", "requirement", "attested_by", "evidence")}
-        try:
-            requirement = get_framework(values["framework"]).requirement(values["requirement"])
-        except MappingError as exc:
-            raise self.fail(fields["requirement"] if "unknown framework" not in str(exc) else fields["framework"],
-                            f"{what}: {exc}") from None
-        if requirement.controls:
-            raise self.fail(fields["requirement"], f"{what}: {requirement.ref} is assessed by controls "
-                                                   f"({', '.join(requirement.controls)}); attest only requirements "
-                                                   "without one, and use an exception for accepted findings")
-        return Attestation(
-            line=node.start_mark.line + 1,
-            framework=values["framework"], requirement=values["requirement"],
-            attested_by=values["attested_by"], evidence=values["evidence"],
-            date=self.day(fields["date"], what, "date"), expires=self.day(fields["expires"], what, "expires"),
-        )
+def _attestation(data: Any, where: Where) -> Attestation:
+    entry = validate(AttestationFields, data, where)
+    return Attestation(
+        line=data.line,
+        framework=entry.framework,
+        requirement=entry.requirement,
+        attested_by=entry.attested_by,
+        evidence=entry.evidence,
+        date=entry.date,
+        expires=entry.expires,
+    )
 
 
 def _check_duplicates(path: Path, exceptions: list[ExceptionEntry], attestations: list[Attestation]) -> None:
     seen: dict[str, int] = {}
     for item in exceptions:
         if item.exception_id in seen:
-            raise ExceptionsFileError(f"{path}:{item.line}: same control, resource, account and ticket as the "
-                                      f"exception on line {seen[item.exception_id]}")
+            raise ExceptionsFileError(
+                f"{path}:{item.line}: same control, resource, account and ticket as the "
+                f"exception on line {seen[item.exception_id]}"
+            )
         seen[item.exception_id] = item.line
     refs: dict[str, int] = {}
     for item in attestations:
@@ -294,7 +303,9 @@ def evaluate(con: duckdb.DuckDBPyConnection, run_id: int, file: ExceptionsFile) 
     as_of = run_as_of(con, run_id).date()
     rows = con.execute(
         "select finding_id, control_id, account_id, resource from iamsql_result "
-        "where run_id = ? and status = 'alarm' order by finding_id", [run_id]).fetchall()
+        "where run_id = ? and status = 'alarm' order by finding_id",
+        [run_id],
+    ).fetchall()
     excepted: dict[str, ExceptionEntry] = {}
     matches = dict.fromkeys((e.exception_id for e in file.exceptions), 0)
     for finding, control_id, account_id, resource in rows:
@@ -314,15 +325,21 @@ def warnings(applied: Applied) -> list[str]:
     for item in applied.exceptions:
         state = applied.state(item)
         if state == "expired":
-            lines.append(f"exception {item.exception_id} (line {item.line}, {item.ticket}) expired on {item.expires}: "
-                         f"its {applied.matches[item.exception_id]} alarm(s) count again")
+            lines.append(
+                f"exception {item.exception_id} (line {item.line}, {item.ticket}) expired on {item.expires}: "
+                f"its {applied.matches[item.exception_id]} alarm(s) count again"
+            )
         elif state == "unused":
-            lines.append(f"exception {item.exception_id} (line {item.line}, {item.ticket}) matched no alarm: "
-                         "remove it if the finding is fixed")
+            lines.append(
+                f"exception {item.exception_id} (line {item.line}, {item.ticket}) matched no alarm: "
+                "remove it if the finding is fixed"
+            )
     for item in applied.attestations:
         if applied.state(item) == "expired":
-            lines.append(f"attestation of {item.ref} (line {item.line}) expired on {item.expires}: the requirement "
-                         "is manual again")
+            lines.append(
+                f"attestation of {item.ref} (line {item.line}) expired on {item.expires}: the requirement "
+                "is manual again"
+            )
     return lines
 
 
@@ -339,22 +356,53 @@ def apply(con: duckdb.DuckDBPyConnection, run_id: int, file: ExceptionsFile | No
         if applied.excepted:
             con.executemany(
                 "insert into iamsql_result_exception values (?, ?, ?, ?)",
-                [[run_id, finding, item.exception_id, item.reason] for finding, item in applied.excepted.items()])
+                [[run_id, finding, item.exception_id, item.reason] for finding, item in applied.excepted.items()],
+            )
         if file.exceptions:
             con.executemany(
                 "insert into iamsql_run_exception values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [[run_id, e.exception_id, e.line, e.control, e.resource, e.account, e.reason, e.approver,
-                  e.ticket, e.expires, applied.state(e), applied.matches[e.exception_id]] for e in file.exceptions])
+                [
+                    [
+                        run_id,
+                        e.exception_id,
+                        e.line,
+                        e.control,
+                        e.resource,
+                        e.account,
+                        e.reason,
+                        e.approver,
+                        e.ticket,
+                        e.expires,
+                        applied.state(e),
+                        applied.matches[e.exception_id],
+                    ]
+                    for e in file.exceptions
+                ],
+            )
         if file.attestations:
             con.executemany(
                 "insert into iamsql_run_attestation values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [[run_id, a.framework, a.requirement, a.line, a.attested_by, a.date, a.evidence, a.expires,
-                  applied.state(a)] for a in file.attestations])
+                [
+                    [
+                        run_id,
+                        a.framework,
+                        a.requirement,
+                        a.line,
+                        a.attested_by,
+                        a.date,
+                        a.evidence,
+                        a.expires,
+                        applied.state(a),
+                    ]
+                    for a in file.attestations
+                ],
+            )
     return applied
 
 
-def review(con: duckdb.DuckDBPyConnection | None, file: ExceptionsFile, run_id: int | None = None
-           ) -> tuple[list[str], list[tuple], str]:
+def review(
+    con: duckdb.DuckDBPyConnection | None, file: ExceptionsFile, run_id: int | None = None
+) -> tuple[list[str], list[tuple], str]:
     """Rows for ``iamsql exceptions check``: each entry with its state and matches against a stored run (default
     the latest); without a database or run, states are judged at today's date and matches are not known."""
 
@@ -363,16 +411,28 @@ def review(con: duckdb.DuckDBPyConnection | None, file: ExceptionsFile, run_id: 
         run_id = known[-1]
     if run_id is not None and con is not None:
         applied = evaluate(con, run_id, file)
-        note = f"{len(file.exceptions)} exception(s), {len(file.attestations)} attestation(s); matched against " \
-               f"check run {run_id} (data as of {applied.as_of})"
+        note = (
+            f"{len(file.exceptions)} exception(s), {len(file.attestations)} attestation(s); matched against "
+            f"check run {run_id} (data as of {applied.as_of})"
+        )
     else:
         applied = Applied(0, date.today(), {}, {}, file.exceptions, file.attestations)
-        note = f"{len(file.exceptions)} exception(s), {len(file.attestations)} attestation(s); no check run to " \
-               f"match against: expiry judged at today's date ({applied.as_of})"
+        note = (
+            f"{len(file.exceptions)} exception(s), {len(file.attestations)} attestation(s); no check run to "
+            f"match against: expiry judged at today's date ({applied.as_of})"
+        )
     columns = ["entry", "line", "scope", "expires", "state", "alarms_matched"]
-    rows = [(e.exception_id, e.line, f"{e.control} | {e.resource} | {e.account}", e.expires,
-             applied.state(e) if run_id is not None else ("expired" if e.expired(applied.as_of) else "active"),
-             applied.matches.get(e.exception_id)) for e in file.exceptions]
+    rows = [
+        (
+            e.exception_id,
+            e.line,
+            f"{e.control} | {e.resource} | {e.account}",
+            e.expires,
+            applied.state(e) if run_id is not None else ("expired" if e.expired(applied.as_of) else "active"),
+            applied.matches.get(e.exception_id),
+        )
+        for e in file.exceptions
+    ]
     rows += [("attestation", a.line, a.ref, a.expires, applied.state(a), None) for a in file.attestations]
     return columns, rows, note
 
