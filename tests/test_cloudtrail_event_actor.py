@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
+from iamsql.controls import create_views
 from iamsql.store import db
 
 from .cloudtrail_events import event, load_accounts
@@ -40,6 +41,7 @@ def actors(tmp_path_factory):
     events = [event(ACCOUNT, WHEN, "GetUser", user=f"user-{i}", agent=agent) for i, agent in enumerate(AGENTS)]
     events += [event(ACCOUNT, WHEN, "ListRoles", user="again", agent="curl/8.5.0")]
     load_accounts(con, {ACCOUNT: {"aws_cloudtrail_trail_event": events}}, AS_OF)
+    create_views(con)
     rows = con.execute("select event_id, user_agent, agent_kind, agent from cloudtrail_event_actor").fetchall()
     con.close()
     return rows
