@@ -13,6 +13,7 @@ import pytest
 
 from iamsql import controls
 from iamsql.common.resources import SAMPLE_DIR
+from iamsql.controls import views as control_views
 from iamsql.load import load_paths
 from iamsql.sql import cache as sqlcache
 from iamsql.store import db
@@ -49,23 +50,24 @@ def cache(tmp_path, monkeypatch):
 def translations(monkeypatch):
     """The SQL texts handed to the translator (sqlglot), as a new process would: no per-process memory."""
     calls: list[str] = []
-    translate = controls.to_duckdb
+    translate = control_views.to_duckdb
 
     def counting(sql: str) -> str:
         calls.append(sql)
         return translate(sql)
 
-    monkeypatch.setattr(controls, "to_duckdb", counting)
-    controls.view_duckdb.cache_clear()
+    monkeypatch.setattr(control_views, "to_duckdb", counting)
+    control_views.view_duckdb.cache_clear()
     yield calls
-    controls.view_duckdb.cache_clear()
+    control_views.view_duckdb.cache_clear()
 
 
 def run(con, translations, **options) -> list[tuple]:
-    controls.view_duckdb.cache_clear()  # each run as in a new process
+    control_views.view_duckdb.cache_clear()  # each run as in a new process
     run_id = controls.run_checks(con, **options)
-    return con.execute("select control_id, finding_id, status, reason from iamsql_result where run_id = ? "
-                       "order by all", [run_id]).fetchall()
+    return con.execute(
+        "select control_id, finding_id, status, reason from iamsql_result where run_id = ? order by all", [run_id]
+    ).fetchall()
 
 
 def entries(folder) -> list:
@@ -170,8 +172,12 @@ def test_key_changes_with_the_translator_and_the_target(monkeypatch):
 
 def iamsql_importtime(*args: str, env: dict) -> subprocess.CompletedProcess:
     """The command with ``-X importtime``: its stderr lists every module the process imported."""
-    return subprocess.run([sys.executable, "-X", "importtime", "-c", "from iamsql.cli import main; main()", *args],
-                          capture_output=True, text=True, env=env)
+    return subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "from iamsql.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
 
 
 def imported_sqlglot(importtime: str) -> bool:
