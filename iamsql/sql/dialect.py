@@ -942,7 +942,7 @@ def to_duckdb(sql: str, *, as_of_variable: bool = False) -> str:
     try:
         with quiet_sqlglot():
             tree = postgres_tree(sql, as_of_variable=as_of_variable)
-            return tree.sql(dialect=DuckDBFromSteampipe, normalize_functions="lower")
+            return tree.sql(dialect=DuckDBFromSteampipe, normalize_functions="lower", copy=False)  # the tree is ours
     except SqlglotError as exc:
         raise QueryError(f"cannot translate the query: {first_line(exc)}") from None
 
@@ -1120,6 +1120,6 @@ def transpile_for(sql: str, dialect: str) -> str:
     tree = apply_rewrite(tree, rewrite_bare_element_alias, scope)
     try:
         with quiet_sqlglot():
-            return tree.sql(dialect=TARGETS[dialect])
+            return tree.sql(dialect=TARGETS[dialect], copy=False)  # the tree is ours
     except SqlglotError as exc:
         raise QueryError(f"cannot translate the query for {dialect}: {first_line(exc)}") from None
