@@ -174,6 +174,11 @@ class Scope:
     """Table aliases and set-returning function aliases of one statement (gathered once, before rewriting), and
     whether ``now()`` means the DuckDB variable ``iamsql_as_of``."""
 
+    # Not sqlglot's optimizer.scope / annotate_types: Postgres names an unaliased function in FROM after the
+    # function (sqlglot's scope names it ''), sqlglot keeps LATERAL function sources apart from the selected
+    # sources, and a column's type here is decided over the whole statement (a Steampipe column name has one
+    # type in every table), which per-scope resolution would change for queries the corpus checks.
+
     def __init__(self, tree: exp.Expr, *, as_of_variable: bool = False):
         self.as_of_variable = as_of_variable
         self.tables: dict[str, str] = {}
@@ -830,22 +835,23 @@ REWRITES: list[Callable[[exp.Expr, Scope], exp.Expr]] = [
 def apply_rewrite(tree: exp.Expr, rewrite: Callable[[exp.Expr, Scope], exp.Expr], scope: Scope) -> exp.Expr:
     """``rewrite`` applied once to every node, top-down, the nodes a replacement brings in included (unlike
     ``Expr.transform``, which skips a replacement's subtree): its output is complete in one pass."""
-    visited: dict[int, exp.Expr] = {}  # id -> node, the node kept alive so its id is not reused
+    rewritten: list[exp.Expr] = []  # nodes already given to ``rewrite`` that a replacement may hold again
+    done: set[int] = set()  # their ids (the list keeps them alive, so no id is reused)
     stack = [tree]
     while stack:
         node = stack.pop()
-        if id(node) not in visited:
-            visited[id(node)] = node
+        if id(node) not in done:
             parent, arg_key, index = node.parent, node.arg_key, node.index  # before a rewrite re-parents the node
             replacement = rewrite(node, scope)
             if replacement is not node:
-                visited[id(replacement)] = replacement
+                rewritten += (node, replacement)
+                done.update((id(node), id(replacement)))
                 if parent is None:
                     tree = replacement
                 else:
                     parent.set(arg_key, replacement, index)
                 node = replacement
-        stack.extend(reversed(list(node.iter_expressions())))
+        stack.extend(node.iter_expressions(reverse=True))
     return tree
 
 
