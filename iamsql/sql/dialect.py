@@ -1,11 +1,13 @@
 """Steampipe/Postgres SQL -> DuckDB SQL that returns PostgreSQL's exact answer.
 
-Three parts:
+Four parts:
 - ``Steampipe``: a sqlglot dialect derived from Postgres whose parser has no lambdas, so the Steampipe idiom
   ``jsonb_array_elements_text(s -> 'Action')`` is JSON access, and which keeps each function's original name
   (Postgres names unaliased result columns after it).
 - Rewrites: pure functions of one syntax-tree node, applied in a fixed order, each once over the whole statement
   (``REWRITES``).
+- Target dialects (``TARGETS``): sqlglot dialect subclasses whose generators' ``TRANSFORMS`` hold each engine's
+  output rules (``DuckDBFromSteampipe``, ``SparkFromSteampipe``, ``TrinoFromSteampipe``, ``AthenaFromSteampipe``).
 - Per-connection DuckDB macros and functions with Postgres semantics (``pgfunctions.install_macros``): jsonb text output,
   ``@>`` containment, ``?``/``?|``/``?&``, element and key expansion in Postgres order, text-to-boolean.
 
