@@ -4,8 +4,11 @@ from datetime import datetime, timedelta, timezone
 
 import duckdb
 import pytest
+import sqlglot
+from sqlglot import exp
 
-from iamsql.errors import QueryError
+from iamsql.errors import QueryError, UnsupportedFeature
+from iamsql.sql import dialect
 from iamsql.sql.dialect import to_duckdb, transpile_for
 from iamsql.sql.pgfunctions import install_macros
 from iamsql.sql.query import run_query, translate
@@ -41,17 +44,22 @@ def test_ad_hoc_queries_use_the_wall_clock(con):
     assert before - timedelta(seconds=5) <= value <= datetime.now(timezone.utc) + timedelta(seconds=5)
 
 
-@pytest.mark.parametrize("sql,fragment", [
-    ("select nme from aws_iam_user", 'column "nme" not found (did you mean "name"?)'),
-    ("select * from aws_iam_usr", "unknown table aws_iam_usr (did you mean aws_iam_user?)"),
-    ("select name from aws_iam_user where", "syntax error"),
-    ("select name from aws_iam_user; select 1", "one statement at a time"),
-    ("select jsonb_path_query(tags, '$.a') from aws_iam_user", "unsupported Postgres feature: jsonb_path_query()"),
-    ("select count(*) over (order by name groups between 1 preceding and current row) from aws_iam_user",
-     "unsupported Postgres feature: window frame"),
-    ("select tags || tags from aws_iam_user", "unsupported Postgres feature: jsonb || jsonb"),
-    ("select to_char(create_date, 'Q') from aws_iam_user", "to_char pattern"),
-])
+@pytest.mark.parametrize(
+    "sql,fragment",
+    [
+        ("select nme from aws_iam_user", 'column "nme" not found (did you mean "name"?)'),
+        ("select * from aws_iam_usr", "unknown table aws_iam_usr (did you mean aws_iam_user?)"),
+        ("select name from aws_iam_user where", "syntax error"),
+        ("select name from aws_iam_user; select 1", "one statement at a time"),
+        ("select jsonb_path_query(tags, '$.a') from aws_iam_user", "unsupported Postgres feature: jsonb_path_query()"),
+        (
+            "select count(*) over (order by name groups between 1 preceding and current row) from aws_iam_user",
+            "unsupported Postgres feature: window frame",
+        ),
+        ("select tags || tags from aws_iam_user", "unsupported Postgres feature: jsonb || jsonb"),
+        ("select to_char(create_date, 'Q') from aws_iam_user", "to_char pattern"),
+    ],
+)
 def test_errors_are_one_line(con, sql, fragment):
     with pytest.raises(QueryError) as info:
         run_query(con, sql)
@@ -84,26 +92,79 @@ def test_macros_install_twice_and_on_read_only_connections(db_path):
     db.connect(db_path).close()
     con = db.connect(db_path, read_only=True)
     install_macros(con)
-    assert run_query(con, "select '{\"a\": {\"b\": 1}}'::jsonb @> '{\"b\": 1}' as c")[1] == [(False,)]
+    assert run_query(con, 'select \'{"a": {"b": 1}}\'::jsonb @> \'{"b": 1}\' as c')[1] == [(False,)]
     con.close()
 
 
 def test_jsonb_text_output_is_postgres_shaped():
     con = duckdb.connect()
     install_macros(con)
-    text = con.execute(to_duckdb("""select '{"bb": 1, "a": [1, 1.5e2, -0, "é\\n"], "ccc": null}'::jsonb::text""")).fetchone()[0]
+    text = con.execute(
+        to_duckdb("""select '{"bb": 1, "a": [1, 1.5e2, -0, "é\\n"], "ccc": null}'::jsonb::text""")
+    ).fetchone()[0]
     assert text == '{"a": [1, 150, 0, "é\\n"], "bb": 1, "ccc": null}'
 
 
 def test_a_column_the_query_names_is_its_own_not_a_steampipe_json_column(con):
     """``sources`` and ``condition`` are JSON columns of aws_accessanalyzer_finding; a query's own column of that
     name stays text, while the finding's column (named through its table) is still JSON."""
-    own = "with t as (select 'iam' as sources, 'x' as condition) select sources || '!' as s, upper(condition) as c from t"
+    own = (
+        "with t as (select 'iam' as sources, 'x' as condition) select sources || '!' as s, upper(condition) as c from t"
+    )
     assert con.execute(to_duckdb(own)).fetchall() == [("iam!", "X")]
     finding = to_duckdb("select f.sources || '' as s from aws_accessanalyzer_finding as f")
     assert "pg_jsonb_out" in finding
 
 
 def test_glob_is_steampipes_like_pattern(con):
-    assert con.execute(to_duckdb("select glob('iam:*') as g, 'iam:passrole' like glob('iam:pass?ole') as m")
-                       ).fetchall() == [("iam:%", True)]
+    assert con.execute(
+        to_duckdb("select glob('iam:*') as g, 'iam:passrole' like glob('iam:pass?ole') as m")
+    ).fetchall() == [("iam:%", True)]
+
+
+def test_each_rewrite_completes_the_nodes_its_replacement_brings_in():
+    """One pass per rewrite: a jsonb function inside another, ``->`` inside ``->>`` inside a cast, age() inside
+    a comparison are all translated, and the key-column qual is widened once, not again inside itself."""
+    tree = dialect.postgres_tree(
+        "select jsonb_agg(jsonb_build_object('k', to_jsonb(e.event_name))) as j, "
+        "((e.request_parameters -> 'a') ->> 'b')::bool as b "
+        "from aws_cloudtrail_trail_event e where e.log_group_name = 'g' and age(e.event_time) > interval '1 day'",
+        as_of_variable=True,
+    )
+    names = {dialect.func_name(node) for node in tree.find_all(exp.Func)}
+    assert {"to_json", "list", "json_object", "pg_to_bool", "pg_jsonb_text", "json_extract", "iamsql_as_of"} <= names
+    assert not names & {"jsonb_agg", "jsonb_build_object", "to_jsonb", "current_date"}
+    assert not list(tree.find_all(exp.JSONExtract, exp.JSONExtractScalar, exp.CurrentDate))
+    assert len(list(tree.find_all(exp.Is))) == 1
+
+
+def test_rewrites_are_applied_once_in_their_order():
+    sql = "select s ->> 'Effect' as e from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s"
+    tree = dialect.parse(sql)
+    scope = dialect.Scope(tree)
+    tree = dialect.name_select_items(tree, scope)
+    for rewrite in dialect.REWRITES:
+        tree = dialect.apply_rewrite(tree, rewrite, scope)
+        again = dialect.apply_rewrite(tree.copy(), rewrite, scope)
+        assert again == tree, rewrite.__name__
+    assert tree.sql(dialect=dialect.DuckDBFromSteampipe, normalize_functions="lower") == to_duckdb(sql)
+
+
+def test_target_dialects_are_sqlglot_dialects():
+    assert dialect.TARGETS["duckdb"] is dialect.DuckDBFromSteampipe
+    # the DuckDB-only output rule lives in the generator: a DISTINCT string_agg comes out sorted, as in Postgres
+    written = sqlglot.transpile(
+        "select string_agg(distinct name, ',') from t", read="postgres", write=dialect.DuckDBFromSteampipe
+    )[0]
+    assert "ORDER BY name" in written
+    assert (
+        "ORDER BY"
+        not in sqlglot.transpile("select string_agg(distinct name, ',') from t", read="postgres", write="duckdb")[0]
+    )
+    sql = "select s ->> 'Effect' as e from aws_iam_policy p, jsonb_array_elements_text(p.policy_std -> 'Statement') s"
+    assert "AS ARRAY(VARCHAR)" in transpile_for(sql, "trino")
+    assert transpile_for(sql, "athena") == transpile_for(sql, "trino")
+    assert "LATERAL VIEW EXPLODE(FROM_JSON(" in transpile_for(sql, "spark")
+    for engine in ("spark", "trino", "athena"):
+        with pytest.raises(UnsupportedFeature, match=f"unsupported on {engine}: jsonb_each"):
+            transpile_for("select e.key from aws_iam_role r, jsonb_each(r.tags) e", engine)

@@ -50,7 +50,7 @@ def cache(tmp_path, monkeypatch):
 def translations(monkeypatch):
     """The SQL texts handed to the translator (sqlglot), as a new process would: no per-process memory."""
     calls: list[str] = []
-    translate = controls.to_duckdb
+    translate = views.to_duckdb
 
     def counting(sql: str) -> str:
         calls.append(sql)
@@ -65,8 +65,9 @@ def translations(monkeypatch):
 def run(con, translations, **options) -> list[tuple]:
     views.view_duckdb.cache_clear()  # each run as in a new process
     run_id = controls.run_checks(con, **options)
-    return con.execute("select control_id, finding_id, status, reason from iamsql_result where run_id = ? "
-                       "order by all", [run_id]).fetchall()
+    return con.execute(
+        "select control_id, finding_id, status, reason from iamsql_result where run_id = ? order by all", [run_id]
+    ).fetchall()
 
 
 def entries(folder) -> list:
@@ -171,8 +172,12 @@ def test_key_changes_with_the_translator_and_the_target(monkeypatch):
 
 def iamsql_importtime(*args: str, env: dict) -> subprocess.CompletedProcess:
     """The command with ``-X importtime``: its stderr lists every module the process imported."""
-    return subprocess.run([sys.executable, "-X", "importtime", "-c", "from iamsql.cli import main; main()", *args],
-                          capture_output=True, text=True, env=env)
+    return subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "from iamsql.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
 
 
 def imported_sqlglot(importtime: str) -> bool:

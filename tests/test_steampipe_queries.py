@@ -35,8 +35,14 @@ WORKLOADS = Path(__file__).parent / "data" / "workloads"
 MONITORING = Path(__file__).parent / "data" / "monitoring"
 # Steampipe tables that iamsql derives (queries/views) rather than loads.
 DERIVED = list(DERIVED_TABLES)
-PG_TYPES = {"VARCHAR": "text", "JSON": "jsonb", "TIMESTAMP WITH TIME ZONE": "timestamptz", "BOOLEAN": "boolean",
-            "BIGINT": "bigint", "DOUBLE": "double precision"}
+PG_TYPES = {
+    "VARCHAR": "text",
+    "JSON": "jsonb",
+    "TIMESTAMP WITH TIME ZONE": "timestamptz",
+    "BOOLEAN": "boolean",
+    "BIGINT": "bigint",
+    "DOUBLE": "double precision",
+}
 
 
 @pytest.fixture(scope="module")
@@ -66,8 +72,9 @@ def pg(postgres, duck):
         types = [PG_TYPES[str(d[1]).upper()] for d in cursor.description]
         rows = cursor.fetchall()
         postgres.execute(f"create table {table} (" + ", ".join(f'"{n}" {t}' for n, t in zip(names, types)) + ")")
-        values = [[Jsonb(json.loads(v)) if t == "jsonb" and v is not None else v for v, t in zip(row, types)]
-                  for row in rows]
+        values = [
+            [Jsonb(json.loads(v)) if t == "jsonb" and v is not None else v for v, t in zip(row, types)] for row in rows
+        ]
         with postgres.cursor() as cur:
             cur.executemany(f"insert into {table} values ({', '.join(['%s'] * len(names))})", values)
     yield postgres
@@ -80,7 +87,7 @@ def with_key_column_quals(sql: str) -> str:
     matches rows whose value is not known, as the dialect does; PostgreSQL then runs that query."""
     tree = dialect.parse(sql)
     before = tree.sql(dialect="postgres")
-    after = tree.transform(dialect.rewrite_key_column_quals, dialect.Scope(tree), {}).sql(dialect="postgres")
+    after = dialect.apply_rewrite(tree, dialect.rewrite_key_column_quals, dialect.Scope(tree)).sql(dialect="postgres")
     return sql if after == before else after
 
 
@@ -88,10 +95,27 @@ def test_corpus_covers_the_steampipe_idioms():
     assert len(QUERIES) >= 40
     assert len({name for name, _ in QUERIES}) == len(QUERIES)
     text = CORPUS.read_text(encoding="utf-8")
-    for idiom in ["from aws_account", "jsonb_array_elements(policy_std -> 'Statement')", "_ctx ->> 'connection_name'",
-                  "split_part(", "date_part('day', now() -", "to_char(", "count(*) filter", "left join lateral",
-                  "like any", "$$[]$$::jsonb", "::text like", "concat_ws(", "extract(epoch from", "distinct on",
-                  "'<root_account>'", "@>", "?|", "#>>", "regexp_match("]:
+    for idiom in [
+        "from aws_account",
+        "jsonb_array_elements(policy_std -> 'Statement')",
+        "_ctx ->> 'connection_name'",
+        "split_part(",
+        "date_part('day', now() -",
+        "to_char(",
+        "count(*) filter",
+        "left join lateral",
+        "like any",
+        "$$[]$$::jsonb",
+        "::text like",
+        "concat_ws(",
+        "extract(epoch from",
+        "distinct on",
+        "'<root_account>'",
+        "@>",
+        "?|",
+        "#>>",
+        "regexp_match(",
+    ]:
         assert idiom in text, idiom
     used = set(re.findall(r"\b(aws_[a-z0-9_]+)\b", text))
     assert set(TABLES) | set(DERIVED) <= used, sorted(set(TABLES) | set(DERIVED) - used)
@@ -126,8 +150,10 @@ def test_most_queries_return_rows(duck):
 
 
 def test_account_aliases_come_from_the_latest_load_that_had_them(duck):
-    row = duck.execute("select account_aliases, title, arn, akas, _ctx ->> 'connection_name' from aws_account "
-                       "where account_id = '123456789012'").fetchone()
+    row = duck.execute(
+        "select account_aliases, title, arn, akas, _ctx ->> 'connection_name' from aws_account "
+        "where account_id = '123456789012'"
+    ).fetchone()
     aliases = json.loads(row[0])
     assert aliases and row[1] == aliases[0]
     assert row[2] == "arn:aws:::123456789012" and json.loads(row[3]) == [row[2]] and row[4] == "123456789012"
@@ -137,8 +163,10 @@ def test_account_aliases_come_from_the_latest_load_that_had_them(duck):
 
 def test_aws_account_view_has_the_declared_steampipe_columns(duck):
     described = [(name, kind) for name, kind, *_ in duck.execute("describe aws_account").fetchall()]
-    declared = [(name, "TIMESTAMP WITH TIME ZONE" if kind == "TIMESTAMPTZ" else kind)
-                for name, kind in DERIVED_TABLES["aws_account"]]
+    declared = [
+        (name, "TIMESTAMP WITH TIME ZONE" if kind == "TIMESTAMPTZ" else kind)
+        for name, kind in DERIVED_TABLES["aws_account"]
+    ]
     assert described == declared
 
 
@@ -146,8 +174,11 @@ def test_log_group_qual_keeps_events_whose_log_group_is_unknown(duck):
     """Steampipe requires ``log_group_name = '...'`` on aws_cloudtrail_trail_event; loaded events (from S3,
     LookupEvents...) have no log group, so the qual selects them rather than silently returning nothing."""
     every = query.run_query(duck, "select count(*) from aws_cloudtrail_trail_event where user_type = 'IAMUser'")[1]
-    named = query.run_query(duck, "select count(*) from aws_cloudtrail_trail_event e "
-                                  "where e.log_group_name = 'trail-logs' and e.user_type = 'IAMUser'")[1]
+    named = query.run_query(
+        duck,
+        "select count(*) from aws_cloudtrail_trail_event e "
+        "where e.log_group_name = 'trail-logs' and e.user_type = 'IAMUser'",
+    )[1]
     assert named == every and every[0][0] > 0
     other_table = query.run_query(duck, "select count(*) from aws_iam_user where name = 'trail-logs'")[1]
     assert other_table == [(0,)]
@@ -155,7 +186,10 @@ def test_log_group_qual_keeps_events_whose_log_group_is_unknown(duck):
 
 def test_cloudwatch_filter_pattern_is_reported_as_unsupported(duck):
     with pytest.raises(query.QueryError) as raised:
-        query.run_query(duck, "select event_name from aws_cloudtrail_trail_event "
-                              "where log_group_name = 'g' and filter = '{ $.sourceIPAddress = 203.189.* }'")
+        query.run_query(
+            duck,
+            "select event_name from aws_cloudtrail_trail_event "
+            "where log_group_name = 'g' and filter = '{ $.sourceIPAddress = 203.189.* }'",
+        )
     message = str(raised.value)
     assert "\n" not in message and "unsupported" in message and "filter" in message

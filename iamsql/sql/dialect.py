@@ -1,10 +1,13 @@
 """Steampipe/Postgres SQL -> DuckDB SQL that returns PostgreSQL's exact answer.
 
-Three parts:
+Four parts:
 - ``Steampipe``: a sqlglot dialect derived from Postgres whose parser has no lambdas, so the Steampipe idiom
   ``jsonb_array_elements_text(s -> 'Action')`` is JSON access, and which keeps each function's original name
   (Postgres names unaliased result columns after it).
-- Rewrites: pure functions over the syntax tree, applied until nothing changes (``REWRITES``).
+- Rewrites: pure functions of one syntax-tree node, applied in a fixed order, each once over the whole statement
+  (``REWRITES``).
+- Target dialects (``TARGETS``): sqlglot dialect subclasses whose generators' ``TRANSFORMS`` hold each engine's
+  output rules (``DuckDBFromSteampipe``, ``SparkFromSteampipe``, ``TrinoFromSteampipe``, ``AthenaFromSteampipe``).
 - Per-connection DuckDB macros and functions with Postgres semantics (``pgfunctions.install_macros``): jsonb text output,
   ``@>`` containment, ``?``/``?|``/``?&``, element and key expansion in Postgres order, text-to-boolean.
 
@@ -22,8 +25,15 @@ from contextlib import contextmanager
 
 import sqlglot
 from sqlglot import exp
+from sqlglot.dialects.athena import Athena
+from sqlglot.dialects.dialect import Dialect
+from sqlglot.dialects.duckdb import DuckDB
 from sqlglot.dialects.postgres import Postgres
+from sqlglot.dialects.spark import Spark
+from sqlglot.dialects.trino import Trino
 from sqlglot.errors import ParseError, SqlglotError, TokenError
+from sqlglot.generators.athena import AthenaTrinoGenerator
+from sqlglot.transforms import preprocess
 
 from iamsql.errors import QueryError, UnsupportedFeature, first_line
 from iamsql.store.schema import ACCESS_TABLES, CATALOG_TABLES, DERIVED_TABLES, TABLES
@@ -78,20 +88,60 @@ SRF_LIST_MACRO = {
     "keys": "pg_jsonb_keys",
 }
 UNSUPPORTED_FUNCTIONS = {
-    "jsonb_path_query", "jsonb_path_query_array", "jsonb_path_query_first", "jsonb_path_exists",
-    "jsonb_path_match", "jsonb_to_recordset", "jsonb_to_record", "jsonb_populate_record",
-    "jsonb_populate_recordset", "json_populate_record", "json_to_recordset", "jsonb_set", "jsonb_insert",
-    "jsonb_set_lax", "regexp_matches", "crosstab", "generate_subscripts", "txid_current",
-    "pg_sleep", "set_config", "current_setting", "jsonb_delete_path", "jsonb_strip_nulls",
+    "jsonb_path_query",
+    "jsonb_path_query_array",
+    "jsonb_path_query_first",
+    "jsonb_path_exists",
+    "jsonb_path_match",
+    "jsonb_to_recordset",
+    "jsonb_to_record",
+    "jsonb_populate_record",
+    "jsonb_populate_recordset",
+    "json_populate_record",
+    "json_to_recordset",
+    "jsonb_set",
+    "jsonb_insert",
+    "jsonb_set_lax",
+    "regexp_matches",
+    "crosstab",
+    "generate_subscripts",
+    "txid_current",
+    "pg_sleep",
+    "set_config",
+    "current_setting",
+    "jsonb_delete_path",
+    "jsonb_strip_nulls",
 }
 JSON_RESULT_FUNCTIONS = {
-    "json_extract", "to_json", "json_object", "pg_jsonb_step", "pg_jsonb_get", "jsonb_build_object",
-    "json_build_object", "to_jsonb", "jsonb_agg", "json_agg", "jsonb_array_elements", "json_array_elements",
-    "jsonb_extract_path", "json_extract_path",
+    "json_extract",
+    "to_json",
+    "json_object",
+    "pg_jsonb_step",
+    "pg_jsonb_get",
+    "jsonb_build_object",
+    "json_build_object",
+    "to_jsonb",
+    "jsonb_agg",
+    "json_agg",
+    "jsonb_array_elements",
+    "json_array_elements",
+    "jsonb_extract_path",
+    "json_extract_path",
 }
 INT_RESULT_FUNCTIONS = {
-    "count", "length", "char_length", "character_length", "octet_length", "strlen", "strpos", "position",
-    "jsonb_array_length", "json_array_length", "array_length", "cardinality", "ascii",
+    "count",
+    "length",
+    "char_length",
+    "character_length",
+    "octet_length",
+    "strlen",
+    "strpos",
+    "position",
+    "jsonb_array_length",
+    "json_array_length",
+    "array_length",
+    "cardinality",
+    "ascii",
 }
 INT_TYPES = {exp.DataType.Type.INT, exp.DataType.Type.BIGINT, exp.DataType.Type.SMALLINT, exp.DataType.Type.TINYINT}
 JSON_TYPES = {exp.DataType.Type.JSON, exp.DataType.Type.JSONB}
@@ -123,9 +173,16 @@ SPECIAL_PARSER_NAMES = {exp.GroupConcat: "string_agg"}
 
 
 class Scope:
-    """Table aliases and set-returning function aliases of one statement (gathered once, before rewriting)."""
+    """Table aliases and set-returning function aliases of one statement (gathered once, before rewriting), and
+    whether ``now()`` means the DuckDB variable ``iamsql_as_of``."""
 
-    def __init__(self, tree: exp.Expr):
+    # Not sqlglot's optimizer.scope / annotate_types: Postgres names an unaliased function in FROM after the
+    # function (sqlglot's scope names it ''), sqlglot keeps LATERAL function sources apart from the selected
+    # sources, and a column's type here is decided over the whole statement (a Steampipe column name has one
+    # type in every table), which per-scope resolution would change for queries the corpus checks.
+
+    def __init__(self, tree: exp.Expr, *, as_of_variable: bool = False):
+        self.as_of_variable = as_of_variable
         self.tables: dict[str, str] = {}
         self.srfs: dict[str, str] = {}
         # Names the statement gives its own columns (``... as sources``): a column of that name is the statement's,
@@ -201,15 +258,39 @@ class Scope:
 # Postgres result column names (FigureColname): every unaliased select item gets the name Postgres gives it.
 
 PG_TYPE_NAMES = {
-    "INT": "int4", "BIGINT": "int8", "SMALLINT": "int2", "BOOLEAN": "bool", "TEXT": "text", "VARCHAR": "varchar",
-    "JSON": "json", "JSONB": "jsonb", "TIMESTAMPTZ": "timestamptz", "TIMESTAMP": "timestamp", "DATE": "date",
-    "INTERVAL": "interval", "DOUBLE": "float8", "FLOAT": "float4", "DECIMAL": "numeric", "CHAR": "bpchar",
-    "UUID": "uuid", "INET": "inet", "TIME": "time", "TIMETZ": "timetz", "BIGDECIMAL": "numeric",
+    "INT": "int4",
+    "BIGINT": "int8",
+    "SMALLINT": "int2",
+    "BOOLEAN": "bool",
+    "TEXT": "text",
+    "VARCHAR": "varchar",
+    "JSON": "json",
+    "JSONB": "jsonb",
+    "TIMESTAMPTZ": "timestamptz",
+    "TIMESTAMP": "timestamp",
+    "DATE": "date",
+    "INTERVAL": "interval",
+    "DOUBLE": "float8",
+    "FLOAT": "float4",
+    "DECIMAL": "numeric",
+    "CHAR": "bpchar",
+    "UUID": "uuid",
+    "INET": "inet",
+    "TIME": "time",
+    "TIMETZ": "timetz",
+    "BIGDECIMAL": "numeric",
 }
 NO_PAREN_NAMES = {
-    exp.CurrentDate: "current_date", exp.CurrentTimestamp: "current_timestamp", exp.CurrentTime: "current_time",
-    exp.Localtimestamp: "localtimestamp", exp.CurrentUser: "current_user", exp.Extract: "extract",
-    exp.Substring: "substring", exp.Trim: "btrim", exp.StrPosition: "position", exp.Coalesce: "coalesce",
+    exp.CurrentDate: "current_date",
+    exp.CurrentTimestamp: "current_timestamp",
+    exp.CurrentTime: "current_time",
+    exp.Localtimestamp: "localtimestamp",
+    exp.CurrentUser: "current_user",
+    exp.Extract: "extract",
+    exp.Substring: "substring",
+    exp.Trim: "btrim",
+    exp.StrPosition: "position",
+    exp.Coalesce: "coalesce",
 }
 
 
@@ -273,7 +354,7 @@ def name_select_items(tree: exp.Expr, scope: Scope) -> exp.Expr:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Rewrites. Each takes (node, scope, options) and returns a replacement or the node itself.
+# Rewrites. Each takes (node, scope) and returns a replacement or the node itself (``REWRITES`` says in which order).
 
 
 def call(name: str, *args: exp.Expr) -> exp.Anonymous:
@@ -306,7 +387,7 @@ def json_step(target: exp.Expr, step: exp.Expr) -> exp.Expr:
     return call("pg_jsonb_get", target, step)
 
 
-def rewrite_json_access(node, scope, options):
+def rewrite_json_access(node: exp.Expr, scope: Scope) -> exp.Expr:
     if isinstance(node, (exp.JSONExtract, exp.JSONExtractScalar)):
         path = node.expression
         target = node.this
@@ -324,8 +405,12 @@ def rewrite_json_access(node, scope, options):
         target = node.this
         for element in _pg_text_array(path.this):
             if re.fullmatch(r"-?\d+", element):
-                target = call("pg_jsonb_step", target, string(json_key_path(element)), string(
-                    f"$[{element}]" if not element.startswith("-") else f"$[#{element}]"))
+                target = call(
+                    "pg_jsonb_step",
+                    target,
+                    string(json_key_path(element)),
+                    string(f"$[{element}]" if not element.startswith("-") else f"$[#{element}]"),
+                )
             else:
                 target = call("json_extract", target, string(json_key_path(element)))
         return call("pg_jsonb_text", target) if isinstance(node, exp.JSONBExtractScalar) else target
@@ -356,7 +441,7 @@ def _pg_text_array(literal: str) -> list[str]:
     return elements
 
 
-def rewrite_jsonb_operators(node, scope, options):
+def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
     if isinstance(node, (exp.ArrayContainsAll, exp.ArrayContainedBy)):
         left, right = node.this, node.expression
         if isinstance(node, exp.ArrayContainedBy):
@@ -388,7 +473,7 @@ def rewrite_jsonb_operators(node, scope, options):
     return node
 
 
-def rewrite_casts(node, scope, options):
+def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
     if not isinstance(node, exp.Cast):
         return node
     target = node.to.this
@@ -404,7 +489,7 @@ def rewrite_casts(node, scope, options):
     return node
 
 
-def rewrite_like_any(node, scope, options):
+def rewrite_like_any(node: exp.Expr, scope: Scope) -> exp.Expr:
     if isinstance(node, (exp.Like, exp.ILike)) and isinstance(node.expression, (exp.Any, exp.All)):
         quantifier = node.expression
         values = quantifier.this.unnest() if isinstance(quantifier.this, exp.Paren) else quantifier.this
@@ -422,8 +507,8 @@ def rewrite_like_any(node, scope, options):
     return node
 
 
-def rewrite_time(node, scope, options):
-    as_of = options.get("as_of_variable")
+def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
+    as_of = scope.as_of_variable
     name = func_name(node)
     now_like = isinstance(node, exp.CurrentTimestamp) or name in ("now", "transaction_timestamp", "statement_timestamp")
     if now_like and (as_of or isinstance(node, exp.Anonymous)):
@@ -434,7 +519,12 @@ def rewrite_time(node, scope, options):
         return exp.cast(call("iamsql_as_of"), exp.DataType.build("TIMESTAMP"))
     if isinstance(node, exp.Anonymous) and name == "clock_timestamp":
         raise UnsupportedFeature("unsupported Postgres feature: clock_timestamp()")
-    if name == "age" and isinstance(node, exp.Func) and not node.args.get("expression") and not isinstance(node, exp.Anonymous):
+    if (
+        name == "age"
+        and isinstance(node, exp.Func)
+        and not node.args.get("expression")
+        and not isinstance(node, exp.Anonymous)
+    ):
         # age(x) is age(current_date at midnight, x) in Postgres.
         start = exp.cast(exp.CurrentDate(), exp.DataType.build("TIMESTAMPTZ"))
         return exp.Anonymous(this="age", expressions=[start, node.this])
@@ -446,12 +536,34 @@ def rewrite_time(node, scope, options):
 
 TO_CHAR_PATTERNS = [
     # (Postgres pattern, DuckDB strftime piece or callable(ts) -> expression)
-    ("HH24", "%H"), ("HH12", "%I"), ("HH", "%I"), ("MI", "%M"), ("SS", "%S"), ("MS", "%g"), ("US", "%f"),
-    ("AM", "%p"), ("PM", "%p"), ("YYYY", "%Y"), ("YY", "%y"), ("MONTH", ("%B", "upper", 9)),
-    ("Month", ("%B", None, 9)), ("month", ("%B", "lower", 9)), ("MON", ("%b", "upper", 0)), ("Mon", ("%b", None, 0)),
-    ("mon", ("%b", "lower", 0)), ("MM", "%m"), ("DAY", ("%A", "upper", 9)), ("Day", ("%A", None, 9)),
-    ("day", ("%A", "lower", 9)), ("DY", ("%a", "upper", 0)), ("Dy", ("%a", None, 0)), ("dy", ("%a", "lower", 0)),
-    ("DDD", "%j"), ("DD", "%d"), ("TZ", "UTC"), ("tz", "utc"),
+    ("HH24", "%H"),
+    ("HH12", "%I"),
+    ("HH", "%I"),
+    ("MI", "%M"),
+    ("SS", "%S"),
+    ("MS", "%g"),
+    ("US", "%f"),
+    ("AM", "%p"),
+    ("PM", "%p"),
+    ("YYYY", "%Y"),
+    ("YY", "%y"),
+    ("MONTH", ("%B", "upper", 9)),
+    ("Month", ("%B", None, 9)),
+    ("month", ("%B", "lower", 9)),
+    ("MON", ("%b", "upper", 0)),
+    ("Mon", ("%b", None, 0)),
+    ("mon", ("%b", "lower", 0)),
+    ("MM", "%m"),
+    ("DAY", ("%A", "upper", 9)),
+    ("Day", ("%A", None, 9)),
+    ("day", ("%A", "lower", 9)),
+    ("DY", ("%a", "upper", 0)),
+    ("Dy", ("%a", None, 0)),
+    ("dy", ("%a", "lower", 0)),
+    ("DDD", "%j"),
+    ("DD", "%d"),
+    ("TZ", "UTC"),
+    ("tz", "utc"),
 ]
 
 
@@ -470,12 +582,12 @@ def to_char(ts: exp.Expr, fmt: str) -> exp.Expr:
     while i < len(fmt):
         fill_mode = fmt.startswith("FM", i)
         j = i + 2 if fill_mode else i
-        if fmt[j:j + 1] == '"':
+        if fmt[j : j + 1] == '"':
             end = fmt.find('"', j + 1)
-            literal += fmt[j + 1:end if end >= 0 else len(fmt)]
+            literal += fmt[j + 1 : end if end >= 0 else len(fmt)]
             i = end + 1 if end >= 0 else len(fmt)
             continue
-        if fmt[j:j + 1] == "\\" and j + 1 < len(fmt):
+        if fmt[j : j + 1] == "\\" and j + 1 < len(fmt):
             literal += fmt[j + 1]
             i = j + 2
             continue
@@ -485,7 +597,11 @@ def to_char(ts: exp.Expr, fmt: str) -> exp.Expr:
                 if pattern.lower() == "tz":
                     parts.append(string(spec))
                 elif isinstance(spec, str):
-                    piece = spec.replace("%", "%-") if fill_mode and spec in ("%H", "%I", "%M", "%S", "%m", "%d", "%j") else spec
+                    piece = (
+                        spec.replace("%", "%-")
+                        if fill_mode and spec in ("%H", "%I", "%M", "%S", "%m", "%d", "%j")
+                        else spec
+                    )
                     parts.append(call("strftime", ts.copy(), string(piece)))
                 else:
                     code, case, width = spec
@@ -499,7 +615,7 @@ def to_char(ts: exp.Expr, fmt: str) -> exp.Expr:
                 break
         else:
             if fmt[j].isalpha() and fmt[j].upper() in "YIQWDJCRSBEAP":
-                raise UnsupportedFeature(f"unsupported Postgres feature: to_char pattern near {fmt[j:j + 4]!r}")
+                raise UnsupportedFeature(f"unsupported Postgres feature: to_char pattern near {fmt[j : j + 4]!r}")
             literal += fmt[j]
             i = j + 1
     flush()
@@ -522,12 +638,14 @@ def regexp_match(args: list[exp.Expr]) -> exp.Expr:
         groups = len(re.findall(r"(?<!\\)\((?!\?)", args[1].this))
     else:
         groups = 0
-    items = [call("regexp_extract", subject.copy(), pattern.copy(), exp.Literal.number(g))
-             for g in (range(1, groups + 1) if groups else [0])]
+    items = [
+        call("regexp_extract", subject.copy(), pattern.copy(), exp.Literal.number(g))
+        for g in (range(1, groups + 1) if groups else [0])
+    ]
     return exp.Case().when(call("regexp_matches", subject.copy(), pattern.copy()), exp.Array(expressions=items))
 
 
-def rewrite_substring(node, scope, options):
+def rewrite_substring(node: exp.Expr, scope: Scope) -> exp.Expr:
     """``substring(s from 'pattern')`` is a POSIX regular expression match in Postgres: the text matching the
     first parenthesized group (or the whole match), NULL without a match. With a number it is positional."""
     start = node.args.get("start") if isinstance(node, exp.Substring) else None
@@ -537,8 +655,10 @@ def rewrite_substring(node, scope, options):
         raise UnsupportedFeature("unsupported Postgres feature: substring(... similar ... escape ...)")
     groups = len(re.findall(r"(?<!\\)\((?!\?)", start.this))
     subject = node.this
-    return exp.Case().when(call("regexp_matches", subject.copy(), start.copy()),
-                           call("regexp_extract", subject.copy(), start.copy(), exp.Literal.number(1 if groups else 0)))
+    return exp.Case().when(
+        call("regexp_matches", subject.copy(), start.copy()),
+        call("regexp_extract", subject.copy(), start.copy(), exp.Literal.number(1 if groups else 0)),
+    )
 
 
 # Columns of Steampipe's aws_cloudtrail_trail_event that are not data but the API call's parameters (key columns
@@ -547,7 +667,6 @@ def rewrite_substring(node, scope, options):
 # log group is not known: such an event matches any log group named in the query.
 KEY_COLUMN_QUALS = {("aws_cloudtrail_trail_event", "log_group_name")}
 UNSUPPORTED_QUALS = {("aws_cloudtrail_trail_event", "filter"): "a CloudWatch Logs filter pattern (filter = '...')"}
-QUAL_DONE = "pg_key_qual"
 
 
 def _qual_column(node: exp.Expr, scope: "Scope") -> tuple[str, str] | None:
@@ -559,8 +678,8 @@ def _qual_column(node: exp.Expr, scope: "Scope") -> tuple[str, str] | None:
     return (owners.pop(), node.name) if len(owners) == 1 else None
 
 
-def rewrite_key_column_quals(node, scope, options):
-    if not isinstance(node, exp.EQ) or node.meta.get(QUAL_DONE):
+def rewrite_key_column_quals(node: exp.Expr, scope: Scope) -> exp.Expr:
+    if not isinstance(node, exp.EQ):
         return node
     column, value = node.this, node.expression
     if isinstance(column, exp.Literal):
@@ -570,11 +689,10 @@ def rewrite_key_column_quals(node, scope, options):
         raise UnsupportedFeature(f"unsupported Steampipe feature: {UNSUPPORTED_QUALS[owner]} on {owner[0]}")
     if owner not in KEY_COLUMN_QUALS or not isinstance(value, exp.Literal):
         return node
-    node.meta[QUAL_DONE] = True
     return exp.paren(exp.or_(node, exp.Is(this=column.copy(), expression=exp.Null()), copy=False), copy=False)
 
 
-def rewrite_functions(node, scope, options):
+def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     if isinstance(node, exp.Filter) and func_name(node.this) in ("jsonb_agg", "json_agg"):
         inner = node.this
         return call("to_json", exp.Filter(this=call("list", *inner.expressions), expression=node.expression))
@@ -588,11 +706,16 @@ def rewrite_functions(node, scope, options):
             raise UnsupportedFeature(f"unsupported Postgres feature: {name}() in the select list (use it in FROM)")
         return call("unnest", call(SRF_LIST_MACRO[kind], *args))
     simple = {
-        "jsonb_array_length": "json_array_length", "json_array_length": "json_array_length",
-        "jsonb_typeof": "pg_jsonb_typeof", "json_typeof": "pg_jsonb_typeof",
-        "to_jsonb": "to_json", "to_json": "to_json",
-        "jsonb_build_object": "json_object", "json_build_object": "json_object",
-        "jsonb_build_array": "json_array", "json_build_array": "json_array",
+        "jsonb_array_length": "json_array_length",
+        "json_array_length": "json_array_length",
+        "jsonb_typeof": "pg_jsonb_typeof",
+        "json_typeof": "pg_jsonb_typeof",
+        "to_jsonb": "to_json",
+        "to_json": "to_json",
+        "jsonb_build_object": "json_object",
+        "json_build_object": "json_object",
+        "jsonb_build_array": "json_array",
+        "json_build_array": "json_array",
         "jsonb_pretty": "pg_jsonb_pretty",
     }
     if name in simple and name != simple[name]:
@@ -608,7 +731,7 @@ def rewrite_functions(node, scope, options):
     return node
 
 
-def rewrite_from_functions(node, scope, options):
+def rewrite_from_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     """``jsonb_array_elements(x) AS s`` and friends in FROM, comma joins and LATERAL -> a lateral subquery."""
     if isinstance(node, exp.Lateral) and node.args.get("ordinality"):
         raise UnsupportedFeature("unsupported Postgres feature: WITH ORDINALITY")
@@ -626,12 +749,16 @@ def rewrite_from_functions(node, scope, options):
     column_aliases = [c.name for c in alias.columns] if alias and alias.columns else []
     listed = call(SRF_LIST_MACRO[kind], *function.expressions)
     if kind in ("each", "each_text"):
-        inner = exp.select(exp.Unnest(expressions=[listed, exp.Kwarg(this=exp.var("recursive"), expression=exp.true())]))
+        inner = exp.select(
+            exp.Unnest(expressions=[listed, exp.Kwarg(this=exp.var("recursive"), expression=exp.true())])
+        )
     else:
         names = [alias_name if c == "alias" else c for c in columns]
         inner = exp.select(exp.alias_(call("unnest", listed), names[0], quoted=True))
-    table_alias = exp.TableAlias(this=exp.to_identifier(alias_name, quoted=True),
-                                 columns=[exp.to_identifier(c, quoted=True) for c in column_aliases])
+    table_alias = exp.TableAlias(
+        this=exp.to_identifier(alias_name, quoted=True),
+        columns=[exp.to_identifier(c, quoted=True) for c in column_aliases],
+    )
     subquery = exp.Subquery(this=inner, alias=table_alias)
     subquery.meta["pg_srf"] = kind
     return subquery
@@ -657,10 +784,14 @@ def _element_alias_kind(column: exp.Column) -> str | None:
     return None
 
 
-def rewrite_bare_element_alias(node, scope, options):
+def rewrite_bare_element_alias(node: exp.Expr, scope: Scope) -> exp.Expr:
     """A bare ``s`` naming ``jsonb_array_elements(...) s`` means its value column."""
-    if (isinstance(node, exp.Column) and not node.table and node.name in scope.srfs
-            and _element_alias_kind(node) in ("elements", "elements_text")):
+    if (
+        isinstance(node, exp.Column)
+        and not node.table
+        and node.name in scope.srfs
+        and _element_alias_kind(node) in ("elements", "elements_text")
+    ):
         return exp.column("value", table=node.name, quoted=True)
     return node
 
@@ -676,29 +807,61 @@ def check_unsupported(tree: exp.Expr) -> None:
             raise UnsupportedFeature(f"unsupported Postgres feature: {func_name(node)}()")
 
 
-REWRITES: list[Callable] = [
+REWRITES: list[Callable[[exp.Expr, Scope], exp.Expr]] = [
+    # Steampipe's key column: ``log_group_name = '...'`` also keeps events whose log group is unknown.
     rewrite_key_column_quals,
+    # ``jsonb_array_elements(x) s`` and friends in FROM / LATERAL: a subquery over the list of elements or keys,
+    # with the column names Postgres gives them.
     rewrite_from_functions,
+    # A bare ``s`` naming ``jsonb_array_elements(x) s`` is its value column (needs the sources named above).
     rewrite_bare_element_alias,
+    # Set-returning functions in the select list, jsonb aggregates and constructors, to_char, regexp_match.
     rewrite_functions,
+    # ``substring(s from 'pattern')`` is a POSIX regular expression match.
     rewrite_substring,
+    # now() and friends (the snapshot time for controls), age(x) from midnight of current_date.
     rewrite_time,
+    # ``x like any (array[...])``, ``not like all``: an OR / AND chain.
     rewrite_like_any,
+    # jsonb text output, text-to-boolean, jsonb as JSON, numeric without a scale as DOUBLE. Before the
+    # operators and JSON access below, which change the nodes that say a value is jsonb.
     rewrite_casts,
+    # @>, <@, ?, ?|, ?&, jsonb || text, jsonb = jsonb (by value), integer division.
     rewrite_jsonb_operators,
+    # ->, ->>, #>, #>>: DuckDB JSON paths, ->> through Postgres's text of a jsonb value. Last: the rewrites above
+    # recognise JSON values by these operators.
     rewrite_json_access,
 ]
 
 
-def apply_rewrites(tree: exp.Expr, scope: Scope, options: dict) -> exp.Expr:
-    """Apply every rewrite, top-down, until a pass changes nothing."""
-    for _ in range(50):
-        before = tree.sql(dialect="duckdb")
-        for rewrite in REWRITES:
-            tree = tree.transform(rewrite, scope, options, copy=False)
-        if tree.sql(dialect="duckdb") == before:
-            return tree
-    raise QueryError("the query could not be translated (rewrites did not settle)")
+def apply_rewrite(tree: exp.Expr, rewrite: Callable[[exp.Expr, Scope], exp.Expr], scope: Scope) -> exp.Expr:
+    """``rewrite`` applied once to every node, top-down, the nodes a replacement brings in included (unlike
+    ``Expr.transform``, which skips a replacement's subtree): its output is complete in one pass."""
+    rewritten: list[exp.Expr] = []  # nodes already given to ``rewrite`` that a replacement may hold again
+    done: set[int] = set()  # their ids (the list keeps them alive, so no id is reused)
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if id(node) not in done:
+            parent, arg_key, index = node.parent, node.arg_key, node.index  # before a rewrite re-parents the node
+            replacement = rewrite(node, scope)
+            if replacement is not node:
+                rewritten += (node, replacement)
+                done.update((id(node), id(replacement)))
+                if parent is None:
+                    tree = replacement
+                else:
+                    parent.set(arg_key, replacement, index)
+                node = replacement
+        stack.extend(node.iter_expressions(reverse=True))
+    return tree
+
+
+def apply_rewrites(tree: exp.Expr, scope: Scope) -> exp.Expr:
+    """Every rewrite of ``REWRITES``, in order, each once over the whole statement."""
+    for rewrite in REWRITES:
+        tree = apply_rewrite(tree, rewrite, scope)
+    return tree
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -713,8 +876,10 @@ def parse(sql: str) -> exp.Expr:
         raise QueryError(describe_parse_error(exc)) from None
     except TokenError as exc:
         near = str(exc).split("'", 1)[-1].rstrip("'").strip()[:60]
-        raise QueryError(f"syntax error: unterminated string, quoted name or comment (Postgres comments nest: "
-                         f"'/*' inside a comment opens another one) near {near!r}") from None
+        raise QueryError(
+            f"syntax error: unterminated string, quoted name or comment (Postgres comments nest: "
+            f"'/*' inside a comment opens another one) near {near!r}"
+        ) from None
     except SqlglotError as exc:
         raise QueryError(f"syntax error: {first_line(exc)}") from None
     if not statements:
@@ -740,9 +905,9 @@ def postgres_tree(sql: str, *, as_of_variable: bool = False) -> exp.Expr:
     """The statement with Postgres column names made explicit and every Postgres idiom rewritten."""
     tree = parse(sql)
     check_unsupported(tree)
-    scope = Scope(tree)
+    scope = Scope(tree, as_of_variable=as_of_variable)
     tree = name_select_items(tree, scope)
-    return apply_rewrites(tree, scope, {"as_of_variable": as_of_variable})
+    return apply_rewrites(tree, scope)
 
 
 @contextmanager
@@ -766,6 +931,16 @@ def sort_distinct_string_agg(node: exp.Expr) -> exp.Expr:
     return node
 
 
+class DuckDBFromSteampipe(DuckDB):
+    """DuckDB, writing a translated Steampipe query: DuckDB's generator with the DuckDB-only output rules."""
+
+    class Generator(DuckDB.Generator):
+        TRANSFORMS = {
+            **DuckDB.Generator.TRANSFORMS,
+            exp.GroupConcat: preprocess([sort_distinct_string_agg], DuckDB.Generator.TRANSFORMS[exp.GroupConcat]),
+        }
+
+
 def to_duckdb(sql: str, *, as_of_variable: bool = False) -> str:
     """DuckDB SQL that returns what PostgreSQL returns for the Steampipe query ``sql``.
 
@@ -774,16 +949,163 @@ def to_duckdb(sql: str, *, as_of_variable: bool = False) -> str:
     """
     try:
         with quiet_sqlglot():
-            tree = postgres_tree(sql, as_of_variable=as_of_variable).transform(sort_distinct_string_agg, copy=False)
-            return tree.sql(dialect="duckdb", normalize_functions="lower")
+            tree = postgres_tree(sql, as_of_variable=as_of_variable)
+            return tree.sql(dialect=DuckDBFromSteampipe, normalize_functions="lower", copy=False)  # the tree is ours
     except SqlglotError as exc:
         raise QueryError(f"cannot translate the query: {first_line(exc)}") from None
 
 
-ENGINE_ARRAY_TYPES = {
-    # (engine, element kind) -> the type a JSON array text is cast or parsed to before unnesting.
-    ("trino", "elements"): "ARRAY(JSON)", ("trino", "elements_text"): "ARRAY(VARCHAR)",
-    ("athena", "elements"): "ARRAY(JSON)", ("athena", "elements_text"): "ARRAY(VARCHAR)",
+# ---------------------------------------------------------------------------------------------------------
+# Engines without the DuckDB macros (``transpile_for``): sqlglot's dialect of the engine with the rules below in
+# its generator. JSON arrays in FROM unnest to a ``value`` column; what has no portable equivalent is reported.
+
+
+def unnest_json_arrays(json_array: Callable[[exp.Expr, str], exp.Expr]) -> Callable[[exp.Expr], exp.Expr]:
+    """A transform of a SELECT: its ``jsonb_array_elements[_text](x) AS s`` sources become the engine's unnest of
+    ``json_array(x, kind)`` (column ``value``)."""
+
+    def transform(select: exp.Expr) -> exp.Expr:
+        if not isinstance(select, exp.Select):
+            return select
+        sources = [select.args["from_"].this] if select.args.get("from_") else []
+        sources += [join.this for join in select.args.get("joins") or []]
+        for source in sources:
+            kind = _source_kind(source)
+            if isinstance(source, (exp.Table, exp.Lateral)) and kind in ("elements", "elements_text"):
+                source.replace(_unnest(source, json_array(source.this.expressions[0], kind)))
+        return select
+
+    return transform
+
+
+def unsupported_function_source(engine: str, base: Callable) -> Callable:
+    """A ``Generator.TRANSFORMS`` entry for FROM sources: ``jsonb_each``, ``jsonb_object_keys`` and friends have no
+    portable equivalent."""
+
+    def sql(self, expression: exp.Expr) -> str:
+        if _source_kind(expression):
+            raise UnsupportedFeature(f"unsupported on {engine}: {expression.this.name.lower()}()")
+        return base(self, expression)
+
+    return sql
+
+
+def _unnest(source: exp.Expr, listed: exp.Expr) -> exp.Unnest:
+    """``UNNEST(listed) AS s(value)`` for the source ``f(x) AS s`` (its column aliases kept)."""
+    alias = source.args.get("alias")
+    alias_name = alias.name if alias and alias.name else source.this.name.lower()
+    column_names = [c.name for c in alias.columns] if alias and alias.columns else ["value"]
+    table_alias = exp.TableAlias(
+        this=exp.to_identifier(alias_name), columns=[exp.to_identifier(c) for c in column_names]
+    )
+    return exp.Unnest(expressions=[listed], alias=table_alias)
+
+
+def unsupported_jsonb_operator(engine: str, base: Callable) -> Callable:
+    """A ``Generator.TRANSFORMS`` entry: ``@>``, ``?``, ``?|``, ``?&`` on jsonb have no portable equivalent (on an
+    ``ARRAY[...]`` they are the engine's own)."""
+
+    def sql(self, expression: exp.Expr) -> str:
+        if not isinstance(expression.this, exp.Array):
+            raise UnsupportedFeature(f"unsupported on {engine}: jsonb operator {expression.key}")
+        return base(self, expression)
+
+    return sql
+
+
+def portable_to_char(node: exp.Expr) -> exp.Expr:
+    """``to_char(ts, format)`` as sqlglot's own time formatting, which each engine writes in its format language
+    (the Steampipe parser keeps ``to_char`` a plain call for the DuckDB translation)."""
+    if func_name(node) == "to_char" and len(node.expressions) == 2:
+        return sqlglot.parse_one(node.sql(dialect="postgres"), read="postgres")
+    return node
+
+
+def generated_after(rewrite: Callable[[exp.Expr], exp.Expr]) -> Callable:
+    """A ``Generator.TRANSFORMS`` entry: the node ``rewrite`` returns, generated as the dialect generates it (by the
+    node's own ``<key>_sql`` when ``rewrite`` keeps it). ``transforms.preprocess`` cannot hand a function call of
+    another type to its generic function writer."""
+
+    def sql(self, expression: exp.Expr) -> str:
+        replacement = rewrite(expression)
+        if replacement is expression:
+            return getattr(self, f"{expression.key}_sql")(expression)
+        return self.sql(replacement)
+
+    return sql
+
+
+def _generator_of(generator: type, node_type: type[exp.Expr]) -> Callable:
+    """How ``generator`` writes a node of ``node_type``: its TRANSFORMS entry, else its ``<key>_sql`` method."""
+    return generator.TRANSFORMS.get(node_type) or getattr(generator, f"{node_type.key}_sql")
+
+
+SOURCES = (exp.Table, exp.Lateral)
+JSONB_OPERATORS = (
+    exp.ArrayContainsAll,
+    exp.JSONBContainsTopKey,
+    exp.JSONBContainsAnyTopKeys,
+    exp.JSONBContainsAllTopKeys,
+)
+
+
+def portable_transforms(engine: str, generator: type, json_array: Callable[[exp.Expr, str], exp.Expr]) -> dict:
+    """``generator``'s TRANSFORMS with the Steampipe rules of an engine without the DuckDB macros."""
+    return {
+        **generator.TRANSFORMS,
+        exp.Select: preprocess([unnest_json_arrays(json_array)], generator.TRANSFORMS[exp.Select]),
+        **{source: unsupported_function_source(engine, _generator_of(generator, source)) for source in SOURCES},
+        exp.Anonymous: generated_after(portable_to_char),
+        **{
+            operator: unsupported_jsonb_operator(engine, generator.TRANSFORMS[operator]) for operator in JSONB_OPERATORS
+        },
+    }
+
+
+def spark_json_array(argument: exp.Expr, kind: str) -> exp.Expr:
+    """A JSON array text as Spark's array of strings (the elements' JSON text, or the text of string elements)."""
+    return exp.Anonymous(this="from_json", expressions=[argument, string("array<string>")])
+
+
+def trino_json_array(argument: exp.Expr, kind: str) -> exp.Expr:
+    """A JSON array text cast to Trino's array of JSON (``_elements``) or of varchar (``_elements_text``)."""
+    target = "ARRAY(JSON)" if kind == "elements" else "ARRAY(VARCHAR)"
+    return exp.cast(argument, exp.DataType.build(target, dialect="trino"))
+
+
+class SparkFromSteampipe(Spark):
+    """Spark SQL for a Steampipe query (``transpile_for``; the Spark engine itself uses ``engines.spark.to_spark``)."""
+
+    class Generator(Spark.Generator):
+        TRANSFORMS = portable_transforms("spark", Spark.Generator, spark_json_array)
+
+
+class TrinoFromSteampipe(Trino):
+    """Trino SQL for a Steampipe query."""
+
+    class Generator(Trino.Generator):
+        TRANSFORMS = portable_transforms("trino", Trino.Generator, trino_json_array)
+
+
+class AthenaFromSteampipe(Athena):
+    """Athena SQL for a Steampipe query: Athena writes queries with a Trino generator of its own (Hive only for
+    DDL), so that generator is the one that gets Trino's rules."""
+
+    class Generator(Athena.Generator):
+        def __init__(self, **options) -> None:
+            super().__init__(**options)
+            self._trino_generator = AthenaQueryGenerator(**{**options, "dialect": Trino()})
+
+
+class AthenaQueryGenerator(AthenaTrinoGenerator):
+    TRANSFORMS = portable_transforms("athena", AthenaTrinoGenerator, trino_json_array)
+
+
+TARGETS: dict[str, type[Dialect]] = {
+    "duckdb": DuckDBFromSteampipe,
+    "spark": SparkFromSteampipe,
+    "trino": TrinoFromSteampipe,
+    "athena": AthenaFromSteampipe,
 }
 
 
@@ -792,8 +1114,8 @@ def transpile_for(sql: str, dialect: str) -> str:
 
     A first version for engines without the DuckDB macros: JSON access maps to the engine's own JSON functions
     (``get_json_object`` on Spark, ``json_extract``/``json_extract_scalar`` on Trino and Athena) and the rest is
-    sqlglot's generator. Containment (``@>``), ``?`` and jsonb text output have no portable equivalent and are
-    reported as unsupported there.
+    sqlglot's generator (``TARGETS``). Containment (``@>``), ``?`` and jsonb text output have no portable
+    equivalent and are reported as unsupported there.
     """
     if dialect not in ENGINES:
         raise QueryError(f"unknown engine {dialect!r}; choose one of {', '.join(ENGINES)}")
@@ -803,42 +1125,9 @@ def transpile_for(sql: str, dialect: str) -> str:
     check_unsupported(tree)
     scope = Scope(tree)
     tree = name_select_items(tree, scope)
-    tree = tree.transform(rewrite_bare_element_alias, scope, {}, copy=False)
-    tree = tree.transform(_portable_json, dialect, copy=False)
+    tree = apply_rewrite(tree, rewrite_bare_element_alias, scope)
     try:
         with quiet_sqlglot():
-            return tree.sql(dialect=dialect)
+            return tree.sql(dialect=TARGETS[dialect], copy=False)  # the tree is ours
     except SqlglotError as exc:
         raise QueryError(f"cannot translate the query for {dialect}: {first_line(exc)}") from None
-
-
-def _portable_json(node: exp.Expr, engine: str) -> exp.Expr:
-    if isinstance(node, (exp.Table, exp.Lateral)) and isinstance(node.this, exp.Anonymous):
-        kind = SRF_COLUMNS.get(node.this.name.lower(), (None,))[0]
-        if kind in ("elements", "elements_text"):
-            return _portable_unnest(node, kind, engine)
-        if kind:
-            raise UnsupportedFeature(f"unsupported on {engine}: {node.this.name.lower()}()")
-    if isinstance(node, (exp.ArrayContainsAll, exp.JSONBContainsTopKey, exp.JSONBContainsAnyTopKeys,
-                         exp.JSONBContainsAllTopKeys)) and not isinstance(node.this, exp.Array):
-        raise UnsupportedFeature(f"unsupported on {engine}: jsonb operator {node.key}")
-    name = func_name(node)
-    if isinstance(node, exp.Anonymous) and name == "to_char" and len(node.expressions) == 2:
-        return sqlglot.parse_one(node.sql(dialect="postgres"), read="postgres")
-    if isinstance(node, exp.Anonymous) and name in ("jsonb_array_length", "json_array_length"):
-        return exp.JSONArrayLength(this=node.expressions[0]) if hasattr(exp, "JSONArrayLength") else node
-    return node
-
-
-def _portable_unnest(node: exp.Expr, kind: str, engine: str) -> exp.Expr:
-    """``jsonb_array_elements[_text](x) AS s`` as the engine's own unnest of a JSON array (column ``value``)."""
-    (argument,) = node.this.expressions
-    alias = node.args.get("alias")
-    alias_name = alias.name if alias and alias.name else node.this.name.lower()
-    column_names = [c.name for c in alias.columns] if alias and alias.columns else ["value"]
-    if engine == "spark":
-        listed = exp.Anonymous(this="from_json", expressions=[argument, string("array<string>")])
-    else:
-        listed = exp.cast(argument, exp.DataType.build(ENGINE_ARRAY_TYPES[(engine, kind)], dialect=engine))
-    return exp.Unnest(expressions=[listed], alias=exp.TableAlias(
-        this=exp.to_identifier(alias_name), columns=[exp.to_identifier(c) for c in column_names]))
