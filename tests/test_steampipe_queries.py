@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from iamsql.controls import create_views
 from iamsql.load import load_paths
 from iamsql.sql import dialect, query
 from iamsql.store import db
@@ -53,6 +54,7 @@ def duck(public_data, tmp_path_factory):
     load_paths(con, [ORGANIZATIONS])
     load_paths(con, [WORKLOADS])
     load_paths(con, [MONITORING])
+    create_views(con)  # aws_account and the other helper views the queries read
     yield con
     con.close()
 
