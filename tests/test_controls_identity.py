@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from iamsql import controls
+from iamsql.controls import create_views
 from iamsql.load import load_paths
 from iamsql.store import db
 
@@ -274,7 +275,8 @@ def test_inventory_names_the_identity_center_holders_of_a_provisioned_role(tmp_p
     con = db.connect(path)
     load_paths(con, [folder], account_id=ACCOUNT, as_of=AS_OF.isoformat())
     con.close()
-    con = db.connect(path)  # helper views and the policy engine's tables over the loaded data
+    con = db.connect(path)
+    create_views(con)  # helper views and the policy engine's tables over the loaded data
     rows = con.execute("select name, use_kind, used_by, detail from iam_nhi_inventory "
                        "where use_kind like 'identity_center%' order by name, used_by").fetchall()
     con.close()

@@ -243,6 +243,7 @@ def test_a_database_made_before_the_organizations_tables_still_opens(loaded, tmp
         raw.execute(f"drop table if exists history.{table}")
     raw.close()
     reopened = db.connect(str(old), read_only=True)
+    controls.create_views(reopened, access=False)
     assert reopened.execute("select count(*) from aws_account").fetchone()[0] == 3
     assert guardrails(reopened) == {}
     reopened.close()
