@@ -17,6 +17,8 @@ from iamsql.policy.access.tables import Asker, policy_rows, principal_rows, trus
 from iamsql.store.schema import ACCESS_TABLES
 
 EVENT_TABLES = ("iam_event_policy_access", "iam_event_trust_access")
+STAGED = "iamsql_access_rows"  # the name rows are registered under while they are inserted
+GRANT_BATCH = 20_000
 
 
 def compute(
@@ -51,36 +53,39 @@ def _columns(rows: list[tuple], width: int) -> dict[str, np.ndarray]:
     return {f"c{i}": np.array(column, dtype=object) for i, column in enumerate(columns)}
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple] | GrantRows, types: list[str]) -> None:
-    """Insert the rows, column by column; ``GrantRows`` are joined to their documents' answers in SQL."""
-    staged = "iamsql_access_rows"
-    if isinstance(rows, GrantRows):
-        width = len(types)
-        answers = [
-            (key, position, *answer) for key, found in rows.answers.items() for position, answer in enumerate(found)
-        ]
-        heads = [(order, *head) for order, head in enumerate(rows.heads)]
-        con.register(f"{staged}_answers", _columns(answers, width - 3))
-        con.register(staged, _columns(heads, 7))
-        head_columns = [f"h.c{i + 1}::{t}" for i, t in enumerate(types[:5])]
-        answer_columns = [f"a.c{i + 2}::{t}" for i, t in enumerate(types[5:])]
-        select = (
-            f"select {', '.join(head_columns + answer_columns)} from {staged} as h "
-            f"join {staged}_answers as a on a.c0 = h.c6 order by h.c0, a.c1"
-        )
-        try:
-            con.execute(f'insert into "{table}" {select}')
-        finally:
-            con.unregister(f"{staged}_answers")
-            con.unregister(staged)
-        return
-    con.register(staged, _columns(rows, len(types)))
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple], types: list[str]) -> None:
+    """Insert the rows in one statement, from one NumPy column per value."""
+    con.register(STAGED, _columns(rows, len(types)))
     try:
         con.execute(
-            f'insert into "{table}" select {", ".join(f"c{i}::{t}" for i, t in enumerate(types))} from {staged}'
+            f'insert into "{table}" select {", ".join(f"c{i}::{t}" for i, t in enumerate(types))} from {STAGED}'
         )
     finally:
-        con.unregister(staged)
+        con.unregister(STAGED)
+
+
+def _insert_grants(con: duckdb.DuckDBPyConnection, table: str, rows: GrantRows, types: list[str]) -> None:
+    """Insert ``GrantRows``: each event's head joined in SQL to its document's answers, in the order of the events
+    and then of the questions, ``GRANT_BATCH`` events per statement (which bounds the memory of the sort)."""
+    answers = [(key, position, *answer) for key, found in rows.answers.items() for position, answer in enumerate(found)]
+    heads = [(order, *head) for order, head in enumerate(rows.heads)]
+    head_columns = [f"h.c{i + 1}::{t}" for i, t in enumerate(types[:5])]
+    answer_casts = [f"c{i + 2}::{t} as c{i + 2}" for i, t in enumerate(types[5:])]  # once per document, not per row
+    select = (
+        f"select {', '.join(head_columns)}, a.* exclude (c0, c1) from {STAGED} as h "
+        f"join (select c0, c1, {', '.join(answer_casts)} from {STAGED}_answers) as a on a.c0 = h.c6 "
+        "order by h.c0, a.c1"
+    )
+    con.register(f"{STAGED}_answers", _columns(answers, 2 + len(types) - 5))
+    try:
+        for start in range(0, len(heads), GRANT_BATCH):
+            con.register(STAGED, _columns(heads[start : start + GRANT_BATCH], 7))
+            try:
+                con.execute(f'insert into "{table}" {select}')
+            finally:
+                con.unregister(STAGED)
+    finally:
+        con.unregister(f"{STAGED}_answers")
 
 
 def create_tables(
@@ -93,7 +98,10 @@ def create_tables(
         columns = ", ".join(f'"{column}" {sqltype}' for column, sqltype in ACCESS_TABLES[name])
         table = f"{prefix}{name}"
         con.execute(f'create or replace temp table "{table}" ({columns})')
-        if rows:
-            _insert(con, table, rows, [sqltype for _, sqltype in ACCESS_TABLES[name]])
+        types = [sqltype for _, sqltype in ACCESS_TABLES[name]]
+        if isinstance(rows, GrantRows):
+            _insert_grants(con, table, rows, types)
+        elif rows:
+            _insert(con, table, rows, types)
         counts[name] = len(rows)
     return counts
