@@ -20,7 +20,8 @@ Steps, all in one run on the same machine:
 
 Prints Markdown tables; ratio = check wall time / floor wall time. With ``--baseline DIR`` the same two runs
 use the iamsql package of an older source tree on a copy of the same database, and the result rows of the two
-warm runs are compared (``control_id, resource, status, reason``, sorted): the script fails if they differ.
+warm runs are compared (``control_id, resource, status, reason``, sorted): the script fails if they differ
+(every child runs with ``PYTHONHASHSEED=0`` unless it is set, see ``run_cli``).
 ``--keep FILE`` keeps the loaded database; ``--reuse FILE`` checks a copy of such a database instead of
 generating and loading one.
 
@@ -732,9 +733,11 @@ def generate_account(folder: Path, users: int, roles: int, policies: int, seed: 
 def run_cli(*args: str, source: Path | None = None, cache: Path | None = None) -> tuple[float, float, int, str]:
     """Wall and CPU seconds, peak RSS (bytes) and stdout of one ``iamsql`` command in a child process; with
     ``source``, the iamsql package of that source tree instead of the installed one; with ``cache``, that
-    translation cache folder."""
+    translation cache folder. String hashing is seeded the same in every child (``PYTHONHASHSEED``): which of
+    several equally short role chains ``assume_admin_role`` reports follows set order, and a before/after
+    comparison must not differ by that alone."""
     command = [sys.executable, "-c", "from iamsql.cli import main; main()", *args]
-    env = dict(os.environ)
+    env = {"PYTHONHASHSEED": "0", **os.environ}
     if source:
         env["PYTHONPATH"] = str(source)
     if cache:

@@ -17,6 +17,8 @@ import pytest
 
 from iamsql import controls
 from iamsql.load import load_paths
+from iamsql.policy.access import create_tables, events, tables
+from iamsql.policy.access.questions import load_questions
 from iamsql.store import db
 
 from .cloudtrail_events import event, load_accounts
@@ -25,8 +27,13 @@ AS_OF = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
 ACC = "123456789012"
 OTHER = "444455556666"
 T0 = AS_OF - timedelta(days=1)
-SHARPENED = ["cloudtrail_event_admin_policy_granted", "cloudtrail_event_new_principal_granted_power", "cloudtrail_event_role_trust_opened",
-             "cloudtrail_event_credential_for_other_principal", "cloudtrail_event_iam_change_by_non_admin"]
+SHARPENED = [
+    "cloudtrail_event_admin_policy_granted",
+    "cloudtrail_event_new_principal_granted_power",
+    "cloudtrail_event_role_trust_opened",
+    "cloudtrail_event_credential_for_other_principal",
+    "cloudtrail_event_iam_change_by_non_admin",
+]
 
 
 def at(minutes: float) -> datetime:
@@ -63,34 +70,80 @@ POLICIES = {  # the managed policies the snapshot holds, with their default vers
 
 def gaad() -> dict:
     """The account's IAM data as get-account-authorization-details gives it."""
+
     def policy(arn, document):
         name = arn.rsplit("/", 1)[-1]
-        return {"PolicyName": name, "PolicyId": f"ANPA{name.upper()[:12]}", "Arn": arn, "Path": "/",
-                "DefaultVersionId": "v1", "AttachmentCount": 1, "IsAttachable": True,
-                "CreateDate": "2020-01-01T00:00:00Z", "UpdateDate": "2020-01-01T00:00:00Z",
-                "PolicyVersionList": [{"Document": document, "VersionId": "v1", "IsDefaultVersion": True,
-                                       "CreateDate": "2020-01-01T00:00:00Z"}]}
+        return {
+            "PolicyName": name,
+            "PolicyId": f"ANPA{name.upper()[:12]}",
+            "Arn": arn,
+            "Path": "/",
+            "DefaultVersionId": "v1",
+            "AttachmentCount": 1,
+            "IsAttachable": True,
+            "CreateDate": "2020-01-01T00:00:00Z",
+            "UpdateDate": "2020-01-01T00:00:00Z",
+            "PolicyVersionList": [
+                {
+                    "Document": document,
+                    "VersionId": "v1",
+                    "IsDefaultVersion": True,
+                    "CreateDate": "2020-01-01T00:00:00Z",
+                }
+            ],
+        }
 
     def user(name, attached=(), inline=None):
-        return {"UserName": name, "UserId": f"AIDA{name.upper()}", "Arn": iam("user", name), "Path": "/",
-                "CreateDate": "2020-01-01T00:00:00Z", "GroupList": [],
-                "AttachedManagedPolicies": [{"PolicyName": a.rsplit("/", 1)[-1], "PolicyArn": a} for a in attached],
-                "UserPolicyList": [{"PolicyName": f"{name}-inline", "PolicyDocument": inline}] if inline else []}
+        return {
+            "UserName": name,
+            "UserId": f"AIDA{name.upper()}",
+            "Arn": iam("user", name),
+            "Path": "/",
+            "CreateDate": "2020-01-01T00:00:00Z",
+            "GroupList": [],
+            "AttachedManagedPolicies": [{"PolicyName": a.rsplit("/", 1)[-1], "PolicyArn": a} for a in attached],
+            "UserPolicyList": [{"PolicyName": f"{name}-inline", "PolicyDocument": inline}] if inline else [],
+        }
 
     return {
         "UserDetailList": [
             user("admin", attached=[ADMIN]),
-            user("helpdesk", inline=doc(allow(["iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:ListUsers"],
-                                              f"arn:aws:iam::{ACC}:user/*"))),
-            user("bob"), user("dave"), user("contractor", attached=[iam("policy", "not-exported")]),
+            user(
+                "helpdesk",
+                inline=doc(
+                    allow(
+                        ["iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:ListUsers"], f"arn:aws:iam::{ACC}:user/*"
+                    )
+                ),
+            ),
+            user("bob"),
+            user("dave"),
+            user("contractor", attached=[iam("policy", "not-exported")]),
         ],
-        "GroupDetailList": [{"GroupName": "readers", "GroupId": "AGPAREADERS", "Arn": iam("group", "readers"),
-                             "Path": "/", "CreateDate": "2020-01-01T00:00:00Z", "GroupPolicyList": [],
-                             "AttachedManagedPolicies": []}],
-        "RoleDetailList": [{"RoleName": "app", "RoleId": "AROAAPP", "Arn": iam("role", "app"), "Path": "/",
-                            "CreateDate": "2020-01-01T00:00:00Z",
-                            "AssumeRolePolicyDocument": doc(assume({"Service": "lambda.amazonaws.com"})),
-                            "RolePolicyList": [], "AttachedManagedPolicies": [], "InstanceProfileList": []}],
+        "GroupDetailList": [
+            {
+                "GroupName": "readers",
+                "GroupId": "AGPAREADERS",
+                "Arn": iam("group", "readers"),
+                "Path": "/",
+                "CreateDate": "2020-01-01T00:00:00Z",
+                "GroupPolicyList": [],
+                "AttachedManagedPolicies": [],
+            }
+        ],
+        "RoleDetailList": [
+            {
+                "RoleName": "app",
+                "RoleId": "AROAAPP",
+                "Arn": iam("role", "app"),
+                "Path": "/",
+                "CreateDate": "2020-01-01T00:00:00Z",
+                "AssumeRolePolicyDocument": doc(assume({"Service": "lambda.amazonaws.com"})),
+                "RolePolicyList": [],
+                "AttachedManagedPolicies": [],
+                "InstanceProfileList": [],
+            }
+        ],
         "Policies": [policy(arn, document) for arn, document in POLICIES.items()],
     }
 
@@ -102,21 +155,30 @@ def attach(kind: str, name: str, policy_arn: str, minutes: float, caller: str = 
 
 def put(kind: str, name: str, policy_name: str, document: dict, minutes: float) -> dict:
     verb = {"user": "PutUserPolicy", "role": "PutRolePolicy", "group": "PutGroupPolicy"}[kind]
-    return event(ACC, at(minutes), verb, user="admin",
-                 request={f"{kind}Name": name, "policyName": policy_name, "policyDocument": json.dumps(document)})
+    return event(
+        ACC,
+        at(minutes),
+        verb,
+        user="admin",
+        request={f"{kind}Name": name, "policyName": policy_name, "policyDocument": json.dumps(document)},
+    )
 
 
 def trust_change(role: str, document, minutes: float) -> dict:
-    return event(ACC, at(minutes), "UpdateAssumeRolePolicy", user="admin",
-                 request={"roleName": role, "policyDocument": document if isinstance(document, str)
-                          else json.dumps(document)})
+    return event(
+        ACC,
+        at(minutes),
+        "UpdateAssumeRolePolicy",
+        user="admin",
+        request={"roleName": role, "policyDocument": document if isinstance(document, str) else json.dumps(document)},
+    )
 
 
 EVENTS = [
     # attached managed policies: judged from the snapshot's document, else by name
-    attach("role", "app", ADMIN, 0),                                 # AdministratorAccess: every action
-    attach("user", "bob", ESCALATE, 1),                              # a customer policy named harmlessly
-    attach("group", "readers", READER, 2),                           # harmless twin: an AWS managed reader
+    attach("role", "app", ADMIN, 0),  # AdministratorAccess: every action
+    attach("user", "bob", ESCALATE, 1),  # a customer policy named harmlessly
+    attach("group", "readers", READER, 2),  # harmless twin: an AWS managed reader
     attach("user", "carol", "arn:aws:iam::aws:policy/IAMFullAccess", 3),  # not in the snapshot
     # inline policies: judged from the request with or without the snapshot
     put("user", "dave", "notaction", doc({"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"}), 4),
@@ -126,8 +188,16 @@ EVENTS = [
     event(ACC, at(10), "CreateUser", user="admin", request={"userName": "newbie"}),
     attach("user", "newbie", TEAM, 11),
     event(ACC, at(12), "CreateAccessKey", user="admin", request={"userName": "newbie"}),
-    event(ACC, at(13), "CreateRole", user="admin", request={"roleName": "backdoor", "assumeRolePolicyDocument":
-          json.dumps(doc(assume({"AWS": f"arn:aws:iam::{ACC}:root"})))}),
+    event(
+        ACC,
+        at(13),
+        "CreateRole",
+        user="admin",
+        request={
+            "roleName": "backdoor",
+            "assumeRolePolicyDocument": json.dumps(doc(assume({"AWS": f"arn:aws:iam::{ACC}:root"}))),
+        },
+    ),
     attach("role", "backdoor", ESCALATE, 14),
     # trust changes: an outside account, an outside account behind an ExternalId, the organization only, and
     # everyone outside the organization (a condition that mentions the organization key but admits strangers)
@@ -136,10 +206,22 @@ EVENTS = [
     trust_change("org-wide", doc(assume("*", Condition={"StringEquals": {"aws:PrincipalOrgID": "o-mine123"}})), 22),
     trust_change("not-org", doc(assume("*", Condition={"StringNotEquals": {"aws:PrincipalOrgID": "o-mine123"}})), 23),
     trust_change("ip-only", doc(assume("*", Condition={"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}})), 25),
-    trust_change("named", doc(assume({"AWS": f"arn:aws:iam::{OTHER}:root"}, Condition={
-        "StringEquals": {"aws:PrincipalOrgID": "o-partner1"}})), 26),
-    trust_change("garbled", json.dumps({"Version": "2012-10-17", "Statement": [
-        {"Effect": "Maybe", "Principal": "*", "Action": "sts:AssumeRole"}]}), 24),
+    trust_change(
+        "named",
+        doc(
+            assume(
+                {"AWS": f"arn:aws:iam::{OTHER}:root"}, Condition={"StringEquals": {"aws:PrincipalOrgID": "o-partner1"}}
+            )
+        ),
+        26,
+    ),
+    trust_change(
+        "garbled",
+        json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Maybe", "Principal": "*", "Action": "sts:AssumeRole"}]}
+        ),
+        24,
+    ),
     # credentials for other users: by a narrow helpdesk user, and by an administrator
     event(ACC, at(30), "CreateAccessKey", user="helpdesk", request={"userName": "bob"}),
     event(ACC, at(31), "CreateLoginProfile", user="admin", request={"userName": "dave"}),
@@ -186,26 +268,44 @@ def check(row, status, *words):
 
 # ----------------------------------------------------------------------------------- cloudtrail_event_admin_policy_granted
 
+
 def test_attached_admin_policy_is_judged_by_its_document_with_a_snapshot(events_only, with_snapshot):
     resource = iam("role", "app")
-    check(found(events_only, "cloudtrail_event_admin_policy_granted", resource), "alarm", "AdministratorAccess",
-          "its document is not loaded, so it is judged by its name")
-    check(found(with_snapshot, "cloudtrail_event_admin_policy_granted", resource), "alarm", "AdministratorAccess",
-          "its loaded document", "grants full administrator access (every action on every resource)")
+    check(
+        found(events_only, "cloudtrail_event_admin_policy_granted", resource),
+        "alarm",
+        "AdministratorAccess",
+        "its document is not loaded, so it is judged by its name",
+    )
+    check(
+        found(with_snapshot, "cloudtrail_event_admin_policy_granted", resource),
+        "alarm",
+        "AdministratorAccess",
+        "its loaded document",
+        "grants full administrator access (every action on every resource)",
+    )
 
 
 def test_harmlessly_named_policy_that_escalates_alarms_only_with_a_snapshot(events_only, with_snapshot):
     resource = iam("user", "bob")
     assert found(events_only, "cloudtrail_event_admin_policy_granted", resource) is None
-    check(found(with_snapshot, "cloudtrail_event_admin_policy_granted", resource), "alarm", "ops-escalate",
-          "enables escalation path CreateNewPolicyVersion")
+    check(
+        found(with_snapshot, "cloudtrail_event_admin_policy_granted", resource),
+        "alarm",
+        "ops-escalate",
+        "enables escalation path CreateNewPolicyVersion",
+    )
 
 
 def test_harmless_attached_policy_is_info_with_a_snapshot(events_only, with_snapshot):
     resource = iam("group", "readers")
     assert found(events_only, "cloudtrail_event_admin_policy_granted", resource) is None
-    check(found(with_snapshot, "cloudtrail_event_admin_policy_granted", resource), "info", "AmazonS3ReadOnlyAccess",
-          "finds grants no administrator power and opens no escalation path")
+    check(
+        found(with_snapshot, "cloudtrail_event_admin_policy_granted", resource),
+        "info",
+        "AmazonS3ReadOnlyAccess",
+        "finds grants no administrator power and opens no escalation path",
+    )
 
 
 @pytest.mark.parametrize("rows", ["events_only", "with_snapshot"])
@@ -220,8 +320,13 @@ def test_inline_policies_are_judged_from_the_request(rows, request):
     rows = request.getfixturevalue(rows)
     # NotAction s3:* allows every IAM action: no "Action" a text match would see
     dave = found(rows, "cloudtrail_event_admin_policy_granted", iam("user", "dave"))
-    check(dave, "alarm", "PutUserPolicy", "inline policy notaction",
-          "grants IAM administrator access (every IAM action that grants anything else)")
+    check(
+        dave,
+        "alarm",
+        "PutUserPolicy",
+        "inline policy notaction",
+        "grants IAM administrator access (every IAM action that grants anything else)",
+    )
 
 
 def test_passrole_lambda_inline_policy_names_its_escalation_path(tmp_path):
@@ -237,61 +342,104 @@ def test_passrole_lambda_inline_policy_names_its_escalation_path(tmp_path):
 
 # ---------------------------------------------------------------------------- cloudtrail_event_new_principal_granted_power
 
+
 def test_new_user_armed_with_a_harmless_policy_is_info_with_a_snapshot(events_only, with_snapshot):
     resource = iam("user", "newbie")
     check(found(events_only, "cloudtrail_event_new_principal_granted_power", resource), "alarm", "team-reader", "CreateAccessKey")
-    check(found(with_snapshot, "cloudtrail_event_new_principal_granted_power", resource), "info", "team-reader: judged harmless",
-          "finds none of its policies powerful")
+    check(
+        found(with_snapshot, "cloudtrail_event_new_principal_granted_power", resource),
+        "info",
+        "team-reader: judged harmless",
+        "finds none of its policies powerful",
+    )
 
 
 def test_new_role_given_an_escalating_policy_alarms_only_with_a_snapshot(events_only, with_snapshot):
     resource = iam("role", "backdoor")
     assert found(events_only, "cloudtrail_event_new_principal_granted_power", resource) is None
-    check(found(with_snapshot, "cloudtrail_event_new_principal_granted_power", resource), "alarm",
-          "ops-escalate: escalation path CreateNewPolicyVersion")
+    check(
+        found(with_snapshot, "cloudtrail_event_new_principal_granted_power", resource),
+        "alarm",
+        "ops-escalate: escalation path CreateNewPolicyVersion",
+    )
 
 
 # -------------------------------------------------------------------------------------- cloudtrail_event_role_trust_opened
 
+
 @pytest.mark.parametrize("rows", ["events_only", "with_snapshot"])
 def test_trust_changes_are_judged_by_the_engine(rows, request):
     rows = request.getfixturevalue(rows)
-    check(found(rows, "cloudtrail_event_role_trust_opened", iam("role", "partner")), "alarm", f"account {OTHER} with no condition its callers must meet")
-    check(found(rows, "cloudtrail_event_role_trust_opened", iam("role", "vendor")), "alarm", f"account {OTHER}",
-          "with an ExternalId condition")
+    check(
+        found(rows, "cloudtrail_event_role_trust_opened", iam("role", "partner")),
+        "alarm",
+        f"account {OTHER} with no condition its callers must meet",
+    )
+    check(
+        found(rows, "cloudtrail_event_role_trust_opened", iam("role", "vendor")),
+        "alarm",
+        f"account {OTHER}",
+        "with an ExternalId condition",
+    )
     assert found(rows, "cloudtrail_event_role_trust_opened", iam("role", "org-wide")) is None
-    check(found(rows, "cloudtrail_event_role_trust_opened", iam("role", "not-org")), "alarm",
-          "everyone (*) with no condition its callers must meet")
-    check(found(rows, "cloudtrail_event_role_trust_opened", iam("role", "ip-only")), "alarm",
-          "everyone (*) when conditions that do not name the caller hold (aws:sourceip)")
-    check(found(rows, "cloudtrail_event_role_trust_opened", iam("role", "named")), "alarm",
-          f"account {OTHER} when conditions naming the caller hold (aws:principalorgid)")
-    check(found(rows, "cloudtrail_event_role_trust_opened", iam("role", "garbled")), "skip", "cannot read",
-          "cannot be judged")
+    check(
+        found(rows, "cloudtrail_event_role_trust_opened", iam("role", "not-org")),
+        "alarm",
+        "everyone (*) with no condition its callers must meet",
+    )
+    check(
+        found(rows, "cloudtrail_event_role_trust_opened", iam("role", "ip-only")),
+        "alarm",
+        "everyone (*) when conditions that do not name the caller hold (aws:sourceip)",
+    )
+    check(
+        found(rows, "cloudtrail_event_role_trust_opened", iam("role", "named")),
+        "alarm",
+        f"account {OTHER} when conditions naming the caller hold (aws:principalorgid)",
+    )
+    check(found(rows, "cloudtrail_event_role_trust_opened", iam("role", "garbled")), "skip", "cannot read", "cannot be judged")
     assert found(rows, "cloudtrail_event_role_trust_opened", iam("role", "backdoor")) is None  # its own account
 
 
 # ------------------------------------------------------------ cloudtrail_event_credential_for_other_principal and non-admins
+
 
 def test_credential_caller_verdict_comes_from_the_snapshot(events_only, with_snapshot):
     bob, dave = iam("user", "bob"), iam("user", "dave")
     for resource in (bob, dave):
         check(found(events_only, "cloudtrail_event_credential_for_other_principal", resource), "alarm")
         assert "loaded IAM data" not in found(events_only, "cloudtrail_event_credential_for_other_principal", resource)["reason"]
-    check(found(with_snapshot, "cloudtrail_event_credential_for_other_principal", bob), "alarm",
-          "does not make the caller an IAM administrator, yet the call succeeded")
-    check(found(with_snapshot, "cloudtrail_event_credential_for_other_principal", dave), "alarm",
-          "makes the caller an IAM administrator (through AdministratorAccess)")
+    check(
+        found(with_snapshot, "cloudtrail_event_credential_for_other_principal", bob),
+        "alarm",
+        "does not make the caller an IAM administrator, yet the call succeeded",
+    )
+    check(
+        found(with_snapshot, "cloudtrail_event_credential_for_other_principal", dave),
+        "alarm",
+        "makes the caller an IAM administrator (through AdministratorAccess)",
+    )
 
 
 def test_iam_changes_by_a_non_admin_need_the_snapshot(events_only, with_snapshot):
     assert found(events_only, "cloudtrail_event_iam_change_by_non_admin", f"arn:aws:::{ACC}")["status"] == "skip"
-    check(found(with_snapshot, "cloudtrail_event_iam_change_by_non_admin", iam("user", "helpdesk")), "alarm",
-          "is not an IAM administrator", "CreateAccessKey")
-    check(found(with_snapshot, "cloudtrail_event_iam_change_by_non_admin", iam("user", "admin")), "ok",
-          "is an IAM administrator (through AdministratorAccess)")
-    check(found(with_snapshot, "cloudtrail_event_iam_change_by_non_admin", iam("user", "contractor")), "skip",
-          "cannot be judged", "not-exported")
+    check(
+        found(with_snapshot, "cloudtrail_event_iam_change_by_non_admin", iam("user", "helpdesk")),
+        "alarm",
+        "is not an IAM administrator",
+        "CreateAccessKey",
+    )
+    check(
+        found(with_snapshot, "cloudtrail_event_iam_change_by_non_admin", iam("user", "admin")),
+        "ok",
+        "is an IAM administrator (through AdministratorAccess)",
+    )
+    check(
+        found(with_snapshot, "cloudtrail_event_iam_change_by_non_admin", iam("user", "contractor")),
+        "skip",
+        "cannot be judged",
+        "not-exported",
+    )
 
 
 # ------------------------------------------------------------------------------- no events is never a pass
@@ -307,8 +455,17 @@ def no_events(tmp_path_factory):
     path = folder / "get-account-authorization-details.json"
     path.write_text(json.dumps(gaad()))
     load_paths(con, [path], as_of=AS_OF.isoformat())
-    load_accounts(con, {OTHER: {"aws_cloudtrail_trail_event": [
-        event(OTHER, AS_OF - timedelta(days=400), "CreateAccessKey", user="a", request={"userName": "b"})]}}, AS_OF)
+    load_accounts(
+        con,
+        {
+            OTHER: {
+                "aws_cloudtrail_trail_event": [
+                    event(OTHER, AS_OF - timedelta(days=400), "CreateAccessKey", user="a", request={"userName": "b"})
+                ]
+            }
+        },
+        AS_OF,
+    )
     rows = controls.results(con, controls.run_checks(con, controls=CT_CONTROLS))
     con.close()
     return rows
@@ -334,16 +491,44 @@ def test_the_loaded_organization_says_who_is_outside(tmp_path, with_organization
     con = db.connect(tmp_path / "iamsql.duckdb")
     if with_organization:
         load_paths(con, [ORGANIZATION], as_of=AS_OF.isoformat())
-    load_accounts(con, {member: {"aws_cloudtrail_trail_event": [
-        event(member, at(0), "UpdateAssumeRolePolicy", user="admin", request={"roleName": "deploy", "policyDocument":
-              json.dumps(doc(assume({"AWS": f"arn:aws:iam::{sibling}:root"})))}),
-        event(member, at(1), "UpdateAssumeRolePolicy", user="admin", request={"roleName": "partner", "policyDocument":
-              json.dumps(doc(assume({"AWS": f"arn:aws:iam::{OTHER}:root"})))}),
-    ]}}, AS_OF)
+    load_accounts(
+        con,
+        {
+            member: {
+                "aws_cloudtrail_trail_event": [
+                    event(
+                        member,
+                        at(0),
+                        "UpdateAssumeRolePolicy",
+                        user="admin",
+                        request={
+                            "roleName": "deploy",
+                            "policyDocument": json.dumps(doc(assume({"AWS": f"arn:aws:iam::{sibling}:root"}))),
+                        },
+                    ),
+                    event(
+                        member,
+                        at(1),
+                        "UpdateAssumeRolePolicy",
+                        user="admin",
+                        request={
+                            "roleName": "partner",
+                            "policyDocument": json.dumps(doc(assume({"AWS": f"arn:aws:iam::{OTHER}:root"}))),
+                        },
+                    ),
+                ]
+            }
+        },
+        AS_OF,
+    )
     rows = controls.results(con, controls.run_checks(con, controls=["cloudtrail_event_role_trust_opened"]))
     controls.create_views(con)
-    judged = dict(con.execute("select trusted_account, (same_organization, decision) from iam_event_trust_access "
-                              "where account_id = ?", [member]).fetchall())
+    judged = dict(
+        con.execute(
+            "select trusted_account, (same_organization, decision) from iam_event_trust_access where account_id = ?",
+            [member],
+        ).fetchall()
+    )
     con.close()
     alarms = {r["resource"] for r in rows if r["account_id"] == member and r["status"] == "alarm"}
     if with_organization:
@@ -352,3 +537,44 @@ def test_the_loaded_organization_says_who_is_outside(tmp_path, with_organization
     else:
         assert judged == {sibling: (None, "Allowed"), OTHER: (None, "Allowed")}
         assert alarms == {f"arn:aws:iam::{member}:role/partner", f"arn:aws:iam::{member}:role/deploy"}
+
+
+# ------------------------------------------------------- each granted document is asked once, every event gets it
+
+
+def test_event_table_asks_each_document_once_and_gives_every_event_its_answers(tmp_path, monkeypatch):
+    """Events granting the same document (ops-escalate twice, the same inline document twice) share one set of
+    answers, and the stored table holds, per event, exactly the answers of its document asked on its own."""
+    same = doc(allow("iam:PassRole"))
+    grants = [*EVENTS, put("user", "dave", "again", same, 50), put("role", "worker", "again", same, 51)]
+    con = db.connect(tmp_path / "iamsql.duckdb")
+    path = tmp_path / "get-account-authorization-details.json"
+    path.write_text(json.dumps(gaad()))
+    load_paths(con, [path], as_of=AS_OF.isoformat())
+    load_accounts(con, {ACC: {"aws_cloudtrail_trail_event": grants}}, AS_OF)
+    asked = []
+
+    def counting(asker, policies, questions):
+        asked.append(policies[0].policy)
+        return tables.policy_answers(asker, policies, questions)
+
+    monkeypatch.setattr(events, "policy_answers", counting)
+    create_tables(con, controls.ACCESS_QUESTIONS, tables=["iam_event_policy_access"])
+    stored = con.execute("select * from iam_event_policy_access").fetchall()
+    con.close()
+    assert len(asked) == len({id(policy) for policy in asked}) == 8  # 10 grants with a known document, 8 documents
+    by_event = {}
+    for row in stored:
+        by_event.setdefault(row[1], []).append(row[5:8])
+    judged = {e["event_id"] for e in grants if e["event_name"].startswith(("Attach", "Put"))} - {
+        grants[3]["event_id"]
+    }  # IAMFullAccess: not in the snapshot, no row
+    assert set(by_event) == judged
+    questions = load_questions(controls.ACCESS_QUESTIONS)
+    named = [q.id for q in questions if not q.id.startswith("escalation:")]
+    for event_id, answers in by_event.items():
+        assert [q for q, _, _ in answers][: len(named)] == named, event_id
+    escalate = [e["event_id"] for e in grants if (e["request_parameters"] or {}).get("policyArn") == ESCALATE]
+    again = [e["event_id"] for e in grants[-2:]]
+    assert by_event[escalate[0]] == by_event[escalate[1]] and by_event[again[0]] == by_event[again[1]]
+    assert by_event[escalate[0]] != by_event[again[0]]

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 import duckdb
 
@@ -54,12 +55,15 @@ def _document(value) -> dict | None:
 
 def _events(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, str, dict]]:
     names = ", ".join(f"'{n}'" for n in (*ATTACH, *DOCUMENT, *TRUST))
-    return [(account, partition, event_id, name, _request(raw))
-            for account, partition, event_id, name, raw in con.execute(EVENTS_SQL.format(names=names)).fetchall()]
+    return [
+        (account, partition, event_id, name, _request(raw))
+        for account, partition, event_id, name, raw in con.execute(EVENTS_SQL.format(names=names)).fetchall()
+    ]
 
 
-def _granted(account: AccountModel | None, documents: _Documents, name: str, request: dict
-             ) -> tuple[str, str, AttachedPolicy] | None:
+def _granted(
+    account: AccountModel | None, documents: _Documents, name: str, request: dict
+) -> tuple[str, str, AttachedPolicy] | None:
     """(how the reason names the policy, where its document came from, the policy) of a grant event, or None
     when its document is not known."""
     if name in ATTACH:
@@ -71,20 +75,47 @@ def _granted(account: AccountModel | None, documents: _Documents, name: str, req
     document = _document(request.get("policyDocument"))
     if document is None:
         return None
-    label = (f"inline policy {request.get('policyName')}" if name.startswith("Put")
-             else f"policy {str(request.get('policyArn') or request.get('policyName') or '').rsplit('/', 1)[-1]}")
+    label = (
+        f"inline policy {request.get('policyName')}"
+        if name.startswith("Put")
+        else f"policy {str(request.get('policyArn') or request.get('policyName') or '').rsplit('/', 1)[-1]}"
+    )
     attached = documents.attached(label, document, inline=name.startswith("Put"))
     return (label, "request", attached) if attached.policy is not None else None
 
 
-def event_rows(con: duckdb.DuckDBPyConnection, accounts: list[AccountModel], questions: tuple[Question, ...],
-               rails: dict[str, Guardrails]) -> dict[str, list[tuple]]:
+class GrantRows:
+    """The rows of ``iam_event_policy_access`` kept as one head per event (account, event, name, policy label,
+    document source, document key) and the answer rows of each distinct document (key -> rows of question,
+    title, decision, conditions, condition keys): every event that grants the same document shares its answers."""
+
+    def __init__(self) -> None:
+        self.heads: list[tuple] = []
+        self.answers: dict[int, list[tuple]] = {}
+
+    def __iter__(self) -> Iterator[tuple]:
+        for *head, key in self.heads:
+            for answer in self.answers[key]:
+                yield (*head, *answer)
+
+    def __len__(self) -> int:
+        return sum(len(self.answers[head[-1]]) for head in self.heads)
+
+
+def event_rows(
+    con: duckdb.DuckDBPyConnection,
+    accounts: list[AccountModel],
+    questions: tuple[Question, ...],
+    rails: dict[str, Guardrails],
+) -> dict[str, GrantRows | list[tuple]]:
     """The rows of ``iam_event_policy_access`` and ``iam_event_trust_access`` for the events visible on the
-    connection; ``accounts``: the loaded IAM data (an account without it is judged from the events alone)."""
+    connection; ``accounts``: the loaded IAM data (an account without it is judged from the events alone). The
+    engine is asked once per account and distinct granted document, not once per event."""
     models = {a.account_id: a for a in accounts}
     documents = _Documents()
     askers: dict[str, Asker] = {}
-    policy, trust = [], []
+    keys: dict[tuple[str, int], int] = {}  # (account, parsed document) -> key of its answers
+    policy, trust = GrantRows(), []
     for account_id, partition, event_id, name, request in _events(con):
         model = models.get(account_id)
         bare = model or AccountModel(account_id, partition, [], {})
@@ -95,17 +126,22 @@ def event_rows(con: duckdb.DuckDBPyConnection, accounts: list[AccountModel], que
         if granted is None:
             continue
         label, source, attached = granted
-        asker = askers.setdefault(account_id, Asker(bare))
-        for question, decision, conditions, keys in policy_answers(asker, [attached], questions):
-            if question.id.startswith("escalation:") and decision not in (*POSSIBLE, "Unknown"):
-                continue
-            policy.append((account_id, event_id, name, label, source, question.id, question.title, decision,
-                           conditions, keys))
+        key = keys.get((account_id, id(attached.policy)))
+        if key is None:
+            key = keys[(account_id, id(attached.policy))] = len(keys)
+            asker = askers.setdefault(account_id, Asker(bare))
+            policy.answers[key] = [
+                (question.id, question.title, decision, conditions, condition_keys)
+                for question, decision, conditions, condition_keys in policy_answers(asker, [attached], questions)
+                if not (question.id.startswith("escalation:") and decision not in (*POSSIBLE, "Unknown"))
+            ]
+        policy.heads.append((account_id, event_id, name, label, source, key))
     return {"iam_event_policy_access": policy, "iam_event_trust_access": trust}
 
 
-def _trust_rows(account: AccountModel, rails: Guardrails | None, event_id: str, name: str, request: dict,
-                documents: _Documents) -> list[tuple]:
+def _trust_rows(
+    account: AccountModel, rails: Guardrails | None, event_id: str, name: str, request: dict, documents: _Documents
+) -> list[tuple]:
     role = request.get("roleName")
     document = _document(request.get("policyDocument") or request.get("assumeRolePolicyDocument"))
     if not isinstance(role, str) or document is None:
@@ -114,15 +150,50 @@ def _trust_rows(account: AccountModel, rails: Guardrails | None, event_id: str, 
     role_arn = f"arn:{account.partition}:iam::{account.account_id}:role{path}{role}"
     parsed = documents.attached(f"the trust policy of role {role}", document)
     if parsed.policy is None:
-        return [(account.account_id, event_id, name, role_arn, role, None, None, None, None, None, "Error", None,
-                 None, None, None, None)]
+        return [
+            (
+                account.account_id,
+                event_id,
+                name,
+                role_arn,
+                role,
+                None,
+                None,
+                None,
+                None,
+                None,
+                "Error",
+                None,
+                None,
+                None,
+                None,
+                None,
+            )
+        ]
     members = rails.members if rails is not None else frozenset()
     rows = []
     for answer in trust_answers(role_arn, account, parsed.policy, document, rails):
         entry = answer.entry
         external = entry.kind == "anyone" or (entry.account is not None and entry.account != account.account_id)
         in_organization = (entry.account in members) if members and entry.kind != "anyone" else None
-        rows.append((account.account_id, event_id, name, role_arn, role, entry.trusted, entry.kind, entry.account,
-                     external, in_organization, answer.decision, _json_text(answer.conditions), ", ".join(answer.condition_keys) or None, answer.names_caller,
-                     answer.external_id, entry.action))
+        rows.append(
+            (
+                account.account_id,
+                event_id,
+                name,
+                role_arn,
+                role,
+                entry.trusted,
+                entry.kind,
+                entry.account,
+                external,
+                in_organization,
+                answer.decision,
+                _json_text(answer.conditions),
+                ", ".join(answer.condition_keys) or None,
+                answer.names_caller,
+                answer.external_id,
+                entry.action,
+            )
+        )
     return rows
