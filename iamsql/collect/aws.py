@@ -27,6 +27,7 @@ from botocore.exceptions import (
 from botocore.exceptions import ConnectionError as BotoConnectionError
 from botocore.parsers import ResponseParserError
 
+from iamsql.common.clock import as_utc
 from iamsql.errors import CollectError
 
 DEFAULT_RETRY_MODE = "adaptive"  # client-side rate limiting on throttling, on top of exponential backoff
@@ -139,7 +140,7 @@ def assumed_session(base: boto3.Session, role_arn: str, external_id: str | None,
 
 def _expiry(value) -> str:
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).isoformat()
+        return as_utc(value).isoformat()
     return str(value)
 
 
@@ -211,8 +212,7 @@ def parse_when(text: str, *, end: bool = False) -> datetime:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise CollectError(f"{text!r} is not a date (YYYY-MM-DD) or a number of days") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+    moment = as_utc(moment)
     if end and len(text) == 10:  # a bare date as an end means the whole day
         moment += timedelta(days=1) - timedelta(microseconds=1)
     return moment

@@ -11,11 +11,6 @@ def as_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
-def utc_now() -> datetime:
-    """The wall clock in UTC: when a run starts or ends, never what a control compares against."""
-    return datetime.now(timezone.utc)
-
-
 def current_user() -> str | None:
     """The operating-system user running iamsql (recorded with runs), None when the system cannot say."""
     try:
