@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.rsa import generate_private_key
 
 from iamsql import scheduled as evidence
+from iamsql.common.files import sha256_file
 from iamsql.scheduled import signing
 from tests.test_evidence import ACCOUNT, basic_toml, cli
 
@@ -69,7 +70,7 @@ def test_rewritten_manifest_fails_even_with_its_sidecar_recomputed(fresh, monkey
     text = manifest.read_text().replace('"exit_code": 0', '"exit_code": 1')
     assert text != manifest.read_text()
     manifest.write_text(text)
-    (folders[-1] / "manifest.sha256").write_text(f"{evidence.sha256_file(manifest)}  manifest.json\n")
+    (folders[-1] / "manifest.sha256").write_text(f"{sha256_file(manifest)}  manifest.json\n")
     assert evidence.verify(folders[-1])[0].ok  # the hashes alone cannot tell
     failed = [r for r in evidence.verify(root, public_key=public) if not r.ok]
     assert [r.folder for r in failed] == [folders[-1]]
