@@ -168,7 +168,7 @@ def test_ctrl_c_during_a_long_query_exits_130_with_one_line(tmp_path):
         db_path,
         settle=0.5,
     )
-    assert returncode == 130 and stderr.splitlines() == ["interrupted: nothing was changed"]
+    assert (returncode, stderr.splitlines()) == (130, ["interrupted: nothing was changed"])
 
 
 def test_interrupted_message_says_what_each_command_leaves():

@@ -177,9 +177,10 @@ def with_extra(controls: list[Control], extra_controls: Iterable[Control] | None
 def render_sql(control: Control, params: dict[str, Any]) -> str:
     """The control's Steampipe SQL with each ``:name`` placeholder replaced by a literal (sqlglot AST, so
     the result is still plain Postgres SQL that any engine's translator can take)."""
+    failure = sqlglot.errors.ParseError  # imports sqlglot outside the try (see ``sql.query.check_read_only``)
     try:
         tree = sqlglot.parse_one(control.sql, read="postgres")
-    except sqlglot.errors.ParseError as exc:
+    except failure as exc:
         raise ControlError(f"cannot parse the SQL: {first_line(exc)}") from None
     except RecursionError:
         raise ControlError("cannot parse the SQL: nested too deeply") from None

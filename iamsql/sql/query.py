@@ -100,12 +100,11 @@ def refused(kind: str) -> QueryError:
 def split_statements(sql: str, dialect: str = "steampipe") -> list[str]:
     """The statements of ``sql`` in order, split at semicolons outside strings, names and comments (empty ones
     dropped)."""
-
-
+    failure = sqlglot.errors.SqlglotError  # imports sqlglot before the try: see ``check_read_only``
     read = "duckdb" if dialect == "duckdb" else steampipe.Steampipe
     try:
         tokens = sqlglot_dialect(read).tokenize(sql)
-    except sqlglot.errors.SqlglotError:
+    except failure:
         return [sql] if sql.strip().strip(";").strip() else []
     pieces, start = [], 0
     for token in tokens:
@@ -139,15 +138,16 @@ def check_read_only(sql: str, dialect: str, con: duckdb.DuckDBPyConnection | Non
     """Refuse ``sql`` (one statement, before translation) unless it only reads: its kind in sqlglot's tree
     (``dialect``'s parser) and in DuckDB's parse of it. One-line QueryError naming the kind. The translated SQL
     goes through ``check_duckdb_kind`` again before it runs."""
-
-
+    # sqlglot is imported here, outside the try: a Ctrl-C during its import must not leave the except clause
+    # below to read a class from a half-imported module.
+    failure = sqlglot.errors.SqlglotError
     read = "duckdb" if dialect == "duckdb" else steampipe.Steampipe
     tree = None
     try:
         with steampipe.quiet_sqlglot():
             parsed = [t for t in sqlglot.parse(sql, read=read) if t is not None]
         tree = parsed[0] if len(parsed) == 1 else None
-    except sqlglot.errors.SqlglotError:
+    except failure:
         pass
     if tree is not None:
         root_ok = isinstance(tree, sqlglot.exp.Query | sqlglot.exp.Values | sqlglot.exp.Describe | sqlglot.exp.Show | sqlglot.exp.Subquery) or (
