@@ -4,6 +4,7 @@ the helper views when they do not need them."""
 
 import subprocess
 import sys
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -147,3 +148,54 @@ def test_query_command_creates_helper_views_only_when_named(generated):
     assert int(over_view.stdout.split()[-1]) > 0
     plain = subprocess.run(run + ["select count(*) as n from aws_iam_user"], capture_output=True, text=True)
     assert plain.returncode == 0 and plain.stdout.split()[-1] == "60"
+
+
+def test_an_account_computes_only_what_its_querying_controls_read(con):
+    """Accounts with IAM data only (Cloudsplaining's example has two): the controls over their events skip, so
+    neither the event views nor the policy engine's tables that only those read are computed for them; the account
+    with events gets them."""
+    load_paths(con, [Path(__file__).parent / "data" / "cloudsplaining" / "example.json"])
+    run_id = controls.run_checks(con, controls=["cloudtrail_event_nhi_human_use", "iam_root_mfa_enabled"])
+    computed = con.execute("select account_id, control_id from iamsql_run_timing where run_id = ? and "
+                           "(control_id like 'view:%' or control_id like 'engine:%')", [run_id]).fetchall()
+    assert {control for account, control in computed if account == "210987654321"} >= {"view:cloudtrail_event_actor"}
+    assert not [control for account, control in computed if account != "210987654321"]
+    statuses = dict(con.execute("select account_id, status from iamsql_result where run_id = ? and "
+                                "control_id = 'cloudtrail_event_nhi_human_use'", [run_id]).fetchall())
+    assert statuses["012345678901"] == statuses["200611803367"] == "skip"
+    assert statuses["210987654321"] != "skip"
+
+
+def test_accounts_are_copied_into_temp_tables_and_restored_after_the_run(con):
+    """During a run the account's loaded tables are TEMP copies (events stay a view); afterwards the Steampipe
+    names read every account's latest rows again."""
+    accounts = duckdb_engine.run_accounts(con)
+    duckdb_engine._shadow_tables(con, accounts[0])
+    temp = dict(con.execute("select table_name, 'table' from duckdb_tables() where database_name = 'temp' union all "
+                            "select view_name, 'view' from duckdb_views() where database_name = 'temp'").fetchall())
+    assert temp["aws_iam_user"] == "table" and temp["aws_iam_role"] == "table"
+    assert temp["aws_cloudtrail_trail_event"] == "view"
+    assert con.execute("select count(*) from aws_iam_user").fetchone()[0] == 60
+    duckdb_engine._drop_shadows(con, accounts[0], [])
+    left = con.execute("select count(*) from duckdb_tables() where database_name = 'temp' and table_name like 'aws_%'"
+                       ).fetchone()[0]
+    assert left == 0
+    assert con.execute("select count(*) from aws_iam_user").fetchone()[0] == 60
+
+
+def test_connect_records_its_schema_and_repairs_a_different_one(generated, tmp_path):
+    """``connect`` skips its DDL when the database records this schema's fingerprint, and runs it (restoring what is
+    missing) when the recorded one differs, as for a database made by an older iamsql."""
+    copy = tmp_path / "schema.duckdb"
+    copy.write_bytes(generated.read_bytes())
+    connection = db.connect(copy)
+    assert connection.execute("select fingerprint from iamsql_schema").fetchall() == [(db.schema_fingerprint(),)]
+    connection.execute("drop view main.aws_iam_group")
+    connection.execute("update iamsql_schema set fingerprint = 'older'")
+    connection.close()
+    connection = db.connect(copy)
+    try:
+        assert connection.execute("select count(*) from aws_iam_group").fetchone()[0] >= 0
+        assert connection.execute("select fingerprint from iamsql_schema").fetchall() == [(db.schema_fingerprint(),)]
+    finally:
+        connection.close()

@@ -130,7 +130,8 @@ def check(
         raise IamsqlError("--sigma runs on --engine duckdb only")
     if sigma_skip_unsupported and not sigma:
         raise IamsqlError("--sigma-skip-unsupported needs --sigma DIR")
-    reports.check_exports(export or [])
+    if export:  # the report writers are imported only for a run that writes files
+        reports.check_exports(export)
     extra = sigma_controls(sigma, sigma_skip_unsupported)
     if engine == "duckdb" and not dbmod.resolve_db_path(db).exists():
         raise IamsqlError(
@@ -163,8 +164,10 @@ def check(
             )
     rows = iamsql_controls.results(con, run_id, queries, extra_controls=extra)
     code = iamsql_controls.exit_code(rows, fail_on)
-    written = reports.export_run(
-        con, export or [], run_id=run_id, frameworks=framework, queries_dir=queries, extra_controls=extra
+    written = (
+        reports.export_run(con, export, run_id=run_id, frameworks=framework, queries_dir=queries, extra_controls=extra)
+        if export
+        else []
     )
     con.close()
     text, counts = iamsql_controls.render_results(rows, fmt, framework)

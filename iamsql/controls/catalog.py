@@ -160,7 +160,13 @@ def load_controls(directory: Path | None = None) -> list[Control]:
     directory = directory or QUERIES_DIR
     if not directory.is_dir():
         raise ControlError(f"control folder {directory} does not exist")
-    return [parse_control(path) for path in sorted(directory.glob("*.sql"))]
+    return [_parsed(path, path.stat().st_mtime_ns) for path in sorted(directory.glob("*.sql"))]
+
+
+@lru_cache(maxsize=4096)
+def _parsed(path: Path, mtime_ns: int) -> Control:
+    """``parse_control``, once per process for a file that has not changed (a run reads the folder twice)."""
+    return parse_control(path)
 
 
 def with_extra(controls: list[Control], extra_controls: Iterable[Control] | None) -> list[Control]:

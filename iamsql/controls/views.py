@@ -44,8 +44,6 @@ def create_action_table(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("insert into aws_iam_action select " + ", ".join(f"unnest(${i + 1}::varchar[])" for i in range(5)), rows)
 
 
-
-
 def create_views(con: duckdb.DuckDBPyConnection, *, access: bool = True, names: Iterable[str] | None = None,
                  engine_tables: Iterable[str] = ACCESS_TABLES) -> None:
     """Create the helper views (``iamsql_account`` and ``queries/views/*.sql``, or only ``names`` of them) as TEMP
@@ -81,12 +79,6 @@ def view_duckdb(body: str) -> str:
     """A helper view's DuckDB SQL: from the translation cache, translated once per process when it is not there
     (views are re-created per account and connection)."""
     return sqlcache.translated([body], CACHED_DIALECT, lambda: to_duckdb(body))
-
-
-
-
-
-
 
 
 def _has_temp_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
@@ -131,6 +123,7 @@ def views_over_access(tables: frozenset[str] = frozenset(ACCESS_TABLES)) -> froz
 MATERIALIZED_PREFIX = "iamsql_materialized_"
 
 
+@lru_cache(maxsize=1024)
 def _references(text: str) -> dict[str, int]:
     """How many times ``text`` names each helper view (a word match; a false positive only costs time)."""
     counts = {name: len(re.findall(rf"\b{name}\b", text)) for name in _view_bodies()}
@@ -139,7 +132,7 @@ def _references(text: str) -> dict[str, int]:
 
 def _control_references(control: Control) -> dict[str, int]:
     """The helper views a control reads: those its SQL names, and those its ``tables`` header lists."""
-    counts = _references(control.sql)
+    counts = dict(_references(control.sql))  # a copy: the cached answer stays as it is
     for name in control.tables:
         if name in _view_uses():
             counts.setdefault(name, 1)
@@ -209,8 +202,6 @@ def control_pack_hash(directory: Path | None = None, extra_controls: Iterable[Co
     for control in sorted(extra_controls, key=lambda c: c.id):
         digest.update(f"extra:{control.id}".encode() + b"\0" + control.sql.encode() + b"\0")
     return digest.hexdigest()
-
-
 
 
 def control_duckdb(control: Control, params: dict[str, Any]) -> str:

@@ -9,6 +9,7 @@ Layout:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -16,6 +17,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 
 import duckdb
@@ -149,8 +151,24 @@ def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     return con
 
 
+SCHEMA_TABLE = "iamsql_schema"  # one row: the fingerprint of the DDL that made the database's schema
+
+
+@lru_cache(maxsize=1)
+def schema_fingerprint() -> str:
+    """SHA-256 of every statement ``ensure_schema`` runs (bookkeeping DDL, history tables, their compression and
+    the latest-snapshot views): equal fingerprints mean an equal schema."""
+    parts = [BOOKKEEPING_DDL, json.dumps([TABLES, COMPRESSION, sorted(ACCUMULATING_TABLES), COMBINED_VIEWS])]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create bookkeeping tables, history tables and latest-snapshot views that do not exist yet."""
+    """Create bookkeeping tables, history tables and latest-snapshot views that do not exist yet; nothing to do
+    (one query) when the database records that this very schema made it."""
+    if has_table(con, SCHEMA_TABLE) and con.execute(f"select fingerprint from {SCHEMA_TABLE}").fetchall() == [
+        (schema_fingerprint(),)
+    ]:
+        return
     con.execute(BOOKKEEPING_DDL)
     con.execute("create schema if not exists history")
     for table in TABLES:
@@ -178,6 +196,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
                 f"create or replace view main.{table} as select * from history.{table} "
                 f"where snapshot_id in (select snapshot_id from iamsql_latest where table_name = '{table}')"
             )
+    con.execute(f"create or replace table {SCHEMA_TABLE} as select ?::varchar as fingerprint", [schema_fingerprint()])
 
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:

@@ -1,7 +1,7 @@
-"""The controls on the DuckDB database itself (``iamsql check``): per account, TEMP views named like the Steampipe
-tables show that account's rows only and ``iamsql_as_of`` is its snapshot time, so a control (and any helper view)
-sees one account at one point in time; the policy engine's tables and the helper views several controls read are
-computed once per account into TEMP tables."""
+"""The controls on the DuckDB database itself (``iamsql check``): per account, TEMP tables (copies; the CloudTrail
+events: a view) named like the Steampipe tables hold that account's rows only and ``iamsql_as_of`` is its snapshot
+time, so a control (and any helper view) sees one account at one point in time; the policy engine's tables and the
+helper views several controls read are computed once per account into TEMP tables."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from iamsql.controls.views import (
 )
 from iamsql.policy import access as access_tables
 from iamsql.store.db import ACCOUNT_VIEW, create_account_view, set_as_of
-from iamsql.store.schema import ACCESS_TABLES, TABLES
+from iamsql.store.schema import ACCESS_TABLES, ACCUMULATING_TABLES, TABLES
 
 
 class DuckDBEngine:
@@ -40,8 +40,8 @@ class DuckDBEngine:
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
-        self.shared: list[str] = []
-        self.access = False
+        self.shared: list[str] = []  # helper views read more than once: computed once per account
+        self.materialized: list[str] = []  # those of them the current account's controls read
 
     def accounts(self) -> list[Account]:
         return run_accounts(self.con)
@@ -54,20 +54,23 @@ class DuckDBEngine:
             con.execute(f'drop view if exists temp.main."{name}"')
         create_views(con, access=False, names=needed_views(selected))  # the connection may have been opened without
         self.shared = shared_views(selected)
-        self.access = reads_access_tables(selected)
 
     def compile(self, control: Control, parameters: dict[str, Any]) -> str:
         return control_duckdb(control, parameters)
 
     def enter(self, account: Account, selected: list[Control]) -> list[Timing]:
         _shadow_tables(self.con, account)
+        # only what the controls that will query this account read (the others skip: their data is not loaded)
+        querying = [c for c in selected if all(table in account.covered for table in c.requires)]
+        needed = set(needed_views(querying))
+        self.materialized = [name for name in self.shared if name in needed]
         timings: list[Timing] = []
-        if self.access:
+        if reads_access_tables(querying):
             start = time.perf_counter()
             counts = access_tables.create_tables(self.con, ACCESS_QUESTIONS)
             timings.append(("engine:policy_access", account.account_id, (time.perf_counter() - start) * 1000,
                             sum(counts.values())))
-        for name in self.shared:
+        for name in self.materialized:
             start = time.perf_counter()
             count = materialize_view(self.con, name)
             if count is not None:
@@ -75,7 +78,7 @@ class DuckDBEngine:
         return timings
 
     def leave(self, account: Account) -> None:
-        _drop_shadows(self.con, self.shared)
+        _drop_shadows(self.con, account, self.materialized)
 
     def fetch(self, compiled: str, account: Account) -> tuple[list[str], list[tuple]]:
         try:
@@ -116,12 +119,21 @@ def run_accounts(con: duckdb.DuckDBPyConnection) -> list[Account]:
     return [Account(account_id, partition, as_of, set(tables)) for account_id, partition, as_of, tables in found]
 
 
+def _copied(table: str, account: Account) -> bool:
+    """Whether ``table`` is copied into a TEMP table for the account instead of a view over the stored rows: every
+    table loaded for the account except the CloudTrail events (too large to copy). DuckDB binds and plans each
+    control over a plain table in a fraction of the time it takes over the latest-snapshot views, which is most
+    of a control's cost on a small account."""
+    return table in account.covered and table not in ACCUMULATING_TABLES
+
+
 def _shadow_tables(con: duckdb.DuckDBPyConnection, account: Account) -> None:
     """Point every Steampipe table name and ``iamsql_account`` at this account's rows; set its time."""
     database = con.execute("select current_database()").fetchone()[0].replace('"', '""')
     for table in TABLES:
+        kind = "table" if _copied(table, account) else "view"
         con.execute(
-            f'create or replace temp view "{table}" as select * from "{database}".main."{table}" '
+            f'create or replace temp {kind} "{table}" as select * from "{database}".main."{table}" '
             f"where account_id = {_quote(account.account_id)}"
         )
     con.execute(
@@ -134,11 +146,12 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _drop_shadows(con: duckdb.DuckDBPyConnection, materialized: list[str]) -> None:
+def _drop_shadows(con: duckdb.DuckDBPyConnection, account: Account, materialized: list[str]) -> None:
     """Back to all accounts: drop the per-account views and policy engine tables, restore ``iamsql_account`` and
     the newest time, point the ``materialized`` helper views at their SQL again and drop their tables."""
     for table in TABLES:
-        con.execute(f'drop view if exists temp.main."{table}"')
+        kind = "table" if _copied(table, account) else "view"
+        con.execute(f'drop {kind} if exists temp.main."{table}"')
     for name in ACCESS_TABLES:
         con.execute(f'drop table if exists temp.main."{name}"')
     create_account_view(con)
