@@ -275,13 +275,6 @@ def _cell(value: Any, null: str = "") -> str:
     return _scalar(value)
 
 
-def _text_cell(value: Any, null: str = "") -> str:
-    """``_cell`` with the escaping rule for text values applied (csv, md, table)."""
-    if isinstance(value, _Text):
-        return neutralise(str(value))
-    return _cell(value, null)
-
-
 def _table_cell(value: Any, null: str) -> str:
     """A table cell on one line (whitespace runs collapsed); text neutralised before and after collapsing."""
     text = _cell(value, null)
@@ -295,14 +288,28 @@ class _Text(str):
     """A value of a text column (not the text form of a number, time or interval)."""
 
 
-def _mark_text(rows: list[tuple], types: list[str] | None) -> list[tuple]:
-    """Rows with text values marked, for the escaping rule: ``str`` values of VARCHAR-like columns (every ``str``
-    when no types are given; temporal types arrive as text but are not text)."""
-    def is_text(value: Any, sqltype: str | None) -> bool:
-        return isinstance(value, str) and not isinstance(value, _Json) and (sqltype is None or (sqltype not in TEXT_TYPES and sqltype != "JSON"))
+def _is_text(value: Any, sqltype: str | None) -> bool:
+    """Whether the escaping rule treats the value as text: a ``str`` of a VARCHAR-like column (every ``str`` when
+    no type is known; temporal types arrive as text but are not text)."""
+    return isinstance(value, str) and not isinstance(value, _Json) and (
+        sqltype is None or (sqltype not in TEXT_TYPES and sqltype != "JSON"))
 
+
+def _mark_text(rows: list[tuple], types: list[str] | None) -> list[tuple]:
+    """Rows with text values marked (``_Text``) for the escaping rule."""
     kinds = types or [None] * (len(rows[0]) if rows else 0)
-    return [tuple(_Text(v) if is_text(v, t) else v for v, t in zip(row, kinds)) for row in rows]
+    return [tuple(_Text(v) if _is_text(v, t) else v for v, t in zip(row, kinds)) for row in rows]
+
+
+def _csv(columns: list[str], rows: list[tuple], types: list[str] | None) -> str:
+    """csv output in one pass over the values: text neutralised, anything else as ``_cell`` writes it."""
+    kinds = types or [None] * len(columns)
+
+    def field(value: Any, sqltype: str | None) -> str:
+        return neutralise(value) if _is_text(value, sqltype) else _cell(_typed(value, sqltype))
+
+    return csv_line([neutralise(c) for c in columns]) + "".join(
+        csv_line([field(v, t) for v, t in zip(row, kinds)]) for row in rows)
 
 
 def _json_value(value: Any) -> Any:
@@ -381,14 +388,16 @@ def render(columns: list[str], rows: list[tuple], fmt: str, types: list[str] | N
            null_text: str = "") -> str:
     """The whole rendered text of a result set in one of ``FORMATS``. ``types``: the DuckDB type of each column
     (``query.fetch``); ``null_text``: NULL in table and line output."""
-    if fmt in ("csv", "md", "table"):
+    if fmt == "csv":
+        return _csv(columns, rows, types)
+    if fmt in ("md", "table"):
         marked = _mark_text(rows, types)
     if types is not None:
         rows = [tuple(_typed(v, t) for v, t in zip(row, types)) for row in rows]
-        if fmt in ("csv", "md", "table"):  # text values are unchanged by _typed; mark them again
+        if fmt in ("md", "table"):  # text values are unchanged by _typed; mark them again
             rows = [tuple(_Text(v) if isinstance(m, _Text) else v for v, m in zip(row, mrow))
                     for row, mrow in zip(rows, marked)]
-    elif fmt in ("csv", "md", "table"):
+    elif fmt in ("md", "table"):
         rows = marked
     if fmt == "json":
         return json.dumps([dict(zip(columns, map(_json_value, row))) for row in rows], indent=2,
@@ -396,9 +405,6 @@ def render(columns: list[str], rows: list[tuple], fmt: str, types: list[str] | N
     if fmt == "jsonl":
         return "".join(json.dumps(dict(zip(columns, map(_json_value, row))), ensure_ascii=False) + "\n"
                        for row in rows)
-    if fmt == "csv":
-        return csv_line([neutralise(c) for c in columns]) + "".join(
-            csv_line([_text_cell(v) for v in row]) for row in rows)
     if fmt == "md":
         def esc(value: Any) -> str:  # text neutralised and escaped; numbers, times and JSON only escaped
             return md_text(str(value)) if isinstance(value, _Text) else md_escape(_cell(value))
