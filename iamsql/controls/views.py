@@ -142,9 +142,14 @@ def _control_references(control: Control) -> dict[str, int]:
 def needed_views(selected: list[Control]) -> list[str]:
     """The helper views the selected controls read, directly or through other helper views, in dependency
     order: the only ones a run defines."""
+    return views_read_by([name for control in selected for name in _control_references(control)])
+
+
+def views_read_by(names: Iterable[str]) -> list[str]:
+    """The helper views ``names`` and those they read, transitively, in dependency order."""
     uses = _view_uses()
     reached: set[str] = set()
-    pending = [name for control in selected for name in _control_references(control)]
+    pending = list(names)
     while pending:
         name = pending.pop()
         if name not in reached:

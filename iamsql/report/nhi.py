@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import duckdb
 
-from iamsql.controls.catalog import view_names
-from iamsql.controls.views import create_views
+from iamsql.controls.views import create_views, views_read_by
 
 INVENTORY_COLUMNS = ("account_id", "principal_type", "name", "principal_arn", "is_nhi", "nhi_reason", "use_kind",
                      "used_by", "use_region", "detail")
@@ -19,9 +18,9 @@ def inventory(con: duckdb.DuckDBPyConnection) -> list[dict]:
     has_view = con.execute("select count(*) from duckdb_views() where view_name = 'iam_nhi_inventory' "
                            "and database_name = 'temp'").fetchone()[0]
     if not has_view:
-        # every helper view but not the action catalog table (no view reads it); of the policy engine's tables,
-        # only the one the inventory reads
-        create_views(con, names=view_names(), engine_tables=("iam_role_trust_access",))
+        # the inventory's view and the views it reads, not the action catalog table (no view reads it); of the
+        # policy engine's tables, only the one the inventory reads
+        create_views(con, names=views_read_by(["iam_nhi_inventory"]), engine_tables=("iam_role_trust_access",))
     cursor = con.execute(f"select {', '.join(INVENTORY_COLUMNS)} from iam_nhi_inventory "
                          "order by account_id, principal_type, name, use_kind nulls last, used_by")
     return [dict(zip(INVENTORY_COLUMNS, row)) for row in cursor.fetchall()]
