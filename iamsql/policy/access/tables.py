@@ -44,11 +44,9 @@ def _allowed_by(position: int, statement: int, sid: str | None) -> Evaluation:
     )
 
 
-def _identity_allows_any(principal: Principal, action: str) -> bool:
-    """Whether any Allow statement of the principal's identity policies applies to the action (the engine's own
-    action matching): without one, an identity-side request is implicitly denied."""
-    lowered = action.lower()
-    return any(s.effect == "Allow" for a in principal.identity for s in a.policy.statements_for(lowered))
+def _allows(statements) -> bool:
+    """Whether any of the statements (those of a document that apply to an action) is an Allow."""
+    return any(s.effect == "Allow" for s in statements)
 
 
 def _trusted_names(document: dict | None, partition: str, account_id: str) -> tuple[set[str], bool]:
@@ -93,31 +91,55 @@ class Asker:
         # SCP / RCP levels can take away what an unrestricted Allow gives: such answers need the engine
         self._guarded = bool(rails and (rails.scps or rails.rcps))
         self._cache: dict[tuple, Evaluation] = {}
-        self._allows: dict[tuple, bool] = {}
-        self._allowed_sets: dict[tuple, frozenset[str]] = {}
+        self._reaches: dict[tuple, tuple[tuple, bool]] = {}
+        self._allowing: dict[tuple, frozenset[str]] = {}
         self._answers: dict[tuple, tuple[str, list[Evaluation]]] = {}
         self._delegating = delegating_trust(account.partition, account.account_id)
 
     def allowed_actions(self, principal: Principal, actions: frozenset[str]) -> frozenset[str]:
-        """Of ``actions``, those the principal's identity side could allow (see ``may_allow``), memoized per set
-        of policies."""
-        key = (principal.signature, actions) if not principal.unknown_identity else None
-        found = self._allowed_sets.get(key) if key else None
-        if found is None:
-            found = frozenset(a for a in actions if self.may_allow(principal, a))
-            if key:
-                self._allowed_sets[key] = found
+        """Of ``actions``, those the principal's identity side could allow (see ``may_allow``): the union of those
+        each identity document's Allow statements apply to, memoized per document."""
+        if principal.unknown_identity:
+            return actions
+        found = frozenset()
+        for attached in principal.identity:
+            key = (attached.policy, actions)
+            allowing = self._allowing.get(key)
+            if allowing is None:
+                policy = attached.policy
+                allowing = self._allowing[key] = frozenset(
+                    a for a in actions if _allows(policy.statements_for(a.lower()))
+                )
+            found |= allowing
         return found
 
     def may_allow(self, principal: Principal, action: str) -> bool:
-        """Whether the principal's identity side could allow the action at all: an identity statement applies
-        to it, or a document is not loaded (memoized per set of policies)."""
-        if principal.unknown_identity:
-            return True
+        """Whether the principal's identity side could allow the action at all: an identity Allow statement
+        applies to it (the engine's own action matching; without one an identity-side request is implicitly
+        denied), or a document is not loaded."""
+        return self._reach(principal, action)[1]
+
+    def _reach(self, principal: Principal, action: str) -> tuple[tuple, bool]:
+        """What the engine reads of the principal's policies for the action: its kind, the identity documents
+        with a statement for the action or not loaded (by position; the others add nothing to any answer) and the
+        boundary. Requests that do not depend on who asks get the same answer for the same reach. With it,
+        ``may_allow``. Memoized per set of policies."""
         key = (principal.signature, action)
-        found = self._allows.get(key)
+        found = self._reaches.get(key)
         if found is None:
-            found = self._allows[key] = _identity_allows_any(principal, action)
+            lowered = action.lower()
+            read, allows = [], principal.unknown_identity
+            for position, attached in enumerate(principal.identity):
+                if attached.policy is None:
+                    read.append((position, None))
+                    continue
+                statements = attached.policy.statements_for(lowered)
+                if statements:
+                    read.append((position, attached.policy))
+                    allows = allows or _allows(statements)
+            boundary = (principal.boundary.policy,) if principal.boundary else ()
+            reach = (principal.kind, principal.service_linked, tuple(read), boundary)
+            found = self._reaches[key] = (reach, allows)
         return found
 
     def request(
@@ -127,14 +149,16 @@ class Asker:
             resource_policy = self._delegating  # identity-side question: a role whose trust defers to the account
         elif resource_policy is not None:
             return self._evaluate(principal, action, resource, resource_policy, context)
-        if not self.may_allow(principal, action):
+        reach, allows = self._reach(principal, action)
+        if not allows:
             return NOTHING_ALLOWS  # what the engine answers when no identity statement applies, without asking it
         if principal.unrestricted_grant is not None and not self._guarded:
             return _allowed_by(*principal.unrestricted_grant)  # what the engine answers for an unrestricted Allow
         personal = resource == principal.arn or principal.personal
-        # answers that may depend on who asks are kept per principal, the others per set of policies
+        # answers that may depend on who asks are kept per principal (stand-ins share an ARN, not their
+        # policies), the others per reach
         key = (
-            principal.arn if personal else principal.signature,
+            (principal.arn, reach) if personal else reach,
             self._rails_signature,
             action,
             resource,
@@ -191,7 +215,11 @@ class Asker:
             return "ImplicitlyDenied", []  # some request of it has no identity statement that could allow it
         # the same policies give the same answer unless it may name the principal (as ``request`` keys its cache)
         named = principal.arn if principal.personal or question.asks_self else None
-        key = (principal.signature, named, question.id)  # stand-ins share an ARN, not their policies
+        # the reach of each probe (stand-ins share an ARN, not their policies); the unrestricted Allow that
+        # ``request`` answers with, which depends on documents outside the reach
+        reach = tuple(self._reach(principal, probe.action)[0] for probe in question.probes)
+        unrestricted = None if self._guarded else principal.unrestricted_grant
+        key = (reach, unrestricted, named, question.id)
         found = self._answers.get(key)
         if found is None:
             found = self._answers[key] = self._ask(principal, question)
