@@ -43,6 +43,27 @@ class Principal:
     identity: list[AttachedPolicy] = field(default_factory=list)
     boundary: AttachedPolicy | None = None
     trust: AttachedPolicy | None = None
+    reaches: dict[str, tuple[tuple, bool]] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def reach(self, action: str) -> tuple[tuple, bool]:
+        """What the engine reads of the principal's policies for the action: its kind, whether it is service-linked,
+        the identity documents with a statement for the action or not loaded (by position; the others add nothing
+        to any answer) and the boundary; and whether its identity side could allow the action at all (an identity
+        Allow statement applies to it, or a document is not loaded). Memoized per action."""
+        found = self.reaches.get(action)
+        if found is None:
+            lowered = action.lower()
+            read, allows = [], self.unknown_identity
+            for position, attached in enumerate(self.identity):
+                if attached.policy is None:
+                    read.append((position, None))
+                    continue
+                if attached.policy.statements_for(lowered):
+                    read.append((position, attached.policy))
+                    allows = allows or document_allows(attached.policy, lowered)
+            boundary = (self.boundary.policy,) if self.boundary else ()
+            found = self.reaches[action] = ((self.kind, self.service_linked, tuple(read), boundary), allows)
+        return found
 
     @cached_property
     def personal(self) -> bool:
@@ -95,6 +116,12 @@ class Principal:
             tuple(p.policy for p in self.identity),
             (self.boundary.policy,) if self.boundary else (),
         )
+
+
+def document_allows(policy: Policy, action: str) -> bool:
+    """Whether an Allow statement of the document applies to the (lower-cased) action, by the engine's own action
+    matching."""
+    return any(s.effect == "Allow" for s in policy.statements_for(action))
 
 
 def _only_star(value) -> bool:

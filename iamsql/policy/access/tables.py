@@ -19,7 +19,7 @@ from collections.abc import Iterable
 
 from iamsql.policy import Evaluation, MatchedStatement, Request, evaluate, parse_policy
 from iamsql.policy.access import trust as trust_analysis
-from iamsql.policy.access.model import AccountModel, AttachedPolicy, Principal
+from iamsql.policy.access.model import AccountModel, AttachedPolicy, Principal, document_allows
 from iamsql.policy.access.organization import Guardrails
 from iamsql.policy.access.questions import Question, resources_for
 
@@ -42,11 +42,6 @@ def _allowed_by(position: int, statement: int, sid: str | None) -> Evaluation:
     return Evaluation(
         "Allowed", matched=[matched], reason=f"Allowed by identity_policies[{position}] statement {statement}."
     )
-
-
-def _allows(statements) -> bool:
-    """Whether any of the statements (those of a document that apply to an action) is an Allow."""
-    return any(s.effect == "Allow" for s in statements)
 
 
 def _trusted_names(document: dict | None, partition: str, account_id: str) -> tuple[set[str], bool]:
@@ -91,7 +86,6 @@ class Asker:
         # SCP / RCP levels can take away what an unrestricted Allow gives: such answers need the engine
         self._guarded = bool(rails and (rails.scps or rails.rcps))
         self._cache: dict[tuple, Evaluation] = {}
-        self._reaches: dict[tuple, tuple[tuple, bool]] = {}
         self._allowing: dict[tuple, frozenset[str]] = {}
         self._answers: dict[tuple, tuple[str, list[Evaluation]]] = {}
         self._delegating = delegating_trust(account.partition, account.account_id)
@@ -106,9 +100,8 @@ class Asker:
             key = (attached.policy, actions)
             allowing = self._allowing.get(key)
             if allowing is None:
-                policy = attached.policy
                 allowing = self._allowing[key] = frozenset(
-                    a for a in actions if _allows(policy.statements_for(a.lower()))
+                    a for a in actions if document_allows(attached.policy, a.lower())
                 )
             found |= allowing
         return found
@@ -117,30 +110,7 @@ class Asker:
         """Whether the principal's identity side could allow the action at all: an identity Allow statement
         applies to it (the engine's own action matching; without one an identity-side request is implicitly
         denied), or a document is not loaded."""
-        return self._reach(principal, action)[1]
-
-    def _reach(self, principal: Principal, action: str) -> tuple[tuple, bool]:
-        """What the engine reads of the principal's policies for the action: its kind, the identity documents
-        with a statement for the action or not loaded (by position; the others add nothing to any answer) and the
-        boundary. Requests that do not depend on who asks get the same answer for the same reach. With it,
-        ``may_allow``. Memoized per set of policies."""
-        key = (principal.signature, action)
-        found = self._reaches.get(key)
-        if found is None:
-            lowered = action.lower()
-            read, allows = [], principal.unknown_identity
-            for position, attached in enumerate(principal.identity):
-                if attached.policy is None:
-                    read.append((position, None))
-                    continue
-                statements = attached.policy.statements_for(lowered)
-                if statements:
-                    read.append((position, attached.policy))
-                    allows = allows or _allows(statements)
-            boundary = (principal.boundary.policy,) if principal.boundary else ()
-            reach = (principal.kind, principal.service_linked, tuple(read), boundary)
-            found = self._reaches[key] = (reach, allows)
-        return found
+        return principal.reach(action)[1]
 
     def request(
         self, principal: Principal, action: str, resource: str, *, resource_policy=None, context: dict | None = None
@@ -149,14 +119,14 @@ class Asker:
             resource_policy = self._delegating  # identity-side question: a role whose trust defers to the account
         elif resource_policy is not None:
             return self._evaluate(principal, action, resource, resource_policy, context)
-        reach, allows = self._reach(principal, action)
+        reach, allows = principal.reach(action)
         if not allows:
             return NOTHING_ALLOWS  # what the engine answers when no identity statement applies, without asking it
         if principal.unrestricted_grant is not None and not self._guarded:
             return _allowed_by(*principal.unrestricted_grant)  # what the engine answers for an unrestricted Allow
         personal = resource == principal.arn or principal.personal
         # answers that may depend on who asks are kept per principal (stand-ins share an ARN, not their
-        # policies), the others per reach
+        # policies), the others per reach: requests that do not depend on who asks get the same answer for it
         key = (
             (principal.arn, reach) if personal else reach,
             self._rails_signature,
@@ -217,7 +187,7 @@ class Asker:
         named = principal.arn if principal.personal or question.asks_self else None
         # the reach of each probe (stand-ins share an ARN, not their policies); the unrestricted Allow that
         # ``request`` answers with, which depends on documents outside the reach
-        reach = tuple(self._reach(principal, probe.action)[0] for probe in question.probes)
+        reach = tuple(principal.reach(probe.action)[0] for probe in question.probes)
         unrestricted = None if self._guarded else principal.unrestricted_grant
         key = (reach, unrestricted, named, question.id)
         found = self._answers.get(key)
@@ -307,9 +277,12 @@ def principal_rows(asker: Asker, questions: tuple[Question, ...]) -> list[tuple]
     account = asker.account
     rows = []
     probe_actions = frozenset(a for q in questions for a in q.actions)
+    listed: dict[frozenset[str], list[Question]] = {}  # by allowed actions: the questions that may give a row
     for principal in account.principals:
         allowed = asker.allowed_actions(principal, probe_actions)
-        for question in questions:
+        if allowed not in listed:  # an escalation path some request of which nothing allows is never open
+            listed[allowed] = [q for q in questions if q.actions <= allowed or not q.id.startswith("escalation:")]
+        for question in listed[allowed]:
             decision, used = asker.question(principal, question, allowed)
             if decision not in (*POSSIBLE, "Unknown") and question.id.startswith("escalation:"):
                 continue  # an escalation path is listed only when it is open or cannot be judged
