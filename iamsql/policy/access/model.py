@@ -55,12 +55,11 @@ class Principal:
             lowered = action.lower()
             read, allows = [], self.unknown_identity
             for position, attached in enumerate(self.identity):
-                if attached.policy is None:
-                    read.append((position, None))
-                    continue
-                if attached.policy.statements_for(lowered):
-                    read.append((position, attached.policy))
-                    allows = allows or document_allows(attached.policy, lowered)
+                policy = attached.policy
+                statements = policy.statements_for(lowered) if policy is not None else None
+                if statements is None or statements:
+                    read.append((position, policy))
+                    allows = allows or any_allow(statements)  # a document not loaded: already true
             boundary = (self.boundary.policy,) if self.boundary else ()
             found = self.reaches[action] = ((self.kind, self.service_linked, tuple(read), boundary), allows)
         return found
@@ -118,10 +117,10 @@ class Principal:
         )
 
 
-def document_allows(policy: Policy, action: str) -> bool:
-    """Whether an Allow statement of the document applies to the (lower-cased) action, by the engine's own action
-    matching."""
-    return any(s.effect == "Allow" for s in policy.statements_for(action))
+def any_allow(statements) -> bool:
+    """Whether any of the statements (a document's that apply to an action: ``Policy.statements_for``) is an
+    Allow."""
+    return any(s.effect == "Allow" for s in statements)
 
 
 def _only_star(value) -> bool:
@@ -333,6 +332,9 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
             permission_sets.setdefault(account, {})[arn] = documents.attached(
                 f"inline policy of permission set {name or arn}", document, inline=True
             )
+    reaches: dict[tuple, dict] = {}  # principals with the same policies read them alike: one memo
+    for principal in (p for found in principals.values() for p in found):
+        principal.reaches = reaches.setdefault(principal.signature, principal.reaches)
     accounts = sorted(set(principals) | set(managed) | set(permission_sets))
     return [
         AccountModel(

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from functools import lru_cache
 
 from iamsql.policy import Evaluation, MatchedStatement, Request, evaluate, parse_policy
 from iamsql.policy.access import trust as trust_analysis
-from iamsql.policy.access.model import AccountModel, AttachedPolicy, Principal, document_allows
+from iamsql.policy.access.model import AccountModel, AttachedPolicy, Principal, any_allow
 from iamsql.policy.access.organization import Guardrails
 from iamsql.policy.access.questions import Question, resources_for
 
@@ -101,7 +102,7 @@ class Asker:
             allowing = self._allowing.get(key)
             if allowing is None:
                 allowing = self._allowing[key] = frozenset(
-                    a for a in actions if document_allows(attached.policy, a.lower())
+                    a for a in actions if any_allow(attached.policy.statements_for(a.lower()))
                 )
             found |= allowing
         return found
@@ -252,8 +253,7 @@ def _labels(principal: Principal, evaluations: Iterable[Evaluation]) -> tuple[st
 def attached_at(principal: Principal, where: str) -> AttachedPolicy | None:
     """The policy at an engine location such as ``identity_policies[2]``, ``permission_boundaries[0]`` or
     ``resource_policy``."""
-    name, _, index = where.partition("[")
-    position = int(index.split("]")[0]) if index.split("]")[0].isdigit() else None
+    name, position = _location(where)
     if name == "identity_policies" and position is not None and position < len(principal.identity):
         return principal.identity[position]
     if name == "permission_boundaries":
@@ -261,6 +261,13 @@ def attached_at(principal: Principal, where: str) -> AttachedPolicy | None:
     if name == "resource_policy":
         return principal.trust
     return None
+
+
+@lru_cache(maxsize=4096)
+def _location(where: str) -> tuple[str, int | None]:
+    """An engine location's name and first index: ``identity_policies[2]`` -> ``("identity_policies", 2)``."""
+    name, _, index = where.partition("[")
+    return name, int(index.split("]")[0]) if index.split("]")[0].isdigit() else None
 
 
 def _label(principal: Principal, matched) -> str | None:
@@ -337,6 +344,17 @@ def assume_admin_rows(asker: Asker, principal_answers: list[tuple]) -> list[tupl
     by_candidate = {p.arn: p for p in candidates}
     assumers = [p for p in candidates if asker.may_allow(p, "sts:AssumeRole")]
     reached: dict[str, tuple[list[str], str, Evaluation]] = {}
+    # the candidates and assumers not reached yet, in their order, as of a number of reached principals: the
+    # pools of trusts that admit everyone or the account, which would otherwise be walked whole for each role
+    waiting = {"candidates": (0, candidates), "assumers": (0, assumers)}
+
+    def unreached(name: str) -> list[Principal]:
+        count, people = waiting[name]
+        if count != len(reached):
+            people = [p for p in people if p.arn not in reached]
+            waiting[name] = (len(reached), people)
+        return people
+
     frontier = dict(targets)
     for _ in range(MAX_CHAIN):
         found: dict[str, list[str]] = {}
@@ -348,11 +366,11 @@ def assume_admin_rows(asker: Asker, principal_answers: list[tuple]) -> list[tupl
             # whom the trust can admit: the principals it names, and when it names the account, the principals
             # whose own policies allow sts:AssumeRole
             if anyone:  # everyone: within the account the trust alone may admit them
-                pool = candidates
+                pool = unreached("candidates")
             else:
                 pool = [by_candidate[arn] for arn in named if arn in by_candidate]
                 if named & account_names:
-                    pool += assumers
+                    pool += unreached("assumers")
             for principal in pool:
                 if principal.arn == role_arn or principal.arn in reached:
                     continue
