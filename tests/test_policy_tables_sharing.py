@@ -2,11 +2,15 @@
 answers from a shared ``Asker`` are those of an asker that knows only that principal, whatever documents,
 positions, boundaries and stand-ins the others have."""
 
+import gc
+
+import pytest
+
 from iamsql import controls
 from iamsql.policy import parse_policy
-from iamsql.policy.access.model import AccountModel, AttachedPolicy, Principal
+from iamsql.policy.access.model import AccountModel, AttachedPolicy, Principal, collector_paused
 from iamsql.policy.access.questions import load_questions
-from iamsql.policy.access.tables import Asker, policy_answers
+from iamsql.policy.access.tables import Asker, policy_answers, principal_rows
 
 ACCOUNT = "111122223333"
 IAM = f"arn:aws:iam::{ACCOUNT}"
@@ -98,3 +102,32 @@ def test_a_stand_in_does_not_take_the_answer_of_another_policy():
     assert policy_answers(shared, [ATTACH_ANY_USER], questions)[0][1] == "Allowed"
     assert policy_answers(shared, [ATTACH_ONE_USER], questions)[0][1] == "ImplicitlyDenied"
     assert policy_answers(Asker(account), [ATTACH_ONE_USER], questions)[0][1] == "ImplicitlyDenied"
+
+
+def test_the_collector_is_paused_while_tables_are_built_and_restored_after(monkeypatch):
+    account = _account()
+    states = []
+    real_request = Asker.request
+
+    def request(self, *args, **kwargs):
+        states.append(gc.isenabled())
+        return real_request(self, *args, **kwargs)
+
+    monkeypatch.setattr(Asker, "request", request)
+    questions = load_questions(controls.ACCESS_QUESTIONS)[:3]
+    assert gc.isenabled()
+    principal_rows(Asker(account), questions)
+    assert states and not any(states) and gc.isenabled()
+    gc.disable()  # a caller that paused it keeps it paused
+    try:
+        principal_rows(Asker(account), questions)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_the_collector_is_restored_after_an_error():
+    with pytest.raises(ValueError), collector_paused():
+        assert not gc.isenabled()
+        raise ValueError("stop")
+    assert gc.isenabled()

@@ -6,8 +6,10 @@ groups or policies) stays ``None``: the engine then answers ``Unknown`` where it
 
 from __future__ import annotations
 
+import gc
 import json
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -15,6 +17,21 @@ import duckdb
 
 from iamsql.errors import PolicyError
 from iamsql.policy import Policy, parse_policy
+
+
+@contextmanager
+def collector_paused():
+    """The cyclic garbage collector paused, then as it was (also as a decorator). Building the engine's tables
+    allocates millions of long-lived objects without cycles (parsed documents, answers, rows): the collector's full
+    passes over them, longer as the heap grows, freed nothing and took a third of the CPU time at 10,000
+    principals. Reference counting still frees everything."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @dataclass(frozen=True)
@@ -235,6 +252,7 @@ def _has(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     )
 
 
+@collector_paused()
 def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None) -> list[AccountModel]:
     """The IAM data visible on this connection (``aws_iam_*`` as the connection names them), one model per account."""
     where = "" if account_id is None else " where account_id = $account"

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from iamsql.policy import Evaluation, MatchedStatement, Request, evaluate, parse_policy
 from iamsql.policy.access import trust as trust_analysis
-from iamsql.policy.access.model import AccountModel, AttachedPolicy, Principal, any_allow
+from iamsql.policy.access.model import AccountModel, AttachedPolicy, Principal, any_allow, collector_paused
 from iamsql.policy.access.organization import Guardrails
 from iamsql.policy.access.questions import Question, resources_for
 
@@ -280,6 +280,7 @@ def _missing_label(principal: Principal, where: str) -> str:
     return policy.label if policy else where
 
 
+@collector_paused()
 def principal_rows(asker: Asker, questions: tuple[Question, ...]) -> list[tuple]:
     account = asker.account
     rows = []
@@ -407,6 +408,7 @@ def assume_admin_rows(asker: Asker, principal_answers: list[tuple]) -> list[tupl
     return rows
 
 
+@collector_paused()
 def policy_rows(account: AccountModel, questions: tuple[Question, ...]) -> list[tuple]:
     """Each managed policy, each principal's inline policies together and each Identity Center permission set's
     inline policy, asked on their own."""
@@ -448,6 +450,7 @@ def policy_answers(
     return answers
 
 
+@collector_paused()
 def trust_rows(account: AccountModel, rails: Guardrails | None = None) -> list[tuple]:
     rows = []
     for role in account.principals:
