@@ -38,7 +38,9 @@ def _json_text(value) -> str | None:
 NOTHING_ALLOWS = Evaluation("ImplicitlyDenied", reason="No identity-based policy allows the action.")
 
 
+@lru_cache(maxsize=1024)
 def _allowed_by(position: int, statement: int, sid: str | None) -> Evaluation:
+    """The engine's answer for an unrestricted Allow, one per statement (shared, as answers are)."""
     matched = MatchedStatement("identity", f"identity_policies[{position}]", None, sid, statement, "Allow")
     return Evaluation(
         "Allowed", matched=[matched], reason=f"Allowed by identity_policies[{position}] statement {statement}."
