@@ -155,16 +155,23 @@ def describe_principal(principal: str | None) -> Principal:
             if resource.startswith("user/"):
                 return Principal(principal, USER, account, partition, resource.rsplit("/", 1)[1])
             if resource.startswith("role/"):
-                return Principal(principal, ROLE, account, partition, resource.rsplit("/", 1)[1],
-                                 resource.startswith("role/aws-service-role/"))
+                return Principal(
+                    principal,
+                    ROLE,
+                    account,
+                    partition,
+                    resource.rsplit("/", 1)[1],
+                    resource.startswith("role/aws-service-role/"),
+                )
             if resource.startswith(("saml-provider/", "oidc-provider/")):
                 return Principal(principal, FEDERATED, account, partition)
         if service == "sts":
             if resource.startswith("assumed-role/"):
                 segments = resource.split("/")
                 if len(segments) >= 3:
-                    return Principal(principal, SESSION, account, partition, segments[1],
-                                     segments[1].startswith("AWSServiceRoleFor"))
+                    return Principal(
+                        principal, SESSION, account, partition, segments[1], segments[1].startswith("AWSServiceRoleFor")
+                    )
             if resource.startswith("federated-user/"):
                 return Principal(principal, FEDERATED_USER, account, partition, resource.split("/", 1)[1])
         raise PolicyError(f"principal {principal!r} is not an IAM user, role, role session, root or federated user ARN")
@@ -335,15 +342,18 @@ class _Run:
                 grants.setdefault(how, []).append((residual, (matched,)))
         return {how: grant_or(alternatives) for how, alternatives in grants.items()} if grants else _NO_GRANTS
 
-    def any_of(self, policies: list, kind: str, label: str, position: tuple = (),
-               principal_mode: int = IGNORE_PRINCIPAL) -> list:
+    def any_of(
+        self, policies: list, kind: str, label: str, position: tuple = (), principal_mode: int = IGNORE_PRINCIPAL
+    ) -> list:
         """The OR of a list of documents' grants."""
         if not isinstance(policies, (list, tuple)):
             raise PolicyError(f"{_place(label, position)} must be a list of policy documents")
-        grants = [
-            self.policy(parse_policy(p), kind, label, principal_mode, (*position, i)).get(DIRECT, _NOTHING)
-            for i, p in enumerate(policies)
-        ]
+        grants = []
+        for i, p in enumerate(policies):
+            policy = parse_policy(p)
+            # a document with no statement for the action allows nothing and records nothing: not walked
+            if policy is None or policy.statements_for(self.action):
+                grants.append(self.policy(policy, kind, label, principal_mode, (*position, i)).get(DIRECT, _NOTHING))
         return grant_or(*grants) if grants else _NOTHING
 
     def every_level(self, levels: list, kind: str, label: str, principal_mode: int = IGNORE_PRINCIPAL):
@@ -450,20 +460,25 @@ def evaluate(request: Request) -> Evaluation:
     # Resource side: the resource-based policy, by how its Principal named the caller.
     resource_grants = {}
     if request.resource_policy is not None:
-        resource_grants = run.policy(parse_policy(request.resource_policy), "resource", "resource_policy",
-                                     PRINCIPAL_REQUIRED)
+        resource_grants = run.policy(
+            parse_policy(request.resource_policy), "resource", "resource_policy", PRINCIPAL_REQUIRED
+        )
     direct = resource_grants.get(DIRECT, _NOTHING)
     role_named = resource_grants.get(ROLE_ARN, _NOTHING)
     account_named = resource_grants.get(ACCOUNT, _NOTHING)
 
     # Organization guardrails.
     scp_grant, scp_failed = YES, None
-    if (iam_caller and request.scps and not who.service_linked
-            and not (management and principal_account == management)):
+    if iam_caller and request.scps and not who.service_linked and not (management and principal_account == management):
         scp_grant, scp_failed = run.every_level(request.scps, "scp", "scps")
     rcp_grant, rcp_failed = YES, None
-    if (request.rcps and who.kind != SERVICE and not who.service_linked
-            and not (management and resource_account == management) and _rcps_cover(action)):
+    if (
+        request.rcps
+        and who.kind != SERVICE
+        and not who.service_linked
+        and not (management and resource_account == management)
+        and _rcps_cover(action)
+    ):
         rcp_grant, rcp_failed = run.every_level(request.rcps, "rcp", "rcps", PRINCIPAL_DEFAULTS_TO_ANY)
 
     same_account = iam_caller and principal_account == resource_account
@@ -485,21 +500,43 @@ def evaluate(request: Request) -> Evaluation:
 
     if run.denies:
         denies = _dedupe(run.denies)
-        return Evaluation(EXPLICITLY_DENIED, matched=denies,
-                          reason=f"Explicitly denied by {_label(denies[0])}.")
+        return Evaluation(EXPLICITLY_DENIED, matched=denies, reason=f"Explicitly denied by {_label(denies[0])}.")
     if run.missing:
         missing = _dedupe(run.missing)
-        return Evaluation(UNKNOWN, missing=missing,
-                          reason=f"The decision depends on documents that are not known: {', '.join(missing)}.")
+        return Evaluation(
+            UNKNOWN,
+            missing=missing,
+            reason=f"The decision depends on documents that are not known: {', '.join(missing)}.",
+        )
     if not allow:
-        return Evaluation(IMPLICITLY_DENIED, reason=_implicit_deny_reason(
-            request, who, same_account, resource_policy_required, scp_failed, rcp_failed, identity_grant,
-            boundary_grant, session_grant, identity_side, direct, role_named, account_named))
+        return Evaluation(
+            IMPLICITLY_DENIED,
+            reason=_implicit_deny_reason(
+                request,
+                who,
+                same_account,
+                resource_policy_required,
+                scp_failed,
+                rcp_failed,
+                identity_grant,
+                boundary_grant,
+                session_grant,
+                identity_side,
+                direct,
+                role_named,
+                account_named,
+            ),
+        )
     conditions = [residual for residual, _ in allow if residual is not None]
     matched = _dedupe([m for _, statements in allow for m in statements])
     if not conditions and not run.deny_conditions:
-        return Evaluation(ALLOWED, matched=matched, reason=f"Allowed by {_label(matched[0])}." if matched
-                          else "Allowed: the root user has full access in its own account.")
+        return Evaluation(
+            ALLOWED,
+            matched=matched,
+            reason=f"Allowed by {_label(matched[0])}."
+            if matched
+            else "Allowed: the root user has full access in its own account.",
+        )
     deny_conditions = _dedupe_blocks(run.deny_conditions)
     if conditions:
         reason = "Allowed only if the conditions of one alternative hold"
@@ -507,8 +544,13 @@ def evaluate(request: Request) -> Evaluation:
         reason = "Allowed"
     if deny_conditions:
         reason += ", and none of the deny conditions hold"
-    return Evaluation(ALLOWED_IF, matched=matched, conditions=_dedupe_blocks(conditions),
-                      deny_conditions=deny_conditions, reason=reason + " (context keys not known).")
+    return Evaluation(
+        ALLOWED_IF,
+        matched=matched,
+        conditions=_dedupe_blocks(conditions),
+        deny_conditions=deny_conditions,
+        reason=reason + " (context keys not known).",
+    )
 
 
 def _dedupe_blocks(blocks: list) -> list:
@@ -521,9 +563,21 @@ def _dedupe_blocks(blocks: list) -> list:
     return out
 
 
-def _implicit_deny_reason(request, who, same_account, resource_policy_required, scp_failed, rcp_failed,
-                          identity_grant, boundary_grant, session_grant, identity_side, direct, role_named,
-                          account_named) -> str:
+def _implicit_deny_reason(
+    request,
+    who,
+    same_account,
+    resource_policy_required,
+    scp_failed,
+    rcp_failed,
+    identity_grant,
+    boundary_grant,
+    session_grant,
+    identity_side,
+    direct,
+    role_named,
+    account_named,
+) -> str:
     action = request.action
     if scp_failed is not None:
         return f"No SCP at level {scp_failed} (scps[{scp_failed}]) allows {action}."
@@ -543,6 +597,8 @@ def _implicit_deny_reason(request, who, same_account, resource_policy_required, 
             return f"Cross-account: no identity-based policy of the caller allows {action}."
         return f"Cross-account: the resource-based policy does not allow {action} for this principal."
     if account_named and not identity_grant:
-        return (f"The resource-based policy names only the account, which delegates to identity-based policies, "
-                f"and none allows {action}.")
+        return (
+            f"The resource-based policy names only the account, which delegates to identity-based policies, "
+            f"and none allows {action}."
+        )
     return f"No identity-based or resource-based policy allows {action}."

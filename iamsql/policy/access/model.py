@@ -6,8 +6,10 @@ groups or policies) stays ``None``: the engine then answers ``Unknown`` where it
 
 from __future__ import annotations
 
+import gc
 import json
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -15,6 +17,21 @@ import duckdb
 
 from iamsql.errors import PolicyError
 from iamsql.policy import Policy, parse_policy
+
+
+@contextmanager
+def collector_paused():
+    """The cyclic garbage collector paused, then as it was (also as a decorator). Building the engine's tables
+    allocates millions of long-lived objects without cycles (parsed documents, answers, rows): the collector's full
+    passes over them, longer as the heap grows, freed nothing and took a third of the CPU time at 10,000
+    principals. Reference counting still frees everything."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @dataclass(frozen=True)
@@ -43,6 +60,26 @@ class Principal:
     identity: list[AttachedPolicy] = field(default_factory=list)
     boundary: AttachedPolicy | None = None
     trust: AttachedPolicy | None = None
+    reaches: dict[str, tuple[tuple, bool]] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def reach(self, action: str) -> tuple[tuple, bool]:
+        """What the engine reads of the principal's policies for the action: its kind, whether it is service-linked,
+        the identity documents with a statement for the action or not loaded (by position; the others add nothing
+        to any answer) and the boundary; and whether its identity side could allow the action at all (an identity
+        Allow statement applies to it, or a document is not loaded). Memoized per action."""
+        found = self.reaches.get(action)
+        if found is None:
+            lowered = action.lower()
+            read, allows = [], self.unknown_identity
+            for position, attached in enumerate(self.identity):
+                policy = attached.policy
+                statements = policy.statements_for(lowered) if policy is not None else None
+                if statements is None or statements:
+                    read.append((position, policy))
+                    allows = allows or any_allow(statements)  # a document not loaded: already true
+            boundary = (self.boundary.policy,) if self.boundary else ()
+            found = self.reaches[action] = ((self.kind, self.service_linked, tuple(read), boundary), allows)
+        return found
 
     @cached_property
     def personal(self) -> bool:
@@ -52,7 +89,9 @@ class Principal:
     @cached_property
     def unknown_identity(self) -> bool:
         """Whether an identity policy or the boundary reaches the principal without its document."""
-        return any(a.policy is None for a in self.identity) or (self.boundary is not None and self.boundary.policy is None)
+        return any(a.policy is None for a in self.identity) or (
+            self.boundary is not None and self.boundary.policy is None
+        )
 
     @cached_property
     def unrestricted_grant(self) -> tuple[int, int, str | None] | None:
@@ -67,9 +106,14 @@ class Principal:
                 if statement.effect != "Allow":
                     return None
                 source = statement.source
-                if found is None and not statement.not_action and not statement.not_resource \
-                        and not statement.conditions and _only_star(source.get("Action")) \
-                        and _only_star(source.get("Resource")):
+                if (
+                    found is None
+                    and not statement.not_action
+                    and not statement.not_resource
+                    and not statement.conditions
+                    and _only_star(source.get("Action"))
+                    and _only_star(source.get("Resource"))
+                ):
                     found = (position, statement.index, statement.sid)
         return found
 
@@ -80,12 +124,20 @@ class Principal:
     @cached_property
     def signature(self) -> tuple:
         """Identity of the policy set: principals with the same signature get the same answers for requests that
-        do not name themselves (policies are parsed once, so object identity names a document)."""
+        do not name themselves (policies are parsed once and compare by identity, so a document names itself;
+        holding them keeps them alive). Service-linked roles are apart: SCPs do not apply to them."""
         return (
             self.kind,
-            tuple(id(p.policy) for p in self.identity),
-            id(self.boundary.policy) if self.boundary else None,
+            self.service_linked,
+            tuple(p.policy for p in self.identity),
+            (self.boundary.policy,) if self.boundary else (),
         )
+
+
+def any_allow(statements) -> bool:
+    """Whether any of the statements (a document's that apply to an action: ``Policy.statements_for``) is an
+    Allow."""
+    return any(s.effect == "Allow" for s in statements)
 
 
 def _only_star(value) -> bool:
@@ -165,9 +217,13 @@ def _inline(documents: _Documents, raw, std, owner: str, gaad: bool) -> list[Att
     if items is None:
         return [] if gaad else None
     return [
-        documents.attached(f"inline policy {item.get('PolicyName') or '(unnamed)'} {owner}",
-                           _json(item.get("PolicyDocument")), inline=True)
-        for item in items if isinstance(item, dict)
+        documents.attached(
+            f"inline policy {item.get('PolicyName') or '(unnamed)'} {owner}",
+            _json(item.get("PolicyDocument")),
+            inline=True,
+        )
+        for item in items
+        if isinstance(item, dict)
     ]
 
 
@@ -180,8 +236,9 @@ def _attached(managed: dict[str, ManagedPolicy], arns_json, group: str | None = 
         policy = managed.get(arn)
         name = policy.name if policy else str(arn).rsplit("/", 1)[-1]
         label = f"{name} (via group {group})" if group else name
-        found.append(replace(policy.attached, label=label, group=group) if policy else AttachedPolicy(label, None,
-                                                                                                     group=group))
+        found.append(
+            replace(policy.attached, label=label, group=group) if policy else AttachedPolicy(label, None, group=group)
+        )
     return found
 
 
@@ -190,10 +247,12 @@ def _unknown(label: str) -> list[AttachedPolicy]:
 
 
 def _has(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(con.execute(
-        "select count(*) from information_schema.tables where table_name = ?", [name]).fetchone()[0])
+    return bool(
+        con.execute("select count(*) from information_schema.tables where table_name = ?", [name]).fetchone()[0]
+    )
 
 
+@collector_paused()
 def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None) -> list[AccountModel]:
     """The IAM data visible on this connection (``aws_iam_*`` as the connection names them), one model per account."""
     where = "" if account_id is None else " where account_id = $account"
@@ -202,19 +261,25 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
     managed: dict[str, dict[str, ManagedPolicy]] = {}
     for arn, name, aws_managed, attached, raw, std, account in con.execute(
         "select arn, name, is_aws_managed, coalesce(is_attached, attachment_count > 0, false), policy::varchar, "
-        f"policy_std::varchar, account_id from aws_iam_policy{where}", params
+        f"policy_std::varchar, account_id from aws_iam_policy{where}",
+        params,
     ).fetchall():
         if arn is None:
             continue
         document = _json(raw) if raw is not None else _json(std)
         managed.setdefault(account, {})[arn] = ManagedPolicy(
-            arn, name or arn.rsplit("/", 1)[-1], bool(aws_managed), bool(attached),
-            documents.attached(name or arn, document))
+            arn,
+            name or arn.rsplit("/", 1)[-1],
+            bool(aws_managed),
+            bool(attached),
+            documents.attached(name or arn, document),
+        )
     groups: dict[tuple[str, str], list[AttachedPolicy]] = {}
     group_arns: dict[tuple[str, str], str] = {}
     for name, arn, raw, std, attached, account in con.execute(
         "select name, arn, inline_policies::varchar, inline_policies_std::varchar, attached_policy_arns::varchar, "
-        f"account_id from aws_iam_group{where}", params
+        f"account_id from aws_iam_group{where}",
+        params,
     ).fetchall():
         inline = _inline(documents, raw, std, f"(via group {name})", attached is not None)
         attached_list = _attached(managed.get(account, {}), attached, name)
@@ -225,11 +290,14 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
             groups[(account, name)] = [replace(a, group=name) for a in inline] + attached_list
     principals: dict[str, list[Principal]] = {}
     partitions: dict[str, str] = {}
-    for kind, table, extra in (("user", "aws_iam_user", "groups::varchar"),
-                               ("role", "aws_iam_role", "coalesce(assume_role_policy, assume_role_policy_std)::varchar")):
+    for kind, table, extra in (
+        ("user", "aws_iam_user", "groups::varchar"),
+        ("role", "aws_iam_role", "coalesce(assume_role_policy, assume_role_policy_std)::varchar"),
+    ):
         for arn, name, path, account, partition, raw, std, attached, boundary, more in con.execute(
             f"select arn, name, path, account_id, partition, inline_policies::varchar, inline_policies_std::varchar, "
-            f"attached_policy_arns::varchar, permissions_boundary_arn, {extra} from {table}{where}", params
+            f"attached_policy_arns::varchar, permissions_boundary_arn, {extra} from {table}{where}",
+            params,
         ).fetchall():
             if arn is None:
                 continue
@@ -239,8 +307,11 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
             inline = _inline(documents, raw, std, f"of {owner}", attached is not None)
             attached_list = _attached(managed.get(account, {}), attached)
             identity += inline if inline is not None else _unknown(f"the inline policies of {owner} (not loaded)")
-            identity += attached_list if attached_list is not None else _unknown(
-                f"the managed policies attached to {owner} (not loaded)")
+            identity += (
+                attached_list
+                if attached_list is not None
+                else _unknown(f"the managed policies attached to {owner} (not loaded)")
+            )
             trust = None
             if kind == "user":
                 memberships = _json(more)
@@ -250,30 +321,47 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
                     for member in memberships:
                         group = member.get("GroupName") if isinstance(member, dict) else member
                         identity += groups.get((account, group)) or [
-                            AttachedPolicy(f"the policies of group {group} (not loaded)", None, group=group)]
+                            AttachedPolicy(f"the policies of group {group} (not loaded)", None, group=group)
+                        ]
             else:
                 trust = documents.attached(f"the trust policy of role {name}", _json(more))
             bound = None
             if boundary:
                 known = managed.get(account, {}).get(boundary)
                 label = f"permissions boundary {boundary.rsplit('/', 1)[-1]}"
-                bound = AttachedPolicy(label, known.attached.policy, known.attached.document, known.attached.personal) \
-                    if known else AttachedPolicy(label, None)
+                bound = (
+                    AttachedPolicy(label, known.attached.policy, known.attached.document, known.attached.personal)
+                    if known
+                    else AttachedPolicy(label, None)
+                )
             principals.setdefault(account, []).append(
-                Principal(arn, kind, name, path or "/", account, partition or "aws", identity, bound, trust))
+                Principal(arn, kind, name, path or "/", account, partition or "aws", identity, bound, trust)
+            )
     permission_sets: dict[str, dict[str, AttachedPolicy]] = {}
     try:
-        rows = con.execute(f"select arn, name, inline_policy::varchar, account_id from aws_ssoadmin_permission_set"
-                           f"{where}", params).fetchall()
+        rows = con.execute(
+            f"select arn, name, inline_policy::varchar, account_id from aws_ssoadmin_permission_set{where}", params
+        ).fetchall()
     except duckdb.CatalogException:  # a database made before Identity Center tables, opened read-only
         rows = []
     for arn, name, raw, account in rows:
         document = _json(raw)
         if arn is not None and document:  # {}: the permission set has no inline policy; NULL: not loaded
             permission_sets.setdefault(account, {})[arn] = documents.attached(
-                f"inline policy of permission set {name or arn}", document, inline=True)
+                f"inline policy of permission set {name or arn}", document, inline=True
+            )
+    reaches: dict[tuple, dict] = {}  # principals with the same policies read them alike: one memo
+    for principal in (p for found in principals.values() for p in found):
+        principal.reaches = reaches.setdefault(principal.signature, principal.reaches)
     accounts = sorted(set(principals) | set(managed) | set(permission_sets))
-    return [AccountModel(a, partitions.get(a, "aws"), principals.get(a, []), managed.get(a, {}),
-                         {name: (arn, groups[(acct, name)]) for (acct, name), arn in group_arns.items() if acct == a},
-                         permission_sets.get(a, {}))
-            for a in accounts]
+    return [
+        AccountModel(
+            a,
+            partitions.get(a, "aws"),
+            principals.get(a, []),
+            managed.get(a, {}),
+            {name: (arn, groups[(acct, name)]) for (acct, name), arn in group_arns.items() if acct == a},
+            permission_sets.get(a, {}),
+        )
+        for a in accounts
+    ]

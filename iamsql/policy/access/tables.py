@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from functools import lru_cache
 
 from iamsql.policy import Evaluation, MatchedStatement, Request, evaluate, parse_policy
 from iamsql.policy.access import trust as trust_analysis
-from iamsql.policy.access.model import AccountModel, AttachedPolicy, Principal
+from iamsql.policy.access.model import AccountModel, AttachedPolicy, Principal, any_allow, collector_paused
 from iamsql.policy.access.organization import Guardrails
 from iamsql.policy.access.questions import Question, resources_for
 
@@ -37,18 +38,13 @@ def _json_text(value) -> str | None:
 NOTHING_ALLOWS = Evaluation("ImplicitlyDenied", reason="No identity-based policy allows the action.")
 
 
+@lru_cache(maxsize=1024)
 def _allowed_by(position: int, statement: int, sid: str | None) -> Evaluation:
+    """The engine's answer for an unrestricted Allow, one per statement (shared, as answers are)."""
     matched = MatchedStatement("identity", f"identity_policies[{position}]", None, sid, statement, "Allow")
     return Evaluation(
         "Allowed", matched=[matched], reason=f"Allowed by identity_policies[{position}] statement {statement}."
     )
-
-
-def _identity_allows_any(principal: Principal, action: str) -> bool:
-    """Whether any Allow statement of the principal's identity policies applies to the action (the engine's own
-    action matching): without one, an identity-side request is implicitly denied."""
-    lowered = action.lower()
-    return any(s.effect == "Allow" for a in principal.identity for s in a.policy.statements_for(lowered))
 
 
 def _trusted_names(document: dict | None, partition: str, account_id: str) -> tuple[set[str], bool]:
@@ -93,32 +89,31 @@ class Asker:
         # SCP / RCP levels can take away what an unrestricted Allow gives: such answers need the engine
         self._guarded = bool(rails and (rails.scps or rails.rcps))
         self._cache: dict[tuple, Evaluation] = {}
-        self._allows: dict[tuple, bool] = {}
-        self._allowed_sets: dict[tuple, frozenset[str]] = {}
+        self._allowing: dict[tuple, frozenset[str]] = {}
         self._answers: dict[tuple, tuple[str, list[Evaluation]]] = {}
         self._delegating = delegating_trust(account.partition, account.account_id)
 
     def allowed_actions(self, principal: Principal, actions: frozenset[str]) -> frozenset[str]:
-        """Of ``actions``, those the principal's identity side could allow (see ``may_allow``), memoized per set
-        of policies."""
-        key = (principal.signature, actions) if not principal.unknown_identity else None
-        found = self._allowed_sets.get(key) if key else None
-        if found is None:
-            found = frozenset(a for a in actions if self.may_allow(principal, a))
-            if key:
-                self._allowed_sets[key] = found
+        """Of ``actions``, those the principal's identity side could allow (see ``may_allow``): the union of those
+        each identity document's Allow statements apply to, memoized per document."""
+        if principal.unknown_identity:
+            return actions
+        found = frozenset()
+        for attached in principal.identity:
+            key = (attached.policy, actions)
+            allowing = self._allowing.get(key)
+            if allowing is None:
+                allowing = self._allowing[key] = frozenset(
+                    a for a in actions if any_allow(attached.policy.statements_for(a.lower()))
+                )
+            found |= allowing
         return found
 
     def may_allow(self, principal: Principal, action: str) -> bool:
-        """Whether the principal's identity side could allow the action at all: an identity statement applies
-        to it, or a document is not loaded (memoized per set of policies)."""
-        if principal.unknown_identity:
-            return True
-        key = (principal.signature, action)
-        found = self._allows.get(key)
-        if found is None:
-            found = self._allows[key] = _identity_allows_any(principal, action)
-        return found
+        """Whether the principal's identity side could allow the action at all: an identity Allow statement
+        applies to it (the engine's own action matching; without one an identity-side request is implicitly
+        denied), or a document is not loaded."""
+        return principal.reach(action)[1]
 
     def request(
         self, principal: Principal, action: str, resource: str, *, resource_policy=None, context: dict | None = None
@@ -127,14 +122,16 @@ class Asker:
             resource_policy = self._delegating  # identity-side question: a role whose trust defers to the account
         elif resource_policy is not None:
             return self._evaluate(principal, action, resource, resource_policy, context)
-        if not self.may_allow(principal, action):
+        reach, allows = principal.reach(action)
+        if not allows:
             return NOTHING_ALLOWS  # what the engine answers when no identity statement applies, without asking it
         if principal.unrestricted_grant is not None and not self._guarded:
             return _allowed_by(*principal.unrestricted_grant)  # what the engine answers for an unrestricted Allow
         personal = resource == principal.arn or principal.personal
-        # answers that may depend on who asks are kept per principal, the others per set of policies
+        # answers that may depend on who asks are kept per principal (stand-ins share an ARN, not their
+        # policies), the others per reach: requests that do not depend on who asks get the same answer for it
         key = (
-            principal.arn if personal else principal.signature,
+            (principal.arn, reach) if personal else reach,
             self._rails_signature,
             action,
             resource,
@@ -191,7 +188,11 @@ class Asker:
             return "ImplicitlyDenied", []  # some request of it has no identity statement that could allow it
         # the same policies give the same answer unless it may name the principal (as ``request`` keys its cache)
         named = principal.arn if principal.personal or question.asks_self else None
-        key = (principal.signature, named, question.id)  # stand-ins share an ARN, not their policies
+        # the reach of each probe (stand-ins share an ARN, not their policies); the unrestricted Allow that
+        # ``request`` answers with, which depends on documents outside the reach
+        reach = tuple(principal.reach(probe.action)[0] for probe in question.probes)
+        unrestricted = None if self._guarded else principal.unrestricted_grant
+        key = (reach, unrestricted, named, question.id)
         found = self._answers.get(key)
         if found is None:
             found = self._answers[key] = self._ask(principal, question)
@@ -254,8 +255,7 @@ def _labels(principal: Principal, evaluations: Iterable[Evaluation]) -> tuple[st
 def attached_at(principal: Principal, where: str) -> AttachedPolicy | None:
     """The policy at an engine location such as ``identity_policies[2]``, ``permission_boundaries[0]`` or
     ``resource_policy``."""
-    name, _, index = where.partition("[")
-    position = int(index.split("]")[0]) if index.split("]")[0].isdigit() else None
+    name, position = _location(where)
     if name == "identity_policies" and position is not None and position < len(principal.identity):
         return principal.identity[position]
     if name == "permission_boundaries":
@@ -263,6 +263,13 @@ def attached_at(principal: Principal, where: str) -> AttachedPolicy | None:
     if name == "resource_policy":
         return principal.trust
     return None
+
+
+@lru_cache(maxsize=4096)
+def _location(where: str) -> tuple[str, int | None]:
+    """An engine location's name and first index: ``identity_policies[2]`` -> ``("identity_policies", 2)``."""
+    name, _, index = where.partition("[")
+    return name, int(index.split("]")[0]) if index.split("]")[0].isdigit() else None
 
 
 def _label(principal: Principal, matched) -> str | None:
@@ -275,13 +282,17 @@ def _missing_label(principal: Principal, where: str) -> str:
     return policy.label if policy else where
 
 
+@collector_paused()
 def principal_rows(asker: Asker, questions: tuple[Question, ...]) -> list[tuple]:
     account = asker.account
     rows = []
     probe_actions = frozenset(a for q in questions for a in q.actions)
+    listed: dict[frozenset[str], list[Question]] = {}  # by allowed actions: the questions that may give a row
     for principal in account.principals:
         allowed = asker.allowed_actions(principal, probe_actions)
-        for question in questions:
+        if allowed not in listed:  # an escalation path some request of which nothing allows is never open
+            listed[allowed] = [q for q in questions if q.actions <= allowed or not q.id.startswith("escalation:")]
+        for question in listed[allowed]:
             decision, used = asker.question(principal, question, allowed)
             if decision not in (*POSSIBLE, "Unknown") and question.id.startswith("escalation:"):
                 continue  # an escalation path is listed only when it is open or cannot be judged
@@ -336,6 +347,17 @@ def assume_admin_rows(asker: Asker, principal_answers: list[tuple]) -> list[tupl
     by_candidate = {p.arn: p for p in candidates}
     assumers = [p for p in candidates if asker.may_allow(p, "sts:AssumeRole")]
     reached: dict[str, tuple[list[str], str, Evaluation]] = {}
+    # the candidates and assumers not reached yet, in their order, as of a number of reached principals: the
+    # pools of trusts that admit everyone or the account, which would otherwise be walked whole for each role
+    waiting = {"candidates": (0, candidates), "assumers": (0, assumers)}
+
+    def unreached(name: str) -> list[Principal]:
+        count, people = waiting[name]
+        if count != len(reached):
+            people = [p for p in people if p.arn not in reached]
+            waiting[name] = (len(reached), people)
+        return people
+
     frontier = dict(targets)
     for _ in range(MAX_CHAIN):
         found: dict[str, list[str]] = {}
@@ -347,11 +369,11 @@ def assume_admin_rows(asker: Asker, principal_answers: list[tuple]) -> list[tupl
             # whom the trust can admit: the principals it names, and when it names the account, the principals
             # whose own policies allow sts:AssumeRole
             if anyone:  # everyone: within the account the trust alone may admit them
-                pool = candidates
+                pool = unreached("candidates")
             else:
                 pool = [by_candidate[arn] for arn in named if arn in by_candidate]
                 if named & account_names:
-                    pool += assumers
+                    pool += unreached("assumers")
             for principal in pool:
                 if principal.arn == role_arn or principal.arn in reached:
                     continue
@@ -388,6 +410,7 @@ def assume_admin_rows(asker: Asker, principal_answers: list[tuple]) -> list[tupl
     return rows
 
 
+@collector_paused()
 def policy_rows(account: AccountModel, questions: tuple[Question, ...]) -> list[tuple]:
     """Each managed policy, each principal's inline policies together and each Identity Center permission set's
     inline policy, asked on their own."""
@@ -429,6 +452,7 @@ def policy_answers(
     return answers
 
 
+@collector_paused()
 def trust_rows(account: AccountModel, rails: Guardrails | None = None) -> list[tuple]:
     rows = []
     for role in account.principals:
