@@ -326,7 +326,9 @@ def assume_admin_rows(asker: Asker, principal_answers: list[tuple]) -> list[tupl
     account = asker.account
     powerful_principals = {row[1] for row in principal_answers if row[7] in POSSIBLE and row[5] in ADMIN_QUESTIONS}
     powerful = {arn for arn in powerful_principals if account.role(arn) is not None}
-    targets = {arn: [arn] for arn in powerful}  # role -> chain from it to a powerful role
+    # role -> chain from it to a powerful role; sorted, so that the role a principal is shown to reach does not
+    # depend on the order of a set (which changes with the interpreter's string hashing)
+    targets = {arn: [arn] for arn in sorted(powerful)}
     trusts = {
         arn: _trusted_names(role.trust.document, account.partition, account.account_id)
         for arn, role in account.roles.items()
@@ -371,7 +373,7 @@ def assume_admin_rows(asker: Asker, principal_answers: list[tuple]) -> list[tupl
             if anyone:  # everyone: within the account the trust alone may admit them
                 pool = unreached("candidates")
             else:
-                pool = [by_candidate[arn] for arn in named if arn in by_candidate]
+                pool = [by_candidate[arn] for arn in sorted(named) if arn in by_candidate]
                 if named & account_names:
                     pool += unreached("assumers")
             for principal in pool:
