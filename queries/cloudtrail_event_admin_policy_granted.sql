@@ -4,13 +4,15 @@ description: >-
   CloudTrail shows no successful call, in the lookback_days days before the data was taken, that gives a user,
   group or role administrator or IAM power: AttachUserPolicy, AttachRolePolicy or AttachGroupPolicy of a
   managed policy, PutUserPolicy, PutRolePolicy or PutGroupPolicy of an inline policy, or CreatePolicyVersion
-  set as the default version. The granted document is judged by the policy engine (iam_event_policy_access):
-  the one in the request for an inline policy or a new version, the loaded aws_iam_policy document for an
-  attached managed policy. A document that grants every action, every IAM action or opens a privilege
-  escalation path of queries/access.yaml alarms; one the engine finds harmless is info. When the document is
-  not known (a managed policy that is not loaded, a request without its document), the grant is judged by the
-  policy's name alone: one named in admin_policies (comma-separated policy names) alarms. Failed calls are not
-  counted: nothing was granted, and denied IAM calls are counted by cloudtrail_event_access_denied_burst.
+  set as the default version. The granted document is judged by the policy engine: the one in the request
+  for an inline policy or a new version, the loaded aws_iam_policy document for an attached managed policy.
+  Each distinct document of an account is judged once (iam_event_policy_answer) and every event that grants it
+  (iam_event_policy_grant) gets that verdict. A document that grants every action, every IAM action or opens a
+  privilege escalation path of queries/access.yaml alarms; one the engine finds harmless is info. When the
+  document is not known (a managed policy that is not loaded, a request without its document), the grant is
+  judged by the policy's name alone: one named in admin_policies (comma-separated policy names) alarms. Failed
+  calls are not counted: nothing was granted, and denied IAM calls are counted by
+  cloudtrail_event_access_denied_burst.
 severity: high
 resource_type: AWS::IAM::Principal
 rationale: >-
@@ -19,7 +21,7 @@ rationale: >-
 remediation: >-
   Confirm the grant with the caller and the owner of the principal; detach or delete the policy if nobody
   planned it, and investigate what the principal did since.
-tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event, iam_event_policy_access]
+tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event, iam_event_policy_grant, iam_event_policy_answer]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -38,21 +40,29 @@ with call as (
     coalesce(e.source_ip_address, 'an unknown address') as ip, coalesce(nullif(e.agent, ''), 'no user agent') as agent
   from cloudtrail_event_actor as e
     join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
+      -- the same event's own columns: the scan then reads the JSON of these events only
+      and t.event_source = 'iam.amazonaws.com' and t.event_name in ('AttachUserPolicy', 'AttachRolePolicy',
+        'AttachGroupPolicy', 'PutUserPolicy', 'PutRolePolicy', 'PutGroupPolicy', 'CreatePolicyVersion')
   where e.event_source = 'iam.amazonaws.com' and e.error_code is null
     and (e.event_name in ('AttachUserPolicy', 'AttachRolePolicy', 'AttachGroupPolicy', 'PutUserPolicy', 'PutRolePolicy',
                           'PutGroupPolicy')
       or (e.event_name = 'CreatePolicyVersion' and t.request_parameters ->> 'setAsDefault' = 'true'))
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
 ),
-judged as (
-  select event_id, account_id, min(policy) as policy, min(document_source) as document_source,
+judged_document as (
+  select account_id, document_id,
     bool_or(question = 'full_admin' and decision in ('Allowed', 'AllowedIf')) as full_admin,
     bool_or(question = 'iam_admin' and decision in ('Allowed', 'AllowedIf')) as iam_admin,
     string_agg(distinct replace(question, 'escalation:', ''), ', ' order by replace(question, 'escalation:', ''))
       filter (where question like 'escalation:%' and decision in ('Allowed', 'AllowedIf')) as paths,
     bool_or(decision = 'AllowedIf' and question in ('full_admin', 'iam_admin')) as conditional
-  from iam_event_policy_access
-  group by event_id, account_id
+  from iam_event_policy_answer
+  group by account_id, document_id
+),
+judged as (
+  select g.event_id, g.account_id, d.full_admin, d.iam_admin, d.paths, d.conditional
+  from iam_event_policy_grant as g
+    join judged_document as d on d.account_id = g.account_id and d.document_id = g.document_id
 ),
 grant_ as (
   select c.*,

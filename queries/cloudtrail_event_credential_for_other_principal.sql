@@ -32,6 +32,10 @@ with hit as (
     coalesce(e.source_ip_address, 'an unknown address') as ip, coalesce(nullif(e.agent, ''), 'no user agent') as agent
   from cloudtrail_event_actor as e
     join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
+      -- the same event's own columns: the scan then reads the JSON of these events only
+      and t.event_source = 'iam.amazonaws.com' and t.event_name in ('CreateAccessKey', 'CreateLoginProfile',
+        'UpdateLoginProfile', 'CreateServiceSpecificCredential', 'ResetServiceSpecificCredential', 'UploadSSHPublicKey',
+        'UploadSigningCertificate')
   where e.event_source = 'iam.amazonaws.com'
     and e.event_name in ('CreateAccessKey', 'CreateLoginProfile', 'UpdateLoginProfile', 'CreateServiceSpecificCredential',
                          'ResetServiceSpecificCredential', 'UploadSSHPublicKey', 'UploadSigningCertificate')

@@ -5,12 +5,13 @@ description: >-
   within window_minutes minutes, armed by the same caller: a new IAM user that received both a permission
   (AttachUserPolicy, PutUserPolicy or AddUserToGroup) and a credential (CreateAccessKey or
   CreateLoginProfile), or a new role that received a powerful policy (AttachRolePolicy or PutRolePolicy). The
-  granted document is judged by the policy engine (iam_event_policy_access: the inline document in the
-  request, the loaded aws_iam_policy document of an attached managed policy): a policy that grants every action,
-  every IAM action or opens a privilege escalation path arms the identity; when every policy it received is
-  judged harmless (and a user was added to no group), the identity is reported as info. A policy whose
-  document is not known is judged by its name: a managed policy named in admin_policies arms a role, any policy
-  arms a user. Only successful calls count: a denied step leaves nothing armed.
+  granted document is judged by the policy engine (the inline document in the request, the loaded
+  aws_iam_policy document of an attached managed policy; each distinct document of an account once, in
+  iam_event_policy_answer, and each grant event, in iam_event_policy_grant, gets its verdict): a policy that
+  grants every action, every IAM action or opens a privilege escalation path arms the identity; when every
+  policy it received is judged harmless (and a user was added to no group), the identity is reported as info.
+  A policy whose document is not known is judged by its name: a managed policy named in admin_policies arms a
+  role, any policy arms a user. Only successful calls count: a denied step leaves nothing armed.
 severity: high
 resource_type: AWS::IAM::Principal
 rationale: >-
@@ -20,7 +21,7 @@ rationale: >-
 remediation: >-
   Confirm the new identity with its creator; if nobody asked for it, delete its keys, login profile and
   policies, then the identity, and investigate the creator's credentials.
-tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event, iam_event_policy_access]
+tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event, iam_event_policy_grant, iam_event_policy_answer]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -37,13 +38,16 @@ with iam_call as (
     coalesce(e.source_ip_address, 'an unknown address') as ip, coalesce(nullif(e.agent, ''), 'no user agent') as agent
   from cloudtrail_event_actor as e
     join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
+      -- the same event's own columns: the scan then reads the JSON of these events only
+      and t.event_source = 'iam.amazonaws.com' and t.event_name in ('CreateUser', 'CreateRole', 'AttachUserPolicy',
+        'PutUserPolicy', 'AddUserToGroup', 'CreateAccessKey', 'CreateLoginProfile', 'AttachRolePolicy', 'PutRolePolicy')
   where e.event_source = 'iam.amazonaws.com' and e.error_code is null
     and e.event_name in ('CreateUser', 'CreateRole', 'AttachUserPolicy', 'PutUserPolicy', 'AddUserToGroup', 'CreateAccessKey',
                          'CreateLoginProfile', 'AttachRolePolicy', 'PutRolePolicy')
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
 ),
-judged as (
-  select event_id, account_id,
+judged_document as (
+  select account_id, document_id,
     case
       when bool_or(question = 'full_admin' and decision in ('Allowed', 'AllowedIf')) then 'full administrator'
       when bool_or(question = 'iam_admin' and decision in ('Allowed', 'AllowedIf')) then 'IAM administrator'
@@ -51,8 +55,13 @@ judged as (
         || string_agg(distinct replace(question, 'escalation:', ''), ', ' order by replace(question, 'escalation:', ''))
              filter (where question like 'escalation:%' and decision in ('Allowed', 'AllowedIf'))
     end as power
-  from iam_event_policy_access
-  group by event_id, account_id
+  from iam_event_policy_answer
+  group by account_id, document_id
+),
+judged as (
+  select g.event_id, g.account_id, d.power
+  from iam_event_policy_grant as g
+    join judged_document as d on d.account_id = g.account_id and d.document_id = g.document_id
 ),
 created as (
   select * from iam_call where event_name in ('CreateUser', 'CreateRole') and name is not null

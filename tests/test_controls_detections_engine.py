@@ -17,7 +17,7 @@ import pytest
 
 from iamsql import controls
 from iamsql.load import load_paths
-from iamsql.policy.access import create_tables, events, tables
+from iamsql.policy.access import events, tables
 from iamsql.policy.access.questions import load_questions
 from iamsql.store import db
 
@@ -345,7 +345,12 @@ def test_passrole_lambda_inline_policy_names_its_escalation_path(tmp_path):
 
 def test_new_user_armed_with_a_harmless_policy_is_info_with_a_snapshot(events_only, with_snapshot):
     resource = iam("user", "newbie")
-    check(found(events_only, "cloudtrail_event_new_principal_granted_power", resource), "alarm", "team-reader", "CreateAccessKey")
+    check(
+        found(events_only, "cloudtrail_event_new_principal_granted_power", resource),
+        "alarm",
+        "team-reader",
+        "CreateAccessKey",
+    )
     check(
         found(with_snapshot, "cloudtrail_event_new_principal_granted_power", resource),
         "info",
@@ -397,7 +402,12 @@ def test_trust_changes_are_judged_by_the_engine(rows, request):
         "alarm",
         f"account {OTHER} when conditions naming the caller hold (aws:principalorgid)",
     )
-    check(found(rows, "cloudtrail_event_role_trust_opened", iam("role", "garbled")), "skip", "cannot read", "cannot be judged")
+    check(
+        found(rows, "cloudtrail_event_role_trust_opened", iam("role", "garbled")),
+        "skip",
+        "cannot read",
+        "cannot be judged",
+    )
     assert found(rows, "cloudtrail_event_role_trust_opened", iam("role", "backdoor")) is None  # its own account
 
 
@@ -408,7 +418,10 @@ def test_credential_caller_verdict_comes_from_the_snapshot(events_only, with_sna
     bob, dave = iam("user", "bob"), iam("user", "dave")
     for resource in (bob, dave):
         check(found(events_only, "cloudtrail_event_credential_for_other_principal", resource), "alarm")
-        assert "loaded IAM data" not in found(events_only, "cloudtrail_event_credential_for_other_principal", resource)["reason"]
+        assert (
+            "loaded IAM data"
+            not in found(events_only, "cloudtrail_event_credential_for_other_principal", resource)["reason"]
+        )
     check(
         found(with_snapshot, "cloudtrail_event_credential_for_other_principal", bob),
         "alarm",
@@ -544,7 +557,8 @@ def test_the_loaded_organization_says_who_is_outside(tmp_path, with_organization
 
 def test_event_table_asks_each_document_once_and_gives_every_event_its_answers(tmp_path, monkeypatch):
     """Events granting the same document (ops-escalate twice, the same inline document twice) share one set of
-    answers, and the stored table holds, per event, exactly the answers of its document asked on its own."""
+    answers, stored once per document; the view ``iam_event_policy_access`` gives each event exactly the answers
+    of its document asked on its own."""
     same = doc(allow("iam:PassRole"))
     grants = [*EVENTS, put("user", "dave", "again", same, 50), put("role", "worker", "again", same, 51)]
     con = db.connect(tmp_path / "iamsql.duckdb")
@@ -559,10 +573,14 @@ def test_event_table_asks_each_document_once_and_gives_every_event_its_answers(t
         return tables.policy_answers(asker, policies, questions)
 
     monkeypatch.setattr(events, "policy_answers", counting)
-    create_tables(con, controls.ACCESS_QUESTIONS, tables=["iam_event_policy_access"])
+    controls.create_views(
+        con, names=["iam_event_policy_access"], engine_tables=("iam_event_policy_grant", "iam_event_policy_answer")
+    )
     stored = con.execute("select * from iam_event_policy_access").fetchall()
+    documents = con.execute("select count(distinct document_id) from iam_event_policy_answer").fetchone()[0]
+    heads = con.execute("select count(*), count(distinct event_id) from iam_event_policy_grant").fetchone()
     con.close()
-    assert len(asked) == len({id(policy) for policy in asked}) == 8  # 10 grants with a known document, 8 documents
+    assert len(asked) == len({id(policy) for policy in asked}) == documents == 8  # 10 grants with a known document
     by_event = {}
     for row in stored:
         by_event.setdefault(row[1], []).append(row[5:8])
@@ -570,11 +588,62 @@ def test_event_table_asks_each_document_once_and_gives_every_event_its_answers(t
         grants[3]["event_id"]
     }  # IAMFullAccess: not in the snapshot, no row
     assert set(by_event) == judged
+    assert heads == (len(judged), len(judged))  # one row per grant event
     questions = load_questions(controls.ACCESS_QUESTIONS)
-    named = [q.id for q in questions if not q.id.startswith("escalation:")]
+    named = {q.id for q in questions if not q.id.startswith("escalation:")}
     for event_id, answers in by_event.items():
-        assert [q for q, _, _ in answers][: len(named)] == named, event_id
+        assert {q for q, _, _ in answers if not q.startswith("escalation:")} == named, event_id
+        by_event[event_id] = sorted(answers)
     escalate = [e["event_id"] for e in grants if (e["request_parameters"] or {}).get("policyArn") == ESCALATE]
     again = [e["event_id"] for e in grants[-2:]]
     assert by_event[escalate[0]] == by_event[escalate[1]] and by_event[again[0]] == by_event[again[1]]
     assert by_event[escalate[0]] != by_event[again[0]]
+
+
+# ------------------------------------------------- a control of one's own reads the view over the engine's tables
+
+VIEW_READER = """/*
+title: Grants per event, from the view over the engine's tables
+description: A test control.
+severity: info
+resource_type: AWS::IAM::Policy
+rationale: Tests need it.
+remediation: None.
+tables: [iam_event_policy_access]
+*/
+select 'arn:aws:::' || account_id || ':event/' || event_id as resource, 'info' as status,
+  string_agg(question || '=' || decision, ',' order by question) as reason, account_id, 'global' as region
+from iam_event_policy_access
+group by account_id, event_id
+"""
+
+
+def test_a_run_computes_the_view_over_the_engine_tables_per_account(tmp_path):
+    """Two controls of one's own that read ``iam_event_policy_access`` (so the run computes the view once, after
+    the account's engine tables) see the same rows as an ad hoc query, and the connection reads the view again
+    after the run."""
+    queries = tmp_path / "queries"
+    queries.mkdir()
+    for name in ("grants_a", "grants_b"):
+        (queries / f"{name}.sql").write_text(VIEW_READER)
+    con = db.connect(tmp_path / "iamsql.duckdb")
+    path = tmp_path / "get-account-authorization-details.json"
+    path.write_text(json.dumps(gaad()))
+    load_paths(con, [path], as_of=AS_OF.isoformat())
+    load_accounts(con, {ACC: {"aws_cloudtrail_trail_event": EVENTS}}, AS_OF)
+    run_id = controls.run_checks(con, queries_dir=queries)
+    rows = controls.results(con, run_id)
+    timed = {
+        r[0] for r in con.execute("select control_id from iamsql_run_timing where run_id = ?", [run_id]).fetchall()
+    }
+    controls.create_views(con)
+    expected = con.execute(
+        "select event_id, string_agg(question || '=' || decision, ',' order by question) from iam_event_policy_access "
+        "group by event_id"
+    ).fetchall()
+    con.close()
+    assert "view:iam_event_policy_access" in timed
+    assert len(expected) == 8 and any("escalation:CreateNewPolicyVersion=Allowed" in r for _, r in expected)
+    for control_id in ("grants_a", "grants_b"):
+        got = {(r["resource"].rsplit("/", 1)[-1], r["reason"]) for r in rows if r["control_id"] == control_id}
+        assert got == set(expected), control_id

@@ -42,6 +42,7 @@ class DuckDBEngine:
         self.con = con
         self.shared: list[str] = []  # helper views read more than once: computed once per account
         self.materialized: list[str] = []  # those of them the current account's controls read
+        self.over_access: list[str] = []  # helper views over the engine's tables: defined once those exist
 
     def accounts(self) -> list[Account]:
         return run_accounts(self.con)
@@ -54,6 +55,7 @@ class DuckDBEngine:
             con.execute(f'drop view if exists temp.main."{name}"')
         create_views(con, access=False, names=needed_views(selected))  # the connection may have been opened without
         self.shared = shared_views(selected)
+        self.over_access = [name for name in needed_views(selected) if name in views_over_access()]
 
     def compile(self, control: Control, parameters: dict[str, Any]) -> str:
         return control_duckdb(control, parameters)
@@ -70,6 +72,8 @@ class DuckDBEngine:
             counts = access_tables.create_tables(self.con, ACCESS_QUESTIONS)
             timings.append(("engine:policy_access", account.account_id, (time.perf_counter() - start) * 1000,
                             sum(counts.values())))
+            for name in self.over_access:  # in dependency order, now that the tables they read exist
+                create_view(self.con, name)
         for name in self.materialized:
             start = time.perf_counter()
             count = materialize_view(self.con, name)
@@ -78,7 +82,7 @@ class DuckDBEngine:
         return timings
 
     def leave(self, account: Account) -> None:
-        _drop_shadows(self.con, account, self.materialized)
+        _drop_shadows(self.con, account, self.materialized, self.over_access)
 
     def fetch(self, compiled: str, account: Account) -> tuple[list[str], list[tuple]]:
         try:
@@ -91,16 +95,32 @@ class DuckDBEngine:
         return None
 
 
-def run_checks(con: duckdb.DuckDBPyConnection, *, controls: list[str] | None = None,
-               frameworks: list[str] | None = None, severity: str | None = None,
-               params: dict[str, Any] | None = None, queries_dir: Path | None = None,
-               extra_controls: list[Control] | None = None, progress: Callable[[str], None] | None = None,
-               on_total: Callable[[int], None] | None = None) -> int:
+def run_checks(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    controls: list[str] | None = None,
+    frameworks: list[str] | None = None,
+    severity: str | None = None,
+    params: dict[str, Any] | None = None,
+    queries_dir: Path | None = None,
+    extra_controls: list[Control] | None = None,
+    progress: Callable[[str], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
+) -> int:
     """Run the selected controls on the database ``con`` over every loaded account and store the run there;
     its ``run_id`` (see ``run.run_controls``)."""
-    return run_controls(DuckDBEngine(con), con, controls=controls, frameworks=frameworks, severity=severity,
-                        params=params, queries_dir=queries_dir, extra_controls=extra_controls, progress=progress,
-                        on_total=on_total)
+    return run_controls(
+        DuckDBEngine(con),
+        con,
+        controls=controls,
+        frameworks=frameworks,
+        severity=severity,
+        params=params,
+        queries_dir=queries_dir,
+        extra_controls=extra_controls,
+        progress=progress,
+        on_total=on_total,
+    )
 
 
 def run_accounts(con: duckdb.DuckDBPyConnection) -> list[Account]:
@@ -146,17 +166,22 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _drop_shadows(con: duckdb.DuckDBPyConnection, account: Account, materialized: list[str]) -> None:
-    """Back to all accounts: drop the per-account views and policy engine tables, restore ``iamsql_account`` and
-    the newest time, point the ``materialized`` helper views at their SQL again and drop their tables."""
+def _drop_shadows(con: duckdb.DuckDBPyConnection, account: Account, materialized: list[str],
+                  over_access: list[str]) -> None:
+    """Back to all accounts: drop the per-account tables and views, the policy engine tables and the helper views
+    ``over_access`` that read those tables, restore ``iamsql_account`` and the newest time, point the other
+    ``materialized`` helper views at their SQL again and drop their tables."""
     for table in TABLES:
         kind = "table" if _copied(table, account) else "view"
         con.execute(f'drop {kind} if exists temp.main."{table}"')
+    for name in over_access:
+        con.execute(f'drop view if exists temp.main."{name}"')
     for name in ACCESS_TABLES:
         con.execute(f'drop table if exists temp.main."{name}"')
     create_account_view(con)
     for name in materialized:
-        create_view(con, name)
+        if name not in over_access:
+            create_view(con, name)
         con.execute(f'drop table if exists temp.main."{MATERIALIZED_PREFIX}{name}"')
 
 

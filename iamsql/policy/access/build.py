@@ -9,28 +9,26 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
-from iamsql.policy.access.events import GrantRows, event_rows
+from iamsql.policy.access.events import event_rows
 from iamsql.policy.access.model import load_accounts
 from iamsql.policy.access.organization import guardrails
 from iamsql.policy.access.questions import load_questions
 from iamsql.policy.access.tables import Asker, policy_rows, principal_rows, trust_rows
 from iamsql.store.schema import ACCESS_TABLES
 
-EVENT_TABLES = ("iam_event_policy_access", "iam_event_trust_access")
+EVENT_TABLES = ("iam_event_policy_grant", "iam_event_policy_answer", "iam_event_trust_access")
 STAGED = "iamsql_access_rows"  # the name rows are registered under while they are inserted
-GRANT_BATCH = 20_000
 
 
 def compute(
     con: duckdb.DuckDBPyConnection, questions_file: Path, tables: Iterable[str] = ACCESS_TABLES
-) -> dict[str, list[tuple] | GrantRows]:
+) -> dict[str, list[tuple]]:
     """The rows of the access ``tables`` (default every one) for the IAM data visible on the connection; the
-    engine is asked only what those tables hold. ``iam_event_policy_access`` comes as ``GrantRows`` (iterating it
-    gives its rows)."""
+    engine is asked only what those tables hold."""
     wanted = set(tables)
     questions = load_questions(questions_file)
     policy_questions = tuple(q for q in questions if not q.id.startswith("escalation:"))
-    rows: dict[str, list[tuple] | GrantRows] = {name: [] for name in ACCESS_TABLES if name in wanted}
+    rows: dict[str, list[tuple]] = {name: [] for name in ACCESS_TABLES if name in wanted}
     rails = guardrails(con)
     accounts = load_accounts(con)
     for account in accounts:
@@ -64,30 +62,6 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple], types
         con.unregister(STAGED)
 
 
-def _insert_grants(con: duckdb.DuckDBPyConnection, table: str, rows: GrantRows, types: list[str]) -> None:
-    """Insert ``GrantRows``: each event's head joined in SQL to its document's answers, in the order of the events
-    and then of the questions, ``GRANT_BATCH`` events per statement (which bounds the memory of the sort)."""
-    answers = [(key, position, *answer) for key, found in rows.answers.items() for position, answer in enumerate(found)]
-    heads = [(order, *head) for order, head in enumerate(rows.heads)]
-    head_columns = [f"h.c{i + 1}::{t}" for i, t in enumerate(types[:5])]
-    answer_casts = [f"c{i + 2}::{t} as c{i + 2}" for i, t in enumerate(types[5:])]  # once per document, not per row
-    select = (
-        f"select {', '.join(head_columns)}, a.* exclude (c0, c1) from {STAGED} as h "
-        f"join (select c0, c1, {', '.join(answer_casts)} from {STAGED}_answers) as a on a.c0 = h.c6 "
-        "order by h.c0, a.c1"
-    )
-    con.register(f"{STAGED}_answers", _columns(answers, 2 + len(types) - 5))
-    try:
-        for start in range(0, len(heads), GRANT_BATCH):
-            con.register(STAGED, _columns(heads[start : start + GRANT_BATCH], 7))
-            try:
-                con.execute(f'insert into "{table}" {select}')
-            finally:
-                con.unregister(STAGED)
-    finally:
-        con.unregister(f"{STAGED}_answers")
-
-
 def create_tables(
     con: duckdb.DuckDBPyConnection, questions_file: Path, *, prefix: str = "", tables: Iterable[str] = ACCESS_TABLES
 ) -> dict[str, int]:
@@ -99,9 +73,7 @@ def create_tables(
         table = f"{prefix}{name}"
         con.execute(f'create or replace temp table "{table}" ({columns})')
         types = [sqltype for _, sqltype in ACCESS_TABLES[name]]
-        if isinstance(rows, GrantRows):
-            _insert_grants(con, table, rows, types)
-        elif rows:
+        if rows:
             _insert(con, table, rows, types)
         counts[name] = len(rows)
     return counts

@@ -1,11 +1,14 @@
 """The policy engine applied to the policy documents IAM change events carry or name (``ACCESS_TABLES``):
 
-- ``iam_event_policy_access``: per successful Attach{User,Role,Group}Policy (the attached managed policy's
-  document as loaded in ``aws_iam_policy``), Put{User,Role,Group}Policy, CreatePolicy or CreatePolicyVersion
-  (the document in the request), each question of ``queries/access.yaml`` asked of that document on its own.
-  The named questions always get a row; an escalation path only when it is open (or cannot be judged). An event
-  whose document is not known (a managed policy that is not loaded, a request without a readable document) gets
-  no row: the detections then judge it from the event alone.
+- ``iam_event_policy_grant``: one row per successful Attach{User,Role,Group}Policy (the attached managed
+  policy's document as loaded in ``aws_iam_policy``), Put{User,Role,Group}Policy, CreatePolicy or
+  CreatePolicyVersion (the document in the request), naming the granted document by its ``document_id``. An
+  event whose document is not known (a managed policy that is not loaded, a request without a readable
+  document) gets no row: the detections then judge it from the event alone.
+- ``iam_event_policy_answer``: per account and distinct granted document, each question of
+  ``queries/access.yaml`` asked of that document on its own. The named questions always get a row; an
+  escalation path only when it is open (or cannot be judged). The helper view ``iam_event_policy_access`` joins
+  the two: one row per grant event and answer.
 - ``iam_event_trust_access``: per successful UpdateAssumeRolePolicy or CreateRole, per principal the new trust
   policy names, the engine's trust analysis (``trust.ask``), and whether the trusted account is a member of the
   role's organization (when the organization is loaded).
@@ -14,7 +17,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import duckdb
 
@@ -84,38 +86,22 @@ def _granted(
     return (label, "request", attached) if attached.policy is not None else None
 
 
-class GrantRows:
-    """The rows of ``iam_event_policy_access`` kept as one head per event (account, event, name, policy label,
-    document source, document key) and the answer rows of each distinct document (key -> rows of question,
-    title, decision, conditions, condition keys): every event that grants the same document shares its answers."""
-
-    def __init__(self) -> None:
-        self.heads: list[tuple] = []
-        self.answers: dict[int, list[tuple]] = {}
-
-    def __iter__(self) -> Iterator[tuple]:
-        for *head, key in self.heads:
-            for answer in self.answers[key]:
-                yield (*head, *answer)
-
-    def __len__(self) -> int:
-        return sum(len(self.answers[head[-1]]) for head in self.heads)
-
-
 def event_rows(
     con: duckdb.DuckDBPyConnection,
     accounts: list[AccountModel],
     questions: tuple[Question, ...],
     rails: dict[str, Guardrails],
-) -> dict[str, GrantRows | list[tuple]]:
-    """The rows of ``iam_event_policy_access`` and ``iam_event_trust_access`` for the events visible on the
-    connection; ``accounts``: the loaded IAM data (an account without it is judged from the events alone). The
-    engine is asked once per account and distinct granted document, not once per event."""
+) -> dict[str, list[tuple]]:
+    """The rows of ``iam_event_policy_grant``, ``iam_event_policy_answer`` and ``iam_event_trust_access`` for the
+    events visible on the connection; ``accounts``: the loaded IAM data (an account without it is judged from the
+    events alone). The engine is asked once per account and distinct granted document, not once per event."""
     models = {a.account_id: a for a in accounts}
     documents = _Documents()
     askers: dict[str, Asker] = {}
-    keys: dict[tuple[str, int], int] = {}  # (account, parsed document) -> key of its answers
-    policy, trust = GrantRows(), []
+    keys: dict[tuple[str, int], int] = {}  # (account, parsed document) -> its document_id
+    grants: list[tuple] = []
+    answers: list[tuple] = []
+    trust: list[tuple] = []
     for account_id, partition, event_id, name, request in _events(con):
         model = models.get(account_id)
         bare = model or AccountModel(account_id, partition, [], {})
@@ -126,17 +112,17 @@ def event_rows(
         if granted is None:
             continue
         label, source, attached = granted
-        key = keys.get((account_id, id(attached.policy)))
-        if key is None:
-            key = keys[(account_id, id(attached.policy))] = len(keys)
+        document_id = keys.get((account_id, id(attached.policy)))
+        if document_id is None:
+            document_id = keys[(account_id, id(attached.policy))] = len(keys)
             asker = askers.setdefault(account_id, Asker(bare))
-            policy.answers[key] = [
-                (question.id, question.title, decision, conditions, condition_keys)
+            answers += [
+                (account_id, document_id, question.id, question.title, decision, conditions, condition_keys)
                 for question, decision, conditions, condition_keys in policy_answers(asker, [attached], questions)
                 if not (question.id.startswith("escalation:") and decision not in (*POSSIBLE, "Unknown"))
             ]
-        policy.heads.append((account_id, event_id, name, label, source, key))
-    return {"iam_event_policy_access": policy, "iam_event_trust_access": trust}
+        grants.append((account_id, event_id, name, label, source, document_id))
+    return {"iam_event_policy_grant": grants, "iam_event_policy_answer": answers, "iam_event_trust_access": trust}
 
 
 def _trust_rows(
