@@ -176,7 +176,7 @@ def test_accounts_are_copied_into_temp_tables_and_restored_after_the_run(con):
     assert temp["aws_iam_user"] == "table" and temp["aws_iam_role"] == "table"
     assert temp["aws_cloudtrail_trail_event"] == "view"
     assert con.execute("select count(*) from aws_iam_user").fetchone()[0] == 60
-    duckdb_engine._drop_shadows(con, accounts[0], [])
+    duckdb_engine._drop_shadows(con, accounts[0], [], [])
     left = con.execute("select count(*) from duckdb_tables() where database_name = 'temp' and table_name like 'aws_%'"
                        ).fetchone()[0]
     assert left == 0
