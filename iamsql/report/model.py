@@ -137,8 +137,10 @@ class Report:
         small run takes one query."""
         evaluated = {a["account_id"]: a["evaluated_at"] for a in self.accounts}
         extra_columns = "".join(f", j{n}.* exclude (finding_id)" for n in range(len(self.finding_joins)))
-        joins = "".join(f" left join ({join.sql}) j{n} on j{n}.finding_id = r.finding_id"
-                        for n, join in enumerate(self.finding_joins))
+        joins = "".join(
+            f" left join ({join.sql}) j{n} on j{n}.finding_id = r.finding_id"
+            for n, join in enumerate(self.finding_joins)
+        )
         params = {key: value for join in self.finding_joins for key, value in join.params.items()}
         sql = f"""
             select r.finding_id, r.status, r.severity, r.control_id, r.resource, r.reason, r.account_id, r.region,
@@ -166,9 +168,12 @@ class Report:
 
     def _control_batches(self) -> Iterator[list[str]]:
         """The selected controls in order, cut into consecutive batches of at most ``BATCH_FINDINGS`` findings."""
-        counts = dict(self._con.execute(
-            "select control_id, count(*) from iamsql_result where run_id = ? group by control_id",
-            [self.run["run_id"]]).fetchall())
+        counts = dict(
+            self._con.execute(
+                "select control_id, count(*) from iamsql_result where run_id = ? group by control_id",
+                [self.run["run_id"]],
+            ).fetchall()
+        )
         batch: list[str] = []
         size = 0
         for control_id in self._control_ids:
@@ -202,13 +207,19 @@ def build_report(
     sections = _framework_sections(selected, statuses, counts, account_summaries(by_account, selected, attested))
 
     def requirements_of(control_id: str) -> list[str]:
-        return [f"{section.id}:{r['id']}" for section in sections for r in section.requirements
-                if any(c["id"] == control_id for c in r["controls"])]
+        return [
+            f"{section.id}:{r['id']}"
+            for section in sections
+            for r in section.requirements
+            if any(c["id"] == control_id for c in r["controls"])
+        ]
 
     # With --framework, the report is about those frameworks: only the controls mapped to them.
     control_ids = sorted(cid for cid in counts if not frameworks or requirements_of(cid))
-    control_rows = [_control_row(cid, controls.get(cid), run["parameters"].get(cid, {}), counts[cid],
-                                 requirements_of(cid)) for cid in control_ids]
+    control_rows = [
+        _control_row(cid, controls.get(cid), run["parameters"].get(cid, {}), counts[cid], requirements_of(cid))
+        for cid in control_ids
+    ]
     status_counts = {s: sum(counts[cid][s] for cid in control_ids) for s in STATUSES}
     accounts = _accounts(con, run)
     report = Report(
@@ -265,7 +276,9 @@ def _counts(con: duckdb.DuckDBPyConnection, run: dict) -> tuple[dict, dict]:
         left join (select distinct finding_id from iamsql_result_exception where run_id = $run_id) x
                on x.finding_id = r.finding_id
         where r.run_id = $run_id group by all
-        """, {"run_id": run["run_id"]}).fetchall()
+        """,
+        {"run_id": run["run_id"]},
+    ).fetchall()
     names = list(dict.fromkeys([*(a["account_id"] for a in run["accounts"]), *(a for a, *_ in rows if a)]))
     total: dict[str, dict[str, int]] = {}
     by_account: dict[str, dict[str, dict[str, int]]] = {account: {} for account in names}
@@ -280,36 +293,52 @@ def _counts(con: duckdb.DuckDBPyConnection, run: dict) -> tuple[dict, dict]:
 # ------------------------------------------------------------------------------------------- frameworks
 
 
-def _framework_sections(selected: list[str], statuses, counts: dict[str, dict[str, int]],
-                        per_account: list) -> list[FrameworkSection]:
+def _framework_sections(
+    selected: list[str], statuses, counts: dict[str, dict[str, int]], per_account: list
+) -> list[FrameworkSection]:
     summaries = {s.framework: s for s in framework_summary(statuses)}
     catalog = load_frameworks()
     empty = dict.fromkeys((*STATUSES, "excepted"), 0)
     by_framework: dict[str, list[dict]] = {fid: [] for fid in selected}
     for item in statuses:
         framework = catalog[item.requirement.framework]
-        controls = [{"id": cid, "outcome": outcome, "why": item.requirement.justification(cid),
-                     **counts.get(cid, empty)} for cid, outcome in item.control_outcomes]
-        by_framework[framework.id].append({
-            "id": item.requirement.id,
-            "group": " > ".join(g.id if g.id == g.title or not g.title else f"{g.id} {g.title}"
-                                for g in framework.group_path(item.requirement)),
-            "title": item.requirement.title,
-            "status": item.status,
-            "controls": controls,
-            **{s: sum(c[s] for c in controls) for s in (*STATUSES, "excepted")},
-            "note": item.requirement.note or "",
-        })
+        controls = [
+            {"id": cid, "outcome": outcome, "why": item.requirement.justification(cid), **counts.get(cid, empty)}
+            for cid, outcome in item.control_outcomes
+        ]
+        by_framework[framework.id].append(
+            {
+                "id": item.requirement.id,
+                "group": " > ".join(
+                    g.id if g.id == g.title or not g.title else f"{g.id} {g.title}"
+                    for g in framework.group_path(item.requirement)
+                ),
+                "title": item.requirement.title,
+                "status": item.status,
+                "controls": controls,
+                **{s: sum(c[s] for c in controls) for s in (*STATUSES, "excepted")},
+                "note": item.requirement.note or "",
+            }
+        )
     accounts: dict[str, list[dict]] = {fid: [] for fid in selected}
     for summary in per_account:
         accounts[summary.framework].append({"account_id": summary.account_id, **summary.figures()})
     sections = []
     for fid in selected:
         framework, summary = catalog[fid], summaries[fid]
-        sections.append(FrameworkSection(
-            fid, framework.title, framework.version, framework.publisher, framework.source, framework.informative,
-            **{k: v for k, v in summary.figures().items()}, requirements=by_framework[fid],
-            accounts=accounts[fid]))
+        sections.append(
+            FrameworkSection(
+                fid,
+                framework.title,
+                framework.version,
+                framework.publisher,
+                framework.source,
+                framework.informative,
+                **{k: v for k, v in summary.figures().items()},
+                requirements=by_framework[fid],
+                accounts=accounts[fid],
+            )
+        )
     return sections
 
 
@@ -340,41 +369,53 @@ def _accounts(con: duckdb.DuckDBPyConnection, run: dict) -> list[dict]:
         account: (first, last, kinds)
         for account, first, last, kinds in con.execute(
             "select account_id, min(loaded_at), max(loaded_at), list(distinct kind order by kind) "
-            "from iamsql_snapshot where list_contains(?, snapshot_id) group by all", [snapshot_ids]).fetchall()
+            "from iamsql_snapshot where list_contains(?, snapshot_id) group by all",
+            [snapshot_ids],
+        ).fetchall()
     }
     # How each account's data time was found, in words (the loader's iamsql:as-of entry of its newest snapshot).
     time_from = {}
-    for account, sources in con.execute("select account_id, sources from iamsql_snapshot where "
-                                        "list_contains(?, snapshot_id) order by snapshot_id", [snapshot_ids]).fetchall():
+    for account, sources in con.execute(
+        "select account_id, sources from iamsql_snapshot where list_contains(?, snapshot_id) order by snapshot_id",
+        [snapshot_ids],
+    ).fetchall():
         sources = json.loads(sources or "[]")
         for source in sources:
             if source.get("format") == AS_OF_FORMAT and source.get("as_of_source"):
                 time_from[account] = _without_paths(source["as_of_source"], sources)
-    credential_report = dict(con.execute(
-        "select account_id, max(generated_time) from history.aws_iam_credential_report "
-        "where list_contains(?, snapshot_id) group by all", [snapshot_ids]).fetchall())
+    credential_report = dict(
+        con.execute(
+            "select account_id, max(generated_time) from history.aws_iam_credential_report "
+            "where list_contains(?, snapshot_id) group by all",
+            [snapshot_ids],
+        ).fetchall()
+    )
     trail = {
         account: (first, last, n)
         for account, first, last, n in con.execute(
             "select account_id, min(event_time), max(event_time), count(*) from history.aws_cloudtrail_trail_event "
-            "where snapshot_id <= ? group by all", [max(snapshot_ids)]).fetchall()
+            "where snapshot_id <= ? group by all",
+            [max(snapshot_ids)],
+        ).fetchall()
     }
     accounts = []
     for entry in sorted(run["accounts"], key=lambda a: a["account_id"]):
         account = entry["account_id"]
         first, last, kinds = loaded.get(account, (None, None, []))
         events_from, events_to, events = trail.get(account, (None, None, 0))
-        accounts.append({
-            "account_id": account,
-            "evaluated_at": _utc(entry.get("as_of")),
-            "loaded_at": last,
-            "kinds": kinds,
-            "credential_report_generated": credential_report.get(account),
-            "trail_events_from": events_from,
-            "trail_events_to": events_to,
-            "trail_events": events,
-            "as_of_source": time_from.get(account, ""),
-        })
+        accounts.append(
+            {
+                "account_id": account,
+                "evaluated_at": _utc(entry.get("as_of")),
+                "loaded_at": last,
+                "kinds": kinds,
+                "credential_report_generated": credential_report.get(account),
+                "trail_events_from": events_from,
+                "trail_events_to": events_to,
+                "trail_events": events,
+                "as_of_source": time_from.get(account, ""),
+            }
+        )
     return accounts
 
 
@@ -395,18 +436,41 @@ def _evidence(con: duckdb.DuckDBPyConnection, run: dict) -> list[dict]:
     ).fetchall()
     evidence = []
     for snapshot_id, account, kind, loaded_at, as_of, partial, sources, gaps in rows:
-        base = {"snapshot_id": snapshot_id, "account_id": account, "kind": kind, "loaded_at": loaded_at,
-                "snapshot_as_of": as_of, "partial": bool(partial)}
+        base = {
+            "snapshot_id": snapshot_id,
+            "account_id": account,
+            "kind": kind,
+            "loaded_at": loaded_at,
+            "snapshot_as_of": as_of,
+            "partial": bool(partial),
+        }
         sources = json.loads(sources or "[]")
         for source in sorted(sources, key=lambda s: (source_name(s), str(s.get("format")))):
-            evidence.append({**base, "entry": "as-of" if source.get("format") == AS_OF_FORMAT else "source",
-                             "what": source.get("format") or "", "where": source_name(source),
-                             "sha256": source.get("sha256") or "", "as_of": _utc(source.get("as_of")),
-                             "as_of_source": _without_paths(source.get("as_of_source") or "", sources), "error": ""})
+            evidence.append(
+                {
+                    **base,
+                    "entry": "as-of" if source.get("format") == AS_OF_FORMAT else "source",
+                    "what": source.get("format") or "",
+                    "where": source_name(source),
+                    "sha256": source.get("sha256") or "",
+                    "as_of": _utc(source.get("as_of")),
+                    "as_of_source": _without_paths(source.get("as_of_source") or "", sources),
+                    "error": "",
+                }
+            )
         for gap in json.loads(gaps or "[]"):
-            evidence.append({**base, "entry": "gap", "what": str(gap.get("api") or ""),
-                             "where": str(gap.get("region") or gap.get("account_id") or ""), "sha256": "",
-                             "as_of": None, "as_of_source": "", "error": str(gap.get("error") or "")})
+            evidence.append(
+                {
+                    **base,
+                    "entry": "gap",
+                    "what": str(gap.get("api") or ""),
+                    "where": str(gap.get("region") or gap.get("account_id") or ""),
+                    "sha256": "",
+                    "as_of": None,
+                    "as_of_source": "",
+                    "error": str(gap.get("error") or ""),
+                }
+            )
     return evidence
 
 
@@ -469,7 +533,8 @@ def extend_report(con: duckdb.DuckDBPyConnection, report: Report) -> None:
     report.finding_joins.append(FindingJoin(EXCEPTION_COLUMNS.format(excepted=exceptions.EXCEPTED_FINDINGS)))
     excepted_here = con.execute(
         "select count(distinct x.finding_id) from iamsql_result_exception x join iamsql_result r using (run_id, "
-        "finding_id) where x.run_id = ? and list_contains(?, r.control_id)", [run_id, report._control_ids]
+        "finding_id) where x.run_id = ? and list_contains(?, r.control_id)",
+        [run_id, report._control_ids],
     ).fetchone()[0]
     stored = exceptions.stored_exceptions(con, run_id)
     attestations = exceptions.stored_attestations(con, run_id)
@@ -480,25 +545,34 @@ def extend_report(con: duckdb.DuckDBPyConnection, report: Report) -> None:
         for requirement in section.requirements:
             found = in_force.get((section.id, requirement["id"]))
             if requirement["status"] == "attested" and found:
-                requirement["note"] = (f"Attested by {found['attested_by']} on {found['attested_on']}, until "
-                                       f"{found['expires']}: {found['evidence']}. {requirement['note']}").strip()
-    report.summary_facts.extend([
-        ("Alarms excepted", excepted_here),
-        ("Alarms not excepted", report.status_counts["alarm"] - excepted_here),
-        ("Exceptions active / expired / unused", f"{states['active']} / {states['expired']} / {states['unused']}"),
-        ("Attestations in force / expired", f"{sum(1 for a in attestations if a['state'] == 'active')} / "
-                                            f"{sum(1 for a in attestations if a['state'] == 'expired')}"),
-        ("Changes vs previous run", _changes_fact(changes)),
-    ])
+                requirement["note"] = (
+                    f"Attested by {found['attested_by']} on {found['attested_on']}, until "
+                    f"{found['expires']}: {found['evidence']}. {requirement['note']}"
+                ).strip()
+    report.summary_facts.extend(
+        [
+            ("Alarms excepted", excepted_here),
+            ("Alarms not excepted", report.status_counts["alarm"] - excepted_here),
+            ("Exceptions active / expired / unused", f"{states['active']} / {states['expired']} / {states['unused']}"),
+            (
+                "Attestations in force / expired",
+                f"{sum(1 for a in attestations if a['state'] == 'active')} / "
+                f"{sum(1 for a in attestations if a['state'] == 'expired')}",
+            ),
+            ("Changes vs previous run", _changes_fact(changes)),
+        ]
+    )
 
 
 def _changes_fact(changes: dict | None) -> str:
     if changes is None:
         return "no previous run"
     counts = {k: sum(1 for c in changes["changes"] if c["change"] == k) for k in ("new_alarm", "resolved", "changed")}
-    text = (f"vs run {changes['from_run']['run_id']}: {counts['new_alarm']} new alarm(s), {counts['resolved']} "
-            f"resolved, {counts['changed']} other status change(s), {len(changes['new_resources'])} new and "
-            f"{len(changes['removed_resources'])} removed resource(s)")
+    text = (
+        f"vs run {changes['from_run']['run_id']}: {counts['new_alarm']} new alarm(s), {counts['resolved']} "
+        f"resolved, {counts['changed']} other status change(s), {len(changes['new_resources'])} new and "
+        f"{len(changes['removed_resources'])} removed resource(s)"
+    )
     if changes.get("not_compared"):
         text += f", {len(changes['not_compared'])} control(s) not compared (run in one of the two runs only)"
     return text
