@@ -30,6 +30,10 @@ ROWS = [
     ["x" * 40_000, None, None, None, None, "line\nbreak\r\nand CR"],
     [None, None, None, None, None, "only the last"],
     ["ünïcödé ✓ 𝄞", 0, None, None, None, 0.1],
+    # Equal values of different types, and values seen before (each distinct value's cell is made once).
+    [1, True, -0.0, 0.0, 1.0, datetime(2026, 1, 1)],
+    [True, 1, 0.0, -0.0, 1, date(2026, 1, 1)],
+    ["plain", 5, datetime(2025, 6, 1, 10, 30, tzinfo=timezone(timedelta(hours=2))), date(2026, 1, 1), "a\nb", "=x"],
 ]
 
 

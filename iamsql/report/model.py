@@ -16,7 +16,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,12 @@ STATUS_ORDER = ("error", "alarm", "skip", "info", "ok")  # findings that need at
 BATCH = 5_000
 BATCH_FINDINGS = 20_000  # findings per query in Report.findings
 AS_OF_FORMAT = "iamsql:as-of"  # the loader's sources entry that says how a snapshot's data time was found
+# The findings' order (of ``Report._finding_sql``'s rows, named f): control, status, account, region, resource.
+FINDING_ORDER = (
+    f"list_position($control_ids, f.control_id), list_position({list(STATUS_ORDER)!r}, f.status), "
+    "f.account_id, f.region, f.resource, f.reason, f.finding_id"
+)
+CONTROL_TEXTS = ("control_title", "requirements", "remediation")  # a finding's columns from its control
 
 
 @dataclass(frozen=True)
@@ -136,24 +143,7 @@ class Report:
         the ``finding_joins``, keeps DuckDB's sorts and joins small, so memory does not grow with the run, while a
         small run takes one query."""
         evaluated = {a["account_id"]: a["evaluated_at"] for a in self.accounts}
-        extra_columns = "".join(f", j{n}.* exclude (finding_id)" for n in range(len(self.finding_joins)))
-        joins = "".join(
-            f" left join ({join.sql}) j{n} on j{n}.finding_id = r.finding_id"
-            for n, join in enumerate(self.finding_joins)
-        )
-        params = {key: value for join in self.finding_joins for key, value in join.params.items()}
-        sql = f"""
-            select r.finding_id, r.status, r.severity, r.control_id, r.resource, r.reason, r.account_id, r.region,
-                   r.dimensions{extra_columns}
-            from iamsql_result r{joins}
-            where r.run_id = $run_id and list_contains($control_ids, r.control_id)
-            order by list_position($control_ids, r.control_id), list_position({list(STATUS_ORDER)!r}, r.status),
-                     r.account_id, r.region, r.resource, r.reason, r.finding_id
-        """
-        for control_ids in self._control_batches():
-            # On the report's own connection (a cursor would not see its TEMP tables): nothing else may query it
-            # while the findings are being read.
-            cursor = self._con.execute(sql, {**params, "run_id": self.run["run_id"], "control_ids": control_ids})
+        for cursor in self._finding_batches(f"select * from ({self._finding_sql()}) f order by {FINDING_ORDER}"):
             names = [d[0] for d in cursor.description]
             while batch := cursor.fetchmany(BATCH):
                 for values in batch:
@@ -165,6 +155,80 @@ class Report:
                     row["evaluated_at"] = evaluated.get(row["account_id"])
                     row["dimensions"] = json.loads(row["dimensions"]) if row["dimensions"] else {}
                     yield row
+
+    def finding_rows(self) -> Iterator[tuple | list]:
+        """The findings of ``findings()``, in its order, each as the values of ``finding_columns`` in their order,
+        as a sheet shows them: a control's requirements as lines of text, details (json columns) as
+        ``details_text``, datetimes in UTC without a time zone. DuckDB joins the controls' texts and the accounts'
+        data times and puts the columns in order, so a finding costs no dict and no time zone in Python."""
+        if not self._control_ids:
+            return
+        found = self._finding_sql()
+        evaluated = {a["account_id"]: _naive_utc(a["evaluated_at"]) for a in self.accounts}
+        texts = {
+            "info_ids": list(self._control_info),
+            "info_titles": [c["title"] for c in self._control_info.values()],
+            "info_requirements": ["\n".join(map(str, c["requirements"])) for c in self._control_info.values()],
+            "info_remediations": [c["remediation"] for c in self._control_info.values()],
+            "account_ids": list(evaluated),
+            "account_times": list(evaluated.values()),
+        }
+        types = dict(
+            row[:2]
+            for row in self._con.execute(
+                f"describe {found}",
+                {**self._join_params(), "run_id": self.run["run_id"], "control_ids": self._control_ids},
+            ).fetchall()
+        )
+        values = ", ".join(_row_value(c.key, types) for c in self.finding_columns)
+        sql = f"""
+            select {values}
+            from ({found}) f
+            left join (select unnest($info_ids::varchar[]) as control_id,
+                              unnest($info_titles::varchar[]) as control_title,
+                              unnest($info_requirements::varchar[]) as requirements,
+                              unnest($info_remediations::varchar[]) as remediation) c on c.control_id = f.control_id
+            left join (select unnest($account_ids::varchar[]) as account_id,
+                              unnest($account_times::timestamp[]) as evaluated_at) a on a.account_id = f.account_id
+            order by {FINDING_ORDER}
+        """
+        details = [i for i, c in enumerate(self.finding_columns) if c.kind == "json"]
+        for cursor in self._finding_batches(sql, texts):
+            while batch := cursor.fetchmany(BATCH):
+                if not details:
+                    yield from batch
+                    continue
+                for row in batch:
+                    row = list(row)
+                    for i in details:
+                        row[i] = details_text(row[i])
+                    yield row
+
+    def _finding_sql(self) -> str:
+        """The findings (unordered) of the controls in the list ``$control_ids`` of run ``$run_id``, with the
+        ``finding_joins``' columns."""
+        extra_columns = "".join(f", j{n}.* exclude (finding_id)" for n in range(len(self.finding_joins)))
+        joins = "".join(
+            f" left join ({join.sql}) j{n} on j{n}.finding_id = r.finding_id"
+            for n, join in enumerate(self.finding_joins)
+        )
+        return f"""
+            select r.finding_id, r.status, r.severity, r.control_id, r.resource, r.reason, r.account_id, r.region,
+                   r.dimensions{extra_columns}
+            from iamsql_result r{joins}
+            where r.run_id = $run_id and list_contains($control_ids, r.control_id)
+        """
+
+    def _join_params(self) -> dict[str, Any]:
+        return {key: value for join in self.finding_joins for key, value in join.params.items()}
+
+    def _finding_batches(self, sql: str, params: dict[str, Any] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+        """``sql`` (over ``_finding_sql``) run per batch of controls (``_control_batches``); yields each cursor."""
+        shared = {**self._join_params(), **(params or {}), "run_id": self.run["run_id"]}
+        for control_ids in self._control_batches():
+            # On the report's own connection (a cursor would not see its TEMP tables): nothing else may query it
+            # while the findings are being read.
+            yield self._con.execute(sql, {**shared, "control_ids": control_ids})
 
     def _control_batches(self) -> Iterator[list[str]]:
         """The selected controls in order, cut into consecutive batches of at most ``BATCH_FINDINGS`` findings."""
@@ -185,6 +249,31 @@ class Report:
             size += count
         if batch:
             yield batch
+
+
+def _row_value(key: str, types: dict[str, str]) -> str:
+    """The SQL of one column of ``Report.finding_rows``: a control's text, an account's data time, a finding's
+    value (a time with a time zone as UTC without one), NULL for a column no query gives."""
+    if key in CONTROL_TEXTS:
+        return f"c.{key}"
+    if key == "evaluated_at":
+        return "a.evaluated_at"
+    if key not in types:
+        return "null"
+    return f"timezone('UTC', f.{key})" if types[key] == "TIMESTAMP WITH TIME ZONE" else f"f.{key}"
+
+
+@lru_cache(maxsize=4096)  # findings of a control mostly share their details
+def details_text(document: str | None) -> str | None:
+    """A finding's details (JSON text of an object) as sheets show them: ``key=value; ...`` by key, None when
+    there are none."""
+    value = json.loads(document) if document else {}
+    return "; ".join(f"{k}={v}" for k, v in sorted(value.items())) if value else None
+
+
+def _naive_utc(value: datetime | None) -> datetime | None:
+    """A datetime in UTC without its time zone (naive ones and None as they are)."""
+    return value.astimezone(timezone.utc).replace(tzinfo=None) if value is not None and value.tzinfo else value
 
 
 def build_report(

@@ -14,7 +14,7 @@ import math
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -73,6 +73,8 @@ STATUS_HEADERS = {
 }
 INFORMATIVE = "n/a (informative)"
 LEFT = Alignment(horizontal="left")
+# Values whose cell ``RowStream`` makes once per distinct value (equal values of these types give equal cells).
+REPEATED_TYPES = frozenset((str, datetime, date, int, bool))
 RESERVED_SHEETS = ("Summary", "Findings", "Changes", "Exceptions", "Controls", "NHI inventory", "Evidence")
 
 
@@ -191,35 +193,45 @@ class RowStream:
         self._epoch = sheet.ws.parent.epoch
         self._letters: list[str] = []
         self._styles: dict[type, int] = {}
+        # Each distinct value's cell is made once: most finding values repeat (status, control, account,
+        # remediation, data times...). Typed, so that True and 1 stay apart; floats are left out (0.0 == -0.0).
+        self._repeated = lru_cache(maxsize=16_384, typed=True)(self._after_ref)
 
-    def append(self, values: list[Any]) -> None:
+    def append(self, values: Sequence[Any]) -> None:
         self.sheet.row += 1
-        row = self.sheet.row
+        row = str(self.sheet.row)
         while len(self._letters) < len(values):
             self._letters.append(get_column_letter(len(self._letters) + 1))
-        parts = [f'<row r="{row}">']
+        parts = ['<row r="', row, '">']
+        repeated = self._repeated
         for letter, value in zip(self._letters, values):
             if value is not None:
-                parts.append(self._cell(f"{letter}{row}", value))
+                parts += (
+                    '<c r="',
+                    letter,
+                    row,
+                    repeated(value) if type(value) in REPEATED_TYPES else self._after_ref(value),
+                )
         parts.append("</row>")
         self.file.write("".join(parts))
 
-    def _cell(self, ref: str, value: Any) -> str:
+    def _after_ref(self, value: Any) -> str:
+        """A cell's XML after ``<c r="A1``: the reference's closing quote, the style, the type and the value."""
         if type(value) is str:  # most cells
             quoted, rest = _text_cell(value)
-            return f'<c r="{ref}" s="{self._style(str)}"{rest}' if quoted else f'<c r="{ref}"{rest}'
+            return f'" s="{self._style(str)}"{rest}' if quoted else f'"{rest}'
         if isinstance(value, datetime):
-            return f'<c r="{ref}" s="{self._style(datetime)}" t="n">{_excel_time(value, self._epoch)}</c>'
+            return f'" s="{self._style(datetime)}" t="n">{_excel_time(value, self._epoch)}</c>'
         if isinstance(value, date):
-            return f'<c r="{ref}" s="{self._style(date)}" t="n">{_excel_time(value, self._epoch)}</c>'
+            return f'" s="{self._style(date)}" t="n">{_excel_time(value, self._epoch)}</c>'
         if isinstance(value, bool):
-            return f'<c r="{ref}" t="b">{_number(value)}</c>'
+            return f'" t="b">{_number(value)}</c>'
         if isinstance(value, (int, float)):
-            return f'<c r="{ref}" t="n">{_number(value)}</c>'
+            return f'" t="n">{_number(value)}</c>'
         if not isinstance(value, Cell):
             value = self.sheet.cell(value)  # lists joined, other values as safe text; a styled one is a cell
             if not isinstance(value, Cell):
-                return f'<c r="{ref}"{_text_cell(value)[1]}'
+                return f'"{_text_cell(value)[1]}'
         # A styled cell (a formula-like text, a font, a number format), typed by openpyxl.
         kind, content = value.data_type, value.value
         written = {"s": "inlineStr", "b": "b"}.get(kind, "n")
@@ -229,7 +241,7 @@ class RowStream:
             body = f' t="inlineStr">{_inline_text(content)}</c>'
         else:
             body = f' t="{written}">{_excel_time(content, self._epoch) if kind == "d" else _number(content)}</c>'
-        return f'<c r="{ref}" s="{value.style_id}"{body}'
+        return f'" s="{value.style_id}"{body}'
 
     def _style(self, kind: type) -> int:
         """openpyxl's style id for a datetime, a date or a formula-like text, registered on first use (as
@@ -240,7 +252,6 @@ class RowStream:
         return self._styles[kind]
 
 
-@lru_cache(maxsize=16_384)  # most finding texts repeat (status, control, account, remediation...)
 def _text_cell(value: str) -> tuple[bool, str]:
     """(formula-like, the rest of the cell after its reference) for a text value, made safe as ``Sheet.cell``
     makes it; openpyxl writes a text that names an Excel error (``#N/A``...) as that error."""
@@ -263,7 +274,6 @@ def _number(value: float) -> str:
     return f"<v>{text}</v>" if text else "<v />"
 
 
-@lru_cache(maxsize=4096)  # a report's times are few (run and data times), each on many findings
 def _excel_time(value: date, epoch: datetime) -> str:
     """A datetime (in UTC if it has a time zone) or a date as the ``<v>`` element of its Excel serial number."""
     if isinstance(value, datetime) and value.tzinfo:
@@ -509,23 +519,12 @@ def write_findings(wb: ReportWorkbook, report: Report) -> None:
     sheet.widths(c.width for c in columns)
     sheet.table_header([c.header for c in columns])
     rows = RowStream(sheet, wb)
-    keys = [c.key for c in columns]
-    details = [i for i, c in enumerate(columns) if c.kind == "json"]
-    for finding in report.findings():
-        values = [finding.get(key) for key in keys]
-        for i in details:
-            values[i] = _finding_value(columns[i], values[i])
+    for values in report.finding_rows():
         rows.append(values)
     sheet.autofilter(len(columns))
     status = next((i for i, c in enumerate(columns, 1) if c.key == "status"), None)
     if status:
         sheet.colour_statuses(status, 2, sheet.row)
-
-
-def _finding_value(column: Column, value: Any) -> Any:
-    if column.kind == "json":
-        return "; ".join(f"{k}={v}" for k, v in sorted(value.items())) if value else None
-    return value
 
 
 CONTROL_HEADERS = [
