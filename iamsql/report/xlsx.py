@@ -75,6 +75,7 @@ INFORMATIVE = "n/a (informative)"
 LEFT = Alignment(horizontal="left")
 # Values whose cell ``RowStream`` makes once per distinct value (equal values of these types give equal cells).
 REPEATED_TYPES = frozenset((str, datetime, date, int, bool))
+CHUNK_ROWS = 1_000  # rows ``RowStream`` writes to its file at once
 RESERVED_SHEETS = ("Summary", "Findings", "Changes", "Exceptions", "Controls", "NHI inventory", "Evidence")
 
 
@@ -191,29 +192,35 @@ class RowStream:
         self.file = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")
         workbook.streamed_rows[sheet.ws] = self.file
         self._epoch = sheet.ws.parent.epoch
-        self._letters: list[str] = []
+        self._cell_starts: list[str] = []  # '<c r="A', '<c r="B'... per column
         self._styles: dict[type, int] = {}
         # Each distinct value's cell is made once: most finding values repeat (status, control, account,
         # remediation, data times...). Typed, so that True and 1 stay apart; floats are left out (0.0 == -0.0).
         self._repeated = lru_cache(maxsize=16_384, typed=True)(self._after_ref)
 
     def append(self, values: Sequence[Any]) -> None:
-        self.sheet.row += 1
-        row = str(self.sheet.row)
-        while len(self._letters) < len(values):
-            self._letters.append(get_column_letter(len(self._letters) + 1))
-        parts = ['<row r="', row, '">']
-        repeated = self._repeated
-        for letter, value in zip(self._letters, values):
-            if value is not None:
-                parts += (
-                    '<c r="',
-                    letter,
-                    row,
-                    repeated(value) if type(value) in REPEATED_TYPES else self._after_ref(value),
-                )
-        parts.append("</row>")
+        self.extend([values])
+
+    def extend(self, rows: Iterable[Sequence[Any]]) -> None:
+        """Append each row of ``rows``, written to the file ``CHUNK_ROWS`` rows at a time."""
+        repeated, after_ref, starts = self._repeated, self._after_ref, self._cell_starts
+        parts: list[str] = []
+        number = self.sheet.row
+        for values in rows:
+            number += 1
+            row = str(number)
+            while len(starts) < len(values):
+                starts.append(f'<c r="{get_column_letter(len(starts) + 1)}')
+            parts += ('<row r="', row, '">')
+            for start, value in zip(starts, values):
+                if value is not None:
+                    parts += (start, row, repeated(value) if type(value) in REPEATED_TYPES else after_ref(value))
+            parts.append("</row>")
+            if number % CHUNK_ROWS == 0:
+                self.file.write("".join(parts))
+                parts.clear()
         self.file.write("".join(parts))
+        self.sheet.row = number
 
     def _after_ref(self, value: Any) -> str:
         """A cell's XML after ``<c r="A1``: the reference's closing quote, the style, the type and the value."""
@@ -518,9 +525,7 @@ def write_findings(wb: ReportWorkbook, report: Report) -> None:
     columns: list[Column] = report.finding_columns
     sheet.widths(c.width for c in columns)
     sheet.table_header([c.header for c in columns])
-    rows = RowStream(sheet, wb)
-    for values in report.finding_rows():
-        rows.append(values)
+    RowStream(sheet, wb).extend(report.finding_rows())
     sheet.autofilter(len(columns))
     status = next((i for i, c in enumerate(columns, 1) if c.key == "status"), None)
     if status:
