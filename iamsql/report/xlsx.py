@@ -73,8 +73,9 @@ STATUS_HEADERS = {
 }
 INFORMATIVE = "n/a (informative)"
 LEFT = Alignment(horizontal="left")
-# Values whose cell ``RowStream`` makes once per distinct value (equal values of these types give equal cells).
-REPEATED_TYPES = frozenset((str, datetime, date, int, bool))
+# Values whose cell ``RowStream`` makes once per distinct value: equal values of these types give equal cells
+# (not so for booleans, equal to 1 and 0, and floats, where 0.0 == -0.0; they are rare in rows anyway).
+REPEATED_TYPES = frozenset((str, datetime, date, int))
 CHUNK_ROWS = 1_000  # rows ``RowStream`` writes to its file at once
 RESERVED_SHEETS = ("Summary", "Findings", "Changes", "Exceptions", "Controls", "NHI inventory", "Evidence")
 
@@ -195,8 +196,8 @@ class RowStream:
         self._cell_starts: list[str] = []  # '<c r="A', '<c r="B'... per column
         self._styles: dict[type, int] = {}
         # Each distinct value's cell is made once: most finding values repeat (status, control, account,
-        # remediation, data times...). Typed, so that True and 1 stay apart; floats are left out (0.0 == -0.0).
-        self._repeated = lru_cache(maxsize=16_384, typed=True)(self._after_ref)
+        # remediation, data times...).
+        self._repeated = lru_cache(maxsize=16_384)(self._after_ref)
 
     def append(self, values: Sequence[Any]) -> None:
         self.extend([values])
