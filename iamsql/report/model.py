@@ -2,7 +2,8 @@
 evidence behind it, every framework requirement with its rolled-up status, the controls, and the findings.
 
 Everything is plain values (str, int, datetime, list, dict) so that each writer (xlsx, csv, json, ocsf, md) only
-formats. Findings are streamed from DuckDB in a fixed order, never held in memory all at once.
+formats. Findings are streamed from DuckDB in a fixed order, never held in memory all at once: as dicts
+(``Report.findings``) or, for sheets, as rows of the columns' values in column order (``Report.finding_rows``).
 
 Extension points (for run history, exceptions...):
 - ``Report.finding_columns`` is the list of finding columns every tabular writer shows; append ``Column``s and
@@ -44,7 +45,7 @@ from iamsql.store.db import has_table
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
 STATUS_ORDER = ("error", "alarm", "skip", "info", "ok")  # findings that need attention first
 BATCH = 5_000
-BATCH_FINDINGS = 20_000  # findings per query in Report.findings
+BATCH_FINDINGS = 20_000  # findings per query in Report.findings and Report.finding_rows
 AS_OF_FORMAT = "iamsql:as-of"  # the loader's sources entry that says how a snapshot's data time was found
 # The findings' order (of ``Report._finding_sql``'s rows, named f): control, status, account, region, resource.
 FINDING_ORDER = (
@@ -220,6 +221,7 @@ class Report:
         """
 
     def _join_params(self) -> dict[str, Any]:
+        """The named parameters of every ``finding_joins`` query."""
         return {key: value for join in self.finding_joins for key, value in join.params.items()}
 
     def _finding_batches(self, sql: str, params: dict[str, Any] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
