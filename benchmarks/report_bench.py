@@ -3,12 +3,14 @@
 Builds a database with several stored check runs (findings spread over the shipped controls and 20 accounts,
 with realistic reason lengths, some churn between runs and an exception), then writes the last run in each
 format in a fresh process and records CPU time and peak RSS of that process. Another process only gathers the
-report model and iterates the findings, and one only imports iamsql and opens the database: the baselines the
-writers' cost is compared to. Two more write only the Findings sheet's rows and columns from the same model:
+report model and iterates the findings ("model": as dicts, what csv and json read; "model-rows": as the
+Findings sheet's rows, ``Report.finding_rows``), and one only imports iamsql and opens the database: the
+baselines the writers' cost is compared to. Two more write only the Findings sheet's rows from the same model:
 "openpyxl-loop" appends plain values to an openpyxl write-only sheet (what openpyxl costs at the least) and
 "xlsxwriter" writes them with XlsxWriter in ``constant_memory`` mode (measured when ``xlsxwriter`` can be
 imported, e.g. from a folder on PYTHONPATH). ``--baseline DIR`` also writes the xlsx with the iamsql package
-of another checkout (``git archive <commit> | tar -x -C DIR``), for before/after figures from one run.
+of another checkout (``git archive <commit> | tar -x -C DIR``), for before/after figures from one run, and
+says whether both workbooks are the same bytes.
 
     .venv/bin/python -m benchmarks.report_bench [--findings 200000] [--runs 5] [--keep DIR] [--baseline DIR]
 """
@@ -29,39 +31,26 @@ from pathlib import Path
 
 MEASURE = """
 import sys
-from datetime import datetime, timezone
+from datetime import datetime
 from iamsql.store import db
 from iamsql.report import build_report, write_report
 con = db.connect(sys.argv[1], read_only=True)
-
-def plain_rows(report):
-    # The Findings values as the workbook shows them: naive UTC times, lists and details joined.
-    keys = [c.key for c in report.finding_columns]
-    for finding in report.findings():
-        row = []
-        for key in keys:
-            value = finding.get(key)
-            if isinstance(value, datetime) and value.tzinfo:
-                value = value.astimezone(timezone.utc).replace(tzinfo=None)
-            elif isinstance(value, list):
-                value = "\\n".join(map(str, value))
-            elif isinstance(value, dict):
-                value = "; ".join(f"{k}={v}" for k, v in sorted(value.items())) or None
-            row.append(value)
-        yield row
 
 if sys.argv[2] == "open":
     pass
 elif sys.argv[2] == "model":
     report = build_report(con)
     print(sum(1 for _ in report.findings()))
+elif sys.argv[2] == "model-rows":
+    report = build_report(con)
+    print(sum(1 for _ in report.finding_rows()))
 elif sys.argv[2] == "openpyxl-loop":
     from openpyxl import Workbook
     report = build_report(con)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Findings")
     ws.append([c.header for c in report.finding_columns])
-    for row in plain_rows(report):
+    for row in report.finding_rows():
         ws.append(row)
     wb.save(sys.argv[3])
 elif sys.argv[2] == "xlsxwriter":
@@ -72,7 +61,7 @@ elif sys.argv[2] == "xlsxwriter":
     ws = wb.add_worksheet("Findings")
     day = wb.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
     ws.write_row(0, 0, [c.header for c in report.finding_columns])
-    for r, row in enumerate(plain_rows(report), 1):
+    for r, row in enumerate(report.finding_rows(), 1):
         for c, value in enumerate(row):
             if isinstance(value, str):
                 ws.write_string(r, c, value)
@@ -103,8 +92,14 @@ def build_database(path: Path | str, findings: int, runs: int) -> None:
         now = datetime(2025, 6, 1, tzinfo=timezone.utc) + timedelta(days=run - runs)
         con.execute(
             "insert into iamsql_run values (?, ?, ?, ?, '0.1.0', ?, 'duckdb', 'bench', ?, '[]', '{}', '[]', 'complete')",
-            [run, now, now, now, control_pack_hash(),
-             json.dumps([{"account_id": a, "as_of": now.isoformat()} for a in accounts])],
+            [
+                run,
+                now,
+                now,
+                now,
+                control_pack_hash(),
+                json.dumps([{"account_id": a, "as_of": now.isoformat()} for a in accounts]),
+            ],
         )
         con.execute(
             """
@@ -123,14 +118,28 @@ def build_database(path: Path | str, findings: int, runs: int) -> None:
             join (select unnest(?::varchar[]) as account_id, generate_subscripts(?::varchar[], 1) - 1 as n) a
               on a.n = i % 20
             """,
-            [run, run, (runs - run) * 500, (runs - run) * 500 + findings, controls, controls, len(controls),
-             accounts, accounts],
+            [
+                run,
+                run,
+                (runs - run) * 500,
+                (runs - run) * 500 + findings,
+                controls,
+                controls,
+                len(controls),
+                accounts,
+                accounts,
+            ],
         )
-    con.execute("insert into iamsql_run_exception values (?, 'bench-1', 1, '*', '*', '*', 'accepted for the "
-                "benchmark', 'auditor@example.com', 'SEC-1', '2026-01-01', 'active', 0)", [runs])
-    con.execute("insert into iamsql_result_exception select run_id, finding_id, 'bench-1', 'accepted for the "
-                "benchmark' from iamsql_result where run_id = ? and status = 'alarm' and hash(finding_id) % 4 = 0",
-                [runs])
+    con.execute(
+        "insert into iamsql_run_exception values (?, 'bench-1', 1, '*', '*', '*', 'accepted for the "
+        "benchmark', 'auditor@example.com', 'SEC-1', '2026-01-01', 'active', 0)",
+        [runs],
+    )
+    con.execute(
+        "insert into iamsql_result_exception select run_id, finding_id, 'bench-1', 'accepted for the "
+        "benchmark' from iamsql_result where run_id = ? and status = 'alarm' and hash(finding_id) % 4 = 0",
+        [runs],
+    )
     con.execute("checkpoint")  # the measured processes open a settled file (no write-ahead log to replay)
     con.close()
 
@@ -144,8 +153,9 @@ def measure(database: Path, *target: str, package: Path | None = None) -> tuple[
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(package), env.get("PYTHONPATH")]))
     started = time.perf_counter()
     # "python -c" puts its working folder first on the path: the baseline's, so that its package is the one found.
-    process = subprocess.Popen([sys.executable, "-c", MEASURE, str(database), *target], stdout=subprocess.DEVNULL,
-                               env=env, cwd=package)
+    process = subprocess.Popen(
+        [sys.executable, "-c", MEASURE, str(database), *target], stdout=subprocess.DEVNULL, env=env, cwd=package
+    )
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
@@ -166,11 +176,24 @@ def main() -> None:
     database.unlink(missing_ok=True)
     # Built in its own process: a child's peak RSS counts its parent's memory at fork time, so this process
     # must stay small.
-    subprocess.run([sys.executable, "-c", "import sys; from benchmarks.report_bench import build_database; "
-                    "build_database(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))",
-                    str(database), str(args.findings), str(args.runs)], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from benchmarks.report_bench import build_database; "
+            "build_database(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))",
+            str(database),
+            str(args.findings),
+            str(args.runs),
+        ],
+        check=True,
+    )
     load_before = os.getloadavg()
-    results = {"open": measure(database, "open"), "model": measure(database, "model")}
+    results = {
+        "open": measure(database, "open"),
+        "model": measure(database, "model"),
+        "model-rows": measure(database, "model-rows"),
+    }
     files = {"xlsx": folder / "report.xlsx", "csv": folder / "report.csv"}
     if args.baseline:
         files["xlsx-baseline"] = folder / "baseline.xlsx"
@@ -183,19 +206,26 @@ def main() -> None:
         files[writer] = folder / f"{writer}.xlsx"
         results[writer] = measure(database, writer, str(files[writer]))
     _, base_cpu, base_rss = results["model"]
-    print(f"{args.findings:,} findings, {args.runs} runs of history; load average (1, 5, 15 min) before: "
-          f"{' '.join(f'{x:.1f}' for x in load_before)}, after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print(
+        f"{args.findings:,} findings, {args.runs} runs of history; load average (1, 5, 15 min) before: "
+        f"{' '.join(f'{x:.1f}' for x in load_before)}, after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
+    )
     print(f"{'':13} {'wall s':>7} {'CPU s':>7} {'peak MiB':>9} {'CPU / model':>12} {'RSS / model':>12} {'file MiB':>9}")
     for name, (wall, cpu, rss) in results.items():
         size = files[name].stat().st_size / 2**20 if name in files else 0
         print(f"{name:13} {wall:7.1f} {cpu:7.1f} {rss:9.0f} {cpu / base_cpu:12.2f} {rss / base_rss:12.2f} {size:9.1f}")
     xlsx, csv_ = results["xlsx"], results["csv"]
-    print(f"xlsx / csv: CPU {xlsx[1] / csv_[1]:.2f}x, peak RSS {xlsx[2] / csv_[2]:.2f}x; "
-          f"xlsx peak RSS is {xlsx[2] / 500:.0%} of the 500 MiB budget; "
-          f"xlsx {1e6 * xlsx[1] / args.findings:.0f} CPU µs per finding")
+    print(
+        f"xlsx / csv: CPU {xlsx[1] / csv_[1]:.2f}x, peak RSS {xlsx[2] / csv_[2]:.2f}x; "
+        f"xlsx peak RSS is {xlsx[2] / 500:.0%} of the 500 MiB budget; "
+        f"xlsx {1e6 * xlsx[1] / args.findings:.0f} CPU µs per finding"
+    )
     for name in ("xlsx-baseline", "openpyxl-loop", "xlsxwriter"):
         if name in results:
             print(f"xlsx / {name}: CPU {xlsx[1] / results[name][1]:.2f}x, peak RSS {xlsx[2] / results[name][2]:.2f}x")
+    if args.baseline:
+        same = files["xlsx"].read_bytes() == files["xlsx-baseline"].read_bytes()
+        print(f"xlsx and xlsx-baseline: {'the same bytes' if same else 'DIFFERENT'}")
     if not args.keep:
         shutil.rmtree(folder)
 

@@ -30,6 +30,10 @@ ROWS = [
     ["x" * 40_000, None, None, None, None, "line\nbreak\r\nand CR"],
     [None, None, None, None, None, "only the last"],
     ["ünïcödé ✓ 𝄞", 0, None, None, None, 0.1],
+    # Equal values of different types, and values seen before (each distinct value's cell is made once).
+    [1, True, -0.0, 0.0, 1.0, datetime(2026, 1, 1)],
+    [True, 1, 0.0, -0.0, 1, date(2026, 1, 1)],
+    ["plain", 5, datetime(2025, 6, 1, 10, 30, tzinfo=timezone(timedelta(hours=2))), date(2026, 1, 1), "a\nb", "=x"],
 ]
 
 
@@ -46,13 +50,16 @@ def styled_row(sheet: xlsx.Sheet) -> list:
     ]
 
 
-def workbook_bytes(path: Path, streamed: bool) -> bytes:
-    """A one-sheet workbook of ``ROWS`` under a frozen, filtered header, each row streamed or appended."""
+def workbook_bytes(path: Path, streamed: bool | str) -> bytes:
+    """A one-sheet workbook of ``ROWS`` under a frozen, filtered header, each row streamed or appended through
+    the ``Sheet``, or all rows streamed at once (``streamed="extended"``)."""
     wb = xlsx.ReportWorkbook()
     wb.properties.created = wb.properties.modified = WHEN
     sheet = xlsx.Sheet(wb.create_sheet("Findings"))
     sheet.table_header(HEADERS)
-    if streamed:
+    if streamed == "extended":
+        xlsx.RowStream(sheet, wb).extend([*ROWS, styled_row(sheet), [True, 7]])
+    elif streamed:
         rows = xlsx.RowStream(sheet, wb)
         for row in [*ROWS, styled_row(sheet), [True, 7]]:
             rows.append(row)
@@ -71,6 +78,13 @@ def workbook_bytes(path: Path, streamed: bool) -> bytes:
 
 def test_streamed_rows_are_what_openpyxl_writes(tmp_path):
     assert workbook_bytes(tmp_path / "streamed.xlsx", True) == workbook_bytes(tmp_path / "appended.xlsx", False)
+
+
+def test_rows_streamed_at_once_are_what_openpyxl_writes(tmp_path, monkeypatch):
+    """``RowStream.extend``, its rows written to the file a few at a time."""
+    monkeypatch.setattr(xlsx, "CHUNK_ROWS", 4)
+    expected = workbook_bytes(tmp_path / "appended.xlsx", False)
+    assert workbook_bytes(tmp_path / "extended.xlsx", "extended") == expected
 
 
 def test_streamed_rows_read_back(tmp_path):

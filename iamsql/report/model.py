@@ -2,7 +2,8 @@
 evidence behind it, every framework requirement with its rolled-up status, the controls, and the findings.
 
 Everything is plain values (str, int, datetime, list, dict) so that each writer (xlsx, csv, json, ocsf, md) only
-formats. Findings are streamed from DuckDB in a fixed order, never held in memory all at once.
+formats. Findings are streamed from DuckDB in a fixed order, never held in memory all at once: as dicts
+(``Report.findings``) or, for sheets, as rows of the columns' values in column order (``Report.finding_rows``).
 
 Extension points (for run history, exceptions...):
 - ``Report.finding_columns`` is the list of finding columns every tabular writer shows; append ``Column``s and
@@ -16,7 +17,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +45,14 @@ from iamsql.store.db import has_table
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
 STATUS_ORDER = ("error", "alarm", "skip", "info", "ok")  # findings that need attention first
 BATCH = 5_000
-BATCH_FINDINGS = 20_000  # findings per query in Report.findings
+BATCH_FINDINGS = 20_000  # findings per query in Report.findings and Report.finding_rows
 AS_OF_FORMAT = "iamsql:as-of"  # the loader's sources entry that says how a snapshot's data time was found
+# The findings' order (of ``Report._finding_sql``'s rows, named f): control, status, account, region, resource.
+FINDING_ORDER = (
+    f"list_position($control_ids, f.control_id), list_position({list(STATUS_ORDER)!r}, f.status), "
+    "f.account_id, f.region, f.resource, f.reason, f.finding_id"
+)
+CONTROL_TEXTS = ("control_title", "requirements", "remediation")  # a finding's columns from its control
 
 
 @dataclass(frozen=True)
@@ -136,22 +144,7 @@ class Report:
         the ``finding_joins``, keeps DuckDB's sorts and joins small, so memory does not grow with the run, while a
         small run takes one query."""
         evaluated = {a["account_id"]: a["evaluated_at"] for a in self.accounts}
-        extra_columns = "".join(f", j{n}.* exclude (finding_id)" for n in range(len(self.finding_joins)))
-        joins = "".join(f" left join ({join.sql}) j{n} on j{n}.finding_id = r.finding_id"
-                        for n, join in enumerate(self.finding_joins))
-        params = {key: value for join in self.finding_joins for key, value in join.params.items()}
-        sql = f"""
-            select r.finding_id, r.status, r.severity, r.control_id, r.resource, r.reason, r.account_id, r.region,
-                   r.dimensions{extra_columns}
-            from iamsql_result r{joins}
-            where r.run_id = $run_id and list_contains($control_ids, r.control_id)
-            order by list_position($control_ids, r.control_id), list_position({list(STATUS_ORDER)!r}, r.status),
-                     r.account_id, r.region, r.resource, r.reason, r.finding_id
-        """
-        for control_ids in self._control_batches():
-            # On the report's own connection (a cursor would not see its TEMP tables): nothing else may query it
-            # while the findings are being read.
-            cursor = self._con.execute(sql, {**params, "run_id": self.run["run_id"], "control_ids": control_ids})
+        for cursor in self._finding_batches(f"select * from ({self._finding_sql()}) f order by {FINDING_ORDER}"):
             names = [d[0] for d in cursor.description]
             while batch := cursor.fetchmany(BATCH):
                 for values in batch:
@@ -164,11 +157,89 @@ class Report:
                     row["dimensions"] = json.loads(row["dimensions"]) if row["dimensions"] else {}
                     yield row
 
+    def finding_rows(self) -> Iterator[tuple | list]:
+        """The findings of ``findings()``, in its order, each as the values of ``finding_columns`` in their order,
+        as a sheet shows them: a control's requirements as lines of text, details (json columns) as
+        ``details_text``, datetimes in UTC without a time zone. DuckDB joins the controls' texts and the accounts'
+        data times and puts the columns in order, so a finding costs no dict and no time zone in Python."""
+        if not self._control_ids:
+            return
+        found = self._finding_sql()
+        evaluated = {a["account_id"]: _naive_utc(a["evaluated_at"]) for a in self.accounts}
+        texts = {
+            "info_ids": list(self._control_info),
+            "info_titles": [c["title"] for c in self._control_info.values()],
+            "info_requirements": ["\n".join(map(str, c["requirements"])) for c in self._control_info.values()],
+            "info_remediations": [c["remediation"] for c in self._control_info.values()],
+            "account_ids": list(evaluated),
+            "account_times": list(evaluated.values()),
+        }
+        types = dict(
+            row[:2]
+            for row in self._con.execute(
+                f"describe {found}",
+                {**self._join_params(), "run_id": self.run["run_id"], "control_ids": self._control_ids},
+            ).fetchall()
+        )
+        values = ", ".join(_row_value(c.key, types) for c in self.finding_columns)
+        sql = f"""
+            select {values}
+            from ({found}) f
+            left join (select unnest($info_ids::varchar[]) as control_id,
+                              unnest($info_titles::varchar[]) as control_title,
+                              unnest($info_requirements::varchar[]) as requirements,
+                              unnest($info_remediations::varchar[]) as remediation) c on c.control_id = f.control_id
+            left join (select unnest($account_ids::varchar[]) as account_id,
+                              unnest($account_times::timestamp[]) as evaluated_at) a on a.account_id = f.account_id
+            order by {FINDING_ORDER}
+        """
+        details = [i for i, c in enumerate(self.finding_columns) if c.kind == "json"]
+        for cursor in self._finding_batches(sql, texts):
+            while batch := cursor.fetchmany(BATCH):
+                if not details:
+                    yield from batch
+                    continue
+                for row in batch:
+                    row = list(row)
+                    for i in details:
+                        row[i] = details_text(row[i])
+                    yield row
+
+    def _finding_sql(self) -> str:
+        """The findings (unordered) of the controls in the list ``$control_ids`` of run ``$run_id``, with the
+        ``finding_joins``' columns."""
+        extra_columns = "".join(f", j{n}.* exclude (finding_id)" for n in range(len(self.finding_joins)))
+        joins = "".join(
+            f" left join ({join.sql}) j{n} on j{n}.finding_id = r.finding_id"
+            for n, join in enumerate(self.finding_joins)
+        )
+        return f"""
+            select r.finding_id, r.status, r.severity, r.control_id, r.resource, r.reason, r.account_id, r.region,
+                   r.dimensions{extra_columns}
+            from iamsql_result r{joins}
+            where r.run_id = $run_id and list_contains($control_ids, r.control_id)
+        """
+
+    def _join_params(self) -> dict[str, Any]:
+        """The named parameters of every ``finding_joins`` query."""
+        return {key: value for join in self.finding_joins for key, value in join.params.items()}
+
+    def _finding_batches(self, sql: str, params: dict[str, Any] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+        """``sql`` (over ``_finding_sql``) run per batch of controls (``_control_batches``); yields each cursor."""
+        shared = {**self._join_params(), **(params or {}), "run_id": self.run["run_id"]}
+        for control_ids in self._control_batches():
+            # On the report's own connection (a cursor would not see its TEMP tables): nothing else may query it
+            # while the findings are being read.
+            yield self._con.execute(sql, {**shared, "control_ids": control_ids})
+
     def _control_batches(self) -> Iterator[list[str]]:
         """The selected controls in order, cut into consecutive batches of at most ``BATCH_FINDINGS`` findings."""
-        counts = dict(self._con.execute(
-            "select control_id, count(*) from iamsql_result where run_id = ? group by control_id",
-            [self.run["run_id"]]).fetchall())
+        counts = dict(
+            self._con.execute(
+                "select control_id, count(*) from iamsql_result where run_id = ? group by control_id",
+                [self.run["run_id"]],
+            ).fetchall()
+        )
         batch: list[str] = []
         size = 0
         for control_id in self._control_ids:
@@ -180,6 +251,31 @@ class Report:
             size += count
         if batch:
             yield batch
+
+
+def _row_value(key: str, types: dict[str, str]) -> str:
+    """The SQL of one column of ``Report.finding_rows``: a control's text, an account's data time, a finding's
+    value (a time with a time zone as UTC without one), NULL for a column no query gives."""
+    if key in CONTROL_TEXTS:
+        return f"c.{key}"
+    if key == "evaluated_at":
+        return "a.evaluated_at"
+    if key not in types:
+        return "null"
+    return f"timezone('UTC', f.{key})" if types[key] == "TIMESTAMP WITH TIME ZONE" else f"f.{key}"
+
+
+@lru_cache(maxsize=4096)  # findings of a control mostly share their details
+def details_text(document: str | None) -> str | None:
+    """A finding's details (JSON text of an object) as sheets show them: ``key=value; ...`` by key, None when
+    there are none."""
+    value = json.loads(document) if document else {}
+    return "; ".join(f"{k}={v}" for k, v in sorted(value.items())) if value else None
+
+
+def _naive_utc(value: datetime | None) -> datetime | None:
+    """A datetime in UTC without its time zone (naive ones and None as they are)."""
+    return value.astimezone(timezone.utc).replace(tzinfo=None) if value is not None and value.tzinfo else value
 
 
 def build_report(
@@ -202,13 +298,19 @@ def build_report(
     sections = _framework_sections(selected, statuses, counts, account_summaries(by_account, selected, attested))
 
     def requirements_of(control_id: str) -> list[str]:
-        return [f"{section.id}:{r['id']}" for section in sections for r in section.requirements
-                if any(c["id"] == control_id for c in r["controls"])]
+        return [
+            f"{section.id}:{r['id']}"
+            for section in sections
+            for r in section.requirements
+            if any(c["id"] == control_id for c in r["controls"])
+        ]
 
     # With --framework, the report is about those frameworks: only the controls mapped to them.
     control_ids = sorted(cid for cid in counts if not frameworks or requirements_of(cid))
-    control_rows = [_control_row(cid, controls.get(cid), run["parameters"].get(cid, {}), counts[cid],
-                                 requirements_of(cid)) for cid in control_ids]
+    control_rows = [
+        _control_row(cid, controls.get(cid), run["parameters"].get(cid, {}), counts[cid], requirements_of(cid))
+        for cid in control_ids
+    ]
     status_counts = {s: sum(counts[cid][s] for cid in control_ids) for s in STATUSES}
     accounts = _accounts(con, run)
     report = Report(
@@ -265,7 +367,9 @@ def _counts(con: duckdb.DuckDBPyConnection, run: dict) -> tuple[dict, dict]:
         left join (select distinct finding_id from iamsql_result_exception where run_id = $run_id) x
                on x.finding_id = r.finding_id
         where r.run_id = $run_id group by all
-        """, {"run_id": run["run_id"]}).fetchall()
+        """,
+        {"run_id": run["run_id"]},
+    ).fetchall()
     names = list(dict.fromkeys([*(a["account_id"] for a in run["accounts"]), *(a for a, *_ in rows if a)]))
     total: dict[str, dict[str, int]] = {}
     by_account: dict[str, dict[str, dict[str, int]]] = {account: {} for account in names}
@@ -280,36 +384,52 @@ def _counts(con: duckdb.DuckDBPyConnection, run: dict) -> tuple[dict, dict]:
 # ------------------------------------------------------------------------------------------- frameworks
 
 
-def _framework_sections(selected: list[str], statuses, counts: dict[str, dict[str, int]],
-                        per_account: list) -> list[FrameworkSection]:
+def _framework_sections(
+    selected: list[str], statuses, counts: dict[str, dict[str, int]], per_account: list
+) -> list[FrameworkSection]:
     summaries = {s.framework: s for s in framework_summary(statuses)}
     catalog = load_frameworks()
     empty = dict.fromkeys((*STATUSES, "excepted"), 0)
     by_framework: dict[str, list[dict]] = {fid: [] for fid in selected}
     for item in statuses:
         framework = catalog[item.requirement.framework]
-        controls = [{"id": cid, "outcome": outcome, "why": item.requirement.justification(cid),
-                     **counts.get(cid, empty)} for cid, outcome in item.control_outcomes]
-        by_framework[framework.id].append({
-            "id": item.requirement.id,
-            "group": " > ".join(g.id if g.id == g.title or not g.title else f"{g.id} {g.title}"
-                                for g in framework.group_path(item.requirement)),
-            "title": item.requirement.title,
-            "status": item.status,
-            "controls": controls,
-            **{s: sum(c[s] for c in controls) for s in (*STATUSES, "excepted")},
-            "note": item.requirement.note or "",
-        })
+        controls = [
+            {"id": cid, "outcome": outcome, "why": item.requirement.justification(cid), **counts.get(cid, empty)}
+            for cid, outcome in item.control_outcomes
+        ]
+        by_framework[framework.id].append(
+            {
+                "id": item.requirement.id,
+                "group": " > ".join(
+                    g.id if g.id == g.title or not g.title else f"{g.id} {g.title}"
+                    for g in framework.group_path(item.requirement)
+                ),
+                "title": item.requirement.title,
+                "status": item.status,
+                "controls": controls,
+                **{s: sum(c[s] for c in controls) for s in (*STATUSES, "excepted")},
+                "note": item.requirement.note or "",
+            }
+        )
     accounts: dict[str, list[dict]] = {fid: [] for fid in selected}
     for summary in per_account:
         accounts[summary.framework].append({"account_id": summary.account_id, **summary.figures()})
     sections = []
     for fid in selected:
         framework, summary = catalog[fid], summaries[fid]
-        sections.append(FrameworkSection(
-            fid, framework.title, framework.version, framework.publisher, framework.source, framework.informative,
-            **{k: v for k, v in summary.figures().items()}, requirements=by_framework[fid],
-            accounts=accounts[fid]))
+        sections.append(
+            FrameworkSection(
+                fid,
+                framework.title,
+                framework.version,
+                framework.publisher,
+                framework.source,
+                framework.informative,
+                **{k: v for k, v in summary.figures().items()},
+                requirements=by_framework[fid],
+                accounts=accounts[fid],
+            )
+        )
     return sections
 
 
@@ -340,41 +460,53 @@ def _accounts(con: duckdb.DuckDBPyConnection, run: dict) -> list[dict]:
         account: (first, last, kinds)
         for account, first, last, kinds in con.execute(
             "select account_id, min(loaded_at), max(loaded_at), list(distinct kind order by kind) "
-            "from iamsql_snapshot where list_contains(?, snapshot_id) group by all", [snapshot_ids]).fetchall()
+            "from iamsql_snapshot where list_contains(?, snapshot_id) group by all",
+            [snapshot_ids],
+        ).fetchall()
     }
     # How each account's data time was found, in words (the loader's iamsql:as-of entry of its newest snapshot).
     time_from = {}
-    for account, sources in con.execute("select account_id, sources from iamsql_snapshot where "
-                                        "list_contains(?, snapshot_id) order by snapshot_id", [snapshot_ids]).fetchall():
+    for account, sources in con.execute(
+        "select account_id, sources from iamsql_snapshot where list_contains(?, snapshot_id) order by snapshot_id",
+        [snapshot_ids],
+    ).fetchall():
         sources = json.loads(sources or "[]")
         for source in sources:
             if source.get("format") == AS_OF_FORMAT and source.get("as_of_source"):
                 time_from[account] = _without_paths(source["as_of_source"], sources)
-    credential_report = dict(con.execute(
-        "select account_id, max(generated_time) from history.aws_iam_credential_report "
-        "where list_contains(?, snapshot_id) group by all", [snapshot_ids]).fetchall())
+    credential_report = dict(
+        con.execute(
+            "select account_id, max(generated_time) from history.aws_iam_credential_report "
+            "where list_contains(?, snapshot_id) group by all",
+            [snapshot_ids],
+        ).fetchall()
+    )
     trail = {
         account: (first, last, n)
         for account, first, last, n in con.execute(
             "select account_id, min(event_time), max(event_time), count(*) from history.aws_cloudtrail_trail_event "
-            "where snapshot_id <= ? group by all", [max(snapshot_ids)]).fetchall()
+            "where snapshot_id <= ? group by all",
+            [max(snapshot_ids)],
+        ).fetchall()
     }
     accounts = []
     for entry in sorted(run["accounts"], key=lambda a: a["account_id"]):
         account = entry["account_id"]
         first, last, kinds = loaded.get(account, (None, None, []))
         events_from, events_to, events = trail.get(account, (None, None, 0))
-        accounts.append({
-            "account_id": account,
-            "evaluated_at": _utc(entry.get("as_of")),
-            "loaded_at": last,
-            "kinds": kinds,
-            "credential_report_generated": credential_report.get(account),
-            "trail_events_from": events_from,
-            "trail_events_to": events_to,
-            "trail_events": events,
-            "as_of_source": time_from.get(account, ""),
-        })
+        accounts.append(
+            {
+                "account_id": account,
+                "evaluated_at": _utc(entry.get("as_of")),
+                "loaded_at": last,
+                "kinds": kinds,
+                "credential_report_generated": credential_report.get(account),
+                "trail_events_from": events_from,
+                "trail_events_to": events_to,
+                "trail_events": events,
+                "as_of_source": time_from.get(account, ""),
+            }
+        )
     return accounts
 
 
@@ -395,18 +527,41 @@ def _evidence(con: duckdb.DuckDBPyConnection, run: dict) -> list[dict]:
     ).fetchall()
     evidence = []
     for snapshot_id, account, kind, loaded_at, as_of, partial, sources, gaps in rows:
-        base = {"snapshot_id": snapshot_id, "account_id": account, "kind": kind, "loaded_at": loaded_at,
-                "snapshot_as_of": as_of, "partial": bool(partial)}
+        base = {
+            "snapshot_id": snapshot_id,
+            "account_id": account,
+            "kind": kind,
+            "loaded_at": loaded_at,
+            "snapshot_as_of": as_of,
+            "partial": bool(partial),
+        }
         sources = json.loads(sources or "[]")
         for source in sorted(sources, key=lambda s: (source_name(s), str(s.get("format")))):
-            evidence.append({**base, "entry": "as-of" if source.get("format") == AS_OF_FORMAT else "source",
-                             "what": source.get("format") or "", "where": source_name(source),
-                             "sha256": source.get("sha256") or "", "as_of": _utc(source.get("as_of")),
-                             "as_of_source": _without_paths(source.get("as_of_source") or "", sources), "error": ""})
+            evidence.append(
+                {
+                    **base,
+                    "entry": "as-of" if source.get("format") == AS_OF_FORMAT else "source",
+                    "what": source.get("format") or "",
+                    "where": source_name(source),
+                    "sha256": source.get("sha256") or "",
+                    "as_of": _utc(source.get("as_of")),
+                    "as_of_source": _without_paths(source.get("as_of_source") or "", sources),
+                    "error": "",
+                }
+            )
         for gap in json.loads(gaps or "[]"):
-            evidence.append({**base, "entry": "gap", "what": str(gap.get("api") or ""),
-                             "where": str(gap.get("region") or gap.get("account_id") or ""), "sha256": "",
-                             "as_of": None, "as_of_source": "", "error": str(gap.get("error") or "")})
+            evidence.append(
+                {
+                    **base,
+                    "entry": "gap",
+                    "what": str(gap.get("api") or ""),
+                    "where": str(gap.get("region") or gap.get("account_id") or ""),
+                    "sha256": "",
+                    "as_of": None,
+                    "as_of_source": "",
+                    "error": str(gap.get("error") or ""),
+                }
+            )
     return evidence
 
 
@@ -469,7 +624,8 @@ def extend_report(con: duckdb.DuckDBPyConnection, report: Report) -> None:
     report.finding_joins.append(FindingJoin(EXCEPTION_COLUMNS.format(excepted=exceptions.EXCEPTED_FINDINGS)))
     excepted_here = con.execute(
         "select count(distinct x.finding_id) from iamsql_result_exception x join iamsql_result r using (run_id, "
-        "finding_id) where x.run_id = ? and list_contains(?, r.control_id)", [run_id, report._control_ids]
+        "finding_id) where x.run_id = ? and list_contains(?, r.control_id)",
+        [run_id, report._control_ids],
     ).fetchone()[0]
     stored = exceptions.stored_exceptions(con, run_id)
     attestations = exceptions.stored_attestations(con, run_id)
@@ -480,25 +636,34 @@ def extend_report(con: duckdb.DuckDBPyConnection, report: Report) -> None:
         for requirement in section.requirements:
             found = in_force.get((section.id, requirement["id"]))
             if requirement["status"] == "attested" and found:
-                requirement["note"] = (f"Attested by {found['attested_by']} on {found['attested_on']}, until "
-                                       f"{found['expires']}: {found['evidence']}. {requirement['note']}").strip()
-    report.summary_facts.extend([
-        ("Alarms excepted", excepted_here),
-        ("Alarms not excepted", report.status_counts["alarm"] - excepted_here),
-        ("Exceptions active / expired / unused", f"{states['active']} / {states['expired']} / {states['unused']}"),
-        ("Attestations in force / expired", f"{sum(1 for a in attestations if a['state'] == 'active')} / "
-                                            f"{sum(1 for a in attestations if a['state'] == 'expired')}"),
-        ("Changes vs previous run", _changes_fact(changes)),
-    ])
+                requirement["note"] = (
+                    f"Attested by {found['attested_by']} on {found['attested_on']}, until "
+                    f"{found['expires']}: {found['evidence']}. {requirement['note']}"
+                ).strip()
+    report.summary_facts.extend(
+        [
+            ("Alarms excepted", excepted_here),
+            ("Alarms not excepted", report.status_counts["alarm"] - excepted_here),
+            ("Exceptions active / expired / unused", f"{states['active']} / {states['expired']} / {states['unused']}"),
+            (
+                "Attestations in force / expired",
+                f"{sum(1 for a in attestations if a['state'] == 'active')} / "
+                f"{sum(1 for a in attestations if a['state'] == 'expired')}",
+            ),
+            ("Changes vs previous run", _changes_fact(changes)),
+        ]
+    )
 
 
 def _changes_fact(changes: dict | None) -> str:
     if changes is None:
         return "no previous run"
     counts = {k: sum(1 for c in changes["changes"] if c["change"] == k) for k in ("new_alarm", "resolved", "changed")}
-    text = (f"vs run {changes['from_run']['run_id']}: {counts['new_alarm']} new alarm(s), {counts['resolved']} "
-            f"resolved, {counts['changed']} other status change(s), {len(changes['new_resources'])} new and "
-            f"{len(changes['removed_resources'])} removed resource(s)")
+    text = (
+        f"vs run {changes['from_run']['run_id']}: {counts['new_alarm']} new alarm(s), {counts['resolved']} "
+        f"resolved, {counts['changed']} other status change(s), {len(changes['new_resources'])} new and "
+        f"{len(changes['removed_resources'])} removed resource(s)"
+    )
     if changes.get("not_compared"):
         text += f", {len(changes['not_compared'])} control(s) not compared (run in one of the two runs only)"
     return text

@@ -14,7 +14,7 @@ import math
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -49,17 +49,34 @@ TITLE_FONT = Font(bold=True, size=14)
 SECTION_FONT = Font(bold=True, size=12)
 # Status colours as (fill, font) pairs, applied by conditional formatting so that filters and sorting keep them.
 STATUS_COLOURS = {
-    "ok": ("C6EFCE", "006100"), "passed": ("C6EFCE", "006100"),
-    "alarm": ("FFC7CE", "9C0006"), "failed": ("FFC7CE", "9C0006"),
-    "error": ("F4B183", "833C0B"), "partial": ("FCE4D6", "833C0B"),
-    "info": ("DDEBF7", "1F4E78"), "manual": ("FFEB9C", "9C5700"),
-    "skip": ("EDEDED", "595959"), "not_assessed": ("EDEDED", "595959"),
-    "attested": ("E2EFDA", "375623"), "excepted": ("E2EFDA", "375623"),
+    "ok": ("C6EFCE", "006100"),
+    "passed": ("C6EFCE", "006100"),
+    "alarm": ("FFC7CE", "9C0006"),
+    "failed": ("FFC7CE", "9C0006"),
+    "error": ("F4B183", "833C0B"),
+    "partial": ("FCE4D6", "833C0B"),
+    "info": ("DDEBF7", "1F4E78"),
+    "manual": ("FFEB9C", "9C5700"),
+    "skip": ("EDEDED", "595959"),
+    "not_assessed": ("EDEDED", "595959"),
+    "attested": ("E2EFDA", "375623"),
+    "excepted": ("E2EFDA", "375623"),
 }
-STATUS_HEADERS = {"passed": "Passed", "failed": "Failed", "partial": "Partial", "excepted": "Excepted",
-                  "not_assessed": "Not assessed", "manual": "Manual", "attested": "Attested"}
+STATUS_HEADERS = {
+    "passed": "Passed",
+    "failed": "Failed",
+    "partial": "Partial",
+    "excepted": "Excepted",
+    "not_assessed": "Not assessed",
+    "manual": "Manual",
+    "attested": "Attested",
+}
 INFORMATIVE = "n/a (informative)"
 LEFT = Alignment(horizontal="left")
+# Values whose cell ``RowStream`` makes once per distinct value: equal values of these types give equal cells
+# (not so for booleans, equal to 1 and 0, and floats, where 0.0 == -0.0; they are rare in rows anyway).
+REPEATED_TYPES = frozenset((str, datetime, date, int))
+CHUNK_ROWS = 1_000  # rows ``RowStream`` writes to its file at once
 RESERVED_SHEETS = ("Summary", "Findings", "Changes", "Exceptions", "Controls", "NHI inventory", "Evidence")
 
 
@@ -79,8 +96,9 @@ class Sheet:
         for index, width in enumerate(widths, 1):
             self.ws.column_dimensions[get_column_letter(index)].width = width
 
-    def append(self, values: Iterable[Any], *, font: Font | None = None, fill: PatternFill | None = None,
-               wrap: bool = False) -> int:
+    def append(
+        self, values: Iterable[Any], *, font: Font | None = None, fill: PatternFill | None = None, wrap: bool = False
+    ) -> int:
         self.ws.append([self.cell(v, font=font, fill=fill, wrap=wrap) for v in values])
         self.row += 1
         return self.row
@@ -88,8 +106,16 @@ class Sheet:
     def header(self, headers: Iterable[str]) -> int:
         return self.append(headers, font=HEADER_FONT, fill=HEADER_FILL)
 
-    def cell(self, value: Any, *, font: Font | None = None, fill: PatternFill | None = None, wrap: bool = False,
-             number_format: str | None = None, align: Alignment | None = None):
+    def cell(
+        self,
+        value: Any,
+        *,
+        font: Font | None = None,
+        fill: PatternFill | None = None,
+        wrap: bool = False,
+        number_format: str | None = None,
+        align: Alignment | None = None,
+    ):
         """A value as a cell: text made safe (never a formula), datetimes naive UTC and days (expiry dates) as
         typed dates."""
         if isinstance(value, Cell):
@@ -127,8 +153,13 @@ class Sheet:
         for status, (fill, font) in STATUS_COLOURS.items():
             self.ws.conditional_formatting.add(
                 f"{letter}{first_row}:{letter}{last_row}",
-                CellIsRule(operator="equal", formula=[f'"{status}"'],
-                           fill=PatternFill("solid", bgColor=fill), font=Font(color=font)))
+                CellIsRule(
+                    operator="equal",
+                    formula=[f'"{status}"'],
+                    fill=PatternFill("solid", bgColor=fill),
+                    font=Font(color=font),
+                ),
+            )
 
     def table_header(self, headers: list[str]) -> int:
         """A header row that is frozen and filterable (the sheet's main table starts at row 1)."""
@@ -162,37 +193,53 @@ class RowStream:
         self.file = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")
         workbook.streamed_rows[sheet.ws] = self.file
         self._epoch = sheet.ws.parent.epoch
-        self._letters: list[str] = []
+        self._cell_starts: list[str] = []  # '<c r="A', '<c r="B'... per column
         self._styles: dict[type, int] = {}
+        # Each distinct value's cell is made once: most finding values repeat (status, control, account,
+        # remediation, data times...).
+        self._repeated = lru_cache(maxsize=16_384)(self._after_ref)
 
-    def append(self, values: list[Any]) -> None:
-        self.sheet.row += 1
-        row = self.sheet.row
-        while len(self._letters) < len(values):
-            self._letters.append(get_column_letter(len(self._letters) + 1))
-        parts = [f'<row r="{row}">']
-        for letter, value in zip(self._letters, values):
-            if value is not None:
-                parts.append(self._cell(f"{letter}{row}", value))
-        parts.append("</row>")
+    def append(self, values: Sequence[Any]) -> None:
+        self.extend([values])
+
+    def extend(self, rows: Iterable[Sequence[Any]]) -> None:
+        """Append each row of ``rows``, written to the file ``CHUNK_ROWS`` rows at a time."""
+        repeated, after_ref, starts = self._repeated, self._after_ref, self._cell_starts
+        parts: list[str] = []
+        number = self.sheet.row
+        for values in rows:
+            number += 1
+            row = str(number)
+            while len(starts) < len(values):
+                starts.append(f'<c r="{get_column_letter(len(starts) + 1)}')
+            parts += ('<row r="', row, '">')
+            for start, value in zip(starts, values):
+                if value is not None:
+                    parts += (start, row, repeated(value) if type(value) in REPEATED_TYPES else after_ref(value))
+            parts.append("</row>")
+            if number % CHUNK_ROWS == 0:
+                self.file.write("".join(parts))
+                parts.clear()
         self.file.write("".join(parts))
+        self.sheet.row = number
 
-    def _cell(self, ref: str, value: Any) -> str:
+    def _after_ref(self, value: Any) -> str:
+        """A cell's XML after ``<c r="A1``: the reference's closing quote, the style, the type and the value."""
         if type(value) is str:  # most cells
             quoted, rest = _text_cell(value)
-            return f'<c r="{ref}" s="{self._style(str)}"{rest}' if quoted else f'<c r="{ref}"{rest}'
+            return f'" s="{self._style(str)}"{rest}' if quoted else f'"{rest}'
         if isinstance(value, datetime):
-            return f'<c r="{ref}" s="{self._style(datetime)}" t="n">{_excel_time(value, self._epoch)}</c>'
+            return f'" s="{self._style(datetime)}" t="n">{_excel_time(value, self._epoch)}</c>'
         if isinstance(value, date):
-            return f'<c r="{ref}" s="{self._style(date)}" t="n">{_excel_time(value, self._epoch)}</c>'
+            return f'" s="{self._style(date)}" t="n">{_excel_time(value, self._epoch)}</c>'
         if isinstance(value, bool):
-            return f'<c r="{ref}" t="b">{_number(value)}</c>'
+            return f'" t="b">{_number(value)}</c>'
         if isinstance(value, (int, float)):
-            return f'<c r="{ref}" t="n">{_number(value)}</c>'
+            return f'" t="n">{_number(value)}</c>'
         if not isinstance(value, Cell):
             value = self.sheet.cell(value)  # lists joined, other values as safe text; a styled one is a cell
             if not isinstance(value, Cell):
-                return f'<c r="{ref}"{_text_cell(value)[1]}'
+                return f'"{_text_cell(value)[1]}'
         # A styled cell (a formula-like text, a font, a number format), typed by openpyxl.
         kind, content = value.data_type, value.value
         written = {"s": "inlineStr", "b": "b"}.get(kind, "n")
@@ -202,7 +249,7 @@ class RowStream:
             body = f' t="inlineStr">{_inline_text(content)}</c>'
         else:
             body = f' t="{written}">{_excel_time(content, self._epoch) if kind == "d" else _number(content)}</c>'
-        return f'<c r="{ref}" s="{value.style_id}"{body}'
+        return f'" s="{value.style_id}"{body}'
 
     def _style(self, kind: type) -> int:
         """openpyxl's style id for a datetime, a date or a formula-like text, registered on first use (as
@@ -213,7 +260,6 @@ class RowStream:
         return self._styles[kind]
 
 
-@lru_cache(maxsize=16_384)  # most finding texts repeat (status, control, account, remediation...)
 def _text_cell(value: str) -> tuple[bool, str]:
     """(formula-like, the rest of the cell after its reference) for a text value, made safe as ``Sheet.cell``
     makes it; openpyxl writes a text that names an Excel error (``#N/A``...) as that error."""
@@ -236,7 +282,6 @@ def _number(value: float) -> str:
     return f"<v>{text}</v>" if text else "<v />"
 
 
-@lru_cache(maxsize=4096)  # a report's times are few (run and data times), each on many findings
 def _excel_time(value: date, epoch: datetime) -> str:
     """A datetime (in UTC if it has a time zone) or a date as the ``<v>`` element of its Excel serial number."""
     if isinstance(value, datetime) and value.tzinfo:
@@ -256,12 +301,30 @@ def write_summary(wb: Workbook, report: Report) -> None:
     sheet.append([f"iamsql compliance report: check run {run['run_id']}"], font=TITLE_FONT)
     sheet.append([])
     sheet.append(["Frameworks"], font=SECTION_FONT)
-    header = sheet.header(["Framework", "Title", "Version", "Requirements",
-                           *(STATUS_HEADERS[s] for s in REQUIREMENT_STATUSES), "Assessed", "% compliant", "% coverage"])
+    header = sheet.header(
+        [
+            "Framework",
+            "Title",
+            "Version",
+            "Requirements",
+            *(STATUS_HEADERS[s] for s in REQUIREMENT_STATUSES),
+            "Assessed",
+            "% compliant",
+            "% coverage",
+        ]
+    )
     for section in report.frameworks:
-        sheet.append([section.id, section.title, section.version, section.total,
-                      *(getattr(section, s) for s in REQUIREMENT_STATUSES), section.assessed,
-                      *figure_cells(sheet, section.compliant_pct, section.coverage_pct, section.informative)])
+        sheet.append(
+            [
+                section.id,
+                section.title,
+                section.version,
+                section.total,
+                *(getattr(section, s) for s in REQUIREMENT_STATUSES),
+                section.assessed,
+                *figure_cells(sheet, section.compliant_pct, section.coverage_pct, section.informative),
+            ]
+        )
     last = sheet.row
     sheet.append([sheet.cell(FORMULA, font=Font(italic=True))])
     if report.frameworks:
@@ -271,15 +334,31 @@ def write_summary(wb: Workbook, report: Report) -> None:
     if any(section.accounts for section in report.frameworks):
         sheet.append([])
         sheet.append(["Frameworks per account (each account's results only)"], font=SECTION_FONT)
-        sheet.header(["Account", "Framework", "Requirements", *(STATUS_HEADERS[s] for s in REQUIREMENT_STATUSES),
-                      "Assessed", "% compliant", "% coverage"])
+        sheet.header(
+            [
+                "Account",
+                "Framework",
+                "Requirements",
+                *(STATUS_HEADERS[s] for s in REQUIREMENT_STATUSES),
+                "Assessed",
+                "% compliant",
+                "% coverage",
+            ]
+        )
         for account in sorted({a["account_id"] for section in report.frameworks for a in section.accounts}):
             for section in report.frameworks:
                 for a in section.accounts:
                     if a["account_id"] == account:
-                        sheet.append([account, section.id, a["total"], *(a[s] for s in REQUIREMENT_STATUSES),
-                                      a["assessed"], *figure_cells(sheet, a["compliant_pct"], a["coverage_pct"],
-                                                                   section.informative)])
+                        sheet.append(
+                            [
+                                account,
+                                section.id,
+                                a["total"],
+                                *(a[s] for s in REQUIREMENT_STATUSES),
+                                a["assessed"],
+                                *figure_cells(sheet, a["compliant_pct"], a["coverage_pct"], section.informative),
+                            ]
+                        )
 
     sheet.append([])
     sheet.append(["Check run"], font=SECTION_FONT)
@@ -305,19 +384,41 @@ def write_summary(wb: Workbook, report: Report) -> None:
 
     sheet.append([])
     sheet.append(["Accounts and data sources"], font=SECTION_FONT)
-    sheet.header(["Account", "Evaluated as of (UTC)", "Loaded / collected (UTC)", "Credential report generated",
-                  "CloudTrail events from", "CloudTrail events to", "CloudTrail events", "How",
-                  "Data time found from"])
+    sheet.header(
+        [
+            "Account",
+            "Evaluated as of (UTC)",
+            "Loaded / collected (UTC)",
+            "Credential report generated",
+            "CloudTrail events from",
+            "CloudTrail events to",
+            "CloudTrail events",
+            "How",
+            "Data time found from",
+        ]
+    )
     for a in report.accounts:
-        sheet.append([a["account_id"], a["evaluated_at"], a["loaded_at"], a["credential_report_generated"],
-                      a["trail_events_from"], a["trail_events_to"], a["trail_events"], ", ".join(a["kinds"]),
-                      a["as_of_source"]])
+        sheet.append(
+            [
+                a["account_id"],
+                a["evaluated_at"],
+                a["loaded_at"],
+                a["credential_report_generated"],
+                a["trail_events_from"],
+                a["trail_events_to"],
+                a["trail_events"],
+                ", ".join(a["kinds"]),
+                a["as_of_source"],
+            ]
+        )
 
 
 def figure_cells(sheet: Sheet, compliant: float | None, coverage: float | None, informative: bool) -> list:
     """The two figures as percentage cells, side by side; an informative framework has no compliant figure."""
+
     def cell(value):
         return "n/a" if value is None else sheet.cell(value / 100, number_format="0.0%")
+
     return [INFORMATIVE if informative else cell(compliant), cell(coverage)]
 
 
@@ -333,11 +434,20 @@ def _requirements_chart(sheet: Sheet, header_row: int, last_row: int) -> int:
     chart.y_axis.title = "requirements"
     chart.height = 4 + 1.2 * frameworks  # centimetres
     chart.width = 24
-    chart.add_data(Reference(sheet.ws, min_col=5, max_col=4 + len(REQUIREMENT_STATUSES), min_row=header_row,
-                             max_row=last_row), titles_from_data=True)
+    chart.add_data(
+        Reference(sheet.ws, min_col=5, max_col=4 + len(REQUIREMENT_STATUSES), min_row=header_row, max_row=last_row),
+        titles_from_data=True,
+    )
     chart.set_categories(Reference(sheet.ws, min_col=1, min_row=header_row + 1, max_row=last_row))
-    colours = {"passed": "70AD47", "failed": "C00000", "partial": "F4B183", "excepted": "A9D08E",
-               "not_assessed": "A5A5A5", "manual": "FFC000", "attested": "548235"}
+    colours = {
+        "passed": "70AD47",
+        "failed": "C00000",
+        "partial": "F4B183",
+        "excepted": "A9D08E",
+        "not_assessed": "A5A5A5",
+        "manual": "FFC000",
+        "attested": "548235",
+    }
     for series, colour in zip(chart.series, (colours[s] for s in REQUIREMENT_STATUSES)):
         series.graphicalProperties.solidFill = colour
         series.graphicalProperties.line.solidFill = colour
@@ -345,8 +455,16 @@ def _requirements_chart(sheet: Sheet, header_row: int, last_row: int) -> int:
     return 2 + math.ceil(chart.height / 0.53)  # a default row is 15 points, 0.53 cm
 
 
-REQUIREMENT_HEADERS = ["Requirement", "Group", "Title", "Status", "Controls", "Why each control is evidence",
-                       *STATUSES, "Note"]
+REQUIREMENT_HEADERS = [
+    "Requirement",
+    "Group",
+    "Title",
+    "Status",
+    "Controls",
+    "Why each control is evidence",
+    *STATUSES,
+    "Note",
+]
 
 
 def write_framework(wb: Workbook, section: FrameworkSection, name: str) -> None:
@@ -354,33 +472,53 @@ def write_framework(wb: Workbook, section: FrameworkSection, name: str) -> None:
     sheet.widths([22, 34, 60, 13, 52, 70, 7, 7, 7, 7, 7, 40])
     sheet.table_header(REQUIREMENT_HEADERS)
     for r in section.requirements:
-        controls = [f"{c['id']}: {c['outcome']} (" + ", ".join(f"{c[s]} {s}" for s in (*STATUSES, "excepted") if c[s])
-                    + ")" for c in r["controls"]]
+        controls = [
+            f"{c['id']}: {c['outcome']} (" + ", ".join(f"{c[s]} {s}" for s in (*STATUSES, "excepted") if c[s]) + ")"
+            for c in r["controls"]
+        ]
         why = [f"{c['id']}: {c['why']}" for c in r["controls"]]
-        sheet.append([r["id"], r["group"], r["title"], r["status"], controls or "manual", why or None,
-                      *(r[s] for s in STATUSES), r["note"]], wrap=False)
+        sheet.append(
+            [
+                r["id"],
+                r["group"],
+                r["title"],
+                r["status"],
+                controls or "manual",
+                why or None,
+                *(r[s] for s in STATUSES),
+                r["note"],
+            ],
+            wrap=False,
+        )
     sheet.autofilter(len(REQUIREMENT_HEADERS))
     sheet.colour_statuses(4, 2, sheet.row)
     # Figures and catalog facts go below the table (the table must start at row 1 for its frozen, filtered header).
     sheet.append([])
     compliant, coverage = figure_cells(sheet, section.compliant_pct, section.coverage_pct, section.informative)
     counts = ", ".join(f"{getattr(section, s)} {s}" for s in REQUIREMENT_STATUSES)
-    for label, value in (("% compliant", compliant), ("% coverage", coverage),
-                         ("Requirements", f"{section.total}: {counts}; {section.assessed} assessed"),
-                         ("Formula", FORMULA),
-                         ("Framework", f"{section.title} ({section.id})"), ("Version", section.version),
-                         ("Publisher", section.publisher), ("Source", section.source),
-                         ("Status rules", STATUS_RULES)):
+    for label, value in (
+        ("% compliant", compliant),
+        ("% coverage", coverage),
+        ("Requirements", f"{section.total}: {counts}; {section.assessed} assessed"),
+        ("Formula", FORMULA),
+        ("Framework", f"{section.title} ({section.id})"),
+        ("Version", section.version),
+        ("Publisher", section.publisher),
+        ("Source", section.source),
+        ("Status rules", STATUS_RULES),
+    ):
         sheet.append([sheet.cell(label, font=Font(bold=True)), value])
 
 
-STATUS_RULES = ("A control is assessed when it produced an ok, alarm or error row (skip and info are not); its "
-                "outcome is failed (error, or an alarm no exception covers), excepted (alarms, all covered by "
-                "exceptions in force), passed (ok) or not_assessed, per account; over several accounts, failed in any, "
-                "passed or excepted in all, not_assessed in all, else partial. Requirement: manual (no control mapped), "
-                "attested (manual, with an attestation in force), failed (any control failed), not_assessed (no "
-                "control assessed), partial (some assessed or partial, none failed, some not assessed), excepted (all assessed, "
-                "some excepted), passed (every control passed).")
+STATUS_RULES = (
+    "A control is assessed when it produced an ok, alarm or error row (skip and info are not); its "
+    "outcome is failed (error, or an alarm no exception covers), excepted (alarms, all covered by "
+    "exceptions in force), passed (ok) or not_assessed, per account; over several accounts, failed in any, "
+    "passed or excepted in all, not_assessed in all, else partial. Requirement: manual (no control mapped), "
+    "attested (manual, with an attestation in force), failed (any control failed), not_assessed (no "
+    "control assessed), partial (some assessed or partial, none failed, some not assessed), excepted (all assessed, "
+    "some excepted), passed (every control passed)."
+)
 
 
 def write_findings(wb: ReportWorkbook, report: Report) -> None:
@@ -388,28 +526,25 @@ def write_findings(wb: ReportWorkbook, report: Report) -> None:
     columns: list[Column] = report.finding_columns
     sheet.widths(c.width for c in columns)
     sheet.table_header([c.header for c in columns])
-    rows = RowStream(sheet, wb)
-    keys = [c.key for c in columns]
-    details = [i for i, c in enumerate(columns) if c.kind == "json"]
-    for finding in report.findings():
-        values = [finding.get(key) for key in keys]
-        for i in details:
-            values[i] = _finding_value(columns[i], values[i])
-        rows.append(values)
+    RowStream(sheet, wb).extend(report.finding_rows())
     sheet.autofilter(len(columns))
     status = next((i for i, c in enumerate(columns, 1) if c.key == "status"), None)
     if status:
         sheet.colour_statuses(status, 2, sheet.row)
 
 
-def _finding_value(column: Column, value: Any) -> Any:
-    if column.kind == "json":
-        return "; ".join(f"{k}={v}" for k, v in sorted(value.items())) if value else None
-    return value
-
-
-CONTROL_HEADERS = ["Control", "Title", "Description", "Severity", "Resource type", "Thresholds used", *STATUSES,
-                   "Requirements", "Remediation", "SQL"]
+CONTROL_HEADERS = [
+    "Control",
+    "Title",
+    "Description",
+    "Severity",
+    "Resource type",
+    "Thresholds used",
+    *STATUSES,
+    "Requirements",
+    "Remediation",
+    "SQL",
+]
 
 
 def write_controls(wb: Workbook, report: Report) -> None:
@@ -418,13 +553,35 @@ def write_controls(wb: Workbook, report: Report) -> None:
     sheet.table_header(CONTROL_HEADERS)
     for c in report.controls:
         thresholds = [f"{k} = {v}" for k, v in c["parameters"].items()]
-        sheet.append([c["control_id"], c["title"], c["description"], c["severity"], c["resource_type"], thresholds,
-                      *(c[s] for s in STATUSES), c["requirements"], c["remediation"], c["sql"]])
+        sheet.append(
+            [
+                c["control_id"],
+                c["title"],
+                c["description"],
+                c["severity"],
+                c["resource_type"],
+                thresholds,
+                *(c[s] for s in STATUSES),
+                c["requirements"],
+                c["remediation"],
+                c["sql"],
+            ]
+        )
     sheet.autofilter(len(CONTROL_HEADERS))
 
 
-NHI_HEADERS = ["Account", "Identity type", "Name", "ARN", "Non-human", "Why (classification)", "Used as",
-               "Used by", "Region", "Detail"]
+NHI_HEADERS = [
+    "Account",
+    "Identity type",
+    "Name",
+    "ARN",
+    "Non-human",
+    "Why (classification)",
+    "Used as",
+    "Used by",
+    "Region",
+    "Detail",
+]
 
 
 def write_nhi_inventory(wb: Workbook, report: Report) -> None:
@@ -437,9 +594,21 @@ def write_nhi_inventory(wb: Workbook, report: Report) -> None:
     sheet.autofilter(len(NHI_HEADERS))
 
 
-EVIDENCE_HEADERS = ["Snapshot", "Account", "How", "Loaded (UTC)", "Snapshot data as of (UTC)", "Partial", "Entry",
-                    "Format or API", "File or region", "SHA-256", "Source as of (UTC)", "Error",
-                    "As of found from"]
+EVIDENCE_HEADERS = [
+    "Snapshot",
+    "Account",
+    "How",
+    "Loaded (UTC)",
+    "Snapshot data as of (UTC)",
+    "Partial",
+    "Entry",
+    "Format or API",
+    "File or region",
+    "SHA-256",
+    "Source as of (UTC)",
+    "Error",
+    "As of found from",
+]
 
 
 def write_evidence(wb: Workbook, report: Report) -> None:
@@ -447,9 +616,23 @@ def write_evidence(wb: Workbook, report: Report) -> None:
     sheet.widths([10, 14, 9, 20, 20, 8, 8, 36, 70, 66, 20, 50, 60])
     sheet.table_header(EVIDENCE_HEADERS)
     for e in report.evidence:
-        sheet.append([e["snapshot_id"], e["account_id"], e["kind"], e["loaded_at"], e["snapshot_as_of"],
-                      e["partial"], e["entry"], e["what"], e["where"], e["sha256"], e["as_of"], e["error"],
-                      e["as_of_source"]])
+        sheet.append(
+            [
+                e["snapshot_id"],
+                e["account_id"],
+                e["kind"],
+                e["loaded_at"],
+                e["snapshot_as_of"],
+                e["partial"],
+                e["entry"],
+                e["what"],
+                e["where"],
+                e["sha256"],
+                e["as_of"],
+                e["error"],
+                e["as_of_source"],
+            ]
+        )
     sheet.autofilter(len(EVIDENCE_HEADERS))
 
 
@@ -457,8 +640,6 @@ def write_framework_sheets(wb: Workbook, report: Report) -> None:
     names = framework_sheet_names([s.id for s in report.frameworks])
     for section in report.frameworks:
         write_framework(wb, section, names[section.id])
-
-
 
 
 def sheet_label(write: Callable[[Workbook, Report], None]) -> str:
@@ -546,40 +727,89 @@ def write_xlsx(report: Report, path: Path, progress: Callable[[str], None] | Non
         wb.close_streams()
 
 
-EXCEPTION_HEADERS = ["Exception", "Line", "Control pattern", "Resource pattern", "Account", "Reason", "Approver",
-                     "Ticket", "Expires", "State", "Alarms matched"]
+EXCEPTION_HEADERS = [
+    "Exception",
+    "Line",
+    "Control pattern",
+    "Resource pattern",
+    "Account",
+    "Reason",
+    "Approver",
+    "Ticket",
+    "Expires",
+    "State",
+    "Alarms matched",
+]
 
 
-ATTESTATION_HEADERS = ["Framework", "Requirement", "Line", "Attested by", "Attested on", "Evidence", "Expires",
-                       "State"]
+ATTESTATION_HEADERS = ["Framework", "Requirement", "Line", "Attested by", "Attested on", "Evidence", "Expires", "State"]
 
 
-CHANGE_HEADERS = ["Change", "Control", "Severity", "Account", "Region", "Resource", "Before", "Now", "Reason",
-                  "Requirements", "Finding ID"]
+CHANGE_HEADERS = [
+    "Change",
+    "Control",
+    "Severity",
+    "Account",
+    "Region",
+    "Resource",
+    "Before",
+    "Now",
+    "Reason",
+    "Requirements",
+    "Finding ID",
+]
 
 
 def write_exceptions(wb, report: Report) -> None:
     """Every exception of the file as it applied to this run (state and matches), then the attestations."""
 
-
     sheet = Sheet(wb.create_sheet("Exceptions"))
     sheet.widths([16, 6, 30, 50, 14, 50, 26, 14, 12, 10, 14])
     sheet.table_header(EXCEPTION_HEADERS)
     for e in report.extra.get("exceptions") or []:
-        sheet.append([e["exception_id"], e["line"], e["control"], e["resource"], e["account"], e["reason"],
-                      e["approver"], e["ticket"], e["expires"], e["state"], e["matches"]])
+        sheet.append(
+            [
+                e["exception_id"],
+                e["line"],
+                e["control"],
+                e["resource"],
+                e["account"],
+                e["reason"],
+                e["approver"],
+                e["ticket"],
+                e["expires"],
+                e["state"],
+                e["matches"],
+            ]
+        )
     sheet.autofilter(len(EXCEPTION_HEADERS))
     sheet.append([])
-    sheet.append([sheet.cell("States are judged at the run's data time: active (applies), expired (past its "
-                             "date: no longer applies, its alarms count again), unused (matched no alarm). "
-                             "Alarms matched by an expired exception are the ones it would have covered.",
-                             font=Font(italic=True))])
+    sheet.append(
+        [
+            sheet.cell(
+                "States are judged at the run's data time: active (applies), expired (past its "
+                "date: no longer applies, its alarms count again), unused (matched no alarm). "
+                "Alarms matched by an expired exception are the ones it would have covered.",
+                font=Font(italic=True),
+            )
+        ]
+    )
     sheet.append([])
     sheet.append(["Manual attestations (requirements without an automated control)"], font=SECTION_FONT)
     sheet.header(ATTESTATION_HEADERS)
     for a in report.extra.get("attestations") or []:
-        sheet.append([a["framework"], a["requirement"], a["line"], a["attested_by"], a["attested_on"],
-                      a["evidence"], a["expires"], a["state"]])
+        sheet.append(
+            [
+                a["framework"],
+                a["requirement"],
+                a["line"],
+                a["attested_by"],
+                a["attested_on"],
+                a["evidence"],
+                a["expires"],
+                a["state"],
+            ]
+        )
     if not report.extra.get("exceptions") and not report.extra.get("attestations"):
         sheet.append(["No exceptions file was applied to this run."])
 
@@ -593,36 +823,74 @@ def write_changes(wb, report: Report) -> None:
     changes = report.extra.get("changes")
     if changes is not None:
         for c in changes["changes"]:
-            rows.append([c["change"], c["control_id"], c["severity"], c["account_id"], c["region"], c["resource"],
-                         c["from_status"], c["to_status"], c["reason"], c["requirements"], c["finding_id"]])
+            rows.append(
+                [
+                    c["change"],
+                    c["control_id"],
+                    c["severity"],
+                    c["account_id"],
+                    c["region"],
+                    c["resource"],
+                    c["from_status"],
+                    c["to_status"],
+                    c["reason"],
+                    c["requirements"],
+                    c["finding_id"],
+                ]
+            )
         for key, label in (("new_resources", "new_resource"), ("removed_resources", "removed_resource")):
             for r in changes[key]:
                 rows.append([label, None, None, r["account_id"], None, r["resource"]])
         for c in changes.get("not_compared", []):
-            rows.append(["not_compared", c["control_id"], None, None, None, None,
-                         "ran" if c["run_id"] == changes["from_run"]["run_id"] else "not run",
-                         "ran" if c["run_id"] == changes["to_run"]["run_id"] else "not run",
-                         f"Run {c['missing_from']} did not run this control: its findings are not compared.",
-                         c["requirements"]])
+            rows.append(
+                [
+                    "not_compared",
+                    c["control_id"],
+                    None,
+                    None,
+                    None,
+                    None,
+                    "ran" if c["run_id"] == changes["from_run"]["run_id"] else "not run",
+                    "ran" if c["run_id"] == changes["to_run"]["run_id"] else "not run",
+                    f"Run {c['missing_from']} did not run this control: its findings are not compared.",
+                    c["requirements"],
+                ]
+            )
     sheet.autofilter(len(CHANGE_HEADERS))
     rows.append([])
     if changes is not None:
         a, b = changes["from_run"], changes["to_run"]
-        notes = [f"Run {b['run_id']} compared with run {a['run_id']} (data as of {a['as_of']}).",
-                 f"Scope of run {a['run_id']}: {scope_text(a)}.", f"Scope of run {b['run_id']}: {scope_text(b)}.",
-                 "not_compared: a control that ran in only one of the two runs; its findings are neither new alarms "
-                 "nor resolved."]
+        notes = [
+            f"Run {b['run_id']} compared with run {a['run_id']} (data as of {a['as_of']}).",
+            f"Scope of run {a['run_id']}: {scope_text(a)}.",
+            f"Scope of run {b['run_id']}: {scope_text(b)}.",
+            "not_compared: a control that ran in only one of the two runs; its findings are neither new alarms "
+            "nor resolved.",
+        ]
     else:
         notes = ["No previous run to compare with."]
     for note in notes:
         rows.append([sheet.cell(note, font=Font(italic=True))])
-    rows.append([sheet.cell("new_alarm: an alarm now, not before; resolved: an alarm before, not now (or its "
-                            "resource is gone); changed: any other status change, including an alarm gaining "
-                            "or losing its exception.", font=Font(italic=True))])
+    rows.append(
+        [
+            sheet.cell(
+                "new_alarm: an alarm now, not before; resolved: an alarm before, not now (or its "
+                "resource is gone); changed: any other status change, including an alarm gaining "
+                "or losing its exception.",
+                font=Font(italic=True),
+            )
+        ]
+    )
 
 
 # The workbook's sheets, in order. Later sheets (exceptions, changes between runs) are appended here.
 SHEETS: list[Callable[[Workbook, Report], None]] = [
-    write_summary, write_framework_sheets, write_findings, write_changes, write_exceptions, write_controls,
-    write_nhi_inventory, write_evidence,
+    write_summary,
+    write_framework_sheets,
+    write_findings,
+    write_changes,
+    write_exceptions,
+    write_controls,
+    write_nhi_inventory,
+    write_evidence,
 ]
