@@ -35,8 +35,17 @@ per_minute as (
   from read_call
   group by account_id, caller, minute, event_source
 ),
+-- callers that can make a burst at all: a window holds at most the caller's services and calls of the whole lookback
+possible_caller as (
+  select account_id, caller
+  from per_minute
+  group by account_id, caller
+  having count(distinct event_source) >= :min_services and sum(calls) >= :min_calls
+),
 start as (
-  select distinct account_id, caller, minute from per_minute
+  select distinct p.account_id, p.caller, p.minute
+  from per_minute as p
+    join possible_caller as c on c.account_id = p.account_id and c.caller = p.caller
 ),
 window_ as (
   select s.account_id, s.caller, s.minute as started, count(distinct p.event_source) as services, sum(p.calls) as calls
