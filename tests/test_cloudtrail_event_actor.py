@@ -1,5 +1,6 @@
-"""The ``cloudtrail_event_actor`` helper view's user-agent columns: each event gets the class and tool of its
-own user agent (the view classifies distinct user agents and joins them back), events without one included."""
+"""The ``cloudtrail_event_actor`` helper view: each event gets the class and tool of its own user agent (the view
+classifies distinct user agents and joins them back), events without one included, and the principal, session
+and MFA flag of its own identity for every kind of caller."""
 
 from datetime import datetime, timezone
 
@@ -60,3 +61,70 @@ def test_agent_kind_and_tool(actors, user_agent):
 
 def test_events_sharing_a_user_agent_get_the_same_class(actors):
     assert [(kind, agent) for _, ua, kind, agent in actors if ua == "curl/8.5.0"] == [("other", "curl/8.5.0")] * 2
+
+
+ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/deploy"
+USER_ARN = f"arn:aws:iam::{ACCOUNT}:user/alice"
+SESSION_ARN = f"arn:aws:sts::{ACCOUNT}:assumed-role/deploy/build-7"
+# user_identity -> (actor_arn, actor_type, session_name, mfa_authenticated)
+IDENTITIES = [
+    (
+        {"type": "IAMUser", "arn": USER_ARN, "sessionContext": {"attributes": {"mfaAuthenticated": "true"}}},
+        (USER_ARN, "user", None, True),
+    ),
+    ({"type": "Root", "arn": f"arn:aws:iam::{ACCOUNT}:root"}, (f"arn:aws:iam::{ACCOUNT}:root", "root", None, False)),
+    (
+        {
+            "type": "AssumedRole",
+            "arn": SESSION_ARN,
+            "sessionContext": {"sessionIssuer": {"arn": ROLE_ARN}, "attributes": {"mfaAuthenticated": True}},
+        },
+        (ROLE_ARN, "role", "build-7", True),
+    ),
+    (
+        {"type": "AssumedRole", "arn": SESSION_ARN, "sessionContext": {"attributes": {"mfaAuthenticated": "false"}}},
+        (None, "role", "build-7", False),
+    ),
+    (
+        {
+            "type": "FederatedUser",
+            "arn": f"arn:aws:sts::{ACCOUNT}:federated-user/bob",
+            "sessionContext": {"sessionIssuer": {"arn": USER_ARN}, "attributes": {"mfaAuthenticated": "false"}},
+        },
+        (USER_ARN, "user", None, False),
+    ),
+    (
+        {
+            "type": "AWSService",
+            "invokedBy": "lambda.amazonaws.com",
+            "sessionContext": {"attributes": {"mfaAuthenticated": "true"}},
+        },
+        (None, None, None, True),
+    ),
+    ({"type": "AWSAccount", "accountId": "777788889999"}, (None, None, None, False)),
+]
+
+
+@pytest.fixture(scope="module")
+def identities(tmp_path_factory):
+    con = db.connect(tmp_path_factory.mktemp("identity") / "identity.duckdb")
+    events = []
+    for identity, _ in IDENTITIES:
+        row = event(ACCOUNT, WHEN, "GetUser", user="alice")
+        row |= {"user_type": identity["type"], "user_identity": identity, "user_identifier": identity.get("arn")}
+        events.append(row)
+    load_accounts(con, {ACCOUNT: {"aws_cloudtrail_trail_event": events}}, AS_OF)
+    create_views(con)
+    found = dict(
+        con.execute(
+            "select event_id, [actor_arn, actor_type, session_name, mfa_authenticated::varchar] from cloudtrail_event_actor"
+        ).fetchall()
+    )
+    con.close()
+    return [found[row["event_id"]] for row in events]
+
+
+@pytest.mark.parametrize("index", range(len(IDENTITIES)), ids=[i["type"] for i, _ in IDENTITIES])
+def test_principal_session_and_mfa_of_each_caller(identities, index):
+    actor_arn, actor_type, session_name, mfa = IDENTITIES[index][1]
+    assert identities[index] == [actor_arn, actor_type, session_name, str(mfa).lower()]
