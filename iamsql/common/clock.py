@@ -11,6 +11,11 @@ def as_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
+def naive_utc(moment: datetime) -> datetime:
+    """``moment`` in UTC without its time zone, as spreadsheets hold times; a naive time is taken to be UTC."""
+    return moment.astimezone(timezone.utc).replace(tzinfo=None) if moment.tzinfo else moment
+
+
 def current_user() -> str | None:
     """The operating-system user running iamsql (recorded with runs), None when the system cannot say."""
     try:

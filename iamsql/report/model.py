@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from typing import Any
 import duckdb
 
 from iamsql import __version__
+from iamsql.common.clock import naive_utc
 from iamsql.controls.catalog import STATUSES, load_controls
 from iamsql.controls.views import control_pack_hash
 from iamsql.errors import ReportError
@@ -165,7 +166,9 @@ class Report:
         if not self._control_ids:
             return
         found = self._finding_sql()
-        evaluated = {a["account_id"]: _naive_utc(a["evaluated_at"]) for a in self.accounts}
+        evaluated = {
+            a["account_id"]: naive_utc(a["evaluated_at"]) if a["evaluated_at"] else None for a in self.accounts
+        }
         texts = {
             "info_ids": list(self._control_info),
             "info_titles": [c["title"] for c in self._control_info.values()],
@@ -271,11 +274,6 @@ def details_text(document: str | None) -> str | None:
     there are none."""
     value = json.loads(document) if document else {}
     return "; ".join(f"{k}={v}" for k, v in sorted(value.items())) if value else None
-
-
-def _naive_utc(value: datetime | None) -> datetime | None:
-    """A datetime in UTC without its time zone (naive ones and None as they are)."""
-    return value.astimezone(timezone.utc).replace(tzinfo=None) if value is not None and value.tzinfo else value
 
 
 def build_report(

@@ -15,7 +15,7 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
@@ -33,6 +33,7 @@ from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from iamsql.common.clock import naive_utc
 from iamsql.common.escaping import formula_like
 from iamsql.controls.catalog import STATUSES
 from iamsql.frameworks import FORMULA, REQUIREMENT_STATUSES
@@ -121,7 +122,7 @@ class Sheet:
         if isinstance(value, Cell):
             return value
         if isinstance(value, datetime):
-            value = value.astimezone(timezone.utc).replace(tzinfo=None) if value.tzinfo else value
+            value = naive_utc(value)
         elif isinstance(value, date):
             number_format = number_format or DAY_FORMAT
         elif isinstance(value, (list, tuple)):
@@ -284,9 +285,7 @@ def _number(value: float) -> str:
 
 def _excel_time(value: date, epoch: datetime) -> str:
     """A datetime (in UTC if it has a time zone) or a date as the ``<v>`` element of its Excel serial number."""
-    if isinstance(value, datetime) and value.tzinfo:
-        value = value.astimezone(timezone.utc).replace(tzinfo=None)
-    return _number(to_excel(value, epoch))
+    return _number(to_excel(naive_utc(value) if isinstance(value, datetime) else value, epoch))
 
 
 # ------------------------------------------------------------------------------------------------ sheets
@@ -703,7 +702,7 @@ class _PinnedTimeZip(zipfile.ZipFile):
 def write_xlsx(report: Report, path: Path, progress: Callable[[str], None] | None = None) -> None:
     """The workbook: ``SHEETS`` in order, then the file; ``progress(label)`` as each starts."""
     when = report.run["finished_at"] or report.run["started_at"]
-    when = when.astimezone(timezone.utc).replace(tzinfo=None, microsecond=0)
+    when = naive_utc(when).replace(microsecond=0)
     wb = ReportWorkbook()
     wb.properties.creator = "iamsql"
     wb.properties.title = f"iamsql compliance report, check run {report.run['run_id']}"
