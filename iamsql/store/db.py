@@ -26,6 +26,7 @@ from iamsql import __version__
 from iamsql.common.paths import duckdb_literal
 from iamsql.errors import DatabaseError, RowsNotStored, first_line
 from iamsql.sql.pgfunctions import install_macros as install_dialect_macros
+from iamsql.sql.pgfunctions import install_plain_macros
 from iamsql.store import journal
 from iamsql.store.bookkeeping import BOOKKEEPING_DDL
 from iamsql.store.schema import ACCUMULATING_TABLES, COMPRESSION, TABLES, columns
@@ -125,7 +126,7 @@ def connect(db: str | os.PathLike | None = None, *, read_only: bool = False) -> 
     con.execute("set enable_progress_bar = false")  # DuckDB would draw it on stdout, into piped output
     if not read_only:
         ensure_schema(con)
-    install_macros(con)
+    install_plain_macros(con)  # the Python functions come when a statement calls them (pgfunctions)
 
     create_account_view(con)  # TEMP views
     return con
@@ -200,7 +201,9 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
-    """Install the SQL macros that Steampipe-dialect queries and controls rely on (temporary, per connection)."""
+    """Install the SQL macros and Python functions that Steampipe-dialect queries and controls rely on (temporary,
+    per connection), for SQL run on ``con`` directly rather than through ``iamsql.sql.query`` or a control
+    engine, which add the Python functions a statement calls."""
     install_dialect_macros(con)
 
 
