@@ -63,7 +63,7 @@ def query(
         if print_sql:
             typer.echo(";\n".join(sql_query.translate(s, dialect) for s in sql_query.split_statements(sql, dialect)))
             return
-        con = dbmod.connect(db, read_only=True)
+        con = dbmod.connect(db, read_only=True, functions=False)  # added when a statement calls them
         if control_names.mentions_helper_view(sql):
             control_views.create_views(con)
         sql_query.lock_down(con, allow_files=allow_files)

@@ -106,10 +106,13 @@ def resolve_db_path(db: str | os.PathLike | None) -> Path:
     return Path(db or os.environ.get("IAMSQL_DB") or DEFAULT_DB)
 
 
-def connect(db: str | os.PathLike | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(db: str | os.PathLike | None = None, *, read_only: bool = False,
+            functions: bool = True) -> duckdb.DuckDBPyConnection:
     """Open the database (creating it and its schema unless read-only) with iamsql's SQL macros installed,
     ``iamsql_account`` and ``iamsql_as_of``. The ``queries/views`` helper views are not created (translating them
-    costs 0.5-3 s): ``controls.create_views(con)`` adds them for a caller that reads them."""
+    costs 0.5-3 s): ``controls.create_views(con)`` adds them for a caller that reads them. Without ``functions``,
+    the dialect's Python functions (and the macros built on them) are left for ``iamsql.sql.query`` and the
+    control engines to register when a statement calls them: DuckDB imports NumPy (~0.1 s) for the first one."""
     path = resolve_db_path(db)
     if read_only and not path.exists():
         raise DatabaseError(f"database {path} does not exist: run 'iamsql load' or 'iamsql collect' first")
@@ -126,7 +129,10 @@ def connect(db: str | os.PathLike | None = None, *, read_only: bool = False) -> 
     con.execute("set enable_progress_bar = false")  # DuckDB would draw it on stdout, into piped output
     if not read_only:
         ensure_schema(con)
-    install_plain_macros(con)  # the Python functions come when a statement calls them (pgfunctions)
+    if functions:
+        install_macros(con)
+    else:
+        install_plain_macros(con)
 
     create_account_view(con)  # TEMP views
     return con
@@ -202,8 +208,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
     """Install the SQL macros and Python functions that Steampipe-dialect queries and controls rely on (temporary,
-    per connection), for SQL run on ``con`` directly rather than through ``iamsql.sql.query`` or a control
-    engine, which add the Python functions a statement calls."""
+    per connection)."""
     install_dialect_macros(con)
 
 
