@@ -11,7 +11,7 @@ from iamsql.common.lazy import lazy_import
 from iamsql.errors import IamsqlError
 from iamsql.sql.output import FORMATS, STEAMPIPE_NULL, render
 
-control_catalog = lazy_import("iamsql.controls.catalog")
+control_names = lazy_import("iamsql.controls.names")
 control_views = lazy_import("iamsql.controls.views")
 dbmod = lazy_import("iamsql.store.db")
 sql_query = lazy_import("iamsql.sql.query")
@@ -63,8 +63,8 @@ def query(
         if print_sql:
             typer.echo(";\n".join(sql_query.translate(s, dialect) for s in sql_query.split_statements(sql, dialect)))
             return
-        con = dbmod.connect(db, read_only=True)
-        if control_catalog.mentions_helper_view(sql):
+        con = dbmod.connect(db, read_only=True, functions=False)  # added when a statement calls them
+        if control_names.mentions_helper_view(sql):
             control_views.create_views(con)
         sql_query.lock_down(con, allow_files=allow_files)
         for columns, types, rows in sql_query.run_statements(con, sql, dialect):

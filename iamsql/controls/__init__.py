@@ -9,10 +9,10 @@ from __future__ import annotations
 import importlib
 
 EXPORTS = {
-    "iamsql.controls.catalog": ("ACCESS_QUESTIONS", "QUERIES_DIR", "RESULT_COLUMNS", "SEVERITIES", "STATUSES",
-                                "Control", "effective_parameters", "load_controls", "mentions_helper_view",
-                                "parse_control", "parse_param_options", "render_sql", "select_controls",
-                                "to_duckdb", "view_names", "with_extra"),
+    "iamsql.controls.catalog": ("ACCESS_QUESTIONS", "RESULT_COLUMNS", "SEVERITIES", "STATUSES",
+                                "Control", "effective_parameters", "load_controls", "parse_control",
+                                "parse_param_options", "render_sql", "select_controls", "to_duckdb", "with_extra"),
+    "iamsql.controls.names": ("QUERIES_DIR", "mentions_helper_view", "view_names"),
     "iamsql.controls.views": ("control_pack_hash", "create_views", "needed_views", "shared_views"),
     "iamsql.controls.contract": ("exit_code", "finding_id", "render_results", "results", "summary"),
     "iamsql.controls.engines.duckdb": ("run_checks",),

@@ -13,7 +13,7 @@ from typing import Any
 from iamsql.common import yamltext
 from iamsql.common.lazy import lazy_import
 from iamsql.common.model import Where, load_located, rule, validate
-from iamsql.common.resources import data_folder
+from iamsql.controls.names import QUERIES_DIR, VIEWS_DIR, view_names
 from iamsql.errors import ControlError, first_line
 from iamsql.frameworks import load_frameworks, requirements_for_control
 from iamsql.store.schema import ACCESS_TABLES, CATALOG_TABLES, TABLES
@@ -22,10 +22,6 @@ sqlglot = lazy_import("sqlglot")
 dialect = lazy_import("iamsql.sql.dialect")  # imports sqlglot: only when a control is translated, not when cached
 
 
-QUERIES_DIR = data_folder("queries")
-
-
-VIEWS_DIR = QUERIES_DIR / "views"
 
 
 ACCESS_QUESTIONS = QUERIES_DIR / "access.yaml"
@@ -281,11 +277,6 @@ def select_controls(
     return selected
 
 
-def view_names() -> list[str]:
-    """Helper views shipped in ``queries/views`` (usable by controls and by ``iamsql query``)."""
-    return sorted(p.stem for p in VIEWS_DIR.glob("*.sql")) if VIEWS_DIR.is_dir() else []
-
-
 ENGINE_VIEWS = ("iamsql_account", "iamsql_organization_member")
 
 
@@ -302,10 +293,3 @@ def _view_bodies() -> dict[str, str]:
 def strip_header(sql: str) -> str:
     match = _HEADER.match(sql)
     return (match["body"] if match else sql).strip().rstrip(";")
-
-
-def mentions_helper_view(sql: str) -> bool:
-    """Whether the SQL text names a ``queries/views`` helper view (a plain text test, so a false positive only
-    costs the time to create the views)."""
-    text = sql.lower()
-    return any(name in text for name in [*view_names(), *ACCESS_TABLES, *CATALOG_TABLES])

@@ -17,18 +17,17 @@ from iamsql import policy
 from iamsql.controls.catalog import (
     ACCESS_QUESTIONS,
     CACHED_DIALECT,
-    QUERIES_DIR,
-    VIEWS_DIR,
     Control,
     _view_bodies,
     render_sql,
     to_duckdb,
     view_body,
-    view_names,
 )
+from iamsql.controls.names import QUERIES_DIR, VIEWS_DIR, view_names
 from iamsql.errors import ControlError, IamsqlError, first_line
 from iamsql.policy import access as access_tables
 from iamsql.sql import cache as sqlcache
+from iamsql.sql.pgfunctions import install_functions
 from iamsql.store.db import create_account_view, has_table
 from iamsql.store.schema import ACCESS_TABLES, CATALOG_TABLES
 
@@ -71,7 +70,9 @@ def create_views(con: duckdb.DuckDBPyConnection, *, access: bool = True, names: 
 
 def create_view(con: duckdb.DuckDBPyConnection, name: str) -> None:
     """(Re)define one helper view as a TEMP view (defining computes nothing: DuckDB runs it when it is read)."""
-    con.execute(f'create or replace temp view "{name}" as {view_duckdb(view_body(name))}')
+    sql = view_duckdb(view_body(name))
+    install_functions(con, sql)
+    con.execute(f'create or replace temp view "{name}" as {sql}')
 
 
 @lru_cache(maxsize=64)

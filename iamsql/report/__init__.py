@@ -49,7 +49,7 @@ EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json", ".ocsf.json": "oc
               ".sarif": "sarif", ".sarif.json": "sarif", ".xml": "junit", ".html": "html", ".htm": "html"}
 
 __all__ = ["FORMATS", "Report", "ReportError", "build_report", "check_exports", "export_run", "format_for",
-           "write_report"]
+           "gather", "write_report"]
 
 
 def format_for(out: Path, fmt: str | None) -> str:
@@ -79,11 +79,13 @@ def write_report(
     extra_controls: list | None = None,
     progress: Callable[[str], None] | None = None,
     on_total: Callable[[int], None] | None = None,
+    report: Report | None = None,
 ) -> Path:
     """Write one check run (default: the latest) for the given frameworks (default: all) to ``out``; returns
     the path written. ``extra_controls`` (Sigma rules the run included) give those controls' titles and SQL.
     ``on_total(n)`` is called with the number of steps (reading the run, then each sheet of a workbook or the
-    one text file), ``progress(label)`` as each starts."""
+    one text file), ``progress(label)`` as each starts. ``report``: the run already read by ``gather`` with the
+    same options (several files of one run read it once)."""
     progress = progress or _no_progress
     if on_total:
         on_total(1 + (len(SHEETS) + 1 if format_for(Path(out), fmt) == "xlsx" and not is_stdout(out) else 1))
@@ -97,8 +99,8 @@ def write_report(
     try:
         with replacing(out) as partial:
             progress("reading the run")
-            report = build_report(con, run_id=run_id, frameworks=frameworks, queries_dir=queries_dir,
-                                  extra_controls=extra_controls)
+            report = report or build_report(con, run_id=run_id, frameworks=frameworks, queries_dir=queries_dir,
+                                            extra_controls=extra_controls)
             if binary:
                 writer(report, partial, progress=progress)
             else:
@@ -152,6 +154,18 @@ def check_exports(paths: list[Path]) -> None:
             raise ReportError(f"--export {path} is a folder; give a file name")
 
 
-def export_run(con: duckdb.DuckDBPyConnection, paths: list[Path], **options) -> list[Path]:
-    """Write one run to each file in ``paths`` (format from each name, ``write_report``'s ``options``)."""
-    return [write_report(con, path, **options) for path in paths]
+def gather(con: duckdb.DuckDBPyConnection, **options) -> Report:
+    """``build_report`` (same options), its database errors as one-line ``ReportError``s."""
+    try:
+        return build_report(con, **options)
+    except duckdb.Error as exc:
+        raise ReportError(f"cannot read the check run from the database: {first_line(exc)}") from None
+
+
+def export_run(con: duckdb.DuckDBPyConnection, paths: list[Path], *, formats: list[str | None] | None = None,
+               **options) -> list[Path]:
+    """Write one run to each file in ``paths`` (format from each name, or the same position of ``formats``;
+    ``build_report``'s ``options``), reading the run from the database once."""
+    report = gather(con, **options) if paths else None
+    formats = formats or [None] * len(paths)
+    return [write_report(con, path, fmt=fmt, report=report, **options) for path, fmt in zip(paths, formats, strict=True)]

@@ -30,18 +30,17 @@ from pathlib import Path
 from typing import Any
 
 from iamsql import __version__
-from iamsql.collect.run import collect
 from iamsql.common.clock import current_user
+from iamsql.common.lazy import lazy_import
 from iamsql.controls.contract import exit_code
 from iamsql.controls.engines.duckdb import run_checks
-from iamsql.controls.sigma import load_sigma
 from iamsql.controls.views import control_pack_hash
 from iamsql.errors import ConfigError, EvidenceError, first_line
 from iamsql.history import runs as history
 from iamsql.history import waivers as exc_mod
 from iamsql.history.waivers import read_exceptions
 from iamsql.load import load_paths
-from iamsql.report import write_report
+from iamsql.report import export_run
 from iamsql.scheduled import signing
 from iamsql.scheduled.config import Config
 from iamsql.scheduled.folder import (
@@ -57,6 +56,10 @@ from iamsql.scheduled.folder import (
 from iamsql.scheduled.lock import RunLock, connect_waiting
 from iamsql.scheduled.retention import prune
 from iamsql.store.db import transaction
+
+# boto3 and pySigma are imported only by runs that collect or include Sigma rules
+collect_run = lazy_import("iamsql.collect.run")
+sigma = lazy_import("iamsql.controls.sigma")
 
 
 @dataclass
@@ -112,7 +115,7 @@ def _sigma_controls(config: Config, warnings: list[str]) -> list:
     for folder in config["sigma"]:
         if not Path(folder).exists():
             raise ConfigError(f"sigma: {folder} does not exist")
-    return load_sigma(config["sigma"], skip_unsupported=bool(config["sigma_skip_unsupported"]),
+    return sigma.load_sigma(config["sigma"], skip_unsupported=bool(config["sigma_skip_unsupported"]),
                       warn=lambda line: warnings.append(f"skipped Sigma rule: {line}"))
 
 
@@ -236,7 +239,7 @@ def _collect(con, config: Config, raw: Path) -> Gathered:
     the folder in one transaction)."""
 
     raw.rmdir()  # the collector creates its folder and refuses one that exists with content
-    result = collect(
+    result = collect_run.collect(
         con, evidence_dir=raw, profile=config["sources.profile"], regions=config["sources.regions"],
         role_arns=config["role_arns"], org=bool(config["org"]), role_name=config["role_name"],
         external_id=config["external_id"], cloudtrail_s3=config["sources.cloudtrail_s3"],
@@ -261,9 +264,9 @@ def _default_name(con, run_id: int, gathered: Gathered) -> str:
 
 
 def _write_outputs(con, config: Config, run_id: int, work: Path, extra_controls=None) -> None:
-    for output in config["outputs"]:
-        write_report(con, work / OUTPUT_FILES[output], fmt=output, frameworks=config["frameworks"], run_id=run_id,
-                     extra_controls=extra_controls)
+    outputs = config["outputs"]
+    export_run(con, [work / OUTPUT_FILES[output] for output in outputs], formats=outputs,
+               frameworks=config["frameworks"], run_id=run_id, extra_controls=extra_controls)
 
 
 def _manifest(con, config, run_id, name, started, gathered: Gathered, exceptions_file, summary, code, work) -> dict:

@@ -1,15 +1,15 @@
 """The DuckDB side of the Steampipe dialect: Python functions for what SQL macros cannot express exactly (jsonb
 text output, ``@>`` containment, ``?``/``?|``/``?&``), then the macros that translated queries call
-(``install_macros(con)``, per connection). Kept apart from the translator (``dialect.py``) so opening a
+(``install_macros(con)``, per connection). Opening a database installs only the macros that need no Python
+function (``install_plain_macros``); ``install_functions(con, sql)`` adds the rest when a statement calls them. Kept apart from the translator (``dialect.py``) so opening a
 database does not import sqlglot; the Spark engine registers the same functions (``engines/spark.py``).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
-
-import duckdb
 
 AS_OF_VARIABLE = "iamsql_as_of"
 
@@ -173,13 +173,55 @@ create or replace temp macro pg_to_bool(x) as
 """
 
 
+_MACRO = re.compile(r"create or replace temp macro (?P<name>\w+)\([^)]*\)\s+as\s(?P<body>.*)", re.S)
+
+
+def _statements(script: str) -> list[tuple[str, str, str]]:
+    """(macro name, body, its ``create macro`` statement) of each statement of ``script``, in order."""
+    matches = [(_MACRO.fullmatch(part.strip()), part.strip()) for part in script.split(";\n") if part.strip()]
+    return [(match["name"], match["body"], statement) for match, statement in matches]
+
+
+def _split_macros() -> tuple[str, list[str], list[str]]:
+    """MACROS as (the macros that use no Python function, the macros that do, directly or through another one,
+    and the names that need the Python functions: theirs and those macros'). DuckDB binds a macro's body when it
+    is created, so the second kind is created after the functions."""
+    needing = [name for name, *_ in PYTHON_FUNCTIONS]
+    plain, dependent = [], []
+    for name, body, statement in _statements(MACROS):
+        if any(re.search(rf"\b{other}\(", body) for other in needing):
+            needing.append(name)
+            dependent.append(statement)
+        else:
+            plain.append(statement)
+    return ";\n".join(plain), dependent, needing
+
+
+PLAIN_MACROS, DEPENDENT_MACROS, NEEDS_PYTHON = _split_macros()
+
+
 def install_macros(con) -> None:
     """Install the functions and macros that translated queries call (temporary, on this connection)."""
+    install_plain_macros(con)
+    install_functions(con)
 
+
+def install_plain_macros(con) -> None:
+    """Install the macros that need no Python function (temporary, on this connection); ``install_functions``
+    adds the rest when a statement calls them."""
+    con.execute(PLAIN_MACROS)
+
+
+def install_functions(con, sql: str | None = None) -> None:
+    """Register the Python functions, and the macros built on them, if ``sql`` calls any of them (always when
+    ``sql`` is None) and ``con`` lacks them. DuckDB imports NumPy when the first Python function is registered
+    (~0.1 s), which a command whose SQL calls none of them never pays."""
+    if sql is not None and not any(name in sql for name in NEEDS_PYTHON):
+        return
+    if con.execute("select function_name from duckdb_functions() where function_name = ? and function_type = 'scalar'",
+                   [PYTHON_FUNCTIONS[0][0]]).fetchall():
+        return
     for name, function, params, returns in PYTHON_FUNCTIONS:
-        try:
-            con.remove_function(name)
-        except duckdb.Error:
-            pass
         con.create_function(name, function, params, returns, side_effects=False)
-    con.execute(MACROS)
+    for statement in DEPENDENT_MACROS:
+        con.execute(statement)

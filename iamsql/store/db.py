@@ -26,6 +26,7 @@ from iamsql import __version__
 from iamsql.common.paths import duckdb_literal
 from iamsql.errors import DatabaseError, RowsNotStored, first_line
 from iamsql.sql.pgfunctions import install_macros as install_dialect_macros
+from iamsql.sql.pgfunctions import install_plain_macros
 from iamsql.store import journal
 from iamsql.store.bookkeeping import BOOKKEEPING_DDL
 from iamsql.store.schema import ACCUMULATING_TABLES, COMPRESSION, TABLES, columns
@@ -105,10 +106,13 @@ def resolve_db_path(db: str | os.PathLike | None) -> Path:
     return Path(db or os.environ.get("IAMSQL_DB") or DEFAULT_DB)
 
 
-def connect(db: str | os.PathLike | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(db: str | os.PathLike | None = None, *, read_only: bool = False,
+            functions: bool = True) -> duckdb.DuckDBPyConnection:
     """Open the database (creating it and its schema unless read-only) with iamsql's SQL macros installed,
     ``iamsql_account`` and ``iamsql_as_of``. The ``queries/views`` helper views are not created (translating them
-    costs 0.5-3 s): ``controls.create_views(con)`` adds them for a caller that reads them."""
+    costs 0.5-3 s): ``controls.create_views(con)`` adds them for a caller that reads them. Without ``functions``,
+    the dialect's Python functions (and the macros built on them) are left for ``iamsql.sql.query`` and the
+    control engines to register when a statement calls them: DuckDB imports NumPy (~0.1 s) for the first one."""
     path = resolve_db_path(db)
     if read_only and not path.exists():
         raise DatabaseError(f"database {path} does not exist: run 'iamsql load' or 'iamsql collect' first")
@@ -125,7 +129,10 @@ def connect(db: str | os.PathLike | None = None, *, read_only: bool = False) -> 
     con.execute("set enable_progress_bar = false")  # DuckDB would draw it on stdout, into piped output
     if not read_only:
         ensure_schema(con)
-    install_macros(con)
+    if functions:
+        install_macros(con)
+    else:
+        install_plain_macros(con)
 
     create_account_view(con)  # TEMP views
     return con
@@ -200,7 +207,8 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
-    """Install the SQL macros that Steampipe-dialect queries and controls rely on (temporary, per connection)."""
+    """Install the SQL macros and Python functions that Steampipe-dialect queries and controls rely on (temporary,
+    per connection)."""
     install_dialect_macros(con)
 
 
