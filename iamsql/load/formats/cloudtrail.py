@@ -584,7 +584,8 @@ def _quarantine(con, table: str, mine: str, layouts: dict[str, str]) -> dict[str
             candidates = positions.get((source, event_id), [])
             position = next((pos for pos, content in candidates if content == json.loads(event)), None)
         records.append([snapshot_id, event_id, source, position, kept, event])
-    con.executemany("insert into iamsql_event_conflict values (?, ?, ?, ?, ?, ?)", records)
+    if records:  # none when every version was quarantined by an earlier load of the same files
+        con.executemany("insert into iamsql_event_conflict values (?, ?, ?, ?, ?, ?)", records)
     return {"event_ids": len(conflicting), "versions": versions}
 
 
