@@ -112,6 +112,21 @@ def test_loading_a_conflicting_version_again_reports_it_once(tmp_path, con):
     assert con.execute("select count(*) from iamsql_event_conflict").fetchone()[0] == 2
 
 
+def test_versions_differing_only_deep_in_a_large_record_are_conflicts(tmp_path, con):
+    bulky = event("e1") | {"requestParameters": {"policy": "x" * 300_000, "tail": "a"}}
+    first = records(tmp_path / "in" / "a.json", [bulky, event("e2")])
+    load_paths(con, [tmp_path / "in"])
+    second = records(
+        tmp_path / "in" / "b.json", [bulky | {"requestParameters": {"policy": "x" * 300_000, "tail": "b"}}]
+    )
+    again = load_paths(con, [tmp_path / "in"])
+    assert again.events["identical_duplicates"] == 2 and again.events["conflicting_event_ids"] == 1
+    assert con.execute(
+        "select source_file, position, kept, event->'requestParameters'->>'tail' from iamsql_event_conflict "
+        "order by kept desc, position"
+    ).fetchall() == [(str(first), None, True, "a"), (str(first), 1, False, "a"), (str(second), 1, False, "b")]
+
+
 def test_records_that_are_not_objects_are_rejected_with_reason(tmp_path, con):
     path = records(tmp_path / "a.json", [event("e1"), "a string", 42, [1], None, event("e2")])
     summary = load_paths(con, [path])
