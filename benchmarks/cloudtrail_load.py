@@ -97,7 +97,7 @@ def phases(root: Path, database: Path) -> dict[str, float]:
     load_events = timed("load_events", cloudtrail.load_events)
     cloudtrail.load_events = load_events
     start = time.process_time()
-    con = db.connect(database, helper_views=False)
+    con = db.connect(database)
     spent["connect (schema, macros)"] = time.process_time() - start
     start = time.process_time()
     load.load_paths(con, [root])
