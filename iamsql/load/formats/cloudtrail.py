@@ -305,7 +305,7 @@ def sniff(path: Path, head: bytes) -> str | None:
 _UNASSIGNED = -1
 _DELIVERY_NAME = re.compile(r"(\d{12})_CloudTrail_")
 _MAP = "_iamsql_ct_snapshot"  # temporary: account -> snapshot id for this load
-_VERSIONS = "_iamsql_ct_versions"  # temporary: (event id, content hash, new?) of the event ids seen twice
+_VERSIONS = "_iamsql_ct_versions"  # temporary: (event id, content hash, rows new, rows stored) of ids seen twice
 # Settings while loading: a memory ceiling (DuckDB spills beyond it) and unordered, parallel inserts.
 _SETTINGS = {"memory_limit": "1GB", "preserve_insertion_order": "false"}
 
@@ -480,25 +480,27 @@ def _settle(con, table: str, paths: list[Path], snapshots: dict[str, int], snaps
         con.execute(f"select {account}, max(event_time) from {table} where {mine} group by all order by 1").fetchall()
     )
     events = sum(f["events"] for f in per_file.values())
-    # Every version of the event ids seen more than once (stored or in this load; the usual load has few): its
-    # content as the MD5 of the record, so that telling identical duplicates from conflicting versions holds a
-    # 16-byte hash per row, never the records themselves (a reload of 200,000 events went over 1 GiB so).
+    # Each version (event id, content) of the event ids seen more than once (stored or in this load; the usual load
+    # has few), with its rows in this load and stored before. The content is the MD5 of the record, so telling
+    # identical duplicates from conflicting versions holds a 16-byte hash per version, never the records
+    # themselves (a reload of 200,000 events went over 1 GiB so).
     con.execute(
         f"create or replace temp table {_VERSIONS} as select event_id, md5_number(cloudtrail_event) as content, "
-        f"{mine} as new from {table} where event_id in (select event_id from {table} "
-        f"where event_id in (select event_id from {table} where {mine}) group by event_id having count(*) > 1)"
+        f"count(*) filter (where {mine}) as new_rows, count(*) filter (where not {mine}) as stored_rows from {table} "
+        f"where event_id in (select event_id from {table} where event_id in (select event_id from {table} "
+        f"where {mine}) group by event_id having count(*) > 1) group by all"
     )
-    # Distinct (event id, content) pairs of this load that are new: every other row of this load is an identical
-    # duplicate (of a row stored before, or of an earlier one of this load).
+    # Versions this load brings that were not stored before: every other row of this load is an identical duplicate
+    # (of a row stored before, or of an earlier one of this load). A record without content equals none.
     dup_rows, new_pairs = con.execute(
-        f"select (select count(*) from {_VERSIONS} where new), "
-        f"(select count(*) from (select distinct event_id, content from {_VERSIONS} where new) m "
-        f"where not exists (select 1 from {_VERSIONS} o where not o.new and o.event_id = m.event_id "
-        f"and o.content = m.content))"
+        f"select coalesce(sum(new_rows), 0), count(*) filter (where new_rows > 0 and (stored_rows = 0 or content is null)) "
+        f"from {_VERSIONS}"
     ).fetchone()
     identical = dup_rows - new_pairs
     conflicts = _quarantine(con, table, mine, layouts or {})
-    con.execute(f"delete from {table} where {mine} and event_id in (select event_id from {_VERSIONS} where not new)")
+    con.execute(
+        f"delete from {table} where {mine} and event_id in (select event_id from {_VERSIONS} where stored_rows > 0)"
+    )
     con.execute(f"drop table {_VERSIONS}")
     if con.execute(f"select count(*) > count(distinct event_id) from {table} where {mine}").fetchone()[0]:
         con.execute(
@@ -554,7 +556,7 @@ def _quarantine(con, table: str, mine: str, layouts: dict[str, str]) -> dict[str
     conflicting = [
         event_id
         for (event_id,) in con.execute(
-            f"select event_id from {_VERSIONS} group by event_id having count(distinct content) > 1 order by 1"
+            f"select event_id from {_VERSIONS} group by event_id having count(content) > 1 order by 1"
         ).fetchall()
     ]
     if not conflicting:
