@@ -34,7 +34,8 @@ from iamsql.store import db  # noqa: E402
 
 TARGET_RATIO = 0.5
 TARGET_RSS = 1 << 30
-CLI = [sys.executable, "-c", "from iamsql.cli import main; main()"]
+# -P: the child imports iamsql from this source tree (PYTHONPATH below), never from the current folder
+CLI = [sys.executable, "-P", "-c", "from iamsql.cli import main; main()"]
 CHILD_ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
 
 
@@ -97,7 +98,7 @@ def phases(root: Path, database: Path) -> dict[str, float]:
     load_events = timed("load_events", cloudtrail.load_events)
     cloudtrail.load_events = load_events
     start = time.process_time()
-    con = db.connect(database, helper_views=False)
+    con = db.connect(database)
     spent["connect (schema, macros)"] = time.process_time() - start
     start = time.process_time()
     load.load_paths(con, [root])

@@ -61,20 +61,34 @@ def test_conflicting_versions_are_quarantined_with_file_and_position(tmp_path, c
     second = records(tmp_path / "in" / "b.json", [event("e2"), event("e3"), odd])
     summary = load_paths(con, [tmp_path / "in"])
     assert summary.events["conflicting_event_ids"] == 1 and summary.events["conflicting_versions"] == 2
-    assert any("1 event id(s) appear with different content" in w and "iamsql_event_conflict" in w
-               for w in summary.warnings)
-    rows = con.execute("select event_id, source_file, position, kept, event->>'sourceIPAddress' "
-                       "from iamsql_event_conflict order by source_file").fetchall()
+    assert any(
+        "1 event id(s) appear with different content" in w and "iamsql_event_conflict" in w for w in summary.warnings
+    )
+    rows = con.execute(
+        "select event_id, source_file, position, kept, event->>'sourceIPAddress' "
+        "from iamsql_event_conflict order by source_file"
+    ).fetchall()
     assert rows == [("e1", str(first), 2, True, "198.51.100.7"), ("e1", str(second), 3, False, "203.0.113.66")]
-    assert con.execute("select snapshot_id is not null and snapshot_id > 0 from iamsql_event_conflict").fetchall() \
-        == [(True,), (True,)]
+    assert con.execute("select snapshot_id is not null and snapshot_id > 0 from iamsql_event_conflict").fetchall() == [
+        (True,),
+        (True,),
+    ]
     # the main table keeps one row per event id: the first by file
-    assert con.execute("select source_ip_address from history.aws_cloudtrail_trail_event where event_id = 'e1'"
-                       ).fetchall() == [("198.51.100.7",)]
-    counts = [s["load_counts"] for (text,) in con.execute("select sources from iamsql_snapshot").fetchall()
-              for s in json.loads(text) if s["format"] == AS_OF_FORMAT]
-    assert counts and counts[0]["conflicting_event_ids"] == 1 and counts[0]["events_read"] == 5 \
+    assert con.execute(
+        "select source_ip_address from history.aws_cloudtrail_trail_event where event_id = 'e1'"
+    ).fetchall() == [("198.51.100.7",)]
+    counts = [
+        s["load_counts"]
+        for (text,) in con.execute("select sources from iamsql_snapshot").fetchall()
+        for s in json.loads(text)
+        if s["format"] == AS_OF_FORMAT
+    ]
+    assert (
+        counts
+        and counts[0]["conflicting_event_ids"] == 1
+        and counts[0]["events_read"] == 5
         and counts[0]["events_kept"] == 4
+    )
 
 
 def test_conflict_with_an_event_stored_before(tmp_path, con):
@@ -83,16 +97,46 @@ def test_conflict_with_an_event_stored_before(tmp_path, con):
     changed = records(tmp_path / "b.json", [event("e1") | {"eventName": "DeleteTrail"}])
     summary = load_paths(con, [changed])
     assert summary.events["conflicting_event_ids"] == 1
-    assert con.execute("select source_file, position, kept from iamsql_event_conflict order by kept desc").fetchall() \
-        == [(str(tmp_path / "a.json"), None, True), (str(changed), 1, False)]
+    assert con.execute(
+        "select source_file, position, kept from iamsql_event_conflict order by kept desc"
+    ).fetchall() == [(str(tmp_path / "a.json"), None, True), (str(changed), 1, False)]
+
+
+def test_loading_a_conflicting_version_again_reports_it_once(tmp_path, con):
+    records(tmp_path / "in" / "a.json", [event("e1")])
+    records(tmp_path / "in" / "b.json", [event("e1") | {"eventName": "DeleteTrail"}])
+    first = load_paths(con, [tmp_path / "in"])
+    again = load_paths(con, [tmp_path / "in"])  # every version already quarantined
+    assert (first.events["conflicting_event_ids"], again.events["conflicting_event_ids"]) == (1, 1)
+    assert again.events["identical_duplicates"] == 1 and again.events["inserted"] == 0
+    assert con.execute("select count(*) from iamsql_event_conflict").fetchone()[0] == 2
+
+
+def test_versions_differing_only_deep_in_a_large_record_are_conflicts(tmp_path, con):
+    bulky = event("e1") | {"requestParameters": {"policy": "x" * 300_000, "tail": "a"}}
+    first = records(tmp_path / "in" / "a.json", [bulky, event("e2")])
+    load_paths(con, [tmp_path / "in"])
+    second = records(
+        tmp_path / "in" / "b.json", [bulky | {"requestParameters": {"policy": "x" * 300_000, "tail": "b"}}]
+    )
+    again = load_paths(con, [tmp_path / "in"])
+    assert again.events["identical_duplicates"] == 2 and again.events["conflicting_event_ids"] == 1
+    assert con.execute(
+        "select source_file, position, kept, event->'requestParameters'->>'tail' from iamsql_event_conflict "
+        "order by kept desc, position"
+    ).fetchall() == [(str(first), None, True, "a"), (str(first), 1, False, "a"), (str(second), 1, False, "b")]
 
 
 def test_records_that_are_not_objects_are_rejected_with_reason(tmp_path, con):
     path = records(tmp_path / "a.json", [event("e1"), "a string", 42, [1], None, event("e2")])
     summary = load_paths(con, [path])
     stats = summary.events["files"][str(path)]
-    assert stats["rejected"] == {"not a JSON object (VARCHAR)": 1, "not a JSON object (UBIGINT)": 1,
-                                 "not a JSON object (ARRAY)": 1, "not a JSON object (NULL)": 1}
+    assert stats["rejected"] == {
+        "not a JSON object (VARCHAR)": 1,
+        "not a JSON object (UBIGINT)": 1,
+        "not a JSON object (ARRAY)": 1,
+        "not a JSON object (NULL)": 1,
+    }
     assert summary.events["rejected"] == 4 and summary.events["inserted"] == 2
     assert any(w.startswith(f"{path}: 1 record(s) rejected: not a JSON object") for w in summary.warnings)
     sources = [s for (text,) in con.execute("select sources from iamsql_snapshot").fetchall() for s in json.loads(text)]
@@ -102,41 +146,63 @@ def test_records_that_are_not_objects_are_rejected_with_reason(tmp_path, con):
 
 
 def test_unparsable_event_time_is_kept_as_text_and_flagged(tmp_path, con):
-    path = records(tmp_path / "a.json", [event("e1") | {"eventTime": "1714557600"},
-                                         event("e2") | {"eventTime": "01/05/2024 10:00"}, event("e3")])
+    path = records(
+        tmp_path / "a.json",
+        [event("e1") | {"eventTime": "1714557600"}, event("e2") | {"eventTime": "01/05/2024 10:00"}, event("e3")],
+    )
     summary = load_paths(con, [path])
     assert summary.events["time_unparsed"] == 2
     assert any("2 event(s) with an eventTime that does not parse" in w for w in summary.warnings)
-    assert con.execute("select event_id, event_time is null, event_time_raw from history.aws_cloudtrail_trail_event "
-                       "order by event_id").fetchall() == [
-        ("e1", True, "1714557600"), ("e2", True, "01/05/2024 10:00"), ("e3", False, None)]
+    assert con.execute(
+        "select event_id, event_time is null, event_time_raw from history.aws_cloudtrail_trail_event order by event_id"
+    ).fetchall() == [("e1", True, "1714557600"), ("e2", True, "01/05/2024 10:00"), ("e3", False, None)]
 
 
 def test_cli_summary_line_carries_the_counts(tmp_path, db_path):
     records(tmp_path / "in" / "a.json", [event("e1"), event("e1"), 7, event("e2") | {"eventTime": "soon"}])
     result = cli("load", str(tmp_path / "in"), "--db", str(db_path))
     assert result.returncode == 0, result.stderr
-    assert ("events: 2 kept, 1 identical duplicate(s) merged, 0 conflicting id(s) quarantined, 1 rejected, "
-            "1 unparsed time(s)") in result.stdout
+    assert (
+        "events: 2 kept, 1 identical duplicate(s) merged, 0 conflicting id(s) quarantined, 1 rejected, "
+        "1 unparsed time(s)"
+    ) in result.stdout
 
 
 def gaad(users: list, roles: list) -> dict:
     return {"UserDetailList": users, "GroupDetailList": [], "RoleDetailList": roles, "Policies": []}
 
 
-USER = {"UserName": "alice", "Arn": f"arn:aws:iam::{ACCOUNT}:user/alice", "UserId": "AIDA1", "Path": "/",
-        "CreateDate": "2024-01-01T00:00:00Z"}
-ROLE = {"RoleName": "deploy", "Arn": f"arn:aws:iam::{ACCOUNT}:role/deploy", "RoleId": "AROA1", "Path": "/",
-        "CreateDate": "2024-01-01T00:00:00Z", "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": []}}
+USER = {
+    "UserName": "alice",
+    "Arn": f"arn:aws:iam::{ACCOUNT}:user/alice",
+    "UserId": "AIDA1",
+    "Path": "/",
+    "CreateDate": "2024-01-01T00:00:00Z",
+}
+ROLE = {
+    "RoleName": "deploy",
+    "Arn": f"arn:aws:iam::{ACCOUNT}:role/deploy",
+    "RoleId": "AROA1",
+    "Path": "/",
+    "CreateDate": "2024-01-01T00:00:00Z",
+    "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": []},
+}
 
 
-@pytest.mark.parametrize("document, where", [
-    (gaad([USER, {k: v for k, v in USER.items() if k != "UserName"}], []), "UserDetailList[1] has no UserName"),
-    (gaad([{k: v for k, v in USER.items() if k != "Arn"}], []), "UserDetailList[0] has no Arn"),
-    (gaad([USER], [ROLE, ROLE, {k: v for k, v in ROLE.items() if k != "RoleName"}]), "RoleDetailList[2] has no RoleName"),
-    (gaad([USER], [{k: v for k, v in ROLE.items() if k != "Arn"}]), "RoleDetailList[0] has no Arn"),
-    ({"Users": [USER, {"UserName": "", "Arn": "x"}]}, "Users[1] has no UserName"),
-], ids=["user-name", "user-arn", "role-name", "role-arn", "list-users"])
+@pytest.mark.parametrize(
+    "document, where",
+    [
+        (gaad([USER, {k: v for k, v in USER.items() if k != "UserName"}], []), "UserDetailList[1] has no UserName"),
+        (gaad([{k: v for k, v in USER.items() if k != "Arn"}], []), "UserDetailList[0] has no Arn"),
+        (
+            gaad([USER], [ROLE, ROLE, {k: v for k, v in ROLE.items() if k != "RoleName"}]),
+            "RoleDetailList[2] has no RoleName",
+        ),
+        (gaad([USER], [{k: v for k, v in ROLE.items() if k != "Arn"}]), "RoleDetailList[0] has no Arn"),
+        ({"Users": [USER, {"UserName": "", "Arn": "x"}]}, "Users[1] has no UserName"),
+    ],
+    ids=["user-name", "user-arn", "role-name", "role-arn", "list-users"],
+)
 def test_entities_without_identifiers_are_rejected_at_load(tmp_path, db_path, document, where):
     path = tmp_path / "gaad.json"
     path.write_text(json.dumps(document), encoding="utf-8")

@@ -305,6 +305,7 @@ def sniff(path: Path, head: bytes) -> str | None:
 _UNASSIGNED = -1
 _DELIVERY_NAME = re.compile(r"(\d{12})_CloudTrail_")
 _MAP = "_iamsql_ct_snapshot"  # temporary: account -> snapshot id for this load
+_VERSIONS = "_iamsql_ct_versions"  # temporary: (event id, content hash, rows new, rows stored) of ids seen twice
 # Settings while loading: a memory ceiling (DuckDB spills beyond it) and unordered, parallel inserts.
 _SETTINGS = {"memory_limit": "1GB", "preserve_insertion_order": "false"}
 
@@ -479,24 +480,28 @@ def _settle(con, table: str, paths: list[Path], snapshots: dict[str, int], snaps
         con.execute(f"select {account}, max(event_time) from {table} where {mine} group by all order by 1").fetchall()
     )
     events = sum(f["events"] for f in per_file.values())
-    # Distinct (event id, content) pairs of this load that are new: every other row of this load is an identical
-    # duplicate (of a row stored before, or of an earlier one of this load).
-    # Content is compared only for event ids seen more than once (stored or in this load): the usual load has few.
+    # Each version (event id, content) of the event ids seen more than once (stored or in this load; the usual load
+    # has few), with its rows in this load and stored before. The content is the MD5 of the record, so telling
+    # identical duplicates from conflicting versions holds a 16-byte hash per version, never the records
+    # themselves (a reload of 200,000 events went over 1 GiB so).
     con.execute(
-        f"create or replace temp table _iamsql_dup_ids as select event_id from {table} "
-        f"where event_id in (select event_id from {table} where {mine}) group by event_id having count(*) > 1"
+        f"create or replace temp table {_VERSIONS} as select event_id, md5_number(cloudtrail_event) as content, "
+        f"count(*) filter (where {mine}) as new_rows, count(*) filter (where not {mine}) as stored_rows from {table} "
+        f"where event_id in (select event_id from {table} where event_id in (select event_id from {table} "
+        f"where {mine}) group by event_id having count(*) > 1) group by all"
     )
+    # Versions this load brings that were not stored before: every other row of this load is an identical duplicate
+    # (of a row stored before, or of an earlier one of this load). A record without content equals none.
     dup_rows, new_pairs = con.execute(
-        f"select (select count(*) from {table} where {mine} and event_id in (select event_id from _iamsql_dup_ids)), "
-        f"(select count(*) from (select distinct event_id, cloudtrail_event::varchar as c from {table} "
-        f"where {mine} and event_id in (select event_id from _iamsql_dup_ids)) m "
-        f"where not exists (select 1 from {table} o where not o.{mine} and o.event_id = m.event_id "
-        f"and o.cloudtrail_event::varchar = m.c))"
+        f"select coalesce(sum(new_rows), 0), count(*) filter (where new_rows > 0 and (stored_rows = 0 or content is null)) "
+        f"from {_VERSIONS}"
     ).fetchone()
     identical = dup_rows - new_pairs
     conflicts = _quarantine(con, table, mine, layouts or {})
-    con.execute("drop table _iamsql_dup_ids")
-    con.execute(f"delete from {table} where {mine} and event_id in (select event_id from {table} where not {mine})")
+    con.execute(
+        f"delete from {table} where {mine} and event_id in (select event_id from {_VERSIONS} where stored_rows > 0)"
+    )
+    con.execute(f"drop table {_VERSIONS}")
     if con.execute(f"select count(*) > count(distinct event_id) from {table} where {mine}").fetchone()[0]:
         con.execute(
             f"delete from {table} where {mine} and rowid not in "
@@ -551,8 +556,7 @@ def _quarantine(con, table: str, mine: str, layouts: dict[str, str]) -> dict[str
     conflicting = [
         event_id
         for (event_id,) in con.execute(
-            f"select event_id from {table} where event_id in (select event_id from _iamsql_dup_ids) "
-            f"group by event_id having count(distinct cloudtrail_event::varchar) > 1 order by 1"
+            f"select event_id from {_VERSIONS} group by event_id having count(content) > 1 order by 1"
         ).fetchall()
     ]
     if not conflicting:
@@ -584,7 +588,8 @@ def _quarantine(con, table: str, mine: str, layouts: dict[str, str]) -> dict[str
             candidates = positions.get((source, event_id), [])
             position = next((pos for pos, content in candidates if content == json.loads(event)), None)
         records.append([snapshot_id, event_id, source, position, kept, event])
-    con.executemany("insert into iamsql_event_conflict values (?, ?, ?, ?, ?, ?)", records)
+    if records:  # none when every version was quarantined by an earlier load of the same files
+        con.executemany("insert into iamsql_event_conflict values (?, ?, ?, ?, ?, ?)", records)
     return {"event_ids": len(conflicting), "versions": versions}
 
 
