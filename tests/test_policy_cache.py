@@ -1,0 +1,223 @@
+"""The policy engine's answers kept between checks in the database (``iamsql/policy/access/cache.py``): a second
+build of the same data asks the engine nothing and gives the same tables; a changed document makes the engine
+ask again only about what reads it; another engine version, an interrupted write or a read-only database never
+serve answers that a fresh computation would not give."""
+
+import json
+import shutil
+
+import duckdb
+import pytest
+
+from iamsql import controls
+from iamsql.controls.views import reads_access_tables
+from iamsql.load import load_paths
+from iamsql.policy.access import cache as answer_cache
+from iamsql.policy.access import tables as engine_tables
+from iamsql.policy.access import trust
+from iamsql.policy.access.build import compute, create_tables
+from iamsql.policy.access.model import load_accounts
+from iamsql.store import db
+from iamsql.store.bookkeeping import ACCESS_CACHE_KEYS, ACCESS_CACHE_ROWS
+from iamsql.store.schema import ACCESS_TABLES
+
+from .conftest import TEST_DATA
+
+EXAMPLE = TEST_DATA / "cloudsplaining" / "example.json"
+CHANGED_POLICY = "arn:aws:iam::200611803367:policy/privesc8-AttachGroupPolicy"  # attached to two principals
+READ_ONLY = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory):
+    path = tmp_path_factory.mktemp("cache") / "loaded.duckdb"
+    con = db.connect(str(path))
+    load_paths(con, [EXAMPLE])  # two accounts
+    con.close()
+    return path
+
+
+@pytest.fixture
+def database(loaded, tmp_path):
+    path = tmp_path / "iamsql.duckdb"
+    shutil.copy(loaded, path)
+    return path
+
+
+@pytest.fixture
+def evaluations(monkeypatch):
+    """How many times the engine evaluates a request (the engine's tables and the trust analysis)."""
+    calls = []
+    for module in (engine_tables, trust):
+        original = module.evaluate
+        monkeypatch.setattr(module, "evaluate", lambda request, original=original: calls.append(1) or original(request))
+    return calls
+
+
+def _tables(con) -> dict[str, list[tuple]]:
+    """Every engine table the connection has, rows in the order they were stored."""
+    return {name: con.execute(f'select * from temp.main."{name}"').fetchall() for name in ACCESS_TABLES}
+
+
+def _computed(path) -> dict[str, list[tuple]]:
+    """The tables computed without any cache, on a read-only connection."""
+    con = db.connect(str(path), read_only=True)
+    try:
+        return {name: [tuple(row) for row in rows] for name, rows in compute(con, controls.ACCESS_QUESTIONS).items()}
+    finally:
+        con.close()
+
+
+def _build(path, questions=controls.ACCESS_QUESTIONS) -> dict[str, list[tuple]]:
+    con = db.connect(str(path))
+    try:
+        create_tables(con, questions)
+        return _tables(con)
+    finally:
+        con.close()
+
+
+def _keys(path) -> set[str]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return {key for (key,) in con.execute(f"select cache_key from {ACCESS_CACHE_KEYS}").fetchall()}
+    finally:
+        con.close()
+
+
+def test_a_second_build_asks_the_engine_nothing_and_gives_the_same_tables(database, evaluations):
+    cold = _build(database)
+    assert evaluations and cold["iam_principal_access"] and cold["iam_policy_access"] and cold["iam_role_trust_access"]
+    kept = _keys(database)
+    evaluations.clear()
+    warm = _build(database)
+    assert not evaluations
+    assert warm == cold == _computed(database)
+    assert _keys(database) == kept
+
+
+def _holders(path, arn: str) -> list[str]:
+    """The principals the managed policy ``arn`` reaches (attached directly, through a group or as a boundary)."""
+    con = db.connect(str(path), read_only=True)
+    try:
+        found = []
+        for account in load_accounts(con):
+            managed = account.managed.get(arn)
+            if managed is None:
+                continue
+            for principal in account.principals:
+                reach = [*principal.identity, *([principal.boundary] if principal.boundary else [])]
+                if any(a.document is managed.attached.document for a in reach):
+                    found.append(principal.arn)
+        return found
+    finally:
+        con.close()
+
+
+def test_a_changed_document_is_asked_again_only_where_it_is_read(database, evaluations):
+    before = _build(database)
+    kept = _keys(database)
+    holders = _holders(database, CHANGED_POLICY)
+    assert holders
+    con = duckdb.connect(str(database))
+    con.execute("update history.aws_iam_policy set policy = ? where arn = ?", [json.dumps(READ_ONLY), CHANGED_POLICY])
+    con.close()
+    after = _build(database)
+    assert after == _computed(database)
+    assert after["iam_principal_access"] != before["iam_principal_access"]
+    now = _keys(database)
+    # the holders, the policy itself and its account's role chains (which read every principal's answers)
+    assert len(now - kept) == len(holders) + 2
+    assert len(kept - now) == len(holders) + 2  # the replaced answers are gone
+    changed = {row[1] for row in set(after["iam_principal_access"]) ^ set(before["iam_principal_access"])}
+    assert changed and changed <= set(holders)
+    assert {row[1] for row in set(after["iam_policy_access"]) ^ set(before["iam_policy_access"])} <= {CHANGED_POLICY}
+
+
+def test_another_engine_version_asks_everything_again(database, evaluations, tmp_path):
+    _build(database)
+    kept = _keys(database)
+    questions = tmp_path / "access.yaml"
+    questions.write_text(controls.ACCESS_QUESTIONS.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    evaluations.clear()
+    rebuilt = _build(database, questions)
+    assert evaluations
+    assert rebuilt == _computed(database)
+    assert _keys(database).isdisjoint(kept)
+    con = duckdb.connect(str(database), read_only=True)
+    versions = con.execute(f"select distinct engine_version from {ACCESS_CACHE_KEYS}").fetchall()
+    con.close()
+    assert versions == [(answer_cache.engine_version(questions),)]
+
+
+def test_the_engine_version_covers_the_engine_source(tmp_path):
+    package = tmp_path / "policy"
+    shutil.copytree(answer_cache.POLICY_PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    same = answer_cache.engine_version(controls.ACCESS_QUESTIONS, package)
+    assert same == answer_cache.engine_version(controls.ACCESS_QUESTIONS)
+    evaluation = package / "evaluation.py"
+    evaluation.write_text(evaluation.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    answer_cache.engine_version.cache_clear()
+    assert answer_cache.engine_version(controls.ACCESS_QUESTIONS, package) != same
+
+
+def test_an_interrupted_write_keeps_nothing(database, monkeypatch):
+    original = answer_cache.insert_rows
+
+    def failing(con, table, rows, types):
+        if table in ACCESS_CACHE_ROWS.values():  # after the units' keys were written
+            raise KeyboardInterrupt
+        original(con, table, rows, types)
+
+    monkeypatch.setattr(answer_cache, "insert_rows", failing)
+    con = db.connect(str(database))
+    with pytest.raises(KeyboardInterrupt):
+        create_tables(con, controls.ACCESS_QUESTIONS)
+    assert not con.execute("select table_name from duckdb_tables() where database_name = 'temp'").fetchall()
+    con.close()
+    assert not _keys(database)
+    monkeypatch.undo()
+    assert _build(database) == _computed(database)
+
+
+def test_a_unit_with_missing_rows_is_asked_again(database):
+    cold = _build(database)
+    con = duckdb.connect(str(database))
+    table = ACCESS_CACHE_ROWS["iam_principal_access"]
+    con.execute(f"delete from {table} where cache_key = (select min(cache_key) from {table})")
+    con.close()
+    assert _build(database) == cold
+
+
+def test_documents_that_are_not_loaded_stay_unknown(database):
+    con = duckdb.connect(str(database))
+    con.execute("delete from history.aws_iam_policy where arn = ?", [CHANGED_POLICY])
+    con.close()
+    cold = _build(database)
+    warm = _build(database)
+    assert warm == cold == _computed(database)
+    decisions = {row[7] for row in warm["iam_principal_access"] if row[10] and "privesc8" in row[10]}
+    assert "Unknown" in decisions and decisions <= {"Unknown", "Allowed", "AllowedIf"}
+
+
+def test_a_read_only_database_is_computed_without_a_cache(database):
+    con = db.connect(str(database), read_only=True)
+    create_tables(con, controls.ACCESS_QUESTIONS)
+    built = _tables(con)
+    kept = con.execute("select count(*) from duckdb_tables() where table_name = ?", [ACCESS_CACHE_KEYS]).fetchone()[0]
+    con.close()
+    assert built == _computed(database) and not kept
+
+
+def test_a_second_check_gives_the_same_results(database):
+    engine_controls = [c.id for c in controls.load_controls() if reads_access_tables([c])]
+    con = db.connect(str(database))
+    first, second = (
+        [{k: v for k, v in row.items() if k != "run_id"} for row in controls.results(con, run_id)]
+        for run_id in (
+            controls.run_checks(con, controls=engine_controls),
+            controls.run_checks(con, controls=engine_controls),
+        )
+    )
+    con.close()
+    assert second == first and any(row["status"] == "alarm" for row in first)
