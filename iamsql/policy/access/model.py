@@ -193,11 +193,15 @@ class _Documents:
 
     def __init__(self) -> None:
         self._parsed: dict[str, tuple[Policy | None, bool]] = {}
+        self._texts: dict[int, tuple[dict, str]] = {}  # canonical text by document identity (one dict, many events)
 
     def attached(self, label: str, document, *, inline: bool = False) -> AttachedPolicy:
         if not isinstance(document, dict):
             return AttachedPolicy(label, None, inline=inline)
-        key = json.dumps(document, sort_keys=True)
+        known = self._texts.get(id(document))
+        if known is None or known[0] is not document:
+            known = self._texts[id(document)] = (document, json.dumps(document, sort_keys=True))
+        key = known[1]
         if key not in self._parsed:
             try:
                 self._parsed[key] = (parse_policy(document), bool(PERSONAL.search(key)))
