@@ -21,6 +21,8 @@ from iamsql.store import db
 from iamsql.store.bookkeeping import ACCESS_CACHE_KEYS, ACCESS_CACHE_ROWS
 from iamsql.store.schema import ACCESS_TABLES
 
+from . import test_controls_detections_engine as detections
+from .cloudtrail_events import load_accounts as load_events
 from .conftest import TEST_DATA
 
 EXAMPLE = TEST_DATA / "cloudsplaining" / "example.json"
@@ -126,9 +128,10 @@ def test_a_changed_document_is_asked_again_only_where_it_is_read(database, evalu
     assert after == _computed(database)
     assert after["iam_principal_access"] != before["iam_principal_access"]
     now = _keys(database)
-    # the holders, the policy itself and its account's role chains (which read every principal's answers)
-    assert len(now - kept) == len(holders) + 2
-    assert len(kept - now) == len(holders) + 2  # the replaced answers are gone
+    # the holders, the policy itself, its account's role chains (which read every principal's answers) and the
+    # event tables (a grant event names a managed policy by its ARN)
+    assert len(now - kept) == len(holders) + 3
+    assert len(kept - now) == len(holders) + 3  # the replaced answers are gone
     changed = {row[1] for row in set(after["iam_principal_access"]) ^ set(before["iam_principal_access"])}
     assert changed and changed <= set(holders)
     assert {row[1] for row in set(after["iam_policy_access"]) ^ set(before["iam_policy_access"])} <= {CHANGED_POLICY}
@@ -221,3 +224,33 @@ def test_a_second_check_gives_the_same_results(database):
     )
     con.close()
     assert second == first and any(row["status"] == "alarm" for row in first)
+
+
+@pytest.fixture
+def with_events(tmp_path):
+    path = tmp_path / "events.duckdb"
+    con = db.connect(str(path))
+    snapshot = tmp_path / "get-account-authorization-details.json"
+    snapshot.write_text(json.dumps(detections.gaad()))
+    load_paths(con, [snapshot], as_of=detections.AS_OF.isoformat())
+    load_events(con, {detections.ACC: {"aws_cloudtrail_trail_event": detections.EVENTS}}, detections.AS_OF)
+    con.close()
+    return path
+
+
+def test_the_event_tables_are_kept_until_the_events_change(with_events, evaluations):
+    cold = _build(with_events)
+    assert cold["iam_event_policy_grant"] and cold["iam_event_policy_answer"] and cold["iam_event_trust_access"]
+    evaluations.clear()
+    warm = _build(with_events)
+    assert not evaluations
+    assert warm == cold == _computed(with_events)
+    con = db.connect(str(with_events))
+    later = detections.put("user", "erin", "admin", detections.doc(detections.allow("*")), 50)
+    load_events(con, {detections.ACC: {"aws_cloudtrail_trail_event": [later]}}, detections.AS_OF)
+    con.close()
+    evaluations.clear()
+    grown = _build(with_events)
+    assert evaluations
+    assert grown == _computed(with_events)
+    assert len(grown["iam_event_policy_grant"]) == len(cold["iam_event_policy_grant"]) + 1

@@ -100,13 +100,11 @@ create table if not exists iamsql_evidence_run (
 
 
 # The policy engine's answers kept between checks (iamsql.policy.access.cache, docs/policy-engine.md): one row per
-# unit of answers (a principal, a policy, a role's trust, an account's role chains) keyed by a SHA-256 of everything
-# its rows depend on, and the unit's rows of each engine table, written with its key in one transaction.
+# unit of answers (a principal, a policy, a role's trust, an account's role chains, the IAM change events) keyed by a
+# SHA-256 of everything its rows depend on, and the unit's rows of each engine table, written with its key in one
+# transaction.
 ACCESS_CACHE_KEYS = "iamsql_access_cache"
-ACCESS_CACHE_ROWS = {  # the engine tables whose answers are kept; the grant events' are computed on every check
-    name: f"iamsql_access_cache_{name}"
-    for name in ("iam_principal_access", "iam_policy_access", "iam_role_trust_access")
-}
+ACCESS_CACHE_ROWS = {name: f"iamsql_access_cache_{name}" for name in ACCESS_TABLES}
 ACCESS_CACHE_DDL = f"""
 create table if not exists {ACCESS_CACHE_KEYS} (
     cache_key varchar not null,

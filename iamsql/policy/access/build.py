@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from iamsql.policy.access.cache import CACHED_TABLES, AnswerCache, fill_account, insert_rows
+from iamsql.policy.access.cache import AnswerCache, fill_account, fill_events, insert_rows
 from iamsql.policy.access.events import event_rows
 from iamsql.policy.access.model import AccountModel, load_accounts
 from iamsql.policy.access.organization import Guardrails, guardrails
@@ -54,11 +54,11 @@ def create_tables(
     con: duckdb.DuckDBPyConnection, questions_file: Path, *, prefix: str = "", tables: Iterable[str] = ACCESS_TABLES
 ) -> dict[str, int]:
     """Compute the access ``tables`` (default every one) and store them as TEMP tables named ``prefix + name``;
-    their row counts. On a database file the connection may write, the rows of ``CACHED_TABLES`` come from the
-    answers kept there by earlier runs, and those computed now are kept (``cache.py``)."""
+    their row counts. On a database file the connection may write, the rows come from the answers kept there by
+    earlier runs, and those computed now are kept (``cache.py``)."""
     wanted = [name for name in ACCESS_TABLES if name in set(tables)]
     cache = AnswerCache.open(con, questions_file)
-    kept = [name for name in wanted if name in CACHED_TABLES] if cache else []
+    kept = wanted if cache else []
     questions, rails, accounts = load_questions(questions_file), guardrails(con), load_accounts(con)
     computed = _rows(con, questions, rails, accounts, set(wanted) - set(kept))
     try:
@@ -72,6 +72,9 @@ def create_tables(
             filled = fill_account(cache, account, rails.get(account.account_id), questions, kept, prefix)
             for name, count in filled.items():
                 counts[name] = counts.get(name, 0) + count
+        if set(kept) & set(EVENT_TABLES):
+            events = [name for name in kept if name in EVENT_TABLES]
+            counts.update(fill_events(cache, con, accounts, rails, questions, events, prefix))
     except BaseException:  # no half-filled table that a later call would take for computed
         for name in wanted:
             con.execute(f'drop table if exists temp.main."{prefix}{name}"')

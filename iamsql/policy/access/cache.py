@@ -1,9 +1,9 @@
 """The policy engine's answers kept between checks, in the database they were computed from (issue 16 items 2 and 5;
 docs/policy-engine.md).
 
-Rows of ``iam_principal_access``, ``iam_policy_access`` and ``iam_role_trust_access`` are kept per *unit*: a
-principal's answers, an account's ``assume_admin_role`` rows (its role chains), a policy subject's answers, a role's
-trust answers. A unit's key is a SHA-256 over everything its rows depend on, by content, not by snapshot: the engine
+Rows of the engine's tables are kept per *unit*: a principal's answers, an account's ``assume_admin_role`` rows
+(its role chains), a policy subject's answers, a role's trust answers, the IAM change events' tables (one unit for
+all of them, keyed by the events read). A unit's key is a SHA-256 over everything its rows depend on, by content, not by snapshot: the engine
 version (``engine_version``), the account and partition, the organization's guardrails, the unit's own attributes
 and the label, place and canonical JSON of every document it reads (a document that is not loaded counts as such,
 so its answers stay ``Unknown``). The chains' key covers every principal's key of the account. A check of an
@@ -24,6 +24,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
+from iamsql.policy.access.events import event_rows, events_fingerprint
 from iamsql.policy.access.model import AccountModel, AttachedPolicy, Principal, collector_paused
 from iamsql.policy.access.organization import Guardrails
 from iamsql.policy.access.questions import Question
@@ -45,7 +46,6 @@ from iamsql.store.schema import ACCESS_TABLES
 CACHE_FORMAT = 1  # how keys are made: bump when that changes
 POLICY_PACKAGE = Path(__file__).resolve().parent.parent  # iamsql/policy: the engine and its tables
 STAGED = "iamsql_access_rows"  # the name rows are registered under while they are inserted
-CACHED_TABLES = tuple(ACCESS_CACHE_ROWS)
 Unit = tuple[str, Callable[[], list[tuple]]]  # (key, how to compute its rows)
 
 
@@ -80,9 +80,9 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple], t
 class Fingerprints:
     """The keys of one account's units; each document's canonical JSON is hashed once."""
 
-    def __init__(self, version: str, account: AccountModel, rails: Guardrails | None) -> None:
+    def __init__(self, version: str, account_id: str, partition: str | None, rails: Guardrails | None) -> None:
         self._documents: dict[int, tuple[object, str]] = {}
-        self._common = [version, account.account_id, account.partition]
+        self._common = [version, account_id, partition]
         self.rails = None if rails is None else self._rails(rails)
 
     def _document(self, document) -> str | None:
@@ -145,6 +145,10 @@ class Fingerprints:
     def subject(self, resource: str, kind: str, policies: list[AttachedPolicy]) -> str:
         return self._key("policy", resource, kind, [self._attached(a) for a in policies])
 
+    def managed(self, account: AccountModel) -> list:
+        """The account's managed policies as the event tables read them (a grant names one by its ARN)."""
+        return [[arn, policy.name, self._attached(policy.attached)] for arn, policy in sorted(account.managed.items())]
+
     def role_trust(self, role: Principal) -> str:
         return self._key("trust", self.rails, role.arn, role.name, role.path, self._attached(role.trust))
 
@@ -155,21 +159,22 @@ class AnswerCache:
     def __init__(self, con: duckdb.DuckDBPyConnection, version: str) -> None:
         self.con = con
         self.version = version
-        self.computed = 0  # units computed (not found) since this object was made
         self.used: dict[tuple[str, str], set[str]] = {}  # (account, table) -> keys its build used
 
     @classmethod
     def open(cls, con: duckdb.DuckDBPyConnection, questions_file: Path) -> AnswerCache | None:
         """The cache of the connection's database; None when the database is not a file this connection may
         write. A cache made by another engine version is emptied first."""
-        path, read_only = con.execute(
+        ((path, read_only),) = con.execute(
             "select path, readonly from duckdb_databases() where database_name = current_database()"
-        ).fetchone()
+        ).fetchall()
         if path is None or read_only:
             return None
         version = engine_version(questions_file)
         con.execute(ACCESS_CACHE_DDL)
-        if con.execute(f"select count(*) from {ACCESS_CACHE_KEYS} where engine_version <> ?", [version]).fetchone()[0]:
+        if con.execute(f"select count(*) from {ACCESS_CACHE_KEYS} where engine_version <> ?", [version]).fetchall()[0][
+            0
+        ]:
             with transaction(con):
                 for table in (ACCESS_CACHE_KEYS, *ACCESS_CACHE_ROWS.values()):
                     con.execute(f"delete from {table}")
@@ -188,7 +193,8 @@ class AnswerCache:
                 for (key,) in self.con.execute(
                     f"select k.cache_key from {ACCESS_CACHE_KEYS} k semi join {STAGED} using (cache_key) "
                     f"left join (select cache_key, count(*) as found from {rows} semi join {STAGED} using (cache_key) "
-                    "group by cache_key) r using (cache_key) where k.row_count = coalesce(r.found, 0)"
+                    "group by cache_key) r using (cache_key) where k.table_name = ? and k.row_count = coalesce(r.found, 0)",
+                    [table],
                 ).fetchall()
             }
         finally:
@@ -204,7 +210,6 @@ class AnswerCache:
         missing = dict((key, compute) for key, compute in units if key not in present)
         if missing:
             computed = [(key, compute()) for key, compute in missing.items()]
-            self.computed += len(computed)
             self._keep(table, account_id, computed)
         return keys
 
@@ -215,8 +220,9 @@ class AnswerCache:
         with transaction(self.con):
             self._stage_keys([key for key, _ in computed])
             try:
-                for kept in (ACCESS_CACHE_KEYS, ACCESS_CACHE_ROWS[table]):
-                    self.con.execute(f"delete from {kept} where cache_key in (select cache_key from {STAGED})")
+                stale = f"cache_key in (select cache_key from {STAGED})"
+                self.con.execute(f"delete from {ACCESS_CACHE_KEYS} where {stale} and table_name = ?", [table])
+                self.con.execute(f"delete from {ACCESS_CACHE_ROWS[table]} where {stale}")
             finally:
                 self.con.unregister(STAGED)
             insert_rows(self.con, ACCESS_CACHE_KEYS, heads, ["VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "BIGINT"])
@@ -247,7 +253,7 @@ class AnswerCache:
             return self.con.execute(
                 f'insert into "{target}" select {names} from {STAGED} k join {ACCESS_CACHE_ROWS[table]} r '
                 "using (cache_key) order by k.position, r.seq"
-            ).fetchone()[0]
+            ).fetchall()[0][0]
         finally:
             self.con.unregister(STAGED)
 
@@ -279,7 +285,7 @@ def fill_account(
 ) -> dict[str, int]:
     """Append one account's rows of the kept ``tables`` to the TEMP tables ``prefix + name`` from the cache,
     computing the units it lacks; the row counts."""
-    fingerprints = Fingerprints(cache.version, account, rails)
+    fingerprints = Fingerprints(cache.version, account.account_id, account.partition, rails)
     account_id = account.account_id
     counts = {}
     if "iam_principal_access" in tables:
@@ -322,3 +328,38 @@ def fill_account(
         )
         counts[table] = cache.fill(prefix + table, table, keys)
     return counts
+
+
+def fill_events(
+    cache: AnswerCache,
+    con: duckdb.DuckDBPyConnection,
+    accounts: list[AccountModel],
+    rails: dict[str, Guardrails],
+    questions: tuple[Question, ...],
+    tables: list[str],
+    prefix: str = "",
+) -> dict[str, int]:
+    """Append the rows of the kept event ``tables`` to the TEMP tables ``prefix + name``: one unit for all the IAM
+    change events visible on the connection (their document numbers run across accounts), keyed by the events
+    read (``events_fingerprint``), every account's managed policies and guardrails; the row counts."""
+    models = {account.account_id: account for account in accounts}
+    parts = []
+    for account_id in sorted(set(models) | set(rails)):
+        model = models.get(account_id)
+        partition = model.partition if model else None
+        fingerprints = Fingerprints(cache.version, account_id, partition, rails.get(account_id))
+        parts.append([account_id, partition, fingerprints.rails, fingerprints.managed(model) if model else None])
+    text = json.dumps([cache.version, "events", events_fingerprint(con), parts])
+    key = hashlib.sha256(text.encode()).hexdigest()
+    computed: dict[str, list[tuple]] = {}
+
+    def rows(table: str) -> list[tuple]:
+        if not computed:
+            computed.update(event_rows(con, accounts, questions, rails))
+        return computed[table]
+
+    scope = ",".join(sorted(models))  # the accounts whose IAM data the build read
+    return {
+        table: cache.fill(prefix + table, table, cache.ensure(table, scope, [(key, partial(rows, table))]))
+        for table in tables
+    }

@@ -30,12 +30,13 @@ DOCUMENT = ("PutUserPolicy", "PutRolePolicy", "PutGroupPolicy", "CreatePolicy", 
 TRUST = ("UpdateAssumeRolePolicy", "CreateRole")
 REQUEST_FIELDS = ("policyArn", "policyName", "policyDocument", "assumeRolePolicyDocument", "roleName", "path")
 EVENTS_SQL = """
-select account_id, coalesce(partition, 'aws'), event_id, event_name, {fields}
+select {columns}
 from aws_cloudtrail_trail_event
 where event_source = 'iam.amazonaws.com' and error_code is null and event_id is not null and account_id is not null
   and event_name in ({names})
-order by account_id, event_time, event_id
 """
+ORDER = "account_id, event_time, event_id"
+NAMES = ", ".join(f"'{n}'" for n in (*ATTACH, *DOCUMENT, *TRUST))
 
 
 class _Decoded:
@@ -68,8 +69,8 @@ class _Decoded:
 def _events(con: duckdb.DuckDBPyConnection, decoded: _Decoded) -> list[tuple[str, str, str, str, dict]]:
     """The successful IAM change events the tables read, with the request parameters they read (DuckDB extracts
     them from each event's JSON; each distinct value is decoded once)."""
-    names = ", ".join(f"'{n}'" for n in (*ATTACH, *DOCUMENT, *TRUST))
     fields = ", ".join(f"json_extract(request_parameters, '$.{field}')::varchar" for field in REQUEST_FIELDS)
+    columns = f"account_id, coalesce(partition, 'aws'), event_id, event_name, {fields}"
     return [
         (
             account,
@@ -79,9 +80,18 @@ def _events(con: duckdb.DuckDBPyConnection, decoded: _Decoded) -> list[tuple[str
             {field: decoded(text) for field, text in zip(REQUEST_FIELDS, texts) if text is not None},
         )
         for account, partition, event_id, name, *texts in con.execute(
-            EVENTS_SQL.format(fields=fields, names=names)
+            EVENTS_SQL.format(columns=columns, names=NAMES) + f"order by {ORDER}"
         ).fetchall()
     ]
+
+
+def events_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
+    """SHA-256 of what the event tables read of the events visible on the connection, in the order they read it."""
+    row = "sha256(to_json({a: account_id, p: coalesce(partition, 'aws'), e: event_id, n: event_name, "
+    row += "r: request_parameters::varchar}))"
+    return con.execute(
+        EVENTS_SQL.format(columns=f"sha256(coalesce(string_agg({row}, '' order by {ORDER}), ''))", names=NAMES)
+    ).fetchall()[0][0]
 
 
 def _granted(
