@@ -128,10 +128,9 @@ def test_a_changed_document_is_asked_again_only_where_it_is_read(database, evalu
     assert after == _computed(database)
     assert after["iam_principal_access"] != before["iam_principal_access"]
     now = _keys(database)
-    # the holders, the policy itself, its account's role chains (which read every principal's answers) and the
-    # event tables (a grant event names a managed policy by its ARN)
-    assert len(now - kept) == len(holders) + 3
-    assert len(kept - now) == len(holders) + 3  # the replaced answers are gone
+    # the holders, the policy itself and its account's role chains (which read every principal's answers)
+    assert len(now - kept) == len(holders) + 2
+    assert len(kept - now) == len(holders) + 2  # the replaced answers are gone
     changed = {row[1] for row in set(after["iam_principal_access"]) ^ set(before["iam_principal_access"])}
     assert changed and changed <= set(holders)
     assert {row[1] for row in set(after["iam_policy_access"]) ^ set(before["iam_policy_access"])} <= {CHANGED_POLICY}
@@ -254,3 +253,31 @@ def test_the_event_tables_are_kept_until_the_events_change(with_events, evaluati
     assert evaluations
     assert grown == _computed(with_events)
     assert len(grown["iam_event_policy_grant"]) == len(cold["iam_event_policy_grant"]) + 1
+
+
+def _event_keys(path) -> set[str]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        sql = f"select cache_key from {ACCESS_CACHE_KEYS} where table_name = 'iam_event_policy_grant'"
+        return {key for (key,) in con.execute(sql).fetchall()}
+    finally:
+        con.close()
+
+
+def test_the_event_tables_read_only_the_managed_policies_the_events_attach(with_events):
+    _build(with_events)
+    kept = _event_keys(with_events)
+    con = duckdb.connect(str(with_events))
+    trust = json.dumps(detections.doc(detections.assume({"Service": "ec2.amazonaws.com"})))
+    con.execute("update history.aws_iam_role set assume_role_policy = ? where name = 'app'", [trust])
+    con.close()
+    assert _build(with_events) == _computed(with_events)
+    assert _event_keys(with_events) == kept  # a trust policy: no event reads it
+    con = duckdb.connect(str(with_events))
+    con.execute(
+        "update history.aws_iam_policy set policy = ? where arn = ?", [json.dumps(READ_ONLY), detections.ESCALATE]
+    )
+    con.close()
+    changed = _build(with_events)
+    assert changed == _computed(with_events)
+    assert _event_keys(with_events).isdisjoint(kept)  # a policy a grant event attaches

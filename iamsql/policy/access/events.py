@@ -85,6 +85,20 @@ def _events(con: duckdb.DuckDBPyConnection, decoded: _Decoded) -> list[tuple[str
     ]
 
 
+def attached_policies(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
+    """(account, ARN) of every managed policy the grant events attach: all the event tables read of the snapshot's
+    managed policies."""
+    column = "distinct account_id, json_extract(request_parameters, '$.policyArn')::varchar"
+    decoded = _Decoded()
+    return {
+        (account, arn)
+        for account, text in con.execute(
+            EVENTS_SQL.format(columns=column, names=", ".join(f"'{n}'" for n in ATTACH))
+        ).fetchall()
+        if text is not None and isinstance(arn := decoded(text), str)
+    }
+
+
 def events_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
     """SHA-256 of what the event tables read of the events visible on the connection, in the order they read it."""
     row = "sha256(to_json({a: account_id, p: coalesce(partition, 'aws'), e: event_id, n: event_name, "
