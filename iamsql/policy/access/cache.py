@@ -3,12 +3,12 @@ docs/policy-engine.md).
 
 Rows of the engine's tables are kept per *unit*: a principal's answers, an account's ``assume_admin_role`` rows
 (its role chains), a policy subject's answers, a role's trust answers, the IAM change events' tables (one unit for
-all of them, keyed by the events read). A unit's key is a SHA-256 over everything its rows depend on, by content, not by snapshot: the engine
-version (``engine_version``), the account and partition, the organization's guardrails, the unit's own attributes
-and the label, place and canonical JSON of every document it reads (a document that is not loaded counts as such,
-so its answers stay ``Unknown``). The chains' key covers every principal's key of the account. A check of an
-unchanged snapshot finds every key; a snapshot where one document changed computes again only the units that read
-it. New units are written with their rows in one transaction, so a unit is either whole or absent; the TEMP tables
+all of them, keyed by the events read and the managed policies they attach). A unit's key is a SHA-256 over
+everything its rows depend on, by content, not by snapshot: the engine version (``engine_version``), the account and
+partition, the organization's guardrails, the unit's own attributes and the label, place and canonical JSON of every
+document it reads (a document that is not loaded counts as such, so its answers stay ``Unknown``). The chains' key
+covers every principal's key of the account. A check of an unchanged snapshot finds every key; a snapshot where one
+document changed computes again only the units that read it. New units are written with their rows in one transaction, so a unit is either whole or absent; the TEMP tables
 are then filled from the kept rows, in the order the engine gives them. Units of an account that its latest build
 did not use are deleted, and a different engine version empties the cache.
 """
@@ -176,9 +176,10 @@ class AnswerCache:
             return None
         version = engine_version(questions_file)
         con.execute(ACCESS_CACHE_DDL)
-        if con.execute(f"select count(*) from {ACCESS_CACHE_KEYS} where engine_version <> ?", [version]).fetchall()[0][
-            0
-        ]:
+        ((stale,),) = con.execute(
+            f"select count(*) from {ACCESS_CACHE_KEYS} where engine_version <> ?", [version]
+        ).fetchall()
+        if stale:
             with transaction(con):
                 for table in (ACCESS_CACHE_KEYS, *ACCESS_CACHE_ROWS.values()):
                     con.execute(f"delete from {table}")
@@ -197,7 +198,8 @@ class AnswerCache:
                 for (key,) in self.con.execute(
                     f"select k.cache_key from {ACCESS_CACHE_KEYS} k semi join {STAGED} using (cache_key) "
                     f"left join (select cache_key, count(*) as found from {rows} semi join {STAGED} using (cache_key) "
-                    "group by cache_key) r using (cache_key) where k.table_name = ? and k.row_count = coalesce(r.found, 0)",
+                    "group by cache_key) r using (cache_key) "
+                    "where k.table_name = ? and k.row_count = coalesce(r.found, 0)",
                     [table],
                 ).fetchall()
             }
