@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from iamsql.policy.access.cache import AnswerCache, fill_account, fill_events, insert_rows
+from iamsql.policy.access.cache import AnswerCache, fill_tables, insert_rows
 from iamsql.policy.access.events import event_rows
 from iamsql.policy.access.model import AccountModel, load_accounts
 from iamsql.policy.access.organization import Guardrails, guardrails
@@ -68,17 +68,11 @@ def create_tables(
             if computed.get(name):
                 insert_rows(con, f"{prefix}{name}", computed[name], [sqltype for _, sqltype in ACCESS_TABLES[name]])
         counts = {name: len(rows) for name, rows in computed.items()}
-        for account in accounts if kept else ():
-            filled = fill_account(cache, account, rails.get(account.account_id), questions, kept, prefix)
-            for name, count in filled.items():
-                counts[name] = counts.get(name, 0) + count
-        if set(kept) & set(EVENT_TABLES):
+        if kept:
             events = [name for name in kept if name in EVENT_TABLES]
-            counts.update(fill_events(cache, con, accounts, rails, questions, events, prefix))
+            counts.update(fill_tables(cache, con, accounts, rails, questions, kept, events, prefix))
     except BaseException:  # no half-filled table that a later call would take for computed
         for name in wanted:
             con.execute(f'drop table if exists temp.main."{prefix}{name}"')
         raise
-    if cache:
-        cache.prune()
     return {name: counts.get(name, 0) for name in wanted}

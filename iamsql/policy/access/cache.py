@@ -8,9 +8,10 @@ everything its rows depend on, by content, not by snapshot: the engine version (
 partition, the organization's guardrails, the unit's own attributes and the label, place and canonical JSON of every
 document it reads (a document that is not loaded counts as such, so its answers stay ``Unknown``). The chains' key
 covers every principal's key of the account. A check of an unchanged snapshot finds every key; a snapshot where one
-document changed computes again only the units that read it. New units are written with their rows in one transaction, so a unit is either whole or absent; the TEMP tables
-are then filled from the kept rows, in the order the engine gives them. Units of an account that its latest build
-did not use are deleted, and a different engine version empties the cache.
+document changed computes again only the units that read it. A build looks all its units up in one query, writes
+the new ones with their rows in one transaction (one insert per cache table), so a unit is either whole or absent,
+deletes there the units of its accounts it did not use, and fills the TEMP tables from the kept rows in the order
+the engine gives them (one statement per table). A different engine version empties the cache.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import json
 from collections.abc import Callable, Iterable
 from functools import lru_cache, partial
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 import numpy as np
@@ -46,7 +48,6 @@ from iamsql.store.schema import ACCESS_TABLES
 CACHE_FORMAT = 1  # how keys are made: bump when that changes
 POLICY_PACKAGE = Path(__file__).resolve().parent.parent  # iamsql/policy: the engine and its tables
 STAGED = "iamsql_access_rows"  # the name rows are registered under while they are inserted
-Unit = tuple[str, Callable[[], list[tuple]]]  # (key, how to compute its rows)
 
 
 @lru_cache(maxsize=8)
@@ -157,198 +158,238 @@ class Fingerprints:
         return self._key("trust", self.rails, role.arn, role.name, role.path, self._attached(role.trust))
 
 
-class AnswerCache:
-    """The kept units of one database: which keys it holds, new units written whole, rows copied into TEMP tables."""
+class Unit(NamedTuple):
+    """One unit of a build: the scope it is pruned in (an account, or the accounts the events were read with),
+    its table, its key and how to compute its rows."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, version: str) -> None:
+    account_id: str
+    table: str
+    key: str
+    compute: Callable[[], list[tuple]]
+
+
+class AnswerCache:
+    """The kept units of one database: which keys it holds, new units written whole, rows copied into TEMP tables.
+    A build takes a fixed number of statements, whatever its number of accounts and units."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, version: str, empty: bool) -> None:
         self.con = con
         self.version = version
-        self.used: dict[tuple[str, str], set[str]] = {}  # (account, table) -> keys its build used
+        self.empty = empty  # nothing kept: no unit to look up, nothing to prune
+        self.computed: dict[tuple[str, str], list[tuple]] = {}  # (table, key) -> rows computed by this build
 
     @classmethod
     def open(cls, con: duckdb.DuckDBPyConnection, questions_file: Path) -> AnswerCache | None:
         """The cache of the connection's database; None when the database is not a file this connection may
-        write. A cache made by another engine version is emptied first."""
-        ((path, read_only),) = con.execute(
-            "select path, readonly from duckdb_databases() where database_name = current_database()"
+        write. The cache tables are created when missing; a cache made by another engine version is emptied."""
+        tables = [ACCESS_CACHE_KEYS, *ACCESS_CACHE_ROWS.values()]
+        ((path, read_only, present),) = con.execute(
+            "select path, readonly, (select count(*) from duckdb_tables() t where t.database_name = d.database_name "
+            "and t.schema_name = 'main' and t.table_name in (select unnest(?::varchar[]))) "
+            "from duckdb_databases() d where d.database_name = current_database()",
+            [tables],
         ).fetchall()
         if path is None or read_only:
             return None
         version = engine_version(questions_file)
-        con.execute(ACCESS_CACHE_DDL)
-        ((stale,),) = con.execute(
-            f"select count(*) from {ACCESS_CACHE_KEYS} where engine_version <> ?", [version]
+        if present < len(tables):
+            con.execute(ACCESS_CACHE_DDL)
+            if not present:
+                return cls(con, version, empty=True)
+        ((kept, stale),) = con.execute(
+            f"select count(*), count(*) filter (where engine_version <> ?) from {ACCESS_CACHE_KEYS}", [version]
         ).fetchall()
         if stale:
             with transaction(con):
-                for table in (ACCESS_CACHE_KEYS, *ACCESS_CACHE_ROWS.values()):
+                for table in tables:
                     con.execute(f"delete from {table}")
-        return cls(con, version)
+        return cls(con, version, empty=not kept or bool(stale))
 
-    def _stage_keys(self, keys: list[str]) -> None:
-        self.con.register(STAGED, {"cache_key": np.array(keys, dtype=object), "position": np.arange(len(keys))})
+    def _stage(self, units: list[Unit], written: set[tuple[str, str]] = frozenset()) -> None:
+        """Register the units under ``STAGED``: scope, table, key, position in the build, whether written now."""
+        self.con.register(
+            STAGED,
+            {
+                "account_id": np.array([u.account_id for u in units], dtype=object),
+                "table_name": np.array([u.table for u in units], dtype=object),
+                "cache_key": np.array([u.key for u in units], dtype=object),
+                "position": np.arange(len(units)),
+                "written": np.array([(u.table, u.key) in written for u in units], dtype=bool),
+            },
+        )
 
-    def _present(self, table: str, keys: list[str]) -> set[str]:
-        """Those of ``keys`` kept whole: as many rows as their unit was written with."""
-        rows = ACCESS_CACHE_ROWS[table]
-        self._stage_keys(keys)
+    def _kept(self, units: list[Unit]) -> tuple[set[tuple[str, str]], bool]:
+        """The ``(table, key)`` of the units kept whole (as many rows as their unit was written with), and whether
+        the units' scopes hold units the build does not use; one query."""
+        tables = sorted({u.table for u in units})
+        counts = " union all ".join(
+            f"select '{table}' as table_name, cache_key, count(*) as found from {ACCESS_CACHE_ROWS[table]} "
+            f"where cache_key in (select cache_key from {STAGED} where table_name = '{table}') group by cache_key"
+            for table in tables
+        )
+        self._stage(units)
         try:
-            return {
-                key
-                for (key,) in self.con.execute(
-                    f"select k.cache_key from {ACCESS_CACHE_KEYS} k semi join {STAGED} using (cache_key) "
-                    f"left join (select cache_key, count(*) as found from {rows} semi join {STAGED} using (cache_key) "
-                    "group by cache_key) r using (cache_key) "
-                    "where k.table_name = ? and k.row_count = coalesce(r.found, 0)",
-                    [table],
-                ).fetchall()
-            }
-        finally:
-            self.con.unregister(STAGED)
-
-    def ensure(self, table: str, account_id: str, units: list[Unit]) -> list[str]:
-        """Compute and keep the units whose key is not kept yet; their keys, in order."""
-        keys = [key for key, _ in units]
-        self.used.setdefault((account_id, table), set()).update(keys)
-        if not keys:
-            return keys
-        present = self._present(table, keys)
-        missing = dict((key, compute) for key, compute in units if key not in present)
-        if missing:
-            computed = [(key, compute()) for key, compute in missing.items()]
-            self._keep(table, account_id, computed)
-        return keys
-
-    def _keep(self, table: str, account_id: str, computed: list[tuple[str, list[tuple]]]) -> None:
-        """Write the units with their rows, all or nothing (over what is left of them, if anything)."""
-        heads = [(key, self.version, account_id, table, len(rows)) for key, rows in computed]
-        body = [(key, seq, *row) for key, rows in computed for seq, row in enumerate(rows)]
-        with transaction(self.con):
-            self._stage_keys([key for key, _ in computed])
-            try:
-                stale = f"cache_key in (select cache_key from {STAGED})"
-                self.con.execute(f"delete from {ACCESS_CACHE_KEYS} where {stale} and table_name = ?", [table])
-                self.con.execute(f"delete from {ACCESS_CACHE_ROWS[table]} where {stale}")
-            finally:
-                self.con.unregister(STAGED)
-            insert_rows(self.con, ACCESS_CACHE_KEYS, heads, ["VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "BIGINT"])
-            if body:
-                types = ["VARCHAR", "BIGINT", *(sqltype for _, sqltype in ACCESS_TABLES[table])]
-                insert_rows(self.con, ACCESS_CACHE_ROWS[table], body, types)
-
-    def rows(self, table: str, keys: list[str], where: str = "true", parameters: Iterable = ()) -> list[tuple]:
-        """The kept rows of ``keys``, in order, that ``where`` (SQL over the table's columns) holds for."""
-        names = ", ".join(f'r."{column}"' for column, _ in ACCESS_TABLES[table])
-        self._stage_keys(keys)
-        try:
-            return self.con.execute(
-                f"select {names} from {STAGED} k join {ACCESS_CACHE_ROWS[table]} r using (cache_key) "
-                f"where {where} order by k.position, r.seq",
-                list(parameters),
+            found = self.con.execute(
+                f"select k.table_name, k.cache_key, k.row_count = coalesce(r.found, 0), s.cache_key is not null "
+                f"from {ACCESS_CACHE_KEYS} k left join ({counts}) r using (table_name, cache_key) "
+                f"left join (select distinct table_name, cache_key from {STAGED}) s using (table_name, cache_key) "
+                f"where exists (select 1 from {STAGED} b where b.account_id = k.account_id "
+                "and b.table_name = k.table_name)"
             ).fetchall()
         finally:
             self.con.unregister(STAGED)
+        whole = {(table, key) for table, key, complete, used in found if complete and used}
+        return whole, not all(used for *_, used in found)
 
-    def fill(self, target: str, table: str, keys: list[str]) -> int:
-        """Append the kept rows of ``keys`` to the table ``target``, in order; how many."""
-        if not keys:
-            return 0
-        names = ", ".join(f'r."{column}"' for column, _ in ACCESS_TABLES[table])
-        self._stage_keys(keys)
+    def keep(self, units: list[Unit]) -> None:
+        """Compute the units not kept whole, in order, and write them with their rows in one transaction, which
+        also deletes what is left of them and the units of the build's scopes that it did not use."""
+        whole, unused = (set(), False) if self.empty or not units else self._kept(units)
+        for unit in units:
+            if (unit.table, unit.key) not in whole and (unit.table, unit.key) not in self.computed:
+                self.computed[unit.table, unit.key] = unit.compute()
+        if not self.computed and not unused:
+            return
+        written = [u for u in dict.fromkeys((u.account_id, u.table, u.key) for u in units) if u[1:] in self.computed]
+        with transaction(self.con):
+            if not self.empty:
+                self._delete(units)
+            heads = [(key, self.version, scope, table, len(self.computed[table, key])) for scope, table, key in written]
+            insert_rows(self.con, ACCESS_CACHE_KEYS, heads, ["VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "BIGINT"])
+            for table, rows_table in ACCESS_CACHE_ROWS.items():
+                body = [
+                    (key, seq, *row)
+                    for _, t, key in written
+                    if t == table
+                    for seq, row in enumerate(self.computed[t, key])
+                ]
+                if body:
+                    types = ["VARCHAR", "BIGINT", *(sqltype for _, sqltype in ACCESS_TABLES[table])]
+                    insert_rows(self.con, rows_table, body, types)
+
+    def _delete(self, units: list[Unit]) -> None:
+        """Delete what is kept of the units computed now and the units of the build's scopes it did not use."""
+        self._stage(units, set(self.computed))
         try:
-            return self.con.execute(
-                f'insert into "{target}" select {names} from {STAGED} k join {ACCESS_CACHE_ROWS[table]} r '
-                "using (cache_key) order by k.position, r.seq"
-            ).fetchall()[0][0]
+            stale = (
+                f"select k.table_name, k.cache_key from {ACCESS_CACHE_KEYS} k where exists (select 1 from {STAGED} b "
+                "where b.account_id = k.account_id and b.table_name = k.table_name) and not exists (select 1 from "
+                f"{STAGED} s where s.table_name = k.table_name and s.cache_key = k.cache_key and not s.written) "
+                f"union all select table_name, cache_key from {STAGED} where written"
+            )
+            for table in sorted({u.table for u in units}):
+                self.con.execute(
+                    f"delete from {ACCESS_CACHE_ROWS[table]} where cache_key in "
+                    f"(select cache_key from ({stale}) where table_name = '{table}')"
+                )
+            self.con.execute(
+                f"delete from {ACCESS_CACHE_KEYS} k where exists (select 1 from ({stale}) x "
+                "where x.table_name = k.table_name and x.cache_key = k.cache_key)"
+            )
         finally:
             self.con.unregister(STAGED)
 
-    def prune(self) -> None:
-        """Delete the units of each (account, table) built here that the build did not use."""
-        with transaction(self.con):
-            for (account_id, table), keys in self.used.items():
-                self._stage_keys(sorted(keys))
-                try:
-                    stale = f"account_id = ? and table_name = ? and cache_key not in (select cache_key from {STAGED})"
-                    self.con.execute(
-                        f"delete from {ACCESS_CACHE_ROWS[table]} where cache_key in "
-                        f"(select cache_key from {ACCESS_CACHE_KEYS} where {stale})",
-                        [account_id, table],
-                    )
-                    self.con.execute(f"delete from {ACCESS_CACHE_KEYS} where {stale}", [account_id, table])
-                finally:
-                    self.con.unregister(STAGED)
+    def answers(self, keys: list[str], questions: Iterable[str]) -> list[tuple]:
+        """The ``iam_principal_access`` rows of the units ``keys`` that answer ``questions``, in order: computed by
+        this build or kept (one query for those)."""
+        table = "iam_principal_access"
+        wanted = set(questions)
+        question = [column for column, _ in ACCESS_TABLES[table]].index("question")
+        kept = [key for key in keys if (table, key) not in self.computed]
+        stored: dict[str, list[tuple]] = {}
+        if kept:
+            names = ", ".join(f'r."{column}"' for column, _ in ACCESS_TABLES[table])
+            self.con.register(STAGED, {"cache_key": np.array(kept, dtype=object), "position": np.arange(len(kept))})
+            try:
+                found = self.con.execute(
+                    f"select k.cache_key, {names} from {STAGED} k join {ACCESS_CACHE_ROWS[table]} r using (cache_key) "
+                    "where r.question in (select unnest(?::varchar[])) order by k.position, r.seq",
+                    [sorted(wanted)],
+                ).fetchall()
+            finally:
+                self.con.unregister(STAGED)
+            for key, *row in found:
+                stored.setdefault(key, []).append(tuple(row))
+        return [
+            row
+            for key in keys
+            for row in (self.computed[table, key] if (table, key) in self.computed else stored.get(key, ()))
+            if row[question] in wanted
+        ]
+
+    def fill(self, units: list[Unit], prefix: str = "") -> dict[str, int]:
+        """Append the kept rows of the units to the TEMP tables ``prefix + table``, in order (one statement per
+        table); the row counts."""
+        counts = {}
+        self._stage(units)
+        try:
+            for table in dict.fromkeys(u.table for u in units):
+                names = ", ".join(f'r."{column}"' for column, _ in ACCESS_TABLES[table])
+                counts[table] = self.con.execute(
+                    f'insert into "{prefix}{table}" select {names} from {STAGED} k join {ACCESS_CACHE_ROWS[table]} r '
+                    f"using (cache_key) where k.table_name = '{table}' order by k.position, r.seq"
+                ).fetchall()[0][0]
+        finally:
+            self.con.unregister(STAGED)
+        return counts
 
 
-@collector_paused()
-def fill_account(
+def account_units(
     cache: AnswerCache,
     account: AccountModel,
     rails: Guardrails | None,
     questions: tuple[Question, ...],
     tables: list[str],
-    prefix: str = "",
-) -> dict[str, int]:
-    """Append one account's rows of the kept ``tables`` to the TEMP tables ``prefix + name`` from the cache,
-    computing the units it lacks; the row counts."""
+) -> list[Unit]:
+    """One account's units of the kept ``tables``, in the order of their rows."""
     fingerprints = Fingerprints(cache.version, account.account_id, account.partition, rails)
     account_id = account.account_id
-    counts = {}
+    units = []
     if "iam_principal_access" in tables:
         table = "iam_principal_access"
         answers = PrincipalAnswers(Asker(account, rails), questions)
-        principal_keys = cache.ensure(
-            table, account_id, [(fingerprints.principal(p), partial(answers.rows, p)) for p in account.principals]
-        )
+        principals = [
+            Unit(account_id, table, fingerprints.principal(p), partial(answers.rows, p)) for p in account.principals
+        ]
+        principal_keys = [unit.key for unit in principals]
 
         def chains() -> list[tuple]:  # from every principal's administrator answers, kept or just computed
-            admin = cache.rows(
-                table, principal_keys, "r.question in (select unnest(?::varchar[]))", [list(ADMIN_QUESTIONS)]
-            )
-            return assume_admin_rows(answers.asker, admin)
+            return assume_admin_rows(answers.asker, cache.answers(principal_keys, ADMIN_QUESTIONS))
 
-        chain_keys = cache.ensure(table, account_id, [(fingerprints.role_chains(principal_keys), chains)])
-        counts[table] = cache.fill(prefix + table, table, principal_keys + chain_keys)
+        units += [*principals, Unit(account_id, table, fingerprints.role_chains(principal_keys), chains)]
     if "iam_policy_access" in tables:
         table = "iam_policy_access"
         asker = Asker(account)  # each policy on its own: no guardrails
         policy_questions = tuple(q for q in questions if not q.id.startswith("escalation:"))
-        keys = cache.ensure(
-            table,
-            account_id,
-            [
-                (fingerprints.subject(*subject), partial(subject_rows, asker, subject, policy_questions))
-                for subject in policy_subjects(account)
-            ],
-        )
-        counts[table] = cache.fill(prefix + table, table, keys)
+        units += [
+            Unit(
+                account_id,
+                table,
+                fingerprints.subject(*subject),
+                partial(subject_rows, asker, subject, policy_questions),
+            )
+            for subject in policy_subjects(account)
+        ]
     if "iam_role_trust_access" in tables:
         table = "iam_role_trust_access"
-        keys = cache.ensure(
-            table,
-            account_id,
-            [
-                (fingerprints.role_trust(role), partial(role_trust_rows, account, role, rails))
-                for role in trusting_roles(account)
-            ],
-        )
-        counts[table] = cache.fill(prefix + table, table, keys)
-    return counts
+        units += [
+            Unit(account_id, table, fingerprints.role_trust(role), partial(role_trust_rows, account, role, rails))
+            for role in trusting_roles(account)
+        ]
+    return units
 
 
-def fill_events(
+def event_units(
     cache: AnswerCache,
     con: duckdb.DuckDBPyConnection,
     accounts: list[AccountModel],
     rails: dict[str, Guardrails],
     questions: tuple[Question, ...],
     tables: list[str],
-    prefix: str = "",
-) -> dict[str, int]:
-    """Append the rows of the kept event ``tables`` to the TEMP tables ``prefix + name``: one unit for all the IAM
-    change events visible on the connection (their document numbers run across accounts), keyed by the events
-    read (``events_fingerprint``), the managed policies they attach and every account's guardrails; the row
-    counts."""
+) -> list[Unit]:
+    """The units of the kept event ``tables``: one for all the IAM change events visible on the connection (their
+    document numbers run across accounts), keyed by the events read (``events_fingerprint``), the managed policies
+    they attach and every account's guardrails."""
     models = {account.account_id: account for account in accounts}
     attached = attached_policies(con)
     parts = []
@@ -368,7 +409,28 @@ def fill_events(
         return computed[table]
 
     scope = ",".join(sorted(models))  # the accounts whose IAM data the build read
-    return {
-        table: cache.fill(prefix + table, table, cache.ensure(table, scope, [(key, partial(rows, table))]))
-        for table in tables
-    }
+    return [Unit(scope, table, key, partial(rows, table)) for table in tables]
+
+
+@collector_paused()
+def fill_tables(
+    cache: AnswerCache,
+    con: duckdb.DuckDBPyConnection,
+    accounts: list[AccountModel],
+    rails: dict[str, Guardrails],
+    questions: tuple[Question, ...],
+    tables: list[str],
+    events: list[str],
+    prefix: str = "",
+) -> dict[str, int]:
+    """Append the rows of the kept ``tables`` of every account and of the kept event tables ``events`` to the TEMP
+    tables ``prefix + name`` from the cache, computing and keeping the units it lacks; the row counts."""
+    units = [
+        u
+        for account in accounts
+        for u in account_units(cache, account, rails.get(account.account_id), questions, tables)
+    ]
+    if events:
+        units += event_units(cache, con, accounts, rails, questions, events)
+    cache.keep(units)
+    return cache.fill(units, prefix)
