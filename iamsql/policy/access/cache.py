@@ -241,31 +241,55 @@ class AnswerCache:
         whole = {(table, key) for table, key, complete, used in found if complete and used}
         return whole, not all(used for *_, used in found)
 
-    def keep(self, units: list[Unit]) -> None:
+    def keep(self, units: list[Unit], prefix: str = "") -> dict[str, int]:
         """Compute the units not kept whole, in order, and write them with their rows in one transaction, which
-        also deletes what is left of them and the units of the build's scopes that it did not use."""
+        also deletes what is left of them and the units of the build's scopes that it did not use. A table whose
+        units were all computed now is filled from them: its TEMP table ``prefix + table`` (empty before) gets the
+        rows, which DuckDB then copies into the cache; the row counts of the tables filled so."""
         whole, unused = (set(), False) if self.empty or not units else self._kept(units)
         for unit in units:
             if (unit.table, unit.key) not in whole and (unit.table, unit.key) not in self.computed:
                 self.computed[unit.table, unit.key] = unit.compute()
         if not self.computed and not unused:
-            return
+            return {}
         written = [u for u in dict.fromkeys((u.account_id, u.table, u.key) for u in units) if u[1:] in self.computed]
+        counts = {}
         with transaction(self.con):
             if not self.empty:
                 self._delete(units)
             heads = [(key, self.version, scope, table, len(self.computed[table, key])) for scope, table, key in written]
             insert_rows(self.con, ACCESS_CACHE_KEYS, heads, ["VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "BIGINT"])
             for table, rows_table in ACCESS_CACHE_ROWS.items():
-                body = [
-                    (key, seq, *row)
-                    for _, t, key in written
-                    if t == table
-                    for seq, row in enumerate(self.computed[t, key])
-                ]
-                if body:
-                    types = ["VARCHAR", "BIGINT", *(sqltype for _, sqltype in ACCESS_TABLES[table])]
-                    insert_rows(self.con, rows_table, body, types)
+                keys = [key for _, t, key in written if t == table]
+                if not keys:
+                    continue
+                types = [sqltype for _, sqltype in ACCESS_TABLES[table]]
+                if keys == [u.key for u in units if u.table == table]:  # every unit computed now, each once
+                    found = [self.computed[table, key] for key in keys]
+                    insert_rows(self.con, f"{prefix}{table}", [row for rows in found for row in rows], types)
+                    counts[table] = self._copy(f"{prefix}{table}", rows_table, keys, [len(rows) for rows in found])
+                else:
+                    body = [(key, seq, *row) for key in keys for seq, row in enumerate(self.computed[table, key])]
+                    insert_rows(self.con, rows_table, body, ["VARCHAR", "BIGINT", *types])
+        return counts
+
+    def _copy(self, source: str, target: str, keys: list[str], sizes: list[int]) -> int:
+        """Copy the rows of the TEMP table ``source`` into the cache table ``target``, row by row beside the key
+        of their unit and their place in it (``sizes``: how many rows each unit of ``keys`` has, in order); how
+        many."""
+        self.con.register(
+            STAGED,
+            {
+                "cache_key": np.repeat(np.array(keys, dtype=object), sizes),
+                "seq": np.concatenate([np.arange(size) for size in sizes]),
+            },
+        )
+        try:
+            return self.con.execute(
+                f'insert into {target} select s.cache_key, s.seq, t.* from {STAGED} s positional join "{source}" t'
+            ).fetchall()[0][0]
+        finally:
+            self.con.unregister(STAGED)
 
     def _delete(self, units: list[Unit]) -> None:
         """Delete what is kept of the units computed now and the units of the build's scopes it did not use."""
@@ -317,13 +341,13 @@ class AnswerCache:
             if row[question] in wanted
         ]
 
-    def fill(self, units: list[Unit], prefix: str = "") -> dict[str, int]:
+    def fill(self, units: list[Unit], prefix: str = "", filled: Iterable[str] = ()) -> dict[str, int]:
         """Append the kept rows of the units to the TEMP tables ``prefix + table``, in order (one statement per
-        table); the row counts."""
+        table), except those of the tables ``filled`` already; the row counts."""
         counts = {}
         self._stage(units)
         try:
-            for table in dict.fromkeys(u.table for u in units):
+            for table in dict.fromkeys(u.table for u in units if u.table not in set(filled)):
                 names = ", ".join(f'r."{column}"' for column, _ in ACCESS_TABLES[table])
                 counts[table] = self.con.execute(
                     f'insert into "{prefix}{table}" select {names} from {STAGED} k join {ACCESS_CACHE_ROWS[table]} r '
@@ -432,5 +456,5 @@ def fill_tables(
     ]
     if events:
         units += event_units(cache, con, accounts, rails, questions, events)
-    cache.keep(units)
-    return cache.fill(units, prefix)
+    filled = cache.keep(units, prefix)
+    return {**filled, **cache.fill(units, prefix, filled)}
