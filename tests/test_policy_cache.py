@@ -194,6 +194,19 @@ def test_a_unit_with_missing_rows_is_asked_again(database):
     assert _build(database) == cold
 
 
+def test_a_missing_cache_table_is_created_and_its_units_asked_again(database, evaluations):
+    cold = _build(database)
+    con = duckdb.connect(str(database))
+    con.execute(f"drop table {ACCESS_CACHE_ROWS['iam_policy_access']}")
+    con.close()
+    evaluations.clear()
+    assert _build(database) == cold == _computed(database)
+    assert evaluations  # the policies' answers, whose rows were gone
+    evaluations.clear()
+    assert _build(database) == cold
+    assert not evaluations
+
+
 def test_documents_that_are_not_loaded_stay_unknown(database):
     con = duckdb.connect(str(database))
     con.execute("delete from history.aws_iam_policy where arn = ?", [CHANGED_POLICY])
