@@ -297,3 +297,50 @@ def test_the_event_tables_read_only_the_managed_policies_the_events_attach(with_
     changed = _build(with_events)
     assert changed == _computed(with_events)
     assert _event_keys(with_events).isdisjoint(kept)  # a policy a grant event attaches
+
+
+class CountingConnection:
+    """A connection that counts the SQL statements run through it."""
+
+    def __init__(self, con) -> None:
+        self.con = con
+        self.statements: list[str] = []
+
+    def execute(self, sql, *parameters):
+        self.statements.append(sql)
+        return self.con.execute(sql, *parameters)
+
+    def __getattr__(self, name):
+        return getattr(self.con, name)
+
+
+def _cache_statements(path, monkeypatch) -> list[str]:
+    """The statements the cache runs in one build of ``path``."""
+    counting = []
+    original = answer_cache.AnswerCache.open.__func__
+
+    def open_counting(cls, con, questions_file):
+        counting.append(CountingConnection(con))
+        return original(cls, counting[0], questions_file)
+
+    monkeypatch.setattr(answer_cache.AnswerCache, "open", classmethod(open_counting))
+    _build(path)
+    monkeypatch.undo()
+    return counting[0].statements
+
+
+def test_a_build_runs_as_many_statements_whatever_its_accounts_and_units(database, with_events, monkeypatch):
+    assert len(_accounts(database)) == 2 and len(_accounts(with_events)) == 1
+    cold = [_cache_statements(path, monkeypatch) for path in (database, with_events)]
+    warm = [_cache_statements(path, monkeypatch) for path in (database, with_events)]
+    assert len(cold[0]) == len(cold[1]) and len(warm[0]) == len(warm[1])
+    assert len(warm[0]) < len(cold[0])  # nothing written, nothing pruned
+    assert not any(sql.startswith("delete") for sql in cold[0] + warm[0])  # an empty cache is not pruned
+
+
+def _accounts(path) -> list:
+    con = db.connect(str(path), read_only=True)
+    try:
+        return load_accounts(con)
+    finally:
+        con.close()
