@@ -1,7 +1,9 @@
 """Every bookkeeping table iamsql keeps next to the Steampipe tables, in one place: snapshots and their coverage
 (``load``), check runs, their results and timings (``check``), exceptions, attestations and evidence runs applied
-to a run (``evidence run``, ``exceptions``). Each statement creates only what does not exist yet."""
+to a run (``evidence run``, ``exceptions``), the policy engine's answers kept between checks. Each statement
+creates only what does not exist yet."""
 
+from iamsql.store.schema import ACCESS_TABLES
 
 BOOKKEEPING_DDL = """
 create sequence if not exists iamsql_snapshot_seq start 1;
@@ -95,3 +97,25 @@ create table if not exists iamsql_evidence_run (
     started_at timestamptz not null, finished_at timestamptz, manifest_sha256 varchar
 );
 """
+
+
+# The policy engine's answers kept between checks (iamsql.policy.access.cache, docs/policy-engine.md): one row per
+# unit of answers (a principal, a policy, a role's trust, an account's role chains, the IAM change events) keyed by a
+# SHA-256 of everything its rows depend on, and the unit's rows of each engine table, written with its key in one
+# transaction.
+ACCESS_CACHE_KEYS = "iamsql_access_cache"
+ACCESS_CACHE_ROWS = {name: f"iamsql_access_cache_{name}" for name in ACCESS_TABLES}
+ACCESS_CACHE_DDL = f"""
+create table if not exists {ACCESS_CACHE_KEYS} (
+    cache_key varchar not null,
+    engine_version varchar not null,     -- SHA-256 of the engine's source, the questions and the table columns
+    account_id varchar not null,
+    table_name varchar not null,
+    row_count bigint not null
+);
+""" + "".join(
+    f"create table if not exists {table} (cache_key varchar not null, seq bigint not null, "
+    + ", ".join(f'"{column}" {sqltype}' for column, sqltype in ACCESS_TABLES[name])
+    + ");\n"
+    for name, table in ACCESS_CACHE_ROWS.items()
+)

@@ -826,7 +826,8 @@ DERIVED_TABLES: dict[str, list[tuple[str, str]]] = {
 }
 
 # Not Steampipe's: the policy engine's answers over the loaded IAM data (iamsql.policy.access), computed when a control
-# or a query reads them, never stored. docs/policy-engine.md describes each column.
+# or a query reads them as TEMP tables (the answers of the first three are kept between checks, keyed by content:
+# ACCESS_CACHE_DDL in bookkeeping.py). docs/policy-engine.md describes each column.
 ACCESS_TABLES: dict[str, list[tuple[str, str]]] = {
     "iam_principal_access": [
         ("account_id", "VARCHAR"),

@@ -7,17 +7,16 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
-import numpy as np
 
+from iamsql.policy.access.cache import AnswerCache, fill_tables, insert_rows
 from iamsql.policy.access.events import event_rows
-from iamsql.policy.access.model import load_accounts
-from iamsql.policy.access.organization import guardrails
-from iamsql.policy.access.questions import load_questions
+from iamsql.policy.access.model import AccountModel, load_accounts
+from iamsql.policy.access.organization import Guardrails, guardrails
+from iamsql.policy.access.questions import Question, load_questions
 from iamsql.policy.access.tables import Asker, policy_rows, principal_rows, trust_rows
 from iamsql.store.schema import ACCESS_TABLES
 
 EVENT_TABLES = ("iam_event_policy_grant", "iam_event_policy_answer", "iam_event_trust_access")
-STAGED = "iamsql_access_rows"  # the name rows are registered under while they are inserted
 
 
 def compute(
@@ -25,12 +24,18 @@ def compute(
 ) -> dict[str, list[tuple]]:
     """The rows of the access ``tables`` (default every one) for the IAM data visible on the connection; the
     engine is asked only what those tables hold."""
-    wanted = set(tables)
-    questions = load_questions(questions_file)
+    return _rows(con, load_questions(questions_file), guardrails(con), load_accounts(con), set(tables))
+
+
+def _rows(
+    con: duckdb.DuckDBPyConnection,
+    questions: tuple[Question, ...],
+    rails: dict[str, Guardrails],
+    accounts: list[AccountModel],
+    wanted: set[str],
+) -> dict[str, list[tuple]]:
     policy_questions = tuple(q for q in questions if not q.id.startswith("escalation:"))
     rows: dict[str, list[tuple]] = {name: [] for name in ACCESS_TABLES if name in wanted}
-    rails = guardrails(con)
-    accounts = load_accounts(con)
     for account in accounts:
         if "iam_principal_access" in wanted:
             rows["iam_principal_access"] += principal_rows(Asker(account, rails.get(account.account_id)), questions)
@@ -45,35 +50,29 @@ def compute(
     return rows
 
 
-def _columns(rows: list[tuple], width: int) -> dict[str, np.ndarray]:
-    """The rows as one NumPy object array per column (``c0``, ``c1``, ...), which DuckDB scans in bulk."""
-    columns = list(zip(*rows)) if rows else [()] * width
-    return {f"c{i}": np.array(column, dtype=object) for i, column in enumerate(columns)}
-
-
-def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple], types: list[str]) -> None:
-    """Insert the rows in one statement, from one NumPy column per value."""
-    con.register(STAGED, _columns(rows, len(types)))
-    try:
-        con.execute(
-            f'insert into "{table}" select {", ".join(f"c{i}::{t}" for i, t in enumerate(types))} from {STAGED}'
-        )
-    finally:
-        con.unregister(STAGED)
-
-
 def create_tables(
     con: duckdb.DuckDBPyConnection, questions_file: Path, *, prefix: str = "", tables: Iterable[str] = ACCESS_TABLES
 ) -> dict[str, int]:
     """Compute the access ``tables`` (default every one) and store them as TEMP tables named ``prefix + name``;
-    their row counts."""
-    counts = {}
-    for name, rows in compute(con, questions_file, tables).items():
-        columns = ", ".join(f'"{column}" {sqltype}' for column, sqltype in ACCESS_TABLES[name])
-        table = f"{prefix}{name}"
-        con.execute(f'create or replace temp table "{table}" ({columns})')
-        types = [sqltype for _, sqltype in ACCESS_TABLES[name]]
-        if rows:
-            _insert(con, table, rows, types)
-        counts[name] = len(rows)
-    return counts
+    their row counts. On a database file the connection may write, the rows come from the answers kept there by
+    earlier runs, and those computed now are kept (``cache.py``)."""
+    wanted = [name for name in ACCESS_TABLES if name in set(tables)]
+    cache = AnswerCache.open(con, questions_file)
+    kept = wanted if cache else []
+    questions, rails, accounts = load_questions(questions_file), guardrails(con), load_accounts(con)
+    computed = _rows(con, questions, rails, accounts, set(wanted) - set(kept))
+    try:
+        for name in wanted:
+            columns = ", ".join(f'"{column}" {sqltype}' for column, sqltype in ACCESS_TABLES[name])
+            con.execute(f'create or replace temp table "{prefix}{name}" ({columns})')
+            if computed.get(name):
+                insert_rows(con, f"{prefix}{name}", computed[name], [sqltype for _, sqltype in ACCESS_TABLES[name]])
+        counts = {name: len(rows) for name, rows in computed.items()}
+        if kept:
+            events = [name for name in kept if name in EVENT_TABLES]
+            counts.update(fill_tables(cache, con, accounts, rails, questions, kept, events, prefix))
+    except BaseException:  # no half-filled table that a later call would take for computed
+        for name in wanted:
+            con.execute(f'drop table if exists temp.main."{prefix}{name}"')
+        raise
+    return {name: counts.get(name, 0) for name in wanted}

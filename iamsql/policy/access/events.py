@@ -28,43 +28,88 @@ from iamsql.policy.access.tables import POSSIBLE, Asker, _json_text, policy_answ
 ATTACH = ("AttachUserPolicy", "AttachRolePolicy", "AttachGroupPolicy")
 DOCUMENT = ("PutUserPolicy", "PutRolePolicy", "PutGroupPolicy", "CreatePolicy", "CreatePolicyVersion")
 TRUST = ("UpdateAssumeRolePolicy", "CreateRole")
+REQUEST_FIELDS = ("policyArn", "policyName", "policyDocument", "assumeRolePolicyDocument", "roleName", "path")
 EVENTS_SQL = """
-select account_id, coalesce(partition, 'aws'), event_id, event_name, request_parameters::varchar
+select {columns}
 from aws_cloudtrail_trail_event
 where event_source = 'iam.amazonaws.com' and error_code is null and event_id is not null and account_id is not null
   and event_name in ({names})
-order by account_id, event_time, event_id
 """
+ORDER = "account_id, event_time, event_id"
+NAMES = ", ".join(f"'{n}'" for n in (*ATTACH, *DOCUMENT, *TRUST))
 
 
-def _request(raw: str | None) -> dict:
-    try:
-        found = json.loads(raw) if raw else {}
-    except ValueError:
-        return {}
-    return found if isinstance(found, dict) else {}
+class _Decoded:
+    """Each distinct JSON text decoded once: the same ARNs, names and policy documents recur in thousands of
+    events."""
 
+    def __init__(self) -> None:
+        self._values: dict[str, object] = {}
 
-def _document(value) -> dict | None:
-    """A policy document from a request parameter (CloudTrail records it as JSON text)."""
-    if isinstance(value, str):
+    def __call__(self, text: str) -> object:
+        """The value of a JSON text; None when it is not JSON."""
         try:
-            value = json.loads(value)
+            return self._values[text]
+        except KeyError:
+            pass
+        try:
+            value = json.loads(text)
         except ValueError:
-            return None
-    return value if isinstance(value, dict) else None
+            value = None
+        self._values[text] = value
+        return value
+
+    def document(self, value) -> dict | None:
+        """A policy document from a request parameter (CloudTrail records it as JSON text)."""
+        if isinstance(value, str):
+            value = self(value)
+        return value if isinstance(value, dict) else None
 
 
-def _events(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, str, dict]]:
-    names = ", ".join(f"'{n}'" for n in (*ATTACH, *DOCUMENT, *TRUST))
+def _events(con: duckdb.DuckDBPyConnection, decoded: _Decoded) -> list[tuple[str, str, str, str, dict]]:
+    """The successful IAM change events the tables read, with the request parameters they read (DuckDB extracts
+    them from each event's JSON; each distinct value is decoded once)."""
+    fields = ", ".join(f"json_extract(request_parameters, '$.{field}')::varchar" for field in REQUEST_FIELDS)
+    columns = f"account_id, coalesce(partition, 'aws'), event_id, event_name, {fields}"
     return [
-        (account, partition, event_id, name, _request(raw))
-        for account, partition, event_id, name, raw in con.execute(EVENTS_SQL.format(names=names)).fetchall()
+        (
+            account,
+            partition,
+            event_id,
+            name,
+            {field: decoded(text) for field, text in zip(REQUEST_FIELDS, texts) if text is not None},
+        )
+        for account, partition, event_id, name, *texts in con.execute(
+            EVENTS_SQL.format(columns=columns, names=NAMES) + f"order by {ORDER}"
+        ).fetchall()
     ]
 
 
+def attached_policies(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
+    """(account, ARN) of every managed policy the grant events attach: all the event tables read of the snapshot's
+    managed policies."""
+    column = "distinct account_id, json_extract(request_parameters, '$.policyArn')::varchar"
+    decoded = _Decoded()
+    return {
+        (account, arn)
+        for account, text in con.execute(
+            EVENTS_SQL.format(columns=column, names=", ".join(f"'{n}'" for n in ATTACH))
+        ).fetchall()
+        if text is not None and isinstance(arn := decoded(text), str)
+    }
+
+
+def events_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
+    """SHA-256 of what the event tables read of the events visible on the connection, in the order they read it."""
+    row = "sha256(to_json({a: account_id, p: coalesce(partition, 'aws'), e: event_id, n: event_name, "
+    row += "r: request_parameters::varchar}))"
+    return con.execute(
+        EVENTS_SQL.format(columns=f"sha256(coalesce(string_agg({row}, '' order by {ORDER}), ''))", names=NAMES)
+    ).fetchall()[0][0]
+
+
 def _granted(
-    account: AccountModel | None, documents: _Documents, name: str, request: dict
+    account: AccountModel | None, documents: _Documents, decoded: _Decoded, name: str, request: dict
 ) -> tuple[str, str, AttachedPolicy] | None:
     """(how the reason names the policy, where its document came from, the policy) of a grant event, or None
     when its document is not known."""
@@ -74,7 +119,7 @@ def _granted(
         if managed is None or managed.attached.policy is None:
             return None
         return f"managed policy {managed.name}", "snapshot", managed.attached
-    document = _document(request.get("policyDocument"))
+    document = decoded.document(request.get("policyDocument"))
     if document is None:
         return None
     label = (
@@ -97,18 +142,19 @@ def event_rows(
     events alone). The engine is asked once per account and distinct granted document, not once per event."""
     models = {a.account_id: a for a in accounts}
     documents = _Documents()
+    decoded = _Decoded()
     askers: dict[str, Asker] = {}
     keys: dict[tuple[str, int], int] = {}  # (account, parsed document) -> its document_id
     grants: list[tuple] = []
     answers: list[tuple] = []
     trust: list[tuple] = []
-    for account_id, partition, event_id, name, request in _events(con):
+    for account_id, partition, event_id, name, request in _events(con, decoded):
         model = models.get(account_id)
         bare = model or AccountModel(account_id, partition, [], {})
         if name in TRUST:
-            trust += _trust_rows(bare, rails.get(account_id), event_id, name, request, documents)
+            trust += _trust_rows(bare, rails.get(account_id), event_id, name, request, documents, decoded)
             continue
-        granted = _granted(model, documents, name, request)
+        granted = _granted(model, documents, decoded, name, request)
         if granted is None:
             continue
         label, source, attached = granted
@@ -126,10 +172,16 @@ def event_rows(
 
 
 def _trust_rows(
-    account: AccountModel, rails: Guardrails | None, event_id: str, name: str, request: dict, documents: _Documents
+    account: AccountModel,
+    rails: Guardrails | None,
+    event_id: str,
+    name: str,
+    request: dict,
+    documents: _Documents,
+    decoded: _Decoded,
 ) -> list[tuple]:
     role = request.get("roleName")
-    document = _document(request.get("policyDocument") or request.get("assumeRolePolicyDocument"))
+    document = decoded.document(request.get("policyDocument") or request.get("assumeRolePolicyDocument"))
     if not isinstance(role, str) or document is None:
         return []
     path = request.get("path") if isinstance(request.get("path"), str) else "/"

