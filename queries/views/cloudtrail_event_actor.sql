@@ -39,7 +39,7 @@ select
   e.event_id, e.event_time, e.event_name, e.event_source, e.event_type, e.error_code, e.error_message,
   e.read_only, e.source_ip_address, e.user_agent, e.user_type, e.access_key_id,
   case
-    when e.user_type in ('IAMUser', 'Root') then e.user_identity ->> 'arn'
+    when e.user_type in ('IAMUser', 'Root') then e.identity_arn
     when e.user_type in ('AssumedRole', 'FederatedUser') then e.user_identity -> 'sessionContext' -> 'sessionIssuer' ->> 'arn'
   end as actor_arn,
   case
@@ -48,12 +48,16 @@ select
     when e.user_type = 'AssumedRole' then 'role'
     when e.user_type = 'FederatedUser' then 'user'
   end as actor_type,
-  case when e.user_type = 'AssumedRole' then split_part(e.user_identity ->> 'arn', '/', 3) end as session_name,
+  case when e.user_type = 'AssumedRole' then split_part(e.identity_arn, '/', 3) end as session_name,
   coalesce(e.user_identity -> 'sessionContext' -> 'attributes' ->> 'mfaAuthenticated', 'false') = 'true' as mfa_authenticated,
   a.agent_kind,
   a.agent,
   coalesce(e.error_code like any (array['%AccessDenied%', '%UnauthorizedOperation%', '%UnauthorizedAccess%',
                                         'Forbidden%', 'NotAuthorized%']), false) as access_denied,
   e.account_id, e.region, e.partition
-from aws_cloudtrail_trail_event as e
+from (
+  -- the identity's own ARN, read once for the callers whose actor_arn or session_name is made from it
+  select t.*, case when t.user_type in ('IAMUser', 'Root', 'AssumedRole') then t.user_identity ->> 'arn' end as identity_arn
+  from aws_cloudtrail_trail_event as t
+) as e
   join agent as a on a.user_agent is not distinct from e.user_agent
