@@ -29,7 +29,7 @@ parameters:
 */
 with call as (
   select e.event_id, e.account_id, e.partition, e.event_time, e.event_name,
-    coalesce(t.user_identity ->> 'arn', e.actor_arn, e.user_type, 'an unknown caller') as caller,
+    coalesce(e.identity_arn, e.actor_arn, e.user_type, 'an unknown caller') as caller,
     case when t.request_parameters ->> 'userName' is not null then 'user/' || (t.request_parameters ->> 'userName')
       when t.request_parameters ->> 'roleName' is not null then 'role/' || (t.request_parameters ->> 'roleName')
       when t.request_parameters ->> 'groupName' is not null then 'group/' || (t.request_parameters ->> 'groupName')

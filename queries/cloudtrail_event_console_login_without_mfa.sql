@@ -16,7 +16,7 @@ parameters:
   lookback_days: 90
 */
 with login as (
-  select e.account_id, coalesce(e.actor_arn, t.user_identity ->> 'arn') as principal_arn, e.event_time,
+  select e.account_id, coalesce(e.actor_arn, e.identity_arn) as principal_arn, e.event_time,
     e.source_ip_address,
     t.additional_event_data ->> 'MFAUsed' as mfa_used
   from cloudtrail_event_actor as e

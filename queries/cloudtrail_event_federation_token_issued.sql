@@ -22,7 +22,7 @@ parameters:
 with hit as (
   select e.event_id, e.account_id, e.partition, e.event_time, e.event_name, e.error_code,
     coalesce(e.region, 'global') as event_region,
-    coalesce(t.user_identity ->> 'arn', e.actor_arn, e.user_type, 'an unknown caller') as caller,
+    coalesce(e.identity_arn, e.actor_arn, e.user_type, 'an unknown caller') as caller,
     'arn:' || e.partition || ':sts::' || e.account_id || ':federated-user/' || coalesce(t.request_parameters ->> 'name', 'unknown') as resource,
     ' for federated user ' || coalesce(t.request_parameters ->> 'name', 'unknown')
       || case when t.request_parameters ->> 'policy' ~ '"Action"\s*:\s*(\[[^\]]*)?"\*"' then ' with a session policy allowing every action'

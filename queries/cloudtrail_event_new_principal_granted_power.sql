@@ -30,7 +30,7 @@ parameters:
 */
 with iam_call as (
   select e.event_id, e.account_id, e.partition, e.event_time, e.event_name,
-    coalesce(t.user_identity ->> 'arn', e.actor_arn, e.user_type, 'an unknown caller') as caller,
+    coalesce(e.identity_arn, e.actor_arn, e.user_type, 'an unknown caller') as caller,
     case when e.event_name like '%Role%' then 'role' else 'user' end as kind,
     coalesce(t.request_parameters ->> 'userName', t.request_parameters ->> 'roleName') as name,
     t.request_parameters ->> 'policyArn' as policy_arn,

@@ -24,7 +24,7 @@ parameters:
 with hit as (
   select e.event_id, e.account_id, e.partition, e.event_time, e.event_name, e.error_code,
     coalesce(e.region, 'global') as event_region,
-    coalesce(t.user_identity ->> 'arn', e.actor_arn, e.user_type, 'an unknown caller') as caller,
+    coalesce(e.identity_arn, e.actor_arn, e.user_type, 'an unknown caller') as caller,
     case
       when t.request_parameters ->> 'accountId' is not null then 'arn:' || e.partition || ':::' || (t.request_parameters ->> 'accountId')
       when t.request_parameters ->> 'policyId' is not null then 'arn:' || e.partition || ':organizations::' || e.account_id || ':policy/' || (t.request_parameters ->> 'policyId')

@@ -21,7 +21,7 @@ parameters:
 with hit as (
   select e.event_id, e.account_id, e.partition, e.event_time, e.event_name, e.error_code,
     coalesce(e.region, 'global') as event_region,
-    coalesce(t.user_identity ->> 'arn', e.actor_arn, e.user_type, 'an unknown caller') as caller,
+    coalesce(e.identity_arn, e.actor_arn, e.user_type, 'an unknown caller') as caller,
     coalesce(t.response_elements -> 'trustAnchor' ->> 'trustAnchorArn', t.response_elements -> 'profile' ->> 'profileArn',
       'arn:' || e.partition || ':rolesanywhere:' || coalesce(e.region, '') || ':' || e.account_id || ':'
         || case when e.event_name like '%Profile' then 'profile/' else 'trust-anchor/' end

@@ -25,7 +25,7 @@ parameters:
 with hit as (
   select e.event_id, e.account_id, e.partition, e.event_time, e.event_name, e.error_code,
     coalesce(e.region, 'global') as event_region,
-    coalesce(t.user_identity ->> 'arn', e.actor_arn, e.user_type, 'an unknown caller') as caller,
+    coalesce(e.identity_arn, e.actor_arn, e.user_type, 'an unknown caller') as caller,
     'arn:' || e.partition || ':' || replace(replace(e.event_source, '.amazonaws.com', ''), 'route53resolver', 'route53resolver')
       || ':' || coalesce(e.region, '') || ':' || e.account_id || ':'
       || coalesce(t.request_parameters ->> 'configurationRecorderName', t.request_parameters ->> 'deliveryChannelName',

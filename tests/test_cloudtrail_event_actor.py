@@ -117,7 +117,8 @@ def identities(tmp_path_factory):
     create_views(con)
     found = dict(
         con.execute(
-            "select event_id, [actor_arn, actor_type, session_name, mfa_authenticated::varchar] from cloudtrail_event_actor"
+            "select event_id, [actor_arn, actor_type, session_name, mfa_authenticated::varchar, identity_arn] "
+            "from cloudtrail_event_actor"
         ).fetchall()
     )
     con.close()
@@ -127,4 +128,10 @@ def identities(tmp_path_factory):
 @pytest.mark.parametrize("index", range(len(IDENTITIES)), ids=[i["type"] for i, _ in IDENTITIES])
 def test_principal_session_and_mfa_of_each_caller(identities, index):
     actor_arn, actor_type, session_name, mfa = IDENTITIES[index][1]
-    assert identities[index] == [actor_arn, actor_type, session_name, str(mfa).lower()]
+    assert identities[index][:4] == [actor_arn, actor_type, session_name, str(mfa).lower()]
+
+
+@pytest.mark.parametrize("index", range(len(IDENTITIES)), ids=[i["type"] for i, _ in IDENTITIES])
+def test_identity_arn_is_the_callers_own_arn(identities, index):
+    """The event's own ``userIdentity.arn`` for every kind of caller (the session's, not the role's), NULL when absent."""
+    assert identities[index][4] == IDENTITIES[index][0].get("arn")

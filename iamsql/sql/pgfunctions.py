@@ -14,7 +14,6 @@ from decimal import Decimal
 AS_OF_VARIABLE = "iamsql_as_of"
 
 
-
 def _load(text: str):
     return json.loads(text, parse_float=Decimal, parse_int=Decimal)
 
@@ -57,7 +56,9 @@ def _pretty(value, level: int) -> str:
     else:
         items = [inner + _pretty(v, level + 1) for v in value]
         opening, closing = "[", "]"
-    return opening + "\n" + ("".join(i + ",\n" for i in items[:-1]) + items[-1] + "\n" if items else "") + indent + closing
+    return (
+        opening + "\n" + ("".join(i + ",\n" for i in items[:-1]) + items[-1] + "\n" if items else "") + indent + closing
+    )
 
 
 def _scalar_equal(a, b) -> bool:
@@ -140,10 +141,13 @@ PYTHON_FUNCTIONS = [
     ("pg_jsonb_exists_all", jsonb_exists_all, ["VARCHAR", "VARCHAR[]"], "BOOLEAN"),
 ]
 
+# iamsql_as_of() is a CASE, not coalesce(variable, error(...)): DuckDB folds the CASE to the constant time, so a
+# control's time filter is a comparison with a constant (pushed into the scan), not a computation per row.
 MACROS = f"""
 create or replace temp macro iamsql_glob(pattern) as replace(replace(pattern, '*', '%'), '?', '_');
 create or replace temp macro iamsql_as_of() as
-    cast(coalesce(getvariable('{AS_OF_VARIABLE}'), error('the {AS_OF_VARIABLE} variable is not set')) as timestamptz);
+    case when getvariable('{AS_OF_VARIABLE}') is not null then cast(getvariable('{AS_OF_VARIABLE}') as timestamptz)
+         else cast(error('the {AS_OF_VARIABLE} variable is not set') as timestamptz) end;
 create or replace temp macro pg_jsonb_text(j) as
     case when json_type(j) in ('OBJECT', 'ARRAY') then pg_jsonb_out(j) else json_extract_string(j, '$') end;
 create or replace temp macro pg_jsonb_typeof(j) as

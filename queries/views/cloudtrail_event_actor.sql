@@ -5,6 +5,8 @@ CloudTrail events with the IAM principal behind each one, so event controls can 
   issuer) for `AssumedRole`, the IAM user who asked for the token for `FederatedUser`; NULL for AWS services
   and callers outside IAM.
 - actor_type: `root`, `user` or `role` (NULL when actor_arn is NULL).
+- identity_arn: the caller's own ARN as the event gives it (`userIdentity.arn`: for an `AssumedRole` caller the
+  session's ARN, for a `FederatedUser` the federated user's), read once here for the controls that name the caller.
 - session_name: the role session name of an `AssumedRole` caller.
 - agent_kind: how the call was made, from the user agent: `console` (a browser or the AWS console),
   `programmatic` (AWS SDKs, the AWS CLI, Terraform, Pulumi, PowerShell tools), `aws_service` (the user agent is
@@ -39,7 +41,7 @@ select
   e.event_id, e.event_time, e.event_name, e.event_source, e.event_type, e.error_code, e.error_message,
   e.read_only, e.source_ip_address, e.user_agent, e.user_type, e.access_key_id,
   case
-    when e.user_type in ('IAMUser', 'Root') then e.user_identity ->> 'arn'
+    when e.user_type in ('IAMUser', 'Root') then e.identity_arn
     when e.user_type in ('AssumedRole', 'FederatedUser') then e.user_identity -> 'sessionContext' -> 'sessionIssuer' ->> 'arn'
   end as actor_arn,
   case
@@ -48,12 +50,16 @@ select
     when e.user_type = 'AssumedRole' then 'role'
     when e.user_type = 'FederatedUser' then 'user'
   end as actor_type,
-  case when e.user_type = 'AssumedRole' then split_part(e.user_identity ->> 'arn', '/', 3) end as session_name,
+  e.identity_arn,
+  case when e.user_type = 'AssumedRole' then split_part(e.identity_arn, '/', 3) end as session_name,
   coalesce(e.user_identity -> 'sessionContext' -> 'attributes' ->> 'mfaAuthenticated', 'false') = 'true' as mfa_authenticated,
   a.agent_kind,
   a.agent,
   coalesce(e.error_code like any (array['%AccessDenied%', '%UnauthorizedOperation%', '%UnauthorizedAccess%',
                                         'Forbidden%', 'NotAuthorized%']), false) as access_denied,
   e.account_id, e.region, e.partition
-from aws_cloudtrail_trail_event as e
+from (
+  select t.*, t.user_identity ->> 'arn' as identity_arn
+  from aws_cloudtrail_trail_event as t
+) as e
   join agent as a on a.user_agent is not distinct from e.user_agent
