@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import weakref
 from decimal import Decimal
 
 AS_OF_VARIABLE = "iamsql_as_of"
@@ -216,16 +217,20 @@ def install_plain_macros(con) -> None:
     con.execute(PLAIN_MACROS)
 
 
+_HAVE_FUNCTIONS: weakref.WeakSet = weakref.WeakSet()  # connections known to have the Python functions
+
+
 def install_functions(con, sql: str | None = None) -> None:
     """Register the Python functions, and the macros built on them, if ``sql`` calls any of them (always when
     ``sql`` is None) and ``con`` lacks them. DuckDB imports NumPy when the first Python function is registered
     (~0.1 s), which a command whose SQL calls none of them never pays."""
-    if sql is not None and not any(name in sql for name in NEEDS_PYTHON):
+    if con in _HAVE_FUNCTIONS or (sql is not None and not any(name in sql for name in NEEDS_PYTHON)):
         return
-    if con.execute("select function_name from duckdb_functions() where function_name = ? and function_type = 'scalar'",
-                   [PYTHON_FUNCTIONS[0][0]]).fetchall():
-        return
-    for name, function, params, returns in PYTHON_FUNCTIONS:
-        con.create_function(name, function, params, returns, side_effects=False)
-    for statement in DEPENDENT_MACROS:
-        con.execute(statement)
+    # a connection not seen here may still have them (registered by other code): DuckDB's catalog says (~20 ms)
+    if not con.execute("select function_name from duckdb_functions() where function_name = ? "
+                       "and function_type = 'scalar'", [PYTHON_FUNCTIONS[0][0]]).fetchall():
+        for name, function, params, returns in PYTHON_FUNCTIONS:
+            con.create_function(name, function, params, returns, side_effects=False)
+        for statement in DEPENDENT_MACROS:
+            con.execute(statement)
+    _HAVE_FUNCTIONS.add(con)
