@@ -15,7 +15,7 @@ import duckdb
 import typer.main as typer_main
 from typer.testing import CliRunner
 
-from iamsql import __version__
+from iamsql import __version__, cli
 from iamsql.cli import INTERRUPTED, app
 from iamsql.cli.root import _interrupted_command
 from iamsql.common.resources import SAMPLE_DIR
@@ -284,6 +284,36 @@ def test_usage_errors_are_one_line_and_exit_2(tmp_path):
         assert proc.returncode == 2, (args, proc.stderr)
         assert len(proc.stderr.splitlines()) == 1 and proc.stderr.startswith(start), (args, proc.stderr)
         assert "Usage:" not in proc.stderr and "\u256d" not in proc.stderr and proc.stdout == ""
+
+
+def test_a_bare_group_prints_its_help_and_exits_2():
+    for args, commands in (([], ("query", "check", "who-can", "evidence")), (["evidence"], ("run", "verify"))):
+        proc = run_cli(*args)
+        assert proc.returncode == 2, args
+        assert proc.stderr.startswith(f"Usage: iamsql {' '.join(args)}".rstrip() + " [OPTIONS] COMMAND"), proc.stderr
+        listed = proc.stderr.split("Commands:")[1]
+        assert all(f"\n  {command} " in listed for command in commands), (args, listed)
+
+
+def test_a_command_line_that_names_a_command_builds_only_that_one(monkeypatch):
+    built: list[list[str]] = []
+    monkeypatch.setattr(
+        cli,
+        "run",
+        lambda app: built.append([c.name for c in app.registered_commands] + [g.name for g in app.registered_groups]),
+    )
+    for argv, expected in (
+        (["query", "select 1"], ["query"]),
+        (["evidence", "run"], ["evidence"]),
+        (["--help"], list(cli.COMMANDS)),
+        (["qurey"], list(cli.COMMANDS)),
+    ):
+        monkeypatch.setattr(sys, "argv", ["iamsql", *argv])
+        cli.main()
+        assert sorted(built.pop()) == sorted(expected), argv
+    assert [c.name for c in cli.app.registered_commands] + [g.name for g in cli.app.registered_groups] == list(
+        cli.COMMANDS
+    )
 
 
 def test_help_shows_no_bool_after_flags():

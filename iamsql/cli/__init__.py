@@ -1,34 +1,73 @@
 """The ``iamsql`` command line: a thin typer layer over the library. Each command parses options, calls one
 library function and prints; errors become one line on stderr and a non-zero exit code.
 
-One module per group of commands; this one adds them to the application in the order ``iamsql --help`` lists
-them. Library modules that are slow to import are imported when a command first uses them, so ``--help`` and a
-query with its translation cached start fast: so is rich's help renderer, hence click's plain help (typer reads
+One module per group of commands; ``COMMANDS`` lists them in the order ``iamsql --help`` shows them. Library
+modules that are slow to import are imported when a command first uses them, so ``--help`` and a query with its
+translation cached start fast: so is rich's help renderer, hence click's plain help (typer reads
 ``TYPER_USE_RICH`` when first imported)."""
 
 import os
 
 os.environ.setdefault("TYPER_USE_RICH", "0")
 
+import sys
+from collections.abc import Iterable
+from functools import cache
+
+import typer
 
 from iamsql.cli import check, collect, data, evidence, exceptions, policy, query, report
-from iamsql.cli.root import INTERRUPTED, app, main, say_interrupted
+from iamsql.cli.root import INTERRUPTED, new_app, run, say_interrupted
 
-__all__ = ["INTERRUPTED", "app", "main", "say_interrupted"]
+__all__ = ["COMMANDS", "INTERRUPTED", "app", "build_app", "main", "say_interrupted"]
 
-for command in (data.tables, data.schema, query.query, policy.simulate):
-    app.command()(command)
-app.command("who-can")(policy.who_can)
-for command in (
-    data.load,
-    check.frameworks,
-    check.check,
-    check.controls,
-    report.report,
-    collect.collect,
-    report.diff,
-    data.export,
-):
-    app.command()(command)
-app.add_typer(evidence.evidence_app, name="evidence")
-app.add_typer(exceptions.exceptions_app, name="exceptions")
+# Every command and group of commands by name, in the order of ``iamsql --help``.
+COMMANDS: dict[str, object] = {
+    "tables": data.tables,
+    "schema": data.schema,
+    "query": query.query,
+    "simulate": policy.simulate,
+    "who-can": policy.who_can,
+    "load": data.load,
+    "frameworks": check.frameworks,
+    "check": check.check,
+    "controls": check.controls,
+    "report": report.report,
+    "collect": collect.collect,
+    "diff": report.diff,
+    "export": data.export,
+    "evidence": evidence.evidence_app,
+    "exceptions": exceptions.exceptions_app,
+}
+
+
+def build_app(names: Iterable[str] = COMMANDS) -> typer.Typer:
+    """The application with the commands ``names`` (every command by default)."""
+    app = new_app()
+    for name in names:
+        command = COMMANDS[name]
+        if isinstance(command, typer.Typer):
+            app.add_typer(command, name=name)
+        else:
+            app.command(name)(command)
+    return app
+
+
+def main() -> None:
+    """Console entry point. typer builds every command it holds at each start (~50 ms for all of them), so a
+    command line that names a command runs an application holding that one only; anything else (``--help``,
+    ``--version``, a mistyped command) gets them all, for the list or the error."""
+    words = sys.argv[1:]
+    run(build_app([words[0]] if words and words[0] in COMMANDS else COMMANDS))
+
+
+@cache
+def _whole_app() -> typer.Typer:
+    return build_app()
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """``iamsql.cli.app``: the application with every command (for typer's test runner and the docs)."""
+    if name == "app":
+        return _whole_app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

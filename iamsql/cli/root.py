@@ -1,4 +1,4 @@
-"""The root of the command line: the typer application, ``--version``, and ``main()``, which turns errors and
+"""The root of the command line: the typer application with ``--version``, and ``run(app)``, which turns errors and
 Ctrl-C into one line on stderr and an exit code."""
 
 from __future__ import annotations
@@ -15,15 +15,6 @@ from iamsql.common import scratch
 from iamsql.errors import IamsqlError
 from iamsql.store import journal
 
-app = typer.Typer(
-    name="iamsql",
-    help="Steampipe-style SQL over AWS IAM and CloudTrail, compliance controls mapped to frameworks, "
-    "and workbooks an auditor accepts.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
-
 
 def _version_callback(value: bool) -> None:
     if value:
@@ -31,7 +22,6 @@ def _version_callback(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version_callback, is_eager=True, help="Show the version and exit.")
@@ -39,6 +29,20 @@ def _root(
 ) -> None:
     """iamsql: load AWS IAM and CloudTrail data into DuckDB, query it with Steampipe SQL, check it against
     controls mapped to OWASP NHI Top 10, NIST CSF 2.0 and NIST SP 800-207, and report to Excel."""
+
+
+def new_app() -> typer.Typer:
+    """The root application, ``--version`` and no commands yet (``iamsql.cli`` adds them)."""
+    app = typer.Typer(
+        name="iamsql",
+        help="Steampipe-style SQL over AWS IAM and CloudTrail, compliance controls mapped to frameworks, "
+        "and workbooks an auditor accepts.",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+    )
+    app.callback()(_root)
+    return app
 
 
 # What is true after Ctrl-C, by command, when no transaction has ended (else ``journal`` says what was stored or
@@ -106,8 +110,8 @@ def _database_errors() -> type[Exception]:
     return duckdb.Error if duckdb is not None else _NoDatabaseError
 
 
-def main() -> None:
-    """Console entry point: run the app, turning known failures into one line and an exit code. Ctrl-C exits 130
+def run(app: typer.Typer) -> None:
+    """Run ``app`` as the console entry point, turning known failures into one line and an exit code. Ctrl-C exits 130
     with one line saying what is left (typer turns KeyboardInterrupt into a silent exit 130; DuckDB turns it
     into a RuntimeError when it arrives during a query)."""
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when started with Ctrl-C ignored
@@ -116,7 +120,8 @@ def main() -> None:
     try:
         scratch.use_private_tempdir()
         code = app(prog_name="iamsql", standalone_mode=False)  # click's errors come here, not as its box
-    except click.exceptions.NoArgsIsHelpError:  # a bare group (iamsql, iamsql evidence): typer printed its help
+    except click.exceptions.NoArgsIsHelpError as exc:  # a bare group (iamsql, iamsql evidence): its help, as click
+        exc.show()
         sys.exit(2)
     except click.exceptions.ClickException as exc:  # unknown option, missing argument, bad value: one line
         context = getattr(exc, "ctx", None)

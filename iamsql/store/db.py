@@ -340,20 +340,24 @@ ACCOUNT_VIEW = """
 
 
 def create_account_view(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the TEMP view ``iamsql_account`` and set ``iamsql_as_of`` to the newest snapshot time (cheap)."""
-    if has_table(con, "iamsql_snapshot"):
+    """Create the TEMP views ``iamsql_account`` and ``iamsql_organization_member`` and set ``iamsql_as_of`` to the
+    newest snapshot time (cheap: one catalog lookup, one aggregate over the bookkeeping tables)."""
+    database, has_snapshots, has_organizations = con.execute(
+        "select current_database(), count(*) filter (schema_name = 'main' and table_name = 'iamsql_snapshot') > 0, "
+        "count(*) filter (schema_name = 'history' and table_name = 'aws_organizations_account') > 0 "
+        "from duckdb_tables() where database_name = current_database()").fetchone()
+    if has_snapshots:
         con.execute(f"create or replace temp view iamsql_account as {ACCOUNT_VIEW}")
-        set_as_of(con, con.execute("select max(as_of) from iamsql_account").fetchone()[0])
-        _create_organization_members(con)
+        set_as_of(con, con.execute(  # the newest of iamsql_account's as_of, without its partition lookup
+            "select max(coalesce(s.as_of, s.loaded_at)) from iamsql_latest l join iamsql_snapshot s using (snapshot_id)"
+        ).fetchone()[0])
+        _create_organization_members(con, database, has_organizations)
 
 
-def _create_organization_members(con: duckdb.DuckDBPyConnection) -> None:
+def _create_organization_members(con: duckdb.DuckDBPyConnection, database: str, exists: bool) -> None:
     """TEMP view ``iamsql_organization_member(id, arn, snapshot_id)``: the latest ``aws_organizations_account`` rows
     of every account, never shadowed per account (``aws_account`` reads it: the management account's snapshot
     says which organization each member belongs to); empty in a database made before the table existed."""
-    database = con.execute("select current_database()").fetchone()[0]
-    exists = con.execute("select count(*) from duckdb_tables() where database_name = ? and schema_name = 'history' "
-                         "and table_name = 'aws_organizations_account'", [database]).fetchone()[0]
     quoted = database.replace('"', '""')
     body = (f'select m.id, m.arn, m.snapshot_id from "{quoted}".history.aws_organizations_account as m '
             "join iamsql_latest as l on l.snapshot_id = m.snapshot_id and l.table_name = 'aws_organizations_account'"
