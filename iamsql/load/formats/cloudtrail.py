@@ -183,14 +183,19 @@ class Batch:
     max_object: int = MIN_OBJECT_BYTES
 
 
-def _extract_sql(batch: Batch) -> str:
-    """SELECT of the table's columns (all but snapshot_id) for the files of a batch."""
-    layout, payload = FORMATS[batch.format]
+def _reader_sql(batch: Batch) -> str:
+    """SELECT of (filename, raw): one minified JSON value per event-bearing item of the files of a batch."""
     # Literal names: DuckDB would expand [, * and ? (ct[1].json must not read ct1.json).
     files_sql = "[" + ", ".join(sql_string(duckdb_literal(p)) for p in batch.paths) + "]"
-    reader = _READERS[layout].format(
+    return _READERS[FORMATS[batch.format][0]].format(
         files=files_sql, max=batch.max_object, compression="gzip" if batch.gzip else "none"
     )
+
+
+def _extract_sql(batch: Batch) -> str:
+    """SELECT of the table's columns (all but snapshot_id) for the files of a batch."""
+    payload = FORMATS[batch.format][1]
+    reader = _reader_sql(batch)
     cols = ", ".join(f'{_COLUMN_SQL[name]} as "{name}"' for name, _ in columns(TABLE) if name != "snapshot_id")
     # Values that are not JSON objects are kept as rows with a NULL event_id (and counted, then removed, by
     # _settle) instead of being dropped without a word.

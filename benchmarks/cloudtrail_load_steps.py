@@ -1,0 +1,169 @@
+"""Benchmark: where the CPU of a CloudTrail load goes, statement by statement, against the decompression floor.
+
+Runs, in this process and ``--rounds`` times (medians reported), the pieces of the loader's insert statement
+(``iamsql.load.formats.cloudtrail``) over the same files, each as its own DuckDB statement:
+
+- **floor**: ``zcat`` of every file into ``wc -c`` (as in cloudtrail_load.py);
+- **read**: the loader's reader (gunzip, JSON parse, each event as minified JSON text);
+- **read + event structure**: the same plus ``json_transform`` of each event to the fields the columns need;
+- **read + every column**: the loader's whole SELECT (identity fields, times, partition, ``_ctx``...), each
+  column hashed so none is pruned;
+- **the columns kept in memory**: that SELECT into an in-memory table (no compression);
+- **storing**: the rows of that in-memory table inserted into ``history.aws_cloudtrail_trail_event`` of a new
+  database (compressed as the schema says), all columns and by group, each rolled back;
+- **the loader's insert**: the statement ``load_events`` runs, files to stored rows, in a new database;
+- **whole load**: ``load_paths`` into a new database in this process, and the fixed cost of one ``iamsql load``
+  process (a one-file load through the CLI in a child process).
+
+    .venv/bin/python benchmarks/cloudtrail_load_steps.py --events 200000 --files 200
+    .venv/bin/python benchmarks/cloudtrail_load_steps.py --trail <folder>
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from benchmarks.cloudtrail_data import generate  # noqa: E402
+from benchmarks.cloudtrail_load import floor_seconds, run_cli  # noqa: E402
+from iamsql import load  # noqa: E402
+from iamsql.load.formats import cloudtrail  # noqa: E402
+from iamsql.store import db  # noqa: E402
+from iamsql.store.schema import columns  # noqa: E402
+
+TABLE = f"history.{cloudtrail.TABLE}"
+JSON_PARTS = [
+    "request_parameters",
+    "response_elements",
+    "resources",
+    "tls_details",
+    "user_identity",
+    "additional_event_data",
+]
+NAMES = [name for name, _ in columns(cloudtrail.TABLE) if name != "snapshot_id"]
+STORED_GROUPS = {
+    "all columns": NAMES,
+    "cloudtrail_event alone": ["cloudtrail_event"],
+    "the six JSON parts alone": JSON_PARTS,
+    f"the other {len(NAMES) - 1 - len(JSON_PARTS)} columns alone": [
+        n for n in NAMES if n not in JSON_PARTS and n != "cloudtrail_event"
+    ],
+}
+
+
+def cpu(function, *args) -> float:
+    """CPU seconds (every thread of this process) of one call."""
+    start = time.process_time()
+    function(*args)
+    return time.process_time() - start
+
+
+def run(con, sql: str) -> None:
+    con.execute(sql).fetchall()
+
+
+def fresh(path: Path) -> Path:
+    for old in path.parent.glob(path.name + "*"):
+        old.unlink()
+    return path
+
+
+def statement_steps(batches: list[cloudtrail.Batch], work: Path) -> dict[str, float]:
+    """CPU seconds of each statement, summed over the batches."""
+    spent: dict[str, float] = {}
+    every_column = ", ".join(f'sum(hash("{n}"))' for n in NAMES)
+    for batch in batches:
+        reader, select = cloudtrail._reader_sql(batch), cloudtrail._extract_sql(batch)
+        con = db.connect(fresh(work / "steps.duckdb"))
+        con.execute("set preserve_insertion_order = false")
+        con.execute("attach ':memory:' as scratch")
+        queries = {
+            "read (gunzip, parse, each event as JSON text)": f"select sum(length(raw)) from ({reader})",
+            "read + event structure (json_transform)": (
+                f"select sum(hash(json_transform(raw, '{cloudtrail._EVENT_STRUCTURE}'))) from ({reader})"
+            ),
+            "read + every column": f"select {every_column} from ({select})",
+            "read + every column kept in memory": f"create or replace table scratch.rows as {select}",
+        }
+        for name, sql in queries.items():
+            spent[name] = spent.get(name, 0.0) + cpu(run, con, sql)
+        for name, group in STORED_GROUPS.items():
+            target = ", ".join(f'"{n}"' for n in group)
+            con.execute("begin transaction")
+            key = f"storing {name} (from memory)"
+            spent[key] = spent.get(key, 0.0) + cpu(
+                run, con, f"insert into {TABLE} ({target}) select {target} from scratch.rows"
+            )
+            con.execute("rollback")
+        con.close()
+        con = db.connect(fresh(work / "steps.duckdb"))
+        con.execute("set preserve_insertion_order = false")
+        target = ", ".join(f'"{n}"' for n in NAMES)
+        key = "the loader's insert (files to stored rows)"
+        with db.transaction(con):
+            spent[key] = spent.get(key, 0.0) + cpu(
+                run, con, f"insert into {TABLE} ({target}, snapshot_id) select *, 1 from ({select})"
+            )
+        con.close()
+    return spent
+
+
+def whole_load(trail: Path, work: Path) -> dict[str, float]:
+    """CPU seconds of connecting to a new database, of load_paths in this process, and of a one-file CLI load."""
+    spent = {}
+    start = time.process_time()
+    con = db.connect(fresh(work / "whole.duckdb"))
+    spent["connect (new database: schema, macros)"] = time.process_time() - start
+    spent["load_paths (the whole load in this process)"] = cpu(load.load_paths, con, [trail])
+    con.close()
+    one = work / "one-file"
+    one.mkdir(exist_ok=True)
+    shutil.copy(next(iter(sorted(trail.rglob("*.json.gz")))), one)
+    spent["one-file `iamsql load` process (fixed cost)"] = run_cli(
+        "load", "--db", str(fresh(work / "one.duckdb")), str(one)
+    )[1]
+    return spent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=200_000)
+    parser.add_argument("--files", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--trail", type=Path, help="an existing trail folder instead of generating one")
+    parser.add_argument("--workdir", type=Path, help="where to put the data (default: a temporary folder)")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="iamsql-bench-", dir=args.workdir))
+    try:
+        trail = args.trail or work / "trail"
+        if not args.trail:
+            generate(trail, args.events, args.files, seed=args.seed, workers=os.cpu_count() or 1)
+        batches = cloudtrail._batches([(path, "cloudtrail-records") for path in sorted(trail.rglob("*.json.gz"))])
+        rounds: list[dict[str, float]] = []
+        for n in range(1, args.rounds + 1):
+            spent = {"floor (zcat of every file into wc -c)": floor_seconds(trail)[1]}
+            spent.update(statement_steps(batches, work))
+            spent.update(whole_load(trail, work))
+            rounds.append(spent)
+            print(f"round {n}: " + ", ".join(f"{k} {v:.2f}" for k, v in spent.items()), file=sys.stderr)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    floor = statistics.median(r["floor (zcat of every file into wc -c)"] for r in rounds)
+    print(f"\n{len(batches)} read batch(es); medians of {args.rounds} rounds; load average {os.getloadavg()[0]:.1f}\n")
+    print("| step | CPU s | / floor |\n|---|---|---|")
+    for name in rounds[0]:
+        seconds = statistics.median(r[name] for r in rounds)
+        print(f"| {name} | {seconds:.2f} | {seconds / floor:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
