@@ -170,17 +170,38 @@ def test_accounts_are_copied_into_temp_tables_and_restored_after_the_run(con):
     """During a run the account's loaded tables are TEMP copies (events stay a view); afterwards the Steampipe
     names read every account's latest rows again."""
     accounts = duckdb_engine.run_accounts(con)
-    duckdb_engine._shadow_tables(con, accounts[0])
+    shadowed = duckdb_engine.shadowed_tables(accounts)
+    duckdb_engine._shadow_tables(con, accounts[0], shadowed)
     temp = dict(con.execute("select table_name, 'table' from duckdb_tables() where database_name = 'temp' union all "
                             "select view_name, 'view' from duckdb_views() where database_name = 'temp'").fetchall())
     assert temp["aws_iam_user"] == "table" and temp["aws_iam_role"] == "table"
     assert temp["aws_cloudtrail_trail_event"] == "view"
     assert con.execute("select count(*) from aws_iam_user").fetchone()[0] == 60
-    duckdb_engine._drop_shadows(con, accounts[0], [], [])
+    duckdb_engine._drop_shadows(con, accounts[0], shadowed, [], [])
     left = con.execute("select count(*) from duckdb_tables() where database_name = 'temp' and table_name like 'aws_%'"
                        ).fetchone()[0]
     assert left == 0
     assert con.execute("select count(*) from aws_iam_user").fetchone()[0] == 60
+
+
+@pytest.mark.parametrize("files", [["cloudsplaining/example.json", "real_shapes/credential-report.csv"],
+                                   ["real_shapes/credential-report.csv"]])
+def test_tables_loaded_for_no_account_are_read_as_they_are_with_the_same_results(tmp_path, monkeypatch, files):
+    """Only tables loaded for some account (plus the events and aws_iam_user, whose view also holds credential
+    report users) get per-account copies or views; the others are empty for everyone and are read as they are:
+    the run stores the same results as one that shadows every table."""
+    con = db.connect(tmp_path / "few.duckdb")
+    load_paths(con, [Path(__file__).parent / "data" / name for name in files], account_id="111122223333")
+    shadowed = duckdb_engine.shadowed_tables(duckdb_engine.run_accounts(con))
+    assert "aws_iam_user" in shadowed and "aws_cloudtrail_trail_event" in shadowed
+    assert "aws_organizations_account" not in shadowed and len(shadowed) < len(db.TABLES) / 2
+    query = "select * exclude (run_id) from iamsql_result where run_id = ? order by all"
+    fewer = con.execute(query, [controls.run_checks(con)]).fetchall()
+    monkeypatch.setattr(duckdb_engine, "shadowed_tables", lambda accounts: list(db.TABLES))
+    every = con.execute(query, [controls.run_checks(con)]).fetchall()
+    con.close()
+    assert fewer == every and len(fewer) > 100
+    assert {"alarm", "ok", "skip"} <= {row[3] for row in fewer}
 
 
 def test_connect_records_its_schema_and_repairs_a_different_one(generated, tmp_path):

@@ -11,8 +11,11 @@ from openpyxl import load_workbook
 from openpyxl.styles import Font
 from openpyxl.writer.excel import ExcelWriter
 
-from iamsql.report import xlsx
+from iamsql import controls
+from iamsql.load import load_paths
+from iamsql.report import build_report, xlsx
 from iamsql.report.text import EXCEL_CELL_LIMIT
+from iamsql.store import db
 
 WHEN = datetime(2025, 6, 1, 12, 0, 0)
 HEADERS = ["Text", "Number", "Time", "Day", "List", "Other"]
@@ -109,3 +112,34 @@ def test_libreoffice_reads_streamed_rows(tmp_path, libreoffice_convert):
     out = libreoffice_convert(path, "csv")
     text = next(out.glob("*.csv")).read_text(encoding="utf-8")
     assert 'a & <b> ""q"" \'x\' ]]>' in text and '=HYPERLINK(""http://x"",""y"")' in text and "ünïcödé ✓ 𝄞" in text
+
+
+class AppendedRows:
+    """``RowStream``'s interface over ``Sheet.append``: what openpyxl writes for the same rows."""
+
+    def __init__(self, sheet: xlsx.Sheet, workbook: xlsx.ReportWorkbook):
+        self.sheet = sheet
+
+    def append(self, values) -> None:
+        self.sheet.append(values)
+
+    def extend(self, rows) -> None:
+        for values in rows:
+            self.sheet.append(values)
+
+
+def test_workbook_of_a_run_is_what_appending_every_row_writes(tmp_path, monkeypatch):
+    """Every sheet whose rows are streamed (findings, framework sheets with their figures, controls, NHI
+    inventory) gives the bytes openpyxl writes when each row goes through ``Sheet.append``."""
+    con = db.connect(tmp_path / "run.duckdb")
+    load_paths(con, [Path(__file__).parent / "data" / "cloudsplaining" / "example.json"])
+    controls.run_checks(con)
+    report = build_report(con)
+    xlsx.write_xlsx(report, tmp_path / "streamed.xlsx")
+    monkeypatch.setattr(xlsx, "RowStream", AppendedRows)
+    xlsx.write_xlsx(report, tmp_path / "appended.xlsx")
+    con.close()
+    book = load_workbook(tmp_path / "streamed.xlsx")
+    assert {"Findings", "Controls", "NHI inventory"} < set(book.sheetnames) and len(book.sheetnames) > 6
+    assert book["NHI inventory"].max_row > 10
+    assert (tmp_path / "streamed.xlsx").read_bytes() == (tmp_path / "appended.xlsx").read_bytes()

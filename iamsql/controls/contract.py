@@ -122,9 +122,16 @@ def store_run(con, started, selected, parameters, frameworks, accounts, rows, pa
         if rows:
             _insert_results(con, run_id, rows)
         if timings:
-            con.executemany("insert into iamsql_run_timing values (?, ?, ?, ?, ?)",
-                            [[run_id, *timing] for timing in timings])
+            _insert_timings(con, run_id, timings)
     return run_id
+
+
+def _insert_timings(con: duckdb.DuckDBPyConnection, run_id: int, timings: list[tuple[str, str, float, int]]) -> None:
+    """Insert the per-control timings in one statement, their columns as lists (``executemany`` costs about a
+    millisecond per row: a quarter of a CPU-second for the ~200 evaluations of a small account)."""
+    control_ids, account_ids, durations, counts = (list(column) for column in zip(*timings, strict=True))
+    con.execute("insert into iamsql_run_timing select ?, unnest(?::varchar[]), unnest(?::varchar[]), "
+                "unnest(?::double[]), unnest(?::bigint[])", [run_id, control_ids, account_ids, durations, counts])
 
 
 RESULT_FIELDS_STORED = ("control_id", "finding_id", "resource", "status", "reason", "account_id", "region", "severity")

@@ -165,7 +165,10 @@ def gather(con: duckdb.DuckDBPyConnection, **options) -> Report:
 def export_run(con: duckdb.DuckDBPyConnection, paths: list[Path], *, formats: list[str | None] | None = None,
                **options) -> list[Path]:
     """Write one run to each file in ``paths`` (format from each name, or the same position of ``formats``;
-    ``build_report``'s ``options``), reading the run from the database once."""
+    ``build_report``'s ``options``), reading the run from the database once (its findings too, for a run of at
+    most ``BATCH_FINDINGS`` findings)."""
     report = gather(con, **options) if paths else None
+    if len(paths) > 1:
+        report.keep_findings()
     formats = formats or [None] * len(paths)
     return [write_report(con, path, fmt=fmt, report=report, **options) for path, fmt in zip(paths, formats, strict=True)]

@@ -31,7 +31,9 @@ def write_json(report: Report, out: TextIO) -> None:
         "run": report.run,
         "accounts": report.accounts,
         "status_counts": report.status_counts,
-        "frameworks": [dataclasses.asdict(section) for section in report.frameworks],
+        # the fields as they are (dataclasses.asdict deep-copies every requirement: ~25 ms for nothing)
+        "frameworks": [{f.name: getattr(section, f.name) for f in dataclasses.fields(section)}
+                       for section in report.frameworks],
         "controls": report.controls,
         "evidence": report.evidence,
         "finding_count": report.finding_count,

@@ -137,13 +137,26 @@ class Report:
     _con: duckdb.DuckDBPyConnection | None = None
     _control_ids: list[str] = field(default_factory=list)
     _control_info: dict[str, dict] = field(default_factory=dict)
+    _kept_findings: list[dict] | None = None
 
     def findings(self) -> Iterator[dict]:
         """Every finding of the run (of the selected controls) as a dict keyed like ``finding_columns``, in a
         fixed order: control, status (error, alarm, skip, info, ok), account, region, resource. One query per
         batch of controls of at most ``BATCH_FINDINGS`` findings (a control with more is a batch of its own), with
         the ``finding_joins``, keeps DuckDB's sorts and joins small, so memory does not grow with the run, while a
-        small run takes one query."""
+        small run takes one query. After ``keep_findings``: the findings it read (the dicts are shared: read only)."""
+        if self._kept_findings is not None:
+            return iter(self._kept_findings)
+        return self._read_findings()
+
+    def keep_findings(self) -> None:
+        """Read the findings once and keep them for every later ``findings()`` (several files of one run), when
+        they are at most ``BATCH_FINDINGS``: one query's worth, so a large run still streams."""
+        if self._kept_findings is None and self.finding_count <= BATCH_FINDINGS:
+            self._kept_findings = list(self._read_findings())
+
+    def _read_findings(self) -> Iterator[dict]:
+        """``findings()`` from the database."""
         evaluated = {a["account_id"]: a["evaluated_at"] for a in self.accounts}
         for cursor in self._finding_batches(f"select * from ({self._finding_sql()}) f order by {FINDING_ORDER}"):
             names = [d[0] for d in cursor.description]

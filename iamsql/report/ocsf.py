@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import datetime
+from functools import lru_cache
 from typing import TextIO
 
 from iamsql.load.normalize import arn_parts
@@ -75,6 +76,17 @@ def epoch_ms(value: datetime) -> int:
     return int(value.timestamp() * 1000)
 
 
+def _times(value: datetime) -> tuple[int, str]:
+    """A time as OCSF's epoch milliseconds and its ISO-8601 ``*_dt`` twin."""
+    return _offset_times(value, value.utcoffset())
+
+
+@lru_cache(maxsize=4096)  # the run's time, the accounts' data times and most first/last seen times repeat
+def _offset_times(value: datetime, offset) -> tuple[int, str]:
+    """``_times``, cached by instant and UTC offset (equal instants at other offsets are written differently)."""
+    return epoch_ms(value), value.isoformat()
+
+
 def is_detection(control_id: str) -> bool:
     return control_id.startswith(DETECTION_PREFIXES)
 
@@ -84,8 +96,7 @@ def event(finding: dict, report: Report, control: dict) -> dict:
     run = report.run
     status = finding["status"]
     severity_id, severity = SEVERITY.get(finding["severity"], (0, "Unknown"))
-    moment = run["finished_at"] or run["started_at"]
-    when, when_dt = epoch_ms(moment), moment.isoformat()
+    when, when_dt = _times(run["finished_at"] or run["started_at"])
     detection = is_detection(finding["control_id"])
     class_uid, class_name = DETECTION_FINDING if detection else COMPLIANCE_FINDING
     excepted = bool(finding.get("excepted"))
@@ -123,8 +134,8 @@ def event(finding: dict, report: Report, control: dict) -> dict:
             "types": ["Detection" if detection else "Compliance"],
             "created_time": when,
             "created_time_dt": when_dt,
-            **{f"{key}_time": epoch_ms(finding[key]) for key in ("first_seen", "last_seen") if finding.get(key)},
-            **{f"{key}_time_dt": finding[key].isoformat() for key in ("first_seen", "last_seen") if finding.get(key)},
+            **{f"{key}_time": _times(finding[key])[0] for key in ("first_seen", "last_seen") if finding.get(key)},
+            **{f"{key}_time_dt": _times(finding[key])[1] for key in ("first_seen", "last_seen") if finding.get(key)},
         },
         "remediation": {"desc": finding["remediation"]} if finding["remediation"] else None,
         "resources": [_drop_empty({
@@ -144,7 +155,7 @@ def event(finding: dict, report: Report, control: dict) -> dict:
             "iamsql_status": status,
             "run_id": run["run_id"],
             "control_pack_hash": run["control_pack_hash"],
-            "evaluated_at": finding["evaluated_at"].isoformat() if finding["evaluated_at"] else None,
+            "evaluated_at": _times(finding["evaluated_at"])[1] if finding["evaluated_at"] else None,
             "exception": {"id": finding["exception_id"], "reason": finding["exception_reason"]} if excepted else None,
             "compliance": finding["requirements"] or None if detection else None,
         }),

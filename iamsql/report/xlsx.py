@@ -466,33 +466,16 @@ REQUIREMENT_HEADERS = [
 ]
 
 
-def write_framework(wb: Workbook, section: FrameworkSection, name: str) -> None:
+def write_framework(wb: ReportWorkbook, section: FrameworkSection, name: str) -> None:
     sheet = Sheet(wb.create_sheet(name))
     sheet.widths([22, 34, 60, 13, 52, 70, 7, 7, 7, 7, 7, 40])
     sheet.table_header(REQUIREMENT_HEADERS)
-    for r in section.requirements:
-        controls = [
-            f"{c['id']}: {c['outcome']} (" + ", ".join(f"{c[s]} {s}" for s in (*STATUSES, "excepted") if c[s]) + ")"
-            for c in r["controls"]
-        ]
-        why = [f"{c['id']}: {c['why']}" for c in r["controls"]]
-        sheet.append(
-            [
-                r["id"],
-                r["group"],
-                r["title"],
-                r["status"],
-                controls or "manual",
-                why or None,
-                *(r[s] for s in STATUSES),
-                r["note"],
-            ],
-            wrap=False,
-        )
+    rows = RowStream(sheet, wb)  # every row below the header, the figures too: nothing is appended after these
+    rows.extend(_requirement_row(r) for r in section.requirements)
     sheet.autofilter(len(REQUIREMENT_HEADERS))
     sheet.colour_statuses(4, 2, sheet.row)
     # Figures and catalog facts go below the table (the table must start at row 1 for its frozen, filtered header).
-    sheet.append([])
+    rows.append([])
     compliant, coverage = figure_cells(sheet, section.compliant_pct, section.coverage_pct, section.informative)
     counts = ", ".join(f"{getattr(section, s)} {s}" for s in REQUIREMENT_STATUSES)
     for label, value in (
@@ -506,7 +489,18 @@ def write_framework(wb: Workbook, section: FrameworkSection, name: str) -> None:
         ("Source", section.source),
         ("Status rules", STATUS_RULES),
     ):
-        sheet.append([sheet.cell(label, font=Font(bold=True)), value])
+        rows.append([sheet.cell(label, font=Font(bold=True)), value])
+
+
+def _requirement_row(r: dict) -> list:
+    """A framework sheet's row for one requirement."""
+    controls = [
+        f"{c['id']}: {c['outcome']} (" + ", ".join(f"{c[s]} {s}" for s in (*STATUSES, "excepted") if c[s]) + ")"
+        for c in r["controls"]
+    ]
+    why = [f"{c['id']}: {c['why']}" for c in r["controls"]]
+    return [r["id"], r["group"], r["title"], r["status"], controls or "manual", why or None,
+            *(r[s] for s in STATUSES), r["note"]]
 
 
 STATUS_RULES = (
@@ -546,26 +540,25 @@ CONTROL_HEADERS = [
 ]
 
 
-def write_controls(wb: Workbook, report: Report) -> None:
+def write_controls(wb: ReportWorkbook, report: Report) -> None:
     sheet = Sheet(wb.create_sheet("Controls"))
     sheet.widths([34, 36, 60, 10, 22, 24, 7, 7, 7, 7, 7, 40, 60, 90])
     sheet.table_header(CONTROL_HEADERS)
-    for c in report.controls:
-        thresholds = [f"{k} = {v}" for k, v in c["parameters"].items()]
-        sheet.append(
-            [
-                c["control_id"],
-                c["title"],
-                c["description"],
-                c["severity"],
-                c["resource_type"],
-                thresholds,
-                *(c[s] for s in STATUSES),
-                c["requirements"],
-                c["remediation"],
-                c["sql"],
-            ]
-        )
+    RowStream(sheet, wb).extend(
+        [
+            c["control_id"],
+            c["title"],
+            c["description"],
+            c["severity"],
+            c["resource_type"],
+            [f"{k} = {v}" for k, v in c["parameters"].items()],
+            *(c[s] for s in STATUSES),
+            c["requirements"],
+            c["remediation"],
+            c["sql"],
+        ]
+        for c in report.controls
+    )
     sheet.autofilter(len(CONTROL_HEADERS))
 
 
@@ -583,13 +576,12 @@ NHI_HEADERS = [
 ]
 
 
-def write_nhi_inventory(wb: Workbook, report: Report) -> None:
+def write_nhi_inventory(wb: ReportWorkbook, report: Report) -> None:
     """Every role and non-human user of the loaded data with the workloads and principals that use it."""
     sheet = Sheet(wb.create_sheet("NHI inventory"))
     sheet.widths([14, 10, 28, 60, 10, 50, 18, 60, 12, 70])
     sheet.table_header(NHI_HEADERS)
-    for row in inventory(report._con):
-        sheet.append([row[column] for column in INVENTORY_COLUMNS])
+    RowStream(sheet, wb).extend([row[column] for column in INVENTORY_COLUMNS] for row in inventory(report._con))
     sheet.autofilter(len(NHI_HEADERS))
 
 
@@ -635,7 +627,7 @@ def write_evidence(wb: Workbook, report: Report) -> None:
     sheet.autofilter(len(EVIDENCE_HEADERS))
 
 
-def write_framework_sheets(wb: Workbook, report: Report) -> None:
+def write_framework_sheets(wb: ReportWorkbook, report: Report) -> None:
     names = framework_sheet_names([s.id for s in report.frameworks])
     for section in report.frameworks:
         write_framework(wb, section, names[section.id])

@@ -27,7 +27,7 @@ from iamsql.controls.views import (
 )
 from iamsql.policy import access as access_tables
 from iamsql.sql.pgfunctions import install_functions
-from iamsql.store.db import ACCOUNT_VIEW, create_account_view, set_as_of
+from iamsql.store.db import ACCOUNT_VIEW, COMBINED_VIEWS, create_account_view, set_as_of
 from iamsql.store.schema import ACCESS_TABLES, ACCUMULATING_TABLES, TABLES
 
 
@@ -44,9 +44,12 @@ class DuckDBEngine:
         self.shared: list[str] = []  # helper views read more than once: computed once per account
         self.materialized: list[str] = []  # those of them the current account's controls read
         self.over_access: list[str] = []  # helper views over the engine's tables: defined once those exist
+        self.shadowed: list[str] = list(TABLES)  # the Steampipe tables each account gets its own copy or view of
 
     def accounts(self) -> list[Account]:
-        return run_accounts(self.con)
+        accounts = run_accounts(self.con)
+        self.shadowed = shadowed_tables(accounts)
+        return accounts
 
     def prepare(self, selected: list[Control]) -> None:
         con = self.con
@@ -62,7 +65,7 @@ class DuckDBEngine:
         return control_duckdb(control, parameters)
 
     def enter(self, account: Account, selected: list[Control]) -> list[Timing]:
-        _shadow_tables(self.con, account)
+        _shadow_tables(self.con, account, self.shadowed)
         # only what the controls that will query this account read (the others skip: their data is not loaded)
         querying = [c for c in selected if all(table in account.covered for table in c.requires)]
         needed = set(needed_views(querying))
@@ -83,7 +86,7 @@ class DuckDBEngine:
         return timings
 
     def leave(self, account: Account) -> None:
-        _drop_shadows(self.con, account, self.materialized, self.over_access)
+        _drop_shadows(self.con, account, self.shadowed, self.materialized, self.over_access)
 
     def fetch(self, compiled: str, account: Account) -> tuple[list[str], list[tuple]]:
         try:
@@ -141,6 +144,15 @@ def run_accounts(con: duckdb.DuckDBPyConnection) -> list[Account]:
     return [Account(account_id, partition, as_of, set(tables)) for account_id, partition, as_of, tables in found]
 
 
+def shadowed_tables(accounts: list[Account]) -> list[str]:
+    """The Steampipe tables that need a per-account copy or view: those loaded for some account, the CloudTrail
+    events and the tables whose view adds rows from another table (``aws_iam_user`` from the credential report).
+    Any other table's latest-snapshot view is empty for every account, so the controls read it as it is (on
+    Cloudsplaining's example 35 of 41 tables: 132 statements fewer per check)."""
+    loaded = set().union(*(account.covered for account in accounts))
+    return [table for table in TABLES if table in loaded or table in ACCUMULATING_TABLES or table in COMBINED_VIEWS]
+
+
 def _copied(table: str, account: Account) -> bool:
     """Whether ``table`` is copied into a TEMP table for the account instead of a view over the stored rows: every
     table loaded for the account except the CloudTrail events (too large to copy). DuckDB binds and plans each
@@ -149,10 +161,10 @@ def _copied(table: str, account: Account) -> bool:
     return table in account.covered and table not in ACCUMULATING_TABLES
 
 
-def _shadow_tables(con: duckdb.DuckDBPyConnection, account: Account) -> None:
-    """Point every Steampipe table name and ``iamsql_account`` at this account's rows; set its time."""
+def _shadow_tables(con: duckdb.DuckDBPyConnection, account: Account, shadowed: list[str]) -> None:
+    """Point the ``shadowed`` Steampipe table names and ``iamsql_account`` at this account's rows; set its time."""
     database = con.execute("select current_database()").fetchone()[0].replace('"', '""')
-    for table in TABLES:
+    for table in shadowed:
         kind = "table" if _copied(table, account) else "view"
         con.execute(
             f'create or replace temp {kind} "{table}" as select * from "{database}".main."{table}" '
@@ -168,12 +180,12 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _drop_shadows(con: duckdb.DuckDBPyConnection, account: Account, materialized: list[str],
+def _drop_shadows(con: duckdb.DuckDBPyConnection, account: Account, shadowed: list[str], materialized: list[str],
                   over_access: list[str]) -> None:
     """Back to all accounts: drop the per-account tables and views, the policy engine tables and the helper views
     ``over_access`` that read those tables, restore ``iamsql_account`` and the newest time, point the other
     ``materialized`` helper views at their SQL again and drop their tables."""
-    for table in TABLES:
+    for table in shadowed:
         kind = "table" if _copied(table, account) else "view"
         con.execute(f'drop {kind} if exists temp.main."{table}"')
     for name in over_access:
