@@ -98,6 +98,22 @@ def test_a_second_build_asks_the_engine_nothing_and_gives_the_same_tables(databa
     assert _keys(database) == kept
 
 
+def test_rows_streamed_in_small_batches_give_the_same_tables(database, monkeypatch):
+    monkeypatch.setattr(answer_cache, "BATCH_ROWS", 7)  # many batches, units split across them
+    batches = []
+    original = answer_cache.insert_rows
+    monkeypatch.setattr(
+        answer_cache,
+        "insert_rows",
+        lambda con, table, rows, types: batches.append((table, len(rows))) or original(con, table, rows, types),
+    )
+    cold = _build(database)
+    streamed = [count for table, count in batches if table == "iam_principal_access"]
+    assert len(streamed) > 10 and sum(streamed) == len(cold["iam_principal_access"])
+    assert cold == _computed(database)
+    assert _build(database) == cold  # read back from the kept rows
+
+
 def _holders(path, arn: str) -> list[str]:
     """The principals the managed policy ``arn`` reaches (attached directly, through a group or as a boundary)."""
     con = db.connect(str(path), read_only=True)
