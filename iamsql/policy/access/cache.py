@@ -9,7 +9,9 @@ partition, the organization's guardrails, the unit's own attributes and the labe
 document it reads (a document that is not loaded counts as such, so its answers stay ``Unknown``). The chains' key
 covers every principal's key of the account. A check of an unchanged snapshot finds every key; a snapshot where one
 document changed computes again only the units that read it. A build looks all its units up in one query, writes
-the new ones with their rows in one transaction (one insert per cache table), so a unit is either whole or absent,
+the new ones with their rows in one transaction (one insert per cache table), so a unit is either whole or absent
+(the rows of a table whose units are all new go to its TEMP table as they are computed, ``BATCH_ROWS`` at a time,
+and are copied from there),
 deletes there the units of its accounts it did not use, and fills the TEMP tables from the kept rows in the order
 the engine gives them (one statement per table). A different engine version empties the cache.
 """
@@ -48,6 +50,7 @@ from iamsql.store.schema import ACCESS_TABLES
 CACHE_FORMAT = 1  # how keys are made: bump when that changes
 POLICY_PACKAGE = Path(__file__).resolve().parent.parent  # iamsql/policy: the engine and its tables
 STAGED = "iamsql_access_rows"  # the name rows are registered under while they are inserted
+BATCH_ROWS = 8192  # rows of a table computed now handed to DuckDB at once: what a build holds of them in Python
 
 
 @lru_cache(maxsize=8)
@@ -79,6 +82,15 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple], t
         )
     finally:
         con.unregister(STAGED)
+
+
+QUESTION = [column for column, _ in ACCESS_TABLES["iam_principal_access"]].index("question")
+
+
+def _admin_rows(table: str, rows: list[tuple]) -> list[tuple]:
+    """Of a unit's rows, those a build reads again after writing them: the administrator answers of a principal
+    (``AnswerCache.admin_answers``, for the role chains)."""
+    return [row for row in rows if row[QUESTION] in ADMIN_QUESTIONS] if table == "iam_principal_access" else []
 
 
 class Fingerprints:
@@ -170,13 +182,17 @@ class Unit(NamedTuple):
 
 class AnswerCache:
     """The kept units of one database: which keys it holds, new units written whole, rows copied into TEMP tables.
-    A build takes a fixed number of statements, whatever its number of accounts and units."""
+    A build takes a fixed number of statements, whatever its number of accounts and units (plus one per
+    ``BATCH_ROWS`` rows of a table it computes whole)."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, version: str, empty: bool) -> None:
         self.con = con
         self.version = version
         self.empty = empty  # nothing kept: no unit to look up, nothing to prune
-        self.computed: dict[tuple[str, str], list[tuple]] = {}  # (table, key) -> rows computed by this build
+        self.sizes: dict[tuple[str, str], int] = {}  # (table, key) -> row count of each unit computed by this build
+        # (table, key) -> the rows of a computed unit that this build reads again: all of them, but only the
+        # administrator answers (``admin_answers``) of the units of a table streamed into its TEMP table
+        self.computed: dict[tuple[str, str], list[tuple]] = {}
 
     @classmethod
     def open(cls, con: duckdb.DuckDBPyConnection, questions_file: Path) -> AnswerCache | None:
@@ -244,34 +260,65 @@ class AnswerCache:
     def keep(self, units: list[Unit], prefix: str = "") -> dict[str, int]:
         """Compute the units not kept whole, in order, and write them with their rows in one transaction, which
         also deletes what is left of them and the units of the build's scopes that it did not use. A table whose
-        units were all computed now is filled from them: its TEMP table ``prefix + table`` (empty before) gets the
-        rows, which DuckDB then copies into the cache; the row counts of the tables filled so."""
+        units are all computed now is filled from them as they are computed: its TEMP table ``prefix + table``
+        (empty before) gets their rows ``BATCH_ROWS`` at a time, which DuckDB then copies into the cache; the row
+        counts of the tables filled so."""
         whole, unused = (set(), False) if self.empty or not units else self._kept(units)
+        streamed = self._streamed(units, whole)
+        pending: dict[str, list[tuple]] = {table: [] for table in streamed}
         for unit in units:
-            if (unit.table, unit.key) not in whole and (unit.table, unit.key) not in self.computed:
-                self.computed[unit.table, unit.key] = unit.compute()
-        if not self.computed and not unused:
+            if (unit.table, unit.key) in whole or (unit.table, unit.key) in self.sizes:
+                continue
+            rows = unit.compute()
+            self.sizes[unit.table, unit.key] = len(rows)
+            if unit.table not in streamed:
+                self.computed[unit.table, unit.key] = rows
+                continue
+            self.computed[unit.table, unit.key] = _admin_rows(unit.table, rows)
+            pending[unit.table] += rows
+            if len(pending[unit.table]) >= BATCH_ROWS:
+                self._append(prefix, unit.table, pending[unit.table])
+                pending[unit.table] = []
+        for table, rows in pending.items():  # the rest, one statement per table even when empty (as many each build)
+            self._append(prefix, table, rows)
+        if not self.sizes and not unused:
             return {}
-        written = [u for u in dict.fromkeys((u.account_id, u.table, u.key) for u in units) if u[1:] in self.computed]
+        written = [u for u in dict.fromkeys((u.account_id, u.table, u.key) for u in units) if u[1:] in self.sizes]
         counts = {}
         with transaction(self.con):
             if not self.empty:
                 self._delete(units)
-            heads = [(key, self.version, scope, table, len(self.computed[table, key])) for scope, table, key in written]
+            heads = [(key, self.version, scope, table, self.sizes[table, key]) for scope, table, key in written]
             insert_rows(self.con, ACCESS_CACHE_KEYS, heads, ["VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "BIGINT"])
             for table, rows_table in ACCESS_CACHE_ROWS.items():
                 keys = [key for _, t, key in written if t == table]
                 if not keys:
                     continue
                 types = [sqltype for _, sqltype in ACCESS_TABLES[table]]
-                if keys == [u.key for u in units if u.table == table]:  # every unit computed now, each once
-                    found = [self.computed[table, key] for key in keys]
-                    insert_rows(self.con, f"{prefix}{table}", [row for rows in found for row in rows], types)
-                    counts[table] = self._copy(f"{prefix}{table}", rows_table, keys, [len(rows) for rows in found])
+                if table in streamed:
+                    sizes = [self.sizes[table, key] for key in keys]
+                    counts[table] = self._copy(f"{prefix}{table}", rows_table, keys, sizes)
                 else:
                     body = [(key, seq, *row) for key in keys for seq, row in enumerate(self.computed[table, key])]
                     insert_rows(self.con, rows_table, body, ["VARCHAR", "BIGINT", *types])
+        # DuckDB holds committed rows in memory until a checkpoint writes them to the file (compressed, read back
+        # only when needed); the one it would do on closing the database, done now
+        self.con.execute("checkpoint")
         return counts
+
+    def _streamed(self, units: list[Unit], whole: set[tuple[str, str]]) -> set[str]:
+        """The tables whose units will all be computed now, each once (none kept whole, no key listed twice)."""
+        keys: dict[str, list[tuple[str, str]]] = {}
+        for unit in units:
+            keys.setdefault(unit.table, []).append((unit.account_id, unit.key))
+        return {
+            table
+            for table, found in keys.items()
+            if len({key for _, key in found}) == len(found) and not any((table, key) in whole for _, key in found)
+        }
+
+    def _append(self, prefix: str, table: str, rows: list[tuple]) -> None:
+        insert_rows(self.con, f"{prefix}{table}", rows, [sqltype for _, sqltype in ACCESS_TABLES[table]])
 
     def _copy(self, source: str, target: str, keys: list[str], sizes: list[int]) -> int:
         """Copy the rows of the TEMP table ``source`` into the cache table ``target``, row by row beside the key
@@ -293,7 +340,7 @@ class AnswerCache:
 
     def _delete(self, units: list[Unit]) -> None:
         """Delete what is kept of the units computed now and the units of the build's scopes it did not use."""
-        self._stage(units, set(self.computed))
+        self._stage(units, set(self.sizes))
         try:
             stale = (
                 f"select k.table_name, k.cache_key from {ACCESS_CACHE_KEYS} k where exists (select 1 from {STAGED} b "
@@ -313,12 +360,11 @@ class AnswerCache:
         finally:
             self.con.unregister(STAGED)
 
-    def answers(self, keys: list[str], questions: Iterable[str]) -> list[tuple]:
-        """The ``iam_principal_access`` rows of the units ``keys`` that answer ``questions``, in order: computed by
-        this build or kept (one query for those)."""
+    def admin_answers(self, keys: list[str]) -> list[tuple]:
+        """The ``iam_principal_access`` rows of the units ``keys`` that answer ``ADMIN_QUESTIONS``, in order:
+        computed by this build or kept (one query for those)."""
         table = "iam_principal_access"
-        wanted = set(questions)
-        question = [column for column, _ in ACCESS_TABLES[table]].index("question")
+        wanted = set(ADMIN_QUESTIONS)
         kept = [key for key in keys if (table, key) not in self.computed]
         stored: dict[str, list[tuple]] = {}
         if kept:
@@ -338,7 +384,7 @@ class AnswerCache:
             row
             for key in keys
             for row in (self.computed[table, key] if (table, key) in self.computed else stored.get(key, ()))
-            if row[question] in wanted
+            if row[QUESTION] in wanted
         ]
 
     def fill(self, units: list[Unit], prefix: str = "", filled: Iterable[str] = ()) -> dict[str, int]:
@@ -378,7 +424,7 @@ def account_units(
         principal_keys = [unit.key for unit in principals]
 
         def chains() -> list[tuple]:  # from every principal's administrator answers, kept or just computed
-            return assume_admin_rows(answers.asker, cache.answers(principal_keys, ADMIN_QUESTIONS))
+            return assume_admin_rows(answers.asker, cache.admin_answers(principal_keys))
 
         units += [*principals, Unit(account_id, table, fingerprints.role_chains(principal_keys), chains)]
     if "iam_policy_access" in tables:

@@ -191,27 +191,28 @@ PERSONAL = re.compile(r"\$\{|aws:principal|aws:username|aws:userid|aws:sourceide
 
 
 class _Documents:
-    """Parses each distinct document once (the same managed policy reaches thousands of principals)."""
+    """Parses each distinct document once (the same managed policy reaches thousands of principals) and keeps one
+    copy of it: every policy with the same canonical text holds the first such document, so the others are freed
+    (the inline policies of copied principals are many equal documents)."""
 
     def __init__(self) -> None:
-        self._parsed: dict[str, tuple[Policy | None, bool, str]] = {}
+        self._parsed: dict[str, tuple[Policy | None, bool, str, dict]] = {}
         self._texts: dict[int, tuple[dict, str]] = {}  # canonical text by document identity (one dict, many events)
 
     def attached(self, label: str, document, *, inline: bool = False) -> AttachedPolicy:
         if not isinstance(document, dict):
             return AttachedPolicy(label, None, inline=inline)
         known = self._texts.get(id(document))
-        if known is None or known[0] is not document:
-            known = self._texts[id(document)] = (document, json.dumps(document, sort_keys=True))
-        key = known[1]
+        key = json.dumps(document, sort_keys=True) if known is None or known[0] is not document else known[1]
         if key not in self._parsed:
+            self._texts[id(document)] = (document, key)  # only the kept copies: the others may be freed
             digest = hashlib.sha256(key.encode()).hexdigest()
             try:
-                self._parsed[key] = (parse_policy(document), bool(PERSONAL.search(key)), digest)
-            except PolicyError:
-                self._parsed[key] = (None, False, digest)  # a document the engine cannot read is as good as unknown
-        policy, personal, digest = self._parsed[key]
-        return AttachedPolicy(label, policy, document, personal, inline, digest=digest)
+                self._parsed[key] = (parse_policy(document), bool(PERSONAL.search(key)), digest, document)
+            except PolicyError:  # a document the engine cannot read is as good as unknown
+                self._parsed[key] = (None, False, digest, document)
+        policy, personal, digest, kept = self._parsed[key]
+        return AttachedPolicy(label, policy, kept, personal, inline, digest=digest)
 
 
 def _inline(documents: _Documents, raw, std, owner: str, gaad: bool) -> list[AttachedPolicy] | None:
