@@ -1,0 +1,142 @@
+"""The fixed cost of one ``iamsql load`` process, interleaved against another source tree.
+
+    python benchmarks/load_fixed_cost.py --baseline ../iamsql-before [--rounds 5]
+
+Each round runs, for this tree and then the baseline, three ``iamsql load`` child processes (each with its source
+tree on ``PYTHONPATH``) and measures each with ``wait4`` (CPU = user + system, peak RSS):
+
+- **new**: Cloudsplaining's example account into a new database;
+- **again**: the same file a second time into that database (the schema exists);
+- **cloudtrail**: one CloudTrail file of the incident-response sample into a new database.
+
+Then it compares what both trees stored: a SHA-256 of every table and view of each database (rows sorted; the
+clock time ``iamsql_snapshot.loaded_at`` left out), and the schema fingerprint each tree records (equal: a
+database made by one tree opens in the other without its schema being made again). Exits non-zero when any
+differs. Prints min and median CPU of each case and the ratio of this tree to the baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "tests" / "data" / "cloudsplaining" / "example.json"
+TRAIL_FILE = next(
+    (ROOT / "tests" / "data" / "maheribra_aws_attack_chain_ir" / "04-investigation" / "evidence" / "cloudtrail").rglob(
+        "*.json.gz"
+    )
+)
+CLI = 'import sys; from iamsql.cli import main; sys.argv[0] = "iamsql"; main()'
+FINGERPRINT = "from iamsql.store.db import schema_fingerprint; print(schema_fingerprint())"
+
+
+def run_measured(command: list[str], env: dict) -> tuple[float, int]:
+    """CPU seconds and peak RSS (bytes) of one child process; exits on failure."""
+    with tempfile.TemporaryFile("w+") as err:
+        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err, text=True, cwd=ROOT, env=env)
+        _, status, usage = os.wait4(child.pid, 0)
+        if os.waitstatus_to_exitcode(status):
+            err.seek(0)
+            sys.exit(f"{' '.join(command[-4:])} failed: {err.read().strip()[-2000:]}")
+    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024
+
+
+def tree_env(tree: Path) -> dict:
+    return {**os.environ, "PYTHONPATH": str(tree)}
+
+
+def load(tree: Path, db: Path, source: Path) -> tuple[float, int]:
+    return run_measured([sys.executable, "-c", CLI, "load", "--quiet", "--db", str(db), str(source)], tree_env(tree))
+
+
+def table_hashes(db: Path) -> dict[str, str]:
+    """SHA-256 of every table and view of the database, rows sorted (``loaded_at``, the clock, left out)."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        hashes = {}
+        names = con.execute(
+            "select schema_name, table_name from duckdb_tables() union all "
+            "select schema_name, view_name from duckdb_views() where not internal "
+            "order by all"
+        ).fetchall()
+        for schema, name in names:
+            exclude = " exclude (loaded_at)" if name == "iamsql_snapshot" else ""
+            rows = con.execute(f'select *{exclude} from "{schema}"."{name}" order by all').fetchall()
+            hashes[f"{schema}.{name}"] = hashlib.sha256(repr(rows).encode()).hexdigest()
+        return hashes
+    finally:
+        con.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--baseline", type=Path, required=True, help="another iamsql source tree")
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    trees = {"this tree": ROOT, "baseline": args.baseline.resolve()}
+    for tree in trees.values():
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree / "iamsql")], check=True)
+    cases = ("new", "again", "cloudtrail")
+    cpu: dict[tuple[str, str], list[float]] = {(t, c): [] for t in trees for c in cases}
+    rss: dict[tuple[str, str], list[int]] = {(t, c): [] for t in trees for c in cases}
+    with tempfile.TemporaryDirectory() as scratch:
+        for round_number in range(args.rounds):
+            for label, tree in trees.items():
+                folder = Path(scratch) / f"{label.replace(' ', '_')}{round_number}"
+                folder.mkdir()
+                for case, db, source in (
+                    ("new", folder / "iam.duckdb", EXAMPLE),
+                    ("again", folder / "iam.duckdb", EXAMPLE),
+                    ("cloudtrail", folder / "trail.duckdb", TRAIL_FILE),
+                ):
+                    seconds, peak = load(tree, db, source)
+                    cpu[label, case].append(seconds)
+                    rss[label, case].append(peak)
+        last = args.rounds - 1
+        differs = []
+        for db_name in ("iam.duckdb", "trail.duckdb"):
+            mine, theirs = (
+                table_hashes(Path(scratch) / f"{label.replace(' ', '_')}{last}" / db_name) for label in trees
+            )
+            differs += [
+                f"{db_name}: {name}"
+                for name in sorted(mine.keys() | theirs.keys())
+                if mine.get(name) != theirs.get(name)
+            ]
+            print(f"{db_name}: {len(mine)} tables and views hashed, {'identical' if mine == theirs else 'DIFFERENT'}")
+        prints = {
+            label: subprocess.run(
+                [sys.executable, "-c", FINGERPRINT], env=tree_env(tree), check=True, capture_output=True, text=True
+            ).stdout.strip()
+            for label, tree in trees.items()
+        }
+        print(f"schema fingerprint: {'equal' if len(set(prints.values())) == 1 else 'DIFFERENT'}")
+        if len(set(prints.values())) != 1:
+            differs.append("schema fingerprint")
+    print(f"\n{'case':<11} {'tree':<10} {'CPU min':>8} {'CPU median':>10} {'peak MiB':>9}   ratio (median, min)")
+    for case in cases:
+        for label in trees:
+            values = cpu[label, case]
+            line = (
+                f"{case:<11} {label:<10} {min(values):8.3f} {statistics.median(values):10.3f} "
+                f"{max(rss[label, case]) / (1 << 20):9.0f}"
+            )
+            if label == "this tree":
+                base = cpu["baseline", case]
+                line += f"   {statistics.median(values) / statistics.median(base):.2f}, {min(values) / min(base):.2f}"
+            print(line)
+    if differs:
+        sys.exit("stored data differs: " + "; ".join(differs))
+
+
+if __name__ == "__main__":
+    main()
