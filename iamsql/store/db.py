@@ -107,12 +107,14 @@ def resolve_db_path(db: str | os.PathLike | None) -> Path:
 
 
 def connect(db: str | os.PathLike | None = None, *, read_only: bool = False,
-            functions: bool = True) -> duckdb.DuckDBPyConnection:
+            functions: bool = True, queries: bool = True) -> duckdb.DuckDBPyConnection:
     """Open the database (creating it and its schema unless read-only) with iamsql's SQL macros installed,
     ``iamsql_account`` and ``iamsql_as_of``. The ``queries/views`` helper views are not created (translating them
     costs 0.5-3 s): ``controls.create_views(con)`` adds them for a caller that reads them. Without ``functions``,
     the dialect's Python functions (and the macros built on them) are left for ``iamsql.sql.query`` and the
-    control engines to register when a statement calls them: DuckDB imports NumPy (~0.1 s) for the first one."""
+    control engines to register when a statement calls them: DuckDB imports NumPy (~0.1 s) for the first one.
+    Without ``queries``, none of that is installed (no macros, ``iamsql_account`` or ``iamsql_as_of``): for a
+    caller that only stores rows, as ``load`` does."""
     path = resolve_db_path(db)
     if read_only and not path.exists():
         raise DatabaseError(f"database {path} does not exist: run 'iamsql load' or 'iamsql collect' first")
@@ -129,6 +131,8 @@ def connect(db: str | os.PathLike | None = None, *, read_only: bool = False,
     con.execute("set enable_progress_bar = false")  # DuckDB would draw it on stdout, into piped output
     if not read_only:
         ensure_schema(con)
+    if not queries:
+        return con
     if functions:
         install_macros(con)
     else:
@@ -266,6 +270,7 @@ def new_snapshot(
 
 
 _MIN_OBJECT_BYTES = 16 << 20  # DuckDB's default maximum_object_size
+_ROW_ENCODER = json.JSONEncoder(default=str)  # json.dumps(value, default=str) without a new encoder per call
 
 
 def insert_rows(con: duckdb.DuckDBPyConnection, table: str, snapshot_id: int, rows: Iterable[dict]) -> int:
@@ -304,8 +309,8 @@ def write_rows(con: duckdb.DuckDBPyConnection, table: str, batches: Iterable[tup
                 # JSON columns are written as JSON text so that read_json keeps any shape (object, array, scalar).
                 for name, sqltype in cols:
                     if sqltype == "JSON" and record[name] is not None:
-                        record[name] = json.dumps(record[name], default=str)
-                line = json.dumps(record, default=str)
+                        record[name] = _ROW_ENCODER.encode(record[name])
+                line = _ROW_ENCODER.encode(record)
                 tmp.write(line)
                 tmp.write("\n")
                 if len(line) > longest:
