@@ -2,13 +2,15 @@
 
     python benchmarks/load_fixed_cost.py --baseline ../iamsql-before [--rounds 5]
 
-Each round runs, for this tree and then the baseline, three ``iamsql load`` child processes (each with its source
+Each round runs, for this tree and the baseline (which goes first alternates), three ``iamsql load`` child processes (each with its source
 tree on ``PYTHONPATH``) and measures each with ``wait4`` (CPU = user + system, peak RSS):
 
 - **new**: Cloudsplaining's example account into a new database;
 - **again**: the same file a second time into that database (the schema exists);
 - **cloudtrail**: one CloudTrail file of the incident-response sample into a new database.
 
+Each load is also run once more inside a child after its imports, timing only opening the database, storing
+and closing it (the part this benchmark's changes are about; imports are most of a process's fixed cost).
 Then it compares what both trees stored: a SHA-256 of every table and view of each database (rows sorted; the
 clock time ``iamsql_snapshot.loaded_at`` left out), and the schema fingerprint each tree records (equal: a
 database made by one tree opens in the other without its schema being made again). Exits non-zero when any
@@ -36,6 +38,20 @@ TRAIL_FILE = next(
     )
 )
 CLI = 'import sys; from iamsql.cli import main; sys.argv[0] = "iamsql"; main()'
+# The same load inside one process after its imports: the CPU of opening the database, storing and closing it,
+# with the connection each tree's own ``load`` command asks for.
+DATABASE_PART = """
+import inspect, sys, time
+from iamsql.store import db
+from iamsql.load import load_paths
+import iamsql.load.formats.cloudtrail
+options = {"queries": False} if "queries" in inspect.signature(db.connect).parameters else {"functions": False}
+start = time.process_time()
+con = db.connect(sys.argv[1], **options)
+load_paths(con, [sys.argv[2]])
+con.close()
+print(time.process_time() - start)
+"""
 FINGERPRINT = "from iamsql.store.db import schema_fingerprint; print(schema_fingerprint())"
 
 
@@ -56,6 +72,18 @@ def tree_env(tree: Path) -> dict:
 
 def load(tree: Path, db: Path, source: Path) -> tuple[float, int]:
     return run_measured([sys.executable, "-c", CLI, "load", "--quiet", "--db", str(db), str(source)], tree_env(tree))
+
+
+def database_part(tree: Path, db: Path, source: Path) -> float:
+    out = subprocess.run(
+        [sys.executable, "-c", DATABASE_PART, str(db), str(source)],
+        env=tree_env(tree),
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    ).stdout
+    return float(out)
 
 
 def table_hashes(db: Path) -> dict[str, str]:
@@ -88,9 +116,11 @@ def main() -> None:
     cases = ("new", "again", "cloudtrail")
     cpu: dict[tuple[str, str], list[float]] = {(t, c): [] for t in trees for c in cases}
     rss: dict[tuple[str, str], list[int]] = {(t, c): [] for t in trees for c in cases}
+    inside: dict[tuple[str, str], list[float]] = {(t, c): [] for t in trees for c in cases}
     with tempfile.TemporaryDirectory() as scratch:
         for round_number in range(args.rounds):
-            for label, tree in trees.items():
+            order = list(trees.items()) if round_number % 2 == 0 else list(trees.items())[::-1]  # neither always first
+            for label, tree in order:
                 folder = Path(scratch) / f"{label.replace(' ', '_')}{round_number}"
                 folder.mkdir()
                 for case, db, source in (
@@ -101,6 +131,7 @@ def main() -> None:
                     seconds, peak = load(tree, db, source)
                     cpu[label, case].append(seconds)
                     rss[label, case].append(peak)
+                    inside[label, case].append(database_part(tree, db.with_name("part_" + db.name), source))
         last = args.rounds - 1
         differs = []
         for db_name in ("iam.duckdb", "trail.duckdb"):
@@ -125,17 +156,26 @@ def main() -> None:
     print(f"\n{'case':<11} {'tree':<10} {'CPU min':>8} {'CPU median':>10} {'peak MiB':>9}   ratio (median, min)")
     for case in cases:
         for label in trees:
-            values = cpu[label, case]
-            line = (
-                f"{case:<11} {label:<10} {min(values):8.3f} {statistics.median(values):10.3f} "
-                f"{max(rss[label, case]) / (1 << 20):9.0f}"
+            line = f"{case:<11} {label:<10}{_figures(cpu, label, case)} {max(rss[label, case]) / (1 << 20):9.0f}"
+            print(line + (_ratios(cpu, case) if label == "this tree" else ""))
+    print("\nthe database part alone (open, store, close; imports excluded)")
+    for case in cases:
+        for label in trees:
+            print(
+                f"{case:<11} {label:<10}{_figures(inside, label, case)} {'':9}"
+                + (_ratios(inside, case) if label == "this tree" else "")
             )
-            if label == "this tree":
-                base = cpu["baseline", case]
-                line += f"   {statistics.median(values) / statistics.median(base):.2f}, {min(values) / min(base):.2f}"
-            print(line)
     if differs:
         sys.exit("stored data differs: " + "; ".join(differs))
+
+
+def _figures(cpu: dict, label: str, case: str) -> str:
+    return f" {min(cpu[label, case]):8.3f} {statistics.median(cpu[label, case]):10.3f}"
+
+
+def _ratios(cpu: dict, case: str) -> str:
+    mine, base = cpu["this tree", case], cpu["baseline", case]
+    return f"   {statistics.median(mine) / statistics.median(base):.2f}, {min(mine) / min(base):.2f}"
 
 
 if __name__ == "__main__":
