@@ -9,8 +9,9 @@ tree on ``PYTHONPATH``) and measures each with ``wait4`` (CPU = user + system, p
 - **again**: the same file a second time into that database (the schema exists);
 - **cloudtrail**: one CloudTrail file of the incident-response sample into a new database.
 
-Each load is also run once more inside a child after its imports, timing only opening the database, storing
-and closing it (the part this benchmark's changes are about; imports are most of a process's fixed cost).
+Each round also runs the three loads ``REPEATS`` times inside one child after its imports and keeps the least
+CPU of each: opening the database, storing and closing it, the part that does not depend on imports (which are
+most of a process's fixed cost) and that a busy machine blurs least.
 Then it compares what both trees stored: a SHA-256 of every table and view of each database (rows sorted; the
 clock time ``iamsql_snapshot.loaded_at`` left out), and the schema fingerprint each tree records (equal: a
 database made by one tree opens in the other without its schema being made again). Exits non-zero when any
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import statistics
 import subprocess
@@ -38,27 +40,54 @@ TRAIL_FILE = next(
     )
 )
 CLI = 'import sys; from iamsql.cli import main; sys.argv[0] = "iamsql"; main()'
-# The same load inside one process after its imports: the CPU of opening the database, storing and closing it,
-# with the connection each tree's own ``load`` command asks for.
+# The loads again inside one process after its imports, ``REPEATS`` times each: the CPU of opening the database,
+# storing and closing it (the least of the repeats, per case), with the connection each tree's own ``load`` asks for.
 DATABASE_PART = """
-import inspect, sys, time
+import inspect, json, sys, time
+from pathlib import Path
+import duckdb
 from iamsql.store import db
 from iamsql.load import load_paths
 import iamsql.load.formats.cloudtrail
 options = {"queries": False} if "queries" in inspect.signature(db.connect).parameters else {"functions": False}
-start = time.process_time()
-con = db.connect(sys.argv[1], **options)
-load_paths(con, [sys.argv[2]])
-con.close()
-print(time.process_time() - start)
+folder, example, trail, repeats = Path(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
+least = {}
+for repeat in range(repeats):
+    for case, name, source in (("new", "iam", example), ("again", "iam", example), ("cloudtrail", "trail", trail)):
+        start = time.process_time()
+        con = db.connect(folder / f"{name}{repeat}.duckdb", **options)
+        load_paths(con, [source])
+        con.close()
+        least[case] = min(least.get(case, 1e9), time.process_time() - start)
+
+class Counted:
+    # counts the execute calls made on the connection (one call may hold several statements)
+    def __init__(self, con):
+        self.con, self.calls = con, 0
+    def execute(self, *args):
+        self.calls += 1
+        return self.con.execute(*args)
+    def __getattr__(self, name):
+        return getattr(self.con, name)
+
+plain_connect = duckdb.connect
+duckdb.connect = lambda *args, **kwargs: Counted(plain_connect(*args, **kwargs))
+calls = {}
+for case, name, source in (("new", "iam", example), ("again", "iam", example), ("cloudtrail", "trail", trail)):
+    con = db.connect(folder / f"{name}_counted.duckdb", **options)
+    load_paths(con, [source])
+    con.close()
+    calls[case] = con.calls
+print(json.dumps({"cpu": least, "calls": calls}))
 """
+REPEATS = 10
 FINGERPRINT = "from iamsql.store.db import schema_fingerprint; print(schema_fingerprint())"
 
 
-def run_measured(command: list[str], env: dict) -> tuple[float, int]:
-    """CPU seconds and peak RSS (bytes) of one child process; exits on failure."""
+def run_measured(command: list[str], tree: Path) -> tuple[float, int]:
+    """CPU seconds and peak RSS (bytes) of one child process run in ``tree``; exits on failure."""
     with tempfile.TemporaryFile("w+") as err:
-        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err, text=True, cwd=ROOT, env=env)
+        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err, text=True, **in_tree(tree))
         _, status, usage = os.wait4(child.pid, 0)
         if os.waitstatus_to_exitcode(status):
             err.seek(0)
@@ -66,24 +95,22 @@ def run_measured(command: list[str], env: dict) -> tuple[float, int]:
     return usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024
 
 
-def tree_env(tree: Path) -> dict:
-    return {**os.environ, "PYTHONPATH": str(tree)}
+def in_tree(tree: Path) -> dict:
+    """``subprocess`` arguments that make a ``python -c`` child import ``tree``'s iamsql: ``-c`` puts the working
+    folder first on ``sys.path``, before ``PYTHONPATH``."""
+    return {"cwd": tree, "env": {**os.environ, "PYTHONPATH": str(tree)}}
 
 
 def load(tree: Path, db: Path, source: Path) -> tuple[float, int]:
-    return run_measured([sys.executable, "-c", CLI, "load", "--quiet", "--db", str(db), str(source)], tree_env(tree))
+    return run_measured([sys.executable, "-c", CLI, "load", "--quiet", "--db", str(db), str(source)], tree)
 
 
-def database_part(tree: Path, db: Path, source: Path) -> float:
-    out = subprocess.run(
-        [sys.executable, "-c", DATABASE_PART, str(db), str(source)],
-        env=tree_env(tree),
-        check=True,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    ).stdout
-    return float(out)
+def database_part(tree: Path, folder: Path) -> dict[str, dict]:
+    """``cpu``: the least CPU seconds of each case's database part over ``REPEATS`` loads in one child process;
+    ``calls``: the DuckDB ``execute`` calls of one more load of each case."""
+    command = [sys.executable, "-c", DATABASE_PART, str(folder), str(EXAMPLE), str(TRAIL_FILE), str(REPEATS)]
+    out = subprocess.run(command, check=True, capture_output=True, text=True, **in_tree(tree)).stdout
+    return json.loads(out)
 
 
 def table_hashes(db: Path) -> dict[str, str]:
@@ -117,6 +144,7 @@ def main() -> None:
     cpu: dict[tuple[str, str], list[float]] = {(t, c): [] for t in trees for c in cases}
     rss: dict[tuple[str, str], list[int]] = {(t, c): [] for t in trees for c in cases}
     inside: dict[tuple[str, str], list[float]] = {(t, c): [] for t in trees for c in cases}
+    calls: dict[str, dict[str, int]] = {}
     with tempfile.TemporaryDirectory() as scratch:
         for round_number in range(args.rounds):
             order = list(trees.items()) if round_number % 2 == 0 else list(trees.items())[::-1]  # neither always first
@@ -131,7 +159,12 @@ def main() -> None:
                     seconds, peak = load(tree, db, source)
                     cpu[label, case].append(seconds)
                     rss[label, case].append(peak)
-                    inside[label, case].append(database_part(tree, db.with_name("part_" + db.name), source))
+                part = folder / "part"
+                part.mkdir()
+                measured = database_part(tree, part)
+                for case, seconds in measured["cpu"].items():
+                    inside[label, case].append(seconds)
+                calls[label] = measured["calls"]
         last = args.rounds - 1
         differs = []
         for db_name in ("iam.duckdb", "trail.duckdb"):
@@ -146,7 +179,7 @@ def main() -> None:
             print(f"{db_name}: {len(mine)} tables and views hashed, {'identical' if mine == theirs else 'DIFFERENT'}")
         prints = {
             label: subprocess.run(
-                [sys.executable, "-c", FINGERPRINT], env=tree_env(tree), check=True, capture_output=True, text=True
+                [sys.executable, "-c", FINGERPRINT], check=True, capture_output=True, text=True, **in_tree(tree)
             ).stdout.strip()
             for label, tree in trees.items()
         }
@@ -158,11 +191,12 @@ def main() -> None:
         for label in trees:
             line = f"{case:<11} {label:<10}{_figures(cpu, label, case)} {max(rss[label, case]) / (1 << 20):9.0f}"
             print(line + (_ratios(cpu, case) if label == "this tree" else ""))
-    print("\nthe database part alone (open, store, close; imports excluded)")
+    print(f"\nthe database part alone (open, store, close; imports excluded; least of {REPEATS} per round)")
+    print(f"{'case':<11} {'tree':<10} {'CPU min':>8} {'CPU median':>10} {'DuckDB calls':>12}   ratio (median, min)")
     for case in cases:
         for label in trees:
             print(
-                f"{case:<11} {label:<10}{_figures(inside, label, case)} {'':9}"
+                f"{case:<11} {label:<10}{_figures(inside, label, case)} {calls[label][case]:12}"
                 + (_ratios(inside, case) if label == "this tree" else "")
             )
     if differs:
