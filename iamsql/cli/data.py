@@ -117,7 +117,7 @@ def load(
         rich_progress.TimeElapsedColumn(),
     )
     task = bar.add_task("load", total=None)
-    con = dbmod.connect(db, functions=False)  # a load runs no translated SQL
+    con = dbmod.connect(db, queries=False)  # a load stores rows, it runs no query
     with bar:
         summary = loading.load_paths(
             con,

@@ -614,18 +614,46 @@ def _write(con, iam_files, event_files, merged: Merged, summary: LoadSummary, pr
             summary.events = cloudtrail.load_events(
                 con, [(f.path, f.format) for f in event_files], snapshot_for_account, progress) or {}
             _event_warnings(summary)
-        tables_written: dict[str, dict[str, int]] = defaultdict(dict)
+        tables_written = _write_tables(con, snapshots, merged)
         for account, snapshot_id in snapshots.items():
-            tables = merged.rows.get(account, {})
-            for table in sorted(merged.covers.get(account, set()) | {t for t, rows in tables.items() if rows}):
-                keyed = list(tables.get(table, {}).items())
-                try:
-                    count = db.insert_rows(con, table, snapshot_id, [row for _key, row in keyed])
-                except db.RowsNotStored as exc:
-                    raise _not_stored(exc, account, keyed, merged) from None
-                tables_written[account][table] = count
+            for table, count in tables_written[account].items():
                 summary.rows[table] = summary.rows.get(table, 0) + count
         _finish_snapshots(con, snapshots, iam_files, event_files, summary, tables_written, manifests, as_of)
+
+
+def _write_tables(con, snapshots: dict[str, int], merged: Merged) -> dict[str, dict[str, int]]:
+    """Store every account's rows with one insert per table (accounts in snapshot order) and the tables each
+    snapshot covers with one more statement; returns ``{account: {table: rows}}``, tables in name order."""
+    batches: dict[str, list[tuple[str, list[tuple[tuple, dict]]]]] = defaultdict(list)
+    for account in snapshots:
+        tables = merged.rows.get(account, {})
+        for table in sorted(merged.covers.get(account, set()) | {t for t, rows in tables.items() if rows}):
+            batches[table].append((account, list(tables.get(table, {}).items())))
+    written: dict[str, dict[str, int]] = {account: {} for account in snapshots}
+    for table, accounts in batches.items():
+        try:
+            counts = db.write_rows(con, table, [(snapshots[account], [row for _key, row in keyed])
+                                                for account, keyed in accounts])
+        except db.RowsNotStored as exc:
+            raise _batch_not_stored(exc, accounts, merged) from None
+        for (account, _keyed), count in zip(accounts, counts):
+            written[account][table] = count
+    for account in written:
+        written[account] = dict(sorted(written[account].items()))
+    db.record_coverage(con, [(snapshots[account], table, count)
+                             for account, tables in written.items() for table, count in tables.items()])
+    return written
+
+
+def _batch_not_stored(exc: db.RowsNotStored, accounts: list[tuple[str, list]], merged: Merged) -> InputError:
+    """``_not_stored`` for the account whose rows hold the row ``exc.index`` counts across every account's."""
+    index = exc.index
+    if index is not None:
+        for account, keyed in accounts:
+            if index < len(keyed):
+                return _not_stored(db.RowsNotStored(exc.table, exc.reason, index), account, keyed, merged)
+            index -= len(keyed)
+    return _not_stored(exc, *accounts[0], merged)  # no row named: the message names no account either
 
 
 def _snapshot_words(snapshots: dict[str, int]) -> str:

@@ -107,12 +107,14 @@ def resolve_db_path(db: str | os.PathLike | None) -> Path:
 
 
 def connect(db: str | os.PathLike | None = None, *, read_only: bool = False,
-            functions: bool = True) -> duckdb.DuckDBPyConnection:
+            functions: bool = True, queries: bool = True) -> duckdb.DuckDBPyConnection:
     """Open the database (creating it and its schema unless read-only) with iamsql's SQL macros installed,
     ``iamsql_account`` and ``iamsql_as_of``. The ``queries/views`` helper views are not created (translating them
     costs 0.5-3 s): ``controls.create_views(con)`` adds them for a caller that reads them. Without ``functions``,
     the dialect's Python functions (and the macros built on them) are left for ``iamsql.sql.query`` and the
-    control engines to register when a statement calls them: DuckDB imports NumPy (~0.1 s) for the first one."""
+    control engines to register when a statement calls them: DuckDB imports NumPy (~0.1 s) for the first one.
+    Without ``queries``, none of that is installed (no macros, ``iamsql_account`` or ``iamsql_as_of``): for a
+    caller that only stores rows, as ``load`` does."""
     path = resolve_db_path(db)
     if read_only and not path.exists():
         raise DatabaseError(f"database {path} does not exist: run 'iamsql load' or 'iamsql collect' first")
@@ -129,6 +131,8 @@ def connect(db: str | os.PathLike | None = None, *, read_only: bool = False,
     con.execute("set enable_progress_bar = false")  # DuckDB would draw it on stdout, into piped output
     if not read_only:
         ensure_schema(con)
+    if not queries:
+        return con
     if functions:
         install_macros(con)
     else:
@@ -176,34 +180,39 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         (schema_fingerprint(),)
     ]:
         return
-    con.execute(BOOKKEEPING_DDL)
-    con.execute("create schema if not exists history")
-    for table in TABLES:
-        storage = COMPRESSION.get(table, {})
-        cols = ", ".join(
-            f'"{name}" {sqltype}' + (f" using compression {storage[name]}" if name in storage else "")
-            for name, sqltype in columns(table)
-        )
-        con.execute(f"create table if not exists history.{table} ({cols})")
-    present: dict[str, set[str]] = {}
-    for table, column in con.execute("select table_name, column_name from duckdb_columns() where schema_name = "
-                                     "'history' and database_name = current_database()").fetchall():
-        present.setdefault(table, set()).add(column)
-    for table in TABLES:  # columns added since the database was made (e.g. event_time_raw): appended
-        for name, sqltype in columns(table):
-            if name not in present.get(table, {name}):
-                con.execute(f'alter table history.{table} add column "{name}" {sqltype}')
-    for table in TABLES:  # views after every table: aws_iam_user's reads the credential report's
-        if table in ACCUMULATING_TABLES:
-            con.execute(f"create or replace view main.{table} as select * from history.{table}")
-        elif table in COMBINED_VIEWS:
-            con.execute(COMBINED_VIEWS[table])
-        else:
-            con.execute(
-                f"create or replace view main.{table} as select * from history.{table} "
-                f"where snapshot_id in (select snapshot_id from iamsql_latest where table_name = '{table}')"
-            )
-    con.execute(f"create or replace table {SCHEMA_TABLE} as select ?::varchar as fingerprint", [schema_fingerprint()])
+    with transaction(con):  # one commit for the whole schema instead of one per statement
+        con.execute(BOOKKEEPING_DDL + "create schema if not exists history;\n" + "".join(
+            f"create table if not exists history.{table} ({_column_ddl(table)});\n" for table in TABLES))
+        present: dict[str, set[str]] = {}
+        for table, column in con.execute("select table_name, column_name from duckdb_columns() where schema_name = "
+                                         "'history' and database_name = current_database()").fetchall():
+            present.setdefault(table, set()).add(column)
+        for table in TABLES:  # columns added since the database was made (e.g. event_time_raw): appended
+            for name, sqltype in columns(table):
+                if name not in present.get(table, {name}):
+                    con.execute(f'alter table history.{table} add column "{name}" {sqltype}')
+        # views after every table: aws_iam_user's reads the credential report's
+        con.execute("".join(_view_ddl(table).strip() + ";\n" for table in TABLES))
+        con.execute(f"create or replace table {SCHEMA_TABLE} as select ?::varchar as fingerprint", [schema_fingerprint()])
+
+
+def _column_ddl(table: str) -> str:
+    """The column list of ``history.<table>`` with each column's compression."""
+    storage = COMPRESSION.get(table, {})
+    return ", ".join(
+        f'"{name}" {sqltype}' + (f" using compression {storage[name]}" if name in storage else "")
+        for name, sqltype in columns(table)
+    )
+
+
+def _view_ddl(table: str) -> str:
+    """The statement that creates the latest-snapshot view ``main.<table>``."""
+    if table in ACCUMULATING_TABLES:
+        return f"create or replace view main.{table} as select * from history.{table}"
+    if table in COMBINED_VIEWS:
+        return COMBINED_VIEWS[table]
+    return (f"create or replace view main.{table} as select * from history.{table} "
+            f"where snapshot_id in (select snapshot_id from iamsql_latest where table_name = '{table}')")
 
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
@@ -261,32 +270,53 @@ def new_snapshot(
 
 
 _MIN_OBJECT_BYTES = 16 << 20  # DuckDB's default maximum_object_size
+_ROW_ENCODER = json.JSONEncoder(default=str)  # json.dumps(value, default=str) without a new encoder per call
 
 
 def insert_rows(con: duckdb.DuckDBPyConnection, table: str, snapshot_id: int, rows: Iterable[dict]) -> int:
-    """Insert dict rows (keys are Steampipe column names) into ``history.<table>``; returns the row count.
+    """Insert dict rows (keys are Steampipe column names) into ``history.<table>`` and record the snapshot as
+    covering the table (even with zero rows); returns the row count."""
+    (count,) = write_rows(con, table, [(snapshot_id, rows)])
+    record_coverage(con, [(snapshot_id, table, count)])
+    return count
+
+
+def record_coverage(con: duckdb.DuckDBPyConnection, covered: list[tuple[int, str, int]]) -> None:
+    """Record ``(snapshot_id, table_name, row_count)`` entries in ``iamsql_snapshot_table``, in one statement."""
+    if covered:
+        con.execute("insert into iamsql_snapshot_table values " + ", ".join(["(?, ?, ?)"] * len(covered)),
+                    [value for entry in covered for value in entry])
+
+
+def write_rows(con: duckdb.DuckDBPyConnection, table: str, batches: Iterable[tuple[int, Iterable[dict]]]) -> list[int]:
+    """Insert the dict rows of one or more snapshots, ``(snapshot_id, rows)`` each (keys are Steampipe column
+    names), into ``history.<table>`` in one statement; returns each batch's row count.
 
     Rows go through a temporary NDJSON file read with an explicit column list, which is much faster than
     row-by-row inserts and turns JSON values and ISO-8601 timestamps into DuckDB types in one pass.
-    Missing keys become NULL. The snapshot is also recorded as covering the table (even with zero rows).
-    A DuckDB error raises ``RowsNotStored``, which never names the temporary file.
+    Missing keys become NULL; no rows, no statement. A DuckDB error raises ``RowsNotStored`` (``index`` counts
+    the rows of every batch in order), which never names the temporary file.
     """
     cols = columns(table)
+    counts: list[int] = []
     count = longest = longest_index = 0
     with tempfile.NamedTemporaryFile("w", suffix=".ndjson", delete=False, encoding="utf-8") as tmp:
-        for row in rows:
-            record = {name: row.get(name) for name, _ in cols}
-            record["snapshot_id"] = snapshot_id
-            # JSON columns are written as JSON text so that read_json keeps any shape (object, array, scalar).
-            for name, sqltype in cols:
-                if sqltype == "JSON" and record[name] is not None:
-                    record[name] = json.dumps(record[name], default=str)
-            line = json.dumps(record, default=str)
-            tmp.write(line)
-            tmp.write("\n")
-            if len(line) > longest:
-                longest, longest_index = len(line), count
-            count += 1
+        for snapshot_id, rows in batches:
+            counts.append(0)
+            for row in rows:
+                record = {name: row.get(name) for name, _ in cols}
+                record["snapshot_id"] = snapshot_id
+                # JSON columns are written as JSON text so that read_json keeps any shape (object, array, scalar).
+                for name, sqltype in cols:
+                    if sqltype == "JSON" and record[name] is not None:
+                        record[name] = _ROW_ENCODER.encode(record[name])
+                line = _ROW_ENCODER.encode(record)
+                tmp.write(line)
+                tmp.write("\n")
+                if len(line) > longest:
+                    longest, longest_index = len(line), count
+                count += 1
+                counts[-1] += 1
     try:
         if count:
             spec = ", ".join(f"'{name}': '{'VARCHAR' if t == 'JSON' else t}'" for name, t in cols)
@@ -299,7 +329,6 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, snapshot_id: int, ro
                 f"maximum_object_size={max(_MIN_OBJECT_BYTES, longest + 1024)})",  # json.dumps writes ASCII
                 [duckdb_literal(tmp.name)],  # a temporary folder whose name holds [ * ? is read literally
             )
-        con.execute("insert into iamsql_snapshot_table values (?, ?, ?)", [snapshot_id, table, count])
     except duckdb.Error as exc:
         message = str(exc).strip().splitlines()[0]
         reason = message.replace(f'"{tmp.name}"', "the rows").replace(tmp.name, "the rows")
@@ -309,7 +338,7 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, snapshot_id: int, ro
         raise RowsNotStored(table, reason, index) from None
     finally:
         os.unlink(tmp.name)
-    return count
+    return counts
 
 
 def repr_name(name: str) -> str:
