@@ -16,7 +16,9 @@ CloudTrail events with the IAM principal behind each one, so event controls can 
   counting full user agents would count commands, not tools.
 - access_denied: the call failed on authorization (AccessDenied*, UnauthorizedOperation, ...).
 
-The user agent is classified once per distinct user agent (a few dozen in a million events) and joined back.
+The user agent is classified once per distinct user agent (a few dozen in a million events) and joined back. The
+three fields of `userIdentity` are read side by side in one select list, outside any CASE: the DuckDB translation
+then parses each event's identity once for all three (`share_json_extractions` in iamsql/sql/dialect.py).
 */
 with agent as (
   select user_agent,
@@ -42,7 +44,7 @@ select
   e.read_only, e.source_ip_address, e.user_agent, e.user_type, e.access_key_id,
   case
     when e.user_type in ('IAMUser', 'Root') then e.identity_arn
-    when e.user_type in ('AssumedRole', 'FederatedUser') then e.user_identity -> 'sessionContext' -> 'sessionIssuer' ->> 'arn'
+    when e.user_type in ('AssumedRole', 'FederatedUser') then e.issuer_arn
   end as actor_arn,
   case
     when e.user_type = 'Root' then 'root'
@@ -52,14 +54,17 @@ select
   end as actor_type,
   e.identity_arn,
   case when e.user_type = 'AssumedRole' then split_part(e.identity_arn, '/', 3) end as session_name,
-  coalesce(e.user_identity -> 'sessionContext' -> 'attributes' ->> 'mfaAuthenticated', 'false') = 'true' as mfa_authenticated,
+  coalesce(e.mfa_authenticated_text, 'false') = 'true' as mfa_authenticated,
   a.agent_kind,
   a.agent,
   coalesce(e.error_code like any (array['%AccessDenied%', '%UnauthorizedOperation%', '%UnauthorizedAccess%',
                                         'Forbidden%', 'NotAuthorized%']), false) as access_denied,
   e.account_id, e.region, e.partition
 from (
-  select t.*, t.user_identity ->> 'arn' as identity_arn
+  select t.*,
+    t.user_identity ->> 'arn' as identity_arn,
+    t.user_identity -> 'sessionContext' -> 'sessionIssuer' ->> 'arn' as issuer_arn,
+    t.user_identity -> 'sessionContext' -> 'attributes' ->> 'mfaAuthenticated' as mfa_authenticated_text
   from aws_cloudtrail_trail_event as t
 ) as e
   join agent as a on a.user_agent is not distinct from e.user_agent
