@@ -27,16 +27,16 @@ parameters:
   lookback_days: 90
   admin_policies: AdministratorAccess,IAMFullAccess,PowerUserAccess,AdministratorAccess-Amplify,AdministratorAccess-AWSElasticBeanstalk,AWSOrganizationsFullAccess
 */
-with call as (
+with request as (
+  -- the request's fields side by side, outside any CASE: the DuckDB translation parses each request once
   select e.event_id, e.account_id, e.partition, e.event_time, e.event_name,
     coalesce(e.identity_arn, e.actor_arn, e.user_type, 'an unknown caller') as caller,
-    case when t.request_parameters ->> 'userName' is not null then 'user/' || (t.request_parameters ->> 'userName')
-      when t.request_parameters ->> 'roleName' is not null then 'role/' || (t.request_parameters ->> 'roleName')
-      when t.request_parameters ->> 'groupName' is not null then 'group/' || (t.request_parameters ->> 'groupName')
-      else regexp_replace(coalesce(t.request_parameters ->> 'policyArn', 'policy/unknown'), '^arn:[^:]*:iam::[^:]*:', '')
-    end as target,
-    regexp_replace(coalesce(t.request_parameters ->> 'policyArn', ''), '^.*/', '') as policy_name,
+    t.request_parameters ->> 'userName' as user_name,
+    t.request_parameters ->> 'roleName' as role_name,
+    t.request_parameters ->> 'groupName' as group_name,
+    t.request_parameters ->> 'policyArn' as policy_arn,
     t.request_parameters ->> 'policyName' as inline_name,
+    t.request_parameters ->> 'setAsDefault' as set_as_default,
     coalesce(e.source_ip_address, 'an unknown address') as ip, coalesce(nullif(e.agent, ''), 'no user agent') as agent
   from cloudtrail_event_actor as e
     join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
@@ -44,10 +44,22 @@ with call as (
       and t.event_source = 'iam.amazonaws.com' and t.event_name in ('AttachUserPolicy', 'AttachRolePolicy',
         'AttachGroupPolicy', 'PutUserPolicy', 'PutRolePolicy', 'PutGroupPolicy', 'CreatePolicyVersion')
   where e.event_source = 'iam.amazonaws.com' and e.error_code is null
-    and (e.event_name in ('AttachUserPolicy', 'AttachRolePolicy', 'AttachGroupPolicy', 'PutUserPolicy', 'PutRolePolicy',
-                          'PutGroupPolicy')
-      or (e.event_name = 'CreatePolicyVersion' and t.request_parameters ->> 'setAsDefault' = 'true'))
+    and e.event_name in ('AttachUserPolicy', 'AttachRolePolicy', 'AttachGroupPolicy', 'PutUserPolicy', 'PutRolePolicy',
+                         'PutGroupPolicy', 'CreatePolicyVersion')
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
+),
+call as (
+  select event_id, account_id, partition, event_time, event_name, caller,
+    case when user_name is not null then 'user/' || user_name
+      when role_name is not null then 'role/' || role_name
+      when group_name is not null then 'group/' || group_name
+      else regexp_replace(coalesce(policy_arn, 'policy/unknown'), '^arn:[^:]*:iam::[^:]*:', '')
+    end as target,
+    regexp_replace(coalesce(policy_arn, ''), '^.*/', '') as policy_name,
+    inline_name, ip, agent
+  from request
+  -- a new policy version grants only when it becomes the default
+  where event_name <> 'CreatePolicyVersion' or set_as_default = 'true'
 ),
 judged_document as (
   select account_id, document_id,

@@ -18,19 +18,21 @@ parameters:
   lookback_days: 90
 */
 with event as (
-  select e.account_id, e.event_id, e.event_time, e.event_name, e.source_ip_address, e.user_type, e.error_code, e.agent
+  select e.account_id, e.event_id, e.event_time, e.event_name, e.source_ip_address, e.user_type, e.error_code, e.agent,
+    e.invoked_by
   from iamsql_account as a
     join cloudtrail_event_actor as e on e.account_id = a.account_id
   where e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
 ),
--- calls by the root user itself, not by an AWS service acting for it (only these need the raw identity; the
--- filter on t.user_type, the same row's, lets the scan of the raw events skip the other callers' identities)
+-- calls by the root user itself, not by an AWS service acting for it; the raw request is read only for the root
+-- user's CreateAccessKey calls (the join's filters are the same row's own columns, so the scan skips the others)
 root_call as (
   select e.account_id, e.event_time, e.event_name, e.source_ip_address, e.agent,
     e.event_name = 'CreateAccessKey' and e.error_code is null and t.request_parameters ->> 'userName' is null as root_key
   from event as e
-    join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
-  where e.user_type = 'Root' and t.user_type = 'Root' and t.user_identity ->> 'invokedBy' is null
+    left join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
+      and t.event_name = 'CreateAccessKey' and t.user_type = 'Root'
+  where e.user_type = 'Root' and e.invoked_by is null
 ),
 summary as (
   select c.account_id, c.events, coalesce(r.root_calls, 0) as root_calls, r.root_events, r.root_ips, r.last_root_call,

@@ -931,6 +931,73 @@ def sort_distinct_string_agg(node: exp.Expr) -> exp.Expr:
     return node
 
 
+_JSON_KEY_PATH = re.compile(r'\$\."(?:[^"\\]|\\.)+"\Z')  # json_key_path() of a key that is not empty
+# where DuckDB evaluates an expression only for some rows, or computes it once per group: not shared
+_NOT_SHARED = (
+    exp.Query,
+    exp.Subquery,
+    exp.Case,
+    exp.If,
+    exp.Connector,
+    exp.Coalesce,
+    exp.AggFunc,
+    exp.Window,
+    exp.Lambda,
+)
+
+
+def _key_chain(node: exp.Expr) -> tuple[exp.Column, list[str]] | None:
+    """``json_extract(...json_extract(column, p1)..., pn)`` with plain keys: the column and the paths p1..pn."""
+    paths = []
+    while isinstance(node, exp.Anonymous) and node.name.lower() == "json_extract" and len(node.expressions) == 2:
+        path = node.expressions[1]
+        if not (isinstance(path, exp.Literal) and path.is_string and _JSON_KEY_PATH.match(path.this)):
+            return None
+        paths.append(path.this)
+        node = node.expressions[0]
+    if not paths or not isinstance(node, exp.Column):
+        return None
+    return node, list(reversed(paths))
+
+
+def _select_item_chains(item: exp.Expr) -> Iterator[tuple[exp.Expr, exp.Column, str]]:
+    """The outermost key chains of a select item that DuckDB computes for every row: (node, column, one path)."""
+    stack = [item]
+    while stack:
+        node = stack.pop()
+        found = _key_chain(node)
+        if found:
+            column, paths = found
+            yield node, column, "$" + "".join(path[1:] for path in paths)
+            continue
+        stack.extend(child for child in node.iter_expressions() if not isinstance(child, _NOT_SHARED))
+
+
+def share_json_extractions(tree: exp.Expr) -> exp.Expr:
+    """DuckDB only: the ``->`` / ``->>`` chains of plain keys that one SELECT list reads from one column become
+    ``json_extract(column, [path, ...])[i]``, the same list in each, so DuckDB parses the document once per row
+    (a common subexpression of the projection) instead of once per chain. Chains inside CASE, AND/OR, COALESCE,
+    aggregates, windows and subqueries stay as they are (DuckDB would not share them), and so do the select
+    lists of a GROUP BY (whose items must match the grouping keys)."""
+    for select in list(tree.find_all(exp.Select)):
+        if select.args.get("group"):
+            continue
+        by_column: dict[str, list[tuple[exp.Expr, exp.Column, str]]] = {}
+        for item in select.expressions:
+            for node, column, path in _select_item_chains(item):
+                by_column.setdefault(column.sql(), []).append((node, column, path))
+        for chains in by_column.values():
+            paths = list(dict.fromkeys(path for _, _, path in chains))
+            if len(paths) < 2:
+                continue
+            for node, column, path in chains:
+                listed = call("json_extract", column.copy(), exp.Array(expressions=[string(p) for p in paths]))
+                node.replace(
+                    exp.Bracket(this=listed, expressions=[exp.Literal.number(paths.index(path) + 1)], offset=1)
+                )
+    return tree
+
+
 class DuckDBFromSteampipe(DuckDB):
     """DuckDB, writing a translated Steampipe query: DuckDB's generator with the DuckDB-only output rules."""
 
@@ -949,7 +1016,7 @@ def to_duckdb(sql: str, *, as_of_variable: bool = False) -> str:
     """
     try:
         with quiet_sqlglot():
-            tree = postgres_tree(sql, as_of_variable=as_of_variable)
+            tree = share_json_extractions(postgres_tree(sql, as_of_variable=as_of_variable))
             return tree.sql(dialect=DuckDBFromSteampipe, normalize_functions="lower", copy=False)  # the tree is ours
     except SqlglotError as exc:
         raise QueryError(f"cannot translate the query: {first_line(exc)}") from None

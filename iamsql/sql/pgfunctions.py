@@ -142,6 +142,9 @@ PYTHON_FUNCTIONS = [
     ("pg_jsonb_exists_all", jsonb_exists_all, ["VARCHAR", "VARCHAR[]"], "BOOLEAN"),
 ]
 
+# pg_jsonb_text hands its argument to a lambda: in a CASE, DuckDB would compute it (a JSON extraction, parsing the
+# whole document) once for the WHEN and again for the branch taken, and would not share it with the other items of
+# a select list that read the same extraction (dialect.share_json_extractions).
 # iamsql_as_of() is a CASE, not coalesce(variable, error(...)): DuckDB folds the CASE to the constant time, so a
 # control's time filter is a comparison with a constant (pushed into the scan), not a computation per row.
 MACROS = f"""
@@ -150,7 +153,8 @@ create or replace temp macro iamsql_as_of() as
     case when getvariable('{AS_OF_VARIABLE}') is not null then cast(getvariable('{AS_OF_VARIABLE}') as timestamptz)
          else cast(error('the {AS_OF_VARIABLE} variable is not set') as timestamptz) end;
 create or replace temp macro pg_jsonb_text(j) as
-    case when json_type(j) in ('OBJECT', 'ARRAY') then pg_jsonb_out(j) else json_extract_string(j, '$') end;
+    list_transform([j], lambda v: case when json_type(v) in ('OBJECT', 'ARRAY') then pg_jsonb_out(v)
+                                       else json_extract_string(v, '$') end)[1];
 create or replace temp macro pg_jsonb_typeof(j) as
     case when j is null then null
          else case json_type(j) when 'OBJECT' then 'object' when 'ARRAY' then 'array' when 'VARCHAR' then 'string'
@@ -227,8 +231,10 @@ def install_functions(con, sql: str | None = None) -> None:
     if con in _HAVE_FUNCTIONS or (sql is not None and not any(name in sql for name in NEEDS_PYTHON)):
         return
     # a connection not seen here may still have them (registered by other code): DuckDB's catalog says (~20 ms)
-    if not con.execute("select function_name from duckdb_functions() where function_name = ? "
-                       "and function_type = 'scalar'", [PYTHON_FUNCTIONS[0][0]]).fetchall():
+    if not con.execute(
+        "select function_name from duckdb_functions() where function_name = ? and function_type = 'scalar'",
+        [PYTHON_FUNCTIONS[0][0]],
+    ).fetchall():
         for name, function, params, returns in PYTHON_FUNCTIONS:
             con.create_function(name, function, params, returns, side_effects=False)
         for statement in DEPENDENT_MACROS:

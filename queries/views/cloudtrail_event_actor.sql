@@ -15,8 +15,11 @@ CloudTrail events with the IAM principal behind each one, so event controls can 
   `Mozilla/5.0`), or the `Terraform/<version>` part; the AWS CLI appends the command to its user agent, so
   counting full user agents would count commands, not tools.
 - access_denied: the call failed on authorization (AccessDenied*, UnauthorizedOperation, ...).
+- invoked_by: the AWS service that made the call on the caller's behalf (`userIdentity.invokedBy`), else NULL.
 
-The user agent is classified once per distinct user agent (a few dozen in a million events) and joined back.
+The user agent is classified once per distinct user agent (a few dozen in a million events) and joined back. The
+four fields of `userIdentity` are read side by side in one select list, outside any CASE: the DuckDB translation
+then parses each event's identity once for all four (`share_json_extractions` in iamsql/sql/dialect.py).
 */
 with agent as (
   select user_agent,
@@ -42,7 +45,7 @@ select
   e.read_only, e.source_ip_address, e.user_agent, e.user_type, e.access_key_id,
   case
     when e.user_type in ('IAMUser', 'Root') then e.identity_arn
-    when e.user_type in ('AssumedRole', 'FederatedUser') then e.user_identity -> 'sessionContext' -> 'sessionIssuer' ->> 'arn'
+    when e.user_type in ('AssumedRole', 'FederatedUser') then e.issuer_arn
   end as actor_arn,
   case
     when e.user_type = 'Root' then 'root'
@@ -52,14 +55,19 @@ select
   end as actor_type,
   e.identity_arn,
   case when e.user_type = 'AssumedRole' then split_part(e.identity_arn, '/', 3) end as session_name,
-  coalesce(e.user_identity -> 'sessionContext' -> 'attributes' ->> 'mfaAuthenticated', 'false') = 'true' as mfa_authenticated,
+  coalesce(e.mfa_authenticated_text, 'false') = 'true' as mfa_authenticated,
   a.agent_kind,
   a.agent,
   coalesce(e.error_code like any (array['%AccessDenied%', '%UnauthorizedOperation%', '%UnauthorizedAccess%',
                                         'Forbidden%', 'NotAuthorized%']), false) as access_denied,
+  e.invoked_by,
   e.account_id, e.region, e.partition
 from (
-  select t.*, t.user_identity ->> 'arn' as identity_arn
+  select t.*,
+    t.user_identity ->> 'arn' as identity_arn,
+    t.user_identity -> 'sessionContext' -> 'sessionIssuer' ->> 'arn' as issuer_arn,
+    t.user_identity -> 'sessionContext' -> 'attributes' ->> 'mfaAuthenticated' as mfa_authenticated_text,
+    t.user_identity ->> 'invokedBy' as invoked_by
   from aws_cloudtrail_trail_event as t
 ) as e
   join agent as a on a.user_agent is not distinct from e.user_agent

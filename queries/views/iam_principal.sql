@@ -64,14 +64,20 @@ trust as (
     v
   from trust_statement, jsonb_array_elements_text(coalesce(s -> 'Principal' -> 'Federated', '[]'::jsonb)) as v
 ),
-usage as (
-  select actor_arn as principal_arn,
-    count(*) as calls,
-    count(*) filter (where agent_kind = 'programmatic') as programmatic_calls,
-    count(*) filter (where agent_kind = 'console' or event_name = 'ConsoleLogin') as console_calls,
-    string_agg(distinct regexp_replace(agent, '/.*$', ''), ', ') filter (where agent_kind = 'programmatic') as agents
+-- calls per principal and tool first (a few rows per principal instead of one per event), then per principal
+usage_by_agent as (
+  select actor_arn, agent_kind, agent, event_name = 'ConsoleLogin' as console_login, count(*) as calls
   from cloudtrail_event_actor
   where actor_arn is not null and event_time > now() - interval '90 days' and event_time <= now()
+  group by actor_arn, agent_kind, agent, event_name = 'ConsoleLogin'
+),
+usage as (
+  select actor_arn as principal_arn,
+    sum(calls)::bigint as calls,
+    coalesce(sum(calls) filter (where agent_kind = 'programmatic'), 0)::bigint as programmatic_calls,
+    coalesce(sum(calls) filter (where agent_kind = 'console' or console_login), 0)::bigint as console_calls,
+    string_agg(distinct regexp_replace(agent, '/.*$', ''), ', ') filter (where agent_kind = 'programmatic') as agents
+  from usage_by_agent
   group by actor_arn
 ),
 -- one row per (principal, matching rule) with what matched

@@ -1,0 +1,126 @@
+"""Benchmark: CPU seconds of computing one helper view into a TEMP table, as this source tree and an older one
+each write it: the view's text of each tree, translated by that tree's dialect and run with that tree's
+``pg_jsonb_text`` macro, interleaved on one connection; fails when the rows differ.
+
+``view_bench.py`` translates both texts with this tree's dialect, so it cannot see a change of the translation
+or of the macros; this script asks the older tree for its translation in a child process (``PYTHONPATH`` set to
+that tree). The older translation calls its own ``pg_jsonb_text``, installed here under another name. The CPU
+time is the process's (``process_time``: every DuckDB thread counts); the rows are compared by the SHA-256 of
+their sorted text, the columns both trees' views have.
+
+    .venv/bin/python benchmarks/view_translation_bench.py --db bench.duckdb --baseline ../iamsql-before
+    .venv/bin/python benchmarks/view_translation_bench.py --db bench.duckdb --baseline ../iamsql-before \\
+        --view iam_principal --materialize cloudtrail_event_actor
+
+The database comes from ``benchmarks/controls_bench.py --keep FILE``; the script works on a copy of it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from iamsql.controls.catalog import strip_header, to_duckdb
+from iamsql.controls.views import create_views
+from iamsql.sql import pgfunctions
+from iamsql.store import db as store
+
+ROOT = Path(__file__).resolve().parent.parent
+BASELINE_TEXT_MACRO = "pg_jsonb_text_baseline"
+# run in the older tree: its translation of the view and the body of its pg_jsonb_text macro
+CHILD = """
+import json, re, sys
+from iamsql.controls.catalog import strip_header, to_duckdb
+from iamsql.sql import pgfunctions
+view = sys.argv[1]
+text = open(f"queries/views/{view}.sql", encoding="utf-8").read()
+body = re.search(r"macro pg_jsonb_text\\(j\\) as\\s(.*?);\\n", pgfunctions.MACROS, re.S).group(1)
+print(json.dumps({"sql": to_duckdb(strip_header(text)), "macro": body}))
+"""
+
+
+def baseline_translation(tree: Path, view: str) -> dict:
+    """The older tree's DuckDB SQL of the view and its ``pg_jsonb_text`` body."""
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    found = subprocess.run(
+        [sys.executable, "-c", CHILD, view], cwd=tree, env=env, capture_output=True, text=True, check=True
+    )
+    return json.loads(found.stdout)
+
+
+def rows_sha256(con, table: str, columns: list[str]) -> tuple[int, str]:
+    """Row count and SHA-256 of the table's rows (these columns) as text, sorted."""
+    listed = ", ".join(f'"{c}"' for c in columns)
+    return con.execute(
+        f"select count(*), sha256(coalesce(string_agg(r, chr(10) order by r), '')) "
+        f"from (select row({listed})::varchar as r from {table})"
+    ).fetchone()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", required=True, help="a loaded database (controls_bench.py --keep)")
+    parser.add_argument("--baseline", type=Path, required=True, help="an older source tree to compare with")
+    parser.add_argument("--view", default="cloudtrail_event_actor", help="the helper view (queries/views/NAME.sql)")
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each SQL, interleaved")
+    parser.add_argument(
+        "--materialize",
+        action="append",
+        default=[],
+        help="a helper view the view reads, computed once first as "
+        "a check does for shared views (repeatable; e.g. cloudtrail_event_actor for iam_principal)",
+    )
+    args = parser.parse_args()
+    before = baseline_translation(args.baseline.resolve(), args.view)
+    sql = {
+        "before": before["sql"].replace("pg_jsonb_text(", f"{BASELINE_TEXT_MACRO}("),
+        "after": to_duckdb(strip_header((ROOT / "queries" / "views" / f"{args.view}.sql").read_text(encoding="utf-8"))),
+    }
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "bench.duckdb"
+        shutil.copyfile(args.db, copy)
+        con = store.connect(str(copy))
+        pgfunctions.install_functions(con)
+        con.execute(f"create or replace temp macro {BASELINE_TEXT_MACRO}(j) as {before['macro']}")
+        create_views(con, access=False)
+        for name in args.materialize:
+            con.execute(f'create temp table "bench_input_{name}" as select * from "{name}"')
+            con.execute(f'create or replace temp view "{name}" as select * from "bench_input_{name}"')
+        load = os.getloadavg()[0]
+        seconds: dict[str, list[float]] = {label: [] for label in sql}
+        for _ in range(args.rounds):
+            for label, text in sql.items():
+                start = time.process_time()
+                con.execute(f'create or replace temp table "bench_{label}" as {text}')
+                seconds[label].append(time.process_time() - start)
+        columns = {label: [row[0] for row in con.execute(f'describe "bench_{label}"').fetchall()] for label in sql}
+        shared = [c for c in columns["before"] if c in columns["after"]]
+        hashes = {label: rows_sha256(con, f'"bench_{label}"', shared) for label in sql}
+        con.close()
+    print(f"view {args.view}; load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
+    extra = [c for c in columns["after"] if c not in shared]
+    print(f"rows compared on the {len(shared)} columns both have" + (f" (new: {', '.join(extra)})" if extra else ""))
+    print("\n| SQL | CPU-s per round | median | rows | SHA-256 of the sorted rows |\n|---|---|---|---|---|")
+    for label in sql:
+        rounds = ", ".join(f"{s:.2f}" for s in seconds[label])
+        count, digest = hashes[label]
+        print(f"| {label} | {rounds} | {statistics.median(seconds[label]):.2f} | {count:,} | {digest[:16]} |")
+    ratio = statistics.median(seconds["after"]) / statistics.median(seconds["before"])
+    print(f"\nratio of the medians (after / before): {ratio:.2f}")
+    if hashes["before"] != hashes["after"]:
+        print("the rows differ")
+        return 1
+    print("same rows")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
