@@ -30,12 +30,44 @@ from iamsql.store import db as store
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def rows_sha256(con, table: str) -> tuple[int, str]:
-    """Row count and SHA-256 of the table's rows as text, sorted."""
+def rows_sha256(con, table: str, columns: list[str]) -> tuple[int, str]:
+    """Row count and SHA-256 of the table's rows (these columns) as text, sorted."""
+    listed = ", ".join(f'"{c}"' for c in columns)
     return con.execute(
         f"select count(*), sha256(coalesce(string_agg(r, chr(10) order by r), '')) "
-        f"from (select t::varchar as r from {table} as t)"
+        f"from (select row({listed})::varchar as r from {table})"
     ).fetchone()
+
+
+def compare(con, sql: dict[str, str], rounds: int, view: str) -> int:
+    """Compute the ``before`` and ``after`` SQL into TEMP tables ``rounds`` times each, alternating; print their CPU
+    seconds and whether their rows (the columns both have) are the same. Returns the exit code: 1 when they
+    differ."""
+    load = os.getloadavg()[0]
+    seconds: dict[str, list[float]] = {label: [] for label in sql}
+    for _ in range(rounds):
+        for label, text in sql.items():
+            start = time.process_time()
+            con.execute(f'create or replace temp table "bench_{label}" as {text}')
+            seconds[label].append(time.process_time() - start)
+    columns = {label: [row[0] for row in con.execute(f'describe "bench_{label}"').fetchall()] for label in sql}
+    shared = [c for c in columns["before"] if c in columns["after"]]
+    hashes = {label: rows_sha256(con, f'"bench_{label}"', shared) for label in sql}
+    print(f"view {view}; load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
+    extra = [c for c in columns["after"] if c not in shared]
+    print(f"rows compared on the {len(shared)} columns both have" + (f" (new: {', '.join(extra)})" if extra else ""))
+    print("\n| SQL | CPU-s per round | median | rows | SHA-256 of the sorted rows |\n|---|---|---|---|---|")
+    for label in sql:
+        rounds_text = ", ".join(f"{s:.2f}" for s in seconds[label])
+        count, digest = hashes[label]
+        print(f"| {label} | {rounds_text} | {statistics.median(seconds[label]):.2f} | {count:,} | {digest[:16]} |")
+    ratio = statistics.median(seconds["after"]) / statistics.median(seconds["before"])
+    print(f"\nratio of the medians (after / before): {ratio:.2f}")
+    if hashes["before"] != hashes["after"]:
+        print("the rows differ")
+        return 1
+    print("same rows")
+    return 0
 
 
 def main() -> int:
@@ -54,30 +86,10 @@ def main() -> int:
         shutil.copyfile(args.db, copy)
         con = store.connect(str(copy))
         create_views(con, access=False, names=[args.view])
-        load = os.getloadavg()[0]
-        seconds: dict[str, list[float]] = {label: [] for label in sql}
-        hashes = {}
-        for _ in range(args.rounds):
-            for label, text in sql.items():
-                start = time.process_time()
-                con.execute(f'create or replace temp table "bench_{label}" as {text}')
-                seconds[label].append(time.process_time() - start)
-        for label in sql:
-            hashes[label] = rows_sha256(con, f'"bench_{label}"')
-        con.close()
-    print(f"view {args.view}; load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end\n")
-    print("| SQL | CPU-s per round | median | rows | SHA-256 of the sorted rows |\n|---|---|---|---|---|")
-    for label in sql:
-        rounds = ", ".join(f"{s:.2f}" for s in seconds[label])
-        count, digest = hashes[label]
-        print(f"| {label} | {rounds} | {statistics.median(seconds[label]):.2f} | {count:,} | {digest[:16]} |")
-    ratio = statistics.median(seconds["after"]) / statistics.median(seconds["before"])
-    print(f"\nratio of the medians (after / before): {ratio:.2f}")
-    if hashes["before"] != hashes["after"]:
-        print("the rows differ")
-        return 1
-    print("same rows")
-    return 0
+        try:
+            return compare(con, sql, args.rounds, args.view)
+        finally:
+            con.close()
 
 
 if __name__ == "__main__":

@@ -21,19 +21,18 @@ import argparse
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from iamsql.controls.catalog import strip_header, to_duckdb
-from iamsql.controls.views import create_views
-from iamsql.sql import pgfunctions
-from iamsql.store import db as store
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.view_bench import ROOT, compare  # noqa: E402
+from iamsql.controls.catalog import strip_header, to_duckdb  # noqa: E402
+from iamsql.controls.views import create_views  # noqa: E402
+from iamsql.sql import pgfunctions  # noqa: E402
+from iamsql.store import db as store  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
 BASELINE_TEXT_MACRO = "pg_jsonb_text_baseline"
 # run in the older tree: its translation of the view and the body of its pg_jsonb_text macro
 CHILD = """
@@ -54,15 +53,6 @@ def baseline_translation(tree: Path, view: str) -> dict:
         [sys.executable, "-c", CHILD, view], cwd=tree, env=env, capture_output=True, text=True, check=True
     )
     return json.loads(found.stdout)
-
-
-def rows_sha256(con, table: str, columns: list[str]) -> tuple[int, str]:
-    """Row count and SHA-256 of the table's rows (these columns) as text, sorted."""
-    listed = ", ".join(f'"{c}"' for c in columns)
-    return con.execute(
-        f"select count(*), sha256(coalesce(string_agg(r, chr(10) order by r), '')) "
-        f"from (select row({listed})::varchar as r from {table})"
-    ).fetchone()
 
 
 def main() -> int:
@@ -94,32 +84,10 @@ def main() -> int:
         for name in args.materialize:
             con.execute(f'create temp table "bench_input_{name}" as select * from "{name}"')
             con.execute(f'create or replace temp view "{name}" as select * from "bench_input_{name}"')
-        load = os.getloadavg()[0]
-        seconds: dict[str, list[float]] = {label: [] for label in sql}
-        for _ in range(args.rounds):
-            for label, text in sql.items():
-                start = time.process_time()
-                con.execute(f'create or replace temp table "bench_{label}" as {text}')
-                seconds[label].append(time.process_time() - start)
-        columns = {label: [row[0] for row in con.execute(f'describe "bench_{label}"').fetchall()] for label in sql}
-        shared = [c for c in columns["before"] if c in columns["after"]]
-        hashes = {label: rows_sha256(con, f'"bench_{label}"', shared) for label in sql}
-        con.close()
-    print(f"view {args.view}; load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
-    extra = [c for c in columns["after"] if c not in shared]
-    print(f"rows compared on the {len(shared)} columns both have" + (f" (new: {', '.join(extra)})" if extra else ""))
-    print("\n| SQL | CPU-s per round | median | rows | SHA-256 of the sorted rows |\n|---|---|---|---|---|")
-    for label in sql:
-        rounds = ", ".join(f"{s:.2f}" for s in seconds[label])
-        count, digest = hashes[label]
-        print(f"| {label} | {rounds} | {statistics.median(seconds[label]):.2f} | {count:,} | {digest[:16]} |")
-    ratio = statistics.median(seconds["after"]) / statistics.median(seconds["before"])
-    print(f"\nratio of the medians (after / before): {ratio:.2f}")
-    if hashes["before"] != hashes["after"]:
-        print("the rows differ")
-        return 1
-    print("same rows")
-    return 0
+        try:
+            return compare(con, sql, args.rounds, args.view)
+        finally:
+            con.close()
 
 
 if __name__ == "__main__":
