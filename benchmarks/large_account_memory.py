@@ -32,7 +32,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks.vs_cloudsplaining import EXAMPLE, ROOT, replicate, run_measured  # noqa: E402
+from benchmarks.vs_cloudsplaining import EXAMPLE, ROOT, Iamsql, replicate  # noqa: E402
 
 STEPS = ("check (first)", "check (second)", "report --out x.xlsx", "evidence run")
 ENGINE_TABLES = """
@@ -47,17 +47,8 @@ print(json.dumps({name: hashlib.sha256(repr(sorted(con.execute(f'select * from "
 """
 
 
-class Tree:
-    """One iamsql source tree run through its CLI in child processes, with its own translation cache."""
-
-    def __init__(self, label: str, tree: Path, work: Path) -> None:
-        self.label, self.work = label, work / label
-        self.work.mkdir()
-        self.env = {**os.environ, "PYTHONPATH": str(tree), "IAMSQL_CACHE_DIR": str(self.work / "cache")}
-        self.cli = [sys.executable, "-c", "from iamsql.cli import main; main()"]
-
-    def run(self, *arguments: str) -> tuple[float, int]:
-        return run_measured(self.cli + list(arguments), self.work, self.env)
+class Tree(Iamsql):
+    """An iamsql source tree (as ``vs_cloudsplaining`` runs one) with the steps this benchmark measures."""
 
     def output(self, *arguments: str) -> str:
         done = subprocess.run(self.cli + list(arguments), cwd=self.work, env=self.env, capture_output=True, text=True)
