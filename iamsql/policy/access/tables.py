@@ -190,7 +190,7 @@ class Asker:
         named = principal.arn if principal.personal or question.asks_self else None
         # the reach of each probe (stand-ins share an ARN, not their policies); the unrestricted Allow that
         # ``request`` answers with, which depends on documents outside the reach
-        reach = tuple(principal.reach(probe.action)[0] for probe in question.probes)
+        reach = tuple([principal.reach(probe.action)[0] for probe in question.probes])
         unrestricted = None if self._guarded else principal.unrestricted_grant
         key = (reach, unrestricted, named, question.id)
         found = self._answers.get(key)
