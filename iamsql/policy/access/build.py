@@ -10,7 +10,7 @@ import duckdb
 
 from iamsql.policy.access.cache import AnswerCache, fill_tables, insert_rows
 from iamsql.policy.access.events import event_rows
-from iamsql.policy.access.model import AccountModel, load_accounts
+from iamsql.policy.access.model import AccountModel, collector_paused, load_accounts
 from iamsql.policy.access.organization import Guardrails, guardrails
 from iamsql.policy.access.questions import Question, load_questions
 from iamsql.policy.access.tables import Asker, policy_rows, principal_rows, trust_rows
@@ -19,6 +19,7 @@ from iamsql.store.schema import ACCESS_TABLES
 EVENT_TABLES = ("iam_event_policy_grant", "iam_event_policy_answer", "iam_event_trust_access")
 
 
+@collector_paused()  # one collection at the end, not one after each table (each over a larger heap)
 def compute(
     con: duckdb.DuckDBPyConnection, questions_file: Path, tables: Iterable[str] = ACCESS_TABLES
 ) -> dict[str, list[tuple]]:
@@ -27,6 +28,7 @@ def compute(
     return _rows(con, load_questions(questions_file), guardrails(con), load_accounts(con), set(tables))
 
 
+@collector_paused()
 def _rows(
     con: duckdb.DuckDBPyConnection,
     questions: tuple[Question, ...],

@@ -20,10 +20,10 @@ import json
 
 import duckdb
 
-from iamsql.policy.access.model import AccountModel, AttachedPolicy, _Documents
+from iamsql.policy.access.model import AccountModel, AttachedPolicy, _Documents, collector_paused
 from iamsql.policy.access.organization import Guardrails
 from iamsql.policy.access.questions import Question
-from iamsql.policy.access.tables import POSSIBLE, Asker, _json_text, policy_answers, trust_answers
+from iamsql.policy.access.tables import SHOWN, Asker, _json_text, policy_answers, trust_answers
 
 ATTACH = ("AttachUserPolicy", "AttachRolePolicy", "AttachGroupPolicy")
 DOCUMENT = ("PutUserPolicy", "PutRolePolicy", "PutGroupPolicy", "CreatePolicy", "CreatePolicyVersion")
@@ -131,6 +131,7 @@ def _granted(
     return (label, "request", attached) if attached.policy is not None else None
 
 
+@collector_paused()
 def event_rows(
     con: duckdb.DuckDBPyConnection,
     accounts: list[AccountModel],
@@ -165,7 +166,7 @@ def event_rows(
             answers += [
                 (account_id, document_id, question.id, question.title, decision, conditions, condition_keys)
                 for question, decision, conditions, condition_keys in policy_answers(asker, [attached], questions)
-                if not (question.id.startswith("escalation:") and decision not in (*POSSIBLE, "Unknown"))
+                if not (question.id.startswith("escalation:") and decision not in SHOWN)
             ]
         grants.append((account_id, event_id, name, label, source, document_id))
     return {"iam_event_policy_grant": grants, "iam_event_policy_answer": answers, "iam_event_trust_access": trust}

@@ -139,7 +139,10 @@ class Principal:
 def any_allow(statements) -> bool:
     """Whether any of the statements (a document's that apply to an action: ``Policy.statements_for``) is an
     Allow."""
-    return any(s.effect == "Allow" for s in statements)
+    for statement in statements:  # a loop, not ``any`` over a generator: called for each policy and action
+        if statement.effect == "Allow":
+            return True
+    return False
 
 
 def _only_star(value) -> bool:

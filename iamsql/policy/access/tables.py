@@ -27,6 +27,7 @@ from iamsql.policy.access.questions import Question, resources_for
 ADMIN_QUESTIONS = ("full_admin", "iam_admin")
 RANK = {"ExplicitlyDenied": 0, "ImplicitlyDenied": 1, "Error": 2, "Unknown": 2, "AllowedIf": 3, "Allowed": 4}
 POSSIBLE = ("Allowed", "AllowedIf")
+SHOWN = (*POSSIBLE, "Unknown")  # decisions whose rows name the policies behind them
 MAX_CHAIN = 3
 NO_STATEMENT = parse_policy({"Version": "2012-10-17", "Statement": []})
 
@@ -190,7 +191,7 @@ class Asker:
         named = principal.arn if principal.personal or question.asks_self else None
         # the reach of each probe (stand-ins share an ARN, not their policies); the unrestricted Allow that
         # ``request`` answers with, which depends on documents outside the reach
-        reach = tuple(principal.reach(probe.action)[0] for probe in question.probes)
+        reach = tuple([principal.reach(probe.action)[0] for probe in question.probes])
         unrestricted = None if self._guarded else principal.unrestricted_grant
         key = (reach, unrestricted, named, question.id)
         found = self._answers.get(key)
@@ -302,11 +303,9 @@ class PrincipalAnswers:
         rows = []
         for question in self.listed[allowed]:
             decision, used = self.asker.question(principal, question, allowed)
-            if decision not in (*POSSIBLE, "Unknown") and question.id.startswith("escalation:"):
+            if decision not in SHOWN and question.id.startswith("escalation:"):
                 continue  # an escalation path is listed only when it is open or cannot be judged
-            granted, conditions, missing = (
-                _labels(principal, used) if decision in (*POSSIBLE, "Unknown") else (None, [], None)
-            )
+            granted, conditions, missing = _labels(principal, used) if decision in SHOWN else (None, [], None)
             rows.append(
                 (
                     account.account_id,
