@@ -28,7 +28,6 @@ def compute(
     return _rows(con, load_questions(questions_file), guardrails(con), load_accounts(con), set(tables))
 
 
-@collector_paused()
 def _rows(
     con: duckdb.DuckDBPyConnection,
     questions: tuple[Question, ...],
@@ -52,6 +51,7 @@ def _rows(
     return rows
 
 
+@collector_paused()  # as compute
 def create_tables(
     con: duckdb.DuckDBPyConnection, questions_file: Path, *, prefix: str = "", tables: Iterable[str] = ACCESS_TABLES
 ) -> dict[str, int]:

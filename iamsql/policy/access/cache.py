@@ -29,7 +29,7 @@ import duckdb
 import numpy as np
 
 from iamsql.policy.access.events import attached_policies, event_rows, events_fingerprint
-from iamsql.policy.access.model import AccountModel, AttachedPolicy, Principal, collector_paused
+from iamsql.policy.access.model import AccountModel, AttachedPolicy, Principal
 from iamsql.policy.access.organization import Guardrails
 from iamsql.policy.access.questions import Question
 from iamsql.policy.access.tables import (
@@ -482,7 +482,6 @@ def event_units(
     return [Unit(scope, table, key, partial(rows, table)) for table in tables]
 
 
-@collector_paused()
 def fill_tables(
     cache: AnswerCache,
     con: duckdb.DuckDBPyConnection,

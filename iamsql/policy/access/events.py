@@ -20,7 +20,7 @@ import json
 
 import duckdb
 
-from iamsql.policy.access.model import AccountModel, AttachedPolicy, _Documents, collector_paused
+from iamsql.policy.access.model import AccountModel, AttachedPolicy, _Documents
 from iamsql.policy.access.organization import Guardrails
 from iamsql.policy.access.questions import Question
 from iamsql.policy.access.tables import SHOWN, Asker, _json_text, policy_answers, trust_answers
@@ -131,7 +131,6 @@ def _granted(
     return (label, "request", attached) if attached.policy is not None else None
 
 
-@collector_paused()
 def event_rows(
     con: duckdb.DuckDBPyConnection,
     accounts: list[AccountModel],
