@@ -40,19 +40,17 @@ from iamsql.store import db  # noqa: E402
 from iamsql.store.schema import columns  # noqa: E402
 
 TABLE = f"history.{cloudtrail.TABLE}"
+# the event's JSON parts: every JSON column but the whole record and Steampipe's _ctx
 JSON_PARTS = [
-    "request_parameters",
-    "response_elements",
-    "resources",
-    "tls_details",
-    "user_identity",
-    "additional_event_data",
+    name
+    for name, sqltype in columns(cloudtrail.TABLE)
+    if sqltype == "JSON" and name not in ("cloudtrail_event", "_ctx")
 ]
 NAMES = [name for name, _ in columns(cloudtrail.TABLE) if name != "snapshot_id"]
 STORED_GROUPS = {
     "all columns": NAMES,
     "cloudtrail_event alone": ["cloudtrail_event"],
-    "the six JSON parts alone": JSON_PARTS,
+    f"the {len(JSON_PARTS)} JSON parts alone": JSON_PARTS,
     f"the other {len(NAMES) - 1 - len(JSON_PARTS)} columns alone": [
         n for n in NAMES if n not in JSON_PARTS and n != "cloudtrail_event"
     ],

@@ -21,7 +21,11 @@ import shutil
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+import duckdb
 
 from iamsql.controls.catalog import strip_header, to_duckdb
 from iamsql.controls.views import create_views
@@ -37,6 +41,19 @@ def rows_sha256(con, table: str, columns: list[str]) -> tuple[int, str]:
         f"select count(*), sha256(coalesce(string_agg(r, chr(10) order by r), '')) "
         f"from (select row({listed})::varchar as r from {table})"
     ).fetchone()
+
+
+@contextmanager
+def database_copy(path: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to a temporary copy of the database ``path`` (the benchmarks never write to the original)."""
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "bench.duckdb"
+        shutil.copyfile(path, copy)
+        con = store.connect(str(copy))
+        try:
+            yield con
+        finally:
+            con.close()
 
 
 def compare(con, sql: dict[str, str], rounds: int, view: str) -> int:
@@ -81,15 +98,9 @@ def main() -> int:
         label: to_duckdb(strip_header((tree / "queries" / "views" / f"{args.view}.sql").read_text(encoding="utf-8")))
         for label, tree in (("before", args.baseline), ("after", ROOT))
     }
-    with tempfile.TemporaryDirectory() as folder:
-        copy = Path(folder) / "bench.duckdb"
-        shutil.copyfile(args.db, copy)
-        con = store.connect(str(copy))
+    with database_copy(args.db) as con:
         create_views(con, access=False, names=[args.view])
-        try:
-            return compare(con, sql, args.rounds, args.view)
-        finally:
-            con.close()
+        return compare(con, sql, args.rounds, args.view)
 
 
 if __name__ == "__main__":

@@ -20,18 +20,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks.view_bench import ROOT, compare  # noqa: E402
+from benchmarks.view_bench import ROOT, compare, database_copy  # noqa: E402
 from iamsql.controls.catalog import strip_header, to_duckdb  # noqa: E402
 from iamsql.controls.views import create_views  # noqa: E402
 from iamsql.sql import pgfunctions  # noqa: E402
-from iamsql.store import db as store  # noqa: E402
 
 BASELINE_TEXT_MACRO = "pg_jsonb_text_baseline"
 # run in the older tree: its translation of the view and the body of its pg_jsonb_text macro
@@ -74,20 +71,14 @@ def main() -> int:
         "before": before["sql"].replace("pg_jsonb_text(", f"{BASELINE_TEXT_MACRO}("),
         "after": to_duckdb(strip_header((ROOT / "queries" / "views" / f"{args.view}.sql").read_text(encoding="utf-8"))),
     }
-    with tempfile.TemporaryDirectory() as folder:
-        copy = Path(folder) / "bench.duckdb"
-        shutil.copyfile(args.db, copy)
-        con = store.connect(str(copy))
+    with database_copy(args.db) as con:
         pgfunctions.install_functions(con)
         con.execute(f"create or replace temp macro {BASELINE_TEXT_MACRO}(j) as {before['macro']}")
         create_views(con, access=False)
         for name in args.materialize:
             con.execute(f'create temp table "bench_input_{name}" as select * from "{name}"')
             con.execute(f'create or replace temp view "{name}" as select * from "bench_input_{name}"')
-        try:
-            return compare(con, sql, args.rounds, args.view)
-        finally:
-            con.close()
+        return compare(con, sql, args.rounds, args.view)
 
 
 if __name__ == "__main__":
