@@ -23,7 +23,6 @@ import html
 import re
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-_CSV_SPECIAL = re.compile(r'[",\r\n]')
 _MD_SPECIAL = re.compile(r"([|`\[\]])")
 _MD_BACKSLASH = re.compile(r"\\(?=[!-/:-@\[-`{-~])")  # a backslash that would escape the punctuation after it
 _SCRIPT_SCHEME = re.compile(r"(?i)\b(javascript|vbscript|data)\s*:")
@@ -36,12 +35,18 @@ def formula_like(text: str) -> bool:
 
 def neutralise(text: str) -> str:
     """Text that a spreadsheet shows as text: formula-like values get a leading apostrophe."""
-    return "'" + text if formula_like(text) else text
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def csv_special(text: str) -> bool:
+    """Whether ``text`` holds a comma, a quote, CR or LF (four substring searches: faster than a regular
+    expression)."""
+    return '"' in text or "," in text or "\r" in text or "\n" in text
 
 
 def csv_field(text: str) -> str:
     """One CSV field: quoted (quotes doubled) when it holds a comma, a quote, CR or LF."""
-    return '"' + text.replace('"', '""') + '"' if _CSV_SPECIAL.search(text) else text
+    return '"' + text.replace('"', '""') + '"' if csv_special(text) else text
 
 
 def csv_line(fields: list[str]) -> str:
@@ -49,6 +54,15 @@ def csv_line(fields: list[str]) -> str:
     if len(fields) == 1 and fields[0] == "":
         return '""\n'
     return ",".join(csv_field(f) for f in fields) + "\n"
+
+
+def csv_records(columns: list[list[str]]) -> str:
+    """The CSV records (``csv_line`` each) of fields given column by column, all of the same length: a column
+    whose whole text holds no comma, quote, CR or LF is not checked field by field."""
+    if len(columns) == 1:
+        return "".join(csv_line([field]) for field in columns[0])
+    quoted = [[csv_field(f) for f in column] if csv_special("".join(column)) else column for column in columns]
+    return "".join([",".join(record) + "\n" for record in zip(*quoted)])
 
 
 def md_text(text: str) -> str:

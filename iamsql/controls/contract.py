@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from decimal import Decimal
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -39,14 +40,16 @@ from iamsql.store.db import transaction
 DEFAULT_FAIL_ON = "info"
 
 
-
-
 def contract_problem(names: list[str], rows: list[tuple]) -> str | None:
+    """What breaks the result contract in a control's rows (None: nothing). Checked column by column (set
+    operations, C loops); only when something is wrong is the first offending row looked up for the message."""
     missing = [c for c in RESULT_COLUMNS if c not in names]
     if missing:
         return f"missing column(s) {', '.join(missing)}"
     if len(set(names)) != len(names):
         return "duplicate column names"
+    if _columns_keep_contract(names, list(zip(*rows))):
+        return None
     index = {n: i for i, n in enumerate(names)}
     for row in rows:
         if row[index["status"]] not in STATUSES:
@@ -60,6 +63,22 @@ def contract_problem(names: list[str], rows: list[tuple]) -> str | None:
     return None
 
 
+def _columns_keep_contract(names: list[str], columns: list[tuple]) -> bool:
+    """Whether the columns of a control's rows keep the contract: every status one of ``STATUSES``, no resource
+    or reason NULL or empty, no list, dict or tuple anywhere."""
+    if not columns:
+        return True
+    by_name = dict(zip(names, columns))
+    try:
+        if not set(by_name["status"]) <= set(STATUSES):
+            return False
+    except TypeError:  # an unhashable status: not a status
+        return False
+    if any(None in by_name[c] or "" in by_name[c] for c in ("resource", "reason")):
+        return False
+    return not any(issubclass(kind, list | dict | tuple) for column in columns for kind in set(map(type, column)))
+
+
 def plain_value(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
@@ -70,12 +89,29 @@ def plain_value(value: Any) -> Any:
 
 def finding_id(control_id: str, account_id: str | None, region: str | None, resource: str | None) -> str:
     """Stable id of one finding across runs: short SHA-256 of control|account|region|resource."""
-    key = "|".join(str(x or "") for x in (control_id, account_id, region, resource))
-    return hashlib.sha256(key.encode()).hexdigest()[:16]
+    return finding_ids(control_id, [(account_id, region, resource)])[0]
 
 
-def result_row(control: Control, account: Account | None, resource: str, status: str, reason: str, *,
-         region: str | None = "global", account_id: str | None = None, dimensions: dict | None = None) -> dict:
+def finding_ids(control_id: str, keys: Iterable[tuple[Any, Any, Any]]) -> list[str]:
+    """``finding_id`` of one control's (account, region, resource) ``keys``, in one pass."""
+    sha256 = hashlib.sha256
+    prefix = str(control_id or "") + "|"
+    return [
+        sha256(f"{prefix}{str(a or '')}|{str(g or '')}|{str(r or '')}".encode()).hexdigest()[:16] for a, g, r in keys
+    ]
+
+
+def result_row(
+    control: Control,
+    account: Account | None,
+    resource: str,
+    status: str,
+    reason: str,
+    *,
+    region: str | None = "global",
+    account_id: str | None = None,
+    dimensions: dict | None = None,
+) -> dict:
     account_id = account_id or (account.account_id if account else None)
     region = region if account else None
     return {
@@ -91,9 +127,70 @@ def result_row(control: Control, account: Account | None, resource: str, status:
     }
 
 
-def store_run(con, started, selected, parameters, frameworks, accounts, rows, pack_hash, *,
-           engine: str = "duckdb", snapshot_ids: list[int] | None = None,
-           timings: list[tuple[str, str, float, int]] | None = None) -> int:
+def result_rows(control: Control, account: Account, names: list[str], fetched: list[tuple]) -> list[dict]:
+    """``result_row`` of each row a control fetched for ``account`` (``names``: its columns, which keep the
+    contract): the columns besides ``RESULT_COLUMNS`` are the dimensions, their values made plain
+    (``plain_value``) only in the columns that hold a date, a time or a decimal."""
+    if not fetched:
+        return []
+    index = {n: i for i, n in enumerate(names)}
+    columns = list(zip(*fetched))
+    resources, statuses, reasons, account_ids, regions = (columns[index[c]] for c in RESULT_COLUMNS)
+    account_ids = [a or account.account_id for a in account_ids]
+    dimension_names = [n for n in names if n not in RESULT_COLUMNS]
+    if dimension_names:
+        dimensions = [
+            dict(zip(dimension_names, values))
+            for values in zip(*(_plain_column(columns[index[n]]) for n in dimension_names))
+        ]
+    else:
+        dimensions = [{} for _ in fetched]
+    control_id, severity = control.id, control.severity
+    return [
+        {
+            "control_id": control_id,
+            "finding_id": fid,
+            "resource": str(resource),
+            "status": status,
+            "reason": str(reason),
+            "account_id": account_id,
+            "region": region,
+            "severity": severity,
+            "dimensions": dims,
+        }
+        for fid, resource, status, reason, account_id, region, dims in zip(
+            finding_ids(control_id, zip(account_ids, regions, resources)),
+            resources,
+            statuses,
+            reasons,
+            account_ids,
+            regions,
+            dimensions,
+        )
+    ]
+
+
+def _plain_column(values: tuple) -> tuple | list:
+    """A dimension column with ``plain_value`` applied, when it holds a date, a time or a decimal."""
+    if any(issubclass(kind, datetime | date | Decimal) for kind in set(map(type, values))):
+        return [plain_value(v) for v in values]
+    return values
+
+
+def store_run(
+    con,
+    started,
+    selected,
+    parameters,
+    frameworks,
+    accounts,
+    rows,
+    pack_hash,
+    *,
+    engine: str = "duckdb",
+    snapshot_ids: list[int] | None = None,
+    timings: list[tuple[str, str, float, int]] | None = None,
+) -> int:
     """Write the run, its rows and its per-control ``timings`` (control id, account id, milliseconds, rows) in
     one transaction. ``engine`` names what executed the SQL; another engine passes the ``snapshot_ids`` it read
     (default: this database's latest snapshots)."""
@@ -103,16 +200,25 @@ def store_run(con, started, selected, parameters, frameworks, accounts, rows, pa
     with transaction(con, lambda: f"check run {run_id}" if run_id else "check run"):
         run_id = con.execute("select nextval('iamsql_run_seq')").fetchone()[0]
         if snapshot_ids is None:
-            snapshot_ids = [r[0] for r in con.execute("select distinct snapshot_id from iamsql_latest order by 1").fetchall()] \
-                if accounts else []
+            snapshot_ids = (
+                [r[0] for r in con.execute("select distinct snapshot_id from iamsql_latest order by 1").fetchall()]
+                if accounts
+                else []
+            )
         con.execute(
             "insert into iamsql_run values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                run_id, started, datetime.now(timezone.utc),
+                run_id,
+                started,
+                datetime.now(timezone.utc),
                 max((a.as_of for a in accounts if a.as_of), default=None),
-                __version__, pack_hash, engine, current_user(),
-                json.dumps([{"account_id": a.account_id, "as_of": a.as_of.isoformat() if a.as_of else None}
-                            for a in accounts]),
+                __version__,
+                pack_hash,
+                engine,
+                current_user(),
+                json.dumps(
+                    [{"account_id": a.account_id, "as_of": a.as_of.isoformat() if a.as_of else None} for a in accounts]
+                ),
                 json.dumps(snapshot_ids),
                 json.dumps({c.id: parameters[c.id] for c in selected if parameters[c.id]}),
                 json.dumps(frameworks or []),
@@ -130,8 +236,11 @@ def _insert_timings(con: duckdb.DuckDBPyConnection, run_id: int, timings: list[t
     """Insert the per-control timings in one statement, their columns as lists (``executemany`` costs about a
     millisecond per row: a quarter of a CPU-second for the ~200 evaluations of a small account)."""
     control_ids, account_ids, durations, counts = (list(column) for column in zip(*timings, strict=True))
-    con.execute("insert into iamsql_run_timing select ?, unnest(?::varchar[]), unnest(?::varchar[]), "
-                "unnest(?::double[]), unnest(?::bigint[])", [run_id, control_ids, account_ids, durations, counts])
+    con.execute(
+        "insert into iamsql_run_timing select ?, unnest(?::varchar[]), unnest(?::varchar[]), "
+        "unnest(?::double[]), unnest(?::bigint[])",
+        [run_id, control_ids, account_ids, durations, counts],
+    )
 
 
 RESULT_FIELDS_STORED = ("control_id", "finding_id", "resource", "status", "reason", "account_id", "region", "severity")
@@ -141,8 +250,10 @@ def _insert_results(con: duckdb.DuckDBPyConnection, run_id: int, rows: list[dict
     """Insert result rows in one statement from registered NumPy columns (``executemany`` costs about a
     millisecond per row: minutes for a large account's 100,000 results)."""
 
-    columns = {name: numpy.array([r[name] for r in rows], dtype=object) for name in RESULT_FIELDS_STORED}
-    columns["dimensions"] = numpy.array([json.dumps(r["dimensions"], default=str) for r in rows], dtype=object)
+    columns = {name: numpy.array(list(map(itemgetter(name), rows)), dtype=object) for name in RESULT_FIELDS_STORED}
+    columns["dimensions"] = numpy.array(
+        [json.dumps(d, default=str) if d else "{}" for d in map(itemgetter("dimensions"), rows)], dtype=object
+    )
     con.register("iamsql_result_rows", columns)
     try:
         con.execute(
@@ -154,8 +265,12 @@ def _insert_results(con: duckdb.DuckDBPyConnection, run_id: int, rows: list[dict
         con.unregister("iamsql_result_rows")
 
 
-def results(con: duckdb.DuckDBPyConnection, run_id: int, queries_dir: Path | None = None,
-            extra_controls: list[Control] | None = None) -> list[dict]:
+def results(
+    con: duckdb.DuckDBPyConnection,
+    run_id: int,
+    queries_dir: Path | None = None,
+    extra_controls: list[Control] | None = None,
+) -> list[dict]:
     """The stored rows of one run with each control's title and requirements, ordered by control, then
     status (error, alarm, skip, info, ok), then resource. ``extra_controls`` (Sigma rules) give their titles."""
     con.execute(RUN_DDL)
@@ -169,31 +284,35 @@ def results(con: duckdb.DuckDBPyConnection, run_id: int, queries_dir: Path | Non
         """,
         [run_id],
     )
-    names = [d[0] for d in cursor.description]
+    stored = cursor.fetchall()
     controls = {c.id: c for c in [*load_controls(queries_dir), *(extra_controls or [])]}
-    out = []
+    titles = {}
     requirements: dict[str, list[str]] = {}
-    for values in cursor.fetchall():
-        row = dict(zip(names, values))
-        control = controls.get(row["control_id"])
-        if row["control_id"] not in requirements:
-            requirements[row["control_id"]] = list(requirements_for_control(row["control_id"]))
-        row["dimensions"] = json.loads(row["dimensions"]) if row["dimensions"] else {}
-        out.append({
+    for control_id in dict.fromkeys(row[0] for row in stored):
+        control = controls.get(control_id)
+        titles[control_id] = control.title if control else None
+        requirements[control_id] = list(requirements_for_control(control_id))
+    # every row's dimensions parsed in one call: a JSON array of the stored texts
+    dimensions = json.loads("[" + ",".join(text or "{}" for text in map(itemgetter(8), stored)) + "]")
+    return [
+        {
             "run_id": run_id,
-            "control_id": row["control_id"],
-            "title": control.title if control else None,
-            "severity": row["severity"],
-            "status": row["status"],
-            "resource": row["resource"],
-            "reason": row["reason"],
-            "account_id": row["account_id"],
-            "region": row["region"],
-            "finding_id": row["finding_id"],
-            "requirements": requirements[row["control_id"]],
-            "dimensions": row["dimensions"],
-        })
-    return out
+            "control_id": control_id,
+            "title": titles[control_id],
+            "severity": severity,
+            "status": status,
+            "resource": resource,
+            "reason": reason,
+            "account_id": account_id,
+            "region": region,
+            "finding_id": finding,
+            "requirements": requirements[control_id],
+            "dimensions": dims,
+        }
+        for (control_id, finding, resource, status, reason, account_id, region, severity, _), dims in zip(
+            stored, dimensions
+        )
+    ]
 
 
 def exit_code(rows: list[dict], fail_on: str) -> int:
@@ -209,12 +328,24 @@ def exit_code(rows: list[dict], fail_on: str) -> int:
     return 0
 
 
-SUMMARY_COLUMNS = ("framework", "controls", "total", "passed", "failed", "partial", "not_assessed", "manual",
-                   "compliant", "coverage")
+SUMMARY_COLUMNS = (
+    "framework",
+    "controls",
+    "total",
+    "passed",
+    "failed",
+    "partial",
+    "not_assessed",
+    "manual",
+    "compliant",
+    "coverage",
+)
 
 
-SUMMARY_FORMULA = ("compliant = (passed + excepted + attested) / assessed; coverage = assessed / requirements; "
-                   "assessed = passed + failed + partial + excepted + attested (docs/frameworks.md)")
+SUMMARY_FORMULA = (
+    "compliant = (passed + excepted + attested) / assessed; coverage = assessed / requirements; "
+    "assessed = passed + failed + partial + excepted + attested (docs/frameworks.md)"
+)
 
 
 def summary(rows: list[dict], frameworks: list[str] | None = None, attested: Iterable[str] = ()) -> list[tuple]:
@@ -230,9 +361,20 @@ def summary(rows: list[dict], frameworks: list[str] | None = None, attested: Ite
     table = []
     for item in framework_summary(statuses):
         controls = {c for s in statuses if s.requirement.framework == item.framework for c in s.requirement.controls}
-        table.append((item.framework, len(controls & run_controls), item.total, item.passed, item.failed,
-                      item.partial, item.not_assessed, item.manual,
-                      "informative" if item.informative else percent(item.compliant_pct), percent(item.coverage_pct)))
+        table.append(
+            (
+                item.framework,
+                len(controls & run_controls),
+                item.total,
+                item.passed,
+                item.failed,
+                item.partial,
+                item.not_assessed,
+                item.manual,
+                "informative" if item.informative else percent(item.compliant_pct),
+                percent(item.coverage_pct),
+            )
+        )
     return table
 
 
@@ -241,9 +383,11 @@ def summary_line(row: dict) -> str:
     requirements assessed: 3 passed, 6 failed, 1 partial; 0 not assessed, 0 manual; 26 controls)``."""
     compliant = "n/a (informative)" if row["compliant"] == "informative" else row["compliant"]
     assessed = row["passed"] + row["failed"] + row["partial"]
-    return (f"{row['framework']}: compliant {compliant}, coverage {row['coverage']} ({assessed} of {row['total']} "
-            f"requirements assessed: {row['passed']} passed, {row['failed']} failed, {row['partial']} partial; "
-            f"{row['not_assessed']} not assessed, {row['manual']} manual; {row['controls']} controls)")
+    return (
+        f"{row['framework']}: compliant {compliant}, coverage {row['coverage']} ({assessed} of {row['total']} "
+        f"requirements assessed: {row['passed']} passed, {row['failed']} failed, {row['partial']} partial; "
+        f"{row['not_assessed']} not assessed, {row['manual']} manual; {row['controls']} controls)"
+    )
 
 
 def totals_line(rows: list[dict]) -> str:
@@ -252,8 +396,18 @@ def totals_line(rows: list[dict]) -> str:
     return f"all controls: {len({r['control_id'] for r in rows})} controls, {len(rows)} results ({counts})"
 
 
-RESULT_FIELDS = ("control_id", "title", "severity", "status", "resource", "reason", "account_id", "region",
-                 "requirements", "finding_id")
+RESULT_FIELDS = (
+    "control_id",
+    "title",
+    "severity",
+    "status",
+    "resource",
+    "reason",
+    "account_id",
+    "region",
+    "requirements",
+    "finding_id",
+)
 
 
 TABLE_STATUSES = ("error", "alarm")
@@ -265,9 +419,17 @@ _MISSING = re.compile(r"^No (?P<tables>.+) data is loaded for account \S+; load 
 def attention_rows(rows: list[dict]) -> list[dict]:
     """The rows that need attention, most urgent first: errors, then alarms by severity (critical first), then by
     control, account and resource."""
+
     def rank(r: dict) -> tuple:
         severity = SEVERITIES.index(r["severity"]) if r["severity"] in SEVERITIES else len(SEVERITIES)
-        return (TABLE_STATUSES.index(r["status"]), severity, r["control_id"], r["account_id"] or "", r["resource"] or "")
+        return (
+            TABLE_STATUSES.index(r["status"]),
+            severity,
+            r["control_id"],
+            r["account_id"] or "",
+            r["resource"] or "",
+        )
+
     return sorted((r for r in rows if r["status"] in TABLE_STATUSES), key=rank)
 
 
@@ -296,8 +458,9 @@ def skipped_lines(rows: list[dict], shown: int = 3) -> list[str]:
         parts += reasons[:shown]
         if len(reasons) > shown:
             parts.append(f"{len(reasons) - shown} other reason(s)")
-        lines.append(f"{account}: {len(controls)} control{'s' if len(controls) != 1 else ''} skipped: "
-                     + "; ".join(parts))
+        lines.append(
+            f"{account}: {len(controls)} control{'s' if len(controls) != 1 else ''} skipped: " + "; ".join(parts)
+        )
     return lines
 
 
@@ -325,8 +488,11 @@ def render_results(rows: list[dict], fmt: str, frameworks: list[str] | None = No
         if skipped:
             text += ("\n" if text else "") + "".join(_wrapped(line) for line in skipped)
     else:
-        text = render(list(RESULT_FIELDS),
-                      [tuple(" ".join(r[f]) if f == "requirements" else r[f] for f in RESULT_FIELDS) for r in rows], fmt)
+        text = render(
+            list(RESULT_FIELDS),
+            [tuple(" ".join(r[f]) if f == "requirements" else r[f] for f in RESULT_FIELDS) for r in rows],
+            fmt,
+        )
     table = summary(rows, frameworks)
     if fmt == "md":
         counts = render(list(SUMMARY_COLUMNS), table, "md")
@@ -342,7 +508,6 @@ def render_results(rows: list[dict], fmt: str, frameworks: list[str] | None = No
 def _wrapped(line: str) -> str:
     """A line of text wrapped to the terminal's width (as tables are), continuation lines indented."""
 
-
     width = shutil.get_terminal_size((FALLBACK_WIDTH, 24)).columns
     return textwrap.fill(line, width=max(width, 40), subsequent_indent="  ", break_on_hyphens=False) + "\n"
 
@@ -357,7 +522,3 @@ class Account:
     @property
     def resource(self) -> str:
         return f"arn:{self.partition}:::{self.account_id}"
-
-
-
-

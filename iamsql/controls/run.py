@@ -16,14 +16,13 @@ from typing import Any, Protocol
 import duckdb
 
 from iamsql.controls.catalog import (
-    RESULT_COLUMNS,
     Control,
     effective_parameters,
     load_controls,
     select_controls,
     with_extra,
 )
-from iamsql.controls.contract import Account, contract_problem, plain_value, result_row, store_run
+from iamsql.controls.contract import Account, contract_problem, result_row, result_rows, store_run
 from iamsql.controls.views import control_pack_hash
 from iamsql.errors import ControlError, first_line
 from iamsql.store.bookkeeping import RUN_DDL
@@ -82,8 +81,9 @@ def run_controls(
     ``on_total(n)`` is called once with the number of steps (controls times accounts), ``progress(label)`` as each
     step starts (the control's id, with the account when there are several)."""
     started = datetime.now(timezone.utc)
-    selected = select_controls(with_extra(load_controls(queries_dir), extra_controls), ids=controls,
-                               frameworks=frameworks, severity=severity)
+    selected = select_controls(
+        with_extra(load_controls(queries_dir), extra_controls), ids=controls, frameworks=frameworks, severity=severity
+    )
     if not selected:
         raise ControlError("no control matches the selection")
     parameters = effective_parameters(selected, params)
@@ -106,6 +106,7 @@ def run_controls(
     for account in accounts:
         timings.extend(engine.enter(account, selected))
         try:
+
             def evaluate(control: Control, account: Account = account) -> list[dict]:
                 if progress:
                     progress(control.id if len(accounts) == 1 else f"{control.id} ({account.account_id})")
@@ -121,21 +122,39 @@ def run_controls(
     for control_id, message in broken.items():
         control = next(c for c in selected if c.id == control_id)
         rows.append(result_row(control, None, f"control:{control_id}", "error", message))
-    return store_run(con, started, selected, parameters, frameworks, accounts, rows,
-                     control_pack_hash(queries_dir, extra_controls or ()), engine=engine.name,
-                     snapshot_ids=engine.snapshot_ids(), timings=timings)
+    return store_run(
+        con,
+        started,
+        selected,
+        parameters,
+        frameworks,
+        accounts,
+        rows,
+        control_pack_hash(queries_dir, extra_controls or ()),
+        engine=engine.name,
+        snapshot_ids=engine.snapshot_ids(),
+        timings=timings,
+    )
 
 
-def evaluate_control(engine: Engine, control: Control, compiled: Any, account: Account,
-                     broken: dict[str, str]) -> list[dict]:
+def evaluate_control(
+    engine: Engine, control: Control, compiled: Any, account: Account, broken: dict[str, str]
+) -> list[dict]:
     """One control over one account: skip when its data is missing, error when it fails, else its rows."""
     if control.id in broken:
         return []
     missing = [t for t in control.requires if t not in account.covered]
     if missing:
-        return [result_row(control, account, account.resource, "skip",
-                           f"No {', '.join(missing)} data is loaded for account {account.account_id}; "
-                           f"load it to evaluate this control.")]
+        return [
+            result_row(
+                control,
+                account,
+                account.resource,
+                "skip",
+                f"No {', '.join(missing)} data is loaded for account {account.account_id}; "
+                f"load it to evaluate this control.",
+            )
+        ]
     on = f" on {engine.label}" if engine.label else ""
     if isinstance(compiled, Exception):
         where = f" for {engine.label}" if engine.label else ""
@@ -147,19 +166,21 @@ def evaluate_control(engine: Engine, control: Control, compiled: Any, account: A
         broken[control.id] = f"The control's SQL does not bind{on}: {first_line(exc)}"
         return []
     except Exception as exc:  # noqa: BLE001 - any failure of the query is this control's error row, never a crash
-        return [result_row(control, account, account.resource, "error",
-                           f"The control failed{on} for account {account.account_id}: {first_line(exc)}")]
+        return [
+            result_row(
+                control,
+                account,
+                account.resource,
+                "error",
+                f"The control failed{on} for account {account.account_id}: {first_line(exc)}",
+            )
+        ]
     problem = contract_problem(names, fetched)
     if problem:
-        return [result_row(control, account, account.resource, "error",
-                           f"The control broke the result contract: {problem}")]
-    rows = []
-    for values in fetched:
-        record = dict(zip(names, values))
-        dims = {k: plain_value(v) for k, v in record.items() if k not in RESULT_COLUMNS}
-        rows.append(result_row(control, account, record["resource"], record["status"], record["reason"],
-                               region=record["region"], account_id=record["account_id"], dimensions=dims))
-    return rows
+        return [
+            result_row(control, account, account.resource, "error", f"The control broke the result contract: {problem}")
+        ]
+    return result_rows(control, account, names, fetched)
 
 
 def in_order(evaluate: Callable[[Control], list[dict]], controls: Iterable[Control]) -> Iterator[list[dict]]:

@@ -34,7 +34,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from iamsql.common.escaping import csv_line, formula_like, md_escape, md_text, neutralise
+from iamsql.common.escaping import csv_line, csv_records, formula_like, md_escape, md_text, neutralise
 
 FORMATS = ("table", "csv", "json", "jsonl", "line", "md")
 FALLBACK_WIDTH = 120  # table width when neither COLUMNS nor a terminal says
@@ -43,8 +43,17 @@ STEAMPIPE_NULL = "<null>"  # how Steampipe shows NULL in table and line output
 LINE_RULE = 75  # dashes after a line-format record header, as Steampipe draws it
 
 # Column types that ``query.fetch`` hands over as DuckDB's text (cast to VARCHAR), for the exact value.
-TEXT_TYPES = ("INTERVAL", "DATE", "TIME", "TIME WITH TIME ZONE", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP",
-              "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S")
+TEXT_TYPES = (
+    "INTERVAL",
+    "DATE",
+    "TIME",
+    "TIME WITH TIME ZONE",
+    "TIMESTAMP WITH TIME ZONE",
+    "TIMESTAMP",
+    "TIMESTAMP_NS",
+    "TIMESTAMP_MS",
+    "TIMESTAMP_S",
+)
 
 
 class _Json:
@@ -65,8 +74,11 @@ def pg_interval(years: int = 0, months: int = 0, days: int = 0, micros: int = 0)
     months += 12 * years
     parts: list[str] = []
     before_negative = False
-    for value, unit in ((months // 12 if months >= 0 else -(-months // 12), "year"),
-                        (months % 12 if months >= 0 else -(-months % 12), "mon"), (days, "day")):
+    for value, unit in (
+        (months // 12 if months >= 0 else -(-months // 12), "year"),
+        (months % 12 if months >= 0 else -(-months % 12), "mon"),
+        (days, "day"),
+    ):
         if value:
             sign = "+" if before_negative and value > 0 else ""
             parts.append(f"{sign}{value} {unit}{'' if value == 1 else 's'}")
@@ -85,7 +97,8 @@ def pg_interval(years: int = 0, months: int = 0, days: int = 0, micros: int = 0)
 
 _DUCK_INTERVAL = re.compile(
     r"^(?:(?P<y>-?\d+) years? ?)?(?:(?P<m>-?\d+) months? ?)?(?:(?P<d>-?\d+) days? ?)?"
-    r"(?:(?P<neg>-)?(?P<h>\d+):(?P<mi>\d\d):(?P<s>\d\d)(?:\.(?P<f>\d+))?)?$")
+    r"(?:(?P<neg>-)?(?P<h>\d+):(?P<mi>\d\d):(?P<s>\d\d)(?:\.(?P<f>\d+))?)?$"
+)
 
 
 def interval_from_duckdb(text: str) -> str:
@@ -108,8 +121,10 @@ def interval_from_timedelta(value: timedelta) -> str:
     return pg_interval(days=days, micros=micros)
 
 
-_DUCK_TIMESTAMP = re.compile(r"^(?P<date>-?\d{4,}-\d\d-\d\d) (?P<time>\d\d:\d\d:\d\d)(?:\.\d+)?"
-                             r"(?P<zone>[+-]\d\d(?::\d\d){0,2})?(?P<bc> \(BC\))?$")
+_DUCK_TIMESTAMP = re.compile(
+    r"^(?P<date>-?\d{4,}-\d\d-\d\d) (?P<time>\d\d:\d\d:\d\d)(?:\.\d+)?"
+    r"(?P<zone>[+-]\d\d(?::\d\d){0,2})?(?P<bc> \(BC\))?$"
+)
 
 
 def _bc(text: str) -> str:
@@ -141,8 +156,11 @@ def pg_float(value: float, single: bool = False) -> str:
         return "-0" if math.copysign(1, value) < 0 else "0"
     if single:
         exact = struct.unpack("f", struct.pack("f", value))[0]
-        digits = next(t for t in (f"{exact:.{p}g}" for p in range(1, 10))
-                      if struct.unpack("f", struct.pack("f", float(t)))[0] == exact)
+        digits = next(
+            t
+            for t in (f"{exact:.{p}g}" for p in range(1, 10))
+            if struct.unpack("f", struct.pack("f", float(t)))[0] == exact
+        )
     else:
         digits = repr(value)
     sign, numerals, exponent = Decimal(digits).normalize().as_tuple()
@@ -165,7 +183,9 @@ def pg_time(value: time) -> str:
     offset = value.utcoffset()
     if offset is not None:
         minutes = int(offset.total_seconds()) // 60
-        text += f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}" + (f":{abs(minutes) % 60:02d}" if minutes % 60 else "")
+        text += f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}" + (
+            f":{abs(minutes) % 60:02d}" if minutes % 60 else ""
+        )
     return text
 
 
@@ -291,8 +311,11 @@ class _Text(str):
 def _is_text(value: Any, sqltype: str | None) -> bool:
     """Whether the escaping rule treats the value as text: a ``str`` of a VARCHAR-like column (every ``str`` when
     no type is known; temporal types arrive as text but are not text)."""
-    return isinstance(value, str) and not isinstance(value, _Json) and (
-        sqltype is None or (sqltype not in TEXT_TYPES and sqltype != "JSON"))
+    return (
+        isinstance(value, str)
+        and not isinstance(value, _Json)
+        and (sqltype is None or (sqltype not in TEXT_TYPES and sqltype != "JSON"))
+    )
 
 
 def _mark_text(rows: list[tuple], types: list[str] | None) -> list[tuple]:
@@ -302,14 +325,20 @@ def _mark_text(rows: list[tuple], types: list[str] | None) -> list[tuple]:
 
 
 def _csv(columns: list[str], rows: list[tuple], types: list[str] | None) -> str:
-    """csv output in one pass over the values: text neutralised, anything else as ``_cell`` writes it."""
+    """csv output column by column (``_csv_fields``), then the records."""
     kinds = types or [None] * len(columns)
+    fields = [_csv_fields(values, sqltype) for values, sqltype in zip(zip(*rows), kinds)]
+    return csv_line([neutralise(c) for c in columns]) + (csv_records(fields) if columns else "\n" * len(rows))
 
-    def field(value: Any, sqltype: str | None) -> str:
-        return neutralise(value) if _is_text(value, sqltype) else _cell(_typed(value, sqltype))
 
-    return csv_line([neutralise(c) for c in columns]) + "".join(
-        csv_line([field(v, t) for v, t in zip(row, kinds)]) for row in rows)
+def _csv_fields(values: tuple, sqltype: str | None) -> list[str]:
+    """One column's csv fields: text neutralised, NULL empty, anything else as ``_cell`` writes it. Whether the
+    column's strings are text (``_is_text``) follows from its type, so it is decided once."""
+    text_column = _is_text("", sqltype)
+    return [
+        neutralise(v) if text_column and isinstance(v, str) else "" if v is None else _cell(_typed(v, sqltype))
+        for v in values
+    ]
 
 
 def _json_value(value: Any) -> Any:
@@ -346,7 +375,7 @@ def clip(text: str, width: int) -> str:
     (``user/alice``) is the part that tells resources apart."""
     if len(text) <= width:
         return text
-    return "\u2026" + text[len(text) - width + 1:] if text.startswith("arn:") else text[:width - 1] + "\u2026"
+    return "\u2026" + text[len(text) - width + 1 :] if text.startswith("arn:") else text[: width - 1] + "\u2026"
 
 
 def _table(columns: list[str], rows: list[list[str]]) -> str:
@@ -384,8 +413,7 @@ def _line(columns: list[str], rows: list[list[str]]) -> str:
     return "".join(line + "\n" for line in out)
 
 
-def render(columns: list[str], rows: list[tuple], fmt: str, types: list[str] | None = None,
-           null_text: str = "") -> str:
+def render(columns: list[str], rows: list[tuple], fmt: str, types: list[str] | None = None, null_text: str = "") -> str:
     """The whole rendered text of a result set in one of ``FORMATS``. ``types``: the DuckDB type of each column
     (``query.fetch``); ``null_text``: NULL in table and line output."""
     if fmt == "csv":
@@ -395,17 +423,26 @@ def render(columns: list[str], rows: list[tuple], fmt: str, types: list[str] | N
     if types is not None:
         rows = [tuple(_typed(v, t) for v, t in zip(row, types)) for row in rows]
         if fmt in ("md", "table"):  # text values are unchanged by _typed; mark them again
-            rows = [tuple(_Text(v) if isinstance(m, _Text) else v for v, m in zip(row, mrow))
-                    for row, mrow in zip(rows, marked)]
+            rows = [
+                tuple(_Text(v) if isinstance(m, _Text) else v for v, m in zip(row, mrow))
+                for row, mrow in zip(rows, marked)
+            ]
     elif fmt in ("md", "table"):
         rows = marked
     if fmt == "json":
-        return json.dumps([dict(zip(columns, map(_json_value, row))) for row in rows], indent=2,
-                          ensure_ascii=False, sort_keys=False) + "\n"
+        return (
+            json.dumps(
+                [dict(zip(columns, map(_json_value, row))) for row in rows],
+                indent=2,
+                ensure_ascii=False,
+                sort_keys=False,
+            )
+            + "\n"
+        )
     if fmt == "jsonl":
-        return "".join(json.dumps(dict(zip(columns, map(_json_value, row))), ensure_ascii=False) + "\n"
-                       for row in rows)
+        return "".join(json.dumps(dict(zip(columns, map(_json_value, row))), ensure_ascii=False) + "\n" for row in rows)
     if fmt == "md":
+
         def esc(value: Any) -> str:  # text neutralised and escaped; numbers, times and JSON only escaped
             return md_text(str(value)) if isinstance(value, _Text) else md_escape(_cell(value))
 
