@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import html
 import re
+from operator import itemgetter
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_PREFIX_CHARACTERS = frozenset(FORMULA_PREFIXES)  # every prefix is one character
 _MD_SPECIAL = re.compile(r"([|`\[\]])")
 _MD_BACKSLASH = re.compile(r"\\(?=[!-/:-@\[-`{-~])")  # a backslash that would escape the punctuation after it
 _SCRIPT_SCHEME = re.compile(r"(?i)\b(javascript|vbscript|data)\s*:")
@@ -56,13 +58,22 @@ def csv_line(fields: list[str]) -> str:
     return ",".join(csv_field(f) for f in fields) + "\n"
 
 
+def neutralise_all(texts: list[str] | tuple[str, ...]) -> list[str]:
+    """``neutralise`` of each text; when none starts with a formula prefix (a set of their first characters),
+    they are returned as they are."""
+    if _PREFIX_CHARACTERS.isdisjoint(map(itemgetter(slice(0, 1)), texts)):
+        return list(texts)
+    return [neutralise(text) for text in texts]
+
+
 def csv_records(columns: list[list[str]]) -> str:
     """The CSV records (``csv_line`` each) of fields given column by column, all of the same length: a column
     whose whole text holds no comma, quote, CR or LF is not checked field by field."""
     if len(columns) == 1:
         return "".join(csv_line([field]) for field in columns[0])
     quoted = [[csv_field(f) for f in column] if csv_special("".join(column)) else column for column in columns]
-    return "".join([",".join(record) + "\n" for record in zip(*quoted)])
+    lines = "\n".join(map(",".join, zip(*quoted)))
+    return lines + "\n" if lines else ""
 
 
 def md_text(text: str) -> str:

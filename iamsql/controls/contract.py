@@ -479,18 +479,22 @@ def render_results(rows: list[dict], fmt: str, frameworks: list[str] | None = No
         raise ControlError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if fmt in ("json", "jsonl"):
         fields = RESULT_FIELDS + ("dimensions",)
-        text = render(list(fields), [tuple(r[f] for f in fields) for r in rows], fmt)
+        text = render(list(fields), list(map(itemgetter(*fields), rows)), fmt)
     elif fmt == "table":
         shown = attention_rows(rows)
         fields = ("control_id", "severity", "status", "resource", "reason")
-        text = render(list(fields), [tuple(r[f] for f in fields) for r in shown], fmt) if shown else ""
+        text = render(list(fields), list(map(itemgetter(*fields), shown)), fmt) if shown else ""
         skipped = skipped_lines(rows)
         if skipped:
             text += ("\n" if text else "") + "".join(_wrapped(line) for line in skipped)
     else:
+        joined = RESULT_FIELDS.index("requirements")  # written as one text, ids separated by spaces
         text = render(
             list(RESULT_FIELDS),
-            [tuple(" ".join(r[f]) if f == "requirements" else r[f] for f in RESULT_FIELDS) for r in rows],
+            [
+                (*values[:joined], " ".join(values[joined]), *values[joined + 1 :])
+                for values in map(itemgetter(*RESULT_FIELDS), rows)
+            ],
             fmt,
         )
     table = summary(rows, frameworks)

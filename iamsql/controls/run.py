@@ -25,6 +25,7 @@ from iamsql.controls.catalog import (
 from iamsql.controls.contract import Account, contract_problem, result_row, result_rows, store_run
 from iamsql.controls.views import control_pack_hash
 from iamsql.errors import ControlError, first_line
+from iamsql.policy.access.model import collector_paused
 from iamsql.store.bookkeeping import RUN_DDL
 
 Timing = tuple[str, str, float, int]  # (control or step, account id, milliseconds, rows)
@@ -63,6 +64,7 @@ class Engine(Protocol):
         """The snapshots the run read (None: this database's latest)."""
 
 
+@collector_paused()  # the fetched rows and result rows: ~170,000 each on a large account, no cycles among them
 def run_controls(
     engine: Engine,
     con: duckdb.DuckDBPyConnection,

@@ -35,9 +35,11 @@ Figures, per framework and per account (``FORMULA``)::
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -589,14 +591,19 @@ def statuses_by_control(rows: Iterable[Mapping]) -> dict[str, dict[str, int]]:
     """Result counts per control (``{control_id: {status: n, "excepted": n}}``) from result rows: mappings with
     ``control_id`` and ``status`` (e.g. ``iamsql_result`` rows) and, optionally, ``excepted`` (true when an
     exception in force covers the alarm)."""
+    rows = list(rows)
+    pairs = Counter(map(itemgetter("control_id", "status"), rows))  # in the order each pair first appears
     grouped: dict[str, dict[str, int]] = {}
+    for (control_id, status), count in pairs.items():
+        if status not in RESULT_STATUSES:
+            raise MappingError(f"unknown result status {status!r}; expected one of {', '.join(RESULT_STATUSES)}")
+        counts = grouped.get(control_id)
+        if counts is None:
+            counts = grouped[control_id] = dict.fromkeys((*RESULT_STATUSES, "excepted"), 0)
+        counts[status] += count
     for row in rows:
-        counts = grouped.setdefault(row["control_id"], dict.fromkeys((*RESULT_STATUSES, "excepted"), 0))
-        if row["status"] not in RESULT_STATUSES:
-            raise MappingError(f"unknown result status {row['status']!r}; expected one of {', '.join(RESULT_STATUSES)}")
-        counts[row["status"]] += 1
         if row["status"] == "alarm" and row.get("excepted"):
-            counts["excepted"] += 1
+            grouped[row["control_id"]]["excepted"] += 1
     return grouped
 
 
@@ -604,13 +611,16 @@ def statuses_by_account(rows: Iterable[Mapping], accounts: Iterable[str] = ()) -
     """``{account_id: {control_id: counts}}`` from result rows with ``account_id``. Rows of no account (a control
     that failed for every account, or a run with no data) count for every account; ``accounts`` names accounts
     that must appear even without rows."""
-    rows = list(rows)
-    names = list(dict.fromkeys([*accounts, *(r.get("account_id") for r in rows if r.get("account_id"))]))
-    unowned = [r for r in rows if not r.get("account_id")]
-    return {
-        account: statuses_by_control([*(r for r in rows if r.get("account_id") == account), *unowned])
-        for account in names
-    }
+    owned: dict[Any, list[Mapping]] = {}  # account id -> its rows, in one pass
+    unowned = []
+    for row in rows:
+        account_id = row.get("account_id")
+        if account_id:
+            owned.setdefault(account_id, []).append(row)
+        else:
+            unowned.append(row)
+    names = list(dict.fromkeys([*accounts, *owned]))
+    return {account: statuses_by_control([*owned.get(account, ()), *unowned]) for account in names}
 
 
 def control_outcome(statuses: Mapping[str, int] | Iterable[str]) -> str:

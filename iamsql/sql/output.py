@@ -32,9 +32,18 @@ import struct
 import uuid
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
-from iamsql.common.escaping import csv_line, csv_records, formula_like, md_escape, md_text, neutralise
+from iamsql.common.escaping import (
+    csv_line,
+    csv_records,
+    formula_like,
+    md_escape,
+    md_text,
+    neutralise,
+    neutralise_all,
+)
 
 FORMATS = ("table", "csv", "json", "jsonl", "line", "md")
 FALLBACK_WIDTH = 120  # table width when neither COLUMNS nor a terminal says
@@ -327,14 +336,18 @@ def _mark_text(rows: list[tuple], types: list[str] | None) -> list[tuple]:
 def _csv(columns: list[str], rows: list[tuple], types: list[str] | None) -> str:
     """csv output column by column (``_csv_fields``), then the records."""
     kinds = types or [None] * len(columns)
-    fields = [_csv_fields(values, sqltype) for values, sqltype in zip(zip(*rows), kinds)]
+    fields = [_csv_fields(list(map(itemgetter(i), rows)), sqltype) for i, sqltype in enumerate(kinds)]
     return csv_line([neutralise(c) for c in columns]) + (csv_records(fields) if columns else "\n" * len(rows))
 
 
-def _csv_fields(values: tuple, sqltype: str | None) -> list[str]:
+def _csv_fields(values: list, sqltype: str | None) -> list[str]:
     """One column's csv fields: text neutralised, NULL empty, anything else as ``_cell`` writes it. Whether the
-    column's strings are text (``_is_text``) follows from its type, so it is decided once."""
+    column's strings are text (``_is_text``) follows from its type, so it is decided once; a text column of
+    strings and NULLs only is neutralised in one pass (``neutralise_all``)."""
     text_column = _is_text("", sqltype)
+    kinds = set(map(type, values))
+    if text_column and kinds <= {str, type(None)}:
+        return neutralise_all(["" if v is None else v for v in values] if type(None) in kinds else values)
     return [
         neutralise(v) if text_column and isinstance(v, str) else "" if v is None else _cell(_typed(v, sqltype))
         for v in values
