@@ -102,17 +102,19 @@ def workbook_values(path: Path, norm: Normalizer) -> list:
         book.close()
 
 
-def compare_outputs(baseline: Path, database: Path, work: Path, cache: Path, formats: list[str]) -> list[str]:
+def compare_outputs(
+    baseline: Path, tree: Path, database: Path, work: Path, cache: Path, formats: list[str]
+) -> list[str]:
     """The differences between the two trees' outputs (empty: none); prints what was compared."""
     problems = []
     for index, fmt in enumerate(formats):
         found = {}
-        for name, tree in (("baseline", baseline), ("this", ROOT)):
+        for name, source in (("baseline", baseline), ("this", tree)):
             copy = work / f"{name}.duckdb"
             shutil.copyfile(database, copy)
             start = datetime.now(timezone.utc) - timedelta(seconds=1)
             seconds, peak, code, out, err = run_child(
-                tree, cache, "check", "--db", str(copy), "--fail-on", "none", "--format", fmt
+                source, cache, "check", "--db", str(copy), "--fail-on", "none", "--format", fmt
             )
             found[name] = {
                 "out": out,
@@ -124,7 +126,7 @@ def compare_outputs(baseline: Path, database: Path, work: Path, cache: Path, for
             if index == 0:
                 found[name]["results"] = stored_results(copy)
                 book = work / f"{name}.xlsx"
-                report = run_child(tree, cache, "report", "--db", str(copy), "--out", str(book), "--quiet")
+                report = run_child(source, cache, "report", "--db", str(copy), "--out", str(book), "--quiet")
                 if report[2]:
                     problems.append(f"{name}: report failed: {report[4].decode()[-500:]}")
                 found[name]["book"] = book
@@ -157,7 +159,7 @@ def compare_outputs(baseline: Path, database: Path, work: Path, cache: Path, for
     return problems
 
 
-def cpu_rounds(baseline: Path, database: Path, work: Path, cache: Path, rounds: int) -> None:
+def cpu_rounds(baseline: Path, tree: Path, database: Path, work: Path, cache: Path, rounds: int) -> None:
     """Print one line per round: CPU seconds, peak RSS and stored step time of each tree, and the CPU ratio."""
     print(
         "\n| round | baseline CPU s | this CPU s | ratio | baseline peak MiB | this peak MiB | "
@@ -166,11 +168,11 @@ def cpu_rounds(baseline: Path, database: Path, work: Path, cache: Path, rounds: 
     print("|---|---|---|---|---|---|---|")
     for number in range(1, rounds + 1):
         figures = {}
-        for name, tree in (("baseline", baseline), ("this", ROOT)):
+        for name, source in (("baseline", baseline), ("this", tree)):
             copy = work / f"{name}.duckdb"
             shutil.copyfile(database, copy)
             seconds, peak, code, _, err = run_child(
-                tree, cache, "check", "--db", str(copy), "--fail-on", "none", "--format", "csv"
+                source, cache, "check", "--db", str(copy), "--fail-on", "none", "--format", "csv"
             )
             if code:
                 sys.exit(f"{name}: check failed ({code}): {err.decode()[-2000:]}")
@@ -187,6 +189,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", type=Path, required=True, help="A database that had a first check (not changed).")
     parser.add_argument("--baseline", type=Path, required=True, help="The other iamsql source tree.")
+    parser.add_argument("--tree", type=Path, default=ROOT, help="This tree (default: the one holding the script).")
     parser.add_argument("--rounds", type=int, default=3, help="CPU rounds (0: outputs only).")
     parser.add_argument("--formats", default=",".join(FORMATS), help="Formats to compare ('': none).")
     parser.add_argument("--work", type=Path, help="Folder for the copies (default: a temporary folder).")
@@ -200,9 +203,13 @@ def main() -> int:
         )
         cache = args.cache or work / "cache"
         formats = [f for f in args.formats.split(",") if f]
-        problems = compare_outputs(args.baseline.resolve(), args.db, work, cache, formats) if formats else []
+        problems = (
+            compare_outputs(args.baseline.resolve(), args.tree.resolve(), args.db, work, cache, formats)
+            if formats
+            else []
+        )
         if args.rounds:
-            cpu_rounds(args.baseline.resolve(), args.db, work, cache, args.rounds)
+            cpu_rounds(args.baseline.resolve(), args.tree.resolve(), args.db, work, cache, args.rounds)
         print(f"\nload average at the end {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         for problem in problems:
             print(f"DIFFERENT: {problem}", file=sys.stderr)
