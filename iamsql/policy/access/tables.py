@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from iamsql.policy import Evaluation, MatchedStatement, Request, evaluate, parse_policy
 from iamsql.policy.access import trust as trust_analysis
-from iamsql.policy.access.model import AccountModel, AttachedPolicy, Principal, any_allow, collector_paused
+from iamsql.policy.access.model import AccountModel, AttachedPolicy, Principal, collector_paused
 from iamsql.policy.access.organization import Guardrails
 from iamsql.policy.access.questions import Question, resources_for
 
@@ -90,24 +90,17 @@ class Asker:
         # SCP / RCP levels can take away what an unrestricted Allow gives: such answers need the engine
         self._guarded = bool(rails and (rails.scps or rails.rcps))
         self._cache: dict[tuple, Evaluation] = {}
-        self._allowing: dict[tuple, frozenset[str]] = {}
         self._answers: dict[tuple, tuple[str, list[Evaluation]]] = {}
         self._delegating = delegating_trust(account.partition, account.account_id)
 
     def allowed_actions(self, principal: Principal, actions: frozenset[str]) -> frozenset[str]:
         """Of ``actions``, those the principal's identity side could allow (see ``may_allow``): the union of those
-        each identity document's Allow statements apply to, memoized per document."""
+        each identity document's Allow statements apply to (``Policy.applying``, memoized per document)."""
         if principal.unknown_identity:
             return actions
         found = frozenset()
         for attached in principal.identity:
-            key = (attached.policy, actions)
-            allowing = self._allowing.get(key)
-            if allowing is None:
-                allowing = self._allowing[key] = frozenset(
-                    a for a in actions if any_allow(attached.policy.statements_for(a.lower()))
-                )
-            found |= allowing
+            found |= attached.policy.applying(actions)[1]
         return found
 
     def may_allow(self, principal: Principal, action: str) -> bool:
@@ -296,6 +289,7 @@ class PrincipalAnswers:
     def rows(self, principal: Principal) -> list[tuple]:
         account = self.asker.account
         allowed = self.asker.allowed_actions(principal, self.probe_actions)
+        principal.reach_all(self.probe_actions)
         if allowed not in self.listed:  # an escalation path some request of which nothing allows is never open
             self.listed[allowed] = [
                 q for q in self.questions if q.actions <= allowed or not q.id.startswith("escalation:")
