@@ -422,15 +422,17 @@ def assume_admin_rows(asker: Asker, principal_answers: list[tuple]) -> list[tupl
 
 def policy_subjects(account: AccountModel) -> list[tuple[str, str, list[AttachedPolicy]]]:
     """What ``iam_policy_access`` asks about, as (resource, policy kind, policies): each managed policy, each
-    principal's inline policies together and each Identity Center permission set's inline policy."""
+    principal's inline policies together and each Identity Center permission set's inline policy. Listed without
+    parsing a document: those of a managed policy or inline policies that the engine cannot read are left out when
+    the subject is asked (``subject_rows``)."""
     subjects: list[tuple[str, str, list[AttachedPolicy]]] = []
     for policy in account.managed.values():
-        if policy.attached.policy is not None:
+        if policy.attached.content is not None:
             kind = "aws_managed" if policy.aws_managed else "customer_managed"
             subjects.append((policy.arn, kind, [policy.attached]))
     owners = [(p.arn, [a for a in p.identity if a.group is None]) for p in account.principals]
     for owner, policies in owners + list(account.groups.values()):
-        inline = [a for a in policies if a.inline and a.policy is not None]
+        inline = [a for a in policies if a.inline and a.content is not None]
         if inline:
             subjects.append((owner, "inline", inline))
     subjects += [(arn, "permission_set_inline", [policy]) for arn, policy in account.permission_sets.items()]
@@ -440,8 +442,13 @@ def policy_subjects(account: AccountModel) -> list[tuple[str, str, list[Attached
 def subject_rows(
     asker: Asker, subject: tuple[str, str, list[AttachedPolicy]], questions: tuple[Question, ...]
 ) -> list[tuple]:
-    """The ``iam_policy_access`` rows of one subject of ``policy_subjects``, asked on their own."""
+    """The ``iam_policy_access`` rows of one subject of ``policy_subjects``, asked on their own; the documents of a
+    managed policy or of inline policies that the engine cannot read are left out (a permission set's is asked)."""
     resource, kind, policies = subject
+    if kind != "permission_set_inline":
+        policies = [a for a in policies if a.policy is not None]
+        if not policies:
+            return []
     return [
         (asker.account.account_id, resource, kind, question.id, decision, conditions, keys)
         for question, decision, conditions, keys in policy_answers(asker, policies, questions)
@@ -476,19 +483,23 @@ def policy_answers(
 
 
 def trusting_roles(account: AccountModel) -> list[Principal]:
-    """The roles ``iam_role_trust_access`` has rows for: those whose trust policy is loaded and readable."""
+    """The roles ``iam_role_trust_access`` may have rows for: those whose trust policy is loaded (listed without
+    parsing it; one the engine cannot read has no rows, ``role_trust_rows``)."""
     return [
         role
         for role in account.principals
         if role.kind == "role"
         and role.trust is not None
-        and role.trust.policy is not None
+        and role.trust.content is not None
         and role.trust.document is not None
     ]
 
 
 def role_trust_rows(account: AccountModel, role: Principal, rails: Guardrails | None = None) -> list[tuple]:
-    """The ``iam_role_trust_access`` rows of one role of ``trusting_roles``."""
+    """The ``iam_role_trust_access`` rows of one role of ``trusting_roles``; none when its trust policy is not
+    readable."""
+    if role.trust.policy is None:
+        return []
     rows = []
     for answer in trust_answers(role.arn, account, role.trust.policy, role.trust.document, rails):
         entry = answer.entry
