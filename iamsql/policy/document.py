@@ -91,6 +91,7 @@ class Policy:
     name: str | None = None  # optional label given by the caller (a policy name or ARN)
     source: dict | None = None  # the document as parsed
     action_cache: dict = field(default_factory=dict, repr=False)  # lower-cased action -> statements
+    applying_cache: dict = field(default_factory=dict, repr=False)  # actions -> (those statements apply to, Allows)
 
     def statements_for(self, action: str) -> tuple[Statement, ...]:
         """The statements whose ``Action``/``NotAction`` applies to ``action`` (lower-cased), cached."""
@@ -100,6 +101,30 @@ class Policy:
             if len(self.action_cache) >= _ACTION_CACHE_SIZE:
                 self.action_cache.clear()
             self.action_cache[action] = found
+        return found
+
+    def applying(self, actions: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
+        """Of ``actions`` (any case), those a statement's ``Action``/``NotAction`` applies to (as ``statements_for``
+        matches them) and those an Allow statement's does; cached per set, so a document shared by many
+        principals is matched once, one statement over the whole set at a time."""
+        found = self.applying_cache.get(actions)
+        if found is None:
+            names = frozenset(action.lower() for action in actions)
+            matched: set[str] = set()
+            allowed: set[str] = set()
+            for statement in self.statements:
+                hits = statement.actions.matching(names)
+                hits = names - hits if statement.not_action else hits
+                matched |= hits
+                if statement.effect == "Allow":
+                    allowed |= hits
+            found = (
+                frozenset(action for action in actions if action.lower() in matched),
+                frozenset(action for action in actions if action.lower() in allowed),
+            )
+            if len(self.applying_cache) >= _ACTION_CACHE_SIZE:
+                self.applying_cache.clear()
+            self.applying_cache[actions] = found
         return found
 
     @property
@@ -293,4 +318,3 @@ def parse_policy(document, *, name: str | None = None) -> Policy | None:
     else:
         raise PolicyError(f"a policy document must be an object or JSON text, got {type(document).__name__}")
     return policy if name is None or name == policy.name else replace(policy, name=name)
-

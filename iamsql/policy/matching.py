@@ -126,3 +126,15 @@ class PatternSet:
         if self.matches_all or value in self.exact or value.startswith(self.prefixes):
             return True
         return self.regex is not None and self.regex.match(value) is not None
+
+    def matching(self, values: frozenset[str]) -> frozenset[str]:
+        """Those of ``values`` (lower-cased for case-insensitive sets) that a pattern matches: ``match`` over a set
+        at once."""
+        if self.matches_all:
+            return values
+        found = values & self.exact
+        if self.prefixes:
+            found |= {value for value in values if value.startswith(self.prefixes)}
+        if self.regex is not None:
+            found |= set(filter(self.regex.match, values))
+        return frozenset(found)

@@ -113,7 +113,7 @@ class Fingerprints:
     def _attached(self, attached: AttachedPolicy | None) -> list | None:
         if attached is None:
             return None
-        known = attached.policy is not None
+        known = attached.content is not None  # loaded: whether the engine can read it follows from the digest
         return [
             attached.label,
             known,

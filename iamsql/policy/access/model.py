@@ -35,18 +35,40 @@ def collector_paused():
             gc.enable()
 
 
+class LoadedDocument:
+    """A loaded policy document, parsed when first read: a check whose answers are all kept parses none."""
+
+    def __init__(self, document: dict) -> None:
+        self.document = document
+
+    @cached_property
+    def policy(self) -> Policy | None:
+        """The parsed document; None when the engine cannot read it (as good as unknown)."""
+        try:
+            return parse_policy(self.document)
+        except PolicyError:
+            return None
+
+
 @dataclass(frozen=True)
 class AttachedPolicy:
-    """One policy that reaches a principal: how a reason names it, its parsed document (None: not loaded), the
-    document as loaded, and whether its answers can depend on who holds it (policy variables, principal keys)."""
+    """One policy that reaches a principal: how a reason names it, its document parsed or to be parsed (None: not
+    loaded), the document as loaded, and whether its answers can depend on who holds it (policy variables,
+    principal keys)."""
 
     label: str
-    policy: Policy | None
+    content: Policy | LoadedDocument | None
     document: dict | None = None
     personal: bool = False
     inline: bool = False
     group: str | None = None  # the group it reaches the principal through
     digest: str | None = None  # SHA-256 of the document's canonical JSON (keys sorted), for the answer cache
+
+    @property
+    def policy(self) -> Policy | None:
+        """The parsed document (None: not loaded, or not readable by the engine)."""
+        content = self.content
+        return content.policy if isinstance(content, LoadedDocument) else content
 
 
 @dataclass
@@ -82,6 +104,35 @@ class Principal:
             boundary = (self.boundary.policy,) if self.boundary else ()
             found = self.reaches[action] = ((self.kind, self.service_linked, tuple(read), boundary), allows)
         return found
+
+    def reach_all(self, actions: frozenset[str]) -> None:
+        """Memoize ``reach`` for every one of ``actions`` at once, from the actions each document has a statement
+        for (``Policy.applying``): the documents are matched once per set instead of once per action, and an action
+        that no loaded document applies to reads only the documents not loaded and the boundary."""
+        if actions <= self.reaches.keys():
+            return
+        read: dict[str, list] = {}
+        allowing: set[str] = set()
+        for position, attached in enumerate(self.identity):
+            policy = attached.policy
+            applying = actions  # a document not loaded is read for every action
+            if policy is not None:
+                applying, allowed = policy.applying(actions)
+                allowing |= allowed
+            for action in applying:
+                read.setdefault(action, []).append((position, policy))
+        boundary = (self.boundary.policy,) if self.boundary else ()
+        unread = ((self.kind, self.service_linked, (), boundary), self.unknown_identity)
+        for action in actions - self.reaches.keys():
+            found = read.get(action)
+            self.reaches[action] = (
+                unread
+                if found is None
+                else (
+                    (self.kind, self.service_linked, tuple(found), boundary),
+                    self.unknown_identity or action in allowing,
+                )
+            )
 
     @cached_property
     def personal(self) -> bool:
@@ -126,13 +177,14 @@ class Principal:
     @cached_property
     def signature(self) -> tuple:
         """Identity of the policy set: principals with the same signature get the same answers for requests that
-        do not name themselves (policies are parsed once and compare by identity, so a document names itself;
-        holding them keeps them alive). Service-linked roles are apart: SCPs do not apply to them."""
+        do not name themselves (each distinct document is loaded once and compares by identity, so a document names
+        itself without being parsed; holding them keeps them alive). Service-linked roles are apart: SCPs do not
+        apply to them."""
         return (
             self.kind,
             self.service_linked,
-            tuple(p.policy for p in self.identity),
-            (self.boundary.policy,) if self.boundary else (),
+            tuple(p.content for p in self.identity),
+            (self.boundary.content,) if self.boundary else (),
         )
 
 
@@ -194,12 +246,12 @@ PERSONAL = re.compile(r"\$\{|aws:principal|aws:username|aws:userid|aws:sourceide
 
 
 class _Documents:
-    """Parses each distinct document once (the same managed policy reaches thousands of principals) and keeps one
-    copy of it: every policy with the same canonical text holds the first such document, so the others are freed
-    (the inline policies of copied principals are many equal documents)."""
+    """Keeps one copy of each distinct document (the same managed policy reaches thousands of principals), parsed
+    once when first read: every policy with the same canonical text holds the first such document, so the others
+    are freed (the inline policies of copied principals are many equal documents)."""
 
     def __init__(self) -> None:
-        self._parsed: dict[str, tuple[Policy | None, bool, str, dict]] = {}
+        self._loaded: dict[str, tuple[LoadedDocument, bool, str]] = {}
         self._texts: dict[int, tuple[dict, str]] = {}  # canonical text by document identity (one dict, many events)
 
     def attached(self, label: str, document, *, inline: bool = False) -> AttachedPolicy:
@@ -207,15 +259,12 @@ class _Documents:
             return AttachedPolicy(label, None, inline=inline)
         known = self._texts.get(id(document))
         key = json.dumps(document, sort_keys=True) if known is None or known[0] is not document else known[1]
-        if key not in self._parsed:
+        if key not in self._loaded:
             self._texts[id(document)] = (document, key)  # only the kept copies: the others may be freed
             digest = hashlib.sha256(key.encode()).hexdigest()
-            try:
-                self._parsed[key] = (parse_policy(document), bool(PERSONAL.search(key)), digest, document)
-            except PolicyError:  # a document the engine cannot read is as good as unknown
-                self._parsed[key] = (None, False, digest, document)
-        policy, personal, digest, kept = self._parsed[key]
-        return AttachedPolicy(label, policy, kept, personal, inline, digest=digest)
+            self._loaded[key] = (LoadedDocument(document), bool(PERSONAL.search(key)), digest)
+        loaded, personal, digest = self._loaded[key]
+        return AttachedPolicy(label, loaded, loaded.document, personal, inline, digest=digest)
 
 
 def _inline(documents: _Documents, raw, std, owner: str, gaad: bool) -> list[AttachedPolicy] | None:
@@ -343,7 +392,7 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
                 bound = (
                     AttachedPolicy(
                         label,
-                        known.attached.policy,
+                        known.attached.content,
                         known.attached.document,
                         known.attached.personal,
                         digest=known.attached.digest,

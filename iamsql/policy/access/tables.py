@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from iamsql.policy import Evaluation, MatchedStatement, Request, evaluate, parse_policy
 from iamsql.policy.access import trust as trust_analysis
-from iamsql.policy.access.model import AccountModel, AttachedPolicy, Principal, any_allow, collector_paused
+from iamsql.policy.access.model import AccountModel, AttachedPolicy, Principal, collector_paused
 from iamsql.policy.access.organization import Guardrails
 from iamsql.policy.access.questions import Question, resources_for
 
@@ -90,24 +90,17 @@ class Asker:
         # SCP / RCP levels can take away what an unrestricted Allow gives: such answers need the engine
         self._guarded = bool(rails and (rails.scps or rails.rcps))
         self._cache: dict[tuple, Evaluation] = {}
-        self._allowing: dict[tuple, frozenset[str]] = {}
         self._answers: dict[tuple, tuple[str, list[Evaluation]]] = {}
         self._delegating = delegating_trust(account.partition, account.account_id)
 
     def allowed_actions(self, principal: Principal, actions: frozenset[str]) -> frozenset[str]:
         """Of ``actions``, those the principal's identity side could allow (see ``may_allow``): the union of those
-        each identity document's Allow statements apply to, memoized per document."""
+        each identity document's Allow statements apply to (``Policy.applying``, memoized per document)."""
         if principal.unknown_identity:
             return actions
         found = frozenset()
         for attached in principal.identity:
-            key = (attached.policy, actions)
-            allowing = self._allowing.get(key)
-            if allowing is None:
-                allowing = self._allowing[key] = frozenset(
-                    a for a in actions if any_allow(attached.policy.statements_for(a.lower()))
-                )
-            found |= allowing
+            found |= attached.policy.applying(actions)[1]
         return found
 
     def may_allow(self, principal: Principal, action: str) -> bool:
@@ -296,6 +289,7 @@ class PrincipalAnswers:
     def rows(self, principal: Principal) -> list[tuple]:
         account = self.asker.account
         allowed = self.asker.allowed_actions(principal, self.probe_actions)
+        principal.reach_all(self.probe_actions)
         if allowed not in self.listed:  # an escalation path some request of which nothing allows is never open
             self.listed[allowed] = [
                 q for q in self.questions if q.actions <= allowed or not q.id.startswith("escalation:")
@@ -428,15 +422,17 @@ def assume_admin_rows(asker: Asker, principal_answers: list[tuple]) -> list[tupl
 
 def policy_subjects(account: AccountModel) -> list[tuple[str, str, list[AttachedPolicy]]]:
     """What ``iam_policy_access`` asks about, as (resource, policy kind, policies): each managed policy, each
-    principal's inline policies together and each Identity Center permission set's inline policy."""
+    principal's inline policies together and each Identity Center permission set's inline policy. Listed without
+    parsing a document: those of a managed policy or inline policies that the engine cannot read are left out when
+    the subject is asked (``subject_rows``)."""
     subjects: list[tuple[str, str, list[AttachedPolicy]]] = []
     for policy in account.managed.values():
-        if policy.attached.policy is not None:
+        if policy.attached.content is not None:
             kind = "aws_managed" if policy.aws_managed else "customer_managed"
             subjects.append((policy.arn, kind, [policy.attached]))
     owners = [(p.arn, [a for a in p.identity if a.group is None]) for p in account.principals]
     for owner, policies in owners + list(account.groups.values()):
-        inline = [a for a in policies if a.inline and a.policy is not None]
+        inline = [a for a in policies if a.inline and a.content is not None]
         if inline:
             subjects.append((owner, "inline", inline))
     subjects += [(arn, "permission_set_inline", [policy]) for arn, policy in account.permission_sets.items()]
@@ -446,8 +442,13 @@ def policy_subjects(account: AccountModel) -> list[tuple[str, str, list[Attached
 def subject_rows(
     asker: Asker, subject: tuple[str, str, list[AttachedPolicy]], questions: tuple[Question, ...]
 ) -> list[tuple]:
-    """The ``iam_policy_access`` rows of one subject of ``policy_subjects``, asked on their own."""
+    """The ``iam_policy_access`` rows of one subject of ``policy_subjects``, asked on their own; the documents of a
+    managed policy or of inline policies that the engine cannot read are left out (a permission set's is asked)."""
     resource, kind, policies = subject
+    if kind != "permission_set_inline":
+        policies = [a for a in policies if a.policy is not None]
+        if not policies:
+            return []
     return [
         (asker.account.account_id, resource, kind, question.id, decision, conditions, keys)
         for question, decision, conditions, keys in policy_answers(asker, policies, questions)
@@ -482,19 +483,23 @@ def policy_answers(
 
 
 def trusting_roles(account: AccountModel) -> list[Principal]:
-    """The roles ``iam_role_trust_access`` has rows for: those whose trust policy is loaded and readable."""
+    """The roles ``iam_role_trust_access`` may have rows for: those whose trust policy is loaded (listed without
+    parsing it; one the engine cannot read has no rows, ``role_trust_rows``)."""
     return [
         role
         for role in account.principals
         if role.kind == "role"
         and role.trust is not None
-        and role.trust.policy is not None
+        and role.trust.content is not None
         and role.trust.document is not None
     ]
 
 
 def role_trust_rows(account: AccountModel, role: Principal, rails: Guardrails | None = None) -> list[tuple]:
-    """The ``iam_role_trust_access`` rows of one role of ``trusting_roles``."""
+    """The ``iam_role_trust_access`` rows of one role of ``trusting_roles``; none when its trust policy is not
+    readable."""
+    if role.trust.policy is None:
+        return []
     rows = []
     for answer in trust_answers(role.arn, account, role.trust.policy, role.trust.document, rails):
         entry = answer.entry

@@ -1,0 +1,90 @@
+"""Documents are parsed when first read: a build whose answers are all kept parses none, and a document the engine
+cannot read gives the same tables whether its answers are computed or kept (left out of ``iam_policy_access`` and
+``iam_role_trust_access``, as good as unknown for its holders)."""
+
+import json
+import shutil
+
+import duckdb
+import pytest
+
+from iamsql import controls
+from iamsql.load import load_paths
+from iamsql.policy.access import model
+from iamsql.policy.access.build import compute, create_tables
+from iamsql.store import db
+from iamsql.store.schema import ACCESS_TABLES
+
+from .conftest import TEST_DATA
+
+EXAMPLE = TEST_DATA / "cloudsplaining" / "example.json"
+BROKEN_POLICY = "arn:aws:iam::200611803367:policy/privesc8-AttachGroupPolicy"  # attached to two principals
+UNREADABLE = {"Version": "2012-10-17", "Statement": [{"Effect": "Maybe", "Action": "*", "Resource": "*"}]}
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory):
+    path = tmp_path_factory.mktemp("lazy") / "loaded.duckdb"
+    con = db.connect(str(path))
+    load_paths(con, [EXAMPLE])
+    con.close()
+    return path
+
+
+@pytest.fixture
+def database(loaded, tmp_path):
+    path = tmp_path / "iamsql.duckdb"
+    shutil.copy(loaded, path)
+    return path
+
+
+@pytest.fixture
+def parsed(monkeypatch):
+    """The documents the model parses."""
+    found = []
+    original = model.parse_policy
+    monkeypatch.setattr(model, "parse_policy", lambda document: found.append(document) or original(document))
+    return found
+
+
+def _build(path) -> dict[str, list[tuple]]:
+    con = db.connect(str(path))
+    try:
+        create_tables(con, controls.ACCESS_QUESTIONS)
+        return {name: con.execute(f'select * from temp.main."{name}"').fetchall() for name in ACCESS_TABLES}
+    finally:
+        con.close()
+
+
+def _computed(path) -> dict[str, list[tuple]]:
+    con = db.connect(str(path), read_only=True)
+    try:
+        return {name: [tuple(row) for row in rows] for name, rows in compute(con, controls.ACCESS_QUESTIONS).items()}
+    finally:
+        con.close()
+
+
+def test_a_build_whose_answers_are_all_kept_parses_no_document(database, parsed):
+    cold = _build(database)
+    assert parsed
+    parsed.clear()
+    assert _build(database) == cold
+    assert not parsed
+
+
+def test_documents_the_engine_cannot_read_give_the_same_tables_computed_or_kept(database, parsed):
+    con = duckdb.connect(str(database))
+    con.execute("update history.aws_iam_policy set policy = ? where arn = ?", [json.dumps(UNREADABLE), BROKEN_POLICY])
+    (role,) = con.execute(
+        "select arn from history.aws_iam_role where assume_role_policy is not null order by arn limit 1"
+    ).fetchone()
+    con.execute("update history.aws_iam_role set assume_role_policy = ? where arn = ?", [json.dumps(UNREADABLE), role])
+    con.close()
+    cold = _build(database)
+    warm = _build(database)
+    assert warm == cold == _computed(database)
+    assert UNREADABLE in parsed  # read (and refused) while computing
+    assert cold["iam_policy_access"] and not [row for row in cold["iam_policy_access"] if row[1] == BROKEN_POLICY]
+    assert cold["iam_role_trust_access"] and not [row for row in cold["iam_role_trust_access"] if row[1] == role]
+    held = {row[7] for row in cold["iam_principal_access"] if row[10] and "privesc8-AttachGroupPolicy" in row[10]}
+    assert "Unknown" in held
