@@ -27,7 +27,7 @@ parameters:
 */
 with hit as (
   select e.account_id, e.partition, e.event_time, e.event_name, e.error_code, e.actor_arn,
-    coalesce(t.user_identity ->> 'arn', e.actor_arn, e.user_type, 'an unknown caller') as caller,
+    coalesce(e.identity_arn, e.actor_arn, e.user_type, 'an unknown caller') as caller,
     t.request_parameters ->> 'userName' as target,
     coalesce(e.source_ip_address, 'an unknown address') as ip, coalesce(nullif(e.agent, ''), 'no user agent') as agent
   from cloudtrail_event_actor as e
@@ -41,7 +41,7 @@ with hit as (
                          'ResetServiceSpecificCredential', 'UploadSSHPublicKey', 'UploadSigningCertificate')
     and (e.error_code is null or e.access_denied)
     and t.request_parameters ->> 'userName' is not null
-    and (e.user_type is distinct from 'IAMUser' or t.request_parameters ->> 'userName' is distinct from t.user_identity ->> 'userName')
+    and (e.user_type is distinct from 'IAMUser' or t.request_parameters ->> 'userName' is distinct from e.identity_user_name)
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
 ),
 verdict as (

@@ -16,7 +16,7 @@ rationale: >-
 remediation: >-
   Confirm each calling account is a known provider or account of yours; remove it from the role's trust policy
   otherwise, and review what its sessions did (CloudTrail events with the role's session ARNs).
-tables: [iamsql_account, iamsql_organization_member, aws_cloudtrail_trail_event]
+tables: [iamsql_account, iamsql_organization_member, cloudtrail_event_actor, aws_cloudtrail_trail_event]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -30,8 +30,12 @@ with window_events as (
   select e.account_id, e.event_time,
     e.request_parameters ->> 'roleArn' as role_arn,
     split_part(e.request_parameters ->> 'roleArn', ':', 5) as role_account,
-    e.user_identity ->> 'accountId' as caller_account
+    a.identity_account_id as caller_account
   from aws_cloudtrail_trail_event as e
+    -- the caller's account from the actor view (the raw events' identity JSON is not read again); the join's
+    -- filters are the same event's own columns
+    join cloudtrail_event_actor as a on a.event_id = e.event_id and a.account_id = e.account_id
+      and a.event_source = 'sts.amazonaws.com' and a.event_name = 'AssumeRole' and a.error_code is null
   where e.event_source = 'sts.amazonaws.com' and e.event_name = 'AssumeRole' and e.error_code is null
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
     and e.request_parameters ->> 'roleArn' like 'arn:%:iam::%:role/%'

@@ -69,7 +69,13 @@ SESSION_ARN = f"arn:aws:sts::{ACCOUNT}:assumed-role/deploy/build-7"
 # user_identity -> (actor_arn, actor_type, session_name, mfa_authenticated)
 IDENTITIES = [
     (
-        {"type": "IAMUser", "arn": USER_ARN, "sessionContext": {"attributes": {"mfaAuthenticated": "true"}}},
+        {
+            "type": "IAMUser",
+            "arn": USER_ARN,
+            "userName": "alice",
+            "accountId": ACCOUNT,
+            "sessionContext": {"attributes": {"mfaAuthenticated": "true"}},
+        },
         (USER_ARN, "user", None, True),
     ),
     ({"type": "Root", "arn": f"arn:aws:iam::{ACCOUNT}:root"}, (f"arn:aws:iam::{ACCOUNT}:root", "root", None, False)),
@@ -117,7 +123,8 @@ def identities(tmp_path_factory):
     create_views(con)
     found = dict(
         con.execute(
-            "select event_id, [actor_arn, actor_type, session_name, mfa_authenticated::varchar, identity_arn] "
+            "select event_id, [actor_arn, actor_type, session_name, mfa_authenticated::varchar, identity_arn, "
+            "identity_user_name, identity_account_id] "
             "from cloudtrail_event_actor"
         ).fetchall()
     )
@@ -135,3 +142,11 @@ def test_principal_session_and_mfa_of_each_caller(identities, index):
 def test_identity_arn_is_the_callers_own_arn(identities, index):
     """The event's own ``userIdentity.arn`` for every kind of caller (the session's, not the role's), NULL when absent."""
     assert identities[index][4] == IDENTITIES[index][0].get("arn")
+
+
+@pytest.mark.parametrize("index", range(len(IDENTITIES)), ids=[i["type"] for i, _ in IDENTITIES])
+def test_identity_user_name_and_account_are_the_callers_own(identities, index):
+    """``userIdentity.userName`` and ``accountId`` as the event gives them (a caller from another account has only
+    the account), NULL when absent."""
+    identity = IDENTITIES[index][0]
+    assert identities[index][5:] == [identity.get("userName"), identity.get("accountId")]

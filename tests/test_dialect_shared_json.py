@@ -89,3 +89,40 @@ def test_a_where_clause_is_left_alone():
     translated = to_duckdb("select d ->> 'k', d -> 'a' ->> 'b' from t where d ->> 'k' = 'v' and d ->> 'a' is null")
     select_list, where = translated.split(" WHERE ")
     assert select_list.count("json_extract(d, [") == 2 and "json_extract(d, [" not in where
+
+
+TEXT_DOCUMENTS = [
+    '{"a": {"b": {"c": 1}}, "k": "v"}',
+    '{"a": {"b": [1, {"x": "y"}]}, "k": "{not an object"}',
+    '{"a": {"b": "[1,2]"}, "k": ["x", {"y": 2}]}',
+    '{"a": {"b": null}, "k": 1.50}',
+    '{"a": {"b": true}, "k": "q\\"uote \\u00e9\\n"}',
+    '{"a": "s", "k": ""}',
+    "[1, 2]",
+    '"str"',
+    "null",
+    None,
+]
+
+
+def test_text_chains_of_one_column_are_read_as_texts_with_postgres_answers(con):
+    con.execute("create temp table texts (n integer, d json)")
+    con.executemany("insert into texts values (?, ?)", list(enumerate(TEXT_DOCUMENTS)))
+    chains = ["d ->> 'k'", "d -> 'a' ->> 'b'", "d ->> 'a'"]
+    sql = to_duckdb(f"select n, {', '.join(chains)} from texts")
+    assert sql.count("json_extract_string(d, [") == len(chains) and "json_extract(d, [" in sql
+    shared = con.execute(sql.replace("FROM texts", "FROM texts ORDER BY n")).fetchall()
+    for index, chain in enumerate(chains):
+        one = con.execute(to_duckdb(f"select n, {chain} from texts order by n")).fetchall()
+        assert [row[index + 1] for row in shared] == [row[1] for row in one], chain
+    # what PostgreSQL answers for these: objects and arrays in its spacing, strings that look like JSON as they are
+    assert shared[0][1:] == ("v", '{"c": 1}', '{"b": {"c": 1}}')
+    assert shared[1][1:3] == ("{not an object", '[1, {"x": "y"}]')
+    assert shared[2][1:3] == ('["x", {"y": 2}]', "[1,2]")
+    assert shared[3][2] is None and shared[4][1:3] == ('q"uote \u00e9\n', "true")
+    assert shared[5][1:] == ("", None, "s") and shared[6][1:] == shared[9][1:] == (None, None, None)
+
+
+def test_a_column_named_like_the_text_lambdas_variables_is_read_as_json(con):
+    translated = to_duckdb("select iamsql_text ->> 'k', iamsql_text -> 'a' ->> 'b' from t")
+    assert "json_extract(iamsql_text, [" in translated and "json_extract_string" not in translated

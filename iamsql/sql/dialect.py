@@ -973,12 +973,22 @@ def _select_item_chains(item: exp.Expr) -> Iterator[tuple[exp.Expr, exp.Column, 
         stack.extend(child for child in node.iter_expressions() if not isinstance(child, _NOT_SHARED))
 
 
+def _text_of(node: exp.Expr) -> exp.Expr | None:
+    """The ``pg_jsonb_text(node)`` call around a chain (``->>``), else None (``->``)."""
+    parent = node.parent
+    if isinstance(parent, exp.Anonymous) and parent.name.lower() == "pg_jsonb_text" and len(parent.expressions) == 1:
+        return parent
+    return None
+
+
 def share_json_extractions(tree: exp.Expr) -> exp.Expr:
     """DuckDB only: the ``->`` / ``->>`` chains of plain keys that one SELECT list reads from one column become
     ``json_extract(column, [path, ...])[i]``, the same list in each, so DuckDB parses the document once per row
-    (a common subexpression of the projection) instead of once per chain. Chains inside CASE, AND/OR, COALESCE,
-    aggregates, windows and subqueries stay as they are (DuckDB would not share them), and so do the select
-    lists of a GROUP BY (whose items must match the grouping keys)."""
+    (a common subexpression of the projection) instead of once per chain. When every chain of the column is
+    ``->>``, the list is the chains' texts from one ``json_extract_string(column, [path, ...])`` (``_texts``),
+    without a second parse of each value. Chains inside CASE, AND/OR, COALESCE, aggregates, windows and subqueries stay
+    as they are (DuckDB would not share them), and so do the select lists of a GROUP BY (whose items must match
+    the grouping keys)."""
     for select in list(tree.find_all(exp.Select)):
         if select.args.get("group"):
             continue
@@ -990,12 +1000,43 @@ def share_json_extractions(tree: exp.Expr) -> exp.Expr:
             paths = list(dict.fromkeys(path for _, _, path in chains))
             if len(paths) < 2:
                 continue
-            for node, column, path in chains:
-                listed = call("json_extract", column.copy(), exp.Array(expressions=[string(p) for p in paths]))
-                node.replace(
-                    exp.Bracket(this=listed, expressions=[exp.Literal.number(paths.index(path) + 1)], offset=1)
-                )
+            texts = [_text_of(node) for node, _, _ in chains]
+            # (a column named like the lambda's variables would be hidden by them inside the lambda)
+            as_text = all(texts) and chains[0][1].name not in _TEXT_LAMBDA_NAMES
+            for (node, column, path), text in zip(chains, texts, strict=True):
+                listed = _texts(column, paths) if as_text else _extractions(column, paths)
+                read = exp.Bracket(this=listed, expressions=[exp.Literal.number(paths.index(path) + 1)], offset=1)
+                (text if as_text else node).replace(read)
     return tree
+
+
+def _extractions(column: exp.Column, paths: list[str]) -> exp.Expr:
+    """``json_extract(column, [path, ...])``: the JSON value at each path."""
+    return call("json_extract", column.copy(), exp.Array(expressions=[string(p) for p in paths]))
+
+
+def _texts(column: exp.Column, paths: list[str]) -> exp.Expr:
+    """What ``pg_jsonb_text`` gives for each path, from one ``json_extract_string(column, [path, ...])``: its text
+    of a string, number, boolean or null is Postgres's ``->>``; an object or array (its text starts with ``{`` or
+    ``[``, as a string's own text may) is read again through ``pg_jsonb_text``, for Postgres's spacing."""
+    listed = exp.Array(expressions=[string(p) for p in paths])
+    texts = _TEXTS.copy()
+    for placeholder in list(texts.find_all(exp.Column)):
+        if placeholder.name == "iamsql_strings":
+            placeholder.replace(call("json_extract_string", column.copy(), listed.copy()))
+        elif placeholder.name == "iamsql_value":
+            index = exp.Column(this=exp.to_identifier("iamsql_index"))
+            value = exp.Bracket(this=listed.copy(), expressions=[index], offset=1)
+            placeholder.replace(call("pg_jsonb_text", call("json_extract", column.copy(), value)))
+    return texts
+
+
+_TEXT_LAMBDA_NAMES = ("iamsql_text", "iamsql_index")
+_TEXTS = sqlglot.parse_one(
+    "list_transform(iamsql_strings, lambda iamsql_text, iamsql_index: "
+    "case when left(iamsql_text, 1) in ('{', '[') then iamsql_value else iamsql_text end)",
+    read="duckdb",
+)
 
 
 class DuckDBFromSteampipe(DuckDB):

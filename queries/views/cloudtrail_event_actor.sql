@@ -16,10 +16,14 @@ CloudTrail events with the IAM principal behind each one, so event controls can 
   counting full user agents would count commands, not tools.
 - access_denied: the call failed on authorization (AccessDenied*, UnauthorizedOperation, ...).
 - invoked_by: the AWS service that made the call on the caller's behalf (`userIdentity.invokedBy`), else NULL.
+- identity_user_name, identity_account_id: the caller's `userIdentity.userName` and `userIdentity.accountId` as the
+  event gives them (an IAM user's name; the calling account, also for callers from other accounts that have no
+  ARN), for the controls that compare them with the request.
 
 The user agent is classified once per distinct user agent (a few dozen in a million events) and joined back. The
-four fields of `userIdentity` are read side by side in one select list, outside any CASE: the DuckDB translation
-then parses each event's identity once for all four (`share_json_extractions` in iamsql/sql/dialect.py).
+six fields of `userIdentity` are read side by side in one select list, outside any CASE: the DuckDB translation
+then parses each event's identity once for all six (`share_json_extractions` in iamsql/sql/dialect.py), and the
+controls that need them need not read the events' identity JSON again.
 */
 with agent as (
   select user_agent,
@@ -61,13 +65,17 @@ select
   coalesce(e.error_code like any (array['%AccessDenied%', '%UnauthorizedOperation%', '%UnauthorizedAccess%',
                                         'Forbidden%', 'NotAuthorized%']), false) as access_denied,
   e.invoked_by,
+  e.identity_user_name,
+  e.identity_account_id,
   e.account_id, e.region, e.partition
 from (
   select t.*,
     t.user_identity ->> 'arn' as identity_arn,
     t.user_identity -> 'sessionContext' -> 'sessionIssuer' ->> 'arn' as issuer_arn,
     t.user_identity -> 'sessionContext' -> 'attributes' ->> 'mfaAuthenticated' as mfa_authenticated_text,
-    t.user_identity ->> 'invokedBy' as invoked_by
+    t.user_identity ->> 'invokedBy' as invoked_by,
+    t.user_identity ->> 'userName' as identity_user_name,
+    t.user_identity ->> 'accountId' as identity_account_id
   from aws_cloudtrail_trail_event as t
 ) as e
   join agent as a on a.user_agent is not distinct from e.user_agent
