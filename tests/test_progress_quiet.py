@@ -1,6 +1,8 @@
-"""With --quiet, load, check and report draw nothing, so they do not import rich (the progress displays live in
-common/progress_drawn.py); without it the display is made as before."""
+"""load, check and report make no progress display, and do not import rich, when it cannot be drawn: with
+--quiet, or when stderr is no terminal (a display is made when the terminal is forced, as rich allows); the
+displays live in common/progress_drawn.py."""
 
+import os
 import subprocess
 import sys
 
@@ -14,12 +16,13 @@ RUN = (
     "import atexit, sys; from iamsql.cli import main; "
     "atexit.register(lambda: print('rich' in sys.modules, file=sys.stderr)); main()"
 )
+PLAIN = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
 
 
-def iamsql(*args: str) -> tuple[int, bool, str]:
+def iamsql(*args: str, env: dict | None = None) -> tuple[int, bool, str]:
     """Run the command with stderr piped: (exit code, whether rich was imported, stderr)."""
-    done = subprocess.run([sys.executable, "-c", RUN, *args], capture_output=True, text=True)
-    return done.returncode, done.stderr.splitlines()[-1] == "True", done.stderr
+    done = subprocess.run([sys.executable, "-c", RUN, *args], capture_output=True, text=True, env=env or PLAIN)
+    return done.returncode, done.stderr.rstrip().endswith("True"), done.stderr  # after a drawn display's codes
 
 
 @pytest.fixture(scope="module")
@@ -27,31 +30,38 @@ def database(tmp_path_factory):
     return tmp_path_factory.mktemp("quiet") / "sample.duckdb"
 
 
-def test_quiet_commands_do_not_import_rich(database, tmp_path):
+def test_commands_without_a_display_do_not_import_rich(database, tmp_path):
     steps = [
-        ("load", str(SAMPLE_DIR), "--db", str(database)),
-        ("check", "--db", str(database), "--control", "iam_root_mfa_enabled", "--fail-on", "none"),
-        ("report", "--db", str(database), "--out", str(tmp_path / "report.xlsx")),
+        ("load", str(SAMPLE_DIR), "--db", str(database), "--quiet"),
+        ("check", "--db", str(database), "--control", "iam_root_mfa_enabled", "--fail-on", "none", "--quiet"),
+        ("report", "--db", str(database), "--out", str(tmp_path / "quiet.xlsx"), "--quiet"),
+        ("check", "--db", str(database), "--control", "iam_root_mfa_enabled", "--fail-on", "none"),  # piped
+        ("report", "--db", str(database), "--out", str(tmp_path / "piped.xlsx")),
     ]
     for command in steps:
-        code, imported, err = iamsql(*command, "--quiet")
+        code, imported, err = iamsql(*command)
         assert code == 0, err
-        assert not imported, command[0]
-    assert (tmp_path / "report.xlsx").stat().st_size > 0
+        assert not imported, command
+    assert (tmp_path / "quiet.xlsx").stat().st_size > 0 and (tmp_path / "piped.xlsx").stat().st_size > 0
 
-    code, imported, err = iamsql("report", "--db", str(database), "--out", str(tmp_path / "again.xlsx"))
+    forced = {**PLAIN, "FORCE_COLOR": "1"}
+    code, imported, err = iamsql("report", "--db", str(database), "--out", str(tmp_path / "forced.xlsx"), env=forced)
     assert code == 0, err
-    assert imported  # not quiet: the display is made (and drawn only on a terminal)
+    assert imported  # a terminal forced: the display is made
 
 
-def test_quiet_displays_take_the_calls_of_a_drawn_one():
+def test_no_display_takes_the_calls_of_a_drawn_one(monkeypatch):
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.delenv("TTY_COMPATIBLE", raising=False)
     with progress.Steps(quiet=True) as steps:
         steps.total(2)
         steps.step("first")
         steps.step("second")
-    with progress.counted(True, "loading") as bar:
+    with progress.counted(False, "loading") as bar:  # stderr is no terminal under pytest's capture
+        assert isinstance(bar, progress.NoDisplay)
         task = bar.add_task("load", total=None)
         bar.update(task, total=3)
         bar.advance(task)
-    drawn = progress.counted(False, "loading")  # stderr is not a terminal under pytest's capture: made, not drawn
-    assert type(drawn).__name__ == "Progress" and drawn.disable
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert not isinstance(progress.counted(False, "loading"), progress.NoDisplay)
+    assert isinstance(progress.counted(True, "loading"), progress.NoDisplay)

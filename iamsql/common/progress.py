@@ -4,15 +4,32 @@ done, so piped output and logs hold the results alone.
 
 ``terminal_progress(quiet, *columns)`` is the one place a progress display is made; ``Steps`` shows counted
 steps on one rewritten line, as Powerpipe shows a benchmark run: ``[12/66] iam_root_mfa_enabled``; ``counted``
-a bar of counted items. With ``--quiet`` both are ``NoDisplay`` and rich is not imported
-(``common/progress_drawn.py`` holds what draws).
+a bar of counted items. With ``--quiet``, or when stderr is no terminal, both are ``NoDisplay`` and rich is not
+imported (``common/progress_drawn.py`` holds what draws).
 """
 
 from __future__ import annotations
 
+import os
+import sys
+
 from iamsql.common.lazy import lazy_import
 
 drawn = lazy_import("iamsql.common.progress_drawn")  # rich, imported only when a display may be drawn
+
+
+def may_draw(quiet: bool) -> bool:
+    """Whether a display could be drawn on stderr: not ``quiet``, and stderr a terminal or one forced with
+    ``TTY_COMPATIBLE=1`` or ``FORCE_COLOR`` (where this says no, rich's ``Console.is_terminal`` says no too, so
+    the display is not made at all; where it says yes, rich decides)."""
+    if quiet:
+        return False
+    if os.environ.get("TTY_COMPATIBLE") == "1" or "FORCE_COLOR" in os.environ:
+        return True
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):  # no stderr, or a closed one
+        return False
 
 
 def terminal_progress(quiet: bool, *columns):
@@ -47,8 +64,9 @@ class NoDisplay:
 
 
 def counted(quiet: bool, label: str):
-    """A bar of counted items (``label``, bar, ``n/total``, elapsed time), or ``NoDisplay`` with ``quiet``."""
-    return NoDisplay() if quiet else drawn.counted_display(label)
+    """A bar of counted items (``label``, bar, ``n/total``, elapsed time), or ``NoDisplay`` when it cannot be
+    drawn (``may_draw``)."""
+    return drawn.counted_display(label) if may_draw(quiet) else NoDisplay()
 
 
 class Steps:
@@ -56,7 +74,7 @@ class Steps:
     step starts. A context manager: the line is drawn inside ``with`` and erased at its end."""
 
     def __init__(self, quiet: bool = False) -> None:
-        self.bar = NoDisplay() if quiet else drawn.steps_display()
+        self.bar = drawn.steps_display() if may_draw(quiet) else NoDisplay()
         self._task = self.bar.add_task("", total=None, completed=0)
         self._started = 0
 
