@@ -15,7 +15,6 @@ from iamsql.errors import IamsqlError
 from iamsql.sql.output import render
 
 duckdb = lazy_import("duckdb")
-rich_progress = lazy_import("rich.progress")
 iamsql_controls = lazy_import("iamsql.controls")
 dbmod = lazy_import("iamsql.store.db")
 lake = lazy_import("iamsql.store.lake")
@@ -109,13 +108,7 @@ def load(
     inputs = list(paths or []) + ([SAMPLE_DIR] if sample else [])
     if not inputs:
         raise IamsqlError("give one or more files or folders to load, or --sample")
-    bar = progress.terminal_progress(
-        quiet,
-        rich_progress.TextColumn("loading"),
-        rich_progress.BarColumn(),
-        rich_progress.MofNCompleteColumn(),
-        rich_progress.TimeElapsedColumn(),
-    )
+    bar = progress.counted(quiet, "loading")
     task = bar.add_task("load", total=None)
     con = dbmod.connect(db, queries=False)  # a load stores rows, it runs no query
     with bar:

@@ -3,27 +3,70 @@
 done, so piped output and logs hold the results alone.
 
 ``terminal_progress(quiet, *columns)`` is the one place a progress display is made; ``Steps`` shows counted
-steps on one rewritten line, as Powerpipe shows a benchmark run: ``[12/66] iam_root_mfa_enabled``.
+steps on one rewritten line, as Powerpipe shows a benchmark run: ``[12/66] iam_root_mfa_enabled``; ``counted``
+a bar of counted items. With ``--quiet``, or when stderr is no terminal, both are ``NoDisplay`` and rich is not
+imported (``common/progress_drawn.py`` holds what draws).
 """
 
 from __future__ import annotations
 
-from rich.console import Console
-from rich.progress import Progress, ProgressColumn, Task, TextColumn, TimeElapsedColumn
-from rich.text import Text
+import os
+import sys
+
+from iamsql.common.lazy import lazy_import
+
+drawn = lazy_import("iamsql.common.progress_drawn")  # rich, imported only when a display may be drawn
 
 
-def terminal_progress(quiet: bool, *columns: ProgressColumn) -> Progress:
-    """A transient progress display on stderr; disabled with ``quiet`` or when stderr is not a terminal."""
-    console = Console(stderr=True)
-    return Progress(*columns, console=console, transient=True, disable=quiet or not console.is_terminal)
+def may_draw(quiet: bool) -> bool:
+    """Whether a display could be drawn on stderr: not ``quiet``, and stderr a terminal or one forced with
+    ``TTY_COMPATIBLE=1`` or ``FORCE_COLOR`` (where this says no, rich's ``Console.is_terminal`` says no too, so
+    the display is not made at all; where it says yes, rich decides)."""
+    if quiet:
+        return False
+    if os.environ.get("TTY_COMPATIBLE") == "1" or "FORCE_COLOR" in os.environ:
+        return True
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):  # no stderr, or a closed one
+        return False
 
 
-class StepCount(ProgressColumn):
-    """``[n/total]``; nothing until the total is known."""
+def terminal_progress(quiet: bool, *columns):
+    """A transient rich progress display on stderr with ``columns``; disabled with ``quiet`` or when stderr is
+    not a terminal."""
+    return drawn.terminal_progress(quiet, *columns)
 
-    def render(self, task: Task) -> Text:
-        return Text("" if task.total is None else f"[{task.completed:.0f}/{task.total:.0f}]")
+
+class NoDisplay:
+    """The calls a rich ``Progress`` display takes, doing nothing: what ``--quiet`` gets."""
+
+    def add_task(self, *_args, **_fields) -> int:
+        return 0
+
+    def update(self, *_args, **_fields) -> None:
+        """Nothing is shown."""
+
+    def advance(self, *_args) -> None:
+        """Nothing is shown."""
+
+    def start(self) -> None:
+        """Nothing is drawn."""
+
+    def stop(self) -> None:
+        """Nothing was drawn."""
+
+    def __enter__(self) -> NoDisplay:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        """Nothing to erase."""
+
+
+def counted(quiet: bool, label: str):
+    """A bar of counted items (``label``, bar, ``n/total``, elapsed time), or ``NoDisplay`` when it cannot be
+    drawn (``may_draw``)."""
+    return drawn.counted_display(label) if may_draw(quiet) else NoDisplay()
 
 
 class Steps:
@@ -31,7 +74,7 @@ class Steps:
     step starts. A context manager: the line is drawn inside ``with`` and erased at its end."""
 
     def __init__(self, quiet: bool = False) -> None:
-        self.bar = terminal_progress(quiet, StepCount(), TextColumn("{task.description}"), TimeElapsedColumn())
+        self.bar = drawn.steps_display() if may_draw(quiet) else NoDisplay()
         self._task = self.bar.add_task("", total=None, completed=0)
         self._started = 0
 

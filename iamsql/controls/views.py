@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -35,28 +36,42 @@ from iamsql.store.schema import ACCESS_TABLES, CATALOG_TABLES
 def create_action_table(con: duckdb.DuckDBPyConnection) -> None:
     """TEMP table ``aws_iam_action``: every action of the pinned action catalog, in Steampipe's shape."""
     columns = CATALOG_TABLES["aws_iam_action"]
-    con.execute(f'create or replace temp table aws_iam_action ({", ".join(f"{c} {t}" for c, t in columns)})')
+    con.execute(f"create or replace temp table aws_iam_action ({', '.join(f'{c} {t}' for c, t in columns)})")
     catalog = policy.catalog()
     actions = [a for service in catalog.services() for a in catalog.actions(service).values()]
-    rows = [[a.full_name.lower() for a in actions], [a.service for a in actions], [a.name for a in actions],
-            [a.access_level for a in actions], [a.description for a in actions]]
-    con.execute("insert into aws_iam_action select " + ", ".join(f"unnest(${i + 1}::varchar[])" for i in range(5)), rows)
+    rows = [
+        [a.full_name.lower() for a in actions],
+        [a.service for a in actions],
+        [a.name for a in actions],
+        [a.access_level for a in actions],
+        [a.description for a in actions],
+    ]
+    con.execute(
+        "insert into aws_iam_action select " + ", ".join(f"unnest(${i + 1}::varchar[])" for i in range(5)), rows
+    )
 
 
-def create_views(con: duckdb.DuckDBPyConnection, *, access: bool = True, names: Iterable[str] | None = None,
-                 engine_tables: Iterable[str] = ACCESS_TABLES) -> None:
+def create_views(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    access: bool = True,
+    names: Iterable[str] | None = None,
+    engine_tables: Iterable[str] = ACCESS_TABLES,
+) -> None:
     """Create the helper views (``iamsql_account`` and ``queries/views/*.sql``, or only ``names`` of them) as TEMP
     views on this connection, in dependency order, and set ``iamsql_as_of`` to the newest snapshot time, so ad hoc
     queries see the same views and time as controls. With ``access``, also the policy engine's tables
     (``engine_tables``, default every one of ``ACCESS_TABLES``) over every account, those this connection lacks."""
     create_account_view(con)
-    if names is None and not _has_temp_table(con, "aws_iam_action"):  # ad hoc queries; no control reads it
+    temp = temp_tables(con)
+    if names is None and "aws_iam_action" not in temp:  # ad hoc queries; no control reads it
         create_action_table(con)
-    missing = [name for name in engine_tables if not _has_temp_table(con, name)]
+    missing = [name for name in engine_tables if name not in temp]
     if access and missing and has_table(con, "aws_iam_role", "history"):
         access_tables.create_tables(con, ACCESS_QUESTIONS, tables=missing)
+        temp = temp_tables(con)
     # Views over the engine's tables wait until the connection has them (a run creates them per account).
-    waiting = views_over_access(frozenset(name for name in ACCESS_TABLES if not _has_temp_table(con, name)))
+    waiting = views_over_access(frozenset(name for name in ACCESS_TABLES if name not in temp))
     for name in waiting:
         con.execute(f'drop view if exists temp.main."{name}"')
     wanted = set(view_names() if names is None else names) - waiting
@@ -65,7 +80,9 @@ def create_views(con: duckdb.DuckDBPyConnection, *, access: bool = True, names: 
             try:
                 create_view(con, name)
             except (duckdb.Error, IamsqlError) as exc:
-                raise ControlError(f"helper view queries/views/{name}.sql cannot be created: {first_line(exc)}") from None
+                raise ControlError(
+                    f"helper view queries/views/{name}.sql cannot be created: {first_line(exc)}"
+                ) from None
 
 
 def create_view(con: duckdb.DuckDBPyConnection, name: str) -> None:
@@ -82,9 +99,19 @@ def view_duckdb(body: str) -> str:
     return sqlcache.translated([body], CACHED_DIALECT, lambda: to_duckdb(body))
 
 
-def _has_temp_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(con.execute(
-        "select count(*) from duckdb_tables() where table_name = ? and database_name = 'temp'", [name]).fetchone()[0])
+def temp_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The names of the connection's TEMP tables (one catalog lookup)."""
+    return {
+        name
+        for (name,) in con.execute("select table_name from duckdb_tables() where database_name = 'temp'").fetchall()
+    }
+
+
+def temp_views(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The names of the connection's TEMP views (one catalog lookup)."""
+    return {
+        name for (name,) in con.execute("select view_name from duckdb_views() where database_name = 'temp'").fetchall()
+    }
 
 
 def reads_access_tables(selected: list[Control]) -> bool:
@@ -105,8 +132,11 @@ def reads_access_tables(selected: list[Control]) -> bool:
 @lru_cache(maxsize=8)
 def _view_access(tables: frozenset[str] = frozenset(ACCESS_TABLES)) -> frozenset[str]:
     """Helper views whose SQL names one of the policy engine's ``tables``."""
-    return frozenset(name for name in view_names() if any(
-        re.search(rf"\b{table}\b", (VIEWS_DIR / f"{name}.sql").read_text(encoding="utf-8")) for table in tables))
+    return frozenset(
+        name
+        for name in view_names()
+        if any(re.search(rf"\b{table}\b", (VIEWS_DIR / f"{name}.sql").read_text(encoding="utf-8")) for table in tables)
+    )
 
 
 @lru_cache(maxsize=8)
@@ -124,11 +154,16 @@ def views_over_access(tables: frozenset[str] = frozenset(ACCESS_TABLES)) -> froz
 MATERIALIZED_PREFIX = "iamsql_materialized_"
 
 
+_WORD = re.compile(r"\w+")
+
+
 @lru_cache(maxsize=1024)
 def _references(text: str) -> dict[str, int]:
-    """How many times ``text`` names each helper view (a word match; a false positive only costs time)."""
-    counts = {name: len(re.findall(rf"\b{name}\b", text)) for name in _view_bodies()}
-    return {name: count for name, count in counts.items() if count}
+    """How many times ``text`` names each helper view: the whole words of ``text`` that are a view's name (view
+    names are words; a false positive only costs time). One pass over the text, not one search per view."""
+    names = _view_bodies()
+    counts = Counter(word for word in _WORD.findall(text) if word in names)
+    return {name: counts[name] for name in names if name in counts}
 
 
 def _control_references(control: Control) -> dict[str, int]:

@@ -308,18 +308,11 @@ def build_report(
     statuses = requirement_status(counts, selected, attested=attested, by_account=by_account)
     sections = _framework_sections(selected, statuses, counts, account_summaries(by_account, selected, attested))
 
-    def requirements_of(control_id: str) -> list[str]:
-        return [
-            f"{section.id}:{r['id']}"
-            for section in sections
-            for r in section.requirements
-            if any(c["id"] == control_id for c in r["controls"])
-        ]
-
+    requirements = requirements_by_control(sections)
     # With --framework, the report is about those frameworks: only the controls mapped to them.
-    control_ids = sorted(cid for cid in counts if not frameworks or requirements_of(cid))
+    control_ids = sorted(cid for cid in counts if not frameworks or requirements.get(cid))
     control_rows = [
-        _control_row(cid, controls.get(cid), run["parameters"].get(cid, {}), counts[cid], requirements_of(cid))
+        _control_row(cid, controls.get(cid), run["parameters"].get(cid, {}), counts[cid], requirements.get(cid, []))
         for cid in control_ids
     ]
     status_counts = {s: sum(counts[cid][s] for cid in control_ids) for s in STATUSES}
@@ -339,6 +332,16 @@ def build_report(
 
     extend_report(con, report)
     return report
+
+
+def requirements_by_control(sections: list[FrameworkSection]) -> dict[str, list[str]]:
+    """For each control, the requirements mapped to it (``framework:requirement``, in the sections' order)."""
+    found: dict[str, list[str]] = {}
+    for section in sections:
+        for r in section.requirements:
+            for control_id in dict.fromkeys(c["id"] for c in r["controls"]):
+                found.setdefault(control_id, []).append(f"{section.id}:{r['id']}")
+    return found
 
 
 # ------------------------------------------------------------------------------------------------ the run

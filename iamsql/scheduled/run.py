@@ -41,7 +41,6 @@ from iamsql.history import waivers as exc_mod
 from iamsql.history.waivers import read_exceptions
 from iamsql.load import load_paths
 from iamsql.report import export_run
-from iamsql.scheduled import signing
 from iamsql.scheduled.config import Config
 from iamsql.scheduled.folder import (
     INCOMPLETE,
@@ -57,9 +56,10 @@ from iamsql.scheduled.lock import RunLock, connect_waiting
 from iamsql.scheduled.retention import prune
 from iamsql.store.db import transaction
 
-# boto3 and pySigma are imported only by runs that collect or include Sigma rules
+# boto3, pySigma and cryptography are imported only by runs that collect, include Sigma rules or sign
 collect_run = lazy_import("iamsql.collect.run")
 sigma = lazy_import("iamsql.controls.sigma")
+signing = lazy_import("iamsql.scheduled.signing")
 
 
 @dataclass
@@ -75,8 +75,10 @@ class RunOutcome:
         """The one-line summary printed at the end of a run."""
         s = self.summary
         new = f"{s['new_alarms']} new since run {s['previous_run_id']}" if s["previous_run_id"] else "first run"
-        return (f"evidence run {self.run_id}: {s['accounts']} account(s), {s['controls']} control(s), "
-                f"{s['alarms']} alarm(s), {s['excepted']} excepted, {new}, {s['errors']} error(s) -> {self.folder}")
+        return (
+            f"evidence run {self.run_id}: {s['accounts']} account(s), {s['controls']} control(s), "
+            f"{s['alarms']} alarm(s), {s['excepted']} excepted, {new}, {s['errors']} error(s) -> {self.folder}"
+        )
 
 
 def run(config: Config, log: Callable[[str], None] | None = None) -> RunOutcome:
@@ -115,8 +117,11 @@ def _sigma_controls(config: Config, warnings: list[str]) -> list:
     for folder in config["sigma"]:
         if not Path(folder).exists():
             raise ConfigError(f"sigma: {folder} does not exist")
-    return sigma.load_sigma(config["sigma"], skip_unsupported=bool(config["sigma_skip_unsupported"]),
-                      warn=lambda line: warnings.append(f"skipped Sigma rule: {line}"))
+    return sigma.load_sigma(
+        config["sigma"],
+        skip_unsupported=bool(config["sigma_skip_unsupported"]),
+        warn=lambda line: warnings.append(f"skipped Sigma rule: {line}"),
+    )
 
 
 def _run_locked(con, config: Config, exceptions_file, log, sigma_controls=None, sign_key=None) -> RunOutcome:
@@ -131,12 +136,18 @@ def _run_locked(con, config: Config, exceptions_file, log, sigma_controls=None, 
     log("gathering data")
     gathered = _gather(con, config, raw)
     log("running checks")
-    run_id = run_checks(con, controls=config["controls"], frameworks=config["frameworks"],
-                        params=config["params"], extra_controls=sigma_controls)
+    run_id = run_checks(
+        con,
+        controls=config["controls"],
+        frameworks=config["frameworks"],
+        params=config["params"],
+        extra_controls=sigma_controls,
+    )
     name = config["name"] or _default_name(con, run_id, gathered)
     with transaction(con, lambda: f"evidence run {run_id} as running"):
-        con.execute("insert into iamsql_evidence_run values (?, ?, null, 'running', ?, null, null)",
-                    [run_id, name, started])
+        con.execute(
+            "insert into iamsql_evidence_run values (?, ?, null, 'running', ?, null, null)", [run_id, name, started]
+        )
     applied = exc_mod.apply(con, run_id, exceptions_file)
     previous = history.baseline_run(con, run_id)
     log("writing reports")
@@ -150,33 +161,42 @@ def _run_locked(con, config: Config, exceptions_file, log, sigma_controls=None, 
         (work / "changes.json").write_text(history.render_diff(changes, "json"), encoding="utf-8")
     if exceptions_file is not None:
         shutil.copyfile(exceptions_file.path, work / "exceptions.yaml")
-    rows = con.execute("select status, severity, finding_id, control_id from iamsql_result where run_id = ?",
-                       [run_id]).fetchall()
-    counted = [{"status": s, "severity": sev} for s, sev, f, _c in rows
-               if not (s == "alarm" and f in applied.excepted)]
+    rows = con.execute(
+        "select status, severity, finding_id, control_id from iamsql_result where run_id = ?", [run_id]
+    ).fetchall()
+    counted = [{"status": s, "severity": sev} for s, sev, f, _c in rows if not (s == "alarm" and f in applied.excepted)]
     code = exit_code(counted, config["fail_on"])
     accounts = json.loads(con.execute("select accounts from iamsql_run where run_id = ?", [run_id]).fetchone()[0])
     summary = {
         "accounts": len(accounts),
         "controls": len({c for *_x, c in rows}),
         "results": len(rows),
-        "statuses": {status: sum(1 for s, *_x in rows if s == status) for status in ("ok", "alarm", "info", "skip", "error")},
+        "statuses": {
+            status: sum(1 for s, *_x in rows if s == status) for status in ("ok", "alarm", "info", "skip", "error")
+        },
         "excepted": len(applied.excepted),
         "alarms": sum(1 for s, _sev, f, _c in rows if s == "alarm" and f not in applied.excepted),
         "errors": sum(1 for s, *_x in rows if s == "error"),
         "previous_run_id": previous,
         "new_alarms": sum(1 for c in changes["changes"] if c["change"] == "new_alarm") if changes else 0,
         "resolved": sum(1 for c in changes["changes"] if c["change"] == "resolved") if changes else 0,
-        "exceptions": {state: sum(1 for e in applied.exceptions if applied.state(e) == state)
-                       for state in ("active", "expired", "unused")},
-        "attestations": {state: sum(1 for a in applied.attestations if applied.state(a) == state)
-                         for state in ("active", "expired")},
+        "exceptions": {
+            state: sum(1 for e in applied.exceptions if applied.state(e) == state)
+            for state in ("active", "expired", "unused")
+        },
+        "attestations": {
+            state: sum(1 for a in applied.attestations if applied.state(a) == state) for state in ("active", "expired")
+        },
     }
     manifest = _manifest(con, config, run_id, name, started, gathered, exceptions_file, summary, code, work)
     manifest["chain"] = chain_link(evidence_dir / name)
     if sign_key is not None:
-        manifest["signature"] = {"file": SIGNATURE, "format": "sshsig", "namespace": signing.NAMESPACE,
-                                 "key": signing.fingerprint(sign_key.public_key())}
+        manifest["signature"] = {
+            "file": SIGNATURE,
+            "format": "sshsig",
+            "namespace": signing.NAMESPACE,
+            "key": signing.fingerprint(sign_key.public_key()),
+        }
     manifest_text = json.dumps(manifest, indent=2, sort_keys=False, default=str) + "\n"
     (work / MANIFEST).write_text(manifest_text, encoding="utf-8")
     manifest_sha = hashlib.sha256(manifest_text.encode("utf-8")).hexdigest()
@@ -189,11 +209,17 @@ def _run_locked(con, config: Config, exceptions_file, log, sigma_controls=None, 
     os.rename(work, folder)
     _fsync_dir(folder.parent)
     with transaction(con, lambda: f"evidence run {run_id} as complete ({folder})"):
-        con.execute("update iamsql_evidence_run set name = ?, folder = ?, status = 'complete', finished_at = ?, "
-                    "manifest_sha256 = ? where run_id = ?",
-                    [name, str(folder), datetime.now(timezone.utc), manifest_sha, run_id])
-    pruned = prune(evidence_dir / name, keep_runs=config["retention.keep_runs"],
-                   keep_days=config["retention.keep_days"], current=folder)
+        con.execute(
+            "update iamsql_evidence_run set name = ?, folder = ?, status = 'complete', finished_at = ?, "
+            "manifest_sha256 = ? where run_id = ?",
+            [name, str(folder), datetime.now(timezone.utc), manifest_sha, run_id],
+        )
+    pruned = prune(
+        evidence_dir / name,
+        keep_runs=config["retention.keep_runs"],
+        keep_days=config["retention.keep_days"],
+        current=folder,
+    )
     return RunOutcome(run_id, folder, code, summary, pruned, exc_mod.warnings(applied))
 
 
@@ -240,20 +266,39 @@ def _collect(con, config: Config, raw: Path) -> Gathered:
 
     raw.rmdir()  # the collector creates its folder and refuses one that exists with content
     result = collect_run.collect(
-        con, evidence_dir=raw, profile=config["sources.profile"], regions=config["sources.regions"],
-        role_arns=config["role_arns"], org=bool(config["org"]), role_name=config["role_name"],
-        external_id=config["external_id"], cloudtrail_s3=config["sources.cloudtrail_s3"],
-        since=config["sources.since"], lookup_events_days=config["sources.lookup_events_days"])
-    identities = [{"account_id": a["account_id"], "arn": (a.get("caller_identity") or {}).get("Arn"),
-                   "credentials": a.get("credentials")} for a in result.accounts]
+        con,
+        evidence_dir=raw,
+        profile=config["sources.profile"],
+        regions=config["sources.regions"],
+        role_arns=config["role_arns"],
+        org=bool(config["org"]),
+        role_name=config["role_name"],
+        external_id=config["external_id"],
+        cloudtrail_s3=config["sources.cloudtrail_s3"],
+        since=config["sources.since"],
+        lookup_events_days=config["sources.lookup_events_days"],
+    )
+    identities = [
+        {
+            "account_id": a["account_id"],
+            "arn": (a.get("caller_identity") or {}).get("Arn"),
+            "credentials": a.get("credentials"),
+        }
+        for a in result.accounts
+    ]
     caller = next((a["account_id"] for a in result.accounts if a.get("credentials") == "caller"), None)
     return Gathered(
         [{"path": "raw", "original": "collected from AWS"}],
         caller_identity=identities,
         organization_id=f"org-{caller}" if config["org"] and caller else None,
         regions=list(json.loads((raw / "manifest.json").read_text(encoding="utf-8"))["options"]["regions"]),
-        collector={"requests": result.requests, "accounts": result.accounts, "gaps": len(result.gaps),
-                   "manifest": "raw/manifest.json"})
+        collector={
+            "requests": result.requests,
+            "accounts": result.accounts,
+            "gaps": len(result.gaps),
+            "manifest": "raw/manifest.json",
+        },
+    )
 
 
 def _default_name(con, run_id: int, gathered: Gathered) -> str:
@@ -265,22 +310,37 @@ def _default_name(con, run_id: int, gathered: Gathered) -> str:
 
 def _write_outputs(con, config: Config, run_id: int, work: Path, extra_controls=None) -> None:
     outputs = config["outputs"]
-    export_run(con, [work / OUTPUT_FILES[output] for output in outputs], formats=outputs,
-               frameworks=config["frameworks"], run_id=run_id, extra_controls=extra_controls)
+    export_run(
+        con,
+        [work / OUTPUT_FILES[output] for output in outputs],
+        formats=outputs,
+        frameworks=config["frameworks"],
+        run_id=run_id,
+        extra_controls=extra_controls,
+    )
 
 
 def _manifest(con, config, run_id, name, started, gathered: Gathered, exceptions_file, summary, code, work) -> dict:
-    run_row = con.execute("select as_of, accounts, snapshot_ids, control_pack_hash, run_by from iamsql_run "
-                          "where run_id = ?", [run_id]).fetchone()
+    run_row = con.execute(
+        "select as_of, accounts, snapshot_ids, control_pack_hash, run_by from iamsql_run where run_id = ?", [run_id]
+    ).fetchone()
     as_of, accounts, snapshot_ids, pack_hash, run_by = run_row
     accounts, snapshot_ids = json.loads(accounts), json.loads(snapshot_ids)
     snapshots = con.execute(
         "select snapshot_id, account_id, kind, loaded_at, as_of, partial, gaps from iamsql_snapshot "
-        "where list_contains(?, snapshot_id) order by snapshot_id", [snapshot_ids or [-1]]).fetchall()
+        "where list_contains(?, snapshot_id) order by snapshot_id",
+        [snapshot_ids or [-1]],
+    ).fetchall()
     gaps = [gap for *_x, g in snapshots for gap in (json.loads(g) if g else [])]
-    regions = sorted({r for (r,) in con.execute(
-        "select distinct region from iamsql_result where run_id = ? and region is not null", [run_id]).fetchall()}
-        | set(gathered.regions))
+    regions = sorted(
+        {
+            r
+            for (r,) in con.execute(
+                "select distinct region from iamsql_result where run_id = ? and region is not null", [run_id]
+            ).fetchall()
+        }
+        | set(gathered.regions)
+    )
     return {
         "manifest_version": 1,
         "tool": {"name": "iamsql", "version": __version__},
@@ -296,17 +356,31 @@ def _manifest(con, config, run_id, name, started, gathered: Gathered, exceptions
         "source": "collected from AWS" if config.collecting else "loaded from files",
         "accounts": accounts,
         "regions": regions,
-        "snapshots": [{"snapshot_id": s, "account_id": a, "kind": k, "loaded_at": la.isoformat(),
-                       "as_of": ao.isoformat() if ao else None, "partial": p}
-                      for s, a, k, la, ao, p, _g in snapshots],
+        "snapshots": [
+            {
+                "snapshot_id": s,
+                "account_id": a,
+                "kind": k,
+                "loaded_at": la.isoformat(),
+                "as_of": ao.isoformat() if ao else None,
+                "partial": p,
+            }
+            for s, a, k, la, ao, p, _g in snapshots
+        ],
         "collection_gaps": gaps,
         "complete": not gaps and not any(p for *_x, p, _g in snapshots),
         "sources": gathered.sources,
         "collector": gathered.collector or None,
-        "exceptions_file": ({"file": "exceptions.yaml", "original": str(exceptions_file.path),
-                             "sha256": exceptions_file.sha256} if exceptions_file else None),
-        "config": {"file": str(config.path) if config.path else None, "settings": config.public(),
-                   "origin": config.origin},
+        "exceptions_file": (
+            {"file": "exceptions.yaml", "original": str(exceptions_file.path), "sha256": exceptions_file.sha256}
+            if exceptions_file
+            else None
+        ),
+        "config": {
+            "file": str(config.path) if config.path else None,
+            "settings": config.public(),
+            "origin": config.origin,
+        },
         "summary": summary,
         "exit_code": code,
         "files": hash_tree(work),

@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from iamsql.common.files import sha256_file
+from iamsql.common.lazy import lazy_import
 from iamsql.errors import EvidenceError
-from iamsql.scheduled import signing
 from iamsql.scheduled.folder import MANIFEST, MANIFEST_HASH, SIGNATURE, hash_tree, is_run_folder, subfolders
 from iamsql.store import db as dbmod
 from iamsql.store.db import has_table
+
+signing = lazy_import("iamsql.scheduled.signing")  # cryptography, imported only when a signature is checked
 
 
 @dataclass
@@ -34,8 +36,7 @@ class Verification:
     def lines(self) -> list[str]:
         if self.ok:
             return [f"ok {self.folder}: manifest intact, every file matches"] + [f"  note     {n}" for n in self.notes]
-        out = [f"FAILED {self.folder}: {self.manifest_problem}"] if not self.manifest_ok else \
-              [f"FAILED {self.folder}"]
+        out = [f"FAILED {self.folder}: {self.manifest_problem}"] if not self.manifest_ok else [f"FAILED {self.folder}"]
         out += [f"  changed  {p}" for p in self.changed]
         out += [f"  removed  {p}" for p in self.removed]
         out += [f"  added    {p}" for p in self.added]
@@ -44,8 +45,9 @@ class Verification:
         return out
 
 
-def verify(folder: str | Path, db: str | Path | None = None,
-           public_key: str | Path | None = None) -> list[Verification]:
+def verify(
+    folder: str | Path, db: str | Path | None = None, public_key: str | Path | None = None
+) -> list[Verification]:
     """Verify one run folder, every run of a name (``<dir>/<name>``), or every run under an evidence folder
     (``<dir>/<name>/<time>``). Runs of one name are checked as a chain: each manifest must name the run before
     it and that manifest's SHA-256. With ``db``, every manifest's SHA-256 is checked against the database's
@@ -129,14 +131,17 @@ def check_chain(runs: list[Verification]) -> None:
         earlier = runs[index - 1] if index else None
         if link is None:
             if earlier is not None:
-                result.problems.append(f"broken link: the manifest names no previous run, but {earlier.folder.name} "
-                                       "comes before it")
+                result.problems.append(
+                    f"broken link: the manifest names no previous run, but {earlier.folder.name} comes before it"
+                )
             continue
         named = link.get("folder")
         if named not in present:
             if earlier is None and _prunes(manifest):
-                result.notes.append(f"chain starts here: previous run {named} is not present (retention prunes "
-                                    "this evidence folder; --db tells pruned runs from removed ones)")
+                result.notes.append(
+                    f"chain starts here: previous run {named} is not present (retention prunes "
+                    "this evidence folder; --db tells pruned runs from removed ones)"
+                )
             else:
                 result.problems.append(f"missing run: {named} (the previous run this manifest links to)")
             continue
@@ -146,12 +151,13 @@ def check_chain(runs: list[Verification]) -> None:
         if not target.exists():
             result.problems.append(f"broken link: {named}/{MANIFEST} is missing")
         elif sha256_file(target) != link.get("manifest_sha256"):
-            result.problems.append(f"broken link: {named}/{MANIFEST} is not the manifest this run linked to "
-                                   "(it was rewritten)")
+            result.problems.append(
+                f"broken link: {named}/{MANIFEST} is not the manifest this run linked to (it was rewritten)"
+            )
 
 
 def _prunes(manifest: dict) -> bool:
-    settings = ((manifest.get("config") or {}).get("settings") or {})
+    settings = (manifest.get("config") or {}).get("settings") or {}
     return bool(settings.get("retention.keep_runs") or settings.get("retention.keep_days") is not None)
 
 
@@ -180,8 +186,10 @@ def check_database(results: list[Verification], parents: list[Path], db: str | P
             continue
         actual = sha256_file(result.folder / MANIFEST)
         if record[3] != actual:
-            result.problems.append(f"database: {MANIFEST} SHA-256 differs from the one stored for run "
-                                   f"{manifest.get('run_id')} (the manifest was rewritten)")
+            result.problems.append(
+                f"database: {MANIFEST} SHA-256 differs from the one stored for run "
+                f"{manifest.get('run_id')} (the manifest was rewritten)"
+            )
         if record[1] and Path(record[1]).name != result.folder.name:
             result.problems.append(f"database: run {manifest.get('run_id')} was written to {Path(record[1]).name}")
     present = {r.folder.name for r in results}
@@ -197,8 +205,9 @@ def check_database(results: list[Verification], parents: list[Path], db: str | P
             if target is None:
                 continue
             if prunes and missing < oldest:
-                target.notes.append(f"run {run_id} ({missing}) is not present: older than every run here, pruned "
-                                    "by retention")
+                target.notes.append(
+                    f"run {run_id} ({missing}) is not present: older than every run here, pruned by retention"
+                )
             else:
                 holder = next((r for r in runs if r.folder.name > missing), runs[-1])
                 holder.problems.append(f"missing run: {missing} (run {run_id} in the database)")
@@ -229,6 +238,5 @@ def verify_run(folder: Path) -> Verification:
     present = hash_tree(folder)
     added = sorted(set(present) - set(listed))
     removed = sorted(set(listed) - set(present))
-    changed = sorted(p for p in set(listed) & set(present)
-                     if present[p]["sha256"] != (listed[p] or {}).get("sha256"))
+    changed = sorted(p for p in set(listed) & set(present) if present[p]["sha256"] != (listed[p] or {}).get("sha256"))
     return Verification(folder, problem is None, problem, added, removed, changed)
