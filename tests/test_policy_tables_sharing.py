@@ -7,8 +7,9 @@ import gc
 import pytest
 
 from iamsql import controls
+from iamsql.common.collector import collector_paused
 from iamsql.policy import parse_policy
-from iamsql.policy.access.model import AccountModel, AttachedPolicy, Principal, collector_paused
+from iamsql.policy.access.model import AccountModel, AttachedPolicy, Principal
 from iamsql.policy.access.questions import load_questions
 from iamsql.policy.access.tables import Asker, policy_answers, principal_rows
 

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 import duckdb
 
+from iamsql.common.collector import collector_paused
 from iamsql.controls.catalog import (
     Control,
     effective_parameters,
@@ -25,7 +26,6 @@ from iamsql.controls.catalog import (
 from iamsql.controls.contract import Account, contract_problem, result_row, result_rows, store_run
 from iamsql.controls.views import control_pack_hash
 from iamsql.errors import ControlError, first_line
-from iamsql.policy.access.model import collector_paused
 from iamsql.store.bookkeeping import RUN_DDL
 
 Timing = tuple[str, str, float, int]  # (control or step, account id, milliseconds, rows)

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import duckdb
 
+from iamsql.common.collector import collector_paused
 from iamsql.policy.access.cache import AnswerCache, fill_tables, insert_rows
 from iamsql.policy.access.events import event_rows
-from iamsql.policy.access.model import AccountModel, collector_paused, load_accounts
+from iamsql.policy.access.model import AccountModel, load_accounts
 from iamsql.policy.access.organization import Guardrails, guardrails
 from iamsql.policy.access.questions import Question, load_questions
 from iamsql.policy.access.tables import Asker, policy_rows, principal_rows, trust_rows

@@ -6,33 +6,17 @@ groups or policies) stays ``None``: the engine then answers ``Unknown`` where it
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import duckdb
 
+from iamsql.common.collector import collector_paused
 from iamsql.errors import PolicyError
 from iamsql.policy import Policy, parse_policy
-
-
-@contextmanager
-def collector_paused():
-    """The cyclic garbage collector paused, then as it was (also as a decorator). Building the engine's tables
-    allocates millions of long-lived objects without cycles (parsed documents, answers, rows): the collector's full
-    passes over them, longer as the heap grows, freed nothing and took a third of the CPU time at 10,000
-    principals. Reference counting still frees everything."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class LoadedDocument:

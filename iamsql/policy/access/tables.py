@@ -18,9 +18,10 @@ import json
 from collections.abc import Iterable
 from functools import lru_cache
 
+from iamsql.common.collector import collector_paused
 from iamsql.policy import Evaluation, MatchedStatement, Request, evaluate, parse_policy
 from iamsql.policy.access import trust as trust_analysis
-from iamsql.policy.access.model import AccountModel, AttachedPolicy, Principal, collector_paused
+from iamsql.policy.access.model import AccountModel, AttachedPolicy, Principal
 from iamsql.policy.access.organization import Guardrails
 from iamsql.policy.access.questions import Question, resources_for
 
