@@ -3,9 +3,13 @@ PostgreSQL, ...); every module there is registered as a pytest plugin. Every fil
 repository: the public AWS data sets are in tests/data (see tests/data/PROVENANCE.md)."""
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
+
+from iamsql.load import load_paths
+from iamsql.store import db
 
 pytest_plugins = sorted(
     f"tests.fixtures.{p.stem}" for p in (Path(__file__).parent / "fixtures").glob("*.py") if p.stem != "__init__"
@@ -68,3 +72,22 @@ def translation_cache(tmp_path_factory) -> Path:
 def db_path(tmp_path) -> Path:
     """A fresh DuckDB file path for one test."""
     return tmp_path / "test.duckdb"
+
+
+@pytest.fixture(scope="session")
+def cloudsplaining_loaded(tmp_path_factory) -> Path:
+    """A database with Cloudsplaining's example account file loaded (two accounts), loaded once per session: copy
+    it (``cloudsplaining_db``) before writing to it."""
+    path = tmp_path_factory.mktemp("cloudsplaining") / "loaded.duckdb"
+    con = db.connect(str(path))
+    load_paths(con, [TEST_DATA / "cloudsplaining" / "example.json"])
+    con.close()
+    return path
+
+
+@pytest.fixture
+def cloudsplaining_db(cloudsplaining_loaded, tmp_path) -> Path:
+    """A test's own copy of ``cloudsplaining_loaded``."""
+    path = tmp_path / "iamsql.duckdb"
+    shutil.copy(cloudsplaining_loaded, path)
+    return path

@@ -23,27 +23,14 @@ from iamsql.store.schema import ACCESS_TABLES
 
 from . import test_controls_detections_engine as detections
 from .cloudtrail_events import load_accounts as load_events
-from .conftest import TEST_DATA
 
-EXAMPLE = TEST_DATA / "cloudsplaining" / "example.json"
 CHANGED_POLICY = "arn:aws:iam::200611803367:policy/privesc8-AttachGroupPolicy"  # attached to two principals
 READ_ONLY = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
 
 
-@pytest.fixture(scope="module")
-def loaded(tmp_path_factory):
-    path = tmp_path_factory.mktemp("cache") / "loaded.duckdb"
-    con = db.connect(str(path))
-    load_paths(con, [EXAMPLE])  # two accounts
-    con.close()
-    return path
-
-
 @pytest.fixture
-def database(loaded, tmp_path):
-    path = tmp_path / "iamsql.duckdb"
-    shutil.copy(loaded, path)
-    return path
+def database(cloudsplaining_db):
+    return cloudsplaining_db
 
 
 @pytest.fixture

@@ -3,39 +3,23 @@ cannot read gives the same tables whether its answers are computed or kept (left
 ``iam_role_trust_access``, as good as unknown for its holders)."""
 
 import json
-import shutil
 
 import duckdb
 import pytest
 
 from iamsql import controls
-from iamsql.load import load_paths
 from iamsql.policy.access import model
 from iamsql.policy.access.build import compute, create_tables
 from iamsql.store import db
 from iamsql.store.schema import ACCESS_TABLES
 
-from .conftest import TEST_DATA
-
-EXAMPLE = TEST_DATA / "cloudsplaining" / "example.json"
 BROKEN_POLICY = "arn:aws:iam::200611803367:policy/privesc8-AttachGroupPolicy"  # attached to two principals
 UNREADABLE = {"Version": "2012-10-17", "Statement": [{"Effect": "Maybe", "Action": "*", "Resource": "*"}]}
 
 
-@pytest.fixture(scope="module")
-def loaded(tmp_path_factory):
-    path = tmp_path_factory.mktemp("lazy") / "loaded.duckdb"
-    con = db.connect(str(path))
-    load_paths(con, [EXAMPLE])
-    con.close()
-    return path
-
-
 @pytest.fixture
-def database(loaded, tmp_path):
-    path = tmp_path / "iamsql.duckdb"
-    shutil.copy(loaded, path)
-    return path
+def database(cloudsplaining_db):
+    return cloudsplaining_db
 
 
 @pytest.fixture
