@@ -307,8 +307,10 @@ class AnswerCache:
                 elif body := [(key, seq, *row) for key in keys for seq, row in enumerate(self.computed[table, key])]:
                     insert_rows(self.con, rows_table, body, ["VARCHAR", "BIGINT", *types])
         # DuckDB holds committed rows in memory until a checkpoint writes them to the file (compressed, read back
-        # only when needed); the one it would do on closing the database, done now
-        self.con.execute("checkpoint")
+        # only when needed); the one it would do on closing the database, done now when the rows are many (fewer
+        # than a batch hold less memory than the build held in Python, and are written with the rest on closing)
+        if sum(self.sizes.values()) >= BATCH_ROWS:
+            self.con.execute("checkpoint")
         return counts
 
     def _streamed(self, units: list[Unit], whole: set[tuple[str, str]]) -> set[str]:
