@@ -199,25 +199,30 @@ class AnswerCache:
     @classmethod
     def open(cls, con: duckdb.DuckDBPyConnection, questions_file: Path) -> AnswerCache | None:
         """The cache of the connection's database; None when the database is not a file this connection may
-        write. The cache tables are created when missing; a cache made by another engine version is emptied."""
+        write. The cache tables are created when missing; a cache made by another engine version is emptied. One
+        query when the cache is there."""
         tables = [ACCESS_CACHE_KEYS, *ACCESS_CACHE_ROWS.values()]
-        ((path, read_only, present),) = con.execute(
-            "select path, readonly, (select count(*) from duckdb_tables() t where t.database_name = d.database_name "
-            "and t.schema_name = 'main' and t.table_name in (select unnest(?::varchar[]))) "
-            "from duckdb_databases() d where d.database_name = current_database()",
-            [tables],
-        ).fetchall()
+        version = engine_version(questions_file)
+        database = "from duckdb_databases() where database_name = current_database()"
+        present = (
+            "(select count(*) from duckdb_tables() where database_name = current_database() and schema_name = 'main' "
+            "and table_name in (select unnest(?::varchar[])))"
+        )
+        try:
+            ((path, read_only, found, stale, scopes),) = con.execute(
+                f"select path, readonly, {present}, (select count(*) filter (where engine_version <> ?) from "
+                f"{ACCESS_CACHE_KEYS}), (select list(distinct account_id) from {ACCESS_CACHE_KEYS}) {database}",
+                [tables, version],
+            ).fetchall()
+        except duckdb.CatalogException:  # no cache yet
+            ((path, read_only, found),) = con.execute(
+                f"select path, readonly, {present} {database}", [tables]
+            ).fetchall()
+            stale, scopes = 0, None
         if path is None or read_only:
             return None
-        version = engine_version(questions_file)
-        if present < len(tables):
+        if found < len(tables):
             con.execute(ACCESS_CACHE_DDL)
-            if not present:
-                return cls(con, version, set())
-        ((stale, scopes),) = con.execute(
-            f"select count(*) filter (where engine_version <> ?), list(distinct account_id) from {ACCESS_CACHE_KEYS}",
-            [version],
-        ).fetchall()
         if stale:
             with transaction(con):
                 for table in tables:
