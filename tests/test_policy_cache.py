@@ -334,11 +334,14 @@ def _cache_statements(path, monkeypatch) -> list[str]:
     return counting[0].statements
 
 
-def test_a_build_runs_as_many_statements_whatever_its_accounts_and_units(database, with_events, monkeypatch):
+def test_a_build_runs_at_most_as_many_statements_whatever_its_accounts_and_units(database, with_events, monkeypatch):
     assert len(_accounts(database)) == 2 and len(_accounts(with_events)) == 1
     cold = [_cache_statements(path, monkeypatch) for path in (database, with_events)]
     warm = [_cache_statements(path, monkeypatch) for path in (database, with_events)]
-    assert len(cold[0]) == len(cold[1]) and len(warm[0]) == len(warm[1])
+    # two accounts and their hundreds of units take fewer statements than one account with events: the event
+    # tables, empty without events, are neither written, copied nor filled
+    assert len(cold[0]) < len(cold[1]) and len(warm[0]) < len(warm[1])
+    assert not any(sql.startswith("insert") and "iam_event" in sql for sql in cold[0] + warm[0])
     assert len(warm[0]) < len(cold[0])  # nothing written, nothing pruned
     assert not any(sql.startswith("delete") for sql in cold[0] + warm[0])  # an empty cache is not pruned
 

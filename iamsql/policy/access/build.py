@@ -65,9 +65,8 @@ def create_tables(
     questions, rails, accounts = load_questions(questions_file), guardrails(con), load_accounts(con)
     computed = _rows(con, questions, rails, accounts, set(wanted) - set(kept))
     try:
+        con.execute(";\n".join(f'create or replace temp table "{prefix}{name}" ({_columns(name)})' for name in wanted))
         for name in wanted:
-            columns = ", ".join(f'"{column}" {sqltype}' for column, sqltype in ACCESS_TABLES[name])
-            con.execute(f'create or replace temp table "{prefix}{name}" ({columns})')
             if computed.get(name):
                 insert_rows(con, f"{prefix}{name}", computed[name], [sqltype for _, sqltype in ACCESS_TABLES[name]])
         counts = {name: len(rows) for name, rows in computed.items()}
@@ -75,7 +74,11 @@ def create_tables(
             events = [name for name in kept if name in EVENT_TABLES]
             counts.update(fill_tables(cache, con, accounts, rails, questions, kept, events, prefix))
     except BaseException:  # no half-filled table that a later call would take for computed
-        for name in wanted:
-            con.execute(f'drop table if exists temp.main."{prefix}{name}"')
+        con.execute(";\n".join(f'drop table if exists temp.main."{prefix}{name}"' for name in wanted))
         raise
     return {name: counts.get(name, 0) for name in wanted}
+
+
+def _columns(name: str) -> str:
+    """The column definitions of the access table ``name``."""
+    return ", ".join(f'"{column}" {sqltype}' for column, sqltype in ACCESS_TABLES[name])

@@ -182,14 +182,16 @@ class Unit(NamedTuple):
 
 class AnswerCache:
     """The kept units of one database: which keys it holds, new units written whole, rows copied into TEMP tables.
-    A build takes a fixed number of statements, whatever its number of accounts and units (plus one per
-    ``BATCH_ROWS`` rows of a table it computes whole)."""
+    A build takes at most a fixed number of statements, whatever its number of accounts and units (plus one per
+    ``BATCH_ROWS`` rows of a table it computes whole), and none for what has nothing to do: a table without rows,
+    units to look up or prune where the cache holds none of the build's scopes."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, version: str, empty: bool) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, version: str, scopes: set[str]) -> None:
         self.con = con
         self.version = version
-        self.empty = empty  # nothing kept: no unit to look up, nothing to prune
+        self.scopes = scopes  # the scopes kept units belong to: a build with none of them looks nothing up, prunes none
         self.sizes: dict[tuple[str, str], int] = {}  # (table, key) -> row count of each unit computed by this build
+        self.kept: dict[tuple[str, str], int] = {}  # (table, key) -> row count of each unit kept whole
         # (table, key) -> the rows of a computed unit that this build reads again: all of them, but only the
         # administrator answers (``admin_answers``) of the units of a table streamed into its TEMP table
         self.computed: dict[tuple[str, str], list[tuple]] = {}
@@ -197,32 +199,38 @@ class AnswerCache:
     @classmethod
     def open(cls, con: duckdb.DuckDBPyConnection, questions_file: Path) -> AnswerCache | None:
         """The cache of the connection's database; None when the database is not a file this connection may
-        write. The cache tables are created when missing; a cache made by another engine version is emptied."""
+        write. The cache tables are created when missing; a cache made by another engine version is emptied. One
+        query when the cache is there."""
         tables = [ACCESS_CACHE_KEYS, *ACCESS_CACHE_ROWS.values()]
-        ((path, read_only, present),) = con.execute(
-            "select path, readonly, (select count(*) from duckdb_tables() t where t.database_name = d.database_name "
-            "and t.schema_name = 'main' and t.table_name in (select unnest(?::varchar[]))) "
-            "from duckdb_databases() d where d.database_name = current_database()",
-            [tables],
-        ).fetchall()
+        version = engine_version(questions_file)
+        database = "from duckdb_databases() where database_name = current_database()"
+        present = (
+            "(select count(*) from duckdb_tables() where database_name = current_database() and schema_name = 'main' "
+            "and table_name in (select unnest(?::varchar[])))"
+        )
+        try:
+            ((path, read_only, found, stale, scopes),) = con.execute(
+                f"select path, readonly, {present}, (select count(*) filter (where engine_version <> ?) from "
+                f"{ACCESS_CACHE_KEYS}), (select list(distinct account_id) from {ACCESS_CACHE_KEYS}) {database}",
+                [tables, version],
+            ).fetchall()
+        except duckdb.CatalogException:  # no cache yet
+            ((path, read_only, found),) = con.execute(
+                f"select path, readonly, {present} {database}", [tables]
+            ).fetchall()
+            stale, scopes = 0, None
         if path is None or read_only:
             return None
-        version = engine_version(questions_file)
-        if present < len(tables):
+        if found < len(tables):
             con.execute(ACCESS_CACHE_DDL)
-            if not present:
-                return cls(con, version, empty=True)
-        ((kept, stale),) = con.execute(
-            f"select count(*), count(*) filter (where engine_version <> ?) from {ACCESS_CACHE_KEYS}", [version]
-        ).fetchall()
         if stale:
             with transaction(con):
                 for table in tables:
                     con.execute(f"delete from {table}")
-        return cls(con, version, empty=not kept or bool(stale))
+        return cls(con, version, set() if stale else set(scopes or ()))  # list() of no rows: NULL
 
-    def _stage(self, units: list[Unit], written: set[tuple[str, str]] = frozenset()) -> None:
-        """Register the units under ``STAGED``: scope, table, key, position in the build, whether written now."""
+    def _stage(self, units: list[Unit]) -> None:
+        """Register the units under ``STAGED``: scope, table, key, position in the build."""
         self.con.register(
             STAGED,
             {
@@ -230,13 +238,13 @@ class AnswerCache:
                 "table_name": np.array([u.table for u in units], dtype=object),
                 "cache_key": np.array([u.key for u in units], dtype=object),
                 "position": np.arange(len(units)),
-                "written": np.array([(u.table, u.key) in written for u in units], dtype=bool),
             },
         )
 
-    def _kept(self, units: list[Unit]) -> tuple[set[tuple[str, str]], bool]:
-        """The ``(table, key)`` of the units kept whole (as many rows as their unit was written with), and whether
-        the units' scopes hold units the build does not use; one query."""
+    def _kept(self, units: list[Unit]) -> tuple[dict[tuple[str, str], int], set[tuple[str, str]]]:
+        """The ``(table, key)`` of the units kept whole (as many rows as their unit was written with) with their row
+        counts, and those of the other units kept in the units' scopes (unused, or not whole): to delete; one
+        query."""
         tables = sorted({u.table for u in units})
         counts = " union all ".join(
             f"select '{table}' as table_name, cache_key, count(*) as found from {ACCESS_CACHE_ROWS[table]} "
@@ -246,7 +254,8 @@ class AnswerCache:
         self._stage(units)
         try:
             found = self.con.execute(
-                f"select k.table_name, k.cache_key, k.row_count = coalesce(r.found, 0), s.cache_key is not null "
+                f"select k.table_name, k.cache_key, k.row_count, k.row_count = coalesce(r.found, 0), "
+                "s.cache_key is not null "
                 f"from {ACCESS_CACHE_KEYS} k left join ({counts}) r using (table_name, cache_key) "
                 f"left join (select distinct table_name, cache_key from {STAGED}) s using (table_name, cache_key) "
                 f"where exists (select 1 from {STAGED} b where b.account_id = k.account_id "
@@ -254,8 +263,8 @@ class AnswerCache:
             ).fetchall()
         finally:
             self.con.unregister(STAGED)
-        whole = {(table, key) for table, key, complete, used in found if complete and used}
-        return whole, not all(used for *_, used in found)
+        whole = {(table, key): size for table, key, size, complete, used in found if complete and used}
+        return whole, {(table, key) for table, key, *_ in found if (table, key) not in whole}
 
     def keep(self, units: list[Unit], prefix: str = "") -> dict[str, int]:
         """Compute the units not kept whole, in order, and write them with their rows in one transaction, which
@@ -263,7 +272,8 @@ class AnswerCache:
         units are all computed now is filled from them as they are computed: its TEMP table ``prefix + table``
         (empty before) gets their rows ``BATCH_ROWS`` at a time, which DuckDB then copies into the cache; the row
         counts of the tables filled so."""
-        whole, unused = (set(), False) if self.empty or not units else self._kept(units)
+        whole, stale = self._kept(units) if self.scopes.intersection(u.account_id for u in units) else ({}, set())
+        self.kept = whole
         streamed = self._streamed(units, whole)
         pending: dict[str, list[tuple]] = {table: [] for table in streamed}
         for unit in units:
@@ -279,15 +289,16 @@ class AnswerCache:
             if len(pending[unit.table]) >= BATCH_ROWS:
                 self._append(prefix, unit.table, pending[unit.table])
                 pending[unit.table] = []
-        for table, rows in pending.items():  # the rest, one statement per table even when empty (as many each build)
-            self._append(prefix, table, rows)
-        if not self.sizes and not unused:
+        for table, rows in pending.items():  # the rest
+            if rows:
+                self._append(prefix, table, rows)
+        if not self.sizes and not stale:
             return {}
         written = [u for u in dict.fromkeys((u.account_id, u.table, u.key) for u in units) if u[1:] in self.sizes]
         counts = {}
         with transaction(self.con):
-            if not self.empty:
-                self._delete(units)
+            if stale:
+                self._delete(stale)
             heads = [(key, self.version, scope, table, self.sizes[table, key]) for scope, table, key in written]
             insert_rows(self.con, ACCESS_CACHE_KEYS, heads, ["VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "BIGINT"])
             for table, rows_table in ACCESS_CACHE_ROWS.items():
@@ -297,13 +308,14 @@ class AnswerCache:
                 types = [sqltype for _, sqltype in ACCESS_TABLES[table]]
                 if table in streamed:
                     sizes = [self.sizes[table, key] for key in keys]
-                    counts[table] = self._copy(f"{prefix}{table}", rows_table, keys, sizes)
-                else:
-                    body = [(key, seq, *row) for key in keys for seq, row in enumerate(self.computed[table, key])]
+                    counts[table] = self._copy(f"{prefix}{table}", rows_table, keys, sizes) if sum(sizes) else 0
+                elif body := [(key, seq, *row) for key in keys for seq, row in enumerate(self.computed[table, key])]:
                     insert_rows(self.con, rows_table, body, ["VARCHAR", "BIGINT", *types])
         # DuckDB holds committed rows in memory until a checkpoint writes them to the file (compressed, read back
-        # only when needed); the one it would do on closing the database, done now
-        self.con.execute("checkpoint")
+        # only when needed); the one it would do on closing the database, done now when the rows are many (fewer
+        # than a batch hold less memory than the build held in Python, and are written with the rest on closing)
+        if sum(self.sizes.values()) >= BATCH_ROWS:
+            self.con.execute("checkpoint")
         return counts
 
     def _streamed(self, units: list[Unit], whole: set[tuple[str, str]]) -> set[str]:
@@ -338,24 +350,24 @@ class AnswerCache:
         finally:
             self.con.unregister(STAGED)
 
-    def _delete(self, units: list[Unit]) -> None:
-        """Delete what is kept of the units computed now and the units of the build's scopes it did not use."""
-        self._stage(units, set(self.sizes))
+    def _delete(self, stale: set[tuple[str, str]]) -> None:
+        """Delete the kept units ``stale`` (``(table, key)``): their rows, then their keys."""
+        self.con.register(
+            STAGED,
+            {
+                "table_name": np.array([table for table, _ in stale], dtype=object),
+                "cache_key": np.array([key for _, key in stale], dtype=object),
+            },
+        )
         try:
-            stale = (
-                f"select k.table_name, k.cache_key from {ACCESS_CACHE_KEYS} k where exists (select 1 from {STAGED} b "
-                "where b.account_id = k.account_id and b.table_name = k.table_name) and not exists (select 1 from "
-                f"{STAGED} s where s.table_name = k.table_name and s.cache_key = k.cache_key and not s.written) "
-                f"union all select table_name, cache_key from {STAGED} where written"
-            )
-            for table in sorted({u.table for u in units}):
+            for table in sorted({table for table, _ in stale}):
                 self.con.execute(
                     f"delete from {ACCESS_CACHE_ROWS[table]} where cache_key in "
-                    f"(select cache_key from ({stale}) where table_name = '{table}')"
+                    f"(select cache_key from {STAGED} where table_name = '{table}')"
                 )
             self.con.execute(
-                f"delete from {ACCESS_CACHE_KEYS} k where exists (select 1 from ({stale}) x "
-                "where x.table_name = k.table_name and x.cache_key = k.cache_key)"
+                f"delete from {ACCESS_CACHE_KEYS} k where exists (select 1 from {STAGED} s "
+                "where s.table_name = k.table_name and s.cache_key = k.cache_key)"
             )
         finally:
             self.con.unregister(STAGED)
@@ -389,11 +401,18 @@ class AnswerCache:
 
     def fill(self, units: list[Unit], prefix: str = "", filled: Iterable[str] = ()) -> dict[str, int]:
         """Append the kept rows of the units to the TEMP tables ``prefix + table``, in order (one statement per
-        table), except those of the tables ``filled`` already; the row counts."""
-        counts = {}
+        table that has any), except those of the tables ``filled`` already; the row counts."""
+        counts: dict[str, int] = {}  # a table's rows, known from its units' sizes: a table without any is skipped
+        for unit in units:
+            if unit.table not in set(filled):
+                key = (unit.table, unit.key)
+                counts[unit.table] = counts.get(unit.table, 0) + self.sizes.get(key, self.kept.get(key, 0))
+        tables = [table for table, rows in counts.items() if rows]
+        if not tables:
+            return counts
         self._stage(units)
         try:
-            for table in dict.fromkeys(u.table for u in units if u.table not in set(filled)):
+            for table in tables:
                 names = ", ".join(f'r."{column}"' for column, _ in ACCESS_TABLES[table])
                 counts[table] = self.con.execute(
                     f'insert into "{prefix}{table}" select {names} from {STAGED} k join {ACCESS_CACHE_ROWS[table]} r '
@@ -459,9 +478,10 @@ def event_units(
 ) -> list[Unit]:
     """The units of the kept event ``tables``: one for all the IAM change events visible on the connection (their
     document numbers run across accounts), keyed by the events read (``events_fingerprint``), the managed policies
-    they attach and every account's guardrails."""
+    they attach and every account's guardrails. Without such events the tables are empty: nothing else is read."""
     models = {account.account_id: account for account in accounts}
-    attached = attached_policies(con)
+    count, events = events_fingerprint(con)
+    attached = attached_policies(con) if count else set()
     parts = []
     for account_id in sorted(set(models) | set(rails)):
         model = models.get(account_id)
@@ -469,13 +489,13 @@ def event_units(
         fingerprints = Fingerprints(cache.version, account_id, partition, rails.get(account_id))
         read = [arn for account, arn in attached if account == account_id]
         parts.append([account_id, partition, fingerprints.rails, fingerprints.managed(model, read) if model else None])
-    text = json.dumps([cache.version, "events", events_fingerprint(con), parts])
+    text = json.dumps([cache.version, "events", events, parts])
     key = hashlib.sha256(text.encode()).hexdigest()
     computed: dict[str, list[tuple]] = {}
 
     def rows(table: str) -> list[tuple]:
         if not computed:
-            computed.update(event_rows(con, accounts, questions, rails))
+            computed.update(event_rows(con, accounts, questions, rails) if count else {name: [] for name in tables})
         return computed[table]
 
     scope = ",".join(sorted(models))  # the accounts whose IAM data the build read

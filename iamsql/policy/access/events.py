@@ -99,13 +99,14 @@ def attached_policies(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
     }
 
 
-def events_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
-    """SHA-256 of what the event tables read of the events visible on the connection, in the order they read it."""
+def events_fingerprint(con: duckdb.DuckDBPyConnection) -> tuple[int, str]:
+    """How many events the event tables read of those visible on the connection, and the SHA-256 of what they read
+    of them, in the order they read it."""
     row = "sha256(to_json({a: account_id, p: coalesce(partition, 'aws'), e: event_id, n: event_name, "
     row += "r: request_parameters::varchar}))"
-    return con.execute(
-        EVENTS_SQL.format(columns=f"sha256(coalesce(string_agg({row}, '' order by {ORDER}), ''))", names=NAMES)
-    ).fetchall()[0][0]
+    columns = f"count(*), sha256(coalesce(string_agg({row}, '' order by {ORDER}), ''))"
+    ((count, digest),) = con.execute(EVENTS_SQL.format(columns=columns, names=NAMES)).fetchall()
+    return count, digest
 
 
 def _granted(

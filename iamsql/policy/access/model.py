@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -226,7 +225,15 @@ def _json(value) -> object:
         return None
 
 
-PERSONAL = re.compile(r"\$\{|aws:principal|aws:username|aws:userid|aws:sourceidentity", re.IGNORECASE)
+# what makes a document's answers depend on who holds it: a policy variable or a principal condition key
+PERSONAL = ("${", "aws:principal", "aws:username", "aws:userid", "aws:sourceidentity")
+
+
+def _names_holder(text: str) -> bool:
+    """Whether a document's canonical JSON (ASCII: ``json.dumps`` escapes the rest) names any of ``PERSONAL``, in
+    any case; substring tests on the lowered text, some ten times faster than one case-insensitive regex."""
+    lowered = text.lower()
+    return any(mark in lowered for mark in PERSONAL)
 
 
 class _Documents:
@@ -246,7 +253,7 @@ class _Documents:
         if key not in self._loaded:
             self._texts[id(document)] = (document, key)  # only the kept copies: the others may be freed
             digest = hashlib.sha256(key.encode()).hexdigest()
-            self._loaded[key] = (LoadedDocument(document), bool(PERSONAL.search(key)), digest)
+            self._loaded[key] = (LoadedDocument(document), _names_holder(key), digest)
         loaded, personal, digest = self._loaded[key]
         return AttachedPolicy(label, loaded, loaded.document, personal, inline, digest=digest)
 
