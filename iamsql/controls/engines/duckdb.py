@@ -64,7 +64,9 @@ class DuckDBEngine:
         per_account = views_reading([*self.shared, *views_over_access()])
         self.per_account = [name for name in needed if name in per_account]
         _drop_temp(con, {**dict.fromkeys(ACCESS_TABLES, "table"), **temp_kinds(con, per_account)})
-        create_views(con, access=False, names=[name for name in needed if name not in per_account])
+        whole_run = [name for name in needed if name not in per_account]
+        if whole_run:
+            create_views(con, access=False, names=whole_run)
 
     def compile(self, control: Control, parameters: dict[str, Any]) -> str:
         return control_duckdb(control, parameters)
