@@ -4,6 +4,7 @@ the helper views when they do not need them."""
 
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import duckdb
@@ -12,6 +13,7 @@ import pytest
 from benchmarks.cloudtrail_data import generate
 from benchmarks.controls_bench import generate_account
 from iamsql import controls
+from iamsql.controls import views
 from iamsql.controls.engines import duckdb as duckdb_engine
 from iamsql.load import load_paths
 from iamsql.store import db
@@ -52,6 +54,10 @@ SHARING = ["nhi_unused", "cloudtrail_event_nhi_human_use", "cloudtrail_event_nhi
 
 def test_shared_views_computed_once_give_the_same_results(con, monkeypatch):
     shared_run = controls.run_checks(con, controls=SHARING)
+    # the run leaves no per-account helper table or view behind, only the view it defined for the whole run (read
+    # once, over the Steampipe tables only)
+    assert temp_helpers(con) == {"iam_principal_data"}
+    assert not con.execute("select count(*) from duckdb_tables() where table_name = 'iam_principal'").fetchone()[0]
     monkeypatch.setattr(duckdb_engine, "shared_views", lambda selected: [])
     plain_run = controls.run_checks(con, controls=SHARING)
     shared, plain = stored(con, shared_run), stored(con, plain_run)
@@ -66,10 +72,42 @@ def test_shared_views_computed_once_give_the_same_results(con, monkeypatch):
     assert {"view:cloudtrail_event_actor", "view:iam_principal"} <= views
     assert not con.execute("select count(*) from iamsql_run_timing where run_id = ? and control_id like 'view:%'",
                            [plain_run]).fetchone()[0]
-    # the run leaves no materialized tables behind and the helper views read all accounts again
-    assert not con.execute("select count(*) from duckdb_tables() where table_name like 'iamsql_materialized_%'"
-                           ).fetchone()[0]
+    # create_views defines them over all accounts again
+    controls.create_views(con, access=False)
     assert con.execute("select count(*) from iam_principal").fetchone()[0] > 120
+
+
+def temp_helpers(connection):
+    """The helper views the connection has as TEMP tables or views."""
+    return {name for (name,) in connection.execute(
+        "select table_name from duckdb_tables() where database_name = 'temp' union all "
+        "select view_name from duckdb_views() where database_name = 'temp'").fetchall()} & set(controls.view_names())
+
+
+def test_a_shared_view_is_bound_once_per_account_that_reads_it(con, monkeypatch):
+    """A shared helper view is computed straight from its SQL into a table for each account whose controls read
+    it, and never defined from its SQL otherwise (not before the run, not again after each account): one bind of
+    its SQL per account."""
+    load_paths(con, [Path(__file__).parent / "data" / "cloudsplaining" / "example.json"])  # two more accounts
+    calls = []
+
+    def recording(function, kind):
+        def record(connection, name):
+            calls.append((kind, name))
+            return function(connection, name)
+        return record
+
+    monkeypatch.setattr(duckdb_engine, "create_view_table", recording(duckdb_engine.create_view_table, "table"))
+    monkeypatch.setattr(duckdb_engine, "create_view", recording(duckdb_engine.create_view, "view"))
+    monkeypatch.setattr(views, "create_view", recording(views.create_view, "view"))
+    run_id = controls.run_checks(con, controls=SHARING)
+    computed = Counter(name for kind, name in calls if kind == "table")
+    # the IAM controls read iam_principal (and through it the events' actors) on all three accounts
+    assert computed["iam_principal"] == computed["cloudtrail_event_actor"] == 3
+    assert not [name for kind, name in calls if kind == "view" and name in computed]
+    timed = con.execute("select count(*) from iamsql_run_timing where run_id = ? and control_id like 'view:%'",
+                        [run_id]).fetchone()[0]
+    assert timed == sum(computed.values())
 
 
 def test_each_control_is_timed_with_its_result_rows(con):
@@ -109,22 +147,26 @@ def test_connection_without_helper_views_still_runs_checks(generated, tmp_path):
         run_id = controls.run_checks(connection, controls=["nhi_unused"])
         assert connection.execute("select count(*) from iamsql_result where run_id = ? and status = 'error'",
                                   [run_id]).fetchone()[0] == 0
+        controls.create_views(connection, access=False)
         assert connection.execute("select count(*) from iam_principal").fetchone()[0] > 120
     finally:
         connection.close()
 
 
-def test_a_single_control_defines_only_the_views_it_reads_and_computes_each_once(generated, tmp_path):
+def test_a_single_control_defines_only_the_views_it_reads_and_computes_each_once(generated, tmp_path, monkeypatch):
+    create = duckdb_engine.create_view
     copy = tmp_path / "single.duckdb"
     copy.write_bytes(generated.read_bytes())
     connection = db.connect(copy)
     try:
         # cloudtrail_event_nhi_human_use reads iam_principal and cloudtrail_event_actor; iam_principal reads cloudtrail_event_actor
         # again and iam_principal_rule (queries/views/iam_principal.sql)
+        defined = []
+        monkeypatch.setattr(duckdb_engine, "create_view", lambda con, name: defined.append(name) or create(con, name))
         run_id = controls.run_checks(connection, controls=["cloudtrail_event_nhi_human_use"])
-        defined = {name for (name,) in connection.execute(
-            "select view_name from duckdb_views() where database_name = 'temp'").fetchall()} & set(controls.view_names())
-        assert defined == {"iam_principal", "cloudtrail_event_actor", "iam_principal_rule"}
+        # iam_principal reads the shared views: defined per account; every one of them is gone after the run
+        assert defined == ["iam_principal"]
+        assert not temp_helpers(connection)
         computed = connection.execute("select control_id, count(*) from iamsql_run_timing where run_id = ? and "
                                       "control_id like 'view:%' group by 1", [run_id]).fetchall()
         # cloudtrail_event_actor has two readers: computed once, not inside each; the rules are read nine times
@@ -177,7 +219,7 @@ def test_accounts_are_copied_into_temp_tables_and_restored_after_the_run(con):
     assert temp["aws_iam_user"] == "table" and temp["aws_iam_role"] == "table"
     assert temp["aws_cloudtrail_trail_event"] == "view"
     assert con.execute("select count(*) from aws_iam_user").fetchone()[0] == 60
-    duckdb_engine._drop_shadows(con, accounts[0], shadowed, [], [])
+    duckdb_engine._drop_shadows(con, accounts[0], shadowed, {})
     left = con.execute("select count(*) from duckdb_tables() where database_name = 'temp' and table_name like 'aws_%'"
                        ).fetchone()[0]
     assert left == 0

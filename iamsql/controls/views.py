@@ -77,19 +77,42 @@ def create_views(
     wanted = set(view_names() if names is None else names) - waiting
     for name in _dependency_order():
         if name in wanted:
-            try:
-                create_view(con, name)
-            except (duckdb.Error, IamsqlError) as exc:
-                raise ControlError(
-                    f"helper view queries/views/{name}.sql cannot be created: {first_line(exc)}"
-                ) from None
+            create_view(con, name)
 
 
 def create_view(con: duckdb.DuckDBPyConnection, name: str) -> None:
     """(Re)define one helper view as a TEMP view (defining computes nothing: DuckDB runs it when it is read)."""
-    sql = view_duckdb(view_body(name))
-    install_functions(con, sql)
-    con.execute(f'create or replace temp view "{name}" as {sql}')
+    sql = installed_view_sql(con, name)
+    try:
+        con.execute(f'create or replace temp view "{name}" as {sql}')
+    except duckdb.Error as exc:
+        raise _not_created(name, exc) from None
+
+
+def create_view_table(con: duckdb.DuckDBPyConnection, name: str) -> int | None:
+    """Compute one helper view straight into a TEMP table of its name, which its readers then read as they would
+    the view (DuckDB binds the view's SQL once, as it does to define the view); the table's row count. When the
+    query fails, the view is defined from its SQL instead (None): the controls that read it report the error."""
+    sql = installed_view_sql(con, name)
+    try:
+        return con.execute(f'create temp table "{name}" as {sql}').fetchone()[0]
+    except duckdb.Error:
+        create_view(con, name)
+        return None
+
+
+def installed_view_sql(con: duckdb.DuckDBPyConnection, name: str) -> str:
+    """A helper view's DuckDB SQL, with the functions it calls installed on the connection."""
+    try:
+        sql = view_duckdb(view_body(name))
+        install_functions(con, sql)
+    except (duckdb.Error, IamsqlError) as exc:
+        raise _not_created(name, exc) from None
+    return sql
+
+
+def _not_created(name: str, exc: Exception) -> ControlError:
+    return ControlError(f"helper view queries/views/{name}.sql cannot be created: {first_line(exc)}")
 
 
 @lru_cache(maxsize=64)
@@ -142,16 +165,18 @@ def _view_access(tables: frozenset[str] = frozenset(ACCESS_TABLES)) -> frozenset
 @lru_cache(maxsize=8)
 def views_over_access(tables: frozenset[str] = frozenset(ACCESS_TABLES)) -> frozenset[str]:
     """Helper views that read one of the policy engine's ``tables``, directly or through other helper views."""
+    return views_reading(_view_access(tables))
+
+
+def views_reading(names: Iterable[str]) -> frozenset[str]:
+    """The helper views ``names`` and those that read one of them, directly or through other helper views."""
     uses = _view_uses()
-    found = set(_view_access(tables))
+    found = set(names)
     while True:
         more = {name for name, used in uses.items() if used & found} - found
         if not more:
             return frozenset(found)
         found |= more
-
-
-MATERIALIZED_PREFIX = "iamsql_materialized_"
 
 
 _WORD = re.compile(r"\w+")

@@ -1,12 +1,13 @@
 """The controls on the DuckDB database itself (``iamsql check``): per account, TEMP tables (copies; the CloudTrail
 events: a view) named like the Steampipe tables hold that account's rows only and ``iamsql_as_of`` is its snapshot
 time, so a control (and any helper view) sees one account at one point in time; the policy engine's tables and the
-helper views several controls read are computed once per account into TEMP tables."""
+helper views several controls read are computed once per account into TEMP tables (the views' under their own
+names)."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -16,14 +17,15 @@ from iamsql.controls.catalog import ACCESS_QUESTIONS, Control
 from iamsql.controls.contract import Account
 from iamsql.controls.run import NotBound, Timing, in_order, run_controls
 from iamsql.controls.views import (
-    MATERIALIZED_PREFIX,
     control_duckdb,
     create_view,
+    create_view_table,
     create_views,
     needed_views,
     reads_access_tables,
     shared_views,
     views_over_access,
+    views_reading,
 )
 from iamsql.policy import access as access_tables
 from iamsql.sql.pgfunctions import install_functions
@@ -41,9 +43,9 @@ class DuckDBEngine:
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
-        self.shared: list[str] = []  # helper views read more than once: computed once per account
-        self.materialized: list[str] = []  # those of them the current account's controls read
-        self.over_access: list[str] = []  # helper views over the engine's tables: defined once those exist
+        self.shared: list[str] = []  # helper views read more than once: computed once per account into a table
+        self.per_account: list[str] = []  # needed helper views that read per-account tables: defined per account
+        self.defined: dict[str, str] = {}  # those the current account has: name -> 'table' or 'view'
         self.shadowed: list[str] = list(TABLES)  # the Steampipe tables each account gets its own copy or view of
 
     def accounts(self) -> list[Account]:
@@ -52,14 +54,19 @@ class DuckDBEngine:
         return accounts
 
     def prepare(self, selected: list[Control]) -> None:
+        """Define the needed helper views that read only the Steampipe tables (and each other) once for the run;
+        the others (the shared ones, those over the engine's tables and their readers) are made per account, so
+        any view of those names the connection has is dropped: the run leaves them undefined (``create_views``
+        defines them for a later reader)."""
         con = self.con
-        for name in ACCESS_TABLES:  # computed per account in enter(), from that account's data
-            con.execute(f'drop table if exists temp.main."{name}"')
-        for name in views_over_access():  # they would read the dropped tables; create_views makes them again
-            con.execute(f'drop view if exists temp.main."{name}"')
-        create_views(con, access=False, names=needed_views(selected))  # the connection may have been opened without
+        needed = needed_views(selected)
         self.shared = shared_views(selected)
-        self.over_access = [name for name in needed_views(selected) if name in views_over_access()]
+        per_account = views_reading([*self.shared, *views_over_access()])
+        self.per_account = [name for name in needed if name in per_account]
+        _drop_temp(con, {**dict.fromkeys(ACCESS_TABLES, "table"), **temp_kinds(con, per_account)})
+        whole_run = [name for name in needed if name not in per_account]
+        if whole_run:
+            create_views(con, access=False, names=whole_run)
 
     def compile(self, control: Control, parameters: dict[str, Any]) -> str:
         return control_duckdb(control, parameters)
@@ -69,24 +76,29 @@ class DuckDBEngine:
         # only what the controls that will query this account read (the others skip: their data is not loaded)
         querying = [c for c in selected if all(table in account.covered for table in c.requires)]
         needed = set(needed_views(querying))
-        self.materialized = [name for name in self.shared if name in needed]
         timings: list[Timing] = []
         if reads_access_tables(querying):
             start = time.perf_counter()
             counts = access_tables.create_tables(self.con, ACCESS_QUESTIONS)
             timings.append(("engine:policy_access", account.account_id, (time.perf_counter() - start) * 1000,
                             sum(counts.values())))
-            for name in self.over_access:  # in dependency order, now that the tables they read exist
+        for name in self.per_account:  # in dependency order, now that the tables they read exist
+            if name not in needed:
+                continue
+            if name not in self.shared:
                 create_view(self.con, name)
-        for name in self.materialized:
+                self.defined[name] = "view"
+                continue
             start = time.perf_counter()
-            count = materialize_view(self.con, name)
+            count = create_view_table(self.con, name)
+            self.defined[name] = "view" if count is None else "table"
             if count is not None:
                 timings.append((f"view:{name}", account.account_id, (time.perf_counter() - start) * 1000, count))
         return timings
 
     def leave(self, account: Account) -> None:
-        _drop_shadows(self.con, account, self.shadowed, self.materialized, self.over_access)
+        _drop_shadows(self.con, account, self.shadowed, self.defined)
+        self.defined = {}
 
     def fetch(self, compiled: str, account: Account) -> tuple[list[str], list[tuple]]:
         try:
@@ -180,32 +192,29 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _drop_shadows(con: duckdb.DuckDBPyConnection, account: Account, shadowed: list[str], materialized: list[str],
-                  over_access: list[str]) -> None:
-    """Back to all accounts: drop the per-account tables and views, the policy engine tables and the helper views
-    ``over_access`` that read those tables, restore ``iamsql_account`` and the newest time, point the other
-    ``materialized`` helper views at their SQL again and drop their tables."""
-    for table in shadowed:
-        kind = "table" if _copied(table, account) else "view"
-        con.execute(f'drop {kind} if exists temp.main."{table}"')
-    for name in over_access:
-        con.execute(f'drop view if exists temp.main."{name}"')
-    for name in ACCESS_TABLES:
-        con.execute(f'drop table if exists temp.main."{name}"')
+def _drop_shadows(con: duckdb.DuckDBPyConnection, account: Account, shadowed: list[str],
+                  defined: dict[str, str]) -> None:
+    """Back to all accounts: drop the per-account tables and views, the helper views and tables ``defined`` for
+    the account (name -> kind) and the policy engine's tables, restore ``iamsql_account`` and the newest time."""
+    _drop_temp(con, {
+        **{table: "table" if _copied(table, account) else "view" for table in shadowed},
+        **defined,
+        **dict.fromkeys(ACCESS_TABLES, "table"),
+    })
     create_account_view(con)
-    for name in materialized:
-        if name not in over_access:
-            create_view(con, name)
-        con.execute(f'drop table if exists temp.main."{MATERIALIZED_PREFIX}{name}"')
 
 
-def materialize_view(con: duckdb.DuckDBPyConnection, name: str) -> int | None:
-    """Compute a helper view once into a TEMP table and point the view at it; its row count. When the view
-    fails, it is left as it was (None): the controls that read it report the error themselves."""
-    table = f"{MATERIALIZED_PREFIX}{name}"
-    try:
-        con.execute(f'create or replace temp table "{table}" as select * from "{name}"')
-    except duckdb.Error:
-        return None
-    con.execute(f'create or replace temp view "{name}" as select * from "{table}"')
-    return con.execute(f'select count(*) from "{table}"').fetchone()[0]
+def _drop_temp(con: duckdb.DuckDBPyConnection, kinds: dict[str, str]) -> None:
+    """Drop the TEMP tables and views ``kinds`` names (name -> 'table' or 'view'), those that exist."""
+    for name, kind in kinds.items():
+        con.execute(f'drop {kind} if exists temp.main."{name}"')
+
+
+def temp_kinds(con: duckdb.DuckDBPyConnection, names: Iterable[str]) -> dict[str, str]:
+    """Which of ``names`` the connection has as a TEMP table or view: name -> 'table' or 'view'."""
+    found = con.execute(
+        "select table_name, 'table' from duckdb_tables() where database_name = 'temp' union all "
+        "select view_name, 'view' from duckdb_views() where database_name = 'temp'"
+    ).fetchall()
+    wanted = set(names)
+    return {name: kind for name, kind in found if name in wanted}
