@@ -897,7 +897,11 @@ def describe_parse_error(exc: ParseError) -> str:
 
 def postgres_tree(sql: str, *, as_of_variable: bool = False) -> exp.Expr:
     """The statement with Postgres column names made explicit and every Postgres idiom rewritten."""
-    tree = parse(sql)
+    return postgres_rewritten(parse(sql), as_of_variable=as_of_variable)
+
+
+def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False) -> exp.Expr:
+    """``postgres_tree`` of a statement already parsed by ``parse`` (``tree``, which it changes)."""
     check_unsupported(tree)
     scope = Scope(tree, as_of_variable=as_of_variable)
     tree = name_select_items(tree, scope)
@@ -1049,9 +1053,17 @@ def to_duckdb(sql: str, *, as_of_variable: bool = False) -> str:
     With ``as_of_variable`` the current time is the DuckDB variable ``iamsql_as_of`` (controls); without it,
     the wall clock (ad hoc queries).
     """
+    with quiet_sqlglot():
+        tree = parse(sql)
+    return tree_to_duckdb(tree, as_of_variable=as_of_variable)
+
+
+def tree_to_duckdb(tree: exp.Expr, *, as_of_variable: bool = False) -> str:
+    """``to_duckdb`` of a statement already parsed by ``parse`` (``tree``, which it changes): for a caller that
+    parsed it to look at it first (``query.check_read_only``), so it is not parsed twice."""
     try:
         with quiet_sqlglot():
-            tree = share_json_extractions(postgres_tree(sql, as_of_variable=as_of_variable))
+            tree = share_json_extractions(postgres_rewritten(tree, as_of_variable=as_of_variable))
             return tree.sql(dialect=DuckDBFromSteampipe, normalize_functions="lower", copy=False)  # the tree is ours
     except SqlglotError as exc:
         raise QueryError(f"cannot translate the query: {first_line(exc)}") from None
