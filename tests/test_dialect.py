@@ -8,8 +8,9 @@ import sqlglot
 from sqlglot import exp
 
 from iamsql.errors import QueryError, UnsupportedFeature
-from iamsql.sql import dialect
-from iamsql.sql.dialect import to_duckdb, transpile_for
+from iamsql.sql import dialect, engine_dialects
+from iamsql.sql.dialect import to_duckdb
+from iamsql.sql.engine_dialects import transpile_for
 from iamsql.sql.pgfunctions import install_macros
 from iamsql.sql.query import run_query, translate
 from iamsql.store import db
@@ -151,7 +152,7 @@ def test_rewrites_are_applied_once_in_their_order():
 
 
 def test_target_dialects_are_sqlglot_dialects():
-    assert dialect.TARGETS["duckdb"] is dialect.DuckDBFromSteampipe
+    assert engine_dialects.TARGETS["duckdb"] is dialect.DuckDBFromSteampipe
     # the DuckDB-only output rule lives in the generator: a DISTINCT string_agg comes out sorted, as in Postgres
     written = sqlglot.transpile(
         "select string_agg(distinct name, ',') from t", read="postgres", write=dialect.DuckDBFromSteampipe

@@ -1,6 +1,7 @@
 """Controls' and helper views' SQL is translated once and then read from the translation cache: a second run
 does not translate, a changed control is translated again, a broken entry is rewritten, a folder that cannot be
-written costs only time, and the results are the same either way."""
+written costs only time, and the results are the same either way. Translating (a cache miss) imports the
+DuckDB translator only, none of the other engines' dialects."""
 
 import json
 import os
@@ -10,12 +11,15 @@ import subprocess
 import sys
 
 import pytest
+import sqlglot
 
 from iamsql import controls
 from iamsql.common.resources import SAMPLE_DIR
 from iamsql.controls import views
 from iamsql.load import load_paths
 from iamsql.sql import cache as sqlcache
+from iamsql.sql.dialect import to_duckdb
+from iamsql.sql.query import checked_translation
 from iamsql.store import db
 
 SELECTED = ["iam_root_mfa_enabled", "iam_user_console_mfa", "nhi_unused"]
@@ -199,3 +203,46 @@ def test_an_ad_hoc_query_run_before_needs_no_sqlglot_and_a_refused_one_is_never_
         done = iamsql_importtime(*refused, env=env)
         assert done.returncode != 0
         assert "error: DROP is not allowed" in done.stderr and imported_sqlglot(done.stderr)
+
+
+# Modules that only Spark, Trino and Athena SQL needs (``iamsql.sql.engine_dialects`` and the sqlglot dialects it
+# builds on): a translation to DuckDB must not import them.
+OTHER_ENGINES = ("iamsql.sql.engine_dialects", "sqlglot.dialects.spark", "sqlglot.dialects.spark2",
+                 "sqlglot.dialects.hive", "sqlglot.dialects.trino", "sqlglot.dialects.presto",
+                 "sqlglot.dialects.athena", "sqlglot.dialects.mysql")
+IMPORTED = (
+    "import atexit, json, sys; from iamsql.cli import main; "
+    "atexit.register(lambda: print(json.dumps(sorted(sys.modules)), file=sys.stderr)); main()"
+)
+
+
+def imported_modules(*args: str, env: dict) -> set[str]:
+    """The modules the command had imported when it ended (printed on the last line of its stderr)."""
+    done = subprocess.run([sys.executable, "-c", IMPORTED, *args], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    return set(json.loads(done.stderr.splitlines()[-1]))
+
+
+def test_translating_to_duckdb_imports_no_other_engines_dialect(sample, tmp_path):
+    copy = tmp_path / "copy.duckdb"
+    shutil.copyfile(sample, copy)
+    commands = [
+        ["query", "--db", str(sample), "select name from aws_iam_user u, jsonb_array_elements(u.groups) g"],
+        ["check", "--db", str(copy), "--control", "iam_root_mfa_enabled", "--fail-on", "none", "--quiet"],
+    ]
+    for command in commands:
+        env = {**os.environ, "IAMSQL_CACHE_DIR": str(tmp_path / f"cold-{command[0]}")}  # empty: translated now
+        modules = imported_modules(*command, env=env)
+        assert {"iamsql.sql.dialect", "sqlglot.dialects.postgres", "sqlglot.dialects.duckdb"} <= modules, command
+        assert not modules & set(OTHER_ENGINES), (command, sorted(modules & set(OTHER_ENGINES)))
+
+
+def test_an_ad_hoc_statement_is_parsed_once_to_be_checked_and_translated(tmp_path, monkeypatch):
+    monkeypatch.setenv("IAMSQL_CACHE_DIR", str(tmp_path / "cache"))  # empty: checked and translated now
+    statement = "select u.name, g ->> 'GroupName' as group_name from aws_iam_user u, jsonb_array_elements(u.groups) g"
+    parsed = []
+    parse = sqlglot.parse
+    monkeypatch.setattr(sqlglot, "parse", lambda sql, *args, **options: parsed.append(sql) or parse(sql, *args, **options))
+    duck_sql = checked_translation(statement, "steampipe")
+    assert parsed == [statement]
+    assert duck_sql == to_duckdb(statement)

@@ -24,16 +24,21 @@ steampipe = lazy_import("iamsql.sql.dialect")
 DIALECTS = ("steampipe", "postgres", "duckdb")
 
 
-def translate(sql: str, dialect: str = "steampipe", *, as_of_variable: bool = False) -> str:
+def translate(sql: str, dialect: str = "steampipe", *, as_of_variable: bool = False,
+              tree: sqlglot.exp.Expr | None = None) -> str:
     """The DuckDB SQL for ``sql`` written in ``dialect`` ('steampipe' and 'postgres' are the same input dialect).
 
     ``as_of_variable``: the current time is the DuckDB variable ``iamsql_as_of`` (controls) instead of the clock.
+    ``tree``: ``sql`` as ``check_read_only`` parsed it, if it did: translated (and changed) instead of parsing
+    ``sql`` again.
     """
 
     if dialect not in DIALECTS:
         raise QueryError(f"unknown dialect {dialect!r}; choose one of {', '.join(DIALECTS)}")
     if dialect == "duckdb":
         return sql
+    if tree is not None:
+        return steampipe.tree_to_duckdb(tree, as_of_variable=as_of_variable)
     return steampipe.to_duckdb(sql, as_of_variable=as_of_variable)
 
 
@@ -136,10 +141,11 @@ def _kind_of(node) -> str:
     return {"TruncateTable": "TRUNCATE", "Transaction": "BEGIN", "LoadData": "LOAD"}.get(name, name.upper())
 
 
-def check_read_only(sql: str, dialect: str, con: duckdb.DuckDBPyConnection | None = None) -> None:
+def check_read_only(sql: str, dialect: str, con: duckdb.DuckDBPyConnection | None = None) -> sqlglot.exp.Expr | None:
     """Refuse ``sql`` (one statement, before translation) unless it only reads: its kind in sqlglot's tree
     (``dialect``'s parser) and in DuckDB's parse of it. One-line QueryError naming the kind. The translated SQL
-    goes through ``check_duckdb_kind`` again before it runs."""
+    goes through ``check_duckdb_kind`` again before it runs. Returns that tree (None when the parser does not
+    read ``sql`` as one statement), for ``translate``."""
     # sqlglot is imported here, outside the try: a Ctrl-C during its import must not leave the except clause
     # below to read a class from a half-imported module.
     failure = sqlglot.errors.SqlglotError
@@ -163,6 +169,7 @@ def check_read_only(sql: str, dialect: str, con: duckdb.DuckDBPyConnection | Non
             if type(node).__name__ in WRITE_NODES and node is not tree:
                 raise refused(_kind_of(node))
     check_duckdb_kind(sql, con)
+    return tree
 
 
 def check_duckdb_kind(duck_sql: str, con: duckdb.DuckDBPyConnection | None = None) -> None:
@@ -256,12 +263,11 @@ def run_statements(con: duckdb.DuckDBPyConnection, sql: str, dialect: str = "ste
 
 
 def checked_translation(statement: str, dialect: str, con: duckdb.DuckDBPyConnection | None = None) -> str:
-    """``check_read_only`` then ``translate``. Their sqlglot part is kept in the translation cache
-    (``sqlcache``: only statements that passed are kept), so a statement run before skips sqlglot and is checked
-    by DuckDB's parser alone, as every statement is again after translation."""
+    """``check_read_only`` then ``translate`` of the tree the check parsed (one parse). Their sqlglot part is kept
+    in the translation cache (``sqlcache``: only statements that passed are kept), so a statement run before skips
+    sqlglot and is checked by DuckDB's parser alone, as every statement is again after translation."""
     def check_and_translate() -> str:
-        check_read_only(statement, dialect, con)
-        return translate(statement, dialect)
+        return translate(statement, dialect, tree=check_read_only(statement, dialect, con))
 
     duck_sql = sqlcache.translated([statement], f"query:{dialect}", check_and_translate)
     check_duckdb_kind(statement, con)

@@ -1,7 +1,7 @@
 """What a control becomes on each engine, for ``iamsql controls --print-sql``.
 
 ``engines.spark`` also runs the controls (``iamsql check --engine spark``). Trino and Athena get printed SQL
-only, from ``dialect.transpile_for``, for teams that schedule the controls in their own jobs.
+only, from ``engine_dialects.transpile_for``, for teams that schedule the controls in their own jobs.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from iamsql.controls.catalog import (
 from iamsql.controls.engines.spark import to_spark
 from iamsql.controls.views import needed_views
 from iamsql.errors import ControlError, IamsqlError, first_line
-from iamsql.sql import dialect
+from iamsql.sql import dialect, engine_dialects
 
 PRINT_DIALECTS = ("duckdb", "spark", "trino", "athena")
 
@@ -42,7 +42,7 @@ def translate(sql: str, engine: str) -> str:
         return dialect.to_duckdb(sql, as_of_variable=True)
     if engine == "spark":
         return to_spark(sql)
-    return dialect.transpile_for(sql, engine)
+    return engine_dialects.transpile_for(sql, engine)
 
 
 def statements(engine: str, control_ids: list[str] | None = None, queries_dir: Path | None = None,
