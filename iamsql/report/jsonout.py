@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Iterable
 from datetime import date, datetime
+from itertools import islice
 from typing import Any, TextIO
 
 from iamsql.report.model import Report
@@ -20,8 +22,25 @@ def plain(value: Any) -> Any:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
-def dumps(value: Any) -> str:
-    return json.dumps(value, default=plain, ensure_ascii=False, sort_keys=True)
+# json.dumps with these options would make a new encoder per call
+dumps = json.JSONEncoder(default=plain, ensure_ascii=False, sort_keys=True).encode
+LINES_PER_WRITE = 1_000
+
+
+def write_lines(out: TextIO, lines: Iterable[str], separator: str, first: str = "") -> bool:
+    """Write ``lines`` with ``separator`` between them, ``first`` before the first one (nothing when there is
+    none), ``LINES_PER_WRITE`` lines per write; whether there was a line."""
+    lines = iter(lines)
+    chunk = list(islice(lines, LINES_PER_WRITE))
+    if not chunk:
+        return False
+    out.write(first)
+    while chunk:
+        out.write(separator.join(chunk))
+        chunk = list(islice(lines, LINES_PER_WRITE))
+        if chunk:
+            out.write(separator)
+    return True
 
 
 def write_json(report: Report, out: TextIO) -> None:
@@ -43,8 +62,5 @@ def write_json(report: Report, out: TextIO) -> None:
     for key, value in head.items():
         out.write(f"{json.dumps(key)}: {dumps(value)},\n")
     out.write('"findings": [')
-    separator = "\n"
-    for finding in report.findings():
-        out.write(separator + dumps(finding))
-        separator = ",\n"
+    write_lines(out, map(dumps, report.findings()), ",\n", "\n")
     out.write("\n]}\n")

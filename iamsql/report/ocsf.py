@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import TextIO
+from typing import Any, TextIO
 
 from iamsql.load.normalize import arn_parts
-from iamsql.report.jsonout import dumps
+from iamsql.report.jsonout import dumps, write_lines
 from iamsql.report.model import Report
 
 OCSF_VERSION = "1.5.0"
@@ -91,25 +92,88 @@ def is_detection(control_id: str) -> bool:
     return control_id.startswith(DETECTION_PREFIXES)
 
 
-def event(finding: dict, report: Report, control: dict) -> dict:
-    """One OCSF finding (Compliance or Detection) for one finding row, without empty members."""
-    run = report.run
-    status = finding["status"]
-    severity_id, severity = SEVERITY.get(finding["severity"], (0, "Unknown"))
+@dataclass(frozen=True)
+class _RunFacts:
+    """What every event of one run shares: its time and the members that depend only on the run."""
+
+    when: int
+    when_dt: str
+    run_id: Any
+    control_pack_hash: Any
+    product: dict
+
+
+@dataclass(frozen=True)
+class _ControlFacts:
+    """What every event of one control shares (its texts come from the control, not from the finding row)."""
+
+    control_id: str
+    detection: bool
+    class_uid: int
+    class_name: str
+    title: str
+    desc: str | None
+    resource_type: str | None
+    requirements: list | None
+    standards: list | None
+    remediation: dict | None
+    types: list[str]
+
+
+def _run_facts(run: dict) -> _RunFacts:
     when, when_dt = _times(run["finished_at"] or run["started_at"])
+    product = {"uid": "iamsql", "name": "iamsql", "vendor_name": "iamsql", "version": run["tool_version"]}
+    return _RunFacts(when, when_dt, run["run_id"], run["control_pack_hash"], product)
+
+
+def _control_facts(finding: dict, control: dict) -> _ControlFacts:
+    """The control's facts, from any one of its findings (its title, requirements and remediation are the
+    control's) and its catalog entry."""
     detection = is_detection(finding["control_id"])
     class_uid, class_name = DETECTION_FINDING if detection else COMPLIANCE_FINDING
-    excepted = bool(finding.get("excepted"))
     standards = list(dict.fromkeys(ref.split(":", 1)[0] for ref in finding["requirements"]))
+    return _ControlFacts(
+        control_id=finding["control_id"],
+        detection=detection,
+        class_uid=class_uid,
+        class_name=class_name,
+        title=finding["control_title"] or finding["control_id"],
+        desc=control["description"] or None,
+        resource_type=control["resource_type"],
+        requirements=finding["requirements"] or None,
+        standards=standards or None,
+        remediation={"desc": finding["remediation"]} if finding["remediation"] else None,
+        types=["Detection" if detection else "Compliance"],
+    )
+
+
+def event(finding: dict, run: _RunFacts, control: _ControlFacts) -> dict:
+    """One OCSF finding (Compliance or Detection) for one finding row, without empty members. Members shared by
+    the run's or the control's events are the same objects in each (read only)."""
+    status = finding["status"]
+    severity_id, severity = SEVERITY.get(finding["severity"], (0, "Unknown"))
+    when, when_dt = run.when, run.when_dt
+    excepted = bool(finding.get("excepted"))
+    finding_info = {
+        "uid": finding["finding_id"],
+        "title": control.title,
+        "desc": control.desc,
+        "types": control.types,
+        "created_time": when,
+        "created_time_dt": when_dt,
+    }
+    for key in ("first_seen", "last_seen"):
+        if finding.get(key):
+            finding_info[f"{key}_time"], finding_info[f"{key}_time_dt"] = _times(finding[key])
     record = {
         "activity_id": ACTIVITY_CREATE,
         "activity_name": "Create",
         "category_uid": CATEGORY_FINDINGS,
         "category_name": "Findings",
-        "class_uid": class_uid,
-        "class_name": class_name,
-        "type_uid": class_uid * 100 + ACTIVITY_CREATE,
-        "type_name": f"{class_name}: Create",
+        "class_uid": control.class_uid,
+        "class_name": control.class_name,
+        "type_uid": control.class_uid * 100 + ACTIVITY_CREATE,
+        "type_name": f"{control.class_name}: Create",
         "time": when,
         "time_dt": when_dt,
         "severity_id": severity_id,
@@ -121,26 +185,17 @@ def event(finding: dict, report: Report, control: dict) -> dict:
         "message": finding["reason"],
         "metadata": {
             "version": OCSF_VERSION,
-            "event_code": finding["control_id"],
-            "uid": f"{run['run_id']}:{finding['finding_id']}",
-            "product": {"uid": "iamsql", "name": "iamsql", "vendor_name": "iamsql", "version": run["tool_version"]},
+            "event_code": control.control_id,
+            "uid": f"{run.run_id}:{finding['finding_id']}",
+            "product": run.product,
             "profiles": ["cloud", "datetime"],
             "processed_time": when_dt,
         },
-        "finding_info": {
-            "uid": finding["finding_id"],
-            "title": finding["control_title"] or finding["control_id"],
-            "desc": control["description"] or None,
-            "types": ["Detection" if detection else "Compliance"],
-            "created_time": when,
-            "created_time_dt": when_dt,
-            **{f"{key}_time": _times(finding[key])[0] for key in ("first_seen", "last_seen") if finding.get(key)},
-            **{f"{key}_time_dt": _times(finding[key])[1] for key in ("first_seen", "last_seen") if finding.get(key)},
-        },
-        "remediation": {"desc": finding["remediation"]} if finding["remediation"] else None,
+        "finding_info": finding_info,
+        "remediation": control.remediation,
         "resources": [_drop_empty({
             "uid": finding["resource"],
-            "type": resource_type(finding["resource"], control["resource_type"]),
+            "type": resource_type(finding["resource"], control.resource_type),
             "region": finding["region"],
             "cloud_partition": partition(finding["resource"]),
             "data": {"details": finding["dimensions"]} if finding["dimensions"] else None,
@@ -153,19 +208,19 @@ def event(finding: dict, report: Report, control: dict) -> dict:
         }),
         "unmapped": _drop_empty({
             "iamsql_status": status,
-            "run_id": run["run_id"],
-            "control_pack_hash": run["control_pack_hash"],
+            "run_id": run.run_id,
+            "control_pack_hash": run.control_pack_hash,
             "evaluated_at": _times(finding["evaluated_at"])[1] if finding["evaluated_at"] else None,
             "exception": {"id": finding["exception_id"], "reason": finding["exception_reason"]} if excepted else None,
-            "compliance": finding["requirements"] or None if detection else None,
+            "compliance": control.requirements if control.detection else None,
         }),
     }
-    if not detection:
+    if not control.detection:
         record["compliance"] = _drop_empty({
-            "control": finding["control_id"],
-            "desc": control["description"] or None,
-            "requirements": finding["requirements"] or None,
-            "standards": standards or None,
+            "control": control.control_id,
+            "desc": control.desc,
+            "requirements": control.requirements,
+            "standards": control.standards,
             "status_id": COMPLIANCE_STATUS_ID[status],
         })
     return _drop_empty(record)
@@ -178,20 +233,22 @@ def _drop_empty(record: dict) -> dict:
 def events(report: Report) -> Iterator[dict]:
     """Every finding of the report as an OCSF event, in the report's order."""
     controls = {c["control_id"]: c for c in report.controls}
+    run = _run_facts(report.run)
+    facts: dict[str, _ControlFacts] = {}
     for finding in report.findings():
-        yield event(finding, report, controls[finding["control_id"]])
+        control = facts.get(finding["control_id"])
+        if control is None:
+            control = facts[finding["control_id"]] = _control_facts(finding, controls[finding["control_id"]])
+        yield event(finding, run, control)
 
 
 def write_ocsf(report: Report, out: TextIO) -> None:
     """``.ocsf.json``: one JSON array, an event per line inside it (streams; ``json.load`` reads it whole)."""
-    separator = "[\n"
-    for record in events(report):
-        out.write(separator + dumps(record))
-        separator = ",\n"
-    out.write("[]\n" if separator == "[\n" else "\n]\n")
+    written = write_lines(out, map(dumps, events(report)), ",\n", "[\n")
+    out.write("\n]\n" if written else "[]\n")
 
 
 def write_ocsf_lines(report: Report, out: TextIO) -> None:
     """``.ocsf.jsonl``: one event per line."""
-    for record in events(report):
-        out.write(dumps(record) + "\n")
+    if write_lines(out, map(dumps, events(report)), "\n"):
+        out.write("\n")
