@@ -7,7 +7,7 @@ names)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,8 @@ from iamsql.controls.views import (
     needed_views,
     reads_access_tables,
     shared_views,
+    temp_tables,
+    temp_views,
     views_over_access,
     views_reading,
 )
@@ -63,7 +65,12 @@ class DuckDBEngine:
         self.shared = shared_views(selected)
         per_account = views_reading([*self.shared, *views_over_access()])
         self.per_account = [name for name in needed if name in per_account]
-        _drop_temp(con, {**dict.fromkeys(ACCESS_TABLES, "table"), **temp_kinds(con, per_account)})
+        tables, views = temp_tables(con), temp_views(con)
+        _drop_temp(con, {
+            **dict.fromkeys(ACCESS_TABLES, "table"),
+            **{name: "table" for name in per_account if name in tables},
+            **{name: "view" for name in per_account if name in views},
+        })
         whole_run = [name for name in needed if name not in per_account]
         if whole_run:
             create_views(con, access=False, names=whole_run)
@@ -209,12 +216,3 @@ def _drop_temp(con: duckdb.DuckDBPyConnection, kinds: dict[str, str]) -> None:
     for name, kind in kinds.items():
         con.execute(f'drop {kind} if exists temp.main."{name}"')
 
-
-def temp_kinds(con: duckdb.DuckDBPyConnection, names: Iterable[str]) -> dict[str, str]:
-    """Which of ``names`` the connection has as a TEMP table or view: name -> 'table' or 'view'."""
-    found = con.execute(
-        "select table_name, 'table' from duckdb_tables() where database_name = 'temp' union all "
-        "select view_name, 'view' from duckdb_views() where database_name = 'temp'"
-    ).fetchall()
-    wanted = set(names)
-    return {name: kind for name, kind in found if name in wanted}
