@@ -18,11 +18,6 @@ UNREADABLE = {"Version": "2012-10-17", "Statement": [{"Effect": "Maybe", "Action
 
 
 @pytest.fixture
-def database(cloudsplaining_db):
-    return cloudsplaining_db
-
-
-@pytest.fixture
 def parsed(monkeypatch):
     """The documents the model parses."""
     found = []
@@ -48,25 +43,25 @@ def _computed(path) -> dict[str, list[tuple]]:
         con.close()
 
 
-def test_a_build_whose_answers_are_all_kept_parses_no_document(database, parsed):
-    cold = _build(database)
+def test_a_build_whose_answers_are_all_kept_parses_no_document(cloudsplaining_db, parsed):
+    cold = _build(cloudsplaining_db)
     assert parsed
     parsed.clear()
-    assert _build(database) == cold
+    assert _build(cloudsplaining_db) == cold
     assert not parsed
 
 
-def test_documents_the_engine_cannot_read_give_the_same_tables_computed_or_kept(database, parsed):
-    con = duckdb.connect(str(database))
+def test_documents_the_engine_cannot_read_give_the_same_tables_computed_or_kept(cloudsplaining_db, parsed):
+    con = duckdb.connect(str(cloudsplaining_db))
     con.execute("update history.aws_iam_policy set policy = ? where arn = ?", [json.dumps(UNREADABLE), BROKEN_POLICY])
     (role,) = con.execute(
         "select arn from history.aws_iam_role where assume_role_policy is not null order by arn limit 1"
     ).fetchone()
     con.execute("update history.aws_iam_role set assume_role_policy = ? where arn = ?", [json.dumps(UNREADABLE), role])
     con.close()
-    cold = _build(database)
-    warm = _build(database)
-    assert warm == cold == _computed(database)
+    cold = _build(cloudsplaining_db)
+    warm = _build(cloudsplaining_db)
+    assert warm == cold == _computed(cloudsplaining_db)
     assert UNREADABLE in parsed  # read (and refused) while computing
     assert cold["iam_policy_access"] and not [row for row in cold["iam_policy_access"] if row[1] == BROKEN_POLICY]
     assert cold["iam_role_trust_access"] and not [row for row in cold["iam_role_trust_access"] if row[1] == role]
