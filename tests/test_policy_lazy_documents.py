@@ -7,11 +7,9 @@ import json
 import duckdb
 import pytest
 
-from iamsql import controls
 from iamsql.policy.access import model
-from iamsql.policy.access.build import compute, create_tables
-from iamsql.store import db
-from iamsql.store.schema import ACCESS_TABLES
+
+from .test_policy_cache import _build, _computed
 
 BROKEN_POLICY = "arn:aws:iam::200611803367:policy/privesc8-AttachGroupPolicy"  # attached to two principals
 UNREADABLE = {"Version": "2012-10-17", "Statement": [{"Effect": "Maybe", "Action": "*", "Resource": "*"}]}
@@ -24,23 +22,6 @@ def parsed(monkeypatch):
     original = model.parse_policy
     monkeypatch.setattr(model, "parse_policy", lambda document: found.append(document) or original(document))
     return found
-
-
-def _build(path) -> dict[str, list[tuple]]:
-    con = db.connect(str(path))
-    try:
-        create_tables(con, controls.ACCESS_QUESTIONS)
-        return {name: con.execute(f'select * from temp.main."{name}"').fetchall() for name in ACCESS_TABLES}
-    finally:
-        con.close()
-
-
-def _computed(path) -> dict[str, list[tuple]]:
-    con = db.connect(str(path), read_only=True)
-    try:
-        return {name: [tuple(row) for row in rows] for name, rows in compute(con, controls.ACCESS_QUESTIONS).items()}
-    finally:
-        con.close()
 
 
 def test_a_build_whose_answers_are_all_kept_parses_no_document(cloudsplaining_db, parsed):
