@@ -51,6 +51,7 @@ def test_ad_hoc_queries_use_the_wall_clock(con):
         ("select nme from aws_iam_user", 'column "nme" not found (did you mean "name"?)'),
         ("select * from aws_iam_usr", "unknown table aws_iam_usr (did you mean aws_iam_user?)"),
         ("select name from aws_iam_user where", "syntax error"),
+        ("select from where", 'near "where": Expected table name but got "where"'),
         ("select name from aws_iam_user; select 1", "one statement at a time"),
         ("select jsonb_path_query(tags, '$.a') from aws_iam_user", "unsupported Postgres feature: jsonb_path_query()"),
         (

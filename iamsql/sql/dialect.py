@@ -883,6 +883,12 @@ def parse(sql: str) -> exp.Expr:
     return statements[0]
 
 
+# how sqlglot prints a token inside its messages ("Expected table name but got <Token token_type: ...>")
+_TOKEN_REPR = re.compile(
+    r"<Token token_type: [\w.]+, text: (.*?), line: \d+, col: \d+, start: \d+, end: \d+, comments: \[.*?\]>"
+)
+
+
 def describe_parse_error(exc: ParseError) -> str:
     if not exc.errors:
         return f"syntax error: {first_line(exc)}"
@@ -891,6 +897,7 @@ def describe_parse_error(exc: ParseError) -> str:
     description = (error.get("description") or "invalid syntax").rstrip(".")
     description = re.sub(r"<class '[\w.]*?(\w+)'>", lambda m: m.group(1).upper(), description)
     description = re.sub(r"^Required keyword: '\w+' missing for (\w+)", r"incomplete \1 clause", description)
+    description = _TOKEN_REPR.sub(lambda m: f'"{m.group(1)}"', description)
     where = f" at line {error.get('line')}, column {error.get('col')}" if error.get("line") else ""
     return f"syntax error{where}" + (f' near "{near}"' if near else "") + f": {description}"
 
@@ -1067,4 +1074,3 @@ def tree_to_duckdb(tree: exp.Expr, *, as_of_variable: bool = False) -> str:
             return tree.sql(dialect=DuckDBFromSteampipe, normalize_functions="lower", copy=False)  # the tree is ours
     except SqlglotError as exc:
         raise QueryError(f"cannot translate the query: {first_line(exc)}") from None
-
