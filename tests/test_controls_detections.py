@@ -26,11 +26,26 @@ DETECTIONS = sorted(c.id for c in controls.load_controls() if c.id in {
     "cloudtrail_event_credential_for_other_principal", "cloudtrail_event_role_trust_opened", "cloudtrail_event_admin_policy_granted",
     "cloudtrail_event_new_principal_granted_power", "cloudtrail_event_federation_token_issued", "cloudtrail_event_identity_provider_added",
     "cloudtrail_event_roles_anywhere_trust_added", "cloudtrail_event_mfa_device_removed", "cloudtrail_event_organization_change",
-    "cloudtrail_event_security_monitoring_disabled", "cloudtrail_event_enumeration_burst"})
+    "cloudtrail_event_security_monitoring_disabled", "cloudtrail_event_enumeration_burst",
+    "cloudtrail_event_secret_bulk_read"})
 RUN = DETECTIONS + ["cloudtrail_event_root_activity", "cloudtrail_event_trail_tampering", "cloudtrail_event_console_login_without_mfa"]
 
 # technique -> (file stem, [(control, resource, words the reason must hold)])
 TECHNIQUES = {
+    "secretsmanager-retrieve-secrets": ("credential-access.secretsmanager-retrieve-secrets", [
+        ("cloudtrail_event_secret_bulk_read", "arn:aws:iam::903144391865:user/christophe",
+         ["asked for 20 distinct secrets within 10 minutes", "GetSecretValue x20", "stratus-red-team-retrieve-secret-0-",
+          "2024-07-31 12:36 UTC"])]),
+    "secretsmanager-batch-retrieve-secrets": ("credential-access.secretsmanager-batch-retrieve-secrets", [
+        ("cloudtrail_event_secret_bulk_read", "arn:aws:iam::165109126369:user/christophe",
+         ["every secret matching a filter", "BatchGetSecretValue x5", "StratusRedTeam"])]),
+    "ssm-retrieve-securestring-parameters": ("credential-access.ssm-retrieve-securestring-parameters", [
+        ("cloudtrail_event_secret_bulk_read", "arn:aws:iam::933175858973:user/christophe",
+         ["distinct secrets", "GetParameters x", "/credentials/stratus-red-team/credentials-0"])]),
+    "ec2-get-password-data": ("credential-access.ec2-get-password-data", [
+        ("cloudtrail_event_secret_bulk_read", "arn:aws:iam::457448411975:role/stratus-red-team-ec2-get-password-data-role",
+         ["assumed-role/stratus-red-team-ec2-get-password-data-role", "GetPasswordData x30", "the password of i-",
+          "30 of the 30 calls were denied"])]),
     "iam-backdoor-role": ("persistence.iam-backdoor-role", [
         ("cloudtrail_event_role_trust_opened", "arn:aws:iam::751203476945:role/stratus-red-team-backdoor-r-role",
          ["user/christophe", "UpdateAssumeRolePolicy", "account 193672423079", "2024-08-01 13:29:57", "225.178.039.250"])]),
@@ -225,6 +240,16 @@ BENIGN = [
     event(A, at(42), "DescribeOrganization", source="organizations.amazonaws.com", user="dev", read_only=True),
     event(A, at(43), "UpdateDetector", source="guardduty.amazonaws.com", user="admin",
           request={"detectorId": "d1", "findingPublishingFrequency": "SIX_HOURS"}),
+    # a workload reading its three secrets again and again, parameters read without decryption, a secret read
+    # by a service on the caller's behalf, and lookups of secrets that do not exist
+    *[event(A, at(70 + i * 0.05), "GetSecretValue", source="secretsmanager.amazonaws.com", role="app", read_only=True,
+            request={"secretId": f"app/secret-{i % 3}"}) for i in range(40)],
+    event(A, at(71), "GetParameters", source="ssm.amazonaws.com", user="dev", read_only=True,
+          request={"names": [f"/app/setting-{i}" for i in range(20)], "withDecryption": False}),
+    *[event(A, at(72), "GetSecretValue", source="secretsmanager.amazonaws.com", user="deployer", read_only=True,
+            request={"secretId": f"stack/secret-{i}"}, invoked_by="cloudformation.amazonaws.com") for i in range(12)],
+    *[event(A, at(73), "GetSecretValue", source="secretsmanager.amazonaws.com", user="typo", read_only=True,
+            request={"secretId": f"missing-{i}"}, error="ResourceNotFoundException") for i in range(12)],
     # reads across seven services: under the default min_services (8)
     *[event(A, at(50 + i * 0.1), f"Describe{n}", source=f"{s}.amazonaws.com", user="inventory", read_only=True)
       for i, (s, n) in enumerate([(s, "Things") for s in ("ec2", "rds", "lambda", "s3", "iam", "kms", "sns")] * 6)],
@@ -254,6 +279,10 @@ MALICIOUS = [
     event(B, at(11), "StopConfigurationRecorder", source="config.amazonaws.com", user="eve",
           request={"configurationRecorderName": "default"}),
     event(B, at(12), "CreateAccessKey", root=True, request=None),
+    *[event(B, at(30 + i * 0.2), "GetParameter", source="ssm.amazonaws.com", role="ci", read_only=True,
+            request={"name": f"/prod/db-{i}", "withDecryption": True}) for i in range(6)],
+    *[event(B, at(31 + i * 0.2), "GetSecretValue", source="secretsmanager.amazonaws.com", role="ci", read_only=True,
+            request={"secretId": f"prod/api-{i}"}, error="AccessDeniedException") for i in range(4)],
     *[event(B, at(20 + i * 0.1), f"List{n}", source=f"{s}.amazonaws.com", user="eve", read_only=True, error="AccessDenied")
       for i, (s, n) in enumerate([(s, "Things") for s in ("ec2", "rds", "lambda", "s3", "iam", "kms", "sns", "sqs")] * 4)],
 ]
@@ -310,6 +339,9 @@ MALICIOUS_EXPECTED = [
     ("cloudtrail_event_security_monitoring_disabled", f"arn:aws:config:us-east-1:{B}:default", ["StopConfigurationRecorder"]),
     ("cloudtrail_event_enumeration_burst", f"arn:aws:iam::{B}:user/eve", ["32 read calls to 8 services within 10 minutes"]),
     ("cloudtrail_event_root_activity", f"arn:aws:iam::{B}:root", ["created 1 root access key(s)"]),
+    ("cloudtrail_event_secret_bulk_read", f"arn:aws:iam::{B}:role/ci",
+     ["assumed-role/ci/session-1 asked for 10 distinct secrets", "GetParameter x6, GetSecretValue x4",
+      "4 of the 10 calls were denied"]),
 ]
 
 
