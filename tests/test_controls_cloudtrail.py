@@ -101,6 +101,15 @@ EVENTS = {
               key="AKIAOLDKEY0000000001", read_only=True),
         event(E1, AS_OF - timedelta(days=2), "GetCallerIdentity", source="sts.amazonaws.com", user="parked",
               key="AKIAPARKED0000000001", read_only=True),
+        # keys made (CreateAccessKey names the key in its response) or reactivated after the credential report
+        event(E1, AS_OF - timedelta(days=5), "CreateAccessKey", user="admin", request={"userName": "newcomer"},
+              response={"accessKey": {"accessKeyId": "AKIANEWKEY0000000001", "status": "Active", "userName": "newcomer"}}),
+        event(E1, AS_OF - timedelta(days=4), "GetCallerIdentity", source="sts.amazonaws.com", user="newcomer",
+              key="AKIANEWKEY0000000001", read_only=True),
+        event(E1, AS_OF - timedelta(days=5), "UpdateAccessKey", user="admin",
+              request={"userName": "revived", "accessKeyId": "AKIAREVIVED000000001", "status": "Active"}),
+        event(E1, AS_OF - timedelta(days=4), "GetCallerIdentity", source="sts.amazonaws.com", user="revived",
+              key="AKIAREVIVED000000001", read_only=True),
     ],
     E2: [event(E2, DAY_3, "DescribeInstances", source="ec2.amazonaws.com", user="worker", key="AKIAWORKER0000000001",
                read_only=True),
@@ -123,7 +132,13 @@ ACCOUNTS = {
         "aws_iam_credential_report": [{
             "user_name": "parked", "user_arn": f"arn:aws:iam::{E1}:user/parked", "account_id": E1, "partition": "aws",
             "region": "global", "generated_time": (AS_OF - timedelta(days=10)).isoformat(), "password_enabled": False,
-            "access_key_1_active": False, "access_key_1_last_rotated": "2023-01-01T00:00:00Z", "access_key_2_active": False}],
+            "access_key_1_active": False, "access_key_1_last_rotated": "2023-01-01T00:00:00Z", "access_key_2_active": False},
+            # no key at all (N/A) and one inactive key, 10 days before the data was taken
+            {"user_name": "newcomer", "user_arn": f"arn:aws:iam::{E1}:user/newcomer", "account_id": E1, "partition": "aws",
+             "region": "global", "generated_time": (AS_OF - timedelta(days=10)).isoformat(), "password_enabled": False},
+            {"user_name": "revived", "user_arn": f"arn:aws:iam::{E1}:user/revived", "account_id": E1, "partition": "aws",
+             "region": "global", "generated_time": (AS_OF - timedelta(days=10)).isoformat(), "password_enabled": False,
+             "access_key_1_active": False, "access_key_1_last_rotated": "2023-01-01T00:00:00Z"}],
     },
     E2: {"aws_cloudtrail_trail_event": EVENTS[E2]},
     E3: {"aws_cloudtrail_trail_event": EVENTS[E3]},
@@ -236,6 +251,15 @@ def test_reasons_say_what_happened(results):
     assert "was deleted on" in by_key[("cloudtrail_event_retired_key_used", user(E1, "bob") + "#AKIAOLDKEY0000000001")]
     assert "signed 1 call(s)" in by_key[("cloudtrail_event_retired_key_used", user(E1, "bob") + "#AKIAOLDKEY0000000001")]
     assert "inactive in the credential report" in by_key[("cloudtrail_event_retired_key_used", user(E1, "parked") + "#AKIAPARKED0000000001")]
+
+
+def test_key_created_or_activated_after_the_credential_report_is_not_retired(results):
+    # The report is up to 4 hours old when downloaded, and this one 10 days: a key created (CreateAccessKey) or set
+    # Active (UpdateAccessKey) after it and then used is a live key, not a retired one.
+    resources = {r["resource"] for r in results if r["control_id"] == "cloudtrail_event_retired_key_used"}
+    assert user(E1, "parked") + "#AKIAPARKED0000000001" in resources
+    assert user(E1, "newcomer") + "#AKIANEWKEY0000000001" not in resources
+    assert user(E1, "revived") + "#AKIAREVIVED000000001" not in resources
 
 
 # ------------------------------------------------------------------------------------------------ real data
