@@ -22,7 +22,11 @@ CONTROLS = [
     "iam_role_trust_no_wildcard_principal", "iam_role_oidc_trust_has_sub_condition",
     "iam_role_cross_account_trust_has_external_id", "nhi_role_trust_broad", "iam_policy_no_passrole_star",
     "iam_policy_no_full_admin", "iam_principal_privilege_escalation", "nhi_admin_privileges",
+    "iam_role_external_admin_or_readonly", "iam_role_long_session_external",
 ]
+# the controls that judge who may assume a role from its trust policy
+TRUST_CONTROLS = ["iam_role_trust_no_wildcard_principal", "iam_role_cross_account_trust_has_external_id",
+                  "nhi_role_trust_broad", "iam_role_external_admin_or_readonly", "iam_role_long_session_external"]
 
 
 def arn(kind: str, name: str) -> str:
@@ -106,6 +110,8 @@ ROLES = [
     # one named role only
     role("admin-open", assume({"AWS": f"arn:aws:iam::{ACCOUNT}:root"}), attached=[ADMIN], tags={"team": "ops"}),
     role("admin-closed", assume({"AWS": arn("role", "break-glass")}), attached=[ADMIN], tags={"team": "ops"}),
+    # a role whose trust policy is not in the data (unreadable, or a source without it)
+    {**role("trust-unknown"), "assume_role_policy": None, "assume_role_policy_std": None},
 ]
 POLICIES = [
     managed("AdministratorAccess", allow("*"), aws=True),
@@ -167,6 +173,12 @@ def test_wildcard_trust(results, name, expected):
 def test_oidc_trust_needs_a_specific_subject(results, name, expected):
     got, reason = status(results, "iam_role_oidc_trust_has_sub_condition", arn("role", name))
     assert got == expected, reason
+
+
+@pytest.mark.parametrize("control", TRUST_CONTROLS)
+def test_a_role_without_its_trust_policy_is_not_judged(results, control):
+    got, reason = status(results, control, arn("role", "trust-unknown"))
+    assert got == "skip" and "without its trust policy" in reason, reason
 
 
 @pytest.mark.parametrize("name, expected", [("xacct-securetransport", "alarm"), ("xacct-external-id", "ok")])
