@@ -6,7 +6,8 @@ Four accounts, all as of 2024-03-01 12:00 UTC:
   password policy; root with no MFA, an access key and recent use.
 - B (222222222222): root with a virtual MFA device, no access keys, not used recently; no role for AWS
   Support; no password policy loaded at all (password-policy controls are skipped).
-- C (333333333333): root with MFA and no virtual device (hardware); password policy loaded but absent.
+- C (333333333333): root with MFA and no virtual device assigned (hardware; a deactivated virtual device named
+  root-account-mfa-device is left unassigned); password policy loaded but absent.
 - D (444444444444): root without password or keys (centrally managed); a strong password policy.
 """
 
@@ -172,7 +173,8 @@ ACCOUNTS = {
     },
     C: {
         "aws_iam_credential_report": [report_row(C, "<root_account>", password_enabled=True, mfa_active=True)],
-        "aws_iam_virtual_mfa_device": [],
+        "aws_iam_virtual_mfa_device": [{"serial_number": f"arn:aws:iam::{C}:mfa/root-account-mfa-device",
+                                        "assignment_status": "Unassigned", **base(C)}],
         "aws_iam_account_password_policy": [],
     },
     D: {
