@@ -4,7 +4,8 @@ description: >-
   No access key signed a call more than grace_minutes minutes after it was deactivated or deleted
   (UpdateAccessKey to Inactive, DeleteAccessKey, with no reactivation in between), and no IAM user whose
   keys were all inactive in the credential report signed a call with a long-term key after the report was
-  generated. Looks at the lookback_days days before the data was taken.
+  generated, unless CloudTrail shows that key created or activated after the report (CreateAccessKey,
+  UpdateAccessKey to Active) and before the call. Looks at the lookback_days days before the data was taken.
 severity: high
 resource_type: AWS::IAM::AccessKey
 rationale: >-
@@ -21,13 +22,14 @@ parameters:
 */
 with lifecycle as (
   select e.account_id, e.event_time, e.event_name,
-    t.request_parameters ->> 'accessKeyId' as key_id,
+    -- CreateAccessKey names the new key in its response only
+    coalesce(t.request_parameters ->> 'accessKeyId', t.response_elements -> 'accessKey' ->> 'accessKeyId') as key_id,
     case when e.event_name = 'DeleteAccessKey' then 'deleted'
       when t.request_parameters ->> 'status' = 'Inactive' then 'deactivated' else 'activated' end as change
   from cloudtrail_event_actor as e
     join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
   where e.event_source = 'iam.amazonaws.com' and e.error_code is null
-    and e.event_name in ('UpdateAccessKey', 'DeleteAccessKey')
+    and e.event_name in ('CreateAccessKey', 'UpdateAccessKey', 'DeleteAccessKey')
     and e.event_time <= now()
 ),
 use as (
@@ -57,6 +59,12 @@ after_report as (
     join aws_iam_credential_report as c on c.user_arn = u.actor_arn and c.account_id = u.account_id
   where not coalesce(c.access_key_1_active, false) and not coalesce(c.access_key_2_active, false)
     and u.event_time > c.generated_time + :grace_minutes * interval '1 minute'
+    -- a key created or activated after the report is newer than what the report shows
+    and not exists (
+      select 1 from lifecycle as since
+      where since.account_id = u.account_id and since.key_id = u.access_key_id and since.change = 'activated'
+        and since.event_time > c.generated_time and since.event_time < u.event_time
+    )
   group by u.account_id, u.actor_arn, u.access_key_id, c.generated_time
 ),
 finding as (

@@ -1,7 +1,8 @@
 /*
 title: CloudTrail records S3 object-level read events
 description: >-
-  At least one logging trail of the account records S3 object-level data events of the read kind for all buckets:
+  At least one logging multi-region trail of the account records S3 object-level data events of the read kind
+  for all buckets (a single-region trail records them only for the buckets of its region):
   a basic event selector on AWS::S3::Object for all buckets with ReadWriteType All or ReadOnly, or an advanced
   event selector on eventCategory Data and resources.type AWS::S3::Object without a resources.ARN filter whose
   readOnly field, if any, is true (cloudtrail_trail_coverage).
@@ -20,7 +21,10 @@ with trail as (
   select account_id,
     count(*) as trails,
     count(*) filter (where not selectors_known) as unknown,
-    string_agg(name, ', ' order by name) filter (where s3_data_read and is_logging is not false) as recording
+    string_agg(name, ', ' order by name)
+      filter (where s3_data_read and is_logging is not false and is_multi_region_trail) as recording,
+    string_agg(name, ', ' order by name)
+      filter (where s3_data_read and is_logging is not false and not is_multi_region_trail) as regional
   from cloudtrail_trail_coverage
   group by account_id
 )
@@ -36,6 +40,9 @@ select
     when t.unknown > 0 then
       'The event selectors of ' || t.unknown || ' trail(s) were not collected (get-event-selectors), so S3 read events are unknown.'
     when coalesce(t.trails, 0) = 0 then 'Account ' || a.account_id || ' has no CloudTrail trail, so no S3 object-level read events are recorded.'
+    when t.regional is not null then
+      'Trail ' || t.regional || ' records S3 object-level read events only for the buckets of its region; make it '
+        || 'multi-region.'
     else 'No trail of account ' || a.account_id || ' records S3 object-level read events for all buckets; add a data-event selector.'
   end as reason,
   a.account_id,

@@ -1,7 +1,7 @@
 /*
 title: Console sign-in without MFA is monitored
 description: >-
-  A multi-region trail that is logging sends the account's events to a CloudWatch Logs log group with a metric
+  A multi-region trail that is logging and records every management event (read and write) sends the account's events to a CloudWatch Logs log group with a metric
   filter that matches at least console sign-in without MFA (compared by the events the filter pattern matches, not by its text), a
   CloudWatch alarm watches the filter's metric and notifies an SNS topic, and the topic has a confirmed
   subscription.

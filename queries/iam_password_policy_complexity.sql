@@ -21,7 +21,8 @@ select
   'arn:' || a.partition || ':::' || a.account_id as resource,
   case when p.account_id is not null and p.missing = '' then 'ok' else 'alarm' end as status,
   case
-    when p.account_id is null then 'Account ' || a.account_id || ' has no password policy, so no character types are required.'
+    when p.account_id is null then 'Account ' || a.account_id || ' has no password policy; AWS''s default requires only three of'
+      || ' uppercase letters, lowercase letters, numbers and symbols, not all four.'
     when p.missing = '' then 'The password policy requires uppercase, lowercase, numbers and symbols.'
     else 'The password policy does not require ' || p.missing || '.'
   end as reason,

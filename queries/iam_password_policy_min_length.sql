@@ -1,6 +1,8 @@
 /*
 title: Password policy requires long passwords
-description: The account's password policy requires at least min_length characters.
+description: >-
+  The account's password policy requires at least min_length characters. An account without a password policy
+  uses AWS's default minimum of 8 characters.
 severity: medium
 resource_type: AWS::::Account
 rationale: Length is what makes a password hard to guess or crack; short passwords fall to online guessing and offline cracking.
@@ -9,16 +11,25 @@ tables: [iamsql_account, aws_iam_account_password_policy]
 parameters:
   min_length: 14
 */
+with policy as (
+  -- no password policy: AWS's default policy applies, with a minimum length of 8 characters
+  select a.account_id, a.partition, p.account_id is not null as present,
+    case when p.account_id is null then 8 else p.minimum_password_length end as min_length
+  from iamsql_account as a
+    left join aws_iam_account_password_policy as p on p.account_id = a.account_id
+)
 select
-  'arn:' || a.partition || ':::' || a.account_id as resource,
-  case when coalesce(p.minimum_password_length, 0) >= :min_length then 'ok' else 'alarm' end as status,
+  'arn:' || partition || ':::' || account_id as resource,
+  case when coalesce(min_length, 0) >= :min_length then 'ok' else 'alarm' end as status,
   case
-    when p.account_id is null then 'Account ' || a.account_id || ' has no password policy (the default minimum is 8 characters); require at least ' || :min_length || '.'
-    when coalesce(p.minimum_password_length, 0) >= :min_length
-      then 'The password policy requires at least ' || p.minimum_password_length || ' characters.'
-    else 'The password policy requires only ' || coalesce(p.minimum_password_length, 0) || ' characters; require at least ' || :min_length || '.'
+    when not present and min_length >= :min_length
+      then 'Account ' || account_id || ' has no password policy; AWS''s default applies and requires at least 8 characters (minimum ' || :min_length || ').'
+    when not present
+      then 'Account ' || account_id || ' has no password policy (the default minimum is 8 characters); require at least ' || :min_length || '.'
+    when coalesce(min_length, 0) >= :min_length
+      then 'The password policy requires at least ' || min_length || ' characters.'
+    else 'The password policy requires only ' || coalesce(min_length, 0) || ' characters; require at least ' || :min_length || '.'
   end as reason,
-  a.account_id,
+  account_id,
   'global' as region
-from iamsql_account as a
-  left join aws_iam_account_password_policy as p on p.account_id = a.account_id
+from policy

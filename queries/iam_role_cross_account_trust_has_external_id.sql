@@ -28,8 +28,11 @@ with foreign_trust as (
 )
 select
   r.arn as resource,
-  case when f.open_accounts is not null then 'alarm' when f.unknown then 'skip' else 'ok' end as status,
+  case when r.assume_role_policy_std is null then 'skip' when f.open_accounts is not null then 'alarm'
+    when f.unknown then 'skip' else 'ok' end as status,
   'Role ' || r.name || case
+    when r.assume_role_policy_std is null then
+      ' was loaded without its trust policy; load get-account-authorization-details or list-roles to evaluate it.'
     when f.role_arn is null then ' trusts no other AWS account as a whole.'
     when f.open_accounts is not null then ' lets any principal of account(s) ' || f.open_accounts || ' assume it'
       || coalesce(' (its conditions, on ' || f.keys || ', do not name the caller)', ' without a condition')

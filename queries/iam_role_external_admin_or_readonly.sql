@@ -29,11 +29,14 @@ with outside as (
 select
   r.arn as resource,
   case
+    when r.assume_role_policy_std is null then 'skip'
     when o.role_arn is not null and b.policies is not null then 'alarm'
     when o.role_arn is not null and r.attached_policy_arns is null then 'skip'
     else 'ok'
   end as status,
   'Role ' || r.name || case
+    when r.assume_role_policy_std is null then
+      ' was loaded without its trust policy; load get-account-authorization-details or list-roles to evaluate it.'
     when o.role_arn is not null and b.policies is not null then
       ' has ' || b.policies || ' attached and may be assumed from outside the account by ' || o.trusted
       || '; grant the other party only what it needs.'

@@ -27,11 +27,14 @@ with outside as (
 select
   r.arn as resource,
   case
+    when r.assume_role_policy_std is null then 'skip'
     when r.max_session_duration is null and o.role_arn is not null then 'skip'
     when r.max_session_duration > :max_session_seconds and o.role_arn is not null then 'alarm'
     else 'ok'
   end as status,
   'Role ' || r.name || case
+    when r.assume_role_policy_std is null then
+      ' was loaded without its trust policy; load get-account-authorization-details or list-roles to evaluate it.'
     when r.max_session_duration is null and o.role_arn is not null then
       ' may be assumed by ' || o.trusted || ' but its maximum session duration was not loaded.'
     when r.max_session_duration > :max_session_seconds and o.role_arn is not null then

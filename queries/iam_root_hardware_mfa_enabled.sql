@@ -10,7 +10,9 @@ tables: [iamsql_account, aws_iam_credential_report, aws_iam_virtual_mfa_device]
 with virtual_root as (
   select account_id, count(*) as devices
   from aws_iam_virtual_mfa_device
-  where (user ->> 'Arn') like 'arn:%:iam::%:root' or serial_number like '%:mfa/root-account-mfa-device'
+  -- assigned to the root user; a device left unassigned (deactivated, not deleted) protects nobody
+  where (user ->> 'Arn') like 'arn:%:iam::%:root'
+    or (serial_number like '%:mfa/root-account-mfa-device' and coalesce(assignment_status, '') <> 'Unassigned')
   group by account_id
 )
 select

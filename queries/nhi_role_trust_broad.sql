@@ -25,8 +25,10 @@ with broad as (
 )
 select
   p.principal_arn as resource,
-  case when b.role_arn is null then 'ok' else 'alarm' end as status,
+  case when r.assume_role_policy_std is null then 'skip' when b.role_arn is null then 'ok' else 'alarm' end as status,
   case
+    when r.assume_role_policy_std is null then 'The workload role ' || p.name ||
+      ' was loaded without its trust policy; load get-account-authorization-details or list-roles to evaluate it.'
     when b.role_arn is null then 'The workload role ' || p.name || ' trusts no whole account without a condition naming the caller.'
     else 'The workload role ' || p.name || ' (' || p.nhi_reason || ') can be assumed by any principal of '
       || b.trusted || ' without a condition naming the caller; trust specific role ARNs or add conditions.'

@@ -66,7 +66,12 @@ select
         || '); confirm the workload is gone and remove it.'
     else
       'The non-human ' || principal_type || ' ' || name || ' (' || nhi_reason || ') has no recorded use'
-        || coalesce(' since it was created on ' || to_char(create_date, 'YYYY-MM-DD'), '')
+        || case
+             -- AWS reports a role's last use for the trailing 400 days only
+             when principal_type = 'role' and (create_date is null or create_date < now() - interval '400 days')
+               then ' in the 400 days before the data was taken (AWS tracks role use that long)'
+             else coalesce(' since it was created on ' || to_char(create_date, 'YYYY-MM-DD'), '')
+           end
         || '; confirm the workload is gone and remove it.'
   end as reason,
   account_id,

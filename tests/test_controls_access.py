@@ -16,11 +16,17 @@ AS_OF = datetime(2024, 3, 1, 12, 0, tzinfo=timezone.utc)
 ACCOUNT = "123456789012"
 OTHER = "444455556666"
 GITHUB = f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com"
+TERRAFORM = f"arn:aws:iam::{ACCOUNT}:oidc-provider/app.terraform.io"
+EKS = f"arn:aws:iam::{ACCOUNT}:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/0A1B2C3D4E5F"
 CONTROLS = [
     "iam_role_trust_no_wildcard_principal", "iam_role_oidc_trust_has_sub_condition",
     "iam_role_cross_account_trust_has_external_id", "nhi_role_trust_broad", "iam_policy_no_passrole_star",
     "iam_policy_no_full_admin", "iam_principal_privilege_escalation", "nhi_admin_privileges",
+    "iam_role_external_admin_or_readonly", "iam_role_long_session_external",
 ]
+# the controls that judge who may assume a role from its trust policy
+TRUST_CONTROLS = ["iam_role_trust_no_wildcard_principal", "iam_role_cross_account_trust_has_external_id",
+                  "nhi_role_trust_broad", "iam_role_external_admin_or_readonly", "iam_role_long_session_external"]
 
 
 def arn(kind: str, name: str) -> str:
@@ -69,8 +75,8 @@ def assume(principal, **extra) -> dict:
     return {"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole", **extra}
 
 
-def web_identity(condition: dict) -> dict:
-    return {"Effect": "Allow", "Principal": {"Federated": GITHUB}, "Action": "sts:AssumeRoleWithWebIdentity",
+def web_identity(condition: dict, provider: str = GITHUB) -> dict:
+    return {"Effect": "Allow", "Principal": {"Federated": provider}, "Action": "sts:AssumeRoleWithWebIdentity",
             "Condition": condition}
 
 
@@ -87,6 +93,16 @@ ROLES = [
                                         "StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}})),
     role("gh-specific", web_identity({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:my-org/app:ref:refs/heads/*"},
                                       "StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}})),
+    # HCP Terraform subjects are organization:<org>:project:...: any organization vs one; EKS subjects are
+    # system:serviceaccount:<namespace>:<name>: any namespace (however the wildcard is written) vs one
+    role("tfc-any-org", web_identity({"StringLike": {"app.terraform.io:sub": "organization:*:project:*:workspace:*:run_phase:*"},
+                                      "StringEquals": {"app.terraform.io:aud": "aws.workload.identity"}}, TERRAFORM)),
+    role("tfc-one-org", web_identity({"StringLike": {"app.terraform.io:sub": "organization:acme:project:*:workspace:*:run_phase:*"},
+                                      "StringEquals": {"app.terraform.io:aud": "aws.workload.identity"}}, TERRAFORM)),
+    role("eks-any-namespace", web_identity({"StringLike": {f"{EKS.split('/', 1)[1]}:sub": "system:serviceaccount:*"}}, EKS)),
+    role("eks-system-wildcard", web_identity({"StringLike": {f"{EKS.split('/', 1)[1]}:sub": "system:*"}}, EKS)),
+    role("eks-one-namespace", web_identity({"StringLike": {f"{EKS.split('/', 1)[1]}:sub": "system:serviceaccount:payments:*"}},
+                                           EKS)),
     # a whole other account: a condition that names nobody vs an ExternalId
     role("xacct-securetransport", assume({"AWS": f"arn:aws:iam::{OTHER}:root"}, Condition={"Bool": {"aws:SecureTransport": "true"}})),
     role("xacct-external-id", assume({"AWS": OTHER}, Condition={"StringEquals": {"sts:ExternalId": "k3y-from-vendor"}})),
@@ -94,6 +110,8 @@ ROLES = [
     # one named role only
     role("admin-open", assume({"AWS": f"arn:aws:iam::{ACCOUNT}:root"}), attached=[ADMIN], tags={"team": "ops"}),
     role("admin-closed", assume({"AWS": arn("role", "break-glass")}), attached=[ADMIN], tags={"team": "ops"}),
+    # a role whose trust policy is not in the data (unreadable, or a source without it)
+    {**role("trust-unknown"), "assume_role_policy": None, "assume_role_policy_std": None},
 ]
 POLICIES = [
     managed("AdministratorAccess", allow("*"), aws=True),
@@ -149,10 +167,18 @@ def test_wildcard_trust(results, name, expected):
     assert got == expected, reason
 
 
-@pytest.mark.parametrize("name, expected", [("gh-wild", "alarm"), ("gh-not-equals", "alarm"), ("gh-specific", "ok")])
+@pytest.mark.parametrize("name, expected", [
+    ("gh-wild", "alarm"), ("gh-not-equals", "alarm"), ("gh-specific", "ok"), ("tfc-any-org", "alarm"),
+    ("tfc-one-org", "ok"), ("eks-any-namespace", "alarm"), ("eks-system-wildcard", "alarm"), ("eks-one-namespace", "ok")])
 def test_oidc_trust_needs_a_specific_subject(results, name, expected):
     got, reason = status(results, "iam_role_oidc_trust_has_sub_condition", arn("role", name))
     assert got == expected, reason
+
+
+@pytest.mark.parametrize("control", TRUST_CONTROLS)
+def test_a_role_without_its_trust_policy_is_not_judged(results, control):
+    got, reason = status(results, control, arn("role", "trust-unknown"))
+    assert got == "skip" and "without its trust policy" in reason, reason
 
 
 @pytest.mark.parametrize("name, expected", [("xacct-securetransport", "alarm"), ("xacct-external-id", "ok")])

@@ -9,6 +9,7 @@ Crafted accounts, all as of 2024-06-01 12:00 UTC:
 - 722222222222: one single-region trail whose selectors were not collected.
 - 733333333333: the trail table loaded with no trail at all.
 - 744444444444: no trail data loaded (controls skip).
+- 700000000005: one logging single-region trail with S3 data events for all buckets, read and write.
 - 755555555555 (events and IAM): root sign-in; eve (no admin rights) signs in without MFA, stops logging and
   creates a user; alice signs in with MFA; admin (AdministratorAccess) attaches a policy; scanner gets 12
   AccessDenied in 6 minutes; an access key deleted and then used; a user whose keys are all inactive in the
@@ -33,6 +34,7 @@ from .cloudtrail_events import console_login, event, load_accounts
 
 AS_OF = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
 T1, T2, T3, T4 = "711111111111", "722222222222", "733333333333", "744444444444"
+T5 = "700000000005"
 E1, E2, E3 = "755555555555", "766666666666", "777777777777"
 
 
@@ -62,6 +64,7 @@ TRAILS = {
     ],
     T2: [trail(T2, "only", is_logging=None)],
     T3: [],
+    T5: [trail(T5, "regional-s3", event_selectors=ALL_EVENTS)],
 }
 
 ADMIN_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
@@ -101,6 +104,15 @@ EVENTS = {
               key="AKIAOLDKEY0000000001", read_only=True),
         event(E1, AS_OF - timedelta(days=2), "GetCallerIdentity", source="sts.amazonaws.com", user="parked",
               key="AKIAPARKED0000000001", read_only=True),
+        # keys made (CreateAccessKey names the key in its response) or reactivated after the credential report
+        event(E1, AS_OF - timedelta(days=5), "CreateAccessKey", user="admin", request={"userName": "newcomer"},
+              response={"accessKey": {"accessKeyId": "AKIANEWKEY0000000001", "status": "Active", "userName": "newcomer"}}),
+        event(E1, AS_OF - timedelta(days=4), "GetCallerIdentity", source="sts.amazonaws.com", user="newcomer",
+              key="AKIANEWKEY0000000001", read_only=True),
+        event(E1, AS_OF - timedelta(days=5), "UpdateAccessKey", user="admin",
+              request={"userName": "revived", "accessKeyId": "AKIAREVIVED000000001", "status": "Active"}),
+        event(E1, AS_OF - timedelta(days=4), "GetCallerIdentity", source="sts.amazonaws.com", user="revived",
+              key="AKIAREVIVED000000001", read_only=True),
     ],
     E2: [event(E2, DAY_3, "DescribeInstances", source="ec2.amazonaws.com", user="worker", key="AKIAWORKER0000000001",
                read_only=True),
@@ -123,7 +135,13 @@ ACCOUNTS = {
         "aws_iam_credential_report": [{
             "user_name": "parked", "user_arn": f"arn:aws:iam::{E1}:user/parked", "account_id": E1, "partition": "aws",
             "region": "global", "generated_time": (AS_OF - timedelta(days=10)).isoformat(), "password_enabled": False,
-            "access_key_1_active": False, "access_key_1_last_rotated": "2023-01-01T00:00:00Z", "access_key_2_active": False}],
+            "access_key_1_active": False, "access_key_1_last_rotated": "2023-01-01T00:00:00Z", "access_key_2_active": False},
+            # no key at all (N/A) and one inactive key, 10 days before the data was taken
+            {"user_name": "newcomer", "user_arn": f"arn:aws:iam::{E1}:user/newcomer", "account_id": E1, "partition": "aws",
+             "region": "global", "generated_time": (AS_OF - timedelta(days=10)).isoformat(), "password_enabled": False},
+            {"user_name": "revived", "user_arn": f"arn:aws:iam::{E1}:user/revived", "account_id": E1, "partition": "aws",
+             "region": "global", "generated_time": (AS_OF - timedelta(days=10)).isoformat(), "password_enabled": False,
+             "access_key_1_active": False, "access_key_1_last_rotated": "2023-01-01T00:00:00Z"}],
     },
     E2: {"aws_cloudtrail_trail_event": EVENTS[E2]},
     E3: {"aws_cloudtrail_trail_event": EVENTS[E3]},
@@ -166,6 +184,9 @@ EXPECTED = [
     ("cloudtrail_s3_data_events_read", acct(T1), "ok"),
     ("cloudtrail_s3_data_events_read", acct(T3), "alarm"),
     ("cloudtrail_s3_data_events_read", acct(T2), "skip"),
+    # a single-region trail records S3 object events only for the buckets of its region
+    ("cloudtrail_s3_data_events_write", acct(T5), "alarm"),
+    ("cloudtrail_s3_data_events_read", acct(T5), "alarm"),
     ("cloudtrail_event_root_activity", f"arn:aws:iam::{E1}:root", "alarm"),
     ("cloudtrail_event_root_activity", f"arn:aws:iam::{E2}:root", "ok"),
     ("cloudtrail_event_root_activity", f"arn:aws:iam::{E3}:root", "skip"),
@@ -228,6 +249,7 @@ def test_reasons_say_what_happened(results):
     by_key = {(r["control_id"], r["resource"]): r["reason"] for r in results}
     assert "Multi-region trail main is logging" in by_key[("cloudtrail_multi_region_trail_enabled", acct(T1))]
     assert "has no CloudTrail trail" in by_key[("cloudtrail_multi_region_trail_enabled", acct(T3))]
+    assert "only for the buckets of its region" in by_key[("cloudtrail_s3_data_events_write", acct(T5))]
     assert "only write management events" in by_key[("cloudtrail_management_events_read_write", trail_arn(T1, "regional"))]
     assert "ConsoleLogin" in by_key[("cloudtrail_event_root_activity", f"arn:aws:iam::{E1}:root")]
     assert "StopLogging" in by_key[("cloudtrail_event_trail_tampering", trail_arn(E1, "main-trail"))]
@@ -236,6 +258,15 @@ def test_reasons_say_what_happened(results):
     assert "was deleted on" in by_key[("cloudtrail_event_retired_key_used", user(E1, "bob") + "#AKIAOLDKEY0000000001")]
     assert "signed 1 call(s)" in by_key[("cloudtrail_event_retired_key_used", user(E1, "bob") + "#AKIAOLDKEY0000000001")]
     assert "inactive in the credential report" in by_key[("cloudtrail_event_retired_key_used", user(E1, "parked") + "#AKIAPARKED0000000001")]
+
+
+def test_key_created_or_activated_after_the_credential_report_is_not_retired(results):
+    # The report is up to 4 hours old when downloaded, and this one 10 days: a key created (CreateAccessKey) or set
+    # Active (UpdateAccessKey) after it and then used is a live key, not a retired one.
+    resources = {r["resource"] for r in results if r["control_id"] == "cloudtrail_event_retired_key_used"}
+    assert user(E1, "parked") + "#AKIAPARKED0000000001" in resources
+    assert user(E1, "newcomer") + "#AKIANEWKEY0000000001" not in resources
+    assert user(E1, "revived") + "#AKIAREVIVED000000001" not in resources
 
 
 # ------------------------------------------------------------------------------------------------ real data

@@ -6,7 +6,8 @@ Four accounts, all as of 2024-03-01 12:00 UTC:
   password policy; root with no MFA, an access key and recent use.
 - B (222222222222): root with a virtual MFA device, no access keys, not used recently; no role for AWS
   Support; no password policy loaded at all (password-policy controls are skipped).
-- C (333333333333): root with MFA and no virtual device (hardware); password policy loaded but absent.
+- C (333333333333): root with MFA and no virtual device assigned (hardware; a deactivated virtual device named
+  root-account-mfa-device is left unassigned); password policy loaded but absent.
 - D (444444444444): root without password or keys (centrally managed); a strong password policy.
 """
 
@@ -172,7 +173,8 @@ ACCOUNTS = {
     },
     C: {
         "aws_iam_credential_report": [report_row(C, "<root_account>", password_enabled=True, mfa_active=True)],
-        "aws_iam_virtual_mfa_device": [],
+        "aws_iam_virtual_mfa_device": [{"serial_number": f"arn:aws:iam::{C}:mfa/root-account-mfa-device",
+                                        "assignment_status": "Unassigned", **base(C)}],
         "aws_iam_account_password_policy": [],
     },
     D: {
@@ -270,18 +272,23 @@ EXPECTED = [
 ]
 
 
-@pytest.fixture(scope="module")
-def results(tmp_path_factory):
-    con = db.connect(tmp_path_factory.mktemp("iam") / "iam.duckdb")
-    for account, tables in ACCOUNTS.items():
+def run_on(accounts: dict, control_ids: list[str], path, params=None) -> list[dict]:
+    """The results of the controls on a new database at ``path`` holding ``accounts`` (as of AS_OF)."""
+    con = db.connect(path)
+    for account, tables in accounts.items():
         with db.transaction(con):
             snapshot_id = db.new_snapshot(con, account_id=account, kind="load", sources=[], as_of=AS_OF)
             for table, rows in tables.items():
                 db.insert_rows(con, table, snapshot_id, rows)
-    ids = [c.id for c in controls.load_controls() if c.id.startswith("iam_")]
-    rows = controls.results(con, controls.run_checks(con, controls=ids))
+    rows = controls.results(con, controls.run_checks(con, controls=control_ids, params=params))
     con.close()
     return rows
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    ids = [c.id for c in controls.load_controls() if c.id.startswith("iam_")]
+    return run_on(ACCOUNTS, ids, tmp_path_factory.mktemp("iam") / "iam.duckdb")
 
 
 def test_every_iam_control_has_an_alarm_and_a_pass_case():
@@ -352,3 +359,27 @@ def test_all_controls_run_without_error_on_public_data(real_data_results):
     judged = {r["control_id"] for r in real_data_results if r["status"] in ("ok", "alarm")}
     assert len(judged) >= 25, sorted({c.id for c in controls.load_controls()} - judged)
     assert json.dumps(real_data_results, default=str)
+
+
+def test_no_password_policy_is_judged_by_aws_default(tmp_path):
+    # AWS's default password policy (no policy set): at least 8 characters and three of the four character types.
+    accounts = {
+        C: {"aws_iam_account_password_policy": []},
+        D: {"aws_iam_account_password_policy": [password_policy(D, minimum_password_length=6)]},
+    }
+    checks = ["iam_password_policy_min_length", "iam_password_policy_complexity"]
+    at_8 = {
+        (r["control_id"], r["account_id"]): r
+        for r in run_on(accounts, checks, tmp_path / "at8.duckdb", params={"min_length": 8})
+    }
+    assert at_8[("iam_password_policy_min_length", C)]["status"] == "ok", at_8[("iam_password_policy_min_length", C)]
+    assert "default" in at_8[("iam_password_policy_min_length", C)]["reason"]
+    assert at_8[("iam_password_policy_min_length", D)]["status"] == "alarm"
+    at_9 = {
+        (r["control_id"], r["account_id"]): r
+        for r in run_on(accounts, checks[:1], tmp_path / "at9.duckdb", params={"min_length": 9})
+    }
+    assert at_9[("iam_password_policy_min_length", C)]["status"] == "alarm"
+    complexity = at_8[("iam_password_policy_complexity", C)]
+    assert complexity["status"] == "alarm"
+    assert "three of" in complexity["reason"] and "no character types" not in complexity["reason"]

@@ -12,6 +12,8 @@ of 2026-03-01:
 - 100000000003: only a single-region trail, so nothing reaches CloudWatch Logs.
 - 100000000004: a complete chain for root usage, but the trail is stopped.
 - 100000000005: trails loaded, metric filters, alarms and subscriptions not: every monitoring control skips.
+- 100000000006: a complete chain for root usage, but the trail records only write management events.
+- 100000000007: a complete chain for root usage, but the trail has custom event selectors that were not collected.
 """
 
 import json
@@ -24,7 +26,7 @@ from iamsql.load import load_paths
 from iamsql.store import db
 
 AS_OF = "2026-03-01T00:00:00Z"
-COMPLETE, BROKEN, NO_CWL, STOPPED, NOT_LOADED = (f"10000000000{i}" for i in range(1, 6))
+COMPLETE, BROKEN, NO_CWL, STOPPED, NOT_LOADED, WRITE_ONLY, SELECTORS_UNKNOWN = (f"10000000000{i}" for i in range(1, 8))
 REGION = "us-east-1"
 LOG_GROUP = "trail-events"
 
@@ -83,11 +85,17 @@ def write(folder: Path, name: str, document: dict) -> None:
     (folder / f"{name}.json").write_text(json.dumps(document, indent=1))
 
 
-def write_trail(folder: Path, account: str, *, multi_region=True, logging=True, log_group=True) -> str:
+def write_trail(folder: Path, account: str, *, multi_region=True, logging=True, log_group=True,
+                custom_selectors=None) -> str:
+    """A trail; ``custom_selectors``: its get-event-selectors output's EventSelectors (``[]``: custom selectors,
+    output not collected; None: the default selectors)."""
     arn = f"arn:aws:cloudtrail:{REGION}:{account}:trail/main"
     bucket = f"trail-logs-{account}"
     trail = {"Name": "main", "TrailARN": arn, "HomeRegion": REGION, "IsMultiRegionTrail": multi_region,
-             "S3BucketName": bucket, "IncludeGlobalServiceEvents": True, "HasCustomEventSelectors": False}
+             "S3BucketName": bucket, "IncludeGlobalServiceEvents": True,
+             "HasCustomEventSelectors": custom_selectors is not None}
+    if custom_selectors:
+        write(folder, "get-event-selectors", {"TrailARN": arn, "EventSelectors": custom_selectors})
     if log_group:
         trail["CloudWatchLogsLogGroupArn"] = f"arn:aws:logs:{REGION}:{account}:log-group:{LOG_GROUP}:*"
         trail["CloudWatchLogsRoleArn"] = f"arn:aws:iam::{account}:role/trail-to-logs"
@@ -158,8 +166,16 @@ def results(tmp_path_factory):
 
     write_trail(root / NOT_LOADED, NOT_LOADED)
 
+    write_trail(root / WRITE_ONLY, WRITE_ONLY,
+                custom_selectors=[{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True, "DataResources": []}])
+    write_monitoring(root / WRITE_ONLY, WRITE_ONLY, [{"name": "root", "pattern": EQUIVALENT["root_usage"]}])
+
+    write_trail(root / SELECTORS_UNKNOWN, SELECTORS_UNKNOWN, custom_selectors=[])
+    write_monitoring(root / SELECTORS_UNKNOWN, SELECTORS_UNKNOWN, [{"name": "root", "pattern": EQUIVALENT["root_usage"]}])
+
     con = db.connect(root / "m.duckdb")
-    load_paths(con, [root / a for a in (COMPLETE, BROKEN, NO_CWL, STOPPED, NOT_LOADED)], as_of=AS_OF)
+    load_paths(con, [root / a for a in (COMPLETE, BROKEN, NO_CWL, STOPPED, NOT_LOADED, WRITE_ONLY, SELECTORS_UNKNOWN)],
+               as_of=AS_OF)
     run_id = controls.run_checks(con, controls=MONITORING + BUCKET_CONTROLS)
     rows = controls.results(con, run_id)
     con.close()
@@ -220,3 +236,12 @@ def test_trail_bucket_public_and_unlogged_alarms(results):
 def test_trail_bucket_not_in_the_data_skips(results):
     for control in BUCKET_CONTROLS:
         assert results[(control, NO_CWL)]["status"] == "skip"
+
+
+def test_a_chain_needs_a_trail_recording_every_management_event(results):
+    # A metric filter sees only the events the trail delivers: a trail without read management events never sends
+    # a root user's Describe/List/Get calls to the log group.
+    row = results[("cloudwatch_root_usage_monitored", WRITE_ONLY)]
+    assert row["status"] == "alarm" and "does not record every management event" in row["reason"], row["reason"]
+    row = results[("cloudwatch_root_usage_monitored", SELECTORS_UNKNOWN)]
+    assert row["status"] == "skip" and "get-event-selectors" in row["reason"], row["reason"]

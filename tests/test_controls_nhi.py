@@ -103,6 +103,9 @@ ACCOUNT = {
              last_used=days_ago(1)),
         role("ec2-admin", [trust({"Service": "ec2.amazonaws.com"})], last_used=days_ago(200), attached=[ADMIN_ARN]),
         role("ops", [trust({"AWS": f"arn:aws:iam::{ACCT}:root"})], last_used=days_ago(1)),
+        # no RoleLastUsed: not used in the 400 days AWS tracks, created before and within them
+        role("batch-old", [trust({"Service": "ecs-tasks.amazonaws.com"})]),
+        role("batch-recent", [trust({"Service": "ecs-tasks.amazonaws.com"})], created=days_ago(200)),
         role("AWSServiceRoleForSupport", [trust({"Service": "support.amazonaws.com"})],
              path="/aws-service-role/support.amazonaws.com/", attached=[ADMIN_ARN]),
     ],
@@ -134,6 +137,8 @@ CLASSES = {
     arn("role", "sso-admins"): (False, "saml_trust"),
     arn("role", "ec2-admin"): (True, "service_trust"),
     arn("role", "ops"): (False, "default"),
+    arn("role", "batch-old"): (True, "service_trust"),
+    arn("role", "batch-recent"): (True, "service_trust"),
     arn("role", "aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport"): (True, "service_linked_role"),
 }
 
@@ -147,6 +152,8 @@ EXPECTED = [
     ("nhi_admin_privileges", arn("role", "lambda-fn"), "ok"),
     ("nhi_admin_privileges", arn("role", "aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport"), "info"),
     ("nhi_unused", arn("role", "ec2-admin"), "alarm"),
+    ("nhi_unused", arn("role", "batch-old"), "alarm"),
+    ("nhi_unused", arn("role", "batch-recent"), "alarm"),
     ("nhi_unused", arn("role", "lambda-fn"), "ok"),
     ("nhi_unused", arn("user", "robot"), "ok"),
     ("nhi_unused", arn("user", "svc-backup"), "ok"),
@@ -239,6 +246,10 @@ def test_reasons_name_the_evidence(results):
     assert "full administrator access through AdministratorAccess" in by_key[("nhi_admin_privileges", arn("user", "robot"))]
     assert "within the 90-day grace period" in by_key[("nhi_unused", arn("user", "robot"))]
     assert "200 days" in by_key[("nhi_unused", arn("role", "ec2-admin"))]
+    # a role created before the 400 days of RoleLastUsed may have been used before them
+    assert "no recorded use in the 400 days before the data was taken" in by_key[("nhi_unused", arn("role", "batch-old"))]
+    assert "since it was created on" not in by_key[("nhi_unused", arn("role", "batch-old"))]
+    assert "no recorded use since it was created on" in by_key[("nhi_unused", arn("role", "batch-recent"))]
     assert ACCT in by_key[("nhi_role_trust_broad", arn("role", "gh-deploy"))]
     assert "1 browser or console call" in by_key[("cloudtrail_event_nhi_human_use", arn("role", "lambda-fn"))]
     assert "7 source IP address(es)" in by_key[("cloudtrail_event_nhi_reuse_many_sources", arn("user", "keyuser") + "#AKIAKEYUSER000000001")]

@@ -1,6 +1,7 @@
 /*
 Whether the events of each monitored pattern reach a person, per account: a multi-region trail that is logging
-sends its events to a CloudWatch Logs log group, a metric filter on that log group matches at least the pattern's
+and records every management event, read and write (cloudtrail_trail_coverage), sends its events to a CloudWatch
+Logs log group, a metric filter on that log group matches at least the pattern's
 events, a metric alarm watches the filter's metric, the alarm notifies an SNS topic, and the topic has a confirmed
 subscription. One row per loaded account and pattern.
 
@@ -27,8 +28,8 @@ patterns (their alternatives below were read from these texts by iamsql.loaders.
 - vpc_changes: `{ ($.eventName = CreateVpc) || ($.eventName = DeleteVpc) || ($.eventName = ModifyVpcAttribute) || ($.eventName = AcceptVpcPeeringConnection) || ($.eventName = CreateVpcPeeringConnection) || ($.eventName = DeleteVpcPeeringConnection) || ($.eventName = RejectVpcPeeringConnection) || ($.eventName = AttachClassicLinkVpc) || ($.eventName = DetachClassicLinkVpc) || ($.eventName = DisableVpcClassicLink) || ($.eventName = EnableVpcClassicLink) }`
 - organizations_changes: `{ ($.eventSource = organizations.amazonaws.com) && (($.eventName = AcceptHandshake) || ($.eventName = AttachPolicy) || ($.eventName = CreateAccount) || ($.eventName = CreateOrganizationalUnit) || ($.eventName = CreatePolicy) || ($.eventName = DeclineHandshake) || ($.eventName = DeleteOrganization) || ($.eventName = DeleteOrganizationalUnit) || ($.eventName = DeletePolicy) || ($.eventName = DetachPolicy) || ($.eventName = DisablePolicyType) || ($.eventName = EnablePolicyType) || ($.eventName = InviteAccountToOrganization) || ($.eventName = LeaveOrganization) || ($.eventName = MoveAccount) || ($.eventName = RemoveAccountFromOrganization) || ($.eventName = UpdatePolicy) || ($.eventName = UpdateOrganizationalUnit)) }`
 
-Unknown is skip: the trail's logging status not collected, a log group or SNS topic in another account (its
-filters or subscriptions are not in this account's data).
+Unknown is skip: the trail's logging status or event selectors not collected, a log group or SNS topic in another
+account (its filters or subscriptions are not in this account's data).
 */
 with pattern_variant (pattern, label, variant, alternatives) as (
   values
@@ -81,13 +82,16 @@ filter_cover as (
     join required_count as c on c.pattern = i.pattern and c.variant = i.variant and c.alternatives = i.alternatives
 ),
 trail as (
-  select account_id, name, is_logging,
-    split_part(log_group_arn, ':', 4) as log_region,
-    split_part(log_group_arn, ':', 5) as log_account,
-    split_part(log_group_arn, ':', 7) as log_group
-  from aws_cloudtrail_trail
-  where (home_region is null or region is null or region = home_region)
-    and is_multi_region_trail and log_group_arn is not null
+  -- a metric filter sees only what the trail records: every management event, read and write, is needed
+  select t.account_id, t.name, t.is_logging, coalesce(c.selectors_known, false) as selectors_known,
+    coalesce(c.management_read and c.management_write, false) as all_management,
+    split_part(t.log_group_arn, ':', 4) as log_region,
+    split_part(t.log_group_arn, ':', 5) as log_account,
+    split_part(t.log_group_arn, ':', 7) as log_group
+  from aws_cloudtrail_trail as t
+    left join cloudtrail_trail_coverage as c on c.arn = t.arn and c.account_id = t.account_id
+  where (t.home_region is null or t.region is null or t.region = t.home_region)
+    and t.is_multi_region_trail and t.log_group_arn is not null
 ),
 alarm_topic as (
   select al.arn, x as topic
@@ -101,7 +105,8 @@ topic_confirmed as (
   group by topic_arn
 ),
 chain as (
-  select t.account_id, p.pattern, t.name as trail, t.is_logging, t.log_account, t.log_group,
+  select t.account_id, p.pattern, t.name as trail, t.is_logging, t.selectors_known, t.all_management, t.log_account,
+    t.log_group,
     fc.name as metric_filter, al.name as alarm, al.actions_enabled, at.topic, coalesce(tc.confirmed, 0) as confirmed
   from trail as t
     cross join pattern as p
@@ -118,11 +123,12 @@ judged as (
     case
       when c.log_account <> c.account_id then 'skip'
       when c.is_logging is false then 'alarm'
+      when c.selectors_known and not c.all_management then 'alarm'
       when c.metric_filter is null or c.alarm is null or c.topic is null then
-        case when c.is_logging is null then 'skip' else 'alarm' end
+        case when c.is_logging is null or not c.selectors_known then 'skip' else 'alarm' end
       when split_part(c.topic, ':', 5) <> c.account_id then 'skip'
-      when c.confirmed = 0 then case when c.is_logging is null then 'skip' else 'alarm' end
-      when c.is_logging is null then 'skip'
+      when c.confirmed = 0 then case when c.is_logging is null or not c.selectors_known then 'skip' else 'alarm' end
+      when c.is_logging is null or not c.selectors_known then 'skip'
       else 'ok'
     end as status,
     (case when c.metric_filter is not null then 1 else 0 end + case when c.alarm is not null then 1 else 0 end
@@ -146,6 +152,9 @@ select a.account_id, a.partition, p.pattern, p.label,
         || ', whose metric filters are not in this account''s data; judge the monitoring there.'
     when b.is_logging is false then
       'Trail ' || b.trail || ' is not logging, so its log group receives no ' || p.label || '.'
+    when b.selectors_known and not b.all_management then
+      'Trail ' || b.trail || ' does not record every management event (read and write), so its log group can miss '
+        || p.label || '; select all management events on it.'
     when b.metric_filter is null then
       'No metric filter on log group ' || b.log_group || ' of trail ' || b.trail || ' matches ' || p.label
         || '; add one with the pattern of the requirement.'
@@ -163,6 +172,9 @@ select a.account_id, a.partition, p.pattern, p.label,
       'Alarm ' || b.alarm || ' notifies SNS topic ' || b.topic || ', which has no confirmed subscription; nobody is told.'
     when b.is_logging is null then
       'The status of trail ' || b.trail || ' was not collected (get-trail-status), so whether it logs is unknown.'
+    when not b.selectors_known then
+      'The event selectors of trail ' || b.trail || ' were not collected (get-event-selectors), so whether its log '
+        || 'group receives ' || p.label || ' is unknown.'
     else
       'Metric filter ' || b.metric_filter || ' on log group ' || b.log_group || ' matches ' || p.label
         || '; alarm ' || b.alarm || ' notifies ' || b.topic || ' (' || b.confirmed || ' confirmed subscription(s)).'

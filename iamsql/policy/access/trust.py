@@ -24,6 +24,10 @@ IDENTITY_KEYS = frozenset(k.lower() for k in (
     "aws:SourceAccount", "aws:SourceArn", "aws:SourceOrgID", "aws:SourceOrgPaths", "aws:SourceOwner",
 ))
 EXTERNAL_ID = "sts:externalid"
+# The fixed words an OIDC subject starts with before the part that names its owner: GitHub Actions
+# (repo:<owner>/<repository>:...), GitLab (project_path:<group>/<project>:...), HCP Terraform
+# (organization:<organization>:project:...) and EKS service accounts (system:serviceaccount:<namespace>:<name>).
+SUBJECT_PREFIXES = ("repo:", "project_path:", "organization:", "system:serviceaccount:")
 NEGATIVE = re.compile(r"not|ifexists$|^null$", re.IGNORECASE)
 
 
@@ -101,11 +105,14 @@ def _entry(key: str, value: str, partition: str, account_id: str) -> TrustedEntr
 
 def _specific(key: str, value: str) -> bool:
     """A condition value that picks out particular callers: not a bare wildcard; for an OIDC subject, the
-    owner (GitHub organization, GitLab group, namespace) is spelled out."""
+    owner (GitHub organization, GitLab group, HCP Terraform organization, Kubernetes namespace) is spelled out."""
     if value.strip("*?") == "":
         return False
     if key.endswith(":sub"):
-        body = value.split(":", 1)[1] if value.startswith(("repo:", "project_path:")) else value
+        literal = re.split(r"[*?]", value, maxsplit=1)[0]
+        if literal != value and any(prefix.startswith(literal) for prefix in SUBJECT_PREFIXES):
+            return False  # the wildcard is inside the fixed words (system:*), so it covers every owner
+        body = next((value.removeprefix(prefix) for prefix in SUBJECT_PREFIXES if value.startswith(prefix)), value)
         owner = re.split(r"[/:]", body, maxsplit=1)[0]
         return bool(owner) and "*" not in owner and "?" not in owner
     return True
