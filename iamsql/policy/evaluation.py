@@ -384,6 +384,12 @@ def _account_of_arn(arn: str | None) -> str | None:
     return parts[4] if len(parts) == 6 and is_account_id(parts[4]) else None
 
 
+def _is_service_linked_role(arn: str) -> bool:
+    """True for the ARN of a service-linked role (path ``/aws-service-role/``)."""
+    parts = arn.split(":", 5)
+    return len(parts) == 6 and parts[2] == "iam" and parts[5].startswith("role/aws-service-role/")
+
+
 def _rcps_cover(action: str) -> bool:
     return action.split(":", 1)[0] in rcp_supported_services()
 
@@ -474,8 +480,8 @@ def evaluate(request: Request) -> Evaluation:
     rcp_grant, rcp_failed = YES, None
     if (
         request.rcps
-        and who.kind != SERVICE
         and not who.service_linked
+        and not _is_service_linked_role(resource)
         and not (management and resource_account == management)
         and _rcps_cover(action)
     ):
