@@ -36,6 +36,9 @@ TRUST_POLICY_ACTIONS = frozenset(
         "sts:setsourceidentity",
     }
 )
+# Calls the root user cannot make: only IAM users and roles may call AssumeRole (IAM User Guide, "Compare
+# AWS STS credentials", who can call each operation).
+ROOT_CANNOT_CALL = frozenset({"sts:assumerole"})
 # Services whose resource-based policy (the KMS key policy) must allow when it is given.
 KEY_POLICY_SERVICES = frozenset({"kms"})
 
@@ -502,6 +505,8 @@ def evaluate(request: Request) -> Evaluation:
     else:
         identity_side = grant_and(identity_grant, boundary_grant, session_grant)
         principal_side = grant_and(identity_side, grant_or(direct, role_named, account_named))
+    if who.kind == ROOT and action in ROOT_CANNOT_CALL:
+        principal_side = []
     allow = grant_and(principal_side, scp_grant, rcp_grant)
 
     if run.denies:
@@ -585,6 +590,8 @@ def _implicit_deny_reason(
     account_named,
 ) -> str:
     action = request.action
+    if who.kind == ROOT and action.lower() in ROOT_CANNOT_CALL:
+        return f"The root user cannot call {action}: only IAM users and roles can."
     if scp_failed is not None:
         return f"No SCP at level {scp_failed} (scps[{scp_failed}]) allows {action}."
     if rcp_failed is not None:
