@@ -465,6 +465,10 @@ def evaluate(request: Request) -> Evaluation:
     if iam_caller and request.session_policy is not None:
         grants = run.policy(parse_policy(request.session_policy), "session", "session_policy")
         session_grant = grants.get(DIRECT, _NOTHING)
+    elif who.kind == FEDERATED_USER:
+        # A GetFederationToken session without a session policy has no permissions of its own (IAM User Guide,
+        # "Permissions for GetFederationToken"); a resource-based policy naming the session still grants.
+        session_grant = _NOTHING
 
     # Resource side: the resource-based policy, by how its Principal named the caller.
     resource_grants = {}
@@ -603,6 +607,8 @@ def _implicit_deny_reason(
         return f"The resource-based policy (trust or key policy) does not allow {action} for this principal."
     if (identity_grant or role_named) and not boundary_grant:
         return f"The permissions boundary does not allow {action}."
+    if identity_grant and who.kind == FEDERATED_USER and request.session_policy is None:
+        return f"A federated user session without a session policy has no permissions: nothing allows {action}."
     if (identity_grant or role_named) and not session_grant:
         return f"The session policy does not allow {action}."
     if not same_account:
