@@ -393,6 +393,20 @@ def _is_service_linked_role(arn: str) -> bool:
     return len(parts) == 6 and parts[2] == "iam" and parts[5].startswith("role/aws-service-role/")
 
 
+def _assumes_itself(who: Principal, action: str, resource: str) -> bool:
+    """True when a role (or one of its sessions) asks to assume that same role."""
+    if action != "sts:assumerole" or who.kind not in (ROLE, SESSION):
+        return False
+    parts = resource.split(":", 5)
+    return (
+        len(parts) == 6
+        and parts[2] == "iam"
+        and parts[4] == who.account
+        and parts[5].startswith("role/")
+        and parts[5].rsplit("/", 1)[1] == who.name
+    )
+
+
 def _rcps_cover(action: str) -> bool:
     return action.split(":", 1)[0] in rcp_supported_services()
 
@@ -505,7 +519,10 @@ def evaluate(request: Request) -> Evaluation:
         identity_side = grant_and(grant_or(identity_grant, role_named), boundary_grant, session_grant)
         principal_side = grant_or(identity_side, direct)
         if resource_policy_required:
-            principal_side = grant_and(grant_or(direct, role_named, account_named), principal_side)
+            # A role assuming itself must be named by its trust policy: naming the account is not enough (AWS
+            # Security Blog, "Announcing an update to IAM role trust policy behavior").
+            trusted_account = _NOTHING if _assumes_itself(who, action, resource) else account_named
+            principal_side = grant_and(grant_or(direct, role_named, trusted_account), principal_side)
     else:
         identity_side = grant_and(identity_grant, boundary_grant, session_grant)
         principal_side = grant_and(identity_side, grant_or(direct, role_named, account_named))
@@ -602,6 +619,8 @@ def _implicit_deny_reason(
         return f"No RCP at level {rcp_failed} (rcps[{rcp_failed}]) allows {action}."
     if who.kind not in IAM_PRINCIPALS:
         return f"No resource-based policy statement allows {action} for this {who.kind} principal."
+    if account_named and not (direct or role_named) and _assumes_itself(who, action.lower(), request.resource or "*"):
+        return f"A role can {action} itself only when its trust policy names the role, not just its account."
     resource_side = direct or role_named or account_named
     if resource_policy_required and not resource_side:
         return f"The resource-based policy (trust or key policy) does not allow {action} for this principal."
