@@ -23,8 +23,9 @@ EXPLICITLY_DENIED = "ExplicitlyDenied"
 ALLOWED_IF = "AllowedIf"
 UNKNOWN = "Unknown"
 
-# Calls that need no permission and that no policy can deny (IAM User Guide; STS API reference).
-ALWAYS_ALLOWED_ACTIONS = frozenset({"sts:getcalleridentity"})
+# Calls that need no permission and that no policy can deny (IAM User Guide: "Permissions for
+# GetSessionToken"; STS API reference, GetCallerIdentity), for the callers STS_CALLERS admits.
+ALWAYS_ALLOWED_ACTIONS = frozenset({"sts:getcalleridentity", "sts:getsessiontoken"})
 # Calls the resource-based policy itself must allow, even within one account: a role's trust policy
 # must allow assuming it (naming the account delegates to identity-based policies).
 TRUST_POLICY_ACTIONS = frozenset(
@@ -36,9 +37,6 @@ TRUST_POLICY_ACTIONS = frozenset(
         "sts:setsourceidentity",
     }
 )
-# Calls the root user cannot make: only IAM users and roles may call AssumeRole (IAM User Guide, "Compare
-# AWS STS credentials", who can call each operation).
-ROOT_CANNOT_CALL = frozenset({"sts:assumerole"})
 # Services whose resource-based policy (the KMS key policy) must allow when it is given.
 KEY_POLICY_SERVICES = frozenset({"kms"})
 
@@ -46,6 +44,14 @@ KEY_POLICY_SERVICES = frozenset({"kms"})
 USER, ROLE, SESSION, ROOT, FEDERATED_USER = "user", "role", "session", "root", "federated-user"
 SERVICE, FEDERATED, CANONICAL_USER, ANONYMOUS = "service", "federated", "canonical-user", "anonymous"
 IAM_PRINCIPALS = frozenset({USER, ROLE, SESSION, ROOT, FEDERATED_USER})
+# The only IAM callers of these STS operations (IAM User Guide, "Compare AWS STS credentials"): the root user
+# cannot assume a role, and only long-term credentials (IAM users, the root user) get session or federation
+# tokens.
+STS_CALLERS = {
+    "sts:assumerole": frozenset({USER, ROLE, SESSION}),
+    "sts:getfederationtoken": frozenset({USER, ROOT}),
+    "sts:getsessiontoken": frozenset({USER, ROOT}),
+}
 # Values of aws:PrincipalType by principal kind.
 PRINCIPAL_TYPE_VALUES = {
     USER: "User",
@@ -393,6 +399,28 @@ def _is_service_linked_role(arn: str) -> bool:
     return len(parts) == 6 and parts[2] == "iam" and parts[5].startswith("role/aws-service-role/")
 
 
+def _may_call(who: Principal, action: str) -> bool:
+    """False when STS accepts ``action`` only from other kinds of IAM callers than ``who``."""
+    callers = STS_CALLERS.get(action)
+    return callers is None or who.kind not in IAM_PRINCIPALS or who.kind in callers
+
+
+_CALLER_NAMES = {
+    USER: "IAM users",
+    ROLE: "roles",
+    SESSION: "role sessions",
+    ROOT: "the root user",
+    FEDERATED_USER: "federated user sessions",
+}
+
+
+def _sts_caller_reason(who: Principal, action: str) -> str:
+    """Why STS refuses ``action`` from this kind of caller."""
+    names = [_CALLER_NAMES[kind] for kind in (USER, ROLE, SESSION, ROOT) if kind in STS_CALLERS[action.lower()]]
+    callers = " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0]
+    return f"STS does not accept {action} from {_CALLER_NAMES[who.kind]}, only from {callers}."
+
+
 def _assumes_itself(who: Principal, action: str, resource: str) -> bool:
     """True when a role (or one of its sessions) asks to assume that same role."""
     if action != "sts:assumerole" or who.kind not in (ROLE, SESSION):
@@ -456,7 +484,7 @@ def evaluate(request: Request) -> Evaluation:
     principal_account = request.principal_account or who.account
     resource = request.resource or "*"
     resource_account = request.resource_account or _account_of_arn(request.resource) or principal_account
-    if action in ALWAYS_ALLOWED_ACTIONS and who.kind != ANONYMOUS:
+    if action in ALWAYS_ALLOWED_ACTIONS and who.kind != ANONYMOUS and _may_call(who, action):
         return Evaluation(ALLOWED, reason=f"{request.action} needs no permission and no policy can deny it.")
 
     context = default_context(who, principal_account, resource_account)
@@ -526,7 +554,7 @@ def evaluate(request: Request) -> Evaluation:
     else:
         identity_side = grant_and(identity_grant, boundary_grant, session_grant)
         principal_side = grant_and(identity_side, grant_or(direct, role_named, account_named))
-    if who.kind == ROOT and action in ROOT_CANNOT_CALL:
+    if not _may_call(who, action):
         principal_side = []
     allow = grant_and(principal_side, scp_grant, rcp_grant)
 
@@ -611,8 +639,8 @@ def _implicit_deny_reason(
     account_named,
 ) -> str:
     action = request.action
-    if who.kind == ROOT and action.lower() in ROOT_CANNOT_CALL:
-        return f"The root user cannot call {action}: only IAM users and roles can."
+    if not _may_call(who, action.lower()):
+        return _sts_caller_reason(who, action)
     if scp_failed is not None:
         return f"No SCP at level {scp_failed} (scps[{scp_failed}]) allows {action}."
     if rcp_failed is not None:
