@@ -65,6 +65,10 @@ PRINCIPAL_TYPE_VALUES = {
 # Context keys known to be absent in static analysis: only IAM users have aws:username.
 _NOTHING_ABSENT = frozenset()
 _NO_USERNAME = frozenset({"aws:username"})
+# Keys anonymous requests do not include (IAM User Guide, "AWS global condition context keys").
+_ANONYMOUS_ABSENT = frozenset(
+    {"aws:username", "aws:principalarn", "aws:principalisawsservice", "aws:principalorgid", "aws:principalorgpaths"}
+)
 
 # How a resource-based policy's Principal matched the caller.
 DIRECT, ROLE_ARN, ACCOUNT = "direct", "role", "account"
@@ -446,13 +450,16 @@ def default_context(who: Principal, principal_account: str | None, resource_acco
         context["aws:principalarn"] = who.principal_arn
     if principal_account:
         context["aws:principalaccount"] = principal_account
+    elif who.kind == ANONYMOUS:
+        context["aws:principalaccount"] = "anonymous"
     if who.kind in PRINCIPAL_TYPE_VALUES:
         context["aws:principaltype"] = PRINCIPAL_TYPE_VALUES[who.kind]
     if who.kind == USER:
         context["aws:username"] = who.name
     if who.kind == SERVICE:
         context["aws:principalservicename"] = who.arn
-    context["aws:principalisawsservice"] = "true" if who.kind == SERVICE else "false"
+    if who.kind != ANONYMOUS:
+        context["aws:principalisawsservice"] = "true" if who.kind == SERVICE else "false"
     if resource_account:
         context["aws:resourceaccount"] = resource_account
     return context
@@ -489,7 +496,7 @@ def evaluate(request: Request) -> Evaluation:
 
     context = default_context(who, principal_account, resource_account)
     context.update(normalize_context(request.context))
-    known_absent = _NOTHING_ABSENT if who.kind == USER else _NO_USERNAME
+    known_absent = _NOTHING_ABSENT if who.kind == USER else _ANONYMOUS_ABSENT if who.kind == ANONYMOUS else _NO_USERNAME
     run = _Run(request, who, action, resource, context, known_absent)
     management = request.management_account_id
     iam_caller = who.kind in IAM_PRINCIPALS
