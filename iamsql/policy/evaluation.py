@@ -456,6 +456,14 @@ def default_context(who: Principal, principal_account: str | None, resource_acco
         context["aws:principaltype"] = PRINCIPAL_TYPE_VALUES[who.kind]
     if who.kind == USER:
         context["aws:username"] = who.name
+    # aws:userid where the ARN fixes it (IAM User Guide, "Variables and tags", principal key values); users' and
+    # roles' unique ids are not in their ARNs.
+    if who.kind == ROOT:
+        context["aws:userid"] = who.account
+    elif who.kind == FEDERATED_USER:
+        context["aws:userid"] = f"{who.account}:{who.name}"
+    elif who.kind == ANONYMOUS:
+        context["aws:userid"] = "anonymous"
     if who.kind == SERVICE:
         context["aws:principalservicename"] = who.arn
     if who.kind != ANONYMOUS:
