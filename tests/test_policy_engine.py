@@ -356,13 +356,15 @@ def test_rcps_apply_to_the_resource_account():
     insider = decide("s3:GetObject", OBJECT, principal=BOB_B, resource_account=A, identity_policies=[ADMIN],
                      resource_policy=bucket, rcps=rcp_deny, context={"aws:PrincipalOrgID": "o-mine"})
     assert insider.decision == "Allowed"
-    # Not for the management account's resources, nor for service principals.
+    # Not for the management account's resources.
     assert decide("s3:GetObject", OBJECT, principal=BOB_B, resource_account=MGMT, identity_policies=[ADMIN],
                   resource_policy=doc(allow("s3:GetObject", OBJECT, Principal={"AWS": B})), rcps=rcp_deny,
                   management_account_id=MGMT).decision == "Allowed"
+    # Service principals are callers like any other: they carry no aws:PrincipalOrgID, so this perimeter
+    # (which does not exempt aws:PrincipalIsAWSService) refuses them.
     public = doc(allow("s3:GetObject", OBJECT, Principal={"Service": "logging.s3.amazonaws.com"}))
     assert decide("s3:GetObject", OBJECT, principal="logging.s3.amazonaws.com", resource_account=A,
-                  resource_policy=public, rcps=rcp_deny).decision == "Allowed"
+                  resource_policy=public, rcps=rcp_deny).decision == "ExplicitlyDenied"
 
 
 def test_rcps_only_cover_supported_services():

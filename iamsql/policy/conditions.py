@@ -13,6 +13,7 @@ Rules implemented (IAM User Guide, "Condition operators"):
 - ``Null``: ``true`` means "the key is absent", ``false`` "the key is present";
 - ``ForAnyValue:`` is true when at least one request value satisfies the operator (false for a missing
   or empty set); ``ForAllValues:`` when every request value does (true for a missing or empty set);
+- for ``Null`` and the set operators an empty string is an empty set, like an absent key;
 - a multi-valued context value used without a set prefix matches when any of its values matches
   (negated operators: when none does);
 - key names are case-insensitive; values are case-sensitive except with the ``IgnoreCase`` operators
@@ -306,6 +307,10 @@ class Condition:
             return None
         if unknown_context and any(k not in context and k not in known_absent for k in self.variable_keys):
             return None
+        if value == "" and (self.is_null or self.set_mode):
+            # An empty string is a null data set for Null and the set operators (IAM User Guide, "Multivalued
+            # context key examples").
+            absent = True
         if self.is_null:
             return any((expected == "true") == absent for expected in self.values)
         if absent:

@@ -23,8 +23,9 @@ EXPLICITLY_DENIED = "ExplicitlyDenied"
 ALLOWED_IF = "AllowedIf"
 UNKNOWN = "Unknown"
 
-# Calls that need no permission and that no policy can deny (IAM User Guide; STS API reference).
-ALWAYS_ALLOWED_ACTIONS = frozenset({"sts:getcalleridentity"})
+# Calls that need no permission and that no policy can deny (IAM User Guide: "Permissions for
+# GetSessionToken"; STS API reference, GetCallerIdentity), for the callers STS_CALLERS admits.
+ALWAYS_ALLOWED_ACTIONS = frozenset({"sts:getcalleridentity", "sts:getsessiontoken"})
 # Calls the resource-based policy itself must allow, even within one account: a role's trust policy
 # must allow assuming it (naming the account delegates to identity-based policies).
 TRUST_POLICY_ACTIONS = frozenset(
@@ -43,6 +44,14 @@ KEY_POLICY_SERVICES = frozenset({"kms"})
 USER, ROLE, SESSION, ROOT, FEDERATED_USER = "user", "role", "session", "root", "federated-user"
 SERVICE, FEDERATED, CANONICAL_USER, ANONYMOUS = "service", "federated", "canonical-user", "anonymous"
 IAM_PRINCIPALS = frozenset({USER, ROLE, SESSION, ROOT, FEDERATED_USER})
+# The only IAM callers of these STS operations (IAM User Guide, "Compare AWS STS credentials"): the root user
+# cannot assume a role, and only long-term credentials (IAM users, the root user) get session or federation
+# tokens.
+STS_CALLERS = {
+    "sts:assumerole": frozenset({USER, ROLE, SESSION}),
+    "sts:getfederationtoken": frozenset({USER, ROOT}),
+    "sts:getsessiontoken": frozenset({USER, ROOT}),
+}
 # Values of aws:PrincipalType by principal kind.
 PRINCIPAL_TYPE_VALUES = {
     USER: "User",
@@ -56,6 +65,10 @@ PRINCIPAL_TYPE_VALUES = {
 # Context keys known to be absent in static analysis: only IAM users have aws:username.
 _NOTHING_ABSENT = frozenset()
 _NO_USERNAME = frozenset({"aws:username"})
+# Keys anonymous requests do not include (IAM User Guide, "AWS global condition context keys").
+_ANONYMOUS_ABSENT = frozenset(
+    {"aws:username", "aws:principalarn", "aws:principalisawsservice", "aws:principalorgid", "aws:principalorgpaths"}
+)
 
 # How a resource-based policy's Principal matched the caller.
 DIRECT, ROLE_ARN, ACCOUNT = "direct", "role", "account"
@@ -384,6 +397,48 @@ def _account_of_arn(arn: str | None) -> str | None:
     return parts[4] if len(parts) == 6 and is_account_id(parts[4]) else None
 
 
+def _is_service_linked_role(arn: str) -> bool:
+    """True for the ARN of a service-linked role (path ``/aws-service-role/``)."""
+    parts = arn.split(":", 5)
+    return len(parts) == 6 and parts[2] == "iam" and parts[5].startswith("role/aws-service-role/")
+
+
+def _may_call(who: Principal, action: str) -> bool:
+    """False when STS accepts ``action`` only from other kinds of IAM callers than ``who``."""
+    callers = STS_CALLERS.get(action)
+    return callers is None or who.kind not in IAM_PRINCIPALS or who.kind in callers
+
+
+_CALLER_NAMES = {
+    USER: "IAM users",
+    ROLE: "roles",
+    SESSION: "role sessions",
+    ROOT: "the root user",
+    FEDERATED_USER: "federated user sessions",
+}
+
+
+def _sts_caller_reason(who: Principal, action: str) -> str:
+    """Why STS refuses ``action`` from this kind of caller."""
+    names = [_CALLER_NAMES[kind] for kind in (USER, ROLE, SESSION, ROOT) if kind in STS_CALLERS[action.lower()]]
+    callers = " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0]
+    return f"STS does not accept {action} from {_CALLER_NAMES[who.kind]}, only from {callers}."
+
+
+def _assumes_itself(who: Principal, action: str, resource: str) -> bool:
+    """True when a role (or one of its sessions) asks to assume that same role."""
+    if action != "sts:assumerole" or who.kind not in (ROLE, SESSION):
+        return False
+    parts = resource.split(":", 5)
+    return (
+        len(parts) == 6
+        and parts[2] == "iam"
+        and parts[4] == who.account
+        and parts[5].startswith("role/")
+        and parts[5].rsplit("/", 1)[1] == who.name
+    )
+
+
 def _rcps_cover(action: str) -> bool:
     return action.split(":", 1)[0] in rcp_supported_services()
 
@@ -395,13 +450,24 @@ def default_context(who: Principal, principal_account: str | None, resource_acco
         context["aws:principalarn"] = who.principal_arn
     if principal_account:
         context["aws:principalaccount"] = principal_account
+    elif who.kind == ANONYMOUS:
+        context["aws:principalaccount"] = "anonymous"
     if who.kind in PRINCIPAL_TYPE_VALUES:
         context["aws:principaltype"] = PRINCIPAL_TYPE_VALUES[who.kind]
     if who.kind == USER:
         context["aws:username"] = who.name
+    # aws:userid where the ARN fixes it (IAM User Guide, "Variables and tags", principal key values); users' and
+    # roles' unique ids are not in their ARNs.
+    if who.kind == ROOT:
+        context["aws:userid"] = who.account
+    elif who.kind == FEDERATED_USER:
+        context["aws:userid"] = f"{who.account}:{who.name}"
+    elif who.kind == ANONYMOUS:
+        context["aws:userid"] = "anonymous"
     if who.kind == SERVICE:
         context["aws:principalservicename"] = who.arn
-    context["aws:principalisawsservice"] = "true" if who.kind == SERVICE else "false"
+    if who.kind != ANONYMOUS:
+        context["aws:principalisawsservice"] = "true" if who.kind == SERVICE else "false"
     if resource_account:
         context["aws:resourceaccount"] = resource_account
     return context
@@ -433,12 +499,12 @@ def evaluate(request: Request) -> Evaluation:
     principal_account = request.principal_account or who.account
     resource = request.resource or "*"
     resource_account = request.resource_account or _account_of_arn(request.resource) or principal_account
-    if action in ALWAYS_ALLOWED_ACTIONS and who.kind != ANONYMOUS:
+    if action in ALWAYS_ALLOWED_ACTIONS and who.kind != ANONYMOUS and _may_call(who, action):
         return Evaluation(ALLOWED, reason=f"{request.action} needs no permission and no policy can deny it.")
 
     context = default_context(who, principal_account, resource_account)
     context.update(normalize_context(request.context))
-    known_absent = _NOTHING_ABSENT if who.kind == USER else _NO_USERNAME
+    known_absent = _NOTHING_ABSENT if who.kind == USER else _ANONYMOUS_ABSENT if who.kind == ANONYMOUS else _NO_USERNAME
     run = _Run(request, who, action, resource, context, known_absent)
     management = request.management_account_id
     iam_caller = who.kind in IAM_PRINCIPALS
@@ -456,6 +522,10 @@ def evaluate(request: Request) -> Evaluation:
     if iam_caller and request.session_policy is not None:
         grants = run.policy(parse_policy(request.session_policy), "session", "session_policy")
         session_grant = grants.get(DIRECT, _NOTHING)
+    elif who.kind == FEDERATED_USER:
+        # A GetFederationToken session without a session policy has no permissions of its own (IAM User Guide,
+        # "Permissions for GetFederationToken"); a resource-based policy naming the session still grants.
+        session_grant = _NOTHING
 
     # Resource side: the resource-based policy, by how its Principal named the caller.
     resource_grants = {}
@@ -474,8 +544,8 @@ def evaluate(request: Request) -> Evaluation:
     rcp_grant, rcp_failed = YES, None
     if (
         request.rcps
-        and who.kind != SERVICE
         and not who.service_linked
+        and not _is_service_linked_role(resource)
         and not (management and resource_account == management)
         and _rcps_cover(action)
     ):
@@ -492,10 +562,15 @@ def evaluate(request: Request) -> Evaluation:
         identity_side = grant_and(grant_or(identity_grant, role_named), boundary_grant, session_grant)
         principal_side = grant_or(identity_side, direct)
         if resource_policy_required:
-            principal_side = grant_and(grant_or(direct, role_named, account_named), principal_side)
+            # A role assuming itself must be named by its trust policy: naming the account is not enough (AWS
+            # Security Blog, "Announcing an update to IAM role trust policy behavior").
+            trusted_account = _NOTHING if _assumes_itself(who, action, resource) else account_named
+            principal_side = grant_and(grant_or(direct, role_named, trusted_account), principal_side)
     else:
         identity_side = grant_and(identity_grant, boundary_grant, session_grant)
         principal_side = grant_and(identity_side, grant_or(direct, role_named, account_named))
+    if not _may_call(who, action):
+        principal_side = []
     allow = grant_and(principal_side, scp_grant, rcp_grant)
 
     if run.denies:
@@ -579,17 +654,23 @@ def _implicit_deny_reason(
     account_named,
 ) -> str:
     action = request.action
+    if not _may_call(who, action.lower()):
+        return _sts_caller_reason(who, action)
     if scp_failed is not None:
         return f"No SCP at level {scp_failed} (scps[{scp_failed}]) allows {action}."
     if rcp_failed is not None:
         return f"No RCP at level {rcp_failed} (rcps[{rcp_failed}]) allows {action}."
     if who.kind not in IAM_PRINCIPALS:
         return f"No resource-based policy statement allows {action} for this {who.kind} principal."
+    if account_named and not (direct or role_named) and _assumes_itself(who, action.lower(), request.resource or "*"):
+        return f"A role can {action} itself only when its trust policy names the role, not just its account."
     resource_side = direct or role_named or account_named
     if resource_policy_required and not resource_side:
         return f"The resource-based policy (trust or key policy) does not allow {action} for this principal."
     if (identity_grant or role_named) and not boundary_grant:
         return f"The permissions boundary does not allow {action}."
+    if identity_grant and who.kind == FEDERATED_USER and request.session_policy is None:
+        return f"A federated user session without a session policy has no permissions: nothing allows {action}."
     if (identity_grant or role_named) and not session_grant:
         return f"The session policy does not allow {action}."
     if not same_account:
