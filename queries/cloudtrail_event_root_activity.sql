@@ -2,7 +2,8 @@
 title: The root user was not used
 description: >-
   CloudTrail shows no call made by the root user in the lookback_days days before the data was taken (calls
-  AWS services make on the root user's behalf are not counted). Root access keys created (CreateAccessKey by
+  AWS services make on the root user's behalf, invokedBy, and events AWS services record themselves,
+  eventType AwsServiceEvent, are not counted, as in the root-usage metric filter of the CIS benchmark). Root access keys created (CreateAccessKey by
   the root user without a userName) are named in the reason, with the tools (user agents) used.
 severity: high
 resource_type: AWS::IAM::User
@@ -18,8 +19,8 @@ parameters:
   lookback_days: 90
 */
 with event as (
-  select e.account_id, e.event_id, e.event_time, e.event_name, e.source_ip_address, e.user_type, e.error_code, e.agent,
-    e.invoked_by
+  select e.account_id, e.event_id, e.event_time, e.event_name, e.event_type, e.source_ip_address, e.user_type,
+    e.error_code, e.agent, e.invoked_by
   from iamsql_account as a
     join cloudtrail_event_actor as e on e.account_id = a.account_id
   where e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
@@ -32,7 +33,7 @@ root_call as (
   from event as e
     left join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
       and t.event_name = 'CreateAccessKey' and t.user_type = 'Root'
-  where e.user_type = 'Root' and e.invoked_by is null
+  where e.user_type = 'Root' and e.invoked_by is null and e.event_type is distinct from 'AwsServiceEvent'
 ),
 summary as (
   select c.account_id, c.events, coalesce(r.root_calls, 0) as root_calls, r.root_events, r.root_ips, r.last_root_call,
