@@ -6,7 +6,7 @@ description: >-
   (not a Not or IfExists operator) and specific values, in every way the policy engine finds the service
   admitted (iam_role_trust_access, trusted_kind 'service'). This applies to every service: no exemption list is
   kept. Service-linked roles (path /aws-service-role/) are info: AWS writes their trust policies and they cannot
-  be edited. Roles that trust no service pass.
+  be edited. Roles that trust no service pass; a role loaded without its trust policy is a skip.
 severity: medium
 resource_type: AWS::IAM::Role
 rationale: >-
@@ -50,12 +50,14 @@ with service_trust as (
 select
   r.arn as resource,
   case
+    when r.assume_role_policy_std is null then 'skip'
     when p.open_services is not null and r.path like '/aws-service-role/%' then 'info'
     when p.open_services is not null then 'alarm'
     when p.unknown then 'skip'
     else 'ok'
   end as status,
   'Role ' || r.name || case
+    when r.assume_role_policy_std is null then ' was loaded without its trust policy; load get-account-authorization-details or list-roles to evaluate it.'
     when p.open_services is not null and r.path like '/aws-service-role/%' then
       ' is service-linked; AWS manages its trust of ' || p.open_services || ', which has no source condition.'
     when p.open_services is not null then
@@ -69,4 +71,3 @@ select
   'global' as region
 from aws_iam_role as r
   left join per_role as p on p.role_arn = r.arn and p.account_id = r.account_id
-where r.assume_role_policy_std is not null

@@ -3,7 +3,7 @@ title: Role trusts do not name deleted principals
 description: >-
   No role's trust policy names a principal by a unique id (AROA... for a role, AIDA... for a user) instead of an
   ARN (iam_role_trust_access, trusted_kind 'principal'). IAM writes a principal's ARN into a policy; it shows the
-  unique id only after that user or role was deleted. Roles whose trust policy was not loaded are not listed.
+  unique id only after that user or role was deleted. A role loaded without its trust policy is a skip.
 severity: low
 resource_type: AWS::IAM::Role
 rationale: >-
@@ -21,8 +21,9 @@ with deleted as (
 )
 select
   r.arn as resource,
-  case when d.ids is not null then 'alarm' else 'ok' end as status,
+  case when r.assume_role_policy_std is null then 'skip' when d.ids is not null then 'alarm' else 'ok' end as status,
   'Role ' || r.name || case
+    when r.assume_role_policy_std is null then ' was loaded without its trust policy; load get-account-authorization-details or list-roles to evaluate it.'
     when d.ids is not null then ' trusts ' || d.ids || ', the unique id of a deleted principal; remove it or name the principal by ARN.'
     else ' names no deleted principal in its trust policy.'
   end as reason,
@@ -30,4 +31,3 @@ select
   'global' as region
 from aws_iam_role as r
   left join deleted as d on d.role_arn = r.arn and d.account_id = r.account_id
-where r.assume_role_policy_std is not null

@@ -22,11 +22,13 @@ CONTROLS = [
     "iam_role_trust_no_wildcard_principal", "iam_role_oidc_trust_has_sub_condition",
     "iam_role_cross_account_trust_has_external_id", "nhi_role_trust_broad", "iam_policy_no_passrole_star",
     "iam_policy_no_full_admin", "iam_principal_privilege_escalation", "nhi_admin_privileges",
-    "iam_role_external_admin_or_readonly", "iam_role_long_session_external",
+    "iam_role_external_admin_or_readonly", "iam_role_long_session_external", "iam_role_trust_deleted_principal",
+    "iam_role_service_trust_confused_deputy",
 ]
 # the controls that judge who may assume a role from its trust policy
 TRUST_CONTROLS = ["iam_role_trust_no_wildcard_principal", "iam_role_cross_account_trust_has_external_id",
-                  "nhi_role_trust_broad", "iam_role_external_admin_or_readonly", "iam_role_long_session_external"]
+                  "nhi_role_trust_broad", "iam_role_external_admin_or_readonly", "iam_role_long_session_external",
+                  "iam_role_trust_deleted_principal", "iam_role_service_trust_confused_deputy"]
 
 
 def arn(kind: str, name: str) -> str:
