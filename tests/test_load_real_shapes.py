@@ -104,6 +104,40 @@ def test_credential_report_without_key_last_used_columns(tmp_path):
     ]
 
 
+# The same report downloaded again a month later: alice signed in since. Its newest time (2024-04-01) is after the
+# first download's GeneratedTime (2024-03-03), so it was generated later, whatever the file names.
+LATER_REPORT = REPORT.replace("true,2024-03-02T10:00:00+00:00", "true,2024-04-01T10:00:00+00:00")
+
+
+@pytest.mark.parametrize("older, newer", [
+    (("get-credential-report.json", _cli_json(base64.b64encode(REPORT.encode()).decode())), ("a.csv", LATER_REPORT)),
+    (("report.csv", REPORT), ("report (1).csv", LATER_REPORT)),  # a browser's name for the second download
+])
+def test_newest_of_several_credential_reports_is_loaded(tmp_path, older, newer):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for name, text in (older, newer):
+        (folder / name).write_text(text)
+    con, summary = load(tmp_path, folder)
+    last_used = value(con, "select password_last_used from aws_iam_credential_report where user_name = 'alice'")
+    assert last_used.isoformat() == "2024-04-01T10:00:00+00:00"
+    assert summary.warnings == [f"{folder / older[0]}: older credential report for {ACCOUNT}, superseded by "
+                                f"{folder / newer[0]}"]
+
+
+def test_generated_time_wins_over_a_copy_with_no_later_time(tmp_path):
+    """A raw CSV only bounds its time from below: one with nothing newer than a JSON report's GeneratedTime does
+    not beat that report, even as the later file."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "a.json").write_text(_cli_json(REPORT))
+    (folder / "b.csv").write_text(REPORT)
+    con, summary = load(tmp_path, folder)
+    assert value(con, "select distinct generated_time from aws_iam_credential_report").isoformat() == GENERATED
+    assert summary.warnings == [f"{folder / 'b.csv'}: older credential report for {ACCOUNT}, superseded by "
+                                f"{folder / 'a.json'}"]
+
+
 @pytest.mark.parametrize("broken, reason", [
     (lambda t: t.rsplit(",", 9)[0] + "\n", "fewer cells than the header"),  # a download cut off mid-row
     (lambda t: t.replace("2024-03-02T10:00:00+00:00", "yesterday"), "column password_last_used"),

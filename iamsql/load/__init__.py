@@ -28,7 +28,7 @@ import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timezone
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -299,13 +299,19 @@ class Merged:
         return [k for k in rows if any(p.parent == folder for p in self.files[(fragment.account_id, fragment.table, k)])]
 
 
+_NO_TIME = datetime.min.replace(tzinfo=timezone.utc)  # a report that gives no time sorts first
+
+
 def _newest_reports(files: list[SourceFile], warnings: list[str]) -> set[int]:
-    """Ids of credential-report files superseded by a newer report of the same account in this load."""
-    reports: dict[str, list[tuple[str, int, SourceFile]]] = defaultdict(list)
+    """Ids of credential-report files superseded by a newer report of the same account in this load.
+
+    A report's time is its ``as_of``: ``GeneratedTime``, else (a raw CSV) the collection time or the newest time
+    in it, which the report cannot be older than; the later file when the times are equal or unknown."""
+    reports: dict[str, list[tuple[datetime, int, SourceFile]]] = defaultdict(list)
     for order, f in enumerate(files):
         if "aws_iam_credential_report" in f.parsed.covers:
             for account in f.accounts:
-                reports[account].append((f.parsed.extra.get("generated_time") or "", order, f))
+                reports[account].append((_moment(f.as_of) if f.as_of else _NO_TIME, order, f))
     superseded: set[int] = set()
     for account, found in reports.items():
         found.sort(key=lambda item: item[:2])
