@@ -157,6 +157,7 @@ def test_non_cloudtrail_files_are_not_claimed(public_data):
          "cloudtrail-lines"),  # the first event is longer than the head
         (b'{"Events":[{"EventId":"1","CloudTrailEvent":"{}"}]}', "cloudtrail-lookup-events"),
         (b'{"Events":[{"EventId":"1","Message":"rds event"}]}', None),  # e.g. rds describe-events
+        (b'{\n    "Events": []\n}\n', "cloudtrail-lookup-events"),  # lookup-events of a window without events
         (b'[{"EventId":"1","CloudTrailEvent":"{}"}]', "cloudtrail-lookup-array"),
         (b'{"detail-type":"AWS API Call via CloudTrail","detail":{"eventName":"x"}}', "cloudtrail-eventbridge"),
         (b'[{"detail-type":"AWS API Call via CloudTrail","detail":{}}]', "cloudtrail-eventbridge-array"),

@@ -482,6 +482,15 @@ def test_empty_records_file_alone_loads_nothing(tmp_path):
     assert value(con, "select count(*) from aws_cloudtrail_trail_event") == 0 and not summary.skipped
 
 
+def test_lookup_events_of_a_window_without_events_loads_nothing(tmp_path):
+    """``aws cloudtrail lookup-events`` prints an empty ``Events`` list when no event matches: a real, empty output."""
+    path = tmp_path / "lookup-events.json"
+    path.write_text('{\n    "Events": []\n}\n')
+    con, summary = load(tmp_path, path)
+    assert value(con, "select count(*) from aws_cloudtrail_trail_event") == 0 and not summary.skipped
+    assert [f.format for f in summary.files] == ["cloudtrail-lookup-events"]
+
+
 def test_lookup_events_cli_output(tmp_path):
     con, _ = load(tmp_path, SHAPES / "cloudtrail" / "lookup-events.json")
     listed = json.loads((SHAPES / "cloudtrail" / "lookup-events.json").read_text())["Events"]

@@ -283,7 +283,8 @@ def sniff(path: Path, head: bytes) -> str | None:
             return "cloudtrail-records" if item in (_EMPTY, _CUT) or not _is_foreign_record(item) else None
         if item is _CUT:
             return "cloudtrail-lookup-events" if '"CloudTrailEvent"' in text else None
-        return "cloudtrail-lookup-events" if _item_kind(item) == "lookup" else None
+        # An empty list is what lookup-events prints for a time window without events.
+        return "cloudtrail-lookup-events" if item is _EMPTY or _item_kind(item) == "lookup" else None
     if text.startswith("["):
         return _ARRAYS.get(_item_kind(_first_item(text, 1)))
     if not text.startswith("{"):
