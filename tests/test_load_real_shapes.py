@@ -482,6 +482,18 @@ def test_empty_records_file_alone_loads_nothing(tmp_path):
     assert value(con, "select count(*) from aws_cloudtrail_trail_event") == 0 and not summary.skipped
 
 
+def test_event_array_whose_first_event_is_longer_than_the_sniffed_head(tmp_path):
+    """A CloudTrail record can be far larger than the 64 KiB iamsql reads to recognise a file (a PutRolePolicy
+    with a large policy document): an array starting with one is still recognised by the keys it opens with."""
+    first = {**RECORDS[1], "eventID": "6f4ab3c1-0000-4000-8000-000000000100",
+             "requestParameters": {"policyDocument": "x" * (100 << 10)}}
+    path = tmp_path / "detonation.json"
+    path.write_text(json.dumps([first, RECORDS[2]], indent=2))
+    con, _ = load(tmp_path, path)
+    assert rows(con, "select event_id from aws_cloudtrail_trail_event order by 1") == sorted(
+        [(first["eventID"],), (RECORDS[2]["eventID"],)])
+
+
 def test_lookup_events_of_a_window_without_events_loads_nothing(tmp_path):
     """``aws cloudtrail lookup-events`` prints an empty ``Events`` list when no event matches: a real, empty output."""
     path = tmp_path / "lookup-events.json"
