@@ -339,6 +339,28 @@ def test_list_roles_after_gaad_keeps_what_only_gaad_knows(tmp_path):
         ("CrossAccountAudit", "eu-west-1", True, "Auditors from the security account")]
 
 
+@pytest.mark.parametrize("source, table", [
+    (SHAPES / "cli" / "list-users.json", "aws_iam_user"),
+    (SHAPES / "credential-report.csv", "aws_iam_credential_report"),
+])
+def test_utf16_file_of_windows_powershell_loads_as_its_utf8_original(tmp_path, source, table):
+    """Windows PowerShell 5.1 writes ``aws ... > file`` as UTF-16LE with a BOM and CRLF line ends."""
+    utf16 = tmp_path / "utf16" / source.name
+    utf16.parent.mkdir()
+    utf16.write_bytes(source.read_text().replace("\n", "\r\n").encode("utf-16"))
+    got = [rows(con, f"select * exclude (snapshot_id) from {table} order by all")
+           for con, _ in (load(tmp_path, source, name="utf8.duckdb"), load(tmp_path, utf16, name="utf16.duckdb"))]
+    assert got[0] and got[1] == got[0]
+
+
+def test_utf16_cloudtrail_file_is_a_one_line_error(tmp_path):
+    path = tmp_path / "events.json"
+    path.write_bytes(json.dumps({"Records": RECORDS[:1]}).encode("utf-16"))
+    with pytest.raises(InputError) as caught:
+        load(tmp_path, path)
+    assert str(caught.value) == f"{path}: CloudTrail events in UTF-16 text are not read; save the file as UTF-8"
+
+
 def test_cli_output_with_a_bom_and_paging_tokens(tmp_path):
     page = json.loads((SHAPES / "cli" / "list-users.json").read_text())
     (tmp_path / "list-users-1.json").write_bytes(b"\xef\xbb\xbf" + json.dumps({**page, "NextToken": "eyJNYXJrZXIiOiBudWxsfQ=="}).encode())

@@ -21,6 +21,7 @@ snapshot; else the load fails asking for ``--as-of``. How it was found is record
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import json
 import os
@@ -156,12 +157,15 @@ def parse_file(path: Path) -> Parsed | str:
     """The parsed IAM / CloudTrail-configuration content of a file, or the reason it is not one (unrecognised).
     Raises InputError when the file is broken (malformed JSON in a .json file, bad values)."""
     data = _read(path)
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))  # what Windows PowerShell 5.1's > writes
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-16" if utf16 else "utf-8-sig")
     except UnicodeDecodeError:
         if _claims_json(path):
             raise InputError(f"{path}: not UTF-8 text") from None
         return "not text"
+    if utf16 and cloudtrail.sniff(path, text[:HEAD_BYTES].encode()):
+        raise InputError(f"{path}: CloudTrail events in UTF-16 text are not read; save the file as UTF-8")
     stripped = text.lstrip()
     if credential_report.is_report_csv(stripped):
         return _guard(path, "credential report CSV", lambda: credential_report.parse_csv(stripped))
