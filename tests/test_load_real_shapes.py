@@ -104,6 +104,23 @@ def test_credential_report_without_key_last_used_columns(tmp_path):
     ]
 
 
+def _without_column(text: str, column: str) -> str:
+    lines = [line.split(",") for line in text.splitlines()]
+    where = lines[0].index(column)
+    return "".join(",".join(cells[:where] + cells[where + 1:]) + "\n" for cells in lines)
+
+
+@pytest.mark.parametrize("column", ["password_enabled", "password_last_used", "mfa_active", "cert_2_last_rotated"])
+def test_credential_report_without_a_column_every_report_has_is_an_error(tmp_path, column):
+    """Every report layout has the first 16 columns; without password_enabled the user would load as having no
+    password, without password_last_used with password_status 'used'."""
+    path = tmp_path / "report.csv"
+    path.write_text(_without_column(REPORT, column))
+    with pytest.raises(InputError) as caught:
+        load(tmp_path, path)
+    assert str(caught.value) == f"{path}: bad credential report CSV: credential report lacks column(s) {column}"
+
+
 # The same report downloaded again a month later: alice signed in since. Its newest time (2024-04-01) is after the
 # first download's GeneratedTime (2024-03-03), so it was generated later, whatever the file names.
 LATER_REPORT = REPORT.replace("true,2024-03-02T10:00:00+00:00", "true,2024-04-01T10:00:00+00:00")
