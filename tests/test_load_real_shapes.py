@@ -533,6 +533,21 @@ def test_event_array_whose_first_event_is_longer_than_the_sniffed_head(tmp_path)
         [(first["eventID"],), (RECORDS[2]["eventID"],)])
 
 
+@pytest.mark.parametrize("name, content", [("list-users.json", b""), ("report.csv", b"\r\n"),
+                                           ("events.json.gz", gzip.compress(b"", mtime=0))], ids=["json", "csv", "gzip"])
+def test_empty_file_is_named_as_empty(tmp_path, name, content):
+    """An export that wrote nothing (a failed command, a full disk): skipped in a folder, an error when named."""
+    path = tmp_path / "exports" / name
+    path.parent.mkdir()
+    path.write_bytes(content)
+    shutil.copy(SHAPES / "cli" / "list-users.json", tmp_path / "exports" / "users.json")
+    _, summary = load(tmp_path, path.parent)
+    assert summary.skipped == [(str(path), "empty file")]
+    with pytest.raises(InputError) as caught:
+        load(tmp_path, path, name="named.duckdb")
+    assert str(caught.value) == f"{path}: empty file"
+
+
 def test_lookup_events_of_a_window_without_events_loads_nothing(tmp_path):
     """``aws cloudtrail lookup-events`` prints an empty ``Events`` list when no event matches: a real, empty output."""
     path = tmp_path / "lookup-events.json"

@@ -167,6 +167,8 @@ def parse_file(path: Path) -> Parsed | str:
     if utf16 and cloudtrail.sniff(path, text[:HEAD_BYTES].encode()):
         raise InputError(f"{path}: CloudTrail events in UTF-16 text are not read; save the file as UTF-8")
     stripped = text.lstrip()
+    if not stripped:
+        return "empty file"
     if credential_report.is_report_csv(stripped):
         return _guard(path, "credential report CSV", lambda: credential_report.parse_csv(stripped))
     if not stripped.startswith(("{", "[")):
