@@ -284,8 +284,8 @@ def _opening_kind(text: str) -> str | None:
 def sniff(path: Path, head: bytes) -> str | None:
     """The CloudTrail format of a file from the first bytes of its (decompressed) content, or None.
 
-    ``head`` may end anywhere; a first event (or list item) longer than the head is judged by the keys it opens
-    with."""
+    ``head`` may end anywhere: a first event (or list item) longer than the head is judged by the keys it opens
+    with, an S3 delivery file by its ``Records`` wrapper alone."""
     text = head.decode("utf-8", errors="ignore").lstrip("\ufeff \t\r\n")
     wrapped = _WRAPPED.match(text)
     if wrapped:
