@@ -157,7 +157,12 @@ def test_non_cloudtrail_files_are_not_claimed(public_data):
          "cloudtrail-lines"),  # the first event is longer than the head
         (b'{"Events":[{"EventId":"1","CloudTrailEvent":"{}"}]}', "cloudtrail-lookup-events"),
         (b'{"Events":[{"EventId":"1","Message":"rds event"}]}', None),  # e.g. rds describe-events
+        (b'{\n    "Events": []\n}\n', "cloudtrail-lookup-events"),  # lookup-events of a window without events
         (b'[{"EventId":"1","CloudTrailEvent":"{}"}]', "cloudtrail-lookup-array"),
+        (b'[{"eventVersion":"1.08","eventSource":"iam.amazonaws.com","eventName":"PutRolePolicy","requestPar',
+         "cloudtrail-array"),  # the first event is longer than the head
+        (b'[{"EventId":"1","CloudTrailEvent":"{\\"eventVersion\\":\\"1.08\\",\\"requestPar', "cloudtrail-lookup-array"),
+        (b'[{"UserDetailList":[{"UserName":"alice","Arn":"arn:aws:iam::111122223333:user/alice","UserPol', None),
         (b'{"detail-type":"AWS API Call via CloudTrail","detail":{"eventName":"x"}}', "cloudtrail-eventbridge"),
         (b'[{"detail-type":"AWS API Call via CloudTrail","detail":{}}]', "cloudtrail-eventbridge-array"),
         (b'{"detail-type":"EC2 Instance State-change Notification","detail":{}}', None),

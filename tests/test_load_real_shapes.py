@@ -104,6 +104,57 @@ def test_credential_report_without_key_last_used_columns(tmp_path):
     ]
 
 
+def _without_column(text: str, column: str) -> str:
+    lines = [line.split(",") for line in text.splitlines()]
+    where = lines[0].index(column)
+    return "".join(",".join(cells[:where] + cells[where + 1:]) + "\n" for cells in lines)
+
+
+@pytest.mark.parametrize("column", ["password_enabled", "password_last_used", "mfa_active", "cert_2_last_rotated"])
+def test_credential_report_without_a_column_every_report_has_is_an_error(tmp_path, column):
+    """Every report layout has the first 16 columns; without password_enabled the user would load as having no
+    password, without password_last_used with password_status 'used'."""
+    path = tmp_path / "report.csv"
+    path.write_text(_without_column(REPORT, column))
+    with pytest.raises(InputError) as caught:
+        load(tmp_path, path)
+    assert str(caught.value) == f"{path}: bad credential report CSV: credential report lacks column(s) {column}"
+
+
+# The same report downloaded again a month later: alice signed in since. Its newest time (2024-04-01) is after the
+# first download's GeneratedTime (2024-03-03), so it was generated later, whatever the file names.
+LATER_REPORT = REPORT.replace("true,2024-03-02T10:00:00+00:00", "true,2024-04-01T10:00:00+00:00")
+
+
+@pytest.mark.parametrize("older, newer", [
+    (("get-credential-report.json", _cli_json(base64.b64encode(REPORT.encode()).decode())), ("a.csv", LATER_REPORT)),
+    (("report.csv", REPORT), ("report (1).csv", LATER_REPORT)),  # a browser's name for the second download
+])
+def test_newest_of_several_credential_reports_is_loaded(tmp_path, older, newer):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for name, text in (older, newer):
+        (folder / name).write_text(text)
+    con, summary = load(tmp_path, folder)
+    last_used = value(con, "select password_last_used from aws_iam_credential_report where user_name = 'alice'")
+    assert last_used.isoformat() == "2024-04-01T10:00:00+00:00"
+    assert summary.warnings == [f"{folder / older[0]}: older credential report for {ACCOUNT}, superseded by "
+                                f"{folder / newer[0]}"]
+
+
+def test_generated_time_wins_over_a_copy_with_no_later_time(tmp_path):
+    """A raw CSV only bounds its time from below: one with nothing newer than a JSON report's GeneratedTime does
+    not beat that report, even as the later file."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "a.json").write_text(_cli_json(REPORT))
+    (folder / "b.csv").write_text(REPORT)
+    con, summary = load(tmp_path, folder)
+    assert value(con, "select distinct generated_time from aws_iam_credential_report").isoformat() == GENERATED
+    assert summary.warnings == [f"{folder / 'b.csv'}: older credential report for {ACCOUNT}, superseded by "
+                                f"{folder / 'a.json'}"]
+
+
 @pytest.mark.parametrize("broken, reason", [
     (lambda t: t.rsplit(",", 9)[0] + "\n", "fewer cells than the header"),  # a download cut off mid-row
     (lambda t: t.replace("2024-03-02T10:00:00+00:00", "yesterday"), "column password_last_used"),
@@ -305,6 +356,28 @@ def test_list_roles_after_gaad_keeps_what_only_gaad_knows(tmp_path):
         ("CrossAccountAudit", "eu-west-1", True, "Auditors from the security account")]
 
 
+@pytest.mark.parametrize("source, table", [
+    (SHAPES / "cli" / "list-users.json", "aws_iam_user"),
+    (SHAPES / "credential-report.csv", "aws_iam_credential_report"),
+])
+def test_utf16_file_of_windows_powershell_loads_as_its_utf8_original(tmp_path, source, table):
+    """Windows PowerShell 5.1 writes ``aws ... > file`` as UTF-16LE with a BOM and CRLF line ends."""
+    utf16 = tmp_path / "utf16" / source.name
+    utf16.parent.mkdir()
+    utf16.write_bytes(source.read_text().replace("\n", "\r\n").encode("utf-16"))
+    got = [rows(con, f"select * exclude (snapshot_id) from {table} order by all")
+           for con, _ in (load(tmp_path, source, name="utf8.duckdb"), load(tmp_path, utf16, name="utf16.duckdb"))]
+    assert got[0] and got[1] == got[0]
+
+
+def test_utf16_cloudtrail_file_is_a_one_line_error(tmp_path):
+    path = tmp_path / "events.json"
+    path.write_bytes(json.dumps({"Records": RECORDS[:1]}).encode("utf-16"))
+    with pytest.raises(InputError) as caught:
+        load(tmp_path, path)
+    assert str(caught.value) == f"{path}: CloudTrail events in UTF-16 text are not read; save the file as UTF-8"
+
+
 def test_cli_output_with_a_bom_and_paging_tokens(tmp_path):
     page = json.loads((SHAPES / "cli" / "list-users.json").read_text())
     (tmp_path / "list-users-1.json").write_bytes(b"\xef\xbb\xbf" + json.dumps({**page, "NextToken": "eyJNYXJrZXIiOiBudWxsfQ=="}).encode())
@@ -446,6 +519,42 @@ def test_empty_records_file_alone_loads_nothing(tmp_path):
     path.write_text('{"Records": []}\n')
     con, summary = load(tmp_path, path)
     assert value(con, "select count(*) from aws_cloudtrail_trail_event") == 0 and not summary.skipped
+
+
+def test_event_array_whose_first_event_is_longer_than_the_sniffed_head(tmp_path):
+    """A CloudTrail record can be far larger than the 64 KiB iamsql reads to recognise a file (a PutRolePolicy
+    with a large policy document): an array starting with one is still recognised by the keys it opens with."""
+    first = {**RECORDS[1], "eventID": "6f4ab3c1-0000-4000-8000-000000000100",
+             "requestParameters": {"policyDocument": "x" * (100 << 10)}}
+    path = tmp_path / "detonation.json"
+    path.write_text(json.dumps([first, RECORDS[2]], indent=2))
+    con, _ = load(tmp_path, path)
+    assert rows(con, "select event_id from aws_cloudtrail_trail_event order by 1") == sorted(
+        [(first["eventID"],), (RECORDS[2]["eventID"],)])
+
+
+@pytest.mark.parametrize("name, content", [("list-users.json", b""), ("report.csv", b"\r\n"),
+                                           ("events.json.gz", gzip.compress(b"", mtime=0))], ids=["json", "csv", "gzip"])
+def test_empty_file_is_named_as_empty(tmp_path, name, content):
+    """An export that wrote nothing (a failed command, a full disk): skipped in a folder, an error when named."""
+    path = tmp_path / "exports" / name
+    path.parent.mkdir()
+    path.write_bytes(content)
+    shutil.copy(SHAPES / "cli" / "list-users.json", tmp_path / "exports" / "users.json")
+    _, summary = load(tmp_path, path.parent)
+    assert summary.skipped == [(str(path), "empty file")]
+    with pytest.raises(InputError) as caught:
+        load(tmp_path, path, name="named.duckdb")
+    assert str(caught.value) == f"{path}: empty file"
+
+
+def test_lookup_events_of_a_window_without_events_loads_nothing(tmp_path):
+    """``aws cloudtrail lookup-events`` prints an empty ``Events`` list when no event matches: a real, empty output."""
+    path = tmp_path / "lookup-events.json"
+    path.write_text('{\n    "Events": []\n}\n')
+    con, summary = load(tmp_path, path)
+    assert value(con, "select count(*) from aws_cloudtrail_trail_event") == 0 and not summary.skipped
+    assert [f.format for f in summary.files] == ["cloudtrail-lookup-events"]
 
 
 def test_lookup_events_cli_output(tmp_path):

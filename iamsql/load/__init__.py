@@ -21,6 +21,7 @@ snapshot; else the load fails asking for ``--as-of``. How it was found is record
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import json
 import os
@@ -28,7 +29,7 @@ import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timezone
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -156,13 +157,18 @@ def parse_file(path: Path) -> Parsed | str:
     """The parsed IAM / CloudTrail-configuration content of a file, or the reason it is not one (unrecognised).
     Raises InputError when the file is broken (malformed JSON in a .json file, bad values)."""
     data = _read(path)
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))  # what Windows PowerShell 5.1's > writes
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-16" if utf16 else "utf-8-sig")
     except UnicodeDecodeError:
         if _claims_json(path):
             raise InputError(f"{path}: not UTF-8 text") from None
         return "not text"
+    if utf16 and cloudtrail.sniff(path, text[:HEAD_BYTES].encode()):
+        raise InputError(f"{path}: CloudTrail events in UTF-16 text are not read; save the file as UTF-8")
     stripped = text.lstrip()
+    if not stripped:
+        return "empty file"
     if credential_report.is_report_csv(stripped):
         return _guard(path, "credential report CSV", lambda: credential_report.parse_csv(stripped))
     if not stripped.startswith(("{", "[")):
@@ -299,13 +305,19 @@ class Merged:
         return [k for k in rows if any(p.parent == folder for p in self.files[(fragment.account_id, fragment.table, k)])]
 
 
+_NO_TIME = datetime.min.replace(tzinfo=timezone.utc)  # a report that gives no time sorts first
+
+
 def _newest_reports(files: list[SourceFile], warnings: list[str]) -> set[int]:
-    """Ids of credential-report files superseded by a newer report of the same account in this load."""
-    reports: dict[str, list[tuple[str, int, SourceFile]]] = defaultdict(list)
+    """Ids of credential-report files superseded by a newer report of the same account in this load.
+
+    A report's time is its ``as_of``: ``GeneratedTime``, else (a raw CSV) the collection time or the newest time
+    in it, which the report cannot be older than; the later file when the times are equal or unknown."""
+    reports: dict[str, list[tuple[datetime, int, SourceFile]]] = defaultdict(list)
     for order, f in enumerate(files):
         if "aws_iam_credential_report" in f.parsed.covers:
             for account in f.accounts:
-                reports[account].append((f.parsed.extra.get("generated_time") or "", order, f))
+                reports[account].append((_moment(f.as_of) if f.as_of else _NO_TIME, order, f))
     superseded: set[int] = set()
     for account, found in reports.items():
         found.sort(key=lambda item: item[:2])

@@ -227,7 +227,13 @@ _CR_TEXT_COLUMNS = (
     "access_key_1_last_used_region", "access_key_1_last_used_service",
     "access_key_2_last_used_region", "access_key_2_last_used_service",
 )
-CREDENTIAL_REPORT_REQUIRED = ("user", "arn")
+# The columns of the first report layout, which every report has; the access_key_N_last_used_* ones came later.
+# Without one, a derived column would take a wrong default (password_enabled false, password_status "used").
+CREDENTIAL_REPORT_REQUIRED = (
+    "user", "arn", "user_creation_time", "password_enabled", "password_last_used", "password_last_changed",
+    "password_next_rotation", "mfa_active", "access_key_1_active", "access_key_1_last_rotated", "access_key_2_active",
+    "access_key_2_last_rotated", "cert_1_active", "cert_1_last_rotated", "cert_2_active", "cert_2_last_rotated",
+)
 
 
 def report_value(value: str | None) -> str | None:

@@ -270,11 +270,22 @@ def _first_item(text: str, pos: int) -> object:
         return _CUT
 
 
+def _opening_kind(text: str) -> str | None:
+    """``_item_kind`` of a first value that does not end within the head (or is too deep to parse), judged by the
+    keys it opens with."""
+    if re.search(r'"detail-type"\s*:\s*"[^"]*via CloudTrail"', text):
+        return "eventbridge"
+    if '"CloudTrailEvent"' in text:
+        return "lookup"
+    opening = dict.fromkeys(re.findall(r'"(\w+)"\s*:', text))
+    return "event" if _item_kind(opening) == "event" else None
+
+
 def sniff(path: Path, head: bytes) -> str | None:
     """The CloudTrail format of a file from the first bytes of its (decompressed) content, or None.
 
-    ``head`` may end anywhere; only the first event (or list item) needs to fit in it, and for S3 delivery
-    files not even that."""
+    ``head`` may end anywhere: a first event (or list item) longer than the head is judged by the keys it opens
+    with, an S3 delivery file by its ``Records`` wrapper alone."""
     text = head.decode("utf-8", errors="ignore").lstrip("\ufeff \t\r\n")
     wrapped = _WRAPPED.match(text)
     if wrapped:
@@ -283,20 +294,17 @@ def sniff(path: Path, head: bytes) -> str | None:
             return "cloudtrail-records" if item in (_EMPTY, _CUT) or not _is_foreign_record(item) else None
         if item is _CUT:
             return "cloudtrail-lookup-events" if '"CloudTrailEvent"' in text else None
-        return "cloudtrail-lookup-events" if _item_kind(item) == "lookup" else None
+        # An empty list is what lookup-events prints for a time window without events.
+        return "cloudtrail-lookup-events" if item is _EMPTY or _item_kind(item) == "lookup" else None
     if text.startswith("["):
-        return _ARRAYS.get(_item_kind(_first_item(text, 1)))
+        item = _first_item(text, 1)
+        return _ARRAYS.get(_opening_kind(text) if item is _CUT else _item_kind(item))
     if not text.startswith("{"):
         return None
     try:
         document = json.JSONDecoder().raw_decode(text)[0]
     except (ValueError, RecursionError):  # longer than the head, or too deep for Python: judge by its opening keys
-        if re.search(r'"detail-type"\s*:\s*"[^"]*via CloudTrail"', text):
-            return "cloudtrail-eventbridge"
-        if '"CloudTrailEvent"' in text:
-            return "cloudtrail-lookup-lines"
-        opening = dict.fromkeys(re.findall(r'"(\w+)"\s*:', text))
-        return "cloudtrail-lines" if _item_kind(opening) == "event" else None
+        return _LINES.get(_opening_kind(text))
     if isinstance(document.get("Records"), list):  # a Records wrapper whose key is not the first one
         return (
             "cloudtrail-records" if not document["Records"] or not _is_foreign_record(document["Records"][0]) else None
