@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import duckdb
 
@@ -123,7 +123,9 @@ def connect(db: str | os.PathLike | None = None, *, read_only: bool = False,
     except duckdb.IOException as exc:
         message = first_line(exc)
         if "lock" in message.lower():
-            raise DatabaseError(f"database {path} is in use by another iamsql process (locked); try again when it finishes") from None
+            raise DatabaseError(
+                f"database {path} is in use by {_lock_holder(message)} (locked); try again when it finishes"
+            ) from None
         raise DatabaseError(f"cannot open database {path}: {message}") from None
     except duckdb.Error as exc:
         raise DatabaseError(f"cannot open database {path}: {first_line(exc)}") from None
@@ -140,6 +142,13 @@ def connect(db: str | os.PathLike | None = None, *, read_only: bool = False,
 
     create_account_view(con)  # TEMP views
     return con
+
+
+def _lock_holder(message: str) -> str:
+    """Who holds a database's lock, from DuckDB's message ("Conflicting lock is held in /usr/bin/python3 (PID 42)"):
+    any program may hold it, not only iamsql."""
+    found = re.search(r"held in (.+?) \(PID (\d+)\)", message)
+    return f"another process, {PurePath(found[1]).name} PID {found[2]}" if found else "another process"
 
 
 # DuckDB names a database after its file ("history.duckdb" -> catalog "history"), which would make every
