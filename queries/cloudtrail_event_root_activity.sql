@@ -3,7 +3,7 @@ title: The root user was not used
 description: >-
   CloudTrail shows no call made by the root user in the lookback_days days before the data was taken (calls
   AWS services make on the root user's behalf, invokedBy, and events AWS services record themselves,
-  eventType AwsServiceEvent, are not counted, as in the root-usage metric filter of the CIS benchmark). Root access keys created (CreateAccessKey by
+  eventType AwsServiceEvent, are not counted: they are not the root user's own calls). Root access keys created (CreateAccessKey by
   the root user without a userName) are named in the reason, with the tools (user agents) used.
 severity: high
 resource_type: AWS::IAM::User
