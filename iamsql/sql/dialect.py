@@ -475,6 +475,8 @@ def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
         return call("pg_jsonb_out", node.this)
     if target == exp.DataType.Type.BOOLEAN:
         return call("pg_to_bool", node.this)
+    if target == exp.DataType.Type.ARRAY and isinstance(node.this, exp.Literal) and node.this.is_string:
+        return exp.Cast(this=array_literal(node.this.this), to=node.to)
     if target == exp.DataType.Type.JSONB:
         return exp.cast(node.this, exp.DataType.build("JSON"))
     if target in (exp.DataType.Type.DECIMAL, exp.DataType.Type.BIGDECIMAL) and not node.to.expressions:
@@ -483,10 +485,19 @@ def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
     return node
 
 
+def array_literal(text: str) -> exp.Array:
+    """A Postgres array literal such as ``'{a,"b c",NULL}'`` as ``ARRAY[...]`` of its elements (text)."""
+    unquoted_null = re.search(r"(?:^|[{,])\s*null\s*(?=[,}])", text, re.I) and not re.search(r'"null"', text, re.I)
+    elements = _pg_text_array(text)
+    return exp.Array(expressions=[exp.Null() if unquoted_null and e.upper() == "NULL" else string(e) for e in elements])
+
+
 def rewrite_like_any(node: exp.Expr, scope: Scope) -> exp.Expr:
     if isinstance(node, (exp.Like, exp.ILike)) and isinstance(node.expression, (exp.Any, exp.All)):
         quantifier = node.expression
         values = quantifier.this.unnest() if isinstance(quantifier.this, exp.Paren) else quantifier.this
+        if isinstance(values, exp.Cast) and isinstance(values.this, exp.Literal) and values.this.is_string:
+            values = array_literal(values.this.this)  # '{a%,b%}'::text[]
         if not isinstance(values, exp.Array):
             raise UnsupportedFeature("unsupported Postgres feature: LIKE ANY/ALL over something other than ARRAY[...]")
         negate = node.args.get("negate")
@@ -499,6 +510,48 @@ def rewrite_like_any(node: exp.Expr, scope: Scope) -> exp.Expr:
         join = exp.or_ if isinstance(quantifier, exp.Any) else exp.and_
         return exp.Paren(this=join(*parts))
     return node
+
+
+def similar_to_regex(pattern: str) -> str:
+    """A ``SIMILAR TO`` pattern as the regular expression Postgres matches it with (``similar_to_escape``): the
+    whole text, ``%`` any text, ``_`` one character, ``\\`` escaping the next one, ``.``, ``^``, ``$`` literal."""
+    regex, in_class, escaped = "", False, False
+    for ch in pattern:
+        if escaped:
+            if ch == '"':
+                raise UnsupportedFeature("unsupported Postgres feature: SIMILAR TO with an escaped '\"'")
+            regex += re.escape(ch) if not ch.isalnum() else "\\" + ch
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            regex += ch
+            in_class = ch != "]"
+        elif ch == "[":
+            regex, in_class = regex + ch, True
+        elif ch == "%":
+            regex += ".*"
+        elif ch == "_":
+            regex += "."
+        elif ch == "(":
+            regex += "(?:"
+        elif ch in ".^$":
+            regex += "\\" + ch
+        else:
+            regex += ch
+    return "(?s)^(?:" + regex + ")$"
+
+
+def rewrite_similar_to(node: exp.Expr, scope: Scope) -> exp.Expr:
+    """``x similar to 'pattern'``: a regular expression match of the whole text."""
+    if isinstance(node, exp.Escape) and isinstance(node.this, exp.SimilarTo):
+        raise UnsupportedFeature("unsupported Postgres feature: SIMILAR TO ... ESCAPE")
+    if not isinstance(node, exp.SimilarTo):
+        return node
+    pattern = node.expression
+    if not (isinstance(pattern, exp.Literal) and pattern.is_string):
+        raise UnsupportedFeature("unsupported Postgres feature: SIMILAR TO with a pattern that is not a literal")
+    return exp.RegexpLike(this=node.this, expression=string(similar_to_regex(pattern.this)))
 
 
 def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
@@ -608,6 +661,8 @@ def to_char(ts: exp.Expr, fmt: str) -> exp.Expr:
                 i = j + len(pattern)
                 break
         else:
+            if fmt[j] in "09":
+                raise UnsupportedFeature("unsupported Postgres feature: to_char of a number (pattern '9' or '0')")
             if fmt[j].isalpha() and fmt[j].upper() in "YIQWDJCRSBEAP":
                 raise UnsupportedFeature(f"unsupported Postgres feature: to_char pattern near {fmt[j : j + 4]!r}")
             literal += fmt[j]
@@ -686,10 +741,87 @@ def rewrite_key_column_quals(node: exp.Expr, scope: Scope) -> exp.Expr:
     return exp.paren(exp.or_(node, exp.Is(this=column.copy(), expression=exp.Null()), copy=False), copy=False)
 
 
+def is_boolean(node: exp.Expr, scope: Scope) -> bool:
+    """Whether ``node`` is known to be a boolean in the Postgres query (a predicate, a cast, a boolean column)."""
+    if isinstance(node, exp.Paren):
+        return is_boolean(node.this, scope)
+    if isinstance(node, (exp.Boolean, exp.Predicate, exp.Not, exp.Connector)):
+        return True
+    if isinstance(node, exp.Cast):
+        return node.to.this == exp.DataType.Type.BOOLEAN
+    return isinstance(node, exp.Column) and scope.column_type(node) == "BOOLEAN"
+
+
+def output_text(node: exp.Expr, scope: Scope) -> exp.Expr:
+    """``node`` as the text Postgres's output function writes, as ``concat``, ``concat_ws`` and ``format`` use it:
+    a boolean is ``t`` or ``f`` (unlike ``::text``, which gives ``true``), a jsonb value is jsonb's text."""
+    if scope.is_json(node):
+        return call("pg_jsonb_out", node)
+    if is_boolean(node, scope):
+        return exp.Case().when(node.copy(), string("t")).when(exp.Not(this=exp.paren(node.copy())), string("f"))
+    return node
+
+
+def format_text(args: list[exp.Expr], scope: Scope) -> exp.Expr:
+    """``format('... %s ...', a, ...)`` as a concatenation: ``%s`` is the next argument's text (NULL as empty),
+    ``%%`` a percent sign."""
+    template = args[0] if args else None
+    if not (isinstance(template, exp.Literal) and template.is_string):
+        raise UnsupportedFeature("unsupported Postgres feature: format() with a format that is not a literal")
+    values = iter(args[1:])
+    pieces: list[exp.Expr] = []
+    for token in filter(None, re.split(r"(%.?)", template.this, flags=re.S)):
+        if token == "%%":
+            pieces.append(string("%"))
+        elif token == "%s":
+            value = next(values, None)
+            if value is None:
+                raise QueryError("too few arguments for format()")
+            pieces.append(output_text(value, scope))
+        elif token.startswith("%"):
+            raise UnsupportedFeature(f"unsupported Postgres feature: format() specifier {token!r} (only %s and %%)")
+        else:
+            pieces.append(string(token))
+    return exp.Concat(expressions=pieces or [string("")], safe=True, coalesce=True)
+
+
+def string_to_array(node: exp.StringToArray) -> exp.Expr:
+    """``string_to_array(s, d)``: an empty ``s`` gives an empty array, a NULL ``d`` splits into characters and an
+    empty ``d`` gives ``s`` whole (DuckDB's split gives ``['']``, ``[s]`` and characters for these)."""
+    if node.args.get("null") is not None:
+        raise UnsupportedFeature("unsupported Postgres feature: string_to_array() with a null string")
+    text, delimiter = node.this, node.expression
+    split = exp.StringToArray(this=text.copy(), expression=delimiter.copy())
+    by_character = exp.StringToArray(this=text.copy(), expression=string(""))
+    split.meta["pg_split"] = by_character.meta["pg_split"] = True  # the engine's split: not rewritten again
+    empty = exp.EQ(this=text.copy(), expression=string(""))
+    result = exp.Case().when(exp.Is(this=text.copy(), expression=exp.Null()), exp.Null()).when(empty, exp.Array())
+    if isinstance(delimiter, exp.Null):
+        return result.else_(by_character)
+    if isinstance(delimiter, exp.Literal) and delimiter.is_string:
+        return result.else_(exp.Array(expressions=[text.copy()]) if delimiter.this == "" else split)
+    result = result.when(exp.Is(this=delimiter.copy(), expression=exp.Null()), by_character)
+    result = result.when(exp.EQ(this=delimiter.copy(), expression=string("")), exp.Array(expressions=[text.copy()]))
+    return result.else_(split)
+
+
 def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     if isinstance(node, exp.Filter) and func_name(node.this) in ("jsonb_agg", "json_agg"):
         inner = node.this
         return call("to_json", exp.Filter(this=call("list", *inner.expressions), expression=node.expression))
+    if isinstance(node, exp.StringToArray) and not node.meta.get("pg_split"):
+        return string_to_array(node)
+    if isinstance(node, (exp.Concat, exp.ConcatWs)):
+        args = node.expressions
+        first = 1 if isinstance(node, exp.ConcatWs) else 0
+        texts = args[:first] + [output_text(a, scope) for a in args[first:]]
+        if any(t is not a for t, a in zip(texts, args)):
+            replacement = node.copy()
+            replacement.set("expressions", [t.copy() if t is a else t for t, a in zip(texts, args)])
+            return replacement
+        return node
+    if isinstance(node, exp.Format):
+        return format_text([node.this, *node.expressions], scope)
     name = func_name(node)
     if name is None or not isinstance(node, exp.Anonymous):
         return node
@@ -719,6 +851,8 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     if name == "to_char":
         if len(args) != 2 or not (isinstance(args[1], exp.Literal) and args[1].is_string):
             raise UnsupportedFeature("unsupported Postgres feature: to_char with a format that is not a literal")
+        if scope.is_int(args[0]) or isinstance(args[0], exp.Literal):
+            raise UnsupportedFeature("unsupported Postgres feature: to_char of a number")
         return to_char(args[0], args[1].this)
     if name == "regexp_match":
         return regexp_match(args)
@@ -817,6 +951,8 @@ REWRITES: list[Callable[[exp.Expr, Scope], exp.Expr]] = [
     rewrite_time,
     # ``x like any (array[...])``, ``not like all``: an OR / AND chain.
     rewrite_like_any,
+    # ``x similar to 'pattern'``: a whole-text regular expression match.
+    rewrite_similar_to,
     # jsonb text output, text-to-boolean, jsonb as JSON, numeric without a scale as DOUBLE. Before the
     # operators and JSON access below, which change the nodes that say a value is jsonb.
     rewrite_casts,
@@ -920,12 +1056,22 @@ def quiet_sqlglot() -> Iterator[None]:
         logger.setLevel(level)
 
 
-def sort_distinct_string_agg(node: exp.Expr) -> exp.Expr:
-    """``string_agg(distinct x, sep)`` without ORDER BY, for DuckDB: Postgres sorts a DISTINCT aggregate's input,
-    so its list comes out sorted by ``x``; DuckDB's comes out in hash order. (The Spark engine sorts it itself.)"""
-    if isinstance(node, exp.GroupConcat) and isinstance(node.this, exp.Distinct) and len(node.this.expressions) == 1:
-        value = node.this.expressions[0]
-        node.set("this", exp.Order(this=node.this, expressions=[exp.Ordered(this=value.copy(), nulls_first=False)]))
+def _sorted_distinct(argument: exp.Expr) -> exp.Expr:
+    """``DISTINCT x`` as ``DISTINCT x ORDER BY x`` (NULL last, as Postgres sorts it); any other argument as is."""
+    if isinstance(argument, exp.Distinct) and len(argument.expressions) == 1:
+        value = argument.expressions[0]
+        return exp.Order(this=argument, expressions=[exp.Ordered(this=value.copy(), nulls_first=False)])
+    return argument
+
+
+def sort_distinct_aggregate(node: exp.Expr) -> exp.Expr:
+    """``string_agg(distinct x, sep)``, ``array_agg(distinct x)`` and ``jsonb_agg(distinct x)`` (``list``) without
+    ORDER BY, for DuckDB: Postgres sorts a DISTINCT aggregate's input, so its list comes out sorted by ``x``;
+    DuckDB's comes out in hash order. (The Spark engine sorts it itself.)"""
+    if isinstance(node, (exp.GroupConcat, exp.ArrayAgg)):
+        node.set("this", _sorted_distinct(node.this))
+    elif isinstance(node, exp.Anonymous) and node.name.lower() == "list" and len(node.expressions) == 1:
+        node.set("expressions", [_sorted_distinct(node.expressions[0])])
     return node
 
 
@@ -1043,8 +1189,16 @@ class DuckDBFromSteampipe(DuckDB):
     class Generator(DuckDB.Generator):
         TRANSFORMS = {
             **DuckDB.Generator.TRANSFORMS,
-            exp.GroupConcat: preprocess([sort_distinct_string_agg], DuckDB.Generator.TRANSFORMS[exp.GroupConcat]),
+            exp.GroupConcat: preprocess([sort_distinct_aggregate], DuckDB.Generator.TRANSFORMS[exp.GroupConcat]),
         }
+
+        def arrayagg_sql(self, expression: exp.ArrayAgg) -> str:
+            return super().arrayagg_sql(sort_distinct_aggregate(expression))
+
+        def anonymous_sql(self, expression: exp.Anonymous) -> str:
+            if expression.name.lower() == "octet_length":  # DuckDB's takes a blob; strlen counts a text's bytes
+                expression = call("strlen", *expression.expressions)
+            return super().anonymous_sql(sort_distinct_aggregate(expression))
 
 
 def to_duckdb(sql: str, *, as_of_variable: bool = False) -> str:
@@ -1067,4 +1221,3 @@ def tree_to_duckdb(tree: exp.Expr, *, as_of_variable: bool = False) -> str:
             return tree.sql(dialect=DuckDBFromSteampipe, normalize_functions="lower", copy=False)  # the tree is ours
     except SqlglotError as exc:
         raise QueryError(f"cannot translate the query: {first_line(exc)}") from None
-

@@ -545,3 +545,47 @@ select account_id,
 from aws_iam_credential_report
 group by account_id
 order by account_id;
+
+-- name: distinct_aggregates_sorted
+-- Postgres sorts the input of a DISTINCT aggregate (NULL last); DuckDB keeps hash order.
+select account_id, array_agg(distinct status) as statuses, array_agg(distinct access_key_last_used_service) as services,
+  jsonb_agg(distinct user_name) as users, array_agg(distinct user_name order by user_name desc) as users_desc
+from aws_iam_access_key
+group by account_id
+order by account_id;
+
+-- name: string_to_array_edges
+-- An empty string is an empty array, an empty delimiter keeps the string whole, a NULL one splits characters.
+select name, unnest(string_to_array(trim(both '/' from path), '/')) as path_segment
+from aws_iam_role
+union all
+select name, array_to_string(string_to_array(path, ''), '+') from aws_iam_role
+order by 1, 2;
+
+-- name: string_to_array_literals
+select string_to_array('', ',') as empty_text, string_to_array('a,,b', ',') as empty_element,
+  string_to_array('abc', '') as no_delimiter, string_to_array('abc', null) as characters,
+  string_to_array(null, '') as null_text, cardinality(string_to_array('', '/')) as none;
+
+-- name: concat_and_format_output_text
+-- concat, concat_ws and format's %s write a boolean as t/f (its output function), jsonb as jsonb text, NULL as ''.
+select name, concat(name, ' mfa=', mfa_enabled, ' tags=', tags) as summary,
+  concat_ws(' | ', name, mfa_enabled, password_last_used, tags -> 'team') as fields,
+  format('%s (%s) mfa=%s, 100%%', name, account_id, mfa_enabled) as label,
+  format('last login %s', password_last_used) as last_login,
+  name || ' ' || mfa_enabled as piped
+from aws_iam_user
+order by name;
+
+-- name: similar_to_patterns
+select name, name similar to '(ec2|github)-%' as app_or_ci, name not similar to '[a-e]%' as not_a_to_e,
+  arn similar to 'arn:aws:iam::[0-9]{12}:role/%' as role_arn, name similar to 'ec2.app' as dot_is_literal,
+  name similar to '%(-|_)%' as has_separator
+from aws_iam_role
+order by name;
+
+-- name: array_literal_casts
+select name, octet_length(name) as bytes, char_length(name) as chars
+from aws_iam_user
+where name = any('{alice,bob,"émile.dupont"}'::text[]) or name like any('{ci-%,svc%}'::text[])
+order by name;
