@@ -467,12 +467,71 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
     return node
 
 
+NUMERIC_TYPES = {exp.DataType.Type.DECIMAL, exp.DataType.Type.BIGDECIMAL}
+FLOAT_TYPES = {exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT}
+
+
+def is_numeric(node: exp.Expr, scope: Scope) -> bool:
+    """Whether ``node`` is a ``numeric`` in Postgres that DuckDB computes as a double: a ``::numeric`` cast (which
+    becomes DOUBLE), ``avg``, ``extract``, and arithmetic on them or on a decimal literal without a float."""
+    if isinstance(node, (exp.Paren, exp.Neg)):
+        return is_numeric(node.this, scope)
+    if isinstance(node, exp.Cast):
+        return node.to.this in NUMERIC_TYPES and not node.to.expressions
+    if isinstance(node, exp.Literal):
+        return not node.is_string and not re.fullmatch(r"\d+", node.this)
+    if isinstance(node, exp.Extract):
+        return True
+    if isinstance(node, exp.Avg):
+        return not _is_float(node.this, scope)
+    if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)):
+        sides = (node.this, node.expression)
+        return any(is_numeric(side, scope) for side in sides) and not any(_is_float(side, scope) for side in sides)
+    return False
+
+
+def _is_float(node: exp.Expr, scope: Scope) -> bool:
+    if isinstance(node, exp.Paren):
+        return _is_float(node.this, scope)
+    if isinstance(node, exp.Cast):
+        return node.to.this in FLOAT_TYPES
+    return isinstance(node, exp.Column) and scope.column_type(node) == "DOUBLE"
+
+
+ARRAY_FUNCTIONS = {
+    "array_agg",
+    "string_to_array",
+    "regexp_split_to_array",
+    "array_append",
+    "array_prepend",
+    "array_cat",
+    "array_remove",
+    "array_replace",
+}
+
+
+def is_array(node: exp.Expr) -> bool:
+    """Whether ``node`` is known to be a Postgres array (``ARRAY[...]``, ``array_agg``, ``string_to_array``, ...)."""
+    if isinstance(node, exp.Paren):
+        return is_array(node.this)
+    if isinstance(node, (exp.Array, exp.ArrayAgg, exp.StringToArray)) or node.meta.get("pg_array"):
+        return True
+    if isinstance(node, exp.Cast):
+        return node.to.this == exp.DataType.Type.ARRAY
+    return func_name(node) in ARRAY_FUNCTIONS
+
+
 def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
     if not isinstance(node, exp.Cast):
         return node
     target = node.to.this
+    if target in INT_TYPES and is_numeric(node.this, scope):
+        # Postgres rounds a numeric half away from zero (2.5 -> 3); DuckDB casts a double half to even (2.5 -> 2).
+        return exp.Cast(this=call("round", node.this), to=node.to)
     if target in TEXT_TYPES and not node.to.expressions and scope.is_json(node.this):
         return call("pg_jsonb_out", node.this)
+    if target in TEXT_TYPES and not node.to.expressions and is_array(node.this):
+        return call("pg_array_out", node.this)
     if target == exp.DataType.Type.BOOLEAN:
         return call("pg_to_bool", node.this)
     if target == exp.DataType.Type.ARRAY and isinstance(node.this, exp.Literal) and node.this.is_string:
@@ -796,6 +855,7 @@ def string_to_array(node: exp.StringToArray) -> exp.Expr:
     split.meta["pg_split"] = by_character.meta["pg_split"] = True  # the engine's split: not rewritten again
     empty = exp.EQ(this=text.copy(), expression=string(""))
     result = exp.Case().when(exp.Is(this=text.copy(), expression=exp.Null()), exp.Null()).when(empty, exp.Array())
+    result.meta["pg_array"] = True
     if isinstance(delimiter, exp.Null):
         return result.else_(by_character)
     if isinstance(delimiter, exp.Literal) and delimiter.is_string:

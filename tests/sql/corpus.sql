@@ -589,3 +589,23 @@ select name, octet_length(name) as bytes, char_length(name) as chars
 from aws_iam_user
 where name = any('{alice,bob,"émile.dupont"}'::text[]) or name like any('{ci-%,svc%}'::text[])
 order by name;
+
+-- name: numeric_to_integer_rounding
+-- Postgres rounds a numeric half away from zero when casting it to an integer (avg and extract are numeric).
+select avg(attachment_count)::int as avg_attachments, (avg(attachment_count) + 1)::int as avg_plus_one,
+  round(avg(attachment_count), 2) as exact,
+  extract(epoch from interval '2.5 seconds')::int as epoch_seconds, '2.5'::numeric::int as half_up,
+  (-2.5)::numeric::int as half_down, (5 / 2.0)::bigint as quotient, 2.5::float8::int as float_half_even
+from aws_iam_policy
+where attachment_count in (1, 2);
+
+-- name: array_text_output
+-- An array as text is Postgres's array literal: braces, elements quoted when empty, NULL-like, or holding
+-- blanks, commas, quotes, braces or backslashes.
+select account_id, array_agg(name order by name)::text as names,
+  string_to_array(max(arn), ':')::text as arn_parts,
+  array['a b', '', 'NULL', null, 'x"y', 'c\d', '{', 'plain']::text as quoting,
+  array[1, 2]::text as numbers, string_to_array('', ',')::text as empty
+from aws_iam_role
+group by account_id
+order by account_id;
