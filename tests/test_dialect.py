@@ -58,6 +58,7 @@ def test_ad_hoc_queries_use_the_wall_clock(con):
             "unsupported Postgres feature: window frame",
         ),
         ("select tags || tags from aws_iam_user", "unsupported Postgres feature: jsonb || jsonb"),
+        ("select tags - 'team' from aws_iam_user", "unsupported Postgres feature: jsonb - key"),
         ("select to_char(create_date, 'Q') from aws_iam_user", "to_char pattern"),
         ("select to_char(max_session_duration, 'FM99,999') from aws_iam_role", "to_char of a number"),
         ("select to_char(create_date, '999') from aws_iam_user", "to_char of a number"),

@@ -57,6 +57,12 @@ class Steampipe(Postgres):
             "GLOB": lambda args: exp.Anonymous(this="iamsql_glob", expressions=args),
         }
 
+        def _parse_date_part(self) -> exp.Expr:
+            # Postgres names an unaliased date_part column "date_part", and date_part is a double, extract a numeric.
+            node = super()._parse_date_part()
+            node.meta[NAME_KEY] = "date_part"
+            return node
+
 
 # ---------------------------------------------------------------------------------------------------------
 # What the query refers to: table aliases, set-returning functions in FROM, which columns hold JSON.
@@ -239,6 +245,8 @@ class Scope:
             return not node.is_string and re.fullmatch(r"\d+", node.this) is not None
         if isinstance(node, exp.Neg):
             return self.is_int(node.this)
+        if isinstance(node, exp.Sub) and is_date(node.this) and is_date(node.expression):
+            return True  # date - date is a number of days
         if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Mod)):
             return self.is_int(node.this) and self.is_int(node.expression)
         if isinstance(node, exp.Cast):
@@ -246,6 +254,15 @@ class Scope:
         if isinstance(node, exp.Column):
             return self.column_type(node) in ("BIGINT", "INTEGER")
         return func_name(node) in INT_RESULT_FUNCTIONS
+
+
+def is_date(node: exp.Expr) -> bool:
+    """Whether ``node`` is a Postgres ``date`` (``x::date``, ``date '...'``, ``current_date``)."""
+    if isinstance(node, exp.Paren):
+        return is_date(node.this)
+    if isinstance(node, exp.Cast):
+        return node.to.this == exp.DataType.Type.DATE
+    return isinstance(node, exp.CurrentDate)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -449,6 +466,8 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
         return call("pg_jsonb_exists_any", node.this, node.expression)
     if isinstance(node, exp.JSONBContainsAllTopKeys):
         return call("pg_jsonb_exists_all", node.this, node.expression)
+    if isinstance(node, exp.Sub) and scope.is_json(node.this):
+        raise UnsupportedFeature("unsupported Postgres feature: jsonb - key (deleting from a JSON value)")
     if isinstance(node, exp.DPipe):
         if scope.is_json(node.this) and scope.is_json(node.expression):
             raise UnsupportedFeature("unsupported Postgres feature: jsonb || jsonb (concatenation of JSON values)")
@@ -481,7 +500,7 @@ def is_numeric(node: exp.Expr, scope: Scope) -> bool:
     if isinstance(node, exp.Literal):
         return not node.is_string and not re.fullmatch(r"\d+", node.this)
     if isinstance(node, exp.Extract):
-        return True
+        return func_name(node) == "extract"
     if isinstance(node, exp.Avg):
         return not _is_float(node.this, scope)
     if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)):
@@ -623,6 +642,9 @@ def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
         return exp.cast(call("iamsql_as_of"), exp.DataType.build("DATE"))
     if as_of and isinstance(node, exp.Localtimestamp):
         return exp.cast(call("iamsql_as_of"), exp.DataType.build("TIMESTAMP"))
+    if isinstance(node, exp.StrToTime):
+        # to_timestamp(text, format) is a timestamptz in Postgres; DuckDB's strptime gives a timestamp.
+        return exp.cast(node, exp.DataType.build("TIMESTAMPTZ"), copy=False)
     if isinstance(node, exp.Anonymous) and name == "clock_timestamp":
         raise UnsupportedFeature("unsupported Postgres feature: clock_timestamp()")
     if (

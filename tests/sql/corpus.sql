@@ -609,3 +609,26 @@ select account_id, array_agg(name order by name)::text as names,
 from aws_iam_role
 group by account_id
 order by account_id;
+
+-- name: date_difference_integer_division
+-- date - date is an integer number of days in Postgres, so dividing it by an integer truncates.
+select name, (now()::date - create_date::date) / 7 as weeks, (current_date - create_date::date) / 30 as months,
+  (date '2025-06-15' - create_date::date) % 7 as weekday_offset
+from aws_iam_user
+order by name;
+
+-- name: to_timestamp_with_format
+-- to_timestamp(text, format) is a timestamptz.
+select event_id, to_timestamp(event_time_raw, 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as parsed,
+  to_timestamp('2024-03-05 10:11:12', 'YYYY-MM-DD HH24:MI:SS') as literal
+from aws_cloudtrail_trail_event
+order by event_id;
+
+-- name: date_part_name_and_type
+-- An unaliased date_part(...) is named date_part; it is a double (an integer cast rounds half to even), while
+-- extract(...) is a numeric (half away from zero).
+select name, date_part('day', now() - create_date), extract(day from now() - create_date),
+  date_part('epoch', interval '2.5 seconds')::int as double_half_even,
+  extract(epoch from interval '2.5 seconds')::int as numeric_half_away
+from aws_iam_user
+order by name;
