@@ -925,6 +925,7 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         "jsonb_build_array": "json_array",
         "json_build_array": "json_array",
         "jsonb_pretty": "pg_jsonb_pretty",
+        "every": "bool_and",
     }
     if name in simple and name != simple[name]:
         return call(simple[name], *args)

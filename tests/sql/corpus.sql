@@ -632,3 +632,11 @@ select name, date_part('day', now() - create_date), extract(day from now() - cre
   extract(epoch from interval '2.5 seconds')::int as numeric_half_away
 from aws_iam_user
 order by name;
+
+-- name: every_aggregate
+-- every() is the SQL-standard name of bool_and().
+select account_id, every(mfa_enabled), every(password_last_used is not null) as all_used,
+  array_agg(name order by name) filter (where not mfa_enabled) as without_mfa
+from aws_iam_user
+group by account_id
+order by account_id;
