@@ -943,18 +943,18 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
 
 
 def rewrite_from_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
-    """``jsonb_array_elements(x) AS s`` and friends in FROM, comma joins and LATERAL -> a lateral subquery."""
-    if isinstance(node, exp.Lateral) and node.args.get("ordinality"):
-        raise UnsupportedFeature("unsupported Postgres feature: WITH ORDINALITY")
-    if isinstance(node, exp.Table) and node.args.get("ordinality"):
-        raise UnsupportedFeature("unsupported Postgres feature: WITH ORDINALITY")
-    if not isinstance(node, (exp.Table, exp.Lateral)) or not isinstance(node.this, exp.Anonymous):
-        return node
-    function = node.this
-    name = function.name.lower()
+    """``jsonb_array_elements(x) AS s`` and friends in FROM, comma joins and LATERAL -> a lateral subquery;
+    ``WITH ORDINALITY`` adds the column ``ordinality``, each element's position from 1."""
+    ordinality = isinstance(node, (exp.Table, exp.Lateral)) and node.args.get("ordinality")
+    function = node.this if isinstance(node, (exp.Table, exp.Lateral)) else None
+    name = function.name.lower() if isinstance(function, exp.Anonymous) else None
     if name not in SRF_COLUMNS:
+        if ordinality:
+            raise UnsupportedFeature("unsupported Postgres feature: WITH ORDINALITY")
         return node
     kind, columns = SRF_COLUMNS[name]
+    if ordinality and kind in ("each", "each_text"):
+        raise UnsupportedFeature(f"unsupported Postgres feature: {name}() WITH ORDINALITY")
     alias = node.args.get("alias")
     alias_name = alias.name if alias and alias.name else name
     column_aliases = [c.name for c in alias.columns] if alias and alias.columns else []
@@ -966,12 +966,16 @@ def rewrite_from_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     else:
         names = [alias_name if c == "alias" else c for c in columns]
         inner = exp.select(exp.alias_(call("unnest", listed), names[0], quoted=True))
+        if ordinality:
+            position = call("generate_subscripts", listed.copy(), exp.Literal.number(1))
+            inner = inner.select(exp.alias_(position, "ordinality", quoted=True))
     table_alias = exp.TableAlias(
         this=exp.to_identifier(alias_name, quoted=True),
         columns=[exp.to_identifier(c, quoted=True) for c in column_aliases],
     )
     subquery = exp.Subquery(this=inner, alias=table_alias)
     subquery.meta["pg_srf"] = kind
+    subquery.meta["pg_ordinality"] = bool(ordinality)
     return subquery
 
 
@@ -982,29 +986,29 @@ def source_kind(source: exp.Expr) -> str | None:
     return source.meta.get("pg_srf") if isinstance(source, exp.Subquery) else None
 
 
-def _element_alias_kind(column: exp.Column) -> str | None:
-    """For a bare column name, the kind of the nearest enclosing FROM source with that alias, if it is an SRF."""
+def _element_alias_source(column: exp.Column) -> exp.Expr | None:
+    """For a bare column name, the nearest enclosing FROM source with that alias, if it is an SRF."""
     select = column.find_ancestor(exp.Select)
     while select is not None:
         sources = [select.args["from_"].this] if select.args.get("from_") else []
         sources += [join.this for join in select.args.get("joins") or []]
         for source in sources:
             if source.alias_or_name == column.name:
-                return source_kind(source)
+                return source if source_kind(source) else None
         select = select.find_ancestor(exp.Select)
     return None
 
 
 def rewrite_bare_element_alias(node: exp.Expr, scope: Scope) -> exp.Expr:
     """A bare ``s`` naming ``jsonb_array_elements(...) s`` means its value column."""
-    if (
-        isinstance(node, exp.Column)
-        and not node.table
-        and node.name in scope.srfs
-        and _element_alias_kind(node) in ("elements", "elements_text")
-    ):
-        return exp.column("value", table=node.name, quoted=True)
-    return node
+    if not (isinstance(node, exp.Column) and not node.table and node.name in scope.srfs):
+        return node
+    source = _element_alias_source(node)
+    if source is None or source_kind(source) not in ("elements", "elements_text"):
+        return node
+    if source.meta.get("pg_ordinality"):
+        raise UnsupportedFeature(f"unsupported Postgres feature: the whole row {node.name} of ... WITH ORDINALITY")
+    return exp.column("value", table=node.name, quoted=True)
 
 
 def check_unsupported(tree: exp.Expr) -> None:

@@ -640,3 +640,17 @@ select account_id, every(mfa_enabled), every(password_last_used is not null) as 
 from aws_iam_user
 group by account_id
 order by account_id;
+
+-- name: elements_with_ordinality
+-- WITH ORDINALITY numbers a set-returning function's rows from 1, in the array's order.
+select p.name, s.idx, s.stmt ->> 'Effect' as effect, a.action, a.n, e.ordinality as resource_number
+from aws_iam_policy p
+  cross join lateral jsonb_array_elements(p.policy_std -> 'Statement') with ordinality as s(stmt, idx)
+  left join lateral jsonb_array_elements_text(s.stmt -> 'Action') with ordinality a(action, n) on true
+  left join lateral jsonb_array_elements_text(s.stmt -> 'Resource') with ordinality e on true
+where e.ordinality = 1 or e.ordinality is null
+order by p.name, s.idx, a.n;
+
+-- name: object_keys_with_ordinality
+select u.name, k, ordinality from aws_iam_user u cross join lateral jsonb_object_keys(u.tags) with ordinality as k
+order by 1, 3;
