@@ -835,9 +835,12 @@ def is_boolean(node: exp.Expr, scope: Scope) -> bool:
 
 def output_text(node: exp.Expr, scope: Scope) -> exp.Expr:
     """``node`` as the text Postgres's output function writes, as ``concat``, ``concat_ws`` and ``format`` use it:
-    a boolean is ``t`` or ``f`` (unlike ``::text``, which gives ``true``), a jsonb value is jsonb's text."""
+    a boolean is ``t`` or ``f`` (unlike ``::text``, which gives ``true``), a jsonb value is jsonb's text, an array
+    Postgres's array text."""
     if scope.is_json(node):
         return call("pg_jsonb_out", node)
+    if is_array(node):
+        return call("pg_array_out", node)
     if is_boolean(node, scope):
         return exp.Case().when(node.copy(), string("t")).when(exp.Not(this=exp.paren(node.copy())), string("f"))
     return node

@@ -573,7 +573,7 @@ select name, concat(name, ' mfa=', mfa_enabled, ' tags=', tags) as summary,
   concat_ws(' | ', name, mfa_enabled, password_last_used, tags -> 'team') as fields,
   format('%s (%s) mfa=%s, 100%%', name, account_id, mfa_enabled) as label,
   format('last login %s', password_last_used) as last_login,
-  name || ' ' || mfa_enabled as piped
+  name || ' ' || mfa_enabled as piped, concat('groups: ', string_to_array(arn, '/')) as arn_parts
 from aws_iam_user
 order by name;
 
