@@ -80,6 +80,13 @@ SRF_COLUMNS = {
     "jsonb_object_keys": ("keys", ["alias"]),
     "json_object_keys": ("keys", ["alias"]),
 }
+SRF_COLUMN_TYPES = {
+    "elements": ["JSON"],
+    "elements_text": ["VARCHAR"],
+    "each": ["VARCHAR", "JSON"],
+    "each_text": ["VARCHAR", "VARCHAR"],
+    "keys": ["VARCHAR"],
+}
 SRF_LIST_MACRO = {
     "elements": "pg_jsonb_elements",
     "elements_text": "pg_jsonb_elements_text",
@@ -185,6 +192,7 @@ class Scope:
         self.as_of_variable = as_of_variable
         self.tables: dict[str, str] = {}
         self.srfs: dict[str, str] = {}
+        self.srf_columns: dict[str, dict[str, str]] = {}  # SRF alias -> its columns' names and types
         # Names the statement gives its own columns (``... as sources``): a column of that name is the statement's,
         # whatever type a Steampipe table's column of the same name has.
         self.defined = {alias.alias for alias in tree.find_all(exp.Alias) if alias.alias}
@@ -192,6 +200,7 @@ class Scope:
             if isinstance(table.this, exp.Anonymous) and table.this.name.lower() in SRF_COLUMNS:
                 kind = SRF_COLUMNS[table.this.name.lower()][0]
                 self.srfs[table.alias_or_name or table.this.name.lower()] = kind
+                self._srf_columns(table, table.alias_or_name or table.this.name.lower())
             elif table.name in TABLE_COLUMNS:
                 self.tables[table.alias_or_name] = table.name
         for lateral in tree.find_all(exp.Lateral):
@@ -199,15 +208,28 @@ class Scope:
                 alias = lateral.args.get("alias")
                 name = alias.name if alias and alias.name else lateral.this.name.lower()
                 self.srfs[name] = SRF_COLUMNS[lateral.this.name.lower()][0]
+                self._srf_columns(lateral, name)
+
+    def _srf_columns(self, source: exp.Table | exp.Lateral, alias_name: str) -> None:
+        """The columns of a set-returning function in FROM: its column aliases over its own names, and their types
+        (``ordinality`` last, a bigint, ``WITH ORDINALITY``)."""
+        kind, names = SRF_COLUMNS[source.this.name.lower()]
+        names = [alias_name if n == "alias" else n for n in names]
+        types = list(SRF_COLUMN_TYPES[kind])
+        if source.args.get("ordinality"):
+            names, types = [*names, "ordinality"], [*types, "BIGINT"]
+        alias = source.args.get("alias")
+        aliases = [c.name for c in alias.columns] if alias and alias.columns else []
+        names = aliases[: len(names)] + names[len(aliases) :]
+        self.srf_columns[alias_name] = dict(zip(names, types, strict=True))
 
     def column_type(self, column: exp.Column) -> str | None:
         """'JSON', another DuckDB type name, or None when unknown."""
         name, qualifier = column.name, column.table
-        if qualifier in self.srfs or (not qualifier and name in self.srfs):
-            kind = self.srfs.get(qualifier or name)
-            if kind in ("elements", "each") and (name == "value" or not qualifier):
-                return "JSON"
-            return "VARCHAR"
+        if qualifier in self.srfs:
+            return self.srf_columns[qualifier].get(name)
+        if not qualifier and name in self.srfs:
+            return "JSON" if self.srfs[name] in ("elements", "each") else "VARCHAR"
         if qualifier in self.tables:
             return TABLE_COLUMNS[self.tables[qualifier]].get(name)
         types = {TABLE_COLUMNS[t].get(name) for t in self.tables.values()} - {None}

@@ -654,3 +654,13 @@ order by p.name, s.idx, a.n;
 -- name: object_keys_with_ordinality
 select u.name, k, ordinality from aws_iam_user u cross join lateral jsonb_object_keys(u.tags) with ordinality as k
 order by 1, 3;
+
+-- name: srf_column_aliases_keep_types
+-- A column alias of jsonb_array_elements / jsonb_each keeps the column's type (jsonb text output, jsonb
+-- equality), and WITH ORDINALITY's column is a bigint (integer division).
+select p.name, x.stmt::text as statement_text, x.idx / 2 as pair, c.op, c.cond::text as condition_text,
+  c.cond = '{"aws:securetransport": ["true"]}' as secure_transport_only
+from aws_iam_policy p
+  cross join lateral jsonb_array_elements(p.policy_std -> 'Statement') with ordinality as x(stmt, idx)
+  left join lateral jsonb_each(x.stmt -> 'Condition') as c(op, cond) on true
+order by p.name, x.idx, c.op;
