@@ -845,11 +845,16 @@ def rewrite_key_column_quals(node: exp.Expr, scope: Scope) -> exp.Expr:
 
 
 def is_boolean(node: exp.Expr, scope: Scope) -> bool:
-    """Whether ``node`` is known to be a boolean in the Postgres query (a predicate, a cast, a boolean column)."""
+    """Whether ``node`` is known to be a boolean in the Postgres query (a predicate, a cast, a boolean column,
+    ``bool_and``/``bool_or``/``every``)."""
     if isinstance(node, exp.Paren):
         return is_boolean(node.this, scope)
-    if isinstance(node, (exp.Boolean, exp.Predicate, exp.Not, exp.Connector)):
+    if isinstance(node, (exp.Boolean, exp.Predicate, exp.Not, exp.Connector, exp.LogicalAnd, exp.LogicalOr)):
         return True
+    if isinstance(node, (exp.Exists, exp.StartsWith)) or func_name(node) == "every":
+        return True
+    if isinstance(node, (exp.Filter, exp.Window)):
+        return is_boolean(node.this, scope)
     if isinstance(node, exp.Cast):
         return node.to.this == exp.DataType.Type.BOOLEAN
     return isinstance(node, exp.Column) and scope.column_type(node) == "BOOLEAN"

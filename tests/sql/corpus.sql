@@ -577,6 +577,13 @@ select name, concat(name, ' mfa=', mfa_enabled, ' tags=', tags) as summary,
 from aws_iam_user
 order by name;
 
+-- name: format_of_boolean_aggregates
+select account_id, format('%s users, all with MFA: %s, any: %s', count(*), bool_and(mfa_enabled), bool_or(mfa_enabled)) as summary,
+  concat('every: ', every(password_last_used is not null), ', exists: ', exists (select 1 from aws_iam_group)) as more
+from aws_iam_user
+group by account_id
+order by account_id;
+
 -- name: similar_to_patterns
 select name, name similar to '(ec2|github)-%' as app_or_ci, name not similar to '[a-e]%' as not_a_to_e,
   arn similar to 'arn:aws:iam::[0-9]{12}:role/%' as role_arn, name similar to 'ec2.app' as dot_is_literal,
