@@ -59,7 +59,23 @@ def test_ad_hoc_queries_use_the_wall_clock(con):
             "unsupported Postgres feature: window frame",
         ),
         ("select tags || tags from aws_iam_user", "unsupported Postgres feature: jsonb || jsonb"),
+        ("select tags - 'team' from aws_iam_user", "unsupported Postgres feature: jsonb - key"),
+        (
+            "select s from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') with ordinality s",
+            "the whole row s of ... WITH ORDINALITY",
+        ),
+        (
+            "select n from generate_series(1, 3) with ordinality as g(v, n)",
+            "unsupported Postgres feature: WITH ORDINALITY",
+        ),
         ("select to_char(create_date, 'Q') from aws_iam_user", "to_char pattern"),
+        ("select to_char(max_session_duration, 'FM99,999') from aws_iam_role", "to_char of a number"),
+        ("select to_char(create_date, '999') from aws_iam_user", "to_char of a number"),
+        ("select format('%I', name) from aws_iam_user", "format() specifier '%I'"),
+        ("select format('%s and %s', name) from aws_iam_user", "too few arguments for format()"),
+        ("select format(name, 1) from aws_iam_user", "format() with a format that is not a literal"),
+        ("select name similar to 'a#%' escape '#' from aws_iam_user", "SIMILAR TO ... ESCAPE"),
+        ("select string_to_array(path, '/', '') from aws_iam_user", "string_to_array() with a null string"),
     ],
 )
 def test_errors_are_one_line(con, sql, fragment):

@@ -96,5 +96,5 @@ def test_unknown_table_is_one_line(loaded_db):
 
 
 def test_unsupported_feature_is_one_line(loaded_db):
-    sql = "select k from aws_iam_user, jsonb_object_keys(tags) with ordinality as t(k, n)"
-    assert_one_line_error(iamsql("query", "--db", str(loaded_db), sql), "unsupported", "WITH ORDINALITY")
+    sql = "select k from aws_iam_user, jsonb_each(tags) with ordinality as t(k, v, n)"
+    assert_one_line_error(iamsql("query", "--db", str(loaded_db), sql), "unsupported", "jsonb_each() WITH ORDINALITY")

@@ -57,6 +57,12 @@ class Steampipe(Postgres):
             "GLOB": lambda args: exp.Anonymous(this="iamsql_glob", expressions=args),
         }
 
+        def _parse_date_part(self) -> exp.Expr:
+            # Postgres names an unaliased date_part column "date_part", and date_part is a double, extract a numeric.
+            node = super()._parse_date_part()
+            node.meta[NAME_KEY] = "date_part"
+            return node
+
 
 # ---------------------------------------------------------------------------------------------------------
 # What the query refers to: table aliases, set-returning functions in FROM, which columns hold JSON.
@@ -73,6 +79,13 @@ SRF_COLUMNS = {
     "json_each_text": ("each_text", ["key", "value"]),
     "jsonb_object_keys": ("keys", ["alias"]),
     "json_object_keys": ("keys", ["alias"]),
+}
+SRF_COLUMN_TYPES = {
+    "elements": ["JSON"],
+    "elements_text": ["VARCHAR"],
+    "each": ["VARCHAR", "JSON"],
+    "each_text": ["VARCHAR", "VARCHAR"],
+    "keys": ["VARCHAR"],
 }
 SRF_LIST_MACRO = {
     "elements": "pg_jsonb_elements",
@@ -179,6 +192,7 @@ class Scope:
         self.as_of_variable = as_of_variable
         self.tables: dict[str, str] = {}
         self.srfs: dict[str, str] = {}
+        self.srf_columns: dict[str, dict[str, str]] = {}  # SRF alias -> its columns' names and types
         # Names the statement gives its own columns (``... as sources``): a column of that name is the statement's,
         # whatever type a Steampipe table's column of the same name has.
         self.defined = {alias.alias for alias in tree.find_all(exp.Alias) if alias.alias}
@@ -186,6 +200,7 @@ class Scope:
             if isinstance(table.this, exp.Anonymous) and table.this.name.lower() in SRF_COLUMNS:
                 kind = SRF_COLUMNS[table.this.name.lower()][0]
                 self.srfs[table.alias_or_name or table.this.name.lower()] = kind
+                self._srf_columns(table, table.alias_or_name or table.this.name.lower())
             elif table.name in TABLE_COLUMNS:
                 self.tables[table.alias_or_name] = table.name
         for lateral in tree.find_all(exp.Lateral):
@@ -193,15 +208,28 @@ class Scope:
                 alias = lateral.args.get("alias")
                 name = alias.name if alias and alias.name else lateral.this.name.lower()
                 self.srfs[name] = SRF_COLUMNS[lateral.this.name.lower()][0]
+                self._srf_columns(lateral, name)
+
+    def _srf_columns(self, source: exp.Table | exp.Lateral, alias_name: str) -> None:
+        """The columns of a set-returning function in FROM: its column aliases over its own names, and their types
+        (``ordinality`` last, a bigint, ``WITH ORDINALITY``)."""
+        kind, names = SRF_COLUMNS[source.this.name.lower()]
+        names = [alias_name if n == "alias" else n for n in names]
+        types = list(SRF_COLUMN_TYPES[kind])
+        if source.args.get("ordinality"):
+            names, types = [*names, "ordinality"], [*types, "BIGINT"]
+        alias = source.args.get("alias")
+        aliases = [c.name for c in alias.columns] if alias and alias.columns else []
+        names = aliases[: len(names)] + names[len(aliases) :]
+        self.srf_columns[alias_name] = dict(zip(names, types, strict=True))
 
     def column_type(self, column: exp.Column) -> str | None:
         """'JSON', another DuckDB type name, or None when unknown."""
         name, qualifier = column.name, column.table
-        if qualifier in self.srfs or (not qualifier and name in self.srfs):
-            kind = self.srfs.get(qualifier or name)
-            if kind in ("elements", "each") and (name == "value" or not qualifier):
-                return "JSON"
-            return "VARCHAR"
+        if qualifier in self.srfs:
+            return self.srf_columns[qualifier].get(name)
+        if not qualifier and name in self.srfs:
+            return "JSON" if self.srfs[name] in ("elements", "each") else "VARCHAR"
         if qualifier in self.tables:
             return TABLE_COLUMNS[self.tables[qualifier]].get(name)
         types = {TABLE_COLUMNS[t].get(name) for t in self.tables.values()} - {None}
@@ -239,6 +267,8 @@ class Scope:
             return not node.is_string and re.fullmatch(r"\d+", node.this) is not None
         if isinstance(node, exp.Neg):
             return self.is_int(node.this)
+        if isinstance(node, exp.Sub) and is_date(node.this) and is_date(node.expression):
+            return True  # date - date is a number of days
         if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Mod)):
             return self.is_int(node.this) and self.is_int(node.expression)
         if isinstance(node, exp.Cast):
@@ -246,6 +276,15 @@ class Scope:
         if isinstance(node, exp.Column):
             return self.column_type(node) in ("BIGINT", "INTEGER")
         return func_name(node) in INT_RESULT_FUNCTIONS
+
+
+def is_date(node: exp.Expr) -> bool:
+    """Whether ``node`` is a Postgres ``date`` (``x::date``, ``date '...'``, ``current_date``)."""
+    if isinstance(node, exp.Paren):
+        return is_date(node.this)
+    if isinstance(node, exp.Cast):
+        return node.to.this == exp.DataType.Type.DATE
+    return isinstance(node, exp.CurrentDate)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -449,6 +488,8 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
         return call("pg_jsonb_exists_any", node.this, node.expression)
     if isinstance(node, exp.JSONBContainsAllTopKeys):
         return call("pg_jsonb_exists_all", node.this, node.expression)
+    if isinstance(node, exp.Sub) and scope.is_json(node.this):
+        raise UnsupportedFeature("unsupported Postgres feature: jsonb - key (deleting from a JSON value)")
     if isinstance(node, exp.DPipe):
         if scope.is_json(node.this) and scope.is_json(node.expression):
             raise UnsupportedFeature("unsupported Postgres feature: jsonb || jsonb (concatenation of JSON values)")
@@ -467,14 +508,75 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
     return node
 
 
+NUMERIC_TYPES = {exp.DataType.Type.DECIMAL, exp.DataType.Type.BIGDECIMAL}
+FLOAT_TYPES = {exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT}
+
+
+def is_numeric(node: exp.Expr, scope: Scope) -> bool:
+    """Whether ``node`` is a ``numeric`` in Postgres that DuckDB computes as a double: a ``::numeric`` cast (which
+    becomes DOUBLE), ``avg``, ``extract``, and arithmetic on them or on a decimal literal without a float."""
+    if isinstance(node, (exp.Paren, exp.Neg)):
+        return is_numeric(node.this, scope)
+    if isinstance(node, exp.Cast):
+        return node.to.this in NUMERIC_TYPES and not node.to.expressions
+    if isinstance(node, exp.Literal):
+        return not node.is_string and not re.fullmatch(r"\d+", node.this)
+    if isinstance(node, exp.Extract):
+        return func_name(node) == "extract"
+    if isinstance(node, exp.Avg):
+        return not _is_float(node.this, scope)
+    if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)):
+        sides = (node.this, node.expression)
+        return any(is_numeric(side, scope) for side in sides) and not any(_is_float(side, scope) for side in sides)
+    return False
+
+
+def _is_float(node: exp.Expr, scope: Scope) -> bool:
+    if isinstance(node, exp.Paren):
+        return _is_float(node.this, scope)
+    if isinstance(node, exp.Cast):
+        return node.to.this in FLOAT_TYPES
+    return isinstance(node, exp.Column) and scope.column_type(node) == "DOUBLE"
+
+
+ARRAY_FUNCTIONS = {
+    "array_agg",
+    "string_to_array",
+    "regexp_split_to_array",
+    "array_append",
+    "array_prepend",
+    "array_cat",
+    "array_remove",
+    "array_replace",
+}
+
+
+def is_array(node: exp.Expr) -> bool:
+    """Whether ``node`` is known to be a Postgres array (``ARRAY[...]``, ``array_agg``, ``string_to_array``, ...)."""
+    if isinstance(node, exp.Paren):
+        return is_array(node.this)
+    if isinstance(node, (exp.Array, exp.ArrayAgg, exp.StringToArray)) or node.meta.get("pg_array"):
+        return True
+    if isinstance(node, exp.Cast):
+        return node.to.this == exp.DataType.Type.ARRAY
+    return func_name(node) in ARRAY_FUNCTIONS
+
+
 def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
     if not isinstance(node, exp.Cast):
         return node
     target = node.to.this
+    if target in INT_TYPES and is_numeric(node.this, scope):
+        # Postgres rounds a numeric half away from zero (2.5 -> 3); DuckDB casts a double half to even (2.5 -> 2).
+        return exp.Cast(this=call("round", node.this), to=node.to)
     if target in TEXT_TYPES and not node.to.expressions and scope.is_json(node.this):
         return call("pg_jsonb_out", node.this)
+    if target in TEXT_TYPES and not node.to.expressions and is_array(node.this):
+        return call("pg_array_out", node.this)
     if target == exp.DataType.Type.BOOLEAN:
         return call("pg_to_bool", node.this)
+    if target == exp.DataType.Type.ARRAY and isinstance(node.this, exp.Literal) and node.this.is_string:
+        return exp.Cast(this=array_literal(node.this.this), to=node.to)
     if target == exp.DataType.Type.JSONB:
         return exp.cast(node.this, exp.DataType.build("JSON"))
     if target in (exp.DataType.Type.DECIMAL, exp.DataType.Type.BIGDECIMAL) and not node.to.expressions:
@@ -483,10 +585,19 @@ def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
     return node
 
 
+def array_literal(text: str) -> exp.Array:
+    """A Postgres array literal such as ``'{a,"b c",NULL}'`` as ``ARRAY[...]`` of its elements (text)."""
+    unquoted_null = re.search(r"(?:^|[{,])\s*null\s*(?=[,}])", text, re.I) and not re.search(r'"null"', text, re.I)
+    elements = _pg_text_array(text)
+    return exp.Array(expressions=[exp.Null() if unquoted_null and e.upper() == "NULL" else string(e) for e in elements])
+
+
 def rewrite_like_any(node: exp.Expr, scope: Scope) -> exp.Expr:
     if isinstance(node, (exp.Like, exp.ILike)) and isinstance(node.expression, (exp.Any, exp.All)):
         quantifier = node.expression
         values = quantifier.this.unnest() if isinstance(quantifier.this, exp.Paren) else quantifier.this
+        if isinstance(values, exp.Cast) and isinstance(values.this, exp.Literal) and values.this.is_string:
+            values = array_literal(values.this.this)  # '{a%,b%}'::text[]
         if not isinstance(values, exp.Array):
             raise UnsupportedFeature("unsupported Postgres feature: LIKE ANY/ALL over something other than ARRAY[...]")
         negate = node.args.get("negate")
@@ -501,6 +612,48 @@ def rewrite_like_any(node: exp.Expr, scope: Scope) -> exp.Expr:
     return node
 
 
+def similar_to_regex(pattern: str) -> str:
+    """A ``SIMILAR TO`` pattern as the regular expression Postgres matches it with (``similar_to_escape``): the
+    whole text, ``%`` any text, ``_`` one character, ``\\`` escaping the next one, ``.``, ``^``, ``$`` literal."""
+    regex, in_class, escaped = "", False, False
+    for ch in pattern:
+        if escaped:
+            if ch == '"':
+                raise UnsupportedFeature("unsupported Postgres feature: SIMILAR TO with an escaped '\"'")
+            regex += re.escape(ch) if not ch.isalnum() else "\\" + ch
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            regex += ch
+            in_class = ch != "]"
+        elif ch == "[":
+            regex, in_class = regex + ch, True
+        elif ch == "%":
+            regex += ".*"
+        elif ch == "_":
+            regex += "."
+        elif ch == "(":
+            regex += "(?:"
+        elif ch in ".^$":
+            regex += "\\" + ch
+        else:
+            regex += ch
+    return "(?s)^(?:" + regex + ")$"
+
+
+def rewrite_similar_to(node: exp.Expr, scope: Scope) -> exp.Expr:
+    """``x similar to 'pattern'``: a regular expression match of the whole text."""
+    if isinstance(node, exp.Escape) and isinstance(node.this, exp.SimilarTo):
+        raise UnsupportedFeature("unsupported Postgres feature: SIMILAR TO ... ESCAPE")
+    if not isinstance(node, exp.SimilarTo):
+        return node
+    pattern = node.expression
+    if not (isinstance(pattern, exp.Literal) and pattern.is_string):
+        raise UnsupportedFeature("unsupported Postgres feature: SIMILAR TO with a pattern that is not a literal")
+    return exp.RegexpLike(this=node.this, expression=string(similar_to_regex(pattern.this)))
+
+
 def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
     as_of = scope.as_of_variable
     name = func_name(node)
@@ -511,6 +664,9 @@ def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
         return exp.cast(call("iamsql_as_of"), exp.DataType.build("DATE"))
     if as_of and isinstance(node, exp.Localtimestamp):
         return exp.cast(call("iamsql_as_of"), exp.DataType.build("TIMESTAMP"))
+    if isinstance(node, exp.StrToTime):
+        # to_timestamp(text, format) is a timestamptz in Postgres; DuckDB's strptime gives a timestamp.
+        return exp.cast(node, exp.DataType.build("TIMESTAMPTZ"), copy=False)
     if isinstance(node, exp.Anonymous) and name == "clock_timestamp":
         raise UnsupportedFeature("unsupported Postgres feature: clock_timestamp()")
     if (
@@ -608,6 +764,8 @@ def to_char(ts: exp.Expr, fmt: str) -> exp.Expr:
                 i = j + len(pattern)
                 break
         else:
+            if fmt[j] in "09":
+                raise UnsupportedFeature("unsupported Postgres feature: to_char of a number (pattern '9' or '0')")
             if fmt[j].isalpha() and fmt[j].upper() in "YIQWDJCRSBEAP":
                 raise UnsupportedFeature(f"unsupported Postgres feature: to_char pattern near {fmt[j : j + 4]!r}")
             literal += fmt[j]
@@ -686,10 +844,96 @@ def rewrite_key_column_quals(node: exp.Expr, scope: Scope) -> exp.Expr:
     return exp.paren(exp.or_(node, exp.Is(this=column.copy(), expression=exp.Null()), copy=False), copy=False)
 
 
+def is_boolean(node: exp.Expr, scope: Scope) -> bool:
+    """Whether ``node`` is known to be a boolean in the Postgres query (a predicate, a cast, a boolean column,
+    ``bool_and``/``bool_or``/``every``)."""
+    if isinstance(node, exp.Paren):
+        return is_boolean(node.this, scope)
+    if isinstance(node, (exp.Boolean, exp.Predicate, exp.Not, exp.Connector, exp.LogicalAnd, exp.LogicalOr)):
+        return True
+    if isinstance(node, (exp.Exists, exp.StartsWith)) or func_name(node) == "every":
+        return True
+    if isinstance(node, (exp.Filter, exp.Window)):
+        return is_boolean(node.this, scope)
+    if isinstance(node, exp.Cast):
+        return node.to.this == exp.DataType.Type.BOOLEAN
+    return isinstance(node, exp.Column) and scope.column_type(node) == "BOOLEAN"
+
+
+def output_text(node: exp.Expr, scope: Scope) -> exp.Expr:
+    """``node`` as the text Postgres's output function writes, as ``concat``, ``concat_ws`` and ``format`` use it:
+    a boolean is ``t`` or ``f`` (unlike ``::text``, which gives ``true``), a jsonb value is jsonb's text, an array
+    Postgres's array text."""
+    if scope.is_json(node):
+        return call("pg_jsonb_out", node)
+    if is_array(node):
+        return call("pg_array_out", node)
+    if is_boolean(node, scope):
+        return exp.Case().when(node.copy(), string("t")).when(exp.Not(this=exp.paren(node.copy())), string("f"))
+    return node
+
+
+def format_text(args: list[exp.Expr], scope: Scope) -> exp.Expr:
+    """``format('... %s ...', a, ...)`` as a concatenation: ``%s`` is the next argument's text (NULL as empty),
+    ``%%`` a percent sign."""
+    template = args[0] if args else None
+    if not (isinstance(template, exp.Literal) and template.is_string):
+        raise UnsupportedFeature("unsupported Postgres feature: format() with a format that is not a literal")
+    values = iter(args[1:])
+    pieces: list[exp.Expr] = []
+    for token in filter(None, re.split(r"(%.?)", template.this, flags=re.S)):
+        if token == "%%":
+            pieces.append(string("%"))
+        elif token == "%s":
+            value = next(values, None)
+            if value is None:
+                raise QueryError("too few arguments for format()")
+            pieces.append(output_text(value, scope))
+        elif token.startswith("%"):
+            raise UnsupportedFeature(f"unsupported Postgres feature: format() specifier {token!r} (only %s and %%)")
+        else:
+            pieces.append(string(token))
+    return exp.Concat(expressions=pieces or [string("")], safe=True, coalesce=True)
+
+
+def string_to_array(node: exp.StringToArray) -> exp.Expr:
+    """``string_to_array(s, d)``: an empty ``s`` gives an empty array, a NULL ``d`` splits into characters and an
+    empty ``d`` gives ``s`` whole (DuckDB's split gives ``['']``, ``[s]`` and characters for these)."""
+    if node.args.get("null") is not None:
+        raise UnsupportedFeature("unsupported Postgres feature: string_to_array() with a null string")
+    text, delimiter = node.this, node.expression
+    split = exp.StringToArray(this=text.copy(), expression=delimiter.copy())
+    by_character = exp.StringToArray(this=text.copy(), expression=string(""))
+    split.meta["pg_split"] = by_character.meta["pg_split"] = True  # the engine's split: not rewritten again
+    empty = exp.EQ(this=text.copy(), expression=string(""))
+    result = exp.Case().when(exp.Is(this=text.copy(), expression=exp.Null()), exp.Null()).when(empty, exp.Array())
+    result.meta["pg_array"] = True
+    if isinstance(delimiter, exp.Null):
+        return result.else_(by_character)
+    if isinstance(delimiter, exp.Literal) and delimiter.is_string:
+        return result.else_(exp.Array(expressions=[text.copy()]) if delimiter.this == "" else split)
+    result = result.when(exp.Is(this=delimiter.copy(), expression=exp.Null()), by_character)
+    result = result.when(exp.EQ(this=delimiter.copy(), expression=string("")), exp.Array(expressions=[text.copy()]))
+    return result.else_(split)
+
+
 def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     if isinstance(node, exp.Filter) and func_name(node.this) in ("jsonb_agg", "json_agg"):
         inner = node.this
         return call("to_json", exp.Filter(this=call("list", *inner.expressions), expression=node.expression))
+    if isinstance(node, exp.StringToArray) and not node.meta.get("pg_split"):
+        return string_to_array(node)
+    if isinstance(node, (exp.Concat, exp.ConcatWs)):
+        args = node.expressions
+        first = 1 if isinstance(node, exp.ConcatWs) else 0
+        texts = args[:first] + [output_text(a, scope) for a in args[first:]]
+        if any(t is not a for t, a in zip(texts, args)):
+            replacement = node.copy()
+            replacement.set("expressions", [t.copy() if t is a else t for t, a in zip(texts, args)])
+            return replacement
+        return node
+    if isinstance(node, exp.Format):
+        return format_text([node.this, *node.expressions], scope)
     name = func_name(node)
     if name is None or not isinstance(node, exp.Anonymous):
         return node
@@ -711,6 +955,7 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         "jsonb_build_array": "json_array",
         "json_build_array": "json_array",
         "jsonb_pretty": "pg_jsonb_pretty",
+        "every": "bool_and",
     }
     if name in simple and name != simple[name]:
         return call(simple[name], *args)
@@ -719,6 +964,8 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     if name == "to_char":
         if len(args) != 2 or not (isinstance(args[1], exp.Literal) and args[1].is_string):
             raise UnsupportedFeature("unsupported Postgres feature: to_char with a format that is not a literal")
+        if scope.is_int(args[0]) or isinstance(args[0], exp.Literal):
+            raise UnsupportedFeature("unsupported Postgres feature: to_char of a number")
         return to_char(args[0], args[1].this)
     if name == "regexp_match":
         return regexp_match(args)
@@ -726,18 +973,18 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
 
 
 def rewrite_from_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
-    """``jsonb_array_elements(x) AS s`` and friends in FROM, comma joins and LATERAL -> a lateral subquery."""
-    if isinstance(node, exp.Lateral) and node.args.get("ordinality"):
-        raise UnsupportedFeature("unsupported Postgres feature: WITH ORDINALITY")
-    if isinstance(node, exp.Table) and node.args.get("ordinality"):
-        raise UnsupportedFeature("unsupported Postgres feature: WITH ORDINALITY")
-    if not isinstance(node, (exp.Table, exp.Lateral)) or not isinstance(node.this, exp.Anonymous):
-        return node
-    function = node.this
-    name = function.name.lower()
+    """``jsonb_array_elements(x) AS s`` and friends in FROM, comma joins and LATERAL -> a lateral subquery;
+    ``WITH ORDINALITY`` adds the column ``ordinality``, each element's position from 1."""
+    ordinality = isinstance(node, (exp.Table, exp.Lateral)) and node.args.get("ordinality")
+    function = node.this if isinstance(node, (exp.Table, exp.Lateral)) else None
+    name = function.name.lower() if isinstance(function, exp.Anonymous) else None
     if name not in SRF_COLUMNS:
+        if ordinality:
+            raise UnsupportedFeature("unsupported Postgres feature: WITH ORDINALITY")
         return node
     kind, columns = SRF_COLUMNS[name]
+    if ordinality and kind in ("each", "each_text"):
+        raise UnsupportedFeature(f"unsupported Postgres feature: {name}() WITH ORDINALITY")
     alias = node.args.get("alias")
     alias_name = alias.name if alias and alias.name else name
     column_aliases = [c.name for c in alias.columns] if alias and alias.columns else []
@@ -749,12 +996,16 @@ def rewrite_from_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     else:
         names = [alias_name if c == "alias" else c for c in columns]
         inner = exp.select(exp.alias_(call("unnest", listed), names[0], quoted=True))
+        if ordinality:
+            position = call("generate_subscripts", listed.copy(), exp.Literal.number(1))
+            inner = inner.select(exp.alias_(position, "ordinality", quoted=True))
     table_alias = exp.TableAlias(
         this=exp.to_identifier(alias_name, quoted=True),
         columns=[exp.to_identifier(c, quoted=True) for c in column_aliases],
     )
     subquery = exp.Subquery(this=inner, alias=table_alias)
     subquery.meta["pg_srf"] = kind
+    subquery.meta["pg_ordinality"] = bool(ordinality)
     return subquery
 
 
@@ -765,29 +1016,29 @@ def source_kind(source: exp.Expr) -> str | None:
     return source.meta.get("pg_srf") if isinstance(source, exp.Subquery) else None
 
 
-def _element_alias_kind(column: exp.Column) -> str | None:
-    """For a bare column name, the kind of the nearest enclosing FROM source with that alias, if it is an SRF."""
+def _element_alias_source(column: exp.Column) -> exp.Expr | None:
+    """For a bare column name, the nearest enclosing FROM source with that alias, if it is an SRF."""
     select = column.find_ancestor(exp.Select)
     while select is not None:
         sources = [select.args["from_"].this] if select.args.get("from_") else []
         sources += [join.this for join in select.args.get("joins") or []]
         for source in sources:
             if source.alias_or_name == column.name:
-                return source_kind(source)
+                return source if source_kind(source) else None
         select = select.find_ancestor(exp.Select)
     return None
 
 
 def rewrite_bare_element_alias(node: exp.Expr, scope: Scope) -> exp.Expr:
     """A bare ``s`` naming ``jsonb_array_elements(...) s`` means its value column."""
-    if (
-        isinstance(node, exp.Column)
-        and not node.table
-        and node.name in scope.srfs
-        and _element_alias_kind(node) in ("elements", "elements_text")
-    ):
-        return exp.column("value", table=node.name, quoted=True)
-    return node
+    if not (isinstance(node, exp.Column) and not node.table and node.name in scope.srfs):
+        return node
+    source = _element_alias_source(node)
+    if source is None or source_kind(source) not in ("elements", "elements_text"):
+        return node
+    if source.meta.get("pg_ordinality"):
+        raise UnsupportedFeature(f"unsupported Postgres feature: the whole row {node.name} of ... WITH ORDINALITY")
+    return exp.column("value", table=node.name, quoted=True)
 
 
 def check_unsupported(tree: exp.Expr) -> None:
@@ -817,6 +1068,8 @@ REWRITES: list[Callable[[exp.Expr, Scope], exp.Expr]] = [
     rewrite_time,
     # ``x like any (array[...])``, ``not like all``: an OR / AND chain.
     rewrite_like_any,
+    # ``x similar to 'pattern'``: a whole-text regular expression match.
+    rewrite_similar_to,
     # jsonb text output, text-to-boolean, jsonb as JSON, numeric without a scale as DOUBLE. Before the
     # operators and JSON access below, which change the nodes that say a value is jsonb.
     rewrite_casts,
@@ -927,12 +1180,22 @@ def quiet_sqlglot() -> Iterator[None]:
         logger.setLevel(level)
 
 
-def sort_distinct_string_agg(node: exp.Expr) -> exp.Expr:
-    """``string_agg(distinct x, sep)`` without ORDER BY, for DuckDB: Postgres sorts a DISTINCT aggregate's input,
-    so its list comes out sorted by ``x``; DuckDB's comes out in hash order. (The Spark engine sorts it itself.)"""
-    if isinstance(node, exp.GroupConcat) and isinstance(node.this, exp.Distinct) and len(node.this.expressions) == 1:
-        value = node.this.expressions[0]
-        node.set("this", exp.Order(this=node.this, expressions=[exp.Ordered(this=value.copy(), nulls_first=False)]))
+def _sorted_distinct(argument: exp.Expr) -> exp.Expr:
+    """``DISTINCT x`` as ``DISTINCT x ORDER BY x`` (NULL last, as Postgres sorts it); any other argument as is."""
+    if isinstance(argument, exp.Distinct) and len(argument.expressions) == 1:
+        value = argument.expressions[0]
+        return exp.Order(this=argument, expressions=[exp.Ordered(this=value.copy(), nulls_first=False)])
+    return argument
+
+
+def sort_distinct_aggregate(node: exp.Expr) -> exp.Expr:
+    """``string_agg(distinct x, sep)``, ``array_agg(distinct x)`` and ``jsonb_agg(distinct x)`` (``list``) without
+    ORDER BY, for DuckDB: Postgres sorts a DISTINCT aggregate's input, so its list comes out sorted by ``x``;
+    DuckDB's comes out in hash order. (The Spark engine sorts it itself.)"""
+    if isinstance(node, (exp.GroupConcat, exp.ArrayAgg)):
+        node.set("this", _sorted_distinct(node.this))
+    elif isinstance(node, exp.Anonymous) and node.name.lower() == "list" and len(node.expressions) == 1:
+        node.set("expressions", [_sorted_distinct(node.expressions[0])])
     return node
 
 
@@ -1050,8 +1313,16 @@ class DuckDBFromSteampipe(DuckDB):
     class Generator(DuckDB.Generator):
         TRANSFORMS = {
             **DuckDB.Generator.TRANSFORMS,
-            exp.GroupConcat: preprocess([sort_distinct_string_agg], DuckDB.Generator.TRANSFORMS[exp.GroupConcat]),
+            exp.GroupConcat: preprocess([sort_distinct_aggregate], DuckDB.Generator.TRANSFORMS[exp.GroupConcat]),
         }
+
+        def arrayagg_sql(self, expression: exp.ArrayAgg) -> str:
+            return super().arrayagg_sql(sort_distinct_aggregate(expression))
+
+        def anonymous_sql(self, expression: exp.Anonymous) -> str:
+            if expression.name.lower() == "octet_length":  # DuckDB's takes a blob; strlen counts a text's bytes
+                expression = call("strlen", *expression.expressions)
+            return super().anonymous_sql(sort_distinct_aggregate(expression))
 
 
 def to_duckdb(sql: str, *, as_of_variable: bool = False) -> str:

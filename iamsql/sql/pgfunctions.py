@@ -172,6 +172,12 @@ create or replace temp macro pg_jsonb_each(j) as
     list_transform(pg_jsonb_keys(j), lambda k: {{'key': k, 'value': pg_jsonb_get(j, k)}});
 create or replace temp macro pg_jsonb_each_text(j) as
     list_transform(pg_jsonb_keys(j), lambda k: {{'key': k, 'value': pg_jsonb_text(pg_jsonb_get(j, k))}});
+create or replace temp macro pg_array_out(a) as
+    '{{' || array_to_string(list_transform(a, lambda e: case
+        when e is null then 'NULL'
+        when cast(e as varchar) = '' or upper(cast(e as varchar)) = 'NULL' or regexp_matches(cast(e as varchar), '[{{}}",\\\\[:space:]]')
+            then '"' || replace(replace(cast(e as varchar), '\\', '\\\\'), '"', '\\"') || '"'
+        else cast(e as varchar) end), ',') || '}}';
 create or replace temp macro pg_text_to_bool(x) as
     case when x is null then null
          when lower(trim(x, ' \t\n\r')) in ('t', 'tr', 'tru', 'true', 'y', 'ye', 'yes', 'on', '1') then true

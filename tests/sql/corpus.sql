@@ -545,3 +545,129 @@ select account_id,
 from aws_iam_credential_report
 group by account_id
 order by account_id;
+
+-- name: distinct_aggregates_sorted
+-- Postgres sorts the input of a DISTINCT aggregate (NULL last); DuckDB keeps hash order.
+select account_id, array_agg(distinct status) as statuses, array_agg(distinct access_key_last_used_service) as services,
+  jsonb_agg(distinct user_name) as users, array_agg(distinct user_name order by user_name desc) as users_desc
+from aws_iam_access_key
+group by account_id
+order by account_id;
+
+-- name: string_to_array_edges
+-- An empty string is an empty array, an empty delimiter keeps the string whole, a NULL one splits characters.
+select name, unnest(string_to_array(trim(both '/' from path), '/')) as path_segment
+from aws_iam_role
+union all
+select name, array_to_string(string_to_array(path, ''), '+') from aws_iam_role
+order by 1, 2;
+
+-- name: string_to_array_literals
+select string_to_array('', ',') as empty_text, string_to_array('a,,b', ',') as empty_element,
+  string_to_array('abc', '') as no_delimiter, string_to_array('abc', null) as characters,
+  string_to_array(null, '') as null_text, cardinality(string_to_array('', '/')) as none;
+
+-- name: concat_and_format_output_text
+-- concat, concat_ws and format's %s write a boolean as t/f (its output function), jsonb as jsonb text, NULL as ''.
+select name, concat(name, ' mfa=', mfa_enabled, ' tags=', tags) as summary,
+  concat_ws(' | ', name, mfa_enabled, password_last_used, tags -> 'team') as fields,
+  format('%s (%s) mfa=%s, 100%%', name, account_id, mfa_enabled) as label,
+  format('last login %s', password_last_used) as last_login,
+  name || ' ' || mfa_enabled as piped, concat('groups: ', string_to_array(arn, '/')) as arn_parts
+from aws_iam_user
+order by name;
+
+-- name: format_of_boolean_aggregates
+select account_id, format('%s users, all with MFA: %s, any: %s', count(*), bool_and(mfa_enabled), bool_or(mfa_enabled)) as summary,
+  concat('every: ', every(password_last_used is not null), ', exists: ', exists (select 1 from aws_iam_group)) as more
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: similar_to_patterns
+select name, name similar to '(ec2|github)-%' as app_or_ci, name not similar to '[a-e]%' as not_a_to_e,
+  arn similar to 'arn:aws:iam::[0-9]{12}:role/%' as role_arn, name similar to 'ec2.app' as dot_is_literal,
+  name similar to '%(-|_)%' as has_separator
+from aws_iam_role
+order by name;
+
+-- name: array_literal_casts
+select name, octet_length(name) as bytes, char_length(name) as chars
+from aws_iam_user
+where name = any('{alice,bob,"émile.dupont"}'::text[]) or name like any('{ci-%,svc%}'::text[])
+order by name;
+
+-- name: numeric_to_integer_rounding
+-- Postgres rounds a numeric half away from zero when casting it to an integer (avg and extract are numeric).
+select avg(attachment_count)::int as avg_attachments, (avg(attachment_count) + 1)::int as avg_plus_one,
+  round(avg(attachment_count), 2) as exact,
+  extract(epoch from interval '2.5 seconds')::int as epoch_seconds, '2.5'::numeric::int as half_up,
+  (-2.5)::numeric::int as half_down, (5 / 2.0)::bigint as quotient, 2.5::float8::int as float_half_even
+from aws_iam_policy
+where attachment_count in (1, 2);
+
+-- name: array_text_output
+-- An array as text is Postgres's array literal: braces, elements quoted when empty, NULL-like, or holding
+-- blanks, commas, quotes, braces or backslashes.
+select account_id, array_agg(name order by name)::text as names,
+  string_to_array(max(arn), ':')::text as arn_parts,
+  array['a b', '', 'NULL', null, 'x"y', 'c\d', '{', 'plain']::text as quoting,
+  array[1, 2]::text as numbers, string_to_array('', ',')::text as empty
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: date_difference_integer_division
+-- date - date is an integer number of days in Postgres, so dividing it by an integer truncates.
+select name, (now()::date - create_date::date) / 7 as weeks, (current_date - create_date::date) / 30 as months,
+  (date '2025-06-15' - create_date::date) % 7 as weekday_offset
+from aws_iam_user
+order by name;
+
+-- name: to_timestamp_with_format
+-- to_timestamp(text, format) is a timestamptz.
+select event_id, to_timestamp(event_time_raw, 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as parsed,
+  to_timestamp('2024-03-05 10:11:12', 'YYYY-MM-DD HH24:MI:SS') as literal
+from aws_cloudtrail_trail_event
+order by event_id;
+
+-- name: date_part_name_and_type
+-- An unaliased date_part(...) is named date_part; it is a double (an integer cast rounds half to even), while
+-- extract(...) is a numeric (half away from zero).
+select name, date_part('day', now() - create_date), extract(day from now() - create_date),
+  date_part('epoch', interval '2.5 seconds')::int as double_half_even,
+  extract(epoch from interval '2.5 seconds')::int as numeric_half_away
+from aws_iam_user
+order by name;
+
+-- name: every_aggregate
+-- every() is the SQL-standard name of bool_and().
+select account_id, every(mfa_enabled), every(password_last_used is not null) as all_used,
+  array_agg(name order by name) filter (where not mfa_enabled) as without_mfa
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: elements_with_ordinality
+-- WITH ORDINALITY numbers a set-returning function's rows from 1, in the array's order.
+select p.name, s.idx, s.stmt ->> 'Effect' as effect, a.action, a.n, e.ordinality as resource_number
+from aws_iam_policy p
+  cross join lateral jsonb_array_elements(p.policy_std -> 'Statement') with ordinality as s(stmt, idx)
+  left join lateral jsonb_array_elements_text(s.stmt -> 'Action') with ordinality a(action, n) on true
+  left join lateral jsonb_array_elements_text(s.stmt -> 'Resource') with ordinality e on true
+where e.ordinality = 1 or e.ordinality is null
+order by p.name, s.idx, a.n;
+
+-- name: object_keys_with_ordinality
+select u.name, k, ordinality from aws_iam_user u cross join lateral jsonb_object_keys(u.tags) with ordinality as k
+order by 1, 3;
+
+-- name: srf_column_aliases_keep_types
+-- A column alias of jsonb_array_elements / jsonb_each keeps the column's type (jsonb text output, jsonb
+-- equality), and WITH ORDINALITY's column is a bigint (integer division).
+select p.name, x.stmt::text as statement_text, x.idx / 2 as pair, c.op, c.cond::text as condition_text,
+  c.cond = '{"aws:securetransport": ["true"]}' as secure_transport_only
+from aws_iam_policy p
+  cross join lateral jsonb_array_elements(p.policy_std -> 'Statement') with ordinality as x(stmt, idx)
+  left join lateral jsonb_each(x.stmt -> 'Condition') as c(op, cond) on true
+order by p.name, x.idx, c.op;
