@@ -98,32 +98,34 @@ bulk as (
   from window_ as w
   where w.secrets >= :min_secrets or w.by_filter
 ),
+-- the reads of each caller's busiest window
+burst_read as (
+  select b.account_id, b.caller, b.started, r.event_id, r.event_name, r.name, r.error_code, r.ip, r.agent,
+    r.caller_name, r.partition
+  from bulk as b
+    join read_secret as r on r.account_id = b.account_id and r.caller = b.caller and r.minute >= b.started
+      and r.minute < b.started + :window_minutes * interval '1 minute'
+  where b.rn = 1
+),
 detail as (
   select b.account_id, b.caller, b.started, b.secrets, b.by_filter, b.calls as total_calls,
-    (select min(r.caller_name) from read_secret as r where r.account_id = b.account_id and r.caller = b.caller)
-      as caller_name,
+    min(r.caller_name) as caller_name,
+    count(distinct r.event_id) filter (where r.error_code is not null) as denied,
+    string_agg(distinct r.ip, ', ') as ips,
+    string_agg(distinct r.agent, ', ') as agents,
+    min(r.partition) as partition,
     (select string_agg(x.event_name || ' x' || x.calls, ', ' order by x.event_name) from (
-        select r.event_name, count(distinct r.event_id) as calls from read_secret as r
-        where r.account_id = b.account_id and r.caller = b.caller and r.minute >= b.started
-          and r.minute < b.started + :window_minutes * interval '1 minute'
-        group by r.event_name) as x) as calls,
+        select c.event_name, count(distinct c.event_id) as calls from burst_read as c
+        where c.account_id = b.account_id and c.caller = b.caller
+        group by c.event_name) as x) as calls,
     (select string_agg(x.name, ', ' order by x.name) from (
-        select distinct r.name from read_secret as r
-        where r.account_id = b.account_id and r.caller = b.caller and r.minute >= b.started
-          and r.minute < b.started + :window_minutes * interval '1 minute'
-        order by r.name limit 5) as x) as examples,
-    (select count(distinct r.event_id) from read_secret as r
-      where r.account_id = b.account_id and r.caller = b.caller and r.minute >= b.started
-        and r.minute < b.started + :window_minutes * interval '1 minute' and r.error_code is not null) as denied,
-    (select string_agg(distinct r.ip, ', ') from read_secret as r
-      where r.account_id = b.account_id and r.caller = b.caller and r.minute >= b.started
-        and r.minute < b.started + :window_minutes * interval '1 minute') as ips,
-    (select string_agg(distinct r.agent, ', ') from read_secret as r
-      where r.account_id = b.account_id and r.caller = b.caller and r.minute >= b.started
-        and r.minute < b.started + :window_minutes * interval '1 minute') as agents,
-    (select min(r.partition) from read_secret as r where r.account_id = b.account_id) as partition
+        select distinct c.name from burst_read as c
+        where c.account_id = b.account_id and c.caller = b.caller
+        order by c.name limit 5) as x) as examples
   from bulk as b
+    join burst_read as r on r.account_id = b.account_id and r.caller = b.caller
   where b.rn = 1
+  group by b.account_id, b.caller, b.started, b.secrets, b.by_filter, b.calls
 ),
 events as (
   select account_id, count(*) as events, min(event_time) as first_time, max(event_time) as last_time
