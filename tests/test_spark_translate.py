@@ -70,3 +70,10 @@ def test_print_sql_cli():
     assert athena.returncode == 0 and "-- control iam_root_mfa_enabled" in athena.stdout
     bad = subprocess.run([IAMSQL, "controls", "--print-sql", "--dialect", "oracle"], capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and bad.stderr.startswith("error: unknown dialect 'oracle'")
+
+
+def test_numeric_to_integer_cast_rounds_half_away_from_zero_on_spark():
+    """Postgres rounds a numeric cast to an integer half away from zero (2.5 -> 3): Spark's ROUND does the same,
+    where its CAST alone would truncate."""
+    sql = spark_engine.to_spark("select avg(key_number)::int as n from aws_iam_access_key")
+    assert "CAST(ROUND(AVG(key_number)) AS INT) AS n" in sql

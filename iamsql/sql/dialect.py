@@ -568,7 +568,8 @@ def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
     target = node.to.this
     if target in INT_TYPES and is_numeric(node.this, scope):
         # Postgres rounds a numeric half away from zero (2.5 -> 3); DuckDB casts a double half to even (2.5 -> 2).
-        return exp.Cast(this=call("round", node.this), to=node.to)
+        # sqlglot's Round, not a bare call: every engine's round() rounds half away from zero too
+        return exp.Cast(this=exp.Round(this=node.this), to=node.to)
     if target in TEXT_TYPES and not node.to.expressions and scope.is_json(node.this):
         return call("pg_jsonb_out", node.this)
     if target in TEXT_TYPES and not node.to.expressions and is_array(node.this):
