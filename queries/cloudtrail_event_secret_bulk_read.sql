@@ -107,25 +107,29 @@ burst_read as (
       and r.minute < b.started + :window_minutes * interval '1 minute'
   where b.rn = 1
 ),
-detail as (
+burst as (
   select b.account_id, b.caller, b.started, b.secrets, b.by_filter, b.calls as total_calls,
     min(r.caller_name) as caller_name,
     count(distinct r.event_id) filter (where r.error_code is not null) as denied,
     string_agg(distinct r.ip, ', ') as ips,
     string_agg(distinct r.agent, ', ') as agents,
-    min(r.partition) as partition,
-    (select string_agg(x.event_name || ' x' || x.calls, ', ' order by x.event_name) from (
-        select c.event_name, count(distinct c.event_id) as calls from burst_read as c
-        where c.account_id = b.account_id and c.caller = b.caller
-        group by c.event_name) as x) as calls,
-    (select string_agg(x.name, ', ' order by x.name) from (
-        select distinct c.name from burst_read as c
-        where c.account_id = b.account_id and c.caller = b.caller
-        order by c.name limit 5) as x) as examples
+    min(r.partition) as partition
   from bulk as b
     join burst_read as r on r.account_id = b.account_id and r.caller = b.caller
   where b.rn = 1
   group by b.account_id, b.caller, b.started, b.secrets, b.by_filter, b.calls
+),
+detail as (
+  select u.*,
+    (select string_agg(x.event_name || ' x' || x.calls, ', ' order by x.event_name) from (
+        select c.event_name, count(distinct c.event_id) as calls from burst_read as c
+        where c.account_id = u.account_id and c.caller = u.caller
+        group by c.event_name) as x) as calls,
+    (select string_agg(x.name, ', ' order by x.name) from (
+        select distinct c.name from burst_read as c
+        where c.account_id = u.account_id and c.caller = u.caller
+        order by c.name limit 5) as x) as examples
+  from burst as u
 ),
 events as (
   select account_id, count(*) as events, min(event_time) as first_time, max(event_time) as last_time
