@@ -429,3 +429,22 @@ def test_check_command_exit_codes_and_json(two_accounts, tmp_path):
     bad = iamsql("check", *common, "--param", "nothing=1")
     assert bad.returncode == 2 and bad.stderr.startswith("error: parameter 'nothing'") and "Traceback" not in bad.stderr
     assert database.exists() and iamsql("check", *common, "--control", "users_mfa", "--format", "md").returncode == 1
+
+
+THREADS = """select u.arn as resource, 'info' as status, s.value as reason, u.account_id, u.region
+from aws_iam_user as u cross join duckdb_settings() as s where s.name = 'threads'"""
+
+
+def test_duckdb_threads_follow_the_size_of_the_data(con, tmp_path):
+    """A run over tables of at most one row group uses one DuckDB thread (none of its scans can be split);
+    a larger table keeps the connection's setting; either way the setting is the same after the run."""
+    con.execute("set threads = 3")
+    write_control(tmp_path, "threads", THREADS)
+    assert {r["reason"] for r in run(con, tmp_path)} == {"1"}
+    assert con.execute("select current_setting('threads')").fetchone()[0] == 3
+    # rows of a snapshot that is nobody's latest: stored, but no control sees them
+    con.execute("insert into history.aws_iam_user (snapshot_id, account_id, name) "
+                "select 999999, '333333333333', 'u' || i from range(130000) as t(i)")
+    rows = run(con, tmp_path)
+    assert len(rows) == 3 and {r["reason"] for r in rows} == {"3"}
+    assert con.execute("select current_setting('threads')").fetchone()[0] == 3
