@@ -237,12 +237,20 @@ def install_functions(con, sql: str | None = None) -> None:
     if con in _HAVE_FUNCTIONS or (sql is not None and not any(name in sql for name in NEEDS_PYTHON)):
         return
     # a connection not seen here may still have them (registered by other code): DuckDB's catalog says (~20 ms)
-    if not con.execute(
+    if con.execute(
         "select function_name from duckdb_functions() where function_name = ? and function_type = 'scalar'",
         [PYTHON_FUNCTIONS[0][0]],
     ).fetchall():
-        for name, function, params, returns in PYTHON_FUNCTIONS:
-            con.create_function(name, function, params, returns, side_effects=False)
-        for statement in DEPENDENT_MACROS:
-            con.execute(statement)
+        _HAVE_FUNCTIONS.add(con)
+    else:
+        register_functions(con)
+
+
+def register_functions(con) -> None:
+    """Register the Python functions, and the macros built on them, on a connection known to lack them (one just
+    opened): ``install_functions`` without asking DuckDB's catalog."""
+    for name, function, params, returns in PYTHON_FUNCTIONS:
+        con.create_function(name, function, params, returns, side_effects=False)
+    for statement in DEPENDENT_MACROS:
+        con.execute(statement)
     _HAVE_FUNCTIONS.add(con)

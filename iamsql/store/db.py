@@ -26,7 +26,7 @@ from iamsql import __version__
 from iamsql.common.paths import duckdb_literal
 from iamsql.errors import DatabaseError, RowsNotStored, first_line
 from iamsql.sql.pgfunctions import install_macros as install_dialect_macros
-from iamsql.sql.pgfunctions import install_plain_macros
+from iamsql.sql.pgfunctions import install_plain_macros, register_functions
 from iamsql.store import journal
 from iamsql.store.bookkeeping import BOOKKEEPING_DDL
 from iamsql.store.schema import ACCUMULATING_TABLES, COMPRESSION, TABLES, columns
@@ -135,10 +135,9 @@ def connect(db: str | os.PathLike | None = None, *, read_only: bool = False,
         ensure_schema(con)
     if not queries:
         return con
+    install_plain_macros(con)
     if functions:
-        install_macros(con)
-    else:
-        install_plain_macros(con)
+        register_functions(con)  # a connection just opened: no need to ask DuckDB's catalog whether it has them
 
     create_account_view(con)  # TEMP views
     return con
