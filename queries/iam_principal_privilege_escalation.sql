@@ -4,8 +4,10 @@ description: >-
   No IAM user or role can take a known privilege-escalation path or assume a role that is an administrator, as
   the policy engine judges it (iam_principal_access): every request of a path (queries/access.yaml) allowed by
   the principal's identity policies (inline, attached, its groups'), within its permissions boundary and not
-  denied; for roles it could assume, its identity policies and the role's trust policy must both allow
-  sts:AssumeRole, following chains of up to three roles. A path that holds only under conditions still counts.
+  denied; iam:PassRole is asked with iam:PassedToService set to the service the path passes the role to, on any
+  role or on a role with administrator power whose trust admits that service; for roles it could assume, its
+  identity policies and the role's trust policy must both allow sts:AssumeRole, following chains of up to three
+  roles. A path that holds only under conditions still counts.
   A principal whose policies are not all loaded, and that has no path in what is loaded, is skipped.
 severity: high
 resource_type: AWS::IAM::Principal
@@ -26,7 +28,11 @@ with principal as (
 ),
 path as (
   select principal_arn, account_id,
-    case when question = 'assume_admin_role' then 'AssumeRole ' || detail else substr(question, 12) end as path_name,
+    case
+      when question = 'assume_admin_role' then 'AssumeRole ' || detail
+      when detail is not null then substr(question, 12) || ' ' || detail
+      else substr(question, 12)
+    end as path_name,
     decision, granted_by, missing
   from iam_principal_access
   where question like 'escalation:%' or question = 'assume_admin_role'

@@ -36,8 +36,8 @@ from iamsql.policy.access.tables import (
     ADMIN_QUESTIONS,
     Asker,
     PrincipalAnswers,
-    assume_admin_rows,
     policy_subjects,
+    role_rows,
     role_trust_rows,
     subject_rows,
     trusting_roles,
@@ -443,7 +443,7 @@ def account_units(
         principal_keys = [unit.key for unit in principals]
 
         def chains() -> list[tuple]:  # from every principal's administrator answers, kept or just computed
-            return assume_admin_rows(answers.asker, cache.admin_answers(principal_keys))
+            return role_rows(answers, cache.admin_answers(principal_keys))
 
         units += [*principals, Unit(account_id, table, fingerprints.role_chains(principal_keys), chains)]
     if "iam_policy_access" in tables:

@@ -23,6 +23,7 @@ class Probe:
 
     action: str
     targets: tuple[str, ...]
+    context: tuple[tuple[str, str], ...] = ()  # request context keys the probe is asked with (iam:PassedToService)
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,10 @@ class Question:
         return any("self" in p.targets for p in self.probes)
 
 
-def _probes(name: str, items) -> tuple[Probe, ...]:
+PASSED_TO_SERVICE = "iam:PassedToService"
+
+
+def _probes(name: str, items, service: str | None = None) -> tuple[Probe, ...]:
     probes = []
     for item in items or []:
         if not (isinstance(item, list) and len(item) == 2 and all(isinstance(v, str) for v in item)):
@@ -53,7 +57,9 @@ def _probes(name: str, items) -> tuple[Probe, ...]:
         unknown = [t for t in targets if t not in TARGETS]
         if unknown or ":" not in action:
             raise IamsqlError(f"queries/access.yaml: {name}: bad request {item!r} (targets: {', '.join(TARGETS)})")
-        probes.append(Probe(action, targets))
+        # iam:PassRole is authorized with the service the role is passed to as iam:PassedToService
+        context = ((PASSED_TO_SERVICE, service),) if service and action.lower() == "iam:passrole" else ()
+        probes.append(Probe(action, targets, context))
     if not probes:
         raise IamsqlError(f"queries/access.yaml: {name} has no request")
     return tuple(probes)
@@ -70,8 +76,12 @@ def load_questions(path: Path) -> tuple[Question, ...]:
         Question(qid, str(spec.get("title") or qid), _probes(qid, spec.get("requests")))
         for qid, spec in (data.get("questions") or {}).items()
     ]
+    services = data.get("passed_to_service") or {}
+    unknown = sorted(set(services) - set(data.get("escalation") or {}))
+    if unknown:
+        raise IamsqlError(f"queries/access.yaml: passed_to_service names paths that do not exist: {', '.join(unknown)}")
     questions += [
-        Question(f"escalation:{name}", f"privilege escalation through {name}", _probes(name, items))
+        Question(f"escalation:{name}", f"privilege escalation through {name}", _probes(name, items, services.get(name)))
         for name, items in (data.get("escalation") or {}).items()
     ]
     return tuple(questions)
@@ -89,4 +99,6 @@ def resources_for(target: str, action: str, *, partition: str, account_id: str, 
         return (f"arn:{partition}:iamsqlprobe:us-east-1:{account_id}:{PROBE}",)
     if target == "*":
         return ("*",)
+    if target.startswith("arn:"):  # a concrete resource (``Asker.passing``: a loaded administrator role)
+        return (target,)
     return probe_resources(action, partition=partition, account_id=account_id, name=PROBE)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import replace
 from functools import lru_cache
 
 from iamsql.common.collector import collector_paused
@@ -23,7 +24,7 @@ from iamsql.policy import Evaluation, MatchedStatement, Request, evaluate, parse
 from iamsql.policy.access import trust as trust_analysis
 from iamsql.policy.access.model import AccountModel, AttachedPolicy, Principal
 from iamsql.policy.access.organization import Guardrails
-from iamsql.policy.access.questions import Question, resources_for
+from iamsql.policy.access.questions import PASSED_TO_SERVICE, Question, resources_for
 
 ADMIN_QUESTIONS = ("full_admin", "iam_admin")
 RANK = {"ExplicitlyDenied": 0, "ImplicitlyDenied": 1, "Error": 2, "Unknown": 2, "AllowedIf": 3, "Allowed": 4}
@@ -193,6 +194,15 @@ class Asker:
             found = self._answers[key] = self._ask(principal, question)
         return found
 
+    def passing(self, principal: Principal, question: Question, role_arn: str) -> tuple[str, list[Evaluation]]:
+        """The question's decision and evaluations with its ``iam:PassRole`` requests asked on the loaded role
+        ``role_arn`` instead of a role no policy names (``pass_admin_rows``); not kept (the answers of
+        ``question`` are kept by its id)."""
+        probes = tuple(
+            replace(p, targets=(role_arn,)) if _passes_role(p) else p for p in question.probes
+        )
+        return self._ask(principal, Question(question.id, question.title, probes))
+
     def _ask(self, principal: Principal, question: Question) -> tuple[str, list[Evaluation]]:
         """The question's decision and evaluations, probe by probe."""
         decision, used = "Allowed", []
@@ -209,7 +219,7 @@ class Asker:
                     account_id=self.account.account_id,
                     self_arn=principal.arn,
                 ):
-                    answer = self.request(principal, probe.action, resource)
+                    answer = self.request(principal, probe.action, resource, context=dict(probe.context) or None)
                     if result is None or RANK[answer.decision] < RANK[result.decision]:
                         result = answer
                 if best is None or RANK[result.decision] > RANK[best.decision]:
@@ -220,6 +230,11 @@ class Asker:
             if RANK[best.decision] < RANK[decision]:
                 decision = best.decision
         return decision, used
+
+
+def _passes_role(probe) -> bool:
+    """Whether the probe is an ``iam:PassRole`` request on another role of the account."""
+    return probe.action.lower() == "iam:passrole" and "role" in probe.targets
 
 
 def _can_be_self(action: str, principal: Principal) -> bool:
@@ -324,7 +339,82 @@ class PrincipalAnswers:
 def principal_rows(asker: Asker, questions: tuple[Question, ...]) -> list[tuple]:
     answers = PrincipalAnswers(asker, questions)
     rows = [row for principal in asker.account.principals for row in answers.rows(principal)]
-    rows += assume_admin_rows(asker, rows)
+    rows += role_rows(answers, rows)
+    return rows
+
+
+def role_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> list[tuple]:
+    """The rows that depend on every principal's administrator answers: the roles with that power each principal
+    may assume (``assume_admin_rows``) or pass to a service (``pass_admin_rows``)."""
+    return assume_admin_rows(answers.asker, principal_answers) + pass_admin_rows(answers, principal_answers)
+
+
+def _powerful_roles(account: AccountModel, principal_answers: list[tuple]) -> list[str]:
+    """The account's roles with administrator power (``full_admin`` or ``iam_admin`` possible), sorted."""
+    return sorted(
+        {
+            row[1]
+            for row in principal_answers
+            if row[7] in POSSIBLE and row[5] in ADMIN_QUESTIONS and account.role(row[1]) is not None
+        }
+    )
+
+
+def _service_may_assume(role: Principal, service: str | None) -> bool:
+    """Whether the role's trust policy lets the service a path passes it to assume it (IAM lets a service use a
+    passed role only then); true when the path names no service or the trust policy is not readable."""
+    if service is None or role.trust is None or role.trust.policy is None:
+        return True
+    entry = trust_analysis.TrustedEntry(service, "service", None, service, "sts:AssumeRole")
+    answer = trust_analysis.ask(role.arn, role.account_id, role.trust.policy, entry)
+    return answer.decision in POSSIBLE
+
+
+def pass_admin_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> list[tuple]:
+    """Escalation paths through ``iam:PassRole`` that a principal takes only by passing a particular loaded role
+    with administrator power: its PassRole statements name that role (not every role), every other request of the
+    path is allowed, and the role's trust admits the service the path passes it to. One row per principal and
+    path, its ``detail`` the role passed; paths already open on any role have their row in ``PrincipalAnswers``."""
+    asker, questions = answers.asker, answers.questions
+    account = asker.account
+    powerful = _powerful_roles(account, principal_answers)
+    paths = [q for q in questions if q.id.startswith("escalation:") and any(_passes_role(p) for p in q.probes)]
+    if not powerful or not paths:
+        return []
+    rows = []
+    for principal in account.principals:
+        if principal.service_linked or not asker.may_allow(principal, "iam:PassRole"):
+            continue
+        allowed = asker.allowed_actions(principal, answers.probe_actions)
+        for question in paths:
+            if not question.actions <= allowed or asker.question(principal, question, allowed)[0] in SHOWN:
+                continue  # a request of it that nothing allows, or its row is there already
+            service = next((dict(p.context).get(PASSED_TO_SERVICE) for p in question.probes if _passes_role(p)), None)
+            for role_arn in powerful:
+                role = account.role(role_arn)
+                if role_arn == principal.arn or not _service_may_assume(role, service):
+                    continue
+                decision, used = asker.passing(principal, question, role_arn)
+                if decision not in POSSIBLE:
+                    continue
+                granted, conditions, missing = _labels(principal, used)
+                rows.append(
+                    (
+                        account.account_id,
+                        principal.arn,
+                        principal.kind,
+                        principal.name,
+                        principal.path,
+                        question.id,
+                        question.title,
+                        decision,
+                        granted,
+                        _json_text(conditions),
+                        missing,
+                        f"passing {role_arn}",
+                    )
+                )
+                break
     return rows
 
 

@@ -1,0 +1,150 @@
+"""The access questions against what AWS allows, on accounts written as get-account-authorization-details output
+and loaded through the real loader into a DuckDB file: each case is a principal whose verdict once differed from
+IAM's, next to a twin that must keep the other verdict.
+
+Account 111122223333, exported 2024-06-01."""
+
+import json
+
+import pytest
+
+from iamsql import controls
+from iamsql.load import load_paths
+from iamsql.policy.access.build import compute
+from iamsql.store import db
+
+ACCOUNT = "111122223333"
+ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
+ESCALATION = "iam_principal_privilege_escalation"
+LAMBDA_PATH = "escalation:PassExistingRoleToNewLambdaThenInvoke"
+EC2_PATH = "escalation:CreateEC2WithExistingIP"
+
+
+def arn(kind: str, name: str) -> str:
+    return f"arn:aws:iam::{ACCOUNT}:{kind}/{name}"
+
+
+def doc(*statements) -> dict:
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+def allow(action, resource="*", **extra) -> dict:
+    return {"Effect": "Allow", "Action": action, "Resource": resource, **extra}
+
+
+def attached(arns) -> list[dict]:
+    return [{"PolicyName": a.rsplit("/", 1)[-1], "PolicyArn": a} for a in arns]
+
+
+def user(name: str, *statements, policies=()) -> dict:
+    return {
+        "Path": "/", "UserName": name, "UserId": "AIDA" + name.upper().replace("-", "")[:17].ljust(17, "0"), "Arn": arn("user", name),
+        "CreateDate": "2024-01-01T00:00:00Z", "GroupList": [], "AttachedManagedPolicies": attached(policies),
+        "UserPolicyList": [{"PolicyName": f"{name}-inline", "PolicyDocument": doc(*statements)}] if statements else [],
+        "Tags": [],
+    }
+
+
+def role(name: str, service: str, *statements, policies=()) -> dict:
+    trust = doc({"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"})
+    return {
+        "Path": "/", "RoleName": name, "RoleId": "AROA" + name.upper().replace("-", "")[:17].ljust(17, "0"), "Arn": arn("role", name),
+        "CreateDate": "2024-01-01T00:00:00Z", "AssumeRolePolicyDocument": trust, "InstanceProfileList": [],
+        "RolePolicyList": [{"PolicyName": f"{name}-inline", "PolicyDocument": doc(*statements)}] if statements else [],
+        "AttachedManagedPolicies": attached(policies), "Tags": [], "RoleLastUsed": {},
+    }
+
+
+def aws_policy(name: str, *statements) -> dict:
+    return {
+        "PolicyName": name, "PolicyId": "ANPA" + name.upper()[:17].ljust(17, "0"), "Arn": f"arn:aws:iam::aws:policy/{name}",
+        "Path": "/", "DefaultVersionId": "v1", "AttachmentCount": 2, "PermissionsBoundaryUsageCount": 0,
+        "IsAttachable": True, "CreateDate": "2015-02-06T18:39:46Z", "UpdateDate": "2015-02-06T18:39:46Z",
+        "PolicyVersionList": [{"Document": doc(*statements), "VersionId": "v1", "IsDefaultVersion": True,
+                               "CreateDate": "2015-02-06T18:39:46Z"}],
+    }
+
+
+CREATE_AND_INVOKE = allow(["lambda:CreateFunction", "lambda:InvokeFunction"])
+ONLY_TO = {"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}}
+
+USERS = [
+    # iam:PassRole limited to EC2 by iam:PassedToService: passing a role to Lambda is denied, to EC2 allowed
+    user("pass-to-ec2", CREATE_AND_INVOKE, allow("iam:PassRole", Condition=ONLY_TO)),
+    user("pass-to-ec2-runs", allow("ec2:RunInstances"), allow("iam:PassRole", Condition=ONLY_TO)),
+    # iam:PassRole on one role: the administrator role Lambda may assume, or a harmless one
+    user("pass-admin", CREATE_AND_INVOKE, allow("iam:PassRole", arn("role", "admin-lambda"))),
+    user("pass-harmless", CREATE_AND_INVOKE, allow("iam:PassRole", arn("role", "harmless"))),
+    # the administrator role only EC2 may assume cannot be handed to Lambda
+    user("pass-admin-ec2", CREATE_AND_INVOKE, allow("iam:PassRole", arn("role", "admin-ec2"))),
+]
+ROLES = [
+    role("admin-lambda", "lambda.amazonaws.com", policies=[ADMIN]),
+    role("admin-ec2", "ec2.amazonaws.com", policies=[ADMIN]),
+    role("harmless", "lambda.amazonaws.com", allow("logs:PutLogEvents")),
+]
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("audit")
+    export = folder / "gaad.json"
+    export.write_text(json.dumps({
+        "UserDetailList": USERS, "GroupDetailList": [], "RoleDetailList": ROLES,
+        "Policies": [aws_policy("AdministratorAccess", allow("*"))],
+    }))
+    path = folder / "audit.duckdb"
+    con = db.connect(path)
+    load_paths(con, [export], as_of="2024-06-01T00:00:00Z")
+    con.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def answers(loaded):
+    con = db.connect(loaded, read_only=True)
+    rows = compute(con, controls.ACCESS_QUESTIONS, ["iam_principal_access"])["iam_principal_access"]
+    con.close()
+    return {(row[1].rsplit("/", 1)[-1], row[5]): row for row in rows}
+
+
+@pytest.fixture(scope="module")
+def escalation(loaded):
+    con = db.connect(loaded)  # writable: the answers are kept in the file, as a check run does
+    rows = controls.results(con, controls.run_checks(con, controls=[ESCALATION]))
+    con.close()
+    return {row["resource"].rsplit("/", 1)[-1]: row for row in rows}
+
+
+def test_passed_to_service_is_the_service_of_the_path(answers, escalation):
+    # IAM authorizes iam:PassRole with iam:PassedToService naming the service the role goes to: a grant limited
+    # to EC2 does not let the user hand a role to a Lambda function
+    assert ("pass-to-ec2", LAMBDA_PATH) not in answers
+    assert escalation["pass-to-ec2"]["status"] == "ok", escalation["pass-to-ec2"]
+    # on a path that passes the role to EC2 the condition holds: allowed outright, not only under conditions
+    assert answers["pass-to-ec2-runs", EC2_PATH][7] == "Allowed"
+    assert escalation["pass-to-ec2-runs"]["status"] == "alarm"
+    # the question of passing any role names no service: the condition stays open
+    assert answers["pass-to-ec2", "pass_any_role"][7] == "AllowedIf"
+
+
+def test_passrole_on_one_administrator_role_opens_the_path(answers, escalation):
+    # PassRole scoped to an administrator role's ARN still hands that role to a new function
+    row = answers["pass-admin", LAMBDA_PATH]
+    assert row[7] == "Allowed"
+    assert row[11] == f"passing {arn('role', 'admin-lambda')}"
+    assert escalation["pass-admin"]["status"] == "alarm"
+    assert "admin-lambda" in escalation["pass-admin"]["reason"]
+    # a harmless role gives nothing more, and an administrator role Lambda cannot assume cannot run a function
+    assert escalation["pass-harmless"]["status"] == "ok", escalation["pass-harmless"]
+    assert escalation["pass-admin-ec2"]["status"] == "ok", escalation["pass-admin-ec2"]
+
+
+def test_kept_answers_give_the_same_verdicts(loaded, escalation):
+    # a second check reads the answers kept in the file: the same rows, the per-role ones included
+    con = db.connect(loaded)
+    again = controls.results(con, controls.run_checks(con, controls=[ESCALATION]))
+    con.close()
+    assert {row["resource"].rsplit("/", 1)[-1]: row["status"] for row in again} == {
+        name: row["status"] for name, row in escalation.items()
+    }
