@@ -36,17 +36,19 @@ def attached(arns) -> list[dict]:
     return [{"PolicyName": a.rsplit("/", 1)[-1], "PolicyArn": a} for a in arns]
 
 
-def user(name: str, *statements, policies=()) -> dict:
-    return {
+def user(name: str, *statements, policies=(), groups=(), boundary=None) -> dict:
+    bound = {"PermissionsBoundary": {"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": boundary}}
+    return {**(bound if boundary else {}),
         "Path": "/", "UserName": name, "UserId": "AIDA" + name.upper().replace("-", "")[:17].ljust(17, "0"), "Arn": arn("user", name),
-        "CreateDate": "2024-01-01T00:00:00Z", "GroupList": [], "AttachedManagedPolicies": attached(policies),
+        "CreateDate": "2024-01-01T00:00:00Z", "GroupList": list(groups), "AttachedManagedPolicies": attached(policies),
         "UserPolicyList": [{"PolicyName": f"{name}-inline", "PolicyDocument": doc(*statements)}] if statements else [],
         "Tags": [],
     }
 
 
-def role(name: str, service: str, *statements, policies=()) -> dict:
-    trust = doc({"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"})
+def role(name: str, trusted: str, *statements, policies=()) -> dict:
+    kind = "Service" if trusted.endswith(".amazonaws.com") else "AWS"
+    trust = doc({"Effect": "Allow", "Principal": {kind: trusted}, "Action": "sts:AssumeRole"})
     return {
         "Path": "/", "RoleName": name, "RoleId": "AROA" + name.upper().replace("-", "")[:17].ljust(17, "0"), "Arn": arn("role", name),
         "CreateDate": "2024-01-01T00:00:00Z", "AssumeRolePolicyDocument": trust, "InstanceProfileList": [],
@@ -78,7 +80,18 @@ USERS = [
     # the administrator role only EC2 may assume cannot be handed to Lambda
     user("pass-admin-ec2", CREATE_AND_INVOKE, allow("iam:PassRole", arn("role", "admin-ec2"))),
 ]
+# documents that are not loaded: a boundary known only by its ARN, a group not in the export, a managed policy
+# known only by its ARN
+UNLOADED = arn("policy", "not-exported")
+USERS += [
+    user("boundary-unknown", allow("*"), boundary=arn("policy", "boundary-not-exported")),
+    user("group-unknown", groups=["not-exported"]),
+    user("policy-unknown", policies=[UNLOADED]),
+    user("fully-known", allow("sts:AssumeRole")),
+]
 ROLES = [
+    # names only the user "someone": no other principal of the account may assume it, whatever its policies
+    role("admin-for-someone", arn("user", "someone"), policies=[ADMIN]),
     role("admin-lambda", "lambda.amazonaws.com", policies=[ADMIN]),
     role("admin-ec2", "ec2.amazonaws.com", policies=[ADMIN]),
     role("harmless", "lambda.amazonaws.com", allow("logs:PutLogEvents")),
@@ -148,3 +161,27 @@ def test_kept_answers_give_the_same_verdicts(loaded, escalation):
     assert {row["resource"].rsplit("/", 1)[-1]: row["status"] for row in again} == {
         name: row["status"] for name, row in escalation.items()
     }
+
+
+def test_a_boundary_that_is_not_loaded_leaves_the_answer_unknown(answers, escalation):
+    # a permissions boundary caps what the identity policies allow: one known only by its ARN may allow nothing,
+    # so the answer is unknown (the control skips the user), not the identity policies' own
+    for question in ("full_admin", "iam_admin", "escalation:AttachUserPolicy"):
+        assert answers["boundary-unknown", question][7] == "Unknown", question
+        assert "boundary-not-exported" in answers["boundary-unknown", question][10]
+    assert escalation["boundary-unknown"]["status"] == "skip", escalation["boundary-unknown"]
+
+
+def test_who_can_assume_a_role_whose_trust_names_someone_else(loaded):
+    # a role's trust policy must admit the caller: documents that are not loaded cannot add that
+    from iamsql.policy.access.who import who_can
+
+    con = db.connect(loaded, read_only=True)
+    found = {a.principal.rsplit("/", 1)[-1]: a.decision for a in who_can(con, "sts:AssumeRole", arn("role", "admin-for-someone"))}
+    con.close()
+    assert not {"group-unknown", "policy-unknown", "boundary-unknown", "fully-known"} & set(found), found
+    # a role the trust does not name, with a document that is not loaded, is still unknown for another action
+    con = db.connect(loaded, read_only=True)
+    other = {a.principal.rsplit("/", 1)[-1]: a.decision for a in who_can(con, "s3:GetObject")}
+    con.close()
+    assert other["group-unknown"] == other["policy-unknown"] == "Unknown"

@@ -32,6 +32,7 @@ POSSIBLE = ("Allowed", "AllowedIf")
 SHOWN = (*POSSIBLE, "Unknown")  # decisions whose rows name the policies behind them
 MAX_CHAIN = 3
 NO_STATEMENT = parse_policy({"Version": "2012-10-17", "Statement": []})
+ALLOW_ALL = parse_policy({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
 
 
 def _json_text(value) -> str | None:
@@ -166,9 +167,23 @@ class Asker:
         result = evaluate(request)
         if result.decision != "Unknown":
             return result
+        identity, boundaries = request.identity_policies, request.permission_boundaries
+        # the most the documents that are not loaded could give (everything): when even that is denied, so is the
+        # request, whatever they hold (a trust policy that does not name the caller, a boundary that does not
+        # allow the action)
+        request.identity_policies = [ALLOW_ALL if p is None else p for p in identity]
+        request.permission_boundaries = [ALLOW_ALL if p is None else p for p in boundaries]
+        if evaluate(request).decision == "ImplicitlyDenied":
+            return Evaluation(
+                "ImplicitlyDenied",
+                missing=result.missing,
+                reason="Denied whatever the documents that are not loaded allow.",
+            )
+        if any(p is None for p in boundaries):
+            return result  # a boundary allows only what it lists: one not loaded leaves the answer unknown
         # the same positions (engine locations name them), the unknown documents as empty ones
-        request.identity_policies = [NO_STATEMENT if p is None else p for p in request.identity_policies]
-        request.permission_boundaries = [p for p in request.permission_boundaries if p is not None]
+        request.identity_policies = [NO_STATEMENT if p is None else p for p in identity]
+        request.permission_boundaries = boundaries
         known = evaluate(request)
         if known.decision not in POSSIBLE:
             return result
