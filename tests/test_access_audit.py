@@ -89,7 +89,12 @@ USERS += [
     user("policy-unknown", policies=[UNLOADED]),
     user("fully-known", allow("sts:AssumeRole")),
 ]
+SESSION = f"arn:aws:sts::{ACCOUNT}:assumed-role/deployer/release"
 ROLES = [
+    # a trust naming one session of the role deployer (an assumed-role ARN): that session may assume it
+    role("admin-for-session", SESSION, policies=[ADMIN]),
+    role("deployer", "ec2.amazonaws.com", allow("sts:AssumeRole")),
+    role("bystander", "ec2.amazonaws.com", allow("sts:AssumeRole", arn("role", "admin-for-session"))),
     # names only the user "someone": no other principal of the account may assume it, whatever its policies
     role("admin-for-someone", arn("user", "someone"), policies=[ADMIN]),
     role("admin-lambda", "lambda.amazonaws.com", policies=[ADMIN]),
@@ -185,3 +190,18 @@ def test_who_can_assume_a_role_whose_trust_names_someone_else(loaded):
     other = {a.principal.rsplit("/", 1)[-1]: a.decision for a in who_can(con, "s3:GetObject")}
     con.close()
     assert other["group-unknown"] == other["policy-unknown"] == "Unknown"
+
+
+def test_a_trust_naming_a_role_session_admits_that_role(answers, loaded):
+    # a session of the role deployer named "release" may assume the administrator role: deployer has a way to it
+    row = answers["deployer", "assume_admin_role"]
+    assert row[7] == "Allowed" and row[11] == arn("role", "admin-for-session")
+    # another role, even one whose own policy names the administrator role, is not the session the trust names
+    assert ("bystander", "assume_admin_role") not in answers
+    from iamsql.policy.access.who import who_can
+
+    con = db.connect(loaded, read_only=True)
+    found = {a.principal: a for a in who_can(con, "sts:AssumeRole", arn("role", "admin-for-session"))}
+    con.close()
+    assert set(found) == {arn("role", "deployer")}, sorted(found)
+    assert SESSION in found[arn("role", "deployer")].reason

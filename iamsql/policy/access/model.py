@@ -215,6 +215,11 @@ class AccountModel:
         """The account's roles by ARN."""
         return {p.arn: p for p in self.principals if p.kind == "role"}
 
+    def role_named(self, arn: str) -> Principal | None:
+        """The role an ARN without its path names (``role/<name>``, as a session ARN names its role)."""
+        name = arn.rsplit("/", 1)[-1]
+        return self.roles.get(arn) or next((p for p in self.roles.values() if p.name == name), None)
+
 
 def _json(value) -> object:
     if value is None or not isinstance(value, str):

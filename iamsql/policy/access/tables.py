@@ -58,7 +58,20 @@ def _trusted_names(document: dict | None, partition: str, account_id: str) -> tu
     found = trust_analysis.entries(document or {}, partition, account_id)
     aws = [e.trusted for e in found if e.kind in ("account", "principal")]
     anyone = any(e.kind == "anyone" for e in found) or any("*" in name for name in aws)
-    return set(aws), anyone
+    return set(aws) | set(named_sessions(document, partition, account_id)), anyone
+
+
+def named_sessions(document: dict | None, partition: str, account_id: str) -> dict[str, list[str]]:
+    """The sessions of the account's roles that a trust policy's Allow statements name
+    (``arn:aws:sts::<account>:assumed-role/<role name>/<session name>``), by the ARN of their role (a session ARN
+    has no path: the role is named ``role/<role name>``; ``AccountModel.role_named`` finds it under its path)."""
+    prefix = f"arn:{partition}:sts::{account_id}:assumed-role/"
+    found: dict[str, list[str]] = {}
+    for entry in trust_analysis.entries(document or {}, partition, account_id):
+        if entry.kind == "principal" and entry.trusted.startswith(prefix) and "*" not in entry.trusted:
+            role_name = entry.trusted[len(prefix) :].split("/", 1)[0]
+            found.setdefault(f"arn:{partition}:iam::{account_id}:role/{role_name}", []).append(entry.trusted)
+    return found
 
 
 def _frozen(context: dict | None) -> tuple:
@@ -95,6 +108,7 @@ class Asker:
         self._cache: dict[tuple, Evaluation] = {}
         self._answers: dict[tuple, tuple[str, list[Evaluation]]] = {}
         self._delegating = delegating_trust(account.partition, account.account_id)
+        self._sessions: dict[str, dict[str, list[str]]] = {}  # role -> the roles whose sessions its trust names
 
     def allowed_actions(self, principal: Principal, actions: frozenset[str]) -> frozenset[str]:
         """Of ``actions``, those the principal's identity side could allow (see ``may_allow``): the union of those
@@ -140,7 +154,30 @@ class Asker:
         self._cache[key] = result
         return result
 
-    def _evaluate(self, principal: Principal, action: str, resource: str, resource_policy, context) -> Evaluation:
+    def assume(self, principal: Principal, role: Principal) -> Evaluation:
+        """``sts:AssumeRole`` of ``role`` by the principal, its trust policy deciding with the principal's own
+        policies. A role whose sessions the trust names (an assumed-role ARN, which is not the role's ARN) is
+        asked as each such session: a session of it given that name may assume the role."""
+        result = self.request(principal, "sts:AssumeRole", role.arn, resource_policy=role.trust.policy)
+        if result.decision in POSSIBLE or principal.kind != "role":
+            return result
+        sessions = self._sessions.get(role.arn)
+        if sessions is None:
+            account = self.account
+            named = named_sessions(role.trust.document, account.partition, account.account_id)
+            sessions = self._sessions[role.arn] = {
+                p.arn: named[key] for key, p in ((k, account.role_named(k)) for k in named) if p is not None
+            }
+        for session in sessions.get(principal.arn, ()):
+            found = self._evaluate(principal, "sts:AssumeRole", role.arn, role.trust.policy, None, caller=session)
+            if found.decision in POSSIBLE:
+                found.reason = f"As its session {session}: {found.reason}"
+                return found
+        return result
+
+    def _evaluate(
+        self, principal: Principal, action: str, resource: str, resource_policy, context, caller: str | None = None
+    ) -> Evaluation:
         """The engine's answer. When documents that are not loaded make it ``Unknown`` but the loaded ones already
         allow the request, the power is shown (it holds unless a missing document denies it), with the missing
         documents listed; otherwise it stays ``Unknown``."""
@@ -148,7 +185,7 @@ class Asker:
         request = Request(
             action=action,
             resource=resource,
-            principal=principal.arn,
+            principal=caller or principal.arn,
             principal_account=principal.account_id,
             resource_account=self.account.account_id,
             context={
@@ -493,7 +530,7 @@ def assume_admin_rows(asker: Asker, principal_answers: list[tuple]) -> list[tupl
             for principal in pool:
                 if principal.arn == role_arn or principal.arn in reached:
                     continue
-                result = asker.request(principal, "sts:AssumeRole", role_arn, resource_policy=role.trust.policy)
+                result = asker.assume(principal, role)
                 if result.decision in POSSIBLE:
                     reached[principal.arn] = (chain, result.decision, result)
                     if principal.kind == "role" and principal.arn not in targets:

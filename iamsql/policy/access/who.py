@@ -121,8 +121,12 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
             continue
         resource_policy = _resource_policy(account, action, target) if resource else None
         found: dict[str, Answer] = {}
+        trusting = account.role(target) if resource_policy is not None and action.lower() == "sts:assumerole" else None
         for principal in account.principals:
-            result = asker.request(principal, action, target, resource_policy=resource_policy)
+            if trusting is not None:
+                result = asker.assume(principal, trusting)  # as a session its trust names, too
+            else:
+                result = asker.request(principal, action, target, resource_policy=resource_policy)
             if result.decision in POSSIBLE or result.decision == "Unknown":
                 granted, missing, groups = _labels(principal, result)
                 found[principal.arn] = Answer(principal.arn, principal.kind, account.account_id, result.decision,
@@ -150,7 +154,7 @@ def _through_roles(asker: Asker, found: dict[str, Answer], depth: int = 3) -> li
             for principal in account.principals:
                 if principal.arn in found or principal.arn in reached or principal.arn == role_arn:
                     continue
-                result = asker.request(principal, "sts:AssumeRole", role_arn, resource_policy=role.trust.policy)
+                result = asker.assume(principal, role)
                 if result.decision in POSSIBLE:
                     granted, _, _ = _labels(principal, result)
                     reached[principal.arn] = Answer(
