@@ -36,13 +36,14 @@ def attached(arns) -> list[dict]:
     return [{"PolicyName": a.rsplit("/", 1)[-1], "PolicyArn": a} for a in arns]
 
 
-def user(name: str, *statements, policies=(), groups=(), boundary=None) -> dict:
+def user(name: str, *statements, policies=(), groups=(), boundary=None, tags=None) -> dict:
     bound = {"PermissionsBoundary": {"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": boundary}}
+    tagged = [{"Key": k, "Value": v} for k, v in (tags or {}).items()]
     return {**(bound if boundary else {}),
         "Path": "/", "UserName": name, "UserId": "AIDA" + name.upper().replace("-", "")[:17].ljust(17, "0"), "Arn": arn("user", name),
         "CreateDate": "2024-01-01T00:00:00Z", "GroupList": list(groups), "AttachedManagedPolicies": attached(policies),
         "UserPolicyList": [{"PolicyName": f"{name}-inline", "PolicyDocument": doc(*statements)}] if statements else [],
-        "Tags": [],
+        "Tags": tagged,
     }
 
 
@@ -89,11 +90,19 @@ USERS += [
     user("policy-unknown", policies=[UNLOADED]),
     user("fully-known", allow("sts:AssumeRole")),
 ]
+# a trust that names the account and admits only callers tagged team=ops (attribute-based access)
+USERS += [
+    user("tagged-ops", allow("sts:AssumeRole", arn("role", "admin-for-ops")), tags={"team": "ops"}),
+    user("tagged-dev", allow("sts:AssumeRole", arn("role", "admin-for-ops")), tags={"team": "dev"}),
+]
 SESSION = f"arn:aws:sts::{ACCOUNT}:assumed-role/deployer/release"
 ROLES = [
     # a trust naming one session of the role deployer (an assumed-role ARN): that session may assume it
     role("admin-for-session", SESSION, policies=[ADMIN]),
-    role("deployer", "ec2.amazonaws.com", allow("sts:AssumeRole")),
+    {**role("admin-for-ops", f"arn:aws:iam::{ACCOUNT}:root", policies=[ADMIN]), "AssumeRolePolicyDocument": doc({
+        "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "sts:AssumeRole",
+        "Condition": {"StringEquals": {"aws:PrincipalTag/team": "ops"}}})},
+    role("deployer", "ec2.amazonaws.com", allow("sts:AssumeRole", arn("role", "admin-for-session"))),
     role("bystander", "ec2.amazonaws.com", allow("sts:AssumeRole", arn("role", "admin-for-session"))),
     # names only the user "someone": no other principal of the account may assume it, whatever its policies
     role("admin-for-someone", arn("user", "someone"), policies=[ADMIN]),
@@ -205,3 +214,18 @@ def test_a_trust_naming_a_role_session_admits_that_role(answers, loaded):
     con.close()
     assert set(found) == {arn("role", "deployer")}, sorted(found)
     assert SESSION in found[arn("role", "deployer")].reason
+
+
+def test_principal_tags_decide_conditions_on_them(answers, escalation, loaded):
+    # the caller's tags are request context (aws:PrincipalTag/<key>): the trust admits team=ops outright and
+    # refuses team=dev, instead of both "if the tag matches"
+    assert answers["tagged-ops", "assume_admin_role"][7] == "Allowed"
+    assert ("tagged-dev", "assume_admin_role") not in answers
+    assert escalation["tagged-ops"]["status"] == "alarm"
+    assert escalation["tagged-dev"]["status"] == "ok", escalation["tagged-dev"]
+    from iamsql.policy.access.who import who_can
+
+    con = db.connect(loaded, read_only=True)
+    found = {a.principal.rsplit("/", 1)[-1]: a.decision for a in who_can(con, "sts:AssumeRole", arn("role", "admin-for-ops"))}
+    con.close()
+    assert found.get("tagged-ops") == "Allowed" and "tagged-dev" not in found, found

@@ -153,6 +153,7 @@ class Fingerprints:
             identity,
             self._attached(p.boundary),
             self._attached(p.trust),
+            p.tags,
         )
 
     def role_chains(self, principal_keys: list[str]) -> str:

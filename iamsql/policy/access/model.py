@@ -67,6 +67,7 @@ class Principal:
     identity: list[AttachedPolicy] = field(default_factory=list)
     boundary: AttachedPolicy | None = None
     trust: AttachedPolicy | None = None
+    tags: dict[str, str] | None = None  # the principal's IAM tags; None: not loaded
     reaches: dict[str, tuple[tuple, bool]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def reach(self, action: str) -> tuple[tuple, bool]:
@@ -152,6 +153,11 @@ class Principal:
                 ):
                     found = (position, statement.index, statement.sid)
         return found
+
+    @cached_property
+    def tag_context(self) -> dict[str, str]:
+        """The ``aws:PrincipalTag/<key>`` request context keys the principal's loaded tags set."""
+        return {f"aws:PrincipalTag/{key}": str(value) for key, value in (self.tags or {}).items()}
 
     @property
     def service_linked(self) -> bool:
@@ -298,6 +304,12 @@ def _attached(managed: dict[str, ManagedPolicy], arns_json, group: str | None = 
     return found
 
 
+def _tags(raw) -> dict[str, str] | None:
+    """A principal's tags as loaded (a JSON object of key to value); None when they were not loaded."""
+    tags = _json(raw)
+    return {str(k): "" if v is None else str(v) for k, v in tags.items()} if isinstance(tags, dict) else None
+
+
 def _unknown(label: str) -> list[AttachedPolicy]:
     return [AttachedPolicy(label, None)]
 
@@ -350,9 +362,9 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
         ("user", "aws_iam_user", "groups::varchar"),
         ("role", "aws_iam_role", "coalesce(assume_role_policy, assume_role_policy_std)::varchar"),
     ):
-        for arn, name, path, account, partition, raw, std, attached, boundary, more in con.execute(
+        for arn, name, path, account, partition, raw, std, attached, boundary, more, tags in con.execute(
             f"select arn, name, path, account_id, partition, inline_policies::varchar, inline_policies_std::varchar, "
-            f"attached_policy_arns::varchar, permissions_boundary_arn, {extra} from {table}{where}",
+            f"attached_policy_arns::varchar, permissions_boundary_arn, {extra}, tags::varchar from {table}{where}",
             params,
         ).fetchall():
             if arn is None:
@@ -397,7 +409,9 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
                     else AttachedPolicy(label, None)
                 )
             principals.setdefault(account, []).append(
-                Principal(arn, kind, name, path or "/", account, partition or "aws", identity, bound, trust)
+                Principal(
+                    arn, kind, name, path or "/", account, partition or "aws", identity, bound, trust, _tags(tags)
+                )
             )
     permission_sets: dict[str, dict[str, AttachedPolicy]] = {}
     try:

@@ -110,6 +110,11 @@ class Asker:
         self._delegating = delegating_trust(account.partition, account.account_id)
         self._sessions: dict[str, dict[str, list[str]]] = {}  # role -> the roles whose sessions its trust names
 
+    def _tags(self, principal: Principal) -> tuple:
+        """What of the principal's tags an answer shared with other principals may depend on: its tags when SCPs or
+        RCPs apply (they may test aws:PrincipalTag); a document that does is personal (keyed by the principal)."""
+        return tuple(sorted(principal.tag_context.items())) if self._guarded else ()
+
     def allowed_actions(self, principal: Principal, actions: frozenset[str]) -> frozenset[str]:
         """Of ``actions``, those the principal's identity side could allow (see ``may_allow``): the union of those
         each identity document's Allow statements apply to (``Policy.applying``, memoized per document)."""
@@ -144,6 +149,7 @@ class Asker:
         key = (
             (principal.arn, reach) if personal else reach,
             self._rails_signature,
+            self._tags(principal),
             action,
             resource,
             _frozen(context) if context else (),
@@ -191,6 +197,7 @@ class Asker:
             context={
                 **(rails.context() if rails else {}),
                 **(rails.resource_context() if rails else {}),
+                **principal.tag_context,
                 **(context or {}),
             },
             identity_policies=[a.policy for a in principal.identity],
@@ -240,7 +247,7 @@ class Asker:
         # ``request`` answers with, which depends on documents outside the reach
         reach = tuple([principal.reach(probe.action)[0] for probe in question.probes])
         unrestricted = None if self._guarded else principal.unrestricted_grant
-        key = (reach, unrestricted, named, question.id)
+        key = (reach, unrestricted, named, self._tags(principal), question.id)
         found = self._answers.get(key)
         if found is None:
             found = self._answers[key] = self._ask(principal, question)

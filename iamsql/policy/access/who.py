@@ -91,7 +91,7 @@ def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, actio
         defaults = {**(own.context() if own else {}), **(owner.resource_context() if owner else {})}
         result = evaluate(Request(
             action=action, resource=target, principal=principal.arn, principal_account=principal.account_id,
-            resource_account=resource_account, context={**defaults, **context},
+            resource_account=resource_account, context={**defaults, **principal.tag_context, **context},
             identity_policies=[a.policy for a in principal.identity], resource_policy=resource_policy,
             permission_boundaries=[principal.boundary.policy] if principal.boundary else [],
             scps=own.scps if own else [], rcps=owner.rcps if owner else [],
