@@ -89,7 +89,11 @@ USERS += [
     user("group-unknown", groups=["not-exported"]),
     user("policy-unknown", policies=[UNLOADED]),
     user("fully-known", allow("sts:AssumeRole")),
+    # a member of a group that has no policies at all (loaded, empty): nothing is unknown about it
+    user("empty-group-member", allow("s3:GetObject"), groups=["no-policies"]),
 ]
+GROUPS = [{"Path": "/", "GroupName": "no-policies", "GroupId": "AGPANOPOLICIES0000000", "Arn": arn("group", "no-policies"),
+           "CreateDate": "2024-01-01T00:00:00Z", "GroupPolicyList": [], "AttachedManagedPolicies": []}]
 # a trust that names the account and admits only callers tagged team=ops (attribute-based access)
 USERS += [
     user("tagged-ops", allow("sts:AssumeRole", arn("role", "admin-for-ops")), tags={"team": "ops"}),
@@ -117,7 +121,7 @@ def loaded(tmp_path_factory):
     folder = tmp_path_factory.mktemp("audit")
     export = folder / "gaad.json"
     export.write_text(json.dumps({
-        "UserDetailList": USERS, "GroupDetailList": [], "RoleDetailList": ROLES,
+        "UserDetailList": USERS, "GroupDetailList": GROUPS, "RoleDetailList": ROLES,
         "Policies": [aws_policy("AdministratorAccess", allow("*"))],
     }))
     path = folder / "audit.duckdb"
@@ -229,3 +233,11 @@ def test_principal_tags_decide_conditions_on_them(answers, escalation, loaded):
     found = {a.principal.rsplit("/", 1)[-1]: a.decision for a in who_can(con, "sts:AssumeRole", arn("role", "admin-for-ops"))}
     con.close()
     assert found.get("tagged-ops") == "Allowed" and "tagged-dev" not in found, found
+
+
+def test_a_group_without_policies_is_known_to_add_none(answers, escalation):
+    # get-account-authorization-details lists the group with empty policy lists: its members are judged
+    for question in ("full_admin", "iam_admin", "pass_any_role"):
+        assert answers["empty-group-member", question][7] == "ImplicitlyDenied", question
+        assert answers["empty-group-member", question][10] is None
+    assert escalation["empty-group-member"]["status"] == "ok", escalation["empty-group-member"]

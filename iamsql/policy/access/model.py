@@ -388,7 +388,9 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
                 else:
                     for member in memberships:
                         group = member.get("GroupName") if isinstance(member, dict) else member
-                        identity += groups.get((account, group)) or [
+                        # a group loaded without policies adds none; one not loaded at all is unknown
+                        found = groups.get((account, group))
+                        identity += found if found is not None else [
                             AttachedPolicy(f"the policies of group {group} (not loaded)", None, group=group)
                         ]
             else:
