@@ -68,6 +68,11 @@ def aws_policy(name: str, *statements) -> dict:
     }
 
 
+def customer_policy(policy_arn: str) -> dict:
+    name = policy_arn.rsplit("/", 1)[-1]
+    return {**aws_policy(name, allow("s3:ListAllMyBuckets")), "Arn": policy_arn, "AttachmentCount": 1}
+
+
 CREATE_AND_INVOKE = allow(["lambda:CreateFunction", "lambda:InvokeFunction"])
 ONLY_TO = {"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}}
 
@@ -91,6 +96,14 @@ USERS += [
     user("fully-known", allow("sts:AssumeRole")),
     # a member of a group that has no policies at all (loaded, empty): nothing is unknown about it
     user("empty-group-member", allow("s3:GetObject"), groups=["no-policies"]),
+]
+# rights scoped to the principal's own group or own customer-managed policy, next to the same rights on others
+MINE, THEIRS = arn("policy", "mine"), arn("policy", "theirs")
+USERS += [
+    user("version-own", allow("iam:CreatePolicyVersion", MINE), policies=[MINE]),
+    user("version-other", allow("iam:CreatePolicyVersion", THEIRS), policies=[MINE]),
+    user("put-own-group", allow("iam:PutGroupPolicy", arn("group", "no-policies")), groups=["no-policies"]),
+    user("put-other-group", allow("iam:PutGroupPolicy", arn("group", "elsewhere")), groups=["no-policies"]),
 ]
 GROUPS = [{"Path": "/", "GroupName": "no-policies", "GroupId": "AGPANOPOLICIES0000000", "Arn": arn("group", "no-policies"),
            "CreateDate": "2024-01-01T00:00:00Z", "GroupPolicyList": [], "AttachedManagedPolicies": []}]
@@ -122,7 +135,7 @@ def loaded(tmp_path_factory):
     export = folder / "gaad.json"
     export.write_text(json.dumps({
         "UserDetailList": USERS, "GroupDetailList": GROUPS, "RoleDetailList": ROLES,
-        "Policies": [aws_policy("AdministratorAccess", allow("*"))],
+        "Policies": [aws_policy("AdministratorAccess", allow("*")), customer_policy(MINE), customer_policy(THEIRS)],
     }))
     path = folder / "audit.duckdb"
     con = db.connect(path)
@@ -241,3 +254,14 @@ def test_a_group_without_policies_is_known_to_add_none(answers, escalation):
         assert answers["empty-group-member", question][7] == "ImplicitlyDenied", question
         assert answers["empty-group-member", question][10] is None
     assert escalation["empty-group-member"]["status"] == "ok", escalation["empty-group-member"]
+
+
+def test_rights_on_the_principals_own_group_or_policy_are_escalation(answers, escalation):
+    # a new default version of a policy attached to the user rewrites the user's own permissions
+    assert answers["version-own", "escalation:CreateNewPolicyVersion"][7] == "Allowed"
+    assert escalation["version-own"]["status"] == "alarm"
+    assert escalation["version-other"]["status"] == "ok", escalation["version-other"]
+    # an inline policy put on a group the user belongs to (one without policies too) applies to the user
+    assert answers["put-own-group", "escalation:PutGroupPolicy"][7] == "Allowed"
+    assert escalation["put-own-group"]["status"] == "alarm"
+    assert escalation["put-other-group"]["status"] == "ok", escalation["put-other-group"]

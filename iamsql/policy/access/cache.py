@@ -121,6 +121,7 @@ class Fingerprints:
             attached.personal,
             attached.inline,
             attached.group,
+            attached.arn,
         ]
 
     def _rails(self, rails: Guardrails) -> list:
@@ -154,6 +155,7 @@ class Fingerprints:
             self._attached(p.boundary),
             self._attached(p.trust),
             p.tags,
+            p.groups,
         )
 
     def role_chains(self, principal_keys: list[str]) -> str:

@@ -46,6 +46,7 @@ class AttachedPolicy:
     inline: bool = False
     group: str | None = None  # the group it reaches the principal through
     digest: str | None = None  # SHA-256 of the document's canonical JSON (keys sorted), for the answer cache
+    arn: str | None = None  # a managed policy's ARN
 
     @property
     def policy(self) -> Policy | None:
@@ -68,6 +69,7 @@ class Principal:
     boundary: AttachedPolicy | None = None
     trust: AttachedPolicy | None = None
     tags: dict[str, str] | None = None  # the principal's IAM tags; None: not loaded
+    groups: tuple[str, ...] = ()  # a user's groups, by name (those without policies too)
     reaches: dict[str, tuple[tuple, bool]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def reach(self, action: str) -> tuple[tuple, bool]:
@@ -153,6 +155,13 @@ class Principal:
                 ):
                     found = (position, statement.index, statement.sid)
         return found
+
+    @cached_property
+    def own_policies(self) -> tuple[str, ...]:
+        """The ARNs of the customer-managed policies attached to the principal, directly or through its groups:
+        whoever may rewrite one of them (a new default version) rewrites its own permissions."""
+        marker = f":iam::{self.account_id}:policy/"
+        return tuple(dict.fromkeys(a.arn for a in self.identity if a.arn and marker in a.arn))
 
     @cached_property
     def tag_context(self) -> dict[str, str]:
@@ -299,7 +308,9 @@ def _attached(managed: dict[str, ManagedPolicy], arns_json, group: str | None = 
         name = policy.name if policy else str(arn).rsplit("/", 1)[-1]
         label = f"{name} (via group {group})" if group else name
         found.append(
-            replace(policy.attached, label=label, group=group) if policy else AttachedPolicy(label, None, group=group)
+            replace(policy.attached, label=label, group=group, arn=arn)
+            if policy
+            else AttachedPolicy(label, None, group=group, arn=arn)
         )
     return found
 
@@ -381,6 +392,7 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
                 else _unknown(f"the managed policies attached to {owner} (not loaded)")
             )
             trust = None
+            names: list[str] = []
             if kind == "user":
                 memberships = _json(more)
                 if memberships is None:
@@ -388,6 +400,7 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
                 else:
                     for member in memberships:
                         group = member.get("GroupName") if isinstance(member, dict) else member
+                        names.append(str(group))
                         # a group loaded without policies adds none; one not loaded at all is unknown
                         found = groups.get((account, group))
                         identity += found if found is not None else [
@@ -412,7 +425,17 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
                 )
             principals.setdefault(account, []).append(
                 Principal(
-                    arn, kind, name, path or "/", account, partition or "aws", identity, bound, trust, _tags(tags)
+                    arn,
+                    kind,
+                    name,
+                    path or "/",
+                    account,
+                    partition or "aws",
+                    identity,
+                    bound,
+                    trust,
+                    _tags(tags),
+                    tuple(names),
                 )
             )
     permission_sets: dict[str, dict[str, AttachedPolicy]] = {}

@@ -13,7 +13,8 @@ from iamsql.common import yamltext
 from iamsql.errors import IamsqlError, first_line
 from iamsql.policy.catalog import probe_resources
 
-TARGETS = ("self", "user", "role", "group", "policy", "any", "catalog", "*")
+TARGETS = ("self", "user", "role", "group", "policy", "any", "catalog", "*", "own_group", "own_policy")
+OWN = ("self", "own_group", "own_policy")  # targets that depend on the principal asked about
 PROBE = "iamsql-probe"
 
 
@@ -41,7 +42,7 @@ class Question:
     @cached_property
     def asks_self(self) -> bool:
         """Whether a probe may be asked on the principal itself (its answer then names the principal)."""
-        return any("self" in p.targets for p in self.probes)
+        return any(t in OWN for p in self.probes for t in p.targets)
 
 
 PASSED_TO_SERVICE = "iam:PassedToService"

@@ -253,6 +253,22 @@ class Asker:
             found = self._answers[key] = self._ask(principal, question)
         return found
 
+    def _alternatives(self, principal: Principal, target: str, action: str) -> list[tuple[str, ...]]:
+        """The resources a probe's target stands for, as alternatives (any one is enough), each the resources of
+        one request (all must be allowed): ``own_group`` is each of a user's groups, ``own_policy`` each
+        customer-managed policy attached to the principal; the other targets are one request."""
+        account = self.account
+        if target == "own_group":
+            prefix = f"arn:{account.partition}:iam::{account.account_id}:group/"
+            return [((account.groups.get(name) or (prefix + name,))[0],) for name in principal.groups]
+        if target == "own_policy":
+            return [(arn,) for arn in principal.own_policies]
+        return [
+            resources_for(
+                target, action, partition=account.partition, account_id=account.account_id, self_arn=principal.arn
+            )
+        ]
+
     def passing(self, principal: Principal, question: Question, role_arn: str) -> tuple[str, list[Evaluation]]:
         """The question's decision and evaluations with its ``iam:PassRole`` requests asked on the loaded role
         ``role_arn`` instead of a role no policy names (``pass_admin_rows``); not kept (the answers of
@@ -270,19 +286,14 @@ class Asker:
             for target in probe.targets:
                 if target == "self" and not _can_be_self(probe.action, principal):
                     continue
-                result = None
-                for resource in resources_for(
-                    target,
-                    probe.action,
-                    partition=self.account.partition,
-                    account_id=self.account.account_id,
-                    self_arn=principal.arn,
-                ):
-                    answer = self.request(principal, probe.action, resource, context=dict(probe.context) or None)
-                    if result is None or RANK[answer.decision] < RANK[result.decision]:
-                        result = answer
-                if best is None or RANK[result.decision] > RANK[best.decision]:
-                    best = result
+                for resources in self._alternatives(principal, target, probe.action):
+                    result = None
+                    for resource in resources:
+                        answer = self.request(principal, probe.action, resource, context=dict(probe.context) or None)
+                        if result is None or RANK[answer.decision] < RANK[result.decision]:
+                            result = answer
+                    if best is None or RANK[result.decision] > RANK[best.decision]:
+                        best = result
             if best is None:
                 return "ImplicitlyDenied", []
             used.append(best)
