@@ -7,7 +7,7 @@ description: >-
   denied; iam:PassRole is asked with iam:PassedToService set to the service the path passes the role to, on any
   role or on a role with administrator power whose trust admits that service; for roles it could assume, its
   identity policies and the role's trust policy must both allow sts:AssumeRole, following chains of up to three
-  roles. A path that holds only under conditions still counts.
+  roles to a role that is an administrator or has a path of its own. A path that holds only under conditions still counts.
   A principal whose policies are not all loaded, and that has no path in what is loaded, is skipped.
 severity: high
 resource_type: AWS::IAM::Principal
@@ -29,13 +29,13 @@ with principal as (
 path as (
   select principal_arn, account_id,
     case
-      when question = 'assume_admin_role' then 'AssumeRole ' || detail
+      when question in ('assume_admin_role', 'assume_escalating_role') then 'AssumeRole ' || detail
       when detail is not null then substr(question, 12) || ' ' || detail
       else substr(question, 12)
     end as path_name,
     decision, granted_by, missing
   from iam_principal_access
-  where question like 'escalation:%' or question = 'assume_admin_role'
+  where question like 'escalation:%' or question in ('assume_admin_role', 'assume_escalating_role')
 ),
 summary as (
   select principal_arn, account_id,

@@ -105,6 +105,11 @@ USERS += [
     user("put-own-group", allow("iam:PutGroupPolicy", arn("group", "no-policies")), groups=["no-policies"]),
     user("put-other-group", allow("iam:PutGroupPolicy", arn("group", "elsewhere")), groups=["no-policies"]),
 ]
+# a role that may attach policies to itself, and a user that may assume it (its trust defers to the account)
+USERS += [
+    user("hopper", allow("sts:AssumeRole", arn("role", "self-attacher"))),
+    user("hopper-elsewhere", allow("sts:AssumeRole", arn("role", "harmless-for-account"))),
+]
 GROUPS = [{"Path": "/", "GroupName": "no-policies", "GroupId": "AGPANOPOLICIES0000000", "Arn": arn("group", "no-policies"),
            "CreateDate": "2024-01-01T00:00:00Z", "GroupPolicyList": [], "AttachedManagedPolicies": []}]
 # a trust that names the account and admits only callers tagged team=ops (attribute-based access)
@@ -119,6 +124,8 @@ ROLES = [
     {**role("admin-for-ops", f"arn:aws:iam::{ACCOUNT}:root", policies=[ADMIN]), "AssumeRolePolicyDocument": doc({
         "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "sts:AssumeRole",
         "Condition": {"StringEquals": {"aws:PrincipalTag/team": "ops"}}})},
+    role("self-attacher", f"arn:aws:iam::{ACCOUNT}:root", allow("iam:AttachRolePolicy", arn("role", "self-attacher"))),
+    role("harmless-for-account", f"arn:aws:iam::{ACCOUNT}:root", allow("s3:GetObject")),
     role("deployer", "ec2.amazonaws.com", allow("sts:AssumeRole", arn("role", "admin-for-session"))),
     role("bystander", "ec2.amazonaws.com", allow("sts:AssumeRole", arn("role", "admin-for-session"))),
     # names only the user "someone": no other principal of the account may assume it, whatever its policies
@@ -265,3 +272,12 @@ def test_rights_on_the_principals_own_group_or_policy_are_escalation(answers, es
     assert answers["put-own-group", "escalation:PutGroupPolicy"][7] == "Allowed"
     assert escalation["put-own-group"]["status"] == "alarm"
     assert escalation["put-other-group"]["status"] == "ok", escalation["put-other-group"]
+
+
+def test_assuming_a_role_that_can_escalate_is_escalation(answers, escalation):
+    # the user becomes the role, which may attach any policy to itself: the user may end up with anything
+    row = answers["hopper", "assume_escalating_role"]
+    assert row[7] == "Allowed" and row[11] == arn("role", "self-attacher")
+    assert escalation["hopper"]["status"] == "alarm"
+    assert "self-attacher" in escalation["hopper"]["reason"]
+    assert escalation["hopper-elsewhere"]["status"] == "ok", escalation["hopper-elsewhere"]

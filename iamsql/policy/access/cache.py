@@ -36,6 +36,7 @@ from iamsql.policy.access.tables import (
     ADMIN_QUESTIONS,
     Asker,
     PrincipalAnswers,
+    chain_answer,
     policy_subjects,
     role_rows,
     role_trust_rows,
@@ -90,7 +91,7 @@ QUESTION = [column for column, _ in ACCESS_TABLES["iam_principal_access"]].index
 def _admin_rows(table: str, rows: list[tuple]) -> list[tuple]:
     """Of a unit's rows, those a build reads again after writing them: the administrator answers of a principal
     (``AnswerCache.admin_answers``, for the role chains)."""
-    return [row for row in rows if row[QUESTION] in ADMIN_QUESTIONS] if table == "iam_principal_access" else []
+    return [row for row in rows if chain_answer(row)] if table == "iam_principal_access" else []
 
 
 class Fingerprints:
@@ -376,8 +377,9 @@ class AnswerCache:
             self.con.unregister(STAGED)
 
     def admin_answers(self, keys: list[str]) -> list[tuple]:
-        """The ``iam_principal_access`` rows of the units ``keys`` that answer ``ADMIN_QUESTIONS``, in order:
-        computed by this build or kept (one query for those)."""
+        """The ``iam_principal_access`` rows of the units ``keys`` that the role chains read (``chain_answer``:
+        ``ADMIN_QUESTIONS`` and open escalation paths), in order: computed by this build or kept (one query for
+        those)."""
         table = "iam_principal_access"
         wanted = set(ADMIN_QUESTIONS)
         kept = [key for key in keys if (table, key) not in self.computed]
@@ -388,7 +390,8 @@ class AnswerCache:
             try:
                 found = self.con.execute(
                     f"select k.cache_key, {names} from {STAGED} k join {ACCESS_CACHE_ROWS[table]} r using (cache_key) "
-                    "where r.question in (select unnest(?::varchar[])) order by k.position, r.seq",
+                    "where r.question in (select unnest(?::varchar[])) or (r.question like 'escalation:%' "
+                    "and r.decision in ('Allowed', 'AllowedIf')) order by k.position, r.seq",
                     [sorted(wanted)],
                 ).fetchall()
             finally:
@@ -399,7 +402,7 @@ class AnswerCache:
             row
             for key in keys
             for row in (self.computed[table, key] if (table, key) in self.computed else stored.get(key, ()))
-            if row[QUESTION] in wanted
+            if chain_answer(row)
         ]
 
     def fill(self, units: list[Unit], prefix: str = "", filled: Iterable[str] = ()) -> dict[str, int]:

@@ -488,13 +488,38 @@ def pass_admin_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -
     return rows
 
 
+def chain_answer(row: tuple) -> bool:
+    """Whether a principal's ``iam_principal_access`` row is one the role chains read (``assume_admin_rows``): an
+    administrator answer, or an escalation path that is open."""
+    return row[5] in ADMIN_QUESTIONS or (row[5].startswith("escalation:") and row[7] in POSSIBLE)
+
+
 def assume_admin_rows(asker: Asker, principal_answers: list[tuple]) -> list[tuple]:
     """Roles with administrator power (``full_admin`` or ``iam_admin``) that each principal without that power
     may assume, directly or through a chain of at most ``MAX_CHAIN`` roles: the identity side and the role's trust
-    policy must both allow ``sts:AssumeRole``."""
+    policy must both allow ``sts:AssumeRole``. Then, as ``assume_escalating_role``, roles without that power but
+    with an open escalation path that the principals reaching no administrator role may assume so (whoever
+    assumes such a role can take its path)."""
+    admins = {row[1] for row in principal_answers if row[7] in POSSIBLE and row[5] in ADMIN_QUESTIONS}
+    rows = _assume_rows(asker, admins, admins, "assume_admin_role", "assume a role with administrator power")
+    escalating = {
+        row[1] for row in principal_answers if row[7] in POSSIBLE and row[5].startswith("escalation:")
+    } - admins
+    done = admins | {row[1] for row in rows}
+    return rows + _assume_rows(
+        asker, escalating, done, "assume_escalating_role", "assume a role with a privilege-escalation path"
+    )
+
+
+def _assume_rows(
+    asker: Asker, powerful_principals: set[str], excluded: set[str], question: str, title: str
+) -> list[tuple]:
+    """The ``question`` rows of the principals not ``excluded`` that may assume a role of ``powerful_principals``,
+    directly or through a chain of at most ``MAX_CHAIN`` roles (``assume_admin_rows``)."""
     account = asker.account
-    powerful_principals = {row[1] for row in principal_answers if row[7] in POSSIBLE and row[5] in ADMIN_QUESTIONS}
     powerful = {arn for arn in powerful_principals if account.role(arn) is not None}
+    if not powerful:
+        return []
     # role -> chain from it to a powerful role; sorted, so that the role a principal is shown to reach does not
     # depend on the order of a set (which changes with the interpreter's string hashing)
     targets = {arn: [arn] for arn in sorted(powerful)}
@@ -512,6 +537,7 @@ def assume_admin_rows(asker: Asker, principal_answers: list[tuple]) -> list[tupl
         p
         for p in account.principals
         if p.arn not in powerful_principals
+        and p.arn not in excluded
         and not p.service_linked
         and (anyone_somewhere or p.arn in named_anywhere or asker.may_allow(p, "sts:AssumeRole"))
     ]
@@ -569,8 +595,8 @@ def assume_admin_rows(asker: Asker, principal_answers: list[tuple]) -> list[tupl
                 principal.kind,
                 principal.name,
                 principal.path,
-                "assume_admin_role",
-                "assume a role with administrator power",
+                question,
+                title,
                 decision,
                 granted,
                 _json_text(conditions),
