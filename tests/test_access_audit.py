@@ -110,8 +110,16 @@ USERS += [
     user("hopper", allow("sts:AssumeRole", arn("role", "self-attacher"))),
     user("hopper-elsewhere", allow("sts:AssumeRole", arn("role", "harmless-for-account"))),
 ]
+# iam:AddUserToGroup on one group: an administrators' group (with no member yet), or a group without policies
+USERS += [
+    user("joiner", allow("iam:AddUserToGroup", arn("group", "administrators"))),
+    user("joiner-elsewhere", allow("iam:AddUserToGroup", arn("group", "no-policies"))),
+]
 GROUPS = [{"Path": "/", "GroupName": "no-policies", "GroupId": "AGPANOPOLICIES0000000", "Arn": arn("group", "no-policies"),
-           "CreateDate": "2024-01-01T00:00:00Z", "GroupPolicyList": [], "AttachedManagedPolicies": []}]
+           "CreateDate": "2024-01-01T00:00:00Z", "GroupPolicyList": [], "AttachedManagedPolicies": []},
+          {"Path": "/", "GroupName": "administrators", "GroupId": "AGPAADMINISTRATORS000",
+           "Arn": arn("group", "administrators"), "CreateDate": "2024-01-01T00:00:00Z", "GroupPolicyList": [],
+           "AttachedManagedPolicies": attached([ADMIN])}]
 # a trust that names the account and admits only callers tagged team=ops (attribute-based access)
 USERS += [
     user("tagged-ops", allow("sts:AssumeRole", arn("role", "admin-for-ops")), tags={"team": "ops"}),
@@ -281,3 +289,11 @@ def test_assuming_a_role_that_can_escalate_is_escalation(answers, escalation):
     assert escalation["hopper"]["status"] == "alarm"
     assert "self-attacher" in escalation["hopper"]["reason"]
     assert escalation["hopper-elsewhere"]["status"] == "ok", escalation["hopper-elsewhere"]
+
+
+def test_joining_one_administrators_group_is_escalation(answers, escalation):
+    # AddUserToGroup scoped to a group whose policies make its members administrators still escalates
+    row = answers["joiner", "escalation:AddUserToGroup"]
+    assert row[7] == "Allowed" and row[11] == f"joining {arn('group', 'administrators')}"
+    assert escalation["joiner"]["status"] == "alarm"
+    assert escalation["joiner-elsewhere"]["status"] == "ok", escalation["joiner-elsewhere"]

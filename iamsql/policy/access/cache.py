@@ -159,8 +159,13 @@ class Fingerprints:
             p.groups,
         )
 
-    def role_chains(self, principal_keys: list[str]) -> str:
-        return self._key("assume_admin_role", self.rails, principal_keys)
+    def role_chains(self, principal_keys: list[str], account: AccountModel) -> str:
+        """The key of the rows that depend on every principal (``tables.role_rows``): their keys, and the groups'
+        policies (a group with administrator power may have no member yet)."""
+        groups = [
+            [name, arn, [self._attached(a) for a in policies]] for name, (arn, policies) in sorted(account.groups.items())
+        ]
+        return self._key("assume_admin_role", self.rails, principal_keys, groups)
 
     def subject(self, resource: str, kind: str, policies: list[AttachedPolicy]) -> str:
         return self._key("policy", resource, kind, [self._attached(a) for a in policies])
@@ -451,7 +456,7 @@ def account_units(
         def chains() -> list[tuple]:  # from every principal's administrator answers, kept or just computed
             return role_rows(answers, cache.admin_answers(principal_keys))
 
-        units += [*principals, Unit(account_id, table, fingerprints.role_chains(principal_keys), chains)]
+        units += [*principals, Unit(account_id, table, fingerprints.role_chains(principal_keys, account), chains)]
     if "iam_policy_access" in tables:
         table = "iam_policy_access"
         asker = Asker(account)  # each policy on its own: no guardrails

@@ -273,9 +273,12 @@ class Asker:
         """The question's decision and evaluations with its ``iam:PassRole`` requests asked on the loaded role
         ``role_arn`` instead of a role no policy names (``pass_admin_rows``); not kept (the answers of
         ``question`` are kept by its id)."""
-        probes = tuple(
-            replace(p, targets=(role_arn,)) if _passes_role(p) else p for p in question.probes
-        )
+        return self.asking_on(principal, question, _passes_role, role_arn)
+
+    def asking_on(self, principal: Principal, question: Question, which, arn: str) -> tuple[str, list[Evaluation]]:
+        """The question's decision and evaluations with the probes ``which`` picks asked on the resource ``arn``
+        only; not kept (the answers of ``question`` are kept by its id)."""
+        probes = tuple(replace(p, targets=(arn,)) if which(p) else p for p in question.probes)
         return self._ask(principal, Question(question.id, question.title, probes))
 
     def _ask(self, principal: Principal, question: Question) -> tuple[str, list[Evaluation]]:
@@ -300,6 +303,11 @@ class Asker:
             if RANK[best.decision] < RANK[decision]:
                 decision = best.decision
         return decision, used
+
+
+def _joins_group(probe) -> bool:
+    """Whether the probe is an ``iam:AddUserToGroup`` request on a group of the account."""
+    return probe.action.lower() == "iam:addusertogroup" and "group" in probe.targets
 
 
 def _passes_role(probe) -> bool:
@@ -416,7 +424,73 @@ def principal_rows(asker: Asker, questions: tuple[Question, ...]) -> list[tuple]
 def role_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> list[tuple]:
     """The rows that depend on every principal's administrator answers: the roles with that power each principal
     may assume (``assume_admin_rows``) or pass to a service (``pass_admin_rows``)."""
-    return assume_admin_rows(answers.asker, principal_answers) + pass_admin_rows(answers, principal_answers)
+    return (
+        assume_admin_rows(answers.asker, principal_answers)
+        + pass_admin_rows(answers, principal_answers)
+        + join_admin_group_rows(answers)
+    )
+
+
+def admin_groups(asker: Asker, questions: tuple[Question, ...]) -> list[str]:
+    """The ARNs of the account's groups whose own policies give administrator power (``full_admin`` or
+    ``iam_admin``) to a member, sorted."""
+    account = asker.account
+    admin = [q for q in questions if q.id in ADMIN_QUESTIONS]
+    found = []
+    for name, (group_arn, policies) in sorted(account.groups.items()):
+        if not policies:
+            continue
+        holder = f"arn:{account.partition}:iam::{account.account_id}:user/iamsql-holder"
+        member = Principal(holder, "user", "iamsql-holder", "/", account.account_id, account.partition, policies)
+        if any(asker.question(member, q)[0] in POSSIBLE for q in admin):
+            found.append(group_arn)
+    return found
+
+
+def join_admin_group_rows(answers: PrincipalAnswers) -> list[tuple]:
+    """Escalation paths through ``iam:AddUserToGroup`` that a user takes only by joining a particular group whose
+    policies give administrator power: its statements name that group (not every group). One row per user and
+    path, its ``detail`` the group joined; paths already open on any group have their row in
+    ``PrincipalAnswers``."""
+    asker, questions = answers.asker, answers.questions
+    account = asker.account
+    paths = [q for q in questions if q.id.startswith("escalation:") and any(_joins_group(p) for p in q.probes)]
+    users = [p for p in account.principals if p.kind == "user" and asker.may_allow(p, "iam:AddUserToGroup")]
+    if not paths or not users:
+        return []
+    groups = admin_groups(asker, questions)
+    rows = []
+    for principal in users:
+        allowed = asker.allowed_actions(principal, answers.probe_actions)
+        mine = {(account.groups.get(name) or ("",))[0] for name in principal.groups}
+        for question in paths:
+            if not question.actions <= allowed or asker.question(principal, question, allowed)[0] in SHOWN:
+                continue
+            for group_arn in groups:
+                if group_arn in mine:
+                    continue  # already a member: joining it gives nothing
+                decision, used = asker.asking_on(principal, question, _joins_group, group_arn)
+                if decision not in POSSIBLE:
+                    continue
+                granted, conditions, missing = _labels(principal, used)
+                rows.append(
+                    (
+                        account.account_id,
+                        principal.arn,
+                        principal.kind,
+                        principal.name,
+                        principal.path,
+                        question.id,
+                        question.title,
+                        decision,
+                        granted,
+                        _json_text(conditions),
+                        missing,
+                        f"joining {group_arn}",
+                    )
+                )
+                break
+    return rows
 
 
 def _powerful_roles(account: AccountModel, principal_answers: list[tuple]) -> list[str]:
