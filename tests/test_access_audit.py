@@ -297,3 +297,31 @@ def test_joining_one_administrators_group_is_escalation(answers, escalation):
     assert row[7] == "Allowed" and row[11] == f"joining {arn('group', 'administrators')}"
     assert escalation["joiner"]["status"] == "alarm"
     assert escalation["joiner-elsewhere"]["status"] == "ok", escalation["joiner-elsewhere"]
+
+
+def test_who_can_lists_principals_of_another_loaded_account(tmp_path):
+    # a role of this account trusts the account 444455556666, whose IAM data is loaded too: its user allowed
+    # sts:AssumeRole on the role is named (trust and identity policy both allow it), the one without is not
+    other = "444455556666"
+    trusting = role("admin-for-partner", f"arn:aws:iam::{other}:root", policies=[ADMIN])
+    partner_users = []
+    for name, statements in (("partner-deployer", [allow("sts:AssumeRole", arn("role", "admin-for-partner"))]),
+                             ("partner-reader", [allow("s3:GetObject")])):
+        found = user(name, *statements)
+        found["Arn"] = f"arn:aws:iam::{other}:user/{name}"
+        partner_users.append(found)
+    (tmp_path / "mine.json").write_text(json.dumps({
+        "UserDetailList": [], "GroupDetailList": [], "RoleDetailList": [trusting],
+        "Policies": [aws_policy("AdministratorAccess", allow("*"))]}))
+    (tmp_path / "partner.json").write_text(json.dumps({
+        "UserDetailList": partner_users, "GroupDetailList": [], "RoleDetailList": [], "Policies": []}))
+    con = db.connect(tmp_path / "two.duckdb")
+    load_paths(con, [tmp_path / "mine.json", tmp_path / "partner.json"], as_of="2024-06-01T00:00:00Z")
+    from iamsql.policy.access.who import who_can
+
+    found = {a.principal: a for a in who_can(con, "sts:AssumeRole", arn("role", "admin-for-partner"))}
+    con.close()
+    deployer = f"arn:aws:iam::{other}:user/partner-deployer"
+    assert found[deployer].decision == "Allowed" and found[deployer].account_id == other
+    assert f"arn:aws:iam::{other}:user/partner-reader" not in found
+    assert f"arn:aws:iam::{other}:root" in found  # the account as a whole stays listed

@@ -181,22 +181,40 @@ class Asker:
                 return found
         return result
 
+    def assume_across(
+        self, principal: Principal, role: Principal, role_account: str, role_rails: Guardrails | None
+    ) -> Evaluation:
+        """``sts:AssumeRole`` by the principal (of this asker's account) of a role of another loaded account: its
+        own identity policies, boundary and SCPs, the role's trust policy and its account's RCPs."""
+        return self._evaluate(
+            principal, "sts:AssumeRole", role.arn, role.trust.policy, None, across=(role_account, role_rails)
+        )
+
     def _evaluate(
-        self, principal: Principal, action: str, resource: str, resource_policy, context, caller: str | None = None
+        self,
+        principal: Principal,
+        action: str,
+        resource: str,
+        resource_policy,
+        context,
+        caller: str | None = None,
+        across: tuple[str, Guardrails | None] | None = None,
     ) -> Evaluation:
         """The engine's answer. When documents that are not loaded make it ``Unknown`` but the loaded ones already
         allow the request, the power is shown (it holds unless a missing document denies it), with the missing
-        documents listed; otherwise it stays ``Unknown``."""
+        documents listed; otherwise it stays ``Unknown``. ``across``: the resource is in another account (its id
+        and guardrails), not the principal's."""
         rails = self.rails
+        owner = across[1] if across else rails
         request = Request(
             action=action,
             resource=resource,
             principal=caller or principal.arn,
             principal_account=principal.account_id,
-            resource_account=self.account.account_id,
+            resource_account=across[0] if across else self.account.account_id,
             context={
                 **(rails.context() if rails else {}),
-                **(rails.resource_context() if rails else {}),
+                **(owner.resource_context() if owner else {}),
                 **principal.tag_context,
                 **(context or {}),
             },
@@ -204,8 +222,8 @@ class Asker:
             resource_policy=resource_policy,
             permission_boundaries=[principal.boundary.policy] if principal.boundary else [],
             scps=rails.scps if rails else [],
-            rcps=rails.rcps if rails else [],
-            management_account_id=rails.management_account_id if rails else None,
+            rcps=owner.rcps if owner else [],
+            management_account_id=(rails or owner).management_account_id if (rails or owner) else None,
             unknown_context=True,
         )
         result = evaluate(request)

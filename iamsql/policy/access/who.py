@@ -113,8 +113,10 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
         raise IamsqlError(f"action must look like service:Name, got {action!r}")
     answers: list[Answer] = []
     rails = guardrails(con)
-    for account in load_accounts(con):
-        asker = Asker(account, rails.get(account.account_id))
+    accounts = load_accounts(con)
+    askers = {account.account_id: Asker(account, rails.get(account.account_id)) for account in accounts}
+    for account in accounts:
+        asker = askers[account.account_id]
         target = resource or probe_resources(action, partition=account.partition, account_id=account.account_id,
                                              name=PROBE)[0]
         if resource and action.lower() in TRUST_ACTIONS and account.role(resource) is None:
@@ -135,6 +137,8 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
         answers += _through_roles(asker, found)
         if resource_policy is not None and resource:
             answers += _outside(account, resource, rails.get(account.account_id))
+            if trusting is not None:
+                answers += _loaded_elsewhere(askers, account, trusting, rails.get(account.account_id))
     return sorted(answers, key=lambda a: (a.account_id, -RANK.get(a.decision, 0), a.principal))
 
 
@@ -168,6 +172,23 @@ def _through_roles(asker: Asker, found: dict[str, Answer], depth: int = 3) -> li
         if not frontier:
             break
     return list(reached.values())
+
+
+def _loaded_elsewhere(askers: dict[str, Asker], account: AccountModel, role: Principal, rails=None) -> list[Answer]:
+    """The principals of the other loaded accounts that may assume the role: the role's trust policy (it names
+    their account or them) and their own policies, boundaries and SCPs must all allow it."""
+    answers = []
+    for other, asker in askers.items():
+        if other == account.account_id:
+            continue
+        for principal in asker.account.principals:
+            result = asker.assume_across(principal, role, account.account_id, rails)
+            if result.decision in POSSIBLE:
+                granted, missing, groups = _labels(principal, result)
+                answers.append(Answer(principal.arn, principal.kind, other, result.decision,
+                                      "cross-account, from another loaded account", granted,
+                                      list(result.conditions), missing, result.reason))
+    return answers
 
 
 def _arn_account(arn: str | None) -> str | None:
