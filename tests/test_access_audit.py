@@ -83,6 +83,8 @@ USERS = [
     # iam:PassRole on one role: the administrator role Lambda may assume, or a harmless one
     user("pass-admin", CREATE_AND_INVOKE, allow("iam:PassRole", arn("role", "admin-lambda"))),
     user("pass-harmless", CREATE_AND_INVOKE, allow("iam:PassRole", arn("role", "harmless"))),
+    # a role Lambda may assume that may attach any policy to itself: code running as it can make it an administrator
+    user("pass-self-attacher", CREATE_AND_INVOKE, allow("iam:PassRole", arn("role", "lambda-self-attacher"))),
     # the administrator role only EC2 may assume cannot be handed to Lambda
     user("pass-admin-ec2", CREATE_AND_INVOKE, allow("iam:PassRole", arn("role", "admin-ec2"))),
 ]
@@ -141,6 +143,7 @@ ROLES = [
     role("admin-lambda", "lambda.amazonaws.com", policies=[ADMIN]),
     role("admin-ec2", "ec2.amazonaws.com", policies=[ADMIN]),
     role("harmless", "lambda.amazonaws.com", allow("logs:PutLogEvents")),
+    role("lambda-self-attacher", "lambda.amazonaws.com", allow("iam:AttachRolePolicy", arn("role", "lambda-self-attacher"))),
 ]
 
 
@@ -196,6 +199,9 @@ def test_passrole_on_one_administrator_role_opens_the_path(answers, escalation):
     assert "admin-lambda" in escalation["pass-admin"]["reason"]
     # a harmless role gives nothing more, and an administrator role Lambda cannot assume cannot run a function
     assert escalation["pass-harmless"]["status"] == "ok", escalation["pass-harmless"]
+    # a role with an escalation path of its own is as good as an administrator role to pass
+    row = answers["pass-self-attacher", LAMBDA_PATH]
+    assert row[7] == "Allowed" and row[11] == f"passing {arn('role', 'lambda-self-attacher')}"
     assert escalation["pass-admin-ec2"]["status"] == "ok", escalation["pass-admin-ec2"]
 
 

@@ -512,14 +512,12 @@ def join_admin_group_rows(answers: PrincipalAnswers) -> list[tuple]:
 
 
 def _powerful_roles(account: AccountModel, principal_answers: list[tuple]) -> list[str]:
-    """The account's roles with administrator power (``full_admin`` or ``iam_admin`` possible), sorted."""
-    return sorted(
-        {
-            row[1]
-            for row in principal_answers
-            if row[7] in POSSIBLE and row[5] in ADMIN_QUESTIONS and account.role(row[1]) is not None
-        }
-    )
+    """The account's roles with administrator power (``full_admin`` or ``iam_admin`` possible), then those with
+    an open escalation path of their own (code running as one can take it), each part sorted."""
+    roles = [row for row in principal_answers if row[7] in POSSIBLE and account.role(row[1]) is not None]
+    admins = sorted({row[1] for row in roles if row[5] in ADMIN_QUESTIONS})
+    escalating = sorted({row[1] for row in roles if row[5].startswith("escalation:")} - set(admins))
+    return admins + escalating
 
 
 def _service_may_assume(role: Principal, service: str | None) -> bool:
@@ -534,8 +532,9 @@ def _service_may_assume(role: Principal, service: str | None) -> bool:
 
 def pass_admin_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> list[tuple]:
     """Escalation paths through ``iam:PassRole`` that a principal takes only by passing a particular loaded role
-    with administrator power: its PassRole statements name that role (not every role), every other request of the
-    path is allowed, and the role's trust admits the service the path passes it to. One row per principal and
+    with administrator power or an open escalation path of its own: its PassRole statements name that role (not
+    every role), every other request of the path is allowed, and the role's trust admits the service the path
+    passes it to. One row per principal and
     path, its ``detail`` the role passed; paths already open on any role have their row in ``PrincipalAnswers``."""
     asker, questions = answers.asker, answers.questions
     account = asker.account
