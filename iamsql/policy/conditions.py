@@ -24,6 +24,7 @@ import base64
 import binascii
 import ipaddress
 import operator as op
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -33,6 +34,7 @@ from iamsql.policy.matching import compile_regex, glob_to_regex, has_wildcard
 from iamsql.policy.variables import Template, parse_template
 
 _MISSING = object()
+_YEAR_MONTH = re.compile(r"\d{4}-\d{2}")
 
 
 def normalize_context_value(value):
@@ -82,8 +84,12 @@ def parse_date(text: str) -> float | None:
     number = parse_number(text)
     if number is not None:
         return number
+    text = text.strip()
+    if _YEAR_MONTH.fullmatch(text):
+        # W3C's ISO 8601 profile also allows a year and month alone (YYYY-MM): the first instant of that month.
+        text += "-01"
     try:
-        moment = datetime.fromisoformat(text.strip())
+        moment = datetime.fromisoformat(text)
     except ValueError:
         return None
     if moment.tzinfo is None:

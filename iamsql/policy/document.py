@@ -13,7 +13,7 @@ from urllib.parse import unquote
 
 from iamsql.errors import PolicyError
 from iamsql.policy.conditions import Condition, compile_conditions
-from iamsql.policy.matching import PatternSet, compile_regex, glob_to_regex, has_wildcard
+from iamsql.policy.matching import PatternSet, has_wildcard
 from iamsql.policy.variables import parse_template
 
 VARIABLES_VERSION = "2012-10-17"
@@ -38,7 +38,6 @@ class PrincipalSpec:
 
     wildcard: bool  # "*" or {"AWS": "*"}: everyone, anonymous included
     arns: frozenset  # exact IAM/STS ARNs named (account ids turned into root ARNs)
-    arn_patterns: tuple  # compiled regexes for ARNs written with wildcards
     accounts: frozenset  # account ids named through their root ARN or 12-digit id
     roles: frozenset  # (account, role name) of every role ARN named
     services: frozenset  # lower-cased service principals
@@ -147,7 +146,7 @@ def _compile_principal(value, element: str) -> PrincipalSpec:
     if not isinstance(value, dict):
         raise PolicyError(f'{element} must be "*" or an object such as {{"AWS": ...}}')
     wildcard = False
-    arns, patterns, accounts, roles = set(), [], set(), set()
+    arns, accounts, roles = set(), set(), set()
     services, federated, canonical = set(), set(), set()
     for principal_type, raw in value.items():
         kind = next((t for t in PRINCIPAL_TYPES if t.lower() == str(principal_type).lower()), None)
@@ -166,7 +165,9 @@ def _compile_principal(value, element: str) -> PrincipalSpec:
                 arns.add(account_root_arn(item))
                 accounts.add(item)
             elif has_wildcard(item):
-                patterns.append(compile_regex(glob_to_regex(item)))
+                # Only "*" alone stands for principals (IAM User Guide, "AWS JSON policy elements: Principal": a
+                # wildcard cannot match part of a principal name or ARN); AWS refuses such a document.
+                raise PolicyError(f"{element} {kind} {item!r}: a wildcard cannot match part of a principal")
             else:
                 arns.add(item)
                 parts = item.split(":", 5)
@@ -178,7 +179,6 @@ def _compile_principal(value, element: str) -> PrincipalSpec:
     return PrincipalSpec(
         wildcard,
         frozenset(arns),
-        tuple(patterns),
         frozenset(accounts),
         frozenset(roles),
         frozenset(services),

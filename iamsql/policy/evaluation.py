@@ -209,7 +209,7 @@ def match_principal(spec: PrincipalSpec, who: Principal) -> str | None:
         return DIRECT if who.arn in spec.federated else None
     if kind == CANONICAL_USER:
         return DIRECT if who.arn in spec.canonical_users else None
-    if who.arn in spec.arns or any(p.match(who.arn) for p in spec.arn_patterns):
+    if who.arn in spec.arns:
         return ROLE_ARN if kind == ROLE else DIRECT
     if kind in (ROLE, SESSION) and (who.account, who.name) in spec.roles:
         return ROLE_ARN
@@ -232,7 +232,7 @@ def not_principal_excludes(spec: PrincipalSpec, who: Principal) -> bool:
         return who.arn in spec.federated
     if kind == CANONICAL_USER:
         return who.arn in spec.canonical_users
-    listed = who.arn in spec.arns or any(p.match(who.arn) for p in spec.arn_patterns)
+    listed = who.arn in spec.arns
     if kind == SESSION:
         listed = listed and (who.account, who.name) in spec.roles
     return listed and who.account in spec.accounts

@@ -3,7 +3,7 @@
 Actions are matched case-insensitively; resources and ARNs case-sensitively. ``*`` matches any run of
 characters and ``?`` any one character. In the ``Resource`` element a wildcard may span ``:``-separated
 ARN segments; the ``Arn*`` condition operators compare segment by segment, so a wildcard there stays
-inside its segment except in the pattern's last segment.
+inside its segment except in the resource (sixth) segment, whose ids may hold colons.
 """
 
 import re
@@ -31,16 +31,31 @@ def glob_to_regex(pattern: str) -> str:
 def arn_glob_to_regex(pattern: str) -> str:
     """The regular expression text for an ARN pattern compared segment by segment.
 
-    A wildcard before the pattern's last ``:`` cannot match ``:``; one after it may (so ``*`` alone and
+    AWS checks the six colon-separated components of an ARN one by one (IAM User Guide, "Condition operators",
+    ARN condition operators): a wildcard in the first five (partition, service, region, account) cannot match
+    ``:``; one in the sixth, the resource, may, since resource ids can hold colons (``log-group:g:log-stream:s``).
+    A pattern with fewer than six components keeps only its part after its last ``:`` free (so ``*`` alone and
     ``arn:aws:s3:::bucket/*`` behave as users expect).
     """
     return arn_chunks_to_regex([(pattern, True)])
 
 
+def _resource_start(text: str) -> int:
+    """Where the ARN pattern ``text``'s resource component starts (the index of its fifth ``:``), or its last
+    ``:`` when it has fewer."""
+    position = -1
+    for _ in range(5):
+        found = text.find(":", position + 1)
+        if found < 0:
+            return text.rfind(":")
+        position = found
+    return position
+
+
 def arn_chunks_to_regex(chunks) -> str:
     """:func:`arn_glob_to_regex` for a pattern given as ``(text, is_pattern)`` chunks; the text of chunks
     that are not patterns (substituted policy variables) is matched literally."""
-    last_colon = "".join(text for text, _ in chunks).rfind(":")
+    resource_start = _resource_start("".join(text for text, _ in chunks))
     out = []
     offset = 0
     for text, is_pattern in chunks:
@@ -49,9 +64,9 @@ def arn_chunks_to_regex(chunks) -> str:
         else:
             for index, char in enumerate(text, start=offset):
                 if char == "*":
-                    out.append(".*" if index > last_colon else "[^:]*")
+                    out.append(".*" if index > resource_start else "[^:]*")
                 elif char == "?":
-                    out.append("." if index > last_colon else "[^:]")
+                    out.append("." if index > resource_start else "[^:]")
                 else:
                     out.append(re.escape(char))
         offset += len(text)
