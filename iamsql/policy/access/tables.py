@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from functools import lru_cache
 
@@ -303,24 +303,30 @@ class Asker:
         """The question's decision and evaluations, probe by probe."""
         decision, used = "Allowed", []
         for probe in question.probes:
-            best: Evaluation | None = None
-            for target in probe.targets:
-                if target == "self" and not _can_be_self(probe.action, principal):
-                    continue
-                for resources in self._alternatives(principal, target, probe.action):
-                    result = None
-                    for resource in resources:
-                        answer = self.request(principal, probe.action, resource, context=dict(probe.context) or None)
-                        if result is None or RANK[answer.decision] < RANK[result.decision]:
-                            result = answer
-                    if best is None or RANK[result.decision] > RANK[best.decision]:
-                        best = result
+            best = self.probe_answer(principal, probe)
             if best is None:
                 return "ImplicitlyDenied", []
             used.append(best)
             if RANK[best.decision] < RANK[decision]:
                 decision = best.decision
         return decision, used
+
+    def probe_answer(self, principal: Principal, probe) -> Evaluation | None:
+        """One probe's answer: the strongest of its targets, each the weakest of its requests (None: no target
+        applies to the principal)."""
+        best: Evaluation | None = None
+        for target in probe.targets:
+            if target == "self" and not _can_be_self(probe.action, principal):
+                continue
+            for resources in self._alternatives(principal, target, probe.action):
+                result = None
+                for resource in resources:
+                    answer = self.request(principal, probe.action, resource, context=dict(probe.context) or None)
+                    if result is None or RANK[answer.decision] < RANK[result.decision]:
+                        result = answer
+                if best is None or RANK[result.decision] > RANK[best.decision]:
+                    best = result
+        return best
 
 
 def _joins_group(probe) -> bool:
@@ -530,6 +536,73 @@ def _service_may_assume(role: Principal, service: str | None) -> bool:
     return answer.decision in POSSIBLE
 
 
+def _possible(asker: Asker, principal: Principal, probes: list) -> bool:
+    """Whether every one of ``probes`` may be allowed (a question holding them, and others, can then be)."""
+    for probe in probes:
+        answer = asker.probe_answer(principal, probe)
+        if answer is None or answer.decision not in POSSIBLE:
+            return False
+    return True
+
+
+class _PassableRoles:
+    """For ``pass_admin_rows``: the roles with power (in their order) that a principal's PassRole probes may name
+    and whose trust admits the service those probes pass a role to. Only the roles an identity Allow statement
+    for ``iam:PassRole`` could name are asked (the engine denies the others: nothing else can allow PassRole),
+    each once for all the principals whose PassRole answers are the same (``Asker.request`` keeps them per
+    reach); a role is never asked for itself."""
+
+    def __init__(self, asker: Asker, powerful: list[str]) -> None:
+        self.asker, self.powerful = asker, powerful
+        self.admitted: dict[tuple[str, str | None], bool] = {}  # (role, service) -> whether the trust admits it
+        self.named: dict[tuple, tuple[str, ...]] = {}  # PassRole reach -> the roles its statements could name
+        self.judged: dict[tuple, dict[str, bool]] = {}  # who and probes -> role -> passable
+
+    def roles(self, principal: Principal, passes: tuple) -> Iterator[str]:
+        asker = self.asker
+        reach = principal.reach("iam:PassRole")[0]
+        named = self.named.get(reach)
+        if named is None:
+            named = self.named[reach] = self._named(reach)
+        judged = self.judged.setdefault(
+            (principal.arn if principal.personal else reach, asker._tags(principal), passes), {}
+        )
+        for role_arn in named:
+            if role_arn == principal.arn:
+                continue
+            passable = judged.get(role_arn)
+            if passable is None:
+                passable = judged[role_arn] = self._passable(principal, passes, role_arn)
+            if passable:
+                yield role_arn
+
+    def _named(self, reach: tuple) -> tuple[str, ...]:
+        """The powerful roles that an Allow statement for ``iam:PassRole`` among the documents of ``reach`` could
+        name: its ``Resource`` matches the role's ARN, or only the engine can tell (``NotResource``, policy
+        variables, a document not loaded)."""
+        candidates = frozenset(self.powerful)
+        found: set[str] = set()
+        for _, policy in reach[2]:
+            if policy is None:
+                return tuple(self.powerful)
+            for statement in policy.statements_for("iam:passrole"):
+                if statement.effect != "Allow":
+                    continue
+                resources = statement.resources
+                if resources is None or statement.not_resource or resources.templates:
+                    return tuple(self.powerful)
+                found |= resources.patterns.matching(candidates)
+        return tuple(role_arn for role_arn in self.powerful if role_arn in found)
+
+    def _passable(self, principal: Principal, passes: tuple, role_arn: str) -> bool:
+        service = next((dict(p.context).get(PASSED_TO_SERVICE) for p in passes), None)
+        if (role_arn, service) not in self.admitted:
+            self.admitted[(role_arn, service)] = _service_may_assume(self.asker.account.role(role_arn), service)
+        return self.admitted[(role_arn, service)] and _possible(
+            self.asker, principal, [replace(p, targets=(role_arn,)) for p in passes]
+        )
+
+
 def pass_admin_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> list[tuple]:
     """Escalation paths through ``iam:PassRole`` that a principal takes only by passing a particular loaded role
     with administrator power or an open escalation path of its own: its PassRole statements name that role (not
@@ -542,6 +615,7 @@ def pass_admin_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -
     paths = [q for q in questions if q.id.startswith("escalation:") and any(_passes_role(p) for p in q.probes)]
     if not powerful or not paths:
         return []
+    passable = _PassableRoles(asker, powerful)
     rows = []
     for principal in account.principals:
         if principal.service_linked or not asker.may_allow(principal, "iam:PassRole"):
@@ -550,11 +624,9 @@ def pass_admin_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -
         for question in paths:
             if not question.actions <= allowed or asker.question(principal, question, allowed)[0] in SHOWN:
                 continue  # a request of it that nothing allows, or its row is there already
-            service = next((dict(p.context).get(PASSED_TO_SERVICE) for p in question.probes if _passes_role(p)), None)
-            for role_arn in powerful:
-                role = account.role(role_arn)
-                if role_arn == principal.arn or not _service_may_assume(role, service):
-                    continue
+            if not _possible(asker, principal, [p for p in question.probes if not _passes_role(p)]):
+                continue  # the path's other requests are refused whichever role is passed
+            for role_arn in passable.roles(principal, tuple(p for p in question.probes if _passes_role(p))):
                 decision, used = asker.passing(principal, question, role_arn)
                 if decision not in POSSIBLE:
                     continue
