@@ -68,7 +68,7 @@ def test_ad_hoc_queries_use_the_wall_clock(con):
             "select n from generate_series(1, 3) with ordinality as g(v, n)",
             "unsupported Postgres feature: WITH ORDINALITY",
         ),
-        ("select to_char(create_date, 'Q') from aws_iam_user", "to_char pattern"),
+        ("select to_char(create_date, 'RM') from aws_iam_user", "to_char pattern"),
         ("select to_char(max_session_duration, 'FM99,999') from aws_iam_role", "to_char of a number"),
         ("select to_char(create_date, '999') from aws_iam_user", "to_char of a number"),
         ("select format('%I', name) from aws_iam_user", "format() specifier '%I'"),

@@ -135,6 +135,9 @@ JSON_RESULT_FUNCTIONS = {
     "jsonb_extract_path",
     "json_extract_path",
 }
+# Functions whose arguments become JSON values (a timestamp as Postgres's ISO 8601 text).
+JSON_CONSTRUCTORS = {"jsonb_build_object", "json_build_object", "jsonb_build_array", "json_build_array", "to_jsonb",
+                     "to_json", "jsonb_agg", "json_agg"}
 INT_RESULT_FUNCTIONS = {
     "count",
     "length",
@@ -285,6 +288,72 @@ def is_date(node: exp.Expr) -> bool:
     if isinstance(node, exp.Cast):
         return node.to.this == exp.DataType.Type.DATE
     return isinstance(node, exp.CurrentDate)
+
+
+TIMESTAMPTZ_FUNCTIONS = {"now", "transaction_timestamp", "statement_timestamp", "iamsql_as_of", "to_timestamp"}
+INTERVAL_FUNCTIONS = {"age", "justify_days", "justify_hours", "justify_interval", "pg_justify_days",
+                      "pg_justify_hours", "pg_justify_interval", "make_interval"}
+
+
+def is_timestamptz(node: exp.Expr, scope: Scope) -> bool:
+    """Whether ``node`` is known to be a Postgres ``timestamptz`` (a timestamptz column, ``now()``, a cast, date_trunc
+    of one, one plus or minus an interval, min/max/coalesce/greatest/least of them)."""
+    if isinstance(node, exp.Paren):
+        return is_timestamptz(node.this, scope)
+    if isinstance(node, exp.Cast):
+        return node.to.this == exp.DataType.Type.TIMESTAMPTZ
+    if isinstance(node, (exp.CurrentTimestamp, exp.StrToTime)):
+        return True
+    if isinstance(node, exp.Column):
+        return scope.column_type(node) == "TIMESTAMPTZ"
+    if isinstance(node, exp.TimestampTrunc):
+        return is_timestamptz(node.this, scope)
+    if isinstance(node, (exp.Add, exp.Sub)):
+        return (is_timestamptz(node.this, scope) and is_interval(node.expression, scope)) or (
+            isinstance(node, exp.Add) and is_interval(node.this, scope) and is_timestamptz(node.expression, scope))
+    if isinstance(node, (exp.Max, exp.Min)):
+        return is_timestamptz(node.this, scope)
+    if isinstance(node, (exp.Coalesce, exp.Greatest, exp.Least)):
+        return all(is_timestamptz(a, scope) or isinstance(a, exp.Null) for a in [node.this, *node.expressions])
+    return func_name(node) in TIMESTAMPTZ_FUNCTIONS
+
+
+def is_interval(node: exp.Expr, scope: Scope) -> bool:
+    """Whether ``node`` is known to be a Postgres ``interval`` (a literal or cast, a difference of two timestamps,
+    ``age``, ``justify_*``, interval arithmetic, min/max/sum/avg of intervals)."""
+    if isinstance(node, (exp.Paren, exp.Neg)):
+        return is_interval(node.this, scope)
+    if isinstance(node, exp.Interval):
+        return True
+    if isinstance(node, exp.Cast):
+        return node.to.this == exp.DataType.Type.INTERVAL
+    if isinstance(node, exp.Sub) and is_timestamptz(node.this, scope) and is_timestamptz(node.expression, scope):
+        return True
+    if isinstance(node, (exp.Add, exp.Sub)):
+        return is_interval(node.this, scope) and is_interval(node.expression, scope)
+    if isinstance(node, exp.Mul):
+        return is_interval(node.this, scope) or is_interval(node.expression, scope)
+    if isinstance(node, exp.Div):
+        return is_interval(node.this, scope)
+    if isinstance(node, (exp.Max, exp.Min, exp.Sum, exp.Avg)):
+        return is_interval(node.this, scope)
+    if isinstance(node, (exp.Coalesce, exp.Greatest, exp.Least)):
+        return all(is_interval(a, scope) or isinstance(a, exp.Null) for a in [node.this, *node.expressions])
+    return func_name(node) in INTERVAL_FUNCTIONS
+
+
+def json_value(node: exp.Expr, scope: Scope) -> exp.Expr:
+    """An argument of a JSON constructor (``jsonb_build_object``, ``to_jsonb``, ``jsonb_agg``): a timestamptz
+    becomes the ISO 8601 text Postgres puts in JSON (``2021-03-04T10:15:00+00:00``)."""
+    if isinstance(node, exp.Order):
+        replacement = node.copy()
+        replacement.set("this", json_value(node.this, scope))
+        return replacement
+    if is_timestamptz(node, scope):
+        return call("pg_timestamptz_json", node)
+    if isinstance(node, exp.Cast) and node.to.this == exp.DataType.Type.TIMESTAMP or isinstance(node, exp.Localtimestamp):
+        return call("pg_timestamp_json", node)
+    return node
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -493,7 +562,10 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
     if isinstance(node, exp.DPipe):
         if scope.is_json(node.this) and scope.is_json(node.expression):
             raise UnsupportedFeature("unsupported Postgres feature: jsonb || jsonb (concatenation of JSON values)")
-        sides = [call("pg_jsonb_out", s) if scope.is_json(s) else s for s in (node.this, node.expression)]
+        sides = [
+            call("pg_jsonb_out", s) if scope.is_json(s) else call("pg_interval_out", s) if is_interval(s, scope) else s
+            for s in (node.this, node.expression)
+        ]
         if sides != [node.this, node.expression]:
             return exp.DPipe(this=sides[0], expression=sides[1])
     if isinstance(node, (exp.EQ, exp.NEQ)):
@@ -532,10 +604,15 @@ def is_numeric(node: exp.Expr, scope: Scope) -> bool:
 
 
 def _is_float(node: exp.Expr, scope: Scope) -> bool:
-    if isinstance(node, exp.Paren):
+    """Whether ``node`` is a Postgres double precision: a cast, a double column, ``date_part``, arithmetic on one."""
+    if isinstance(node, (exp.Paren, exp.Neg)):
         return _is_float(node.this, scope)
     if isinstance(node, exp.Cast):
         return node.to.this in FLOAT_TYPES
+    if isinstance(node, exp.Extract):
+        return func_name(node) == "date_part"
+    if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div)):
+        return _is_float(node.this, scope) or _is_float(node.expression, scope)
     return isinstance(node, exp.Column) and scope.column_type(node) == "DOUBLE"
 
 
@@ -553,7 +630,7 @@ ARRAY_FUNCTIONS = {
 
 def is_array(node: exp.Expr) -> bool:
     """Whether ``node`` is known to be a Postgres array (``ARRAY[...]``, ``array_agg``, ``string_to_array``, ...)."""
-    if isinstance(node, exp.Paren):
+    if isinstance(node, (exp.Paren, exp.Window, exp.Filter)):
         return is_array(node.this)
     if isinstance(node, (exp.Array, exp.ArrayAgg, exp.StringToArray)) or node.meta.get("pg_array"):
         return True
@@ -574,6 +651,8 @@ def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
         return call("pg_jsonb_out", node.this)
     if target in TEXT_TYPES and not node.to.expressions and is_array(node.this):
         return call("pg_array_out", node.this)
+    if target in TEXT_TYPES and not node.to.expressions and is_interval(node.this, scope):
+        return call("pg_interval_out", node.this)
     if target == exp.DataType.Type.BOOLEAN:
         return call("pg_to_bool", node.this)
     if target == exp.DataType.Type.ARRAY and isinstance(node.this, exp.Literal) and node.this.is_string:
@@ -696,8 +775,16 @@ TO_CHAR_PATTERNS = [
     ("US", "%f"),
     ("AM", "%p"),
     ("PM", "%p"),
+    ("IYYY", "%G"),
     ("YYYY", "%Y"),
     ("YY", "%y"),
+    ("IW", "%V"),
+    ("ID", ("isodow", 0)),
+    ("WW", ("pg_week_of_year", 2)),
+    ("W", ("pg_week_of_month", 0)),
+    ("Q", ("quarter", 0)),
+    ("J", ("pg_julian_day", 0)),
+    ("CC", ("pg_century", 2)),
     ("MONTH", ("%B", "upper", 9)),
     ("Month", ("%B", None, 9)),
     ("month", ("%B", "lower", 9)),
@@ -713,6 +800,7 @@ TO_CHAR_PATTERNS = [
     ("dy", ("%a", "lower", 0)),
     ("DDD", "%j"),
     ("DD", "%d"),
+    ("D", ("pg_day_of_week", 0)),
     ("TZ", "UTC"),
     ("tz", "utc"),
 ]
@@ -747,6 +835,13 @@ def to_char(ts: exp.Expr, fmt: str) -> exp.Expr:
                 flush()
                 if pattern.lower() == "tz":
                     parts.append(string(spec))
+                elif isinstance(spec, tuple) and len(spec) == 2:
+                    # a number from a DuckDB function or macro, zero-padded to ``width`` digits unless FM
+                    function, width = spec
+                    piece = exp.cast(call(function, ts.copy()), exp.DataType.build("VARCHAR"))
+                    if width and not fill_mode:
+                        piece = call("lpad", piece, exp.Literal.number(width), string("0"))
+                    parts.append(piece)
                 elif isinstance(spec, str):
                     piece = (
                         spec.replace("%", "%-")
@@ -869,6 +964,8 @@ def output_text(node: exp.Expr, scope: Scope) -> exp.Expr:
         return call("pg_jsonb_out", node)
     if is_array(node):
         return call("pg_array_out", node)
+    if is_interval(node, scope):
+        return call("pg_interval_out", node)
     if is_boolean(node, scope):
         return exp.Case().when(node.copy(), string("t")).when(exp.Not(this=exp.paren(node.copy())), string("f"))
     return node
@@ -921,7 +1018,8 @@ def string_to_array(node: exp.StringToArray) -> exp.Expr:
 def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     if isinstance(node, exp.Filter) and func_name(node.this) in ("jsonb_agg", "json_agg"):
         inner = node.this
-        return call("to_json", exp.Filter(this=call("list", *inner.expressions), expression=node.expression))
+        listed = call("list", *[json_value(a, scope) for a in inner.expressions])
+        return call("to_json", exp.Filter(this=listed, expression=node.expression))
     if isinstance(node, exp.StringToArray) and not node.meta.get("pg_split"):
         return string_to_array(node)
     if isinstance(node, (exp.Concat, exp.ConcatWs)):
@@ -935,10 +1033,22 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         return node
     if isinstance(node, exp.Format):
         return format_text([node.this, *node.expressions], scope)
+    justify = {exp.JustifyDays: "pg_justify_days", exp.JustifyHours: "pg_justify_hours",
+               exp.JustifyInterval: "pg_justify_interval"}
+    if type(node) in justify:
+        return call(justify[type(node)], node.this)
+    if isinstance(node, exp.ArraySize) and node.expression is not None:
+        # array_length(a, 1) is NULL for an empty array in Postgres (DuckDB: 0)
+        return call("pg_array_length", node.this, node.expression)
+    if isinstance(node, exp.Round) and node.args.get("decimals") is None and _is_float(node.this, scope):
+        # round(double precision) rounds half to even in Postgres (rint); DuckDB's round goes away from zero
+        return call("round_even", node.this, exp.Literal.number(0))
     name = func_name(node)
     if name is None or not isinstance(node, exp.Anonymous):
         return node
     args = node.expressions
+    if name in JSON_CONSTRUCTORS:
+        args = [json_value(a, scope) for a in args]
     if name in SRF_COLUMNS:
         kind = SRF_COLUMNS[name][0]
         if kind in ("each", "each_text"):
@@ -960,6 +1070,8 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     }
     if name in simple and name != simple[name]:
         return call(simple[name], *args)
+    if name in ("to_json", "json_array") and any(a is not b for a, b in zip(args, node.expressions)):
+        return call(name, *args)
     if name in ("jsonb_agg", "json_agg"):
         return call("to_json", call("list", *args))
     if name == "to_char":
@@ -976,6 +1088,8 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
 def rewrite_from_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     """``jsonb_array_elements(x) AS s`` and friends in FROM, comma joins and LATERAL -> a lateral subquery;
     ``WITH ORDINALITY`` adds the column ``ordinality``, each element's position from 1."""
+    if isinstance(node, exp.Unnest) and len(node.expressions) > 1 and isinstance(node.parent, (exp.From, exp.Join)):
+        return unnest_arrays(node)
     ordinality = isinstance(node, (exp.Table, exp.Lateral)) and node.args.get("ordinality")
     function = node.this if isinstance(node, (exp.Table, exp.Lateral)) else None
     name = function.name.lower() if isinstance(function, exp.Anonymous) else None
@@ -1008,6 +1122,19 @@ def rewrite_from_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     subquery.meta["pg_srf"] = kind
     subquery.meta["pg_ordinality"] = bool(ordinality)
     return subquery
+
+
+def unnest_arrays(node: exp.Unnest) -> exp.Expr:
+    """``unnest(a, b, ...) AS t(x, y, ...)`` in FROM: the arrays side by side, the shorter ones padded with NULL
+    (DuckDB's unnest in FROM takes one list; several unnests in one select list are zipped the same way)."""
+    if node.args.get("offset"):
+        raise UnsupportedFeature("unsupported Postgres feature: unnest() of several arrays WITH ORDINALITY")
+    alias = node.args.get("alias")
+    names = [c.name for c in alias.columns] if alias and alias.columns else []
+    names += ["unnest"] * (len(node.expressions) - len(names))
+    inner = exp.select(*[exp.alias_(call("unnest", a), n, quoted=True) for a, n in zip(node.expressions, names)])
+    table_alias = exp.TableAlias(this=exp.to_identifier(alias.name if alias and alias.name else "unnest", quoted=True))
+    return exp.Subquery(this=inner, alias=table_alias)
 
 
 def source_kind(source: exp.Expr) -> str | None:

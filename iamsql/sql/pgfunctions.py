@@ -175,9 +175,61 @@ create or replace temp macro pg_jsonb_each_text(j) as
 create or replace temp macro pg_array_out(a) as
     '{{' || array_to_string(list_transform(a, lambda e: case
         when e is null then 'NULL'
+        when typeof(e) = 'BOOLEAN' then left(cast(e as varchar), 1)
         when cast(e as varchar) = '' or upper(cast(e as varchar)) = 'NULL' or regexp_matches(cast(e as varchar), '[{{}}",\\\\[:space:]]')
             then '"' || replace(replace(cast(e as varchar), '\\', '\\\\'), '"', '\\"') || '"'
         else cast(e as varchar) end), ',') || '}}';
+create or replace temp macro pg_interval_months(i) as datepart('year', i) * 12 + datepart('month', i);
+create or replace temp macro pg_interval_micros(i) as
+    (datepart('hour', i) * 60 + datepart('minute', i)) * 60000000 + datepart('microseconds', i);
+create or replace temp macro pg_interval_part(v, unit, after_negative) as
+    case when v <> 0 then case when after_negative and v > 0 then '+' else '' end
+         || cast(v as varchar) || ' ' || unit || case when v = 1 then '' else 's' end end;
+create or replace temp macro pg_interval_clock(us, after_negative) as
+    case when us < 0 then '-' when after_negative then '+' else '' end
+    || case when abs(us) // 3600000000 < 10 then '0' else '' end || cast(abs(us) // 3600000000 as varchar)
+    || ':' || lpad(cast(abs(us) // 60000000 % 60 as varchar), 2, '0')
+    || ':' || lpad(cast(abs(us) // 1000000 % 60 as varchar), 2, '0')
+    || case when abs(us) % 1000000 <> 0 then '.' || rtrim(lpad(cast(abs(us) % 1000000 as varchar), 6, '0'), '0') else '' end;
+create or replace temp macro pg_interval_text(y, m, d, us) as
+    concat_ws(' ', pg_interval_part(y, 'year', false), pg_interval_part(m, 'mon', y < 0),
+              pg_interval_part(d, 'day', case when m <> 0 then m < 0 else y < 0 end),
+              case when us <> 0 or (y = 0 and m = 0 and d = 0)
+                   then pg_interval_clock(us, case when d <> 0 then d < 0 when m <> 0 then m < 0 else y < 0 end) end);
+create or replace temp macro pg_interval_out(i) as
+    pg_interval_text(datepart('year', i), datepart('month', i), datepart('day', i), pg_interval_micros(i));
+create or replace temp macro pg_make_interval(months, days, us) as to_months(months) + to_days(days) + to_microseconds(us);
+create or replace temp macro pg_justify_days_of(months, days, us) as
+    pg_make_interval(months + days // 30 + case when months + days // 30 > 0 and days % 30 < 0 then -1
+                                                when months + days // 30 < 0 and days % 30 > 0 then 1 else 0 end,
+                     days % 30 + case when months + days // 30 > 0 and days % 30 < 0 then 30
+                                      when months + days // 30 < 0 and days % 30 > 0 then -30 else 0 end, us);
+create or replace temp macro pg_justify_days(i) as
+    pg_justify_days_of(pg_interval_months(i), datepart('day', i), pg_interval_micros(i));
+create or replace temp macro pg_justify_hours_of(months, days, us) as
+    pg_make_interval(months, days + us // 86400000000 + case when days + us // 86400000000 > 0 and us % 86400000000 < 0 then -1
+                                                           when days + us // 86400000000 < 0 and us % 86400000000 > 0 then 1 else 0 end,
+                     us % 86400000000 + case when days + us // 86400000000 > 0 and us % 86400000000 < 0 then 86400000000
+                                             when days + us // 86400000000 < 0 and us % 86400000000 > 0 then -86400000000 else 0 end);
+create or replace temp macro pg_justify_hours(i) as
+    pg_justify_hours_of(pg_interval_months(i), datepart('day', i), pg_interval_micros(i));
+create or replace temp macro pg_justify_interval_of(months, days, us) as
+    case when months > 0 and (days < 0 or (days = 0 and us < 0)) then pg_justify_hours_of(months - 1, days + 30, us)
+         when months < 0 and (days > 0 or (days = 0 and us > 0)) then pg_justify_hours_of(months + 1, days - 30, us)
+         else pg_justify_hours_of(months, days, us) end;
+create or replace temp macro pg_justify_interval_split(months, days, us) as
+    pg_justify_interval_of(months + (days + us // 86400000000) // 30, (days + us // 86400000000) % 30, us % 86400000000);
+create or replace temp macro pg_justify_interval(i) as
+    pg_justify_interval_split(pg_interval_months(i), datepart('day', i), pg_interval_micros(i));
+create or replace temp macro pg_timestamptz_json(t) as
+    regexp_replace(regexp_replace(cast(t as varchar), ' ', 'T'), '([+-][0-9][0-9])$', '\\1:00');
+create or replace temp macro pg_timestamp_json(t) as regexp_replace(cast(t as varchar), ' ', 'T');
+create or replace temp macro pg_array_length(a, dimension) as case when dimension = 1 and len(a) > 0 then len(a) end;
+create or replace temp macro pg_day_of_week(t) as dayofweek(t) + 1;
+create or replace temp macro pg_week_of_year(t) as (dayofyear(t) - 1) // 7 + 1;
+create or replace temp macro pg_week_of_month(t) as (day(t) - 1) // 7 + 1;
+create or replace temp macro pg_julian_day(t) as cast(julian(cast(t as date)) as bigint);
+create or replace temp macro pg_century(t) as case when year(t) > 0 then (year(t) + 99) // 100 else -((99 - year(t)) // 100) end;
 create or replace temp macro pg_text_to_bool(x) as
     case when x is null then null
          when lower(trim(x, ' \t\n\r')) in ('t', 'tr', 'tru', 'true', 'y', 'ye', 'yes', 'on', '1') then true

@@ -671,3 +671,351 @@ from aws_iam_policy p
   cross join lateral jsonb_array_elements(p.policy_std -> 'Statement') with ordinality as x(stmt, idx)
   left join lateral jsonb_each(x.stmt -> 'Condition') as c(op, cond) on true
 order by p.name, x.idx, c.op;
+
+-- name: window_rank_keys_by_age
+select user_name, access_key_id, create_date,
+  rank() over (partition by account_id order by create_date) as rnk,
+  dense_rank() over (order by user_name) as user_rank,
+  row_number() over (partition by user_name order by create_date desc) as newest_first
+from aws_iam_access_key
+order by account_id, create_date;
+
+-- name: window_lag_lead_events
+select event_id, event_name, event_time,
+  lag(event_name) over (order by event_time, event_id) as previous_event,
+  lead(event_time, 2) over (order by event_time, event_id) as two_ahead,
+  lag(event_name, 1, 'none') over (partition by aws_region order by event_time) as previous_in_region
+from aws_cloudtrail_trail_event
+order by event_time, event_id;
+
+-- name: window_ntile_and_percent
+select name, create_date, ntile(3) over (order by create_date) as bucket,
+  percent_rank() over (order by create_date) as pct, cume_dist() over (order by create_date) as cume
+from aws_iam_user
+order by create_date;
+
+-- name: window_first_last_value_frames
+select event_id, event_time,
+  first_value(event_name) over w as first_name,
+  last_value(event_name) over w as last_default_frame,
+  last_value(event_name) over (order by event_time rows between unbounded preceding and unbounded following) as last_all,
+  nth_value(event_name, 2) over (order by event_time rows between unbounded preceding and unbounded following) as second_name
+from aws_cloudtrail_trail_event
+window w as (order by event_time)
+order by event_time;
+
+-- name: window_running_count_rows_frame
+select event_id, event_time, count(*) over (order by event_time rows between 1 preceding and current row) as pair,
+  sum(case when error_code is null then 0 else 1 end) over (order by event_time) as running_errors
+from aws_cloudtrail_trail_event
+order by event_time;
+
+-- name: window_aggregate_partition_no_order
+select name, account_id, count(*) over (partition by account_id) as users_in_account,
+  max(create_date) over (partition by account_id) as newest_in_account,
+  string_agg(name, ',') over (partition by account_id order by name) as names_so_far
+from aws_iam_user
+order by account_id, name;
+
+-- name: aggregate_filter_clauses
+select account_id,
+  count(*) filter (where status = 'Active') as active,
+  count(*) filter (where status = 'Inactive') as inactive,
+  max(create_date) filter (where status = 'Active') as newest_active,
+  array_agg(access_key_id order by access_key_id) filter (where access_key_last_used_date is null) as never_used,
+  sum(1) filter (where false) as none
+from aws_iam_access_key
+group by account_id
+order by account_id;
+
+-- name: distinct_on_newest_key_per_user
+select distinct on (user_name) user_name, access_key_id, create_date, status
+from aws_iam_access_key
+order by user_name, create_date desc;
+
+-- name: distinct_on_first_event_per_region
+select distinct on (aws_region) aws_region, event_name, event_time
+from aws_cloudtrail_trail_event
+order by aws_region, event_time, event_id;
+
+-- name: group_by_rollup_events
+select aws_region, event_source, count(*) as n, grouping(aws_region, event_source) as g
+from aws_cloudtrail_trail_event
+group by rollup (aws_region, event_source)
+order by aws_region nulls last, event_source nulls last;
+
+-- name: group_by_cube_keys
+select account_id, status, count(*)
+from aws_iam_access_key
+group by cube (account_id, status)
+order by account_id, status;
+
+-- name: group_by_grouping_sets_users
+select account_id, mfa_enabled, count(*) as n, grouping(mfa_enabled) as by_account
+from aws_iam_user
+group by grouping sets ((account_id), (mfa_enabled), ())
+order by account_id nulls first, mfa_enabled nulls first;
+
+-- name: generate_series_days_of_events
+select d::date as day, count(e.event_id) as events
+from generate_series('2025-06-10'::timestamptz, '2025-06-14'::timestamptz, interval '1 day') as d
+  left join aws_cloudtrail_trail_event e on date_trunc('day', e.event_time) = d
+group by d
+order by d;
+
+-- name: generate_series_hours
+select h, extract(hour from h) as hour
+from generate_series(timestamptz '2025-06-14 08:00:00+00', timestamptz '2025-06-14 11:00:00+00', interval '30 minutes') h
+order by h;
+
+-- name: generate_series_integers
+select n, n * 2 as doubled from generate_series(1, 5) as n where n % 2 = 1 order by n desc;
+
+-- name: date_trunc_units
+select name, date_trunc('month', create_date) as month, date_trunc('year', create_date) as year,
+  date_trunc('week', create_date) as week, date_trunc('quarter', create_date) as quarter,
+  date_trunc('hour', create_date) as hour
+from aws_iam_user
+order by name;
+
+-- name: extract_fields
+select name, extract(year from create_date) as y, extract(month from create_date) as m, extract(dow from create_date) as dow,
+  extract(isodow from create_date) as isodow, extract(doy from create_date) as doy, extract(week from create_date) as week,
+  extract(quarter from create_date) as q, date_part('minute', create_date) as minute
+from aws_iam_user
+order by name;
+
+-- name: age_and_justify
+select name, age(timestamptz '2025-06-15 00:00:00+00', create_date) as account_age,
+  justify_days(interval '45 days') as jd, justify_hours(interval '50 hours') as jh,
+  justify_interval(interval '1 month -1 hour') as ji, justify_interval(interval '-70 days 30 hours')::text as jt
+from aws_iam_user
+order by name;
+
+-- name: interval_arithmetic_text
+select (interval '1 day 2 hours')::text as a, (interval '90 days')::text as b, (now() - (now() - interval '3 hours'))::text as c,
+  (interval '1 hour' * 2.5)::text as d, (interval '1 year' / 5)::text as e, (- interval '1 day')::text as f,
+  'age: ' || age(timestamptz '2025-06-15 00:00:00+00', timestamptz '2024-01-01 12:00:00+00') as g,
+  concat('took ', interval '36 hours') as h;
+
+-- name: timestamptz_vs_now
+select name, create_date < now() - interval '5 years' as older_than_5y,
+  password_last_used > now() - interval '365 days' as used_this_year,
+  coalesce(password_last_used, create_date) >= current_date - 1000 as recentish
+from aws_iam_user
+order by name;
+
+-- name: to_char_more_formats
+select name, to_char(create_date, 'YYYY-MM-DD HH24:MI:SS') as iso, to_char(create_date, 'YYYY/MM') as ym,
+  to_char(create_date, 'Q') as quarter, to_char(create_date, 'HH12:MI AM') as clock,
+  to_char(create_date, 'D ID IW IYYY WW W J CC') as weeks, to_char(create_date, 'FMWW-FMCC') as fm
+from aws_iam_user
+order by name;
+
+-- name: jsonb_each_text_tags
+select u.name, t.key, t.value
+from aws_iam_user u, jsonb_each_text(u.tags) t
+order by u.name, t.key;
+
+-- name: jsonb_object_keys_request_parameters
+select event_name, jsonb_object_keys(request_parameters) as param
+from aws_cloudtrail_trail_event
+where request_parameters is not null
+order by event_name, param;
+
+-- name: jsonb_typeof_user_identity_fields
+select e.event_id, k.key, jsonb_typeof(k.value) as t
+from aws_cloudtrail_trail_event e, jsonb_each(e.user_identity) k
+order by e.event_id, k.key;
+
+-- name: jsonb_build_object_nested
+select name, jsonb_build_object('name', name, 'mfa', mfa_enabled, 'created', create_date, 'groups', groups, 'n', 1.50) as doc,
+  to_jsonb(password_last_used) as last_used, jsonb_build_array(create_date, date_trunc('day', create_date)) as arr
+from aws_iam_user
+order by name;
+
+-- name: jsonb_agg_ordering
+select account_id, jsonb_agg(name order by create_date desc) as newest_first, jsonb_agg(mfa_enabled order by name) as mfa
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: jsonb_negative_indexes
+select name, akas ->> -1 as last_aka, akas -> -1 as last_aka_json, attached_policy_arns ->> -2 as second_last,
+  attached_policy_arns -> 0 as first, mfa_devices -> -1 ->> 'SerialNumber' as last_device
+from aws_iam_user
+order by name;
+
+-- name: jsonb_path_hash_operators
+select event_id, user_identity #>> '{sessionContext,sessionIssuer,userName}' as issuer,
+  user_identity #> '{sessionContext,attributes}' as attrs, request_parameters #>> '{roleArn}' as role_arn
+from aws_cloudtrail_trail_event
+order by event_id;
+
+-- name: jsonb_exists_any_all_tags
+select name, tags ?| array['team', 'owner'] as any_owner, tags ?& array['team', 'env'] as all_team_env, tags ? 'team' as has_team
+from aws_iam_user
+order by name;
+
+-- name: jsonb_contains_nested_identity
+select event_id from aws_cloudtrail_trail_event
+where user_identity @> '{"type": "IAMUser"}' or user_identity @> '{"sessionContext": {"attributes": {"mfaAuthenticated": "true"}}}'
+order by event_id;
+
+-- name: array_agg_ordered_nulls
+select account_id, array_agg(access_key_last_used_service order by access_key_last_used_service) as services,
+  array_agg(access_key_last_used_service order by access_key_last_used_service desc) as services_desc,
+  array_agg(access_key_last_used_date order by access_key_last_used_date nulls first) as dates
+from aws_iam_access_key
+group by account_id
+order by account_id;
+
+-- name: unnest_two_arrays
+select * from unnest(array['a', 'b', 'c'], array[1, 2]) as t(letter, num);
+
+-- name: array_functions
+select array_length(array[1, 2, 3], 1) as len, cardinality(array['x']) as card, array_position(array['a', 'b', 'c'], 'b') as pos,
+  array_position(array['a'], 'z') as missing, array_length(array[]::text[], 1) as empty_len, cardinality(array[]::int[]) as empty_card,
+  array_to_string(array['a', null, 'c'], ',') as joined, array_to_string(array['a', null, 'c'], ',', '*') as joined_null,
+  array_length(array[1], 2) as dim2;
+
+-- name: any_all_with_nulls
+select name, name = any(array['alice', null]) as eq_any, name <> all(array['alice', 'bob']) as ne_all,
+  name <> all(array['alice', null]) as ne_all_null, 'x' = any(array[]::text[]) as any_empty
+from aws_iam_user
+order by name;
+
+-- name: string_agg_ordering
+select account_id, string_agg(name, ', ' order by name desc) as names, string_agg(distinct path, ';') as paths
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: regexp_replace_flags
+select name, regexp_replace(arn, '[0-9]', '#') as first_digit, regexp_replace(arn, '[0-9]', '#', 'g') as all_digits,
+  regexp_replace(name, 'A', 'x', 'gi') as ci, regexp_replace(arn, '^arn:aws:iam::(\d+):(.*)$', '\2 @ \1') as backref
+from aws_iam_user
+order by name;
+
+-- name: regex_operators
+select name, name ~ '^[a-c]' as starts_abc, name ~* '^A' as ci, name !~ '-' as no_dash, name !~* 'LEGACY' as not_legacy
+from aws_iam_user
+order by name;
+
+-- name: split_part_negative
+select name, split_part(arn, ':', 5) as account, split_part(arn, '/', -1) as last, split_part(arn, '/', -2) as before_last,
+  split_part(arn, ':', 20) as beyond
+from aws_iam_user
+order by name;
+
+-- name: left_right_negative
+select name, left(name, 3) as l3, right(name, 3) as r3, left(name, -2) as lneg, right(name, -2) as rneg, left(name, 0) as l0
+from aws_iam_user
+order by name;
+
+-- name: pad_initcap_position
+select name, lpad(name, 8, '*') as lp, rpad(name, 8) as rp, lpad(name, 3) as truncated, initcap(replace(name, '-', ' ')) as title_case,
+  position('-' in name) as dash, strpos(name, 'e') as e_pos, upper(name) as up, reverse(name) as rev
+from aws_iam_user
+order by name;
+
+-- name: integer_division_negatives
+select -7 / 2 as a, 7 / -2 as b, -7 % 3 as c, 7 % -3 as d, -7.0 / 2 as e, div(-7, 2) as f, mod(-7, 3) as g,
+  (-7)::numeric % 3 as h;
+
+-- name: round_halves
+select round(2.5) as a, round(-2.5) as b, round(2.5::float8) as c, round(3.5::float8) as d, round(1.005, 2) as e,
+  round(-0.5) as f, trunc(-2.7) as g, ceil(-2.5) as h, floor(-2.5) as i, round(123.456, -1) as j,
+  round(date_part('epoch', interval '4.5 seconds')) as k, round(extract(epoch from interval '4.5 seconds')) as l;
+
+-- name: nulls_ordering_defaults
+select name, password_last_used from aws_iam_user order by password_last_used desc, name;
+
+-- name: nulls_ordering_asc
+select user_name, access_key_last_used_date from aws_iam_access_key order by access_key_last_used_date, user_name;
+
+-- name: coalesce_nullif_greatest_least
+select name, coalesce(password_last_used, create_date) as last_seen, nullif(path, '/') as custom_path,
+  greatest(create_date, password_last_used) as g, least(create_date, password_last_used) as l,
+  greatest(1, null, 3) as gn, least(null::int, null) as ln
+from aws_iam_user
+order by name;
+
+-- name: boolean_text_output
+select name, mfa_enabled::text as t, (not mfa_enabled)::text as n, mfa_enabled || '' as piped, cast(mfa_enabled as varchar) as v,
+  array[mfa_enabled, null]::text as arr, array_agg(mfa_enabled) over (order by name)::text as running
+from aws_iam_user
+order by name;
+
+-- name: case_mixed_types
+select name, case when mfa_enabled then 1 else 2.5 end as num, case when mfa_enabled then 'yes' end as maybe,
+  case path when '/' then 'root' when '/service/' then 'svc' else path end as kind
+from aws_iam_user
+order by name;
+
+-- name: set_operations_order_limit
+(select name from aws_iam_user where mfa_enabled union all select name from aws_iam_role) order by name desc limit 3;
+
+-- name: except_intersect
+select account_id from aws_iam_user except select account_id from aws_iam_role
+union
+select account_id from aws_iam_user intersect select account_id from aws_iam_access_key
+order by 1;
+
+-- name: lateral_subquery_latest_event
+select u.name, last.event_name, last.event_time
+from aws_iam_user u
+  left join lateral (select event_name, event_time from aws_cloudtrail_trail_event e where e.username = u.name order by event_time desc limit 1) last on true
+order by u.name;
+
+-- name: cte_materialized
+with keys as materialized (select user_name, count(*) as n from aws_iam_access_key group by user_name),
+  users as not materialized (select name from aws_iam_user)
+select u.name, coalesce(k.n, 0) as keys from users u left join keys k on k.user_name = u.name order by u.name;
+
+-- name: recursive_cte_path_segments
+with recursive seg(n, part, rest) as (
+  select 0, '', trim(both '/' from path) || '/' from aws_iam_role where name = 'ec2-app'
+  union all
+  select n + 1, split_part(rest, '/', 1), substr(rest, strpos(rest, '/') + 1) from seg where rest <> ''
+)
+select n, part from seg order by n;
+
+-- name: recursive_cte_numbers
+with recursive r(i, f) as (select 1, 1::bigint union all select i + 1, f * (i + 1) from r where i < 10) select i, f from r order by i;
+
+-- name: exists_in_with_nulls
+select name, name in ('alice', null) as in_null, name not in ('alice', null) as not_in_null,
+  exists (select 1 from aws_iam_access_key k where k.user_name = u.name) as has_key,
+  name not in (select user_name from aws_iam_access_key) as no_key
+from aws_iam_user u
+order by name;
+
+-- name: count_distinct_jsonb
+select count(distinct user_identity -> 'type') as identity_types, count(distinct request_parameters) as distinct_params,
+  count(distinct user_identity ->> 'accountId') as accounts
+from aws_cloudtrail_trail_event;
+
+-- name: text_casts_to_time_types
+select '2025-06-14T08:00:00Z'::timestamptz as a, '2025-06-14'::date as b, '2025-06-14 10:00:00+02'::timestamptz as c,
+  ('2025-06-14'::date + 1) as d, '2025-06-14'::timestamptz as e, 'yes'::boolean as f;
+
+-- name: jsonb_text_casts
+select event_id, request_parameters::text as params, resources::text as res, (user_identity -> 'type')::text as t
+from aws_cloudtrail_trail_event
+order by event_id;
+
+-- name: timestamp_text_casts
+select name, create_date::text as created, create_date::date::text as day, (create_date + interval '1 month')::text as plus_month,
+  array[create_date]::text as arr
+from aws_iam_user
+order by name;
+
+-- name: jsonb_agg_of_timestamps
+select account_id, jsonb_agg(create_date order by create_date) as created, json_agg(create_date) filter (where mfa_enabled) as mfa_created
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: unnest_two_arrays_lateral
+select u.name, t.k, t.v from aws_iam_user u, unnest(array['path', 'id'], array[u.path, u.user_id]) as t(k, v) order by 1, 2;
