@@ -70,7 +70,7 @@ def test_ad_hoc_queries_use_the_wall_clock(con):
         ),
         ("select to_char(create_date, 'RM') from aws_iam_user", "to_char pattern"),
         ("select to_char(max_session_duration, 'FM99,999') from aws_iam_role", "to_char of a number"),
-        ("select to_char(create_date, '999') from aws_iam_user", "to_char of a number"),
+        ("select to_char(tags ->> 'n', '999') from aws_iam_user", "to_char of a number"),
         ("select format('%I', name) from aws_iam_user", "format() specifier '%I'"),
         ("select format('%s and %s', name) from aws_iam_user", "too few arguments for format()"),
         ("select format(name, 1) from aws_iam_user", "format() with a format that is not a literal"),

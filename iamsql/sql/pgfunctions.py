@@ -230,6 +230,25 @@ create or replace temp macro pg_week_of_year(t) as (dayofyear(t) - 1) // 7 + 1;
 create or replace temp macro pg_week_of_month(t) as (day(t) - 1) // 7 + 1;
 create or replace temp macro pg_julian_day(t) as cast(julian(cast(t as date)) as bigint);
 create or replace temp macro pg_century(t) as case when year(t) > 0 then (year(t) + 99) // 100 else -((99 - year(t)) // 100) end;
+create or replace temp macro pg_substr(s, start, n) as
+    case when n < 0 then error('negative substring length not allowed')
+         else substring(s, greatest(start, 1), greatest(start + n - greatest(start, 1), 0)) end;
+create or replace temp macro pg_substr_from(s, start) as substring(s, greatest(start, 1));
+create or replace temp macro pg_split_part(s, delimiter, n) as
+    case when n = 0 then error('field position must not be zero')
+         when delimiter = '' then case when n in (1, -1) then s else '' end
+         else split_part(s, delimiter, n) end;
+create or replace temp macro pg_jsonb_index(j, i, path) as
+    case when json_type(j) not in ('ARRAY', 'OBJECT') and i in (0, -1) then j else json_extract(j, path) end;
+create or replace temp macro pg_array_upper(a, dimension) as case when dimension = 1 and len(a) > 0 then len(a) end;
+create or replace temp macro pg_array_lower(a, dimension) as case when dimension = 1 and len(a) > 0 then 1 end;
+create or replace temp macro pg_array_remove(a, x) as list_filter(a, lambda e: e is distinct from x);
+create or replace temp macro pg_array_replace(a, x, y) as list_transform(a, lambda e: case when e is not distinct from x then y else e end);
+create or replace temp macro pg_quote_nullable(x) as
+    case when x is null then 'NULL'
+         when contains(x, '\\') then 'E''' || replace(replace(x, '\\', '\\\\'), '''', '''''') || ''''
+         else '''' || replace(x, '''', '''''') || '''' end;
+create or replace temp macro pg_base64(b) as rtrim(regexp_replace(to_base64(b), '(.{{76}})', '\\1' || chr(10), 'g'), chr(10));
 create or replace temp macro pg_text_to_bool(x) as
     case when x is null then null
          when lower(trim(x, ' \t\n\r')) in ('t', 'tr', 'tru', 'true', 'y', 'ye', 'yes', 'on', '1') then true

@@ -1019,3 +1019,228 @@ order by account_id;
 
 -- name: unnest_two_arrays_lateral
 select u.name, t.k, t.v from aws_iam_user u, unnest(array['path', 'id'], array[u.path, u.user_id]) as t(k, v) order by 1, 2;
+
+-- name: percent_with_int4_sum
+select account_id, sum(case when mfa_enabled then 1 else 0 end) * 100 / count(*) as pct_mfa,
+  sum(case when password_last_used is null then 1 else 0 end) / 2 as halves,
+  100 * count(*) filter (where mfa_enabled) / count(*) as pct_filter,
+  round(100.0 * count(*) filter (where mfa_enabled) / count(*), 1) as pct_exact
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: sum_of_bigint_column_divides_exactly
+select sum(max_session_duration) / 7 as a, sum(max_session_duration) / count(*) as b, max(max_session_duration) / 7 as c,
+  min(max_session_duration) / 7 as d, sum(1) over () / 4 as e
+from aws_iam_role
+group by ()
+;
+
+-- name: window_running_int_division
+select name, count(*) over (order by name) / 2 as pairs, sum(1) over (order by name) / 2 as half, row_number() over (order by name) % 2 as odd
+from aws_iam_user
+order by name;
+
+-- name: window_range_interval_frame
+select event_id, event_time, count(*) over (order by event_time range between interval '1 hour' preceding and current row) as last_hour
+from aws_cloudtrail_trail_event
+order by event_time;
+
+-- name: window_filter_aggregate
+select event_id, count(*) filter (where error_code is not null) over (partition by username order by event_time) as errors_so_far
+from aws_cloudtrail_trail_event
+order by event_id;
+
+-- name: window_string_agg_lag_default
+select name, string_agg(name, '>') over (order by create_date rows between 1 preceding and current row) as pair,
+  lag(create_date, 1, '1970-01-01'::timestamptz) over (order by create_date) as previous_created
+from aws_iam_user
+order by create_date;
+
+-- name: interval_comparisons
+select interval '1 month' = interval '30 days' as month_days, interval '1 day' = interval '24 hours' as day_hours,
+  interval '1 year' > interval '360 days' as year_gt, interval '25 hours' > interval '1 day' as hours_gt,
+  age(timestamptz '2025-06-15 00:00:00+00', timestamptz '2025-03-01 00:00:00+00') > interval '90 days' as age_gt;
+
+-- name: age_filter_users
+select name, age(now(), create_date) > interval '4 years' as old, now() - create_date > '1000 days'::interval as very_old,
+  extract(days from now() - create_date)::int / 365 as years_approx
+from aws_iam_user
+order by name;
+
+-- name: at_time_zone
+select name, create_date at time zone 'UTC' as utc_local, create_date at time zone 'America/New_York' as new_york,
+  to_char(create_date at time zone 'Asia/Kolkata', 'YYYY-MM-DD HH24:MI') as kolkata, timezone('Europe/Paris', create_date) as paris
+from aws_iam_user
+order by name;
+
+-- name: timestamp_casts_and_date_math
+select name, create_date::timestamp as ts, create_date::date as d, create_date::date + 1 as next_day,
+  create_date::date - interval '1 day' as day_before, (create_date::date + interval '1 month')::text as month_later_text,
+  date '2025-01-31' + interval '1 month' as jan_plus_month
+from aws_iam_user
+order by name;
+
+-- name: generate_series_dates
+select d, to_char(d, 'Dy') as dow from generate_series('2025-06-01'::date, '2025-06-07'::date, interval '1 day') d order by d;
+
+-- name: generate_series_backwards
+select g from generate_series(10, 1, -3) g order by g desc;
+
+-- name: make_interval_named
+select name, now() - create_date > make_interval(days => 1500) as older, make_interval(0, 1, 2, 3) as parts
+from aws_iam_user
+order by name;
+
+-- name: array_subscripts_and_slices
+select name, (string_to_array(arn, ':'))[5] as account, (string_to_array(arn, ':'))[2:3] as middle,
+  (array_agg(name) over (order by name))[1] as first_name, (string_to_array(arn, '/'))[10] as beyond
+from aws_iam_user
+order by name;
+
+-- name: array_concat_append
+select array_append(array['a'], 'b') as appended, array_prepend('z', array['a']) as prepended, array_cat(array[1], array[2, 3]) as cat,
+  array['x'] || array['y'] as piped, array['x'] || 'y'::text as element, array_remove(array['a', 'b', 'a'], 'a') as removed,
+  array_replace(array[1, 2, 1], 1, 9) as replaced;
+
+-- name: array_upper_lower_dims
+select array_upper(array['a', 'b'], 1) as upper, array_lower(array['a', 'b'], 1) as lower, array_upper(array[]::text[], 1) as empty_upper,
+  array_lower(array[]::text[], 1) as empty_lower;
+
+-- name: values_list_join
+select v.kind, count(u.name) as n
+from (values ('mfa', true), ('no mfa', false)) as v(kind, flag)
+  left join aws_iam_user u on u.mfa_enabled = v.flag
+group by v.kind
+order by v.kind;
+
+-- name: join_using_star
+select * from aws_iam_access_key k join (select name as user_name, mfa_enabled from aws_iam_user) u using (user_name)
+order by access_key_id;
+
+-- name: not_in_subquery_with_null
+select name from aws_iam_user where name not in (select access_key_last_used_service from aws_iam_access_key) order by name;
+
+-- name: in_subquery_and_exists
+select name, name in (select user_name from aws_iam_access_key where status = 'Active') as active_key,
+  not exists (select 1 from aws_cloudtrail_trail_event e where e.username = u.name) as silent
+from aws_iam_user u
+order by name;
+
+-- name: limit_offset_fetch
+select name from aws_iam_user order by name offset 2 fetch first 2 rows only;
+
+-- name: union_type_coercion
+select 1 as n union select 2.5 union select null order by n nulls first;
+
+-- name: substr_negative_start
+select substr('hello', -1, 3) as a, substr('hello', 0, 2) as b, substring('hello' from -1 for 3) as c, substr('hello', 2) as d,
+  substring('hello', 3) as e, substr('hello', 10) as f;
+
+-- name: trim_functions
+select btrim('xxhixx', 'x') as a, ltrim('  hi  ') as b, rtrim('hi//', '/') as c, trim(leading '/' from '/a/b/') as d,
+  trim(trailing '/' from '/a/b/') as e, trim(both from '  x  ') as f, translate('arn:aws', ':', '/') as g, repeat('ab', 3) as h;
+
+-- name: split_part_edge_delimiters
+select split_part('a,b', '', 1) as empty_delim, split_part('a,b', ',', 0 + 1) as first, split_part('', ',', 1) as empty_text,
+  split_part('a,,b', ',', 2) as empty_field;
+
+-- name: md5_and_encoding
+select name, md5(name) as hash, length(md5(arn)) as len, encode(convert_to(name, 'UTF8'), 'hex') as hex,
+  encode(convert_to(repeat(arn, 3), 'UTF8'), 'base64') as b64, convert_from(decode(encode(convert_to(name, 'UTF8'), 'base64'), 'base64'), 'UTF8') as roundtrip
+from aws_iam_user
+order by name;
+
+-- name: unicode_case_functions
+select name, upper(name) as up, initcap(name) as cap, length(name) as len, octet_length(name) as bytes from aws_iam_user order by name;
+
+-- name: format_specifiers
+select format('%s is %s old', name, age(timestamptz '2025-06-15 00:00:00+00', create_date)) as a,
+  format('%1$s/%1$s', name) as b, format('%-10s|%6s|', name, mfa_enabled) as c, format('%2$s %1$s', name, path) as d,
+  format('%L = %L', name, password_last_used) as e, format('%3$L', 1, 2, null) as f
+from aws_iam_user
+order by name;
+
+-- name: jsonb_nested_key_exists
+select name, s -> 'Condition' ? 'StringEquals' as string_equals, s ? 'Sid' as has_sid, s -> 'Action' ? 's3:getobject' as get_object
+from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s
+order by name, s::text;
+
+-- name: jsonb_int_from_text
+select event_id, (request_parameters ->> 'durationSeconds')::int / 60 as minutes, (request_parameters -> 'durationSeconds')::int as secs,
+  request_parameters -> 'durationSeconds' = '3600' as eq_json
+from aws_cloudtrail_trail_event
+where request_parameters ? 'durationSeconds';
+
+-- name: jsonb_coalesce_paths
+select event_id, coalesce(user_identity ->> 'userName', user_identity -> 'sessionContext' -> 'sessionIssuer' ->> 'userName', user_identity ->> 'invokedBy', 'unknown') as actor,
+  jsonb_typeof(user_identity -> 'missing') as missing_type
+from aws_cloudtrail_trail_event
+order by event_id;
+
+-- name: jsonb_array_contains_akas
+select name from aws_iam_role where akas @> to_jsonb(array[arn]) and akas <@ ('["' || arn || '", "x"]')::jsonb order by name;
+
+-- name: jsonb_scalar_arrow_on_string
+select '"x"'::jsonb -> 0 as idx_on_string, '"x"'::jsonb ->> 'k' as key_on_string, '[[1, 2], [3]]'::jsonb -> 0 -> -1 as nested_neg,
+  '{"a": [1, 2]}'::jsonb #> '{a,-1}' as path_neg, '[1,2,3]'::jsonb ->> -4 as too_negative;
+
+-- name: event_hourly_buckets
+select to_char(date_trunc('hour', event_time), 'YYYY-MM-DD HH24:00') as hour, count(*), array_agg(event_name order by event_time) as names
+from aws_cloudtrail_trail_event
+where event_time > now() - interval '100 years'
+group by 1
+order by 1;
+
+-- name: extract_epoch_bigint
+select event_id, extract(epoch from event_time)::bigint as epoch, to_timestamp(extract(epoch from event_time)) = event_time as roundtrip,
+  date_part('epoch', event_time)::bigint as dp
+from aws_cloudtrail_trail_event
+order by event_id;
+
+-- name: timestamptz_text_output
+select event_id, event_time::text as t, (event_time + interval '0.5 seconds')::text as frac, event_time::date::text as d,
+  '2025-06-14 10:00:00+02'::timestamptz::text as shifted
+from aws_cloudtrail_trail_event
+order by event_id;
+
+-- name: date_bin_buckets
+select date_bin('15 minutes', event_time, timestamptz '2000-01-01 00:00:00+00') as bucket, count(*)
+from aws_cloudtrail_trail_event
+group by 1
+order by 1;
+
+-- name: case_in_aggregate_and_order
+select case when user_type = 'Root' then 'root' when user_type like 'Assumed%' then 'role' else lower(user_type) end as actor_kind,
+  count(*), min(event_time) as first_seen
+from aws_cloudtrail_trail_event
+group by 1
+order by count(*) desc, 1;
+
+-- name: greatest_least_text_and_nulls
+select name, greatest(name, path) as g, least(name, 'm') as l, greatest(password_last_used, create_date, null) as gt,
+  coalesce(nullif(path, '/'), '(root)') as p
+from aws_iam_user
+order by name;
+
+-- name: cte_used_twice_and_recursive_tree
+with recursive nums(n) as (select 1 union all select n * 2 from nums where n < 64),
+  users as (select name, mfa_enabled from aws_iam_user)
+select n, (select count(*) from users where length(name) <= n) as short_names, (select count(*) from users where mfa_enabled) as mfa
+from nums
+order by n;
+
+-- name: interval_aggregates
+select account_id, max(now() - create_date) > interval '1 day' as any_old, min(now() - create_date) as newest_age_positive_check,
+  avg(age(timestamptz '2025-06-15 00:00:00+00', create_date)) > interval '1 year' as avg_old,
+  sum(interval '1 hour') as hours
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: interval_avg_text
+select account_id, avg(age(timestamptz '2025-06-15 00:00:00+00', create_date))::text as avg_age,
+  sum(age(timestamptz '2025-06-15 00:00:00+00', create_date))::text as total, avg(interval '1 month' * length(name))::text as avg_months
+from aws_iam_user
+group by account_id
+order by account_id;
