@@ -123,6 +123,9 @@ UNSUPPORTED_FUNCTIONS = {
 }
 JSON_RESULT_FUNCTIONS = {
     "json_extract",
+    "jsonb_object_agg",
+    "json_object_agg",
+    "json_group_object",
     "pg_jsonb_index",
     "to_json",
     "json_object",
@@ -1117,6 +1120,24 @@ def make_interval(node: exp.MakeInterval) -> exp.Expr:
     return exp.paren(result)
 
 
+def regexp_pg15(node: exp.Expr) -> exp.Expr:
+    """``regexp_count(s, p)``: the number of matches; ``regexp_substr(s, p)``: the first match, NULL without one;
+    ``regexp_instr(s, p)``: the first match's position, 0 without one (the forms with more arguments are refused)."""
+    extra = [k for k, v in node.args.items() if v is not None and k not in ("this", "expression")]
+    if extra:
+        raise UnsupportedFeature(f"unsupported Postgres feature: {func_name(node)}() with more than two arguments")
+    text, pattern = node.this, node.expression
+    if isinstance(node, exp.RegexpCount):
+        return call("len", call("regexp_extract_all", text, pattern))
+    matches = call("regexp_matches", text.copy(), pattern.copy())
+    if isinstance(node, exp.RegexpSubstr):
+        return exp.Case().when(matches, call("regexp_extract", text, pattern, exp.Literal.number(0)))
+    rest = exp.DPipe(this=exp.DPipe(this=string("(?:"), expression=pattern), expression=string(")(?s:.*)"))
+    before = call("regexp_replace", text, rest, string(""))
+    return exp.Case().when(matches, exp.Add(this=call("length", before), expression=exp.Literal.number(1))).else_(
+        exp.Literal.number(0))
+
+
 def encode_decode(node: exp.Encode | exp.Decode) -> exp.Expr:
     """``encode(bytea, 'hex' | 'base64')`` is text (base64 in lines of 76 characters, as Postgres writes it);
     ``decode(text, 'hex' | 'base64')`` is bytea."""
@@ -1189,6 +1210,8 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
                exp.JustifyInterval: "pg_justify_interval"}
     if type(node) in justify:
         return call(justify[type(node)], node.this)
+    if isinstance(node, (exp.RegexpCount, exp.RegexpSubstr, exp.RegexpInstr)):
+        return regexp_pg15(node)
     if isinstance(node, (exp.Encode, exp.Decode)):
         return encode_decode(node)
     if func_name(node) in ("convert_to", "convert_from") and len(node.expressions) == 2:

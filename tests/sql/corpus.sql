@@ -1244,3 +1244,156 @@ select account_id, avg(age(timestamptz '2025-06-15 00:00:00+00', create_date))::
 from aws_iam_user
 group by account_id
 order by account_id;
+
+-- name: raw_policy_statement_object_or_array
+select name, s ->> 'Effect' as effect
+from aws_iam_policy,
+  jsonb_array_elements(case when jsonb_typeof(policy -> 'Statement') = 'array' then policy -> 'Statement' else jsonb_build_array(policy -> 'Statement') end) s
+order by name, effect;
+
+-- name: principal_aws_scalar_or_list
+select r.name, s -> 'Principal' -> 'AWS' ->> 0 as first_aws, jsonb_typeof(s -> 'Principal' -> 'AWS') as shape,
+  '{"AWS": "arn:aws:iam::111122223333:root"}'::jsonb -> 'AWS' ->> 0 as scalar_first, '{"AWS": "x"}'::jsonb -> 'AWS' -> -1 as scalar_last,
+  '{"AWS": "x"}'::jsonb -> 'AWS' -> 1 as scalar_second, 'null'::jsonb -> 0 as null_first, '{"a": 1}'::jsonb -> 0 as object_first
+from aws_iam_role r,
+  jsonb_array_elements(case when jsonb_typeof(r.assume_role_policy -> 'Statement') = 'array' then r.assume_role_policy -> 'Statement'
+                            else jsonb_build_array(r.assume_role_policy -> 'Statement') end) s
+where s -> 'Principal' ? 'AWS'
+order by r.name, first_aws;
+
+-- name: tags_src_elements_chain
+select name, jsonb_array_elements(tags_src) ->> 'Key' as tag_key from aws_iam_user where tags_src is not null order by name, tag_key;
+
+-- name: tags_src_contains_key
+select name from aws_iam_user where tags_src @> '[{"Key": "team"}]' order by name;
+
+-- name: jsonb_object_agg_tags
+select u.name, jsonb_object_agg(t.key, t.value) as rebuilt, jsonb_object_agg(t.key, t.value) = u.tags as same
+from aws_iam_user u, jsonb_each(u.tags) t
+group by u.name, u.tags
+order by u.name;
+
+-- name: text_column_cast_to_jsonb
+select name, (assume_role_policy_document::jsonb -> 'Statement' -> 0 ->> 'Effect') as effect,
+  jsonb_typeof(assume_role_policy_document::jsonb) as t
+from aws_iam_role
+order by name;
+
+-- name: exists_over_elements
+select name from aws_iam_policy p
+where exists (select 1 from jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a where a like 'iam:%')
+order by name;
+
+-- name: empty_aggregates
+select count(*) as n, sum(max_session_duration) as s, max(name) as m, array_agg(name) as arr, string_agg(name, ',') as str,
+  jsonb_agg(name) as j, bool_and(true) as b, avg(max_session_duration) as a, json_agg(name) as ja
+from aws_iam_role where false;
+
+-- name: empty_group_status
+select case when count(*) = 0 then 'ok' else 'alarm' end as status, count(*) || ' roles' as reason
+from aws_iam_role where name = 'nobody';
+
+-- name: row_comparisons
+select name, (account_id, name) > ('111122223333', 'bob') as after_bob, (account_id, name) in (select account_id, user_name from aws_iam_access_key) as has_key
+from aws_iam_user
+order by name;
+
+-- name: distinct_from_and_between
+select name, password_last_used is distinct from null as used, path is not distinct from '/' as root_path,
+  create_date between timestamptz '2019-01-01 00:00:00+00' and timestamptz '2022-01-01 00:00:00+00' as between_plain,
+  length(name) between symmetric 10 and 3 as between_sym
+from aws_iam_user
+order by name;
+
+-- name: like_escape_underscore
+select name, name like 'svc\_%' as svc_underscore, name like 'svc_%' as svc_any, name ilike '%DUPONT' as dupont, name ~~ 'a%' as tilde_like,
+  name not ilike 'A%' as not_a, name like '%!_%' escape '!' as bang_escape
+from aws_iam_user
+order by name;
+
+-- name: text_to_number_casts
+select ' 42 '::int as spaced, '1e3'::numeric as sci, '-0.50'::numeric as neg, true::int as t, 1::boolean as one, '7'::bigint / 2 as half,
+  '  t '::boolean as padded_bool;
+
+-- name: special_time_values
+select 'epoch'::timestamptz as epoch, 'infinity'::timestamptz > now() as inf, '-infinity'::timestamptz < now() as neg_inf,
+  date 'epoch' as epoch_date;
+
+-- name: regexp_split_functions
+select name, regexp_split_to_array(arn, '[:/]') as parts, array_length(regexp_split_to_array(arn, ':'), 1) as n
+from aws_iam_user
+order by name;
+
+-- name: regexp_split_to_table_rows
+select name, regexp_split_to_table(path, '/') as seg from aws_iam_role order by name, seg;
+
+-- name: regexp_pg15_functions
+select name, regexp_count(arn, ':') as colons, regexp_like(name, '^[a-c]') as abc, regexp_substr(arn, '[0-9]+') as digits,
+  regexp_instr(arn, 'user') as at, regexp_instr(name, 'zzz') as none, regexp_substr(name, 'zzz') as no_sub, regexp_instr(arn, 'e|:u') as alt
+from aws_iam_user
+order by name;
+
+-- name: starts_with_operator
+select name, starts_with(arn, 'arn:aws:iam::1111') as prod, arn ^@ 'arn:aws:iam::4444' as dev from aws_iam_user order by name;
+
+-- name: chr_ascii_repeat
+select name, ascii(name) as first_code, chr(65) as a, repeat('-', length(name)) as underline, length(repeat('é', 3)) as e3
+from aws_iam_user
+order by name;
+
+-- name: date_trunc_vs_current_date
+select event_id, date_trunc('day', event_time) = current_date as today, event_time::date = current_date - 1 as yesterday,
+  event_time >= date_trunc('month', now()) as this_month, date_trunc('day', event_time)::date as day
+from aws_cloudtrail_trail_event
+order by event_id;
+
+-- name: epoch_hours_since
+select name, extract(epoch from (now() - create_date)) / 3600 > 24 as older_than_day, floor(extract(epoch from now() - create_date) / 86400) as days,
+  date_part('year', age(now(), create_date)) as years
+from aws_iam_user
+order by name;
+
+-- name: interval_times_fraction
+select interval '1 day' * 1.5 as a, interval '1 month' * 0.5 as b, interval '1 hour' / 3 as c, 2 * interval '45 minutes' as d,
+  (interval '1 month' * 0.5)::text as b_text, (interval '1 hour' / 7)::text as c_text;
+
+-- name: now_at_time_zone
+select (now() at time zone 'utc') = now()::timestamp as same_utc, current_timestamp - interval '1' day < now() as earlier,
+  to_char(now(), 'YYYY') = extract(year from now())::text as year_text;
+
+-- name: aggregate_distinct_filter
+select account_id, array_agg(distinct status) filter (where access_key_last_used_date is not null) as used_statuses,
+  count(distinct user_name) filter (where status = 'Active') as active_users, json_agg(distinct user_name) as users
+from aws_iam_access_key
+group by account_id
+order by account_id;
+
+-- name: count_over_with_limit
+select name, count(*) over () as total from aws_iam_role order by name limit 2;
+
+-- name: select_distinct_order_expression
+select distinct lower(user_type) as t from aws_cloudtrail_trail_event order by t;
+
+-- name: nullif_division_ratio
+select account_id, round(count(*) filter (where mfa_enabled) * 1.0 / nullif(count(*), 0), 3) as ratio,
+  count(*) filter (where mfa_enabled)::float / count(*) as float_ratio
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: jsonb_array_length_of_coalesce_and_case
+select name, jsonb_array_length(coalesce(mfa_devices, '[]')) as devices,
+  case jsonb_array_length(mfa_devices) when 0 then 'none' when 1 then 'one' else 'many' end as how_many
+from aws_iam_user
+order by name;
+
+-- name: string_agg_distinct_ordered
+select account_id, string_agg(distinct access_key_last_used_region, ', ' order by access_key_last_used_region) as regions
+from aws_iam_access_key
+group by account_id
+order by account_id;
+
+-- name: to_jsonb_of_row
+select to_jsonb(r) ->> 'name' as name, row_to_json(r) ->> 'status' as status
+from (select user_name as name, status from aws_iam_access_key) r
+order by 1, 2;
