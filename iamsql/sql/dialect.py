@@ -119,7 +119,6 @@ UNSUPPORTED_FUNCTIONS = {
     "set_config",
     "current_setting",
     "jsonb_delete_path",
-    "jsonb_strip_nulls",
 }
 JSON_RESULT_FUNCTIONS = {
     "json_extract",
@@ -596,7 +595,7 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
     if isinstance(node, exp.JSONBContainsAllTopKeys):
         return call("pg_jsonb_exists_all", node.this, node.expression)
     if isinstance(node, exp.Sub) and scope.is_json(node.this):
-        raise UnsupportedFeature("unsupported Postgres feature: jsonb - key (deleting from a JSON value)")
+        return jsonb_delete(node.this, node.expression)
     if isinstance(node, exp.DPipe) and (is_array(node.this) or is_array(node.expression)):
         # array || array concatenates, array || element appends, element || array prepends
         if is_array(node.this) and is_array(node.expression):
@@ -608,8 +607,12 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
         result.meta["pg_array"] = True
         return result
     if isinstance(node, exp.DPipe):
-        if scope.is_json(node.this) and scope.is_json(node.expression):
-            raise UnsupportedFeature("unsupported Postgres feature: jsonb || jsonb (concatenation of JSON values)")
+        sides = (node.this, node.expression)
+        if any(scope.is_json(s) for s in sides) and all(
+            scope.is_json(s) or (isinstance(s, exp.Literal) and s.is_string) for s in sides
+        ):
+            # jsonb || jsonb, and jsonb || 'literal' (an untyped literal is read as jsonb there): JSON concatenation
+            return json_cast(call("pg_jsonb_concat", *[s if scope.is_json(s) else json_cast(s) for s in sides]))
         sides = [
             call("pg_jsonb_out", s) if scope.is_json(s) else call("pg_interval_out", s) if is_interval(s, scope) else s
             for s in (node.this, node.expression)
@@ -626,6 +629,23 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
     if isinstance(node, exp.Div) and scope.is_int(node.this) and scope.is_int(node.expression):
         return exp.IntDiv(this=node.this, expression=node.expression)
     return node
+
+
+def json_cast(node: exp.Expr) -> exp.Expr:
+    return exp.cast(node, exp.DataType.build("JSON"))
+
+
+def jsonb_delete(value: exp.Expr, operand: exp.Expr) -> exp.Expr:
+    """``jsonb - key``, ``jsonb - integer`` (an array index), ``jsonb - text[]`` (several keys)."""
+    if isinstance(operand, exp.Neg) and isinstance(operand.this, exp.Literal) and not operand.this.is_string:
+        return json_cast(call("pg_jsonb_delete_index", value, operand))
+    if isinstance(operand, exp.Literal) and not operand.is_string:
+        return json_cast(call("pg_jsonb_delete_index", value, operand))
+    if is_array(operand):
+        if isinstance(operand, exp.Cast) and isinstance(operand.this, exp.Literal) and operand.this.is_string:
+            operand = array_literal(operand.this.this)
+        return json_cast(call("pg_jsonb_delete_keys", value, operand))
+    return json_cast(call("pg_jsonb_delete_key", value, operand))
 
 
 NUMERIC_TYPES = {exp.DataType.Type.DECIMAL, exp.DataType.Type.BIGDECIMAL}
@@ -1261,6 +1281,8 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         "jsonb_pretty": "pg_jsonb_pretty",
         "every": "bool_and",
     }
+    if name == "jsonb_strip_nulls" and len(args) == 1:
+        return json_cast(call("pg_jsonb_strip_nulls", *args))
     if name in simple and name != simple[name]:
         return call(simple[name], *args)
     if name in ("to_json", "json_array") and any(a is not b for a, b in zip(args, node.expressions)):

@@ -133,6 +133,61 @@ def jsonb_exists_all(text: str, keys: list) -> bool:
     return all(jsonb_exists(text, k) for k in keys if k is not None)
 
 
+def _as_array(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def jsonb_concat(left_text: str, right_text: str) -> str:
+    """``jsonb || jsonb``: two objects merged (the right one's keys win), otherwise the two as arrays (a scalar or
+    an object as a one-element array) concatenated."""
+    left, right = _load(left_text), _load(right_text)
+    if isinstance(left, dict) and isinstance(right, dict):
+        return _render({**left, **right})
+    return _render(_as_array(left) + _as_array(right))
+
+
+def jsonb_delete_key(text: str, key: str) -> str:
+    """``jsonb - text``: the object without the key, or the array without the strings equal to it."""
+    value = _load(text)
+    if isinstance(value, dict):
+        return _render({k: v for k, v in value.items() if k != key})
+    if isinstance(value, list):
+        return _render([v for v in value if not (isinstance(v, str) and v == key)])
+    raise ValueError("cannot delete from scalar")
+
+
+def jsonb_delete_keys(text: str, keys: list) -> str:
+    """``jsonb - text[]``: ``jsonb - text`` for each key."""
+    for key in keys:
+        if key is not None:
+            text = jsonb_delete_key(text, key)
+    return text if isinstance(_load(text), (dict, list)) else jsonb_delete_key(text, "")
+
+
+def jsonb_delete_index(text: str, index: int) -> str:
+    """``jsonb - integer``: the array without the element at ``index`` (from the end when negative)."""
+    value = _load(text)
+    if isinstance(value, dict):
+        raise ValueError("cannot delete from object using integer index")
+    if not isinstance(value, list):
+        raise ValueError("cannot delete from scalar")
+    position = index + len(value) if index < 0 else index
+    return _render([v for i, v in enumerate(value) if i != position])
+
+
+def _strip_nulls(value):
+    if isinstance(value, dict):
+        return {k: _strip_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_strip_nulls(v) for v in value]
+    return value
+
+
+def jsonb_strip_nulls(text: str) -> str:
+    """``jsonb_strip_nulls``: every object member whose value is null removed, at any depth (array nulls stay)."""
+    return _render(_strip_nulls(_load(text)))
+
+
 PYTHON_FUNCTIONS = [
     ("pg_jsonb_out", jsonb_out, ["VARCHAR"], "VARCHAR"),
     ("pg_jsonb_pretty", jsonb_pretty, ["VARCHAR"], "VARCHAR"),
@@ -140,6 +195,11 @@ PYTHON_FUNCTIONS = [
     ("pg_jsonb_exists", jsonb_exists, ["VARCHAR", "VARCHAR"], "BOOLEAN"),
     ("pg_jsonb_exists_any", jsonb_exists_any, ["VARCHAR", "VARCHAR[]"], "BOOLEAN"),
     ("pg_jsonb_exists_all", jsonb_exists_all, ["VARCHAR", "VARCHAR[]"], "BOOLEAN"),
+    ("pg_jsonb_concat", jsonb_concat, ["VARCHAR", "VARCHAR"], "VARCHAR"),
+    ("pg_jsonb_delete_key", jsonb_delete_key, ["VARCHAR", "VARCHAR"], "VARCHAR"),
+    ("pg_jsonb_delete_keys", jsonb_delete_keys, ["VARCHAR", "VARCHAR[]"], "VARCHAR"),
+    ("pg_jsonb_delete_index", jsonb_delete_index, ["VARCHAR", "BIGINT"], "VARCHAR"),
+    ("pg_jsonb_strip_nulls", jsonb_strip_nulls, ["VARCHAR"], "VARCHAR"),
 ]
 
 # pg_jsonb_text hands its argument to a lambda: in a CASE, DuckDB would compute it (a JSON extraction, parsing the

@@ -1397,3 +1397,22 @@ order by account_id;
 select to_jsonb(r) ->> 'name' as name, row_to_json(r) ->> 'status' as status
 from (select user_name as name, status from aws_iam_access_key) r
 order by 1, 2;
+
+-- name: jsonb_concat_with_literal
+select name, tags || '{"reviewed": true}' as merged from aws_iam_user order by name;
+
+-- name: jsonb_concat_shapes
+select '{"a": 1, "b": 2}'::jsonb || '{"b": 3}'::jsonb as objects, '[1, 2]'::jsonb || '[3]'::jsonb as arrays,
+  '[1]'::jsonb || '"x"'::jsonb as array_scalar, '"x"'::jsonb || '[1]'::jsonb as scalar_array, '{"a": 1}'::jsonb || '[1]'::jsonb as object_array,
+  '1'::jsonb || '2'::jsonb as scalars, '{"a": 1}'::jsonb || '2'::jsonb as object_scalar, '[]'::jsonb || '{}'::jsonb as empty;
+
+-- name: jsonb_delete_operators
+select '{"a": 1, "b": 2}'::jsonb - 'a' as key, '["a", "b", "a", 1]'::jsonb - 'a' as array_string, '[1, 2, 3]'::jsonb - 1 as index,
+  '[1, 2, 3]'::jsonb - -1 as last, '{"a": 1, "b": 2, "c": 3}'::jsonb - array['a', 'c'] as keys, '[1, 2]'::jsonb - 5 as beyond;
+
+-- name: jsonb_delete_tag
+select name, tags - 'team' as without_team from aws_iam_user order by name;
+
+-- name: jsonb_strip_nulls_values
+select jsonb_strip_nulls('{"a": null, "b": {"c": null, "d": 1}, "e": [null, {"f": null}]}'::jsonb) as stripped,
+  jsonb_strip_nulls('null'::jsonb) as top_null, jsonb_strip_nulls('[null]'::jsonb) as array_null;
