@@ -1281,6 +1281,11 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         "jsonb_pretty": "pg_jsonb_pretty",
         "every": "bool_and",
     }
+    if name in ("jsonb_array_length", "json_array_length") and not node.meta.get("pg_length"):
+        # an integer in Postgres; DuckDB's is unsigned (generate_series(0, n - 1) would not bind)
+        length = call("json_array_length", *args)
+        length.meta["pg_length"] = True
+        return exp.cast(length, exp.DataType.build("INTEGER"))
     if name == "jsonb_strip_nulls" and len(args) == 1:
         return json_cast(call("pg_jsonb_strip_nulls", *args))
     if name in simple and name != simple[name]:

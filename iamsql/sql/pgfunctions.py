@@ -219,7 +219,13 @@ create or replace temp macro pg_jsonb_typeof(j) as
     case when j is null then null
          else case json_type(j) when 'OBJECT' then 'object' when 'ARRAY' then 'array' when 'VARCHAR' then 'string'
               when 'BOOLEAN' then 'boolean' when 'NULL' then 'null' else 'number' end end;
-create or replace temp macro pg_jsonb_get(j, k) as json_extract(j, '$."' || replace(replace(k, '\\', '\\\\'), '"', '\\"') || '"');
+create or replace temp macro pg_jsonb_index(j, i, path) as
+    case when json_type(j) not in ('ARRAY', 'OBJECT') and i in (0, -1) then j else json_extract(j, path) end;
+create or replace temp macro pg_jsonb_get(j, k) as
+    case when typeof(k) in ('TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT')
+         then pg_jsonb_index(j, try_cast(k as bigint), case when try_cast(k as bigint) >= 0 then '$[' || cast(k as varchar) || ']'
+                                                              else '$[#' || cast(k as varchar) || ']' end)
+         else json_extract(j, '$."' || replace(replace(cast(k as varchar), '\\', '\\\\'), '"', '\\"') || '"') end;
 create or replace temp macro pg_jsonb_step(j, key_path, index_path) as
     case when json_type(j) = 'ARRAY' then json_extract(j, index_path) else json_extract(j, key_path) end;
 create or replace temp macro pg_jsonb_elements(j) as
@@ -298,8 +304,6 @@ create or replace temp macro pg_split_part(s, delimiter, n) as
     case when n = 0 then error('field position must not be zero')
          when delimiter = '' then case when n in (1, -1) then s else '' end
          else split_part(s, delimiter, n) end;
-create or replace temp macro pg_jsonb_index(j, i, path) as
-    case when json_type(j) not in ('ARRAY', 'OBJECT') and i in (0, -1) then j else json_extract(j, path) end;
 create or replace temp macro pg_array_upper(a, dimension) as case when dimension = 1 and len(a) > 0 then len(a) end;
 create or replace temp macro pg_array_lower(a, dimension) as case when dimension = 1 and len(a) > 0 then 1 end;
 create or replace temp macro pg_array_remove(a, x) as list_filter(a, lambda e: e is distinct from x);

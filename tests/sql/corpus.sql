@@ -1416,3 +1416,65 @@ select name, tags - 'team' as without_team from aws_iam_user order by name;
 -- name: jsonb_strip_nulls_values
 select jsonb_strip_nulls('{"a": null, "b": {"c": null, "d": 1}, "e": [null, {"f": null}]}'::jsonb) as stripped,
   jsonb_strip_nulls('null'::jsonb) as top_null, jsonb_strip_nulls('[null]'::jsonb) as array_null;
+
+-- name: json_index_by_integer_column
+select u.name, i, u.mfa_devices -> i ->> 'SerialNumber' as serial, u.attached_policy_arns ->> i as arn
+from aws_iam_user u, generate_series(0, jsonb_array_length(u.attached_policy_arns) - 1) i
+order by u.name, i;
+
+-- name: array_constructor_subquery
+select array(select name from aws_iam_user where mfa_enabled order by name) as mfa_users,
+  array(select 1 where false) as empty, cardinality(array(select event_id from aws_cloudtrail_trail_event)) as events;
+
+-- name: jsonb_text_like_search
+select name from aws_iam_policy where policy::text like '%"*"%' order by name;
+
+-- name: jsonb_text_position
+select name, position('kms' in policy_std::text) > 0 as mentions_kms, length(policy_std::text) > 10 as long_doc from aws_iam_policy order by name;
+
+-- name: having_and_any_of_agg
+select user_name, count(*) from aws_iam_access_key group by user_name having count(*) > 1 or 'Inactive' = any(array_agg(status)) order by user_name;
+
+-- name: timestamp_from_json_text
+select event_id, (user_identity -> 'sessionContext' -> 'attributes' ->> 'creationDate')::timestamptz as session_start,
+  extract(epoch from event_time - (user_identity -> 'sessionContext' -> 'attributes' ->> 'creationDate')::timestamptz) / 60 as minutes_in
+from aws_cloudtrail_trail_event
+where user_identity -> 'sessionContext' -> 'attributes' ? 'creationDate'
+order by event_id;
+
+-- name: filter_with_json_bool
+select count(*) filter (where (user_identity -> 'sessionContext' -> 'attributes' ->> 'mfaAuthenticated')::bool) as with_mfa,
+  bool_or(read_only) as any_read, bool_and(error_code is null) as all_ok
+from aws_cloudtrail_trail_event;
+
+-- name: in_elements_subquery
+select name from aws_iam_role where arn in (select jsonb_array_elements_text(akas) from aws_iam_role) order by name;
+
+-- name: deny_statements_bool_or
+select p.name, bool_or(s ->> 'Effect' = 'Deny') as has_deny, count(*) filter (where s ->> 'Effect' = 'Allow') as allows
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s
+group by p.name
+order by p.name;
+
+-- name: string_agg_filter
+select account_id, string_agg(name, ', ' order by name) filter (where not mfa_enabled) as without_mfa from aws_iam_user group by account_id order by account_id;
+
+-- name: date_minus_date_compare
+select name, now()::date - create_date::date > 1000 as old_days, current_date - password_last_used::date as days_since_login
+from aws_iam_user
+order by name;
+
+-- name: lateral_jsonb_each_where_value
+select u.name, t.key from aws_iam_user u cross join lateral jsonb_each_text(u.tags) t where t.value in ('platform', 'finance') order by 1, 2;
+
+-- name: json_build_object_with_aggregates
+select jsonb_build_object('users', count(*), 'mfa', count(*) filter (where mfa_enabled), 'newest', max(create_date), 'names', jsonb_agg(name order by name)) as summary
+from aws_iam_user;
+
+-- name: coalesce_nullif_empty_strings
+select name, coalesce(nullif(description, ''), 'n/a') as description, length(coalesce(description, '')) as len from aws_iam_role order by name;
+
+-- name: nested_case_with_json
+select event_id, case jsonb_typeof(resources) when 'array' then jsonb_array_length(resources)::text when 'null' then 'json null' else coalesce(jsonb_typeof(resources), 'missing') end as resources
+from aws_cloudtrail_trail_event
+order by event_id;
