@@ -70,6 +70,8 @@ def test_ad_hoc_queries_use_the_wall_clock(con):
             "unsupported Postgres feature: WITH ORDINALITY",
         ),
         ("select to_char(create_date, 'RM') from aws_iam_user", "to_char pattern"),
+        ("select to_char(create_date, 'IDDD') from aws_iam_user", "to_char pattern 'IDDD'"),
+        ("select to_char(create_date, 'SSSS') from aws_iam_user", "to_char pattern 'SSSS'"),
         ("select to_char(max_session_duration, 'FM99,999') from aws_iam_role", "to_char of a number"),
         ("select to_char(tags ->> 'n', '999') from aws_iam_user", "to_char of a number"),
         ("select format('%I', name) from aws_iam_user", "format() specifier '%I'"),

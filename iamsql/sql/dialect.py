@@ -882,6 +882,9 @@ TO_CHAR_PATTERNS = [
 ]
 
 
+TO_CHAR_REFUSED = ("IDDD", "SSSS", "TZH", "TZM", "OF", "Y,YYY")
+
+
 def to_char(ts: exp.Expr, fmt: str, known_time: bool = False) -> exp.Expr:
     """``to_char(timestamp, format)`` as a concatenation of DuckDB ``strftime`` pieces and literal text.
     ``known_time``: ``ts`` is known to be a date or timestamp, so digits in ``fmt`` are literal text (they are
@@ -908,6 +911,10 @@ def to_char(ts: exp.Expr, fmt: str, known_time: bool = False) -> exp.Expr:
             literal += fmt[j + 1]
             i = j + 2
             continue
+        refused = next((r for r in TO_CHAR_REFUSED if fmt.startswith(r, j)), None)
+        if refused:
+            # a longer pattern that begins like a supported one: never translated as that one
+            raise UnsupportedFeature(f"unsupported Postgres feature: to_char pattern {refused!r}")
         for pattern, spec in TO_CHAR_PATTERNS:
             if fmt.startswith(pattern, j):
                 flush()
