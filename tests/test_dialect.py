@@ -58,8 +58,9 @@ def test_ad_hoc_queries_use_the_wall_clock(con):
             "select count(*) over (order by name groups between 1 preceding and current row) from aws_iam_user",
             "unsupported Postgres feature: window frame",
         ),
-        ("select tags || tags from aws_iam_user", "unsupported Postgres feature: jsonb || jsonb"),
-        ("select tags - 'team' from aws_iam_user", "unsupported Postgres feature: jsonb - key"),
+        ("select jsonb_set(tags, '{a}', '1') from aws_iam_user", "unsupported Postgres feature: jsonb_set()"),
+        ("select regexp_substr(name, 'a', 2) from aws_iam_user", "regexp_substr() with more than two arguments"),
+        ("select encode(name::bytea, 'escape') from aws_iam_user", "a format other than 'hex' or 'base64'"),
         (
             "select s from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') with ordinality s",
             "the whole row s of ... WITH ORDINALITY",
@@ -68,9 +69,11 @@ def test_ad_hoc_queries_use_the_wall_clock(con):
             "select n from generate_series(1, 3) with ordinality as g(v, n)",
             "unsupported Postgres feature: WITH ORDINALITY",
         ),
-        ("select to_char(create_date, 'Q') from aws_iam_user", "to_char pattern"),
+        ("select to_char(create_date, 'RM') from aws_iam_user", "to_char pattern"),
+        ("select to_char(create_date, 'IDDD') from aws_iam_user", "to_char pattern 'IDDD'"),
+        ("select to_char(create_date, 'SSSS') from aws_iam_user", "to_char pattern 'SSSS'"),
         ("select to_char(max_session_duration, 'FM99,999') from aws_iam_role", "to_char of a number"),
-        ("select to_char(create_date, '999') from aws_iam_user", "to_char of a number"),
+        ("select to_char(tags ->> 'n', '999') from aws_iam_user", "to_char of a number"),
         ("select format('%I', name) from aws_iam_user", "format() specifier '%I'"),
         ("select format('%s and %s', name) from aws_iam_user", "too few arguments for format()"),
         ("select format(name, 1) from aws_iam_user", "format() with a format that is not a literal"),
@@ -130,7 +133,7 @@ def test_a_column_the_query_names_is_its_own_not_a_steampipe_json_column(con):
         "with t as (select 'iam' as sources, 'x' as condition) select sources || '!' as s, upper(condition) as c from t"
     )
     assert con.execute(to_duckdb(own)).fetchall() == [("iam!", "X")]
-    finding = to_duckdb("select f.sources || '' as s from aws_accessanalyzer_finding as f")
+    finding = to_duckdb("select f.sources || ''::text as s from aws_accessanalyzer_finding as f")
     assert "pg_jsonb_out" in finding
 
 

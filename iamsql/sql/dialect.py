@@ -28,6 +28,7 @@ from sqlglot import exp
 from sqlglot.dialects.duckdb import DuckDB
 from sqlglot.dialects.postgres import Postgres
 from sqlglot.errors import ParseError, SqlglotError, TokenError
+from sqlglot.tokens import TokenType
 from sqlglot.transforms import preprocess
 
 from iamsql.errors import QueryError, UnsupportedFeature, first_line
@@ -46,7 +47,8 @@ class Steampipe(Postgres):
         KEYWORDS = {k: v for k, v in Postgres.Tokenizer.KEYWORDS.items() if k != "GLOB"}
 
     class Parser(Postgres.Parser):
-        LAMBDAS: dict = {}
+        # ``name => value`` (a named argument, as in ``make_interval(days => 90)``) stays; ``->`` is JSON access.
+        LAMBDAS: dict = {k: v for k, v in Postgres.Parser.LAMBDAS.items() if k != TokenType.ARROW}
         # json_agg is parsed as a plain call, like jsonb_agg, so the same rewrite gives Postgres's answer.
         FUNCTION_PARSERS = {k: v for k, v in Postgres.Parser.FUNCTION_PARSERS.items() if k != "JSON_AGG"}
         FUNCTIONS = {
@@ -117,10 +119,13 @@ UNSUPPORTED_FUNCTIONS = {
     "set_config",
     "current_setting",
     "jsonb_delete_path",
-    "jsonb_strip_nulls",
 }
 JSON_RESULT_FUNCTIONS = {
     "json_extract",
+    "jsonb_object_agg",
+    "json_object_agg",
+    "json_group_object",
+    "pg_jsonb_index",
     "to_json",
     "json_object",
     "pg_jsonb_step",
@@ -135,6 +140,9 @@ JSON_RESULT_FUNCTIONS = {
     "jsonb_extract_path",
     "json_extract_path",
 }
+# Functions whose arguments become JSON values (a timestamp as Postgres's ISO 8601 text).
+JSON_CONSTRUCTORS = {"jsonb_build_object", "json_build_object", "jsonb_build_array", "json_build_array", "to_jsonb",
+                     "to_json", "jsonb_agg", "json_agg"}
 INT_RESULT_FUNCTIONS = {
     "count",
     "length",
@@ -150,6 +158,7 @@ INT_RESULT_FUNCTIONS = {
     "cardinality",
     "ascii",
 }
+WINDOW_INT_FUNCTIONS = {"row_number", "rank", "dense_rank", "ntile"}
 INT_TYPES = {exp.DataType.Type.INT, exp.DataType.Type.BIGINT, exp.DataType.Type.SMALLINT, exp.DataType.Type.TINYINT}
 JSON_TYPES = {exp.DataType.Type.JSON, exp.DataType.Type.JSONB}
 TEXT_TYPES = {exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR, exp.DataType.Type.NVARCHAR}
@@ -275,7 +284,29 @@ class Scope:
             return node.to.this in INT_TYPES
         if isinstance(node, exp.Column):
             return self.column_type(node) in ("BIGINT", "INTEGER")
-        return func_name(node) in INT_RESULT_FUNCTIONS
+        if isinstance(node, (exp.Window, exp.Filter)):
+            return self.is_int(node.this)
+        if isinstance(node, (exp.Max, exp.Min)):
+            return self.is_int(node.this)
+        if isinstance(node, exp.Sum):
+            return self.is_int4(node.this)  # sum of an integer is a bigint; of a bigint, a numeric
+        return func_name(node) in INT_RESULT_FUNCTIONS or func_name(node) in WINDOW_INT_FUNCTIONS
+
+    def is_int4(self, node: exp.Expr) -> bool:
+        """Whether ``node`` is a Postgres ``integer`` or ``smallint`` (not a bigint): a small literal, a cast, a
+        CASE of them, a length, arithmetic on them."""
+        if isinstance(node, (exp.Paren, exp.Neg)):
+            return self.is_int4(node.this)
+        if isinstance(node, exp.Literal):
+            return not node.is_string and re.fullmatch(r"\d+", node.this) is not None and int(node.this) < 2**31
+        if isinstance(node, exp.Case):
+            results = [i.args.get("true") for i in node.args.get("ifs") or []] + [node.args.get("default")]
+            return all(r is None or isinstance(r, exp.Null) or self.is_int4(r) for r in results)
+        if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Mod)):
+            return self.is_int4(node.this) and self.is_int4(node.expression)
+        if isinstance(node, exp.Cast):
+            return node.to.this in (exp.DataType.Type.INT, exp.DataType.Type.SMALLINT)
+        return func_name(node) in INT_RESULT_FUNCTIONS - {"count"}
 
 
 def is_date(node: exp.Expr) -> bool:
@@ -285,6 +316,74 @@ def is_date(node: exp.Expr) -> bool:
     if isinstance(node, exp.Cast):
         return node.to.this == exp.DataType.Type.DATE
     return isinstance(node, exp.CurrentDate)
+
+
+TIMESTAMPTZ_FUNCTIONS = {"now", "transaction_timestamp", "statement_timestamp", "iamsql_as_of", "to_timestamp"}
+INTERVAL_FUNCTIONS = {"age", "justify_days", "justify_hours", "justify_interval", "pg_justify_days",
+                      "pg_justify_hours", "pg_justify_interval", "make_interval"}
+
+
+def is_timestamptz(node: exp.Expr, scope: Scope) -> bool:
+    """Whether ``node`` is known to be a Postgres ``timestamptz`` (a timestamptz column, ``now()``, a cast, date_trunc
+    of one, one plus or minus an interval, min/max/coalesce/greatest/least of them)."""
+    if isinstance(node, exp.Paren):
+        return is_timestamptz(node.this, scope)
+    if isinstance(node, exp.Cast):
+        return node.to.this == exp.DataType.Type.TIMESTAMPTZ
+    if isinstance(node, (exp.CurrentTimestamp, exp.StrToTime)):
+        return True
+    if isinstance(node, exp.Column):
+        return scope.column_type(node) == "TIMESTAMPTZ"
+    if isinstance(node, exp.TimestampTrunc):
+        return is_timestamptz(node.this, scope)
+    if isinstance(node, (exp.Add, exp.Sub)):
+        return (is_timestamptz(node.this, scope) and is_interval(node.expression, scope)) or (
+            isinstance(node, exp.Add) and is_interval(node.this, scope) and is_timestamptz(node.expression, scope))
+    if isinstance(node, (exp.Max, exp.Min)):
+        return is_timestamptz(node.this, scope)
+    if isinstance(node, (exp.Coalesce, exp.Greatest, exp.Least)):
+        return all(is_timestamptz(a, scope) or isinstance(a, exp.Null) for a in [node.this, *node.expressions])
+    return func_name(node) in TIMESTAMPTZ_FUNCTIONS
+
+
+def is_interval(node: exp.Expr, scope: Scope) -> bool:
+    """Whether ``node`` is known to be a Postgres ``interval`` (a literal or cast, a difference of two timestamps,
+    ``age``, ``justify_*``, interval arithmetic, min/max/sum/avg of intervals)."""
+    if node.meta.get("pg_interval"):
+        return True
+    if isinstance(node, (exp.Paren, exp.Neg)):
+        return is_interval(node.this, scope)
+    if isinstance(node, exp.Interval):
+        return True
+    if isinstance(node, exp.Cast):
+        return node.to.this == exp.DataType.Type.INTERVAL
+    if isinstance(node, exp.Sub) and is_timestamptz(node.this, scope) and is_timestamptz(node.expression, scope):
+        return True
+    if isinstance(node, (exp.Add, exp.Sub)):
+        return is_interval(node.this, scope) and is_interval(node.expression, scope)
+    if isinstance(node, exp.Mul):
+        return is_interval(node.this, scope) or is_interval(node.expression, scope)
+    if isinstance(node, exp.Div):
+        return is_interval(node.this, scope)
+    if isinstance(node, (exp.Max, exp.Min, exp.Sum, exp.Avg)):
+        return is_interval(node.this, scope)
+    if isinstance(node, (exp.Coalesce, exp.Greatest, exp.Least)):
+        return all(is_interval(a, scope) or isinstance(a, exp.Null) for a in [node.this, *node.expressions])
+    return func_name(node) in INTERVAL_FUNCTIONS
+
+
+def json_value(node: exp.Expr, scope: Scope) -> exp.Expr:
+    """An argument of a JSON constructor (``jsonb_build_object``, ``to_jsonb``, ``jsonb_agg``): a timestamptz
+    becomes the ISO 8601 text Postgres puts in JSON (``2021-03-04T10:15:00+00:00``)."""
+    if isinstance(node, exp.Order):
+        replacement = node.copy()
+        replacement.set("this", json_value(node.this, scope))
+        return replacement
+    if is_timestamptz(node, scope):
+        return call("pg_timestamptz_json", node)
+    if isinstance(node, exp.Cast) and node.to.this == exp.DataType.Type.TIMESTAMP or isinstance(node, exp.Localtimestamp):
+        return call("pg_timestamp_json", node)
+    return node
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -408,16 +507,23 @@ def json_step(target: exp.Expr, step: exp.Expr) -> exp.Expr:
     if isinstance(step, exp.JSONPathKey):
         return call("json_extract", target, string(json_key_path(str(step.this))))
     if isinstance(step, exp.JSONPathSubscript):
-        index = int(step.this)
-        return call("json_extract", target, string(f"$[{index}]" if index >= 0 else f"$[#{index}]"))
+        return json_index(target, int(step.this))
     if isinstance(step, exp.Literal) and not step.is_string:
-        index = int(step.this)
-        return call("json_extract", target, string(f"$[{index}]" if index >= 0 else f"$[#{index}]"))
+        return json_index(target, int(step.this))
     if isinstance(step, exp.Literal):
         return call("json_extract", target, string(json_key_path(step.this)))
     if isinstance(step, exp.Neg) and isinstance(step.this, exp.Literal):
-        return call("json_extract", target, string(f"$[#-{int(step.this.this)}]"))
+        return json_index(target, -int(step.this.this))
     return call("pg_jsonb_get", target, step)
+
+
+def json_index(target: exp.Expr, index: int) -> exp.Expr:
+    """``target -> index``: an array element (from the end when negative). Postgres stores a scalar as a one-element
+    array, so ``-> 0`` and ``-> -1`` of a scalar are the scalar itself."""
+    path = string(f"$[{index}]" if index >= 0 else f"$[#{index}]")
+    if index in (0, -1):
+        return call("pg_jsonb_index", target, exp.Literal.number(index), path)
+    return call("json_extract", target, path)
 
 
 def rewrite_json_access(node: exp.Expr, scope: Scope) -> exp.Expr:
@@ -489,11 +595,28 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
     if isinstance(node, exp.JSONBContainsAllTopKeys):
         return call("pg_jsonb_exists_all", node.this, node.expression)
     if isinstance(node, exp.Sub) and scope.is_json(node.this):
-        raise UnsupportedFeature("unsupported Postgres feature: jsonb - key (deleting from a JSON value)")
+        return jsonb_delete(node.this, node.expression)
+    if isinstance(node, exp.DPipe) and (is_array(node.this) or is_array(node.expression)):
+        # array || array concatenates, array || element appends, element || array prepends
+        if is_array(node.this) and is_array(node.expression):
+            result = call("list_concat", node.this, node.expression)
+        elif is_array(node.this):
+            result = call("list_append", node.this, node.expression)
+        else:
+            result = call("list_prepend", node.this, node.expression)
+        result.meta["pg_array"] = True
+        return result
     if isinstance(node, exp.DPipe):
-        if scope.is_json(node.this) and scope.is_json(node.expression):
-            raise UnsupportedFeature("unsupported Postgres feature: jsonb || jsonb (concatenation of JSON values)")
-        sides = [call("pg_jsonb_out", s) if scope.is_json(s) else s for s in (node.this, node.expression)]
+        sides = (node.this, node.expression)
+        if any(scope.is_json(s) for s in sides) and all(
+            scope.is_json(s) or (isinstance(s, exp.Literal) and s.is_string) for s in sides
+        ):
+            # jsonb || jsonb, and jsonb || 'literal' (an untyped literal is read as jsonb there): JSON concatenation
+            return json_cast(call("pg_jsonb_concat", *[s if scope.is_json(s) else json_cast(s) for s in sides]))
+        sides = [
+            call("pg_jsonb_out", s) if scope.is_json(s) else call("pg_interval_out", s) if is_interval(s, scope) else s
+            for s in (node.this, node.expression)
+        ]
         if sides != [node.this, node.expression]:
             return exp.DPipe(this=sides[0], expression=sides[1])
     if isinstance(node, (exp.EQ, exp.NEQ)):
@@ -506,6 +629,23 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
     if isinstance(node, exp.Div) and scope.is_int(node.this) and scope.is_int(node.expression):
         return exp.IntDiv(this=node.this, expression=node.expression)
     return node
+
+
+def json_cast(node: exp.Expr) -> exp.Expr:
+    return exp.cast(node, exp.DataType.build("JSON"))
+
+
+def jsonb_delete(value: exp.Expr, operand: exp.Expr) -> exp.Expr:
+    """``jsonb - key``, ``jsonb - integer`` (an array index), ``jsonb - text[]`` (several keys)."""
+    if isinstance(operand, exp.Neg) and isinstance(operand.this, exp.Literal) and not operand.this.is_string:
+        return json_cast(call("pg_jsonb_delete_index", value, operand))
+    if isinstance(operand, exp.Literal) and not operand.is_string:
+        return json_cast(call("pg_jsonb_delete_index", value, operand))
+    if is_array(operand):
+        if isinstance(operand, exp.Cast) and isinstance(operand.this, exp.Literal) and operand.this.is_string:
+            operand = array_literal(operand.this.this)
+        return json_cast(call("pg_jsonb_delete_keys", value, operand))
+    return json_cast(call("pg_jsonb_delete_key", value, operand))
 
 
 NUMERIC_TYPES = {exp.DataType.Type.DECIMAL, exp.DataType.Type.BIGDECIMAL}
@@ -532,10 +672,15 @@ def is_numeric(node: exp.Expr, scope: Scope) -> bool:
 
 
 def _is_float(node: exp.Expr, scope: Scope) -> bool:
-    if isinstance(node, exp.Paren):
+    """Whether ``node`` is a Postgres double precision: a cast, a double column, ``date_part``, arithmetic on one."""
+    if isinstance(node, (exp.Paren, exp.Neg)):
         return _is_float(node.this, scope)
     if isinstance(node, exp.Cast):
         return node.to.this in FLOAT_TYPES
+    if isinstance(node, exp.Extract):
+        return func_name(node) == "date_part"
+    if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div)):
+        return _is_float(node.this, scope) or _is_float(node.expression, scope)
     return isinstance(node, exp.Column) and scope.column_type(node) == "DOUBLE"
 
 
@@ -553,7 +698,7 @@ ARRAY_FUNCTIONS = {
 
 def is_array(node: exp.Expr) -> bool:
     """Whether ``node`` is known to be a Postgres array (``ARRAY[...]``, ``array_agg``, ``string_to_array``, ...)."""
-    if isinstance(node, exp.Paren):
+    if isinstance(node, (exp.Paren, exp.Window, exp.Filter)):
         return is_array(node.this)
     if isinstance(node, (exp.Array, exp.ArrayAgg, exp.StringToArray)) or node.meta.get("pg_array"):
         return True
@@ -574,6 +719,8 @@ def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
         return call("pg_jsonb_out", node.this)
     if target in TEXT_TYPES and not node.to.expressions and is_array(node.this):
         return call("pg_array_out", node.this)
+    if target in TEXT_TYPES and not node.to.expressions and is_interval(node.this, scope):
+        return call("pg_interval_out", node.this)
     if target == exp.DataType.Type.BOOLEAN:
         return call("pg_to_bool", node.this)
     if target == exp.DataType.Type.ARRAY and isinstance(node.this, exp.Literal) and node.this.is_string:
@@ -665,6 +812,14 @@ def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
         return exp.cast(call("iamsql_as_of"), exp.DataType.build("DATE"))
     if as_of and isinstance(node, exp.Localtimestamp):
         return exp.cast(call("iamsql_as_of"), exp.DataType.build("TIMESTAMP"))
+    if isinstance(node, (exp.GenerateSeries, exp.ExplodingGenerateSeries)) and (is_date(node.args.get("start"))
+                                                                                or is_date(node.args.get("end"))):
+        # generate_series(date, date, interval) is the timestamptz version in Postgres
+        replacement = node.copy()
+        for key in ("start", "end"):
+            if is_date(node.args.get(key)):
+                replacement.set(key, exp.cast(node.args[key].copy(), exp.DataType.build("TIMESTAMPTZ")))
+        return replacement
     if isinstance(node, exp.StrToTime):
         # to_timestamp(text, format) is a timestamptz in Postgres; DuckDB's strptime gives a timestamp.
         return exp.cast(node, exp.DataType.build("TIMESTAMPTZ"), copy=False)
@@ -696,8 +851,16 @@ TO_CHAR_PATTERNS = [
     ("US", "%f"),
     ("AM", "%p"),
     ("PM", "%p"),
+    ("IYYY", "%G"),
     ("YYYY", "%Y"),
     ("YY", "%y"),
+    ("IW", "%V"),
+    ("ID", ("isodow", 0)),
+    ("WW", ("pg_week_of_year", 2)),
+    ("W", ("pg_week_of_month", 0)),
+    ("Q", ("quarter", 0)),
+    ("J", ("pg_julian_day", 0)),
+    ("CC", ("pg_century", 2)),
     ("MONTH", ("%B", "upper", 9)),
     ("Month", ("%B", None, 9)),
     ("month", ("%B", "lower", 9)),
@@ -713,13 +876,19 @@ TO_CHAR_PATTERNS = [
     ("dy", ("%a", "lower", 0)),
     ("DDD", "%j"),
     ("DD", "%d"),
+    ("D", ("pg_day_of_week", 0)),
     ("TZ", "UTC"),
     ("tz", "utc"),
 ]
 
 
-def to_char(ts: exp.Expr, fmt: str) -> exp.Expr:
-    """``to_char(timestamp, format)`` as a concatenation of DuckDB ``strftime`` pieces and literal text."""
+TO_CHAR_REFUSED = ("IDDD", "SSSS", "TZH", "TZM", "OF", "Y,YYY")
+
+
+def to_char(ts: exp.Expr, fmt: str, known_time: bool = False) -> exp.Expr:
+    """``to_char(timestamp, format)`` as a concatenation of DuckDB ``strftime`` pieces and literal text.
+    ``known_time``: ``ts`` is known to be a date or timestamp, so digits in ``fmt`` are literal text (they are
+    number patterns when ``to_char`` formats a number)."""
     parts: list[exp.Expr] = []
     literal = ""
 
@@ -742,11 +911,22 @@ def to_char(ts: exp.Expr, fmt: str) -> exp.Expr:
             literal += fmt[j + 1]
             i = j + 2
             continue
+        refused = next((r for r in TO_CHAR_REFUSED if fmt.startswith(r, j)), None)
+        if refused:
+            # a longer pattern that begins like a supported one: never translated as that one
+            raise UnsupportedFeature(f"unsupported Postgres feature: to_char pattern {refused!r}")
         for pattern, spec in TO_CHAR_PATTERNS:
             if fmt.startswith(pattern, j):
                 flush()
                 if pattern.lower() == "tz":
                     parts.append(string(spec))
+                elif isinstance(spec, tuple) and len(spec) == 2:
+                    # a number from a DuckDB function or macro, zero-padded to ``width`` digits unless FM
+                    function, width = spec
+                    piece = exp.cast(call(function, ts.copy()), exp.DataType.build("VARCHAR"))
+                    if width and not fill_mode:
+                        piece = call("lpad", piece, exp.Literal.number(width), string("0"))
+                    parts.append(piece)
                 elif isinstance(spec, str):
                     piece = (
                         spec.replace("%", "%-")
@@ -765,7 +945,7 @@ def to_char(ts: exp.Expr, fmt: str) -> exp.Expr:
                 i = j + len(pattern)
                 break
         else:
-            if fmt[j] in "09":
+            if fmt[j] in "09" and not known_time:
                 raise UnsupportedFeature("unsupported Postgres feature: to_char of a number (pattern '9' or '0')")
             if fmt[j].isalpha() and fmt[j].upper() in "YIQWDJCRSBEAP":
                 raise UnsupportedFeature(f"unsupported Postgres feature: to_char pattern near {fmt[j : j + 4]!r}")
@@ -869,31 +1049,56 @@ def output_text(node: exp.Expr, scope: Scope) -> exp.Expr:
         return call("pg_jsonb_out", node)
     if is_array(node):
         return call("pg_array_out", node)
+    if is_interval(node, scope):
+        return call("pg_interval_out", node)
     if is_boolean(node, scope):
         return exp.Case().when(node.copy(), string("t")).when(exp.Not(this=exp.paren(node.copy())), string("f"))
     return node
 
 
+FORMAT_SPECIFIER = re.compile(r"%(?:(\d+)\$)?(-)?(\d+)?(.?)", re.S)
+
+
 def format_text(args: list[exp.Expr], scope: Scope) -> exp.Expr:
-    """``format('... %s ...', a, ...)`` as a concatenation: ``%s`` is the next argument's text (NULL as empty),
-    ``%%`` a percent sign."""
+    """``format('... %s ...', a, ...)`` as a concatenation: ``%s`` is an argument's text (NULL as empty), ``%L`` it
+    as an SQL literal (NULL unquoted), ``%%`` a percent sign; ``%2$s`` names the argument (the next specifier
+    takes the one after it), ``%-10s`` / ``%10s`` pad to a width on the right / left."""
     template = args[0] if args else None
     if not (isinstance(template, exp.Literal) and template.is_string):
         raise UnsupportedFeature("unsupported Postgres feature: format() with a format that is not a literal")
-    values = iter(args[1:])
+    values = args[1:]
     pieces: list[exp.Expr] = []
-    for token in filter(None, re.split(r"(%.?)", template.this, flags=re.S)):
-        if token == "%%":
+    text, position, following = template.this, 0, 0
+    while position < len(text):
+        percent = text.find("%", position)
+        if percent < 0:
+            pieces.append(string(text[position:]))
+            break
+        if percent > position:
+            pieces.append(string(text[position:percent]))
+        match = FORMAT_SPECIFIER.match(text, percent)
+        number, left, width, kind = match.groups()
+        position = match.end()
+        if kind == "%" and not (number or left or width):
             pieces.append(string("%"))
-        elif token == "%s":
-            value = next(values, None)
-            if value is None:
-                raise QueryError("too few arguments for format()")
-            pieces.append(output_text(value, scope))
-        elif token.startswith("%"):
-            raise UnsupportedFeature(f"unsupported Postgres feature: format() specifier {token!r} (only %s and %%)")
-        else:
-            pieces.append(string(token))
+            continue
+        if kind not in ("s", "L"):
+            raise UnsupportedFeature(f"unsupported Postgres feature: format() specifier {match.group(0)!r} (only %s, %L and %%)")
+        index = int(number) - 1 if number else following
+        if index < 0 or index >= len(values):
+            raise QueryError("too few arguments for format()")
+        following = index + 1
+        value = output_text(values[index].copy(), scope)
+        if kind == "L":
+            value = call("pg_quote_nullable", exp.cast(value, exp.DataType.build("VARCHAR")))
+        elif width:
+            value = exp.Coalesce(this=exp.cast(value, exp.DataType.build("VARCHAR")), expressions=[string("")])
+        if width:
+            padding = "rpad" if left else "lpad"
+            value = exp.Case().when(
+                exp.GTE(this=call("length", value.copy()), expression=exp.Literal.number(int(width))), value.copy()
+            ).else_(call(padding, value.copy(), exp.Literal.number(int(width)), string(" ")))
+        pieces.append(value)
     return exp.Concat(expressions=pieces or [string("")], safe=True, coalesce=True)
 
 
@@ -918,10 +1123,93 @@ def string_to_array(node: exp.StringToArray) -> exp.Expr:
     return result.else_(split)
 
 
+MAKE_INTERVAL_PARTS = [("year", "to_years"), ("month", "to_months"), ("week", "to_weeks"), ("day", "to_days"),
+                       ("hour", "to_hours"), ("minute", "to_minutes")]
+
+
+def make_interval(node: exp.MakeInterval) -> exp.Expr:
+    """``make_interval(years, months, weeks, days, hours, mins, secs)``, positional or named: a sum of DuckDB
+    intervals, the seconds rounded to microseconds half to even (Postgres's rint)."""
+    def argument(key: str) -> exp.Expr | None:
+        value = node.args.get(key)
+        return value.expression if isinstance(value, exp.Kwarg) else value
+
+    parts: list[exp.Expr] = [call(function, argument(key)) for key, function in MAKE_INTERVAL_PARTS if argument(key)]
+    if argument("second") is not None:
+        micros = call("round_even", exp.Mul(this=exp.paren(argument("second")), expression=exp.Literal.number(1000000)),
+                      exp.Literal.number(0))
+        parts.append(call("to_microseconds", exp.cast(micros, exp.DataType.build("BIGINT"))))
+    if not parts:
+        return exp.Interval(this=string("0"), unit=exp.var("SECOND"))
+    result = parts[0]
+    for part in parts[1:]:
+        result = exp.Add(this=result, expression=part)
+    return exp.paren(result)
+
+
+def regexp_pg15(node: exp.Expr) -> exp.Expr:
+    """``regexp_count(s, p)``: the number of matches; ``regexp_substr(s, p)``: the first match, NULL without one;
+    ``regexp_instr(s, p)``: the first match's position, 0 without one (the forms with more arguments are refused)."""
+    extra = [k for k, v in node.args.items() if v is not None and k not in ("this", "expression")]
+    if extra:
+        raise UnsupportedFeature(f"unsupported Postgres feature: {func_name(node)}() with more than two arguments")
+    text, pattern = node.this, node.expression
+    if isinstance(node, exp.RegexpCount):
+        return call("len", call("regexp_extract_all", text, pattern))
+    matches = call("regexp_matches", text.copy(), pattern.copy())
+    if isinstance(node, exp.RegexpSubstr):
+        return exp.Case().when(matches, call("regexp_extract", text, pattern, exp.Literal.number(0)))
+    rest = exp.DPipe(this=exp.DPipe(this=string("(?:"), expression=pattern), expression=string(")(?s:.*)"))
+    before = call("regexp_replace", text, rest, string(""))
+    return exp.Case().when(matches, exp.Add(this=call("length", before), expression=exp.Literal.number(1))).else_(
+        exp.Literal.number(0))
+
+
+def encode_decode(node: exp.Encode | exp.Decode) -> exp.Expr:
+    """``encode(bytea, 'hex' | 'base64')`` is text (base64 in lines of 76 characters, as Postgres writes it);
+    ``decode(text, 'hex' | 'base64')`` is bytea."""
+    charset = node.args.get("charset")
+    kind = charset.this.lower() if isinstance(charset, exp.Literal) and charset.is_string else None
+    if kind not in ("hex", "base64"):
+        raise UnsupportedFeature(f"unsupported Postgres feature: {func_name(node)}() with a format other than 'hex' or 'base64'")
+    if isinstance(node, exp.Encode):
+        return call("lower", call("hex", node.this)) if kind == "hex" else call("pg_base64", node.this)
+    return call("unhex", node.this) if kind == "hex" else call("from_base64", call("replace", node.this, call("chr", exp.Literal.number(10)), string("")))
+
+
+def interval_sum(node: exp.Sum | exp.Avg) -> exp.Expr:
+    """``sum(interval)`` (DuckDB has none): months, days and microseconds summed apart, as Postgres keeps them;
+    ``avg(interval)`` is that sum divided by the count."""
+    if isinstance(node.parent, exp.Window) or node.find(exp.Distinct):
+        raise UnsupportedFeature(f"unsupported Postgres feature: {func_name(node)}() of intervals over a window or DISTINCT")
+    value = node.this
+    parts = [("to_months", call("pg_interval_months", value.copy())), ("to_days", call("datepart", string("day"), value.copy())),
+             ("to_microseconds", call("pg_interval_micros", value.copy()))]
+    total: exp.Expr | None = None
+    for function, part in parts:
+        piece = call(function, exp.cast(exp.Sum(this=part), exp.DataType.build("BIGINT")))
+        total = piece if total is None else exp.Add(this=total, expression=piece)
+    if isinstance(node, exp.Avg):
+        total = exp.Div(this=exp.paren(total), expression=exp.Count(this=value.copy()))
+    result = exp.paren(total)
+    result.meta["pg_interval"] = True
+    return result
+
+
+def substring_from(node: exp.Substring) -> exp.Expr:
+    """``substring(s, start [, count])`` with a start that may be below 1: Postgres counts from the virtual position
+    ``start`` (``substr('hello', -1, 3)`` is ``h``); DuckDB counts a negative start from the end."""
+    length = node.args.get("length")
+    if length is None:
+        return call("pg_substr_from", node.this, node.args["start"])
+    return call("pg_substr", node.this, node.args["start"], length)
+
+
 def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     if isinstance(node, exp.Filter) and func_name(node.this) in ("jsonb_agg", "json_agg"):
         inner = node.this
-        return call("to_json", exp.Filter(this=call("list", *inner.expressions), expression=node.expression))
+        listed = call("list", *[json_value(a, scope) for a in inner.expressions])
+        return call("to_json", exp.Filter(this=listed, expression=node.expression))
     if isinstance(node, exp.StringToArray) and not node.meta.get("pg_split"):
         return string_to_array(node)
     if isinstance(node, (exp.Concat, exp.ConcatWs)):
@@ -935,10 +1223,52 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         return node
     if isinstance(node, exp.Format):
         return format_text([node.this, *node.expressions], scope)
+    if isinstance(node, exp.MakeInterval):
+        return make_interval(node)
+    if isinstance(node, exp.Substring) and node.args.get("start") is not None:
+        start = node.args["start"]
+        literal = isinstance(start, exp.Literal)
+        if not (literal and (start.is_string or (re.fullmatch(r"\d+", start.this) and int(start.this) >= 1))):
+            return substring_from(node)
+    if isinstance(node, exp.SplitPart) and not (isinstance(node.args.get("delimiter"), exp.Literal)
+                                                and node.args["delimiter"].this != ""):
+        return call("pg_split_part", node.this, node.args["delimiter"], node.args["part_index"])
+    justify = {exp.JustifyDays: "pg_justify_days", exp.JustifyHours: "pg_justify_hours",
+               exp.JustifyInterval: "pg_justify_interval"}
+    if type(node) in justify:
+        return call(justify[type(node)], node.this)
+    if isinstance(node, (exp.RegexpCount, exp.RegexpSubstr, exp.RegexpInstr)):
+        return regexp_pg15(node)
+    if isinstance(node, (exp.Encode, exp.Decode)):
+        return encode_decode(node)
+    if func_name(node) in ("convert_to", "convert_from") and len(node.expressions) == 2:
+        encoding = node.expressions[1]
+        if not (isinstance(encoding, exp.Literal) and encoding.this.upper().replace("-", "") == "UTF8"):
+            raise UnsupportedFeature(f"unsupported Postgres feature: {func_name(node)}() with an encoding other than UTF8")
+        return call("encode" if func_name(node) == "convert_to" else "decode", node.expressions[0])
+    if isinstance(node, (exp.Sum, exp.Avg)) and is_interval(node.this, scope):
+        return interval_sum(node)
+    if func_name(node) in ("array_replace", "array_remove") and len(node.expressions) in (2, 3) or (
+            isinstance(node, exp.ArrayRemove) and node.expression is not None):
+        # by IS NOT DISTINCT FROM in Postgres: a NULL element is removed or replaced too
+        args = [node.this, node.expression] if isinstance(node, exp.ArrayRemove) else node.expressions
+        result = call("pg_array_remove" if len(args) == 2 else "pg_array_replace", *args)
+        result.meta["pg_array"] = True
+        return result
+    if func_name(node) in ("array_upper", "array_lower") and len(node.expressions) == 2:
+        return call("pg_" + func_name(node), *node.expressions)
+    if isinstance(node, exp.ArraySize) and node.expression is not None:
+        # array_length(a, 1) is NULL for an empty array in Postgres (DuckDB: 0)
+        return call("pg_array_length", node.this, node.expression)
+    if isinstance(node, exp.Round) and node.args.get("decimals") is None and _is_float(node.this, scope):
+        # round(double precision) rounds half to even in Postgres (rint); DuckDB's round goes away from zero
+        return call("round_even", node.this, exp.Literal.number(0))
     name = func_name(node)
     if name is None or not isinstance(node, exp.Anonymous):
         return node
     args = node.expressions
+    if name in JSON_CONSTRUCTORS:
+        args = [json_value(a, scope) for a in args]
     if name in SRF_COLUMNS:
         kind = SRF_COLUMNS[name][0]
         if kind in ("each", "each_text"):
@@ -958,8 +1288,17 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         "jsonb_pretty": "pg_jsonb_pretty",
         "every": "bool_and",
     }
+    if name in ("jsonb_array_length", "json_array_length") and not node.meta.get("pg_length"):
+        # an integer in Postgres; DuckDB's is unsigned (generate_series(0, n - 1) would not bind)
+        length = call("json_array_length", *args)
+        length.meta["pg_length"] = True
+        return exp.cast(length, exp.DataType.build("INTEGER"))
+    if name == "jsonb_strip_nulls" and len(args) == 1:
+        return json_cast(call("pg_jsonb_strip_nulls", *args))
     if name in simple and name != simple[name]:
         return call(simple[name], *args)
+    if name in ("to_json", "json_array") and any(a is not b for a, b in zip(args, node.expressions)):
+        return call(name, *args)
     if name in ("jsonb_agg", "json_agg"):
         return call("to_json", call("list", *args))
     if name == "to_char":
@@ -967,7 +1306,10 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
             raise UnsupportedFeature("unsupported Postgres feature: to_char with a format that is not a literal")
         if scope.is_int(args[0]) or isinstance(args[0], exp.Literal):
             raise UnsupportedFeature("unsupported Postgres feature: to_char of a number")
-        return to_char(args[0], args[1].this)
+        value = args[0]
+        known_time = is_timestamptz(value, scope) or is_date(value) or (
+            isinstance(value, exp.Cast) and value.to.this == exp.DataType.Type.TIMESTAMP)
+        return to_char(value, args[1].this, known_time)
     if name == "regexp_match":
         return regexp_match(args)
     return node
@@ -976,6 +1318,8 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
 def rewrite_from_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     """``jsonb_array_elements(x) AS s`` and friends in FROM, comma joins and LATERAL -> a lateral subquery;
     ``WITH ORDINALITY`` adds the column ``ordinality``, each element's position from 1."""
+    if isinstance(node, exp.Unnest) and len(node.expressions) > 1 and isinstance(node.parent, (exp.From, exp.Join)):
+        return unnest_arrays(node)
     ordinality = isinstance(node, (exp.Table, exp.Lateral)) and node.args.get("ordinality")
     function = node.this if isinstance(node, (exp.Table, exp.Lateral)) else None
     name = function.name.lower() if isinstance(function, exp.Anonymous) else None
@@ -1008,6 +1352,19 @@ def rewrite_from_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     subquery.meta["pg_srf"] = kind
     subquery.meta["pg_ordinality"] = bool(ordinality)
     return subquery
+
+
+def unnest_arrays(node: exp.Unnest) -> exp.Expr:
+    """``unnest(a, b, ...) AS t(x, y, ...)`` in FROM: the arrays side by side, the shorter ones padded with NULL
+    (DuckDB's unnest in FROM takes one list; several unnests in one select list are zipped the same way)."""
+    if node.args.get("offset"):
+        raise UnsupportedFeature("unsupported Postgres feature: unnest() of several arrays WITH ORDINALITY")
+    alias = node.args.get("alias")
+    names = [c.name for c in alias.columns] if alias and alias.columns else []
+    names += ["unnest"] * (len(node.expressions) - len(names))
+    inner = exp.select(*[exp.alias_(call("unnest", a), n, quoted=True) for a, n in zip(node.expressions, names)])
+    table_alias = exp.TableAlias(this=exp.to_identifier(alias.name if alias and alias.name else "unnest", quoted=True))
+    return exp.Subquery(this=inner, alias=table_alias)
 
 
 def source_kind(source: exp.Expr) -> str | None:
@@ -1161,9 +1518,31 @@ def postgres_tree(sql: str, *, as_of_variable: bool = False) -> exp.Expr:
     return postgres_rewritten(parse(sql), as_of_variable=as_of_variable)
 
 
+def star_with_using(tree: exp.Expr) -> exp.Expr:
+    """``SELECT *`` over ``JOIN ... USING (c)``: Postgres lists the USING columns first (the last join's first),
+    then the other columns; DuckDB leaves a USING column where the left side has it."""
+    for select in tree.find_all(exp.Select):
+        using: list[str] = []
+        for join in reversed(select.args.get("joins") or []):
+            using += [c.name for c in join.args.get("using") or [] if c.name not in using]
+        stars = [i for i, e in enumerate(select.expressions) if isinstance(e, exp.Star)]
+        if not using or not stars:
+            continue
+        items = []
+        for item in select.expressions:
+            if isinstance(item, exp.Star):
+                items += [exp.column(name, quoted=True) for name in using]
+                items.append(exp.Star(except_=[exp.column(name, quoted=True) for name in using]))
+            else:
+                items.append(item)
+        select.set("expressions", items)
+    return tree
+
+
 def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False) -> exp.Expr:
     """``postgres_tree`` of a statement already parsed by ``parse`` (``tree``, which it changes)."""
     check_unsupported(tree)
+    tree = star_with_using(tree)
     scope = Scope(tree, as_of_variable=as_of_variable)
     tree = name_select_items(tree, scope)
     return apply_rewrites(tree, scope)

@@ -133,6 +133,61 @@ def jsonb_exists_all(text: str, keys: list) -> bool:
     return all(jsonb_exists(text, k) for k in keys if k is not None)
 
 
+def _as_array(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def jsonb_concat(left_text: str, right_text: str) -> str:
+    """``jsonb || jsonb``: two objects merged (the right one's keys win), otherwise the two as arrays (a scalar or
+    an object as a one-element array) concatenated."""
+    left, right = _load(left_text), _load(right_text)
+    if isinstance(left, dict) and isinstance(right, dict):
+        return _render({**left, **right})
+    return _render(_as_array(left) + _as_array(right))
+
+
+def jsonb_delete_key(text: str, key: str) -> str:
+    """``jsonb - text``: the object without the key, or the array without the strings equal to it."""
+    value = _load(text)
+    if isinstance(value, dict):
+        return _render({k: v for k, v in value.items() if k != key})
+    if isinstance(value, list):
+        return _render([v for v in value if not (isinstance(v, str) and v == key)])
+    raise ValueError("cannot delete from scalar")
+
+
+def jsonb_delete_keys(text: str, keys: list) -> str:
+    """``jsonb - text[]``: ``jsonb - text`` for each key."""
+    for key in keys:
+        if key is not None:
+            text = jsonb_delete_key(text, key)
+    return text if isinstance(_load(text), (dict, list)) else jsonb_delete_key(text, "")
+
+
+def jsonb_delete_index(text: str, index: int) -> str:
+    """``jsonb - integer``: the array without the element at ``index`` (from the end when negative)."""
+    value = _load(text)
+    if isinstance(value, dict):
+        raise ValueError("cannot delete from object using integer index")
+    if not isinstance(value, list):
+        raise ValueError("cannot delete from scalar")
+    position = index + len(value) if index < 0 else index
+    return _render([v for i, v in enumerate(value) if i != position])
+
+
+def _strip_nulls(value):
+    if isinstance(value, dict):
+        return {k: _strip_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_strip_nulls(v) for v in value]
+    return value
+
+
+def jsonb_strip_nulls(text: str) -> str:
+    """``jsonb_strip_nulls``: every object member whose value is null removed, at any depth (array nulls stay)."""
+    return _render(_strip_nulls(_load(text)))
+
+
 PYTHON_FUNCTIONS = [
     ("pg_jsonb_out", jsonb_out, ["VARCHAR"], "VARCHAR"),
     ("pg_jsonb_pretty", jsonb_pretty, ["VARCHAR"], "VARCHAR"),
@@ -140,6 +195,11 @@ PYTHON_FUNCTIONS = [
     ("pg_jsonb_exists", jsonb_exists, ["VARCHAR", "VARCHAR"], "BOOLEAN"),
     ("pg_jsonb_exists_any", jsonb_exists_any, ["VARCHAR", "VARCHAR[]"], "BOOLEAN"),
     ("pg_jsonb_exists_all", jsonb_exists_all, ["VARCHAR", "VARCHAR[]"], "BOOLEAN"),
+    ("pg_jsonb_concat", jsonb_concat, ["VARCHAR", "VARCHAR"], "VARCHAR"),
+    ("pg_jsonb_delete_key", jsonb_delete_key, ["VARCHAR", "VARCHAR"], "VARCHAR"),
+    ("pg_jsonb_delete_keys", jsonb_delete_keys, ["VARCHAR", "VARCHAR[]"], "VARCHAR"),
+    ("pg_jsonb_delete_index", jsonb_delete_index, ["VARCHAR", "BIGINT"], "VARCHAR"),
+    ("pg_jsonb_strip_nulls", jsonb_strip_nulls, ["VARCHAR"], "VARCHAR"),
 ]
 
 # pg_jsonb_text hands its argument to a lambda: in a CASE, DuckDB would compute it (a JSON extraction, parsing the
@@ -159,7 +219,13 @@ create or replace temp macro pg_jsonb_typeof(j) as
     case when j is null then null
          else case json_type(j) when 'OBJECT' then 'object' when 'ARRAY' then 'array' when 'VARCHAR' then 'string'
               when 'BOOLEAN' then 'boolean' when 'NULL' then 'null' else 'number' end end;
-create or replace temp macro pg_jsonb_get(j, k) as json_extract(j, '$."' || replace(replace(k, '\\', '\\\\'), '"', '\\"') || '"');
+create or replace temp macro pg_jsonb_index(j, i, path) as
+    case when json_type(j) not in ('ARRAY', 'OBJECT') and i in (0, -1) then j else json_extract(j, path) end;
+create or replace temp macro pg_jsonb_get(j, k) as
+    case when typeof(k) in ('TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT')
+         then pg_jsonb_index(j, try_cast(k as bigint), case when try_cast(k as bigint) >= 0 then '$[' || cast(k as varchar) || ']'
+                                                              else '$[#' || cast(k as varchar) || ']' end)
+         else json_extract(j, '$."' || replace(replace(cast(k as varchar), '\\', '\\\\'), '"', '\\"') || '"') end;
 create or replace temp macro pg_jsonb_step(j, key_path, index_path) as
     case when json_type(j) = 'ARRAY' then json_extract(j, index_path) else json_extract(j, key_path) end;
 create or replace temp macro pg_jsonb_elements(j) as
@@ -175,9 +241,78 @@ create or replace temp macro pg_jsonb_each_text(j) as
 create or replace temp macro pg_array_out(a) as
     '{{' || array_to_string(list_transform(a, lambda e: case
         when e is null then 'NULL'
+        when typeof(e) = 'BOOLEAN' then left(cast(e as varchar), 1)
         when cast(e as varchar) = '' or upper(cast(e as varchar)) = 'NULL' or regexp_matches(cast(e as varchar), '[{{}}",\\\\[:space:]]')
             then '"' || replace(replace(cast(e as varchar), '\\', '\\\\'), '"', '\\"') || '"'
         else cast(e as varchar) end), ',') || '}}';
+create or replace temp macro pg_interval_months(i) as datepart('year', i) * 12 + datepart('month', i);
+create or replace temp macro pg_interval_micros(i) as
+    (datepart('hour', i) * 60 + datepart('minute', i)) * 60000000 + datepart('microseconds', i);
+create or replace temp macro pg_interval_part(v, unit, after_negative) as
+    case when v <> 0 then case when after_negative and v > 0 then '+' else '' end
+         || cast(v as varchar) || ' ' || unit || case when v = 1 then '' else 's' end end;
+create or replace temp macro pg_interval_clock(us, after_negative) as
+    case when us < 0 then '-' when after_negative then '+' else '' end
+    || case when abs(us) // 3600000000 < 10 then '0' else '' end || cast(abs(us) // 3600000000 as varchar)
+    || ':' || lpad(cast(abs(us) // 60000000 % 60 as varchar), 2, '0')
+    || ':' || lpad(cast(abs(us) // 1000000 % 60 as varchar), 2, '0')
+    || case when abs(us) % 1000000 <> 0 then '.' || rtrim(lpad(cast(abs(us) % 1000000 as varchar), 6, '0'), '0') else '' end;
+create or replace temp macro pg_interval_text(y, m, d, us) as
+    concat_ws(' ', pg_interval_part(y, 'year', false), pg_interval_part(m, 'mon', y < 0),
+              pg_interval_part(d, 'day', case when m <> 0 then m < 0 else y < 0 end),
+              case when us <> 0 or (y = 0 and m = 0 and d = 0)
+                   then pg_interval_clock(us, case when d <> 0 then d < 0 when m <> 0 then m < 0 else y < 0 end) end);
+create or replace temp macro pg_interval_out(i) as
+    pg_interval_text(datepart('year', i), datepart('month', i), datepart('day', i), pg_interval_micros(i));
+create or replace temp macro pg_make_interval(months, days, us) as to_months(months) + to_days(days) + to_microseconds(us);
+create or replace temp macro pg_justify_days_of(months, days, us) as
+    pg_make_interval(months + days // 30 + case when months + days // 30 > 0 and days % 30 < 0 then -1
+                                                when months + days // 30 < 0 and days % 30 > 0 then 1 else 0 end,
+                     days % 30 + case when months + days // 30 > 0 and days % 30 < 0 then 30
+                                      when months + days // 30 < 0 and days % 30 > 0 then -30 else 0 end, us);
+create or replace temp macro pg_justify_days(i) as
+    pg_justify_days_of(pg_interval_months(i), datepart('day', i), pg_interval_micros(i));
+create or replace temp macro pg_justify_hours_of(months, days, us) as
+    pg_make_interval(months, days + us // 86400000000 + case when days + us // 86400000000 > 0 and us % 86400000000 < 0 then -1
+                                                           when days + us // 86400000000 < 0 and us % 86400000000 > 0 then 1 else 0 end,
+                     us % 86400000000 + case when days + us // 86400000000 > 0 and us % 86400000000 < 0 then 86400000000
+                                             when days + us // 86400000000 < 0 and us % 86400000000 > 0 then -86400000000 else 0 end);
+create or replace temp macro pg_justify_hours(i) as
+    pg_justify_hours_of(pg_interval_months(i), datepart('day', i), pg_interval_micros(i));
+create or replace temp macro pg_justify_interval_of(months, days, us) as
+    case when months > 0 and (days < 0 or (days = 0 and us < 0)) then pg_justify_hours_of(months - 1, days + 30, us)
+         when months < 0 and (days > 0 or (days = 0 and us > 0)) then pg_justify_hours_of(months + 1, days - 30, us)
+         else pg_justify_hours_of(months, days, us) end;
+create or replace temp macro pg_justify_interval_split(months, days, us) as
+    pg_justify_interval_of(months + (days + us // 86400000000) // 30, (days + us // 86400000000) % 30, us % 86400000000);
+create or replace temp macro pg_justify_interval(i) as
+    pg_justify_interval_split(pg_interval_months(i), datepart('day', i), pg_interval_micros(i));
+create or replace temp macro pg_timestamptz_json(t) as
+    regexp_replace(regexp_replace(cast(t as varchar), ' ', 'T'), '([+-][0-9][0-9])$', '\\1:00');
+create or replace temp macro pg_timestamp_json(t) as regexp_replace(cast(t as varchar), ' ', 'T');
+create or replace temp macro pg_array_length(a, dimension) as case when dimension = 1 and len(a) > 0 then len(a) end;
+create or replace temp macro pg_day_of_week(t) as dayofweek(t) + 1;
+create or replace temp macro pg_week_of_year(t) as (dayofyear(t) - 1) // 7 + 1;
+create or replace temp macro pg_week_of_month(t) as (day(t) - 1) // 7 + 1;
+create or replace temp macro pg_julian_day(t) as cast(julian(cast(t as date)) as bigint);
+create or replace temp macro pg_century(t) as case when year(t) > 0 then (year(t) + 99) // 100 else -((99 - year(t)) // 100) end;
+create or replace temp macro pg_substr(s, start, n) as
+    case when n < 0 then error('negative substring length not allowed')
+         else substring(s, greatest(start, 1), greatest(start + n - greatest(start, 1), 0)) end;
+create or replace temp macro pg_substr_from(s, start) as substring(s, greatest(start, 1));
+create or replace temp macro pg_split_part(s, delimiter, n) as
+    case when n = 0 then error('field position must not be zero')
+         when delimiter = '' then case when n in (1, -1) then s else '' end
+         else split_part(s, delimiter, n) end;
+create or replace temp macro pg_array_upper(a, dimension) as case when dimension = 1 and len(a) > 0 then len(a) end;
+create or replace temp macro pg_array_lower(a, dimension) as case when dimension = 1 and len(a) > 0 then 1 end;
+create or replace temp macro pg_array_remove(a, x) as list_filter(a, lambda e: e is distinct from x);
+create or replace temp macro pg_array_replace(a, x, y) as list_transform(a, lambda e: case when e is not distinct from x then y else e end);
+create or replace temp macro pg_quote_nullable(x) as
+    case when x is null then 'NULL'
+         when contains(x, '\\') then 'E''' || replace(replace(x, '\\', '\\\\'), '''', '''''') || ''''
+         else '''' || replace(x, '''', '''''') || '''' end;
+create or replace temp macro pg_base64(b) as rtrim(regexp_replace(to_base64(b), '(.{{76}})', '\\1' || chr(10), 'g'), chr(10));
 create or replace temp macro pg_text_to_bool(x) as
     case when x is null then null
          when lower(trim(x, ' \t\n\r')) in ('t', 'tr', 'tru', 'true', 'y', 'ye', 'yes', 'on', '1') then true

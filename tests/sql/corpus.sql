@@ -671,3 +671,810 @@ from aws_iam_policy p
   cross join lateral jsonb_array_elements(p.policy_std -> 'Statement') with ordinality as x(stmt, idx)
   left join lateral jsonb_each(x.stmt -> 'Condition') as c(op, cond) on true
 order by p.name, x.idx, c.op;
+
+-- name: window_rank_keys_by_age
+select user_name, access_key_id, create_date,
+  rank() over (partition by account_id order by create_date) as rnk,
+  dense_rank() over (order by user_name) as user_rank,
+  row_number() over (partition by user_name order by create_date desc) as newest_first
+from aws_iam_access_key
+order by account_id, create_date;
+
+-- name: window_lag_lead_events
+select event_id, event_name, event_time,
+  lag(event_name) over (order by event_time, event_id) as previous_event,
+  lead(event_time, 2) over (order by event_time, event_id) as two_ahead,
+  lag(event_name, 1, 'none') over (partition by aws_region order by event_time) as previous_in_region
+from aws_cloudtrail_trail_event
+order by event_time, event_id;
+
+-- name: window_ntile_and_percent
+select name, create_date, ntile(3) over (order by create_date) as bucket,
+  percent_rank() over (order by create_date) as pct, cume_dist() over (order by create_date) as cume
+from aws_iam_user
+order by create_date;
+
+-- name: window_first_last_value_frames
+select event_id, event_time,
+  first_value(event_name) over w as first_name,
+  last_value(event_name) over w as last_default_frame,
+  last_value(event_name) over (order by event_time rows between unbounded preceding and unbounded following) as last_all,
+  nth_value(event_name, 2) over (order by event_time rows between unbounded preceding and unbounded following) as second_name
+from aws_cloudtrail_trail_event
+window w as (order by event_time)
+order by event_time;
+
+-- name: window_running_count_rows_frame
+select event_id, event_time, count(*) over (order by event_time rows between 1 preceding and current row) as pair,
+  sum(case when error_code is null then 0 else 1 end) over (order by event_time) as running_errors
+from aws_cloudtrail_trail_event
+order by event_time;
+
+-- name: window_aggregate_partition_no_order
+select name, account_id, count(*) over (partition by account_id) as users_in_account,
+  max(create_date) over (partition by account_id) as newest_in_account,
+  string_agg(name, ',') over (partition by account_id order by name) as names_so_far
+from aws_iam_user
+order by account_id, name;
+
+-- name: aggregate_filter_clauses
+select account_id,
+  count(*) filter (where status = 'Active') as active,
+  count(*) filter (where status = 'Inactive') as inactive,
+  max(create_date) filter (where status = 'Active') as newest_active,
+  array_agg(access_key_id order by access_key_id) filter (where access_key_last_used_date is null) as never_used,
+  sum(1) filter (where false) as none
+from aws_iam_access_key
+group by account_id
+order by account_id;
+
+-- name: distinct_on_newest_key_per_user
+select distinct on (user_name) user_name, access_key_id, create_date, status
+from aws_iam_access_key
+order by user_name, create_date desc;
+
+-- name: distinct_on_first_event_per_region
+select distinct on (aws_region) aws_region, event_name, event_time
+from aws_cloudtrail_trail_event
+order by aws_region, event_time, event_id;
+
+-- name: group_by_rollup_events
+select aws_region, event_source, count(*) as n, grouping(aws_region, event_source) as g
+from aws_cloudtrail_trail_event
+group by rollup (aws_region, event_source)
+order by aws_region nulls last, event_source nulls last;
+
+-- name: group_by_cube_keys
+select account_id, status, count(*)
+from aws_iam_access_key
+group by cube (account_id, status)
+order by account_id, status;
+
+-- name: group_by_grouping_sets_users
+select account_id, mfa_enabled, count(*) as n, grouping(mfa_enabled) as by_account
+from aws_iam_user
+group by grouping sets ((account_id), (mfa_enabled), ())
+order by account_id nulls first, mfa_enabled nulls first;
+
+-- name: generate_series_days_of_events
+select d::date as day, count(e.event_id) as events
+from generate_series('2025-06-10'::timestamptz, '2025-06-14'::timestamptz, interval '1 day') as d
+  left join aws_cloudtrail_trail_event e on date_trunc('day', e.event_time) = d
+group by d
+order by d;
+
+-- name: generate_series_hours
+select h, extract(hour from h) as hour
+from generate_series(timestamptz '2025-06-14 08:00:00+00', timestamptz '2025-06-14 11:00:00+00', interval '30 minutes') h
+order by h;
+
+-- name: generate_series_integers
+select n, n * 2 as doubled from generate_series(1, 5) as n where n % 2 = 1 order by n desc;
+
+-- name: date_trunc_units
+select name, date_trunc('month', create_date) as month, date_trunc('year', create_date) as year,
+  date_trunc('week', create_date) as week, date_trunc('quarter', create_date) as quarter,
+  date_trunc('hour', create_date) as hour
+from aws_iam_user
+order by name;
+
+-- name: extract_fields
+select name, extract(year from create_date) as y, extract(month from create_date) as m, extract(dow from create_date) as dow,
+  extract(isodow from create_date) as isodow, extract(doy from create_date) as doy, extract(week from create_date) as week,
+  extract(quarter from create_date) as q, date_part('minute', create_date) as minute
+from aws_iam_user
+order by name;
+
+-- name: age_and_justify
+select name, age(timestamptz '2025-06-15 00:00:00+00', create_date) as account_age,
+  justify_days(interval '45 days') as jd, justify_hours(interval '50 hours') as jh,
+  justify_interval(interval '1 month -1 hour') as ji, justify_interval(interval '-70 days 30 hours')::text as jt
+from aws_iam_user
+order by name;
+
+-- name: interval_arithmetic_text
+select (interval '1 day 2 hours')::text as a, (interval '90 days')::text as b, (now() - (now() - interval '3 hours'))::text as c,
+  (interval '1 hour' * 2.5)::text as d, (interval '1 year' / 5)::text as e, (- interval '1 day')::text as f,
+  'age: ' || age(timestamptz '2025-06-15 00:00:00+00', timestamptz '2024-01-01 12:00:00+00') as g,
+  concat('took ', interval '36 hours') as h;
+
+-- name: timestamptz_vs_now
+select name, create_date < now() - interval '5 years' as older_than_5y,
+  password_last_used > now() - interval '365 days' as used_this_year,
+  coalesce(password_last_used, create_date) >= current_date - 1000 as recentish
+from aws_iam_user
+order by name;
+
+-- name: to_char_more_formats
+select name, to_char(create_date, 'YYYY-MM-DD HH24:MI:SS') as iso, to_char(create_date, 'YYYY/MM') as ym,
+  to_char(create_date, 'Q') as quarter, to_char(create_date, 'HH12:MI AM') as clock,
+  to_char(create_date, 'D ID IW IYYY WW W J CC') as weeks, to_char(create_date, 'FMWW-FMCC') as fm
+from aws_iam_user
+order by name;
+
+-- name: jsonb_each_text_tags
+select u.name, t.key, t.value
+from aws_iam_user u, jsonb_each_text(u.tags) t
+order by u.name, t.key;
+
+-- name: jsonb_object_keys_request_parameters
+select event_name, jsonb_object_keys(request_parameters) as param
+from aws_cloudtrail_trail_event
+where request_parameters is not null
+order by event_name, param;
+
+-- name: jsonb_typeof_user_identity_fields
+select e.event_id, k.key, jsonb_typeof(k.value) as t
+from aws_cloudtrail_trail_event e, jsonb_each(e.user_identity) k
+order by e.event_id, k.key;
+
+-- name: jsonb_build_object_nested
+select name, jsonb_build_object('name', name, 'mfa', mfa_enabled, 'created', create_date, 'groups', groups, 'n', 1.50) as doc,
+  to_jsonb(password_last_used) as last_used, jsonb_build_array(create_date, date_trunc('day', create_date)) as arr
+from aws_iam_user
+order by name;
+
+-- name: jsonb_agg_ordering
+select account_id, jsonb_agg(name order by create_date desc) as newest_first, jsonb_agg(mfa_enabled order by name) as mfa
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: jsonb_negative_indexes
+select name, akas ->> -1 as last_aka, akas -> -1 as last_aka_json, attached_policy_arns ->> -2 as second_last,
+  attached_policy_arns -> 0 as first, mfa_devices -> -1 ->> 'SerialNumber' as last_device
+from aws_iam_user
+order by name;
+
+-- name: jsonb_path_hash_operators
+select event_id, user_identity #>> '{sessionContext,sessionIssuer,userName}' as issuer,
+  user_identity #> '{sessionContext,attributes}' as attrs, request_parameters #>> '{roleArn}' as role_arn
+from aws_cloudtrail_trail_event
+order by event_id;
+
+-- name: jsonb_exists_any_all_tags
+select name, tags ?| array['team', 'owner'] as any_owner, tags ?& array['team', 'env'] as all_team_env, tags ? 'team' as has_team
+from aws_iam_user
+order by name;
+
+-- name: jsonb_contains_nested_identity
+select event_id from aws_cloudtrail_trail_event
+where user_identity @> '{"type": "IAMUser"}' or user_identity @> '{"sessionContext": {"attributes": {"mfaAuthenticated": "true"}}}'
+order by event_id;
+
+-- name: array_agg_ordered_nulls
+select account_id, array_agg(access_key_last_used_service order by access_key_last_used_service) as services,
+  array_agg(access_key_last_used_service order by access_key_last_used_service desc) as services_desc,
+  array_agg(access_key_last_used_date order by access_key_last_used_date nulls first) as dates
+from aws_iam_access_key
+group by account_id
+order by account_id;
+
+-- name: unnest_two_arrays
+select * from unnest(array['a', 'b', 'c'], array[1, 2]) as t(letter, num);
+
+-- name: array_functions
+select array_length(array[1, 2, 3], 1) as len, cardinality(array['x']) as card, array_position(array['a', 'b', 'c'], 'b') as pos,
+  array_position(array['a'], 'z') as missing, array_length(array[]::text[], 1) as empty_len, cardinality(array[]::int[]) as empty_card,
+  array_to_string(array['a', null, 'c'], ',') as joined, array_to_string(array['a', null, 'c'], ',', '*') as joined_null,
+  array_length(array[1], 2) as dim2;
+
+-- name: any_all_with_nulls
+select name, name = any(array['alice', null]) as eq_any, name <> all(array['alice', 'bob']) as ne_all,
+  name <> all(array['alice', null]) as ne_all_null, 'x' = any(array[]::text[]) as any_empty
+from aws_iam_user
+order by name;
+
+-- name: string_agg_ordering
+select account_id, string_agg(name, ', ' order by name desc) as names, string_agg(distinct path, ';') as paths
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: regexp_replace_flags
+select name, regexp_replace(arn, '[0-9]', '#') as first_digit, regexp_replace(arn, '[0-9]', '#', 'g') as all_digits,
+  regexp_replace(name, 'A', 'x', 'gi') as ci, regexp_replace(arn, '^arn:aws:iam::(\d+):(.*)$', '\2 @ \1') as backref
+from aws_iam_user
+order by name;
+
+-- name: regex_operators
+select name, name ~ '^[a-c]' as starts_abc, name ~* '^A' as ci, name !~ '-' as no_dash, name !~* 'LEGACY' as not_legacy
+from aws_iam_user
+order by name;
+
+-- name: split_part_negative
+select name, split_part(arn, ':', 5) as account, split_part(arn, '/', -1) as last, split_part(arn, '/', -2) as before_last,
+  split_part(arn, ':', 20) as beyond
+from aws_iam_user
+order by name;
+
+-- name: left_right_negative
+select name, left(name, 3) as l3, right(name, 3) as r3, left(name, -2) as lneg, right(name, -2) as rneg, left(name, 0) as l0
+from aws_iam_user
+order by name;
+
+-- name: pad_initcap_position
+select name, lpad(name, 8, '*') as lp, rpad(name, 8) as rp, lpad(name, 3) as truncated, initcap(replace(name, '-', ' ')) as title_case,
+  position('-' in name) as dash, strpos(name, 'e') as e_pos, upper(name) as up, reverse(name) as rev
+from aws_iam_user
+order by name;
+
+-- name: integer_division_negatives
+select -7 / 2 as a, 7 / -2 as b, -7 % 3 as c, 7 % -3 as d, -7.0 / 2 as e, div(-7, 2) as f, mod(-7, 3) as g,
+  (-7)::numeric % 3 as h;
+
+-- name: round_halves
+select round(2.5) as a, round(-2.5) as b, round(2.5::float8) as c, round(3.5::float8) as d, round(1.005, 2) as e,
+  round(-0.5) as f, trunc(-2.7) as g, ceil(-2.5) as h, floor(-2.5) as i, round(123.456, -1) as j,
+  round(date_part('epoch', interval '4.5 seconds')) as k, round(extract(epoch from interval '4.5 seconds')) as l;
+
+-- name: nulls_ordering_defaults
+select name, password_last_used from aws_iam_user order by password_last_used desc, name;
+
+-- name: nulls_ordering_asc
+select user_name, access_key_last_used_date from aws_iam_access_key order by access_key_last_used_date, user_name;
+
+-- name: coalesce_nullif_greatest_least
+select name, coalesce(password_last_used, create_date) as last_seen, nullif(path, '/') as custom_path,
+  greatest(create_date, password_last_used) as g, least(create_date, password_last_used) as l,
+  greatest(1, null, 3) as gn, least(null::int, null) as ln
+from aws_iam_user
+order by name;
+
+-- name: boolean_text_output
+select name, mfa_enabled::text as t, (not mfa_enabled)::text as n, mfa_enabled || '' as piped, cast(mfa_enabled as varchar) as v,
+  array[mfa_enabled, null]::text as arr, array_agg(mfa_enabled) over (order by name)::text as running
+from aws_iam_user
+order by name;
+
+-- name: case_mixed_types
+select name, case when mfa_enabled then 1 else 2.5 end as num, case when mfa_enabled then 'yes' end as maybe,
+  case path when '/' then 'root' when '/service/' then 'svc' else path end as kind
+from aws_iam_user
+order by name;
+
+-- name: set_operations_order_limit
+(select name from aws_iam_user where mfa_enabled union all select name from aws_iam_role) order by name desc limit 3;
+
+-- name: except_intersect
+select account_id from aws_iam_user except select account_id from aws_iam_role
+union
+select account_id from aws_iam_user intersect select account_id from aws_iam_access_key
+order by 1;
+
+-- name: lateral_subquery_latest_event
+select u.name, last.event_name, last.event_time
+from aws_iam_user u
+  left join lateral (select event_name, event_time from aws_cloudtrail_trail_event e where e.username = u.name order by event_time desc limit 1) last on true
+order by u.name;
+
+-- name: cte_materialized
+with keys as materialized (select user_name, count(*) as n from aws_iam_access_key group by user_name),
+  users as not materialized (select name from aws_iam_user)
+select u.name, coalesce(k.n, 0) as keys from users u left join keys k on k.user_name = u.name order by u.name;
+
+-- name: recursive_cte_path_segments
+with recursive seg(n, part, rest) as (
+  select 0, '', trim(both '/' from path) || '/' from aws_iam_role where name = 'ec2-app'
+  union all
+  select n + 1, split_part(rest, '/', 1), substr(rest, strpos(rest, '/') + 1) from seg where rest <> ''
+)
+select n, part from seg order by n;
+
+-- name: recursive_cte_numbers
+with recursive r(i, f) as (select 1, 1::bigint union all select i + 1, f * (i + 1) from r where i < 10) select i, f from r order by i;
+
+-- name: exists_in_with_nulls
+select name, name in ('alice', null) as in_null, name not in ('alice', null) as not_in_null,
+  exists (select 1 from aws_iam_access_key k where k.user_name = u.name) as has_key,
+  name not in (select user_name from aws_iam_access_key) as no_key
+from aws_iam_user u
+order by name;
+
+-- name: count_distinct_jsonb
+select count(distinct user_identity -> 'type') as identity_types, count(distinct request_parameters) as distinct_params,
+  count(distinct user_identity ->> 'accountId') as accounts
+from aws_cloudtrail_trail_event;
+
+-- name: text_casts_to_time_types
+select '2025-06-14T08:00:00Z'::timestamptz as a, '2025-06-14'::date as b, '2025-06-14 10:00:00+02'::timestamptz as c,
+  ('2025-06-14'::date + 1) as d, '2025-06-14'::timestamptz as e, 'yes'::boolean as f;
+
+-- name: jsonb_text_casts
+select event_id, request_parameters::text as params, resources::text as res, (user_identity -> 'type')::text as t
+from aws_cloudtrail_trail_event
+order by event_id;
+
+-- name: timestamp_text_casts
+select name, create_date::text as created, create_date::date::text as day, (create_date + interval '1 month')::text as plus_month,
+  array[create_date]::text as arr
+from aws_iam_user
+order by name;
+
+-- name: jsonb_agg_of_timestamps
+select account_id, jsonb_agg(create_date order by create_date) as created, json_agg(create_date) filter (where mfa_enabled) as mfa_created
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: unnest_two_arrays_lateral
+select u.name, t.k, t.v from aws_iam_user u, unnest(array['path', 'id'], array[u.path, u.user_id]) as t(k, v) order by 1, 2;
+
+-- name: percent_with_int4_sum
+select account_id, sum(case when mfa_enabled then 1 else 0 end) * 100 / count(*) as pct_mfa,
+  sum(case when password_last_used is null then 1 else 0 end) / 2 as halves,
+  100 * count(*) filter (where mfa_enabled) / count(*) as pct_filter,
+  round(100.0 * count(*) filter (where mfa_enabled) / count(*), 1) as pct_exact
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: sum_of_bigint_column_divides_exactly
+select sum(max_session_duration) / 7 as a, sum(max_session_duration) / count(*) as b, max(max_session_duration) / 7 as c,
+  min(max_session_duration) / 7 as d, sum(1) over () / 4 as e
+from aws_iam_role
+group by ()
+;
+
+-- name: window_running_int_division
+select name, count(*) over (order by name) / 2 as pairs, sum(1) over (order by name) / 2 as half, row_number() over (order by name) % 2 as odd
+from aws_iam_user
+order by name;
+
+-- name: window_range_interval_frame
+select event_id, event_time, count(*) over (order by event_time range between interval '1 hour' preceding and current row) as last_hour
+from aws_cloudtrail_trail_event
+order by event_time;
+
+-- name: window_filter_aggregate
+select event_id, count(*) filter (where error_code is not null) over (partition by username order by event_time) as errors_so_far
+from aws_cloudtrail_trail_event
+order by event_id;
+
+-- name: window_string_agg_lag_default
+select name, string_agg(name, '>') over (order by create_date rows between 1 preceding and current row) as pair,
+  lag(create_date, 1, '1970-01-01'::timestamptz) over (order by create_date) as previous_created
+from aws_iam_user
+order by create_date;
+
+-- name: interval_comparisons
+select interval '1 month' = interval '30 days' as month_days, interval '1 day' = interval '24 hours' as day_hours,
+  interval '1 year' > interval '360 days' as year_gt, interval '25 hours' > interval '1 day' as hours_gt,
+  age(timestamptz '2025-06-15 00:00:00+00', timestamptz '2025-03-01 00:00:00+00') > interval '90 days' as age_gt;
+
+-- name: age_filter_users
+select name, age(now(), create_date) > interval '4 years' as old, now() - create_date > '1000 days'::interval as very_old,
+  extract(days from now() - create_date)::int / 365 as years_approx
+from aws_iam_user
+order by name;
+
+-- name: at_time_zone
+select name, create_date at time zone 'UTC' as utc_local, create_date at time zone 'America/New_York' as new_york,
+  to_char(create_date at time zone 'Asia/Kolkata', 'YYYY-MM-DD HH24:MI') as kolkata, timezone('Europe/Paris', create_date) as paris
+from aws_iam_user
+order by name;
+
+-- name: timestamp_casts_and_date_math
+select name, create_date::timestamp as ts, create_date::date as d, create_date::date + 1 as next_day,
+  create_date::date - interval '1 day' as day_before, (create_date::date + interval '1 month')::text as month_later_text,
+  date '2025-01-31' + interval '1 month' as jan_plus_month
+from aws_iam_user
+order by name;
+
+-- name: generate_series_dates
+select d, to_char(d, 'Dy') as dow from generate_series('2025-06-01'::date, '2025-06-07'::date, interval '1 day') d order by d;
+
+-- name: generate_series_backwards
+select g from generate_series(10, 1, -3) g order by g desc;
+
+-- name: make_interval_named
+select name, now() - create_date > make_interval(days => 1500) as older, make_interval(0, 1, 2, 3) as parts
+from aws_iam_user
+order by name;
+
+-- name: array_subscripts_and_slices
+select name, (string_to_array(arn, ':'))[5] as account, (string_to_array(arn, ':'))[2:3] as middle,
+  (array_agg(name) over (order by name))[1] as first_name, (string_to_array(arn, '/'))[10] as beyond
+from aws_iam_user
+order by name;
+
+-- name: array_concat_append
+select array_append(array['a'], 'b') as appended, array_prepend('z', array['a']) as prepended, array_cat(array[1], array[2, 3]) as cat,
+  array['x'] || array['y'] as piped, array['x'] || 'y'::text as element, array_remove(array['a', 'b', 'a'], 'a') as removed,
+  array_replace(array[1, 2, 1], 1, 9) as replaced;
+
+-- name: array_upper_lower_dims
+select array_upper(array['a', 'b'], 1) as upper, array_lower(array['a', 'b'], 1) as lower, array_upper(array[]::text[], 1) as empty_upper,
+  array_lower(array[]::text[], 1) as empty_lower;
+
+-- name: values_list_join
+select v.kind, count(u.name) as n
+from (values ('mfa', true), ('no mfa', false)) as v(kind, flag)
+  left join aws_iam_user u on u.mfa_enabled = v.flag
+group by v.kind
+order by v.kind;
+
+-- name: join_using_star
+select * from aws_iam_access_key k join (select name as user_name, mfa_enabled from aws_iam_user) u using (user_name)
+order by access_key_id;
+
+-- name: not_in_subquery_with_null
+select name from aws_iam_user where name not in (select access_key_last_used_service from aws_iam_access_key) order by name;
+
+-- name: in_subquery_and_exists
+select name, name in (select user_name from aws_iam_access_key where status = 'Active') as active_key,
+  not exists (select 1 from aws_cloudtrail_trail_event e where e.username = u.name) as silent
+from aws_iam_user u
+order by name;
+
+-- name: limit_offset_fetch
+select name from aws_iam_user order by name offset 2 fetch first 2 rows only;
+
+-- name: union_type_coercion
+select 1 as n union select 2.5 union select null order by n nulls first;
+
+-- name: substr_negative_start
+select substr('hello', -1, 3) as a, substr('hello', 0, 2) as b, substring('hello' from -1 for 3) as c, substr('hello', 2) as d,
+  substring('hello', 3) as e, substr('hello', 10) as f;
+
+-- name: trim_functions
+select btrim('xxhixx', 'x') as a, ltrim('  hi  ') as b, rtrim('hi//', '/') as c, trim(leading '/' from '/a/b/') as d,
+  trim(trailing '/' from '/a/b/') as e, trim(both from '  x  ') as f, translate('arn:aws', ':', '/') as g, repeat('ab', 3) as h;
+
+-- name: split_part_edge_delimiters
+select split_part('a,b', '', 1) as empty_delim, split_part('a,b', ',', 0 + 1) as first, split_part('', ',', 1) as empty_text,
+  split_part('a,,b', ',', 2) as empty_field;
+
+-- name: md5_and_encoding
+select name, md5(name) as hash, length(md5(arn)) as len, encode(convert_to(name, 'UTF8'), 'hex') as hex,
+  encode(convert_to(repeat(arn, 3), 'UTF8'), 'base64') as b64, convert_from(decode(encode(convert_to(name, 'UTF8'), 'base64'), 'base64'), 'UTF8') as roundtrip
+from aws_iam_user
+order by name;
+
+-- name: unicode_case_functions
+select name, upper(name) as up, initcap(name) as cap, length(name) as len, octet_length(name) as bytes from aws_iam_user order by name;
+
+-- name: format_specifiers
+select format('%s is %s old', name, age(timestamptz '2025-06-15 00:00:00+00', create_date)) as a,
+  format('%1$s/%1$s', name) as b, format('%-10s|%6s|', name, mfa_enabled) as c, format('%2$s %1$s', name, path) as d,
+  format('%L = %L', name, password_last_used) as e, format('%3$L', 1, 2, null) as f
+from aws_iam_user
+order by name;
+
+-- name: jsonb_nested_key_exists
+select name, s -> 'Condition' ? 'StringEquals' as string_equals, s ? 'Sid' as has_sid, s -> 'Action' ? 's3:getobject' as get_object
+from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s
+order by name, s::text;
+
+-- name: jsonb_int_from_text
+select event_id, (request_parameters ->> 'durationSeconds')::int / 60 as minutes, (request_parameters -> 'durationSeconds')::int as secs,
+  request_parameters -> 'durationSeconds' = '3600' as eq_json
+from aws_cloudtrail_trail_event
+where request_parameters ? 'durationSeconds';
+
+-- name: jsonb_coalesce_paths
+select event_id, coalesce(user_identity ->> 'userName', user_identity -> 'sessionContext' -> 'sessionIssuer' ->> 'userName', user_identity ->> 'invokedBy', 'unknown') as actor,
+  jsonb_typeof(user_identity -> 'missing') as missing_type
+from aws_cloudtrail_trail_event
+order by event_id;
+
+-- name: jsonb_array_contains_akas
+select name from aws_iam_role where akas @> to_jsonb(array[arn]) and akas <@ ('["' || arn || '", "x"]')::jsonb order by name;
+
+-- name: jsonb_scalar_arrow_on_string
+select '"x"'::jsonb -> 0 as idx_on_string, '"x"'::jsonb ->> 'k' as key_on_string, '[[1, 2], [3]]'::jsonb -> 0 -> -1 as nested_neg,
+  '{"a": [1, 2]}'::jsonb #> '{a,-1}' as path_neg, '[1,2,3]'::jsonb ->> -4 as too_negative;
+
+-- name: event_hourly_buckets
+select to_char(date_trunc('hour', event_time), 'YYYY-MM-DD HH24:00') as hour, count(*), array_agg(event_name order by event_time) as names
+from aws_cloudtrail_trail_event
+where event_time > now() - interval '100 years'
+group by 1
+order by 1;
+
+-- name: extract_epoch_bigint
+select event_id, extract(epoch from event_time)::bigint as epoch, to_timestamp(extract(epoch from event_time)) = event_time as roundtrip,
+  date_part('epoch', event_time)::bigint as dp
+from aws_cloudtrail_trail_event
+order by event_id;
+
+-- name: timestamptz_text_output
+select event_id, event_time::text as t, (event_time + interval '0.5 seconds')::text as frac, event_time::date::text as d,
+  '2025-06-14 10:00:00+02'::timestamptz::text as shifted
+from aws_cloudtrail_trail_event
+order by event_id;
+
+-- name: date_bin_buckets
+select date_bin('15 minutes', event_time, timestamptz '2000-01-01 00:00:00+00') as bucket, count(*)
+from aws_cloudtrail_trail_event
+group by 1
+order by 1;
+
+-- name: case_in_aggregate_and_order
+select case when user_type = 'Root' then 'root' when user_type like 'Assumed%' then 'role' else lower(user_type) end as actor_kind,
+  count(*), min(event_time) as first_seen
+from aws_cloudtrail_trail_event
+group by 1
+order by count(*) desc, 1;
+
+-- name: greatest_least_text_and_nulls
+select name, greatest(name, path) as g, least(name, 'm') as l, greatest(password_last_used, create_date, null) as gt,
+  coalesce(nullif(path, '/'), '(root)') as p
+from aws_iam_user
+order by name;
+
+-- name: cte_used_twice_and_recursive_tree
+with recursive nums(n) as (select 1 union all select n * 2 from nums where n < 64),
+  users as (select name, mfa_enabled from aws_iam_user)
+select n, (select count(*) from users where length(name) <= n) as short_names, (select count(*) from users where mfa_enabled) as mfa
+from nums
+order by n;
+
+-- name: interval_aggregates
+select account_id, max(now() - create_date) > interval '1 day' as any_old, min(now() - create_date) as newest_age_positive_check,
+  avg(age(timestamptz '2025-06-15 00:00:00+00', create_date)) > interval '1 year' as avg_old,
+  sum(interval '1 hour') as hours
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: interval_avg_text
+select account_id, avg(age(timestamptz '2025-06-15 00:00:00+00', create_date))::text as avg_age,
+  sum(age(timestamptz '2025-06-15 00:00:00+00', create_date))::text as total, avg(interval '1 month' * length(name))::text as avg_months
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: raw_policy_statement_object_or_array
+select name, s ->> 'Effect' as effect
+from aws_iam_policy,
+  jsonb_array_elements(case when jsonb_typeof(policy -> 'Statement') = 'array' then policy -> 'Statement' else jsonb_build_array(policy -> 'Statement') end) s
+order by name, effect;
+
+-- name: principal_aws_scalar_or_list
+select r.name, s -> 'Principal' -> 'AWS' ->> 0 as first_aws, jsonb_typeof(s -> 'Principal' -> 'AWS') as shape,
+  '{"AWS": "arn:aws:iam::111122223333:root"}'::jsonb -> 'AWS' ->> 0 as scalar_first, '{"AWS": "x"}'::jsonb -> 'AWS' -> -1 as scalar_last,
+  '{"AWS": "x"}'::jsonb -> 'AWS' -> 1 as scalar_second, 'null'::jsonb -> 0 as null_first, '{"a": 1}'::jsonb -> 0 as object_first
+from aws_iam_role r,
+  jsonb_array_elements(case when jsonb_typeof(r.assume_role_policy -> 'Statement') = 'array' then r.assume_role_policy -> 'Statement'
+                            else jsonb_build_array(r.assume_role_policy -> 'Statement') end) s
+where s -> 'Principal' ? 'AWS'
+order by r.name, first_aws;
+
+-- name: tags_src_elements_chain
+select name, jsonb_array_elements(tags_src) ->> 'Key' as tag_key from aws_iam_user where tags_src is not null order by name, tag_key;
+
+-- name: tags_src_contains_key
+select name from aws_iam_user where tags_src @> '[{"Key": "team"}]' order by name;
+
+-- name: jsonb_object_agg_tags
+select u.name, jsonb_object_agg(t.key, t.value) as rebuilt, jsonb_object_agg(t.key, t.value) = u.tags as same
+from aws_iam_user u, jsonb_each(u.tags) t
+group by u.name, u.tags
+order by u.name;
+
+-- name: text_column_cast_to_jsonb
+select name, (assume_role_policy_document::jsonb -> 'Statement' -> 0 ->> 'Effect') as effect,
+  jsonb_typeof(assume_role_policy_document::jsonb) as t
+from aws_iam_role
+order by name;
+
+-- name: exists_over_elements
+select name from aws_iam_policy p
+where exists (select 1 from jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a where a like 'iam:%')
+order by name;
+
+-- name: empty_aggregates
+select count(*) as n, sum(max_session_duration) as s, max(name) as m, array_agg(name) as arr, string_agg(name, ',') as str,
+  jsonb_agg(name) as j, bool_and(true) as b, avg(max_session_duration) as a, json_agg(name) as ja
+from aws_iam_role where false;
+
+-- name: empty_group_status
+select case when count(*) = 0 then 'ok' else 'alarm' end as status, count(*) || ' roles' as reason
+from aws_iam_role where name = 'nobody';
+
+-- name: row_comparisons
+select name, (account_id, name) > ('111122223333', 'bob') as after_bob, (account_id, name) in (select account_id, user_name from aws_iam_access_key) as has_key
+from aws_iam_user
+order by name;
+
+-- name: distinct_from_and_between
+select name, password_last_used is distinct from null as used, path is not distinct from '/' as root_path,
+  create_date between timestamptz '2019-01-01 00:00:00+00' and timestamptz '2022-01-01 00:00:00+00' as between_plain,
+  length(name) between symmetric 10 and 3 as between_sym
+from aws_iam_user
+order by name;
+
+-- name: like_escape_underscore
+select name, name like 'svc\_%' as svc_underscore, name like 'svc_%' as svc_any, name ilike '%DUPONT' as dupont, name ~~ 'a%' as tilde_like,
+  name not ilike 'A%' as not_a, name like '%!_%' escape '!' as bang_escape
+from aws_iam_user
+order by name;
+
+-- name: text_to_number_casts
+select ' 42 '::int as spaced, '1e3'::numeric as sci, '-0.50'::numeric as neg, true::int as t, 1::boolean as one, '7'::bigint / 2 as half,
+  '  t '::boolean as padded_bool;
+
+-- name: special_time_values
+select 'epoch'::timestamptz as epoch, 'infinity'::timestamptz > now() as inf, '-infinity'::timestamptz < now() as neg_inf,
+  date 'epoch' as epoch_date;
+
+-- name: regexp_split_functions
+select name, regexp_split_to_array(arn, '[:/]') as parts, array_length(regexp_split_to_array(arn, ':'), 1) as n
+from aws_iam_user
+order by name;
+
+-- name: regexp_split_to_table_rows
+select name, regexp_split_to_table(path, '/') as seg from aws_iam_role order by name, seg;
+
+-- name: regexp_pg15_functions
+select name, regexp_count(arn, ':') as colons, regexp_like(name, '^[a-c]') as abc, regexp_substr(arn, '[0-9]+') as digits,
+  regexp_instr(arn, 'user') as at, regexp_instr(name, 'zzz') as none, regexp_substr(name, 'zzz') as no_sub, regexp_instr(arn, 'e|:u') as alt
+from aws_iam_user
+order by name;
+
+-- name: starts_with_operator
+select name, starts_with(arn, 'arn:aws:iam::1111') as prod, arn ^@ 'arn:aws:iam::4444' as dev from aws_iam_user order by name;
+
+-- name: chr_ascii_repeat
+select name, ascii(name) as first_code, chr(65) as a, repeat('-', length(name)) as underline, length(repeat('é', 3)) as e3
+from aws_iam_user
+order by name;
+
+-- name: date_trunc_vs_current_date
+select event_id, date_trunc('day', event_time) = current_date as today, event_time::date = current_date - 1 as yesterday,
+  event_time >= date_trunc('month', now()) as this_month, date_trunc('day', event_time)::date as day
+from aws_cloudtrail_trail_event
+order by event_id;
+
+-- name: epoch_hours_since
+select name, extract(epoch from (now() - create_date)) / 3600 > 24 as older_than_day, floor(extract(epoch from now() - create_date) / 86400) as days,
+  date_part('year', age(now(), create_date)) as years
+from aws_iam_user
+order by name;
+
+-- name: interval_times_fraction
+select interval '1 day' * 1.5 as a, interval '1 month' * 0.5 as b, interval '1 hour' / 3 as c, 2 * interval '45 minutes' as d,
+  (interval '1 month' * 0.5)::text as b_text, (interval '1 hour' / 7)::text as c_text;
+
+-- name: now_at_time_zone
+select (now() at time zone 'utc') = now()::timestamp as same_utc, current_timestamp - interval '1' day < now() as earlier,
+  to_char(now(), 'YYYY') = extract(year from now())::text as year_text;
+
+-- name: aggregate_distinct_filter
+select account_id, array_agg(distinct status) filter (where access_key_last_used_date is not null) as used_statuses,
+  count(distinct user_name) filter (where status = 'Active') as active_users, json_agg(distinct user_name) as users
+from aws_iam_access_key
+group by account_id
+order by account_id;
+
+-- name: count_over_with_limit
+select name, count(*) over () as total from aws_iam_role order by name limit 2;
+
+-- name: select_distinct_order_expression
+select distinct lower(user_type) as t from aws_cloudtrail_trail_event order by t;
+
+-- name: nullif_division_ratio
+select account_id, round(count(*) filter (where mfa_enabled) * 1.0 / nullif(count(*), 0), 3) as ratio,
+  count(*) filter (where mfa_enabled)::float / count(*) as float_ratio
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: jsonb_array_length_of_coalesce_and_case
+select name, jsonb_array_length(coalesce(mfa_devices, '[]')) as devices,
+  case jsonb_array_length(mfa_devices) when 0 then 'none' when 1 then 'one' else 'many' end as how_many
+from aws_iam_user
+order by name;
+
+-- name: string_agg_distinct_ordered
+select account_id, string_agg(distinct access_key_last_used_region, ', ' order by access_key_last_used_region) as regions
+from aws_iam_access_key
+group by account_id
+order by account_id;
+
+-- name: to_jsonb_of_row
+select to_jsonb(r) ->> 'name' as name, row_to_json(r) ->> 'status' as status
+from (select user_name as name, status from aws_iam_access_key) r
+order by 1, 2;
+
+-- name: jsonb_concat_with_literal
+select name, tags || '{"reviewed": true}' as merged from aws_iam_user order by name;
+
+-- name: jsonb_concat_shapes
+select '{"a": 1, "b": 2}'::jsonb || '{"b": 3}'::jsonb as objects, '[1, 2]'::jsonb || '[3]'::jsonb as arrays,
+  '[1]'::jsonb || '"x"'::jsonb as array_scalar, '"x"'::jsonb || '[1]'::jsonb as scalar_array, '{"a": 1}'::jsonb || '[1]'::jsonb as object_array,
+  '1'::jsonb || '2'::jsonb as scalars, '{"a": 1}'::jsonb || '2'::jsonb as object_scalar, '[]'::jsonb || '{}'::jsonb as empty;
+
+-- name: jsonb_delete_operators
+select '{"a": 1, "b": 2}'::jsonb - 'a' as key, '["a", "b", "a", 1]'::jsonb - 'a' as array_string, '[1, 2, 3]'::jsonb - 1 as index,
+  '[1, 2, 3]'::jsonb - -1 as last, '{"a": 1, "b": 2, "c": 3}'::jsonb - array['a', 'c'] as keys, '[1, 2]'::jsonb - 5 as beyond;
+
+-- name: jsonb_delete_tag
+select name, tags - 'team' as without_team from aws_iam_user order by name;
+
+-- name: jsonb_strip_nulls_values
+select jsonb_strip_nulls('{"a": null, "b": {"c": null, "d": 1}, "e": [null, {"f": null}]}'::jsonb) as stripped,
+  jsonb_strip_nulls('null'::jsonb) as top_null, jsonb_strip_nulls('[null]'::jsonb) as array_null;
+
+-- name: json_index_by_integer_column
+select u.name, i, u.mfa_devices -> i ->> 'SerialNumber' as serial, u.attached_policy_arns ->> i as arn
+from aws_iam_user u, generate_series(0, jsonb_array_length(u.attached_policy_arns) - 1) i
+order by u.name, i;
+
+-- name: array_constructor_subquery
+select array(select name from aws_iam_user where mfa_enabled order by name) as mfa_users,
+  array(select 1 where false) as empty, cardinality(array(select event_id from aws_cloudtrail_trail_event)) as events;
+
+-- name: jsonb_text_like_search
+select name from aws_iam_policy where policy::text like '%"*"%' order by name;
+
+-- name: jsonb_text_position
+select name, position('kms' in policy_std::text) > 0 as mentions_kms, length(policy_std::text) > 10 as long_doc from aws_iam_policy order by name;
+
+-- name: having_and_any_of_agg
+select user_name, count(*) from aws_iam_access_key group by user_name having count(*) > 1 or 'Inactive' = any(array_agg(status)) order by user_name;
+
+-- name: timestamp_from_json_text
+select event_id, (user_identity -> 'sessionContext' -> 'attributes' ->> 'creationDate')::timestamptz as session_start,
+  extract(epoch from event_time - (user_identity -> 'sessionContext' -> 'attributes' ->> 'creationDate')::timestamptz) / 60 as minutes_in
+from aws_cloudtrail_trail_event
+where user_identity -> 'sessionContext' -> 'attributes' ? 'creationDate'
+order by event_id;
+
+-- name: filter_with_json_bool
+select count(*) filter (where (user_identity -> 'sessionContext' -> 'attributes' ->> 'mfaAuthenticated')::bool) as with_mfa,
+  bool_or(read_only) as any_read, bool_and(error_code is null) as all_ok
+from aws_cloudtrail_trail_event;
+
+-- name: in_elements_subquery
+select name from aws_iam_role where arn in (select jsonb_array_elements_text(akas) from aws_iam_role) order by name;
+
+-- name: deny_statements_bool_or
+select p.name, bool_or(s ->> 'Effect' = 'Deny') as has_deny, count(*) filter (where s ->> 'Effect' = 'Allow') as allows
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s
+group by p.name
+order by p.name;
+
+-- name: string_agg_filter
+select account_id, string_agg(name, ', ' order by name) filter (where not mfa_enabled) as without_mfa from aws_iam_user group by account_id order by account_id;
+
+-- name: date_minus_date_compare
+select name, now()::date - create_date::date > 1000 as old_days, current_date - password_last_used::date as days_since_login
+from aws_iam_user
+order by name;
+
+-- name: lateral_jsonb_each_where_value
+select u.name, t.key from aws_iam_user u cross join lateral jsonb_each_text(u.tags) t where t.value in ('platform', 'finance') order by 1, 2;
+
+-- name: json_build_object_with_aggregates
+select jsonb_build_object('users', count(*), 'mfa', count(*) filter (where mfa_enabled), 'newest', max(create_date), 'names', jsonb_agg(name order by name)) as summary
+from aws_iam_user;
+
+-- name: coalesce_nullif_empty_strings
+select name, coalesce(nullif(description, ''), 'n/a') as description, length(coalesce(description, '')) as len from aws_iam_role order by name;
+
+-- name: nested_case_with_json
+select event_id, case jsonb_typeof(resources) when 'array' then jsonb_array_length(resources)::text when 'null' then 'json null' else coalesce(jsonb_typeof(resources), 'missing') end as resources
+from aws_cloudtrail_trail_event
+order by event_id;
