@@ -417,24 +417,19 @@ class PrincipalAnswers:
             decision, used = self.asker.question(principal, question, allowed)
             if decision not in SHOWN and question.id.startswith("escalation:"):
                 continue  # an escalation path is listed only when it is open or cannot be judged
-            granted, conditions, missing = _labels(principal, used) if decision in SHOWN else (None, [], None)
-            rows.append(
-                (
-                    account.account_id,
-                    principal.arn,
-                    principal.kind,
-                    principal.name,
-                    principal.path,
-                    question.id,
-                    question.title,
-                    decision,
-                    granted,
-                    _json_text(conditions),
-                    missing,
-                    None,
-                )
-            )
+            rows.append(_access_row(account.account_id, principal, question.id, question.title, decision, used))
         return rows
+
+
+def _access_row(
+    account_id: str, principal: Principal, question: str, title: str, decision: str, used: list[Evaluation],
+    detail: str | None = None,
+) -> tuple:
+    """One ``iam_principal_access`` row: the decision, and for one that shows its grounds (``SHOWN``) the policies,
+    conditions and missing documents of the evaluations behind it."""
+    granted, conditions, missing = _labels(principal, used) if decision in SHOWN else (None, [], None)
+    return (account_id, principal.arn, principal.kind, principal.name, principal.path, question, title, decision,
+            granted, _json_text(conditions), missing, detail)
 
 
 @collector_paused()
@@ -496,23 +491,9 @@ def join_admin_group_rows(answers: PrincipalAnswers) -> list[tuple]:
                 decision, used = asker.asking_on(principal, question, _joins_group, group_arn)
                 if decision not in POSSIBLE:
                     continue
-                granted, conditions, missing = _labels(principal, used)
-                rows.append(
-                    (
-                        account.account_id,
-                        principal.arn,
-                        principal.kind,
-                        principal.name,
-                        principal.path,
-                        question.id,
-                        question.title,
-                        decision,
-                        granted,
-                        _json_text(conditions),
-                        missing,
-                        f"joining {group_arn}",
-                    )
-                )
+                rows.append(_access_row(
+                    account.account_id, principal, question.id, question.title, decision, used, f"joining {group_arn}"
+                ))
                 break
     return rows
 
@@ -630,23 +611,9 @@ def pass_admin_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -
                 decision, used = asker.passing(principal, question, role_arn)
                 if decision not in POSSIBLE:
                     continue
-                granted, conditions, missing = _labels(principal, used)
-                rows.append(
-                    (
-                        account.account_id,
-                        principal.arn,
-                        principal.kind,
-                        principal.name,
-                        principal.path,
-                        question.id,
-                        question.title,
-                        decision,
-                        granted,
-                        _json_text(conditions),
-                        missing,
-                        f"passing {role_arn}",
-                    )
-                )
+                rows.append(_access_row(
+                    account.account_id, principal, question.id, question.title, decision, used, f"passing {role_arn}"
+                ))
                 break
     return rows
 
@@ -750,23 +717,7 @@ def _assume_rows(
     by_arn = {p.arn: p for p in account.principals}
     for arn, (chain, decision, result) in sorted(reached.items()):
         principal = by_arn[arn]
-        granted, conditions, missing = _labels(principal, [result])
-        rows.append(
-            (
-                account.account_id,
-                arn,
-                principal.kind,
-                principal.name,
-                principal.path,
-                question,
-                title,
-                decision,
-                granted,
-                _json_text(conditions),
-                missing,
-                " -> ".join(chain),
-            )
-        )
+        rows.append(_access_row(account.account_id, principal, question, title, decision, [result], " -> ".join(chain)))
     return rows
 
 
