@@ -168,6 +168,15 @@ def _function(node: exp.Anonymous) -> exp.Expr:
         return _call("date_format", args[0], exp.Literal.string(STRFTIME_TO_JAVA[fmt.this]))
     if name == "concat":  # Postgres/DuckDB concat() skips NULLs, Spark's does not
         return _call("concat_ws", exp.Literal.string(""), *args)
+    if name in ("pg_substr_from", "pg_substr"):  # PostgreSQL's substr: a start below 1 still counts from 1
+        start = exp.Greatest(this=args[1], expressions=[exp.Literal.number(1)])
+        if name == "pg_substr_from":
+            return exp.Substring(this=args[0], start=start)
+        length = exp.Greatest(this=exp.Sub(this=exp.Add(this=args[1], expression=args[2]), expression=start.copy()),
+                              expressions=[exp.Literal.number(0)])
+        return exp.Case(ifs=[exp.If(this=exp.LT(this=args[2].copy(), expression=exp.Literal.number(0)),
+                                    true=_call("raise_error", exp.Literal.string("negative substring length not allowed")))],
+                        default=exp.Substring(this=args[0], start=start, length=length))
     if name == "list_has_all":
         return exp.EQ(this=_call("size", _call("array_except", args[1], args[0])), expression=exp.Literal.number(0))
     if name in SPARK_BUILTINS:
