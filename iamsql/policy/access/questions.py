@@ -100,6 +100,6 @@ def resources_for(target: str, action: str, *, partition: str, account_id: str, 
         return (f"arn:{partition}:iamsqlprobe:us-east-1:{account_id}:{PROBE}",)
     if target == "*":
         return ("*",)
-    if target.startswith("arn:"):  # a concrete resource (``Asker.passing``: a loaded administrator role)
+    if target.startswith("arn:"):  # a concrete resource (``Asker.asking_on``: a loaded role or group)
         return (target,)
     return probe_resources(action, partition=partition, account_id=account_id, name=PROBE)

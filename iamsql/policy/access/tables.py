@@ -287,12 +287,6 @@ class Asker:
             )
         ]
 
-    def passing(self, principal: Principal, question: Question, role_arn: str) -> tuple[str, list[Evaluation]]:
-        """The question's decision and evaluations with its ``iam:PassRole`` requests asked on the loaded role
-        ``role_arn`` instead of a role no policy names (``pass_admin_rows``); not kept (the answers of
-        ``question`` are kept by its id)."""
-        return self.asking_on(principal, question, _passes_role, role_arn)
-
     def asking_on(self, principal: Principal, question: Question, which, arn: str) -> tuple[str, list[Evaluation]]:
         """The question's decision and evaluations with the probes ``which`` picks asked on the resource ``arn``
         only; not kept (the answers of ``question`` are kept by its id)."""
@@ -442,7 +436,8 @@ def principal_rows(asker: Asker, questions: tuple[Question, ...]) -> list[tuple]
 
 def role_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> list[tuple]:
     """The rows that depend on every principal's administrator answers: the roles with that power each principal
-    may assume (``assume_admin_rows``) or pass to a service (``pass_admin_rows``)."""
+    may assume (``assume_admin_rows``) or pass to a service (``pass_admin_rows``), and the administrators' groups
+    a user may join (``join_admin_group_rows``)."""
     return (
         assume_admin_rows(answers.asker, principal_answers)
         + pass_admin_rows(answers, principal_answers)
@@ -455,11 +450,11 @@ def admin_groups(asker: Asker, questions: tuple[Question, ...]) -> list[str]:
     ``iam_admin``) to a member, sorted."""
     account = asker.account
     admin = [q for q in questions if q.id in ADMIN_QUESTIONS]
+    holder = f"arn:{account.partition}:iam::{account.account_id}:user/iamsql-holder"
     found = []
-    for name, (group_arn, policies) in sorted(account.groups.items()):
+    for _, (group_arn, policies) in sorted(account.groups.items()):
         if not policies:
             continue
-        holder = f"arn:{account.partition}:iam::{account.account_id}:user/iamsql-holder"
         member = Principal(holder, "user", "iamsql-holder", "/", account.account_id, account.partition, policies)
         if any(asker.question(member, q)[0] in POSSIBLE for q in admin):
             found.append(group_arn)
@@ -485,26 +480,38 @@ def join_admin_group_rows(answers: PrincipalAnswers) -> list[tuple]:
         for question in paths:
             if not question.actions <= allowed or asker.question(principal, question, allowed)[0] in SHOWN:
                 continue
-            for group_arn in groups:
-                if group_arn in mine:
-                    continue  # already a member: joining it gives nothing
-                decision, used = asker.asking_on(principal, question, _joins_group, group_arn)
-                if decision not in POSSIBLE:
-                    continue
-                rows.append(_access_row(
-                    account.account_id, principal, question.id, question.title, decision, used, f"joining {group_arn}"
-                ))
-                break
+            # a group the user is already in gives nothing by joining it
+            row = _row_through(asker, principal, question, _joins_group, [g for g in groups if g not in mine], "joining")
+            if row:
+                rows.append(row)
     return rows
 
 
+def _row_through(asker: Asker, principal: Principal, question: Question, which, arns: Iterable[str],
+                 verb: str) -> tuple | None:
+    """The path's row through the first of ``arns`` on which it opens when its ``which`` probes are asked about
+    that resource only (``detail``: ``<verb> <arn>``); None when it opens on none."""
+    for arn in arns:
+        decision, used = asker.asking_on(principal, question, which, arn)
+        if decision in POSSIBLE:
+            return _access_row(
+                asker.account.account_id, principal, question.id, question.title, decision, used, f"{verb} {arn}"
+            )
+    return None
+
+
+def _powers(principal_answers: list[tuple]) -> tuple[set[str], set[str]]:
+    """The principals with administrator power (``full_admin`` or ``iam_admin`` possible), and those without it
+    but with an open escalation path of their own (whoever acts as one can take it)."""
+    admins = {row[1] for row in principal_answers if row[7] in POSSIBLE and row[5] in ADMIN_QUESTIONS}
+    escalating = {row[1] for row in principal_answers if row[7] in POSSIBLE and row[5].startswith("escalation:")}
+    return admins, escalating - admins
+
+
 def _powerful_roles(account: AccountModel, principal_answers: list[tuple]) -> list[str]:
-    """The account's roles with administrator power (``full_admin`` or ``iam_admin`` possible), then those with
-    an open escalation path of their own (code running as one can take it), each part sorted."""
-    roles = [row for row in principal_answers if row[7] in POSSIBLE and account.role(row[1]) is not None]
-    admins = sorted({row[1] for row in roles if row[5] in ADMIN_QUESTIONS})
-    escalating = sorted({row[1] for row in roles if row[5].startswith("escalation:")} - set(admins))
-    return admins + escalating
+    """The account's roles with administrator power, then those with an open escalation path (``_powers``), each
+    part sorted."""
+    return [arn for group in _powers(principal_answers) for arn in sorted(group) if account.role(arn) is not None]
 
 
 def _service_may_assume(role: Principal, service: str | None) -> bool:
@@ -607,14 +614,10 @@ def pass_admin_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -
                 continue  # a request of it that nothing allows, or its row is there already
             if not _possible(asker, principal, [p for p in question.probes if not _passes_role(p)]):
                 continue  # the path's other requests are refused whichever role is passed
-            for role_arn in passable.roles(principal, tuple(p for p in question.probes if _passes_role(p))):
-                decision, used = asker.passing(principal, question, role_arn)
-                if decision not in POSSIBLE:
-                    continue
-                rows.append(_access_row(
-                    account.account_id, principal, question.id, question.title, decision, used, f"passing {role_arn}"
-                ))
-                break
+            roles = passable.roles(principal, tuple(p for p in question.probes if _passes_role(p)))
+            row = _row_through(asker, principal, question, _passes_role, roles, "passing")
+            if row:
+                rows.append(row)
     return rows
 
 
@@ -630,11 +633,8 @@ def assume_admin_rows(asker: Asker, principal_answers: list[tuple]) -> list[tupl
     policy must both allow ``sts:AssumeRole``. Then, as ``assume_escalating_role``, roles without that power but
     with an open escalation path that the principals reaching no administrator role may assume so (whoever
     assumes such a role can take its path)."""
-    admins = {row[1] for row in principal_answers if row[7] in POSSIBLE and row[5] in ADMIN_QUESTIONS}
+    admins, escalating = _powers(principal_answers)
     rows = _assume_rows(asker, admins, admins, "assume_admin_role", "assume a role with administrator power")
-    escalating = {
-        row[1] for row in principal_answers if row[7] in POSSIBLE and row[5].startswith("escalation:")
-    } - admins
     done = admins | {row[1] for row in rows}
     return rows + _assume_rows(
         asker, escalating, done, "assume_escalating_role", "assume a role with a privilege-escalation path"
