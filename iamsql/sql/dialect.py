@@ -1256,7 +1256,8 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         result.meta["pg_array"] = True
         return result
     if func_name(node) in ("array_upper", "array_lower") and len(node.expressions) == 2:
-        return call("pg_" + func_name(node), *node.expressions)
+        # arrays here start at 1: the upper bound is the length (NULL when empty, as array_length)
+        return call("pg_array_length" if func_name(node) == "array_upper" else "pg_array_lower", *node.expressions)
     if isinstance(node, exp.ArraySize) and node.expression is not None:
         # array_length(a, 1) is NULL for an empty array in Postgres (DuckDB: 0)
         return call("pg_array_length", node.this, node.expression)

@@ -304,7 +304,6 @@ create or replace temp macro pg_split_part(s, delimiter, n) as
     case when n = 0 then error('field position must not be zero')
          when delimiter = '' then case when n in (1, -1) then s else '' end
          else split_part(s, delimiter, n) end;
-create or replace temp macro pg_array_upper(a, dimension) as case when dimension = 1 and len(a) > 0 then len(a) end;
 create or replace temp macro pg_array_lower(a, dimension) as case when dimension = 1 and len(a) > 0 then 1 end;
 create or replace temp macro pg_array_remove(a, x) as list_filter(a, lambda e: e is distinct from x);
 create or replace temp macro pg_array_replace(a, x, y) as list_transform(a, lambda e: case when e is not distinct from x then y else e end);
