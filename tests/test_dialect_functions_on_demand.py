@@ -44,11 +44,39 @@ def example_roles() -> list[dict]:
     return json.loads(EXAMPLE.read_text())["RoleDetailList"]
 
 
-def test_macros_built_on_python_functions_are_known():
+def test_a_statement_needs_what_its_macros_call():
     # pg_jsonb_text prints objects and arrays with pg_jsonb_out; pg_jsonb_elements_text uses pg_jsonb_text
-    assert {"pg_jsonb_out", "pg_jsonb_text", "pg_jsonb_elements_text"} <= set(pgfunctions.NEEDS_PYTHON)
-    assert "pg_jsonb_typeof" not in pgfunctions.NEEDS_PYTHON
-    assert "pg_jsonb_text" not in pgfunctions.PLAIN_MACROS
+    assert {"pg_jsonb_elements_text", "pg_jsonb_text", "pg_jsonb_out"} <= pgfunctions.called(
+        "select x from pg_jsonb_elements_text(j) as e(x)"
+    )
+    assert pgfunctions.called("select pg_jsonb_typeof(j), PG_SUBSTR (s, 2, 3)") == {"pg_jsonb_typeof", "pg_substr"}
+    assert pgfunctions.called("select pg_substr_from_x, substr(s, 2) from pg_jsonb_typeof") == set()
+    order = [name for name, _ in pgfunctions.MACRO_ORDER]
+    assert order.index("pg_jsonb_text") < order.index("pg_jsonb_elements_text")
+
+
+OURS = {name for name, _ in pgfunctions.MACRO_ORDER}
+
+
+def macros(con) -> set[str]:
+    """The dialect's macros the connection has."""
+    return OURS & {name for (name,) in con.execute(
+        "select function_name from duckdb_functions() where function_type like '%macro%'").fetchall()}
+
+
+def test_statements_create_only_the_macros_they_call(database):
+    con = db.connect(database, read_only=True, macros=False)
+    try:
+        assert macros(con) == set()
+        [(_, _, rows)] = run_statements(con, "select count(*) from aws_iam_role where substr(name, length(name) - 1) <> ''")
+        assert rows == [(len(example_roles()),)] and macros(con) == {"pg_substr_from"}
+        [(_, _, rows)] = run_statements(con, "select max(jsonb_typeof(assume_role_policy)) from aws_iam_role")
+        assert rows == [("object",)] and macros(con) == {"pg_substr_from", "pg_jsonb_typeof"}
+        assert PYTHON_FUNCTION not in registered(con)
+        pgfunctions.install_macros(con)
+        assert macros(con) == OURS and PYTHON_FUNCTION in registered(con)
+    finally:
+        con.close()
 
 
 def test_a_library_connection_has_every_function(database):
@@ -63,7 +91,7 @@ def test_a_library_connection_has_every_function(database):
 
 
 def test_statements_register_the_functions_they_call(database):
-    con = db.connect(database, read_only=True, functions=False)
+    con = db.connect(database, read_only=True, macros=False)
     try:
         assert PYTHON_FUNCTION not in registered(con) and "pg_jsonb_text" not in registered(con)
         [(_, _, rows)] = run_statements(con, "select count(*) from aws_iam_role")
@@ -82,16 +110,16 @@ def test_statements_register_the_functions_they_call(database):
         assert rows == [(len(allowing), ",".join(sorted(versions)))]
         assert {name for name, *_ in pgfunctions.PYTHON_FUNCTIONS} | {"pg_jsonb_text"} <= registered(con)
         # registering again is a no-op, not an error
-        pgfunctions.install_functions(con, "select pg_jsonb_out('{}')")
+        pgfunctions.install_called(con, "select pg_jsonb_out('{}')")
     finally:
         con.close()
 
 
 def test_helper_views_register_what_they_call(database):
-    con = db.connect(database, read_only=True, functions=False)
+    con = db.connect(database, read_only=True, macros=False)
     try:
         body = views.view_duckdb(views.view_body("iam_policy_statement"))
-        assert any(name in body for name in pgfunctions.NEEDS_PYTHON)
+        assert PYTHON_FUNCTION in pgfunctions.called(body)
         views.create_views(con, access=False, names=["iam_policy_statement"])
         assert "pg_jsonb_text" in registered(con)
     finally:
@@ -128,6 +156,7 @@ def test_a_plain_query_command_never_imports_numpy(database):
 
 def test_a_connection_without_the_functions_fails_plainly_on_direct_sql():
     con = duckdb.connect()
-    pgfunctions.install_plain_macros(con)
+    pgfunctions.install_called(con, "select pg_jsonb_typeof('{}')")
+    assert con.execute("select pg_jsonb_typeof('{}')").fetchall() == [("object",)]
     with pytest.raises(duckdb.CatalogException, match="pg_jsonb_out"):
         con.execute("select pg_jsonb_out('{}')").fetchall()

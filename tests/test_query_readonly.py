@@ -215,3 +215,26 @@ def test_cli_sql_from_file_argument_stdin_and_several_statements(loaded_db, tmp_
     assert iamsql("query", "--db", str(loaded_db), "-o", "csv", str(file)).stdout == "a\n1\nb\nx\n"
     assert iamsql("query", "--db", str(loaded_db), "-o", "csv", "-f", "-", stdin="select 2 as c").stdout == "c\n2\n"
     assert iamsql("query", "--db", str(loaded_db), "--output", "csv", stdin="select 3 as d").stdout == "d\n3\n"
+
+
+def test_cli_makes_what_the_sql_names_after_locking(loaded_db):
+    """``query`` opens the database bare: the account views, macros and Python functions a statement names are
+    made for it (macros and functions after the connection is locked), and only those."""
+    loaded = iamsql("query", "--db", str(loaded_db), "-o", "csv", "--dialect", "duckdb",
+                    "select distinct account_id from history.aws_iam_user order by 1")
+    accounts = loaded.stdout.splitlines()[1:]
+    assert accounts
+    listed = iamsql("query", "--db", str(loaded_db), "-o", "csv",
+                    "select account_id, as_of is not null as dated from iamsql_account order by 1")
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.splitlines() == ["account_id,dated", *(f"{a},true" for a in accounts)]
+    made = iamsql("query", "--db", str(loaded_db), "-o", "csv", """
+        select count(*) filter (where f.function_type like '%macro%') as macros,
+               count(*) filter (where f.function_type not like '%macro%') as functions,
+               max(jsonb_typeof('{"a": 1}'::jsonb)) as kind, max(('{"b": [1]}'::jsonb) ->> 'b') as text,
+               (select count(*) from duckdb_views() where view_name = 'iamsql_' || 'account') as account_views
+        from duckdb_functions() as f where f.function_name in ('pg_jsonb_typeof', 'pg_jsonb_text', 'pg_jsonb_out',
+                                                                'pg_substr', 'pg_jsonb_contains')""")
+    assert made.returncode == 0, made.stderr
+    # pg_jsonb_text prints JSON through pg_jsonb_out, which registers every Python function (pg_jsonb_contains)
+    assert made.stdout.splitlines() == ["macros,functions,kind,text,account_views", "2,2,object,[1],0"]

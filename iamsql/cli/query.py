@@ -63,9 +63,11 @@ def query(
         if print_sql:
             typer.echo(";\n".join(sql_query.translate(s, dialect) for s in sql_query.split_statements(sql, dialect)))
             return
-        con = dbmod.connect(db, read_only=True, functions=False)  # added when a statement calls them
+        con = dbmod.connect(db, read_only=True, queries=False)  # macros, functions, views: those the SQL names
         if control_names.mentions_helper_view(sql):
             control_views.create_views(con)
+        elif control_names.mentions_account_view(sql):
+            dbmod.create_account_view(con)
         sql_query.lock_down(con, allow_files=allow_files)
         for columns, types, rows in sql_query.run_statements(con, sql, dialect):
             if columns:

@@ -59,7 +59,7 @@ def report(
       iamsql report --out iamsql.sarif --quiet
     """
     extra = sigma_controls(sigma, True)
-    con = dbmod.connect(db, read_only=True, functions=False)
+    con = dbmod.connect(db, read_only=True, macros=False)
     try:
         with progress.Steps(quiet) as steps:
             path = reports.write_report(
@@ -95,7 +95,7 @@ def diff(
       iamsql diff
       iamsql diff --from 12 --to 15 --format md
     """
-    con = dbmod.connect(db, read_only=True, functions=False)
+    con = dbmod.connect(db, read_only=True, macros=False)
     try:
         text = history_runs.render_diff(history_runs.diff(con, from_run, to_run), fmt)
     finally:

@@ -16,7 +16,7 @@ from iamsql.common.model import Where, load_located, rule, validate
 from iamsql.controls.names import QUERIES_DIR, VIEWS_DIR, view_names
 from iamsql.errors import ControlError, first_line
 from iamsql.frameworks import load_frameworks, requirements_for_control
-from iamsql.store.schema import ACCESS_TABLES, CATALOG_TABLES, TABLES
+from iamsql.store.schema import ACCESS_TABLES, ACCOUNT_VIEWS, CATALOG_TABLES, TABLES
 
 sqlglot = lazy_import("sqlglot")
 dialect = lazy_import("iamsql.sql.dialect")  # imports sqlglot: only when a control is translated, not when cached
@@ -58,7 +58,7 @@ _HEADER = re.compile(r"\A\s*/\*(?P<header>.*?)\*/(?P<body>.*)\Z", re.S)
 
 
 def _known_tables(tables: tuple[str, ...]) -> str | None:
-    known = set(TABLES) | set(view_names()) | set(ENGINE_VIEWS) | set(ACCESS_TABLES) | set(CATALOG_TABLES)
+    known = set(TABLES) | set(view_names()) | set(ACCOUNT_VIEWS) | set(ACCESS_TABLES) | set(CATALOG_TABLES)
     unknown = [table for table in tables if table not in known]
     return f"names unknown table or view {unknown[0]!r}" if unknown else None
 
@@ -275,9 +275,6 @@ def select_controls(
             raise ControlError(f"unknown severity {severity!r}; choose one of {', '.join(SEVERITIES)}")
         selected = [c for c in selected if SEVERITIES.index(c.severity) <= SEVERITIES.index(severity)]
     return selected
-
-
-ENGINE_VIEWS = ("iamsql_account", "iamsql_organization_member")
 
 
 def view_body(name: str) -> str:

@@ -4,7 +4,8 @@ alone, without parsing a control, so ``iamsql query`` can tell cheaply whether a
 from __future__ import annotations
 
 from iamsql.common.resources import data_folder
-from iamsql.store.schema import ACCESS_TABLES, CATALOG_TABLES
+from iamsql.sql.pgfunctions import AS_OF_VARIABLE
+from iamsql.store.schema import ACCESS_TABLES, ACCOUNT_VIEWS, CATALOG_TABLES
 
 QUERIES_DIR = data_folder("queries")
 VIEWS_DIR = QUERIES_DIR / "views"
@@ -20,3 +21,10 @@ def mentions_helper_view(sql: str) -> bool:
     false positive only costs the time to create the views)."""
     text = sql.lower()
     return any(name in text for name in [*view_names(), *ACCESS_TABLES, *CATALOG_TABLES])
+
+
+def mentions_account_view(sql: str) -> bool:
+    """Whether the SQL text names ``iamsql_account``, ``iamsql_organization_member`` or ``iamsql_as_of`` (a plain
+    text test, like ``mentions_helper_view``)."""
+    text = sql.lower()
+    return any(name in text for name in (*ACCOUNT_VIEWS, AS_OF_VARIABLE))

@@ -28,7 +28,7 @@ from iamsql.controls.names import QUERIES_DIR, VIEWS_DIR, view_names
 from iamsql.errors import ControlError, IamsqlError, first_line
 from iamsql.policy import access as access_tables
 from iamsql.sql import cache as sqlcache
-from iamsql.sql.pgfunctions import install_functions
+from iamsql.sql.pgfunctions import install_called
 from iamsql.store.db import create_account_view, has_table
 from iamsql.store.schema import ACCESS_TABLES, CATALOG_TABLES
 
@@ -105,7 +105,7 @@ def installed_view_sql(con: duckdb.DuckDBPyConnection, name: str) -> str:
     """A helper view's DuckDB SQL, with the functions it calls installed on the connection."""
     try:
         sql = view_duckdb(view_body(name))
-        install_functions(con, sql)
+        install_called(con, sql)
     except (duckdb.Error, IamsqlError) as exc:
         raise _not_created(name, exc) from None
     return sql

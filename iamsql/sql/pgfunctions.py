@@ -1,8 +1,8 @@
 """The DuckDB side of the Steampipe dialect: Python functions for what SQL macros cannot express exactly (jsonb
-text output, ``@>`` containment, ``?``/``?|``/``?&``), then the macros that translated queries call
-(``install_macros(con)``, per connection). Opening a database installs only the macros that need no Python
-function (``install_plain_macros``); ``install_functions(con, sql)`` adds the rest when a statement calls them. Kept apart from the translator (``dialect.py``) so opening a
-database does not import sqlglot; the Spark engine registers the same functions (``engines/spark.py``).
+text output, ``@>`` containment, ``?``/``?|``/``?&``), then the macros that translated queries call. Each is
+installed on a connection when a statement first calls it (``install_called(con, sql)``), or all at once
+(``install_macros(con)``). Kept apart from the translator (``dialect.py``) so opening a database does not import
+sqlglot; the Spark engine registers the same functions (``engines/spark.py``).
 """
 
 from __future__ import annotations
@@ -331,60 +331,68 @@ def _statements(script: str) -> list[tuple[str, str, str]]:
     return [(match["name"], match["body"], statement) for match, statement in matches]
 
 
-def _split_macros() -> tuple[str, list[str], list[str]]:
-    """MACROS as (the macros that use no Python function, the macros that do, directly or through another one,
-    and the names that need the Python functions: theirs and those macros'). DuckDB binds a macro's body when it
-    is created, so the second kind is created after the functions."""
-    needing = [name for name, *_ in PYTHON_FUNCTIONS]
-    plain, dependent = [], []
-    for name, body, statement in _statements(MACROS):
-        if any(re.search(rf"\b{other}\(", body) for other in needing):
-            needing.append(name)
-            dependent.append(statement)
-        else:
-            plain.append(statement)
-    return ";\n".join(plain), dependent, needing
+def _macro_order() -> tuple[list[tuple[str, str]], dict[str, frozenset[str]], re.Pattern]:
+    """The macros in an order DuckDB can create them in (those that call no Python function first: DuckDB binds a
+    macro's body when it is created, so a macro comes after what it calls), what each one needs (itself and every
+    macro and Python function it calls, through other macros too), and a pattern finding the calls in SQL text."""
+    functions = [name for name, *_ in PYTHON_FUNCTIONS]
+    statements = _statements(MACROS)
+    names = functions + [name for name, *_ in statements]
+    calls = re.compile(r"\b(" + "|".join(sorted(names, key=len, reverse=True)) + r")\s*\(", re.I)
+    needs = {name: frozenset([name]) for name in functions}
+    for name, body, _ in statements:  # a macro only calls those defined before it
+        needs[name] = frozenset([name]).union(*(needs[called.lower()] for called in calls.findall(body)))
+    plain = [(name, statement) for name, _, statement in statements if not needs[name] & set(functions)]
+    dependent = [(name, statement) for name, _, statement in statements if needs[name] & set(functions)]
+    return plain + dependent, needs, calls
 
 
-PLAIN_MACROS, DEPENDENT_MACROS, NEEDS_PYTHON = _split_macros()
+MACRO_ORDER, _NEEDS, _CALLS = _macro_order()
+_FUNCTION_NAMES = frozenset(name for name, *_ in PYTHON_FUNCTIONS)
+_EVERYTHING = frozenset(_NEEDS)
+_INSTALLED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # connection -> macros and functions it has
+
+
+def called(sql: str) -> frozenset[str]:
+    """The macros and Python functions ``sql`` needs: those it calls and what those call in turn (a plain text
+    search, so a false positive only installs one macro more)."""
+    return frozenset().union(*(_NEEDS[name.lower()] for name in _CALLS.findall(sql)))
 
 
 def install_macros(con) -> None:
-    """Install the functions and macros that translated queries call (temporary, on this connection)."""
-    install_plain_macros(con)
-    install_functions(con)
+    """Install every function and macro that translated queries call (temporary, on this connection)."""
+    install_called(con)
 
 
-def install_plain_macros(con) -> None:
-    """Install the macros that need no Python function (temporary, on this connection); ``install_functions``
-    adds the rest when a statement calls them."""
-    con.execute(PLAIN_MACROS)
+def opened(con) -> None:
+    """Note a connection just opened: it has none of the macros and functions (DuckDB's catalog need not say)."""
+    _INSTALLED[con] = set()
 
 
-_HAVE_FUNCTIONS: weakref.WeakSet = weakref.WeakSet()  # connections known to have the Python functions
-
-
-def install_functions(con, sql: str | None = None) -> None:
-    """Register the Python functions, and the macros built on them, if ``sql`` calls any of them (always when
-    ``sql`` is None) and ``con`` lacks them. DuckDB imports NumPy when the first Python function is registered
-    (~0.1 s), which a command whose SQL calls none of them never pays."""
-    if con in _HAVE_FUNCTIONS or (sql is not None and not any(name in sql for name in NEEDS_PYTHON)):
+def install_called(con, sql: str | None = None) -> None:
+    """Install on ``con`` the macros and Python functions that ``sql`` calls, directly or through a macro (every
+    one when ``sql`` is None), those ``con`` lacks. Registering the first Python function makes DuckDB import NumPy
+    (~0.1 s), and creating all 45 macros costs ~30 ms: a command whose SQL calls none of them pays neither."""
+    known = con in _INSTALLED
+    installed = _INSTALLED.setdefault(con, set())
+    missing = (_EVERYTHING if sql is None else called(sql)) - installed
+    if not missing:
         return
-    # a connection not seen here may still have them (registered by other code): DuckDB's catalog says (~20 ms)
-    if con.execute(
+    if missing & _FUNCTION_NAMES:
+        _register_functions(con, known=known)
+    statements = [statement for name, statement in MACRO_ORDER if name in missing]
+    if statements:
+        con.execute(";\n".join(statements))
+    installed |= missing | (_FUNCTION_NAMES if missing & _FUNCTION_NAMES else set())
+
+
+def _register_functions(con, *, known: bool) -> None:
+    """Register the Python functions. A connection not ``known`` here (not opened by ``store.db.connect``) may
+    have them already, registered by other code, and registering again fails: DuckDB's catalog says (~20 ms)."""
+    if not known and con.execute(
         "select function_name from duckdb_functions() where function_name = ? and function_type = 'scalar'",
         [PYTHON_FUNCTIONS[0][0]],
     ).fetchall():
-        _HAVE_FUNCTIONS.add(con)
-    else:
-        register_functions(con)
-
-
-def register_functions(con) -> None:
-    """Register the Python functions, and the macros built on them, on a connection known to lack them (one just
-    opened): ``install_functions`` without asking DuckDB's catalog."""
+        return
     for name, function, params, returns in PYTHON_FUNCTIONS:
         con.create_function(name, function, params, returns, side_effects=False)
-    for statement in DEPENDENT_MACROS:
-        con.execute(statement)
-    _HAVE_FUNCTIONS.add(con)

@@ -14,7 +14,7 @@ from iamsql.common.lazy import lazy_import
 from iamsql.errors import QueryError
 from iamsql.sql import cache as sqlcache
 from iamsql.sql.output import TEXT_TYPES
-from iamsql.sql.pgfunctions import install_functions
+from iamsql.sql.pgfunctions import install_called
 
 # sqlglot and the dialect are imported when a statement is first translated: a statement whose translation is
 # cached (``sqlcache``) runs without them.
@@ -48,7 +48,7 @@ def run_query(
     """Execute ``sql`` and return (column names, rows); any failure is a one-line QueryError."""
     duck_sql = translate(sql, dialect, as_of_variable=as_of_variable)
     try:
-        install_functions(con, duck_sql)
+        install_called(con, duck_sql)
         cursor = con.execute(duck_sql)
         if cursor.description is None:
             return [], []
@@ -227,7 +227,7 @@ def fetch(con: duckdb.DuckDBPyConnection, duck_sql: str) -> tuple[list[str], lis
     Steampipe's text."""
 
     try:
-        install_functions(con, duck_sql)
+        install_called(con, duck_sql)
         relation = con.sql(duck_sql)
         if relation is None:
             return [], [], []

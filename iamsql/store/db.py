@@ -26,7 +26,7 @@ from iamsql import __version__
 from iamsql.common.paths import duckdb_literal
 from iamsql.errors import DatabaseError, RowsNotStored, first_line
 from iamsql.sql.pgfunctions import install_macros as install_dialect_macros
-from iamsql.sql.pgfunctions import install_plain_macros, register_functions
+from iamsql.sql.pgfunctions import opened
 from iamsql.store import journal
 from iamsql.store.bookkeeping import BOOKKEEPING_DDL
 from iamsql.store.schema import ACCUMULATING_TABLES, COMPRESSION, TABLES, columns
@@ -107,14 +107,15 @@ def resolve_db_path(db: str | os.PathLike | None) -> Path:
 
 
 def connect(db: str | os.PathLike | None = None, *, read_only: bool = False,
-            functions: bool = True, queries: bool = True) -> duckdb.DuckDBPyConnection:
+            macros: bool = True, queries: bool = True) -> duckdb.DuckDBPyConnection:
     """Open the database (creating it and its schema unless read-only) with iamsql's SQL macros installed,
     ``iamsql_account`` and ``iamsql_as_of``. The ``queries/views`` helper views are not created (translating them
-    costs 0.5-3 s): ``controls.create_views(con)`` adds them for a caller that reads them. Without ``functions``,
-    the dialect's Python functions (and the macros built on them) are left for ``iamsql.sql.query`` and the
-    control engines to register when a statement calls them: DuckDB imports NumPy (~0.1 s) for the first one.
-    Without ``queries``, none of that is installed (no macros, ``iamsql_account`` or ``iamsql_as_of``): for a
-    caller that only stores rows, as ``load`` does."""
+    costs 0.5-3 s): ``controls.create_views(con)`` adds them for a caller that reads them. Without ``macros``, the
+    dialect's macros and Python functions are left for ``iamsql.sql.query``, the helper views and the control
+    engines to install when a statement calls them (``pgfunctions.install_called``): creating them all costs ~30 ms
+    and DuckDB imports NumPy (~0.1 s) for the first Python function. Without ``queries``, none of that is installed
+    (no macros, ``iamsql_account`` or ``iamsql_as_of``): for a caller that only stores rows, as ``load`` does, or
+    that creates what its SQL names, as ``query`` does."""
     path = resolve_db_path(db)
     if read_only and not path.exists():
         raise DatabaseError(f"database {path} does not exist: run 'iamsql load' or 'iamsql collect' first")
@@ -133,12 +134,11 @@ def connect(db: str | os.PathLike | None = None, *, read_only: bool = False,
     con.execute("set enable_progress_bar = false")  # DuckDB would draw it on stdout, into piped output
     if not read_only:
         ensure_schema(con)
+    opened(con)  # nothing installed yet: no need to ask DuckDB's catalog whether it has the functions
     if not queries:
         return con
-    install_plain_macros(con)
-    if functions:
-        register_functions(con)  # a connection just opened: no need to ask DuckDB's catalog whether it has them
-
+    if macros:
+        install_dialect_macros(con)
     create_account_view(con)  # TEMP views
     return con
 

@@ -789,6 +789,11 @@ TABLES: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
+# Not Steampipe's: TEMP views over the bookkeeping tables that every connection opened for controls gets
+# (``store.db.create_account_view``): each loaded account with its partition and snapshot time, and the members of
+# the loaded organizations.
+ACCOUNT_VIEWS = ("iamsql_account", "iamsql_organization_member")
+
 # Steampipe tables that describe AWS itself rather than an account: read from data pinned with iamsql, created
 # per connection as TEMP tables when a query or control names them (no snapshot, no account). ``aws_iam_action``
 # is the action catalog of ``iamsql.policy.catalog`` (``action`` lower-cased, as Steampipe gives it).

@@ -31,7 +31,7 @@ from iamsql.controls.views import (
     views_reading,
 )
 from iamsql.policy import access as access_tables
-from iamsql.sql.pgfunctions import install_functions
+from iamsql.sql.pgfunctions import install_called
 from iamsql.store.db import ACCOUNT_VIEW, COMBINED_VIEWS, create_account_view, set_as_of
 from iamsql.store.schema import ACCESS_TABLES, ACCUMULATING_TABLES, TABLES
 
@@ -110,7 +110,7 @@ class DuckDBEngine:
 
     def fetch(self, compiled: str, account: Account) -> tuple[list[str], list[tuple]]:
         try:
-            install_functions(self.con, compiled)
+            install_called(self.con, compiled)
             cursor = self.con.execute(compiled)
         except (duckdb.BinderException, duckdb.CatalogException, duckdb.ParserException) as exc:
             raise NotBound(str(exc)) from None
