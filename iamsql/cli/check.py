@@ -137,7 +137,7 @@ def check(
         raise IamsqlError(
             f"database {dbmod.resolve_db_path(db)} does not exist: run 'iamsql load' or 'iamsql collect' first"
         )
-    con = dbmod.connect(db)  # a run defines the helper views its controls read
+    con = dbmod.connect(db, macros=False)  # a run makes the helper views and macros its statements read
     if engine == "spark":
         run_id = spark.run_checks(
             con,

@@ -57,7 +57,7 @@ def connect_waiting(db: Path | None, deadline: float, wait: int) -> duckdb.DuckD
 
     while True:
         try:
-            return dbmod.connect(db)  # the check run defines the views it reads
+            return dbmod.connect(db, macros=False)  # the run makes the views and macros its statements read
         except DatabaseError as exc:
             if "(locked)" not in str(exc) or time.monotonic() >= deadline:
                 if "(locked)" in str(exc):

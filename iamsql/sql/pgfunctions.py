@@ -338,10 +338,11 @@ def _macro_order() -> tuple[list[tuple[str, str]], dict[str, frozenset[str]], re
     functions = [name for name, *_ in PYTHON_FUNCTIONS]
     statements = _statements(MACROS)
     names = functions + [name for name, *_ in statements]
-    calls = re.compile(r"\b(" + "|".join(sorted(names, key=len, reverse=True)) + r")\s*\(", re.I)
+    # calls of any function named like ours (pg_..., iamsql_...): one cheap test per word, not one per name
+    calls = re.compile(r"\b((?:" + "|".join(sorted({name.split("_")[0] for name in names})) + r")_\w+)\s*\(", re.I)
     needs = {name: frozenset([name]) for name in functions}
     for name, body, _ in statements:  # a macro only calls those defined before it
-        needs[name] = frozenset([name]).union(*(needs[called.lower()] for called in calls.findall(body)))
+        needs[name] = frozenset([name]).union(*(needs.get(called.lower(), ()) for called in calls.findall(body)))
     plain = [(name, statement) for name, _, statement in statements if not needs[name] & set(functions)]
     dependent = [(name, statement) for name, _, statement in statements if needs[name] & set(functions)]
     return plain + dependent, needs, calls
@@ -356,7 +357,7 @@ _INSTALLED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # connectio
 def called(sql: str) -> frozenset[str]:
     """The macros and Python functions ``sql`` needs: those it calls and what those call in turn (a plain text
     search, so a false positive only installs one macro more)."""
-    return frozenset().union(*(_NEEDS[name.lower()] for name in _CALLS.findall(sql)))
+    return frozenset().union(*(_NEEDS.get(name.lower(), ()) for name in _CALLS.findall(sql)))
 
 
 def install_macros(con) -> None:
@@ -375,6 +376,8 @@ def install_called(con, sql: str | None = None) -> None:
     (~0.1 s), and creating all 45 macros costs ~30 ms: a command whose SQL calls none of them pays neither."""
     known = con in _INSTALLED
     installed = _INSTALLED.setdefault(con, set())
+    if len(installed) == len(_EVERYTHING):
+        return
     missing = (_EVERYTHING if sql is None else called(sql)) - installed
     if not missing:
         return
