@@ -544,23 +544,33 @@ class _PassableRoles:
         self.asker, self.powerful = asker, powerful
         self.admitted: dict[tuple[str, str | None], bool] = {}  # (role, service) -> whether the trust admits it
         self.named: dict[tuple, tuple[str, ...]] = {}  # PassRole reach -> the roles its statements could name
+        # (PassRole reach, service) -> those of them whose trust admits the service
+        self.candidates: dict[tuple, tuple[str, ...]] = {}
         self.judged: dict[tuple, dict[str, bool]] = {}  # who and probes -> role -> passable
 
     def roles(self, principal: Principal, passes: tuple) -> Iterator[str]:
         asker = self.asker
         reach = principal.reach("iam:PassRole")[0]
-        named = self.named.get(reach)
-        if named is None:
-            named = self.named[reach] = self._named(reach)
+        service = next((dict(p.context).get(PASSED_TO_SERVICE) for p in passes), None)
+        candidates = self.candidates.get((reach, service))
+        if candidates is None:
+            named = self.named.get(reach)
+            if named is None:
+                named = self.named[reach] = self._named(reach)
+            candidates = self.candidates[(reach, service)] = tuple(
+                role_arn for role_arn in named if self._admits(role_arn, service)
+            )
         judged = self.judged.setdefault(
             (principal.arn if principal.personal else reach, asker._tags(principal), passes), {}
         )
-        for role_arn in named:
+        for role_arn in candidates:
             if role_arn == principal.arn:
                 continue
             passable = judged.get(role_arn)
             if passable is None:
-                passable = judged[role_arn] = self._passable(principal, passes, role_arn)
+                passable = judged[role_arn] = _possible(
+                    asker, principal, [replace(p, targets=(role_arn,)) for p in passes]
+                )
             if passable:
                 yield role_arn
 
@@ -582,13 +592,10 @@ class _PassableRoles:
                 found |= resources.patterns.matching(candidates)
         return tuple(role_arn for role_arn in self.powerful if role_arn in found)
 
-    def _passable(self, principal: Principal, passes: tuple, role_arn: str) -> bool:
-        service = next((dict(p.context).get(PASSED_TO_SERVICE) for p in passes), None)
+    def _admits(self, role_arn: str, service: str | None) -> bool:
         if (role_arn, service) not in self.admitted:
             self.admitted[(role_arn, service)] = _service_may_assume(self.asker.account.role(role_arn), service)
-        return self.admitted[(role_arn, service)] and _possible(
-            self.asker, principal, [replace(p, targets=(role_arn,)) for p in passes]
-        )
+        return self.admitted[(role_arn, service)]
 
 
 def pass_admin_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> list[tuple]:
