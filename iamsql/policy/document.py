@@ -13,7 +13,7 @@ from urllib.parse import unquote
 
 from iamsql.errors import PolicyError
 from iamsql.policy.conditions import Condition, compile_conditions
-from iamsql.policy.matching import PatternSet, has_wildcard
+from iamsql.policy.matching import PatternSet, has_wildcard, resource_glob_to_regex
 from iamsql.policy.variables import parse_template
 
 VARIABLES_VERSION = "2012-10-17"
@@ -57,7 +57,7 @@ class ResourceMatcher:
         if self.patterns.match(resource):
             return True
         for template in self.templates:
-            regex = template.to_regex(context)
+            regex = template.to_regex(context, resource=True)
             if regex is not None and regex.match(resource) is not None:
                 return True
         return False
@@ -195,7 +195,7 @@ def _compile_resources(values, variables: bool) -> ResourceMatcher:
             plain.append(value)
         else:
             templates.append(template)
-    return ResourceMatcher(PatternSet(plain, ignore_case=False), tuple(templates))
+    return ResourceMatcher(PatternSet(plain, ignore_case=False, to_regex=resource_glob_to_regex), tuple(templates))
 
 
 def _pick(statement: dict, name: str, negated: str, *, required: bool):
