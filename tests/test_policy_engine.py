@@ -98,6 +98,8 @@ def test_parse_is_cached_and_none_stays_none():
         doc({"Effect": "Allow", "Action": 5, "Resource": "*"}),
         doc({"Effect": "Allow", "Action": "*", "Principal": {"Robot": "x"}}),
         doc(allow(Condition={"StringEqualsAlmost": {"k": "v"}})),
+        {"Version": "2012-10-18", "Statement": []},
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Effect": "Allow", "Action": "*", "Resource": "*"}]}',
     ],
 )
 def test_bad_documents(document):

@@ -1,7 +1,7 @@
 """The policy engine's pattern sets answer as the single-pattern matchers do."""
 
 from iamsql.policy import matches_action, matches_resource
-from iamsql.policy.matching import PatternSet
+from iamsql.policy.matching import PatternSet, resource_glob_to_regex
 
 
 def test_pattern_set_agrees_with_single_patterns():
@@ -45,3 +45,19 @@ def test_pattern_set_of_only_prefixes_has_no_regex():
     assert patterns.regex is None
     assert patterns.match("s3:getobject") and patterns.match("s3:putobject")
     assert not patterns.match("s3:deleteobject") and not patterns.match("ec2:getconsoleoutput")
+
+
+def test_resource_wildcards_stay_in_their_segment_unless_a_star_ends_it():
+    """IAM User Guide, "IAM JSON policy elements: Resource": wildcards work within the colon-separated segments of
+    an ARN; only a ``*`` that is the last character of its segment expands beyond colons."""
+    alias = "arn:aws:lambda:us-east-1:111122223333:function:api:blue-prod"
+    assert not matches_resource("arn:aws:lambda:us-east-1:111122223333:function:*-prod", alias)
+    assert matches_resource("arn:aws:lambda:us-east-1:111122223333:function:*", alias)
+    assert matches_resource("arn:aws:lambda:*:111122223333:function:api:*", alias)
+    assert not matches_resource("arn:aws:lambda:us-east-1:111122223333:function:api?blue-prod", alias)
+    assert matches_resource("arn:aws:lambda:us-east-1:111122223333:function:api?blue-prod", alias.replace("api:", "api-"))
+    patterns = ["arn:aws:s3:::bucket/*.json", "arn:aws:s3:::bucket/a/*"]
+    pattern_set = PatternSet(patterns, ignore_case=False, to_regex=resource_glob_to_regex)
+    for value in ["arn:aws:s3:::bucket/x.json", "arn:aws:s3:::bucket/10:00.json", "arn:aws:s3:::bucket/a/1:2"]:
+        assert pattern_set.match(value) == any(matches_resource(p, value) for p in patterns), value
+    assert not pattern_set.match("arn:aws:s3:::bucket/10:00.json")

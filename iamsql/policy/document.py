@@ -13,10 +13,13 @@ from urllib.parse import unquote
 
 from iamsql.errors import PolicyError
 from iamsql.policy.conditions import Condition, compile_conditions
-from iamsql.policy.matching import PatternSet, has_wildcard
+from iamsql.policy.matching import PatternSet, has_wildcard, resource_glob_to_regex
 from iamsql.policy.variables import parse_template
 
 VARIABLES_VERSION = "2012-10-17"
+# The only values of the Version element (IAM User Guide, "IAM JSON policy elements: Version" and "Grammar of the IAM
+# JSON policy language").
+VERSIONS = frozenset({"2008-10-17", VARIABLES_VERSION})
 PRINCIPAL_TYPES = ("AWS", "Service", "Federated", "CanonicalUser")
 _CACHE_SIZE = 8192
 _ACTION_CACHE_SIZE = 4096
@@ -57,7 +60,7 @@ class ResourceMatcher:
         if self.patterns.match(resource):
             return True
         for template in self.templates:
-            regex = template.to_regex(context)
+            regex = template.to_regex(context, resource=True)
             if regex is not None and regex.match(resource) is not None:
                 return True
         return False
@@ -195,7 +198,7 @@ def _compile_resources(values, variables: bool) -> ResourceMatcher:
             plain.append(value)
         else:
             templates.append(template)
-    return ResourceMatcher(PatternSet(plain, ignore_case=False), tuple(templates))
+    return ResourceMatcher(PatternSet(plain, ignore_case=False, to_regex=resource_glob_to_regex), tuple(templates))
 
 
 def _pick(statement: dict, name: str, negated: str, *, required: bool):
@@ -234,12 +237,23 @@ def _compile_statement(index: int, statement, variables: bool) -> Statement:
     )
 
 
+def _unique_keys(pairs: list) -> dict:
+    """A JSON object whose keys are all different: "individual elements must not contain multiple instances of the
+    same key" (IAM User Guide, "Grammar of the IAM JSON policy language", policy grammar notes)."""
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        seen = set()
+        duplicate = next(key for key, _ in pairs if key in seen or seen.add(key))
+        raise PolicyError(f"policy document is malformed: the key {duplicate!r} appears twice in one object")
+    return found
+
+
 def _load_text(text: str):
     stripped = text.strip()
     if stripped.startswith("%"):
         stripped = unquote(stripped)
     try:
-        return json.loads(stripped)
+        return json.loads(stripped, object_pairs_hook=_unique_keys)
     except ValueError as error:
         raise PolicyError(f"policy document is not valid JSON: {error}") from None
 
@@ -255,6 +269,8 @@ def compile_policy(document) -> Policy:
     raw = document["Statement"]
     raw = raw if isinstance(raw, list) else [raw]
     version = document.get("Version")
+    if version is not None and version not in VERSIONS:
+        raise PolicyError(f'Version must be "2012-10-17" or "2008-10-17", got {version!r}')
     variables = version == VARIABLES_VERSION
     statements = tuple(_compile_statement(i, s, variables) for i, s in enumerate(raw))
     policy_id = document.get("Id")

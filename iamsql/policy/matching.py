@@ -1,9 +1,10 @@
 """Wildcard matching of actions, resources and ARNs as IAM does it.
 
 Actions are matched case-insensitively; resources and ARNs case-sensitively. ``*`` matches any run of
-characters and ``?`` any one character. In the ``Resource`` element a wildcard may span ``:``-separated
-ARN segments; the ``Arn*`` condition operators compare segment by segment, so a wildcard there stays
-inside its segment except in the resource (sixth) segment, whose ids may hold colons.
+characters and ``?`` any one character. In the ``Resource`` element wildcards stay inside their ``:``-separated
+ARN segment, except a ``*`` that ends its segment, which may expand past colons; the ``Arn*`` condition operators
+compare segment by segment, so a wildcard there stays inside its segment except in the resource (sixth) segment,
+whose ids may hold colons.
 """
 
 import re
@@ -25,6 +26,38 @@ def glob_to_regex(pattern: str) -> str:
             out.append(".")
         else:
             out.append(re.escape(char))
+    return "".join(out)
+
+
+def resource_glob_to_regex(pattern: str) -> str:
+    """The regular expression text for a ``Resource``/``NotResource`` pattern.
+
+    IAM User Guide, "IAM JSON policy elements: Resource": wildcards are used within the individual segments of an
+    ARN (the parts separated by colons), and a ``*`` that is the last character of a segment can expand to match
+    beyond the colon boundaries. So a ``*`` followed by ``:`` or ending the pattern matches any run; any other
+    ``*`` and every ``?`` cannot match ``:``.
+    """
+    return resource_chunks_to_regex([(pattern, True)])
+
+
+def resource_chunks_to_regex(chunks) -> str:
+    """:func:`resource_glob_to_regex` for a pattern given as ``(text, is_pattern)`` chunks (substituted policy
+    variables are literal text); whether a ``*`` ends its segment is read on the substituted text."""
+    text = "".join(chunk for chunk, _ in chunks)
+    out = []
+    offset = 0
+    for chunk, is_pattern in chunks:
+        if not is_pattern:
+            out.append(re.escape(chunk))
+        else:
+            for index, char in enumerate(chunk, start=offset):
+                if char == "*":
+                    out.append(".*" if text[index + 1 : index + 2] in ("", ":") else "[^:]*")
+                elif char == "?":
+                    out.append("[^:]")
+                else:
+                    out.append(re.escape(char))
+        offset += len(chunk)
     return "".join(out)
 
 
@@ -85,6 +118,11 @@ def _glob(pattern: str) -> re.Pattern:
 
 
 @lru_cache(maxsize=65536)
+def _resource_glob(pattern: str) -> re.Pattern:
+    return compile_regex(resource_glob_to_regex(pattern))
+
+
+@lru_cache(maxsize=65536)
 def _arn_glob(pattern: str) -> re.Pattern:
     return compile_regex(arn_glob_to_regex(pattern))
 
@@ -99,12 +137,13 @@ def matches_action(pattern: str, action: str) -> bool:
 
 
 def matches_resource(pattern: str, resource: str) -> bool:
-    """True when the policy ``Resource`` pattern matches ``resource`` (case-sensitive; ``*`` spans ``:``)."""
+    """True when the policy ``Resource`` pattern matches ``resource`` (case-sensitive; only a ``*`` ending its
+    segment spans ``:``)."""
     if pattern == "*":
         return True
     if not has_wildcard(pattern):
         return pattern == resource
-    return _glob(pattern).match(resource) is not None
+    return _resource_glob(pattern).match(resource) is not None
 
 
 def matches_arn(pattern: str, arn: str) -> bool:
@@ -121,12 +160,13 @@ class PatternSet:
     as prefixes (``str.startswith``), the other wildcard patterns in one regex. Large managed policies list
     hundreds of ``service:Get*`` patterns, and one regex of them all costs tens of milliseconds to compile.
 
-    ``ignore_case`` lower-cases patterns at build time; callers then pass lower-cased values.
+    ``ignore_case`` lower-cases patterns at build time; callers then pass lower-cased values. ``to_regex`` turns one
+    pattern into regex text (:func:`glob_to_regex` for actions, :func:`resource_glob_to_regex` for resources).
     """
 
     __slots__ = ("matches_all", "exact", "prefixes", "regex")
 
-    def __init__(self, patterns, *, ignore_case: bool):
+    def __init__(self, patterns, *, ignore_case: bool, to_regex=glob_to_regex):
         normalized = [p.lower() for p in patterns] if ignore_case else list(patterns)
         self.matches_all = "*" in normalized
         self.exact = frozenset(p for p in normalized if not has_wildcard(p))
@@ -134,7 +174,7 @@ class PatternSet:
         prefixes = {p for p in wild if p.endswith("*") and not has_wildcard(p[:-1])}
         self.prefixes = tuple(sorted(p[:-1] for p in prefixes))
         rest = sorted(wild - prefixes)
-        self.regex = compile_regex("(?:" + "|".join(glob_to_regex(p) for p in rest) + ")") if rest else None
+        self.regex = compile_regex("(?:" + "|".join(to_regex(p) for p in rest) + ")") if rest else None
 
     def match(self, value: str) -> bool:
         """True when any pattern matches ``value`` (already lower-cased for case-insensitive sets)."""
