@@ -22,6 +22,7 @@ import logging
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import NamedTuple
 
 import sqlglot
 from sqlglot import exp
@@ -1226,12 +1227,23 @@ def to_char(ts: exp.Expr, fmt: str, known_time: bool = False) -> exp.Expr:
     return result.else_(call("concat", *parts) if len(parts) > 1 else parts[0])
 
 
-def capture_groups(pattern: str) -> list[tuple[str, bool]]:
-    """The capture groups of a regular expression, in order: (the group's own pattern, whether the group can be
-    left out of a match: it, or a group around it, is optional (``?``, ``*``, ``{0,n}``) or in an alternative
-    ``a|b``). Parentheses inside ``[...]``, escaped ones and ``(?...)`` groups do not capture."""
-    groups: list[list] = []  # [content start, content end, optional]
-    stack: list[tuple[int | None, int, bool]] = []  # (capture index, first capture inside, alternation seen)
+class CaptureGroup(NamedTuple):
+    """A capture group of a regular expression: its own pattern, whether a match can leave it out (it, or a group
+    around it, is optional: ``?``, ``*``, ``{0,n}``; or it is in an alternative ``a|b``), and, when what makes it
+    optional is a group around it, a witness: (a pattern whose capture group ``number`` takes part in a match
+    exactly when this group does, ``number``, that group's own pattern)."""
+
+    pattern: str
+    optional: bool
+    witness: tuple[str, int, str] | None
+
+
+def capture_groups(pattern: str) -> list[CaptureGroup]:
+    """The capture groups of a regular expression, in order. Parentheses inside ``[...]``, escaped ones and
+    ``(?...)`` groups do not capture."""
+    units: list[dict] = []  # every group, in the order it opens: paren position, content span, capture number
+    captures: list[dict] = []  # the capturing ones, each with what makes it optional (innermost first)
+    stack: list[tuple[dict, bool]] = []  # (open group, alternation seen in it)
     alternation, i = False, 0  # alternation: a top-level ``|``
     while i < len(pattern):
         ch = pattern[i]
@@ -1253,48 +1265,65 @@ def capture_groups(pattern: str) -> list[tuple[str, bool]]:
             i += 1
             continue
         if ch == "(":
-            capture = pattern[i + 1 : i + 2] != "?"
-            index = len(groups) if capture else None
-            if capture:
-                groups.append([i + 1, None, False])
-            stack.append((index, len(groups), False))
+            capturing = pattern[i + 1 : i + 2] != "?"
+            unit = {"paren": i, "start": i + 1 if capturing else i + 3, "end": None, "captures_before": len(captures),
+                    "capture": len(captures) if capturing else None, "cause": None}
+            units.append(unit)
+            if capturing:
+                captures.append(unit)
+            stack.append((unit, False))
         elif ch == "|":
             if stack:
-                index, first, _ = stack[-1]
-                stack[-1] = (index, first, True)
+                stack[-1] = (stack[-1][0], True)
             else:
                 alternation = True
         elif ch == ")" and stack:
-            index, first, alternated = stack.pop()
-            inner_first = first if index is None else index + 1
-            if index is not None:
-                groups[index][1] = i
+            unit, alternated = stack.pop()
+            unit["end"] = i
+            inside = [c for c in captures if c["paren"] > unit["paren"]]
             if alternated:
-                for group in groups[inner_first:]:
-                    group[2] = True
-            following = pattern[i + 1 : i + 3]
-            if following[:1] in ("?", "*") or re.match(r"\{0*,|\{0+\}|\{0+,", pattern[i + 1 :]):
-                for group in groups[first - (index is not None) :]:
-                    group[2] = True
+                for capture in inside:
+                    capture["cause"] = capture["cause"] or "alternative"
+            if pattern[i + 1 : i + 2] in ("?", "*") or re.match(r"\{0*,|\{0+\}", pattern[i + 1 :]):
+                for capture in inside + ([unit] if unit["capture"] is not None else []):
+                    capture["cause"] = capture["cause"] or unit
         i += 1
-    if alternation:
-        for group in groups:
-            group[2] = True
-    return [(pattern[a : b if b is not None else len(pattern)], optional) for a, b, optional in groups]
+    groups = []
+    for capture in captures:
+        cause = capture["cause"] or ("alternative" if alternation else None)
+        witness = None
+        if isinstance(cause, dict) and cause is not capture and cause["end"] is not None:
+            content = pattern[cause["start"] : cause["end"]]
+            if cause["capture"] is not None:
+                witness = (pattern, cause["capture"] + 1, content)
+            elif pattern.startswith("(?:", cause["paren"]):  # the same pattern with that group capturing
+                witness = (pattern[: cause["paren"] + 1] + pattern[cause["paren"] + 3 :], cause["captures_before"] + 1,
+                           content)
+        end = capture["end"] if capture["end"] is not None else len(pattern)
+        groups.append(CaptureGroup(pattern[capture["start"] : end], cause is not None, witness))
+    return groups
 
 
-def group_text(subject: exp.Expr, pattern: exp.Expr, number: int, group: tuple[str, bool] | None) -> exp.Expr:
-    """The text capture group ``number`` matched (0: the whole match). A group left out of the match is NULL in
-    Postgres, where DuckDB gives '': when the group cannot match '' itself, '' means it was left out; when it can,
-    the two cannot be told apart and the query fails rather than guess."""
-    extracted = call("regexp_extract", subject.copy(), pattern.copy(), exp.Literal.number(number))
-    if group is None or not group[1]:
+def group_text(subject: exp.Expr, pattern: str, number: int, group: CaptureGroup | None) -> exp.Expr:
+    """The text capture group ``number`` of ``pattern`` matched (0: the whole match). A group left out of the
+    match is NULL in Postgres, where DuckDB gives '': when the group cannot match '' itself, '' means it was left
+    out; when it can, the group around it that makes it optional tells (it took part, so the group matched '');
+    without one the two cannot be told apart and the query fails rather than guess."""
+    extracted = call("regexp_extract", subject.copy(), string(pattern), exp.Literal.number(number))
+    if group is None or not group.optional:
         return extracted
-    can_be_empty = call("regexp_full_match", string(""), string(group[0]))
+    flags = "(?i)" if pattern.startswith("(?i)") else ""  # regexp_match's 'i' flag, which the witness needs too
+    result = exp.Case().when(exp.NEQ(this=extracted, expression=string("")), extracted.copy()).when(
+        exp.Not(this=call("regexp_full_match", string(""), string(group.pattern))), exp.Null())
+    if group.witness:
+        witness, witness_number, witness_group = group.witness
+        took_part = exp.NEQ(this=call("regexp_extract", subject.copy(), string(flags + witness),
+                                      exp.Literal.number(witness_number)), expression=string(""))
+        result = result.when(exp.Not(this=call("regexp_full_match", string(""), string(witness_group))),
+                             exp.Case().when(took_part, string("")))
     unknown = call("error", string(f"unsupported Postgres feature: regexp capture group {number} is optional and "
                                    "can match an empty string (RE2 cannot tell it from a group left out)"))
-    return exp.Case().when(exp.NEQ(this=extracted, expression=string("")), extracted.copy()).when(
-        exp.Not(this=can_be_empty), exp.Null()).else_(exp.cast(unknown, exp.DataType.build("VARCHAR")))
+    return result.else_(exp.cast(unknown, exp.DataType.build("VARCHAR")))
 
 
 def regexp_match(args: list[exp.Expr]) -> exp.Expr:
@@ -1303,15 +1332,16 @@ def regexp_match(args: list[exp.Expr]) -> exp.Expr:
     if not (isinstance(pattern, exp.Literal) and pattern.is_string):
         raise UnsupportedFeature("unsupported Postgres feature: regexp_match with a pattern that is not a literal")
     groups = capture_groups(pattern.this)
+    text = pattern.this
     if len(args) > 2:
         flags = args[2]
         if not (isinstance(flags, exp.Literal) and set(flags.this) <= {"i", "c"}):
             raise UnsupportedFeature("unsupported Postgres feature: regexp_match flags other than 'i'")
         if "i" in flags.this:
-            pattern = exp.DPipe(this=string("(?i)"), expression=pattern)
-    items = [group_text(subject, pattern, n, groups[n - 1]) for n in range(1, len(groups) + 1)] or [
-        group_text(subject, pattern, 0, None)]
-    return exp.Case().when(call("regexp_matches", subject.copy(), pattern.copy()), exp.Array(expressions=items))
+            text = "(?i)" + text
+    items = [group_text(subject, text, n, groups[n - 1]) for n in range(1, len(groups) + 1)] or [
+        group_text(subject, text, 0, None)]
+    return exp.Case().when(call("regexp_matches", subject.copy(), string(text)), exp.Array(expressions=items))
 
 
 def rewrite_substring(node: exp.Expr, scope: Scope) -> exp.Expr:
@@ -1326,7 +1356,7 @@ def rewrite_substring(node: exp.Expr, scope: Scope) -> exp.Expr:
     subject = node.this
     return exp.Case().when(
         call("regexp_matches", subject.copy(), start.copy()),
-        group_text(subject, start, 1, groups[0]) if groups else group_text(subject, start, 0, None),
+        group_text(subject, start.this, 1, groups[0]) if groups else group_text(subject, start.this, 0, None),
     )
 
 

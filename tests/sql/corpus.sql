@@ -1525,7 +1525,9 @@ select '  42 '::int as a, '0012'::int as b, '+7'::bigint as c, '-3'::smallint as
 -- name: regexp_optional_groups_are_null
 select regexp_match('abc', '(a)(x)?') as a, regexp_match('axb', 'a(x*)?b') as b,
   regexp_match('arn:aws:iam::123456789012:role/Name', ':(role|user)/(.*/)?([^/]+)$') as c,
-  regexp_match('x[1]', '[[(]([0-9]+)[])]') as d, regexp_match('ab', '(a)|(b)') as e, substring('abc' from 'a(x)?') as f;
+  regexp_match('x[1]', '[[(]([0-9]+)[])]') as d, regexp_match('ab', '(a)|(b)') as e, substring('abc' from 'a(x)?') as f,
+  regexp_match('role//Name', 'role/(?:(.*)/)?([^/]+)$') as g, regexp_match('ROLE/x', 'role/(?:(.*)/)?x', 'i') as h,
+  substring('a/b' from '^(?:(.*)/)?b') as i, substring('b' from '^(?:(.*)/)?b') as j;
 
 -- name: jsonb_values_sort_like_postgres
 select v

@@ -1500,7 +1500,7 @@ limit 20;
 
 -- name: regex_match_optional_groups
 select name, regexp_match(arn, ':(role|user)/(.*/)?([^/]+)$') as parts,
-  (regexp_match(arn, '/(.*/)?[^/]+$'))[1] as path_part,
+  (regexp_match(arn, '/(.*/)?[^/]+$'))[1] as path_part, regexp_match(arn, ':role/(?:(.*)/)?([^/]+)$') as path_and_name,
   (regexp_match(arn, 'arn:aws:iam::(\d+):role/(.*)'))[1] as account
 from aws_iam_role
 order by name
