@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from iamsql.errors import QueryError
 from tests.sql import oracle
 
 QUERIES = oracle.corpus()
@@ -44,6 +45,33 @@ def test_query_matches_postgres(both_databases, name, sql):
         assert actual.rows == expected.rows, duck_sql
     else:
         assert sorted(map(repr, actual.rows)) == sorted(map(repr, expected.rows)), duck_sql
+
+
+# Queries PostgreSQL answers with an error: iamsql must fail on them too (at translation or when run), never
+# return an answer.
+REFUSED_BY_POSTGRES = [
+    "select '12.5'::int",
+    "select ' 1e3'::bigint",
+    "select (tags ->> 'team')::int from aws_iam_user where tags ? 'team'",
+    "select count(*)::float / 0 from aws_iam_user",
+    "select 1.0 / (count(*) - count(*)) from aws_iam_role",
+    "select * from jsonb_each('[1, 2]'::jsonb)",
+    "select k from aws_iam_user, jsonb_object_keys(groups) k",
+    "select split_part(name, '-', 0) from aws_iam_user",
+    "select substr(name, 1, strpos(name, '~') - 1) from aws_iam_user",
+]
+
+
+@pytest.mark.parametrize("sql", REFUSED_BY_POSTGRES)
+def test_what_postgres_refuses_fails(both_databases, sql):
+    pg, duck = both_databases
+    expected, now = oracle.run_postgres(pg, sql)
+    assert expected.error, f"PostgreSQL answers it: {expected.rows}"
+    try:
+        actual = oracle.run_duckdb(duck, oracle.translated(sql), now)
+    except QueryError:
+        return
+    assert actual.error, f"iamsql answers what PostgreSQL refuses ({expected.error}): {actual.rows}"
 
 
 def test_oracle_sees_differences(both_databases):

@@ -22,12 +22,14 @@ import logging
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import NamedTuple
 
 import sqlglot
 from sqlglot import exp
 from sqlglot.dialects.duckdb import DuckDB
 from sqlglot.dialects.postgres import Postgres
 from sqlglot.errors import ParseError, SqlglotError, TokenError
+from sqlglot.expressions import apply_index_offset
 from sqlglot.tokens import TokenType
 from sqlglot.transforms import preprocess
 
@@ -58,6 +60,13 @@ class Steampipe(Postgres):
             # DuckDB's glob() lists files: Steampipe's glob() is the macro iamsql_glob.
             "GLOB": lambda args: exp.Anonymous(this="iamsql_glob", expressions=args),
         }
+
+        def _negate_range(self, this: exp.Expr | None = None) -> exp.Expr | None:
+            # ``x !~ any (...)`` is marked, as ``not (x ~ any (...))`` is not: the quantifier applies after the NOT
+            node = super()._negate_range(this)
+            if isinstance(node, exp.Not):
+                node.meta["pg_negated_operator"] = True
+            return node
 
         def _parse_date_part(self) -> exp.Expr:
             # Postgres names an unaliased date_part column "date_part", and date_part is a double, extract a numeric.
@@ -119,6 +128,7 @@ UNSUPPORTED_FUNCTIONS = {
     "set_config",
     "current_setting",
     "jsonb_delete_path",
+    "pg_typeof",
 }
 JSON_RESULT_FUNCTIONS = {
     "json_extract",
@@ -157,6 +167,7 @@ INT_RESULT_FUNCTIONS = {
     "array_length",
     "cardinality",
     "ascii",
+    "width_bucket",
 }
 WINDOW_INT_FUNCTIONS = {"row_number", "rank", "dense_rank", "ntile"}
 INT_TYPES = {exp.DataType.Type.INT, exp.DataType.Type.BIGINT, exp.DataType.Type.SMALLINT, exp.DataType.Type.TINYINT}
@@ -212,6 +223,17 @@ class Scope:
                 self._srf_columns(table, table.alias_or_name or table.this.name.lower())
             elif table.name in TABLE_COLUMNS:
                 self.tables[table.alias_or_name] = table.name
+        # generate_series(...) and unnest(...) in FROM: alias -> (column name -> the function whose values it holds)
+        self.series: dict[str, dict[str, exp.Expr]] = {}
+        for source in tree.find_all(exp.Table, exp.Unnest):
+            function = source.this if isinstance(source, exp.Table) else source
+            if not (isinstance(function, (exp.GenerateSeries, exp.ExplodingGenerateSeries))
+                    or isinstance(source, exp.Unnest) and len(source.expressions) == 1):
+                continue
+            alias = source.args.get("alias")
+            name = alias.name if alias and alias.name else "unnest" if isinstance(source, exp.Unnest) else "generate_series"
+            column = alias.columns[0].name if alias and alias.columns else name
+            self.series[name] = {column: function}
         for lateral in tree.find_all(exp.Lateral):
             if isinstance(lateral.this, exp.Anonymous) and lateral.this.name.lower() in SRF_COLUMNS:
                 alias = lateral.args.get("alias")
@@ -235,6 +257,10 @@ class Scope:
     def column_type(self, column: exp.Column) -> str | None:
         """'JSON', another DuckDB type name, or None when unknown."""
         name, qualifier = column.name, column.table
+        if qualifier in self.series or not qualifier and any(name in c for c in self.series.values()):
+            owners = [self.series[qualifier]] if qualifier else [c for c in self.series.values() if name in c]
+            if name in owners[0] and not any(name in TABLE_COLUMNS[t] for t in self.tables.values()):
+                return self._series_type(owners[0][name])
         if qualifier in self.srfs:
             return self.srf_columns[qualifier].get(name)
         if not qualifier and name in self.srfs:
@@ -249,6 +275,21 @@ class Scope:
             return "JSON" if kinds & {"elements", "each"} else "VARCHAR"
         if name in ALL_JSON_COLUMNS and name not in ALL_OTHER_COLUMNS and name not in self.defined:
             return "JSON"
+        return None
+
+    def _series_type(self, function: exp.Expr) -> str | None:
+        """The type of the values of ``generate_series(...)`` (integers, or timestamps from timestamps or dates) or
+        of ``unnest(array[...])`` of integers."""
+        if isinstance(function, exp.Unnest):
+            values = function.expressions[0]
+            if isinstance(values, exp.Array) and values.expressions and all(self.is_int(v) for v in values.expressions):
+                return "BIGINT"
+            return None
+        bounds = [function.args.get(k) for k in ("start", "end", "step") if function.args.get(k) is not None]
+        if all(self.is_int(b) for b in bounds):
+            return "BIGINT"
+        if is_date(bounds[0]) or is_timestamptz(bounds[0], self):
+            return "TIMESTAMPTZ"
         return None
 
     def is_json(self, node: exp.Expr) -> bool:
@@ -450,8 +491,8 @@ def pg_column_name(node: exp.Expr) -> tuple[str, int]:
         return "array", 1
     if isinstance(node, exp.Exists):
         return "exists", 2
-    if isinstance(node, (exp.Filter, exp.Window, exp.WithinGroup)):
-        return pg_column_name(node.this)
+    if isinstance(node, (exp.Filter, exp.Window, exp.WithinGroup, exp.Bracket)):
+        return pg_column_name(node.this)  # a subscript keeps its array's name: (array_agg(x))[1] is array_agg
     if isinstance(node, exp.Subquery):
         inner = node.this
         if isinstance(inner, exp.Select) and inner.expressions:
@@ -614,7 +655,8 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
             # jsonb || jsonb, and jsonb || 'literal' (an untyped literal is read as jsonb there): JSON concatenation
             return json_cast(call("pg_jsonb_concat", *[s if scope.is_json(s) else json_cast(s) for s in sides]))
         sides = [
-            call("pg_jsonb_out", s) if scope.is_json(s) else call("pg_interval_out", s) if is_interval(s, scope) else s
+            call("pg_jsonb_out", s) if scope.is_json(s) else call("pg_interval_out", s) if is_interval(s, scope)
+            else number_text(s, scope) or s
             for s in (node.this, node.expression)
         ]
         if sides != [node.this, node.expression]:
@@ -628,7 +670,36 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
             return type(node)(this=call("pg_jsonb_out", as_json[0]), expression=call("pg_jsonb_out", as_json[1]))
     if isinstance(node, exp.Div) and scope.is_int(node.this) and scope.is_int(node.expression):
         return exp.IntDiv(this=node.this, expression=node.expression)
+    if isinstance(node, exp.Ordered):
+        value, reference = ordered_value(node)
+        if scope.is_json(value):
+            # jsonb sorts by type, size and value in Postgres (DuckDB would sort JSON as text)
+            return exp.Ordered(this=call("pg_jsonb_sort_key", reference), desc=node.args.get("desc"),
+                               nulls_first=node.args.get("nulls_first"))
     return node
+
+
+def ordered_value(node: exp.Ordered) -> tuple[exp.Expr, exp.Expr]:
+    """(what an ORDER BY item sorts by, how to refer to it): its expression, or the select item it names by
+    position (``order by 1``, then referred to by its output name) or by alias."""
+    select = node.parent.parent if isinstance(node.parent, exp.Order) else None
+    while isinstance(select, (exp.Union, exp.Intersect, exp.Except)):
+        select = select.this
+    target = node.this
+    if not isinstance(select, exp.Select):
+        return target, target
+    if isinstance(target, exp.Literal) and not target.is_string and re.fullmatch(r"\d+", target.this):
+        position = int(target.this) - 1
+        if 0 <= position < len(select.expressions):
+            item = select.expressions[position]
+            if isinstance(item, exp.Alias):
+                return item.this, exp.column(item.alias, quoted=True)
+            return item, item.copy()
+    if isinstance(target, exp.Column) and not target.table:
+        for item in select.expressions:
+            if isinstance(item, exp.Alias) and item.alias == target.name:
+                return item.this, target
+    return target, target
 
 
 def json_cast(node: exp.Expr) -> exp.Expr:
@@ -652,9 +723,37 @@ NUMERIC_TYPES = {exp.DataType.Type.DECIMAL, exp.DataType.Type.BIGDECIMAL}
 FLOAT_TYPES = {exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT}
 
 
+# Postgres functions of double precision (``random()``, ``pi()``, ``power(2, 10)``, ``sqrt(x)``, ...); those of
+# NUMERIC_OVERLOADS are numeric instead when an argument is a numeric (``sqrt(2.0)``), and ``log(b, x)`` always is.
+FLOAT_FUNCTIONS = {"sqrt", "cbrt", "exp", "ln", "log", "log10", "power", "pow", "pi", "random", "rand", "degrees",
+                   "radians", "sin", "cos", "tan", "cot", "asin", "acos", "atan", "atan2"}
+NUMERIC_OVERLOADS = {"sqrt", "exp", "ln", "log", "log10", "power", "pow"}
+# Functions whose numeric result has its argument's scale (``abs(-1.50)`` is ``1.50``).
+SCALE_KEEPING = (exp.Abs, exp.Sum, exp.Max, exp.Min)
+# extract() fields with a fractional part: the scale of Postgres's numeric result (every other field's is 0).
+EXTRACT_SCALES = {"epoch": 6, "second": 6, "seconds": 6, "sec": 6, "secs": 6, "millisecond": 3, "milliseconds": 3,
+                  "ms": 3, "msec": 3, "msecs": 3, "julian": None}
+
+
+def _math_args(node: exp.Expr) -> list[exp.Expr]:
+    return [a for a in (node.args.get("this"), node.args.get("expression"), *node.expressions) if isinstance(a, exp.Expr)]
+
+
+def _numeric_math(node: exp.Expr, scope: Scope) -> bool:
+    """Whether ``node`` is one of Postgres's math functions taken in its numeric version."""
+    name = func_name(node)
+    if name not in NUMERIC_OVERLOADS:
+        return False
+    args = _math_args(node)
+    return (name == "log" and len(args) == 2) or any(is_numeric(a, scope) for a in args)
+
+
 def is_numeric(node: exp.Expr, scope: Scope) -> bool:
     """Whether ``node`` is a ``numeric`` in Postgres that DuckDB computes as a double: a ``::numeric`` cast (which
-    becomes DOUBLE), ``avg``, ``extract``, and arithmetic on them or on a decimal literal without a float."""
+    becomes DOUBLE), ``avg``, ``extract``, math in its numeric version, and arithmetic on them or on a decimal
+    literal without a float."""
+    if node.meta.get("pg_scale") is not None:
+        return True
     if isinstance(node, (exp.Paren, exp.Neg)):
         return is_numeric(node.this, scope)
     if isinstance(node, exp.Cast):
@@ -665,6 +764,10 @@ def is_numeric(node: exp.Expr, scope: Scope) -> bool:
         return func_name(node) == "extract"
     if isinstance(node, exp.Avg):
         return not _is_float(node.this, scope)
+    if isinstance(node, (*SCALE_KEEPING, exp.Ceil, exp.Floor, exp.Sign, exp.Window, exp.Filter)):
+        return is_numeric(node.this, scope)
+    if _numeric_math(node, scope):
+        return True
     if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)):
         sides = (node.this, node.expression)
         return any(is_numeric(side, scope) for side in sides) and not any(_is_float(side, scope) for side in sides)
@@ -672,7 +775,10 @@ def is_numeric(node: exp.Expr, scope: Scope) -> bool:
 
 
 def _is_float(node: exp.Expr, scope: Scope) -> bool:
-    """Whether ``node`` is a Postgres double precision: a cast, a double column, ``date_part``, arithmetic on one."""
+    """Whether ``node`` is a Postgres double precision: a cast, a double column, ``date_part``, ``random()`` and the
+    math functions in their double version, arithmetic on one."""
+    if node.meta.get("pg_float"):
+        return True
     if isinstance(node, (exp.Paren, exp.Neg)):
         return _is_float(node.this, scope)
     if isinstance(node, exp.Cast):
@@ -681,7 +787,83 @@ def _is_float(node: exp.Expr, scope: Scope) -> bool:
         return func_name(node) == "date_part"
     if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div)):
         return _is_float(node.this, scope) or _is_float(node.expression, scope)
+    if isinstance(node, (*SCALE_KEEPING, exp.Ceil, exp.Floor, exp.Sign, exp.Round, exp.Trunc, exp.Window, exp.Filter)):
+        return _is_float(node.this, scope)
+    if isinstance(node, exp.WithinGroup):
+        return isinstance(node.this, exp.PercentileCont)
+    if func_name(node) in FLOAT_FUNCTIONS:
+        return not _numeric_math(node, scope)
     return isinstance(node, exp.Column) and scope.column_type(node) == "DOUBLE"
+
+
+def numeric_scale(node: exp.Expr, scope: Scope) -> int | None:
+    """The number of decimals Postgres's text of the numeric ``node`` shows, when the query alone decides it: a
+    literal's, a cast's, ``extract``'s (6 for epoch and seconds), the larger one of a sum, both together of a
+    product; None when it depends on the values (a division, ``avg``, a cast of text)."""
+    if node.meta.get("pg_scale") is not None:
+        return node.meta["pg_scale"]
+    if isinstance(node, (exp.Paren, exp.Neg, exp.Window, exp.Filter, *SCALE_KEEPING)):
+        return numeric_scale(node.this, scope)
+    if scope.is_int(node):
+        return 0
+    if isinstance(node, exp.Literal) and not node.is_string:
+        digits = re.fullmatch(r"\d*\.?(\d*)", node.this)
+        return len(digits.group(1)) if digits else None
+    if isinstance(node, exp.Cast) and node.to.this in NUMERIC_TYPES:
+        params = node.to.expressions
+        if len(params) == 2:
+            return int(params[1].this.this)
+        if len(params) == 1:
+            return 0
+        return numeric_scale(node.this, scope) if is_numeric(node.this, scope) or scope.is_int(node.this) else None
+    if isinstance(node, exp.Extract):
+        field = node.this.name.lower()
+        return 0 if is_date(node.expression) else EXTRACT_SCALES.get(field, 0)
+    if isinstance(node, (exp.Ceil, exp.Floor, exp.Sign)):
+        return 0
+    if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Mod)):
+        left, right = numeric_scale(node.this, scope), numeric_scale(node.expression, scope)
+        if left is None or right is None:
+            return None
+        return left + right if isinstance(node, exp.Mul) else max(left, right)
+    return None
+
+
+def number_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
+    """``node`` written as Postgres writes a number as text, when DuckDB would write it otherwise: a double as
+    its shortest text (``1024``, not ``1024.0``; ``1.5e+15``), a numeric with its scale (``extract(epoch ...)`` as
+    ``1362633288.000000``). None when ``node`` needs nothing. A numeric whose scale depends on the values is
+    reported: its text has digits a double does not hold."""
+    if _is_float(node, scope):
+        return call("pg_float8_out", node)
+    if not is_numeric(node, scope):
+        return None
+    scale = numeric_scale(node, scope)
+    if scale is None:
+        raise UnsupportedFeature(
+            "unsupported Postgres feature: the text of a numeric whose number of decimals depends on its value "
+            "(a division, avg(), a cast of text to numeric): round(x, n) it first")
+    return exp.cast(node, exp.DataType.build(f"DECIMAL(38, {scale})"))
+
+
+def rounded_numeric(node: exp.Round | exp.Trunc | exp.Ceil | exp.Floor, scope: Scope) -> exp.Expr:
+    """``round(x, n)`` and ``trunc(x, n)`` are numerics with exactly ``n`` decimals in Postgres (``round(5, 2)``
+    is ``5.00``), ``round(x)``, ``trunc(x)``, ``ceil(x)`` and ``floor(x)`` of a numeric have none: a DECIMAL of that
+    scale, so DuckDB writes them the same way (a double would print ``5.0``)."""
+    decimals = node.args.get("decimals")
+    if decimals is None:
+        if not is_numeric(node.this, scope) or _is_float(node.this, scope):
+            return node
+        scale = 0
+    elif isinstance(decimals, exp.Literal) and not decimals.is_string and re.fullmatch(r"\d+", decimals.this):
+        scale = int(decimals.this)
+    elif isinstance(decimals, exp.Neg) and isinstance(decimals.this, exp.Literal) and not decimals.this.is_string:
+        scale = 0
+    else:
+        return node
+    if scale > 38:
+        return node
+    return exp.cast(node, exp.DataType.build(f"DECIMAL(38, {scale})"), copy=False)  # ``node`` inside: rewritten once
 
 
 ARRAY_FUNCTIONS = {
@@ -693,6 +875,7 @@ ARRAY_FUNCTIONS = {
     "array_cat",
     "array_remove",
     "array_replace",
+    "array_positions",
 }
 
 
@@ -707,6 +890,30 @@ def is_array(node: exp.Expr) -> bool:
     return func_name(node) in ARRAY_FUNCTIONS
 
 
+TEXT_FUNCTIONS = (exp.JSONExtractScalar, exp.JSONBExtractScalar, exp.DPipe, exp.Concat, exp.ConcatWs, exp.Substring,
+                  exp.SplitPart, exp.Lower, exp.Upper, exp.Trim, exp.Left, exp.Right, exp.RegexpReplace,
+                  exp.RegexpExtract, exp.Initcap, exp.Pad, exp.Replace)
+PG_INT_NAMES = {exp.DataType.Type.SMALLINT: "smallint", exp.DataType.Type.INT: "integer",
+                exp.DataType.Type.BIGINT: "bigint"}
+
+
+def is_text(node: exp.Expr, scope: Scope) -> bool:
+    """Whether ``node`` is known to be text in the Postgres query (a string literal, a text column, ``->>``, a
+    cast to text, the result of a string function)."""
+    if isinstance(node, exp.Paren):
+        return is_text(node.this, scope)
+    if isinstance(node, exp.Literal):
+        return node.is_string
+    if isinstance(node, exp.Cast):
+        return node.to.this in TEXT_TYPES
+    if isinstance(node, exp.Column):
+        return scope.column_type(node) == "VARCHAR"
+    if isinstance(node, exp.Coalesce):
+        return all(is_text(a, scope) or isinstance(a, exp.Null) for a in [node.this, *node.expressions])
+    return isinstance(node, TEXT_FUNCTIONS) or func_name(node) in ("split_part", "btrim", "ltrim", "rtrim", "lpad",
+                                                                   "rpad", "replace", "substr", "translate")
+
+
 def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
     if not isinstance(node, exp.Cast):
         return node
@@ -715,12 +922,27 @@ def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
         # Postgres rounds a numeric half away from zero (2.5 -> 3); DuckDB casts a double half to even (2.5 -> 2).
         # sqlglot's Round, not a bare call: every engine's round() rounds half away from zero too
         return exp.Cast(this=exp.Round(this=node.this), to=node.to)
+    if target in PG_INT_NAMES and is_text(node.this, scope) and not func_name(node.this) == "pg_text_to_int":
+        # Postgres reads only digits (with a sign and blanks around) as an integer: '12.5' and '1e3' are errors,
+        # which DuckDB would round to 13 and read as 1000
+        return exp.Cast(this=call("pg_text_to_int", node.this, string(PG_INT_NAMES[target])), to=node.to)
     if target in TEXT_TYPES and not node.to.expressions and scope.is_json(node.this):
         return call("pg_jsonb_out", node.this)
     if target in TEXT_TYPES and not node.to.expressions and is_array(node.this):
         return call("pg_array_out", node.this)
     if target in TEXT_TYPES and not node.to.expressions and is_interval(node.this, scope):
         return call("pg_interval_out", node.this)
+    if target in TEXT_TYPES and not node.to.expressions and (number := number_text(node.this, scope)) is not None:
+        return exp.Cast(this=number, to=node.to)
+    if target in TEXT_TYPES and node.to.expressions:
+        # an explicit cast to varchar(n) cuts the text to n characters in Postgres; DuckDB ignores the length
+        length = node.to.expressions[0].this
+        return exp.Left(this=exp.cast(node.this, exp.DataType.build("VARCHAR")), expression=length.copy())
+    if target in (exp.DataType.Type.CHAR, exp.DataType.Type.NCHAR, exp.DataType.Type.BPCHAR):
+        raise UnsupportedFeature("unsupported Postgres feature: a cast to char(n) (blank-padded text)")
+    if target == exp.DataType.Type.TIME and is_timestamptz(node.this, scope):
+        # the time of day in the session's time zone (UTC here); DuckDB has no direct timestamptz -> time cast
+        return exp.Cast(this=exp.cast(node.this, exp.DataType.build("TIMESTAMP")), to=node.to)
     if target == exp.DataType.Type.BOOLEAN:
         return call("pg_to_bool", node.this)
     if target == exp.DataType.Type.ARRAY and isinstance(node.this, exp.Literal) and node.this.is_string:
@@ -740,24 +962,57 @@ def array_literal(text: str) -> exp.Array:
     return exp.Array(expressions=[exp.Null() if unquoted_null and e.upper() == "NULL" else string(e) for e in elements])
 
 
-def rewrite_like_any(node: exp.Expr, scope: Scope) -> exp.Expr:
-    if isinstance(node, (exp.Like, exp.ILike)) and isinstance(node.expression, (exp.Any, exp.All)):
-        quantifier = node.expression
+PATTERN_MATCHES = (exp.Like, exp.ILike, exp.RegexpLike, exp.RegexpILike)
+
+
+def _quantified(node: exp.Expr) -> tuple[exp.Expr, bool] | None:
+    """(the array, whether ANY) of ``x like any (...)``, ``x ~ all (...)`` and the like, else None."""
+    if not isinstance(node, PATTERN_MATCHES):
+        return None
+    quantifier = node.expression
+    if isinstance(quantifier, (exp.Any, exp.All)):
         values = quantifier.this.unnest() if isinstance(quantifier.this, exp.Paren) else quantifier.this
-        if isinstance(values, exp.Cast) and isinstance(values.this, exp.Literal) and values.this.is_string:
-            values = array_literal(values.this.this)  # '{a%,b%}'::text[]
-        if not isinstance(values, exp.Array):
-            raise UnsupportedFeature("unsupported Postgres feature: LIKE ANY/ALL over something other than ARRAY[...]")
-        negate = node.args.get("negate")
-        parts = []
-        for pattern in values.expressions:
-            part = type(node)(this=node.this.copy(), expression=pattern)
-            parts.append(exp.Not(this=part) if negate else part)
-        if not parts:
-            return exp.false() if isinstance(quantifier, exp.Any) else exp.true()
-        join = exp.or_ if isinstance(quantifier, exp.Any) else exp.and_
-        return exp.Paren(this=join(*parts))
-    return node
+        return values, isinstance(quantifier, exp.Any)
+    if isinstance(quantifier, exp.Anonymous) and quantifier.name.lower() in ("any", "all") and len(quantifier.expressions) == 1:
+        return quantifier.expressions[0], quantifier.name.lower() == "any"  # how sqlglot reads ``~ all (...)``
+    return None
+
+
+def rewrite_like_any(node: exp.Expr, scope: Scope) -> exp.Expr:
+    """``x like any (array[...])``, ``x ~ any (...)``, ``not like all``, ``!~ any``: an OR / AND chain, each
+    pattern matched (or, negated, not matched) by itself; ``x = any (a)`` and other comparisons with ANY / ALL
+    of an array that may be NULL are NULL when it is."""
+    if isinstance(node, exp.Binary) and not isinstance(node, PATTERN_MATCHES) and not node.meta.get("pg_array_known"):
+        quantifier = node.expression
+        values = quantifier.this if isinstance(quantifier, (exp.Any, exp.All)) else quantifier.expressions[0] if (
+            isinstance(quantifier, exp.Anonymous) and quantifier.name.lower() in ("any", "all")
+            and len(quantifier.expressions) == 1) else None
+        values = values.unnest() if isinstance(values, exp.Paren) else values
+        if values is not None and not isinstance(values, (exp.Array, exp.Query)):
+            # ``x = any (a)`` with a NULL array is NULL in Postgres (DuckDB: false)
+            checked = node.copy()
+            checked.meta["pg_array_known"] = True
+            return exp.Case().when(exp.Is(this=values.copy(), expression=exp.Null()), exp.Null()).else_(checked)
+    negate = False
+    if isinstance(node, exp.Not) and node.meta.get("pg_negated_operator") and _quantified(node.this):
+        node, negate = node.this, True  # ``x !~ any (...)``: some pattern does not match
+    found = _quantified(node)
+    if found is None:
+        return node
+    values, any_of = found
+    if isinstance(values, exp.Cast) and isinstance(values.this, exp.Literal) and values.this.is_string:
+        values = array_literal(values.this.this)  # '{a%,b%}'::text[]
+    if not isinstance(values, exp.Array):
+        raise UnsupportedFeature("unsupported Postgres feature: LIKE/~ ANY/ALL over something other than ARRAY[...]")
+    negate = negate or bool(node.args.get("negate"))
+    parts = []
+    for pattern in values.expressions:
+        part = type(node)(this=node.this.copy(), expression=pattern)
+        parts.append(exp.Not(this=part) if negate else part)
+    if not parts:
+        return exp.false() if any_of else exp.true()
+    join = exp.or_ if any_of else exp.and_
+    return exp.Paren(this=join(*parts))
 
 
 def similar_to_regex(pattern: str) -> str:
@@ -802,6 +1057,11 @@ def rewrite_similar_to(node: exp.Expr, scope: Scope) -> exp.Expr:
     return exp.RegexpLike(this=node.this, expression=string(similar_to_regex(pattern.this)))
 
 
+# extract()/date_part() fields that DuckDB gives as whole numbers: microseconds divided by this
+FRACTIONAL_FIELDS = {"second": 1000000, "seconds": 1000000, "sec": 1000000, "secs": 1000000, "millisecond": 1000,
+                     "milliseconds": 1000, "ms": 1000, "msec": 1000, "msecs": 1000}
+
+
 def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
     as_of = scope.as_of_variable
     name = func_name(node)
@@ -820,6 +1080,15 @@ def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
             if is_date(node.args.get(key)):
                 replacement.set(key, exp.cast(node.args[key].copy(), exp.DataType.build("TIMESTAMPTZ")))
         return replacement
+    if isinstance(node, exp.Extract) and node.this.name.lower() in FRACTIONAL_FIELDS:
+        # Postgres's seconds and milliseconds keep the fraction (1.5, 1500.000); DuckDB's are whole numbers
+        micros = exp.Extract(this=exp.var("MICROSECONDS"), expression=node.expression)
+        result = exp.paren(exp.Div(this=micros, expression=exp.Literal.number(FRACTIONAL_FIELDS[node.this.name.lower()])))
+        if func_name(node) == "date_part":
+            result.meta["pg_float"] = True
+        else:
+            result.meta["pg_scale"] = EXTRACT_SCALES[node.this.name.lower()]
+        return result
     if isinstance(node, exp.StrToTime):
         # to_timestamp(text, format) is a timestamptz in Postgres; DuckDB's strptime gives a timestamp.
         return exp.cast(node, exp.DataType.build("TIMESTAMPTZ"), copy=False)
@@ -958,24 +1227,121 @@ def to_char(ts: exp.Expr, fmt: str, known_time: bool = False) -> exp.Expr:
     return result.else_(call("concat", *parts) if len(parts) > 1 else parts[0])
 
 
+class CaptureGroup(NamedTuple):
+    """A capture group of a regular expression: its own pattern, whether a match can leave it out (it, or a group
+    around it, is optional: ``?``, ``*``, ``{0,n}``; or it is in an alternative ``a|b``), and, when what makes it
+    optional is a group around it, a witness: (a pattern whose capture group ``number`` takes part in a match
+    exactly when this group does, ``number``, that group's own pattern)."""
+
+    pattern: str
+    optional: bool
+    witness: tuple[str, int, str] | None
+
+
+def capture_groups(pattern: str) -> list[CaptureGroup]:
+    """The capture groups of a regular expression, in order. Parentheses inside ``[...]``, escaped ones and
+    ``(?...)`` groups do not capture."""
+    units: list[dict] = []  # every group, in the order it opens: paren position, content span, capture number
+    captures: list[dict] = []  # the capturing ones, each with what makes it optional (innermost first)
+    stack: list[tuple[dict, bool]] = []  # (open group, alternation seen in it)
+    alternation, i = False, 0  # alternation: a top-level ``|``
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":
+            i += 1
+            if pattern[i : i + 1] == "^":
+                i += 1
+            if pattern[i : i + 1] == "]":
+                i += 1
+            while i < len(pattern) and pattern[i] != "]":
+                if pattern[i] == "\\":
+                    i += 1
+                elif pattern.startswith("[:", i) and ":]" in pattern[i + 2 :]:
+                    i = pattern.index(":]", i + 2) + 1
+                i += 1
+            i += 1
+            continue
+        if ch == "(":
+            capturing = pattern[i + 1 : i + 2] != "?"
+            unit = {"paren": i, "start": i + 1 if capturing else i + 3, "end": None, "captures_before": len(captures),
+                    "capture": len(captures) if capturing else None, "cause": None}
+            units.append(unit)
+            if capturing:
+                captures.append(unit)
+            stack.append((unit, False))
+        elif ch == "|":
+            if stack:
+                stack[-1] = (stack[-1][0], True)
+            else:
+                alternation = True
+        elif ch == ")" and stack:
+            unit, alternated = stack.pop()
+            unit["end"] = i
+            inside = [c for c in captures if c["paren"] > unit["paren"]]
+            if alternated:
+                for capture in inside:
+                    capture["cause"] = capture["cause"] or "alternative"
+            if pattern[i + 1 : i + 2] in ("?", "*") or re.match(r"\{0*,|\{0+\}", pattern[i + 1 :]):
+                for capture in inside + ([unit] if unit["capture"] is not None else []):
+                    capture["cause"] = capture["cause"] or unit
+        i += 1
+    groups = []
+    for capture in captures:
+        cause = capture["cause"] or ("alternative" if alternation else None)
+        witness = None
+        if isinstance(cause, dict) and cause is not capture and cause["end"] is not None:
+            content = pattern[cause["start"] : cause["end"]]
+            if cause["capture"] is not None:
+                witness = (pattern, cause["capture"] + 1, content)
+            elif pattern.startswith("(?:", cause["paren"]):  # the same pattern with that group capturing
+                witness = (pattern[: cause["paren"] + 1] + pattern[cause["paren"] + 3 :], cause["captures_before"] + 1,
+                           content)
+        end = capture["end"] if capture["end"] is not None else len(pattern)
+        groups.append(CaptureGroup(pattern[capture["start"] : end], cause is not None, witness))
+    return groups
+
+
+def group_text(subject: exp.Expr, pattern: str, number: int, group: CaptureGroup | None) -> exp.Expr:
+    """The text capture group ``number`` of ``pattern`` matched (0: the whole match). A group left out of the
+    match is NULL in Postgres, where DuckDB gives '': when the group cannot match '' itself, '' means it was left
+    out; when it can, the group around it that makes it optional tells (it took part, so the group matched '');
+    without one the two cannot be told apart and the query fails rather than guess."""
+    extracted = call("regexp_extract", subject.copy(), string(pattern), exp.Literal.number(number))
+    if group is None or not group.optional:
+        return extracted
+    flags = "(?i)" if pattern.startswith("(?i)") else ""  # regexp_match's 'i' flag, which the witness needs too
+    result = exp.Case().when(exp.NEQ(this=extracted, expression=string("")), extracted.copy()).when(
+        exp.Not(this=call("regexp_full_match", string(""), string(group.pattern))), exp.Null())
+    if group.witness:
+        witness, witness_number, witness_group = group.witness
+        took_part = exp.NEQ(this=call("regexp_extract", subject.copy(), string(flags + witness),
+                                      exp.Literal.number(witness_number)), expression=string(""))
+        result = result.when(exp.Not(this=call("regexp_full_match", string(""), string(witness_group))),
+                             exp.Case().when(took_part, string("")))
+    unknown = call("error", string(f"unsupported Postgres feature: regexp capture group {number} is optional and "
+                                   "can match an empty string (RE2 cannot tell it from a group left out)"))
+    return result.else_(exp.cast(unknown, exp.DataType.build("VARCHAR")))
+
+
 def regexp_match(args: list[exp.Expr]) -> exp.Expr:
     """``regexp_match(text, pattern [, flags])``: the capture groups (or the whole match) as a list, NULL if none."""
     subject, pattern = args[0], args[1]
+    if not (isinstance(pattern, exp.Literal) and pattern.is_string):
+        raise UnsupportedFeature("unsupported Postgres feature: regexp_match with a pattern that is not a literal")
+    groups = capture_groups(pattern.this)
+    text = pattern.this
     if len(args) > 2:
         flags = args[2]
         if not (isinstance(flags, exp.Literal) and set(flags.this) <= {"i", "c"}):
             raise UnsupportedFeature("unsupported Postgres feature: regexp_match flags other than 'i'")
         if "i" in flags.this:
-            pattern = exp.DPipe(this=string("(?i)"), expression=pattern)
-    if isinstance(args[1], exp.Literal):
-        groups = len(re.findall(r"(?<!\\)\((?!\?)", args[1].this))
-    else:
-        groups = 0
-    items = [
-        call("regexp_extract", subject.copy(), pattern.copy(), exp.Literal.number(g))
-        for g in (range(1, groups + 1) if groups else [0])
-    ]
-    return exp.Case().when(call("regexp_matches", subject.copy(), pattern.copy()), exp.Array(expressions=items))
+            text = "(?i)" + text
+    items = [group_text(subject, text, n, groups[n - 1]) for n in range(1, len(groups) + 1)] or [
+        group_text(subject, text, 0, None)]
+    return exp.Case().when(call("regexp_matches", subject.copy(), string(text)), exp.Array(expressions=items))
 
 
 def rewrite_substring(node: exp.Expr, scope: Scope) -> exp.Expr:
@@ -986,11 +1352,11 @@ def rewrite_substring(node: exp.Expr, scope: Scope) -> exp.Expr:
         return node
     if node.args.get("length") is not None:
         raise UnsupportedFeature("unsupported Postgres feature: substring(... similar ... escape ...)")
-    groups = len(re.findall(r"(?<!\\)\((?!\?)", start.this))
+    groups = capture_groups(start.this)
     subject = node.this
     return exp.Case().when(
         call("regexp_matches", subject.copy(), start.copy()),
-        call("regexp_extract", subject.copy(), start.copy(), exp.Literal.number(1 if groups else 0)),
+        group_text(subject, start.this, 1, groups[0]) if groups else group_text(subject, start.this, 0, None),
     )
 
 
@@ -1053,7 +1419,7 @@ def output_text(node: exp.Expr, scope: Scope) -> exp.Expr:
         return call("pg_interval_out", node)
     if is_boolean(node, scope):
         return exp.Case().when(node.copy(), string("t")).when(exp.Not(this=exp.paren(node.copy())), string("f"))
-    return node
+    return number_text(node, scope) or node
 
 
 FORMAT_SPECIFIER = re.compile(r"%(?:(\d+)\$)?(-)?(\d+)?(.?)", re.S)
@@ -1206,6 +1572,11 @@ def substring_from(node: exp.Substring) -> exp.Expr:
 
 
 def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
+    if isinstance(node, exp.Select) and not node.expressions and isinstance(node.parent, (exp.Subquery, exp.Exists)):
+        # ``exists (select from ...)``: Postgres takes a select list of no columns, DuckDB needs one
+        replacement = node.copy()
+        replacement.set("expressions", [exp.Literal.number(1)])
+        return replacement
     if isinstance(node, exp.Filter) and func_name(node.this) in ("jsonb_agg", "json_agg"):
         inner = node.this
         listed = call("list", *[json_value(a, scope) for a in inner.expressions])
@@ -1230,8 +1601,14 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         literal = isinstance(start, exp.Literal)
         if not (literal and (start.is_string or (re.fullmatch(r"\d+", start.this) and int(start.this) >= 1))):
             return substring_from(node)
-    if isinstance(node, exp.SplitPart) and not (isinstance(node.args.get("delimiter"), exp.Literal)
-                                                and node.args["delimiter"].this != ""):
+        length = node.args.get("length")
+        if length is not None and not (isinstance(length, exp.Literal) and re.fullmatch(r"\d+", length.this)):
+            return substring_from(node)  # a negative count is an error in Postgres (DuckDB counts backwards)
+    part = node.args.get("part_index") if isinstance(node, exp.SplitPart) else None
+    if isinstance(node, exp.SplitPart) and not (
+        isinstance(node.args.get("delimiter"), exp.Literal) and node.args["delimiter"].this != ""
+        and (isinstance(part, exp.Neg) or isinstance(part, exp.Literal) and part.this not in ("0", "-0"))
+    ):
         return call("pg_split_part", node.this, node.args["delimiter"], node.args["part_index"])
     justify = {exp.JustifyDays: "pg_justify_days", exp.JustifyHours: "pg_justify_hours",
                exp.JustifyInterval: "pg_justify_interval"}
@@ -1239,6 +1616,14 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         return call(justify[type(node)], node.this)
     if isinstance(node, (exp.RegexpCount, exp.RegexpSubstr, exp.RegexpInstr)):
         return regexp_pg15(node)
+    if isinstance(node, exp.WidthBucket):
+        if node.args.get("threshold") is not None:
+            raise UnsupportedFeature("unsupported Postgres feature: width_bucket() over an array of thresholds")
+        return call("pg_width_bucket", node.this, node.args["min_value"], node.args["max_value"], node.args["num_buckets"])
+    if func_name(node) == "array_positions" and len(node.expressions) == 2:
+        result = call("pg_array_positions", *node.expressions)
+        result.meta["pg_array"] = True
+        return result
     if isinstance(node, (exp.Encode, exp.Decode)):
         return encode_decode(node)
     if func_name(node) in ("convert_to", "convert_from") and len(node.expressions) == 2:
@@ -1261,9 +1646,16 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     if isinstance(node, exp.ArraySize) and node.expression is not None:
         # array_length(a, 1) is NULL for an empty array in Postgres (DuckDB: 0)
         return call("pg_array_length", node.this, node.expression)
+    if isinstance(node, (exp.Round, exp.Trunc, exp.Ceil, exp.Floor)) and not _is_float(node.this, scope):
+        return rounded_numeric(node, scope)
     if isinstance(node, exp.Round) and node.args.get("decimals") is None and _is_float(node.this, scope):
         # round(double precision) rounds half to even in Postgres (rint); DuckDB's round goes away from zero
-        return call("round_even", node.this, exp.Literal.number(0))
+        result = call("round_even", node.this, exp.Literal.number(0))
+        result.meta["pg_float"] = True
+        return result
+    if func_name(node) == "cardinality" and isinstance(node, exp.Anonymous) and len(node.expressions) == 1:
+        # an integer in Postgres; DuckDB's is unsigned (a subscript a[cardinality(a) - 1] would not bind)
+        return exp.cast(exp.ArraySize(this=node.expressions[0]), exp.DataType.build("INTEGER"))
     name = func_name(node)
     if name is None or not isinstance(node, exp.Anonymous):
         return node
@@ -1404,6 +1796,8 @@ def check_unsupported(tree: exp.Expr) -> None:
     for window in tree.find_all(exp.WindowSpec):
         if str(window.args.get("kind") or "").upper() == "GROUPS" or window.args.get("exclude"):
             raise UnsupportedFeature("unsupported Postgres feature: window frame with GROUPS or EXCLUDE")
+    for node in tree.find_all(exp.Overlaps):
+        raise UnsupportedFeature("unsupported Postgres feature: OVERLAPS")
     for node in tree.find_all(exp.Lock):
         raise UnsupportedFeature("unsupported Postgres feature: FOR UPDATE/SHARE")
     for node in tree.find_all(exp.Func):
@@ -1700,6 +2094,14 @@ class DuckDBFromSteampipe(DuckDB):
         def arrayagg_sql(self, expression: exp.ArrayAgg) -> str:
             return super().arrayagg_sql(sort_distinct_aggregate(expression))
 
+        def div_sql(self, expression: exp.Div) -> str:
+            # Postgres refuses to divide by zero (numeric and double alike); DuckDB's ``/`` gives Infinity or NaN.
+            # A literal divisor other than 0 needs no check. (Integer division is ``//``, which refuses it too.)
+            divisor = expression.expression
+            if isinstance(divisor, exp.Literal) and not divisor.is_string and float(divisor.this) != 0:
+                return super().div_sql(expression)
+            return self.sql(call("pg_div", expression.this, divisor))
+
         def anonymous_sql(self, expression: exp.Anonymous) -> str:
             if expression.name.lower() == "octet_length":  # DuckDB's takes a blob; strlen counts a text's bytes
                 expression = call("strlen", *expression.expressions)
@@ -1717,11 +2119,26 @@ def to_duckdb(sql: str, *, as_of_variable: bool = False) -> str:
     return tree_to_duckdb(tree, as_of_variable=as_of_variable)
 
 
+def one_based_subscripts(tree: exp.Expr) -> exp.Expr:
+    """Array subscripts as Postgres wrote them, 1-based, for DuckDB (also 1-based). sqlglot's parser stores an
+    integer subscript 0-based (``a[n]`` as ``a[n + -1]``) and its generator adds the 1 back only where it can still
+    tell the subscript is an integer: after the rewrites (``array_length(a, 1)`` becomes a macro call) it no longer
+    can, and ``a[array_length(a, 1)]`` would read the element before the last. So the subscripts are made 1-based
+    again on the parsed tree, and marked so (``offset=1``) that the generator leaves them alone."""
+    for bracket in tree.find_all(exp.Bracket):
+        if bracket.args.get("json_access") or bracket.args.get("offset"):
+            continue
+        bracket.set("expressions", apply_index_offset(bracket.this, bracket.expressions, 1, dialect=Steampipe))
+        bracket.set("offset", 1)
+    return tree
+
+
 def tree_to_duckdb(tree: exp.Expr, *, as_of_variable: bool = False) -> str:
     """``to_duckdb`` of a statement already parsed by ``parse`` (``tree``, which it changes): for a caller that
     parsed it to look at it first (``query.check_read_only``), so it is not parsed twice."""
     try:
         with quiet_sqlglot():
+            tree = one_based_subscripts(tree)
             tree = share_json_extractions(postgres_rewritten(tree, as_of_variable=as_of_variable))
             return tree.sql(dialect=DuckDBFromSteampipe, normalize_functions="lower", copy=False)  # the tree is ours
     except SqlglotError as exc:

@@ -188,6 +188,50 @@ def jsonb_strip_nulls(text: str) -> str:
     return _render(_strip_nulls(_load(text)))
 
 
+# jsonb's btree order (PostgreSQL's compareJsonbContainers): null < string < number < boolean < array < object;
+# arrays by their number of elements, then element by element; objects by their number of pairs, then key, value,
+# key, ... in jsonb's key order; strings bytewise (the C collation); a top-level scalar sorts after [] and before
+# any other array.
+_RANK = {"null": 0, "string": 1, "number": 2, "boolean": 3, "array": 0x10, "object": 0x11}
+
+
+def _number_key(value: Decimal) -> bytes:
+    if value == 0:
+        return b"\x01"
+    sign, digits, exponent = value.normalize().as_tuple()
+    text = "".join(map(str, digits)).rstrip("0")
+    weight = len(digits) + exponent + 2**31  # value = 0.<digits> * 10^(weight - 2^31)
+    if not sign:
+        return b"\x02" + weight.to_bytes(5, "big") + text.encode() + b"\x00"
+    inverted = "".join(chr(ord("9") - ord(d) + ord("0")) for d in text)
+    return b"\x00" + (2**32 - weight).to_bytes(5, "big") + inverted.encode() + b"\xff"
+
+
+def _sort_key(value, top: bool = False) -> bytes:
+    if isinstance(value, dict):
+        keys = sorted(value, key=_key_order)
+        body = b"".join(_sort_key(k) + _sort_key(value[k]) for k in keys)
+        return bytes([_RANK["object"]]) + len(keys).to_bytes(4, "big") + body
+    if isinstance(value, list) or top:
+        elements = value if isinstance(value, list) else [value]
+        header = bytes([_RANK["array"]]) + len(elements).to_bytes(4, "big")
+        if top:  # a scalar (stored as a one-element array) before a real array of one element
+            header += b"\x01" if isinstance(value, list) else b"\x00"
+        return header + b"".join(_sort_key(e) for e in elements)
+    if value is None:
+        return bytes([_RANK["null"]])
+    if isinstance(value, bool):
+        return bytes([_RANK["boolean"], int(value)])
+    if isinstance(value, Decimal):
+        return bytes([_RANK["number"]]) + _number_key(value)
+    return bytes([_RANK["string"]]) + value.encode().replace(b"\x00", b"\x00\xff") + b"\x00\x00"
+
+
+def jsonb_sort_key(text: str) -> bytes:
+    """A key that sorts as PostgreSQL sorts jsonb values (``order by tags``): see ``_sort_key``."""
+    return _sort_key(_load(text), top=True)
+
+
 PYTHON_FUNCTIONS = [
     ("pg_jsonb_out", jsonb_out, ["VARCHAR"], "VARCHAR"),
     ("pg_jsonb_pretty", jsonb_pretty, ["VARCHAR"], "VARCHAR"),
@@ -200,6 +244,7 @@ PYTHON_FUNCTIONS = [
     ("pg_jsonb_delete_keys", jsonb_delete_keys, ["VARCHAR", "VARCHAR[]"], "VARCHAR"),
     ("pg_jsonb_delete_index", jsonb_delete_index, ["VARCHAR", "BIGINT"], "VARCHAR"),
     ("pg_jsonb_strip_nulls", jsonb_strip_nulls, ["VARCHAR"], "VARCHAR"),
+    ("pg_jsonb_sort_key", jsonb_sort_key, ["VARCHAR"], "BLOB"),
 ]
 
 # pg_jsonb_text hands its argument to a lambda: in a CASE, DuckDB would compute it (a JSON extraction, parsing the
@@ -232,12 +277,22 @@ create or replace temp macro pg_jsonb_elements(j) as
     case when j is null or json_type(j) = 'ARRAY' then json_extract(j, '$[*]')
          else error('cannot extract elements from ' || case json_type(j) when 'OBJECT' then 'an object' else 'a scalar' end) end;
 create or replace temp macro pg_jsonb_elements_text(j) as list_transform(pg_jsonb_elements(j), lambda e: pg_jsonb_text(e));
-create or replace temp macro pg_jsonb_keys(j) as
+create or replace temp macro pg_jsonb_sorted_keys(j) as
     list_transform(list_sort(list_transform(json_keys(j), lambda k: {{'n': strlen(k), 'k': k}})), lambda s: s.k);
+create or replace temp macro pg_jsonb_keys(j) as
+    case when j is null or json_type(j) = 'OBJECT' then pg_jsonb_sorted_keys(j)
+         else error('cannot call jsonb_object_keys on ' || case json_type(j) when 'ARRAY' then 'an array' else 'a scalar' end) end;
 create or replace temp macro pg_jsonb_each(j) as
-    list_transform(pg_jsonb_keys(j), lambda k: {{'key': k, 'value': pg_jsonb_get(j, k)}});
+    case when j is null or json_type(j) = 'OBJECT'
+         then list_transform(pg_jsonb_sorted_keys(j), lambda k: {{'key': k, 'value': pg_jsonb_get(j, k)}})
+         else error('cannot call jsonb_each on a non-object') end;
 create or replace temp macro pg_jsonb_each_text(j) as
-    list_transform(pg_jsonb_keys(j), lambda k: {{'key': k, 'value': pg_jsonb_text(pg_jsonb_get(j, k))}});
+    case when j is null or json_type(j) = 'OBJECT'
+         then list_transform(pg_jsonb_sorted_keys(j), lambda k: {{'key': k, 'value': pg_jsonb_text(pg_jsonb_get(j, k))}})
+         else error('cannot call jsonb_each_text on a non-object') end;
+create or replace temp macro pg_text_to_int(x, type_name) as
+    case when x is null or regexp_full_match(x, '[ \t\n\r\v\f]*[+-]?[0-9]+[ \t\n\r\v\f]*') then x
+         else error('invalid input syntax for type ' || type_name || ': "' || x || '"') end;
 create or replace temp macro pg_array_out(a) as
     '{{' || array_to_string(list_transform(a, lambda e: case
         when e is null then 'NULL'
@@ -290,6 +345,17 @@ create or replace temp macro pg_justify_interval(i) as
 create or replace temp macro pg_timestamptz_json(t) as
     regexp_replace(regexp_replace(cast(t as varchar), ' ', 'T'), '([+-][0-9][0-9])$', '\\1:00');
 create or replace temp macro pg_timestamp_json(t) as regexp_replace(cast(t as varchar), ' ', 'T');
+create or replace temp macro pg_float8_e15(s) as
+    case when s like '-%' then '-' else '' end || left(rtrim(replace(ltrim(s, '-'), '.', ''), '0'), 1)
+    || case when length(rtrim(replace(ltrim(s, '-'), '.', ''), '0')) > 1
+            then '.' || substr(rtrim(replace(ltrim(s, '-'), '.', ''), '0'), 2) else '' end || 'e+15';
+create or replace temp macro pg_float8_out(x) as
+    case when isnan(cast(x as double)) then 'NaN'
+         when isinf(cast(x as double)) then case when x > 0 then 'Infinity' else '-Infinity' end
+         when abs(cast(x as double)) >= 1e15 and abs(cast(x as double)) < 1e16
+             then pg_float8_e15(cast(cast(x as double) as varchar))
+         else regexp_replace(cast(cast(x as double) as varchar), '\\.0$', '') end;
+create or replace temp macro pg_div(a, b) as case when b = 0 and a is not null then error('division by zero') else a / b end;
 create or replace temp macro pg_array_length(a, dimension) as case when dimension = 1 and len(a) > 0 then len(a) end;
 create or replace temp macro pg_day_of_week(t) as dayofweek(t) + 1;
 create or replace temp macro pg_week_of_year(t) as (dayofyear(t) - 1) // 7 + 1;
@@ -305,6 +371,16 @@ create or replace temp macro pg_split_part(s, delimiter, n) as
          when delimiter = '' then case when n in (1, -1) then s else '' end
          else split_part(s, delimiter, n) end;
 create or replace temp macro pg_array_lower(a, dimension) as case when dimension = 1 and len(a) > 0 then 1 end;
+create or replace temp macro pg_array_positions(a, x) as
+    case when a is not null then list_filter(range(1, len(a) + 1), lambda i: a[i] is not distinct from x) end;
+create or replace temp macro pg_width_bucket_of(x, lo, hi, n) as
+    case when x < lo then 0 when x >= hi then n + 1 else least(cast(trunc(n * ((x - lo) / (hi - lo))) as integer), n - 1) + 1 end;
+create or replace temp macro pg_width_bucket(x, lo, hi, n) as
+    case when x is null or lo is null or hi is null or n is null then null
+         when n <= 0 then error('count must be greater than zero')
+         when lo = hi then error('lower bound cannot equal upper bound')
+         when lo < hi then pg_width_bucket_of(cast(x as double), cast(lo as double), cast(hi as double), n)
+         else pg_width_bucket_of(-cast(x as double), -cast(lo as double), -cast(hi as double), n) end;
 create or replace temp macro pg_array_remove(a, x) as list_filter(a, lambda e: e is distinct from x);
 create or replace temp macro pg_array_replace(a, x, y) as list_transform(a, lambda e: case when e is not distinct from x then y else e end);
 create or replace temp macro pg_quote_nullable(x) as
@@ -340,9 +416,16 @@ def _macro_order() -> tuple[list[tuple[str, str]], dict[str, frozenset[str]], re
     names = functions + [name for name, *_ in statements]
     # calls of any function named like ours (pg_..., iamsql_...): one cheap test per word, not one per name
     calls = re.compile(r"\b((?:" + "|".join(sorted({name.split("_")[0] for name in names})) + r")_\w+)\s*\(", re.I)
+    direct = {name: {called.lower() for called in calls.findall(body)} & set(names) for name, body, _ in statements}
     needs = {name: frozenset([name]) for name in functions}
-    for name, body, _ in statements:  # a macro only calls those defined before it
-        needs[name] = frozenset([name]).union(*(needs.get(called.lower(), ()) for called in calls.findall(body)))
+
+    def need(name: str) -> frozenset[str]:
+        if name not in needs:
+            needs[name] = frozenset([name]).union(*(need(called) for called in direct[name] - {name}))
+        return needs[name]
+
+    for name in direct:
+        need(name)
     plain = [(name, statement) for name, _, statement in statements if not needs[name] & set(functions)]
     dependent = [(name, statement) for name, _, statement in statements if needs[name] & set(functions)]
     return plain + dependent, needs, calls

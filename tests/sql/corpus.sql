@@ -1478,3 +1478,73 @@ select name, coalesce(nullif(description, ''), 'n/a') as description, length(coa
 select event_id, case jsonb_typeof(resources) when 'array' then jsonb_array_length(resources)::text when 'null' then 'json null' else coalesce(jsonb_typeof(resources), 'missing') end as resources
 from aws_cloudtrail_trail_event
 order by event_id;
+
+-- name: series_integers_divide_as_integers
+select i, i * i as square, i / 2 as half, i % 3 as m, i::float / 4 as quarter, g.j / 2 as half_j
+from generate_series(1, 6) as i, generate_series(10, 11) as g(j)
+order by i, g.j;
+
+-- name: series_unnest_integers
+select n, n / 2 as half, n * 10 as tens from unnest(array[5, 7, 9]) as t(n) order by n;
+
+-- name: arrays_helpers_on_literals
+select array_append(array['a'], 'b') as a, array_prepend('z', array['a']) as b, array_cat(array[1, 2], array[3]) as c,
+  array_remove(array['a', 'b', 'a'], 'a') as d, array_replace(array[1, 2, 1], 1, 9) as e,
+  array_position(array['x', 'y'], 'y') as f, array_positions(array['a', 'b', 'a'], 'a') as g,
+  array_positions(array['a', 'b', 'a'], 'a')::text as g_text;
+
+-- name: ctes_recursive_week_days
+with recursive days(d) as (
+  select date '2024-01-01' union all select (d + 1)::date from days where d < date '2024-01-07'
+)
+select d, to_char(d, 'Dy') as dow, extract(isodow from d) as iso from days order by d;
+-- name: float_text_like_postgres
+select x, x::float8::text as t, x::float8 || '' as c, concat(x::float8, '') as cc, (x::float8 * 2)::text as twice
+from (values ('1024'), ('0.30000000000000004'), ('1.5e15'), ('1e15'), ('123456789012345.6'), ('1e16'), ('1.5e-7'),
+  ('0.0001'), ('-2.5e15'), ('NaN'), ('Infinity'), ('-Infinity'), ('-0'), ('9999999999999998')) v(x)
+order by x;
+
+-- name: numeric_text_keeps_scale
+select round(5, 2)::text as a, round(1234.5, -2)::text as b, trunc(2.789, 1)::text as c, ceil(2.1)::text as d,
+  floor(-2.5)::text as e, (1.50 * 2)::text as f, (1.5 + 2)::text as g, (1.5 * 1.25)::text as h,
+  (2.5::numeric(10, 3))::text as i, abs(-1.50)::text as j, round(2.675, 2) || '' as k, round(-0.5) || '' as l;
+
+-- name: extract_fractions_and_scales
+select extract(epoch from timestamptz '2020-01-01 10:00:01.5+00')::text as a,
+  extract(second from timestamptz '2020-01-01 10:00:01.5+00')::text as b,
+  extract(milliseconds from timestamptz '2020-01-01 10:00:01.5+00')::text as c,
+  extract(microseconds from timestamptz '2020-01-01 10:00:01.5+00')::text as d,
+  extract(day from interval '3 days 4 hours')::text as e, extract(epoch from interval '3 days 4.5 seconds')::text as f,
+  extract(second from interval '3 days 4.5 seconds') as g, date_part('second', timestamptz '2020-01-01 10:00:01.25+00') as h,
+  extract(epoch from date '2020-01-01')::text as i;
+
+-- name: text_to_integer_casts
+select '  42 '::int as a, '0012'::int as b, '+7'::bigint as c, '-3'::smallint as d, '3.7'::numeric::int as e,
+  '-2.5'::numeric::int as f, '1e3'::float::int as g, 2.5::float8::int as h, 3.5::float8::int as i;
+
+-- name: regexp_optional_groups_are_null
+select regexp_match('abc', '(a)(x)?') as a, regexp_match('axb', 'a(x*)?b') as b,
+  regexp_match('arn:aws:iam::123456789012:role/Name', ':(role|user)/(.*/)?([^/]+)$') as c,
+  regexp_match('x[1]', '[[(]([0-9]+)[])]') as d, regexp_match('ab', '(a)|(b)') as e, substring('abc' from 'a(x)?') as f,
+  regexp_match('role//Name', 'role/(?:(.*)/)?([^/]+)$') as g, regexp_match('ROLE/x', 'role/(?:(.*)/)?x', 'i') as h,
+  substring('a/b' from '^(?:(.*)/)?b') as i, substring('b' from '^(?:(.*)/)?b') as j;
+
+-- name: jsonb_values_sort_like_postgres
+select v
+from (values ('[]'::jsonb), ('null'), ('"b"'), ('"a"'), ('"ab"'), ('1'), ('-2.5'), ('10'), ('true'), ('false'), ('[1]'),
+  ('[1,2]'), ('[0,5]'), ('{}'), ('{"a":1}'), ('{"b":0}'), ('{"aa":1}'), ('{"a":1,"b":2}'), ('[null]'), ('["x"]'),
+  ('[{"a":1}]'), ('[[]]'), ('0.5'), ('-10'), ('"é"'), ('"B"')) t(v)
+order by v::jsonb, v::text;
+
+-- name: width_bucket_edges
+select x, width_bucket(x, 0, 10, 3) as up, width_bucket(x, 10, 0, 3) as down, width_bucket(x::numeric, 0, 10, 5) as n
+from generate_series(-1, 11) x
+order by x;
+
+-- name: quantified_comparisons_with_null_arrays
+select 'a' = any(null::text[]) as a, 'a' = any(string_to_array(null, ',')) as b, 'a' <> all(array['b', null]) as c,
+  'a' = any(array['b', null]) as d, 'a' = any(array[]::text[]) as e, 'a' <> all(array[]::text[]) as f,
+  null = any(array['a']) as g, 'a' <> all(string_to_array(null, ',')) as h, 'a' = any(select 'a') as i;
+
+-- name: division_of_numbers_by_nullif
+select 1.0 / nullif(0, 0) as a, 7.0 / 2 as b, 7 / 2 as c, -7 / 2 as d, 1 / 3::float as e, 10 / 4.0 * 2 as f;

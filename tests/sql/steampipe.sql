@@ -1205,3 +1205,937 @@ select name, opt_in_status, partition, akas ->> 0 as arn
 from aws_region
 where opt_in_status <> 'not-opted-in'
 order by name;
+
+-- name: numbers_error_rate_rounded_as_text
+select event_source,
+  round(100.0 * count(*) filter (where error_code is not null) / count(*), 2) || '%' as error_rate,
+  round(avg(length(event_name)), 1) as avg_name_length,
+  round(avg(length(event_name))) || ' chars' as avg_name_text,
+  concat(round(100.0 * count(distinct user_identifier) / count(*), 3), ' callers per 100 events') as callers
+from aws_cloudtrail_trail_event
+group by event_source
+order by event_source;
+
+-- name: numbers_extract_epoch_and_seconds_as_text
+select name, 'created ' || extract(epoch from create_date) as epoch_text,
+  extract(second from create_date)::text as seconds, extract(day from create_date) || '' as day_text,
+  date_part('epoch', create_date)::text as date_part_epoch, extract(epoch from create_date)::bigint as epoch_int
+from aws_iam_role
+order by name
+limit 8;
+
+-- name: numbers_double_precision_as_text
+select name, threshold || '' as t, threshold::text as t2, concat('>= ', threshold) as c, format('%s', threshold) as f,
+  (threshold / 3)::text as third, (evaluation_periods * period / 60.0)::float8 || ' minutes' as window_minutes
+from aws_cloudwatch_alarm
+order by name;
+
+-- name: numbers_float_functions_as_text
+select name, (max_session_duration::float / 3600)::text as hours, (max_session_duration::float8 / 7) || '' as sevenths,
+  power(2, 10)::text as p, sqrt(max_session_duration)::text as root, round(log(max_session_duration::float))::text as lg
+from aws_iam_role
+where max_session_duration is not null
+order by name
+limit 8;
+
+-- name: numbers_round_keeps_its_scale
+select name, round(max_session_duration / 3600.0, 1) || 'h' as hours, 'x' || 1.50 as literal,
+  (max_session_duration * 1.5)::text as product, round(max_session_duration / 3600.0, 2) as hours_2,
+  trunc(max_session_duration / 7.0, 3)::text as truncated, ceil(max_session_duration / 7.0)::text as ceiling,
+  floor(max_session_duration / 7.0) || '' as floored
+from aws_iam_role
+where max_session_duration is not null
+order by name
+limit 8;
+
+-- name: numbers_mfa_percentage_per_account
+select account_id, count(*) as users,
+  count(*) filter (where mfa_enabled) * 100 / count(*) as pct_int,
+  round(100.0 * count(*) filter (where mfa_enabled) / count(*), 1) as pct,
+  round(100.0 * count(*) filter (where mfa_enabled) / count(*), 1) || '% with MFA' as summary,
+  count(*) filter (where mfa_enabled)::numeric / nullif(count(*), 0) as ratio
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: numbers_window_share_of_events
+select event_source, count(*) as n,
+  round(100.0 * count(*) / sum(count(*)) over (), 2) as pct,
+  rank() over (order by count(*) desc) as rnk
+from aws_cloudtrail_trail_event
+group by event_source
+order by n desc, event_source
+limit 10;
+
+-- name: numbers_width_bucket_session_duration
+select width_bucket(max_session_duration, 0, 43200, 4) as bucket, count(*) as roles
+from aws_iam_role
+group by 1
+order by 1 nulls first;
+
+-- name: numbers_division_guarded_with_nullif
+select account_id, count(*) filter (where password_last_used is not null)::numeric / nullif(count(*) filter (where mfa_enabled), 0) as logins_per_mfa_user,
+  round(count(*) filter (where mfa_enabled)::numeric / nullif(count(*), 0), 3) as mfa_ratio
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: numbers_ec2_hop_limit_and_state
+select instance_id, (metadata_options ->> 'HttpPutResponseHopLimit')::int as hops,
+  (metadata_options ->> 'HttpPutResponseHopLimit')::int * 2 as doubled, state_code / 16 as state_high,
+  'state ' || state_code as state_text
+from aws_ec2_instance
+order by instance_id;
+
+-- name: casts_varchar_length_cuts
+select name::varchar(5) as short, cast(arn as varchar(12)) as arn12, left(name, 3)::varchar as l,
+  (tags ->> 'Name')::varchar(4) as tag4
+from aws_iam_user
+order by name
+limit 8;
+
+-- name: casts_time_of_day
+select event_time::time as t, date_trunc('hour', event_time)::time as hour, count(*) as n
+from aws_cloudtrail_trail_event
+group by 1, 2
+order by n desc, t
+limit 8;
+
+-- name: casts_text_to_integer_from_json_and_split
+select event_version, split_part(event_version, '.', 1)::int as major, split_part(event_version, '.', 2)::int as minor,
+  count(*) as n
+from aws_cloudtrail_trail_event
+where event_version is not null
+group by 1, 2, 3
+order by major, minor;
+
+-- name: casts_policy_version_number
+select name, default_version_id, substr(default_version_id, 2)::int as version_number,
+  update_date > create_date as updated, age(update_date, create_date) as between_versions
+from aws_iam_policy
+where not is_aws_managed
+order by version_number desc, name
+limit 15;
+
+-- name: casts_json_booleans
+select name, (login_profile ->> 'PasswordResetRequired')::boolean as reset,
+  (login_profile -> 'PasswordResetRequired')::bool as reset_json, login_profile is null as no_console
+from aws_iam_user
+order by name
+limit 12;
+
+-- name: time_seconds_keep_their_fraction
+select event_time, extract(second from event_time) as s, date_part('second', event_time) as ds,
+  extract(milliseconds from event_time) as ms, extract(minute from event_time) as m
+from aws_cloudtrail_trail_event
+order by event_time, event_id
+limit 5;
+
+-- name: time_to_char_layouts
+select name, to_char(create_date, 'Day, DD Month YYYY') as long_form,
+  to_char(create_date, 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as iso, to_char(create_date, 'FMMonth FMDD, YYYY') as fm,
+  to_char(create_date, 'HH12:MI AM') as clock, to_char(create_date, 'IYYY-IW') as iso_week
+from aws_iam_user
+order by create_date, name
+limit 10;
+
+-- name: time_to_char_milliseconds
+select to_char(event_time, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as iso, to_char(event_time, 'HH24:MI:SS.US') as us,
+  to_char(event_time, 'Dy') as dy
+from aws_cloudtrail_trail_event
+order by event_time, event_id
+limit 3;
+
+-- name: time_date_arithmetic
+select name, current_date - create_date::date as days, create_date::date + 90 as due,
+  create_date + interval '90 days' as due_ts, (now() - create_date) > interval '1 year' as old,
+  now() - create_date > '400 days' as old_text_interval
+from aws_iam_user
+order by name
+limit 10;
+
+-- name: time_age_parts
+select name, age(create_date) as age, extract(year from age(now(), create_date)) as years,
+  date_part('month', age(create_date)) as months,
+  age(timestamptz '2024-03-01 00:00:00+00', create_date)::text as age_text
+from aws_iam_user
+order by name
+limit 10;
+
+-- name: time_interval_multiplication
+select name, create_date + interval '1 day' * 90 as d1, create_date + 90 * interval '1 day' as d2,
+  create_date - make_interval(days => 30) as d3, justify_interval(timestamptz '2025-01-01 00:00:00+00' - create_date) as j
+from aws_iam_role
+order by name
+limit 5;
+
+-- name: time_gaps_between_events
+with ordered as (
+  select event_time, lag(event_time) over (order by event_time, event_id) as prev
+  from aws_cloudtrail_trail_event
+)
+select prev, event_time, event_time - prev as gap, extract(epoch from event_time - prev) / 3600 as hours
+from ordered
+where event_time - prev > interval '6 hours'
+order by gap desc, event_time
+limit 10;
+
+-- name: time_credential_report_key_age_text
+select user_name, user_arn,
+  case when access_key_1_active then 'key 1 ' || date_part('day', now() - access_key_1_last_rotated)::int || ' days old'
+    else 'key 1 inactive' end as key_1,
+  coalesce(to_char(access_key_1_last_used_date, 'YYYY-MM-DD'), 'N/A') as key_1_used,
+  password_enabled and mfa_active as console_ok
+from aws_iam_credential_report
+order by user_name, user_arn;
+
+-- name: time_role_staleness
+select name, role_last_used_date, role_last_used_region,
+  case when role_last_used_date is null then 'never'
+    when role_last_used_date < now() - interval '90 days' then 'stale (' || (now()::date - role_last_used_date::date) || ' days)'
+    else 'recent' end as usage
+from aws_iam_role
+order by name
+limit 20;
+
+-- name: time_server_certificate_expiry_flags
+select name, expiration, expiration < now() as expired, expiration - now() < interval '30 days' as expiring_soon,
+  to_char(expiration, 'YYYY-MM-DD') as expires_on, upload_date::date as uploaded
+from aws_iam_server_certificate
+order by expiration, name;
+
+-- name: time_organization_account_age
+select id, name, joined_timestamp, date_part('year', age(now(), joined_timestamp)) as years,
+  to_char(joined_timestamp, 'Mon YYYY') as joined
+from aws_organizations_account
+order by joined_timestamp, id;
+
+-- name: time_generate_series_left_join_days
+select d::date as day, count(e.event_id) as events
+from generate_series(date '2020-09-01', date '2020-09-10', interval '1 day') d
+  left join aws_cloudtrail_trail_event e on e.event_time::date = d::date
+group by d
+order by d;
+
+-- name: series_statement_positions
+select p.name, i, p.policy_std -> 'Statement' -> i ->> 'Effect' as effect, i / 2 as pair
+from aws_iam_policy p, generate_series(0, jsonb_array_length(p.policy_std -> 'Statement') - 1) as i
+where not p.is_aws_managed
+order by p.name, i
+limit 20;
+
+-- name: arrays_subscript_of_aggregates
+select account_id, (array_agg(name order by create_date desc, name))[1] as newest,
+  (array_agg(name order by create_date, name))[1:2] as oldest_two,
+  (array_agg(name order by name))[2] as second_by_name
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: arrays_last_element_by_length
+select name, (string_to_array(arn, '/'))[array_length(string_to_array(arn, '/'), 1)] as last_segment,
+  (string_to_array(arn, ':'))[cardinality(string_to_array(arn, ':')) - 1] as account,
+  (string_to_array(path, '/'))[2] as first_path_segment
+from aws_iam_role
+order by name
+limit 12;
+
+-- name: arrays_subscripts_name_their_columns
+select (array_agg(name order by name))[1], (string_to_array(max(arn), ':'))[5], (regexp_match(max(name), '^([A-Z])'))[1]
+from aws_iam_group;
+
+-- name: arrays_split_arn_parts
+select name, (string_to_array(arn, ':'))[5] as acct, (string_to_array(arn, '/'))[2] as second,
+  array_length(string_to_array(trim(both '/' from path), '/'), 1) as depth,
+  cardinality(array_remove(string_to_array(path, '/'), '')) as segments
+from aws_iam_role
+order by name
+limit 10;
+
+-- name: arrays_position_and_overlap
+select name, array_position(array['/', '/service-role/', '/aws-service-role/'], path) as known_path,
+  string_to_array(path, '/') @> array['service-role'] as service_role,
+  string_to_array(path, '/') && array['aws-service-role', 'service-role'] as any_service
+from aws_iam_role
+order by name
+limit 15;
+
+-- name: arrays_attached_policy_overlap
+select name
+from aws_iam_user
+where array(select jsonb_array_elements_text(attached_policy_arns))
+  && array['arn:aws:iam::aws:policy/AdministratorAccess', 'arn:aws:iam::aws:policy/PowerUserAccess']
+order by name;
+
+-- name: arrays_any_of_a_null_array
+select name, name = any(string_to_array(tags ->> 'aliases', ',')) as listed,
+  name <> all(string_to_array(tags ->> 'aliases', ',')) as not_listed,
+  'x' = any(array_remove(string_to_array(path, '/'), '')) as in_path
+from aws_iam_user
+order by name
+limit 10;
+
+-- name: arrays_aggregate_output
+select account_id, array_agg(distinct path) as paths, array_agg(max_session_duration order by max_session_duration, name) as durations,
+  array_agg(permissions_boundary_arn order by name)::text as boundaries_text,
+  cardinality(array_agg(name)) as n
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: arrays_filtered_aggregates
+select account_id, array_agg(name order by name) filter (where mfa_enabled) as mfa_users,
+  array_agg(name order by name) filter (where not mfa_enabled) as no_mfa,
+  string_agg(name, ', ' order by create_date desc, name) as newest_first
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: arrays_unnest_path_with_ordinality
+select r.name, seg, n
+from aws_iam_role r, unnest(string_to_array(r.arn, ':')) with ordinality as u(seg, n)
+where r.path <> '/'
+order by r.name, n
+limit 20;
+
+-- name: regex_match_optional_groups
+select name, regexp_match(arn, ':(role|user)/(.*/)?([^/]+)$') as parts,
+  (regexp_match(arn, '/(.*/)?[^/]+$'))[1] as path_part, regexp_match(arn, ':role/(?:(.*)/)?([^/]+)$') as path_and_name,
+  (regexp_match(arn, 'arn:aws:iam::(\d+):role/(.*)'))[1] as account
+from aws_iam_role
+order by name
+limit 12;
+
+-- name: regex_substring_optional_group
+select name, path, substring(path from '^/([^/]+)?/') as first_segment, substring(arn from ':(\d{12}):') as account
+from aws_iam_role
+order by name
+limit 12;
+
+-- name: regex_match_any_and_all
+select name, name ~ any(array['^AWS', 'Admin$']) as a, name !~ any(array['^AWS', 'Role']) as b,
+  not (name ~ any(array['^AWS', 'Role'])) as c, name ~* all(array['aws', 'role']) as d,
+  name !~* all(array['x', 'y']) as e, name !~ 'AWS' as f
+from aws_iam_role
+order by name
+limit 30;
+
+-- name: regex_replace_variants
+select name, regexp_replace(arn, '^arn:aws:iam::\d{12}:', '') as short, regexp_replace(name, '[aeiou]', '_', 'g') as vowels,
+  regexp_replace(name, '([A-Z])', '<\1>', 'g') as caps, regexp_replace(name, 'A', 'a', 'i') as first_a
+from aws_iam_role
+order by name
+limit 10;
+
+-- name: regex_user_agent_family
+select case when user_agent ilike 'aws-cli%' then 'cli' when user_agent ilike 'boto%' then 'sdk-python'
+    when user_agent like '%console%' then 'console' when user_agent is null then 'none' else 'other' end as family,
+  count(*) as n, count(distinct user_identifier) as callers
+from aws_cloudtrail_trail_event
+group by 1
+order by n desc, family;
+
+-- name: regex_distinct_on_ip_first_event
+select distinct on (source_ip_address) source_ip_address, event_time, event_name, user_identifier
+from aws_cloudtrail_trail_event
+where source_ip_address ~ '^\d+\.\d+\.\d+\.\d+$'
+order by source_ip_address, event_time, event_id
+limit 20;
+
+-- name: like_patterns_and_escapes
+select name from aws_iam_role
+where name like '%\_%' or name ilike 'AWS%' or name like '%!%%' escape '!'
+order by name;
+
+-- name: like_any_all_lowercase
+select name from aws_iam_role
+where lower(name) like any (array['%admin%', '%ops%']) or name ilike all (array['%a%', '%r%'])
+order by name;
+
+-- name: similar_to_admin_names
+select name, name similar to '%(Admin|admin|ADMIN)%' as admin, name similar to '[A-Z]%' as capital
+from aws_iam_role
+order by name
+limit 20;
+
+-- name: strings_functions_on_role_names
+select name, lower(name) as lo, upper(name) as up, initcap(replace(name, '-', ' ')) as ic, length(name) as len,
+  char_length(arn) as arn_len, lpad(name, 30, '.') as lp, rpad(left(name, 5), 8, '*') as rp, reverse(name) as rv,
+  md5(name) as h, ltrim(path, '/') as lt, rtrim(path, '/') as rt, btrim(path, '/') as bt, trim(leading '/' from path) as tl
+from aws_iam_role
+order by name
+limit 10;
+
+-- name: strings_translate_and_positions
+select name, translate(name, 'aeiou', 'AEIOU') as t, repeat('-', length(name)) as r, strpos(arn, ':role/') as sp,
+  position('/' in path) as pp, substr(arn, 14, 12) as acct, replace(arn, 'arn:aws:iam::', '') as tail
+from aws_iam_role
+order by name
+limit 10;
+
+-- name: strings_substr_with_a_computed_length
+select name, substr(name, 1, strpos(name, '-') - 1) as before_dash, left(name, strpos(name, '-') - 1) as left_part,
+  substring(arn from strpos(arn, '/') + 1) as after_slash
+from aws_iam_role
+where name like '%-%'
+order by name;
+
+-- name: strings_split_part_of_arns
+select split_part(arn, ':', 5) as account, split_part(split_part(arn, ':', 6), '/', 1) as kind,
+  split_part(arn, '/', -1) as last, count(*) as n
+from aws_iam_policy
+group by 1, 2, 3
+order by n desc, last, account
+limit 15;
+
+-- name: strings_concat_with_nulls
+select name, 'x' || null as a, concat(name, null, '-', 1, true) as b, concat_ws('/', null, path, name) as c,
+  name || ' (' || path || ')' || null as d
+from aws_iam_group
+order by name;
+
+-- name: strings_format_variants
+select format('%s (%s) created %s', name, account_id, create_date) as f, format('%-10s|', left(name, 8)) as g,
+  format('%L', description) as h, format('%s roles', count(*) over ()) as i
+from aws_iam_role
+order by name
+limit 5;
+
+-- name: strings_escape_and_dollar_quotes
+select string_agg(name, E'\n' order by name) as names, E'a\tb' as tab, 'it''s' as q, $$dollar 'quoted'$$ as d
+from aws_iam_group;
+
+-- name: strings_padded_report_lines
+select rpad(name, 20, '.') || lpad(count(*)::text, 5, ' ') as line
+from aws_iam_group g, jsonb_array_elements(g.users) u
+group by name
+order by name;
+
+-- name: json_whole_value_text
+select u.name, t.key, t.value #>> '{}' as v, t.value::text as raw
+from aws_iam_user u, jsonb_each(u.tags) t
+order by u.name, t.key
+limit 20;
+
+-- name: json_elements_in_select_with_operators
+select name, jsonb_array_elements(assume_role_policy_std -> 'Statement') ->> 'Effect' as effect,
+  jsonb_array_elements(assume_role_policy_std -> 'Statement') -> 'Principal' as principal
+from aws_iam_role
+order by name, effect
+limit 20;
+
+-- name: json_principal_aws_shapes
+select name, s -> 'Principal' ->> 'AWS' as aws_text, s -> 'Principal' -> 'AWS' as aws_json,
+  jsonb_typeof(s -> 'Principal' -> 'AWS') as t
+from aws_iam_role, jsonb_array_elements(assume_role_policy -> 'Statement') s
+where s -> 'Principal' ? 'AWS'
+order by name, aws_text;
+
+-- name: json_principal_types_and_values
+select r.name, p.key as principal_type, pv as principal
+from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s, jsonb_each(s -> 'Principal') p,
+  jsonb_array_elements_text(p.value) pv
+order by r.name, principal_type, principal
+limit 30;
+
+-- name: json_trust_condition_keys
+select r.name, c.key as operator, k.key as condition_key, k.value as v
+from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s, jsonb_each(s -> 'Condition') c,
+  jsonb_each_text(c.value) k
+order by r.name, operator, condition_key;
+
+-- name: json_statement_shapes_raw_policy
+select p.name,
+  case jsonb_typeof(s -> 'Action') when 'array' then jsonb_array_length(s -> 'Action') when 'string' then 1 else 0 end as n_actions,
+  case when jsonb_typeof(s -> 'Resource') = 'string' then jsonb_build_array(s -> 'Resource') else s -> 'Resource' end as resources
+from aws_iam_policy p,
+  jsonb_array_elements(case jsonb_typeof(p.policy -> 'Statement') when 'array' then p.policy -> 'Statement'
+    else jsonb_build_array(p.policy -> 'Statement') end) s
+where not p.is_aws_managed
+order by p.name, n_actions, 3;
+
+-- name: json_tags_tests
+select name, tags = '{}'::jsonb as empty, tags is null as missing, coalesce(tags, '{}') as t,
+  tags ->> 'Name' is null as no_name, jsonb_typeof(tags) as ty, tags ? 'Name' as has_name,
+  tags ?| array['owner', 'Owner'] as owner, tags @> '{"env": "prod"}' as prod, tags -> 'Name' ? 'x' as name_is_x
+from aws_iam_user
+order by name
+limit 20;
+
+-- name: json_tag_keys_counted
+select t.key, count(*) as n, string_agg(distinct t.value, ', ') as vals
+from aws_iam_role r, jsonb_each_text(r.tags) t
+group by t.key
+order by n desc, t.key;
+
+-- name: json_tag_count_subquery
+select name, (select count(*) from jsonb_object_keys(tags)) as n_tags
+from aws_iam_user
+order by n_tags desc, name
+limit 10;
+
+-- name: json_build_object_output
+select name, jsonb_build_object('name', name, 'path', path, 'tags', tags, 'n', max_session_duration,
+    'long', max_session_duration > 3600, 'none', null) as obj
+from aws_iam_role
+order by name
+limit 5;
+
+-- name: json_build_array_and_to_jsonb
+select jsonb_build_array(name, 1, 2.50, true, null, create_date) as arr, to_jsonb(name) as a, to_jsonb(create_date) as c,
+  to_jsonb(array[1, 2]) as e
+from aws_iam_group
+order by name
+limit 3;
+
+-- name: json_numbers_in_objects
+select jsonb_build_object('pct', round(100.0 * 1 / 3, 2), 'whole', round(50.0, 2), 'n', count(*),
+    'avg', round(avg(max_session_duration), 1)) as j
+from aws_iam_role;
+
+-- name: json_agg_of_users_per_account
+select account_id, jsonb_agg(jsonb_build_object('name', name, 'mfa', mfa_enabled, 'created', create_date) order by name) as users
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: json_agg_filter_coalesce
+select g.name, coalesce(jsonb_agg(u ->> 'UserName' order by u ->> 'UserName') filter (where u ->> 'UserName' like 'a%'), '[]'::jsonb) as a_users,
+  jsonb_agg(distinct u ->> 'UserName') as all_users
+from aws_iam_group g left join jsonb_array_elements(g.users) u on true
+group by g.name
+order by g.name;
+
+-- name: json_object_agg_durations
+select account_id, jsonb_object_agg(name, max_session_duration) as durations, to_jsonb(array_agg(name order by name)) as names
+from aws_iam_role
+where path = '/'
+group by account_id
+order by account_id;
+
+-- name: json_array_indexes
+select name, attached_policy_arns ->> 0 as first, attached_policy_arns -> -1 as last, attached_policy_arns ->> 99 as none,
+  akas[0] as first_aka, tags['Name'] as name_tag
+from aws_iam_role
+order by name
+limit 10;
+
+-- name: json_hash_paths
+select name, assume_role_policy #> '{Statement,0,Principal}' as p, assume_role_policy #>> '{Statement,0,Action}' as a,
+  assume_role_policy_std #>> '{Statement,0,Principal,Service,0}' as s0, assume_role_policy_std #>> '{Statement,-1,Effect}' as last_effect
+from aws_iam_role
+order by name
+limit 10;
+
+-- name: json_contains_and_exists_in_trust
+select name, assume_role_policy_std @> '{"Statement":[{"Principal":{"Service":["lambda.amazonaws.com"]}}]}' as lambda,
+  assume_role_policy_std -> 'Statement' -> 0 -> 'Principal' ? 'Service' as svc,
+  assume_role_policy_std -> 'Statement' -> 0 -> 'Principal' ?| array['AWS', 'Federated'] as other,
+  assume_role_policy_std -> 'Statement' -> 0 ?& array['Effect', 'Action'] as both
+from aws_iam_role
+order by name
+limit 20;
+
+-- name: json_sorted_by_value
+select name, tags from aws_iam_user where tags is not null order by tags, name limit 10;
+
+-- name: json_distinct_principals_sorted
+select distinct s -> 'Principal' as principal
+from aws_iam_role, jsonb_array_elements(assume_role_policy_std -> 'Statement') s
+order by 1 desc;
+
+-- name: json_grouped_actions_sorted_by_alias
+select s -> 'Action' as actions, count(*) as statements
+from aws_iam_role, jsonb_array_elements(assume_role_policy_std -> 'Statement') s
+group by 1
+order by actions;
+
+-- name: windows_lag_gap_per_caller
+select user_identifier, event_time,
+  event_time - lag(event_time) over (partition by user_identifier order by event_time, event_id) as gap
+from aws_cloudtrail_trail_event
+where user_identifier is not null
+order by user_identifier, event_time, event_id
+limit 30;
+
+-- name: windows_first_last_nth_role
+select distinct account_id, first_value(name) over w as first_role, last_value(name) over w as last_role,
+  nth_value(name, 2) over w as second_role
+from aws_iam_role
+window w as (partition by account_id order by create_date, name rows between unbounded preceding and unbounded following)
+order by account_id;
+
+-- name: windows_counts_and_ranks_per_account
+select name, account_id, count(*) over (partition by account_id) as n, count(*) over () as total,
+  round(100.0 * count(*) over (partition by account_id) / count(*) over (), 1) as pct,
+  dense_rank() over (partition by account_id order by path) as path_rank,
+  lead(name) over (partition by account_id order by name) as next_name
+from aws_iam_role
+order by account_id, name
+limit 20;
+
+-- name: windows_distribution_functions
+select name, cume_dist() over (order by create_date) as cd, percent_rank() over (order by create_date) as pr,
+  ntile(4) over (order by create_date, name) as quartile
+from aws_iam_user
+order by create_date, name
+limit 10;
+
+-- name: windows_frames_and_filters
+select name, create_date, count(*) over (order by create_date, name rows between 1 preceding and 1 following) as neighbours,
+  max(create_date) over (partition by account_id) as latest,
+  sum(max_session_duration) filter (where max_session_duration > 0) over (partition by account_id) as session_total
+from aws_iam_role
+order by create_date, name
+limit 15;
+
+-- name: windows_rank_callers_with_share
+select user_identifier, n, rank() over (order by n desc) as r, dense_rank() over (order by n desc) as dr,
+  round(100.0 * n / sum(n) over (), 1) as pct
+from (select user_identifier, count(*) as n from aws_cloudtrail_trail_event where user_identifier is not null group by 1) s
+order by n desc, user_identifier
+limit 10;
+
+-- name: windows_order_desc_puts_nulls_first
+select name, password_last_used, row_number() over (order by password_last_used desc, name) as rn,
+  first_value(name) over (partition by account_id order by password_last_used desc, name) as most_recent
+from aws_iam_user
+order by rn
+limit 20;
+
+-- name: aggregates_ordered_desc_with_nulls
+select account_id, string_agg(name, ',' order by password_last_used desc, name) as s,
+  array_agg(name order by password_last_used, name) as a, jsonb_agg(name order by password_last_used desc, name) as j
+from aws_iam_user
+group by account_id
+order by account_id;
+
+-- name: aggregates_percentiles_and_mode
+select account_id, percentile_cont(0.5) within group (order by max_session_duration) as median,
+  percentile_disc(0.9) within group (order by create_date) as p90_created,
+  mode() within group (order by path) as common_path
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: aggregates_count_distinct_rows
+select account_id, count(distinct (path, name)) as pairs, count(distinct path) as paths
+from aws_iam_role
+group by account_id
+order by account_id;
+
+-- name: grouping_rollup_with_grouping
+select coalesce(account_id, 'all') as account, coalesce(path, 'all') as path, grouping(account_id, path) as g, count(*)
+from aws_iam_role
+group by rollup (account_id, path)
+order by account, path;
+
+-- name: grouping_sets_sources_and_regions
+select event_source, aws_region, count(*)
+from aws_cloudtrail_trail_event
+where event_source like 'iam%' or event_source like 'sts%'
+group by grouping sets ((event_source), (aws_region), ())
+order by event_source nulls first, aws_region nulls first;
+
+-- name: grouping_cube_read_only_and_errors
+select read_only, failed, count(*)
+from (select read_only, error_code is not null as failed from aws_cloudtrail_trail_event) e
+group by cube (read_only, failed)
+order by 1, 2;
+
+-- name: grouping_by_json_value
+select tags -> 'Name' as name_tag, count(*) from aws_iam_role group by 1 order by 2 desc, 1 nulls first limit 5;
+
+-- name: sets_intersect_except_accounts
+select account_id from aws_iam_user
+intersect
+select account_id from aws_iam_role
+except
+select account_id from aws_iam_credential_report
+order by 1;
+
+-- name: sets_union_all_principals_newest
+select 'user' as kind, name, create_date from aws_iam_user
+union all
+select 'role', name, create_date from aws_iam_role
+union all
+select 'group', name, create_date from aws_iam_group
+order by create_date desc, name, kind
+limit 15;
+
+-- name: subqueries_scalar_per_user
+select u.name, (select count(*) from aws_iam_access_key k where k.user_name = u.name) as keys,
+  (select max(e.event_time) from aws_cloudtrail_trail_event e where e.username = u.name) as last_event
+from aws_iam_user u
+order by u.name
+limit 15;
+
+-- name: subqueries_exists_over_attachments
+select r.name
+from aws_iam_role r
+where exists (select 1 from aws_iam_policy p, jsonb_array_elements_text(r.attached_policy_arns) a
+  where a = p.arn and p.is_aws_managed)
+order by r.name
+limit 10;
+
+-- name: subqueries_exists_with_empty_select_list
+select exists (select from aws_iam_user where mfa_enabled) as any_mfa,
+  exists (select from aws_iam_role where max_session_duration > 43200) as too_long;
+
+-- name: subqueries_any_of_elements
+select name from aws_iam_policy
+where arn = any (select jsonb_array_elements_text(attached_policy_arns) from aws_iam_user)
+order by name;
+
+-- name: subqueries_not_any_paths
+select name from aws_iam_role where not (path = any(array['/', '/service-role/'])) order by name;
+
+-- name: subqueries_lateral_latest_event
+select u.name, last.event_name, last.event_time
+from aws_iam_user u
+  left join lateral (
+    select e.event_name, e.event_time from aws_cloudtrail_trail_event e
+    where e.username = u.name order by e.event_time desc, e.event_id limit 1
+  ) last on true
+order by u.name
+limit 20;
+
+-- name: joins_full_outer_counts
+select coalesce(u.account_id, r.account_id) as account, u.users, r.roles
+from (select account_id, count(*) as users from aws_iam_user group by account_id) u
+  full outer join (select account_id, count(*) as roles from aws_iam_role group by account_id) r on u.account_id = r.account_id
+order by account;
+
+-- name: joins_unattached_policies
+select p.name, p.arn, a.is_attached, a.policy_arn is null as no_attachment_row
+from aws_iam_policy p left join aws_iam_policy_attachment a on a.policy_arn = p.arn
+where a.policy_arn is null or not a.is_attached
+order by p.name, p.arn
+limit 10;
+
+-- name: ctes_recursive_ou_path
+with recursive tree as (
+  select id, name, parent_id, name::text as full_path, 1 as depth
+  from aws_organizations_organizational_unit where parent_id like 'r-%'
+  union all
+  select ou.id, ou.name, ou.parent_id, tree.full_path || ' > ' || ou.name, tree.depth + 1
+  from aws_organizations_organizational_unit ou join tree on ou.parent_id = tree.id
+)
+select * from tree order by full_path;
+
+-- name: ctes_recursive_arn_segments
+with recursive parts(arn, rest, part, n) as (
+  select arn, split_part(arn, ':', 6) || '/', null::text, 0 from aws_iam_role where path <> '/'
+  union all
+  select arn, substr(rest, strpos(rest, '/') + 1), split_part(rest, '/', 1), n + 1 from parts where rest <> ''
+)
+select arn, n, part from parts where n > 0 order by arn, n limit 30;
+
+-- name: ctes_risky_iam_statements
+with bad_policies as (
+  select arn, count(*) as num
+  from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') as s
+  where s ->> 'Effect' = 'Allow' and (s -> 'Action') ?| array['iam:*', '*', 'iam:passrole']
+  group by arn
+)
+select p.arn as resource, case when bp.arn is null then 'ok' else 'alarm' end as status,
+  p.name || case when bp.arn is null then ' has no risky IAM statements.' else ' has ' || bp.num || ' risky IAM statement(s).' end as reason,
+  p.account_id
+from aws_iam_policy p left join bad_policies bp on p.arn = bp.arn
+where p.arn not like 'arn:aws:iam::aws:policy/%'
+order by resource;
+
+-- name: ctes_statement_action_totals
+with stmts as (
+  select p.arn, s, s ->> 'Effect' as effect from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s
+), actions as (
+  select arn, effect, a from stmts, jsonb_array_elements_text(s -> 'Action') a
+)
+select effect, count(distinct arn) as policies, count(*) as actions, count(*) filter (where a like '%*%') as wildcards
+from actions
+group by effect
+order by effect;
+
+-- name: ordering_case_expression
+select name, path from aws_iam_role order by case when path = '/' then 0 else 1 end, path desc, name limit 15;
+
+-- name: events_console_logins_by_outcome_and_ip
+select user_identity ->> 'userName' as user_name, source_ip_address, response_elements ->> 'ConsoleLogin' as outcome,
+  count(*) as logins, min(event_time) as first_login, max(event_time) as last_login, max(event_time) - min(event_time) as span
+from aws_cloudtrail_trail_event
+where event_name = 'ConsoleLogin'
+group by 1, 2, 3
+order by logins desc, user_name nulls last, source_ip_address, outcome;
+
+-- name: events_error_codes_per_source
+select event_source, count(*) as total, count(error_code) as errors,
+  round(100.0 * count(error_code) / count(*), 2) as error_pct, string_agg(distinct error_code, ', ') as codes
+from aws_cloudtrail_trail_event
+group by event_source
+having count(error_code) > 0
+order by error_pct desc, event_source
+limit 15;
+
+-- name: events_session_mfa_and_start
+select user_identity -> 'sessionContext' -> 'attributes' ->> 'mfaAuthenticated' as mfa,
+  (user_identity -> 'sessionContext' -> 'attributes' ->> 'creationDate')::timestamptz as session_start, count(*) as n
+from aws_cloudtrail_trail_event
+where user_identity -> 'sessionContext' is not null
+group by 1, 2
+order by n desc, session_start, mfa
+limit 10;
+
+-- name: events_request_parameter_keys
+select event_name, k, count(*) as n
+from aws_cloudtrail_trail_event, jsonb_object_keys(request_parameters) k
+where jsonb_typeof(request_parameters) = 'object'
+group by 1, 2
+order by n desc, 1, 2
+limit 20;
+
+-- name: events_read_write_ratio
+select recipient_account_id, count(*) filter (where read_only) as reads, count(*) filter (where not read_only) as writes,
+  count(*) filter (where read_only is null) as unknown,
+  case when count(*) filter (where not read_only) = 0 then 0
+    else round(count(*) filter (where read_only)::numeric / count(*) filter (where not read_only), 2) end as ratio
+from aws_cloudtrail_trail_event
+group by 1
+order by 1;
+
+-- name: credential_report_root_summary
+select account_id,
+  bool_or(user_name = '<root_account>' and mfa_active) as root_mfa,
+  bool_or(user_name = '<root_account>' and (access_key_1_active or access_key_2_active)) as root_keys,
+  count(*) filter (where user_name <> '<root_account>') as users,
+  max(password_last_used) filter (where user_name = '<root_account>') as root_last_login
+from aws_iam_credential_report
+group by account_id
+order by account_id;
+
+-- name: credential_report_password_age_buckets
+select width_bucket(extract(epoch from now() - password_last_changed) / 86400, 0, 3650, 10) as bucket, count(*) as users
+from aws_iam_credential_report
+where password_enabled
+group by 1
+order by 1;
+
+-- name: user_policy_counts
+select u.name, count(p) as inline_policies, jsonb_array_length(u.attached_policy_arns) as attached,
+  (select count(*) from jsonb_array_elements(u.groups)) as groups
+from aws_iam_user u left join jsonb_array_elements(u.inline_policies) p on true
+group by u.name, u.arn, u.attached_policy_arns, u.groups
+order by inline_policies desc, u.name, u.arn
+limit 15;
+
+-- name: user_inline_policy_statement_counts
+select u.name, p ->> 'PolicyName' as policy, jsonb_array_length(p -> 'PolicyDocument' -> 'Statement') as statements
+from aws_iam_user u, jsonb_array_elements(u.inline_policies_std) p
+order by u.name, policy, u.arn;
+
+-- name: group_members_listed
+select g.name as group_name, string_agg(u ->> 'UserName', ', ' order by u ->> 'UserName') as members,
+  jsonb_array_length(g.users) as n, jsonb_array_length(g.attached_policy_arns) as attached
+from aws_iam_group g left join lateral jsonb_array_elements(g.users) u on true
+group by g.name, g.arn, g.users, g.attached_policy_arns
+order by g.name, g.arn;
+
+-- name: role_trust_conditions_as_text
+select r.name, s ->> 'Effect' as effect, s -> 'Condition' as condition, s -> 'Condition' ->> 'StringEquals' as string_equals
+from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s
+where s -> 'Condition' is not null
+order by r.name, string_equals;
+
+-- name: role_coalesce_tags_and_regions
+select name, coalesce(tags -> 'Owner', tags -> 'owner', '"nobody"') as owner, coalesce(tags ->> 'Owner', tags ->> 'owner', 'nobody') as owner_text,
+  coalesce(permissions_boundary_arn, '') = '' as no_boundary, coalesce(role_last_used_date, create_date) as last_seen,
+  nullif(path, '/') as custom_path
+from aws_iam_role
+order by name
+limit 15;
+
+-- name: policy_resource_wildcard_counts
+select p.name, count(*) filter (where r = '*') as star_resources, count(*) filter (where r like '%*%' and r <> '*') as partial
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s,
+  jsonb_array_elements_text(coalesce(s -> 'Resource', '[]'::jsonb)) r
+where not p.is_aws_managed
+group by p.name, p.arn
+order by star_resources desc, p.name, p.arn
+limit 15;
+
+-- name: policy_not_action_or_not_resource
+select name, s ? 'NotAction' as not_action, s ? 'NotResource' as not_resource, s ->> 'Effect' as effect
+from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s
+where s ?| array['NotAction', 'NotResource']
+order by name, effect, not_action;
+
+-- name: policy_allow_iam_without_deny
+select name from aws_iam_policy p
+where exists (select 1 from jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a
+    where s ->> 'Effect' = 'Allow' and a like 'iam:%')
+  and not exists (select 1 from jsonb_array_elements(p.policy_std -> 'Statement') s where s ->> 'Effect' = 'Deny')
+order by name
+limit 20;
+
+-- name: organizations_accounts_per_ou
+select ou.name as ou, ou.path, count(a.id) as accounts, string_agg(a.name, ', ' order by a.name) as names
+from aws_organizations_organizational_unit ou left join aws_organizations_account a on a.parent_id = ou.id
+group by ou.name, ou.path
+order by ou.path;
+
+-- name: organizations_policy_target_kinds
+select t.name as policy, t.target_id,
+  case when t.target_id like 'r-%' then 'root' when t.target_id like 'ou-%' then 'ou' else 'account' end as target_kind,
+  jsonb_array_length(t.content -> 'Statement') as statements
+from aws_organizations_policy_target t
+order by t.name, t.target_id;
+
+-- name: trail_event_selector_details
+select t.name, sel ->> 'ReadWriteType' as rw, (sel ->> 'IncludeManagementEvents')::bool as management,
+  dr ->> 'Type' as data_type, v as value
+from aws_cloudtrail_trail t, jsonb_array_elements(t.event_selectors) sel
+  left join jsonb_array_elements(sel -> 'DataResources') dr on true
+  left join jsonb_array_elements_text(dr -> 'Values') v on true
+order by t.name, data_type, value, rw;
+
+-- name: trail_hardening_summary
+select name, is_multi_region_trail and log_file_validation_enabled and kms_key_id is not null as hardened,
+  coalesce(split_part(kms_key_id, '/', 2), '-') as key_id, home_region, region = home_region as is_home
+from aws_cloudtrail_trail
+order by name, region;
+
+-- name: ec2_instance_metadata_and_groups
+select instance_id, instance_type, instance_state, metadata_options ->> 'HttpTokens' as tokens,
+  (metadata_options ->> 'HttpPutResponseHopLimit')::int as hops, jsonb_array_length(security_groups) as sgs,
+  security_groups -> 0 ->> 'GroupName' as first_sg, tags ->> 'Name' as name_tag
+from aws_ec2_instance
+order by instance_id;
+
+-- name: ecs_container_definitions
+select family, c ->> 'name' as container, c ->> 'image' as image, (c ->> 'privileged')::bool as privileged,
+  coalesce(jsonb_array_length(c -> 'environment'), 0) as env_vars
+from aws_ecs_task_definition, jsonb_array_elements(container_definitions) c
+order by family, container;
+
+-- name: eks_cluster_log_types
+select name, l ->> 'enabled' as enabled, t as log_type
+from aws_eks_cluster, jsonb_array_elements(logging -> 'clusterLogging') l, jsonb_array_elements_text(l -> 'types') t
+order by name, log_type, enabled;
+
+-- name: s3_bucket_policy_principals
+select b.name, s ->> 'Effect' as effect, p as principal,
+  s -> 'Condition' -> 'Bool' ->> 'aws:securetransport' as secure_transport
+from aws_s3_bucket b, jsonb_array_elements(b.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Principal' -> 'AWS') p
+order by b.name, principal, effect;
+
+-- name: access_advisor_days_since_use
+select principal_arn, service_namespace, last_authenticated,
+  coalesce(extract(day from now() - last_authenticated)::text, 'never') as days_ago
+from aws_iam_access_advisor
+order by principal_arn, service_namespace;
+
+-- name: insights_roles_created_per_month
+select to_char(create_date, 'YYYY-MM') as creation_month, count(*) as total
+from aws_iam_role
+where create_date > now() - '20 years'::interval
+group by creation_month
+order by creation_month;
