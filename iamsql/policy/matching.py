@@ -43,6 +43,19 @@ def resource_glob_to_regex(pattern: str) -> str:
 def resource_chunks_to_regex(chunks) -> str:
     """:func:`resource_glob_to_regex` for a pattern given as ``(text, is_pattern)`` chunks (substituted policy
     variables are literal text); whether a ``*`` ends its segment is read on the substituted text."""
+
+    def wildcard(char: str, index: int, text: str) -> str:
+        if char == "?":
+            return "[^:]"
+        return ".*" if text[index + 1 : index + 2] in ("", ":") else "[^:]*"
+
+    return _chunks_to_regex(chunks, wildcard)
+
+
+def _chunks_to_regex(chunks, wildcard) -> str:
+    """The regular expression text for ``(text, is_pattern)`` chunks: the text of chunks that are not patterns
+    (substituted policy variables) is matched literally; ``wildcard(char, index, text)`` gives the expression
+    for a ``*`` or ``?`` at ``index`` of the whole pattern ``text``."""
     text = "".join(chunk for chunk, _ in chunks)
     out = []
     offset = 0
@@ -51,12 +64,7 @@ def resource_chunks_to_regex(chunks) -> str:
             out.append(re.escape(chunk))
         else:
             for index, char in enumerate(chunk, start=offset):
-                if char == "*":
-                    out.append(".*" if text[index + 1 : index + 2] in ("", ":") else "[^:]*")
-                elif char == "?":
-                    out.append("[^:]")
-                else:
-                    out.append(re.escape(char))
+                out.append(wildcard(char, index, text) if char in "*?" else re.escape(char))
         offset += len(chunk)
     return "".join(out)
 
@@ -89,21 +97,13 @@ def arn_chunks_to_regex(chunks) -> str:
     """:func:`arn_glob_to_regex` for a pattern given as ``(text, is_pattern)`` chunks; the text of chunks
     that are not patterns (substituted policy variables) is matched literally."""
     resource_start = _resource_start("".join(text for text, _ in chunks))
-    out = []
-    offset = 0
-    for text, is_pattern in chunks:
-        if not is_pattern:
-            out.append(re.escape(text))
-        else:
-            for index, char in enumerate(text, start=offset):
-                if char == "*":
-                    out.append(".*" if index > resource_start else "[^:]*")
-                elif char == "?":
-                    out.append("." if index > resource_start else "[^:]")
-                else:
-                    out.append(re.escape(char))
-        offset += len(text)
-    return "".join(out)
+
+    def wildcard(char: str, index: int, text: str) -> str:
+        if index > resource_start:
+            return ".*" if char == "*" else "."
+        return "[^:]*" if char == "*" else "[^:]"
+
+    return _chunks_to_regex(chunks, wildcard)
 
 
 @lru_cache(maxsize=65536)
