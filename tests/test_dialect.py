@@ -88,6 +88,8 @@ def test_ad_hoc_queries_use_the_wall_clock(con):
         ("select regexp_match(name, path) from aws_iam_user", "regexp_match with a pattern that is not a literal"),
         ("select '12.5'::int", 'invalid input syntax for type integer: "12.5"'),
         ("select 1.0 / 0", "division by zero"),
+        ("select 1 / 0", "division by zero"),
+        ("select 7 % 0", "division by zero"),
         ("select * from jsonb_each('[1, 2]'::jsonb)", "cannot call jsonb_each on a non-object"),
         ("select jsonb_object_keys('[1]'::jsonb)", "cannot call jsonb_object_keys on an array"),
         ("select split_part('a,b', ',', 0)", "field position must not be zero"),

@@ -80,6 +80,8 @@ def describe_duckdb_error(exc: duckdb.Error) -> str:
         return f'column "{match.group(2)}" not found in "{match.group(1)}"'
     if match := re.match(r'Cannot access (?:file|directory) "([^"]*)" - file system operations are disabled', first):
         return f"reading or writing files is not allowed in iamsql query ({match.group(1)}); --allow-files lets SQL read them"
+    if first.startswith("Division by zero"):  # DuckDB's hint (TRY, SET ...) is no use in a read-only query
+        return "query failed: division by zero"
     if isinstance(exc, duckdb.ParserException):
         return f"syntax error: {first}"
     return f"query failed: {first}"
