@@ -456,7 +456,7 @@ def opened(con) -> None:
 def install_called(con, sql: str | None = None) -> None:
     """Install on ``con`` the macros and Python functions that ``sql`` calls, directly or through a macro (every
     one when ``sql`` is None), those ``con`` lacks. Registering the first Python function makes DuckDB import NumPy
-    (~0.1 s), and creating all 45 macros costs ~30 ms: a command whose SQL calls none of them pays neither."""
+    (~0.1 s), and creating every macro ~30 ms: a command whose SQL calls none of them pays neither."""
     known = con in _INSTALLED
     installed = _INSTALLED.setdefault(con, set())
     if len(installed) == len(_EVERYTHING):
