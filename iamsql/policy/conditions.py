@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from iamsql.errors import PolicyError
-from iamsql.policy.matching import compile_regex, glob_to_regex, has_wildcard
+from iamsql.policy.matching import arn_chunks_to_regex, compile_regex, glob_to_regex, has_wildcard
 from iamsql.policy.variables import Template, parse_template
 
 _MISSING = object()
@@ -160,7 +160,7 @@ def _compile_arn(text, variables):
 def _arn_like(value, compiled, context):
     if isinstance(compiled, str):
         return compiled == value
-    regex = compiled.to_regex(context, arn_segments=True)
+    regex = compiled.to_regex(context, arn_chunks_to_regex)
     return regex is not None and regex.match(value) is not None
 
 

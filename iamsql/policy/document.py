@@ -13,7 +13,7 @@ from urllib.parse import unquote
 
 from iamsql.errors import PolicyError
 from iamsql.policy.conditions import Condition, compile_conditions
-from iamsql.policy.matching import PatternSet, has_wildcard, resource_glob_to_regex
+from iamsql.policy.matching import PatternSet, has_wildcard, resource_chunks_to_regex, resource_glob_to_regex
 from iamsql.policy.variables import parse_template
 
 VARIABLES_VERSION = "2012-10-17"
@@ -60,7 +60,7 @@ class ResourceMatcher:
         if self.patterns.match(resource):
             return True
         for template in self.templates:
-            regex = template.to_regex(context, resource=True)
+            regex = template.to_regex(context, resource_chunks_to_regex)
             if regex is not None and regex.match(resource) is not None:
                 return True
         return False

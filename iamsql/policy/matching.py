@@ -18,15 +18,13 @@ def has_wildcard(pattern: str) -> bool:
 
 def glob_to_regex(pattern: str) -> str:
     """The regular expression text (unanchored) for an IAM glob: ``*`` any run, ``?`` one character."""
-    out = []
-    for char in pattern:
-        if char == "*":
-            out.append(".*")
-        elif char == "?":
-            out.append(".")
-        else:
-            out.append(re.escape(char))
-    return "".join(out)
+    return glob_chunks_to_regex([(pattern, True)])
+
+
+def glob_chunks_to_regex(chunks) -> str:
+    """:func:`glob_to_regex` for a pattern given as ``(text, is_pattern)`` chunks (substituted policy variables are
+    literal text)."""
+    return _chunks_to_regex(chunks, lambda char, index, text: ".*" if char == "*" else ".")
 
 
 def resource_glob_to_regex(pattern: str) -> str:

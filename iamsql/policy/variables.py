@@ -11,7 +11,7 @@ documents whose ``Version`` is ``2012-10-17``.
 import re
 from dataclasses import dataclass
 
-from iamsql.policy.matching import arn_chunks_to_regex, compile_regex, glob_to_regex, resource_chunks_to_regex
+from iamsql.policy.matching import compile_regex, glob_chunks_to_regex
 
 _VARIABLE = re.compile(r"\$\{([^}]*)\}")
 _WITH_DEFAULT = re.compile(r"^\s*([^,\s]+)\s*,\s*'((?:[^']|'')*)'\s*$")
@@ -54,18 +54,12 @@ class Template:
         chunks = self.chunks(context)
         return None if chunks is None else "".join(text for text, _ in chunks)
 
-    def to_regex(self, context: dict, *, arn_segments: bool = False, resource: bool = False):
-        """A compiled regex for glob comparison with variables substituted literally, or None. ``arn_segments``:
-        as the ``Arn*`` operators compare; ``resource``: as the ``Resource`` element matches."""
+    def to_regex(self, context: dict, chunks_to_regex=glob_chunks_to_regex):
+        """A compiled regex for glob comparison with variables substituted literally, or None. ``chunks_to_regex``:
+        the matching rule (``matching.glob_chunks_to_regex``, ``resource_chunks_to_regex`` as the ``Resource``
+        element matches, ``arn_chunks_to_regex`` as the ``Arn*`` operators compare)."""
         chunks = self.chunks(context)
-        if chunks is None:
-            return None
-        if resource:
-            return compile_regex(resource_chunks_to_regex(chunks))
-        if not arn_segments:
-            regex = "".join(glob_to_regex(text) if is_pattern else re.escape(text) for text, is_pattern in chunks)
-            return compile_regex(regex)
-        return compile_regex(arn_chunks_to_regex(chunks))
+        return None if chunks is None else compile_regex(chunks_to_regex(chunks))
 
 
 def parse_template(text: str) -> Template | None:
