@@ -965,17 +965,20 @@ def array_literal(text: str) -> exp.Array:
 PATTERN_MATCHES = (exp.Like, exp.ILike, exp.RegexpLike, exp.RegexpILike)
 
 
+def _quantifier(side: exp.Expr) -> tuple[exp.Expr, bool] | None:
+    """(the array, whether ANY) of the right-hand side ``any (...)`` / ``all (...)`` of a comparison, else None."""
+    if isinstance(side, (exp.Any, exp.All)):
+        values, any_of = side.this, isinstance(side, exp.Any)
+    elif isinstance(side, exp.Anonymous) and side.name.lower() in ("any", "all") and len(side.expressions) == 1:
+        values, any_of = side.expressions[0], side.name.lower() == "any"  # how sqlglot reads ``~ all (...)``
+    else:
+        return None
+    return (values.unnest() if isinstance(values, exp.Paren) else values), any_of
+
+
 def _quantified(node: exp.Expr) -> tuple[exp.Expr, bool] | None:
     """(the array, whether ANY) of ``x like any (...)``, ``x ~ all (...)`` and the like, else None."""
-    if not isinstance(node, PATTERN_MATCHES):
-        return None
-    quantifier = node.expression
-    if isinstance(quantifier, (exp.Any, exp.All)):
-        values = quantifier.this.unnest() if isinstance(quantifier.this, exp.Paren) else quantifier.this
-        return values, isinstance(quantifier, exp.Any)
-    if isinstance(quantifier, exp.Anonymous) and quantifier.name.lower() in ("any", "all") and len(quantifier.expressions) == 1:
-        return quantifier.expressions[0], quantifier.name.lower() == "any"  # how sqlglot reads ``~ all (...)``
-    return None
+    return _quantifier(node.expression) if isinstance(node, PATTERN_MATCHES) else None
 
 
 def rewrite_like_any(node: exp.Expr, scope: Scope) -> exp.Expr:
@@ -983,11 +986,7 @@ def rewrite_like_any(node: exp.Expr, scope: Scope) -> exp.Expr:
     pattern matched (or, negated, not matched) by itself; ``x = any (a)`` and other comparisons with ANY / ALL
     of an array that may be NULL are NULL when it is."""
     if isinstance(node, exp.Binary) and not isinstance(node, PATTERN_MATCHES) and not node.meta.get("pg_array_known"):
-        quantifier = node.expression
-        values = quantifier.this if isinstance(quantifier, (exp.Any, exp.All)) else quantifier.expressions[0] if (
-            isinstance(quantifier, exp.Anonymous) and quantifier.name.lower() in ("any", "all")
-            and len(quantifier.expressions) == 1) else None
-        values = values.unnest() if isinstance(values, exp.Paren) else values
+        values = (_quantifier(node.expression) or (None,))[0]
         if values is not None and not isinstance(values, (exp.Array, exp.Query)):
             # ``x = any (a)`` with a NULL array is NULL in Postgres (DuckDB: false)
             checked = node.copy()
