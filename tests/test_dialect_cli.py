@@ -63,6 +63,29 @@ def test_markdown_and_table(loaded_db):
     assert "ci-deploy" in table and "finance" in table
 
 
+def test_header_and_separator_as_steampipe(loaded_db):
+    """Steampipe's --header=false leaves the column names out of csv and table output; --separator changes csv's
+    field separator, and a value holding it is quoted."""
+    proc = iamsql("query", "--db", str(loaded_db), "-o", "csv", "--header=false", "--separator", "|",
+                  "select name, team || '|x' as team from (" + QUERY + ") as q")
+    assert proc.returncode == 0, proc.stderr
+    assert list(csv.reader(io.StringIO(proc.stdout), delimiter="|")) == [[r[0], r[2] + "|x"] for r in EXPECTED]
+    assert proc.stdout.splitlines()[0] == 'alice|"platform|x"'
+    table = iamsql("query", "--db", str(loaded_db), "--header", "false", QUERY).stdout.splitlines()
+    assert len(table) == len(EXPECTED) and table[0].split() == ["alice", "1", "platform"]
+    with_header = iamsql("query", "--db", str(loaded_db), "--header=true", "-o", "csv", QUERY).stdout.splitlines()
+    assert with_header[0] == "name,devices,team" and len(with_header) == len(EXPECTED) + 1
+
+
+@pytest.mark.parametrize(("option", "fragment"), [
+    ("--header=maybe", "--header takes true or false"),
+    ("--separator=::", "--separator takes one character"),
+    ('--separator="', "--separator takes one character"),
+])
+def test_header_and_separator_refuse_bad_values(loaded_db, option, fragment):
+    assert_one_line_error(iamsql("query", "--db", str(loaded_db), "-o", "csv", option, "select 1"), fragment)
+
+
 def test_print_sql_shows_duckdb_sql_without_running():
     proc = iamsql("query", "--print-sql", "select jsonb_array_elements_text(s -> 'Action') from t")
     assert proc.returncode == 0, proc.stderr

@@ -30,6 +30,17 @@ ResourceOption = Annotated[
     Optional[str],
     typer.Option("--resource", help="Resource ARN (default: a resource of the action's kind that no policy names)."),
 ]
+HeaderOption = Annotated[
+    str,
+    typer.Option(
+        "--header",
+        metavar="true|false",
+        help="Column names in csv and table output, as Steampipe's --header (--header=false: the rows alone).",
+    ),
+]
+SeparatorOption = Annotated[
+    str, typer.Option("--separator", metavar="<char>", help="The field separator of csv output, as Steampipe's.")
+]
 StepsQuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress line on the terminal.")]
 ListOption = Optional[list[str]]
 
@@ -38,3 +49,25 @@ def check_format(fmt: str) -> None:
     """Refuse an output format ``render`` does not know."""
     if fmt not in FORMATS:
         raise IamsqlError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+# the texts Go's strconv.ParseBool takes, as Steampipe's --header=false does
+_BOOLEANS = {
+    **dict.fromkeys(("1", "t", "T", "TRUE", "true", "True"), True),
+    **dict.fromkeys(("0", "f", "F", "FALSE", "false", "False"), False),
+}
+
+
+def header_flag(value: str) -> bool:
+    """The value of ``--header``: true or false (also 1/0, t/f, TRUE/FALSE)."""
+    if value not in _BOOLEANS:
+        raise IamsqlError(f"--header takes true or false, not {value!r}")
+    return _BOOLEANS[value]
+
+
+def check_separator(separator: str) -> None:
+    """Refuse a csv separator that is not one character, or one that csv gives a meaning (quote, CR, LF)."""
+    if len(separator) != 1 or separator in '"\r\n':
+        raise IamsqlError(
+            f"--separator takes one character other than a double quote or a line break, not {separator!r}"
+        )

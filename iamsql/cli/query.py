@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from iamsql.cli.options import DbOption
+from iamsql.cli.options import DbOption, HeaderOption, SeparatorOption, check_separator, header_flag
 from iamsql.common.lazy import lazy_import
 from iamsql.errors import IamsqlError
 from iamsql.sql.output import FORMATS, STEAMPIPE_NULL, render
@@ -44,6 +44,8 @@ def query(
         bool,
         typer.Option("--allow-files", help="Let SQL read files (read_csv, read_json, glob, ...); writes stay refused."),
     ] = False,
+    header: HeaderOption = "true",
+    separator: SeparatorOption = ",",
     db: DbOption = None,
 ) -> None:
     """Run read-only SQL over the tables; several statements run in order. SQL that writes, attaches, loads
@@ -54,9 +56,12 @@ def query(
       iamsql query "select name, arn from aws_iam_user where not mfa_enabled"
       iamsql query my_query.sql -o csv
       cat my_query.sql | iamsql query -o json
+      iamsql query "select name from aws_iam_role" -o csv --header=false --separator ':'
     """
     if fmt not in FORMATS:
         raise IamsqlError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    with_header = header_flag(header)
+    check_separator(separator)
     source = {None: "the SQL", "-": "standard input"}.get(sql_query.sql_file(sql, file), sql_query.sql_file(sql, file))
     sql = sql_query.read_sql(sql, file)
     try:
@@ -71,6 +76,7 @@ def query(
         sql_query.lock_down(con, allow_files=allow_files)
         for columns, types, rows in sql_query.run_statements(con, sql, dialect):
             if columns:
-                typer.echo(render(columns, rows, fmt, types, null_text=STEAMPIPE_NULL), nl=False)
+                text = render(columns, rows, fmt, types, STEAMPIPE_NULL, header=with_header, separator=separator)
+                typer.echo(text, nl=False)
     except RecursionError:
         raise IamsqlError(f"{source}: SQL nested too deeply to parse") from None

@@ -7,8 +7,9 @@ Values from AWS data (user agents, error messages, resource names, tags) are att
   string with Excel's quote prefix. Only text is neutralised: numbers (``-5``), timestamps, intervals, booleans
   and JSON documents are written as they are, so ``query -o csv`` keeps Steampipe's values for them. JSON and
   jsonl output always keep the exact text.
-- **CSV quoting.** A field holding a comma, a double quote, CR or LF is quoted (Python's ``csv`` module leaves a
-  lone CR unquoted when the line ends in LF, which splits the record in most readers).
+- **CSV quoting.** A field holding the separator (a comma unless another is chosen), a double quote, CR or LF
+  is quoted (Python's ``csv`` module leaves a lone CR unquoted when the line ends in LF, which splits the record
+  in most readers).
 - **Markdown.** ``|``, backticks, a backslash before punctuation, ``[``, ``]`` are backslash-escaped, ``&``, ``<``, ``>`` become HTML
   entities, line breaks become spaces, and a ``javascript:`` scheme loses its colon's meaning (``javascript\\:``),
   so no value can add a table column, a link, an image, inline code or HTML.
@@ -40,22 +41,22 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
-def csv_special(text: str) -> bool:
-    """Whether ``text`` holds a comma, a quote, CR or LF (four substring searches: faster than a regular
+def csv_special(text: str, separator: str = ",") -> bool:
+    """Whether ``text`` holds the separator, a quote, CR or LF (four substring searches: faster than a regular
     expression)."""
-    return '"' in text or "," in text or "\r" in text or "\n" in text
+    return '"' in text or separator in text or "\r" in text or "\n" in text
 
 
-def csv_field(text: str) -> str:
-    """One CSV field: quoted (quotes doubled) when it holds a comma, a quote, CR or LF."""
-    return '"' + text.replace('"', '""') + '"' if csv_special(text) else text
+def csv_field(text: str, separator: str = ",") -> str:
+    """One CSV field: quoted (quotes doubled) when it holds the separator, a quote, CR or LF."""
+    return '"' + text.replace('"', '""') + '"' if csv_special(text, separator) else text
 
 
-def csv_line(fields: list[str]) -> str:
+def csv_line(fields: list[str], separator: str = ",") -> str:
     """One CSV record ending in LF. A record of one empty field is written ``""`` so it is not a blank line."""
     if len(fields) == 1 and fields[0] == "":
         return '""\n'
-    return ",".join(csv_field(f) for f in fields) + "\n"
+    return separator.join(csv_field(f, separator) for f in fields) + "\n"
 
 
 def neutralise_all(texts: list[str] | tuple[str, ...]) -> list[str]:
@@ -66,13 +67,16 @@ def neutralise_all(texts: list[str] | tuple[str, ...]) -> list[str]:
     return [neutralise(text) for text in texts]
 
 
-def csv_records(columns: list[list[str]]) -> str:
+def csv_records(columns: list[list[str]], separator: str = ",") -> str:
     """The CSV records (``csv_line`` each) of fields given column by column, all of the same length: a column
-    whose whole text holds no comma, quote, CR or LF is not checked field by field."""
+    whose whole text holds no separator, quote, CR or LF is not checked field by field."""
     if len(columns) == 1:
-        return "".join(csv_line([field]) for field in columns[0])
-    quoted = [[csv_field(f) for f in column] if csv_special("".join(column)) else column for column in columns]
-    lines = "\n".join(map(",".join, zip(*quoted)))
+        return "".join(csv_line([field], separator) for field in columns[0])
+    quoted = [
+        [csv_field(f, separator) for f in column] if csv_special("".join(column), separator) else column
+        for column in columns
+    ]
+    lines = "\n".join(map(separator.join, zip(*quoted)))
     return lines + "\n" if lines else ""
 
 

@@ -333,11 +333,12 @@ def _mark_text(rows: list[tuple], types: list[str] | None) -> list[tuple]:
     return [tuple(_Text(v) if _is_text(v, t) else v for v, t in zip(row, kinds)) for row in rows]
 
 
-def _csv(columns: list[str], rows: list[tuple], types: list[str] | None) -> str:
+def _csv(columns: list[str], rows: list[tuple], types: list[str] | None, header: bool, separator: str) -> str:
     """csv output column by column (``_csv_fields``), then the records."""
     kinds = types or [None] * len(columns)
     fields = [_csv_fields(list(map(itemgetter(i), rows)), sqltype) for i, sqltype in enumerate(kinds)]
-    return csv_line([neutralise(c) for c in columns]) + (csv_records(fields) if columns else "\n" * len(rows))
+    head = csv_line([neutralise(c) for c in columns], separator) if header else ""
+    return head + (csv_records(fields, separator) if columns else "\n" * len(rows))
 
 
 def _csv_fields(values: list, sqltype: str | None) -> list[str]:
@@ -391,20 +392,21 @@ def clip(text: str, width: int) -> str:
     return "\u2026" + text[len(text) - width + 1 :] if text.startswith("arn:") else text[: width - 1] + "\u2026"
 
 
-def _table(columns: list[str], rows: list[list[str]]) -> str:
+def _table(columns: list[str], rows: list[list[str]], header: bool = True) -> str:
     """A table as wide as the terminal (``COLUMNS``, else the terminal, else ``FALLBACK_WIDTH``): one line per
-    row, long cells clipped (csv, json and md keep the full text). Drawn by hand: a check over a large account
-    shows tens of thousands of rows, which a table library takes seconds to lay out."""
+    row, long cells clipped (csv, json and md keep the full text); without ``header``, the rows alone. Drawn by
+    hand: a check over a large account shows tens of thousands of rows, which a table library takes seconds to
+    lay out."""
     width = shutil.get_terminal_size((FALLBACK_WIDTH, 24)).columns
-    natural = [max([len(c), *(len(row[i]) for row in rows)]) for i, c in enumerate(columns)]
+    natural = [max([len(c) if header else 0, *(len(row[i]) for row in rows)]) for i, c in enumerate(columns)]
     widths = fit_widths(natural, width - 2 * len(columns))  # two spaces between columns
 
     def line(cells: list[str]) -> str:
         return "  ".join(clip(cell, w).ljust(w) for cell, w in zip(cells, widths))
 
-    lines = [line(columns), "\u2500" * (sum(widths) + 2 * (len(widths) - 1))]
+    lines = [line(columns), "\u2500" * (sum(widths) + 2 * (len(widths) - 1))] if header else []
     lines += [line(row) for row in rows]
-    return "\n".join(lines) + "\n"
+    return "".join(line + "\n" for line in lines)
 
 
 def _line(columns: list[str], rows: list[list[str]]) -> str:
@@ -426,11 +428,21 @@ def _line(columns: list[str], rows: list[list[str]]) -> str:
     return "".join(line + "\n" for line in out)
 
 
-def render(columns: list[str], rows: list[tuple], fmt: str, types: list[str] | None = None, null_text: str = "") -> str:
+def render(
+    columns: list[str],
+    rows: list[tuple],
+    fmt: str,
+    types: list[str] | None = None,
+    null_text: str = "",
+    *,
+    header: bool = True,
+    separator: str = ",",
+) -> str:
     """The whole rendered text of a result set in one of ``FORMATS``. ``types``: the DuckDB type of each column
-    (``query.fetch``); ``null_text``: NULL in table and line output."""
+    (``query.fetch``); ``null_text``: NULL in table and line output; ``header``: the column names in csv and
+    table output (Steampipe's ``--header``); ``separator``: csv's field separator (Steampipe's ``--separator``)."""
     if fmt == "csv":
-        return _csv(columns, rows, types)
+        return _csv(columns, rows, types, header, separator)
     if fmt in ("md", "table"):
         marked = _mark_text(rows, types)
     if types is not None:
@@ -463,7 +475,7 @@ def render(columns: list[str], rows: list[tuple], fmt: str, types: list[str] | N
         lines += ["| " + " | ".join(esc(v) for v in row) + " |" for row in rows]
         return "\n".join(lines) + "\n"
     if fmt == "table":
-        return _table(columns, [[_table_cell(v, null_text) for v in row] for row in rows])
+        return _table(columns, [[_table_cell(v, null_text) for v in row] for row in rows], header)
     if fmt == "line":
         return _line(columns, [[_cell(v, null_text) for v in row] for row in rows])
     raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
