@@ -11,6 +11,7 @@ import pytest
 from iamsql.common.escaping import csv_line, csv_records, neutralise, neutralise_all
 from iamsql.controls.catalog import RESULT_COLUMNS, Control
 from iamsql.controls.contract import (
+    SUMMARY_COLUMNS,
     Account,
     contract_problem,
     finding_id,
@@ -18,6 +19,8 @@ from iamsql.controls.contract import (
     plain_value,
     result_row,
     result_rows,
+    summary_line,
+    totals_line,
 )
 from iamsql.errors import MappingError
 from iamsql.frameworks import statuses_by_account, statuses_by_control
@@ -226,3 +229,12 @@ def test_statuses_by_control_names_the_first_unknown_status():
     ]
     with pytest.raises(MappingError, match="unknown result status 'late'"):
         statuses_by_control(rows)
+
+
+def test_summary_words_count_one_control_and_one_result_in_the_singular():
+    row = dict(zip(SUMMARY_COLUMNS, ("owasp-nhi-2025", 1, 10, 0, 1, 0, 9, 0, "0.0%", "10.0%")))
+    assert summary_line(row).endswith("9 not assessed, 0 manual; 1 control)")
+    assert summary_line({**row, "controls": 2}).endswith("; 2 controls)")
+    one = [{"control_id": "c", "status": "alarm"}]
+    assert totals_line(one) == "all controls: 1 control, 1 result (0 ok, 1 alarm, 0 info, 0 skip, 0 error)"
+    assert totals_line(one * 2).startswith("all controls: 1 control, 2 results (")

@@ -386,14 +386,20 @@ def summary_line(row: dict) -> str:
     return (
         f"{row['framework']}: compliant {compliant}, coverage {row['coverage']} ({assessed} of {row['total']} "
         f"requirements assessed: {row['passed']} passed, {row['failed']} failed, {row['partial']} partial; "
-        f"{row['not_assessed']} not assessed, {row['manual']} manual; {row['controls']} controls)"
+        f"{row['not_assessed']} not assessed, {row['manual']} manual; {_count(row['controls'], 'control')})"
     )
+
+
+def _count(number: int, noun: str) -> str:
+    """``1 control``, ``2 controls``."""
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def totals_line(rows: list[dict]) -> str:
     """``all controls: N controls, M results (a ok, b alarm, ...)``."""
     counts = ", ".join(f"{sum(1 for r in rows if r['status'] == s)} {s}" for s in STATUSES)
-    return f"all controls: {len({r['control_id'] for r in rows})} controls, {len(rows)} results ({counts})"
+    controls = _count(len({r["control_id"] for r in rows}), "control")
+    return f"all controls: {controls}, {_count(len(rows), 'result')} ({counts})"
 
 
 RESULT_FIELDS = (
