@@ -61,7 +61,7 @@ def report(
     extra = sigma_controls(sigma, True)
     con = dbmod.connect(db, read_only=True, macros=False)
     try:
-        with progress.Steps(quiet) as steps:
+        with progress.Steps(quiet) as steps, dbmod.one_thread_for_small_data(con):
             path = reports.write_report(
                 con,
                 out,

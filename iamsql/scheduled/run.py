@@ -54,7 +54,7 @@ from iamsql.scheduled.folder import (
 )
 from iamsql.scheduled.lock import RunLock, connect_waiting
 from iamsql.scheduled.retention import prune
-from iamsql.store.db import transaction
+from iamsql.store.db import one_thread_for_small_data, transaction
 
 # boto3, pySigma and cryptography are imported only by runs that collect, include Sigma rules or sign
 collect_run = lazy_import("iamsql.collect.run")
@@ -135,92 +135,93 @@ def _run_locked(con, config: Config, exceptions_file, log, sigma_controls=None, 
     raw.mkdir()
     log("gathering data")
     gathered = _gather(con, config, raw)
-    log("running checks")
-    run_id = run_checks(
-        con,
-        controls=config["controls"],
-        frameworks=config["frameworks"],
-        params=config["params"],
-        extra_controls=sigma_controls,
-    )
-    name = config["name"] or _default_name(con, run_id, gathered)
-    with transaction(con, lambda: f"evidence run {run_id} as running"):
-        con.execute(
-            "insert into iamsql_evidence_run values (?, ?, null, 'running', ?, null, null)", [run_id, name, started]
+    with one_thread_for_small_data(con):  # checks, reports and bookkeeping; a large load keeps its threads
+        log("running checks")
+        run_id = run_checks(
+            con,
+            controls=config["controls"],
+            frameworks=config["frameworks"],
+            params=config["params"],
+            extra_controls=sigma_controls,
         )
-    applied = exc_mod.apply(con, run_id, exceptions_file)
-    previous = history.baseline_run(con, run_id)
-    log("writing reports")
-    _write_outputs(con, config, run_id, work, sigma_controls)
-    if sigma_controls:  # the rules as they were run, hashed in the manifest with the reports
-        (work / "sigma").mkdir()
-        for control in sigma_controls:
-            shutil.copyfile(control.path, work / "sigma" / f"{control.id}{control.path.suffix}")
-    changes = history.diff(con, previous, run_id) if previous else None
-    if changes:
-        (work / "changes.json").write_text(history.render_diff(changes, "json"), encoding="utf-8")
-    if exceptions_file is not None:
-        shutil.copyfile(exceptions_file.path, work / "exceptions.yaml")
-    rows = con.execute(
-        "select status, severity, finding_id, control_id from iamsql_result where run_id = ?", [run_id]
-    ).fetchall()
-    counted = [{"status": s, "severity": sev} for s, sev, f, _c in rows if not (s == "alarm" and f in applied.excepted)]
-    code = exit_code(counted, config["fail_on"])
-    accounts = json.loads(con.execute("select accounts from iamsql_run where run_id = ?", [run_id]).fetchone()[0])
-    summary = {
-        "accounts": len(accounts),
-        "controls": len({c for *_x, c in rows}),
-        "results": len(rows),
-        "statuses": {
-            status: sum(1 for s, *_x in rows if s == status) for status in ("ok", "alarm", "info", "skip", "error")
-        },
-        "excepted": len(applied.excepted),
-        "alarms": sum(1 for s, _sev, f, _c in rows if s == "alarm" and f not in applied.excepted),
-        "errors": sum(1 for s, *_x in rows if s == "error"),
-        "previous_run_id": previous,
-        "new_alarms": sum(1 for c in changes["changes"] if c["change"] == "new_alarm") if changes else 0,
-        "resolved": sum(1 for c in changes["changes"] if c["change"] == "resolved") if changes else 0,
-        "exceptions": {
-            state: sum(1 for e in applied.exceptions if applied.state(e) == state)
-            for state in ("active", "expired", "unused")
-        },
-        "attestations": {
-            state: sum(1 for a in applied.attestations if applied.state(a) == state) for state in ("active", "expired")
-        },
-    }
-    manifest = _manifest(con, config, run_id, name, started, gathered, exceptions_file, summary, code, work)
-    manifest["chain"] = chain_link(evidence_dir / name)
-    if sign_key is not None:
-        manifest["signature"] = {
-            "file": SIGNATURE,
-            "format": "sshsig",
-            "namespace": signing.NAMESPACE,
-            "key": signing.fingerprint(sign_key.public_key()),
+        name = config["name"] or _default_name(con, run_id, gathered)
+        with transaction(con, lambda: f"evidence run {run_id} as running"):
+            con.execute(
+                "insert into iamsql_evidence_run values (?, ?, null, 'running', ?, null, null)", [run_id, name, started]
+            )
+        applied = exc_mod.apply(con, run_id, exceptions_file)
+        previous = history.baseline_run(con, run_id)
+        log("writing reports")
+        _write_outputs(con, config, run_id, work, sigma_controls)
+        if sigma_controls:  # the rules as they were run, hashed in the manifest with the reports
+            (work / "sigma").mkdir()
+            for control in sigma_controls:
+                shutil.copyfile(control.path, work / "sigma" / f"{control.id}{control.path.suffix}")
+        changes = history.diff(con, previous, run_id) if previous else None
+        if changes:
+            (work / "changes.json").write_text(history.render_diff(changes, "json"), encoding="utf-8")
+        if exceptions_file is not None:
+            shutil.copyfile(exceptions_file.path, work / "exceptions.yaml")
+        rows = con.execute(
+            "select status, severity, finding_id, control_id from iamsql_result where run_id = ?", [run_id]
+        ).fetchall()
+        counted = [{"status": s, "severity": sev} for s, sev, f, _c in rows if not (s == "alarm" and f in applied.excepted)]
+        code = exit_code(counted, config["fail_on"])
+        accounts = json.loads(con.execute("select accounts from iamsql_run where run_id = ?", [run_id]).fetchone()[0])
+        summary = {
+            "accounts": len(accounts),
+            "controls": len({c for *_x, c in rows}),
+            "results": len(rows),
+            "statuses": {
+                status: sum(1 for s, *_x in rows if s == status) for status in ("ok", "alarm", "info", "skip", "error")
+            },
+            "excepted": len(applied.excepted),
+            "alarms": sum(1 for s, _sev, f, _c in rows if s == "alarm" and f not in applied.excepted),
+            "errors": sum(1 for s, *_x in rows if s == "error"),
+            "previous_run_id": previous,
+            "new_alarms": sum(1 for c in changes["changes"] if c["change"] == "new_alarm") if changes else 0,
+            "resolved": sum(1 for c in changes["changes"] if c["change"] == "resolved") if changes else 0,
+            "exceptions": {
+                state: sum(1 for e in applied.exceptions if applied.state(e) == state)
+                for state in ("active", "expired", "unused")
+            },
+            "attestations": {
+                state: sum(1 for a in applied.attestations if applied.state(a) == state) for state in ("active", "expired")
+            },
         }
-    manifest_text = json.dumps(manifest, indent=2, sort_keys=False, default=str) + "\n"
-    (work / MANIFEST).write_text(manifest_text, encoding="utf-8")
-    manifest_sha = hashlib.sha256(manifest_text.encode("utf-8")).hexdigest()
-    (work / MANIFEST_HASH).write_text(f"{manifest_sha}  {MANIFEST}\n", encoding="utf-8")
-    if sign_key is not None:
-        (work / SIGNATURE).write_text(signing.sign(sign_key, manifest_text.encode("utf-8")), encoding="utf-8")
-    _fsync_tree(work)
-    folder = _final_folder(evidence_dir / name, started)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    os.rename(work, folder)
-    _fsync_dir(folder.parent)
-    with transaction(con, lambda: f"evidence run {run_id} as complete ({folder})"):
-        con.execute(
-            "update iamsql_evidence_run set name = ?, folder = ?, status = 'complete', finished_at = ?, "
-            "manifest_sha256 = ? where run_id = ?",
-            [name, str(folder), datetime.now(timezone.utc), manifest_sha, run_id],
+        manifest = _manifest(con, config, run_id, name, started, gathered, exceptions_file, summary, code, work)
+        manifest["chain"] = chain_link(evidence_dir / name)
+        if sign_key is not None:
+            manifest["signature"] = {
+                "file": SIGNATURE,
+                "format": "sshsig",
+                "namespace": signing.NAMESPACE,
+                "key": signing.fingerprint(sign_key.public_key()),
+            }
+        manifest_text = json.dumps(manifest, indent=2, sort_keys=False, default=str) + "\n"
+        (work / MANIFEST).write_text(manifest_text, encoding="utf-8")
+        manifest_sha = hashlib.sha256(manifest_text.encode("utf-8")).hexdigest()
+        (work / MANIFEST_HASH).write_text(f"{manifest_sha}  {MANIFEST}\n", encoding="utf-8")
+        if sign_key is not None:
+            (work / SIGNATURE).write_text(signing.sign(sign_key, manifest_text.encode("utf-8")), encoding="utf-8")
+        _fsync_tree(work)
+        folder = _final_folder(evidence_dir / name, started)
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(work, folder)
+        _fsync_dir(folder.parent)
+        with transaction(con, lambda: f"evidence run {run_id} as complete ({folder})"):
+            con.execute(
+                "update iamsql_evidence_run set name = ?, folder = ?, status = 'complete', finished_at = ?, "
+                "manifest_sha256 = ? where run_id = ?",
+                [name, str(folder), datetime.now(timezone.utc), manifest_sha, run_id],
+            )
+        pruned = prune(
+            evidence_dir / name,
+            keep_runs=config["retention.keep_runs"],
+            keep_days=config["retention.keep_days"],
+            current=folder,
         )
-    pruned = prune(
-        evidence_dir / name,
-        keep_runs=config["retention.keep_runs"],
-        keep_days=config["retention.keep_days"],
-        current=folder,
-    )
-    return RunOutcome(run_id, folder, code, summary, pruned, exc_mod.warnings(applied))
+        return RunOutcome(run_id, folder, code, summary, pruned, exc_mod.warnings(applied))
 
 
 @dataclass

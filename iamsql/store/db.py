@@ -14,7 +14,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -221,6 +221,29 @@ def _view_ddl(table: str) -> str:
         return COMBINED_VIEWS[table]
     return (f"create or replace view main.{table} as select * from history.{table} "
             f"where snapshot_id in (select snapshot_id from iamsql_latest where table_name = '{table}')")
+
+
+ROW_GROUP_ROWS = 122_880  # DuckDB's rows per row group: the unit a scan is split into between threads
+
+
+@contextmanager
+def one_thread_for_small_data(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """One DuckDB thread while no stored table holds more than one row group: no scan can then be split, and the
+    other threads only add their scheduling (on Cloudsplaining's example, 0.84-1.00 CPU-s for the check with one
+    thread against 0.98-1.36 with two). The connection's setting is restored afterwards."""
+    largest = con.execute(
+        "select coalesce(max(estimated_size), 0) from duckdb_tables() "
+        "where schema_name = 'history' and database_name = current_database()"
+    ).fetchone()[0]
+    if largest > ROW_GROUP_ROWS:
+        yield
+        return
+    threads = con.execute("select current_setting('threads')").fetchone()[0]
+    con.execute("set threads = 1")
+    try:
+        yield
+    finally:
+        con.execute(f"set threads = {int(threads)}")
 
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:

@@ -7,8 +7,7 @@ names)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +31,7 @@ from iamsql.controls.views import (
 )
 from iamsql.policy import access as access_tables
 from iamsql.sql.pgfunctions import install_called
-from iamsql.store.db import ACCOUNT_VIEW, COMBINED_VIEWS, create_account_view, set_as_of
+from iamsql.store.db import ACCOUNT_VIEW, COMBINED_VIEWS, create_account_view, one_thread_for_small_data, set_as_of
 from iamsql.store.schema import ACCESS_TABLES, ACCUMULATING_TABLES, TABLES
 
 
@@ -134,7 +133,7 @@ def run_checks(
 ) -> int:
     """Run the selected controls on the database ``con`` over every loaded account and store the run there;
     its ``run_id`` (see ``run.run_controls``)."""
-    with _threads_for(con):
+    with one_thread_for_small_data(con):
         return run_controls(
             DuckDBEngine(con),
             con,
@@ -147,29 +146,6 @@ def run_checks(
             progress=progress,
             on_total=on_total,
         )
-
-
-ROW_GROUP_ROWS = 122_880  # DuckDB's rows per row group: the unit a scan is split into between threads
-
-
-@contextmanager
-def _threads_for(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """One DuckDB thread for the run while no stored table holds more than one row group: no scan can then be
-    split, and the other threads only add their scheduling (on Cloudsplaining's example, 0.84-1.00 CPU-s for the
-    check with one thread against 0.98-1.36 with two). The connection's setting is restored afterwards."""
-    largest = con.execute(
-        "select coalesce(max(estimated_size), 0) from duckdb_tables() "
-        "where schema_name = 'history' and database_name = current_database()"
-    ).fetchone()[0]
-    if largest > ROW_GROUP_ROWS:
-        yield
-        return
-    threads = con.execute("select current_setting('threads')").fetchone()[0]
-    con.execute("set threads = 1")
-    try:
-        yield
-    finally:
-        con.execute(f"set threads = {int(threads)}")
 
 
 def run_accounts(con: duckdb.DuckDBPyConnection) -> list[Account]:
