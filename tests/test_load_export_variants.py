@@ -1,11 +1,14 @@
-"""``iamsql load`` on more ways people save what AWS gives them: every page of ``lookup-events`` saved as one JSON
-array, a ``lookup-events`` output whose ``CloudTrailEvent`` text is broken,
+"""``iamsql load`` on more ways people save what AWS gives them: the credential report's base64 ``Content`` saved
+without decoding it (``--query Content --output text``) or the CLI's whole ``--output text``, every page of
+``lookup-events`` saved as one JSON array, a ``lookup-events`` output whose ``CloudTrailEvent`` text is broken,
 Insights events outside a ``Records`` wrapper, a ``Records`` list whose first entry is no object, digest files
 and zip archives among the logs. Inputs are built from tests/data/real_shapes (written from AWS's documented
 shapes); rows are checked against what the files say."""
 
 from __future__ import annotations
 
+import base64
+import csv
 import gzip
 import io
 import json
@@ -20,9 +23,11 @@ from iamsql.load import load_paths
 from iamsql.store import db
 
 SHAPES = Path(__file__).parent / "data" / "real_shapes"
+REPORT = (SHAPES / "credential-report.csv").read_text()
 LOOKUP = json.loads((SHAPES / "cloudtrail" / "lookup-events.json").read_text())
 INSIGHT = json.loads((SHAPES / "cloudtrail" / "insight.json").read_text())["Records"][0]
 RECORDS = json.loads((SHAPES / "cloudtrail" / "records.json").read_text())["Records"]
+GENERATED = "2024-03-03T04:05:06+00:00"
 
 
 def load(tmp_path: Path, *paths, **options):
@@ -45,6 +50,73 @@ def state(con) -> list:
     return [
         rows(con, "select snapshot_id, account_id from iamsql_snapshot order by 1"),
         [con.execute(f"select count(*) from history.{t}").fetchone()[0] for t in tables],
+    ]
+
+
+# ---- the credential report as base64 text ------------------------------------------------------------------------
+
+B64 = base64.b64encode(REPORT.encode()).decode()
+REPORT_COLUMNS = (
+    "user_name, user_arn, password_enabled, password_status, password_last_used, mfa_active, "
+    "access_key_1_active, access_key_1_last_used_region, cert_1_active, account_id"
+)
+
+
+def _report_rows(con) -> list[tuple]:
+    return rows(con, f"select {REPORT_COLUMNS} from aws_iam_credential_report order by user_name")
+
+
+BASE64_TEXT = {
+    "--query Content --output text": (B64 + "\n", None),
+    "decoded later by hand, wrapped at 76 columns": (base64.encodebytes(REPORT.encode()).decode(), None),
+    "--output text (content, GeneratedTime, ReportFormat)": (f"{B64}\t{GENERATED}\ttext/csv\n", GENERATED),
+    "--output text (content, ReportFormat, GeneratedTime)": (f"{B64}\ttext/csv\t{GENERATED}\r\n", GENERATED),
+}
+
+
+@pytest.mark.parametrize("variant", BASE64_TEXT)
+def test_base64_credential_report_text_loads_as_the_csv(tmp_path, variant):
+    text, generated = BASE64_TEXT[variant]
+    (tmp_path / "csv").mkdir()
+    (tmp_path / "csv" / "report.csv").write_text(REPORT)
+    expected, _ = load(tmp_path / "csv", tmp_path / "csv" / "report.csv")
+    (tmp_path / "report.txt").write_text(text, newline="")
+    con, summary = load(tmp_path, tmp_path / "report.txt")
+    assert _report_rows(con) == _report_rows(expected)
+    assert len(_report_rows(con)) == len(list(csv.DictReader(io.StringIO(REPORT))))
+    assert rows(
+        con, "select distinct strftime(generated_time, '%Y-%m-%dT%H:%M:%S+00:00') from aws_iam_credential_report"
+    ) == [(generated,)]
+    if generated:
+        assert summary.snapshots[0]["as_of"] == generated
+
+
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        (B64[:200] + "%%%%" + B64[204:], "does not decode as base64"),
+        (f"{B64}\tyesterday\ttext/csv\n", "not a timestamp: 'yesterday'"),
+        (B64[:400], "credential report lacks column(s)"),
+    ],
+)
+def test_broken_base64_credential_report_is_one_line_and_changes_nothing(tmp_path, text, reason):
+    con, _ = load(tmp_path, SHAPES / "credential-report.csv")
+    before = state(con)
+    (tmp_path / "report.txt").write_text(text)
+    with pytest.raises(InputError) as caught:
+        load_paths(con, [str(tmp_path / "report.txt")])
+    assert "\n" not in str(caught.value) and "report.txt" in str(caught.value) and reason in str(caught.value)
+    assert state(con) == before
+
+
+def test_base64_of_something_else_is_not_taken_for_a_report(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "notes.txt").write_text(base64.b64encode(b"user name list for the audit, not a report").decode())
+    (folder / "report.csv").write_text(REPORT)
+    _, summary = load(tmp_path, folder)
+    assert [(Path(p).name, reason) for p, reason in summary.skipped] == [
+        ("notes.txt", "not JSON or a credential report CSV")
     ]
 
 

@@ -174,6 +174,8 @@ def parse_file(path: Path) -> Parsed | str:
     if credential_report.is_report_csv(stripped):
         return _guard(path, "credential report CSV", lambda: credential_report.parse_csv(stripped))
     if not stripped.startswith(("{", "[")):
+        if credential_report.is_base64_report(stripped):
+            return _guard(path, "base64 credential report", lambda: credential_report.parse_base64(stripped))
         return placebo.cli_error(stripped) or "not JSON or a credential report CSV"
     try:
         document = json.loads(stripped)
