@@ -1,8 +1,8 @@
 """``iamsql load`` on more ways people save what AWS gives them: the credential report's base64 ``Content`` saved
 without decoding it (``--query Content --output text``) or the CLI's whole ``--output text``, every page of
-``lookup-events`` saved as one JSON array, a ``lookup-events`` output whose ``CloudTrailEvent`` text is broken,
-Insights events outside a ``Records`` wrapper, a ``Records`` list whose first entry is no object, digest files
-and zip archives among the logs. Inputs are built from tests/data/real_shapes (written from AWS's documented
+``lookup-events`` saved as one JSON array or queried for its ``CloudTrailEvent`` strings, a ``lookup-events``
+output whose ``CloudTrailEvent`` text is broken, Insights events outside a ``Records`` wrapper, a ``Records`` list
+whose first entry is no object, digest files and zip archives among the logs. Inputs are built from tests/data/real_shapes (written from AWS's documented
 shapes); rows are checked against what the files say."""
 
 from __future__ import annotations
@@ -147,6 +147,27 @@ def test_lookup_events_pages_saved_as_one_array(tmp_path):
     assert [json.loads(r[3]) for r in rows(con, query)] == [
         json.loads(e["CloudTrailEvent"]) for e in sorted(LOOKUP["Events"], key=lambda e: e["EventId"])
     ]
+
+
+def test_lookup_events_queried_for_the_cloudtrail_event_strings(tmp_path):
+    """``aws cloudtrail lookup-events --query 'Events[].CloudTrailEvent'``: an array of events as JSON text, the
+    same events as the whole output. A first event longer than the sniffed head is judged by its opening keys."""
+    strings = [e["CloudTrailEvent"] for e in LOOKUP["Events"]]
+    long_event = {**json.loads(strings[1]), "eventID": "6f4ab3c1-0000-4000-8000-0000000000ff"}
+    long_event["requestParameters"] = {"policyDocument": "x" * 100_000}
+    (tmp_path / "strings.json").write_text(json.dumps([json.dumps(long_event), *strings], indent=4))
+    con, summary = load(tmp_path, tmp_path / "strings.json")
+    assert [f.format for f in summary.files] == ["cloudtrail-lookup-strings"]
+    got = rows(con, "select event_id, cloudtrail_event from aws_cloudtrail_trail_event order by 1")
+    assert [(r[0], json.loads(r[1])) for r in got] == sorted(
+        (e["eventID"], e) for e in [long_event, *map(json.loads, strings)]
+    )
+    (tmp_path / "words.json").write_text(json.dumps(["ConsoleLogin", "CreateAccessKey"]))
+    with pytest.raises(InputError, match="not a recognised AWS IAM or CloudTrail output"):
+        load_paths(con, [str(tmp_path / "words.json")])
+    (tmp_path / "broken.json").write_text(json.dumps([strings[0], strings[1][:-30]]))
+    with pytest.raises(InputError, match=r"broken\.json: a CloudTrailEvent string is not JSON"):
+        load_paths(con, [str(tmp_path / "broken.json")])
 
 
 def test_an_array_of_records_wrappers_is_not_taken_for_lookup_pages(tmp_path):

@@ -11,6 +11,7 @@ each value is):
 | ``cloudtrail-lookup-events`` | ``aws cloudtrail lookup-events``: ``{"Events":[{"EventId", ..., "CloudTrailEvent": "<json>"}]}`` |
 | ``cloudtrail-lookup-array`` / ``cloudtrail-lookup-lines`` | boto3 ``lookup_events`` items as an array / one per line |
 | ``cloudtrail-lookup-pages`` | a JSON array of ``lookup-events`` pages (every page of a boto3 paginator saved at once) |
+| ``cloudtrail-lookup-strings`` | ``lookup-events --query 'Events[].CloudTrailEvent'``: a JSON array of events as JSON text |
 | ``cloudtrail-eventbridge`` / ``cloudtrail-eventbridge-array`` | EventBridge envelopes (``detail-type: ... via CloudTrail``, event in ``detail``), one or more per file / as an array |
 
 Everything runs inside DuckDB: ``read_json`` (files holding a list of events) and ``read_json_objects`` (the
@@ -58,6 +59,7 @@ FORMATS: dict[str, tuple[str, str]] = {
     "cloudtrail-lookup-array": ("array", "lookup"),
     "cloudtrail-lookup-lines": ("values", "lookup"),
     "cloudtrail-lookup-pages": ("pages", "lookup"),
+    "cloudtrail-lookup-strings": ("array", "text"),
     "cloudtrail-eventbridge": ("values", "eventbridge"),
     "cloudtrail-eventbridge-array": ("array", "eventbridge"),
 }
@@ -88,6 +90,7 @@ _READERS = {
 _PAYLOADS = {
     "event": "raw",
     "lookup": "json(raw->>'CloudTrailEvent')",
+    "text": "json(raw->>'$')",
     "eventbridge": "case when raw->>'detail-type' like '% via CloudTrail' then raw->'detail' end",
 }
 
@@ -286,6 +289,16 @@ def _opening_kind(text: str) -> str | None:
     return "event" if _item_kind(opening) == "event" else None
 
 
+def _text_kind(item: object, text: str) -> str | None:
+    """``_item_kind`` of the event a JSON string holds (the first item of an array of CloudTrailEvent strings)."""
+    if item is _CUT:  # a string longer than the head: judged by the keys it opens with, escaped quotes and all
+        return _opening_kind(text.replace('\\"', '"'))
+    try:
+        return _item_kind(json.loads(item))
+    except (ValueError, RecursionError):
+        return None
+
+
 def is_digest(document: object) -> bool:
     """A CloudTrail digest file (``CloudTrail-Digest/``): the hashes of an hour's log files, no events."""
     return isinstance(document, dict) and {"digestStartTime", "digestEndTime", "logFiles"} <= document.keys()
@@ -311,6 +324,8 @@ def sniff(path: Path, head: bytes) -> str | None:
         if _WRAPPED.match(first):  # pages of lookup-events, each {"Events": [...]}
             return "cloudtrail-lookup-pages" if sniff(path, first.encode()) == "cloudtrail-lookup-events" else None
         item = _first_item(text, 1)
+        if isinstance(item, str) or (item is _CUT and text[1:].lstrip(" \t\r\n").startswith('"')):
+            return "cloudtrail-lookup-strings" if _text_kind(item, text) == "event" else None
         return _ARRAYS.get(_opening_kind(text) if item is _CUT else _item_kind(item))
     if not text.startswith("{"):
         return None
@@ -391,7 +406,7 @@ def _bad_file(batch: Batch, exc: duckdb.Error) -> InputError:
                 probe.execute(f"select max(hash(columns(*))) from ({_extract_sql(one)})").fetchall()
             except duckdb.Error as file_exc:
                 reason = _reason(file_exc, path)
-                if FORMATS[batch.format][1] == "lookup" and "of input" in reason:
+                if FORMATS[batch.format][1] in ("lookup", "text") and "of input" in reason:
                     reason = f"a CloudTrailEvent string is not JSON ({reason})"
                 return InputError(f"{path}: {reason}")
     finally:
@@ -659,6 +674,11 @@ def _positions(sources: set[str], layouts: dict[str, str], wanted: set[str]) -> 
             if payload == "lookup" and isinstance(item, dict):
                 try:
                     event = json.loads(item.get("CloudTrailEvent") or "null")
+                except ValueError:
+                    continue
+            elif payload == "text" and isinstance(item, str):
+                try:
+                    event = json.loads(item)
                 except ValueError:
                     continue
             elif payload == "eventbridge" and isinstance(item, dict):
