@@ -157,6 +157,8 @@ def parse_file(path: Path) -> Parsed | str:
     """The parsed IAM / CloudTrail-configuration content of a file, or the reason it is not one (unrecognised).
     Raises InputError when the file is broken (malformed JSON in a .json file, bad values)."""
     data = _read(path)
+    if data.startswith(b"PK\x03\x04"):
+        return "zip archive (unpack it to load the files in it)"
     utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))  # what Windows PowerShell 5.1's > writes
     try:
         text = data.decode("utf-16" if utf16 else "utf-8-sig")
@@ -172,6 +174,8 @@ def parse_file(path: Path) -> Parsed | str:
     if credential_report.is_report_csv(stripped):
         return _guard(path, "credential report CSV", lambda: credential_report.parse_csv(stripped))
     if not stripped.startswith(("{", "[")):
+        if credential_report.is_base64_report(stripped):
+            return _guard(path, "base64 credential report", lambda: credential_report.parse_base64(stripped))
         return placebo.cli_error(stripped) or "not JSON or a credential report CSV"
     try:
         document = json.loads(stripped)
@@ -192,6 +196,8 @@ def parse_file(path: Path) -> Parsed | str:
         return _recorded_error(document["Error"].get("Code"), path)
     fmt = detect(document)
     if fmt is None:
+        if cloudtrail.is_digest(document):
+            return "CloudTrail digest file (hashes of log files, no events)"
         return "not a recognised AWS IAM or CloudTrail output"
     if command and command.split(":")[-1] != fmt.name.split(":")[-1]:
         return f"recorded call {command} is not one iamsql loads"

@@ -10,6 +10,8 @@ each value is):
 | ``cloudtrail-lines`` | one event per line (NDJSON), or events written one after another |
 | ``cloudtrail-lookup-events`` | ``aws cloudtrail lookup-events``: ``{"Events":[{"EventId", ..., "CloudTrailEvent": "<json>"}]}`` |
 | ``cloudtrail-lookup-array`` / ``cloudtrail-lookup-lines`` | boto3 ``lookup_events`` items as an array / one per line |
+| ``cloudtrail-lookup-pages`` | a JSON array of ``lookup-events`` pages (every page of a boto3 paginator saved at once) |
+| ``cloudtrail-lookup-strings`` | ``lookup-events --query 'Events[].CloudTrailEvent'``: a JSON array of events as JSON text |
 | ``cloudtrail-eventbridge`` / ``cloudtrail-eventbridge-array`` | EventBridge envelopes (``detail-type: ... via CloudTrail``, event in ``detail``), one or more per file / as an array |
 
 Everything runs inside DuckDB: ``read_json`` (files holding a list of events) and ``read_json_objects`` (the
@@ -56,6 +58,8 @@ FORMATS: dict[str, tuple[str, str]] = {
     "cloudtrail-lookup-events": ("events", "lookup"),
     "cloudtrail-lookup-array": ("array", "lookup"),
     "cloudtrail-lookup-lines": ("values", "lookup"),
+    "cloudtrail-lookup-pages": ("pages", "lookup"),
+    "cloudtrail-lookup-strings": ("array", "text"),
     "cloudtrail-eventbridge": ("values", "eventbridge"),
     "cloudtrail-eventbridge-array": ("array", "eventbridge"),
 }
@@ -72,12 +76,13 @@ _READ = "read_json_objects({files}, format='%s', filename=true, maximum_object_s
 # out as SQL NULL and is turned back into JSON null (a rejected record, as any other item that is no object).
 _READ_LIST = (
     "select filename, coalesce(item, 'null') as raw from (select filename, unnest(\"%s\") as item "
-    "from read_json({files}, format='unstructured', records=true, columns={{'%s': 'JSON[]'}}, filename=true, "
+    "from read_json({files}, format='%s', records=true, columns={{'%s': 'JSON[]'}}, filename=true, "
     "maximum_object_size={max}, compression='{compression}'))"
 )
 _READERS = {
-    "records": _READ_LIST % ("Records", "Records"),
-    "events": _READ_LIST % ("Events", "Events"),
+    "records": _READ_LIST % ("Records", "unstructured", "Records"),
+    "events": _READ_LIST % ("Events", "unstructured", "Events"),
+    "pages": _READ_LIST % ("Events", "array", "Events"),
     "array": "select filename, json(json) as raw from " + _READ % "array",
     "values": "select filename, json(json) as raw from " + _READ % "unstructured",
 }
@@ -85,6 +90,7 @@ _READERS = {
 _PAYLOADS = {
     "event": "raw",
     "lookup": "json(raw->>'CloudTrailEvent')",
+    "text": "json(raw->>'$')",
     "eventbridge": "case when raw->>'detail-type' like '% via CloudTrail' then raw->'detail' end",
 }
 
@@ -229,9 +235,10 @@ _EMPTY, _CUT = object(), object()  # first item of a list: the list is empty / t
 
 
 def _is_foreign_record(item: object) -> bool:
-    """A ``Records`` entry from S3/SQS/SNS/DynamoDB/Kinesis notifications, which share the wrapper."""
+    """A ``Records`` entry from S3/SQS/SNS/DynamoDB/Kinesis notifications, which share the wrapper. An entry that is
+    no object at all is CloudTrail's to reject (counted with its reason), not a reason to skip the file."""
     if not isinstance(item, dict):
-        return True
+        return False
     source = item.get("eventSource", item.get("EventSource"))
     return isinstance(source, str) and source.startswith("aws:")
 
@@ -244,9 +251,10 @@ def _item_kind(item: object) -> str | None:
         return "lookup"
     if str(item.get("detail-type", "")).endswith("via CloudTrail") and isinstance(item.get("detail"), dict):
         return "eventbridge"
-    if ("eventSource" in item or "eventName" in item) and len(_EVENT_KEYS & item.keys()) >= 3:
-        if not _is_foreign_record(item):
-            return "event"
+    # Insight events (CloudTrail-Insight/) carry their event source and name inside insightDetails.
+    named = "eventSource" in item or "eventName" in item or "insightDetails" in item
+    if named and len(_EVENT_KEYS & item.keys()) >= 3 and not _is_foreign_record(item):
+        return "event"
     return None
 
 
@@ -281,6 +289,21 @@ def _opening_kind(text: str) -> str | None:
     return "event" if _item_kind(opening) == "event" else None
 
 
+def _text_kind(item: object, text: str) -> str | None:
+    """``_item_kind`` of the event a JSON string holds (the first item of an array of CloudTrailEvent strings)."""
+    if item is _CUT:  # a string longer than the head: judged by the keys it opens with, escaped quotes and all
+        return _opening_kind(text.replace('\\"', '"'))
+    try:
+        return _item_kind(json.loads(item))
+    except (ValueError, RecursionError):
+        return None
+
+
+def is_digest(document: object) -> bool:
+    """A CloudTrail digest file (``CloudTrail-Digest/``): the hashes of an hour's log files, no events."""
+    return isinstance(document, dict) and {"digestStartTime", "digestEndTime", "logFiles"} <= document.keys()
+
+
 def sniff(path: Path, head: bytes) -> str | None:
     """The CloudTrail format of a file from the first bytes of its (decompressed) content, or None.
 
@@ -297,7 +320,12 @@ def sniff(path: Path, head: bytes) -> str | None:
         # An empty list is what lookup-events prints for a time window without events.
         return "cloudtrail-lookup-events" if item is _EMPTY or _item_kind(item) == "lookup" else None
     if text.startswith("["):
+        first = text[1:].lstrip(" \t\r\n")
+        if _WRAPPED.match(first):  # pages of lookup-events, each {"Events": [...]}
+            return "cloudtrail-lookup-pages" if sniff(path, first.encode()) == "cloudtrail-lookup-events" else None
         item = _first_item(text, 1)
+        if isinstance(item, str) or (item is _CUT and text[1:].lstrip(" \t\r\n").startswith('"')):
+            return "cloudtrail-lookup-strings" if _text_kind(item, text) == "event" else None
         return _ARRAYS.get(_opening_kind(text) if item is _CUT else _item_kind(item))
     if not text.startswith("{"):
         return None
@@ -351,7 +379,7 @@ def _batches(files: list[tuple[Path, str]]) -> list[Batch]:
             batch.paths.append(path)
             total += size
             # A Records/Events file is one JSON value; in the other layouts a value is one event (< 1 MiB).
-            if FORMATS[fmt][0] in ("records", "events"):
+            if FORMATS[fmt][0] in ("records", "events", "pages"):
                 batch.max_object = min(max(batch.max_object, size + (1 << 20)), MAX_OBJECT_BYTES)
         batches.append(batch)
     return batches
@@ -374,9 +402,13 @@ def _bad_file(batch: Batch, exc: duckdb.Error) -> InputError:
         for path in batch.paths:
             try:
                 one = Batch(batch.format, batch.gzip, [path], batch.max_object)
-                probe.execute(f"select count(*) from ({_extract_sql(one)})").fetchall()
+                # Every column is computed (a count alone would skip parsing a lookup item's CloudTrailEvent).
+                probe.execute(f"select max(hash(columns(*))) from ({_extract_sql(one)})").fetchall()
             except duckdb.Error as file_exc:
-                return InputError(f"{path}: {_reason(file_exc, path)}")
+                reason = _reason(file_exc, path)
+                if FORMATS[batch.format][1] in ("lookup", "text") and "of input" in reason:
+                    reason = f"a CloudTrailEvent string is not JSON ({reason})"
+                return InputError(f"{path}: {reason}")
     finally:
         probe.close()
     return InputError(f"cannot read CloudTrail files in {batch.paths[0].parent}: {str(exc).strip().splitlines()[0]}")
@@ -624,6 +656,8 @@ def _positions(sources: set[str], layouts: dict[str, str], wanted: set[str]) -> 
                 items = json.loads(text).get("Records" if layout == "records" else "Events") or []
             elif layout == "array":
                 items = json.loads(text)
+            elif layout == "pages":
+                items = [item for page in json.loads(text) for item in page.get("Events") or []]
             else:
                 items, decoder, pos = [], json.JSONDecoder(), 0
                 while True:
@@ -640,6 +674,11 @@ def _positions(sources: set[str], layouts: dict[str, str], wanted: set[str]) -> 
             if payload == "lookup" and isinstance(item, dict):
                 try:
                     event = json.loads(item.get("CloudTrailEvent") or "null")
+                except ValueError:
+                    continue
+            elif payload == "text" and isinstance(item, str):
+                try:
+                    event = json.loads(item)
                 except ValueError:
                     continue
             elif payload == "eventbridge" and isinstance(item, dict):

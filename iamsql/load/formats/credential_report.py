@@ -54,13 +54,51 @@ def parse_json(doc: dict, path: Path) -> Parsed:
         return parsed
     if is_report_csv(content):
         return parse_csv_text(content, generated, "iam:get-credential-report (plain Content)")
-    try:  # the CLI writes base64 on one line; a copy through other tools may wrap it
-        text = base64.b64decode("".join(content.split()), validate=True).decode("utf-8")
+    try:
+        text = _base64_text(content)
     except (binascii.Error, UnicodeDecodeError):
         raise ValueError("credential report Content is neither CSV text nor base64") from None
     if not is_report_csv(text):
         raise ValueError("credential report Content does not decode to a credential report CSV")
     return parse_csv_text(text, generated, "iam:get-credential-report (base64 Content)")
+
+
+def _base64_text(content: str) -> str:
+    """Base64 as the CLI writes it, on one line; a copy through other tools may wrap it. Raises binascii.Error or
+    UnicodeDecodeError."""
+    return base64.b64decode("".join(content.split()), validate=True).decode("utf-8")
+
+
+def is_base64_report(text: str) -> bool:
+    """True when the text starts as the base64 of a credential report CSV: the ``Content`` alone (``aws iam
+    get-credential-report --query Content --output text`` saved without decoding it), or the CLI's whole text
+    output (``--output text``: the content, then ``GeneratedTime`` and ``ReportFormat``)."""
+    head = text.split(None, 1)[0][:80] if text.strip() else ""
+    head = head[: len(head) - len(head) % 4]
+    try:
+        decoded = base64.b64decode(head, validate=True).decode("utf-8", errors="ignore")
+    except (binascii.Error, ValueError):
+        return False
+    return decoded.lower().startswith("user,arn,user_creation_time")
+
+
+def parse_base64(text: str) -> Parsed:
+    """A file holding the base64 ``Content`` (see ``is_base64_report``). Raises ValueError."""
+    words = text.split()
+    generated, fmt = None, "iam:credential-report-csv (base64)"
+    others = [w for w in words[1:] if w != "text/csv"]
+    if len(others) < len(words) - 1 or (len(others) == 1 and not _is_base64_word(others[0])):
+        generated = normalize.timestamp(others[0]) if others else None  # ValueError: a word that is neither
+        words, fmt = words[:1], "iam:get-credential-report (text output)"
+    try:
+        csv_text = _base64_text("".join(words))
+    except (binascii.Error, UnicodeDecodeError):
+        raise ValueError("starts as a base64 credential report but does not decode as base64 UTF-8 text") from None
+    return parse_csv_text(csv_text, generated, fmt)
+
+
+def _is_base64_word(word: str) -> bool:
+    return all(c.isascii() and (c.isalnum() or c in "+/=") for c in word)
 
 
 def parse_csv(text: str) -> Parsed:
