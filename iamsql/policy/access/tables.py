@@ -731,8 +731,7 @@ def _assume_rows(
 def policy_subjects(account: AccountModel) -> list[tuple[str, str, list[AttachedPolicy]]]:
     """What ``iam_policy_access`` asks about, as (resource, policy kind, policies): each managed policy, each
     principal's inline policies together and each Identity Center permission set's inline policy. Listed without
-    parsing a document: those of a managed policy or inline policies that the engine cannot read are left out when
-    the subject is asked (``subject_rows``)."""
+    parsing a document: one the engine cannot read is asked as unknown (``subject_rows``)."""
     subjects: list[tuple[str, str, list[AttachedPolicy]]] = []
     for policy in account.managed.values():
         if policy.attached.content is not None:
@@ -750,13 +749,10 @@ def policy_subjects(account: AccountModel) -> list[tuple[str, str, list[Attached
 def subject_rows(
     asker: Asker, subject: tuple[str, str, list[AttachedPolicy]], questions: tuple[Question, ...]
 ) -> list[tuple]:
-    """The ``iam_policy_access`` rows of one subject of ``policy_subjects``, asked on their own; the documents of a
-    managed policy or of inline policies that the engine cannot read are left out (a permission set's is asked)."""
+    """The ``iam_policy_access`` rows of one subject of ``policy_subjects``, asked on their own. A document the
+    engine cannot read is asked as unknown, like one not loaded: the answer is ``Unknown`` unless the readable
+    documents already allow, never a denial it might not hold."""
     resource, kind, policies = subject
-    if kind != "permission_set_inline":
-        policies = [a for a in policies if a.policy is not None]
-        if not policies:
-            return []
     return [
         (asker.account.account_id, resource, kind, question.id, decision, conditions, keys)
         for question, decision, conditions, keys in policy_answers(asker, policies, questions)
