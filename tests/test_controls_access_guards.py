@@ -31,7 +31,16 @@ POLICY_CONTROLS = [
     "iam_policy_no_assume_role_star",
     "iam_policy_no_kms_decrypt_star",
 ]
-CONTROLS = [PRIVESC, NHI_ADMIN, *POLICY_CONTROLS]
+# the trust controls that read iam_role_trust_access, with the trusts of the unreadable roles they judge
+TRUST_CONTROLS = {
+    "iam_role_trust_no_wildcard_principal": ["trust-unreadable-star"],
+    "nhi_role_trust_broad": ["trust-unreadable-star", "trust-unreadable-account"],
+    "iam_role_external_admin_or_readonly": ["trust-unreadable-star", "trust-unreadable-account"],
+    "iam_role_long_session_external": ["trust-unreadable-star", "trust-unreadable-account", "trust-unreadable-oidc"],
+    "iam_role_cross_account_trust_has_external_id": ["trust-unreadable-account"],
+    "iam_role_oidc_trust_has_sub_condition": ["trust-unreadable-oidc"],
+}
+CONTROLS = [PRIVESC, NHI_ADMIN, *POLICY_CONTROLS, *TRUST_CONTROLS]
 ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
 
 
@@ -167,7 +176,21 @@ USERS = [
     user("named-in-trust", allow("s3:GetObject", "arn:aws:s3:::bucket/*")),
     user("not-named", allow("s3:GetObject", "arn:aws:s3:::bucket/*")),
 ]
+# trust policies the engine cannot read (an operator IAM does not have): who they admit is not known
+UNREADABLE_CONDITION = {"StringEqualsAnyCase": {"aws:PrincipalOrgID": "o-mine123"}}
 ROLES = [
+    role("trust-unreadable-star", trusts("*", Condition=UNREADABLE_CONDITION), attached=[ADMIN]),
+    role("trust-unreadable-account", trusts({"AWS": "444455556666"}, Condition=UNREADABLE_CONDITION), attached=[ADMIN]),
+    role(
+        "trust-unreadable-oidc",
+        {
+            "Effect": "Allow",
+            "Principal": {"Federated": arn("oidc-provider", "token.actions.githubusercontent.com")},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {"StringLikeAnyCase": {"token.actions.githubusercontent.com:sub": "repo:*"}},
+        },
+        attached=[ADMIN],
+    ),
     role(
         "admin-ops-only",
         trusts({"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, Condition={"StringEquals": {"aws:PrincipalTag/team": "ops"}}),
@@ -305,3 +328,11 @@ def test_assuming_an_administrator_role_follows_its_trust(results, name, role_na
 def test_a_trust_naming_a_role_arn_does_not_bypass_its_boundary(results, name, expected):
     found = row(results, PRIVESC, arn("role", name))
     assert (f"AssumeRole {arn('role', 'admin-from-worker')}" in paths(found)) is expected, found["reason"]
+
+
+@pytest.mark.parametrize(
+    "control, name", [(control, name) for control, names in TRUST_CONTROLS.items() for name in names]
+)
+def test_a_trust_policy_the_engine_cannot_read_is_skipped(results, control, name):
+    found = row(results, control, arn("role", name))
+    assert found["status"] == "skip" and "cannot read" in found["reason"], (found["status"], found["reason"])

@@ -788,7 +788,7 @@ def policy_answers(
 
 def trusting_roles(account: AccountModel) -> list[Principal]:
     """The roles ``iam_role_trust_access`` may have rows for: those whose trust policy is loaded (listed without
-    parsing it; one the engine cannot read has no rows, ``role_trust_rows``)."""
+    parsing it; one the engine cannot read has ``Unknown`` rows, ``role_trust_rows``)."""
     return [
         role
         for role in account.principals
@@ -800,10 +800,9 @@ def trusting_roles(account: AccountModel) -> list[Principal]:
 
 
 def role_trust_rows(account: AccountModel, role: Principal, rails: Guardrails | None = None) -> list[tuple]:
-    """The ``iam_role_trust_access`` rows of one role of ``trusting_roles``; none when its trust policy is not
-    readable."""
-    if role.trust.policy is None:
-        return []
+    """The ``iam_role_trust_access`` rows of one role of ``trusting_roles``. A trust policy the engine cannot read
+    still names its principals: each gets a row with decision ``Unknown``, so the trust controls skip the role
+    instead of passing it as trusting nobody."""
     rows = []
     for answer in trust_answers(role.arn, account, role.trust.policy, role.trust.document, rails):
         entry = answer.entry
@@ -836,7 +835,13 @@ def trust_rows(account: AccountModel, rails: Guardrails | None = None) -> list[t
 def trust_answers(
     role_arn: str, account: AccountModel, policy, document: dict, rails: Guardrails | None = None
 ) -> list[trust_analysis.TrustAnswer]:
-    """The engine's answer for each principal a role's trust policy names."""
+    """The engine's answer for each principal a role's trust policy names; ``Unknown`` for each when the engine
+    cannot read the policy (``policy`` None)."""
+    if policy is None:
+        return [
+            trust_analysis.TrustAnswer(entry, "Unknown", [], [], False, False)
+            for entry in trust_analysis.entries(document, account.partition, account.account_id)
+        ]
     return [
         trust_analysis.ask(role_arn, account.account_id, policy, entry, rails)
         for entry in trust_analysis.entries(document, account.partition, account.account_id)
