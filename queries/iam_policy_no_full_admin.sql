@@ -6,6 +6,7 @@ description: >-
   an action of a service that does not exist and a set of high-value actions, each on a resource of its kind,
   must all be allowed). Allow, NotAction, NotResource, wildcards and Deny statements count as IAM counts them; a
   condition on the Allow does not make the policy pass (it narrows when, not what).
+  A policy whose document the policy engine cannot read is skipped, never passed.
 severity: critical
 resource_type: AWS::IAM::Policy
 rationale: >-
@@ -20,6 +21,7 @@ select
   case
     when not p.document_known then 'skip'
     when a.decision in ('Allowed', 'AllowedIf') then 'alarm'
+    when a.decision = 'Unknown' then 'skip'
     else 'ok'
   end as status,
   p.label || case
@@ -27,6 +29,7 @@ select
     when a.decision = 'Allowed' then ' allows every action on every resource; replace it with least-privilege permissions.'
     when a.decision = 'AllowedIf' then ' allows every action on every resource when its conditions hold ('
       || coalesce(a.condition_keys, 'a Deny''s conditions') || '); replace it with least-privilege permissions.'
+    when a.decision = 'Unknown' then ' could not be judged: the policy engine cannot read its document.'
     else ' does not allow every action on every resource.'
   end as reason,
   p.account_id,

@@ -7,6 +7,7 @@ description: >-
   names). Resource "*", key/* and wildcards in actions (kms:*, kms:De*, NotAction) count as IAM counts them. An
   Allow that holds only under a condition (kms:ViaService, kms:EncryptionContext...) passes, with the condition
   keys in the reason.
+  A policy whose document the policy engine cannot read is skipped, never passed.
 severity: medium
 resource_type: AWS::IAM::Policy
 rationale: >-
@@ -20,7 +21,8 @@ with verdict as (
   select resource, account_id,
     string_agg(case question when 'kms_decrypt_any_key' then 'kms:Decrypt' else 'kms:ReEncryptFrom' end, ' and '
       order by question) filter (where decision = 'Allowed' or (decision = 'AllowedIf' and conditions is null)) as open_actions,
-    string_agg(condition_keys, ', ') filter (where decision = 'AllowedIf' and conditions is not null) as keys
+    string_agg(condition_keys, ', ') filter (where decision = 'AllowedIf' and conditions is not null) as keys,
+    bool_or(decision = 'Unknown') as unknown
   from iam_policy_access
   where question in ('kms_decrypt_any_key', 'kms_reencrypt_from_any_key')
   group by resource, account_id
@@ -30,11 +32,13 @@ select
   case
     when not p.document_known then 'skip'
     when v.open_actions is not null then 'alarm'
+    when v.unknown then 'skip'
     else 'ok'
   end as status,
   p.label || case
     when not p.document_known then ' was loaded without its policy document; load get-account-authorization-details to evaluate it.'
     when v.open_actions is not null then ' allows ' || v.open_actions || ' on every KMS key; list the keys it needs.'
+    when v.unknown then ' could not be judged: the policy engine cannot read its document.'
     when v.keys is not null then ' allows KMS decryption on every key only when its conditions hold (' || v.keys || ').'
     else ' does not allow kms:Decrypt or kms:ReEncryptFrom on every key.'
   end as reason,

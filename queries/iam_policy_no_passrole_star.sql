@@ -6,6 +6,7 @@ description: >-
   the account that no statement names). Wildcards in actions (iam:PassRole's prefix with * or ?, NotAction) and in
   resources (arn:aws:*:*:*:*, role/*) count as IAM counts them. An Allow that holds only under a condition passes,
   with the condition keys in the reason; an Allow that only a conditional Deny limits does not.
+  A policy whose document the policy engine cannot read is skipped, never passed.
 severity: high
 resource_type: AWS::IAM::Policy
 rationale: >-
@@ -19,6 +20,7 @@ select
   case
     when not p.document_known then 'skip'
     when a.decision = 'Allowed' or (a.decision = 'AllowedIf' and a.conditions is null) then 'alarm'
+    when a.decision = 'Unknown' then 'skip'
     else 'ok'
   end as status,
   p.label || case
@@ -26,6 +28,7 @@ select
     when a.decision = 'Allowed' then ' allows iam:PassRole on every role without conditions; restrict it to named roles.'
     when a.decision = 'AllowedIf' and a.conditions is null then ' allows iam:PassRole on every role unless a conditional Deny applies; restrict it to named roles.'
     when a.decision = 'AllowedIf' then ' allows iam:PassRole on every role only when its conditions hold (' || a.condition_keys || ').'
+    when a.decision = 'Unknown' then ' could not be judged: the policy engine cannot read its document.'
     else ' does not allow iam:PassRole on every role.'
   end as reason,
   p.account_id,

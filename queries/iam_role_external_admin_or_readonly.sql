@@ -20,6 +20,8 @@ with outside as (
   from iam_role_trust_access
   where external and decision in ('Allowed', 'AllowedIf')
   group by role_arn, account_id
+), unknown as (
+  select distinct role_arn, account_id from iam_role_trust_access where external and decision = 'Unknown'
 ), broad as (
   select r.arn, string_agg(split_part(p, '/', -1), ' and ' order by p) as policies
   from aws_iam_role as r, jsonb_array_elements_text(r.attached_policy_arns) as p
@@ -32,6 +34,7 @@ select
     when r.assume_role_policy_std is null then 'skip'
     when o.role_arn is not null and b.policies is not null then 'alarm'
     when o.role_arn is not null and r.attached_policy_arns is null then 'skip'
+    when u.role_arn is not null and (b.policies is not null or r.attached_policy_arns is null) then 'skip'
     else 'ok'
   end as status,
   'Role ' || r.name || case
@@ -43,6 +46,8 @@ select
     when o.role_arn is not null and r.attached_policy_arns is null then
       ' may be assumed by ' || o.trusted || ' but was loaded without its attached policies (list-roles); '
       || 'load get-account-authorization-details to evaluate it.'
+    when u.role_arn is not null and (b.policies is not null or r.attached_policy_arns is null) then
+      ' has a trust policy the engine cannot read.'
     when o.role_arn is not null then ' may be assumed by ' || o.trusted || ' and has neither AdministratorAccess nor ReadOnlyAccess.'
     else ' may not be assumed from outside its account.'
   end as reason,
@@ -50,4 +55,5 @@ select
   'global' as region
 from aws_iam_role as r
   left join outside as o on o.role_arn = r.arn and o.account_id = r.account_id
+  left join unknown as u on u.role_arn = r.arn and u.account_id = r.account_id
   left join broad as b on b.arn = r.arn

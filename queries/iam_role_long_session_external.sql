@@ -17,9 +17,11 @@ parameters:
   max_session_seconds: 3600
 */
 with outside as (
-  select role_arn, account_id, string_agg(distinct trusted, ', ') as trusted
+  select role_arn, account_id,
+    string_agg(distinct trusted, ', ') filter (where decision in ('Allowed', 'AllowedIf')) as trusted,
+    bool_or(decision = 'Unknown') as unknown
   from iam_role_trust_access
-  where decision in ('Allowed', 'AllowedIf')
+  where decision in ('Allowed', 'AllowedIf', 'Unknown')
     and ((external and not (trusted_kind = 'principal' and trusted like 'arn:%:iam::%:role/%'))
       or trusted_kind in ('saml', 'oidc'))
   group by role_arn, account_id
@@ -28,20 +30,25 @@ select
   r.arn as resource,
   case
     when r.assume_role_policy_std is null then 'skip'
-    when r.max_session_duration is null and o.role_arn is not null then 'skip'
-    when r.max_session_duration > :max_session_seconds and o.role_arn is not null then 'alarm'
+    when r.max_session_duration is null and o.trusted is not null then 'skip'
+    when r.max_session_duration > :max_session_seconds and o.trusted is not null then 'alarm'
+    when o.unknown and coalesce(r.max_session_duration > :max_session_seconds, true) then 'skip'
     else 'ok'
   end as status,
   'Role ' || r.name || case
     when r.assume_role_policy_std is null then
       ' was loaded without its trust policy; load get-account-authorization-details or list-roles to evaluate it.'
-    when r.max_session_duration is null and o.role_arn is not null then
+    when r.max_session_duration is null and o.trusted is not null then
       ' may be assumed by ' || o.trusted || ' but its maximum session duration was not loaded.'
-    when r.max_session_duration > :max_session_seconds and o.role_arn is not null then
+    when r.max_session_duration > :max_session_seconds and o.trusted is not null then
       ' gives sessions of up to ' || r.max_session_duration || ' seconds to ' || o.trusted
       || ' (limit ' || :max_session_seconds || '); shorten it.'
-    when o.role_arn is not null then
+    when o.trusted is not null then
       ' may be assumed by ' || o.trusted || ' for at most ' || r.max_session_duration || ' seconds.'
+    when o.unknown and coalesce(r.max_session_duration > :max_session_seconds, true) then
+      ' has a trust policy the engine cannot read.'
+    when o.unknown then
+      ' has a trust policy the engine cannot read, and sessions of at most ' || r.max_session_duration || ' seconds.'
     else ' may not be assumed by another account or a federated identity.'
   end as reason,
   r.account_id,

@@ -22,13 +22,18 @@ with broad as (
   where trusted_kind in ('account', 'anyone') and decision in ('Allowed', 'AllowedIf')
     and not names_caller and not requires_external_id
   group by role_arn, account_id
+), unknown as (
+  select distinct role_arn, account_id from iam_role_trust_access
+  where trusted_kind in ('account', 'anyone') and decision = 'Unknown'
 )
 select
   p.principal_arn as resource,
-  case when r.assume_role_policy_std is null then 'skip' when b.role_arn is null then 'ok' else 'alarm' end as status,
+  case when r.assume_role_policy_std is null then 'skip' when b.role_arn is not null then 'alarm'
+    when u.role_arn is not null then 'skip' else 'ok' end as status,
   case
     when r.assume_role_policy_std is null then 'The workload role ' || p.name ||
       ' was loaded without its trust policy; load get-account-authorization-details or list-roles to evaluate it.'
+    when b.role_arn is null and u.role_arn is not null then 'The workload role ' || p.name || ' has a trust policy the engine cannot read.'
     when b.role_arn is null then 'The workload role ' || p.name || ' trusts no whole account without a condition naming the caller.'
     else 'The workload role ' || p.name || ' (' || p.nhi_reason || ') can be assumed by any principal of '
       || b.trusted || ' without a condition naming the caller; trust specific role ARNs or add conditions.'
@@ -38,4 +43,5 @@ select
 from iam_principal as p
   join aws_iam_role as r on r.arn = p.principal_arn and r.account_id = p.account_id
   left join broad as b on b.role_arn = p.principal_arn and b.account_id = p.account_id
+  left join unknown as u on u.role_arn = p.principal_arn and u.account_id = p.account_id
 where p.is_nhi and p.principal_type = 'role' and p.nhi_rule <> 'service_linked_role'

@@ -192,12 +192,23 @@ def _date(compare):
     return test
 
 
-def _compile_bool(text, _variables):
-    return text.lower()
+def _compile_bool(text, variables):
+    # Bool takes policy variables (IAM User Guide, "Condition operators", Boolean condition operators).
+    return (parse_template(text) if variables else None) or text.lower()
 
 
-def _bool(value, compiled, _context):
+def _bool(value, compiled, context):
+    if isinstance(compiled, Template):
+        compiled = compiled.to_string(context)
+        if compiled is None:
+            return False
+        compiled = compiled.lower()
     return value == compiled
+
+
+def _compile_null(text, _variables):
+    # Null takes no policy variables (IAM User Guide, "Condition operators", Null check).
+    return text.lower()
 
 
 def _compile_binary(text, _variables):
@@ -269,7 +280,7 @@ _OPERATORS = {
     "arnlike": _Operator(_compile_arn, _arn_like),
     "arnnotequals": _Operator(_compile_arn, _arn_like, True),
     "arnnotlike": _Operator(_compile_arn, _arn_like, True),
-    "null": _Operator(_compile_bool, _bool),
+    "null": _Operator(_compile_null, _bool),
 }
 
 

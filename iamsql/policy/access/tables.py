@@ -731,8 +731,7 @@ def _assume_rows(
 def policy_subjects(account: AccountModel) -> list[tuple[str, str, list[AttachedPolicy]]]:
     """What ``iam_policy_access`` asks about, as (resource, policy kind, policies): each managed policy, each
     principal's inline policies together and each Identity Center permission set's inline policy. Listed without
-    parsing a document: those of a managed policy or inline policies that the engine cannot read are left out when
-    the subject is asked (``subject_rows``)."""
+    parsing a document: one the engine cannot read is asked as unknown (``subject_rows``)."""
     subjects: list[tuple[str, str, list[AttachedPolicy]]] = []
     for policy in account.managed.values():
         if policy.attached.content is not None:
@@ -750,13 +749,10 @@ def policy_subjects(account: AccountModel) -> list[tuple[str, str, list[Attached
 def subject_rows(
     asker: Asker, subject: tuple[str, str, list[AttachedPolicy]], questions: tuple[Question, ...]
 ) -> list[tuple]:
-    """The ``iam_policy_access`` rows of one subject of ``policy_subjects``, asked on their own; the documents of a
-    managed policy or of inline policies that the engine cannot read are left out (a permission set's is asked)."""
+    """The ``iam_policy_access`` rows of one subject of ``policy_subjects``, asked on their own. A document the
+    engine cannot read is asked as unknown, like one not loaded: the answer is ``Unknown`` unless the readable
+    documents already allow, never a denial it might not hold."""
     resource, kind, policies = subject
-    if kind != "permission_set_inline":
-        policies = [a for a in policies if a.policy is not None]
-        if not policies:
-            return []
     return [
         (asker.account.account_id, resource, kind, question.id, decision, conditions, keys)
         for question, decision, conditions, keys in policy_answers(asker, policies, questions)
@@ -792,7 +788,7 @@ def policy_answers(
 
 def trusting_roles(account: AccountModel) -> list[Principal]:
     """The roles ``iam_role_trust_access`` may have rows for: those whose trust policy is loaded (listed without
-    parsing it; one the engine cannot read has no rows, ``role_trust_rows``)."""
+    parsing it; one the engine cannot read has ``Unknown`` rows, ``role_trust_rows``)."""
     return [
         role
         for role in account.principals
@@ -804,10 +800,9 @@ def trusting_roles(account: AccountModel) -> list[Principal]:
 
 
 def role_trust_rows(account: AccountModel, role: Principal, rails: Guardrails | None = None) -> list[tuple]:
-    """The ``iam_role_trust_access`` rows of one role of ``trusting_roles``; none when its trust policy is not
-    readable."""
-    if role.trust.policy is None:
-        return []
+    """The ``iam_role_trust_access`` rows of one role of ``trusting_roles``. A trust policy the engine cannot read
+    still names its principals: each gets a row with decision ``Unknown``, so the trust controls skip the role
+    instead of passing it as trusting nobody."""
     rows = []
     for answer in trust_answers(role.arn, account, role.trust.policy, role.trust.document, rails):
         entry = answer.entry
@@ -840,7 +835,13 @@ def trust_rows(account: AccountModel, rails: Guardrails | None = None) -> list[t
 def trust_answers(
     role_arn: str, account: AccountModel, policy, document: dict, rails: Guardrails | None = None
 ) -> list[trust_analysis.TrustAnswer]:
-    """The engine's answer for each principal a role's trust policy names."""
+    """The engine's answer for each principal a role's trust policy names; ``Unknown`` for each when the engine
+    cannot read the policy (``policy`` None)."""
+    if policy is None:
+        return [
+            trust_analysis.TrustAnswer(entry, "Unknown", [], [], False, False)
+            for entry in trust_analysis.entries(document, account.partition, account.account_id)
+        ]
     return [
         trust_analysis.ask(role_arn, account.account_id, policy, entry, rails)
         for entry in trust_analysis.entries(document, account.partition, account.account_id)
