@@ -221,6 +221,8 @@ def _compile_statement(index: int, statement, variables: bool) -> Statement:
     actions, not_action = _pick(statement, "Action", "NotAction", required=True)
     resources, not_resource = _pick(statement, "Resource", "NotResource", required=False)
     principal, not_principal = _pick(statement, "Principal", "NotPrincipal", required=False)
+    if not_principal and effect == "Allow":  # IAM User Guide, "AWS JSON policy elements: NotPrincipal"
+        raise PolicyError(f'statement {index}: NotPrincipal is only supported with "Effect": "Deny", not "Allow"')
     sid = statement.get("Sid")
     return Statement(
         index=index,
