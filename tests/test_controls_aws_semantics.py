@@ -1,0 +1,81 @@
+"""Controls against what AWS documents, one scenario per documented rule a control got wrong before.
+
+Each test builds the smallest account that shows the rule, the way tests/test_controls_iam.py and
+tests/test_controls_cloudtrail.py build theirs, and names the AWS statement it checks.
+"""
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from iamsql import controls
+from iamsql.store import db
+
+from .cloudtrail_events import load_accounts
+
+AS_OF = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
+
+
+def run(tmp_path, accounts: dict, control_ids: list[str], params=None) -> dict[tuple[str, str], dict]:
+    """(control_id, resource) -> result row of the controls on a new database holding ``accounts``."""
+    con = db.connect(tmp_path / "semantics.duckdb")
+    load_accounts(con, accounts, AS_OF)
+    rows = controls.results(con, controls.run_checks(con, controls=control_ids, params=params))
+    con.close()
+    assert [r for r in rows if r["status"] == "error"] == []
+    keys = [(r["control_id"], r["account_id"], r["resource"]) for r in rows]
+    assert len(keys) == len(set(keys)), keys
+    return {(r["control_id"], r["resource"]): r for r in rows}
+
+
+# --------------------------------------------------------------------------------------------------------------
+# CloudTrail: a trail that excludes management event sources does not record every management event.
+# EventSelector.ExcludeManagementEventSources (CloudTrail API reference): "An optional list of service event
+# sources from which you do not want management events to be logged on your trail ... kms.amazonaws.com or
+# rdsdata.amazonaws.com". AWS Config's multi-region-cloudtrail-enabled: "The rule is NON_COMPLIANT if the
+# ExcludeManagementEventSources field is not empty or if AWS CloudTrail is configured to exclude management
+# events such as AWS KMS events or Amazon RDS Data API events." A trail logs an event that matches any of its
+# selectors, so an exclusion only matters when no other selector brings the events back.
+# --------------------------------------------------------------------------------------------------------------
+
+X1, X2, X3, X4 = "810000000001", "810000000002", "810000000003", "810000000004"
+
+
+def trail(account, name, **values):
+    return {"name": name, "arn": f"arn:aws:cloudtrail:us-east-1:{account}:trail/{name}", "home_region": "us-east-1",
+            "region": "us-east-1", "account_id": account, "partition": "aws", "is_multi_region_trail": True,
+            "is_logging": True, "log_file_validation_enabled": True, "has_custom_event_selectors": True, **values}
+
+
+NO_KMS = [{"ReadWriteType": "All", "IncludeManagementEvents": True, "ExcludeManagementEventSources": ["kms.amazonaws.com"]}]
+NO_KMS_ADVANCED = [{"Name": "management without KMS", "FieldSelectors": [
+    {"Field": "eventCategory", "Equals": ["Management"]},
+    {"Field": "eventSource", "NotEquals": ["kms.amazonaws.com", "rdsdata.amazonaws.com"]}]}]
+# a second selector with no exclusion brings the KMS events back: the trail records them all
+BACK = [*NO_KMS, {"ReadWriteType": "All", "IncludeManagementEvents": True, "ExcludeManagementEventSources": []}]
+# the exclusion applies to the write events only: reads are complete, KMS writes are missing
+WRITES_WITHOUT_KMS = [{"ReadWriteType": "ReadOnly", "IncludeManagementEvents": True},
+                      {"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True,
+                       "ExcludeManagementEventSources": ["kms.amazonaws.com"]}]
+EXCLUSION_TRAILS = {
+    X1: {"aws_cloudtrail_trail": [trail(X1, "no-kms", event_selectors=NO_KMS)]},
+    X2: {"aws_cloudtrail_trail": [trail(X2, "no-kms-advanced", advanced_event_selectors=NO_KMS_ADVANCED)]},
+    X3: {"aws_cloudtrail_trail": [trail(X3, "kms-back", event_selectors=BACK)]},
+    X4: {"aws_cloudtrail_trail": [trail(X4, "writes-no-kms", event_selectors=WRITES_WITHOUT_KMS)]},
+}
+
+
+def test_trail_excluding_management_event_sources_does_not_record_all_management_events(tmp_path):
+    ids = ["cloudtrail_management_events_read_write", "cloudtrail_multi_region_trail_enabled"]
+    found = run(tmp_path, EXCLUSION_TRAILS, ids)
+    for account, name, status in [(X1, "no-kms", "alarm"), (X2, "no-kms-advanced", "alarm"), (X3, "kms-back", "ok"),
+                                  (X4, "writes-no-kms", "alarm")]:
+        row = found[("cloudtrail_management_events_read_write", f"arn:aws:cloudtrail:us-east-1:{account}:trail/{name}")]
+        assert row["status"] == status, row["reason"]
+        account_row = found[("cloudtrail_multi_region_trail_enabled", f"arn:aws:::{account}")]
+        assert account_row["status"] == status, account_row["reason"]
+        if status == "alarm":
+            assert "kms.amazonaws.com" in row["reason"], row["reason"]
+            assert "kms.amazonaws.com" in account_row["reason"], account_row["reason"]
+    assert "records no management events" not in found[
+        ("cloudtrail_management_events_read_write", f"arn:aws:cloudtrail:us-east-1:{X1}:trail/no-kms")]["reason"]
