@@ -16,9 +16,9 @@ from .cloudtrail_events import load_accounts
 AS_OF = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
 
 
-def run(tmp_path, accounts: dict, control_ids: list[str], params=None) -> dict[tuple[str, str], dict]:
+def run(tmp_path, accounts: dict, control_ids: list[str], params=None, name="semantics") -> dict[tuple[str, str], dict]:
     """(control_id, resource) -> result row of the controls on a new database holding ``accounts``."""
-    con = db.connect(tmp_path / "semantics.duckdb")
+    con = db.connect(tmp_path / f"{name}.duckdb")
     load_accounts(con, accounts, AS_OF)
     rows = controls.results(con, controls.run_checks(con, controls=control_ids, params=params))
     con.close()
@@ -79,3 +79,58 @@ def test_trail_excluding_management_event_sources_does_not_record_all_management
             assert "kms.amazonaws.com" in account_row["reason"], account_row["reason"]
     assert "records no management events" not in found[
         ("cloudtrail_management_events_read_write", f"arn:aws:cloudtrail:us-east-1:{X1}:trail/no-kms")]["reason"]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# IAM Access Analyzer: an analyzer that is not ACTIVE analyzes nothing. AnalyzerSummary.status is ACTIVE,
+# CREATING, DISABLED or FAILED; statusReason explains a FAILED one (e.g. AWS_SERVICE_ACCESS_DISABLED,
+# ORGANIZATION_DELETED). Its lack of findings says nothing about the account's resources.
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_an_analyzer_that_is_not_active_does_not_vouch_for_no_findings(tmp_path):
+    from .test_controls_identity import ACCOUNT, ANALYZER_ARN, analyzer, check
+
+    outputs = {
+        "us-east-1/list-analyzers.json": {"analyzers": [
+            analyzer("us-east-1", "external"), analyzer("us-east-1", "broken", status="FAILED"),
+            analyzer("us-east-1", "off", "ORGANIZATION", status="DISABLED")]},
+        "us-east-1/list-findings/external.json": {"AnalyzerArn": ANALYZER_ARN, "findings": []},
+    }
+    found = check(tmp_path, outputs, "accessanalyzer_no_active_external_findings")
+    analyzer_arn = f"arn:aws:access-analyzer:us-east-1:{ACCOUNT}:analyzer/"
+    assert found[analyzer_arn + "external"][0] == "ok", found
+    for name, status in [("broken", "FAILED"), ("off", "DISABLED")]:
+        assert found[analyzer_arn + name][0] == "skip", found[analyzer_arn + name]
+        assert status in found[analyzer_arn + name][1]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Service-specific credentials belong to a user whose ARN carries its path: "arn:aws:iam::123456789012:user/
+# division_abc/subdivision_xyz/Bob" (IAM User Guide, "IAM identifiers"). The resource of a credential is its
+# user's ARN plus the credential id, like the access-key resources, so it must not drop the path.
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_service_specific_credential_resource_keeps_the_user_path(tmp_path):
+    account = "820000000001"
+    path_arn = f"arn:aws:iam::{account}:user/ci/build/gitbot"
+    accounts = {account: {
+        "aws_iam_user": [{"name": "gitbot", "arn": path_arn, "path": "/ci/build/", "create_date": "2020-01-01T00:00:00Z",
+                          "account_id": account, "partition": "aws", "region": "global"}],
+        "aws_iam_service_specific_credential": [
+            {"service_name": "codecommit.amazonaws.com", "service_specific_credential_id": "ACCAOLD", "user_name": "gitbot",
+             "status": "Active", "create_date": "2023-01-01T00:00:00Z", "account_id": account, "partition": "aws",
+             "region": "global"},
+            # a user that is not in the loaded IAM data keeps the path-less form
+            {"service_name": "codecommit.amazonaws.com", "service_specific_credential_id": "ACCAGONE", "user_name": "ghost",
+             "status": "Active", "create_date": "2024-05-20T00:00:00Z", "account_id": account, "partition": "aws",
+             "region": "global"}]}}
+    found = run(tmp_path, accounts, ["iam_service_specific_credential_rotated"])
+    assert found[("iam_service_specific_credential_rotated", path_arn + "#ACCAOLD")]["status"] == "alarm"
+    assert found[("iam_service_specific_credential_rotated", f"arn:aws:iam::{account}:user/ghost#ACCAGONE")]["status"] == "ok"
+
+    # without any user listing the control still runs on the credentials alone
+    del accounts[account]["aws_iam_user"]
+    found = run(tmp_path, accounts, ["iam_service_specific_credential_rotated"], name="no-users")
+    assert found[("iam_service_specific_credential_rotated", f"arn:aws:iam::{account}:user/gitbot#ACCAOLD")]["status"] == "alarm"
