@@ -134,3 +134,29 @@ def test_service_specific_credential_resource_keeps_the_user_path(tmp_path):
     del accounts[account]["aws_iam_user"]
     found = run(tmp_path, accounts, ["iam_service_specific_credential_rotated"], name="no-users")
     assert found[("iam_service_specific_credential_rotated", f"arn:aws:iam::{account}:user/gitbot#ACCAOLD")]["status"] == "alarm"
+
+
+# --------------------------------------------------------------------------------------------------------------
+# S3 object-level logging needs a trail that is logging: GetTrailStatus IsLogging "Whether the CloudTrail trail
+# is currently logging Amazon Web Services API calls". A trail whose status was not collected may be stopped, so
+# it cannot make the account pass (unknown is not ok); a stopped trail records nothing and the reason says so.
+# --------------------------------------------------------------------------------------------------------------
+
+S1, S2, S3_ = "830000000001", "830000000002", "830000000003"
+S3_ALL = [{"ReadWriteType": "All", "IncludeManagementEvents": True,
+           "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}]}]
+
+
+@pytest.mark.parametrize("control_id", ["cloudtrail_s3_data_events_read", "cloudtrail_s3_data_events_write"])
+def test_s3_object_logging_needs_a_trail_known_to_be_logging(tmp_path, control_id):
+    accounts = {
+        S1: {"aws_cloudtrail_trail": [trail(S1, "status-unknown", is_logging=None, event_selectors=S3_ALL)]},
+        S2: {"aws_cloudtrail_trail": [trail(S2, "stopped", is_logging=False, event_selectors=S3_ALL)]},
+        S3_: {"aws_cloudtrail_trail": [trail(S3_, "logging", event_selectors=S3_ALL)]},
+    }
+    found = run(tmp_path, accounts, [control_id])
+    unknown, stopped, logging = (found[(control_id, f"arn:aws:::{a}")] for a in (S1, S2, S3_))
+    assert unknown["status"] == "skip", unknown["reason"]
+    assert "get-trail-status" in unknown["reason"]
+    assert stopped["status"] == "alarm" and "not logging" in stopped["reason"], stopped["reason"]
+    assert logging["status"] == "ok", logging["reason"]
