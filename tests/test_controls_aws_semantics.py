@@ -160,3 +160,31 @@ def test_s3_object_logging_needs_a_trail_known_to_be_logging(tmp_path, control_i
     assert "get-trail-status" in unknown["reason"]
     assert stopped["status"] == "alarm" and "not logging" in stopped["reason"], stopped["reason"]
     assert logging["status"] == "ok", logging["reason"]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# A root user without a password and without access keys (its credentials removed, e.g. through AWS
+# Organizations centralized root access) cannot sign in, so it needs no MFA device of any kind:
+# iam_root_mfa_enabled already passes it (GetAccountSummary AccountPasswordPresent = 0); the hardware-MFA
+# control must not demand a hardware key for a user that cannot sign in.
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_root_without_credentials_needs_no_hardware_mfa(tmp_path):
+    from .test_controls_iam import report_row
+
+    gone, kept = "840000000001", "840000000002"
+    accounts = {
+        gone: {"aws_iam_credential_report": [report_row(gone, "<root_account>", password_enabled=True)],
+               "aws_iam_account_summary": [{"account_password_present": False, "account_id": gone, "partition": "aws",
+                                            "region": "global"}],
+               "aws_iam_virtual_mfa_device": []},
+        # the password is there (or not known to be gone): no MFA is an alarm
+        kept: {"aws_iam_credential_report": [report_row(kept, "<root_account>", password_enabled=True)],
+               "aws_iam_virtual_mfa_device": []},
+    }
+    ids = ["iam_root_hardware_mfa_enabled", "iam_root_mfa_enabled"]
+    found = run(tmp_path, accounts, ids)
+    for control_id in ids:
+        assert found[(control_id, f"arn:aws:iam::{gone}:root")]["status"] == "ok", found[(control_id, f"arn:aws:iam::{gone}:root")]
+        assert found[(control_id, f"arn:aws:iam::{kept}:root")]["status"] == "alarm"
