@@ -188,3 +188,28 @@ def test_root_without_credentials_needs_no_hardware_mfa(tmp_path):
     for control_id in ids:
         assert found[(control_id, f"arn:aws:iam::{gone}:root")]["status"] == "ok", found[(control_id, f"arn:aws:iam::{gone}:root")]
         assert found[(control_id, f"arn:aws:iam::{kept}:root")]["status"] == "alarm"
+
+
+# --------------------------------------------------------------------------------------------------------------
+# StopLogging, UpdateTrail, DeleteTrail... take the trail as `name`, which CloudTrail accepts either as the trail
+# name or as its ARN (CloudTrail API reference, StopLogging: "Name: ... the name or the CloudTrail ARN of the
+# trail"). Two calls on the same trail, one by name and one by ARN, are changes to one resource: one row.
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_trail_tampering_names_a_trail_once_whether_called_by_name_or_arn(tmp_path):
+    from .cloudtrail_events import event
+
+    account = "850000000001"
+    day = AS_OF - timedelta(days=3)
+    trail_arn = f"arn:aws:cloudtrail:us-east-1:{account}:trail/org-trail"
+    events = [
+        event(account, day, "StopLogging", source="cloudtrail.amazonaws.com", user="eve", request={"name": "org-trail"}),
+        event(account, day + timedelta(hours=1), "UpdateTrail", source="cloudtrail.amazonaws.com", user="eve",
+              request={"name": trail_arn, "s3BucketName": "elsewhere"}),
+        event(account, day, "ListUsers", user="alice", read_only=True),
+    ]
+    found = run(tmp_path, {account: {"aws_cloudtrail_trail_event": events}}, ["cloudtrail_event_trail_tampering"])
+    rows = [r for (control_id, _), r in found.items() if control_id == "cloudtrail_event_trail_tampering"]
+    assert [r["resource"] for r in rows] == [trail_arn], [(r["resource"], r["reason"]) for r in rows]
+    assert "StopLogging" in rows[0]["reason"] and "UpdateTrail" in rows[0]["reason"]
