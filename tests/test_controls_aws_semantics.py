@@ -213,3 +213,31 @@ def test_trail_tampering_names_a_trail_once_whether_called_by_name_or_arn(tmp_pa
     rows = [r for (control_id, _), r in found.items() if control_id == "cloudtrail_event_trail_tampering"]
     assert [r["resource"] for r in rows] == [trail_arn], [(r["resource"], r["reason"]) for r in rows]
     assert "StopLogging" in rows[0]["reason"] and "UpdateTrail" in rows[0]["reason"]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# IAM Identity Center provisions a role per permission set in each assigned account, under the path
+# /aws-reserved/sso.amazonaws.com/ (name AWSReservedSSO_<permission set>_<suffix>); workforce users sign in to
+# Identity Center and get sessions of these roles (IAM Identity Center User Guide, "Using IAM roles" /
+# permission sets). They are people's roles, even when the person runs only the CLI or Terraform, and even when
+# the role is seen only in CloudTrail (its SAML trust, which marks it as human, not loaded).
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_identity_center_roles_are_human_even_when_seen_only_in_cloudtrail(tmp_path):
+    from .cloudtrail_events import event
+
+    account = "860000000001"
+    sso_role = "aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Admin_0123456789abcdef"
+    events = [event(account, AS_OF - timedelta(hours=i + 1), "DescribeInstances", source="ec2.amazonaws.com", role=sso_role,
+                    ip=f"198.51.100.{i + 1}", agent=f"aws-cli/2.15.{i} Python/3.11.6 Linux/6.1", read_only=True)
+              for i in range(8)]
+    con = db.connect(tmp_path / "sso.duckdb")
+    load_accounts(con, {account: {"aws_cloudtrail_trail_event": events}}, AS_OF)
+    controls.create_views(con)
+    row = con.execute("select is_nhi, nhi_rule from iam_principal where principal_type = 'role'").fetchall()
+    rows = controls.results(con, controls.run_checks(con, controls=["cloudtrail_event_nhi_reuse_many_sources"]))
+    con.close()
+    assert row == [(False, "path_identity_center")]
+    # no non-human identity acted, so the role is not judged as a reused workload credential
+    assert [(r["resource"], r["status"]) for r in rows] == [(f"arn:aws:::{account}", "skip")], rows
