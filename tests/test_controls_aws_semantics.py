@@ -16,8 +16,8 @@ from .cloudtrail_events import load_accounts
 AS_OF = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
 
 
-def run(tmp_path, accounts: dict, control_ids: list[str], params=None, name="semantics") -> dict[tuple[str, str], dict]:
-    """(control_id, resource) -> result row of the controls on a new database holding ``accounts``."""
+def run_rows(tmp_path, accounts: dict, control_ids: list[str], params=None, name="semantics") -> list[dict]:
+    """The result rows of the controls on a new database holding ``accounts`` (no errors, no repeated resource)."""
     con = db.connect(tmp_path / f"{name}.duckdb")
     load_accounts(con, accounts, AS_OF)
     rows = controls.results(con, controls.run_checks(con, controls=control_ids, params=params))
@@ -25,7 +25,12 @@ def run(tmp_path, accounts: dict, control_ids: list[str], params=None, name="sem
     assert [r for r in rows if r["status"] == "error"] == []
     keys = [(r["control_id"], r["account_id"], r["resource"]) for r in rows]
     assert len(keys) == len(set(keys)), keys
-    return {(r["control_id"], r["resource"]): r for r in rows}
+    return rows
+
+
+def run(tmp_path, accounts: dict, control_ids: list[str], params=None, name="semantics") -> dict[tuple[str, str], dict]:
+    """(control_id, resource) -> result row of the controls on a new database holding ``accounts``."""
+    return {(r["control_id"], r["resource"]): r for r in run_rows(tmp_path, accounts, control_ids, params, name)}
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -241,3 +246,35 @@ def test_identity_center_roles_are_human_even_when_seen_only_in_cloudtrail(tmp_p
     assert row == [(False, "path_identity_center")]
     # no non-human identity acted, so the role is not judged as a reused workload credential
     assert [(r["resource"], r["status"]) for r in rows] == [(f"arn:aws:::{account}", "skip")], rows
+
+
+# --------------------------------------------------------------------------------------------------------------
+# A cross-account AssumeRole is one action that CloudTrail delivers to both accounts: the caller's and the role
+# owner's (CloudTrail record contents, sharedEventID: "events from the same AWS action that is sent to
+# different AWS accounts"; each copy's recipientAccountId is the account that received it). In the caller's
+# copy, the role belongs to the other account and the "outside" caller is the audited account itself: it is
+# outbound use, not a role of this account assumed from outside.
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_cross_account_role_use_judges_only_the_audited_accounts_roles(tmp_path):
+    from .cloudtrail_events import event
+
+    caller, owner = "870000000001", "870000000002"
+    owner_role = f"arn:aws:iam::{owner}:role/shared-reader"
+
+    def assume(recipient):
+        row = event(recipient, AS_OF - timedelta(days=2), "AssumeRole", source="sts.amazonaws.com", user="dev",
+                    read_only=True, request={"roleArn": owner_role, "roleSessionName": "s"})
+        row["user_identity"]["accountId"] = caller
+        row["user_identity"]["arn"] = f"arn:aws:iam::{caller}:user/dev"
+        return row
+
+    accounts = {caller: {"aws_cloudtrail_trail_event": [assume(caller)]},
+                owner: {"aws_cloudtrail_trail_event": [assume(owner)]}}
+    by_account = {}
+    for row in run_rows(tmp_path, accounts, ["cloudtrail_event_cross_account_role_use"]):
+        by_account.setdefault(row["account_id"], []).append((row["resource"], row["status"]))
+    assert by_account[owner] == [(owner_role, "alarm")]
+    # the caller's copy: the role is not this account's; nothing of this account was assumed from outside
+    assert by_account[caller] == [(f"arn:aws:::{caller}", "ok")], by_account[caller]
