@@ -47,21 +47,44 @@ X1, X2, X3, X4 = "810000000001", "810000000002", "810000000003", "810000000004"
 
 
 def trail(account, name, **values):
-    return {"name": name, "arn": f"arn:aws:cloudtrail:us-east-1:{account}:trail/{name}", "home_region": "us-east-1",
-            "region": "us-east-1", "account_id": account, "partition": "aws", "is_multi_region_trail": True,
-            "is_logging": True, "log_file_validation_enabled": True, "has_custom_event_selectors": True, **values}
+    return {
+        "name": name,
+        "arn": f"arn:aws:cloudtrail:us-east-1:{account}:trail/{name}",
+        "home_region": "us-east-1",
+        "region": "us-east-1",
+        "account_id": account,
+        "partition": "aws",
+        "is_multi_region_trail": True,
+        "is_logging": True,
+        "log_file_validation_enabled": True,
+        "has_custom_event_selectors": True,
+        **values,
+    }
 
 
-NO_KMS = [{"ReadWriteType": "All", "IncludeManagementEvents": True, "ExcludeManagementEventSources": ["kms.amazonaws.com"]}]
-NO_KMS_ADVANCED = [{"Name": "management without KMS", "FieldSelectors": [
-    {"Field": "eventCategory", "Equals": ["Management"]},
-    {"Field": "eventSource", "NotEquals": ["kms.amazonaws.com", "rdsdata.amazonaws.com"]}]}]
+NO_KMS = [
+    {"ReadWriteType": "All", "IncludeManagementEvents": True, "ExcludeManagementEventSources": ["kms.amazonaws.com"]}
+]
+NO_KMS_ADVANCED = [
+    {
+        "Name": "management without KMS",
+        "FieldSelectors": [
+            {"Field": "eventCategory", "Equals": ["Management"]},
+            {"Field": "eventSource", "NotEquals": ["kms.amazonaws.com", "rdsdata.amazonaws.com"]},
+        ],
+    }
+]
 # a second selector with no exclusion brings the KMS events back: the trail records them all
 BACK = [*NO_KMS, {"ReadWriteType": "All", "IncludeManagementEvents": True, "ExcludeManagementEventSources": []}]
 # the exclusion applies to the write events only: reads are complete, KMS writes are missing
-WRITES_WITHOUT_KMS = [{"ReadWriteType": "ReadOnly", "IncludeManagementEvents": True},
-                      {"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True,
-                       "ExcludeManagementEventSources": ["kms.amazonaws.com"]}]
+WRITES_WITHOUT_KMS = [
+    {"ReadWriteType": "ReadOnly", "IncludeManagementEvents": True},
+    {
+        "ReadWriteType": "WriteOnly",
+        "IncludeManagementEvents": True,
+        "ExcludeManagementEventSources": ["kms.amazonaws.com"],
+    },
+]
 EXCLUSION_TRAILS = {
     X1: {"aws_cloudtrail_trail": [trail(X1, "no-kms", event_selectors=NO_KMS)]},
     X2: {"aws_cloudtrail_trail": [trail(X2, "no-kms-advanced", advanced_event_selectors=NO_KMS_ADVANCED)]},
@@ -73,8 +96,12 @@ EXCLUSION_TRAILS = {
 def test_trail_excluding_management_event_sources_does_not_record_all_management_events(tmp_path):
     ids = ["cloudtrail_management_events_read_write", "cloudtrail_multi_region_trail_enabled"]
     found = run(tmp_path, EXCLUSION_TRAILS, ids)
-    for account, name, status in [(X1, "no-kms", "alarm"), (X2, "no-kms-advanced", "alarm"), (X3, "kms-back", "ok"),
-                                  (X4, "writes-no-kms", "alarm")]:
+    for account, name, status in [
+        (X1, "no-kms", "alarm"),
+        (X2, "no-kms-advanced", "alarm"),
+        (X3, "kms-back", "ok"),
+        (X4, "writes-no-kms", "alarm"),
+    ]:
         row = found[("cloudtrail_management_events_read_write", f"arn:aws:cloudtrail:us-east-1:{account}:trail/{name}")]
         assert row["status"] == status, row["reason"]
         account_row = found[("cloudtrail_multi_region_trail_enabled", f"arn:aws:::{account}")]
@@ -82,8 +109,12 @@ def test_trail_excluding_management_event_sources_does_not_record_all_management
         if status == "alarm":
             assert "kms.amazonaws.com" in row["reason"], row["reason"]
             assert "kms.amazonaws.com" in account_row["reason"], account_row["reason"]
-    assert "records no management events" not in found[
-        ("cloudtrail_management_events_read_write", f"arn:aws:cloudtrail:us-east-1:{X1}:trail/no-kms")]["reason"]
+    assert (
+        "records no management events"
+        not in found[("cloudtrail_management_events_read_write", f"arn:aws:cloudtrail:us-east-1:{X1}:trail/no-kms")][
+            "reason"
+        ]
+    )
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -97,9 +128,13 @@ def test_an_analyzer_that_is_not_active_does_not_vouch_for_no_findings(tmp_path)
     from .test_controls_identity import ACCOUNT, ANALYZER_ARN, analyzer, check
 
     outputs = {
-        "us-east-1/list-analyzers.json": {"analyzers": [
-            analyzer("us-east-1", "external"), analyzer("us-east-1", "broken", status="FAILED"),
-            analyzer("us-east-1", "off", "ORGANIZATION", status="DISABLED")]},
+        "us-east-1/list-analyzers.json": {
+            "analyzers": [
+                analyzer("us-east-1", "external"),
+                analyzer("us-east-1", "broken", status="FAILED"),
+                analyzer("us-east-1", "off", "ORGANIZATION", status="DISABLED"),
+            ]
+        },
         "us-east-1/list-findings/external.json": {"AnalyzerArn": ANALYZER_ARN, "findings": []},
     }
     found = check(tmp_path, outputs, "accessanalyzer_no_active_external_findings")
@@ -120,25 +155,58 @@ def test_an_analyzer_that_is_not_active_does_not_vouch_for_no_findings(tmp_path)
 def test_service_specific_credential_resource_keeps_the_user_path(tmp_path):
     account = "820000000001"
     path_arn = f"arn:aws:iam::{account}:user/ci/build/gitbot"
-    accounts = {account: {
-        "aws_iam_user": [{"name": "gitbot", "arn": path_arn, "path": "/ci/build/", "create_date": "2020-01-01T00:00:00Z",
-                          "account_id": account, "partition": "aws", "region": "global"}],
-        "aws_iam_service_specific_credential": [
-            {"service_name": "codecommit.amazonaws.com", "service_specific_credential_id": "ACCAOLD", "user_name": "gitbot",
-             "status": "Active", "create_date": "2023-01-01T00:00:00Z", "account_id": account, "partition": "aws",
-             "region": "global"},
-            # a user that is not in the loaded IAM data keeps the path-less form
-            {"service_name": "codecommit.amazonaws.com", "service_specific_credential_id": "ACCAGONE", "user_name": "ghost",
-             "status": "Active", "create_date": "2024-05-20T00:00:00Z", "account_id": account, "partition": "aws",
-             "region": "global"}]}}
+    accounts = {
+        account: {
+            "aws_iam_user": [
+                {
+                    "name": "gitbot",
+                    "arn": path_arn,
+                    "path": "/ci/build/",
+                    "create_date": "2020-01-01T00:00:00Z",
+                    "account_id": account,
+                    "partition": "aws",
+                    "region": "global",
+                }
+            ],
+            "aws_iam_service_specific_credential": [
+                {
+                    "service_name": "codecommit.amazonaws.com",
+                    "service_specific_credential_id": "ACCAOLD",
+                    "user_name": "gitbot",
+                    "status": "Active",
+                    "create_date": "2023-01-01T00:00:00Z",
+                    "account_id": account,
+                    "partition": "aws",
+                    "region": "global",
+                },
+                # a user that is not in the loaded IAM data keeps the path-less form
+                {
+                    "service_name": "codecommit.amazonaws.com",
+                    "service_specific_credential_id": "ACCAGONE",
+                    "user_name": "ghost",
+                    "status": "Active",
+                    "create_date": "2024-05-20T00:00:00Z",
+                    "account_id": account,
+                    "partition": "aws",
+                    "region": "global",
+                },
+            ],
+        }
+    }
     found = run(tmp_path, accounts, ["iam_service_specific_credential_rotated"])
     assert found[("iam_service_specific_credential_rotated", path_arn + "#ACCAOLD")]["status"] == "alarm"
-    assert found[("iam_service_specific_credential_rotated", f"arn:aws:iam::{account}:user/ghost#ACCAGONE")]["status"] == "ok"
+    assert (
+        found[("iam_service_specific_credential_rotated", f"arn:aws:iam::{account}:user/ghost#ACCAGONE")]["status"]
+        == "ok"
+    )
 
     # without any user listing the control still runs on the credentials alone
     del accounts[account]["aws_iam_user"]
     found = run(tmp_path, accounts, ["iam_service_specific_credential_rotated"], name="no-users")
-    assert found[("iam_service_specific_credential_rotated", f"arn:aws:iam::{account}:user/gitbot#ACCAOLD")]["status"] == "alarm"
+    assert (
+        found[("iam_service_specific_credential_rotated", f"arn:aws:iam::{account}:user/gitbot#ACCAOLD")]["status"]
+        == "alarm"
+    )
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -148,8 +216,13 @@ def test_service_specific_credential_resource_keeps_the_user_path(tmp_path):
 # --------------------------------------------------------------------------------------------------------------
 
 S1, S2, S3_ = "830000000001", "830000000002", "830000000003"
-S3_ALL = [{"ReadWriteType": "All", "IncludeManagementEvents": True,
-           "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}]}]
+S3_ALL = [
+    {
+        "ReadWriteType": "All",
+        "IncludeManagementEvents": True,
+        "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}],
+    }
+]
 
 
 @pytest.mark.parametrize("control_id", ["cloudtrail_s3_data_events_read", "cloudtrail_s3_data_events_write"])
@@ -180,18 +253,25 @@ def test_root_without_credentials_needs_no_hardware_mfa(tmp_path):
 
     gone, kept = "840000000001", "840000000002"
     accounts = {
-        gone: {"aws_iam_credential_report": [report_row(gone, "<root_account>", password_enabled=True)],
-               "aws_iam_account_summary": [{"account_password_present": False, "account_id": gone, "partition": "aws",
-                                            "region": "global"}],
-               "aws_iam_virtual_mfa_device": []},
+        gone: {
+            "aws_iam_credential_report": [report_row(gone, "<root_account>", password_enabled=True)],
+            "aws_iam_account_summary": [
+                {"account_password_present": False, "account_id": gone, "partition": "aws", "region": "global"}
+            ],
+            "aws_iam_virtual_mfa_device": [],
+        },
         # the password is there (or not known to be gone): no MFA is an alarm
-        kept: {"aws_iam_credential_report": [report_row(kept, "<root_account>", password_enabled=True)],
-               "aws_iam_virtual_mfa_device": []},
+        kept: {
+            "aws_iam_credential_report": [report_row(kept, "<root_account>", password_enabled=True)],
+            "aws_iam_virtual_mfa_device": [],
+        },
     }
     ids = ["iam_root_hardware_mfa_enabled", "iam_root_mfa_enabled"]
     found = run(tmp_path, accounts, ids)
     for control_id in ids:
-        assert found[(control_id, f"arn:aws:iam::{gone}:root")]["status"] == "ok", found[(control_id, f"arn:aws:iam::{gone}:root")]
+        assert found[(control_id, f"arn:aws:iam::{gone}:root")]["status"] == "ok", found[
+            (control_id, f"arn:aws:iam::{gone}:root")
+        ]
         assert found[(control_id, f"arn:aws:iam::{kept}:root")]["status"] == "alarm"
 
 
@@ -209,9 +289,17 @@ def test_trail_tampering_names_a_trail_once_whether_called_by_name_or_arn(tmp_pa
     day = AS_OF - timedelta(days=3)
     trail_arn = f"arn:aws:cloudtrail:us-east-1:{account}:trail/org-trail"
     events = [
-        event(account, day, "StopLogging", source="cloudtrail.amazonaws.com", user="eve", request={"name": "org-trail"}),
-        event(account, day + timedelta(hours=1), "UpdateTrail", source="cloudtrail.amazonaws.com", user="eve",
-              request={"name": trail_arn, "s3BucketName": "elsewhere"}),
+        event(
+            account, day, "StopLogging", source="cloudtrail.amazonaws.com", user="eve", request={"name": "org-trail"}
+        ),
+        event(
+            account,
+            day + timedelta(hours=1),
+            "UpdateTrail",
+            source="cloudtrail.amazonaws.com",
+            user="eve",
+            request={"name": trail_arn, "s3BucketName": "elsewhere"},
+        ),
         event(account, day, "ListUsers", user="alice", read_only=True),
     ]
     found = run(tmp_path, {account: {"aws_cloudtrail_trail_event": events}}, ["cloudtrail_event_trail_tampering"])
@@ -234,9 +322,19 @@ def test_identity_center_roles_are_human_even_when_seen_only_in_cloudtrail(tmp_p
 
     account = "860000000001"
     sso_role = "aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Admin_0123456789abcdef"
-    events = [event(account, AS_OF - timedelta(hours=i + 1), "DescribeInstances", source="ec2.amazonaws.com", role=sso_role,
-                    ip=f"198.51.100.{i + 1}", agent=f"aws-cli/2.15.{i} Python/3.11.6 Linux/6.1", read_only=True)
-              for i in range(8)]
+    events = [
+        event(
+            account,
+            AS_OF - timedelta(hours=i + 1),
+            "DescribeInstances",
+            source="ec2.amazonaws.com",
+            role=sso_role,
+            ip=f"198.51.100.{i + 1}",
+            agent=f"aws-cli/2.15.{i} Python/3.11.6 Linux/6.1",
+            read_only=True,
+        )
+        for i in range(8)
+    ]
     con = db.connect(tmp_path / "sso.duckdb")
     load_accounts(con, {account: {"aws_cloudtrail_trail_event": events}}, AS_OF)
     controls.create_views(con)
@@ -264,14 +362,23 @@ def test_cross_account_role_use_judges_only_the_audited_accounts_roles(tmp_path)
     owner_role = f"arn:aws:iam::{owner}:role/shared-reader"
 
     def assume(recipient):
-        row = event(recipient, AS_OF - timedelta(days=2), "AssumeRole", source="sts.amazonaws.com", user="dev",
-                    read_only=True, request={"roleArn": owner_role, "roleSessionName": "s"})
+        row = event(
+            recipient,
+            AS_OF - timedelta(days=2),
+            "AssumeRole",
+            source="sts.amazonaws.com",
+            user="dev",
+            read_only=True,
+            request={"roleArn": owner_role, "roleSessionName": "s"},
+        )
         row["user_identity"]["accountId"] = caller
         row["user_identity"]["arn"] = f"arn:aws:iam::{caller}:user/dev"
         return row
 
-    accounts = {caller: {"aws_cloudtrail_trail_event": [assume(caller)]},
-                owner: {"aws_cloudtrail_trail_event": [assume(owner)]}}
+    accounts = {
+        caller: {"aws_cloudtrail_trail_event": [assume(caller)]},
+        owner: {"aws_cloudtrail_trail_event": [assume(owner)]},
+    }
     by_account = {}
     for row in run_rows(tmp_path, accounts, ["cloudtrail_event_cross_account_role_use"]):
         by_account.setdefault(row["account_id"], []).append((row["resource"], row["status"]))
