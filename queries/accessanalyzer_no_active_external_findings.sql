@@ -4,7 +4,8 @@ description: >-
   Each resource that IAM Access Analyzer reported as reachable from outside the zone of trust (list-findings:
   external access) has no ACTIVE finding left: every finding was resolved by removing the access, or archived
   as intended. One row per resource with findings (alarm while any is active, listing who can reach it and
-  with which actions) and one ok row per external-access analyzer without findings. A finding whose analysis
+  with which actions) and one row per external-access analyzer without findings (ok when it is ACTIVE; skip when
+  it is CREATING, DISABLED or FAILED, since such an analyzer analyzes nothing). A finding whose analysis
   failed (its error field is set) says nothing about the resource and is skipped.
 severity: high
 resource_type: AWS::AccessAnalyzer::Finding
@@ -48,8 +49,12 @@ from findings
 union all
 select
   a.arn as resource,
-  'ok' as status,
-  'Analyzer ' || a.name || ' reports no external-access finding.' as reason,
+  case when a.status = 'ACTIVE' then 'ok' else 'skip' end as status,
+  'Analyzer ' || a.name || case
+    when a.status = 'ACTIVE' then ' reports no external-access finding.'
+    else ' is ' || coalesce(a.status, 'in an unknown state') || coalesce(' (' || a.status_reason || ')', '')
+      || ', so it analyzes nothing and its lack of findings says nothing; fix or recreate it.'
+  end as reason,
   a.account_id,
   a.region
 from aws_accessanalyzer_analyzer as a

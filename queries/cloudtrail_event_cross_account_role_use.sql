@@ -6,7 +6,9 @@ description: >-
   the roleArn of the request). One row per role naming the calling accounts, the number of calls and the last
   one: info when every calling account is a member of the role account's organization (organizations
   list-accounts loaded), alarm otherwise, including when the organization is not loaded. AWS services assuming
-  roles carry no caller account and are not counted. Skip when no CloudTrail event falls in the window.
+  roles carry no caller account and are not counted. Only the audited account's own roles are judged: CloudTrail
+  also delivers a cross-account AssumeRole to the caller's account, where it is outbound use of another
+  account's role. Skip when no CloudTrail event falls in the window.
 severity: medium
 resource_type: AWS::IAM::Role
 rationale: >-
@@ -49,7 +51,9 @@ with window_events as (
   from assume as s
     left join member as o on o.account_id = s.role_account
     left join member as m on m.account_id = s.caller_account and m.organization_id = o.organization_id
-  where s.caller_account ~ '^[0-9]{12}$' and s.caller_account <> s.role_account
+  -- roles of the audited account only: CloudTrail also delivers a cross-account AssumeRole to the caller's
+  -- account, where the role is the other account's and the caller is this account (outbound use)
+  where s.caller_account ~ '^[0-9]{12}$' and s.caller_account <> s.role_account and s.role_account = s.account_id
   group by s.account_id, s.role_arn, s.caller_account
 ), per_role as (
   select account_id, role_arn,

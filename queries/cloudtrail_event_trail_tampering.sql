@@ -29,15 +29,25 @@ with event as (
                          'DeleteEventDataStore', 'UpdateEventDataStore', 'StopEventDataStoreIngestion')
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
 ),
+named as (
+  -- the trail is given by name or by ARN (StopLogging, UpdateTrail... accept both): one resource either way
+  select *,
+    case when target like 'arn:%' then target
+      else 'arn:' || partition || ':cloudtrail:' || coalesce(region, '') || ':' || account_id || ':trail/'
+        || coalesce(target, 'unnamed')
+    end as resource
+  from event
+),
 per_target as (
-  select account_id, coalesce(target, 'unnamed') as target, min(partition) as partition, min(region) as region,
+  select account_id, resource, min(regexp_replace(coalesce(target, 'unnamed'), '^.*/', '')) as target,
+    min(partition) as partition, min(region) as region,
     count(*) filter (where error_code is null) as changes,
     count(*) filter (where error_code is not null) as attempts,
     string_agg(distinct event_name, ', ') as event_names,
     string_agg(distinct regexp_replace(caller, '^.*[:/]', ''), ', ') as callers,
     max(event_time) as last_time
-  from event
-  group by account_id, coalesce(target, 'unnamed')
+  from named
+  group by account_id, resource
 ),
 events as (
   select account_id, count(*) as events
@@ -46,9 +56,7 @@ events as (
   group by account_id
 )
 select
-  case when p.target like 'arn:%' then p.target
-    else 'arn:' || p.partition || ':cloudtrail:' || coalesce(p.region, '') || ':' || p.account_id || ':trail/' || p.target
-  end as resource,
+  p.resource,
   'alarm' as status,
   case when p.changes > 0 then p.changes || ' change(s)' else '' end
     || case when p.changes > 0 and p.attempts > 0 then ' and ' else '' end
@@ -59,7 +67,7 @@ select
        else 'find out why this caller tried to change logging.' end
     as reason,
   p.account_id,
-  p.region
+  coalesce(nullif(split_part(p.resource, ':', 4), ''), p.region) as region
 from per_target as p
 union all
 select

@@ -2,7 +2,10 @@
 title: CloudTrail trails record read and write management events
 description: >-
   Every trail records management events of both kinds, read (Get/List/Describe) and write, through basic
-  event selectors (ReadWriteType All) or advanced event selectors (eventCategory Management, no readOnly filter).
+  event selectors (ReadWriteType All) or advanced event selectors (eventCategory Management, no readOnly filter),
+  from every event source: a selector that excludes sources (ExcludeManagementEventSources, or an advanced
+  eventSource filter such as NotEquals kms.amazonaws.com) misses those services' events, as AWS Config's
+  multi-region-cloudtrail-enabled rule also judges.
 severity: medium
 resource_type: AWS::CloudTrail::Trail
 rationale: A trail that keeps only write events misses the reconnaissance (List*, Get*, Describe*) that precedes most attacks.
@@ -20,6 +23,10 @@ select
   case
     when not selectors_known then 'The event selectors of trail ' || name || ' were not collected (get-event-selectors).'
     when management_read and management_write then 'Trail ' || name || ' records read and write management events.'
+    when management_excluded is not null then 'Trail ' || name || ' excludes the management events of '
+      || management_excluded || ', so it does not record every '
+      || case when management_read then 'write' when management_write then 'read' else 'read and write' end
+      || ' management event; remove the exclusion.'
     when management_write then 'Trail ' || name || ' records only write management events; include read events.'
     when management_read then 'Trail ' || name || ' records only read management events; include write events.'
     else 'Trail ' || name || ' records no management events; select all management events.'

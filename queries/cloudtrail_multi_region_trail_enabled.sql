@@ -2,7 +2,8 @@
 title: A multi-region CloudTrail trail records all management events
 description: >-
   The account has at least one multi-region trail (its own or its organization's) that is logging and
-  records management events, read and write. Shadow copies of a trail in other regions are counted once.
+  records management events, read and write, of every event source (a trail excluding KMS or RDS Data API
+  management events does not count). Shadow copies of a trail in other regions are counted once.
 severity: high
 resource_type: AWS::::Account
 rationale: >-
@@ -23,7 +24,9 @@ with trail as (
     count(*) filter (where is_multi_region_trail and is_logging is null) as status_unknown,
     count(*) filter (where is_multi_region_trail and is_logging and not selectors_known) as selectors_unknown,
     string_agg(name, ', ' order by name) filter (where is_multi_region_trail and is_logging
-      and management_read and management_write) as complete_names
+      and management_read and management_write) as complete_names,
+    string_agg(name || ' (' || management_excluded || ')', ', ' order by name)
+      filter (where is_multi_region_trail and is_logging and management_excluded is not null) as excluding
   from cloudtrail_trail_coverage
   group by account_id
 )
@@ -49,6 +52,9 @@ select
       'No multi-region trail of account ' || a.account_id || ' is logging; start logging on it.'
     when t.selectors_unknown = t.multi_region_logging then
       'The event selectors were not collected (get-event-selectors), so what the multi-region trail records is unknown.'
+    when t.excluding is not null then
+      'The multi-region trail ' || t.excluding || ' excludes the management events of these sources, so no trail of account '
+        || a.account_id || ' records every management event; remove the exclusion.'
     else
       'The multi-region trail of account ' || a.account_id
         || ' does not record both read and write management events; set its event selectors to all management events.'

@@ -5,7 +5,8 @@ description: >-
   for all buckets (a single-region trail records them only for the buckets of its region):
   a basic event selector on AWS::S3::Object for all buckets with ReadWriteType All or WriteOnly, or an advanced
   event selector on eventCategory Data and resources.type AWS::S3::Object without a resources.ARN filter whose
-  readOnly field, if any, is false (cloudtrail_trail_coverage).
+  readOnly field, if any, is false (cloudtrail_trail_coverage). A trail whose logging status was not collected
+  (get-trail-status) makes the result skip, not ok.
 severity: low
 resource_type: AWS::::Account
 rationale: >-
@@ -22,7 +23,12 @@ with trail as (
     count(*) as trails,
     count(*) filter (where not selectors_known) as unknown,
     string_agg(name, ', ' order by name)
-      filter (where s3_data_write and is_logging is not false and is_multi_region_trail) as recording,
+      filter (where s3_data_write and is_logging and is_multi_region_trail) as recording,
+    -- a trail whose status was not collected may be stopped: it cannot make the account pass
+    string_agg(name, ', ' order by name)
+      filter (where s3_data_write and is_logging is null and is_multi_region_trail) as status_unknown,
+    string_agg(name, ', ' order by name)
+      filter (where s3_data_write and is_logging = false and is_multi_region_trail) as stopped,
     string_agg(name, ', ' order by name)
       filter (where s3_data_write and is_logging is not false and not is_multi_region_trail) as regional
   from cloudtrail_trail_coverage
@@ -32,14 +38,19 @@ select
   'arn:' || a.partition || ':::' || a.account_id as resource,
   case
     when t.recording is not null then 'ok'
-    when t.unknown > 0 then 'skip'
+    when t.unknown > 0 or t.status_unknown is not null then 'skip'
     else 'alarm'
   end as status,
   case
     when t.recording is not null then 'Trail ' || t.recording || ' records S3 object-level write events for all buckets.'
     when t.unknown > 0 then
       'The event selectors of ' || t.unknown || ' trail(s) were not collected (get-event-selectors), so S3 write events are unknown.'
+    when t.status_unknown is not null then
+      'Trail ' || t.status_unknown || ' records S3 object-level write events for all buckets, but its status was not '
+        || 'collected (get-trail-status), so whether it is logging is unknown.'
     when coalesce(t.trails, 0) = 0 then 'Account ' || a.account_id || ' has no CloudTrail trail, so no S3 object-level write events are recorded.'
+    when t.stopped is not null then
+      'Trail ' || t.stopped || ' would record S3 object-level write events for all buckets but is not logging; start logging.'
     when t.regional is not null then
       'Trail ' || t.regional || ' records S3 object-level write events only for the buckets of its region; make it '
         || 'multi-region.'

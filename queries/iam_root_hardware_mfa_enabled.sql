@@ -1,11 +1,16 @@
 /*
 title: Root user uses a hardware MFA device
-description: The root user has MFA, and no virtual (authenticator app) MFA device is assigned to it, so its MFA is a hardware token or passkey.
+description: >-
+  The root user has MFA, and no virtual (authenticator app) MFA device is assigned to it, so its MFA is a hardware
+  token or passkey. A root user with no password (GetAccountSummary AccountPasswordPresent 0, e.g. credentials
+  removed through AWS Organizations centralized root access) and no active access key cannot sign in and passes,
+  as in iam_root_mfa_enabled.
 severity: high
 resource_type: AWS::IAM::RootUser
 rationale: A virtual MFA seed lives on a phone or laptop that can be cloned or lost; a hardware key or passkey for the most powerful identity resists phishing and theft.
 remediation: Register a FIDO security key or hardware TOTP token for the root user and deactivate the virtual MFA device.
-tables: [iamsql_account, aws_iam_credential_report, aws_iam_virtual_mfa_device]
+tables: [iamsql_account, aws_iam_credential_report, aws_iam_virtual_mfa_device, aws_iam_account_summary]
+requires: [aws_iam_credential_report, aws_iam_virtual_mfa_device]
 */
 with virtual_root as (
   select account_id, count(*) as devices
@@ -19,12 +24,17 @@ select
   'arn:' || a.partition || ':iam::' || a.account_id || ':root' as resource,
   case
     when r.user_arn is null then 'skip'
+    when not r.mfa_active and s.account_password_present = false
+      and not coalesce(r.access_key_1_active or r.access_key_2_active, false) then 'ok'
     when not r.mfa_active then 'alarm'
     when coalesce(v.devices, 0) > 0 then 'alarm'
     else 'ok'
   end as status,
   case
     when r.user_arn is null then 'The credential report has no root user row, so root MFA cannot be judged; load a complete report.'
+    when not r.mfa_active and s.account_password_present = false
+      and not coalesce(r.access_key_1_active or r.access_key_2_active, false)
+      then 'The root user has no password and no access keys, so it cannot sign in; no MFA device is needed.'
     when not r.mfa_active then 'The root user has no MFA device at all; assign a hardware key or passkey.'
     when coalesce(v.devices, 0) > 0 then 'The root user''s MFA is a virtual (app) device; replace it with a hardware key or passkey.'
     else 'The root user has MFA and no virtual MFA device, so it uses a hardware key or passkey.'
@@ -34,3 +44,4 @@ select
 from iamsql_account as a
   left join aws_iam_credential_report as r on r.account_id = a.account_id and r.user_name = '<root_account>'
   left join virtual_root as v on v.account_id = a.account_id
+  left join aws_iam_account_summary as s on s.account_id = a.account_id

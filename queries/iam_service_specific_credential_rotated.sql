@@ -5,17 +5,21 @@ severity: medium
 resource_type: AWS::IAM::ServiceSpecificCredential
 rationale: Service-specific credentials are long-lived secrets that the credential report does not show; like access keys, old ones have been copied to more places and stay useful to whoever finds them.
 remediation: Reset the credential (aws iam reset-service-specific-credential) or create a new one and delete the old; prefer short-lived credentials where the service supports them.
-tables: [aws_iam_service_specific_credential]
+tables: [aws_iam_service_specific_credential, aws_iam_user]
+requires: [aws_iam_service_specific_credential]
 parameters:
   max_age_days: 90
 */
 with credentials as (
-  select *, date_part('day', now() - create_date)::int as age
-  from aws_iam_service_specific_credential
-  where status = 'Active'
+  -- the owner's ARN carries its path (user/ci/build/gitbot); the credential listing names the user only
+  select c.*, u.arn as user_arn, date_part('day', now() - c.create_date)::int as age
+  from aws_iam_service_specific_credential as c
+    left join aws_iam_user as u on u.name = c.user_name and u.account_id = c.account_id
+  where c.status = 'Active'
 )
 select
-  'arn:' || coalesce(partition, 'aws') || ':iam::' || account_id || ':user/' || user_name || '#' || service_specific_credential_id as resource,
+  coalesce(user_arn, 'arn:' || coalesce(partition, 'aws') || ':iam::' || account_id || ':user/' || user_name)
+    || '#' || service_specific_credential_id as resource,
   case when age <= :max_age_days then 'ok' else 'alarm' end as status,
   'The ' || service_name || ' credential ' || service_specific_credential_id || ' of ' || user_name
     || coalesce(' is ' || age || ' days old', ' has no creation date')

@@ -4,13 +4,18 @@ event selectors. One row per trail (shadow copies of multi-region and organizati
 describe-trails in every region, are counted once: the row in the trail's home region).
 
 Columns: arn, name, account_id, partition, region (the home region), is_multi_region_trail,
-is_organization_trail, is_logging, selectors_known, management_read, management_write, s3_data_read,
-s3_data_write.
+is_organization_trail, is_logging, selectors_known, management_read, management_write, management_excluded,
+s3_data_read, s3_data_write.
 
 - selectors_known is false when the selectors were not collected (no get-event-selectors output) and
   describe-trails does not say the trail uses the default ones (`HasCustomEventSelectors: false`, which
   means every management event, read and write, and no data events). A trail that says so and whose
   get-event-selectors output lists no selector at all gets the defaults too.
+- management_read / management_write: every management event of that kind. A selector that excludes event
+  sources (basic `ExcludeManagementEventSources`, or an advanced `eventSource` field, e.g. NotEquals
+  kms.amazonaws.com or rdsdata.amazonaws.com) does not count: the trail misses those services' management
+  events, unless another selector of the trail brings them back (a trail logs an event that matches any
+  selector). management_excluded names the excluded sources when that is why a kind is incomplete.
 - s3_data_*: S3 object-level events for all buckets (basic selector value `arn:<partition>:s3` or
   `arn:<partition>:s3:::`, or an advanced selector on `AWS::S3::Object` with no `resources.ARN` filter).
 */
@@ -22,6 +27,8 @@ basic as (
   select t.arn,
     coalesce(s ->> 'ReadWriteType', 'All') as rw,
     coalesce(s ->> 'IncludeManagementEvents', 'true') = 'true' as management,
+    nullif(replace(regexp_replace(coalesce(s -> 'ExcludeManagementEventSources', '[]'::jsonb)::text, '[\[\]" ]', '', 'g'),
+      ',', ', '), '') as excluded,
     exists (
       select 1 from jsonb_array_elements(coalesce(s -> 'DataResources', '[]'::jsonb)) as d,
         jsonb_array_elements_text(coalesce(d -> 'Values', '[]'::jsonb)) as v
@@ -43,6 +50,13 @@ advanced as (
     bool_or(field = 'eventCategory' and f -> 'Equals' ? 'Data') as data,
     bool_or(field = 'resources.type' and f -> 'Equals' ? 'AWS::S3::Object') as s3_object,
     bool_or(field = 'resources.ARN') as arn_filtered,
+    -- management selectors take eventSource NotEquals only (kms.amazonaws.com, rdsdata.amazonaws.com); any
+    -- eventSource field narrows the selector to fewer sources than all
+    string_agg(case when field = 'eventSource' then coalesce(
+      nullif(replace(regexp_replace((f -> 'NotEquals')::text, '[\[\]" ]', '', 'g'), ',', ', '), ''),
+      'event sources other than ' || nullif(replace(regexp_replace(coalesce(f -> 'Equals', f -> 'StartsWith')::text,
+        '[\[\]" ]', '', 'g'), ',', ', '), ''),
+      'some event sources') end, ', ') as excluded,
     coalesce(bool_or(field = 'readOnly' and f -> 'Equals' ? 'true'), false) as only_read,
     coalesce(bool_or(field = 'readOnly' and f -> 'Equals' ? 'false'), false) as only_write
   from advanced_field
@@ -50,21 +64,29 @@ advanced as (
 ),
 recorded as (
   select arn,
-    bool_or(management and rw in ('All', 'ReadOnly')) as management_read,
-    bool_or(management and rw in ('All', 'WriteOnly')) as management_write,
+    bool_or(management and rw in ('All', 'ReadOnly') and excluded is null) as management_read,
+    bool_or(management and rw in ('All', 'WriteOnly') and excluded is null) as management_write,
+    bool_or(management and rw in ('All', 'ReadOnly')) as some_management_read,
+    bool_or(management and rw in ('All', 'WriteOnly')) as some_management_write,
+    string_agg(excluded, ', ') filter (where management) as excluded,
     bool_or(s3_all and rw in ('All', 'ReadOnly')) as s3_data_read,
     bool_or(s3_all and rw in ('All', 'WriteOnly')) as s3_data_write
   from basic group by arn
   union all
   select arn,
+    bool_or(management and not only_write and excluded is null),
+    bool_or(management and not only_read and excluded is null),
     bool_or(management and not only_write),
     bool_or(management and not only_read),
+    string_agg(excluded, ', ') filter (where management),
     bool_or(data and s3_object and not coalesce(arn_filtered, false) and not only_write),
     bool_or(data and s3_object and not coalesce(arn_filtered, false) and not only_read)
   from advanced group by arn
 ),
 per_trail as (
   select arn, bool_or(management_read) as management_read, bool_or(management_write) as management_write,
+    bool_or(some_management_read) as some_management_read, bool_or(some_management_write) as some_management_write,
+    string_agg(excluded, ', ') as excluded,
     bool_or(s3_data_read) as s3_data_read, bool_or(s3_data_write) as s3_data_write
   from recorded group by arn
 )
@@ -77,6 +99,8 @@ select t.arn, t.name, t.account_id, t.partition, coalesce(t.home_region, t.regio
     when t.has_custom_event_selectors = false then true when s.loaded then false end as management_read,
   case when p.arn is not null then coalesce(p.management_write, false)
     when t.has_custom_event_selectors = false then true when s.loaded then false end as management_write,
+  case when (p.some_management_read and not p.management_read) or (p.some_management_write and not p.management_write)
+    then p.excluded end as management_excluded,
   case when p.arn is not null then coalesce(p.s3_data_read, false)
     when t.has_custom_event_selectors = false then false when s.loaded then false end as s3_data_read,
   case when p.arn is not null then coalesce(p.s3_data_write, false)

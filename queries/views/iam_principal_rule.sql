@@ -16,6 +16,8 @@ from (values
   ('root', 'root', 10, 'any', null, 'human'),
   ('identity_tag', 'identity_tag', 20, 'any', 'iamsql:identity-type', null),
   ('service_linked_role', 'service_linked_role', 30, 'role', null, 'nhi'),
+  -- IAM Identity Center's permission-set roles (AWSReservedSSO_<set>_<suffix>): workforce users' sessions
+  ('path_identity_center', 'path', 35, 'role', '/aws-reserved/sso.amazonaws.com/', 'human'),
   ('saml_trust', 'saml_trust', 40, 'role', null, 'human'),
   ('service_trust', 'service_trust', 50, 'role', null, 'nhi'),
   ('oidc_trust', 'oidc_trust', 60, 'role', null, 'nhi'),
