@@ -192,20 +192,6 @@ def _date(compare):
     return test
 
 
-def _compile_bool(text, variables):
-    # Bool takes policy variables (IAM User Guide, "Condition operators", Boolean condition operators).
-    return (parse_template(text) if variables else None) or text.lower()
-
-
-def _bool(value, compiled, context):
-    if isinstance(compiled, Template):
-        compiled = compiled.to_string(context)
-        if compiled is None:
-            return False
-        compiled = compiled.lower()
-    return value == compiled
-
-
 def _compile_null(text, _variables):
     # Null takes no policy variables (IAM User Guide, "Condition operators", Null check).
     return text.lower()
@@ -272,7 +258,9 @@ _OPERATORS = {
     "datelessthanequals": _Operator(_compile_date, _date(op.le), prepare=parse_date),
     "dategreaterthan": _Operator(_compile_date, _date(op.gt), prepare=parse_date),
     "dategreaterthanequals": _Operator(_compile_date, _date(op.ge), prepare=parse_date),
-    "bool": _Operator(_compile_bool, _bool, prepare=str.lower),
+    # Bool takes policy variables (IAM User Guide, "Condition operators", Boolean condition operators) and reads
+    # "true"/"True" alike.
+    "bool": _Operator(_compile_string_ignore_case, _equals_ignore_case),
     "binaryequals": _Operator(_compile_binary, _binary, prepare=_prepare_binary),
     "ipaddress": _Operator(_compile_network, _in_network, prepare=_parse_address),
     "notipaddress": _Operator(_compile_network, _in_network, True, prepare=_parse_address),
@@ -280,7 +268,7 @@ _OPERATORS = {
     "arnlike": _Operator(_compile_arn, _arn_like),
     "arnnotequals": _Operator(_compile_arn, _arn_like, True),
     "arnnotlike": _Operator(_compile_arn, _arn_like, True),
-    "null": _Operator(_compile_null, _bool),
+    "null": _Operator(_compile_null, _equals),  # Condition.evaluate reads Null's values itself
 }
 
 
