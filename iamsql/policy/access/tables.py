@@ -134,6 +134,10 @@ class Asker:
     def request(
         self, principal: Principal, action: str, resource: str, *, resource_policy=None, context: dict | None = None
     ) -> Evaluation:
+        if resource_policy is None and action.lower() == "sts:assumerole":
+            role = self.account.role(resource)
+            if role is not None and role.trust is not None and role.trust.policy is not None:
+                return self.assume(principal, role)  # a loaded role: its own trust policy decides too
         if resource_policy is None and action.lower().startswith("sts:"):
             resource_policy = self._delegating  # identity-side question: a role whose trust defers to the account
         elif resource_policy is not None:
@@ -442,6 +446,7 @@ def role_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> list
         assume_admin_rows(answers.asker, principal_answers)
         + pass_admin_rows(answers, principal_answers)
         + join_admin_group_rows(answers)
+        + take_over_rows(answers, principal_answers)
     )
 
 
@@ -576,26 +581,90 @@ class _PassableRoles:
 
     def _named(self, reach: tuple) -> tuple[str, ...]:
         """The powerful roles that an Allow statement for ``iam:PassRole`` among the documents of ``reach`` could
-        name: its ``Resource`` matches the role's ARN, or only the engine can tell (``NotResource``, policy
-        variables, a document not loaded)."""
-        candidates = frozenset(self.powerful)
-        found: set[str] = set()
-        for _, policy in reach[2]:
-            if policy is None:
-                return tuple(self.powerful)
-            for statement in policy.statements_for("iam:passrole"):
-                if statement.effect != "Allow":
-                    continue
-                resources = statement.resources
-                if resources is None or statement.not_resource or resources.templates:
-                    return tuple(self.powerful)
-                found |= resources.patterns.matching(candidates)
-        return tuple(role_arn for role_arn in self.powerful if role_arn in found)
+        name (``could_name``)."""
+        found = could_name(reach, "iam:passrole", self.powerful)
+        return tuple(self.powerful) if found is None else found
 
     def _admits(self, role_arn: str, service: str | None) -> bool:
         if (role_arn, service) not in self.admitted:
             self.admitted[(role_arn, service)] = _service_may_assume(self.asker.account.role(role_arn), service)
         return self.admitted[(role_arn, service)]
+
+
+def could_name(reach: tuple, action: str, arns: list[str]) -> tuple[str, ...] | None:
+    """Of ``arns``, those that an Allow statement for ``action`` (lower case) among the documents of ``reach`` names:
+    its ``Resource`` matches the ARN; None when only the engine can tell (``NotResource``, policy variables, a
+    document not loaded)."""
+    candidates = frozenset(arns)
+    found: set[str] = set()
+    for _, policy in reach[2]:
+        if policy is None:
+            return None
+        for statement in policy.statements_for(action):
+            if statement.effect != "Allow":
+                continue
+            resources = statement.resources
+            if resources is None or statement.not_resource or resources.templates:
+                return None
+            found |= resources.patterns.matching(candidates)
+    return tuple(arn for arn in arns if arn in found)
+
+
+def _takes_over(kind: str):
+    """Whether a probe is a request on another principal of ``kind`` (``user``/``role``) of the account, other than
+    ``iam:PassRole`` (which hands a role to a service: ``pass_admin_rows``)."""
+    return lambda probe: kind in probe.targets and probe.action.lower() != "iam:passrole"
+
+
+def take_over_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> list[tuple]:
+    """Escalation paths that a principal takes only on a particular loaded user or role, its statements naming that
+    principal (not every one): the path lets it act as that principal (``takes_over`` in ``queries/access.yaml``:
+    an access key or password for the user, a trust policy that admits the caller, assuming the role) and that
+    principal has administrator power or an open escalation path of its own, or the path also gives it any
+    permission (``grants``). Every request of the path on a user or role is asked about that principal (an
+    ``sts:AssumeRole`` with its trust policy). One row per principal and path, its ``detail`` ``on <ARN>``; paths
+    already open on any principal have their row in ``PrincipalAnswers``."""
+    asker, questions = answers.asker, answers.questions
+    account = asker.account
+    admins, escalating = _powers(principal_answers)
+    powerful = admins | escalating
+    paths = []
+    for question in questions:
+        if not question.id.startswith("escalation:"):
+            continue
+        for kind in ("user", "role"):
+            which = _takes_over(kind)
+            taking = [p for p in question.probes if which(p) and p.effect == "takes_over"]
+            if taking:
+                grants = any(which(p) and p.effect == "grants" for p in question.probes)
+                paths.append((question, kind, which, taking[0].action.lower(), grants))
+                break
+    if not paths:
+        return []
+    rows = []
+    for principal in account.principals:
+        if principal.service_linked:
+            continue
+        allowed = asker.allowed_actions(principal, answers.probe_actions)
+        for question, kind, which, action, grants in paths:
+            if not question.actions <= allowed or asker.question(principal, question, allowed)[0] in SHOWN:
+                continue  # a request of it that nothing allows, or its row is there already
+            others = [
+                p.arn
+                for p in account.principals
+                if p.kind == kind
+                and p.arn != principal.arn
+                and not p.service_linked
+                and (kind != "role" or (p.trust is not None and p.trust.policy is not None))
+            ]
+            strong = [arn for arn in others if arn in powerful]
+            named = could_name(principal.reach(action)[0], action, others if grants else strong)
+            # a statement only the engine can read may name anyone: the principals with power are asked
+            targets = strong if named is None else named
+            row = _row_through(asker, principal, question, which, targets, "on")
+            if row:
+                rows.append(row)
+    return rows
 
 
 def pass_admin_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> list[tuple]:
