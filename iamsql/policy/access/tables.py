@@ -483,7 +483,7 @@ def join_admin_group_rows(answers: PrincipalAnswers) -> list[tuple]:
         allowed = asker.allowed_actions(principal, answers.probe_actions)
         mine = {(account.groups.get(name) or ("",))[0] for name in principal.groups}
         for question in paths:
-            if not question.actions <= allowed or asker.question(principal, question, allowed)[0] in SHOWN:
+            if not question.actions <= allowed or asker.question(principal, question, allowed)[0] in POSSIBLE:
                 continue
             # a group the user is already in gives nothing by joining it
             row = _row_through(asker, principal, question, _joins_group, [g for g in groups if g not in mine], "joining")
@@ -647,8 +647,8 @@ def take_over_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) ->
             continue
         allowed = asker.allowed_actions(principal, answers.probe_actions)
         for question, kind, which, action, grants in paths:
-            if not question.actions <= allowed or asker.question(principal, question, allowed)[0] in SHOWN:
-                continue  # a request of it that nothing allows, or its row is there already
+            if not question.actions <= allowed or asker.question(principal, question, allowed)[0] in POSSIBLE:
+                continue  # a request of it that nothing allows, or it is open on any one (an Unknown row may be)
             others = [
                 p.arn
                 for p in account.principals
@@ -686,8 +686,8 @@ def pass_admin_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -
             continue
         allowed = asker.allowed_actions(principal, answers.probe_actions)
         for question in paths:
-            if not question.actions <= allowed or asker.question(principal, question, allowed)[0] in SHOWN:
-                continue  # a request of it that nothing allows, or its row is there already
+            if not question.actions <= allowed or asker.question(principal, question, allowed)[0] in POSSIBLE:
+                continue  # a request of it that nothing allows, or it is open on any one (an Unknown row may be)
             if not _possible(asker, principal, [p for p in question.probes if not _passes_role(p)]):
                 continue  # the path's other requests are refused whichever role is passed
             roles = passable.roles(principal, tuple(p for p in question.probes if _passes_role(p)))
