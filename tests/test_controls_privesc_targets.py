@@ -120,6 +120,8 @@ USERS = [
     # a policy on a particular role, then assuming it
     user("put-then-assume", allow(["iam:PutRolePolicy", "sts:AssumeRole"], arn("role", "ci"))),
     user("attach-then-assume", allow(["iam:AttachRolePolicy", "sts:AssumeRole"], arn("role", "ci"))),
+    user("put-then-assume-any", allow("iam:PutRolePolicy", arn("role", "ci")), allow("sts:AssumeRole")),
+    user("self-managed-keys", allow("iam:CreateAccessKey", f"arn:aws:iam::{ACCOUNT}:user/${{aws:username}}")),
     user("put-only", allow("iam:PutRolePolicy", arn("role", "ci"))),
     user("put-then-assume-closed", allow(["iam:PutRolePolicy", "sts:AssumeRole"], arn("role", "closed"))),
     # iam:PassRole
@@ -171,6 +173,7 @@ def paths(results, name: str) -> tuple[str, set[str]]:
     ("trust-of-admin", f"UpdateRolePolicyToAssumeIt on {arn('role', 'admin-ec2')}"),
     ("put-then-assume", f"AssumeRole+PutRolePolicy on {arn('role', 'ci')}"),
     ("attach-then-assume", f"AssumeRole+AttachRolePolicy on {arn('role', 'ci')}"),
+    ("put-then-assume-any", f"AssumeRole+PutRolePolicy on {arn('role', 'ci')}"),
     ("pass-admin", f"PassExistingRoleToNewLambdaThenInvoke passing {arn('role', 'admin-lambda')}"),
     ("pass-split", "PassExistingRoleToNewLambdaThenInvoke"),
     ("key-for-boss-unknown", f"CreateAccessKey on {arn('user', 'boss')}"),
@@ -182,7 +185,7 @@ def test_a_path_on_a_particular_principal_that_reaches_power_is_found(results, n
 
 
 @pytest.mark.parametrize("name", [
-    "key-for-bob", "attach-to-bob", "key-for-boss-denied", "trust-of-weak", "put-only", "put-then-assume-closed",
+    "key-for-bob", "attach-to-bob", "self-managed-keys", "key-for-boss-denied", "trust-of-weak", "put-only", "put-then-assume-closed",
     "pass-weak", "pass-admin-to-ec2-only", "pass-admin-missing-invoke", "deny-always", "deny-notaction", "bounded",
 ])
 def test_a_path_that_reaches_nothing_more_powerful_is_not(results, name):

@@ -24,7 +24,9 @@ from iamsql.policy import Evaluation, MatchedStatement, Request, evaluate, parse
 from iamsql.policy.access import trust as trust_analysis
 from iamsql.policy.access.model import AccountModel, AttachedPolicy, Principal
 from iamsql.policy.access.organization import Guardrails
-from iamsql.policy.access.questions import PASSED_TO_SERVICE, Question, resources_for
+from iamsql.policy.access.questions import PASSED_TO_SERVICE, PROBE, Question, resources_for
+from iamsql.policy.conditions import normalize_context
+from iamsql.policy.evaluation import default_context, describe_principal
 
 ADMIN_QUESTIONS = ("full_admin", "iam_admin")
 RANK = {"ExplicitlyDenied": 0, "ImplicitlyDenied": 1, "Error": 2, "Unknown": 2, "AllowedIf": 3, "Allowed": 4}
@@ -580,8 +582,8 @@ class _PassableRoles:
                 yield role_arn
 
     def _named(self, reach: tuple) -> tuple[str, ...]:
-        """The powerful roles that an Allow statement for ``iam:PassRole`` among the documents of ``reach`` could
-        name (``could_name``)."""
+        """The powerful roles that an Allow statement for ``iam:PassRole`` among the loaded documents of ``reach``
+        could name (``could_name``)."""
         found = could_name(reach, "iam:passrole", self.powerful)
         return tuple(self.powerful) if found is None else found
 
@@ -591,23 +593,43 @@ class _PassableRoles:
         return self.admitted[(role_arn, service)]
 
 
-def could_name(reach: tuple, action: str, arns: list[str]) -> tuple[str, ...] | None:
-    """Of ``arns``, those that an Allow statement for ``action`` (lower case) among the documents of ``reach`` names:
-    its ``Resource`` matches the ARN; None when only the engine can tell (``NotResource``, policy variables, a
-    document not loaded)."""
+def could_name(
+    reach: tuple, action: str, arns: list[str], context: dict | None = None, generic: str | None = None
+) -> tuple[str, ...] | None:
+    """Of ``arns``, those that an Allow statement for ``action`` (lower case) among the loaded documents of ``reach``
+    names: its ``Resource`` matches the ARN, policy variables taken from ``context`` (the caller's keys, lower
+    case; without it a value with a variable may name anyone); None when only the engine can tell
+    (``NotResource``, a variable without ``context``). A document that is not loaded is passed over: a request the
+    loaded ones do not allow is ``Unknown`` at best. A statement that also names ``generic`` (the probe ARN a
+    question asks about any principal of the kind) is passed over too: that question has weighed it already."""
     candidates = frozenset(arns)
     found: set[str] = set()
     for _, policy in reach[2]:
         if policy is None:
-            return None
+            continue
         for statement in policy.statements_for(action):
             if statement.effect != "Allow":
                 continue
             resources = statement.resources
-            if resources is None or statement.not_resource or resources.templates:
+            if generic is not None and resources is not None and not statement.not_resource:
+                if resources.match(generic, context or {}):
+                    continue
+            if resources is None or statement.not_resource or (resources.templates and context is None):
                 return None
             found |= resources.patterns.matching(candidates)
+            if resources.templates:
+                found |= {arn for arn in candidates - found if resources.match(arn, context)}
     return tuple(arn for arn in arns if arn in found)
+
+
+def _caller_context(principal: Principal) -> dict:
+    """The request context keys the engine knows of the principal as a caller (lower case): those it derives from
+    the ARN (``aws:username``, ``aws:PrincipalArn`` ...) and the principal's tags."""
+    who = describe_principal(principal.arn)
+    return {
+        **normalize_context(principal.tag_context),
+        **default_context(who, principal.account_id, principal.account_id),
+    }
 
 
 def _takes_over(kind: str):
@@ -637,30 +659,45 @@ def take_over_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) ->
             taking = [p for p in question.probes if which(p) and p.effect == "takes_over"]
             if taking:
                 grants = any(which(p) and p.effect == "grants" for p in question.probes)
-                paths.append((question, kind, which, taking[0].action.lower(), grants))
+                actions = tuple(sorted({p.action.lower() for p in question.probes if which(p)}))
+                paths.append((question, kind, which, actions, grants))
                 break
     if not paths:
         return []
+    # the users and roles a path may be taken on (a role's trust policy readable), all and those with power
+    every = {
+        kind: [
+            p.arn
+            for p in account.principals
+            if p.kind == kind
+            and not p.service_linked
+            and (kind != "role" or (p.trust is not None and p.trust.policy is not None))
+        ]
+        for kind in ("user", "role")
+    }
+    strong = {kind: [arn for arn in arns if arn in powerful] for kind, arns in every.items()}
+    named: dict[tuple, tuple[str, ...]] = {}  # (reach, action, grants) -> the principals its statements name
     rows = []
     for principal in account.principals:
         if principal.service_linked:
             continue
         allowed = asker.allowed_actions(principal, answers.probe_actions)
-        for question, kind, which, action, grants in paths:
+        for question, kind, which, actions, grants in paths:
             if not question.actions <= allowed or asker.question(principal, question, allowed)[0] in POSSIBLE:
                 continue  # a request of it that nothing allows, or it is open on any one (an Unknown row may be)
-            others = [
-                p.arn
-                for p in account.principals
-                if p.kind == kind
-                and p.arn != principal.arn
-                and not p.service_linked
-                and (kind != "role" or (p.trust is not None and p.trust.policy is not None))
-            ]
-            strong = [arn for arn in others if arn in powerful]
-            named = could_name(principal.reach(action)[0], action, others if grants else strong)
-            # a statement only the engine can read may name anyone: the principals with power are asked
-            targets = strong if named is None else named
+            # the principals a statement of one of its requests on a user or role names in particular
+            chosen: set[str] = set()
+            for action in actions:
+                reach = principal.reach(action)[0]
+                key = (principal.arn if principal.personal else reach, action, grants)
+                if key not in named:
+                    context = _caller_context(principal) if principal.personal else {}
+                    generic = f"arn:{account.partition}:iam::{account.account_id}:{kind}/{PROBE}"
+                    found = could_name(reach, action, every[kind] if grants else strong[kind], context, generic)
+                    # a NotResource statement may name anyone: the principals with power are asked
+                    named[key] = strong[kind] if found is None else found
+                chosen.update(named[key])
+            targets = [arn for arn in every[kind] if arn in chosen and arn != principal.arn]
             row = _row_through(asker, principal, question, which, targets, "on")
             if row:
                 rows.append(row)
