@@ -25,6 +25,9 @@ class Probe:
     action: str
     targets: tuple[str, ...]
     context: tuple[tuple[str, str], ...] = ()  # request context keys the probe is asked with (iam:PassedToService)
+    # what the request does to the user or role it names: "takes_over" (the caller may then act as it), "grants"
+    # (it then holds any permission), or None (queries/access.yaml, takes_over and grants)
+    effect: str | None = None
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,7 @@ class Question:
 PASSED_TO_SERVICE = "iam:PassedToService"
 
 
-def _probes(name: str, items, service: str | None = None) -> tuple[Probe, ...]:
+def _probes(name: str, items, service: str | None = None, effects: dict[str, str] | None = None) -> tuple[Probe, ...]:
     probes = []
     for item in items or []:
         if not (isinstance(item, list) and len(item) == 2 and all(isinstance(v, str) for v in item)):
@@ -60,7 +63,7 @@ def _probes(name: str, items, service: str | None = None) -> tuple[Probe, ...]:
             raise IamsqlError(f"queries/access.yaml: {name}: bad request {item!r} (targets: {', '.join(TARGETS)})")
         # iam:PassRole is authorized with the service the role is passed to as iam:PassedToService
         context = ((PASSED_TO_SERVICE, service),) if service and action.lower() == "iam:passrole" else ()
-        probes.append(Probe(action, targets, context))
+        probes.append(Probe(action, targets, context, (effects or {}).get(action.lower())))
     if not probes:
         raise IamsqlError(f"queries/access.yaml: {name} has no request")
     return tuple(probes)
@@ -81,8 +84,12 @@ def load_questions(path: Path) -> tuple[Question, ...]:
     unknown = sorted(set(services) - set(data.get("escalation") or {}))
     if unknown:
         raise IamsqlError(f"queries/access.yaml: passed_to_service names paths that do not exist: {', '.join(unknown)}")
+    effects = {str(action).lower(): "grants" for action in data.get("grants") or []}
+    effects.update({str(action).lower(): "takes_over" for action in data.get("takes_over") or []})
     questions += [
-        Question(f"escalation:{name}", f"privilege escalation through {name}", _probes(name, items, services.get(name)))
+        Question(
+            f"escalation:{name}", f"privilege escalation through {name}", _probes(name, items, services.get(name), effects)
+        )
         for name, items in (data.get("escalation") or {}).items()
     ]
     return tuple(questions)

@@ -24,7 +24,9 @@ from iamsql.policy import Evaluation, MatchedStatement, Request, evaluate, parse
 from iamsql.policy.access import trust as trust_analysis
 from iamsql.policy.access.model import AccountModel, AttachedPolicy, Principal
 from iamsql.policy.access.organization import Guardrails
-from iamsql.policy.access.questions import PASSED_TO_SERVICE, Question, resources_for
+from iamsql.policy.access.questions import PASSED_TO_SERVICE, PROBE, Question, resources_for
+from iamsql.policy.conditions import normalize_context
+from iamsql.policy.evaluation import default_context, describe_principal
 
 ADMIN_QUESTIONS = ("full_admin", "iam_admin")
 RANK = {"ExplicitlyDenied": 0, "ImplicitlyDenied": 1, "Error": 2, "Unknown": 2, "AllowedIf": 3, "Allowed": 4}
@@ -134,6 +136,10 @@ class Asker:
     def request(
         self, principal: Principal, action: str, resource: str, *, resource_policy=None, context: dict | None = None
     ) -> Evaluation:
+        if resource_policy is None and action.lower() == "sts:assumerole":
+            role = self.account.role(resource)
+            if role is not None and role.trust is not None and role.trust.policy is not None:
+                return self.assume(principal, role)  # a loaded role: its own trust policy decides too
         if resource_policy is None and action.lower().startswith("sts:"):
             resource_policy = self._delegating  # identity-side question: a role whose trust defers to the account
         elif resource_policy is not None:
@@ -442,6 +448,7 @@ def role_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> list
         assume_admin_rows(answers.asker, principal_answers)
         + pass_admin_rows(answers, principal_answers)
         + join_admin_group_rows(answers)
+        + take_over_rows(answers, principal_answers)
     )
 
 
@@ -478,7 +485,7 @@ def join_admin_group_rows(answers: PrincipalAnswers) -> list[tuple]:
         allowed = asker.allowed_actions(principal, answers.probe_actions)
         mine = {(account.groups.get(name) or ("",))[0] for name in principal.groups}
         for question in paths:
-            if not question.actions <= allowed or asker.question(principal, question, allowed)[0] in SHOWN:
+            if not question.actions <= allowed or asker.question(principal, question, allowed)[0] in POSSIBLE:
                 continue
             # a group the user is already in gives nothing by joining it
             row = _row_through(asker, principal, question, _joins_group, [g for g in groups if g not in mine], "joining")
@@ -575,27 +582,126 @@ class _PassableRoles:
                 yield role_arn
 
     def _named(self, reach: tuple) -> tuple[str, ...]:
-        """The powerful roles that an Allow statement for ``iam:PassRole`` among the documents of ``reach`` could
-        name: its ``Resource`` matches the role's ARN, or only the engine can tell (``NotResource``, policy
-        variables, a document not loaded)."""
-        candidates = frozenset(self.powerful)
-        found: set[str] = set()
-        for _, policy in reach[2]:
-            if policy is None:
-                return tuple(self.powerful)
-            for statement in policy.statements_for("iam:passrole"):
-                if statement.effect != "Allow":
-                    continue
-                resources = statement.resources
-                if resources is None or statement.not_resource or resources.templates:
-                    return tuple(self.powerful)
-                found |= resources.patterns.matching(candidates)
-        return tuple(role_arn for role_arn in self.powerful if role_arn in found)
+        """The powerful roles that an Allow statement for ``iam:PassRole`` among the loaded documents of ``reach``
+        could name (``could_name``)."""
+        found = could_name(reach, "iam:passrole", self.powerful)
+        return tuple(self.powerful) if found is None else found
 
     def _admits(self, role_arn: str, service: str | None) -> bool:
         if (role_arn, service) not in self.admitted:
             self.admitted[(role_arn, service)] = _service_may_assume(self.asker.account.role(role_arn), service)
         return self.admitted[(role_arn, service)]
+
+
+def could_name(
+    reach: tuple, action: str, arns: list[str], context: dict | None = None, generic: str | None = None
+) -> tuple[str, ...] | None:
+    """Of ``arns``, those that an Allow statement for ``action`` (lower case) among the loaded documents of ``reach``
+    names: its ``Resource`` matches the ARN, policy variables taken from ``context`` (the caller's keys, lower
+    case; without it a value with a variable may name anyone); None when only the engine can tell
+    (``NotResource``, a variable without ``context``). A document that is not loaded is passed over: a request the
+    loaded ones do not allow is ``Unknown`` at best. A statement that also names ``generic`` (the probe ARN a
+    question asks about any principal of the kind) is passed over too: that question has weighed it already."""
+    candidates = frozenset(arns)
+    found: set[str] = set()
+    for _, policy in reach[2]:
+        if policy is None:
+            continue
+        for statement in policy.statements_for(action):
+            if statement.effect != "Allow":
+                continue
+            resources = statement.resources
+            if generic is not None and resources is not None and not statement.not_resource:
+                if resources.match(generic, context or {}):
+                    continue
+            if resources is None or statement.not_resource or (resources.templates and context is None):
+                return None
+            found |= resources.patterns.matching(candidates)
+            if resources.templates:
+                found |= {arn for arn in candidates - found if resources.match(arn, context)}
+    return tuple(arn for arn in arns if arn in found)
+
+
+def _caller_context(principal: Principal) -> dict:
+    """The request context keys the engine knows of the principal as a caller (lower case): those it derives from
+    the ARN (``aws:username``, ``aws:PrincipalArn`` ...) and the principal's tags."""
+    who = describe_principal(principal.arn)
+    return {
+        **normalize_context(principal.tag_context),
+        **default_context(who, principal.account_id, principal.account_id),
+    }
+
+
+def _takes_over(kind: str):
+    """Whether a probe is a request on another principal of ``kind`` (``user``/``role``) of the account, other than
+    ``iam:PassRole`` (which hands a role to a service: ``pass_admin_rows``)."""
+    return lambda probe: kind in probe.targets and probe.action.lower() != "iam:passrole"
+
+
+def take_over_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> list[tuple]:
+    """Escalation paths that a principal takes only on a particular loaded user or role, its statements naming that
+    principal (not every one): the path lets it act as that principal (``takes_over`` in ``queries/access.yaml``:
+    an access key or password for the user, a trust policy that admits the caller, assuming the role) and that
+    principal has administrator power or an open escalation path of its own, or the path also gives it any
+    permission (``grants``). Every request of the path on a user or role is asked about that principal (an
+    ``sts:AssumeRole`` with its trust policy). One row per principal and path, its ``detail`` ``on <ARN>``; paths
+    already open on any principal have their row in ``PrincipalAnswers``."""
+    asker, questions = answers.asker, answers.questions
+    account = asker.account
+    admins, escalating = _powers(principal_answers)
+    powerful = admins | escalating
+    paths = []
+    for question in questions:
+        if not question.id.startswith("escalation:"):
+            continue
+        for kind in ("user", "role"):
+            which = _takes_over(kind)
+            taking = [p for p in question.probes if which(p) and p.effect == "takes_over"]
+            if taking:
+                grants = any(which(p) and p.effect == "grants" for p in question.probes)
+                actions = tuple(sorted({p.action.lower() for p in question.probes if which(p)}))
+                paths.append((question, kind, which, actions, grants))
+                break
+    if not paths:
+        return []
+    # the users and roles a path may be taken on (a role's trust policy readable), all and those with power
+    every = {
+        kind: [
+            p.arn
+            for p in account.principals
+            if p.kind == kind
+            and not p.service_linked
+            and (kind != "role" or (p.trust is not None and p.trust.policy is not None))
+        ]
+        for kind in ("user", "role")
+    }
+    strong = {kind: [arn for arn in arns if arn in powerful] for kind, arns in every.items()}
+    named: dict[tuple, tuple[str, ...]] = {}  # (reach, action, grants) -> the principals its statements name
+    rows = []
+    for principal in account.principals:
+        if principal.service_linked:
+            continue
+        allowed = asker.allowed_actions(principal, answers.probe_actions)
+        for question, kind, which, actions, grants in paths:
+            if not question.actions <= allowed or asker.question(principal, question, allowed)[0] in POSSIBLE:
+                continue  # a request of it that nothing allows, or it is open on any one (an Unknown row may be)
+            # the principals a statement of one of its requests on a user or role names in particular
+            chosen: set[str] = set()
+            for action in actions:
+                reach = principal.reach(action)[0]
+                key = (principal.arn if principal.personal else reach, action, grants)
+                if key not in named:
+                    context = _caller_context(principal) if principal.personal else {}
+                    generic = f"arn:{account.partition}:iam::{account.account_id}:{kind}/{PROBE}"
+                    found = could_name(reach, action, every[kind] if grants else strong[kind], context, generic)
+                    # a NotResource statement may name anyone: the principals with power are asked
+                    named[key] = strong[kind] if found is None else found
+                chosen.update(named[key])
+            targets = [arn for arn in every[kind] if arn in chosen and arn != principal.arn]
+            row = _row_through(asker, principal, question, which, targets, "on")
+            if row:
+                rows.append(row)
+    return rows
 
 
 def pass_admin_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> list[tuple]:
@@ -617,8 +723,8 @@ def pass_admin_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -
             continue
         allowed = asker.allowed_actions(principal, answers.probe_actions)
         for question in paths:
-            if not question.actions <= allowed or asker.question(principal, question, allowed)[0] in SHOWN:
-                continue  # a request of it that nothing allows, or its row is there already
+            if not question.actions <= allowed or asker.question(principal, question, allowed)[0] in POSSIBLE:
+                continue  # a request of it that nothing allows, or it is open on any one (an Unknown row may be)
             if not _possible(asker, principal, [p for p in question.probes if not _passes_role(p)]):
                 continue  # the path's other requests are refused whichever role is passed
             roles = passable.roles(principal, tuple(p for p in question.probes if _passes_role(p)))
