@@ -12,7 +12,9 @@ description: >-
   document is not known (a managed policy that is not loaded, a request without its document), the grant is
   judged by the policy's name alone: one named in admin_policies (comma-separated policy names) alarms. Failed
   calls are not counted: nothing was granted, and denied IAM calls are counted by
-  cloudtrail_event_access_denied_burst.
+  cloudtrail_event_access_denied_burst. A user, group or role is reported under its ARN from the loaded IAM data,
+  else from another event of the account (cloudtrail_principal_arn), else built from its name, which the reason
+  and the arn_source dimension then say (an IAM path would be missing); a policy under the ARN the request gives.
 severity: high
 resource_type: AWS::IAM::Principal
 rationale: >-
@@ -21,7 +23,7 @@ rationale: >-
 remediation: >-
   Confirm the grant with the caller and the owner of the principal; detach or delete the policy if nobody
   planned it, and investigate what the principal did since.
-tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event, iam_event_policy_grant, iam_event_policy_answer]
+tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event, iam_event_policy_grant, iam_event_policy_answer, cloudtrail_principal_arn]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -55,6 +57,10 @@ call as (
       when group_name is not null then 'group/' || group_name
       else regexp_replace(coalesce(policy_arn, 'policy/unknown'), '^arn:[^:]*:iam::[^:]*:', '')
     end as target,
+    case when user_name is not null then 'user' when role_name is not null then 'role'
+      when group_name is not null then 'group' end as principal_type,
+    coalesce(user_name, role_name, group_name) as principal_name,
+    policy_arn,
     regexp_replace(coalesce(policy_arn, ''), '^.*/', '') as policy_name,
     inline_name, ip, agent
   from request
@@ -103,12 +109,24 @@ grant_ as (
   from call as c
     left join judged as j on j.event_id = c.event_id and j.account_id = c.account_id
 ),
+-- the principal's ARN with its path: loaded IAM data, else another event of the account, else built from the
+-- name; a new policy version's policy: the ARN of the request
+named as (
+  select g.*,
+    case when g.principal_type is null then coalesce(g.policy_arn, 'arn:' || g.partition || ':iam::' || g.account_id || ':' || g.target)
+      else coalesce(p.arn, 'arn:' || g.partition || ':iam::' || g.account_id || ':' || g.target) end as arn,
+    case when g.principal_type is null then case when g.policy_arn is null then 'name' else 'event' end
+      else coalesce(p.arn_source, 'name') end as arn_source
+  from grant_ as g
+    left join cloudtrail_principal_arn as p on p.account_id = g.account_id and p.principal_type = g.principal_type
+      and p.name_key = lower(g.principal_name)
+  where g.verdict is not null
+),
 ranked as (
   select g.*,
-    row_number() over (partition by g.account_id, g.target order by g.verdict, g.event_time desc, g.event_id) as rn,
-    count(*) over (partition by g.account_id, g.target, g.verdict) as grants
-  from grant_ as g
-  where g.verdict is not null
+    row_number() over (partition by g.account_id, g.arn order by g.verdict, g.event_time desc, g.event_id) as rn,
+    count(*) over (partition by g.account_id, g.arn, g.verdict) as grants
+  from named as g
 ),
 events as (
   select account_id, count(*) as events, min(event_time) as first_time, max(event_time) as last_time
@@ -117,14 +135,18 @@ events as (
   group by account_id
 )
 select
-  'arn:' || r.partition || ':iam::' || r.account_id || ':' || r.target as resource,
+  r.arn as resource,
   r.verdict as status,
   r.caller || ' called ' || r.event_name || ' on ' || replace(r.target, '/', ' ') || ' at '
     || to_char(r.event_time, 'YYYY-MM-DD HH24:MI:SS') || ' UTC from ' || r.ip || ' (' || r.agent || '), granting '
     || r.what || case when r.grants > 1 then ' (' || r.grants || ' such grants in all)' else '' end
-    || case when r.verdict = 'alarm' then '; confirm the grant was intended.' else '.' end as reason,
+    || case when r.verdict = 'alarm' then '; confirm the grant was intended.' else '.' end
+    || case when r.arn_source = 'name' then ' The ' || coalesce(r.principal_type, 'policy') || '''s ARN is built from '
+      || 'its name: no IAM data or other event of the account gives it, so an IAM path would be '
+      || 'missing.' else '' end as reason,
   r.account_id,
-  'global' as region
+  'global' as region,
+  r.arn_source
 from ranked as r
 where r.rn = 1
 union all
@@ -140,7 +162,8 @@ select
       || ' UTC grants an administrator or escalation-enabling policy.'
   end,
   a.account_id,
-  'global'
+  'global',
+  null
 from iamsql_account as a
   left join events as ev on ev.account_id = a.account_id
 where not exists (select 1 from ranked as r where r.account_id = a.account_id and r.verdict = 'alarm')

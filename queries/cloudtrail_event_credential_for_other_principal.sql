@@ -10,7 +10,9 @@ description: >-
   Other failures (no such user, key limit reached) are not counted: the call neither changed nor probed access.
   When the caller (the IAM user, or the role behind a session) is in the loaded IAM data, the reason gives the
   policy engine's verdict on it (iam_principal_access): an IAM administrator, or not one, so a call that
-  succeeded used a narrower right, one gained since, or an escalation.
+  succeeded used a narrower right, one gained since, or an escalation. The user is reported under its ARN from
+  the loaded IAM data, else from another event of the account (cloudtrail_principal_arn), else built from its
+  name, which the reason and the arn_source dimension then say (an IAM path would be missing).
 severity: high
 resource_type: AWS::IAM::User
 rationale: >-
@@ -20,7 +22,7 @@ remediation: >-
   Confirm the change with the caller; if it was not planned, delete the new key, login profile or credential,
   investigate the caller's other activity and rotate its own credentials. Let only identity administrators
   manage other users' credentials (scope iam:CreateAccessKey and iam:*LoginProfile to ${aws:username}).
-tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event, iam_principal_access]
+tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event, iam_principal_access, cloudtrail_principal_arn]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -54,12 +56,20 @@ verdict as (
   where question in ('full_admin', 'iam_admin')
   group by principal_arn, account_id
 ),
+-- the user's ARN with its path: loaded IAM data, else another event of the account, else built from the name
+named as (
+  select h.*, coalesce(p.arn, 'arn:' || h.partition || ':iam::' || h.account_id || ':user/' || h.target) as arn,
+    coalesce(p.arn_source, 'name') as arn_source
+  from hit as h
+    left join cloudtrail_principal_arn as p on p.account_id = h.account_id and p.principal_type = 'user'
+      and p.name_key = lower(h.target)
+),
 ranked as (
   select h.*, v.is_admin, v.granted_by,
-    row_number() over (partition by h.account_id, h.target order by h.event_time desc, h.event_name) as rn,
-    count(*) over (partition by h.account_id, h.target) as calls,
-    min(h.event_time) over (partition by h.account_id, h.target) as first_time
-  from hit as h
+    row_number() over (partition by h.account_id, h.arn order by h.event_time desc, h.event_name) as rn,
+    count(*) over (partition by h.account_id, h.arn) as calls,
+    min(h.event_time) over (partition by h.account_id, h.arn) as first_time
+  from named as h
     left join verdict as v on v.principal_arn = h.actor_arn and v.account_id = h.account_id
 ),
 events as (
@@ -69,7 +79,7 @@ events as (
   group by account_id
 )
 select
-  'arn:' || r.partition || ':iam::' || r.account_id || ':user/' || r.target as resource,
+  r.arn as resource,
   'alarm' as status,
   r.caller || case when r.error_code is null then ' called ' else ' tried ' end || r.event_name || ' for user '
     || r.target || ' on ' || to_char(r.event_time, 'YYYY-MM-DD HH24:MI:SS') || ' UTC from ' || r.ip || ' (' || r.agent || ')'
@@ -82,9 +92,12 @@ select
             else '' end
     || case when r.calls > 1 then '; ' || r.calls || ' such calls for this user since '
       || to_char(r.first_time, 'YYYY-MM-DD HH24:MI:SS') || ' UTC' else '' end
-    || '; confirm who asked for a credential of ' || r.target || ' and remove it if nobody did.' as reason,
+    || '; confirm who asked for a credential of ' || r.target || ' and remove it if nobody did.'
+    || case when r.arn_source = 'name' then ' The user''s ARN is built from its name: no IAM data or other '
+      || 'event of the account gives it, so an IAM path would be missing.' else '' end as reason,
   r.account_id,
-  'global' as region
+  'global' as region,
+  r.arn_source
 from ranked as r
 where r.rn = 1
 union all
@@ -100,7 +113,8 @@ select
       || ' UTC creates or resets a credential of another principal.'
   end,
   a.account_id,
-  'global'
+  'global',
+  null
 from iamsql_account as a
   left join events as ev on ev.account_id = a.account_id
 where not exists (select 1 from ranked as r where r.account_id = a.account_id)

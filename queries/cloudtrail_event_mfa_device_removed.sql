@@ -4,6 +4,9 @@ description: >-
   CloudTrail shows no successful DeactivateMFADevice or DeleteVirtualMFADevice, in the lookback_days days
   before the data was taken, that was not followed within replace_minutes minutes by an EnableMFADevice for
   the same user (a device replaced is not an alarm). Failed calls are not counted: the device is still there.
+  The user is reported under its ARN: the caller's own for a user acting on itself, else the loaded IAM data's,
+  else one another event of the account shows (cloudtrail_principal_arn), else built from its name, which the
+  reason and the arn_source dimension then say (an IAM path would be missing).
 severity: high
 resource_type: AWS::IAM::User
 rationale: >-
@@ -12,7 +15,7 @@ rationale: >-
 remediation: >-
   Confirm the change with the user; enable an MFA device again and, if the user did not ask for the removal,
   reset its password and review its sessions.
-tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event]
+tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event, cloudtrail_principal_arn]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -22,12 +25,15 @@ with hit as (
   select e.event_id, e.account_id, e.partition, e.event_time, e.event_name, e.error_code,
     coalesce(e.region, 'global') as event_region,
     coalesce(t.user_identity ->> 'arn', e.actor_arn, e.user_type, 'an unknown caller') as caller,
+    coalesce(t.request_parameters ->> 'userName', t.user_identity ->> 'userName') as user_name,
+    -- a user acting on itself: the event gives its ARN, path included
+    case when e.user_type = 'IAMUser' and coalesce(t.request_parameters ->> 'userName', e.identity_user_name)
+      = e.identity_user_name then e.identity_arn end as own_arn,
     case
-      when coalesce(t.request_parameters ->> 'userName', t.user_identity ->> 'userName') is not null
-        then 'arn:' || e.partition || ':iam::' || e.account_id || ':user/' || coalesce(t.request_parameters ->> 'userName', t.user_identity ->> 'userName')
-      when e.user_type = 'Root' and t.request_parameters ->> 'userName' is null then 'arn:' || e.partition || ':iam::' || e.account_id || ':root'
+      when e.user_type = 'Root' and t.request_parameters ->> 'userName' is null
+        then coalesce(e.identity_arn, 'arn:' || e.partition || ':iam::' || e.account_id || ':root')
       else coalesce(t.request_parameters ->> 'serialNumber', 'arn:' || e.partition || ':iam::' || e.account_id || ':mfa/unknown')
-    end as resource,
+    end as other_resource,
     ' on ' || coalesce('user ' || (t.request_parameters ->> 'userName'), 'its own identity')
       || coalesce(' (device ' || regexp_replace(t.request_parameters ->> 'serialNumber', '^.*:', '') || ')', '')
       || ' and enabled no device within ' || :replace_minutes || ' minutes' as detail,
@@ -46,12 +52,24 @@ with hit as (
         and again.event_time >= e.event_time and again.event_time <= e.event_time + :replace_minutes * interval '1 minute')
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
 ),
+-- the user's ARN with its path: the event's, else loaded IAM data, else another event of the account, else built
+named as (
+  select h.*,
+    case when h.user_name is null then h.other_resource
+      else coalesce(h.own_arn, p.arn, 'arn:' || h.partition || ':iam::' || h.account_id || ':user/' || h.user_name)
+    end as resource,
+    case when h.user_name is null then case when h.other_resource like '%:mfa/unknown' then 'name' else 'event' end
+      when h.own_arn is not null then 'event' else coalesce(p.arn_source, 'name') end as arn_source
+  from hit as h
+    left join cloudtrail_principal_arn as p on p.account_id = h.account_id and p.principal_type = 'user'
+      and p.name_key = lower(h.user_name)
+),
 ranked as (
   select h.*,
     row_number() over (partition by h.account_id, h.resource order by h.event_time desc, h.event_id) as rn,
     count(*) over (partition by h.account_id, h.resource) as calls,
     min(h.event_time) over (partition by h.account_id, h.resource) as first_time
-  from hit as h
+  from named as h
 ),
 events as (
   select account_id, count(*) as events, min(event_time) as first_time, max(event_time) as last_time
@@ -67,9 +85,13 @@ select
     || case when r.error_code is null then '' else ', denied with ' || r.error_code end
     || case when r.calls > 1 then '; ' || r.calls || ' such calls since ' || to_char(r.first_time, 'YYYY-MM-DD HH24:MI:SS')
       || ' UTC' else '' end
-    || '; enable MFA again and confirm the user asked for the removal.' as reason,
+    || '; enable MFA again and confirm the user asked for the removal.'
+    || case when r.arn_source = 'name' and r.user_name is not null then ' The user''s ARN is built from its name: '
+      || 'no IAM data or other event of the account gives it, so an IAM path would be missing.'
+      else '' end as reason,
   r.account_id,
-  'global' as region
+  'global' as region,
+  r.arn_source
 from ranked as r
 where r.rn = 1
 union all
@@ -85,7 +107,8 @@ select
       || ' UTC removes an MFA device without enabling another within replace_minutes minutes.'
   end,
   a.account_id,
-  'global'
+  'global',
+  null
 from iamsql_account as a
   left join events as ev on ev.account_id = a.account_id
 where not exists (select 1 from ranked as r where r.account_id = a.account_id)

@@ -11,7 +11,9 @@ description: >-
   grants every action, every IAM action or opens a privilege escalation path arms the identity; when every
   policy it received is judged harmless (and a user was added to no group), the identity is reported as info.
   A policy whose document is not known is judged by its name: a managed policy named in admin_policies arms a
-  role, any policy arms a user. Only successful calls count: a denied step leaves nothing armed.
+  role, any policy arms a user. Only successful calls count: a denied step leaves nothing armed. The identity is
+  reported under the ARN its CreateUser or CreateRole event gives (the response, else the request's path and
+  name), so with its IAM path.
 severity: high
 resource_type: AWS::IAM::Principal
 rationale: >-
@@ -33,6 +35,12 @@ with iam_call as (
     coalesce(e.identity_arn, e.actor_arn, e.user_type, 'an unknown caller') as caller,
     case when e.event_name like '%Role%' then 'role' else 'user' end as kind,
     coalesce(t.request_parameters ->> 'userName', t.request_parameters ->> 'roleName') as name,
+    -- the new identity's ARN: the create event's response, else its request's path (the default one is /)
+    coalesce(t.response_elements -> 'user' ->> 'arn', t.response_elements -> 'role' ->> 'arn',
+      'arn:' || e.partition || ':iam::' || e.account_id || ':'
+        || case when e.event_name like '%Role%' then 'role' else 'user' end
+        || coalesce(t.request_parameters ->> 'path', '/')
+        || coalesce(t.request_parameters ->> 'userName', t.request_parameters ->> 'roleName')) as created_arn,
     t.request_parameters ->> 'policyArn' as policy_arn,
     t.request_parameters ->> 'groupName' as group_name,
     coalesce(e.source_ip_address, 'an unknown address') as ip, coalesce(nullif(e.agent, ''), 'no user agent') as agent
@@ -90,14 +98,14 @@ step as (
     left join judged as j on j.event_id = s.event_id and j.account_id = s.account_id
 ),
 armed as (
-  select c.account_id, c.partition, c.kind, c.name, c.caller, c.event_time, c.ip, c.agent,
+  select c.account_id, c.partition, c.kind, c.name, c.created_arn, c.caller, c.event_time, c.ip, c.agent,
     string_agg(distinct st.event_name || coalesce(' (' || st.detail || ')', ''), ', ') as steps,
     max(st.event_time) as last_step,
     case when count(*) filter (where st.step_kind = 'permission') > 0 then 'alarm' else 'info' end as verdict
   from created as c
     join step as st on st.account_id = c.account_id and st.kind = c.kind and st.name = c.name and st.created_at = c.event_time
   where st.step_kind is not null
-  group by c.account_id, c.partition, c.kind, c.name, c.caller, c.event_time, c.ip, c.agent
+  group by c.account_id, c.partition, c.kind, c.name, c.created_arn, c.caller, c.event_time, c.ip, c.agent
   having count(*) filter (where st.step_kind in ('permission', 'harmless')) > 0
      and (c.kind = 'role' or count(*) filter (where st.step_kind = 'credential') > 0)
 ),
@@ -112,14 +120,15 @@ events as (
   group by account_id
 )
 select
-  'arn:' || r.partition || ':iam::' || r.account_id || ':' || r.kind || '/' || r.name as resource,
+  r.created_arn as resource,
   r.verdict as status,
   r.caller || ' created ' || r.kind || ' ' || r.name || ' at ' || to_char(r.event_time, 'YYYY-MM-DD HH24:MI:SS')
     || ' UTC from ' || r.ip || ' (' || r.agent || ') and by ' || to_char(r.last_step, 'HH24:MI:SS') || ' UTC gave it '
     || r.steps || case when r.verdict = 'alarm' then '; confirm this identity was meant to exist.'
                        else '; the policy engine finds none of its policies powerful.' end as reason,
   r.account_id,
-  'global' as region
+  'global' as region,
+  'event' as arn_source
 from ranked as r
 where r.rn = 1
 union all
@@ -135,7 +144,8 @@ select
       || ' UTC creates a user or role that the same caller armed within ' || :window_minutes || ' minutes.'
   end,
   a.account_id,
-  'global'
+  'global',
+  null
 from iamsql_account as a
   left join events as ev on ev.account_id = a.account_id
 where not exists (select 1 from ranked as r where r.account_id = a.account_id and r.verdict = 'alarm')

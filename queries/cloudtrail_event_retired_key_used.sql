@@ -6,6 +6,11 @@ description: >-
   keys were all inactive in the credential report signed a call with a long-term key after the report was
   generated, unless CloudTrail shows that key created or activated after the report (CreateAccessKey,
   UpdateAccessKey to Active) and before the call. Looks at the lookback_days days before the data was taken.
+  One row per key: after its first retirement that later calls followed. A call signed by a deleted or inactive
+  key carries no ARN: the key's user is then the one its retiring event names (the caller itself when the request
+  names no user), under its ARN from that event, the loaded IAM data or another event of the account
+  (cloudtrail_principal_arn), else built from its name in the partition of the account, which the reason and the
+  arn_source dimension then say.
 severity: high
 resource_type: AWS::IAM::AccessKey
 rationale: >-
@@ -14,14 +19,18 @@ rationale: >-
 remediation: >-
   Find where the calls come from (source IP, user agent); if it is not a workload being moved off the key,
   treat the key as leaked, review what the user can do and look for other credentials created around that time.
-tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event, aws_iam_credential_report]
+tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event, aws_iam_credential_report, cloudtrail_principal_arn]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
   grace_minutes: 5
 */
 with lifecycle as (
-  select e.account_id, e.event_time, e.event_name,
+  select e.account_id, e.partition, e.event_time, e.event_name,
+    -- the key's user: the one the request names, else the caller itself
+    coalesce(t.request_parameters ->> 'userName', e.identity_user_name) as user_name,
+    case when e.user_type = 'IAMUser' and coalesce(t.request_parameters ->> 'userName', e.identity_user_name)
+      = e.identity_user_name then e.identity_arn end as owner_arn,
     -- CreateAccessKey names the new key in its response only
     coalesce(t.request_parameters ->> 'accessKeyId', t.response_elements -> 'accessKey' ->> 'accessKeyId') as key_id,
     case when e.event_name = 'DeleteAccessKey' then 'deleted'
@@ -33,13 +42,14 @@ with lifecycle as (
     and e.event_time <= now()
 ),
 use as (
-  select account_id, actor_arn, access_key_id, event_time, source_ip_address
+  select account_id, partition, actor_arn, access_key_id, event_time, source_ip_address
   from cloudtrail_event_actor
   where access_key_id like 'AKIA%'
     and event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
 ),
 after_event as (
-  select u.account_id, u.actor_arn, u.access_key_id, r.change, r.event_time as retired_at,
+  select u.account_id, coalesce(r.partition, min(u.partition)) as partition, max(u.actor_arn) as actor_arn,
+    r.user_name, r.owner_arn, u.access_key_id, r.change, r.event_time as retired_at,
     count(*) as calls, max(u.event_time) as last_use, string_agg(distinct u.source_ip_address, ', ') as ips
   from use as u
     join lifecycle as r on r.account_id = u.account_id and r.key_id = u.access_key_id and r.change <> 'activated'
@@ -49,10 +59,19 @@ after_event as (
     where back.account_id = u.account_id and back.key_id = u.access_key_id and back.change = 'activated'
       and back.event_time > r.event_time and back.event_time < u.event_time
   )
-  group by u.account_id, u.actor_arn, u.access_key_id, r.change, r.event_time
+  group by u.account_id, u.access_key_id, r.partition, r.user_name, r.owner_arn, r.change, r.event_time
+),
+-- a key deactivated, then deleted, then used: one row, from the first retirement
+first_after_event as (
+  select * from (
+    select a.*, row_number() over (partition by a.account_id, a.access_key_id order by a.retired_at, a.change) as rn
+    from after_event as a
+  ) as x
+  where rn = 1
 ),
 after_report as (
-  select u.account_id, u.actor_arn, u.access_key_id, 'inactive in the credential report' as change,
+  select u.account_id, u.partition, u.actor_arn, null as user_name, null as owner_arn, u.access_key_id,
+    'inactive in the credential report' as change,
     c.generated_time as retired_at, count(*) as calls, max(u.event_time) as last_use,
     string_agg(distinct u.source_ip_address, ', ') as ips
   from use as u
@@ -65,13 +84,27 @@ after_report as (
       where since.account_id = u.account_id and since.key_id = u.access_key_id and since.change = 'activated'
         and since.event_time > c.generated_time and since.event_time < u.event_time
     )
-  group by u.account_id, u.actor_arn, u.access_key_id, c.generated_time
+  group by u.account_id, u.partition, u.actor_arn, u.access_key_id, c.generated_time
 ),
 finding as (
-  select * from after_event
+  select account_id, partition, actor_arn, user_name, owner_arn, access_key_id, change, retired_at, calls, last_use, ips
+  from first_after_event
   union all
-  select * from after_report
+  select account_id, partition, actor_arn, user_name, owner_arn, access_key_id, change, retired_at, calls, last_use, ips
+  from after_report
   where not exists (select 1 from after_event as e where e.access_key_id = after_report.access_key_id)
+),
+-- the key's user with its path: the calls' or the retiring event's ARN, else loaded IAM data, else another event
+-- of the account, else built from the name in the account's partition
+named as (
+  select f.*,
+    coalesce(f.actor_arn, f.owner_arn, p.arn,
+      'arn:' || f.partition || ':iam::' || f.account_id || ':user/' || coalesce(f.user_name, 'unknown')) as arn,
+    case when coalesce(f.actor_arn, f.owner_arn) is not null then 'event' else coalesce(p.arn_source, 'name') end
+      as arn_source
+  from finding as f
+    left join cloudtrail_principal_arn as p on p.account_id = f.account_id and p.principal_type = 'user'
+      and p.name_key = lower(f.user_name)
 ),
 events as (
   select account_id, count(*) as events from cloudtrail_event_actor
@@ -79,15 +112,20 @@ events as (
   group by account_id
 )
 select
-  coalesce(f.actor_arn, 'arn:aws:iam::' || f.account_id || ':user/unknown') || '#' || f.access_key_id as resource,
+  f.arn || '#' || f.access_key_id as resource,
   'alarm' as status,
-  'Access key ' || f.access_key_id || ' of ' || coalesce(regexp_replace(f.actor_arn, '^.*/', ''), 'an unknown user')
+  'Access key ' || f.access_key_id || ' of '
+    || case when f.arn_source = 'name' and f.user_name is null then 'an unknown user' else regexp_replace(f.arn, '^.*/', '') end
     || ' was ' || f.change || ' on ' || to_char(f.retired_at, 'YYYY-MM-DD HH24:MI') || ' UTC but signed ' || f.calls
     || ' call(s) after that, last on ' || to_char(f.last_use, 'YYYY-MM-DD HH24:MI') || ' UTC from '
-    || coalesce(f.ips, 'an unknown address') || '; find who still holds it.' as reason,
+    || coalesce(f.ips, 'an unknown address') || '; find who still holds it.'
+    || case when f.arn_source = 'name' and f.user_name is not null then ' The user''s ARN is built from its name: '
+      || 'no IAM data or other event of the account gives it, so an IAM path would be missing.'
+      when f.arn_source = 'name' then ' No event names the key''s user.' else '' end as reason,
   f.account_id,
-  'global' as region
-from finding as f
+  'global' as region,
+  f.arn_source
+from named as f
 union all
 select 'arn:' || a.partition || ':::' || a.account_id,
   case when coalesce(ev.events, 0) = 0 then 'skip' else 'ok' end,
@@ -96,7 +134,7 @@ select 'arn:' || a.partition || ':::' || a.account_id,
         || ' days before the data was taken, so use of retired keys cannot be judged.'
     else 'None of the ' || ev.events || ' CloudTrail events in the ' || :lookback_days
       || ' days before the data was taken was signed by a key after it was deactivated or deleted.' end,
-  a.account_id, 'global'
+  a.account_id, 'global', null
 from iamsql_account as a
   left join events as ev on ev.account_id = a.account_id
 where not exists (select 1 from finding as f where f.account_id = a.account_id)

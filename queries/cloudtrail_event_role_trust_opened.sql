@@ -10,7 +10,9 @@ description: >-
   caller (an OIDC :sub with its owner spelled out, a SAML subject, a Cognito :aud). Each alarm says which
   conditions the admission then depends on. Failed calls are not counted: the trust did not change, and denied
   IAM calls are counted by cloudtrail_event_access_denied_burst. A trust document the engine cannot read is a skip for that
-  role.
+  role. The role is reported under its ARN: the one a CreateRole event gives (its response, else its request's
+  path), else the loaded IAM data's, else one another event of the account shows (cloudtrail_principal_arn), else
+  built from its name, which the reason and the arn_source dimension then say (an IAM path would be missing).
 severity: high
 resource_type: AWS::IAM::Role
 rationale: >-
@@ -19,7 +21,7 @@ rationale: >-
 remediation: >-
   Compare the trust policy with the intended one; remove the foreign account, the wildcard or the federated
   statement if nobody planned it, and look at AssumeRole calls on the role since the change.
-tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event, iam_event_trust_access]
+tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event, iam_event_trust_access, cloudtrail_principal_arn]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
@@ -28,7 +30,8 @@ parameters:
 with change as (
   select e.event_id, e.account_id, e.partition, e.event_time, e.event_name,
     coalesce(e.identity_arn, e.actor_arn, e.user_type, 'an unknown caller') as caller,
-    coalesce(e.source_ip_address, 'an unknown address') as ip, coalesce(nullif(e.agent, ''), 'no user agent') as agent
+    coalesce(e.source_ip_address, 'an unknown address') as ip, coalesce(nullif(e.agent, ''), 'no user agent') as agent,
+    t.response_elements -> 'role' ->> 'arn' as created_arn
   from cloudtrail_event_actor as e
     join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
   where e.event_source = 'iam.amazonaws.com' and e.event_name in ('UpdateAssumeRolePolicy', 'CreateRole')
@@ -36,7 +39,9 @@ with change as (
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
 ),
 opening as (
-  select c.*, a.role_name, a.decision,
+  select c.*, a.role_name, lower(a.role_name) as name_key, a.decision,
+    -- CreateRole gives the role's ARN: in its response, else from the path of its request (the engine's role_arn)
+    case when c.event_name = 'CreateRole' then coalesce(c.created_arn, a.role_arn) end as event_arn,
     case
       when a.decision = 'Error' then 'a trust policy the policy engine cannot read'
       when a.trusted_kind = 'anyone' then 'everyone (' || a.trusted || ')'
@@ -62,15 +67,33 @@ opening as (
           and (',' || replace(:trusted_accounts, ' ', '') || ',') not like ('%,' || a.trusted_account || ',%'))))
 ),
 per_role as (
-  select account_id, role_name, min(partition) as partition, max(event_time) as last_time,
+  select account_id, name_key, min(partition) as partition, max(event_time) as last_time,
     string_agg(distinct admitted, ', ' order by admitted) as admitted, count(distinct event_id) as changes,
     bool_and(decision = 'Error') as unreadable
   from opening
-  group by account_id, role_name
+  group by account_id, name_key
 ),
 latest as (
-  select o.*, row_number() over (partition by o.account_id, o.role_name order by o.event_time desc, o.event_id) as rn
+  select o.*, row_number() over (partition by o.account_id, o.name_key order by o.event_time desc, o.event_id) as rn
   from opening as o
+),
+-- the newest ARN a CreateRole among the role's changes gives
+created as (
+  select o.account_id, o.name_key, o.event_arn,
+    row_number() over (partition by o.account_id, o.name_key order by o.event_time desc, o.event_id) as rn
+  from opening as o
+  where o.event_arn is not null
+),
+-- the role's ARN with its path: the event's, else loaded IAM data, else another event of the account, else built
+named as (
+  select p.*, l.role_name, l.caller, l.event_name, l.event_time, l.ip, l.agent,
+    coalesce(c.event_arn, n.arn, 'arn:' || p.partition || ':iam::' || p.account_id || ':role/' || l.role_name) as arn,
+    case when c.event_arn is not null then 'event' else coalesce(n.arn_source, 'name') end as arn_source
+  from per_role as p
+    join latest as l on l.account_id = p.account_id and l.name_key = p.name_key and l.rn = 1
+    left join created as c on c.account_id = p.account_id and c.name_key = p.name_key and c.rn = 1
+    left join cloudtrail_principal_arn as n on n.account_id = p.account_id and n.principal_type = 'role'
+      and n.name_key = p.name_key
 ),
 events as (
   select account_id, count(*) as events, min(event_time) as first_time, max(event_time) as last_time
@@ -79,18 +102,20 @@ events as (
   group by account_id
 )
 select
-  'arn:' || p.partition || ':iam::' || p.account_id || ':role/' || p.role_name as resource,
+  p.arn as resource,
   case when p.unreadable then 'skip' else 'alarm' end as status,
-  l.caller || ' called ' || l.event_name || ' on role ' || p.role_name || ' at '
-    || to_char(l.event_time, 'YYYY-MM-DD HH24:MI:SS') || ' UTC from ' || l.ip || ' (' || l.agent
+  p.caller || ' called ' || p.event_name || ' on role ' || p.role_name || ' at '
+    || to_char(p.event_time, 'YYYY-MM-DD HH24:MI:SS') || ' UTC from ' || p.ip || ' (' || p.agent
     || case when p.unreadable then ') with ' || p.admitted || ', so whom it admits cannot be judged.'
        else '); its trust policy now admits ' || p.admitted
          || case when p.changes > 1 then ' (' || p.changes || ' such changes)' else '' end
-         || '; confirm this trust was intended.' end as reason,
+         || '; confirm this trust was intended.' end
+    || case when p.arn_source = 'name' then ' The role''s ARN is built from its name: no IAM data or other '
+      || 'event of the account gives it, so an IAM path would be missing.' else '' end as reason,
   p.account_id,
-  'global' as region
-from per_role as p
-  join latest as l on l.account_id = p.account_id and l.role_name = p.role_name and l.rn = 1
+  'global' as region,
+  p.arn_source
+from named as p
 union all
 select
   'arn:' || a.partition || ':::' || a.account_id,
@@ -104,7 +129,8 @@ select
       || ' UTC opens a role trust to an outside account, everyone or an unconditioned federated provider.'
   end,
   a.account_id,
-  'global'
+  'global',
+  null
 from iamsql_account as a
   left join events as ev on ev.account_id = a.account_id
 where not exists (select 1 from per_role as p where p.account_id = a.account_id and not p.unreadable)

@@ -185,8 +185,12 @@ def _trust_rows(
     document = decoded.document(request.get("policyDocument") or request.get("assumeRolePolicyDocument"))
     if not isinstance(role, str) or document is None:
         return []
-    path = request.get("path") if isinstance(request.get("path"), str) else "/"
-    role_arn = f"arn:{account.partition}:iam::{account.account_id}:role{path}{role}"
+    # CreateRole names the role's path; UpdateAssumeRolePolicy only its name: the loaded role's ARN keeps its path
+    path = request.get("path") if isinstance(request.get("path"), str) else None
+    known = account.role_named(f"role/{role}") if path is None else None
+    role_arn = (
+        known.arn if known is not None else f"arn:{account.partition}:iam::{account.account_id}:role{path or '/'}{role}"
+    )
     parsed = documents.attached(f"the trust policy of role {role}", document)
     if parsed.policy is None:
         return [
