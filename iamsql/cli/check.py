@@ -172,7 +172,7 @@ def check(
     con.close()
     text, counts = iamsql_controls.render_results(rows, fmt, framework)
     typer.echo(text, nl=False)
-    typer.echo(f"run {run_id}: {len(rows)} results", err=fmt not in ("table", "md"))
+    typer.echo(f"run {run_id}: {iamsql_controls.count_of(len(rows), 'result')}", err=fmt not in ("table", "md"))
     typer.echo(counts, nl=False, err=fmt not in ("table", "md"))
     for path in written:
         typer.echo(f"wrote {path}", err=True)

@@ -386,11 +386,11 @@ def summary_line(row: dict) -> str:
     return (
         f"{row['framework']}: compliant {compliant}, coverage {row['coverage']} ({assessed} of {row['total']} "
         f"requirements assessed: {row['passed']} passed, {row['failed']} failed, {row['partial']} partial; "
-        f"{row['not_assessed']} not assessed, {row['manual']} manual; {_count(row['controls'], 'control')})"
+        f"{row['not_assessed']} not assessed, {row['manual']} manual; {count_of(row['controls'], 'control')})"
     )
 
 
-def _count(number: int, noun: str) -> str:
+def count_of(number: int, noun: str) -> str:
     """``1 control``, ``2 controls``."""
     return f"{number} {noun}" + ("" if number == 1 else "s")
 
@@ -398,8 +398,8 @@ def _count(number: int, noun: str) -> str:
 def totals_line(rows: list[dict]) -> str:
     """``all controls: N controls, M results (a ok, b alarm, ...)``."""
     counts = ", ".join(f"{sum(1 for r in rows if r['status'] == s)} {s}" for s in STATUSES)
-    controls = _count(len({r["control_id"] for r in rows}), "control")
-    return f"all controls: {controls}, {_count(len(rows), 'result')} ({counts})"
+    controls = count_of(len({r["control_id"] for r in rows}), "control")
+    return f"all controls: {controls}, {count_of(len(rows), 'result')} ({counts})"
 
 
 RESULT_FIELDS = (
