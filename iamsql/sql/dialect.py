@@ -68,6 +68,30 @@ class Steampipe(Postgres):
                 node.meta["pg_negated_operator"] = True
             return node
 
+        def _parse_type(self, parse_interval: bool = True, fallback_to_identifier: bool = False) -> exp.Expr | None:
+            # A typed literal is one value before the operators after it: ``date '2025-01-01'::text`` is text and
+            # ``jsonb '{"a": 1}' -> 'a'`` reads the jsonb (sqlglot applies them to the string, then the type).
+            start = self._index
+            node = super()._parse_type(parse_interval=parse_interval, fallback_to_identifier=fallback_to_identifier)
+            tokens = self._tokens[start : start + 2]
+            typed_literal = (
+                len(tokens) == 2 and tokens[0].token_type in self.TYPE_TOKENS - {TokenType.INTERVAL}
+                and tokens[1].token_type == TokenType.STRING
+            )
+            operated = isinstance(node, (exp.Cast, exp.ParseJSON)) and not isinstance(node.this, exp.Literal)
+            if not (typed_literal and operated):
+                return node
+            inner = node.this
+            while isinstance(inner.this, exp.Expr) and not isinstance(inner.this, exp.Literal):
+                inner = inner.this
+            if not (isinstance(inner.this, exp.Literal) and inner.this.is_string):
+                return node
+            outer = node.this
+            typed = node.copy()
+            typed.set("this", inner.this.copy())
+            inner.set("this", typed)
+            return outer
+
         def _parse_date_part(self) -> exp.Expr:
             # Postgres names an unaliased date_part column "date_part", and date_part is a double, extract a numeric.
             node = super()._parse_date_part()
@@ -149,6 +173,10 @@ JSON_RESULT_FUNCTIONS = {
     "json_array_elements",
     "jsonb_extract_path",
     "json_extract_path",
+    "jsonb_build_array",
+    "json_build_array",
+    "json_array",
+    "jsonb_strip_nulls",
 }
 # Functions whose arguments become JSON values (a timestamp as Postgres's ISO 8601 text).
 JSON_CONSTRUCTORS = {"jsonb_build_object", "json_build_object", "jsonb_build_array", "json_build_array", "to_jsonb",
@@ -499,6 +527,9 @@ def pg_column_name(node: exp.Expr) -> tuple[str, int]:
             first = inner.expressions[0]
             return (first.alias, 2) if isinstance(first, exp.Alias) else pg_column_name(first)
         return "?column?", 0
+    if isinstance(node, exp.Trim) and NAME_KEY not in node.meta:
+        # trim(leading ... from x) is ltrim in Postgres, trim(trailing ...) rtrim, any other trim btrim
+        return {"LEADING": "ltrim", "TRAILING": "rtrim"}.get(str(node.args.get("position") or "").upper(), "btrim"), 2
     if isinstance(node, exp.Func) and not isinstance(node, exp.Anonymous) and NAME_KEY not in node.meta:
         for cls, name in NO_PAREN_NAMES.items():
             if isinstance(node, cls):
@@ -748,6 +779,20 @@ def _numeric_math(node: exp.Expr, scope: Scope) -> bool:
     return (name == "log" and len(args) == 2) or any(is_numeric(a, scope) for a in args)
 
 
+def _branches(node: exp.Expr) -> list[exp.Expr] | None:
+    """The values ``coalesce``, ``greatest``, ``least``, ``nullif`` or ``case`` can return (NULLs left out), else
+    None."""
+    if isinstance(node, (exp.Coalesce, exp.Greatest, exp.Least)):
+        values = [node.this, *node.expressions]
+    elif isinstance(node, exp.Nullif):
+        values = [node.this]
+    elif isinstance(node, exp.Case):
+        values = [i.args.get("true") for i in node.args.get("ifs") or []] + [node.args.get("default")]
+    else:
+        return None
+    return [v for v in values if isinstance(v, exp.Expr) and not isinstance(v, exp.Null)]
+
+
 def is_numeric(node: exp.Expr, scope: Scope) -> bool:
     """Whether ``node`` is a ``numeric`` in Postgres that DuckDB computes as a double: a ``::numeric`` cast (which
     becomes DOUBLE), ``avg``, ``extract``, math in its numeric version, and arithmetic on them or on a decimal
@@ -771,6 +816,10 @@ def is_numeric(node: exp.Expr, scope: Scope) -> bool:
     if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)):
         sides = (node.this, node.expression)
         return any(is_numeric(side, scope) for side in sides) and not any(_is_float(side, scope) for side in sides)
+    branches = _branches(node)
+    if branches:
+        # integers and numerics together are numerics in Postgres, with a double they are doubles
+        return any(is_numeric(b, scope) for b in branches) and not any(_is_float(b, scope) for b in branches)
     return False
 
 
@@ -793,6 +842,8 @@ def _is_float(node: exp.Expr, scope: Scope) -> bool:
         return isinstance(node.this, exp.PercentileCont)
     if func_name(node) in FLOAT_FUNCTIONS:
         return not _numeric_math(node, scope)
+    if branches := _branches(node):
+        return any(_is_float(b, scope) for b in branches)
     return isinstance(node, exp.Column) and scope.column_type(node) == "DOUBLE"
 
 
@@ -826,6 +877,10 @@ def numeric_scale(node: exp.Expr, scope: Scope) -> int | None:
         if left is None or right is None:
             return None
         return left + right if isinstance(node, exp.Mul) else max(left, right)
+    if branches := _branches(node):
+        # the value returned keeps its own scale: known only when every value that can be returned has the same
+        scales = {numeric_scale(b, scope) for b in branches}
+        return scales.pop() if len(scales) == 1 else None
     return None
 
 
@@ -842,7 +897,8 @@ def number_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
     if scale is None:
         raise UnsupportedFeature(
             "unsupported Postgres feature: the text of a numeric whose number of decimals depends on its value "
-            "(a division, avg(), a cast of text to numeric): round(x, n) it first")
+            "(a division, avg(), a cast of text to numeric, coalesce/greatest/least/case of numbers with different "
+            "decimals): round(x, n) it first")
     return exp.cast(node, exp.DataType.build(f"DECIMAL(38, {scale})"))
 
 
@@ -904,6 +960,8 @@ def is_text(node: exp.Expr, scope: Scope) -> bool:
         return is_text(node.this, scope)
     if isinstance(node, exp.Literal):
         return node.is_string
+    if isinstance(node, exp.ByteString):
+        return True  # an escape string, E'...'
     if isinstance(node, exp.Cast):
         return node.to.this in TEXT_TYPES
     if isinstance(node, exp.Column):
@@ -945,6 +1003,13 @@ def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
         return exp.Cast(this=exp.cast(node.this, exp.DataType.build("TIMESTAMP")), to=node.to)
     if target == exp.DataType.Type.BOOLEAN:
         return call("pg_to_bool", node.this)
+    bytea = (exp.DataType.Type.VARBINARY, exp.DataType.Type.BINARY, exp.DataType.Type.BLOB)
+    if target in bytea and is_text(node.this, scope):
+        # text -> bytea is its UTF-8 bytes in Postgres (DuckDB refuses characters outside ASCII); a backslash
+        # starts an escape in both, written differently
+        escaped = exp.GT(this=call("strpos", node.this.copy(), string("\\")), expression=exp.Literal.number(0))
+        refused = call("error", string("unsupported Postgres feature: a cast to bytea of text holding a backslash"))
+        return exp.Case().when(escaped, refused).else_(call("encode", node.this))
     if target == exp.DataType.Type.ARRAY and isinstance(node.this, exp.Literal) and node.this.is_string:
         return exp.Cast(this=array_literal(node.this.this), to=node.to)
     if target == exp.DataType.Type.JSONB:
@@ -1061,6 +1126,9 @@ FRACTIONAL_FIELDS = {"second": 1000000, "seconds": 1000000, "sec": 1000000, "sec
                      "milliseconds": 1000, "ms": 1000, "msec": 1000, "msecs": 1000}
 
 
+CENTURY_YEARS = {"CENTURY": 100, "CENTURIES": 100, "MILLENNIUM": 1000, "MILLENNIA": 1000, "MILLENNIUMS": 1000}
+
+
 def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
     as_of = scope.as_of_variable
     name = func_name(node)
@@ -1088,6 +1156,13 @@ def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
         else:
             result.meta["pg_scale"] = EXTRACT_SCALES[node.this.name.lower()]
         return result
+    if isinstance(node, exp.TimestampTrunc) and node.unit and node.unit.name.upper() in CENTURY_YEARS:
+        # a century starts in year 1 (2001, 1901), a millennium in 2001, 1001; DuckDB starts them at 2000
+        years = CENTURY_YEARS[node.unit.name.upper()]
+        year = exp.TimestampTrunc(this=node.this.copy(), unit=exp.var("YEAR"))
+        past = exp.Mod(this=exp.paren(exp.Sub(this=call("year", node.this.copy()), expression=exp.Literal.number(1))),
+                       expression=exp.Literal.number(years))
+        return exp.paren(exp.Sub(this=year, expression=call("to_years", exp.cast(past, exp.DataType.build("INTEGER")))))
     if isinstance(node, exp.StrToTime):
         # to_timestamp(text, format) is a timestamptz in Postgres; DuckDB's strptime gives a timestamp.
         return exp.cast(node, exp.DataType.build("TIMESTAMPTZ"), copy=False)
@@ -1652,6 +1727,13 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         result = call("round_even", node.this, exp.Literal.number(0))
         result.meta["pg_float"] = True
         return result
+    if isinstance(node, exp.Hex) and func_name(node) == "to_hex":
+        # lower-case digits; an integer (not a bigint) below zero as its 32 bits (DuckDB's hex takes 64)
+        value = node.this
+        if scope.is_int4(value):
+            value = exp.BitwiseAnd(this=exp.cast(value, exp.DataType.build("BIGINT")),
+                                   expression=exp.Literal.number(0xFFFFFFFF))
+        return call("lower", call("hex", value))
     if func_name(node) == "cardinality" and isinstance(node, exp.Anonymous) and len(node.expressions) == 1:
         # an integer in Postgres; DuckDB's is unsigned (a subscript a[cardinality(a) - 1] would not bind)
         return exp.cast(exp.ArraySize(this=node.expressions[0]), exp.DataType.build("INTEGER"))
@@ -1699,11 +1781,26 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         if scope.is_int(args[0]) or isinstance(args[0], exp.Literal):
             raise UnsupportedFeature("unsupported Postgres feature: to_char of a number")
         value = args[0]
+        if is_interval(value, scope):
+            raise UnsupportedFeature("unsupported Postgres feature: to_char of an interval")
         known_time = is_timestamptz(value, scope) or is_date(value) or (
             isinstance(value, exp.Cast) and value.to.this == exp.DataType.Type.TIMESTAMP)
         return to_char(value, args[1].this, known_time)
     if name == "regexp_match":
         return regexp_match(args)
+    if name in ("quote_literal", "quote_nullable") and len(args) == 1:
+        # the value's text (as ``::text`` writes it) as an SQL literal; quote_nullable writes NULL as NULL
+        quoted = call("pg_quote_nullable", exp.cast(args[0], exp.DataType.build("VARCHAR")))
+        if name == "quote_nullable":
+            return quoted
+        return exp.Case().when(exp.Is(this=args[0].copy(), expression=exp.Null()), exp.Null()).else_(quoted)
+    if name in ("jsonb_extract_path", "json_extract_path", "jsonb_extract_path_text", "json_extract_path_text"):
+        # the same as #> / #>> with the path of the other arguments
+        if len(args) < 2 or not all(isinstance(a, exp.Literal) and a.is_string for a in args[1:]):
+            raise UnsupportedFeature(f"unsupported Postgres feature: {name}() with a path that is not literals")
+        path = "{" + ",".join('"' + a.this.replace("\\", "\\\\").replace('"', '\\"') + '"' for a in args[1:]) + "}"
+        extract = exp.JSONBExtractScalar if name.endswith("_text") else exp.JSONBExtract
+        return extract(this=args[0], expression=string(path))
     return node
 
 
@@ -1791,6 +1888,66 @@ def rewrite_bare_element_alias(node: exp.Expr, scope: Scope) -> exp.Expr:
     return exp.column("value", table=node.name, quoted=True)
 
 
+# DuckDB's regular expression functions (as the rewrites above write them) -> the position of the pattern
+REGEX_PATTERN_ARGUMENT = {"regexp_matches": 1, "regexp_full_match": 1, "regexp_replace": 1, "regexp_extract": 1,
+                          "regexp_extract_all": 1, "regexp_split_to_array": 1, "regexp_split_to_table": 1,
+                          "string_split_regex": 1}
+REGEX_NODES = (exp.RegexpLike, exp.RegexpILike, exp.RegexpReplace, exp.RegexpExtract, exp.RegexpExtractAll,
+               exp.RegexpSplit)
+# Postgres flags that make a regular expression newline-sensitive: '.' then does not match a newline there either
+NEWLINE_SENSITIVE_FLAGS = set("npwm")
+
+
+def dot_matches_newline(pattern: exp.Expr) -> exp.Expr:
+    """A Postgres regular expression for RE2: ``.`` matches a newline in Postgres (``^`` and ``$`` match only at the
+    ends of the text in both), so the pattern gets RE2's ``(?s)`` flag."""
+    if isinstance(pattern, exp.Null):
+        return pattern
+    if isinstance(pattern, exp.Literal) and pattern.is_string:
+        return pattern if pattern.this.startswith("(?s)") else string("(?s)" + pattern.this)
+    return exp.DPipe(this=string("(?s)"), expression=pattern)
+
+
+def re2_replacement(text: str) -> str:
+    """A ``regexp_replace`` replacement in RE2's syntax: Postgres's ``\\1``-``\\9`` are groups, ``\\&`` the whole match
+    (RE2's ``\\0``), ``\\\\`` a backslash, and a backslash before anything else stays a backslash."""
+    out, i = [], 0
+    while i < len(text):
+        if text[i] == "\\" and i + 1 < len(text):
+            following = text[i + 1]
+            out.append("\\" + following if following in "123456789" else "\\0" if following == "&"
+                       else "\\\\" if following == "\\" else "\\\\" + following)
+            i += 2
+        else:
+            out.append("\\\\" if text[i] == "\\" else text[i])
+            i += 1
+    return "".join(out)
+
+
+def rewrite_regex_newlines(node: exp.Expr, scope: Scope) -> exp.Expr:
+    """Every regular expression as Postgres matches it (``dot_matches_newline``), unless a flag of
+    ``regexp_replace`` makes it newline-sensitive."""
+    if isinstance(node, REGEX_NODES):
+        position, pattern = None, node.expression
+        flags = node.args.get("modifiers") if isinstance(node, exp.RegexpReplace) else None
+    elif isinstance(node, exp.Anonymous) and len(node.expressions) > REGEX_PATTERN_ARGUMENT.get(node.name.lower(), 99):
+        position = REGEX_PATTERN_ARGUMENT[node.name.lower()]
+        pattern, flags = node.expressions[position], None
+    else:
+        return node
+    if isinstance(flags, exp.Literal) and NEWLINE_SENSITIVE_FLAGS & set(flags.this):
+        return node
+    new_pattern = dot_matches_newline(pattern)
+    if new_pattern is pattern:
+        return node
+    result = node.copy()
+    if position is None:
+        result.set("expression", new_pattern)
+    else:
+        result.set("expressions", [new_pattern if i == position else a.copy() for i, a in enumerate(node.expressions)])
+    return result
+
+
 def check_unsupported(tree: exp.Expr) -> None:
     for window in tree.find_all(exp.WindowSpec):
         if str(window.args.get("kind") or "").upper() == "GROUPS" or window.args.get("exclude"):
@@ -1802,6 +1959,38 @@ def check_unsupported(tree: exp.Expr) -> None:
     for node in tree.find_all(exp.Func):
         if func_name(node) in UNSUPPORTED_FUNCTIONS:
             raise UnsupportedFeature(f"unsupported Postgres feature: {func_name(node)}()")
+    for node in tree.find_all(exp.JSONBPathExists, exp.MatchAgainst):
+        operator = "@?" if isinstance(node, exp.JSONBPathExists) else "@@"
+        raise UnsupportedFeature(f"unsupported Postgres feature: the jsonpath operator {operator}")
+    for node in tree.find_all(exp.Fetch):
+        options = node.args.get("limit_options")
+        if options is not None and options.args.get("with_ties"):
+            raise UnsupportedFeature("unsupported Postgres feature: FETCH ... WITH TIES")
+    for node in tree.find_all(exp.Array):
+        if any(isinstance(e, exp.Array) for e in node.expressions):
+            raise UnsupportedFeature("unsupported Postgres feature: multidimensional arrays (array[[...], [...]])")
+    for node in tree.find_all(exp.Cast, exp.DPipe, exp.Concat, exp.ConcatWs, exp.Format):
+        if isinstance(node, exp.Cast):
+            operands = [node.this] if node.to.this in TEXT_TYPES else []
+        else:
+            operands = [node.this, node.expression] if isinstance(node, exp.DPipe) else [node.this, *node.expressions]
+        for operand in operands:
+            if isinstance(operand, exp.Expr) and (name := _json_built(operand)):
+                raise UnsupportedFeature(
+                    f"unsupported Postgres feature: the text of a json (not jsonb) value from {name}() (json keeps "
+                    f"its own layout): use the jsonb function")
+
+
+# json (not jsonb) constructors: their text is laid out as json's (``{"a" : 1}``, ``{ "k" : v }``), not jsonb's
+JSON_LAYOUT_FUNCTIONS = {"json_build_object", "json_build_array", "json_agg", "json_object_agg"}
+
+
+def _json_built(node: exp.Expr) -> str | None:
+    """The json constructor ``node`` calls (through parentheses, FILTER and OVER), if any."""
+    while isinstance(node, (exp.Paren, exp.Filter, exp.Window)):
+        node = node.this
+    name = func_name(node)
+    return name if name in JSON_LAYOUT_FUNCTIONS else None
 
 
 REWRITES: list[Callable[[exp.Expr, Scope], exp.Expr]] = [
@@ -1827,9 +2016,12 @@ REWRITES: list[Callable[[exp.Expr, Scope], exp.Expr]] = [
     rewrite_casts,
     # @>, <@, ?, ?|, ?&, jsonb || text, jsonb = jsonb (by value), integer division.
     rewrite_jsonb_operators,
-    # ->, ->>, #>, #>>: DuckDB JSON paths, ->> through Postgres's text of a jsonb value. Last: the rewrites above
-    # recognise JSON values by these operators.
+    # ->, ->>, #>, #>>: DuckDB JSON paths, ->> through Postgres's text of a jsonb value. After the rewrites above,
+    # which recognise JSON values by these operators.
     rewrite_json_access,
+    # '.' matches a newline, as in Postgres; regexp_replace's \& and other escapes in RE2's syntax. Last: it reads
+    # the regular expressions the rewrites above write.
+    rewrite_regex_newlines,
 ]
 
 
@@ -2100,6 +2292,14 @@ class DuckDBFromSteampipe(DuckDB):
             if isinstance(divisor, exp.Literal) and not divisor.is_string and float(divisor.this) != 0:
                 return super().div_sql(expression)
             return self.sql(call("pg_div", expression.this, divisor))
+
+        def regexpreplace_sql(self, expression: exp.RegexpReplace) -> str:
+            # Postgres's replacement text in RE2's syntax (\& is the whole match, other escapes stay literal)
+            replacement = expression.args.get("replacement")
+            if isinstance(replacement, exp.Literal) and replacement.is_string:
+                expression = expression.copy()
+                expression.set("replacement", string(re2_replacement(replacement.this)))
+            return super().regexpreplace_sql(expression)
 
         def anonymous_sql(self, expression: exp.Anonymous) -> str:
             if expression.name.lower() == "octet_length":  # DuckDB's takes a blob; strlen counts a text's bytes
