@@ -99,7 +99,7 @@ def test_ad_hoc_queries_use_the_wall_clock(con):
         ("select array[['a', 'b'], ['c', 'd']]", "multidimensional arrays"),
         ("select name from aws_iam_policy where policy_std @? '$.Statement'", "the jsonpath operator @?"),
         ("select json_build_object('n', name)::text from aws_iam_user", "the text of a json (not jsonb) value"),
-        ("select 'users: ' || json_agg(name) from aws_iam_user", "a json (not jsonb) value from json_agg()"),
+        ("select 'users: ' || json_agg(u) from aws_iam_user u", "a json (not jsonb) value from json_agg()"),
         ("select greatest(1, 2.5)::text", "coalesce/greatest/least/case of numbers with different decimals"),
         ("select (case when true then 1 else 2.5 end)::text", "the text of a numeric whose number of decimals"),
         ("select to_char(now() - create_date, 'DD') from aws_iam_user", "to_char of an interval"),

@@ -330,6 +330,10 @@ class Scope:
             return node.to.this in JSON_TYPES
         if isinstance(node, exp.Coalesce):
             return any(self.is_json(a) for a in [node.this, *node.expressions])
+        if isinstance(node, exp.Case):
+            results = [i.args.get("true") for i in node.args.get("ifs") or []] + [node.args.get("default")]
+            results = [r for r in results if r is not None and not isinstance(r, exp.Null)]
+            return bool(results) and all(self.is_json(r) for r in results)
         if isinstance(node, exp.Column):
             return self.column_type(node) == "JSON"
         name = func_name(node)
@@ -1156,11 +1160,18 @@ def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
         else:
             result.meta["pg_scale"] = EXTRACT_SCALES[node.this.name.lower()]
         return result
-    if isinstance(node, exp.TimestampTrunc) and node.unit and node.unit.name.upper() in CENTURY_YEARS:
+    century = isinstance(node, exp.TimestampTrunc) and node.unit and node.unit.name.upper() in CENTURY_YEARS
+    if isinstance(node, exp.TimestampTrunc) and (century or is_date(node.this)):
+        # date_trunc of a date truncates the timestamptz of its midnight in Postgres (DuckDB gives a timestamp)
+        value = exp.cast(node.this.copy(), exp.DataType.build("TIMESTAMPTZ")) if is_date(node.this) else node.this
+        if not century:
+            replacement = node.copy()
+            replacement.set("this", value)
+            return replacement
         # a century starts in year 1 (2001, 1901), a millennium in 2001, 1001; DuckDB starts them at 2000
         years = CENTURY_YEARS[node.unit.name.upper()]
-        year = exp.TimestampTrunc(this=node.this.copy(), unit=exp.var("YEAR"))
-        past = exp.Mod(this=exp.paren(exp.Sub(this=call("year", node.this.copy()), expression=exp.Literal.number(1))),
+        year = exp.TimestampTrunc(this=value.copy(), unit=exp.var("YEAR"))
+        past = exp.Mod(this=exp.paren(exp.Sub(this=call("year", value.copy()), expression=exp.Literal.number(1))),
                        expression=exp.Literal.number(years))
         return exp.paren(exp.Sub(this=year, expression=call("to_years", exp.cast(past, exp.DataType.build("INTEGER")))))
     if isinstance(node, exp.StrToTime):
@@ -1948,6 +1959,84 @@ def rewrite_regex_newlines(node: exp.Expr, scope: Scope) -> exp.Expr:
     return result
 
 
+def jsonb_identity(value: exp.Expr) -> exp.Expr:
+    """A jsonb value as the JSON of its Postgres text: equal jsonb values (whatever their key order and spacing)
+    give the same text, which is what DuckDB compares JSON by."""
+    return json_cast(call("pg_jsonb_out", value))
+
+
+def _set_operand(select: exp.Select) -> bool:
+    parent = select.parent
+    while isinstance(parent, (exp.Subquery, exp.Paren)):
+        parent = parent.parent
+    return isinstance(parent, (exp.Union, exp.Intersect, exp.Except))
+
+
+def _group_value(key: exp.Expr, select: exp.Select, scope: Scope) -> exp.Expr:
+    """What a GROUP BY item groups by: the select item it names by position or by alias, else itself."""
+    if isinstance(key, exp.Literal) and not key.is_string and re.fullmatch(r"\d+", key.this):
+        position = int(key.this) - 1
+        if 0 <= position < len(select.expressions):
+            item = select.expressions[position]
+            return item.this if isinstance(item, exp.Alias) else item
+    if isinstance(key, exp.Column) and not key.table and scope.column_type(key) is None:
+        for item in select.expressions:
+            if isinstance(item, exp.Alias) and item.alias == key.name:
+                return item.this
+    return key
+
+
+def rewrite_jsonb_identity(node: exp.Expr, scope: Scope) -> exp.Expr:
+    """``DISTINCT`` (and ``DISTINCT ON``), ``GROUP BY``, ``UNION``/``INTERSECT``/``EXCEPT`` and ``count(distinct ...)``
+    compare jsonb values by value in Postgres; DuckDB compares the JSON text, so there the jsonb values compared
+    become ``jsonb_identity`` (a GROUP BY key also where the select list, HAVING and ORDER BY repeat it)."""
+    if isinstance(node, exp.Count) and isinstance(node.this, exp.Distinct):
+        values = node.this.expressions
+        if not any(scope.is_json(v) for v in values):
+            return node
+        result = node.copy()
+        result.this.set("expressions", [jsonb_identity(v.copy()) if scope.is_json(v) else v.copy() for v in values])
+        return result
+    if not isinstance(node, exp.Select):
+        return node
+    distinct = node.args.get("distinct")
+    on = distinct.args.get("on") if distinct else None
+    whole_rows = bool(distinct and not on) or _set_operand(node)
+    items = [item.this if isinstance(item, exp.Alias) else item for item in node.expressions]
+    group = node.args.get("group")
+    grouped = [(key, _group_value(key, node, scope)) for key in (group.expressions if group else [])]
+    keys = [value for _, value in grouped if scope.is_json(value)]
+    on_json = on is not None and any(scope.is_json(e) for e in on.expressions)
+    if not keys and not on_json and not (whole_rows and any(scope.is_json(i) for i in items)):
+        return node
+    def by_value(expression: exp.Expr) -> exp.Expr:
+        # the group keys inside an expression (the same jsonb value, so the same answer) as DuckDB groups them
+        return expression.transform(lambda n: jsonb_identity(n.copy()) if any(n == k for k in keys) else n)
+
+    result = node.copy()
+    new_items = []
+    for item, value in zip(result.expressions, items):
+        if (whole_rows and scope.is_json(value)) or any(value == k for k in keys):
+            name = item.alias if isinstance(item, exp.Alias) else value.name
+            item = exp.alias_(jsonb_identity(value.copy()), name, quoted=True)
+        elif keys:
+            item = by_value(item)
+        new_items.append(item)
+    result.set("expressions", new_items)
+    if keys:
+        # an ordinal stays (it names the select item, now compared by value); any other key is compared by value
+        group_keys = [key.copy() if isinstance(key, exp.Literal) or not scope.is_json(value) else
+                      jsonb_identity(value.copy()) for key, value in grouped]
+        result.set("group", exp.Group(expressions=group_keys))
+        for clause in ("having", "order"):
+            if result.args.get(clause) is not None:
+                result.set(clause, by_value(result.args[clause]))
+    if on_json:
+        result.args["distinct"].set("on", exp.Tuple(
+            expressions=[jsonb_identity(e.copy()) if scope.is_json(e) else e.copy() for e in on.expressions]))
+    return result
+
+
 def check_unsupported(tree: exp.Expr) -> None:
     for window in tree.find_all(exp.WindowSpec):
         if str(window.args.get("kind") or "").upper() == "GROUPS" or window.args.get("exclude"):
@@ -1981,16 +2070,39 @@ def check_unsupported(tree: exp.Expr) -> None:
                     f"its own layout): use the jsonb function")
 
 
-# json (not jsonb) constructors: their text is laid out as json's (``{"a" : 1}``, ``{ "k" : v }``), not jsonb's
-JSON_LAYOUT_FUNCTIONS = {"json_build_object", "json_build_array", "json_agg", "json_object_agg"}
+# json (not jsonb) constructors whose text is laid out as json's (``{"a" : 1}``, ``{ "k" : v }``), not jsonb's
+JSON_LAYOUT_FUNCTIONS = {"json_build_object", "json_object_agg"}
+# json constructors that write their elements with jsonb's separators, unless an element has json's own layout
+JSON_LIST_FUNCTIONS = {"json_agg", "json_build_array"}
 
 
 def _json_built(node: exp.Expr) -> str | None:
-    """The json constructor ``node`` calls (through parentheses, FILTER and OVER), if any."""
-    while isinstance(node, (exp.Paren, exp.Filter, exp.Window)):
+    """The json constructor ``node`` calls (through parentheses, FILTER and OVER) if its text is not jsonb's: an
+    object built as json, or a list holding one or a whole row (``json_agg(t)`` puts a line break between rows)."""
+    while isinstance(node, (exp.Paren, exp.Filter, exp.Window, exp.Ordered, exp.Order)):
         node = node.this
     name = func_name(node)
-    return name if name in JSON_LAYOUT_FUNCTIONS else None
+    if name in JSON_LAYOUT_FUNCTIONS:
+        return name
+    if name in JSON_LIST_FUNCTIONS:
+        for argument in node.iter_expressions():
+            while isinstance(argument, (exp.Ordered, exp.Order, exp.Distinct)):
+                argument = argument.this if not isinstance(argument, exp.Distinct) else argument.expressions[0]
+            if _json_built(argument) or _is_row(argument):
+                return name
+    return None
+
+
+def _is_row(node: exp.Expr) -> bool:
+    """Whether ``node`` is a whole row: ``t.*``, or the bare name of a table of the query around it."""
+    if isinstance(node, exp.Star) or isinstance(node, exp.Column) and isinstance(node.this, exp.Star):
+        return True
+    if not (isinstance(node, exp.Column) and not node.table):
+        return False
+    select = node.find_ancestor(exp.Select)
+    sources = [select.args["from_"].this] if select is not None and select.args.get("from_") else []
+    sources += [join.this for join in (select.args.get("joins") or [])] if select is not None else []
+    return any(source.alias_or_name == node.name for source in sources)
 
 
 REWRITES: list[Callable[[exp.Expr, Scope], exp.Expr]] = [
@@ -2001,6 +2113,8 @@ REWRITES: list[Callable[[exp.Expr, Scope], exp.Expr]] = [
     rewrite_from_functions,
     # A bare ``s`` naming ``jsonb_array_elements(x) s`` is its value column (needs the sources named above).
     rewrite_bare_element_alias,
+    # DISTINCT, GROUP BY, UNION and count(distinct) compare jsonb values by value, not by their text.
+    rewrite_jsonb_identity,
     # Set-returning functions in the select list, jsonb aggregates and constructors, to_char, regexp_match.
     rewrite_functions,
     # ``substring(s from 'pattern')`` is a POSIX regular expression match.

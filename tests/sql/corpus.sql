@@ -2096,3 +2096,89 @@ select name, date_trunc('century', create_date) as c, date_trunc('millennium', c
 
 -- name: trim_names
 select trim(leading '/' from path), trim(trailing '/' from path), trim(both '/' from path), ltrim(path, '/'), trim(path) from aws_iam_role order by 1;
+
+-- name: jsonb_union_compares_by_value
+select jsonb_build_object('user', name, 'path', path) as who from aws_iam_user
+union
+select jsonb_build_object('path', path, 'user', name) from aws_iam_user
+order by who;
+
+-- name: jsonb_group_by_value_not_key_order
+select case when mfa_enabled then jsonb_build_object('acct', account_id, 'kind', 'user') else jsonb_build_object('kind', 'user', 'acct', account_id) end as k,
+  count(*) as n
+from aws_iam_user group by 1 order by 1;
+
+-- name: jsonb_group_by_expression_repeated
+select jsonb_build_object('acct', account_id) as acct, count(*) as n from aws_iam_role
+group by jsonb_build_object('acct', account_id) having count(*) > 1 order by jsonb_build_object('acct', account_id);
+
+-- name: jsonb_distinct_and_count_distinct_by_value
+select count(distinct case when mfa_enabled then jsonb_build_object('a', account_id, 'b', 1) else jsonb_build_object('b', 1, 'a', account_id) end) as accounts,
+  count(distinct tags) as tag_sets
+from aws_iam_user;
+
+-- name: jsonb_select_distinct_principals
+select distinct s -> 'Principal' as principal, s ->> 'Effect' as effect
+from aws_iam_role, jsonb_array_elements(assume_role_policy_std -> 'Statement') s
+order by principal, effect;
+
+-- name: jsonb_distinct_on_value
+select distinct on (case when name < 'c' then jsonb_build_object('x', 1, 'y', 2) else jsonb_build_object('y', 2, 'x', 1) end) name
+from aws_iam_user order by case when name < 'c' then jsonb_build_object('x', 1, 'y', 2) else jsonb_build_object('y', 2, 'x', 1) end, name;
+
+-- name: jsonb_group_by_column_with_count
+select tags, count(*) as n from aws_iam_role group by tags order by n desc, tags;
+
+-- name: jsonb_intersect_except_by_value
+select jsonb_build_object('n', name, 'a', account_id) as v from aws_iam_user
+intersect
+select jsonb_build_object('a', account_id, 'n', name) from aws_iam_user where mfa_enabled
+order by v;
+
+-- name: typed_literals_before_operators
+select date '2025-01-01'::text as a, jsonb '{"a": {"b": 1}}' -> 'a' ->> 'b' as b, timestamp '2025-01-01 10:00'::date as c,
+  (timestamptz '2025-06-15 00:00:00+00'::date - date '2025-01-01') / 7 as weeks, jsonb '[1, 2]' @> '[2]' as d;
+
+-- name: regex_across_newlines
+select E'line1\nline2' ~ 'line1.line2' as a, regexp_replace(E'a\nb', '.', 'x', 'g') as b, substring(E'k=1\nv' from 'k=(.*)') as c,
+  (regexp_match(E'x\ny', '^(.*)$'))[1] as d, regexp_split_to_array(E'a\nb', '.') as e, E'a\nb' ~ '^a$' as f, E'a\nb' ~* 'A[^z]B' as g;
+
+-- name: extract_path_on_raw_statements
+select name, jsonb_extract_path_text(policy, 'Statement', '0', 'Effect') as first_effect, jsonb_extract_path(policy, 'Statement', 'Effect') as obj_effect
+from aws_iam_policy order by name;
+
+-- name: quote_literal_escapes
+select quote_literal(E'it''s \\ here') as a, quote_literal(true) as b, quote_nullable(null::text) as c, quote_literal(2.50) as d,
+  quote_literal(create_date) as e
+from aws_iam_user where name = 'alice';
+
+-- name: century_of_dates
+select date_trunc('century', date '2000-06-01') as a, date_trunc('millennium', date '2001-01-01') as b, date_trunc('century', date '2001-01-01') as c,
+  date_trunc('decade', date '2001-01-01') as d;
+
+-- name: event_error_messages_with_newline_regex
+select event_id, regexp_replace(coalesce(error_message, ''), '^User: (\S+) is not authorized.*$', 'denied \1') as msg
+from aws_cloudtrail_trail_event order by event_id;
+
+-- name: group_by_trust_principal_value
+select s -> 'Principal' as principal, count(*) as roles from aws_iam_role, jsonb_array_elements(assume_role_policy_std -> 'Statement') s
+group by s -> 'Principal' order by roles desc, principal;
+
+-- name: distinct_condition_blocks
+select count(distinct s -> 'Condition') as condition_sets, count(distinct s) as statements
+from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s;
+
+-- name: greatest_numeric_same_scale_text
+select greatest(1.50, 2.25)::text as a, least(3, 4)::text as b, coalesce(null::numeric(6, 2), 1.25)::text as c,
+  (case when true then 1.5 else 2.5 end)::text as d;
+
+-- name: to_hex_of_ints
+select to_hex(-max_session_duration::int) as a, to_hex(3600) as b, to_hex(0) as c from aws_iam_role order by name;
+
+-- name: json_agg_text_of_scalars
+select account_id, json_agg(name order by name desc)::text as j, jsonb_agg(jsonb_build_object('n', name, 'm', mfa_enabled) order by name)::text as jb
+from aws_iam_user group by account_id order by account_id;
+
+-- name: json_agg_and_build_array_text
+select account_id, json_agg(name order by name)::text as j, json_build_array(account_id, count(*))::text as a
+from aws_iam_user group by account_id order by account_id;
