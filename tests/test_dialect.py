@@ -95,6 +95,17 @@ def test_ad_hoc_queries_use_the_wall_clock(con):
         ("select split_part('a,b', ',', 0)", "field position must not be zero"),
         ("select substr('hello', 1, strpos('hello', 'z') - 1)", "negative substring length not allowed"),
         ("select regexp_match('ab', 'a(x*)?b')", "regexp capture group 1 is optional and can match an empty string"),
+        ("select name from aws_iam_role order by name fetch first 1 rows with ties", "FETCH ... WITH TIES"),
+        ("select array[['a', 'b'], ['c', 'd']]", "multidimensional arrays"),
+        ("select name from aws_iam_policy where policy_std @? '$.Statement'", "the jsonpath operator @?"),
+        ("select json_build_object('n', name)::text from aws_iam_user", "the text of a json (not jsonb) value"),
+        ("select 'users: ' || json_agg(u) from aws_iam_user u", "a json (not jsonb) value from json_agg()"),
+        ("select greatest(1, 2.5)::text", "coalesce/greatest/least/case of numbers with different decimals"),
+        ("select (case when true then 1 else 2.5 end)::text", "the text of a numeric whose number of decimals"),
+        ("select to_char(now() - create_date, 'DD') from aws_iam_user", "to_char of an interval"),
+        ("select jsonb_extract_path(tags, name) from aws_iam_user", "jsonb_extract_path() with a path that is not"),
+        ("select md5(E'a\\\\b'::bytea)", "a cast to bytea of text holding a backslash"),
+        ("select md5('a\\b'::bytea)", "a cast to bytea of text holding a backslash"),
     ],
 )
 def test_errors_are_one_line(con, sql, fragment):

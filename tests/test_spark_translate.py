@@ -28,7 +28,7 @@ def test_postgres_semantics_kept():
     sql = spark_engine.to_spark("select string_agg(distinct name, ', '), regexp_replace(path, '/+', '-'), "
                                 "concat(name, null) from aws_iam_user")
     assert "ARRAY_SORT(COLLECT_SET(name))" in sql and "IF(SIZE(" in sql  # sorted like Postgres, NULL on nothing
-    assert "'^([\\\\s\\\\S]*?)(?:/+)', '$1-'" in sql  # first match only
+    assert "'^([\\\\s\\\\S]*?)(?:(?s)/+)', '$1-'" in sql  # first match only; '.' matches a newline
     assert "CONCAT(COALESCE(name, ''), COALESCE(NULL, ''))" in sql  # concat() skips NULLs
     with pytest.raises(QueryError, match="jsonb_path_query"):
         spark_engine.to_spark("select jsonb_path_query(tags, '$') from aws_iam_user")

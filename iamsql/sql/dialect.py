@@ -68,6 +68,30 @@ class Steampipe(Postgres):
                 node.meta["pg_negated_operator"] = True
             return node
 
+        def _parse_type(self, parse_interval: bool = True, fallback_to_identifier: bool = False) -> exp.Expr | None:
+            # A typed literal is one value before the operators after it: ``date '2025-01-01'::text`` is text and
+            # ``jsonb '{"a": 1}' -> 'a'`` reads the jsonb (sqlglot applies them to the string, then the type).
+            start = self._index
+            node = super()._parse_type(parse_interval=parse_interval, fallback_to_identifier=fallback_to_identifier)
+            tokens = self._tokens[start : start + 2]
+            typed_literal = (
+                len(tokens) == 2 and tokens[0].token_type in self.TYPE_TOKENS - {TokenType.INTERVAL}
+                and tokens[1].token_type == TokenType.STRING
+            )
+            operated = isinstance(node, (exp.Cast, exp.ParseJSON)) and not isinstance(node.this, exp.Literal)
+            if not (typed_literal and operated):
+                return node
+            inner = node.this
+            while isinstance(inner.this, exp.Expr) and not isinstance(inner.this, exp.Literal):
+                inner = inner.this
+            if not (isinstance(inner.this, exp.Literal) and inner.this.is_string):
+                return node
+            outer = node.this
+            typed = node.copy()
+            typed.set("this", inner.this.copy())
+            inner.set("this", typed)
+            return outer
+
         def _parse_date_part(self) -> exp.Expr:
             # Postgres names an unaliased date_part column "date_part", and date_part is a double, extract a numeric.
             node = super()._parse_date_part()
@@ -149,6 +173,10 @@ JSON_RESULT_FUNCTIONS = {
     "json_array_elements",
     "jsonb_extract_path",
     "json_extract_path",
+    "jsonb_build_array",
+    "json_build_array",
+    "json_array",
+    "jsonb_strip_nulls",
 }
 # Functions whose arguments become JSON values (a timestamp as Postgres's ISO 8601 text).
 JSON_CONSTRUCTORS = {"jsonb_build_object", "json_build_object", "jsonb_build_array", "json_build_array", "to_jsonb",
@@ -302,6 +330,10 @@ class Scope:
             return node.to.this in JSON_TYPES
         if isinstance(node, exp.Coalesce):
             return any(self.is_json(a) for a in [node.this, *node.expressions])
+        if isinstance(node, exp.Case):
+            results = [i.args.get("true") for i in node.args.get("ifs") or []] + [node.args.get("default")]
+            results = [r for r in results if r is not None and not isinstance(r, exp.Null)]
+            return bool(results) and all(self.is_json(r) for r in results)
         if isinstance(node, exp.Column):
             return self.column_type(node) == "JSON"
         name = func_name(node)
@@ -499,6 +531,9 @@ def pg_column_name(node: exp.Expr) -> tuple[str, int]:
             first = inner.expressions[0]
             return (first.alias, 2) if isinstance(first, exp.Alias) else pg_column_name(first)
         return "?column?", 0
+    if isinstance(node, exp.Trim) and NAME_KEY not in node.meta:
+        # trim(leading ... from x) is ltrim in Postgres, trim(trailing ...) rtrim, any other trim btrim
+        return {"LEADING": "ltrim", "TRAILING": "rtrim"}.get(str(node.args.get("position") or "").upper(), "btrim"), 2
     if isinstance(node, exp.Func) and not isinstance(node, exp.Anonymous) and NAME_KEY not in node.meta:
         for cls, name in NO_PAREN_NAMES.items():
             if isinstance(node, cls):
@@ -748,6 +783,20 @@ def _numeric_math(node: exp.Expr, scope: Scope) -> bool:
     return (name == "log" and len(args) == 2) or any(is_numeric(a, scope) for a in args)
 
 
+def _branches(node: exp.Expr) -> list[exp.Expr] | None:
+    """The values ``coalesce``, ``greatest``, ``least``, ``nullif`` or ``case`` can return (NULLs left out), else
+    None."""
+    if isinstance(node, (exp.Coalesce, exp.Greatest, exp.Least)):
+        values = [node.this, *node.expressions]
+    elif isinstance(node, exp.Nullif):
+        values = [node.this]
+    elif isinstance(node, exp.Case):
+        values = [i.args.get("true") for i in node.args.get("ifs") or []] + [node.args.get("default")]
+    else:
+        return None
+    return [v for v in values if isinstance(v, exp.Expr) and not isinstance(v, exp.Null)]
+
+
 def is_numeric(node: exp.Expr, scope: Scope) -> bool:
     """Whether ``node`` is a ``numeric`` in Postgres that DuckDB computes as a double: a ``::numeric`` cast (which
     becomes DOUBLE), ``avg``, ``extract``, math in its numeric version, and arithmetic on them or on a decimal
@@ -771,6 +820,10 @@ def is_numeric(node: exp.Expr, scope: Scope) -> bool:
     if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)):
         sides = (node.this, node.expression)
         return any(is_numeric(side, scope) for side in sides) and not any(_is_float(side, scope) for side in sides)
+    branches = _branches(node)
+    if branches:
+        # integers and numerics together are numerics in Postgres, with a double they are doubles
+        return any(is_numeric(b, scope) for b in branches) and not any(_is_float(b, scope) for b in branches)
     return False
 
 
@@ -793,6 +846,8 @@ def _is_float(node: exp.Expr, scope: Scope) -> bool:
         return isinstance(node.this, exp.PercentileCont)
     if func_name(node) in FLOAT_FUNCTIONS:
         return not _numeric_math(node, scope)
+    if branches := _branches(node):
+        return any(_is_float(b, scope) for b in branches)
     return isinstance(node, exp.Column) and scope.column_type(node) == "DOUBLE"
 
 
@@ -826,6 +881,10 @@ def numeric_scale(node: exp.Expr, scope: Scope) -> int | None:
         if left is None or right is None:
             return None
         return left + right if isinstance(node, exp.Mul) else max(left, right)
+    if branches := _branches(node):
+        # the value returned keeps its own scale: known only when every value that can be returned has the same
+        scales = {numeric_scale(b, scope) for b in branches}
+        return scales.pop() if len(scales) == 1 else None
     return None
 
 
@@ -842,7 +901,8 @@ def number_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
     if scale is None:
         raise UnsupportedFeature(
             "unsupported Postgres feature: the text of a numeric whose number of decimals depends on its value "
-            "(a division, avg(), a cast of text to numeric): round(x, n) it first")
+            "(a division, avg(), a cast of text to numeric, coalesce/greatest/least/case of numbers with different "
+            "decimals): round(x, n) it first")
     return exp.cast(node, exp.DataType.build(f"DECIMAL(38, {scale})"))
 
 
@@ -904,6 +964,8 @@ def is_text(node: exp.Expr, scope: Scope) -> bool:
         return is_text(node.this, scope)
     if isinstance(node, exp.Literal):
         return node.is_string
+    if isinstance(node, exp.ByteString):
+        return True  # an escape string, E'...'
     if isinstance(node, exp.Cast):
         return node.to.this in TEXT_TYPES
     if isinstance(node, exp.Column):
@@ -945,6 +1007,13 @@ def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
         return exp.Cast(this=exp.cast(node.this, exp.DataType.build("TIMESTAMP")), to=node.to)
     if target == exp.DataType.Type.BOOLEAN:
         return call("pg_to_bool", node.this)
+    bytea = (exp.DataType.Type.VARBINARY, exp.DataType.Type.BINARY, exp.DataType.Type.BLOB)
+    if target in bytea and is_text(node.this, scope):
+        # text -> bytea is its UTF-8 bytes in Postgres (DuckDB refuses characters outside ASCII); a backslash
+        # starts an escape in both, written differently
+        escaped = exp.GT(this=call("strpos", node.this.copy(), string("\\")), expression=exp.Literal.number(0))
+        refused = call("error", string("unsupported Postgres feature: a cast to bytea of text holding a backslash"))
+        return exp.Case().when(escaped, refused).else_(call("encode", node.this))
     if target == exp.DataType.Type.ARRAY and isinstance(node.this, exp.Literal) and node.this.is_string:
         return exp.Cast(this=array_literal(node.this.this), to=node.to)
     if target == exp.DataType.Type.JSONB:
@@ -1061,6 +1130,9 @@ FRACTIONAL_FIELDS = {"second": 1000000, "seconds": 1000000, "sec": 1000000, "sec
                      "milliseconds": 1000, "ms": 1000, "msec": 1000, "msecs": 1000}
 
 
+CENTURY_YEARS = {"CENTURY": 100, "CENTURIES": 100, "MILLENNIUM": 1000, "MILLENNIA": 1000, "MILLENNIUMS": 1000}
+
+
 def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
     as_of = scope.as_of_variable
     name = func_name(node)
@@ -1088,6 +1160,20 @@ def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
         else:
             result.meta["pg_scale"] = EXTRACT_SCALES[node.this.name.lower()]
         return result
+    century = isinstance(node, exp.TimestampTrunc) and node.unit and node.unit.name.upper() in CENTURY_YEARS
+    if isinstance(node, exp.TimestampTrunc) and (century or is_date(node.this)):
+        # date_trunc of a date truncates the timestamptz of its midnight in Postgres (DuckDB gives a timestamp)
+        value = exp.cast(node.this.copy(), exp.DataType.build("TIMESTAMPTZ")) if is_date(node.this) else node.this
+        if not century:
+            replacement = node.copy()
+            replacement.set("this", value)
+            return replacement
+        # a century starts in year 1 (2001, 1901), a millennium in 2001, 1001; DuckDB starts them at 2000
+        years = CENTURY_YEARS[node.unit.name.upper()]
+        year = exp.TimestampTrunc(this=value.copy(), unit=exp.var("YEAR"))
+        past = exp.Mod(this=exp.paren(exp.Sub(this=call("year", value.copy()), expression=exp.Literal.number(1))),
+                       expression=exp.Literal.number(years))
+        return exp.paren(exp.Sub(this=year, expression=call("to_years", exp.cast(past, exp.DataType.build("INTEGER")))))
     if isinstance(node, exp.StrToTime):
         # to_timestamp(text, format) is a timestamptz in Postgres; DuckDB's strptime gives a timestamp.
         return exp.cast(node, exp.DataType.build("TIMESTAMPTZ"), copy=False)
@@ -1652,6 +1738,13 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         result = call("round_even", node.this, exp.Literal.number(0))
         result.meta["pg_float"] = True
         return result
+    if isinstance(node, exp.Hex) and func_name(node) == "to_hex":
+        # lower-case digits; an integer (not a bigint) below zero as its 32 bits (DuckDB's hex takes 64)
+        value = node.this
+        if scope.is_int4(value):
+            value = exp.BitwiseAnd(this=exp.cast(value, exp.DataType.build("BIGINT")),
+                                   expression=exp.Literal.number(0xFFFFFFFF))
+        return call("lower", call("hex", value))
     if func_name(node) == "cardinality" and isinstance(node, exp.Anonymous) and len(node.expressions) == 1:
         # an integer in Postgres; DuckDB's is unsigned (a subscript a[cardinality(a) - 1] would not bind)
         return exp.cast(exp.ArraySize(this=node.expressions[0]), exp.DataType.build("INTEGER"))
@@ -1699,11 +1792,26 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         if scope.is_int(args[0]) or isinstance(args[0], exp.Literal):
             raise UnsupportedFeature("unsupported Postgres feature: to_char of a number")
         value = args[0]
+        if is_interval(value, scope):
+            raise UnsupportedFeature("unsupported Postgres feature: to_char of an interval")
         known_time = is_timestamptz(value, scope) or is_date(value) or (
             isinstance(value, exp.Cast) and value.to.this == exp.DataType.Type.TIMESTAMP)
         return to_char(value, args[1].this, known_time)
     if name == "regexp_match":
         return regexp_match(args)
+    if name in ("quote_literal", "quote_nullable") and len(args) == 1:
+        # the value's text (as ``::text`` writes it) as an SQL literal; quote_nullable writes NULL as NULL
+        quoted = call("pg_quote_nullable", exp.cast(args[0], exp.DataType.build("VARCHAR")))
+        if name == "quote_nullable":
+            return quoted
+        return exp.Case().when(exp.Is(this=args[0].copy(), expression=exp.Null()), exp.Null()).else_(quoted)
+    if name in ("jsonb_extract_path", "json_extract_path", "jsonb_extract_path_text", "json_extract_path_text"):
+        # the same as #> / #>> with the path of the other arguments
+        if len(args) < 2 or not all(isinstance(a, exp.Literal) and a.is_string for a in args[1:]):
+            raise UnsupportedFeature(f"unsupported Postgres feature: {name}() with a path that is not literals")
+        path = "{" + ",".join('"' + a.this.replace("\\", "\\\\").replace('"', '\\"') + '"' for a in args[1:]) + "}"
+        extract = exp.JSONBExtractScalar if name.endswith("_text") else exp.JSONBExtract
+        return extract(this=args[0], expression=string(path))
     return node
 
 
@@ -1791,6 +1899,144 @@ def rewrite_bare_element_alias(node: exp.Expr, scope: Scope) -> exp.Expr:
     return exp.column("value", table=node.name, quoted=True)
 
 
+# DuckDB's regular expression functions (as the rewrites above write them) -> the position of the pattern
+REGEX_PATTERN_ARGUMENT = {"regexp_matches": 1, "regexp_full_match": 1, "regexp_replace": 1, "regexp_extract": 1,
+                          "regexp_extract_all": 1, "regexp_split_to_array": 1, "regexp_split_to_table": 1,
+                          "string_split_regex": 1}
+REGEX_NODES = (exp.RegexpLike, exp.RegexpILike, exp.RegexpReplace, exp.RegexpExtract, exp.RegexpExtractAll,
+               exp.RegexpSplit)
+# Postgres flags that make a regular expression newline-sensitive: '.' then does not match a newline there either
+NEWLINE_SENSITIVE_FLAGS = set("npwm")
+
+
+def dot_matches_newline(pattern: exp.Expr) -> exp.Expr:
+    """A Postgres regular expression for RE2: ``.`` matches a newline in Postgres (``^`` and ``$`` match only at the
+    ends of the text in both), so the pattern gets RE2's ``(?s)`` flag."""
+    if isinstance(pattern, exp.Null):
+        return pattern
+    if isinstance(pattern, exp.Literal) and pattern.is_string:
+        return pattern if pattern.this.startswith("(?s)") else string("(?s)" + pattern.this)
+    return exp.DPipe(this=string("(?s)"), expression=pattern)
+
+
+def re2_replacement(text: str) -> str:
+    """A ``regexp_replace`` replacement in RE2's syntax: Postgres's ``\\1``-``\\9`` are groups, ``\\&`` the whole match
+    (RE2's ``\\0``), ``\\\\`` a backslash, and a backslash before anything else stays a backslash."""
+    out, i = [], 0
+    while i < len(text):
+        if text[i] == "\\" and i + 1 < len(text):
+            following = text[i + 1]
+            out.append("\\" + following if following in "123456789" else "\\0" if following == "&"
+                       else "\\\\" if following == "\\" else "\\\\" + following)
+            i += 2
+        else:
+            out.append("\\\\" if text[i] == "\\" else text[i])
+            i += 1
+    return "".join(out)
+
+
+def rewrite_regex_newlines(node: exp.Expr, scope: Scope) -> exp.Expr:
+    """Every regular expression as Postgres matches it (``dot_matches_newline``), unless a flag of
+    ``regexp_replace`` makes it newline-sensitive."""
+    if isinstance(node, REGEX_NODES):
+        position, pattern = None, node.expression
+        flags = node.args.get("modifiers") if isinstance(node, exp.RegexpReplace) else None
+    elif isinstance(node, exp.Anonymous) and len(node.expressions) > REGEX_PATTERN_ARGUMENT.get(node.name.lower(), 99):
+        position = REGEX_PATTERN_ARGUMENT[node.name.lower()]
+        pattern, flags = node.expressions[position], None
+    else:
+        return node
+    if isinstance(flags, exp.Literal) and NEWLINE_SENSITIVE_FLAGS & set(flags.this):
+        return node
+    new_pattern = dot_matches_newline(pattern)
+    if new_pattern is pattern:
+        return node
+    result = node.copy()
+    if position is None:
+        result.set("expression", new_pattern)
+    else:
+        result.set("expressions", [new_pattern if i == position else a.copy() for i, a in enumerate(node.expressions)])
+    return result
+
+
+def jsonb_identity(value: exp.Expr) -> exp.Expr:
+    """A jsonb value as the JSON of its Postgres text: equal jsonb values (whatever their key order and spacing)
+    give the same text, which is what DuckDB compares JSON by."""
+    return json_cast(call("pg_jsonb_out", value))
+
+
+def _set_operand(select: exp.Select) -> bool:
+    parent = select.parent
+    while isinstance(parent, (exp.Subquery, exp.Paren)):
+        parent = parent.parent
+    return isinstance(parent, (exp.Union, exp.Intersect, exp.Except))
+
+
+def _group_value(key: exp.Expr, select: exp.Select, scope: Scope) -> exp.Expr:
+    """What a GROUP BY item groups by: the select item it names by position or by alias, else itself."""
+    if isinstance(key, exp.Literal) and not key.is_string and re.fullmatch(r"\d+", key.this):
+        position = int(key.this) - 1
+        if 0 <= position < len(select.expressions):
+            item = select.expressions[position]
+            return item.this if isinstance(item, exp.Alias) else item
+    if isinstance(key, exp.Column) and not key.table and scope.column_type(key) is None:
+        for item in select.expressions:
+            if isinstance(item, exp.Alias) and item.alias == key.name:
+                return item.this
+    return key
+
+
+def rewrite_jsonb_identity(node: exp.Expr, scope: Scope) -> exp.Expr:
+    """``DISTINCT`` (and ``DISTINCT ON``), ``GROUP BY``, ``UNION``/``INTERSECT``/``EXCEPT`` and ``count(distinct ...)``
+    compare jsonb values by value in Postgres; DuckDB compares the JSON text, so there the jsonb values compared
+    become ``jsonb_identity`` (a GROUP BY key also where the select list, HAVING and ORDER BY repeat it)."""
+    if isinstance(node, exp.Count) and isinstance(node.this, exp.Distinct):
+        values = node.this.expressions
+        if not any(scope.is_json(v) for v in values):
+            return node
+        result = node.copy()
+        result.this.set("expressions", [jsonb_identity(v.copy()) if scope.is_json(v) else v.copy() for v in values])
+        return result
+    if not isinstance(node, exp.Select):
+        return node
+    distinct = node.args.get("distinct")
+    on = distinct.args.get("on") if distinct else None
+    whole_rows = bool(distinct and not on) or _set_operand(node)
+    items = [item.this if isinstance(item, exp.Alias) else item for item in node.expressions]
+    group = node.args.get("group")
+    grouped = [(key, _group_value(key, node, scope)) for key in (group.expressions if group else [])]
+    keys = [value for _, value in grouped if scope.is_json(value)]
+    on_json = on is not None and any(scope.is_json(e) for e in on.expressions)
+    if not keys and not on_json and not (whole_rows and any(scope.is_json(i) for i in items)):
+        return node
+    def by_value(expression: exp.Expr) -> exp.Expr:
+        # the group keys inside an expression (the same jsonb value, so the same answer) as DuckDB groups them
+        return expression.transform(lambda n: jsonb_identity(n.copy()) if any(n == k for k in keys) else n)
+
+    result = node.copy()
+    new_items = []
+    for item, value in zip(result.expressions, items):
+        if (whole_rows and scope.is_json(value)) or any(value == k for k in keys):
+            name = item.alias if isinstance(item, exp.Alias) else value.name
+            item = exp.alias_(jsonb_identity(value.copy()), name, quoted=True)
+        elif keys:
+            item = by_value(item)
+        new_items.append(item)
+    result.set("expressions", new_items)
+    if keys:
+        # an ordinal stays (it names the select item, now compared by value); any other key is compared by value
+        group_keys = [key.copy() if isinstance(key, exp.Literal) or not scope.is_json(value) else
+                      jsonb_identity(value.copy()) for key, value in grouped]
+        result.set("group", exp.Group(expressions=group_keys))
+        for clause in ("having", "order"):
+            if result.args.get(clause) is not None:
+                result.set(clause, by_value(result.args[clause]))
+    if on_json:
+        result.args["distinct"].set("on", exp.Tuple(
+            expressions=[jsonb_identity(e.copy()) if scope.is_json(e) else e.copy() for e in on.expressions]))
+    return result
+
+
 def check_unsupported(tree: exp.Expr) -> None:
     for window in tree.find_all(exp.WindowSpec):
         if str(window.args.get("kind") or "").upper() == "GROUPS" or window.args.get("exclude"):
@@ -1802,6 +2048,61 @@ def check_unsupported(tree: exp.Expr) -> None:
     for node in tree.find_all(exp.Func):
         if func_name(node) in UNSUPPORTED_FUNCTIONS:
             raise UnsupportedFeature(f"unsupported Postgres feature: {func_name(node)}()")
+    for node in tree.find_all(exp.JSONBPathExists, exp.MatchAgainst):
+        operator = "@?" if isinstance(node, exp.JSONBPathExists) else "@@"
+        raise UnsupportedFeature(f"unsupported Postgres feature: the jsonpath operator {operator}")
+    for node in tree.find_all(exp.Fetch):
+        options = node.args.get("limit_options")
+        if options is not None and options.args.get("with_ties"):
+            raise UnsupportedFeature("unsupported Postgres feature: FETCH ... WITH TIES")
+    for node in tree.find_all(exp.Array):
+        if any(isinstance(e, exp.Array) for e in node.expressions):
+            raise UnsupportedFeature("unsupported Postgres feature: multidimensional arrays (array[[...], [...]])")
+    for node in tree.find_all(exp.Cast, exp.DPipe, exp.Concat, exp.ConcatWs, exp.Format):
+        if isinstance(node, exp.Cast):
+            operands = [node.this] if node.to.this in TEXT_TYPES else []
+        else:
+            operands = [node.this, node.expression] if isinstance(node, exp.DPipe) else [node.this, *node.expressions]
+        for operand in operands:
+            if isinstance(operand, exp.Expr) and (name := _json_built(operand)):
+                raise UnsupportedFeature(
+                    f"unsupported Postgres feature: the text of a json (not jsonb) value from {name}() (json keeps "
+                    f"its own layout): use the jsonb function")
+
+
+# json (not jsonb) constructors whose text is laid out as json's (``{"a" : 1}``, ``{ "k" : v }``), not jsonb's
+JSON_LAYOUT_FUNCTIONS = {"json_build_object", "json_object_agg"}
+# json constructors that write their elements with jsonb's separators, unless an element has json's own layout
+JSON_LIST_FUNCTIONS = {"json_agg", "json_build_array"}
+
+
+def _json_built(node: exp.Expr) -> str | None:
+    """The json constructor ``node`` calls (through parentheses, FILTER and OVER) if its text is not jsonb's: an
+    object built as json, or a list holding one or a whole row (``json_agg(t)`` puts a line break between rows)."""
+    while isinstance(node, (exp.Paren, exp.Filter, exp.Window, exp.Ordered, exp.Order)):
+        node = node.this
+    name = func_name(node)
+    if name in JSON_LAYOUT_FUNCTIONS:
+        return name
+    if name in JSON_LIST_FUNCTIONS:
+        for argument in node.iter_expressions():
+            while isinstance(argument, (exp.Ordered, exp.Order, exp.Distinct)):
+                argument = argument.this if not isinstance(argument, exp.Distinct) else argument.expressions[0]
+            if _json_built(argument) or _is_row(argument):
+                return name
+    return None
+
+
+def _is_row(node: exp.Expr) -> bool:
+    """Whether ``node`` is a whole row: ``t.*``, or the bare name of a table of the query around it."""
+    if isinstance(node, exp.Star) or isinstance(node, exp.Column) and isinstance(node.this, exp.Star):
+        return True
+    if not (isinstance(node, exp.Column) and not node.table):
+        return False
+    select = node.find_ancestor(exp.Select)
+    sources = [select.args["from_"].this] if select is not None and select.args.get("from_") else []
+    sources += [join.this for join in (select.args.get("joins") or [])] if select is not None else []
+    return any(source.alias_or_name == node.name for source in sources)
 
 
 REWRITES: list[Callable[[exp.Expr, Scope], exp.Expr]] = [
@@ -1812,6 +2113,8 @@ REWRITES: list[Callable[[exp.Expr, Scope], exp.Expr]] = [
     rewrite_from_functions,
     # A bare ``s`` naming ``jsonb_array_elements(x) s`` is its value column (needs the sources named above).
     rewrite_bare_element_alias,
+    # DISTINCT, GROUP BY, UNION and count(distinct) compare jsonb values by value, not by their text.
+    rewrite_jsonb_identity,
     # Set-returning functions in the select list, jsonb aggregates and constructors, to_char, regexp_match.
     rewrite_functions,
     # ``substring(s from 'pattern')`` is a POSIX regular expression match.
@@ -1827,9 +2130,12 @@ REWRITES: list[Callable[[exp.Expr, Scope], exp.Expr]] = [
     rewrite_casts,
     # @>, <@, ?, ?|, ?&, jsonb || text, jsonb = jsonb (by value), integer division.
     rewrite_jsonb_operators,
-    # ->, ->>, #>, #>>: DuckDB JSON paths, ->> through Postgres's text of a jsonb value. Last: the rewrites above
-    # recognise JSON values by these operators.
+    # ->, ->>, #>, #>>: DuckDB JSON paths, ->> through Postgres's text of a jsonb value. After the rewrites above,
+    # which recognise JSON values by these operators.
     rewrite_json_access,
+    # '.' matches a newline, as in Postgres; regexp_replace's \& and other escapes in RE2's syntax. Last: it reads
+    # the regular expressions the rewrites above write.
+    rewrite_regex_newlines,
 ]
 
 
@@ -2100,6 +2406,14 @@ class DuckDBFromSteampipe(DuckDB):
             if isinstance(divisor, exp.Literal) and not divisor.is_string and float(divisor.this) != 0:
                 return super().div_sql(expression)
             return self.sql(call("pg_div", expression.this, divisor))
+
+        def regexpreplace_sql(self, expression: exp.RegexpReplace) -> str:
+            # Postgres's replacement text in RE2's syntax (\& is the whole match, other escapes stay literal)
+            replacement = expression.args.get("replacement")
+            if isinstance(replacement, exp.Literal) and replacement.is_string:
+                expression = expression.copy()
+                expression.set("replacement", string(re2_replacement(replacement.this)))
+            return super().regexpreplace_sql(expression)
 
         def anonymous_sql(self, expression: exp.Anonymous) -> str:
             if expression.name.lower() == "octet_length":  # DuckDB's takes a blob; strlen counts a text's bytes

@@ -1548,3 +1548,637 @@ select 'a' = any(null::text[]) as a, 'a' = any(string_to_array(null, ',')) as b,
 
 -- name: division_of_numbers_by_nullif
 select 1.0 / nullif(0, 0) as a, 7.0 / 2 as b, 7 / 2 as c, -7 / 2 as d, 1 / 3::float as e, 10 / 4.0 * 2 as f;
+
+-- name: extract_path_funcs
+select name, jsonb_extract_path(policy_std, 'Statement', '0', 'Effect') as eff, jsonb_extract_path_text(policy_std, 'Statement', '0', 'Action', '0') as act,
+  jsonb_extract_path_text(policy, 'Version') as ver
+from aws_iam_policy order by name;
+
+-- name: json_cast_arrow
+select event_id, user_identity::json ->> 'type' as t, json_extract_path_text(user_identity::json, 'sessionContext', 'attributes', 'mfaAuthenticated') as mfa
+from aws_cloudtrail_trail_event order by event_id;
+
+-- name: json_array_elements_text
+select name, a from aws_iam_user, json_array_elements_text(attached_policy_arns::json) a order by name, a;
+
+-- name: json_each_text
+select name, k, v from aws_iam_user, json_each_text(tags::json) as t(k, v) order by name, k;
+
+-- name: json_object_keys_select
+select name, json_object_keys(tags::json) as k from aws_iam_user order by name, k;
+
+-- name: to_jsonb_timestamp
+select name, to_jsonb(create_date) as j, to_jsonb(create_date)::text as t, jsonb_build_object('created', create_date)::text as o
+from aws_iam_user order by name;
+
+-- name: jsonb_agg_timestamps_text
+select account_id, jsonb_agg(create_date order by create_date)::text as dates from aws_iam_user group by account_id order by account_id;
+
+-- name: jsonb_build_array_mixed
+select name, jsonb_build_array(name, mfa_enabled, null, 1, 2.5)::text as arr from aws_iam_user order by name;
+
+-- name: jsonb_object_agg_text
+select account_id, jsonb_object_agg(name, mfa_enabled)::text as m from aws_iam_user group by account_id order by account_id;
+
+-- name: arrow_on_string_index
+select name, s -> 'Resource' ->> 0 as r0, s -> 'Resource' -> -1 as rlast, jsonb_typeof(s -> 'Resource') as rt
+from aws_iam_policy, jsonb_array_elements(policy -> 'Statement') s where jsonb_typeof(policy -> 'Statement') = 'array' order by name, r0;
+
+-- name: contains_and_not_exists
+select p.name, count(*) as n from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s
+where s @> '{"Effect":"Allow"}' and not s ? 'Condition' group by p.name order by p.name;
+
+-- name: tags_missing_key_not
+select name, not (tags ? 'owner') as no_owner, tags ?| array['owner', 'team'] as any_k from aws_iam_role order by name;
+
+-- name: jsonb_minus_array
+select name, (tags - array['team', 'owner'])::text as rest, (tags - 'team')::text as r2 from aws_iam_user order by name;
+
+-- name: principal_aws_text_like
+select name, s -> 'Principal' ->> 'AWS' as aws_text, (s -> 'Principal' ->> 'AWS') like '%999988887777%' as ext
+from aws_iam_role, jsonb_array_elements(assume_role_policy -> 'Statement') s where jsonb_typeof(assume_role_policy -> 'Statement') = 'array'
+order by name;
+
+-- name: value_column_of_elements
+select e.value ->> 'Key' as k, e.value ->> 'Value' as v from aws_iam_user u, jsonb_array_elements(u.tags_src) e order by k, v;
+
+-- name: each_text_dot_columns
+select u.name, t.key, t.value from aws_iam_user u, jsonb_each_text(u.tags) t where t.value <> '' order by u.name, t.key;
+
+-- name: regexp_replace_backref
+select name, regexp_replace(arn, '^arn:aws:iam::(\d+):(\w+)/.*$', '\2@\1') as r, regexp_replace(arn, '[0-9]', '#', 'g') as masked
+from aws_iam_user order by name;
+
+-- name: regexp_replace_whole_match
+select name, regexp_replace(name, '[aeiou]', '<\&>', 'g') as marked from aws_iam_user order by name;
+
+-- name: substring_positions
+select name, substring(name, 0, 3) as a, substring(name from 0 for 3) as b, substr(name, 0) as c, substring(name for 2) as d,
+  substring(name from 3) as e, substr(name, -1, 3) as f
+from aws_iam_user order by name;
+
+-- name: overlay
+select name, overlay(name placing 'XX' from 2 for 1) as o, overlay(name placing '' from 1 for 2) as o2 from aws_iam_user order by name;
+
+-- name: reverse_split
+select name, reverse(split_part(reverse(arn), '/', 1)) as tail, split_part(path, '/', 2) as first_seg from aws_iam_user order by name;
+
+-- name: lpad_rpad_edges
+select name, lpad(name, 0) as z, rpad(name, 3, 'xy') as t, lpad('', 3, 'ab') as e, rpad(name, 12, '.-') as dots
+from aws_iam_user order by name;
+
+-- name: initcap_punct
+select initcap('hello-world o''neil_x 3rd aBC') as a, initcap(description) as d from aws_iam_role order by d;
+
+-- name: translate_quote
+select name, translate(name, 'ae-', 'AE') as t, quote_literal(name) as ql, quote_nullable(description) as qn
+from aws_iam_role order by name;
+
+-- name: to_hex_lengths
+select to_hex(255) as a, to_hex(-1) as b, to_hex(max_session_duration) as c, bit_length(name) as bl, octet_length(name) as ol, char_length(name) as cl
+from aws_iam_role order by name;
+
+-- name: btrim_chars
+select name, btrim(path, '/') as p, rtrim(arn, 'abcdefghijklmnopqrstuvwxyz') as r, ltrim(name, 'a') as l, trim(both '/' from path) as t, trim(leading '/' from path) as lt
+from aws_iam_role order by name;
+
+-- name: regex_dot_newline
+select E'a\nc' ~ 'a.c' as dot_nl, E'a\nc' ~ '^c' as caret, E'ab\ncd' ~ 'b$' as dollar, E'x\ny' like 'x_y' as like_nl, E'x\ny' similar to 'x.y' as sim;
+
+-- name: regex_classes
+select name, name ~ '^[[:alpha:]-]+$' as alpha, name ~ '[[:digit:]]' as has_digit, name ~ '\d' as d, name ~ '\s' as s, name ~* '[[:upper:]]' as up
+from aws_iam_user order by name;
+
+-- name: regexp_replace_groups_alt
+select name, regexp_replace(name, '(a)|(e)', '[\1\2]', 'g') as r from aws_iam_user order by name;
+
+-- name: format_widths
+select format('%5s|%-5s|', 'ab', 'cd') as a, format('[%s]', null) as b, format('%s', array['a', 'b']) as c, format('%s', 1.50) as d,
+  format('%10s|', name) as e from aws_iam_user order by name;
+
+-- name: concat_nulls
+select concat(null) as a, concat('a', null, 'b') as b, 'x' || null::text as c, concat_ws(',', null, 'a', null) as d, concat_ws(null, 'a', 'b') as e;
+
+-- name: text_compare_c
+select name from aws_iam_role where name < 'a' order by name;
+
+-- name: ascii_empty
+select ascii('') as a, chr(65) as b, ascii('é') as c, chr(233) as d, repeat('ab', 0) as e, repeat('ab', -1) as f;
+
+-- name: power_ops
+select 2 ^ 10 as a, 2 ^ 0.5 as b, |/ 16 as c, ||/ 27 as d, (2 ^ 10)::text as at, power(2, 3)::text as pt, 10 ^ 20 as big;
+
+-- name: sign_abs_ceil
+select sign(-3) as a, sign(2.5) as b, abs(-2.5) as c, ceil(2.1) as d, ceiling(-2.1) as e, floor(2.9::float8) as f, trunc(2.99, 1) as g;
+
+-- name: numeric_text_ops
+select (0.1 + 0.2)::text as a, (0.1 + 0.2 = 0.3) as b, (0.1::float8 + 0.2::float8 = 0.3::float8) as c, (1.50 * 2)::text as d, (2.5 - 0.50)::text as e;
+
+-- name: greatest_mixed_numeric
+select greatest(1, 2.5) as a, greatest(2.50, 1.25)::text as b, least(1, 2)::text as c, greatest(max_session_duration, 7200) as d
+from aws_iam_role order by name;
+
+-- name: sum_bigint_text
+select account_id, sum(max_session_duration)::text as s, count(*) * 2147483647 as big, sum(max_session_duration) / count(*) as q
+from aws_iam_role group by account_id order by account_id;
+
+-- name: series_int_steps
+select (select count(*) from generate_series(0, 10, 3)) as a, (select string_agg(i::text, ',') from generate_series(10, 0, -3) i) as b,
+  (select count(*) from generate_series(1, 0)) as c;
+
+-- name: date_trunc_units_more
+select name, date_trunc('week', create_date) as w, date_trunc('quarter', create_date) as q, date_trunc('decade', create_date) as d,
+  date_trunc('century', create_date) as c, date_trunc('millennium', create_date) as m
+from aws_iam_user order by name;
+
+-- name: extract_more
+select name, extract(isoyear from create_date) as iy, extract(decade from create_date) as dec, extract(century from create_date) as cent,
+  extract(millennium from create_date) as mil, extract(julian from create_date) as jul, extract(timezone from create_date) as tz,
+  extract(epoch from create_date::date) as ed
+from aws_iam_user order by name;
+
+-- name: date_plus_int
+select name, create_date::date + 30 as plus, create_date::date - 30 as minus, current_date - create_date::date as days_since,
+  (create_date::date + 1)::text as t
+from aws_iam_user order by name;
+
+-- name: month_end_arith
+select (timestamptz '2020-01-31 00:00:00+00' + interval '1 month')::text as a, (date '2024-02-29' + interval '1 year')::text as b,
+  (date '2024-03-31' - interval '1 month')::text as c, (timestamptz '2024-01-31 12:00:00+00' + interval '1 month 1 day')::text as d;
+
+-- name: interval_text_mixed
+select (interval '1 month' - interval '1 day')::text as a, (interval '36 hours')::text as b, (interval '-1 day 2 hours')::text as c,
+  (interval '1 year 13 months')::text as d, (interval '0.5 days')::text as e, (interval '1.5 months')::text as f, (interval '100 minutes')::text as g;
+
+-- name: interval_compare_months
+select interval '90 days' > interval '3 months' as a, interval '30 days' = interval '1 month' as b, interval '24 hours' = interval '1 day' as c,
+  interval '1 year' = interval '360 days' as d, interval '1 year' > interval '364 days' as e;
+
+-- name: age_month_ends
+select age(timestamptz '2025-03-31 00:00:00+00', timestamptz '2025-02-28 00:00:00+00')::text as a,
+  age(timestamptz '2024-02-29 00:00:00+00', timestamptz '2023-02-28 00:00:00+00')::text as b,
+  age(timestamptz '2025-01-01 00:00:00+00', timestamptz '2025-06-15 12:00:00+00')::text as c,
+  age(timestamptz '2025-03-01 00:00:00+00', timestamptz '2025-01-31 00:00:00+00')::text as d,
+  age(date '2025-06-15', date '2020-02-29')::text as e;
+
+-- name: age_users_text
+select name, age(timestamptz '2025-06-15 06:00:00+00', create_date)::text as a, date_part('year', age(timestamptz '2025-06-15 06:00:00+00', create_date)) as y
+from aws_iam_user order by name;
+
+-- name: epoch_of_intervals
+select extract(epoch from interval '1 month') as a, extract(epoch from interval '1 year') as b, date_part('epoch', interval '1 day 1 hour') as c,
+  extract(day from interval '45 days') as d, extract(month from interval '45 days') as e, extract(hour from interval '50 hours') as f,
+  extract(epoch from interval '1 year 2 months')::bigint as g;
+
+-- name: extract_days_plural
+select name, extract(days from timestamptz '2025-06-15 00:00:00+00' - create_date) as d, date_part('days', timestamptz '2025-06-15 00:00:00+00' - create_date) as d2,
+  date_part('hours', timestamptz '2025-06-15 00:00:00+00' - create_date) as h
+from aws_iam_user order by name;
+
+-- name: to_char_more_patterns
+select name, to_char(create_date, 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as iso, to_char(create_date, 'Q') as q, to_char(create_date, 'D') as d,
+  to_char(create_date, 'WW') as ww, to_char(create_date, 'IW') as iw, to_char(create_date, 'J') as j
+from aws_iam_user order by name;
+
+-- name: timestamp_texts
+select name, create_date::text as a, create_date::timestamp::text as b, create_date::time::text as c, create_date::date::text as d,
+  (create_date at time zone 'America/New_York')::text as e
+from aws_iam_user order by name;
+
+-- name: timestamptz_literal_offset
+select (timestamptz '2025-01-01 10:00:00+02')::text as a, timestamptz '2025-01-01 10:00:00-05:30' as b, ('2025-01-01'::date)::timestamptz::text as c,
+  (date '2025-01-01' + time '10:30')::text as d, (timestamp '2025-01-01 10:00' at time zone 'UTC')::text as e;
+
+-- name: between_now
+select name from aws_iam_user where create_date between now() - interval '5 years' and now() order by name;
+
+-- name: month_start_minus_day
+select (date_trunc('month', timestamptz '2025-03-15 10:00:00+00') - interval '1 day')::text as a,
+  date_trunc('month', now()) <= now() as b, date_trunc('day', now())::text = current_date::text || ' 00:00:00+00' as c;
+
+-- name: make_date_funcs
+select make_date(2025, 1, 31) as a, make_timestamp(2025, 1, 31, 10, 5, 30.5) as b, make_timestamptz(2025, 1, 31, 10, 5, 30)::text as c,
+  make_date(2025, 2, 28)::text as d, make_time(10, 5, 30)::text as e;
+
+-- name: to_timestamp_epoch
+select to_timestamp(1700000000) as a, to_timestamp(1700000000)::text as b, to_timestamp(0)::date as c, to_timestamp(1700000000.5)::text as d;
+
+-- name: infinity_ts
+select 'infinity'::timestamptz > now() as a, '-infinity'::timestamptz < now() as b, isfinite(now()) as c, isfinite('infinity'::timestamptz) as d;
+
+-- name: date_part_at_tz
+select name, date_part('hour', create_date at time zone 'America/New_York') as ny_hour, extract(hour from create_date at time zone 'Asia/Kolkata') as in_hour
+from aws_iam_user order by name;
+
+-- name: percentile_cont
+select percentile_cont(0.5) within group (order by max_session_duration) as med, percentile_disc(0.5) within group (order by name) as mid_name,
+  percentile_cont(array[0.25, 0.75]) within group (order by max_session_duration) as qs
+from aws_iam_role;
+
+-- name: mode_within_group
+select mode() within group (order by user_type) as m, mode() within group (order by aws_region) as r from aws_cloudtrail_trail_event;
+
+-- name: array_agg_distinct_desc
+select account_id, array_agg(distinct event_source order by event_source desc) as srcs, string_agg(distinct event_name, ',' order by event_name desc) as names
+from aws_cloudtrail_trail_event group by account_id order by account_id;
+
+-- name: bool_or_filter
+select account_id, bool_or(mfa_enabled) filter (where path = '/') as root_mfa, bool_and(mfa_enabled) as all_mfa, count(*) filter (where not mfa_enabled) as no_mfa
+from aws_iam_user group by account_id order by account_id;
+
+-- name: window_rows_frame
+select event_id, aws_region, count(*) over (partition by aws_region order by event_time rows between 1 preceding and current row) as c2,
+  sum(case when read_only then 1 else 0 end) over (partition by aws_region order by event_time) as ro_running
+from aws_cloudtrail_trail_event order by event_id;
+
+-- name: window_last_value_default
+select event_id, last_value(event_name) over (partition by account_id order by event_time) as lv,
+  last_value(event_name) over (partition by account_id order by event_time rows between unbounded preceding and unbounded following) as lv_all,
+  nth_value(event_name, 2) over (partition by account_id order by event_time) as second
+from aws_cloudtrail_trail_event order by event_id;
+
+-- name: named_window
+select event_id, lag(event_name) over w as prev, lead(event_name, 2, '-') over w as next2, row_number() over w as rn
+from aws_cloudtrail_trail_event window w as (partition by account_id order by event_time) order by event_id;
+
+-- name: cume_dist_percent_rank
+select name, cume_dist() over (order by max_session_duration) as cd, percent_rank() over (order by max_session_duration) as pr,
+  dense_rank() over (order by max_session_duration desc) as dr
+from aws_iam_role order by name;
+
+-- name: rank_over_group
+select event_source, count(*) as n, rank() over (order by count(*) desc, event_source) as r from aws_cloudtrail_trail_event group by event_source order by r;
+
+-- name: avg_over_empty
+select name, max_session_duration, avg(max_session_duration) over () as a, max_session_duration - avg(max_session_duration) over () as diff
+from aws_iam_role order by name;
+
+-- name: array_agg_running
+select event_id, array_agg(event_name) over (partition by account_id order by event_time) as so_far,
+  string_agg(event_name, '>') over (partition by account_id order by event_time) as chain
+from aws_cloudtrail_trail_event order by event_id;
+
+-- name: first_value_desc_nulls
+select name, first_value(name) over (order by password_last_used desc nulls last) as latest, first_value(password_last_used) over (order by password_last_used desc) as f
+from aws_iam_user order by name;
+
+-- name: max_filter_ts
+select account_id, max(event_time) filter (where error_code is not null) as last_err, min(event_time) filter (where read_only) as first_ro
+from aws_cloudtrail_trail_event group by account_id order by account_id;
+
+-- name: count_jsonb_null
+select count(login_profile) as lp, count(inline_policies) as ip, count(*) filter (where login_profile = 'null'::jsonb) as json_null,
+  count(description) as d from aws_iam_user, (select null::text as description) x;
+
+-- name: max_text_c
+select max(name) as mx, min(name) as mn, max(path) as mp from aws_iam_role;
+
+-- name: bit_or_and
+select bit_or(max_session_duration) as o, bit_and(max_session_duration) as a, bit_xor(max_session_duration) as x from aws_iam_role;
+
+-- name: group_by_expr_order
+select split_part(event_source, '.', 1) as svc, count(*) as n from aws_cloudtrail_trail_event group by split_part(event_source, '.', 1) order by n desc, svc;
+
+-- name: having_bool_or
+select user_name from aws_iam_access_key group by user_name having bool_or(status = 'Inactive') or count(*) > 1 order by user_name;
+
+-- name: grouping_function
+select account_id, read_only, grouping(account_id, read_only) as g, count(*) from aws_cloudtrail_trail_event group by rollup (account_id, read_only)
+order by account_id nulls first, read_only nulls first;
+
+-- name: union_mixed_types
+select max_session_duration as v from aws_iam_role union select 1 union select 3600 order by v desc limit 3;
+
+-- name: except_all_intersect_all
+select * from ((select account_id from aws_iam_user) except all (select account_id from aws_iam_role)) x order by 1;
+
+-- name: intersect_all
+select account_id from aws_iam_user intersect all select account_id from aws_iam_access_key order by account_id;
+
+-- name: not_in_nulls
+select name from aws_iam_user where 'x' not in (select description from aws_iam_role) order by name;
+
+-- name: all_subquery_nulls
+select name from aws_iam_role where max_session_duration >= all (select max_session_duration from aws_iam_role) order by name;
+
+-- name: gt_all_with_null
+select name, create_date > all (select role_last_used_date from aws_iam_role) as after_all, create_date < any (select role_last_used_date from aws_iam_role) as before_any
+from aws_iam_user order by name;
+
+-- name: correlated_scalar
+select u.name, (select k.access_key_id from aws_iam_access_key k where k.user_name = u.name order by k.create_date desc limit 1) as newest_key,
+  (select count(*) from aws_iam_access_key k where k.user_name = u.name) as keys
+from aws_iam_user u order by u.name;
+
+-- name: lateral_limit
+select u.name, k.access_key_id, k.status from aws_iam_user u
+  left join lateral (select * from aws_iam_access_key k where k.user_name = u.name and k.status = 'Active' order by create_date limit 1) k on true
+order by u.name;
+
+-- name: values_aliases
+select v.n, v.s, u.name from (values (1, 'alice'), (2, 'bob'), (3, null)) as v(n, s) left join aws_iam_user u on u.name = v.s order by v.n;
+
+-- name: full_join
+select coalesce(u.name, k.user_name) as who, u.name is null as no_user, k.access_key_id
+from aws_iam_user u full outer join aws_iam_access_key k on k.user_name = u.name order by who, k.access_key_id nulls first;
+
+-- name: row_in_subquery
+select name from aws_iam_user where (account_id, name) in (select account_id, user_name from aws_iam_access_key where status = 'Active') order by name;
+
+-- name: is_true_unknown
+select name, mfa_enabled is true as t, (password_last_used > now()) is unknown as u, (password_last_used > create_date) is not false as nf
+from aws_iam_user order by name;
+
+-- name: case_simple_null
+select name, case role_last_used_region when null then 'null!' when 'us-east-1' then 'use1' else coalesce(role_last_used_region, '?') end as r
+from aws_iam_role order by name;
+
+-- name: coalesce_int_text
+select name, coalesce(max_session_duration::text, 'n/a') as s, nullif(max_session_duration, 3600) as n, coalesce(nullif(description, ''), name) as d
+from aws_iam_role order by name;
+
+-- name: bool_casts_int
+select name, mfa_enabled::int as i, mfa_enabled::text as t, mfa_enabled || '' as c, mfa_enabled = 't' as eq_t, mfa_enabled = 'yes' as eq_yes, 1::boolean as one
+from aws_iam_user order by name;
+
+-- name: count_text_concat
+select count(*)::text || ' users' as a, count(*) || '' as b, max_session_duration / 3600 || 'h' as c from aws_iam_role group by max_session_duration order by c;
+
+-- name: float_div
+select name, max_session_duration::float / 3600 as h, (max_session_duration / 60.0)::numeric(10, 2) as m, round(max_session_duration / 7.0, 3) as r,
+  (max_session_duration::float8 / 7)::text as ft
+from aws_iam_role order by name;
+
+-- name: array_empty_ops
+select array_length(array[]::text[], 1) as a, cardinality(array[]::text[]) as b, array_upper(array[]::int[], 1) as c, array_lower(array[5, 6], 1) as d;
+
+-- name: array_agg_filter_empty
+select account_id, array_agg(name) filter (where false) as none, coalesce(array_length(array_agg(name) filter (where mfa_enabled), 1), 0) as n_mfa
+from aws_iam_user group by account_id order by account_id;
+
+-- name: array_ops
+select array_remove(array['a', 'b', 'a'], 'a') as a, array_replace(array[1, 2, 1], 1, 9) as b, array_prepend(0, array[1, 2]) as c,
+  array[1, 2] && array[2, 3] as d, array[1] <@ array[1, 2] as e, array[1, 2] @> array[3] as f, array_cat(array['x'], null) as g;
+
+-- name: unnest_ordinality
+select u.n, u.v from unnest(array['c', 'a', 'b']) with ordinality as u(v, n) order by u.v;
+
+-- name: array_text_eq
+select '{}'::text[] = array[]::text[] as a, array['a', 'b']::text as b, array[1, 2] = array[1, 2] as c, array[1, 2] < array[1, 3] as d, array[null]::text[] as e;
+
+-- name: string_to_array_index
+select name, (string_to_array(arn, ':'))[5] as acct, (string_to_array(arn, ':'))::text as parts, array_length(string_to_array(path, '/'), 1) as n
+from aws_iam_user order by name;
+
+-- name: any_of_array_agg
+select u.name from aws_iam_user u where u.name = any (select unnest(array_agg(k.user_name)) from aws_iam_access_key k) order by u.name;
+
+-- name: column_names_casts
+select name::text, (tags ->> 'team')::int4 is null, create_date::date, max_session_duration::float8, '1'::int, true, null, interval '1 day',
+  date '2025-01-01', 'x'::varchar(3), 1.5::real, 2::smallint, trim(' a '), trim(leading ' ' from ' a'), overlay('abc' placing 'x' from 1)
+from aws_iam_role order by 1;
+
+-- name: column_names_exprs
+select current_date = current_date, current_timestamp is not null, localtimestamp is not null, position('a' in 'cat'), substring('abc' from 2),
+  x between 1 and 2, x in (1, 2), -x, exists (select 1), array(select 1), coalesce(null, 1), nullif(1, 2), greatest(1, 2), least(1, 2)
+from (values (1)) as t(x);
+
+-- name: column_names_more
+select (select name from aws_iam_user order by name limit 1), row(1, 2) is not null, extract(year from date '2025-01-01'),
+  cast('5' as integer), 'a'::text::varchar, (tags -> 'team'), (tags ->> 'team'), tags -> 'team' ->> 'x', akas -> 0
+from aws_iam_user order by 1 limit 1;
+
+-- name: limit_all_offset
+select name from aws_iam_user order by name limit all offset 4;
+
+-- name: limit_subquery
+select name from aws_iam_user order by name limit (select count(*) from aws_iam_group);
+
+-- name: offset_only
+select name from aws_iam_user order by name offset 2;
+
+-- name: case_numeric_text
+select name, (case when mfa_enabled then 1.5 else 2.5 end)::text as t, coalesce(null, 1.50)::text as c from aws_iam_user order by name;
+
+-- name: substring_two_arg_pattern
+select name, substring(arn, 'arn:aws:iam::(\d+):') as acct, substring(arn, '[^/]+$') as tail from aws_iam_user order by name;
+
+-- name: array_to_json
+select account_id, array_to_json(array_agg(name order by name))::text as j from aws_iam_user group by account_id order by account_id;
+
+-- name: float_to_int_half_even
+select (2.5::float8)::int as a, (3.5::float8)::int as b, (-2.5::float8)::int as c, (date_part('epoch', interval '2.5 seconds'))::int as d,
+  (0.5::float8)::bigint as e, cast(1.5::real as int) as f;
+
+-- name: date_part_days_int
+select name, date_part('day', timestamptz '2025-06-15 12:00:00+00' - create_date)::int as days,
+  (date_part('epoch', timestamptz '2025-06-15 12:00:00+00' - create_date) / 86400)::int as days2
+from aws_iam_user order by name;
+
+-- name: interval_literals
+select '1 day 2 hours'::interval as b, ('3 months'::interval)::text as c, ('-1 week'::interval)::text as d,
+  ('1:30'::interval)::text as e, ('2 weeks'::interval)::text as f, ('1 mon'::interval)::text as g;
+
+-- name: ts_string_compare
+select name from aws_iam_user where create_date > '2020-01-01' and create_date::date <> '2021-03-04' order by name;
+
+-- name: date_function
+select event_id, date(event_time) as d, date(event_time)::text as t from aws_cloudtrail_trail_event order by event_id;
+
+-- name: to_timestamp_ms
+select event_id, to_timestamp(extract(epoch from event_time)::bigint) = event_time as same from aws_cloudtrail_trail_event order by event_id;
+
+-- name: generate_series_select
+select generate_series(1, 3) as n, 'x' as c;
+
+-- name: recursive_path_array
+with recursive chain(name, path, depth) as (
+  select name, array[name], 1 from aws_iam_user where name = 'alice'
+  union all
+  select u.name, array_append(c.path, u.name), c.depth + 1 from chain c join aws_iam_user u on u.account_id = '111122223333' and not u.name = any(c.path)
+  where c.depth < 3
+)
+select depth, count(*) as n, max(array_to_string(path, '>')) as longest from chain group by depth order by depth;
+
+-- name: cte_self_join
+with k as (select user_name, create_date from aws_iam_access_key)
+select a.user_name, count(b.user_name) as older from k a left join k b on a.user_name = b.user_name and b.create_date < a.create_date
+group by a.user_name order by a.user_name;
+
+-- name: jsonb_in_list
+select name from aws_iam_user where tags -> 'team' in ('"platform"', '"finance"') order by name;
+
+-- name: srf_arrow_in_select
+select name, jsonb_array_elements(tags_src) ->> 'Key' as k from aws_iam_user order by name, k;
+
+-- name: distinct_elements_text
+select distinct jsonb_array_elements_text(s -> 'Action') as action from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s order by action;
+
+-- name: bool_agg_string
+select account_id, string_agg(mfa_enabled::text, ',' order by name) as flags, string_agg(name || ':' || mfa_enabled, ' ' order by name) as pairs
+from aws_iam_user group by account_id order by account_id;
+
+-- name: md5_sha
+select name, md5(name) as m, encode(sha256(name::bytea), 'hex') as s from aws_iam_user order by name;
+
+-- name: at_time_zone_lower
+select name, (create_date at time zone 'utc')::text as u, timezone('UTC', create_date)::text as t from aws_iam_user order by name;
+
+-- name: string_agg_newline
+select account_id, string_agg(name, E'\n' order by name) as names from aws_iam_user group by account_id order by account_id;
+
+-- name: not_eq_any
+select name from aws_iam_user where not name = any(array['alice', 'bob']) and lower(name) <> all(array['svc-backup']) order by name;
+
+-- name: in_is_not_true
+select name, (password_last_used > timestamptz '2024-01-01 00:00:00+00') is not true as stale from aws_iam_user order by name;
+
+-- name: coalesce_bool
+select name, coalesce(role_last_used_date > timestamptz '2025-01-01 00:00:00+00', false) as recent from aws_iam_role order by name;
+
+-- name: sum_case_ratio
+select account_id, round(sum(case when mfa_enabled then 1 else 0 end)::numeric / count(*) * 100, 1) as pct,
+  sum(case when mfa_enabled then 1 else 0 end)::float / count(*) as ratio
+from aws_iam_user group by account_id order by account_id;
+
+-- name: avg_numeric_cast
+select account_id, avg(max_session_duration)::numeric(10, 2) as a, avg(max_session_duration)::int as ai from aws_iam_role group by account_id order by account_id;
+
+-- name: interval_times_count
+select account_id, interval '1 day' * count(*) as d, (interval '1 hour' * count(*))::text as t from aws_iam_user group by account_id order by account_id;
+
+-- name: left_join_json_cond
+select r.name, p.name as policy from aws_iam_role r left join aws_iam_policy p on r.attached_policy_arns ? p.arn and p.policy_std -> 'Statement' @> '[{"Effect":"Allow"}]'
+order by r.name, policy;
+
+-- name: limit_zero
+select name from aws_iam_user limit 0;
+
+-- name: having_filter
+select account_id from aws_iam_user group by account_id having count(*) filter (where mfa_enabled) > 0 order by account_id;
+
+-- name: array_agg_distinct_filter
+select account_id, array_agg(distinct user_type) filter (where user_type is not null) as types from aws_cloudtrail_trail_event group by account_id order by account_id;
+
+-- name: unnest_string_to_array_select
+select name, unnest(string_to_array(trim(both '/' from path), '/')) as seg from aws_iam_role order by name, seg;
+
+-- name: event_age_buckets
+select event_id, case when event_time > now() - interval '1 day' then 'day' when event_time > now() - interval '7 days' then 'week' else 'older' end as bucket,
+  floor(extract(epoch from timestamptz '2025-06-15 00:00:00+00' - event_time) / 3600) as hours
+from aws_cloudtrail_trail_event order by event_id;
+
+-- name: extract_day_int
+select name, extract(day from timestamptz '2025-06-15 00:00:00+00' - create_date)::int as d, (timestamptz '2025-06-15 00:00:00+00'::date - create_date::date) / 365 as years
+from aws_iam_user order by name;
+
+-- name: jsonb_each_value_text
+select name, e.key, e.value::text as v, jsonb_typeof(e.value) as t from aws_iam_user, jsonb_each(login_profile) e where login_profile is not null order by name, e.key;
+
+-- name: arn_parts_regexp
+select name, (regexp_match(arn, '^arn:([^:]+):iam::(\d{12}):(user|role)/(.*)$'))[2] as acct, (regexp_match(arn, ':(user|role)/(.*)$'))[2] as rest
+from aws_iam_role order by name;
+
+-- name: regexp_replace_backslash_other
+select regexp_replace('a.b', '\.', '\x') as a, regexp_replace('a.b', '\.', '\\') as b, regexp_replace('a.b', '(\.)', '\0') as c;
+
+-- name: quote_funcs
+select name, quote_literal(name) as ql, quote_nullable(description) as qn, quote_literal(max_session_duration) as qi from aws_iam_role order by name;
+
+-- name: greatest_ts_null
+select name, greatest(password_last_used, create_date) as g, least(password_last_used, create_date) as l from aws_iam_user order by name;
+
+-- name: to_hex_values
+select to_hex(255) as a, to_hex(-1) as b, to_hex(max_session_duration) as c, to_hex(-max_session_duration) as d from aws_iam_role order by name;
+
+-- name: century_trunc
+select name, date_trunc('century', create_date) as c, date_trunc('millennium', create_date) as m, extract(century from date '2000-12-31') as c2 from aws_iam_user order by name;
+
+-- name: trim_names
+select trim(leading '/' from path), trim(trailing '/' from path), trim(both '/' from path), ltrim(path, '/'), trim(path) from aws_iam_role order by 1;
+
+-- name: jsonb_union_compares_by_value
+select jsonb_build_object('user', name, 'path', path) as who from aws_iam_user
+union
+select jsonb_build_object('path', path, 'user', name) from aws_iam_user
+order by who;
+
+-- name: jsonb_group_by_value_not_key_order
+select case when mfa_enabled then jsonb_build_object('acct', account_id, 'kind', 'user') else jsonb_build_object('kind', 'user', 'acct', account_id) end as k,
+  count(*) as n
+from aws_iam_user group by 1 order by 1;
+
+-- name: jsonb_group_by_expression_repeated
+select jsonb_build_object('acct', account_id) as acct, count(*) as n from aws_iam_role
+group by jsonb_build_object('acct', account_id) having count(*) > 1 order by jsonb_build_object('acct', account_id);
+
+-- name: jsonb_distinct_and_count_distinct_by_value
+select count(distinct case when mfa_enabled then jsonb_build_object('a', account_id, 'b', 1) else jsonb_build_object('b', 1, 'a', account_id) end) as accounts,
+  count(distinct tags) as tag_sets
+from aws_iam_user;
+
+-- name: jsonb_select_distinct_principals
+select distinct s -> 'Principal' as principal, s ->> 'Effect' as effect
+from aws_iam_role, jsonb_array_elements(assume_role_policy_std -> 'Statement') s
+order by principal, effect;
+
+-- name: jsonb_distinct_on_value
+select distinct on (case when name < 'c' then jsonb_build_object('x', 1, 'y', 2) else jsonb_build_object('y', 2, 'x', 1) end) name
+from aws_iam_user order by case when name < 'c' then jsonb_build_object('x', 1, 'y', 2) else jsonb_build_object('y', 2, 'x', 1) end, name;
+
+-- name: jsonb_group_by_column_with_count
+select tags, count(*) as n from aws_iam_role group by tags order by n desc, tags;
+
+-- name: jsonb_intersect_except_by_value
+select jsonb_build_object('n', name, 'a', account_id) as v from aws_iam_user
+intersect
+select jsonb_build_object('a', account_id, 'n', name) from aws_iam_user where mfa_enabled
+order by v;
+
+-- name: typed_literals_before_operators
+select date '2025-01-01'::text as a, jsonb '{"a": {"b": 1}}' -> 'a' ->> 'b' as b, timestamp '2025-01-01 10:00'::date as c,
+  (timestamptz '2025-06-15 00:00:00+00'::date - date '2025-01-01') / 7 as weeks, jsonb '[1, 2]' @> '[2]' as d;
+
+-- name: regex_across_newlines
+select E'line1\nline2' ~ 'line1.line2' as a, regexp_replace(E'a\nb', '.', 'x', 'g') as b, substring(E'k=1\nv' from 'k=(.*)') as c,
+  (regexp_match(E'x\ny', '^(.*)$'))[1] as d, regexp_split_to_array(E'a\nb', '.') as e, E'a\nb' ~ '^a$' as f, E'a\nb' ~* 'A[^z]B' as g;
+
+-- name: extract_path_on_raw_statements
+select name, jsonb_extract_path_text(policy, 'Statement', '0', 'Effect') as first_effect, jsonb_extract_path(policy, 'Statement', 'Effect') as obj_effect
+from aws_iam_policy order by name;
+
+-- name: quote_literal_escapes
+select quote_literal(E'it''s \\ here') as a, quote_literal(true) as b, quote_nullable(null::text) as c, quote_literal(2.50) as d,
+  quote_literal(create_date) as e
+from aws_iam_user where name = 'alice';
+
+-- name: century_of_dates
+select date_trunc('century', date '2000-06-01') as a, date_trunc('millennium', date '2001-01-01') as b, date_trunc('century', date '2001-01-01') as c,
+  date_trunc('decade', date '2001-01-01') as d;
+
+-- name: event_error_messages_with_newline_regex
+select event_id, regexp_replace(coalesce(error_message, ''), '^User: (\S+) is not authorized.*$', 'denied \1') as msg
+from aws_cloudtrail_trail_event order by event_id;
+
+-- name: group_by_trust_principal_value
+select s -> 'Principal' as principal, count(*) as roles from aws_iam_role, jsonb_array_elements(assume_role_policy_std -> 'Statement') s
+group by s -> 'Principal' order by roles desc, principal;
+
+-- name: distinct_condition_blocks
+select count(distinct s -> 'Condition') as condition_sets, count(distinct s) as statements
+from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s;
+
+-- name: greatest_numeric_same_scale_text
+select greatest(1.50, 2.25)::text as a, least(3, 4)::text as b, coalesce(null::numeric(6, 2), 1.25)::text as c,
+  (case when true then 1.5 else 2.5 end)::text as d;
+
+-- name: to_hex_of_ints
+select to_hex(-max_session_duration::int) as a, to_hex(3600) as b, to_hex(0) as c from aws_iam_role order by name;
+
+-- name: json_agg_text_of_scalars
+select account_id, json_agg(name order by name desc)::text as j, jsonb_agg(jsonb_build_object('n', name, 'm', mfa_enabled) order by name)::text as jb
+from aws_iam_user group by account_id order by account_id;
+
+-- name: json_agg_and_build_array_text
+select account_id, json_agg(name order by name)::text as j, json_build_array(account_id, count(*))::text as a
+from aws_iam_user group by account_id order by account_id;
