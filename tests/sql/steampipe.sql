@@ -1838,10 +1838,11 @@ group by grouping sets ((event_source), (aws_region), ())
 order by event_source nulls first, aws_region nulls first;
 
 -- name: grouping_cube_read_only_and_errors
+-- read_only may be NULL in the data too, as in a subtotal row: the count breaks such a tie
 select read_only, failed, count(*)
 from (select read_only, error_code is not null as failed from aws_cloudtrail_trail_event) e
 group by cube (read_only, failed)
-order by 1, 2;
+order by 1, 2, 3;
 
 -- name: grouping_by_json_value
 select tags -> 'Name' as name_tag, count(*) from aws_iam_role group by 1 order by 2 desc, 1 nulls first limit 5;
