@@ -42,16 +42,22 @@ QUERY_ERROR = ('<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Mes
 class FaultProxy(ThreadingHTTPServer):
     """Forwards every request to moto, except: every ``throttle_every``-th first attempt of an IAM call gets
     Throttling (retries pass), actions in ``deny`` get AccessDenied, AssumeRole into ``deny_accounts`` gets
-    AccessDenied, ``expire`` answers ExpiredToken to everything, and ``delay`` slows every answer down."""
+    AccessDenied, ``expire`` answers ExpiredToken to everything, and ``delay`` slows every answer down.
+    ``script`` maps an action to the (status, code, message) answers its next requests get, one each;
+    ``regions`` maps a region to the answer every request signed for it gets."""
 
     daemon_threads = True
 
     def __init__(self, upstream: str, *, throttle_every: int = 0, deny: tuple = (), deny_accounts: tuple = (),
-                 expire: bool = False, delay: float = 0.0) -> None:
+                 expire: bool = False, delay: float = 0.0, script: dict | None = None,
+                 regions: dict | None = None) -> None:
         super().__init__(("127.0.0.1", 0), ProxyHandler)
         self.upstream = urlparse(upstream)
         self.throttle_every, self.deny, self.deny_accounts = throttle_every, set(deny), set(deny_accounts)
         self.expire, self.delay = expire, delay
+        self.script = {action: list(answers) for action, answers in (script or {}).items()}
+        self.regions = dict(regions or {})
+        self.actions: list[str] = []
         self.lock = threading.Lock()
         self.iam_first_attempts = 0
         self.throttled = 0
@@ -62,10 +68,15 @@ class FaultProxy(ThreadingHTTPServer):
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}"
 
-    def fault(self, service: str, form: dict, first_attempt: bool) -> tuple[int, str, str] | None:
+    def fault(self, service: str, form: dict, first_attempt: bool, region: str = "") -> tuple[int, str, str] | None:
         action = (form.get("Action") or [""])[0]
         with self.lock:
             self.requests += 1
+            self.actions.append(action)
+            if region in self.regions:
+                return self.regions[region]
+            if self.script.get(action):
+                return self.script[action].pop(0)
             if action == "AssumeRole":
                 self.assume_role_bodies.append({k: v[0] for k, v in form.items()})
             if self.expire:
@@ -97,7 +108,7 @@ class ProxyHandler(BaseHTTPRequestHandler):
         first_attempt = "attempt=1;" in self.headers.get("amz-sdk-request", "attempt=1;")
         if proxy.delay:
             time.sleep(proxy.delay)
-        fault = proxy.fault(service, form, first_attempt)
+        fault = proxy.fault(service, form, first_attempt, scope[2] if len(scope) > 3 else "")
         if fault:
             status, code, message = fault
             json_protocol = bool(self.headers.get("X-Amz-Target"))
@@ -400,4 +411,92 @@ def test_denied_workload_listings_are_gaps_and_the_rest_is_loaded(aws_session, p
     covered = {r[0] for r in con.execute("select table_name from iamsql_latest").fetchall()}
     assert {"aws_lambda_function", "aws_eks_cluster", "aws_iam_role"} <= covered
     assert not covered & {"aws_ec2_instance", "aws_ecs_task_definition"}  # unknown, so controls on them skip
+    con.close()
+
+
+def test_a_credential_report_not_ready_is_asked_for_again(aws_session, proxy_factory, tmp_path, monkeypatch):
+    """GetCredentialReport answered ReportInProgress, then ReportNotPresent (IAM still making it): the report is
+    generated and downloaded again, not a gap; its GeneratedTime is the loaded report's time."""
+    populate_account(aws_session, MANAGEMENT)
+    proxy = proxy_factory(script={"GetCredentialReport": [(410, "ReportInProgress", "Report is in progress"),
+                                                          (410, "ReportNotPresent", "Report is not present")]})
+    monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
+    con = db.connect(tmp_path / "report.duckdb")
+    result = collect(con, evidence_dir=tmp_path / "evidence", regions=["us-east-1"])
+    assert [g for g in result.gaps if "CredentialReport" in g["api"]] == []
+    assert proxy.actions.count("GetCredentialReport") == 3 and proxy.actions.count("GenerateCredentialReport") >= 3
+    saved = json.loads((tmp_path / "evidence" / MANAGEMENT / "global" / "iam" / "get-credential-report.json").read_text())
+    generated = {r[0] for r in con.execute("select generated_time from aws_iam_credential_report").fetchall()}
+    assert generated == {datetime.fromisoformat(saved["GeneratedTime"])}
+    con.close()
+
+
+def test_a_refused_generation_still_downloads_an_earlier_report(aws_session, proxy_factory, tmp_path, monkeypatch):
+    """GenerateCredentialReport refused, but a report made earlier (by someone allowed to) is there: a gap for the
+    generation, and the report is downloaded and loaded."""
+    populate_account(aws_session, MANAGEMENT)
+    aws_session.client("iam").generate_credential_report()
+    proxy = proxy_factory(deny={"GenerateCredentialReport"})
+    monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
+    con = db.connect(tmp_path / "report.duckdb")
+    result = collect(con, evidence_dir=tmp_path / "evidence", regions=["us-east-1"])
+    assert [(g["api"], g["error"]) for g in result.gaps] == [("iam:GenerateCredentialReport", "AccessDenied")]
+    users = {r[0] for r in con.execute("select user_name from aws_iam_credential_report").fetchall()}
+    assert {"alice", "bob", "carol"} <= users
+    con.close()
+
+
+INVALID_TOKEN = (400, "UnrecognizedClientException", "The security token included in the request is invalid.")
+
+
+def test_a_region_the_account_has_not_enabled_is_one_gap(aws_session, proxy_factory, tmp_path, monkeypatch):
+    """ap-east-1 is an opt-in region moto's DescribeRegions lists as not-opted-in; AWS refuses every call there as if
+    the credentials were invalid. Nothing is asked there, one gap says so, and the account is collected whole."""
+    populate_account(aws_session, MANAGEMENT)
+    proxy = proxy_factory(regions={"ap-east-1": INVALID_TOKEN})
+    monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
+    con = db.connect(tmp_path / "regions.duckdb")
+    result = collect(con, evidence_dir=tmp_path / "evidence", regions=["us-east-1", "ap-east-1"])
+    assert [(g["api"], g["region"], g["error"]) for g in result.gaps] == [
+        ("ec2:DescribeRegions", "ap-east-1", "OptInRequired")]
+    assert "not enabled" in result.gaps[0]["message"]
+    assert not (tmp_path / "evidence" / MANAGEMENT / "ap-east-1").exists()
+    covered = {r[0] for r in con.execute("select table_name from iamsql_latest").fetchall()}
+    assert {"aws_iam_credential_report", "aws_iam_access_key", "aws_cloudtrail_trail", "aws_lambda_function"} <= covered
+    con.close()
+
+
+def test_a_refused_region_stops_only_itself(aws_session, proxy_factory, tmp_path, monkeypatch):
+    """Without DescribeRegions (refused), the calls of a region that answers UnrecognizedClientException are gaps
+    of that region: the account's other calls go on (the credentials work elsewhere)."""
+    populate_account(aws_session, MANAGEMENT)
+    proxy = proxy_factory(deny={"DescribeRegions"}, regions={"ap-east-1": INVALID_TOKEN})
+    monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
+    con = db.connect(tmp_path / "regions.duckdb")
+    result = collect(con, evidence_dir=tmp_path / "evidence", regions=["us-east-1", "ap-east-1"], max_workers=1)
+    others = [g for g in result.gaps if g["api"] != "ec2:DescribeRegions"]
+    assert others and {g["region"] for g in others} == {"ap-east-1"}
+    trails = next(g for g in others if g["api"] == "cloudtrail:DescribeTrails")
+    assert trails["error"] == "UnrecognizedClientException" and "not enabled" in trails["message"]
+    assert not [g for g in result.gaps if g["error"] == "NotAttempted"]
+    covered = {r[0] for r in con.execute("select table_name from iamsql_latest").fetchall()}
+    assert {"aws_iam_credential_report", "aws_iam_access_key", "aws_iam_saml_provider"} <= covered
+    con.close()
+
+
+def test_credentials_that_stop_working_record_the_calls_not_made(aws_session, proxy_factory, tmp_path, monkeypatch):
+    """ExpiredToken in the middle of an account: the account stops, and every call it did not make is in the
+    evidence as a NotAttempted gap (once per API and region), so the manifest says what is missing."""
+    populate_account(aws_session, MANAGEMENT)
+    proxy = proxy_factory(script={"ListVirtualMFADevices": [
+        (403, "ExpiredToken", "The security token included in the request is expired")]})
+    monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
+    con = db.connect(tmp_path / "expired.duckdb")
+    result = collect(con, evidence_dir=tmp_path / "evidence", regions=["us-east-1"], max_workers=1)
+    gaps = [(g["api"], g["region"], g["error"]) for g in result.gaps]
+    assert ("iam:ListVirtualMFADevices", "global", "ExpiredToken") in gaps
+    skipped = {api for api, _, error in gaps if error == "NotAttempted"}
+    assert {"iam:ListInstanceProfiles", "iam:ListSAMLProviders", "cloudtrail:DescribeTrails"} <= skipped
+    assert len(gaps) == len(set(gaps))
+    assert all("ExpiredToken" in g["message"] for g in result.gaps if g["error"] == "NotAttempted")
     con.close()

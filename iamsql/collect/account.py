@@ -17,6 +17,9 @@ from iamsql.collect.aws import Clients, Counter, describe
 from iamsql.raw.folder import Evidence
 
 GLOBAL = "global"
+# Errors that mean unusable credentials, but that AWS also gives for every call in an opt-in region the account has
+# not enabled: outside the home region they stop nothing.
+REGION_CREDENTIAL_ERRORS = {"InvalidClientTokenId", "UnrecognizedClientException", "AuthFailure"}
 WORKERS = 4  # per account: IAM's throttle is per account, so a few calls at a time and botocore's backoff
 
 
@@ -49,6 +52,9 @@ class AccountRun:
         self.home_region = home_region  # where global services (IAM, STS) are called
         self.stop = stop
         self.credentials_failed = False
+        self.credentials_error: str | None = None
+        self._not_attempted: set[tuple[str, str]] = set()
+        self._lock = threading.Lock()
         self.notify = notify or (lambda account, api: None)
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"iamsql-{self.account_id}")
 
@@ -60,17 +66,30 @@ class AccountRun:
         return self.stop.is_set() or self.credentials_failed
 
     def attempt(self, api: str, region: str, call: Callable[[], Any]) -> Any:
-        """``call()``, or None after recording the failure as a gap."""
+        """``call()``, or None after recording the failure as a gap. After the account's credentials failed, the
+        calls not made are gaps too (``NotAttempted``, once per API and region), so the evidence says what is
+        missing."""
         if self.stopped:
+            with self._lock:
+                first = (api, region) not in self._not_attempted
+                self._not_attempted.add((api, region))
+            if first and self.credentials_failed and not self.stop.is_set():
+                self.evidence.gap(api=api, account=self.account_id, region=region, error="NotAttempted",
+                                  message=f"not called: the account's credentials stopped working "
+                                          f"({self.credentials_error})")
             return None
         self.notify(self.account_id, api)
         try:
             return call()
         except Exception as exc:  # noqa: BLE001 - describe() re-raises anything that is not an AWS/botocore failure
             failure = describe(exc)
-            self.evidence.gap(api=api, account=self.account_id, region=region, error=failure.code,
-                              message=failure.message)
-            if failure.credentials:
+            message = failure.message
+            regional = region not in (GLOBAL, self.home_region) and failure.code in REGION_CREDENTIAL_ERRORS
+            if regional:  # what a region the account has not enabled answers: that region's calls fail, not all
+                message += " (AWS answers so in a region the account has not enabled)"
+            self.evidence.gap(api=api, account=self.account_id, region=region, error=failure.code, message=message)
+            if failure.credentials and not regional and not self.credentials_failed:
+                self.credentials_error = failure.code
                 self.credentials_failed = True
             return None
 

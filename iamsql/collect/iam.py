@@ -1,11 +1,13 @@
 """What iamsql asks IAM, per account: ``GetAccountAuthorizationDetails`` (users, groups, roles, customer and attached
-AWS managed policies, all pages in one call set), the credential report, access keys with their last use, MFA and
-virtual MFA devices, password policy, account summary, aliases, SAML and OIDC providers, instance profiles.
+AWS managed policies, all pages in one call set), ``ListRoles`` (each role's description and maximum session
+duration, which GetAccountAuthorizationDetails leaves out), the credential report, access keys with their last
+use, MFA and virtual MFA devices, console passwords, password policy, account summary, aliases, SAML and OIDC
+providers, instance profiles.
 
 Per-user calls are made only where the account-wide answers leave something out: ``ListAccessKeys`` for users the
 credential report shows with a key (its ``access_key_N_last_rotated``), ``ListMFADevices`` for users it shows with
-MFA, and ``GetAccessKeyLastUsed`` for keys whose last use the report does not hold (a key the report has no slot
-for). A user the report does not list (created after it) gets every per-user call. The report's ``GeneratedTime``
+MFA, ``GetLoginProfile`` for users it shows with a password, and ``GetAccessKeyLastUsed`` for keys whose last use
+the report does not hold (a key the report has no slot for). A user the report does not list (created after it) gets every per-user call. The report's ``GeneratedTime``
 (IAM reuses a report up to four hours old) is the as-of of what it tells; without a report, every user gets every
 call."""
 
@@ -28,6 +30,10 @@ GAAD_PAGE_SIZE = 1000  # the API's maximum (default 100): fewer round trips; IAM
 REPORT_TIMEOUT_SECONDS = 300
 REPORT_FIRST_WAIT = 0.5
 REPORT_MAX_WAIT = 8.0
+# GetCredentialReport's answers while a report is being made, or when there is none (yet) or it is too old: ask
+# IAM to generate one and download it again, within REPORT_TIMEOUT_SECONDS.
+REPORT_NOT_READY = {"ReportInProgress", "ReportNotPresent", "ReportExpired"}
+ROLE_PAGE_SIZE = 1000  # ListRoles' maximum
 
 
 def collect_iam(run: AccountRun) -> list[str]:
@@ -37,6 +43,8 @@ def collect_iam(run: AccountRun) -> list[str]:
     if details is not None:
         users = [u["UserName"] for u in details.get("UserDetailList") or []]
         principals = [p["Arn"] for key in ("UserDetailList", "RoleDetailList") for p in details.get(key) or []]
+        # MaxSessionDuration and Description are not in GetAccountAuthorizationDetails' RoleDetail
+        run.fetch("iam", "ListRoles", PaginationConfig={"PageSize": ROLE_PAGE_SIZE})
     else:  # without GAAD (denied), the user list still drives the per-user calls
         listed = (run.fetch("iam", "ListUsers") or {}).get("Users") or []
         users = [u["UserName"] for u in listed]
@@ -65,6 +73,7 @@ class ReportRow:
     key_created: tuple[str, ...]  # access_key_N_last_rotated of each slot that holds a key (ISO text)
     last_use_known: tuple[str, ...]  # those of them whose slot also gives the key's last use in full
     mfa_active: bool
+    password_enabled: bool = True
 
 
 def report_rows(content: bytes | str) -> dict[str, ReportRow]:
@@ -84,12 +93,14 @@ def report_rows(content: bytes | str) -> dict[str, ReportRow]:
             used = [row.get(f"access_key_{n}_last_used_{field}") or "" for field in ("date", "service", "region")]
             if used[0] == "N/A" or all(normalize.report_value(value) is not None for value in used):
                 known.append(rotated)
-        rows[row["user"]] = ReportRow(tuple(created), tuple(known), row.get("mfa_active") == "true")
+        rows[row["user"]] = ReportRow(tuple(created), tuple(known), row.get("mfa_active") == "true",
+                                      row.get("password_enabled") == "true")
     return rows
 
 
 def per_user(run: AccountRun, user: str, reported: ReportRow | None) -> None:
-    """Access keys with their last use, and MFA devices, where the credential report does not rule them out
+    """Access keys with their last use, MFA devices and the console password (login profile), where the credential
+    report does not rule them out
     (``reported`` None: the report does not list the user, so ask everything). The outputs name the user (AWS's
     own output does not when the list is empty), and each key's last-use output names its key."""
     if reported is None or reported.key_created:
@@ -101,6 +112,8 @@ def per_user(run: AccountRun, user: str, reported: ReportRow | None) -> None:
             run.fetch("iam", "GetAccessKeyLastUsed", entity=key_id, add={"AccessKeyId": key_id}, AccessKeyId=key_id)
     if reported is None or reported.mfa_active:
         run.fetch("iam", "ListMFADevices", entity=user, add={"UserName": user}, UserName=user)
+    if reported is None or reported.password_enabled:
+        run.fetch("iam", "GetLoginProfile", entity=user, add={"UserName": user}, facts={"NoSuchEntity"}, UserName=user)
 
 
 def _same_second(created, reported: ReportRow) -> bool:
@@ -115,35 +128,61 @@ def _same_second(created, reported: ReportRow) -> bool:
 
 def credential_report(run: AccountRun) -> dict[str, ReportRow] | None:
     """Ask IAM for the report until it says COMPLETE, with growing waits, then download it, and return its rows
-    (None without a usable report). IAM reuses a report generated in the last four hours instead of making a new
-    one: the download's GeneratedTime says how old the data is, and the loader takes it as the report's "as of"
-    time."""
+    (None without a usable report). A download answered ReportInProgress, ReportNotPresent or ReportExpired asks
+    for a report again, within the same time limit. IAM reuses a report generated in the last four hours instead
+    of making a new one: the download's GeneratedTime says how old the data is, and the loader takes it as the
+    report's "as of" time. When GenerateCredentialReport is refused, a report made earlier (by someone allowed to)
+    is still downloaded if there is one."""
     client = run.client("iam", "global")
+    deadline = time.monotonic() + REPORT_TIMEOUT_SECONDS
+    wait = [REPORT_FIRST_WAIT]
+
+    def pause() -> None:
+        if run.stopped:
+            raise CallFailed("Stopped", "the account's collection stopped before the credential report was complete")
+        if time.monotonic() + wait[0] > deadline:
+            raise CallFailed("ReportTimeout", f"the credential report was not complete after {REPORT_TIMEOUT_SECONDS} s")
+        time.sleep(wait[0])
+        wait[0] = min(wait[0] * 2, REPORT_MAX_WAIT)
 
     def generate() -> dict:
-        wait, deadline = REPORT_FIRST_WAIT, time.monotonic() + REPORT_TIMEOUT_SECONDS
         while True:
             try:
                 state = client.generate_credential_report()
                 if state.get("State") == "COMPLETE":
                     return state
             except ClientError as exc:
-                if exc.response.get("Error", {}).get("Code") != "LimitExceeded":  # another generation is running
+                if _code(exc) != "LimitExceeded":  # another generation is running
                     raise
-            if time.monotonic() + wait > deadline or run.stopped:
-                raise CallFailed("ReportTimeout", f"the credential report was not complete after {REPORT_TIMEOUT_SECONDS} s")
-            time.sleep(wait)
-            wait = min(wait * 2, REPORT_MAX_WAIT)
+            pause()
+
+    def download(can_generate: bool) -> dict:
+        while True:
+            try:
+                return client.get_credential_report()
+            except ClientError as exc:
+                if not can_generate or _code(exc) not in REPORT_NOT_READY:
+                    raise
+            pause()
+            run.save(generate(), service="iam", command="generate-credential-report", api="iam:GenerateCredentialReport")
 
     state = run.attempt("iam:GenerateCredentialReport", "global", generate)
-    if state is None:
+    if state is not None:
+        run.save(state, service="iam", command="generate-credential-report", api="iam:GenerateCredentialReport")
+    elif run.stopped:
         return None
-    run.save(state, service="iam", command="generate-credential-report", api="iam:GenerateCredentialReport")
-    downloaded = run.fetch("iam", "GetCredentialReport")
-    if not downloaded or not downloaded.get("Content"):
+    downloaded = run.attempt("iam:GetCredentialReport", "global", lambda: download(state is not None))
+    if downloaded is None:
+        return None
+    run.save(downloaded, service="iam", command="get-credential-report", api="iam:GetCredentialReport")
+    if not downloaded.get("Content"):
         return None
     content = downloaded["Content"]
     try:
         return report_rows(content if isinstance(content, bytes) else base64.b64decode(content))
     except (ValueError, UnicodeDecodeError, csv.Error):
         return None  # the loader says what is wrong with it; the per-user calls are made for everyone
+
+
+def _code(exc: ClientError) -> str | None:
+    return exc.response.get("Error", {}).get("Code")

@@ -1,4 +1,5 @@
-"""What watches an account, per account: the regions it has (``DescribeRegions`` with ``AllRegions``), and per
+"""What watches an account, per account: the regions it has (``DescribeRegions`` with ``AllRegions``, asked first:
+the regions the account has not enabled are left out of every regional call), and per
 region CloudWatch Logs metric filters, CloudWatch metric alarms and SNS subscriptions (the collection's regions
 plus the region of every trail's CloudWatch Logs log group, so a trail's monitoring is always judged on collected
 data); then the S3 buckets (``ListBuckets``) and, for each bucket a trail of the account delivers to, its location,
@@ -17,10 +18,26 @@ BUCKET_FACTS = {"NoSuchBucketPolicy", "NoSuchPublicAccessBlockConfiguration",
                 "ServerSideEncryptionConfigurationNotFoundError"}
 
 
-def collect_monitoring(run: AccountRun, regions: list[str], trails: list[dict]) -> list[dict]:
-    """Collect what watches the account; returns its regions as ``DescribeRegions`` lists them (empty when
-    refused)."""
-    account_regions = (run.fetch("ec2", "DescribeRegions", region=run.home_region, AllRegions=True) or {})
+NOT_ENABLED = "not-opted-in"  # DescribeRegions' OptInStatus of an opt-in region the account has not enabled
+
+
+def collect_regions(run: AccountRun, regions: list[str]) -> tuple[list[dict], list[str]]:
+    """The account's regions as ``DescribeRegions`` lists them (empty when refused), and those of ``regions`` the
+    account can be asked in. A region the account has not enabled (an opt-in region it has not opted in to) is
+    one gap, and nothing is asked there: AWS would refuse every call, as if the credentials were invalid."""
+    listing = (run.fetch("ec2", "DescribeRegions", region=run.home_region, AllRegions=True) or {}).get("Regions") or []
+    disabled = {r["RegionName"]: r["OptInStatus"] for r in listing if r.get("OptInStatus") == NOT_ENABLED}
+    for region in regions:
+        if region in disabled and region != run.home_region:
+            run.evidence.gap(api="ec2:DescribeRegions", account=run.account_id, region=region, error="OptInRequired",
+                             message=f"the region is not enabled for the account (OptInStatus {disabled[region]}); "
+                                     "nothing was asked there")
+    return listing, [r for r in regions if r not in disabled or r == run.home_region]
+
+
+def collect_monitoring(run: AccountRun, regions: list[str], trails: list[dict]) -> None:
+    """Collect what watches the account in ``regions`` (the enabled ones) and the regions of the trails' log
+    groups."""
     log_regions = [arn.split(":")[3] for arn in (t.get("CloudWatchLogsLogGroupArn") for t in trails)
                    if arn and arn.count(":") >= 3]
     run.each(list(dict.fromkeys([*regions, *log_regions])), lambda region: _regional(run, region))
@@ -28,7 +45,6 @@ def collect_monitoring(run: AccountRun, regions: list[str], trails: list[dict]) 
     owned = {b["Name"] for b in listing.get("Buckets") or []}
     trail_buckets = sorted({t["S3BucketName"] for t in trails if t.get("S3BucketName") in owned})
     run.each(trail_buckets, lambda bucket: bucket_details(run, bucket))
-    return account_regions.get("Regions") or []
 
 
 def _regional(run: AccountRun, region: str) -> None:

@@ -30,7 +30,7 @@ from iamsql.collect.aws import Counter, base_session, describe, make_client, par
 from iamsql.collect.cloudtrail import LOOKUP_MAX_DAYS, collect_trails, lookup_events
 from iamsql.collect.iam import collect_iam
 from iamsql.collect.identity import collect_identity
-from iamsql.collect.monitoring import collect_monitoring
+from iamsql.collect.monitoring import collect_monitoring, collect_regions
 from iamsql.collect.organization import collect_organization
 from iamsql.collect.progress import CollectProgress
 from iamsql.collect.targets import caller_target, check_role_arns, organization_targets, role_target
@@ -131,18 +131,20 @@ def collect(
                     return
                 run = account_run(target)
 
-                def regional() -> list[dict]:
-                    trails = collect_trails(run, regions)
-                    account_regions = collect_monitoring(run, regions, trails)
-                    collect_workloads(run, regions)
-                    return account_regions
+                def regional() -> tuple[list[dict], list[str]]:
+                    account_regions, enabled = collect_regions(run, regions)
+                    trails = collect_trails(run, enabled)
+                    collect_monitoring(run, enabled, trails)
+                    collect_workloads(run, enabled)
+                    return account_regions, enabled
 
                 try:
-                    principals, account_regions = _side_by_side(lambda: collect_iam(run), regional, max_workers > 1)
+                    principals, (account_regions, enabled) = _side_by_side(lambda: collect_iam(run), regional,
+                                                                           max_workers > 1)
                     if identity:
-                        collect_identity(run, regions, principals, account_regions)
+                        collect_identity(run, enabled, principals, account_regions)
                     if lookup_events_days:
-                        lookup_events(run, regions, lookup_events_days, end=lookup_end)
+                        lookup_events(run, enabled, lookup_events_days, end=lookup_end)
                 finally:
                     run.close()
 
