@@ -7,9 +7,9 @@ providers, instance profiles.
 Per-user calls are made only where the account-wide answers leave something out: ``ListAccessKeys`` for users the
 credential report shows with a key (its ``access_key_N_last_rotated``), ``ListMFADevices`` for users it shows with
 MFA, ``GetLoginProfile`` for users it shows with a password, and ``GetAccessKeyLastUsed`` for keys whose last use
-the report does not hold (a key the report has no slot for). A user the report does not list (created after it) gets every per-user call. The report's ``GeneratedTime``
-(IAM reuses a report up to four hours old) is the as-of of what it tells; without a report, every user gets every
-call."""
+the report does not hold (a key the report has no slot for). A user the report does not list (created after it)
+gets every per-user call. The report's ``GeneratedTime`` (IAM reuses a report up to four hours old) is the as-of
+of what it tells; without a report, every user gets every call."""
 
 from __future__ import annotations
 
@@ -100,9 +100,9 @@ def report_rows(content: bytes | str) -> dict[str, ReportRow]:
 
 def per_user(run: AccountRun, user: str, reported: ReportRow | None) -> None:
     """Access keys with their last use, MFA devices and the console password (login profile), where the credential
-    report does not rule them out
-    (``reported`` None: the report does not list the user, so ask everything). The outputs name the user (AWS's
-    own output does not when the list is empty), and each key's last-use output names its key."""
+    report does not rule them out (``reported`` None: the report does not list the user, so ask everything). The
+    outputs name the user (AWS's own output does not when the list is empty), and each key's last-use output names
+    its key."""
     if reported is None or reported.key_created:
         keys = run.fetch("iam", "ListAccessKeys", entity=user, add={"UserName": user}, UserName=user) or {}
         for key in keys.get("AccessKeyMetadata") or []:
