@@ -49,6 +49,18 @@ def test_ad_hoc_queries_use_the_wall_clock(con):
     "sql,fragment",
     [
         ("select nme from aws_iam_user", 'column "nme" not found (did you mean "name"?)'),
+        # A missing column named like a select alias: DuckDB's message about aliases would mislead
+        ("select jsonb_pretty(url) as url from aws_iam_user", 'column "url" not found'),
+        # Steampipe columns that no loaded AWS output gives say where Steampipe reads them
+        (
+            "select name, jsonb_pretty(url_config) as url_config from aws_lambda_function",
+            'column "url_config" not found: iamsql does not load it into aws_lambda_function (Steampipe reads it with '
+            "lambda get-function-url-config)",
+        ),
+        (
+            "select instance_id from aws_ec2_instance where not disable_api_termination",
+            'column "disable_api_termination" not found: iamsql does not load it into aws_ec2_instance',
+        ),
         ("select * from aws_iam_usr", "unknown table aws_iam_usr (did you mean aws_iam_user?)"),
         ("select name from aws_iam_user where", "syntax error"),
         ("select from where", 'near "where": Expected table name but got "where"'),
