@@ -81,6 +81,11 @@ def test_ad_hoc_queries_use_the_wall_clock(con):
             "select n from generate_series(1, 3) with ordinality as g(v, n)",
             "unsupported Postgres feature: WITH ORDINALITY",
         ),
+        (
+            "select name from aws_iam_user where name ~ '(?=.*[a-z])(?=.*\\d)[a-z\\d]'",
+            "unsupported Postgres feature: a lookahead or lookbehind",
+        ),
+        ("select regexp_replace(name, '(?<!-)x', 'y') from aws_iam_user", "a lookahead or lookbehind"),
         ("select to_char(create_date, 'RM') from aws_iam_user", "to_char pattern"),
         ("select to_char(create_date, 'IDDD') from aws_iam_user", "to_char pattern 'IDDD'"),
         ("select to_char(create_date, 'SSSS') from aws_iam_user", "to_char pattern 'SSSS'"),
