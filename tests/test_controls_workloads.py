@@ -122,7 +122,7 @@ ACCOUNT = {
                                 task("no-role", None), task("old-admin", iam("role", "task-admin"), status="INACTIVE")],
     "aws_eks_cluster": [{"name": "platform", "arn": f"arn:aws:eks:{REGION}:{ACCT}:cluster/platform",
                          "role_arn": iam("role", "eks-cluster"), "title": "platform",
-                         "identity": {"oidc": {"issuer": "https://oidc.eks.eu-central-1.amazonaws.com/id/ABC"}},
+                         "identity": {"Oidc": {"Issuer": "https://oidc.eks.eu-central-1.amazonaws.com/id/ABC"}},
                          **base(REGION)}],
 }
 

@@ -48,6 +48,43 @@ def test_ec2_instances_with_their_profile_imds_and_steampipe_arn(con):
          "stopped", None, "required", "i-0a1b2c3d4e5f60002", None)]
 
 
+def test_ec2_columns_steampipe_reads_from_describe_instances(con):
+    """state_transition_time is the time in the stop reason of a stopped instance, the launch time otherwise."""
+    load.load_paths(con, [DATA / "describe-instances.json"])
+    found = rows(con, "select instance_id, strftime(state_transition_time, '%Y-%m-%d %H:%M:%S'), monitoring_state, "
+                      "ebs_optimized, virtualization_type, cpu_options_core_count, placement_tenancy, "
+                      "block_device_mappings->0->'Ebs'->>'VolumeId' from aws_ec2_instance order by 1")
+    assert found == [
+        ("i-0a1b2c3d4e5f60001", "2025-03-10 08:15:00", "disabled", False, "hvm", 1, "default", "vol-0a1b2c3d4e5f60001"),
+        ("i-0a1b2c3d4e5f60002", "2025-04-02 17:45:10", "enabled", True, "hvm", None, "default", None)]
+
+
+def test_lambda_columns_steampipe_reads_from_list_functions(con):
+    load.load_paths(con, [DATA / "list-functions.json"])
+    assert rows(con, "select dead_letter_config_target_arn, timeout, memory_size, tracing_config->>'Mode', "
+                     "json_array_length(vpc_subnet_ids), code_size from aws_lambda_function") == [
+        (f"arn:aws:sqs:eu-west-1:{ACCOUNT}:thumbnailer-dlq", "30", 256, "PassThrough", 2, 2048)]
+
+
+def test_ecs_and_eks_json_members_are_named_as_in_the_go_sdk(con, tmp_path):
+    """Steampipe's JSON columns are the Go SDK's structs: members start with a capital letter at every level, but the
+    keys of maps (docker labels, log driver options) are data and stay as they are."""
+    task = json.loads((DATA / "describe-task-definition.json").read_text())
+    task["taskDefinition"]["containerDefinitions"][0].update({
+        "dockerLabels": {"com.example.team": "orders"},
+        "logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": "/ecs/orders"}}})
+    (tmp_path / "describe-task-definition.json").write_text(json.dumps(task))
+    load.load_paths(con, [tmp_path / "describe-task-definition.json", DATA / "describe-cluster.json"])
+    [(definitions, tags)] = rows(con, "select container_definitions, tags_src from aws_ecs_task_definition")
+    container = json.loads(definitions)[0]
+    assert container["Name"] == "orders" and container["Essential"] is True
+    assert container["DockerLabels"] == {"com.example.team": "orders"}
+    assert container["LogConfiguration"] == {"LogDriver": "awslogs", "Options": {"awslogs-group": "/ecs/orders"}}
+    assert json.loads(tags) == [{"Key": "team", "Value": "orders"}]
+    assert rows(con, "select logging->'ClusterLogging'->0->>'Enabled', resources_vpc_config->>'EndpointPublicAccess' "
+                     "from aws_eks_cluster") == [("true", "true")]
+
+
 def test_lambda_function_with_its_role_and_resource_policy(con):
     load.load_paths(con, [DATA / "list-functions.json", DATA / "get-policy.json"])
     [(name, role, region, principal, action)] = rows(
@@ -100,7 +137,7 @@ def test_ecs_task_definition_roles_numbers_and_lower_case_tags(con):
 
 def test_eks_cluster_role_and_oidc_issuer(con):
     load.load_paths(con, [DATA / "list-clusters.json", DATA / "describe-cluster.json"])
-    assert rows(con, "select name, role_arn, identity->'oidc'->>'issuer', access_config->>'authenticationMode', "
+    assert rows(con, "select name, role_arn, identity->'Oidc'->>'Issuer', access_config->>'AuthenticationMode', "
                      "region from aws_eks_cluster") == [
         ("platform", f"arn:aws:iam::{ACCOUNT}:role/eks-cluster-role",
          "https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE0123456789ABCDEF", "API_AND_CONFIG_MAP", "eu-west-1")]

@@ -204,6 +204,18 @@ def arn_partition(arn: Any) -> str | None:
     return parts["partition"] if parts else None
 
 
+def go_fields(value: Any, maps: frozenset[str] = frozenset()) -> Any:
+    """A JSON API's answer (members in camelCase: ECS, EKS, Access Analyzer) as Steampipe's JSON columns hold it: the
+    AWS SDK for Go's structs, each member named with its first letter in upper case (``clusterLogging`` ->
+    ``ClusterLogging``, ``oidc`` -> ``Oidc``), at every level; the members named in ``maps`` hold maps, whose keys
+    are data (``dockerLabels``, a log driver's ``options``) and stay as they are."""
+    if isinstance(value, list):
+        return [go_fields(v, maps) for v in value]
+    if isinstance(value, dict):
+        return {k[:1].upper() + k[1:]: v if k in maps else go_fields(v, maps) for k, v in value.items()}
+    return value
+
+
 def tags_map(tags_src: list[dict] | None) -> dict[str, str] | None:
     """AWS's ``[{Key, Value}]`` as Steampipe's flat ``{"key": "value"}``; no tags -> None."""
     if not tags_src:

@@ -1909,6 +1909,32 @@ REGEX_NODES = (exp.RegexpLike, exp.RegexpILike, exp.RegexpReplace, exp.RegexpExt
 NEWLINE_SENSITIVE_FLAGS = set("npwm")
 
 
+LOOKAROUND = ("?=", "?!", "?<=", "?<!")
+
+
+def refuse_lookaround(pattern: exp.Expr) -> None:
+    """RE2 has no lookahead or lookbehind, which Postgres's regular expressions have: a literal pattern with one is
+    refused by name (a group opened by ``(`` that is neither escaped nor inside ``[...]``)."""
+    if not (isinstance(pattern, exp.Literal) and pattern.is_string):
+        return
+    text, i, in_class = pattern.this, 0, False
+    while i < len(text):
+        char = text[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]" or text[i - 1] == "[" or text[i - 2:i] == "[^"
+        elif char == "[":
+            in_class = True
+            if text[i + 1:i + 2] == "^":
+                i += 1
+        elif char == "(" and text[i + 1:].startswith(LOOKAROUND):
+            raise UnsupportedFeature("unsupported Postgres feature: a lookahead or lookbehind ((?=...), (?!...), "
+                                     "(?<=...), (?<!...)) in a regular expression (RE2 has none)")
+        i += 1
+
+
 def dot_matches_newline(pattern: exp.Expr) -> exp.Expr:
     """A Postgres regular expression for RE2: ``.`` matches a newline in Postgres (``^`` and ``$`` match only at the
     ends of the text in both), so the pattern gets RE2's ``(?s)`` flag."""
@@ -1946,6 +1972,7 @@ def rewrite_regex_newlines(node: exp.Expr, scope: Scope) -> exp.Expr:
         pattern, flags = node.expressions[position], None
     else:
         return node
+    refuse_lookaround(pattern)
     if isinstance(flags, exp.Literal) and NEWLINE_SENSITIVE_FLAGS & set(flags.this):
         return node
     new_pattern = dot_matches_newline(pattern)

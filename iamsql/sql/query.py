@@ -15,6 +15,7 @@ from iamsql.errors import QueryError
 from iamsql.sql import cache as sqlcache
 from iamsql.sql.output import TEXT_TYPES
 from iamsql.sql.pgfunctions import install_called
+from iamsql.store.schema import NOT_LOADED
 
 # sqlglot and the dialect are imported when a statement is first translated: a statement whose translation is
 # cached (``sqlcache``) runs without them.
@@ -54,14 +55,15 @@ def run_query(
             return [], []
         return [d[0] for d in cursor.description], cursor.fetchall()
     except duckdb.Error as exc:
-        raise QueryError(describe_duckdb_error(exc)) from None
+        raise QueryError(describe_duckdb_error(exc, sql)) from None
 
 
 ERROR_PREFIX = re.compile(r"^[A-Za-z ]+ Error: ")
 
 
-def describe_duckdb_error(exc: duckdb.Error) -> str:
-    """One line saying which part of the query failed and why (DuckDB's message, reworded where it helps)."""
+def describe_duckdb_error(exc: duckdb.Error, sql: str = "") -> str:
+    """One line saying which part of the query failed and why (DuckDB's message, reworded where it helps); ``sql``,
+    the statement, tells which tables a missing column may belong to."""
     text = str(exc)
     first = ERROR_PREFIX.sub("", text.splitlines()[0]).rstrip("!").strip()
     hint = re.search(r'Did you mean "([^"]+)"', text)
@@ -70,7 +72,11 @@ def describe_duckdb_error(exc: duckdb.Error) -> str:
         return f"unknown table {match.group(1)}{suggestion}"
     if match := re.match(r"(?:Scalar|Table|Aggregate) Function with name (\S+) does not exist", first):
         return f"unknown function {match.group(1)}(){suggestion}"
-    if match := re.match(r'Referenced column "([^"]+)" not found', first):
+    # A missing column named like an alias of the select list: DuckDB says the alias cannot be used yet
+    if match := (re.match(r'Referenced column "([^"]+)" not found', first)
+                 or re.match(r'Column "([^"]+)" referenced that exists in the SELECT clause', first)):
+        if unloaded := _not_loaded(match.group(1), sql):
+            return f'column "{match.group(1)}" not found: {unloaded}'
         candidates = re.search(r'Candidate bindings: "([^"]+)"', text)
         close = f' (did you mean "{candidates.group(1)}"?)' if candidates else ""
         return f'column "{match.group(1)}" not found{close}'
@@ -85,6 +91,14 @@ def describe_duckdb_error(exc: duckdb.Error) -> str:
     if isinstance(exc, duckdb.ParserException):
         return f"syntax error: {first}"
     return f"query failed: {first}"
+
+
+def _not_loaded(column: str, sql: str) -> str | None:
+    """Why a Steampipe column of a table ``sql`` names is missing, when iamsql does not load it."""
+    for table, columns in NOT_LOADED.items():
+        if column in columns and re.search(rf"\b{table}\b", sql, re.IGNORECASE):
+            return f"iamsql does not load it into {table} (Steampipe reads it with {columns[column]})"
+    return None
 
 
 # ---- read-only statements -----------------------------------------------------------------------------------------
@@ -249,7 +263,7 @@ def fetch(con: duckdb.DuckDBPyConnection, duck_sql: str) -> tuple[list[str], lis
             relation = relation.project(", ".join(exprs))
         return names, shown, relation.fetchall()
     except duckdb.Error as exc:
-        raise QueryError(describe_duckdb_error(exc)) from None
+        raise QueryError(describe_duckdb_error(exc, duck_sql)) from None
 
 
 def run_statements(con: duckdb.DuckDBPyConnection, sql: str, dialect: str = "steampipe"):

@@ -308,6 +308,48 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("metadata_options", "JSON"),
         ("network_interfaces", "JSON"),
         ("security_groups", "JSON"),
+        # Steampipe's columns that describe-instances also gives (not the ones read by describe-instance-attribute,
+        # describe-instance-status or get-launch-template-data: disable_api_termination, user_data, ...).
+        ("monitoring_state", "VARCHAR"),
+        ("ami_launch_index", "BIGINT"),
+        ("architecture", "VARCHAR"),
+        ("boot_mode", "VARCHAR"),
+        ("capacity_reservation_id", "VARCHAR"),
+        ("client_token", "VARCHAR"),
+        ("cpu_options_core_count", "BIGINT"),
+        ("cpu_options_threads_per_core", "BIGINT"),
+        ("ebs_optimized", "BOOLEAN"),
+        ("ena_support", "BOOLEAN"),
+        ("hypervisor", "VARCHAR"),
+        ("outpost_arn", "VARCHAR"),
+        ("placement_affinity", "VARCHAR"),
+        ("placement_group_id", "VARCHAR"),
+        ("placement_group_name", "VARCHAR"),
+        ("placement_host_id", "VARCHAR"),
+        ("placement_host_resource_group_arn", "VARCHAR"),
+        ("placement_partition_number", "BIGINT"),
+        ("placement_tenancy", "VARCHAR"),
+        ("platform_details", "VARCHAR"),
+        ("private_dns_name", "VARCHAR"),
+        ("public_dns_name", "VARCHAR"),
+        ("root_device_name", "VARCHAR"),
+        ("root_device_type", "VARCHAR"),
+        ("source_dest_check", "BOOLEAN"),
+        ("spot_instance_request_id", "VARCHAR"),
+        ("state_transition_reason", "VARCHAR"),
+        ("state_transition_time", "TIMESTAMPTZ"),
+        ("tpm_support", "VARCHAR"),
+        ("usage_operation", "VARCHAR"),
+        ("virtualization_type", "VARCHAR"),
+        ("block_device_mappings", "JSON"),
+        ("elastic_gpu_associations", "JSON"),
+        ("elastic_inference_accelerator_associations", "JSON"),
+        ("enclave_options", "JSON"),
+        ("hibernation_options", "JSON"),
+        ("licenses", "JSON"),
+        ("maintenance_options", "JSON"),
+        ("private_dns_name_options", "JSON"),
+        ("product_codes", "JSON"),
         ("tags_src", "JSON"),
         ("title", "VARCHAR"),
         ("tags", "JSON"),
@@ -334,6 +376,25 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("layers", "JSON"),
         ("policy", "JSON"),
         ("policy_std", "JSON"),
+        # Steampipe's columns that list-functions also gives (not reserved_concurrent_executions, code or url_config,
+        # read by get-function, get-function-concurrency and get-function-url-config).
+        ("code_sha_256", "VARCHAR"),
+        ("code_size", "BIGINT"),
+        ("dead_letter_config_target_arn", "VARCHAR"),
+        ("timeout", "VARCHAR"),  # text in Steampipe's plugin too
+        ("master_arn", "VARCHAR"),
+        ("memory_size", "BIGINT"),
+        ("revision_id", "VARCHAR"),
+        ("state_reason", "VARCHAR"),
+        ("state_reason_code", "VARCHAR"),
+        ("last_update_status", "VARCHAR"),
+        ("last_update_status_reason", "VARCHAR"),
+        ("last_update_status_reason_code", "VARCHAR"),
+        ("file_system_configs", "JSON"),
+        ("tracing_config", "JSON"),
+        ("snap_start", "JSON"),
+        ("vpc_security_group_ids", "JSON"),
+        ("vpc_subnet_ids", "JSON"),
         ("title", "VARCHAR"),
         ("tags", "JSON"),
         ("akas", "JSON"),
@@ -568,6 +629,9 @@ TABLES: dict[str, list[tuple[str, str]]] = {
     "aws_region": [
         ("name", "VARCHAR"),
         ("opt_in_status", "VARCHAR"),
+        # Steampipe: the region is one the connection queries; iamsql: every region the account has enabled (as
+        # Steampipe with regions = ["*"]), false for a region that is not opted in.
+        ("steampipe_available", "BOOLEAN"),
         ("title", "VARCHAR"),
         ("akas", "JSON"),
         ("partition", "VARCHAR"),
@@ -792,6 +856,27 @@ TABLES: dict[str, list[tuple[str, str]]] = {
 # Not Steampipe's: TEMP views over the bookkeeping tables that every connection opened for controls gets
 # (``store.db.create_account_view``): each loaded account with its partition and snapshot time, and the members of
 # the loaded organizations.
+# Steampipe's columns of loaded tables that the AWS outputs iamsql loads do not give, with the call Steampipe reads
+# each from: a query naming one fails saying so (not "column not found" alone).
+_INSTANCE_ATTRIBUTE = "ec2 describe-instance-attribute"
+NOT_LOADED: dict[str, dict[str, str]] = {
+    "aws_ec2_instance": {
+        "disable_api_termination": _INSTANCE_ATTRIBUTE,
+        "instance_initiated_shutdown_behavior": _INSTANCE_ATTRIBUTE,
+        "kernel_id": _INSTANCE_ATTRIBUTE,
+        "ram_disk_id": _INSTANCE_ATTRIBUTE,
+        "sriov_net_support": _INSTANCE_ATTRIBUTE,
+        "user_data": _INSTANCE_ATTRIBUTE,
+        "instance_status": "ec2 describe-instance-status",
+        "launch_template_data": "ec2 get-launch-template-data",
+    },
+    "aws_lambda_function": {
+        "reserved_concurrent_executions": "lambda get-function-concurrency",
+        "code": "lambda get-function",
+        "url_config": "lambda get-function-url-config",
+    },
+}
+
 ACCOUNT_VIEWS = ("iamsql_account", "iamsql_organization_member")
 
 # Steampipe tables that describe AWS itself rather than an account: read from data pinned with iamsql, created

@@ -53,7 +53,7 @@ workload as (
   union all
   select c.account_id, 'eks_cluster', c.arn, c.name, c.region, null, c.role_arn,
     'the control plane of cluster ' || c.name || ' manages AWS resources with it'
-      || coalesce('; its OIDC issuer is ' || (c.identity -> 'oidc' ->> 'issuer'), '')
+      || coalesce('; its OIDC issuer is ' || (c.identity -> 'Oidc' ->> 'Issuer'), '')
   from aws_eks_cluster as c
   where c.role_arn is not null
 )

@@ -1146,9 +1146,9 @@ where status = 'ACTIVE'
 order by family, revision;
 
 -- name: eks_cluster_identity
-select name, version, role_arn, identity -> 'oidc' ->> 'issuer' as oidc_issuer,
-  access_config ->> 'authenticationMode' as authentication_mode,
-  (resources_vpc_config ->> 'endpointPublicAccess')::boolean as public_endpoint
+select name, version, role_arn, identity -> 'Oidc' ->> 'Issuer' as oidc_issuer,
+  access_config ->> 'AuthenticationMode' as authentication_mode,
+  (resources_vpc_config ->> 'EndpointPublicAccess')::boolean as public_endpoint
 from aws_eks_cluster
 -- name: metric_filter_alarm_and_subscribers
 select f.name as filter_name, f.log_group_name, f.filter_pattern, a.name as alarm_name, a.state_value,
@@ -2112,14 +2112,14 @@ from aws_ec2_instance
 order by instance_id;
 
 -- name: ecs_container_definitions
-select family, c ->> 'name' as container, c ->> 'image' as image, (c ->> 'privileged')::bool as privileged,
-  coalesce(jsonb_array_length(c -> 'environment'), 0) as env_vars
+select family, c ->> 'Name' as container, c ->> 'Image' as image, (c ->> 'Privileged')::bool as privileged,
+  coalesce(jsonb_array_length(c -> 'Environment'), 0) as env_vars
 from aws_ecs_task_definition, jsonb_array_elements(container_definitions) c
 order by family, container;
 
 -- name: eks_cluster_log_types
-select name, l ->> 'enabled' as enabled, t as log_type
-from aws_eks_cluster, jsonb_array_elements(logging -> 'clusterLogging') l, jsonb_array_elements_text(l -> 'types') t
+select name, l ->> 'Enabled' as enabled, t as log_type
+from aws_eks_cluster, jsonb_array_elements(logging -> 'ClusterLogging') l, jsonb_array_elements_text(l -> 'Types') t
 order by name, log_type, enabled;
 
 -- name: s3_bucket_policy_principals
@@ -2140,3 +2140,65 @@ from aws_iam_role
 where create_date > now() - '20 years'::interval
 group by creation_month
 order by creation_month;
+
+-- name: ec2_instances_idle_since
+select instance_id, instance_state,
+  case when instance_state in ('stopped', 'stopping') and state_transition_time < now() - interval '14 days' then 'alarm'
+    when instance_state in ('stopped', 'stopping') then 'info' else 'skip' end as verdict,
+  title || ' last changed state on ' || to_char(state_transition_time, 'DD-Mon-YYYY') || ', '
+    || date_part('day', now() - state_transition_time) || ' days ago' as reason
+from aws_ec2_instance
+order by instance_id;
+
+-- name: ec2_instance_hardware_settings
+select instance_id, monitoring_state = 'enabled' as detailed_monitoring, coalesce(ebs_optimized, false) as ebs_opt,
+  virtualization_type, root_device_type, architecture, cpu_options_core_count * cpu_options_threads_per_core as vcpus,
+  placement_tenancy, source_dest_check
+from aws_ec2_instance
+order by instance_id;
+
+-- name: ec2_instance_root_volumes
+select i.instance_id, bdm ->> 'DeviceName' as device, bdm -> 'Ebs' ->> 'VolumeId' as volume,
+  (bdm -> 'Ebs' ->> 'DeleteOnTermination')::boolean as deleted_with_instance,
+  bdm ->> 'DeviceName' = i.root_device_name as is_root
+from aws_ec2_instance i
+  cross join lateral jsonb_array_elements(coalesce(i.block_device_mappings, '[]'::jsonb)) as bdm
+order by i.instance_id, device;
+
+-- name: lambda_function_resilience
+select name,
+  case when dead_letter_config_target_arn is null then 'no dead-letter queue'
+    else 'failures go to ' || split_part(dead_letter_config_target_arn, ':', 6) end as dead_letters,
+  coalesce(tracing_config ->> 'Mode', 'PassThrough') = 'Active' as traced,
+  coalesce(jsonb_array_length(vpc_subnet_ids), 0) as subnets, timeout::int * 1000 as timeout_ms, memory_size,
+  round(code_size / 1024.0, 1) as code_kib
+from aws_lambda_function
+order by name;
+
+-- name: region_analyzer_coverage
+select r.account_id, r.name, r.opt_in_status,
+  case when not r.steampipe_available then 'skip' when count(a.arn) > 0 then 'ok' else 'alarm' end as status,
+  count(a.arn) as analyzers
+from aws_region r
+  left join aws_accessanalyzer_analyzer a on a.account_id = r.account_id and a.region = r.name and a.status = 'ACTIVE'
+group by r.account_id, r.name, r.opt_in_status, r.steampipe_available
+order by r.account_id, r.name;
+
+-- name: eks_control_plane_logs_and_secrets
+select c.name,
+  exists (select 1 from jsonb_array_elements(c.logging -> 'ClusterLogging') lg
+          where (lg ->> 'Enabled')::boolean and lg -> 'Types' @> '["audit"]') as audit_logged,
+  coalesce(c.encryption_config @> '[{"Resources": ["secrets"]}]', false) as secrets_encrypted,
+  c.resources_vpc_config -> 'PublicAccessCidrs' ? '0.0.0.0/0' as open_to_internet,
+  jsonb_array_length(c.resources_vpc_config -> 'SubnetIds') as subnets
+from aws_eks_cluster c
+order by c.name;
+
+-- name: ecs_containers_without_logs
+select t.family, t.revision, cd ->> 'Name' as container,
+  cd -> 'LogConfiguration' ->> 'LogDriver' as log_driver,
+  coalesce((cd ->> 'ReadonlyRootFilesystem')::boolean, false) as read_only_root,
+  t.tags_src -> 0 ->> 'Key' as first_tag
+from aws_ecs_task_definition t, jsonb_array_elements(t.container_definitions) cd
+where cd -> 'LogConfiguration' is null
+order by t.family, container;

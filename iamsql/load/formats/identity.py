@@ -224,7 +224,7 @@ def parse_list_findings(doc: dict, path: Path) -> Parsed:
             "created_at": when(f.get("createdAt")), "updated_at": when(f.get("updatedAt")), "error": f.get("error"),
             "is_public": f.get("isPublic"), "resource": f.get("resource"),
             "resource_owner_account": f.get("resourceOwnerAccount"), "resource_type": f.get("resourceType"),
-            "status": f.get("status"), "action": f.get("action"), "sources": f.get("sources"),
+            "status": f.get("status"), "action": f.get("action"), "sources": normalize.go_fields(f.get("sources")),
             "principal": f.get("principal"), "condition": f.get("condition"), "title": f.get("id"),
             "region": _arn_region(analyzer), **_partition(analyzer)}, arn_account(analyzer)))
     return parsed

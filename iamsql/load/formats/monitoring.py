@@ -267,7 +267,8 @@ def parse_bucket_error(doc: dict, path: Path) -> Parsed:
 def parse_regions(doc: dict, path: Path) -> Parsed:
     return Parsed("ec2:describe-regions", covers={REGION}, fragments=[
         Fragment(REGION, (r["RegionName"],), {"name": r["RegionName"], "title": r["RegionName"],
-                                              "region": r["RegionName"], "opt_in_status": r.get("OptInStatus")})
+                                              "region": r["RegionName"], "opt_in_status": r.get("OptInStatus"),
+                                              "steampipe_available": r.get("OptInStatus") != "not-opted-in"})
         for r in doc["Regions"]])
 
 

@@ -19,14 +19,19 @@ from pathlib import Path
 from typing import Any
 
 from iamsql.load.formats.base import Format, Fragment, Parsed, Unreadable, when
-from iamsql.load.normalize import arn_account, arn_parts, policy_std, tags_map
+from iamsql.load.normalize import arn_account, arn_parts, go_fields, policy_std, tags_map
 
 EC2 = "aws_ec2_instance"
 LAMBDA = "aws_lambda_function"
 ECS = "aws_ecs_task_definition"
 EKS = "aws_eks_cluster"
+# Members of an ECS task definition that hold maps (their keys are data, not member names)
+ECS_MAPS = frozenset({"dockerLabels", "options", "driverOpts", "labels"})
 
 REGION_OF_ZONE = re.compile(r"^([a-z]{2}(?:-[a-z]+)+-\d+)")  # us-east-1a, us-west-2-lax-1a -> the region
+# "User initiated (2019-09-12 16:38:34 GMT)": the time of the last stop, as Steampipe reads it
+TRANSITION_TIME = re.compile(r"\((.*?) *\)")
+STOPPED_STATES = ("shutting-down", "stopped", "stopping", "terminated")
 LAMBDA_ARN = re.compile(r"^(arn:[^:]+:lambda:[^:]+:\d{12}:function:[^:]+)")
 
 
@@ -49,10 +54,23 @@ def _partition_of_region(region: str) -> str:
 # ---- EC2 ---------------------------------------------------------------------------------------------------------
 
 
+def _state_transition_time(instance: dict) -> str | Unreadable | None:
+    """Steampipe's ``state_transition_time``: for an instance stopped (or stopping, shutting down, terminated) the
+    time in its StateTransitionReason, otherwise its launch time."""
+    reason = instance.get("StateTransitionReason") or ""
+    match = TRANSITION_TIME.search(reason)
+    if match and (instance.get("State") or {}).get("Name") in STOPPED_STATES:
+        return when(match[1].replace(" ", "T", 1).replace(" GMT", "Z", 1))
+    return when(instance.get("LaunchTime"))
+
+
+
 def instance_fragment(instance: dict, owner: str | None) -> Fragment:
     """One instance of a reservation (``owner`` is the reservation's OwnerId)."""
     instance_id = instance.get("InstanceId")
-    zone = (instance.get("Placement") or {}).get("AvailabilityZone") or ""
+    placement = instance.get("Placement") or {}
+    cpu = instance.get("CpuOptions") or {}
+    zone = placement.get("AvailabilityZone") or ""
     zone_match = REGION_OF_ZONE.match(zone)
     region = zone_match[1] if zone_match else None
     profile = instance.get("IamInstanceProfile") or {}
@@ -80,6 +98,46 @@ def instance_fragment(instance: dict, owner: str | None) -> Fragment:
         "metadata_options": instance.get("MetadataOptions"),
         "network_interfaces": instance.get("NetworkInterfaces"),
         "security_groups": instance.get("SecurityGroups"),
+        "monitoring_state": (instance.get("Monitoring") or {}).get("State"),
+        "ami_launch_index": instance.get("AmiLaunchIndex"),
+        "architecture": instance.get("Architecture"),
+        "boot_mode": instance.get("BootMode"),
+        "capacity_reservation_id": instance.get("CapacityReservationId"),
+        "client_token": instance.get("ClientToken"),
+        "cpu_options_core_count": cpu.get("CoreCount"),
+        "cpu_options_threads_per_core": cpu.get("ThreadsPerCore"),
+        "ebs_optimized": instance.get("EbsOptimized"),
+        "ena_support": instance.get("EnaSupport"),
+        "hypervisor": instance.get("Hypervisor"),
+        "outpost_arn": instance.get("OutpostArn"),
+        "placement_affinity": placement.get("Affinity"),
+        "placement_group_id": placement.get("GroupId"),
+        "placement_group_name": placement.get("GroupName"),
+        "placement_host_id": placement.get("HostId"),
+        "placement_host_resource_group_arn": placement.get("HostResourceGroupArn"),
+        "placement_partition_number": placement.get("PartitionNumber"),
+        "placement_tenancy": placement.get("Tenancy"),
+        "platform_details": instance.get("PlatformDetails"),
+        "private_dns_name": instance.get("PrivateDnsName"),
+        "public_dns_name": instance.get("PublicDnsName"),
+        "root_device_name": instance.get("RootDeviceName"),
+        "root_device_type": instance.get("RootDeviceType"),
+        "source_dest_check": instance.get("SourceDestCheck"),
+        "spot_instance_request_id": instance.get("SpotInstanceRequestId"),
+        "state_transition_reason": instance.get("StateTransitionReason"),
+        "state_transition_time": _state_transition_time(instance),
+        "tpm_support": instance.get("TpmSupport"),
+        "usage_operation": instance.get("UsageOperation"),
+        "virtualization_type": instance.get("VirtualizationType"),
+        "block_device_mappings": instance.get("BlockDeviceMappings"),
+        "elastic_gpu_associations": instance.get("ElasticGpuAssociations"),
+        "elastic_inference_accelerator_associations": instance.get("ElasticInferenceAcceleratorAssociations"),
+        "enclave_options": instance.get("EnclaveOptions"),
+        "hibernation_options": instance.get("HibernationOptions"),
+        "licenses": instance.get("Licenses"),
+        "maintenance_options": instance.get("MaintenanceOptions"),
+        "private_dns_name_options": instance.get("PrivateDnsNameOptions"),
+        "product_codes": instance.get("ProductCodes"),
         "tags_src": tags,
         "tags": tags_map(tags),
         "title": (tags_map(tags) or {}).get("Name") or instance_id,
@@ -117,6 +175,23 @@ def function_fragment(f: dict) -> Fragment:
         "architectures": f.get("Architectures"),
         "environment_variables": (f.get("Environment") or {}).get("Variables"),
         "layers": f.get("Layers"),
+        "code_sha_256": f.get("CodeSha256"),
+        "code_size": f.get("CodeSize"),
+        "dead_letter_config_target_arn": (f.get("DeadLetterConfig") or {}).get("TargetArn"),
+        "timeout": None if f.get("Timeout") is None else str(f["Timeout"]),
+        "master_arn": f.get("MasterArn"),
+        "memory_size": f.get("MemorySize"),
+        "revision_id": f.get("RevisionId"),
+        "state_reason": f.get("StateReason"),
+        "state_reason_code": f.get("StateReasonCode"),
+        "last_update_status": f.get("LastUpdateStatus"),
+        "last_update_status_reason": f.get("LastUpdateStatusReason"),
+        "last_update_status_reason_code": f.get("LastUpdateStatusReasonCode"),
+        "file_system_configs": f.get("FileSystemConfigs"),
+        "tracing_config": f.get("TracingConfig"),
+        "snap_start": f.get("SnapStart"),
+        "vpc_security_group_ids": vpc.get("SecurityGroupIds"),
+        "vpc_subnet_ids": vpc.get("SubnetIds"),
         "title": f.get("FunctionName"),
         **_regional(arn),
     }
@@ -193,16 +268,16 @@ def task_definition_fragment(arn: str, t: dict | None = None, tags: list | None 
         "memory": _int(t.get("memory")),
         "registered_at": when(t.get("registeredAt")),
         "registered_by": t.get("registeredBy"),
-        "container_definitions": t.get("containerDefinitions"),
+        "container_definitions": go_fields(t.get("containerDefinitions"), ECS_MAPS),
         "compatibilities": t.get("compatibilities"),
         "requires_compatibilities": t.get("requiresCompatibilities"),
-        "volumes": t.get("volumes"),
+        "volumes": go_fields(t.get("volumes"), ECS_MAPS),
         "title": arn.rsplit("/", 1)[-1],
         "akas": [arn],
         **{k: v for k, v in _regional(arn).items() if k not in ("arn", "akas")},
     }
     if tags is not None:
-        fields["tags_src"] = tags
+        fields["tags_src"] = go_fields(tags)
         fields["tags"] = _ecs_tags(tags) or {}
     return Fragment(ECS, (arn,), fields, arn_account(arn))
 
@@ -237,12 +312,12 @@ def parse_describe_cluster(doc: dict, path: Path) -> Parsed:
         "status": c.get("status"),
         "endpoint": c.get("endpoint"),
         "role_arn": c.get("roleArn"),
-        "identity": c.get("identity"),
-        "access_config": c.get("accessConfig"),
-        "resources_vpc_config": c.get("resourcesVpcConfig"),
-        "kubernetes_network_config": c.get("kubernetesNetworkConfig"),
-        "logging": c.get("logging"),
-        "encryption_config": c.get("encryptionConfig"),
+        "identity": go_fields(c.get("identity")),
+        "access_config": go_fields(c.get("accessConfig")),
+        "resources_vpc_config": go_fields(c.get("resourcesVpcConfig")),
+        "kubernetes_network_config": go_fields(c.get("kubernetesNetworkConfig")),
+        "logging": go_fields(c.get("logging")),
+        "encryption_config": go_fields(c.get("encryptionConfig")),
         "title": c.get("name"),
         "tags": c.get("tags"),
         **_regional(arn),
