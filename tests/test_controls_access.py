@@ -4,16 +4,10 @@ next to a clean twin that must pass.
 
 Account 123456789012, as of 2024-03-01; the organization is o-mine123; 444455556666 is a third party."""
 
-from datetime import datetime, timezone
-
 import pytest
 
-from iamsql import controls
-from iamsql.load.normalize import inline_policies_std, policy_std
-from iamsql.store import db
+from tests.iam_rows import ACCOUNT, ADMIN, allow, arn, assume, check_rows, managed, role, user
 
-AS_OF = datetime(2024, 3, 1, 12, 0, tzinfo=timezone.utc)
-ACCOUNT = "123456789012"
 OTHER = "444455556666"
 GITHUB = f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com"
 TERRAFORM = f"arn:aws:iam::{ACCOUNT}:oidc-provider/app.terraform.io"
@@ -31,58 +25,11 @@ TRUST_CONTROLS = ["iam_role_trust_no_wildcard_principal", "iam_role_cross_accoun
                   "iam_role_trust_deleted_principal", "iam_role_service_trust_confused_deputy"]
 
 
-def arn(kind: str, name: str) -> str:
-    return f"arn:aws:iam::{ACCOUNT}:{kind}/{name}"
-
-
-def base() -> dict:
-    return {"account_id": ACCOUNT, "partition": "aws", "region": "global"}
-
-
-def doc(*statements) -> dict:
-    return {"Version": "2012-10-17", "Statement": list(statements)}
-
-
-def role(name: str, *trust, attached=(), inline=None, tags=None) -> dict:
-    document = doc(*trust)
-    policies = [{"PolicyName": f"{name}-inline", "PolicyDocument": doc(*inline)}] if inline else []
-    return {"name": name, "arn": arn("role", name), "path": "/", "create_date": "2020-01-01T00:00:00Z",
-            "assume_role_policy": document, "assume_role_policy_std": policy_std(document),
-            "attached_policy_arns": list(attached), "inline_policies": policies or None,
-            "inline_policies_std": inline_policies_std(policies) if policies else None,
-            "tags": tags or {"iamsql:identity-type": "nhi"}, **base()}
-
-
-def user(name: str, *statements, attached=(), boundary=None, groups=()) -> dict:
-    policies = [{"PolicyName": f"{name}-inline", "PolicyDocument": doc(*statements)}] if statements else []
-    return {"name": name, "arn": arn("user", name), "path": "/", "create_date": "2020-01-01T00:00:00Z",
-            "groups": [{"GroupName": g} for g in groups], "attached_policy_arns": list(attached),
-            "permissions_boundary_arn": boundary, "inline_policies": policies or None,
-            "inline_policies_std": inline_policies_std(policies) if policies else None,
-            "tags": {"iamsql:identity-type": "nhi"}, **base()}
-
-
-def managed(name: str, *statements, aws=False) -> dict:
-    document = doc(*statements)
-    policy_arn = f"arn:aws:iam::aws:policy/{name}" if aws else arn("policy", name)
-    return {"name": name, "arn": policy_arn, "is_aws_managed": aws, "is_attached": True, "attachment_count": 1,
-            "policy": document, "policy_std": policy_std(document), **base()}
-
-
-def allow(action, resource="*", **extra) -> dict:
-    return {"Effect": "Allow", "Action": action, "Resource": resource, **extra}
-
-
-def assume(principal, **extra) -> dict:
-    return {"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole", **extra}
-
-
 def web_identity(condition: dict, provider: str = GITHUB) -> dict:
     return {"Effect": "Allow", "Principal": {"Federated": provider}, "Action": "sts:AssumeRoleWithWebIdentity",
             "Condition": condition}
 
 
-ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
 ROLES = [
     # Principal "*": everyone outside the organization (StringNotEquals) vs only the organization (StringEquals)
     role("org-not-equals", assume("*", Condition={"StringNotEquals": {"aws:PrincipalOrgID": "o-mine123"}})),
@@ -145,16 +92,7 @@ USERS = [
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory):
-    con = db.connect(tmp_path_factory.mktemp("access") / "access.duckdb")
-    with db.transaction(con):
-        snapshot = db.new_snapshot(con, account_id=ACCOUNT, kind="load", sources=[], as_of=AS_OF)
-        db.insert_rows(con, "aws_iam_user", snapshot, USERS)
-        db.insert_rows(con, "aws_iam_role", snapshot, ROLES)
-        db.insert_rows(con, "aws_iam_policy", snapshot, POLICIES)
-        db.insert_rows(con, "aws_iam_group", snapshot, [])
-    rows = controls.results(con, controls.run_checks(con, controls=CONTROLS))
-    con.close()
-    return {(r["control_id"], r["resource"]): r for r in rows}
+    return check_rows(tmp_path_factory.mktemp("access"), CONTROLS, users=USERS, roles=ROLES, policies=POLICIES)
 
 
 def status(results, control: str, resource: str) -> str:

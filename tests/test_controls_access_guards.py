@@ -6,17 +6,12 @@ documents the engine cannot read (which must leave the answer ``skip``, never ``
 Each adversarial principal has a twin that differs in the one guard. Account 123456789012, as of 2024-03-01, no
 organization loaded."""
 
-from datetime import datetime, timezone
-
 import pytest
 import yaml
 
 from iamsql import controls
-from iamsql.load.normalize import inline_policies_std, policy_std
-from iamsql.store import db
+from tests.iam_rows import ACCOUNT, ADMIN, allow, arn, assume, check_rows, deny, doc, managed, role, user
 
-AS_OF = datetime(2024, 3, 1, 12, 0, tzinfo=timezone.utc)
-ACCOUNT = "123456789012"
 PRIVESC = "iam_principal_privilege_escalation"
 # each escalation path's actions, lower-cased (queries/access.yaml)
 ESCALATION = {
@@ -41,87 +36,6 @@ TRUST_CONTROLS = {
     "iam_role_oidc_trust_has_sub_condition": ["trust-unreadable-oidc"],
 }
 CONTROLS = [PRIVESC, NHI_ADMIN, *POLICY_CONTROLS, *TRUST_CONTROLS]
-ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
-
-
-def arn(kind: str, name: str) -> str:
-    return f"arn:aws:iam::{ACCOUNT}:{kind}/{name}"
-
-
-def base() -> dict:
-    return {"account_id": ACCOUNT, "partition": "aws", "region": "global"}
-
-
-def doc(*statements) -> dict:
-    return {"Version": "2012-10-17", "Statement": list(statements)}
-
-
-def allow(action, resource="*", **extra) -> dict:
-    return {"Effect": "Allow", "Action": action, "Resource": resource, **extra}
-
-
-def deny(action, resource="*", **extra) -> dict:
-    return {"Effect": "Deny", "Action": action, "Resource": resource, **extra}
-
-
-def trusts(principal, **extra) -> dict:
-    return {"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole", **extra}
-
-
-def _inline(name: str, statements) -> list[dict]:
-    return [{"PolicyName": f"{name}-inline", "PolicyDocument": doc(*statements)}] if statements else []
-
-
-def user(name: str, *statements, attached=(), boundary=None, tags=None, more_inline=()) -> dict:
-    policies = _inline(name, statements) + [
-        {"PolicyName": f"{name}-more-{i}", "PolicyDocument": document} for i, document in enumerate(more_inline)
-    ]
-    return {
-        "name": name,
-        "arn": arn("user", name),
-        "path": "/",
-        "create_date": "2020-01-01T00:00:00Z",
-        "groups": [],
-        "attached_policy_arns": list(attached),
-        "permissions_boundary_arn": boundary,
-        "inline_policies": policies or None,
-        "inline_policies_std": inline_policies_std(policies) if policies else None,
-        "tags": {"iamsql:identity-type": "nhi", **(tags or {})},
-        **base(),
-    }
-
-
-def role(name: str, *trust, statements=(), attached=(), boundary=None) -> dict:
-    document = doc(*trust)
-    policies = _inline(name, statements)
-    return {
-        "name": name,
-        "arn": arn("role", name),
-        "path": "/",
-        "create_date": "2020-01-01T00:00:00Z",
-        "assume_role_policy": document,
-        "assume_role_policy_std": policy_std(document),
-        "attached_policy_arns": list(attached),
-        "permissions_boundary_arn": boundary,
-        "inline_policies": policies or None,
-        "inline_policies_std": inline_policies_std(policies) if policies else None,
-        "tags": {"iamsql:identity-type": "nhi"},
-        **base(),
-    }
-
-
-def managed(name: str, document, *, aws=False) -> dict:
-    policy_arn = f"arn:aws:iam::aws:policy/{name}" if aws else arn("policy", name)
-    return {
-        "name": name,
-        "arn": policy_arn,
-        "is_aws_managed": aws,
-        "is_attached": True,
-        "attachment_count": 1,
-        "policy": document,
-        "policy_std": policy_std(document) if isinstance(document, dict) else None,
-        **base(),
-    }
 
 
 # An operator IAM does not have: the engine cannot read the document, which is as good as not knowing it.
@@ -134,16 +48,16 @@ ADMIN_UNLESS_TAGGED = [
 PASS_TO_LAMBDA_ONLY = allow("iam:PassRole", Condition={"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}})
 
 POLICIES = [
-    managed("AdministratorAccess", doc(allow("*")), aws=True),
-    managed("unreadable", UNREADABLE),
-    managed("boundary-all-but-iam", doc(allow("*"), deny(["iam:*", "sts:*"]))),
-    managed("boundary-s3-only", doc(allow("s3:*"))),
-    managed("boundary-unreadable", UNREADABLE),
+    managed("AdministratorAccess", allow("*"), aws=True),
+    managed("unreadable", document=UNREADABLE),
+    managed("boundary-all-but-iam", allow("*"), deny(["iam:*", "sts:*"])),
+    managed("boundary-s3-only", allow("s3:*")),
+    managed("boundary-unreadable", document=UNREADABLE),
     managed(
         "pass-all-but-admin-roles",
-        doc({"Effect": "Allow", "Action": "iam:PassRole", "NotResource": arn("role", "admin-*")}),
+        {"Effect": "Allow", "Action": "iam:PassRole", "NotResource": arn("role", "admin-*")},
     ),
-    managed("pass-to-lambda-only", doc(PASS_TO_LAMBDA_ONLY)),
+    managed("pass-to-lambda-only", PASS_TO_LAMBDA_ONLY),
 ]
 USERS = [
     # a Deny whose condition reads a principal tag: it applies to the untagged twin only
@@ -179,8 +93,8 @@ USERS = [
 # trust policies the engine cannot read (an operator IAM does not have): who they admit is not known
 UNREADABLE_CONDITION = {"StringEqualsAnyCase": {"aws:PrincipalOrgID": "o-mine123"}}
 ROLES = [
-    role("trust-unreadable-star", trusts("*", Condition=UNREADABLE_CONDITION), attached=[ADMIN]),
-    role("trust-unreadable-account", trusts({"AWS": "444455556666"}, Condition=UNREADABLE_CONDITION), attached=[ADMIN]),
+    role("trust-unreadable-star", assume("*", Condition=UNREADABLE_CONDITION), attached=[ADMIN]),
+    role("trust-unreadable-account", assume({"AWS": "444455556666"}, Condition=UNREADABLE_CONDITION), attached=[ADMIN]),
     role(
         "trust-unreadable-oidc",
         {
@@ -193,12 +107,12 @@ ROLES = [
     ),
     role(
         "admin-ops-only",
-        trusts({"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, Condition={"StringEquals": {"aws:PrincipalTag/team": "ops"}}),
+        assume({"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, Condition={"StringEquals": {"aws:PrincipalTag/team": "ops"}}),
         attached=[ADMIN],
     ),
     role(
         "admin-no-contractors",
-        trusts({"AWS": f"arn:aws:iam::{ACCOUNT}:root"}),
+        assume({"AWS": f"arn:aws:iam::{ACCOUNT}:root"}),
         {
             "Effect": "Deny",
             "Principal": {"AWS": "*"},
@@ -207,22 +121,22 @@ ROLES = [
         },
         attached=[ADMIN],
     ),
-    role("admin-named", trusts({"AWS": arn("user", "named-in-trust")}), attached=[ADMIN]),
+    role("admin-named", assume({"AWS": arn("user", "named-in-trust")}), attached=[ADMIN]),
     # role chaining: a trust naming a role's ARN does not bypass that role's boundary; naming its session would
     role(
         "admin-from-worker",
-        trusts({"AWS": [arn("role", "worker-bounded"), arn("role", "worker-free")]}),
+        assume({"AWS": [arn("role", "worker-bounded"), arn("role", "worker-free")]}),
         attached=[ADMIN],
     ),
     role(
         "worker-bounded",
-        trusts({"Service": "ec2.amazonaws.com"}),
+        assume({"Service": "ec2.amazonaws.com"}),
         statements=[allow("sts:AssumeRole", arn("role", "admin-from-worker"))],
         boundary=arn("policy", "boundary-s3-only"),
     ),
     role(
         "worker-free",
-        trusts({"Service": "ec2.amazonaws.com"}),
+        assume({"Service": "ec2.amazonaws.com"}),
         statements=[allow("s3:ListBucket", "arn:aws:s3:::bucket")],
     ),
 ]
@@ -230,16 +144,7 @@ ROLES = [
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory):
-    con = db.connect(tmp_path_factory.mktemp("guards") / "guards.duckdb")
-    with db.transaction(con):
-        snapshot = db.new_snapshot(con, account_id=ACCOUNT, kind="load", sources=[], as_of=AS_OF)
-        db.insert_rows(con, "aws_iam_user", snapshot, USERS)
-        db.insert_rows(con, "aws_iam_role", snapshot, ROLES)
-        db.insert_rows(con, "aws_iam_policy", snapshot, POLICIES)
-        db.insert_rows(con, "aws_iam_group", snapshot, [])
-    rows = controls.results(con, controls.run_checks(con, controls=CONTROLS))
-    con.close()
-    return {(r["control_id"], r["resource"]): r for r in rows}
+    return check_rows(tmp_path_factory.mktemp("guards"), CONTROLS, users=USERS, roles=ROLES, policies=POLICIES)
 
 
 def row(results, control: str, resource: str) -> dict:

@@ -17,76 +17,13 @@ roles and policies, next to twins that must pass: what IAM lets the principal re
 
 One account (123456789012, as of 2024-03-01)."""
 
-from datetime import datetime, timezone
-
 import pytest
 
-from iamsql import controls
-from iamsql.load.normalize import inline_policies_std, policy_std
-from iamsql.store import db
+from tests.iam_rows import ACCOUNT, ADMIN, allow, arn, assume, check_rows, deny, group, managed, role, user
 
-AS_OF = datetime(2024, 3, 1, 12, 0, tzinfo=timezone.utc)
-ACCOUNT = "123456789012"
-ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
 ROOT = {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
 LAMBDA = ["lambda:CreateFunction", "lambda:InvokeFunction"]
 CONTROLS = ["iam_principal_privilege_escalation", "nhi_admin_privileges"]
-
-
-def arn(kind: str, name: str) -> str:
-    return f"arn:aws:iam::{ACCOUNT}:{kind}/{name}"
-
-
-def base() -> dict:
-    return {"account_id": ACCOUNT, "partition": "aws", "region": "global"}
-
-
-def doc(*statements) -> dict:
-    return {"Version": "2012-10-17", "Statement": list(statements)}
-
-
-def inline(name: str, statements) -> dict:
-    policies = [{"PolicyName": f"{name}-inline", "PolicyDocument": doc(*statements)}] if statements else []
-    return {"inline_policies": policies or None, "inline_policies_std": inline_policies_std(policies) if policies else None}
-
-
-def user(name: str, *statements, attached=(), boundary=None, groups=()) -> dict:
-    return {"name": name, "arn": arn("user", name), "path": "/", "create_date": "2020-01-01T00:00:00Z",
-            "groups": [{"GroupName": g} for g in groups], "attached_policy_arns": list(attached),
-            "permissions_boundary_arn": boundary, "tags": {"iamsql:identity-type": "nhi"},
-            **inline(name, statements), **base()}
-
-
-def role(name: str, *trust, attached=(), statements=()) -> dict:
-    document = doc(*trust)
-    return {"name": name, "arn": arn("role", name), "path": "/", "create_date": "2020-01-01T00:00:00Z",
-            "assume_role_policy": document, "assume_role_policy_std": policy_std(document),
-            "attached_policy_arns": list(attached), "tags": {"iamsql:identity-type": "nhi"},
-            **inline(name, statements), **base()}
-
-
-def group(name: str, *statements, attached=()) -> dict:
-    return {"name": name, "arn": arn("group", name), "attached_policy_arns": list(attached),
-            **inline(name, statements), **base()}
-
-
-def managed(name: str, *statements, aws=False) -> dict:
-    document = doc(*statements)
-    return {"name": name, "arn": f"arn:aws:iam::aws:policy/{name}" if aws else arn("policy", name),
-            "is_aws_managed": aws, "is_attached": True, "attachment_count": 1, "policy": document,
-            "policy_std": policy_std(document), **base()}
-
-
-def allow(action, resource="*", **extra) -> dict:
-    return {"Effect": "Allow", "Action": action, "Resource": resource, **extra}
-
-
-def deny(action, resource="*", **extra) -> dict:
-    return {"Effect": "Deny", "Action": action, "Resource": resource, **extra}
-
-
-def assume(principal, **extra) -> dict:
-    return {"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole", **extra}
 
 
 ROLES = [
@@ -147,16 +84,8 @@ POLICIES = [managed("AdministratorAccess", allow("*"), aws=True), managed("ci-po
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory):
-    con = db.connect(tmp_path_factory.mktemp("privesc-targets") / "targets.duckdb")
-    with db.transaction(con):
-        snapshot = db.new_snapshot(con, account_id=ACCOUNT, kind="load", sources=[], as_of=AS_OF)
-        db.insert_rows(con, "aws_iam_user", snapshot, USERS)
-        db.insert_rows(con, "aws_iam_role", snapshot, ROLES)
-        db.insert_rows(con, "aws_iam_group", snapshot, GROUPS)
-        db.insert_rows(con, "aws_iam_policy", snapshot, POLICIES)
-    rows = controls.results(con, controls.run_checks(con, controls=CONTROLS))
-    con.close()
-    return {(r["control_id"], r["resource"]): r for r in rows}
+    return check_rows(tmp_path_factory.mktemp("privesc-targets"), CONTROLS, users=USERS, roles=ROLES, groups=GROUPS,
+                      policies=POLICIES)
 
 
 def paths(results, name: str) -> tuple[str, set[str]]:
