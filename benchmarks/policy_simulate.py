@@ -8,9 +8,9 @@ resource policies with conditions, and cross-account calls. Documents are fresh 
 (as read from a request file), so the JSON-text cache is exercised as well as evaluation.
 """
 
+import argparse
 import json
 import random
-import sys
 import time
 
 from iamsql.policy import simulate
@@ -86,7 +86,10 @@ def make_request(rng: random.Random) -> dict:
 
 
 def main() -> None:
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("count", nargs="?", type=int, default=10_000, metavar="N",
+                        help="number of requests (default 10,000)")
+    count = parser.parse_args().count
     rng = random.Random(20261027)
     requests = [make_request(rng) for _ in range(count)]
     wall, cpu = time.perf_counter(), time.process_time()

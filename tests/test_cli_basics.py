@@ -56,8 +56,10 @@ def test_unknown_table_is_one_line_error():
     proc = run_cli("schema", "aws_iam_nope")
     assert proc.returncode != 0
     assert proc.stderr.strip().count("\n") == 0
-    assert "unknown table 'aws_iam_nope'" in proc.stderr
+    assert "unknown table aws_iam_nope" in proc.stderr
     assert "Traceback" not in proc.stderr
+    proc = run_cli("schema", "aws_iam_rol")  # a near miss is named, as iamsql query names it
+    assert proc.returncode == 2 and "unknown table aws_iam_rol (did you mean aws_iam_role?)" in proc.stderr
 
 
 def test_query_on_missing_database_is_one_line_error(tmp_path):
@@ -347,6 +349,19 @@ def test_one_fail_on_default_for_check_and_evidence_run(tmp_path):
     check_default = next(p.default for p in typer_main.get_command(app).commands["check"].params if p.name == "fail_on")
     assert check_default == DEFAULT_FAIL_ON == "info"
     assert evidence.load_config(None, {"evidence_dir": str(tmp_path)})["fail_on"] == DEFAULT_FAIL_ON
+
+
+def test_check_refuses_a_bad_fail_on_or_format_before_running(tmp_path):
+    db_path = tmp_path / "audit.duckdb"
+    assert run_cli("load", "--quiet", "--db", str(db_path), str(SAMPLE_DIR / "aws_cli_examples")).returncode == 0
+    for option, message in (("--fail-on", "unknown --fail-on 'bogus'"), ("--format", "unknown format 'bogus'")):
+        proc = run_cli("check", "--db", str(db_path), "--control", "iam_root_mfa_enabled", option, "bogus")
+        assert proc.returncode == 2 and proc.stdout == "" and proc.stderr.count("\n") == 1, proc.stderr
+        assert proc.stderr.startswith(f"error: {message}") and "stored" not in proc.stderr
+    con = duckdb.connect(str(db_path), read_only=True)
+    runs = con.execute("select count(*) from information_schema.tables where table_name = 'iamsql_run'").fetchone()[0]
+    assert not runs or con.execute("select count(*) from iamsql_run").fetchone()[0] == 0  # nothing was run
+    con.close()
 
 
 def test_query_json_of_intervals_uuids_and_bytea_has_no_traceback(tmp_path):

@@ -296,6 +296,7 @@ def test_ctrl_c_leaves_the_database_and_marks_the_evidence_incomplete(proxy_fact
     ({"org": True, "role_name": "A", "role_arns": ["arn:aws:iam::111111111111:role/A"]}, "either --org or --role-arn"),
     ({"role_arns": ["arn:aws:iam::1111:role/A"]}, "is not an IAM role ARN"),
     ({"lookup_events_days": 91}, "between 1 and 90"),
+    ({"regions": ["us-east-1", "us-east1"]}, "--region 'us-east1' is not an AWS region name"),
     ({"cloudtrail_s3": "bucket/prefix"}, "is not an s3://bucket/prefix URL"),
     ({"cloudtrail_s3": "s3://b/p", "since": "2026-02-30"}, "is not a date"),
     ({"cloudtrail_s3": "s3://b/p", "since": "2026-07-02", "until": "2026-07-01"}, "--since is after --until"),

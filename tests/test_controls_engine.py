@@ -189,7 +189,7 @@ def test_parameter_overrides_are_typed_and_scoped(tmp_path):
     loaded = controls.load_controls(tmp_path)
     assert controls.effective_parameters(loaded, {"n": "9"}) == {"one": {"n": 9}, "two": {"n": 9}}
     assert controls.effective_parameters(loaded, {"two.n": "1"}) == {"one": {"n": 3}, "two": {"n": 1}}
-    with pytest.raises(ControlError, match="must be a int like its default 3"):
+    with pytest.raises(ControlError, match="must be a number like its default 3, not 'many'"):
         controls.effective_parameters(loaded, {"n": "many"})
     with pytest.raises(ControlError, match="'max_days' is not declared by any selected control"):
         controls.effective_parameters(loaded, {"max_days": "1"})

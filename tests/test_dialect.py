@@ -1,5 +1,6 @@
 """The dialect's contract beyond the differential corpus: time handling, errors, other engines, macros."""
 
+import re
 from datetime import datetime, timedelta, timezone
 
 import duckdb
@@ -233,3 +234,7 @@ def test_target_dialects_are_sqlglot_dialects():
     for engine in ("spark", "trino", "athena"):
         with pytest.raises(UnsupportedFeature, match=f"unsupported on {engine}: jsonb_each"):
             transpile_for("select e.key from aws_iam_role r, jsonb_each(r.tags) e", engine)
+    for operator in ("@>", "?", "?|", "?&"):  # named as the query writes them
+        right = "'{\"a\": 1}'::jsonb" if operator == "@>" else "'a'" if operator == "?" else "array['a']"
+        with pytest.raises(UnsupportedFeature, match=rf"unsupported on trino: the jsonb operator {re.escape(operator)}$"):
+            transpile_for(f"select name from aws_iam_role where tags {operator} {right}", "trino")

@@ -118,6 +118,12 @@ def test_unknown_table_is_one_line(loaded_db):
                           "unknown table aws_iam_usr", "did you mean aws_iam_user?")
 
 
+def test_powerpipe_query_parameters_are_named_as_unsupported(loaded_db):
+    sql = "select name from aws_iam_user where name = $1 and arn = $2"
+    assert_one_line_error(iamsql("query", "--db", str(loaded_db), sql),
+                          "query parameters ($1, $2) are not supported", "write the values into the SQL")
+
+
 def test_unsupported_feature_is_one_line(loaded_db):
     sql = "select k from aws_iam_user, jsonb_each(tags) with ordinality as t(k, v, n)"
     assert_one_line_error(iamsql("query", "--db", str(loaded_db), sql), "unsupported", "jsonb_each() WITH ORDINALITY")

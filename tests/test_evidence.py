@@ -106,6 +106,19 @@ def test_cli_bad_config_is_one_line(tmp_path, monkeypatch, capsys):
     assert err.startswith("error: config ") and "unknown key 'sources.pathz'" in err and err.count("\n") == 1
 
 
+def test_a_source_holding_the_evidence_folder_is_refused_before_anything_is_written(tmp_path, monkeypatch, capsys):
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    (exports / "list-users.json").write_bytes((SAMPLE_DIR / "aws_cli_examples" / "list-users_1.json").read_bytes())
+    monkeypatch.chdir(tmp_path)
+    for source, folder in (("exports", "exports/evidence"), ("exports", "exports"), ("", "evidence")):
+        code, out, err = cli(monkeypatch, capsys, "evidence", "run", "--db", "audit.duckdb", "--evidence-dir",
+                             folder, "--source", source, "--fail-on", "none")
+        assert code == 2 and out == "" and err.count("\n") == 1, err
+        assert err.startswith("error: sources.paths: ") and "holds the evidence folder" in err
+    assert sorted(p.name for p in exports.iterdir()) == ["list-users.json"] and not (tmp_path / "evidence").exists()
+
+
 # ------------------------------------------------------------------------------------------------- a run
 
 
@@ -127,6 +140,14 @@ def test_run_reports_ocsf_as_prowler_and_names_sources_inside_the_folder(tmp_pat
     sources = [e for e in report["evidence"] if e["entry"] == "source"]
     assert sources and all(e["where"].startswith("raw/") and e["sha256"] for e in sources)
     assert str(tmp_path) not in json.dumps(report)
+
+
+def test_evidence_list_writes_times_as_query_does(one_run, tmp_path, monkeypatch, capsys):
+    code, out, err = cli(monkeypatch, capsys, "evidence", "list", "--db", str(tmp_path / "audit.duckdb"), "-o", "csv")
+    assert code == 0 and err == ""
+    row = out.splitlines()[1].split(",")
+    assert row[0] == str(one_run[1].run_id) and row[3] == "complete"
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", cell) for cell in row[1:3]), row
 
 
 def test_run_folder_and_manifest(one_run, tmp_path):
@@ -183,6 +204,8 @@ def test_verify_names_changed_added_and_removed_files(one_run, monkeypatch, caps
     assert code == 1 and out.startswith("FAILED ")
     assert f"  changed  {relative}" in out and "  added    notes.txt" in out and "  removed  results.json" in out
     assert "manifest" not in out  # the manifest itself is intact
+    code, out, err = cli(monkeypatch, capsys, "evidence", "verify", str(folder.parent / "no-such-run"))
+    assert code == 2 and out == "" and err.count("\n") == 1 and "no-such-run does not exist" in err
 
 
 def test_verify_detects_an_edited_manifest_and_checks_every_run(tmp_path, monkeypatch, capsys):

@@ -375,6 +375,20 @@ def test_unrecognised_files_skipped_in_folder_error_when_named(tmp_path, con, pu
         load_paths(con, [folder / "absent.json"])
 
 
+def test_generate_credential_report_output_is_skipped_as_what_it_is(tmp_path, con):
+    """iamsql collect keeps generate-credential-report.json as evidence: it holds only the report's state."""
+    folder = tmp_path / "iam"
+    folder.mkdir()
+    (folder / "generate-credential-report.json").write_text('{"State": "COMPLETE"}')
+    shutil.copy(SAMPLE_DIR / "aws_cli_examples" / "list-users_1.json", folder)
+    summary = load_paths(con, [folder])
+    assert [reason for _, reason in summary.skipped] == [
+        "generate-credential-report output (only the report's state; get-credential-report holds the report)"
+    ]
+    with pytest.raises(InputError, match="generate-credential-report.json: generate-credential-report output"):
+        load_paths(con, [folder / "generate-credential-report.json"])
+
+
 # ---- the whole public data set ----------------------------------------------------------------------------------------
 
 

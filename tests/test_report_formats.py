@@ -232,6 +232,7 @@ def test_export_names_the_format_or_fails_first(sample, tmp_path):
         result = iamsql("check", "--db", str(database), "--export", str(tmp_path / name) if name != "-" else name)
         assert result.returncode != 0 and result.stderr.startswith("error: ") and message in result.stderr
         assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+        assert "--format" not in result.stderr  # check's --format is its own output, not the export's
     con = duckdb.connect(str(database), read_only=True)
     assert con.execute("select count(*) from iamsql_run").fetchone()[0] == runs  # refused before running
     con.close()

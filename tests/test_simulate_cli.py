@@ -119,3 +119,6 @@ def test_who_can_follows_groups_roles_and_trusts(loaded):
     assert rows[f"arn:aws:iam::{ACCOUNT}:user/deployer"]["decision"] == "Allowed"
     assert f"arn:aws:iam::{ACCOUNT}:user/reader" not in rows
     assert rows["arn:aws:iam::444455556666:root"]["path"].startswith("cross-account")
+    unknown = run("who-can", "sts:AssumeRole", "--db", loaded, "--resource", f"arn:aws:iam::{ACCOUNT}:role/gone")
+    assert unknown.returncode == 2 and unknown.stdout == "" and unknown.stderr.count("\n") == 1
+    assert "role/gone is not in the loaded data, so its trust policy is unknown" in unknown.stderr

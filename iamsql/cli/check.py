@@ -124,6 +124,10 @@ def check(
     """
     if engine not in ("duckdb", "spark"):
         raise IamsqlError(f"unknown engine {engine!r}; choose duckdb or spark")
+    check_format(fmt)  # option values are checked before the run, never after it is stored
+    if fail_on != "none" and fail_on not in iamsql_controls.SEVERITIES:
+        raise IamsqlError(f"unknown --fail-on {fail_on!r}; choose one of {', '.join(iamsql_controls.SEVERITIES)} "
+                          "or none")
     if (engine == "spark") != (parquet is not None):
         raise IamsqlError("--engine spark needs --parquet DIR (and --parquet is only for --engine spark)")
     if sigma and engine == "spark":

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -48,7 +49,9 @@ def schema(
     views = iamsql_controls.view_names()
     fixed = schemas.ACCESS_TABLES | schemas.CATALOG_TABLES
     if table not in schemas.TABLES and table not in views and table not in fixed:
-        raise IamsqlError(f"unknown table {table!r}; 'iamsql tables' lists them")
+        close = difflib.get_close_matches(table, [*schemas.TABLES, *views, *fixed], n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""  # as iamsql query says it
+        raise IamsqlError(f"unknown table {table}{hint}; 'iamsql tables' lists the tables")
     if table in fixed:
         rows = fixed[table]
     elif table in schemas.TABLES and db is None:

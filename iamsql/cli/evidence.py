@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -202,4 +203,8 @@ def evidence_list(db: DbOption = None, fmt: FormatOption = "table") -> None:
     found = history_runs.runs(con)
     con.close()
     columns = ["run_id", "as_of", "started_at", "status", "accounts", "alarms", "excepted", "evidence"]
-    typer.echo(render(columns, [tuple(r[c] for c in columns) for r in found], fmt), nl=False)
+
+    def cell(value):  # times as iamsql query writes a timestamptz: RFC 3339 in UTC, whole seconds
+        return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if isinstance(value, datetime) else value
+
+    typer.echo(render(columns, [tuple(cell(r[c]) for c in columns) for r in found], fmt), nl=False)

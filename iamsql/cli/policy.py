@@ -85,7 +85,7 @@ def simulate(
             raise IamsqlError(f"{request} must hold a request object or a list of them")
         results = policy.simulate(given if isinstance(given, list) else [given], unknown_context=unknown_context)
         if fmt == "json":
-            typer.echo(json.dumps(results if isinstance(given, list) else results[0], indent=1))
+            typer.echo(json.dumps(results if isinstance(given, list) else results[0], indent=2))
         else:
             for index, result in enumerate(results):
                 typer.echo(f"{index}\t{result['decision']}\t{result.get('reason', '')}")
@@ -99,7 +99,7 @@ def simulate(
         con, principal, action, resource, _context_options(context), unknown_context=unknown_context
     )
     if fmt == "json":
-        typer.echo(json.dumps(answer.as_dict(), indent=1))
+        typer.echo(json.dumps(answer.as_dict(), indent=2))
         return
     typer.echo(f"{answer.decision}: {answer.reason}")
     for label in answer.granted_by:

@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import os
+import re
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 import boto3
+import botocore.loaders
 import botocore.session
 from botocore.config import Config
 from botocore.credentials import RefreshableCredentials
@@ -106,6 +108,16 @@ def _line(exc: BaseException) -> str:
 
 
 # ---- sessions ----------------------------------------------------------------------------------------------------------
+
+
+def check_regions(regions: list[str]) -> None:
+    """Refuse a region name no AWS partition has (a typo such as ``us-east1``), which would otherwise make every
+    regional call a gap. The names are checked against the partitions' region patterns that botocore ships, so
+    regions AWS opens later are accepted."""
+    patterns = [re.compile(p["regionRegex"]) for p in botocore.loaders.create_loader().load_data("endpoints")["partitions"]]
+    for region in regions:
+        if not any(pattern.match(region) for pattern in patterns):
+            raise CollectError(f"--region {region!r} is not an AWS region name (such as us-east-1 or eu-west-1)")
 
 
 def base_session(profile: str | None) -> boto3.Session:

@@ -26,7 +26,7 @@ from pathlib import Path
 import duckdb
 
 from iamsql.collect.account import AccountRun, Target
-from iamsql.collect.aws import Counter, base_session, describe, make_client, parse_when
+from iamsql.collect.aws import Counter, base_session, check_regions, describe, make_client, parse_when
 from iamsql.collect.cloudtrail import LOOKUP_MAX_DAYS, collect_trails, lookup_events
 from iamsql.collect.iam import collect_iam
 from iamsql.collect.identity import collect_identity
@@ -88,6 +88,7 @@ def collect(
     for unusable options or credentials and when nothing could be collected."""
     role_arns = list(role_arns or [])
     _check_options(role_arns, org, role_name, cloudtrail_s3, lookup_events_days, max_workers)
+    check_regions(list(regions or []))
     window = (parse_when(since or DEFAULT_SINCE_DAYS), parse_when(until, end=True) if until else datetime.now(timezone.utc))
     if window[0] > window[1]:
         raise CollectError("--since is after --until")

@@ -234,7 +234,8 @@ def _coerce(key: str, raw: Any, default: Any) -> Any:
     else:
         value, ok = str(raw), True
     if not ok:
-        raise ControlError(f"parameter {key!r} must be a {type(default).__name__} like its default {default!r}")
+        kind = "true or false" if isinstance(default, bool) else "a number"
+        raise ControlError(f"parameter {key!r} must be {kind} like its default {default!r}, not {raw!r}")
     return value
 
 

@@ -198,6 +198,8 @@ def parse_file(path: Path) -> Parsed | str:
     if fmt is None:
         if cloudtrail.is_digest(document):
             return "CloudTrail digest file (hashes of log files, no events)"
+        if _is_report_generation(document):
+            return "generate-credential-report output (only the report's state; get-credential-report holds the report)"
         return "not a recognised AWS IAM or CloudTrail output"
     if command and command.split(":")[-1] != fmt.name.split(":")[-1]:
         return f"recorded call {command} is not one iamsql loads"
@@ -207,6 +209,16 @@ def parse_file(path: Path) -> Parsed | str:
     if command:
         parsed.format = f"placebo:{parsed.format}"
     return parsed
+
+
+def _is_report_generation(document: object) -> bool:
+    """``aws iam generate-credential-report`` output (``{"State": "COMPLETE", "Description": ...}``), which
+    ``iamsql collect`` keeps as evidence: it says the report exists, not what it holds."""
+    return (
+        isinstance(document, dict)
+        and document.get("State") in ("STARTED", "INPROGRESS", "COMPLETE")
+        and set(document) <= {"State", "Description"}
+    )
 
 
 def _recorded_error(code: str | None, path: Path) -> Parsed | str:

@@ -149,7 +149,10 @@ def check_exports(paths: list[Path]) -> None:
         if not Path(path).suffix:
             raise ReportError(f"--export {path}: cannot tell the format without an extension "
                               f"({', '.join(EXTENSIONS)})")
-        format_for(Path(path), None)
+        name = Path(path).name.lower()
+        if not any(name.endswith(ending) for ending in EXTENSIONS):  # check has no --format for its exports
+            raise ReportError(f"--export {path}: cannot tell the format from {Path(path).name!r}; end the name "
+                              f"with one of {', '.join(EXTENSIONS)}")
         if Path(path).is_dir():
             raise ReportError(f"--export {path} is a folder; give a file name")
 

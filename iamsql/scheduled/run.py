@@ -89,10 +89,14 @@ def run(config: Config, log: Callable[[str], None] | None = None) -> RunOutcome:
     sign_key = signing.load_private_key(config["sign_key"]) if config["sign_key"] else None
     sigma_warnings: list[str] = []
     sigma_controls = _sigma_controls(config, sigma_warnings)
+    evidence_dir: Path = config["evidence_dir"]
     for source in config["sources.paths"] or []:
         if not source.exists():
             raise ConfigError(f"sources.paths: {source} does not exist")
-    evidence_dir: Path = config["evidence_dir"]
+        if source.is_dir() and evidence_dir.resolve().is_relative_to(source.resolve()):
+            # each run copies its sources into a folder under evidence_dir: it would copy itself without end
+            raise ConfigError(f"sources.paths: {source} holds the evidence folder {evidence_dir}; give the folder "
+                              "of the exported files, or keep the evidence folder outside it")
     try:
         evidence_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

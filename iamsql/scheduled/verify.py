@@ -55,6 +55,8 @@ def verify(
     ``ssh-ed25519`` line), every run must carry a valid signature of its manifest by that key."""
     key = signing.load_public_key(public_key) if public_key is not None else None
     folder = Path(folder)
+    if not folder.exists():
+        raise EvidenceError(f"{folder} does not exist: give an evidence folder or one of its run folders")
     if not folder.is_dir():
         raise EvidenceError(f"{folder} is not a folder")
     if (folder / MANIFEST).exists() or (folder / MANIFEST_HASH).exists():

@@ -87,7 +87,8 @@ def unsupported_jsonb_operator(engine: str, base: Callable) -> Callable:
 
     def sql(self, expression: exp.Expr) -> str:
         if not isinstance(expression.this, exp.Array):
-            raise UnsupportedFeature(f"unsupported on {engine}: jsonb operator {expression.key}")
+            symbol = JSONB_OPERATOR_SYMBOLS.get(type(expression), expression.key)
+            raise UnsupportedFeature(f"unsupported on {engine}: the jsonb operator {symbol}")
         return base(self, expression)
 
     return sql
@@ -121,6 +122,13 @@ def _generator_of(generator: type, node_type: type[exp.Expr]) -> Callable:
 
 
 SOURCES = (exp.Table, exp.Lateral)
+# how a query writes them, for the messages (sqlglot's class names mean nothing to its author)
+JSONB_OPERATOR_SYMBOLS = {
+    exp.ArrayContainsAll: "@>",
+    exp.JSONBContainsTopKey: "?",
+    exp.JSONBContainsAnyTopKeys: "?|",
+    exp.JSONBContainsAllTopKeys: "?&",
+}
 JSONB_OPERATORS = (
     exp.ArrayContainsAll,
     exp.JSONBContainsTopKey,

@@ -86,6 +86,10 @@ def describe_duckdb_error(exc: duckdb.Error, sql: str = "") -> str:
         return f'column "{match.group(2)}" not found in "{match.group(1)}"'
     if match := re.match(r'Cannot access (?:file|directory) "([^"]*)" - file system operations are disabled', first):
         return f"reading or writing files is not allowed in iamsql query ({match.group(1)}); --allow-files lets SQL read them"
+    if match := re.match(r"Values were not provided for the following parameters: (.+)", first):
+        numbers = ", ".join(f"${n.strip()}" for n in match.group(1).split(","))
+        return (f"query parameters ({numbers}) are not supported: iamsql query takes no parameter values; "
+                "write the values into the SQL")
     if first.startswith("Division by zero"):  # DuckDB's hint (TRY, SET ...) is no use in a read-only query
         return "query failed: division by zero"
     if isinstance(exc, duckdb.ParserException):

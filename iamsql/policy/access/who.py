@@ -114,6 +114,10 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
     answers: list[Answer] = []
     rails = guardrails(con)
     accounts = load_accounts(con)
+    if resource and action.lower() in TRUST_ACTIONS and not any(account.role(resource) for account in accounts):
+        # its trust policy decides and is not loaded: an empty answer would read as "nobody"
+        raise IamsqlError(f"role {resource} is not in the loaded data, so its trust policy is unknown; "
+                          "'iamsql query \"select arn from aws_iam_role\"' lists the roles")
     askers = {account.account_id: Asker(account, rails.get(account.account_id)) for account in accounts}
     for account in accounts:
         asker = askers[account.account_id]
