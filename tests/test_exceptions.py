@@ -1,6 +1,6 @@
-"""Exceptions and attestations: the file's validation (errors name the line), pattern matching, expiry judged at
-the run's data time (past, same day, future), what is stored per run, counts in summaries, attested requirements
-in the framework roll-up, and the ``exceptions check`` command."""
+"""Exceptions and attestations: the file's validation (errors name the line), pattern matching, expiry judged on
+the day the run happened, not at its data time (past, same day, future), what is stored per run, counts in
+summaries, attested requirements in the framework roll-up, and the ``exceptions check`` command."""
 
 from __future__ import annotations
 
@@ -111,16 +111,22 @@ def group_lists(folder: Path) -> Path:
 @pytest.fixture
 def checked(tmp_path):
     """The AWS CLI examples account (plus its users' empty group lists, as get-account-authorization-details
-    gives them), two controls run, the run's data time pinned to 2026-06-30 noon."""
+    gives them), two controls run, the run made on 2026-06-30 at noon over data of years before."""
     con = dbmod.connect(tmp_path / "x.duckdb")
     load_paths(con, [SAMPLE_DIR / "aws_cli_examples", group_lists(tmp_path)])
     run_id = run_checks(con, controls=["iam_user_in_group", "iam_user_console_mfa"])
-    con.execute("update iamsql_run set as_of = ? where run_id = ?", [datetime(2026, 6, 30, 12, tzinfo=timezone.utc), run_id])
+    on_day(con, run_id, datetime(2026, 6, 30, 12, tzinfo=timezone.utc))
     yield con, run_id
     con.close()
 
 
-def test_expiry_is_judged_at_the_run_data_time(checked, tmp_path):
+def on_day(con, run_id: int, started: datetime) -> None:
+    """Pretend the run was made at ``started`` over data of 2019 (the examples' own time is older still)."""
+    con.execute("update iamsql_run set started_at = ?, as_of = '2019-01-01 00:00:00+00' where run_id = ?",
+                [started, run_id])
+
+
+def test_expiry_is_judged_on_the_run_day_not_the_data_time(checked, tmp_path):
     con, run_id = checked
     alarms = dict(con.execute("select resource, finding_id from iamsql_result where run_id = ? and status = 'alarm' "
                               "and control_id = 'iam_user_in_group'", [run_id]).fetchall())
@@ -138,10 +144,15 @@ def test_expiry_is_judged_at_the_run_data_time(checked, tmp_path):
     warnings = exc.warnings(applied)
     assert any("SEC-2) expired on 2026-06-29" in w for w in warnings) and any("SEC-3) matched no alarm" in w for w in warnings)
 
-    # a later run date: both expired; an earlier one: both apply. Re-applying replaces the run's rows.
-    con.execute("update iamsql_run set as_of = '2026-07-01 00:00:00+00' where run_id = ?", [run_id])
+    # a later run date: both expired, whatever the data's time; an earlier one: both apply. Re-applying replaces
+    # the run's rows. The day is the run's in UTC.
+    on_day(con, run_id, datetime(2026, 7, 1, tzinfo=timezone.utc))
     assert exc.apply(con, run_id, parsed).excepted == {}
-    con.execute("update iamsql_run set as_of = '2026-01-01 00:00:00+00' where run_id = ?", [run_id])
+    con.execute("update iamsql_run set as_of = '2026-06-01 00:00:00+00' where run_id = ?", [run_id])
+    assert exc.apply(con, run_id, parsed).excepted == {}  # data from before the expiry does not revive it
+    on_day(con, run_id, datetime.fromisoformat("2026-06-30T23:30:00-05:00"))  # 2026-07-01 in UTC
+    assert exc.apply(con, run_id, parsed).excepted == {}
+    on_day(con, run_id, datetime(2026, 1, 1, tzinfo=timezone.utc))
     assert set(exc.apply(con, run_id, parsed).excepted) == {bob, adele}
     assert con.execute("select count(*) from iamsql_run_exception where run_id = ?", [run_id]).fetchone()[0] == 3
 
@@ -159,8 +170,8 @@ def test_attested_requirements_count_toward_compliance(checked, tmp_path):
     assert (summary.attested, summary.manual) == (1, before.manual - 1)
     assert summary.compliant_pct == round(100 * (summary.passed + 1) / (summary.assessed), 1)
     assert summary.assessed == before.assessed + 1 and summary.coverage_pct > before.coverage_pct
-    # expired at the run's time: manual again
-    con.execute("update iamsql_run set as_of = '2027-01-01 00:00:00+00' where run_id = ?", [run_id])
+    # expired on the run's day: manual again
+    on_day(con, run_id, datetime(2027, 1, 1, tzinfo=timezone.utc))
     exc.apply(con, run_id, exc.read_exceptions(write(tmp_path, GOOD.replace("GV.OC-01", requirement))))
     assert exc.attested_requirements(con, run_id) == set()
 
@@ -219,7 +230,7 @@ def test_exceptions_check_command(checked, tmp_path, monkeypatch, capsys):
 
 def test_requirement_is_excepted_when_every_alarm_is_covered(checked, tmp_path):
     """CIS 1.14 rests on three user controls: with all of their alarms excepted it is ``excepted`` (counted as
-    compliant, still listed); once the exception has expired at the run's data time, ``failed`` again."""
+    compliant, still listed); once the exception has expired on the run's day, ``failed`` again."""
     import json
 
     from iamsql.report import write_report
@@ -228,7 +239,7 @@ def test_requirement_is_excepted_when_every_alarm_is_covered(checked, tmp_path):
     cis = load_frameworks()["cis-aws-foundations-v5.0.0"]
     controls = cis.requirement("1.14").controls
     run_id = run_checks(con, controls=list(controls))
-    con.execute("update iamsql_run set as_of = ? where run_id = ?", [datetime(2026, 6, 30, 12, tzinfo=timezone.utc), run_id])
+    on_day(con, run_id, datetime(2026, 6, 30, 12, tzinfo=timezone.utc))
     counts = dict(con.execute("select status, count(*) from iamsql_result where run_id = ? group by all", [run_id]).fetchall())
     assert counts.get("alarm", 0) >= 1 and counts.get("ok", 0) >= 1
 

@@ -27,7 +27,7 @@ def exceptions_check(
     fmt: FormatOption = "table",
 ) -> None:
     """Validate an exceptions file (errors name the line) and show, for a stored check run, what each entry
-    would match and whether it is expired at that run's data time. Nothing is written.
+    would match and whether it is expired on the day that run happened. Nothing is written.
 
     Example: iamsql exceptions check exceptions.yaml --db audit.duckdb
     """

@@ -92,7 +92,8 @@ REPORT_HISTORY = f"""
         from seen left join excepted using (run_id, finding_id)
     ),
     per_finding as (
-        select finding_id, any_value(control_id) as control_id, arg_min(seen_at, run_id) as first_seen, arg_max(seen_at, run_id) as last_seen,
+        select finding_id, any_value(control_id) as control_id, any_value(account_id) as account_id,
+               arg_min(seen_at, run_id) as first_seen, arg_max(seen_at, run_id) as last_seen,
                arg_max(seen_at, case when previous_status is distinct from status then run_id end) as status_since,
                any_value(status) filter (where run_id = $run_id) as now_status,
                bool_or(excepted) filter (where run_id = $run_id) as now_excepted,
@@ -104,6 +105,9 @@ REPORT_HISTORY = f"""
            case when $baseline_run::bigint is null then ''
                 when per_finding.control_id not in (select control_id from iamsql_result
                                                     where run_id = $baseline_run::bigint) then 'not_compared'
+                when per_finding.account_id not in (
+                    select unnest(json_extract_string(accounts, '$[*].account_id')) from iamsql_run
+                    where run_id = $baseline_run::bigint) then 'not_compared'
                 when now_status = 'alarm' and old_status is distinct from 'alarm' then 'new_alarm'
                 when old_status = 'alarm' and now_status <> 'alarm' then 'resolved'
                 when old_status is null then 'new'
@@ -123,6 +127,7 @@ PAIR_STATUS = """
                min(list_position(['error', 'alarm', 'skip', 'info', 'ok'], status)) filter (where run_id = $to_run)
                    as new_rank
         from iamsql_result where run_id in ($from_run, $to_run) and list_contains($compared, control_id)
+             and (account_id is null or list_contains($accounts, account_id))
         group by finding_id
     ),
     excepted as (
@@ -288,7 +293,10 @@ def diff(con: duckdb.DuckDBPyConnection, from_run: int | None = None, to_run: in
     status change, and an alarm that became excepted or lost its exception). ``new_resources`` /
     ``removed_resources``: resources (account, resource) that results mention in one run only. Only controls
     that ran in both runs are compared: a control run in one of them only is listed in ``not_compared`` (with
-    the run that has it), never as new alarms or resources. ``from_run``/``to_run`` say each run's scope
+    the run that has it), never as new alarms or resources; so are the findings of an account assessed in one of
+    them only (``accounts_not_compared``: a new account's alarms are not new alarms, and an account that was
+    not assessed again is not resolved). ``parameters_changed``: controls both ran with different thresholds
+    (their changes may come from the threshold, not the data). ``from_run``/``to_run`` say each run's scope
     (``controls``, ``frameworks``: empty for all). ``summary``: counts per framework (controls mapped to it) and
     over all controls. DuckDB compares the runs; only the
     differences come back to Python."""
@@ -298,7 +306,9 @@ def diff(con: duckdb.DuckDBPyConnection, from_run: int | None = None, to_run: in
     from_run, to_run = resolve_pair(con, from_run, to_run)
     scope = {run: run_controls(con, run) for run in (from_run, to_run)}
     compared = sorted(scope[from_run] & scope[to_run])
-    runs_param = {"from_run": from_run, "to_run": to_run, "compared": compared}
+    assessed = {run: run_accounts(con, run) for run in (from_run, to_run)}
+    runs_param = {"from_run": from_run, "to_run": to_run, "compared": compared,
+                  "accounts": sorted(assessed[from_run] & assessed[to_run])}
     cursor = con.execute(DIFF_CHANGES, runs_param)
     names = [d[0] for d in cursor.description]
     changes = [{**dict(zip(names, row)), "requirements": requirements_for_control(row[1])} for row in cursor.fetchall()]
@@ -313,11 +323,16 @@ def diff(con: duckdb.DuckDBPyConnection, from_run: int | None = None, to_run: in
                      "requirements": requirements_for_control(c)}
                     for run, other in ((from_run, to_run), (to_run, from_run))
                     for c in sorted(scope[run] - scope[other])]
+    accounts_not_compared = [{"account_id": a, "run_id": run, "missing_from": other}
+                             for run, other in ((from_run, to_run), (to_run, from_run))
+                             for a in sorted(assessed[run] - assessed[other])]
     return {
         "from_run": _run_meta(con, from_run, scope[from_run]),
         "to_run": _run_meta(con, to_run, scope[to_run]),
         "summary": _summary(changes, sides["new"], sides["removed"], not_compared),
         "not_compared": not_compared,
+        "accounts_not_compared": accounts_not_compared,
+        "parameters_changed": _parameters_changed(con, from_run, to_run, compared),
         "changes": changes,
         "new_resources": [{"account_id": a, "resource": r} for a, r in sides["new"]],
         "removed_resources": [{"account_id": a, "resource": r} for a, r in sides["removed"]],
@@ -357,6 +372,24 @@ def run_controls(con: duckdb.DuckDBPyConnection, run_id: int) -> set[str]:
     return controls
 
 
+def run_accounts(con: duckdb.DuckDBPyConnection, run_id: int) -> set[str]:
+    """The accounts a run assessed (``iamsql_run.accounts``)."""
+    found = con.execute("select accounts from iamsql_run where run_id = ?", [run_id]).fetchone()
+    return {a["account_id"] for a in json.loads(found[0] or "[]")} if found else set()
+
+
+def _parameters_changed(con: duckdb.DuckDBPyConnection, from_run: int, to_run: int,
+                        compared: list[str]) -> list[dict[str, Any]]:
+    """Controls both runs ran with different parameters (thresholds): their status changes may come from the
+    new threshold rather than from the data."""
+    stored = {}
+    for run in (from_run, to_run):
+        (text,) = con.execute("select parameters from iamsql_run where run_id = ?", [run]).fetchone()
+        stored[run] = json.loads(text) if text else {}
+    return [{"control_id": c, "from": stored[from_run].get(c) or {}, "to": stored[to_run].get(c) or {}}
+            for c in compared if (stored[from_run].get(c) or {}) != (stored[to_run].get(c) or {})]
+
+
 def _run_meta(con: duckdb.DuckDBPyConnection, run_id: int, controls: set[str]) -> dict[str, Any]:
     started, as_of, frameworks = con.execute("select started_at, as_of, frameworks from iamsql_run where run_id = ?",
                                              [run_id]).fetchone()
@@ -368,6 +401,11 @@ def scope_text(meta: dict[str, Any]) -> str:
     """A run's scope in words: ``53 controls, every framework`` or ``2 controls, frameworks: owasp-nhi-2025``."""
     frameworks = ", ".join(meta["frameworks"]) if meta["frameworks"] else "every framework"
     return f"{len(meta['controls'])} control(s), {'frameworks: ' if meta['frameworks'] else ''}{frameworks}"
+
+
+def parameters_text(values: dict[str, Any]) -> str:
+    """``max_age_days = 90, x = 1`` (``none`` when the control took no parameter)."""
+    return ", ".join(f"{k} = {v}" for k, v in sorted(values.items())) or "none"
 
 
 CHANGE_COLUMNS = ("change", "control_id", "severity", "account_id", "resource", "from_status", "to_status", "reason")
@@ -396,6 +434,14 @@ def render_diff(result: dict[str, Any], fmt: str) -> str:
     if result["not_compared"]:
         parts.append(render(["not_compared", "ran_in_run", "not_in_run"],
                             [(c["control_id"], c["run_id"], c["missing_from"]) for c in result["not_compared"]], fmt))
+    if result.get("accounts_not_compared"):
+        parts.append(render(["account_not_compared", "assessed_in_run", "not_in_run"],
+                            [(c["account_id"], c["run_id"], c["missing_from"])
+                             for c in result["accounts_not_compared"]], fmt))
+    if result.get("parameters_changed"):
+        parts.append(render(["parameters_changed", f"run {a['run_id']}", f"run {b['run_id']}"],
+                            [(c["control_id"], parameters_text(c["from"]), parameters_text(c["to"]))
+                             for c in result["parameters_changed"]], fmt))
     if not result["changes"] and not result["new_resources"] and not result["removed_resources"]:
         parts.append("no changes\n")
     return "\n".join(parts)

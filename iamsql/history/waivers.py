@@ -20,8 +20,10 @@ attestations:
 
 An exception never changes a result's status: an ``alarm`` it matches is marked *excepted* with the exception's
 reason, stored per run in ``iamsql_result_exception`` (see ``store/bookkeeping.py`` for the tables). Expiry is judged
-against the run's data time (``iamsql_run.as_of``), not the wall clock, so re-reporting an old run gives the
-same answer. An expired exception no longer applies and is reported as expired; one matching nothing as unused.
+on the day the check run happened (``iamsql_run.started_at``, UTC), not the data's time: an exception or
+attestation is a decision in force until a date, and a run made after that date must not rely on it, however old
+the data it read. The outcome is stored with the run, so re-reporting an old run gives the same answer. An expired
+exception no longer applies and is reported as expired; one matching nothing as unused.
 
 An attestation states that a requirement which no automated control serves is met, so a framework can reach
 100% honestly; attesting a requirement that has controls is refused (use an exception for those findings).
@@ -33,7 +35,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timezone
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
@@ -42,9 +44,9 @@ import duckdb
 import yaml
 
 from iamsql.common.model import Where, load_located, rule, validate
-from iamsql.errors import ExceptionsFileError, MappingError, first_line
+from iamsql.errors import ExceptionsFileError, HistoryError, MappingError, first_line
 from iamsql.frameworks import get_framework
-from iamsql.history.runs import ensure_schema, run_as_of, runs
+from iamsql.history.runs import ensure_schema, runs
 from iamsql.store.db import has_table, transaction
 
 
@@ -63,9 +65,9 @@ class ExceptionEntry:
     ticket: str
     expires: date
 
-    def expired(self, as_of: date) -> bool:
-        """True when the data time is after the last day the exception applies."""
-        return as_of > self.expires
+    def expired(self, day: date) -> bool:
+        """True when ``day`` (the run's day) is after the last day the exception applies."""
+        return day > self.expires
 
     def matches(self, control_id: str, account_id: str | None, resource: str | None) -> bool:
         if self.account != "*" and self.account != (account_id or ""):
@@ -94,8 +96,8 @@ class Attestation:
     def ref(self) -> str:
         return f"{self.framework}:{self.requirement}"
 
-    def expired(self, as_of: date) -> bool:
-        return as_of > self.expires
+    def expired(self, day: date) -> bool:
+        return day > self.expires
 
 
 @dataclass(frozen=True)
@@ -282,7 +284,7 @@ class Applied:
     """What an exceptions file does to one run: excepted findings and each entry's state."""
 
     run_id: int
-    as_of: date
+    day: date  # the day expiry is judged on: the run's (UTC)
     excepted: dict[str, ExceptionEntry]  # finding_id -> the exception that applies
     matches: dict[str, int]  # exception_id -> alarms matched (for expired ones: alarms it would have matched)
     exceptions: tuple[ExceptionEntry, ...]
@@ -290,7 +292,7 @@ class Applied:
 
     def state(self, item: ExceptionEntry | Attestation) -> str:
         """``active``, ``expired`` or (exceptions only) ``unused``."""
-        if item.expired(self.as_of):
+        if item.expired(self.day):
             return "expired"
         if isinstance(item, ExceptionEntry) and not self.matches.get(item.exception_id):
             return "unused"
@@ -298,9 +300,9 @@ class Applied:
 
 
 def evaluate(con: duckdb.DuckDBPyConnection, run_id: int, file: ExceptionsFile) -> Applied:
-    """Match a run's alarms against the file, judging expiry at the run's data time. Nothing is written."""
+    """Match a run's alarms against the file, judging expiry on the run's day. Nothing is written."""
 
-    as_of = run_as_of(con, run_id).date()
+    day = run_day(con, run_id)
     rows = con.execute(
         "select finding_id, control_id, account_id, resource from iamsql_result "
         "where run_id = ? and status = 'alarm' order by finding_id",
@@ -313,10 +315,18 @@ def evaluate(con: duckdb.DuckDBPyConnection, run_id: int, file: ExceptionsFile) 
         for item in file.exceptions:
             if item.matches(control_id, account_id, resource):
                 matches[item.exception_id] += 1
-                if not applied and not item.expired(as_of):
+                if not applied and not item.expired(day):
                     excepted[finding] = item
                     applied = True
-    return Applied(run_id, as_of, excepted, matches, file.exceptions, file.attestations)
+    return Applied(run_id, day, excepted, matches, file.exceptions, file.attestations)
+
+
+def run_day(con: duckdb.DuckDBPyConnection, run_id: int) -> date:
+    """The UTC day a check run started: the day its exceptions and attestations are judged on."""
+    found = con.execute("select started_at from iamsql_run where run_id = ?", [run_id]).fetchone()
+    if found is None:
+        raise HistoryError(f"no check run with id {run_id}")
+    return found[0].astimezone(timezone.utc).date()
 
 
 def warnings(applied: Applied) -> list[str]:
@@ -413,13 +423,13 @@ def review(
         applied = evaluate(con, run_id, file)
         note = (
             f"{len(file.exceptions)} exception(s), {len(file.attestations)} attestation(s); matched against "
-            f"check run {run_id} (data as of {applied.as_of})"
+            f"check run {run_id} (expiry judged on the run's day, {applied.day})"
         )
     else:
-        applied = Applied(0, date.today(), {}, {}, file.exceptions, file.attestations)
+        applied = Applied(0, datetime.now(timezone.utc).date(), {}, {}, file.exceptions, file.attestations)
         note = (
             f"{len(file.exceptions)} exception(s), {len(file.attestations)} attestation(s); no check run to "
-            f"match against: expiry judged at today's date ({applied.as_of})"
+            f"match against: expiry judged at today's date ({applied.day})"
         )
     columns = ["entry", "line", "scope", "expires", "state", "alarms_matched"]
     rows = [
@@ -428,7 +438,7 @@ def review(
             e.line,
             f"{e.control} | {e.resource} | {e.account}",
             e.expires,
-            applied.state(e) if run_id is not None else ("expired" if e.expired(applied.as_of) else "active"),
+            applied.state(e) if run_id is not None else ("expired" if e.expired(applied.day) else "active"),
             applied.matches.get(e.exception_id),
         )
         for e in file.exceptions
@@ -467,7 +477,7 @@ def excepted_findings(con: duckdb.DuckDBPyConnection, run_id: int) -> dict[str, 
 
 
 def attested_requirements(con: duckdb.DuckDBPyConnection, run_id: int) -> set[str]:
-    """``framework:requirement`` refs with an attestation that was in force at the run's data time."""
+    """``framework:requirement`` refs with an attestation that was in force on the run's day."""
     return {f"{a['framework']}:{a['requirement']}" for a in stored_attestations(con, run_id) if a["state"] == "active"}
 
 

@@ -680,4 +680,9 @@ def _changes_fact(changes: dict | None) -> str:
     )
     if changes.get("not_compared"):
         text += f", {len(changes['not_compared'])} control(s) not compared (run in one of the two runs only)"
+    if changes.get("accounts_not_compared"):
+        text += (f", {len(changes['accounts_not_compared'])} account(s) not compared (assessed in one of the two "
+                 "runs only)")
+    if changes.get("parameters_changed"):
+        text += f", {len(changes['parameters_changed'])} control(s) with changed parameters"
     return text

@@ -37,7 +37,7 @@ from iamsql.common.clock import naive_utc
 from iamsql.common.escaping import formula_like
 from iamsql.controls.catalog import STATUSES
 from iamsql.frameworks import FORMULA, REQUIREMENT_STATUSES
-from iamsql.history.runs import scope_text
+from iamsql.history.runs import parameters_text, scope_text
 from iamsql.report.model import Column, FrameworkSection, Report
 from iamsql.report.nhi import INVENTORY_COLUMNS, inventory
 from iamsql.report.text import cell_text
@@ -778,7 +778,7 @@ def write_exceptions(wb, report: Report) -> None:
     sheet.append(
         [
             sheet.cell(
-                "States are judged at the run's data time: active (applies), expired (past its "
+                "States are judged on the day the run happened: active (applies), expired (past its "
                 "date: no longer applies, its alarms count again), unused (matched no alarm). "
                 "Alarms matched by an expired exception are the ones it would have covered.",
                 font=Font(italic=True),
@@ -847,6 +847,34 @@ def write_changes(wb, report: Report) -> None:
                     c["requirements"],
                 ]
             )
+        for c in changes.get("accounts_not_compared", []):
+            rows.append(
+                [
+                    "not_compared",
+                    None,
+                    None,
+                    c["account_id"],
+                    None,
+                    None,
+                    "assessed" if c["run_id"] == changes["from_run"]["run_id"] else "not assessed",
+                    "assessed" if c["run_id"] == changes["to_run"]["run_id"] else "not assessed",
+                    f"Run {c['missing_from']} did not assess this account: its findings are not compared.",
+                ]
+            )
+        for c in changes.get("parameters_changed", []):
+            rows.append(
+                [
+                    "parameters_changed",
+                    c["control_id"],
+                    None,
+                    None,
+                    None,
+                    None,
+                    parameters_text(c["from"]),
+                    parameters_text(c["to"]),
+                    "The control ran with other parameters: its status changes may come from the new threshold.",
+                ]
+            )
     sheet.autofilter(len(CHANGE_HEADERS))
     rows.append([])
     if changes is not None:
@@ -855,8 +883,9 @@ def write_changes(wb, report: Report) -> None:
             f"Run {b['run_id']} compared with run {a['run_id']} (data as of {a['as_of']}).",
             f"Scope of run {a['run_id']}: {scope_text(a)}.",
             f"Scope of run {b['run_id']}: {scope_text(b)}.",
-            "not_compared: a control that ran in only one of the two runs; its findings are neither new alarms "
-            "nor resolved.",
+            "not_compared: a control that ran, or an account that was assessed, in only one of the two runs; "
+            "its findings are neither new alarms nor resolved.",
+            "parameters_changed: a control both runs ran with different parameters (before and after).",
         ]
     else:
         notes = ["No previous run to compare with."]

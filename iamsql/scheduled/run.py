@@ -147,6 +147,7 @@ def _run_locked(con, config: Config, exceptions_file, log, sigma_controls=None, 
             frameworks=config["frameworks"],
             params=config["params"],
             extra_controls=sigma_controls,
+            accounts=gathered.accounts,
         )
         name = config["name"] or _default_name(con, run_id, gathered)
         with transaction(con, lambda: f"evidence run {run_id} as running"):
@@ -237,6 +238,9 @@ class Gathered:
     organization_id: str | None = None
     regions: list[str] = field(default_factory=list)
     collector: dict = field(default_factory=dict)
+    # the accounts this run loaded or collected: the only ones it checks (another account's data in the database,
+    # from an earlier run or an ad hoc load, is not evidence this run gathered)
+    accounts: list[str] = field(default_factory=list)
 
 
 def _gather(con, config: Config, raw: Path) -> Gathered:
@@ -262,7 +266,7 @@ def _gather(con, config: Config, raw: Path) -> Gathered:
     summary = load_paths(con, [raw], account_id=config["sources.account_id"])
     if not summary.files:
         raise EvidenceError(f"sources.paths: no recognised AWS file in {', '.join(map(str, config['sources.paths']))}")
-    return Gathered(copies)
+    return Gathered(copies, accounts=sorted({s["account_id"] for s in summary.snapshots}))
 
 
 def _collect(con, config: Config, raw: Path) -> Gathered:
@@ -303,6 +307,7 @@ def _collect(con, config: Config, raw: Path) -> Gathered:
             "gaps": len(result.gaps),
             "manifest": "raw/manifest.json",
         },
+        accounts=sorted({s["account_id"] for s in result.load.snapshots}),
     )
 
 

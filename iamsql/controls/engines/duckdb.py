@@ -43,8 +43,9 @@ class DuckDBEngine:
     no_data = "No data is loaded: run 'iamsql load' or 'iamsql collect' first."
     map = staticmethod(in_order)
 
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, only_accounts: list[str] | None = None) -> None:
         self.con = con
+        self.only_accounts = only_accounts  # check these accounts only (None: every account with loaded data)
         self.shared: list[str] = []  # helper views read more than once: computed once per account into a table
         self.per_account: list[str] = []  # needed helper views that read per-account tables: defined per account
         self.defined: dict[str, str] = {}  # those the current account has: name -> 'table' or 'view'
@@ -52,6 +53,8 @@ class DuckDBEngine:
 
     def accounts(self) -> list[Account]:
         accounts = run_accounts(self.con)
+        if self.only_accounts is not None:
+            accounts = [a for a in accounts if a.account_id in self.only_accounts]
         self.shadowed = shadowed_tables(accounts)
         return accounts
 
@@ -115,8 +118,12 @@ class DuckDBEngine:
             raise NotBound(str(exc)) from None
         return [d[0] for d in cursor.description], cursor.fetchall()
 
-    def snapshot_ids(self) -> None:
-        return None
+    def snapshot_ids(self) -> list[int] | None:
+        if self.only_accounts is None:
+            return None
+        return [r[0] for r in self.con.execute("select distinct snapshot_id from iamsql_latest "
+                                               "where list_contains(?, account_id) order by 1",
+                                               [self.only_accounts]).fetchall()]
 
 
 def run_checks(
@@ -130,12 +137,14 @@ def run_checks(
     extra_controls: list[Control] | None = None,
     progress: Callable[[str], None] | None = None,
     on_total: Callable[[int], None] | None = None,
+    accounts: list[str] | None = None,
 ) -> int:
-    """Run the selected controls on the database ``con`` over every loaded account and store the run there;
-    its ``run_id`` (see ``run.run_controls``)."""
+    """Run the selected controls on the database ``con`` over every loaded account (or only ``accounts``, as
+    an evidence run checks the accounts it gathered) and store the run there; its ``run_id`` (see
+    ``run.run_controls``)."""
     with one_thread_for_small_data(con):
         return run_controls(
-            DuckDBEngine(con),
+            DuckDBEngine(con, accounts),
             con,
             controls=controls,
             frameworks=frameworks,
