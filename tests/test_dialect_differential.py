@@ -59,6 +59,11 @@ REFUSED_BY_POSTGRES = [
     "select k from aws_iam_user, jsonb_object_keys(groups) k",
     "select split_part(name, '-', 0) from aws_iam_user",
     "select substr(name, 1, strpos(name, '~') - 1) from aws_iam_user",
+    "select interval 'p1d'",
+    "select 'PT1D'::interval",
+    "select generate_series(0.5, 2, 0)",
+    "select json_object_agg(case when mfa_enabled then name end, 1 order by name) from aws_iam_user",
+    "select jsonb_object_agg(case when mfa_enabled then name end, 1 order by name) from aws_iam_user",
 ]
 
 

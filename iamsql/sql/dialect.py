@@ -92,6 +92,29 @@ class Steampipe(Postgres):
             inner.set("this", typed)
             return outer
 
+        PLACEHOLDER_PARSERS = {
+            **Postgres.Parser.PLACEHOLDER_PARSERS,
+            TokenType.PARAMETER: lambda self: self._parse_parameter_or_absolute(),
+        }
+
+        def _parse_parameter_or_absolute(self) -> exp.Expr | None:
+            # ``@ x`` is Postgres's absolute value, a prefix operator below ``+``/``-`` and above comparisons and
+            # ``||``: ``@ 1 - 3`` is 2 (sqlglot reads ``@`` as a parameter, which Postgres does not have)
+            if self._prev.text != "@":
+                return self._parse_parameter()
+            operand = self._parse_term()
+            if operand is None:
+                return None
+            node = self.expression(exp.Abs(this=operand))
+            node.meta["pg_prefix_operator"] = True
+            return node
+
+        def _parse_interval_span(self, this: exp.Expr, parse_function_unit: bool = True) -> exp.Interval:
+            # ``interval 'P1M'`` is ISO 8601 (a month): kept whole for rewrite_time (sqlglot reads it as '1' MINUTE)
+            if this is not None and this.is_string and this.name.lstrip()[:1] in ("P", "p"):
+                return self.expression(exp.Interval(this=this))
+            return super()._parse_interval_span(this, parse_function_unit=parse_function_unit)
+
         def _parse_date_part(self) -> exp.Expr:
             # Postgres names an unaliased date_part column "date_part", and date_part is a double, extract a numeric.
             node = super()._parse_date_part()
@@ -177,6 +200,7 @@ JSON_RESULT_FUNCTIONS = {
     "json_build_array",
     "json_array",
     "jsonb_strip_nulls",
+    "pg_json_object_of",
 }
 # Functions whose arguments become JSON values (a timestamp as Postgres's ISO 8601 text).
 JSON_CONSTRUCTORS = {"jsonb_build_object", "json_build_object", "jsonb_build_array", "json_build_array", "to_jsonb",
@@ -196,6 +220,8 @@ INT_RESULT_FUNCTIONS = {
     "cardinality",
     "ascii",
     "width_bucket",
+    "array_ndims",
+    "pg_array_ndims",
 }
 WINDOW_INT_FUNCTIONS = {"row_number", "rank", "dense_rank", "ntile"}
 INT_TYPES = {exp.DataType.Type.INT, exp.DataType.Type.BIGINT, exp.DataType.Type.SMALLINT, exp.DataType.Type.TINYINT}
@@ -517,6 +543,8 @@ def pg_column_name(node: exp.Expr) -> tuple[str, int]:
         return name, strength
     if isinstance(node, exp.Interval):
         return "interval", 1
+    if node.meta.get("pg_prefix_operator"):
+        return "?column?", 0
     if isinstance(node, exp.Case):
         return "case", 1
     if isinstance(node, exp.Array):
@@ -972,8 +1000,9 @@ def is_text(node: exp.Expr, scope: Scope) -> bool:
         return scope.column_type(node) == "VARCHAR"
     if isinstance(node, exp.Coalesce):
         return all(is_text(a, scope) or isinstance(a, exp.Null) for a in [node.this, *node.expressions])
-    return isinstance(node, TEXT_FUNCTIONS) or func_name(node) in ("split_part", "btrim", "ltrim", "rtrim", "lpad",
-                                                                   "rpad", "replace", "substr", "translate")
+    return isinstance(node, TEXT_FUNCTIONS) or func_name(node) in (
+        "split_part", "btrim", "ltrim", "rtrim", "lpad", "rpad", "replace", "substr", "translate", "pg_lpad", "pg_rpad",
+        "quote_ident", "pg_quote_ident", "array_dims", "pg_array_dims")
 
 
 def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
@@ -1133,6 +1162,80 @@ FRACTIONAL_FIELDS = {"second": 1000000, "seconds": 1000000, "sec": 1000000, "sec
 CENTURY_YEARS = {"CENTURY": 100, "CENTURIES": 100, "MILLENNIUM": 1000, "MILLENNIA": 1000, "MILLENNIUMS": 1000}
 
 
+ISO_NUMBER = re.compile(r"-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+ISO_DATE_UNITS = ("Y", "M", "W", "D")
+ISO_TIME_UNITS = {"H": 3600_000000, "M": 60_000000, "S": 1_000000}
+
+
+def _fraction_micros(fraction: float, scale: int) -> int:
+    """Postgres's AdjustFractMicroseconds: ``fraction * scale`` microseconds, the part below one rounded to even."""
+    value = fraction * scale
+    whole = int(value)
+    return whole + round(value - whole)
+
+
+def iso_interval(text: str) -> tuple[int, int, int]:
+    """(months, days, microseconds) of an ISO 8601 interval in the format with designators (``P1Y2M3DT4H5M6.5S``,
+    ``P2W``), as Postgres's DecodeISO8601Interval reads it: each number may have a sign and a fraction, a fraction
+    of a year is whole months, of a month or week whole days and then microseconds."""
+    invalid = QueryError(f'invalid input syntax for type interval: "{text}"')
+    if not text.startswith("P") or len(text) < 2:
+        raise invalid
+    months = days = micros = 0
+    position, date_part = 1, True
+    while position < len(text):
+        if text[position] == "T":
+            position, date_part = position + 1, False
+            continue
+        number = ISO_NUMBER.match(text, position)
+        if number is None:
+            raise invalid
+        unit = text[number.end() : number.end() + 1]
+        if unit in ("", "-", ":") or (date_part and unit == "T"):
+            raise UnsupportedFeature(
+                f"unsupported Postgres feature: an ISO 8601 interval in the alternative format ('{text}')")
+        value = float(number.group())
+        if not abs(value) <= 1e15:
+            raise QueryError(f'interval field value out of range: "{text}"')
+        whole = int(value)
+        fraction = value - whole
+        if date_part and unit in ISO_DATE_UNITS:
+            if unit == "Y":
+                months += whole * 12 + round(fraction * 12)
+            elif unit == "D":
+                days += whole
+                micros += _fraction_micros(fraction, 86400_000000)
+            else:
+                # a month is 30 days, a week 7: whole days of the fraction first, then the rest in microseconds
+                month, week = unit == "M", unit == "W"
+                months, days = months + whole * month, days + whole * 7 * week
+                fraction_days = fraction * (30 if month else 7)
+                days += int(fraction_days)
+                micros += _fraction_micros(fraction_days - int(fraction_days), 86400_000000)
+        elif not date_part and unit in ISO_TIME_UNITS:
+            micros += whole * ISO_TIME_UNITS[unit] + _fraction_micros(fraction, ISO_TIME_UNITS[unit])
+        else:
+            raise invalid
+        position = number.end() + 1
+    return months, days, micros
+
+
+def iso_interval_value(literal: exp.Literal) -> exp.Expr:
+    """An ISO 8601 interval literal (``interval 'P1D'``, ``'PT1.5S'::interval``) as the DuckDB interval of the
+    same months, days and microseconds (DuckDB cannot read the format)."""
+    months, days, micros = iso_interval(literal.this.strip())
+    if literal.this != literal.this.strip():
+        raise QueryError(f'invalid input syntax for type interval: "{literal.this}"')
+    value = call("pg_make_interval", *(exp.Literal.number(n) for n in (months, days, micros)))
+    value.meta["pg_interval"] = True
+    return value
+
+
+def _is_iso_interval(node: exp.Expr) -> bool:
+    text = node.this if isinstance(node, exp.Literal) and node.is_string else ""
+    return text.lstrip()[:1] in ("P", "p")
+
+
 def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
     as_of = scope.as_of_variable
     name = func_name(node)
@@ -1143,6 +1246,10 @@ def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
         return exp.cast(call("iamsql_as_of"), exp.DataType.build("DATE"))
     if as_of and isinstance(node, exp.Localtimestamp):
         return exp.cast(call("iamsql_as_of"), exp.DataType.build("TIMESTAMP"))
+    if isinstance(node, exp.Interval) and node.unit is None and _is_iso_interval(node.this):
+        return iso_interval_value(node.this)
+    if isinstance(node, exp.Cast) and node.to.this == exp.DataType.Type.INTERVAL and _is_iso_interval(node.this):
+        return iso_interval_value(node.this)
     if isinstance(node, (exp.GenerateSeries, exp.ExplodingGenerateSeries)) and (is_date(node.args.get("start"))
                                                                                 or is_date(node.args.get("end"))):
         # generate_series(date, date, interval) is the timestamptz version in Postgres
@@ -1554,10 +1661,15 @@ def format_text(args: list[exp.Expr], scope: Scope) -> exp.Expr:
 
 
 def string_to_array(node: exp.StringToArray) -> exp.Expr:
-    """``string_to_array(s, d)``: an empty ``s`` gives an empty array, a NULL ``d`` splits into characters and an
+    """``string_to_array(s, d[, n])``: an empty ``s`` gives an empty array, a NULL ``d`` splits into characters and an
     empty ``d`` gives ``s`` whole (DuckDB's split gives ``['']``, ``[s]`` and characters for these)."""
     if node.args.get("null") is not None:
-        raise UnsupportedFeature("unsupported Postgres feature: string_to_array() with a null string")
+        # string_to_array(s, d, n): the elements equal to n are NULL
+        whole = node.copy()
+        whole.set("null", None)
+        result = call("pg_array_nulls", string_to_array(whole), node.args["null"])
+        result.meta["pg_array"] = True
+        return result
     text, delimiter = node.this, node.expression
     split = exp.StringToArray(this=text.copy(), expression=delimiter.copy())
     by_character = exp.StringToArray(this=text.copy(), expression=string(""))
@@ -1656,6 +1768,63 @@ def substring_from(node: exp.Substring) -> exp.Expr:
     return call("pg_substr", node.this, node.args["start"], length)
 
 
+OBJECT_AGGREGATES = (exp.JSONObjectAgg, exp.JSONBObjectAgg)
+
+
+def _object_agg_arguments(node: exp.Expr) -> tuple[exp.Expr, exp.Expr]:
+    """(key, value) of ``json_object_agg`` (sqlglot keeps them as a list) or ``jsonb_object_agg``."""
+    if isinstance(node, exp.JSONObjectAgg) and len(node.expressions) == 2:
+        return node.expressions[0], node.expressions[1]
+    return node.this, node.expression
+
+
+def _is_ordered_object_agg(node: exp.Expr) -> bool:
+    return isinstance(node, OBJECT_AGGREGATES) and isinstance(_object_agg_arguments(node)[1], exp.Order)
+
+
+def ordered_object_agg(node: exp.JSONObjectAgg | exp.JSONBObjectAgg, scope: Scope,
+                       condition: exp.Expr | None = None) -> exp.Expr:
+    """``json[b]_object_agg(k, v order by ...)`` (with ``filter (where condition)``): the (key, JSON value) pairs
+    listed in that order, one object of them where a later pair's key wins (as jsonb keeps the last value, and json's
+    ``->`` reads it); a NULL key is an error, as in Postgres."""
+    name = "jsonb_object_agg" if isinstance(node, exp.JSONBObjectAgg) else "json_object_agg"
+    key, order = _object_agg_arguments(node)
+    value = order.this
+    if isinstance(node.parent, exp.Window) or isinstance(node.parent, exp.Filter) and isinstance(
+            node.parent.parent, exp.Window):
+        raise UnsupportedFeature(f"unsupported Postgres feature: {name}(... order by ...) over a window")
+    if not (is_text(key, scope) or scope.is_int(key) or is_boolean(key, scope)):
+        raise UnsupportedFeature(f"unsupported Postgres feature: {name}(... order by ...) with a key that is not text, "
+                                 "an integer or a boolean")
+    checked_key = exp.Case().when(exp.Is(this=key.copy(), expression=exp.Null()),
+                                  call("error", string("field name must not be null")))
+    checked_key = checked_key.else_(exp.cast(key.copy(), exp.DataType.build("VARCHAR")))
+    entry = exp.Struct(expressions=[
+        exp.PropertyEQ(this=exp.to_identifier("k"), expression=checked_key),
+        exp.PropertyEQ(this=exp.to_identifier("v"), expression=call("to_json", json_value(value.copy(), scope))),
+    ])
+    listed: exp.Expr = call("list", exp.Order(this=entry, expressions=[o.copy() for o in order.expressions]))
+    if condition is not None:
+        listed = exp.Filter(this=listed, expression=condition.copy())
+    return call("pg_json_object_of", listed)
+
+
+def numeric_series(node: exp.GenerateSeries | exp.ExplodingGenerateSeries, scope: Scope) -> exp.Expr | None:
+    """``generate_series(start, stop[, step])`` of numerics as the list of its values (DuckDB's takes integers and
+    timestamps only), or None when no bound is a numeric. Each value is ``start + i * step`` with the larger scale of
+    the two, which is Postgres's text from the second value on: a start with fewer decimals than the step is refused
+    (Postgres writes the first value with the start's)."""
+    bounds = {k: node.args.get(k) for k in ("start", "end", "step") if node.args.get(k) is not None}
+    if not any(is_numeric(b, scope) for b in bounds.values()) or any(_is_float(b, scope) for b in bounds.values()):
+        return None
+    step = bounds.get("step") or exp.Literal.number(1)
+    start_scale, step_scale = numeric_scale(bounds["start"], scope), numeric_scale(step, scope)
+    if start_scale is None or step_scale is None or start_scale < step_scale:
+        raise UnsupportedFeature("unsupported Postgres feature: generate_series() of numerics where the start has "
+                                 "fewer decimals than the step, or decimals the query does not decide")
+    return call("pg_numeric_series", bounds["start"], bounds["end"], step)
+
+
 def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     if isinstance(node, exp.Select) and not node.expressions and isinstance(node.parent, (exp.Subquery, exp.Exists)):
         # ``exists (select from ...)``: Postgres takes a select list of no columns, DuckDB needs one
@@ -1666,6 +1835,26 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         inner = node.this
         listed = call("list", *[json_value(a, scope) for a in inner.expressions])
         return call("to_json", exp.Filter(this=listed, expression=node.expression))
+    if _is_ordered_object_agg(node):
+        return ordered_object_agg(node, scope)
+    if isinstance(node, exp.Filter) and _is_ordered_object_agg(node.this):
+        return ordered_object_agg(node.this, scope, node.expression)
+    series = (exp.GenerateSeries, exp.ExplodingGenerateSeries)
+    if isinstance(node, exp.Table) and isinstance(node.this, series) and (values := numeric_series(node.this, scope)):
+        # in FROM: a table of one column, named after the alias (else generate_series)
+        replacement = node.copy()
+        replacement.set("this", call("unnest", values))
+        if not node.alias:
+            replacement.set("alias", exp.TableAlias(this=exp.to_identifier("generate_series")))
+        return replacement
+    if isinstance(node, series) and (values := numeric_series(node, scope)) is not None:
+        return call("unnest", values)
+    if isinstance(node, exp.Pad):
+        # an empty fill leaves the text as it is, cut to the length (DuckDB: an error when it would pad); a bigint
+        # length is cast (DuckDB's lpad takes an integer)
+        fill, length = node.args.get("fill_pattern") or string(" "), node.expression
+        if not (isinstance(fill, exp.Literal) and fill.is_string and fill.this and isinstance(length, exp.Literal)):
+            return call("pg_lpad" if node.args.get("is_left") else "pg_rpad", node.this, length, fill)
     if isinstance(node, exp.StringToArray) and not node.meta.get("pg_split"):
         return string_to_array(node)
     if isinstance(node, (exp.Concat, exp.ConcatWs)):
@@ -1799,6 +1988,12 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         return to_char(value, args[1].this, known_time)
     if name == "regexp_match":
         return regexp_match(args)
+    if name == "quote_ident" and len(args) == 1:
+        # quoted unless a lower-case identifier that is not one of Postgres's keywords that need quoting
+        return call("pg_quote_ident", exp.cast(args[0], exp.DataType.build("VARCHAR")))
+    if name in ("array_dims", "array_ndims") and len(args) == 1:
+        # arrays here have one dimension, from 1: '[1:n]' and 1 (NULL when empty, as in Postgres)
+        return call("pg_" + name, args[0])
     if name in ("quote_literal", "quote_nullable") and len(args) == 1:
         # the value's text (as ``::text`` writes it) as an SQL literal; quote_nullable writes NULL as NULL
         quoted = call("pg_quote_nullable", exp.cast(args[0], exp.DataType.build("VARCHAR")))

@@ -247,6 +247,28 @@ PYTHON_FUNCTIONS = [
     ("pg_jsonb_sort_key", jsonb_sort_key, ["VARCHAR"], "BLOB"),
 ]
 
+# PostgreSQL 16's keywords that quote_ident() quotes: every keyword that is not unreserved (the reserved, column
+# name and type or function name keywords; ``select word from pg_get_keywords() where catcode <> 'U'``).
+QUOTED_KEYWORDS = (
+    "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "authorization", "between",
+    "bigint", "binary", "bit", "boolean", "both", "case", "cast", "char", "character", "check", "coalesce",
+    "collate", "collation", "column", "concurrently", "constraint", "create", "cross", "current_catalog",
+    "current_date", "current_role", "current_schema", "current_time", "current_timestamp", "current_user", "dec",
+    "decimal", "default", "deferrable", "desc", "distinct", "do", "else", "end", "except", "exists", "extract",
+    "false", "fetch", "float", "for", "foreign", "freeze", "from", "full", "grant", "greatest", "group", "grouping",
+    "having", "ilike", "in", "initially", "inner", "inout", "int", "integer", "intersect", "interval", "into", "is",
+    "isnull", "join", "json_array", "json_arrayagg", "json_object", "json_objectagg", "lateral", "leading", "least",
+    "left", "like", "limit", "localtime", "localtimestamp", "national", "natural", "nchar", "none", "normalize",
+    "not", "notnull", "null", "nullif", "numeric", "offset", "on", "only", "or", "order", "out", "outer",
+    "overlaps", "overlay", "placing", "position", "precision", "primary", "real", "references", "returning",
+    "right", "row", "select", "session_user", "setof", "similar", "smallint", "some", "substring", "symmetric",
+    "system_user", "table", "tablesample", "then", "time", "timestamp", "to", "trailing", "treat", "trim", "true",
+    "union", "unique", "user", "using", "values", "varchar", "variadic", "verbose", "when", "where", "window",
+    "with", "xmlattributes", "xmlconcat", "xmlelement", "xmlexists", "xmlforest", "xmlnamespaces", "xmlparse",
+    "xmlpi", "xmlroot", "xmlserialize", "xmltable",
+)
+_QUOTED_KEYWORD_LIST = ", ".join(f"'{w}'" for w in QUOTED_KEYWORDS)
+
 # pg_jsonb_text hands its argument to a lambda: in a CASE, DuckDB would compute it (a JSON extraction, parsing the
 # whole document) once for the WHEN and again for the branch taken, and would not share it with the other items of
 # a select list that read the same extraction (dialect.share_json_extractions).
@@ -381,6 +403,7 @@ create or replace temp macro pg_width_bucket(x, lo, hi, n) as
          when lo = hi then error('lower bound cannot equal upper bound')
          when lo < hi then pg_width_bucket_of(cast(x as double), cast(lo as double), cast(hi as double), n)
          else pg_width_bucket_of(-cast(x as double), -cast(lo as double), -cast(hi as double), n) end;
+create or replace temp macro pg_array_nulls(a, n) as list_transform(a, lambda e: case when e = n then null else e end);
 create or replace temp macro pg_array_remove(a, x) as list_filter(a, lambda e: e is distinct from x);
 create or replace temp macro pg_array_replace(a, x, y) as list_transform(a, lambda e: case when e is not distinct from x then y else e end);
 create or replace temp macro pg_quote_nullable(x) as
@@ -395,6 +418,28 @@ create or replace temp macro pg_text_to_bool(x) as
          else error('invalid input syntax for type boolean: "' || x || '"') end;
 create or replace temp macro pg_to_bool(x) as
     case when typeof(x) = 'VARCHAR' then pg_text_to_bool(cast(x as varchar)) else cast(x as boolean) end;
+create or replace temp macro pg_quote_ident(s) as
+    case when regexp_full_match(s, '[a-z_][a-z0-9_]*') and not list_contains([{_QUOTED_KEYWORD_LIST}], s) then s
+         else '"' || replace(s, '"', '""') || '"' end;
+create or replace temp macro pg_lpad(s, n, fill) as
+    case when fill = '' then left(s, case when n < 0 then 0 else n end) else lpad(s, cast(n as integer), fill) end;
+create or replace temp macro pg_rpad(s, n, fill) as
+    case when fill = '' then left(s, case when n < 0 then 0 else n end) else rpad(s, cast(n as integer), fill) end;
+create or replace temp macro pg_array_dims(a) as
+    case when typeof(a) like '%[][]' then error('unsupported Postgres feature: array_dims of a multidimensional array')
+         when len(a) > 0 then '[1:' || cast(len(a) as varchar) || ']' end;
+create or replace temp macro pg_array_ndims(a) as
+    case when typeof(a) like '%[][]' then error('unsupported Postgres feature: array_ndims of a multidimensional array')
+         when len(a) > 0 then 1 end;
+create or replace temp macro pg_numeric_series(start, stop, step) as
+    case when step = 0 then error('step size cannot equal zero')
+         else list_filter(list_transform(range(0, greatest(cast(ceil((stop - start) / step) as bigint) + 2, 0)),
+                                         lambda i: start + i * step),
+                          lambda v: case when step > 0 then v <= stop else v >= stop end) end;
+create or replace temp macro pg_json_object_of(entries) as
+    cast('{{' || array_to_string(list_transform(
+        list_filter(entries, lambda e, i: not list_contains(list_transform(entries[i + 1:], lambda l: l.k), e.k)),
+        lambda e: to_json(e.k) || ':' || coalesce(cast(e.v as varchar), 'null')), ',') || '}}' as json);
 """
 
 

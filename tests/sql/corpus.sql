@@ -2182,3 +2182,69 @@ from aws_iam_user group by account_id order by account_id;
 -- name: json_agg_and_build_array_text
 select account_id, json_agg(name order by name)::text as j, json_build_array(account_id, count(*))::text as a
 from aws_iam_user group by account_id order by account_id;
+
+-- name: quote_ident_of_names_and_keywords
+select name, quote_ident(name) as q, quote_ident(path) as p, quote_ident(upper(name)) as u,
+  quote_ident('user') as a, quote_ident('name') as b, quote_ident('int') as c, quote_ident('say "hi"') as d, quote_ident('_x1$') as e,
+  quote_ident('') as f, quote_ident('abc_9') as g, quote_ident('9abc') as h, quote_ident('system_user') as i, quote_ident(null) as j
+from aws_iam_user order by name;
+
+-- name: lpad_rpad_empty_fill_and_truncation
+select name, lpad(name, 8, '') as a, rpad(name, 4, '') as b, lpad(name, 3) as c, rpad(name, 5, 'xy') as d,
+  lpad(name, length(name) - 2, '*') as e, rpad(name, length(name) + 3, '.') || '|' as f, lpad(name, -1, '') as g, rpad(name, 0) as h,
+  lpad('', 3, '') as i
+from aws_iam_user order by name;
+
+-- name: absolute_value_prefix_operator
+select name, @ (max_session_duration - 7200) as a, @ -max_session_duration / 60 as b, @ 1 - 3 as c, @ -2 * 3 as d,
+  @ -2.50 as e, (@ -2.50)::text as f, @ -2 < 1 as g, @ -2 || 'x' as h, @ -5
+from aws_iam_role order by name;
+
+-- name: generate_series_of_numerics
+select g, g::text as t, g * 2 as d from generate_series(0.00, 1.0, 0.25) g order by g;
+
+-- name: generate_series_of_numerics_shapes
+select (select count(*) from generate_series(1.5, 3)) as a, (select sum(x) from generate_series(3.0, 1, -0.5) as t(x)) as b,
+  (select string_agg(generate_series::text, ',') from generate_series(0.0, 0.3, 0.1)) as c,
+  (select count(*) from generate_series(1.0, null, 0.5)) as d, (select count(*) from generate_series(2.0, 1.0, 0.5)) as e;
+
+-- name: generate_series_of_numerics_in_select_list
+select generate_series(1.5, 3.5), name from aws_iam_group order by name, 1;
+
+-- name: array_dims_and_ndims
+select name, array_dims(string_to_array(path, '/')) as a, array_ndims(string_to_array(path, '/')) as b,
+  array_dims(array[name]) as c, array_ndims(array[]::text[]) as d, array_dims(null::text[]) as e, array_ndims(array[1, 2]) / 2 as f
+from aws_iam_user order by name;
+
+-- name: iso_8601_interval_literals
+select interval 'P1D' as a, 'P1Y2M3DT4H5M6S'::interval as b, interval 'P1M' as c, interval 'PT1M' as d, cast('P2W' as interval) as e,
+  (interval 'PT1.5S')::text as f, interval 'P1Y2M3DT4H5M6S' || '' as g, date '2025-01-31' + interval 'P1M' as h,
+  interval 'P-1Y-2M3DT-4H5M-6.5S'::text as i, interval 'PT36H'::text as j, interval 'PT'::text as k;
+
+-- name: iso_8601_interval_fractions
+select interval 'P1.5Y'::text as a, interval 'P0.5M'::text as b, interval 'P1.5W'::text as c, interval 'P1.5D'::text as d,
+  interval 'PT1.5H'::text as e, interval 'PT-1.5M'::text as f, interval 'P0.05Y'::text as g, interval 'P0.04Y'::text as h,
+  interval 'P0.333D'::text as i, interval 'P1.0000001D'::text as j, interval 'PT0.0000005S'::text as k, interval 'PT0.0000015S'::text as l,
+  interval 'P1e2D'::text as m, interval 'P.5D'::text as n, interval 'P1Y1Y'::text as o, interval 'P-1.5M'::text as p;
+
+-- name: iso_8601_interval_in_time_filter
+select name from aws_iam_user where create_date > timestamptz '2025-06-01 00:00:00+00' - interval 'P4Y6M' order by name;
+
+-- name: jsonb_object_agg_ordered
+select account_id, jsonb_object_agg(name, mfa_enabled order by name) as j, json_object_agg(name, create_date order by name desc) as jc,
+  jsonb_object_agg(path, name order by name desc) ->> '/' as last_at_root, json_object_agg(path, name order by name) ->> '/' as json_last
+from aws_iam_user group by account_id order by account_id;
+
+-- name: jsonb_object_agg_ordered_filter_and_text
+select jsonb_object_agg(name, password_last_used order by name) filter (where not mfa_enabled) as a,
+  jsonb_object_agg(mfa_enabled, name order by name)::text as b, jsonb_object_agg(length(name), name order by name desc) as c
+from aws_iam_user;
+
+-- name: jsonb_object_agg_ordered_over_roles
+select jsonb_object_agg(name, tags order by name desc)::text as j, jsonb_object_agg(max_session_duration, name order by name) as by_duration
+from aws_iam_role;
+
+-- name: string_to_array_with_null_string
+select name, string_to_array(name, '-', 'ci') as a, string_to_array(name, '', 'bob') as b, string_to_array(name, null, 'e') as c,
+  string_to_array(name, '-', null)::text as d, array_length(string_to_array(name, '-', 'dev'), 1) as e, string_to_array('a,,b', ',', '') as f
+from aws_iam_user order by name;

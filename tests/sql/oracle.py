@@ -19,7 +19,7 @@ import sqlglot
 from sqlglot import exp
 
 from iamsql.load import normalize
-from iamsql.sql.dialect import quiet_sqlglot, to_duckdb
+from iamsql.sql.dialect import parse, quiet_sqlglot, to_duckdb
 from iamsql.sql.pgfunctions import AS_OF_VARIABLE
 from iamsql.store import db
 from iamsql.store.schema import TABLES, columns
@@ -214,7 +214,7 @@ def run_duckdb(con, duck_sql: str, now: datetime) -> Outcome:
 
 
 def is_ordered(sql: str) -> bool:
-    tree = sqlglot.parse_one(sql, read="postgres")
+    tree = parse(sql)  # Steampipe's Postgres (``@ x`` is the absolute value, which sqlglot's Postgres cannot read)
     return bool(tree.args.get("order"))
 
 
