@@ -19,7 +19,6 @@ back to the run's ``as_of`` and then its start, so history follows the data, not
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 
 import duckdb
@@ -237,14 +236,6 @@ def runs(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
         order by runs.run_id""")
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row)) for row in cursor.fetchall()]
-
-
-def run_as_of(con: duckdb.DuckDBPyConnection, run_id: int) -> datetime:
-    """A run's data time (newest account ``as_of``), else its start time."""
-    found = con.execute("select coalesce(as_of, started_at) from iamsql_run where run_id = ?", [run_id]).fetchone()
-    if found is None:
-        raise HistoryError(f"no check run with id {run_id}")
-    return found[0]
 
 
 def previous_run(con: duckdb.DuckDBPyConnection, run_id: int) -> int | None:
