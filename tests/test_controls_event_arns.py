@@ -41,7 +41,7 @@ GITBOT = f"arn:aws:iam::{P}:user/ci/build/gitbot"
 OPS = f"arn:aws:iam::{P}:user/people/ops"
 DEPLOYER = f"arn:aws:iam::{P}:role/service/deployer"
 BUILDERS = f"arn:aws:iam::{P}:group/teams/builders"
-NEWBIE = f"arn:aws:iam::{P}:user/tmp/newbie"  # only the CreateUser event gives its path
+NEWBIE = f"arn:aws:iam::{P}:user/onboarding/newbie"  # only the CreateUser event gives its path
 BACKDOOR = f"arn:aws:iam::{P}:role/break-glass/backdoor"  # only the CreateRole event gives its path
 RUNNER = f"arn:aws:iam::{P}:role/ci/runner"  # only an AssumeRole event gives its path
 
@@ -122,10 +122,10 @@ P_EVENTS = [
         at(10),
         "CreateUser",
         user="admin",
-        request={"userName": "newbie", "path": "/tmp/"},
+        request={"userName": "newbie", "path": "/onboarding/"},
         response={
             "user": {
-                "path": "/tmp/",
+                "path": "/onboarding/",
                 "userName": "newbie",
                 "userId": "AIDANEWBIE",
                 "arn": NEWBIE,
