@@ -262,3 +262,7 @@ def test_s3_bucket_columns_iamsql_does_not_load_fail_naming_the_call(duck):
             query.run_query(duck, f"select name, {column} from aws_s3_bucket")
         message = str(raised.value)
         assert "\n" not in message and column in message and "aws_s3_bucket" in message and call in message
+    with pytest.raises(query.QueryError) as raised:
+        query.run_query(duck, "select b.name from aws_s3_bucket as b, jsonb_array_elements(b.lifecycle_rules) as r")
+    assert str(raised.value).startswith('column "b.lifecycle_rules" not found: iamsql does not load it into '
+                                        'aws_s3_bucket')
