@@ -97,3 +97,20 @@ def test_services_moto_does_not_serve_are_one_gap_each(collected):
     assert collected.con.execute("select count(*) from aws_iam_user").fetchone()[0] == 3
     manifest = json.loads((collected.evidence / "manifest.json").read_text())
     assert manifest["options"]["identity"] is True
+
+
+def test_collected_users_have_steampipes_mfa_devices_and_json_times(collected):
+    """ListMFADevices is not asked for users the credential report shows without MFA: their mfa_devices is still
+    Steampipe's [] (not NULL), and times inside the JSON columns read as Steampipe prints them (``...Z``)."""
+    rows = dict(collected.con.execute("select name, mfa_devices from aws_iam_user").fetchall())
+    assert json.loads(rows["bob"]) == [] and json.loads(rows["carol"]) == []
+    assert [d["SerialNumber"].endswith(":mfa/alice") for d in json.loads(rows["alice"])] == [True]
+    times = [t for (t,) in collected.con.execute(
+        "select login_profile ->> 'CreateDate' from aws_iam_user where name = 'alice' "
+        "union all select mfa_devices -> 0 ->> 'EnableDate' from aws_iam_user where name = 'alice' "
+        "union all select groups -> 0 ->> 'CreateDate' from aws_iam_user where name = 'bob' "
+        "union all select users -> 0 ->> 'CreateDate' from aws_iam_group "
+        "union all select roles -> 0 ->> 'CreateDate' from aws_iam_instance_profile "
+        "union all select \"user\" ->> 'CreateDate' from aws_iam_virtual_mfa_device where \"user\" is not null"
+    ).fetchall()]
+    assert len(times) == 6 and all(t.endswith("Z") and "+" not in t for t in times), times

@@ -12,7 +12,7 @@ from iamsql.controls import create_views
 from iamsql.load import load_paths
 from iamsql.sql import dialect, query
 from iamsql.store import db
-from iamsql.store.schema import DERIVED_TABLES, TABLES
+from iamsql.store.schema import CATALOG_TABLES, DERIVED_TABLES, TABLES
 from tests.sql import oracle
 
 CORPUS = oracle.HERE / "steampipe.sql"
@@ -67,8 +67,11 @@ def pg(postgres, duck):
     postgres.execute("drop schema if exists steampipe_real cascade")
     postgres.execute("create schema steampipe_real")
     postgres.execute("set search_path = steampipe_real")
+    # Steampipe's glob(): a glob pattern as a LIKE pattern
+    postgres.execute("create function steampipe_real.glob(text) returns text language sql immutable "
+                     "as $$ select replace(replace($1, '*', '%'), '?', '_') $$")
     oracle.interval_as_text(postgres)
-    for table in [*TABLES, *DERIVED]:
+    for table in [*TABLES, *DERIVED, *CATALOG_TABLES]:
         cursor = duck.execute(f"select * from {table}")
         names = [d[0] for d in cursor.description]
         types = [PG_TYPES[str(d[1]).upper()] for d in cursor.description]
@@ -117,6 +120,8 @@ def test_corpus_covers_the_steampipe_idioms():
         "?|",
         "#>>",
         "regexp_match(",
+        "glob(pattern) as like_pattern",
+        "string_to_array(principal, ':') as parts",
     ]:
         assert idiom in text, idiom
     used = set(re.findall(r"\b(aws_[a-z0-9_]+)\b", text))
@@ -195,3 +200,69 @@ def test_cloudwatch_filter_pattern_is_reported_as_unsupported(duck):
         )
     message = str(raised.value)
     assert "\n" not in message and "unsupported" in message and "filter" in message
+
+
+def test_iam_json_times_are_printed_as_steampipe_prints_them(duck):
+    """Times inside the IAM JSON columns are Go's RFC 3339 in UTC (``...Z``), whatever the output file said."""
+    texts = [row[0] for row in duck.execute(
+        "select g ->> 'CreateDate' from aws_iam_user, unnest(cast(groups as json[])) as t(g) "
+        "union all select u ->> 'CreateDate' from aws_iam_group, unnest(cast(users as json[])) as t(u) "
+        "union all select login_profile ->> 'CreateDate' from aws_iam_user where login_profile is not null "
+        "union all select m ->> 'EnableDate' from aws_iam_user, unnest(cast(mfa_devices as json[])) as t(m) "
+        "union all select r ->> 'CreateDate' from aws_iam_instance_profile, unnest(cast(roles as json[])) as t(r)"
+    ).fetchall()]
+    assert len(texts) > 20 and None not in texts
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d*[1-9])?Z", t) for t in texts), texts
+    profile = duck.execute("select login_profile ->> 'CreateDate' from aws_iam_user where name = 'Bob' "
+                           "and account_id = '123456789012'").fetchone()
+    assert profile == ("2012-09-21T23:03:39Z",)
+
+
+def test_users_the_credential_report_shows_without_mfa_have_no_mfa_devices(duck):
+    """ListMFADevices answers [] for a user without MFA: where no listing was loaded, the report's mfa_active
+    false says the same; a user the report shows with MFA and no listing stays NULL (not known)."""
+    rows = duck.execute(
+        "select u.mfa_devices, r.mfa_active from aws_iam_user u join aws_iam_credential_report r "
+        "on r.account_id = u.account_id and r.user_name = u.name"
+    ).fetchall()
+    without = [devices for devices, active in rows if active is False]
+    assert without and all(devices is not None and json.loads(devices) == [] for devices in without)
+    answer = query.run_query(duck, "select count(*) filter (where jsonb_array_length(mfa_devices) = 0) "
+                                   "from aws_iam_user where not mfa_enabled")[1]
+    assert answer[0][0] >= len(without)
+
+
+def test_organizational_unit_paths_are_ltrees(duck):
+    """``<@`` / ``@>`` on aws_organizations_organizational_unit.path compare labels (ltree), ``nlevel`` counts
+    them; a path that merely starts with the same characters is not a descendant."""
+    descendants = query.run_query(
+        duck, "select name, nlevel(path) from aws_organizations_organizational_unit "
+              "where path <@ 'r_a1b2.ou_a1b2_wkld0001' order by path")[1]
+    assert descendants == [("Workloads", 2), ("Prod", 3)]
+    ancestors = query.run_query(
+        duck, "select name from aws_organizations_organizational_unit "
+              "where path @> 'r_a1b2.ou_a1b2_wkld0001.ou_a1b2_prod0001' order by path")[1]
+    assert ancestors == [("Workloads",), ("Prod",)]
+    assert query.run_query(duck, "select name from aws_organizations_organizational_unit "
+                                 "where 'r_a1b2.ou_a1b2_wkld0001.ou_a1b2_prod0001' @> path")[1] == [("Prod",)]
+    assert query.run_query(duck, "select count(*) from aws_organizations_organizational_unit "
+                                 "where path <@ 'r_a1b2.ou_a1b2_wkld'")[1] == [(0,)]
+    joined = query.run_query(
+        duck, "select child.name from aws_organizations_organizational_unit as child, "
+              "aws_organizations_organizational_unit as parent "
+              "where child.path <@ parent.path and child.id <> parent.id")[1]
+    assert joined == [("Prod",)]
+
+
+def test_s3_bucket_columns_iamsql_does_not_load_fail_naming_the_call(duck):
+    for column, call in [("lifecycle_rules", "get-bucket-lifecycle-configuration"),
+                         ("replication", "get-bucket-replication"),
+                         ("object_lock_configuration", "get-object-lock-configuration")]:
+        with pytest.raises(query.QueryError) as raised:
+            query.run_query(duck, f"select name, {column} from aws_s3_bucket")
+        message = str(raised.value)
+        assert "\n" not in message and column in message and "aws_s3_bucket" in message and call in message
+    with pytest.raises(query.QueryError) as raised:
+        query.run_query(duck, "select b.name from aws_s3_bucket as b, jsonb_array_elements(b.lifecycle_rules) as r")
+    assert str(raised.value).startswith('column "b.lifecycle_rules" not found: iamsql does not load it into '
+                                        'aws_s3_bucket')

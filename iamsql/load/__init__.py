@@ -49,7 +49,7 @@ from iamsql.load.formats import (
     pages,
     placebo,
 )
-from iamsql.load.formats.base import Fragment, Parsed, Unreadable
+from iamsql.load.formats.base import Fragment, Parsed, Unreadable, json_time
 from iamsql.load.normalize import timestamp
 from iamsql.raw.folder import MANIFEST_NAME, Manifest, read_manifest
 from iamsql.store import db
@@ -376,12 +376,12 @@ def merge(files: list[SourceFile], warnings: list[str]) -> Merged:
 
 def _user_object(u: dict) -> dict:
     return {"Path": u.get("path"), "UserName": u.get("name"), "UserId": u.get("user_id"), "Arn": u.get("arn"),
-            "CreateDate": u.get("create_date"), "PasswordLastUsed": u.get("password_last_used")}
+            "CreateDate": json_time(u.get("create_date")), "PasswordLastUsed": json_time(u.get("password_last_used"))}
 
 
 def _group_object(g: dict) -> dict:
     return {"Path": g.get("path"), "GroupName": g.get("name"), "GroupId": g.get("group_id"), "Arn": g.get("arn"),
-            "CreateDate": g.get("create_date")}
+            "CreateDate": json_time(g.get("create_date"))}
 
 
 def _policy_attachments(tables: dict[str, dict[tuple, dict]]) -> dict[tuple, dict]:

@@ -59,6 +59,8 @@ class Steampipe(Postgres):
             "TO_CHAR": lambda args: exp.Anonymous(this="to_char", expressions=args),
             # DuckDB's glob() lists files: Steampipe's glob() is the macro iamsql_glob.
             "GLOB": lambda args: exp.Anonymous(this="iamsql_glob", expressions=args),
+            # ltree's number of labels, over aws_organizations_organizational_unit.path (text here).
+            "NLEVEL": lambda args: exp.Anonymous(this="pg_nlevel", expressions=args),
         }
 
         def _negate_range(self, this: exp.Expr | None = None) -> exp.Expr | None:
@@ -684,6 +686,20 @@ def _pg_text_array(literal: str) -> list[str]:
     return elements
 
 
+# Steampipe's ltree columns (stored as text here).
+LTREE_COLUMNS = {("aws_organizations_organizational_unit", "path")}
+
+
+def _is_ltree(node: exp.Expr, scope: Scope) -> bool:
+    """Whether ``node`` is an ltree column of a table the query reads (``<@`` / ``@>`` are ltree's there)."""
+    if not isinstance(node, exp.Column):
+        return False
+    if node.table:
+        return (scope.tables.get(node.table), node.name) in LTREE_COLUMNS
+    owners = {t for t in scope.tables.values() if node.name in TABLE_COLUMNS.get(t, {})}
+    return len(owners) == 1 and (owners.pop(), node.name) in LTREE_COLUMNS
+
+
 def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
     if isinstance(node, (exp.ArrayContainsAll, exp.ArrayContainedBy)):
         left, right = node.this, node.expression
@@ -691,6 +707,9 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
             left, right = right, left
         if isinstance(left, exp.Array) or isinstance(right, exp.Array):
             return call("list_has_all", left, right)
+        if _is_ltree(left, scope) or _is_ltree(right, scope):
+            # ltree's ancestor-or-self test on an organizational unit's path: labels, not characters
+            return call("pg_ltree_contains", left, right)
         return call("pg_jsonb_contains", left, right)
     if isinstance(node, exp.JSONBContainsTopKey):
         return call("pg_jsonb_exists", node.this, node.expression)
@@ -2018,6 +2037,8 @@ def rewrite_from_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     ordinality = isinstance(node, (exp.Table, exp.Lateral)) and node.args.get("ordinality")
     function = node.this if isinstance(node, (exp.Table, exp.Lateral)) else None
     name = function.name.lower() if isinstance(function, exp.Anonymous) else None
+    if isinstance(node, exp.Table) and not ordinality and _scalar_in_from(function):
+        return scalar_in_from(node, function)
     if name not in SRF_COLUMNS:
         if ordinality:
             raise UnsupportedFeature("unsupported Postgres feature: WITH ORDINALITY")
@@ -2047,6 +2068,32 @@ def rewrite_from_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     subquery.meta["pg_srf"] = kind
     subquery.meta["pg_ordinality"] = bool(ordinality)
     return subquery
+
+
+# Scalar functions that Steampipe queries call in FROM (``glob(action) as pattern``, ``string_to_array(p, ':') as
+# parts``): Postgres makes them a table of one row and one column, both named after the alias.
+SCALAR_FROM_FUNCTIONS = (exp.StringToArray, exp.Split, exp.SplitPart, exp.Lower, exp.Upper, exp.Concat, exp.ConcatWs,
+                         exp.Trim, exp.Substring, exp.Coalesce, exp.Replace)
+SCALAR_FROM_MACROS = ("iamsql_glob", "pg_nlevel")
+
+
+def _scalar_in_from(function: exp.Expr | None) -> bool:
+    if isinstance(function, exp.Anonymous):
+        return function.name.lower() in SCALAR_FROM_MACROS
+    return isinstance(function, SCALAR_FROM_FUNCTIONS)
+
+
+def scalar_in_from(node: exp.Table, function: exp.Expr) -> exp.Expr:
+    """``f(x) AS a`` in FROM, f a scalar function: ``(SELECT f(x) AS a) AS a``, a one-row table whose column is
+    the alias (the function's name without one), as Postgres gives it."""
+    alias = node.args.get("alias")
+    columns = [c.name for c in alias.columns] if alias and alias.columns else []
+    name = alias.name if alias and alias.name else (function.name if isinstance(function, exp.Anonymous)
+                                                      else function.sql_name()).lower()
+    if name == "iamsql_glob":
+        name = "glob"
+    inner = exp.select(exp.alias_(function.copy(), columns[0] if columns else name, quoted=True))
+    return exp.Subquery(this=inner, alias=exp.TableAlias(this=exp.to_identifier(name, quoted=True)))
 
 
 def unnest_arrays(node: exp.Unnest) -> exp.Expr:

@@ -276,6 +276,10 @@ _QUOTED_KEYWORD_LIST = ", ".join(f"'{w}'" for w in QUOTED_KEYWORDS)
 # control's time filter is a comparison with a constant (pushed into the scan), not a computation per row.
 MACROS = f"""
 create or replace temp macro iamsql_glob(pattern) as replace(replace(pattern, '*', '%'), '?', '_');
+create or replace temp macro pg_nlevel(path) as
+    case when path is null then null when path = '' then 0 else len(string_split(path, '.')) end;
+create or replace temp macro pg_ltree_contains(ancestor, path) as
+    ancestor = '' or path = ancestor or starts_with(path, ancestor || '.');
 create or replace temp macro iamsql_as_of() as
     case when getvariable('{AS_OF_VARIABLE}') is not null then cast(getvariable('{AS_OF_VARIABLE}') as timestamptz)
          else cast(error('the {AS_OF_VARIABLE} variable is not set') as timestamptz) end;

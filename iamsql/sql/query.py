@@ -83,6 +83,8 @@ def describe_duckdb_error(exc: duckdb.Error, sql: str = "") -> str:
     if match := re.match(r'Referenced table "([^"]+)" not found', first):
         return f'table or alias "{match.group(1)}" not found in FROM'
     if match := re.match(r'Values list "([^"]+)" does not have a column named "([^"]+)"', first):
+        if unloaded := _not_loaded(match.group(2), sql):  # a qualified column: b.lifecycle_rules
+            return f'column "{match.group(1)}.{match.group(2)}" not found: {unloaded}'
         return f'column "{match.group(2)}" not found in "{match.group(1)}"'
     if match := re.match(r'Cannot access (?:file|directory) "([^"]*)" - file system operations are disabled', first):
         return f"reading or writing files is not allowed in iamsql query ({match.group(1)}); --allow-files lets SQL read them"

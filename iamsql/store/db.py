@@ -37,7 +37,8 @@ DEFAULT_DB = "iamsql.duckdb"
 
 # aws_iam_user with the MFA and password facts of the account's latest credential report, as Steampipe's columns
 # come from the API: where the user listing did not carry them, mfa_enabled = the report's mfa_active (any MFA
-# device, virtual or hardware, as Steampipe's column) and password_last_used = the report's. An account with a
+# device, virtual or hardware, as Steampipe's column), mfa_devices = [] (ListMFADevices' empty list) where the report
+# says the user has none, and password_last_used = the report's. An account with a
 # credential report and no user listing gets its users from the report (name, arn, create_date, the two facts;
 # other columns NULL); controls that need the user listing still skip it, as iamsql_latest has no aws_iam_user.
 USER_VIEW = """
@@ -49,13 +50,15 @@ with report as (
     qualify row_number() over (partition by account_id, user_name order by snapshot_id desc) = 1
 )
 select u.* replace (coalesce(u.mfa_enabled, r.mfa_active) as mfa_enabled,
-                    coalesce(u.password_last_used, r.password_last_used) as password_last_used)
+                    coalesce(u.password_last_used, r.password_last_used) as password_last_used,
+                    coalesce(u.mfa_devices, case when not r.mfa_active then '[]'::json end) as mfa_devices)
 from history.aws_iam_user u
 left join report r on r.account_id = u.account_id and r.user_name = u.name
 where u.snapshot_id in (select snapshot_id from iamsql_latest where table_name = 'aws_iam_user')
 union all by name
 select r.user_name as name, r.user_arn as arn, r.user_creation_time as create_date,
-       r.password_last_used, r.mfa_active as mfa_enabled, r.user_name as title, to_json([r.user_arn]) as akas,
+       r.password_last_used, r.mfa_active as mfa_enabled, case when not r.mfa_active then '[]'::json end as mfa_devices,
+       r.user_name as title, to_json([r.user_arn]) as akas,
        r.partition, 'global' as region, r.account_id, r._ctx, r.snapshot_id
 from report r
 where r.account_id not in (select account_id from iamsql_latest where table_name = 'aws_iam_user')

@@ -870,6 +870,14 @@ NOT_LOADED: dict[str, dict[str, str]] = {
         "instance_status": "ec2 describe-instance-status",
         "launch_template_data": "ec2 get-launch-template-data",
     },
+    "aws_s3_bucket": {
+        "lifecycle_rules": "s3api get-bucket-lifecycle-configuration",
+        "replication": "s3api get-bucket-replication",
+        "object_lock_configuration": "s3api get-object-lock-configuration",
+        "object_ownership_controls": "s3api get-bucket-ownership-controls",
+        "website_configuration": "s3api get-bucket-website",
+        "event_notification_configuration": "s3api get-bucket-notification-configuration",
+    },
     "aws_lambda_function": {
         "reserved_concurrent_executions": "lambda get-function-concurrency",
         "code": "lambda get-function",

@@ -2202,3 +2202,34 @@ select t.family, t.revision, cd ->> 'Name' as container,
 from aws_ecs_task_definition t, jsonb_array_elements(t.container_definitions) cd
 where cd -> 'LogConfiguration' is null
 order by t.family, container;
+
+-- name: customer_policies_granting_write_actions_by_glob
+select p.name, stmt ->> 'Effect' as effect, act.action, act.access_level
+from aws_iam_policy as p,
+  jsonb_array_elements(p.policy_std -> 'Statement') as stmt,
+  jsonb_array_elements_text(stmt -> 'Action') as pattern,
+  glob(pattern) as like_pattern
+  join aws_iam_action as act on act.action like like_pattern
+where not p.is_aws_managed
+  and stmt ->> 'Effect' = 'Allow'
+  and act.access_level in ('Write', 'Permissions management')
+  and act.prefix in ('iam', 'sts')
+order by p.name, act.action;
+
+-- name: bucket_policy_principals_outside_the_account
+select b.name, principal, parts[5] as principal_account, array_length(parts, 1) as arn_parts
+from aws_s3_bucket as b,
+  jsonb_array_elements(b.policy_std -> 'Statement') as s,
+  jsonb_array_elements_text(s -> 'Principal' -> 'AWS') as principal,
+  string_to_array(principal, ':') as parts
+where s ->> 'Effect' = 'Allow'
+  and (principal = '*' or parts[5] <> b.account_id)
+order by b.name, principal;
+
+-- name: user_group_and_login_times_as_text
+select u.name, g ->> 'GroupName' as group_name, g ->> 'CreateDate' as group_created,
+  u.login_profile ->> 'CreateDate' as password_created,
+  jsonb_array_length(u.mfa_devices) as mfa_devices
+from aws_iam_user as u
+  left join lateral jsonb_array_elements(u.groups) as g on true
+order by u.account_id, u.name, group_name;

@@ -71,3 +71,15 @@ def when(value: Any) -> str | Unreadable | None:
         return timestamp(value)
     except ValueError as exc:
         return Unreadable(str(exc))
+
+
+def json_time(value: Any) -> Any:
+    """A time inside a JSON column as Steampipe's Go SDK structs print it (RFC 3339 in UTC, ``Z``, fractional
+    seconds without trailing zeros: ``2013-06-04T20:27:27Z``), whether the output said ``+00:00``, ``Z`` or gave
+    a recorded datetime; kept as written when it is not a time. None stays None."""
+    moment = when(value)
+    if moment is None or isinstance(moment, Unreadable):
+        return value
+    whole, _, fraction = moment.split("+")[0].partition(".")
+    fraction = fraction.rstrip("0")
+    return f"{whole}.{fraction}Z" if fraction else f"{whole}Z"

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from iamsql.load import normalize
-from iamsql.load.formats.base import Format, Fragment, Parsed, Unreadable, when
+from iamsql.load.formats.base import Format, Fragment, Parsed, Unreadable, json_time, when
 from iamsql.load.normalize import arn_account, arn_parts
 
 ACCESS_KEY_ID = re.compile(r"^(AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{12,124}$")
@@ -67,9 +67,23 @@ def _items(value: Any) -> list:
 
 
 def _nested_time(value: Any) -> Any:
-    """A time inside a JSON column: ISO-8601 UTC when readable, else kept as written."""
-    moment = when(value)
-    return value if isinstance(moment, Unreadable) else moment
+    """A time inside a JSON column: as Steampipe prints it (``json_time``), else kept as written."""
+    return json_time(value)
+
+
+def _profile_roles(roles: Any) -> Any:
+    """An instance profile's roles with their times as Steampipe prints them (CreateDate, RoleLastUsed)."""
+    if not isinstance(roles, list):
+        return roles
+    shaped = []
+    for role in roles:
+        if isinstance(role, dict):
+            role = {k: json_time(v) if k == "CreateDate" else v for k, v in role.items()}
+            if isinstance(role.get("RoleLastUsed"), dict) and "LastUsedDate" in role["RoleLastUsed"]:
+                role["RoleLastUsed"] = {**role["RoleLastUsed"],
+                                        "LastUsedDate": json_time(role["RoleLastUsed"]["LastUsedDate"])}
+        shaped.append(role)
+    return shaped
 
 
 def _attached(entity: dict) -> dict[str, Any]:
@@ -135,7 +149,7 @@ def instance_profile_fragment(p: dict) -> Fragment:
         "instance_profile_id": p.get("InstanceProfileId"),
         "create_date": when(p.get("CreateDate")),
         "path": p.get("Path"),
-        "roles": p.get("Roles"),
+        "roles": _profile_roles(p.get("Roles")),
         "title": p.get("InstanceProfileName"),
         **_tags(p),
         **arn_columns(arn),
@@ -327,6 +341,8 @@ def parse_mfa_devices(doc: dict, path: Path) -> Parsed:
 def virtual_mfa_fragment(d: dict) -> Fragment:
     serial = d.get("SerialNumber")
     user = d.get("User")
+    if isinstance(user, dict):
+        user = {k: json_time(v) if k in ("CreateDate", "PasswordLastUsed") else v for k, v in user.items()}
     return Fragment("aws_iam_virtual_mfa_device", (serial,), {
         "serial_number": serial,
         "enable_date": when(d.get("EnableDate")),
