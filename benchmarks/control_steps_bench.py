@@ -10,10 +10,13 @@ that queries that account (not one the run skips there) ``--repeat`` times and k
 (``time.process_time``: every DuckDB thread counts), and prints one JSON line. The parent prints a Markdown table (before, after, ratio) and, with
 ``--baseline``, compares the rows of every control (sorted, SHA-256) and fails when they differ. ``--explain``
 prints the costliest operators of DuckDB's ``EXPLAIN ANALYZE`` of each control instead (this tree only).
+``--view NAME`` also times that helper view's query alone on CPU after ``enter`` (its row in enter is wall time)
+and compares its rows.
 
     .venv/bin/python benchmarks/control_steps_bench.py --db bench.duckdb                       # every control
     .venv/bin/python benchmarks/control_steps_bench.py --db bench.duckdb --baseline ../iamsql-before \\
-        --control cloudtrail_event_admin_policy_granted --control cloudtrail_event_new_principal_granted_power
+        --control cloudtrail_event_admin_policy_granted --control cloudtrail_event_new_principal_granted_power \\
+        --view cloudtrail_principal_arn
     .venv/bin/python benchmarks/control_steps_bench.py --db bench.duckdb --control cloudtrail_event_root_activity --explain
 
 The database comes from ``benchmarks/controls_bench.py --keep FILE``.
@@ -34,6 +37,7 @@ from pathlib import Path
 
 from iamsql.controls.catalog import ACCESS_QUESTIONS, effective_parameters, load_controls, select_controls
 from iamsql.controls.engines.duckdb import DuckDBEngine
+from iamsql.controls.views import installed_view_sql
 from iamsql.policy.access import create_tables
 from iamsql.store import db as store
 from iamsql.store.schema import ACCESS_TABLES
@@ -41,7 +45,7 @@ from iamsql.store.schema import ACCESS_TABLES
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def measure(db: str, control_ids: list[str], repeat: int, explain: bool) -> dict:
+def measure(db: str, control_ids: list[str], repeat: int, explain: bool, views: tuple[str, ...] = ()) -> dict:
     """In the child: the CPU seconds of each step, the rows' SHA-256 per control (or the plans, with ``explain``)."""
     con = store.connect(db)
     selected = select_controls(load_controls(), ids=control_ids or None)
@@ -63,6 +67,16 @@ def measure(db: str, control_ids: list[str], repeat: int, explain: bool) -> dict
     steps["enter (engine tables, shared views)"] = time.process_time() - start
     steps |= {name: ms / 1000 for name, _, ms, _ in timings}  # wall seconds of the parts: see the note printed
     hashes, plans = {}, {}
+    for name in views:  # the view's query alone, again, over what enter made (its own table included)
+        sql = installed_view_sql(con, name)
+        best = None
+        for _ in range(repeat):
+            start = time.process_time()
+            rows = con.execute(sql).fetchall()
+            spent = time.process_time() - start
+            best = spent if best is None else min(best, spent)
+        steps[f"query of view {name} (CPU)"] = best
+        hashes[f"view {name}"] = hashlib.sha256(repr(sorted(map(repr, rows))).encode()).hexdigest()
     for control in selected:
         if not all(table in account.covered for table in control.requires):
             continue  # the run skips it on this account: the views it reads are not computed for it
@@ -104,6 +118,7 @@ def run_tree(tree: Path, database: Path, args: argparse.Namespace, explain: bool
         env = dict(os.environ, PYTHONPATH=str(tree), PYTHONHASHSEED=os.environ.get("PYTHONHASHSEED", "0"))
         command = [sys.executable, __file__, "--child", "--db", str(copy), "--repeat", str(args.repeat)]
         command += [item for control in args.control for item in ("--control", control)]
+        command += [item for view in args.view for item in ("--view", view)]
         command += ["--explain"] if explain else []
         out = subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
@@ -115,11 +130,14 @@ def main() -> int:
     parser.add_argument("--baseline", type=Path, help="an older source tree to compare with")
     parser.add_argument("--control", action="append", default=[], help="only this control (repeatable)")
     parser.add_argument("--repeat", type=int, default=2, help="runs of each control; the lowest CPU time counts")
+    parser.add_argument(
+        "--view", action="append", default=[], help="also time this helper view's query alone, on CPU (repeatable)"
+    )
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of each control")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(measure(args.db, args.control, args.repeat, args.explain)))
+        print(json.dumps(measure(args.db, args.control, args.repeat, args.explain, tuple(args.view))))
         return 0
     if args.explain:
         for control_id, plan in run_tree(ROOT, Path(args.db), args, explain=True)["plans"].items():
@@ -139,7 +157,7 @@ def main() -> int:
     print("\nRows of the engine's steps and shared views (`engine:`, `view:`) are wall seconds of that part of enter.")
     if before is not None:
         differ = sorted(c for c in after["hashes"] if before["hashes"].get(c) != after["hashes"][c])
-        print(f"\ncontrols with different rows: {differ or 'none'}")
+        print(f"\ncontrols and views with different rows: {differ or 'none'}")
         return 1 if differ else 0
     return 0
 

@@ -30,19 +30,18 @@ parameters:
   window_minutes: 60
   admin_policies: AdministratorAccess,IAMFullAccess,PowerUserAccess
 */
-with iam_call as (
+with request as (
+  -- the request's and response's fields side by side, outside any CASE or COALESCE: the DuckDB translation then
+  -- parses each event's request once and its response once
   select e.event_id, e.account_id, e.partition, e.event_time, e.event_name,
     coalesce(e.identity_arn, e.actor_arn, e.user_type, 'an unknown caller') as caller,
-    case when e.event_name like '%Role%' then 'role' else 'user' end as kind,
-    coalesce(t.request_parameters ->> 'userName', t.request_parameters ->> 'roleName') as name,
-    -- the new identity's ARN: the create event's response, else its request's path (the default one is /)
-    coalesce(t.response_elements -> 'user' ->> 'arn', t.response_elements -> 'role' ->> 'arn',
-      'arn:' || e.partition || ':iam::' || e.account_id || ':'
-        || case when e.event_name like '%Role%' then 'role' else 'user' end
-        || coalesce(t.request_parameters ->> 'path', '/')
-        || coalesce(t.request_parameters ->> 'userName', t.request_parameters ->> 'roleName')) as created_arn,
+    t.request_parameters ->> 'userName' as user_name,
+    t.request_parameters ->> 'roleName' as role_name,
+    t.request_parameters ->> 'path' as path,
     t.request_parameters ->> 'policyArn' as policy_arn,
     t.request_parameters ->> 'groupName' as group_name,
+    t.response_elements -> 'user' ->> 'arn' as user_arn,
+    t.response_elements -> 'role' ->> 'arn' as role_arn,
     coalesce(e.source_ip_address, 'an unknown address') as ip, coalesce(nullif(e.agent, ''), 'no user agent') as agent
   from cloudtrail_event_actor as e
     join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
@@ -53,6 +52,18 @@ with iam_call as (
     and e.event_name in ('CreateUser', 'CreateRole', 'AttachUserPolicy', 'PutUserPolicy', 'AddUserToGroup', 'CreateAccessKey',
                          'CreateLoginProfile', 'AttachRolePolicy', 'PutRolePolicy')
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
+),
+iam_call as (
+  select event_id, account_id, partition, event_time, event_name, caller,
+    case when event_name like '%Role%' then 'role' else 'user' end as kind,
+    coalesce(user_name, role_name) as name,
+    -- the new identity's ARN: the create event's response, else its request's path (the default one is /)
+    coalesce(user_arn, role_arn,
+      'arn:' || partition || ':iam::' || account_id || ':'
+        || case when event_name like '%Role%' then 'role' else 'user' end
+        || coalesce(path, '/') || coalesce(user_name, role_name)) as created_arn,
+    policy_arn, group_name, ip, agent
+  from request
 ),
 judged_document as (
   select account_id, document_id,

@@ -387,3 +387,60 @@ def test_the_engine_judges_a_changed_trust_against_the_loaded_role(tmp_path):
     arns = dict(con.execute("select role_name, role_arn from iam_event_trust_access").fetchall())
     con.close()
     assert arns == {"deployer": DEPLOYER, "backdoor": BACKDOOR, "runner": f"arn:aws:iam::{P}:role/runner"}
+
+
+def test_the_principal_arn_view_keeps_the_newest_arn_a_name_was_seen_with(tmp_path):
+    """``cloudtrail_principal_arn`` without IAM data: of the ARNs the account's events show for one name, the newest
+    (a user moved from /old/ to /new/, seen as the caller of many events; a role assumed under two paths, one of them
+    twice), ties by the smaller ARN (two AssumeRole resources at the same time); another account's principals and
+    ARNs outside IAM are not the account's."""
+    mover_old, mover_new = f"arn:aws:iam::{N}:user/old/mover", f"arn:aws:iam::{N}:user/new/mover"
+    flip_a, flip_b = f"arn:aws:iam::{N}:role/a/flip", f"arn:aws:iam::{N}:role/b/flip"
+    events = [by_path_user(event(N, at(minute), "ListUsers", user="mover", read_only=True), mover_old)
+              for minute in (0, 1, 2, 9)]
+    events.append(by_path_user(event(N, at(5), "ListRoles", user="mover", read_only=True), mover_new))
+    swap_x, swap_y = f"arn:aws:iam::{N}:role/x/swap", f"arn:aws:iam::{N}:role/y/swap"
+    assumed_roles = [(3, flip_b), (3, flip_a), (3, f"arn:aws:iam::{OUTSIDE}:role/far"), (3, f"arn:aws:s3:::{N}-bucket"),
+                     (1, swap_x), (6, swap_x), (4, swap_y)]
+    for minute, resource in assumed_roles:
+        assumed = event(N, at(minute), "AssumeRole", source="sts.amazonaws.com", user="admin", additional=None,
+                        request={"roleArn": resource, "roleSessionName": "s"})
+        assumed["resources"] = [{"accountId": N, "type": "AWS::IAM::Role", "ARN": resource}]
+        events.append(assumed)
+    con = db.connect(tmp_path / "iamsql.duckdb")
+    load_accounts(con, {N: {"aws_cloudtrail_trail_event": events}}, AS_OF)
+    controls.create_views(con, names=["cloudtrail_event_actor", "cloudtrail_principal_arn"])
+    found = con.execute("select principal_type, name_key, name, arn, arn_source from cloudtrail_principal_arn "
+                        "where account_id = ? order by all", [N]).fetchall()
+    con.close()
+    assert found == [
+        ("role", "flip", "flip", flip_a, "cloudtrail"),
+        ("role", "swap", "swap", swap_x, "cloudtrail"),  # assumed at minute 6, after /y/ at minute 4
+        ("user", "admin", "admin", f"arn:aws:iam::{N}:user/admin", "cloudtrail"),
+        ("user", "mover", "mover", mover_old, "cloudtrail"),  # seen at minute 9, after /new/ at minute 5
+    ]
+
+
+def test_an_administrator_grant_names_its_newest_alarm_and_counts_the_grants_of_that_verdict(tmp_path):
+    """Several grants to one principal: the row is the newest alarm (an info grant after it does not hide it), with
+    the number of alarm grants; a principal given only harmless policies is info, with the number of those."""
+    harmless = json.dumps({"Version": "2012-10-17",
+                           "Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}})
+    events = [event(P, at(minute), "AttachUserPolicy", user="admin", request={"userName": "gitbot", "policyArn": ADMIN})
+              for minute in (0, 7, 3)]
+    events += [event(P, at(minute), "PutUserPolicy", user="admin",
+                     request={"userName": user, "policyName": "read", "policyDocument": harmless})
+               for minute, user in ((9, "gitbot"), (1, "ops"), (2, "ops"))]
+    con = db.connect(tmp_path / "iamsql.duckdb")
+    load_accounts(con, {P: {"aws_cloudtrail_trail_event": events,
+                            "aws_iam_user": [iam_row(P, GITBOT), iam_row(P, OPS)]}}, AS_OF)
+    found = controls.results(con, controls.run_checks(con, controls=["cloudtrail_event_admin_policy_granted"]))
+    con.close()
+    by_resource = {r["resource"]: r for r in found}
+    assert sorted(by_resource) == [GITBOT, OPS]
+    gitbot, ops = by_resource[GITBOT], by_resource[OPS]
+    assert gitbot["status"] == "alarm"
+    assert f"at {at(7):%Y-%m-%d %H:%M:%S} UTC" in gitbot["reason"]
+    assert "(3 such grants in all)" in gitbot["reason"]
+    assert ops["status"] == "info"
+    assert f"at {at(2):%Y-%m-%d %H:%M:%S} UTC" in ops["reason"] and "(2 such grants in all)" in ops["reason"]

@@ -46,12 +46,18 @@ seen as (
     split_part(split_part(arn, ':', 6), '/', 1) as principal_type,
     regexp_replace(arn, '^.*/', '') as name
   from (
-    select account_id, event_time, arn from caller
-    union all
-    select account_id, event_time, arn from created
-    union all
-    select account_id, event_time, arn from named
-  ) as s
+    -- each ARN once, with its newest time (all the choice below needs); min(arn) is the group's ARN read after
+    -- grouping, so the filter below runs once per ARN instead of once per event
+    select account_id, max(event_time) as event_time, min(arn) as arn
+    from (
+      select account_id, event_time, arn from caller
+      union all
+      select account_id, event_time, arn from created
+      union all
+      select account_id, event_time, arn from named
+    ) as s
+    group by account_id, s.arn
+  ) as g
   -- the account's own principals only, as IAM writes their ARNs
   where arn ~ '^arn:[^:]+:iam::[0-9]{12}:(user|group|role)/' and split_part(arn, ':', 5) = account_id
 ),
