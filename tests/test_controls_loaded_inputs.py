@@ -1,0 +1,81 @@
+"""Controls over inputs loaded the way users load them: credential-report CSVs and AWS CLI JSON outputs written
+to files and read by ``iamsql.load.load_paths``, with the values real accounts produce (the report's N/A,
+no_information and not_supported sentinels, inactive keys, policies without optional fields). Each test names
+the AWS or benchmark rule the verdict follows.
+"""
+
+import json
+from pathlib import Path
+
+from iamsql import controls
+from iamsql.load import load_paths
+from iamsql.store import db
+
+AS_OF = "2024-03-01T12:00:00Z"
+ACCOUNT = "111122223333"
+HEADER = ("user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,"
+          "password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,"
+          "access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,"
+          "access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,"
+          "access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated")
+ROOT = (f"<root_account>,arn:aws:iam::{ACCOUNT}:root,2016-02-10T08:00:00+00:00,not_supported,no_information,"
+        "not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A")
+
+
+def report_line(name: str, created: str, *, password="false", password_used="N/A", key1=("false", "N/A", "N/A"),
+                key2=("false", "N/A", "N/A")) -> str:
+    """One credential-report line; ``key1``/``key2`` are (active, last_rotated, last_used_date)."""
+    changed = created if password == "true" else "N/A"
+    keys = [f"{active},{rotated},{used},{'us-east-1' if used != 'N/A' else 'N/A'},{'s3' if used != 'N/A' else 'N/A'}"
+            for active, rotated, used in (key1, key2)]
+    return (f"{name},arn:aws:iam::{ACCOUNT}:user/{name},{created},{password},{password_used},{changed},N/A,false,"
+            f"{keys[0]},{keys[1]},false,N/A,false,N/A")
+
+
+def run_loaded(tmp_path: Path, files: dict[str, object], control_ids: list[str]) -> dict[str, dict]:
+    """Write ``files`` (name -> CSV text or JSON document) to a folder, load it as account ``ACCOUNT`` as of
+    ``AS_OF`` and run the controls: resource -> result row (no errors, one row per resource)."""
+    folder = tmp_path / "export"
+    folder.mkdir()
+    for name, content in files.items():
+        (folder / name).write_text(content if isinstance(content, str) else json.dumps(content))
+    con = db.connect(tmp_path / "loaded.duckdb")
+    load_paths(con, [str(folder)], account_id=ACCOUNT, as_of=AS_OF)
+    rows = controls.results(con, controls.run_checks(con, controls=control_ids))
+    con.close()
+    assert [r["reason"] for r in rows if r["status"] == "error"] == []
+    by_resource = {(r["control_id"], r["resource"]): r for r in rows}
+    assert len(by_resource) == len(rows)
+    return {resource: row for (_, resource), row in by_resource.items()} if len(control_ids) == 1 else by_resource
+
+
+def user_arn(name: str) -> str:
+    return f"arn:aws:iam::{ACCOUNT}:user/{name}"
+
+
+# --------------------------------------------------------------------------------------------------------------
+# CIS "Do not create access keys during initial setup for IAM users with a console password": the finding is an
+# access key created with the user and never used; the benchmark's remediation deactivates such keys, then
+# deletes them, and Prowler's iam_user_no_setup_initial_access_key judges "active access keys that have never
+# been used". A set-up key that was made inactive is no usable credential and no finding; an active one is.
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_inactive_key_from_user_setup_is_no_finding(tmp_path):
+    created = "2023-01-01T10:00:00+00:00"
+    report = "\n".join([
+        HEADER, ROOT,
+        report_line("deactivated", created, password="true", password_used="2024-02-25T10:00:00+00:00",
+                    key1=("false", "2023-01-01T10:00:03+00:00", "N/A")),
+        report_line("still-active", created, password="true", password_used="2024-02-25T10:00:00+00:00",
+                    key1=("true", "2023-01-01T10:00:03+00:00", "N/A")),
+        report_line("second-slot", created, password="true", password_used="2024-02-25T10:00:00+00:00",
+                    key1=("false", "2023-01-01T10:00:02+00:00", "N/A"),
+                    key2=("true", "2023-01-01T10:00:04+00:00", "N/A")),
+    ]) + "\n"
+    results = run_loaded(tmp_path, {"credential-report.csv": report}, ["iam_user_no_access_key_at_setup"])
+    assert results[user_arn("deactivated")]["status"] == "ok", results[user_arn("deactivated")]["reason"]
+    assert results[user_arn("still-active")]["status"] == "alarm"
+    reason = results[user_arn("second-slot")]["reason"]
+    assert results[user_arn("second-slot")]["status"] == "alarm"
+    assert "access key 2" in reason and "access key 1" not in reason
