@@ -18,8 +18,15 @@ HEADER = ("user,arn,user_creation_time,password_enabled,password_last_used,passw
           "access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,"
           "access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,"
           "access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated")
-ROOT = (f"<root_account>,arn:aws:iam::{ACCOUNT}:root,2016-02-10T08:00:00+00:00,not_supported,no_information,"
-        "not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A")
+
+
+def root_line(mfa: str = "true") -> str:
+    """The report's root line: a password it never used since tracking began, no keys, MFA as given."""
+    return (f"<root_account>,arn:aws:iam::{ACCOUNT}:root,2016-02-10T08:00:00+00:00,not_supported,no_information,"
+            f"not_supported,not_supported,{mfa},false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A")
+
+
+ROOT = root_line()
 
 
 def report_line(name: str, created: str, *, password="false", password_used="N/A", key1=("false", "N/A", "N/A"),
@@ -79,3 +86,49 @@ def test_inactive_key_from_user_setup_is_no_finding(tmp_path):
     reason = results[user_arn("second-slot")]["reason"]
     assert results[user_arn("second-slot")]["status"] == "alarm"
     assert "access key 2" in reason and "access key 1" not in reason
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Root MFA: IAM regenerates the credential report at most every four hours (IAM User Guide, "Getting credential
+# reports"), so its mfa_active can be hours old; GetAccountSummary is read live, and its AccountMFAEnabled (1 when
+# the root user has MFA) is what the CIS benchmark's command-line audit of root MFA reads. When both are loaded
+# and disagree, the summary is the newer answer.
+# --------------------------------------------------------------------------------------------------------------
+
+
+def summary(mfa: int, password: int = 1) -> dict:
+    return {"SummaryMap": {"Users": 1, "MFADevices": mfa, "MFADevicesInUse": mfa, "AccountMFAEnabled": mfa,
+                           "AccountAccessKeysPresent": 0, "AccountPasswordPresent": password,
+                           "AccountSigningCertificatesPresent": 0}}
+
+
+ROOT_MFA = ["iam_root_mfa_enabled", "iam_root_hardware_mfa_enabled"]
+NO_VIRTUAL_DEVICES = {"VirtualMFADevices": []}
+
+
+def root_results(tmp_path, report_mfa: str, summary_doc: dict | None) -> dict:
+    files = {"credential-report.csv": "\n".join([HEADER, root_line(report_mfa)]) + "\n",
+             "list-virtual-mfa-devices.json": NO_VIRTUAL_DEVICES}
+    if summary_doc is not None:
+        files["get-account-summary.json"] = summary_doc
+    results = run_loaded(tmp_path, files, ROOT_MFA)
+    root = f"arn:aws:iam::{ACCOUNT}:root"
+    return {control: results[(control, root)] for control in ROOT_MFA}
+
+
+def test_root_mfa_removed_after_the_report_alarms(tmp_path):
+    for control, row in root_results(tmp_path, "true", summary(0)).items():
+        assert row["status"] == "alarm", (control, row["reason"])
+        assert "account summary" in row["reason"]
+
+
+def test_root_mfa_enabled_after_the_report_passes(tmp_path):
+    results = root_results(tmp_path, "false", summary(1))
+    assert results["iam_root_mfa_enabled"]["status"] == "ok", results["iam_root_mfa_enabled"]["reason"]
+    assert "account summary" in results["iam_root_mfa_enabled"]["reason"]
+    # no virtual device is assigned to root, so its MFA is a hardware key or passkey
+    assert results["iam_root_hardware_mfa_enabled"]["status"] == "ok", results["iam_root_hardware_mfa_enabled"]["reason"]
+
+
+def test_root_mfa_without_a_summary_follows_the_report(tmp_path):
+    assert {c: r["status"] for c, r in root_results(tmp_path, "false", None).items()} == {c: "alarm" for c in ROOT_MFA}
