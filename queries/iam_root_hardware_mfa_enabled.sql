@@ -26,7 +26,7 @@ select
   case
     when r.user_arn is null then 'skip'
     when not coalesce(s.account_mfa_enabled, r.mfa_active) and s.account_password_present = false
-      and not coalesce(r.access_key_1_active or r.access_key_2_active, false) then 'ok'
+      and (s.account_access_keys_present = 0 or not coalesce(r.access_key_1_active or r.access_key_2_active, false)) then 'ok'
     when not coalesce(s.account_mfa_enabled, r.mfa_active) then 'alarm'
     when coalesce(v.devices, 0) > 0 then 'alarm'
     else 'ok'
@@ -34,7 +34,7 @@ select
   case
     when r.user_arn is null then 'The credential report has no root user row, so root MFA cannot be judged; load a complete report.'
     when not coalesce(s.account_mfa_enabled, r.mfa_active) and s.account_password_present = false
-      and not coalesce(r.access_key_1_active or r.access_key_2_active, false)
+      and (s.account_access_keys_present = 0 or not coalesce(r.access_key_1_active or r.access_key_2_active, false))
       then 'The root user has no password and no access keys, so it cannot sign in; no MFA device is needed.'
     when not coalesce(s.account_mfa_enabled, r.mfa_active) then 'The root user has no MFA device at all'
       || case when r.mfa_active then ' according to the account summary (the older credential report still shows one)'

@@ -14,8 +14,8 @@ requires: [aws_iam_credential_report]
 with root as (
   select a.account_id, a.partition, r.user_arn, r.mfa_active as report_mfa, s.account_mfa_enabled as summary_mfa,
     coalesce(s.account_mfa_enabled, r.mfa_active) as mfa,
-    s.account_password_present = false and not coalesce(r.access_key_1_active or r.access_key_2_active, false)
-      as no_credentials
+    s.account_password_present = false and (s.account_access_keys_present = 0
+      or not coalesce(r.access_key_1_active or r.access_key_2_active, false)) as no_credentials
   from iamsql_account as a
     left join aws_iam_credential_report as r on r.account_id = a.account_id and r.user_name = '<root_account>'
     left join aws_iam_account_summary as s on s.account_id = a.account_id
