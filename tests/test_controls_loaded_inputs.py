@@ -176,3 +176,64 @@ def test_root_without_password_whose_key_was_deleted_after_the_report_needs_no_m
         row = results[(control, f"arn:aws:iam::{ACCOUNT}:root")]
         assert row["status"] == "ok", (control, row["reason"])
         assert "no password and no access keys" in row["reason"]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Organization trails seen from a member account. CloudTrail: an organization trail "logs events for the
+# management account and all member accounts in the organization", and member accounts "can see the trail"
+# (DescribeTrails lists it, with the management account's ARN and IsOrganizationTrail true) but cannot change
+# it. The member's own collection shows the trail, its status and selectors: that member is covered by a
+# multi-region trail. Only the member's data is loaded here; the management account's is not.
+# --------------------------------------------------------------------------------------------------------------
+
+MANAGEMENT, MEMBER = "999988887777", "444455556666"
+ORG_TRAIL = f"arn:aws:cloudtrail:us-east-1:{MANAGEMENT}:trail/org-trail"
+OWN_TRAIL = f"arn:aws:cloudtrail:eu-west-1:{MEMBER}:trail/team-trail"
+
+
+def trail_entry(arn: str, home: str, *, multi_region: bool, organization: bool) -> dict:
+    return {"Name": arn.rsplit("/", 1)[-1], "S3BucketName": "audit-logs", "IncludeGlobalServiceEvents": True,
+            "IsMultiRegionTrail": multi_region, "HomeRegion": home, "TrailARN": arn, "LogFileValidationEnabled": True,
+            "HasCustomEventSelectors": True, "HasInsightSelectors": False, "IsOrganizationTrail": organization}
+
+
+def collect_member_trails(root: Path) -> None:
+    """The files ``collect`` writes for the member's trails: describe-trails per region (the organization trail in
+    both, the member's single-region trail in its region), then status and selectors of each in its home region."""
+    from iamsql.raw.folder import COMPLETE, Evidence
+
+    evidence = Evidence.create(root, {})
+    org = trail_entry(ORG_TRAIL, "us-east-1", multi_region=True, organization=True)
+    own = trail_entry(OWN_TRAIL, "eu-west-1", multi_region=False, organization=False)
+    for region, listed in (("us-east-1", [org]), ("eu-west-1", [org, own])):
+        evidence.write_json({"trailList": listed}, account=MEMBER, region=region, service="cloudtrail",
+                            command="describe-trails", api="cloudtrail:DescribeTrails")
+    all_management = [{"ReadWriteType": "All", "IncludeManagementEvents": True, "DataResources": [],
+                       "ExcludeManagementEventSources": []}]
+    for arn, region, entity in ((ORG_TRAIL, "us-east-1", f"{MANAGEMENT}_org-trail"), (OWN_TRAIL, "eu-west-1", "team-trail")):
+        evidence.write_json({"IsLogging": True, "LatestDeliveryTime": "2024-03-01T11:00:00Z", "TrailARN": arn},
+                            account=MEMBER, region=region, service="cloudtrail", command="get-trail-status",
+                            api="cloudtrail:GetTrailStatus", entity=entity)
+        evidence.write_json({"TrailARN": arn, "EventSelectors": all_management}, account=MEMBER, region=region,
+                            service="cloudtrail", command="get-event-selectors", api="cloudtrail:GetEventSelectors",
+                            entity=entity)
+    evidence.account(MEMBER)
+    evidence.finish(COMPLETE)
+
+
+def test_member_account_is_covered_by_its_organization_trail(tmp_path):
+    collect_member_trails(tmp_path / "evidence")
+    con = db.connect(tmp_path / "org.duckdb")
+    load_paths(con, [str(tmp_path / "evidence")], as_of=AS_OF)
+    rows = controls.results(con, controls.run_checks(con, controls=[
+        "cloudtrail_multi_region_trail_enabled", "cloudtrail_trail_logging", "cloudtrail_management_events_read_write"]))
+    con.close()
+    # the management account's data was not loaded: nothing is judged for it
+    assert {r["account_id"] for r in rows} == {MEMBER}
+    results = {(r["control_id"], r["resource"]): r for r in rows}
+    account = results[("cloudtrail_multi_region_trail_enabled", f"arn:aws:::{MEMBER}")]
+    assert account["status"] == "ok", account["reason"]
+    assert "org-trail" in account["reason"]
+    for control in ("cloudtrail_trail_logging", "cloudtrail_management_events_read_write"):
+        assert results[(control, ORG_TRAIL)]["status"] == "ok", results[(control, ORG_TRAIL)]["reason"]
+        assert results[(control, OWN_TRAIL)]["status"] == "ok"

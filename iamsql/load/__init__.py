@@ -8,7 +8,10 @@ explicitly that is not recognised is an error.
 Files whose AWS output carries no account id (password policy, account summary, access keys...) take, in order:
 the single account of the file's own ARNs, ``--account-id``, the single account seen among the files of the same
 folder, for Organizations outputs the single account of the load's Organizations outputs, the single account of
-the whole load; otherwise the load fails asking for ``--account-id``.
+the whole load; otherwise the load fails asking for ``--account-id``. CloudTrail trail outputs listed in a
+collection manifest belong to the account they were collected in, whatever account their trail ARNs name: an
+organization trail, which a member account lists (and asks the status and selectors of) under the management
+account's ARN, is the member's trail too.
 
 Each snapshot's ``as_of`` (the "now" of the controls) comes from the data, never from the clock, so the same
 files give the same results on any day. In order: ``--as-of``; else the newest of its files' own times, where a
@@ -62,6 +65,7 @@ AS_OF_FORMAT = "iamsql:as-of"  # the sources entry that says how a snapshot's as
 # Services whose outputs without an ARN (list-children, describe-organization) belong to the single account whose
 # outputs of that service carry ARNs in the load (the organization's management account).
 SERVICE_WIDE = ("organizations:", "placebo:organizations:")
+TRAIL_TABLE = "aws_cloudtrail_trail"
 # Timestamp columns that look ahead (expiry, next rotation) and so say nothing about when the data was taken.
 FUTURE_TIME_COLUMNS = {"password_next_rotation", "valid_until", "expiration"}
 
@@ -251,6 +255,8 @@ def _own_accounts(parsed: Parsed) -> set[str]:
 def assign_accounts(files: list[SourceFile], account_id: str | None, manifests: list[Manifest] = ()) -> None:
     """Give every fragment, and every file, its account (see the module docstring for the order; a file listed in
     a collection manifest takes the manifest's account right after its own ARNs)."""
+    for f in files:
+        _trails_as_collected(f, manifests)
     by_folder: dict[Path, set[str]] = defaultdict(set)
     by_service: dict[str, set[str]] = defaultdict(set)
     for f in files:
@@ -282,6 +288,17 @@ def assign_accounts(files: list[SourceFile], account_id: str | None, manifests: 
         for fragment in f.parsed.fragments:
             fragment.account_id = fragment.account_id or default
         f.accounts.add(default)
+
+
+def _trails_as_collected(f: SourceFile, manifests: list[Manifest]) -> None:
+    """A trail output collected in an account describes the trail as that account sees it: its rows go to that
+    account, not to the account of the trail's ARN (an organization trail's management account, which the member's
+    collection does not cover)."""
+    collected_in = _listed_account(f.path, manifests)
+    fragments = f.parsed.fragments
+    if collected_in and fragments and all(fr.table == TRAIL_TABLE for fr in fragments):
+        for fragment in fragments:
+            fragment.account_id = collected_in
 
 
 def _service(fmt: str) -> str:
