@@ -237,3 +237,30 @@ def test_member_account_is_covered_by_its_organization_trail(tmp_path):
     for control in ("cloudtrail_trail_logging", "cloudtrail_management_events_read_write"):
         assert results[(control, ORG_TRAIL)]["status"] == "ok", results[(control, ORG_TRAIL)]["reason"]
         assert results[(control, OWN_TRAIL)]["status"] == "ok"
+
+
+def export_trails(folder: Path, account: str, *, with_status: bool = True) -> None:
+    """AWS CLI exports of one account in one folder: its credential report, then describe-trails (the organization
+    trail), get-trail-status and get-event-selectors of that trail."""
+    folder.mkdir(parents=True)
+    root = root_line().replace(ACCOUNT, account)
+    (folder / "credential-report.csv").write_text("\n".join([HEADER, root]) + "\n")
+    org = trail_entry(ORG_TRAIL, "us-east-1", multi_region=True, organization=True)
+    (folder / "describe-trails.json").write_text(json.dumps({"trailList": [org]}))
+    if with_status:
+        (folder / "get-trail-status.json").write_text(json.dumps(
+            {"IsLogging": True, "LatestDeliveryTime": "2024-03-01T11:00:00Z", "TrailARN": ORG_TRAIL}))
+        (folder / "get-event-selectors.json").write_text(json.dumps({"TrailARN": ORG_TRAIL, "EventSelectors": [
+            {"ReadWriteType": "All", "IncludeManagementEvents": True, "DataResources": []}]}))
+
+
+def test_exported_organization_trail_counts_for_the_member_and_the_management_account(tmp_path):
+    export_trails(tmp_path / "management", MANAGEMENT)
+    export_trails(tmp_path / "member", MEMBER)
+    con = db.connect(tmp_path / "exports.duckdb")
+    load_paths(con, [str(tmp_path / "management"), str(tmp_path / "member")], as_of=AS_OF)
+    rows = controls.results(con, controls.run_checks(con, controls=["cloudtrail_multi_region_trail_enabled"]))
+    con.close()
+    statuses = {r["account_id"]: (r["status"], r["reason"]) for r in rows}
+    assert statuses[MEMBER][0] == "ok", statuses[MEMBER]
+    assert statuses[MANAGEMENT][0] == "ok", statuses[MANAGEMENT]
