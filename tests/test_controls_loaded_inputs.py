@@ -9,6 +9,7 @@ from pathlib import Path
 
 from iamsql import controls
 from iamsql.load import load_paths
+from iamsql.raw.folder import COMPLETE, Evidence
 from iamsql.store import db
 
 AS_OF = "2024-03-01T12:00:00Z"
@@ -200,8 +201,6 @@ def trail_entry(arn: str, home: str, *, multi_region: bool, organization: bool) 
 def collect_member_trails(root: Path) -> None:
     """The files ``collect`` writes for the member's trails: describe-trails per region (the organization trail in
     both, the member's single-region trail in its region), then status and selectors of each in its home region."""
-    from iamsql.raw.folder import COMPLETE, Evidence
-
     evidence = Evidence.create(root, {})
     org = trail_entry(ORG_TRAIL, "us-east-1", multi_region=True, organization=True)
     own = trail_entry(OWN_TRAIL, "eu-west-1", multi_region=False, organization=False)
