@@ -263,3 +263,29 @@ def test_exported_organization_trail_counts_for_the_member_and_the_management_ac
     statuses = {r["account_id"]: (r["status"], r["reason"]) for r in rows}
     assert statuses[MEMBER][0] == "ok", statuses[MEMBER]
     assert statuses[MANAGEMENT][0] == "ok", statuses[MANAGEMENT]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Unused roles: RoleLastUsed covers "the trailing 400 days" (IAM API reference, RoleLastUsed). A role created
+# 200 days ago with an empty RoleLastUsed was never used; one created 600 days ago may have been used before the
+# tracked period. The reason must not claim 400 days of non-use for a role younger than that.
+# --------------------------------------------------------------------------------------------------------------
+
+
+def gaad_role(name: str, created: str) -> dict:
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},
+                                                     "Action": "sts:AssumeRole"}]}
+    return {"Path": "/", "RoleName": name, "RoleId": f"AROAEXAMPLE{name.upper()}", "Arn": f"arn:aws:iam::{ACCOUNT}:role/{name}",
+            "CreateDate": created, "AssumeRolePolicyDocument": trust, "InstanceProfileList": [], "RolePolicyList": [],
+            "AttachedManagedPolicies": [], "Tags": [], "RoleLastUsed": {}}
+
+
+def test_unused_role_reason_matches_its_age(tmp_path):
+    gaad = {"UserDetailList": [], "GroupDetailList": [], "Policies": [], "IsTruncated": False,
+            "RoleDetailList": [gaad_role("young", "2023-08-14T12:00:00Z"), gaad_role("old", "2022-07-10T12:00:00Z")]}
+    results = run_loaded(tmp_path, {"get-account-authorization-details.json": gaad}, ["iam_role_unused"])
+    young, old = (results[f"arn:aws:iam::{ACCOUNT}:role/{n}"] for n in ("young", "old"))
+    assert (young["status"], old["status"]) == ("alarm", "alarm")
+    assert "since it was created 200 days before the data was taken" in young["reason"]
+    assert "400 days" not in young["reason"]
+    assert "in the 400 days before the data was taken" in old["reason"]
