@@ -289,3 +289,27 @@ def test_unused_role_reason_matches_its_age(tmp_path):
     assert "since it was created 200 days before the data was taken" in young["reason"]
     assert "400 days" not in young["reason"]
     assert "in the 400 days before the data was taken" in old["reason"]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Never-used credentials: the credential report records password use since 2014-10-20 and access-key use since
+# 2015-04-22 (IAM User Guide, credential report format), so "or not since tracking began" only applies to a user
+# or key older than that; for a newer one "never used" is exact.
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_never_used_credentials_mention_tracking_only_when_older_than_it(tmp_path):
+    report = "\n".join([
+        HEADER, ROOT,
+        report_line("old-timer", "2013-05-01T00:00:00+00:00", password="true", password_used="no_information",
+                    key1=("true", "2014-06-01T00:00:00+00:00", "N/A")),
+        report_line("newer", "2021-05-01T00:00:00+00:00", password="true", password_used="no_information",
+                    key1=("true", "2021-06-01T00:00:00+00:00", "N/A")),
+    ]) + "\n"
+    results = run_loaded(tmp_path, {"credential-report.csv": report},
+                         ["iam_user_unused_password", "iam_user_unused_access_key"])
+    for control, suffix in (("iam_user_unused_password", ""), ("iam_user_unused_access_key", "#access_key_1")):
+        old, new = results[(control, user_arn("old-timer") + suffix)], results[(control, user_arn("newer") + suffix)]
+        assert (old["status"], new["status"]) == ("alarm", "alarm")
+        assert "since AWS began tracking" in old["reason"]
+        assert "tracking" not in new["reason"], new["reason"]
