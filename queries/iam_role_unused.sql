@@ -38,7 +38,11 @@ select
       then ' has not been used yet; it was created ' || age || ' days before the data was taken, within the ' || :max_unused_days || '-day grace period.'
     when not last_used_known
       then ' was loaded without last-used information (list-roles does not return it); load get-account-authorization-details to evaluate it.'
-    else ' has no recorded use in the last 400 days' || coalesce(' (created ' || age || ' days before the data was taken)', '') || '; remove it if it is no longer needed.'
+    -- AWS reports a role's last use for the trailing 400 days only: a younger role has no use since it was created
+    when age < 400
+      then ' has no recorded use since it was created ' || age || ' days before the data was taken; remove it if it is no longer needed.'
+    else ' has no recorded use in the 400 days before the data was taken (AWS tracks role use that long)'
+      || coalesce(' and was created ' || age || ' days before the data was taken', '') || '; remove it if it is no longer needed.'
   end as reason,
   account_id,
   region

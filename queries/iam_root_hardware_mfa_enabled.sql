@@ -4,7 +4,8 @@ description: >-
   The root user has MFA, and no virtual (authenticator app) MFA device is assigned to it, so its MFA is a hardware
   token or passkey. A root user with no password (GetAccountSummary AccountPasswordPresent 0, e.g. credentials
   removed through AWS Organizations centralized root access) and no active access key cannot sign in and passes,
-  as in iam_root_mfa_enabled.
+  as in iam_root_mfa_enabled. Whether root has MFA at all is read as in iam_root_mfa_enabled: GetAccountSummary's
+  AccountMFAEnabled when loaded, else the credential report's mfa_active.
 severity: high
 resource_type: AWS::IAM::RootUser
 rationale: A virtual MFA seed lives on a phone or laptop that can be cloned or lost; a hardware key or passkey for the most powerful identity resists phishing and theft.
@@ -24,18 +25,20 @@ select
   'arn:' || a.partition || ':iam::' || a.account_id || ':root' as resource,
   case
     when r.user_arn is null then 'skip'
-    when not r.mfa_active and s.account_password_present = false
-      and not coalesce(r.access_key_1_active or r.access_key_2_active, false) then 'ok'
-    when not r.mfa_active then 'alarm'
+    when not coalesce(s.account_mfa_enabled, r.mfa_active) and s.account_password_present = false
+      and (s.account_access_keys_present = 0 or not coalesce(r.access_key_1_active or r.access_key_2_active, false)) then 'ok'
+    when not coalesce(s.account_mfa_enabled, r.mfa_active) then 'alarm'
     when coalesce(v.devices, 0) > 0 then 'alarm'
     else 'ok'
   end as status,
   case
     when r.user_arn is null then 'The credential report has no root user row, so root MFA cannot be judged; load a complete report.'
-    when not r.mfa_active and s.account_password_present = false
-      and not coalesce(r.access_key_1_active or r.access_key_2_active, false)
+    when not coalesce(s.account_mfa_enabled, r.mfa_active) and s.account_password_present = false
+      and (s.account_access_keys_present = 0 or not coalesce(r.access_key_1_active or r.access_key_2_active, false))
       then 'The root user has no password and no access keys, so it cannot sign in; no MFA device is needed.'
-    when not r.mfa_active then 'The root user has no MFA device at all; assign a hardware key or passkey.'
+    when not coalesce(s.account_mfa_enabled, r.mfa_active) then 'The root user has no MFA device at all'
+      || case when r.mfa_active then ' according to the account summary (the older credential report still shows one)'
+         else '' end || '; assign a hardware key or passkey.'
     when coalesce(v.devices, 0) > 0 then 'The root user''s MFA is a virtual (app) device; replace it with a hardware key or passkey.'
     else 'The root user has MFA and no virtual MFA device, so it uses a hardware key or passkey.'
   end as reason,

@@ -1,7 +1,7 @@
 /*
 title: No access keys created at initial setup for console users
 description: >-
-  No IAM user with a console password has an access key that was created together with the user (its
+  No IAM user with a console password has an active access key that was created together with the user (its
   credential-report rotation time within setup_window_seconds seconds of the user's creation time) and never
   used (last used date N/A). This follows the benchmark's audit, which reads password_enabled and the keys'
   last used dates from the credential report; the creation time tells a key made during the console set-up
@@ -19,13 +19,13 @@ parameters:
 with setup_key as (
   select user_arn, account_id, 1 as slot
   from aws_iam_credential_report
-  where access_key_1_last_rotated is not null and access_key_1_last_used_date is null
+  where access_key_1_active and access_key_1_last_rotated is not null and access_key_1_last_used_date is null
     and access_key_1_last_rotated between user_creation_time - :setup_window_seconds * interval '1 second'
       and user_creation_time + :setup_window_seconds * interval '1 second'
   union all
   select user_arn, account_id, 2
   from aws_iam_credential_report
-  where access_key_2_last_rotated is not null and access_key_2_last_used_date is null
+  where access_key_2_active and access_key_2_last_rotated is not null and access_key_2_last_used_date is null
     and access_key_2_last_rotated between user_creation_time - :setup_window_seconds * interval '1 second'
       and user_creation_time + :setup_window_seconds * interval '1 second'
 ), per_user as (
@@ -39,7 +39,7 @@ select
   r.user_name || case
     when k.keys is not null then ' has a console password and ' || k.keys
       || ' created at the same time as the user and never used; delete it.'
-    else ' has a console password and no never-used access key created with the user.'
+    else ' has a console password and no active, never-used access key created with the user.'
   end as reason,
   r.account_id,
   'global' as region

@@ -39,8 +39,11 @@ select
     when key_age <= :max_unused_days
       then 'Access key ' || key_number || ' of ' || user_name || ' has not been used yet; it was created ' || key_age
         || ' days before the data was taken, within the ' || :max_unused_days || '-day grace period.'
+    -- key use is recorded since 2015-04-22: an older key may have been used before that
     else 'Access key ' || key_number || ' of ' || user_name || ' was created ' || key_age
-      || ' days before the data was taken and never used (or not since AWS began tracking in April 2015); deactivate and delete it.'
+      || ' days before the data was taken and never used'
+      || case when created < '2015-04-22 00:00:00+00'::timestamptz
+           then ' (or not since AWS began tracking in April 2015)' else '' end || '; deactivate and delete it.'
   end as reason,
   account_id,
   region,

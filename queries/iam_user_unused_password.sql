@@ -11,7 +11,7 @@ parameters:
 */
 with users as (
   select
-    user_arn, user_name, account_id, region, password_last_used,
+    user_arn, user_name, account_id, region, password_last_used, user_creation_time,
     date_part('day', now() - password_last_used)::int as days_unused,
     date_part('day', now() - coalesce(password_last_changed, user_creation_time))::int as days_since_set
   from aws_iam_credential_report
@@ -33,8 +33,11 @@ select
     when days_since_set <= :max_unused_days
       then user_name || ' has not signed in yet; the password was set ' || days_since_set || ' days before the data was taken, within the '
         || :max_unused_days || '-day grace period.'
+    -- password use is recorded since 2014-10-20: an older user may have signed in before that
     else user_name || ' has never signed in with the console password set ' || days_since_set
-      || ' days before the data was taken (or not since AWS began tracking in October 2014); remove the password.'
+      || ' days before the data was taken'
+      || case when user_creation_time < '2014-10-20 00:00:00+00'::timestamptz
+           then ' (or not since AWS began tracking in October 2014)' else '' end || '; remove the password.'
   end as reason,
   account_id,
   region

@@ -8,7 +8,12 @@ explicitly that is not recognised is an error.
 Files whose AWS output carries no account id (password policy, account summary, access keys...) take, in order:
 the single account of the file's own ARNs, ``--account-id``, the single account seen among the files of the same
 folder, for Organizations outputs the single account of the load's Organizations outputs, the single account of
-the whole load; otherwise the load fails asking for ``--account-id``.
+the whole load; otherwise the load fails asking for ``--account-id``. CloudTrail trail outputs listed in a
+collection manifest belong to the account they were collected in, whatever account their trail ARNs name: an
+organization trail, which a member account lists (and asks the status and selectors of) under the management
+account's ARN, is the member's trail too. Without a manifest, an organization trail goes to the single account of
+the other trails of its file, else of the other files of its folder, else to ``--account-id``, else to the
+account of its ARN.
 
 Each snapshot's ``as_of`` (the "now" of the controls) comes from the data, never from the clock, so the same
 files give the same results on any day. In order: ``--as-of``; else the newest of its files' own times, where a
@@ -62,6 +67,7 @@ AS_OF_FORMAT = "iamsql:as-of"  # the sources entry that says how a snapshot's as
 # Services whose outputs without an ARN (list-children, describe-organization) belong to the single account whose
 # outputs of that service carry ARNs in the load (the organization's management account).
 SERVICE_WIDE = ("organizations:", "placebo:organizations:")
+TRAIL_TABLE = "aws_cloudtrail_trail"
 # Timestamp columns that look ahead (expiry, next rotation) and so say nothing about when the data was taken.
 FUTURE_TIME_COLUMNS = {"password_next_rotation", "valid_until", "expiration"}
 
@@ -251,6 +257,14 @@ def _own_accounts(parsed: Parsed) -> set[str]:
 def assign_accounts(files: list[SourceFile], account_id: str | None, manifests: list[Manifest] = ()) -> None:
     """Give every fragment, and every file, its account (see the module docstring for the order; a file listed in
     a collection manifest takes the manifest's account right after its own ARNs)."""
+    organization_trails = {fr.key for f in files for fr in f.parsed.fragments
+                           if fr.table == TRAIL_TABLE and fr.fields.get("is_organization_trail")}
+    listing_accounts: dict[Path, set[str]] = defaultdict(set)  # per folder, leaving organization trails out
+    for f in files:
+        listing_accounts[f.path.parent] |= {fr.account_id for fr in f.parsed.fragments
+                                            if fr.account_id and fr.key not in organization_trails}
+    for f in files:
+        _trails_as_seen(f, manifests, organization_trails, listing_accounts[f.path.parent], account_id)
     by_folder: dict[Path, set[str]] = defaultdict(set)
     by_service: dict[str, set[str]] = defaultdict(set)
     for f in files:
@@ -282,6 +296,30 @@ def assign_accounts(files: list[SourceFile], account_id: str | None, manifests: 
         for fragment in f.parsed.fragments:
             fragment.account_id = fragment.account_id or default
         f.accounts.add(default)
+
+
+def _trails_as_seen(f: SourceFile, manifests: list[Manifest], organization_trails: set, folder_accounts: set[str],
+                    account_id: str | None) -> None:
+    """A trail output describes the trails as the account that listed them sees them. Collected (listed in a
+    manifest): every trail row goes to the account it was collected in. Otherwise an organization trail (one the
+    load's describe-trails outputs say is one), which a member account lists under the management account's ARN,
+    goes to the single account of the file's other trails, else of its folder's other files, else to
+    ``--account-id``; else it stays with the account of its ARN."""
+    fragments = f.parsed.fragments
+    if not fragments or any(fr.table != TRAIL_TABLE for fr in fragments):
+        return
+    collected_in = _listed_account(f.path, manifests)
+    if collected_in:
+        for fragment in fragments:
+            fragment.account_id = collected_in
+        return
+    others = {fr.account_id for fr in fragments if fr.key not in organization_trails and fr.account_id}
+    candidates = others or folder_accounts or ({account_id} if account_id else set())
+    if len(candidates) == 1:
+        seen_by = next(iter(candidates))
+        for fragment in fragments:
+            if fragment.key in organization_trails:
+                fragment.account_id = seen_by
 
 
 def _service(fmt: str) -> str:

@@ -1,0 +1,315 @@
+"""Controls over inputs loaded the way users load them: credential-report CSVs and AWS CLI JSON outputs written
+to files and read by ``iamsql.load.load_paths``, with the values real accounts produce (the report's N/A,
+no_information and not_supported sentinels, inactive keys, policies without optional fields). Each test names
+the AWS or benchmark rule the verdict follows.
+"""
+
+import json
+from pathlib import Path
+
+from iamsql import controls
+from iamsql.load import load_paths
+from iamsql.raw.folder import COMPLETE, Evidence
+from iamsql.store import db
+
+AS_OF = "2024-03-01T12:00:00Z"
+ACCOUNT = "111122223333"
+HEADER = ("user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,"
+          "password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,"
+          "access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,"
+          "access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,"
+          "access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated")
+
+
+def root_line(mfa: str = "true", key: str = "false") -> str:
+    """The report's root line: a password it never used since tracking began, MFA as given, access key 1 active
+    or not as ``key`` says (created 2020, last used 2023)."""
+    key1 = f"{key},2020-01-01T00:00:00+00:00,2023-01-01T00:00:00+00:00,us-east-1,ec2"
+    return (f"<root_account>,arn:aws:iam::{ACCOUNT}:root,2016-02-10T08:00:00+00:00,not_supported,no_information,"
+            f"not_supported,not_supported,{mfa},{key1},false,N/A,N/A,N/A,N/A,false,N/A,false,N/A")
+
+
+ROOT = root_line()
+
+
+def report_line(name: str, created: str, *, password="false", password_used="N/A", key1=("false", "N/A", "N/A"),
+                key2=("false", "N/A", "N/A")) -> str:
+    """One credential-report line; ``key1``/``key2`` are (active, last_rotated, last_used_date)."""
+    changed = created if password == "true" else "N/A"
+    keys = [f"{active},{rotated},{used},{'us-east-1' if used != 'N/A' else 'N/A'},{'s3' if used != 'N/A' else 'N/A'}"
+            for active, rotated, used in (key1, key2)]
+    return (f"{name},arn:aws:iam::{ACCOUNT}:user/{name},{created},{password},{password_used},{changed},N/A,false,"
+            f"{keys[0]},{keys[1]},false,N/A,false,N/A")
+
+
+def run_loaded(tmp_path: Path, files: dict[str, object], control_ids: list[str]) -> dict[str, dict]:
+    """Write ``files`` (name -> CSV text or JSON document) to a folder, load it as account ``ACCOUNT`` as of
+    ``AS_OF`` and run the controls: resource -> result row (no errors, one row per resource)."""
+    folder = tmp_path / "export"
+    folder.mkdir()
+    for name, content in files.items():
+        (folder / name).write_text(content if isinstance(content, str) else json.dumps(content))
+    con = db.connect(tmp_path / "loaded.duckdb")
+    load_paths(con, [str(folder)], account_id=ACCOUNT, as_of=AS_OF)
+    rows = controls.results(con, controls.run_checks(con, controls=control_ids))
+    con.close()
+    assert [r["reason"] for r in rows if r["status"] == "error"] == []
+    by_resource = {(r["control_id"], r["resource"]): r for r in rows}
+    assert len(by_resource) == len(rows)
+    return {resource: row for (_, resource), row in by_resource.items()} if len(control_ids) == 1 else by_resource
+
+
+def user_arn(name: str) -> str:
+    return f"arn:aws:iam::{ACCOUNT}:user/{name}"
+
+
+# --------------------------------------------------------------------------------------------------------------
+# CIS "Do not create access keys during initial setup for IAM users with a console password": the finding is an
+# access key created with the user and never used; the benchmark's remediation deactivates such keys, then
+# deletes them, and Prowler's iam_user_no_setup_initial_access_key judges "active access keys that have never
+# been used". A set-up key that was made inactive is no usable credential and no finding; an active one is.
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_inactive_key_from_user_setup_is_no_finding(tmp_path):
+    created = "2023-01-01T10:00:00+00:00"
+    report = "\n".join([
+        HEADER, ROOT,
+        report_line("deactivated", created, password="true", password_used="2024-02-25T10:00:00+00:00",
+                    key1=("false", "2023-01-01T10:00:03+00:00", "N/A")),
+        report_line("still-active", created, password="true", password_used="2024-02-25T10:00:00+00:00",
+                    key1=("true", "2023-01-01T10:00:03+00:00", "N/A")),
+        report_line("second-slot", created, password="true", password_used="2024-02-25T10:00:00+00:00",
+                    key1=("false", "2023-01-01T10:00:02+00:00", "N/A"),
+                    key2=("true", "2023-01-01T10:00:04+00:00", "N/A")),
+    ]) + "\n"
+    results = run_loaded(tmp_path, {"credential-report.csv": report}, ["iam_user_no_access_key_at_setup"])
+    assert results[user_arn("deactivated")]["status"] == "ok", results[user_arn("deactivated")]["reason"]
+    assert results[user_arn("still-active")]["status"] == "alarm"
+    reason = results[user_arn("second-slot")]["reason"]
+    assert results[user_arn("second-slot")]["status"] == "alarm"
+    assert "access key 2" in reason and "access key 1" not in reason
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Root MFA: IAM regenerates the credential report at most every four hours (IAM User Guide, "Getting credential
+# reports"), so its mfa_active can be hours old; GetAccountSummary is read live, and its AccountMFAEnabled (1 when
+# the root user has MFA) is what the CIS benchmark's command-line audit of root MFA reads. When both are loaded
+# and disagree, the summary is the newer answer.
+# --------------------------------------------------------------------------------------------------------------
+
+
+def summary(mfa: int, password: int = 1, keys: int = 0) -> dict:
+    return {"SummaryMap": {"Users": 1, "MFADevices": mfa, "MFADevicesInUse": mfa, "AccountMFAEnabled": mfa,
+                           "AccountAccessKeysPresent": keys, "AccountPasswordPresent": password,
+                           "AccountSigningCertificatesPresent": 0}}
+
+
+ROOT_MFA = ["iam_root_mfa_enabled", "iam_root_hardware_mfa_enabled"]
+NO_VIRTUAL_DEVICES = {"VirtualMFADevices": []}
+
+
+def root_results(tmp_path, report_mfa: str, summary_doc: dict | None) -> dict:
+    files = {"credential-report.csv": "\n".join([HEADER, root_line(report_mfa)]) + "\n",
+             "list-virtual-mfa-devices.json": NO_VIRTUAL_DEVICES}
+    if summary_doc is not None:
+        files["get-account-summary.json"] = summary_doc
+    results = run_loaded(tmp_path, files, ROOT_MFA)
+    root = f"arn:aws:iam::{ACCOUNT}:root"
+    return {control: results[(control, root)] for control in ROOT_MFA}
+
+
+def test_root_mfa_removed_after_the_report_alarms(tmp_path):
+    for control, row in root_results(tmp_path, "true", summary(0)).items():
+        assert row["status"] == "alarm", (control, row["reason"])
+        assert "account summary" in row["reason"]
+
+
+def test_root_mfa_enabled_after_the_report_passes(tmp_path):
+    results = root_results(tmp_path, "false", summary(1))
+    assert results["iam_root_mfa_enabled"]["status"] == "ok", results["iam_root_mfa_enabled"]["reason"]
+    assert "account summary" in results["iam_root_mfa_enabled"]["reason"]
+    # no virtual device is assigned to root, so its MFA is a hardware key or passkey
+    assert results["iam_root_hardware_mfa_enabled"]["status"] == "ok", results["iam_root_hardware_mfa_enabled"]["reason"]
+
+
+def test_root_mfa_without_a_summary_follows_the_report(tmp_path):
+    assert {c: r["status"] for c, r in root_results(tmp_path, "false", None).items()} == {c: "alarm" for c in ROOT_MFA}
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Root access keys: the same four-hour lag. AccountAccessKeysPresent 0 (GetAccountSummary, live) means the root
+# user has no access key at all, so a key the older report still shows active was deleted since: no finding. A
+# count of 1 with no active key in the report is an inactive key (the benchmark notes the summary counts those)
+# or one made after the report, so the report's answer stands and the reason names the key.
+# --------------------------------------------------------------------------------------------------------------
+
+
+def root_key_result(tmp_path, report_key: str, summary_doc: dict | None) -> dict:
+    files = {"credential-report.csv": "\n".join([HEADER, root_line(key=report_key)]) + "\n"}
+    if summary_doc is not None:
+        files["get-account-summary.json"] = summary_doc
+    return run_loaded(tmp_path, files, ["iam_root_no_access_keys"])[f"arn:aws:iam::{ACCOUNT}:root"]
+
+
+def test_root_key_deleted_after_the_report_passes(tmp_path):
+    row = root_key_result(tmp_path, "true", summary(1, keys=0))
+    assert row["status"] == "ok", row["reason"]
+    assert "account summary" in row["reason"]
+
+
+def test_root_key_counted_by_the_summary_but_inactive_in_the_report(tmp_path):
+    row = root_key_result(tmp_path, "false", summary(1, keys=1))
+    assert row["status"] == "ok", row["reason"]
+    assert "account summary counts a root key" in row["reason"]
+
+
+def test_root_key_without_a_summary_follows_the_report(tmp_path):
+    assert root_key_result(tmp_path, "true", None)["status"] == "alarm"
+
+
+def test_root_without_password_whose_key_was_deleted_after_the_report_needs_no_mfa(tmp_path):
+    files = {"credential-report.csv": "\n".join([HEADER, root_line(mfa="false", key="true")]) + "\n",
+             "get-account-summary.json": summary(0, password=0, keys=0),
+             "list-virtual-mfa-devices.json": NO_VIRTUAL_DEVICES}
+    results = run_loaded(tmp_path, files, ROOT_MFA)
+    for control in ROOT_MFA:
+        row = results[(control, f"arn:aws:iam::{ACCOUNT}:root")]
+        assert row["status"] == "ok", (control, row["reason"])
+        assert "no password and no access keys" in row["reason"]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Organization trails seen from a member account. CloudTrail: an organization trail "logs events for the
+# management account and all member accounts in the organization", and member accounts "can see the trail"
+# (DescribeTrails lists it, with the management account's ARN and IsOrganizationTrail true) but cannot change
+# it. The member's own collection shows the trail, its status and selectors: that member is covered by a
+# multi-region trail. Only the member's data is loaded here; the management account's is not.
+# --------------------------------------------------------------------------------------------------------------
+
+MANAGEMENT, MEMBER = "999988887777", "444455556666"
+ORG_TRAIL = f"arn:aws:cloudtrail:us-east-1:{MANAGEMENT}:trail/org-trail"
+OWN_TRAIL = f"arn:aws:cloudtrail:eu-west-1:{MEMBER}:trail/team-trail"
+
+
+def trail_entry(arn: str, home: str, *, multi_region: bool, organization: bool) -> dict:
+    return {"Name": arn.rsplit("/", 1)[-1], "S3BucketName": "audit-logs", "IncludeGlobalServiceEvents": True,
+            "IsMultiRegionTrail": multi_region, "HomeRegion": home, "TrailARN": arn, "LogFileValidationEnabled": True,
+            "HasCustomEventSelectors": True, "HasInsightSelectors": False, "IsOrganizationTrail": organization}
+
+
+def collect_member_trails(root: Path) -> None:
+    """The files ``collect`` writes for the member's trails: describe-trails per region (the organization trail in
+    both, the member's single-region trail in its region), then status and selectors of each in its home region."""
+    evidence = Evidence.create(root, {})
+    org = trail_entry(ORG_TRAIL, "us-east-1", multi_region=True, organization=True)
+    own = trail_entry(OWN_TRAIL, "eu-west-1", multi_region=False, organization=False)
+    for region, listed in (("us-east-1", [org]), ("eu-west-1", [org, own])):
+        evidence.write_json({"trailList": listed}, account=MEMBER, region=region, service="cloudtrail",
+                            command="describe-trails", api="cloudtrail:DescribeTrails")
+    all_management = [{"ReadWriteType": "All", "IncludeManagementEvents": True, "DataResources": [],
+                       "ExcludeManagementEventSources": []}]
+    for arn, region, entity in ((ORG_TRAIL, "us-east-1", f"{MANAGEMENT}_org-trail"), (OWN_TRAIL, "eu-west-1", "team-trail")):
+        evidence.write_json({"IsLogging": True, "LatestDeliveryTime": "2024-03-01T11:00:00Z", "TrailARN": arn},
+                            account=MEMBER, region=region, service="cloudtrail", command="get-trail-status",
+                            api="cloudtrail:GetTrailStatus", entity=entity)
+        evidence.write_json({"TrailARN": arn, "EventSelectors": all_management}, account=MEMBER, region=region,
+                            service="cloudtrail", command="get-event-selectors", api="cloudtrail:GetEventSelectors",
+                            entity=entity)
+    evidence.account(MEMBER)
+    evidence.finish(COMPLETE)
+
+
+def test_member_account_is_covered_by_its_organization_trail(tmp_path):
+    collect_member_trails(tmp_path / "evidence")
+    con = db.connect(tmp_path / "org.duckdb")
+    load_paths(con, [str(tmp_path / "evidence")], as_of=AS_OF)
+    rows = controls.results(con, controls.run_checks(con, controls=[
+        "cloudtrail_multi_region_trail_enabled", "cloudtrail_trail_logging", "cloudtrail_management_events_read_write"]))
+    con.close()
+    # the management account's data was not loaded: nothing is judged for it
+    assert {r["account_id"] for r in rows} == {MEMBER}
+    results = {(r["control_id"], r["resource"]): r for r in rows}
+    account = results[("cloudtrail_multi_region_trail_enabled", f"arn:aws:::{MEMBER}")]
+    assert account["status"] == "ok", account["reason"]
+    assert "org-trail" in account["reason"]
+    for control in ("cloudtrail_trail_logging", "cloudtrail_management_events_read_write"):
+        assert results[(control, ORG_TRAIL)]["status"] == "ok", results[(control, ORG_TRAIL)]["reason"]
+        assert results[(control, OWN_TRAIL)]["status"] == "ok"
+
+
+def export_trails(folder: Path, account: str, *, with_status: bool = True) -> None:
+    """AWS CLI exports of one account in one folder: its credential report, then describe-trails (the organization
+    trail), get-trail-status and get-event-selectors of that trail."""
+    folder.mkdir(parents=True)
+    root = root_line().replace(ACCOUNT, account)
+    (folder / "credential-report.csv").write_text("\n".join([HEADER, root]) + "\n")
+    org = trail_entry(ORG_TRAIL, "us-east-1", multi_region=True, organization=True)
+    (folder / "describe-trails.json").write_text(json.dumps({"trailList": [org]}))
+    if with_status:
+        (folder / "get-trail-status.json").write_text(json.dumps(
+            {"IsLogging": True, "LatestDeliveryTime": "2024-03-01T11:00:00Z", "TrailARN": ORG_TRAIL}))
+        (folder / "get-event-selectors.json").write_text(json.dumps({"TrailARN": ORG_TRAIL, "EventSelectors": [
+            {"ReadWriteType": "All", "IncludeManagementEvents": True, "DataResources": []}]}))
+
+
+def test_exported_organization_trail_counts_for_the_member_and_the_management_account(tmp_path):
+    export_trails(tmp_path / "management", MANAGEMENT)
+    export_trails(tmp_path / "member", MEMBER)
+    con = db.connect(tmp_path / "exports.duckdb")
+    load_paths(con, [str(tmp_path / "management"), str(tmp_path / "member")], as_of=AS_OF)
+    rows = controls.results(con, controls.run_checks(con, controls=["cloudtrail_multi_region_trail_enabled"]))
+    con.close()
+    statuses = {r["account_id"]: (r["status"], r["reason"]) for r in rows}
+    assert statuses[MEMBER][0] == "ok", statuses[MEMBER]
+    assert statuses[MANAGEMENT][0] == "ok", statuses[MANAGEMENT]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Unused roles: RoleLastUsed covers "the trailing 400 days" (IAM API reference, RoleLastUsed). A role created
+# 200 days ago with an empty RoleLastUsed was never used; one created 600 days ago may have been used before the
+# tracked period. The reason must not claim 400 days of non-use for a role younger than that.
+# --------------------------------------------------------------------------------------------------------------
+
+
+def gaad_role(name: str, created: str) -> dict:
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},
+                                                     "Action": "sts:AssumeRole"}]}
+    return {"Path": "/", "RoleName": name, "RoleId": f"AROAEXAMPLE{name.upper()}", "Arn": f"arn:aws:iam::{ACCOUNT}:role/{name}",
+            "CreateDate": created, "AssumeRolePolicyDocument": trust, "InstanceProfileList": [], "RolePolicyList": [],
+            "AttachedManagedPolicies": [], "Tags": [], "RoleLastUsed": {}}
+
+
+def test_unused_role_reason_matches_its_age(tmp_path):
+    gaad = {"UserDetailList": [], "GroupDetailList": [], "Policies": [], "IsTruncated": False,
+            "RoleDetailList": [gaad_role("young", "2023-08-14T12:00:00Z"), gaad_role("old", "2022-07-10T12:00:00Z")]}
+    results = run_loaded(tmp_path, {"get-account-authorization-details.json": gaad}, ["iam_role_unused"])
+    young, old = (results[f"arn:aws:iam::{ACCOUNT}:role/{n}"] for n in ("young", "old"))
+    assert (young["status"], old["status"]) == ("alarm", "alarm")
+    assert "since it was created 200 days before the data was taken" in young["reason"]
+    assert "400 days" not in young["reason"]
+    assert "in the 400 days before the data was taken" in old["reason"]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Never-used credentials: the credential report records password use since 2014-10-20 and access-key use since
+# 2015-04-22 (IAM User Guide, credential report format), so "or not since tracking began" only applies to a user
+# or key older than that; for a newer one "never used" is exact.
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_never_used_credentials_mention_tracking_only_when_older_than_it(tmp_path):
+    report = "\n".join([
+        HEADER, ROOT,
+        report_line("old-timer", "2013-05-01T00:00:00+00:00", password="true", password_used="no_information",
+                    key1=("true", "2014-06-01T00:00:00+00:00", "N/A")),
+        report_line("newer", "2021-05-01T00:00:00+00:00", password="true", password_used="no_information",
+                    key1=("true", "2021-06-01T00:00:00+00:00", "N/A")),
+    ]) + "\n"
+    results = run_loaded(tmp_path, {"credential-report.csv": report},
+                         ["iam_user_unused_password", "iam_user_unused_access_key"])
+    for control, suffix in (("iam_user_unused_password", ""), ("iam_user_unused_access_key", "#access_key_1")):
+        old, new = results[(control, user_arn("old-timer") + suffix)], results[(control, user_arn("newer") + suffix)]
+        assert (old["status"], new["status"]) == ("alarm", "alarm")
+        assert "since AWS began tracking" in old["reason"]
+        assert "tracking" not in new["reason"], new["reason"]
