@@ -32,7 +32,10 @@ select
       || coalesce('; it depends only on ' || v.keys, '') || '); name the trusted principals or add an aws:PrincipalOrgID condition.'
     when r.assume_role_policy_std is null then ' was loaded without its trust policy; load get-account-authorization-details or list-roles to evaluate it.'
     when v.unknown then ' has a trust policy the engine cannot read.'
-    when v.open_restricted then ' trusts "*" but a condition limits it to named principals (' || v.keys || ').'
+    when v.open_restricted and v.keys is not null then
+      ' trusts "*" but a condition limits it to named principals (' || v.keys || ').'
+    when v.open_restricted then ' trusts "*" but admits only callers of its organization (its trust policy or the '
+      || 'organization''s RCPs refuse the others).'
     when v.role_arn is not null then ' trusts "*" but its trust policy refuses callers outside the account and organization.'
     else ' trusts only named principals.'
   end as reason,

@@ -6,6 +6,7 @@ engine's evaluation of the whole trust policy (every statement, Deny included) f
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -148,7 +149,69 @@ def ask(role_arn: str, role_account: str, trust: Policy, entry: TrustedEntry, ra
 
     ``rails`` (``organization.Guardrails`` of the role's account): the organization's RCPs also decide, for AWS
     principals whose organization is then known (a member account's is the organization, any other account's
-    is not); the callers of other kinds are asked without RCPs."""
+    is not); the callers of other kinds are asked without RCPs.
+
+    ``"*"`` is first asked for a caller in another account and another organization. When the trust refuses it,
+    other callers outside the role's account may still be admitted: one in another account of the role's
+    organization (when the organization is loaded; when it is not, a caller whose organization is unknown, so a
+    condition on ``aws:PrincipalOrgID`` is what the answer depends on) and one in each other account the trust's
+    conditions name. The first of them admitted gives the answer, with ``names_caller`` true: the trust admits
+    those callers only."""
+    answer = _ask(role_arn, role_account, trust, entry, rails)
+    if entry.kind != "anyone" or answer.decision not in ("ImplicitlyDenied", "ExplicitlyDenied"):
+        return answer
+    for account, organization in _other_callers(role_account, trust, rails):
+        caller = TrustedEntry(entry.trusted, entry.kind, account,
+                              f"arn:{_partition(role_arn)}:iam::{account}:role/iamsql-caller", entry.action)
+        found = _ask(role_arn, role_account, trust, caller, rails, organization)
+        if found.decision in ("Allowed", "AllowedIf", "Unknown"):
+            return TrustAnswer(entry, found.decision, found.conditions, found.condition_keys, True, found.external_id)
+    return answer
+
+
+def _partition(arn: str) -> str:
+    parts = arn.split(":")
+    return parts[1] if len(parts) > 1 and parts[1] else "aws"
+
+
+ACCOUNT_IN_VALUE = re.compile(r"(?<![0-9])([0-9]{12})(?![0-9])")
+ORGANIZATION_IN_VALUE = re.compile(r"(?<![a-z0-9-])(o-[a-z0-9]{10,32})(?![a-z0-9])")
+
+
+def _other_callers(role_account: str, trust: Policy, rails) -> list[tuple[str, str | None]]:
+    """(account, its organization: an id, or None for unknown) of the callers outside the role's account that a
+    trust refusing callers of other organizations may still admit, in the order to ask them."""
+    organization = rails.organization_id if rails is not None and rails.members else None
+    found: dict[str, str | None] = {}
+    if organization:
+        member = next((a for a in sorted(rails.members) if a != role_account), None)
+        if member:
+            found[member] = organization
+    else:
+        outside = OUTSIDE_ACCOUNTS[1] if role_account == OUTSIDE_ACCOUNTS[0] else OUTSIDE_ACCOUNTS[0]
+        found[outside] = None
+    callers = list(found.items())
+    for statement in trust.statements:
+        conditions = statement.source.get("Condition") if isinstance(statement.source, dict) else None
+        text = json.dumps(conditions) if conditions else ""
+        for account in ACCOUNT_IN_VALUE.findall(text):
+            if account != role_account and account not in found:
+                found[account] = (organization if account in rails.members else OUTSIDE_ORG) if organization else None
+                callers.append((account, found[account]))
+        if organization:  # another organization the conditions name: a caller of it, from outside the organization
+            outside = OUTSIDE_ACCOUNTS[1] if role_account == OUTSIDE_ACCOUNTS[0] else OUTSIDE_ACCOUNTS[0]
+            callers += [(outside, named) for named in dict.fromkeys(ORGANIZATION_IN_VALUE.findall(text))
+                        if named != organization and (outside, named) not in callers]
+    return callers
+
+
+_UNSET = object()
+
+
+def _ask(role_arn: str, role_account: str, trust: Policy, entry: TrustedEntry, rails=None,
+         organization=_UNSET) -> TrustAnswer:
+    """``ask`` for one caller; ``organization``: the caller's aws:PrincipalOrgID (None: unknown) when given, else
+    the organization RCPs fix (or, for ``"*"``, another organization)."""
     context: dict = {}
     identity: list = []
     rcps: list = []
@@ -161,6 +224,10 @@ def ask(role_arn: str, role_account: str, trust: Policy, entry: TrustedEntry, ra
             context["aws:PrincipalOrgID"] = rails.organization_id if entry.account in rails.members else OUTSIDE_ORG
             context.update(rails.resource_context())
             rcps = rails.rcps
+        if organization is not _UNSET:
+            context.pop("aws:PrincipalOrgID", None)
+            if organization is not None:
+                context["aws:PrincipalOrgID"] = organization
     request = Request(
         action=entry.action, resource=role_arn, principal=entry.caller,
         principal_account=entry.account if entry.kind in ("anyone", "account", "principal") else role_account,

@@ -48,7 +48,8 @@ def _labels(principal: Principal, result: Evaluation) -> tuple[list[str], list[s
         label = attached.label if attached else f"the resource policy (statement {matched.statement})"
         if matched.effect == "Allow" and label not in granted:
             granted.append(label)
-            groups.add(attached.group if attached else None)
+            if attached:  # the resource policy (a trust) is on every path: the identity side's are told apart
+                groups.add(attached.group)
     missing = []
     for where in result.missing:
         attached = attached_at(principal, where)
@@ -72,13 +73,38 @@ def _resource_policy(account: AccountModel, action: str, resource: str):
     return None
 
 
+def resolve_arn(accounts: list[AccountModel], arn: str | None) -> str | None:
+    """The ARN of the loaded IAM user or role that ``arn`` names: ``arn`` itself, or, when it leaves out the IAM path
+    (``role/MyRole`` for ``role/service-role/MyRole``, as users type it and as a session ARN names its role), the ARN
+    of the one user or role of that account with that name. Anything else is returned as given. Names are unique
+    within an account, so two matches mean the loaded data holds two snapshots' worth of them: an error."""
+    parts = (arn or "").split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn" or parts[2] != "iam":
+        return arn
+    kind, _, name = parts[5].partition("/")
+    if kind not in ("user", "role") or not name or "/" in name:
+        return arn
+    found = [p.arn for a in accounts if a.account_id == parts[4] and a.partition == parts[1]
+             for p in a.principals if p.kind == kind and p.name == name]
+    if any(p.arn == arn for a in accounts for p in a.principals):
+        return arn
+    if len(found) > 1:
+        raise IamsqlError(f"{arn} names {len(found)} loaded {kind}s ({', '.join(sorted(found))}); give the ARN with "
+                          "its path")
+    return found[0] if found else arn
+
+
 def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, action: str, resource: str | None,
                        context: dict, *, unknown_context: bool = False) -> Answer:
     """The engine's decision for one loaded principal: its inline, attached and group policies and its
     boundary; for sts:AssumeRole* on a loaded role, that role's trust policy too; the SCPs over its account and
-    the RCPs over the resource's account when the organization is loaded."""
+    the RCPs over the resource's account when the organization is loaded. A user or role ARN without its IAM path
+    (the principal, or the resource) names the loaded user or role of that name (``resolve_arn``)."""
     rails = guardrails(con)
-    for account in load_accounts(con):
+    accounts = load_accounts(con)
+    principal_arn = resolve_arn(accounts, principal_arn)
+    resource = resolve_arn(accounts, resource)
+    for account in accounts:
         principal = next((p for p in account.principals if p.arn == principal_arn), None)
         if principal is None:
             continue
@@ -108,12 +134,14 @@ def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, actio
 def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = None) -> list[Answer]:
     """Every loaded principal that may perform ``action`` on ``resource`` (default: a resource of the action's
     kind that no policy names), with how: directly, through a group, by assuming a role that may (up to three
-    roles deep), and, for a role's sts:AssumeRole*, the outside principals its trust admits."""
+    roles deep), and, for a role's sts:AssumeRole*, the outside principals its trust admits. A user or role ARN
+    without its IAM path names the loaded user or role of that name (``resolve_arn``)."""
     if ":" not in action:
         raise IamsqlError(f"action must look like service:Name, got {action!r}")
     answers: list[Answer] = []
     rails = guardrails(con)
     accounts = load_accounts(con)
+    resource = resolve_arn(accounts, resource)
     if resource and action.lower() in TRUST_ACTIONS and not any(account.role(resource) for account in accounts):
         # its trust policy decides and is not loaded: an empty answer would read as "nobody"
         raise IamsqlError(f"role {resource} is not in the loaded data, so its trust policy is unknown; "
@@ -208,8 +236,8 @@ def _outside(account: AccountModel, role_arn: str, rails=None) -> list[Answer]:
         return []
     answers = []
     for entry in trust_analysis.entries(role.trust.document, account.partition, account.account_id):
-        if entry.kind == "principal" and entry.account == account.account_id:
-            continue  # an IAM principal of this account: judged above with its own policies
+        if entry.kind in ("principal", "account") and entry.account == account.account_id:
+            continue  # the account's own IAM principals: judged above with their own policies
         answer = trust_analysis.ask(role_arn, account.account_id, role.trust.policy, entry, rails)
         if answer.decision in POSSIBLE:
             path = {"anyone": "any AWS principal", "account": "cross-account (the account's administrators decide)",
