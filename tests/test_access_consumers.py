@@ -68,6 +68,7 @@ def administrator_access() -> dict:
 
 def gaad(account: str) -> dict:
     root = {"AWS": arn(account, "", "root", "")}
+    other = MEMBER if account == OUTSIDE else OUTSIDE
     users = [
         user(account, "alice", inline=[ASSUME_ANY]),  # may assume what trusts the account
         user(account, "bob"),  # no policy of its own: only a trust naming him lets him in
@@ -83,6 +84,9 @@ def gaad(account: str) -> dict:
              trust({"AWS": "*"}, condition={"StringEquals": {"aws:PrincipalAccount": "555555555555"}}),
              attached=[ADMIN_ARN]),
         role(account, "public", trust({"AWS": "*"}), attached=[ADMIN_ARN]),
+        # the other loaded account, as a whole and its user bob (who has no policy)
+        role(account, "cross", trust({"AWS": arn(other, "", "root", "")})),
+        role(account, "names-other-bob", trust({"AWS": arn(other, "user", "bob")})),
     ]
     groups = [{"Path": "/", "GroupName": "admins", "GroupId": "AGPAADMINSXXXXXXXXXX", "GroupPolicyList": [],
                "Arn": arn(account, "group", "admins"), "CreateDate": "2024-03-01T00:00:00Z",
@@ -214,3 +218,21 @@ def test_a_star_trust_limited_to_named_callers_is_not_open(results, account, nam
     found = results[("iam_role_trust_no_wildcard_principal", arn(account, "role", name))]
     assert found["status"] == status, found["reason"]
     assert found["reason"]
+
+
+def test_a_loaded_principal_of_another_account_needs_its_own_policies_too(loaded):
+    """Cross-account, the trust naming the caller is half of it: its own identity policies must allow the call."""
+    rows = who_can(loaded, "sts:AssumeRole", arn(OUTSIDE, "role", "cross"))
+    assert rows[arn(MEMBER, "user", "alice")]["path"] == "cross-account, from another loaded account"
+    assert rows[arn(MEMBER, "user", "alice")]["decision"] == "Allowed"
+    assert arn(MEMBER, "user", "bob") not in rows
+    rows = who_can(loaded, "sts:AssumeRole", arn(OUTSIDE, "role", "names-other-bob"))
+    assert arn(MEMBER, "user", "bob") not in rows  # named by the trust, but nothing of his own allows it
+    assert rows == {}
+
+
+def test_the_rcp_keeps_out_loaded_principals_of_accounts_outside_the_organization(loaded):
+    """The member account's RCP refuses sts:AssumeRole to callers outside the organization; 444444444444 is not in
+    it (list-accounts), so its alice, allowed by her own policy and named by the trust, is refused."""
+    assert arn(OUTSIDE, "user", "alice") not in who_can(loaded, "sts:AssumeRole", arn(MEMBER, "role", "cross"))
+    assert who_can(loaded, "sts:AssumeRole", arn(OUTSIDE, "role", "cross"))  # the other way round: no RCP

@@ -212,6 +212,12 @@ class Asker:
         and guardrails), not the principal's."""
         rails = self.rails
         owner = across[1] if across else rails
+        outsider = {}
+        if across and rails is None and owner and owner.organization_id and owner.members:
+            # an account the role's organization does not list is in another organization (or none), as
+            # iam_role_trust_access asks it (trust.OUTSIDE_ORG)
+            if principal.account_id not in owner.members:
+                outsider = {"aws:PrincipalOrgID": trust_analysis.OUTSIDE_ORG}
         request = Request(
             action=action,
             resource=resource,
@@ -219,7 +225,7 @@ class Asker:
             principal_account=principal.account_id,
             resource_account=across[0] if across else self.account.account_id,
             context={
-                **(rails.context() if rails else {}),
+                **(rails.context() if rails else outsider),
                 **(owner.resource_context() if owner else {}),
                 **principal.tag_context,
                 **(context or {}),

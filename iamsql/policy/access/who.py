@@ -168,7 +168,8 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
         answers += found.values()
         answers += _through_roles(asker, found)
         if resource_policy is not None and resource:
-            answers += _outside(account, resource, rails.get(account.account_id))
+            loaded = {p.arn for a in accounts if a.account_id != account.account_id for p in a.principals}
+            answers += _outside(account, resource, rails.get(account.account_id), loaded)
             if trusting is not None:
                 answers += _loaded_elsewhere(askers, account, trusting, rails.get(account.account_id))
     return sorted(answers, key=lambda a: (a.account_id, -RANK.get(a.decision, 0), a.principal))
@@ -228,9 +229,10 @@ def _arn_account(arn: str | None) -> str | None:
     return parts[4] if len(parts) == 6 and parts[4].isdigit() and len(parts[4]) == 12 else None
 
 
-def _outside(account: AccountModel, role_arn: str, rails=None) -> list[Answer]:
+def _outside(account: AccountModel, role_arn: str, rails=None, loaded: frozenset | set = frozenset()) -> list[Answer]:
     """Principals outside the loaded IAM data that a role's trust admits (other accounts, anyone, federated
-    identities, services)."""
+    identities, services). A user or role of another account that is loaded (``loaded``, by ARN) is not one of
+    them: its own policies decide too (``_loaded_elsewhere``)."""
     role = account.role(role_arn)
     if role is None or role.trust is None or role.trust.policy is None or role.trust.document is None:
         return []
@@ -238,6 +240,8 @@ def _outside(account: AccountModel, role_arn: str, rails=None) -> list[Answer]:
     for entry in trust_analysis.entries(role.trust.document, account.partition, account.account_id):
         if entry.kind in ("principal", "account") and entry.account == account.account_id:
             continue  # the account's own IAM principals: judged above with their own policies
+        if entry.kind == "principal" and entry.trusted in loaded:
+            continue  # a loaded principal of another account: judged with its own policies
         answer = trust_analysis.ask(role_arn, account.account_id, role.trust.policy, entry, rails)
         if answer.decision in POSSIBLE:
             path = {"anyone": "any AWS principal", "account": "cross-account (the account's administrators decide)",
