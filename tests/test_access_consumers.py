@@ -69,24 +69,37 @@ def administrator_access() -> dict:
 def gaad(account: str) -> dict:
     root = {"AWS": arn(account, "", "root", "")}
     other = MEMBER if account == OUTSIDE else OUTSIDE
+    not_mine = {"StringNotEquals": {"aws:PrincipalAccount": account}}
     users = [
         user(account, "alice", inline=[ASSUME_ANY]),  # may assume what trusts the account
         user(account, "bob"),  # no policy of its own: only a trust naming him lets him in
         user(account, "grouped", groups=["admins"]),
+        # each may assume one role only: an administrator whose trust cannot be read, a role whose power depends on
+        # a managed policy missing from the export, a role known to have none
+        *(user(account, name, inline=[doc({"Effect": "Allow", "Action": "sts:AssumeRole",
+                                           "Resource": arn(account, "role", target)})])
+          for name, target in (("carol", "unreadable-admin"), ("dave", "unknown-power"), ("erin", "names-bob"))),
     ]
     roles = [
         role(account, "MyRole", trust(root), path="/service-role/"),
         role(account, "names-bob", trust({"AWS": arn(account, "user", "bob")})),
-        # "*" limited to one organization, "*" limited to one other account, "*" alone; all administrators
-        role(account, "org-only", trust({"AWS": "*"}, condition={"StringEquals": {"aws:PrincipalOrgID": ORGANIZATION}}),
-             attached=[ADMIN_ARN]),
+        # "*" limited to one organization, "*" limited to one other account, "*" alone; all administrators, and
+        # none for the principals of their own account
+        role(account, "org-only", trust({"AWS": "*"}, condition={"StringEquals": {"aws:PrincipalOrgID": ORGANIZATION},
+                                                                 **not_mine}), attached=[ADMIN_ARN]),
         role(account, "partner-only",
              trust({"AWS": "*"}, condition={"StringEquals": {"aws:PrincipalAccount": "555555555555"}}),
              attached=[ADMIN_ARN]),
-        role(account, "public", trust({"AWS": "*"}), attached=[ADMIN_ARN]),
+        role(account, "public", trust({"AWS": "*"}, condition=not_mine), attached=[ADMIN_ARN]),
         # the other loaded account, as a whole and its user bob (who has no policy)
         role(account, "cross", trust({"AWS": arn(other, "", "root", "")})),
         role(account, "names-other-bob", trust({"AWS": arn(other, "user", "bob")})),
+        # a trust the engine cannot read (an operator IAM does not have), naming only another account
+        role(account, "unreadable-trust",
+             trust({"AWS": arn(other, "", "root", "")}, condition={"StringEqualsFancy": {"aws:PrincipalTag/x": "y"}})),
+        role(account, "unreadable-admin", trust(root, condition={"StringEqualsFancy": {"aws:PrincipalTag/x": "y"}}),
+             attached=[ADMIN_ARN]),
+        role(account, "unknown-power", trust(root), attached=[arn(account, "policy", "not-in-the-export")]),
     ]
     groups = [{"Path": "/", "GroupName": "admins", "GroupId": "AGPAADMINSXXXXXXXXXX", "GroupPolicyList": [],
                "Arn": arn(account, "group", "admins"), "CreateDate": "2024-03-01T00:00:00Z",
@@ -114,7 +127,8 @@ def results(loaded) -> dict:
     con = db.connect(loaded)
     try:
         run_id = controls.run_checks(con, controls=["iam_role_external_admin_or_readonly",
-                                                    "iam_role_trust_no_wildcard_principal"])
+                                                    "iam_role_trust_no_wildcard_principal",
+                                                    "iam_principal_privilege_escalation"])
         return {(r["control_id"], r["resource"]): r for r in controls.results(con, run_id)}
     finally:
         con.close()
@@ -142,10 +156,9 @@ def test_who_can_takes_a_role_arn_without_its_path(loaded):
     with_path = who_can(loaded, "sts:AssumeRole", arn(OUTSIDE, "role", "MyRole", "/service-role/"))
     without = who_can(loaded, "sts:AssumeRole", arn(OUTSIDE, "role", "MyRole"))
     assert without == with_path
-    # the trust names the account: alice's own policy lets her in; bob has none, only a role trusting "*" of an
-    # organization (his own is not known) that may assume it
+    # the trust names the account: alice's own policy lets her in, bob has none
     assert without[arn(OUTSIDE, "user", "alice")]["decision"] == "Allowed"
-    assert without[arn(OUTSIDE, "user", "bob")]["path"].startswith("by assuming ")
+    assert arn(OUTSIDE, "user", "bob") not in without
 
 
 def test_simulate_takes_user_and_role_arns_without_their_paths(loaded):
@@ -198,7 +211,7 @@ def test_the_roles_own_account_is_not_listed_as_an_outside_principal(loaded):
 def test_who_can_lists_the_organization_a_star_trust_admits(loaded):
     rows = who_can(loaded, "sts:AssumeRole", arn(OUTSIDE, "role", "org-only"))
     assert rows["*"]["decision"] == "AllowedIf"
-    assert rows["*"]["conditions"] == json.dumps([{"StringEquals": {"aws:PrincipalOrgID": [ORGANIZATION]}}])
+    assert json.loads(rows["*"]["conditions"])[0]["StringEquals"] == {"aws:PrincipalOrgID": [ORGANIZATION]}
 
 
 @pytest.mark.parametrize("account, name", [(OUTSIDE, "org-only"), (OUTSIDE, "partner-only"), (MEMBER, "org-only"),
@@ -236,3 +249,48 @@ def test_the_rcp_keeps_out_loaded_principals_of_accounts_outside_the_organizatio
     it (list-accounts), so its alice, allowed by her own policy and named by the trust, is refused."""
     assert arn(OUTSIDE, "user", "alice") not in who_can(loaded, "sts:AssumeRole", arn(MEMBER, "role", "cross"))
     assert who_can(loaded, "sts:AssumeRole", arn(OUTSIDE, "role", "cross"))  # the other way round: no RCP
+
+
+def test_who_can_refuses_to_answer_for_a_trust_it_cannot_read(loaded):
+    """The trust names only the other account, so alice (allowed sts:AssumeRole on "*") cannot assume it; not being
+    able to read it, the answer is unknown, not a list of everyone its identity policies let in."""
+    done = run("who-can", "sts:AssumeRole", "--resource", arn(OUTSIDE, "role", "unreadable-trust"), "--db", loaded)
+    assert done.returncode == 2 and done.stdout == "" and done.stderr.count("\n") == 1
+    assert "the trust policy of role unreadable-trust" in done.stderr and "unknown" in done.stderr
+
+
+def simulate(db_path: str, principal: str, action: str, resource: str) -> dict:
+    done = CliRunner().invoke(app, ["simulate", "--principal", principal, "--action", action, "--resource", resource,
+                                    "--db", db_path, "-o", "json"])
+    assert done.exit_code == 0, done.output
+    return json.loads(done.output)
+
+
+def test_simulate_with_a_trust_it_cannot_read_is_unknown(loaded):
+    answer = simulate(loaded, arn(OUTSIDE, "user", "alice"), "sts:AssumeRole", arn(OUTSIDE, "role", "unreadable-trust"))
+    assert answer["decision"] == "Unknown"
+    assert answer["missing"] == ["the trust policy of role unreadable-trust"]
+
+
+def test_simulate_assumes_a_role_of_another_loaded_account(loaded):
+    """The role's trust (in its own account) and the caller's policies both decide; the member account's RCP
+    refuses a caller outside the organization."""
+    answer = simulate(loaded, arn(MEMBER, "user", "alice"), "sts:AssumeRole", arn(OUTSIDE, "role", "cross"))
+    assert answer["decision"] == "Allowed"
+    assert simulate(loaded, arn(MEMBER, "user", "bob"), "sts:AssumeRole",
+                    arn(OUTSIDE, "role", "cross"))["decision"] == "ImplicitlyDenied"
+    assert simulate(loaded, arn(OUTSIDE, "user", "alice"), "sts:AssumeRole",
+                    arn(MEMBER, "role", "cross"))["decision"] == "ExplicitlyDenied"
+
+
+@pytest.mark.parametrize("name, status, depends_on", [
+    ("carol", "skip", "the trust policy of role unreadable-admin"),
+    ("dave", "skip", "not-in-the-export (of role unknown-power, which it may assume)"),
+    ("erin", "ok", None),
+])
+def test_reaching_a_role_through_an_unknown_document_is_not_ok(results, name, status, depends_on):
+    """Whether carol reaches administrator power depends on a trust the engine cannot read, dave's on a policy
+    missing from the export: both are skipped, never passed; erin's one role is known to have no power."""
+    found = results[("iam_principal_privilege_escalation", arn(OUTSIDE, "user", name))]
+    assert found["status"] == status, found["reason"]
+    assert depends_on is None or depends_on in found["reason"]

@@ -755,9 +755,58 @@ def assume_admin_rows(asker: Asker, principal_answers: list[tuple]) -> list[tupl
     admins, escalating = _powers(principal_answers)
     rows = _assume_rows(asker, admins, admins, "assume_admin_role", "assume a role with administrator power")
     done = admins | {row[1] for row in rows}
-    return rows + _assume_rows(
+    rows += _assume_rows(
         asker, escalating, done, "assume_escalating_role", "assume a role with a privilege-escalation path"
     )
+    return rows + _unknown_assume_rows(asker, principal_answers, admins, done | {row[1] for row in rows})
+
+
+def _unknown_assume_rows(
+    asker: Asker, principal_answers: list[tuple], admins: set[str], excluded: set[str]
+) -> list[tuple]:
+    """``assume_admin_role`` rows with decision ``Unknown`` for the principals (not ``excluded``) that may assume,
+    directly, a role whose administrator power is known but whose trust policy is not loaded or not readable (its
+    own policies allowing ``sts:AssumeRole`` on the role, or the trust's text naming it or everyone), or a role whose
+    trust admits it but whose administrator answer is ``Unknown``: whether they reach administrator power depends
+    on a document that is not known, so the controls skip them rather than pass them."""
+    account = asker.account
+    unknown_power: dict[str, str] = {}
+    for row in principal_answers:
+        if row[5] in ADMIN_QUESTIONS and row[7] == "Unknown" and row[1] not in admins and account.role(row[1]):
+            unknown_power.setdefault(row[1], row[10] or "a document that is not loaded")
+    unreadable = [arn for arn in sorted(admins) if (role := account.role(arn)) is not None
+                  and (role.trust is None or role.trust.policy is None)]
+    if not unknown_power and not unreadable:
+        return []
+    rows = []
+    for principal in account.principals:
+        if principal.arn in excluded or principal.arn in admins or principal.service_linked:
+            continue
+        found = None
+        for arn in unreadable:
+            role = account.role(arn)
+            named, anyone = _trusted_names(role.trust.document if role.trust else None, account.partition,
+                                           account.account_id)
+            if arn == principal.arn:
+                continue
+            if anyone or principal.arn in named or (
+                asker.may_allow(principal, "sts:AssumeRole")
+                and asker.request(principal, "sts:AssumeRole", arn).decision in SHOWN
+            ):
+                found = (arn, role.trust.label if role.trust else f"the trust policy of role {role.name}")
+                break
+        for arn in sorted(unknown_power) if found is None else ():
+            role = account.role(arn)
+            if arn == principal.arn or role.trust is None or role.trust.policy is None:
+                continue
+            if asker.assume(principal, role).decision in POSSIBLE:
+                found = (arn, f"{unknown_power[arn]} (of role {role.name}, which it may assume)")
+                break
+        if found is not None:
+            rows.append((account.account_id, principal.arn, principal.kind, principal.name, principal.path,
+                         "assume_admin_role", "assume a role with administrator power", "Unknown", None, None,
+                         found[1], found[0]))
+    return rows
 
 
 def _assume_rows(

@@ -63,14 +63,23 @@ def _path(groups: set[str | None]) -> str:
     return "direct"
 
 
-def _resource_policy(account: AccountModel, action: str, resource: str):
-    """The trust policy of a loaded role, for the actions that assume it."""
-    if action.lower() in TRUST_ACTIONS:
-        role = account.role(resource)
-        if role is None:
-            raise IamsqlError(f"{resource} is not a role in the loaded data; its trust policy is needed for {action}")
-        return role.trust.policy if role.trust else None
-    return None
+def _trusting_role(accounts: list[AccountModel], action: str, resource: str) -> Principal | None:
+    """The loaded role (of any loaded account) that ``action`` assumes when it is an sts:AssumeRole*: its trust
+    policy decides. None for other actions; an error when the role is not loaded."""
+    if action.lower() not in TRUST_ACTIONS:
+        return None
+    role = next((r for a in accounts if (r := a.role(resource)) is not None), None)
+    if role is None:
+        raise IamsqlError(f"role {resource} is not in the loaded data, so its trust policy is unknown; "
+                          "'iamsql query \"select arn from aws_iam_role\"' lists the roles")
+    return role
+
+
+def _unknown_trust(role: Principal | None) -> str | None:
+    """How an answer names the role's trust policy when it is not loaded or the engine cannot read it."""
+    if role is None or (role.trust is not None and role.trust.policy is not None):
+        return None
+    return role.trust.label if role.trust is not None else f"the trust policy of role {role.name}"
 
 
 def resolve_arn(accounts: list[AccountModel], arn: str | None) -> str | None:
@@ -110,7 +119,8 @@ def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, actio
             continue
         target = resource or probe_resources(action, partition=account.partition, account_id=account.account_id,
                                              name=PROBE)[0]
-        resource_policy = _resource_policy(account, action, target) if resource else None
+        role = _trusting_role(accounts, action, target) if resource else None
+        resource_policy = role.trust.policy if role is not None and role.trust is not None else None
         own = rails.get(account.account_id)
         resource_account = None if resource else account.account_id
         owner = rails.get(resource_account or _arn_account(target) or account.account_id)
@@ -125,6 +135,13 @@ def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, actio
             unknown_context=unknown_context,
         ))
         granted, missing, groups = _labels(principal, result)
+        trust = _unknown_trust(role)
+        if trust is not None and result.decision != "ExplicitlyDenied":
+            # the trust policy decides (it may name the caller, or refuse it) and is not known: only an explicit
+            # deny decides without it
+            return Answer(principal.arn, principal.kind, account.account_id, "Unknown", _path(groups), [], [],
+                          [*missing, trust], f"The decision depends on {trust}, which is not loaded or not readable "
+                          "by the policy engine.")
         return Answer(principal.arn, principal.kind, account.account_id, result.decision, _path(groups),
                       granted, list(result.conditions), missing, result.reason)
     raise IamsqlError(f"principal {principal_arn} is not an IAM user or role in the loaded data; "
@@ -142,10 +159,11 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
     rails = guardrails(con)
     accounts = load_accounts(con)
     resource = resolve_arn(accounts, resource)
-    if resource and action.lower() in TRUST_ACTIONS and not any(account.role(resource) for account in accounts):
-        # its trust policy decides and is not loaded: an empty answer would read as "nobody"
-        raise IamsqlError(f"role {resource} is not in the loaded data, so its trust policy is unknown; "
-                          "'iamsql query \"select arn from aws_iam_role\"' lists the roles")
+    # its trust policy decides: when the role or its trust is not known, an empty answer would read as "nobody"
+    trust = _unknown_trust(_trusting_role(accounts, action, resource) if resource else None)
+    if trust is not None:
+        raise IamsqlError(f"{trust} ({resource}) is not loaded or not readable by the policy engine, so who may "
+                          "assume the role is unknown")
     askers = {account.account_id: Asker(account, rails.get(account.account_id)) for account in accounts}
     for account in accounts:
         asker = askers[account.account_id]
@@ -153,7 +171,8 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
                                              name=PROBE)[0]
         if resource and action.lower() in TRUST_ACTIONS and account.role(resource) is None:
             continue
-        resource_policy = _resource_policy(account, action, target) if resource else None
+        role = account.role(target) if resource and action.lower() in TRUST_ACTIONS else None
+        resource_policy = role.trust.policy if role is not None else None
         found: dict[str, Answer] = {}
         trusting = account.role(target) if resource_policy is not None and action.lower() == "sts:assumerole" else None
         for principal in account.principals:
