@@ -294,3 +294,12 @@ def test_reaching_a_role_through_an_unknown_document_is_not_ok(results, name, st
     found = results[("iam_principal_privilege_escalation", arn(OUTSIDE, "user", name))]
     assert found["status"] == status, found["reason"]
     assert depends_on is None or depends_on in found["reason"]
+
+
+def test_who_can_on_a_resource_of_one_account_lists_none_of_another(loaded):
+    """IAM users have no resource-based policy: only principals of the user's own account may act on it."""
+    rows = who_can(loaded, "iam:CreateUser", arn(OUTSIDE, "user", "newcomer"))
+    assert arn(OUTSIDE, "user", "grouped") in rows
+    assert {row["account_id"] for row in rows.values()} == {OUTSIDE}
+    # the same action on a resource of the member account: its SCP denies IAM to all of them
+    assert who_can(loaded, "iam:CreateUser", arn(MEMBER, "user", "newcomer")) == {}

@@ -171,6 +171,10 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
                                              name=PROBE)[0]
         if resource and action.lower() in TRUST_ACTIONS and account.role(resource) is None:
             continue
+        if resource and action.lower() not in TRUST_ACTIONS and _arn_account(resource) not in (None, account.account_id):
+            # a resource of another account, whose resource-based policy who-can does not read: without one the
+            # engine allows no cross-account request (the trusts of sts:AssumeRole* are read, above)
+            continue
         role = account.role(target) if resource and action.lower() in TRUST_ACTIONS else None
         resource_policy = role.trust.policy if role is not None else None
         found: dict[str, Answer] = {}
