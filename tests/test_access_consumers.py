@@ -256,7 +256,8 @@ def test_who_can_refuses_to_answer_for_a_trust_it_cannot_read(loaded):
     able to read it, the answer is unknown, not a list of everyone its identity policies let in."""
     done = run("who-can", "sts:AssumeRole", "--resource", arn(OUTSIDE, "role", "unreadable-trust"), "--db", loaded)
     assert done.returncode == 2 and done.stdout == "" and done.stderr.count("\n") == 1
-    assert "the trust policy of role unreadable-trust" in done.stderr and "unknown" in done.stderr
+    assert done.stderr.endswith("is unknown: it depends on the trust policy of role unreadable-trust (loaded, but not "
+                                "readable by the policy engine)\n")
 
 
 def simulate(db_path: str, principal: str, action: str, resource: str) -> dict:
@@ -269,7 +270,8 @@ def simulate(db_path: str, principal: str, action: str, resource: str) -> dict:
 def test_simulate_with_a_trust_it_cannot_read_is_unknown(loaded):
     answer = simulate(loaded, arn(OUTSIDE, "user", "alice"), "sts:AssumeRole", arn(OUTSIDE, "role", "unreadable-trust"))
     assert answer["decision"] == "Unknown"
-    assert answer["missing"] == ["the trust policy of role unreadable-trust"]
+    assert answer["missing"] == ["the trust policy of role unreadable-trust (loaded, but not readable by the policy "
+                                 "engine)"]
 
 
 def test_simulate_assumes_a_role_of_another_loaded_account(loaded):
@@ -284,8 +286,9 @@ def test_simulate_assumes_a_role_of_another_loaded_account(loaded):
 
 
 @pytest.mark.parametrize("name, status, depends_on", [
-    ("carol", "skip", "the trust policy of role unreadable-admin"),
-    ("dave", "skip", "not-in-the-export (of role unknown-power, which it may assume)"),
+    ("carol", "skip", "the trust policy of role unreadable-admin (loaded, but not readable by the policy engine)."),
+    ("dave", "skip", "not-in-the-export (not loaded) (of role unknown-power, which it may assume); load "
+                     "get-account-authorization-details"),
     ("erin", "ok", None),
 ])
 def test_reaching_a_role_through_an_unknown_document_is_not_ok(results, name, status, depends_on):

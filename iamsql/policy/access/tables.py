@@ -397,7 +397,7 @@ def _label(principal: Principal, matched) -> str | None:
 
 def _missing_label(principal: Principal, where: str) -> str:
     policy = attached_at(principal, where)
-    return policy.label if policy else where
+    return policy.missing_label if policy else where
 
 
 class PrincipalAnswers:
@@ -793,7 +793,7 @@ def _unknown_assume_rows(
                 asker.may_allow(principal, "sts:AssumeRole")
                 and asker.request(principal, "sts:AssumeRole", arn).decision in SHOWN
             ):
-                found = (arn, role.trust.label if role.trust else f"the trust policy of role {role.name}")
+                found = (arn, role.trust.missing_label if role.trust else f"the trust policy of role {role.name}")
                 break
         for arn in sorted(unknown_power) if found is None else ():
             role = account.role(arn)

@@ -53,7 +53,7 @@ def _labels(principal: Principal, result: Evaluation) -> tuple[list[str], list[s
     missing = []
     for where in result.missing:
         attached = attached_at(principal, where)
-        missing.append(attached.label if attached else where)
+        missing.append(attached.missing_label if attached else where)
     return granted, missing, groups
 
 
@@ -79,7 +79,7 @@ def _unknown_trust(role: Principal | None) -> str | None:
     """How an answer names the role's trust policy when it is not loaded or the engine cannot read it."""
     if role is None or (role.trust is not None and role.trust.policy is not None):
         return None
-    return role.trust.label if role.trust is not None else f"the trust policy of role {role.name}"
+    return role.trust.missing_label if role.trust is not None else f"the trust policy of role {role.name} (not loaded)"
 
 
 def resolve_arn(accounts: list[AccountModel], arn: str | None) -> str | None:
@@ -140,8 +140,7 @@ def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, actio
             # the trust policy decides (it may name the caller, or refuse it) and is not known: only an explicit
             # deny decides without it
             return Answer(principal.arn, principal.kind, account.account_id, "Unknown", _path(groups), [], [],
-                          [*missing, trust], f"The decision depends on {trust}, which is not loaded or not readable "
-                          "by the policy engine.")
+                          [*missing, trust], f"The decision depends on {trust}.")
         return Answer(principal.arn, principal.kind, account.account_id, result.decision, _path(groups),
                       granted, list(result.conditions), missing, result.reason)
     raise IamsqlError(f"principal {principal_arn} is not an IAM user or role in the loaded data; "
@@ -162,8 +161,7 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
     # its trust policy decides: when the role or its trust is not known, an empty answer would read as "nobody"
     trust = _unknown_trust(_trusting_role(accounts, action, resource) if resource else None)
     if trust is not None:
-        raise IamsqlError(f"{trust} ({resource}) is not loaded or not readable by the policy engine, so who may "
-                          "assume the role is unknown")
+        raise IamsqlError(f"who may assume {resource} is unknown: it depends on {trust}")
     askers = {account.account_id: Asker(account, rails.get(account.account_id)) for account in accounts}
     for account in accounts:
         asker = askers[account.account_id]
