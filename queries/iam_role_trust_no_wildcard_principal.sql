@@ -34,8 +34,8 @@ select
     when v.unknown then ' has a trust policy the engine cannot read.'
     when v.open_restricted and v.keys is not null then
       ' trusts "*" but a condition limits it to named principals (' || v.keys || ').'
-    when v.open_restricted then ' trusts "*" but admits only callers of its organization (its trust policy or the '
-      || 'organization''s RCPs refuse the others).'
+    when v.open_restricted then ' trusts "*" but admits only particular callers from outside the account (its trust '
+      || 'policy, or the organization''s RCPs, name them).'
     when v.role_arn is not null then ' trusts "*" but its trust policy refuses callers outside the account and organization.'
     else ' trusts only named principals.'
   end as reason,

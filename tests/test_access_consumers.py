@@ -91,6 +91,11 @@ def gaad(account: str) -> dict:
              trust({"AWS": "*"}, condition={"StringEquals": {"aws:PrincipalAccount": "555555555555"}}),
              attached=[ADMIN_ARN]),
         role(account, "public", trust({"AWS": "*"}, condition=not_mine), attached=[ADMIN_ARN]),
+        # "*" limited to roles named deploy: of one other account, of any account (anyone may name a role so)
+        role(account, "partner-deploy", trust({"AWS": "*"}, condition={
+            "ArnLike": {"aws:PrincipalArn": "arn:aws:iam::555555555555:role/deploy"}}), attached=[ADMIN_ARN]),
+        role(account, "any-deploy", trust({"AWS": "*"}, condition={
+            "ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/deploy"}}), attached=[ADMIN_ARN]),
         # the other loaded account, as a whole and its user bob (who has no policy)
         role(account, "cross", trust({"AWS": arn(other, "", "root", "")})),
         role(account, "names-other-bob", trust({"AWS": arn(other, "user", "bob")})),
@@ -215,7 +220,7 @@ def test_who_can_lists_the_organization_a_star_trust_admits(loaded):
 
 
 @pytest.mark.parametrize("account, name", [(OUTSIDE, "org-only"), (OUTSIDE, "partner-only"), (MEMBER, "org-only"),
-                                           (MEMBER, "public")])
+                                           (MEMBER, "public"), (OUTSIDE, "partner-deploy"), (OUTSIDE, "any-deploy")])
 def test_an_administrator_role_other_accounts_may_assume_is_an_alarm(results, account, name):
     """Other accounts of an organization, or the one account a condition names, are outside the role's account;
     in the member account the RCP keeps out callers of other organizations, not those of its own."""
@@ -226,7 +231,8 @@ def test_an_administrator_role_other_accounts_may_assume_is_an_alarm(results, ac
 
 @pytest.mark.parametrize("account, name, status", [(OUTSIDE, "org-only", "ok"), (OUTSIDE, "partner-only", "ok"),
                                                    (OUTSIDE, "public", "alarm"), (MEMBER, "org-only", "ok"),
-                                                   (MEMBER, "public", "ok")])
+                                                   (MEMBER, "public", "ok"), (OUTSIDE, "partner-deploy", "ok"),
+                                                   (OUTSIDE, "any-deploy", "alarm")])
 def test_a_star_trust_limited_to_named_callers_is_not_open(results, account, name, status):
     found = results[("iam_role_trust_no_wildcard_principal", arn(account, "role", name))]
     assert found["status"] == status, found["reason"]
