@@ -778,35 +778,42 @@ def _unknown_assume_rows(
                   and (role.trust is None or role.trust.policy is None)]
     if not unknown_power and not unreadable:
         return []
-    rows = []
-    for principal in account.principals:
-        if principal.arn in excluded or principal.arn in admins or principal.service_linked:
-            continue
-        found = None
-        for arn in unreadable:
-            role = account.role(arn)
-            named, anyone = _trusted_names(role.trust.document if role.trust else None, account.partition,
-                                           account.account_id)
-            if arn == principal.arn:
+    found: dict[str, tuple[str, str]] = {}  # principal -> (the role, the document its answer depends on)
+    eligible = [p for p in account.principals
+                if p.arn not in excluded and p.arn not in admins and not p.service_linked]
+    account_names = {account.account_id, f"arn:{account.partition}:iam::{account.account_id}:root"}
+    for arn in unreadable:
+        role = account.role(arn)
+        named, anyone = _trusted_names(role.trust.document if role.trust else None, account.partition,
+                                       account.account_id)
+        missing = role.trust.missing_label if role.trust else f"the trust policy of role {role.name} (not loaded)"
+        for principal in eligible:
+            if principal.arn in found or principal.arn == arn:
                 continue
             if anyone or principal.arn in named or (
                 asker.may_allow(principal, "sts:AssumeRole")
                 and asker.request(principal, "sts:AssumeRole", arn).decision in SHOWN
             ):
-                found = (arn, role.trust.missing_label if role.trust else f"the trust policy of role {role.name}")
-                break
-        for arn in sorted(unknown_power) if found is None else ():
-            role = account.role(arn)
-            if arn == principal.arn or role.trust is None or role.trust.policy is None:
-                continue
+                found[principal.arn] = (arn, missing)
+    for arn in sorted(unknown_power):
+        role = account.role(arn)
+        if role.trust is None or role.trust.policy is None:
+            continue
+        named, anyone = _trusted_names(role.trust.document, account.partition, account.account_id)
+        # whom the trust can admit, as ``_assume_rows`` reads it: those it names, everyone, or (naming the account)
+        # those whose own policies allow sts:AssumeRole
+        pool = [p for p in eligible if p.arn not in found and p.arn != arn and (
+            anyone or p.arn in named or (bool(named & account_names) and asker.may_allow(p, "sts:AssumeRole")))]
+        for principal in pool:
             if asker.assume(principal, role).decision in POSSIBLE:
-                found = (arn, f"{unknown_power[arn]} (of role {role.name}, which it may assume)")
-                break
-        if found is not None:
-            rows.append((account.account_id, principal.arn, principal.kind, principal.name, principal.path,
-                         "assume_admin_role", "assume a role with administrator power", "Unknown", None, None,
-                         found[1], found[0]))
-    return rows
+                found[principal.arn] = (arn, f"{unknown_power[arn]} (of role {role.name}, which it may assume)")
+    return [
+        (account.account_id, principal.arn, principal.kind, principal.name, principal.path, "assume_admin_role",
+         "assume a role with administrator power", "Unknown", None, None, found[principal.arn][1],
+         found[principal.arn][0])
+        for principal in account.principals
+        if principal.arn in found
+    ]
 
 
 def _assume_rows(
