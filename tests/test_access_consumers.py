@@ -105,6 +105,9 @@ def gaad(account: str) -> dict:
         role(account, "unreadable-admin", trust(root, condition={"StringEqualsFancy": {"aws:PrincipalTag/x": "y"}}),
              attached=[ADMIN_ARN]),
         role(account, "unknown-power", trust(root), attached=[arn(account, "policy", "not-in-the-export")]),
+        # SCPs do not apply to service-linked roles
+        role(account, "AWSServiceRoleForSupport", trust({"Service": "support.amazonaws.com"}), attached=[ADMIN_ARN],
+             path="/aws-service-role/support.amazonaws.com/"),
     ]
     groups = [{"Path": "/", "GroupName": "admins", "GroupId": "AGPAADMINSXXXXXXXXXX", "GroupPolicyList": [],
                "Arn": arn(account, "group", "admins"), "CreateDate": "2024-03-01T00:00:00Z",
@@ -310,5 +313,7 @@ def test_who_can_on_a_resource_of_one_account_lists_none_of_another(loaded):
     rows = who_can(loaded, "iam:CreateUser", arn(OUTSIDE, "user", "newcomer"))
     assert arn(OUTSIDE, "user", "grouped") in rows
     assert {row["account_id"] for row in rows.values()} == {OUTSIDE}
-    # the same action on a resource of the member account: its SCP denies IAM to all of them
-    assert who_can(loaded, "iam:CreateUser", arn(MEMBER, "user", "newcomer")) == {}
+    # the same action on a resource of the member account: its SCP denies IAM to all of them but the service-linked
+    # role, which SCPs do not affect
+    assert list(who_can(loaded, "iam:CreateUser", arn(MEMBER, "user", "newcomer"))) == [
+        arn(MEMBER, "role", "AWSServiceRoleForSupport", "/aws-service-role/support.amazonaws.com/")]
