@@ -83,6 +83,7 @@ def gaad(account: str) -> dict:
     roles = [
         role(account, "MyRole", trust(root), path="/service-role/"),
         role(account, "names-bob", trust({"AWS": arn(account, "user", "bob")})),
+        role(account, "chained", trust({"AWS": arn(account, "role", "names-bob")})),  # names the role, not the account
         # "*" limited to one organization, "*" limited to one other account, "*" alone; all administrators, and
         # none for the principals of their own account
         role(account, "org-only", trust({"AWS": "*"}, condition={"StringEquals": {"aws:PrincipalOrgID": ORGANIZATION},
@@ -207,6 +208,15 @@ def test_a_trust_naming_a_user_lets_it_in_without_an_identity_policy(loaded):
     rows = who_can(loaded, "sts:AssumeRole", arn(OUTSIDE, "role", "names-bob"))
     assert rows[arn(OUTSIDE, "user", "bob")]["decision"] == "Allowed"
     assert arn(OUTSIDE, "user", "alice") not in rows  # the trust names neither her nor the account
+
+
+def test_role_chaining_through_a_trust_that_names_a_role(loaded):
+    """A same-account trust naming a role's ARN lets that role in without a policy of its own; bob, whom that role
+    trusts, reaches the second role through it."""
+    rows = who_can(loaded, "sts:AssumeRole", arn(OUTSIDE, "role", "chained"))
+    assert rows[arn(OUTSIDE, "role", "names-bob")]["path"] == "direct"
+    assert rows[arn(OUTSIDE, "user", "bob")]["path"] == f"by assuming {arn(OUTSIDE, 'role', 'names-bob')}"
+    assert arn(OUTSIDE, "user", "alice") not in rows  # her own policy is not enough: the trust names neither
 
 
 def test_the_roles_own_account_is_not_listed_as_an_outside_principal(loaded):
