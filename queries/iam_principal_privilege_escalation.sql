@@ -69,7 +69,8 @@ select
   case
     when coalesce(s.paths, 0) = 0 and coalesce(s.unknown_paths, 0) > 0 then
       'The ' || p.principal_type || ' ' || p.name || ' cannot be judged: the answer depends on '
-        || s.missing || '; load get-account-authorization-details to evaluate it.'
+        || s.missing || case when s.missing like '%(not loaded)%'
+          then '; load get-account-authorization-details to evaluate it.' else '.' end
     when coalesce(s.paths, 0) = 0 then
       'The ' || p.principal_type || ' ' || p.name || ' has no known privilege-escalation path.'
     when p.path like '/aws-service-role/%' then

@@ -3,9 +3,11 @@ title: No role trusts everyone
 description: >-
   No role's trust policy lets any AWS principal of any account assume it (iam_role_trust_access): for a trust
   that names "*" (or uses NotPrincipal), the policy engine evaluates the whole trust policy for a caller in
-  another account and another organization, and the role passes only when the caller is refused or what the
-  answer depends on names the caller (a positive condition with specific values on aws:PrincipalOrgID,
-  aws:PrincipalOrgPaths, aws:PrincipalAccount, aws:PrincipalArn, aws:SourceAccount, aws:SourceArn, ...).
+  another account and another organization, and the role passes only when the caller is refused (and the
+  principal ARNs the conditions name, such as arn:aws:iam::*:role/deploy, are refused or name a particular
+  account) or what the answer depends on names the caller (a positive condition with specific values on
+  aws:PrincipalOrgID, aws:PrincipalOrgPaths, aws:PrincipalAccount, aws:PrincipalArn, aws:SourceAccount,
+  aws:SourceArn, ...).
   StringNotEquals aws:PrincipalOrgID admits everyone outside the organization; aws:SecureTransport, an
   ExternalId alone (a shared secret, not an identity) or other keys the caller sets do not count.
 severity: critical
@@ -32,7 +34,10 @@ select
       || coalesce('; it depends only on ' || v.keys, '') || '); name the trusted principals or add an aws:PrincipalOrgID condition.'
     when r.assume_role_policy_std is null then ' was loaded without its trust policy; load get-account-authorization-details or list-roles to evaluate it.'
     when v.unknown then ' has a trust policy the engine cannot read.'
-    when v.open_restricted then ' trusts "*" but a condition limits it to named principals (' || v.keys || ').'
+    when v.open_restricted and v.keys is not null then
+      ' trusts "*" but a condition limits it to named principals (' || v.keys || ').'
+    when v.open_restricted then ' trusts "*" but admits only particular callers from outside the account (its trust '
+      || 'policy, or the organization''s RCPs, name them).'
     when v.role_arn is not null then ' trusts "*" but its trust policy refuses callers outside the account and organization.'
     else ' trusts only named principals.'
   end as reason,

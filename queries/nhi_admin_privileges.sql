@@ -52,7 +52,8 @@ select
         || 'load get-account-authorization-details to evaluate it.'
     when a.unknown then
       'The non-human ' || p.principal_type || ' ' || p.name || ' cannot be judged: the answer depends on '
-        || a.missing || '; load get-account-authorization-details to evaluate it.'
+        || a.missing || case when a.missing like '%(not loaded)%'
+          then '; load get-account-authorization-details to evaluate it.' else '.' end
     else
       'The non-human ' || p.principal_type || ' ' || p.name || ' is not an administrator.'
   end as reason,

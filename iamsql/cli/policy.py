@@ -60,7 +60,8 @@ def simulate(
     fmt: Annotated[str, typer.Option("--format", "-o", "--output", help="Output format: table or json.")] = "table",
     db: DbOption = None,
 ) -> None:
-    """Ask the policy engine whether a request is allowed, and why.
+    """Ask the policy engine whether a request is allowed, and why. A role or user ARN given without its IAM path
+    (role/deploy for role/service-role/deploy) names the loaded one.
 
     \b
     Examples:
@@ -118,6 +119,7 @@ def who_can(
 ) -> None:
     """List every principal in the loaded data that may perform an action, and how (direct, through a group,
     through an AssumeRole chain, as a federated or cross-account principal), with the conditions it depends on.
+    A role or user ARN given without its IAM path (role/deploy for role/service-role/deploy) names the loaded one.
 
     \b
     Examples:

@@ -54,6 +54,14 @@ class AttachedPolicy:
         content = self.content
         return content.policy if isinstance(content, LoadedDocument) else content
 
+    @property
+    def missing_label(self) -> str:
+        """How an answer that depends on this document, unknown to the engine, names it: whether it was not loaded
+        or was loaded but the engine cannot read it (an operator or value IAM does not have)."""
+        if isinstance(self.content, LoadedDocument) and self.content.policy is None:
+            return f"{self.label} (loaded, but not readable by the policy engine)"
+        return self.label if "not loaded" in self.label else f"{self.label} (not loaded)"
+
 
 @dataclass
 class Principal:

@@ -212,6 +212,12 @@ class Asker:
         and guardrails), not the principal's."""
         rails = self.rails
         owner = across[1] if across else rails
+        outsider = {}
+        if across and rails is None and owner and owner.organization_id and owner.members:
+            # an account the role's organization does not list is in another organization (or none), as
+            # iam_role_trust_access asks it (trust.OUTSIDE_ORG)
+            if principal.account_id not in owner.members:
+                outsider = {"aws:PrincipalOrgID": trust_analysis.OUTSIDE_ORG}
         request = Request(
             action=action,
             resource=resource,
@@ -219,7 +225,7 @@ class Asker:
             principal_account=principal.account_id,
             resource_account=across[0] if across else self.account.account_id,
             context={
-                **(rails.context() if rails else {}),
+                **(rails.context() if rails else outsider),
                 **(owner.resource_context() if owner else {}),
                 **principal.tag_context,
                 **(context or {}),
@@ -391,7 +397,7 @@ def _label(principal: Principal, matched) -> str | None:
 
 def _missing_label(principal: Principal, where: str) -> str:
     policy = attached_at(principal, where)
-    return policy.label if policy else where
+    return policy.missing_label if policy else where
 
 
 class PrincipalAnswers:
@@ -749,9 +755,65 @@ def assume_admin_rows(asker: Asker, principal_answers: list[tuple]) -> list[tupl
     admins, escalating = _powers(principal_answers)
     rows = _assume_rows(asker, admins, admins, "assume_admin_role", "assume a role with administrator power")
     done = admins | {row[1] for row in rows}
-    return rows + _assume_rows(
+    rows += _assume_rows(
         asker, escalating, done, "assume_escalating_role", "assume a role with a privilege-escalation path"
     )
+    return rows + _unknown_assume_rows(asker, principal_answers, admins, done | {row[1] for row in rows})
+
+
+def _unknown_assume_rows(
+    asker: Asker, principal_answers: list[tuple], admins: set[str], excluded: set[str]
+) -> list[tuple]:
+    """``assume_admin_role`` rows with decision ``Unknown`` for the principals (not ``excluded``) that may assume,
+    directly, a role whose administrator power is known but whose trust policy is not loaded or not readable (its
+    own policies allowing ``sts:AssumeRole`` on the role, or the trust's text naming it or everyone), or a role whose
+    trust admits it but whose administrator answer is ``Unknown``: whether they reach administrator power depends
+    on a document that is not known, so the controls skip them rather than pass them."""
+    account = asker.account
+    unknown_power: dict[str, str] = {}
+    for row in principal_answers:
+        if row[5] in ADMIN_QUESTIONS and row[7] == "Unknown" and row[1] not in admins and account.role(row[1]):
+            unknown_power.setdefault(row[1], row[10] or "a document that is not loaded")
+    unreadable = [arn for arn in sorted(admins) if (role := account.role(arn)) is not None
+                  and (role.trust is None or role.trust.policy is None)]
+    if not unknown_power and not unreadable:
+        return []
+    found: dict[str, tuple[str, str]] = {}  # principal -> (the role, the document its answer depends on)
+    eligible = [p for p in account.principals
+                if p.arn not in excluded and p.arn not in admins and not p.service_linked]
+    account_names = {account.account_id, f"arn:{account.partition}:iam::{account.account_id}:root"}
+    for arn in unreadable:
+        role = account.role(arn)
+        named, anyone = _trusted_names(role.trust.document if role.trust else None, account.partition,
+                                       account.account_id)
+        missing = role.trust.missing_label if role.trust else f"the trust policy of role {role.name} (not loaded)"
+        for principal in eligible:
+            if principal.arn in found or principal.arn == arn:
+                continue
+            if anyone or principal.arn in named or (
+                asker.may_allow(principal, "sts:AssumeRole")
+                and asker.request(principal, "sts:AssumeRole", arn).decision in SHOWN
+            ):
+                found[principal.arn] = (arn, missing)
+    for arn in sorted(unknown_power):
+        role = account.role(arn)
+        if role.trust is None or role.trust.policy is None:
+            continue
+        named, anyone = _trusted_names(role.trust.document, account.partition, account.account_id)
+        # whom the trust can admit, as ``_assume_rows`` reads it: those it names, everyone, or (naming the account)
+        # those whose own policies allow sts:AssumeRole
+        pool = [p for p in eligible if p.arn not in found and p.arn != arn and (
+            anyone or p.arn in named or (bool(named & account_names) and asker.may_allow(p, "sts:AssumeRole")))]
+        for principal in pool:
+            if asker.assume(principal, role).decision in POSSIBLE:
+                found[principal.arn] = (arn, f"{unknown_power[arn]} (of role {role.name}, which it may assume)")
+    return [
+        (account.account_id, principal.arn, principal.kind, principal.name, principal.path, "assume_admin_role",
+         "assume a role with administrator power", "Unknown", None, None, found[principal.arn][1],
+         found[principal.arn][0])
+        for principal in account.principals
+        if principal.arn in found
+    ]
 
 
 def _assume_rows(

@@ -6,6 +6,7 @@ engine's evaluation of the whole trust policy (every statement, Deny included) f
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -148,7 +149,86 @@ def ask(role_arn: str, role_account: str, trust: Policy, entry: TrustedEntry, ra
 
     ``rails`` (``organization.Guardrails`` of the role's account): the organization's RCPs also decide, for AWS
     principals whose organization is then known (a member account's is the organization, any other account's
-    is not); the callers of other kinds are asked without RCPs."""
+    is not); the callers of other kinds are asked without RCPs.
+
+    ``"*"`` is first asked for a caller in another account and another organization. When the trust refuses it,
+    other callers outside the role's account may still be admitted: one in another account of the role's
+    organization (when the organization is loaded; when it is not, a caller whose organization is unknown, so a
+    condition on ``aws:PrincipalOrgID`` is what the answer depends on), each principal ARN and each other account
+    the trust's conditions name (``_other_callers``). The first of them admitted gives the answer, with
+    ``names_caller`` true (the trust admits those callers only) unless it stands for a principal ARN whose account
+    is a wildcard."""
+    answer = _ask(role_arn, role_account, trust, entry, rails)
+    if entry.kind != "anyone" or answer.decision not in ("ImplicitlyDenied", "ExplicitlyDenied"):
+        return answer
+    for account, organization, caller_arn, named in _other_callers(role_arn, role_account, trust, rails):
+        caller = TrustedEntry(entry.trusted, entry.kind, account, caller_arn, entry.action)
+        found = _ask(role_arn, role_account, trust, caller, rails, organization)
+        if found.decision in ("Allowed", "AllowedIf", "Unknown"):
+            return TrustAnswer(entry, found.decision, found.conditions, found.condition_keys, named, found.external_id)
+    return answer
+
+
+def _partition(arn: str) -> str:
+    parts = arn.split(":")
+    return parts[1] if len(parts) > 1 and parts[1] else "aws"
+
+
+ACCOUNT_IN_VALUE = re.compile(r"(?<![0-9])([0-9]{12})(?![0-9])")
+ORGANIZATION_IN_VALUE = re.compile(r"(?<![a-z0-9-])(o-[a-z0-9]{10,32})(?![a-z0-9])")
+# an IAM or STS principal ARN in a condition value (aws:PrincipalArn, aws:SourceArn ...), wildcards allowed
+PRINCIPAL_ARN_IN_VALUE = re.compile(r'arn:[a-z*?-]*:(?:iam|sts)::[0-9*?]+:(?:root|user/|role/|assumed-role/)[^"]*')
+
+
+def _other_callers(role_arn: str, role_account: str, trust: Policy, rails) -> list[tuple[str, str | None, str, bool]]:
+    """The callers outside the role's account that a trust refusing one of another organization may still admit,
+    in the order to ask them: (account, its organization: an id, or None for unknown, caller ARN, whether being
+    admitted names the caller). A principal ARN in the conditions is asked as itself (its wildcards filled in); one
+    whose account is a wildcard is asked from another account and, when admitted, names no one: anyone may give a
+    role of theirs that name."""
+    partition = _partition(role_arn)
+    organization = rails.organization_id if rails is not None and rails.members else None
+    outside = OUTSIDE_ACCOUNTS[1] if role_account == OUTSIDE_ACCOUNTS[0] else OUTSIDE_ACCOUNTS[0]
+
+    def organization_of(account: str) -> str | None:
+        return (organization if account in rails.members else OUTSIDE_ORG) if organization else None
+
+    def generic(account: str) -> str:
+        return f"arn:{partition}:iam::{account}:role/iamsql-caller"
+
+    callers: list[tuple[str, str | None, str, bool]] = []
+    if organization:
+        member = next((a for a in sorted(rails.members) if a != role_account), None)
+        if member:
+            callers.append((member, organization, generic(member), True))
+    else:
+        callers.append((outside, None, generic(outside), True))
+    for statement in trust.statements:
+        conditions = statement.source.get("Condition") if isinstance(statement.source, dict) else None
+        text = json.dumps(conditions) if conditions else ""
+        for value in PRINCIPAL_ARN_IN_VALUE.findall(text):
+            parts = value.split(":", 5)
+            wild = not re.fullmatch(r"[0-9]{12}", parts[4])
+            account = outside if wild else parts[4]
+            if account != role_account:
+                resource = re.sub(r"[*?]", "x", parts[5])
+                callers.append((account, organization_of(account),
+                                f"arn:{partition}:{parts[2]}::{account}:{resource}", not wild))
+        callers += [(account, organization_of(account), generic(account), True)
+                    for account in ACCOUNT_IN_VALUE.findall(text) if account != role_account]
+        if organization:  # another organization the conditions name: a caller of it, from outside the organization
+            callers += [(outside, named, generic(outside), True)
+                        for named in ORGANIZATION_IN_VALUE.findall(text) if named != organization]
+    return list(dict.fromkeys(callers))
+
+
+_UNSET = object()
+
+
+def _ask(role_arn: str, role_account: str, trust: Policy, entry: TrustedEntry, rails=None,
+         organization=_UNSET) -> TrustAnswer:
+    """``ask`` for one caller; ``organization``: the caller's aws:PrincipalOrgID (None: unknown) when given, else
+    the organization RCPs fix (or, for ``"*"``, another organization)."""
     context: dict = {}
     identity: list = []
     rcps: list = []
@@ -161,6 +241,10 @@ def ask(role_arn: str, role_account: str, trust: Policy, entry: TrustedEntry, ra
             context["aws:PrincipalOrgID"] = rails.organization_id if entry.account in rails.members else OUTSIDE_ORG
             context.update(rails.resource_context())
             rcps = rails.rcps
+        if organization is not _UNSET:
+            context.pop("aws:PrincipalOrgID", None)
+            if organization is not None:
+                context["aws:PrincipalOrgID"] = organization
     request = Request(
         action=entry.action, resource=role_arn, principal=entry.caller,
         principal_account=entry.account if entry.kind in ("anyone", "account", "principal") else role_account,

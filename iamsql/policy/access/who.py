@@ -48,11 +48,12 @@ def _labels(principal: Principal, result: Evaluation) -> tuple[list[str], list[s
         label = attached.label if attached else f"the resource policy (statement {matched.statement})"
         if matched.effect == "Allow" and label not in granted:
             granted.append(label)
-            groups.add(attached.group if attached else None)
+            if attached:  # the resource policy (a trust) is on every path: the identity side's are told apart
+                groups.add(attached.group)
     missing = []
     for where in result.missing:
         attached = attached_at(principal, where)
-        missing.append(attached.label if attached else where)
+        missing.append(attached.missing_label if attached else where)
     return granted, missing, groups
 
 
@@ -62,29 +63,64 @@ def _path(groups: set[str | None]) -> str:
     return "direct"
 
 
-def _resource_policy(account: AccountModel, action: str, resource: str):
-    """The trust policy of a loaded role, for the actions that assume it."""
-    if action.lower() in TRUST_ACTIONS:
-        role = account.role(resource)
-        if role is None:
-            raise IamsqlError(f"{resource} is not a role in the loaded data; its trust policy is needed for {action}")
-        return role.trust.policy if role.trust else None
-    return None
+def _trusting_role(accounts: list[AccountModel], action: str, resource: str) -> Principal | None:
+    """The loaded role (of any loaded account) that ``action`` assumes when it is an sts:AssumeRole*: its trust
+    policy decides. None for other actions; an error when the role is not loaded."""
+    if action.lower() not in TRUST_ACTIONS:
+        return None
+    role = next((r for a in accounts if (r := a.role(resource)) is not None), None)
+    if role is None:
+        raise IamsqlError(f"role {resource} is not in the loaded data, so its trust policy is unknown; "
+                          "'iamsql query \"select arn from aws_iam_role\"' lists the roles")
+    return role
+
+
+def _unknown_trust(role: Principal | None) -> str | None:
+    """How an answer names the role's trust policy when it is not loaded or the engine cannot read it."""
+    if role is None or (role.trust is not None and role.trust.policy is not None):
+        return None
+    return role.trust.missing_label if role.trust is not None else f"the trust policy of role {role.name} (not loaded)"
+
+
+def resolve_arn(accounts: list[AccountModel], arn: str | None) -> str | None:
+    """The ARN of the loaded IAM user or role that ``arn`` names: ``arn`` itself, or, when it leaves out the IAM path
+    (``role/MyRole`` for ``role/service-role/MyRole``, as users type it and as a session ARN names its role), the ARN
+    of the one user or role of that account with that name. Anything else is returned as given. Names are unique
+    within an account, so two matches mean the loaded data holds two snapshots' worth of them: an error."""
+    parts = (arn or "").split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn" or parts[2] != "iam":
+        return arn
+    kind, _, name = parts[5].partition("/")
+    if kind not in ("user", "role") or not name or "/" in name:
+        return arn
+    found = [p.arn for a in accounts if a.account_id == parts[4] and a.partition == parts[1]
+             for p in a.principals if p.kind == kind and p.name == name]
+    if any(p.arn == arn for a in accounts for p in a.principals):
+        return arn
+    if len(found) > 1:
+        raise IamsqlError(f"{arn} names {len(found)} loaded {kind}s ({', '.join(sorted(found))}); give the ARN with "
+                          "its path")
+    return found[0] if found else arn
 
 
 def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, action: str, resource: str | None,
                        context: dict, *, unknown_context: bool = False) -> Answer:
     """The engine's decision for one loaded principal: its inline, attached and group policies and its
     boundary; for sts:AssumeRole* on a loaded role, that role's trust policy too; the SCPs over its account and
-    the RCPs over the resource's account when the organization is loaded."""
+    the RCPs over the resource's account when the organization is loaded. A user or role ARN without its IAM path
+    (the principal, or the resource) names the loaded user or role of that name (``resolve_arn``)."""
     rails = guardrails(con)
-    for account in load_accounts(con):
+    accounts = load_accounts(con)
+    principal_arn = resolve_arn(accounts, principal_arn)
+    resource = resolve_arn(accounts, resource)
+    for account in accounts:
         principal = next((p for p in account.principals if p.arn == principal_arn), None)
         if principal is None:
             continue
         target = resource or probe_resources(action, partition=account.partition, account_id=account.account_id,
                                              name=PROBE)[0]
-        resource_policy = _resource_policy(account, action, target) if resource else None
+        role = _trusting_role(accounts, action, target) if resource else None
+        resource_policy = role.trust.policy if role is not None and role.trust is not None else None
         own = rails.get(account.account_id)
         resource_account = None if resource else account.account_id
         owner = rails.get(resource_account or _arn_account(target) or account.account_id)
@@ -99,6 +135,12 @@ def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, actio
             unknown_context=unknown_context,
         ))
         granted, missing, groups = _labels(principal, result)
+        trust = _unknown_trust(role)
+        if trust is not None and result.decision != "ExplicitlyDenied":
+            # the trust policy decides (it may name the caller, or refuse it) and is not known: only an explicit
+            # deny decides without it
+            return Answer(principal.arn, principal.kind, account.account_id, "Unknown", _path(groups), [], [],
+                          [*missing, trust], f"The decision depends on {trust}.")
         return Answer(principal.arn, principal.kind, account.account_id, result.decision, _path(groups),
                       granted, list(result.conditions), missing, result.reason)
     raise IamsqlError(f"principal {principal_arn} is not an IAM user or role in the loaded data; "
@@ -108,16 +150,18 @@ def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, actio
 def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = None) -> list[Answer]:
     """Every loaded principal that may perform ``action`` on ``resource`` (default: a resource of the action's
     kind that no policy names), with how: directly, through a group, by assuming a role that may (up to three
-    roles deep), and, for a role's sts:AssumeRole*, the outside principals its trust admits."""
+    roles deep), and, for a role's sts:AssumeRole*, the outside principals its trust admits. A user or role ARN
+    without its IAM path names the loaded user or role of that name (``resolve_arn``)."""
     if ":" not in action:
         raise IamsqlError(f"action must look like service:Name, got {action!r}")
     answers: list[Answer] = []
     rails = guardrails(con)
     accounts = load_accounts(con)
-    if resource and action.lower() in TRUST_ACTIONS and not any(account.role(resource) for account in accounts):
-        # its trust policy decides and is not loaded: an empty answer would read as "nobody"
-        raise IamsqlError(f"role {resource} is not in the loaded data, so its trust policy is unknown; "
-                          "'iamsql query \"select arn from aws_iam_role\"' lists the roles")
+    resource = resolve_arn(accounts, resource)
+    # its trust policy decides: when the role or its trust is not known, an empty answer would read as "nobody"
+    trust = _unknown_trust(_trusting_role(accounts, action, resource) if resource else None)
+    if trust is not None:
+        raise IamsqlError(f"who may assume {resource} is unknown: it depends on {trust}")
     askers = {account.account_id: Asker(account, rails.get(account.account_id)) for account in accounts}
     for account in accounts:
         asker = askers[account.account_id]
@@ -125,7 +169,12 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
                                              name=PROBE)[0]
         if resource and action.lower() in TRUST_ACTIONS and account.role(resource) is None:
             continue
-        resource_policy = _resource_policy(account, action, target) if resource else None
+        if resource and action.lower() not in TRUST_ACTIONS and _arn_account(resource) not in (None, account.account_id):
+            # a resource of another account, whose resource-based policy who-can does not read: without one the
+            # engine allows no cross-account request (the trusts of sts:AssumeRole* are read, above)
+            continue
+        role = account.role(target) if resource and action.lower() in TRUST_ACTIONS else None
+        resource_policy = role.trust.policy if role is not None else None
         found: dict[str, Answer] = {}
         trusting = account.role(target) if resource_policy is not None and action.lower() == "sts:assumerole" else None
         for principal in account.principals:
@@ -140,7 +189,8 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
         answers += found.values()
         answers += _through_roles(asker, found)
         if resource_policy is not None and resource:
-            answers += _outside(account, resource, rails.get(account.account_id))
+            loaded = {p.arn for a in accounts if a.account_id != account.account_id for p in a.principals}
+            answers += _outside(account, resource, rails.get(account.account_id), loaded)
             if trusting is not None:
                 answers += _loaded_elsewhere(askers, account, trusting, rails.get(account.account_id))
     return sorted(answers, key=lambda a: (a.account_id, -RANK.get(a.decision, 0), a.principal))
@@ -200,16 +250,19 @@ def _arn_account(arn: str | None) -> str | None:
     return parts[4] if len(parts) == 6 and parts[4].isdigit() and len(parts[4]) == 12 else None
 
 
-def _outside(account: AccountModel, role_arn: str, rails=None) -> list[Answer]:
+def _outside(account: AccountModel, role_arn: str, rails=None, loaded: frozenset | set = frozenset()) -> list[Answer]:
     """Principals outside the loaded IAM data that a role's trust admits (other accounts, anyone, federated
-    identities, services)."""
+    identities, services). A user or role of another account that is loaded (``loaded``, by ARN) is not one of
+    them: its own policies decide too (``_loaded_elsewhere``)."""
     role = account.role(role_arn)
     if role is None or role.trust is None or role.trust.policy is None or role.trust.document is None:
         return []
     answers = []
     for entry in trust_analysis.entries(role.trust.document, account.partition, account.account_id):
-        if entry.kind == "principal" and entry.account == account.account_id:
-            continue  # an IAM principal of this account: judged above with its own policies
+        if entry.kind in ("principal", "account") and entry.account == account.account_id:
+            continue  # the account's own IAM principals: judged above with their own policies
+        if entry.kind == "principal" and entry.trusted in loaded:
+            continue  # a loaded principal of another account: judged with its own policies
         answer = trust_analysis.ask(role_arn, account.account_id, role.trust.policy, entry, rails)
         if answer.decision in POSSIBLE:
             path = {"anyone": "any AWS principal", "account": "cross-account (the account's administrators decide)",
