@@ -5,8 +5,10 @@ description: >-
   attached managed policy the policy engine judges full administrator access (every action on every resource,
   iam_policy_access question full_admin), or an inline policy the engine judges so. An administrator permission
   set alarms with who holds it: the users and groups (names from the identity store) assigned it, in which
-  accounts. A permission set whose inline policy was not loaded is skipped unless what is loaded already makes
-  it an administrator. Customer managed policy references are not read.
+  accounts. A permission set whose inline policy was not loaded, or with an attached AWS managed policy whose
+  document no loaded account holds (get-account-authorization-details lists the AWS managed policies attached in
+  its account, so a member account's export where the permission set is provisioned has them), is skipped
+  unless what is loaded already makes it an administrator. Customer managed policy references are not read.
 severity: high
 resource_type: AWS::SSO::PermissionSet
 rationale: >-
@@ -20,14 +22,23 @@ tables: [aws_ssoadmin_permission_set, aws_ssoadmin_managed_policy_attachment, aw
          aws_identitystore_user, aws_identitystore_group, iam_policy_access]
 requires: [aws_ssoadmin_permission_set]
 */
-with managed as (
+with managed_answer as (
+  -- An AWS managed policy's document is the same in every account: any loaded account's answer is its answer.
+  select resource as managed_policy_arn,
+    bool_or(decision in ('Allowed', 'AllowedIf')) as admin,
+    bool_and(decision = 'Unknown') as unknown
+  from iam_policy_access
+  where question = 'full_admin' and policy_kind = 'aws_managed'
+  group by resource
+), managed as (
   select m.permission_set_arn, m.account_id,
     string_agg(m.name, ', ' order by m.name) filter (
-      where m.managed_policy_arn like 'arn:%:iam::aws:policy/AdministratorAccess'
-         or exists (select 1 from iam_policy_access as q
-                    where q.resource = m.managed_policy_arn and q.account_id = m.account_id
-                      and q.question = 'full_admin' and q.decision in ('Allowed', 'AllowedIf'))) as admin_policies
+      where m.managed_policy_arn like 'arn:%:iam::aws:policy/AdministratorAccess' or a.admin) as admin_policies,
+    string_agg(m.name, ', ' order by m.name) filter (
+      where not m.managed_policy_arn like 'arn:%:iam::aws:policy/AdministratorAccess'
+        and coalesce(a.unknown, true)) as unknown_policies
   from aws_ssoadmin_managed_policy_attachment as m
+    left join managed_answer as a on a.managed_policy_arn = m.managed_policy_arn
   group by m.permission_set_arn, m.account_id
 ), inline as (
   select resource as permission_set_arn, account_id,
@@ -49,7 +60,7 @@ select
   p.arn as resource,
   case
     when m.admin_policies is not null or i.admin then 'alarm'
-    when p.inline_policy is null or i.unknown then 'skip'
+    when p.inline_policy is null or i.unknown or m.unknown_policies is not null then 'skip'
     else 'ok'
   end as status,
   'Permission set ' || coalesce(p.name, p.arn) || case
@@ -62,6 +73,9 @@ select
     when p.inline_policy is null then
       ' was loaded without its inline policy; load get-inline-policy-for-permission-set to evaluate it.'
     when i.unknown then ' has an inline policy the policy engine cannot judge.'
+    when m.unknown_policies is not null then ' has the AWS managed policy ' || m.unknown_policies
+      || ' attached, whose document no loaded account holds (or the policy engine cannot judge it); load'
+      || ' get-account-authorization-details of an account where the permission set is provisioned.'
     else ' does not grant full administrator access.'
   end as reason,
   p.account_id,

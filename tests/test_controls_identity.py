@@ -185,10 +185,37 @@ def test_administrator_permission_sets_alarm_with_their_holders(tmp_path):
     assert found[UNREAD_SET][0] == "skip" and "get-inline-policy-for-permission-set" in found[UNREAD_SET][1]
 
 
+def aws_managed_policies(documents: dict[str, dict]) -> dict:
+    """get-account-authorization-details of an account where the permission sets are provisioned: the AWS managed
+    policies attached there, with their documents."""
+    return {"UserDetailList": [], "GroupDetailList": [], "RoleDetailList": [], "Policies": [
+        {"PolicyName": name, "PolicyId": f"ANPA{name.upper()[:12]:0<12}", "Arn": f"arn:aws:iam::aws:policy/{name}",
+         "Path": "/", "DefaultVersionId": "v3", "AttachmentCount": 1, "IsAttachable": True,
+         "CreateDate": days_ago(900), "UpdateDate": days_ago(60),
+         "PolicyVersionList": [{"Document": document, "VersionId": "v3", "IsDefaultVersion": True,
+                                "CreateDate": days_ago(60)}]}
+        for name, document in documents.items()]}
+
+
 def test_scoped_permission_sets_are_ok(tmp_path):
-    found = check(tmp_path, sso_outputs("arn:aws:iam::aws:policy/ReadOnlyAccess", inline("ec2:Describe*")),
-                  "sso_permission_set_admin")
+    files = sso_outputs("arn:aws:iam::aws:policy/ReadOnlyAccess", inline("ec2:Describe*"))
+    files["get-account-authorization-details.json"] = aws_managed_policies(
+        {"ReadOnlyAccess": json.loads(inline(["ec2:Describe*", "s3:Get*", "iam:List*"]))})
+    found = check(tmp_path, files, "sso_permission_set_admin")
     assert (found[ADMIN_SET][0], found[WILD_SET][0], found[READER_SET][0]) == ("ok", "ok", "ok")
+
+
+def test_an_aws_managed_policy_not_loaded_leaves_its_permission_set_unjudged(tmp_path):
+    """An attached AWS managed policy whose document no loaded account holds may grant anything: the permission
+    set is skipped, naming the policy, never passed; once a loaded account holds the document it is judged by it."""
+    files = sso_outputs("arn:aws:iam::aws:policy/PowerUserAccess", inline("ec2:Describe*"))
+    found = check(tmp_path / "unloaded", files, "sso_permission_set_admin")
+    assert found[ADMIN_SET][0] == "skip" and "PowerUserAccess" in found[ADMIN_SET][1]
+    assert found[READER_SET][0] == "ok"
+    files["get-account-authorization-details.json"] = aws_managed_policies(
+        {"PowerUserAccess": json.loads(inline("*"))})
+    found = check(tmp_path / "loaded", files, "sso_permission_set_admin")
+    assert found[ADMIN_SET][0] == "alarm" and "the managed policy PowerUserAccess" in found[ADMIN_SET][1]
 
 
 # ---- services granted but not used ------------------------------------------------------------------------------
