@@ -132,6 +132,8 @@ def test_ad_hoc_queries_use_the_wall_clock(con):
         ("select jsonb_extract_path(tags, name) from aws_iam_user", "jsonb_extract_path() with a path that is not"),
         ("select md5(E'a\\\\b'::bytea)", "a cast to bytea of text holding a backslash"),
         ("select md5('a\\b'::bytea)", "a cast to bytea of text holding a backslash"),
+        ("select row_to_json(r)::text from (select name, tags from aws_iam_user) r", "of a row or array holding jsonb"),
+        ("select array_to_json(array_agg(tags))::text from aws_iam_user", "array_to_json() of a row or array holding"),
     ],
 )
 def test_errors_are_one_line(con, sql, fragment):

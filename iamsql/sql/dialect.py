@@ -480,10 +480,100 @@ def json_value(node: exp.Expr, scope: Scope) -> exp.Expr:
         return replacement
     if is_timestamptz(node, scope):
         return call("pg_timestamptz_json", node)
-    if isinstance(node, exp.Cast) and node.to.this == exp.DataType.Type.TIMESTAMP or isinstance(node, exp.Localtimestamp):
+    if isinstance(node, exp.Cast) and node.to.this == exp.DataType.Type.TIMESTAMP or isinstance(node, exp.Localtimestamp) or (
+            isinstance(node, exp.AtTimeZone) and is_timestamptz(node.this, scope)):
         return call("pg_timestamp_json", node)
+    if isinstance(node, exp.Column) and not node.table and (items := _row_source_items(node)):
+        # a whole row of a subquery or CTE (``to_jsonb(r)``): its timestamps as Postgres writes them in JSON too
+        values = [json_value(value, scope) for value in items.values()]
+        if all(v is value for v, value in zip(values, items.values())):
+            return node
+        fields = []
+        for (name, value), converted in zip(items.items(), values):
+            field: exp.Expr = exp.column(exp.to_identifier(name, quoted=True), table=exp.to_identifier(node.name))
+            if converted is not value:
+                field = call(converted.name, field)  # pg_timestamptz_json / pg_timestamp_json of the row's column
+            fields.append(exp.PropertyEQ(this=exp.to_identifier(name, quoted=True), expression=field))
+        packed = call("struct_pack", *fields)
+        packed.meta["pg_holds_json"] = any(scope.is_json(value) for value in items.values())
+        return packed
     return node
 
+
+def _row_source_items(column: exp.Column) -> dict[str, exp.Expr] | None:
+    """The select items (name -> expression) of the subquery or CTE a bare column names as a whole row
+    (``to_jsonb(r)`` over ``from (select ...) r``), else None: also when a select item has no name (``*``)."""
+    select = column.find_ancestor(exp.Select)
+    if select is None:
+        return None
+    sources = [select.args["from_"].this] if select.args.get("from_") else []
+    sources += [join.this for join in (select.args.get("joins") or [])]
+    for source in sources:
+        if source.alias_or_name != column.name:
+            continue
+        inner = None
+        if isinstance(source, exp.Subquery):
+            inner = source.this
+        elif isinstance(source, exp.Table) and not source.db:
+            scope_node = select
+            while scope_node is not None and inner is None:
+                with_ = scope_node.args.get("with_")
+                for cte in (with_.expressions if with_ else []):
+                    if cte.alias == source.name:
+                        inner = cte.this
+                scope_node = scope_node.parent
+        if source.args.get("alias") and source.args["alias"].columns:
+            return None
+        if inner is None and isinstance(source, exp.Table) and source.name in TABLE_COLUMNS:
+            return {name: exp.column(name) for name in TABLE_COLUMNS[source.name]}
+        if not isinstance(inner, exp.Select):
+            return None
+        star = [item for item in inner.expressions if isinstance(item, exp.Star)]
+        tables = [inner.args["from_"].this] if inner.args.get("from_") else []
+        if star and len(inner.expressions) == 1 and not inner.args.get("joins") and len(tables) == 1 and (
+                isinstance(tables[0], exp.Table) and tables[0].name in TABLE_COLUMNS):
+            return {name: exp.column(name) for name in TABLE_COLUMNS[tables[0].name]}
+        items = {}
+        for item in inner.expressions:
+            name = item.alias_or_name
+            if not name or isinstance(item, exp.Star) or isinstance(item, exp.Column) and isinstance(item.this, exp.Star):
+                return None
+            items[name] = item.this if isinstance(item, exp.Alias) else item
+        return items
+    return None
+
+
+
+# json (not jsonb) values of a whole row or an array: Postgres writes them compactly, in the row's column order
+# (``{"a":1,"b":"x"}``, ``[1,2]``), as DuckDB's JSON text is; a jsonb value inside keeps jsonb's own text
+JSON_LAYOUT_CALLS = ("to_json", "row_to_json", "array_to_json")
+
+
+def json_text(node: exp.Expr, scope: Scope) -> exp.Expr:
+    """The text of the jsonb or json value ``node`` as Postgres writes it (``::text``, ``||``, ``concat``)."""
+    inner = node
+    while isinstance(inner, exp.Paren):
+        inner = inner.this
+    if not inner.meta.get("pg_json_layout"):
+        return call("pg_jsonb_out", node)
+    argument = inner.expressions[0]
+    holds_json = argument.meta.get("pg_holds_json")
+    if holds_json is None and isinstance(argument, exp.Column) and not argument.table:
+        items = _row_source_items(argument)
+        holds_json = True if items is None else any(scope.is_json(v) for v in items.values())
+    if holds_json is None and isinstance(argument, exp.ArrayAgg):
+        value = argument.this.this if isinstance(argument.this, exp.Order) else argument.this
+        holds_json = scope.is_json(value) or _is_row(value)
+    if holds_json is None and isinstance(argument, exp.Array):
+        holds_json = any(scope.is_json(e) for e in argument.expressions)
+    if holds_json is None:
+        # a single value: jsonb's text is json's (to_json(jsonb) keeps jsonb's spaces); a scalar has no layout
+        return call("pg_jsonb_out", node)
+    if holds_json:
+        raise UnsupportedFeature(
+            f"unsupported Postgres feature: the text of {inner.meta['pg_json_layout']}() of a row or array holding "
+            "jsonb values (json writes them with jsonb's own spaces): use to_jsonb")
+    return exp.cast(node, exp.DataType.build("VARCHAR"))
 
 # ---------------------------------------------------------------------------------------------------------
 # Postgres result column names (FigureColname): every unaliased select item gets the name Postgres gives it.
@@ -594,7 +684,9 @@ def name_select_items(tree: exp.Expr, scope: Scope) -> exp.Expr:
 
 
 def call(name: str, *args: exp.Expr) -> exp.Anonymous:
-    return exp.Anonymous(this=name, expressions=list(args))
+    node = exp.Anonymous(this=name, expressions=list(args))
+    node.meta["pg_call"] = True  # written by a rule, not the query's own call of that name
+    return node
 
 
 def string(value: str) -> exp.Literal:
@@ -718,7 +810,7 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
             # jsonb || jsonb, and jsonb || 'literal' (an untyped literal is read as jsonb there): JSON concatenation
             return json_cast(call("pg_jsonb_concat", *[s if scope.is_json(s) else json_cast(s) for s in sides]))
         sides = [
-            call("pg_jsonb_out", s) if scope.is_json(s) else call("pg_interval_out", s) if is_interval(s, scope)
+            json_text(s, scope) if scope.is_json(s) else call("pg_interval_out", s) if is_interval(s, scope)
             else number_text(s, scope) or s
             for s in (node.this, node.expression)
         ]
@@ -1018,7 +1110,7 @@ def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
         # which DuckDB would round to 13 and read as 1000
         return exp.Cast(this=call("pg_text_to_int", node.this, string(PG_INT_NAMES[target])), to=node.to)
     if target in TEXT_TYPES and not node.to.expressions and scope.is_json(node.this):
-        return call("pg_jsonb_out", node.this)
+        return json_text(node.this, scope)
     if target in TEXT_TYPES and not node.to.expressions and is_array(node.this):
         return call("pg_array_out", node.this)
     if target in TEXT_TYPES and not node.to.expressions and is_interval(node.this, scope):
@@ -1604,7 +1696,7 @@ def output_text(node: exp.Expr, scope: Scope) -> exp.Expr:
     a boolean is ``t`` or ``f`` (unlike ``::text``, which gives ``true``), a jsonb value is jsonb's text, an array
     Postgres's array text."""
     if scope.is_json(node):
-        return call("pg_jsonb_out", node)
+        return json_text(node, scope)
     if is_array(node):
         return call("pg_array_out", node)
     if is_interval(node, scope):
@@ -1941,6 +2033,15 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     if name is None or not isinstance(node, exp.Anonymous):
         return node
     args = node.expressions
+    if name in JSON_LAYOUT_CALLS and len(args) == 1 and not node.meta.get("pg_call"):
+        # json of a row or an array: timestamps as Postgres writes them in JSON, the text kept compact (json_text)
+        argument = args[0]
+        if isinstance(argument, exp.ArrayAgg):
+            argument = argument.copy()
+            argument.set("this", json_value(argument.this, scope))
+        result = call("to_json", json_value(argument, scope))
+        result.meta["pg_json_layout"] = name
+        return result
     if name in JSON_CONSTRUCTORS:
         args = [json_value(a, scope) for a in args]
     if name in SRF_COLUMNS:

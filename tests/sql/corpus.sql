@@ -2248,3 +2248,26 @@ from aws_iam_role;
 select name, string_to_array(name, '-', 'ci') as a, string_to_array(name, '', 'bob') as b, string_to_array(name, null, 'e') as c,
   string_to_array(name, '-', null)::text as d, array_length(string_to_array(name, '-', 'dev'), 1) as e, string_to_array('a,,b', ',', '') as f
 from aws_iam_user order by name;
+
+-- name: to_jsonb_of_rows_with_timestamps
+select to_jsonb(r)::text as j, row_to_json(r)::text as rj, to_jsonb(r) ->> 'create_date' as created
+from (select name, create_date, mfa_enabled from aws_iam_user) r
+order by 1;
+
+-- name: jsonb_agg_of_rows_with_timestamps_and_local_times
+select (select jsonb_agg(r order by r.name)::text
+    from (select name, password_last_used, create_date at time zone 'UTC' as local from aws_iam_user) r) as j,
+  (select to_json(x)::text from (select max(event_time) as latest, count(*) as n from aws_cloudtrail_trail_event) x) as jx;
+
+-- name: to_jsonb_of_table_rows_and_cte_rows
+with keys as (select access_key_id, create_date from aws_iam_access_key)
+select k.access_key_id, to_jsonb(a) ->> 'create_date' as a, to_jsonb(k)::text as k
+from keys k join aws_iam_access_key a using (access_key_id)
+order by 1;
+
+-- name: json_text_of_arrays_is_compact
+select to_json(array[1, 2])::text as a, array_to_json(array['a', 'b c'])::text as b, to_json('x'::text)::text as c,
+  array_to_json(array_agg(create_date order by create_date))::text as d, to_json(tags)::text as e
+from aws_iam_user
+where name = 'alice'
+group by tags;
