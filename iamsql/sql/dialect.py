@@ -350,7 +350,7 @@ class Scope:
         """Whether ``node`` is a jsonb value in the Postgres query."""
         if isinstance(node, exp.Paren):
             return self.is_json(node.this)
-        if isinstance(node, (exp.JSONExtract, exp.JSONBExtract)):
+        if isinstance(node, (exp.JSONExtract, exp.JSONBExtract, exp.JSONBDeleteAtPath)):
             return True
         if isinstance(node, exp.Cast):
             return node.to.this in JSON_TYPES
@@ -784,6 +784,8 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
         if isinstance(left, exp.Array) or isinstance(right, exp.Array):
             return call("list_has_all", left, right)
         return call("pg_jsonb_contains", left, right)
+    if isinstance(node, exp.JSONBDeleteAtPath):
+        return jsonb_delete_path(node)
     if isinstance(node, exp.JSONBContainsTopKey):
         return call("pg_jsonb_exists", node.this, node.expression)
     if isinstance(node, exp.JSONBContainsAnyTopKeys):
@@ -861,6 +863,24 @@ def json_cast(node: exp.Expr) -> exp.Expr:
     return exp.cast(node, exp.DataType.build("JSON"))
 
 
+def jsonb_delete_path(node: exp.JSONBDeleteAtPath) -> exp.Expr:
+    """``jsonb #- '{a,b}'``: the value without the member at that path of object keys (unchanged when the path is
+    not there). A path step that is a number (an array index in Postgres) or a path that is not a literal is
+    reported."""
+    path = node.expression
+    if isinstance(path, exp.Cast) and path.to.this == exp.DataType.Type.ARRAY:
+        path = path.this
+    if not (isinstance(path, exp.Literal) and path.is_string):
+        raise UnsupportedFeature("unsupported Postgres feature: #- with a path that is not a literal")
+    steps = _pg_text_array(path.this)
+    if any(step is None or re.fullmatch(r"\s*-?\d+\s*", step) for step in steps):
+        raise UnsupportedFeature("unsupported Postgres feature: #- with an array index (a number) in the path")
+    if not steps:
+        return node.this
+    selector = "$" + "".join(json_key_path(step)[1:] for step in steps)
+    return json_cast(call("json_remove", node.this, string(selector)))
+
+
 def jsonb_delete(value: exp.Expr, operand: exp.Expr) -> exp.Expr:
     """``jsonb - key``, ``jsonb - integer`` (an array index), ``jsonb - text[]`` (several keys)."""
     if isinstance(operand, exp.Neg) and isinstance(operand.this, exp.Literal) and not operand.this.is_string:
@@ -931,8 +951,8 @@ def is_numeric(node: exp.Expr, scope: Scope) -> bool:
         return not node.is_string and not re.fullmatch(r"\d+", node.this)
     if isinstance(node, exp.Extract):
         return func_name(node) == "extract"
-    if isinstance(node, exp.Avg):
-        return not _is_float(node.this, scope)
+    if isinstance(node, (exp.Avg, exp.Stddev, exp.StddevPop, exp.StddevSamp, exp.Variance, exp.VariancePop)):
+        return not _is_float(node.this, scope)  # numerics of integers and numerics, with as many decimals as needed
     if isinstance(node, (*SCALE_KEEPING, exp.Ceil, exp.Floor, exp.Sign, exp.Window, exp.Filter)):
         return is_numeric(node.this, scope)
     if _numeric_math(node, scope):
@@ -961,6 +981,8 @@ def _is_float(node: exp.Expr, scope: Scope) -> bool:
     if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div)):
         return _is_float(node.this, scope) or _is_float(node.expression, scope)
     if isinstance(node, (*SCALE_KEEPING, exp.Ceil, exp.Floor, exp.Sign, exp.Round, exp.Trunc, exp.Window, exp.Filter)):
+        return _is_float(node.this, scope)
+    if isinstance(node, (exp.Avg, exp.Stddev, exp.StddevPop, exp.StddevSamp, exp.Variance, exp.VariancePop)):
         return _is_float(node.this, scope)
     if isinstance(node, exp.WithinGroup):
         return isinstance(node.this, exp.PercentileCont)
@@ -1340,6 +1362,22 @@ def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
         return exp.cast(call("iamsql_as_of"), exp.DataType.build("TIMESTAMP"))
     if isinstance(node, exp.Interval) and node.unit is None and _is_iso_interval(node.this):
         return iso_interval_value(node.this)
+    if isinstance(node, exp.Interval) and isinstance(node.unit, exp.Var) and node.unit.name.upper() in INTERVAL_UNIT_NAMES:
+        # Postgres's abbreviations (interval '5 mins', '1 mon'), which DuckDB reads only in an interval's text
+        replacement = node.copy()
+        replacement.set("unit", exp.var(INTERVAL_UNIT_NAMES[node.unit.name.upper()]))
+        return replacement
+    if isinstance(node, (exp.Add, exp.Sub)) and (
+            is_date(node.this) and scope.is_int(node.expression) and not isinstance(node.expression, exp.Literal)):
+        # date +/- integer: DuckDB adds only an INTEGER (not a BIGINT: a series value, a bigint column) to a date
+        replacement = node.copy()
+        replacement.set("expression", exp.cast(node.expression.copy(), exp.DataType.build("INTEGER")))
+        return replacement
+    if isinstance(node, exp.Add) and is_date(node.expression) and scope.is_int(node.this) and not isinstance(
+            node.this, exp.Literal):
+        replacement = node.copy()
+        replacement.set("this", exp.cast(node.this.copy(), exp.DataType.build("INTEGER")))
+        return replacement
     if isinstance(node, exp.Cast) and node.to.this == exp.DataType.Type.INTERVAL and _is_iso_interval(node.this):
         return iso_interval_value(node.this)
     if isinstance(node, (exp.GenerateSeries, exp.ExplodingGenerateSeries)) and (is_date(node.args.get("start"))
@@ -1391,6 +1429,12 @@ def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
         start = exp.cast(exp.CurrentDate(), exp.DataType.build("TIMESTAMPTZ"))
         return exp.Anonymous(this="age", expressions=[start, node.expressions[0]])
     return node
+
+
+# Postgres's interval unit abbreviations that sqlglot keeps as written and DuckDB cannot read as a unit
+INTERVAL_UNIT_NAMES = {"YR": "YEAR", "YRS": "YEAR", "MON": "MONTH", "MONS": "MONTH", "HR": "HOUR", "HRS": "HOUR",
+                       "MIN": "MINUTE", "MINS": "MINUTE", "SEC": "SECOND", "SECS": "SECOND", "MSEC": "MILLISECOND",
+                       "MSECS": "MILLISECOND", "USEC": "MICROSECOND", "USECS": "MICROSECOND"}
 
 
 TO_CHAR_PATTERNS = [
@@ -1496,6 +1540,13 @@ def to_char(ts: exp.Expr, fmt: str, known_time: bool = False) -> exp.Expr:
                         piece = call("rpad", piece, exp.Literal.number(width), string(" "))
                     parts.append(piece)
                 i = j + len(pattern)
+                suffix = fmt[i : i + 2]
+                if suffix in ("th", "TH") and spec != "%p" and (isinstance(spec, str) or len(spec) == 2):
+                    # an ordinal suffix after a number: 1st, 2nd, 3rd, 11th (upper case for TH)
+                    number = exp.cast(parts[-1].copy(), exp.DataType.build("INTEGER"))
+                    ordinal = call("pg_ordinal_suffix", number)
+                    parts.append(call("upper", ordinal) if suffix == "TH" else ordinal)
+                    i += 2
                 break
         else:
             if fmt[j] in "09" and not known_time:
@@ -1941,6 +1992,12 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         return replacement
     if isinstance(node, series) and (values := numeric_series(node, scope)) is not None:
         return call("unnest", values)
+    if isinstance(node, exp.Cast) and isinstance(node.this, exp.IntDiv) and not (
+            scope.is_int(node.this.this) and scope.is_int(node.this.expression)):
+        # div(x, y) of numerics: the quotient truncated towards zero, a numeric without decimals (DuckDB's ``//``
+        # of decimals does not truncate)
+        quotient = exp.Div(this=node.this.this, expression=node.this.expression)
+        return exp.cast(exp.Trunc(this=quotient), exp.DataType.build("DECIMAL(38, 0)"))
     if isinstance(node, exp.Pad):
         # an empty fill leaves the text as it is, cut to the length (DuckDB: an error when it would pad); a bigint
         # length is cast (DuckDB's lpad takes an integer)

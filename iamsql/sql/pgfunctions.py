@@ -382,6 +382,9 @@ create or replace temp macro pg_array_length(a, dimension) as case when dimensio
 create or replace temp macro pg_day_of_week(t) as dayofweek(t) + 1;
 create or replace temp macro pg_week_of_year(t) as (dayofyear(t) - 1) // 7 + 1;
 create or replace temp macro pg_week_of_month(t) as (day(t) - 1) // 7 + 1;
+create or replace temp macro pg_ordinal_suffix(n) as
+    case when n % 100 in (11, 12, 13) then 'th' when n % 10 = 1 then 'st' when n % 10 = 2 then 'nd'
+         when n % 10 = 3 then 'rd' else 'th' end;
 create or replace temp macro pg_julian_day(t) as cast(julian(cast(t as date)) as bigint);
 create or replace temp macro pg_century(t) as case when year(t) > 0 then (year(t) + 99) // 100 else -((99 - year(t)) // 100) end;
 create or replace temp macro pg_substr(s, start, n) as

@@ -2271,3 +2271,47 @@ select to_json(array[1, 2])::text as a, array_to_json(array['a', 'b c'])::text a
 from aws_iam_user
 where name = 'alice'
 group by tags;
+
+-- name: div_of_numerics_truncates
+select name, div(max_session_duration, 7200.0) as a, div(-7.5, 2)::text as b, div(9, 3.0)::text as c, div(-7, 2) as d,
+  div(max_session_duration, 7000) as e
+from aws_iam_role
+order by name;
+
+-- name: to_char_ordinal_suffixes
+select name, to_char(create_date, 'DDth Month') as a, to_char(create_date, 'FMDDth') as b,
+  to_char(create_date, 'FMDDTH "of" FMMonth, YYYYth') as c, to_char(create_date, 'MMth HH24th DDDth') as d
+from aws_iam_user
+order by name;
+
+-- name: to_char_ordinal_suffixes_of_every_day
+select to_char(d, 'FMDDth') as a, to_char(d, 'FMMMth') as b
+from (select date '2024-01-01' + n as d from generate_series(0, 40) n) x
+order by d;
+
+-- name: interval_unit_abbreviations
+select (interval '3 mon')::text as a, (interval '2 mons')::text as b, (interval '5 min')::text as c,
+  (interval '90 mins')::text as d, (interval '2 hrs')::text as e, (interval '1 hr')::text as f,
+  (interval '30 secs')::text as g, (interval '1 yr')::text as h, (interval '2 yrs')::text as i,
+  (interval '5 msec')::text as j, (interval '7 usecs')::text as k, interval '1 sec' as l
+where now() - interval '15 mins' < now();
+
+-- name: date_plus_integer_series_and_columns
+select (current_date - g.i) = (current_date - g.i::int) as same, (date '2024-02-27' + g.i)::text as d,
+  (g.i + date '2024-02-27')::text as e
+from generate_series(1, 3) as g(i)
+order by d;
+
+-- name: stddev_variance_types
+select round(stddev(max_session_duration), 2)::text as a, round(variance(max_session_duration)::numeric, 1)::text as b,
+  stddev_pop(max_session_duration::float8)::text as c, avg(max_session_duration::float8)::text as d,
+  'sd ' || stddev_samp(max_session_duration::float8) as e, var_samp(max_session_duration) > 0 as f
+from aws_iam_role;
+
+-- name: jsonb_delete_path_of_keys
+select p.name, (p.policy_std #- '{Version}')::text as p, p.policy_std #- '{Statement}' = '{"Version": "2012-10-17"}'::jsonb as q,
+  '{"a": {"b": 1, "c": 2}}'::jsonb #- '{a,b}' as nested, '{"a": 1}'::jsonb #- '{x,y}' as missing,
+  ('{"k.z": 2, "a": 1}'::jsonb #- '{k.z}')::text as dotted,
+  (select jsonb_agg(u.tags #- '{team}' order by u.name) from aws_iam_user u where u.account_id = p.account_id) as t
+from aws_iam_policy p
+order by p.name;
