@@ -134,6 +134,8 @@ def test_ad_hoc_queries_use_the_wall_clock(con):
         ("select md5('a\\b'::bytea)", "a cast to bytea of text holding a backslash"),
         ("select row_to_json(r)::text from (select name, tags from aws_iam_user) r", "of a row or array holding jsonb"),
         ("select '[1, [2]]'::jsonb #- '{1,0}'", "#- with an array index (a number) in the path"),
+        ("select jsonb_build_object('avg', avg(max_session_duration))::text from aws_iam_role", "the text of jsonb holding"),
+        ("select to_jsonb(r)::text from (select 1.0 / 3 as x) r", "the text of jsonb holding a numeric"),
         ("select tags #- name from aws_iam_user", "#- with a path that is not a literal"),
         ("select stddev(max_session_duration)::text from aws_iam_role", "the text of a numeric whose number of decimals"),
         ("select array_to_json(array_agg(tags))::text from aws_iam_user", "array_to_json() of a row or array holding"),

@@ -471,7 +471,7 @@ def is_interval(node: exp.Expr, scope: Scope) -> bool:
     return func_name(node) in INTERVAL_FUNCTIONS
 
 
-def json_value(node: exp.Expr, scope: Scope) -> exp.Expr:
+def json_value(node: exp.Expr, scope: Scope, in_list: bool = False) -> exp.Expr:
     """An argument of a JSON constructor (``jsonb_build_object``, ``to_jsonb``, ``jsonb_agg``): a timestamptz
     becomes the ISO 8601 text Postgres puts in JSON (``2021-03-04T10:15:00+00:00``)."""
     if isinstance(node, exp.Order):
@@ -483,6 +483,23 @@ def json_value(node: exp.Expr, scope: Scope) -> exp.Expr:
     if isinstance(node, exp.Cast) and node.to.this == exp.DataType.Type.TIMESTAMP or isinstance(node, exp.Localtimestamp) or (
             isinstance(node, exp.AtTimeZone) and is_timestamptz(node.this, scope)):
         return call("pg_timestamp_json", node)
+    if isinstance(node, exp.Array) and node.expressions:
+        values = [json_value(e, scope, in_list=True) for e in node.expressions]
+        if any(v is not e for v, e in zip(values, node.expressions)):
+            return exp.Array(expressions=[v if v is not e else e.copy() for v, e in zip(values, node.expressions)])
+        return node
+    if isinstance(node, exp.ArrayAgg) and (value := json_value(node.this, scope)) is not node.this:
+        replacement = node.copy()
+        replacement.set("this", value)
+        return replacement
+    if in_list:
+        return node  # the elements of a list have one type: numbers are left as they are
+    if _is_float(node, scope):
+        # a double becomes a JSON number written with Postgres's digits (``1704067200``, not ``1704067200.0``)
+        return call("pg_float8_json", node)
+    if is_numeric(node, scope) and (scale := numeric_scale(node, scope)) is not None:
+        # a numeric keeps its decimals in jsonb (``2.50``); DuckDB keeps them only for a DECIMAL of that scale
+        return exp.cast(node, exp.DataType.build(f"DECIMAL(38, {scale})"))
     if isinstance(node, exp.Column) and not node.table and (items := _row_source_items(node)):
         # a whole row of a subquery or CTE (``to_jsonb(r)``): its timestamps as Postgres writes them in JSON too
         values = [json_value(value, scope) for value in items.values()]
@@ -491,13 +508,39 @@ def json_value(node: exp.Expr, scope: Scope) -> exp.Expr:
         fields = []
         for (name, value), converted in zip(items.items(), values):
             field: exp.Expr = exp.column(exp.to_identifier(name, quoted=True), table=exp.to_identifier(node.name))
-            if converted is not value:
-                field = call(converted.name, field)  # pg_timestamptz_json / pg_timestamp_json of the row's column
+            if isinstance(converted, exp.Cast):
+                field = exp.cast(field, converted.to.copy())  # a numeric's decimals
+            elif converted is not value:
+                field = call(converted.name, field)  # pg_timestamptz_json, pg_timestamp_json, pg_float8_json
             fields.append(exp.PropertyEQ(this=exp.to_identifier(name, quoted=True), expression=field))
         packed = call("struct_pack", *fields)
         packed.meta["pg_holds_json"] = any(scope.is_json(value) for value in items.values())
+        packed.meta["pg_unknown_scale"] = any(_unknown_scale(value, scope) for value in items.values())
         return packed
     return node
+
+
+def _json_numbers(built: exp.Expr, unknown_scale: bool) -> exp.Expr:
+    """``built`` (a JSON constructor's translation), marked when an argument is a numeric whose decimals depend on
+    its value (``avg(x)``, a division): its text (``json_text``) is then refused, as a numeric's own text is."""
+    if unknown_scale:
+        built.meta["pg_unknown_scale"] = True
+    return built
+
+
+def _any_unknown_scale(args: list[exp.Expr], scope: Scope) -> bool:
+    """Whether an argument of a JSON constructor is (or is a row holding) a numeric whose decimals depend on its
+    value; read before the arguments move into the translation (a whole row is found from its place in the query)."""
+    return any(_unknown_scale(a.this if isinstance(a, (exp.Order, exp.Ordered)) else a, scope) for a in args)
+
+
+def _unknown_scale(value: exp.Expr, scope: Scope) -> bool:
+    """Whether ``value`` is, or is a row holding, a numeric whose decimals depend on its value."""
+    if value.meta.get("pg_unknown_scale"):
+        return True
+    if isinstance(value, exp.Column) and not value.table and (items := _row_source_items(value)):
+        return any(_unknown_scale(v, scope) for v in items.values())
+    return is_numeric(value, scope) and numeric_scale(value, scope) is None
 
 
 def _row_source_items(column: exp.Column) -> dict[str, exp.Expr] | None:
@@ -554,6 +597,10 @@ def json_text(node: exp.Expr, scope: Scope) -> exp.Expr:
     inner = node
     while isinstance(inner, exp.Paren):
         inner = inner.this
+    if inner.meta.get("pg_unknown_scale"):
+        raise UnsupportedFeature(
+            "unsupported Postgres feature: the text of jsonb holding a numeric whose number of decimals depends on its "
+            "value (avg(), a division): round(x, n) it first")
     if not inner.meta.get("pg_json_layout"):
         return call("pg_jsonb_out", node)
     argument = inner.expressions[0]
@@ -2096,9 +2143,11 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         if isinstance(argument, exp.ArrayAgg):
             argument = argument.copy()
             argument.set("this", json_value(argument.this, scope))
-        result = call("to_json", json_value(argument, scope))
+        unknown_scale = _any_unknown_scale([argument], scope)
+        result = _json_numbers(call("to_json", json_value(argument, scope)), unknown_scale)
         result.meta["pg_json_layout"] = name
         return result
+    unknown_scale = name in JSON_CONSTRUCTORS and _any_unknown_scale(args, scope)
     if name in JSON_CONSTRUCTORS:
         args = [json_value(a, scope) for a in args]
     if name in SRF_COLUMNS:
@@ -2128,11 +2177,11 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     if name == "jsonb_strip_nulls" and len(args) == 1:
         return json_cast(call("pg_jsonb_strip_nulls", *args))
     if name in simple and name != simple[name]:
-        return call(simple[name], *args)
+        return _json_numbers(call(simple[name], *args), unknown_scale)
     if name in ("to_json", "json_array") and any(a is not b for a, b in zip(args, node.expressions)):
-        return call(name, *args)
+        return _json_numbers(call(name, *args), unknown_scale)
     if name in ("jsonb_agg", "json_agg"):
-        return call("to_json", call("list", *args))
+        return _json_numbers(call("to_json", call("list", *args)), unknown_scale)
     if name == "to_char":
         if len(args) != 2 or not (isinstance(args[1], exp.Literal) and args[1].is_string):
             raise UnsupportedFeature("unsupported Postgres feature: to_char with a format that is not a literal")

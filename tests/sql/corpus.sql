@@ -2315,3 +2315,23 @@ select p.name, (p.policy_std #- '{Version}')::text as p, p.policy_std #- '{State
   (select jsonb_agg(u.tags #- '{team}' order by u.name) from aws_iam_user u where u.account_id = p.account_id) as t
 from aws_iam_policy p
 order by p.name;
+
+-- name: jsonb_numbers_keep_postgres_digits
+select jsonb_build_object('pct', round(100.0 * 1 / 3, 2), 'e', extract(epoch from timestamptz '2024-01-01 00:00:00+00'))::text as a,
+  jsonb_build_array(1.0, 2.50, -0.0)::text as b, to_jsonb(date_part('epoch', timestamptz '2024-01-01 00:00:00+00'))::text as c,
+  jsonb_build_object('f', 0.1::float8 + 0.2::float8, 'n', count(*))::text as d,
+  jsonb_agg(date_part('hour', create_date) order by name)::text as e, jsonb_agg(1.50 order by name)::text as f,
+  jsonb_build_object('y', date_part('year', max(create_date))) ->> 'y' as g
+from aws_iam_user;
+
+-- name: jsonb_of_arrays_and_rows_with_numbers_and_timestamps
+select to_jsonb(array[1.5, 2.25])::text as a, to_jsonb(array[create_date])::text as b,
+  (select to_jsonb(array_agg(u.create_date order by u.name))::text from aws_iam_user u) as c
+from aws_iam_user
+where name = 'bob';
+
+-- name: row_to_json_with_numbers
+select to_jsonb(r)::text as a, row_to_json(r)::text as b
+from (select name, 2.50 as price, date_part('year', create_date) as y, extract(epoch from create_date) as e,
+  round(max_session_duration / 3600.0, 1) as h from aws_iam_role) r
+order by 1;
