@@ -2335,3 +2335,9 @@ select to_jsonb(r)::text as a, row_to_json(r)::text as b
 from (select name, 2.50 as price, date_part('year', create_date) as y, extract(epoch from create_date) as e,
   round(max_session_duration / 3600.0, 1) as h from aws_iam_role) r
 order by 1;
+
+-- name: math_of_a_double_and_a_numeric_is_a_double
+select 'z' || (2::float8 ^ 0.5) as a, (2::float8 ^ 2.0)::text as b, power(2.5::float8, 2)::text as c,
+  sqrt(max_session_duration::float8 + 0.5)::text as d, exp(1.0::float8)::text as e, ln(max_session_duration * 1.0) > 0 as f
+from aws_iam_role
+order by name;
