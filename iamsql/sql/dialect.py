@@ -2694,7 +2694,39 @@ def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False) -> exp.E
     tree = star_with_using(tree)
     scope = Scope(tree, as_of_variable=as_of_variable)
     tree = name_select_items(tree, scope)
+    tree = string_to_table(tree)
     return apply_rewrites(tree, scope)
+
+
+def string_to_table(tree: exp.Expr) -> exp.Expr:
+    """``string_to_table(s, d[, n])`` (Postgres 14) is ``unnest(string_to_array(s, d[, n]))``: in FROM (also
+    ``with ordinality as t(x, n)``) and in the select list (named before, so the column keeps Postgres's name)."""
+
+    def split(function: exp.Anonymous) -> exp.Expr:
+        args = function.expressions
+        if len(args) not in (2, 3):
+            raise QueryError(f"function string_to_table() takes 2 or 3 arguments, got {len(args)}")
+        return exp.StringToArray(this=args[0].copy(), expression=args[1].copy(),
+                                 null=args[2].copy() if len(args) == 3 else None)
+
+    for node in list(tree.find_all(exp.Anonymous)):
+        if node.name.lower() != "string_to_table":
+            continue
+        table = node.parent
+        if isinstance(table, exp.Table) and table.this is node:
+            alias = table.args.get("alias")
+            unnest = exp.Unnest(expressions=[split(node)], alias=alias.copy() if alias else None)
+            if table.args.get("ordinality"):
+                columns = list(alias.columns) if alias else []
+                if len(columns) != 2:
+                    raise UnsupportedFeature("unsupported Postgres feature: string_to_table() WITH ORDINALITY without "
+                                             "two column names (as t(value, n))")
+                unnest.args["alias"].set("columns", [columns[0].copy()])
+                unnest.set("offset", columns[1].copy())
+            table.replace(unnest)
+        else:
+            node.replace(exp.Explode(this=split(node)))
+    return tree
 
 
 @contextmanager

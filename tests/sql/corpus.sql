@@ -2341,3 +2341,11 @@ select 'z' || (2::float8 ^ 0.5) as a, (2::float8 ^ 2.0)::text as b, power(2.5::f
   sqrt(max_session_duration::float8 + 0.5)::text as d, exp(1.0::float8)::text as e, ln(max_session_duration * 1.0) > 0 as f
 from aws_iam_role
 order by name;
+
+-- name: string_to_table_in_from_and_select_list
+select u.name, p, string_to_table('a,b,,c', ',', '') as parts
+from aws_iam_user u, string_to_table(trim(both '/' from u.path), '/') as p
+order by 1, 2, 3;
+
+-- name: string_to_table_with_ordinality
+select x, n from string_to_table('x|y|z', '|') with ordinality as s(x, n) order by n desc;
