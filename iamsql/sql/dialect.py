@@ -176,6 +176,7 @@ UNSUPPORTED_FUNCTIONS = {
     "current_setting",
     "jsonb_delete_path",
     "pg_typeof",
+    "sha224",
     "to_number",  # its format ('9G999D9') is not read: a cast (x::numeric) reads plain numbers
     # the inet and cidr functions (the types are refused too)
     "host",
@@ -1181,6 +1182,20 @@ def is_text(node: exp.Expr, scope: Scope) -> bool:
         "quote_ident", "pg_quote_ident", "array_dims", "pg_array_dims")
 
 
+BYTEA_TYPES = {exp.DataType.Type.VARBINARY, exp.DataType.Type.BINARY, exp.DataType.Type.BLOB}
+
+
+def is_bytea(node: exp.Expr) -> bool:
+    """Whether ``node`` is a Postgres ``bytea`` (``sha256(...)``, ``decode(...)``, ``convert_to(...)``, a cast)."""
+    if isinstance(node, exp.Paren):
+        return is_bytea(node.this)
+    if isinstance(node, exp.Cast):
+        return node.to.this in BYTEA_TYPES
+    if node.meta.get("pg_call") and func_name(node) in ("unhex", "from_base64", "encode"):
+        return True  # decode(..., 'hex' | 'base64'), convert_to(..., 'UTF8') and a cast to bytea, translated
+    return isinstance(node, (exp.SHA2Digest, exp.Decode)) or func_name(node) in ("convert_to", "sha256")
+
+
 def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
     if not isinstance(node, exp.Cast):
         return node
@@ -1197,6 +1212,9 @@ def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
         return json_text(node.this, scope)
     if target in TEXT_TYPES and not node.to.expressions and is_array(node.this):
         return call("pg_array_out", node.this)
+    if target in TEXT_TYPES and not node.to.expressions and is_bytea(node.this):
+        # bytea's text is its hex with a leading \x, as Postgres writes it (DuckDB escapes the bytes)
+        return call("concat", string("\\x"), call("lower", call("hex", node.this)))
     if target in TEXT_TYPES and not node.to.expressions and is_interval(node.this, scope):
         return call("pg_interval_out", node.this)
     if target in TEXT_TYPES and not node.to.expressions and (number := number_text(node.this, scope)) is not None:
@@ -2490,6 +2508,10 @@ def check_unsupported(tree: exp.Expr) -> None:
                      else node.this.name).lower()
         if type_name in ("inet", "cidr", "macaddr", "macaddr8"):
             raise UnsupportedFeature(f"unsupported Postgres feature: the {type_name} type")
+    for node in tree.find_all(exp.SHA2Digest, exp.SHA2):
+        length = node.args.get("length")
+        if length is not None and length.name not in ("256", ""):
+            raise UnsupportedFeature(f"unsupported Postgres feature: sha{length.name}() (sha256() and md5() work)")
     for node in tree.find_all(exp.Overlaps):
         raise UnsupportedFeature("unsupported Postgres feature: OVERLAPS")
     for node in tree.find_all(exp.Lock):

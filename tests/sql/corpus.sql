@@ -2349,3 +2349,10 @@ order by 1, 2, 3;
 
 -- name: string_to_table_with_ordinality
 select x, n from string_to_table('x|y|z', '|') with ordinality as s(x, n) order by n desc;
+
+-- name: bytea_text_is_hex
+select name, sha256(name::bytea)::text as a, decode('DEADbeef', 'hex')::text as b, convert_to('hé', 'UTF8')::text as c,
+  'abc'::bytea::text as d, decode('aGk=', 'base64')::text as e,
+  sha256(convert_to(arn, 'UTF8'))::text = '\x' || encode(sha256(arn::bytea), 'hex') as same
+from aws_iam_user
+order by name;
