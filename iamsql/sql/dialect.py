@@ -418,7 +418,23 @@ class Scope:
             return self.is_int4(node.this) and self.is_int4(node.expression)
         if isinstance(node, exp.Cast):
             return node.to.this in (exp.DataType.Type.INT, exp.DataType.Type.SMALLINT)
+        if isinstance(node, exp.Column) and (function := self._series_function(node)) is not None:
+            # a value of generate_series(...) or unnest(array[...]) of integers (not bigints)
+            if isinstance(function, exp.Unnest):
+                values = function.expressions[0]
+                return isinstance(values, exp.Array) and all(self.is_int4(v) for v in values.expressions)
+            bounds = [function.args.get(k) for k in ("start", "end", "step") if function.args.get(k) is not None]
+            return all(self.is_int4(b) for b in bounds)
         return func_name(node) in INT_RESULT_FUNCTIONS - {"count"}
+
+    def _series_function(self, column: exp.Column) -> exp.Expr | None:
+        """The ``generate_series(...)`` or ``unnest(...)`` in FROM whose values ``column`` holds, else None."""
+        name, qualifier = column.name, column.table
+        owners = [self.series[qualifier]] if qualifier in self.series else [
+            c for c in self.series.values() if name in c] if not qualifier else []
+        if owners and name in owners[0] and not any(name in TABLE_COLUMNS[t] for t in self.tables.values()):
+            return owners[0][name]
+        return None
 
 
 def is_date(node: exp.Expr) -> bool:
@@ -1491,6 +1507,15 @@ def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
         past = exp.Mod(this=exp.paren(exp.Sub(this=call("year", value.copy()), expression=exp.Literal.number(1))),
                        expression=exp.Literal.number(years))
         return exp.paren(exp.Sub(this=year, expression=call("to_years", exp.cast(past, exp.DataType.build("INTEGER")))))
+    fmt = node.args.get("format") if isinstance(node, (exp.StrToTime, exp.StrToDate)) else None
+    if isinstance(fmt, exp.Literal) and fmt.is_string and '"' in fmt.this:
+        # "quoted text" in a to_timestamp/to_date format is literal text (strptime would look for the quotes)
+        literal = re.sub(r'"([^"]*)"', lambda m: m.group(1).replace("%", "%%"), fmt.this)
+        replacement = node.copy()
+        replacement.set("format", string(literal))
+        if isinstance(node, exp.StrToTime):
+            return exp.cast(replacement, exp.DataType.build("TIMESTAMPTZ"), copy=False)
+        return replacement
     if isinstance(node, exp.StrToTime):
         # to_timestamp(text, format) is a timestamptz in Postgres; DuckDB's strptime gives a timestamp.
         return exp.cast(node, exp.DataType.build("TIMESTAMPTZ"), copy=False)

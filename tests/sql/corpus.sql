@@ -2356,3 +2356,15 @@ select name, sha256(name::bytea)::text as a, decode('DEADbeef', 'hex')::text as 
   sha256(convert_to(arn, 'UTF8'))::text = '\x' || encode(sha256(arn::bytea), 'hex') as same
 from aws_iam_user
 order by name;
+
+-- name: sum_of_series_integers_divides_as_integers
+select sum(n)::text as a, (sum(n) / count(*))::text as b, sum(n) / 4 as c,
+  (select sum(x) / count(*) from unnest(array[1, 2, 4]) as t(x)) as d,
+  (select sum(m) / 4 from generate_series(1, 3000000000, 1000000000) m) as e
+from generate_series(1, 10) n;
+
+-- name: to_timestamp_format_with_quoted_text
+select to_date('20240115', 'YYYYMMDD')::text as a,
+  to_timestamp('2024-01-15T10:30:00Z', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')::text as b,
+  to_timestamp('at 10h', '"at" HH24"h"')::time::text as c,
+  to_date('15 of 01, 2024', 'DD "of" MM, YYYY')::text as d;
