@@ -2103,6 +2103,15 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         # of decimals does not truncate)
         quotient = exp.Div(this=node.this.this, expression=node.this.expression)
         return exp.cast(exp.Trunc(this=quotient), exp.DataType.build("DECIMAL(38, 0)"))
+    if isinstance(node, exp.ArrayPosition) and isinstance(node.args.get("zero_based"), exp.Expr) and not isinstance(
+            node.args["zero_based"], exp.Boolean):
+        # array_position(a, x, start): sqlglot reads the start as a flag and drops it
+        return call("pg_array_position_from", node.this, node.expression, node.args["zero_based"])
+    if isinstance(node, exp.GroupConcat) and isinstance(node.args.get("separator"), exp.Null):
+        # string_agg(x, NULL) joins the values with nothing between them in Postgres (DuckDB: NULL)
+        replacement = node.copy()
+        replacement.set("separator", string(""))
+        return replacement
     if isinstance(node, exp.Pad):
         # an empty fill leaves the text as it is, cut to the length (DuckDB: an error when it would pad); a bigint
         # length is cast (DuckDB's lpad takes an integer)

@@ -380,6 +380,9 @@ create or replace temp macro pg_float8_out(x) as
 create or replace temp macro pg_float8_json(x) as
     case when isnan(cast(x as double)) or isinf(cast(x as double)) then to_json(pg_float8_out(x))
          when pg_float8_out(x) like '%e%' then to_json(cast(x as double)) else json(pg_float8_out(x)) end;
+create or replace temp macro pg_array_position_from(a, x, start) as
+    case when start is null then error('initial position must not be null')
+         else list_position(list_slice(a, greatest(start, 1), len(a)), x) + greatest(start, 1) - 1 end;
 create or replace temp macro pg_div(a, b) as case when b = 0 and a is not null then error('division by zero') else a / b end;
 create or replace temp macro pg_array_length(a, dimension) as case when dimension = 1 and len(a) > 0 then len(a) end;
 create or replace temp macro pg_day_of_week(t) as dayofweek(t) + 1;

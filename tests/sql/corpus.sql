@@ -2368,3 +2368,15 @@ select to_date('20240115', 'YYYYMMDD')::text as a,
   to_timestamp('2024-01-15T10:30:00Z', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')::text as b,
   to_timestamp('at 10h', '"at" HH24"h"')::time::text as c,
   to_date('15 of 01, 2024', 'DD "of" MM, YYYY')::text as d;
+
+-- name: array_position_from_a_start
+select array_position(array['a', 'b', 'a'], 'a', 2) as a, array_position(array['a', 'b', 'a'], 'a', 4) as b,
+  array_position(array['a', 'b', 'a'], 'a', -3) as c, array_position(array[1, null, 3, null], null, 3) as d,
+  array_position(array['x'], 'y', 1) as e,
+  (select array_position(array_agg(name order by name), 'bob', 2) from aws_iam_user) as f;
+
+-- name: string_agg_with_a_null_delimiter
+select account_id, string_agg(name, null order by name) as a, string_agg(name, '' order by name desc) as b
+from aws_iam_user
+group by 1
+order by 1;
