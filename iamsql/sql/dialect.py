@@ -2107,6 +2107,23 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
             node.args["zero_based"], exp.Boolean):
         # array_position(a, x, start): sqlglot reads the start as a flag and drops it
         return call("pg_array_position_from", node.this, node.expression, node.args["zero_based"])
+    if isinstance(node, exp.RegexpReplace) and node.args.get("occurrence") is not None:
+        # regexp_replace(s, p, r, start, N[, flags]): N = 0 replaces every match (the 'g' flag), 1 the first
+        occurrence = node.args["occurrence"]
+        if not (isinstance(occurrence, exp.Literal) and occurrence.this in ("0", "1")):
+            raise UnsupportedFeature("unsupported Postgres feature: regexp_replace() of the Nth match (N other than "
+                                     "0 or 1)")
+        flags = node.args.get("modifiers")
+        if flags is not None and not (isinstance(flags, exp.Literal) and flags.is_string):
+            raise UnsupportedFeature("unsupported Postgres feature: regexp_replace() flags that are not a literal")
+        text = flags.this if flags is not None else ""
+        replacement = node.copy()
+        replacement.set("occurrence", None)
+        text = text.replace("g", "")  # N decides, not the flag
+        if occurrence.this == "0":
+            text += "g"
+        replacement.set("modifiers", string(text) if text else None)
+        return replacement
     if isinstance(node, exp.GroupConcat) and isinstance(node.args.get("separator"), exp.Null):
         # string_agg(x, NULL) joins the values with nothing between them in Postgres (DuckDB: NULL)
         replacement = node.copy()

@@ -2380,3 +2380,10 @@ select account_id, string_agg(name, null order by name) as a, string_agg(name, '
 from aws_iam_user
 group by 1
 order by 1;
+
+-- name: regexp_replace_start_and_occurrence
+select name, regexp_replace(name, '[aeiou]', '*', 1, 0) as a, regexp_replace(name, '-', ' ', 1, 1) as b,
+  regexp_replace('aAa', 'a', 'b', 1, 0, 'i') as c, regexp_replace('aaa', 'a', 'b', 2, 1) as d,
+  regexp_replace('aaa', 'a', 'b', 1, 1, 'g') as e, regexp_replace('aaa', 'a', 'b', 2) as f
+from aws_iam_user
+order by name;
