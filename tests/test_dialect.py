@@ -134,6 +134,7 @@ def test_ad_hoc_queries_use_the_wall_clock(con):
         ("select md5('a\\b'::bytea)", "a cast to bytea of text holding a backslash"),
         ("select row_to_json(r)::text from (select name, tags from aws_iam_user) r", "of a row or array holding jsonb"),
         ("select '[1, [2]]'::jsonb #- '{1,0}'", "#- with an array index (a number) in the path"),
+        ("select substring(name from '%#\"o_b#\"%' for '#') from aws_iam_user", "an SQL regular expression and an escape"),
         ("select regexp_replace(name, 'a', 'b', 1, 2) from aws_iam_user", "regexp_replace() of the Nth match"),
         ("select encode(sha512(name::bytea), 'hex') from aws_iam_user", "unsupported Postgres feature: sha512()"),
         ("select sha384('a'::bytea)", "unsupported Postgres feature: sha384()"),

@@ -2150,6 +2150,11 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         return format_text([node.this, *node.expressions], scope)
     if isinstance(node, exp.MakeInterval):
         return make_interval(node)
+    if isinstance(node, exp.Substring) and isinstance(node.args.get("length"), exp.Literal) and node.args[
+            "length"].is_string:
+        # substring(s from pattern for escape), substring(s, pattern, escape): an SQL regular expression
+        raise UnsupportedFeature("unsupported Postgres feature: substring() with an SQL regular expression and an "
+                                 "escape (substring(s from pattern for escape))")
     if isinstance(node, exp.Substring) and node.args.get("start") is not None:
         start = node.args["start"]
         literal = isinstance(start, exp.Literal)
