@@ -1144,6 +1144,20 @@ def rounded_numeric(node: exp.Round | exp.Trunc | exp.Ceil | exp.Floor, scope: S
         return node
     if scale > 38:
         return node
+    inner = node.this
+    while isinstance(inner, exp.Paren):
+        inner = inner.this
+    if isinstance(inner, exp.Cast) and inner.to.this in NUMERIC_TYPES and not inner.to.expressions and _is_float(
+            inner.this, scope):
+        # a double cast to numeric is its 15 significant digits in Postgres (1.005, not 1.00499999999999989...):
+        # rounded or cut as that decimal (from 1e15 up the digits hold no fraction and the double is the same)
+        value = inner.this
+        exact, binary = node.copy(), node.copy()
+        exact.set("this", call("pg_float8_dec", value.copy()))
+        binary.set("this", value.copy())
+        exact.meta["pg_rounded"] = binary.meta["pg_rounded"] = True
+        small = exp.LT(this=exp.Abs(this=value.copy()), expression=exp.Literal.number("1e15"))
+        node = exp.Case().when(small, exact).else_(binary)
     return exp.cast(node, exp.DataType.build(f"DECIMAL(38, {scale})"), copy=False)  # ``node`` inside: rewritten once
 
 
@@ -1257,6 +1271,12 @@ def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
         return exp.Cast(this=array_literal(node.this.this), to=node.to)
     if target == exp.DataType.Type.JSONB:
         return exp.cast(node.this, exp.DataType.build("JSON"))
+    if target in (exp.DataType.Type.DECIMAL, exp.DataType.Type.BIGDECIMAL) and len(node.to.expressions) == 2 and (
+            _is_float(node.this, scope)):
+        # a double to numeric(p, s): its 15 significant digits rounded to s decimals, as in Postgres
+        precision, scale = (int(e.this.this) for e in node.to.expressions)
+        if scale <= 18 and precision - scale <= 20:
+            return exp.Cast(this=call("pg_float8_dec", node.this), to=node.to)
     if target in (exp.DataType.Type.DECIMAL, exp.DataType.Type.BIGDECIMAL) and not node.to.expressions:
         # Postgres numeric has no fixed scale; DuckDB's bare DECIMAL would round to 3 places.
         return exp.cast(node.this, exp.DataType.build("DOUBLE"))
@@ -2205,6 +2225,8 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     if isinstance(node, exp.ArraySize) and node.expression is not None:
         # array_length(a, 1) is NULL for an empty array in Postgres (DuckDB: 0)
         return call("pg_array_length", node.this, node.expression)
+    if isinstance(node, (exp.Round, exp.Trunc, exp.Ceil, exp.Floor)) and node.meta.get("pg_rounded"):
+        return node
     if isinstance(node, (exp.Round, exp.Trunc, exp.Ceil, exp.Floor)) and not _is_float(node.this, scope):
         return rounded_numeric(node, scope)
     if isinstance(node, exp.Round) and node.args.get("decimals") is None and _is_float(node.this, scope):

@@ -2387,3 +2387,16 @@ select name, regexp_replace(name, '[aeiou]', '*', 1, 0) as a, regexp_replace(nam
   regexp_replace('aaa', 'a', 'b', 1, 1, 'g') as e, regexp_replace('aaa', 'a', 'b', 2) as f
 from aws_iam_user
 order by name;
+
+-- name: double_to_numeric_uses_fifteen_digits
+select round(1.005::float8::numeric, 2) as a, round(2.675::float8::numeric, 2)::text as b,
+  trunc(0.29::float8::numeric, 2)::text as c, floor((0.1::float8 * 3)::numeric * 10) as d,
+  round(-2.5::float8::numeric) as e, ceil(2.0000000000000004::float8::numeric) as f,
+  2.345::float8::numeric(4,2)::text as g, 1.005::float8::numeric(6,2)::text as h, round(1e20::float8::numeric, 2)::text as i;
+
+-- name: double_to_numeric_over_rows
+select name, round(date_part('epoch', create_date)::numeric / 86400, 2) as a,
+  round((date_part('day', timestamptz '2025-06-15 00:00:00+00' - create_date) / 7)::numeric, 1)::text as b,
+  trunc((max_session_duration / 7.0::float8)::numeric, 3)::text as c
+from aws_iam_role
+order by name;
