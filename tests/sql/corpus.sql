@@ -2400,3 +2400,42 @@ select name, round(date_part('epoch', create_date)::numeric / 86400, 2) as a,
   trunc((max_session_duration / 7.0::float8)::numeric, 3)::text as c
 from aws_iam_role
 order by name;
+
+-- name: reason_texts_with_day_counts
+select name, name || ' created ' || extract(day from now() - create_date) || ' days ago.' as reason,
+  name || ' ' || date_part('day', now() - create_date) || ' days' as r2,
+  round(extract(epoch from now() - create_date) / 86400) || ' days' as r3,
+  (now()::date - create_date::date) || ' days old' as r4
+from aws_iam_user
+order by name;
+
+-- name: window_frames_offsets_and_percentiles_desc
+select x, sum(x) over (order by x range between 1 preceding and 1 following) as a,
+  sum(x) over (order by x rows between 2 preceding and 1 preceding) as b,
+  array_agg(x) over (order by x rows between 1 preceding and 1 following) as c,
+  string_agg(x::text, ',') over (order by x desc) as d,
+  (select percentile_cont(0.25) within group (order by max_session_duration desc) from aws_iam_role) as e,
+  (select percentile_disc(0.9) within group (order by name desc) from aws_iam_role) as f
+from (values (1), (2), (4), (5)) v(x)
+order by x;
+
+-- name: statements_with_ordinality_in_lateral_joins
+select p.name, s.ordinality, a.action
+from aws_iam_policy p
+  cross join lateral jsonb_array_elements(p.policy_std -> 'Statement') with ordinality s(stmt, ordinality)
+  cross join lateral jsonb_array_elements_text(s.stmt -> 'Action') a(action)
+order by 1, 2, 3;
+
+-- name: interval_scaling_and_negative_justify
+select (interval '1 hour' * 1.5)::text as a, (interval '1 month' / 3)::text as b, (interval '1 month' * 0.5)::text as c,
+  (interval '1 day' / 7)::text as d, justify_hours(interval '-50 hours')::text as e,
+  justify_days(interval '-35 days')::text as f, justify_interval(interval '1 mon -1 day')::text as g,
+  age(timestamptz '2024-01-01 00:00:00+00', timestamptz '2024-03-15 12:00:00+00')::text as h;
+
+-- name: time_zone_functions_and_three_argument_date_trunc
+select make_timestamptz(2024, 1, 15, 10, 30, 0, 'America/New_York')::text as a,
+  date_trunc('day', timestamptz '2024-01-15 23:30:00+00', 'Asia/Tokyo')::text as b,
+  date_trunc('month', timestamptz '2024-01-31 23:30:00+00', 'America/Los_Angeles')::text as c,
+  timezone('America/New_York', timestamptz '2024-01-15 12:00:00+00')::text as d,
+  extract(timezone_hour from timestamptz '2024-01-15 10:30:00+00') as e,
+  to_char(date '2024-01-15', 'FMDay, FMMonth DD') as f;
