@@ -1163,6 +1163,8 @@ def rounded_numeric(node: exp.Round | exp.Trunc | exp.Ceil | exp.Floor, scope: S
 
 ARRAY_FUNCTIONS = {
     "array_agg",
+    "trim_array",
+    "array_fill",
     "string_to_array",
     "regexp_split_to_array",
     "array_append",
@@ -2144,6 +2146,13 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
             text += "g"
         replacement.set("modifiers", string(text) if text else None)
         return replacement
+    if (isinstance(node, exp.Length) and is_bytea(node.this) or func_name(node) == "octet_length" and isinstance(
+            node, exp.Anonymous) and len(node.expressions) == 1 and is_bytea(node.expressions[0])) and not node.meta.get(
+            "pg_blob"):
+        # a bytea's length is its bytes: DuckDB's octet_length of a blob (of text it is strlen)
+        result = call("octet_length", node.this if isinstance(node, exp.Length) else node.expressions[0])
+        result.meta["pg_blob"] = True
+        return result
     if isinstance(node, exp.GroupConcat) and isinstance(node.args.get("separator"), exp.Null):
         # string_agg(x, NULL) joins the values with nothing between them in Postgres (DuckDB: NULL)
         replacement = node.copy()
@@ -2306,6 +2315,21 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         return to_char(value, args[1].this, known_time)
     if name == "regexp_match":
         return regexp_match(args)
+    if name == "trim_array" and len(args) == 2:
+        result = call("pg_trim_array", *args)
+        result.meta["pg_array"] = True
+        return result
+    if name == "array_fill":
+        dims = args[1] if len(args) == 2 else None
+        if not (isinstance(dims, exp.Array) and len(dims.expressions) == 1):
+            raise UnsupportedFeature("unsupported Postgres feature: array_fill() of several dimensions or with lower "
+                                     "bounds")
+        result = call("pg_array_fill", args[0], dims.expressions[0])
+        result.meta["pg_array"] = True
+        return result
+    if name == "isfinite" and len(args) == 1 and is_interval(args[0], scope):
+        # an interval is always finite in Postgres 16
+        return exp.Case().when(exp.Is(this=args[0].copy(), expression=exp.Null()), exp.Null()).else_(exp.true())
     if name == "quote_ident" and len(args) == 1:
         # quoted unless a lower-case identifier that is not one of Postgres's keywords that need quoting
         return call("pg_quote_ident", exp.cast(args[0], exp.DataType.build("VARCHAR")))
@@ -2997,7 +3021,8 @@ class DuckDBFromSteampipe(DuckDB):
             return super().regexpreplace_sql(expression)
 
         def anonymous_sql(self, expression: exp.Anonymous) -> str:
-            if expression.name.lower() == "octet_length":  # DuckDB's takes a blob; strlen counts a text's bytes
+            if expression.name.lower() == "octet_length" and not expression.meta.get("pg_blob"):
+                # DuckDB's takes a blob; strlen counts a text's bytes
                 expression = call("strlen", *expression.expressions)
             return super().anonymous_sql(sort_distinct_aggregate(expression))
 

@@ -384,6 +384,10 @@ create or replace temp macro pg_array_position_from(a, x, start) as
     case when start is null then error('initial position must not be null')
          else list_position(list_slice(a, greatest(start, 1), len(a)), x) + greatest(start, 1) - 1 end;
 create or replace temp macro pg_float8_dec(x) as cast(printf('%.15g', cast(x as double)) as decimal(38, 18));
+create or replace temp macro pg_trim_array(a, n) as
+    case when n < 0 or n > len(a) then error('number of elements to trim must be between 0 and ' || len(a))
+         else list_slice(a, 1, len(a) - n) end;
+create or replace temp macro pg_array_fill(v, n) as list_transform(range(n), lambda i: v);
 create or replace temp macro pg_div(a, b) as case when b = 0 and a is not null then error('division by zero') else a / b end;
 create or replace temp macro pg_array_length(a, dimension) as case when dimension = 1 and len(a) > 0 then len(a) end;
 create or replace temp macro pg_day_of_week(t) as dayofweek(t) + 1;

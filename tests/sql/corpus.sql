@@ -2439,3 +2439,10 @@ select make_timestamptz(2024, 1, 15, 10, 30, 0, 'America/New_York')::text as a,
   timezone('America/New_York', timestamptz '2024-01-15 12:00:00+00')::text as d,
   extract(timezone_hour from timestamptz '2024-01-15 10:30:00+00') as e,
   to_char(date '2024-01-15', 'FMDay, FMMonth DD') as f;
+
+-- name: trim_array_array_fill_isfinite_bytea_length
+select trim_array(array[1, 2, 3], 1) as a, trim_array(array['a'], 1) as b, array_fill(7, array[3]) as c,
+  array_fill('x'::text, array[2])::text as d, array_fill(0, array[0]) as e, isfinite(interval '1 day') as f,
+  isfinite(null::interval) as g, length('abc'::bytea) as h, length(convert_to('é', 'UTF8')) as i,
+  octet_length(decode('aabb', 'hex')) as j, octet_length('é') as k,
+  (select bool_and(isfinite(timestamptz '2025-06-15 00:00:00+00' - create_date)) from aws_iam_user) as l;
