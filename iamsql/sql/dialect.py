@@ -1374,6 +1374,17 @@ def similar_to_regex(pattern: str) -> str:
     return "(?s)^(?:" + regex + ")$"
 
 
+def rewrite_like_escape(node: exp.Expr, scope: Scope) -> exp.Expr:
+    r"""``x like 'a\_b'``: a backslash escapes the next character of a LIKE pattern in Postgres (``\_``, ``\%``,
+    ``\\``) unless the query names another escape; DuckDB's LIKE has no escape character unless it is given."""
+    if not isinstance(node, (exp.Like, exp.ILike)) or isinstance(node.parent, exp.Escape):
+        return node
+    pattern = node.expression
+    if isinstance(pattern, exp.Literal) and pattern.is_string and "\\" not in pattern.this:
+        return node
+    return exp.Escape(this=node.copy(), expression=string("\\"))
+
+
 def rewrite_similar_to(node: exp.Expr, scope: Scope) -> exp.Expr:
     """``x similar to 'pattern'``: a regular expression match of the whole text."""
     if isinstance(node, exp.Escape) and isinstance(node.this, exp.SimilarTo):
@@ -2698,6 +2709,8 @@ REWRITES: list[Callable[[exp.Expr, Scope], exp.Expr]] = [
     rewrite_like_any,
     # ``x similar to 'pattern'``: a whole-text regular expression match.
     rewrite_similar_to,
+    # LIKE's default escape character is a backslash in Postgres (DuckDB has none).
+    rewrite_like_escape,
     # jsonb text output, text-to-boolean, jsonb as JSON, numeric without a scale as DOUBLE. Before the
     # operators and JSON access below, which change the nodes that say a value is jsonb.
     rewrite_casts,

@@ -2446,3 +2446,10 @@ select trim_array(array[1, 2, 3], 1) as a, trim_array(array['a'], 1) as b, array
   isfinite(null::interval) as g, length('abc'::bytea) as h, length(convert_to('é', 'UTF8')) as i,
   octet_length(decode('aabb', 'hex')) as j, octet_length('é') as k,
   (select bool_and(isfinite(timestamptz '2025-06-15 00:00:00+00' - create_date)) from aws_iam_user) as l;
+
+-- name: like_backslash_is_the_default_escape
+select name, name like '%\-%' as dash, name not like '%\_%' as no_underscore, name ilike any (array['%\-%', 'B%']) as any_,
+  'a%b' like 'a\%b' as a, 'axb' like 'a\%b' as b, 'a_b' like 'a\_b' as c, 'a\b' like 'a\\b' as d, 'AbC' ilike 'a\_c' as e,
+  name like '%' || '\-' || '%' as computed, name ~~ '%\.%' as tilde
+from aws_iam_user
+order by name;
