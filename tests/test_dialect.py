@@ -134,6 +134,8 @@ def test_ad_hoc_queries_use_the_wall_clock(con):
         ("select md5('a\\b'::bytea)", "a cast to bytea of text holding a backslash"),
         ("select row_to_json(r)::text from (select name, tags from aws_iam_user) r", "of a row or array holding jsonb"),
         ("select '[1, [2]]'::jsonb #- '{1,0}'", "#- with an array index (a number) in the path"),
+        ("select name ~ '(a)\\1' from aws_iam_user", "a back-reference"),
+        ("select regexp_replace(name, '\\M', '!') from aws_iam_user", "\\m or \\M (the start or end of a word)"),
         ("select trim_array(array[1, 2], 3)", "number of elements to trim must be between 0 and 2"),
         ("select array_fill(0, array[2, 2])", "array_fill() of several dimensions"),
         ("select substring(name from '%#\"o_b#\"%' for '#') from aws_iam_user", "an SQL regular expression and an escape"),

@@ -2483,6 +2483,69 @@ def refuse_lookaround(pattern: exp.Expr) -> None:
         i += 1
 
 
+def re2_escapes(text: str) -> str:
+    r"""Postgres's regular-expression escapes that RE2 reads otherwise, in RE2's syntax: ``\y`` and ``\Y`` (a word
+    boundary, and not one) are RE2's ``\b`` and ``\B``, ``\b`` (a backspace in Postgres) is ``\x08``, ``\Z`` (the
+    end of the text) is ``\z``, and ``\m``/``\M`` (the start and end of a word) are ``\b`` where a letter, digit or
+    ``_`` of the pattern follows or precedes them. Back-references and other uses of ``\m``/``\M`` are refused."""
+    out, i, in_class = [], 0, False
+    while i < len(text):
+        char = text[i]
+        if char == "\\" and i + 1 < len(text):
+            following = text[i + 1]
+            if following == "b":
+                out.append("\\x08")
+            elif in_class:
+                out.append(text[i:i + 2])
+            elif following in "yY":
+                out.append("\\b" if following == "y" else "\\B")
+            elif following == "Z":
+                out.append("\\z")
+            elif following in "mM":
+                if not (_word_char_after(text, i + 2) if following == "m" else _word_char_before(text, i)):
+                    raise UnsupportedFeature("unsupported Postgres feature: \\m or \\M (the start or end of a word) "
+                                             "not next to a letter of the pattern in a regular expression")
+                out.append("\\b")
+            elif following in "123456789":
+                raise UnsupportedFeature("unsupported Postgres feature: a back-reference (\\1) in a regular "
+                                         "expression (RE2 has none)")
+            else:
+                out.append(text[i:i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]" or text[i - 1] == "[" or text[i - 2:i] == "[^"
+        elif char == "[":
+            in_class = True
+            if text[i + 1:i + 2] == "^":
+                out.append("[^")
+                i += 2
+                continue
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
+def _is_word_atom(atom: str) -> bool:
+    return atom in ("\\w", "\\d") or len(atom) == 1 and atom.isascii() and (atom.isalnum() or atom == "_")
+
+
+def _word_char_after(text: str, i: int) -> bool:
+    """Whether the pattern from ``i`` must start with a word character (past opening groups): ``cd``, ``(\\w+)``."""
+    while text.startswith("(?:", i) or text[i:i + 1] == "(":
+        i += 3 if text.startswith("(?:", i) else 1
+    atom = text[i:i + 2] if text[i:i + 1] == "\\" else text[i:i + 1]
+    return _is_word_atom(atom) and text[i + len(atom):i + len(atom) + 1] not in ("*", "?", "{")
+
+
+def _word_char_before(text: str, i: int) -> bool:
+    """Whether the pattern before ``i`` must end with a word character (past closing groups and ``+``)."""
+    while i > 0 and text[i - 1] in ")+":
+        i -= 1
+    atom = text[i - 2:i] if i >= 2 and text[i - 2] == "\\" else text[i - 1:i]
+    return i > 0 and _is_word_atom(atom)
+
+
 def dot_matches_newline(pattern: exp.Expr) -> exp.Expr:
     """A Postgres regular expression for RE2: ``.`` matches a newline in Postgres (``^`` and ``$`` match only at the
     ends of the text in both), so the pattern gets RE2's ``(?s)`` flag."""
@@ -2521,16 +2584,26 @@ def rewrite_regex_newlines(node: exp.Expr, scope: Scope) -> exp.Expr:
     else:
         return node
     refuse_lookaround(pattern)
+    if isinstance(pattern, exp.Literal) and pattern.is_string and "\\" in pattern.this:
+        translated = re2_escapes(pattern.this)
+        if translated != pattern.this:
+            pattern = string(translated)
+    original = node.expression if position is None else node.expressions[position]
     if isinstance(flags, exp.Literal) and NEWLINE_SENSITIVE_FLAGS & set(flags.this):
-        return node
+        return node if pattern is original else _with_pattern(node, position, pattern)
     new_pattern = dot_matches_newline(pattern)
-    if new_pattern is pattern:
+    if new_pattern is original:
         return node
+    return _with_pattern(node, position, new_pattern)
+
+
+def _with_pattern(node: exp.Expr, position: int | None, pattern: exp.Expr) -> exp.Expr:
+    """A copy of the regular-expression call ``node`` with ``pattern`` (its ``expression``, or argument ``position``)."""
     result = node.copy()
     if position is None:
-        result.set("expression", new_pattern)
+        result.set("expression", pattern)
     else:
-        result.set("expressions", [new_pattern if i == position else a.copy() for i, a in enumerate(node.expressions)])
+        result.set("expressions", [pattern if i == position else a.copy() for i, a in enumerate(node.expressions)])
     return result
 
 

@@ -2453,3 +2453,10 @@ select name, name like '%\-%' as dash, name not like '%\_%' as no_underscore, na
   name like '%' || '\-' || '%' as computed, name ~~ '%\.%' as tilde
 from aws_iam_user
 order by name;
+
+-- name: regex_word_boundaries_and_backspace
+select name, name ~ '\mdev' as a, regexp_replace(name, 'y\M', 'Y!') as b, name ~ '\ybackup\y' as c, name ~ 'a\Y' as d,
+  'ab cd' ~ '\bcd' as backspace, 'ab' ~ '\Aab\Z' as ends, substring('ab cd' from '\m(\w+)\M$') as last_word,
+  regexp_match('foo bar', '\y(b\w+)') as m, regexp_replace('ab cd', '\ycd', 'X', 'n') as flags_n
+from aws_iam_user
+order by name;
