@@ -2526,6 +2526,67 @@ def re2_escapes(text: str) -> str:
     return "".join(out)
 
 
+LONGEST_MATCH_REFUSAL = (
+    "unsupported Postgres feature: a regular expression whose match depends on Postgres's longest-match rule ({}): "
+    "RE2 takes the first match that works, not the longest")
+
+
+def refuse_leftmost_first_differences(text: str) -> None:
+    """Postgres's regular expressions match the longest text (or, when the first quantifier is lazy, the shortest)
+    at the leftmost position; RE2 takes the first match its alternatives and quantifiers find. The two differ when
+    an alternative is a prefix of a later one (``a|ab``, ``user|user/path``), or when lazy and greedy quantifiers
+    are mixed (``Y*?([0-9]{1,3})``) and a final ``$`` does not fix the end: such literal patterns are refused where
+    the match is extracted or replaced."""
+    greedy, i, in_class, groups, alternatives = set(), 0, False, [[""]], []
+    while i < len(text):
+        char = text[i]
+        if char == "\\":
+            groups[-1][-1] += text[i:i + 2] if text[i + 1:i + 2] not in (".", "/", "-", ":") else text[i + 1:i + 2]
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]" or text[i - 1] == "[" or text[i - 2:i] == "[^"
+            groups[-1][-1] += "\x00"  # not a plain literal
+        elif char == "[":
+            in_class = True
+            groups[-1][-1] += "\x00"
+        elif char == "(" and text[i + 1:i + 2] == "?" and text[i + 2:i + 3] != ":":
+            end = text.find(")", i)  # (?i) and other embedded options: no group
+            i = end + 1 if end >= 0 else len(text)
+            continue
+        elif char == "(":
+            groups.append([""])
+            if text[i + 1:i + 3] == "?:":
+                i += 2
+        elif char == ")":
+            if len(groups) > 1:
+                alternatives.append(groups.pop())
+                groups[-1][-1] += "\x00"
+        elif char == "|":
+            groups[-1].append("")
+        elif char in "*+?{":
+            end = text.find("}", i) if char == "{" else i
+            end = end if end >= 0 else i
+            lazy = text[end + 1:end + 2] == "?"
+            greedy.add(not lazy)
+            groups[-1][-1] += "\x00"
+            i = end + (2 if lazy else 1)
+            continue
+        else:
+            groups[-1][-1] += char if char not in ".^$" else "\x00"
+        i += 1
+    alternatives += groups
+    for options in alternatives:
+        plain = [o for o in options if "\x00" not in o and "\\" not in o]
+        if len(plain) == len(options) and any(
+                later.startswith(earlier) and later != earlier
+                for n, earlier in enumerate(options) for later in options[n + 1:]):
+            raise UnsupportedFeature(LONGEST_MATCH_REFUSAL.format("an alternative that is a prefix of a later one"))
+    ends_fixed = text.endswith("$") and not text.endswith("\\$")
+    if len(greedy) == 2 and not ends_fixed:
+        raise UnsupportedFeature(LONGEST_MATCH_REFUSAL.format("lazy and greedy quantifiers without a final $"))
+
+
 def _is_word_atom(atom: str) -> bool:
     return atom in ("\\w", "\\d") or len(atom) == 1 and atom.isascii() and (atom.isalnum() or atom == "_")
 
@@ -2584,6 +2645,10 @@ def rewrite_regex_newlines(node: exp.Expr, scope: Scope) -> exp.Expr:
     else:
         return node
     refuse_lookaround(pattern)
+    boolean = isinstance(node, (exp.RegexpLike, exp.RegexpILike)) or func_name(node) in (
+        "regexp_matches", "regexp_full_match")
+    if not boolean and isinstance(pattern, exp.Literal) and pattern.is_string:
+        refuse_leftmost_first_differences(pattern.this)
     if isinstance(pattern, exp.Literal) and pattern.is_string and "\\" in pattern.this:
         translated = re2_escapes(pattern.this)
         if translated != pattern.this:

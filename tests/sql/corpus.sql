@@ -2460,3 +2460,12 @@ select name, name ~ '\mdev' as a, regexp_replace(name, 'y\M', 'Y!') as b, name ~
   regexp_match('foo bar', '\y(b\w+)') as m, regexp_replace('ab cd', '\ycd', 'X', 'n') as flags_n
 from aws_iam_user
 order by name;
+
+-- name: regex_patterns_where_first_match_is_longest
+select arn, substring(arn from ':(user|role|group)/') as a, regexp_replace(arn, '(^|:)\s*', '|', 'g') as b,
+  substring(arn from '[0-9]+') as c, regexp_replace(arn, '[-_:]+', ' ', 'g') as d, substring(arn from '(?i)USER/(.+)$') as e,
+  substring(arn from '(?:user|group)/([^/]+)') as f, regexp_replace(arn, '^.*?/', '') as g, substring(arn from ':(.*?):') as h,
+  regexp_match(arn, '^(.*?):(.*)$') as i, substring('abab' from '(ab)+') as j, substring('aab' from 'a*?b') as k,
+  substring(arn from 'ab|a') as l
+from aws_iam_user
+order by arn;
