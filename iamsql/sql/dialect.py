@@ -178,6 +178,19 @@ UNSUPPORTED_FUNCTIONS = {
     "current_setting",
     "jsonb_delete_path",
     "pg_typeof",
+    "sha224",
+    "to_number",  # its format ('9G999D9') is not read: a cast (x::numeric) reads plain numbers
+    # the inet and cidr functions (the types are refused too)
+    "host",
+    "masklen",
+    "network",
+    "broadcast",
+    "netmask",
+    "hostmask",
+    "set_masklen",
+    "inet_same_family",
+    "inet_merge",
+    "abbrev",
 }
 JSON_RESULT_FUNCTIONS = {
     "json_extract",
@@ -352,7 +365,7 @@ class Scope:
         """Whether ``node`` is a jsonb value in the Postgres query."""
         if isinstance(node, exp.Paren):
             return self.is_json(node.this)
-        if isinstance(node, (exp.JSONExtract, exp.JSONBExtract)):
+        if isinstance(node, (exp.JSONExtract, exp.JSONBExtract, exp.JSONBDeleteAtPath)):
             return True
         if isinstance(node, exp.Cast):
             return node.to.this in JSON_TYPES
@@ -407,7 +420,23 @@ class Scope:
             return self.is_int4(node.this) and self.is_int4(node.expression)
         if isinstance(node, exp.Cast):
             return node.to.this in (exp.DataType.Type.INT, exp.DataType.Type.SMALLINT)
+        if isinstance(node, exp.Column) and (function := self._series_function(node)) is not None:
+            # a value of generate_series(...) or unnest(array[...]) of integers (not bigints)
+            if isinstance(function, exp.Unnest):
+                values = function.expressions[0]
+                return isinstance(values, exp.Array) and all(self.is_int4(v) for v in values.expressions)
+            bounds = [function.args.get(k) for k in ("start", "end", "step") if function.args.get(k) is not None]
+            return all(self.is_int4(b) for b in bounds)
         return func_name(node) in INT_RESULT_FUNCTIONS - {"count"}
+
+    def _series_function(self, column: exp.Column) -> exp.Expr | None:
+        """The ``generate_series(...)`` or ``unnest(...)`` in FROM whose values ``column`` holds, else None."""
+        name, qualifier = column.name, column.table
+        owners = [self.series[qualifier]] if qualifier in self.series else [
+            c for c in self.series.values() if name in c] if not qualifier else []
+        if owners and name in owners[0] and not any(name in TABLE_COLUMNS[t] for t in self.tables.values()):
+            return owners[0][name]
+        return None
 
 
 def is_date(node: exp.Expr) -> bool:
@@ -473,7 +502,7 @@ def is_interval(node: exp.Expr, scope: Scope) -> bool:
     return func_name(node) in INTERVAL_FUNCTIONS
 
 
-def json_value(node: exp.Expr, scope: Scope) -> exp.Expr:
+def json_value(node: exp.Expr, scope: Scope, in_list: bool = False) -> exp.Expr:
     """An argument of a JSON constructor (``jsonb_build_object``, ``to_jsonb``, ``jsonb_agg``): a timestamptz
     becomes the ISO 8601 text Postgres puts in JSON (``2021-03-04T10:15:00+00:00``)."""
     if isinstance(node, exp.Order):
@@ -482,10 +511,147 @@ def json_value(node: exp.Expr, scope: Scope) -> exp.Expr:
         return replacement
     if is_timestamptz(node, scope):
         return call("pg_timestamptz_json", node)
-    if isinstance(node, exp.Cast) and node.to.this == exp.DataType.Type.TIMESTAMP or isinstance(node, exp.Localtimestamp):
+    if isinstance(node, exp.Cast) and node.to.this == exp.DataType.Type.TIMESTAMP or isinstance(node, exp.Localtimestamp) or (
+            isinstance(node, exp.AtTimeZone) and is_timestamptz(node.this, scope)):
         return call("pg_timestamp_json", node)
+    if isinstance(node, exp.Array) and node.expressions:
+        values = [json_value(e, scope, in_list=True) for e in node.expressions]
+        if any(v is not e for v, e in zip(values, node.expressions)):
+            return exp.Array(expressions=[v if v is not e else e.copy() for v, e in zip(values, node.expressions)])
+        return node
+    if isinstance(node, exp.ArrayAgg) and (value := json_value(node.this, scope)) is not node.this:
+        replacement = node.copy()
+        replacement.set("this", value)
+        return replacement
+    if in_list:
+        return node  # the elements of a list have one type: numbers are left as they are
+    if _is_float(node, scope):
+        # a double becomes a JSON number written with Postgres's digits (``1704067200``, not ``1704067200.0``)
+        return call("pg_float8_json", node)
+    if is_numeric(node, scope) and (scale := numeric_scale(node, scope)) is not None:
+        # a numeric keeps its decimals in jsonb (``2.50``); DuckDB keeps them only for a DECIMAL of that scale
+        return exp.cast(node, exp.DataType.build(f"DECIMAL(38, {scale})"))
+    if isinstance(node, exp.Column) and not node.table and (items := _row_source_items(node)):
+        # a whole row of a subquery or CTE (``to_jsonb(r)``): its timestamps as Postgres writes them in JSON too
+        values = [json_value(value, scope) for value in items.values()]
+        if all(v is value for v, value in zip(values, items.values())):
+            return node
+        fields = []
+        for (name, value), converted in zip(items.items(), values):
+            field: exp.Expr = exp.column(exp.to_identifier(name, quoted=True), table=exp.to_identifier(node.name))
+            if isinstance(converted, exp.Cast):
+                field = exp.cast(field, converted.to.copy())  # a numeric's decimals
+            elif converted is not value:
+                field = call(converted.name, field)  # pg_timestamptz_json, pg_timestamp_json, pg_float8_json
+            fields.append(exp.PropertyEQ(this=exp.to_identifier(name, quoted=True), expression=field))
+        packed = call("struct_pack", *fields)
+        packed.meta["pg_holds_json"] = any(scope.is_json(value) for value in items.values())
+        packed.meta["pg_unknown_scale"] = any(_unknown_scale(value, scope) for value in items.values())
+        return packed
     return node
 
+
+def _json_numbers(built: exp.Expr, unknown_scale: bool) -> exp.Expr:
+    """``built`` (a JSON constructor's translation), marked when an argument is a numeric whose decimals depend on
+    its value (``avg(x)``, a division): its text (``json_text``) is then refused, as a numeric's own text is."""
+    if unknown_scale:
+        built.meta["pg_unknown_scale"] = True
+    return built
+
+
+def _any_unknown_scale(args: list[exp.Expr], scope: Scope) -> bool:
+    """Whether an argument of a JSON constructor is (or is a row holding) a numeric whose decimals depend on its
+    value; read before the arguments move into the translation (a whole row is found from its place in the query)."""
+    return any(_unknown_scale(a.this if isinstance(a, (exp.Order, exp.Ordered)) else a, scope) for a in args)
+
+
+def _unknown_scale(value: exp.Expr, scope: Scope) -> bool:
+    """Whether ``value`` is, or is a row holding, a numeric whose decimals depend on its value."""
+    if value.meta.get("pg_unknown_scale"):
+        return True
+    if isinstance(value, exp.Column) and not value.table and (items := _row_source_items(value)):
+        return any(_unknown_scale(v, scope) for v in items.values())
+    return is_numeric(value, scope) and numeric_scale(value, scope) is None
+
+
+def _row_source_items(column: exp.Column) -> dict[str, exp.Expr] | None:
+    """The select items (name -> expression) of the subquery or CTE a bare column names as a whole row
+    (``to_jsonb(r)`` over ``from (select ...) r``), else None: also when a select item has no name (``*``)."""
+    select = column.find_ancestor(exp.Select)
+    if select is None:
+        return None
+    sources = [select.args["from_"].this] if select.args.get("from_") else []
+    sources += [join.this for join in (select.args.get("joins") or [])]
+    for source in sources:
+        if source.alias_or_name != column.name:
+            continue
+        inner = None
+        if isinstance(source, exp.Subquery):
+            inner = source.this
+        elif isinstance(source, exp.Table) and not source.db:
+            scope_node = select
+            while scope_node is not None and inner is None:
+                with_ = scope_node.args.get("with_")
+                for cte in (with_.expressions if with_ else []):
+                    if cte.alias == source.name:
+                        inner = cte.this
+                scope_node = scope_node.parent
+        if source.args.get("alias") and source.args["alias"].columns:
+            return None
+        if inner is None and isinstance(source, exp.Table) and source.name in TABLE_COLUMNS:
+            return {name: exp.column(name) for name in TABLE_COLUMNS[source.name]}
+        if not isinstance(inner, exp.Select):
+            return None
+        star = [item for item in inner.expressions if isinstance(item, exp.Star)]
+        tables = [inner.args["from_"].this] if inner.args.get("from_") else []
+        if star and len(inner.expressions) == 1 and not inner.args.get("joins") and len(tables) == 1 and (
+                isinstance(tables[0], exp.Table) and tables[0].name in TABLE_COLUMNS):
+            return {name: exp.column(name) for name in TABLE_COLUMNS[tables[0].name]}
+        items = {}
+        for item in inner.expressions:
+            name = item.alias_or_name
+            if not name or isinstance(item, exp.Star) or isinstance(item, exp.Column) and isinstance(item.this, exp.Star):
+                return None
+            items[name] = item.this if isinstance(item, exp.Alias) else item
+        return items
+    return None
+
+
+
+# json (not jsonb) values of a whole row or an array: Postgres writes them compactly, in the row's column order
+# (``{"a":1,"b":"x"}``, ``[1,2]``), as DuckDB's JSON text is; a jsonb value inside keeps jsonb's own text
+JSON_LAYOUT_CALLS = ("to_json", "row_to_json", "array_to_json")
+
+
+def json_text(node: exp.Expr, scope: Scope) -> exp.Expr:
+    """The text of the jsonb or json value ``node`` as Postgres writes it (``::text``, ``||``, ``concat``)."""
+    inner = node
+    while isinstance(inner, exp.Paren):
+        inner = inner.this
+    if inner.meta.get("pg_unknown_scale"):
+        raise UnsupportedFeature(
+            "unsupported Postgres feature: the text of jsonb holding a numeric whose number of decimals depends on its "
+            "value (avg(), a division): round(x, n) it first")
+    if not inner.meta.get("pg_json_layout"):
+        return call("pg_jsonb_out", node)
+    argument = inner.expressions[0]
+    holds_json = argument.meta.get("pg_holds_json")
+    if holds_json is None and isinstance(argument, exp.Column) and not argument.table:
+        items = _row_source_items(argument)
+        holds_json = True if items is None else any(scope.is_json(v) for v in items.values())
+    if holds_json is None and isinstance(argument, exp.ArrayAgg):
+        value = argument.this.this if isinstance(argument.this, exp.Order) else argument.this
+        holds_json = scope.is_json(value) or _is_row(value)
+    if holds_json is None and isinstance(argument, exp.Array):
+        holds_json = any(scope.is_json(e) for e in argument.expressions)
+    if holds_json is None:
+        # a single value: jsonb's text is json's (to_json(jsonb) keeps jsonb's spaces); a scalar has no layout
+        return call("pg_jsonb_out", node)
+    if holds_json:
+        raise UnsupportedFeature(
+            f"unsupported Postgres feature: the text of {inner.meta['pg_json_layout']}() of a row or array holding "
+            "jsonb values (json writes them with jsonb's own spaces): use to_jsonb")
+    return exp.cast(node, exp.DataType.build("VARCHAR"))
 
 # ---------------------------------------------------------------------------------------------------------
 # Postgres result column names (FigureColname): every unaliased select item gets the name Postgres gives it.
@@ -596,7 +762,9 @@ def name_select_items(tree: exp.Expr, scope: Scope) -> exp.Expr:
 
 
 def call(name: str, *args: exp.Expr) -> exp.Anonymous:
-    return exp.Anonymous(this=name, expressions=list(args))
+    node = exp.Anonymous(this=name, expressions=list(args))
+    node.meta["pg_call"] = True  # written by a rule, not the query's own call of that name
+    return node
 
 
 def string(value: str) -> exp.Literal:
@@ -711,6 +879,8 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
             # ltree's ancestor-or-self test on an organizational unit's path: labels, not characters
             return call("pg_ltree_contains", left, right)
         return call("pg_jsonb_contains", left, right)
+    if isinstance(node, exp.JSONBDeleteAtPath):
+        return jsonb_delete_path(node)
     if isinstance(node, exp.JSONBContainsTopKey):
         return call("pg_jsonb_exists", node.this, node.expression)
     if isinstance(node, exp.JSONBContainsAnyTopKeys):
@@ -737,7 +907,7 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
             # jsonb || jsonb, and jsonb || 'literal' (an untyped literal is read as jsonb there): JSON concatenation
             return json_cast(call("pg_jsonb_concat", *[s if scope.is_json(s) else json_cast(s) for s in sides]))
         sides = [
-            call("pg_jsonb_out", s) if scope.is_json(s) else call("pg_interval_out", s) if is_interval(s, scope)
+            json_text(s, scope) if scope.is_json(s) else call("pg_interval_out", s) if is_interval(s, scope)
             else number_text(s, scope) or s
             for s in (node.this, node.expression)
         ]
@@ -788,6 +958,24 @@ def json_cast(node: exp.Expr) -> exp.Expr:
     return exp.cast(node, exp.DataType.build("JSON"))
 
 
+def jsonb_delete_path(node: exp.JSONBDeleteAtPath) -> exp.Expr:
+    """``jsonb #- '{a,b}'``: the value without the member at that path of object keys (unchanged when the path is
+    not there). A path step that is a number (an array index in Postgres) or a path that is not a literal is
+    reported."""
+    path = node.expression
+    if isinstance(path, exp.Cast) and path.to.this == exp.DataType.Type.ARRAY:
+        path = path.this
+    if not (isinstance(path, exp.Literal) and path.is_string):
+        raise UnsupportedFeature("unsupported Postgres feature: #- with a path that is not a literal")
+    steps = _pg_text_array(path.this)
+    if any(step is None or re.fullmatch(r"\s*-?\d+\s*", step) for step in steps):
+        raise UnsupportedFeature("unsupported Postgres feature: #- with an array index (a number) in the path")
+    if not steps:
+        return node.this
+    selector = "$" + "".join(json_key_path(step)[1:] for step in steps)
+    return json_cast(call("json_remove", node.this, string(selector)))
+
+
 def jsonb_delete(value: exp.Expr, operand: exp.Expr) -> exp.Expr:
     """``jsonb - key``, ``jsonb - integer`` (an array index), ``jsonb - text[]`` (several keys)."""
     if isinstance(operand, exp.Neg) and isinstance(operand.this, exp.Literal) and not operand.this.is_string:
@@ -827,7 +1015,10 @@ def _numeric_math(node: exp.Expr, scope: Scope) -> bool:
     if name not in NUMERIC_OVERLOADS:
         return False
     args = _math_args(node)
-    return (name == "log" and len(args) == 2) or any(is_numeric(a, scope) for a in args)
+    if name == "log" and len(args) == 2:
+        return True  # log(b, x) has only a numeric version
+    # with a double among the arguments, Postgres takes the double version (2::float8 ^ 0.5 is a double)
+    return any(is_numeric(a, scope) for a in args) and not any(_is_float(a, scope) for a in args)
 
 
 def _branches(node: exp.Expr) -> list[exp.Expr] | None:
@@ -858,8 +1049,8 @@ def is_numeric(node: exp.Expr, scope: Scope) -> bool:
         return not node.is_string and not re.fullmatch(r"\d+", node.this)
     if isinstance(node, exp.Extract):
         return func_name(node) == "extract"
-    if isinstance(node, exp.Avg):
-        return not _is_float(node.this, scope)
+    if isinstance(node, (exp.Avg, exp.Stddev, exp.StddevPop, exp.StddevSamp, exp.Variance, exp.VariancePop)):
+        return not _is_float(node.this, scope)  # numerics of integers and numerics, with as many decimals as needed
     if isinstance(node, (*SCALE_KEEPING, exp.Ceil, exp.Floor, exp.Sign, exp.Window, exp.Filter)):
         return is_numeric(node.this, scope)
     if _numeric_math(node, scope):
@@ -888,6 +1079,8 @@ def _is_float(node: exp.Expr, scope: Scope) -> bool:
     if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div)):
         return _is_float(node.this, scope) or _is_float(node.expression, scope)
     if isinstance(node, (*SCALE_KEEPING, exp.Ceil, exp.Floor, exp.Sign, exp.Round, exp.Trunc, exp.Window, exp.Filter)):
+        return _is_float(node.this, scope)
+    if isinstance(node, (exp.Avg, exp.Stddev, exp.StddevPop, exp.StddevSamp, exp.Variance, exp.VariancePop)):
         return _is_float(node.this, scope)
     if isinstance(node, exp.WithinGroup):
         return isinstance(node.this, exp.PercentileCont)
@@ -970,11 +1163,27 @@ def rounded_numeric(node: exp.Round | exp.Trunc | exp.Ceil | exp.Floor, scope: S
         return node
     if scale > 38:
         return node
+    inner = node.this
+    while isinstance(inner, exp.Paren):
+        inner = inner.this
+    if isinstance(inner, exp.Cast) and inner.to.this in NUMERIC_TYPES and not inner.to.expressions and _is_float(
+            inner.this, scope):
+        # a double cast to numeric is its 15 significant digits in Postgres (1.005, not 1.00499999999999989...):
+        # rounded or cut as that decimal (from 1e15 up the digits hold no fraction and the double is the same)
+        value = inner.this
+        exact, binary = node.copy(), node.copy()
+        exact.set("this", call("pg_float8_dec", value.copy()))
+        binary.set("this", value.copy())
+        exact.meta["pg_rounded"] = binary.meta["pg_rounded"] = True
+        small = exp.LT(this=exp.Abs(this=value.copy()), expression=exp.Literal.number("1e15"))
+        node = exp.Case().when(small, exact).else_(binary)
     return exp.cast(node, exp.DataType.build(f"DECIMAL(38, {scale})"), copy=False)  # ``node`` inside: rewritten once
 
 
 ARRAY_FUNCTIONS = {
     "array_agg",
+    "trim_array",
+    "array_fill",
     "string_to_array",
     "regexp_split_to_array",
     "array_append",
@@ -1024,6 +1233,20 @@ def is_text(node: exp.Expr, scope: Scope) -> bool:
         "quote_ident", "pg_quote_ident", "array_dims", "pg_array_dims")
 
 
+BYTEA_TYPES = {exp.DataType.Type.VARBINARY, exp.DataType.Type.BINARY, exp.DataType.Type.BLOB}
+
+
+def is_bytea(node: exp.Expr) -> bool:
+    """Whether ``node`` is a Postgres ``bytea`` (``sha256(...)``, ``decode(...)``, ``convert_to(...)``, a cast)."""
+    if isinstance(node, exp.Paren):
+        return is_bytea(node.this)
+    if isinstance(node, exp.Cast):
+        return node.to.this in BYTEA_TYPES
+    if node.meta.get("pg_call") and func_name(node) in ("unhex", "from_base64", "encode"):
+        return True  # decode(..., 'hex' | 'base64'), convert_to(..., 'UTF8') and a cast to bytea, translated
+    return isinstance(node, (exp.SHA2Digest, exp.Decode)) or func_name(node) in ("convert_to", "sha256")
+
+
 def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
     if not isinstance(node, exp.Cast):
         return node
@@ -1037,9 +1260,12 @@ def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
         # which DuckDB would round to 13 and read as 1000
         return exp.Cast(this=call("pg_text_to_int", node.this, string(PG_INT_NAMES[target])), to=node.to)
     if target in TEXT_TYPES and not node.to.expressions and scope.is_json(node.this):
-        return call("pg_jsonb_out", node.this)
+        return json_text(node.this, scope)
     if target in TEXT_TYPES and not node.to.expressions and is_array(node.this):
         return call("pg_array_out", node.this)
+    if target in TEXT_TYPES and not node.to.expressions and is_bytea(node.this):
+        # bytea's text is its hex with a leading \x, as Postgres writes it (DuckDB escapes the bytes)
+        return call("concat", string("\\x"), call("lower", call("hex", node.this)))
     if target in TEXT_TYPES and not node.to.expressions and is_interval(node.this, scope):
         return call("pg_interval_out", node.this)
     if target in TEXT_TYPES and not node.to.expressions and (number := number_text(node.this, scope)) is not None:
@@ -1066,6 +1292,12 @@ def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
         return exp.Cast(this=array_literal(node.this.this), to=node.to)
     if target == exp.DataType.Type.JSONB:
         return exp.cast(node.this, exp.DataType.build("JSON"))
+    if target in (exp.DataType.Type.DECIMAL, exp.DataType.Type.BIGDECIMAL) and len(node.to.expressions) == 2 and (
+            _is_float(node.this, scope)):
+        # a double to numeric(p, s): its 15 significant digits rounded to s decimals, as in Postgres
+        precision, scale = (int(e.this.this) for e in node.to.expressions)
+        if scale <= 18 and precision - scale <= 20:
+            return exp.Cast(this=call("pg_float8_dec", node.this), to=node.to)
     if target in (exp.DataType.Type.DECIMAL, exp.DataType.Type.BIGDECIMAL) and not node.to.expressions:
         # Postgres numeric has no fixed scale; DuckDB's bare DECIMAL would round to 3 places.
         return exp.cast(node.this, exp.DataType.build("DOUBLE"))
@@ -1159,6 +1391,17 @@ def similar_to_regex(pattern: str) -> str:
         else:
             regex += ch
     return "(?s)^(?:" + regex + ")$"
+
+
+def rewrite_like_escape(node: exp.Expr, scope: Scope) -> exp.Expr:
+    r"""``x like 'a\_b'``: a backslash escapes the next character of a LIKE pattern in Postgres (``\_``, ``\%``,
+    ``\\``) unless the query names another escape; DuckDB's LIKE has no escape character unless it is given."""
+    if not isinstance(node, (exp.Like, exp.ILike)) or isinstance(node.parent, exp.Escape):
+        return node
+    pattern = node.expression
+    if isinstance(pattern, exp.Literal) and pattern.is_string and "\\" not in pattern.this:
+        return node
+    return exp.Escape(this=node.copy(), expression=string("\\"))
 
 
 def rewrite_similar_to(node: exp.Expr, scope: Scope) -> exp.Expr:
@@ -1267,6 +1510,22 @@ def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
         return exp.cast(call("iamsql_as_of"), exp.DataType.build("TIMESTAMP"))
     if isinstance(node, exp.Interval) and node.unit is None and _is_iso_interval(node.this):
         return iso_interval_value(node.this)
+    if isinstance(node, exp.Interval) and isinstance(node.unit, exp.Var) and node.unit.name.upper() in INTERVAL_UNIT_NAMES:
+        # Postgres's abbreviations (interval '5 mins', '1 mon'), which DuckDB reads only in an interval's text
+        replacement = node.copy()
+        replacement.set("unit", exp.var(INTERVAL_UNIT_NAMES[node.unit.name.upper()]))
+        return replacement
+    if isinstance(node, (exp.Add, exp.Sub)) and (
+            is_date(node.this) and scope.is_int(node.expression) and not isinstance(node.expression, exp.Literal)):
+        # date +/- integer: DuckDB adds only an INTEGER (not a BIGINT: a series value, a bigint column) to a date
+        replacement = node.copy()
+        replacement.set("expression", exp.cast(node.expression.copy(), exp.DataType.build("INTEGER")))
+        return replacement
+    if isinstance(node, exp.Add) and is_date(node.expression) and scope.is_int(node.this) and not isinstance(
+            node.this, exp.Literal):
+        replacement = node.copy()
+        replacement.set("this", exp.cast(node.this.copy(), exp.DataType.build("INTEGER")))
+        return replacement
     if isinstance(node, exp.Cast) and node.to.this == exp.DataType.Type.INTERVAL and _is_iso_interval(node.this):
         return iso_interval_value(node.this)
     if isinstance(node, (exp.GenerateSeries, exp.ExplodingGenerateSeries)) and (is_date(node.args.get("start"))
@@ -1300,6 +1559,15 @@ def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
         past = exp.Mod(this=exp.paren(exp.Sub(this=call("year", value.copy()), expression=exp.Literal.number(1))),
                        expression=exp.Literal.number(years))
         return exp.paren(exp.Sub(this=year, expression=call("to_years", exp.cast(past, exp.DataType.build("INTEGER")))))
+    fmt = node.args.get("format") if isinstance(node, (exp.StrToTime, exp.StrToDate)) else None
+    if isinstance(fmt, exp.Literal) and fmt.is_string and '"' in fmt.this:
+        # "quoted text" in a to_timestamp/to_date format is literal text (strptime would look for the quotes)
+        literal = re.sub(r'"([^"]*)"', lambda m: m.group(1).replace("%", "%%"), fmt.this)
+        replacement = node.copy()
+        replacement.set("format", string(literal))
+        if isinstance(node, exp.StrToTime):
+            return exp.cast(replacement, exp.DataType.build("TIMESTAMPTZ"), copy=False)
+        return replacement
     if isinstance(node, exp.StrToTime):
         # to_timestamp(text, format) is a timestamptz in Postgres; DuckDB's strptime gives a timestamp.
         return exp.cast(node, exp.DataType.build("TIMESTAMPTZ"), copy=False)
@@ -1318,6 +1586,12 @@ def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
         start = exp.cast(exp.CurrentDate(), exp.DataType.build("TIMESTAMPTZ"))
         return exp.Anonymous(this="age", expressions=[start, node.expressions[0]])
     return node
+
+
+# Postgres's interval unit abbreviations that sqlglot keeps as written and DuckDB cannot read as a unit
+INTERVAL_UNIT_NAMES = {"YR": "YEAR", "YRS": "YEAR", "MON": "MONTH", "MONS": "MONTH", "HR": "HOUR", "HRS": "HOUR",
+                       "MIN": "MINUTE", "MINS": "MINUTE", "SEC": "SECOND", "SECS": "SECOND", "MSEC": "MILLISECOND",
+                       "MSECS": "MILLISECOND", "USEC": "MICROSECOND", "USECS": "MICROSECOND"}
 
 
 TO_CHAR_PATTERNS = [
@@ -1423,6 +1697,13 @@ def to_char(ts: exp.Expr, fmt: str, known_time: bool = False) -> exp.Expr:
                         piece = call("rpad", piece, exp.Literal.number(width), string(" "))
                     parts.append(piece)
                 i = j + len(pattern)
+                suffix = fmt[i : i + 2]
+                if suffix in ("th", "TH") and spec != "%p" and (isinstance(spec, str) or len(spec) == 2):
+                    # an ordinal suffix after a number: 1st, 2nd, 3rd, 11th (upper case for TH)
+                    number = exp.cast(parts[-1].copy(), exp.DataType.build("INTEGER"))
+                    ordinal = call("pg_ordinal_suffix", number)
+                    parts.append(call("upper", ordinal) if suffix == "TH" else ordinal)
+                    i += 2
                 break
         else:
             if fmt[j] in "09" and not known_time:
@@ -1623,7 +1904,7 @@ def output_text(node: exp.Expr, scope: Scope) -> exp.Expr:
     a boolean is ``t`` or ``f`` (unlike ``::text``, which gives ``true``), a jsonb value is jsonb's text, an array
     Postgres's array text."""
     if scope.is_json(node):
-        return call("pg_jsonb_out", node)
+        return json_text(node, scope)
     if is_array(node):
         return call("pg_array_out", node)
     if is_interval(node, scope):
@@ -1868,6 +2149,45 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         return replacement
     if isinstance(node, series) and (values := numeric_series(node, scope)) is not None:
         return call("unnest", values)
+    if isinstance(node, exp.Cast) and isinstance(node.this, exp.IntDiv) and not (
+            scope.is_int(node.this.this) and scope.is_int(node.this.expression)):
+        # div(x, y) of numerics: the quotient truncated towards zero, a numeric without decimals (DuckDB's ``//``
+        # of decimals does not truncate)
+        quotient = exp.Div(this=node.this.this, expression=node.this.expression)
+        return exp.cast(exp.Trunc(this=quotient), exp.DataType.build("DECIMAL(38, 0)"))
+    if isinstance(node, exp.ArrayPosition) and isinstance(node.args.get("zero_based"), exp.Expr) and not isinstance(
+            node.args["zero_based"], exp.Boolean):
+        # array_position(a, x, start): sqlglot reads the start as a flag and drops it
+        return call("pg_array_position_from", node.this, node.expression, node.args["zero_based"])
+    if isinstance(node, exp.RegexpReplace) and node.args.get("occurrence") is not None:
+        # regexp_replace(s, p, r, start, N[, flags]): N = 0 replaces every match (the 'g' flag), 1 the first
+        occurrence = node.args["occurrence"]
+        if not (isinstance(occurrence, exp.Literal) and occurrence.this in ("0", "1")):
+            raise UnsupportedFeature("unsupported Postgres feature: regexp_replace() of the Nth match (N other than "
+                                     "0 or 1)")
+        flags = node.args.get("modifiers")
+        if flags is not None and not (isinstance(flags, exp.Literal) and flags.is_string):
+            raise UnsupportedFeature("unsupported Postgres feature: regexp_replace() flags that are not a literal")
+        text = flags.this if flags is not None else ""
+        replacement = node.copy()
+        replacement.set("occurrence", None)
+        text = text.replace("g", "")  # N decides, not the flag
+        if occurrence.this == "0":
+            text += "g"
+        replacement.set("modifiers", string(text) if text else None)
+        return replacement
+    if (isinstance(node, exp.Length) and is_bytea(node.this) or func_name(node) == "octet_length" and isinstance(
+            node, exp.Anonymous) and len(node.expressions) == 1 and is_bytea(node.expressions[0])) and not node.meta.get(
+            "pg_blob"):
+        # a bytea's length is its bytes: DuckDB's octet_length of a blob (of text it is strlen)
+        result = call("octet_length", node.this if isinstance(node, exp.Length) else node.expressions[0])
+        result.meta["pg_blob"] = True
+        return result
+    if isinstance(node, exp.GroupConcat) and isinstance(node.args.get("separator"), exp.Null):
+        # string_agg(x, NULL) joins the values with nothing between them in Postgres (DuckDB: NULL)
+        replacement = node.copy()
+        replacement.set("separator", string(""))
+        return replacement
     if isinstance(node, exp.Pad):
         # an empty fill leaves the text as it is, cut to the length (DuckDB: an error when it would pad); a bigint
         # length is cast (DuckDB's lpad takes an integer)
@@ -1889,6 +2209,11 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         return format_text([node.this, *node.expressions], scope)
     if isinstance(node, exp.MakeInterval):
         return make_interval(node)
+    if isinstance(node, exp.Substring) and isinstance(node.args.get("length"), exp.Literal) and node.args[
+            "length"].is_string:
+        # substring(s from pattern for escape), substring(s, pattern, escape): an SQL regular expression
+        raise UnsupportedFeature("unsupported Postgres feature: substring() with an SQL regular expression and an "
+                                 "escape (substring(s from pattern for escape))")
     if isinstance(node, exp.Substring) and node.args.get("start") is not None:
         start = node.args["start"]
         literal = isinstance(start, exp.Literal)
@@ -1939,6 +2264,8 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     if isinstance(node, exp.ArraySize) and node.expression is not None:
         # array_length(a, 1) is NULL for an empty array in Postgres (DuckDB: 0)
         return call("pg_array_length", node.this, node.expression)
+    if isinstance(node, (exp.Round, exp.Trunc, exp.Ceil, exp.Floor)) and node.meta.get("pg_rounded"):
+        return node
     if isinstance(node, (exp.Round, exp.Trunc, exp.Ceil, exp.Floor)) and not _is_float(node.this, scope):
         return rounded_numeric(node, scope)
     if isinstance(node, exp.Round) and node.args.get("decimals") is None and _is_float(node.this, scope):
@@ -1960,6 +2287,17 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     if name is None or not isinstance(node, exp.Anonymous):
         return node
     args = node.expressions
+    if name in JSON_LAYOUT_CALLS and len(args) == 1 and not node.meta.get("pg_call"):
+        # json of a row or an array: timestamps as Postgres writes them in JSON, the text kept compact (json_text)
+        argument = args[0]
+        if isinstance(argument, exp.ArrayAgg):
+            argument = argument.copy()
+            argument.set("this", json_value(argument.this, scope))
+        unknown_scale = _any_unknown_scale([argument], scope)
+        result = _json_numbers(call("to_json", json_value(argument, scope)), unknown_scale)
+        result.meta["pg_json_layout"] = name
+        return result
+    unknown_scale = name in JSON_CONSTRUCTORS and _any_unknown_scale(args, scope)
     if name in JSON_CONSTRUCTORS:
         args = [json_value(a, scope) for a in args]
     if name in SRF_COLUMNS:
@@ -1989,11 +2327,11 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     if name == "jsonb_strip_nulls" and len(args) == 1:
         return json_cast(call("pg_jsonb_strip_nulls", *args))
     if name in simple and name != simple[name]:
-        return call(simple[name], *args)
+        return _json_numbers(call(simple[name], *args), unknown_scale)
     if name in ("to_json", "json_array") and any(a is not b for a, b in zip(args, node.expressions)):
-        return call(name, *args)
+        return _json_numbers(call(name, *args), unknown_scale)
     if name in ("jsonb_agg", "json_agg"):
-        return call("to_json", call("list", *args))
+        return _json_numbers(call("to_json", call("list", *args)), unknown_scale)
     if name == "to_char":
         if len(args) != 2 or not (isinstance(args[1], exp.Literal) and args[1].is_string):
             raise UnsupportedFeature("unsupported Postgres feature: to_char with a format that is not a literal")
@@ -2007,6 +2345,21 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         return to_char(value, args[1].this, known_time)
     if name == "regexp_match":
         return regexp_match(args)
+    if name == "trim_array" and len(args) == 2:
+        result = call("pg_trim_array", *args)
+        result.meta["pg_array"] = True
+        return result
+    if name == "array_fill":
+        dims = args[1] if len(args) == 2 else None
+        if not (isinstance(dims, exp.Array) and len(dims.expressions) == 1):
+            raise UnsupportedFeature("unsupported Postgres feature: array_fill() of several dimensions or with lower "
+                                     "bounds")
+        result = call("pg_array_fill", args[0], dims.expressions[0])
+        result.meta["pg_array"] = True
+        return result
+    if name == "isfinite" and len(args) == 1 and is_interval(args[0], scope):
+        # an interval is always finite in Postgres 16
+        return exp.Case().when(exp.Is(this=args[0].copy(), expression=exp.Null()), exp.Null()).else_(exp.true())
     if name == "quote_ident" and len(args) == 1:
         # quoted unless a lower-case identifier that is not one of Postgres's keywords that need quoting
         return call("pg_quote_ident", exp.cast(args[0], exp.DataType.build("VARCHAR")))
@@ -2177,6 +2530,130 @@ def refuse_lookaround(pattern: exp.Expr) -> None:
         i += 1
 
 
+def re2_escapes(text: str) -> str:
+    r"""Postgres's regular-expression escapes that RE2 reads otherwise, in RE2's syntax: ``\y`` and ``\Y`` (a word
+    boundary, and not one) are RE2's ``\b`` and ``\B``, ``\b`` (a backspace in Postgres) is ``\x08``, ``\Z`` (the
+    end of the text) is ``\z``, and ``\m``/``\M`` (the start and end of a word) are ``\b`` where a letter, digit or
+    ``_`` of the pattern follows or precedes them. Back-references and other uses of ``\m``/``\M`` are refused."""
+    out, i, in_class = [], 0, False
+    while i < len(text):
+        char = text[i]
+        if char == "\\" and i + 1 < len(text):
+            following = text[i + 1]
+            if following == "b":
+                out.append("\\x08")
+            elif in_class:
+                out.append(text[i:i + 2])
+            elif following in "yY":
+                out.append("\\b" if following == "y" else "\\B")
+            elif following == "Z":
+                out.append("\\z")
+            elif following in "mM":
+                if not (_word_char_after(text, i + 2) if following == "m" else _word_char_before(text, i)):
+                    raise UnsupportedFeature("unsupported Postgres feature: \\m or \\M (the start or end of a word) "
+                                             "not next to a letter of the pattern in a regular expression")
+                out.append("\\b")
+            elif following in "123456789":
+                raise UnsupportedFeature("unsupported Postgres feature: a back-reference (\\1) in a regular "
+                                         "expression (RE2 has none)")
+            else:
+                out.append(text[i:i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]" or text[i - 1] == "[" or text[i - 2:i] == "[^"
+        elif char == "[":
+            in_class = True
+            if text[i + 1:i + 2] == "^":
+                out.append("[^")
+                i += 2
+                continue
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
+LONGEST_MATCH_REFUSAL = (
+    "unsupported Postgres feature: a regular expression whose match depends on Postgres's longest-match rule ({}): "
+    "RE2 takes the first match that works, not the longest")
+
+
+def refuse_leftmost_first_differences(text: str) -> None:
+    """Postgres's regular expressions match the longest text (or, when the first quantifier is lazy, the shortest)
+    at the leftmost position; RE2 takes the first match its alternatives and quantifiers find. The two differ when
+    an alternative is a prefix of a later one (``a|ab``, ``user|user/path``), or when lazy and greedy quantifiers
+    are mixed (``Y*?([0-9]{1,3})``) and a final ``$`` does not fix the end: such literal patterns are refused where
+    the match is extracted or replaced."""
+    greedy, i, in_class, groups, alternatives = set(), 0, False, [[""]], []
+    while i < len(text):
+        char = text[i]
+        if char == "\\":
+            groups[-1][-1] += text[i:i + 2] if text[i + 1:i + 2] not in (".", "/", "-", ":") else text[i + 1:i + 2]
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]" or text[i - 1] == "[" or text[i - 2:i] == "[^"
+            groups[-1][-1] += "\x00"  # not a plain literal
+        elif char == "[":
+            in_class = True
+            groups[-1][-1] += "\x00"
+        elif char == "(" and text[i + 1:i + 2] == "?" and text[i + 2:i + 3] != ":":
+            end = text.find(")", i)  # (?i) and other embedded options: no group
+            i = end + 1 if end >= 0 else len(text)
+            continue
+        elif char == "(":
+            groups.append([""])
+            if text[i + 1:i + 3] == "?:":
+                i += 2
+        elif char == ")":
+            if len(groups) > 1:
+                alternatives.append(groups.pop())
+                groups[-1][-1] += "\x00"
+        elif char == "|":
+            groups[-1].append("")
+        elif char in "*+?{":
+            end = text.find("}", i) if char == "{" else i
+            end = end if end >= 0 else i
+            lazy = text[end + 1:end + 2] == "?"
+            greedy.add(not lazy)
+            groups[-1][-1] += "\x00"
+            i = end + (2 if lazy else 1)
+            continue
+        else:
+            groups[-1][-1] += char if char not in ".^$" else "\x00"
+        i += 1
+    alternatives += groups
+    for options in alternatives:
+        plain = [o for o in options if "\x00" not in o and "\\" not in o]
+        if len(plain) == len(options) and any(
+                later.startswith(earlier) and later != earlier
+                for n, earlier in enumerate(options) for later in options[n + 1:]):
+            raise UnsupportedFeature(LONGEST_MATCH_REFUSAL.format("an alternative that is a prefix of a later one"))
+    ends_fixed = text.endswith("$") and not text.endswith("\\$")
+    if len(greedy) == 2 and not ends_fixed:
+        raise UnsupportedFeature(LONGEST_MATCH_REFUSAL.format("lazy and greedy quantifiers without a final $"))
+
+
+def _is_word_atom(atom: str) -> bool:
+    return atom in ("\\w", "\\d") or len(atom) == 1 and atom.isascii() and (atom.isalnum() or atom == "_")
+
+
+def _word_char_after(text: str, i: int) -> bool:
+    """Whether the pattern from ``i`` must start with a word character (past opening groups): ``cd``, ``(\\w+)``."""
+    while text.startswith("(?:", i) or text[i:i + 1] == "(":
+        i += 3 if text.startswith("(?:", i) else 1
+    atom = text[i:i + 2] if text[i:i + 1] == "\\" else text[i:i + 1]
+    return _is_word_atom(atom) and text[i + len(atom):i + len(atom) + 1] not in ("*", "?", "{")
+
+
+def _word_char_before(text: str, i: int) -> bool:
+    """Whether the pattern before ``i`` must end with a word character (past closing groups and ``+``)."""
+    while i > 0 and text[i - 1] in ")+":
+        i -= 1
+    atom = text[i - 2:i] if i >= 2 and text[i - 2] == "\\" else text[i - 1:i]
+    return i > 0 and _is_word_atom(atom)
+
+
 def dot_matches_newline(pattern: exp.Expr) -> exp.Expr:
     """A Postgres regular expression for RE2: ``.`` matches a newline in Postgres (``^`` and ``$`` match only at the
     ends of the text in both), so the pattern gets RE2's ``(?s)`` flag."""
@@ -2215,16 +2692,30 @@ def rewrite_regex_newlines(node: exp.Expr, scope: Scope) -> exp.Expr:
     else:
         return node
     refuse_lookaround(pattern)
+    boolean = isinstance(node, (exp.RegexpLike, exp.RegexpILike)) or func_name(node) in (
+        "regexp_matches", "regexp_full_match")
+    if not boolean and isinstance(pattern, exp.Literal) and pattern.is_string:
+        refuse_leftmost_first_differences(pattern.this)
+    if isinstance(pattern, exp.Literal) and pattern.is_string and "\\" in pattern.this:
+        translated = re2_escapes(pattern.this)
+        if translated != pattern.this:
+            pattern = string(translated)
+    original = node.expression if position is None else node.expressions[position]
     if isinstance(flags, exp.Literal) and NEWLINE_SENSITIVE_FLAGS & set(flags.this):
-        return node
+        return node if pattern is original else _with_pattern(node, position, pattern)
     new_pattern = dot_matches_newline(pattern)
-    if new_pattern is pattern:
+    if new_pattern is original:
         return node
+    return _with_pattern(node, position, new_pattern)
+
+
+def _with_pattern(node: exp.Expr, position: int | None, pattern: exp.Expr) -> exp.Expr:
+    """A copy of the regular-expression call ``node`` with ``pattern`` (its ``expression``, or argument ``position``)."""
     result = node.copy()
     if position is None:
-        result.set("expression", new_pattern)
+        result.set("expression", pattern)
     else:
-        result.set("expressions", [new_pattern if i == position else a.copy() for i, a in enumerate(node.expressions)])
+        result.set("expressions", [pattern if i == position else a.copy() for i, a in enumerate(node.expressions)])
     return result
 
 
@@ -2310,6 +2801,15 @@ def check_unsupported(tree: exp.Expr) -> None:
     for window in tree.find_all(exp.WindowSpec):
         if str(window.args.get("kind") or "").upper() == "GROUPS" or window.args.get("exclude"):
             raise UnsupportedFeature("unsupported Postgres feature: window frame with GROUPS or EXCLUDE")
+    for node in tree.find_all(exp.DataType):
+        type_name = (node.args.get("kind").name if node.this == exp.DataType.Type.USERDEFINED and node.args.get("kind")
+                     else node.this.name).lower()
+        if type_name in ("inet", "cidr", "macaddr", "macaddr8"):
+            raise UnsupportedFeature(f"unsupported Postgres feature: the {type_name} type")
+    for node in tree.find_all(exp.SHA2Digest, exp.SHA2):
+        length = node.args.get("length")
+        if length is not None and length.name not in ("256", ""):
+            raise UnsupportedFeature(f"unsupported Postgres feature: sha{length.name}() (sha256() and md5() work)")
     for node in tree.find_all(exp.Overlaps):
         raise UnsupportedFeature("unsupported Postgres feature: OVERLAPS")
     for node in tree.find_all(exp.Lock):
@@ -2394,6 +2894,8 @@ REWRITES: list[Callable[[exp.Expr, Scope], exp.Expr]] = [
     rewrite_like_any,
     # ``x similar to 'pattern'``: a whole-text regular expression match.
     rewrite_similar_to,
+    # LIKE's default escape character is a backslash in Postgres (DuckDB has none).
+    rewrite_like_escape,
     # jsonb text output, text-to-boolean, jsonb as JSON, numeric without a scale as DOUBLE. Before the
     # operators and JSON access below, which change the nodes that say a value is jsonb.
     rewrite_casts,
@@ -2514,7 +3016,39 @@ def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False) -> exp.E
     tree = star_with_using(tree)
     scope = Scope(tree, as_of_variable=as_of_variable)
     tree = name_select_items(tree, scope)
+    tree = string_to_table(tree)
     return apply_rewrites(tree, scope)
+
+
+def string_to_table(tree: exp.Expr) -> exp.Expr:
+    """``string_to_table(s, d[, n])`` (Postgres 14) is ``unnest(string_to_array(s, d[, n]))``: in FROM (also
+    ``with ordinality as t(x, n)``) and in the select list (named before, so the column keeps Postgres's name)."""
+
+    def split(function: exp.Anonymous) -> exp.Expr:
+        args = function.expressions
+        if len(args) not in (2, 3):
+            raise QueryError(f"function string_to_table() takes 2 or 3 arguments, got {len(args)}")
+        return exp.StringToArray(this=args[0].copy(), expression=args[1].copy(),
+                                 null=args[2].copy() if len(args) == 3 else None)
+
+    for node in list(tree.find_all(exp.Anonymous)):
+        if node.name.lower() != "string_to_table":
+            continue
+        table = node.parent
+        if isinstance(table, exp.Table) and table.this is node:
+            alias = table.args.get("alias")
+            unnest = exp.Unnest(expressions=[split(node)], alias=alias.copy() if alias else None)
+            if table.args.get("ordinality"):
+                columns = list(alias.columns) if alias else []
+                if len(columns) != 2:
+                    raise UnsupportedFeature("unsupported Postgres feature: string_to_table() WITH ORDINALITY without "
+                                             "two column names (as t(value, n))")
+                unnest.args["alias"].set("columns", [columns[0].copy()])
+                unnest.set("offset", columns[1].copy())
+            table.replace(unnest)
+        else:
+            node.replace(exp.Explode(this=split(node)))
+    return tree
 
 
 @contextmanager
@@ -2685,7 +3219,8 @@ class DuckDBFromSteampipe(DuckDB):
             return super().regexpreplace_sql(expression)
 
         def anonymous_sql(self, expression: exp.Anonymous) -> str:
-            if expression.name.lower() == "octet_length":  # DuckDB's takes a blob; strlen counts a text's bytes
+            if expression.name.lower() == "octet_length" and not expression.meta.get("pg_blob"):
+                # DuckDB's takes a blob; strlen counts a text's bytes
                 expression = call("strlen", *expression.expressions)
             return super().anonymous_sql(sort_distinct_aggregate(expression))
 

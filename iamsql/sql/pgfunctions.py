@@ -381,11 +381,25 @@ create or replace temp macro pg_float8_out(x) as
          when abs(cast(x as double)) >= 1e15 and abs(cast(x as double)) < 1e16
              then pg_float8_e15(cast(cast(x as double) as varchar))
          else regexp_replace(cast(cast(x as double) as varchar), '\\.0$', '') end;
+create or replace temp macro pg_float8_json(x) as
+    case when isnan(cast(x as double)) or isinf(cast(x as double)) then to_json(pg_float8_out(x))
+         when pg_float8_out(x) like '%e%' then to_json(cast(x as double)) else json(pg_float8_out(x)) end;
+create or replace temp macro pg_array_position_from(a, x, start) as
+    case when start is null then error('initial position must not be null')
+         else list_position(list_slice(a, greatest(start, 1), len(a)), x) + greatest(start, 1) - 1 end;
+create or replace temp macro pg_float8_dec(x) as cast(printf('%.15g', cast(x as double)) as decimal(38, 18));
+create or replace temp macro pg_trim_array(a, n) as
+    case when n < 0 or n > len(a) then error('number of elements to trim must be between 0 and ' || len(a))
+         else list_slice(a, 1, len(a) - n) end;
+create or replace temp macro pg_array_fill(v, n) as list_transform(range(n), lambda i: v);
 create or replace temp macro pg_div(a, b) as case when b = 0 and a is not null then error('division by zero') else a / b end;
 create or replace temp macro pg_array_length(a, dimension) as case when dimension = 1 and len(a) > 0 then len(a) end;
 create or replace temp macro pg_day_of_week(t) as dayofweek(t) + 1;
 create or replace temp macro pg_week_of_year(t) as (dayofyear(t) - 1) // 7 + 1;
 create or replace temp macro pg_week_of_month(t) as (day(t) - 1) // 7 + 1;
+create or replace temp macro pg_ordinal_suffix(n) as
+    case when n % 100 in (11, 12, 13) then 'th' when n % 10 = 1 then 'st' when n % 10 = 2 then 'nd'
+         when n % 10 = 3 then 'rd' else 'th' end;
 create or replace temp macro pg_julian_day(t) as cast(julian(cast(t as date)) as bigint);
 create or replace temp macro pg_century(t) as case when year(t) > 0 then (year(t) + 99) // 100 else -((99 - year(t)) // 100) end;
 create or replace temp macro pg_substr(s, start, n) as

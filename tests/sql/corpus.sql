@@ -2248,3 +2248,224 @@ from aws_iam_role;
 select name, string_to_array(name, '-', 'ci') as a, string_to_array(name, '', 'bob') as b, string_to_array(name, null, 'e') as c,
   string_to_array(name, '-', null)::text as d, array_length(string_to_array(name, '-', 'dev'), 1) as e, string_to_array('a,,b', ',', '') as f
 from aws_iam_user order by name;
+
+-- name: to_jsonb_of_rows_with_timestamps
+select to_jsonb(r)::text as j, row_to_json(r)::text as rj, to_jsonb(r) ->> 'create_date' as created
+from (select name, create_date, mfa_enabled from aws_iam_user) r
+order by 1;
+
+-- name: jsonb_agg_of_rows_with_timestamps_and_local_times
+select (select jsonb_agg(r order by r.name)::text
+    from (select name, password_last_used, create_date at time zone 'UTC' as local from aws_iam_user) r) as j,
+  (select to_json(x)::text from (select max(event_time) as latest, count(*) as n from aws_cloudtrail_trail_event) x) as jx;
+
+-- name: to_jsonb_of_table_rows_and_cte_rows
+with keys as (select access_key_id, create_date from aws_iam_access_key)
+select k.access_key_id, to_jsonb(a) ->> 'create_date' as a, to_jsonb(k)::text as k
+from keys k join aws_iam_access_key a using (access_key_id)
+order by 1;
+
+-- name: json_text_of_arrays_is_compact
+select to_json(array[1, 2])::text as a, array_to_json(array['a', 'b c'])::text as b, to_json('x'::text)::text as c,
+  array_to_json(array_agg(create_date order by create_date))::text as d, to_json(tags)::text as e
+from aws_iam_user
+where name = 'alice'
+group by tags;
+
+-- name: div_of_numerics_truncates
+select name, div(max_session_duration, 7200.0) as a, div(-7.5, 2)::text as b, div(9, 3.0)::text as c, div(-7, 2) as d,
+  div(max_session_duration, 7000) as e
+from aws_iam_role
+order by name;
+
+-- name: to_char_ordinal_suffixes
+select name, to_char(create_date, 'DDth Month') as a, to_char(create_date, 'FMDDth') as b,
+  to_char(create_date, 'FMDDTH "of" FMMonth, YYYYth') as c, to_char(create_date, 'MMth HH24th DDDth') as d
+from aws_iam_user
+order by name;
+
+-- name: to_char_ordinal_suffixes_of_every_day
+select to_char(d, 'FMDDth') as a, to_char(d, 'FMMMth') as b
+from (select date '2024-01-01' + n as d from generate_series(0, 40) n) x
+order by d;
+
+-- name: interval_unit_abbreviations
+select (interval '3 mon')::text as a, (interval '2 mons')::text as b, (interval '5 min')::text as c,
+  (interval '90 mins')::text as d, (interval '2 hrs')::text as e, (interval '1 hr')::text as f,
+  (interval '30 secs')::text as g, (interval '1 yr')::text as h, (interval '2 yrs')::text as i,
+  (interval '5 msec')::text as j, (interval '7 usecs')::text as k, interval '1 sec' as l
+where now() - interval '15 mins' < now();
+
+-- name: date_plus_integer_series_and_columns
+select (current_date - g.i) = (current_date - g.i::int) as same, (date '2024-02-27' + g.i)::text as d,
+  (g.i + date '2024-02-27')::text as e
+from generate_series(1, 3) as g(i)
+order by d;
+
+-- name: stddev_variance_types
+select round(stddev(max_session_duration), 2)::text as a, round(variance(max_session_duration)::numeric, 1)::text as b,
+  stddev_pop(max_session_duration::float8)::text as c, avg(max_session_duration::float8)::text as d,
+  'sd ' || stddev_samp(max_session_duration::float8) as e, var_samp(max_session_duration) > 0 as f
+from aws_iam_role;
+
+-- name: jsonb_delete_path_of_keys
+select p.name, (p.policy_std #- '{Version}')::text as p, p.policy_std #- '{Statement}' = '{"Version": "2012-10-17"}'::jsonb as q,
+  '{"a": {"b": 1, "c": 2}}'::jsonb #- '{a,b}' as nested, '{"a": 1}'::jsonb #- '{x,y}' as missing,
+  ('{"k.z": 2, "a": 1}'::jsonb #- '{k.z}')::text as dotted,
+  (select jsonb_agg(u.tags #- '{team}' order by u.name) from aws_iam_user u where u.account_id = p.account_id) as t
+from aws_iam_policy p
+order by p.name;
+
+-- name: jsonb_numbers_keep_postgres_digits
+select jsonb_build_object('pct', round(100.0 * 1 / 3, 2), 'e', extract(epoch from timestamptz '2024-01-01 00:00:00+00'))::text as a,
+  jsonb_build_array(1.0, 2.50, -0.0)::text as b, to_jsonb(date_part('epoch', timestamptz '2024-01-01 00:00:00+00'))::text as c,
+  jsonb_build_object('f', 0.1::float8 + 0.2::float8, 'n', count(*))::text as d,
+  jsonb_agg(date_part('hour', create_date) order by name)::text as e, jsonb_agg(1.50 order by name)::text as f,
+  jsonb_build_object('y', date_part('year', max(create_date))) ->> 'y' as g
+from aws_iam_user;
+
+-- name: jsonb_of_arrays_and_rows_with_numbers_and_timestamps
+select to_jsonb(array[1.5, 2.25])::text as a, to_jsonb(array[create_date])::text as b,
+  (select to_jsonb(array_agg(u.create_date order by u.name))::text from aws_iam_user u) as c
+from aws_iam_user
+where name = 'bob';
+
+-- name: row_to_json_with_numbers
+select to_jsonb(r)::text as a, row_to_json(r)::text as b
+from (select name, 2.50 as price, date_part('year', create_date) as y, extract(epoch from create_date) as e,
+  round(max_session_duration / 3600.0, 1) as h from aws_iam_role) r
+order by 1;
+
+-- name: math_of_a_double_and_a_numeric_is_a_double
+select 'z' || (2::float8 ^ 0.5) as a, (2::float8 ^ 2.0)::text as b, power(2.5::float8, 2)::text as c,
+  sqrt(max_session_duration::float8 + 0.5)::text as d, exp(1.0::float8)::text as e, ln(max_session_duration * 1.0) > 0 as f
+from aws_iam_role
+order by name;
+
+-- name: string_to_table_in_from_and_select_list
+select u.name, p, string_to_table('a,b,,c', ',', '') as parts
+from aws_iam_user u, string_to_table(trim(both '/' from u.path), '/') as p
+order by 1, 2, 3;
+
+-- name: string_to_table_with_ordinality
+select x, n from string_to_table('x|y|z', '|') with ordinality as s(x, n) order by n desc;
+
+-- name: bytea_text_is_hex
+select name, sha256(name::bytea)::text as a, decode('DEADbeef', 'hex')::text as b, convert_to('hé', 'UTF8')::text as c,
+  'abc'::bytea::text as d, decode('aGk=', 'base64')::text as e,
+  sha256(convert_to(arn, 'UTF8'))::text = '\x' || encode(sha256(arn::bytea), 'hex') as same
+from aws_iam_user
+order by name;
+
+-- name: sum_of_series_integers_divides_as_integers
+select sum(n)::text as a, (sum(n) / count(*))::text as b, sum(n) / 4 as c,
+  (select sum(x) / count(*) from unnest(array[1, 2, 4]) as t(x)) as d,
+  (select sum(m) / 4 from generate_series(1, 3000000000, 1000000000) m) as e
+from generate_series(1, 10) n;
+
+-- name: to_timestamp_format_with_quoted_text
+select to_date('20240115', 'YYYYMMDD')::text as a,
+  to_timestamp('2024-01-15T10:30:00Z', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')::text as b,
+  to_timestamp('at 10h', '"at" HH24"h"')::time::text as c,
+  to_date('15 of 01, 2024', 'DD "of" MM, YYYY')::text as d;
+
+-- name: array_position_from_a_start
+select array_position(array['a', 'b', 'a'], 'a', 2) as a, array_position(array['a', 'b', 'a'], 'a', 4) as b,
+  array_position(array['a', 'b', 'a'], 'a', -3) as c, array_position(array[1, null, 3, null], null, 3) as d,
+  array_position(array['x'], 'y', 1) as e,
+  (select array_position(array_agg(name order by name), 'bob', 2) from aws_iam_user) as f;
+
+-- name: string_agg_with_a_null_delimiter
+select account_id, string_agg(name, null order by name) as a, string_agg(name, '' order by name desc) as b
+from aws_iam_user
+group by 1
+order by 1;
+
+-- name: regexp_replace_start_and_occurrence
+select name, regexp_replace(name, '[aeiou]', '*', 1, 0) as a, regexp_replace(name, '-', ' ', 1, 1) as b,
+  regexp_replace('aAa', 'a', 'b', 1, 0, 'i') as c, regexp_replace('aaa', 'a', 'b', 2, 1) as d,
+  regexp_replace('aaa', 'a', 'b', 1, 1, 'g') as e, regexp_replace('aaa', 'a', 'b', 2) as f
+from aws_iam_user
+order by name;
+
+-- name: double_to_numeric_uses_fifteen_digits
+select round(1.005::float8::numeric, 2) as a, round(2.675::float8::numeric, 2)::text as b,
+  trunc(0.29::float8::numeric, 2)::text as c, floor((0.1::float8 * 3)::numeric * 10) as d,
+  round(-2.5::float8::numeric) as e, ceil(2.0000000000000004::float8::numeric) as f,
+  2.345::float8::numeric(4,2)::text as g, 1.005::float8::numeric(6,2)::text as h, round(1e20::float8::numeric, 2)::text as i;
+
+-- name: double_to_numeric_over_rows
+select name, round(date_part('epoch', create_date)::numeric / 86400, 2) as a,
+  round((date_part('day', timestamptz '2025-06-15 00:00:00+00' - create_date) / 7)::numeric, 1)::text as b,
+  trunc((max_session_duration / 7.0::float8)::numeric, 3)::text as c
+from aws_iam_role
+order by name;
+
+-- name: reason_texts_with_day_counts
+select name, name || ' created ' || extract(day from now() - create_date) || ' days ago.' as reason,
+  name || ' ' || date_part('day', now() - create_date) || ' days' as r2,
+  round(extract(epoch from now() - create_date) / 86400) || ' days' as r3,
+  (now()::date - create_date::date) || ' days old' as r4
+from aws_iam_user
+order by name;
+
+-- name: window_frames_offsets_and_percentiles_desc
+select x, sum(x) over (order by x range between 1 preceding and 1 following) as a,
+  sum(x) over (order by x rows between 2 preceding and 1 preceding) as b,
+  array_agg(x) over (order by x rows between 1 preceding and 1 following) as c,
+  string_agg(x::text, ',') over (order by x desc) as d,
+  (select percentile_cont(0.25) within group (order by max_session_duration desc) from aws_iam_role) as e,
+  (select percentile_disc(0.9) within group (order by name desc) from aws_iam_role) as f
+from (values (1), (2), (4), (5)) v(x)
+order by x;
+
+-- name: statements_with_ordinality_in_lateral_joins
+select p.name, s.ordinality, a.action
+from aws_iam_policy p
+  cross join lateral jsonb_array_elements(p.policy_std -> 'Statement') with ordinality s(stmt, ordinality)
+  cross join lateral jsonb_array_elements_text(s.stmt -> 'Action') a(action)
+order by 1, 2, 3;
+
+-- name: interval_scaling_and_negative_justify
+select (interval '1 hour' * 1.5)::text as a, (interval '1 month' / 3)::text as b, (interval '1 month' * 0.5)::text as c,
+  (interval '1 day' / 7)::text as d, justify_hours(interval '-50 hours')::text as e,
+  justify_days(interval '-35 days')::text as f, justify_interval(interval '1 mon -1 day')::text as g,
+  age(timestamptz '2024-01-01 00:00:00+00', timestamptz '2024-03-15 12:00:00+00')::text as h;
+
+-- name: time_zone_functions_and_three_argument_date_trunc
+select make_timestamptz(2024, 1, 15, 10, 30, 0, 'America/New_York')::text as a,
+  date_trunc('day', timestamptz '2024-01-15 23:30:00+00', 'Asia/Tokyo')::text as b,
+  date_trunc('month', timestamptz '2024-01-31 23:30:00+00', 'America/Los_Angeles')::text as c,
+  timezone('America/New_York', timestamptz '2024-01-15 12:00:00+00')::text as d,
+  extract(timezone_hour from timestamptz '2024-01-15 10:30:00+00') as e,
+  to_char(date '2024-01-15', 'FMDay, FMMonth DD') as f;
+
+-- name: trim_array_array_fill_isfinite_bytea_length
+select trim_array(array[1, 2, 3], 1) as a, trim_array(array['a'], 1) as b, array_fill(7, array[3]) as c,
+  array_fill('x'::text, array[2])::text as d, array_fill(0, array[0]) as e, isfinite(interval '1 day') as f,
+  isfinite(null::interval) as g, length('abc'::bytea) as h, length(convert_to('é', 'UTF8')) as i,
+  octet_length(decode('aabb', 'hex')) as j, octet_length('é') as k,
+  (select bool_and(isfinite(timestamptz '2025-06-15 00:00:00+00' - create_date)) from aws_iam_user) as l;
+
+-- name: like_backslash_is_the_default_escape
+select name, name like '%\-%' as dash, name not like '%\_%' as no_underscore, name ilike any (array['%\-%', 'B%']) as any_,
+  'a%b' like 'a\%b' as a, 'axb' like 'a\%b' as b, 'a_b' like 'a\_b' as c, 'a\b' like 'a\\b' as d, 'AbC' ilike 'a\_c' as e,
+  name like '%' || '\-' || '%' as computed, name ~~ '%\.%' as tilde
+from aws_iam_user
+order by name;
+
+-- name: regex_word_boundaries_and_backspace
+select name, name ~ '\mdev' as a, regexp_replace(name, 'y\M', 'Y!') as b, name ~ '\ybackup\y' as c, name ~ 'a\Y' as d,
+  'ab cd' ~ '\bcd' as backspace, 'ab' ~ '\Aab\Z' as ends, substring('ab cd' from '\m(\w+)\M$') as last_word,
+  regexp_match('foo bar', '\y(b\w+)') as m, regexp_replace('ab cd', '\ycd', 'X', 'n') as flags_n
+from aws_iam_user
+order by name;
+
+-- name: regex_patterns_where_first_match_is_longest
+select arn, substring(arn from ':(user|role|group)/') as a, regexp_replace(arn, '(^|:)\s*', '|', 'g') as b,
+  substring(arn from '[0-9]+') as c, regexp_replace(arn, '[-_:]+', ' ', 'g') as d, substring(arn from '(?i)USER/(.+)$') as e,
+  substring(arn from '(?:user|group)/([^/]+)') as f, regexp_replace(arn, '^.*?/', '') as g, substring(arn from ':(.*?):') as h,
+  regexp_match(arn, '^(.*?):(.*)$') as i, substring('abab' from '(ab)+') as j, substring('aab' from 'a*?b') as k,
+  substring(arn from 'ab|a') as l
+from aws_iam_user
+order by arn;
