@@ -390,7 +390,8 @@ def test_real_root_activity_matches_the_raw_events(real):
     rows, events = real
     expected = {(e["recipientAccountId"], f"arn:aws:iam::{e['recipientAccountId']}:root") for e in events
                 if e["userIdentity"].get("type") == "Root" and "invokedBy" not in e["userIdentity"]
-                and e.get("eventType") != "AwsServiceEvent"}
+                and e.get("eventType") != "AwsServiceEvent"
+                and (e.get("responseElements") or {}).get(e["eventName"]) != "Failure"}  # a failed sign-in is no use
     assert alarms(rows, "cloudtrail_event_root_activity") == expected
     judged = {r["account_id"] for r in rows if r["control_id"] == "cloudtrail_event_root_activity" and r["status"] in ("ok", "alarm")}
     assert judged == {e["recipientAccountId"] for e in events}

@@ -117,3 +117,32 @@ def test_a_run_id_in_the_user_agent_is_not_another_tool(tmp_path):
     [(resource, status, reason)] = found[many_tools]
     assert (resource, status) == (f"arn:aws:iam::{many_tools}:user/shared#AKIAMANYTOOLS0000001", "alarm"), reason
     assert "6 tool(s)" in reason, reason
+
+
+# --------------------------------------------------------------------------------------------------------------
+# root_activity: a failed sign-in is not a use of the root user. CloudTrail records a failed console sign-in with
+# the root identity when the e-mail address is the root user's, answering {"ConsoleLogin": "Failure"} (Panther's
+# "Root User Failed Activity" events, a ConsoleLogin and an ExternalIdPDirectoryLogin): nobody got in. The failed
+# attempts are named in the reason; a successful root sign-in still alarms.
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_a_failed_root_sign_in_is_not_root_use(tmp_path):
+    failed, signed_in = "854000000001", "854000000002"
+
+    def sign_in(account, minute, name, result):
+        return event(account, at(minute), name, source="signin.amazonaws.com", root=True, ip="203.0.113.9",
+                     agent="Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/121.0",
+                     response={name: result}, additional={"MFAUsed": "No"})
+
+    found = run(tmp_path, {
+        failed: [sign_in(failed, 0, "ConsoleLogin", "Failure"), sign_in(failed, 1, "ExternalIdPDirectoryLogin", "Failure"),
+                 event(failed, at(2), "ListUsers", user="admin", read_only=True)],
+        signed_in: [sign_in(signed_in, 0, "ConsoleLogin", "Failure"), sign_in(signed_in, 1, "ConsoleLogin", "Success")],
+    }, "cloudtrail_event_root_activity")
+    [(resource, status, reason)] = found[failed]
+    assert (resource, status) == (f"arn:aws:iam::{failed}:root", "ok"), reason
+    assert "(2 failed root sign-in(s), last on 2024-05-31 12:01 UTC: nobody got in)" in reason, reason
+    [(resource, status, reason)] = found[signed_in]
+    assert (resource, status) == (f"arn:aws:iam::{signed_in}:root", "alarm"), reason
+    assert "made 1 call(s)" in reason and "(ConsoleLogin)" in reason and "besides 1 failed root sign-in(s)" in reason
