@@ -37,8 +37,7 @@ with call as (
   from cloudtrail_event_actor as e
     join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
   where e.error_code is null
-    and e.user_type is distinct from 'AWSService'
-    and coalesce(e.actor_arn, '') not like 'arn:%:iam::%:role/aws-service-role/%'
+    and not e.aws_caller
     and ((e.event_source = 'iam.amazonaws.com'
           and e.event_name in ('CreateSAMLProvider', 'UpdateSAMLProvider', 'CreateOpenIDConnectProvider',
                                'UpdateOpenIDConnectProviderThumbprint', 'AddClientIDToOpenIDConnectProvider'))

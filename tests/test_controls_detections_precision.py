@@ -146,3 +146,67 @@ def test_a_failed_root_sign_in_is_not_root_use(tmp_path):
     [(resource, status, reason)] = found[signed_in]
     assert (resource, status) == (f"arn:aws:iam::{signed_in}:root", "alarm"), reason
     assert "made 1 call(s)" in reason and "(ConsoleLogin)" in reason and "besides 1 failed root sign-in(s)" in reason
+
+
+# --------------------------------------------------------------------------------------------------------------
+# IAM Identity Center provisions each permission set into an assigned account through its service-linked role
+# AWSServiceRoleForSSO (session AWS-SSO, invokedBy sso.amazonaws.com): it creates the account's
+# AWSSSO_<id>_DO_NOT_DELETE SAML provider, then per permission set a role AWSReservedSSO_<set>_<suffix> under
+# /aws-reserved/sso.amazonaws.com/ trusting that provider, and attaches the set's policies (AdministratorAccess for
+# an administrator set). These are AWS's own changes, decided and logged in the Identity Center account
+# (CreatePermissionSet, CreateAccountAssignment); the same calls by a customer's role alarm.
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_identity_center_provisioning_a_permission_set_is_not_a_backdoor(tmp_path):
+    import json
+
+    account = "855000000001"
+    provider = f"arn:aws:iam::{account}:saml-provider/AWSSSO_0123456789abcdef_DO_NOT_DELETE"
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Federated": provider}, "Action": ["sts:AssumeRoleWithSAML", "sts:TagSession"],
+        "Condition": {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}}}]})
+    slr_arn = f"arn:aws:iam::{account}:role/aws-service-role/sso.amazonaws.com/AWSServiceRoleForSSO"
+
+    def provision(minute, name, role_name, by_sso, **request):
+        caller = "AWSServiceRoleForSSO" if by_sso else "deployer"
+        e = event(account, at(minute), name, role=caller, request={"roleName": role_name, **request},
+                  **({"invoked_by": "sso.amazonaws.com", "ip": "sso.amazonaws.com", "agent": "sso.amazonaws.com"}
+                     if by_sso else {}))
+        if by_sso:
+            e["user_identity"].update({
+                "arn": f"arn:aws:sts::{account}:assumed-role/AWSServiceRoleForSSO/AWS-SSO",
+                "sessionContext": {"sessionIssuer": {"type": "Role", "userName": "AWSServiceRoleForSSO", "arn": slr_arn}}})
+            e["user_identifier"] = e["user_identity"]["arn"]
+        return e
+
+    events = []
+    for minute, role_name, by_sso in ((0, "AWSReservedSSO_AdministratorAccess_0123456789abcdef", True),
+                                      (10, "break-glass", False)):
+        path = "/aws-reserved/sso.amazonaws.com/" if by_sso else "/"
+        events += [provision(minute, "CreateRole", role_name, by_sso, path=path, assumeRolePolicyDocument=trust),
+                   provision(minute + 1, "AttachRolePolicy", role_name, by_sso,
+                             policyArn="arn:aws:iam::aws:policy/AdministratorAccess")]
+    limited = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Action": ["iam:CreateRole", "iam:AttachRolePolicy"], "Resource": "*"}]}
+
+    def role(name, path):
+        return {"name": name, "arn": f"arn:aws:iam::{account}:role{path}{name}", "path": path,
+                "attached_policy_arns": [], "inline_policies_std": [{"PolicyName": "p", "PolicyDocument": limited}],
+                "account_id": account, "partition": "aws", "region": "global"}
+
+    tables = {"aws_cloudtrail_trail_event": events, "aws_iam_user": [],
+              "aws_iam_role": [role("AWSServiceRoleForSSO", "/aws-service-role/sso.amazonaws.com/"), role("deployer", "/")],
+              "aws_iam_policy": []}
+    con = db.connect(tmp_path / "sso.duckdb")
+    load_accounts(con, {account: tables}, AS_OF)
+    checked = ["cloudtrail_event_role_trust_opened", "cloudtrail_event_admin_policy_granted",
+               "cloudtrail_event_new_principal_granted_power", "cloudtrail_event_iam_change_by_non_admin"]
+    rows = controls.results(con, controls.run_checks(con, controls=checked))
+    con.close()
+    alarms = {(r["control_id"], r["resource"].rsplit("/", 1)[-1]) for r in rows if r["status"] == "alarm"}
+    assert alarms == {("cloudtrail_event_role_trust_opened", "break-glass"),
+                      ("cloudtrail_event_admin_policy_granted", "break-glass"),
+                      ("cloudtrail_event_new_principal_granted_power", "break-glass"),
+                      ("cloudtrail_event_iam_change_by_non_admin", "deployer")}, \
+        [(r["control_id"], r["resource"], r["status"], r["reason"]) for r in rows]
