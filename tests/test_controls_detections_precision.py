@@ -210,3 +210,24 @@ def test_identity_center_provisioning_a_permission_set_is_not_a_backdoor(tmp_pat
                       ("cloudtrail_event_new_principal_granted_power", "break-glass"),
                       ("cloudtrail_event_iam_change_by_non_admin", "deployer")}, \
         [(r["control_id"], r["resource"], r["status"], r["reason"]) for r in rows]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Network activity events (eventType AwsVpceEvent, eventCategory NetworkActivity) are the VPC endpoint owner's
+# record of a call that passed its endpoint, with the request left out; the call itself is the management event
+# of the account where it was made. Counting both reported one UpdateTrail as two changes, one of them to an
+# "unnamed" trail (Panther's "CloudTrail API Call Via VPC Endpoint" event is such a record of UpdateTrail).
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_a_network_activity_record_is_not_a_second_call(tmp_path):
+    account = "856000000001"
+    call = event(account, at(0), "UpdateTrail", source="cloudtrail.amazonaws.com", user="ops", ip="10.0.0.1",
+                 request={"name": "management-events", "isMultiRegionTrail": False})
+    call |= {"vpc_endpoint_id": "vpce-0123456789abcdef0", "shared_event_id": "shared-1"}
+    copy = {**call, "event_id": call["event_id"] + "-vpce", "event_type": "AwsVpceEvent", "event_category": "NetworkActivity",
+            "request_parameters": None}
+    found = run(tmp_path, {account: [call, copy]}, "cloudtrail_event_trail_tampering")
+    [(resource, status, reason)] = found[account]
+    assert (resource, status) == (f"arn:aws:cloudtrail:us-east-1:{account}:trail/management-events", "alarm")
+    assert reason.startswith("1 change(s) (UpdateTrail) to trail management-events"), reason

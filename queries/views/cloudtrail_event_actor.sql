@@ -24,6 +24,10 @@ CloudTrail events with the IAM principal behind each one, so event controls can 
   event gives them (an IAM user's name; the calling account, also for callers from other accounts that have no
   ARN), for the controls that compare them with the request.
 
+Network activity events (`eventType` AwsVpceEvent, `eventCategory` NetworkActivity) are left out: they are the VPC
+endpoint owner's record of a call that passed its endpoint, without the request, and the call itself is the
+management or data event of the account where it was made; counted too, one call would count twice.
+
 The user agent is classified once per distinct user agent (a few dozen in a million events) and joined back. The
 six fields of `userIdentity` are read side by side in one select list, outside any CASE: the DuckDB translation
 then parses each event's identity once for all six (`share_json_extractions` in iamsql/sql/dialect.py), and the
@@ -82,5 +86,6 @@ from (
     t.user_identity ->> 'userName' as identity_user_name,
     t.user_identity ->> 'accountId' as identity_account_id
   from aws_cloudtrail_trail_event as t
+  where t.event_type is distinct from 'AwsVpceEvent'
 ) as e
   join agent as a on a.user_agent is not distinct from e.user_agent
