@@ -12,7 +12,9 @@ description: >-
   document is not known (a managed policy that is not loaded, a request without its document), the grant is
   judged by the policy's name alone: one named in admin_policies (comma-separated policy names) alarms. Failed
   calls are not counted: nothing was granted, and denied IAM calls are counted by
-  cloudtrail_event_access_denied_burst. A user, group or role is reported under its ARN from the loaded IAM data,
+  cloudtrail_event_access_denied_burst. Grants AWS makes itself (an AWS service or a service-linked role, such as
+  IAM Identity Center's AWSServiceRoleForSSO provisioning a permission set's AWSReservedSSO_ role) are not
+  counted: the permission set and its assignment are decided, and logged, in the Identity Center account. A user, group or role is reported under its ARN from the loaded IAM data,
   else from another event of the account (cloudtrail_principal_arn), else built from its name, which the reason
   and the arn_source dimension then say (an IAM path would be missing); a policy under the ARN the request gives.
 severity: high
@@ -45,7 +47,7 @@ with request as (
       -- the same event's own columns: the scan then reads the JSON of these events only
       and t.event_source = 'iam.amazonaws.com' and t.event_name in ('AttachUserPolicy', 'AttachRolePolicy',
         'AttachGroupPolicy', 'PutUserPolicy', 'PutRolePolicy', 'PutGroupPolicy', 'CreatePolicyVersion')
-  where e.event_source = 'iam.amazonaws.com' and e.error_code is null
+  where e.event_source = 'iam.amazonaws.com' and e.error_code is null and not e.aws_caller
     and e.event_name in ('AttachUserPolicy', 'AttachRolePolicy', 'AttachGroupPolicy', 'PutUserPolicy', 'PutRolePolicy',
                          'PutGroupPolicy', 'CreatePolicyVersion')
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()

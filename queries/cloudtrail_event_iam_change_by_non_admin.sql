@@ -6,6 +6,8 @@ description: >-
   (iam_principal_access: every action, or every IAM action, as the policy engine judges the principal's
   policies, groups, boundary and Deny statements). Changes by anyone else mean a delegated or escalated path that needs review.
   A caller whose rights cannot be judged (a policy attached to it is not loaded) is a skip, not an alarm.
+  Changes AWS makes itself through a service-linked role (IAM Identity Center's AWSServiceRoleForSSO creating
+  permission-set roles, scoped by AWS to that task) are not counted.
 severity: medium
 resource_type: AWS::IAM::Principal
 rationale: >-
@@ -23,7 +25,7 @@ with change as (
   select account_id, actor_arn, actor_type, count(*) as changes, string_agg(distinct event_name, ', ') as event_names,
     max(event_time) as last_change
   from cloudtrail_event_actor
-  where event_source = 'iam.amazonaws.com' and error_code is null and actor_arn is not null
+  where event_source = 'iam.amazonaws.com' and error_code is null and actor_arn is not null and not aws_caller
     and (read_only = false or (read_only is null and event_name !~ '^(Get|List|Generate|Simulate)'))
     and event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
   group by account_id, actor_arn, actor_type

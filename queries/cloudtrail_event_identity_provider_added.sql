@@ -6,7 +6,10 @@ description: >-
   UpdateOpenIDConnectProviderThumbprint, AddClientIDToOpenIDConnectProvider), and no successful
   AssumeRoleWithSAML or AssumeRoleWithWebIdentity from a provider first seen more than baseline_hours hours after
   the account's first event in the window (providers seen at the start are the known ones). Failed calls are
-  not counted: no provider was added and no session issued.
+  not counted: no provider was added and no session issued. Calls by AWS services and by service-linked roles
+  (role path /aws-service-role/) are AWS's own: IAM Identity Center's AWSServiceRoleForSSO creates the
+  AWSSSO_<id>_DO_NOT_DELETE SAML provider of every account it is enabled for. A customer role acting through a
+  service (userIdentity.invokedBy cloudformation.amazonaws.com) still counts.
 severity: high
 resource_type: AWS::IAM::SAMLProvider
 rationale: >-
@@ -34,6 +37,7 @@ with call as (
   from cloudtrail_event_actor as e
     join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
   where e.error_code is null
+    and not e.aws_caller
     and ((e.event_source = 'iam.amazonaws.com'
           and e.event_name in ('CreateSAMLProvider', 'UpdateSAMLProvider', 'CreateOpenIDConnectProvider',
                                'UpdateOpenIDConnectProviderThumbprint', 'AddClientIDToOpenIDConnectProvider'))

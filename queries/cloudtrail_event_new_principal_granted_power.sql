@@ -11,7 +11,9 @@ description: >-
   grants every action, every IAM action or opens a privilege escalation path arms the identity; when every
   policy it received is judged harmless (and a user was added to no group), the identity is reported as info.
   A policy whose document is not known is judged by its name: a managed policy named in admin_policies arms a
-  role, any policy arms a user. Only successful calls count: a denied step leaves nothing armed. The identity is
+  role, any policy arms a user. Only successful calls count: a denied step leaves nothing armed. Identities AWS
+  creates itself (an AWS service or a service-linked role, such as IAM Identity Center's AWSServiceRoleForSSO
+  provisioning a permission set's AWSReservedSSO_ role) are not counted. The identity is
   reported under the ARN its CreateUser or CreateRole event gives (the response, else the request's path and
   name), so with its IAM path.
 severity: high
@@ -48,7 +50,7 @@ with request as (
       -- the same event's own columns: the scan then reads the JSON of these events only
       and t.event_source = 'iam.amazonaws.com' and t.event_name in ('CreateUser', 'CreateRole', 'AttachUserPolicy',
         'PutUserPolicy', 'AddUserToGroup', 'CreateAccessKey', 'CreateLoginProfile', 'AttachRolePolicy', 'PutRolePolicy')
-  where e.event_source = 'iam.amazonaws.com' and e.error_code is null
+  where e.event_source = 'iam.amazonaws.com' and e.error_code is null and not e.aws_caller
     and e.event_name in ('CreateUser', 'CreateRole', 'AttachUserPolicy', 'PutUserPolicy', 'AddUserToGroup', 'CreateAccessKey',
                          'CreateLoginProfile', 'AttachRolePolicy', 'PutRolePolicy')
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()

@@ -4,6 +4,8 @@ description: >-
   In the lookback_days days before the data was taken, no long-term access key (AKIA...) and no role of a
   non-human identity was used from more than max_source_ips source IP addresses or more than max_user_agents
   calling tools (the first word of the user agent, such as aws-cli/2.13.0) (calls made by AWS services on its behalf are not counted).
+  A UUID in the tool's name is a run or session id, not another tool (Stratus Red Team names each detonation
+  stratus-red-team_<uuid>): tools are counted without it.
 severity: medium
 resource_type: AWS::IAM::Principal
 rationale: >-
@@ -20,7 +22,10 @@ parameters:
   max_user_agents: 5
 */
 with event as (
-  select e.account_id, e.actor_arn, e.actor_type, e.access_key_id, e.source_ip_address, e.agent
+  select e.account_id, e.actor_arn, e.actor_type, e.access_key_id, e.source_ip_address,
+    -- one tool however many runs: a UUID (a run or session id) and what follows it are not part of its name
+    regexp_replace(e.agent, '[-_.]?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}.*$', '')
+      as agent
   from cloudtrail_event_actor as e
   where e.actor_arn is not null and e.agent_kind <> 'aws_service'
     and e.source_ip_address is not null and e.source_ip_address not like '%.amazonaws.com'

@@ -9,7 +9,9 @@ description: >-
   (aws:PrincipalOrgID, PrincipalArn, SourceAccount...); or a federated provider unless a condition names the
   caller (an OIDC :sub with its owner spelled out, a SAML subject, a Cognito :aud). Each alarm says which
   conditions the admission then depends on. Failed calls are not counted: the trust did not change, and denied
-  IAM calls are counted by cloudtrail_event_access_denied_burst. A trust document the engine cannot read is a skip for that
+  IAM calls are counted by cloudtrail_event_access_denied_burst. Trusts AWS writes itself (an AWS service or a
+  service-linked role, such as IAM Identity Center's AWSServiceRoleForSSO creating a permission set's
+  AWSReservedSSO_ role, trusting the account's AWSSSO_ SAML provider) are not counted. A trust document the engine cannot read is a skip for that
   role. The role is reported under its ARN: the one a CreateRole event gives (its response, else its request's
   path), else the loaded IAM data's, else one another event of the account shows (cloudtrail_principal_arn), else
   built from its name, which the reason and the arn_source dimension then say (an IAM path would be missing).
@@ -35,7 +37,7 @@ with change as (
   from cloudtrail_event_actor as e
     join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
   where e.event_source = 'iam.amazonaws.com' and e.event_name in ('UpdateAssumeRolePolicy', 'CreateRole')
-    and e.error_code is null
+    and e.error_code is null and not e.aws_caller
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
 ),
 opening as (

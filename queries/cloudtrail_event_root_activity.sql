@@ -3,7 +3,9 @@ title: The root user was not used
 description: >-
   CloudTrail shows no call made by the root user in the lookback_days days before the data was taken (calls
   AWS services make on the root user's behalf, invokedBy, and events AWS services record themselves,
-  eventType AwsServiceEvent, are not counted: they are not the root user's own calls). Root access keys created (CreateAccessKey by
+  eventType AwsServiceEvent, are not counted: they are not the root user's own calls). A failed sign-in
+  (ConsoleLogin or another signin.amazonaws.com event whose response is Failure) is not a use of the root user:
+  nobody got in; such attempts are named in the reason but do not alarm. Root access keys created (CreateAccessKey by
   the root user without a userName) are named in the reason, with the tools (user agents) used.
 severity: high
 resource_type: AWS::IAM::User
@@ -19,26 +21,39 @@ parameters:
   lookback_days: 90
 */
 with event as (
-  select e.account_id, e.event_id, e.event_time, e.event_name, e.event_type, e.source_ip_address, e.user_type,
+  select e.account_id, e.event_id, e.event_time, e.event_name, e.event_source, e.event_type, e.source_ip_address, e.user_type,
     e.error_code, e.agent, e.invoked_by
   from iamsql_account as a
     join cloudtrail_event_actor as e on e.account_id = a.account_id
   where e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
 ),
 -- calls by the root user itself, not by an AWS service acting for it; the raw request is read only for the root
--- user's CreateAccessKey calls (the join's filters are the same row's own columns, so the scan skips the others)
-root_call as (
+-- user's CreateAccessKey calls and sign-in events (the join's filters are the same row's own columns, so the scan
+-- skips the others)
+root_event as (
   select e.account_id, e.event_time, e.event_name, e.source_ip_address, e.agent,
-    e.event_name = 'CreateAccessKey' and e.error_code is null and t.request_parameters ->> 'userName' is null as root_key
+    e.event_name = 'CreateAccessKey' and e.error_code is null and t.request_parameters ->> 'userName' is null as root_key,
+    -- a sign-in event answers Success or Failure under its own name ({"ConsoleLogin": "Failure"})
+    coalesce(e.event_source = 'signin.amazonaws.com' and t.response_elements ->> e.event_name = 'Failure', false)
+      as failed_sign_in
   from event as e
     left join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
-      and t.event_name = 'CreateAccessKey' and t.user_type = 'Root'
+      and (t.event_name = 'CreateAccessKey' or t.event_source = 'signin.amazonaws.com') and t.user_type = 'Root'
   where e.user_type = 'Root' and e.invoked_by is null and e.event_type is distinct from 'AwsServiceEvent'
+),
+root_call as (
+  select * from root_event where not failed_sign_in
+),
+failed as (
+  select account_id, count(*) as failed_sign_ins, max(event_time) as last_failed
+  from root_event where failed_sign_in
+  group by account_id
 ),
 summary as (
   select c.account_id, c.events, coalesce(r.root_calls, 0) as root_calls, r.root_events, r.root_ips, r.last_root_call,
-    coalesce(r.root_keys, 0) as root_keys, r.root_agents
+    coalesce(r.root_keys, 0) as root_keys, r.root_agents, coalesce(f.failed_sign_ins, 0) as failed_sign_ins, f.last_failed
   from (select account_id, count(*) as events from event group by account_id) as c
+    left join failed as f on f.account_id = c.account_id
     left join (
       select account_id, count(*) as root_calls,
         string_agg(distinct event_name, ', ' order by event_name) as root_events,
@@ -62,10 +77,14 @@ select
         || s.root_events || '), last on ' || to_char(s.last_root_call, 'YYYY-MM-DD HH24:MI') || ' UTC from '
         || coalesce(s.root_ips, 'an unknown address') || ' (' || s.root_agents || ')'
         || case when s.root_keys > 0 then ', and created ' || s.root_keys || ' root access key(s): delete them' else '' end
+        || case when s.failed_sign_ins > 0 then ', besides ' || s.failed_sign_ins || ' failed root sign-in(s)' else '' end
         || '; confirm who used it and why.'
     else
       'None of the ' || s.events || ' CloudTrail events in the ' || :lookback_days
-        || ' days before the data was taken was made by the root user.'
+        || ' days before the data was taken was made by the root user'
+        || case when s.failed_sign_ins > 0 then ' (' || s.failed_sign_ins || ' failed root sign-in(s), last on '
+          || to_char(s.last_failed, 'YYYY-MM-DD HH24:MI') || ' UTC: nobody got in)' else '' end
+        || '.'
   end as reason,
   a.account_id,
   'global' as region

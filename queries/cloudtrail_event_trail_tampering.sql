@@ -4,7 +4,8 @@ description: >-
   CloudTrail shows no call, in the lookback_days days before the data was taken, that stops or changes what
   a trail or event data store records: StopLogging, DeleteTrail, UpdateTrail, PutEventSelectors,
   PutInsightSelectors, DeleteEventDataStore, UpdateEventDataStore, StopEventDataStoreIngestion. Denied
-  attempts are reported too.
+  attempts (an access-denied errorCode) are reported too; calls that failed for another reason, such as
+  TrailNotFoundException for a trail that does not exist, changed nothing and are not counted.
 severity: high
 resource_type: AWS::CloudTrail::Trail
 rationale: Attackers stop or narrow logging right after they get in, so that what they do next leaves no trace.
@@ -24,7 +25,7 @@ with event as (
     e.partition, e.region
   from cloudtrail_event_actor as e
     join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
-  where e.event_source = 'cloudtrail.amazonaws.com'
+  where e.event_source = 'cloudtrail.amazonaws.com' and (e.error_code is null or e.access_denied)
     and e.event_name in ('StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors', 'PutInsightSelectors',
                          'DeleteEventDataStore', 'UpdateEventDataStore', 'StopEventDataStoreIngestion')
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()

@@ -16,9 +16,17 @@ CloudTrail events with the IAM principal behind each one, so event controls can 
   counting full user agents would count commands, not tools.
 - access_denied: the call failed on authorization (AccessDenied*, UnauthorizedOperation, ...).
 - invoked_by: the AWS service that made the call on the caller's behalf (`userIdentity.invokedBy`), else NULL.
+- aws_caller: the call is AWS's own: made by an AWS service (`AWSService`) or by a session of a service-linked
+  role (role path `/aws-service-role/`, such as IAM Identity Center's AWSServiceRoleForSSO, which creates the
+  AWSReservedSSO_ roles of permission sets and the AWSSSO_ SAML provider in each account). A customer's role acting
+  through a service (`invokedBy` cloudformation.amazonaws.com) is not.
 - identity_user_name, identity_account_id: the caller's `userIdentity.userName` and `userIdentity.accountId` as the
   event gives them (an IAM user's name; the calling account, also for callers from other accounts that have no
   ARN), for the controls that compare them with the request.
+
+Network activity events (`eventType` AwsVpceEvent, `eventCategory` NetworkActivity) are left out: they are the VPC
+endpoint owner's record of a call that passed its endpoint, without the request, and the call itself is the
+management or data event of the account where it was made; counted too, one call would count twice.
 
 The user agent is classified once per distinct user agent (a few dozen in a million events) and joined back. The
 six fields of `userIdentity` are read side by side in one select list, outside any CASE: the DuckDB translation
@@ -65,6 +73,7 @@ select
   coalesce(e.error_code like any (array['%AccessDenied%', '%UnauthorizedOperation%', '%UnauthorizedAccess%',
                                         'Forbidden%', 'NotAuthorized%']), false) as access_denied,
   e.invoked_by,
+  coalesce(e.user_type = 'AWSService' or e.issuer_arn like 'arn:%:iam::%:role/aws-service-role/%', false) as aws_caller,
   e.identity_user_name,
   e.identity_account_id,
   e.account_id, e.region, e.partition
@@ -77,5 +86,6 @@ from (
     t.user_identity ->> 'userName' as identity_user_name,
     t.user_identity ->> 'accountId' as identity_account_id
   from aws_cloudtrail_trail_event as t
+  where t.event_type is distinct from 'AwsVpceEvent'
 ) as e
   join agent as a on a.user_agent is not distinct from e.user_agent
