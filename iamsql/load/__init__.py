@@ -202,8 +202,9 @@ def parse_file(path: Path) -> Parsed | str:
         return _recorded_error(document["Error"].get("Code"), path)
     fmt = detect(document)
     if fmt is None:
-        if cloudtrail.is_digest(document):
-            return "CloudTrail digest file (hashes of log files, no events)"
+        reason = cloudtrail.not_events(document)
+        if reason:
+            return reason
         if _is_report_generation(document):
             return "generate-credential-report output (only the report's state; get-credential-report holds the report)"
         return "not a recognised AWS IAM or CloudTrail output"

@@ -13,6 +13,12 @@ each value is):
 | ``cloudtrail-lookup-pages`` | a JSON array of ``lookup-events`` pages (every page of a boto3 paginator saved at once) |
 | ``cloudtrail-lookup-strings`` | ``lookup-events --query 'Events[].CloudTrailEvent'``: a JSON array of events as JSON text |
 | ``cloudtrail-eventbridge`` / ``cloudtrail-eventbridge-array`` | EventBridge envelopes (``detail-type: ... via CloudTrail``, event in ``detail``), one or more per file / as an array |
+| ``cloudtrail-cwlogs-events`` | CloudWatch Logs ``filter-log-events`` / ``get-log-events``: ``{"events":[{"timestamp", "message": "<json>", ...}]}`` |
+| ``cloudtrail-cwlogs-array`` / ``cloudtrail-cwlogs-lines`` | those log events as an array (``--query events``) / one per line |
+| ``cloudtrail-cwlogs-export`` | a CloudWatch Logs export task's objects: one ``<ISO time> <message>`` per line (``000000.gz``) |
+
+A CloudWatch Logs message is a CloudTrail event (a trail delivering to CloudWatch Logs), or an EventBridge envelope
+of one (a rule whose target is a log group), whose ``detail`` is the event.
 
 Everything runs inside DuckDB: ``read_json`` (files holding a list of events) and ``read_json_objects`` (the
 other layouts) read many files per call (gzip included), each event is parsed once with ``json_transform``
@@ -62,6 +68,10 @@ FORMATS: dict[str, tuple[str, str]] = {
     "cloudtrail-lookup-strings": ("array", "text"),
     "cloudtrail-eventbridge": ("values", "eventbridge"),
     "cloudtrail-eventbridge-array": ("array", "eventbridge"),
+    "cloudtrail-cwlogs-events": ("log-events", "logged"),
+    "cloudtrail-cwlogs-array": ("log-array", "logged"),
+    "cloudtrail-cwlogs-lines": ("log-values", "logged"),
+    "cloudtrail-cwlogs-export": ("log-export", "logged"),
 }
 
 # Decompressed JSON per DuckDB read call (progress steps). Each call pays a start and a drain in which a
@@ -85,6 +95,16 @@ _READERS = {
     "pages": _READ_LIST % ("Events", "array", "Events"),
     "array": "select filename, json(json) as raw from " + _READ % "array",
     "values": "select filename, json(json) as raw from " + _READ % "unstructured",
+    # CloudWatch Logs: raw is the log event's message, parsed (a message that is not JSON stops the load).
+    "log-events": "select filename, json(raw->>'message') as raw from (" + _READ_LIST % ("events", "unstructured", "events")
+    + ")",
+    "log-array": "select filename, json(json->>'message') as raw from " + _READ % "array",
+    "log-values": "select filename, json(json->>'message') as raw from " + _READ % "unstructured",
+    # An export task writes "<ISO time> <message>" lines. JSON text holds no raw control character, so \x01 never
+    # splits a line; every line is one column, read without quoting.
+    "log-export": "select filename, json(substr(line, strpos(line, ' ') + 1)) as raw from read_csv({files}, "
+    "columns={{'line': 'VARCHAR'}}, header=false, delim='\x01', quote='', escape='', auto_detect=false, "
+    "filename=true, max_line_size={max}, compression='{compression}') where trim(line) <> ''",
 }
 # Each reader yields (filename, raw): one minified JSON value per event-bearing item.
 _PAYLOADS = {
@@ -92,6 +112,7 @@ _PAYLOADS = {
     "lookup": "json(raw->>'CloudTrailEvent')",
     "text": "json(raw->>'$')",
     "eventbridge": "case when raw->>'detail-type' like '% via CloudTrail' then raw->'detail' end",
+    "logged": "case when raw->>'detail-type' like '% via CloudTrail' then raw->'detail' else raw end",
 }
 
 # The parts of a record that columns come from, each event parsed once; userIdentity is then read again (it is
@@ -251,6 +272,8 @@ def _item_kind(item: object) -> str | None:
         return "lookup"
     if str(item.get("detail-type", "")).endswith("via CloudTrail") and isinstance(item.get("detail"), dict):
         return "eventbridge"
+    if isinstance(item.get("message"), str) and "timestamp" in item:  # a CloudWatch Logs log event
+        return "cwlogs" if _message_kind(item["message"]) else None
     # Insight events (CloudTrail-Insight/) carry their event source and name inside insightDetails.
     named = "eventSource" in item or "eventName" in item or "insightDetails" in item
     if named and len(_EVENT_KEYS & item.keys()) >= 3 and not _is_foreign_record(item):
@@ -258,12 +281,31 @@ def _item_kind(item: object) -> str | None:
     return None
 
 
-_LINES = {"event": "cloudtrail-lines", "lookup": "cloudtrail-lookup-lines", "eventbridge": "cloudtrail-eventbridge"}
+_LINES = {
+    "event": "cloudtrail-lines",
+    "lookup": "cloudtrail-lookup-lines",
+    "eventbridge": "cloudtrail-eventbridge",
+    "cwlogs": "cloudtrail-cwlogs-lines",
+}
 _ARRAYS = {
     "event": "cloudtrail-array",
     "lookup": "cloudtrail-lookup-array",
     "eventbridge": "cloudtrail-eventbridge-array",
+    "cwlogs": "cloudtrail-cwlogs-array",
 }
+_LOGGED = ("event", "eventbridge")  # what a CloudWatch Logs message may hold
+_LOG_EVENTS = re.compile(r'\{\s*"events"\s*:\s*\[')  # filter-log-events / get-log-events
+_LOG_TOKENS = ('"searchedLogStreams"', '"nextForwardToken"')  # keys only those two outputs have
+_MESSAGE = re.compile(r'"message"\s*:\s*"(?=\{)')
+_EXPORT_LINE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z (?=\{)")
+
+
+def _message_kind(message: str) -> bool:
+    """Whether a CloudWatch Logs message holds a CloudTrail event (or its EventBridge envelope)."""
+    try:
+        return _item_kind(json.loads(message)) in _LOGGED
+    except (ValueError, RecursionError):
+        return False
 
 
 def _first_item(text: str, pos: int) -> object:
@@ -286,7 +328,12 @@ def _opening_kind(text: str) -> str | None:
     if '"CloudTrailEvent"' in text:
         return "lookup"
     opening = dict.fromkeys(re.findall(r'"(\w+)"\s*:', text))
-    return "event" if _item_kind(opening) == "event" else None
+    if _item_kind(opening) == "event":
+        return "event"
+    message = _MESSAGE.search(text)  # a log event whose message is longer than the head: the message's opening
+    if message and _opening_kind(text[message.end():].replace('\\"', '"')) in _LOGGED:
+        return "cwlogs"
+    return None
 
 
 def _text_kind(item: object, text: str) -> str | None:
@@ -302,6 +349,26 @@ def _text_kind(item: object, text: str) -> str | None:
 def is_digest(document: object) -> bool:
     """A CloudTrail digest file (``CloudTrail-Digest/``): the hashes of an hour's log files, no events."""
     return isinstance(document, dict) and {"digestStartTime", "digestEndTime", "logFiles"} <= document.keys()
+
+
+def not_events(document: object) -> str | None:
+    """Why a JSON document that AWS writes beside or instead of CloudTrail logs is not loaded, or None: the skip
+    reason (an error when the file is named), naming the format and, where there is one, what to load instead."""
+    if not isinstance(document, dict):
+        return None
+    if is_digest(document):
+        return "CloudTrail digest file (hashes of log files, no events)"
+    if "QueryResultRows" in document and "QueryStatus" in document:
+        return ("CloudTrail Lake get-query-results output (the query's columns as text, not whole events): not loaded; "
+                "load the trail's S3 log files, a CloudWatch Logs export of the trail or lookup-events output instead")
+    if isinstance(document.get("configurationItems"), list) and "fileVersion" in document:
+        return "AWS Config snapshot or history file (configuration items, not CloudTrail events)"
+    findings = document.get("Findings")
+    if isinstance(findings, list) and findings and isinstance(findings[0], dict) and "SchemaVersion" in findings[0]:
+        return "GuardDuty or Security Hub findings (not CloudTrail events)"
+    if {"schemaVersion", "service", "type"} <= document.keys() and isinstance(document["service"], dict):
+        return "GuardDuty finding (not CloudTrail events)"
+    return None
 
 
 def sniff(path: Path, head: bytes) -> str | None:
@@ -328,7 +395,14 @@ def sniff(path: Path, head: bytes) -> str | None:
             return "cloudtrail-lookup-strings" if _text_kind(item, text) == "event" else None
         return _ARRAYS.get(_opening_kind(text) if item is _CUT else _item_kind(item))
     if not text.startswith("{"):
-        return None
+        return _export_format(text)
+    log_events = _LOG_EVENTS.match(text)
+    if log_events:
+        item = _first_item(text, log_events.end())
+        if item is _EMPTY:  # no matching log event: recognised by the keys only these outputs have
+            return "cloudtrail-cwlogs-events" if any(key in text for key in _LOG_TOKENS) else None
+        kind = _opening_kind(text[log_events.end():]) if item is _CUT else _item_kind(item)
+        return "cloudtrail-cwlogs-events" if kind == "cwlogs" else None
     try:
         document = json.JSONDecoder().raw_decode(text)[0]
     except (ValueError, RecursionError):  # longer than the head, or too deep for Python: judge by its opening keys
@@ -337,7 +411,23 @@ def sniff(path: Path, head: bytes) -> str | None:
         return (
             "cloudtrail-records" if not document["Records"] or not _is_foreign_record(document["Records"][0]) else None
         )
+    events = document.get("events")
+    if isinstance(events, list) and (events or any(key in text for key in _LOG_TOKENS)):  # "events" not first
+        return "cloudtrail-cwlogs-events" if not events or _item_kind(events[0]) == "cwlogs" else None
     return _LINES.get(_item_kind(document))
+
+
+def _export_format(text: str) -> str | None:
+    """``cloudtrail-cwlogs-export`` when the first line is ``<ISO time> <CloudTrail event or envelope>``."""
+    stamp = _EXPORT_LINE.match(text)
+    if not stamp:
+        return None
+    line = text[stamp.end():].split("\n", 1)[0]
+    try:
+        kind = _item_kind(json.JSONDecoder().raw_decode(line)[0])
+    except (ValueError, RecursionError):  # a line longer than the head
+        kind = _opening_kind(line)
+    return "cloudtrail-cwlogs-export" if kind in _LOGGED else None
 
 
 # ---- loading -------------------------------------------------------------------------------------------------
@@ -379,7 +469,7 @@ def _batches(files: list[tuple[Path, str]]) -> list[Batch]:
             batch.paths.append(path)
             total += size
             # A Records/Events file is one JSON value; in the other layouts a value is one event (< 1 MiB).
-            if FORMATS[fmt][0] in ("records", "events", "pages"):
+            if FORMATS[fmt][0] in ("records", "events", "pages", "log-events"):
                 batch.max_object = min(max(batch.max_object, size + (1 << 20)), MAX_OBJECT_BYTES)
         batches.append(batch)
     return batches
@@ -408,6 +498,8 @@ def _bad_file(batch: Batch, exc: duckdb.Error) -> InputError:
                 reason = _reason(file_exc, path)
                 if FORMATS[batch.format][1] in ("lookup", "text") and "of input" in reason:
                     reason = f"a CloudTrailEvent string is not JSON ({reason})"
+                elif FORMATS[batch.format][1] == "logged" and "of input" in reason:
+                    reason = f"a CloudWatch Logs message is not JSON ({reason})"
                 return InputError(f"{path}: {reason}")
     finally:
         probe.close()
@@ -652,10 +744,13 @@ def _positions(sources: set[str], layouts: dict[str, str], wanted: set[str]) -> 
             if data[:2] == b"\x1f\x8b":
                 data = gzip.decompress(data)
             text = data.decode("utf-8-sig")
-            if layout in ("records", "events"):
-                items = json.loads(text).get("Records" if layout == "records" else "Events") or []
-            elif layout == "array":
+            if layout in ("records", "events", "log-events"):
+                key = {"records": "Records", "events": "Events", "log-events": "events"}[layout]
+                items = json.loads(text).get(key) or []
+            elif layout in ("array", "log-array"):
                 items = json.loads(text)
+            elif layout == "log-export":
+                items = [line.split(" ", 1)[-1] for line in text.splitlines() if line.strip()]
             elif layout == "pages":
                 items = [item for page in json.loads(text) for item in page.get("Events") or []]
             else:
@@ -683,6 +778,13 @@ def _positions(sources: set[str], layouts: dict[str, str], wanted: set[str]) -> 
                     continue
             elif payload == "eventbridge" and isinstance(item, dict):
                 event = item.get("detail")
+            elif payload == "logged":
+                try:
+                    event = json.loads(item if isinstance(item, str) else (item or {}).get("message") or "null")
+                except (ValueError, AttributeError):
+                    continue
+                if isinstance(event, dict) and str(event.get("detail-type", "")).endswith("via CloudTrail"):
+                    event = event.get("detail")
             if isinstance(event, dict) and event.get("eventID") in wanted:
                 found[(source, event["eventID"])].append((index, event))
     return found
