@@ -1,13 +1,14 @@
 /*
 title: Cross-account role trust is conditioned
 description: >-
-  A role whose trust policy lets a whole other AWS account assume it (the account id or its root ARN) admits
-  callers from there only under a condition that names them or the third party: sts:ExternalId (for third
-  parties), aws:PrincipalOrgID, aws:PrincipalOrgPaths or aws:PrincipalArn, with a positive operator and specific
-  values (iam_role_trust_access: the policy engine evaluates the whole trust policy for a caller in that
-  account). A condition that does not name the caller (aws:SecureTransport, aws:SourceIp, a negated operator)
-  does not count. Trusting a specific role or user ARN of another account names the caller. Roles that trust no
-  other account pass.
+  A role whose trust policy lets a whole other AWS account assume it (the account id or its root ARN, or "*" under
+  a condition that admits every principal of the account, such as aws:PrincipalAccount) admits callers from there
+  only under a condition that names them or the third party: sts:ExternalId (for third parties),
+  aws:PrincipalOrgID, aws:PrincipalOrgPaths or aws:PrincipalArn, with a positive operator and specific values
+  (iam_role_trust_access: the policy engine evaluates the whole trust policy for a caller in that account). A
+  condition that does not name the caller (aws:SecureTransport, aws:SourceIp, a negated operator) does not count.
+  Trusting a specific role or user ARN of another account names the caller. Roles that trust no other account
+  pass.
 severity: high
 resource_type: AWS::IAM::Role
 rationale: Trusting a whole other account without conditions lets anyone there who can call sts:AssumeRole in; for third-party services, a missing ExternalId opens the confused-deputy problem, where another customer of the vendor can make it act on your account.
