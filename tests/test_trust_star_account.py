@@ -22,7 +22,8 @@ EXTERNAL_ADMIN, LONG_SESSION = "iam_role_external_admin_or_readonly", "iam_role_
 CONTROLS = [CROSS, WILDCARD, BROAD, EXTERNAL_ADMIN, LONG_SESSION]
 STAR, PARTNER_ROOT, OWN_ROOT = "*", f"arn:aws:iam::{PARTNER}:root", f"arn:aws:iam::{ACCOUNT}:root"
 DEPLOY = f"arn:aws:iam::{PARTNER}:role/deploy"
-# role name -> (principal, condition)
+STAND_IN = "999999999999"  # the account the engine first asks "*" from, unless the trust mentions it
+# role name -> (principal, condition), or a list of them (one statement each)
 TRUSTS = {
     "star-account": (STAR, {"StringEquals": {"aws:PrincipalAccount": PARTNER}}),
     "root-account": (PARTNER_ROOT, None),
@@ -31,7 +32,12 @@ TRUSTS = {
     "star-account-named-arn": (STAR, {"StringEquals": {"aws:PrincipalAccount": PARTNER, "aws:PrincipalArn": DEPLOY}}),
     "star-arn-whole-account": (STAR, {"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{PARTNER}:*"}}),
     "star-arn-deploy": (STAR, {"ArnLike": {"aws:PrincipalArn": DEPLOY}}),
+    "root-account-named-arn": (PARTNER_ROOT, {"ArnEquals": {"aws:PrincipalArn": DEPLOY}}),
     "star-not-account": (STAR, {"StringNotEquals": {"aws:PrincipalAccount": PARTNER}}),
+    "star-not-stand-in": (STAR, {"StringNotEquals": {"aws:PrincipalAccount": STAND_IN}}),
+    # the account the engine would stand "another account" with, trusted as a whole beside "*" for an organization
+    "stand-in-and-organization": [(f"arn:aws:iam::{STAND_IN}:root", None),
+                                  (STAR, {"StringEquals": {"aws:PrincipalOrgID": ORGANIZATION}})],
     "star-any-value": (STAR, {"ForAnyValue:StringEquals": {"aws:PrincipalAccount": [PARTNER]}}),
     "star-two-accounts": (STAR, {"StringEquals": {"aws:PrincipalAccount": [PARTNER, OTHER]}}),
     "star-organization": (STAR, {"StringEquals": {"aws:PrincipalOrgID": ORGANIZATION}}),
@@ -45,13 +51,14 @@ TRUSTS = {
 }
 
 
-def role(name: str, principal: str, condition: dict | None) -> dict:
-    statement = {"Effect": "Allow", "Principal": {"AWS": principal}, "Action": "sts:AssumeRole"}
-    if condition:
-        statement["Condition"] = condition
+def role(name: str, trust) -> dict:
+    statements = []
+    for principal, condition in trust if isinstance(trust, list) else [trust]:
+        statement = {"Effect": "Allow", "Principal": {"AWS": principal}, "Action": "sts:AssumeRole"}
+        statements.append({**statement, "Condition": condition} if condition else statement)
     return {"Path": "/", "RoleName": name, "RoleId": f"AROA{name.upper().replace('-', ''):X<17}"[:21],
             "Arn": f"arn:aws:iam::{ACCOUNT}:role/{name}", "CreateDate": "2024-03-01T00:00:00Z",
-            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [statement]},
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": statements},
             "MaxSessionDuration": 43200, "InstanceProfileList": [], "RolePolicyList": [],
             "Tags": [{"Key": "iamsql:identity-type", "Value": "nhi"}],
             "AttachedManagedPolicies": [{"PolicyName": "AdministratorAccess", "PolicyArn": ADMIN_ARN}]}
@@ -73,7 +80,7 @@ def loaded(tmp_path_factory):
     (folder / ACCOUNT).mkdir()
     (folder / ACCOUNT / "gaad.json").write_text(json.dumps({
         "UserDetailList": [], "GroupDetailList": [], "Policies": [administrator_access()],
-        "RoleDetailList": [role(name, principal, condition) for name, (principal, condition) in TRUSTS.items()]}))
+        "RoleDetailList": [role(name, trust) for name, trust in TRUSTS.items()]}))
     con = db.connect(str(folder / "iam.duckdb"))
     try:
         load_paths(con, [folder])
@@ -155,5 +162,24 @@ def test_a_star_trust_limited_to_an_organization_still_names_the_caller(loaded, 
 
 def test_a_negated_account_condition_admits_everyone_else(loaded):
     _, rows = loaded
-    assert statuses(loaded, "star-not-account") == dict.fromkeys(CONTROLS, "alarm") | {CROSS: "ok"}
-    assert [(r["trusted_kind"], r["names_caller"]) for r in rows["star-not-account"]] == [("anyone", False)]
+    # refusing the very account the engine stands "another account" with does not hide the others it admits
+    for name, refused in (("star-not-account", PARTNER), ("star-not-stand-in", STAND_IN)):
+        assert statuses(loaded, name) == dict.fromkeys(CONTROLS, "alarm") | {CROSS: "ok"}, name
+        assert [(r["trusted_kind"], r["names_caller"]) for r in rows[name]] == [("anyone", False)], name
+        assert rows[name][0]["trusted_account"] not in (refused, ACCOUNT), name
+
+
+def test_an_account_the_trust_names_is_not_the_stand_in_for_star(loaded):
+    results, rows = loaded
+    assert statuses(loaded, "stand-in-and-organization") == dict.fromkeys(CONTROLS, "alarm") | {WILDCARD: "ok"}
+    assert "a condition limits it to named principals" in results[(WILDCARD, "stand-in-and-organization")]["reason"]
+    star = next(r for r in rows["stand-in-and-organization"] if r["trusted_kind"] == "anyone")
+    assert (star["decision"], star["names_caller"]) == ("AllowedIf", True)
+
+
+def test_an_account_trusted_for_one_named_role_is_judged_as_star_for_that_role(loaded):
+    _, rows = loaded
+    assert statuses(loaded, "root-account-named-arn") == statuses(loaded, "star-account-named-arn") == {
+        CROSS: "ok", WILDCARD: "ok", BROAD: "ok", EXTERNAL_ADMIN: "alarm", LONG_SESSION: "alarm"}
+    assert [(r["trusted_kind"], r["decision"], r["names_caller"]) for r in rows["root-account-named-arn"]] == [
+        ("account", "Allowed", True)]
