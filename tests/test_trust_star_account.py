@@ -75,7 +75,7 @@ def administrator_access() -> dict:
 
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory):
-    """(results by (control, role name), trust rows by role name) of the loaded database file."""
+    """(results by (control, role name), trust rows by role name, path) of the loaded database file."""
     folder = tmp_path_factory.mktemp("star_account")
     (folder / ACCOUNT).mkdir()
     (folder / ACCOUNT / "gaad.json").write_text(json.dumps({
@@ -95,11 +95,11 @@ def loaded(tmp_path_factory):
     rows: dict[str, list[dict]] = {}
     for found in json.loads(done.output):
         rows.setdefault(found.pop("role_name"), []).append(found)
-    return results, rows
+    return results, rows, str(folder / "iam.duckdb")
 
 
 def statuses(loaded, name: str) -> dict[str, str]:
-    results, _ = loaded
+    results, _, _ = loaded
     return {control: results[(control, name)]["status"] for control in CONTROLS}
 
 
@@ -112,13 +112,13 @@ def statuses(loaded, name: str) -> dict[str, str]:
     ("star-own-account", "root-own-account"),
 ])
 def test_a_star_trust_admitting_a_whole_account_is_judged_as_naming_it(loaded, name, twin):
-    results, _ = loaded
+    results, _, _ = loaded
     assert statuses(loaded, name) == statuses(loaded, twin)
     assert results[(CROSS, name)]["reason"] == results[(CROSS, twin)]["reason"].replace(twin, name)
 
 
 def test_a_star_trust_limited_to_one_other_account_alarms_without_external_id(loaded):
-    results, _ = loaded
+    results, _, _ = loaded
     assert statuses(loaded, "star-account") == dict.fromkeys(CONTROLS, "alarm") | {WILDCARD: "ok"}
     assert f"any principal of account(s) {PARTNER} assume it" in results[(CROSS, "star-account")]["reason"]
     assert results[(CROSS, "star-account-external-id")]["status"] == "ok"
@@ -126,7 +126,7 @@ def test_a_star_trust_limited_to_one_other_account_alarms_without_external_id(lo
 
 
 def test_every_account_one_condition_lists_is_judged(loaded):
-    results, rows = loaded
+    results, rows, _ = loaded
     found = results[(CROSS, "star-two-accounts")]
     assert found["status"] == "alarm" and f"{PARTNER}, {OTHER}" in found["reason"], found["reason"]
     assert {(r["trusted_account"], r["names_caller"]) for r in rows["star-two-accounts"]
@@ -135,7 +135,7 @@ def test_every_account_one_condition_lists_is_judged(loaded):
 
 @pytest.mark.parametrize("name", ["star-account-named-arn", "star-arn-deploy"])
 def test_a_named_caller_of_the_account_is_not_the_whole_account(loaded, name):
-    results, rows = loaded
+    results, rows, _ = loaded
     assert statuses(loaded, name) == {CROSS: "ok", WILDCARD: "ok", BROAD: "ok", EXTERNAL_ADMIN: "alarm",
                                       LONG_SESSION: "alarm"}
     # one row, for "*": the caller it admits is the named role of the partner account, not a stand-in
@@ -144,7 +144,7 @@ def test_a_named_caller_of_the_account_is_not_the_whole_account(loaded, name):
 
 
 def test_the_star_row_names_the_account_of_the_caller_it_admits(loaded):
-    _, rows = loaded
+    _, rows, _ = loaded
     star = next(r for r in rows["star-account"] if r["trusted_kind"] == "anyone")
     assert (star["trusted_account"], star["decision"], star["names_caller"]) == (PARTNER, "Allowed", True)
     account = next(r for r in rows["star-account"] if r["trusted_kind"] == "account")
@@ -154,14 +154,14 @@ def test_the_star_row_names_the_account_of_the_caller_it_admits(loaded):
 
 @pytest.mark.parametrize("name", ["star-organization", "star-organization-path"])
 def test_a_star_trust_limited_to_an_organization_still_names_the_caller(loaded, name):
-    results, rows = loaded
+    results, rows, _ = loaded
     assert statuses(loaded, name) == {CROSS: "ok", WILDCARD: "ok", BROAD: "ok", EXTERNAL_ADMIN: "alarm",
                                       LONG_SESSION: "alarm"}
     assert [r["trusted_kind"] for r in rows[name]] == ["anyone"]
 
 
 def test_a_negated_account_condition_admits_everyone_else(loaded):
-    _, rows = loaded
+    _, rows, _ = loaded
     # refusing the very account the engine stands "another account" with does not hide the others it admits
     for name, refused in (("star-not-account", PARTNER), ("star-not-stand-in", STAND_IN)):
         assert statuses(loaded, name) == dict.fromkeys(CONTROLS, "alarm") | {CROSS: "ok"}, name
@@ -170,7 +170,7 @@ def test_a_negated_account_condition_admits_everyone_else(loaded):
 
 
 def test_an_account_the_trust_names_is_not_the_stand_in_for_star(loaded):
-    results, rows = loaded
+    results, rows, _ = loaded
     assert statuses(loaded, "stand-in-and-organization") == dict.fromkeys(CONTROLS, "alarm") | {WILDCARD: "ok"}
     assert "a condition limits it to named principals" in results[(WILDCARD, "stand-in-and-organization")]["reason"]
     star = next(r for r in rows["stand-in-and-organization"] if r["trusted_kind"] == "anyone")
@@ -178,8 +178,17 @@ def test_an_account_the_trust_names_is_not_the_stand_in_for_star(loaded):
 
 
 def test_an_account_trusted_for_one_named_role_is_judged_as_star_for_that_role(loaded):
-    _, rows = loaded
+    _, rows, _ = loaded
     assert statuses(loaded, "root-account-named-arn") == statuses(loaded, "star-account-named-arn") == {
         CROSS: "ok", WILDCARD: "ok", BROAD: "ok", EXTERNAL_ADMIN: "alarm", LONG_SESSION: "alarm"}
     assert [(r["trusted_kind"], r["decision"], r["names_caller"]) for r in rows["root-account-named-arn"]] == [
         ("account", "Allowed", True)]
+
+
+def test_who_can_lists_the_account_a_star_trust_admits(loaded):
+    *_, path = loaded
+    done = CliRunner().invoke(app, ["who-can", "sts:AssumeRole", "--resource", f"arn:aws:iam::{ACCOUNT}:role/star-account",
+                                    "--db", path, "-o", "json"])
+    assert done.exit_code == 0, done.output
+    found = {(r["principal"], r["principal_type"], r["account_id"], r["decision"]) for r in json.loads(done.output)}
+    assert found == {(STAR, "anyone", PARTNER, "Allowed"), (PARTNER_ROOT, "account", PARTNER, "Allowed")}
