@@ -3,7 +3,8 @@ title: No role trust opened to an outside account, everyone or an unconditioned 
 description: >-
   CloudTrail shows no successful UpdateAssumeRolePolicy or CreateRole, in the lookback_days days before the
   data was taken, whose new trust policy (from the request) the policy engine's trust analysis
-  (iam_event_trust_access) judges to admit: an AWS account other than the role's own that is neither listed in
+  (iam_event_trust_access) judges to admit: an AWS account other than the role's own (named, or every principal
+  of it admitted by "*" under a condition such as aws:PrincipalAccount) that is neither listed in
   trusted_accounts (comma-separated account ids) nor, when the organization is loaded, a member of the role's
   organization; everyone (the wildcard principal) unless a condition names who the caller is
   (aws:PrincipalOrgID, PrincipalArn, SourceAccount...); or a federated provider unless a condition names the

@@ -1,13 +1,14 @@
 /*
 title: Cross-account role trust is conditioned
 description: >-
-  A role whose trust policy lets a whole other AWS account assume it (the account id or its root ARN) admits
-  callers from there only under a condition that names them or the third party: sts:ExternalId (for third
-  parties), aws:PrincipalOrgID, aws:PrincipalOrgPaths or aws:PrincipalArn, with a positive operator and specific
-  values (iam_role_trust_access: the policy engine evaluates the whole trust policy for a caller in that
-  account). A condition that does not name the caller (aws:SecureTransport, aws:SourceIp, a negated operator)
-  does not count. Trusting a specific role or user ARN of another account names the caller. Roles that trust no
-  other account pass.
+  A role whose trust policy lets a whole other AWS account assume it (the account id or its root ARN, or "*" under
+  a condition that admits every principal of the account, such as aws:PrincipalAccount) admits callers from there
+  only under a condition that names them or the third party: sts:ExternalId (for third parties),
+  aws:PrincipalOrgID, aws:PrincipalOrgPaths or aws:PrincipalArn, with a positive operator and specific values
+  (iam_role_trust_access: the policy engine evaluates the whole trust policy for a caller in that account). A
+  condition that does not name the caller (aws:SecureTransport, aws:SourceIp, a negated operator) does not count.
+  Trusting a specific role or user ARN of another account names the caller. Roles that trust no other account
+  pass; a role whose trust the engine cannot read, naming another account or "*", is skipped.
 severity: high
 resource_type: AWS::IAM::Role
 rationale: Trusting a whole other account without conditions lets anyone there who can call sts:AssumeRole in; for third-party services, a missing ExternalId opens the confused-deputy problem, where another customer of the vendor can make it act on your account.
@@ -16,14 +17,15 @@ tables: [aws_iam_role, iam_role_trust_access]
 */
 with foreign_trust as (
   select role_arn, account_id,
-    string_agg(distinct trusted_account, ', ') as accounts,
-    string_agg(distinct trusted_account, ', ') filter (
-      where decision in ('Allowed', 'AllowedIf') and not names_caller and not requires_external_id) as open_accounts,
+    string_agg(distinct trusted_account, ', ') filter (where trusted_kind = 'account') as accounts,
+    string_agg(distinct trusted_account, ', ') filter (where trusted_kind = 'account'
+      and decision in ('Allowed', 'AllowedIf') and not names_caller and not requires_external_id) as open_accounts,
     bool_and(requires_external_id) filter (where decision in ('Allowed', 'AllowedIf')) as all_external_id,
     string_agg(distinct condition_keys, ', ') filter (where decision = 'AllowedIf') as keys,
     bool_or(decision = 'Unknown') as unknown
   from iam_role_trust_access
-  where trusted_kind = 'account' and external
+  -- "*" whose answer is not known may admit a whole account (iam_role_trust_access gives such an account its row)
+  where (trusted_kind = 'account' and external) or (trusted_kind = 'anyone' and decision = 'Unknown')
   group by role_arn, account_id
 )
 select

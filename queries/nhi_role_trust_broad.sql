@@ -2,9 +2,10 @@
 title: Workload roles cannot be assumed by whole accounts
 description: >-
   No role classified as a non-human identity (iam_principal) lets every principal of an entire AWS account (its
-  own or another: `arn:...:root` or an account id), or every principal (`*`), assume it without a condition that
-  names the caller (iam_role_trust_access: the policy engine evaluates the whole trust policy for a caller of
-  that account; aws:PrincipalArn, aws:PrincipalOrgID, sts:ExternalId... count, aws:SecureTransport does not).
+  own or another: `arn:...:root`, an account id, or `*` under a condition such as aws:PrincipalAccount that admits
+  the whole account), or every principal (`*`), assume it without a condition that names the caller
+  (iam_role_trust_access: the policy engine evaluates the whole trust policy for a caller of that account;
+  aws:PrincipalArn, aws:PrincipalOrgID, sts:ExternalId... count, aws:SecureTransport does not).
 severity: high
 resource_type: AWS::IAM::Role
 rationale: >-

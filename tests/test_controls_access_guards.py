@@ -32,7 +32,8 @@ TRUST_CONTROLS = {
     "nhi_role_trust_broad": ["trust-unreadable-star", "trust-unreadable-account"],
     "iam_role_external_admin_or_readonly": ["trust-unreadable-star", "trust-unreadable-account"],
     "iam_role_long_session_external": ["trust-unreadable-star", "trust-unreadable-account", "trust-unreadable-oidc"],
-    "iam_role_cross_account_trust_has_external_id": ["trust-unreadable-account"],
+    # "*" may admit a whole account under conditions the engine cannot read
+    "iam_role_cross_account_trust_has_external_id": ["trust-unreadable-star", "trust-unreadable-account"],
     "iam_role_oidc_trust_has_sub_condition": ["trust-unreadable-oidc"],
 }
 CONTROLS = [PRIVESC, NHI_ADMIN, *POLICY_CONTROLS, *TRUST_CONTROLS]

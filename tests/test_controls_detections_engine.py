@@ -205,6 +205,8 @@ EVENTS = [
     trust_change("vendor", doc(assume({"AWS": OTHER}, Condition={"StringEquals": {"sts:ExternalId": "v-123"}})), 21),
     trust_change("org-wide", doc(assume("*", Condition={"StringEquals": {"aws:PrincipalOrgID": "o-mine123"}})), 22),
     trust_change("not-org", doc(assume("*", Condition={"StringNotEquals": {"aws:PrincipalOrgID": "o-mine123"}})), 23),
+    # "*" for every principal of the outside account: the account as a whole, as naming its root
+    trust_change("star-partner", doc(assume("*", Condition={"StringEquals": {"aws:PrincipalAccount": OTHER}})), 24),
     trust_change("ip-only", doc(assume("*", Condition={"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}})), 25),
     trust_change(
         "named",
@@ -387,6 +389,11 @@ def test_trust_changes_are_judged_by_the_engine(rows, request):
         "with an ExternalId condition",
     )
     assert found(rows, "cloudtrail_event_role_trust_opened", iam("role", "org-wide")) is None
+    check(
+        found(rows, "cloudtrail_event_role_trust_opened", iam("role", "star-partner")),
+        "alarm",
+        f"account {OTHER} with no condition its callers must meet",
+    )
     check(
         found(rows, "cloudtrail_event_role_trust_opened", iam("role", "not-org")),
         "alarm",

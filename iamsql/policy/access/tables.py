@@ -1010,7 +1010,8 @@ def trust_answers(
             trust_analysis.TrustAnswer(entry, "Unknown", [], [], False, False)
             for entry in trust_analysis.entries(document, account.partition, account.account_id)
         ]
-    return [
-        trust_analysis.ask(role_arn, account.account_id, policy, entry, rails)
-        for entry in trust_analysis.entries(document, account.partition, account.account_id)
-    ]
+    answers = []
+    for entry in trust_analysis.entries(document, account.partition, account.account_id):
+        answers.append(trust_analysis.ask(role_arn, account.account_id, policy, entry, rails))
+        answers += trust_analysis.whole_accounts(role_arn, account.account_id, policy, entry, rails)
+    return answers

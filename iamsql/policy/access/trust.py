@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from iamsql.policy import Policy, Request, evaluate, parse_policy
 
-OUTSIDE_ACCOUNTS = ("999999999999", "888888888888")
+# the accounts that may stand for "another account": the first that is neither the role's nor in its trust policy
+OUTSIDE_ACCOUNTS = tuple(digit * 12 for digit in "987654321")
 OUTSIDE_ORG = "o-iamsqloutside"
 # The caller's own account is assumed to let it call sts:AssumeRole: the question is what the trust admits.
 ALLOW_ALL_POLICY = parse_policy({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
@@ -29,6 +30,8 @@ EXTERNAL_ID = "sts:externalid"
 # (repo:<owner>/<repository>:...), GitLab (project_path:<group>/<project>:...), HCP Terraform
 # (organization:<organization>:project:...) and EKS service accounts (system:serviceaccount:<namespace>:<name>).
 SUBJECT_PREFIXES = ("repo:", "project_path:", "organization:", "system:serviceaccount:")
+REFUSED = ("ImplicitlyDenied", "ExplicitlyDenied")
+ADMITTED = ("Allowed", "AllowedIf", "Unknown")
 NEGATIVE = re.compile(r"not|ifexists$|^null$", re.IGNORECASE)
 
 
@@ -155,18 +158,94 @@ def ask(role_arn: str, role_account: str, trust: Policy, entry: TrustedEntry, ra
     other callers outside the role's account may still be admitted: one in another account of the role's
     organization (when the organization is loaded; when it is not, a caller whose organization is unknown, so a
     condition on ``aws:PrincipalOrgID`` is what the answer depends on), each principal ARN and each other account
-    the trust's conditions name (``_other_callers``). The first of them admitted gives the answer, with
-    ``names_caller`` true (the trust admits those callers only) unless it stands for a principal ARN whose account
-    is a wildcard."""
+    the trust's conditions name (``_other_callers``). The first of them admitted gives the answer, its account the
+    entry's (the caller asked, not the stand-in refused), with ``names_caller`` true (``"*"`` admits only callers
+    its conditions name: accounts, organizations, principal ARNs) unless it stands for a principal ARN whose account
+    is a wildcard. Whether such a trust admits every principal of a named account is ``whole_accounts``."""
+    entry = _standing_in(role_arn, role_account, trust, entry)
     answer = _ask(role_arn, role_account, trust, entry, rails)
-    if entry.kind != "anyone" or answer.decision not in ("ImplicitlyDenied", "ExplicitlyDenied"):
+    if entry.kind == "account" and answer.decision in REFUSED:
+        return _named_in_account(role_arn, role_account, trust, entry, rails) or answer
+    if entry.kind != "anyone" or answer.decision not in REFUSED:
         return answer
     for account, organization, caller_arn, named in _other_callers(role_arn, role_account, trust, rails):
         caller = TrustedEntry(entry.trusted, entry.kind, account, caller_arn, entry.action)
         found = _ask(role_arn, role_account, trust, caller, rails, organization)
-        if found.decision in ("Allowed", "AllowedIf", "Unknown"):
-            return TrustAnswer(entry, found.decision, found.conditions, found.condition_keys, named, found.external_id)
+        if found.decision in ADMITTED:
+            return TrustAnswer(caller, found.decision, found.conditions, found.condition_keys, named, found.external_id)
     return answer
+
+
+def whole_accounts(role_arn: str, role_account: str, trust: Policy, entry: TrustedEntry, rails=None) -> list[TrustAnswer]:
+    """For ``"*"`` that refuses a caller of another account and organization: the accounts whose every principal it
+    still admits, each answered as though the trust named the account (``arn:<partition>:iam::<account>:root``).
+
+    ``"*"`` with ``aws:PrincipalAccount`` (or ``aws:PrincipalArn`` ``arn:aws:iam::<account>:*``) lets any principal
+    of that account in, as naming the account does: IAM evaluates the same request either way. Each account in the
+    value of a condition key that identifies the caller (``IDENTITY_KEYS``), the role's own included, is asked with
+    a role of that account as the caller, exactly as an ``account`` entry is; one admitted (or ``Unknown``) gives an
+    ``account`` answer, whose ``names_caller`` and ``external_id`` then come from what else the trust depends on
+    (a specific ``aws:PrincipalArn`` refuses the role standing for the account, so it gives none)."""
+    if entry.kind != "anyone":
+        return []
+    entry = _standing_in(role_arn, role_account, trust, entry)
+    if _ask(role_arn, role_account, trust, entry, rails).decision not in REFUSED:
+        return []
+    partition = _partition(role_arn)
+    accounts: dict[str, None] = {}
+    for statement in trust.statements:
+        conditions = statement.source.get("Condition") if isinstance(statement.source, dict) else None
+        for keys in (conditions or {}).values() if isinstance(conditions, dict) else ():
+            for key, raw in keys.items() if isinstance(keys, dict) else ():
+                if key.lower() in IDENTITY_KEYS:
+                    accounts.update(dict.fromkeys(a for v in _values(raw) for a in ACCOUNT_IN_VALUE.findall(v)))
+    answers = []
+    for account in accounts:
+        named = TrustedEntry(f"arn:{partition}:iam::{account}:root", "account", account,
+                             f"arn:{partition}:iam::{account}:role/iamsql-caller", entry.action)
+        answer = _ask(role_arn, role_account, trust, named, rails)
+        if answer.decision in ADMITTED:
+            answers.append(answer)
+    return answers
+
+
+def _stand_in(role_account: str, trust: Policy) -> str:
+    """The account a caller of "another account" is asked from: one the trust policy does not mention (a trust
+    refusing that very account, ``StringNotEquals aws:PrincipalAccount``, or naming it in another statement, would
+    otherwise answer for everyone else) and not the role's."""
+    mentioned = set(ACCOUNT_IN_VALUE.findall(json.dumps(trust.source))) if trust.source else set()
+    return next((a for a in OUTSIDE_ACCOUNTS if a != role_account and a not in mentioned), OUTSIDE_ACCOUNTS[0])
+
+
+def _standing_in(role_arn: str, role_account: str, trust: Policy, entry: TrustedEntry) -> TrustedEntry:
+    """``entry`` for ``"*"`` asked from the account ``_stand_in`` gives; any other entry as it is."""
+    if entry.kind != "anyone":
+        return entry
+    outside = _stand_in(role_account, trust)
+    if entry.account == outside:
+        return entry
+    return TrustedEntry(entry.trusted, entry.kind, outside,
+                        f"arn:{_partition(role_arn)}:iam::{outside}:role/iamsql-caller", entry.action)
+
+
+def _named_in_account(role_arn: str, role_account: str, trust: Policy, entry: TrustedEntry,
+                      rails=None) -> TrustAnswer | None:
+    """For an account whose role standing for it the trust refuses: the first principal of that account the
+    conditions name (``aws:PrincipalArn`` ``arn:aws:iam::<account>:role/deploy``, asked as itself, wildcards filled
+    in) that it admits, the answer then naming the caller, as a trust naming that principal would."""
+    for statement in trust.statements:
+        conditions = statement.source.get("Condition") if isinstance(statement.source, dict) else None
+        for value in PRINCIPAL_ARN_IN_VALUE.findall(json.dumps(conditions) if conditions else ""):
+            parts = value.split(":", 5)
+            if parts[4] != entry.account:
+                continue
+            caller = f"arn:{_partition(role_arn)}:{parts[2]}::{parts[4]}:{re.sub(r'[*?]', 'x', parts[5])}"
+            found = _ask(role_arn, role_account, trust,
+                         TrustedEntry(entry.trusted, entry.kind, entry.account, caller, entry.action), rails)
+            if found.decision in ADMITTED:
+                return TrustAnswer(entry, found.decision, found.conditions, found.condition_keys, True,
+                                   found.external_id)
+    return None
 
 
 def _partition(arn: str) -> str:
@@ -188,7 +267,7 @@ def _other_callers(role_arn: str, role_account: str, trust: Policy, rails) -> li
     role of theirs that name."""
     partition = _partition(role_arn)
     organization = rails.organization_id if rails is not None and rails.members else None
-    outside = OUTSIDE_ACCOUNTS[1] if role_account == OUTSIDE_ACCOUNTS[0] else OUTSIDE_ACCOUNTS[0]
+    outside = _stand_in(role_account, trust)
 
     def organization_of(account: str) -> str | None:
         return (organization if account in rails.members else OUTSIDE_ORG) if organization else None

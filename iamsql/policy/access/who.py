@@ -263,12 +263,16 @@ def _outside(account: AccountModel, role_arn: str, rails=None, loaded: frozenset
             continue  # the account's own IAM principals: judged above with their own policies
         if entry.kind == "principal" and entry.trusted in loaded:
             continue  # a loaded principal of another account: judged with its own policies
-        answer = trust_analysis.ask(role_arn, account.account_id, role.trust.policy, entry, rails)
-        if answer.decision in POSSIBLE:
+        # "*" as asked (its account the caller's it admits), and each account whose every principal it admits
+        for answer in [trust_analysis.ask(role_arn, account.account_id, role.trust.policy, entry, rails),
+                       *trust_analysis.whole_accounts(role_arn, account.account_id, role.trust.policy, entry, rails)]:
+            shown = answer.entry
+            if answer.decision not in POSSIBLE or (shown.kind == "account" and shown.account == account.account_id):
+                continue
             path = {"anyone": "any AWS principal", "account": "cross-account (the account's administrators decide)",
                     "principal": "cross-account principal", "service": "AWS service", "oidc": "federated (OIDC)",
-                    "saml": "federated (SAML)"}[entry.kind]
-            answers.append(Answer(entry.trusted, entry.kind, entry.account or "", answer.decision, path, [],
+                    "saml": "federated (SAML)"}[shown.kind]
+            answers.append(Answer(shown.trusted, shown.kind, shown.account or "", answer.decision, path, [],
                                   answer.conditions, [],
                                   "Admitted by the trust policy" + (
                                       "" if answer.names_caller else ", with no condition that names the caller") + "."))
