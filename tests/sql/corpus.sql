@@ -2469,3 +2469,43 @@ select arn, substring(arn from ':(user|role|group)/') as a, regexp_replace(arn, 
   substring(arn from 'ab|a') as l
 from aws_iam_user
 order by arn;
+
+-- name: jsonb_object_of_text_arrays
+select name, jsonb_object(array['name', name, 'path', path, 'boundary', permissions_boundary_arn]) as a,
+  jsonb_object(array['team', 'env'], array[tags ->> 'team', tags ->> 'env']) ->> 'team' as b,
+  jsonb_object('{k,v,k,w}'::text[]) as c, jsonb_object('{}'::text[]) as d,
+  jsonb_object(array['n'], array[null]) as e
+from aws_iam_user
+order by name;
+
+-- name: numeric_scale_functions
+select name, scale(1.50) as a, scale(attachment_count) as b, min_scale(8.4100) as c, min_scale(2.50 * attachment_count) as d,
+  trim_scale(1.500) as e, trim_scale(2.50 * attachment_count) = 2.5 * attachment_count as f, trim_scale(10.0) as g,
+  trim_scale(2.50 * attachment_count) as f2, trim_scale(attachment_count * 1.0) as g2,
+  scale(null::numeric) as h, scale(extract(epoch from create_date)) as i
+from aws_iam_policy
+order by name;
+
+-- name: jsonb_array_elements_of_null
+select (select count(*) from jsonb_array_elements(null::jsonb)) as a, (select count(*) from jsonb_array_elements_text(null)) as b,
+  (select count(*) from aws_iam_user, jsonb_array_elements(null::jsonb)) as c;
+
+-- name: array_append_to_cte_column
+with named as (select name, array[name, path] as parts, array[1, 2] as nums from aws_iam_user)
+select name, parts || 'end'::text as a, nums || 3 as b, 0 || nums as c, n.nums || n.nums as d
+from named n
+order by name;
+
+-- name: jsonb_numbers_equal_by_value
+select u.name, u.tags = '{"team": "platform"}' as a, '1.0'::jsonb = '1'::jsonb as b, '[1.50, 2]'::jsonb = '[1.5, 2.0]'::jsonb as c,
+  '{"n": 1e2}'::jsonb <> '{"n": 100}'::jsonb as d, '"1.0"'::jsonb = '"1"'::jsonb as e, '-0.0'::jsonb = '0'::jsonb as f,
+  policy_std -> 'Version' = '"2012-10-17"' as g
+from aws_iam_user u left join aws_iam_policy p on false
+order by u.name;
+
+-- name: jsonb_number_casts
+select ('2.5'::jsonb)::int as a, ('-2.5'::jsonb)::bigint as b, ('2'::jsonb)::numeric as c, ('2.5'::jsonb)::float as d,
+  ('true'::jsonb)::boolean as e, (null::jsonb)::int as f, ('{"n": 7}'::jsonb -> 'n')::smallint as g,
+  jsonb_array_length(policy_std -> 'Statement')::int as h
+from aws_iam_policy
+order by name;
