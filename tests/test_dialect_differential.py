@@ -73,6 +73,10 @@ REFUSED_BY_POSTGRES = [
     "select jsonb_object(array['a', '1', 'b'])",
     "select jsonb_object(array['a', 'b'], array['1'])",
     "select jsonb_object(array[null, 'b'])",
+    "select percentile_cont(0.5) within group (order by attachment_count) over () from aws_iam_policy",
+    "select mode() within group (order by event_name) over (partition by username) from aws_cloudtrail_trail_event",
+    "select make_interval(days => max_session_duration / 86400) from aws_iam_role",
+    "select make_interval(hours => attachment_count) from aws_iam_policy",
 ]
 
 

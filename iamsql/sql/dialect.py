@@ -1679,6 +1679,8 @@ TO_CHAR_PATTERNS = [
     ("US", "%f"),
     ("AM", "%p"),
     ("PM", "%p"),
+    ("am", ("%p", "lower", 0)),
+    ("pm", ("%p", "lower", 0)),
     ("IYYY", "%G"),
     ("YYYY", "%Y"),
     ("YY", "%y"),
@@ -2064,6 +2066,33 @@ MAKE_INTERVAL_PARTS = [("year", "to_years"), ("month", "to_months"), ("week", "t
                        ("hour", "to_hours"), ("minute", "to_minutes")]
 
 
+def _is_bigint(node: exp.Expr, scope: Scope) -> bool:
+    """Whether ``node`` is known to be a Postgres bigint: a bigint column, a bigint cast, arithmetic with one."""
+    if isinstance(node, (exp.Paren, exp.Neg)):
+        return _is_bigint(node.this, scope)
+    if isinstance(node, exp.Column):
+        return scope.column_type(node) == "BIGINT"
+    if isinstance(node, exp.Cast):
+        return node.to.this == exp.DataType.Type.BIGINT
+    if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.IntDiv, exp.Mod)):
+        sides = (node.this, node.expression)
+        return any(_is_bigint(side, scope) for side in sides) and all(scope.is_int(side) or _is_bigint(side, scope)
+                                                                       for side in sides)
+    return False
+
+
+def refuse_bigint_interval_parts(node: exp.MakeInterval, scope: Scope) -> None:
+    """make_interval's parts but the seconds are integers in Postgres, which does not narrow a bigint to one (there
+    is no make_interval(days => bigint)); DuckDB would take it."""
+    for key, _ in MAKE_INTERVAL_PARTS:
+        value = node.args.get(key)
+        name = value.this.name if isinstance(value, exp.Kwarg) else key
+        value = value.expression if isinstance(value, exp.Kwarg) else value
+        if value is not None and _is_bigint(value, scope):
+            raise UnsupportedFeature(f"function make_interval({name} => bigint) does not exist in PostgreSQL: cast "
+                                     "it, ::int")
+
+
 def make_interval(node: exp.MakeInterval) -> exp.Expr:
     """``make_interval(years, months, weeks, days, hours, mins, secs)``, positional or named: a sum of DuckDB
     intervals, the seconds rounded to microseconds half to even (Postgres's rint)."""
@@ -2286,6 +2315,7 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     if isinstance(node, exp.Format):
         return format_text([node.this, *node.expressions], scope)
     if isinstance(node, exp.MakeInterval):
+        refuse_bigint_interval_parts(node, scope)
         return make_interval(node)
     if isinstance(node, exp.Substring) and isinstance(node.args.get("length"), exp.Literal) and node.args[
             "length"].is_string:
@@ -2895,6 +2925,12 @@ def check_unsupported(tree: exp.Expr) -> None:
         length = node.args.get("length")
         if length is not None and length.name not in ("256", ""):
             raise UnsupportedFeature(f"unsupported Postgres feature: sha{length.name}() (sha256() and md5() work)")
+    for node in tree.find_all(exp.Window):
+        if isinstance(node.this, exp.WithinGroup) or isinstance(node.this, exp.Filter) and isinstance(
+                node.this.this, exp.WithinGroup):
+            # DuckDB takes percentile_cont(...) within group (...) over (...); Postgres does not
+            raise UnsupportedFeature("OVER is not supported for ordered-set aggregates (percentile_cont, "
+                                     "percentile_disc, mode ... within group) in PostgreSQL")
     for node in tree.find_all(exp.Overlaps):
         raise UnsupportedFeature("unsupported Postgres feature: OVERLAPS")
     for node in tree.find_all(exp.Lock):

@@ -2509,3 +2509,30 @@ select ('2.5'::jsonb)::int as a, ('-2.5'::jsonb)::bigint as b, ('2'::jsonb)::num
   jsonb_array_length(policy_std -> 'Statement')::int as h
 from aws_iam_policy
 order by name;
+
+-- name: to_char_lower_case_meridian
+select name, to_char(create_date, 'am HH:MI:SS') as a, to_char(create_date, 'HH12:MIpm') as b,
+  to_char(create_date, 'FMHH12 AM') as c, to_char(create_date, 'FMMonth FMDD, YYYY') as d
+from aws_iam_role
+order by name;
+
+-- name: make_interval_of_integer_parts
+select name, make_interval(secs => max_session_duration) as a, make_interval(days => (max_session_duration / 86400)::int) as b,
+  make_interval(0, 0, 0, 1) as c, make_interval(days => jsonb_array_length(attached_policy_arns)) as d
+from aws_iam_role
+order by name;
+
+-- name: cloudtrail_event_gaps_and_neighbours
+select username, event_name, event_time - lag(event_time) over (order by event_time, event_id) as gap,
+  lead(event_time) over (partition by username order by event_time, event_id) - event_time as until_next,
+  lag(event_name, 2, 'none') over (order by event_time, event_id) as two_before,
+  sum(case when error_code is null then 0 else 1 end) over (order by event_time, event_id rows between 1 preceding and 1 following) as errors_near
+from aws_cloudtrail_trail_event
+order by event_time, event_id;
+
+-- name: policy_actions_any_of_a_built_array
+select p.name, s ->> 'Effect' as effect,
+  s -> 'Action' ?| array(select 'iam:' || x from unnest(array['*', 'passrole']) x) as iam_risky,
+  s -> 'Action' ?| array['s3:*', 's3:getobject'] as s3
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s
+order by 1, 2, 3, 4;
