@@ -943,14 +943,21 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
         ]
         if sides != [node.this, node.expression]:
             return exp.DPipe(this=sides[0], expression=sides[1])
-    if isinstance(node, (exp.EQ, exp.NEQ)):
-        left, right = node.this, node.expression
-        if (scope.is_json(left) or scope.is_json(right)) and all(
-            scope.is_json(s) or (isinstance(s, exp.Literal) and s.is_string) for s in (left, right)
-        ):
-            as_json = [s if scope.is_json(s) else exp.cast(s, exp.DataType.build("JSON")) for s in (left, right)]
-            # compared by value: numbers as numbers ('1.0'::jsonb = '1'::jsonb), keys in jsonb's order
-            return type(node)(this=call("pg_jsonb_eq_key", as_json[0]), expression=call("pg_jsonb_eq_key", as_json[1]))
+    comparisons = (exp.EQ, exp.NEQ, exp.NullSafeEQ, exp.NullSafeNEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
+    if isinstance(node, comparisons) and _jsonb_operands(sides := [node.this, node.expression], scope):
+        # compared by value: numbers as numbers ('1.0'::jsonb = '1'::jsonb), keys in jsonb's order; <, > in jsonb's
+        # btree order ('10' > '9', an array of fewer elements first), not as DuckDB compares JSON (its text)
+        key = "pg_jsonb_eq_key" if isinstance(node, comparisons[:4]) else "pg_jsonb_sort_key"
+        keys = [call(key, _as_jsonb(s, scope)) for s in sides]
+        return type(node)(this=keys[0], expression=keys[1])
+    if isinstance(node, exp.In) and node.expressions and _jsonb_operands([node.this, *node.expressions], scope):
+        replacement = node.copy()
+        replacement.set("this", call("pg_jsonb_eq_key", _as_jsonb(node.this, scope)))
+        replacement.set("expressions", [call("pg_jsonb_eq_key", _as_jsonb(e, scope)) for e in node.expressions])
+        return replacement
+    if isinstance(node, (exp.Greatest, exp.Least)) and _jsonb_operands([node.this, *node.expressions], scope):
+        macro = "pg_jsonb_greatest" if isinstance(node, exp.Greatest) else "pg_jsonb_least"
+        return json_cast(call(macro, exp.Array(expressions=[_as_jsonb(a, scope) for a in [node.this, *node.expressions]])))
     if isinstance(node, exp.Div) and scope.is_int(node.this) and scope.is_int(node.expression):
         return exp.IntDiv(this=node.this, expression=node.expression)
     if isinstance(node, exp.Ordered):
@@ -960,6 +967,17 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
             return exp.Ordered(this=call("pg_jsonb_sort_key", reference), desc=node.args.get("desc"),
                                nulls_first=node.args.get("nulls_first"))
     return node
+
+
+def _jsonb_operands(operands: list[exp.Expr], scope: Scope) -> bool:
+    """Whether a comparison of ``operands`` compares jsonb values: one is jsonb, the others jsonb or untyped
+    literals (read as jsonb there)."""
+    return any(scope.is_json(o) for o in operands) and all(
+        scope.is_json(o) or isinstance(o, exp.Null) or (isinstance(o, exp.Literal) and o.is_string) for o in operands)
+
+
+def _as_jsonb(operand: exp.Expr, scope: Scope) -> exp.Expr:
+    return operand if scope.is_json(operand) else exp.cast(operand, exp.DataType.build("JSON"))
 
 
 def ordered_value(node: exp.Ordered) -> tuple[exp.Expr, exp.Expr]:

@@ -334,6 +334,14 @@ create or replace temp macro pg_jsonb_boolean(j) as
     case when j is null or json_type(j) = 'BOOLEAN' then j
          else error('cannot cast jsonb ' || pg_jsonb_typeof(j) || ' to type boolean') end;
 create or replace temp macro pg_trim_scale(x) as cast(x as double);
+create or replace temp macro pg_jsonb_greatest(values) as
+    case when len(list_filter(values, lambda v: v is not null)) > 0
+         then list_reduce(list_filter(values, lambda v: v is not null),
+                          lambda x, y: case when pg_jsonb_sort_key(y) > pg_jsonb_sort_key(x) then y else x end) end;
+create or replace temp macro pg_jsonb_least(values) as
+    case when len(list_filter(values, lambda v: v is not null)) > 0
+         then list_reduce(list_filter(values, lambda v: v is not null),
+                          lambda x, y: case when pg_jsonb_sort_key(y) < pg_jsonb_sort_key(x) then y else x end) end;
 create or replace temp macro pg_jsonb_object_kv(keys, vals) as
     case when keys is null or vals is null then null
          when len(keys) <> len(vals) then error('mismatched array dimensions')

@@ -2536,3 +2536,17 @@ select p.name, s ->> 'Effect' as effect,
   s -> 'Action' ?| array['s3:*', 's3:getobject'] as s3
 from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s
 order by 1, 2, 3, 4;
+
+-- name: jsonb_order_comparisons_in_and_distinct
+select name, tags -> 'cost' > '5' as pricey, '10'::jsonb > '9'::jsonb as a, '[1, 2]'::jsonb > '[3]'::jsonb as b,
+  '{"a": 1}'::jsonb >= '[1, 2, 3]'::jsonb as c, 'true'::jsonb > '100'::jsonb as d, '1.0'::jsonb <= '1'::jsonb as e,
+  '1.0'::jsonb in ('1'::jsonb, '2'::jsonb) as f, '1.0'::jsonb is distinct from '1'::jsonb as g,
+  tags -> 'team' is not distinct from '"platform"' as h, tags -> 'team' in ('"platform"', '"security"') as i
+from aws_iam_user
+order by name;
+
+-- name: jsonb_greatest_least
+select name, greatest(tags -> 'cost', '2'::jsonb) as a, least('3'::jsonb, null, '10'::jsonb) as b,
+  greatest(null::jsonb, null::jsonb) as c, least('[1]'::jsonb, '[0, 5]'::jsonb) as d
+from aws_iam_user
+order by name;
