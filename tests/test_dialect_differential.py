@@ -64,6 +64,19 @@ REFUSED_BY_POSTGRES = [
     "select generate_series(0.5, 2, 0)",
     "select json_object_agg(case when mfa_enabled then name end, 1 order by name) from aws_iam_user",
     "select jsonb_object_agg(case when mfa_enabled then name end, 1 order by name) from aws_iam_user",
+    "select ('\"2\"'::jsonb)::int",
+    "select (tags -> 'team')::numeric from aws_iam_user",
+    "select ('\"true\"'::jsonb)::boolean",
+    "select (policy_std -> 'Statement')::float from aws_iam_policy",
+    "select min(mfa_enabled) from aws_iam_user",
+    "select max(is_aws_managed) from aws_iam_policy",
+    "select jsonb_object(array['a', '1', 'b'])",
+    "select jsonb_object(array['a', 'b'], array['1'])",
+    "select jsonb_object(array[null, 'b'])",
+    "select percentile_cont(0.5) within group (order by attachment_count) over () from aws_iam_policy",
+    "select mode() within group (order by event_name) over (partition by username) from aws_cloudtrail_trail_event",
+    "select make_interval(days => max_session_duration / 86400) from aws_iam_role",
+    "select make_interval(hours => attachment_count) from aws_iam_policy",
 ]
 
 

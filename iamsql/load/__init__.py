@@ -415,7 +415,8 @@ def merge(files: list[SourceFile], warnings: list[str]) -> Merged:
 
 def _user_object(u: dict) -> dict:
     return {"Path": u.get("path"), "UserName": u.get("name"), "UserId": u.get("user_id"), "Arn": u.get("arn"),
-            "CreateDate": json_time(u.get("create_date")), "PasswordLastUsed": json_time(u.get("password_last_used"))}
+            "CreateDate": json_time(u.get("create_date")), "PasswordLastUsed": json_time(u.get("password_last_used")),
+            "PermissionsBoundary": None, "Tags": None}  # GetGroup's users carry neither: Steampipe prints null
 
 
 def _group_object(g: dict) -> dict:

@@ -216,6 +216,9 @@ JSON_RESULT_FUNCTIONS = {
     "json_array",
     "jsonb_strip_nulls",
     "pg_json_object_of",
+    "jsonb_object",
+    "pg_jsonb_object",
+    "pg_jsonb_object_kv",
 }
 # Functions whose arguments become JSON values (a timestamp as Postgres's ISO 8601 text).
 JSON_CONSTRUCTORS = {"jsonb_build_object", "json_build_object", "jsonb_build_array", "json_build_array", "to_jsonb",
@@ -303,6 +306,7 @@ class Scope:
             name = alias.name if alias and alias.name else "unnest" if isinstance(source, exp.Unnest) else "generate_series"
             column = alias.columns[0].name if alias and alias.columns else name
             self.series[name] = {column: function}
+        self.array_columns = self._array_columns(tree)
         for lateral in tree.find_all(exp.Lateral):
             if isinstance(lateral.this, exp.Anonymous) and lateral.this.name.lower() in SRF_COLUMNS:
                 alias = lateral.args.get("alias")
@@ -360,6 +364,30 @@ class Scope:
         if is_date(bounds[0]) or is_timestamptz(bounds[0], self):
             return "TIMESTAMPTZ"
         return None
+
+    def is_array(self, node: exp.Expr) -> bool:
+        """``is_array``, and a column of a CTE or a subquery in FROM that one of its select items defines as an
+        array (``with c as (select array[1, 2] as a) select a || 3 from c``)."""
+        if is_array(node):
+            return True
+        if not isinstance(node, exp.Column) or (node.table and node.table in self.tables):
+            return False
+        if not node.table and any(node.name in TABLE_COLUMNS[t] for t in self.tables.values()):
+            return False
+        return node.name in self.array_columns.get(node.table, set()) or (
+            not node.table and any(node.name in names for names in self.array_columns.values()))
+
+    def _array_columns(self, tree: exp.Expr) -> dict[str, set[str]]:
+        """Source name -> the columns that a CTE's or a FROM subquery's select list defines as arrays."""
+        found: dict[str, set[str]] = {}
+        for source in tree.find_all(exp.CTE, exp.Subquery):
+            select = source.this
+            if not isinstance(select, exp.Select) or not source.alias:
+                continue
+            names = {item.alias_or_name for item in select.expressions if is_array(item.unalias())}
+            if names:
+                found.setdefault(source.alias, set()).update(names)
+        return found
 
     def is_json(self, node: exp.Expr) -> bool:
         """Whether ``node`` is a jsonb value in the Postgres query."""
@@ -843,6 +871,8 @@ def _pg_text_array(literal: str) -> list[str]:
             i += 1
         elif ch == '"':
             quoted = not quoted
+        elif ch in "{}" and not quoted:
+            raise UnsupportedFeature("unsupported Postgres feature: multidimensional arrays ('{{...}, {...}}')")
         elif ch == "," and not quoted:
             elements.append(current.strip() if not current.startswith('"') else current)
             current = ""
@@ -889,11 +919,11 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
         return call("pg_jsonb_exists_all", node.this, node.expression)
     if isinstance(node, exp.Sub) and scope.is_json(node.this):
         return jsonb_delete(node.this, node.expression)
-    if isinstance(node, exp.DPipe) and (is_array(node.this) or is_array(node.expression)):
+    if isinstance(node, exp.DPipe) and (scope.is_array(node.this) or scope.is_array(node.expression)):
         # array || array concatenates, array || element appends, element || array prepends
-        if is_array(node.this) and is_array(node.expression):
+        if scope.is_array(node.this) and scope.is_array(node.expression):
             result = call("list_concat", node.this, node.expression)
-        elif is_array(node.this):
+        elif scope.is_array(node.this):
             result = call("list_append", node.this, node.expression)
         else:
             result = call("list_prepend", node.this, node.expression)
@@ -913,13 +943,21 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
         ]
         if sides != [node.this, node.expression]:
             return exp.DPipe(this=sides[0], expression=sides[1])
-    if isinstance(node, (exp.EQ, exp.NEQ)):
-        left, right = node.this, node.expression
-        if (scope.is_json(left) or scope.is_json(right)) and all(
-            scope.is_json(s) or (isinstance(s, exp.Literal) and s.is_string) for s in (left, right)
-        ):
-            as_json = [s if scope.is_json(s) else exp.cast(s, exp.DataType.build("JSON")) for s in (left, right)]
-            return type(node)(this=call("pg_jsonb_out", as_json[0]), expression=call("pg_jsonb_out", as_json[1]))
+    comparisons = (exp.EQ, exp.NEQ, exp.NullSafeEQ, exp.NullSafeNEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
+    if isinstance(node, comparisons) and _jsonb_operands(sides := [node.this, node.expression], scope):
+        # compared by value: numbers as numbers ('1.0'::jsonb = '1'::jsonb), keys in jsonb's order; <, > in jsonb's
+        # btree order ('10' > '9', an array of fewer elements first), not as DuckDB compares JSON (its text)
+        key = "pg_jsonb_eq_key" if isinstance(node, comparisons[:4]) else "pg_jsonb_sort_key"
+        keys = [call(key, _as_jsonb(s, scope)) for s in sides]
+        return type(node)(this=keys[0], expression=keys[1])
+    if isinstance(node, exp.In) and node.expressions and _jsonb_operands([node.this, *node.expressions], scope):
+        replacement = node.copy()
+        replacement.set("this", call("pg_jsonb_eq_key", _as_jsonb(node.this, scope)))
+        replacement.set("expressions", [call("pg_jsonb_eq_key", _as_jsonb(e, scope)) for e in node.expressions])
+        return replacement
+    if isinstance(node, (exp.Greatest, exp.Least)) and _jsonb_operands([node.this, *node.expressions], scope):
+        macro = "pg_jsonb_greatest" if isinstance(node, exp.Greatest) else "pg_jsonb_least"
+        return json_cast(call(macro, exp.Array(expressions=[_as_jsonb(a, scope) for a in [node.this, *node.expressions]])))
     if isinstance(node, exp.Div) and scope.is_int(node.this) and scope.is_int(node.expression):
         return exp.IntDiv(this=node.this, expression=node.expression)
     if isinstance(node, exp.Ordered):
@@ -929,6 +967,17 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
             return exp.Ordered(this=call("pg_jsonb_sort_key", reference), desc=node.args.get("desc"),
                                nulls_first=node.args.get("nulls_first"))
     return node
+
+
+def _jsonb_operands(operands: list[exp.Expr], scope: Scope) -> bool:
+    """Whether a comparison of ``operands`` compares jsonb values: one is jsonb, the others jsonb or untyped
+    literals (read as jsonb there)."""
+    return any(scope.is_json(o) for o in operands) and all(
+        scope.is_json(o) or isinstance(o, exp.Null) or (isinstance(o, exp.Literal) and o.is_string) for o in operands)
+
+
+def _as_jsonb(operand: exp.Expr, scope: Scope) -> exp.Expr:
+    return operand if scope.is_json(operand) else exp.cast(operand, exp.DataType.build("JSON"))
 
 
 def ordered_value(node: exp.Ordered) -> tuple[exp.Expr, exp.Expr]:
@@ -1039,7 +1088,7 @@ def is_numeric(node: exp.Expr, scope: Scope) -> bool:
     """Whether ``node`` is a ``numeric`` in Postgres that DuckDB computes as a double: a ``::numeric`` cast (which
     becomes DOUBLE), ``avg``, ``extract``, math in its numeric version, and arithmetic on them or on a decimal
     literal without a float."""
-    if node.meta.get("pg_scale") is not None:
+    if node.meta.get("pg_scale") is not None or func_name(node) == "pg_trim_scale":
         return True
     if isinstance(node, (exp.Paren, exp.Neg)):
         return is_numeric(node.this, scope)
@@ -1146,6 +1195,33 @@ def number_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
     return exp.cast(node, exp.DataType.build(f"DECIMAL(38, {scale})"))
 
 
+def numeric_scale_function(name: str, value: exp.Expr, scope: Scope) -> exp.Expr:
+    """``scale(x)`` (the decimals of x's text), ``min_scale(x)`` (the fewest that keep its value) and
+    ``trim_scale(x)`` (x without its trailing zeros), where the query decides x's scale (a numeric here is a DOUBLE
+    without one); refused where it depends on the values (a division, ``avg()``, a cast of text)."""
+    if isinstance(value, exp.Null) or isinstance(value, exp.Cast) and isinstance(value.this, exp.Null):
+        return exp.Null()
+    scale = 0 if scope.is_int(value) else numeric_scale(value, scope) if is_numeric(value, scope) else None
+    if scale is None and name == "trim_scale" and isinstance(value, exp.Literal) and not value.is_string:
+        scale = numeric_scale(value, scope)
+    if scale is None:
+        raise UnsupportedFeature(f"unsupported Postgres feature: {name}() of a number whose decimals are not known from "
+                                 "the query (a division, avg(), a cast of text, a float): round(x, n) it first")
+    if name == "trim_scale":
+        if isinstance(value, exp.Literal):
+            text = value.this.rstrip("0").rstrip(".") if "." in value.this else value.this
+            return exp.Literal.number(text or "0")
+        # the same value as a double, written with the digits it needs; as text its decimals depend on the value
+        # (number_text refuses)
+        return call("pg_trim_scale", value)
+    decimals = call("length", call("rtrim", call("split_part", exp.cast(exp.cast(
+        value, exp.DataType.build(f"DECIMAL(38, {scale})")), exp.DataType.build("VARCHAR")), string("."),
+        exp.Literal.number(2)), string("0")))
+    result = decimals if name == "min_scale" else exp.Literal.number(scale)
+    return exp.Case().when(exp.Is(this=value.copy(), expression=exp.Null()), exp.Null()).else_(
+        exp.cast(result, exp.DataType.build("INTEGER")))
+
+
 def rounded_numeric(node: exp.Round | exp.Trunc | exp.Ceil | exp.Floor, scope: Scope) -> exp.Expr:
     """``round(x, n)`` and ``trunc(x, n)`` are numerics with exactly ``n`` decimals in Postgres (``round(5, 2)``
     is ``5.00``), ``round(x)``, ``trunc(x)``, ``ceil(x)`` and ``floor(x)`` of a numeric have none: a DECIMAL of that
@@ -1247,6 +1323,12 @@ def is_bytea(node: exp.Expr) -> bool:
     return isinstance(node, (exp.SHA2Digest, exp.Decode)) or func_name(node) in ("convert_to", "sha256")
 
 
+PG_TYPE_OF_CAST = {exp.DataType.Type.SMALLINT: "smallint", exp.DataType.Type.INT: "integer",
+                   exp.DataType.Type.BIGINT: "bigint", exp.DataType.Type.DECIMAL: "numeric",
+                   exp.DataType.Type.BIGDECIMAL: "numeric", exp.DataType.Type.DOUBLE: "double precision",
+                   exp.DataType.Type.FLOAT: "real"}
+
+
 def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
     if not isinstance(node, exp.Cast):
         return node
@@ -1279,6 +1361,16 @@ def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
     if target == exp.DataType.Type.TIME and is_timestamptz(node.this, scope):
         # the time of day in the session's time zone (UTC here); DuckDB has no direct timestamptz -> time cast
         return exp.Cast(this=exp.cast(node.this, exp.DataType.build("TIMESTAMP")), to=node.to)
+    if (target in INT_TYPES or target in NUMERIC_TYPES or target in FLOAT_TYPES) and scope.is_json(node.this) and (
+            func_name(node.this) != "pg_jsonb_number"):
+        # only a jsonb number casts to a number in Postgres ('"2"'::jsonb::int is an error; DuckDB reads the text)
+        number = call("pg_jsonb_number", node.this, string(PG_TYPE_OF_CAST.get(target, target.value.lower())))
+        if target in INT_TYPES:
+            # through numeric, which rounds half away from zero as Postgres does ('2.5'::jsonb::int is 3)
+            number = exp.cast(number, exp.DataType.build("DECIMAL(38, 10)"))
+        return rewrite_casts(exp.Cast(this=number, to=node.to), scope)
+    if target == exp.DataType.Type.BOOLEAN and scope.is_json(node.this):
+        return exp.cast(call("pg_jsonb_boolean", node.this), exp.DataType.build("BOOLEAN"))
     if target == exp.DataType.Type.BOOLEAN:
         return call("pg_to_bool", node.this)
     bytea = (exp.DataType.Type.VARBINARY, exp.DataType.Type.BINARY, exp.DataType.Type.BLOB)
@@ -1605,6 +1697,8 @@ TO_CHAR_PATTERNS = [
     ("US", "%f"),
     ("AM", "%p"),
     ("PM", "%p"),
+    ("am", ("%p", "lower", 0)),
+    ("pm", ("%p", "lower", 0)),
     ("IYYY", "%G"),
     ("YYYY", "%Y"),
     ("YY", "%y"),
@@ -1990,6 +2084,33 @@ MAKE_INTERVAL_PARTS = [("year", "to_years"), ("month", "to_months"), ("week", "t
                        ("hour", "to_hours"), ("minute", "to_minutes")]
 
 
+def _is_bigint(node: exp.Expr, scope: Scope) -> bool:
+    """Whether ``node`` is known to be a Postgres bigint: a bigint column, a bigint cast, arithmetic with one."""
+    if isinstance(node, (exp.Paren, exp.Neg)):
+        return _is_bigint(node.this, scope)
+    if isinstance(node, exp.Column):
+        return scope.column_type(node) == "BIGINT"
+    if isinstance(node, exp.Cast):
+        return node.to.this == exp.DataType.Type.BIGINT
+    if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.IntDiv, exp.Mod)):
+        sides = (node.this, node.expression)
+        return any(_is_bigint(side, scope) for side in sides) and all(scope.is_int(side) or _is_bigint(side, scope)
+                                                                       for side in sides)
+    return False
+
+
+def refuse_bigint_interval_parts(node: exp.MakeInterval, scope: Scope) -> None:
+    """make_interval's parts but the seconds are integers in Postgres, which does not narrow a bigint to one (there
+    is no make_interval(days => bigint)); DuckDB would take it."""
+    for key, _ in MAKE_INTERVAL_PARTS:
+        value = node.args.get(key)
+        name = value.this.name if isinstance(value, exp.Kwarg) else key
+        value = value.expression if isinstance(value, exp.Kwarg) else value
+        if value is not None and _is_bigint(value, scope):
+            raise UnsupportedFeature(f"function make_interval({name} => bigint) does not exist in PostgreSQL: cast "
+                                     "it, ::int")
+
+
 def make_interval(node: exp.MakeInterval) -> exp.Expr:
     """``make_interval(years, months, weeks, days, hours, mins, secs)``, positional or named: a sum of DuckDB
     intervals, the seconds rounded to microseconds half to even (Postgres's rint)."""
@@ -2183,6 +2304,10 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         result = call("octet_length", node.this if isinstance(node, exp.Length) else node.expressions[0])
         result.meta["pg_blob"] = True
         return result
+    if isinstance(node, (exp.Max, exp.Min)) and not node.expressions and is_boolean(node.this, scope):
+        # Postgres has no min/max of booleans (DuckDB orders false before true)
+        name = "min" if isinstance(node, exp.Min) else "max"
+        raise UnsupportedFeature(f"function {name}(boolean) does not exist in PostgreSQL: use bool_and() or bool_or()")
     if isinstance(node, exp.GroupConcat) and isinstance(node.args.get("separator"), exp.Null):
         # string_agg(x, NULL) joins the values with nothing between them in Postgres (DuckDB: NULL)
         replacement = node.copy()
@@ -2208,6 +2333,7 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     if isinstance(node, exp.Format):
         return format_text([node.this, *node.expressions], scope)
     if isinstance(node, exp.MakeInterval):
+        refuse_bigint_interval_parts(node, scope)
         return make_interval(node)
     if isinstance(node, exp.Substring) and isinstance(node.args.get("length"), exp.Literal) and node.args[
             "length"].is_string:
@@ -2332,6 +2458,13 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         return _json_numbers(call(name, *args), unknown_scale)
     if name in ("jsonb_agg", "json_agg"):
         return _json_numbers(call("to_json", call("list", *args)), unknown_scale)
+    if name == "jsonb_object" and len(args) in (1, 2):
+        # jsonb_object('{k1,v1,k2,v2}') and jsonb_object(keys, values): an object of text values (NULL -> null), the
+        # last value of a repeated key
+        texts = [exp.cast(a, exp.DataType.build("VARCHAR[]")) for a in args]
+        return call("pg_jsonb_object" if len(args) == 1 else "pg_jsonb_object_kv", *texts)
+    if name in ("scale", "min_scale", "trim_scale") and len(args) == 1:
+        return numeric_scale_function(name, args[0], scope)
     if name == "to_char":
         if len(args) != 2 or not (isinstance(args[1], exp.Literal) and args[1].is_string):
             raise UnsupportedFeature("unsupported Postgres feature: to_char with a format that is not a literal")
@@ -2810,6 +2943,12 @@ def check_unsupported(tree: exp.Expr) -> None:
         length = node.args.get("length")
         if length is not None and length.name not in ("256", ""):
             raise UnsupportedFeature(f"unsupported Postgres feature: sha{length.name}() (sha256() and md5() work)")
+    for node in tree.find_all(exp.Window):
+        if isinstance(node.this, exp.WithinGroup) or isinstance(node.this, exp.Filter) and isinstance(
+                node.this.this, exp.WithinGroup):
+            # DuckDB takes percentile_cont(...) within group (...) over (...); Postgres does not
+            raise UnsupportedFeature("OVER is not supported for ordered-set aggregates (percentile_cont, "
+                                     "percentile_disc, mode ... within group) in PostgreSQL")
     for node in tree.find_all(exp.Overlaps):
         raise UnsupportedFeature("unsupported Postgres feature: OVERLAPS")
     for node in tree.find_all(exp.Lock):

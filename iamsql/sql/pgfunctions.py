@@ -29,13 +29,16 @@ def jsonb_out(text: str) -> str:
     return _render(_load(text))
 
 
-def _render(value) -> str:
+def _render(value, numbers_by_value: bool = False) -> str:
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{_render(k)}: {_render(value[k])}" for k in sorted(value, key=_key_order)) + "}"
+        return "{" + ", ".join(f"{_render(k)}: {_render(value[k], numbers_by_value)}"
+                               for k in sorted(value, key=_key_order)) + "}"
     if isinstance(value, list):
-        return "[" + ", ".join(_render(v) for v in value) + "]"
+        return "[" + ", ".join(_render(v, numbers_by_value) for v in value) + "]"
     if isinstance(value, bool) or value is None:
         return json.dumps(value)
+    if isinstance(value, Decimal) and numbers_by_value:
+        return "0" if value == 0 else format(value.normalize(), "f")
     if isinstance(value, Decimal):
         text = format(value, "f")
         return "0" if value == 0 and text.lstrip("-0.") == "" and "." not in text else text.lstrip("+")
@@ -60,6 +63,12 @@ def _pretty(value, level: int) -> str:
     return (
         opening + "\n" + ("".join(i + ",\n" for i in items[:-1]) + items[-1] + "\n" if items else "") + indent + closing
     )
+
+
+def jsonb_eq_key(text: str) -> str:
+    """A text equal for two jsonb values exactly when PostgreSQL's ``=`` says they are equal: ``jsonb_out``'s, with
+    each number written by its value (``1.0`` and ``1`` are equal jsonb numbers)."""
+    return _render(_load(text), numbers_by_value=True)
 
 
 def _scalar_equal(a, b) -> bool:
@@ -235,6 +244,7 @@ def jsonb_sort_key(text: str) -> bytes:
 PYTHON_FUNCTIONS = [
     ("pg_jsonb_out", jsonb_out, ["VARCHAR"], "VARCHAR"),
     ("pg_jsonb_pretty", jsonb_pretty, ["VARCHAR"], "VARCHAR"),
+    ("pg_jsonb_eq_key", jsonb_eq_key, ["VARCHAR"], "VARCHAR"),
     ("pg_jsonb_contains", jsonb_contains, ["VARCHAR", "VARCHAR"], "BOOLEAN"),
     ("pg_jsonb_exists", jsonb_exists, ["VARCHAR", "VARCHAR"], "BOOLEAN"),
     ("pg_jsonb_exists_any", jsonb_exists_any, ["VARCHAR", "VARCHAR[]"], "BOOLEAN"),
@@ -299,9 +309,10 @@ create or replace temp macro pg_jsonb_get(j, k) as
          else json_extract(j, '$."' || replace(replace(cast(k as varchar), '\\', '\\\\'), '"', '\\"') || '"') end;
 create or replace temp macro pg_jsonb_step(j, key_path, index_path) as
     case when json_type(j) = 'ARRAY' then json_extract(j, index_path) else json_extract(j, key_path) end;
-create or replace temp macro pg_jsonb_elements(j) as
+create or replace temp macro pg_jsonb_elements(j) as cast(
     case when j is null or json_type(j) = 'ARRAY' then json_extract(j, '$[*]')
-         else error('cannot extract elements from ' || case json_type(j) when 'OBJECT' then 'an object' else 'a scalar' end) end;
+         else error('cannot extract elements from ' || case json_type(j) when 'OBJECT' then 'an object' else 'a scalar' end) end
+    as json[]);
 create or replace temp macro pg_jsonb_elements_text(j) as list_transform(pg_jsonb_elements(j), lambda e: pg_jsonb_text(e));
 create or replace temp macro pg_jsonb_sorted_keys(j) as
     list_transform(list_sort(list_transform(json_keys(j), lambda k: {{'n': strlen(k), 'k': k}})), lambda s: s.k);
@@ -316,6 +327,32 @@ create or replace temp macro pg_jsonb_each_text(j) as
     case when j is null or json_type(j) = 'OBJECT'
          then list_transform(pg_jsonb_sorted_keys(j), lambda k: {{'key': k, 'value': pg_jsonb_text(pg_jsonb_get(j, k))}})
          else error('cannot call jsonb_each_text on a non-object') end;
+create or replace temp macro pg_jsonb_number(j, type_name) as
+    case when j is null or json_type(j) in ('BIGINT', 'UBIGINT', 'HUGEINT', 'DOUBLE') then j
+         else error('cannot cast jsonb ' || pg_jsonb_typeof(j) || ' to type ' || type_name) end;
+create or replace temp macro pg_jsonb_boolean(j) as
+    case when j is null or json_type(j) = 'BOOLEAN' then j
+         else error('cannot cast jsonb ' || pg_jsonb_typeof(j) || ' to type boolean') end;
+create or replace temp macro pg_trim_scale(x) as cast(x as double);
+create or replace temp macro pg_jsonb_greatest(values) as
+    case when len(list_filter(values, lambda v: v is not null)) > 0
+         then list_reduce(list_filter(values, lambda v: v is not null),
+                          lambda x, y: case when pg_jsonb_sort_key(y) > pg_jsonb_sort_key(x) then y else x end) end;
+create or replace temp macro pg_jsonb_least(values) as
+    case when len(list_filter(values, lambda v: v is not null)) > 0
+         then list_reduce(list_filter(values, lambda v: v is not null),
+                          lambda x, y: case when pg_jsonb_sort_key(y) < pg_jsonb_sort_key(x) then y else x end) end;
+create or replace temp macro pg_jsonb_object_kv(keys, vals) as
+    case when keys is null or vals is null then null
+         when len(keys) <> len(vals) then error('mismatched array dimensions')
+         when list_contains(list_transform(keys, lambda k: k is null), true)
+             then error('null value not allowed for object key')
+         else pg_json_object_of(list_transform(range(1, len(keys) + 1), lambda i: {{'k': keys[i], 'v': to_json(vals[i])}})) end;
+create or replace temp macro pg_jsonb_object(a) as
+    case when a is null then null
+         when len(a) % 2 <> 0 then error('array must have even number of elements')
+         else pg_jsonb_object_kv(list_transform(range(1, len(a) // 2 + 1), lambda i: a[2 * i - 1]),
+                                 list_transform(range(1, len(a) // 2 + 1), lambda i: a[2 * i])) end;
 create or replace temp macro pg_text_to_int(x, type_name) as
     case when x is null or regexp_full_match(x, '[ \t\n\r\v\f]*[+-]?[0-9]+[ \t\n\r\v\f]*') then x
          else error('invalid input syntax for type ' || type_name || ': "' || x || '"') end;

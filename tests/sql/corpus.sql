@@ -2469,3 +2469,84 @@ select arn, substring(arn from ':(user|role|group)/') as a, regexp_replace(arn, 
   substring(arn from 'ab|a') as l
 from aws_iam_user
 order by arn;
+
+-- name: jsonb_object_of_text_arrays
+select name, jsonb_object(array['name', name, 'path', path, 'boundary', permissions_boundary_arn]) as a,
+  jsonb_object(array['team', 'env'], array[tags ->> 'team', tags ->> 'env']) ->> 'team' as b,
+  jsonb_object('{k,v,k,w}'::text[]) as c, jsonb_object('{}'::text[]) as d,
+  jsonb_object(array['n'], array[null]) as e
+from aws_iam_user
+order by name;
+
+-- name: numeric_scale_functions
+select name, scale(1.50) as a, scale(attachment_count) as b, min_scale(8.4100) as c, min_scale(2.50 * attachment_count) as d,
+  trim_scale(1.500) as e, trim_scale(2.50 * attachment_count) = 2.5 * attachment_count as f, trim_scale(10.0) as g,
+  trim_scale(2.50 * attachment_count) as f2, trim_scale(attachment_count * 1.0) as g2,
+  scale(null::numeric) as h, scale(extract(epoch from create_date)) as i
+from aws_iam_policy
+order by name;
+
+-- name: jsonb_array_elements_of_null
+select (select count(*) from jsonb_array_elements(null::jsonb)) as a, (select count(*) from jsonb_array_elements_text(null)) as b,
+  (select count(*) from aws_iam_user, jsonb_array_elements(null::jsonb)) as c;
+
+-- name: array_append_to_cte_column
+with named as (select name, array[name, path] as parts, array[1, 2] as nums from aws_iam_user)
+select name, parts || 'end'::text as a, nums || 3 as b, 0 || nums as c, n.nums || n.nums as d
+from named n
+order by name;
+
+-- name: jsonb_numbers_equal_by_value
+select u.name, u.tags = '{"team": "platform"}' as a, '1.0'::jsonb = '1'::jsonb as b, '[1.50, 2]'::jsonb = '[1.5, 2.0]'::jsonb as c,
+  '{"n": 1e2}'::jsonb <> '{"n": 100}'::jsonb as d, '"1.0"'::jsonb = '"1"'::jsonb as e, '-0.0'::jsonb = '0'::jsonb as f,
+  policy_std -> 'Version' = '"2012-10-17"' as g
+from aws_iam_user u left join aws_iam_policy p on false
+order by u.name;
+
+-- name: jsonb_number_casts
+select ('2.5'::jsonb)::int as a, ('-2.5'::jsonb)::bigint as b, ('2'::jsonb)::numeric as c, ('2.5'::jsonb)::float as d,
+  ('true'::jsonb)::boolean as e, (null::jsonb)::int as f, ('{"n": 7}'::jsonb -> 'n')::smallint as g,
+  jsonb_array_length(policy_std -> 'Statement')::int as h
+from aws_iam_policy
+order by name;
+
+-- name: to_char_lower_case_meridian
+select name, to_char(create_date, 'am HH:MI:SS') as a, to_char(create_date, 'HH12:MIpm') as b,
+  to_char(create_date, 'FMHH12 AM') as c, to_char(create_date, 'FMMonth FMDD, YYYY') as d
+from aws_iam_role
+order by name;
+
+-- name: make_interval_of_integer_parts
+select name, make_interval(secs => max_session_duration) as a, make_interval(days => (max_session_duration / 86400)::int) as b,
+  make_interval(0, 0, 0, 1) as c, make_interval(days => jsonb_array_length(attached_policy_arns)) as d
+from aws_iam_role
+order by name;
+
+-- name: cloudtrail_event_gaps_and_neighbours
+select username, event_name, event_time - lag(event_time) over (order by event_time, event_id) as gap,
+  lead(event_time) over (partition by username order by event_time, event_id) - event_time as until_next,
+  lag(event_name, 2, 'none') over (order by event_time, event_id) as two_before,
+  sum(case when error_code is null then 0 else 1 end) over (order by event_time, event_id rows between 1 preceding and 1 following) as errors_near
+from aws_cloudtrail_trail_event
+order by event_time, event_id;
+
+-- name: policy_actions_any_of_a_built_array
+select p.name, s ->> 'Effect' as effect,
+  s -> 'Action' ?| array(select 'iam:' || x from unnest(array['*', 'passrole']) x) as iam_risky,
+  s -> 'Action' ?| array['s3:*', 's3:getobject'] as s3
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s
+order by 1, 2, 3, 4;
+
+-- name: jsonb_order_comparisons_in_and_distinct
+select name, tags -> 'cost' > '5' as pricey, '10'::jsonb > '9'::jsonb as a, '[1, 2]'::jsonb > '[3]'::jsonb as b,
+  '{"a": 1}'::jsonb >= '[1, 2, 3]'::jsonb as c, 'true'::jsonb > '100'::jsonb as d, '1.0'::jsonb <= '1'::jsonb as e,
+  '1.0'::jsonb in ('1'::jsonb, '2'::jsonb) as f, '1.0'::jsonb is distinct from '1'::jsonb as g,
+  tags -> 'team' is not distinct from '"platform"' as h, tags -> 'team' in ('"platform"', '"security"') as i
+from aws_iam_user
+order by name;
+
+-- name: jsonb_greatest_least
+select name, greatest(tags -> 'cost', '2'::jsonb) as a, least('3'::jsonb, null, '10'::jsonb) as b,
+  greatest(null::jsonb, null::jsonb) as c, least('[1]'::jsonb, '[0, 5]'::jsonb) as d
+from aws_iam_user
+order by name;

@@ -2233,3 +2233,13 @@ select u.name, g ->> 'GroupName' as group_name, g ->> 'CreateDate' as group_crea
 from aws_iam_user as u
   left join lateral jsonb_array_elements(u.groups) as g on true
 order by u.account_id, u.name, group_name;
+
+-- name: group_members_and_profile_roles_as_sdk_structs
+select 'group' as kind, g.name, u ->> 'UserName' as member, jsonb_typeof(u -> 'Tags') as tags_type,
+  jsonb_typeof(u -> 'PermissionsBoundary') as boundary_type, u ? 'PasswordLastUsed' as has_password_key
+from aws_iam_group g, jsonb_array_elements(g.users) u
+union all
+select 'profile', p.instance_profile_name, r ->> 'RoleName', jsonb_typeof(r -> 'Tags'),
+  jsonb_typeof(r -> 'AssumeRolePolicyDocument'), r ? 'Description'
+from aws_iam_instance_profile p, jsonb_array_elements(p.roles) r
+order by 1, 2, 3;

@@ -11,6 +11,7 @@ import json
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from iamsql.load import normalize
 from iamsql.load.formats.base import Format, Fragment, Parsed, Unreadable, json_time, when
@@ -71,8 +72,34 @@ def _nested_time(value: Any) -> Any:
     return json_time(value)
 
 
+# The members of aws-sdk-go-v2's iam types.User and types.Role: Steampipe prints the Go struct, so a member AWS left
+# out (a pointer or slice the answer did not fill) is a JSON null, never missing.
+USER_MEMBERS = ("Arn", "CreateDate", "PasswordLastUsed", "Path", "PermissionsBoundary", "Tags", "UserId", "UserName")
+ROLE_MEMBERS = ("Arn", "AssumeRolePolicyDocument", "CreateDate", "Description", "MaxSessionDuration", "Path",
+                "PermissionsBoundary", "RoleId", "RoleLastUsed", "RoleName", "Tags")
+
+
+def member_user(user: Any) -> Any:
+    """A user inside a JSON column (a group's ``users``, a virtual MFA device's ``user``) as Steampipe prints the Go
+    SDK's ``types.User``: every member, null when absent, times as ``json_time`` writes them."""
+    if not isinstance(user, dict):
+        return user
+    shaped = {k: json_time(v) if k in ("CreateDate", "PasswordLastUsed") else v for k, v in user.items()}
+    return {**dict.fromkeys(USER_MEMBERS), **shaped}
+
+
+def _encoded_document(document: Any) -> Any:
+    """A policy document as the IAM API returns it inside a role: URL-encoded JSON text. An API-style answer is kept
+    as it is; one the AWS CLI or boto3 decoded to an object is encoded again (compact JSON: the stored text's own
+    spacing is gone)."""
+    if document is None or isinstance(document, str):
+        return document
+    return quote(json.dumps(document, separators=(",", ":")), safe="")
+
+
 def _profile_roles(roles: Any) -> Any:
-    """An instance profile's roles with their times as Steampipe prints them (CreateDate, RoleLastUsed)."""
+    """An instance profile's roles as Steampipe prints the Go SDK's ``types.Role``: every member (null when absent),
+    the trust policy URL-encoded as the API returns it, times as Steampipe prints them (CreateDate, RoleLastUsed)."""
     if not isinstance(roles, list):
         return roles
     shaped = []
@@ -82,6 +109,9 @@ def _profile_roles(roles: Any) -> Any:
             if isinstance(role.get("RoleLastUsed"), dict) and "LastUsedDate" in role["RoleLastUsed"]:
                 role["RoleLastUsed"] = {**role["RoleLastUsed"],
                                         "LastUsedDate": json_time(role["RoleLastUsed"]["LastUsedDate"])}
+            if "AssumeRolePolicyDocument" in role:
+                role["AssumeRolePolicyDocument"] = _encoded_document(role["AssumeRolePolicyDocument"])
+            role = {**dict.fromkeys(ROLE_MEMBERS), **role}
         shaped.append(role)
     return shaped
 
@@ -287,7 +317,7 @@ def _single(fmt: str, item_key: str, make) -> Format:
 
 def parse_get_group(doc: dict, path: Path) -> Parsed:
     group = group_fragment(doc["Group"])
-    group.fields["users"] = doc.get("Users") or None
+    group.fields["users"] = [member_user(u) for u in doc.get("Users") or []] or None
     return Parsed("iam:get-group", fragments=[group, *(user_fragment(u) for u in doc.get("Users") or [])])
 
 
@@ -341,8 +371,7 @@ def parse_mfa_devices(doc: dict, path: Path) -> Parsed:
 def virtual_mfa_fragment(d: dict) -> Fragment:
     serial = d.get("SerialNumber")
     user = d.get("User")
-    if isinstance(user, dict):
-        user = {k: json_time(v) if k in ("CreateDate", "PasswordLastUsed") else v for k, v in user.items()}
+    user = member_user(user)
     return Fragment("aws_iam_virtual_mfa_device", (serial,), {
         "serial_number": serial,
         "enable_date": when(d.get("EnableDate")),
