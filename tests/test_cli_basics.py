@@ -383,3 +383,21 @@ def test_query_json_of_intervals_uuids_and_bytea_has_no_traceback(tmp_path):
     assert row["age"].endswith(("mons", "mon", "days", "day")) or ":" in row["age"]
     assert "days," not in row["age"] and isinstance(row["tags"], dict) and row["has_name"] is True
     assert len(row["u"]) == 36
+
+
+def test_report_to_a_closed_pipe_exits_0_like_query(cloudsplaining_db):
+    """``iamsql report --out - --format csv | head -1``: the reader leaving early is not a failure (typer exits 1
+    on a broken pipe, which reads as an alarm or an error to a script)."""
+    ran = runner.invoke(app, ["check", "--db", str(cloudsplaining_db), "--fail-on", "none", "--format", "csv"])
+    assert ran.exit_code == 0, ran.output
+    for fmt in ("csv", "json"):
+        process = subprocess.Popen(
+            [sys.executable, "-c", "from iamsql.cli import main; main()",
+             "report", "--db", str(cloudsplaining_db), "--out", "-", "--format", fmt],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )
+        assert process.stdout.read(1)
+        process.stdout.close()  # as head does after its line
+        stderr = process.stderr.read().decode()
+        assert process.wait() == 0, stderr
+        assert "Traceback" not in stderr
