@@ -401,3 +401,16 @@ def test_report_to_a_closed_pipe_exits_0_like_query(cloudsplaining_db):
         stderr = process.stderr.read().decode()
         assert process.wait() == 0, stderr
         assert "Traceback" not in stderr
+
+
+def test_controls_table_shows_every_control_id_whole():
+    """`iamsql controls` is where --control ids are picked: at 120 columns 38 of them were cut (`accessanalyzer_no_
+    active_external…`); titles and requirements give way instead."""
+    shipped = sorted(path.stem for path in (Path(__file__).resolve().parent.parent / "queries").glob("*.sql"))
+    for width in (80, 120):
+        result = run_cli("controls", env={**os.environ, "COLUMNS": str(width)})
+        assert result.returncode == 0, result.stderr
+        ids = [line.split("  ", 1)[0].strip() for line in result.stdout.splitlines()[2:]]
+        assert ids == shipped
+    assert render(["control_id", "title"], [("a_long_control_identifier", "t" * 80)], "table",
+                  whole=("control_id",)).splitlines()[2].startswith("a_long_control_identifier  ")
