@@ -283,3 +283,14 @@ def test_exceptions_check_warns_about_a_control_id_that_names_no_control(checked
     assert warnings[0].startswith(f"warning: {path}:2: exception ")
     assert "no control 'iam_user_in_grp' (did you mean iam_user_in_group?)" in warnings[0]
     assert exc.unknown_controls(None, exc.read_exceptions(write(tmp_path, GOOD))) == []
+
+
+def test_an_expired_exception_that_matches_nothing_says_so_not_zero_alarms_count_again(tmp_path):
+    file = exc.read_exceptions(write(tmp_path, GOOD))
+    first, second = file.exceptions[:2]
+    applied = exc.Applied(1, date(2026, 7, 1), {}, {first.exception_id: 2, second.exception_id: 0},
+                          (first, second), ())
+    lines = exc.warnings(applied)
+    assert lines[0].endswith("expired on 2026-06-30: its 2 alarm(s) count again")
+    assert lines[1].endswith("expired on 2026-06-29: it matches no alarm either: remove it")
+    assert not any("its 0 alarm" in line for line in lines)

@@ -336,9 +336,10 @@ def warnings(applied: Applied) -> list[str]:
     for item in applied.exceptions:
         state = applied.state(item)
         if state == "expired":
+            count = applied.matches[item.exception_id]
             lines.append(
                 f"exception {item.exception_id} (line {item.line}, {item.ticket}) expired on {item.expires}: "
-                f"its {applied.matches[item.exception_id]} alarm(s) count again"
+                + (f"its {count} alarm(s) count again" if count else "it matches no alarm either: remove it")
             )
         elif state == "unused":
             lines.append(
