@@ -414,3 +414,21 @@ def test_controls_table_shows_every_control_id_whole():
         assert ids == shipped
     assert render(["control_id", "title"], [("a_long_control_identifier", "t" * 80)], "table",
                   whole=("control_id",)).splitlines()[2].startswith("a_long_control_identifier  ")
+
+
+def test_tables_schema_and_diff_take_output_like_the_other_listings(tmp_path):
+    """`iamsql tables -o json` and `iamsql diff --output md` were "No such option" errors."""
+    db_path = str(tmp_path / "x.duckdb")
+    assert run_cli("load", "--quiet", "--sample", "--db", db_path).returncode == 0
+    listed = run_cli("tables", "--db", db_path, "-o", "json")
+    assert listed.returncode == 0, listed.stderr
+    assert {"table": "aws_iam_user", "rows": 65} in json.loads(listed.stdout)
+    described = run_cli("schema", "aws_iam_role", "--output", "csv")
+    assert described.returncode == 0 and described.stdout.splitlines()[:2] == ["column,type", "name,VARCHAR"]
+    bad = run_cli("schema", "aws_iam_role", "--format", "yaml")
+    assert bad.returncode == 2 and bad.stderr.startswith("error: unknown format 'yaml'") and bad.stdout == ""
+    for _ in range(2):
+        assert runner.invoke(app, ["check", "--db", db_path, "--control", "iam_root_mfa_enabled", "--fail-on", "none",
+                                   "--format", "json"]).exit_code == 0
+    changed = run_cli("diff", "--db", db_path, "--output", "md")
+    assert changed.returncode == 0 and changed.stdout.startswith("## run 1 ")
