@@ -139,3 +139,15 @@ def test_a_typo_in_the_action_is_answered_with_a_one_line_warning(loaded):
     assert "did you mean iam?" in service.stderr
     for known in ("iam:PassRole", "IAM:passrole", "iam:Pass*"):
         assert "warning" not in run("who-can", known, "--db", loaded).stderr
+
+
+def test_a_principal_under_the_wrong_path_is_named_with_its_loaded_arn(loaded):
+    """The ARN of a loaded user with another IAM path only pointed at a query listing every ARN."""
+    done = run("simulate", "--db", loaded, "--principal", f"arn:aws:iam::{ACCOUNT}:user/team/opsy",
+               "--action", "iam:PassRole")
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == (f"error: principal arn:aws:iam::{ACCOUNT}:user/team/opsy is not an IAM user or role in the "
+                           f"loaded data (did you mean arn:aws:iam::{ACCOUNT}:user/opsy?)\n")
+    nobody = run("simulate", "--db", loaded, "--principal", f"arn:aws:iam::{ACCOUNT}:user/team/nobody",
+                 "--action", "iam:PassRole")
+    assert nobody.returncode == 2 and "did you mean" not in nobody.stderr and "lists them" in nobody.stderr
