@@ -4,6 +4,7 @@ import gzip
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -432,3 +433,17 @@ def test_tables_schema_and_diff_take_output_like_the_other_listings(tmp_path):
                                    "--format", "json"]).exit_code == 0
     changed = run_cli("diff", "--db", db_path, "--output", "md")
     assert changed.returncode == 0 and changed.stdout.startswith("## run 1 ")
+
+
+def test_load_sample_lists_no_skipped_licence_files(tmp_path):
+    """The sample's LICENSE and PROVENANCE.md files are not input the user gave: no `skipped` line for them, while
+    the same kind of file in a folder the user names is still listed."""
+    sample = run_cli("load", "--sample", "--db", str(tmp_path / "s.duckdb"))
+    assert sample.returncode == 0, sample.stderr
+    assert "skipped" not in sample.stderr and ", 0 skipped," in sample.stdout
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "LICENSE").write_text("MIT\n")
+    shutil.copy(SAMPLE_DIR / "aws_cli_examples" / "list-users_1.json", folder / "users.json")
+    own = run_cli("load", str(folder), "--db", str(tmp_path / "o.duckdb"))
+    assert own.returncode == 0 and f"skipped {folder / 'LICENSE'}: not JSON" in own.stderr

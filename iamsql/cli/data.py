@@ -128,6 +128,8 @@ def load(
             skip_unreadable=skip_unreadable,
         )
     con.close()
+    if sample:  # the sample's licences and provenance notes ship beside its data: not skipped input worth a line
+        summary.skipped = [(path, reason) for path, reason in summary.skipped if not _sample_notice(Path(path))]
     if not summary.files:
         example = f", e.g. {summary.skipped[0][0]}: {summary.skipped[0][1]}" if summary.skipped else ""
         raise IamsqlError(
@@ -164,6 +166,11 @@ def load(
         typer.echo(f"skipped {path}: {reason}", err=True)
     for warning in summary.warnings:
         typer.echo(f"warning: {warning}", err=True)
+
+
+def _sample_notice(path: Path) -> bool:
+    """A licence or provenance note of the bundled sample (``LICENSE``, ``PROVENANCE.md``), not AWS data."""
+    return path.is_relative_to(SAMPLE_DIR) and (path.name == "LICENSE" or path.suffix == ".md")
 
 
 def export(
