@@ -4,6 +4,7 @@ import gzip
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -383,3 +384,66 @@ def test_query_json_of_intervals_uuids_and_bytea_has_no_traceback(tmp_path):
     assert row["age"].endswith(("mons", "mon", "days", "day")) or ":" in row["age"]
     assert "days," not in row["age"] and isinstance(row["tags"], dict) and row["has_name"] is True
     assert len(row["u"]) == 36
+
+
+def test_report_to_a_closed_pipe_exits_0_like_query(cloudsplaining_db):
+    """``iamsql report --out - --format csv | head -1``: the reader leaving early is not a failure (typer exits 1
+    on a broken pipe, which reads as an alarm or an error to a script)."""
+    ran = runner.invoke(app, ["check", "--db", str(cloudsplaining_db), "--fail-on", "none", "--format", "csv"])
+    assert ran.exit_code == 0, ran.output
+    for fmt in ("csv", "json"):
+        process = subprocess.Popen(
+            [sys.executable, "-c", "from iamsql.cli import main; main()",
+             "report", "--db", str(cloudsplaining_db), "--out", "-", "--format", fmt],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )
+        assert process.stdout.read(1)
+        process.stdout.close()  # as head does after its line
+        stderr = process.stderr.read().decode()
+        assert process.wait() == 0, stderr
+        assert "Traceback" not in stderr
+
+
+def test_controls_table_shows_every_control_id_whole():
+    """`iamsql controls` is where --control ids are picked: at 120 columns 38 of them were cut (`accessanalyzer_no_
+    active_external…`); titles and requirements give way instead."""
+    shipped = sorted(path.stem for path in (Path(__file__).resolve().parent.parent / "queries").glob("*.sql"))
+    for width in (80, 120):
+        result = run_cli("controls", env={**os.environ, "COLUMNS": str(width)})
+        assert result.returncode == 0, result.stderr
+        ids = [line.split("  ", 1)[0].strip() for line in result.stdout.splitlines()[2:]]
+        assert ids == shipped
+    assert render(["control_id", "title"], [("a_long_control_identifier", "t" * 80)], "table",
+                  whole=("control_id",)).splitlines()[2].startswith("a_long_control_identifier  ")
+
+
+def test_tables_schema_and_diff_take_output_like_the_other_listings(tmp_path):
+    """`iamsql tables -o json` and `iamsql diff --output md` were "No such option" errors."""
+    db_path = str(tmp_path / "x.duckdb")
+    assert run_cli("load", "--quiet", "--sample", "--db", db_path).returncode == 0
+    listed = run_cli("tables", "--db", db_path, "-o", "json")
+    assert listed.returncode == 0, listed.stderr
+    assert {"table": "aws_iam_user", "rows": 65} in json.loads(listed.stdout)
+    described = run_cli("schema", "aws_iam_role", "--output", "csv")
+    assert described.returncode == 0 and described.stdout.splitlines()[:2] == ["column,type", "name,VARCHAR"]
+    bad = run_cli("schema", "aws_iam_role", "--format", "yaml")
+    assert bad.returncode == 2 and bad.stderr.startswith("error: unknown format 'yaml'") and bad.stdout == ""
+    for _ in range(2):
+        assert runner.invoke(app, ["check", "--db", db_path, "--control", "iam_root_mfa_enabled", "--fail-on", "none",
+                                   "--format", "json"]).exit_code == 0
+    changed = run_cli("diff", "--db", db_path, "--output", "md")
+    assert changed.returncode == 0 and changed.stdout.startswith("## run 1 ")
+
+
+def test_load_sample_lists_no_skipped_licence_files(tmp_path):
+    """The sample's LICENSE and PROVENANCE.md files are not input the user gave: no `skipped` line for them, while
+    the same kind of file in a folder the user names is still listed."""
+    sample = run_cli("load", "--sample", "--db", str(tmp_path / "s.duckdb"))
+    assert sample.returncode == 0, sample.stderr
+    assert "skipped" not in sample.stderr and ", 0 skipped," in sample.stdout
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "LICENSE").write_text("MIT\n")
+    shutil.copy(SAMPLE_DIR / "aws_cli_examples" / "list-users_1.json", folder / "users.json")
+    own = run_cli("load", str(folder), "--db", str(tmp_path / "o.duckdb"))
+    assert own.returncode == 0 and f"skipped {folder / 'LICENSE'}: not JSON" in own.stderr

@@ -62,6 +62,8 @@ def test_signed_runs_verify_with_the_public_key(fresh, monkeypatch, capsys):
     assert len(results) == 2 and all(r.ok for r in results), problems(results)
     code, out, _err = cli(monkeypatch, capsys, "evidence", "verify", str(root), "--public-key", str(public))
     assert code == 0 and out.count("ok ") == 2
+    # the key's check is said, as the run without a key gets a note that it was not checked
+    assert out.count("note     signed by the given key (manifest.json.sig verified)") == 2
 
 
 def test_rewritten_manifest_fails_even_with_its_sidecar_recomputed(fresh, monkeypatch, capsys):

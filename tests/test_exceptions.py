@@ -263,3 +263,34 @@ def test_requirement_is_excepted_when_every_alarm_is_covered(checked, tmp_path):
     expired = report("2026-01-01")
     assert next(r for r in expired["requirements"] if r["id"] == "1.14")["status"] == "failed"
     assert expired["compliant_pct"] < section["compliant_pct"]
+
+
+def test_exceptions_check_warns_about_a_control_id_that_names_no_control(checked, tmp_path, monkeypatch, capsys):
+    """A typo in `control:` left the exception `unused` forever, with nothing saying why."""
+    from iamsql.cli import main
+
+    con, _ = checked
+    con.close()
+    typo = GOOD.replace("control: iam_user_in_group", "control: iam_user_in_grp")
+    path = write(tmp_path, typo.replace("GV.OC-01", manual_requirement()))
+    monkeypatch.setattr("sys.argv", ["iamsql", "exceptions", "check", str(path), "--db", str(tmp_path / "x.duckdb")])
+    with pytest.raises(SystemExit) as info:
+        main()
+    err = capsys.readouterr().err
+    assert (info.value.code or 0) == 0
+    warnings = [line for line in err.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1, err  # the glob `iam_user_*` and the entry without a control are not warned about
+    assert warnings[0].startswith(f"warning: {path}:2: exception ")
+    assert "no control 'iam_user_in_grp' (did you mean iam_user_in_group?)" in warnings[0]
+    assert exc.unknown_controls(None, exc.read_exceptions(write(tmp_path, GOOD))) == []
+
+
+def test_an_expired_exception_that_matches_nothing_says_so_not_zero_alarms_count_again(tmp_path):
+    file = exc.read_exceptions(write(tmp_path, GOOD))
+    first, second = file.exceptions[:2]
+    applied = exc.Applied(1, date(2026, 7, 1), {}, {first.exception_id: 2, second.exception_id: 0},
+                          (first, second), ())
+    lines = exc.warnings(applied)
+    assert lines[0].endswith("expired on 2026-06-30: its 2 alarm(s) count again")
+    assert lines[1].endswith("expired on 2026-06-29: it matches no alarm either: remove it")
+    assert not any("its 0 alarm" in line for line in lines)

@@ -168,3 +168,19 @@ def test_action_catalog_and_glob_in_iamsql_query(tmp_path):
     assert rows["iam:passrole"] == {"action": "iam:passrole", "prefix": "iam", "privilege": "PassRole",
                                     "access_level": "Write"}
     assert set(rows) == {"iam:passrole", "sts:assumerolewithsaml"}
+
+
+def test_action_access_levels_are_steampipes_five(tmp_path):
+    """docs/sql.md's `access_level = 'Permissions management'` found nothing: the catalog says `Permissions
+    management, Write` and `Tagging, Write`, Steampipe (and AWS's reference) `Permissions management`, `Tagging`."""
+    database = tmp_path / "q.duckdb"
+    db.connect(database).close()
+    result = subprocess.run([IAMSQL, "query", "--db", str(database), "-o", "json",
+                             "select action, access_level from aws_iam_action where action in "
+                             "('iam:attachuserpolicy', 'iam:tagrole', 'iam:passrole', 'iam:getrole', 'iam:listroles') "
+                             "or access_level not in ('List', 'Read', 'Write', 'Permissions management', 'Tagging')"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert {r["action"]: r["access_level"] for r in json.loads(result.stdout)} == {
+        "iam:attachuserpolicy": "Permissions management", "iam:tagrole": "Tagging", "iam:passrole": "Write",
+        "iam:getrole": "Read", "iam:listroles": "List"}

@@ -122,3 +122,32 @@ def test_who_can_follows_groups_roles_and_trusts(loaded):
     unknown = run("who-can", "sts:AssumeRole", "--db", loaded, "--resource", f"arn:aws:iam::{ACCOUNT}:role/gone")
     assert unknown.returncode == 2 and unknown.stdout == "" and unknown.stderr.count("\n") == 1
     assert "role/gone is not in the loaded data, so its trust policy is unknown" in unknown.stderr
+
+
+def test_a_typo_in_the_action_is_answered_with_a_one_line_warning(loaded):
+    """`who-can iam:PasRole` lists only the principals with wildcard grants: it says the action is unknown."""
+    typo = run("who-can", "iam:PasRole", "--db", loaded, "-o", "json")
+    assert typo.returncode == 0, typo.stderr
+    names = {row["principal"].rsplit("/", 1)[-1] for row in json.loads(typo.stdout)}
+    assert "admin" in names and "opsy" not in names  # opsy's grant names iam:PassRole
+    assert typo.stderr.strip().splitlines() == [
+        "warning: iam:PasRole is not an action of iam in the action catalog (did you mean iam:PassRole?); "
+        "only policy statements with wildcards can match it"]
+    service = run("simulate", "--db", loaded, "--principal", f"arn:aws:iam::{ACCOUNT}:user/opsy",
+                  "--action", "iamm:PassRole")
+    assert service.returncode == 0 and "'iamm' is not a service prefix" in service.stderr
+    assert "did you mean iam?" in service.stderr
+    for known in ("iam:PassRole", "IAM:passrole", "iam:Pass*"):
+        assert "warning" not in run("who-can", known, "--db", loaded).stderr
+
+
+def test_a_principal_under_the_wrong_path_is_named_with_its_loaded_arn(loaded):
+    """The ARN of a loaded user with another IAM path only pointed at a query listing every ARN."""
+    done = run("simulate", "--db", loaded, "--principal", f"arn:aws:iam::{ACCOUNT}:user/team/opsy",
+               "--action", "iam:PassRole")
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == (f"error: principal arn:aws:iam::{ACCOUNT}:user/team/opsy is not an IAM user or role in the "
+                           f"loaded data (did you mean arn:aws:iam::{ACCOUNT}:user/opsy?)\n")
+    nobody = run("simulate", "--db", loaded, "--principal", f"arn:aws:iam::{ACCOUNT}:user/team/nobody",
+                 "--action", "iam:PassRole")
+    assert nobody.returncode == 2 and "did you mean" not in nobody.stderr and "lists them" in nobody.stderr

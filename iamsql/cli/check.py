@@ -238,4 +238,4 @@ def controls(
         frameworks=[framework] if framework else None,
     )
     rows = [(c.id, c.title, c.severity, " ".join(iamsql_frameworks.requirements_for_control(c.id))) for c in selected]
-    typer.echo(render(["control_id", "title", "severity", "requirements"], rows, fmt), nl=False)
+    typer.echo(render(["control_id", "title", "severity", "requirements"], rows, fmt, whole=("control_id",)), nl=False)

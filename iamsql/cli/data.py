@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from iamsql.cli.options import DbOption
+from iamsql.cli.options import DbOption, FormatOption, check_format
 from iamsql.common.lazy import lazy_import
 from iamsql.common.resources import SAMPLE_DIR
 from iamsql.errors import IamsqlError
@@ -24,19 +24,21 @@ progress = lazy_import("iamsql.common.progress")
 schemas = lazy_import("iamsql.store.schema")
 
 
-def tables(db: DbOption = None) -> None:
+def tables(db: DbOption = None, fmt: FormatOption = "table") -> None:
     """List the tables with their row counts (latest snapshot per account).
 
     Example: iamsql tables --db audit.duckdb
     """
+    check_format(fmt)
     con = dbmod.connect(db, read_only=True)
     rows = [(name, con.execute(f"select count(*) from {name}").fetchone()[0]) for name in dbmod.table_names(con)]
-    typer.echo(render(["table", "rows"], rows, "table"), nl=False)
+    typer.echo(render(["table", "rows"], rows, fmt), nl=False)
 
 
 def schema(
     table: Annotated[str, typer.Argument(help="Table or helper view name, e.g. aws_iam_user or aws_account.")],
     db: DbOption = None,
+    fmt: FormatOption = "table",
 ) -> None:
     """Show a table's (or helper view's, like aws_account, or policy engine table's, like iam_principal_access)
     columns and types; with --db, as that database has them.
@@ -46,6 +48,7 @@ def schema(
       iamsql schema aws_iam_role
       iamsql schema aws_account --db audit.duckdb
     """
+    check_format(fmt)
     views = iamsql_controls.view_names()
     fixed = schemas.ACCESS_TABLES | schemas.CATALOG_TABLES
     if table not in schemas.TABLES and table not in views and table not in fixed:
@@ -69,7 +72,7 @@ def schema(
             rows = [(r[0], r[1]) for r in con.execute(f'describe select * from "{table}"').fetchall()]
         finally:
             con.close()
-    typer.echo(render(["column", "type"], rows, "table"), nl=False)
+    typer.echo(render(["column", "type"], rows, fmt), nl=False)
 
 
 def load(
@@ -125,6 +128,8 @@ def load(
             skip_unreadable=skip_unreadable,
         )
     con.close()
+    if sample:  # the sample's licences and provenance notes ship beside its data: not skipped input worth a line
+        summary.skipped = [(path, reason) for path, reason in summary.skipped if not _sample_notice(Path(path))]
     if not summary.files:
         example = f", e.g. {summary.skipped[0][0]}: {summary.skipped[0][1]}" if summary.skipped else ""
         raise IamsqlError(
@@ -161,6 +166,11 @@ def load(
         typer.echo(f"skipped {path}: {reason}", err=True)
     for warning in summary.warnings:
         typer.echo(f"warning: {warning}", err=True)
+
+
+def _sample_notice(path: Path) -> bool:
+    """A licence or provenance note of the bundled sample (``LICENSE``, ``PROVENANCE.md``), not AWS data."""
+    return path.is_relative_to(SAMPLE_DIR) and (path.name == "LICENSE" or path.suffix == ".md")
 
 
 def export(

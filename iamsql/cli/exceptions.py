@@ -36,8 +36,11 @@ def exceptions_check(
     con = dbmod.connect(db, read_only=True) if dbmod.resolve_db_path(db).exists() else None
     try:
         columns, rows, note = waivers.review(con, parsed, run)
+        warnings = waivers.unknown_controls(con, parsed, run)
     finally:
         if con is not None:
             con.close()
     typer.echo(render(columns, rows, fmt), nl=False)
     typer.echo(note, err=True)
+    for warning in warnings:
+        typer.echo(f"warning: {warning}", err=True)

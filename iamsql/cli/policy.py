@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import sys
 from pathlib import Path
@@ -17,6 +18,25 @@ from iamsql.sql.output import render
 dbmod = lazy_import("iamsql.store.db")
 policy = lazy_import("iamsql.policy")
 who = lazy_import("iamsql.policy.access.who")
+
+
+def _warn_unknown_action(action: str) -> None:
+    """One ``warning:`` line on stderr when ``action`` (no wildcard) is not in the pinned action catalog: a typo
+    (``iam:PasRole``) is still answered, but only statements with wildcards can match it."""
+    if any(c in action for c in "*?") or ":" not in action or policy.is_known_action(action):
+        return
+    catalog = policy.catalog()
+    service, _, name = action.partition(":")
+    if not catalog.has_service(service):
+        close = difflib.get_close_matches(service.lower(), catalog.services(), n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        what = f"{service!r} is not a service prefix in the action catalog{hint}"
+    else:
+        names = {a.full_name.lower(): a.full_name for a in catalog.actions(service).values()}
+        close = difflib.get_close_matches(action.lower(), list(names), n=1)
+        hint = f" (did you mean {names[close[0]]}?)" if close else ""
+        what = f"{action} is not an action of {service.lower()} in the action catalog{hint}"
+    typer.echo(f"warning: {what}; only policy statements with wildcards can match it", err=True)
 
 
 def _context_options(items: list[str] | None) -> dict:
@@ -95,6 +115,7 @@ def simulate(
         return
     if not action:
         raise IamsqlError("--principal needs --action")
+    _warn_unknown_action(action)
     con = dbmod.connect(db, read_only=True)
     answer = who.simulate_principal(
         con, principal, action, resource, _context_options(context), unknown_context=unknown_context
@@ -127,6 +148,7 @@ def who_can(
       iamsql who-can sts:AssumeRole --resource arn:aws:iam::123456789012:role/deploy
     """
     check_format(fmt)
+    _warn_unknown_action(action)
     con = dbmod.connect(db, read_only=True)
     answers = who.who_can(con, action, resource)
     columns = ["principal", "principal_type", "account_id", "decision", "path", "granted_by", "conditions", "missing"]

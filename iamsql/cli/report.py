@@ -84,7 +84,7 @@ def diff(
         Optional[int], typer.Option("--from", help="The earlier run (default: the one before --to).")
     ] = None,
     to_run: Annotated[Optional[int], typer.Option("--to", help="The later run (default: the latest).")] = None,
-    fmt: Annotated[str, typer.Option("--format", "-o", help="table, json or md.")] = "table",
+    fmt: Annotated[str, typer.Option("--format", "-o", "--output", help="table, json or md.")] = "table",
     db: DbOption = None,
 ) -> None:
     """What changed between two check runs (default: the last two): new alarms, resolved, other status changes,

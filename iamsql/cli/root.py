@@ -132,6 +132,8 @@ def run(app: typer.Typer) -> None:
     except SystemExit as exc:
         if exc.code == 130:
             say_interrupted(_interrupted_command(sys.argv[1:]))
+        if exc.code == 1 and isinstance(exc.__context__, BrokenPipeError):  # typer's exit for a closed pipe (| head)
+            sys.exit(0)
         raise
     except IamsqlError as exc:
         _fail(str(exc), exc.exit_code)

@@ -489,7 +489,7 @@ def render_results(rows: list[dict], fmt: str, frameworks: list[str] | None = No
     elif fmt == "table":
         shown = attention_rows(rows)
         fields = ("control_id", "severity", "status", "resource", "reason")
-        text = render(list(fields), list(map(itemgetter(*fields), shown)), fmt) if shown else ""
+        text = render(list(fields), list(map(itemgetter(*fields), shown)), fmt, whole=("control_id",)) if shown else ""
         skipped = skipped_lines(rows)
         if skipped:
             text += ("\n" if text else "") + "".join(_wrapped(line) for line in skipped)

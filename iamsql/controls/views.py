@@ -33,6 +33,14 @@ from iamsql.store.db import create_account_view, has_table
 from iamsql.store.schema import ACCESS_TABLES, CATALOG_TABLES
 
 
+def steampipe_access_level(level: str) -> str:
+    """The catalog's access level as Steampipe and AWS's Service Authorization Reference give it: one of List, Read,
+    Write, Permissions management, Tagging (the catalog says ``Permissions management, Write`` and ``Tagging,
+    Write`` for actions that are both)."""
+    specific = [part.strip() for part in level.split(",") if part.strip() not in ("", "Write")]
+    return specific[0] if specific else level
+
+
 def create_action_table(con: duckdb.DuckDBPyConnection) -> None:
     """TEMP table ``aws_iam_action``: every action of the pinned action catalog, in Steampipe's shape."""
     columns = CATALOG_TABLES["aws_iam_action"]
@@ -43,7 +51,7 @@ def create_action_table(con: duckdb.DuckDBPyConnection) -> None:
         [a.full_name.lower() for a in actions],
         [a.service for a in actions],
         [a.name for a in actions],
-        [a.access_level for a in actions],
+        [steampipe_access_level(a.access_level) for a in actions],
         [a.description for a in actions],
     ]
     con.execute(

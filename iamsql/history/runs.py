@@ -417,7 +417,8 @@ def render_diff(result: dict[str, Any], fmt: str) -> str:
     parts = [f"## {heading}\n" if fmt == "md" else heading + "\n"]
     parts.append(render(list(SUMMARY_COLUMNS), [tuple(r[c] for c in SUMMARY_COLUMNS) for r in result["summary"]], fmt))
     if result["changes"]:
-        parts.append(render(list(CHANGE_COLUMNS), [tuple(c[k] for k in CHANGE_COLUMNS) for c in result["changes"]], fmt))
+        parts.append(render(list(CHANGE_COLUMNS), [tuple(c[k] for k in CHANGE_COLUMNS) for c in result["changes"]], fmt,
+                            whole=("control_id",)))
     for key, label in (("new_resources", "new"), ("removed_resources", "removed")):
         if result[key]:
             parts.append(render(["resources", "account_id", "resource"],

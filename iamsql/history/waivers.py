@@ -31,6 +31,7 @@ An attestation states that a requirement which no automated control serves is me
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import re
@@ -46,7 +47,7 @@ import yaml
 from iamsql.common.model import Where, load_located, rule, validate
 from iamsql.errors import ExceptionsFileError, HistoryError, MappingError, first_line
 from iamsql.frameworks import get_framework
-from iamsql.history.runs import ensure_schema, runs
+from iamsql.history.runs import ensure_schema, run_controls, runs
 from iamsql.store.db import has_table, transaction
 
 
@@ -335,9 +336,10 @@ def warnings(applied: Applied) -> list[str]:
     for item in applied.exceptions:
         state = applied.state(item)
         if state == "expired":
+            count = applied.matches[item.exception_id]
             lines.append(
                 f"exception {item.exception_id} (line {item.line}, {item.ticket}) expired on {item.expires}: "
-                f"its {applied.matches[item.exception_id]} alarm(s) count again"
+                + (f"its {count} alarm(s) count again" if count else "it matches no alarm either: remove it")
             )
         elif state == "unused":
             lines.append(
@@ -445,6 +447,28 @@ def review(
     ]
     rows += [("attestation", a.line, a.ref, a.expires, applied.state(a), None) for a in file.attestations]
     return columns, rows, note
+
+
+def unknown_controls(con: duckdb.DuckDBPyConnection | None, file: ExceptionsFile, run_id: int | None = None) -> list[str]:
+    """One line per exception whose ``control`` is a plain id (no glob) that names neither a shipped control nor
+    one the check run ran (``--queries``, Sigma): a typo that would leave the exception ``unused`` for good."""
+    from iamsql.controls.names import QUERIES_DIR  # the shipped controls, read only when asked
+
+    known = {path.stem for path in QUERIES_DIR.glob("*.sql")}
+    if con is not None:
+        ids = [r["run_id"] for r in runs(con)]
+        run_id = run_id if run_id is not None else (ids[-1] if ids else None)
+        if run_id is not None:
+            known |= run_controls(con, run_id)
+    lines = []
+    for item in file.exceptions:
+        if not item.control or any(c in item.control for c in "*?[") or item.control in known:
+            continue
+        close = difflib.get_close_matches(item.control, sorted(known), n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        lines.append(f"{file.path}:{item.line}: exception {item.exception_id}: no control {item.control!r}{hint}; "
+                     "it can match nothing")
+    return lines
 
 
 # ------------------------------------------------------------------------------------------------- reading back

@@ -107,6 +107,8 @@ def check_signature(result: Verification, key) -> None:
     problem = signing.verify(key, manifest_bytes, armored)
     if problem:
         result.problems.append(f"signature: {problem}")
+    else:  # said, so the output with the key is not quieter about the signature than without it
+        result.notes.append(f"signed by the given key ({SIGNATURE} verified)")
 
 
 def _manifest_of(result: Verification) -> dict | None:

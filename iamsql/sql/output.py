@@ -30,6 +30,7 @@ import re
 import shutil
 import struct
 import uuid
+from collections.abc import Collection
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from operator import itemgetter
@@ -392,14 +393,17 @@ def clip(text: str, width: int) -> str:
     return "\u2026" + text[len(text) - width + 1 :] if text.startswith("arn:") else text[: width - 1] + "\u2026"
 
 
-def _table(columns: list[str], rows: list[list[str]], header: bool = True) -> str:
+def _table(columns: list[str], rows: list[list[str]], header: bool = True, whole: Collection[str] = ()) -> str:
     """A table as wide as the terminal (``COLUMNS``, else the terminal, else ``FALLBACK_WIDTH``): one line per
     row, long cells clipped (csv, json and md keep the full text); without ``header``, the rows alone. Drawn by
     hand: a check over a large account shows tens of thousands of rows, which a table library takes seconds to
     lay out."""
     width = shutil.get_terminal_size((FALLBACK_WIDTH, 24)).columns
     natural = [max([len(c) if header else 0, *(len(row[i]) for row in rows)]) for i, c in enumerate(columns)]
-    widths = fit_widths(natural, width - 2 * len(columns))  # two spaces between columns
+    kept = [i for i, c in enumerate(columns) if c in whole]  # ids to copy into a command line: never clipped
+    fitted = iter(fit_widths([w for i, w in enumerate(natural) if i not in kept],
+                             width - 2 * len(columns) - sum(natural[i] for i in kept)))  # two spaces between columns
+    widths = [natural[i] if i in kept else next(fitted) for i in range(len(columns))]
 
     def line(cells: list[str]) -> str:
         return "  ".join(clip(cell, w).ljust(w) for cell, w in zip(cells, widths))
@@ -437,10 +441,12 @@ def render(
     *,
     header: bool = True,
     separator: str = ",",
+    whole: Collection[str] = (),
 ) -> str:
     """The whole rendered text of a result set in one of ``FORMATS``. ``types``: the DuckDB type of each column
     (``query.fetch``); ``null_text``: NULL in table and line output; ``header``: the column names in csv and
-    table output (Steampipe's ``--header``); ``separator``: csv's field separator (Steampipe's ``--separator``)."""
+    table output (Steampipe's ``--header``); ``separator``: csv's field separator (Steampipe's ``--separator``);
+    ``whole``: columns a table never clips (control ids, which the reader copies into ``--control``)."""
     if fmt == "csv":
         return _csv(columns, rows, types, header, separator)
     if fmt in ("md", "table"):
@@ -475,7 +481,7 @@ def render(
         lines += ["| " + " | ".join(esc(v) for v in row) + " |" for row in rows]
         return "\n".join(lines) + "\n"
     if fmt == "table":
-        return _table(columns, [[_table_cell(v, null_text) for v in row] for row in rows], header)
+        return _table(columns, [[_table_cell(v, null_text) for v in row] for row in rows], header, whole)
     if fmt == "line":
         return _line(columns, [[_cell(v, null_text) for v in row] for row in rows])
     raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")

@@ -3,6 +3,7 @@ in one line."""
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import sys
@@ -69,7 +70,9 @@ def describe_duckdb_error(exc: duckdb.Error, sql: str = "") -> str:
     hint = re.search(r'Did you mean "([^"]+)"', text)
     suggestion = f" (did you mean {hint.group(1)}?)" if hint else ""
     if match := re.match(r"Table with name (\S+) does not exist", first):
-        return f"unknown table {match.group(1)}{suggestion}"
+        close = _close_table(match.group(1), hint.group(1) if hint else None)
+        suggestion = f" (did you mean {close}?)" if close else ""
+        return f"unknown table {match.group(1)}" + (suggestion or "; 'iamsql tables' lists the tables iamsql loads")
     if match := re.match(r"(?:Scalar|Table|Aggregate) Function with name (\S+) does not exist", first):
         return f"unknown function {match.group(1)}(){suggestion}"
     # A missing column named like an alias of the select list: DuckDB says the alias cannot be used yet
@@ -97,6 +100,24 @@ def describe_duckdb_error(exc: duckdb.Error, sql: str = "") -> str:
     if isinstance(exc, duckdb.ParserException):
         return f"syntax error: {first}"
     return f"query failed: {first}"
+
+
+def _close_table(given: str, duckdb_hint: str | None) -> str | None:
+    """The table or view name ``given`` was most likely meant to be: among iamsql's tables, helper views and engine
+    tables (built only when a query names them, so DuckDB's catalog may not hold them yet) and DuckDB's own hint."""
+    from iamsql.controls.names import view_names
+    from iamsql.store.schema import ACCESS_TABLES, CATALOG_TABLES, TABLES
+
+    names = [*TABLES, *view_names(), *ACCESS_TABLES, *CATALOG_TABLES, *([duckdb_hint] if duckdb_hint else [])]
+    close = [n for n in difflib.get_close_matches(given.lower(), names, n=3) if _alike(given, n)]
+    return close[0] if close else None
+
+
+def _alike(given: str, known: str) -> bool:
+    """Whether ``known`` is a plausible correction of ``given``, judged without the ``aws_`` both table names share
+    (which alone makes DuckDB suggest ``aws_iam_policy`` for Steampipe's ``aws_vpc``)."""
+    prefix = "aws_" if given.lower().startswith("aws_") and known.lower().startswith("aws_") else ""
+    return difflib.SequenceMatcher(None, given.lower()[len(prefix):], known.lower()[len(prefix):]).ratio() >= 0.6
 
 
 def _not_loaded(column: str, sql: str) -> str | None:

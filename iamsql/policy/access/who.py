@@ -143,8 +143,23 @@ def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, actio
                           [*missing, trust], f"The decision depends on {trust}.")
         return Answer(principal.arn, principal.kind, account.account_id, result.decision, _path(groups),
                       granted, list(result.conditions), missing, result.reason)
+    named = _same_name(accounts, principal_arn)
+    if named:  # the right name under another path: role/wrongpath/X for role/aws-service-role/.../X
+        raise IamsqlError(f"principal {principal_arn} is not an IAM user or role in the loaded data "
+                          f"(did you mean {' or '.join(named)}?)")
     raise IamsqlError(f"principal {principal_arn} is not an IAM user or role in the loaded data; "
                       "'iamsql query \"select arn from aws_iam_user union all select arn from aws_iam_role\"' lists them")
+
+
+def _same_name(accounts: list[AccountModel], arn: str) -> list[str]:
+    """The loaded users or roles of ``arn``'s account and kind whose name is the last part of ``arn`` (sorted)."""
+    parts = (arn or "").split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn" or parts[2] != "iam":
+        return []
+    kind, _, rest = parts[5].partition("/")
+    name = rest.rsplit("/", 1)[-1]
+    return sorted(p.arn for a in accounts if a.account_id == parts[4] and a.partition == parts[1]
+                  for p in a.principals if p.kind == kind and p.name == name)
 
 
 def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = None) -> list[Answer]:
