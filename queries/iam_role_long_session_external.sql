@@ -3,9 +3,12 @@ title: Roles assumed from outside the account keep sessions short
 description: >-
   A role whose maximum session duration (MaxSessionDuration, 3,600 to 43,200 seconds) is above
   max_session_seconds alarms when callers it cannot control may get sessions that long: a principal of another
-  account or anyone (iam_role_trust_access.external), other than a named role there (role chaining caps those
-  sessions at one hour), or a SAML or OIDC federated identity (AssumeRoleWithSAML and AssumeRoleWithWebIdentity
-  accept a DurationSeconds up to the maximum). Roles only assumable from their own account or by services pass.
+  account or anyone (iam_role_trust_access.external) that may be an IAM user (a trust naming an account admits its
+  users), or a SAML or OIDC federated identity (AssumeRoleWithSAML and AssumeRoleWithWebIdentity accept a
+  DurationSeconds up to the maximum). Callers that can only be role sessions (iam_role_trust_access.roles_only: a
+  role named in Principal, or "*" or an account whose conditions admit only roles, such as aws:PrincipalArn
+  arn:aws:iam::444455556666:role/deploy) pass: role chaining caps their sessions at one hour, whatever the
+  maximum. Roles only assumable from their own account or by services pass.
 severity: low
 resource_type: AWS::IAM::Role
 rationale: >-
@@ -18,12 +21,14 @@ parameters:
 */
 with outside as (
   select role_arn, account_id,
-    string_agg(distinct trusted, ', ') filter (where decision in ('Allowed', 'AllowedIf')) as trusted,
-    bool_or(decision = 'Unknown') as unknown
+    string_agg(distinct trusted, ', ') filter (where decision in ('Allowed', 'AllowedIf') and not roles_only)
+      as trusted,
+    string_agg(distinct trusted, ', ') filter (where decision in ('Allowed', 'AllowedIf') and roles_only)
+      as chained,
+    bool_or(decision = 'Unknown' and not roles_only) as unknown
   from iam_role_trust_access
   where decision in ('Allowed', 'AllowedIf', 'Unknown')
-    and ((external and not (trusted_kind = 'principal' and trusted like 'arn:%:iam::%:role/%'))
-      or trusted_kind in ('saml', 'oidc'))
+    and (external or trusted_kind in ('saml', 'oidc'))
   group by role_arn, account_id
 )
 select
@@ -49,6 +54,9 @@ select
       ' has a trust policy the engine cannot read.'
     when o.unknown then
       ' has a trust policy the engine cannot read, and sessions of at most ' || r.max_session_duration || ' seconds.'
+    when o.chained is not null then
+      ' may be assumed from outside the account only by role sessions (through ' || o.chained
+      || '); role chaining caps their sessions at one hour.'
     else ' may not be assumed by another account or a federated identity.'
   end as reason,
   r.account_id,

@@ -965,6 +965,7 @@ ACCESS_TABLES: dict[str, list[tuple[str, str]]] = {
         ("condition_keys", "VARCHAR"),
         ("names_caller", "BOOLEAN"),
         ("requires_external_id", "BOOLEAN"),
+        ("roles_only", "BOOLEAN"),
     ],
     # one row per grant event and one per account, granted document and answer; the helper view
     # iam_event_policy_access joins them (one row per grant event and answer)

@@ -7,7 +7,8 @@
 - ``iam_policy_access``: the same questions asked of each managed policy, and of each principal's inline
   policies, on their own (what the policy grants to whoever holds it).
 - ``iam_role_trust_access``: per role, per principal its trust policy names, whether a caller of that kind
-  may assume it and whether what that depends on names the caller.
+  may assume it, whether what that depends on names the caller and whether every caller it admits is a role
+  session (``roles_only``).
 - ``iam_event_policy_access``, ``iam_event_trust_access``: the same questions asked of the policy documents
   IAM change events grant or set (``events.py``).
 """
@@ -990,6 +991,7 @@ def role_trust_rows(account: AccountModel, role: Principal, rails: Guardrails | 
                 ", ".join(answer.condition_keys) or None,
                 answer.names_caller,
                 answer.external_id,
+                trust_analysis.roles_only(role.arn, account.account_id, role.trust.policy, answer, rails),
             )
         )
     return rows

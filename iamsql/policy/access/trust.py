@@ -344,3 +344,57 @@ def _ask(role_arn: str, role_account: str, trust: Policy, entry: TrustedEntry, r
     else:
         names, external = True, False
     return TrustAnswer(entry, result.decision, conditions, keys, names, external)
+
+
+# a role or role session ARN: the callers of sts:AssumeRole whose sessions role chaining limits to one hour
+ROLE_ARN = re.compile(r"arn:[^:]*:(?:iam::[^:]*:role/|sts::[^:]*:assumed-role/)")
+USERNAME = "aws:username"
+
+
+def roles_only(role_arn: str, role_account: str, trust: Policy | None, answer: TrustAnswer, rails=None) -> bool:
+    """Whether every caller the answer's row admits is a role session, so role chaining limits the session it gets
+    to one hour whatever the role's MaxSessionDuration (IAM User Guide, "Role chaining"). ``sts:AssumeRole`` is
+    accepted only from IAM users and role sessions (the root user is refused): a row admits no IAM user when a role
+    ARN is the principal named, or, for ``"*"`` and an account, when the trust refuses every IAM user asked for it.
+
+    The users asked: for an account, one of that account; for ``"*"``, one of each account its role callers are asked
+    from (``_other_callers``, the stand-in first); and each user the conditions name (``aws:PrincipalArn``
+    ``arn:aws:iam::<account>:user/alice``, wildcards filled in; ``aws:username`` values as users of those accounts).
+    A user admitted, possibly (``AllowedIf``) or maybe (``Unknown``), makes the row not roles only; so do service,
+    SAML and OIDC rows (no role chaining), and a trust the engine cannot read, unless it names a role ARN."""
+    entry = answer.entry
+    if entry.kind == "principal":
+        return bool(ROLE_ARN.match(entry.trusted))
+    if trust is None or entry.kind not in ("anyone", "account") or answer.decision not in ADMITTED:
+        return False
+    partition = _partition(role_arn)
+    named_users: list[tuple[str | None, str]] = []  # (account, or None for any; the part after the account)
+    for statement in trust.statements:
+        conditions = statement.source.get("Condition") if isinstance(statement.source, dict) else None
+        for value in PRINCIPAL_ARN_IN_VALUE.findall(json.dumps(conditions) if conditions else ""):
+            parts = value.split(":", 5)
+            if parts[5].startswith("user/"):
+                account = parts[4] if re.fullmatch(r"[0-9]{12}", parts[4]) else None
+                named_users.append((account, re.sub(r"[*?]", "x", parts[5])))
+        for keys in (conditions or {}).values() if isinstance(conditions, dict) else ():
+            for key, raw in keys.items() if isinstance(keys, dict) else ():
+                if key.lower() == USERNAME:
+                    named_users += [(None, "user/" + re.sub(r"[*?]", "x", v)) for v in _values(raw) if v]
+    if entry.kind == "account":
+        accounts: list[tuple[str, object]] = [(entry.account, _UNSET)]
+    else:
+        accounts = [(_stand_in(role_account, trust), _UNSET)]
+        accounts += [(account, organization) for account, organization, *_ in
+                     _other_callers(role_arn, role_account, trust, rails)]
+    callers: list[tuple[str, object, str]] = []
+    for account, organization in dict.fromkeys(accounts):
+        callers.append((account, organization, "user/iamsql-caller"))
+        callers += [(account, organization, user) for named, user in named_users if named in (None, account)]
+    if entry.kind == "anyone":  # a user of another account the conditions name, from that account
+        callers += [(named, _UNSET, user) for named, user in named_users if named and named != role_account]
+    for account, organization, user in dict.fromkeys(callers):
+        caller = TrustedEntry(entry.trusted, entry.kind, account, f"arn:{partition}:iam::{account}:{user}",
+                              entry.action)
+        if _ask(role_arn, role_account, trust, caller, rails, organization).decision in ADMITTED:
+            return False
+    return True
