@@ -2640,27 +2640,39 @@ NEWLINE_SENSITIVE_FLAGS = set("npwm")
 LOOKAROUND = ("?=", "?!", "?<=", "?<!")
 
 
+def regex_pieces(text: str):
+    """The pieces of a regular expression as (start, piece, inside a bracket expression): an escape (a backslash and
+    the character after it), ``[`` or ``[^`` opening a bracket expression, or one character."""
+    i, in_class = 0, False
+    while i < len(text):
+        char = text[i]
+        if char == "\\" and i + 1 < len(text):
+            yield i, text[i:i + 2], in_class
+            i += 2
+        elif in_class:
+            yield i, char, True
+            in_class = char != "]" or text[i - 1] == "[" or text[i - 2:i] == "[^"
+            i += 1
+        elif char == "[":
+            piece = "[^" if text[i + 1:i + 2] == "^" else "["
+            yield i, piece, False
+            in_class = True
+            i += len(piece)
+        else:
+            yield i, char, False
+            i += 1
+
+
 def refuse_lookaround(pattern: exp.Expr) -> None:
     """RE2 has no lookahead or lookbehind, which Postgres's regular expressions have: a literal pattern with one is
     refused by name (a group opened by ``(`` that is neither escaped nor inside ``[...]``)."""
     if not (isinstance(pattern, exp.Literal) and pattern.is_string):
         return
-    text, i, in_class = pattern.this, 0, False
-    while i < len(text):
-        char = text[i]
-        if char == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = char != "]" or text[i - 1] == "[" or text[i - 2:i] == "[^"
-        elif char == "[":
-            in_class = True
-            if text[i + 1:i + 2] == "^":
-                i += 1
-        elif char == "(" and text[i + 1:].startswith(LOOKAROUND):
+    text = pattern.this
+    for i, piece, inside in regex_pieces(text):
+        if piece == "(" and not inside and text[i + 1:].startswith(LOOKAROUND):
             raise UnsupportedFeature("unsupported Postgres feature: a lookahead or lookbehind ((?=...), (?!...), "
                                      "(?<=...), (?<!...)) in a regular expression (RE2 has none)")
-        i += 1
 
 
 def re2_escapes(text: str) -> str:
@@ -2668,41 +2680,30 @@ def re2_escapes(text: str) -> str:
     boundary, and not one) are RE2's ``\b`` and ``\B``, ``\b`` (a backspace in Postgres) is ``\x08``, ``\Z`` (the
     end of the text) is ``\z``, and ``\m``/``\M`` (the start and end of a word) are ``\b`` where a letter, digit or
     ``_`` of the pattern follows or precedes them. Back-references and other uses of ``\m``/``\M`` are refused."""
-    out, i, in_class = [], 0, False
-    while i < len(text):
-        char = text[i]
-        if char == "\\" and i + 1 < len(text):
-            following = text[i + 1]
-            if following == "b":
-                out.append("\\x08")
-            elif in_class:
-                out.append(text[i:i + 2])
-            elif following in "yY":
-                out.append("\\b" if following == "y" else "\\B")
-            elif following == "Z":
-                out.append("\\z")
-            elif following in "mM":
-                if not (_word_char_after(text, i + 2) if following == "m" else _word_char_before(text, i)):
-                    raise UnsupportedFeature("unsupported Postgres feature: \\m or \\M (the start or end of a word) "
-                                             "not next to a letter of the pattern in a regular expression")
-                out.append("\\b")
-            elif following in "123456789":
-                raise UnsupportedFeature("unsupported Postgres feature: a back-reference (\\1) in a regular "
-                                         "expression (RE2 has none)")
-            else:
-                out.append(text[i:i + 2])
-            i += 2
+    out = []
+    for i, piece, inside in regex_pieces(text):
+        if len(piece) < 2 or piece[0] != "\\":
+            out.append(piece)
             continue
-        if in_class:
-            in_class = char != "]" or text[i - 1] == "[" or text[i - 2:i] == "[^"
-        elif char == "[":
-            in_class = True
-            if text[i + 1:i + 2] == "^":
-                out.append("[^")
-                i += 2
-                continue
-        out.append(char)
-        i += 1
+        following = piece[1]
+        if following == "b":
+            out.append("\\x08")
+        elif inside:
+            out.append(piece)
+        elif following in "yY":
+            out.append("\\b" if following == "y" else "\\B")
+        elif following == "Z":
+            out.append("\\z")
+        elif following in "mM":
+            if not (_word_char_after(text, i + 2) if following == "m" else _word_char_before(text, i)):
+                raise UnsupportedFeature("unsupported Postgres feature: \\m or \\M (the start or end of a word) "
+                                         "not next to a letter of the pattern in a regular expression")
+            out.append("\\b")
+        elif following in "123456789":
+            raise UnsupportedFeature("unsupported Postgres feature: a back-reference (\\1) in a regular "
+                                     "expression (RE2 has none)")
+        else:
+            out.append(piece)
     return "".join(out)
 
 
