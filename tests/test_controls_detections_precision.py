@@ -373,6 +373,26 @@ def test_a_lifecycle_rule_set_before_the_bucket_was_a_trails_is_not_judged(tmp_p
     assert "denied with AccessDenied" in alarms["arn:aws:s3:::reused-bucket"]
 
 
+
+def test_a_trail_bucket_policy_is_judged_by_what_it_lets_cloudtrail_do(tmp_path):
+    """A Deny of s3:PutObject naming CloudTrail shuts it out though the Allow stays; the usual Deny of insecure
+    transport to everyone (conditioned) and an Allow listing CloudTrail among other services do not."""
+    account = "857000000005"
+    deny = CLOUDTRAIL_WRITE + [{"Effect": "Deny", "Principal": {"Service": ["cloudtrail.amazonaws.com"]},
+                                "Action": ["s3:PutObject"], "Resource": "arn:aws:s3:::{b}/*"}]
+    tls_only = CLOUDTRAIL_WRITE + [{"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                                    "Resource": "arn:aws:s3:::{b}/*",
+                                    "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]
+    shared = [{"Effect": "Allow", "Principal": {"Service": ["config.amazonaws.com", "cloudtrail.amazonaws.com"]},
+               "Action": ["s3:GetBucketAcl", "s3:PutObject"], "Resource": "*"}]
+    alarms = monitoring_alarms(tmp_path, {account: {"aws_cloudtrail_trail_event": [
+        create_trail(account, 0, "t1", "denied-logs"), create_trail(account, 0, "t2", "tls-logs"),
+        create_trail(account, 0, "t3", "shared-logs"),
+        bucket_policy(account, 5, "denied-logs", deny), bucket_policy(account, 5, "tls-logs", tls_only),
+        bucket_policy(account, 5, "shared-logs", shared)]}})
+    assert list(alarms) == ["arn:aws:s3:::denied-logs"], alarms
+    assert "the log bucket of trail t1: the new policy denies CloudTrail s3:PutObject" in alarms["arn:aws:s3:::denied-logs"]
+
 # --------------------------------------------------------------------------------------------------------------
 # security_monitoring_disabled: Bedrock model-invocation logging deleted (Panther's "Model Invocation Logging
 # Configuration Deleted": DeleteModelInvocationLoggingConfiguration from bedrock.amazonaws.com, no request
