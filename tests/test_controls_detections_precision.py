@@ -231,3 +231,199 @@ def test_a_network_activity_record_is_not_a_second_call(tmp_path):
     [(resource, status, reason)] = found[account]
     assert (resource, status) == (f"arn:aws:cloudtrail:us-east-1:{account}:trail/management-events", "alarm")
     assert reason.startswith("1 change(s) (UpdateTrail) to trail management-events"), reason
+
+
+# --------------------------------------------------------------------------------------------------------------
+# security_monitoring_disabled: the S3 bucket and the CloudWatch Logs group a trail delivers to. A one-day
+# lifecycle rule on the trail's bucket (Stratus cloudtrail-lifecycle-rule, on the Invictus IR trail: CreateTrail
+# naming the bucket, then PutBucketLifecycle "nuke-cloudtrail-logs-after-1-day"), a bucket policy that no longer
+# lets CloudTrail write, server access logging turned off, the trail's log group deleted. The same calls on a bucket
+# or log group no trail is known to use are not judged; nor are rules that are disabled or keep the logs long.
+# --------------------------------------------------------------------------------------------------------------
+
+CLOUDTRAIL_WRITE = [
+    {"Sid": "AWSCloudTrailAclCheck", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+     "Action": "s3:GetBucketAcl", "Resource": "arn:aws:s3:::{b}"},
+    {"Sid": "AWSCloudTrailWrite", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+     "Action": "s3:PutObject", "Resource": "arn:aws:s3:::{b}/*",
+     "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}}}]
+
+
+def s3_call(account, minute, name, bucket, error=None, **request):
+    return event(account, at(minute), name, source="s3.amazonaws.com", user="ops", error=error,
+                 agent="[aws-cli/2.15.0 Python/3.11.6 Linux/6.1 exe/x86_64 prompt/off command/s3api]",
+                 request={"bucketName": bucket, "Host": f"{bucket}.s3.us-east-1.amazonaws.com", **request},
+                 additional={"SignatureVersion": "SigV4", "AuthenticationMethod": "AuthHeader"})
+
+
+def lifecycle(account, minute, bucket, rules, error=None):
+    return s3_call(account, minute, "PutBucketLifecycle", bucket, error=error, lifecycle="", LifecycleConfiguration={
+        "xmlns": "http://s3.amazonaws.com/doc/2006-03-01/", "Rule": rules})
+
+
+def bucket_policy(account, minute, bucket, statements):
+    import json
+    doc = json.loads(json.dumps({"Version": "2012-10-17", "Statement": statements}).replace("{b}", bucket))
+    return s3_call(account, minute, "PutBucketPolicy", bucket, policy="", bucketPolicy=doc)
+
+
+def bucket_logging(account, minute, bucket, target=None):
+    status = {"xmlns": "http://s3.amazonaws.com/doc/2006-03-01/"}
+    if target:
+        status["LoggingEnabled"] = {"TargetBucket": target, "TargetPrefix": f"{bucket}/"}
+    return s3_call(account, minute, "PutBucketLogging", bucket, logging="", BucketLoggingStatus=status)
+
+
+def create_trail(account, minute, name, bucket, log_group=None):
+    request = {"name": name, "s3BucketName": bucket, "includeGlobalServiceEvents": True}
+    if log_group:
+        request["cloudWatchLogsLogGroupArn"] = f"arn:aws:logs:us-east-1:{account}:log-group:{log_group}:*"
+    return event(account, at(minute), "CreateTrail", source="cloudtrail.amazonaws.com", user="ops", request=request)
+
+
+def delete_log_group(account, minute, name):
+    return event(account, at(minute), "DeleteLogGroup", source="logs.amazonaws.com", user="ops",
+                 request={"logGroupName": name})
+
+
+def monitoring_alarms(tmp_path, tables: dict[str, dict[str, list[dict]]]) -> dict[str, str]:
+    """resource -> reason of every alarm of cloudtrail_event_security_monitoring_disabled."""
+    con = db.connect(tmp_path / "monitoring.duckdb")
+    load_accounts(con, tables, AS_OF)
+    rows = controls.results(con, controls.run_checks(con, controls=["cloudtrail_event_security_monitoring_disabled"]))
+    con.close()
+    assert [r for r in rows if r["status"] == "error"] == []
+    return {r["resource"]: r["reason"] for r in rows if r["status"] == "alarm"}
+
+
+def test_changes_that_shorten_or_stop_a_trails_logs_alarm_only_on_the_trails_bucket(tmp_path):
+    loaded, events_only, policy_only = "857000000001", "857000000002", "857000000003"
+    trail = {"name": "main", "arn": f"arn:aws:cloudtrail:us-east-1:{loaded}:trail/main", "home_region": "us-east-1",
+             "is_multi_region_trail": True, "s3_bucket_name": "main-trail-logs",
+             "log_group_arn": f"arn:aws:logs:us-east-1:{loaded}:log-group:CloudTrail/main:*",
+             "account_id": loaded, "region": "us-east-1", "partition": "aws"}
+    one_day = {"ID": "nuke-cloudtrail-logs-after-1-day", "Status": "Enabled", "Filter": {"Prefix": "*"},
+               "Expiration": {"Days": 1}}
+    tables = {
+        # the trail is loaded: its bucket and log group are known without any trail event
+        loaded: {"aws_cloudtrail_trail": [trail], "aws_cloudtrail_trail_event": [
+            lifecycle(loaded, 0, "main-trail-logs", [
+                {"ID": "keep-2y", "Status": "Enabled", "Filter": "", "Expiration": {"Days": 730}},
+                {"ID": "purge", "Status": "Enabled", "Filter": {"Prefix": "AWSLogs/"}, "Expiration": {"Days": 3}}]),
+            lifecycle(loaded, 1, "app-uploads", one_day),  # not a trail's bucket
+            delete_log_group(loaded, 2, "CloudTrail/main"),
+            delete_log_group(loaded, 3, "/aws/lambda/app"),  # not a trail's log group
+        ]},
+        # events only: CreateTrail names the bucket and the log group
+        events_only: {"aws_cloudtrail_trail_event": [
+            create_trail(events_only, 0, "org", "org-trail-logs"),
+            create_trail(events_only, 1, "audit", "audit-trail-logs", log_group="audit-trail"),
+            create_trail(events_only, 2, "keep", "keep-trail-logs"),
+            bucket_policy(events_only, 10, "org-trail-logs", [
+                {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::193672423079:root"}, "Action": "s3:GetObject",
+                 "Resource": "arn:aws:s3:::org-trail-logs/*"}]),
+            s3_call(events_only, 11, "DeleteBucketPolicy", "audit-trail-logs", policy=""),
+            lifecycle(events_only, 12, "keep-trail-logs", {**one_day, "Status": "Disabled"}),
+            lifecycle(events_only, 13, "keep-trail-logs", {**one_day, "Expiration": {"Days": 730}}),
+            lifecycle(events_only, 14, "keep-trail-logs", one_day, error="NoSuchBucket"),
+            bucket_policy(events_only, 15, "keep-trail-logs", CLOUDTRAIL_WRITE),
+            bucket_logging(events_only, 16, "keep-trail-logs", target="access-logs"),
+            delete_log_group(events_only, 17, "audit-trail"),
+        ]},
+        # no trail known: an earlier bucket policy letting CloudTrail write makes it a trail's bucket
+        policy_only: {"aws_cloudtrail_trail_event": [
+            bucket_policy(policy_only, 0, "central-logs", CLOUDTRAIL_WRITE),
+            bucket_logging(policy_only, 1, "central-logs"),
+            bucket_logging(policy_only, 2, "critical-data"),  # no trail known to write there
+            lifecycle(policy_only, 3, "sample-cloudtrail-bucket-name", one_day, error="AccessDenied"),
+        ]},
+    }
+    alarms = monitoring_alarms(tmp_path, tables)
+    assert set(alarms) == {
+        "arn:aws:s3:::main-trail-logs", f"arn:aws:logs:us-east-1:{loaded}:log-group:CloudTrail/main",
+        "arn:aws:s3:::org-trail-logs", "arn:aws:s3:::audit-trail-logs",
+        f"arn:aws:logs:us-east-1:{events_only}:log-group:audit-trail", "arn:aws:s3:::central-logs"}, alarms
+    assert ("called PutBucketLifecycle (s3 main-trail-logs, the log bucket of trail main: rule purge expires log files "
+            "after 3 day(s)) at 2024-05-31 12:00:00 UTC") in alarms["arn:aws:s3:::main-trail-logs"]
+    assert "(logs CloudTrail/main, the log group of trail main)" in alarms[
+        f"arn:aws:logs:us-east-1:{loaded}:log-group:CloudTrail/main"]
+    assert "the log bucket of trail org: the new policy no longer lets CloudTrail write log files" in alarms[
+        "arn:aws:s3:::org-trail-logs"]
+    assert "DeleteBucketPolicy (s3 audit-trail-logs, the log bucket of trail audit: without a bucket policy" in alarms[
+        "arn:aws:s3:::audit-trail-logs"]
+    assert "the log bucket of a bucket policy letting CloudTrail write: server access logging turned off" in alarms[
+        "arn:aws:s3:::central-logs"]
+
+
+def test_a_lifecycle_rule_set_before_the_bucket_was_a_trails_is_not_judged(tmp_path):
+    account = "857000000004"
+    rule = {"ID": "tmp", "Status": "Enabled", "Expiration": {"Days": 1}}
+    alarms = monitoring_alarms(tmp_path, {account: {"aws_cloudtrail_trail_event": [
+        lifecycle(account, 0, "reused-bucket", rule),
+        create_trail(account, 5, "late", "reused-bucket"),
+    ]}})
+    assert alarms == {}
+    (tmp_path / "after").mkdir()
+    alarms = monitoring_alarms(tmp_path / "after", {account: {"aws_cloudtrail_trail_event": [
+        create_trail(account, 0, "early", "reused-bucket"),
+        lifecycle(account, 5, "reused-bucket", rule, error="AccessDenied"),
+    ]}})
+    assert list(alarms) == ["arn:aws:s3:::reused-bucket"]
+    assert "tried PutBucketLifecycle" in alarms["arn:aws:s3:::reused-bucket"]
+    assert "denied with AccessDenied" in alarms["arn:aws:s3:::reused-bucket"]
+
+
+
+def test_a_trail_bucket_policy_is_judged_by_what_it_lets_cloudtrail_do(tmp_path):
+    """A Deny of s3:PutObject naming CloudTrail shuts it out though the Allow stays; the usual Deny of insecure
+    transport to everyone (conditioned) and an Allow listing CloudTrail among other services do not."""
+    account = "857000000005"
+    deny = CLOUDTRAIL_WRITE + [{"Effect": "Deny", "Principal": {"Service": ["cloudtrail.amazonaws.com"]},
+                                "Action": ["s3:PutObject"], "Resource": "arn:aws:s3:::{b}/*"}]
+    tls_only = CLOUDTRAIL_WRITE + [{"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                                    "Resource": "arn:aws:s3:::{b}/*",
+                                    "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]
+    shared = [{"Effect": "Allow", "Principal": {"Service": ["config.amazonaws.com", "cloudtrail.amazonaws.com"]},
+               "Action": ["s3:GetBucketAcl", "s3:PutObject"], "Resource": "*"}]
+    alarms = monitoring_alarms(tmp_path, {account: {"aws_cloudtrail_trail_event": [
+        create_trail(account, 0, "t1", "denied-logs"), create_trail(account, 0, "t2", "tls-logs"),
+        create_trail(account, 0, "t3", "shared-logs"),
+        bucket_policy(account, 5, "denied-logs", deny), bucket_policy(account, 5, "tls-logs", tls_only),
+        bucket_policy(account, 5, "shared-logs", shared)]}})
+    assert list(alarms) == ["arn:aws:s3:::denied-logs"], alarms
+    assert "the log bucket of trail t1: the new policy denies CloudTrail s3:PutObject" in alarms["arn:aws:s3:::denied-logs"]
+
+# --------------------------------------------------------------------------------------------------------------
+# security_monitoring_disabled: Bedrock model-invocation logging deleted (Panther's "Model Invocation Logging
+# Configuration Deleted": DeleteModelInvocationLoggingConfiguration from bedrock.amazonaws.com, no request
+# parameters) and GuardDuty UpdateDetector: only enable=false switches the detector off; an UpdateDetector that
+# keeps it enabled (changing the publishing frequency) or that failed with a bad request changed no monitoring.
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_bedrock_invocation_logging_deleted_and_detector_disabled_alarm_their_twins_do_not(tmp_path):
+    blinded, benign = "858000000001", "858000000002"
+
+    def bedrock(account, minute, name, error=None):
+        return event(account, at(minute), name, source="bedrock.amazonaws.com", role="DevAdmin", error=error,
+                     region="us-west-2", agent="Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) Chrome/131.0.0.0")
+
+    def update_detector(account, minute, enable, error=None):
+        return event(account, at(minute), "UpdateDetector", source="guardduty.amazonaws.com", user="ops", error=error,
+                     request={"detectorId": "12abc34d567e8fa901bc2d34e56789f0", "enable": enable,
+                              "findingPublishingFrequency": "FIFTEEN_MINUTES"})
+
+    alarms = monitoring_alarms(tmp_path, {
+        blinded: {"aws_cloudtrail_trail_event": [bedrock(blinded, 0, "DeleteModelInvocationLoggingConfiguration"),
+                                                 update_detector(blinded, 1, False)]},
+        benign: {"aws_cloudtrail_trail_event": [
+            bedrock(benign, 0, "GetModelInvocationLoggingConfiguration"),
+            bedrock(benign, 1, "DeleteModelInvocationLoggingConfiguration", error="ValidationException"),
+            update_detector(benign, 2, True),
+            update_detector(benign, 3, False, error="BadRequestException")]},
+    })
+    assert set(alarms) == {f"arn:aws:bedrock:us-west-2:{blinded}:model-invocation-logging-configuration",
+                           f"arn:aws:guardduty:us-east-1:{blinded}:detector/12abc34d567e8fa901bc2d34e56789f0"}, alarms
+    assert ("assumed-role/DevAdmin/session-1 called DeleteModelInvocationLoggingConfiguration (bedrock model invocation "
+            "logging) at 2024-05-31 12:00:00 UTC") in alarms[
+        f"arn:aws:bedrock:us-west-2:{blinded}:model-invocation-logging-configuration"]
