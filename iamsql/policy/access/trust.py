@@ -161,11 +161,16 @@ def ask(role_arn: str, role_account: str, trust: Policy, entry: TrustedEntry, ra
     the trust's conditions name (``_other_callers``). The first of them admitted gives the answer, its account the
     entry's (the caller asked, not the stand-in refused), with ``names_caller`` true (``"*"`` admits only callers
     its conditions name: accounts, organizations, principal ARNs) unless it stands for a principal ARN whose account
-    is a wildcard. Whether such a trust admits every principal of a named account is ``whole_accounts``."""
+    is a wildcard. An account whose role the trust refuses is asked for the principal ARNs of it the conditions name
+    (``_named_in_account``). When every role asked is refused, ``"*"`` and an account are asked with IAM users
+    (``_user_admitted``): a trust admitting only users (``aws:username``, present only for IAM users, or
+    ``aws:PrincipalType`` ``User``) still lets them in. Whether such a trust admits every principal of a named
+    account is ``whole_accounts``."""
     entry = _standing_in(role_arn, role_account, trust, entry)
     answer = _ask(role_arn, role_account, trust, entry, rails)
     if entry.kind == "account" and answer.decision in REFUSED:
-        return _named_in_account(role_arn, role_account, trust, entry, rails) or answer
+        return (_named_in_account(role_arn, role_account, trust, entry, rails)
+                or _user_admitted(role_arn, role_account, trust, entry, rails) or answer)
     if entry.kind != "anyone" or answer.decision not in REFUSED:
         return answer
     for account, organization, caller_arn, named in _other_callers(role_arn, role_account, trust, rails):
@@ -173,7 +178,7 @@ def ask(role_arn: str, role_account: str, trust: Policy, entry: TrustedEntry, ra
         found = _ask(role_arn, role_account, trust, caller, rails, organization)
         if found.decision in ADMITTED:
             return TrustAnswer(caller, found.decision, found.conditions, found.condition_keys, named, found.external_id)
-    return answer
+    return _user_admitted(role_arn, role_account, trust, entry, rails) or answer
 
 
 def whole_accounts(role_arn: str, role_account: str, trust: Policy, entry: TrustedEntry, rails=None) -> list[TrustAnswer]:
@@ -355,19 +360,28 @@ def roles_only(role_arn: str, role_account: str, trust: Policy | None, answer: T
     """Whether every caller the answer's row admits is a role session, so role chaining limits the session it gets
     to one hour whatever the role's MaxSessionDuration (IAM User Guide, "Role chaining"). ``sts:AssumeRole`` is
     accepted only from IAM users and role sessions (the root user is refused): a row admits no IAM user when a role
-    ARN is the principal named, or, for ``"*"`` and an account, when the trust refuses every IAM user asked for it.
-
-    The users asked: for an account, one of that account; for ``"*"``, one of each account its role callers are asked
-    from (``_other_callers``, the stand-in first); and each user the conditions name (``aws:PrincipalArn``
-    ``arn:aws:iam::<account>:user/alice``, wildcards filled in; ``aws:username`` values as users of those accounts).
-    A user admitted, possibly (``AllowedIf``) or maybe (``Unknown``), makes the row not roles only; so do service,
-    SAML and OIDC rows (no role chaining), and a trust the engine cannot read, unless it names a role ARN."""
+    ARN is the principal named, or, for ``"*"`` and an account, when the trust refuses every IAM user
+    ``_user_callers`` gives for it. A user admitted, possibly (``AllowedIf``) or maybe (``Unknown``), makes the row
+    not roles only; so do service, SAML and OIDC rows (no role chaining), and a trust the engine cannot read, unless
+    it names a role ARN."""
     entry = answer.entry
     if entry.kind == "principal":
         return bool(ROLE_ARN.match(entry.trusted))
     if trust is None or entry.kind not in ("anyone", "account") or answer.decision not in ADMITTED:
         return False
-    partition = _partition(role_arn)
+    return _user_admitted(role_arn, role_account, trust, entry, rails) is None
+
+
+def _user_callers(role_arn: str, role_account: str, trust: Policy, entry: TrustedEntry,
+                  rails) -> list[tuple[str, object, str, bool]]:
+    """The IAM users to ask a trust about for an ``"*"`` or account entry, in order: (account, its organization as
+    ``_ask`` takes it, the part of the user ARN after the account, whether being admitted names the caller).
+
+    For an account, a user of it; for ``"*"``, one of each account its role callers are asked from
+    (``_other_callers``, the stand-in first); and each user the conditions name (``aws:PrincipalArn``
+    ``arn:aws:iam::<account>:user/alice``, wildcards filled in; ``aws:username`` values, present in the request
+    only for IAM users, as users of those accounts). A user the conditions name, admitted from an account the
+    trust names or mentions (not the stand-in: anyone may create a user of that name), names the caller."""
     named_users: list[tuple[str | None, str]] = []  # (account, or None for any; the part after the account)
     for statement in trust.statements:
         conditions = statement.source.get("Condition") if isinstance(statement.source, dict) else None
@@ -380,21 +394,37 @@ def roles_only(role_arn: str, role_account: str, trust: Policy | None, answer: T
             for key, raw in keys.items() if isinstance(keys, dict) else ():
                 if key.lower() == USERNAME:
                     named_users += [(None, "user/" + re.sub(r"[*?]", "x", v)) for v in _values(raw) if v]
+    outside = _stand_in(role_account, trust)
     if entry.kind == "account":
         accounts: list[tuple[str, object]] = [(entry.account, _UNSET)]
     else:
-        accounts = [(_stand_in(role_account, trust), _UNSET)]
+        accounts = [(outside, _UNSET)]
         accounts += [(account, organization) for account, organization, *_ in
                      _other_callers(role_arn, role_account, trust, rails)]
-    callers: list[tuple[str, object, str]] = []
+    callers: list[tuple[str, object, str, bool]] = []
     for account, organization in dict.fromkeys(accounts):
-        callers.append((account, organization, "user/iamsql-caller"))
-        callers += [(account, organization, user) for named, user in named_users if named in (None, account)]
+        fixed = entry.kind == "account" or account != outside
+        callers.append((account, organization, "user/iamsql-caller", False))
+        callers += [(account, organization, user, fixed) for named, user in named_users if named in (None, account)]
     if entry.kind == "anyone":  # a user of another account the conditions name, from that account
-        callers += [(named, _UNSET, user) for named, user in named_users if named and named != role_account]
-    for account, organization, user in dict.fromkeys(callers):
+        callers += [(named, _UNSET, user, True) for named, user in named_users if named and named != role_account]
+    return list(dict.fromkeys(callers))
+
+
+def _user_admitted(role_arn: str, role_account: str, trust: Policy, entry: TrustedEntry,
+                   rails=None) -> TrustAnswer | None:
+    """The answer for the first of ``_user_callers`` the trust admits, or None. For an account, the entry stays
+    the account's (its user ``alice`` may assume the role, so the account's callers may); for ``"*"``, the entry is
+    the user's account, as for ``_other_callers``. ``names_caller`` is true when the user is one the conditions name
+    (``_user_callers``) or what the answer still depends on names the caller."""
+    partition = _partition(role_arn)
+    for account, organization, user, named in _user_callers(role_arn, role_account, trust, entry, rails):
         caller = TrustedEntry(entry.trusted, entry.kind, account, f"arn:{partition}:iam::{account}:{user}",
                               entry.action)
-        if _ask(role_arn, role_account, trust, caller, rails, organization).decision in ADMITTED:
-            return False
-    return True
+        found = _ask(role_arn, role_account, trust, caller, rails, organization)
+        if found.decision in ADMITTED:
+            shown = entry if entry.kind == "account" else caller
+            names = named or (found.decision == "AllowedIf" and found.names_caller)
+            return TrustAnswer(shown, found.decision, found.conditions, found.condition_keys, names,
+                               found.external_id)
+    return None
