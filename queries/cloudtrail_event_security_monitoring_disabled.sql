@@ -65,8 +65,8 @@ policy as (
   -- does the new bucket policy let CloudTrail write log files, or deny it?
   select event_id,
     coalesce(bool_or(st ->> 'Effect' = 'Allow' and (st -> 'Principal')::text like '%cloudtrail.amazonaws.com%'
-                     and (st -> 'Action')::text ~* '"(s3:putobject|s3:put\*|s3:\*|\*)"'), false) as lets_write,
-    coalesce(bool_or(st ->> 'Effect' = 'Deny' and (st -> 'Action')::text ~* '"(s3:putobject|s3:put\*|s3:\*|\*)"'
+                     and lower((st -> 'Action')::text) ~ '"(s3:putobject|s3:put\*|s3:\*|\*)"'), false) as lets_write,
+    coalesce(bool_or(st ->> 'Effect' = 'Deny' and lower((st -> 'Action')::text) ~ '"(s3:putobject|s3:put\*|s3:\*|\*)"'
                      and ((st -> 'Principal')::text like '%cloudtrail.amazonaws.com%'
                           or ((st -> 'Principal')::text in ('"*"', '{"AWS": "*"}', '{"AWS":"*"}') and st -> 'Condition' is null))),
              false) as denies_write
@@ -101,9 +101,13 @@ trail_log_group as (
 ),
 lifecycle_rule as (
   select c.event_id, rl ->> 'ID' as rule_id,
-    case when (rl -> 'Expiration' ->> 'Days') ~ '^[0-9]+$' then (rl -> 'Expiration' ->> 'Days')::int end as days,
+    -- the days as written (a whole number) and as a number to compare (numeric: Spark has no text-to-int cast)
+    case when (rl -> 'Expiration' ->> 'Days') ~ '^(0|[1-9][0-9]*)$' then rl -> 'Expiration' ->> 'Days' end as days_text,
+    case when (rl -> 'Expiration' ->> 'Days') ~ '^(0|[1-9][0-9]*)$' then (rl -> 'Expiration' ->> 'Days')::numeric end
+      as days,
     case when (rl -> 'Expiration' ->> 'Date') ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}'
-      then (left(rl -> 'Expiration' ->> 'Date', 10)::date - c.event_time::date) end as days_to_date
+      then date_part('day', left(rl -> 'Expiration' ->> 'Date', 10)::date::timestamptz
+                            - date_trunc('day', c.event_time))::int end as days_to_date
   from call as c,
     jsonb_array_elements(case when jsonb_typeof(c.params -> 'LifecycleConfiguration' -> 'Rule') = 'array'
                            then c.params -> 'LifecycleConfiguration' -> 'Rule'
@@ -111,11 +115,17 @@ lifecycle_rule as (
   where c.event_name = 'PutBucketLifecycle' and c.event_source = 's3.amazonaws.com' and rl ->> 'Status' = 'Enabled'
 ),
 short_lifecycle as (
-  select event_id,
-    string_agg(coalesce('rule ' || rule_id || ' ', 'a rule ') || 'expires log files after '
-      || least(days, days_to_date) || ' day(s)', ', ' order by least(days, days_to_date), rule_id) as detail
-  from lifecycle_rule
-  where least(days, days_to_date) < :min_retention_days
+  -- the rules in order of their expiry, then their ID (numbered first: Spark orders string_agg by one key only)
+  select event_id, string_agg(rule_text, ', ' order by n) as detail
+  from (
+    select event_id,
+      coalesce('rule ' || rule_id || ' ', 'a rule ') || 'expires log files after '
+        || case when days_to_date is null or days <= days_to_date then days_text else days_to_date::text end
+        || ' day(s)' as rule_text,
+      row_number() over (partition by event_id order by least(days, days_to_date), rule_id) as n
+    from lifecycle_rule
+    where least(days, days_to_date) < :min_retention_days
+  ) as short_rule
   group by event_id
 ),
 s3_change as (

@@ -45,6 +45,7 @@ import duckdb
 import yaml
 
 from iamsql.common.model import Where, load_located, rule, validate
+from iamsql.controls.names import QUERIES_DIR
 from iamsql.errors import ExceptionsFileError, HistoryError, MappingError, first_line
 from iamsql.frameworks import get_framework
 from iamsql.history.runs import ensure_schema, run_controls, runs
@@ -452,8 +453,6 @@ def review(
 def unknown_controls(con: duckdb.DuckDBPyConnection | None, file: ExceptionsFile, run_id: int | None = None) -> list[str]:
     """One line per exception whose ``control`` is a plain id (no glob) that names neither a shipped control nor
     one the check run ran (``--queries``, Sigma): a typo that would leave the exception ``unused`` for good."""
-    from iamsql.controls.names import QUERIES_DIR  # the shipped controls, read only when asked
-
     known = {path.stem for path in QUERIES_DIR.glob("*.sql")}
     if con is not None:
         ids = [r["run_id"] for r in runs(con)]

@@ -12,11 +12,12 @@ from pathlib import Path
 import duckdb
 
 from iamsql.common.lazy import lazy_import
+from iamsql.controls.names import view_names
 from iamsql.errors import QueryError
 from iamsql.sql import cache as sqlcache
 from iamsql.sql.output import TEXT_TYPES
 from iamsql.sql.pgfunctions import install_called
-from iamsql.store.schema import NOT_LOADED
+from iamsql.store.schema import ACCESS_TABLES, CATALOG_TABLES, NOT_LOADED, TABLES
 
 # sqlglot and the dialect are imported when a statement is first translated: a statement whose translation is
 # cached (``sqlcache``) runs without them.
@@ -105,9 +106,6 @@ def describe_duckdb_error(exc: duckdb.Error, sql: str = "") -> str:
 def _close_table(given: str, duckdb_hint: str | None) -> str | None:
     """The table or view name ``given`` was most likely meant to be: among iamsql's tables, helper views and engine
     tables (built only when a query names them, so DuckDB's catalog may not hold them yet) and DuckDB's own hint."""
-    from iamsql.controls.names import view_names
-    from iamsql.store.schema import ACCESS_TABLES, CATALOG_TABLES, TABLES
-
     names = [*TABLES, *view_names(), *ACCESS_TABLES, *CATALOG_TABLES, *([duckdb_hint] if duckdb_hint else [])]
     close = [n for n in difflib.get_close_matches(given.lower(), names, n=3) if _alike(given, n)]
     return close[0] if close else None
