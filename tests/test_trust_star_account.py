@@ -64,9 +64,10 @@ def role(name: str, trust) -> dict:
             "AttachedManagedPolicies": [{"PolicyName": "AdministratorAccess", "PolicyArn": ADMIN_ARN}]}
 
 
-def administrator_access() -> dict:
+def administrator_access(attachments: int) -> dict:
+    """AWS's AdministratorAccess as get-account-authorization-details lists it, attached ``attachments`` times."""
     return {"PolicyName": "AdministratorAccess", "PolicyId": "ANPAIWMBCKSKIEE64ZLYK", "Arn": ADMIN_ARN, "Path": "/",
-            "DefaultVersionId": "v1", "AttachmentCount": len(TRUSTS), "IsAttachable": True,
+            "DefaultVersionId": "v1", "AttachmentCount": attachments, "IsAttachable": True,
             "CreateDate": "2015-02-06T18:39:46Z", "UpdateDate": "2015-02-06T18:39:46Z",
             "PolicyVersionList": [{"Document": {"Version": "2012-10-17", "Statement": [
                 {"Effect": "Allow", "Action": "*", "Resource": "*"}]}, "VersionId": "v1", "IsDefaultVersion": True,
@@ -79,7 +80,7 @@ def loaded(tmp_path_factory):
     folder = tmp_path_factory.mktemp("star_account")
     (folder / ACCOUNT).mkdir()
     (folder / ACCOUNT / "gaad.json").write_text(json.dumps({
-        "UserDetailList": [], "GroupDetailList": [], "Policies": [administrator_access()],
+        "UserDetailList": [], "GroupDetailList": [], "Policies": [administrator_access(len(TRUSTS))],
         "RoleDetailList": [role(name, trust) for name, trust in TRUSTS.items()]}))
     con = db.connect(str(folder / "iam.duckdb"))
     try:

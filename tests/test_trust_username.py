@@ -13,9 +13,9 @@ from iamsql import controls
 from iamsql.cli import app
 from iamsql.load import load_paths
 from iamsql.store import db
+from tests.test_trust_star_account import administrator_access, role
 
 ACCOUNT, PARTNER = "111122223333", "444455556666"
-ADMIN_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
 CROSS, WILDCARD, BROAD = (
     "iam_role_cross_account_trust_has_external_id", "iam_role_trust_no_wildcard_principal", "nhi_role_trust_broad")
 EXTERNAL_ADMIN, LONG_SESSION = "iam_role_external_admin_or_readonly", "iam_role_long_session_external"
@@ -33,27 +33,6 @@ TRUSTS = {
 }
 
 
-def role(name: str, trust) -> dict:
-    principal, condition = trust
-    statement = {"Effect": "Allow", "Principal": {"AWS": principal}, "Action": "sts:AssumeRole",
-                 "Condition": condition}
-    return {"Path": "/", "RoleName": name, "RoleId": f"AROA{name.upper().replace('-', ''):X<17}"[:21],
-            "Arn": f"arn:aws:iam::{ACCOUNT}:role/{name}", "CreateDate": "2024-03-01T00:00:00Z",
-            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [statement]},
-            "MaxSessionDuration": 43200, "InstanceProfileList": [], "RolePolicyList": [],
-            "Tags": [{"Key": "iamsql:identity-type", "Value": "nhi"}],
-            "AttachedManagedPolicies": [{"PolicyName": "AdministratorAccess", "PolicyArn": ADMIN_ARN}]}
-
-
-def administrator_access() -> dict:
-    return {"PolicyName": "AdministratorAccess", "PolicyId": "ANPAIWMBCKSKIEE64ZLYK", "Arn": ADMIN_ARN, "Path": "/",
-            "DefaultVersionId": "v1", "AttachmentCount": len(TRUSTS), "IsAttachable": True,
-            "CreateDate": "2015-02-06T18:39:46Z", "UpdateDate": "2015-02-06T18:39:46Z",
-            "PolicyVersionList": [{"Document": {"Version": "2012-10-17", "Statement": [
-                {"Effect": "Allow", "Action": "*", "Resource": "*"}]}, "VersionId": "v1", "IsDefaultVersion": True,
-                "CreateDate": "2015-02-06T18:39:46Z"}]}
-
-
 def alice() -> dict:
     """The account's own user alice, allowed to assume any role of the account."""
     return {"Path": "/", "UserName": "alice", "UserId": "AIDAALICEXXXXXXXXXXXX",
@@ -69,7 +48,7 @@ def loaded(tmp_path_factory):
     folder = tmp_path_factory.mktemp("trust_username")
     (folder / ACCOUNT).mkdir()
     (folder / ACCOUNT / "gaad.json").write_text(json.dumps({
-        "UserDetailList": [alice()], "GroupDetailList": [], "Policies": [administrator_access()],
+        "UserDetailList": [alice()], "GroupDetailList": [], "Policies": [administrator_access(len(TRUSTS))],
         "RoleDetailList": [role(name, trust) for name, trust in TRUSTS.items()]}))
     path = str(folder / "iam.duckdb")
     con = db.connect(path)
