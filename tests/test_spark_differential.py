@@ -12,12 +12,14 @@ from collections import Counter
 from datetime import datetime, timezone
 
 import boto3
+import duckdb
 import pytest
 
 from iamsql import controls
 from iamsql.collect.run import collect
 from iamsql.controls.engines import spark as spark_engine
 from iamsql.load import load_paths
+from iamsql.sql import dialect
 from iamsql.store import db, lake
 from tests.fixtures.moto import moto_environment, populate_account
 
@@ -105,3 +107,13 @@ def test_time_is_the_snapshot_time_not_the_clock():
     sql = spark_engine.to_spark("select now() - interval '1 day' as t, current_date as d", as_of=moment)
     assert "to_timestamp('2024-03-01 12:00:00.000000')" in sql.lower() and "current_timestamp" not in sql.lower()
     assert "current_timestamp" in spark_engine.to_spark("select now() as t").lower()
+
+
+def test_case_insensitive_regex_matches_as_on_duckdb(spark):
+    names = ["AdminRole", "admin-ops", "ÄDMIN", "reader", "line\nAdmin"]
+    sql = ("select name, name ~* '^adm' as starts, name !~* 'admin$' as not_ends, name ~* ('ä' || 'dmin') as umlaut "
+           "from (values {}) as t(name) order by name").format(", ".join(f"('{n}')" for n in names))
+    on_duckdb = duckdb.connect().execute(dialect.to_duckdb(sql)).fetchall()
+    on_spark = [tuple(row) for row in spark.sql(spark_engine.to_spark(sql)).collect()]
+    assert on_spark == on_duckdb
+    assert sum(1 for _, starts, _, _ in on_duckdb if starts) == 2  # AdminRole, admin-ops

@@ -122,6 +122,8 @@ def _spark_node(node: exp.Expr) -> exp.Expr:
         return _string_agg(node)
     if isinstance(node, exp.RegexpReplace):
         return _regexp_replace(node)
+    if isinstance(node, exp.RegexpILike):
+        return _regexp_i_like(node)
     if isinstance(node, exp.Filter) and isinstance(node.this, exp.If) and node.this.meta.get("string_agg"):
         return _filtered_string_agg(node)
     if isinstance(node, exp.Mul):
@@ -303,6 +305,17 @@ def _regexp_replace(node: exp.RegexpReplace) -> exp.Expr:
         regex = "(?i)" + regex
     return exp.RegexpReplace(this=node.this, expression=exp.Literal.string(regex),
                              replacement=exp.Literal.string(java))
+
+
+def _regexp_i_like(node: exp.RegexpILike) -> exp.Expr:
+    """Postgres ``~*`` as ``RLIKE`` with Java's case-insensitive flags (``u``: Unicode case folding, as Postgres
+    and RE2 fold); Spark has no case-insensitive regex operator."""
+    pattern = node.expression
+    if isinstance(pattern, exp.Literal):
+        flagged: exp.Expr = exp.Literal.string("(?iu)" + pattern.this)
+    else:
+        flagged = _call("concat", exp.Literal.string("(?iu)"), pattern)
+    return exp.RegexpLike(this=node.this, expression=flagged)
 
 
 # --------------------------------------------------------------------------------------------- JSON functions
