@@ -189,6 +189,14 @@ def test_transpile_for_other_engines():
         transpile_for(sql, "oracle")
 
 
+def test_case_insensitive_regex_for_other_engines():
+    sql = "select name from aws_iam_role where name ~* 'admin' and path !~* name"
+    assert transpile_for(sql, "spark") == (
+        "SELECT name FROM aws_iam_role WHERE name RLIKE '(?iu)admin' AND NOT path RLIKE CONCAT('(?iu)', name)")
+    for engine in ("trino", "athena"):
+        assert "REGEXP_LIKE(name, '(?i)admin') AND NOT REGEXP_LIKE(path, CONCAT('(?i)', name))" in transpile_for(sql, engine)
+
+
 def test_macros_install_twice_and_on_read_only_connections(db_path):
     db.connect(db_path).close()
     con = db.connect(db_path, read_only=True)

@@ -20,6 +20,7 @@ from iamsql.collect.run import collect
 from iamsql.controls.engines import spark as spark_engine
 from iamsql.load import load_paths
 from iamsql.sql import dialect
+from iamsql.sql.engine_dialects import transpile_for
 from iamsql.store import db, lake
 from tests.fixtures.moto import moto_environment, populate_account
 
@@ -114,6 +115,6 @@ def test_case_insensitive_regex_matches_as_on_duckdb(spark):
     sql = ("select name, name ~* '^adm' as starts, name !~* 'admin$' as not_ends, name ~* ('ä' || 'dmin') as umlaut "
            "from (values {}) as t(name) order by name").format(", ".join(f"('{n}')" for n in names))
     on_duckdb = duckdb.connect().execute(dialect.to_duckdb(sql)).fetchall()
-    on_spark = [tuple(row) for row in spark.sql(spark_engine.to_spark(sql)).collect()]
-    assert on_spark == on_duckdb
+    for translated in (spark_engine.to_spark(sql), transpile_for(sql, "spark")):  # a control; `controls --print-sql`
+        assert [tuple(row) for row in spark.sql(translated).collect()] == on_duckdb
     assert sum(1 for _, starts, _, _ in on_duckdb if starts) == 2  # AdminRole, admin-ops

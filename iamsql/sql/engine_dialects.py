@@ -102,6 +102,23 @@ def portable_to_char(node: exp.Expr) -> exp.Expr:
     return node
 
 
+# the inline flags that make an engine's regex case-insensitive (Java's ``u``: Unicode case folding, as Postgres's)
+CASE_INSENSITIVE_FLAGS = {"spark": "(?iu)", "trino": "(?i)", "athena": "(?i)"}
+
+
+def case_insensitive_rlike(node: exp.Expr, flags: str) -> exp.Expr:
+    """Postgres ``x ~* p`` as ``x RLIKE flags || p`` (a ``RegexpLike``): Spark and Trino have no case-insensitive
+    regex operator, their Java-style patterns take the flag instead."""
+    if not isinstance(node, exp.RegexpILike):
+        return node
+    pattern = node.expression
+    if isinstance(pattern, exp.Literal):
+        flagged: exp.Expr = exp.Literal.string(flags + pattern.this)
+    else:
+        flagged = exp.Anonymous(this="concat", expressions=[exp.Literal.string(flags), pattern])
+    return exp.RegexpLike(this=node.this, expression=flagged)
+
+
 def generated_after(rewrite: Callable[[exp.Expr], exp.Expr]) -> Callable:
     """A ``Generator.TRANSFORMS`` entry: the node ``rewrite`` returns, generated as the dialect generates it (by the
     node's own ``<key>_sql`` when ``rewrite`` keeps it). ``transforms.preprocess`` cannot hand a function call of
@@ -144,6 +161,7 @@ def portable_transforms(engine: str, generator: type, json_array: Callable[[exp.
         exp.Select: preprocess([unnest_json_arrays(json_array)], generator.TRANSFORMS[exp.Select]),
         **{source: unsupported_function_source(engine, _generator_of(generator, source)) for source in SOURCES},
         exp.Anonymous: generated_after(portable_to_char),
+        exp.RegexpILike: generated_after(lambda node: case_insensitive_rlike(node, CASE_INSENSITIVE_FLAGS[engine])),
         **{
             operator: unsupported_jsonb_operator(engine, generator.TRANSFORMS[operator]) for operator in JSONB_OPERATORS
         },

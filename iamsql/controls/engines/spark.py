@@ -45,6 +45,7 @@ from iamsql.controls.run import NotBound, run_controls
 from iamsql.controls.views import needed_views
 from iamsql.errors import IamsqlError, QueryError, SparkError, first_line
 from iamsql.sql import dialect, pgfunctions
+from iamsql.sql.engine_dialects import CASE_INSENSITIVE_FLAGS, case_insensitive_rlike
 from iamsql.store.lake import EVENTS, read_manifest
 from iamsql.store.schema import ACCESS_TABLES, TABLES, columns
 
@@ -123,7 +124,7 @@ def _spark_node(node: exp.Expr) -> exp.Expr:
     if isinstance(node, exp.RegexpReplace):
         return _regexp_replace(node)
     if isinstance(node, exp.RegexpILike):
-        return _regexp_i_like(node)
+        return case_insensitive_rlike(node, CASE_INSENSITIVE_FLAGS["spark"])
     if isinstance(node, exp.Filter) and isinstance(node.this, exp.If) and node.this.meta.get("string_agg"):
         return _filtered_string_agg(node)
     if isinstance(node, exp.Mul):
@@ -305,17 +306,6 @@ def _regexp_replace(node: exp.RegexpReplace) -> exp.Expr:
         regex = "(?i)" + regex
     return exp.RegexpReplace(this=node.this, expression=exp.Literal.string(regex),
                              replacement=exp.Literal.string(java))
-
-
-def _regexp_i_like(node: exp.RegexpILike) -> exp.Expr:
-    """Postgres ``~*`` as ``RLIKE`` with Java's case-insensitive flags (``u``: Unicode case folding, as Postgres
-    and RE2 fold); Spark has no case-insensitive regex operator."""
-    pattern = node.expression
-    if isinstance(pattern, exp.Literal):
-        flagged: exp.Expr = exp.Literal.string("(?iu)" + pattern.this)
-    else:
-        flagged = _call("concat", exp.Literal.string("(?iu)"), pattern)
-    return exp.RegexpLike(this=node.this, expression=flagged)
 
 
 # --------------------------------------------------------------------------------------------- JSON functions
