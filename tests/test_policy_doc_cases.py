@@ -71,6 +71,8 @@ def case(case_id, expected, request, *, unknown=False):
 
 
 GET = "s3:GetObject"
+TEAM_VALUE = "arn:aws:s3:::teams/${aws:PrincipalTag/team}/*"
+TEAM_OBJECT = "arn:aws:s3:::teams/red/plan.txt"
 
 CASES = [
     # --- Policy evaluation logic: one account ---------------------------------------------------------------------
@@ -379,6 +381,26 @@ CASES = [
          req("s3:ListBucket", BUCKET, ALICE, context={"s3:prefix": "red/"}, identity_policies=[ADMIN, doc(deny("s3:*", Condition={
              "StringLike": {"s3:prefix": "${aws:PrincipalTag/team, 'none'}/*"}}))]), unknown=True),
     case("static-unknown-document", "Unknown", req(GET, OBJECT, ALICE, identity_policies=[None]), unknown=True),
+    case("static-known-tag-decides-resource-variable", "ExplicitlyDenied",
+         req(GET, TEAM_OBJECT, ALICE, context={"aws:PrincipalTag/team": "red"},
+             identity_policies=[ADMIN, doc(deny("s3:*", TEAM_VALUE))]), unknown=True),
+    case("static-known-other-tag-decides-resource-variable", "Allowed",
+         req(GET, TEAM_OBJECT, ALICE, context={"aws:PrincipalTag/team": "blue"},
+             identity_policies=[ADMIN, doc(deny("s3:*", TEAM_VALUE))]), unknown=True),
+    case("static-deny-resource-default-among-values", "AllowedIf",
+         req(GET, "arn:aws:s3:::teams/none/plan.txt", ALICE,
+             identity_policies=[ADMIN, doc(deny("s3:*", "arn:aws:s3:::teams/${aws:PrincipalTag/team, 'none'}/*"))]), unknown=True),
+    case("static-allow-resource-two-unknown-variables", "AllowedIf",
+         req(GET, "arn:aws:s3:::teams/red/alpha/plan.txt", ALICE, identity_policies=[doc(allow(
+             GET, "arn:aws:s3:::teams/${aws:PrincipalTag/team}/${aws:PrincipalTag/project}/*"))]), unknown=True),
+    case("static-deny-resource-variable-and-unknown-condition", "AllowedIf",
+         req(GET, TEAM_OBJECT, ALICE, identity_policies=[ADMIN, doc(deny(
+             "s3:*", TEAM_VALUE, Condition={"Bool": {"aws:SecureTransport": "false"}}))]), unknown=True),
+    case("static-old-version-variable-is-text", "ImplicitlyDenied",
+         req(GET, TEAM_OBJECT, ALICE, identity_policies=[doc(allow("s3:*", TEAM_VALUE), version="2008-10-17")]), unknown=True),
+    # the same request outside static analysis: the tag is absent, so the Deny's value matches nothing
+    case("request-absent-tag-resource-variable-matches-nothing", "Allowed",
+         req(GET, TEAM_OBJECT, ALICE, identity_policies=[ADMIN, doc(deny("s3:*", TEAM_VALUE))])),
 ]
 
 
@@ -386,6 +408,39 @@ CASES = [
 def test_documented_decision(request_, unknown, expected):
     result = simulate([request_], unknown_context=unknown)[0]
     assert result["decision"] == expected, result["reason"]
+
+
+TWO_VARIABLES = "arn:aws:s3:::teams/${aws:PrincipalTag/team}/${aws:PrincipalTag/project}/*"
+JOINED_VARIABLES = "arn:aws:s3:::teams/${aws:PrincipalTag/team}${aws:PrincipalTag/project}"
+TEAM = "aws:PrincipalTag/team"
+
+
+@pytest.mark.parametrize(
+    "statement, resource, field, expected",
+    [
+        (deny("s3:*", TEAM_VALUE), TEAM_OBJECT, "deny_conditions", [{"StringEquals": {TEAM: ["red"]}}]),
+        ({"Effect": "Deny", "Action": "s3:*", "NotResource": TEAM_VALUE}, TEAM_OBJECT, "deny_conditions",
+         [{"StringNotEquals": {TEAM: ["red"]}}]),
+        (allow("s3:*", "arn:aws:s3:::teams/${aws:PrincipalTag/team, 'red'}/*"), TEAM_OBJECT, "conditions",
+         [{"StringEqualsIfExists": {TEAM: ["red"]}}]),
+        ({"Effect": "Allow", "Action": "s3:*", "NotResource": "arn:aws:s3:::teams/${aws:PrincipalTag/team, 'red'}/*"},
+         TEAM_OBJECT, "conditions", [{"StringNotEquals": {TEAM: ["red"]}, "Null": {TEAM: ["false"]}}]),
+        (allow("s3:*", TWO_VARIABLES), "arn:aws:s3:::teams/red/alpha/plan.txt", "conditions",
+         [{"StringEquals": {TEAM: ["red"], "aws:PrincipalTag/project": ["alpha"]}}]),
+        (allow("s3:*", JOINED_VARIABLES), "arn:aws:s3:::teams/red", "conditions",
+         [{"StringEquals": {TEAM: [team], "aws:PrincipalTag/project": [project]}}
+          for team, project in (("", "red"), ("r", "ed"), ("re", "d"), ("red", ""))]),
+    ],
+    ids=["deny-resource", "deny-notresource", "allow-resource-default", "allow-notresource-default",
+         "two-variables", "two-joined-variables"],
+)
+def test_unknown_variable_residual_names_the_values(statement, resource, field, expected):
+    """A Resource/NotResource value with a variable of unknown key covers the resource for the key's values that make
+    it match: the residual says which (IfExists when the variable's default is one of them)."""
+    identity = [doc(statement)] if statement["Effect"] == "Allow" else [ADMIN, doc(statement)]
+    result = simulate([req(GET, resource, ALICE, identity_policies=identity)], unknown_context=True)[0]
+    assert result["decision"] == "AllowedIf"
+    assert result[field] == expected
 
 
 def test_the_cli_gives_the_same_decisions(tmp_path):
