@@ -443,7 +443,11 @@ def _is_service_linked_role(arn: str) -> bool:
 
 
 def _may_call(who: Principal, action: str) -> bool:
-    """False when STS accepts ``action`` only from other kinds of IAM callers than ``who``."""
+    """False when STS accepts ``action`` only from other kinds of IAM callers than ``who``. A federated user session
+    (GetFederationToken credentials) "cannot call AWS STS operations except GetCallerIdentity" (IAM User Guide,
+    "Compare AWS STS credentials")."""
+    if who.kind == FEDERATED_USER and action.startswith("sts:"):
+        return action == "sts:getcalleridentity"
     callers = STS_CALLERS.get(action)
     return callers is None or who.kind not in IAM_PRINCIPALS or who.kind in callers
 
@@ -459,6 +463,8 @@ _CALLER_NAMES = {
 
 def _sts_caller_reason(who: Principal, action: str) -> str:
     """Why STS refuses ``action`` from this kind of caller."""
+    if who.kind == FEDERATED_USER:
+        return f"STS does not accept {action} from federated user sessions, which may call only GetCallerIdentity."
     names = [_CALLER_NAMES[kind] for kind in (USER, ROLE, SESSION, ROOT) if kind in STS_CALLERS[action.lower()]]
     callers = " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0]
     return f"STS does not accept {action} from {_CALLER_NAMES[who.kind]}, only from {callers}."
