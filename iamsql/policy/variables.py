@@ -13,6 +13,7 @@ In static analysis a variable whose key is not known (with or without a default)
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from iamsql.policy.matching import compile_regex, glob_chunks_to_regex
 
@@ -84,26 +85,8 @@ class Template:
                 chunks.append((value, False))
             else:
                 chunks.append((part[1], part[0] == "text"))
-        pieces = [re.compile(piece, re.DOTALL) for piece in chunks_to_regex(chunks).split(re.escape(_PLACEHOLDER))]
-        found: list[dict] = []
-
-        def search(index: int, position: int, bound: dict) -> bool:
-            """Extend ``bound`` from pieces[index] on; False once there are too many ways."""
-            if index == len(variables):
-                if pieces[index].fullmatch(text, position):
-                    found.append(bound)
-                return len(found) <= MAX_ASSIGNMENTS
-            for end in range(position, len(text) + 1):
-                if not pieces[index].fullmatch(text, position, end):
-                    continue
-                key = variables[index]
-                for stop in range(end, len(text) + 1):
-                    value = text[end:stop]
-                    if bound.get(key, value) == value and not search(index + 1, stop, {**bound, key: value}):
-                        return False
-            return True
-
-        return found if search(0, 0, {}) else None
+        found = _assignments(tuple(chunks), tuple(variables), text, chunks_to_regex)
+        return None if found is None else [dict(assignment) for assignment in found]
 
     def to_regex(self, context: dict, chunks_to_regex=glob_chunks_to_regex):
         """A compiled regex for glob comparison with variables substituted literally, or None. ``chunks_to_regex``:
@@ -111,6 +94,33 @@ class Template:
         element matches, ``arn_chunks_to_regex`` as the ``Arn*`` operators compare)."""
         chunks = self.chunks(context)
         return None if chunks is None else compile_regex(chunks_to_regex(chunks))
+
+
+@lru_cache(maxsize=4096)
+def _assignments(chunks: tuple, variables: tuple, text: str, chunks_to_regex) -> tuple | None:
+    """:meth:`Template.assignments` for the chunks of a template whose unknown variables are placeholders (cached:
+    the same value is asked about the same resource for many principals)."""
+    pieces = [re.compile(piece, re.DOTALL) for piece in chunks_to_regex(chunks).split(re.escape(_PLACEHOLDER))]
+    found: list = []
+
+    def search(index: int, position: int, bound: tuple) -> bool:
+        """Extend ``bound`` ((key, value) pairs) from pieces[index] on; False once there are too many ways."""
+        if index == len(variables):
+            if pieces[index].fullmatch(text, position):
+                found.append(bound)
+            return len(found) <= MAX_ASSIGNMENTS
+        key = variables[index]
+        earlier = dict(bound).get(key)
+        for end in range(position, len(text) + 1):
+            if not pieces[index].fullmatch(text, position, end):
+                continue
+            for stop in range(end, len(text) + 1):
+                value = text[end:stop]
+                if earlier in (None, value) and not search(index + 1, stop, (*bound, (key, value))):
+                    return False
+        return True
+
+    return tuple(found) if search(0, 0, ()) else None
 
 
 def parse_template(text: str) -> Template | None:
