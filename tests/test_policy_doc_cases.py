@@ -224,6 +224,16 @@ CASES = [
     case("rcp-applies-to-anonymous", "ExplicitlyDenied",
          req(GET, OBJECT, None, resource_policy=bucket_policy("*"), rcps=[[ADMIN, doc(deny("s3:*", Principal="*"))]])),
     case("rcp-grants-nothing", "ImplicitlyDenied", req(GET, OBJECT, ALICE, rcps=FULL)),
+    case("rcp-applies-to-web-identity", "ExplicitlyDenied",
+         req("sts:AssumeRoleWithWebIdentity", TARGET_ROLE, f"arn:aws:iam::{A}:oidc-provider/token.actions.githubusercontent.com",
+             resource_policy=doc({"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity", "Principal": {
+                 "Federated": f"arn:aws:iam::{A}:oidc-provider/token.actions.githubusercontent.com"}}),
+             rcps=[[ADMIN, doc(deny("sts:AssumeRoleWithWebIdentity", Principal="*"))]])),
+    case("scp-restricts-federated-user-session", "ExplicitlyDenied",
+         req(GET, OBJECT, FED_ALICE, identity_policies=[ADMIN], session_policy=ADMIN, scps=[[ADMIN, doc(deny("s3:*"))]])),
+    case("xacct-kms-both-sides", "Allowed",
+         req("kms:Decrypt", KEY, CAROL, identity_policies=[doc(allow("kms:Decrypt", KEY))], resource_policy=doc(
+             {"Effect": "Allow", "Principal": {"AWS": ROOT_B}, "Action": "kms:Decrypt", "Resource": "*"}))),
     # --- STS ------------------------------------------------------------------------------------------------------
     case("sts-root-cannot-assume-role", "ImplicitlyDenied",
          req("sts:AssumeRole", TARGET_ROLE, ROOT_A, resource_policy=doc(
@@ -304,7 +314,27 @@ CASES = [
          req(GET, OBJECT, APP_SESSION, identity_policies=[doc(allow(GET, Condition={"ArnEquals": {"aws:PrincipalArn": APP_ROLE}}))])),
     case("cond-derived-principal-type-root", "ExplicitlyDenied",
          req(GET, OBJECT, ROOT_A, identity_policies=[], scps=[[ADMIN, doc(deny(Condition={"StringEquals": {"aws:PrincipalType": "Account"}}))]])),
+    case("cond-derived-principal-type-federated-user", "Allowed",
+         req(GET, OBJECT, FED_ALICE, identity_policies=[ADMIN], session_policy=doc(allow(
+             GET, Condition={"StringEquals": {"aws:PrincipalType": "FederatedUser", "aws:userid": f"{A}:alice"}})))),
+    case("cond-derived-userid-of-root-is-account", "ExplicitlyDenied",
+         req(GET, OBJECT, ROOT_A, resource_policy=doc(
+             {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*", "Condition": {"StringEquals": {"aws:userid": A}}}))),
+    case("cond-derived-principal-is-aws-service", "Allowed",
+         req(GET, OBJECT, "cloudtrail.amazonaws.com", resource_policy=doc(
+             {"Effect": "Allow", "Principal": "*", "Action": GET, "Resource": "*",
+              "Condition": {"Bool": {"aws:PrincipalIsAWSService": "true"}}}))),
+    case("cond-confused-deputy-source-account-other", "ExplicitlyDenied",
+         req(GET, OBJECT, "cloudtrail.amazonaws.com", context={"aws:SourceAccount": B}, resource_policy=doc(
+             {"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": GET, "Resource": "*"},
+             {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*", "Condition": {
+                 "StringNotEquals": {"aws:SourceAccount": A}, "Bool": {"aws:PrincipalIsAWSService": "true"}}}))),
+    case("cond-notresource-allow-excludes-listed", "ImplicitlyDenied",
+         req(GET, OBJECT, ALICE, identity_policies=[doc({"Effect": "Allow", "Action": "s3:*", "NotResource": "arn:aws:s3:::reports/*"})])),
     # --- Policy variables -----------------------------------------------------------------------------------------
+    case("var-default-with-quote", "Allowed",
+         req(GET, "arn:aws:s3:::home/o'brien/x", APP_SESSION,
+             identity_policies=[doc(allow(GET, "arn:aws:s3:::home/${aws:username, 'o''brien'}/*"))])),
     case("var-username-own-folder", "Allowed",
          req(GET, "arn:aws:s3:::home/alice/notes.txt", ALICE, identity_policies=[doc(allow(GET, "arn:aws:s3:::home/${aws:username}/*"))])),
     case("var-username-absent-for-role-session", "ImplicitlyDenied",
