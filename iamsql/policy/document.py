@@ -65,6 +65,49 @@ class ResourceMatcher:
                 return True
         return False
 
+    def match_unknown(self, resource: str, context: dict, known_absent: frozenset):
+        """Static analysis: True when a value surely matches ``resource``, else the ``Condition`` blocks (ORed) under
+        which a value holding variables of unknown keys matches it: [] when none can."""
+        if self.patterns.match(resource):
+            return True
+        blocks = []
+        for template in self.templates:
+            unknown = frozenset(key for key in template.keys if key not in context and key not in known_absent)
+            if not unknown:
+                regex = template.to_regex(context, resource_chunks_to_regex)
+                if regex is not None and regex.match(resource) is not None:
+                    return True
+                continue
+            found = template.assignments(resource, context, unknown, resource_chunks_to_regex)
+            if found is None:  # too many ways to list: it depends on the keys being there
+                names = template.key_names()
+                blocks.append({"Null": {names[key]: ["false"] for key in sorted(unknown)}})
+            else:
+                blocks.extend(_assignment_blocks(found, template.defaults(), template.key_names()))
+        return blocks
+
+
+def _assignment_blocks(assignments: list, defaults: dict, names: dict) -> list:
+    """``Condition`` blocks (keys named as the policy writes them) that hold exactly when the variables take one of
+    ``assignments``' values: a value that is the variable's default also holds when the key is absent
+    (``...IfExists``)."""
+
+    def operator(key: str, values) -> str:
+        return "StringEqualsIfExists" if defaults.get(key) in values else "StringEquals"
+
+    keys = {key for assignment in assignments for key in assignment}
+    if len(keys) == 1:
+        (key,) = keys
+        values = sorted({assignment[key] for assignment in assignments})
+        return [{operator(key, values): {names[key]: values}}]
+    blocks = []
+    for assignment in assignments:
+        block: dict = {}
+        for key, value in assignment.items():
+            block.setdefault(operator(key, (value,)), {})[names[key]] = [value]
+        blocks.append(block)
+    return blocks
+
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Statement:

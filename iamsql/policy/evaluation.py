@@ -298,33 +298,51 @@ class _Run:
         self.deny_conditions: list[dict] = []
         self.missing: list[str] = []
 
-    def _applies(self, statement: Statement, principal_mode: int):
-        """(outcome, residual, principal match) for one statement whose action applies: outcome
-        True/False/None (unknown)."""
+    def _resource_blocks(self, statement: Statement):
+        """None when the statement's ``Resource``/``NotResource`` covers the request's resource, False when it does
+        not, else the ``Condition`` blocks (ORed) under which it does: in static analysis, a value whose policy
+        variables have unknown keys covers it only for some values of those keys."""
         resources = statement.resources
-        if resources is not None and resources.match(self.resource, self.context) == statement.not_resource:
-            return False, None, None
+        if resources is None:
+            return None
+        if not (self.unknown_context and resources.templates):
+            return None if resources.match(self.resource, self.context) != statement.not_resource else False
+        found = resources.match_unknown(self.resource, self.context, self.known_absent)
+        if found is True or not found:
+            return None if (found is True) != statement.not_resource else False
+        return [_none_of(found)] if statement.not_resource else found
+
+    def _applies(self, statement: Statement, principal_mode: int):
+        """(outcome, residual blocks, principal match) for one statement whose action applies: outcome True/False/None
+        (unknown: the statement applies when one of the residual blocks holds)."""
+        blocks = self._resource_blocks(statement)
+        if blocks is False:
+            return False, (), None
         how = DIRECT
         spec = statement.principal
         if principal_mode and (spec is not None or principal_mode == PRINCIPAL_REQUIRED):
             if spec is None:
-                return False, None, None
+                return False, (), None
             if statement.not_principal:
                 # A Deny with NotPrincipal always applies to an IAM user or role that has a permissions
                 # boundary, whatever it lists (IAM User Guide, "Permissions boundaries").
                 bounded_deny = statement.effect == "Deny" and self.has_boundary
                 if not bounded_deny and not_principal_excludes(spec, self.who):
-                    return False, None, None
+                    return False, (), None
             else:
                 how = match_principal(spec, self.who)
                 if how is None:
-                    return False, None, None
-        if not statement.conditions:
-            return True, None, how
-        outcome, residual = evaluate_conditions(
-            statement.conditions, self.context, self.unknown_context, self.known_absent
-        )
-        return outcome, residual, how
+                    return False, (), None
+        outcome, residual = True, None
+        if statement.conditions:
+            outcome, residual = evaluate_conditions(
+                statement.conditions, self.context, self.unknown_context, self.known_absent
+            )
+            if outcome is False:
+                return False, (), None
+        if blocks is None:
+            return outcome, (() if residual is None else (residual,)), how
+        return None, tuple(block if residual is None else merge_condition_blocks(block, residual) for block in blocks), how
 
     def policy(
         self, policy, kind: str, label: str, principal_mode: int = IGNORE_PRINCIPAL, position: tuple = ()
@@ -342,7 +360,7 @@ class _Run:
         grants: dict = {}
         place = _place(label, position)
         for statement in statements:
-            outcome, residual, how = self._applies(statement, principal_mode)
+            outcome, residuals, how = self._applies(statement, principal_mode)
             if outcome is False:
                 continue
             matched = MatchedStatement(kind, place, policy.label, statement.sid, statement.index, statement.effect)
@@ -350,9 +368,11 @@ class _Run:
                 if outcome:
                     self.denies.append(matched)
                 else:
-                    self.deny_conditions.append(residual)
+                    self.deny_conditions.extend(residuals)
+            elif outcome:
+                grants.setdefault(how, []).append((None, (matched,)))
             else:
-                grants.setdefault(how, []).append((residual, (matched,)))
+                grants.setdefault(how, []).extend((residual, (matched,)) for residual in residuals)
         return {how: grant_or(alternatives) for how, alternatives in grants.items()} if grants else _NO_GRANTS
 
     def any_of(
@@ -384,6 +404,25 @@ class _Run:
         return result, failed
 
 
+def _none_of(blocks: list) -> dict:
+    """The ``Condition`` block that holds when none of ``blocks`` does. A block on one key (a value with one variable
+    of unknown key) is negated exactly; one on several keys cannot be in one block and is kept as "depends on those
+    keys being present"."""
+    result: dict = {}
+    for block in blocks:
+        keys = [key for keys in block.values() for key in keys]
+        if len(block) != 1 or len(keys) != 1 or "Null" in block:
+            negated = {"Null": {key: ["false"] for key in keys}}
+        else:
+            ((operator, values),) = block.items()
+            ((key, values),) = values.items()
+            negated = {"StringNotEquals": {key: values}}
+            if operator.endswith("IfExists"):  # the default is one of the values: the key must also be present
+                negated["Null"] = {key: ["false"]}
+        result = merge_condition_blocks(result, negated)
+    return result
+
+
 @lru_cache(maxsize=4096)
 def _place(label: str, position: tuple) -> str:
     """Where a document sits in the request: ``scps`` + (1, 0) -> ``scps[1][0]``."""
@@ -404,7 +443,11 @@ def _is_service_linked_role(arn: str) -> bool:
 
 
 def _may_call(who: Principal, action: str) -> bool:
-    """False when STS accepts ``action`` only from other kinds of IAM callers than ``who``."""
+    """False when STS accepts ``action`` only from other kinds of IAM callers than ``who``. A federated user session
+    (GetFederationToken credentials) "cannot call AWS STS operations except GetCallerIdentity" (IAM User Guide,
+    "Compare AWS STS credentials")."""
+    if who.kind == FEDERATED_USER and action.startswith("sts:"):
+        return action == "sts:getcalleridentity"
     callers = STS_CALLERS.get(action)
     return callers is None or who.kind not in IAM_PRINCIPALS or who.kind in callers
 
@@ -420,6 +463,8 @@ _CALLER_NAMES = {
 
 def _sts_caller_reason(who: Principal, action: str) -> str:
     """Why STS refuses ``action`` from this kind of caller."""
+    if who.kind == FEDERATED_USER:
+        return f"STS does not accept {action} from federated user sessions, which may call only GetCallerIdentity."
     names = [_CALLER_NAMES[kind] for kind in (USER, ROLE, SESSION, ROOT) if kind in STS_CALLERS[action.lower()]]
     callers = " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0]
     return f"STS does not accept {action} from {_CALLER_NAMES[who.kind]}, only from {callers}."
