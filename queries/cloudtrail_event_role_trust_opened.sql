@@ -4,7 +4,8 @@ description: >-
   CloudTrail shows no successful UpdateAssumeRolePolicy or CreateRole, in the lookback_days days before the
   data was taken, whose new trust policy (from the request) the policy engine's trust analysis
   (iam_event_trust_access) judges to admit: an AWS account other than the role's own (named, or every principal
-  of it admitted by "*" under a condition such as aws:PrincipalAccount) that is neither listed in
+  of it admitted by "*" under a condition such as aws:PrincipalAccount; the reason says when only its role
+  sessions are, as with aws:PrincipalArn arn:aws:iam::<account>:role/*) that is neither listed in
   trusted_accounts (comma-separated account ids) nor, when the organization is loaded, a member of the role's
   organization; everyone (the wildcard principal) unless a condition names who the caller is
   (aws:PrincipalOrgID, PrincipalArn, SourceAccount...); or a federated provider unless a condition names the
@@ -49,6 +50,7 @@ opening as (
       when a.decision = 'Error' then 'a trust policy the policy engine cannot read'
       when a.trusted_kind = 'anyone' then 'everyone (' || a.trusted || ')'
       when a.trusted_kind in ('oidc', 'saml') then 'federated provider ' || a.trusted
+      when a.trusted_kind = 'account' and a.roles_only then 'role sessions of account ' || a.trusted_account
       when a.trusted_kind = 'account' then 'account ' || a.trusted_account
       else 'account ' || a.trusted_account || ' (' || a.trusted || ')'
     end

@@ -30,6 +30,7 @@ TRUSTS = {
     "star-username": ("*", ALICE),
     "star-account-username": ("*", {"StringEquals": {"aws:username": "alice", "aws:PrincipalAccount": PARTNER}}),
     "own-username": (OWN_ROOT, ALICE),
+    "star-own-username": ("*", {"StringEquals": {"aws:username": "alice", "aws:PrincipalAccount": ACCOUNT}}),
 }
 
 
@@ -103,7 +104,9 @@ def test_star_for_a_user_name_admits_anyone_who_creates_that_user(loaded):
 
 
 def test_star_for_a_user_name_of_one_account_names_the_caller(loaded):
-    assert trust_rows(loaded, "star-account-username") == [("anyone", PARTNER, True, "Allowed", True, False)]
+    # and the account's row, as root-username has: its user alice gets in
+    assert trust_rows(loaded, "star-account-username") == [("account", PARTNER, True, "Allowed", True, False),
+                                                           ("anyone", PARTNER, True, "Allowed", True, False)]
     assert statuses(loaded, "star-account-username") == {CROSS: "ok", WILDCARD: "ok", BROAD: "ok",
                                                          EXTERNAL_ADMIN: "alarm", LONG_SESSION: "alarm"}
 
@@ -111,6 +114,14 @@ def test_star_for_a_user_name_of_one_account_names_the_caller(loaded):
 def test_the_own_account_trusted_for_a_named_user_admits_it(loaded):
     assert trust_rows(loaded, "own-username") == [("account", ACCOUNT, False, "Allowed", True, False)]
     assert statuses(loaded, "own-username") == dict.fromkeys(CONTROLS, "ok")
+
+
+def test_star_for_a_named_user_of_the_own_account_admits_it_as_naming_the_account_does(loaded):
+    # the account's user alice may assume the role: the account's row, as for own-username; "*" from elsewhere is
+    # refused
+    assert trust_rows(loaded, "star-own-username") == [("account", ACCOUNT, False, "Allowed", True, False),
+                                                       ("anyone", "999999999999", True, "ImplicitlyDenied", True, False)]
+    assert statuses(loaded, "star-own-username") == dict.fromkeys(CONTROLS, "ok")
 
 
 def who_can(path: str, name: str) -> set[tuple]:
@@ -123,5 +134,7 @@ def who_can(path: str, name: str) -> set[tuple]:
 def test_who_can_lists_the_users_a_trust_admits_by_name(loaded):
     *_, path = loaded
     assert who_can(path, "root-username") == {(PARTNER_ROOT, "account", PARTNER, "Allowed")}
-    assert who_can(path, "star-account-username") == {("*", "anyone", PARTNER, "Allowed")}
+    assert who_can(path, "star-account-username") == {("*", "anyone", PARTNER, "Allowed"),
+                                                       (PARTNER_ROOT, "account", PARTNER, "Allowed")}
     assert who_can(path, "own-username") == {(f"arn:aws:iam::{ACCOUNT}:user/alice", "user", ACCOUNT, "Allowed")}
+    assert who_can(path, "star-own-username") == who_can(path, "own-username")

@@ -35,6 +35,33 @@ from iamsql.policy.variables import Template, parse_template
 
 _MISSING = object()
 _YEAR_MONTH = re.compile(r"\d{4}-\d{2}")
+_STRING_MATCHES = frozenset({"stringequals", "stringnotequals", "stringlike", "stringnotlike"})
+
+
+@dataclass(frozen=True, slots=True)
+class KnownPrefix:
+    """A context value of which only the start is known: a role session's ``aws:userid`` is the role's unique id,
+    ``:`` and a session name the caller picks (IAM User Guide, "Variables and tags")."""
+
+    prefix: str
+
+
+def _prefix_outcome(prefix: str, pattern: str, like: bool):
+    """Whether every value starting with ``prefix`` (and longer) matches ``pattern`` (True), none does (False), or
+    only some may (None)."""
+    if not (like and has_wildcard(pattern)):
+        return None if pattern.startswith(prefix) and len(pattern) > len(prefix) else False
+    if pattern.endswith("*"):
+        head = compile_regex(glob_to_regex(pattern[:-1]))
+        if any(head.match(prefix[:end]) for end in range(len(prefix) + 1)):
+            return True
+    literal = re.split(r"[*?]", pattern, maxsplit=1)[0]
+    return None if literal.startswith(prefix) or prefix.startswith(literal) else False
+
+
+def _escaped(text: str) -> str:
+    """Text substituted into a residual condition value, its wildcard characters kept literal."""
+    return re.sub(r"[*?$]", lambda found: "${" + found.group() + "}", text)
 
 
 def normalize_context_value(value):
@@ -59,7 +86,8 @@ def normalize_context(context: dict | None) -> dict:
     normalized = {}
     for key, value in context.items():
         if value is not None:
-            normalized[str(key).lower()] = value if type(value) is str else normalize_context_value(value)
+            known = type(value) is str or isinstance(value, KnownPrefix)
+            normalized[str(key).lower()] = value if known else normalize_context_value(value)
     return normalized
 
 
@@ -289,9 +317,37 @@ class Condition:
     values: tuple
     variable_keys: frozenset  # context keys the values' policy variables need
 
-    def residual(self) -> dict:
-        """This condition as an IAM ``Condition`` block."""
-        return {self.operator: {self.key: list(self.source_values)}}
+    def residual(self, context: dict | None = None) -> dict:
+        """This condition as an IAM ``Condition`` block, the policy variables whose keys ``context`` holds filled in
+        (``${aws:PrincipalTag/team}`` is the caller's tag)."""
+        values = []
+        for text in self.source_values:
+            template = parse_template(text) if context and self.variable_keys else None
+            if template is not None and all(isinstance(context.get(k), str) for k in template.keys):
+                chunks = template.chunks(context)
+                text = "".join(part if pattern else _escaped(part) for part, pattern in chunks)
+            values.append(text)
+        return {self.operator: {self.key: values}}
+
+    def _on_prefix(self, prefix: str, context: dict):
+        """The outcome for a context value of which only the start is known (``KnownPrefix``): decided when every or
+        no value with that start matches, else unknown (None)."""
+        base = _split_operator(self.operator)[1]
+        if base not in _STRING_MATCHES:
+            return None
+        outcome = False
+        for text, compiled in zip(self.source_values, self.values):
+            if isinstance(compiled, Template):
+                text = compiled.to_string(context)
+                if text is None or base.endswith("like"):
+                    return None  # substituted text is literal: not a pattern to reason about here
+            found = _prefix_outcome(prefix, text, base.endswith("like"))
+            if found:
+                outcome = True
+                break
+            if found is None:
+                outcome = None
+        return outcome if outcome is None or not self.negated else not outcome
 
     def _matches_any_value(self, value: str, context: dict) -> bool:
         if self.prepare is not None:
@@ -310,7 +366,10 @@ class Condition:
         absent = value is _MISSING or (isinstance(value, list) and not value)
         if value is _MISSING and unknown_context and self.key_lower not in known_absent:
             return None
-        if unknown_context and any(k not in context and k not in known_absent for k in self.variable_keys):
+        if unknown_context and any(
+            (k not in context and k not in known_absent) or isinstance(context.get(k), KnownPrefix)
+            for k in self.variable_keys
+        ):
             return None
         if value == "" and (self.is_null or self.set_mode):
             # An empty string is a null data set for Null and the set operators (IAM User Guide, "Multivalued
@@ -318,6 +377,10 @@ class Condition:
             absent = True
         if self.is_null:
             return any((expected == "true") == absent for expected in self.values)
+        if isinstance(value, KnownPrefix):
+            # outside static analysis, a comparison the unknown rest of the value decides is false
+            outcome = self._on_prefix(value.prefix, context)
+            return False if outcome is None and not unknown_context else outcome
         if absent:
             if self.if_exists or self.set_mode == "all":
                 return True
@@ -397,7 +460,7 @@ def evaluate_conditions(conditions, context: dict, unknown_context: bool = False
         if outcome is False:
             return False, None
         if outcome is None:
-            residual = merge_condition_blocks(residual or {}, condition.residual())
+            residual = merge_condition_blocks(residual or {}, condition.residual(context))
     return (True, None) if residual is None else (None, residual)
 
 

@@ -62,13 +62,27 @@ PRINCIPAL_TYPE_VALUES = {
     ANONYMOUS: "Anonymous",
 }
 
-# Context keys known to be absent in static analysis: only IAM users have aws:username.
-_NOTHING_ABSENT = frozenset()
-_NO_USERNAME = frozenset({"aws:username"})
+# Context keys known to be absent in static analysis: only IAM users have aws:username, only service principals
+# aws:PrincipalServiceName.
+_NOTHING_ABSENT = frozenset({"aws:principalservicename"})
+_NO_USERNAME = frozenset({"aws:username", "aws:principalservicename"})
 # Keys anonymous requests do not include (IAM User Guide, "AWS global condition context keys").
 _ANONYMOUS_ABSENT = frozenset(
-    {"aws:username", "aws:principalarn", "aws:principalisawsservice", "aws:principalorgid", "aws:principalorgpaths"}
+    {"aws:username", "aws:principalarn", "aws:principalisawsservice", "aws:principalorgid", "aws:principalorgpaths",
+     "aws:principalservicename"}
 )
+
+
+class _Absent:
+    """Context keys known to be absent in static analysis: names, and prefixes (``aws:principaltag/``) of which
+    every key not in the context is absent."""
+
+    def __init__(self, names: frozenset, prefixes: tuple[str, ...]) -> None:
+        self.names = names
+        self.prefixes = prefixes
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.names or key.startswith(self.prefixes)
 
 # How a resource-based policy's Principal matched the caller.
 DIRECT, ROLE_ARN, ACCOUNT = "direct", "role", "account"
@@ -100,6 +114,9 @@ class Request:
     session_policy: Policy | None = None
     management_account_id: str | None = None
     unknown_context: bool = False
+    # in static analysis, context keys known to be absent when not in ``context``; one ending in ``/*`` stands for
+    # every key of that prefix (``aws:PrincipalTag/*``: ``context`` holds all the caller's tags)
+    absent_keys: tuple[str, ...] = ()
 
 
 class MatchedStatement(NamedTuple):
@@ -550,6 +567,12 @@ def evaluate(request: Request) -> Evaluation:
     context = default_context(who, principal_account, resource_account)
     context.update(normalize_context(request.context))
     known_absent = _NOTHING_ABSENT if who.kind == USER else _ANONYMOUS_ABSENT if who.kind == ANONYMOUS else _NO_USERNAME
+    if request.absent_keys:
+        keys = [key.lower() for key in request.absent_keys]
+        known_absent = _Absent(
+            known_absent | {key for key in keys if not key.endswith("/*")},
+            tuple(key[:-1] for key in keys if key.endswith("/*")),
+        )
     run = _Run(request, who, action, resource, context, known_absent)
     management = request.management_account_id
     iam_caller = who.kind in IAM_PRINCIPALS

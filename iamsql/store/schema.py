@@ -1003,6 +1003,7 @@ ACCESS_TABLES: dict[str, list[tuple[str, str]]] = {
         ("names_caller", "BOOLEAN"),
         ("requires_external_id", "BOOLEAN"),
         ("action", "VARCHAR"),
+        ("roles_only", "BOOLEAN"),
     ],
 }
 

@@ -20,6 +20,7 @@ import json
 
 import duckdb
 
+from iamsql.policy.access import trust as trust_analysis
 from iamsql.policy.access.model import AccountModel, AttachedPolicy, _Documents
 from iamsql.policy.access.organization import Guardrails
 from iamsql.policy.access.questions import Question
@@ -211,6 +212,7 @@ def _trust_rows(
                 None,
                 None,
                 None,
+                None,
             )
         ]
     members = rails.members if rails is not None else frozenset()
@@ -237,6 +239,7 @@ def _trust_rows(
                 answer.names_caller,
                 answer.external_id,
                 entry.action,
+                trust_analysis.roles_only(role_arn, account.account_id, parsed.policy, answer, rails),
             )
         )
     return rows

@@ -16,6 +16,7 @@ import duckdb
 from iamsql.common.collector import collector_paused
 from iamsql.errors import PolicyError
 from iamsql.policy import Policy, parse_policy
+from iamsql.policy.conditions import KnownPrefix
 
 
 class LoadedDocument:
@@ -78,6 +79,7 @@ class Principal:
     trust: AttachedPolicy | None = None
     tags: dict[str, str] | None = None  # the principal's IAM tags; None: not loaded
     groups: tuple[str, ...] = ()  # a user's groups, by name (those without policies too)
+    unique_id: str | None = None  # AIDA... / AROA...; None: not loaded
     reaches: dict[str, tuple[tuple, bool]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def reach(self, action: str) -> tuple[tuple, bool]:
@@ -175,6 +177,31 @@ class Principal:
     def tag_context(self) -> dict[str, str]:
         """The ``aws:PrincipalTag/<key>`` request context keys the principal's loaded tags set."""
         return {f"aws:PrincipalTag/{key}": str(value) for key, value in (self.tags or {}).items()}
+
+    @cached_property
+    def session_tags(self) -> bool:
+        """Whether a role's sessions may carry session tags, which add to its tags or override them: its trust policy
+        allows ``sts:TagSession`` (which passing them needs) or is not known (IAM User Guide, "Pass session tags in
+        AWS STS")."""
+        if self.kind != "role":
+            return False
+        trust = self.trust.policy if self.trust is not None else None
+        return trust is None or any_allow(trust.statements_for("sts:tagsession"))
+
+    def caller_context(self, static: bool) -> tuple[dict, tuple[str, ...]]:
+        """The request context keys the principal's loaded data fixes, and the keys known to be absent otherwise
+        (``Request.absent_keys``). ``aws:userid`` is a user's unique id; for a role, its id, ``:`` and the session
+        name, known up to the session name. ``aws:PrincipalTag/<key>`` are its tags, every other tag key absent,
+        except, in static analysis (``static``), for a role whose sessions may carry session tags: its principal tags
+        are then unknown."""
+        context: dict = {}
+        absent: tuple[str, ...] = ()
+        if self.unique_id:
+            context["aws:userid"] = self.unique_id if self.kind == "user" else KnownPrefix(f"{self.unique_id}:")
+        if self.tags is not None and not (static and self.session_tags):
+            context.update(self.tag_context)
+            absent = ("aws:PrincipalTag/*",)
+        return context, absent
 
     @property
     def service_linked(self) -> bool:
@@ -378,10 +405,10 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
     principals: dict[str, list[Principal]] = {}
     partitions: dict[str, str] = {}
     for kind, table, extra in (
-        ("user", "aws_iam_user", "groups::varchar"),
-        ("role", "aws_iam_role", "coalesce(assume_role_policy, assume_role_policy_std)::varchar"),
+        ("user", "aws_iam_user", "groups::varchar, user_id"),
+        ("role", "aws_iam_role", "coalesce(assume_role_policy, assume_role_policy_std)::varchar, role_id"),
     ):
-        for arn, name, path, account, partition, raw, std, attached, boundary, more, tags in con.execute(
+        for arn, name, path, account, partition, raw, std, attached, boundary, more, unique_id, tags in con.execute(
             f"select arn, name, path, account_id, partition, inline_policies::varchar, inline_policies_std::varchar, "
             f"attached_policy_arns::varchar, permissions_boundary_arn, {extra}, tags::varchar from {table}{where}",
             params,
@@ -444,6 +471,7 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
                     trust,
                     _tags(tags),
                     tuple(names),
+                    unique_id or None,
                 )
             )
     permission_sets: dict[str, dict[str, AttachedPolicy]] = {}

@@ -114,9 +114,12 @@ class Asker:
         self._sessions: dict[str, dict[str, list[str]]] = {}  # role -> the roles whose sessions its trust names
 
     def _tags(self, principal: Principal) -> tuple:
-        """What of the principal's tags an answer shared with other principals may depend on: its tags when SCPs or
-        RCPs apply (they may test aws:PrincipalTag); a document that does is personal (keyed by the principal)."""
-        return tuple(sorted(principal.tag_context.items())) if self._guarded else ()
+        """What of the principal's own keys an answer shared with other principals may depend on: its tags and user
+        id when SCPs or RCPs apply (they may test them); a document that does is personal (keyed by the principal)."""
+        if not self._guarded:
+            return ()
+        context, absent = principal.caller_context(True)
+        return (*sorted((k, str(v)) for k, v in context.items()), absent)
 
     def allowed_actions(self, principal: Principal, actions: frozenset[str]) -> frozenset[str]:
         """Of ``actions``, those the principal's identity side could allow (see ``may_allow``): the union of those
@@ -219,6 +222,7 @@ class Asker:
             # iam_role_trust_access asks it (trust.OUTSIDE_ORG)
             if principal.account_id not in owner.members:
                 outsider = {"aws:PrincipalOrgID": trust_analysis.OUTSIDE_ORG}
+        own_keys, absent = principal.caller_context(True)
         request = Request(
             action=action,
             resource=resource,
@@ -228,9 +232,10 @@ class Asker:
             context={
                 **(rails.context() if rails else outsider),
                 **(owner.resource_context() if owner else {}),
-                **principal.tag_context,
+                **own_keys,
                 **(context or {}),
             },
+            absent_keys=absent,
             identity_policies=[a.policy for a in principal.identity],
             resource_policy=resource_policy,
             permission_boundaries=[principal.boundary.policy] if principal.boundary else [],

@@ -188,8 +188,8 @@ def whole_accounts(role_arn: str, role_account: str, trust: Policy, entry: Trust
     ``"*"`` with ``aws:PrincipalAccount`` (or ``aws:PrincipalArn`` ``arn:aws:iam::<account>:*``) lets any principal
     of that account in, as naming the account does: IAM evaluates the same request either way. Each account in the
     value of a condition key that identifies the caller (``IDENTITY_KEYS``), the role's own included, is asked with
-    a role of that account as the caller, exactly as an ``account`` entry is; one admitted (or ``Unknown``) gives an
-    ``account`` answer, whose ``names_caller`` and ``external_id`` then come from what else the trust depends on
+    a role of that account as the caller, exactly as an ``account`` entry is (then, when refused, with its IAM users:
+    ``_user_admitted``); one admitted (or ``Unknown``) gives an ``account`` answer, whose ``names_caller`` and ``external_id`` then come from what else the trust depends on
     (a specific ``aws:PrincipalArn`` refuses the role standing for the account, so it gives none)."""
     if entry.kind != "anyone":
         return []
@@ -209,6 +209,8 @@ def whole_accounts(role_arn: str, role_account: str, trust: Policy, entry: Trust
         named = TrustedEntry(f"arn:{partition}:iam::{account}:root", "account", account,
                              f"arn:{partition}:iam::{account}:role/iamsql-caller", entry.action)
         answer = _ask(role_arn, role_account, trust, named, rails)
+        if answer.decision in REFUSED:  # a trust admitting users only (aws:username, aws:PrincipalType User)
+            answer = _user_admitted(role_arn, role_account, trust, named, rails) or answer
         if answer.decision in ADMITTED:
             answers.append(answer)
     return answers

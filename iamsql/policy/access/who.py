@@ -125,9 +125,10 @@ def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, actio
         resource_account = None if resource else account.account_id
         owner = rails.get(resource_account or _arn_account(target) or account.account_id)
         defaults = {**(own.context() if own else {}), **(owner.resource_context() if owner else {})}
+        own_keys, absent = principal.caller_context(unknown_context)
         result = evaluate(Request(
             action=action, resource=target, principal=principal.arn, principal_account=principal.account_id,
-            resource_account=resource_account, context={**defaults, **principal.tag_context, **context},
+            resource_account=resource_account, context={**defaults, **own_keys, **context}, absent_keys=absent,
             identity_policies=[a.policy for a in principal.identity], resource_policy=resource_policy,
             permission_boundaries=[principal.boundary.policy] if principal.boundary else [],
             scps=own.scps if own else [], rcps=owner.rcps if owner else [],
