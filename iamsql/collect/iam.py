@@ -36,10 +36,19 @@ REPORT_NOT_READY = {"ReportInProgress", "ReportNotPresent", "ReportExpired"}
 ROLE_PAGE_SIZE = 1000  # ListRoles' maximum
 
 
-def collect_iam(run: AccountRun) -> list[str]:
-    """Collect the account's IAM data; returns the ARNs of its users and roles."""
+@dataclass(frozen=True)
+class IamListing:
+    """What later collection steps need from the account's IAM data."""
+
+    principals: list[str]  # ARNs of the users and roles
+    policies: frozenset[str]  # ARNs of the managed policies whose documents were collected
+
+
+def collect_iam(run: AccountRun) -> IamListing:
+    """Collect the account's IAM data."""
     details = run.fetch("iam", "GetAccountAuthorizationDetails", Filter=GAAD_FILTERS,
                         PaginationConfig={"PageSize": GAAD_PAGE_SIZE})
+    policies = frozenset(p["Arn"] for p in (details or {}).get("Policies") or [])
     if details is not None:
         users = [u["UserName"] for u in details.get("UserDetailList") or []]
         principals = [p["Arn"] for key in ("UserDetailList", "RoleDetailList") for p in details.get(key) or []]
@@ -63,7 +72,7 @@ def collect_iam(run: AccountRun) -> list[str]:
     run.each([p["Arn"] for p in oidc.get("OpenIDConnectProviderList") or []], lambda arn: run.fetch(
         "iam", "GetOpenIDConnectProvider", entity=arn.split(":oidc-provider/", 1)[-1], add={"Arn": arn},
         OpenIDConnectProviderArn=arn))
-    return principals
+    return IamListing(principals, policies)
 
 
 @dataclass(frozen=True)
