@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import boto3
 import duckdb
 import pytest
+from moto.iam.models import IAMBackend
 
 from iamsql import controls
 from iamsql.collect.run import collect
@@ -57,8 +58,6 @@ def build_identity_center(session: boto3.Session) -> dict:
 def gaad_as_aws_answers(monkeypatch: pytest.MonkeyPatch) -> None:
     """moto's GetAccountAuthorizationDetails returns every AWS managed policy it holds; AWS returns those attached
     to a user, group or role of the account. Make moto answer as AWS does."""
-    from moto.iam.models import IAMBackend
-
     original = IAMBackend.get_account_authorization_details
 
     def details(self, policy_filter):

@@ -2,7 +2,7 @@
 AWS managed policies, all pages in one call set), ``ListRoles`` (each role's description and maximum session
 duration, which GetAccountAuthorizationDetails leaves out), the credential report, access keys with their last
 use, MFA and virtual MFA devices, console passwords, password policy, account summary, aliases, SAML and OIDC
-providers, instance profiles.
+providers, instance profiles, server certificates.
 
 Per-user calls are made only where the account-wide answers leave something out: ``ListAccessKeys`` for users the
 credential report shows with a key (its ``access_key_N_last_rotated``), ``ListMFADevices`` for users it shows with
@@ -64,6 +64,7 @@ def collect_iam(run: AccountRun) -> IamListing:
     run.fetch("iam", "ListAccountAliases")
     run.fetch("iam", "ListVirtualMFADevices")
     run.fetch("iam", "ListInstanceProfiles")
+    run.fetch("iam", "ListServerCertificates")
     saml = run.fetch("iam", "ListSAMLProviders") or {}
     oidc = run.fetch("iam", "ListOpenIDConnectProviders") or {}
     run.each(users, lambda user: per_user(run, user, report.get(user) if report is not None else None))
