@@ -268,7 +268,8 @@ def test_server_certificates_and_insight_selectors_are_collected(aws_session, tm
     monkeypatch.setattr(Trail, "description", as_aws_describes)
     populate_account(aws_session, ACCOUNT)
     aws_session.client("iam").upload_server_certificate(
-        ServerCertificateName="legacy-web", CertificateBody="-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----",
+        ServerCertificateName="legacy-web",
+        CertificateBody="-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----",
         PrivateKey="-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----")
     aws_session.client("cloudtrail").put_insight_selectors(TrailName="main",
                                                            InsightSelectors=[{"InsightType": "ApiCallRateInsight"}])

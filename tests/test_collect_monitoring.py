@@ -129,8 +129,9 @@ def test_a_bucket_without_logging_or_public_access_block_is_recorded_as_such(aws
                       f"from aws_s3_bucket where name = 'trail-logs-{ACCOUNT}'").fetchone()
     assert (json.loads(row[0]), *row[1:]) == ({}, False, False, False)
     # no lifecycle, replication, Object Lock or notification configuration, no tags: what Steampipe shows
-    row = con.execute("select lifecycle_rules, replication, object_lock_configuration, event_notification_configuration, "
-                      f"tags from aws_s3_bucket where name = 'trail-logs-{ACCOUNT}'").fetchone()
+    row = con.execute("select lifecycle_rules, replication, object_lock_configuration, "
+                      "event_notification_configuration, tags from aws_s3_bucket where name = ?",
+                      [f"trail-logs-{ACCOUNT}"]).fetchone()
     assert row[:3] == (None, None, None)
     assert json.loads(row[3]) == dict.fromkeys(("EventBridgeConfiguration", "LambdaFunctionConfigurations",
                                                 "QueueConfigurations", "TopicConfigurations"))

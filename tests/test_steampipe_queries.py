@@ -279,8 +279,8 @@ def test_s3_bucket_configurations_iamsql_loads_answer_steampipes_queries(duck):
     locked = query.run_query(duck, "select name from aws_s3_bucket "
                                    "where object_lock_configuration ->> 'ObjectLockEnabled' = 'Enabled'")[1]
     assert locked == [("audit-trail-logs-111122223333",)]
-    notified = query.run_query(duck, "select name from aws_s3_bucket where event_notification_configuration ->> "
-                                     "'EventBridgeConfiguration' is not null "
-                                     "or jsonb_array_length(event_notification_configuration -> 'TopicConfigurations') > 0 "
-                                     "order by name")[1]
+    notified = query.run_query(
+        duck, "select name from aws_s3_bucket as b where "
+              "b.event_notification_configuration ->> 'EventBridgeConfiguration' is not null or "
+              "jsonb_array_length(b.event_notification_configuration -> 'TopicConfigurations') > 0 order by name")[1]
     assert notified == [("audit-trail-logs-111122223333",), ("web.assets.example",)]

@@ -1,6 +1,7 @@
 """What iamsql asks CloudTrail, per account and region: the trails (``DescribeTrails`` with shadow trails, so a
 multi-region trail shows in every region; each trail's status and event selectors, and its insight selectors when
-it has some, are then asked once, in its home region) and, for short windows, ``LookupEvents`` (management events of the last 90 days at most)."""
+it has some, are then asked once, in its home region) and, for short windows, ``LookupEvents`` (management events
+of the last 90 days at most)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
 """What iamsql asks beyond IAM with ``--identity``, per account: IAM Identity Center (instances, permission sets
 with their managed and inline policies, account assignments) and its identity store (users, groups,
 memberships) in the collection's regions, with the documents of the AWS managed policies permission sets attach
-that ``GetAccountAuthorizationDetails`` did not return (it returns those attached in the account); the account's regions and IAM Access Analyzer's analyzers and their
-findings in every enabled region; IAM's service last-accessed data of every user and role.
+that ``GetAccountAuthorizationDetails`` did not return (it returns those attached in the account); the account's
+regions and IAM Access Analyzer's analyzers and their findings in every enabled region; IAM's service
+last-accessed data of every user and role.
 
 Outputs that do not name their subject get it as an added top-level key (``InstanceArn``, ``PermissionSetArn``,
 ``IdentityStoreId``, ``GroupId``, ``AnalyzerArn``, ``Arn``, ``Region``), which ``load`` reads. A refused call is a

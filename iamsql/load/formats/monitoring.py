@@ -3,9 +3,10 @@
 (``sns list-subscriptions``), S3 buckets (``s3api list-buckets`` and the
 per-bucket ``get-bucket-location``, ``-policy``, ``-policy-status``, ``-logging``, ``-versioning``,
 ``-encryption``, ``-acl``, ``-tagging``, ``-lifecycle-configuration``, ``-replication``,
-``-notification-configuration``, ``get-public-access-block`` and ``get-object-lock-configuration``) and the account's regions (``ec2 describe-regions
---all-regions``), as the Steampipe tables ``aws_cloudwatch_log_metric_filter``, ``aws_cloudwatch_alarm``,
-``aws_sns_topic_subscription``, ``aws_s3_bucket`` and ``aws_region``.
+``-notification-configuration``, ``get-public-access-block`` and ``get-object-lock-configuration``) and the
+account's regions (``ec2 describe-regions --all-regions``), as the Steampipe tables
+``aws_cloudwatch_log_metric_filter``, ``aws_cloudwatch_alarm``, ``aws_sns_topic_subscription``, ``aws_s3_bucket``
+and ``aws_region``.
 
 Outputs that do not name what they are about take it from an added top-level key, as ``iamsql collect`` writes
 them: ``Region`` for describe-metric-filters (else a path folder named like a region, ``.../eu-west-1/...``),
