@@ -27,6 +27,7 @@ def at(minutes: float) -> datetime:
 
 def run(tmp_path, events: dict[str, list[dict]], control_id: str, **params) -> dict[str, list[tuple[str, str, str]]]:
     """account -> [(resource, status, reason)] of one control over the accounts' events."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
     con = db.connect(tmp_path / "identity.duckdb")
     load_accounts(con, {a: {"aws_cloudtrail_trail_event": e} for a, e in events.items()}, AS_OF)
     rows = controls.results(con, controls.run_checks(con, controls=[control_id], params=params or None))
@@ -88,3 +89,94 @@ def test_a_denied_mfa_enrolment_for_another_user_alarms_and_a_failed_one_does_no
     assert (resource, status) == (f"arn:aws:iam::{denied}:user/alice", "alarm")
     assert "user/intern tried EnableMFADevice for user alice" in reason and "denied with AccessDenied" in reason, reason
     assert statuses(found[failed]) == [(f"arn:aws:::{failed}", "ok")], found[failed]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# permissions_boundary_removed
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_a_deleted_permissions_boundary_alarms(tmp_path):
+    other, own, denied = "862000000001", "862000000002", "862000000003"
+    found = run(tmp_path, {
+        other: [event(other, at(0), "DeleteRolePermissionsBoundary", role="builder", request={"roleName": "app-runner"})],
+        own: [event(own, at(0), "DeleteUserPermissionsBoundary", user="dev-sam", request={"userName": "dev-sam"})],
+        denied: [event(denied, at(0), "DeleteUserPermissionsBoundary", user="intern", error="AccessDenied",
+                       request={"userName": "dev-sam"})],
+    }, "cloudtrail_event_permissions_boundary_removed")
+    [(resource, status, reason)] = found[other]
+    assert (resource, status) == (f"arn:aws:iam::{other}:role/app-runner", "alarm")
+    assert "assumed-role/builder/session-1 called DeleteRolePermissionsBoundary on role app-runner at" in reason, reason
+    assert "(its own boundary)" not in reason and "ARN is built from its name" in reason, reason
+    [(resource, status, reason)] = found[own]
+    # the caller's own ARN, from its userIdentity, not built from the name
+    assert (resource, status) == (f"arn:aws:iam::{own}:user/dev-sam", "alarm")
+    assert "on user dev-sam (its own boundary)" in reason and "built from its name" not in reason, reason
+    [(resource, status, reason)] = found[denied]
+    assert (resource, status) == (f"arn:aws:iam::{denied}:user/dev-sam", "alarm")
+    assert "user/intern tried DeleteUserPermissionsBoundary on user dev-sam" in reason, reason
+    assert "denied with AccessDenied" in reason, reason
+
+
+def test_setting_a_boundary_or_a_failed_or_aws_removal_is_not_an_alarm(tmp_path):
+    account = "862000000004"
+    by_aws = event(account, at(3), "DeleteRolePermissionsBoundary", role="AWSServiceRoleForSSO",
+                   invoked_by="sso.amazonaws.com", request={"roleName": "AWSReservedSSO_Dev_0123456789abcdef"})
+    by_aws["user_identity"]["sessionContext"]["sessionIssuer"]["arn"] = (
+        f"arn:aws:iam::{account}:role/aws-service-role/sso.amazonaws.com/AWSServiceRoleForSSO")
+    found = run(tmp_path, {account: [
+        event(account, at(0), "PutUserPermissionsBoundary", user="admin",
+              request={"userName": "dev-sam", "permissionsBoundary": f"arn:aws:iam::{account}:policy/DevBoundary"}),
+        event(account, at(1), "DeleteUserPermissionsBoundary", user="admin", error="NoSuchEntityException",
+              request={"userName": "gone"}),
+        by_aws,
+    ]}, "cloudtrail_event_permissions_boundary_removed")
+    assert statuses(found[account]) == [(f"arn:aws:::{account}", "ok")], found[account]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# password_policy_weakened
+# --------------------------------------------------------------------------------------------------------------
+
+STRONG = {"minimumPasswordLength": 16, "requireSymbols": True, "requireNumbers": True,
+          "requireUppercaseCharacters": True, "requireLowercaseCharacters": True, "allowUsersToChangePassword": True,
+          "maxPasswordAge": 90, "passwordReusePrevention": 24, "hardExpiry": False}
+
+
+def test_a_deleted_or_weakened_password_policy_alarms(tmp_path):
+    deleted, defaults, short, strong = "863000000001", "863000000002", "863000000003", "863000000004"
+    found = run(tmp_path, {
+        deleted: [event(deleted, at(0), "DeleteAccountPasswordPolicy", role="OrganizationAccountAccessRole")],
+        # only the complexity rules named: the length falls back to 6 and reuse prevention to none
+        defaults: [event(defaults, at(0), "UpdateAccountPasswordPolicy", user="admin",
+                         request={"requireSymbols": True, "requireNumbers": True})],
+        short: [event(short, at(0), "UpdateAccountPasswordPolicy", user="admin",
+                      request=STRONG | {"minimumPasswordLength": 8}),
+                event(short, at(5), "UpdateAccountPasswordPolicy", user="admin", error="AccessDenied",
+                      request=STRONG | {"passwordReusePrevention": 3})],
+        strong: [event(strong, at(0), "UpdateAccountPasswordPolicy", user="admin", request=STRONG),
+                 event(strong, at(1), "GetAccountPasswordPolicy", user="admin", read_only=True)],
+    }, "cloudtrail_event_password_policy_weakened")
+    [(resource, status, reason)] = found[deleted]
+    assert (resource, status) == (f"arn:aws:::{deleted}", "alarm")
+    assert "assumed-role/OrganizationAccountAccessRole/session-1 called DeleteAccountPasswordPolicy" in reason, reason
+    [(resource, status, reason)] = found[defaults]
+    assert (resource, status) == (f"arn:aws:::{defaults}", "alarm")
+    assert "(minimum length 6, under 14; no reuse prevention, under 24)" in reason, reason
+    [(resource, status, reason)] = found[short]
+    assert (resource, status) == (f"arn:aws:::{short}", "alarm")
+    # the newest call is named, the older counted
+    assert "user/admin tried UpdateAccountPasswordPolicy (remembers 3 passwords, under 24)" in reason, reason
+    assert "denied with AccessDenied; 2 such calls since" in reason, reason
+    assert statuses(found[strong]) == [(f"arn:aws:::{strong}", "ok")], found[strong]
+
+
+def test_the_password_policy_floors_are_parameters(tmp_path):
+    account = "863000000005"
+    events = {account: [event(account, at(0), "UpdateAccountPasswordPolicy", user="admin",
+                              request=STRONG | {"minimumPasswordLength": 12, "passwordReusePrevention": 12})]}
+    [(_, status, reason)] = run(tmp_path, events, "cloudtrail_event_password_policy_weakened")[account]
+    assert status == "alarm" and "(minimum length 12, under 14; remembers 12 passwords, under 24)" in reason, reason
+    found = run(tmp_path / "floors", events, "cloudtrail_event_password_policy_weakened", min_password_length=12,
+                min_password_reuse=12)
+    assert statuses(found[account]) == [(f"arn:aws:::{account}", "ok")], found[account]
