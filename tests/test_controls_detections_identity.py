@@ -118,6 +118,22 @@ def test_a_deleted_permissions_boundary_alarms(tmp_path):
     assert "denied with AccessDenied" in reason, reason
 
 
+def test_a_role_whose_boundary_is_removed_is_reported_under_its_arn_with_path(tmp_path):
+    account = "862000000005"
+    role_arn = f"arn:aws:iam::{account}:role/apps/payments/app-runner"
+    con = db.connect(tmp_path / "paths.duckdb")
+    load_accounts(con, {account: {
+        "aws_cloudtrail_trail_event": [event(account, at(0), "DeleteRolePermissionsBoundary", user="ops",
+                                             request={"roleName": "app-runner"})],
+        "aws_iam_role": [{"name": "app-runner", "arn": role_arn, "path": "/apps/payments/", "account_id": account,
+                          "partition": "aws", "region": "global"}]}}, AS_OF)
+    rows = controls.results(con, controls.run_checks(con, controls=["cloudtrail_event_permissions_boundary_removed"]))
+    con.close()
+    [found] = rows
+    assert (found["resource"], found["status"]) == (role_arn, "alarm"), found
+    assert found["dimensions"]["arn_source"] == "iam_data" and "built from its name" not in found["reason"], found
+
+
 def test_setting_a_boundary_or_a_failed_or_aws_removal_is_not_an_alarm(tmp_path):
     account = "862000000004"
     by_aws = event(account, at(3), "DeleteRolePermissionsBoundary", role="AWSServiceRoleForSSO",
@@ -180,3 +196,104 @@ def test_the_password_policy_floors_are_parameters(tmp_path):
     found = run(tmp_path / "floors", events, "cloudtrail_event_password_policy_weakened", min_password_length=12,
                 min_password_reuse=12)
     assert statuses(found[account]) == [(f"arn:aws:::{account}", "ok")], found[account]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# identity_center_admin_assigned: the sso.amazonaws.com calls of the Identity Center account, in the shapes
+# CloudTrail records them (CreatePermissionSet answers the set's ARN and name; CreateAccountAssignment names the
+# set, the account and the user or group, and answers IN_PROGRESS)
+# --------------------------------------------------------------------------------------------------------------
+
+INSTANCE = "arn:aws:sso:::instance/ssoins-7223000000000001"
+
+
+def permission_set(set_id: str) -> str:
+    return f"arn:aws:sso:::permissionSet/ssoins-7223000000000001/{set_id}"
+
+
+def sso_call(account: str, minute: float, name: str, request: dict, response: dict | None = None, **caller) -> dict:
+    caller = caller or {"role": "AWSReservedSSO_IdentityAdmins_0a1b2c3d4e5f6a7b"}
+    return event(account, at(minute), name, source="sso.amazonaws.com", agent="AWS Internal",
+                 request={"instanceArn": INSTANCE, **request}, response=response, **caller)
+
+
+def create_set(account: str, minute: float, set_id: str, name: str) -> dict:
+    return sso_call(account, minute, "CreatePermissionSet", {"name": name, "sessionDuration": "PT1H", "tags": []},
+                    {"permissionSet": {"name": name, "permissionSetArn": permission_set(set_id),
+                                       "createdDate": "Jun 1, 2024 10:00:00 AM", "sessionDuration": "PT1H"}})
+
+
+def attach(account: str, minute: float, set_id: str, policy: str, **caller) -> dict:
+    return sso_call(account, minute, "AttachManagedPolicyToPermissionSet",
+                    {"permissionSetArn": permission_set(set_id), "managedPolicyArn": f"arn:aws:iam::aws:policy/{policy}"},
+                    **caller)
+
+
+def assign(account: str, minute: float, set_id: str, target: str, principal_type: str, principal_id: str) -> dict:
+    request = {"targetId": target, "targetType": "AWS_ACCOUNT", "permissionSetArn": permission_set(set_id),
+               "principalType": principal_type, "principalId": principal_id}
+    return sso_call(account, minute, "CreateAccountAssignment", request,
+                    {"accountAssignmentCreationStatus": {"status": "IN_PROGRESS", "requestId": "r-1", **request}})
+
+
+def test_a_permission_set_armed_with_admin_and_assigned_alarms(tmp_path):
+    sso, reader = "864000000001", "864000000002"
+    found = run(tmp_path, {
+        sso: [create_set(sso, 0, "ps-1111aaaa2222bbbb", "Support"),
+              attach(sso, 1, "ps-1111aaaa2222bbbb", "AdministratorAccess"),
+              assign(sso, 2, "ps-1111aaaa2222bbbb", "864000000099", "USER", "906712-attacker-user-id")],
+        # a reader set created, armed with ReadOnlyAccess and assigned: routine
+        reader: [create_set(reader, 0, "ps-3333cccc4444dddd", "Auditors"),
+                 attach(reader, 1, "ps-3333cccc4444dddd", "ReadOnlyAccess"),
+                 assign(reader, 2, "ps-3333cccc4444dddd", "864000000098", "GROUP", "auditors-group-id")],
+    }, "cloudtrail_event_identity_center_admin_assigned")
+    rows = {resource: (status, reason) for resource, status, reason in found[sso]}
+    assert sorted(rows) == [permission_set("ps-1111aaaa2222bbbb"), permission_set("ps-1111aaaa2222bbbb") + "#864000000099"]
+    status, reason = rows[permission_set("ps-1111aaaa2222bbbb")]
+    assert status == "alarm", reason
+    assert ("called AttachManagedPolicyToPermissionSet on permission set Support (ps-1111aaaa2222bbbb), giving it "
+            "managed policy AdministratorAccess") in reason, reason
+    status, reason = rows[permission_set("ps-1111aaaa2222bbbb") + "#864000000099"]
+    assert status == "alarm", reason
+    assert ("called CreateAccountAssignment giving user 906712-attacker-user-id permission set Support "
+            "(ps-1111aaaa2222bbbb) in account 864000000099 (the set was given managed policy AdministratorAccess)") \
+        in reason, reason
+    assert statuses(found[reader]) == [(f"arn:aws:::{reader}", "ok")], found[reader]
+
+
+def test_an_assignment_made_before_the_set_was_armed_or_after_a_denied_arming_is_not_an_alarm(tmp_path):
+    account = "864000000003"
+    found = run(tmp_path, {account: [
+        assign(account, 0, "ps-5555eeee6666ffff", "864000000097", "GROUP", "dev-group-id"),
+        attach(account, 1, "ps-5555eeee6666ffff", "PowerUserAccess"),
+        attach(account, 2, "ps-7777aaaa8888bbbb", "AdministratorAccess", user="intern", error="AccessDeniedException"),
+        assign(account, 3, "ps-7777aaaa8888bbbb", "864000000097", "GROUP", "dev-group-id"),
+    ]}, "cloudtrail_event_identity_center_admin_assigned")
+    rows = {resource: (status, reason) for resource, status, reason in found[account]}
+    # the two arming calls alarm (one was denied); neither assignment does
+    assert sorted(rows) == [permission_set("ps-5555eeee6666ffff"), permission_set("ps-7777aaaa8888bbbb")], rows
+    status, reason = rows[permission_set("ps-7777aaaa8888bbbb")]
+    assert status == "alarm" and "user/intern tried AttachManagedPolicyToPermissionSet" in reason, reason
+    assert "denied with AccessDeniedException" in reason, reason
+
+
+def test_an_inline_permission_set_policy_is_judged_when_the_event_shows_it(tmp_path):
+    account = "864000000004"
+
+    def put_inline(minute, set_id, policy):
+        return sso_call(account, minute, "PutInlinePolicyToPermissionSet",
+                        {"permissionSetArn": permission_set(set_id), "inlinePolicy": policy})
+
+    found = run(tmp_path, {account: [
+        put_inline(0, "ps-aaaa000000000001",
+                   '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}'),
+        put_inline(1, "ps-aaaa000000000002",
+                   '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:Get*"], "Resource": "*"}]}'),
+        put_inline(2, "ps-aaaa000000000003", "HIDDEN_DUE_TO_SECURITY_REASONS"),
+    ]}, "cloudtrail_event_identity_center_admin_assigned")
+    rows = {resource: (status, reason) for resource, status, reason in found[account]}
+    assert sorted((r, s) for r, (s, _) in rows.items()) == [
+        (permission_set("ps-aaaa000000000001"), "alarm"), (permission_set("ps-aaaa000000000003"), "skip")], rows
+    assert "giving it an inline policy allowing every action" in rows[permission_set("ps-aaaa000000000001")][1]
+    assert "whose inline policy the event does not show (HIDDEN_DUE_TO_SECURITY_REASONS)" \
+        in rows[permission_set("ps-aaaa000000000003")][1]
