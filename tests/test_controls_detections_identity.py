@@ -297,3 +297,62 @@ def test_an_inline_permission_set_policy_is_judged_when_the_event_shows_it(tmp_p
     assert "giving it an inline policy allowing every action" in rows[permission_set("ps-aaaa000000000001")][1]
     assert "whose inline policy the event does not show (HIDDEN_DUE_TO_SECURITY_REASONS)" \
         in rows[permission_set("ps-aaaa000000000003")][1]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# console_sign_in_failures: ConsoleLogin as CloudTrail records a sign-in, {"ConsoleLogin": "Failure"} with the
+# errorMessage "Failed authentication"; a user name that is not an IAM user is HIDDEN_DUE_TO_SECURITY_REASONS
+# --------------------------------------------------------------------------------------------------------------
+
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/121.0"
+
+
+def sign_in(account: str, minute: float, user: str, result: str, ip: str) -> dict:
+    e = event(account, at(minute), "ConsoleLogin", source="signin.amazonaws.com", user=user, ip=ip, agent=BROWSER,
+              response={"ConsoleLogin": result}, additional={"LoginTo": "https://console.aws.amazon.com/console/home",
+                                                             "MobileVersion": "No", "MFAUsed": "No"})
+    e["event_type"] = "AwsConsoleSignIn"
+    if result == "Failure":
+        e["error_message"] = "Failed authentication"
+    return e
+
+
+def test_a_password_spray_from_one_address_alarms_and_names_the_sign_in_that_worked(tmp_path):
+    spray, guess = "865000000001", "865000000002"
+    spray_events = [sign_in(spray, i * 0.5, user, "Failure", "198.51.100.66")
+                    for i, user in enumerate(["alice", "bob", "carol", "dave", "erin", "frank", "grace"])]
+    spray_events += [sign_in(spray, 4 + i * 0.5, "HIDDEN_DUE_TO_SECURITY_REASONS", "Failure", "198.51.100.66")
+                     for i in range(3)]
+    spray_events.append(sign_in(spray, 6, "erin", "Success", "198.51.100.66"))
+    # one user's password guessed from one address, nobody got in
+    guess_events = [sign_in(guess, i, "ops", "Failure", "203.0.113.80") for i in range(10)]
+    found = run(tmp_path, {spray: spray_events, guess: guess_events}, "cloudtrail_event_console_sign_in_failures")
+    [(resource, status, reason)] = found[spray]
+    assert (resource, status) == (f"arn:aws:::{spray}#198.51.100.66", "alarm")
+    assert (f"10 failed console sign-ins from 198.51.100.66 (Mozilla/5.0) within 10 minutes from {at(0):%Y-%m-%d %H:%M:%S} "
+            "UTC, for 7 user name(s) (") in reason, reason
+    assert "and 3 attempt(s) with a user name that is not an IAM user of the account" in reason, reason
+    assert "HIDDEN_DUE_TO_SECURITY_REASONS" not in reason, reason
+    assert f"then signed in as erin from the same address at {at(6):%Y-%m-%d %H:%M:%S} UTC" in reason, reason
+    [(resource, status, reason)] = found[guess]
+    assert (resource, status) == (f"arn:aws:::{guess}#203.0.113.80", "alarm")
+    assert "for 1 user name(s) (ops); no successful sign-in from the address followed" in reason, reason
+
+
+def test_typing_mistakes_and_failures_spread_over_hours_are_not_a_burst(tmp_path):
+    typo, slow, office = "865000000003", "865000000004", "865000000005"
+    found = run(tmp_path, {
+        typo: [sign_in(typo, 0, "alice", "Failure", "203.0.113.5"), sign_in(typo, 0.5, "alice", "Failure", "203.0.113.5"),
+               sign_in(typo, 1, "alice", "Success", "203.0.113.5")],
+        # ten failures, one every 20 minutes: never ten within 10 minutes
+        slow: [sign_in(slow, i * 20, "ops", "Failure", "203.0.113.6") for i in range(10)],
+        # nine failures from one address and three from another within minutes: no address reaches ten
+        office: [sign_in(office, i * 0.5, f"user{i}", "Failure", "192.0.2.10") for i in range(9)]
+                + [sign_in(office, i * 0.5, "ops", "Failure", "192.0.2.11") for i in range(3)],
+    }, "cloudtrail_event_console_sign_in_failures")
+    for account in (typo, slow, office):
+        assert statuses(found[account]) == [(f"arn:aws:::{account}", "ok")], found[account]
+    found = run(tmp_path / "lower", {office: [sign_in(office, i * 0.5, f"user{i}", "Failure", "192.0.2.10")
+                                              for i in range(9)]},
+                "cloudtrail_event_console_sign_in_failures", min_failures=9)
+    assert statuses(found[office]) == [(f"arn:aws:::{office}#192.0.2.10", "alarm")], found[office]
