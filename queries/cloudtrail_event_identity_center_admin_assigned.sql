@@ -10,7 +10,8 @@ description: >-
   Successful calls and access-denied attempts alarm; other failures changed nothing. A permission set's name comes
   from its CreatePermissionSet call when the events hold it. The IAM side of an assignment (IAM Identity Center's
   service-linked role creating the AWSReservedSSO_ role in the member account and attaching the set's policies) is
-  AWS's own and is not judged by the IAM detections: this control judges the decision where it is made.
+  AWS's own and is not judged by the IAM detections: this control judges the decision where it is made (the
+  permission sets as loaded are sso_permission_set_admin's).
 severity: high
 resource_type: AWS::SSO::PermissionSet
 rationale: >-
