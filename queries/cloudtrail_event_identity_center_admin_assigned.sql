@@ -8,7 +8,8 @@ description: >-
   CreateAccountAssignment of a permission set that a call of the loaded
   events (at any time before the assignment) armed that way, naming the user or group and the account it gets.
   Successful calls and access-denied attempts alarm; other failures changed nothing. A permission set's name comes
-  from its CreatePermissionSet call when the events hold it. The IAM side of an assignment (IAM Identity Center's
+  from its CreatePermissionSet call when the events hold it. Customer managed policy references are not judged
+  (their documents are in each member account). The IAM side of an assignment (IAM Identity Center's
   service-linked role creating the AWSReservedSSO_ role in the member account and attaching the set's policies) is
   AWS's own and is not judged by the IAM detections: this control judges the decision where it is made (the
   permission sets as loaded are sso_permission_set_admin's).
