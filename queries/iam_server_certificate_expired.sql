@@ -1,6 +1,6 @@
 /*
 title: No expired server certificates stored in IAM
-description: No IAM server certificate had expired when the data was taken.
+description: No IAM server certificate had expired when the data was taken (an account that stores none passes).
 severity: medium
 resource_type: AWS::IAM::ServerCertificate
 rationale: An expired certificate still attached to a load balancer or CloudFront breaks clients, and one left in IAM can be deployed by mistake; IAM does not remove them itself.
@@ -18,3 +18,12 @@ select
   account_id,
   region
 from aws_iam_server_certificate
+union all
+select
+  'arn:' || a.partition || ':::' || a.account_id,
+  'ok',
+  'Account ' || a.account_id || ' stores no server certificates in IAM.',
+  a.account_id,
+  'global'
+from iamsql_account as a
+where not exists (select 1 from aws_iam_server_certificate as c where c.account_id = a.account_id)
