@@ -20,26 +20,29 @@ requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
 */
+-- the events of the window, counted per account
 with event as (
-  select e.account_id, e.event_id, e.event_time, e.event_name, e.event_source, e.event_type, e.source_ip_address, e.user_type,
-    e.error_code, e.agent, e.invoked_by
+  select e.account_id
   from iamsql_account as a
     join cloudtrail_event_actor as e on e.account_id = a.account_id
   where e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
 ),
 -- calls by the root user itself, not by an AWS service acting for it; the raw request is read only for the root
 -- user's CreateAccessKey calls and sign-in events (the join's filters are the same row's own columns, so the scan
--- skips the others)
+-- skips the others). Read from the view, not from `event`: one reader each, so neither is computed into a table of
+-- every event of the window first
 root_event as (
   select e.account_id, e.event_time, e.event_name, e.source_ip_address, e.agent,
     e.event_name = 'CreateAccessKey' and e.error_code is null and t.request_parameters ->> 'userName' is null as root_key,
     -- a sign-in event answers Success or Failure under its own name ({"ConsoleLogin": "Failure"})
     coalesce(e.event_source = 'signin.amazonaws.com' and t.response_elements ->> e.event_name = 'Failure', false)
       as failed_sign_in
-  from event as e
+  from iamsql_account as a
+    join cloudtrail_event_actor as e on e.account_id = a.account_id
     left join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
       and (t.event_name = 'CreateAccessKey' or t.event_source = 'signin.amazonaws.com') and t.user_type = 'Root'
   where e.user_type = 'Root' and e.invoked_by is null and e.event_type is distinct from 'AwsServiceEvent'
+    and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
 ),
 root_call as (
   select * from root_event where not failed_sign_in
