@@ -240,6 +240,8 @@ INT_RESULT_FUNCTIONS = {
     "width_bucket",
     "array_ndims",
     "pg_array_ndims",
+    "num_nulls",
+    "num_nonnulls",
 }
 WINDOW_INT_FUNCTIONS = {"row_number", "rank", "dense_rank", "ntile"}
 INT_TYPES = {exp.DataType.Type.INT, exp.DataType.Type.BIGINT, exp.DataType.Type.SMALLINT, exp.DataType.Type.TINYINT}
@@ -506,7 +508,7 @@ def is_timestamptz(node: exp.Expr, scope: Scope) -> bool:
 
 def is_interval(node: exp.Expr, scope: Scope) -> bool:
     """Whether ``node`` is known to be a Postgres ``interval`` (a literal or cast, a difference of two timestamps,
-    ``age``, ``justify_*``, interval arithmetic, min/max/sum/avg of intervals)."""
+    ``age``, ``justify_*``, interval arithmetic, min/max/sum/avg and date_trunc of intervals)."""
     if node.meta.get("pg_interval"):
         return True
     if isinstance(node, (exp.Paren, exp.Neg)):
@@ -523,7 +525,7 @@ def is_interval(node: exp.Expr, scope: Scope) -> bool:
         return is_interval(node.this, scope) or is_interval(node.expression, scope)
     if isinstance(node, exp.Div):
         return is_interval(node.this, scope)
-    if isinstance(node, (exp.Max, exp.Min, exp.Sum, exp.Avg)):
+    if isinstance(node, (exp.Max, exp.Min, exp.Sum, exp.Avg, exp.TimestampTrunc)):
         return is_interval(node.this, scope)
     if isinstance(node, (exp.Coalesce, exp.Greatest, exp.Least)):
         return all(is_interval(a, scope) or isinstance(a, exp.Null) for a in [node.this, *node.expressions])
@@ -739,6 +741,8 @@ def pg_column_name(node: exp.Expr) -> tuple[str, int]:
         return name, strength
     if isinstance(node, exp.Interval):
         return "interval", 1
+    if isinstance(node, exp.AtTimeZone):
+        return "timezone", 2  # Postgres reads ``x at time zone z`` as the call timezone(z, x)
     if node.meta.get("pg_prefix_operator"):
         return "?column?", 0
     if isinstance(node, exp.Case):
@@ -1045,7 +1049,7 @@ FLOAT_TYPES = {exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT}
 # Postgres functions of double precision (``random()``, ``pi()``, ``power(2, 10)``, ``sqrt(x)``, ...); those of
 # NUMERIC_OVERLOADS are numeric instead when an argument is a numeric (``sqrt(2.0)``), and ``log(b, x)`` always is.
 FLOAT_FUNCTIONS = {"sqrt", "cbrt", "exp", "ln", "log", "log10", "power", "pow", "pi", "random", "rand", "degrees",
-                   "radians", "sin", "cos", "tan", "cot", "asin", "acos", "atan", "atan2"}
+                   "radians", "sin", "cos", "tan", "cot", "asin", "acos", "atan", "atan2", "percent_rank", "cume_dist"}
 NUMERIC_OVERLOADS = {"sqrt", "exp", "ln", "log", "log10", "power", "pow"}
 # Functions whose numeric result has its argument's scale (``abs(-1.50)`` is ``1.50``).
 SCALE_KEEPING = (exp.Abs, exp.Sum, exp.Max, exp.Min)
@@ -1585,6 +1589,20 @@ def iso_interval_value(literal: exp.Literal) -> exp.Expr:
     return value
 
 
+# A '+' before a field of an interval's text (``'-1 days +02:00:00'``, as Postgres writes intervals), which DuckDB
+# cannot read; the field is positive without it too.
+INTERVAL_PLUS = re.compile(r"(^|\s)\+(?=[\d.])")
+
+
+def interval_text_literal(node: exp.Expr) -> exp.Literal | None:
+    """The text literal an interval literal or ``'...'::interval`` reads, else None."""
+    if isinstance(node, exp.Interval) and node.unit is None or (
+            isinstance(node, exp.Cast) and node.to.this == exp.DataType.Type.INTERVAL):
+        literal = node.this
+        return literal if isinstance(literal, exp.Literal) and literal.is_string else None
+    return None
+
+
 def _is_iso_interval(node: exp.Expr) -> bool:
     text = node.this if isinstance(node, exp.Literal) and node.is_string else ""
     return text.lstrip()[:1] in ("P", "p")
@@ -1602,6 +1620,11 @@ def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
         return exp.cast(call("iamsql_as_of"), exp.DataType.build("TIMESTAMP"))
     if isinstance(node, exp.Interval) and node.unit is None and _is_iso_interval(node.this):
         return iso_interval_value(node.this)
+    literal = interval_text_literal(node)
+    if literal is not None and INTERVAL_PLUS.search(literal.this):
+        replacement = node.copy()
+        replacement.set("this", string(INTERVAL_PLUS.sub(r"\1", literal.this)))
+        return replacement
     if isinstance(node, exp.Interval) and isinstance(node.unit, exp.Var) and node.unit.name.upper() in INTERVAL_UNIT_NAMES:
         # Postgres's abbreviations (interval '5 mins', '1 mon'), which DuckDB reads only in an interval's text
         replacement = node.copy()
@@ -2409,6 +2432,16 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     if func_name(node) == "cardinality" and isinstance(node, exp.Anonymous) and len(node.expressions) == 1:
         # an integer in Postgres; DuckDB's is unsigned (a subscript a[cardinality(a) - 1] would not bind)
         return exp.cast(exp.ArraySize(this=node.expressions[0]), exp.DataType.build("INTEGER"))
+    if func_name(node) in ("num_nulls", "num_nonnulls") and isinstance(node, exp.Anonymous):
+        # how many of the arguments are (not) NULL; DuckDB has neither function
+        total = None
+        for argument in node.expressions:
+            test = exp.Is(this=argument, expression=exp.Null())
+            if func_name(node) == "num_nonnulls":
+                test = exp.not_(test)
+            flag = exp.cast(exp.paren(test), exp.DataType.build("INTEGER"))
+            total = flag if total is None else exp.Add(this=total, expression=flag)
+        return exp.paren(total)
     name = func_name(node)
     if name is None or not isinstance(node, exp.Anonymous):
         return node

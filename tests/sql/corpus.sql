@@ -2550,3 +2550,32 @@ select name, greatest(tags -> 'cost', '2'::jsonb) as a, least('3'::jsonb, null, 
   greatest(null::jsonb, null::jsonb) as c, least('[1]'::jsonb, '[0, 5]'::jsonb) as d
 from aws_iam_user
 order by name;
+
+-- name: interval_text_with_plus_signs
+select interval '-1 day +2 hours' as a, interval '+3 days' as b, '+1 day -02:00:00'::interval as c,
+  '1 year +2 mons +3 days +04:05:06'::interval as d, ('-1 days +02:00:00'::interval)::text as e,
+  interval '-1 day +2 hours' + interval '1 day' as f;
+
+-- name: key_age_truncated_to_days_as_text
+select user_name, now()::date - create_date::date as "Age in Days",
+  date_trunc('day', age(now(), create_date))::text as age, date_trunc('hour', now() - create_date) || '' as hours
+from aws_iam_access_key
+order by create_date, access_key_id;
+
+-- name: user_created_at_time_zone
+select name, create_date at time zone 'America/New_York', (create_date at time zone 'UTC')::date,
+  timezone('UTC', create_date)
+from aws_iam_user
+order by name;
+
+-- name: user_creation_rank_as_text
+select name, (percent_rank() over (order by create_date))::text as pr, cume_dist() over (order by name) || '' as cd
+from aws_iam_user
+order by name;
+
+-- name: user_missing_activity_fields
+select name, num_nonnulls(password_last_used, permissions_boundary_arn, login_profile) as present,
+  num_nulls(password_last_used, permissions_boundary_arn) as missing, num_nulls(name) + 1 as one
+from aws_iam_user
+where num_nonnulls(password_last_used, login_profile) >= 0
+order by name;
