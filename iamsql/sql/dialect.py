@@ -766,8 +766,8 @@ def pg_column_name(node: exp.Expr) -> tuple[str, int]:
         for cls, name in NO_PAREN_NAMES.items():
             if isinstance(node, cls):
                 return name, 2
-    if isinstance(node, exp.Func) and not isinstance(node, (exp.Binary, exp.Connector)):
-        return func_name(node), 2
+    if isinstance(node, exp.Func) and (NAME_KEY in node.meta or not isinstance(node, (exp.Binary, exp.Connector))):
+        return func_name(node), 2  # a call by name, also of a function sqlglot reads as an operator (power, corr)
     return "?column?", 0
 
 
@@ -1754,6 +1754,15 @@ TO_CHAR_PATTERNS = [
 
 
 TO_CHAR_REFUSED = ("IDDD", "SSSS", "TZH", "TZM", "OF", "Y,YYY")
+# Patterns written in upper case whose lower-case spelling is the same pattern (numbers have no case); the others
+# (AM, MONTH, DAY, TZ, ...) have their own entry per spelling.
+TO_CHAR_CASED = ("AM", "PM", "MONTH", "MON", "DAY", "DY", "TZ")
+
+
+def _to_char_pattern_at(fmt: str, j: int, pattern: str) -> bool:
+    if fmt.startswith(pattern, j):
+        return True
+    return pattern.isupper() and pattern not in TO_CHAR_CASED and fmt.startswith(pattern.lower(), j)
 
 
 def to_char(ts: exp.Expr, fmt: str, known_time: bool = False) -> exp.Expr:
@@ -1771,7 +1780,7 @@ def to_char(ts: exp.Expr, fmt: str, known_time: bool = False) -> exp.Expr:
 
     i = 0
     while i < len(fmt):
-        fill_mode = fmt.startswith("FM", i)
+        fill_mode = fmt[i : i + 2] in ("FM", "fm")
         j = i + 2 if fill_mode else i
         if fmt[j : j + 1] == '"':
             end = fmt.find('"', j + 1)
@@ -1782,12 +1791,12 @@ def to_char(ts: exp.Expr, fmt: str, known_time: bool = False) -> exp.Expr:
             literal += fmt[j + 1]
             i = j + 2
             continue
-        refused = next((r for r in TO_CHAR_REFUSED if fmt.startswith(r, j)), None)
+        refused = next((r for r in TO_CHAR_REFUSED if _to_char_pattern_at(fmt, j, r)), None)
         if refused:
             # a longer pattern that begins like a supported one: never translated as that one
             raise UnsupportedFeature(f"unsupported Postgres feature: to_char pattern {refused!r}")
         for pattern, spec in TO_CHAR_PATTERNS:
-            if fmt.startswith(pattern, j):
+            if _to_char_pattern_at(fmt, j, pattern):
                 flush()
                 if pattern.lower() == "tz":
                     parts.append(string(spec))

@@ -2579,3 +2579,16 @@ select name, num_nonnulls(password_last_used, permissions_boundary_arn, login_pr
 from aws_iam_user
 where num_nonnulls(password_last_used, login_profile) >= 0
 order by name;
+
+-- name: to_char_lower_case_patterns
+select name, to_char(create_date, 'dd/mm/yy hh24:mi:ss ms us iyyy-iw id ww w q j cc ddd d hh12 hh') as a,
+  to_char(create_date, 'FMdd fmmm FMDD') as b, to_char(create_date, 'DY dd/mm/yyyy') as c,
+  to_char(create_date, 'yyyy-mm-dd"T"hh24:mi:ss') as d
+from aws_iam_user
+order by name;
+
+-- name: functions_sqlglot_reads_as_operators_keep_their_names
+select array_position(array['a', 'b', 'a'], 'a'), power(2, 3), pow(2, 0.5), corr(attachment_count, attachment_count),
+  2 ^ 3
+from aws_iam_policy
+order by 1, 2, 3, 4, 5;
