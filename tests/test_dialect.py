@@ -110,6 +110,10 @@ def test_ad_hoc_queries_use_the_wall_clock(con):
         ("select name::char(3) from aws_iam_user", "a cast to char(n)"),
         ("select pg_typeof(name) from aws_iam_user", "unsupported Postgres feature: pg_typeof()"),
         ("select (create_date, now()) overlaps (now(), now()) from aws_iam_user", "unsupported Postgres feature: OVERLAPS"),
+        ("with recursive r(i) as (select 1 union all select i + 1 from r where i < 3) search depth first by i set o "
+         "select i from r order by o", "unsupported Postgres feature: the SEARCH clause of WITH RECURSIVE"),
+        ("with recursive r(i) as (select 1 union all select i + 1 from r where i < 3) cycle i set c using p "
+         "select i from r", "unsupported Postgres feature: the CYCLE clause of WITH RECURSIVE"),
         ("select width_bucket(1, array[0, 5])", "width_bucket() over an array of thresholds"),
         ("select regexp_match(name, path) from aws_iam_user", "regexp_match with a pattern that is not a literal"),
         ("select '12.5'::int", 'invalid input syntax for type integer: "12.5"'),

@@ -273,6 +273,13 @@ def func_name(node: exp.Expr) -> str | None:
 SPECIAL_PARSER_NAMES = {exp.GroupConcat: "string_agg"}
 
 
+def select_sources(select: exp.Select | None) -> list[exp.Expr]:
+    """The FROM and JOIN sources of ``select`` (none without one)."""
+    if select is None or not select.args.get("from_"):
+        return []
+    return [select.args["from_"].this, *(join.this for join in select.args.get("joins") or [])]
+
+
 class Scope:
     """Table aliases and set-returning function aliases of one statement (gathered once, before rewriting), and
     whether ``now()`` means the DuckDB variable ``iamsql_as_of``."""
@@ -374,21 +381,38 @@ class Scope:
             return True
         if not isinstance(node, exp.Column) or (node.table and node.table in self.tables):
             return False
+        if not node.table:
+            # an unqualified name: the sources of its own SELECT decide (a CTE's ``path`` is not aws_iam_user's)
+            names = [source.alias_or_name for source in select_sources(node.find_ancestor(exp.Select))]
+            if any(node.name in TABLE_COLUMNS[self.tables[n]] for n in names if n in self.tables):
+                return False
+            if any(node.name in self.array_columns.get(n, set()) for n in names):
+                return True
         if not node.table and any(node.name in TABLE_COLUMNS[t] for t in self.tables.values()):
             return False
         return node.name in self.array_columns.get(node.table, set()) or (
             not node.table and any(node.name in names for names in self.array_columns.values()))
 
     def _array_columns(self, tree: exp.Expr) -> dict[str, set[str]]:
-        """Source name -> the columns that a CTE's or a FROM subquery's select list defines as arrays."""
+        """Source name (also a table alias of a CTE) -> the columns that a CTE's or a FROM subquery's select list
+        defines as arrays; the first branch of a UNION (a recursive CTE's start) types the columns, and a column
+        list (``with recursive walk(id, path) as ...``) names them."""
         found: dict[str, set[str]] = {}
         for source in tree.find_all(exp.CTE, exp.Subquery):
             select = source.this
+            while isinstance(select, exp.SetOperation):
+                select = select.this
             if not isinstance(select, exp.Select) or not source.alias:
                 continue
-            names = {item.alias_or_name for item in select.expressions if is_array(item.unalias())}
+            alias = source.args.get("alias")
+            listed = [c.name for c in alias.columns] if alias and alias.columns else []
+            names = {listed[i] if i < len(listed) else item.alias_or_name
+                     for i, item in enumerate(select.expressions) if is_array(item.unalias())}
             if names:
                 found.setdefault(source.alias, set()).update(names)
+        for table in tree.find_all(exp.Table):
+            if table.name in found and table.alias and table.alias != table.name:
+                found.setdefault(table.alias, set()).update(found[table.name])
         return found
 
     def is_json(self, node: exp.Expr) -> bool:
@@ -1347,7 +1371,7 @@ def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
         return exp.Cast(this=call("pg_text_to_int", node.this, string(PG_INT_NAMES[target])), to=node.to)
     if target in TEXT_TYPES and not node.to.expressions and scope.is_json(node.this):
         return json_text(node.this, scope)
-    if target in TEXT_TYPES and not node.to.expressions and is_array(node.this):
+    if target in TEXT_TYPES and not node.to.expressions and scope.is_array(node.this):
         return call("pg_array_out", node.this)
     if target in TEXT_TYPES and not node.to.expressions and is_bytea(node.this):
         # bytea's text is its hex with a leading \x, as Postgres writes it (DuckDB escapes the bytes)
@@ -2031,7 +2055,7 @@ def output_text(node: exp.Expr, scope: Scope) -> exp.Expr:
     Postgres's array text."""
     if scope.is_json(node):
         return json_text(node, scope)
-    if is_array(node):
+    if scope.is_array(node):
         return call("pg_array_out", node)
     if is_interval(node, scope):
         return call("pg_interval_out", node)
@@ -2992,6 +3016,9 @@ def check_unsupported(tree: exp.Expr) -> None:
             # DuckDB takes percentile_cont(...) within group (...) over (...); Postgres does not
             raise UnsupportedFeature("OVER is not supported for ordered-set aggregates (percentile_cont, "
                                      "percentile_disc, mode ... within group) in PostgreSQL")
+    for node in tree.find_all(exp.RecursiveWithSearch):
+        clause = "CYCLE" if str(node.args.get("kind")).upper() == "CYCLE" else "SEARCH"
+        raise UnsupportedFeature(f"unsupported Postgres feature: the {clause} clause of WITH RECURSIVE")
     for node in tree.find_all(exp.Overlaps):
         raise UnsupportedFeature("unsupported Postgres feature: OVERLAPS")
     for node in tree.find_all(exp.Lock):

@@ -2592,3 +2592,26 @@ select array_position(array['a', 'b', 'a'], 'a'), power(2, 3), pow(2, 0.5), corr
   2 ^ 3
 from aws_iam_policy
 order by 1, 2, 3, 4, 5;
+
+-- name: recursive_walk_accumulates_a_path_array
+with recursive chain(name, path, depth) as (
+  select name, array[name], 1 from aws_iam_user where name = 'alice'
+  union all
+  select u.name, c.path || u.name, c.depth + 1 from chain c join aws_iam_user u on u.name > c.name where c.depth < 3
+)
+select name, path, depth, array_to_string(path, ' > ') as trail from chain
+order by depth, path
+limit 12;
+
+-- name: recursive_path_named_like_a_table_column_as_text
+with recursive walk as (
+  select name, array[name] as path from aws_iam_user where name = 'alice'
+  union all
+  select u.name, w.path || u.name from walk w join aws_iam_user u on u.name > w.name and cardinality(w.path) < 3
+)
+select name, path::text as p, path[1], array_length(path, 1), 'x' || path::text as x from walk
+order by walk.path;
+
+-- name: cte_array_column_in_concat_and_format
+with t as (select array['a', 'b c'] as arr)
+select arr::text, arr || 'd'::text as appended, concat(arr, '!'), format('%s', arr) from t;
