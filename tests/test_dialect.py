@@ -79,7 +79,7 @@ def test_ad_hoc_queries_use_the_wall_clock(con):
             "the whole row s of ... WITH ORDINALITY",
         ),
         (
-            "select n from generate_series(1, 3) with ordinality as g(v, n)",
+            "select n from upper('a') with ordinality as g(v, n)",
             "unsupported Postgres feature: WITH ORDINALITY",
         ),
         (

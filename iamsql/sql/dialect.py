@@ -2581,6 +2581,10 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     return node
 
 
+# Functions in FROM whose ``WITH ORDINALITY`` DuckDB runs as Postgres does.
+ORDINALITY_FUNCTIONS = (exp.GenerateSeries, exp.ExplodingGenerateSeries)
+
+
 def rewrite_from_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     """``jsonb_array_elements(x) AS s`` and friends in FROM, comma joins and LATERAL -> a lateral subquery;
     ``WITH ORDINALITY`` adds the column ``ordinality``, each element's position from 1."""
@@ -2592,7 +2596,7 @@ def rewrite_from_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     if isinstance(node, exp.Table) and not ordinality and _scalar_in_from(function):
         return scalar_in_from(node, function)
     if name not in SRF_COLUMNS:
-        if ordinality:
+        if ordinality and not isinstance(function, ORDINALITY_FUNCTIONS):
             raise UnsupportedFeature("unsupported Postgres feature: WITH ORDINALITY")
         return node
     kind, columns = SRF_COLUMNS[name]
@@ -3229,33 +3233,56 @@ def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False) -> exp.E
     return apply_rewrites(tree, scope)
 
 
+def ordinality_source(source: exp.Expr, name: str) -> exp.Subquery:
+    """``f(...) WITH ORDINALITY AS t(x, n)`` in FROM as ``(SELECT * FROM f(...) WITH ORDINALITY AS t(x, n)) AS t(x,
+    n)``, its two columns named as Postgres names them (the alias, else ``name``, then ``ordinality``): DuckDB
+    cannot expand ``t.*`` of the source itself."""
+    alias = source.args.get("alias")
+    columns = [c.name for c in alias.columns] if alias else []
+    table_name = alias.name if alias and alias.name else name
+    columns = [columns[0] if columns else table_name, columns[1] if len(columns) > 1 else "ordinality"]
+    table_alias = exp.TableAlias(this=exp.to_identifier(table_name, quoted=True),
+                                 columns=[exp.to_identifier(c, quoted=True) for c in columns])
+    inner = source.copy()
+    if isinstance(inner, exp.Unnest):
+        inner.set("alias", exp.TableAlias(this=table_alias.this.copy(), columns=[table_alias.columns[0].copy()]))
+        inner.set("offset", table_alias.columns[1].copy())
+    else:
+        inner.set("alias", table_alias.copy())
+    return exp.Subquery(this=exp.select("*").from_(inner), alias=table_alias)
+
+
 def string_to_table(tree: exp.Expr) -> exp.Expr:
-    """``string_to_table(s, d[, n])`` (Postgres 14) is ``unnest(string_to_array(s, d[, n]))``: in FROM (also
-    ``with ordinality as t(x, n)``) and in the select list (named before, so the column keeps Postgres's name)."""
+    """``string_to_table(s, d[, n])`` (Postgres 14) is ``unnest(string_to_array(s, d[, n]))``: in FROM and in the
+    select list (named before, so the column keeps Postgres's name). ``regexp_split_to_table(s, p[, flags])`` in
+    FROM is ``unnest(regexp_split_to_array(...))`` (DuckDB has it only in the select list). With ``WITH
+    ORDINALITY`` these and ``generate_series`` become an ``ordinality_source``."""
 
     def split(function: exp.Anonymous) -> exp.Expr:
-        args = function.expressions
+        name, args = function.name.lower(), function.expressions
         if len(args) not in (2, 3):
-            raise QueryError(f"function string_to_table() takes 2 or 3 arguments, got {len(args)}")
+            raise QueryError(f"function {name}() takes 2 or 3 arguments, got {len(args)}")
+        if name == "regexp_split_to_table":
+            return exp.Anonymous(this="regexp_split_to_array", expressions=[a.copy() for a in args])
         return exp.StringToArray(this=args[0].copy(), expression=args[1].copy(),
                                  null=args[2].copy() if len(args) == 3 else None)
 
-    for node in list(tree.find_all(exp.Anonymous)):
-        if node.name.lower() != "string_to_table":
-            continue
+    for node in list(tree.find_all(exp.Anonymous, *ORDINALITY_FUNCTIONS)):
+        name = func_name(node)
         table = node.parent
-        if isinstance(table, exp.Table) and table.this is node:
+        in_from = isinstance(table, (exp.Table, exp.Lateral)) and table.this is node
+        ordinality = in_from and table.args.get("ordinality")
+        if isinstance(node, ORDINALITY_FUNCTIONS):
+            if ordinality:
+                table.replace(ordinality_source(table, "generate_series"))
+            continue
+        if name not in ("string_to_table", "regexp_split_to_table"):
+            continue
+        if in_from:
             alias = table.args.get("alias")
             unnest = exp.Unnest(expressions=[split(node)], alias=alias.copy() if alias else None)
-            if table.args.get("ordinality"):
-                columns = list(alias.columns) if alias else []
-                if len(columns) != 2:
-                    raise UnsupportedFeature("unsupported Postgres feature: string_to_table() WITH ORDINALITY without "
-                                             "two column names (as t(value, n))")
-                unnest.args["alias"].set("columns", [columns[0].copy()])
-                unnest.set("offset", columns[1].copy())
-            table.replace(unnest)
-        else:
+            table.replace(ordinality_source(unnest, name) if ordinality else unnest)
+        elif name == "string_to_table":
             node.replace(exp.Explode(this=split(node)))
     return tree
 

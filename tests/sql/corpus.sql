@@ -2615,3 +2615,53 @@ order by walk.path;
 -- name: cte_array_column_in_concat_and_format
 with t as (select array['a', 'b c'] as arr)
 select arr::text, arr || 'd'::text as appended, concat(arr, '!'), format('%s', arr) from t;
+
+-- name: user_path_parts_from_regexp_split_in_from
+select u.name, s.part from aws_iam_user u, regexp_split_to_table(u.path, '/') s(part)
+where s.part <> ''
+order by 1, 2;
+
+-- name: arn_fields_from_regexp_split_bare_alias
+select p, count(*) from aws_iam_user, regexp_split_to_table(arn, ':') as p where p <> '' group by p order by 2 desc, 1;
+
+-- name: words_of_names_split_in_a_lateral_join
+select u.name, s.part from aws_iam_user u cross join lateral regexp_split_to_table(u.name, '[-.]') as s(part)
+order by 1, 2;
+
+-- name: count_of_regexp_split_rows
+select count(*) from regexp_split_to_table('a b  c', '\s+');
+
+-- name: path_parts_with_ordinality
+select u.name, s.part, s.n from aws_iam_user u, regexp_split_to_table(u.path, '/') with ordinality s(part, n)
+order by 1, 3;
+
+-- name: path_parts_with_ordinality_left_lateral
+select u.name, s.part, s.n
+from aws_iam_user u left join lateral regexp_split_to_table(u.path, '/') with ordinality s(part, n) on s.part <> ''
+order by 1, 3;
+
+-- name: policy_name_words_numbered
+select p.name, w.word, w.ordinality
+from aws_iam_policy p cross join lateral regexp_split_to_table(p.name, '-') with ordinality w(word)
+order by 1, 3;
+
+-- name: series_with_ordinality
+select g.*, g.n * 2 as twice from generate_series(10, 1, -3) with ordinality as g(v, n) order by n;
+
+-- name: series_with_ordinality_default_names
+select x, ordinality, x / 2 as half from generate_series(1, 5) with ordinality as x order by ordinality;
+
+-- name: numeric_and_time_series_with_ordinality
+select a.x, a.n, b.d::date, b.i
+from generate_series(1.0, 3) with ordinality a(x, n)
+  join generate_series(now() - interval '2 days', now(), interval '1 day') with ordinality b(d, i) on b.i = a.n
+order by a.n;
+
+-- name: split_tables_with_ordinality_unnamed
+select t.*, s.* from string_to_table('a,b', ',') with ordinality as t(x, n),
+  regexp_split_to_table('c;d', ';') with ordinality as s
+order by t.n, s.ordinality;
+
+-- name: path_parts_from_string_to_table_lateral_ordinality
+select u.name, x, n from aws_iam_user u cross join lateral string_to_table(u.path, '/') with ordinality as s(x, n)
+order by u.name, n;
