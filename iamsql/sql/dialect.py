@@ -425,6 +425,13 @@ class Scope:
             return node.to.this in JSON_TYPES
         if isinstance(node, exp.Coalesce):
             return any(self.is_json(a) for a in [node.this, *node.expressions])
+        if isinstance(node, exp.Sub):
+            return self.is_json(node.this)  # jsonb - key, jsonb - index, jsonb - keys
+        if isinstance(node, exp.DPipe):
+            # jsonb || jsonb, jsonb || 'literal': a concatenation of JSON, not text
+            sides = (node.this, node.expression)
+            return any(self.is_json(s) for s in sides) and all(
+                self.is_json(s) or isinstance(s, exp.Literal) and s.is_string for s in sides)
         if isinstance(node, exp.Case):
             results = [i.args.get("true") for i in node.args.get("ifs") or []] + [node.args.get("default")]
             results = [r for r in results if r is not None and not isinstance(r, exp.Null)]

@@ -2665,3 +2665,12 @@ order by t.n, s.ordinality;
 -- name: path_parts_from_string_to_table_lateral_ordinality
 select u.name, x, n from aws_iam_user u cross join lateral string_to_table(u.path, '/') with ordinality as s(x, n)
 order by u.name, n;
+
+-- name: jsonb_minus_chained
+select to_jsonb(u) - 'tags' - 'tags_src' - 'inline_policies' ->> 'name' as name from aws_iam_user u order by 1;
+
+-- name: jsonb_minus_and_concat_chains_as_jsonb
+select name, tags - 'team' - 'owner' as rest, (tags - 'team') ? 'owner' as has_owner,
+  tags || '{"a": 1}' || '{"b": 2}' as more, (tags || '{"z": 0}') -> 'z' as z, jsonb_typeof(tags - 'x') as t
+from aws_iam_user
+order by 1;
