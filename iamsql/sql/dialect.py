@@ -34,6 +34,7 @@ from sqlglot.tokens import TokenType
 from sqlglot.transforms import preprocess
 
 from iamsql.errors import QueryError, UnsupportedFeature, first_line
+from iamsql.sql import jsonpath
 from iamsql.store.schema import ACCESS_TABLES, CATALOG_TABLES, DERIVED_TABLES, TABLES
 
 NAME_KEY = "pg_name"
@@ -139,6 +140,7 @@ SRF_COLUMNS = {
     "json_each_text": ("each_text", ["key", "value"]),
     "jsonb_object_keys": ("keys", ["alias"]),
     "json_object_keys": ("keys", ["alias"]),
+    "jsonb_path_query": ("path", ["alias"]),
 }
 SRF_COLUMN_TYPES = {
     "elements": ["JSON"],
@@ -146,6 +148,7 @@ SRF_COLUMN_TYPES = {
     "each": ["VARCHAR", "JSON"],
     "each_text": ["VARCHAR", "VARCHAR"],
     "keys": ["VARCHAR"],
+    "path": ["JSON"],
 }
 SRF_LIST_MACRO = {
     "elements": "pg_jsonb_elements",
@@ -153,13 +156,12 @@ SRF_LIST_MACRO = {
     "each": "pg_jsonb_each",
     "each_text": "pg_jsonb_each_text",
     "keys": "pg_jsonb_keys",
+    "path": "pg_jsonb_path_query",
 }
 UNSUPPORTED_FUNCTIONS = {
-    "jsonb_path_query",
-    "jsonb_path_query_array",
-    "jsonb_path_query_first",
-    "jsonb_path_exists",
-    "jsonb_path_match",
+    "jsonb_path_query_tz",
+    "jsonb_path_exists_tz",
+    "jsonb_path_match_tz",
     "jsonb_to_recordset",
     "jsonb_to_record",
     "jsonb_populate_record",
@@ -219,6 +221,11 @@ JSON_RESULT_FUNCTIONS = {
     "jsonb_object",
     "pg_jsonb_object",
     "pg_jsonb_object_kv",
+    "jsonb_path_query",
+    "jsonb_path_query_array",
+    "jsonb_path_query_first",
+    "pg_jsonb_path_query_array",
+    "pg_jsonb_path_query_first",
 }
 # Functions whose arguments become JSON values (a timestamp as Postgres's ISO 8601 text).
 JSON_CONSTRUCTORS = {"jsonb_build_object", "json_build_object", "jsonb_build_array", "json_build_array", "to_jsonb",
@@ -346,7 +353,7 @@ class Scope:
         if qualifier in self.srfs:
             return self.srf_columns[qualifier].get(name)
         if not qualifier and name in self.srfs:
-            return "JSON" if self.srfs[name] in ("elements", "each") else "VARCHAR"
+            return "JSON" if self.srfs[name] in ("elements", "each", "path") else "VARCHAR"
         if qualifier in self.tables:
             return TABLE_COLUMNS[self.tables[qualifier]].get(name)
         types = {TABLE_COLUMNS[t].get(name) for t in self.tables.values()} - {None}
@@ -354,7 +361,7 @@ class Scope:
             return types.pop()
         if not types and (self.srfs and name in ("value",)):
             kinds = set(self.srfs.values())
-            return "JSON" if kinds & {"elements", "each"} else "VARCHAR"
+            return "JSON" if kinds & {"elements", "each", "path"} else "VARCHAR"
         if name in ALL_JSON_COLUMNS and name not in ALL_OTHER_COLUMNS and name not in self.defined:
             return "JSON"
         return None
@@ -440,7 +447,7 @@ class Scope:
             return self.column_type(node) == "JSON"
         name = func_name(node)
         if name == "unnest":
-            return func_name(node.expressions[0]) == "pg_jsonb_elements" if node.expressions else False
+            return func_name(node.expressions[0]) in ("pg_jsonb_elements", "pg_jsonb_path_query") if node.expressions else False
         return name in JSON_RESULT_FUNCTIONS
 
     def is_int(self, node: exp.Expr) -> bool:
@@ -772,6 +779,8 @@ def pg_column_name(node: exp.Expr) -> tuple[str, int]:
         return name, strength
     if isinstance(node, exp.Interval):
         return "interval", 1
+    if isinstance(node, exp.MatchAgainst):
+        return "?column?", 0  # x @@ 'path'
     if isinstance(node, exp.AtTimeZone):
         return "timezone", 2  # Postgres reads ``x at time zone z`` as the call timezone(z, x)
     if node.meta.get("pg_prefix_operator"):
@@ -1365,6 +1374,8 @@ PG_TYPE_OF_CAST = {exp.DataType.Type.SMALLINT: "smallint", exp.DataType.Type.INT
 
 
 def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
+    if is_jsonpath_cast(node):
+        return node.this  # the path's text, which the jsonpath functions take
     if not isinstance(node, exp.Cast):
         return node
     target = node.to.this
@@ -2472,6 +2483,8 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     if func_name(node) == "cardinality" and isinstance(node, exp.Anonymous) and len(node.expressions) == 1:
         # an integer in Postgres; DuckDB's is unsigned (a subscript a[cardinality(a) - 1] would not bind)
         return exp.cast(exp.ArraySize(this=node.expressions[0]), exp.DataType.build("INTEGER"))
+    if (path_call := jsonpath_call(node, scope)) is not None:
+        return path_call
     if func_name(node) in ("num_nulls", "num_nonnulls") and isinstance(node, exp.Anonymous):
         # how many of the arguments are (not) NULL; DuckDB has neither function
         total = None
@@ -3008,6 +3021,53 @@ def rewrite_jsonb_identity(node: exp.Expr, scope: Scope) -> exp.Expr:
     return result
 
 
+JSONPATH_FUNCTIONS = {"jsonb_path_query": None, "jsonb_path_exists": "pg_jsonb_path_exists",
+                      "jsonb_path_match": "pg_jsonb_path_match", "jsonb_path_query_array": "pg_jsonb_path_query_array",
+                      "jsonb_path_query_first": "pg_jsonb_path_query_first"}
+
+
+def is_jsonpath_cast(node: exp.Expr) -> bool:
+    kind = node.to.args.get("kind") if isinstance(node, exp.Cast) else None
+    return kind is not None and kind.name.lower() == "jsonpath"
+
+
+def jsonpath_text(node: exp.Expr) -> str | None:
+    """The text of a jsonpath literal (``'$.a'``, ``'$.a'::jsonpath``), else None."""
+    if is_jsonpath_cast(node):
+        node = node.this
+    return node.this if isinstance(node, exp.Literal) and node.is_string else None
+
+
+def check_jsonpath(node: exp.Expr) -> None:
+    """Refuse a jsonpath that is not a literal or that uses what ``iamsql.sql.jsonpath`` does not evaluate."""
+    text = jsonpath_text(node)
+    if text is None:
+        raise UnsupportedFeature("unsupported Postgres feature: a jsonpath that is not a literal")
+    try:
+        jsonpath.parse(text)
+    except jsonpath.JsonPathUnsupported as exc:
+        raise UnsupportedFeature(f"unsupported Postgres feature: {exc}") from None
+    except jsonpath.JsonPathSyntaxError as exc:
+        raise QueryError(str(exc)) from None
+
+
+def jsonpath_call(node: exp.Expr, scope: Scope) -> exp.Expr | None:
+    """``x @? 'path'``, ``x @@ 'path'`` (jsonb ``x``) and ``jsonb_path_exists``, ``_match``, ``_query_array``,
+    ``_query_first`` as the functions of ``iamsql.sql.jsonpath``, else None (``jsonb_path_query`` is a
+    set-returning function: SRF_COLUMNS)."""
+    if isinstance(node, exp.JSONBPathExists):
+        return call("pg_jsonb_path_exists", node.this, string(jsonpath_text(node.expression)))
+    if isinstance(node, exp.MatchAgainst):
+        if not scope.is_json(node.expressions[0]):
+            raise UnsupportedFeature("unsupported Postgres feature: @@ on a value that is not jsonb (text search)")
+        check_jsonpath(node.this)
+        return call("pg_jsonb_path_match_silent", node.expressions[0], string(jsonpath_text(node.this)))
+    macro = JSONPATH_FUNCTIONS.get(func_name(node) or "") if isinstance(node, exp.Anonymous) else None
+    if macro is None:
+        return None
+    return call(macro, node.expressions[0], string(jsonpath_text(node.expressions[1])))
+
+
 def check_unsupported(tree: exp.Expr) -> None:
     for window in tree.find_all(exp.WindowSpec):
         if str(window.args.get("kind") or "").upper() == "GROUPS" or window.args.get("exclude"):
@@ -3037,9 +3097,14 @@ def check_unsupported(tree: exp.Expr) -> None:
     for node in tree.find_all(exp.Func):
         if func_name(node) in UNSUPPORTED_FUNCTIONS:
             raise UnsupportedFeature(f"unsupported Postgres feature: {func_name(node)}()")
-    for node in tree.find_all(exp.JSONBPathExists, exp.MatchAgainst):
-        operator = "@?" if isinstance(node, exp.JSONBPathExists) else "@@"
-        raise UnsupportedFeature(f"unsupported Postgres feature: the jsonpath operator {operator}")
+    for node in tree.find_all(exp.JSONBPathExists, exp.Anonymous):
+        if isinstance(node, exp.JSONBPathExists):
+            check_jsonpath(node.expression)
+        elif func_name(node) in JSONPATH_FUNCTIONS:
+            if len(node.expressions) != 2:
+                raise UnsupportedFeature(f"unsupported Postgres feature: {func_name(node)}() with vars or silent "
+                                         f"arguments")
+            check_jsonpath(node.expressions[1])
     for node in tree.find_all(exp.Fetch):
         options = node.args.get("limit_options")
         if options is not None and options.args.get("with_ties"):

@@ -2674,3 +2674,71 @@ select name, tags - 'team' - 'owner' as rest, (tags - 'team') ? 'owner' as has_o
   tags || '{"a": 1}' || '{"b": 2}' as more, (tags || '{"z": 0}') -> 'z' as z, jsonb_typeof(tags - 'x') as t
 from aws_iam_user
 order by 1;
+
+-- name: jsonpath_statement_effects_and_denies
+select name, jsonb_path_query_array(policy_std, '$.Statement[*].Effect') as effects,
+  jsonb_path_exists(policy_std, '$.Statement[*] ? (@.Effect == "deny")') as denies
+from aws_iam_policy
+order by 1;
+
+-- name: jsonpath_query_actions_in_select_list
+select name, jsonb_path_query(policy_std, '$.Statement[*].Action[*]') as action from aws_iam_policy order by 1, 2;
+
+-- name: jsonpath_allowed_resources_in_from
+select p.name, a
+from aws_iam_policy p, jsonb_path_query(p.policy_std, '$.Statement ? (@.Effect == "Allow").Resource') a
+order by 1, 2;
+
+-- name: jsonpath_exists_operator_admin_statement
+select name from aws_iam_policy where policy_std @? '$.Statement[*] ? (@.Action == "*" && @.Resource == "*")'
+order by 1;
+
+-- name: jsonpath_match_operator_and_function
+select name, policy_std @@ '$.Statement[*].Effect == "Deny"',
+  jsonb_path_match(policy_std, 'exists($.Statement[*].Condition)') as conditioned
+from aws_iam_policy
+order by 1;
+
+-- name: jsonpath_first_last_size_type
+select name, jsonb_path_query_first(policy_std, '$.Statement[last].Effect') as last_effect,
+  jsonb_path_query_first(policy_std, '$.Statement.size()') as statements,
+  jsonb_path_query_first(policy_std, '$.Statement[0].Action.type()') as action_type
+from aws_iam_policy
+order by 1;
+
+-- name: jsonpath_tag_values_in_key_order
+select name, jsonb_path_query_array(tags, '$.*') as tag_values,
+  jsonb_path_query_array(tags, '$.team ? (@ starts with "plat")') as platform
+from aws_iam_user
+order by 1;
+
+-- name: jsonpath_trust_principals
+select r.name, count(*) from aws_iam_role r, jsonb_path_query(r.assume_role_policy_std, '$.Statement[*].Principal.*[*]') p
+group by 1
+order by 1;
+
+-- name: jsonpath_lax_mode_unwrapping_and_comparisons
+select jsonb_path_query_array('{"a": [[{"b": 1}], {"b": 2}]}', '$.a.b') as a,
+  jsonb_path_query_array('[{"a": 1}, 2]', '$ ? (@.a == 1)') as b,
+  jsonb_path_query_array('{"a": [1, "1", {"x": 1}, [1]]}', '$.a[*] ? (@ == 1)') as c,
+  jsonb_path_query_array('{"a": 1.0}', '$ ? (@.a == 1)') as d,
+  jsonb_path_query_array('{"a": {"b": 2}}', '$.a[0]') as e,
+  jsonb_path_query_array('{"a": [1, "x", null, true, {}, []]}', '$.a[*].type()') as f,
+  jsonb_path_query_array('["b", "a", "é", "B", "ab"]', '$[*] ? (@ > "a")') as g,
+  jsonb_path_query_array('{"a": ["x", 2]}', '$.a ? (!(@ > 1))') as h,
+  jsonb_path_query_array('{"a": [1, 2, 3]}', '$.a[last - 5]') as i;
+
+-- name: jsonpath_predicates_as_values
+select jsonb_path_query('{"a": 1}', '$.a == 1') as a, jsonb_path_query('{"a": "x"}', '$.a > 1') as b,
+  jsonb_path_query('{"a": [1, "x"]}', '$.a[*] > 0') as c, jsonb_path_query('{}', '$.a == 1') as d,
+  jsonb_path_query('{"a": "x"}', '($.a > 5) is unknown') as e, jsonb_path_query('{"a": null}', '$.a != 1') as f;
+
+-- name: jsonpath_results_as_jsonb
+select jsonb_path_query_first('{"a": [{"b": 1}]}', '$.a') -> 0 ->> 'b' as b,
+  jsonb_path_query_array('{"a": [1]}', '$.a') @> '[[1]]' as contains,
+  jsonb_path_query_first('{"a": "x"}', '$.a')::text as t,
+  '{"a": 1}'::jsonb @@ '$.a' as not_boolean, jsonb_path_exists(null, '$.a') as on_null,
+  jsonb_path_query_array('{"aws:SourceIp": "1.2.3.4", "a b": {"c": 1}}', '$."a b".c') as quoted_key;
+
+-- name: jsonpath_query_with_ordinality
+select t.v, t.n from jsonb_path_query('{"a": [1, 2]}', '$.a[*]') with ordinality as t(v, n) order by t.n;
