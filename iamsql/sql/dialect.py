@@ -114,7 +114,9 @@ class Steampipe(Postgres):
 
         def _parse_interval_span(self, this: exp.Expr, parse_function_unit: bool = True) -> exp.Interval:
             # ``interval 'P1M'`` is ISO 8601 (a month): kept whole for rewrite_time (sqlglot reads it as '1' MINUTE)
-            if this is not None and this.is_string and this.name.lstrip()[:1] in ("P", "p"):
+            # ``interval '- 2 hours'``: kept whole too (sqlglot would drop the sign apart from its number)
+            if this is not None and this.is_string and (this.name.lstrip()[:1] in ("P", "p") or re.match(
+                    r"\s*[-+]\s", this.name)):
                 return self.expression(exp.Interval(this=this))
             return super()._parse_interval_span(this, parse_function_unit=parse_function_unit)
 
@@ -1631,9 +1633,9 @@ def iso_interval_value(literal: exp.Literal) -> exp.Expr:
     return value
 
 
-# A '+' before a field of an interval's text (``'-1 days +02:00:00'``, as Postgres writes intervals), which DuckDB
-# cannot read; the field is positive without it too.
-INTERVAL_PLUS = re.compile(r"(^|\s)\+(?=[\d.])")
+# A sign before a field of an interval's text that DuckDB cannot read: a '+' (``'-1 days +02:00:00'``, as Postgres
+# writes intervals; the field is positive without it too) and a sign apart from its number (``'1 month - 1 day'``).
+INTERVAL_SIGN = re.compile(r"(^|\s)(?:\+\s*|(-)\s+)(?=[\d.])")
 
 
 def interval_text_literal(node: exp.Expr) -> exp.Literal | None:
@@ -1663,9 +1665,9 @@ def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
     if isinstance(node, exp.Interval) and node.unit is None and _is_iso_interval(node.this):
         return iso_interval_value(node.this)
     literal = interval_text_literal(node)
-    if literal is not None and INTERVAL_PLUS.search(literal.this):
+    if literal is not None and INTERVAL_SIGN.search(literal.this):
         replacement = node.copy()
-        replacement.set("this", string(INTERVAL_PLUS.sub(r"\1", literal.this)))
+        replacement.set("this", string(INTERVAL_SIGN.sub(r"\1\2", literal.this)))
         return replacement
     if isinstance(node, exp.Interval) and isinstance(node.unit, exp.Var) and node.unit.name.upper() in INTERVAL_UNIT_NAMES:
         # Postgres's abbreviations (interval '5 mins', '1 mon'), which DuckDB reads only in an interval's text
@@ -2202,7 +2204,9 @@ def make_interval(node: exp.MakeInterval) -> exp.Expr:
     result = parts[0]
     for part in parts[1:]:
         result = exp.Add(this=result, expression=part)
-    return exp.paren(result)
+    result = exp.paren(result)
+    result.meta["pg_interval"] = True  # written as Postgres writes intervals (``-1 days``)
+    return result
 
 
 def regexp_pg15(node: exp.Expr) -> exp.Expr:

@@ -2742,3 +2742,15 @@ select jsonb_path_query_first('{"a": [{"b": 1}]}', '$.a') -> 0 ->> 'b' as b,
 
 -- name: jsonpath_query_with_ordinality
 select t.v, t.n from jsonb_path_query('{"a": [1, 2]}', '$.a[*]') with ordinality as t(v, n) order by t.n;
+
+-- name: interval_text_with_signs_apart_from_numbers
+select (timestamp '2024-01-01' + interval '1 month - 1 day')::text as month_end, interval '- 2 hours' as a,
+  '1 year - 2 mons + 3 days'::interval as b, interval '+ 1 day' as c,
+  name, create_date + interval '- 1 day' as day_before
+from aws_iam_user
+order by name;
+
+-- name: make_interval_as_text
+select make_interval(0, 0, 0, 3)::text as a, make_interval(mins => 90)::text as b,
+  make_interval(secs => 3661.5)::text as c, make_interval(years => 1, days => -1)::text as d,
+  'x' || make_interval(hours => -25) as e;
