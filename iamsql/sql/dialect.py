@@ -170,8 +170,6 @@ UNSUPPORTED_FUNCTIONS = {
     "jsonb_populate_recordset",
     "json_populate_record",
     "json_to_recordset",
-    "jsonb_set",
-    "jsonb_insert",
     "jsonb_set_lax",
     "regexp_matches",
     "crosstab",
@@ -228,6 +226,8 @@ JSON_RESULT_FUNCTIONS = {
     "jsonb_path_query_first",
     "pg_jsonb_path_query_array",
     "pg_jsonb_path_query_first",
+    "jsonb_set",
+    "jsonb_insert",
 }
 # Functions whose arguments become JSON values (a timestamp as Postgres's ISO 8601 text).
 JSON_CONSTRUCTORS = {"jsonb_build_object", "json_build_object", "jsonb_build_array", "json_build_array", "to_jsonb",
@@ -956,7 +956,7 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
             return call("pg_ltree_contains", left, right)
         return call("pg_jsonb_contains", left, right)
     if isinstance(node, exp.JSONBDeleteAtPath):
-        return jsonb_delete_path(node)
+        return json_cast(call("pg_jsonb_delete_path", node.this, text_array_argument(node.expression)))
     if isinstance(node, exp.JSONBContainsTopKey):
         return call("pg_jsonb_exists", node.this, node.expression)
     if isinstance(node, exp.JSONBContainsAnyTopKeys):
@@ -1053,22 +1053,19 @@ def json_cast(node: exp.Expr) -> exp.Expr:
     return exp.cast(node, exp.DataType.build("JSON"))
 
 
-def jsonb_delete_path(node: exp.JSONBDeleteAtPath) -> exp.Expr:
-    """``jsonb #- '{a,b}'``: the value without the member at that path of object keys (unchanged when the path is
-    not there). A path step that is a number (an array index in Postgres) or a path that is not a literal is
-    reported."""
-    path = node.expression
-    if isinstance(path, exp.Cast) and path.to.this == exp.DataType.Type.ARRAY:
-        path = path.this
-    if not (isinstance(path, exp.Literal) and path.is_string):
-        raise UnsupportedFeature("unsupported Postgres feature: #- with a path that is not a literal")
-    steps = _pg_text_array(path.this)
-    if any(step is None or re.fullmatch(r"\s*-?\d+\s*", step) for step in steps):
-        raise UnsupportedFeature("unsupported Postgres feature: #- with an array index (a number) in the path")
-    if not steps:
-        return node.this
-    selector = "$" + "".join(json_key_path(step)[1:] for step in steps)
-    return json_cast(call("json_remove", node.this, string(selector)))
+def text_array_argument(node: exp.Expr) -> exp.Expr:
+    """A ``text[]`` argument: a literal ``'{a,0}'`` (also cast) as an array of its elements, else as it is."""
+    literal = node.this if isinstance(node, exp.Cast) and node.to.this == exp.DataType.Type.ARRAY else node
+    return array_literal(literal.this) if isinstance(literal, exp.Literal) and literal.is_string else node
+
+
+def jsonb_path_change(name: str, args: list[exp.Expr], scope: Scope) -> exp.Expr:
+    """``jsonb_set(target, path, value[, create])``, ``jsonb_insert(target, path, value[, after])``: the Python
+    functions of ``pgfunctions`` (PostgreSQL's setPath)."""
+    if len(args) not in (3, 4):
+        raise QueryError(f"function {name}() takes 3 or 4 arguments, got {len(args)}")
+    flag = args[3] if len(args) == 4 else exp.Boolean(this=name == "jsonb_set")
+    return json_cast(call(f"pg_{name}", args[0], text_array_argument(args[1]), _as_jsonb(args[2], scope), flag))
 
 
 def jsonb_delete(value: exp.Expr, operand: exp.Expr) -> exp.Expr:
@@ -2489,6 +2486,8 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         return exp.cast(exp.ArraySize(this=node.expressions[0]), exp.DataType.build("INTEGER"))
     if (path_call := jsonpath_call(node, scope)) is not None:
         return path_call
+    if func_name(node) in ("jsonb_set", "jsonb_insert") and isinstance(node, exp.Anonymous):
+        return jsonb_path_change(func_name(node), node.expressions, scope)
     if func_name(node) in ("num_nulls", "num_nonnulls") and isinstance(node, exp.Anonymous):
         # how many of the arguments are (not) NULL; DuckDB has neither function
         total = None

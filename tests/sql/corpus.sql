@@ -2754,3 +2754,34 @@ order by name;
 select make_interval(0, 0, 0, 3)::text as a, make_interval(mins => 90)::text as b,
   make_interval(secs => 3661.5)::text as c, make_interval(years => 1, days => -1)::text as d,
   'x' || make_interval(hours => -25) as e;
+
+-- name: jsonb_set_on_tags
+select name, jsonb_set(tags, '{team}', '"x"') as renamed, jsonb_set(tags, '{new}', '1') as added,
+  jsonb_set(tags, '{new}', '1', false) as not_added, jsonb_set(tags, '{a,b}', '1') as deep_missing
+from aws_iam_user
+order by 1;
+
+-- name: jsonb_set_array_positions
+select jsonb_set('[1, 2, 3]', '{1}', '"x"') as a, jsonb_set('[1, 2, 3]', '{-1}', '"x"') as b,
+  jsonb_set('[1, 2, 3]', '{9}', '"x"') as c, jsonb_set('[1, 2, 3]', '{-9}', '"x"') as d, jsonb_set('[]', '{5}', '1') as e,
+  jsonb_set('[1]', '{9}', '1', false) as f, jsonb_set('{"a": [1, {"b": 2}]}', '{a,1,b}', '3') as g,
+  jsonb_set('{"a": [1, {"b": 2}]}', '{a,0,b}', '3') as h, jsonb_set('{"a": 1}', '{}', '2') as i,
+  jsonb_set('{"a": 1}', array['a'], 'null') as j, jsonb_set('{"a": "x"}', '{a,b}', '1') as k;
+
+-- name: jsonb_insert_before_and_after
+select jsonb_insert('[1, 2, 3]', '{1}', '"x"') as a, jsonb_insert('[1, 2, 3]', '{1}', '"x"', true) as b,
+  jsonb_insert('[1, 2, 3]', '{-1}', '"x"') as c, jsonb_insert('[1, 2]', '{9}', '"x"') as d,
+  jsonb_insert('[1, 2]', '{-9}', '"x"') as e, jsonb_insert('{"a": {"b": [1]}}', '{a,b,0}', '0') as f,
+  jsonb_insert('{"a": 1}', '{b}', '2') as g, jsonb_insert('{"a": [1]}', '{a,-1}', '2', true) as h;
+
+-- name: jsonb_delete_path_with_indexes
+select '{"a": [1, 2, {"b": 3}]}'::jsonb #- '{a,0}' as a, '{"a": [1, 2, {"b": 3}]}'::jsonb #- '{a,-1,b}' as b,
+  '[1, 2, 3]'::jsonb #- '{-1}' as c, '[1, 2, 3]'::jsonb #- '{9}' as d, '{"a": 1}'::jsonb #- '{}' as e,
+  '{"a": {"b": 1}}'::jsonb #- '{a,b}' as f;
+
+-- name: policy_statement_edits
+select name, policy_std #- '{Statement,0}' as without_first,
+  jsonb_set(policy_std, '{Statement,0,Effect}', '"Deny"') -> 'Statement' -> 0 ->> 'Effect' as first_effect,
+  jsonb_set(policy_std, '{Version}', to_jsonb(name)) ->> 'Version' as version
+from aws_iam_policy
+order by 1;
