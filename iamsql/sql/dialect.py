@@ -171,7 +171,6 @@ UNSUPPORTED_FUNCTIONS = {
     "json_populate_record",
     "json_to_recordset",
     "jsonb_set_lax",
-    "regexp_matches",
     "crosstab",
     "generate_subscripts",
     "txid_current",
@@ -404,8 +403,8 @@ class Scope:
 
     def _array_columns(self, tree: exp.Expr) -> dict[str, set[str]]:
         """Source name (also a table alias of a CTE) -> the columns that a CTE's or a FROM subquery's select list
-        defines as arrays; the first branch of a UNION (a recursive CTE's start) types the columns, and a column
-        list (``with recursive walk(id, path) as ...``) names them."""
+        defines as arrays (and the column of ``regexp_matches`` in FROM); the first branch of a UNION (a recursive
+        CTE's start) types the columns, and a column list (``with recursive walk(id, path) as ...``) names them."""
         found: dict[str, set[str]] = {}
         for source in tree.find_all(exp.CTE, exp.Subquery):
             select = source.this
@@ -422,6 +421,11 @@ class Scope:
         for table in tree.find_all(exp.Table):
             if table.name in found and table.alias and table.alias != table.name:
                 found.setdefault(table.alias, set()).update(found[table.name])
+            if isinstance(table.this, exp.Anonymous) and table.this.name.lower() == "regexp_matches":
+                # regexp_matches(...) AS m in FROM: rows of one text[] column, m (or its column alias)
+                alias = table.args.get("alias")
+                name = alias.name if alias and alias.name else "regexp_matches"
+                found.setdefault(name, set()).add(alias.columns[0].name if alias and alias.columns else name)
         return found
 
     def is_json(self, node: exp.Expr) -> bool:
@@ -2003,6 +2007,29 @@ def regexp_match(args: list[exp.Expr]) -> exp.Expr:
     return exp.Case().when(call("regexp_matches", subject.copy(), string(text)), exp.Array(expressions=items))
 
 
+def regexp_matches_list(args: list[exp.Expr]) -> exp.Expr:
+    """``regexp_matches(text, pattern [, flags])`` (set-returning) as the list of its rows: each match's capture
+    groups (or the whole match) as an array, NULL for a group left out; the first match only without the 'g'
+    flag."""
+    if len(args) not in (2, 3):
+        raise QueryError(f"function regexp_matches() takes 2 or 3 arguments, got {len(args)}")
+    subject, pattern = args[0], args[1]
+    if not (isinstance(pattern, exp.Literal) and pattern.is_string):
+        raise UnsupportedFeature("unsupported Postgres feature: regexp_matches with a pattern that is not a literal")
+    flags = "" if len(args) == 2 else args[2].this if isinstance(args[2], exp.Literal) else None
+    if flags is None or not set(flags) <= {"g", "i"}:
+        raise UnsupportedFeature("unsupported Postgres feature: regexp_matches flags other than 'g' and 'i'")
+    text = ("(?i)" if "i" in flags else "") + pattern.this
+    numbers = range(1, len(capture_groups(pattern.this)) + 1) or [0]
+    groups = [call("regexp_extract_all", subject.copy(), string(text), exp.Literal.number(n)) for n in numbers]
+    position = exp.column("pg_match")
+    row = exp.Array(expressions=[call("list_extract", g, position.copy()) for g in groups])
+    count = call("len", groups[0].copy())
+    matches = call("list_transform", call("range", exp.Literal.number(1), exp.Add(this=count, expression=exp.Literal.number(1))),
+                   exp.Lambda(this=row, expressions=[exp.to_identifier("pg_match")]))
+    return matches if "g" in flags else call("list_slice", matches, exp.Literal.number(1), exp.Literal.number(1))
+
+
 def rewrite_substring(node: exp.Expr, scope: Scope) -> exp.Expr:
     """``substring(s from 'pattern')`` is a POSIX regular expression match in Postgres: the text matching the
     first parenthesized group (or the whole match), NULL without a match. With a number it is positional."""
@@ -2486,6 +2513,8 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         return exp.cast(exp.ArraySize(this=node.expressions[0]), exp.DataType.build("INTEGER"))
     if (path_call := jsonpath_call(node, scope)) is not None:
         return path_call
+    if func_name(node) == "pg_regexp_matches_rows" and isinstance(node, exp.Anonymous):
+        return regexp_matches_list(node.expressions)
     if func_name(node) in ("jsonb_set", "jsonb_insert") and isinstance(node, exp.Anonymous):
         return jsonb_path_change(func_name(node), node.expressions, scope)
     if func_name(node) in ("num_nulls", "num_nonnulls") and isinstance(node, exp.Anonymous):
@@ -3350,6 +3379,16 @@ def string_to_table(tree: exp.Expr) -> exp.Expr:
         if isinstance(node, ORDINALITY_FUNCTIONS):
             if ordinality:
                 table.replace(ordinality_source(table, "generate_series"))
+            continue
+        if name == "regexp_matches":
+            # Postgres's set-returning regexp_matches (DuckDB's is a boolean test): rows of a list, as unnest
+            rows = exp.Anonymous(this="pg_regexp_matches_rows", expressions=[a.copy() for a in node.expressions])
+            if in_from:
+                alias = table.args.get("alias")
+                unnest = exp.Unnest(expressions=[rows], alias=alias.copy() if alias else None)
+                table.replace(ordinality_source(unnest, name) if ordinality else unnest)
+            else:
+                node.replace(exp.Explode(this=rows))
             continue
         if name not in ("string_to_table", "regexp_split_to_table"):
             continue

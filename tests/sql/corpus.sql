@@ -2785,3 +2785,32 @@ select name, policy_std #- '{Statement,0}' as without_first,
   jsonb_set(policy_std, '{Version}', to_jsonb(name)) ->> 'Version' as version
 from aws_iam_policy
 order by 1;
+
+-- name: regexp_matches_first_match_in_select_list
+select name, regexp_matches(arn, ':(user|role)/(.*)$') as parts, regexp_matches('foo', 'bar') as none
+from aws_iam_user
+order by 1;
+
+-- name: regexp_matches_every_vowel
+select name, regexp_matches(name, '[aeiou]', 'g') as v from aws_iam_user order by 1, 2;
+
+-- name: regexp_matches_in_from_with_subscripts
+select name, m[1] as account, m[2] as user_path from aws_iam_user, regexp_matches(arn, '::(\d+):user/(.*)') as m
+order by 1;
+
+-- name: regexp_matches_empty_and_optional_groups
+select (select count(*) from regexp_matches('abc', 'x*', 'g')) as empty_matches,
+  (select array_agg(m::text order by m::text) from regexp_matches('a1b22c', '([a-z])(\d+)?', 'g') m) as optional,
+  (select array_agg(m[1]) from regexp_matches('ABab', 'a', 'gi') m) as insensitive;
+
+-- name: regexp_matches_lateral_with_ordinality
+select u.name, m.ord, m.x
+from aws_iam_user u cross join lateral regexp_matches(u.name, '(.)', 'g') with ordinality as m(x, ord)
+where m.ord <= 2
+order by 1, 2;
+
+-- name: regexp_matches_counted_per_row
+select name, (select count(*) from regexp_matches(name, '-', 'g')) as dashes,
+  (select string_agg(m[1], ',' order by m[1]) from regexp_matches(name, '([a-z]+)', 'g') m) as words
+from aws_iam_policy
+order by 1;
