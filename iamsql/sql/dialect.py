@@ -785,8 +785,8 @@ def pg_column_name(node: exp.Expr) -> tuple[str, int]:
         return name, strength
     if isinstance(node, exp.Interval):
         return "interval", 1
-    if isinstance(node, exp.MatchAgainst):
-        return "?column?", 0  # x @@ 'path'
+    if isinstance(node, exp.MatchAgainst) or isinstance(node, (exp.Sqrt, exp.Cbrt)) and NAME_KEY not in node.meta:
+        return "?column?", 0  # the operators x @@ 'path', |/ x, ||/ x
     if isinstance(node, exp.AtTimeZone):
         return "timezone", 2  # Postgres reads ``x at time zone z`` as the call timezone(z, x)
     if node.meta.get("pg_prefix_operator"):

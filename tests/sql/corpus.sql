@@ -2814,3 +2814,6 @@ select name, (select count(*) from regexp_matches(name, '-', 'g')) as dashes,
   (select string_agg(m[1], ',' order by m[1]) from regexp_matches(name, '([a-z]+)', 'g') m) as words
 from aws_iam_policy
 order by 1;
+
+-- name: root_operators_named_as_operators
+select |/ 16, ||/ 27, sqrt(16), cbrt(27.0), |/ attachment_count from aws_iam_policy order by 5;
