@@ -77,6 +77,12 @@ REFUSED_BY_POSTGRES = [
     "select mode() within group (order by event_name) over (partition by username) from aws_cloudtrail_trail_event",
     "select make_interval(days => max_session_duration / 86400) from aws_iam_role",
     "select make_interval(hours => attachment_count) from aws_iam_policy",
+    "select jsonb_set('\"x\"', '{a}', '1')",
+    "select jsonb_insert(tags, '{team}', '\"x\"') from aws_iam_user where tags ? 'team'",
+    "select jsonb_set('[1]', '{x}', '2')",
+    "select jsonb_set('{\"a\": 1}', array[null], '2')",
+    "select '1'::jsonb #- '{a}'",
+    "select jsonb_path_match('{\"a\": [true, false]}', '$.a[*]')",
 ]
 
 

@@ -88,8 +88,9 @@ def test_broken_control_is_an_error_row_not_dropped(runs, spark, tmp_path):
     folder.mkdir()
     header = ("/*\ntitle: T\ndescription: D\nseverity: low\nresource_type: AWS::IAM::User\nrationale: R\n"
               "remediation: M\ntables: [aws_iam_user]\n*/\n")
-    (folder / "uses_jsonb_path.sql").write_text(header + "select arn as resource, 'ok' as status, "
-                                                "jsonb_path_query(tags, '$') as reason, account_id, region from aws_iam_user")
+    (folder / "uses_jsonb_set_lax.sql").write_text(header + "select arn as resource, 'ok' as status, "
+                                                   "jsonb_set_lax(tags, '{a}', null)::text as reason, account_id, region "
+                                                   "from aws_iam_user")
     (folder / "divides_by_zero.sql").write_text(header + "select arn as resource, 'ok' as status, "
                                                 "'x' || (1 / (count(*) - count(*))) as reason, min(account_id) as account_id, "
                                                 "'global' as region from aws_iam_user group by arn")
@@ -97,8 +98,8 @@ def test_broken_control_is_an_error_row_not_dropped(runs, spark, tmp_path):
     lake.export(con, lake_dir)
     rows = controls.results(con, spark_engine.run_checks(con, lake_dir, spark=spark, queries_dir=folder), folder)
     by_control = {r["control_id"]: r for r in rows if r["status"] == "error"}
-    assert "cannot be translated for Spark" in by_control["uses_jsonb_path"]["reason"]
-    assert "jsonb_path_query" in by_control["uses_jsonb_path"]["reason"]
+    assert "cannot be translated for Spark" in by_control["uses_jsonb_set_lax"]["reason"]
+    assert "jsonb_set_lax" in by_control["uses_jsonb_set_lax"]["reason"]
     assert "failed on Spark" in by_control["divides_by_zero"]["reason"]
     assert "\n" not in by_control["divides_by_zero"]["reason"]
 

@@ -34,6 +34,7 @@ from sqlglot.tokens import TokenType
 from sqlglot.transforms import preprocess
 
 from iamsql.errors import QueryError, UnsupportedFeature, first_line
+from iamsql.sql import jsonpath
 from iamsql.store.schema import ACCESS_TABLES, CATALOG_TABLES, DERIVED_TABLES, TABLES
 
 NAME_KEY = "pg_name"
@@ -113,7 +114,9 @@ class Steampipe(Postgres):
 
         def _parse_interval_span(self, this: exp.Expr, parse_function_unit: bool = True) -> exp.Interval:
             # ``interval 'P1M'`` is ISO 8601 (a month): kept whole for rewrite_time (sqlglot reads it as '1' MINUTE)
-            if this is not None and this.is_string and this.name.lstrip()[:1] in ("P", "p"):
+            # ``interval '- 2 hours'``: kept whole too (sqlglot would drop the sign apart from its number)
+            if this is not None and this.is_string and (this.name.lstrip()[:1] in ("P", "p") or re.match(
+                    r"\s*[-+]\s", this.name)):
                 return self.expression(exp.Interval(this=this))
             return super()._parse_interval_span(this, parse_function_unit=parse_function_unit)
 
@@ -139,6 +142,7 @@ SRF_COLUMNS = {
     "json_each_text": ("each_text", ["key", "value"]),
     "jsonb_object_keys": ("keys", ["alias"]),
     "json_object_keys": ("keys", ["alias"]),
+    "jsonb_path_query": ("path", ["alias"]),
 }
 SRF_COLUMN_TYPES = {
     "elements": ["JSON"],
@@ -146,6 +150,7 @@ SRF_COLUMN_TYPES = {
     "each": ["VARCHAR", "JSON"],
     "each_text": ["VARCHAR", "VARCHAR"],
     "keys": ["VARCHAR"],
+    "path": ["JSON"],
 }
 SRF_LIST_MACRO = {
     "elements": "pg_jsonb_elements",
@@ -153,23 +158,19 @@ SRF_LIST_MACRO = {
     "each": "pg_jsonb_each",
     "each_text": "pg_jsonb_each_text",
     "keys": "pg_jsonb_keys",
+    "path": "pg_jsonb_path_query",
 }
 UNSUPPORTED_FUNCTIONS = {
-    "jsonb_path_query",
-    "jsonb_path_query_array",
-    "jsonb_path_query_first",
-    "jsonb_path_exists",
-    "jsonb_path_match",
+    "jsonb_path_query_tz",
+    "jsonb_path_exists_tz",
+    "jsonb_path_match_tz",
     "jsonb_to_recordset",
     "jsonb_to_record",
     "jsonb_populate_record",
     "jsonb_populate_recordset",
     "json_populate_record",
     "json_to_recordset",
-    "jsonb_set",
-    "jsonb_insert",
     "jsonb_set_lax",
-    "regexp_matches",
     "crosstab",
     "generate_subscripts",
     "txid_current",
@@ -219,6 +220,13 @@ JSON_RESULT_FUNCTIONS = {
     "jsonb_object",
     "pg_jsonb_object",
     "pg_jsonb_object_kv",
+    "jsonb_path_query",
+    "jsonb_path_query_array",
+    "jsonb_path_query_first",
+    "pg_jsonb_path_query_array",
+    "pg_jsonb_path_query_first",
+    "jsonb_set",
+    "jsonb_insert",
 }
 # Functions whose arguments become JSON values (a timestamp as Postgres's ISO 8601 text).
 JSON_CONSTRUCTORS = {"jsonb_build_object", "json_build_object", "jsonb_build_array", "json_build_array", "to_jsonb",
@@ -240,6 +248,8 @@ INT_RESULT_FUNCTIONS = {
     "width_bucket",
     "array_ndims",
     "pg_array_ndims",
+    "num_nulls",
+    "num_nonnulls",
 }
 WINDOW_INT_FUNCTIONS = {"row_number", "rank", "dense_rank", "ntile"}
 INT_TYPES = {exp.DataType.Type.INT, exp.DataType.Type.BIGINT, exp.DataType.Type.SMALLINT, exp.DataType.Type.TINYINT}
@@ -269,6 +279,13 @@ def func_name(node: exp.Expr) -> str | None:
 
 # Functions sqlglot parses with their own parser, which does not record the name they were called by.
 SPECIAL_PARSER_NAMES = {exp.GroupConcat: "string_agg"}
+
+
+def select_sources(select: exp.Select | None) -> list[exp.Expr]:
+    """The FROM and JOIN sources of ``select`` (none without one)."""
+    if select is None or not select.args.get("from_"):
+        return []
+    return [select.args["from_"].this, *(join.this for join in select.args.get("joins") or [])]
 
 
 class Scope:
@@ -337,7 +354,7 @@ class Scope:
         if qualifier in self.srfs:
             return self.srf_columns[qualifier].get(name)
         if not qualifier and name in self.srfs:
-            return "JSON" if self.srfs[name] in ("elements", "each") else "VARCHAR"
+            return "JSON" if self.srfs[name] in ("elements", "each", "path") else "VARCHAR"
         if qualifier in self.tables:
             return TABLE_COLUMNS[self.tables[qualifier]].get(name)
         types = {TABLE_COLUMNS[t].get(name) for t in self.tables.values()} - {None}
@@ -345,7 +362,7 @@ class Scope:
             return types.pop()
         if not types and (self.srfs and name in ("value",)):
             kinds = set(self.srfs.values())
-            return "JSON" if kinds & {"elements", "each"} else "VARCHAR"
+            return "JSON" if kinds & {"elements", "each", "path"} else "VARCHAR"
         if name in ALL_JSON_COLUMNS and name not in ALL_OTHER_COLUMNS and name not in self.defined:
             return "JSON"
         return None
@@ -372,21 +389,43 @@ class Scope:
             return True
         if not isinstance(node, exp.Column) or (node.table and node.table in self.tables):
             return False
+        if not node.table:
+            # an unqualified name: the sources of its own SELECT decide (a CTE's ``path`` is not aws_iam_user's)
+            names = [source.alias_or_name for source in select_sources(node.find_ancestor(exp.Select))]
+            if any(node.name in TABLE_COLUMNS[self.tables[n]] for n in names if n in self.tables):
+                return False
+            if any(node.name in self.array_columns.get(n, set()) for n in names):
+                return True
         if not node.table and any(node.name in TABLE_COLUMNS[t] for t in self.tables.values()):
             return False
         return node.name in self.array_columns.get(node.table, set()) or (
             not node.table and any(node.name in names for names in self.array_columns.values()))
 
     def _array_columns(self, tree: exp.Expr) -> dict[str, set[str]]:
-        """Source name -> the columns that a CTE's or a FROM subquery's select list defines as arrays."""
+        """Source name (also a table alias of a CTE) -> the columns that a CTE's or a FROM subquery's select list
+        defines as arrays (and the column of ``regexp_matches`` in FROM); the first branch of a UNION (a recursive
+        CTE's start) types the columns, and a column list (``with recursive walk(id, path) as ...``) names them."""
         found: dict[str, set[str]] = {}
         for source in tree.find_all(exp.CTE, exp.Subquery):
             select = source.this
+            while isinstance(select, exp.SetOperation):
+                select = select.this
             if not isinstance(select, exp.Select) or not source.alias:
                 continue
-            names = {item.alias_or_name for item in select.expressions if is_array(item.unalias())}
+            alias = source.args.get("alias")
+            listed = [c.name for c in alias.columns] if alias and alias.columns else []
+            names = {listed[i] if i < len(listed) else item.alias_or_name
+                     for i, item in enumerate(select.expressions) if is_array(item.unalias())}
             if names:
                 found.setdefault(source.alias, set()).update(names)
+        for table in tree.find_all(exp.Table):
+            if table.name in found and table.alias and table.alias != table.name:
+                found.setdefault(table.alias, set()).update(found[table.name])
+            if isinstance(table.this, exp.Anonymous) and table.this.name.lower() == "regexp_matches":
+                # regexp_matches(...) AS m in FROM: rows of one text[] column, m (or its column alias)
+                alias = table.args.get("alias")
+                name = alias.name if alias and alias.name else "regexp_matches"
+                found.setdefault(name, set()).add(alias.columns[0].name if alias and alias.columns else name)
         return found
 
     def is_json(self, node: exp.Expr) -> bool:
@@ -399,6 +438,13 @@ class Scope:
             return node.to.this in JSON_TYPES
         if isinstance(node, exp.Coalesce):
             return any(self.is_json(a) for a in [node.this, *node.expressions])
+        if isinstance(node, exp.Sub):
+            return self.is_json(node.this)  # jsonb - key, jsonb - index, jsonb - keys
+        if isinstance(node, exp.DPipe):
+            # jsonb || jsonb, jsonb || 'literal': a concatenation of JSON, not text
+            sides = (node.this, node.expression)
+            return any(self.is_json(s) for s in sides) and all(
+                self.is_json(s) or isinstance(s, exp.Literal) and s.is_string for s in sides)
         if isinstance(node, exp.Case):
             results = [i.args.get("true") for i in node.args.get("ifs") or []] + [node.args.get("default")]
             results = [r for r in results if r is not None and not isinstance(r, exp.Null)]
@@ -407,7 +453,7 @@ class Scope:
             return self.column_type(node) == "JSON"
         name = func_name(node)
         if name == "unnest":
-            return func_name(node.expressions[0]) == "pg_jsonb_elements" if node.expressions else False
+            return func_name(node.expressions[0]) in ("pg_jsonb_elements", "pg_jsonb_path_query") if node.expressions else False
         return name in JSON_RESULT_FUNCTIONS
 
     def is_int(self, node: exp.Expr) -> bool:
@@ -506,7 +552,7 @@ def is_timestamptz(node: exp.Expr, scope: Scope) -> bool:
 
 def is_interval(node: exp.Expr, scope: Scope) -> bool:
     """Whether ``node`` is known to be a Postgres ``interval`` (a literal or cast, a difference of two timestamps,
-    ``age``, ``justify_*``, interval arithmetic, min/max/sum/avg of intervals)."""
+    ``age``, ``justify_*``, interval arithmetic, min/max/sum/avg and date_trunc of intervals)."""
     if node.meta.get("pg_interval"):
         return True
     if isinstance(node, (exp.Paren, exp.Neg)):
@@ -523,7 +569,7 @@ def is_interval(node: exp.Expr, scope: Scope) -> bool:
         return is_interval(node.this, scope) or is_interval(node.expression, scope)
     if isinstance(node, exp.Div):
         return is_interval(node.this, scope)
-    if isinstance(node, (exp.Max, exp.Min, exp.Sum, exp.Avg)):
+    if isinstance(node, (exp.Max, exp.Min, exp.Sum, exp.Avg, exp.TimestampTrunc)):
         return is_interval(node.this, scope)
     if isinstance(node, (exp.Coalesce, exp.Greatest, exp.Least)):
         return all(is_interval(a, scope) or isinstance(a, exp.Null) for a in [node.this, *node.expressions])
@@ -739,6 +785,10 @@ def pg_column_name(node: exp.Expr) -> tuple[str, int]:
         return name, strength
     if isinstance(node, exp.Interval):
         return "interval", 1
+    if isinstance(node, exp.MatchAgainst) or isinstance(node, (exp.Sqrt, exp.Cbrt)) and NAME_KEY not in node.meta:
+        return "?column?", 0  # the operators x @@ 'path', |/ x, ||/ x
+    if isinstance(node, exp.AtTimeZone):
+        return "timezone", 2  # Postgres reads ``x at time zone z`` as the call timezone(z, x)
     if node.meta.get("pg_prefix_operator"):
         return "?column?", 0
     if isinstance(node, exp.Case):
@@ -762,8 +812,8 @@ def pg_column_name(node: exp.Expr) -> tuple[str, int]:
         for cls, name in NO_PAREN_NAMES.items():
             if isinstance(node, cls):
                 return name, 2
-    if isinstance(node, exp.Func) and not isinstance(node, (exp.Binary, exp.Connector)):
-        return func_name(node), 2
+    if isinstance(node, exp.Func) and (NAME_KEY in node.meta or not isinstance(node, (exp.Binary, exp.Connector))):
+        return func_name(node), 2  # a call by name, also of a function sqlglot reads as an operator (power, corr)
     return "?column?", 0
 
 
@@ -910,7 +960,7 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
             return call("pg_ltree_contains", left, right)
         return call("pg_jsonb_contains", left, right)
     if isinstance(node, exp.JSONBDeleteAtPath):
-        return jsonb_delete_path(node)
+        return json_cast(call("pg_jsonb_delete_path", node.this, text_array_argument(node.expression)))
     if isinstance(node, exp.JSONBContainsTopKey):
         return call("pg_jsonb_exists", node.this, node.expression)
     if isinstance(node, exp.JSONBContainsAnyTopKeys):
@@ -1007,22 +1057,19 @@ def json_cast(node: exp.Expr) -> exp.Expr:
     return exp.cast(node, exp.DataType.build("JSON"))
 
 
-def jsonb_delete_path(node: exp.JSONBDeleteAtPath) -> exp.Expr:
-    """``jsonb #- '{a,b}'``: the value without the member at that path of object keys (unchanged when the path is
-    not there). A path step that is a number (an array index in Postgres) or a path that is not a literal is
-    reported."""
-    path = node.expression
-    if isinstance(path, exp.Cast) and path.to.this == exp.DataType.Type.ARRAY:
-        path = path.this
-    if not (isinstance(path, exp.Literal) and path.is_string):
-        raise UnsupportedFeature("unsupported Postgres feature: #- with a path that is not a literal")
-    steps = _pg_text_array(path.this)
-    if any(step is None or re.fullmatch(r"\s*-?\d+\s*", step) for step in steps):
-        raise UnsupportedFeature("unsupported Postgres feature: #- with an array index (a number) in the path")
-    if not steps:
-        return node.this
-    selector = "$" + "".join(json_key_path(step)[1:] for step in steps)
-    return json_cast(call("json_remove", node.this, string(selector)))
+def text_array_argument(node: exp.Expr) -> exp.Expr:
+    """A ``text[]`` argument: a literal ``'{a,0}'`` (also cast) as an array of its elements, else as it is."""
+    literal = node.this if isinstance(node, exp.Cast) and node.to.this == exp.DataType.Type.ARRAY else node
+    return array_literal(literal.this) if isinstance(literal, exp.Literal) and literal.is_string else node
+
+
+def jsonb_path_change(name: str, args: list[exp.Expr], scope: Scope) -> exp.Expr:
+    """``jsonb_set(target, path, value[, create])``, ``jsonb_insert(target, path, value[, after])``: the Python
+    functions of ``pgfunctions`` (PostgreSQL's setPath)."""
+    if len(args) not in (3, 4):
+        raise QueryError(f"function {name}() takes 3 or 4 arguments, got {len(args)}")
+    flag = args[3] if len(args) == 4 else exp.Boolean(this=name == "jsonb_set")
+    return json_cast(call(f"pg_{name}", args[0], text_array_argument(args[1]), _as_jsonb(args[2], scope), flag))
 
 
 def jsonb_delete(value: exp.Expr, operand: exp.Expr) -> exp.Expr:
@@ -1045,7 +1092,7 @@ FLOAT_TYPES = {exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT}
 # Postgres functions of double precision (``random()``, ``pi()``, ``power(2, 10)``, ``sqrt(x)``, ...); those of
 # NUMERIC_OVERLOADS are numeric instead when an argument is a numeric (``sqrt(2.0)``), and ``log(b, x)`` always is.
 FLOAT_FUNCTIONS = {"sqrt", "cbrt", "exp", "ln", "log", "log10", "power", "pow", "pi", "random", "rand", "degrees",
-                   "radians", "sin", "cos", "tan", "cot", "asin", "acos", "atan", "atan2"}
+                   "radians", "sin", "cos", "tan", "cot", "asin", "acos", "atan", "atan2", "percent_rank", "cume_dist"}
 NUMERIC_OVERLOADS = {"sqrt", "exp", "ln", "log", "log10", "power", "pow"}
 # Functions whose numeric result has its argument's scale (``abs(-1.50)`` is ``1.50``).
 SCALE_KEEPING = (exp.Abs, exp.Sum, exp.Max, exp.Min)
@@ -1330,6 +1377,8 @@ PG_TYPE_OF_CAST = {exp.DataType.Type.SMALLINT: "smallint", exp.DataType.Type.INT
 
 
 def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
+    if is_jsonpath_cast(node):
+        return node.this  # the path's text, which the jsonpath functions take
     if not isinstance(node, exp.Cast):
         return node
     target = node.to.this
@@ -1343,7 +1392,7 @@ def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
         return exp.Cast(this=call("pg_text_to_int", node.this, string(PG_INT_NAMES[target])), to=node.to)
     if target in TEXT_TYPES and not node.to.expressions and scope.is_json(node.this):
         return json_text(node.this, scope)
-    if target in TEXT_TYPES and not node.to.expressions and is_array(node.this):
+    if target in TEXT_TYPES and not node.to.expressions and scope.is_array(node.this):
         return call("pg_array_out", node.this)
     if target in TEXT_TYPES and not node.to.expressions and is_bytea(node.this):
         # bytea's text is its hex with a leading \x, as Postgres writes it (DuckDB escapes the bytes)
@@ -1585,6 +1634,20 @@ def iso_interval_value(literal: exp.Literal) -> exp.Expr:
     return value
 
 
+# A sign before a field of an interval's text that DuckDB cannot read: a '+' (``'-1 days +02:00:00'``, as Postgres
+# writes intervals; the field is positive without it too) and a sign apart from its number (``'1 month - 1 day'``).
+INTERVAL_SIGN = re.compile(r"(^|\s)(?:\+\s*|(-)\s+)(?=[\d.])")
+
+
+def interval_text_literal(node: exp.Expr) -> exp.Literal | None:
+    """The text literal an interval literal or ``'...'::interval`` reads, else None."""
+    if isinstance(node, exp.Interval) and node.unit is None or (
+            isinstance(node, exp.Cast) and node.to.this == exp.DataType.Type.INTERVAL):
+        literal = node.this
+        return literal if isinstance(literal, exp.Literal) and literal.is_string else None
+    return None
+
+
 def _is_iso_interval(node: exp.Expr) -> bool:
     text = node.this if isinstance(node, exp.Literal) and node.is_string else ""
     return text.lstrip()[:1] in ("P", "p")
@@ -1602,6 +1665,11 @@ def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
         return exp.cast(call("iamsql_as_of"), exp.DataType.build("TIMESTAMP"))
     if isinstance(node, exp.Interval) and node.unit is None and _is_iso_interval(node.this):
         return iso_interval_value(node.this)
+    literal = interval_text_literal(node)
+    if literal is not None and INTERVAL_SIGN.search(literal.this):
+        replacement = node.copy()
+        replacement.set("this", string(INTERVAL_SIGN.sub(r"\1\2", literal.this)))
+        return replacement
     if isinstance(node, exp.Interval) and isinstance(node.unit, exp.Var) and node.unit.name.upper() in INTERVAL_UNIT_NAMES:
         # Postgres's abbreviations (interval '5 mins', '1 mon'), which DuckDB reads only in an interval's text
         replacement = node.copy()
@@ -1731,6 +1799,15 @@ TO_CHAR_PATTERNS = [
 
 
 TO_CHAR_REFUSED = ("IDDD", "SSSS", "TZH", "TZM", "OF", "Y,YYY")
+# Patterns written in upper case whose lower-case spelling is the same pattern (numbers have no case); the others
+# (AM, MONTH, DAY, TZ, ...) have their own entry per spelling.
+TO_CHAR_CASED = ("AM", "PM", "MONTH", "MON", "DAY", "DY", "TZ")
+
+
+def _to_char_pattern_at(fmt: str, j: int, pattern: str) -> bool:
+    if fmt.startswith(pattern, j):
+        return True
+    return pattern.isupper() and pattern not in TO_CHAR_CASED and fmt.startswith(pattern.lower(), j)
 
 
 def to_char(ts: exp.Expr, fmt: str, known_time: bool = False) -> exp.Expr:
@@ -1748,7 +1825,7 @@ def to_char(ts: exp.Expr, fmt: str, known_time: bool = False) -> exp.Expr:
 
     i = 0
     while i < len(fmt):
-        fill_mode = fmt.startswith("FM", i)
+        fill_mode = fmt[i : i + 2] in ("FM", "fm")
         j = i + 2 if fill_mode else i
         if fmt[j : j + 1] == '"':
             end = fmt.find('"', j + 1)
@@ -1759,12 +1836,12 @@ def to_char(ts: exp.Expr, fmt: str, known_time: bool = False) -> exp.Expr:
             literal += fmt[j + 1]
             i = j + 2
             continue
-        refused = next((r for r in TO_CHAR_REFUSED if fmt.startswith(r, j)), None)
+        refused = next((r for r in TO_CHAR_REFUSED if _to_char_pattern_at(fmt, j, r)), None)
         if refused:
             # a longer pattern that begins like a supported one: never translated as that one
             raise UnsupportedFeature(f"unsupported Postgres feature: to_char pattern {refused!r}")
         for pattern, spec in TO_CHAR_PATTERNS:
-            if fmt.startswith(pattern, j):
+            if _to_char_pattern_at(fmt, j, pattern):
                 flush()
                 if pattern.lower() == "tz":
                     parts.append(string(spec))
@@ -1930,6 +2007,29 @@ def regexp_match(args: list[exp.Expr]) -> exp.Expr:
     return exp.Case().when(call("regexp_matches", subject.copy(), string(text)), exp.Array(expressions=items))
 
 
+def regexp_matches_list(args: list[exp.Expr]) -> exp.Expr:
+    """``regexp_matches(text, pattern [, flags])`` (set-returning) as the list of its rows: each match's capture
+    groups (or the whole match) as an array, NULL for a group left out; the first match only without the 'g'
+    flag."""
+    if len(args) not in (2, 3):
+        raise QueryError(f"function regexp_matches() takes 2 or 3 arguments, got {len(args)}")
+    subject, pattern = args[0], args[1]
+    if not (isinstance(pattern, exp.Literal) and pattern.is_string):
+        raise UnsupportedFeature("unsupported Postgres feature: regexp_matches with a pattern that is not a literal")
+    flags = "" if len(args) == 2 else args[2].this if isinstance(args[2], exp.Literal) else None
+    if flags is None or not set(flags) <= {"g", "i"}:
+        raise UnsupportedFeature("unsupported Postgres feature: regexp_matches flags other than 'g' and 'i'")
+    text = ("(?i)" if "i" in flags else "") + pattern.this
+    numbers = range(1, len(capture_groups(pattern.this)) + 1) or [0]
+    groups = [call("regexp_extract_all", subject.copy(), string(text), exp.Literal.number(n)) for n in numbers]
+    position = exp.column("pg_match")
+    row = exp.Array(expressions=[call("list_extract", g, position.copy()) for g in groups])
+    count = call("len", groups[0].copy())
+    matches = call("list_transform", call("range", exp.Literal.number(1), exp.Add(this=count, expression=exp.Literal.number(1))),
+                   exp.Lambda(this=row, expressions=[exp.to_identifier("pg_match")]))
+    return matches if "g" in flags else call("list_slice", matches, exp.Literal.number(1), exp.Literal.number(1))
+
+
 def rewrite_substring(node: exp.Expr, scope: Scope) -> exp.Expr:
     """``substring(s from 'pattern')`` is a POSIX regular expression match in Postgres: the text matching the
     first parenthesized group (or the whole match), NULL without a match. With a number it is positional."""
@@ -1999,7 +2099,7 @@ def output_text(node: exp.Expr, scope: Scope) -> exp.Expr:
     Postgres's array text."""
     if scope.is_json(node):
         return json_text(node, scope)
-    if is_array(node):
+    if scope.is_array(node):
         return call("pg_array_out", node)
     if is_interval(node, scope):
         return call("pg_interval_out", node)
@@ -2128,7 +2228,9 @@ def make_interval(node: exp.MakeInterval) -> exp.Expr:
     result = parts[0]
     for part in parts[1:]:
         result = exp.Add(this=result, expression=part)
-    return exp.paren(result)
+    result = exp.paren(result)
+    result.meta["pg_interval"] = True  # written as Postgres writes intervals (``-1 days``)
+    return result
 
 
 def regexp_pg15(node: exp.Expr) -> exp.Expr:
@@ -2409,6 +2511,22 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     if func_name(node) == "cardinality" and isinstance(node, exp.Anonymous) and len(node.expressions) == 1:
         # an integer in Postgres; DuckDB's is unsigned (a subscript a[cardinality(a) - 1] would not bind)
         return exp.cast(exp.ArraySize(this=node.expressions[0]), exp.DataType.build("INTEGER"))
+    if (path_call := jsonpath_call(node, scope)) is not None:
+        return path_call
+    if func_name(node) == "pg_regexp_matches_rows" and isinstance(node, exp.Anonymous):
+        return regexp_matches_list(node.expressions)
+    if func_name(node) in ("jsonb_set", "jsonb_insert") and isinstance(node, exp.Anonymous):
+        return jsonb_path_change(func_name(node), node.expressions, scope)
+    if func_name(node) in ("num_nulls", "num_nonnulls") and isinstance(node, exp.Anonymous):
+        # how many of the arguments are (not) NULL; DuckDB has neither function
+        total = None
+        for argument in node.expressions:
+            test = exp.Is(this=argument, expression=exp.Null())
+            if func_name(node) == "num_nonnulls":
+                test = exp.not_(test)
+            flag = exp.cast(exp.paren(test), exp.DataType.build("INTEGER"))
+            total = flag if total is None else exp.Add(this=total, expression=flag)
+        return exp.paren(total)
     name = func_name(node)
     if name is None or not isinstance(node, exp.Anonymous):
         return node
@@ -2515,6 +2633,10 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     return node
 
 
+# Functions in FROM whose ``WITH ORDINALITY`` DuckDB runs as Postgres does.
+ORDINALITY_FUNCTIONS = (exp.GenerateSeries, exp.ExplodingGenerateSeries)
+
+
 def rewrite_from_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     """``jsonb_array_elements(x) AS s`` and friends in FROM, comma joins and LATERAL -> a lateral subquery;
     ``WITH ORDINALITY`` adds the column ``ordinality``, each element's position from 1."""
@@ -2526,7 +2648,7 @@ def rewrite_from_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     if isinstance(node, exp.Table) and not ordinality and _scalar_in_from(function):
         return scalar_in_from(node, function)
     if name not in SRF_COLUMNS:
-        if ordinality:
+        if ordinality and not isinstance(function, ORDINALITY_FUNCTIONS):
             raise UnsupportedFeature("unsupported Postgres feature: WITH ORDINALITY")
         return node
     kind, columns = SRF_COLUMNS[name]
@@ -2931,6 +3053,53 @@ def rewrite_jsonb_identity(node: exp.Expr, scope: Scope) -> exp.Expr:
     return result
 
 
+JSONPATH_FUNCTIONS = {"jsonb_path_query": None, "jsonb_path_exists": "pg_jsonb_path_exists",
+                      "jsonb_path_match": "pg_jsonb_path_match", "jsonb_path_query_array": "pg_jsonb_path_query_array",
+                      "jsonb_path_query_first": "pg_jsonb_path_query_first"}
+
+
+def is_jsonpath_cast(node: exp.Expr) -> bool:
+    kind = node.to.args.get("kind") if isinstance(node, exp.Cast) else None
+    return kind is not None and kind.name.lower() == "jsonpath"
+
+
+def jsonpath_text(node: exp.Expr) -> str | None:
+    """The text of a jsonpath literal (``'$.a'``, ``'$.a'::jsonpath``), else None."""
+    if is_jsonpath_cast(node):
+        node = node.this
+    return node.this if isinstance(node, exp.Literal) and node.is_string else None
+
+
+def check_jsonpath(node: exp.Expr) -> None:
+    """Refuse a jsonpath that is not a literal or that uses what ``iamsql.sql.jsonpath`` does not evaluate."""
+    text = jsonpath_text(node)
+    if text is None:
+        raise UnsupportedFeature("unsupported Postgres feature: a jsonpath that is not a literal")
+    try:
+        jsonpath.parse(text)
+    except jsonpath.JsonPathUnsupported as exc:
+        raise UnsupportedFeature(f"unsupported Postgres feature: {exc}") from None
+    except jsonpath.JsonPathSyntaxError as exc:
+        raise QueryError(str(exc)) from None
+
+
+def jsonpath_call(node: exp.Expr, scope: Scope) -> exp.Expr | None:
+    """``x @? 'path'``, ``x @@ 'path'`` (jsonb ``x``) and ``jsonb_path_exists``, ``_match``, ``_query_array``,
+    ``_query_first`` as the functions of ``iamsql.sql.jsonpath``, else None (``jsonb_path_query`` is a
+    set-returning function: SRF_COLUMNS)."""
+    if isinstance(node, exp.JSONBPathExists):
+        return call("pg_jsonb_path_exists", node.this, string(jsonpath_text(node.expression)))
+    if isinstance(node, exp.MatchAgainst):
+        if not scope.is_json(node.expressions[0]):
+            raise UnsupportedFeature("unsupported Postgres feature: @@ on a value that is not jsonb (text search)")
+        check_jsonpath(node.this)
+        return call("pg_jsonb_path_match_silent", node.expressions[0], string(jsonpath_text(node.this)))
+    macro = JSONPATH_FUNCTIONS.get(func_name(node) or "") if isinstance(node, exp.Anonymous) else None
+    if macro is None:
+        return None
+    return call(macro, node.expressions[0], string(jsonpath_text(node.expressions[1])))
+
+
 def check_unsupported(tree: exp.Expr) -> None:
     for window in tree.find_all(exp.WindowSpec):
         if str(window.args.get("kind") or "").upper() == "GROUPS" or window.args.get("exclude"):
@@ -2950,6 +3119,9 @@ def check_unsupported(tree: exp.Expr) -> None:
             # DuckDB takes percentile_cont(...) within group (...) over (...); Postgres does not
             raise UnsupportedFeature("OVER is not supported for ordered-set aggregates (percentile_cont, "
                                      "percentile_disc, mode ... within group) in PostgreSQL")
+    for node in tree.find_all(exp.RecursiveWithSearch):
+        clause = "CYCLE" if str(node.args.get("kind")).upper() == "CYCLE" else "SEARCH"
+        raise UnsupportedFeature(f"unsupported Postgres feature: the {clause} clause of WITH RECURSIVE")
     for node in tree.find_all(exp.Overlaps):
         raise UnsupportedFeature("unsupported Postgres feature: OVERLAPS")
     for node in tree.find_all(exp.Lock):
@@ -2957,9 +3129,14 @@ def check_unsupported(tree: exp.Expr) -> None:
     for node in tree.find_all(exp.Func):
         if func_name(node) in UNSUPPORTED_FUNCTIONS:
             raise UnsupportedFeature(f"unsupported Postgres feature: {func_name(node)}()")
-    for node in tree.find_all(exp.JSONBPathExists, exp.MatchAgainst):
-        operator = "@?" if isinstance(node, exp.JSONBPathExists) else "@@"
-        raise UnsupportedFeature(f"unsupported Postgres feature: the jsonpath operator {operator}")
+    for node in tree.find_all(exp.JSONBPathExists, exp.Anonymous):
+        if isinstance(node, exp.JSONBPathExists):
+            check_jsonpath(node.expression)
+        elif func_name(node) in JSONPATH_FUNCTIONS:
+            if len(node.expressions) != 2:
+                raise UnsupportedFeature(f"unsupported Postgres feature: {func_name(node)}() with vars or silent "
+                                         f"arguments")
+            check_jsonpath(node.expressions[1])
     for node in tree.find_all(exp.Fetch):
         options = node.args.get("limit_options")
         if options is not None and options.args.get("with_ties"):
@@ -3160,33 +3337,66 @@ def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False) -> exp.E
     return apply_rewrites(tree, scope)
 
 
+def ordinality_source(source: exp.Expr, name: str) -> exp.Subquery:
+    """``f(...) WITH ORDINALITY AS t(x, n)`` in FROM as ``(SELECT * FROM f(...) WITH ORDINALITY AS t(x, n)) AS t(x,
+    n)``, its two columns named as Postgres names them (the alias, else ``name``, then ``ordinality``): DuckDB
+    cannot expand ``t.*`` of the source itself."""
+    alias = source.args.get("alias")
+    columns = [c.name for c in alias.columns] if alias else []
+    table_name = alias.name if alias and alias.name else name
+    columns = [columns[0] if columns else table_name, columns[1] if len(columns) > 1 else "ordinality"]
+    table_alias = exp.TableAlias(this=exp.to_identifier(table_name, quoted=True),
+                                 columns=[exp.to_identifier(c, quoted=True) for c in columns])
+    inner = source.copy()
+    if isinstance(inner, exp.Unnest):
+        inner.set("alias", exp.TableAlias(this=table_alias.this.copy(), columns=[table_alias.columns[0].copy()]))
+        inner.set("offset", table_alias.columns[1].copy())
+    else:
+        inner.set("alias", table_alias.copy())
+    return exp.Subquery(this=exp.select("*").from_(inner), alias=table_alias)
+
+
 def string_to_table(tree: exp.Expr) -> exp.Expr:
-    """``string_to_table(s, d[, n])`` (Postgres 14) is ``unnest(string_to_array(s, d[, n]))``: in FROM (also
-    ``with ordinality as t(x, n)``) and in the select list (named before, so the column keeps Postgres's name)."""
+    """``string_to_table(s, d[, n])`` (Postgres 14) is ``unnest(string_to_array(s, d[, n]))``: in FROM and in the
+    select list (named before, so the column keeps Postgres's name). ``regexp_split_to_table(s, p[, flags])`` in
+    FROM is ``unnest(regexp_split_to_array(...))`` (DuckDB has it only in the select list). With ``WITH
+    ORDINALITY`` these and ``generate_series`` become an ``ordinality_source``."""
 
     def split(function: exp.Anonymous) -> exp.Expr:
-        args = function.expressions
+        name, args = function.name.lower(), function.expressions
         if len(args) not in (2, 3):
-            raise QueryError(f"function string_to_table() takes 2 or 3 arguments, got {len(args)}")
+            raise QueryError(f"function {name}() takes 2 or 3 arguments, got {len(args)}")
+        if name == "regexp_split_to_table":
+            return exp.Anonymous(this="regexp_split_to_array", expressions=[a.copy() for a in args])
         return exp.StringToArray(this=args[0].copy(), expression=args[1].copy(),
                                  null=args[2].copy() if len(args) == 3 else None)
 
-    for node in list(tree.find_all(exp.Anonymous)):
-        if node.name.lower() != "string_to_table":
-            continue
+    for node in list(tree.find_all(exp.Anonymous, *ORDINALITY_FUNCTIONS)):
+        name = func_name(node)
         table = node.parent
-        if isinstance(table, exp.Table) and table.this is node:
+        in_from = isinstance(table, (exp.Table, exp.Lateral)) and table.this is node
+        ordinality = in_from and table.args.get("ordinality")
+        if isinstance(node, ORDINALITY_FUNCTIONS):
+            if ordinality:
+                table.replace(ordinality_source(table, "generate_series"))
+            continue
+        if name == "regexp_matches":
+            # Postgres's set-returning regexp_matches (DuckDB's is a boolean test): rows of a list, as unnest
+            rows = exp.Anonymous(this="pg_regexp_matches_rows", expressions=[a.copy() for a in node.expressions])
+            if in_from:
+                alias = table.args.get("alias")
+                unnest = exp.Unnest(expressions=[rows], alias=alias.copy() if alias else None)
+                table.replace(ordinality_source(unnest, name) if ordinality else unnest)
+            else:
+                node.replace(exp.Explode(this=rows))
+            continue
+        if name not in ("string_to_table", "regexp_split_to_table"):
+            continue
+        if in_from:
             alias = table.args.get("alias")
             unnest = exp.Unnest(expressions=[split(node)], alias=alias.copy() if alias else None)
-            if table.args.get("ordinality"):
-                columns = list(alias.columns) if alias else []
-                if len(columns) != 2:
-                    raise UnsupportedFeature("unsupported Postgres feature: string_to_table() WITH ORDINALITY without "
-                                             "two column names (as t(value, n))")
-                unnest.args["alias"].set("columns", [columns[0].copy()])
-                unnest.set("offset", columns[1].copy())
-            table.replace(unnest)
-        else:
+            table.replace(ordinality_source(unnest, name) if ordinality else unnest)
+        elif name == "string_to_table":
             node.replace(exp.Explode(this=split(node)))
     return tree
 

@@ -12,6 +12,8 @@ import re
 import weakref
 from decimal import Decimal
 
+from iamsql.sql import jsonpath
+
 AS_OF_VARIABLE = "iamsql_as_of"
 
 
@@ -184,6 +186,74 @@ def jsonb_delete_index(text: str, index: int) -> str:
     return _render([v for i, v in enumerate(value) if i != position])
 
 
+def _array_index(step: str, level: int) -> int:
+    """A path step taken as an array index, as PostgreSQL reads it (an int4, blanks before it)."""
+    match = re.fullmatch(r"\s*([-+]?\d+)", step)
+    if not match or not -2**31 <= int(match.group(1)) < 2**31:
+        raise ValueError(f'path element at position {level + 1} is not an integer: "{step}"')
+    return int(match.group(1))
+
+
+def _set_path(value, path: list, level: int, new, op: str):
+    """PostgreSQL's setPath: ``value`` with ``path[level:]`` replaced (``op`` "replace", or "create" where missing),
+    deleted ("delete") or ``new`` inserted ("before", "after"); a path that leaves the document changes nothing."""
+    step = path[level]
+    if step is None:
+        raise ValueError(f"path element at position {level + 1} is null")
+    last = level == len(path) - 1
+    adds = op in ("create", "before", "after")
+    if isinstance(value, dict):
+        if step not in value:
+            return {**value, step: new} if last and adds else value
+        if not last:
+            return {**value, step: _set_path(value[step], path, level + 1, new, op)}
+        if op in ("before", "after"):
+            raise ValueError("cannot replace existing key")
+        return {k: v for k, v in value.items() if k != step} if op == "delete" else {**value, step: new}
+    if not isinstance(value, list):
+        return value  # a scalar inside the document is left as it is
+    index = _array_index(step, level)
+    if index < 0:
+        index = None if -index > len(value) else len(value) + index  # None: before the first element
+    if (index is None or not value) and last and adds:
+        return [new, *value]
+    result, done = [], False
+    for i, element in enumerate(value):
+        if i != index:
+            result.append(element)
+        elif not last:
+            result.append(_set_path(element, path, level + 1, new, op))
+        else:
+            done = True
+            result += {"replace": [new], "create": [new], "delete": [], "before": [new, element],
+                       "after": [element, new]}[op]
+    return result + [new] if adds and last and not done else result
+
+
+def _path_operation(text: str, path: list, new_text: str | None, op: str, scalar_error: str) -> str:
+    value = _load(text)
+    if not isinstance(value, (dict, list)):
+        raise ValueError(scalar_error)
+    if not path:
+        return _render(value)
+    return _render(_set_path(value, path, 0, None if new_text is None else _load(new_text), op))
+
+
+def jsonb_set(text: str, path: list, new_text: str, create: bool) -> str:
+    """``jsonb_set(target, path, new_value, create_if_missing)``."""
+    return _path_operation(text, path, new_text, "create" if create else "replace", "cannot set path in scalar")
+
+
+def jsonb_insert(text: str, path: list, new_text: str, after: bool) -> str:
+    """``jsonb_insert(target, path, new_value, insert_after)``."""
+    return _path_operation(text, path, new_text, "after" if after else "before", "cannot set path in scalar")
+
+
+def jsonb_delete_path(text: str, path: list) -> str:
+    """``jsonb #- path``."""
+    return _path_operation(text, path, None, "delete", "cannot delete path in scalar")
+
+
 def _strip_nulls(value):
     if isinstance(value, dict):
         return {k: _strip_nulls(v) for k, v in value.items() if v is not None}
@@ -255,6 +325,10 @@ PYTHON_FUNCTIONS = [
     ("pg_jsonb_delete_index", jsonb_delete_index, ["VARCHAR", "BIGINT"], "VARCHAR"),
     ("pg_jsonb_strip_nulls", jsonb_strip_nulls, ["VARCHAR"], "VARCHAR"),
     ("pg_jsonb_sort_key", jsonb_sort_key, ["VARCHAR"], "BLOB"),
+    ("pg_jsonb_path_items", jsonpath.path_query, ["VARCHAR", "VARCHAR"], "VARCHAR[]"),
+    ("pg_jsonb_set", jsonb_set, ["VARCHAR", "VARCHAR[]", "VARCHAR", "BOOLEAN"], "VARCHAR"),
+    ("pg_jsonb_insert", jsonb_insert, ["VARCHAR", "VARCHAR[]", "VARCHAR", "BOOLEAN"], "VARCHAR"),
+    ("pg_jsonb_delete_path", jsonb_delete_path, ["VARCHAR", "VARCHAR[]"], "VARCHAR"),
 ]
 
 # PostgreSQL 16's keywords that quote_ident() quotes: every keyword that is not unreserved (the reserved, column
@@ -313,6 +387,17 @@ create or replace temp macro pg_jsonb_elements(j) as cast(
     case when j is null or json_type(j) = 'ARRAY' then json_extract(j, '$[*]')
          else error('cannot extract elements from ' || case json_type(j) when 'OBJECT' then 'an object' else 'a scalar' end) end
     as json[]);
+create or replace temp macro pg_jsonb_path_query(j, path) as cast(pg_jsonb_path_items(j, path) as json[]);
+create or replace temp macro pg_jsonb_path_query_array(j, path) as
+    cast('[' || array_to_string(pg_jsonb_path_items(j, path), ',') || ']' as json);
+create or replace temp macro pg_jsonb_path_query_first(j, path) as cast(pg_jsonb_path_items(j, path)[1] as json);
+create or replace temp macro pg_jsonb_path_exists(j, path) as len(pg_jsonb_path_items(j, path)) > 0;
+create or replace temp macro pg_jsonb_path_match_silent(j, path) as
+    case pg_jsonb_path_items(j, path) when ['true'] then true when ['false'] then false end;
+create or replace temp macro pg_jsonb_path_boolean(items) as
+    case when items = ['true'] then true when items = ['false'] then false when items = ['null'] then null
+         when items is not null then error('single boolean result is expected') end;
+create or replace temp macro pg_jsonb_path_match(j, path) as pg_jsonb_path_boolean(pg_jsonb_path_items(j, path));
 create or replace temp macro pg_jsonb_elements_text(j) as list_transform(pg_jsonb_elements(j), lambda e: pg_jsonb_text(e));
 create or replace temp macro pg_jsonb_sorted_keys(j) as
     list_transform(list_sort(list_transform(json_keys(j), lambda k: {{'n': strlen(k), 'k': k}})), lambda s: s.k);

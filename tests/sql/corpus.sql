@@ -2550,3 +2550,270 @@ select name, greatest(tags -> 'cost', '2'::jsonb) as a, least('3'::jsonb, null, 
   greatest(null::jsonb, null::jsonb) as c, least('[1]'::jsonb, '[0, 5]'::jsonb) as d
 from aws_iam_user
 order by name;
+
+-- name: interval_text_with_plus_signs
+select interval '-1 day +2 hours' as a, interval '+3 days' as b, '+1 day -02:00:00'::interval as c,
+  '1 year +2 mons +3 days +04:05:06'::interval as d, ('-1 days +02:00:00'::interval)::text as e,
+  interval '-1 day +2 hours' + interval '1 day' as f;
+
+-- name: key_age_truncated_to_days_as_text
+select user_name, now()::date - create_date::date as "Age in Days",
+  date_trunc('day', age(now(), create_date))::text as age, date_trunc('hour', now() - create_date) || '' as hours
+from aws_iam_access_key
+order by create_date, access_key_id;
+
+-- name: user_created_at_time_zone
+select name, create_date at time zone 'America/New_York', (create_date at time zone 'UTC')::date,
+  timezone('UTC', create_date)
+from aws_iam_user
+order by name;
+
+-- name: user_creation_rank_as_text
+select name, (percent_rank() over (order by create_date))::text as pr, cume_dist() over (order by name) || '' as cd
+from aws_iam_user
+order by name;
+
+-- name: user_missing_activity_fields
+select name, num_nonnulls(password_last_used, permissions_boundary_arn, login_profile) as present,
+  num_nulls(password_last_used, permissions_boundary_arn) as missing, num_nulls(name) + 1 as one
+from aws_iam_user
+where num_nonnulls(password_last_used, login_profile) >= 0
+order by name;
+
+-- name: to_char_lower_case_patterns
+select name, to_char(create_date, 'dd/mm/yy hh24:mi:ss ms us iyyy-iw id ww w q j cc ddd d hh12 hh') as a,
+  to_char(create_date, 'FMdd fmmm FMDD') as b, to_char(create_date, 'DY dd/mm/yyyy') as c,
+  to_char(create_date, 'yyyy-mm-dd"T"hh24:mi:ss') as d
+from aws_iam_user
+order by name;
+
+-- name: functions_sqlglot_reads_as_operators_keep_their_names
+select array_position(array['a', 'b', 'a'], 'a'), power(2, 3), pow(2, 0.5), corr(attachment_count, attachment_count),
+  2 ^ 3
+from aws_iam_policy
+order by 1, 2, 3, 4, 5;
+
+-- name: recursive_walk_accumulates_a_path_array
+with recursive chain(name, path, depth) as (
+  select name, array[name], 1 from aws_iam_user where name = 'alice'
+  union all
+  select u.name, c.path || u.name, c.depth + 1 from chain c join aws_iam_user u on u.name > c.name where c.depth < 3
+)
+select name, path, depth, array_to_string(path, ' > ') as trail from chain
+order by depth, path
+limit 12;
+
+-- name: recursive_path_named_like_a_table_column_as_text
+with recursive walk as (
+  select name, array[name] as path from aws_iam_user where name = 'alice'
+  union all
+  select u.name, w.path || u.name from walk w join aws_iam_user u on u.name > w.name and cardinality(w.path) < 3
+)
+select name, path::text as p, path[1], array_length(path, 1), 'x' || path::text as x from walk
+order by walk.path;
+
+-- name: cte_array_column_in_concat_and_format
+with t as (select array['a', 'b c'] as arr)
+select arr::text, arr || 'd'::text as appended, concat(arr, '!'), format('%s', arr) from t;
+
+-- name: user_path_parts_from_regexp_split_in_from
+select u.name, s.part from aws_iam_user u, regexp_split_to_table(u.path, '/') s(part)
+where s.part <> ''
+order by 1, 2;
+
+-- name: arn_fields_from_regexp_split_bare_alias
+select p, count(*) from aws_iam_user, regexp_split_to_table(arn, ':') as p where p <> '' group by p order by 2 desc, 1;
+
+-- name: words_of_names_split_in_a_lateral_join
+select u.name, s.part from aws_iam_user u cross join lateral regexp_split_to_table(u.name, '[-.]') as s(part)
+order by 1, 2;
+
+-- name: count_of_regexp_split_rows
+select count(*) from regexp_split_to_table('a b  c', '\s+');
+
+-- name: path_parts_with_ordinality
+select u.name, s.part, s.n from aws_iam_user u, regexp_split_to_table(u.path, '/') with ordinality s(part, n)
+order by 1, 3;
+
+-- name: path_parts_with_ordinality_left_lateral
+select u.name, s.part, s.n
+from aws_iam_user u left join lateral regexp_split_to_table(u.path, '/') with ordinality s(part, n) on s.part <> ''
+order by 1, 3;
+
+-- name: policy_name_words_numbered
+select p.name, w.word, w.ordinality
+from aws_iam_policy p cross join lateral regexp_split_to_table(p.name, '-') with ordinality w(word)
+order by 1, 3;
+
+-- name: series_with_ordinality
+select g.*, g.n * 2 as twice from generate_series(10, 1, -3) with ordinality as g(v, n) order by n;
+
+-- name: series_with_ordinality_default_names
+select x, ordinality, x / 2 as half from generate_series(1, 5) with ordinality as x order by ordinality;
+
+-- name: numeric_and_time_series_with_ordinality
+select a.x, a.n, b.d::date, b.i
+from generate_series(1.0, 3) with ordinality a(x, n)
+  join generate_series(now() - interval '2 days', now(), interval '1 day') with ordinality b(d, i) on b.i = a.n
+order by a.n;
+
+-- name: split_tables_with_ordinality_unnamed
+select t.*, s.* from string_to_table('a,b', ',') with ordinality as t(x, n),
+  regexp_split_to_table('c;d', ';') with ordinality as s
+order by t.n, s.ordinality;
+
+-- name: path_parts_from_string_to_table_lateral_ordinality
+select u.name, x, n from aws_iam_user u cross join lateral string_to_table(u.path, '/') with ordinality as s(x, n)
+order by u.name, n;
+
+-- name: jsonb_minus_chained
+select to_jsonb(u) - 'tags' - 'tags_src' - 'inline_policies' ->> 'name' as name from aws_iam_user u order by 1;
+
+-- name: jsonb_minus_and_concat_chains_as_jsonb
+select name, tags - 'team' - 'owner' as rest, (tags - 'team') ? 'owner' as has_owner,
+  tags || '{"a": 1}' || '{"b": 2}' as more, (tags || '{"z": 0}') -> 'z' as z, jsonb_typeof(tags - 'x') as t
+from aws_iam_user
+order by 1;
+
+-- name: jsonpath_statement_effects_and_denies
+select name, jsonb_path_query_array(policy_std, '$.Statement[*].Effect') as effects,
+  jsonb_path_exists(policy_std, '$.Statement[*] ? (@.Effect == "deny")') as denies
+from aws_iam_policy
+order by 1;
+
+-- name: jsonpath_query_actions_in_select_list
+select name, jsonb_path_query(policy_std, '$.Statement[*].Action[*]') as action from aws_iam_policy order by 1, 2;
+
+-- name: jsonpath_allowed_resources_in_from
+select p.name, a
+from aws_iam_policy p, jsonb_path_query(p.policy_std, '$.Statement ? (@.Effect == "Allow").Resource') a
+order by 1, 2;
+
+-- name: jsonpath_exists_operator_admin_statement
+select name from aws_iam_policy where policy_std @? '$.Statement[*] ? (@.Action == "*" && @.Resource == "*")'
+order by 1;
+
+-- name: jsonpath_match_operator_and_function
+select name, policy_std @@ '$.Statement[*].Effect == "Deny"',
+  jsonb_path_match(policy_std, 'exists($.Statement[*].Condition)') as conditioned
+from aws_iam_policy
+order by 1;
+
+-- name: jsonpath_first_last_size_type
+select name, jsonb_path_query_first(policy_std, '$.Statement[last].Effect') as last_effect,
+  jsonb_path_query_first(policy_std, '$.Statement.size()') as statements,
+  jsonb_path_query_first(policy_std, '$.Statement[0].Action.type()') as action_type
+from aws_iam_policy
+order by 1;
+
+-- name: jsonpath_tag_values_in_key_order
+select name, jsonb_path_query_array(tags, '$.*') as tag_values,
+  jsonb_path_query_array(tags, '$.team ? (@ starts with "plat")') as platform
+from aws_iam_user
+order by 1;
+
+-- name: jsonpath_trust_principals
+select r.name, count(*) from aws_iam_role r, jsonb_path_query(r.assume_role_policy_std, '$.Statement[*].Principal.*[*]') p
+group by 1
+order by 1;
+
+-- name: jsonpath_lax_mode_unwrapping_and_comparisons
+select jsonb_path_query_array('{"a": [[{"b": 1}], {"b": 2}]}', '$.a.b') as a,
+  jsonb_path_query_array('[{"a": 1}, 2]', '$ ? (@.a == 1)') as b,
+  jsonb_path_query_array('{"a": [1, "1", {"x": 1}, [1]]}', '$.a[*] ? (@ == 1)') as c,
+  jsonb_path_query_array('{"a": 1.0}', '$ ? (@.a == 1)') as d,
+  jsonb_path_query_array('{"a": {"b": 2}}', '$.a[0]') as e,
+  jsonb_path_query_array('{"a": [1, "x", null, true, {}, []]}', '$.a[*].type()') as f,
+  jsonb_path_query_array('["b", "a", "é", "B", "ab"]', '$[*] ? (@ > "a")') as g,
+  jsonb_path_query_array('{"a": ["x", 2]}', '$.a ? (!(@ > 1))') as h,
+  jsonb_path_query_array('{"a": [1, 2, 3]}', '$.a[last - 5]') as i;
+
+-- name: jsonpath_predicates_as_values
+select jsonb_path_query('{"a": 1}', '$.a == 1') as a, jsonb_path_query('{"a": "x"}', '$.a > 1') as b,
+  jsonb_path_query('{"a": [1, "x"]}', '$.a[*] > 0') as c, jsonb_path_query('{}', '$.a == 1') as d,
+  jsonb_path_query('{"a": "x"}', '($.a > 5) is unknown') as e, jsonb_path_query('{"a": null}', '$.a != 1') as f;
+
+-- name: jsonpath_results_as_jsonb
+select jsonb_path_query_first('{"a": [{"b": 1}]}', '$.a') -> 0 ->> 'b' as b,
+  jsonb_path_query_array('{"a": [1]}', '$.a') @> '[[1]]' as contains,
+  jsonb_path_query_first('{"a": "x"}', '$.a')::text as t,
+  '{"a": 1}'::jsonb @@ '$.a' as not_boolean, jsonb_path_exists(null, '$.a') as on_null,
+  jsonb_path_query_array('{"aws:SourceIp": "1.2.3.4", "a b": {"c": 1}}', '$."a b".c') as quoted_key;
+
+-- name: jsonpath_query_with_ordinality
+select t.v, t.n from jsonb_path_query('{"a": [1, 2]}', '$.a[*]') with ordinality as t(v, n) order by t.n;
+
+-- name: interval_text_with_signs_apart_from_numbers
+select (timestamp '2024-01-01' + interval '1 month - 1 day')::text as month_end, interval '- 2 hours' as a,
+  '1 year - 2 mons + 3 days'::interval as b, interval '+ 1 day' as c,
+  name, create_date + interval '- 1 day' as day_before
+from aws_iam_user
+order by name;
+
+-- name: make_interval_as_text
+select make_interval(0, 0, 0, 3)::text as a, make_interval(mins => 90)::text as b,
+  make_interval(secs => 3661.5)::text as c, make_interval(years => 1, days => -1)::text as d,
+  'x' || make_interval(hours => -25) as e;
+
+-- name: jsonb_set_on_tags
+select name, jsonb_set(tags, '{team}', '"x"') as renamed, jsonb_set(tags, '{new}', '1') as added,
+  jsonb_set(tags, '{new}', '1', false) as not_added, jsonb_set(tags, '{a,b}', '1') as deep_missing
+from aws_iam_user
+order by 1;
+
+-- name: jsonb_set_array_positions
+select jsonb_set('[1, 2, 3]', '{1}', '"x"') as a, jsonb_set('[1, 2, 3]', '{-1}', '"x"') as b,
+  jsonb_set('[1, 2, 3]', '{9}', '"x"') as c, jsonb_set('[1, 2, 3]', '{-9}', '"x"') as d, jsonb_set('[]', '{5}', '1') as e,
+  jsonb_set('[1]', '{9}', '1', false) as f, jsonb_set('{"a": [1, {"b": 2}]}', '{a,1,b}', '3') as g,
+  jsonb_set('{"a": [1, {"b": 2}]}', '{a,0,b}', '3') as h, jsonb_set('{"a": 1}', '{}', '2') as i,
+  jsonb_set('{"a": 1}', array['a'], 'null') as j, jsonb_set('{"a": "x"}', '{a,b}', '1') as k;
+
+-- name: jsonb_insert_before_and_after
+select jsonb_insert('[1, 2, 3]', '{1}', '"x"') as a, jsonb_insert('[1, 2, 3]', '{1}', '"x"', true) as b,
+  jsonb_insert('[1, 2, 3]', '{-1}', '"x"') as c, jsonb_insert('[1, 2]', '{9}', '"x"') as d,
+  jsonb_insert('[1, 2]', '{-9}', '"x"') as e, jsonb_insert('{"a": {"b": [1]}}', '{a,b,0}', '0') as f,
+  jsonb_insert('{"a": 1}', '{b}', '2') as g, jsonb_insert('{"a": [1]}', '{a,-1}', '2', true) as h;
+
+-- name: jsonb_delete_path_with_indexes
+select '{"a": [1, 2, {"b": 3}]}'::jsonb #- '{a,0}' as a, '{"a": [1, 2, {"b": 3}]}'::jsonb #- '{a,-1,b}' as b,
+  '[1, 2, 3]'::jsonb #- '{-1}' as c, '[1, 2, 3]'::jsonb #- '{9}' as d, '{"a": 1}'::jsonb #- '{}' as e,
+  '{"a": {"b": 1}}'::jsonb #- '{a,b}' as f;
+
+-- name: policy_statement_edits
+select name, policy_std #- '{Statement,0}' as without_first,
+  jsonb_set(policy_std, '{Statement,0,Effect}', '"Deny"') -> 'Statement' -> 0 ->> 'Effect' as first_effect,
+  jsonb_set(policy_std, '{Version}', to_jsonb(name)) ->> 'Version' as version
+from aws_iam_policy
+order by 1;
+
+-- name: regexp_matches_first_match_in_select_list
+select name, regexp_matches(arn, ':(user|role)/(.*)$') as parts, regexp_matches('foo', 'bar') as none
+from aws_iam_user
+order by 1;
+
+-- name: regexp_matches_every_vowel
+select name, regexp_matches(name, '[aeiou]', 'g') as v from aws_iam_user order by 1, 2;
+
+-- name: regexp_matches_in_from_with_subscripts
+select name, m[1] as account, m[2] as user_path from aws_iam_user, regexp_matches(arn, '::(\d+):user/(.*)') as m
+order by 1;
+
+-- name: regexp_matches_empty_and_optional_groups
+select (select count(*) from regexp_matches('abc', 'x*', 'g')) as empty_matches,
+  (select array_agg(m::text order by m::text) from regexp_matches('a1b22c', '([a-z])(\d+)?', 'g') m) as optional,
+  (select array_agg(m[1]) from regexp_matches('ABab', 'a', 'gi') m) as insensitive;
+
+-- name: regexp_matches_lateral_with_ordinality
+select u.name, m.ord, m.x
+from aws_iam_user u cross join lateral regexp_matches(u.name, '(.)', 'g') with ordinality as m(x, ord)
+where m.ord <= 2
+order by 1, 2;
+
+-- name: regexp_matches_counted_per_row
+select name, (select count(*) from regexp_matches(name, '-', 'g')) as dashes,
+  (select string_agg(m[1], ',' order by m[1]) from regexp_matches(name, '([a-z]+)', 'g') m) as words
+from aws_iam_policy
+order by 1;
+
+-- name: root_operators_named_as_operators
+select |/ 16, ||/ 27, sqrt(16), cbrt(27.0), |/ attachment_count from aws_iam_policy order by 5;

@@ -141,11 +141,11 @@ def interval_as_text(pg) -> None:
         def load(self, data):
             text = bytes(data).decode()
             match = re.fullmatch(r"(?:(-?\d+) years? ?)?(?:(-?\d+) mons? ?)?(?:(-?\d+) days? ?)?"
-                                 r"(?:(-)?(\d+):(\d+):(\d+(?:\.\d+)?))?", text)
+                                 r"(?:([-+])?(\d+):(\d+):(\d+(?:\.\d+)?))?", text)
             years, months, days, sign, hours, minutes, seconds = match.groups()
             total_days = (int(years or 0) * 12 + int(months or 0)) * 30 + int(days or 0)
             clock = timedelta(hours=int(hours or 0), minutes=int(minutes or 0), seconds=float(seconds or 0))
-            return timedelta(days=total_days) + (-clock if sign else clock)
+            return timedelta(days=total_days) + (-clock if sign == "-" else clock)
 
     pg.adapters.register_loader("interval", IntervalLoader)
 

@@ -44,7 +44,7 @@ from iamsql.controls.contract import Account
 from iamsql.controls.run import NotBound, run_controls
 from iamsql.controls.views import needed_views
 from iamsql.errors import IamsqlError, QueryError, SparkError, first_line
-from iamsql.sql import dialect, pgfunctions
+from iamsql.sql import dialect, jsonpath, pgfunctions
 from iamsql.sql.engine_dialects import CASE_INSENSITIVE_FLAGS, case_insensitive_rlike
 from iamsql.store.lake import EVENTS, read_manifest
 from iamsql.store.schema import ACCESS_TABLES, TABLES, columns
@@ -133,7 +133,7 @@ def _spark_node(node: exp.Expr) -> exp.Expr:
 
 
 SRF_UDF = {"elements": "pg_jsonb_elements", "elements_text": "pg_jsonb_elements_text", "keys": "pg_jsonb_keys",
-           "each": "pg_jsonb_each", "each_text": "pg_jsonb_each_text"}
+           "each": "pg_jsonb_each", "each_text": "pg_jsonb_each_text", "path": "pg_jsonb_path_query"}
 
 
 def _lateral(node: exp.Subquery) -> exp.Expr:
@@ -143,7 +143,7 @@ def _lateral(node: exp.Subquery) -> exp.Expr:
     function = _call(SRF_UDF[kind], *[a.copy() for a in listed.expressions])
     alias = node.args["alias"]
     names = [c.name for c in alias.columns] or (
-        ["key", "value"] if kind in ("each", "each_text") else [alias.name] if kind == "keys" else ["value"])
+        ["key", "value"] if kind in ("each", "each_text") else [alias.name] if kind in ("keys", "path") else ["value"])
     generator = _call("inline" if kind in ("each", "each_text") else "explode", function)
     table_alias = exp.TableAlias(this=exp.to_identifier(alias.name), columns=[exp.to_identifier(n) for n in names])
     if isinstance(node.parent, exp.From):
@@ -432,6 +432,7 @@ SPARK_FUNCTIONS: dict[str, tuple[Callable, str]] = {
     "pg_jsonb_elements": (_elements, "array<string>"),
     "pg_jsonb_elements_text": (lambda t: None if (e := _elements(t)) is None else [_text(v) for v in e], "array<string>"),
     "pg_jsonb_keys": (_keys, "array<string>"),
+    "pg_jsonb_path_query": (_none_safe(jsonpath.path_query), "array<string>"),
     "pg_jsonb_each": (lambda t: _each(t, False), "array<struct<key:string,value:string>>"),
     "pg_jsonb_each_text": (lambda t: _each(t, True), "array<struct<key:string,value:string>>"),
     "pg_text_to_bool": (_to_bool, "boolean"),

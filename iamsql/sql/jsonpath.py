@@ -1,0 +1,382 @@
+"""PostgreSQL's SQL/JSON path language, in its default ``lax`` mode, over JSON text: the subset iamsql runs for
+``jsonb_path_query``, ``jsonb_path_exists`` (``@?``), ``jsonb_path_match`` (``@@``) and the others.
+
+Supported: ``$``, ``@`` (in a filter), ``.key``, ``."key"``, ``.*``, ``[*]``, ``[n]``, ``[last]``, ``[last - n]``,
+``? (filter)``, ``.size()``, ``.type()``; in filters and predicates ``==``, ``!=``, ``<>``, ``<``, ``<=``, ``>``,
+``>=`` between paths and string, number, ``true``, ``false``, ``null`` literals, ``&&``, ``||``, ``!``,
+``exists (...)``, ``starts with "..."``, ``(...) is unknown``. Lax mode as PostgreSQL documents it: an accessor or
+filter applied to an array applies to each element, ``[*]`` and ``[n]`` treat another value as a one-element
+array, a missing key or an index out of range gives no item instead of an error, and a comparison is true when any
+pair of its operands' items (arrays unwrapped) compares true, unknown when none does and some pair cannot be
+compared. Anything else (``strict``, arithmetic, other methods, ``like_regex``, ``.**``, variables) raises
+``JsonPathUnsupported``.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from decimal import Decimal
+
+UNKNOWN = None  # a predicate's third value
+
+
+class JsonPathUnsupported(ValueError):
+    """The path uses what this module does not evaluate (the message names it)."""
+
+
+class JsonPathSyntaxError(ValueError):
+    """The path is not valid SQL/JSON path text."""
+
+
+_TOKEN = re.compile(r"""
+    \s*(?:
+      (?P<string>"(?:[^"\\]|\\.)*")
+    | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)
+    | (?P<variable>\$[A-Za-z_]\w*)
+    | (?P<word>[A-Za-z_]\w*)
+    | (?P<op>==|!=|<>|<=|>=|&&|\|\||\*\*|[$@.\[\]()?*,!<>+\-/%])
+    )""", re.X)
+_COMPARISONS = {"==", "!=", "<>", "<", "<=", ">", ">="}
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    tokens, position = [], 0
+    text = text.rstrip()
+    while position < len(text):
+        match = _TOKEN.match(text, position)
+        if not match:
+            raise JsonPathSyntaxError(f"syntax error in jsonpath near {text[position:position + 10]!r}")
+        kind = match.lastgroup
+        tokens.append((kind, match.group(kind)))
+        position = match.end()
+    return tokens
+
+
+class _Parser:
+    def __init__(self, text: str):
+        self.tokens = _tokens(text)
+        self.i = 0
+
+    def peek(self, offset: int = 0) -> tuple[str, str] | None:
+        return self.tokens[self.i + offset] if self.i + offset < len(self.tokens) else None
+
+    def take(self, value: str | None = None) -> tuple[str, str]:
+        token = self.peek()
+        if token is None or value is not None and token[1] != value:
+            raise JsonPathSyntaxError(f"syntax error in jsonpath: expected {value or 'more'}")
+        self.i += 1
+        return token
+
+    def at(self, value: str) -> bool:
+        token = self.peek()
+        return token is not None and token[1] == value and token[0] in ("op", "word")
+
+    def parse(self):
+        if self.at("strict"):
+            raise JsonPathUnsupported("jsonpath strict mode")
+        if self.at("lax"):
+            self.take()
+        node = self.disjunction()
+        if self.peek() is not None:
+            raise self.unsupported_here()
+        return node
+
+    def unsupported_here(self) -> Exception:
+        kind, value = self.peek()
+        if kind == "variable":
+            return JsonPathUnsupported("jsonpath variables ($name)")
+        if value in ("like_regex", "**") or value in "+-*/%":
+            return JsonPathUnsupported(f"jsonpath {'arithmetic' if value in '+-*/%' else value}")
+        return JsonPathSyntaxError(f"syntax error in jsonpath at or near {value!r}")
+
+    def disjunction(self):
+        node = self.conjunction()
+        while self.at("||"):
+            self.take()
+            node = ("or", node, self.conjunction())
+        return node
+
+    def conjunction(self):
+        node = self.negation()
+        while self.at("&&"):
+            self.take()
+            node = ("and", node, self.negation())
+        return node
+
+    def negation(self):
+        if self.at("!"):
+            self.take()
+            self.take("(")
+            inner = self.disjunction()
+            self.take(")")
+            return ("not", inner)
+        return self.predicate()
+
+    def predicate(self):
+        if self.at("("):
+            self.take()
+            inner = self.disjunction()
+            self.take(")")
+            if self.at("is"):
+                self.take()
+                self.take("unknown")
+                return ("is_unknown", inner)
+            return inner
+        if self.at("exists"):
+            self.take()
+            self.take("(")
+            inner = self.value()
+            self.take(")")
+            return ("exists", inner)
+        left = self.value()
+        if self.at("like_regex"):
+            raise JsonPathUnsupported("jsonpath like_regex")
+        token = self.peek()
+        if token is not None and token[1] in _COMPARISONS:
+            self.take()
+            return ("compare", "!=" if token[1] == "<>" else token[1], left, self.value())
+        if self.at("starts"):
+            self.take()
+            self.take("with")
+            kind, text = self.take()
+            if kind != "string":
+                raise JsonPathUnsupported("jsonpath starts with a value that is not a string literal")
+            return ("starts", left, _string(text))
+        return left
+
+    def value(self):
+        kind, text = self.peek() or ("", "")
+        if kind == "string":
+            self.take()
+            return ("literal", _string(text))
+        if kind == "number":
+            self.take()
+            return ("literal", Decimal(text))
+        if kind == "word" and text in ("true", "false", "null"):
+            self.take()
+            return ("literal", {"true": True, "false": False, "null": None}[text])
+        if kind == "op" and text in ("$", "@"):
+            self.take()
+            return ("path", text, self.steps())
+        if kind == "op" and text == "-" and (self.peek(1) or ("", ""))[0] == "number":
+            self.take()
+            return ("literal", -Decimal(self.take()[1]))
+        if self.peek() is None:
+            raise JsonPathSyntaxError("syntax error in jsonpath at end of input")
+        raise self.unsupported_here()
+
+    def steps(self) -> list:
+        steps = []
+        while True:
+            if self.at("."):
+                self.take()
+                steps.append(self.member())
+            elif self.at("["):
+                self.take()
+                steps.append(self.subscript())
+            elif self.at("?"):
+                self.take()
+                self.take("(")
+                steps.append(("filter", self.disjunction()))
+                self.take(")")
+            else:
+                return steps
+
+    def member(self):
+        kind, text = self.take()
+        if text == "*" and kind == "op":
+            return ("any_key",)
+        if kind == "string":
+            return ("key", _string(text))
+        if kind != "word":
+            raise JsonPathUnsupported(f"jsonpath accessor .{text}") if text == "**" else JsonPathSyntaxError(
+                f"syntax error in jsonpath at or near {text!r}")
+        if self.at("("):
+            self.take()
+            self.take(")")
+            if text not in ("size", "type"):
+                raise JsonPathUnsupported(f"jsonpath method .{text}()")
+            return ("method", text)
+        return ("key", text)
+
+    def subscript(self):
+        if self.at("*"):
+            self.take()
+            self.take("]")
+            return ("any_element",)
+        if self.at("last"):
+            self.take()
+            offset = 0
+            if self.at("-"):
+                self.take()
+                offset = self._integer()
+            self.take("]")
+            return ("last", offset)
+        index = self._integer()
+        if not self.at("]"):
+            raise JsonPathUnsupported("jsonpath subscripts other than [*], [n], [last] and [last - n]")
+        self.take()
+        return ("index", index)
+
+    def _integer(self) -> int:
+        kind, text = self.take()
+        if kind != "number" or not text.isdigit():
+            raise JsonPathUnsupported("jsonpath subscripts other than [*], [n], [last] and [last - n]")
+        return int(text)
+
+
+def _string(token: str) -> str:
+    return json.loads(token)
+
+
+@functools.lru_cache(maxsize=256)
+def parse(path: str):
+    """The syntax tree of ``path``; raises JsonPathSyntaxError or JsonPathUnsupported."""
+    return _Parser(path).parse()
+
+
+# ----------------------------------------------------------------------------------------------- evaluation
+
+def _items(node, current, root) -> list:
+    """The items a value expression (a path or a literal) gives; a predicate gives one boolean (or null)."""
+    kind = node[0]
+    if kind == "literal":
+        return [node[1]]
+    if kind == "path":
+        items = [root if node[1] == "$" else current]
+        for step in node[2]:
+            items = [result for item in items for result in _step(step, item, root)]
+        return items
+    return [_predicate(node, current, root)]
+
+
+def _step(step, item, root) -> list:
+    kind = step[0]
+    if kind == "method":
+        return _method_step(step, item)  # on the item itself, an array included
+    if kind in ("key", "any_key", "filter") and isinstance(item, list):
+        # lax mode: an accessor or a filter applied to an array applies to its elements
+        return [result for element in item for result in _step_one(step, element, root)]
+    return _step_one(step, item, root)
+
+
+def _step_one(step, item, root) -> list:
+    kind = step[0]
+    if kind == "key":
+        return [item[step[1]]] if isinstance(item, dict) and step[1] in item else []
+    if kind == "any_key":  # the values in jsonb's key order (shorter keys first, then bytewise)
+        return [item[k] for k in sorted(item, key=lambda k: (len(k.encode()), k.encode()))] if isinstance(
+            item, dict) else []
+    if kind == "filter":
+        return [item] if _predicate(step[1], item, root) is True else []
+    elements = item if isinstance(item, list) else [item]  # lax mode: a value is a one-element array
+    if kind == "any_element":
+        return list(elements)
+    index = step[1] if kind == "index" else len(elements) - 1 - step[1]
+    return [elements[index]] if 0 <= index < len(elements) else []
+
+
+def _method_step(step, item) -> list:
+    if step[1] == "size":
+        return [Decimal(len(item)) if isinstance(item, list) else Decimal(1)]
+    return [_type_name(item)]
+
+
+def _type_name(value) -> str:
+    if isinstance(value, dict):
+        return "object"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, bool):
+        return "boolean"
+    if value is None:
+        return "null"
+    return "string" if isinstance(value, str) else "number"
+
+
+def _unwrapped(items: list) -> list:
+    return [element for item in items for element in (item if isinstance(item, list) else [item])]
+
+
+def _compare(op: str, a, b):
+    """True, False or UNKNOWN, as PostgreSQL's jsonpath compares two items."""
+    kinds = (_type_name(a), _type_name(b))
+    if kinds[0] != kinds[1]:
+        if "null" in kinds:
+            return op == "!="
+        return UNKNOWN
+    if kinds[0] in ("object", "array"):
+        return UNKNOWN
+    if kinds[0] == "null":
+        order = 0
+    else:
+        order = (a > b) - (a < b)
+    return {"==": order == 0, "!=": order != 0, "<": order < 0, "<=": order <= 0, ">": order > 0,
+            ">=": order >= 0}[op]
+
+
+def _predicate(node, current, root):
+    kind = node[0]
+    if kind == "and":
+        left = _predicate(node[1], current, root)
+        if left is False:
+            return False
+        right = _predicate(node[2], current, root)
+        return False if right is False else UNKNOWN if UNKNOWN in (left, right) else True
+    if kind == "or":
+        left = _predicate(node[1], current, root)
+        if left is True:
+            return True
+        right = _predicate(node[2], current, root)
+        return True if right is True else UNKNOWN if UNKNOWN in (left, right) else False
+    if kind == "not":
+        inner = _predicate(node[1], current, root)
+        return UNKNOWN if inner is UNKNOWN else not inner
+    if kind == "is_unknown":
+        return _predicate(node[1], current, root) is UNKNOWN
+    if kind == "exists":
+        return bool(_items(node[1], current, root))
+    if kind in ("compare", "starts"):
+        left = _unwrapped(_items(node[2] if kind == "compare" else node[1], current, root))
+        right = _unwrapped(_items(node[3], current, root)) if kind == "compare" else [node[2]]
+        unknown = False
+        for a in left:
+            for b in right:
+                if kind == "starts":
+                    result = a.startswith(b) if isinstance(a, str) else UNKNOWN
+                else:
+                    result = _compare(node[1], a, b)
+                if result is True:
+                    return True
+                unknown = unknown or result is UNKNOWN
+        return UNKNOWN if unknown else False
+    # a path or literal used as a predicate: its single boolean item
+    items = _items(node, current, root)
+    return items[0] if len(items) == 1 and isinstance(items[0], bool) else UNKNOWN
+
+
+def query(document: str, path: str) -> list:
+    """The items ``path`` gives on the JSON text ``document`` (Python values, numbers as Decimal)."""
+    root = json.loads(document, parse_float=Decimal, parse_int=Decimal)
+    tree = parse(path)
+    if tree[0] in ("literal", "path"):
+        return _items(tree, root, root)
+    return [_predicate(tree, root, root)]
+
+
+def _text(value) -> str:
+    """Compact JSON text of an item, numbers as their decimal digits."""
+    if isinstance(value, dict):
+        return "{" + ",".join(json.dumps(k, ensure_ascii=False) + ":" + _text(v) for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(_text(v) for v in value) + "]"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return json.dumps(value, ensure_ascii=False)
+
+
+def path_query(document: str, path: str) -> list[str]:
+    """``jsonb_path_query``: each item as JSON text."""
+    return [_text(item) for item in query(document, path)]
