@@ -54,7 +54,8 @@ from iamsql.load.formats import (
     pages,
     placebo,
 )
-from iamsql.load.formats.base import Fragment, Parsed, Unreadable, json_time
+from iamsql.load.formats.base import Fragment, Parsed, Unreadable, json_time, response_data
+from iamsql.load.formats.queried import queried_object
 from iamsql.load.normalize import timestamp
 from iamsql.raw.folder import MANIFEST_NAME, Manifest, read_manifest
 from iamsql.store import db
@@ -198,9 +199,13 @@ def parse_file(path: Path) -> Parsed | str:
         document, command, outcome = placebo.unwrap(document, path)
         if document is None:
             return outcome
+    document = response_data(document)
     if isinstance(document, dict) and set(document) == {"Error"} and isinstance(document["Error"], dict):
         return _recorded_error(document["Error"].get("Code"), path)
     fmt = detect(document)
+    if fmt is None and isinstance(document, dict) and queried_object(document):
+        document = queried_object(document)
+        fmt = detect(document)
     if fmt is None:
         reason = cloudtrail.not_events(document)
         if reason:

@@ -55,6 +55,14 @@ class Unreadable:
     reason: str
 
 
+def response_data(document: Any) -> Any:
+    """A boto3 response as ``aws ... --output json`` prints it: without ``ResponseMetadata`` (the request id and
+    HTTP headers, not data), which a response saved with ``json.dumps`` keeps."""
+    if isinstance(document, dict) and "ResponseMetadata" in document:
+        return {key: value for key, value in document.items() if key != "ResponseMetadata"}
+    return document
+
+
 def is_list(key: str, *, item: str | None = None) -> Callable[[dict], bool]:
     """A detector: ``key`` holds a list, each element an object with ``item`` when given."""
 
