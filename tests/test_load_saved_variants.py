@@ -257,3 +257,68 @@ def test_aws_tools_for_powershell_users_through_convertto_json(tmp_path):
          datetime.fromisoformat(u["PasswordLastUsed"]) if "PasswordLastUsed" in u else None) for u in users]
     assert summary.snapshots[0]["as_of"] == max(
         time for u in users for time in (u["CreateDate"], u.get("PasswordLastUsed")) if time)
+
+
+def test_aws_tools_for_powershell_enumerations_are_plain_values(tmp_path):
+    """``Get-IAMAccessKey | ConvertTo-Json``: the .NET SDK's StatusType is an object, written ``{"Value": ...}``;
+    so is a user's PermissionsBoundaryType."""
+    keys = [{"AccessKeyId": "AKIAIOSFODNN7EXAMPLE", "CreateDate": "/Date(1577934245000)/", "Status": {"Value": "Active"},
+             "UserName": "alice"},
+            {"AccessKeyId": "AKIAI44QH8DHBEXAMPLE", "CreateDate": "/Date(1609459200000)/",
+             "Status": {"Value": "Inactive"}, "UserName": "alice"}]
+    boundary = {"PermissionsBoundaryArn": f"arn:aws:iam::{ACCOUNT}:policy/Boundary",
+                "PermissionsBoundaryType": {"Value": "PermissionsBoundaryPolicy"}}
+    user = {**_first(SHAPES / "cli" / "list-users.json", "Users"), "PermissionsBoundary": boundary,
+            "Tags": [{"Key": "Value", "Value": "kept"}]}
+    (tmp_path / "keys.json").write_text(json.dumps(keys))
+    (tmp_path / "users.json").write_text(json.dumps([user]))
+    con, _ = load(tmp_path / "db.duckdb", tmp_path / "keys.json", tmp_path / "users.json", account_id=ACCOUNT)
+    assert con.execute("select access_key_id, status, create_date from aws_iam_access_key order by 1").fetchall() == [
+        ("AKIAI44QH8DHBEXAMPLE", "Inactive", datetime.fromisoformat("2021-01-01T00:00:00+00:00")),
+        ("AKIAIOSFODNN7EXAMPLE", "Active", datetime.fromisoformat("2020-01-02T03:04:05+00:00"))]
+    assert con.execute("select permissions_boundary_arn, permissions_boundary_type, tags_src::text "
+                       "from aws_iam_user").fetchall() == [
+        (boundary["PermissionsBoundaryArn"], "PermissionsBoundaryPolicy", json.dumps(user["Tags"]))]
+
+
+@pytest.mark.parametrize("flattened", [
+    {"PermissionsBoundary": "@{PermissionsBoundaryType=Policy; PermissionsBoundaryArn=arn:aws:iam::111122223333:policy/B}"},
+    {"Tags": "System.Object[]"},
+    {"Tags": ["Amazon.IdentityManagement.Model.Tag"]},
+])
+def test_objects_powershell_flattened_to_text_are_a_one_line_error(tmp_path, flattened):
+    """``aws iam list-users | ConvertFrom-Json | ConvertTo-Json`` in Windows PowerShell: what lies deeper than
+    -Depth 2 is written as text, so the file no longer holds the boundary or the tags: an error, not a user
+    without them."""
+    users = json.loads((SHAPES / "cli" / "list-users.json").read_text())
+    users["Users"][0].update(flattened)
+    (tmp_path / "users.json").write_bytes(json.dumps(users, indent=4).encode("utf-16"))
+    con = db.connect(tmp_path / "db.duckdb")
+    load_paths(con, [str(SAVED / "list-policies.json")])
+    before = con.execute("select snapshot_id, account_id from iamsql_snapshot").fetchall()
+    with pytest.raises(InputError) as caught:
+        load_paths(con, [str(tmp_path / "users.json"), str(SAVED / "list-saml-providers.json")])
+    message = str(caught.value)
+    assert "\n" not in message and message.startswith(f"{tmp_path / 'users.json'}: holds ")
+    assert "ConvertTo-Json -Depth 20" in message
+    assert con.execute("select snapshot_id, account_id from iamsql_snapshot").fetchall() == before
+
+
+def test_text_that_only_looks_flattened_loads(tmp_path):
+    users = json.loads((SHAPES / "cli" / "list-users.json").read_text())
+    users["Users"][0]["Tags"] = [{"Key": "note", "Value": "see @{Key=x} in the runbook"}]
+    (tmp_path / "users.json").write_text(json.dumps(users))
+    con, _ = load(tmp_path / "db.duckdb", tmp_path / "users.json")
+    assert con.execute("select tags->>'note' from aws_iam_user where name = ?",
+                       [users["Users"][0]["UserName"]]).fetchall() == [("see @{Key=x} in the runbook",)]
+
+
+def test_list_entities_for_policy_naming_its_policy_says_why_it_is_skipped(tmp_path):
+    arn = f"arn:aws:iam::{ACCOUNT}:policy/boundaries/DeveloperBoundary"
+    output = {"PolicyArn": arn, "PolicyGroups": [], "PolicyUsers": [{"UserName": "alice", "UserId": "AIDAEXAMPLEALICE0001"}],
+              "PolicyRoles": [], "IsTruncated": False}
+    (tmp_path / "list-entities-for-policy.json").write_text(json.dumps(output))
+    with pytest.raises(InputError) as caught:
+        load(tmp_path / "db.duckdb", tmp_path / "list-entities-for-policy.json")
+    assert f"list-entities-for-policy output of {arn} is not loaded" in str(caught.value)
+    assert "names no policy" not in str(caught.value)

@@ -54,7 +54,7 @@ from iamsql.load.formats import (
     pages,
     placebo,
 )
-from iamsql.load.formats.base import Fragment, Parsed, Unreadable, json_time, response_data
+from iamsql.load.formats.base import Fragment, Parsed, Unreadable, json_time, powershell_flattened, response_data
 from iamsql.load.formats.queried import queried_object
 from iamsql.load.normalize import timestamp
 from iamsql.raw.folder import MANIFEST_NAME, Manifest, read_manifest
@@ -192,6 +192,11 @@ def parse_file(path: Path) -> Parsed | str:
         if _claims_json(path):
             raise InputError(f"{path}: malformed JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
         return "not a single JSON document"
+    flattened = powershell_flattened(document)
+    if flattened:
+        raise InputError(f"{path}: holds {flattened[:60]!r} where AWS gives an object or a list: PowerShell's "
+                         "ConvertTo-Json wrote what lies deeper than its -Depth (2 by default) as text; save it "
+                         "again with ConvertTo-Json -Depth 20, or save the AWS CLI's own output")
     if isinstance(document, list):  # a JSON array of pages of one output
         return _guard(path, "paginated output", lambda: pages.parse_pages(document, path))
     command = None

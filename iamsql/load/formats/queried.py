@@ -2,6 +2,9 @@
 Users``, also what AWS Tools for PowerShell's ``Get-IAMUserList | ConvertTo-Json`` gives) or the object alone
 (``aws iam get-account-password-policy --query PasswordPolicy``). Each is recognised by the members AWS gives every
 item of that list or that object, and put back in its output's wrapper so that it loads as that output.
+
+AWS Tools for PowerShell objects carry the .NET SDK's enumerations (``Status``, ``PermissionsBoundaryType``...)
+as objects, which ``ConvertTo-Json`` writes ``{"Value": "Active"}``; a list's items get their plain value back.
 """
 
 from __future__ import annotations
@@ -30,10 +33,28 @@ QUERIED_LISTS: list[tuple[str, tuple[str, ...], tuple[str, str] | None]] = [
 ]
 
 
+def _enum_value(value):
+    """A .NET SDK enumeration as ``ConvertTo-Json`` writes it (``{"Value": "Active"}``) as its value."""
+    if isinstance(value, dict) and set(value) == {"Value"} and isinstance(value["Value"], str):
+        return value["Value"]
+    return value
+
+
+def _plain(item: dict) -> dict:
+    """An item with its members' (and their members') .NET enumerations as plain values."""
+    plain = {}
+    for key, value in item.items():
+        if isinstance(value, dict) and set(value) != {"Value"}:
+            value = {k: _enum_value(v) for k, v in value.items()}
+        plain[key] = _enum_value(value)
+    return plain
+
+
 def queried_list(items: list) -> dict | None:
     """The output whose list ``items`` are, as that output (``{"Users": items}``), or None."""
     if not items or not all(isinstance(item, dict) for item in items):
         return None
+    items = [_plain(item) for item in items]
     for key, members, arn in QUERIED_LISTS:
         if all(all(m in item for m in members) and (arn is None or arn[1] in str(item[arn[0]])) for item in items):
             return {key: items}
