@@ -2,7 +2,7 @@
 ``json.dumps(response, default=str)`` (``ResponseMetadata`` kept, times as ``2024-03-02 21:17:44+00:00``, the
 credential report's bytes as ``b'...'`` text), ``--query`` outputs that keep only the list, AWS Tools for
 PowerShell objects through ``ConvertTo-Json`` (UTF-16, ``/Date(ms)/`` times, ``DateTime.MinValue`` for a time AWS
-did not return). Inputs are derived from the hand-written CLI outputs in
+did not return), and the AWS CLI's output redirected to a file on Windows (Windows-1252). Inputs are derived from the hand-written CLI outputs in
 tests/data/saved_variants and tests/data/real_shapes (AWS's documented shapes); the variant must load the rows
 the CLI output loads."""
 
@@ -322,3 +322,65 @@ def test_list_entities_for_policy_naming_its_policy_says_why_it_is_skipped(tmp_p
         load(tmp_path / "db.duckdb", tmp_path / "list-entities-for-policy.json")
     assert f"list-entities-for-policy output of {arn} is not loaded" in str(caught.value)
     assert "names no policy" not in str(caught.value)
+
+
+# ---- Windows-1252 ----------------------------------------------------------------------------------------------
+
+
+def test_windows_1252_outputs_load_with_a_warning(tmp_path):
+    """The AWS CLI on Windows writes output redirected to a file in the system's code page (aws/aws-cli#6900), and
+    Excel saves a CSV in it: Windows-1252 on Western-language systems."""
+    users = (SHAPES / "cli" / "list-users.json").read_text().replace("alice", "josé")
+    (tmp_path / "list-users.json").write_bytes(users.replace("\n", "\r\n").encode("cp1252"))
+    (tmp_path / "report.csv").write_bytes(REPORT.replace("alice", "josé").encode("cp1252"))
+    con, summary = load(tmp_path / "db.duckdb", tmp_path / "list-users.json", tmp_path / "report.csv")
+    names = sorted(u["UserName"] for u in json.loads(users)["Users"])
+    assert "josé" in names
+    assert con.execute("select name from aws_iam_user order by 1").fetchall() == [(n,) for n in names]
+    assert ("josé",) in con.execute("select user_name from aws_iam_credential_report").fetchall()
+    assert sorted(w.split(":")[0] for w in summary.warnings if "read as Windows-1252" in w) == [
+        str(tmp_path / "list-users.json"), str(tmp_path / "report.csv")]
+
+
+@pytest.mark.parametrize("data", [b'{"Users": ["\xe9"]}\x00\x01', b'{"Users": ["\x81"]}'])
+def test_bytes_that_are_no_windows_1252_text_are_still_not_text(tmp_path, data):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "blob.bin").write_bytes(data)
+    (tmp_path / "in" / "report.csv").write_text(REPORT)
+    _, summary = load(tmp_path / "db.duckdb", tmp_path / "in")
+    assert [(Path(p).name, reason) for p, reason in summary.skipped] == [("blob.bin", "not text")]
+    (tmp_path / "blob.json").write_bytes(data)
+    with pytest.raises(InputError, match="not UTF-8 text"):
+        load(tmp_path / "db2.duckdb", tmp_path / "blob.json")
+
+
+# ---- one page of a listing ---------------------------------------------------------------------------------------
+
+
+def test_a_listing_cut_after_its_first_page_gives_a_warning(tmp_path):
+    """``--no-paginate`` (one API call) or ``--max-items``: IAM says IsTruncated with a Marker, Organizations and
+    the other services a NextToken (Access Analyzer nextToken). The users or accounts after the page are missing."""
+    users = json.loads((SHAPES / "cli" / "list-users.json").read_text())
+    accounts = json.loads((DATA / "organizations" / "list-accounts.json").read_text())
+    analyzers = json.loads((SAVED / "list-analyzers.json").read_text())
+    (tmp_path / "cut").mkdir()
+    (tmp_path / "cut" / "list-users.json").write_text(json.dumps({**users, "IsTruncated": True, "Marker": "AQ=="}))
+    (tmp_path / "cut" / "list-accounts.json").write_text(json.dumps({**accounts, "NextToken": "AAE="}))
+    (tmp_path / "cut" / "list-analyzers.json").write_text(json.dumps({**analyzers, "nextToken": "AAE="}))
+    _, summary = load(tmp_path / "cut.duckdb", tmp_path / "cut", account_id=ACCOUNT)
+    management = accounts["Accounts"][0]["Arn"].split(":")[4]
+    assert sorted(w for w in summary.warnings if "the last page is missing" in w) == sorted([
+        f"account {ACCOUNT}: every list-users output says there is more (IsTruncated or NextToken); the last page is "
+        "missing",
+        f"account {management}: every list-accounts output says there is more (IsTruncated or NextToken); the last "
+        "page is missing",
+        f"account {ACCOUNT}: every list-analyzers output says there is more (IsTruncated or NextToken); the last page "
+        "is missing"])
+    first, last = users["Users"][:1], users["Users"][1:]
+    (tmp_path / "whole").mkdir()
+    (tmp_path / "whole" / "users-1.json").write_text(json.dumps({"Users": first, "IsTruncated": True, "Marker": "m"}))
+    (tmp_path / "whole" / "users-2.json").write_text(json.dumps({"Users": last, "IsTruncated": False}))
+    (tmp_path / "whole" / "pages.json").write_text(json.dumps({"Users": first, "IsTruncated": True, "Marker": "m"})
+                                                   + json.dumps({"Users": last}))
+    _, summary = load(tmp_path / "whole.duckdb", tmp_path / "whole")
+    assert not [w for w in summary.warnings if "the last page is missing" in w]

@@ -80,6 +80,12 @@ def powershell_flattened(document: Any, depth: int = 4) -> str | None:
     return next((found for value in values if (found := powershell_flattened(value, depth - 1))), None)
 
 
+def says_truncated(document: dict) -> bool:
+    """True when an output says more pages follow it: ``IsTruncated`` (IAM), ``NextToken`` (other services, and the
+    AWS CLI's ``--max-items``) or ``nextToken`` (Access Analyzer)."""
+    return document.get("IsTruncated") is True or bool(document.get("NextToken") or document.get("nextToken"))
+
+
 def is_list(key: str, *, item: str | None = None) -> Callable[[dict], bool]:
     """A detector: ``key`` holds a list, each element an object with ``item`` when given."""
 

@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from iamsql.load.formats import detect
-from iamsql.load.formats.base import Parsed, response_data
+from iamsql.load.formats.base import Parsed, response_data, says_truncated
 from iamsql.load.formats.queried import queried_list
 
 NOT_PAGES = "not a recognised AWS IAM or CloudTrail output"
@@ -52,6 +52,9 @@ def parse_pages(pages: list, path: Path) -> Parsed | str:
     reason = next((part for part in parts if isinstance(part, str)), None)
     if reason:
         return reason
+    for part, page in zip(parts, pages):
+        if says_truncated(page):
+            part.extra["is_truncated"] = True
     newest = max(parts, key=lambda part: part.as_of or "")
     extra = {key: value for part in parts for key, value in part.extra.items() if key != "is_truncated"}
     if all(part.extra.get("is_truncated") for part in parts):
