@@ -167,6 +167,7 @@ QUERIED = {
     "organizations list-roots --query Roots": (DATA / "organizations" / "list-roots.json", "Roots"),
     "organizations list-policies --query Policies": (DATA / "organizations" / "list-policies-scp.json", "Policies"),
     "sso-admin list-instances --query Instances": (SAVED / "list-instances.json", "Instances"),
+    "sso-admin list-permission-sets --query PermissionSets": (SAVED / "list-permission-sets.json", "PermissionSets"),
     "accessanalyzer list-analyzers --query analyzers": (SAVED / "list-analyzers.json", "analyzers"),
 }
 
@@ -177,8 +178,9 @@ def test_a_queried_list_loads_as_the_whole_output(tmp_path, command):
     output = json.loads(source.read_text())
     (tmp_path / "whole.json").write_text(json.dumps(output))
     (tmp_path / "list.json").write_text(json.dumps(output[key], indent=2))
-    expected, whole = load(tmp_path / "whole.duckdb", tmp_path / "whole.json", as_of="2024-03-03")
-    got, summary = load(tmp_path / "list.duckdb", tmp_path / "list.json", as_of="2024-03-03")
+    options = {"as_of": "2024-03-03", "account_id": ACCOUNT}
+    expected, whole = load(tmp_path / "whole.duckdb", tmp_path / "whole.json", **options)
+    got, summary = load(tmp_path / "list.duckdb", tmp_path / "list.json", **options)
     assert [f.format for f in summary.files] == [f.format for f in whole.files]
     assert table_rows(got) == table_rows(expected) != {}
     assert [s["tables"] for s in summary.snapshots] == [s["tables"] for s in whole.snapshots]
@@ -384,3 +386,37 @@ def test_a_listing_cut_after_its_first_page_gives_a_warning(tmp_path):
                                                    + json.dumps({"Users": last}))
     _, summary = load(tmp_path / "whole.duckdb", tmp_path / "whole")
     assert not [w for w in summary.warnings if "the last page is missing" in w]
+
+
+# ---- outputs named after what they are about -----------------------------------------------------------------
+
+
+def test_trail_status_and_saml_provider_named_after_their_resource(tmp_path):
+    """``aws cloudtrail get-trail-status --name <trail>`` and ``aws iam get-saml-provider`` name neither the trail
+    nor the provider; saved per resource (``get-trail-status/<trail>.json``) in an account with several, the file's
+    name says which."""
+    trails = json.loads((SHAPES / "cli" / "us-east-1" / "describe-trails.json").read_text())
+    first = trails["trailList"][0]
+    second = {**first, "Name": "audit.trail", "TrailARN": first["TrailARN"].rsplit("/", 1)[0] + "/audit.trail",
+              "IsOrganizationTrail": False}
+    status = json.loads((SHAPES / "cli" / "us-east-1" / "get-trail-status.json").read_text())
+    providers = json.loads((SAVED / "list-saml-providers.json").read_text())
+    other = {**providers["SAMLProviderList"][0], "Arn": f"arn:aws:iam::{ACCOUNT}:saml-provider/Other"}
+    folder = tmp_path / "export"
+    (folder / "get-trail-status").mkdir(parents=True)
+    (folder / "get-saml-provider").mkdir()
+    (folder / "describe-trails.json").write_text(json.dumps({"trailList": [first, second]}))
+    (folder / "get-trail-status" / f"{first['Name']}.json").write_text(json.dumps(status))
+    (folder / "get-trail-status" / "audit.trail.json").write_text(json.dumps(
+        {**status, "IsLogging": False, "StopLoggingTime": "2024-03-01T00:00:00+00:00"}))
+    (folder / "list-saml-providers.json").write_text(json.dumps({"SAMLProviderList": [*providers["SAMLProviderList"],
+                                                                                      other]}))
+    metadata = "<EntityDescriptor xmlns=\"urn:oasis:names:tc:SAML:2.0:metadata\"/>"
+    (folder / "get-saml-provider" / "Other.json").write_text(json.dumps(
+        {"SAMLMetadataDocument": metadata, "CreateDate": other["CreateDate"], "ValidUntil": other["ValidUntil"]}))
+    con, summary = load(tmp_path / "db.duckdb", folder)
+    assert not [w for w in summary.warnings if "cannot tell" in w]
+    assert con.execute("select name, is_logging, stop_logging_time from aws_cloudtrail_trail order by 1").fetchall() == [
+        ("audit.trail", False, datetime.fromisoformat("2024-03-01T00:00:00+00:00")), (first["Name"], True, None)]
+    assert con.execute("select arn, saml_metadata_document from aws_iam_saml_provider order by 1").fetchall() == [
+        (providers["SAMLProviderList"][0]["Arn"], None), (other["Arn"], metadata)]

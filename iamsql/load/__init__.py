@@ -394,15 +394,22 @@ class Merged:
         if path not in files:
             files.append(path)
 
-    def match(self, fragment: Fragment, folder: Path) -> list[tuple]:
-        """Keys an unkeyed fragment (get-trail-status, get-saml-provider...) could be about."""
+    def match(self, fragment: Fragment, path: Path) -> list[tuple]:
+        """Keys an unkeyed fragment (get-trail-status, get-saml-provider...) could be about: the resource its output
+        names; else the one the file is named after (``get-trail-status/<trail>.json``); else those listed in the
+        file's folder."""
         rows = self.rows[fragment.account_id][fragment.table]
         name, suffix = fragment.fields.get("__name"), fragment.fields.get("__arn_suffix")
         if name:
             return [k for k, r in rows.items() if r.get("name") == name]
         if suffix:
             return [k for k, r in rows.items() if (r.get("arn") or "").endswith(suffix)]
-        return [k for k in rows if any(p.parent == folder for p in self.files[(fragment.account_id, fragment.table, k)])]
+        stem = path.name.removesuffix(".gz").removesuffix(".json")
+        named = [k for k, r in rows.items() if (r.get("name") or (r.get("arn") or "").rsplit("/", 1)[-1]) == stem]
+        if len(named) == 1:
+            return named
+        return [k for k in rows
+                if any(p.parent == path.parent for p in self.files[(fragment.account_id, fragment.table, k)])]
 
 
 _NO_TIME = datetime.min.replace(tzinfo=timezone.utc)  # a report that gives no time sorts first
@@ -443,7 +450,7 @@ def merge(files: list[SourceFile], warnings: list[str]) -> Merged:
             else:
                 merged.add(fragment, fragment.key, f.path, warnings)
     for fragment, f in pending:
-        candidates = merged.match(fragment, f.path.parent)
+        candidates = merged.match(fragment, f.path)
         if len(candidates) == 1:
             merged.add(fragment, candidates[0], f.path, warnings)
         else:

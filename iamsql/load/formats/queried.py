@@ -9,6 +9,8 @@ as objects, which ``ConvertTo-Json`` writes ``{"Value": "Active"}``; a list's it
 
 from __future__ import annotations
 
+import re
+
 # The list of an output, and the members every item of it has (with, for the lists whose items have no
 # distinctive member names, the ARN member and the resource type it names).
 QUERIED_LISTS: list[tuple[str, tuple[str, ...], tuple[str, str] | None]] = [
@@ -33,6 +35,10 @@ QUERIED_LISTS: list[tuple[str, tuple[str, ...], tuple[str, str] | None]] = [
 ]
 
 
+# sso-admin list-permission-sets lists ARNs alone.
+PERMISSION_SET_ARN = re.compile(r"arn:aws[\w-]*:sso:::permissionSet/ssoins-[\da-f]+/ps-[\da-f]+")
+
+
 def _enum_value(value):
     """A .NET SDK enumeration as ``ConvertTo-Json`` writes it (``{"Value": "Active"}``) as its value."""
     if isinstance(value, dict) and set(value) == {"Value"} and isinstance(value["Value"], str):
@@ -52,6 +58,8 @@ def _plain(item: dict) -> dict:
 
 def queried_list(items: list) -> dict | None:
     """The output whose list ``items`` are, as that output (``{"Users": items}``), or None."""
+    if items and all(isinstance(item, str) and PERMISSION_SET_ARN.fullmatch(item) for item in items):
+        return {"PermissionSets": items}
     if not items or not all(isinstance(item, dict) for item in items):
         return None
     items = [_plain(item) for item in items]
