@@ -186,6 +186,13 @@ def test_a_queried_list_loads_as_the_whole_output(tmp_path, command):
     assert [s["tables"] for s in summary.snapshots] == [s["tables"] for s in whole.snapshots]
 
 
+def test_a_queried_tag_map_keeps_a_tag_named_value(tmp_path):
+    analyzer = {**_first(SAVED / "list-analyzers.json", "analyzers"), "tags": {"Value": "high"}}
+    (tmp_path / "list.json").write_text(json.dumps([analyzer]))
+    con, _ = load(tmp_path / "db.duckdb", tmp_path / "list.json")
+    assert con.execute("select tags->>'Value' from aws_accessanalyzer_analyzer").fetchall() == [("high",)]
+
+
 @pytest.mark.parametrize("items", [
     [],
     ["alice", "ci-bot"],

@@ -47,9 +47,13 @@ def _enum_value(value):
 
 
 def _plain(item: dict) -> dict:
-    """An item with its members' (and their members') .NET enumerations as plain values."""
+    """An item with its members' (and their members') .NET enumerations as plain values; a tag map (Access
+    Analyzer's ``tags``) is kept as it is, a tag may be named ``Value``."""
     plain = {}
     for key, value in item.items():
+        if key.lower() == "tags":
+            plain[key] = value
+            continue
         if isinstance(value, dict) and set(value) != {"Value"}:
             value = {k: _enum_value(v) for k, v in value.items()}
         plain[key] = _enum_value(value)
