@@ -54,7 +54,16 @@ from iamsql.load.formats import (
     pages,
     placebo,
 )
-from iamsql.load.formats.base import Fragment, Parsed, Unreadable, json_time
+from iamsql.load.formats.base import (
+    Fragment,
+    Parsed,
+    Unreadable,
+    json_time,
+    powershell_flattened,
+    response_data,
+    says_truncated,
+)
+from iamsql.load.formats.queried import queried_object
 from iamsql.load.normalize import timestamp
 from iamsql.raw.folder import MANIFEST_NAME, Manifest, read_manifest
 from iamsql.store import db
@@ -166,12 +175,35 @@ def parse_file(path: Path) -> Parsed | str:
     if data.startswith(b"PK\x03\x04"):
         return "zip archive (unpack it to load the files in it)"
     utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))  # what Windows PowerShell 5.1's > writes
+    windows = False
     try:
         text = data.decode("utf-16" if utf16 else "utf-8-sig")
     except UnicodeDecodeError:
-        if _claims_json(path):
-            raise InputError(f"{path}: not UTF-8 text") from None
-        return "not text"
+        text = None if utf16 else _windows_text(data)
+        if text is None:
+            if _claims_json(path):
+                raise InputError(f"{path}: not UTF-8 text") from None
+            return "not text"
+        windows = True
+    parsed = _parse_text(path, text, utf16)
+    if windows and isinstance(parsed, Parsed):
+        parsed.warnings.append(f"{path}: not UTF-8; read as Windows-1252, the code page in which the AWS CLI on "
+                               "Windows writes output redirected to a file (check the non-ASCII names)")
+    return parsed
+
+
+def _windows_text(data: bytes) -> str | None:
+    """Text in Windows-1252 (the AWS CLI's and Excel's output on Western-language Windows), or None when the bytes
+    are not such text (undefined bytes, control characters of a binary file)."""
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    return None if any(ord(c) < 32 and c not in "\t\r\n" for c in text) else text
+
+
+def _parse_text(path: Path, text: str, utf16: bool) -> Parsed | str:
+    """``parse_file`` of the file's decoded text."""
     if utf16 and cloudtrail.sniff(path, text[:HEAD_BYTES].encode()):
         raise InputError(f"{path}: CloudTrail events in UTF-16 text are not read; save the file as UTF-8")
     stripped = text.lstrip()
@@ -191,6 +223,11 @@ def parse_file(path: Path) -> Parsed | str:
         if _claims_json(path):
             raise InputError(f"{path}: malformed JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
         return "not a single JSON document"
+    flattened = powershell_flattened(document)
+    if flattened:
+        raise InputError(f"{path}: holds {flattened[:60]!r} where AWS gives an object or a list: PowerShell's "
+                         "ConvertTo-Json wrote what lies deeper than its -Depth (2 by default) as text; save it "
+                         "again with ConvertTo-Json -Depth 20, or save the AWS CLI's own output")
     if isinstance(document, list):  # a JSON array of pages of one output
         return _guard(path, "paginated output", lambda: pages.parse_pages(document, path))
     command = None
@@ -198,9 +235,13 @@ def parse_file(path: Path) -> Parsed | str:
         document, command, outcome = placebo.unwrap(document, path)
         if document is None:
             return outcome
+    document = response_data(document)
     if isinstance(document, dict) and set(document) == {"Error"} and isinstance(document["Error"], dict):
         return _recorded_error(document["Error"].get("Code"), path)
     fmt = detect(document)
+    if fmt is None and isinstance(document, dict) and queried_object(document):
+        document = queried_object(document)
+        fmt = detect(document)
     if fmt is None:
         reason = cloudtrail.not_events(document)
         if reason:
@@ -213,6 +254,8 @@ def parse_file(path: Path) -> Parsed | str:
     parsed = _guard(path, fmt.name, lambda: fmt.parse(document, path))
     if isinstance(parsed, str):  # recognised, but nothing iamsql can place (see loaders.Format)
         return parsed
+    if says_truncated(document):
+        parsed.extra["is_truncated"] = True
     if command:
         parsed.format = f"placebo:{parsed.format}"
     return parsed
@@ -351,15 +394,22 @@ class Merged:
         if path not in files:
             files.append(path)
 
-    def match(self, fragment: Fragment, folder: Path) -> list[tuple]:
-        """Keys an unkeyed fragment (get-trail-status, get-saml-provider...) could be about."""
+    def match(self, fragment: Fragment, path: Path) -> list[tuple]:
+        """Keys an unkeyed fragment (get-trail-status, get-saml-provider...) could be about: the resource its output
+        names; else the one the file is named after (``get-trail-status/<trail>.json``); else those listed in the
+        file's folder."""
         rows = self.rows[fragment.account_id][fragment.table]
         name, suffix = fragment.fields.get("__name"), fragment.fields.get("__arn_suffix")
         if name:
             return [k for k, r in rows.items() if r.get("name") == name]
         if suffix:
             return [k for k, r in rows.items() if (r.get("arn") or "").endswith(suffix)]
-        return [k for k in rows if any(p.parent == folder for p in self.files[(fragment.account_id, fragment.table, k)])]
+        stem = path.name.removesuffix(".gz").removesuffix(".json")
+        named = [k for k, r in rows.items() if (r.get("name") or (r.get("arn") or "").rsplit("/", 1)[-1]) == stem]
+        if len(named) == 1:
+            return named
+        return [k for k in rows
+                if any(p.parent == path.parent for p in self.files[(fragment.account_id, fragment.table, k)])]
 
 
 _NO_TIME = datetime.min.replace(tzinfo=timezone.utc)  # a report that gives no time sorts first
@@ -400,7 +450,7 @@ def merge(files: list[SourceFile], warnings: list[str]) -> Merged:
             else:
                 merged.add(fragment, fragment.key, f.path, warnings)
     for fragment, f in pending:
-        candidates = merged.match(fragment, f.path.parent)
+        candidates = merged.match(fragment, f.path)
         if len(candidates) == 1:
             merged.add(fragment, candidates[0], f.path, warnings)
         else:
@@ -655,17 +705,25 @@ def load_paths(
     merged = merge(iam_files, summary.warnings)
     for account, tables in merged.rows.items():
         derive(account, tables, merged.formats[account])
-    for account in {a for f in iam_files if f.parsed.extra.get("is_truncated") for a in f.accounts}:
-        pages = [f for f in iam_files if f.format.endswith(GAAD) and account in f.accounts]
-        if all(f.parsed.extra.get("is_truncated") for f in pages):
-            summary.warnings.append(f"account {account}: every get-account-authorization-details page says IsTruncated; "
-                                    "the last page is missing")
+    summary.warnings += _missing_last_pages(iam_files)
     try:
         _write(con, iam_files, event_files, merged, summary, progress, manifests, as_of)
     except duckdb.Error as exc:
         raise DatabaseError(f"load failed, nothing was written: {first_line(exc)}") from None
     summary.files = iam_files + event_files
     return summary
+
+
+def _missing_last_pages(files: list[SourceFile]) -> list[str]:
+    """A warning per account and output of which every file loaded says more pages follow (``IsTruncated`` or
+    ``NextToken``: ``--no-paginate``, ``--max-items`` or one API call), so the last page is missing."""
+    outputs: dict[tuple[str, str], list[bool]] = defaultdict(list)
+    for f in files:
+        for account in f.accounts:
+            outputs[(account, f.format.removeprefix("placebo:"))].append(bool(f.parsed.extra.get("is_truncated")))
+    return [f"account {account}: every {fmt.split(':')[-1]} {'page' if fmt == GAAD else 'output'} says "
+            f"{'IsTruncated' if fmt == GAAD else 'there is more (IsTruncated or NextToken)'}; the last page is missing"
+            for (account, fmt), truncated in sorted(outputs.items()) if all(truncated)]
 
 
 def _write(con, iam_files, event_files, merged: Merged, summary: LoadSummary, progress, manifests, as_of) -> None:

@@ -9,7 +9,8 @@ values, ARN parts, tags and timestamps.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+import re
+from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import unquote
 
@@ -155,9 +156,16 @@ def inline_policies_std(policies: list[dict] | None) -> list[dict] | None:
 # --------------------------------------------------------------------------------------------------------------
 
 
+# A .NET JSON date, ``/Date(<milliseconds since the epoch, UTC>[+-hhmm])/``: what Windows PowerShell's
+# ConvertTo-Json writes for a DateTime (AWS Tools for PowerShell objects).
+DOTNET_DATE = re.compile(r"/Date\((-?\d+)(?:[+-]\d{4})?\)/")
+
+
 def timestamp(value: Any) -> str | None:
     """An ISO-8601 UTC string from what AWS outputs carry: ISO text, epoch seconds (get-trail-status), datetime,
-    or a recorded ``{"__class__": "datetime", ...}`` dict. None/"" -> None; raises ValueError otherwise."""
+    a recorded ``{"__class__": "datetime", ...}`` dict or a .NET ``/Date(ms)/``. None/"" -> None, and so is the
+    .NET SDK's ``DateTime.MinValue`` (``0001-01-01T00:00:00``), which AWS Tools for PowerShell gives for a time AWS
+    did not return; raises ValueError otherwise."""
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -171,6 +179,9 @@ def timestamp(value: Any) -> str | None:
             value["year"], value["month"], value["day"], value.get("hour", 0), value.get("minute", 0),
             value.get("second", 0), value.get("microsecond", 0), tzinfo=timezone.utc,
         )
+    elif isinstance(value, str) and DOTNET_DATE.fullmatch(value.strip()):
+        milliseconds = int(DOTNET_DATE.fullmatch(value.strip())[1])
+        moment = datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(milliseconds=milliseconds)
     elif isinstance(value, str):
         try:
             moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
@@ -178,6 +189,8 @@ def timestamp(value: Any) -> str | None:
             raise ValueError(f"not a timestamp: {value!r}") from None
     else:
         raise ValueError(f"not a timestamp: {value!r}")
+    if moment.replace(tzinfo=None) == datetime.min:
+        return None
     return as_utc(moment).isoformat()
 
 

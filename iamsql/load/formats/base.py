@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +54,36 @@ class Unreadable:
     stored as NULL, and the load lists it as a warning instead of failing the whole file."""
 
     reason: str
+
+
+def response_data(document: Any) -> Any:
+    """A boto3 response as ``aws ... --output json`` prints it: without ``ResponseMetadata`` (the request id and
+    HTTP headers, not data), which a response saved with ``json.dumps`` keeps."""
+    if isinstance(document, dict) and "ResponseMetadata" in document:
+        return {key: value for key, value in document.items() if key != "ResponseMetadata"}
+    return document
+
+
+# What Windows PowerShell's ConvertTo-Json writes for an object deeper than its -Depth (2 by default): the object
+# as text, "@{Key=team; Value=red}" (an object read by ConvertFrom-Json), "System.Object[]" (a list) or the .NET
+# type name (an AWS Tools for PowerShell object, "Amazon.IdentityManagement.Model.Tag").
+POWERSHELL_FLATTENED = re.compile(r"@\{\w+=.*\}|System\.Object\[\]|Amazon\.[\w.]+\.Model\.\w+", re.DOTALL)
+
+
+def powershell_flattened(document: Any, depth: int = 4) -> str | None:
+    """The first value of the document's top ``depth`` levels that ConvertTo-Json flattened to text, or None."""
+    if isinstance(document, str):
+        return document if POWERSHELL_FLATTENED.fullmatch(document) else None
+    if depth == 0 or not isinstance(document, (dict, list)):
+        return None
+    values = document.values() if isinstance(document, dict) else document
+    return next((found for value in values if (found := powershell_flattened(value, depth - 1))), None)
+
+
+def says_truncated(document: dict) -> bool:
+    """True when an output says more pages follow it: ``IsTruncated`` (IAM), ``NextToken`` (other services, and the
+    AWS CLI's ``--max-items``) or ``nextToken`` (Access Analyzer)."""
+    return document.get("IsTruncated") is True or bool(document.get("NextToken") or document.get("nextToken"))
 
 
 def is_list(key: str, *, item: str | None = None) -> Callable[[dict], bool]:

@@ -1,8 +1,9 @@
 """IAM credential report: the raw CSV, the CLI's JSON (``Content`` base64-encoded) and boto3's JSON (``Content``
-already plain text). Sentinel cells become NULL (see ``normalize.credential_report_row``)."""
+already plain text, or the ``b'...'`` text of its bytes when saved with ``json.dumps(response, default=str)``). Sentinel cells become NULL (see ``normalize.credential_report_row``)."""
 
 from __future__ import annotations
 
+import ast
 import base64
 import binascii
 import csv
@@ -54,6 +55,8 @@ def parse_json(doc: dict, path: Path) -> Parsed:
         return parsed
     if is_report_csv(content):
         return parse_csv_text(content, generated, "iam:get-credential-report (plain Content)")
+    if content.startswith(("b'", 'b"')):
+        return parse_csv_text(_bytes_text(content), generated, "iam:get-credential-report (bytes as text)")
     try:
         text = _base64_text(content)
     except (binascii.Error, UnicodeDecodeError):
@@ -61,6 +64,16 @@ def parse_json(doc: dict, path: Path) -> Parsed:
     if not is_report_csv(text):
         raise ValueError("credential report Content does not decode to a credential report CSV")
     return parse_csv_text(text, generated, "iam:get-credential-report (base64 Content)")
+
+
+def _bytes_text(content: str) -> str:
+    """The report from the text of a Python bytes value (``b'user,arn,...\\n...'``), as ``str()`` writes boto3's
+    ``Content``. Raises ValueError."""
+    try:
+        value = ast.literal_eval(content)
+        return value.decode("utf-8")
+    except (ValueError, SyntaxError, AttributeError, UnicodeDecodeError):
+        raise ValueError("credential report Content starts as bytes text (b'...') but is not one") from None
 
 
 def _base64_text(content: str) -> str:

@@ -534,6 +534,15 @@ def parse_policy_version(doc: dict, path: Path) -> Parsed | str:
     return Parsed("iam:get-policy-version", fragments=[Fragment("aws_iam_policy", (arn,), fields, arn_account(arn))])
 
 
+def parse_entities_for_policy(doc: dict, path: Path) -> str:
+    """list-entities-for-policy is skipped: even with an added ``PolicyArn`` it holds one policy's entities, not
+    each entity's complete set of attachments."""
+    if doc.get("PolicyArn"):
+        return (f"list-entities-for-policy output of {doc['PolicyArn']} is not loaded: it lists who has one policy, not "
+                f"every policy of each user, group and role that the policy engine needs; {GAAD_INSTEAD}")
+    return f"list-entities-for-policy output names no policy, so it cannot be attributed; {GAAD_INSTEAD}"
+
+
 def parse_caller_identity(doc: dict, path: Path) -> Parsed:
     """sts get-caller-identity fills no table; it says which account the files beside it belong to."""
     return Parsed("sts:get-caller-identity", extra={"caller_account": doc["Account"]})
@@ -597,7 +606,7 @@ FORMATS: list[Format] = [
         _unplaceable("list-policy-versions", f"names no policy, so it cannot be attributed; {GAAD_INSTEAD}")),
     Format("iam:list-entities-for-policy",
            lambda d: any(isinstance(d.get(k), list) for k in ("PolicyGroups", "PolicyUsers", "PolicyRoles")),
-           _unplaceable("list-entities-for-policy", f"names no policy, so it cannot be attributed; {GAAD_INSTEAD}")),
+           parse_entities_for_policy),
     Format("iam:list-tags", lambda d: isinstance(d.get("Tags"), list) and set(d) <= {
         "Tags", "IsTruncated", "Marker", "UserName", "RoleName", "PolicyArn"}, parse_tags),
     Format("sts:get-caller-identity", lambda d: set(d) == {"UserId", "Account", "Arn"}, parse_caller_identity),

@@ -1,6 +1,8 @@
 """Several pages of one paginated AWS output in one file: pages written one after another (each call with
 ``--starting-token`` appended with ``>>``), or a JSON array of pages (a script that saves every page of a boto3
 paginator). Every page must be of the same recognised format; the file then counts as that output, whole.
+
+A JSON array may also be the list of one output kept by ``--query`` (see ``formats.queried``).
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from iamsql.load.formats import detect
-from iamsql.load.formats.base import Parsed
+from iamsql.load.formats.base import Parsed, response_data, says_truncated
+from iamsql.load.formats.queried import queried_list
 
 NOT_PAGES = "not a recognised AWS IAM or CloudTrail output"
 
@@ -38,13 +41,20 @@ def parse_text(text: str, path: Path) -> Parsed | str:
 def parse_pages(pages: list, path: Path) -> Parsed | str:
     """One ``Parsed`` for the pages of one output: fragments in page order, what any page lists completely, the
     newest page's own time; truncated only when every page says so (otherwise the last page is in the file)."""
+    pages = [response_data(page) for page in pages]
     formats = [detect(page) for page in pages]
+    if None in formats and queried_list(pages) is not None:
+        pages = [queried_list(pages)]
+        formats = [detect(pages[0])]
     if not pages or None in formats or len({fmt.name for fmt in formats}) > 1:
         return NOT_PAGES
     parts = [fmt.parse(page, path) for fmt, page in zip(formats, pages)]
     reason = next((part for part in parts if isinstance(part, str)), None)
     if reason:
         return reason
+    for part, page in zip(parts, pages):
+        if says_truncated(page):
+            part.extra["is_truncated"] = True
     newest = max(parts, key=lambda part: part.as_of or "")
     extra = {key: value for part in parts for key, value in part.extra.items() if key != "is_truncated"}
     if all(part.extra.get("is_truncated") for part in parts):
