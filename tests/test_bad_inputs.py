@@ -99,6 +99,18 @@ def in_folder(make: Callable[[Path], Path], name: str) -> Callable[[Path], Path]
     return build
 
 
+def impossible_date(path: Path) -> Path:
+    """An exceptions file whose expiry, unquoted, is a date no calendar has (YAML reads it as a date)."""
+    path.write_text("exceptions:\n  - control: iam_user_console_mfa\n    resource: '*'\n    account: '*'\n"
+                    "    reason: r\n    approver: a@example.com\n    ticket: T-1\n    expires: 2026-02-30\n")
+    return path
+
+
+def impossible_date_header(path: Path) -> Path:
+    path.write_text("/*\ntitle: t\nreviewed: 2026-13-01\n*/\nselect 1\n")
+    return path
+
+
 def deep_control_header(path: Path) -> Path:
     path.write_text("/*\n" + "[" * DEPTH + "]" * DEPTH + "\n*/\nselect 1\n")
     return path
@@ -118,16 +130,17 @@ COMMANDS: dict[str, tuple[list[str], list[Callable[[Path], Path]]]] = {
     "query file.sql": (["query", "{bad}", "--db", "{db}"], [deep_sql, symlink_loop, a_folder]),
     "query --print-sql": (["query", "-f", "{bad}", "--print-sql"], [deep_sql]),
     "exceptions check": (["exceptions", "check", "{bad}", "--db", "{db}"],
-                         [deep_yaml, symlink_loop, broken_symlink, a_folder, not_utf8]),
+                         [deep_yaml, impossible_date, symlink_loop, broken_symlink, a_folder, not_utf8]),
     "check --sigma": (["check", "--sigma", "{folder}", "--db", "{db}"],
                       [in_folder(deep_yaml, "rule.yml"), in_folder(not_utf8, "rule.yml")]),
     "controls --sigma": (["controls", "--sigma", "{folder}"], [in_folder(deep_yaml, "rule.yml")]),
     "check --queries": (["check", "--queries", "{folder}", "--db", "{db}"],
-                        [in_folder(deep_control_header, "my_control.sql"), in_folder(not_utf8, "my_control.sql")]),
+                        [in_folder(deep_control_header, "my_control.sql"), in_folder(not_utf8, "my_control.sql"),
+                         in_folder(impossible_date_header, "my_control.sql")]),
     "evidence run --config": (["evidence", "run", "--config", "{bad}"],
                               [deep_toml, symlink_loop, broken_symlink, a_folder, not_utf8]),
     "evidence run --exceptions": (["evidence", "run", *SOURCES, "--exceptions", "{bad}"],
-                                  [deep_yaml, symlink_loop, a_folder]),
+                                  [deep_yaml, impossible_date, symlink_loop, a_folder]),
     "evidence run --sign-key": (["evidence", "run", *SOURCES, "--sign-key", "{bad}"],
                                 [deep_array, symlink_loop, a_folder, not_utf8]),
     "evidence verify": (["evidence", "verify", "{bad}"], [symlink_loop, broken_symlink]),
