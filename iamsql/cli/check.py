@@ -7,7 +7,17 @@ from typing import Annotated, Optional
 
 import typer
 
-from iamsql.cli.options import DbOption, FormatOption, FrameworksOption, StepsQuietOption, check_format
+from iamsql.cli.options import (
+    DbOption,
+    FormatOption,
+    FrameworksOption,
+    HeaderOption,
+    SeparatorOption,
+    StepsQuietOption,
+    check_format,
+    check_separator,
+    header_flag,
+)
 from iamsql.common.lazy import lazy_import
 from iamsql.errors import IamsqlError
 from iamsql.sql.output import render
@@ -105,6 +115,8 @@ def check(
         ),
     ] = None,
     fmt: FormatOption = "table",
+    header: HeaderOption = "true",
+    separator: SeparatorOption = ",",
     quiet: StepsQuietOption = False,
     db: DbOption = None,
 ) -> None:
@@ -125,6 +137,8 @@ def check(
     if engine not in ("duckdb", "spark"):
         raise IamsqlError(f"unknown engine {engine!r}; choose duckdb or spark")
     check_format(fmt)  # option values are checked before the run, never after it is stored
+    with_header = header_flag(header)
+    check_separator(separator)
     if fail_on != "none" and fail_on not in iamsql_controls.SEVERITIES:
         raise IamsqlError(f"unknown --fail-on {fail_on!r}; choose one of {', '.join(iamsql_controls.SEVERITIES)} "
                           "or none")
@@ -174,7 +188,7 @@ def check(
         else []
     )
     con.close()
-    text, counts = iamsql_controls.render_results(rows, fmt, framework)
+    text, counts = iamsql_controls.render_results(rows, fmt, framework, header=with_header, separator=separator)
     typer.echo(text, nl=False)
     typer.echo(f"run {run_id}: {iamsql_controls.count_of(len(rows), 'result')}", err=fmt not in ("table", "md"))
     typer.echo(counts, nl=False, err=fmt not in ("table", "md"))
