@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+import duckdb
 import pytest
 from botocore.exceptions import ConnectionClosedError, EndpointConnectionError, ReadTimeoutError
 
@@ -283,4 +284,46 @@ def test_duckdb_errors_never_name_the_temporary_file(tmp_path):
     with pytest.raises(db.RowsNotStored) as raised:
         db.insert_rows(con, "aws_iam_user", snapshot, [{"name": "x", "tags": {"blob": "v" * (12 << 20)}}])
     assert raised.value.index == 0 and ".ndjson" not in str(raised.value)
+    con.close()
+
+
+# ------------------------------------------------------------------------------------------------- schema versions
+
+
+def test_database_of_an_older_schema_is_upgraded_by_reading_commands(loaded_db, tmp_path, monkeypatch, capsys):
+    """A database an older iamsql made lacks tables and columns added since: ``tables`` and ``query``, which open it
+    read-only, add them as a writing command would, instead of failing on the missing view."""
+    database = shutil.copyfile(loaded_db, tmp_path / "audit.duckdb")
+    con = duckdb.connect(str(database))
+    con.execute("drop view main.aws_iam_access_advisor; drop table history.aws_iam_access_advisor; "
+                "drop view main.aws_iam_user; alter table history.aws_iam_user drop column permissions_boundary_arn; "
+                "update iamsql_schema set fingerprint = 'an older schema'")
+    con.close()
+    code, out, err = cli(monkeypatch, capsys, "tables", "--db", str(database), "-o", "csv")
+    assert (code, err) == (0, "") and "aws_iam_access_advisor,0" in out.splitlines()
+    code, out, err = cli(monkeypatch, capsys, "query", "--db", str(database), "-o", "csv",
+                         "select name, permissions_boundary_arn from aws_iam_user order by name limit 1")
+    assert (code, err) == (0, "") and out.splitlines()[1:] == ["Adele,"]
+
+
+def test_database_of_a_newer_schema_is_never_rewritten(loaded_db, tmp_path, monkeypatch, capsys):
+    """A column this iamsql does not know means a newer iamsql made the database (history tables and columns are
+    only ever added): a writing command stops before it replaces the newer views with older ones; reading works."""
+    database = shutil.copyfile(loaded_db, tmp_path / "audit.duckdb")
+    con = duckdb.connect(str(database))
+    con.execute("alter table history.aws_iam_user add column future_column varchar; "
+                "update iamsql_schema set fingerprint = 'a newer schema'")
+    snapshots = con.execute("select count(*) from iamsql_snapshot").fetchone()[0]
+    con.close()
+    code, out, err = cli(monkeypatch, capsys, "load", "--sample", "--db", str(database), "--quiet")
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert err.splitlines() == [
+        f"error: database {database} was written by a newer iamsql: its history.aws_iam_user.future_column is "
+        "unknown to this one; use that iamsql version or a newer one"]
+    code, out, err = cli(monkeypatch, capsys, "query", "--db", str(database), "-o", "csv",
+                         "select count(*) as users from aws_iam_user")
+    assert (code, err) == (0, "") and out.splitlines() == ["users", "2"]
+    con = duckdb.connect(str(database), read_only=True)
+    assert con.execute("select count(*) from iamsql_snapshot").fetchone()[0] == snapshots
+    assert con.execute("select fingerprint from iamsql_schema").fetchall() == [("a newer schema",)]
     con.close()
