@@ -391,3 +391,26 @@ def test_cli_unknown_framework_is_one_line_listing_valid_ids():
                           capture_output=True, text=True)
     assert proc.returncode != 0
     assert proc.stderr.count("\n") == 1 and "nist-csf-2.0" in proc.stderr and "owasp-nhi-2025" in proc.stderr
+
+
+def test_check_names_a_mapped_control_that_is_no_control(cloudsplaining_db, tmp_path, monkeypatch):
+    """A typo in a mapping's control id (``iam_role_unusd``) maps a control that never runs: its requirement can
+    never pass, so ``check`` says so on stderr (a mapping may name a control of a ``--queries`` folder, so it is
+    a warning, not an error)."""
+    mappings = tmp_path / "mappings"
+    shutil.copytree(DATA_DIR, mappings)
+    shipped = (mappings / "owasp-nhi-2025.yaml").read_text(encoding="utf-8")
+    assert "    iam_role_unused: " in shipped
+    (mappings / "owasp-nhi-2025.yaml").write_text(shipped.replace("    iam_role_unused: ", "    iam_role_unusd: "),
+                                                  encoding="utf-8")
+    monkeypatch.setattr(fw, "DATA_DIR", mappings)
+    args = ["check", "--db", str(cloudsplaining_db), "--framework", "owasp-nhi-2025", "--quiet", "--fail-on", "none",
+            "-o", "json"]
+    ran = runner.invoke(app, args)
+    assert ran.exit_code == 0, ran.output
+    assert ran.stderr.splitlines()[0] == (
+        "warning: mappings/owasp-nhi-2025.yaml: NHI1:2025 names iam_role_unusd, which is no control (did you mean "
+        "iam_role_unused?): NHI1:2025 can never pass")
+    monkeypatch.setattr(fw, "DATA_DIR", DATA_DIR)
+    clean = runner.invoke(app, args)
+    assert clean.exit_code == 0 and "warning:" not in clean.stderr

@@ -151,6 +151,8 @@ def check(
     if export:  # the report writers are imported only for a run that writes files
         reports.check_exports(export)
     extra = sigma_controls(sigma, sigma_skip_unsupported)
+    for line in iamsql_controls.unknown_mapped_controls(iamsql_controls.load_controls(queries) + extra, framework):
+        typer.echo(f"warning: {line}", err=True)
     if engine == "duckdb" and not dbmod.resolve_db_path(db).exists():
         raise IamsqlError(
             f"database {dbmod.resolve_db_path(db)} does not exist: run 'iamsql load' or 'iamsql collect' first"
