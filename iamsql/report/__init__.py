@@ -142,7 +142,8 @@ def _write_stdout(con, fmt, frameworks, run_id, queries_dir, stream: TextIO, ext
 
 
 def check_exports(paths: list[Path]) -> None:
-    """``check --export``: every file name must say its format and be a file, checked before the run starts."""
+    """``check --export``: every file name must say its format and be a file in a folder that exists, checked
+    before the run starts."""
     for path in paths:
         if is_stdout(path):
             raise ReportError("--export - is not possible: check prints its results to standard output; name a file")
@@ -155,6 +156,8 @@ def check_exports(paths: list[Path]) -> None:
                               f"with one of {', '.join(EXTENSIONS)}")
         if Path(path).is_dir():
             raise ReportError(f"--export {path} is a folder; give a file name")
+        if not Path(path).parent.is_dir():
+            raise ReportError(f"--export {path}: folder {Path(path).parent} does not exist")
 
 
 def gather(con: duckdb.DuckDBPyConnection, **options) -> Report:
