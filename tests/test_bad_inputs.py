@@ -327,3 +327,30 @@ def test_database_of_a_newer_schema_is_never_rewritten(loaded_db, tmp_path, monk
     assert con.execute("select count(*) from iamsql_snapshot").fetchone()[0] == snapshots
     assert con.execute("select fingerprint from iamsql_schema").fetchall() == [("a newer schema",)]
     con.close()
+
+
+# ------------------------------------------------------------------------------------------------- shapes
+
+
+@pytest.mark.parametrize(("document", "problem"), [
+    ({"UserDetailList": [], "RoleDetailList": [], "GroupDetailList": "none", "Policies": []},
+     "bad iam:get-account-authorization-details: GroupDetailList is text, not a list"),
+    ({"UserDetailList": [], "RoleDetailList": [], "GroupDetailList": [], "Policies": {"Arn": "x"}},
+     "bad iam:get-account-authorization-details: Policies is an object, not a list"),
+    ({"UserDetailList": "none", "RoleDetailList": [], "GroupDetailList": [], "Policies": []},
+     "bad iam:get-account-authorization-details: UserDetailList is text, not a list"),
+    ({"Users": [USER | {"Tags": "team=platform"}]}, "bad iam:list-users: Users[0].Tags is text, not a list"),
+])
+def test_a_value_of_the_wrong_json_kind_is_named_by_its_place(document, problem, tmp_path, loaded_db, monkeypatch,
+                                                               capsys):
+    """A list or object where AWS returns another kind is named as ``jq`` would reach it, not in Python's words
+    ("'str' object has no attribute 'get'"); nothing is stored."""
+    source = tmp_path / "output.json"
+    source.write_text(json.dumps(document))
+    database = shutil.copyfile(loaded_db, tmp_path / "audit.duckdb")
+    code, out, err = cli(monkeypatch, capsys, "load", str(source), "--db", str(database), "--quiet")
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [f"error: {source}: {problem}"]
+    con = duckdb.connect(str(database))  # as the command opened it: its connection may still be open here
+    assert con.execute("select count(*) from iamsql_snapshot").fetchone()[0] == 1
+    con.close()

@@ -56,6 +56,7 @@ from iamsql.load.formats import (
 )
 from iamsql.load.formats.base import Fragment, Parsed, Unreadable, json_time
 from iamsql.load.normalize import timestamp
+from iamsql.load.shapes import shape_problem
 from iamsql.raw.folder import MANIFEST_NAME, Manifest, read_manifest
 from iamsql.store import db
 from iamsql.store.schema import TABLES
@@ -210,7 +211,7 @@ def parse_file(path: Path) -> Parsed | str:
         return "not a recognised AWS IAM or CloudTrail output"
     if command and command.split(":")[-1] != fmt.name.split(":")[-1]:
         return f"recorded call {command} is not one iamsql loads"
-    parsed = _guard(path, fmt.name, lambda: fmt.parse(document, path))
+    parsed = _guard(path, fmt.name, lambda: fmt.parse(document, path), document)
     if isinstance(parsed, str):  # recognised, but nothing iamsql can place (see loaders.Format)
         return parsed
     if command:
@@ -238,11 +239,14 @@ def _recorded_error(code: str | None, path: Path) -> Parsed | str:
     return f"recorded error response {code}"
 
 
-def _guard(path: Path, what: str, parse: Callable[[], Parsed]) -> Parsed:
+def _guard(path: Path, what: str, parse: Callable[[], Parsed], document: Any = None) -> Parsed:
+    """``parse()``, its failure as one line naming the file; for an API call's ``document``, the value whose JSON
+    kind is not the one AWS returns (``Users[0].Tags is text, not a list``) rather than Python's words for it."""
     try:
         return parse()
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        reason = first_line(exc) if str(exc) else type(exc).__name__
+        reason = (document is not None and shape_problem(what, document)) or (
+            first_line(exc) if str(exc) else type(exc).__name__)
         raise InputError(f"{path}: bad {what}: {reason}") from None
 
 
