@@ -354,3 +354,19 @@ def test_a_value_of_the_wrong_json_kind_is_named_by_its_place(document, problem,
     con = duckdb.connect(str(database))  # as the command opened it: its connection may still be open here
     assert con.execute("select count(*) from iamsql_snapshot").fetchone()[0] == 1
     con.close()
+
+
+def test_a_trail_file_whose_every_record_is_rejected_loads_nothing_and_fails(tmp_path, loaded_db, monkeypatch, capsys):
+    """Every record rejected means nothing was stored: an error (also under --quiet, which hides warnings), not
+    exit 0 with a warning per record."""
+    source = tmp_path / "111122223333_CloudTrail_us-east-1_20260101T0000Z_x.json"
+    source.write_text(json.dumps({"Records": [1, "text"]}))
+    database = shutil.copyfile(loaded_db, tmp_path / "audit.duckdb")
+    code, out, err = cli(monkeypatch, capsys, "load", str(source), "--db", str(database), "--quiet")
+    assert (code, out) == (2, "")
+    (line,) = err.splitlines()
+    assert line.startswith(f"error: nothing loaded: every record was rejected, e.g. {source}: 1 record(s) rejected: "
+                           "not a JSON object (")
+    con = duckdb.connect(str(database))  # as the command opened it: its connection may still be open here
+    assert con.execute("select count(*) from iamsql_snapshot").fetchone()[0] == 1
+    con.close()

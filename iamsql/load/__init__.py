@@ -688,6 +688,9 @@ def _write(con, iam_files, event_files, merged: Merged, summary: LoadSummary, pr
             summary.events = cloudtrail.load_events(
                 con, [(f.path, f.format) for f in event_files], snapshot_for_account, progress) or {}
             _event_warnings(summary)
+            if not iam_files and _every_record_rejected(summary.events):
+                example = next(w for w in summary.warnings if " record(s) rejected: " in w)
+                raise InputError(f"nothing loaded: every record was rejected, e.g. {example}")
         tables_written = _write_tables(con, snapshots, merged)
         for account, snapshot_id in snapshots.items():
             for table, count in tables_written[account].items():
@@ -817,6 +820,12 @@ def _event_warnings(summary: LoadSummary) -> None:
         summary.warnings.append(f"{events['conflicting_event_ids']} event id(s) appear with different content "
                                 f"({events['conflicting_versions']} version(s) in this load): the first is kept, "
                                 "every version is in iamsql_event_conflict")
+
+
+def _every_record_rejected(events: dict) -> bool:
+    """The trail files had records and the CloudTrail loader kept, merged or quarantined none of them."""
+    return bool(events.get("rejected")) and not any(
+        events.get(count) for count in ("inserted", "identical_duplicates", "conflicting_event_ids"))
 
 
 def _iso(value: Any) -> str | None:
