@@ -262,7 +262,9 @@ def select_controls(
     by_id = {c.id: c for c in controls}
     for control_id in ids or []:
         if control_id not in by_id:
-            raise ControlError(f"unknown control {control_id!r}; 'iamsql controls' lists them")
+            close = difflib.get_close_matches(control_id, sorted(by_id), n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            raise ControlError(f"unknown control {control_id!r}{hint}; 'iamsql controls' lists them")
     selected = [c for c in controls if not ids or c.id in ids]
     if frameworks:
         known = sorted(load_frameworks())
