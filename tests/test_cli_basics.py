@@ -423,6 +423,19 @@ def test_check_csv_takes_header_and_separator_as_powerpipe(cloudsplaining_db):
     assert refused.returncode == 2 and refused.stderr == "error: --header takes true or false, not 'maybe'\n"
 
 
+def test_check_export_takes_a_bare_format_name_as_powerpipe(cloudsplaining_db, tmp_path, monkeypatch):
+    """``powerpipe benchmark run ... --export csv``: a format name alone writes a file named after the run in the
+    current folder."""
+    monkeypatch.chdir(tmp_path)
+    ran = runner.invoke(app, ["check", "--db", str(cloudsplaining_db), "--fail-on", "none", "--quiet", "--control",
+                              "iam_policy_no_full_admin", "--export", "csv", "--export", "ocsf", "-o", "json"])
+    assert ran.exit_code == 0, ran.output
+    assert ran.stderr.splitlines()[-2:] == ["wrote iamsql-run-1.csv", "wrote iamsql-run-1.ocsf.json"]
+    header, *rows = csv.reader(io.StringIO((tmp_path / "iamsql-run-1.csv").read_text(encoding="utf-8")))
+    assert "control_id" in header and len(rows) == len(json.loads(ran.stdout))
+    assert json.loads((tmp_path / "iamsql-run-1.ocsf.json").read_text(encoding="utf-8"))
+
+
 def test_controls_table_shows_every_control_id_whole():
     """`iamsql controls` is where --control ids are picked: at 120 columns 38 of them were cut (`accessanalyzer_no_
     active_external…`); titles and requirements give way instead."""

@@ -111,7 +111,8 @@ def check(
             "--export",
             help="Also write the run to this file, the format from its "
             "extension: .csv .json .ocsf.json .ocsf.jsonl .md .sarif .xml (JUnit) "
-            ".html .xlsx (repeatable).",
+            ".html .xlsx (repeatable); a format name alone (csv, json, ocsf, ...) writes "
+            "iamsql-run-<run id>.<extension> here.",
         ),
     ] = None,
     fmt: FormatOption = "table",
@@ -185,7 +186,8 @@ def check(
     rows = iamsql_controls.results(con, run_id, queries, extra_controls=extra)
     code = iamsql_controls.exit_code(rows, fail_on)
     written = (
-        reports.export_run(con, export, run_id=run_id, frameworks=framework, queries_dir=queries, extra_controls=extra)
+        reports.export_run(con, [reports.export_path(path, run_id) for path in export], run_id=run_id,
+                           frameworks=framework, queries_dir=queries, extra_controls=extra)
         if export
         else []
     )
