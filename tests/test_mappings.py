@@ -133,6 +133,12 @@ def test_search_by_id_and_words():
     assert [r.title for r in found] == ["Human Use of NHI"]
     found, _ = fw.search("least privilege")
     assert "nist-csf-2.0:PR.AA-05" in {r.ref for r in found}
+    # words, not one exact string: "multi factor" finds "multi-factor", "root mfa" finds "MFA ... for the 'root' user"
+    found, _ = fw.search("multi factor")
+    assert "cis-aws-foundations-v5.0.0:1.9" in {r.ref for r in found}
+    found, _ = fw.search("root mfa")
+    assert {"cis-aws-foundations-v5.0.0:1.4", "cis-aws-foundations-v5.0.0:1.5"} <= {r.ref for r in found}
+    assert "cis-aws-foundations-v5.0.0:1.9" not in {r.ref for r in found}
 
 
 def test_framework_lookup_errors_are_one_line_and_list_valid_ids():
