@@ -3,8 +3,9 @@ title: No credentials created or reset for another principal
 description: >-
   CloudTrail shows no call, in the lookback_days days before the data was taken, that creates or resets a
   credential of an IAM user other than the caller: CreateAccessKey, CreateLoginProfile, UpdateLoginProfile,
-  CreateServiceSpecificCredential, ResetServiceSpecificCredential, UploadSSHPublicKey, UploadSigningCertificate
-  naming a userName that is not the calling IAM user (any userName when the caller is a role session, a
+  CreateServiceSpecificCredential, ResetServiceSpecificCredential, UploadSSHPublicKey, UploadSigningCertificate,
+  EnableMFADevice (an MFA device registered to the user: whoever holds it passes the user's MFA) naming a
+  userName that is not the calling IAM user (any userName when the caller is a role session, a
   federated user or the root user). Successful calls and access-denied attempts alarm: a denied attempt shows
   someone trying to take over another identity, the same intent with stolen credentials that lack the right.
   Other failures (no such user, key limit reached) are not counted: the call neither changed nor probed access.
@@ -17,7 +18,9 @@ severity: high
 resource_type: AWS::IAM::User
 rationale: >-
   A new access key or password for someone else is the classic IAM backdoor: the attacker keeps access after
-  the credentials they came in with are revoked, and works under an identity that is not theirs.
+  the credentials they came in with are revoked, and works under an identity that is not theirs. An MFA device
+  of theirs enabled on someone else's user makes that user's MFA theirs too (a removed device replaced this way
+  is not cloudtrail_event_mfa_device_removed's alarm).
 remediation: >-
   Confirm the change with the caller; if it was not planned, delete the new key, login profile or credential,
   investigate the caller's other activity and rotate its own credentials. Let only identity administrators
@@ -37,10 +40,11 @@ with hit as (
       -- the same event's own columns: the scan then reads the JSON of these events only
       and t.event_source = 'iam.amazonaws.com' and t.event_name in ('CreateAccessKey', 'CreateLoginProfile',
         'UpdateLoginProfile', 'CreateServiceSpecificCredential', 'ResetServiceSpecificCredential', 'UploadSSHPublicKey',
-        'UploadSigningCertificate')
+        'UploadSigningCertificate', 'EnableMFADevice')
   where e.event_source = 'iam.amazonaws.com'
     and e.event_name in ('CreateAccessKey', 'CreateLoginProfile', 'UpdateLoginProfile', 'CreateServiceSpecificCredential',
-                         'ResetServiceSpecificCredential', 'UploadSSHPublicKey', 'UploadSigningCertificate')
+                         'ResetServiceSpecificCredential', 'UploadSSHPublicKey', 'UploadSigningCertificate',
+                         'EnableMFADevice')
     and (e.error_code is null or e.access_denied)
     and t.request_parameters ->> 'userName' is not null
     and (e.user_type is distinct from 'IAMUser' or t.request_parameters ->> 'userName' is distinct from e.identity_user_name)

@@ -74,8 +74,9 @@ select
       ' was loaded without its inline policy; load get-inline-policy-for-permission-set to evaluate it.'
     when i.unknown then ' has an inline policy the policy engine cannot judge.'
     when m.unknown_policies is not null then ' has the AWS managed policy ' || m.unknown_policies
-      || ' attached, whose document no loaded account holds (or the policy engine cannot judge it); load'
-      || ' get-account-authorization-details of an account where the permission set is provisioned.'
+      || ' attached, whose document no loaded account holds (or the policy engine cannot judge it); run'
+      || ' collect --identity, or load get-account-authorization-details of an account where the permission set'
+      || ' is provisioned.'
     else ' does not grant full administrator access.'
   end as reason,
   p.account_id,

@@ -13,7 +13,9 @@ from types import SimpleNamespace
 import boto3
 import duckdb
 import pytest
+from moto.cloudtrail.models import Trail
 
+from iamsql import controls
 from iamsql.collect.run import collect
 from iamsql.store import db
 from tests.fixtures.moto import BACKDATED_KEY, DEV_POLICY_V2, GITHUB, KEY_LAST_USED, moto_environment, populate_account
@@ -252,3 +254,36 @@ def test_organization_trail_layout_lists_only_the_window(aws_session):
                              datetime(2026, 7, 28, 23, 59, tzinfo=timezone.utc))
     assert sorted(o.key for o in found) == sorted(inside)
     assert {(o.account, o.region) for o in found} == {("111111111111", "us-east-1"), ("222222222222", "us-east-1")}
+
+
+def test_server_certificates_and_insight_selectors_are_collected(aws_session, tmp_path, monkeypatch):
+    """``ListServerCertificates`` (one request per account) fills aws_iam_server_certificate, so
+    iam_server_certificate_expired answers instead of skipping; ``GetInsightSelectors`` is asked only of a trail
+    that DescribeTrails shows with insight selectors (of any other AWS answers InsightNotEnabledException)."""
+    describe = Trail.description
+
+    def as_aws_describes(self, include_region: bool = False) -> dict:  # moto always says HasInsightSelectors false
+        return {**describe(self, include_region), "HasInsightSelectors": bool(self.insight_selectors)}
+
+    monkeypatch.setattr(Trail, "description", as_aws_describes)
+    populate_account(aws_session, ACCOUNT)
+    aws_session.client("iam").upload_server_certificate(
+        ServerCertificateName="legacy-web",
+        CertificateBody="-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----",
+        PrivateKey="-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----")
+    aws_session.client("cloudtrail").put_insight_selectors(TrailName="main",
+                                                           InsightSelectors=[{"InsightType": "ApiCallRateInsight"}])
+    con = db.connect(tmp_path / "c.duckdb")
+    result = collect(con, evidence_dir=tmp_path / "evidence", regions=["us-east-1", "eu-west-1"])
+    certificates = con.execute("select name, arn, expiration from aws_iam_server_certificate").fetchall()
+    assert [(name, arn, str(expires.date())) for name, arn, expires in certificates] == [
+        ("legacy-web", f"arn:aws:iam::{ACCOUNT}:server-certificate/legacy-web", "2012-05-08")]
+    rows = controls.results(con, controls.run_checks(con, controls=["iam_server_certificate_expired"]))
+    assert [(r["status"], r["reason"]) for r in rows] == [
+        ("alarm", "Server certificate legacy-web expired on 2012-05-08; delete it.")]
+    selectors = dict(con.execute("select name, insight_selectors from aws_cloudtrail_trail").fetchall())
+    assert json.loads(selectors["main"]) == [{"InsightType": "ApiCallRateInsight"}] and selectors["eu-only"] is None
+    asked = [f["api"] for f in json.loads((tmp_path / "evidence" / "manifest.json").read_text())["files"]]
+    assert asked.count("cloudtrail:GetInsightSelectors") == 1 and asked.count("iam:ListServerCertificates") == 1
+    assert not [g for g in result.gaps if g["api"] in ("cloudtrail:GetInsightSelectors", "iam:ListServerCertificates")]
+    con.close()

@@ -252,7 +252,7 @@ def test_nothing_collected_is_an_error_and_the_database_is_unchanged(proxy_facto
     before = loaded_sample(db_path)
     iam_calls = {"GetAccountAuthorizationDetails", "ListUsers", "GenerateCredentialReport", "GetAccountPasswordPolicy",
                  "GetAccountSummary", "ListAccountAliases", "ListVirtualMFADevices", "ListInstanceProfiles",
-                 "ListSAMLProviders", "ListOpenIDConnectProviders"}
+                 "ListSAMLProviders", "ListOpenIDConnectProviders", "ListServerCertificates"}
     proxy = proxy_factory(deny=iam_calls)
     dead = "http://127.0.0.1:9"
     result = run_cli("collect", "--db", str(db_path), "--evidence-dir", str(tmp_path / "ev"), "--quiet",

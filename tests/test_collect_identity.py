@@ -8,20 +8,24 @@ from types import SimpleNamespace
 import boto3
 import duckdb
 import pytest
+from moto.iam.models import IAMBackend
 
+from iamsql import controls
 from iamsql.collect.run import collect
 from iamsql.store import db
-from tests.fixtures.moto import moto_environment, populate_account
+from tests.fixtures.moto import add_aws_managed_policy, moto_environment, populate_account
 
 ACCOUNT = "123456789012"
 ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
+READ_ONLY = "arn:aws:iam::aws:policy/ReadOnlyAccess"
 READ_ONLY_INLINE = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
                                                             "Resource": "*"}]}
 
 
 def build_identity_center(session: boto3.Session) -> dict:
-    """One instance with two permission sets (AdministratorAccess attached / a read-only inline policy), a user
-    in a group, and the group assigned the admin set (in the calling account: moto provisions only there)."""
+    """One instance with three permission sets (AdministratorAccess attached / a read-only inline policy /
+    ReadOnlyAccess attached), a user in a group, and the group assigned the admin set (in the calling account: moto
+    provisions only there). Neither AWS managed policy is attached to an IAM user, group or role."""
     sso = session.client("sso-admin")
     instance = sso.list_instances()["Instances"][0]
     store = instance["IdentityStoreId"]
@@ -38,26 +42,49 @@ def build_identity_center(session: boto3.Session) -> dict:
                                        Name="Reader")["PermissionSet"]["PermissionSetArn"]
     sso.put_inline_policy_to_permission_set(InstanceArn=instance["InstanceArn"], PermissionSetArn=reader,
                                             InlinePolicy=json.dumps(READ_ONLY_INLINE))
+    auditor = sso.create_permission_set(InstanceArn=instance["InstanceArn"],
+                                        Name="Auditor")["PermissionSet"]["PermissionSetArn"]
+    sso.attach_managed_policy_to_permission_set(InstanceArn=instance["InstanceArn"], PermissionSetArn=auditor,
+                                                ManagedPolicyArn=READ_ONLY)
     sso.create_account_assignment(InstanceArn=instance["InstanceArn"], TargetId=ACCOUNT, TargetType="AWS_ACCOUNT",
                                   PermissionSetArn=admin, PrincipalType="GROUP", PrincipalId=group)
     # AWS provisions the set to the account with the assignment; moto needs it asked for.
     sso.provision_permission_set(InstanceArn=instance["InstanceArn"], PermissionSetArn=admin, TargetType="AWS_ACCOUNT",
                                  TargetId=ACCOUNT)
-    return {"instance": instance, "store": store, "user": user, "group": group, "admin": admin, "reader": reader}
+    return {"instance": instance, "store": store, "user": user, "group": group, "admin": admin, "reader": reader,
+            "auditor": auditor}
+
+
+def gaad_as_aws_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """moto's GetAccountAuthorizationDetails returns every AWS managed policy it holds; AWS returns those attached
+    to a user, group or role of the account. Make moto answer as AWS does."""
+    original = IAMBackend.get_account_authorization_details
+
+    def details(self, policy_filter):
+        answer = original(self, policy_filter)
+        answer["managed_policies"] = [p for p in answer["managed_policies"]
+                                      if ":iam::aws:policy/" not in p.arn or p.attachment_count > 0]
+        return answer
+
+    monkeypatch.setattr(IAMBackend, "get_account_authorization_details", details)
 
 
 @pytest.fixture(scope="module")
 def collected(moto_server, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("identity")
-    with moto_environment(moto_server, tmp):
+    with moto_environment(moto_server, tmp), pytest.MonkeyPatch.context() as patch:
+        gaad_as_aws_answers(patch)
         session = boto3.Session(region_name="us-east-1")
         populate_account(session, ACCOUNT)
+        for name in ("AdministratorAccess", "ReadOnlyAccess"):
+            add_aws_managed_policy(ACCOUNT, name)
         facts = build_identity_center(session)
         con = db.connect(tmp / "identity.duckdb")
         result = collect(con, evidence_dir=tmp / "evidence", regions=["us-east-1"], identity=True)
+        admin = controls.results(con, controls.run_checks(con, controls=["sso_permission_set_admin"]))
         con.close()
     con = duckdb.connect(str(tmp / "identity.duckdb"), read_only=True)
-    yield SimpleNamespace(facts=facts, result=result, con=con, evidence=tmp / "evidence")
+    yield SimpleNamespace(facts=facts, result=result, con=con, evidence=tmp / "evidence", admin=admin)
     con.close()
 
 
@@ -66,15 +93,34 @@ def test_identity_center_lands_in_the_steampipe_tables(collected):
     instances = con.execute("select arn, identity_store_id, region, account_id from aws_ssoadmin_instance").fetchall()
     assert instances == [(facts["instance"]["InstanceArn"], facts["store"], "us-east-1", ACCOUNT)]
     sets = dict(con.execute("select name, instance_arn from aws_ssoadmin_permission_set").fetchall())
-    assert sets == {"Admin": facts["instance"]["InstanceArn"], "Reader": facts["instance"]["InstanceArn"]}
+    assert sets == dict.fromkeys(("Admin", "Reader", "Auditor"), facts["instance"]["InstanceArn"])
     attached = con.execute("select permission_set_arn, managed_policy_arn, name "
-                           "from aws_ssoadmin_managed_policy_attachment").fetchall()
-    assert attached == [(facts["admin"], ADMIN, "AdministratorAccess")]
+                           "from aws_ssoadmin_managed_policy_attachment order by name").fetchall()
+    assert attached == [(facts["admin"], ADMIN, "AdministratorAccess"), (facts["auditor"], READ_ONLY, "ReadOnlyAccess")]
     inline = con.execute("select inline_policy_std from aws_ssoadmin_permission_set where name = 'Reader'").fetchone()
     assert json.loads(inline[0])["Statement"][0]["Action"] == ["s3:getobject"]
     assignments = con.execute("select target_account_id, permission_set_arn, principal_type, principal_id, account_id "
                               "from aws_ssoadmin_account_assignment").fetchall()
     assert assignments == [(ACCOUNT, facts["admin"], "GROUP", facts["group"], ACCOUNT)]
+
+
+def test_aws_managed_policies_of_permission_sets_are_fetched_so_the_admin_control_answers(collected):
+    """The AWS managed policies the permission sets attach are attached to nothing in IAM, so
+    GetAccountAuthorizationDetails leaves them out: collect asks GetPolicy and the default GetPolicyVersion of
+    each (two requests per policy, once however many sets attach it), and sso_permission_set_admin judges every
+    set instead of skipping the one with ReadOnlyAccess."""
+    con, facts = collected.con, collected.facts
+    policies = con.execute("select arn, is_aws_managed, default_version_id, policy_std is not null "
+                           "from aws_iam_policy where arn in (?, ?) order by arn", [ADMIN, READ_ONLY]).fetchall()
+    assert [(arn, managed, has_document) for arn, managed, _, has_document in policies] == [
+        (ADMIN, True, True), (READ_ONLY, True, True)]
+    files = json.loads((collected.evidence / "manifest.json").read_text())["files"]
+    calls = sorted(f["path"].split("/global/iam/", 1)[1] for f in files if f["api"] in ("iam:GetPolicy",
+                                                                                          "iam:GetPolicyVersion"))
+    assert calls == ["get-policy-version/AdministratorAccess.json", "get-policy-version/ReadOnlyAccess.json",
+                     "get-policy/AdministratorAccess.json", "get-policy/ReadOnlyAccess.json"]
+    status = {r["resource"]: r["status"] for r in collected.admin}
+    assert status == {facts["admin"]: "alarm", facts["reader"]: "ok", facts["auditor"]: "ok"}
 
 
 def test_identity_store_users_groups_and_memberships(collected):

@@ -52,7 +52,19 @@ def watch_account(session: boto3.Session) -> dict:
     s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
         "Sid": "CloudTrailWrite", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
         "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{bucket}/AWSLogs/{ACCOUNT}/*"}]}))
-    return {**facts, "topic": topic, "bucket": bucket}
+    s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": [
+        {"ID": "expire-old-logs", "Status": "Enabled", "Filter": {"Prefix": "AWSLogs/"}, "Expiration": {"Days": 400}}]})
+    s3.put_bucket_versioning(Bucket="access-logs", VersioningConfiguration={"Status": "Enabled"})
+    s3.put_bucket_replication(Bucket=bucket, ReplicationConfiguration={
+        "Role": role, "Rules": [{"ID": "copy", "Status": "Enabled", "Priority": 1, "Filter": {"Prefix": ""},
+                                 "DeleteMarkerReplication": {"Status": "Disabled"},
+                                 "Destination": {"Bucket": "arn:aws:s3:::access-logs"}}]})
+    s3.put_object_lock_configuration(Bucket=bucket, ObjectLockConfiguration={
+        "ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 30}}})
+    s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={"TopicConfigurations": [
+        {"Id": "delivered", "TopicArn": topic, "Events": ["s3:ObjectCreated:*"]}]})
+    s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": [{"Key": "purpose", "Value": "audit"}]})
+    return {**facts, "topic": topic, "bucket": bucket, "role": role}
 
 
 @pytest.fixture
@@ -90,6 +102,13 @@ def test_monitoring_of_the_trail_is_collected_and_loaded(aws_session, tmp_path):
                          "restrict_public_buckets, policy_std->'Statement'->0->>'Sid', arn from aws_s3_bucket "
                          "where name = ?", [facts["bucket"]]).fetchone()
     assert bucket == ("us-east-1", "access-logs", True, True, True, "CloudTrailWrite", f"arn:aws:s3:::{facts['bucket']}")
+    configured = con.execute(
+        "select lifecycle_rules->0->>'ID', replication->>'Role', replication->'Rules'->0->'Destination'->>'Bucket', "
+        "object_lock_configuration->>'ObjectLockEnabled', "
+        "event_notification_configuration->'TopicConfigurations'->0->>'TopicArn', tags->>'purpose' "
+        "from aws_s3_bucket where name = ?", [facts["bucket"]]).fetchone()
+    assert configured == ("expire-old-logs", facts["role"], "arn:aws:s3:::access-logs", "Enabled", facts["topic"],
+                          "audit")
     # only the trail bucket's configuration is asked for; the other bucket is listed, nothing more
     assert con.execute("select logging, versioning_enabled from aws_s3_bucket where name = 'access-logs'").fetchone() == (
         None, None)
@@ -109,6 +128,27 @@ def test_a_bucket_without_logging_or_public_access_block_is_recorded_as_such(aws
     row = con.execute("select logging, block_public_acls, bucket_policy_is_public, versioning_enabled "
                       f"from aws_s3_bucket where name = 'trail-logs-{ACCOUNT}'").fetchone()
     assert (json.loads(row[0]), *row[1:]) == ({}, False, False, False)
+    # no lifecycle, replication, Object Lock or notification configuration, no tags: what Steampipe shows
+    row = con.execute("select lifecycle_rules, replication, object_lock_configuration, "
+                      "event_notification_configuration, tags from aws_s3_bucket where name = ?",
+                      [f"trail-logs-{ACCOUNT}"]).fetchone()
+    assert row[:3] == (None, None, None)
+    assert json.loads(row[3]) == dict.fromkeys(("EventBridgeConfiguration", "LambdaFunctionConfigurations",
+                                                "QueueConfigurations", "TopicConfigurations"))
+    assert json.loads(row[4]) == {}
+    errors = {path.parent.name: json.loads(path.read_text())["Error"]["Code"]
+              for path in (tmp_path / "evidence" / ACCOUNT / "global" / "s3").glob("*/*.json")
+              if "Error" in json.loads(path.read_text())}
+    assert errors == {"get-bucket-policy": "NoSuchBucketPolicy", "get-bucket-policy-status": "NoSuchBucketPolicy",
+                      "get-bucket-encryption": "ServerSideEncryptionConfigurationNotFoundError",
+                      "get-public-access-block": "NoSuchPublicAccessBlockConfiguration",
+                      "get-bucket-tagging": "NoSuchTagSet",
+                      "get-bucket-lifecycle-configuration": "NoSuchLifecycleConfiguration",
+                      "get-bucket-replication": "ReplicationConfigurationNotFoundError",
+                      "get-object-lock-configuration": "ObjectLockConfigurationNotFoundError"}
+    s3_files = [f for f in json.loads((tmp_path / "evidence" / "manifest.json").read_text())["files"]
+                if f["api"].startswith("s3:Get")]
+    assert len(s3_files) == 13  # one call per configuration of the one trail bucket
     con.close()
 
 

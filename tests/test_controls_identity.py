@@ -211,6 +211,7 @@ def test_an_aws_managed_policy_not_loaded_leaves_its_permission_set_unjudged(tmp
     files = sso_outputs("arn:aws:iam::aws:policy/PowerUserAccess", inline("ec2:Describe*"))
     found = check(tmp_path / "unloaded", files, "sso_permission_set_admin")
     assert found[ADMIN_SET][0] == "skip" and "PowerUserAccess" in found[ADMIN_SET][1]
+    assert "collect --identity" in found[ADMIN_SET][1]  # the way to fetch it
     assert found[READER_SET][0] == "ok"
     files["get-account-authorization-details.json"] = aws_managed_policies(
         {"PowerUserAccess": json.loads(inline("*"))})

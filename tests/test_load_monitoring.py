@@ -40,7 +40,12 @@ def test_every_output_is_recognised_and_belongs_to_the_account(loaded):
     assert {"logs:describe-metric-filters", "cloudwatch:describe-alarms", "sns:list-subscriptions", "s3:list-buckets",
             "s3:get-bucket-policy", "s3:get-bucket-policy-status", "s3:get-bucket-logging", "s3:get-bucket-versioning",
             "s3:get-bucket-encryption", "s3:get-bucket-acl", "s3:get-bucket-location", "s3:get-public-access-block",
-            "s3:get-public-access-block (NoSuchPublicAccessBlockConfiguration)", "ec2:describe-regions"} <= formats
+            "s3:get-public-access-block (NoSuchPublicAccessBlockConfiguration)", "ec2:describe-regions",
+            "s3:get-bucket-lifecycle-configuration", "s3:get-bucket-replication", "s3:get-object-lock-configuration",
+            "s3:get-bucket-notification-configuration",
+            "s3:get-bucket-lifecycle-configuration (NoSuchLifecycleConfiguration)",
+            "s3:get-bucket-replication (ReplicationConfigurationNotFoundError)",
+            "s3:get-object-lock-configuration (ObjectLockConfigurationNotFoundError)"} <= formats
     assert [Path(path).name for path, _ in summary.skipped] == ["README.md"]
     assert {s["account_id"] for s in summary.snapshots} == {ACCOUNT}
 
@@ -85,6 +90,45 @@ def test_buckets_merge_every_per_bucket_output(con):
     assert web[3:5] == (False, False)  # no public access block configuration: nothing blocked
     assert web[5:7] == (None, False)  # logging off is an empty object, not NULL (not loaded)
     assert web[7] is None and web[11] == "*"
+
+
+def test_lifecycle_replication_object_lock_and_notifications_as_steampipe_shows_them(con):
+    rows = {r[0]: r[1:] for r in con.execute(
+        "select name, lifecycle_rules->0->>'ID', lifecycle_rules->0->'Transitions'->0->>'StorageClass', "
+        "replication->>'Role', replication->'Rules'->0->'Destination'->>'Bucket', "
+        "object_lock_configuration->>'ObjectLockEnabled', "
+        "object_lock_configuration->'Rule'->'DefaultRetention'->>'Mode', "
+        "event_notification_configuration from aws_s3_bucket").fetchall()}
+    trail = rows["audit-trail-logs-111122223333"]
+    assert trail[:6] == ("archive-trail-logs", "GLACIER", "arn:aws:iam::111122223333:role/s3-replication",
+                         "arn:aws:s3:::audit-trail-logs-replica", "Enabled", "GOVERNANCE")
+    notifications = json.loads(trail[6])
+    assert notifications["TopicConfigurations"][0]["Events"] == ["s3:ObjectCreated:*"]
+    assert {k: v for k, v in notifications.items() if k != "TopicConfigurations"} == {
+        "EventBridgeConfiguration": None, "LambdaFunctionConfigurations": None, "QueueConfigurations": None}
+    # no lifecycle, replication or Object Lock configuration: NULL, as Steampipe shows it (the errors are facts)
+    web = rows["web.assets.example"]
+    assert web[:6] == (None,) * 6
+    assert json.loads(web[6]) == {"EventBridgeConfiguration": {}, "LambdaFunctionConfigurations": None,
+                                  "QueueConfigurations": None, "TopicConfigurations": None}
+
+
+def test_eventbridge_rules_are_not_taken_for_a_bucket_lifecycle(tmp_path):
+    """``aws events list-rules`` also answers ``Rules``: its rules have a State, not a Status, and an empty list
+    names no bucket, so neither is read as a lifecycle configuration."""
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "list-rules.json").write_text(json.dumps({"Rules": [
+        {"Name": "nightly", "Arn": f"arn:aws:events:us-east-1:{ACCOUNT}:rule/nightly", "State": "ENABLED",
+         "ScheduleExpression": "rate(1 day)"}]}))
+    (folder / "no-rules.json").write_text(json.dumps({"Rules": []}))
+    (folder / "list-buckets.json").write_text(json.dumps({"Buckets": [{"Name": "kept",
+                                                                       "CreationDate": "2026-01-01T00:00:00Z"}]}))
+    con = db.connect(str(tmp_path / "r.duckdb"))
+    summary = load_paths(con, [folder], account_id=ACCOUNT)
+    assert sorted(Path(path).name for path, _ in summary.skipped) == ["list-rules.json", "no-rules.json"]
+    assert con.execute("select name, lifecycle_rules from aws_s3_bucket").fetchall() == [("kept", None)]
+    con.close()
 
 
 def test_regions_with_opt_in_status(con):

@@ -255,14 +255,32 @@ def test_organizational_unit_paths_are_ltrees(duck):
 
 
 def test_s3_bucket_columns_iamsql_does_not_load_fail_naming_the_call(duck):
-    for column, call in [("lifecycle_rules", "get-bucket-lifecycle-configuration"),
-                         ("replication", "get-bucket-replication"),
-                         ("object_lock_configuration", "get-object-lock-configuration")]:
+    for column, call in [("website_configuration", "get-bucket-website"),
+                         ("object_ownership_controls", "get-bucket-ownership-controls")]:
         with pytest.raises(query.QueryError) as raised:
             query.run_query(duck, f"select name, {column} from aws_s3_bucket")
         message = str(raised.value)
         assert "\n" not in message and column in message and "aws_s3_bucket" in message and call in message
     with pytest.raises(query.QueryError) as raised:
-        query.run_query(duck, "select b.name from aws_s3_bucket as b, jsonb_array_elements(b.lifecycle_rules) as r")
-    assert str(raised.value).startswith('column "b.lifecycle_rules" not found: iamsql does not load it into '
+        query.run_query(duck, "select b.name from aws_s3_bucket as b where b.website_configuration is not null")
+    assert str(raised.value).startswith('column "b.website_configuration" not found: iamsql does not load it into '
                                         'aws_s3_bucket')
+
+
+def test_s3_bucket_configurations_iamsql_loads_answer_steampipes_queries(duck):
+    """lifecycle_rules, replication, object_lock_configuration and event_notification_configuration are filled
+    from their s3api outputs, in Steampipe's shapes."""
+    lifecycle = query.run_query(duck, "select b.name from aws_s3_bucket as b, jsonb_array_elements(b.lifecycle_rules) "
+                                      "as r where r ->> 'Status' = 'Enabled'")[1]
+    assert lifecycle == [("audit-trail-logs-111122223333",)]
+    replicated = query.run_query(duck, "select name from aws_s3_bucket, jsonb_array_elements(replication -> 'Rules') "
+                                       "as r where r ->> 'Status' = 'Enabled'")[1]
+    assert replicated == [("audit-trail-logs-111122223333",)]
+    locked = query.run_query(duck, "select name from aws_s3_bucket "
+                                   "where object_lock_configuration ->> 'ObjectLockEnabled' = 'Enabled'")[1]
+    assert locked == [("audit-trail-logs-111122223333",)]
+    notified = query.run_query(
+        duck, "select name from aws_s3_bucket as b where "
+              "b.event_notification_configuration ->> 'EventBridgeConfiguration' is not null or "
+              "jsonb_array_length(b.event_notification_configuration -> 'TopicConfigurations') > 0 order by name")[1]
+    assert notified == [("audit-trail-logs-111122223333",), ("web.assets.example",)]

@@ -1,6 +1,7 @@
 """What iamsql asks CloudTrail, per account and region: the trails (``DescribeTrails`` with shadow trails, so a
-multi-region trail shows in every region; each trail's status and event selectors are then asked once, in its
-home region) and, for short windows, ``LookupEvents`` (management events of the last 90 days at most)."""
+multi-region trail shows in every region; each trail's status and event selectors, and its insight selectors when
+it has some, are then asked once, in its home region) and, for short windows, ``LookupEvents`` (management events
+of the last 90 days at most)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,8 @@ def trail_details(run: AccountRun, trail: dict) -> None:
     entity = trail["Name"] if owner == run.account_id else f"{owner}_{trail['Name']}"
     run.fetch("cloudtrail", "GetTrailStatus", region=home, entity=entity, add={"TrailARN": arn}, Name=arn)
     run.fetch("cloudtrail", "GetEventSelectors", region=home, entity=entity, TrailName=arn)
+    if trail.get("HasInsightSelectors"):  # without them AWS answers InsightNotEnabledException
+        run.fetch("cloudtrail", "GetInsightSelectors", region=home, entity=entity, TrailName=arn)
 
 
 def lookup_events(run: AccountRun, regions: list[str], days: int, end: datetime | None = None) -> None:

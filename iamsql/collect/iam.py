@@ -2,7 +2,7 @@
 AWS managed policies, all pages in one call set), ``ListRoles`` (each role's description and maximum session
 duration, which GetAccountAuthorizationDetails leaves out), the credential report, access keys with their last
 use, MFA and virtual MFA devices, console passwords, password policy, account summary, aliases, SAML and OIDC
-providers, instance profiles.
+providers, instance profiles, server certificates.
 
 Per-user calls are made only where the account-wide answers leave something out: ``ListAccessKeys`` for users the
 credential report shows with a key (its ``access_key_N_last_rotated``), ``ListMFADevices`` for users it shows with
@@ -36,10 +36,19 @@ REPORT_NOT_READY = {"ReportInProgress", "ReportNotPresent", "ReportExpired"}
 ROLE_PAGE_SIZE = 1000  # ListRoles' maximum
 
 
-def collect_iam(run: AccountRun) -> list[str]:
-    """Collect the account's IAM data; returns the ARNs of its users and roles."""
+@dataclass(frozen=True)
+class IamListing:
+    """What later collection steps need from the account's IAM data."""
+
+    principals: list[str]  # ARNs of the users and roles
+    policies: frozenset[str]  # ARNs of the managed policies whose documents were collected
+
+
+def collect_iam(run: AccountRun) -> IamListing:
+    """Collect the account's IAM data."""
     details = run.fetch("iam", "GetAccountAuthorizationDetails", Filter=GAAD_FILTERS,
                         PaginationConfig={"PageSize": GAAD_PAGE_SIZE})
+    policies = frozenset(p["Arn"] for p in (details or {}).get("Policies") or [])
     if details is not None:
         users = [u["UserName"] for u in details.get("UserDetailList") or []]
         principals = [p["Arn"] for key in ("UserDetailList", "RoleDetailList") for p in details.get(key) or []]
@@ -55,6 +64,7 @@ def collect_iam(run: AccountRun) -> list[str]:
     run.fetch("iam", "ListAccountAliases")
     run.fetch("iam", "ListVirtualMFADevices")
     run.fetch("iam", "ListInstanceProfiles")
+    run.fetch("iam", "ListServerCertificates")
     saml = run.fetch("iam", "ListSAMLProviders") or {}
     oidc = run.fetch("iam", "ListOpenIDConnectProviders") or {}
     run.each(users, lambda user: per_user(run, user, report.get(user) if report is not None else None))
@@ -63,7 +73,7 @@ def collect_iam(run: AccountRun) -> list[str]:
     run.each([p["Arn"] for p in oidc.get("OpenIDConnectProviderList") or []], lambda arn: run.fetch(
         "iam", "GetOpenIDConnectProvider", entity=arn.split(":oidc-provider/", 1)[-1], add={"Arn": arn},
         OpenIDConnectProviderArn=arn))
-    return principals
+    return IamListing(principals, policies)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
 """What iamsql asks beyond IAM with ``--identity``, per account: IAM Identity Center (instances, permission sets
 with their managed and inline policies, account assignments) and its identity store (users, groups,
-memberships) in the collection's regions; the account's regions and IAM Access Analyzer's analyzers and their
-findings in every enabled region; IAM's service last-accessed data of every user and role.
+memberships) in the collection's regions, with the documents of the AWS managed policies permission sets attach
+that ``GetAccountAuthorizationDetails`` did not return (it returns those attached in the account); the account's
+regions and IAM Access Analyzer's analyzers and their findings in every enabled region; IAM's service
+last-accessed data of every user and role.
 
 Outputs that do not name their subject get it as an added top-level key (``InstanceArn``, ``PermissionSetArn``,
 ``IdentityStoreId``, ``GroupId``, ``AnalyzerArn``, ``Arn``, ``Region``), which ``load`` reads. A refused call is a
@@ -15,6 +17,7 @@ import time
 
 from iamsql.collect.account import GLOBAL, AccountRun
 from iamsql.collect.aws import CallFailed
+from iamsql.collect.iam import IamListing
 
 ENABLED = ("opt-in-not-required", "opted-in")
 JOB_TIMEOUT_SECONDS = 120
@@ -22,42 +25,65 @@ JOB_FIRST_WAIT = 0.5
 JOB_MAX_WAIT = 4.0
 
 
-def collect_identity(run: AccountRun, regions: list[str], principals: list[str],
-                     account_regions: list[dict]) -> None:
+def collect_identity(run: AccountRun, regions: list[str], iam: IamListing, account_regions: list[dict]) -> None:
     """Identity Center in the collection's regions, Access Analyzer in every enabled region of
     ``account_regions`` (``DescribeRegions``' list, asked by the monitoring collection), last-accessed data of
-    ``principals``."""
+    ``iam``'s principals."""
+    attached: set[str] = set()
     for region in regions:
-        identity_center(run, region)
+        attached.update(identity_center(run, region))
+    aws_managed_policies(run, sorted(attached - iam.policies))
     access_analyzer(run, account_regions)
-    last_accessed(run, principals)
+    last_accessed(run, iam.principals)
 
 
 def _id(arn: str) -> str:
     return arn.rsplit("/", 1)[-1]
 
 
-def identity_center(run: AccountRun, region: str) -> None:
+def identity_center(run: AccountRun, region: str) -> set[str]:
+    """Identity Center's instances in ``region``; returns the ARNs of the managed policies its permission sets
+    attach."""
+    attached: set[str] = set()
     listing = run.fetch("sso-admin", "ListInstances", region=region, add={"Region": region}) or {}
     for instance in listing.get("Instances") or []:
         arn, store = instance["InstanceArn"], instance.get("IdentityStoreId")
         sets = run.fetch("sso-admin", "ListPermissionSets", region=region, entity=_id(arn),
                          add={"InstanceArn": arn, "Region": region}, InstanceArn=arn) or {}
-        run.each(sets.get("PermissionSets") or [], lambda ps, instance=arn: _permission_set(run, region, instance, ps))
+        for policies in run.each(sets.get("PermissionSets") or [],
+                                 lambda ps, instance=arn: _permission_set(run, region, instance, ps)):
+            attached.update(policies)
         if store:
             _identity_store(run, region, store)
+    return attached
 
 
-def _permission_set(run: AccountRun, region: str, instance: str, ps: str) -> None:
+def _permission_set(run: AccountRun, region: str, instance: str, ps: str) -> list[str]:
+    """One permission set's calls; returns the ARNs of the managed policies it attaches."""
     named = {"InstanceArn": instance, "PermissionSetArn": ps}
     run.fetch("sso-admin", "DescribePermissionSet", region=region, entity=_id(ps), add=named, **named)
-    run.fetch("sso-admin", "ListManagedPoliciesInPermissionSet", region=region, entity=_id(ps), add=named, **named)
+    managed = run.fetch("sso-admin", "ListManagedPoliciesInPermissionSet", region=region, entity=_id(ps), add=named,
+                        **named) or {}
     run.fetch("sso-admin", "GetInlinePolicyForPermissionSet", region=region, entity=_id(ps), add=named, **named)
     accounts = run.fetch("sso-admin", "ListAccountsForProvisionedPermissionSet", region=region, entity=_id(ps),
                          add=named, **named) or {}
     for account in accounts.get("AccountIds") or []:
         run.fetch("sso-admin", "ListAccountAssignments", region=region, entity=f"{_id(ps)}-{account}",
                   add={**named, "AccountId": account}, AccountId=account, **named)
+    return [policy["Arn"] for policy in managed.get("AttachedManagedPolicies") or []]
+
+
+def aws_managed_policies(run: AccountRun, arns: list[str]) -> None:
+    """Each policy's ``GetPolicy`` and the ``GetPolicyVersion`` of its default version (with ``PolicyArn``), so
+    that the policy engine can judge the permission sets that attach it."""
+    def one(arn: str) -> None:
+        name = arn.rsplit("/", 1)[-1]
+        policy = (run.fetch("iam", "GetPolicy", entity=name, PolicyArn=arn) or {}).get("Policy") or {}
+        if policy.get("DefaultVersionId"):
+            run.fetch("iam", "GetPolicyVersion", entity=name, add={"PolicyArn": arn}, PolicyArn=arn,
+                      VersionId=policy["DefaultVersionId"])
+
+    run.each(arns, one)
 
 
 def _identity_store(run: AccountRun, region: str, store: str) -> None:

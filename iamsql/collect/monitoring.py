@@ -3,19 +3,24 @@ the regions the account has not enabled are left out of every regional call), an
 region CloudWatch Logs metric filters, CloudWatch metric alarms and SNS subscriptions (the collection's regions
 plus the region of every trail's CloudWatch Logs log group, so a trail's monitoring is always judged on collected
 data); then the S3 buckets (``ListBuckets``) and, for each bucket a trail of the account delivers to, its location,
-policy, policy status, server access logging, versioning, default encryption, public access block and ACL.
+policy, policy status, server access logging, versioning, default encryption, public access block, ACL, tags,
+lifecycle rules, replication, Object Lock and event notifications.
 
 Answers that do not name their subject get it as an added key (``Region``, ``Bucket``); answers that are empty
 when a feature is off get the key AWS leaves out (``LoggingEnabled``, ``Status``) as null, and S3 errors that state
-a fact (no bucket policy, no public access block, no default encryption) are kept as answers. See
-``iamsql.load.formats.monitoring``."""
+a fact (no bucket policy, public access block, default encryption, tags, lifecycle, replication or Object Lock
+configuration) are kept as answers. See ``iamsql.load.formats.monitoring``."""
 
 from __future__ import annotations
 
 from iamsql.collect.account import GLOBAL, AccountRun
 
 BUCKET_FACTS = {"NoSuchBucketPolicy", "NoSuchPublicAccessBlockConfiguration",
-                "ServerSideEncryptionConfigurationNotFoundError"}
+                "ServerSideEncryptionConfigurationNotFoundError", "NoSuchTagSet", "NoSuchLifecycleConfiguration",
+                "ReplicationConfigurationNotFoundError", "ObjectLockConfigurationNotFoundError"}
+# GetBucketNotificationConfiguration answers nothing for a bucket without notifications: its members, as null
+NO_NOTIFICATIONS = dict.fromkeys(("TopicConfigurations", "QueueConfigurations", "LambdaFunctionConfigurations",
+                                  "EventBridgeConfiguration"))
 
 
 NOT_ENABLED = "not-opted-in"  # DescribeRegions' OptInStatus of an opt-in region the account has not enabled
@@ -67,3 +72,8 @@ def bucket_details(run: AccountRun, bucket: str) -> None:
     get("GetBucketEncryption")
     get("GetPublicAccessBlock")
     get("GetBucketAcl")
+    get("GetBucketTagging")
+    get("GetBucketLifecycleConfiguration")
+    get("GetBucketReplication")
+    get("GetObjectLockConfiguration")
+    get("GetBucketNotificationConfiguration", **NO_NOTIFICATIONS)

@@ -140,10 +140,9 @@ def collect(
                     return account_regions, enabled
 
                 try:
-                    principals, (account_regions, enabled) = _side_by_side(lambda: collect_iam(run), regional,
-                                                                           max_workers > 1)
+                    iam, (account_regions, enabled) = _side_by_side(lambda: collect_iam(run), regional, max_workers > 1)
                     if identity:
-                        collect_identity(run, enabled, principals, account_regions)
+                        collect_identity(run, enabled, iam, account_regions)
                     if lookup_events_days:
                         lookup_events(run, enabled, lookup_events_days, end=lookup_end)
                 finally:

@@ -616,6 +616,10 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("server_side_encryption_configuration", "JSON"),
         ("acl", "JSON"),
         ("logging", "JSON"),
+        ("lifecycle_rules", "JSON"),
+        ("replication", "JSON"),
+        ("object_lock_configuration", "JSON"),
+        ("event_notification_configuration", "JSON"),
         ("policy", "JSON"),
         ("policy_std", "JSON"),
         ("tags_src", "JSON"),
@@ -871,12 +875,8 @@ NOT_LOADED: dict[str, dict[str, str]] = {
         "launch_template_data": "ec2 get-launch-template-data",
     },
     "aws_s3_bucket": {
-        "lifecycle_rules": "s3api get-bucket-lifecycle-configuration",
-        "replication": "s3api get-bucket-replication",
-        "object_lock_configuration": "s3api get-object-lock-configuration",
         "object_ownership_controls": "s3api get-bucket-ownership-controls",
         "website_configuration": "s3api get-bucket-website",
-        "event_notification_configuration": "s3api get-bucket-notification-configuration",
     },
     "aws_lambda_function": {
         "reserved_concurrent_executions": "lambda get-function-concurrency",

@@ -2,9 +2,11 @@
 (``logs describe-metric-filters``), CloudWatch alarms (``cloudwatch describe-alarms``), SNS subscriptions
 (``sns list-subscriptions``), S3 buckets (``s3api list-buckets`` and the
 per-bucket ``get-bucket-location``, ``-policy``, ``-policy-status``, ``-logging``, ``-versioning``,
-``-encryption``, ``-acl`` and ``get-public-access-block``) and the account's regions (``ec2 describe-regions
---all-regions``), as the Steampipe tables ``aws_cloudwatch_log_metric_filter``, ``aws_cloudwatch_alarm``,
-``aws_sns_topic_subscription``, ``aws_s3_bucket`` and ``aws_region``.
+``-encryption``, ``-acl``, ``-tagging``, ``-lifecycle-configuration``, ``-replication``,
+``-notification-configuration``, ``get-public-access-block`` and ``get-object-lock-configuration``) and the
+account's regions (``ec2 describe-regions --all-regions``), as the Steampipe tables
+``aws_cloudwatch_log_metric_filter``, ``aws_cloudwatch_alarm``, ``aws_sns_topic_subscription``, ``aws_s3_bucket``
+and ``aws_region``.
 
 Outputs that do not name what they are about take it from an added top-level key, as ``iamsql collect`` writes
 them: ``Region`` for describe-metric-filters (else a path folder named like a region, ``.../eu-west-1/...``),
@@ -12,8 +14,10 @@ them: ``Region`` for describe-metric-filters (else a path folder named like a re
 Two S3 answers are empty when a feature is off, so ``iamsql collect`` writes them with the key AWS leaves out:
 ``{"Bucket": ..., "LoggingEnabled": null}`` (no server access logging) and ``{"Bucket": ..., "Status": null}``
 (versioning never enabled). S3 errors that state a fact (``NoSuchPublicAccessBlockConfiguration``,
-``NoSuchBucketPolicy``, ``ServerSideEncryptionConfigurationNotFoundError``) saved with their ``Bucket`` fill the
-columns they answer.
+``NoSuchBucketPolicy``, ``ServerSideEncryptionConfigurationNotFoundError``, ``NoSuchTagSet``,
+``NoSuchLifecycleConfiguration``, ``ReplicationConfigurationNotFoundError``,
+``ObjectLockConfigurationNotFoundError``) saved with their ``Bucket`` fill the columns they answer; the last three
+leave their column NULL, as Steampipe shows a bucket without that configuration.
 """
 
 from __future__ import annotations
@@ -241,6 +245,31 @@ def parse_bucket_acl(doc: dict, path: Path) -> Parsed:
         _bucket(_bucket_name(doc, path), {"acl": {"Grants": doc["Grants"], "Owner": doc.get("Owner")}})])
 
 
+def parse_bucket_lifecycle(doc: dict, path: Path) -> Parsed:
+    return Parsed("s3:get-bucket-lifecycle-configuration", fragments=[
+        _bucket(_bucket_name(doc, path), {"lifecycle_rules": doc["Rules"]})])
+
+
+def parse_bucket_replication(doc: dict, path: Path) -> Parsed:
+    return Parsed("s3:get-bucket-replication", fragments=[
+        _bucket(_bucket_name(doc, path), {"replication": doc["ReplicationConfiguration"]})])
+
+
+def parse_object_lock(doc: dict, path: Path) -> Parsed:
+    return Parsed("s3:get-object-lock-configuration", fragments=[
+        _bucket(_bucket_name(doc, path), {"object_lock_configuration": doc["ObjectLockConfiguration"]})])
+
+
+# get-bucket-notification-configuration's members; Steampipe's column holds all four, null when not set
+NOTIFICATION_KEYS = ("EventBridgeConfiguration", "LambdaFunctionConfigurations", "QueueConfigurations",
+                     "TopicConfigurations")
+
+
+def parse_bucket_notifications(doc: dict, path: Path) -> Parsed:
+    return Parsed("s3:get-bucket-notification-configuration", fragments=[_bucket(_bucket_name(doc, path), {
+        "event_notification_configuration": {key: doc.get(key) for key in NOTIFICATION_KEYS}})])
+
+
 def parse_bucket_tagging(doc: dict, path: Path) -> Parsed:
     tags = doc["TagSet"]
     return Parsed("s3:get-bucket-tagging", fragments=[
@@ -253,6 +282,10 @@ BUCKET_FACTS = {
     "NoSuchBucketPolicy": ("s3:get-bucket-policy", {"bucket_policy_is_public": False}),
     "ServerSideEncryptionConfigurationNotFoundError": ("s3:get-bucket-encryption", {}),
     "NoSuchTagSet": ("s3:get-bucket-tagging", {"tags_src": [], "tags": {}}),
+    # no such configuration: Steampipe's column is NULL, which no fragment needs to set
+    "NoSuchLifecycleConfiguration": ("s3:get-bucket-lifecycle-configuration", {}),
+    "ReplicationConfigurationNotFoundError": ("s3:get-bucket-replication", {}),
+    "ObjectLockConfigurationNotFoundError": ("s3:get-object-lock-configuration", {}),
 }
 
 
@@ -280,6 +313,15 @@ def _bucket_output(key: str, *optional: str):
     return detect
 
 
+def _lifecycle_output(doc: dict) -> bool:
+    """get-bucket-lifecycle-configuration: rules with an Enabled/Disabled ``Status`` (EventBridge's list-rules
+    also answers ``Rules``, whose rules have a ``State``); an empty list only with the added ``Bucket``."""
+    rules = doc.get("Rules")
+    return (_bucket_output("Rules", "TransitionDefaultMinimumObjectSize")(doc) and isinstance(rules, list)
+            and bool(rules or "Bucket" in doc)
+            and all(isinstance(r, dict) and r.get("Status") in ("Enabled", "Disabled") for r in rules))
+
+
 FORMATS: list[Format] = [
     Format("logs:describe-metric-filters", lambda d: isinstance(d.get("metricFilters"), list), parse_metric_filters),
     Format("cloudwatch:describe-alarms", lambda d: isinstance(d.get("MetricAlarms"), list), parse_alarms),
@@ -302,6 +344,12 @@ FORMATS: list[Format] = [
            parse_public_access_block),
     Format("s3:get-bucket-acl", _bucket_output("Grants", "Owner"), parse_bucket_acl),
     Format("s3:get-bucket-tagging", _bucket_output("TagSet"), parse_bucket_tagging),
+    Format("s3:get-bucket-lifecycle-configuration", _lifecycle_output, parse_bucket_lifecycle),
+    Format("s3:get-bucket-replication", _bucket_output("ReplicationConfiguration"), parse_bucket_replication),
+    Format("s3:get-object-lock-configuration", _bucket_output("ObjectLockConfiguration"), parse_object_lock),
+    Format("s3:get-bucket-notification-configuration",
+           lambda d: any(key in d for key in NOTIFICATION_KEYS) and set(d) <= {"Bucket", *NOTIFICATION_KEYS},
+           parse_bucket_notifications),
     Format("s3:error", lambda d: isinstance(d.get("Bucket"), str) and isinstance(d.get("Error"), dict)
            and d["Error"].get("Code") in BUCKET_FACTS, parse_bucket_error),
     Format("ec2:describe-regions",

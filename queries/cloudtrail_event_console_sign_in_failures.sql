@@ -1,0 +1,112 @@
+/*
+title: No burst of failed console sign-ins from one address
+description: >-
+  CloudTrail shows no source address, in the lookback_days days before the data was taken, with min_failures or
+  more failed AWS Management Console sign-ins (ConsoleLogin answered {"ConsoleLogin": "Failure"}) within any
+  window_minutes minutes, whatever the user names tried: one user tried many times is password guessing, many
+  users tried once each is password spraying. The reason names the user names tried (CloudTrail records a user
+  name that is not an IAM user of the account as HIDDEN_DUE_TO_SECURITY_REASONS: those are counted, not named)
+  and a successful sign-in from the same address during the burst or within window_minutes after it, which is
+  the sign that a guess worked.
+severity: medium
+resource_type: AWS::::Account
+rationale: >-
+  Guessing and spraying passwords against the console is how a stolen user list becomes a session (ATT&CK
+  T1110.001, T1110.003); a few failures are typing, a burst from one address is a tool.
+remediation: >-
+  Block the address where you can, check the users it tried have MFA and a strong password (reset the password of a
+  user it then signed in as, and review that session), and require MFA for every console user.
+tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event]
+requires: [aws_cloudtrail_trail_event]
+parameters:
+  lookback_days: 90
+  window_minutes: 10
+  min_failures: 10
+*/
+with sign_in as (
+  select e.event_id, e.account_id, e.partition, e.event_time, t.response_elements ->> 'ConsoleLogin' as result,
+    coalesce(e.source_ip_address, 'an unknown address') as ip, coalesce(nullif(e.agent, ''), 'no user agent') as agent,
+    case when e.user_type = 'Root' then 'root' else coalesce(e.identity_user_name, 'HIDDEN_DUE_TO_SECURITY_REASONS') end
+      as user_name
+  from cloudtrail_event_actor as e
+    join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
+      and t.event_source = 'signin.amazonaws.com' and t.event_name = 'ConsoleLogin'
+  where e.event_source = 'signin.amazonaws.com' and e.event_name = 'ConsoleLogin'
+    and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
+),
+failure as (
+  select f.*,
+    count(*) over (partition by f.account_id, f.ip order by f.event_time
+                   range between current row and :window_minutes * interval '1 minute' following) as in_window
+  from sign_in as f
+  where f.result = 'Failure'
+),
+burst as (
+  -- per address, the first window holding min_failures failures
+  select account_id, ip, min(event_time) as burst_start
+  from failure
+  where in_window >= :min_failures
+  group by account_id, ip
+),
+burst_failure as (
+  select b.account_id, b.ip, b.burst_start, f.partition, f.event_time, f.user_name, f.agent
+  from burst as b
+    join failure as f on f.account_id = b.account_id and f.ip = b.ip and f.event_time >= b.burst_start
+      and f.event_time <= b.burst_start + :window_minutes * interval '1 minute'
+),
+summary as (
+  select account_id, ip, burst_start, min(partition) as partition, count(*) as failures, max(event_time) as burst_end,
+    count(distinct user_name) filter (where user_name <> 'HIDDEN_DUE_TO_SECURITY_REASONS') as users,
+    count(*) filter (where user_name = 'HIDDEN_DUE_TO_SECURITY_REASONS') as unknown_names,
+    string_agg(distinct user_name, ', ') filter (where user_name <> 'HIDDEN_DUE_TO_SECURITY_REASONS') as user_names,
+    string_agg(distinct agent, ', ') as agents
+  from burst_failure
+  group by account_id, ip, burst_start
+),
+success as (
+  select s.account_id, s.ip, min(g.event_time) as first_success,
+    string_agg(distinct g.user_name, ', ') as signed_in_as
+  from summary as s
+    join sign_in as g on g.account_id = s.account_id and g.ip = s.ip and g.result = 'Success'
+      and g.event_time >= s.burst_start and g.event_time <= s.burst_end + :window_minutes * interval '1 minute'
+  group by s.account_id, s.ip
+),
+events as (
+  select account_id, count(*) as events, min(event_time) as first_time, max(event_time) as last_time
+  from cloudtrail_event_actor
+  where event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
+  group by account_id
+)
+select
+  'arn:' || s.partition || ':::' || s.account_id || '#' || s.ip as resource,
+  'alarm' as status,
+  s.failures || ' failed console sign-ins from ' || s.ip || ' (' || s.agents || ') within ' || :window_minutes
+    || ' minutes from ' || to_char(s.burst_start, 'YYYY-MM-DD HH24:MI:SS') || ' UTC, for '
+    || concat_ws(' and ', case when s.users > 0 then s.users || ' user name(s) (' || s.user_names || ')' end,
+                 case when s.unknown_names > 0 then s.unknown_names || ' attempt(s) with a user name that is not an IAM '
+                   || 'user of the account' end)
+    || case when g.first_success is not null then '; then signed in as ' || g.signed_in_as || ' from the same address at '
+      || to_char(g.first_success, 'YYYY-MM-DD HH24:MI:SS') || ' UTC: reset that password and review the session'
+      else '; no successful sign-in from the address followed' end
+    || '.' as reason,
+  s.account_id,
+  'global' as region
+from summary as s
+  left join success as g on g.account_id = s.account_id and g.ip = s.ip
+union all
+select
+  'arn:' || a.partition || ':::' || a.account_id,
+  case when coalesce(ev.events, 0) = 0 then 'skip' else 'ok' end,
+  case
+    when coalesce(ev.events, 0) = 0 then
+      'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
+        || ' days before the data was taken, so failed console sign-ins cannot be judged.'
+    else 'None of the ' || ev.events || ' CloudTrail events from ' || to_char(ev.first_time, 'YYYY-MM-DD HH24:MI')
+      || ' to ' || to_char(ev.last_time, 'YYYY-MM-DD HH24:MI') || ' UTC shows ' || :min_failures
+      || ' or more failed console sign-ins from one address within ' || :window_minutes || ' minutes.'
+  end,
+  a.account_id,
+  'global'
+from iamsql_account as a
+  left join events as ev on ev.account_id = a.account_id
+where not exists (select 1 from summary as s where s.account_id = a.account_id)

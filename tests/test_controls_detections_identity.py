@@ -1,0 +1,358 @@
+"""Identity threats of docs/detections.md that no Stratus detonation log shows, on hand-written CloudTrail events
+shaped as AWS documents each call (request parameters in CloudTrail's lowerCamelCase, the caller's userIdentity),
+each with a near miss that must not alarm.
+
+- An MFA device enabled on another user (ATT&CK T1098.005, device registration): whoever holds the device passes
+  that user's MFA; the same call on one's own user is the normal enrolment.
+- A permissions boundary deleted from a user or role (DeleteUserPermissionsBoundary, DeleteRolePermissionsBoundary:
+  AWS warns it "might increase its permissions"); setting a boundary is not an alarm.
+- The account password policy deleted or set below the floors (GuardDuty's Stealth:IAMUser/PasswordPolicyChange);
+  UpdateAccountPasswordPolicy replaces the whole policy and an omitted setting takes its default.
+"""
+
+from datetime import datetime, timedelta, timezone
+
+from iamsql import controls
+from iamsql.store import db
+
+from .cloudtrail_events import event, load_accounts
+
+AS_OF = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
+T0 = AS_OF - timedelta(days=1)
+
+
+def at(minutes: float) -> datetime:
+    return T0 + timedelta(minutes=minutes)
+
+
+def run(tmp_path, events: dict[str, list[dict]], control_id: str, **params) -> dict[str, list[tuple[str, str, str]]]:
+    """account -> [(resource, status, reason)] of one control over the accounts' events."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    con = db.connect(tmp_path / "identity.duckdb")
+    load_accounts(con, {a: {"aws_cloudtrail_trail_event": e} for a, e in events.items()}, AS_OF)
+    rows = controls.results(con, controls.run_checks(con, controls=[control_id], params=params or None))
+    con.close()
+    assert [r for r in rows if r["status"] == "error"] == []
+    found: dict[str, list[tuple[str, str, str]]] = {}
+    for r in rows:
+        found.setdefault(r["account_id"], []).append((r["resource"], r["status"], r["reason"]))
+    return found
+
+
+def statuses(rows: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
+    return sorted((resource, status) for resource, status, _ in rows)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# credential_for_other_principal: EnableMFADevice for another user
+# --------------------------------------------------------------------------------------------------------------
+
+
+def mfa_call(account: str, minute: float, name: str, target: str, **caller) -> dict:
+    return event(account, at(minute), name, request={"userName": target,
+                                                     "serialNumber": f"arn:aws:iam::{account}:mfa/{target}-phone"},
+                 **caller)
+
+
+def test_an_mfa_device_enabled_on_another_user_alarms(tmp_path):
+    taken, own, swapped = "861000000001", "861000000002", "861000000003"
+    found = run(tmp_path, {
+        # an intruder's role session puts its own device on alice
+        taken: [mfa_call(taken, 0, "EnableMFADevice", "alice", role="ops-automation")],
+        # bob enrols his own device: the normal way MFA is set up
+        own: [mfa_call(own, 0, "CreateVirtualMFADevice", "bob", user="bob") | {"request_parameters": {
+                  "virtualMFADeviceName": "bob-phone", "path": "/"}},
+              mfa_call(own, 1, "EnableMFADevice", "bob", user="bob")],
+        # mallory removes carol's device and enables one of hers within a minute: a "replacement" to
+        # mfa_device_removed, a takeover here
+        swapped: [mfa_call(swapped, 0, "DeactivateMFADevice", "carol", user="mallory"),
+                  mfa_call(swapped, 1, "EnableMFADevice", "carol", user="mallory")],
+    }, "cloudtrail_event_credential_for_other_principal")
+    [(resource, status, reason)] = found[taken]
+    assert (resource, status) == (f"arn:aws:iam::{taken}:user/alice", "alarm")
+    assert f"assumed-role/ops-automation/session-1 called EnableMFADevice for user alice on {at(0):%Y-%m-%d %H:%M:%S}" \
+        in reason, reason
+    assert statuses(found[own]) == [(f"arn:aws:::{own}", "ok")], found[own]
+    [(resource, status, reason)] = found[swapped]
+    assert (resource, status) == (f"arn:aws:iam::{swapped}:user/carol", "alarm")
+    assert "user/mallory called EnableMFADevice for user carol" in reason, reason
+
+
+def test_a_denied_mfa_enrolment_for_another_user_alarms_and_a_failed_one_does_not(tmp_path):
+    denied, failed = "861000000004", "861000000005"
+    found = run(tmp_path, {
+        denied: [mfa_call(denied, 0, "EnableMFADevice", "alice", user="intern", error="AccessDenied")],
+        # the codes were wrong: no device was enabled and nobody was refused
+        failed: [mfa_call(failed, 0, "EnableMFADevice", "alice", user="admin", error="InvalidAuthenticationCode")],
+    }, "cloudtrail_event_credential_for_other_principal")
+    [(resource, status, reason)] = found[denied]
+    assert (resource, status) == (f"arn:aws:iam::{denied}:user/alice", "alarm")
+    assert "user/intern tried EnableMFADevice for user alice" in reason and "denied with AccessDenied" in reason, reason
+    assert statuses(found[failed]) == [(f"arn:aws:::{failed}", "ok")], found[failed]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# permissions_boundary_removed
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_a_deleted_permissions_boundary_alarms(tmp_path):
+    other, own, denied = "862000000001", "862000000002", "862000000003"
+    found = run(tmp_path, {
+        other: [event(other, at(0), "DeleteRolePermissionsBoundary", role="builder", request={"roleName": "app-runner"})],
+        own: [event(own, at(0), "DeleteUserPermissionsBoundary", user="dev-sam", request={"userName": "dev-sam"})],
+        denied: [event(denied, at(0), "DeleteUserPermissionsBoundary", user="intern", error="AccessDenied",
+                       request={"userName": "dev-sam"})],
+    }, "cloudtrail_event_permissions_boundary_removed")
+    [(resource, status, reason)] = found[other]
+    assert (resource, status) == (f"arn:aws:iam::{other}:role/app-runner", "alarm")
+    assert "assumed-role/builder/session-1 called DeleteRolePermissionsBoundary on role app-runner at" in reason, reason
+    assert "(its own boundary)" not in reason and "ARN is built from its name" in reason, reason
+    [(resource, status, reason)] = found[own]
+    # the caller's own ARN, from its userIdentity, not built from the name
+    assert (resource, status) == (f"arn:aws:iam::{own}:user/dev-sam", "alarm")
+    assert "on user dev-sam (its own boundary)" in reason and "built from its name" not in reason, reason
+    [(resource, status, reason)] = found[denied]
+    assert (resource, status) == (f"arn:aws:iam::{denied}:user/dev-sam", "alarm")
+    assert "user/intern tried DeleteUserPermissionsBoundary on user dev-sam" in reason, reason
+    assert "denied with AccessDenied" in reason, reason
+
+
+def test_a_role_whose_boundary_is_removed_is_reported_under_its_arn_with_path(tmp_path):
+    account = "862000000005"
+    role_arn = f"arn:aws:iam::{account}:role/apps/payments/app-runner"
+    con = db.connect(tmp_path / "paths.duckdb")
+    load_accounts(con, {account: {
+        "aws_cloudtrail_trail_event": [event(account, at(0), "DeleteRolePermissionsBoundary", user="ops",
+                                             request={"roleName": "app-runner"})],
+        "aws_iam_role": [{"name": "app-runner", "arn": role_arn, "path": "/apps/payments/", "account_id": account,
+                          "partition": "aws", "region": "global"}]}}, AS_OF)
+    rows = controls.results(con, controls.run_checks(con, controls=["cloudtrail_event_permissions_boundary_removed"]))
+    con.close()
+    [found] = rows
+    assert (found["resource"], found["status"]) == (role_arn, "alarm"), found
+    assert found["dimensions"]["arn_source"] == "iam_data" and "built from its name" not in found["reason"], found
+
+
+def test_setting_a_boundary_or_a_failed_or_aws_removal_is_not_an_alarm(tmp_path):
+    account = "862000000004"
+    by_aws = event(account, at(3), "DeleteRolePermissionsBoundary", role="AWSServiceRoleForSSO",
+                   invoked_by="sso.amazonaws.com", request={"roleName": "AWSReservedSSO_Dev_0123456789abcdef"})
+    by_aws["user_identity"]["sessionContext"]["sessionIssuer"]["arn"] = (
+        f"arn:aws:iam::{account}:role/aws-service-role/sso.amazonaws.com/AWSServiceRoleForSSO")
+    found = run(tmp_path, {account: [
+        event(account, at(0), "PutUserPermissionsBoundary", user="admin",
+              request={"userName": "dev-sam", "permissionsBoundary": f"arn:aws:iam::{account}:policy/DevBoundary"}),
+        event(account, at(1), "DeleteUserPermissionsBoundary", user="admin", error="NoSuchEntityException",
+              request={"userName": "gone"}),
+        by_aws,
+    ]}, "cloudtrail_event_permissions_boundary_removed")
+    assert statuses(found[account]) == [(f"arn:aws:::{account}", "ok")], found[account]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# password_policy_weakened
+# --------------------------------------------------------------------------------------------------------------
+
+STRONG = {"minimumPasswordLength": 16, "requireSymbols": True, "requireNumbers": True,
+          "requireUppercaseCharacters": True, "requireLowercaseCharacters": True, "allowUsersToChangePassword": True,
+          "maxPasswordAge": 90, "passwordReusePrevention": 24, "hardExpiry": False}
+
+
+def test_a_deleted_or_weakened_password_policy_alarms(tmp_path):
+    deleted, defaults, short, strong = "863000000001", "863000000002", "863000000003", "863000000004"
+    found = run(tmp_path, {
+        deleted: [event(deleted, at(0), "DeleteAccountPasswordPolicy", role="OrganizationAccountAccessRole")],
+        # only the complexity rules named: the length falls back to 6 and reuse prevention to none
+        defaults: [event(defaults, at(0), "UpdateAccountPasswordPolicy", user="admin",
+                         request={"requireSymbols": True, "requireNumbers": True})],
+        short: [event(short, at(0), "UpdateAccountPasswordPolicy", user="admin",
+                      request=STRONG | {"minimumPasswordLength": 8}),
+                event(short, at(5), "UpdateAccountPasswordPolicy", user="admin", error="AccessDenied",
+                      request=STRONG | {"passwordReusePrevention": 3})],
+        strong: [event(strong, at(0), "UpdateAccountPasswordPolicy", user="admin", request=STRONG),
+                 event(strong, at(1), "GetAccountPasswordPolicy", user="admin", read_only=True)],
+    }, "cloudtrail_event_password_policy_weakened")
+    [(resource, status, reason)] = found[deleted]
+    assert (resource, status) == (f"arn:aws:::{deleted}", "alarm")
+    assert "assumed-role/OrganizationAccountAccessRole/session-1 called DeleteAccountPasswordPolicy" in reason, reason
+    [(resource, status, reason)] = found[defaults]
+    assert (resource, status) == (f"arn:aws:::{defaults}", "alarm")
+    assert "(minimum length 6, under 14; no reuse prevention, under 24)" in reason, reason
+    [(resource, status, reason)] = found[short]
+    assert (resource, status) == (f"arn:aws:::{short}", "alarm")
+    # the newest call is named, the older counted
+    assert "user/admin tried UpdateAccountPasswordPolicy (remembers 3 passwords, under 24)" in reason, reason
+    assert "denied with AccessDenied; 2 such calls since" in reason, reason
+    assert statuses(found[strong]) == [(f"arn:aws:::{strong}", "ok")], found[strong]
+
+
+def test_the_password_policy_floors_are_parameters(tmp_path):
+    account = "863000000005"
+    events = {account: [event(account, at(0), "UpdateAccountPasswordPolicy", user="admin",
+                              request=STRONG | {"minimumPasswordLength": 12, "passwordReusePrevention": 12})]}
+    [(_, status, reason)] = run(tmp_path, events, "cloudtrail_event_password_policy_weakened")[account]
+    assert status == "alarm" and "(minimum length 12, under 14; remembers 12 passwords, under 24)" in reason, reason
+    found = run(tmp_path / "floors", events, "cloudtrail_event_password_policy_weakened", min_password_length=12,
+                min_password_reuse=12)
+    assert statuses(found[account]) == [(f"arn:aws:::{account}", "ok")], found[account]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# identity_center_admin_assigned: the sso.amazonaws.com calls of the Identity Center account, in the shapes
+# CloudTrail records them (CreatePermissionSet answers the set's ARN and name; CreateAccountAssignment names the
+# set, the account and the user or group, and answers IN_PROGRESS)
+# --------------------------------------------------------------------------------------------------------------
+
+INSTANCE = "arn:aws:sso:::instance/ssoins-7223000000000001"
+
+
+def permission_set(set_id: str) -> str:
+    return f"arn:aws:sso:::permissionSet/ssoins-7223000000000001/{set_id}"
+
+
+def sso_call(account: str, minute: float, name: str, request: dict, response: dict | None = None, **caller) -> dict:
+    caller = caller or {"role": "AWSReservedSSO_IdentityAdmins_0a1b2c3d4e5f6a7b"}
+    return event(account, at(minute), name, source="sso.amazonaws.com", agent="AWS Internal",
+                 request={"instanceArn": INSTANCE, **request}, response=response, **caller)
+
+
+def create_set(account: str, minute: float, set_id: str, name: str) -> dict:
+    return sso_call(account, minute, "CreatePermissionSet", {"name": name, "sessionDuration": "PT1H", "tags": []},
+                    {"permissionSet": {"name": name, "permissionSetArn": permission_set(set_id),
+                                       "createdDate": "Jun 1, 2024 10:00:00 AM", "sessionDuration": "PT1H"}})
+
+
+def attach(account: str, minute: float, set_id: str, policy: str, **caller) -> dict:
+    return sso_call(account, minute, "AttachManagedPolicyToPermissionSet",
+                    {"permissionSetArn": permission_set(set_id), "managedPolicyArn": f"arn:aws:iam::aws:policy/{policy}"},
+                    **caller)
+
+
+def assign(account: str, minute: float, set_id: str, target: str, principal_type: str, principal_id: str) -> dict:
+    request = {"targetId": target, "targetType": "AWS_ACCOUNT", "permissionSetArn": permission_set(set_id),
+               "principalType": principal_type, "principalId": principal_id}
+    return sso_call(account, minute, "CreateAccountAssignment", request,
+                    {"accountAssignmentCreationStatus": {"status": "IN_PROGRESS", "requestId": "r-1", **request}})
+
+
+def test_a_permission_set_armed_with_admin_and_assigned_alarms(tmp_path):
+    sso, reader = "864000000001", "864000000002"
+    found = run(tmp_path, {
+        sso: [create_set(sso, 0, "ps-1111aaaa2222bbbb", "Support"),
+              attach(sso, 1, "ps-1111aaaa2222bbbb", "AdministratorAccess"),
+              assign(sso, 2, "ps-1111aaaa2222bbbb", "864000000099", "USER", "906712-attacker-user-id")],
+        # a reader set created, armed with ReadOnlyAccess and assigned: routine
+        reader: [create_set(reader, 0, "ps-3333cccc4444dddd", "Auditors"),
+                 attach(reader, 1, "ps-3333cccc4444dddd", "ReadOnlyAccess"),
+                 assign(reader, 2, "ps-3333cccc4444dddd", "864000000098", "GROUP", "auditors-group-id")],
+    }, "cloudtrail_event_identity_center_admin_assigned")
+    rows = {resource: (status, reason) for resource, status, reason in found[sso]}
+    assert sorted(rows) == [permission_set("ps-1111aaaa2222bbbb"), permission_set("ps-1111aaaa2222bbbb") + "#864000000099"]
+    status, reason = rows[permission_set("ps-1111aaaa2222bbbb")]
+    assert status == "alarm", reason
+    assert ("called AttachManagedPolicyToPermissionSet on permission set Support (ps-1111aaaa2222bbbb), giving it "
+            "managed policy AdministratorAccess") in reason, reason
+    status, reason = rows[permission_set("ps-1111aaaa2222bbbb") + "#864000000099"]
+    assert status == "alarm", reason
+    assert ("called CreateAccountAssignment giving user 906712-attacker-user-id permission set Support "
+            "(ps-1111aaaa2222bbbb) in account 864000000099 (the set was given managed policy AdministratorAccess)") \
+        in reason, reason
+    assert statuses(found[reader]) == [(f"arn:aws:::{reader}", "ok")], found[reader]
+
+
+def test_an_assignment_made_before_the_set_was_armed_or_after_a_denied_arming_is_not_an_alarm(tmp_path):
+    account = "864000000003"
+    found = run(tmp_path, {account: [
+        assign(account, 0, "ps-5555eeee6666ffff", "864000000097", "GROUP", "dev-group-id"),
+        attach(account, 1, "ps-5555eeee6666ffff", "PowerUserAccess"),
+        attach(account, 2, "ps-7777aaaa8888bbbb", "AdministratorAccess", user="intern", error="AccessDeniedException"),
+        assign(account, 3, "ps-7777aaaa8888bbbb", "864000000097", "GROUP", "dev-group-id"),
+    ]}, "cloudtrail_event_identity_center_admin_assigned")
+    rows = {resource: (status, reason) for resource, status, reason in found[account]}
+    # the two arming calls alarm (one was denied); neither assignment does
+    assert sorted(rows) == [permission_set("ps-5555eeee6666ffff"), permission_set("ps-7777aaaa8888bbbb")], rows
+    status, reason = rows[permission_set("ps-7777aaaa8888bbbb")]
+    assert status == "alarm" and "user/intern tried AttachManagedPolicyToPermissionSet" in reason, reason
+    assert "denied with AccessDeniedException" in reason, reason
+
+
+def test_an_inline_permission_set_policy_is_judged_when_the_event_shows_it(tmp_path):
+    account = "864000000004"
+
+    def put_inline(minute, set_id, policy):
+        return sso_call(account, minute, "PutInlinePolicyToPermissionSet",
+                        {"permissionSetArn": permission_set(set_id), "inlinePolicy": policy})
+
+    found = run(tmp_path, {account: [
+        put_inline(0, "ps-aaaa000000000001",
+                   '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}'),
+        put_inline(1, "ps-aaaa000000000002",
+                   '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:Get*"], "Resource": "*"}]}'),
+        put_inline(2, "ps-aaaa000000000003", "HIDDEN_DUE_TO_SECURITY_REASONS"),
+    ]}, "cloudtrail_event_identity_center_admin_assigned")
+    rows = {resource: (status, reason) for resource, status, reason in found[account]}
+    assert sorted((r, s) for r, (s, _) in rows.items()) == [
+        (permission_set("ps-aaaa000000000001"), "alarm"), (permission_set("ps-aaaa000000000003"), "skip")], rows
+    assert "giving it an inline policy allowing every action" in rows[permission_set("ps-aaaa000000000001")][1]
+    assert "whose inline policy the event does not show (HIDDEN_DUE_TO_SECURITY_REASONS)" \
+        in rows[permission_set("ps-aaaa000000000003")][1]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# console_sign_in_failures: ConsoleLogin as CloudTrail records a sign-in, {"ConsoleLogin": "Failure"} with the
+# errorMessage "Failed authentication"; a user name that is not an IAM user is HIDDEN_DUE_TO_SECURITY_REASONS
+# --------------------------------------------------------------------------------------------------------------
+
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/121.0"
+
+
+def sign_in(account: str, minute: float, user: str, result: str, ip: str) -> dict:
+    e = event(account, at(minute), "ConsoleLogin", source="signin.amazonaws.com", user=user, ip=ip, agent=BROWSER,
+              response={"ConsoleLogin": result}, additional={"LoginTo": "https://console.aws.amazon.com/console/home",
+                                                             "MobileVersion": "No", "MFAUsed": "No"})
+    e["event_type"] = "AwsConsoleSignIn"
+    if result == "Failure":
+        e["error_message"] = "Failed authentication"
+    return e
+
+
+def test_a_password_spray_from_one_address_alarms_and_names_the_sign_in_that_worked(tmp_path):
+    spray, guess = "865000000001", "865000000002"
+    spray_events = [sign_in(spray, i * 0.5, user, "Failure", "198.51.100.66")
+                    for i, user in enumerate(["alice", "bob", "carol", "dave", "erin", "frank", "grace"])]
+    spray_events += [sign_in(spray, 4 + i * 0.5, "HIDDEN_DUE_TO_SECURITY_REASONS", "Failure", "198.51.100.66")
+                     for i in range(3)]
+    spray_events.append(sign_in(spray, 6, "erin", "Success", "198.51.100.66"))
+    # one user's password guessed from one address, nobody got in
+    guess_events = [sign_in(guess, i, "ops", "Failure", "203.0.113.80") for i in range(10)]
+    found = run(tmp_path, {spray: spray_events, guess: guess_events}, "cloudtrail_event_console_sign_in_failures")
+    [(resource, status, reason)] = found[spray]
+    assert (resource, status) == (f"arn:aws:::{spray}#198.51.100.66", "alarm")
+    assert (f"10 failed console sign-ins from 198.51.100.66 (Mozilla/5.0) within 10 minutes from {at(0):%Y-%m-%d %H:%M:%S} "
+            "UTC, for 7 user name(s) (") in reason, reason
+    assert "and 3 attempt(s) with a user name that is not an IAM user of the account" in reason, reason
+    assert "HIDDEN_DUE_TO_SECURITY_REASONS" not in reason, reason
+    assert f"then signed in as erin from the same address at {at(6):%Y-%m-%d %H:%M:%S} UTC" in reason, reason
+    [(resource, status, reason)] = found[guess]
+    assert (resource, status) == (f"arn:aws:::{guess}#203.0.113.80", "alarm")
+    assert "for 1 user name(s) (ops); no successful sign-in from the address followed" in reason, reason
+
+
+def test_typing_mistakes_and_failures_spread_over_hours_are_not_a_burst(tmp_path):
+    typo, slow, office = "865000000003", "865000000004", "865000000005"
+    found = run(tmp_path, {
+        typo: [sign_in(typo, 0, "alice", "Failure", "203.0.113.5"), sign_in(typo, 0.5, "alice", "Failure", "203.0.113.5"),
+               sign_in(typo, 1, "alice", "Success", "203.0.113.5")],
+        # ten failures, one every 20 minutes: never ten within 10 minutes
+        slow: [sign_in(slow, i * 20, "ops", "Failure", "203.0.113.6") for i in range(10)],
+        # nine failures from one address and three from another within minutes: no address reaches ten
+        office: [sign_in(office, i * 0.5, f"user{i}", "Failure", "192.0.2.10") for i in range(9)]
+                + [sign_in(office, i * 0.5, "ops", "Failure", "192.0.2.11") for i in range(3)],
+    }, "cloudtrail_event_console_sign_in_failures")
+    for account in (typo, slow, office):
+        assert statuses(found[account]) == [(f"arn:aws:::{account}", "ok")], found[account]
+    found = run(tmp_path / "lower", {office: [sign_in(office, i * 0.5, f"user{i}", "Failure", "192.0.2.10")
+                                              for i in range(9)]},
+                "cloudtrail_event_console_sign_in_failures", min_failures=9)
+    assert statuses(found[office]) == [(f"arn:aws:::{office}#192.0.2.10", "alarm")], found[office]
