@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import shutil
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -304,6 +306,27 @@ def test_database_of_an_older_schema_is_upgraded_by_reading_commands(loaded_db, 
     code, out, err = cli(monkeypatch, capsys, "query", "--db", str(database), "-o", "csv",
                          "select name, permissions_boundary_arn from aws_iam_user order by name limit 1")
     assert (code, err) == (0, "") and out.splitlines()[1:] == ["Adele,"]
+
+
+def test_database_of_an_older_schema_that_cannot_be_written_is_read_as_it_is(loaded_db, tmp_path, monkeypatch,
+                                                                              capsys):
+    """When the upgrade cannot open the file for writing (here another process reads it; also a read-only copy),
+    reading commands read it as it is: what the older schema has answers, as before."""
+    database = shutil.copyfile(loaded_db, tmp_path / "audit.duckdb")
+    con = duckdb.connect(str(database))
+    con.execute("drop view main.aws_iam_access_advisor; drop table history.aws_iam_access_advisor; "
+                "update iamsql_schema set fingerprint = 'an older schema'")
+    con.close()
+    reader = subprocess.Popen([sys.executable, "-c", "import duckdb, sys; con = duckdb.connect(sys.argv[1], "
+                               "read_only=True); print('open', flush=True); sys.stdin.read()", str(database)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout.readline() == "open\n"
+        code, out, err = cli(monkeypatch, capsys, "query", "--db", str(database), "-o", "csv",
+                             "select name from aws_iam_user order by name")
+    finally:
+        reader.communicate("")
+    assert (code, err) == (0, "") and out.splitlines() == ["name", "Adele", "Bob"]
 
 
 def test_database_of_a_newer_schema_is_never_rewritten(loaded_db, tmp_path, monkeypatch, capsys):

@@ -122,22 +122,15 @@ def connect(db: str | os.PathLike | None = None, *, read_only: bool = False,
     path = resolve_db_path(db)
     if read_only and not path.exists():
         raise DatabaseError(f"database {path} does not exist: run 'iamsql load' or 'iamsql collect' first")
-    try:
-        con = _open(path, read_only)
-    except duckdb.IOException as exc:
-        message = first_line(exc)
-        if "lock" in message.lower():
-            raise DatabaseError(
-                f"database {path} is in use by {_lock_holder(message)} (locked); try again when it finishes"
-            ) from None
-        raise DatabaseError(f"cannot open database {path}: {message}") from None
-    except duckdb.Error as exc:
-        raise DatabaseError(f"cannot open database {path}: {first_line(exc)}") from None
+    con = _open_explained(path, read_only)
     if read_only and has_table(con, "iamsql_snapshot") and not schema_is_current(con) and not newer_schema_parts(con):
         con.close()  # made by an older iamsql: add what it lacks, as a writing command would, then read
-        with closing(_open(path, read_only=False)) as writing:
-            ensure_schema(writing, path)
-        con = _open(path, read_only)
+        try:
+            with closing(_open(path, read_only=False)) as writing:
+                ensure_schema(writing, path)
+        except duckdb.Error:
+            pass  # another process has it open, or the file is read-only: read what the older schema has
+        con = _open_explained(path, read_only)
     con.execute("set TimeZone = 'UTC'")
     con.execute("set enable_progress_bar = false")  # DuckDB would draw it on stdout, into piped output
     if not read_only:
@@ -153,6 +146,21 @@ def connect(db: str | os.PathLike | None = None, *, read_only: bool = False,
         install_dialect_macros(con)
     create_account_view(con)  # TEMP views
     return con
+
+
+def _open_explained(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """``_open``, its failure as one ``DatabaseError`` line (locked by another process, not a database...)."""
+    try:
+        return _open(path, read_only)
+    except duckdb.IOException as exc:
+        message = first_line(exc)
+        if "lock" in message.lower():
+            raise DatabaseError(
+                f"database {path} is in use by {_lock_holder(message)} (locked); try again when it finishes"
+            ) from None
+        raise DatabaseError(f"cannot open database {path}: {message}") from None
+    except duckdb.Error as exc:
+        raise DatabaseError(f"cannot open database {path}: {first_line(exc)}") from None
 
 
 def _lock_holder(message: str) -> str:
