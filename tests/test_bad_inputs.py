@@ -8,10 +8,13 @@ from __future__ import annotations
 import json
 import shutil
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
+import duckdb
 import pytest
 from botocore.exceptions import ConnectionClosedError, EndpointConnectionError, ReadTimeoutError
 
@@ -99,6 +102,18 @@ def in_folder(make: Callable[[Path], Path], name: str) -> Callable[[Path], Path]
     return build
 
 
+def impossible_date(path: Path) -> Path:
+    """An exceptions file whose expiry, unquoted, is a date no calendar has (YAML reads it as a date)."""
+    path.write_text("exceptions:\n  - control: iam_user_console_mfa\n    resource: '*'\n    account: '*'\n"
+                    "    reason: r\n    approver: a@example.com\n    ticket: T-1\n    expires: 2026-02-30\n")
+    return path
+
+
+def impossible_date_header(path: Path) -> Path:
+    path.write_text("/*\ntitle: t\nreviewed: 2026-13-01\n*/\nselect 1\n")
+    return path
+
+
 def deep_control_header(path: Path) -> Path:
     path.write_text("/*\n" + "[" * DEPTH + "]" * DEPTH + "\n*/\nselect 1\n")
     return path
@@ -118,16 +133,17 @@ COMMANDS: dict[str, tuple[list[str], list[Callable[[Path], Path]]]] = {
     "query file.sql": (["query", "{bad}", "--db", "{db}"], [deep_sql, symlink_loop, a_folder]),
     "query --print-sql": (["query", "-f", "{bad}", "--print-sql"], [deep_sql]),
     "exceptions check": (["exceptions", "check", "{bad}", "--db", "{db}"],
-                         [deep_yaml, symlink_loop, broken_symlink, a_folder, not_utf8]),
+                         [deep_yaml, impossible_date, symlink_loop, broken_symlink, a_folder, not_utf8]),
     "check --sigma": (["check", "--sigma", "{folder}", "--db", "{db}"],
                       [in_folder(deep_yaml, "rule.yml"), in_folder(not_utf8, "rule.yml")]),
     "controls --sigma": (["controls", "--sigma", "{folder}"], [in_folder(deep_yaml, "rule.yml")]),
     "check --queries": (["check", "--queries", "{folder}", "--db", "{db}"],
-                        [in_folder(deep_control_header, "my_control.sql"), in_folder(not_utf8, "my_control.sql")]),
+                        [in_folder(deep_control_header, "my_control.sql"), in_folder(not_utf8, "my_control.sql"),
+                         in_folder(impossible_date_header, "my_control.sql")]),
     "evidence run --config": (["evidence", "run", "--config", "{bad}"],
                               [deep_toml, symlink_loop, broken_symlink, a_folder, not_utf8]),
     "evidence run --exceptions": (["evidence", "run", *SOURCES, "--exceptions", "{bad}"],
-                                  [deep_yaml, symlink_loop, a_folder]),
+                                  [deep_yaml, impossible_date, symlink_loop, a_folder]),
     "evidence run --sign-key": (["evidence", "run", *SOURCES, "--sign-key", "{bad}"],
                                 [deep_array, symlink_loop, a_folder, not_utf8]),
     "evidence verify": (["evidence", "verify", "{bad}"], [symlink_loop, broken_symlink]),
@@ -270,4 +286,110 @@ def test_duckdb_errors_never_name_the_temporary_file(tmp_path):
     with pytest.raises(db.RowsNotStored) as raised:
         db.insert_rows(con, "aws_iam_user", snapshot, [{"name": "x", "tags": {"blob": "v" * (12 << 20)}}])
     assert raised.value.index == 0 and ".ndjson" not in str(raised.value)
+    con.close()
+
+
+# ------------------------------------------------------------------------------------------------- schema versions
+
+
+def test_database_of_an_older_schema_is_upgraded_by_reading_commands(loaded_db, tmp_path, monkeypatch, capsys):
+    """A database an older iamsql made lacks tables and columns added since: ``tables`` and ``query``, which open it
+    read-only, add them as a writing command would, instead of failing on the missing view."""
+    database = shutil.copyfile(loaded_db, tmp_path / "audit.duckdb")
+    con = duckdb.connect(str(database))
+    con.execute("drop view main.aws_iam_access_advisor; drop table history.aws_iam_access_advisor; "
+                "drop view main.aws_iam_user; alter table history.aws_iam_user drop column permissions_boundary_arn; "
+                "update iamsql_schema set fingerprint = 'an older schema'")
+    con.close()
+    code, out, err = cli(monkeypatch, capsys, "tables", "--db", str(database), "-o", "csv")
+    assert (code, err) == (0, "") and "aws_iam_access_advisor,0" in out.splitlines()
+    code, out, err = cli(monkeypatch, capsys, "query", "--db", str(database), "-o", "csv",
+                         "select name, permissions_boundary_arn from aws_iam_user order by name limit 1")
+    assert (code, err) == (0, "") and out.splitlines()[1:] == ["Adele,"]
+
+
+def test_database_of_an_older_schema_that_cannot_be_written_is_read_as_it_is(loaded_db, tmp_path, monkeypatch,
+                                                                              capsys):
+    """When the upgrade cannot open the file for writing (here another process reads it; also a read-only copy),
+    reading commands read it as it is: what the older schema has answers, as before."""
+    database = shutil.copyfile(loaded_db, tmp_path / "audit.duckdb")
+    con = duckdb.connect(str(database))
+    con.execute("drop view main.aws_iam_access_advisor; drop table history.aws_iam_access_advisor; "
+                "update iamsql_schema set fingerprint = 'an older schema'")
+    con.close()
+    reader = subprocess.Popen([sys.executable, "-c", "import duckdb, sys; con = duckdb.connect(sys.argv[1], "
+                               "read_only=True); print('open', flush=True); sys.stdin.read()", str(database)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout.readline() == "open\n"
+        code, out, err = cli(monkeypatch, capsys, "query", "--db", str(database), "-o", "csv",
+                             "select name from aws_iam_user order by name")
+    finally:
+        reader.communicate("")
+    assert (code, err) == (0, "") and out.splitlines() == ["name", "Adele", "Bob"]
+
+
+def test_database_of_a_newer_schema_is_never_rewritten(loaded_db, tmp_path, monkeypatch, capsys):
+    """A column this iamsql does not know means a newer iamsql made the database (history tables and columns are
+    only ever added): a writing command stops before it replaces the newer views with older ones; reading works."""
+    database = shutil.copyfile(loaded_db, tmp_path / "audit.duckdb")
+    con = duckdb.connect(str(database))
+    con.execute("alter table history.aws_iam_user add column future_column varchar; "
+                "update iamsql_schema set fingerprint = 'a newer schema'")
+    snapshots = con.execute("select count(*) from iamsql_snapshot").fetchone()[0]
+    con.close()
+    code, out, err = cli(monkeypatch, capsys, "load", "--sample", "--db", str(database), "--quiet")
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert err.splitlines() == [
+        f"error: database {database} was written by a newer iamsql: its history.aws_iam_user.future_column is "
+        "unknown to this one; use that iamsql version or a newer one"]
+    code, out, err = cli(monkeypatch, capsys, "query", "--db", str(database), "-o", "csv",
+                         "select count(*) as users from aws_iam_user")
+    assert (code, err) == (0, "") and out.splitlines() == ["users", "2"]
+    con = duckdb.connect(str(database), read_only=True)
+    assert con.execute("select count(*) from iamsql_snapshot").fetchone()[0] == snapshots
+    assert con.execute("select fingerprint from iamsql_schema").fetchall() == [("a newer schema",)]
+    con.close()
+
+
+# ------------------------------------------------------------------------------------------------- shapes
+
+
+@pytest.mark.parametrize(("document", "problem"), [
+    ({"UserDetailList": [], "RoleDetailList": [], "GroupDetailList": "none", "Policies": []},
+     "bad iam:get-account-authorization-details: GroupDetailList is text, not a list"),
+    ({"UserDetailList": [], "RoleDetailList": [], "GroupDetailList": [], "Policies": {"Arn": "x"}},
+     "bad iam:get-account-authorization-details: Policies is an object, not a list"),
+    ({"UserDetailList": "none", "RoleDetailList": [], "GroupDetailList": [], "Policies": []},
+     "bad iam:get-account-authorization-details: UserDetailList is text, not a list"),
+    ({"Users": [USER | {"Tags": "team=platform"}]}, "bad iam:list-users: Users[0].Tags is text, not a list"),
+])
+def test_a_value_of_the_wrong_json_kind_is_named_by_its_place(document, problem, tmp_path, loaded_db, monkeypatch,
+                                                               capsys):
+    """A list or object where AWS returns another kind is named as ``jq`` would reach it, not in Python's words
+    ("'str' object has no attribute 'get'"); nothing is stored."""
+    source = tmp_path / "output.json"
+    source.write_text(json.dumps(document))
+    database = shutil.copyfile(loaded_db, tmp_path / "audit.duckdb")
+    code, out, err = cli(monkeypatch, capsys, "load", str(source), "--db", str(database), "--quiet")
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [f"error: {source}: {problem}"]
+    con = duckdb.connect(str(database))  # as the command opened it: its connection may still be open here
+    assert con.execute("select count(*) from iamsql_snapshot").fetchone()[0] == 1
+    con.close()
+
+
+def test_a_trail_file_whose_every_record_is_rejected_loads_nothing_and_fails(tmp_path, loaded_db, monkeypatch, capsys):
+    """Every record rejected means nothing was stored: an error (also under --quiet, which hides warnings), not
+    exit 0 with a warning per record."""
+    source = tmp_path / "111122223333_CloudTrail_us-east-1_20260101T0000Z_x.json"
+    source.write_text(json.dumps({"Records": [1, "text"]}))
+    database = shutil.copyfile(loaded_db, tmp_path / "audit.duckdb")
+    code, out, err = cli(monkeypatch, capsys, "load", str(source), "--db", str(database), "--quiet")
+    assert (code, out) == (2, "")
+    (line,) = err.splitlines()
+    assert line.startswith(f"error: nothing loaded: every record was rejected, e.g. {source}: 1 record(s) rejected: "
+                           "not a JSON object (")
+    con = duckdb.connect(str(database))  # as the command opened it: its connection may still be open here
+    assert con.execute("select count(*) from iamsql_snapshot").fetchone()[0] == 1
     con.close()

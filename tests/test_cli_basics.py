@@ -1,6 +1,8 @@
 """The CLI's own surface: version, help, schema listing, one-line errors."""
 
+import csv
 import gzip
+import io
 import json
 import os
 import re
@@ -402,6 +404,36 @@ def test_report_to_a_closed_pipe_exits_0_like_query(cloudsplaining_db):
         stderr = process.stderr.read().decode()
         assert process.wait() == 0, stderr
         assert "Traceback" not in stderr
+
+
+def test_check_csv_takes_header_and_separator_as_powerpipe(cloudsplaining_db):
+    """``powerpipe benchmark run --output csv --header=false --separator ';'``: a script reading check's csv rows
+    gives the same two options."""
+    args = ["check", "--db", str(cloudsplaining_db), "--fail-on", "none", "--quiet", "--control",
+            "iam_policy_no_full_admin", "-o", "csv"]
+    with_header = runner.invoke(app, args)
+    assert with_header.exit_code == 0, with_header.output
+    header, *rows = csv.reader(io.StringIO(with_header.stdout))
+    assert header[0] == "control_id" and rows
+    bare = runner.invoke(app, [*args, "--header=false", "--separator", ";"])
+    assert bare.exit_code == 0, bare.output
+    assert ";" in bare.stdout.splitlines()[0]
+    assert list(csv.reader(io.StringIO(bare.stdout), delimiter=";")) == rows
+    refused = run_cli(*args, "--header=maybe")
+    assert refused.returncode == 2 and refused.stderr == "error: --header takes true or false, not 'maybe'\n"
+
+
+def test_check_export_takes_a_bare_format_name_as_powerpipe(cloudsplaining_db, tmp_path, monkeypatch):
+    """``powerpipe benchmark run ... --export csv``: a format name alone writes a file named after the run in the
+    current folder."""
+    monkeypatch.chdir(tmp_path)
+    ran = runner.invoke(app, ["check", "--db", str(cloudsplaining_db), "--fail-on", "none", "--quiet", "--control",
+                              "iam_policy_no_full_admin", "--export", "csv", "--export", "ocsf", "-o", "json"])
+    assert ran.exit_code == 0, ran.output
+    assert ran.stderr.splitlines()[-2:] == ["wrote iamsql-run-1.csv", "wrote iamsql-run-1.ocsf.json"]
+    header, *rows = csv.reader(io.StringIO((tmp_path / "iamsql-run-1.csv").read_text(encoding="utf-8")))
+    assert "control_id" in header and len(rows) == len(json.loads(ran.stdout))
+    assert json.loads((tmp_path / "iamsql-run-1.ocsf.json").read_text(encoding="utf-8"))
 
 
 def test_controls_table_shows_every_control_id_whole():

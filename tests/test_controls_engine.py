@@ -353,6 +353,8 @@ def test_selection_by_id_severity_and_unknowns(con, tmp_path):
     assert {r["control_id"] for r in run(con, tmp_path, controls=["low_one"])} == {"low_one"}
     with pytest.raises(ControlError, match="unknown control 'nope'"):
         controls.run_checks(con, queries_dir=tmp_path, controls=["nope"])
+    with pytest.raises(ControlError, match=r"^unknown control 'low_on' \(did you mean low_one\?\); 'iamsql controls'"):
+        controls.run_checks(con, queries_dir=tmp_path, controls=["low_on"])
     with pytest.raises(ControlError, match="unknown framework 'iso-27001'"):
         controls.run_checks(con, queries_dir=tmp_path, frameworks=["iso-27001"])
     with pytest.raises(ControlError, match="unknown severity 'urgent'"):

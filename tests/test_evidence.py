@@ -72,8 +72,15 @@ def test_bad_config_names_the_key(tmp_path, text, message):
 def test_missing_required_and_contradictory_settings(tmp_path):
     with pytest.raises(evidence.ConfigError, match="'evidence_dir' is required .*--evidence-dir, IAMSQL_EVIDENCE_DIR"):
         evidence.load_config(write_config(tmp_path / "a.toml", "db = 'x.duckdb'\n"), env={})
-    with pytest.raises(evidence.ConfigError, match="'sources.paths' loads files, 'role_arns' are for collecting"):
+    with pytest.raises(evidence.ConfigError, match="--source loads files, --role-arn are for collecting"):
         evidence.load_config(None, {"evidence_dir": "e", "sources.paths": ["x"], "role_arns": ["arn:aws:iam::1:role/r"]}, env={})
+    # each setting named as it was given: the example config's collection settings, then --source on the command line
+    config = write_config(tmp_path / "b.toml", "evidence_dir = 'e'\nrole_arns = ['arn:aws:iam::1:role/r']\n"
+                                                "[sources]\nregions = ['us-east-1']\n")
+    with pytest.raises(evidence.ConfigError) as info:
+        evidence.load_config(config, {"sources.paths": ["x"]}, env={"IAMSQL_PROFILE": "audit"})
+    assert str(info.value) == (f"config {config}: --source loads files, 'sources.regions', IAMSQL_PROFILE, 'role_arns' "
+                               "are for collecting from AWS: give one or the other")
     with pytest.raises(evidence.ConfigError, match="environment variable IAMSQL_KEEP_RUNS: 'retention.keep_runs' must be a whole number"):
         evidence.load_config(None, {"evidence_dir": "e"}, env={"IAMSQL_KEEP_RUNS": "many"})
 

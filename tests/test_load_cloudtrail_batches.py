@@ -51,10 +51,10 @@ def test_one_statement_per_file_stores_the_same_rows_as_one_statement(tmp_path, 
     assert apart_stats["files"] == together_stats["files"]
     reasons = together_stats["files"][str(tmp_path / "trail" / ODD_FILE)]["rejected"]
     assert reasons == {
-        "not a JSON object (NULL)": 1,
-        "not a JSON object (UBIGINT)": 1,
-        "not a JSON object (VARCHAR)": 1,
-        "not a JSON object (ARRAY)": 1,
+        "not a JSON object (null)": 1,
+        "not a JSON object (a number)": 1,
+        "not a JSON object (text)": 1,
+        "not a JSON object (a list)": 1,
     }
 
 

@@ -227,7 +227,8 @@ def test_records_whose_first_entry_is_no_object_are_read_and_rejected_one_by_one
         (r["eventID"],) for r in RECORDS[:3]
     )
     assert summary.events["rejected"] == 2
-    assert any("not a JSON object (NULL)" in w for w in summary.warnings)
+    assert any("not a JSON object (null)" in w for w in summary.warnings)
+    assert any("not a JSON object (text)" in w for w in summary.warnings)
 
 
 def test_digest_files_and_archives_are_skipped_with_what_they_are(tmp_path):

@@ -132,10 +132,10 @@ def test_records_that_are_not_objects_are_rejected_with_reason(tmp_path, con):
     summary = load_paths(con, [path])
     stats = summary.events["files"][str(path)]
     assert stats["rejected"] == {
-        "not a JSON object (VARCHAR)": 1,
-        "not a JSON object (UBIGINT)": 1,
-        "not a JSON object (ARRAY)": 1,
-        "not a JSON object (NULL)": 1,
+        "not a JSON object (text)": 1,
+        "not a JSON object (a number)": 1,
+        "not a JSON object (a list)": 1,
+        "not a JSON object (null)": 1,
     }
     assert summary.events["rejected"] == 4 and summary.events["inserted"] == 2
     assert any(w.startswith(f"{path}: 1 record(s) rejected: not a JSON object") for w in summary.warnings)

@@ -12,10 +12,12 @@ import yaml
 from typer.testing import CliRunner
 
 from iamsql import frameworks as fw
+from iamsql import scheduled as evidence
 from iamsql.cli import app
 from iamsql.controls.catalog import QUERIES_DIR
 from iamsql.errors import MappingError
 from iamsql.frameworks import DATA_DIR
+from tests.test_evidence import basic_toml
 
 QUERIES = QUERIES_DIR
 runner = CliRunner()
@@ -133,6 +135,12 @@ def test_search_by_id_and_words():
     assert [r.title for r in found] == ["Human Use of NHI"]
     found, _ = fw.search("least privilege")
     assert "nist-csf-2.0:PR.AA-05" in {r.ref for r in found}
+    # words, not one exact string: "multi factor" finds "multi-factor", "root mfa" finds "MFA ... for the 'root' user"
+    found, _ = fw.search("multi factor")
+    assert "cis-aws-foundations-v5.0.0:1.9" in {r.ref for r in found}
+    found, _ = fw.search("root mfa")
+    assert {"cis-aws-foundations-v5.0.0:1.4", "cis-aws-foundations-v5.0.0:1.5"} <= {r.ref for r in found}
+    assert "cis-aws-foundations-v5.0.0:1.9" not in {r.ref for r in found}
 
 
 def test_framework_lookup_errors_are_one_line_and_list_valid_ids():
@@ -391,3 +399,39 @@ def test_cli_unknown_framework_is_one_line_listing_valid_ids():
                           capture_output=True, text=True)
     assert proc.returncode != 0
     assert proc.stderr.count("\n") == 1 and "nist-csf-2.0" in proc.stderr and "owasp-nhi-2025" in proc.stderr
+
+
+@pytest.fixture
+def typo_mappings(tmp_path, monkeypatch):
+    """The shipped mappings with ``iam_role_unused`` misspelt under NHI1:2025, in use for the test."""
+    mappings = tmp_path / "mappings"
+    shutil.copytree(DATA_DIR, mappings)
+    shipped = (mappings / "owasp-nhi-2025.yaml").read_text(encoding="utf-8")
+    assert "    iam_role_unused: " in shipped
+    (mappings / "owasp-nhi-2025.yaml").write_text(shipped.replace("    iam_role_unused: ", "    iam_role_unusd: "),
+                                                  encoding="utf-8")
+    monkeypatch.setattr(fw, "DATA_DIR", mappings)
+
+
+TYPO_WARNING = ("mappings/owasp-nhi-2025.yaml: NHI1:2025 names iam_role_unusd, which is no control (did you mean "
+                "iam_role_unused?): NHI1:2025 can never pass")
+
+
+def test_check_names_a_mapped_control_that_is_no_control(cloudsplaining_db, typo_mappings, monkeypatch):
+    """A typo in a mapping's control id (``iam_role_unusd``) maps a control that never runs: its requirement can
+    never pass, so ``check`` says so on stderr (a mapping may name a control of a ``--queries`` folder, so it is
+    a warning, not an error)."""
+    args = ["check", "--db", str(cloudsplaining_db), "--framework", "owasp-nhi-2025", "--quiet", "--fail-on", "none",
+            "-o", "json"]
+    ran = runner.invoke(app, args)
+    assert ran.exit_code == 0, ran.output
+    assert ran.stderr.splitlines()[0] == f"warning: {TYPO_WARNING}"
+    monkeypatch.setattr(fw, "DATA_DIR", DATA_DIR)
+    clean = runner.invoke(app, args)
+    assert clean.exit_code == 0 and "warning:" not in clean.stderr
+
+
+def test_evidence_run_names_a_mapped_control_that_is_no_control(tmp_path, typo_mappings):
+    """The scheduled run says it too, among the run's warnings (its log for cron)."""
+    config = evidence.load_config(basic_toml(tmp_path), {"frameworks": ["owasp-nhi-2025"]}, env={})
+    assert TYPO_WARNING in evidence.run(config).warnings

@@ -228,7 +228,8 @@ def test_export_names_the_format_or_fails_first(sample, tmp_path):
     runs = duckdb.connect(str(database), read_only=True).execute("select count(*) from iamsql_run").fetchone()[0]
     for name, message in (("findings.txt", "cannot tell the format from 'findings.txt'"),
                           ("findings", "cannot tell the format without an extension"),
-                          ("-", "--export - is not possible")):
+                          ("-", "--export - is not possible"),
+                          ("missing/findings.sarif", "missing does not exist")):
         result = iamsql("check", "--db", str(database), "--export", str(tmp_path / name) if name != "-" else name)
         assert result.returncode != 0 and result.stderr.startswith("error: ") and message in result.stderr
         assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr

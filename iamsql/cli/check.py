@@ -7,7 +7,17 @@ from typing import Annotated, Optional
 
 import typer
 
-from iamsql.cli.options import DbOption, FormatOption, FrameworksOption, StepsQuietOption, check_format
+from iamsql.cli.options import (
+    DbOption,
+    FormatOption,
+    FrameworksOption,
+    HeaderOption,
+    SeparatorOption,
+    StepsQuietOption,
+    check_format,
+    check_separator,
+    header_flag,
+)
 from iamsql.common.lazy import lazy_import
 from iamsql.errors import IamsqlError
 from iamsql.sql.output import render
@@ -101,10 +111,13 @@ def check(
             "--export",
             help="Also write the run to this file, the format from its "
             "extension: .csv .json .ocsf.json .ocsf.jsonl .md .sarif .xml (JUnit) "
-            ".html .xlsx (repeatable).",
+            ".html .xlsx (repeatable); a format name alone (csv, json, ocsf, ...) writes "
+            "iamsql-run-<run id>.<extension> here.",
         ),
     ] = None,
     fmt: FormatOption = "table",
+    header: HeaderOption = "true",
+    separator: SeparatorOption = ",",
     quiet: StepsQuietOption = False,
     db: DbOption = None,
 ) -> None:
@@ -125,6 +138,8 @@ def check(
     if engine not in ("duckdb", "spark"):
         raise IamsqlError(f"unknown engine {engine!r}; choose duckdb or spark")
     check_format(fmt)  # option values are checked before the run, never after it is stored
+    with_header = header_flag(header)
+    check_separator(separator)
     if fail_on != "none" and fail_on not in iamsql_controls.SEVERITIES:
         raise IamsqlError(f"unknown --fail-on {fail_on!r}; choose one of {', '.join(iamsql_controls.SEVERITIES)} "
                           "or none")
@@ -137,6 +152,8 @@ def check(
     if export:  # the report writers are imported only for a run that writes files
         reports.check_exports(export)
     extra = sigma_controls(sigma, sigma_skip_unsupported)
+    for line in iamsql_controls.unknown_mapped_controls(iamsql_controls.load_controls(queries) + extra, framework):
+        typer.echo(f"warning: {line}", err=True)
     if engine == "duckdb" and not dbmod.resolve_db_path(db).exists():
         raise IamsqlError(
             f"database {dbmod.resolve_db_path(db)} does not exist: run 'iamsql load' or 'iamsql collect' first"
@@ -169,12 +186,13 @@ def check(
     rows = iamsql_controls.results(con, run_id, queries, extra_controls=extra)
     code = iamsql_controls.exit_code(rows, fail_on)
     written = (
-        reports.export_run(con, export, run_id=run_id, frameworks=framework, queries_dir=queries, extra_controls=extra)
+        reports.export_run(con, [reports.export_path(path, run_id) for path in export], run_id=run_id,
+                           frameworks=framework, queries_dir=queries, extra_controls=extra)
         if export
         else []
     )
     con.close()
-    text, counts = iamsql_controls.render_results(rows, fmt, framework)
+    text, counts = iamsql_controls.render_results(rows, fmt, framework, header=with_header, separator=separator)
     typer.echo(text, nl=False)
     typer.echo(f"run {run_id}: {iamsql_controls.count_of(len(rows), 'result')}", err=fmt not in ("table", "md"))
     typer.echo(counts, nl=False, err=fmt not in ("table", "md"))

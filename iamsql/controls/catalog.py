@@ -3,6 +3,7 @@ name is the id), validated into ``Control`` objects, their parameters, selection
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -261,7 +262,9 @@ def select_controls(
     by_id = {c.id: c for c in controls}
     for control_id in ids or []:
         if control_id not in by_id:
-            raise ControlError(f"unknown control {control_id!r}; 'iamsql controls' lists them")
+            close = difflib.get_close_matches(control_id, sorted(by_id), n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            raise ControlError(f"unknown control {control_id!r}{hint}; 'iamsql controls' lists them")
     selected = [c for c in controls if not ids or c.id in ids]
     if frameworks:
         known = sorted(load_frameworks())
@@ -276,6 +279,24 @@ def select_controls(
             raise ControlError(f"unknown severity {severity!r}; choose one of {', '.join(SEVERITIES)}")
         selected = [c for c in selected if SEVERITIES.index(c.severity) <= SEVERITIES.index(severity)]
     return selected
+
+
+def unknown_mapped_controls(controls: Iterable[Control], frameworks: list[str] | None = None) -> list[str]:
+    """One line per control id that a mapping (of ``frameworks``, default every one) names but that is neither a
+    shipped control nor one of ``controls`` (a typo in the mapping): the requirement can never pass."""
+    known = sorted({c.id for c in controls} | {path.stem for path in QUERIES_DIR.glob("*.sql")})
+    lines = []
+    for framework in load_frameworks().values():
+        if frameworks and framework.id not in frameworks:
+            continue
+        for requirement in framework.requirements:
+            for control_id in requirement.controls:
+                if control_id not in known:
+                    close = difflib.get_close_matches(control_id, known, n=1)
+                    hint = f" (did you mean {close[0]}?)" if close else ""
+                    lines.append(f"mappings/{framework.id}.yaml: {requirement.id} names {control_id}, which is no "
+                                 f"control{hint}: {requirement.id} can never pass")
+    return lines
 
 
 def view_body(name: str) -> str:

@@ -474,8 +474,9 @@ def _by_count(groups: dict[str, set[str]]) -> list[tuple[str, set[str]]]:
     return sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
 
 
-def render_results(rows: list[dict], fmt: str, frameworks: list[str] | None = None) -> tuple[str, str]:
-    """(results, summary) as text. ``json`` is a list of result objects; ``csv``/``md`` hold every row;
+def render_results(rows: list[dict], fmt: str, frameworks: list[str] | None = None, *, header: bool = True,
+                   separator: str = ",") -> tuple[str, str]:
+    """(results, summary) as text; ``header`` and ``separator`` as ``render`` takes them. ``json`` is a list of result objects; ``csv``/``md`` hold every row;
     ``table`` shows the rows that need attention (errors, then alarms by severity), then one line per account
     with its skipped controls and why. The summary is one line per framework (compliant %, coverage % and the
     requirement counts, as in the report; a table for ``md``, lines wrapped to the terminal otherwise), a line of
@@ -489,7 +490,8 @@ def render_results(rows: list[dict], fmt: str, frameworks: list[str] | None = No
     elif fmt == "table":
         shown = attention_rows(rows)
         fields = ("control_id", "severity", "status", "resource", "reason")
-        text = render(list(fields), list(map(itemgetter(*fields), shown)), fmt, whole=("control_id",)) if shown else ""
+        text = (render(list(fields), list(map(itemgetter(*fields), shown)), fmt, header=header, whole=("control_id",))
+                if shown else "")
         skipped = skipped_lines(rows)
         if skipped:
             text += ("\n" if text else "") + "".join(_wrapped(line) for line in skipped)
@@ -502,6 +504,8 @@ def render_results(rows: list[dict], fmt: str, frameworks: list[str] | None = No
                 for values in map(itemgetter(*RESULT_FIELDS), rows)
             ],
             fmt,
+            header=header,
+            separator=separator,
         )
     table = summary(rows, frameworks)
     if fmt == "md":

@@ -532,7 +532,7 @@ def resolve_alias(text: str) -> str | None:
 
 def search(text: str) -> tuple[list[Requirement], str | None]:
     """Requirements whose id is ``text`` (any case, optionally ``framework:id``) or whose title or text contains
-    it; an alias yields the requirements it points to and the alias message."""
+    it (``_contains``); an alias yields the requirements it points to and the alias message."""
     prefix, query = _split_ref(text)
     needle = query.casefold()
     found: list[Requirement] = []
@@ -559,12 +559,23 @@ def search(text: str) -> tuple[list[Requirement], str | None]:
             padded = re.sub(r"-(\d)$", r"-0\1", query.upper())
             found.extend(r for r in framework.requirements if r.id == padded)
             continue
-        found.extend(
-            r
-            for r in framework.requirements
-            if needle and (needle in r.title.casefold() or needle in r.text.casefold())
-        )
+        found.extend(r for r in framework.requirements if needle and _contains(f"{r.title} {r.text}", query))
     return found, message
+
+
+def _contains(text: str, query: str) -> bool:
+    """``text`` holds ``query`` (any case), or, for a query of several words, each word, punctuation ignored
+    ("multi factor" is in "multi-factor", "root mfa" in "MFA ... for the 'root' user"); one word, such as an id,
+    is matched as it is."""
+    if query.casefold() in text.casefold():
+        return True
+    words = _words(query).split()
+    return len(query.split()) > 1 and all(word in _words(text) for word in words)
+
+
+def _words(text: str) -> str:
+    """``text`` in lower case with every run of punctuation a space: "multi factor" is in "Multi-Factor"."""
+    return re.sub(r"[\W_]+", " ", text.casefold())
 
 
 # ------------------------------------------------------------------------------------------------ roll-up

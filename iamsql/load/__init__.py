@@ -65,6 +65,7 @@ from iamsql.load.formats.base import (
 )
 from iamsql.load.formats.queried import queried_object
 from iamsql.load.normalize import timestamp
+from iamsql.load.shapes import shape_problem
 from iamsql.raw.folder import MANIFEST_NAME, Manifest, read_manifest
 from iamsql.store import db
 from iamsql.store.schema import TABLES
@@ -251,7 +252,7 @@ def _parse_text(path: Path, text: str, utf16: bool) -> Parsed | str:
         return "not a recognised AWS IAM or CloudTrail output"
     if command and command.split(":")[-1] != fmt.name.split(":")[-1]:
         return f"recorded call {command} is not one iamsql loads"
-    parsed = _guard(path, fmt.name, lambda: fmt.parse(document, path))
+    parsed = _guard(path, fmt.name, lambda: fmt.parse(document, path), document)
     if isinstance(parsed, str):  # recognised, but nothing iamsql can place (see loaders.Format)
         return parsed
     if says_truncated(document):
@@ -281,11 +282,14 @@ def _recorded_error(code: str | None, path: Path) -> Parsed | str:
     return f"recorded error response {code}"
 
 
-def _guard(path: Path, what: str, parse: Callable[[], Parsed]) -> Parsed:
+def _guard(path: Path, what: str, parse: Callable[[], Parsed], document: Any = None) -> Parsed:
+    """``parse()``, its failure as one line naming the file; for an API call's ``document``, the value whose JSON
+    kind is not the one AWS returns (``Users[0].Tags is text, not a list``) rather than Python's words for it."""
     try:
         return parse()
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        reason = first_line(exc) if str(exc) else type(exc).__name__
+        reason = (document is not None and shape_problem(what, document)) or (
+            first_line(exc) if str(exc) else type(exc).__name__)
         raise InputError(f"{path}: bad {what}: {reason}") from None
 
 
@@ -742,6 +746,9 @@ def _write(con, iam_files, event_files, merged: Merged, summary: LoadSummary, pr
             summary.events = cloudtrail.load_events(
                 con, [(f.path, f.format) for f in event_files], snapshot_for_account, progress) or {}
             _event_warnings(summary)
+            if not iam_files and _every_record_rejected(summary.events):
+                example = next(w for w in summary.warnings if " record(s) rejected: " in w)
+                raise InputError(f"nothing loaded: every record was rejected, e.g. {example}")
         tables_written = _write_tables(con, snapshots, merged)
         for account, snapshot_id in snapshots.items():
             for table, count in tables_written[account].items():
@@ -871,6 +878,12 @@ def _event_warnings(summary: LoadSummary) -> None:
         summary.warnings.append(f"{events['conflicting_event_ids']} event id(s) appear with different content "
                                 f"({events['conflicting_versions']} version(s) in this load): the first is kept, "
                                 "every version is in iamsql_event_conflict")
+
+
+def _every_record_rejected(events: dict) -> bool:
+    """The trail files had records and the CloudTrail loader kept, merged or quarantined none of them."""
+    return bool(events.get("rejected")) and not any(
+        events.get(count) for count in ("inserted", "identical_duplicates", "conflicting_event_ids"))
 
 
 def _iso(value: Any) -> str | None:

@@ -48,8 +48,8 @@ EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json", ".ocsf.json": "oc
               ".ocsf.jsonl": "ocsf-jsonl", ".jsonl": "ocsf-jsonl", ".md": "md", ".markdown": "md",
               ".sarif": "sarif", ".sarif.json": "sarif", ".xml": "junit", ".html": "html", ".htm": "html"}
 
-__all__ = ["FORMATS", "Report", "ReportError", "build_report", "check_exports", "export_run", "format_for",
-           "gather", "write_report"]
+__all__ = ["FORMATS", "Report", "ReportError", "build_report", "check_exports", "export_path", "export_run",
+           "format_for", "gather", "write_report"]
 
 
 def format_for(out: Path, fmt: str | None) -> str:
@@ -141,9 +141,20 @@ def _write_stdout(con, fmt, frameworks, run_id, queries_dir, stream: TextIO, ext
     return Path(STDOUT)
 
 
+def export_path(path: Path, run_id: int) -> Path:
+    """Where ``check --export`` writes: the file given, or for a format name alone (``--export csv``, as Powerpipe
+    takes it) ``iamsql-run-<run id>`` with the format's extension in the current folder."""
+    if str(path) not in WRITERS:
+        return Path(path)
+    return Path(f"iamsql-run-{run_id}" + next(e for e, fmt in EXTENSIONS.items() if fmt == str(path)))
+
+
 def check_exports(paths: list[Path]) -> None:
-    """``check --export``: every file name must say its format and be a file, checked before the run starts."""
+    """``check --export``: every file name must say its format and be a file in a folder that exists (or be a
+    format name), checked before the run starts."""
     for path in paths:
+        if str(path) in WRITERS:
+            continue
         if is_stdout(path):
             raise ReportError("--export - is not possible: check prints its results to standard output; name a file")
         if not Path(path).suffix:
@@ -155,6 +166,8 @@ def check_exports(paths: list[Path]) -> None:
                               f"with one of {', '.join(EXTENSIONS)}")
         if Path(path).is_dir():
             raise ReportError(f"--export {path} is a folder; give a file name")
+        if not Path(path).parent.is_dir():
+            raise ReportError(f"--export {path}: folder {Path(path).parent} does not exist")
 
 
 def gather(con: duckdb.DuckDBPyConnection, **options) -> Report:

@@ -93,6 +93,11 @@ class Config:
     def __getitem__(self, key: str) -> Any:
         return self.values.get(key)
 
+    def given_as(self, key: str) -> str:
+        """How the user gave a setting: its flag (``--source``), its variable (``IAMSQL_SOURCES``) or its key."""
+        origin = self.origin.get(key)
+        return BY_KEY[key].flag if origin == "flag" else BY_KEY[key].env if origin == "env" else repr(key)
+
     @property
     def collecting(self) -> bool:
         return not self.values.get("sources.paths")
@@ -252,7 +257,7 @@ def _validate(config: Config) -> None:
         raise ConfigError(f"{where}: 'name' must be letters, digits, '.', '_' or '-' (it names a folder)")
     given = [k for k in COLLECT_KEYS if v.get(k)]
     if not config.collecting and given:
-        raise ConfigError(f"{where}: 'sources.paths' loads files, {', '.join(repr(k) for k in given)} "
-                          "are for collecting from AWS: give one or the other")
+        raise ConfigError(f"{where}: {config.given_as('sources.paths')} loads files, "
+                          f"{', '.join(map(config.given_as, given))} are for collecting from AWS: give one or the other")
     if config.collecting and v.get("sources.account_id"):
         raise ConfigError(f"{where}: 'sources.account_id' is for sources.paths; collected files name their account")

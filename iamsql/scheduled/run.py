@@ -32,6 +32,7 @@ from typing import Any
 from iamsql import __version__
 from iamsql.common.clock import current_user
 from iamsql.common.lazy import lazy_import
+from iamsql.controls.catalog import load_controls, unknown_mapped_controls
 from iamsql.controls.contract import exit_code
 from iamsql.controls.engines.duckdb import run_checks
 from iamsql.controls.views import control_pack_hash
@@ -89,6 +90,7 @@ def run(config: Config, log: Callable[[str], None] | None = None) -> RunOutcome:
     sign_key = signing.load_private_key(config["sign_key"]) if config["sign_key"] else None
     sigma_warnings: list[str] = []
     sigma_controls = _sigma_controls(config, sigma_warnings)
+    mapping_warnings = unknown_mapped_controls(load_controls() + sigma_controls, config["frameworks"])
     evidence_dir: Path = config["evidence_dir"]
     for source in config["sources.paths"] or []:
         if not source.exists():
@@ -108,7 +110,7 @@ def run(config: Config, log: Callable[[str], None] | None = None) -> RunOutcome:
             outcome = _run_locked(con, config, exceptions_file, log, sigma_controls, sign_key)
         finally:
             con.close()
-    outcome.warnings[:0] = sigma_warnings
+    outcome.warnings[:0] = sigma_warnings + mapping_warnings
     return outcome
 
 

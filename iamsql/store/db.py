@@ -15,7 +15,7 @@ import os
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path, PurePath
@@ -122,8 +122,36 @@ def connect(db: str | os.PathLike | None = None, *, read_only: bool = False,
     path = resolve_db_path(db)
     if read_only and not path.exists():
         raise DatabaseError(f"database {path} does not exist: run 'iamsql load' or 'iamsql collect' first")
+    con = _open_explained(path, read_only)
+    if read_only and has_table(con, "iamsql_snapshot") and not schema_is_current(con) and not newer_schema_parts(con):
+        con.close()  # made by an older iamsql: add what it lacks, as a writing command would, then read
+        try:
+            with closing(_open(path, read_only=False)) as writing:
+                ensure_schema(writing, path)
+        except duckdb.Error:
+            pass  # another process has it open, or the file is read-only: read what the older schema has
+        con = _open_explained(path, read_only)
+    con.execute("set TimeZone = 'UTC'")
+    con.execute("set enable_progress_bar = false")  # DuckDB would draw it on stdout, into piped output
+    if not read_only:
+        try:
+            ensure_schema(con, path)
+        except BaseException:
+            con.close()
+            raise
+    opened(con)  # nothing installed yet: no need to ask DuckDB's catalog whether it has the functions
+    if not queries:
+        return con
+    if macros:
+        install_dialect_macros(con)
+    create_account_view(con)  # TEMP views
+    return con
+
+
+def _open_explained(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """``_open``, its failure as one ``DatabaseError`` line (locked by another process, not a database...)."""
     try:
-        con = _open(path, read_only)
+        return _open(path, read_only)
     except duckdb.IOException as exc:
         message = first_line(exc)
         if "lock" in message.lower():
@@ -133,17 +161,6 @@ def connect(db: str | os.PathLike | None = None, *, read_only: bool = False,
         raise DatabaseError(f"cannot open database {path}: {message}") from None
     except duckdb.Error as exc:
         raise DatabaseError(f"cannot open database {path}: {first_line(exc)}") from None
-    con.execute("set TimeZone = 'UTC'")
-    con.execute("set enable_progress_bar = false")  # DuckDB would draw it on stdout, into piped output
-    if not read_only:
-        ensure_schema(con)
-    opened(con)  # nothing installed yet: no need to ask DuckDB's catalog whether it has the functions
-    if not queries:
-        return con
-    if macros:
-        install_dialect_macros(con)
-    create_account_view(con)  # TEMP views
-    return con
 
 
 def _lock_holder(message: str) -> str:
@@ -184,20 +201,46 @@ def schema_fingerprint() -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
-def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create bookkeeping tables, history tables and latest-snapshot views that do not exist yet; nothing to do
-    (one query) when the database records that this very schema made it."""
-    if has_table(con, SCHEMA_TABLE) and con.execute(f"select fingerprint from {SCHEMA_TABLE}").fetchall() == [
+def schema_is_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the database records that this very schema made it (one query)."""
+    return has_table(con, SCHEMA_TABLE) and con.execute(f"select fingerprint from {SCHEMA_TABLE}").fetchall() == [
         (schema_fingerprint(),)
-    ]:
+    ]
+
+
+def _history_columns(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
+    present: dict[str, set[str]] = {}
+    for table, column in con.execute("select table_name, column_name from duckdb_columns() where schema_name = "
+                                     "'history' and database_name = current_database()").fetchall():
+        present.setdefault(table, set()).add(column)
+    return present
+
+
+def newer_schema_parts(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The history tables and columns of the database that this iamsql does not know: history tables and columns
+    are only ever added, so a database that has them was made by a newer iamsql."""
+    unknown = []
+    for table, names in sorted(_history_columns(con).items()):
+        if table in TABLES:
+            unknown += [f"history.{table}.{name}" for name in sorted(names - {name for name, _ in columns(table)})]
+        else:
+            unknown.append(f"history.{table}")
+    return unknown
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection, path: Path | None = None) -> None:
+    """Create bookkeeping tables, history tables and latest-snapshot views that do not exist yet; nothing to do
+    (one query) when the database records that this very schema made it. A database a newer iamsql made (at
+    ``path``, for the message) is refused, never given this iamsql's older views."""
+    if schema_is_current(con):
         return
+    if newer := newer_schema_parts(con):
+        raise DatabaseError(f"database {path or 'file'} was written by a newer iamsql: its {newer[0]} is unknown to "
+                            "this one; use that iamsql version or a newer one")
     with transaction(con):  # one commit for the whole schema instead of one per statement
         con.execute(BOOKKEEPING_DDL + "create schema if not exists history;\n" + "".join(
             f"create table if not exists history.{table} ({_column_ddl(table)});\n" for table in TABLES))
-        present: dict[str, set[str]] = {}
-        for table, column in con.execute("select table_name, column_name from duckdb_columns() where schema_name = "
-                                         "'history' and database_name = current_database()").fetchall():
-            present.setdefault(table, set()).add(column)
+        present = _history_columns(con)
         for table in TABLES:  # columns added since the database was made (e.g. event_time_raw): appended
             for name, sqltype in columns(table):
                 if name not in present.get(table, {name}):

@@ -586,9 +586,11 @@ def _add_snapshots(con, snapshots: dict[str, int], accounts, snapshot_for_accoun
         con.execute(f"insert into {_MAP} values (?, ?)", [account, snapshots[account]])
 
 
+# what a record that is no object is, in the words of every other message ('a number', not DuckDB's UBIGINT)
 _REJECT_REASON = (
     "case when cloudtrail_event is null then 'no CloudTrail event in the record' "
-    "else 'not a JSON object (' || json_type(cloudtrail_event) || ')' end"
+    "else 'not a JSON object (' || case json_type(cloudtrail_event) when 'NULL' then 'null' when 'ARRAY' then 'a list' "
+    "when 'VARCHAR' then 'text' when 'BOOLEAN' then 'true or false' else 'a number' end || ')' end"
 )
 
 
