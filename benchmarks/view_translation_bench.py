@@ -72,7 +72,7 @@ def main() -> int:
         "after": to_duckdb(strip_header((ROOT / "queries" / "views" / f"{args.view}.sql").read_text(encoding="utf-8"))),
     }
     with database_copy(args.db) as con:
-        pgfunctions.install_functions(con)
+        pgfunctions.install_macros(con)
         con.execute(f"create or replace temp macro {BASELINE_TEXT_MACRO}(j) as {before['macro']}")
         create_views(con, access=False)
         for name in args.materialize:
