@@ -110,6 +110,24 @@ def _without_column(text: str, column: str) -> str:
     return "".join(",".join(cells[:where] + cells[where + 1:]) + "\n" for cells in lines)
 
 
+def test_credential_report_listing_a_user_twice_keeps_the_later_line(tmp_path):
+    """AWS lists each user once; an edited report (or two pasted together) listing one twice keeps the later line
+    with a warning, so each control gives that user one row, not two that contradict each other."""
+    lines = REPORT.splitlines(keepends=True)
+    first = next(n for n, line in enumerate(lines) if line.startswith("alice,"))
+    cells = lines[first].split(",")
+    cells[7] = "false" if cells[7] == "true" else "true"  # mfa_active, the eighth column
+    path = tmp_path / "report.csv"
+    path.write_text("".join(lines) + ",".join(cells))
+    con, summary = load(tmp_path, path)
+    arn = f"arn:aws:iam::{ACCOUNT}:user/alice"
+    assert rows(con, "select mfa_active from aws_iam_credential_report where user_arn = ?", arn) == [
+        (cells[7] == "true",)]
+    assert value(con, "select count(*) from aws_iam_credential_report") == len(lines) - 1
+    later = len(lines) + 1
+    assert f"credential report lists {arn} on lines {first + 1} and {later}; line {later} is kept" in summary.warnings
+
+
 @pytest.mark.parametrize("column", ["password_enabled", "password_last_used", "mfa_active", "cert_2_last_rotated"])
 def test_credential_report_without_a_column_every_report_has_is_an_error(tmp_path, column):
     """Every report layout has the first 16 columns; without password_enabled the user would load as having no

@@ -1,6 +1,7 @@
 """The formats other tools read, from a real run (``iamsql load --sample``, ``iamsql check --export``): OCSF
 validated object by object against Prowler's OCSF models (py-ocsf-models), SARIF against the OASIS SARIF 2.1.0
-schema, JUnit XML parsed back, and the HTML page checked for escaping with the hostile-values corpus."""
+schema, ASFF against botocore's Security Hub model and imported into moto's Security Hub, JUnit XML parsed back,
+and the HTML page checked for escaping with the hostile-values corpus."""
 
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
+import botocore.session
 import duckdb
 import jsonschema
 import py_ocsf_models
 import pytest
+from botocore.validate import validate_parameters
 from py_ocsf_models.events.findings.compliance_finding import ComplianceFinding
 from py_ocsf_models.events.findings.detection_finding import DetectionFinding
 from py_ocsf_models.objects.cloud import Cloud
@@ -29,7 +32,8 @@ from iamsql.store import db as dbmod
 
 DATA = Path(__file__).parent / "data"
 HOSTILE = json.loads((DATA / "hostile_values.json").read_text(encoding="utf-8"))
-EXPORTS = ("run.csv", "run.json", "run.ocsf.json", "run.ocsf.jsonl", "run.md", "run.sarif", "run.xml", "run.html")
+EXPORTS = ("run.csv", "run.json", "run.ocsf.json", "run.ocsf.jsonl", "run.asff.json", "run.md", "run.sarif", "run.xml",
+           "run.html")
 
 
 def iamsql(*args: str) -> subprocess.CompletedProcess:
@@ -118,6 +122,34 @@ def test_ocsf_validates_against_prowler_models(sample):
              for e in events if e["resources"][0]["uid"].count(":") >= 5 and "type" in e["resources"][0]}
     assert types["role"] == "AWS::IAM::Role" and types["user"] == "AWS::IAM::User"
     assert types["trail"] == "AWS::CloudTrail::Trail"
+
+
+def test_asff_validates_and_imports_into_security_hub(sample, aws_session):
+    """Every finding passes botocore's validation of BatchImportFindings (required members, types, enums, lengths),
+    is accepted by Security Hub (moto's server) in batches of 100, and carries the run's status as Powerpipe maps it."""
+    _, files, rows = sample
+    findings = json.loads(files["asff.json"].read_text(encoding="utf-8"))
+    assert len(findings) == len(rows) and len({f["Id"] for f in findings}) == len(findings)
+    model = botocore.session.get_session().get_service_model("securityhub")
+    shape = model.operation_model("BatchImportFindings").input_shape
+    client = aws_session.client("securityhub")
+    for start in range(0, len(findings), 100):
+        batch = findings[start:start + 100]
+        validate_parameters({"Findings": batch}, shape)  # raises ParamValidationError on any fault
+        answer = client.batch_import_findings(Findings=batch)
+        assert answer["FailedCount"] == 0 and answer["SuccessCount"] == len(batch)
+    stored = [f for page in client.get_paginator("get_findings").paginate() for f in page["Findings"]]
+    assert sorted(f["Id"] for f in stored) == sorted(f["Id"] for f in findings)
+    expected = {"ok": "PASSED", "alarm": "FAILED", "error": "WARNING", "skip": "NOT_AVAILABLE", "info": "NOT_AVAILABLE"}
+    by_id = {f["Id"]: f for f in findings}
+    for row in rows:
+        found = by_id[row["finding_id"]]
+        assert (found["GeneratorId"], found["Resources"][0]["Id"]) == (f"iamsql/{row['control_id']}", row["resource"])
+        assert found["Compliance"]["Status"] == expected[row["status"]]
+        assert found["Description"] == row["reason"][:1023] + ("…" if len(row["reason"]) > 1024 else row["reason"][1023:])
+        assert found["AwsAccountId"] == row["account_id"]
+    types = Counter(f["Resources"][0]["Type"] for f in findings)
+    assert types["AwsIamRole"] and types["AwsIamUser"] and types["AwsAccount"]
 
 
 def test_sarif_validates_against_the_schema(sample):

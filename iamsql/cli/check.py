@@ -110,7 +110,7 @@ def check(
         typer.Option(
             "--export",
             help="Also write the run to this file, the format from its "
-            "extension: .csv .json .ocsf.json .ocsf.jsonl .md .sarif .xml (JUnit) "
+            "extension: .csv .json .ocsf.json .ocsf.jsonl .asff.json (Security Hub) .md .sarif .xml (JUnit) "
             ".html .xlsx (repeatable); a format name alone (csv, json, ocsf, ...) writes "
             "iamsql-run-<run id>.<extension> here.",
         ),

@@ -80,7 +80,7 @@ def evidence_run(
     output: Annotated[
         ListOption,
         typer.Option(
-            "--output", help="Report file: xlsx, json, ocsf, ocsf-jsonl, csv, md, sarif, junit, html (repeatable)."
+            "--output", help="Report file: xlsx, json, ocsf, ocsf-jsonl, asff, csv, md, sarif, junit, html (repeatable)."
         ),
     ] = None,
     exceptions: Annotated[

@@ -1,5 +1,5 @@
 """``iamsql report`` and ``iamsql check --export``: one check run as an Excel workbook, CSV, JSON, OCSF (JSON
-array or JSON lines), Markdown, SARIF, JUnit XML or a self-contained HTML page.
+array or JSON lines), ASFF (Security Hub), Markdown, SARIF, JUnit XML or a self-contained HTML page.
 
 ``WRITERS`` is the one registry of formats, used by both commands; ``format_for`` reads the format from a file
 name (``findings.ocsf.json``, ``results.sarif``...). ``write_report(con, out, fmt=..., frameworks=..., run_id=...)``
@@ -20,6 +20,7 @@ import duckdb
 
 from iamsql.common.safe_write import STDOUT, is_stdout, replacing
 from iamsql.errors import ReportError, WriteError, first_line
+from iamsql.report.asff import write_asff
 from iamsql.report.csvout import write_csv
 from iamsql.report.html import write_html
 from iamsql.report.jsonout import write_json
@@ -37,6 +38,7 @@ WRITERS = {
     "json": (write_json, False),
     "ocsf": (write_ocsf, False),
     "ocsf-jsonl": (write_ocsf_lines, False),
+    "asff": (write_asff, False),
     "md": (write_markdown, False),
     "sarif": (write_sarif, False),
     "junit": (write_junit, False),
@@ -45,8 +47,8 @@ WRITERS = {
 FORMATS = tuple(WRITERS)
 # file name ending -> format; the longest matching ending wins (``x.ocsf.json`` is OCSF, ``x.json`` JSON)
 EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json", ".ocsf.json": "ocsf", ".ocsf": "ocsf",
-              ".ocsf.jsonl": "ocsf-jsonl", ".jsonl": "ocsf-jsonl", ".md": "md", ".markdown": "md",
-              ".sarif": "sarif", ".sarif.json": "sarif", ".xml": "junit", ".html": "html", ".htm": "html"}
+              ".ocsf.jsonl": "ocsf-jsonl", ".jsonl": "ocsf-jsonl", ".asff.json": "asff", ".asff": "asff", ".md": "md",
+              ".markdown": "md", ".sarif": "sarif", ".sarif.json": "sarif", ".xml": "junit", ".html": "html", ".htm": "html"}
 
 __all__ = ["FORMATS", "Report", "ReportError", "build_report", "check_exports", "export_path", "export_run",
            "format_for", "gather", "write_report"]

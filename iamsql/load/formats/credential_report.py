@@ -32,6 +32,7 @@ def parse_csv_text(text: str, generated_time: str | None, fmt: str) -> Parsed:
         raise ValueError(f"credential report lacks column(s) {', '.join(missing)}")
     parsed = Parsed(fmt, covers={TABLE}, as_of=generated_time, as_of_source=GENERATED if generated_time else None,
                     extra={"generated_time": generated_time})
+    lines_of: dict[str, int] = {}  # a user's ARN -> its line
     for line, record in enumerate(reader, start=2):
         if None in record:
             raise ValueError(f"line {line} has more cells than the header")
@@ -41,7 +42,14 @@ def parse_csv_text(text: str, generated_time: str | None, fmt: str) -> Parsed:
             row = normalize.credential_report_row(record, generated_time)
         except ValueError as exc:
             raise ValueError(f"line {line}: {exc}") from None
-        # Keyed by line: one account's newest report is loaded whole, duplicate user rows included.
+        # AWS lists a user once; a report listing one twice (edited, or two reports pasted together) keeps the later
+        # line, or every control would give that user two contradicting rows.
+        arn = row.get("user_arn") or f"line {line}"
+        if arn in lines_of:
+            parsed.warnings.append(f"credential report lists {arn} on lines {lines_of[arn]} and {line}; line {line} "
+                                   f"is kept")
+            parsed.fragments = [f for f in parsed.fragments if f.key != (lines_of[arn],)]
+        lines_of[arn] = line
         parsed.fragments.append(Fragment(TABLE, (line,), row, row.pop("account_id")))
     return parsed
 
