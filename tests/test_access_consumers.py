@@ -79,6 +79,10 @@ def gaad(account: str) -> dict:
         *(user(account, name, inline=[doc({"Effect": "Allow", "Action": "sts:AssumeRole",
                                            "Resource": arn(account, "role", target)})])
           for name, target in (("carol", "unreadable-admin"), ("dave", "unknown-power"), ("erin", "names-bob"))),
+        # may read objects, but not from outside one VPC
+        user(account, "frank", inline=[doc({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
+                                           {"Effect": "Deny", "Action": "s3:*", "Resource": "*",
+                                            "Condition": {"StringNotEquals": {"aws:SourceVpc": "vpc-1a2b3c4d"}}})]),
     ]
     roles = [
         role(account, "MyRole", trust(root), path="/service-role/"),
@@ -199,6 +203,30 @@ def test_two_loaded_roles_of_one_name_are_ambiguous():
         resolve_arn([account], arn(OUTSIDE, "role", "twin"))
     assert resolve_arn([account], arn(OUTSIDE, "role", "twin", "/b/")) == arn(OUTSIDE, "role", "twin", "/b/")
     assert resolve_arn([account], arn(MEMBER, "role", "twin")) == arn(MEMBER, "role", "twin")  # another account
+
+
+# ---- conditions of a Deny ------------------------------------------------------------------------------------------
+
+OUTSIDE_VPC = [{"StringNotEquals": {"aws:SourceVpc": ["vpc-1a2b3c4d"]}}]
+
+
+def test_who_can_names_the_conditions_a_deny_depends_on(loaded):
+    """frank's Allow has no condition; his Deny applies outside one VPC: he may read objects only if the Deny's
+    condition does not hold, which the row says."""
+    row = who_can(loaded, "s3:GetObject", "arn:aws:s3:::bucket/key")[arn(OUTSIDE, "user", "frank")]
+    assert row["decision"] == "AllowedIf"
+    assert row["conditions"] is None
+    assert json.loads(row["deny_conditions"]) == OUTSIDE_VPC
+
+
+def test_simulate_names_the_conditions_a_deny_depends_on(loaded):
+    args = ["simulate", "--principal", arn(OUTSIDE, "user", "frank"), "--action", "s3:GetObject", "--resource",
+            "arn:aws:s3:::bucket/key", "--unknown-context", "--db", loaded]
+    answer = json.loads(CliRunner().invoke(app, [*args, "-o", "json"]).output)
+    assert (answer["decision"], answer["conditions"], answer["deny_conditions"]) == ("AllowedIf", [], OUTSIDE_VPC)
+    done = CliRunner().invoke(app, args)
+    assert done.exit_code == 0, done.output
+    assert f"  unless {json.dumps(OUTSIDE_VPC[0])}" in done.output.splitlines()
 
 
 # ---- who may assume a role ---------------------------------------------------------------------------------------

@@ -32,11 +32,13 @@ class Answer:
     conditions: list[dict] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     reason: str = ""
+    deny_conditions: list[dict] = field(default_factory=list)  # of Deny statements: each must NOT hold
 
     def as_dict(self) -> dict:
         return {"principal": self.principal, "principal_type": self.principal_type, "account_id": self.account_id,
                 "decision": self.decision, "path": self.path, "granted_by": self.granted_by,
-                "conditions": self.conditions, "missing": self.missing, "reason": self.reason}
+                "conditions": self.conditions, "deny_conditions": self.deny_conditions, "missing": self.missing,
+                "reason": self.reason}
 
 
 def _labels(principal: Principal, result: Evaluation) -> tuple[list[str], list[str], set[str | None]]:
@@ -143,7 +145,7 @@ def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, actio
             return Answer(principal.arn, principal.kind, account.account_id, "Unknown", _path(groups), [], [],
                           [*missing, trust], f"The decision depends on {trust}.")
         return Answer(principal.arn, principal.kind, account.account_id, result.decision, _path(groups),
-                      granted, list(result.conditions), missing, result.reason)
+                      granted, list(result.conditions), missing, result.reason, list(result.deny_conditions))
     named = _same_name(accounts, principal_arn)
     if named:  # the right name under another path: role/wrongpath/X for role/aws-service-role/.../X
         raise IamsqlError(f"principal {principal_arn} is not an IAM user or role in the loaded data "
@@ -201,7 +203,8 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
             if result.decision in POSSIBLE or result.decision == "Unknown":
                 granted, missing, groups = _labels(principal, result)
                 found[principal.arn] = Answer(principal.arn, principal.kind, account.account_id, result.decision,
-                                              _path(groups), granted, list(result.conditions), missing, result.reason)
+                                              _path(groups), granted, list(result.conditions), missing, result.reason,
+                                              list(result.deny_conditions))
         answers += found.values()
         answers += _through_roles(asker, found)
         if resource_policy is not None and resource:
@@ -231,11 +234,15 @@ def _through_roles(asker: Asker, found: dict[str, Answer], depth: int = 3) -> li
                 result = asker.assume(principal, role)
                 if result.decision in POSSIBLE:
                     granted, _, _ = _labels(principal, result)
+                    # the role's answer holds only while its own deny conditions do not
+                    denies = [*result.deny_conditions,
+                              *(b for b in found[chain[-1]].deny_conditions if b not in result.deny_conditions)]
                     reached[principal.arn] = Answer(
                         principal.arn, principal.kind, account.account_id, "AllowedIf" if result.decision == "AllowedIf"
                         or found[chain[-1]].decision == "AllowedIf" else "Allowed",
                         "by assuming " + " -> ".join(chain), granted, list(result.conditions),
-                        reason=f"May assume {' -> '.join(chain)}, which may perform the action.")
+                        reason=f"May assume {' -> '.join(chain)}, which may perform the action.",
+                        deny_conditions=denies)
                     if principal.kind == "role":
                         step[principal.arn] = [principal.arn, *chain]
         frontier = step
@@ -257,7 +264,8 @@ def _loaded_elsewhere(askers: dict[str, Asker], account: AccountModel, role: Pri
                 granted, missing, groups = _labels(principal, result)
                 answers.append(Answer(principal.arn, principal.kind, other, result.decision,
                                       "cross-account, from another loaded account", granted,
-                                      list(result.conditions), missing, result.reason))
+                                      list(result.conditions), missing, result.reason,
+                                      list(result.deny_conditions)))
     return answers
 
 
