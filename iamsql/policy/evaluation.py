@@ -84,6 +84,18 @@ class _Absent:
     def __contains__(self, key: str) -> bool:
         return key in self.names or key.startswith(self.prefixes)
 
+def known_absent(who: "Principal", absent_keys: tuple[str, ...] = ()):
+    """The context keys static analysis knows to be absent for the caller ``who``: those its kind never has, and
+    ``absent_keys`` (``Request.absent_keys``: names, and ``prefix/*`` for every key of the prefix not in the
+    context)."""
+    absent = _NOTHING_ABSENT if who.kind == USER else _ANONYMOUS_ABSENT if who.kind == ANONYMOUS else _NO_USERNAME
+    if not absent_keys:
+        return absent
+    keys = [key.lower() for key in absent_keys]
+    return _Absent(absent | {key for key in keys if not key.endswith("/*")},
+                   tuple(key[:-1] for key in keys if key.endswith("/*")))
+
+
 # How a resource-based policy's Principal matched the caller.
 DIRECT, ROLE_ARN, ACCOUNT = "direct", "role", "account"
 # How a policy type uses the Principal element: ignored (identity-based, boundaries, session policies,
@@ -566,14 +578,7 @@ def evaluate(request: Request) -> Evaluation:
 
     context = default_context(who, principal_account, resource_account)
     context.update(normalize_context(request.context))
-    known_absent = _NOTHING_ABSENT if who.kind == USER else _ANONYMOUS_ABSENT if who.kind == ANONYMOUS else _NO_USERNAME
-    if request.absent_keys:
-        keys = [key.lower() for key in request.absent_keys]
-        known_absent = _Absent(
-            known_absent | {key for key in keys if not key.endswith("/*")},
-            tuple(key[:-1] for key in keys if key.endswith("/*")),
-        )
-    run = _Run(request, who, action, resource, context, known_absent)
+    run = _Run(request, who, action, resource, context, known_absent(who, request.absent_keys))
     management = request.management_account_id
     iam_caller = who.kind in IAM_PRINCIPALS
 
