@@ -17,6 +17,18 @@ from iamsql.policy.access.tables import POSSIBLE, RANK, Asker, attached_at
 from iamsql.policy.catalog import probe_resources
 
 TRUST_ACTIONS = ("sts:assumerole", "sts:assumerolewithsaml", "sts:assumerolewithwebidentity")
+# called with a SAML assertion or an OIDC token, not with AWS credentials: no IAM user or role is the caller
+FEDERATED_ACTIONS = ("sts:assumerolewithsaml", "sts:assumerolewithwebidentity")
+SSO_PATH, SSO_PREFIX = "/aws-reserved/sso.amazonaws.com/", "AWSReservedSSO_"
+ASSIGNED = """
+select a.principal_type, a.principal_id, coalesce(u.name, g.name)
+from aws_ssoadmin_account_assignment a
+join aws_ssoadmin_permission_set p on p.arn = a.permission_set_arn
+left join aws_identitystore_user u on a.principal_type = 'USER' and u.id = a.principal_id
+left join aws_identitystore_group g on a.principal_type = 'GROUP' and g.id = a.principal_id
+where a.target_account_id = ? and p.name = ?
+order by 1, 3, 2
+"""
 
 
 @dataclass
@@ -195,7 +207,8 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
         resource_policy = role.trust.policy if role is not None else None
         found: dict[str, Answer] = {}
         trusting = account.role(target) if resource_policy is not None and action.lower() == "sts:assumerole" else None
-        for principal in account.principals:
+        callers = [] if action.lower() in FEDERATED_ACTIONS else account.principals
+        for principal in callers:
             if trusting is not None:
                 result = asker.assume(principal, trusting)  # as a session its trust names, too
             else:
@@ -209,7 +222,8 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
         answers += _through_roles(asker, found)
         if resource_policy is not None and resource:
             loaded = {p.arn for a in accounts if a.account_id != account.account_id for p in a.principals}
-            answers += _outside(account, resource, rails.get(account.account_id), loaded)
+            outside = _outside(account, resource, action, rails.get(account.account_id), loaded)
+            answers += _identity_center(con, role, outside)
             if trusting is not None:
                 answers += _loaded_elsewhere(askers, account, trusting, rails.get(account.account_id))
     return sorted(answers, key=lambda a: (a.account_id, -RANK.get(a.decision, 0), a.principal))
@@ -274,15 +288,45 @@ def _arn_account(arn: str | None) -> str | None:
     return parts[4] if len(parts) == 6 and parts[4].isdigit() and len(parts[4]) == 12 else None
 
 
-def _outside(account: AccountModel, role_arn: str, rails=None, loaded: frozenset | set = frozenset()) -> list[Answer]:
-    """Principals outside the loaded IAM data that a role's trust admits (other accounts, anyone, federated
-    identities, services). A user or role of another account that is loaded (``loaded``, by ARN) is not one of
-    them: its own policies decide too (``_loaded_elsewhere``)."""
+def _identity_center(con: duckdb.DuckDBPyConnection, role: Principal, outside: list[Answer]) -> list[Answer]:
+    """``outside`` (``_outside``'s answers for ``role``), its SAML providers' rows replaced, for a role IAM Identity
+    Center provisioned (``AWSReservedSSO_<permission set>_<suffix>`` under ``/aws-reserved/sso.amazonaws.com/``), by
+    the Identity Center users and groups the loaded assignments give that permission set in the role's account:
+    Identity Center signs them in through its SAML provider. Without loaded assignments, ``outside`` as it is."""
+    if not (role.path.startswith(SSO_PATH) and role.name.startswith(SSO_PREFIX)):
+        return outside
+    permission_set = role.name.removeprefix(SSO_PREFIX).rpartition("_")[0]
+    try:
+        assigned = con.execute(ASSIGNED, [role.account_id, permission_set]).fetchall()
+    except duckdb.CatalogException:  # a database made before Identity Center tables, opened read-only
+        assigned = []
+    providers = [a for a in outside if a.principal_type == "saml"]
+    if not assigned or not providers:
+        return outside
+    answers = [a for a in outside if a.principal_type != "saml"]
+    for provider in providers:
+        for kind, principal_id, name in assigned:
+            answers.append(Answer(
+                name or principal_id, f"identity_center_{kind.lower()}", role.account_id, provider.decision,
+                f"Identity Center, permission set {permission_set}", [], provider.conditions, [],
+                f"Assigned permission set {permission_set} in the account; Identity Center signs it in through "
+                f"{provider.principal}.", provider.deny_conditions))
+    return answers
+
+
+def _outside(account: AccountModel, role_arn: str, action: str, rails=None,
+             loaded: frozenset | set = frozenset()) -> list[Answer]:
+    """Principals outside the loaded IAM data that a role's trust admits for ``action`` (other accounts, anyone, for
+    sts:AssumeRole; SAML or OIDC identities, for sts:AssumeRoleWithSAML or sts:AssumeRoleWithWebIdentity; services).
+    A user or role of another account that is loaded (``loaded``, by ARN) is not one of them: its own policies
+    decide too (``_loaded_elsewhere``)."""
     role = account.role(role_arn)
     if role is None or role.trust is None or role.trust.policy is None or role.trust.document is None:
         return []
     answers = []
     for entry in trust_analysis.entries(role.trust.document, account.partition, account.account_id):
+        if entry.action.lower() != action.lower():
+            continue  # each kind of caller has its own action: a SAML identity never calls sts:AssumeRole
         if entry.kind in ("principal", "account") and entry.account == account.account_id:
             continue  # the account's own IAM principals: judged above with their own policies
         if entry.kind == "principal" and entry.trusted in loaded:
