@@ -24,6 +24,7 @@ CONDITIONS = {
     "iam:ListPolicies": {"StringEquals": {"aws:PrincipalTag/team": "red"}},
     "iam:ListGroups": {"Null": {"aws:PrincipalTag/cost-center": "true"}},
     "iam:ListRoles": {"Null": {"aws:PrincipalServiceName": "true"}},
+    "iam:ListUsers": {"Null": {"aws:PrincipalServiceNamesList": "true"}},
     "iam:GetUser": {"StringEquals": {"aws:userid": ALICE_ID}},
     "iam:GetRole": {"StringLike": {"aws:userid": f"{DEPLOY_ID}:*"}},
     "iam:GetGroup": {"StringEquals": {"aws:userid": f"{DEPLOY_ID}:nightly"}},
@@ -33,6 +34,7 @@ ABAC = {"Version": "2012-10-17", "Statement": [
     for action, condition in CONDITIONS.items()]}
 TEAM_RED = [{"Key": "team", "Value": "red"}]
 HELPER_PATH = f"/delegated/{ALICE_ID}/"
+EC2_ROLE = f"arn:aws:iam::{ACCOUNT}:role/ec2"
 HELPER = f"arn:aws:iam::{ACCOUNT}:user{HELPER_PATH}helper"
 
 
@@ -64,7 +66,13 @@ def path(tmp_path_factory) -> str:
               "CreateDate": "2024-03-01T00:00:00Z", "GroupList": [], "Tags": [], "AttachedManagedPolicies": [],
               "UserPolicyList": [{"PolicyName": "attach", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
                   {"Effect": "Allow", "Action": "iam:AttachUserPolicy", "Resource": "*"}]}}]}
-    roles = [role("deploy", DEPLOY_ID, trust("sts:AssumeRole")),
+    ec2 = {"Path": "/", "RoleName": "ec2", "RoleId": "AROAQ3EXAMPLEEC2ROL1", "Arn": EC2_ROLE,
+           "CreateDate": "2024-03-01T00:00:00Z", "InstanceProfileList": [], "Tags": [], "RolePolicyList": [],
+           "AttachedManagedPolicies": [], "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+               {"Effect": "Allow", "Principal": {"Service": ["ec2.amazonaws.com", "lambda.amazonaws.com"]},
+                "Action": "sts:AssumeRole", "Condition": {"ForAnyValue:StringEquals": {
+                    "aws:PrincipalServiceNamesList": "ec2.amazonaws.com"}}}]}}
+    roles = [ec2, role("deploy", DEPLOY_ID, trust("sts:AssumeRole")),
              # sessions of this one may carry session tags, which override its own
              role("tagged", TAGGED_ID, trust("sts:AssumeRole", "sts:TagSession"))]
     (folder / ACCOUNT / "gaad.json").write_text(json.dumps(
@@ -119,6 +127,16 @@ def test_a_role_whose_sessions_may_carry_session_tags_is_allowed_only_if_they_ma
 @pytest.mark.parametrize("who", ["user/alice", "role/ops/deploy"])
 def test_an_iam_principal_has_no_service_name(path, who):
     assert decided(path, who, "iam:ListRoles") == ("Allowed", [])
+    assert decided(path, who, "iam:ListUsers") == ("Allowed", [])
+
+
+def test_a_service_principal_has_its_name_in_its_service_names_list(path):
+    """The trust admits a service whose service principal names include ec2.amazonaws.com: EC2 is admitted, with no
+    condition left."""
+    done = CliRunner().invoke(app, ["who-can", "sts:AssumeRole", "--resource", EC2_ROLE, "--db", path, "-o", "json"])
+    assert done.exit_code == 0, done.output
+    assert [(row["principal"], row["decision"], row["conditions"]) for row in json.loads(done.output)] == [
+        ("ec2.amazonaws.com", "Allowed", None)]
 
 
 def test_a_users_userid_is_its_unique_id(path):

@@ -63,14 +63,13 @@ PRINCIPAL_TYPE_VALUES = {
 }
 
 # Context keys known to be absent in static analysis: only IAM users have aws:username, only service principals
-# aws:PrincipalServiceName.
-_NOTHING_ABSENT = frozenset({"aws:principalservicename"})
-_NO_USERNAME = frozenset({"aws:username", "aws:principalservicename"})
+# aws:PrincipalServiceName and aws:PrincipalServiceNamesList.
+_SERVICE_KEYS = frozenset({"aws:principalservicename", "aws:principalservicenameslist"})
+_NOTHING_ABSENT = _SERVICE_KEYS
+_NO_USERNAME = _SERVICE_KEYS | {"aws:username"}
 # Keys anonymous requests do not include (IAM User Guide, "AWS global condition context keys").
-_ANONYMOUS_ABSENT = frozenset(
-    {"aws:username", "aws:principalarn", "aws:principalisawsservice", "aws:principalorgid", "aws:principalorgpaths",
-     "aws:principalservicename"}
-)
+_ANONYMOUS_ABSENT = _SERVICE_KEYS | {
+    "aws:username", "aws:principalarn", "aws:principalisawsservice", "aws:principalorgid", "aws:principalorgpaths"}
 
 
 class _Absent:
@@ -539,7 +538,10 @@ def default_context(who: Principal, principal_account: str | None, resource_acco
     elif who.kind == ANONYMOUS:
         context["aws:userid"] = "anonymous"
     if who.kind == SERVICE:
+        # the service principal names of the service (multi-valued): the one it calls with; the regional names some
+        # services add are not known here
         context["aws:principalservicename"] = who.arn
+        context["aws:principalservicenameslist"] = [who.arn]
     if who.kind != ANONYMOUS:
         context["aws:principalisawsservice"] = "true" if who.kind == SERVICE else "false"
     if resource_account:
