@@ -40,6 +40,9 @@ def trust(principal, action="sts:AssumeRole", condition=None) -> dict:
     return doc({**statement, "Condition": condition} if condition else statement)
 
 
+VPC_READER = doc({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
+                 {"Effect": "Deny", "Action": "s3:*", "Resource": "*",
+                  "Condition": {"StringNotEquals": {"aws:SourceVpc": "vpc-1a2b3c4d"}}})
 ASSUME_ANY = doc({"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"})
 
 
@@ -84,13 +87,12 @@ def gaad(account: str) -> dict:
                                            "Resource": arn(account, "role", target)})])
           for name, target in (("carol", "unreadable-admin"), ("dave", "unknown-power"), ("erin", "names-bob"))),
         # may read objects, but not from outside one VPC
-        user(account, "frank", inline=[doc({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
-                                           {"Effect": "Deny", "Action": "s3:*", "Resource": "*",
-                                            "Condition": {"StringNotEquals": {"aws:SourceVpc": "vpc-1a2b3c4d"}}})]),
+        user(account, "frank", inline=[VPC_READER]),
     ]
     roles = [
         role(account, "MyRole", trust(root), path="/service-role/"),
         role(account, "any-sts", trust(root, action="sts:*")),
+        role(account, "vpc-reader", trust({"AWS": arn(account, "user", "bob")}), inline=[VPC_READER]),
         role(account, "names-bob", trust({"AWS": arn(account, "user", "bob")})),
         role(account, "chained", trust({"AWS": arn(account, "role", "names-bob")})),  # names the role, not the account
         # "*" limited to one organization, "*" limited to one other account, "*" alone; all administrators, and
@@ -243,6 +245,10 @@ def test_who_can_names_the_conditions_a_deny_depends_on(loaded):
     row = who_can(loaded, "s3:GetObject", "arn:aws:s3:::bucket/key")[arn(OUTSIDE, "user", "frank")]
     assert row["decision"] == "AllowedIf"
     assert row["conditions"] is None
+    assert json.loads(row["deny_conditions"]) == OUTSIDE_VPC
+    # bob reads objects by assuming a role under the same Deny: its conditions are his
+    row = who_can(loaded, "s3:GetObject", "arn:aws:s3:::bucket/key")[arn(OUTSIDE, "user", "bob")]
+    assert (row["decision"], row["path"]) == ("AllowedIf", f"by assuming {arn(OUTSIDE, 'role', 'vpc-reader')}")
     assert json.loads(row["deny_conditions"]) == OUTSIDE_VPC
 
 

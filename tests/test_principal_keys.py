@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from iamsql.cli import app
 from iamsql.controls.catalog import ACCESS_QUESTIONS
-from iamsql.policy.access.build import create_tables
 from iamsql.load import load_paths
+from iamsql.policy.access.build import create_tables
 from iamsql.store import db
 
 ACCOUNT = "111122223333"
