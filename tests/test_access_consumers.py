@@ -25,6 +25,10 @@ from iamsql.store import db
 ORGANIZATIONS = Path(__file__).parent / "data" / "organizations"
 OUTSIDE, MEMBER, ORGANIZATION = "444444444444", "222222222222", "o-a1b2c3d4e5"
 ADMIN_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
+SSO_ROLE, SSO_PATH = "AWSReservedSSO_Admins_0a1b2c3d4e5f6a7b", "/aws-reserved/sso.amazonaws.com/"
+SSO_PROVIDER = "AWSSSO_5a6b7c8d9e0f1a2b_DO_NOT_DELETE"
+PERMISSION_SET = "arn:aws:sso:::permissionSet/ssoins-1a2b3c4d5e6f7a8b/ps-0f1e2d3c4b5a6978"
+STORE = "d-1a2b3c4d5e"
 
 
 def doc(*statements) -> dict:
@@ -36,6 +40,9 @@ def trust(principal, action="sts:AssumeRole", condition=None) -> dict:
     return doc({**statement, "Condition": condition} if condition else statement)
 
 
+VPC_READER = doc({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
+                 {"Effect": "Deny", "Action": "s3:*", "Resource": "*",
+                  "Condition": {"StringNotEquals": {"aws:SourceVpc": "vpc-1a2b3c4d"}}})
 ASSUME_ANY = doc({"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"})
 
 
@@ -79,9 +86,13 @@ def gaad(account: str) -> dict:
         *(user(account, name, inline=[doc({"Effect": "Allow", "Action": "sts:AssumeRole",
                                            "Resource": arn(account, "role", target)})])
           for name, target in (("carol", "unreadable-admin"), ("dave", "unknown-power"), ("erin", "names-bob"))),
+        # may read objects, but not from outside one VPC
+        user(account, "frank", inline=[VPC_READER]),
     ]
     roles = [
         role(account, "MyRole", trust(root), path="/service-role/"),
+        role(account, "any-sts", trust(root, action="sts:*")),
+        role(account, "vpc-reader", trust({"AWS": arn(account, "user", "bob")}), inline=[VPC_READER]),
         role(account, "names-bob", trust({"AWS": arn(account, "user", "bob")})),
         role(account, "chained", trust({"AWS": arn(account, "role", "names-bob")})),  # names the role, not the account
         # "*" limited to one organization, "*" limited to one other account, "*" alone; all administrators, and
@@ -106,6 +117,11 @@ def gaad(account: str) -> dict:
         role(account, "unreadable-admin", trust(root, condition={"StringEqualsFancy": {"aws:PrincipalTag/x": "y"}}),
              attached=[ADMIN_ARN]),
         role(account, "unknown-power", trust(root), attached=[arn(account, "policy", "not-in-the-export")]),
+        # the role IAM Identity Center provisions for permission set Admins, assumed through its SAML provider
+        role(account, SSO_ROLE, trust({"Federated": arn(account, "saml-provider", SSO_PROVIDER)},
+                                      action=["sts:AssumeRoleWithSAML", "sts:TagSession"],
+                                      condition={"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}}),
+             attached=[ADMIN_ARN], path=SSO_PATH),
         # SCPs do not apply to service-linked roles
         role(account, "AWSServiceRoleForSupport", trust({"Service": "support.amazonaws.com"}), attached=[ADMIN_ARN],
              path="/aws-service-role/support.amazonaws.com/"),
@@ -117,6 +133,19 @@ def gaad(account: str) -> dict:
             "Policies": [administrator_access()]}
 
 
+def identity_center() -> dict[str, dict]:
+    return {
+        "describe-permission-set.json": {"PermissionSet": {"Name": "Admins", "PermissionSetArn": PERMISSION_SET,
+                                                           "CreatedDate": "2024-03-01T00:00:00Z"}},
+        "list-account-assignments.json": {"AccountAssignments": [
+            {"AccountId": MEMBER, "PermissionSetArn": PERMISSION_SET, "PrincipalType": kind, "PrincipalId": pid}
+            for kind, pid in (("USER", "9067a1b2c3-ana"), ("GROUP", "9067a1b2c3-ops"))]},
+        "list-users.json": {"IdentityStoreId": STORE, "Users": [{"UserName": "ana", "UserId": "9067a1b2c3-ana"}]},
+        "list-groups.json": {"IdentityStoreId": STORE, "Groups": [{"DisplayName": "platform-ops",
+                                                                   "GroupId": "9067a1b2c3-ops"}]},
+    }
+
+
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory) -> str:
     folder = tmp_path_factory.mktemp("consumers")
@@ -124,6 +153,10 @@ def loaded(tmp_path_factory) -> str:
     for account in (OUTSIDE, MEMBER):
         (folder / account).mkdir()
         (folder / account / "gaad.json").write_text(json.dumps(gaad(account)))
+    # Identity Center (managed from the member account): permission set Admins is assigned in the member account only,
+    # to a user and a group of its identity store
+    for name, output in identity_center().items():
+        (folder / MEMBER / name).write_text(json.dumps(output))
     path = folder / "consumers.duckdb"
     con = db.connect(str(path))
     load_paths(con, [folder])
@@ -199,6 +232,67 @@ def test_two_loaded_roles_of_one_name_are_ambiguous():
         resolve_arn([account], arn(OUTSIDE, "role", "twin"))
     assert resolve_arn([account], arn(OUTSIDE, "role", "twin", "/b/")) == arn(OUTSIDE, "role", "twin", "/b/")
     assert resolve_arn([account], arn(MEMBER, "role", "twin")) == arn(MEMBER, "role", "twin")  # another account
+
+
+# ---- conditions of a Deny ------------------------------------------------------------------------------------------
+
+OUTSIDE_VPC = [{"StringNotEquals": {"aws:SourceVpc": ["vpc-1a2b3c4d"]}}]
+
+
+def test_who_can_names_the_conditions_a_deny_depends_on(loaded):
+    """frank's Allow has no condition; his Deny applies outside one VPC: he may read objects only if the Deny's
+    condition does not hold, which the row says."""
+    row = who_can(loaded, "s3:GetObject", "arn:aws:s3:::bucket/key")[arn(OUTSIDE, "user", "frank")]
+    assert row["decision"] == "AllowedIf"
+    assert row["conditions"] is None
+    assert json.loads(row["deny_conditions"]) == OUTSIDE_VPC
+    # bob reads objects by assuming a role under the same Deny: its conditions are his
+    row = who_can(loaded, "s3:GetObject", "arn:aws:s3:::bucket/key")[arn(OUTSIDE, "user", "bob")]
+    assert (row["decision"], row["path"]) == ("AllowedIf", f"by assuming {arn(OUTSIDE, 'role', 'vpc-reader')}")
+    assert json.loads(row["deny_conditions"]) == OUTSIDE_VPC
+
+
+def test_simulate_names_the_conditions_a_deny_depends_on(loaded):
+    args = ["simulate", "--principal", arn(OUTSIDE, "user", "frank"), "--action", "s3:GetObject", "--resource",
+            "arn:aws:s3:::bucket/key", "--unknown-context", "--db", loaded]
+    answer = json.loads(CliRunner().invoke(app, [*args, "-o", "json"]).output)
+    assert (answer["decision"], answer["conditions"], answer["deny_conditions"]) == ("AllowedIf", [], OUTSIDE_VPC)
+    done = CliRunner().invoke(app, args)
+    assert done.exit_code == 0, done.output
+    assert f"  unless {json.dumps(OUTSIDE_VPC[0])}" in done.output.splitlines()
+
+
+# ---- IAM Identity Center --------------------------------------------------------------------------------------------
+
+
+def test_who_can_names_the_identity_center_assignments_of_a_permission_sets_role(loaded):
+    """Identity Center users and groups assigned the permission set in the account assume its role through the SAML
+    provider: they are who may, not the provider, and no IAM principal."""
+    rows = who_can(loaded, "sts:AssumeRoleWithSAML", arn(MEMBER, "role", SSO_ROLE, SSO_PATH))
+    assert {(p, r["principal_type"], r["path"]) for p, r in rows.items()} == {
+        ("ana", "identity_center_user", "Identity Center, permission set Admins"),
+        ("platform-ops", "identity_center_group", "Identity Center, permission set Admins")}
+    assert json.loads(rows["ana"]["conditions"]) == [
+        {"StringEquals": {"SAML:aud": ["https://signin.aws.amazon.com/saml"]}}]
+    # no assignment in the other account is loaded: the SAML provider is named
+    rows = who_can(loaded, "sts:AssumeRoleWithSAML", arn(OUTSIDE, "role", SSO_ROLE, SSO_PATH))
+    assert {(p, r["principal_type"]) for p, r in rows.items()} == {
+        (arn(OUTSIDE, "saml-provider", SSO_PROVIDER), "saml")}
+
+
+def test_a_role_only_saml_identities_may_assume_admits_nobody_to_assume_role(loaded):
+    """The trust allows sts:AssumeRoleWithSAML to the SAML provider only: no one may call sts:AssumeRole on it (alice
+    may call it on any role, but the trust does not name her)."""
+    for account in (OUTSIDE, MEMBER):
+        assert who_can(loaded, "sts:AssumeRole", arn(account, "role", SSO_ROLE, SSO_PATH)) == {}
+
+
+def test_no_iam_principal_calls_assume_role_with_saml(loaded):
+    """sts:AssumeRoleWithSAML is called with a SAML assertion, not AWS credentials: a trust allowing sts:* to the
+    account admits its IAM principals to sts:AssumeRole, and nobody to sts:AssumeRoleWithSAML."""
+    role_arn = arn(OUTSIDE, "role", "any-sts")
+    assert arn(OUTSIDE, "user", "grouped") in who_can(loaded, "sts:AssumeRole", role_arn)
+    assert who_can(loaded, "sts:AssumeRoleWithSAML", role_arn) == {}
 
 
 # ---- who may assume a role ---------------------------------------------------------------------------------------

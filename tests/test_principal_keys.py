@@ -10,7 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from iamsql.cli import app
+from iamsql.controls.catalog import ACCESS_QUESTIONS
 from iamsql.load import load_paths
+from iamsql.policy.access.build import create_tables
 from iamsql.store import db
 
 ACCOUNT = "111122223333"
@@ -22,6 +24,7 @@ CONDITIONS = {
     "iam:ListPolicies": {"StringEquals": {"aws:PrincipalTag/team": "red"}},
     "iam:ListGroups": {"Null": {"aws:PrincipalTag/cost-center": "true"}},
     "iam:ListRoles": {"Null": {"aws:PrincipalServiceName": "true"}},
+    "iam:ListUsers": {"Null": {"aws:PrincipalServiceNamesList": "true"}},
     "iam:GetUser": {"StringEquals": {"aws:userid": ALICE_ID}},
     "iam:GetRole": {"StringLike": {"aws:userid": f"{DEPLOY_ID}:*"}},
     "iam:GetGroup": {"StringEquals": {"aws:userid": f"{DEPLOY_ID}:nightly"}},
@@ -30,6 +33,9 @@ ABAC = {"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Action": action, "Resource": "*", "Condition": condition}
     for action, condition in CONDITIONS.items()]}
 TEAM_RED = [{"Key": "team", "Value": "red"}]
+HELPER_PATH = f"/delegated/{ALICE_ID}/"
+EC2_ROLE = f"arn:aws:iam::{ACCOUNT}:role/ec2"
+HELPER = f"arn:aws:iam::{ACCOUNT}:user{HELPER_PATH}helper"
 
 
 def trust(*actions: str) -> dict:
@@ -51,11 +57,26 @@ def path(tmp_path_factory) -> str:
     alice = {"Path": "/", "UserName": "alice", "UserId": ALICE_ID, "Arn": f"arn:aws:iam::{ACCOUNT}:user/alice",
              "CreateDate": "2024-03-01T00:00:00Z", "GroupList": [], "Tags": TEAM_RED, "AttachedManagedPolicies": [],
              "UserPolicyList": [{"PolicyName": "abac", "PolicyDocument": ABAC}]}
-    roles = [role("deploy", DEPLOY_ID, trust("sts:AssumeRole")),
+    # alice may create keys for the users under a path named by her unique id; helper, one of them, may attach any
+    # policy to itself (an escalation path of its own)
+    alice["UserPolicyList"].append({"PolicyName": "delegated", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "iam:CreateAccessKey",
+         "Resource": f"arn:aws:iam::{ACCOUNT}:user/delegated/${{aws:userid}}/*"}]}})
+    helper = {"Path": HELPER_PATH, "UserName": "helper", "UserId": "AIDAQ3EXAMPLEHELPER1", "Arn": HELPER,
+              "CreateDate": "2024-03-01T00:00:00Z", "GroupList": [], "Tags": [], "AttachedManagedPolicies": [],
+              "UserPolicyList": [{"PolicyName": "attach", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                  {"Effect": "Allow", "Action": "iam:AttachUserPolicy", "Resource": "*"}]}}]}
+    ec2 = {"Path": "/", "RoleName": "ec2", "RoleId": "AROAQ3EXAMPLEEC2ROL1", "Arn": EC2_ROLE,
+           "CreateDate": "2024-03-01T00:00:00Z", "InstanceProfileList": [], "Tags": [], "RolePolicyList": [],
+           "AttachedManagedPolicies": [], "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+               {"Effect": "Allow", "Principal": {"Service": ["ec2.amazonaws.com", "lambda.amazonaws.com"]},
+                "Action": "sts:AssumeRole", "Condition": {"ForAnyValue:StringEquals": {
+                    "aws:PrincipalServiceNamesList": "ec2.amazonaws.com"}}}]}}
+    roles = [ec2, role("deploy", DEPLOY_ID, trust("sts:AssumeRole")),
              # sessions of this one may carry session tags, which override its own
              role("tagged", TAGGED_ID, trust("sts:AssumeRole", "sts:TagSession"))]
     (folder / ACCOUNT / "gaad.json").write_text(json.dumps(
-        {"UserDetailList": [alice], "GroupDetailList": [], "RoleDetailList": roles, "Policies": []}))
+        {"UserDetailList": [alice, helper], "GroupDetailList": [], "RoleDetailList": roles, "Policies": []}))
     database = str(folder / "iam.duckdb")
     con = db.connect(database)
     try:
@@ -106,6 +127,16 @@ def test_a_role_whose_sessions_may_carry_session_tags_is_allowed_only_if_they_ma
 @pytest.mark.parametrize("who", ["user/alice", "role/ops/deploy"])
 def test_an_iam_principal_has_no_service_name(path, who):
     assert decided(path, who, "iam:ListRoles") == ("Allowed", [])
+    assert decided(path, who, "iam:ListUsers") == ("Allowed", [])
+
+
+def test_a_service_principal_has_its_name_in_its_service_names_list(path):
+    """The trust admits a service whose service principal names include ec2.amazonaws.com: EC2 is admitted, with no
+    condition left."""
+    done = CliRunner().invoke(app, ["who-can", "sts:AssumeRole", "--resource", EC2_ROLE, "--db", path, "-o", "json"])
+    assert done.exit_code == 0, done.output
+    assert [(row["principal"], row["decision"], row["conditions"]) for row in json.loads(done.output)] == [
+        ("ec2.amazonaws.com", "Allowed", None)]
 
 
 def test_a_users_userid_is_its_unique_id(path):
@@ -131,3 +162,16 @@ def test_who_can_answers_abac_from_each_principals_keys(path):
     assert done.exit_code == 0, done.output
     found = {(row["principal"], row["decision"]) for row in json.loads(done.output)}
     assert found == {(f"arn:aws:iam::{ACCOUNT}:role/ops/deploy", "Allowed")}
+
+
+def test_the_users_a_statement_names_through_aws_userid_are_found(path):
+    """alice's statement names the users under her own id's path: the escalation through helper's keys is open on
+    helper, whom the statement names once ``${aws:userid}`` is her unique id."""
+    con = db.connect(path, read_only=True)
+    try:
+        create_tables(con, ACCESS_QUESTIONS, tables=["iam_principal_access"])
+        rows = con.execute("select decision, detail from iam_principal_access where principal_arn = ? "
+                           "and question = 'escalation:CreateAccessKey'", [f"arn:aws:iam::{ACCOUNT}:user/alice"]).fetchall()
+    finally:
+        con.close()
+    assert rows == [("Allowed", f"on {HELPER}")]

@@ -128,6 +128,8 @@ def simulate(
         typer.echo(f"  granted by {label}")
     for block in answer.conditions:
         typer.echo(f"  if {json.dumps(block)}")
+    for block in answer.deny_conditions:
+        typer.echo(f"  unless {json.dumps(block)}")
     for label in answer.missing:
         typer.echo(f"  not loaded: {label}")
 
@@ -151,7 +153,8 @@ def who_can(
     _warn_unknown_action(action)
     con = dbmod.connect(db, read_only=True)
     answers = who.who_can(con, action, resource)
-    columns = ["principal", "principal_type", "account_id", "decision", "path", "granted_by", "conditions", "missing"]
+    columns = ["principal", "principal_type", "account_id", "decision", "path", "granted_by", "conditions",
+               "deny_conditions", "missing"]
     rows = [
         (
             a.principal,
@@ -161,6 +164,7 @@ def who_can(
             a.path,
             ", ".join(a.granted_by),
             json.dumps(a.conditions) if a.conditions else None,
+            json.dumps(a.deny_conditions) if a.deny_conditions else None,
             ", ".join(a.missing) or None,
         )
         for a in answers

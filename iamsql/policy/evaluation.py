@@ -63,14 +63,13 @@ PRINCIPAL_TYPE_VALUES = {
 }
 
 # Context keys known to be absent in static analysis: only IAM users have aws:username, only service principals
-# aws:PrincipalServiceName.
-_NOTHING_ABSENT = frozenset({"aws:principalservicename"})
-_NO_USERNAME = frozenset({"aws:username", "aws:principalservicename"})
+# aws:PrincipalServiceName and aws:PrincipalServiceNamesList.
+_SERVICE_KEYS = frozenset({"aws:principalservicename", "aws:principalservicenameslist"})
+_NOTHING_ABSENT = _SERVICE_KEYS
+_NO_USERNAME = _SERVICE_KEYS | {"aws:username"}
 # Keys anonymous requests do not include (IAM User Guide, "AWS global condition context keys").
-_ANONYMOUS_ABSENT = frozenset(
-    {"aws:username", "aws:principalarn", "aws:principalisawsservice", "aws:principalorgid", "aws:principalorgpaths",
-     "aws:principalservicename"}
-)
+_ANONYMOUS_ABSENT = _SERVICE_KEYS | {
+    "aws:username", "aws:principalarn", "aws:principalisawsservice", "aws:principalorgid", "aws:principalorgpaths"}
 
 
 class _Absent:
@@ -83,6 +82,18 @@ class _Absent:
 
     def __contains__(self, key: str) -> bool:
         return key in self.names or key.startswith(self.prefixes)
+
+def known_absent(who: "Principal", absent_keys: tuple[str, ...] = ()):
+    """The context keys static analysis knows to be absent for the caller ``who``: those its kind never has, and
+    ``absent_keys`` (``Request.absent_keys``: names, and ``prefix/*`` for every key of the prefix not in the
+    context)."""
+    absent = _NOTHING_ABSENT if who.kind == USER else _ANONYMOUS_ABSENT if who.kind == ANONYMOUS else _NO_USERNAME
+    if not absent_keys:
+        return absent
+    keys = [key.lower() for key in absent_keys]
+    return _Absent(absent | {key for key in keys if not key.endswith("/*")},
+                   tuple(key[:-1] for key in keys if key.endswith("/*")))
+
 
 # How a resource-based policy's Principal matched the caller.
 DIRECT, ROLE_ARN, ACCOUNT = "direct", "role", "account"
@@ -527,7 +538,10 @@ def default_context(who: Principal, principal_account: str | None, resource_acco
     elif who.kind == ANONYMOUS:
         context["aws:userid"] = "anonymous"
     if who.kind == SERVICE:
+        # the service principal names of the service (multi-valued): the one it calls with; the regional names some
+        # services add are not known here
         context["aws:principalservicename"] = who.arn
+        context["aws:principalservicenameslist"] = [who.arn]
     if who.kind != ANONYMOUS:
         context["aws:principalisawsservice"] = "true" if who.kind == SERVICE else "false"
     if resource_account:
@@ -566,14 +580,7 @@ def evaluate(request: Request) -> Evaluation:
 
     context = default_context(who, principal_account, resource_account)
     context.update(normalize_context(request.context))
-    known_absent = _NOTHING_ABSENT if who.kind == USER else _ANONYMOUS_ABSENT if who.kind == ANONYMOUS else _NO_USERNAME
-    if request.absent_keys:
-        keys = [key.lower() for key in request.absent_keys]
-        known_absent = _Absent(
-            known_absent | {key for key in keys if not key.endswith("/*")},
-            tuple(key[:-1] for key in keys if key.endswith("/*")),
-        )
-    run = _Run(request, who, action, resource, context, known_absent)
+    run = _Run(request, who, action, resource, context, known_absent(who, request.absent_keys))
     management = request.management_account_id
     iam_caller = who.kind in IAM_PRINCIPALS
 

@@ -27,7 +27,7 @@ from iamsql.policy.access.model import AccountModel, AttachedPolicy, Principal
 from iamsql.policy.access.organization import Guardrails
 from iamsql.policy.access.questions import PASSED_TO_SERVICE, PROBE, Question, resources_for
 from iamsql.policy.conditions import normalize_context
-from iamsql.policy.evaluation import default_context, describe_principal
+from iamsql.policy.evaluation import default_context, describe_principal, known_absent
 
 ADMIN_QUESTIONS = ("full_admin", "iam_admin")
 RANK = {"ExplicitlyDenied": 0, "ImplicitlyDenied": 1, "Error": 2, "Unknown": 2, "AllowedIf": 3, "Allowed": 4}
@@ -606,12 +606,19 @@ class _PassableRoles:
 
 
 def could_name(
-    reach: tuple, action: str, arns: list[str], context: dict | None = None, generic: str | None = None
+    reach: tuple,
+    action: str,
+    arns: list[str],
+    context: dict | None = None,
+    generic: str | None = None,
+    absent=frozenset(),
 ) -> tuple[str, ...] | None:
     """Of ``arns``, those that an Allow statement for ``action`` (lower case) among the loaded documents of ``reach``
     names: its ``Resource`` matches the ARN, policy variables taken from ``context`` (the caller's keys, lower
     case; without it a value with a variable may name anyone); None when only the engine can tell
-    (``NotResource``, a variable without ``context``). A document that is not loaded is passed over: a request the
+    (``NotResource``, a variable without ``context``, or one whose key is neither in ``context`` as text nor in
+    ``absent``, the keys known to be absent: a session tag, a role session's ``aws:userid``, whose session name the
+    caller picks). A document that is not loaded is passed over: a request the
     loaded ones do not allow is ``Unknown`` at best. A statement that also names ``generic`` (the probe ARN a
     question asks about any principal of the kind) is passed over too: that question has weighed it already."""
     candidates = frozenset(arns)
@@ -628,20 +635,27 @@ def could_name(
                     continue
             if resources is None or statement.not_resource or (resources.templates and context is None):
                 return None
+            if any(_unknown_key(key, context, absent) for template in resources.templates for key in template.keys):
+                return None
             found |= resources.patterns.matching(candidates)
             if resources.templates:
                 found |= {arn for arn in candidates - found if resources.match(arn, context)}
     return tuple(arn for arn in arns if arn in found)
 
 
-def _caller_context(principal: Principal) -> dict:
-    """The request context keys the engine knows of the principal as a caller (lower case): those it derives from
-    the ARN (``aws:username``, ``aws:PrincipalArn`` ...) and the principal's tags."""
+def _unknown_key(key: str, context: dict, absent) -> bool:
+    """Whether static analysis does not know the value of the context key ``key`` (lower case)."""
+    return not isinstance(context.get(key), str) and key not in absent
+
+
+def _caller_context(principal: Principal) -> tuple[dict, object]:
+    """The request context keys the engine knows of the principal as a caller (lower case), as the evaluation has
+    them: those it derives from the ARN (``aws:username``, ``aws:PrincipalArn`` ...) and the principal's own
+    (``Principal.caller_context``: ``aws:userid``, its tags); and the keys known to be absent."""
     who = describe_principal(principal.arn)
-    return {
-        **normalize_context(principal.tag_context),
-        **default_context(who, principal.account_id, principal.account_id),
-    }
+    own, absent = principal.caller_context(True)
+    context = {**normalize_context(own), **default_context(who, principal.account_id, principal.account_id)}
+    return context, known_absent(who, absent)
 
 
 def _takes_over(kind: str):
@@ -703,9 +717,9 @@ def take_over_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) ->
                 reach = principal.reach(action)[0]
                 key = (principal.arn if principal.personal else reach, action, grants)
                 if key not in named:
-                    context = _caller_context(principal) if principal.personal else {}
+                    context, absent = _caller_context(principal) if principal.personal else ({}, frozenset())
                     generic = f"arn:{account.partition}:iam::{account.account_id}:{kind}/{PROBE}"
-                    found = could_name(reach, action, every[kind] if grants else strong[kind], context, generic)
+                    found = could_name(reach, action, every[kind] if grants else strong[kind], context, generic, absent)
                     # a NotResource statement may name anyone: the principals with power are asked
                     named[key] = strong[kind] if found is None else found
                 chosen.update(named[key])

@@ -17,6 +17,18 @@ from iamsql.policy.access.tables import POSSIBLE, RANK, Asker, attached_at
 from iamsql.policy.catalog import probe_resources
 
 TRUST_ACTIONS = ("sts:assumerole", "sts:assumerolewithsaml", "sts:assumerolewithwebidentity")
+# called with a SAML assertion or an OIDC token, not with AWS credentials: no IAM user or role is the caller
+FEDERATED_ACTIONS = ("sts:assumerolewithsaml", "sts:assumerolewithwebidentity")
+SSO_PATH, SSO_PREFIX = "/aws-reserved/sso.amazonaws.com/", "AWSReservedSSO_"
+ASSIGNED = """
+select a.principal_type, a.principal_id, coalesce(u.name, g.name)
+from aws_ssoadmin_account_assignment a
+join aws_ssoadmin_permission_set p on p.arn = a.permission_set_arn
+left join aws_identitystore_user u on a.principal_type = 'USER' and u.id = a.principal_id
+left join aws_identitystore_group g on a.principal_type = 'GROUP' and g.id = a.principal_id
+where a.target_account_id = ? and p.name = ?
+order by 1, 3, 2
+"""
 
 
 @dataclass
@@ -32,11 +44,13 @@ class Answer:
     conditions: list[dict] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     reason: str = ""
+    deny_conditions: list[dict] = field(default_factory=list)  # of Deny statements: each must NOT hold
 
     def as_dict(self) -> dict:
         return {"principal": self.principal, "principal_type": self.principal_type, "account_id": self.account_id,
                 "decision": self.decision, "path": self.path, "granted_by": self.granted_by,
-                "conditions": self.conditions, "missing": self.missing, "reason": self.reason}
+                "conditions": self.conditions, "deny_conditions": self.deny_conditions, "missing": self.missing,
+                "reason": self.reason}
 
 
 def _labels(principal: Principal, result: Evaluation) -> tuple[list[str], list[str], set[str | None]]:
@@ -143,7 +157,7 @@ def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, actio
             return Answer(principal.arn, principal.kind, account.account_id, "Unknown", _path(groups), [], [],
                           [*missing, trust], f"The decision depends on {trust}.")
         return Answer(principal.arn, principal.kind, account.account_id, result.decision, _path(groups),
-                      granted, list(result.conditions), missing, result.reason)
+                      granted, list(result.conditions), missing, result.reason, list(result.deny_conditions))
     named = _same_name(accounts, principal_arn)
     if named:  # the right name under another path: role/wrongpath/X for role/aws-service-role/.../X
         raise IamsqlError(f"principal {principal_arn} is not an IAM user or role in the loaded data "
@@ -193,7 +207,8 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
         resource_policy = role.trust.policy if role is not None else None
         found: dict[str, Answer] = {}
         trusting = account.role(target) if resource_policy is not None and action.lower() == "sts:assumerole" else None
-        for principal in account.principals:
+        callers = [] if action.lower() in FEDERATED_ACTIONS else account.principals
+        for principal in callers:
             if trusting is not None:
                 result = asker.assume(principal, trusting)  # as a session its trust names, too
             else:
@@ -201,12 +216,14 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
             if result.decision in POSSIBLE or result.decision == "Unknown":
                 granted, missing, groups = _labels(principal, result)
                 found[principal.arn] = Answer(principal.arn, principal.kind, account.account_id, result.decision,
-                                              _path(groups), granted, list(result.conditions), missing, result.reason)
+                                              _path(groups), granted, list(result.conditions), missing, result.reason,
+                                              list(result.deny_conditions))
         answers += found.values()
         answers += _through_roles(asker, found)
         if resource_policy is not None and resource:
             loaded = {p.arn for a in accounts if a.account_id != account.account_id for p in a.principals}
-            answers += _outside(account, resource, rails.get(account.account_id), loaded)
+            outside = _outside(account, resource, action, rails.get(account.account_id), loaded)
+            answers += _identity_center(con, role, outside)
             if trusting is not None:
                 answers += _loaded_elsewhere(askers, account, trusting, rails.get(account.account_id))
     return sorted(answers, key=lambda a: (a.account_id, -RANK.get(a.decision, 0), a.principal))
@@ -231,11 +248,15 @@ def _through_roles(asker: Asker, found: dict[str, Answer], depth: int = 3) -> li
                 result = asker.assume(principal, role)
                 if result.decision in POSSIBLE:
                     granted, _, _ = _labels(principal, result)
+                    # the role's answer holds only while its own deny conditions do not
+                    denies = [*result.deny_conditions,
+                              *(b for b in found[chain[-1]].deny_conditions if b not in result.deny_conditions)]
                     reached[principal.arn] = Answer(
                         principal.arn, principal.kind, account.account_id, "AllowedIf" if result.decision == "AllowedIf"
                         or found[chain[-1]].decision == "AllowedIf" else "Allowed",
                         "by assuming " + " -> ".join(chain), granted, list(result.conditions),
-                        reason=f"May assume {' -> '.join(chain)}, which may perform the action.")
+                        reason=f"May assume {' -> '.join(chain)}, which may perform the action.",
+                        deny_conditions=denies)
                     if principal.kind == "role":
                         step[principal.arn] = [principal.arn, *chain]
         frontier = step
@@ -257,7 +278,8 @@ def _loaded_elsewhere(askers: dict[str, Asker], account: AccountModel, role: Pri
                 granted, missing, groups = _labels(principal, result)
                 answers.append(Answer(principal.arn, principal.kind, other, result.decision,
                                       "cross-account, from another loaded account", granted,
-                                      list(result.conditions), missing, result.reason))
+                                      list(result.conditions), missing, result.reason,
+                                      list(result.deny_conditions)))
     return answers
 
 
@@ -266,15 +288,45 @@ def _arn_account(arn: str | None) -> str | None:
     return parts[4] if len(parts) == 6 and parts[4].isdigit() and len(parts[4]) == 12 else None
 
 
-def _outside(account: AccountModel, role_arn: str, rails=None, loaded: frozenset | set = frozenset()) -> list[Answer]:
-    """Principals outside the loaded IAM data that a role's trust admits (other accounts, anyone, federated
-    identities, services). A user or role of another account that is loaded (``loaded``, by ARN) is not one of
-    them: its own policies decide too (``_loaded_elsewhere``)."""
+def _identity_center(con: duckdb.DuckDBPyConnection, role: Principal, outside: list[Answer]) -> list[Answer]:
+    """``outside`` (``_outside``'s answers for ``role``), its SAML providers' rows replaced, for a role IAM Identity
+    Center provisioned (``AWSReservedSSO_<permission set>_<suffix>`` under ``/aws-reserved/sso.amazonaws.com/``), by
+    the Identity Center users and groups the loaded assignments give that permission set in the role's account:
+    Identity Center signs them in through its SAML provider. Without loaded assignments, ``outside`` as it is."""
+    if not (role.path.startswith(SSO_PATH) and role.name.startswith(SSO_PREFIX)):
+        return outside
+    permission_set = role.name.removeprefix(SSO_PREFIX).rpartition("_")[0]
+    try:
+        assigned = con.execute(ASSIGNED, [role.account_id, permission_set]).fetchall()
+    except duckdb.CatalogException:  # a database made before Identity Center tables, opened read-only
+        assigned = []
+    providers = [a for a in outside if a.principal_type == "saml"]
+    if not assigned or not providers:
+        return outside
+    answers = [a for a in outside if a.principal_type != "saml"]
+    for provider in providers:
+        for kind, principal_id, name in assigned:
+            answers.append(Answer(
+                name or principal_id, f"identity_center_{kind.lower()}", role.account_id, provider.decision,
+                f"Identity Center, permission set {permission_set}", [], provider.conditions, [],
+                f"Assigned permission set {permission_set} in the account; Identity Center signs it in through "
+                f"{provider.principal}.", provider.deny_conditions))
+    return answers
+
+
+def _outside(account: AccountModel, role_arn: str, action: str, rails=None,
+             loaded: frozenset | set = frozenset()) -> list[Answer]:
+    """Principals outside the loaded IAM data that a role's trust admits for ``action`` (other accounts, anyone, for
+    sts:AssumeRole; SAML or OIDC identities, for sts:AssumeRoleWithSAML or sts:AssumeRoleWithWebIdentity; services).
+    A user or role of another account that is loaded (``loaded``, by ARN) is not one of them: its own policies
+    decide too (``_loaded_elsewhere``)."""
     role = account.role(role_arn)
     if role is None or role.trust is None or role.trust.policy is None or role.trust.document is None:
         return []
     answers = []
     for entry in trust_analysis.entries(role.trust.document, account.partition, account.account_id):
+        if entry.action.lower() != action.lower():
+            continue  # each kind of caller has its own action: a SAML identity never calls sts:AssumeRole
         if entry.kind in ("principal", "account") and entry.account == account.account_id:
             continue  # the account's own IAM principals: judged above with their own policies
         if entry.kind == "principal" and entry.trusted in loaded:
