@@ -224,8 +224,10 @@ def results(tmp_path_factory):
 def test_every_cloudtrail_control_has_an_alarm_and_a_pass_case():
     shipped = {c.id for c in controls.load_controls() if c.id.startswith(("cloudtrail_", "cloudtrail_event_"))}
     from .test_controls_detections import DETECTIONS  # identity detections: test_controls_detections
+    from .test_controls_detections_identity import CONTROLS as IDENTITY_DETECTIONS
     from .test_controls_expected import CONTROLS as TESTED_THERE  # the controls of issue 12: test_controls_expected
     elsewhere = {"cloudtrail_event_nhi_human_use", "cloudtrail_event_nhi_reuse_many_sources"} | set(DETECTIONS) | set(TESTED_THERE)  # NHI: test_controls_nhi
+    elsewhere |= set(IDENTITY_DETECTIONS)
     elsewhere |= {"cloudtrail_bucket_not_public", "cloudtrail_bucket_access_logging"}  # test_controls_monitoring
     assert shipped - elsewhere <= set(CONTROLS)
     for control_id in CONTROLS:

@@ -18,6 +18,9 @@ from iamsql.store import db
 from .cloudtrail_events import event, load_accounts
 
 AS_OF = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
+# the detections whose alarms and near misses this module tests
+CONTROLS = ("cloudtrail_event_permissions_boundary_removed", "cloudtrail_event_password_policy_weakened",
+            "cloudtrail_event_identity_center_admin_assigned", "cloudtrail_event_console_sign_in_failures")
 T0 = AS_OF - timedelta(days=1)
 
 
