@@ -3,9 +3,16 @@ title: No administrator or escalation-enabling policy granted
 description: >-
   CloudTrail shows no successful call, in the lookback_days days before the data was taken, that gives a user,
   group or role administrator or IAM power: AttachUserPolicy, AttachRolePolicy or AttachGroupPolicy of a
-  managed policy, PutUserPolicy, PutRolePolicy or PutGroupPolicy of an inline policy, or CreatePolicyVersion
-  set as the default version. The granted document is judged by the policy engine: the one in the request
-  for an inline policy or a new version, the loaded aws_iam_policy document for an attached managed policy.
+  managed policy, PutUserPolicy, PutRolePolicy or PutGroupPolicy of an inline policy, CreatePolicyVersion
+  set as the default version, SetDefaultPolicyVersion (an older version made the default again) or
+  AddUserToGroup (an existing user given a group's power). The granted document is judged by the policy
+  engine: the one in the request for an inline policy or a new version, the loaded aws_iam_policy document for
+  an attached managed policy, the group's loaded policies together for AddUserToGroup, and for
+  SetDefaultPolicyVersion the version's document from the earlier CreatePolicyVersion (or CreatePolicy) event
+  that created it, else the loaded policy's when its default version is that one. A user added to a group the
+  IAM data does not hold alarms when an earlier event of the trail gave that group a policy that alarms here;
+  when neither tells the group's power, or a version's document is not known, the grant is a skip (never
+  ok), and the account then gets no ok row.
   Each distinct document of an account is judged once (iam_event_policy_answer) and every event that grants it
   (iam_event_policy_grant) gets that verdict. A document that grants every action, every IAM action or opens a
   privilege escalation path of queries/access.yaml alarms; one the engine finds harmless is info. When the
@@ -14,7 +21,10 @@ description: >-
   calls are not counted: nothing was granted, and denied IAM calls are counted by
   cloudtrail_event_access_denied_burst. Grants AWS makes itself (an AWS service or a service-linked role, such as
   IAM Identity Center's AWSServiceRoleForSSO provisioning a permission set's AWSReservedSSO_ role) are not
-  counted: the permission set and its assignment are decided, and logged, in the Identity Center account. A user, group or role is reported under its ARN from the loaded IAM data,
+  counted: the permission set and its assignment are decided, and logged, in the Identity Center account. In
+  that account itself (the management account) Identity Center provisions as the caller: a call whose
+  userIdentity has invokedBy sso.amazonaws.com on an AWSReservedSSO_ role is not counted; the same call made by
+  hand (no invokedBy) is. A user, group or role is reported under its ARN from the loaded IAM data,
   else from another event of the account (cloudtrail_principal_arn), else built from its name, which the reason
   and the arn_source dimension then say (an IAM path would be missing); a policy under the ARN the request gives.
 severity: high

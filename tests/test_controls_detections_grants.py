@@ -197,3 +197,43 @@ def test_identity_center_provisioning_is_not_a_finding_but_the_same_by_hand_is(r
     assert arn("role", SSO_ROLE) not in rows
     check(rows, arn("role", "AWSReservedSSO_Handmade_0000000000000000"), "alarm", "AdministratorAccess")
     check(rows, arn("role", "break-glass"), "alarm", "AdministratorAccess")
+
+
+NEW_PRINCIPAL = "cloudtrail_event_new_principal_granted_power"
+TRUST = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRoleWithSAML",
+                    "Principal": {"Federated": arn("saml-provider", "AWSSSO_0a1b2c3d_DO_NOT_DELETE")}}]})
+
+
+def created_and_armed(minutes: float, **who) -> list[dict]:
+    """New users given a group and a key, and a permission set's role created and given AdministratorAccess."""
+    return [
+        iam_call("CreateUser", minutes, {"userName": "hire"}, response={"user": {"arn": arn("user", "hire")}}),
+        add_to_group("hire", "admins", minutes + 1),
+        iam_call("CreateAccessKey", minutes + 2, {"userName": "hire"}),
+        iam_call("CreateUser", minutes, {"userName": "intern"}, response={"user": {"arn": arn("user", "intern")}}),
+        add_to_group("intern", "readers", minutes + 1),
+        iam_call("CreateAccessKey", minutes + 2, {"userName": "intern"}),
+        iam_call("CreateRole", minutes, {"roleName": SSO_ROLE, "path": "/aws-reserved/sso.amazonaws.com/",
+                                         "assumeRolePolicyDocument": TRUST}, **who),
+        iam_call("AttachRolePolicy", minutes + 1, {"roleName": SSO_ROLE, "policyArn": ADMIN}, **who),
+    ]
+
+
+@pytest.mark.parametrize("by_hand", [False, True])
+def test_new_principal_judges_groups_and_leaves_identity_center_provisioning_out(tmp_path, by_hand):
+    who = {"root": True} if by_hand else {"root": True, "invoked_by": "sso.amazonaws.com"}
+    con = db.connect(tmp_path / "iamsql.duckdb")
+    path = tmp_path / "get-account-authorization-details.json"
+    path.write_text(json.dumps(gaad()))
+    load_paths(con, [path], as_of=AS_OF.isoformat())
+    load_accounts(con, {ACC: {"aws_cloudtrail_trail_event": created_and_armed(1, **who)}}, AS_OF)
+    result = controls.results(con, controls.run_checks(con, controls=[NEW_PRINCIPAL]))
+    con.close()
+    found = {r["resource"]: r for r in result}
+    check(found, arn("user", "hire"), "alarm", "group admins: full administrator")
+    check(found, arn("user", "intern"), "info", "group readers: judged harmless")
+    sso_role = f"arn:aws:iam::{ACC}:role/aws-reserved/sso.amazonaws.com/{SSO_ROLE}"
+    if by_hand:
+        check(found, sso_role, "alarm", "AdministratorAccess")
+    else:
+        assert sso_role not in found
