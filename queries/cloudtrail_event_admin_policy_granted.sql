@@ -3,9 +3,16 @@ title: No administrator or escalation-enabling policy granted
 description: >-
   CloudTrail shows no successful call, in the lookback_days days before the data was taken, that gives a user,
   group or role administrator or IAM power: AttachUserPolicy, AttachRolePolicy or AttachGroupPolicy of a
-  managed policy, PutUserPolicy, PutRolePolicy or PutGroupPolicy of an inline policy, or CreatePolicyVersion
-  set as the default version. The granted document is judged by the policy engine: the one in the request
-  for an inline policy or a new version, the loaded aws_iam_policy document for an attached managed policy.
+  managed policy, PutUserPolicy, PutRolePolicy or PutGroupPolicy of an inline policy, CreatePolicyVersion
+  set as the default version, SetDefaultPolicyVersion (an older version made the default again) or
+  AddUserToGroup (an existing user given a group's power). The granted document is judged by the policy
+  engine: the one in the request for an inline policy or a new version, the loaded aws_iam_policy document for
+  an attached managed policy, the group's loaded policies together for AddUserToGroup, and for
+  SetDefaultPolicyVersion the version's document from the earlier CreatePolicyVersion (or CreatePolicy) event
+  that created it, else the loaded policy's when its default version is that one. A user added to a group the
+  IAM data does not hold alarms when an earlier event of the trail gave that group a policy that alarms here;
+  when neither tells the group's power, or a version's document is not known, the grant is a skip (never
+  ok), and the account then gets no ok row.
   Each distinct document of an account is judged once (iam_event_policy_answer) and every event that grants it
   (iam_event_policy_grant) gets that verdict. A document that grants every action, every IAM action or opens a
   privilege escalation path of queries/access.yaml alarms; one the engine finds harmless is info. When the
@@ -14,7 +21,10 @@ description: >-
   calls are not counted: nothing was granted, and denied IAM calls are counted by
   cloudtrail_event_access_denied_burst. Grants AWS makes itself (an AWS service or a service-linked role, such as
   IAM Identity Center's AWSServiceRoleForSSO provisioning a permission set's AWSReservedSSO_ role) are not
-  counted: the permission set and its assignment are decided, and logged, in the Identity Center account. A user, group or role is reported under its ARN from the loaded IAM data,
+  counted: the permission set and its assignment are decided, and logged, in the Identity Center account. In
+  that account itself (the management account) Identity Center provisions as the caller: a call whose
+  userIdentity has invokedBy sso.amazonaws.com on an AWSReservedSSO_ role is not counted; the same call made by
+  hand (no invokedBy) is. A user, group or role is reported under its ARN from the loaded IAM data,
   else from another event of the account (cloudtrail_principal_arn), else built from its name, which the reason
   and the arn_source dimension then say (an IAM path would be missing); a policy under the ARN the request gives.
 severity: high
@@ -41,15 +51,18 @@ with request as (
     t.request_parameters ->> 'policyArn' as policy_arn,
     t.request_parameters ->> 'policyName' as inline_name,
     t.request_parameters ->> 'setAsDefault' as set_as_default,
+    t.request_parameters ->> 'versionId' as version_id,
+    e.invoked_by,
     coalesce(e.source_ip_address, 'an unknown address') as ip, coalesce(nullif(e.agent, ''), 'no user agent') as agent
   from cloudtrail_event_actor as e
     join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
       -- the same event's own columns: the scan then reads the JSON of these events only
       and t.event_source = 'iam.amazonaws.com' and t.event_name in ('AttachUserPolicy', 'AttachRolePolicy',
-        'AttachGroupPolicy', 'PutUserPolicy', 'PutRolePolicy', 'PutGroupPolicy', 'CreatePolicyVersion')
+        'AttachGroupPolicy', 'PutUserPolicy', 'PutRolePolicy', 'PutGroupPolicy', 'CreatePolicyVersion',
+        'SetDefaultPolicyVersion', 'AddUserToGroup')
   where e.event_source = 'iam.amazonaws.com' and e.error_code is null and not e.aws_caller
     and e.event_name in ('AttachUserPolicy', 'AttachRolePolicy', 'AttachGroupPolicy', 'PutUserPolicy', 'PutRolePolicy',
-                         'PutGroupPolicy', 'CreatePolicyVersion')
+                         'PutGroupPolicy', 'CreatePolicyVersion', 'SetDefaultPolicyVersion', 'AddUserToGroup')
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
 ),
 call as (
@@ -64,10 +77,13 @@ call as (
     coalesce(user_name, role_name, group_name) as principal_name,
     policy_arn,
     regexp_replace(coalesce(policy_arn, ''), '^.*/', '') as policy_name,
-    inline_name, ip, agent
+    inline_name, group_name, version_id, ip, agent
   from request
   -- a new policy version grants only when it becomes the default
-  where event_name <> 'CreatePolicyVersion' or set_as_default = 'true'
+  where (event_name <> 'CreatePolicyVersion' or set_as_default = 'true')
+    -- Identity Center provisioning a permission set into its own (management) account: the call runs as the
+    -- caller, made by sso.amazonaws.com on the set's AWSReservedSSO_ role
+    and not (coalesce(invoked_by, '') = 'sso.amazonaws.com' and left(coalesce(role_name, ''), 15) = 'AWSReservedSSO_')
 ),
 judged_document as (
   select account_id, document_id,
@@ -89,15 +105,28 @@ grant_ as (
     case
       when j.event_id is null then
         case when c.event_name like 'Attach%'
-          and (',' || replace(:admin_policies, ' ', '') || ',') like ('%,' || c.policy_name || ',%') then 'alarm' end
+          and (',' || replace(:admin_policies, ' ', '') || ',') like ('%,' || c.policy_name || ',%') then 'alarm'
+          -- a group an earlier event armed, else below; a version whose document is not known
+          when c.event_name in ('AddUserToGroup', 'SetDefaultPolicyVersion') then 'skip' end
       when j.full_admin or j.iam_admin or j.paths is not null then 'alarm'
       else 'info'
     end as verdict,
     case
-      when j.event_id is null then 'managed policy ' || c.policy_name
-        || ' (its document is not loaded, so it is judged by its name: an administrator policy)'
+      when j.event_id is null then
+        case when c.event_name = 'AddUserToGroup' then 'membership of group ' || c.group_name
+               || ', whose policies are not known: the group is not in the loaded IAM data and no earlier event'
+               || ' of the trail armed it'
+             when c.event_name = 'SetDefaultPolicyVersion' then 'version ' || coalesce(c.version_id, '(unnamed)')
+               || ' of ' || c.policy_name || ' as the default, whose document is not known: neither the loaded'
+               || ' IAM data nor an earlier CreatePolicyVersion event of the trail holds it'
+             else 'managed policy ' || c.policy_name
+               || ' (its document is not loaded, so it is judged by its name: an administrator policy)' end
       else case when c.event_name like 'Attach%' then 'managed policy ' || c.policy_name || ' (its loaded document)'
              when c.event_name like 'Put%' then 'inline policy ' || coalesce(c.inline_name, '(unnamed)')
+             when c.event_name = 'AddUserToGroup' then 'membership of group ' || c.group_name
+               || ' (its policies in the loaded IAM data)'
+             when c.event_name = 'SetDefaultPolicyVersion' then 'version ' || c.version_id || ' of ' || c.policy_name
+               || ' as the default'
              else 'a new default version of ' || c.policy_name end
         || case
              when j.full_admin then ', which grants full administrator access (every action on every resource'
@@ -111,6 +140,27 @@ grant_ as (
   from call as c
     left join judged as j on j.event_id = c.event_id and j.account_id = c.account_id
 ),
+-- a group's newest powerful grant, for a user added to it later whose group is not in the loaded IAM data
+armed_group as (
+  select distinct on (m.event_id, m.account_id) m.event_id, m.account_id,
+    a.caller || ' armed it at ' || to_char(a.event_time, 'YYYY-MM-DD HH24:MI:SS') || ' UTC with ' || a.event_name
+      || ' of ' || a.what as armed_by
+  from grant_ as m
+    join grant_ as a on a.account_id = m.account_id and a.principal_type = 'group'
+      and lower(a.principal_name) = lower(m.group_name) and a.verdict = 'alarm' and a.event_time <= m.event_time
+      and a.event_id <> m.event_id
+  where m.event_name = 'AddUserToGroup' and m.verdict = 'skip'
+  order by m.event_id, m.account_id, a.event_time desc, a.event_id
+),
+membership as (
+  select g.event_id, g.account_id, g.partition, g.event_time, g.event_name, g.caller, g.target, g.principal_type,
+    g.principal_name, g.policy_arn, g.policy_name, g.inline_name, g.group_name, g.version_id, g.ip, g.agent,
+    case when a.event_id is null then g.verdict else 'alarm' end as verdict,
+    case when a.event_id is null then g.what
+      else 'membership of group ' || g.group_name || ', which an earlier event made powerful: ' || a.armed_by end as what
+  from grant_ as g
+    left join armed_group as a on a.event_id = g.event_id and a.account_id = g.account_id
+),
 -- the principal's ARN with its path: loaded IAM data, else another event of the account, else built from the
 -- name; a new policy version's policy: the ARN of the request
 named as (
@@ -119,7 +169,7 @@ named as (
       else coalesce(p.arn, 'arn:' || g.partition || ':iam::' || g.account_id || ':' || g.target) end as arn,
     case when g.principal_type is null then case when g.policy_arn is null then 'name' else 'event' end
       else coalesce(p.arn_source, 'name') end as arn_source
-  from grant_ as g
+  from membership as g
     left join cloudtrail_principal_arn as p on p.account_id = g.account_id and p.principal_type = g.principal_type
       and p.name_key = lower(g.principal_name)
   where g.verdict is not null
@@ -129,7 +179,7 @@ named as (
 first_grant as (
   select distinct on (account_id, arn) *
   from named
-  order by account_id, arn, verdict, event_time desc, event_id
+  order by account_id, arn, case verdict when 'alarm' then 0 when 'skip' then 1 else 2 end, event_time desc, event_id
 ),
 grant_count as (
   select account_id, arn, verdict, count(*) as grants
@@ -153,7 +203,9 @@ select
   r.caller || ' called ' || r.event_name || ' on ' || replace(r.target, '/', ' ') || ' at '
     || to_char(r.event_time, 'YYYY-MM-DD HH24:MI:SS') || ' UTC from ' || r.ip || ' (' || r.agent || '), granting '
     || r.what || case when r.grants > 1 then ' (' || r.grants || ' such grants in all)' else '' end
-    || case when r.verdict = 'alarm' then '; confirm the grant was intended.' else '.' end
+    || case when r.verdict = 'alarm' then '; confirm the grant was intended.'
+         when r.verdict = 'skip' then '; load the IAM data (get-account-authorization-details) to judge it.'
+         else '.' end
     || case when r.arn_source = 'name' then ' The ' || coalesce(r.principal_type, 'policy') || '''s ARN is built from '
       || 'its name: no IAM data or other event of the account gives it, so an IAM path would be '
       || 'missing.' else '' end as reason,
@@ -178,4 +230,4 @@ select
   null
 from iamsql_account as a
   left join events as ev on ev.account_id = a.account_id
-where not exists (select 1 from ranked as r where r.account_id = a.account_id and r.verdict = 'alarm')
+where not exists (select 1 from ranked as r where r.account_id = a.account_id and r.verdict in ('alarm', 'skip'))

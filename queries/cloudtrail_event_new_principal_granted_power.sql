@@ -9,11 +9,12 @@ description: >-
   aws_iam_policy document of an attached managed policy; each distinct document of an account once, in
   iam_event_policy_answer, and each grant event, in iam_event_policy_grant, gets its verdict): a policy that
   grants every action, every IAM action or opens a privilege escalation path arms the identity; when every
-  policy it received is judged harmless (and a user was added to no group), the identity is reported as info.
-  A policy whose document is not known is judged by its name: a managed policy named in admin_policies arms a
-  role, any policy arms a user. Only successful calls count: a denied step leaves nothing armed. Identities AWS
+  policy it received is judged harmless (a group a user joined counts as one policy: its policies in the loaded
+  IAM data, judged together), the identity is reported as info. A policy or group whose document is not known is
+  judged by its name: a managed policy named in admin_policies arms a role, any policy or group arms a user. Only successful calls count: a denied step leaves nothing armed. Identities AWS
   creates itself (an AWS service or a service-linked role, such as IAM Identity Center's AWSServiceRoleForSSO
-  provisioning a permission set's AWSReservedSSO_ role) are not counted. The identity is
+  provisioning a permission set's AWSReservedSSO_ role) are not counted, nor its provisioning into its own
+  account, which runs as the caller with invokedBy sso.amazonaws.com on the AWSReservedSSO_ role. The identity is
   reported under the ARN its CreateUser or CreateRole event gives (the response, else the request's path and
   name), so with its IAM path.
 severity: high
@@ -44,6 +45,7 @@ with request as (
     t.request_parameters ->> 'groupName' as group_name,
     t.response_elements -> 'user' ->> 'arn' as user_arn,
     t.response_elements -> 'role' ->> 'arn' as role_arn,
+    e.invoked_by,
     coalesce(e.source_ip_address, 'an unknown address') as ip, coalesce(nullif(e.agent, ''), 'no user agent') as agent
   from cloudtrail_event_actor as e
     join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
@@ -66,6 +68,9 @@ iam_call as (
         || coalesce(path, '/') || coalesce(user_name, role_name)) as created_arn,
     policy_arn, group_name, ip, agent
   from request
+  -- Identity Center provisioning a permission set into its own (management) account: the calls run as the caller,
+  -- made by sso.amazonaws.com on the set's AWSReservedSSO_ role
+  where not (coalesce(invoked_by, '') = 'sso.amazonaws.com' and left(coalesce(role_name, ''), 15) = 'AWSReservedSSO_')
 ),
 judged_document as (
   select account_id, document_id,

@@ -2,9 +2,12 @@
 
 - ``iam_event_policy_grant``: one row per successful Attach{User,Role,Group}Policy (the attached managed
   policy's document as loaded in ``aws_iam_policy``), Put{User,Role,Group}Policy, CreatePolicy or
-  CreatePolicyVersion (the document in the request), naming the granted document by its ``document_id``. An
-  event whose document is not known (a managed policy that is not loaded, a request without a readable
-  document) gets no row: the detections then judge it from the event alone.
+  CreatePolicyVersion (the document in the request), SetDefaultPolicyVersion (the version's document from the
+  earlier CreatePolicy or CreatePolicyVersion event that created it, else the loaded policy's when the snapshot's
+  default version is that one) or AddUserToGroup (the loaded group's policies, judged together), naming the
+  granted document by its ``document_id``. An event whose document is not known (a managed policy or group that
+  is not loaded, a request without a readable document) gets no row: the detections then judge it from the
+  event alone.
 - ``iam_event_policy_answer``: per account and distinct granted document, each question of
   ``queries/access.yaml`` asked of that document on its own. The named questions always get a row; an
   escalation path only when it is open (or cannot be judged). The helper view ``iam_event_policy_access`` joins
@@ -29,7 +32,13 @@ from iamsql.policy.access.tables import SHOWN, Asker, _json_text, policy_answers
 ATTACH = ("AttachUserPolicy", "AttachRolePolicy", "AttachGroupPolicy")
 DOCUMENT = ("PutUserPolicy", "PutRolePolicy", "PutGroupPolicy", "CreatePolicy", "CreatePolicyVersion")
 TRUST = ("UpdateAssumeRolePolicy", "CreateRole")
-REQUEST_FIELDS = ("policyArn", "policyName", "policyDocument", "assumeRolePolicyDocument", "roleName", "path")
+OTHER = ("SetDefaultPolicyVersion", "AddUserToGroup")
+REQUEST_FIELDS = (
+    "policyArn", "policyName", "policyDocument", "assumeRolePolicyDocument", "roleName", "path", "versionId", "groupName"
+)
+# the version a CreatePolicyVersion or CreatePolicy created: its policy's ARN and the version id
+RESPONSE_FIELDS = {"createdPolicyArn": "policy.arn", "createdVersion": "policy.defaultVersionId",
+                   "newVersion": "policyVersion.versionId"}
 EVENTS_SQL = """
 select {columns}
 from aws_cloudtrail_trail_event
@@ -37,7 +46,7 @@ where event_source = 'iam.amazonaws.com' and error_code is null and event_id is 
   and event_name in ({names})
 """
 ORDER = "account_id, event_time, event_id"
-NAMES = ", ".join(f"'{n}'" for n in (*ATTACH, *DOCUMENT, *TRUST))
+NAMES = ", ".join(f"'{n}'" for n in (*ATTACH, *DOCUMENT, *TRUST, *OTHER))
 
 
 class _Decoded:
@@ -70,15 +79,17 @@ class _Decoded:
 def _events(con: duckdb.DuckDBPyConnection, decoded: _Decoded) -> list[tuple[str, str, str, str, dict]]:
     """The successful IAM change events the tables read, with the request parameters they read (DuckDB extracts
     them from each event's JSON; each distinct value is decoded once)."""
-    fields = ", ".join(f"json_extract(request_parameters, '$.{field}')::varchar" for field in REQUEST_FIELDS)
-    columns = f"account_id, coalesce(partition, 'aws'), event_id, event_name, {fields}"
+    fields = [f"json_extract(request_parameters, '$.{field}')::varchar" for field in REQUEST_FIELDS]
+    fields += [f"json_extract(response_elements, '$.{path}')::varchar" for path in RESPONSE_FIELDS.values()]
+    columns = f"account_id, coalesce(partition, 'aws'), event_id, event_name, {', '.join(fields)}"
+    keys = (*REQUEST_FIELDS, *RESPONSE_FIELDS)
     return [
         (
             account,
             partition,
             event_id,
             name,
-            {field: decoded(text) for field, text in zip(REQUEST_FIELDS, texts) if text is not None},
+            {field: decoded(text) for field, text in zip(keys, texts) if text is not None},
         )
         for account, partition, event_id, name, *texts in con.execute(
             EVENTS_SQL.format(columns=columns, names=NAMES) + f"order by {ORDER}"
@@ -104,33 +115,71 @@ def events_fingerprint(con: duckdb.DuckDBPyConnection) -> tuple[int, str]:
     """How many events the event tables read of those visible on the connection, and the SHA-256 of what they read
     of them, in the order they read it."""
     row = "sha256(to_json({a: account_id, p: coalesce(partition, 'aws'), e: event_id, n: event_name, "
-    row += "r: request_parameters::varchar}))"
+    row += "r: request_parameters::varchar, v: json_extract(response_elements, '$.policyVersion.versionId'), "
+    row += "c: json_extract(response_elements, '$.policy')}))"
     columns = f"count(*), sha256(coalesce(string_agg({row}, '' order by {ORDER}), ''))"
     ((count, digest),) = con.execute(EVENTS_SQL.format(columns=columns, names=NAMES)).fetchall()
     return count, digest
 
 
 def _granted(
-    account: AccountModel | None, documents: _Documents, decoded: _Decoded, name: str, request: dict
-) -> tuple[str, str, AttachedPolicy] | None:
-    """(how the reason names the policy, where its document came from, the policy) of a grant event, or None
-    when its document is not known."""
+    account: AccountModel | None,
+    documents: _Documents,
+    decoded: _Decoded,
+    versions: dict[tuple[str, str], AttachedPolicy],
+    name: str,
+    request: dict,
+) -> tuple[str, str, list[AttachedPolicy]] | None:
+    """(how the reason names what was granted, where its documents came from, the policies) of a grant event, or
+    None when a document is not known. ``versions``: (policy ARN, version id) -> the document an earlier event of
+    the account created."""
+    arn = request.get("policyArn")
+    managed = account.managed.get(arn) if account and isinstance(arn, str) else None
     if name in ATTACH:
-        arn = request.get("policyArn")
-        managed = account.managed.get(arn) if account and isinstance(arn, str) else None
         if managed is None or managed.attached.policy is None:
             return None
-        return f"managed policy {managed.name}", "snapshot", managed.attached
+        return f"managed policy {managed.name}", "snapshot", [managed.attached]
+    if name == "SetDefaultPolicyVersion":
+        version = request.get("versionId")
+        label = f"version {version} of policy {str(arn).rsplit('/', 1)[-1]}"
+        created = versions.get((arn, version)) if isinstance(arn, str) and isinstance(version, str) else None
+        if created is not None:
+            return label, "event", [created]
+        if managed is not None and managed.default_version == version and managed.attached.policy is not None:
+            return label, "snapshot", [managed.attached]
+        return None
+    if name == "AddUserToGroup":
+        group = _group(account, request.get("groupName"))
+        if group is None or any(p.policy is None for p in group):
+            return None
+        return f"group {request.get('groupName')}", "snapshot", group
     document = decoded.document(request.get("policyDocument"))
     if document is None:
         return None
     label = (
         f"inline policy {request.get('policyName')}"
         if name.startswith("Put")
-        else f"policy {str(request.get('policyArn') or request.get('policyName') or '').rsplit('/', 1)[-1]}"
+        else f"policy {str(arn or request.get('policyName') or '').rsplit('/', 1)[-1]}"
     )
     attached = documents.attached(label, document, inline=name.startswith("Put"))
-    return (label, "request", attached) if attached.policy is not None else None
+    if attached.policy is None:
+        return None
+    # the version this event created, for a later SetDefaultPolicyVersion
+    created_arn = arn if name == "CreatePolicyVersion" else request.get("createdPolicyArn")
+    created_version = request.get("newVersion" if name == "CreatePolicyVersion" else "createdVersion")
+    if isinstance(created_arn, str) and isinstance(created_version, str):
+        versions[(created_arn, created_version)] = attached
+    return label, "request", [attached]
+
+
+def _group(account: AccountModel | None, name) -> list[AttachedPolicy] | None:
+    """The policies of a loaded group (IAM group names are unique whatever their case), or None."""
+    if account is None or not isinstance(name, str):
+        return None
+    found = account.groups.get(name) or next(
+        (g for key, g in account.groups.items() if key.lower() == name.lower()), None
+    )
+    return found[1] if found is not None else None
 
 
 def event_rows(
@@ -146,7 +195,8 @@ def event_rows(
     documents = _Documents()
     decoded = _Decoded()
     askers: dict[str, Asker] = {}
-    keys: dict[tuple[str, int], int] = {}  # (account, parsed document) -> its document_id
+    keys: dict[tuple[str, tuple[int, ...]], int] = {}  # (account, parsed documents) -> their document_id
+    versions: dict[str, dict[tuple[str, str], AttachedPolicy]] = {}  # per account: policy versions events created
     grants: list[tuple] = []
     answers: list[tuple] = []
     trust: list[tuple] = []
@@ -156,17 +206,18 @@ def event_rows(
         if name in TRUST:
             trust += _trust_rows(bare, rails.get(account_id), event_id, name, request, documents, decoded)
             continue
-        granted = _granted(model, documents, decoded, name, request)
+        granted = _granted(model, documents, decoded, versions.setdefault(account_id, {}), name, request)
         if granted is None:
             continue
-        label, source, attached = granted
-        document_id = keys.get((account_id, id(attached.policy)))
+        label, source, policies = granted
+        key = (account_id, tuple(id(p.policy) for p in policies))
+        document_id = keys.get(key)
         if document_id is None:
-            document_id = keys[(account_id, id(attached.policy))] = len(keys)
+            document_id = keys[key] = len(keys)
             asker = askers.setdefault(account_id, Asker(bare))
             answers += [
                 (account_id, document_id, question.id, question.title, decision, conditions, condition_keys)
-                for question, decision, conditions, condition_keys in policy_answers(asker, [attached], questions)
+                for question, decision, conditions, condition_keys in policy_answers(asker, policies, questions)
                 if not (question.id.startswith("escalation:") and decision not in SHOWN)
             ]
         grants.append((account_id, event_id, name, label, source, document_id))

@@ -244,6 +244,7 @@ class ManagedPolicy:
     aws_managed: bool
     in_use: bool
     attached: AttachedPolicy
+    default_version: str | None = None  # the version whose document ``attached`` holds
 
 
 @dataclass
@@ -373,9 +374,9 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
     params = {} if account_id is None else {"account": account_id}
     documents = _Documents()
     managed: dict[str, dict[str, ManagedPolicy]] = {}
-    for arn, name, aws_managed, attached, raw, std, account in con.execute(
+    for arn, name, aws_managed, attached, raw, std, account, version in con.execute(
         "select arn, name, is_aws_managed, coalesce(is_attached, attachment_count > 0, false), policy::varchar, "
-        f"policy_std::varchar, account_id from aws_iam_policy{where}",
+        f"policy_std::varchar, account_id, default_version_id from aws_iam_policy{where}",
         params,
     ).fetchall():
         if arn is None:
@@ -387,6 +388,7 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
             bool(aws_managed),
             bool(attached),
             documents.attached(name or arn, document),
+            version,
         )
     groups: dict[tuple[str, str], list[AttachedPolicy]] = {}
     group_arns: dict[tuple[str, str], str] = {}
