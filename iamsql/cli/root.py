@@ -124,7 +124,7 @@ def end_without_teardown() -> None:
 def exit_now(code: int) -> NoReturn:
     """End the process with ``code`` when the last command said ``end_without_teardown`` and no other thread runs
     (Python's exit would wait for it): as Python's exit would (its exit functions run, the output is flushed) but
-    without first freeing every module and object, memory the system takes back anyway (0.1-0.15 CPU-s of a ~2
+    without first freeing every module and object, memory the system takes back anyway (~0.1 CPU-s of a ~2
     CPU-s ``evidence run``, most of it openpyxl's, DuckDB's, NumPy's and typer's modules). Otherwise, or when a
     flush fails (a closed pipe), Python's exit."""
     if not _closed_everything or threading.active_count() > 1:
