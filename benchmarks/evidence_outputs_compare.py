@@ -44,7 +44,8 @@ def evidence_run(tree: Path, source: Path, work: Path) -> tuple[Path, Path, date
     command = [
         sys.executable,
         "-c",
-        "import sys; from iamsql.cli import main; sys.argv[0] = 'iamsql'; main()",
+        # the installed command's entry point (``console``; ``main`` in a tree from before it)
+        "import sys, iamsql.cli as cli; sys.argv[0] = 'iamsql'; getattr(cli, 'console', cli.main)()",
         "evidence",
         "run",
         "--db",

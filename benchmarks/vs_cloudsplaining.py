@@ -129,7 +129,8 @@ class Iamsql:
         self.work.mkdir()
         subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree / "iamsql")], check=True)
         self.env = {**os.environ, "PYTHONPATH": str(tree), "IAMSQL_CACHE_DIR": str(self.work / "cache")}
-        self.cli = [sys.executable, "-c", "from iamsql.cli import main; main()"]
+        # the installed command's entry point (``console``; ``main`` in a tree from before it)
+        self.cli = [sys.executable, "-c", "import iamsql.cli as cli; getattr(cli, 'console', cli.main)()"]
 
     def run(self, *arguments: str) -> tuple[float, int]:
         return run_measured(self.cli + list(arguments), self.work, self.env)

@@ -3,6 +3,9 @@ through ``Sheet.append``, for every kind of value a finding can hold, and a file
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -11,6 +14,7 @@ from openpyxl import load_workbook
 from openpyxl.styles import Font
 from openpyxl.writer.excel import ExcelWriter
 
+import iamsql
 from iamsql import controls
 from iamsql.load import load_paths
 from iamsql.report import build_report, xlsx
@@ -143,3 +147,15 @@ def test_workbook_of_a_run_is_what_appending_every_row_writes(tmp_path, monkeypa
     assert {"Findings", "Controls", "NHI inventory"} < set(book.sheetnames) and len(book.sheetnames) > 6
     assert book["NHI inventory"].max_row > 10
     assert (tmp_path / "streamed.xlsx").read_bytes() == (tmp_path / "appended.xlsx").read_bytes()
+
+
+def test_workbook_writer_imports_no_network_modules(tmp_path):
+    """Writing a workbook needs no URL, HTTP or TLS module: a fresh process importing the writer has none of them
+    (``xml.sax.saxutils`` would bring ``urllib.request``, ``http.client`` and ``ssl``, ~7 ms of each run)."""
+    found = subprocess.run(
+        [sys.executable, "-c", "import sys, iamsql.report.xlsx; "
+         "print(sorted({'urllib.request', 'http.client', 'ssl', 'xml.sax.saxutils'} & set(sys.modules)))"],
+        capture_output=True, text=True, check=True, cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(Path(iamsql.__file__).parent.parent)},  # the iamsql under test
+    ).stdout.strip()
+    assert found == "[]"

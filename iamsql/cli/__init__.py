@@ -17,7 +17,7 @@ from functools import cache
 import typer
 
 from iamsql.cli import check, collect, data, evidence, exceptions, policy, query, report
-from iamsql.cli.root import INTERRUPTED, new_app, run, say_interrupted
+from iamsql.cli.root import INTERRUPTED, exit_now, new_app, run, say_interrupted
 
 __all__ = ["COMMANDS", "INTERRUPTED", "app", "build_app", "main", "say_interrupted"]
 
@@ -59,6 +59,18 @@ def main() -> None:
     ``--version``, a mistyped command) gets them all, for the list or the error."""
     words = sys.argv[1:]
     run(build_app([words[0]] if words and words[0] in COMMANDS else COMMANDS))
+
+
+def console() -> None:
+    """The installed ``iamsql`` command: ``main``, whose process then ends without Python's teardown when the
+    command allows it (``root.exit_now``). ``main`` itself only raises ``SystemExit``, for callers in a process
+    that goes on."""
+    try:
+        main()
+    except SystemExit as exc:
+        if isinstance(exc.code, int):
+            exit_now(exc.code)
+        raise
 
 
 @cache

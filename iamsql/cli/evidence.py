@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from iamsql.cli.options import DbOption, FormatOption, FrameworksOption, ListOption, check_format
+from iamsql.cli.root import end_without_teardown
 from iamsql.common.lazy import lazy_import
 from iamsql.sql.output import render
 
@@ -150,6 +151,7 @@ def evidence_run(
         for folder in outcome.pruned:
             typer.echo(f"removed old run folder {folder}", err=True)
         typer.echo(outcome.line())
+    end_without_teardown()  # the run closed its database and wrote its folder
     raise typer.Exit(outcome.exit_code)
 
 

@@ -1,0 +1,70 @@
+"""How the installed command's ``evidence run`` process ends (``iamsql.cli.console``): once the run has closed its
+database and written its folder, the process exits without Python freeing every module and object first, yet as
+Python's exit would otherwise: exit functions run (the private temporary folder is removed), the output is
+flushed, the exit code is the run's. ``iamsql.cli.main``, called in a process that goes on, only raises
+``SystemExit``."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+from iamsql.cli import main
+from iamsql.common.resources import SAMPLE_DIR
+
+# An object that says when Python frees it at exit, and an exit function that says it ran; then the command.
+RUN = (
+    "import atexit, sys\n"
+    "class Witness:\n"
+    "    def __del__(self):\n"
+    "        sys.stderr.write('torn down\\n')\n"
+    "witness = Witness()\n"
+    "atexit.register(lambda: sys.stderr.write('exit functions ran\\n'))\n"
+    "from iamsql.cli import console\n"
+    "console()\n"
+)
+
+
+def evidence_run(tmp_path, *options: str) -> subprocess.CompletedProcess:
+    scratch = tmp_path / "tmp"
+    scratch.mkdir(exist_ok=True)
+    return subprocess.run(
+        [sys.executable, "-c", RUN, "evidence", "run", "--db", str(tmp_path / "e.duckdb"),
+         "--evidence-dir", str(tmp_path / "evidence"), "--source", str(SAMPLE_DIR),
+         "--control", "iam_root_mfa_enabled", *options],
+        capture_output=True, text=True, env={**os.environ, "TMPDIR": str(scratch)},
+    )
+
+
+def test_finished_evidence_run_exits_without_teardown(tmp_path):
+    done = evidence_run(tmp_path, "--fail-on", "none")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("evidence run 1: 7 account(s), 1 control(s)")  # flushed before the exit
+    assert "exit functions ran" in done.stderr
+    assert "torn down" not in done.stderr
+    assert list((tmp_path / "tmp").iterdir()) == []  # the scratch folder's exit function ran too
+    assert not (tmp_path / "e.duckdb.wal").exists()  # the database was closed (checkpointed) by the run
+    with duckdb.connect(str(tmp_path / "e.duckdb"), read_only=True) as con:
+        assert con.execute("select status from iamsql_evidence_run").fetchall() == [("complete",)]
+    (folder,) = (tmp_path / "evidence").glob("*/*")
+    assert json.loads((folder / "manifest.json").read_text())["exit_code"] == 0
+
+
+def test_failed_evidence_run_exits_as_python_does(tmp_path):
+    failed = evidence_run(tmp_path, "--fail-on", "nonsense")
+    assert failed.returncode == 2 and failed.stderr.startswith("error: ")
+    assert "torn down" in failed.stderr and "exit functions ran" in failed.stderr  # a failure: Python's own exit
+
+
+def test_main_in_process_only_raises_system_exit(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "argv", ["iamsql", "evidence", "run", "--db", str(tmp_path / "e.duckdb"),
+                                      "--evidence-dir", str(tmp_path / "evidence"), "--source", str(SAMPLE_DIR),
+                                      "--control", "iam_root_mfa_enabled", "--fail-on", "none", "--quiet"])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    assert exited.value.code == 0  # and this test's process goes on
