@@ -40,8 +40,9 @@ def test_postgres_semantics_kept():
     ("select policy @@ '$.a == 1' from aws_iam_policy", "unsupported on spark: the jsonpath operator @@"),
     ("select jsonb_path_match(policy, '$.a == 1') from aws_iam_policy", "unsupported on spark: jsonb_path_match()"),
     ("select jsonb_path_query_first(policy, '$.a') from aws_iam_policy", "unsupported on spark: jsonb_path_query_first()"),
+    ("select host(source_ip_address::inet) from aws_cloudtrail_trail_event", "unsupported on spark: the inet and cidr"),
 ])
-def test_unsupported_jsonpath_names_the_postgres_function(sql, named):
+def test_unsupported_names_the_postgres_function(sql, named):
     with pytest.raises(QueryError) as raised:
         spark_engine.to_spark(sql)
     assert str(raised.value).startswith(named) and "pg_" not in str(raised.value)
