@@ -3122,6 +3122,8 @@ INET_FUNCTIONS = {*INET_TEXT_FUNCTIONS, "family", "masklen", "set_masklen", "ine
 INET_OPERATORS = {exp.BitwiseLeftShift: "<<", exp.BitwiseRightShift: ">>", exp.ArrayOverlaps: "&&"}
 INET_REFUSED = {exp.Add: "+", exp.Sub: "-", exp.BitwiseAnd: "&", exp.BitwiseOr: "|", exp.BitwiseNot: "~",
                 exp.Greatest: "greatest()", exp.Least: "least()"}
+COMPARISON_SYMBOLS = {"eq": "=", "neq": "<>", "gt": ">", "gte": ">=", "lt": "<", "lte": "<=",
+                      "nullsafeeq": "is not distinct from", "nullsafeneq": "is distinct from"}
 INET_COMPARISONS = (exp.EQ, exp.NEQ, exp.NullSafeEQ, exp.NullSafeNEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
 
 
@@ -3182,11 +3184,13 @@ def _defining_item(column: exp.Column) -> exp.Expr | None:
 
 
 def _inet_operand(node: exp.Expr, scope: Scope, operator: str) -> exp.Expr:
-    """An operand of an inet operator or function: Postgres reads a string literal as an inet, refuses text."""
+    """An operand of an inet operator or function (``host()``): Postgres reads a string literal as an inet and has
+    no such operator or function for text."""
     if isinstance(node, (exp.Any, exp.All)):
         raise UnsupportedFeature(f"unsupported Postgres feature: {operator} with ANY/ALL on inet values (use OR)")
     if inet_type(node) is None and is_text(node, scope) and not (isinstance(node, exp.Literal) and node.is_string):
-        raise QueryError(f"operator does not exist: {operator} on inet and text (cast the text: x::inet)")
+        wanted = f"function {operator[:-2]}(text)" if operator.endswith("()") else f"operator {operator} on text"
+        raise QueryError(f"{wanted} does not exist: cast the text (x::inet)")
     return node
 
 
@@ -3218,6 +3222,8 @@ def _inet_value_lists(node: exp.Expr) -> list[list[exp.Expr]]:
 
 
 def rewrite_inet(node: exp.Expr, scope: Scope) -> exp.Expr:
+    """inet and cidr as the functions of ``iamsql.sql.inet`` over Postgres's text of the values (``pg_inet_*``):
+    casts, functions, operators; comparisons, min/max and ORDER BY through ``pg_inet_sort_key``."""
     if isinstance(node, exp.Cast):
         target, source = type_name(node.to), inet_type(node.this)
         if target == "array" and node.to.expressions and type_name(node.to.expressions[0]) in ("inet", "cidr"):
@@ -3268,12 +3274,13 @@ def rewrite_inet(node: exp.Expr, scope: Scope) -> exp.Expr:
         node.this, node.args["low"], node.args["high"]] if isinstance(node, exp.Between) else []
     if any(inet_type(c) for c in compared):
         # compared in Postgres's order (family, network, mask length, address), inet = cidr by value
+        symbol = COMPARISON_SYMBOLS.get(node.key, node.key)
         replacement = node.copy()
         for key in ("this", "expression", "low", "high"):
             if replacement.args.get(key) is not None:
-                replacement.set(key, call("pg_inet_sort_key", _inet_operand(replacement.args[key], scope, node.key)))
+                replacement.set(key, call("pg_inet_sort_key", _inet_operand(replacement.args[key], scope, symbol)))
         if isinstance(node, exp.In):
-            replacement.set("expressions", [call("pg_inet_sort_key", _inet_operand(e, scope, "in"))
+            replacement.set("expressions", [call("pg_inet_sort_key", _inet_operand(e, scope, symbol))
                                             for e in replacement.expressions])
         return replacement
     if isinstance(node, (exp.Max, exp.Min)) and inet_type(node.this):

@@ -149,7 +149,7 @@ def out(value: Inet, cidr: bool = False) -> str:
 
 
 def inet_in(text: str, cidr: bool) -> str:
-    """``text::inet``, ``text::cidr`` (and ``inet::cidr``, which drops the bits right of the mask)."""
+    """``text::inet``, ``text::cidr``."""
     return out(parse(text, cidr), cidr)
 
 
