@@ -46,6 +46,17 @@ def test_ad_hoc_queries_use_the_wall_clock(con):
     assert before - timedelta(seconds=5) <= value <= datetime.now(timezone.utc) + timedelta(seconds=5)
 
 
+@pytest.mark.parametrize("sql,message", [
+    ("select 'abc'::inet", 'query failed: invalid input syntax for type inet: "abc"'),
+    ("select '10.1.2.3/8'::cidr", 'query failed: invalid cidr value: "10.1.2.3/8"'),
+    ("select set_masklen('10.1.2.3'::inet, 33)", "query failed: invalid mask length: 33"),
+])
+def test_inet_errors_are_postgres_messages(con, sql, message):
+    with pytest.raises(QueryError) as info:
+        run_query(con, sql)
+    assert str(info.value) == message
+
+
 @pytest.mark.parametrize(
     "sql,fragment",
     [

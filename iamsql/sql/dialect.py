@@ -3152,20 +3152,20 @@ def inet_type(node: exp.Expr | None, depth: int = 0) -> str | None:
             isinstance(v, exp.Literal) and v.is_string)}
         return None if not types or None in types else "cidr" if types == {"cidr"} else "inet"
     if isinstance(node, exp.Column) and depth < 8:
-        item = _defining_item(node)
-        return inet_type(item, depth + 1) if item is not None else None
+        return next(filter(None, (inet_type(item, depth + 1) for item in _defining_items(node))), None)
     return None
 
 
-def _defining_item(column: exp.Column) -> exp.Expr | None:
-    """The select item of a CTE or a FROM subquery that ``column`` reads (the first branch of a UNION)."""
+def _defining_items(column: exp.Column) -> list[exp.Expr]:
+    """The select items of a CTE or a FROM subquery (one per UNION branch) or the first VALUES row's value that
+    ``column`` reads."""
     for source in select_sources(column.find_ancestor(exp.Select)):
         if column.table and column.table != source.alias_or_name:
             continue
         if isinstance(source, exp.Values) and source.expressions and source.args.get("alias"):
             names = [c.name for c in source.args["alias"].columns]
             first_row = source.expressions[0].expressions
-            return first_row[names.index(column.name)] if column.name in names[: len(first_row)] else None
+            return [first_row[names.index(column.name)]] if column.name in names[: len(first_row)] else []
         query = source.this if isinstance(source, exp.Subquery) else None
         if isinstance(source, exp.Table) and not source.db:
             ancestor = source.parent
@@ -3174,13 +3174,18 @@ def _defining_item(column: exp.Column) -> exp.Expr | None:
                 ctes = with_.expressions if isinstance(with_, exp.With) else []
                 query = next((c.this for c in ctes if c.alias == source.name), None)
                 ancestor = ancestor.parent
-        while isinstance(query, exp.SetOperation):
-            query = query.this
-        if isinstance(query, exp.Select):
-            for item in query.expressions:
-                if item.alias_or_name == column.name:
-                    return item.unalias()
-    return None
+        branches = [query] if isinstance(query, exp.Query) else []
+        while branches and isinstance(branches[0], exp.SetOperation):
+            branches[:1] = [branches[0].this, branches[0].expression]
+        first = branches[0] if branches and isinstance(branches[0], exp.Select) else None
+        if first is None:
+            return []
+        position = next((i for i, item in enumerate(first.expressions) if item.alias_or_name == column.name), None)
+        if position is None:
+            return []
+        return [b.expressions[position].unalias() for b in branches
+                if isinstance(b, exp.Select) and position < len(b.expressions)]
+    return []
 
 
 def _inet_operand(node: exp.Expr, scope: Scope, operator: str) -> exp.Expr:

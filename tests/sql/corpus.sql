@@ -2925,3 +2925,7 @@ select e.event_name, (e.cloudtrail_event ->> 'source_ip_address')::inet as ip
 from aws_cloudtrail_trail_event e
 where e.cloudtrail_event ->> 'source_ip_address' like '1%'
 order by ip, e.event_name;
+
+-- name: inet_union_typed_by_a_later_branch
+select max(x) as highest_v4, min(x), count(distinct x)
+from (select '10.0.0.10/32' as x union all select '10.0.0.9'::inet union all select '10.0.0.10') s;
