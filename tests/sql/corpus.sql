@@ -2929,3 +2929,10 @@ order by ip, e.event_name;
 -- name: inet_union_typed_by_a_later_branch
 select max(x) as highest_v4, min(x), count(distinct x)
 from (select '10.0.0.10/32' as x union all select '10.0.0.9'::inet union all select '10.0.0.10') s;
+
+-- name: inet_event_source_cast_only_for_addresses
+select case when source_ip_address ~ '^[0-9.]+$' then source_ip_address::inet end as ip, event_name
+from aws_cloudtrail_trail_event
+where case when source_ip_address ~ '^[0-9.]+$' then source_ip_address::inet end <<= '0.0.0.0/0'
+  or source_ip_address like '%.amazonaws.com'
+order by ip nulls first, event_name;
