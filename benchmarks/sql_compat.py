@@ -32,6 +32,7 @@ def main(verbose: bool) -> None:
         pg = psycopg.connect(**params, autocommit=True)
         pg.execute("set timezone = 'UTC'")
         oracle.interval_as_text(pg)
+        oracle.network_as_text(pg)
         duck, snapshot_ids = oracle.load_duckdb(Path(tmp) / "compat.duckdb", tables)
         oracle.load_postgres(pg, tables, snapshot_ids)
         tallies = {label: Counter() for label in TRANSLATIONS}

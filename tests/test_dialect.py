@@ -46,6 +46,17 @@ def test_ad_hoc_queries_use_the_wall_clock(con):
     assert before - timedelta(seconds=5) <= value <= datetime.now(timezone.utc) + timedelta(seconds=5)
 
 
+@pytest.mark.parametrize("sql,message", [
+    ("select 'abc'::inet", 'query failed: invalid input syntax for type inet: "abc"'),
+    ("select '10.1.2.3/8'::cidr", 'query failed: invalid cidr value: "10.1.2.3/8"'),
+    ("select set_masklen('10.1.2.3'::inet, 33)", "query failed: invalid mask length: 33"),
+])
+def test_inet_errors_are_postgres_messages(con, sql, message):
+    with pytest.raises(QueryError) as info:
+        run_query(con, sql)
+    assert str(info.value) == message
+
+
 @pytest.mark.parametrize(
     "sql,fragment",
     [
@@ -166,8 +177,17 @@ def test_ad_hoc_queries_use_the_wall_clock(con):
         ("select encode(sha512(name::bytea), 'hex') from aws_iam_user", "unsupported Postgres feature: sha512()"),
         ("select sha384('a'::bytea)", "unsupported Postgres feature: sha384()"),
         ("select sha224('a'::bytea)", "unsupported Postgres feature: sha224()"),
-        ("select '10.0.0.0/8'::cidr >> '10.1.2.3'::inet", "unsupported Postgres feature: the cidr type"),
-        ("select host(source_ip_address) from aws_cloudtrail_trail_event", "unsupported Postgres feature: host()"),
+        ("select '08:00:2b:01:02:03'::macaddr", "unsupported Postgres feature: the macaddr type"),
+        ("select host(source_ip_address) from aws_cloudtrail_trail_event", "function host(text) does not exist: cast"),
+        ("select source_ip_address::inet < source_ip_address from aws_cloudtrail_trail_event", "operator < on text"),
+        ("select abbrev('10.0.0.0/8'::cidr)", "unsupported Postgres feature: abbrev()"),
+        ("select inet_merge('10.1.2.3/16', '10.2.0.0/24')", "unsupported Postgres feature: inet_merge()"),
+        ("select '10.0.0.1'::inet + 1", "unsupported Postgres feature: + of inet values"),
+        ("select '10.0.0.1'::inet - '10.0.0.0'::inet", "unsupported Postgres feature: - of inet values"),
+        ("select greatest('10.0.0.1'::inet, '::1')", "unsupported Postgres feature: greatest() of inet values"),
+        ("select array['10.0.0.0/8']::cidr[]", "unsupported Postgres feature: arrays of cidr"),
+        ("select '10.1.2.3'::inet <<= any (array['10.0.0.0/8'::cidr])", "<<= with ANY/ALL on inet values (use OR)"),
+        ("select '10.1'::cidr", "abbreviated cidr input (\"10.1\"): write all four octets"),
         ("select to_number('1,234.5', '9G999D9')", "unsupported Postgres feature: to_number()"),
         ("select jsonb_build_object('avg', avg(max_session_duration))::text from aws_iam_role", "the text of jsonb holding"),
         ("select to_jsonb(r)::text from (select 1.0 / 3 as x) r", "the text of jsonb holding a numeric"),

@@ -17,6 +17,7 @@ def both_databases(postgres, tmp_path_factory):
     tables = oracle.steampipe_rows(json.loads(oracle.DATASET.read_text(encoding="utf-8")))
     duck, snapshot_ids = oracle.load_duckdb(tmp_path_factory.mktemp("dialect") / "oracle.duckdb", tables)
     oracle.interval_as_text(postgres)
+    oracle.network_as_text(postgres)
     oracle.load_postgres(postgres, tables, snapshot_ids)
     yield postgres, duck
     duck.close()
@@ -83,6 +84,19 @@ REFUSED_BY_POSTGRES = [
     "select jsonb_set('{\"a\": 1}', array[null], '2')",
     "select '1'::jsonb #- '{a}'",
     "select jsonb_path_match('{\"a\": [true, false]}', '$.a[*]')",
+    "select source_ip_address::inet from aws_cloudtrail_trail_event",
+    "select 'abc'::inet",
+    "select ' 10.0.0.1'::inet",
+    "select '10.0.0.1/33'::inet",
+    "select '10.1/24'::inet",
+    "select 'fe80::1%eth0'::inet",
+    "select '1::2::3'::inet",
+    "select '10.1.2.3/8'::cidr",
+    "select '2001:db8::1/64'::cidr",
+    "select host(source_ip_address) from aws_cloudtrail_trail_event",
+    "select source_ip_address::inet = source_ip_address from aws_cloudtrail_trail_event where source_ip_address ~ '^1'",
+    "select set_masklen('10.1.2.3'::inet, 33)",
+    "select string_agg(source_ip_address::inet, ',') from aws_cloudtrail_trail_event",
 ]
 
 

@@ -23,7 +23,7 @@ def registered(con) -> set[str]:
     return {
         name
         for (name,) in con.execute(
-            "select function_name from duckdb_functions() where function_name like 'pg\\_jsonb\\_%' escape '\\'"
+            "select function_name from duckdb_functions() where function_name like 'pg\\_%' escape '\\'"
         ).fetchall()
     }
 

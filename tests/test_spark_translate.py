@@ -34,6 +34,20 @@ def test_postgres_semantics_kept():
         spark_engine.to_spark("select jsonb_set_lax(tags, '{a}', null) from aws_iam_user")
 
 
+@pytest.mark.parametrize("sql,named", [
+    ("select jsonb_path_exists(policy, '$.a') from aws_iam_policy", "unsupported on spark: jsonb_path_exists()"),
+    ("select name from aws_iam_policy where policy @? '$.a'", "unsupported on spark: jsonb_path_exists() (or @?)"),
+    ("select policy @@ '$.a == 1' from aws_iam_policy", "unsupported on spark: the jsonpath operator @@"),
+    ("select jsonb_path_match(policy, '$.a == 1') from aws_iam_policy", "unsupported on spark: jsonb_path_match()"),
+    ("select jsonb_path_query_first(policy, '$.a') from aws_iam_policy", "unsupported on spark: jsonb_path_query_first()"),
+    ("select host(source_ip_address::inet) from aws_cloudtrail_trail_event", "unsupported on spark: the inet and cidr"),
+])
+def test_unsupported_names_the_postgres_function(sql, named):
+    with pytest.raises(QueryError) as raised:
+        spark_engine.to_spark(sql)
+    assert str(raised.value).startswith(named) and "pg_" not in str(raised.value)
+
+
 def test_distinct_string_agg_ordered_by_its_value():
     ordered = spark_engine.to_spark("select string_agg(distinct name, ', ' order by name desc) from aws_iam_user")
     assert "ARRAY_JOIN(REVERSE(ARRAY_SORT(COLLECT_SET(name))), ', ')" in ordered and "DISTINCT" not in ordered

@@ -71,6 +71,7 @@ def pg(postgres, duck):
     postgres.execute("create function steampipe_real.glob(text) returns text language sql immutable "
                      "as $$ select replace(replace($1, '*', '%'), '?', '_') $$")
     oracle.interval_as_text(postgres)
+    oracle.network_as_text(postgres)
     for table in [*TABLES, *DERIVED, *CATALOG_TABLES]:
         cursor = duck.execute(f"select * from {table}")
         names = [d[0] for d in cursor.description]

@@ -95,6 +95,16 @@ class Steampipe(Postgres):
             inner.set("this", typed)
             return outer
 
+        def _parse_bitwise(self) -> exp.Expr | None:
+            # inet's ``a <<= b`` and ``a >>= b`` (sqlglot reads ``<<`` and ``>>`` only) as Postgres's functions
+            # behind them, network_subeq and network_supeq
+            this = super()._parse_bitwise()
+            while self._match_pair(TokenType.LT, TokenType.LTE) or self._match_pair(TokenType.GT, TokenType.GTE):
+                name = "network_subeq" if self._prev.token_type == TokenType.LTE else "network_supeq"
+                this = self.expression(exp.Anonymous(this=name, expressions=[this, super()._parse_bitwise()]))
+                this.meta["pg_operator"] = True
+            return this
+
         PLACEHOLDER_PARSERS = {
             **Postgres.Parser.PLACEHOLDER_PARSERS,
             TokenType.PARAMETER: lambda self: self._parse_parameter_or_absolute(),
@@ -181,17 +191,11 @@ UNSUPPORTED_FUNCTIONS = {
     "pg_typeof",
     "sha224",
     "to_number",  # its format ('9G999D9') is not read: a cast (x::numeric) reads plain numbers
-    # the inet and cidr functions (the types are refused too)
-    "host",
-    "masklen",
-    "network",
-    "broadcast",
-    "netmask",
-    "hostmask",
-    "set_masklen",
-    "inet_same_family",
+    # the inet and cidr functions that iamsql.sql.inet does not have
     "inet_merge",
     "abbrev",
+    "inet_client_addr",
+    "inet_server_addr",
 }
 JSON_RESULT_FUNCTIONS = {
     "json_extract",
@@ -789,7 +793,7 @@ def pg_column_name(node: exp.Expr) -> tuple[str, int]:
         return "?column?", 0  # the operators x @@ 'path', |/ x, ||/ x
     if isinstance(node, exp.AtTimeZone):
         return "timezone", 2  # Postgres reads ``x at time zone z`` as the call timezone(z, x)
-    if node.meta.get("pg_prefix_operator"):
+    if node.meta.get("pg_prefix_operator") or node.meta.get("pg_operator"):
         return "?column?", 0
     if isinstance(node, exp.Case):
         return "case", 1
@@ -3100,15 +3104,206 @@ def jsonpath_call(node: exp.Expr, scope: Scope) -> exp.Expr | None:
     return call(macro, node.expressions[0], string(jsonpath_text(node.expressions[1])))
 
 
+def type_name(node: exp.DataType) -> str:
+    """The lower-case name of a type, Postgres's own ones sqlglot does not know included (``cidr``)."""
+    kind = node.args.get("kind")
+    return (kind.name if node.this == exp.DataType.Type.USERDEFINED and kind else node.this.name).lower()
+
+
+def check_types(tree: exp.Expr, refused: tuple[str, ...]) -> None:
+    for node in tree.find_all(exp.DataType):
+        if type_name(node) in refused:
+            raise UnsupportedFeature(f"unsupported Postgres feature: the {type_name(node)} type")
+
+
+INET_TEXT_FUNCTIONS = {"host": None, "text": None, "network": "cidr", "broadcast": "inet", "netmask": "inet",
+                       "hostmask": "inet"}
+INET_FUNCTIONS = {*INET_TEXT_FUNCTIONS, "family", "masklen", "set_masklen", "inet_same_family"}
+INET_OPERATORS = {exp.BitwiseLeftShift: "<<", exp.BitwiseRightShift: ">>", exp.ArrayOverlaps: "&&"}
+INET_REFUSED = {exp.Add: "+", exp.Sub: "-", exp.BitwiseAnd: "&", exp.BitwiseOr: "|", exp.BitwiseNot: "~",
+                exp.Greatest: "greatest()", exp.Least: "least()"}
+COMPARISON_SYMBOLS = {"eq": "=", "neq": "<>", "gt": ">", "gte": ">=", "lt": "<", "lte": "<=",
+                      "nullsafeeq": "is not distinct from", "nullsafeneq": "is distinct from"}
+INET_COMPARISONS = (exp.EQ, exp.NEQ, exp.NullSafeEQ, exp.NullSafeNEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
+
+
+def inet_type(node: exp.Expr | None, depth: int = 0) -> str | None:
+    """'inet' or 'cidr' when ``node`` is known to be one in the Postgres query: a cast, a function returning one,
+    coalesce/case/min/max of them, a column a CTE or a subquery in FROM defines as one."""
+    if node is None:
+        return None
+    if node.meta.get("pg_inet"):
+        return node.meta["pg_inet"]
+    if isinstance(node, exp.Paren):
+        return inet_type(node.this, depth)
+    if isinstance(node, exp.Cast):
+        return type_name(node.to) if type_name(node.to) in ("inet", "cidr") else None
+    name = func_name(node)
+    if name in INET_TEXT_FUNCTIONS:
+        return INET_TEXT_FUNCTIONS[name]
+    if name == "set_masklen" and node.expressions:
+        return inet_type(node.expressions[0], depth) or "inet"
+    if isinstance(node, (exp.Coalesce, exp.Case, exp.Max, exp.Min)):
+        if isinstance(node, exp.Case):
+            values = [i.args.get("true") for i in node.args.get("ifs") or []] + [node.args.get("default")]
+        else:
+            values = [node.this, *node.expressions]
+        types = {inet_type(v, depth) for v in values if v is not None and not isinstance(v, exp.Null) and not (
+            isinstance(v, exp.Literal) and v.is_string)}
+        return None if not types or None in types else "cidr" if types == {"cidr"} else "inet"
+    if isinstance(node, exp.Column) and depth < 8:
+        return next(filter(None, (inet_type(item, depth + 1) for item in _defining_items(node))), None)
+    return None
+
+
+def _defining_items(column: exp.Column) -> list[exp.Expr]:
+    """The select items of a CTE or a FROM subquery (one per UNION branch) or the first VALUES row's value that
+    ``column`` reads."""
+    for source in select_sources(column.find_ancestor(exp.Select)):
+        if column.table and column.table != source.alias_or_name:
+            continue
+        if isinstance(source, exp.Values) and source.expressions and source.args.get("alias"):
+            names = [c.name for c in source.args["alias"].columns]
+            first_row = source.expressions[0].expressions
+            return [first_row[names.index(column.name)]] if column.name in names[: len(first_row)] else []
+        query = source.this if isinstance(source, exp.Subquery) else None
+        if isinstance(source, exp.Table) and not source.db:
+            ancestor = source.parent
+            while ancestor is not None and query is None:
+                with_ = ancestor.args.get("with_")
+                ctes = with_.expressions if isinstance(with_, exp.With) else []
+                query = next((c.this for c in ctes if c.alias == source.name), None)
+                ancestor = ancestor.parent
+        branches = [query] if isinstance(query, exp.Query) else []
+        while branches and isinstance(branches[0], exp.SetOperation):
+            branches[:1] = [branches[0].this, branches[0].expression]
+        first = branches[0] if branches and isinstance(branches[0], exp.Select) else None
+        if first is None:
+            return []
+        position = next((i for i, item in enumerate(first.expressions) if item.alias_or_name == column.name), None)
+        if position is None:
+            return []
+        return [b.expressions[position].unalias() for b in branches
+                if isinstance(b, exp.Select) and position < len(b.expressions)]
+    return []
+
+
+def _inet_operand(node: exp.Expr, scope: Scope, operator: str) -> exp.Expr:
+    """An operand of an inet operator or function (``host()``): Postgres reads a string literal as an inet and has
+    no such operator or function for text."""
+    if isinstance(node, (exp.Any, exp.All)):
+        raise UnsupportedFeature(f"unsupported Postgres feature: {operator} with ANY/ALL on inet values (use OR)")
+    if inet_type(node) is None and is_text(node, scope) and not (isinstance(node, exp.Literal) and node.is_string):
+        wanted = f"function {operator[:-2]}(text)" if operator.endswith("()") else f"operator {operator} on text"
+        raise QueryError(f"{wanted} does not exist: cast the text (x::inet)")
+    return node
+
+
+def inet_call(name: str, inet: str | None, *args: exp.Expr) -> exp.Expr:
+    result = call(name, *args)
+    if inet:
+        result.meta["pg_inet"] = inet
+    return result
+
+
+def _inet_value_lists(node: exp.Expr) -> list[list[exp.Expr]]:
+    """The values that share one type: each column of a VALUES or a UNION, the arguments of a coalesce, the
+    results of a CASE."""
+    if isinstance(node, exp.Coalesce):
+        return [[node.this, *node.expressions]]
+    if isinstance(node, exp.Case):
+        return [[i.args.get("true") for i in node.args.get("ifs") or []] + [node.args.get("default")]]
+    if isinstance(node, exp.Values):
+        rows = [row.expressions for row in node.expressions if isinstance(row, exp.Tuple)]
+    else:
+        rows, branches = [], [node]
+        while branches:
+            branch = branches.pop(0)
+            if isinstance(branch, exp.Union):
+                branches[:0] = [branch.this, branch.expression]
+            elif isinstance(branch, exp.Select):
+                rows.append([item.unalias() for item in branch.expressions])
+    return [list(column) for column in zip(*rows)]
+
+
+def rewrite_inet(node: exp.Expr, scope: Scope) -> exp.Expr:
+    """inet and cidr as the functions of ``iamsql.sql.inet`` over Postgres's text of the values (``pg_inet_*``):
+    casts, functions, operators; comparisons, min/max and ORDER BY through ``pg_inet_sort_key``."""
+    if isinstance(node, exp.Cast):
+        target, source = type_name(node.to), inet_type(node.this)
+        if target == "array" and node.to.expressions and type_name(node.to.expressions[0]) in ("inet", "cidr"):
+            raise UnsupportedFeature(f"unsupported Postgres feature: arrays of {type_name(node.to.expressions[0])}")
+        if target == "cidr" and source == "inet":
+            return inet_call("pg_inet_to_cidr", "cidr", node.this)
+        if target in ("inet", "cidr"):
+            return inet_call("pg_inet_in", target, node.this, exp.Boolean(this=target == "cidr"))
+        if source and node.to.this in TEXT_TYPES:
+            return exp.Cast(this=call("pg_inet_text", string("text"), node.this), to=node.to)
+        return node
+    name = func_name(node)
+    if name in INET_FUNCTIONS and node.expressions and (name != "text" or inet_type(node.expressions[0])):
+        args = [_inet_operand(a, scope, f"{name}()") for a in node.expressions]
+        if name in INET_TEXT_FUNCTIONS:
+            return inet_call("pg_inet_text", INET_TEXT_FUNCTIONS[name], string(name), *args)
+        if name == "set_masklen":
+            cidr = inet_type(args[0]) == "cidr"
+            return inet_call("pg_inet_set_masklen", "cidr" if cidr else "inet", *args, exp.Boolean(this=cidr))
+        if name == "inet_same_family":
+            return call("pg_inet_test", string("same_family"), *args)
+        return call("pg_inet_number", string(name), *args)
+    if isinstance(node, exp.Host):
+        return call("pg_inet_text", string("host"), _inet_operand(node.this, scope, "host()"))
+    if func_name(node) in ("network_subeq", "network_supeq") or (
+            type(node) in INET_OPERATORS and (inet_type(node.this) or inet_type(node.expression))):
+        operator = {"network_subeq": "<<=", "network_supeq": ">>="}.get(name) or INET_OPERATORS[type(node)]
+        sides = node.expressions if isinstance(node, exp.Anonymous) else [node.this, node.expression]
+        return call("pg_inet_test", string(operator), *[_inet_operand(s, scope, operator) for s in sides])
+    if isinstance(node, (exp.Values, exp.Coalesce, exp.Case, exp.Union)):
+        # the literals of a VALUES column, a coalesce, a CASE or a UNION column that holds inets are inets too
+        for values in _inet_value_lists(node):
+            inet = next((inet_type(v) for v in values if inet_type(v)), None)
+            for value in values:
+                if inet and isinstance(value, exp.Literal) and value.is_string:
+                    value.replace(inet_call("pg_inet_in", inet, value.copy(), exp.Boolean(this=inet == "cidr")))
+        return node
+    if isinstance(node, exp.GroupConcat) and inet_type(node.this.unnest()):
+        raise QueryError("function string_agg(inet, unknown) does not exist (cast the value: x::text)")
+    if type(node) in INET_REFUSED and any(inet_type(a) for a in node.iter_expressions()):
+        raise UnsupportedFeature(f"unsupported Postgres feature: {INET_REFUSED[type(node)]} of inet values")
+    if isinstance(node, exp.DPipe) and (inet_type(node.this) or inet_type(node.expression)):
+        # || takes the text of an inet with its mask length (text(inet)), not its output
+        return exp.DPipe(**{k: call("pg_inet_text", string("text"), v) if inet_type(v) else v
+                            for k, v in (("this", node.this), ("expression", node.expression))})
+    compared = [node.this, node.expression] if isinstance(node, INET_COMPARISONS) else [
+        node.this, *node.expressions] if isinstance(node, exp.In) and node.expressions else [
+        node.this, node.args["low"], node.args["high"]] if isinstance(node, exp.Between) else []
+    if any(inet_type(c) for c in compared):
+        # compared in Postgres's order (family, network, mask length, address), inet = cidr by value
+        symbol = COMPARISON_SYMBOLS.get(node.key, node.key)
+        replacement = node.copy()
+        for key in ("this", "expression", "low", "high"):
+            if replacement.args.get(key) is not None:
+                replacement.set(key, call("pg_inet_sort_key", _inet_operand(replacement.args[key], scope, symbol)))
+        if isinstance(node, exp.In):
+            replacement.set("expressions", [call("pg_inet_sort_key", _inet_operand(e, scope, symbol))
+                                            for e in replacement.expressions])
+        return replacement
+    if isinstance(node, (exp.Max, exp.Min)) and inet_type(node.this):
+        function = "arg_max" if isinstance(node, exp.Max) else "arg_min"
+        return inet_call(function, inet_type(node), node.this, call("pg_inet_sort_key", node.this.copy()))
+    if isinstance(node, exp.Ordered):
+        value, reference = ordered_value(node)
+        if inet_type(value):
+            return exp.Ordered(this=call("pg_inet_sort_key", reference), desc=node.args.get("desc"),
+                               nulls_first=node.args.get("nulls_first"))
+    return node
+
+
 def check_unsupported(tree: exp.Expr) -> None:
     for window in tree.find_all(exp.WindowSpec):
         if str(window.args.get("kind") or "").upper() == "GROUPS" or window.args.get("exclude"):
             raise UnsupportedFeature("unsupported Postgres feature: window frame with GROUPS or EXCLUDE")
-    for node in tree.find_all(exp.DataType):
-        type_name = (node.args.get("kind").name if node.this == exp.DataType.Type.USERDEFINED and node.args.get("kind")
-                     else node.this.name).lower()
-        if type_name in ("inet", "cidr", "macaddr", "macaddr8"):
-            raise UnsupportedFeature(f"unsupported Postgres feature: the {type_name} type")
+    check_types(tree, ("macaddr", "macaddr8"))
     for node in tree.find_all(exp.SHA2Digest, exp.SHA2):
         length = node.args.get("length")
         if length is not None and length.name not in ("256", ""):
@@ -3213,6 +3408,8 @@ REWRITES: list[Callable[[exp.Expr, Scope], exp.Expr]] = [
     rewrite_similar_to,
     # LIKE's default escape character is a backslash in Postgres (DuckDB has none).
     rewrite_like_escape,
+    # inet and cidr values as Postgres's text of them, their functions and operators (iamsql.sql.inet).
+    rewrite_inet,
     # jsonb text output, text-to-boolean, jsonb as JSON, numeric without a scale as DOUBLE. Before the
     # operators and JSON access below, which change the nodes that say a value is jsonb.
     rewrite_casts,

@@ -26,6 +26,7 @@ from iamsql.sql.dialect import (
     DuckDBFromSteampipe,
     Scope,
     apply_rewrite,
+    check_types,
     check_unsupported,
     func_name,
     name_select_items,
@@ -229,6 +230,7 @@ def transpile_for(sql: str, dialect: str) -> str:
         return to_duckdb(sql)
     tree = parse(sql)
     check_unsupported(tree)
+    check_types(tree, ("inet", "cidr"))
     scope = Scope(tree)
     tree = name_select_items(tree, scope)
     tree = apply_rewrite(tree, rewrite_bare_element_alias, scope)

@@ -12,7 +12,7 @@ import re
 import weakref
 from decimal import Decimal
 
-from iamsql.sql import jsonpath
+from iamsql.sql import inet, jsonpath
 
 AS_OF_VARIABLE = "iamsql_as_of"
 
@@ -329,6 +329,13 @@ PYTHON_FUNCTIONS = [
     ("pg_jsonb_set", jsonb_set, ["VARCHAR", "VARCHAR[]", "VARCHAR", "BOOLEAN"], "VARCHAR"),
     ("pg_jsonb_insert", jsonb_insert, ["VARCHAR", "VARCHAR[]", "VARCHAR", "BOOLEAN"], "VARCHAR"),
     ("pg_jsonb_delete_path", jsonb_delete_path, ["VARCHAR", "VARCHAR[]"], "VARCHAR"),
+    ("pg_inet_in", inet.inet_in, ["VARCHAR", "BOOLEAN"], "VARCHAR"),
+    ("pg_inet_to_cidr", inet.to_cidr, ["VARCHAR"], "VARCHAR"),
+    ("pg_inet_text", inet.text_of, ["VARCHAR", "VARCHAR"], "VARCHAR"),
+    ("pg_inet_number", inet.number_of, ["VARCHAR", "VARCHAR"], "INTEGER"),
+    ("pg_inet_set_masklen", inet.set_masklen, ["VARCHAR", "INTEGER", "BOOLEAN"], "VARCHAR"),
+    ("pg_inet_test", inet.test, ["VARCHAR", "VARCHAR", "VARCHAR"], "BOOLEAN"),
+    ("pg_inet_sort_key", inet.sort_key, ["VARCHAR"], "BLOB"),
 ]
 
 # PostgreSQL 16's keywords that quote_ident() quotes: every keyword that is not unreserved (the reserved, column

@@ -61,6 +61,7 @@ def run_query(
 
 
 ERROR_PREFIX = re.compile(r"^[A-Za-z ]+ Error: ")
+PYTHON_FUNCTION_ERROR = re.compile(r"^Python exception occurred while executing the UDF: (?:ValueError|TypeError): ")
 
 
 def describe_duckdb_error(exc: duckdb.Error, sql: str = "") -> str:
@@ -68,6 +69,8 @@ def describe_duckdb_error(exc: duckdb.Error, sql: str = "") -> str:
     the statement, tells which tables a missing column may belong to."""
     text = str(exc)
     first = ERROR_PREFIX.sub("", text.splitlines()[0]).rstrip("!").strip()
+    # a Postgres function written in Python (iamsql.sql.pgfunctions) raises Postgres's own message
+    first = PYTHON_FUNCTION_ERROR.sub("", first)
     hint = re.search(r'Did you mean "([^"]+)"', text)
     suggestion = f" (did you mean {hint.group(1)}?)" if hint else ""
     if match := re.match(r"Table with name (\S+) does not exist", first):

@@ -2817,3 +2817,122 @@ order by 1;
 
 -- name: root_operators_named_as_operators
 select |/ 16, ||/ 27, sqrt(16), cbrt(27.0), |/ attachment_count from aws_iam_policy order by 5;
+
+-- name: inet_event_source_in_private_range
+select event_name, source_ip_address
+from aws_cloudtrail_trail_event
+where source_ip_address ~ '^[0-9.]+$' and source_ip_address::inet <<= '10.0.0.0/8'
+order by event_name;
+
+-- name: inet_event_source_public_or_private
+select source_ip_address,
+  source_ip_address::inet << '10.0.0.0/8' or source_ip_address::inet << '172.16.0.0/12'
+    or source_ip_address::inet << '192.168.0.0/16' as private
+from aws_cloudtrail_trail_event
+where source_ip_address !~ '[a-z]'
+order by source_ip_address::inet;
+
+-- name: inet_event_source_ordered_desc
+select source_ip_address::inet as ip, count(*) as events
+from aws_cloudtrail_trail_event
+where source_ip_address ~ '^\d+\.\d+\.\d+\.\d+$'
+group by 1
+order by ip desc;
+
+-- name: inet_event_allowed_by_policy_source_ip
+select p.name, e.event_name, e.source_ip_address, c as allowed_range
+from aws_iam_policy p,
+  jsonb_array_elements(p.policy_std -> 'Statement') s,
+  jsonb_array_elements_text(s -> 'Condition' -> 'IpAddress' -> 'aws:sourceip') c,
+  aws_cloudtrail_trail_event e
+where e.source_ip_address ~ '^[0-9.]+$' and e.source_ip_address::inet <<= c::cidr
+order by p.name, e.event_name;
+
+-- name: inet_policy_source_ip_network_parts
+select c::cidr as range, network(c::cidr), broadcast(c::cidr), netmask(c::cidr), hostmask(c::cidr),
+  masklen(c::cidr), family(c::cidr), host(c::cidr), text(c::cidr), c::cidr::inet as as_inet
+from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s,
+  jsonb_array_elements_text(s -> 'Condition' -> 'IpAddress' -> 'aws:sourceip') c
+order by 1;
+
+-- name: inet_output_text_forms
+select '10.0.0.1'::inet as plain, '10.0.0.1/32'::inet as full_mask, '10.0.0.1/32'::cidr as cidr_full,
+  '10.0.0.1'::inet::text as as_text, text('10.0.0.1/24'::inet) as text_fn, host('10.0.0.1/24'::inet) as host,
+  '10.0.0.1'::inet || ' (src)' as joined, concat('10.0.0.1'::inet, ' (src)') as concatenated,
+  '10.1.2/24'::inet as short_form, '010.000.000.001'::inet as leading_zeros, '10.0.0.0/8'::cidr::inet as cidr_as_inet;
+
+-- name: inet_ipv6_output_compressed
+select v, v::text as with_mask, family(v), masklen(v)
+from (values ('2001:DB8:0:0:0:0:0:1'::inet), ('::'), ('::1'), ('1:0:0:2:0:0:0:3'), ('1::2:0:0:3'), ('::ffff:1.2.3.4'),
+  ('0:0:0:0:0:ffff:102:304'), ('::1.2.3.4'), ('::0.0.0.2'), ('::1:0:0:0:0'), ('fe80::1/64'), ('2001:db8::/32')) t(v)
+order by v;
+
+-- name: inet_ipv6_network_functions
+select network(v), broadcast(v), netmask(v), hostmask(v), host(v), set_masklen(v, 48)
+from (values ('2001:db8:abcd:12::1/64'::inet), ('fe80::1/10')) t(v)
+order by 1;
+
+-- name: inet_order_family_network_masklen
+select v, row_number() over (order by v) as position
+from (values ('10.0.0.1'::inet), ('9.0.0.0/8'), ('::1'), ('10.0.0.0/8'), ('10.0.0.0/16'), ('10.0.0.1/8'),
+  ('10.1.0.0/8'), ('192.168.1.10/24'), ('0.0.0.0/0'), ('::/0'), ('10.0.0.1/32')) t(v)
+order by v, position;
+
+-- name: inet_comparisons_and_extremes
+select min(v) as lowest, max(v) as highest, count(*) filter (where v > '10.0.0.0/16') as above,
+  count(*) filter (where v = '10.0.0.1/32'::cidr) as equal_to_cidr,
+  count(*) filter (where v between '10.0.0.0/8' and '10.255.255.255') as in_ten,
+  count(*) filter (where v in ('::1', '9.0.0.0/8')) as listed
+from (values ('10.0.0.1'::inet), ('9.0.0.0/8'), ('::1'), ('10.0.0.0/8'), ('10.0.0.0/16'), ('10.1.0.0/8')) t(v);
+
+-- name: inet_containment_operators
+select a, b, a << b as sub, a <<= b as sub_eq, a >> b as sup, a >>= b as sup_eq, a && b as overlaps,
+  inet_same_family(a, b) as same_family
+from (values ('10.1.2.3'::inet, '10.0.0.0/8'::inet), ('10.0.0.0/8', '10.0.0.0/8'), ('10.0.0.0/8', '10.1.0.0/16'),
+  ('10.0.0.0/16', '10.1.0.0/16'), ('::1', '10.0.0.0/8'), ('2001:db8::1', '2001:db8::/32'), ('0.0.0.0/0', '8.8.8.8')) t(a, b)
+order by a, b;
+
+-- name: inet_set_masklen_inet_and_cidr
+select set_masklen('10.1.2.3/8'::inet, 16) as widened, set_masklen('10.1.2.3'::inet, -1) as whole,
+  set_masklen('10.1.0.0/16'::cidr, 8) as cidr_narrowed, set_masklen('10.0.0.0/8'::cidr, 24) as cidr_widened,
+  '10.1.2.3/8'::inet::cidr as inet_to_cidr, network('10.1.2.3/8') as network_of_literal;
+
+-- name: inet_cte_column_ordered
+with ips as (
+  select distinct source_ip_address::inet as ip from aws_cloudtrail_trail_event where source_ip_address ~ '^[0-9.]+$'
+)
+select ip, masklen(ip), ip < '150.0.0.0' as low from ips order by ip;
+
+-- name: inet_literals_take_the_type_of_their_column
+select coalesce(null::inet, '10.0.0.1/32') as coalesced, case when true then '10.0.0.2/32' else '::1'::inet end as chosen,
+  (select string_agg(host(x), ',' order by x) from (select '10.0.0.9'::inet as x union all select '10.0.0.10/32'
+    union all select '010.0.0.8') u) as from_union;
+
+-- name: inet_group_join_and_window
+select v, count(*) as spellings, rank() over (order by v desc) as ranked,
+  bool_or(exists (select 1 from (values ('10.0.0.1/32'::cidr)) c(w) where c.w = t.v)) as equals_a_cidr
+from (values ('10.0.0.1'::inet), ('10.0.0.1/32'), ('010.0.0.1'), ('::1'), ('1.0.0.0/8'), ('::/0')) t(v)
+group by v
+order by v;
+
+-- name: inet_distinct_on_family_and_json
+select distinct on (family(v)) v, jsonb_build_object('ip', v, 'network', network(v)) as doc
+from (values ('10.0.0.1/8'::inet), ('::1'), ('1.0.0.0/8'), ('::/0')) t(v)
+order by family(v), v;
+
+-- name: inet_from_event_json
+select e.event_name, (e.cloudtrail_event ->> 'source_ip_address')::inet as ip
+from aws_cloudtrail_trail_event e
+where e.cloudtrail_event ->> 'source_ip_address' like '1%'
+order by ip, e.event_name;
+
+-- name: inet_union_typed_by_a_later_branch
+select max(x) as highest_v4, min(x), count(distinct x)
+from (select '10.0.0.10/32' as x union all select '10.0.0.9'::inet union all select '10.0.0.10') s;
+
+-- name: inet_event_source_cast_only_for_addresses
+select case when source_ip_address ~ '^[0-9.]+$' then source_ip_address::inet end as ip, event_name
+from aws_cloudtrail_trail_event
+where case when source_ip_address ~ '^[0-9.]+$' then source_ip_address::inet end <<= '0.0.0.0/0'
+  or source_ip_address like '%.amazonaws.com'
+order by ip nulls first, event_name;

@@ -150,6 +150,14 @@ def interval_as_text(pg) -> None:
     pg.adapters.register_loader("interval", IntervalLoader)
 
 
+def network_as_text(pg) -> None:
+    """Load inet and cidr values as PostgreSQL prints them (psycopg would make ``ipaddress`` objects)."""
+    from psycopg.types.string import TextLoader
+
+    for name in ("inet", "cidr"):
+        pg.adapters.register_loader(name, TextLoader)
+
+
 # ----------------------------------------------------------------------------------------------- comparing
 
 def _normal(value, json_text: bool = False):

@@ -151,6 +151,12 @@ def _lateral(node: exp.Subquery) -> exp.Expr:
     return exp.Lateral(this=generator, alias=table_alias)
 
 
+# what the query wrote, for the DuckDB macros that stand for a Postgres function or operator
+POSTGRES_NAMES = {macro: f"{function}()" for function, macro in dialect.JSONPATH_FUNCTIONS.items() if macro} | {
+    "pg_jsonb_path_exists": "jsonb_path_exists() (or @?)", "pg_jsonb_path_match_silent": "the jsonpath operator @@"} | {
+    name: "the inet and cidr types" for name, *_ in pgfunctions.PYTHON_FUNCTIONS if name.startswith("pg_inet_")}
+
+
 def _function(node: exp.Anonymous) -> exp.Expr:
     name = node.name.lower()
     args = node.expressions
@@ -184,7 +190,7 @@ def _function(node: exp.Anonymous) -> exp.Expr:
         return exp.EQ(this=_call("size", _call("array_except", args[1], args[0])), expression=exp.Literal.number(0))
     if name in SPARK_BUILTINS:
         return node
-    raise dialect.UnsupportedFeature(f"unsupported on spark: {name}()")
+    raise dialect.UnsupportedFeature(f"unsupported on spark: {POSTGRES_NAMES.get(name, name + '()')}")
 
 
 _KEY_PATH = re.compile(r'\$\."((?:[^"\\]|\\.)*)"\Z')
