@@ -16,6 +16,7 @@ import sys
 import pytest
 
 from iamsql.policy import simulate
+from tests.test_policy_engine import ADMIN, S3_ONLY, allow, deny, doc
 
 A, B, MGMT = "111122223333", "444455556666", "999988887777"
 ALICE = f"arn:aws:iam::{A}:user/alice"
@@ -36,20 +37,6 @@ KEY = f"arn:aws:kms:us-east-1:{A}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 INSTANCE = f"arn:aws:ec2:us-east-1:{A}:instance/i-0123456789abcdef0"
 
 
-def doc(*statements, version="2012-10-17"):
-    return {"Version": version, "Statement": list(statements)}
-
-
-def allow(action="*", resource="*", **extra):
-    return {"Effect": "Allow", "Action": action, "Resource": resource, **extra}
-
-
-def deny(action="*", resource="*", **extra):
-    return {"Effect": "Deny", "Action": action, "Resource": resource, **extra}
-
-
-ADMIN = doc(allow())
-S3_ONLY = doc(allow("s3:*"))
 FULL = [[ADMIN]]  # one level holding an allow-everything SCP or RCP
 
 
