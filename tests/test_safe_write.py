@@ -91,7 +91,7 @@ def checked_db(tmp_path_factory) -> Path:
 
 
 def test_report_out_dash_streams_text_formats(checked_db, tmp_path):
-    for fmt in ("csv", "json", "ocsf", "ocsf-jsonl", "md", "sarif", "junit", "html"):
+    for fmt in ("csv", "json", "ocsf", "ocsf-jsonl", "asff", "md", "sarif", "junit", "html"):
         proc = run_cli("report", "--db", str(checked_db), "--out", "-", "--format", fmt)
         assert proc.returncode == 0 and proc.stderr == "", proc.stderr
         assert proc.stdout and not proc.stdout.rstrip().endswith("\n-")
@@ -106,7 +106,7 @@ def test_report_out_dash_streams_text_formats(checked_db, tmp_path):
 
 @pytest.mark.parametrize("args, message", [
     (["--out", "-", "--format", "xlsx"], "error: xlsx cannot go to standard output; give a file name with --out"),
-    (["--out", "-"], "error: --out - needs --format (csv, json, ocsf, ocsf-jsonl, md, sarif, junit, html)"),
+    (["--out", "-"], "error: --out - needs --format (csv, json, ocsf, ocsf-jsonl, asff, md, sarif, junit, html)"),
     (["--out", "/dev/stdout", "--format", "csv"], "error: /dev/stdout is a symbolic link"),
     (["--out", "/dev/null", "--format", "csv"], "error: /dev/null is not a regular file"),
 ])
