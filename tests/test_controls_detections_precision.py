@@ -5,32 +5,19 @@ in the same shape, with the twin the detection must still alarm on.
 """
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from iamsql import controls
 from iamsql.store import db
 
 from .cloudtrail_events import event, load_accounts
+from .test_controls_detections_identity import AS_OF, run  # one control over hand-written events
 
-AS_OF = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
 T0 = AS_OF - timedelta(days=1)
 
 
 def at(minutes: float) -> datetime:
     return T0 + timedelta(minutes=minutes)
-
-
-def run(tmp_path, events: dict[str, list[dict]], control_id: str) -> dict[str, list[tuple[str, str, str]]]:
-    """account -> [(resource, status, reason)] of one control over the accounts' events."""
-    con = db.connect(tmp_path / "precision.duckdb")
-    load_accounts(con, {a: {"aws_cloudtrail_trail_event": e} for a, e in events.items()}, AS_OF)
-    rows = controls.results(con, controls.run_checks(con, controls=[control_id]))
-    con.close()
-    assert [r for r in rows if r["status"] == "error"] == []
-    found: dict[str, list[tuple[str, str, str]]] = {}
-    for r in rows:
-        found.setdefault(r["account_id"], []).append((r["resource"], r["status"], r["reason"]))
-    return found
 
 
 # --------------------------------------------------------------------------------------------------------------
