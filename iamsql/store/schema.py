@@ -940,6 +940,7 @@ ACCESS_TABLES: dict[str, list[tuple[str, str]]] = {
         ("conditions", "JSON"),
         ("missing", "VARCHAR"),
         ("detail", "VARCHAR"),
+        ("deny_conditions", "JSON"),
     ],
     "iam_policy_access": [
         ("account_id", "VARCHAR"),
@@ -966,6 +967,7 @@ ACCESS_TABLES: dict[str, list[tuple[str, str]]] = {
         ("names_caller", "BOOLEAN"),
         ("requires_external_id", "BOOLEAN"),
         ("roles_only", "BOOLEAN"),
+        ("deny_conditions", "JSON"),
     ],
     # one row per grant event and one per account, granted document and answer; the helper view
     # iam_event_policy_access joins them (one row per grant event and answer)
@@ -1004,6 +1006,7 @@ ACCESS_TABLES: dict[str, list[tuple[str, str]]] = {
         ("requires_external_id", "BOOLEAN"),
         ("action", "VARCHAR"),
         ("roles_only", "BOOLEAN"),
+        ("deny_conditions", "JSON"),
     ],
 }
 

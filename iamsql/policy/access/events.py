@@ -264,6 +264,7 @@ def _trust_rows(
                 None,
                 None,
                 None,
+                None,
             )
         ]
     members = rails.members if rails is not None else frozenset()
@@ -291,6 +292,7 @@ def _trust_rows(
                 answer.external_id,
                 entry.action,
                 trust_analysis.roles_only(role_arn, account.account_id, parsed.policy, answer, rails),
+                _json_text(answer.deny_conditions),
             )
         )
     return rows

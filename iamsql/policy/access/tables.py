@@ -357,9 +357,11 @@ def _can_be_self(action: str, principal: Principal) -> bool:
     return ("user" in name) if principal.kind == "user" else ("role" in name)
 
 
-def _labels(principal: Principal, evaluations: Iterable[Evaluation]) -> tuple[str | None, list[dict], str | None]:
-    """Policies whose Allow statements decided, residual conditions, documents that were not loaded."""
-    granted, conditions, missing = [], [], []
+def _labels(principal: Principal, evaluations: Iterable[Evaluation]) -> tuple[str | None, list[dict], str | None,
+                                                                          list[dict]]:
+    """Policies whose Allow statements decided, residual conditions, documents that were not loaded, and the residual
+    conditions of the Deny statements (each must NOT hold)."""
+    granted, conditions, missing, denies = [], [], [], []
     for result in evaluations:
         for matched in result.matched:
             if matched.effect == "Allow" and matched.kind != "resource":
@@ -369,11 +371,14 @@ def _labels(principal: Principal, evaluations: Iterable[Evaluation]) -> tuple[st
         for block in result.conditions or []:
             if block not in conditions:
                 conditions.append(block)
+        for block in result.deny_conditions or []:
+            if block not in denies:
+                denies.append(block)
         for name in result.missing or []:
             label = _missing_label(principal, name)
             if label not in missing:
                 missing.append(label)
-    return (", ".join(granted) or None), conditions, (", ".join(missing) or None)
+    return (", ".join(granted) or None), conditions, (", ".join(missing) or None), denies
 
 
 def attached_at(principal: Principal, where: str) -> AttachedPolicy | None:
@@ -439,9 +444,9 @@ def _access_row(
 ) -> tuple:
     """One ``iam_principal_access`` row: the decision, and for one that shows its grounds (``SHOWN``) the policies,
     conditions and missing documents of the evaluations behind it."""
-    granted, conditions, missing = _labels(principal, used) if decision in SHOWN else (None, [], None)
+    granted, conditions, missing, denies = _labels(principal, used) if decision in SHOWN else (None, [], None, [])
     return (account_id, principal.arn, principal.kind, principal.name, principal.path, question, title, decision,
-            granted, _json_text(conditions), missing, detail)
+            granted, _json_text(conditions), missing, detail, _json_text(denies))
 
 
 @collector_paused()
@@ -830,7 +835,7 @@ def _unknown_assume_rows(
     return [
         (account.account_id, principal.arn, principal.kind, principal.name, principal.path, "assume_admin_role",
          "assume a role with administrator power", "Unknown", None, None, found[principal.arn][1],
-         found[principal.arn][0])
+         found[principal.arn][0], None)
         for principal in account.principals
         if principal.arn in found
     ]
@@ -966,7 +971,7 @@ def policy_answers(
     answers = []
     for question in questions:
         decision, used = asker.question(stand_in, question)
-        _, conditions, _ = _labels(stand_in, used) if decision == "AllowedIf" else (None, [], None)
+        _, conditions, _, _ = _labels(stand_in, used) if decision == "AllowedIf" else (None, [], None, [])
         keys = sorted(
             {k.lower() for block in conditions for keyed in block.values() if isinstance(keyed, dict) for k in keyed}
         )
@@ -1011,6 +1016,7 @@ def role_trust_rows(account: AccountModel, role: Principal, rails: Guardrails | 
                 answer.names_caller,
                 answer.external_id,
                 trust_analysis.roles_only(role.arn, account.account_id, role.trust.policy, answer, rails),
+                _json_text(answer.deny_conditions),
             )
         )
     return rows

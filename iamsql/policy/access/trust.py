@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from iamsql.policy import Policy, Request, evaluate, parse_policy
 
@@ -33,6 +33,10 @@ SUBJECT_PREFIXES = ("repo:", "project_path:", "organization:", "system:serviceac
 REFUSED = ("ImplicitlyDenied", "ExplicitlyDenied")
 ADMITTED = ("Allowed", "AllowedIf", "Unknown")
 NEGATIVE = re.compile(r"not|ifexists$|^null$", re.IGNORECASE)
+# A Deny's negated operator refuses every caller but those whose value it lists (absent included): what it leaves
+# admitted is the positive operator, without IfExists.
+ADMITTED_BY_DENY = {"stringnotequals": "StringEquals", "stringnotequalsignorecase": "StringEqualsIgnoreCase",
+                    "stringnotlike": "StringLike", "arnnotequals": "ArnEquals", "arnnotlike": "ArnLike"}
 
 
 @dataclass
@@ -54,6 +58,7 @@ class TrustAnswer:
     condition_keys: list[str]
     names_caller: bool
     external_id: bool
+    deny_conditions: list[dict] = field(default_factory=list)  # of Deny statements: each must NOT hold
 
 
 def _values(value) -> list[str]:
@@ -147,6 +152,20 @@ def _names_caller(block: dict, kind: str, trusted: str) -> tuple[bool, bool]:
     return names, external
 
 
+def _denied_unless(block: dict, kind: str, trusted: str) -> tuple[bool, bool]:
+    """Whether a Deny's residual block, which must NOT hold, names the caller and requires an ExternalId: the caller is
+    admitted only when one of its conditions fails, so each failing one must name the caller (``_names_caller`` of
+    its positive form, ``ADMITTED_BY_DENY``). ``StringNotEquals sts:ExternalId`` in a Deny requires the id as
+    ``StringEquals`` in an Allow does; a positive operator in a Deny names no one."""
+    judged = []
+    for operator, keys in block.items():
+        admitted = ADMITTED_BY_DENY.get(operator.lower().removesuffix("ifexists"))
+        if admitted is None or not isinstance(keys, dict):
+            return False, False
+        judged += [_names_caller({admitted: {key: raw}}, kind, trusted) for key, raw in keys.items()]
+    return bool(judged) and all(n for n, _ in judged), bool(judged) and all(e for _, e in judged)
+
+
 def ask(role_arn: str, role_account: str, trust: Policy, entry: TrustedEntry, rails=None) -> TrustAnswer:
     """Evaluate the trust for the entry's caller, context unknown except what the caller's identity fixes.
 
@@ -177,7 +196,7 @@ def ask(role_arn: str, role_account: str, trust: Policy, entry: TrustedEntry, ra
         caller = TrustedEntry(entry.trusted, entry.kind, account, caller_arn, entry.action)
         found = _ask(role_arn, role_account, trust, caller, rails, organization)
         if found.decision in ADMITTED:
-            return TrustAnswer(caller, found.decision, found.conditions, found.condition_keys, named, found.external_id)
+            return replace(found, entry=caller, names_caller=named)
     return _user_admitted(role_arn, role_account, trust, entry, rails) or answer
 
 
@@ -250,8 +269,7 @@ def _named_in_account(role_arn: str, role_account: str, trust: Policy, entry: Tr
             found = _ask(role_arn, role_account, trust,
                          TrustedEntry(entry.trusted, entry.kind, entry.account, caller, entry.action), rails)
             if found.decision in ADMITTED:
-                return TrustAnswer(entry, found.decision, found.conditions, found.condition_keys, True,
-                                   found.external_id)
+                return replace(found, entry=entry, names_caller=True)
     return None
 
 
@@ -340,17 +358,19 @@ def _ask(role_arn: str, role_account: str, trust: Policy, entry: TrustedEntry, r
     )
     result = evaluate(request)
     conditions = list(result.conditions or [])
-    keys = sorted({k.lower() for block in conditions for keyed in block.values() if isinstance(keyed, dict)
+    denies = list(result.deny_conditions or [])
+    keys = sorted({k.lower() for block in [*conditions, *denies] for keyed in block.values() if isinstance(keyed, dict)
                    for k in keyed})
     if result.decision == "Allowed":
         names, external = entry.kind == "principal", False
     elif result.decision == "AllowedIf":
         judged = [_names_caller(block, entry.kind, entry.trusted) for block in conditions] or [(False, False)]
-        names = entry.kind == "principal" or all(n for n, _ in judged)
-        external = all(e for _, e in judged)
+        refused = [_denied_unless(block, entry.kind, entry.trusted) for block in denies]
+        names = entry.kind == "principal" or all(n for n, _ in judged) or any(n for n, _ in refused)
+        external = all(e for _, e in judged) or any(e for _, e in refused)
     else:
         names, external = True, False
-    return TrustAnswer(entry, result.decision, conditions, keys, names, external)
+    return TrustAnswer(entry, result.decision, conditions, keys, names, external, denies)
 
 
 # a role or role session ARN: the callers of sts:AssumeRole whose sessions role chaining limits to one hour
@@ -427,6 +447,5 @@ def _user_admitted(role_arn: str, role_account: str, trust: Policy, entry: Trust
         if found.decision in ADMITTED:
             shown = entry if entry.kind == "account" else caller
             names = named or (found.decision == "AllowedIf" and found.names_caller)
-            return TrustAnswer(shown, found.decision, found.conditions, found.condition_keys, names,
-                               found.external_id)
+            return replace(found, entry=shown, names_caller=names)
     return None

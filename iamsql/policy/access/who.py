@@ -343,5 +343,6 @@ def _outside(account: AccountModel, role_arn: str, action: str, rails=None,
             answers.append(Answer(shown.trusted, shown.kind, shown.account or "", answer.decision, path, [],
                                   answer.conditions, [],
                                   "Admitted by the trust policy" + (
-                                      "" if answer.names_caller else ", with no condition that names the caller") + "."))
+                                      "" if answer.names_caller else ", with no condition that names the caller") + ".",
+                                  answer.deny_conditions))
     return answers
