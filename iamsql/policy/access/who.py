@@ -20,14 +20,29 @@ TRUST_ACTIONS = ("sts:assumerole", "sts:assumerolewithsaml", "sts:assumerolewith
 # called with a SAML assertion or an OIDC token, not with AWS credentials: no IAM user or role is the caller
 FEDERATED_ACTIONS = ("sts:assumerolewithsaml", "sts:assumerolewithwebidentity")
 SSO_PATH, SSO_PREFIX = "/aws-reserved/sso.amazonaws.com/", "AWSReservedSSO_"
+# The Identity Center users and groups assigned a permission set in an account, and the members of those groups:
+# (principal type, id, name, group name for a member). The permission set is the one of that name whose instance is
+# in the region of the role's path (when both are known), so permission sets of one name in two instances differ.
 ASSIGNED = """
-select a.principal_type, a.principal_id, coalesce(u.name, g.name)
-from aws_ssoadmin_account_assignment a
-join aws_ssoadmin_permission_set p on p.arn = a.permission_set_arn
+with assigned as (
+    select distinct a.principal_type, a.principal_id
+    from aws_ssoadmin_account_assignment a
+    join aws_ssoadmin_permission_set p on p.arn = a.permission_set_arn
+    left join aws_ssoadmin_instance i on i.arn = p.instance_arn
+    where a.target_account_id = $account and p.name = $name and coalesce(p.partition, $partition) = $partition
+      and ($region is null or coalesce(p.region, i.region) is null or coalesce(p.region, i.region) = $region)
+)
+select a.principal_type, a.principal_id, coalesce(u.name, g.name), null
+from assigned a
 left join aws_identitystore_user u on a.principal_type = 'USER' and u.id = a.principal_id
 left join aws_identitystore_group g on a.principal_type = 'GROUP' and g.id = a.principal_id
-where a.target_account_id = ? and p.name = ?
-order by 1, 3, 2
+union all
+select 'USER', m.member_id, u.name, coalesce(g.name, a.principal_id)
+from assigned a
+join aws_identitystore_group_membership m on a.principal_type = 'GROUP' and m.group_id = a.principal_id
+left join aws_identitystore_user u on u.id = m.member_id
+left join aws_identitystore_group g on g.id = a.principal_id
+order by 1, 4 nulls first, 3, 2
 """
 
 
@@ -290,25 +305,36 @@ def _arn_account(arn: str | None) -> str | None:
 
 def _identity_center(con: duckdb.DuckDBPyConnection, role: Principal, outside: list[Answer]) -> list[Answer]:
     """``outside`` (``_outside``'s answers for ``role``), its SAML providers' rows replaced, for a role IAM Identity
-    Center provisioned (``AWSReservedSSO_<permission set>_<suffix>`` under ``/aws-reserved/sso.amazonaws.com/``), by
-    the Identity Center users and groups the loaded assignments give that permission set in the role's account:
-    Identity Center signs them in through its SAML provider. Without loaded assignments, ``outside`` as it is."""
+    Center provisioned (``AWSReservedSSO_<permission set>_<suffix>`` under ``/aws-reserved/sso.amazonaws.com/``,
+    then the instance's region), by the Identity Center users and groups the loaded assignments give that permission
+    set in the role's account, and the members of those groups: Identity Center signs them in through its SAML
+    provider. Without loaded assignments, ``outside`` as it is."""
     if not (role.path.startswith(SSO_PATH) and role.name.startswith(SSO_PREFIX)):
         return outside
     permission_set = role.name.removeprefix(SSO_PREFIX).rpartition("_")[0]
+    region = role.path.removeprefix(SSO_PATH).strip("/") or None
+    partition = role.arn.split(":", 2)[1]
     try:
-        assigned = con.execute(ASSIGNED, [role.account_id, permission_set]).fetchall()
+        found = con.execute(ASSIGNED, {"account": role.account_id, "name": permission_set, "region": region,
+                                       "partition": partition}).fetchall()
     except duckdb.CatalogException:  # a database made before Identity Center tables, opened read-only
-        assigned = []
+        found = []
     providers = [a for a in outside if a.principal_type == "saml"]
-    if not assigned or not providers:
+    if not found or not providers:
         return outside
+    direct = {(kind, principal_id) for kind, principal_id, _, group in found if group is None}
+    assigned: dict[tuple[str, str], tuple[str | None, list[str]]] = {}  # (type, id) -> (name, groups it comes through)
+    for kind, principal_id, name, group in found:
+        _, groups = assigned.setdefault((kind, principal_id), (name, []))
+        if (kind, principal_id) not in direct and group not in groups:
+            groups.append(group)
     answers = [a for a in outside if a.principal_type != "saml"]
+    base = f"Identity Center, permission set {permission_set}"
     for provider in providers:
-        for kind, principal_id, name in assigned:
+        for (kind, principal_id), (name, groups) in assigned.items():
             answers.append(Answer(
                 name or principal_id, f"identity_center_{kind.lower()}", role.account_id, provider.decision,
-                f"Identity Center, permission set {permission_set}", [], provider.conditions, [],
+                base + (f", through group {', '.join(groups)}" if groups else ""), [], provider.conditions, [],
                 f"Assigned permission set {permission_set} in the account; Identity Center signs it in through "
                 f"{provider.principal}.", provider.deny_conditions))
     return answers
