@@ -63,7 +63,8 @@ def simulate(
             "(docs/policy-engine.md); '-' reads standard input.",
         ),
     ] = None,
-    principal: Annotated[Optional[str], typer.Option("--principal", help="ARN of a loaded IAM user or role.")] = None,
+    principal: Annotated[Optional[str], typer.Option("--principal", help="ARN of a loaded IAM user or role; for sts:AssumeRoleWithSAML or "
+                                       "sts:AssumeRoleWithWebIdentity, the identity provider (SAML or OIDC provider ARN).")] = None,
     action: Annotated[Optional[str], typer.Option("--action", help="The action, e.g. iam:PassRole.")] = None,
     resource: ResourceOption = None,
     context: Annotated[

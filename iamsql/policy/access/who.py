@@ -142,6 +142,8 @@ def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, actio
     accounts = load_accounts(con)
     principal_arn = resolve_arn(accounts, principal_arn)
     resource = resolve_arn(accounts, resource)
+    if action.lower() in FEDERATED_ACTIONS:
+        return _simulate_federated(accounts, principal_arn, action, resource, context, unknown_context)
     for account in accounts:
         principal = next((p for p in account.principals if p.arn == principal_arn), None)
         if principal is None:
@@ -179,6 +181,47 @@ def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, actio
                           f"(did you mean {' or '.join(named)}?)")
     raise IamsqlError(f"principal {principal_arn} is not an IAM user or role in the loaded data; "
                       "'iamsql query \"select arn from aws_iam_user union all select arn from aws_iam_role\"' lists them")
+
+
+def _simulate_federated(accounts: list[AccountModel], provider: str, action: str, resource: str | None,
+                        context: dict, unknown_context: bool) -> Answer:
+    """sts:AssumeRoleWithSAML or sts:AssumeRoleWithWebIdentity on a loaded role, called by the identity provider
+    ``provider`` (a SAML provider's ARN; an OIDC provider's ARN or a web identity provider such as
+    ``cognito-identity.amazonaws.com``): the role's trust policy alone decides, naming the provider in ``Federated``,
+    with the provider's keys (``SAML:aud``, ``<provider>:sub`` ...) as its conditions. No IAM user or role calls these
+    actions (they take a SAML assertion or a web identity token, not AWS credentials): asking for one is an error."""
+    saml = action.lower() == "sts:assumerolewithsaml"
+    what = "a SAML assertion" if saml else "a web identity token"
+    given = provider.split(":", 5)[-1] if provider.startswith("arn:") else ""
+    if given.split("/", 1)[0] in ("user", "role", "root", "assumed-role", "federated-user") or given == "root":
+        raise IamsqlError(f"{action} is called with {what} by the identity provider the role's trust names, not by an "
+                          f"IAM user or role: give the provider as --principal (arn:aws:iam::<account>:"
+                          f"{'saml-provider/<name>' if saml else 'oidc-provider/<host>'}) and the role as --resource, or "
+                          f"ask 'iamsql who-can {action} --resource <role ARN>'")
+    is_saml = ":saml-provider/" in provider
+    if saml and not is_saml:
+        raise IamsqlError(f"{provider} is not a SAML provider (arn:aws:iam::<account>:saml-provider/<name>), which is "
+                          f"who calls {action}")
+    if not saml and is_saml:
+        raise IamsqlError(f"{provider}: a SAML provider does not call {action}; give an OIDC provider "
+                          "(arn:aws:iam::<account>:oidc-provider/<host>) or a web identity provider")
+    if not resource:
+        raise IamsqlError(f"{action} needs the role it assumes as --resource")
+    role = _trusting_role(accounts, action, resource)
+    kind, path = ("saml", "federated (SAML)") if saml else ("oidc", "federated (OIDC)")
+    trust = _unknown_trust(role)
+    if trust is not None:
+        return Answer(provider, kind, role.account_id, "Unknown", path, [], [], [trust],
+                      f"The decision depends on {trust}.")
+    result = evaluate(Request(
+        action=action, resource=role.arn, principal=provider, principal_account=role.account_id,
+        resource_account=role.account_id, context=context, resource_policy=role.trust.policy,
+        unknown_context=unknown_context,
+    ))
+    granted = [f"the trust policy of role {role.name} (statement {m.statement})"
+               for m in result.matched if m.effect == "Allow"]
+    return Answer(provider, kind, role.account_id, result.decision, path, granted, list(result.conditions), [],
+                  result.reason, list(result.deny_conditions))
 
 
 def _same_name(accounts: list[AccountModel], arn: str) -> list[str]:
