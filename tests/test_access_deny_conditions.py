@@ -8,17 +8,22 @@ loaded from `get-account-authorization-details` files by the real loader into a 
 
 import json
 import shutil
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from iamsql import controls
 from iamsql.cli import app
 from iamsql.load import load_paths
 from iamsql.store import db
 
+from .cloudtrail_events import event, load_accounts
+
 ORGANIZATIONS = Path(__file__).parent / "data" / "organizations"
 OUTSIDE, MEMBER, SISTER, PARTNER = "444444444444", "222222222222", "333333333333", "555555555555"
+ORGANIZATION = "o-a1b2c3d4e5"
 ADMIN_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
 NETWORK = "203.0.113.0/24"
 OFF_NETWORK = [{"NotIpAddress": {"aws:SourceIp": [NETWORK]}}]
@@ -50,11 +55,21 @@ def trusting(account: str, *statements) -> dict:
     return doc(allow, *statements)
 
 
+def refusing(condition: dict) -> dict:
+    return {"Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole", "Condition": condition}
+
+
+def anyone_but(condition: dict) -> dict:
+    """A trust of "*" whose Deny refuses the callers for which ``condition`` holds."""
+    return doc({"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}, refusing(condition))
+
+
 def outside_account() -> dict:
     # a partner's role: its trust refuses sts:AssumeRole without the partner's external id
-    external = role(OUTSIDE, "partner-access", trusting(PARTNER, {
-        "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole",
-        "Condition": {"StringNotEquals": {"sts:ExternalId": "x7"}}}))
+    external = role(OUTSIDE, "partner-access", trusting(PARTNER, refusing({"StringNotEquals": {"sts:ExternalId": "x7"}})))
+    # "*" limited by a Deny to one organization (a key that names the caller), and to one network (one that does not)
+    organization = role(OUTSIDE, "organization-by-deny", anyone_but({"StringNotEquals": {"aws:PrincipalOrgID": ORGANIZATION}}))
+    network = role(OUTSIDE, "network-by-deny", anyone_but({"NotIpAddress": {"aws:SourceIp": NETWORK}}))
     # an administrator who may act only with MFA: an Allow without condition under a conditional Deny
     admin = {"Path": "/", "UserName": "mfa-admin", "UserId": "AIDAMFAADMINXXXXXXXXX",
              "Arn": f"arn:aws:iam::{OUTSIDE}:user/mfa-admin", "CreateDate": "2024-03-01T00:00:00Z", "GroupList": [],
@@ -62,7 +77,7 @@ def outside_account() -> dict:
              "UserPolicyList": [{"PolicyName": "mfa", "PolicyDocument": doc({
                  "Effect": "Deny", "Action": "*", "Resource": "*",
                  "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}})}]}
-    return {"UserDetailList": [admin], "GroupDetailList": [], "RoleDetailList": [external],
+    return {"UserDetailList": [admin], "GroupDetailList": [], "RoleDetailList": [external, organization, network],
             "Policies": [administrator_access()]}
 
 
@@ -144,3 +159,35 @@ def test_a_principals_answer_carries_its_conditional_deny(loaded):
     assert [(r["question"], r["decision"], r["conditions"]) for r in rows] == [
         ("full_admin", "AllowedIf", None), ("iam_admin", "AllowedIf", None)]
     assert [r["deny_conditions"] for r in rows] == [WITHOUT_MFA, WITHOUT_MFA]
+
+
+def test_a_star_trust_a_deny_limits_to_one_organization_names_its_callers(loaded):
+    """Refused unless aws:PrincipalOrgID is the organization's: only its principals get in, as with an Allow on
+    StringEquals aws:PrincipalOrgID. A Deny outside one network limits how, not who: "*" stays open."""
+    con = db.connect(loaded)
+    try:
+        run_id = controls.run_checks(con, controls=["iam_role_trust_no_wildcard_principal"])
+        results = {r["resource"].rsplit("/", 1)[-1]: r for r in controls.results(con, run_id)}
+    finally:
+        con.close()
+    organization = results["organization-by-deny"]
+    assert organization["status"] == "ok" and "aws:principalorgid" in organization["reason"], organization
+    network = results["network-by-deny"]
+    assert network["status"] == "alarm" and "aws:sourceip" in network["reason"], network
+
+
+def test_a_new_trusts_conditional_deny_is_in_its_event_row(tmp_path):
+    as_of = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
+    document = trusting(PARTNER, refusing({"StringNotEquals": {"sts:ExternalId": "x7"}}))
+    update = event(OUTSIDE, datetime(2024, 6, 1, 11, 0, tzinfo=timezone.utc), "UpdateAssumeRolePolicy", user="admin",
+                   request={"roleName": "partner-access", "policyDocument": json.dumps(document)})
+    con = db.connect(tmp_path / "events.duckdb")
+    try:
+        load_accounts(con, {OUTSIDE: {"aws_cloudtrail_trail_event": [update]}}, as_of)
+        controls.create_views(con, names=[], engine_tables=("iam_event_trust_access",))
+        rows = con.execute("select trusted, decision, conditions, deny_conditions, requires_external_id "
+                           "from iam_event_trust_access").fetchall()
+    finally:
+        con.close()
+    assert [(t, d, c, json.loads(deny), e) for t, d, c, deny, e in rows] == [
+        (f"arn:aws:iam::{PARTNER}:root", "AllowedIf", None, WITHOUT_EXTERNAL_ID, True)]
