@@ -212,6 +212,29 @@ def test_a_missing_cache_table_is_created_and_its_units_asked_again(database, ev
     assert not evaluations
 
 
+def _older_columns(path, keys: str) -> None:
+    """Make the cache one an older iamsql left: its principal answers without the engine table's last column, its
+    keys of another engine version (``keys`` ``"older"``) or none (``"none"``: an emptied cache)."""
+    con = duckdb.connect(str(path))
+    con.execute(f'alter table {ACCESS_CACHE_ROWS["iam_principal_access"]} drop column '
+                f'"{ACCESS_TABLES["iam_principal_access"][-1][0]}"')
+    con.execute(f"update {ACCESS_CACHE_KEYS} set engine_version = 'older'" if keys == "older"
+                else f"delete from {ACCESS_CACHE_KEYS}")
+    con.close()
+
+
+@pytest.mark.parametrize("keys", ["older", "none"])
+def test_a_cache_whose_tables_have_other_columns_is_made_again(database, keys):
+    cold = _build(database)
+    _older_columns(database, keys)
+    assert _build(database) == cold == _computed(database)
+    con = duckdb.connect(str(database), read_only=True)
+    (columns,) = con.execute("select column_count from duckdb_tables() where table_name = ?",
+                             [ACCESS_CACHE_ROWS["iam_principal_access"]]).fetchone()
+    con.close()
+    assert columns == 2 + len(ACCESS_TABLES["iam_principal_access"])
+
+
 def test_documents_that_are_not_loaded_stay_unknown(database):
     con = duckdb.connect(str(database))
     con.execute("delete from history.aws_iam_policy where arn = ?", [CHANGED_POLICY])

@@ -86,6 +86,12 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple], t
 
 
 QUESTION = [column for column, _ in ACCESS_TABLES["iam_principal_access"]].index("question")
+# how many columns each cache table has (ACCESS_CACHE_DDL): the keys table five, a rows table its unit's key, the
+# row's place and the columns of its engine table
+CACHE_COLUMNS = {
+    ACCESS_CACHE_KEYS: 5,
+    **{ACCESS_CACHE_ROWS[name]: 2 + len(columns) for name, columns in ACCESS_TABLES.items()},
+}
 
 
 def _admin_rows(table: str, rows: list[tuple]) -> list[tuple]:
@@ -208,14 +214,15 @@ class AnswerCache:
     @classmethod
     def open(cls, con: duckdb.DuckDBPyConnection, questions_file: Path) -> AnswerCache | None:
         """The cache of the connection's database; None when the database is not a file this connection may
-        write. The cache tables are created when missing; a cache made by another engine version is emptied. One
-        query when the cache is there."""
+        write. The cache tables are created when missing; a cache made by another engine version, or whose tables
+        have other columns than the engine's tables now (made by an older iamsql), is made again. One query when
+        the cache is there."""
         tables = [ACCESS_CACHE_KEYS, *ACCESS_CACHE_ROWS.values()]
         version = engine_version(questions_file)
         database = "from duckdb_databases() where database_name = current_database()"
         present = (
-            "(select count(*) from duckdb_tables() where database_name = current_database() and schema_name = 'main' "
-            "and table_name in (select unnest(?::varchar[])))"
+            "(select map(list(table_name), list(column_count)) from duckdb_tables() where database_name = "
+            "current_database() and schema_name = 'main' and table_name in (select unnest(?::varchar[])))"
         )
         try:
             ((path, read_only, found, stale, scopes),) = con.execute(
@@ -230,12 +237,14 @@ class AnswerCache:
             stale, scopes = 0, None
         if path is None or read_only:
             return None
-        if found < len(tables):
-            con.execute(ACCESS_CACHE_DDL)
-        if stale:
+        if stale or any(CACHE_COLUMNS[table] != count for table, count in (found or {}).items()):
             with transaction(con):
                 for table in tables:
-                    con.execute(f"delete from {table}")
+                    con.execute(f"drop table if exists {table}")
+                con.execute(ACCESS_CACHE_DDL)
+            stale = True
+        elif len(found or {}) < len(tables):
+            con.execute(ACCESS_CACHE_DDL)
         return cls(con, version, set() if stale else set(scopes or ()))  # list() of no rows: NULL
 
     def _stage(self, units: list[Unit]) -> None:
