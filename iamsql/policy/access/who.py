@@ -137,7 +137,9 @@ def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, actio
     """The engine's decision for one loaded principal: its inline, attached and group policies and its
     boundary; for sts:AssumeRole* on a loaded role, that role's trust policy too; the SCPs over its account and
     the RCPs over the resource's account when the organization is loaded. A user or role ARN without its IAM path
-    (the principal, or the resource) names the loaded user or role of that name (``resolve_arn``)."""
+    (the principal, or the resource) names the loaded user or role of that name (``resolve_arn``).
+    sts:AssumeRoleWithSAML and sts:AssumeRoleWithWebIdentity are asked of an identity provider
+    (``_simulate_federated``)."""
     rails = guardrails(con)
     accounts = load_accounts(con)
     principal_arn = resolve_arn(accounts, principal_arn)
