@@ -28,6 +28,9 @@ INSTANCES = {
                   [("USER", "u-ana"), ("GROUP", "g-ops")]),
     "us-east-1": ("ssoins-1a2b3c4d5e6f7a8b", "d-2222222222", "ps-99887766554433aa", [("USER", "u-zed")]),
 }
+TRUST = {"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Principal": {"Federated": PROVIDER}, "Action": ["sts:AssumeRoleWithSAML", "sts:TagSession"],
+    "Condition": {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}}}]}
 # identity store -> users, groups, memberships (group, user)
 STORES = {
     "d-1111111111": ({"u-ana": "ana", "u-bob": "bob"}, {"g-ops": "platform-ops"},
@@ -36,15 +39,20 @@ STORES = {
 }
 
 
-def gaad() -> dict:
-    trust = {"Version": "2012-10-17", "Statement": [{
-        "Effect": "Allow", "Principal": {"Federated": PROVIDER}, "Action": ["sts:AssumeRoleWithSAML", "sts:TagSession"],
-        "Condition": {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}}}]}
-    role = {"Path": "/aws-reserved/sso.amazonaws.com/eu-west-2/", "RoleName": ROLE_NAME, "RoleId": "AROAADMINSXXXXXXXXXXX",
-            "Arn": ROLE, "CreateDate": "2024-03-01T00:00:00Z", "AssumeRolePolicyDocument": trust,
-            "InstanceProfileList": [], "Tags": [], "RolePolicyList": [],
+def sso_role(region: str, name: str) -> dict:
+    path = f"/aws-reserved/sso.amazonaws.com/{region}/"
+    return {"Path": path, "RoleName": name, "RoleId": f"AROA{name.upper()[15:]:X<17}"[:21],
+            "Arn": f"arn:aws:iam::{ACCOUNT}:role{path}{name}", "CreateDate": "2024-03-01T00:00:00Z",
+            "AssumeRolePolicyDocument": TRUST, "InstanceProfileList": [], "Tags": [], "RolePolicyList": [],
             "AttachedManagedPolicies": [{"PolicyName": "AdministratorAccess", "PolicyArn": ADMIN_ARN}]}
-    return {"UserDetailList": [], "GroupDetailList": [], "RoleDetailList": [role], "Policies": []}
+
+
+def gaad() -> dict:
+    # the role of the us-east-1 instance's Admins, and one of a permission set Admins_Ops (not loaded) whose name
+    # starts as Admins' does
+    return {"UserDetailList": [], "GroupDetailList": [], "Policies": [], "RoleDetailList": [
+        sso_role("eu-west-2", ROLE_NAME), sso_role("us-east-1", "AWSReservedSSO_Admins_99aa88bb77cc66dd"),
+        sso_role("eu-west-2", "AWSReservedSSO_Admins_Ops_1122334455667788")]}
 
 
 def identity_center_outputs() -> dict[str, dict]:
@@ -112,3 +120,21 @@ def test_the_role_stands_for_the_permission_set_of_its_regions_instance(loaded):
     another one (under .../us-east-1/), so zed is not one of those who may assume this one."""
     assert {(p, r["principal_type"]) for p, r in who_can(loaded).items()} == {
         ("ana", "identity_center_user"), ("bob", "identity_center_user"), ("platform-ops", "identity_center_group")}
+
+
+def test_the_inventory_names_the_holders_of_each_provisioned_role(loaded):
+    """iam_nhi_inventory: each role has the holders of its own permission set (its instance's region, the whole name
+    before the suffix), the members of an assigned group included."""
+    done = CliRunner().invoke(app, ["query", "--db", loaded, "-o", "json",
+                                    "select name, use_kind, used_by, detail from iam_nhi_inventory "
+                                    "where use_kind like 'identity_center%' order by 1, 2, 3, 4"])
+    assert done.exit_code == 0, done.output
+    rows = [tuple(row.values()) for row in json.loads(done.output)]
+    admins = "permission set Admins"
+    assert rows == [
+        (ROLE_NAME, "identity_center_group", "platform-ops", admins),
+        (ROLE_NAME, "identity_center_user", "ana", admins),
+        (ROLE_NAME, "identity_center_user", "ana", f"{admins}, through group platform-ops"),
+        (ROLE_NAME, "identity_center_user", "bob", f"{admins}, through group platform-ops"),
+        ("AWSReservedSSO_Admins_99aa88bb77cc66dd", "identity_center_user", "zed", admins),
+    ]
