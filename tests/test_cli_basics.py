@@ -428,11 +428,11 @@ def test_check_export_takes_a_bare_format_name_as_powerpipe(cloudsplaining_db, t
     current folder."""
     monkeypatch.chdir(tmp_path)
     ran = runner.invoke(app, ["check", "--db", str(cloudsplaining_db), "--fail-on", "none", "--quiet", "--control",
-                              "iam_policy_no_full_admin", "--export", "csv", "--export", "ocsf", "-o", "json"])
+                              "iam_policy_no_full_admin", "--export", "csv", "--export", "ocsf", "-o", "jsonl"])
     assert ran.exit_code == 0, ran.output
     assert ran.stderr.splitlines()[-2:] == ["wrote iamsql-run-1.csv", "wrote iamsql-run-1.ocsf.json"]
     header, *rows = csv.reader(io.StringIO((tmp_path / "iamsql-run-1.csv").read_text(encoding="utf-8")))
-    assert "control_id" in header and len(rows) == len(json.loads(ran.stdout))
+    assert "control_id" in header and len(rows) == len(ran.stdout.splitlines())
     assert json.loads((tmp_path / "iamsql-run-1.ocsf.json").read_text(encoding="utf-8"))
 
 

@@ -98,7 +98,7 @@ def test_report_out_dash_streams_text_formats(checked_db, tmp_path):
         if fmt == "csv":
             assert next(csv.reader(io.StringIO(proc.stdout)))[0] == "finding_id"
         if fmt == "json":
-            assert json.loads(proc.stdout)["format"] == "iamsql-report"
+            assert json.loads(proc.stdout)["group_id"] == "root_result_group"
         if fmt == "ocsf":
             assert isinstance(json.loads(proc.stdout), list)
     assert not Path("-").exists()

@@ -96,7 +96,7 @@ def test_installed_wheel_loads_checks_reports_and_queries(installed, tmp_path):
     iamsql("load", "--sample")
     assert (tmp_path / "iamsql.duckdb").exists()
 
-    rows = json.loads(iamsql("check", "--fail-on", "none", "--format", "json"))
+    rows = [json.loads(line) for line in iamsql("check", "--fail-on", "none", "--format", "jsonl").splitlines()]
     assert len(rows) > 0
     errors = [r for r in rows if r["status"] == "error"]
     assert not errors, errors[:5]

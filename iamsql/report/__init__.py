@@ -21,6 +21,7 @@ import duckdb
 from iamsql.common.safe_write import STDOUT, is_stdout, replacing
 from iamsql.errors import ReportError, WriteError, first_line
 from iamsql.report.asff import write_asff
+from iamsql.report.benchmark import write_benchmark_json
 from iamsql.report.csvout import write_csv
 from iamsql.report.html import write_html
 from iamsql.report.jsonout import write_json
@@ -35,7 +36,8 @@ from iamsql.report.xlsx import SHEETS, write_xlsx
 WRITERS = {
     "xlsx": (write_xlsx, True),
     "csv": (write_csv, False),
-    "json": (write_json, False),
+    "json": (write_benchmark_json, False),
+    "iamsql-json": (write_json, False),
     "ocsf": (write_ocsf, False),
     "ocsf-jsonl": (write_ocsf_lines, False),
     "asff": (write_asff, False),
@@ -46,7 +48,7 @@ WRITERS = {
 }
 FORMATS = tuple(WRITERS)
 # file name ending -> format; the longest matching ending wins (``x.ocsf.json`` is OCSF, ``x.json`` JSON)
-EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json", ".ocsf.json": "ocsf", ".ocsf": "ocsf",
+EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json", ".iamsql.json": "iamsql-json", ".ocsf.json": "ocsf", ".ocsf": "ocsf",
               ".ocsf.jsonl": "ocsf-jsonl", ".jsonl": "ocsf-jsonl", ".asff.json": "asff", ".asff": "asff", ".md": "md",
               ".markdown": "md", ".sarif": "sarif", ".sarif.json": "sarif", ".xml": "junit", ".html": "html", ".htm": "html"}
 
