@@ -380,9 +380,9 @@ def test_query_json_of_intervals_uuids_and_bytea_has_no_traceback(tmp_path):
         "md5(name)::uuid as u, name is not null as has_name from aws_iam_user order by name limit 1",
     )
     blob = run_cli("query", "--db", str(db_path), "-o", "json", "--dialect", "duckdb", "select '\\xDE\\xAD'::blob as b")
-    assert blob.returncode == 0 and json.loads(blob.stdout) == [{"b": "\\xdead"}], blob.stderr
+    assert blob.returncode == 0 and json.loads(blob.stdout)["rows"] == [{"b": "\\xdead"}], blob.stderr
     assert proc.returncode == 0, proc.stderr
-    row = json.loads(proc.stdout)[0]
+    row = json.loads(proc.stdout)["rows"][0]
     assert row["age"].endswith(("mons", "mon", "days", "day")) or ":" in row["age"]
     assert "days," not in row["age"] and isinstance(row["tags"], dict) and row["has_name"] is True
     assert len(row["u"]) == 36

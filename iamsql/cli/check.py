@@ -118,6 +118,11 @@ def check(
     fmt: FormatOption = "table",
     header: HeaderOption = "true",
     separator: SeparatorOption = ",",
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="List the controls the selection would run (as Powerpipe's --dry-run) and "
+                     "run nothing."),
+    ] = False,
     quiet: StepsQuietOption = False,
     db: DbOption = None,
 ) -> None:
@@ -134,6 +139,7 @@ def check(
       iamsql check --sigma ./sigma-rules --fail-on high
       iamsql check --export findings.ocsf.json --export iamsql.sarif --export results.html
       iamsql check --quiet > results.txt
+      iamsql check --framework cis-aws-foundations-v5.0.0 --severity high --dry-run
     """
     if engine not in ("duckdb", "spark"):
         raise IamsqlError(f"unknown engine {engine!r}; choose duckdb or spark")
@@ -154,6 +160,17 @@ def check(
     extra = sigma_controls(sigma, sigma_skip_unsupported)
     for line in iamsql_controls.unknown_mapped_controls(iamsql_controls.load_controls(queries) + extra, framework):
         typer.echo(f"warning: {line}", err=True)
+    if dry_run:
+        selected = iamsql_controls.select_controls(
+            iamsql_controls.with_extra(iamsql_controls.load_controls(queries), extra), ids=control,
+            frameworks=framework, severity=severity)
+        rows = [(c.id, c.title, c.severity, " ".join(iamsql_frameworks.requirements_for_control(c.id)))
+                for c in selected]
+        if not rows:
+            raise IamsqlError("no control matches the selection")
+        typer.echo(render(["control_id", "title", "severity", "requirements"], rows, fmt, header=with_header,
+                          separator=separator, whole=("control_id",)), nl=False)
+        return
     if engine == "duckdb" and not dbmod.resolve_db_path(db).exists():
         raise IamsqlError(
             f"database {dbmod.resolve_db_path(db)} does not exist: run 'iamsql load' or 'iamsql collect' first"
