@@ -51,3 +51,12 @@ def test_timing_is_one_line_per_statement_on_stderr(sample_db):
     lines = timed.stderr.splitlines()
     assert len(lines) == 2 and all(re.fullmatch(r"Time: (\d+ms|\d+\.\d+s)\. Rows returned: \d+\.", x) for x in lines)
     assert [int(x.rsplit(" ", 1)[1].rstrip(".")) for x in lines] == [users, 1]
+
+
+def test_query_shell_commands_name_the_iamsql_command(sample_db):
+    for typed, said in ((".inspect aws_iam_user", "use 'iamsql schema aws_iam_user'"),
+                        (".tables", "use 'iamsql tables'"),
+                        (".timing on", "iamsql has no query shell: give SQL")):
+        done = run_cli("query", "--db", sample_db, typed)
+        assert done.returncode == 2 and done.stdout == ""
+        assert done.stderr == f"error: {typed.split()[0]} is a command of Steampipe's query shell, not SQL; {said}\n"

@@ -50,5 +50,6 @@ def test_resource_that_is_not_an_arn_warns(sample_db):
             'statements with Resource "*" or a wildcard pattern matching it apply']
         short = run_cli(*command, "--resource", "arn:aws:iam", "--db", sample_db, "-o", "json")
         assert "is not an ARN" in short.stderr
-        arn = run_cli(*command, "--resource", "arn:aws:iam::012345678901:role/MyRole", "--db", sample_db, "-o", "json")
-        assert arn.returncode == 0 and arn.stderr == ""
+        for resource in ("arn:aws:iam::012345678901:role/MyRole", "*"):
+            arn = run_cli(*command, "--resource", resource, "--db", sample_db, "-o", "json")
+            assert arn.returncode == 0 and arn.stderr == ""

@@ -209,12 +209,11 @@ def check(
         else []
     )
     text, counts = iamsql_controls.render_results(rows, fmt, framework, header=with_header, separator=separator)
-    if fmt == "json":  # the run as Powerpipe's benchmark JSON, the same document as --export json
-        reports.write_report(con, "-", fmt="json", run_id=run_id, frameworks=framework, queries_dir=queries,
-                             extra_controls=extra)
-    else:
-        typer.echo(text, nl=False)
-    con.close()
+    if fmt == "json":  # the run as Powerpipe's benchmark JSON, the document --export json writes
+        text = reports.report_text(con, "json", run_id=run_id, frameworks=framework, queries_dir=queries,
+                                   extra_controls=extra)
+    con.close()  # before the results go out: a reader that stops reading never holds the database
+    typer.echo(text, nl=False)
     typer.echo(f"run {run_id}: {iamsql_controls.count_of(len(rows), 'result')}", err=fmt not in ("table", "md"))
     typer.echo(counts, nl=False, err=fmt not in ("table", "md"))
     for path in written:

@@ -24,9 +24,10 @@ def database_file(value: Path | None) -> Path | None:
 
 
 def resource_arn(value: str | None) -> str | None:
-    """Warn about a ``--resource`` that is not an ARN (``arn:partition:service:region:account-id:resource``, six
-    parts): no policy statement naming ARNs matches it, so the answer is only what ``*`` grants."""
-    if value is not None and (not value.startswith("arn:") or len(value.split(":", 5)) < 6):
+    """Warn about a ``--resource`` that is neither an ARN (``arn:partition:service:region:account-id:resource``, six
+    parts) nor ``*`` (the resource of actions without resource-level permissions): no policy statement naming
+    ARNs matches it, so the answer is only what ``*`` grants."""
+    if value not in (None, "*") and (not value.startswith("arn:") or len(value.split(":", 5)) < 6):
         typer.echo(f"warning: --resource {value!r} is not an ARN (arn:partition:service:region:account-id:resource); "
                    "only statements with Resource \"*\" or a wildcard pattern matching it apply", err=True)
     return value

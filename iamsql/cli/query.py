@@ -70,6 +70,7 @@ def query(
     check_separator(separator)
     source = {None: "the SQL", "-": "standard input"}.get(sql_query.sql_file(sql, file), sql_query.sql_file(sql, file))
     sql = sql_query.read_sql(sql, file)
+    refuse_meta_command(sql)
     try:
         if print_sql:
             typer.echo(";\n".join(sql_query.translate(s, dialect) for s in sql_query.split_statements(sql, dialect)))
@@ -99,3 +100,21 @@ def timing_line(seconds: float, rows: int) -> str:
     """Steampipe's timing line: milliseconds under half a second, else seconds with one decimal."""
     took = f"{int(seconds * 1000)}ms" if seconds < 0.5 else f"{seconds:.1f}s"
     return f"Time: {took}. Rows returned: {rows}."
+
+
+# Steampipe's query-shell meta-commands and the iamsql command that answers the same question
+META_COMMANDS = {".inspect": "iamsql schema TABLE (iamsql tables lists them)", ".tables": "iamsql tables"}
+
+
+def refuse_meta_command(sql: str) -> None:
+    """A Steampipe meta-command (``.inspect aws_iam_user``) is not SQL: say which command answers it, instead of
+    a syntax error at the dot."""
+    words = sql.split()
+    if not words or not words[0].startswith("."):
+        return
+    command = words[0].lower()
+    answer = META_COMMANDS.get(command)
+    if command == ".inspect" and len(words) > 1:
+        answer = f"iamsql schema {words[1].rstrip(';')}"
+    raise IamsqlError(f"{words[0]} is a command of Steampipe's query shell, not SQL; "
+                      + (f"use '{answer}'" if answer else "iamsql has no query shell: give SQL"))

@@ -10,6 +10,7 @@ report never leaves a half-written file, and only a new path or a regular file i
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from collections.abc import Callable
@@ -53,7 +54,7 @@ EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json", ".iamsql.json": "
               ".markdown": "md", ".sarif": "sarif", ".sarif.json": "sarif", ".xml": "junit", ".html": "html", ".htm": "html"}
 
 __all__ = ["FORMATS", "Report", "ReportError", "build_report", "check_exports", "export_path", "export_run",
-           "format_for", "gather", "write_report"]
+           "format_for", "gather", "report_text", "write_report"]
 
 
 def format_for(out: Path, fmt: str | None) -> str:
@@ -180,6 +181,13 @@ def gather(con: duckdb.DuckDBPyConnection, **options) -> Report:
         return build_report(con, **options)
     except duckdb.Error as exc:
         raise ReportError(f"cannot read the check run from the database: {first_line(exc)}") from None
+
+
+def report_text(con: duckdb.DuckDBPyConnection, fmt: str, **options) -> str:
+    """One run in a text format as a string (``build_report``'s ``options``), for a command that prints it."""
+    buffer = io.StringIO()
+    WRITERS[fmt][0](gather(con, **options), buffer)
+    return buffer.getvalue()
 
 
 def export_run(con: duckdb.DuckDBPyConnection, paths: list[Path], *, formats: list[str | None] | None = None,
