@@ -60,3 +60,15 @@ def test_query_shell_commands_name_the_iamsql_command(sample_db):
         done = run_cli("query", "--db", sample_db, typed)
         assert done.returncode == 2 and done.stdout == ""
         assert done.stderr == f"error: {typed.split()[0]} is a command of Steampipe's query shell, not SQL; {said}\n"
+
+
+def test_check_takes_powerpipes_brief_and_none_outputs(sample_db, tmp_path):
+    args = ["check", "--db", sample_db, "--quiet", "--fail-on", "none", "--control", "iam_root_mfa_enabled"]
+    table = run_cli(*args, "-o", "table")
+    brief = run_cli(*args, "--output", "brief")
+    assert brief.returncode == 0 and brief.stdout
+    assert re.sub(r"(?m)^run \d+:", "run:", brief.stdout) == re.sub(r"(?m)^run \d+:", "run:", table.stdout)
+    export = tmp_path / "run.json"
+    none = run_cli(*args, "--output", "none", "--export", str(export))
+    assert none.returncode == 0 and none.stdout == "" and export.is_file()
+    assert "all controls: 1 control" in none.stderr and f"wrote {export}" in none.stderr

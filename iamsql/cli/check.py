@@ -56,6 +56,18 @@ def frameworks(
     typer.echo(render(columns, rows, fmt), nl=False)
 
 
+CheckFormatOption = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        "-o",
+        "--output",
+        help="Output format: table (cut to the terminal's width; Powerpipe's brief), csv, json (Powerpipe's), jsonl, "
+        "line, md (full text) or none (nothing on standard output, as Powerpipe's).",
+    ),
+]
+
+
 def check(
     framework: FrameworksOption = None,
     control: Annotated[
@@ -110,12 +122,13 @@ def check(
         typer.Option(
             "--export",
             help="Also write the run to this file, the format from its "
-            "extension: .csv .json .ocsf.json .ocsf.jsonl .asff.json (Security Hub) .md .sarif .xml (JUnit) "
+            "extension: .csv .json (Powerpipe's) .iamsql.json .ocsf.json .ocsf.jsonl .asff.json (Security Hub) .md "
+            ".sarif .xml (JUnit) "
             ".html .xlsx (repeatable); a format name alone (csv, json, ocsf, ...) writes "
             "iamsql-run-<run id>.<extension> here.",
         ),
     ] = None,
-    fmt: FormatOption = "table",
+    fmt: CheckFormatOption = "table",
     header: HeaderOption = "true",
     separator: SeparatorOption = ",",
     dry_run: Annotated[
@@ -143,7 +156,9 @@ def check(
     """
     if engine not in ("duckdb", "spark"):
         raise IamsqlError(f"unknown engine {engine!r}; choose duckdb or spark")
-    check_format(fmt)  # option values are checked before the run, never after it is stored
+    fmt = {"brief": "table"}.get(fmt, fmt)  # Powerpipe's brief: errors and alarms, then the summary
+    if fmt != "none":  # Powerpipe's none: nothing on standard output
+        check_format(fmt)  # option values are checked before the run, never after it is stored
     with_header = header_flag(header)
     check_separator(separator)
     if fail_on != "none" and fail_on not in iamsql_controls.SEVERITIES:
@@ -208,8 +223,11 @@ def check(
         if export
         else []
     )
-    text, counts = iamsql_controls.render_results(rows, fmt, framework, header=with_header, separator=separator)
-    if fmt == "json":  # the run as Powerpipe's benchmark JSON, the document --export json writes
+    text, counts = iamsql_controls.render_results(rows, "table" if fmt == "none" else fmt, framework,
+                                                  header=with_header, separator=separator)
+    if fmt == "none":
+        text = ""
+    elif fmt == "json":  # the run as Powerpipe's benchmark JSON, the document --export json writes
         text = reports.report_text(con, "json", run_id=run_id, frameworks=framework, queries_dir=queries,
                                    extra_controls=extra)
     con.close()  # before the results go out: a reader that stops reading never holds the database
