@@ -380,9 +380,9 @@ def test_query_json_of_intervals_uuids_and_bytea_has_no_traceback(tmp_path):
         "md5(name)::uuid as u, name is not null as has_name from aws_iam_user order by name limit 1",
     )
     blob = run_cli("query", "--db", str(db_path), "-o", "json", "--dialect", "duckdb", "select '\\xDE\\xAD'::blob as b")
-    assert blob.returncode == 0 and json.loads(blob.stdout) == [{"b": "\\xdead"}], blob.stderr
+    assert blob.returncode == 0 and json.loads(blob.stdout)["rows"] == [{"b": "\\xdead"}], blob.stderr
     assert proc.returncode == 0, proc.stderr
-    row = json.loads(proc.stdout)[0]
+    row = json.loads(proc.stdout)["rows"][0]
     assert row["age"].endswith(("mons", "mon", "days", "day")) or ":" in row["age"]
     assert "days," not in row["age"] and isinstance(row["tags"], dict) and row["has_name"] is True
     assert len(row["u"]) == 36
@@ -428,11 +428,11 @@ def test_check_export_takes_a_bare_format_name_as_powerpipe(cloudsplaining_db, t
     current folder."""
     monkeypatch.chdir(tmp_path)
     ran = runner.invoke(app, ["check", "--db", str(cloudsplaining_db), "--fail-on", "none", "--quiet", "--control",
-                              "iam_policy_no_full_admin", "--export", "csv", "--export", "ocsf", "-o", "json"])
+                              "iam_policy_no_full_admin", "--export", "csv", "--export", "ocsf", "-o", "jsonl"])
     assert ran.exit_code == 0, ran.output
     assert ran.stderr.splitlines()[-2:] == ["wrote iamsql-run-1.csv", "wrote iamsql-run-1.ocsf.json"]
     header, *rows = csv.reader(io.StringIO((tmp_path / "iamsql-run-1.csv").read_text(encoding="utf-8")))
-    assert "control_id" in header and len(rows) == len(json.loads(ran.stdout))
+    assert "control_id" in header and len(rows) == len(ran.stdout.splitlines())
     assert json.loads((tmp_path / "iamsql-run-1.ocsf.json").read_text(encoding="utf-8"))
 
 

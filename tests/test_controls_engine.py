@@ -400,9 +400,9 @@ def test_check_command_exit_codes_and_json(two_accounts, tmp_path):
     write_control(queries, "users_mfa", USERS_MFA, severity="medium")
     common = ["--db", str(database), "--queries", str(queries)]
 
-    failing = iamsql("check", *common, "--fail-on", "medium", "--format", "json")
+    failing = iamsql("check", *common, "--fail-on", "medium", "--format", "jsonl")
     assert failing.returncode == 1, failing.stderr
-    objects = json.loads(failing.stdout)
+    objects = [json.loads(line) for line in failing.stdout.splitlines()]
     assert {o["status"] for o in objects} == {"ok", "alarm"}
     for key in (
         "control_id",

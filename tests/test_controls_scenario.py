@@ -1,5 +1,5 @@
 """A moto account planted with known violations and some compliant resources, collected with ``iamsql collect``
-(console script, real boto3 code path against moto's HTTP server) and checked with ``iamsql check --format json``:
+(console script, real boto3 code path against moto's HTTP server) and checked with ``iamsql check --format jsonl``:
 the alarms must be exactly the planted ones, no more, no fewer.
 
 Planted violations (each gives the alarms listed in ``EXPECTED_ALARMS``):
@@ -244,9 +244,9 @@ def results(moto_server, tmp_path_factory) -> list[dict]:
         collected = run("collect", "--region", "us-east-1", "--evidence-dir", str(tmp / "evidence"), "--quiet",
                         "--db", database)
         assert collected.returncode == 0, collected.stderr
-    checked = run("check", "--db", database, "--format", "json", "--fail-on", "none")
+    checked = run("check", "--db", database, "--format", "jsonl", "--fail-on", "none")
     assert checked.returncode == 0, checked.stderr
-    return json.loads(checked.stdout)
+    return [json.loads(line) for line in checked.stdout.splitlines()]
 
 
 def test_alarms_are_exactly_the_planted_violations(results):

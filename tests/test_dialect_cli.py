@@ -41,7 +41,7 @@ def assert_one_line_error(proc: subprocess.CompletedProcess, *fragments: str) ->
 
 
 def test_json_and_jsonl(loaded_db):
-    rows = json.loads(iamsql("query", "--db", str(loaded_db), "--format", "json", QUERY).stdout)
+    rows = json.loads(iamsql("query", "--db", str(loaded_db), "--format", "json", QUERY).stdout)["rows"]
     assert [[r["name"], r["devices"], r["team"]] for r in rows] == EXPECTED
     lines = iamsql("query", "--db", str(loaded_db), "-o", "jsonl", QUERY).stdout.splitlines()
     assert [json.loads(line)["name"] for line in lines] == [r[0] for r in EXPECTED]
@@ -97,14 +97,14 @@ def test_print_sql_shows_duckdb_sql_without_running():
 def test_dialect_duckdb_runs_as_is(loaded_db):
     sql = "select list_sort(list(name)) as names from aws_iam_user where mfa_enabled"
     proc = iamsql("query", "--db", str(loaded_db), "--dialect", "duckdb", "-o", "json", sql)
-    assert json.loads(proc.stdout) == [{"names": ["alice", "émile.dupont"]}]
+    assert json.loads(proc.stdout)["rows"] == [{"names": ["alice", "émile.dupont"]}]
     assert iamsql("query", "--dialect", "duckdb", "--print-sql", sql).stdout.strip() == sql
 
 
 def test_query_from_file(loaded_db, tmp_path):
     file = tmp_path / "q.sql"
     file.write_text(QUERY + ";\n", encoding="utf-8")
-    rows = json.loads(iamsql("query", "--db", str(loaded_db), "-f", str(file), "-o", "json").stdout)
+    rows = json.loads(iamsql("query", "--db", str(loaded_db), "-f", str(file), "-o", "json").stdout)["rows"]
     assert [r["name"] for r in rows] == [r[0] for r in EXPECTED]
 
 

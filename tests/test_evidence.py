@@ -138,12 +138,12 @@ def one_run(tmp_path):
 def test_run_reports_ocsf_as_prowler_and_names_sources_inside_the_folder(tmp_path):
     """results.ocsf.json is one JSON array (Prowler's json-ocsf), results.ocsf.jsonl the same events one per
     line; the JSON report names each source below the run folder's raw/, never by the analyst's path."""
-    config = evidence.load_config(basic_toml(tmp_path), {"outputs": ["json", "ocsf", "ocsf-jsonl"]}, env={})
+    config = evidence.load_config(basic_toml(tmp_path), {"outputs": ["iamsql-json", "ocsf", "ocsf-jsonl"]}, env={})
     folder = evidence.run(config).folder
     events = json.loads((folder / "results.ocsf.json").read_text(encoding="utf-8"))
     lines = (folder / "results.ocsf.jsonl").read_text(encoding="utf-8").splitlines()
     assert isinstance(events, list) and events and [json.loads(line) for line in lines] == events
-    report = json.loads((folder / "results.json").read_text(encoding="utf-8"))
+    report = json.loads((folder / "results.iamsql.json").read_text(encoding="utf-8"))
     sources = [e for e in report["evidence"] if e["entry"] == "source"]
     assert sources and all(e["where"].startswith("raw/") and e["sha256"] for e in sources)
     assert str(tmp_path) not in json.dumps(report)

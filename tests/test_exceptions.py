@@ -186,7 +186,7 @@ def test_workbook_and_json_count_excepted_alarms(checked, tmp_path):
     con, run_id = checked
     exc.apply(con, run_id, exc.read_exceptions(write(tmp_path, GOOD.replace("GV.OC-01", manual_requirement()))))
     workbook = write_report(con, tmp_path / "r.xlsx", run_id=run_id)
-    data = json.loads(write_report(con, tmp_path / "r.json", run_id=run_id).read_text())
+    data = json.loads(write_report(con, tmp_path / "r.iamsql.json", run_id=run_id).read_text())
     alarms = sum(1 for f in data["findings"] if f["status"] == "alarm")
     excepted = [f for f in data["findings"] if f["excepted"] == "excepted"]
     assert len(excepted) == 1 and excepted[0]["status"] == "alarm" and excepted[0]["exception_ticket"] == "SEC-1"
@@ -247,7 +247,7 @@ def test_requirement_is_excepted_when_every_alarm_is_covered(checked, tmp_path):
         text = ("exceptions:\n  - control: 'iam_user_*'\n    resource: '*'\n    account: '*'\n    reason: r\n"
                 f"    approver: a@example.com\n    ticket: T-1\n    expires: {expires}\n")
         exc.apply(con, run_id, exc.read_exceptions(write(tmp_path, text)))
-        data = json.loads(write_report(con, tmp_path / "r.json", run_id=run_id).read_text())
+        data = json.loads(write_report(con, tmp_path / "r.iamsql.json", run_id=run_id).read_text())
         return next(s for s in data["frameworks"] if s["id"] == cis.id)
 
     section = report("2026-12-31")

@@ -31,7 +31,7 @@ def other_account(tmp_path: Path) -> Path:
 
 def run(tmp_path: Path, sources: list[Path], params: dict | None = None) -> evidence.RunOutcome:
     settings = {"db": tmp_path / "audit.duckdb", "evidence_dir": tmp_path / "evidence", "name": "estate",
-                "controls": CONTROLS, "outputs": ["json", "xlsx"], "fail_on": "none", "sources.paths": sources}
+                "controls": CONTROLS, "outputs": ["iamsql-json", "xlsx"], "fail_on": "none", "sources.paths": sources}
     if params:
         settings["params"] = params
     return evidence.run(evidence.load_config(None, settings, env={}))
@@ -72,7 +72,7 @@ def test_an_account_left_out_is_not_compared_and_changed_thresholds_are_named(tm
 
     # the other account back: its alarms are not new alarms in the findings' change column
     third = run(tmp_path, [*home, tmp_path / "other"])
-    findings = json.loads((third.folder / "results.json").read_text())["findings"]
+    findings = json.loads((third.folder / "results.iamsql.json").read_text())["findings"]
     changes = {f["change"] for f in findings if f["account_id"] == OTHER}
     assert changes == {"not_compared"}
     assert "new_alarm" not in {f["change"] for f in findings if f["account_id"] == OTHER}

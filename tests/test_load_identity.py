@@ -164,7 +164,7 @@ def test_action_catalog_and_glob_in_iamsql_query(tmp_path):
                              "where action like glob('iam:pass*') or action like glob('sts:assumerole?ithsaml')"],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    rows = {r["action"]: r for r in json.loads(result.stdout)}
+    rows = {r["action"]: r for r in json.loads(result.stdout)["rows"]}
     assert rows["iam:passrole"] == {"action": "iam:passrole", "prefix": "iam", "privilege": "PassRole",
                                     "access_level": "Write"}
     assert set(rows) == {"iam:passrole", "sts:assumerolewithsaml"}
@@ -181,6 +181,6 @@ def test_action_access_levels_are_steampipes_five(tmp_path):
                              "or access_level not in ('List', 'Read', 'Write', 'Permissions management', 'Tagging')"],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert {r["action"]: r["access_level"] for r in json.loads(result.stdout)} == {
+    assert {r["action"]: r["access_level"] for r in json.loads(result.stdout)["rows"]} == {
         "iam:attachuserpolicy": "Permissions management", "iam:tagrole": "Tagging", "iam:passrole": "Write",
         "iam:getrole": "Read", "iam:listroles": "List"}

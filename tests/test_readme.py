@@ -27,17 +27,17 @@ def test_example_control_runs_and_judges_each_console_user(tmp_path):
     assert iamsql("load", "--sample", "--db", db).returncode == 0
     proc = iamsql(
         "check", "--db", db, "--queries", str(tmp_path / "controls"), "--control", "my_control",
-        "--format", "json", "--fail-on", "none",
+        "--format", "jsonl", "--fail-on", "none",
     )
     assert proc.returncode == 0, proc.stderr
-    rows = json.loads(proc.stdout)
+    rows = [json.loads(line) for line in proc.stdout.splitlines()]
     judged = {row["status"] for row in rows if not row["resource"].startswith("arn:aws:::")}
     assert judged and judged <= {"ok", "alarm"}
     expected = iamsql(
         "query", "--db", db, "--format", "json",
         "select count(*) as n from aws_iam_credential_report where password_enabled and user_name <> '<root_account>'",
     )
-    assert len(rows) - sum(row["status"] == "skip" for row in rows) == json.loads(expected.stdout)[0]["n"]
+    assert len(rows) - sum(row["status"] == "skip" for row in rows) == json.loads(expected.stdout)["rows"][0]["n"]
 
 
 def test_first_query_lists_the_sample_users_without_mfa(tmp_path):
@@ -48,8 +48,8 @@ def test_first_query_lists_the_sample_users_without_mfa(tmp_path):
     assert found.returncode == 0, found.stderr
     expected = iamsql("query", "--db", db, "--format", "json", "select distinct user_name from aws_iam_credential_report "
                       "where not mfa_active and user_name <> '<root_account>'")
-    names = {row["name"] for row in json.loads(found.stdout)}
-    assert names and names == {row["user_name"] for row in json.loads(expected.stdout)}
+    names = {row["name"] for row in json.loads(found.stdout)["rows"]}
+    assert names and names == {row["user_name"] for row in json.loads(expected.stdout)["rows"]}
 
 
 def test_example_mapping_names_current_ids_and_real_controls():

@@ -97,7 +97,8 @@ def outputs(database, tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("outputs")
     con = dbmod.connect(database, read_only=True)
     written = {fmt: write_report(con, folder / f"run1.{ext}", run_id=1)
-               for fmt, ext in (("xlsx", "xlsx"), ("csv", "csv"), ("json", "json"), ("ocsf", "ocsf.json"), ("md", "md"))}
+               for fmt, ext in (("xlsx", "xlsx"), ("csv", "csv"), ("iamsql-json", "iamsql.json"), ("ocsf", "ocsf.json"),
+                                ("md", "md"))}
     con.close()
     return written
 
@@ -207,7 +208,7 @@ def test_illegal_characters_and_long_text(workbook, outputs):
     assert "bell\\x07 and escape\\x1b inside" in reasons
     long = next(r for r in reasons if r.startswith("long long"))
     assert len(long) == EXCEL_CELL_LIMIT and long.endswith("the JSON report has the full text]")
-    findings = json.loads(outputs["json"].read_text(encoding="utf-8"))["findings"]
+    findings = json.loads(outputs["iamsql-json"].read_text(encoding="utf-8"))["findings"]
     assert LONG_REASON in [f["reason"] for f in findings]
     assert "bell\x07 and escape\x1b inside" in [f["reason"] for f in findings]
 
@@ -329,7 +330,7 @@ def test_csv(outputs):
 
 
 def test_json(outputs):
-    data = json.loads(outputs["json"].read_text(encoding="utf-8"))
+    data = json.loads(outputs["iamsql-json"].read_text(encoding="utf-8"))
     assert data["format"] == "iamsql-report" and data["run"]["run_id"] == 1
     assert data["finding_count"] == len(data["findings"]) == len(crafted_rows())
     assert {f["resource"] for f in data["findings"]} >= {HYPERLINK}
@@ -409,7 +410,7 @@ def test_markdown(outputs):
 
 def test_latest_run_and_framework_filter(database, tmp_path):
     con = dbmod.connect(database, read_only=True)
-    latest = write_report(con, tmp_path / "latest.json")
+    latest = write_report(con, tmp_path / "latest.iamsql.json")
     owasp = write_report(con, tmp_path / "owasp.xlsx", run_id=1, frameworks=["owasp-nhi-2025"])
     con.close()
     data = json.loads(latest.read_text(encoding="utf-8"))

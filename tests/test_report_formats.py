@@ -32,8 +32,8 @@ from iamsql.store import db as dbmod
 
 DATA = Path(__file__).parent / "data"
 HOSTILE = json.loads((DATA / "hostile_values.json").read_text(encoding="utf-8"))
-EXPORTS = ("run.csv", "run.json", "run.ocsf.json", "run.ocsf.jsonl", "run.asff.json", "run.md", "run.sarif", "run.xml",
-           "run.html")
+EXPORTS = ("run.csv", "run.json", "run.iamsql.json", "run.ocsf.json", "run.ocsf.jsonl", "run.asff.json", "run.md",
+           "run.sarif", "run.xml", "run.html")
 
 
 def iamsql(*args: str) -> subprocess.CompletedProcess:
@@ -218,7 +218,7 @@ def test_html_is_self_contained_with_the_framework_summary(sample):
     text = "\n".join(page.text)
     assert "% compliant" in text and "% coverage" in text
     con = dbmod.connect(database, read_only=True)
-    summary = json.loads(write_report(con, database.parent / "figures.json").read_text(encoding="utf-8"))
+    summary = json.loads(write_report(con, database.parent / "figures.iamsql.json").read_text(encoding="utf-8"))
     con.close()
     for section in summary["frameworks"]:
         assert section["id"] in page.text

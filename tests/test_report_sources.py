@@ -34,7 +34,7 @@ def test_reports_show_no_absolute_path(tmp_path):
     con = dbmod.connect(database)
     load_paths(con, [str(exports)])
     run_checks(con, controls=CONTROLS)
-    written = {fmt: write_report(con, tmp_path / f"report.{fmt}") for fmt in ("xlsx", "md", "json")}
+    written = {fmt: write_report(con, tmp_path / f"report.{fmt}") for fmt in ("xlsx", "md", "iamsql.json")}
     stored = json.loads(con.execute("select sources from iamsql_snapshot").fetchone()[0])
     con.close()
     assert any(s["path"] and s["path"].startswith(str(exports)) for s in stored)  # the database keeps what it opened
@@ -53,7 +53,7 @@ def test_reports_show_no_absolute_path(tmp_path):
     assert all(r["As of found from"].count("exports/") <= 1 for r in rows if r["Entry"] == "as-of")
 
     markdown = written["md"].read_text(encoding="utf-8")
-    report = json.loads(written["json"].read_text(encoding="utf-8"))
+    report = json.loads(written["iamsql.json"].read_text(encoding="utf-8"))
     for text in (markdown, json.dumps(report)):
         assert str(tmp_path) not in text and "analyst home" not in text
     assert all(f"`{digest}`" in markdown for digest in named.values()) and all(name in markdown for name in named)

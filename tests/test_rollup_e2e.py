@@ -89,7 +89,7 @@ def text(value) -> str:
 
 def test_report_json_carries_statuses_controls_and_figures(sample, tmp_path):
     path, _ = sample
-    out = tmp_path / "report.json"
+    out = tmp_path / "report.iamsql.json"
     cli("report", "--db", str(path), "--out", str(out))
     data = json.loads(out.read_text(encoding="utf-8"))
     con = dbmod.connect(path, read_only=True)
@@ -183,7 +183,7 @@ def test_cloudtrail_only_is_never_100_percent_compliant(tmp_path):
     path = tmp_path / "events.duckdb"
     cli("load", str(SAMPLE_DIR / "cloudtrail"), "--db", str(path))
     check = cli("check", "--db", str(path), "--fail-on", "none")
-    out = tmp_path / "report.json"
+    out = tmp_path / "report.iamsql.json"
     cli("report", "--db", str(path), "--out", str(out))
     data = json.loads(out.read_text(encoding="utf-8"))
     con = dbmod.connect(path, read_only=True)

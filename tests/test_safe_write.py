@@ -98,7 +98,7 @@ def test_report_out_dash_streams_text_formats(checked_db, tmp_path):
         if fmt == "csv":
             assert next(csv.reader(io.StringIO(proc.stdout)))[0] == "finding_id"
         if fmt == "json":
-            assert json.loads(proc.stdout)["format"] == "iamsql-report"
+            assert json.loads(proc.stdout)["group_id"] == "root_result_group"
         if fmt == "ocsf":
             assert isinstance(json.loads(proc.stdout), list)
     assert not Path("-").exists()
@@ -106,7 +106,7 @@ def test_report_out_dash_streams_text_formats(checked_db, tmp_path):
 
 @pytest.mark.parametrize("args, message", [
     (["--out", "-", "--format", "xlsx"], "error: xlsx cannot go to standard output; give a file name with --out"),
-    (["--out", "-"], "error: --out - needs --format (csv, json, ocsf, ocsf-jsonl, asff, md, sarif, junit, html)"),
+    (["--out", "-"], "error: --out - needs --format (csv, json, iamsql-json, ocsf, ocsf-jsonl, asff, md, sarif, junit, html)"),
     (["--out", "/dev/stdout", "--format", "csv"], "error: /dev/stdout is a symbolic link"),
     (["--out", "/dev/null", "--format", "csv"], "error: /dev/null is not a regular file"),
 ])

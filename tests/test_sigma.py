@@ -337,9 +337,9 @@ def test_check_with_sigma(stratus_db, tmp_path):
     copy = tmp_path / "copy.duckdb"
     copy.write_bytes(stratus_db.read_bytes())
     done = run_cli("check", "--db", str(copy), "--sigma", str(RULES), "--control", LOGIN_PROFILE,
-                   "--control", TRAIL, "--format", "json")
+                   "--control", TRAIL, "--format", "jsonl")
     assert done.returncode == 1, done.stderr  # alarms at or above the default fail-on (info)
-    rows = json.loads(done.stdout)
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
     assert {r["control_id"] for r in rows} == {LOGIN_PROFILE, TRAIL}
     assert sum(r["status"] == "alarm" for r in rows) == 3
     assert {r["title"] for r in rows} == {"Console password set for an IAM user",
@@ -358,10 +358,10 @@ def test_check_skip_unsupported_warns_and_runs_the_others(stratus_db, tmp_path):
     copy = tmp_path / "copy.duckdb"
     copy.write_bytes(stratus_db.read_bytes())
     done = run_cli("check", "--db", str(copy), "--sigma", str(UNSUPPORTED), "--sigma-skip-unsupported",
-                   "--control", "sigma_1c8e4d63_7a2f_4d2b_8b54_4a3a7e2d9b05", "--format", "json")
+                   "--control", "sigma_1c8e4d63_7a2f_4d2b_8b54_4a3a7e2d9b05", "--format", "jsonl")
     assert done.returncode == 1, done.stderr
     assert sum(line.startswith("warning: skipped Sigma rule: ") for line in done.stderr.splitlines()) == 6
-    rows = json.loads(done.stdout)
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
     # the base rule of the correlation file (errorCode AccessDenied) runs: the denied LeaveOrganization
     assert [(r["account_id"], r["dimensions"]["event_name"]) for r in rows if r["status"] == "alarm"] == [
         ("307578594326", "LeaveOrganization")]

@@ -64,7 +64,7 @@ def loaded(tmp_path_factory):
                                     f"select {columns} from iam_role_trust_access order by 1, 2, 3"])
     assert done.exit_code == 0, done.output
     rows: dict[str, list[dict]] = {}
-    for found in json.loads(done.output):
+    for found in json.loads(done.output)["rows"]:
         rows.setdefault(found.pop("role_name"), []).append(found)
     return results, rows, path
 

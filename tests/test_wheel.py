@@ -96,7 +96,7 @@ def test_installed_wheel_loads_checks_reports_and_queries(installed, tmp_path):
     iamsql("load", "--sample")
     assert (tmp_path / "iamsql.duckdb").exists()
 
-    rows = json.loads(iamsql("check", "--fail-on", "none", "--format", "json"))
+    rows = [json.loads(line) for line in iamsql("check", "--fail-on", "none", "--format", "jsonl").splitlines()]
     assert len(rows) > 0
     errors = [r for r in rows if r["status"] == "error"]
     assert not errors, errors[:5]
@@ -109,5 +109,5 @@ def test_installed_wheel_loads_checks_reports_and_queries(installed, tmp_path):
     assert len(workbook.sheetnames) > 1
     workbook.close()
 
-    accounts = json.loads(iamsql("query", "--format", "json", "select * from aws_account"))
+    accounts = json.loads(iamsql("query", "--format", "json", "select * from aws_account"))["rows"]
     assert len(accounts) >= 1 and all(a["account_id"] for a in accounts)

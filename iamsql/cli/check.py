@@ -56,6 +56,18 @@ def frameworks(
     typer.echo(render(columns, rows, fmt), nl=False)
 
 
+CheckFormatOption = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        "-o",
+        "--output",
+        help="Output format: table (cut to the terminal's width; Powerpipe's brief), csv, json (Powerpipe's), jsonl, "
+        "line, md (full text) or none (nothing on standard output, as Powerpipe's).",
+    ),
+]
+
+
 def check(
     framework: FrameworksOption = None,
     control: Annotated[
@@ -110,14 +122,20 @@ def check(
         typer.Option(
             "--export",
             help="Also write the run to this file, the format from its "
-            "extension: .csv .json .ocsf.json .ocsf.jsonl .asff.json (Security Hub) .md .sarif .xml (JUnit) "
+            "extension: .csv .json (Powerpipe's) .iamsql.json .ocsf.json .ocsf.jsonl .asff.json (Security Hub) .md "
+            ".sarif .xml (JUnit) "
             ".html .xlsx (repeatable); a format name alone (csv, json, ocsf, ...) writes "
             "iamsql-run-<run id>.<extension> here.",
         ),
     ] = None,
-    fmt: FormatOption = "table",
+    fmt: CheckFormatOption = "table",
     header: HeaderOption = "true",
     separator: SeparatorOption = ",",
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="List the controls the selection would run (as Powerpipe's --dry-run) and "
+                     "run nothing."),
+    ] = False,
     quiet: StepsQuietOption = False,
     db: DbOption = None,
 ) -> None:
@@ -134,10 +152,13 @@ def check(
       iamsql check --sigma ./sigma-rules --fail-on high
       iamsql check --export findings.ocsf.json --export iamsql.sarif --export results.html
       iamsql check --quiet > results.txt
+      iamsql check --framework cis-aws-foundations-v5.0.0 --severity high --dry-run
     """
     if engine not in ("duckdb", "spark"):
         raise IamsqlError(f"unknown engine {engine!r}; choose duckdb or spark")
-    check_format(fmt)  # option values are checked before the run, never after it is stored
+    fmt = {"brief": "table"}.get(fmt, fmt)  # Powerpipe's brief: errors and alarms, then the summary
+    if fmt != "none":  # Powerpipe's none: nothing on standard output
+        check_format(fmt)  # option values are checked before the run, never after it is stored
     with_header = header_flag(header)
     check_separator(separator)
     if fail_on != "none" and fail_on not in iamsql_controls.SEVERITIES:
@@ -154,6 +175,17 @@ def check(
     extra = sigma_controls(sigma, sigma_skip_unsupported)
     for line in iamsql_controls.unknown_mapped_controls(iamsql_controls.load_controls(queries) + extra, framework):
         typer.echo(f"warning: {line}", err=True)
+    if dry_run:
+        selected = iamsql_controls.select_controls(
+            iamsql_controls.with_extra(iamsql_controls.load_controls(queries), extra), ids=control,
+            frameworks=framework, severity=severity)
+        rows = [(c.id, c.title, c.severity, " ".join(iamsql_frameworks.requirements_for_control(c.id)))
+                for c in selected]
+        if not rows:
+            raise IamsqlError("no control matches the selection")
+        typer.echo(render(["control_id", "title", "severity", "requirements"], rows, fmt, header=with_header,
+                          separator=separator, whole=("control_id",)), nl=False)
+        return
     if engine == "duckdb" and not dbmod.resolve_db_path(db).exists():
         raise IamsqlError(
             f"database {dbmod.resolve_db_path(db)} does not exist: run 'iamsql load' or 'iamsql collect' first"
@@ -191,8 +223,14 @@ def check(
         if export
         else []
     )
-    con.close()
-    text, counts = iamsql_controls.render_results(rows, fmt, framework, header=with_header, separator=separator)
+    text, counts = iamsql_controls.render_results(rows, "table" if fmt == "none" else fmt, framework,
+                                                  header=with_header, separator=separator)
+    if fmt == "none":
+        text = ""
+    elif fmt == "json":  # the run as Powerpipe's benchmark JSON, the document --export json writes
+        text = reports.report_text(con, "json", run_id=run_id, frameworks=framework, queries_dir=queries,
+                                   extra_controls=extra)
+    con.close()  # before the results go out: a reader that stops reading never holds the database
     typer.echo(text, nl=False)
     typer.echo(f"run {run_id}: {iamsql_controls.count_of(len(rows), 'result')}", err=fmt not in ("table", "md"))
     typer.echo(counts, nl=False, err=fmt not in ("table", "md"))

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from iamsql.cli.options import DbOption, FormatOption, FrameworksOption, ListOption, check_format
+from iamsql.cli.options import DbOption, FormatOption, FrameworksOption, ListOption, check_format, database_file
 from iamsql.cli.root import end_without_teardown
 from iamsql.common.lazy import lazy_import
 from iamsql.sql.output import render
@@ -29,7 +29,7 @@ def evidence_run(
     config: Annotated[
         Optional[Path], typer.Option("--config", "-c", envvar="IAMSQL_CONFIG", help="TOML config file.")
     ] = None,
-    db: Annotated[Optional[Path], typer.Option("--db", help="DuckDB database file.")] = None,
+    db: Annotated[Optional[Path], typer.Option("--db", callback=database_file, help="DuckDB database file.")] = None,
     evidence_dir: Annotated[Optional[Path], typer.Option("--evidence-dir", help="Where run folders go.")] = None,
     name: Annotated[Optional[str], typer.Option("--name", help="Folder name for the runs.")] = None,
     source: Annotated[
@@ -81,7 +81,8 @@ def evidence_run(
     output: Annotated[
         ListOption,
         typer.Option(
-            "--output", help="Report file: xlsx, json, ocsf, ocsf-jsonl, asff, csv, md, sarif, junit, html (repeatable)."
+            "--output", help="Report file: xlsx, json, iamsql-json, ocsf, ocsf-jsonl, asff, csv, md, sarif, junit, html "
+            "(repeatable)."
         ),
     ] = None,
     exceptions: Annotated[
@@ -162,6 +163,7 @@ def evidence_verify(
         Optional[Path],
         typer.Option(
             "--db",
+            callback=database_file,
             help="Also check every manifest's SHA-256 against this database's run "
             "history, and name complete runs whose folder is gone.",
         ),

@@ -10,9 +10,33 @@ import typer
 from iamsql.errors import IamsqlError
 from iamsql.sql.output import FORMATS
 
+
+def database_file(value: Path | None) -> Path | None:
+    """Refuse a ``--db`` that names a folder before anything opens it: ``--db ""`` (the current folder, as a path
+    reads the empty text) said only that DuckDB could not read ``.``."""
+    if value is not None and value.is_dir():
+        if str(value) == ".":
+            raise typer.BadParameter("empty (or '.'), which is the current folder, not a database file; give a file "
+                                     "such as iamsql.duckdb, or leave --db out for ./iamsql.duckdb")
+        raise typer.BadParameter(f"{value} is a folder, not a database file; give a file such as "
+                                 f"{value / 'iamsql.duckdb'}")
+    return value
+
+
+def resource_arn(value: str | None) -> str | None:
+    """Warn about a ``--resource`` that is neither an ARN (``arn:partition:service:region:account-id:resource``, six
+    parts) nor ``*`` (the resource of actions without resource-level permissions): no policy statement naming
+    ARNs matches it, so the answer is only what ``*`` grants."""
+    if value not in (None, "*") and (not value.startswith("arn:") or len(value.split(":", 5)) < 6):
+        typer.echo(f"warning: --resource {value!r} is not an ARN (arn:partition:service:region:account-id:resource); "
+                   "only statements with Resource \"*\" or a wildcard pattern matching it apply", err=True)
+    return value
+
+
 DbOption = Annotated[
     Optional[Path],
-    typer.Option("--db", envvar="IAMSQL_DB", help="DuckDB database file (default ./iamsql.duckdb)."),
+    typer.Option("--db", envvar="IAMSQL_DB", callback=database_file,
+                 help="DuckDB database file (default ./iamsql.duckdb)."),
 ]
 FormatOption = Annotated[
     str,
@@ -28,7 +52,8 @@ FrameworksOption = Annotated[
 ]
 ResourceOption = Annotated[
     Optional[str],
-    typer.Option("--resource", help="Resource ARN (default: a resource of the action's kind that no policy names)."),
+    typer.Option("--resource", callback=resource_arn,
+                 help="Resource ARN (default: a resource of the action's kind that no policy names)."),
 ]
 HeaderOption = Annotated[
     str,

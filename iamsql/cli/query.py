@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated, Optional
 
 import typer
@@ -9,7 +10,7 @@ import typer
 from iamsql.cli.options import DbOption, HeaderOption, SeparatorOption, check_separator, header_flag
 from iamsql.common.lazy import lazy_import
 from iamsql.errors import IamsqlError
-from iamsql.sql.output import FORMATS, STEAMPIPE_NULL, render
+from iamsql.sql.output import FORMATS, STEAMPIPE_NULL, query_json, render
 
 control_names = lazy_import("iamsql.controls.names")
 control_views = lazy_import("iamsql.controls.views")
@@ -46,6 +47,11 @@ def query(
     ] = False,
     header: HeaderOption = "true",
     separator: SeparatorOption = ",",
+    timing: Annotated[
+        bool,
+        typer.Option("--timing", help="After each statement, its time and row count on standard error, as "
+                     "Steampipe's --timing (Time: 12ms. Rows returned: 2.)."),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Run read-only SQL over the tables; several statements run in order. SQL that writes, attaches, loads
@@ -64,6 +70,7 @@ def query(
     check_separator(separator)
     source = {None: "the SQL", "-": "standard input"}.get(sql_query.sql_file(sql, file), sql_query.sql_file(sql, file))
     sql = sql_query.read_sql(sql, file)
+    refuse_meta_command(sql)
     try:
         if print_sql:
             typer.echo(";\n".join(sql_query.translate(s, dialect) for s in sql_query.split_statements(sql, dialect)))
@@ -74,9 +81,40 @@ def query(
         elif control_names.mentions_account_view(sql):
             dbmod.create_account_view(con)
         sql_query.lock_down(con, allow_files=allow_files)
+        started = time.perf_counter()
         for columns, types, rows in sql_query.run_statements(con, sql, dialect):
-            if columns:
+            took = time.perf_counter() - started
+            if columns and fmt == "json":
+                typer.echo(query_json(columns, rows, types), nl=False)
+            elif columns:
                 text = render(columns, rows, fmt, types, STEAMPIPE_NULL, header=with_header, separator=separator)
                 typer.echo(text, nl=False)
+            if timing:
+                typer.echo(timing_line(took, len(rows)), err=True)
+            started = time.perf_counter()
     except RecursionError:
         raise IamsqlError(f"{source}: SQL nested too deeply to parse") from None
+
+
+def timing_line(seconds: float, rows: int) -> str:
+    """Steampipe's timing line: milliseconds under half a second, else seconds with one decimal."""
+    took = f"{int(seconds * 1000)}ms" if seconds < 0.5 else f"{seconds:.1f}s"
+    return f"Time: {took}. Rows returned: {rows}."
+
+
+# Steampipe's query-shell meta-commands and the iamsql command that answers the same question
+META_COMMANDS = {".inspect": "iamsql schema TABLE (iamsql tables lists them)", ".tables": "iamsql tables"}
+
+
+def refuse_meta_command(sql: str) -> None:
+    """A Steampipe meta-command (``.inspect aws_iam_user``) is not SQL: say which command answers it, instead of
+    a syntax error at the dot."""
+    words = sql.split()
+    if not words or not words[0].startswith("."):
+        return
+    command = words[0].lower()
+    answer = META_COMMANDS.get(command)
+    if command == ".inspect" and len(words) > 1:
+        answer = f"iamsql schema {words[1].rstrip(';')}"
+    raise IamsqlError(f"{words[0]} is a command of Steampipe's query shell, not SQL; "
+                      + (f"use '{answer}'" if answer else "iamsql has no query shell: give SQL"))

@@ -31,7 +31,8 @@ def report(
         typer.Option(
             "--format",
             "-o",
-            help="xlsx, csv, json, ocsf, ocsf-jsonl, asff, md, sarif, junit or html (default: from --out, else xlsx).",
+            help="xlsx, csv, json (Powerpipe's shape), iamsql-json, ocsf, ocsf-jsonl, asff, md, sarif, junit or html "
+            "(default: from --out, else xlsx).",
         ),
     ] = None,
     framework: Annotated[

@@ -10,6 +10,7 @@ report never leaves a half-written file, and only a new path or a regular file i
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from collections.abc import Callable
@@ -21,6 +22,7 @@ import duckdb
 from iamsql.common.safe_write import STDOUT, is_stdout, replacing
 from iamsql.errors import ReportError, WriteError, first_line
 from iamsql.report.asff import write_asff
+from iamsql.report.benchmark import write_benchmark_json
 from iamsql.report.csvout import write_csv
 from iamsql.report.html import write_html
 from iamsql.report.jsonout import write_json
@@ -35,7 +37,8 @@ from iamsql.report.xlsx import SHEETS, write_xlsx
 WRITERS = {
     "xlsx": (write_xlsx, True),
     "csv": (write_csv, False),
-    "json": (write_json, False),
+    "json": (write_benchmark_json, False),
+    "iamsql-json": (write_json, False),
     "ocsf": (write_ocsf, False),
     "ocsf-jsonl": (write_ocsf_lines, False),
     "asff": (write_asff, False),
@@ -46,12 +49,12 @@ WRITERS = {
 }
 FORMATS = tuple(WRITERS)
 # file name ending -> format; the longest matching ending wins (``x.ocsf.json`` is OCSF, ``x.json`` JSON)
-EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json", ".ocsf.json": "ocsf", ".ocsf": "ocsf",
+EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json", ".iamsql.json": "iamsql-json", ".ocsf.json": "ocsf", ".ocsf": "ocsf",
               ".ocsf.jsonl": "ocsf-jsonl", ".jsonl": "ocsf-jsonl", ".asff.json": "asff", ".asff": "asff", ".md": "md",
               ".markdown": "md", ".sarif": "sarif", ".sarif.json": "sarif", ".xml": "junit", ".html": "html", ".htm": "html"}
 
 __all__ = ["FORMATS", "Report", "ReportError", "build_report", "check_exports", "export_path", "export_run",
-           "format_for", "gather", "write_report"]
+           "format_for", "gather", "report_text", "write_report"]
 
 
 def format_for(out: Path, fmt: str | None) -> str:
@@ -178,6 +181,13 @@ def gather(con: duckdb.DuckDBPyConnection, **options) -> Report:
         return build_report(con, **options)
     except duckdb.Error as exc:
         raise ReportError(f"cannot read the check run from the database: {first_line(exc)}") from None
+
+
+def report_text(con: duckdb.DuckDBPyConnection, fmt: str, **options) -> str:
+    """One run in a text format as a string (``build_report``'s ``options``), for a command that prints it."""
+    buffer = io.StringIO()
+    WRITERS[fmt][0](gather(con, **options), buffer)
+    return buffer.getvalue()
 
 
 def export_run(con: duckdb.DuckDBPyConnection, paths: list[Path], *, formats: list[str | None] | None = None,

@@ -29,7 +29,7 @@ INCOMPLETE = ".incomplete-"
 STAMP = "%Y%m%dT%H%M%SZ"
 
 
-OUTPUT_FILES = {"xlsx": "workbook.xlsx", "json": "results.json", "ocsf": "results.ocsf.json",
+OUTPUT_FILES = {"xlsx": "workbook.xlsx", "json": "results.json", "iamsql-json": "results.iamsql.json", "ocsf": "results.ocsf.json",
                 "ocsf-jsonl": "results.ocsf.jsonl", "asff": "results.asff.json", "csv": "results.csv", "md": "results.md",
                 "sarif": "results.sarif", "junit": "results.xml", "html": "results.html"}
 

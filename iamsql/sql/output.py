@@ -356,6 +356,35 @@ def _csv_fields(values: list, sqltype: str | None) -> list[str]:
     ]
 
 
+# The Postgres type Steampipe names a column by (``data_type`` of its query JSON), for each DuckDB type ``fetch``
+# hands over; nested values (lists, structs, maps) come as JSON, as Steampipe's jsonb columns do.
+PG_DATA_TYPES = {
+    "VARCHAR": "text", "BOOLEAN": "bool", "TINYINT": "int2", "SMALLINT": "int2", "INTEGER": "int4", "BIGINT": "int8",
+    "HUGEINT": "numeric", "UTINYINT": "int2", "USMALLINT": "int4", "UINTEGER": "int8", "UBIGINT": "numeric",
+    "UHUGEINT": "numeric", "FLOAT": "float4", "DOUBLE": "float8", "DATE": "date", "TIME": "time",
+    "TIME WITH TIME ZONE": "timetz", "TIMESTAMP": "timestamp", "TIMESTAMP_S": "timestamp", "TIMESTAMP_MS": "timestamp",
+    "TIMESTAMP_NS": "timestamp", "TIMESTAMP WITH TIME ZONE": "timestamptz", "INTERVAL": "interval", "UUID": "uuid",
+    "BLOB": "bytea", "BIT": "bit", "JSON": "jsonb", "NULL": "text", '"NULL"': "text",
+}
+
+
+def query_json(columns: list[str], rows: list[tuple], types: list[str]) -> str:
+    """One statement's result as Steampipe's ``query --output json`` writes it (0.24 and later): ``{"columns":
+    [{"name", "data_type"}], "rows": [{name: value}]}``, values as ``json`` output gives them. A repeated column
+    name is given a ``_2``, ``_3``... suffix with its ``original_name``, as Steampipe renames it (with a random
+    suffix) so that no value is lost."""
+    described, names, seen = [], [], {}
+    for name, sqltype in zip(columns, types):
+        seen[name] = seen.get(name, 0) + 1
+        unique = name if seen[name] == 1 else f"{name}_{seen[name]}"
+        data_type = "numeric" if sqltype.startswith("DECIMAL") else PG_DATA_TYPES.get(sqltype, sqltype.lower())
+        described.append({"name": unique, "data_type": data_type} | ({"original_name": name} if unique != name else {}))
+        names.append(unique)
+    typed = ([_json_value(_typed(v, t)) for v, t in zip(row, types)] for row in rows)
+    document = {"columns": described, "rows": [dict(zip(names, values)) for values in typed]}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
 def _json_value(value: Any) -> Any:
     """The value in json/jsonl output: JSON nested, booleans and numbers native, the rest as text."""
     if isinstance(value, _Json | list | tuple | dict) or value is None or isinstance(value, bool | int | str):

@@ -1,0 +1,59 @@
+"""`iamsql query -o json` is Steampipe's query JSON (0.24 and later): `{"columns": [{"name", "data_type"}],
+"rows": [...]}`, data types named as Postgres names them, one document per statement."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", "from iamsql.cli import main; main()", *args],
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory) -> str:
+    path = str(tmp_path_factory.mktemp("qjson") / "s.duckdb")
+    assert run_cli("load", "--sample", "--quiet", "--db", path).returncode == 0
+    return path
+
+
+def test_columns_and_rows_as_steampipe_writes_them(sample_db):
+    done = run_cli("query", "--db", sample_db, "-o", "json",
+                   "select name, mfa_enabled, create_date, attached_policy_arns, 1.50 as price, 2::int as n, "
+                   "2::bigint as big, 0.5::float8 as half, interval '1 day' as age, null as nothing "
+                   "from aws_iam_user where name = 'Bob'")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert list(document) == ["columns", "rows"]
+    assert document["columns"] == [
+        {"name": "name", "data_type": "text"}, {"name": "mfa_enabled", "data_type": "bool"},
+        {"name": "create_date", "data_type": "timestamptz"}, {"name": "attached_policy_arns", "data_type": "jsonb"},
+        {"name": "price", "data_type": "numeric"}, {"name": "n", "data_type": "int4"},
+        {"name": "big", "data_type": "int8"}, {"name": "half", "data_type": "float8"},
+        {"name": "age", "data_type": "interval"}, {"name": "nothing", "data_type": "text"}]
+    [row] = document["rows"]
+    assert row["name"] == "Bob" and row["mfa_enabled"] is True and row["price"] == "1.50" and row["n"] == 2
+    assert row["create_date"].endswith("Z") and row["age"] == "1 day" and row["nothing"] is None
+
+
+def test_no_rows_and_repeated_names(sample_db):
+    empty = run_cli("query", "--db", sample_db, "-o", "json", "select name from aws_iam_user where false")
+    assert json.loads(empty.stdout) == {"columns": [{"name": "name", "data_type": "text"}], "rows": []}
+    twice = run_cli("query", "--db", sample_db, "-o", "json", "select 1 as a, 'x' as a")
+    assert json.loads(twice.stdout) == {
+        "columns": [{"name": "a", "data_type": "int4"}, {"name": "a_2", "data_type": "text", "original_name": "a"}],
+        "rows": [{"a": 1, "a_2": "x"}]}
+
+
+def test_each_statement_is_one_document(sample_db):
+    done = run_cli("query", "--db", sample_db, "-o", "json", "select 1 as a; select 'b' as b")
+    assert done.returncode == 0, done.stderr
+    decoder, text, documents = json.JSONDecoder(), done.stdout, []
+    while text.strip():
+        document, end = decoder.raw_decode(text.lstrip())
+        documents.append(document)
+        text = text.lstrip()[end:]
+    assert [d["rows"] for d in documents] == [[{"a": 1}], [{"b": "b"}]]
