@@ -10,6 +10,7 @@ userIdentity.invokedBy. Account 111122223333 holds a small IAM snapshot, 5555666
 
 import json
 from datetime import datetime, timedelta, timezone
+from urllib.parse import quote
 
 import pytest
 
@@ -297,3 +298,35 @@ def test_a_membership_follows_the_trail_over_a_snapshot_taken_after_the_group_wa
     check(found, arn("user", "mia"), "alarm", "group readers", "earlier event", "AttachGroupPolicy",
           "removed from the group at 2025-02-27 12:04:00 UTC")
     check(found, arn("user", "ned"), "info", "group readers", "grants no administrator power")
+
+
+def test_a_non_default_version_of_the_snapshot_made_default_is_judged_from_its_document(tmp_path):
+    # get-account-authorization-details lists every version; the API gives documents URL-encoded
+    layered = managed(arn("policy", "layered"), doc(["s3:ListBucket"]), version="v3")
+    layered["PolicyVersionList"] += [
+        {"Document": quote(json.dumps(doc("*"))), "VersionId": "v1", "IsDefaultVersion": False,
+         "CreateDate": "2023-01-01T00:00:00Z"},
+        {"Document": doc(["s3:GetObject"]), "VersionId": "v2", "IsDefaultVersion": False,
+         "CreateDate": "2023-06-01T00:00:00Z"},
+    ]
+    calm = managed(arn("policy", "calm"), doc(["iam:*"]), version="v2")
+    calm["PolicyVersionList"].append({"Document": doc(["s3:ListBucket"]), "VersionId": "v1",
+                                      "IsDefaultVersion": False, "CreateDate": "2023-01-01T00:00:00Z"})
+    con = db.connect(tmp_path / "iamsql.duckdb")
+    path = tmp_path / "get-account-authorization-details.json"
+    path.write_text(json.dumps({**gaad(), "Policies": [layered, calm]}))
+    load_paths(con, [path], as_of=AS_OF.isoformat())
+    load_accounts(con, {ACC: {"aws_cloudtrail_trail_event": [set_default("layered", "v1", 1), set_default("calm", "v1", 2)]}},
+                  AS_OF)
+    stored = con.execute("select policy ->> '$.Statement[0].Action[0]', policy_versions from aws_iam_policy "
+                         "where name = 'layered'").fetchone()
+    result = controls.results(con, controls.run_checks(con, controls=[CONTROL]))
+    con.close()
+    # policy stays the default version's document, as Steampipe's; policy_versions keeps them all, decoded
+    assert stored[0] == "s3:ListBucket"
+    assert [(v["version_id"], v["is_default_version"], v["document"]["Statement"][0]["Action"])
+            for v in json.loads(stored[1])] == [("v3", True, ["s3:ListBucket"]), ("v1", False, "*"),
+                                                ("v2", False, ["s3:GetObject"])]
+    found = {r["resource"]: r for r in result}
+    check(found, arn("policy", "layered"), "alarm", "version v1 of layered", "full administrator")
+    check(found, arn("policy", "calm"), "info", "version v1 of calm", "grants no administrator power")
