@@ -27,7 +27,7 @@ DETECTIONS = sorted(c.id for c in controls.load_controls() if c.id in {
     "cloudtrail_event_new_principal_granted_power", "cloudtrail_event_federation_token_issued", "cloudtrail_event_identity_provider_added",
     "cloudtrail_event_roles_anywhere_trust_added", "cloudtrail_event_mfa_device_removed", "cloudtrail_event_organization_change",
     "cloudtrail_event_security_monitoring_disabled", "cloudtrail_event_enumeration_burst",
-    "cloudtrail_event_secret_bulk_read"})
+    "cloudtrail_event_secret_bulk_read", "cloudtrail_event_instance_credentials_used_elsewhere"})
 RUN = DETECTIONS + ["cloudtrail_event_root_activity", "cloudtrail_event_trail_tampering", "cloudtrail_event_console_login_without_mfa"]
 
 # technique -> (file stem, [(control, resource, words the reason must hold)])
@@ -46,6 +46,11 @@ TECHNIQUES = {
         ("cloudtrail_event_secret_bulk_read", "arn:aws:iam::457448411975:role/stratus-red-team-ec2-get-password-data-role",
          ["assumed-role/stratus-red-team-ec2-get-password-data-role", "GetPasswordData x30", "the password of i-",
           "30 of the 30 calls were denied"])]),
+    "ec2-steal-instance-credentials": ("credential-access.ec2-steal-instance-credentials", [
+        ("cloudtrail_event_instance_credentials_used_elsewhere",
+         "arn:aws:sts::017622104382:assumed-role/stratus-red-team-ec2-steal-credentials-role/i-786a3A8B5C0d92eF4",
+         ["EC2 instance i-786a3A8B5C0d92eF4", "role stratus-red-team-ec2-steal-credentials-role", "from 18.236.253.47",
+          "DescribeInstances", "user/christophe also called from"])]),
     "iam-backdoor-role": ("persistence.iam-backdoor-role", [
         ("cloudtrail_event_role_trust_opened", "arn:aws:iam::751203476945:role/stratus-red-team-backdoor-r-role",
          ["user/christophe", "UpdateAssumeRolePolicy", "account 193672423079", "2024-08-01 13:29:57", "225.178.039.250"])]),
@@ -178,7 +183,22 @@ def inline(action):
     return json.dumps({"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": action, "Resource": "*"}})
 
 
+INSTANCE_SESSION = "web-server/i-0123456789abcdef0"
+
+
+def instance_call(account: str, minute: float, ip: str) -> dict:
+    """A call with the role credentials of an EC2 instance: its session is named after the instance."""
+    call = event(account, at(minute), "DescribeInstances", source="ec2.amazonaws.com", role="web-server", ip=ip,
+                 read_only=True)
+    session = f"arn:aws:sts::{account}:assumed-role/{INSTANCE_SESSION}"
+    call["user_identity"]["arn"] = call["user_identifier"] = session
+    return call
+
+
 BENIGN = [
+    # an instance's credentials used from its own address; a role session not named after an instance (app)
+    # from the address the users call from
+    instance_call(A, 80, "10.0.3.7"),
     # the same credential calls on oneself
     event(A, at(0), "CreateAccessKey", user="dev", request={"userName": "dev"}),
     event(A, at(1), "UpdateLoginProfile", user="dev", request={"userName": "dev"}),
@@ -255,6 +275,9 @@ BENIGN = [
       for i, (s, n) in enumerate([(s, "Things") for s in ("ec2", "rds", "lambda", "s3", "iam", "kms", "sns")] * 6)],
 ]
 MALICIOUS = [
+    # the instance's credentials used from its own address, then from eve's
+    instance_call(B, 85, "10.0.3.7"),
+    instance_call(B, 90, "198.51.100.7"),
     event(B, at(0), "CreateAccessKey", role="ci", request={"userName": "dev"}),
     event(B, at(1), "CreateLoginProfile", user="eve", request={"userName": "root-admin"}, error="AccessDenied"),
     event(B, at(2), "CreateServiceSpecificCredential", user="eve",
@@ -339,6 +362,9 @@ MALICIOUS_EXPECTED = [
     ("cloudtrail_event_security_monitoring_disabled", f"arn:aws:config:us-east-1:{B}:default", ["StopConfigurationRecorder"]),
     ("cloudtrail_event_enumeration_burst", f"arn:aws:iam::{B}:user/eve", ["32 read calls to 8 services within 10 minutes"]),
     ("cloudtrail_event_root_activity", f"arn:aws:iam::{B}:root", ["created 1 root access key(s)"]),
+    ("cloudtrail_event_instance_credentials_used_elsewhere", f"arn:aws:sts::{B}:assumed-role/{INSTANCE_SESSION}",
+     ["EC2 instance i-0123456789abcdef0", "made 1 call(s) from 198.51.100.7", f"arn:aws:iam::{B}:root and 2 other IAM caller(s) also called from",
+      "also used from 1 other address(es)"]),
     ("cloudtrail_event_secret_bulk_read", f"arn:aws:iam::{B}:role/ci",
      ["assumed-role/ci/session-1 asked for 10 distinct secrets", "GetParameter x6, GetSecretValue x4",
       "4 of the 10 calls were denied"]),
