@@ -379,3 +379,22 @@ def test_malicious_variants_alarm(twins, control_id, resource, words):
                                                        if r["control_id"] == control_id and r["account_id"] == B]
     for word in words:
         assert word in found[0]["reason"], found[0]["reason"]
+
+
+def test_instance_credentials_used_off_the_instance_on_the_invictus_trail(tmp_path):
+    """The invictus trail ran ec2-steal-instance-credentials and ec2-enumerate (near miss): only the stolen
+    session, used from the address user bert-jan calls from as well as from its instance's own, alarms."""
+    con = db.connect(tmp_path / "invictus.duckdb")
+    load_paths(con, [Path(__file__).parent / "data" / "invictus_ir_aws_dataset" / "CloudTrail"])
+    sessions = {arn for (arn,) in con.execute(
+        "select distinct user_identity ->> '$.arn' from aws_cloudtrail_trail_event "
+        "where user_identity ->> '$.arn' similar to '.*assumed-role/.*/i-[0-9a-f]+'").fetchall()}
+    rows = controls.results(con, controls.run_checks(con, controls=["cloudtrail_event_instance_credentials_used_elsewhere"]))
+    con.close()
+    prefix = "arn:aws:sts::123837392027:assumed-role/stratus-red-team-"
+    stolen, enumerate_ = f"{prefix}ec2-steal-credentials-role/i-0dbc91f429e48eeed", f"{prefix}ec2-enumerate-role/i-05c30218156bcc246"
+    assert {stolen, enumerate_} <= sessions
+    alarms = [r for r in rows if r["status"] == "alarm"]
+    assert [r["resource"] for r in alarms] == [stolen]
+    for words in ("from 192.168.10.20", "user/bert-jan", "also used from 1 other address(es), the instance's own"):
+        assert words in alarms[0]["reason"], alarms[0]["reason"]
