@@ -9,9 +9,11 @@ description: >-
   engine: the one in the request for an inline policy or a new version, the loaded aws_iam_policy document for
   an attached managed policy, the group's loaded policies together for AddUserToGroup, and for
   SetDefaultPolicyVersion the version's document from the earlier CreatePolicyVersion (or CreatePolicy) event
-  that created it, else the loaded policy's when its default version is that one. A user added to a group the
-  IAM data does not hold alarms when an earlier event of the trail gave that group a policy that alarms here;
-  when neither tells the group's power, or a version's document is not known, the grant is a skip (never
+  that created it, else the loaded policy's when its default version is that one. A user added to a group alarms
+  when an earlier event of the trail gave that group a policy that alarms here and no call undid it before the
+  user joined (DetachGroupPolicy of that policy, DeleteGroupPolicy or a harmless PutGroupPolicy of that inline
+  policy, DeleteGroup), also when the IAM data, taken later, finds the group harmless; a later
+  RemoveUserFromGroup is named in the reason. When neither tells the group's power, or a version's document is not known, the grant is a skip (never
   ok), and the account then gets no ok row.
   Each distinct document of an account is judged once (iam_event_policy_answer) and every event that grants it
   (iam_event_policy_grant) gets that verdict. A document that grants every action, every IAM action or opens a
@@ -59,10 +61,12 @@ with request as (
       -- the same event's own columns: the scan then reads the JSON of these events only
       and t.event_source = 'iam.amazonaws.com' and t.event_name in ('AttachUserPolicy', 'AttachRolePolicy',
         'AttachGroupPolicy', 'PutUserPolicy', 'PutRolePolicy', 'PutGroupPolicy', 'CreatePolicyVersion',
-        'SetDefaultPolicyVersion', 'AddUserToGroup')
+        'SetDefaultPolicyVersion', 'AddUserToGroup', 'DetachGroupPolicy', 'DeleteGroupPolicy', 'DeleteGroup',
+        'RemoveUserFromGroup')
   where e.event_source = 'iam.amazonaws.com' and e.error_code is null and not e.aws_caller
     and e.event_name in ('AttachUserPolicy', 'AttachRolePolicy', 'AttachGroupPolicy', 'PutUserPolicy', 'PutRolePolicy',
-                         'PutGroupPolicy', 'CreatePolicyVersion', 'SetDefaultPolicyVersion', 'AddUserToGroup')
+                         'PutGroupPolicy', 'CreatePolicyVersion', 'SetDefaultPolicyVersion', 'AddUserToGroup',
+                         'DetachGroupPolicy', 'DeleteGroupPolicy', 'DeleteGroup', 'RemoveUserFromGroup')
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
 ),
 call as (
@@ -79,11 +83,18 @@ call as (
     regexp_replace(coalesce(policy_arn, ''), '^.*/', '') as policy_name,
     inline_name, group_name, version_id, ip, agent
   from request
-  -- a new policy version grants only when it becomes the default
-  where (event_name <> 'CreatePolicyVersion' or set_as_default = 'true')
+  where event_name not in ('DetachGroupPolicy', 'DeleteGroupPolicy', 'DeleteGroup', 'RemoveUserFromGroup')
+    -- a new policy version grants only when it becomes the default
+    and (event_name <> 'CreatePolicyVersion' or set_as_default = 'true')
     -- Identity Center provisioning a permission set into its own (management) account: the call runs as the
     -- caller, made by sso.amazonaws.com on the set's AWSReservedSSO_ role
     and not (coalesce(invoked_by, '') = 'sso.amazonaws.com' and left(coalesce(role_name, ''), 15) = 'AWSReservedSSO_')
+),
+-- calls that take a group's power or a membership away again
+undo as (
+  select account_id, event_time, event_name, lower(group_name) as group_key, user_name, policy_arn, inline_name
+  from request
+  where event_name in ('DetachGroupPolicy', 'DeleteGroupPolicy', 'DeleteGroup', 'RemoveUserFromGroup')
 ),
 judged_document as (
   select account_id, document_id,
@@ -140,7 +151,10 @@ grant_ as (
   from call as c
     left join judged as j on j.event_id = c.event_id and j.account_id = c.account_id
 ),
--- a group's newest powerful grant, for a user added to it later whose group is not in the loaded IAM data
+-- the group's power when the user joined it, as the trail tells it in time: its newest powerful grant before the
+-- membership that no later call undid before it (the policy detached or deleted, the inline policy replaced by a
+-- harmless one, the group deleted). It judges a group the IAM data does not hold, and one the IAM data finds
+-- harmless: the snapshot may have been taken after the power was taken away again.
 armed_group as (
   select distinct on (m.event_id, m.account_id) m.event_id, m.account_id,
     a.caller || ' armed it at ' || to_char(a.event_time, 'YYYY-MM-DD HH24:MI:SS') || ' UTC with ' || a.event_name
@@ -149,17 +163,42 @@ armed_group as (
     join grant_ as a on a.account_id = m.account_id and a.principal_type = 'group'
       and lower(a.principal_name) = lower(m.group_name) and a.verdict = 'alarm' and a.event_time <= m.event_time
       and a.event_id <> m.event_id
-  where m.event_name = 'AddUserToGroup' and m.verdict = 'skip'
+  where m.event_name = 'AddUserToGroup' and m.verdict in ('skip', 'info')
+    and not exists (
+      select 1 from undo as u
+      where u.account_id = a.account_id and u.group_key = lower(a.principal_name)
+        and u.event_time >= a.event_time and u.event_time <= m.event_time
+        and (u.event_name = 'DeleteGroup'
+          or (u.event_name = 'DetachGroupPolicy' and a.event_name = 'AttachGroupPolicy' and u.policy_arn = a.policy_arn)
+          or (u.event_name = 'DeleteGroupPolicy' and a.event_name = 'PutGroupPolicy' and u.inline_name = a.inline_name)))
+    and not exists (
+      select 1 from grant_ as b
+      where b.account_id = a.account_id and a.event_name = 'PutGroupPolicy' and b.event_name = 'PutGroupPolicy'
+        and lower(b.principal_name) = lower(a.principal_name) and b.inline_name = a.inline_name
+        and b.event_time > a.event_time and b.event_time <= m.event_time and coalesce(b.verdict, 'none') <> 'alarm')
   order by m.event_id, m.account_id, a.event_time desc, a.event_id
+),
+-- a membership the trail shows taken away again: its first RemoveUserFromGroup after it
+removed as (
+  select m.event_id, m.account_id, min(u.event_time) as removed_at
+  from grant_ as m
+    join undo as u on u.account_id = m.account_id and u.event_name = 'RemoveUserFromGroup'
+      and u.group_key = lower(m.group_name) and lower(u.user_name) = lower(m.principal_name)
+      and u.event_time >= m.event_time
+  where m.event_name = 'AddUserToGroup'
+  group by m.event_id, m.account_id
 ),
 membership as (
   select g.event_id, g.account_id, g.partition, g.event_time, g.event_name, g.caller, g.target, g.principal_type,
     g.principal_name, g.policy_arn, g.policy_name, g.inline_name, g.group_name, g.version_id, g.ip, g.agent,
     case when a.event_id is null then g.verdict else 'alarm' end as verdict,
     case when a.event_id is null then g.what
-      else 'membership of group ' || g.group_name || ', which an earlier event made powerful: ' || a.armed_by end as what
+      else 'membership of group ' || g.group_name || ', which an earlier event made powerful: ' || a.armed_by end
+      || coalesce(' (removed from the group at ' || to_char(r.removed_at, 'YYYY-MM-DD HH24:MI:SS') || ' UTC)', '')
+      as what
   from grant_ as g
     left join armed_group as a on a.event_id = g.event_id and a.account_id = g.account_id
+    left join removed as r on r.event_id = g.event_id and r.account_id = g.account_id
 ),
 -- the principal's ARN with its path: loaded IAM data, else another event of the account, else built from the
 -- name; a new policy version's policy: the ARN of the request

@@ -27,7 +27,7 @@ DETECTIONS = sorted(c.id for c in controls.load_controls() if c.id in {
     "cloudtrail_event_new_principal_granted_power", "cloudtrail_event_federation_token_issued", "cloudtrail_event_identity_provider_added",
     "cloudtrail_event_roles_anywhere_trust_added", "cloudtrail_event_mfa_device_removed", "cloudtrail_event_organization_change",
     "cloudtrail_event_security_monitoring_disabled", "cloudtrail_event_enumeration_burst",
-    "cloudtrail_event_secret_bulk_read"})
+    "cloudtrail_event_secret_bulk_read", "cloudtrail_event_instance_credentials_used_elsewhere"})
 RUN = DETECTIONS + ["cloudtrail_event_root_activity", "cloudtrail_event_trail_tampering", "cloudtrail_event_console_login_without_mfa"]
 
 # technique -> (file stem, [(control, resource, words the reason must hold)])
@@ -46,6 +46,11 @@ TECHNIQUES = {
         ("cloudtrail_event_secret_bulk_read", "arn:aws:iam::457448411975:role/stratus-red-team-ec2-get-password-data-role",
          ["assumed-role/stratus-red-team-ec2-get-password-data-role", "GetPasswordData x30", "the password of i-",
           "30 of the 30 calls were denied"])]),
+    "ec2-steal-instance-credentials": ("credential-access.ec2-steal-instance-credentials", [
+        ("cloudtrail_event_instance_credentials_used_elsewhere",
+         "arn:aws:sts::017622104382:assumed-role/stratus-red-team-ec2-steal-credentials-role/i-786a3A8B5C0d92eF4",
+         ["EC2 instance i-786a3A8B5C0d92eF4", "role stratus-red-team-ec2-steal-credentials-role", "from 18.236.253.47",
+          "DescribeInstances", "user/christophe also called from"])]),
     "iam-backdoor-role": ("persistence.iam-backdoor-role", [
         ("cloudtrail_event_role_trust_opened", "arn:aws:iam::751203476945:role/stratus-red-team-backdoor-r-role",
          ["user/christophe", "UpdateAssumeRolePolicy", "account 193672423079", "2024-08-01 13:29:57", "225.178.039.250"])]),
@@ -178,7 +183,22 @@ def inline(action):
     return json.dumps({"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": action, "Resource": "*"}})
 
 
+INSTANCE_SESSION = "web-server/i-0123456789abcdef0"
+
+
+def instance_call(account: str, minute: float, ip: str) -> dict:
+    """A call with the role credentials of an EC2 instance: its session is named after the instance."""
+    call = event(account, at(minute), "DescribeInstances", source="ec2.amazonaws.com", role="web-server", ip=ip,
+                 read_only=True)
+    session = f"arn:aws:sts::{account}:assumed-role/{INSTANCE_SESSION}"
+    call["user_identity"]["arn"] = call["user_identifier"] = session
+    return call
+
+
 BENIGN = [
+    # an instance's credentials used from its own address; a role session not named after an instance (app)
+    # from the address the users call from
+    instance_call(A, 80, "10.0.3.7"),
     # the same credential calls on oneself
     event(A, at(0), "CreateAccessKey", user="dev", request={"userName": "dev"}),
     event(A, at(1), "UpdateLoginProfile", user="dev", request={"userName": "dev"}),
@@ -255,6 +275,9 @@ BENIGN = [
       for i, (s, n) in enumerate([(s, "Things") for s in ("ec2", "rds", "lambda", "s3", "iam", "kms", "sns")] * 6)],
 ]
 MALICIOUS = [
+    # the instance's credentials used from its own address, then from eve's
+    instance_call(B, 85, "10.0.3.7"),
+    instance_call(B, 90, "198.51.100.7"),
     event(B, at(0), "CreateAccessKey", role="ci", request={"userName": "dev"}),
     event(B, at(1), "CreateLoginProfile", user="eve", request={"userName": "root-admin"}, error="AccessDenied"),
     event(B, at(2), "CreateServiceSpecificCredential", user="eve",
@@ -339,6 +362,9 @@ MALICIOUS_EXPECTED = [
     ("cloudtrail_event_security_monitoring_disabled", f"arn:aws:config:us-east-1:{B}:default", ["StopConfigurationRecorder"]),
     ("cloudtrail_event_enumeration_burst", f"arn:aws:iam::{B}:user/eve", ["32 read calls to 8 services within 10 minutes"]),
     ("cloudtrail_event_root_activity", f"arn:aws:iam::{B}:root", ["created 1 root access key(s)"]),
+    ("cloudtrail_event_instance_credentials_used_elsewhere", f"arn:aws:sts::{B}:assumed-role/{INSTANCE_SESSION}",
+     ["EC2 instance i-0123456789abcdef0", "made 1 call(s) from 198.51.100.7", f"arn:aws:iam::{B}:root and 2 other IAM caller(s) also called from",
+      "also used from 1 other address(es)"]),
     ("cloudtrail_event_secret_bulk_read", f"arn:aws:iam::{B}:role/ci",
      ["assumed-role/ci/session-1 asked for 10 distinct secrets", "GetParameter x6, GetSecretValue x4",
       "4 of the 10 calls were denied"]),
@@ -353,3 +379,22 @@ def test_malicious_variants_alarm(twins, control_id, resource, words):
                                                        if r["control_id"] == control_id and r["account_id"] == B]
     for word in words:
         assert word in found[0]["reason"], found[0]["reason"]
+
+
+def test_instance_credentials_used_off_the_instance_on_the_invictus_trail(tmp_path):
+    """The invictus trail ran ec2-steal-instance-credentials and ec2-enumerate (near miss): only the stolen
+    session, used from the address user bert-jan calls from as well as from its instance's own, alarms."""
+    con = db.connect(tmp_path / "invictus.duckdb")
+    load_paths(con, [Path(__file__).parent / "data" / "invictus_ir_aws_dataset" / "CloudTrail"])
+    sessions = {arn for (arn,) in con.execute(
+        "select distinct user_identity ->> '$.arn' from aws_cloudtrail_trail_event "
+        "where user_identity ->> '$.arn' similar to '.*assumed-role/.*/i-[0-9a-f]+'").fetchall()}
+    rows = controls.results(con, controls.run_checks(con, controls=["cloudtrail_event_instance_credentials_used_elsewhere"]))
+    con.close()
+    prefix = "arn:aws:sts::123837392027:assumed-role/stratus-red-team-"
+    stolen, enumerate_ = f"{prefix}ec2-steal-credentials-role/i-0dbc91f429e48eeed", f"{prefix}ec2-enumerate-role/i-05c30218156bcc246"
+    assert {stolen, enumerate_} <= sessions
+    alarms = [r for r in rows if r["status"] == "alarm"]
+    assert [r["resource"] for r in alarms] == [stolen]
+    for words in ("from 192.168.10.20", "user/bert-jan", "also used from 1 other address(es), the instance's own"):
+        assert words in alarms[0]["reason"], alarms[0]["reason"]

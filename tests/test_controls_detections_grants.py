@@ -10,6 +10,7 @@ userIdentity.invokedBy. Account 111122223333 holds a small IAM snapshot, 5555666
 
 import json
 from datetime import datetime, timedelta, timezone
+from urllib.parse import quote
 
 import pytest
 
@@ -237,3 +238,95 @@ def test_new_principal_judges_groups_and_leaves_identity_center_provisioning_out
         check(found, sso_role, "alarm", "AdministratorAccess")
     else:
         assert sso_role not in found
+
+
+def grant_rows(tmp_path, events: list[dict], *, snapshot: bool = False) -> dict:
+    con = db.connect(tmp_path / "iamsql.duckdb")
+    if snapshot:
+        path = tmp_path / "get-account-authorization-details.json"
+        path.write_text(json.dumps(gaad()))
+        load_paths(con, [path], as_of=AS_OF.isoformat())
+    load_accounts(con, {ACC: {"aws_cloudtrail_trail_event": events}}, AS_OF)
+    result = controls.results(con, controls.run_checks(con, controls=[CONTROL]))
+    con.close()
+    return {r["resource"]: r for r in result}
+
+
+def test_a_group_disarmed_before_the_user_joined_does_not_arm_the_membership(tmp_path):
+    inline = json.dumps(doc("*"))
+    found = grant_rows(tmp_path, [
+        # attached, then detached before hal joins
+        iam_call("AttachGroupPolicy", 1, {"groupName": "ops", "policyArn": ADMIN}),
+        iam_call("DetachGroupPolicy", 2, {"groupName": "ops", "policyArn": ADMIN}),
+        add_to_group("hal", "ops", 3),
+        # an inline "*" policy deleted, and one replaced under the same name by a harmless document
+        iam_call("PutGroupPolicy", 1, {"groupName": "inl", "policyName": "all", "policyDocument": inline}),
+        iam_call("DeleteGroupPolicy", 2, {"groupName": "inl", "policyName": "all"}),
+        add_to_group("ivy", "inl", 3),
+        iam_call("PutGroupPolicy", 1, {"groupName": "swap", "policyName": "all", "policyDocument": inline}),
+        iam_call("PutGroupPolicy", 2, {"groupName": "swap", "policyName": "all",
+                                       "policyDocument": json.dumps(doc("s3:ListBucket"))}),
+        add_to_group("jay", "swap", 3),
+        # the group deleted (and made again under its name) before kim joins
+        iam_call("AttachGroupPolicy", 1, {"groupName": "gone", "policyArn": ADMIN}),
+        iam_call("DeleteGroup", 2, {"groupName": "gone"}),
+        add_to_group("kim", "gone", 3),
+        # near misses: another policy detached, and the detach after the user joined
+        iam_call("AttachGroupPolicy", 1, {"groupName": "keep", "policyArn": ADMIN}),
+        iam_call("DetachGroupPolicy", 2, {"groupName": "keep", "policyArn": READER}),
+        add_to_group("lee", "keep", 3),
+        iam_call("AttachGroupPolicy", 1, {"groupName": "late", "policyArn": ADMIN}),
+        add_to_group("max", "late", 2),
+        iam_call("DetachGroupPolicy", 3, {"groupName": "late", "policyArn": ADMIN}),
+    ])
+    for name, group_name in (("hal", "ops"), ("ivy", "inl"), ("jay", "swap"), ("kim", "gone")):
+        check(found, arn("user", name), "skip", f"group {group_name}", "not known")
+    check(found, arn("user", "lee"), "alarm", "group keep", "earlier event", "AdministratorAccess")
+    check(found, arn("user", "max"), "alarm", "group late", "earlier event", "AdministratorAccess")
+
+
+def test_a_membership_follows_the_trail_over_a_snapshot_taken_after_the_group_was_disarmed(tmp_path):
+    # the snapshot's readers group is harmless; the trail shows it held AdministratorAccess while mia joined it
+    found = grant_rows(tmp_path, [
+        iam_call("AttachGroupPolicy", 1, {"groupName": "readers", "policyArn": ADMIN}),
+        add_to_group("mia", "readers", 2),
+        iam_call("DetachGroupPolicy", 3, {"groupName": "readers", "policyArn": ADMIN}),
+        iam_call("RemoveUserFromGroup", 4, {"groupName": "readers", "userName": "mia"}),
+        # near miss: joined after the detach, judged by the snapshot
+        add_to_group("ned", "readers", 5),
+    ], snapshot=True)
+    check(found, arn("user", "mia"), "alarm", "group readers", "earlier event", "AttachGroupPolicy",
+          "removed from the group at 2025-02-27 12:04:00 UTC")
+    check(found, arn("user", "ned"), "info", "group readers", "grants no administrator power")
+
+
+def test_a_non_default_version_of_the_snapshot_made_default_is_judged_from_its_document(tmp_path):
+    # get-account-authorization-details lists every version; the API gives documents URL-encoded
+    layered = managed(arn("policy", "layered"), doc(["s3:ListBucket"]), version="v3")
+    layered["PolicyVersionList"] += [
+        {"Document": quote(json.dumps(doc("*"))), "VersionId": "v1", "IsDefaultVersion": False,
+         "CreateDate": "2023-01-01T00:00:00Z"},
+        {"Document": doc(["s3:GetObject"]), "VersionId": "v2", "IsDefaultVersion": False,
+         "CreateDate": "2023-06-01T00:00:00Z"},
+    ]
+    calm = managed(arn("policy", "calm"), doc(["iam:*"]), version="v2")
+    calm["PolicyVersionList"].append({"Document": doc(["s3:ListBucket"]), "VersionId": "v1",
+                                      "IsDefaultVersion": False, "CreateDate": "2023-01-01T00:00:00Z"})
+    con = db.connect(tmp_path / "iamsql.duckdb")
+    path = tmp_path / "get-account-authorization-details.json"
+    path.write_text(json.dumps({**gaad(), "Policies": [layered, calm]}))
+    load_paths(con, [path], as_of=AS_OF.isoformat())
+    load_accounts(con, {ACC: {"aws_cloudtrail_trail_event": [set_default("layered", "v1", 1), set_default("calm", "v1", 2)]}},
+                  AS_OF)
+    stored = con.execute("select policy ->> '$.Statement[0].Action[0]', policy_versions from aws_iam_policy "
+                         "where name = 'layered'").fetchone()
+    result = controls.results(con, controls.run_checks(con, controls=[CONTROL]))
+    con.close()
+    # policy stays the default version's document, as Steampipe's; policy_versions keeps them all, decoded
+    assert stored[0] == "s3:ListBucket"
+    assert [(v["version_id"], v["is_default_version"], v["document"]["Statement"][0]["Action"])
+            for v in json.loads(stored[1])] == [("v3", True, ["s3:ListBucket"]), ("v1", False, "*"),
+                                                ("v2", False, ["s3:GetObject"])]
+    found = {r["resource"]: r for r in result}
+    check(found, arn("policy", "layered"), "alarm", "version v1 of layered", "full administrator")
+    check(found, arn("policy", "calm"), "info", "version v1 of calm", "grants no administrator power")

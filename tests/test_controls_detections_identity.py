@@ -8,6 +8,9 @@ each with a near miss that must not alarm.
   AWS warns it "might increase its permissions"); setting a boundary is not an alarm.
 - The account password policy deleted or set below the floors (GuardDuty's Stealth:IAMUser/PasswordPolicyChange);
   UpdateAccountPasswordPolicy replaces the whole policy and an omitted setting takes its default.
+- A session token minted by a long-term key (GetSessionToken: no permission needed, valid up to 36 hours whatever
+  happens to the key) by the root user, without MFA by a user known to have MFA, or from an address the user had
+  not used; a user asking for an MFA session from its usual address is everyday CLI use.
 """
 
 from datetime import datetime, timedelta, timezone
@@ -15,12 +18,13 @@ from datetime import datetime, timedelta, timezone
 from iamsql import controls
 from iamsql.store import db
 
-from .cloudtrail_events import event, load_accounts
+from .cloudtrail_events import console_login, event, load_accounts
 
 AS_OF = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
 # the detections whose alarms and near misses this module tests
 CONTROLS = ("cloudtrail_event_permissions_boundary_removed", "cloudtrail_event_password_policy_weakened",
-            "cloudtrail_event_identity_center_admin_assigned", "cloudtrail_event_console_sign_in_failures")
+            "cloudtrail_event_identity_center_admin_assigned", "cloudtrail_event_console_sign_in_failures",
+            "cloudtrail_event_session_token_issued")
 T0 = AS_OF - timedelta(days=1)
 
 
@@ -28,11 +32,13 @@ def at(minutes: float) -> datetime:
     return T0 + timedelta(minutes=minutes)
 
 
-def run(tmp_path, events: dict[str, list[dict]], control_id: str, **params) -> dict[str, list[tuple[str, str, str]]]:
-    """account -> [(resource, status, reason)] of one control over the accounts' events."""
+def run(tmp_path, events: dict[str, list[dict]], control_id: str, users: dict[str, list[dict]] | None = None,
+        **params) -> dict[str, list[tuple[str, str, str]]]:
+    """account -> [(resource, status, reason)] of one control over the accounts' events (and IAM ``users`` rows)."""
     tmp_path.mkdir(parents=True, exist_ok=True)
     con = db.connect(tmp_path / "identity.duckdb")
-    load_accounts(con, {a: {"aws_cloudtrail_trail_event": e} for a, e in events.items()}, AS_OF)
+    load_accounts(con, {a: {"aws_cloudtrail_trail_event": e, **({"aws_iam_user": users[a]} if a in (users or {}) else {})}
+                        for a, e in events.items()}, AS_OF)
     rows = controls.results(con, controls.run_checks(con, controls=[control_id], params=params or None))
     con.close()
     assert [r for r in rows if r["status"] == "error"] == []
@@ -359,3 +365,73 @@ def test_typing_mistakes_and_failures_spread_over_hours_are_not_a_burst(tmp_path
                                               for i in range(9)]},
                 "cloudtrail_event_console_sign_in_failures", min_failures=9)
     assert statuses(found[office]) == [(f"arn:aws:::{office}#192.0.2.10", "alarm")], found[office]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# session_token_issued: GetSessionToken by root, without the user's MFA, or from a new address
+# --------------------------------------------------------------------------------------------------------------
+
+USUAL, NEW = "198.51.100.7", "192.0.2.66"
+
+
+def session_token(account: str, minute: float, ip: str = USUAL, mfa: bool = False, error: str | None = None,
+                  **caller) -> dict:
+    user = caller.get("user")
+    request = {"durationSeconds": 129600}
+    if mfa:
+        request["serialNumber"] = f"arn:aws:iam::{account}:mfa/{user}"
+    return event(account, at(minute), "GetSessionToken", source="sts.amazonaws.com", ip=ip, error=error,
+                 key="AKIAEXAMPLEKEY000001", request=request, **caller)
+
+
+def ordinary(account: str, minute: float, ip: str = USUAL, **caller) -> dict:
+    return event(account, at(minute), "ListBuckets", source="s3.amazonaws.com", ip=ip, read_only=True, **caller)
+
+
+def test_session_tokens_by_root_without_the_users_mfa_or_from_a_new_address_alarm(tmp_path):
+    root, no_mfa, new, snapshot = "871000000001", "871000000002", "871000000003", "871000000004"
+    found = run(tmp_path, {
+        root: [ordinary(root, -2000, user="ops"), session_token(root, 0, root=True)],
+        # alice signs in with MFA, then her key asks for a token without it, from her usual address
+        no_mfa: [console_login(no_mfa, at(-2000), "alice", mfa=True), ordinary(no_mfa, -1990, user="alice"),
+                 session_token(no_mfa, 0, user="alice")],
+        # carol (no MFA) has used one address for a day; a token is asked from another
+        new: [ordinary(new, -2000, user="carol"), session_token(new, 0, ip=NEW, user="carol")],
+        # the IAM data says erin has an MFA device
+        snapshot: [ordinary(snapshot, -2000, user="erin"), session_token(snapshot, 0, user="erin")],
+    }, "cloudtrail_event_session_token_issued", users={snapshot: [
+        {"name": "erin", "arn": f"arn:aws:iam::{snapshot}:user/erin", "mfa_enabled": True, "account_id": snapshot,
+         "partition": "aws", "region": "global"}]})
+    [(resource, status, reason)] = found[root]
+    assert (resource, status) == (f"arn:aws:iam::{root}:root", "alarm")
+    assert "the root user minted it" in reason and "129600 seconds" in reason, reason
+    [(resource, status, reason)] = found[no_mfa]
+    assert (resource, status) == (f"arn:aws:iam::{no_mfa}:user/alice", "alarm")
+    assert "without MFA" in reason and "the user used MFA at" in reason and "AKIAEXAMPLEKEY000001" in reason, reason
+    assert "address" not in reason.split("UTC from", 1)[1].split(": ", 1)[1], reason
+    [(resource, status, reason)] = found[new]
+    assert (resource, status) == (f"arn:aws:iam::{new}:user/carol", "alarm")
+    assert f"from {NEW}" in reason and "had not used before in the window (it had used 1 other)" in reason, reason
+    assert "without MFA" not in reason, reason
+    [(resource, status, reason)] = found[snapshot]
+    assert (resource, status) == (f"arn:aws:iam::{snapshot}:user/erin", "alarm")
+    assert "the loaded IAM data lists an MFA device" in reason, reason
+
+
+def test_an_mfa_session_from_a_usual_address_or_a_new_one_within_the_baseline_is_not_an_alarm(tmp_path):
+    usual, young, failed = "872000000001", "872000000002", "872000000003"
+    found = run(tmp_path, {
+        # bob asks for an MFA session from the address he works from: everyday CLI use
+        usual: [console_login(usual, at(-2000), "bob", mfa=True, ip=USUAL), ordinary(usual, -1990, user="bob"),
+                session_token(usual, 0, user="bob", mfa=True)],
+        # the trail starts an hour before the call: no history to call an address new
+        young: [ordinary(young, -60, user="dan"), session_token(young, 0, ip=NEW, user="dan")],
+        # a failed call issues no token
+        failed: [ordinary(failed, -2000, user="ops"), session_token(failed, 0, root=True, error="AccessDenied")],
+    }, "cloudtrail_event_session_token_issued")
+    for account in (usual, young, failed):
+        assert statuses(found[account]) == [(f"arn:aws:::{account}", "ok")], found[account]
+    assert statuses(run(tmp_path / "late", {young: [ordinary(young, -60, user="dan"),
+                                                     session_token(young, 0, ip=NEW, user="dan")]},
+                        "cloudtrail_event_session_token_issued", baseline_hours=0)[young]) == [
+        (f"arn:aws:iam::{young}:user/dan", "alarm")]

@@ -88,6 +88,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("permissions_boundary_usage_count", "BIGINT"),
         ("policy", "JSON"),
         ("policy_std", "JSON"),
+        ("policy_versions", "JSON"),  # not Steampipe's: every version get-account-authorization-details lists
         ("tags_src", "JSON"),
         ("tags", "JSON"),
         ("title", "VARCHAR"),

@@ -219,6 +219,16 @@ def role_fragments(r: dict) -> list[Fragment]:
     return fragments
 
 
+def _version(v: dict) -> dict:
+    """One entry of a policy's ``PolicyVersionList``, its document decoded (None when it is not JSON)."""
+    try:
+        document = normalize.parse_policy_document(v.get("Document"))
+    except ValueError:
+        document = None
+    return {"version_id": v.get("VersionId"), "is_default_version": bool(v.get("IsDefaultVersion")),
+            "create_date": json_time(v.get("CreateDate")), "document": document}
+
+
 def policy_fragment(p: dict) -> Fragment:
     arn = p.get("Arn")
     count = p.get("AttachmentCount")
@@ -240,9 +250,12 @@ def policy_fragment(p: dict) -> Fragment:
         **_tags(p),
         **arn_columns(arn),
     }
-    default = next((v for v in p.get("PolicyVersionList") or [] if v.get("IsDefaultVersion")), None)
+    versions = p.get("PolicyVersionList")
+    default = next((v for v in versions or [] if v.get("IsDefaultVersion")), None)
     if default is not None:
         fields.update(_documents("policy", "policy_std", default.get("Document"), f"policy {arn}"))
+    if versions is not None:
+        fields["policy_versions"] = [_version(v) for v in versions if isinstance(v, dict)]
     # An AWS managed policy carries no account: it takes the account of the file it came in.
     return Fragment("aws_iam_policy", (arn,), fields, arn_account(arn))
 

@@ -4,7 +4,7 @@
   policy's document as loaded in ``aws_iam_policy``), Put{User,Role,Group}Policy, CreatePolicy or
   CreatePolicyVersion (the document in the request), SetDefaultPolicyVersion (the version's document from the
   earlier CreatePolicy or CreatePolicyVersion event that created it, else the loaded policy's when the snapshot's
-  default version is that one) or AddUserToGroup (the loaded group's policies, judged together), naming the
+  default version is that one, else that version's in the snapshot's ``policy_versions``) or AddUserToGroup (the loaded group's policies, judged together), naming the
   granted document by its ``document_id``. An event whose document is not known (a managed policy or group that
   is not loaded, a request without a readable document) gets no row: the detections then judge it from the
   event alone.
@@ -147,7 +147,11 @@ def _granted(
             return label, "event", [created]
         if managed is not None and managed.default_version == version and managed.attached.policy is not None:
             return label, "snapshot", [managed.attached]
-        return None
+        # a version the snapshot lists besides the default (get-account-authorization-details lists them all)
+        loaded = (
+            documents.attached(label, managed.versions.get(version)) if managed and isinstance(version, str) else None
+        )
+        return (label, "snapshot", [loaded]) if loaded is not None and loaded.policy is not None else None
     if name == "AddUserToGroup":
         group = _group(account, request.get("groupName"))
         if group is None or any(p.policy is None for p in group):

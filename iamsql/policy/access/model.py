@@ -245,6 +245,7 @@ class ManagedPolicy:
     in_use: bool
     attached: AttachedPolicy
     default_version: str | None = None  # the version whose document ``attached`` holds
+    versions: dict[str, dict] = field(default_factory=dict)  # every loaded version's document, by version id
 
 
 @dataclass
@@ -374,9 +375,9 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
     params = {} if account_id is None else {"account": account_id}
     documents = _Documents()
     managed: dict[str, dict[str, ManagedPolicy]] = {}
-    for arn, name, aws_managed, attached, raw, std, account, version in con.execute(
+    for arn, name, aws_managed, attached, raw, std, account, version, versions in con.execute(
         "select arn, name, is_aws_managed, coalesce(is_attached, attachment_count > 0, false), policy::varchar, "
-        f"policy_std::varchar, account_id, default_version_id from aws_iam_policy{where}",
+        f"policy_std::varchar, account_id, default_version_id, policy_versions::varchar from aws_iam_policy{where}",
         params,
     ).fetchall():
         if arn is None:
@@ -389,6 +390,11 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
             bool(attached),
             documents.attached(name or arn, document),
             version,
+            {
+                v["version_id"]: v["document"]
+                for v in _json(versions) or []
+                if isinstance(v, dict) and isinstance(v.get("version_id"), str) and isinstance(v.get("document"), dict)
+            },
         )
     groups: dict[tuple[str, str], list[AttachedPolicy]] = {}
     group_arns: dict[tuple[str, str], str] = {}

@@ -1,0 +1,101 @@
+/*
+title: No EC2 instance credentials used from where people call AWS
+description: >-
+  CloudTrail shows no call, in the lookback_days days before the data was taken, made with the role credentials
+  of an EC2 instance (a role session named after the instance, i-..., as the instance profile's sessions are)
+  from a source address that IAM users or the root user called from in the same window (with long-term keys,
+  console or session tokens). An instance's credentials are delivered to the instance; the same address as a
+  person's calls means they were copied off it and used from the person's machine. Calls made by an AWS service
+  for the session (invokedBy) and addresses that are AWS service names are not counted.
+severity: high
+resource_type: AWS::IAM::Role
+rationale: >-
+  Stealing the role credentials of an instance through its metadata service (server-side request forgery, a
+  shell on the instance, SSM SendCommand) and using them elsewhere is how an attacker moves from an instance to
+  the account (Stratus ec2-steal-instance-credentials; GuardDuty's InstanceCredentialExfiltration findings).
+  From events alone the instance's own addresses are unknown, but a person's address is not one of them.
+remediation: >-
+  Revoke the role's sessions (a deny policy with an aws:TokenIssueTime condition), find how the credentials left
+  the instance (SSM commands, metadata access, IMDSv1) and require IMDSv2 on it.
+tables: [iamsql_account, cloudtrail_event_actor]
+requires: [aws_cloudtrail_trail_event]
+parameters:
+  lookback_days: 90
+*/
+with instance_call as (
+  select e.account_id, e.event_id, e.event_time, e.event_name, e.identity_arn, e.actor_arn, e.session_name,
+    e.source_ip_address, coalesce(nullif(e.agent, ''), 'no user agent') as agent
+  from cloudtrail_event_actor as e
+  where e.user_type = 'AssumedRole' and e.session_name ~ '^i-[0-9a-fA-F]{8}([0-9a-fA-F]{9})?$'
+    and e.invoked_by is null and not e.aws_caller and e.agent_kind <> 'aws_service'
+    and e.source_ip_address is not null and e.source_ip_address not like '%amazonaws.com'
+    and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
+),
+person as (
+  select account_id, source_ip_address, min(identity_arn) as who, count(distinct identity_arn) as people
+  from cloudtrail_event_actor
+  where user_type in ('IAMUser', 'Root') and invoked_by is null and agent_kind <> 'aws_service'
+    and source_ip_address is not null
+    and event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
+  group by account_id, source_ip_address
+),
+hit as (
+  select i.*, p.who, p.people
+  from instance_call as i
+    join person as p on p.account_id = i.account_id and p.source_ip_address = i.source_ip_address
+),
+-- the session's other addresses (the instance's own, as far as the events show)
+own as (
+  select i.account_id, i.identity_arn, count(distinct i.source_ip_address) as addresses
+  from instance_call as i
+  where not exists (select 1 from person as p
+                    where p.account_id = i.account_id and p.source_ip_address = i.source_ip_address)
+  group by i.account_id, i.identity_arn
+),
+ranked as (
+  select h.*,
+    row_number() over (partition by h.account_id, h.identity_arn order by h.event_time desc, h.event_id) as rn,
+    count(*) over (partition by h.account_id, h.identity_arn) as calls,
+    min(h.event_time) over (partition by h.account_id, h.identity_arn) as first_time
+  from hit as h
+),
+events as (
+  select account_id, count(*) as events, min(event_time) as first_time, max(event_time) as last_time
+  from cloudtrail_event_actor
+  where event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
+  group by account_id
+)
+select
+  r.identity_arn as resource,
+  'alarm' as status,
+  'The role credentials of EC2 instance ' || r.session_name || ' (role ' || regexp_replace(r.actor_arn, '^.*/', '')
+    || ') made ' || r.calls || ' call(s) from ' || r.source_ip_address || ' between '
+    || to_char(r.first_time, 'YYYY-MM-DD HH24:MI:SS') || ' and ' || to_char(r.event_time, 'YYYY-MM-DD HH24:MI:SS')
+    || ' UTC (last ' || r.event_name || ', ' || r.agent || '), an address ' || r.who
+    || case when r.people > 1 then ' and ' || (r.people - 1) || ' other IAM caller(s)' else '' end
+    || ' also called from'
+    || case when o.addresses is not null then '; the session was also used from ' || o.addresses
+      || ' other address(es), the instance''s own' else '' end
+    || ': the credentials were used off the instance; revoke the role''s sessions.' as reason,
+  r.account_id,
+  'global' as region
+from ranked as r
+  left join own as o on o.account_id = r.account_id and o.identity_arn = r.identity_arn
+where r.rn = 1
+union all
+select
+  'arn:' || a.partition || ':::' || a.account_id,
+  case when coalesce(ev.events, 0) = 0 then 'skip' else 'ok' end,
+  case
+    when coalesce(ev.events, 0) = 0 then
+      'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
+        || ' days before the data was taken, so the use of instance credentials cannot be judged.'
+    else 'None of the ' || ev.events || ' CloudTrail events from ' || to_char(ev.first_time, 'YYYY-MM-DD HH24:MI')
+      || ' to ' || to_char(ev.last_time, 'YYYY-MM-DD HH24:MI')
+      || ' UTC uses the credentials of an EC2 instance from an address IAM users or root called from.'
+  end,
+  a.account_id,
+  'global'
+from iamsql_account as a
+  left join events as ev on ev.account_id = a.account_id
+where not exists (select 1 from ranked as r where r.account_id = a.account_id)
