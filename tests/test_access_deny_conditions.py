@@ -112,7 +112,7 @@ def loaded(tmp_path_factory) -> str:
 def query(path: str, sql: str) -> list[dict]:
     done = CliRunner().invoke(app, ["query", "--db", path, "-o", "json", sql])
     assert done.exit_code == 0, done.output
-    return json.loads(done.output)
+    return json.loads(done.output)["rows"]
 
 
 def trust_row(path: str, role_name: str, trusted: str) -> dict:

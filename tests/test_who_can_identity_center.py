@@ -129,7 +129,7 @@ def test_the_inventory_names_the_holders_of_each_provisioned_role(loaded):
                                     "select name, use_kind, used_by, detail from iam_nhi_inventory "
                                     "where use_kind like 'identity_center%' order by 1, 2, 3, 4"])
     assert done.exit_code == 0, done.output
-    rows = [tuple(row.values()) for row in json.loads(done.output)]
+    rows = [tuple(row.values()) for row in json.loads(done.output)["rows"]]
     admins = "permission set Admins"
     assert rows == [
         (ROLE_NAME, "identity_center_group", "platform-ops", admins),
