@@ -313,3 +313,42 @@ def test_never_used_credentials_mention_tracking_only_when_older_than_it(tmp_pat
         assert (old["status"], new["status"]) == ("alarm", "alarm")
         assert "since AWS began tracking" in old["reason"]
         assert "tracking" not in new["reason"], new["reason"]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Access Analyzer findings saved with list-findings-v2. ListFindings "is supported only for external access
+# analyzers"; ListFindingsV2 also returns the findings of unused-access analyzers (findingType UnusedIAMRole,
+# UnusedIAMUserAccessKey, UnusedPermission...), which say nothing about access from outside the zone of trust,
+# and its FindingSummaryV2 has no principal or action (IAM Access Analyzer API reference, ListFindings,
+# ListFindingsV2, FindingSummaryV2).
+# --------------------------------------------------------------------------------------------------------------
+
+EXTERNAL_ANALYZER = f"arn:aws:access-analyzer:us-east-1:{ACCOUNT}:analyzer/external"
+UNUSED_ANALYZER = f"arn:aws:access-analyzer:us-east-1:{ACCOUNT}:analyzer/unused"
+
+
+def finding_v2(finding_id: str, resource: str, resource_type: str, finding_type: str) -> dict:
+    return {"id": finding_id, "resource": resource, "resourceType": resource_type, "resourceOwnerAccount": ACCOUNT,
+            "status": "ACTIVE", "findingType": finding_type, "analyzedAt": "2024-02-01T00:00:00Z",
+            "createdAt": "2024-02-01T00:00:00Z", "updatedAt": "2024-02-01T00:00:00Z"}
+
+
+def test_findings_v2_count_external_access_only(tmp_path):
+    analyzers = {"analyzers": [
+        {"arn": EXTERNAL_ANALYZER, "name": "external", "type": "ACCOUNT", "status": "ACTIVE",
+         "createdAt": "2023-01-01T00:00:00Z", "tags": {}},
+        {"arn": UNUSED_ANALYZER, "name": "unused", "type": "ACCOUNT_UNUSED_ACCESS", "status": "ACTIVE",
+         "createdAt": "2023-01-01T00:00:00Z", "tags": {}, "configuration": {"unusedAccess": {"unusedAccessAge": 90}}},
+    ]}
+    shared = "arn:aws:s3:::partner-exchange"
+    idle_role = f"arn:aws:iam::{ACCOUNT}:role/idle"
+    results = run_loaded(tmp_path, {
+        "list-analyzers.json": analyzers,
+        "list-findings-v2-external.json": {"AnalyzerArn": EXTERNAL_ANALYZER, "findings": [
+            finding_v2("e1", shared, "AWS::S3::Bucket", "ExternalAccess")]},
+        "list-findings-v2-unused.json": {"AnalyzerArn": UNUSED_ANALYZER, "findings": [
+            finding_v2("u1", idle_role, "AWS::IAM::Role", "UnusedIAMRole")]},
+    }, ["accessanalyzer_no_active_external_findings"])
+    assert results[shared]["status"] == "alarm", results[shared]["reason"]
+    assert "1 active external-access finding" in results[shared]["reason"]
+    assert idle_role not in results, results[idle_role]["reason"]
