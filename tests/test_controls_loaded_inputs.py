@@ -352,3 +352,28 @@ def test_findings_v2_count_external_access_only(tmp_path):
     assert results[shared]["status"] == "alarm", results[shared]["reason"]
     assert "1 active external-access finding" in results[shared]["reason"]
     assert idle_role not in results, results[idle_role]["reason"]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# S3 data events on a stopped single-region trail. A trail "that applies to one Region" logs the events of that
+# Region only, and a trail whose logging is off delivers nothing (CloudTrail User Guide, trails; StopLogging).
+# The trail below has the data-event selector: the account fails, and the reason says why, not "add a selector".
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_stopped_regional_trail_with_s3_data_events_is_named(tmp_path):
+    arn = f"arn:aws:cloudtrail:eu-west-1:{ACCOUNT}:trail/objects"
+    trail = trail_entry(arn, "eu-west-1", multi_region=False, organization=False)
+    selectors = [{"ReadWriteType": "All", "IncludeManagementEvents": True, "ExcludeManagementEventSources": [],
+                  "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}]}]
+    results = run_loaded(tmp_path, {
+        "describe-trails.json": {"trailList": [trail]},
+        "get-trail-status.json": {"IsLogging": False, "TrailARN": arn, "StopLoggingTime": "2024-02-01T10:00:00Z"},
+        "get-event-selectors.json": {"TrailARN": arn, "EventSelectors": selectors},
+    }, ["cloudtrail_s3_data_events_read", "cloudtrail_s3_data_events_write"])
+    for control in ("cloudtrail_s3_data_events_read", "cloudtrail_s3_data_events_write"):
+        row = results[(control, f"arn:aws:::{ACCOUNT}")]
+        assert row["status"] == "alarm", row["reason"]
+        assert "objects" in row["reason"] and "only for the buckets of its region" in row["reason"], row["reason"]
+        assert "not logging" in row["reason"], row["reason"]
+        assert "add a data-event selector" not in row["reason"]
