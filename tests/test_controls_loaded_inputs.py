@@ -140,8 +140,10 @@ def test_root_mfa_without_a_summary_follows_the_report(tmp_path):
 # --------------------------------------------------------------------------------------------------------------
 # Root access keys: the same four-hour lag. AccountAccessKeysPresent 0 (GetAccountSummary, live) means the root
 # user has no access key at all, so a key the older report still shows active was deleted since: no finding. A
-# count of 1 with no active key in the report is an inactive key (the benchmark notes the summary counts those)
-# or one made after the report, so the report's answer stands and the reason names the key.
+# count of 1 with no active key in the report is an inactive key (the summary counts those; the report shows N/A
+# for a key that is not active) or one made after the report: a root access key exists, which the benchmark's
+# "Ensure no 'root' user account access key exists" and AWS Config's iam-root-access-key-check ("COMPLIANT if
+# the user access key does not exist. Otherwise, NON_COMPLIANT") fail.
 # --------------------------------------------------------------------------------------------------------------
 
 
@@ -158,10 +160,10 @@ def test_root_key_deleted_after_the_report_passes(tmp_path):
     assert "account summary" in row["reason"]
 
 
-def test_root_key_counted_by_the_summary_but_inactive_in_the_report(tmp_path):
+def test_root_key_counted_by_the_summary_but_inactive_in_the_report_alarms(tmp_path):
     row = root_key_result(tmp_path, "false", summary(1, keys=1))
-    assert row["status"] == "ok", row["reason"]
-    assert "account summary counts a root key" in row["reason"]
+    assert row["status"] == "alarm", row["reason"]
+    assert "account summary counts 1 root access key" in row["reason"]
 
 
 def test_root_key_without_a_summary_follows_the_report(tmp_path):
