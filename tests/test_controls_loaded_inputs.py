@@ -379,3 +379,22 @@ def test_stopped_regional_trail_with_s3_data_events_is_named(tmp_path):
         assert "objects" in row["reason"] and "only for the buckets of its region" in row["reason"], row["reason"]
         assert "not logging" in row["reason"], row["reason"]
         assert "add a data-event selector" not in row["reason"]
+
+
+def test_unused_non_human_user_older_than_use_tracking_is_not_called_never_used(tmp_path):
+    report = "\n".join([
+        HEADER, ROOT,
+        report_line("legacy-sync", "2013-05-01T00:00:00+00:00", key1=("true", "2013-05-01T00:00:00+00:00", "N/A")),
+        report_line("new-sync", "2021-05-01T00:00:00+00:00", key1=("true", "2021-05-01T00:00:00+00:00", "N/A")),
+    ]) + "\n"
+    users = [{"Path": "/", "UserName": name, "UserId": f"AIDAEXAMPLE{name.upper().replace('-', '')}",
+              "Arn": user_arn(name), "CreateDate": created, "GroupList": [], "AttachedManagedPolicies": [],
+              "UserPolicyList": [], "Tags": []}
+             for name, created in (("legacy-sync", "2013-05-01T00:00:00Z"), ("new-sync", "2021-05-01T00:00:00Z"))]
+    gaad = {"UserDetailList": users, "GroupDetailList": [], "RoleDetailList": [], "Policies": [], "IsTruncated": False}
+    results = run_loaded(tmp_path, {"credential-report.csv": report, "get-account-authorization-details.json": gaad},
+                         ["nhi_unused"])
+    old, new = results[user_arn("legacy-sync")], results[user_arn("new-sync")]
+    assert (old["status"], new["status"]) == ("alarm", "alarm")
+    assert "since AWS began tracking" in old["reason"], old["reason"]
+    assert "since it was created on 2021-05-01" in new["reason"] and "tracking" not in new["reason"], new["reason"]
