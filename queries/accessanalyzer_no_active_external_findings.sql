@@ -25,7 +25,8 @@ with findings as (
     count(*) filter (where f.status = 'ACTIVE' and f.error is null) as active,
     count(*) filter (where f.error is not null) as failed,
     count(*) as total,
-    string_agg(f.principal::text || ' ' || f.action::text, '; ' order by f.id)
+    -- list-findings-v2 gives no principal or action: the finding id stands for them
+    string_agg(coalesce(f.principal::text || ' ' || f.action::text, 'finding ' || f.id), '; ' order by f.id)
       filter (where f.status = 'ACTIVE' and f.error is null) as grants,
     bool_or(f.is_public) filter (where f.status = 'ACTIVE' and f.error is null) as public,
     min(f.error) as error

@@ -29,8 +29,8 @@ with trail as (
       filter (where s3_data_read and is_logging is null and is_multi_region_trail) as status_unknown,
     string_agg(name, ', ' order by name)
       filter (where s3_data_read and is_logging = false and is_multi_region_trail) as stopped,
-    string_agg(name, ', ' order by name)
-      filter (where s3_data_read and is_logging is not false and not is_multi_region_trail) as regional
+    string_agg(name || case when is_logging = false then ' (not logging)' else '' end, ', ' order by name)
+      filter (where s3_data_read and not is_multi_region_trail) as regional
   from cloudtrail_trail_coverage
   group by account_id
 )
@@ -53,7 +53,7 @@ select
       'Trail ' || t.stopped || ' would record S3 object-level read events for all buckets but is not logging; start logging.'
     when t.regional is not null then
       'Trail ' || t.regional || ' records S3 object-level read events only for the buckets of its region; make it '
-        || 'multi-region.'
+        || 'multi-region' || case when t.regional like '%(not logging)%' then ' and start logging' else '' end || '.'
     else 'No trail of account ' || a.account_id || ' records S3 object-level read events for all buckets; add a data-event selector.'
   end as reason,
   a.account_id,

@@ -4,7 +4,8 @@ description: >-
   From IAM's service last-accessed data (aws_iam_access_advisor: get-service-last-accessed-details, one job per
   principal), each IAM user and role has accessed, within max_unused_days days before the data was taken, every
   service its policies grant it. A service with no recorded access (IAM keeps at least 400 days; attempts that
-  were denied count as access) or whose last access is older alarms, listing the services. Principals created
+  were denied count as access) or whose last access is older alarms, listing the services (a principal older
+  than 400 days may have used a service before the tracking period, so it is not called never accessed). Principals created
   within max_unused_days are not judged for never-accessed services; service-linked roles are info (AWS owns
   them); principals without last-accessed data are skipped.
 severity: medium
@@ -54,7 +55,9 @@ select
     when p.service_linked then ' is a service-linked role managed by its AWS service; not evaluated.'
     when s.stale is not null or (s.never is not null and coalesce(p.age, :max_unused_days + 1) > :max_unused_days) then
       ' has not used ' || s.unused || ' of its ' || s.granted || ' granted services in ' || :max_unused_days || ' days: '
-        || concat_ws('; ', 'never accessed: ' || s.never, 'last accessed too long ago: ' || s.stale)
+        -- IAM reports access for the last 400 days: an older principal may have used the service before that
+        || concat_ws('; ', case when coalesce(p.age, 400) >= 400 then 'not accessed in the 400-day tracking period: '
+             else 'never accessed: ' end || s.never, 'last accessed too long ago: ' || s.stale)
         || '; remove them from its policies.'
     when s.never is not null then
       ' has not accessed ' || s.never || ' yet; it was created ' || p.age || ' days before the data was taken, within the '

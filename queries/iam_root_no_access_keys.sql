@@ -1,12 +1,14 @@
 /*
 title: Root user has no access keys
 description: >-
-  Neither of the root user's two access key slots holds an active key (credential report). When
-  GetAccountSummary, read live, says the root user has no access key at all (AccountAccessKeysPresent 0), that
-  wins over the report, which IAM regenerates at most every four hours and may still show a key deleted since.
+  The root user has no access key, active or inactive. GetAccountSummary, read live, counts the root user's
+  keys (AccountAccessKeysPresent) and decides when loaded: 0 passes even if the credential report, which IAM
+  regenerates at most every four hours, still shows a key deleted since, and a count above 0 fails even if the
+  report shows no active key (the key is inactive, which the report shows as N/A, or was created after it).
+  Without a summary, an active key in either of the report's two slots fails.
 severity: critical
 resource_type: AWS::IAM::RootUser
-rationale: A root access key is a long-lived secret with unrestricted power that no policy can limit; if it leaks, the account is lost.
+rationale: A root access key is a long-lived secret with unrestricted power that no policy can limit; if it leaks, the account is lost. An inactive key can be reactivated by whoever gets the root password.
 remediation: Sign in as root, delete the root access keys (after moving any automation to an IAM role), and never create new ones.
 tables: [iamsql_account, aws_iam_credential_report, aws_iam_account_summary]
 requires: [aws_iam_credential_report]
@@ -16,6 +18,7 @@ select
   case
     when r.user_arn is null then 'skip'
     when s.account_access_keys_present = 0 then 'ok'
+    when s.account_access_keys_present > 0 then 'alarm'
     when r.access_key_1_active or r.access_key_2_active then 'alarm'
     else 'ok'
   end as status,
@@ -27,9 +30,10 @@ select
     when r.access_key_1_active and r.access_key_2_active then 'The root user has two active access keys; delete both.'
     when r.access_key_1_active or r.access_key_2_active then 'The root user has an active access key; delete it.'
     when s.account_access_keys_present > 0 then
-      'The root user has no active access keys in the credential report; the account summary counts a root key, '
-        || 'inactive or created after the report, which should be deleted.'
-    else 'The root user has no active access keys.'
+      'The account summary counts ' || s.account_access_keys_present || ' root access key(s) that the credential '
+        || 'report does not show active: inactive, or created after the report; delete them.'
+    else 'The root user has no active access keys in the credential report (no account summary was loaded to count '
+      || 'inactive ones).'
   end as reason,
   a.account_id,
   'global' as region

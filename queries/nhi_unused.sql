@@ -72,6 +72,10 @@ select
                then ' in the 400 days before the data was taken (AWS tracks role use that long)'
              else coalesce(' since it was created on ' || to_char(create_date, 'YYYY-MM-DD'), '')
            end
+        -- the credential report records password use since 2014-10-20 and access-key use since 2015-04-22
+        || case when principal_type = 'user' and create_date < '2015-04-22 00:00:00+00'::timestamptz
+             then ' (or not since AWS began tracking password use in October 2014 and access-key use in April 2015)'
+             else '' end
         || '; confirm the workload is gone and remove it.'
   end as reason,
   account_id,

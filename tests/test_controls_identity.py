@@ -268,12 +268,24 @@ def test_services_never_or_long_ago_accessed_alarm(tmp_path):
                   "iam_principal_unused_services")
     status, reason = found[f"arn:aws:iam::{ACCOUNT}:user/app-ci"]
     assert status == "alarm"
-    assert "2 of its 3 granted services" in reason and "never accessed: dynamodb" in reason and "ec2 (200 days)" in reason
+    assert "2 of its 3 granted services" in reason and "ec2 (200 days)" in reason
+    # LastAuthenticated is "null if no IAM entities attempted to access the service within the tracking period"
+    # (IAM API reference, ServiceLastAccessed), 400 days: app-ci is older, so it may have used dynamodb before
+    assert "not accessed in the 400-day tracking period: dynamodb" in reason and "never" not in reason, reason
     assert "s3" not in reason
     new_status, new_reason = found[f"arn:aws:iam::{ACCOUNT}:role/new-fn"]
     assert new_status == "ok" and "grace period" in new_reason  # created 10 days ago: lambda not judged yet
     assert found[f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/AWSServiceRoleForSupport"][0] == "info"
     assert found[f"arn:aws:iam::{ACCOUNT}:user/no-data"][0] == "skip"
+
+
+def test_services_of_a_principal_younger_than_the_tracking_period_were_never_accessed(tmp_path):
+    files = advisor_outputs({"s3": days_ago(5)})
+    files["get-account-authorization-details.json"]["UserDetailList"] = [user("young-ci", days_ago(200))]
+    young = f"arn:aws:iam::{ACCOUNT}:user/young-ci"
+    files["last-accessed/young-ci.json"] = last_accessed(young, {"s3": days_ago(5), "dynamodb": None})
+    status, reason = check(tmp_path, files, "iam_principal_unused_services")[young]
+    assert status == "alarm" and "never accessed: dynamodb" in reason and "tracking period" not in reason, reason
 
 
 def test_services_all_used_recently_are_ok(tmp_path):

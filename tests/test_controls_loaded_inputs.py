@@ -140,8 +140,10 @@ def test_root_mfa_without_a_summary_follows_the_report(tmp_path):
 # --------------------------------------------------------------------------------------------------------------
 # Root access keys: the same four-hour lag. AccountAccessKeysPresent 0 (GetAccountSummary, live) means the root
 # user has no access key at all, so a key the older report still shows active was deleted since: no finding. A
-# count of 1 with no active key in the report is an inactive key (the benchmark notes the summary counts those)
-# or one made after the report, so the report's answer stands and the reason names the key.
+# count of 1 with no active key in the report is an inactive key (the summary counts those; the report shows N/A
+# for a key that is not active) or one made after the report: a root access key exists, which the benchmark's
+# "Ensure no 'root' user account access key exists" and AWS Config's iam-root-access-key-check ("COMPLIANT if
+# the user access key does not exist. Otherwise, NON_COMPLIANT") fail.
 # --------------------------------------------------------------------------------------------------------------
 
 
@@ -158,10 +160,10 @@ def test_root_key_deleted_after_the_report_passes(tmp_path):
     assert "account summary" in row["reason"]
 
 
-def test_root_key_counted_by_the_summary_but_inactive_in_the_report(tmp_path):
+def test_root_key_counted_by_the_summary_but_inactive_in_the_report_alarms(tmp_path):
     row = root_key_result(tmp_path, "false", summary(1, keys=1))
-    assert row["status"] == "ok", row["reason"]
-    assert "account summary counts a root key" in row["reason"]
+    assert row["status"] == "alarm", row["reason"]
+    assert "account summary counts 1 root access key" in row["reason"]
 
 
 def test_root_key_without_a_summary_follows_the_report(tmp_path):
@@ -313,3 +315,86 @@ def test_never_used_credentials_mention_tracking_only_when_older_than_it(tmp_pat
         assert (old["status"], new["status"]) == ("alarm", "alarm")
         assert "since AWS began tracking" in old["reason"]
         assert "tracking" not in new["reason"], new["reason"]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Access Analyzer findings saved with list-findings-v2. ListFindings "is supported only for external access
+# analyzers"; ListFindingsV2 also returns the findings of unused-access analyzers (findingType UnusedIAMRole,
+# UnusedIAMUserAccessKey, UnusedPermission...), which say nothing about access from outside the zone of trust,
+# and its FindingSummaryV2 has no principal or action (IAM Access Analyzer API reference, ListFindings,
+# ListFindingsV2, FindingSummaryV2).
+# --------------------------------------------------------------------------------------------------------------
+
+EXTERNAL_ANALYZER = f"arn:aws:access-analyzer:us-east-1:{ACCOUNT}:analyzer/external"
+UNUSED_ANALYZER = f"arn:aws:access-analyzer:us-east-1:{ACCOUNT}:analyzer/unused"
+
+
+def finding_v2(finding_id: str, resource: str, resource_type: str, finding_type: str) -> dict:
+    return {"id": finding_id, "resource": resource, "resourceType": resource_type, "resourceOwnerAccount": ACCOUNT,
+            "status": "ACTIVE", "findingType": finding_type, "analyzedAt": "2024-02-01T00:00:00Z",
+            "createdAt": "2024-02-01T00:00:00Z", "updatedAt": "2024-02-01T00:00:00Z"}
+
+
+def test_findings_v2_count_external_access_only(tmp_path):
+    analyzers = {"analyzers": [
+        {"arn": EXTERNAL_ANALYZER, "name": "external", "type": "ACCOUNT", "status": "ACTIVE",
+         "createdAt": "2023-01-01T00:00:00Z", "tags": {}},
+        {"arn": UNUSED_ANALYZER, "name": "unused", "type": "ACCOUNT_UNUSED_ACCESS", "status": "ACTIVE",
+         "createdAt": "2023-01-01T00:00:00Z", "tags": {}, "configuration": {"unusedAccess": {"unusedAccessAge": 90}}},
+    ]}
+    shared = "arn:aws:s3:::partner-exchange"
+    idle_role = f"arn:aws:iam::{ACCOUNT}:role/idle"
+    results = run_loaded(tmp_path, {
+        "list-analyzers.json": analyzers,
+        "list-findings-v2-external.json": {"AnalyzerArn": EXTERNAL_ANALYZER, "findings": [
+            finding_v2("e1", shared, "AWS::S3::Bucket", "ExternalAccess")]},
+        "list-findings-v2-unused.json": {"AnalyzerArn": UNUSED_ANALYZER, "findings": [
+            finding_v2("u1", idle_role, "AWS::IAM::Role", "UnusedIAMRole")]},
+    }, ["accessanalyzer_no_active_external_findings"])
+    assert results[shared]["status"] == "alarm", results[shared]["reason"]
+    assert "1 active external-access finding" in results[shared]["reason"]
+    assert idle_role not in results, results[idle_role]["reason"]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# S3 data events on a stopped single-region trail. A trail "that applies to one Region" logs the events of that
+# Region only, and a trail whose logging is off delivers nothing (CloudTrail User Guide, trails; StopLogging).
+# The trail below has the data-event selector: the account fails, and the reason says why, not "add a selector".
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_stopped_regional_trail_with_s3_data_events_is_named(tmp_path):
+    arn = f"arn:aws:cloudtrail:eu-west-1:{ACCOUNT}:trail/objects"
+    trail = trail_entry(arn, "eu-west-1", multi_region=False, organization=False)
+    selectors = [{"ReadWriteType": "All", "IncludeManagementEvents": True, "ExcludeManagementEventSources": [],
+                  "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}]}]
+    results = run_loaded(tmp_path, {
+        "describe-trails.json": {"trailList": [trail]},
+        "get-trail-status.json": {"IsLogging": False, "TrailARN": arn, "StopLoggingTime": "2024-02-01T10:00:00Z"},
+        "get-event-selectors.json": {"TrailARN": arn, "EventSelectors": selectors},
+    }, ["cloudtrail_s3_data_events_read", "cloudtrail_s3_data_events_write"])
+    for control in ("cloudtrail_s3_data_events_read", "cloudtrail_s3_data_events_write"):
+        row = results[(control, f"arn:aws:::{ACCOUNT}")]
+        assert row["status"] == "alarm", row["reason"]
+        assert "objects" in row["reason"] and "only for the buckets of its region" in row["reason"], row["reason"]
+        assert "not logging" in row["reason"], row["reason"]
+        assert "add a data-event selector" not in row["reason"]
+
+
+def test_unused_non_human_user_older_than_use_tracking_is_not_called_never_used(tmp_path):
+    report = "\n".join([
+        HEADER, ROOT,
+        report_line("legacy-sync", "2013-05-01T00:00:00+00:00", key1=("true", "2013-05-01T00:00:00+00:00", "N/A")),
+        report_line("new-sync", "2021-05-01T00:00:00+00:00", key1=("true", "2021-05-01T00:00:00+00:00", "N/A")),
+    ]) + "\n"
+    users = [{"Path": "/", "UserName": name, "UserId": f"AIDAEXAMPLE{name.upper().replace('-', '')}",
+              "Arn": user_arn(name), "CreateDate": created, "GroupList": [], "AttachedManagedPolicies": [],
+              "UserPolicyList": [], "Tags": []}
+             for name, created in (("legacy-sync", "2013-05-01T00:00:00Z"), ("new-sync", "2021-05-01T00:00:00Z"))]
+    gaad = {"UserDetailList": users, "GroupDetailList": [], "RoleDetailList": [], "Policies": [], "IsTruncated": False}
+    results = run_loaded(tmp_path, {"credential-report.csv": report, "get-account-authorization-details.json": gaad},
+                         ["nhi_unused"])
+    old, new = results[user_arn("legacy-sync")], results[user_arn("new-sync")]
+    assert (old["status"], new["status"]) == ("alarm", "alarm")
+    assert "since AWS began tracking" in old["reason"], old["reason"]
+    assert "since it was created on 2021-05-01" in new["reason"] and "tracking" not in new["reason"], new["reason"]

@@ -14,6 +14,10 @@ of 2026-03-01:
 - 100000000005: trails loaded, metric filters, alarms and subscriptions not: every monitoring control skips.
 - 100000000006: a complete chain for root usage, but the trail records only write management events.
 - 100000000007: a complete chain for root usage, but the trail has custom event selectors that were not collected.
+- 100000000008: complete chains whose filters also require the event source of the events (CloudTrail, sign-in,
+  EC2): the same events, since only that service emits those event names.
+- 100000000009: a complete chain for CloudTrail changes whose filter requires another event source: it matches
+  nothing.
 """
 
 import json
@@ -26,7 +30,8 @@ from iamsql.load import load_paths
 from iamsql.store import db
 
 AS_OF = "2026-03-01T00:00:00Z"
-COMPLETE, BROKEN, NO_CWL, STOPPED, NOT_LOADED, WRITE_ONLY, SELECTORS_UNKNOWN = (f"10000000000{i}" for i in range(1, 8))
+(COMPLETE, BROKEN, NO_CWL, STOPPED, NOT_LOADED, WRITE_ONLY, SELECTORS_UNKNOWN, SOURCE_QUALIFIED,
+ WRONG_SOURCE) = (f"10000000000{i}" for i in range(1, 10))
 REGION = "us-east-1"
 LOG_GROUP = "trail-events"
 
@@ -37,6 +42,16 @@ ORGANIZATIONS = ["AcceptHandshake", "AttachPolicy", "CreateAccount", "CreateOrga
                  "DeclineHandshake", "DeleteOrganization", "DeleteOrganizationalUnit", "DeletePolicy", "DetachPolicy",
                  "DisablePolicyType", "EnablePolicyType", "InviteAccountToOrganization", "LeaveOrganization",
                  "MoveAccount", "RemoveAccountFromOrganization", "UpdatePolicy", "UpdateOrganizationalUnit"]
+TRAIL_CHANGES = ["CreateTrail", "UpdateTrail", "DeleteTrail", "StartLogging", "StopLogging"]
+SECURITY_GROUP = ["AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress", "RevokeSecurityGroupIngress",
+                  "RevokeSecurityGroupEgress", "CreateSecurityGroup", "DeleteSecurityGroup"]
+NACL = ["CreateNetworkAcl", "CreateNetworkAclEntry", "DeleteNetworkAcl", "DeleteNetworkAclEntry", "ReplaceNetworkAclEntry",
+        "ReplaceNetworkAclAssociation"]
+GATEWAY = ["CreateCustomerGateway", "DeleteCustomerGateway", "AttachInternetGateway", "CreateInternetGateway",
+           "DeleteInternetGateway", "DetachInternetGateway"]
+VPC = ["CreateVpc", "DeleteVpc", "ModifyVpcAttribute", "AcceptVpcPeeringConnection", "CreateVpcPeeringConnection",
+       "DeleteVpcPeeringConnection", "RejectVpcPeeringConnection", "AttachClassicLinkVpc", "DetachClassicLinkVpc",
+       "DisableVpcClassicLink", "EnableVpcClassicLink"]
 
 
 def any_of(names: list[str], source: str | None = None) -> str:
@@ -53,7 +68,7 @@ EQUIVALENT = {
     "root_usage": '{ ($.eventType != AwsServiceEvent) && ($.userIdentity.type = Root) && '
                   '($.userIdentity.invokedBy NOT EXISTS) }',
     "iam_policy_changes": any_of(IAM),
-    "cloudtrail_changes": any_of(["CreateTrail", "UpdateTrail", "DeleteTrail", "StartLogging", "StopLogging"]),
+    "cloudtrail_changes": any_of(TRAIL_CHANGES),
     "console_authentication_failures": '{$.errorMessage="Failed authentication"&&$.eventName="ConsoleLogin"}',
     "kms_key_disable_or_deletion": any_of(["DisableKey", "ScheduleKeyDeletion"], "kms.amazonaws.com"),
     "s3_bucket_policy_changes": any_of(["PutBucketAcl", "PutBucketPolicy", "PutBucketCors", "PutBucketLifecycle",
@@ -61,22 +76,29 @@ EQUIVALENT = {
                                         "DeleteBucketLifecycle", "DeleteBucketReplication"], "s3.amazonaws.com"),
     "config_changes": any_of(["StopConfigurationRecorder", "DeleteDeliveryChannel", "PutDeliveryChannel",
                               "PutConfigurationRecorder"], "config.amazonaws.com"),
-    "security_group_changes": any_of(["AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress",
-                                      "RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress", "CreateSecurityGroup",
-                                      "DeleteSecurityGroup"]),
-    "nacl_changes": any_of(["CreateNetworkAcl", "CreateNetworkAclEntry", "DeleteNetworkAcl", "DeleteNetworkAclEntry",
-                            "ReplaceNetworkAclEntry", "ReplaceNetworkAclAssociation"]),
-    "network_gateway_changes": any_of(["CreateCustomerGateway", "DeleteCustomerGateway", "AttachInternetGateway",
-                                       "CreateInternetGateway", "DeleteInternetGateway", "DetachInternetGateway"]),
+    "security_group_changes": any_of(SECURITY_GROUP),
+    "nacl_changes": any_of(NACL),
+    "network_gateway_changes": any_of(GATEWAY),
     "route_table_changes": any_of(["CreateRoute", "CreateRouteTable", "ReplaceRoute", "ReplaceRouteTableAssociation",
                                    "DeleteRouteTable", "DeleteRoute", "DisassociateRouteTable"], "ec2.amazonaws.com"),
-    "vpc_changes": any_of(["CreateVpc", "DeleteVpc", "ModifyVpcAttribute", "AcceptVpcPeeringConnection",
-                           "CreateVpcPeeringConnection", "DeleteVpcPeeringConnection", "RejectVpcPeeringConnection",
-                           "AttachClassicLinkVpc", "DetachClassicLinkVpc", "DisableVpcClassicLink",
-                           "EnableVpcClassicLink"]),
+    "vpc_changes": any_of(VPC),
     "organizations_changes": any_of(ORGANIZATIONS, "organizations.amazonaws.com"),
 }
 MONITORING = [f"cloudwatch_{pattern}_monitored" for pattern in EQUIVALENT]
+# The same patterns also requiring the event source: every event of these names comes from that one service
+# (CloudTrail's eventSource is the service's endpoint; console sign-in events are signin.amazonaws.com's).
+SOURCE_QUALIFIED_PATTERNS = {
+    "cloudtrail_changes": any_of(TRAIL_CHANGES, "cloudtrail.amazonaws.com"),
+    "console_authentication_failures": '{ ($.eventSource = signin.amazonaws.com) && ($.eventName = ConsoleLogin) && '
+                                       '($.errorMessage = "Failed authentication") }',
+    "console_signin_without_mfa": '{ $.eventSource = "signin.amazonaws.com" && $.eventName = "ConsoleLogin" && '
+                                  '$.additionalEventData.MFAUsed != "Yes" && $.userIdentity.type = "IAMUser" && '
+                                  '$.responseElements.ConsoleLogin = "Success" }',
+    "security_group_changes": any_of(SECURITY_GROUP, "ec2.amazonaws.com"),
+    "nacl_changes": "{ ($.eventSource = ec2.amazonaws.com) && (" + any_of(NACL)[1:-1] + ") }",
+    "network_gateway_changes": any_of(GATEWAY, "ec2.amazonaws.com"),
+    "vpc_changes": any_of(VPC, "ec2.amazonaws.com"),
+}
 BUCKET_CONTROLS = ["cloudtrail_bucket_not_public", "cloudtrail_bucket_access_logging"]
 
 
@@ -173,9 +195,17 @@ def results(tmp_path_factory):
     write_trail(root / SELECTORS_UNKNOWN, SELECTORS_UNKNOWN, custom_selectors=[])
     write_monitoring(root / SELECTORS_UNKNOWN, SELECTORS_UNKNOWN, [{"name": "root", "pattern": EQUIVALENT["root_usage"]}])
 
+    write_trail(root / SOURCE_QUALIFIED, SOURCE_QUALIFIED)
+    write_monitoring(root / SOURCE_QUALIFIED, SOURCE_QUALIFIED,
+                     [{"name": p, "pattern": text} for p, text in SOURCE_QUALIFIED_PATTERNS.items()])
+
+    write_trail(root / WRONG_SOURCE, WRONG_SOURCE)
+    write_monitoring(root / WRONG_SOURCE, WRONG_SOURCE,
+                     [{"name": "trail", "pattern": any_of(TRAIL_CHANGES, "ec2.amazonaws.com")}])
+
     con = db.connect(root / "m.duckdb")
-    load_paths(con, [root / a for a in (COMPLETE, BROKEN, NO_CWL, STOPPED, NOT_LOADED, WRITE_ONLY, SELECTORS_UNKNOWN)],
-               as_of=AS_OF)
+    load_paths(con, [root / a for a in (COMPLETE, BROKEN, NO_CWL, STOPPED, NOT_LOADED, WRITE_ONLY, SELECTORS_UNKNOWN,
+                                        SOURCE_QUALIFIED, WRONG_SOURCE)], as_of=AS_OF)
     run_id = controls.run_checks(con, controls=MONITORING + BUCKET_CONTROLS)
     rows = controls.results(con, run_id)
     con.close()
@@ -188,6 +218,18 @@ def test_a_complete_chain_with_an_equivalent_pattern_is_ok(results, control):
     assert row["status"] == "ok", row["reason"]
     assert row["resource"] == f"arn:aws:::{COMPLETE}" and row["region"] == "global"
     assert row["dimensions"]["trail"] == "main" and row["dimensions"]["topic"].endswith("-alerts")
+
+
+@pytest.mark.parametrize("pattern", SOURCE_QUALIFIED_PATTERNS)
+def test_a_filter_also_requiring_the_only_event_source_of_the_events_is_ok(results, pattern):
+    row = results[(f"cloudwatch_{pattern}_monitored", SOURCE_QUALIFIED)]
+    assert row["status"] == "ok", row["reason"]
+    assert row["dimensions"]["metric_filter"] == pattern
+
+
+def test_a_filter_requiring_another_event_source_matches_nothing(results):
+    row = results[("cloudwatch_cloudtrail_changes_monitored", WRONG_SOURCE)]
+    assert row["status"] == "alarm" and "No metric filter" in row["reason"], row["reason"]
 
 
 @pytest.mark.parametrize("control", MONITORING)

@@ -212,13 +212,17 @@ def parse_list_analyzers(doc: dict, path: Path) -> Parsed:
 
 
 def parse_list_findings(doc: dict, path: Path) -> Parsed:
-    """list-findings of one analyzer (``AnalyzerArn`` added): every finding, whatever its status."""
+    """list-findings of one analyzer (``AnalyzerArn`` added): every finding, whatever its status. A
+    list-findings-v2 output loads too, its external-access findings only: the others (``findingType``
+    UnusedIAMRole, UnusedPermission, InternalAccess...) are not rows of this table."""
     parsed = Parsed("accessanalyzer:list-findings")
     analyzer = _named(doc, "AnalyzerArn", "list-findings", path, parsed)
     if analyzer is None:
         return parsed
     parsed.covers.add(FINDING)
     for f in doc["findings"]:
+        if f.get("findingType", "ExternalAccess") != "ExternalAccess":
+            continue
         parsed.fragments.append(Fragment(FINDING, (analyzer, f.get("id")), {
             "access_analyzer_arn": analyzer, "id": f.get("id"), "analyzed_at": when(f.get("analyzedAt")),
             "created_at": when(f.get("createdAt")), "updated_at": when(f.get("updatedAt")), "error": f.get("error"),
