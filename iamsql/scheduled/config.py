@@ -58,7 +58,7 @@ OPTIONS = (
     Option("sigma_skip_unsupported", "bool", "--sigma-skip-unsupported", "IAMSQL_SIGMA_SKIP_UNSUPPORTED",
            "warn about Sigma rules that cannot be converted and run the others (default: fail naming them)"),
     Option("fail_on", "text", "--fail-on", "IAMSQL_FAIL_ON", "exit 1 on an alarm of this severity or higher (default info: any alarm, as iamsql check)"),
-    Option("outputs", "list", "--output", "IAMSQL_OUTPUTS", "report files: xlsx, json, iamsql-json, ocsf, ocsf-jsonl, asff, csv, md, sarif, junit, html (default xlsx, json, iamsql-json, ocsf)"),
+    Option("outputs", "list", "--output", "IAMSQL_OUTPUTS", "report files: xlsx, json, iamsql-json, ocsf, ocsf-jsonl, asff, csv, md, sarif, junit, html (default xlsx, json, ocsf)"),
     Option("exceptions", "path", "--exceptions", "IAMSQL_EXCEPTIONS", "exceptions and attestations YAML file"),
     Option("retention.keep_runs", "int", "--keep-runs", "IAMSQL_KEEP_RUNS", "keep the newest N run folders"),
     Option("retention.keep_days", "int", "--keep-days", "IAMSQL_KEEP_DAYS", "remove run folders older than D days"),
@@ -234,7 +234,7 @@ def _validate(config: Config) -> None:
     if not v.get("evidence_dir"):
         raise ConfigError(f"{where}: 'evidence_dir' is required (or --evidence-dir, IAMSQL_EVIDENCE_DIR)")
     v.setdefault("fail_on", DEFAULT_FAIL_ON)
-    v.setdefault("outputs", ["xlsx", "json", "iamsql-json", "ocsf"])
+    v.setdefault("outputs", ["xlsx", "json", "ocsf"])
     v.setdefault("wait", 0)
     if v["fail_on"] not in FAIL_ON:
         raise ConfigError(f"{where}: 'fail_on' must be one of {', '.join(FAIL_ON)}, not {v['fail_on']!r}")
