@@ -52,7 +52,7 @@ PASSED_TO_SERVICE = "iam:PassedToService"
 # IAM authorizes a new permissions boundary with iam:PermissionsBoundary set to the policy it names: a principal
 # escapes its boundary when it may set one that is not that boundary, such as AdministratorAccess
 PERMISSIONS_BOUNDARY = "iam:PermissionsBoundary"
-NEW_BOUNDARY = "arn:{partition}:iam::aws:policy/AdministratorAccess"
+NEW_BOUNDARY = "arn:{partition}:iam::aws:policy/AdministratorAccess"  # {partition}: the account's, when asked
 SETS_BOUNDARY = ("iam:putuserpermissionsboundary", "iam:putrolepermissionsboundary")
 
 
