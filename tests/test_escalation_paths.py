@@ -175,11 +175,35 @@ SCENARIOS = [
       "PassExistingRoleToNewCodeBuildProjectThenBuild", "closed", "ok"),
     S("codebuild", u("codebuild", allow(["iam:PassRole", "codebuild:CreateProject", "codebuild:StartBuild"])),
       "PassExistingRoleToNewCodeBuildProjectThenBuild", "open", "alarm"),
-    # the service App Runner passes its role to is not mapped (queries/access.yaml, passed_to_service): a PassRole
-    # limited to another service leaves the path open under that condition, never closed
+    # iam:PassedToService is the service principal of the final service that assumes the role (IAM User Guide, "IAM
+    # and AWS STS condition context keys"): App Runner's instance role, Systems Manager Automation's assume role, the
+    # role of an Auto Scaling group's instances (EC2)
     S("app-runner-to-lambda", u("app-runner-to-lambda", allow("apprunner:CreateService"),
                                 allow("iam:PassRole", Condition=TO_LAMBDA)),
-      "PassExistingRoleToNewAppRunnerService", "open-if", "alarm"),
+      "PassExistingRoleToNewAppRunnerService", "closed", "ok"),
+    S("app-runner-to-app-runner", u("app-runner-to-app-runner", allow("apprunner:CreateService"), allow(
+        "iam:PassRole", Condition={"StringEquals": {"iam:PassedToService": "tasks.apprunner.amazonaws.com"}})),
+      "PassExistingRoleToNewAppRunnerService", "open", "alarm"),
+    S("automation-to-lambda", u("automation-to-lambda", allow(["ssm:CreateDocument", "ssm:StartAutomationExecution"]),
+                                allow("iam:PassRole", Condition=TO_LAMBDA)),
+      "PassRole+SSMCreateDocument+StartAutomation", "closed", "ok"),
+    S("automation-to-ssm", u("automation-to-ssm", allow(["ssm:CreateDocument", "ssm:StartAutomationExecution"]), allow(
+        "iam:PassRole", Condition={"StringEquals": {"iam:PassedToService": "ssm.amazonaws.com"}})),
+      "PassRole+SSMCreateDocument+StartAutomation", "open", "alarm"),
+    S("auto-scaling-to-lambda", u("auto-scaling-to-lambda", allow(
+        ["autoscaling:CreateAutoScalingGroup", "autoscaling:CreateLaunchConfiguration"]),
+        allow("iam:PassRole", Condition=TO_LAMBDA)), "PassRole+CreateAutoScaling", "closed", "ok"),
+    S("auto-scaling-to-ec2", u("auto-scaling-to-ec2", allow(
+        ["autoscaling:CreateAutoScalingGroup", "autoscaling:CreateLaunchConfiguration"]),
+        allow("iam:PassRole", Condition=TO_EC2)), "PassRole+CreateAutoScaling", "open", "alarm"),
+    S("auto-scaling-update-to-lambda", u("auto-scaling-update-to-lambda", allow(
+        ["autoscaling:UpdateAutoScalingGroup", "autoscaling:CreateLaunchConfiguration"]),
+        allow("iam:PassRole", Condition=TO_LAMBDA)), "PassRole+UpdateAutoScaling", "closed", "ok"),
+    # a service whose principal is not mapped (queries/access.yaml, passed_to_service): a PassRole limited to
+    # another service leaves the path open under that condition, never closed
+    S("kinesis-analytics-to-lambda", u("kinesis-analytics-to-lambda", allow(
+        ["kinesisanalytics:CreateApplication", "kinesisanalytics:StartApplication"]),
+        allow("iam:PassRole", Condition=TO_LAMBDA)), "PassRole+KinesisAnalyticsCreateApp+StartApp", "open-if", "alarm"),
     S("ecs-run-task", u("ecs-run-task", allow(["iam:PassRole", "ecs:RunTask"])), "PassRole+ECS+RunTask", "open", "alarm"),
     # code on existing compute
     S("lambda-code", u("lambda-code", allow("lambda:UpdateFunctionCode")),
