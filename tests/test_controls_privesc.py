@@ -7,6 +7,8 @@ One account (123456789012, as of 2024-03-01). For every path P (numbered i):
 - user grant-<i>: an inline policy allowing exactly P's actions (written in mixed case) on "*";
 - user denied-<i>: the same, plus an unconditional Deny of P's first action on "*";
 - user wild-<i>: P's actions written as wildcards (`iam:createacc*`, `?` for one letter) on "*".
+A path asked only on the principal itself with a permissions boundary (lifting or replacing its own boundary) is
+given to a principal of the kind its action names, with a boundary that allows everything.
 Other principals exercise one rule each (see CASES).
 """
 
@@ -42,6 +44,17 @@ def load_paths() -> dict[str, list[str]]:
 PATHS = load_paths()
 
 
+def own_boundary_paths() -> dict[str, str]:
+    """The paths only a principal with a permissions boundary takes, on itself: the kind of principal (user, role)
+    their action acts on."""
+    escalation = yaml.safe_load(controls.ACCESS_QUESTIONS.read_text())["escalation"]
+    return {name: "role" if "role" in requests[0][0].lower() else "user"
+            for name, requests in escalation.items() if all(target == "bounded_self" for _, target in requests)}
+
+
+OWN_BOUNDARY = own_boundary_paths()
+
+
 def mixed_case(action: str) -> str:
     service, name = action.split(":")
     return service.upper() + ":" + "".join(c.upper() if i % 2 else c for i, c in enumerate(name))
@@ -53,12 +66,13 @@ def wildcard(action: str) -> str:
     return f"{service}:{name[0]}?{name[2:max(3, len(name) // 2)]}*"
 
 
-def user(name: str, statements: list[dict], *, groups=(), boundary=None, attached=()) -> dict:
+def user(name: str, statements: list[dict], *, groups=(), boundary=None, attached=(), kind="user") -> dict:
+    """A user (or, with ``kind`` role, a role) with one inline policy of ``statements``."""
     inline = [{"PolicyName": f"{name}-policy", "PolicyDocument": {"Version": "2012-10-17", "Statement": statements}}] \
         if statements else None
-    return {"name": name, "arn": arn("user", name), "path": "/", "create_date": "2020-01-01T00:00:00Z",
-            "groups": [{"GroupName": g} for g in groups], "attached_policy_arns": list(attached),
-            "permissions_boundary_arn": boundary, "inline_policies": inline,
+    member = {"groups": [{"GroupName": g} for g in groups]} if kind == "user" else {}
+    return {"name": name, "arn": arn(kind, name), "path": "/", "create_date": "2020-01-01T00:00:00Z", **member,
+            "attached_policy_arns": list(attached), "permissions_boundary_arn": boundary, "inline_policies": inline,
             "inline_policies_std": inline_policies_std(inline), **base()}
 
 
@@ -95,11 +109,14 @@ USERS = [
     user("harmless", [allow(["s3:GetObject", "ec2:Describe*"])]),
     user("nothing", []),
 ]
+ROLES = []
 for i, path in enumerate(sorted(PATHS)):
     actions = PATHS[path]
-    USERS.append(user(f"grant-{i}", [allow([mixed_case(a) for a in actions])]))
-    USERS.append(user(f"denied-{i}", [allow(actions), deny(mixed_case(actions[0]))]))
-    USERS.append(user(f"wild-{i}", [allow([wildcard(a) for a in actions])]))
+    kind, boundary = OWN_BOUNDARY.get(path, "user"), arn("policy", "admin") if path in OWN_BOUNDARY else None
+    rows = USERS if kind == "user" else ROLES
+    rows.append(user(f"grant-{i}", [allow([mixed_case(a) for a in actions])], boundary=boundary, kind=kind))
+    rows.append(user(f"denied-{i}", [allow(actions), deny(mixed_case(actions[0]))], boundary=boundary, kind=kind))
+    rows.append(user(f"wild-{i}", [allow([wildcard(a) for a in actions])], boundary=boundary, kind=kind))
 
 GROUPS = [{"name": "escalators", "arn": arn("group", "escalators"), "attached_policy_arns": [arn("policy", "put-user")],
            "inline_policies_std": inline_policies_std([{"PolicyName": "g", "PolicyDocument": {
@@ -111,7 +128,7 @@ POLICIES = [
     managed("lambda-create", [allow(["lambda:CreateFunction", "lambda:InvokeFunction"])]),
     managed("admin", [allow("*")]),
 ]
-ROLES = [
+ROLES += [
     {"name": "AWSServiceRoleForSupport", "arn": arn("role", "aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport"),
      "path": "/aws-service-role/support.amazonaws.com/", "attached_policy_arns": [arn("policy", "admin")], **base()},
     {"name": "app", "arn": arn("role", "app"), "path": "/", "attached_policy_arns": [arn("policy", "admin")], **base()},
@@ -148,11 +165,12 @@ def test_the_path_table_holds_the_reference_paths():
 @pytest.mark.parametrize("index", range(len(PATHS)), ids=sorted(PATHS))
 def test_each_path_is_found_and_broken_by_an_explicit_deny(results, index):
     path = sorted(PATHS)[index]
-    granted = results[arn("user", f"grant-{index}")]
+    kind = OWN_BOUNDARY.get(path, "user")
+    granted = results[arn(kind, f"grant-{index}")]
     assert granted["status"] == "alarm" and path in open_paths(granted), granted["reason"]
-    wild = results[arn("user", f"wild-{index}")]
+    wild = results[arn(kind, f"wild-{index}")]
     assert path in open_paths(wild), wild["reason"]
-    denied = results[arn("user", f"denied-{index}")]
+    denied = results[arn(kind, f"denied-{index}")]
     assert path not in open_paths(denied), denied["reason"]
     # every path still open after the Deny avoids the denied action
     first = PATHS[path][0]
@@ -162,13 +180,14 @@ def test_each_path_is_found_and_broken_by_an_explicit_deny(results, index):
 def test_a_user_granted_a_path_opens_only_paths_within_its_actions(results):
     for index, path in enumerate(sorted(PATHS)):
         granted = set(PATHS[path])
-        opened = open_paths(results[arn("user", f"grant-{index}")])
+        opened = open_paths(results[arn(OWN_BOUNDARY.get(path, "user"), f"grant-{index}")])
         assert all(set(PATHS[p]) <= granted for p in opened), (path, opened)
 
 
 def test_notaction_allows_everything_but_what_it_lists(results):
     opened = open_paths(results[arn("user", "notaction")])
-    expected = {p for p, acts in PATHS.items() if not any(a.startswith(("s3:", "ec2:")) for a in acts)}
+    # without a boundary it has none to lift or replace
+    expected = {p for p, acts in PATHS.items() if not any(a.startswith(("s3:", "ec2:")) for a in acts)} - set(OWN_BOUNDARY)
     assert opened == expected
     # Deny NotAction ec2:* denies everything except EC2: only EC2-only paths stay open
     denied = open_paths(results[arn("user", "notaction-denied")])
@@ -198,7 +217,7 @@ def test_permissions_boundary_caps_the_grant(results):
     assert results[arn("user", "bounded")]["status"] == "ok"
     opened = open_paths(results[arn("user", "bounded-open")])
     assert opened and all(a.startswith("iam:") for p in opened for a in PATHS[p])
-    assert set(IAM_PATHS) <= opened
+    assert {p for p in IAM_PATHS if OWN_BOUNDARY.get(p, "user") == "user"} <= opened
 
 
 def test_harmless_and_empty_principals_pass(results):
@@ -211,6 +230,7 @@ def test_service_linked_role_is_info_and_a_workload_role_alarms(results):
     linked = results[arn("role", "aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport")]
     assert linked["status"] == "info" and "AWS manages its permissions" in linked["reason"]
     app = results[arn("role", "app")]
-    assert app["status"] == "alarm" and open_paths(app) == set(PATHS)
-    assert app["dimensions"]["escalation_paths"] == len(PATHS)
-    assert "and " + str(len(PATHS) - 5) + " more; granted by admin." in app["reason"]
+    taken = set(PATHS) - set(OWN_BOUNDARY)  # it has no boundary to lift or replace
+    assert app["status"] == "alarm" and open_paths(app) == taken
+    assert app["dimensions"]["escalation_paths"] == len(taken)
+    assert "and " + str(len(taken) - 5) + " more; granted by admin." in app["reason"]

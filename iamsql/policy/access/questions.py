@@ -13,8 +13,8 @@ from iamsql.common import yamltext
 from iamsql.errors import IamsqlError, first_line
 from iamsql.policy.catalog import probe_resources
 
-TARGETS = ("self", "user", "role", "group", "policy", "any", "catalog", "*", "own_group", "own_policy")
-OWN = ("self", "own_group", "own_policy")  # targets that depend on the principal asked about
+TARGETS = ("self", "user", "role", "group", "policy", "any", "catalog", "*", "own_group", "own_policy", "bounded_self")
+OWN = ("self", "own_group", "own_policy", "bounded_self")  # targets that depend on the principal asked about
 PROBE = "iamsql-probe"
 
 
@@ -49,6 +49,11 @@ class Question:
 
 
 PASSED_TO_SERVICE = "iam:PassedToService"
+# IAM authorizes a new permissions boundary with iam:PermissionsBoundary set to the policy it names: a principal
+# escapes its boundary when it may set one that is not that boundary, such as AdministratorAccess
+PERMISSIONS_BOUNDARY = "iam:PermissionsBoundary"
+NEW_BOUNDARY = "arn:{partition}:iam::aws:policy/AdministratorAccess"  # {partition}: the account's, when asked
+SETS_BOUNDARY = ("iam:putuserpermissionsboundary", "iam:putrolepermissionsboundary")
 
 
 def _probes(name: str, items, service: str | None = None, effects: dict[str, str] | None = None) -> tuple[Probe, ...]:
@@ -63,6 +68,8 @@ def _probes(name: str, items, service: str | None = None, effects: dict[str, str
             raise IamsqlError(f"queries/access.yaml: {name}: bad request {item!r} (targets: {', '.join(TARGETS)})")
         # iam:PassRole is authorized with the service the role is passed to as iam:PassedToService
         context = ((PASSED_TO_SERVICE, service),) if service and action.lower() == "iam:passrole" else ()
+        if action.lower() in SETS_BOUNDARY:
+            context = ((PERMISSIONS_BOUNDARY, NEW_BOUNDARY),)
         probes.append(Probe(action, targets, context, (effects or {}).get(action.lower())))
     if not probes:
         raise IamsqlError(f"queries/access.yaml: {name} has no request")
@@ -99,7 +106,7 @@ def resources_for(target: str, action: str, *, partition: str, account_id: str, 
     """The concrete resource ARNs a probe is asked on (all of them must be allowed, as IAM authorizes every
     resource a request names)."""
     iam = f"arn:{partition}:iam::{account_id}"
-    if target == "self":
+    if target in ("self", "bounded_self"):
         return (self_arn,)
     if target in ("user", "role", "group", "policy"):
         return (f"{iam}:{target}/{PROBE}",)

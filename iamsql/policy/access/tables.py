@@ -328,12 +328,15 @@ class Asker:
         applies to the principal)."""
         best: Evaluation | None = None
         for target in probe.targets:
-            if target == "self" and not _can_be_self(probe.action, principal):
+            if target in ("self", "bounded_self") and not _can_be_self(probe.action, principal):
                 continue
+            if target == "bounded_self" and principal.boundary is None:
+                continue  # without a boundary, changing or removing its own frees it of nothing
+            context = {key: value.format(partition=self.account.partition) for key, value in probe.context} or None
             for resources in self._alternatives(principal, target, probe.action):
                 result = None
                 for resource in resources:
-                    answer = self.request(principal, probe.action, resource, context=dict(probe.context) or None)
+                    answer = self.request(principal, probe.action, resource, context=context)
                     if result is None or RANK[answer.decision] < RANK[result.decision]:
                         result = answer
                 if best is None or RANK[result.decision] > RANK[best.decision]:
