@@ -360,9 +360,9 @@ def test_simulate_who_can_and_check_see_a_role_lift_its_own_boundary(checked):
     who = run_cli("who-can", "iam:DeleteRolePermissionsBoundary", "--db", str(path), "--resource", role_arn, "-o", "json")
     assert who.returncode == 0, who.stderr
     assert role_arn in {row["principal"] for row in json.loads(who.stdout)}
-    done = run_cli("check", "--db", str(path), "--control", CONTROL, "--fail-on", "none", "-q", "-o", "json")
+    done = run_cli("check", "--db", str(path), "--control", CONTROL, "--fail-on", "none", "-q", "-o", "jsonl")
     assert done.returncode == 0, done.stderr
-    rows = {r["resource"]: r for r in json.loads(done.stdout)}
+    rows = {r["resource"]: r for r in map(json.loads, done.stdout.splitlines())}
     assert rows[role_arn]["status"] == "alarm" and "DeleteOwnRolePermissionsBoundary" in rows[role_arn]["reason"]
     assert rows[forbidden]["status"] == "ok", rows[forbidden]["reason"]
 
