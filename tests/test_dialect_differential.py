@@ -97,6 +97,7 @@ REFUSED_BY_POSTGRES = [
     "select source_ip_address::inet = source_ip_address from aws_cloudtrail_trail_event where source_ip_address ~ '^1'",
     "select set_masklen('10.1.2.3'::inet, 33)",
     "select string_agg(source_ip_address::inet, ',') from aws_cloudtrail_trail_event",
+    "select format('%I', description) from aws_iam_role",
 ]
 
 

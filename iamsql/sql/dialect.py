@@ -2117,7 +2117,8 @@ FORMAT_SPECIFIER = re.compile(r"%(?:(\d+)\$)?(-)?(\d+)?(.?)", re.S)
 
 def format_text(args: list[exp.Expr], scope: Scope) -> exp.Expr:
     """``format('... %s ...', a, ...)`` as a concatenation: ``%s`` is an argument's text (NULL as empty), ``%L`` it
-    as an SQL literal (NULL unquoted), ``%%`` a percent sign; ``%2$s`` names the argument (the next specifier
+    as an SQL literal (NULL unquoted), ``%I`` as an identifier (quoted as ``quote_ident`` does; NULL is an error),
+    ``%%`` a percent sign; ``%2$s`` names the argument (the next specifier
     takes the one after it), ``%-10s`` / ``%10s`` pad to a width on the right / left."""
     template = args[0] if args else None
     if not (isinstance(template, exp.Literal) and template.is_string):
@@ -2138,8 +2139,9 @@ def format_text(args: list[exp.Expr], scope: Scope) -> exp.Expr:
         if kind == "%" and not (number or left or width):
             pieces.append(string("%"))
             continue
-        if kind not in ("s", "L"):
-            raise UnsupportedFeature(f"unsupported Postgres feature: format() specifier {match.group(0)!r} (only %s, %L and %%)")
+        if kind not in ("s", "L", "I"):
+            raise UnsupportedFeature(f"unsupported Postgres feature: format() specifier {match.group(0)!r} "
+                                     "(only %s, %I, %L and %%)")
         index = int(number) - 1 if number else following
         if index < 0 or index >= len(values):
             raise QueryError("too few arguments for format()")
@@ -2147,6 +2149,11 @@ def format_text(args: list[exp.Expr], scope: Scope) -> exp.Expr:
         value = output_text(values[index].copy(), scope)
         if kind == "L":
             value = call("pg_quote_nullable", exp.cast(value, exp.DataType.build("VARCHAR")))
+        elif kind == "I":
+            value = exp.Case().when(
+                exp.Is(this=value.copy(), expression=exp.Null()),
+                call("error", string("null values cannot be formatted as an SQL identifier")),
+            ).else_(call("pg_quote_ident", exp.cast(value, exp.DataType.build("VARCHAR"))))
         elif width:
             value = exp.Coalesce(this=exp.cast(value, exp.DataType.build("VARCHAR")), expressions=[string("")])
         if width:
