@@ -470,8 +470,13 @@ class Scope:
             return self.is_int(node.this)
         if isinstance(node, exp.Sub) and is_date(node.this) and is_date(node.expression):
             return True  # date - date is a number of days
-        if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Mod)):
+        if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)):
             return self.is_int(node.this) and self.is_int(node.expression)
+        if isinstance(node, exp.Abs):
+            return self.is_int(node.this)
+        if branches := _branches(node):
+            # coalesce, nullif, greatest, least and case of integers are integers (``x / nullif(count(*), 0)``)
+            return all(self.is_int(b) for b in branches)
         if isinstance(node, exp.Cast):
             return node.to.this in INT_TYPES
         if isinstance(node, exp.Column):

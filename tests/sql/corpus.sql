@@ -3302,3 +3302,16 @@ order by u.name, policy, effect;
 select _ctx ->> 'connection_name' as connection, minimum_password_length, coalesce(max_password_age, 0) as max_age,
   case when minimum_password_length >= 14 and password_reuse_prevention >= 24 then 'ok' else 'alarm' end as status
 from aws_iam_account_password_policy order by connection;
+
+-- name: idiom_integer_division_through_nullif_and_coalesce
+select account_id, 100 * count(*) filter (where mfa_enabled) / nullif(count(*), 0) as pct_mfa,
+  count(*) filter (where mfa_enabled) * 100 / nullif(count(*), 0) || '%' as pct_text,
+  100 * count(*) / greatest(count(*), 1) as whole, count(*) / coalesce(max(jsonb_array_length(mfa_devices)), 1) as per_device,
+  (case when count(*) > 1 then count(*) else null end) / 2 as halves
+from aws_iam_user group by account_id order by account_id;
+
+-- name: idiom_integer_division_of_branches_and_chains
+select name, coalesce(attachment_count, 0) / 2 as c, nullif(attachment_count, 1) / 2 as n, least(attachment_count, 5) / 2 as l,
+  abs(-attachment_count) / 2 as a, attachment_count / 2 / 2 as chained, (case when is_attached then 3 else 1 end) / 2 as k,
+  (case when is_attached then 3 else 1.0 end) / 2 as numeric_k
+from aws_iam_policy order by name;
