@@ -125,8 +125,10 @@ class Steampipe(Postgres):
         def _parse_interval_span(self, this: exp.Expr, parse_function_unit: bool = True) -> exp.Interval:
             # ``interval 'P1M'`` is ISO 8601 (a month): kept whole for rewrite_time (sqlglot reads it as '1' MINUTE)
             # ``interval '- 2 hours'``: kept whole too (sqlglot would drop the sign apart from its number)
+            # ``interval '1 day 02:03:04'``: kept whole too (sqlglot would keep its first field alone, '1' DAY)
             if this is not None and this.is_string and (this.name.lstrip()[:1] in ("P", "p") or re.match(
-                    r"\s*[-+]\s", this.name)):
+                    r"\s*[-+]\s", this.name) or len(exp.INTERVAL_STRING_RE.findall(this.name)) == 1
+                    and not re.fullmatch(exp.INTERVAL_STRING_RE, this.name)):
                 return self.expression(exp.Interval(this=this))
             return super()._parse_interval_span(this, parse_function_unit=parse_function_unit)
 

@@ -3315,3 +3315,9 @@ select name, coalesce(attachment_count, 0) / 2 as c, nullif(attachment_count, 1)
   abs(-attachment_count) / 2 as a, attachment_count / 2 / 2 as chained, (case when is_attached then 3 else 1 end) / 2 as k,
   (case when is_attached then 3 else 1.0 end) / 2 as numeric_k
 from aws_iam_policy order by name;
+
+-- name: idiom_interval_literals_with_a_clock
+select event_id, event_time - interval '1 day 12:00:00' as window_start,
+  event_time > timestamptz '2025-06-14 10:00:00+00' - interval '0 days 01:30' as in_last_90_minutes,
+  (interval '1 day 02:03:04')::text as clock_text, interval '-1 day 02:00:00' as signed_fields
+from aws_cloudtrail_trail_event order by event_time;
