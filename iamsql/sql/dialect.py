@@ -1804,12 +1804,17 @@ TO_CHAR_PATTERNS = [
     ("DDD", "%j"),
     ("DD", "%d"),
     ("D", ("pg_day_of_week", 0)),
+    # the zone of a timestamptz, always UTC here (a timestamp without time zone has no TZ, and +00 as offset)
+    ("TZH", "+00"),
+    ("TZM", "00"),
+    ("OF", "+00"),
     ("TZ", "UTC"),
     ("tz", "utc"),
 ]
+TO_CHAR_ZONE = ("TZH", "TZM", "OF", "TZ", "tz")
 
 
-TO_CHAR_REFUSED = ("IDDD", "SSSS", "TZH", "TZM", "OF", "Y,YYY")
+TO_CHAR_REFUSED = ("IDDD", "SSSS", "Y,YYY")
 # Patterns written in upper case whose lower-case spelling is the same pattern (numbers have no case); the others
 # (AM, MONTH, DAY, TZ, ...) have their own entry per spelling.
 TO_CHAR_CASED = ("AM", "PM", "MONTH", "MON", "DAY", "DY", "TZ")
@@ -1819,6 +1824,13 @@ def _to_char_pattern_at(fmt: str, j: int, pattern: str) -> bool:
     if fmt.startswith(pattern, j):
         return True
     return pattern.isupper() and pattern not in TO_CHAR_CASED and fmt.startswith(pattern.lower(), j)
+
+
+def _is_timestamp_without_zone(ts: exp.Expr) -> bool:
+    """Whether ``ts`` is a ``timestamp`` (without time zone): a cast to it or ``x at time zone z``."""
+    while isinstance(ts, exp.Paren):
+        ts = ts.this
+    return isinstance(ts, exp.AtTimeZone) or isinstance(ts, exp.Cast) and ts.to.this == exp.DataType.Type.TIMESTAMP
 
 
 def to_char(ts: exp.Expr, fmt: str, known_time: bool = False) -> exp.Expr:
@@ -1854,8 +1866,9 @@ def to_char(ts: exp.Expr, fmt: str, known_time: bool = False) -> exp.Expr:
         for pattern, spec in TO_CHAR_PATTERNS:
             if _to_char_pattern_at(fmt, j, pattern):
                 flush()
-                if pattern.lower() == "tz":
-                    parts.append(string(spec))
+                if pattern in TO_CHAR_ZONE:
+                    without_zone = pattern.lower() == "tz" and _is_timestamp_without_zone(ts)
+                    parts.append(string("" if without_zone else spec))
                 elif isinstance(spec, tuple) and len(spec) == 2:
                     # a number from a DuckDB function or macro, zero-padded to ``width`` digits unless FM
                     function, width = spec

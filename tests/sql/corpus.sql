@@ -3321,3 +3321,9 @@ select event_id, event_time - interval '1 day 12:00:00' as window_start,
   event_time > timestamptz '2025-06-14 10:00:00+00' - interval '0 days 01:30' as in_last_90_minutes,
   (interval '1 day 02:03:04')::text as clock_text, interval '-1 day 02:00:00' as signed_fields
 from aws_cloudtrail_trail_event order by event_time;
+
+-- name: idiom_to_char_offsets_and_zones
+select name, to_char(create_date, 'YYYY-MM-DD"T"HH24:MI:SSOF') as iso_offset,
+  to_char(create_date, 'YYYY-MM-DD HH24:MI:SS TZH:TZM') as hours_minutes, to_char(create_date, 'HH24:MI TZ') as zoned,
+  to_char(create_date::timestamp, 'HH24:MI TZ') as unzoned, to_char(create_date at time zone 'UTC', 'HH24:MI tz|OF') as at_utc
+from aws_iam_user order by name;
