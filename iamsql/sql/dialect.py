@@ -780,7 +780,7 @@ NO_PAREN_NAMES = {
 
 def pg_column_name(node: exp.Expr) -> tuple[str, int]:
     """(name, strength) as Postgres's FigureColnameInternal computes them for a select-list expression."""
-    if isinstance(node, exp.Paren):
+    if isinstance(node, (exp.Paren, exp.Collate)):
         return pg_column_name(node.this)
     if isinstance(node, exp.Column):
         return (node.name, 2) if not isinstance(node.this, exp.Star) else ("?column?", 0)
@@ -803,9 +803,12 @@ def pg_column_name(node: exp.Expr) -> tuple[str, int]:
     if node.meta.get("pg_prefix_operator") or node.meta.get("pg_operator"):
         return "?column?", 0
     if isinstance(node, exp.Case):
-        return "case", 1
+        # the ELSE value's name when it has one (``case ... else max_session_duration end``)
+        default = node.args.get("default")
+        name, strength = pg_column_name(default) if isinstance(default, exp.Expr) else ("case", 0)
+        return (name, strength) if strength > 1 else ("case", 1)
     if isinstance(node, exp.Array):
-        return "array", 1
+        return "array", 2  # as a function's name: ``array[1]::text`` is still "array"
     if isinstance(node, exp.Exists):
         return "exists", 2
     if isinstance(node, (exp.Filter, exp.Window, exp.WithinGroup, exp.Bracket)):

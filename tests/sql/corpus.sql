@@ -3327,3 +3327,9 @@ select name, to_char(create_date, 'YYYY-MM-DD"T"HH24:MI:SSOF') as iso_offset,
   to_char(create_date, 'YYYY-MM-DD HH24:MI:SS TZH:TZM') as hours_minutes, to_char(create_date, 'HH24:MI TZ') as zoned,
   to_char(create_date::timestamp, 'HH24:MI TZ') as unzoned, to_char(create_date at time zone 'UTC', 'HH24:MI tz|OF') as at_utc
 from aws_iam_user order by name;
+
+-- name: idiom_column_names_of_arrays_case_and_collate
+select array[name, path]::text, array(select g ->> 'GroupName' from jsonb_array_elements(groups) g)::text,
+  case when mfa_enabled then 'mfa' else name end, case when mfa_enabled then 1 else 0 end,
+  case when mfa_enabled then create_date end, name collate "C"
+from aws_iam_user order by name collate "C";
