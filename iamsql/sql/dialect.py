@@ -1026,11 +1026,20 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
         return exp.IntDiv(this=node.this, expression=node.expression)
     if isinstance(node, exp.Ordered):
         value, reference = ordered_value(node)
-        if scope.is_json(value):
+        if scope.is_json(value) or _defined_as_json(value, scope):
             # jsonb sorts by type, size and value in Postgres (DuckDB would sort JSON as text)
             return exp.Ordered(this=call("pg_jsonb_sort_key", reference), desc=node.args.get("desc"),
                                nulls_first=node.args.get("nulls_first"))
     return node
+
+
+def _defined_as_json(node: exp.Expr, scope: Scope, depth: int = 0) -> bool:
+    """Whether ``node`` is a column of a CTE or FROM subquery whose select item is jsonb (``with t as (select
+    attached_policy_arns as arns ...) ... order by arns``)."""
+    if not isinstance(node, exp.Column) or scope.column_type(node) is not None or depth > 8:
+        return False
+    items = _defining_items(node)
+    return bool(items) and all(scope.is_json(i) or _defined_as_json(i, scope, depth + 1) for i in items)
 
 
 def _jsonb_operands(operands: list[exp.Expr], scope: Scope) -> bool:
@@ -2609,7 +2618,10 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     if name in ("to_json", "json_array") and any(a is not b for a, b in zip(args, node.expressions)):
         return _json_numbers(call(name, *args), unknown_scale)
     if name in ("jsonb_agg", "json_agg"):
-        return _json_numbers(call("to_json", call("list", *args)), unknown_scale)
+        listed = call("list", *args)
+        if len(args) == 1 and isinstance(args[0], exp.Distinct) and scope.is_json(args[0].expressions[0]):
+            listed = call("pg_jsonb_sorted", listed)  # DISTINCT sorts the values, in jsonb's order
+        return _json_numbers(call("to_json", listed), unknown_scale)
     if name == "jsonb_object" and len(args) in (1, 2):
         # jsonb_object('{k1,v1,k2,v2}') and jsonb_object(keys, values): an object of text values (NULL -> null), the
         # last value of a repeated key

@@ -3333,3 +3333,16 @@ select array[name, path]::text, array(select g ->> 'GroupName' from jsonb_array_
   case when mfa_enabled then 'mfa' else name end, case when mfa_enabled then 1 else 0 end,
   case when mfa_enabled then create_date end, name collate "C"
 from aws_iam_user order by name collate "C";
+
+-- name: idiom_jsonb_agg_distinct_in_jsonb_order
+select jsonb_agg(distinct s -> 'Resource') as resources, jsonb_agg(distinct s -> 'Effect') as effects,
+  jsonb_agg(distinct p.tags -> 'owner') as owners
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s;
+
+-- name: idiom_cte_jsonb_columns_order_as_jsonb
+with attached as (select name, attached_policy_arns as arns, tags -> 'team' as team from aws_iam_user),
+  resources as (select s -> 'Resource' as r from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s)
+select 'user' as kind, name, arns as value from attached
+union all
+select 'resource', null, r from (select r from resources group by r) g
+order by kind, value, name;
