@@ -3346,3 +3346,9 @@ select 'user' as kind, name, arns as value from attached
 union all
 select 'resource', null, r from (select r from resources group by r) g
 order by kind, value, name;
+
+-- name: idiom_values_list_of_jsonb_sorted
+select x, jsonb_typeof(x) as type
+from (values ('"b"'::jsonb), ('1'), ('[1]'), ('{"a": 1}'), ('true'), ('null'), ('"a"'), ('10'), ('[0, 0]'), ('{}'),
+  ('{"b": 1, "c": 2}'), ('"B"')) t(x)
+order by x;
