@@ -98,6 +98,8 @@ REFUSED_BY_POSTGRES = [
     "select set_masklen('10.1.2.3'::inet, 33)",
     "select string_agg(source_ip_address::inet, ',') from aws_cloudtrail_trail_event",
     "select format('%I', description) from aws_iam_role",
+    "select round(date_part('day', now() - create_date) / 7, 1) from aws_iam_user",
+    "select trunc(avg(max_session_duration::float), 2) from aws_iam_role",
 ]
 
 

@@ -2537,6 +2537,12 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         return call("pg_array_length", node.this, node.expression)
     if isinstance(node, (exp.Round, exp.Trunc, exp.Ceil, exp.Floor)) and node.meta.get("pg_rounded"):
         return node
+    if isinstance(node, (exp.Round, exp.Trunc)) and node.args.get("decimals") is not None and _is_float(
+            node.this, scope):
+        # Postgres has round(numeric, int) and trunc(numeric, int), none of a double precision
+        name = "round" if isinstance(node, exp.Round) else "trunc"
+        raise QueryError(f"function {name}(double precision, integer) does not exist: cast the value to numeric "
+                         f"({name}(x::numeric, n))")
     if isinstance(node, (exp.Round, exp.Trunc, exp.Ceil, exp.Floor)) and not _is_float(node.this, scope):
         return rounded_numeric(node, scope)
     if isinstance(node, exp.Round) and node.args.get("decimals") is None and _is_float(node.this, scope):
