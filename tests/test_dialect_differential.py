@@ -100,6 +100,8 @@ REFUSED_BY_POSTGRES = [
     "select format('%I', description) from aws_iam_role",
     "select round(date_part('day', now() - create_date) / 7, 1) from aws_iam_user",
     "select trunc(avg(max_session_duration::float), 2) from aws_iam_role",
+    "select name, count(distinct account_id) over () from aws_iam_user",
+    "select name, row_number() over (partition by account_id order by create_date) as rn from aws_iam_user qualify rn = 1",
 ]
 
 

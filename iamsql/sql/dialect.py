@@ -2392,6 +2392,11 @@ def numeric_series(node: exp.GenerateSeries | exp.ExplodingGenerateSeries, scope
 
 
 def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
+    if isinstance(node, exp.Window) and isinstance(node.this, exp.AggFunc) and isinstance(node.this.this, exp.Distinct):
+        raise QueryError("DISTINCT is not implemented for window functions")
+    if isinstance(node, exp.Select) and node.args.get("qualify"):
+        raise QueryError('syntax error at or near "qualify": Postgres has no QUALIFY (filter a subquery on the window '
+                         "function instead)")
     if isinstance(node, exp.Select) and not node.expressions and isinstance(node.parent, (exp.Subquery, exp.Exists)):
         # ``exists (select from ...)``: Postgres takes a select list of no columns, DuckDB needs one
         replacement = node.copy()
