@@ -113,7 +113,7 @@ def test_inet_errors_are_postgres_messages(con, sql, message):
         ("select to_char(create_date, 'SSSS') from aws_iam_user", "to_char pattern 'SSSS'"),
         ("select to_char(max_session_duration, 'FM99,999') from aws_iam_role", "to_char of a number"),
         ("select to_char(tags ->> 'n', '999') from aws_iam_user", "to_char of a number"),
-        ("select format('%I', name) from aws_iam_user", "format() specifier '%I'"),
+        ("select format('%t', name) from aws_iam_user", "format() specifier '%t'"),
         ("select format('%s and %s', name) from aws_iam_user", "too few arguments for format()"),
         ("select format(name, 1) from aws_iam_user", "format() with a format that is not a literal"),
         ("select name similar to 'a#%' escape '#' from aws_iam_user", "SIMILAR TO ... ESCAPE"),

@@ -97,6 +97,11 @@ REFUSED_BY_POSTGRES = [
     "select source_ip_address::inet = source_ip_address from aws_cloudtrail_trail_event where source_ip_address ~ '^1'",
     "select set_masklen('10.1.2.3'::inet, 33)",
     "select string_agg(source_ip_address::inet, ',') from aws_cloudtrail_trail_event",
+    "select format('%I', description) from aws_iam_role",
+    "select round(date_part('day', now() - create_date) / 7, 1) from aws_iam_user",
+    "select trunc(avg(max_session_duration::float), 2) from aws_iam_role",
+    "select name, count(distinct account_id) over () from aws_iam_user",
+    "select name, row_number() over (partition by account_id order by create_date) as rn from aws_iam_user qualify rn = 1",
 ]
 
 

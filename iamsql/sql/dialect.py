@@ -125,8 +125,10 @@ class Steampipe(Postgres):
         def _parse_interval_span(self, this: exp.Expr, parse_function_unit: bool = True) -> exp.Interval:
             # ``interval 'P1M'`` is ISO 8601 (a month): kept whole for rewrite_time (sqlglot reads it as '1' MINUTE)
             # ``interval '- 2 hours'``: kept whole too (sqlglot would drop the sign apart from its number)
+            # ``interval '1 day 02:03:04'``: kept whole too (sqlglot would keep its first field alone, '1' DAY)
             if this is not None and this.is_string and (this.name.lstrip()[:1] in ("P", "p") or re.match(
-                    r"\s*[-+]\s", this.name)):
+                    r"\s*[-+]\s", this.name) or len(exp.INTERVAL_STRING_RE.findall(this.name)) == 1
+                    and not re.fullmatch(exp.INTERVAL_STRING_RE, this.name)):
                 return self.expression(exp.Interval(this=this))
             return super()._parse_interval_span(this, parse_function_unit=parse_function_unit)
 
@@ -470,8 +472,13 @@ class Scope:
             return self.is_int(node.this)
         if isinstance(node, exp.Sub) and is_date(node.this) and is_date(node.expression):
             return True  # date - date is a number of days
-        if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Mod)):
+        if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)):
             return self.is_int(node.this) and self.is_int(node.expression)
+        if isinstance(node, exp.Abs):
+            return self.is_int(node.this)
+        if branches := _branches(node):
+            # coalesce, nullif, greatest, least and case of integers are integers (``x / nullif(count(*), 0)``)
+            return all(self.is_int(b) for b in branches)
         if isinstance(node, exp.Cast):
             return node.to.this in INT_TYPES
         if isinstance(node, exp.Column):
@@ -773,7 +780,7 @@ NO_PAREN_NAMES = {
 
 def pg_column_name(node: exp.Expr) -> tuple[str, int]:
     """(name, strength) as Postgres's FigureColnameInternal computes them for a select-list expression."""
-    if isinstance(node, exp.Paren):
+    if isinstance(node, (exp.Paren, exp.Collate)):
         return pg_column_name(node.this)
     if isinstance(node, exp.Column):
         return (node.name, 2) if not isinstance(node.this, exp.Star) else ("?column?", 0)
@@ -796,9 +803,12 @@ def pg_column_name(node: exp.Expr) -> tuple[str, int]:
     if node.meta.get("pg_prefix_operator") or node.meta.get("pg_operator"):
         return "?column?", 0
     if isinstance(node, exp.Case):
-        return "case", 1
+        # the ELSE value's name when it has one (``case ... else max_session_duration end``)
+        default = node.args.get("default")
+        name, strength = pg_column_name(default) if isinstance(default, exp.Expr) else ("case", 0)
+        return (name, strength) if strength > 1 else ("case", 1)
     if isinstance(node, exp.Array):
-        return "array", 1
+        return "array", 2  # as a function's name: ``array[1]::text`` is still "array"
     if isinstance(node, exp.Exists):
         return "exists", 2
     if isinstance(node, (exp.Filter, exp.Window, exp.WithinGroup, exp.Bracket)):
@@ -1016,11 +1026,20 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
         return exp.IntDiv(this=node.this, expression=node.expression)
     if isinstance(node, exp.Ordered):
         value, reference = ordered_value(node)
-        if scope.is_json(value):
+        if scope.is_json(value) or _defined_as_json(value, scope):
             # jsonb sorts by type, size and value in Postgres (DuckDB would sort JSON as text)
             return exp.Ordered(this=call("pg_jsonb_sort_key", reference), desc=node.args.get("desc"),
                                nulls_first=node.args.get("nulls_first"))
     return node
+
+
+def _defined_as_json(node: exp.Expr, scope: Scope, depth: int = 0) -> bool:
+    """Whether ``node`` is a column of a CTE or FROM subquery whose select item is jsonb (``with t as (select
+    attached_policy_arns as arns ...) ... order by arns``)."""
+    if not isinstance(node, exp.Column) or scope.column_type(node) is not None or depth > 8:
+        return False
+    items = _defining_items(node)
+    return bool(items) and all(scope.is_json(i) or _defined_as_json(i, scope, depth + 1) for i in items)
 
 
 def _jsonb_operands(operands: list[exp.Expr], scope: Scope) -> bool:
@@ -1797,12 +1816,17 @@ TO_CHAR_PATTERNS = [
     ("DDD", "%j"),
     ("DD", "%d"),
     ("D", ("pg_day_of_week", 0)),
+    # the zone of a timestamptz, always UTC here (a timestamp without time zone has no TZ, and +00 as offset)
+    ("TZH", "+00"),
+    ("TZM", "00"),
+    ("OF", "+00"),
     ("TZ", "UTC"),
     ("tz", "utc"),
 ]
+TO_CHAR_ZONE = ("TZH", "TZM", "OF", "TZ", "tz")
 
 
-TO_CHAR_REFUSED = ("IDDD", "SSSS", "TZH", "TZM", "OF", "Y,YYY")
+TO_CHAR_REFUSED = ("IDDD", "SSSS", "Y,YYY")
 # Patterns written in upper case whose lower-case spelling is the same pattern (numbers have no case); the others
 # (AM, MONTH, DAY, TZ, ...) have their own entry per spelling.
 TO_CHAR_CASED = ("AM", "PM", "MONTH", "MON", "DAY", "DY", "TZ")
@@ -1812,6 +1836,13 @@ def _to_char_pattern_at(fmt: str, j: int, pattern: str) -> bool:
     if fmt.startswith(pattern, j):
         return True
     return pattern.isupper() and pattern not in TO_CHAR_CASED and fmt.startswith(pattern.lower(), j)
+
+
+def _is_timestamp_without_zone(ts: exp.Expr) -> bool:
+    """Whether ``ts`` is a ``timestamp`` (without time zone): a cast to it or ``x at time zone z``."""
+    while isinstance(ts, exp.Paren):
+        ts = ts.this
+    return isinstance(ts, exp.AtTimeZone) or isinstance(ts, exp.Cast) and ts.to.this == exp.DataType.Type.TIMESTAMP
 
 
 def to_char(ts: exp.Expr, fmt: str, known_time: bool = False) -> exp.Expr:
@@ -1847,8 +1878,9 @@ def to_char(ts: exp.Expr, fmt: str, known_time: bool = False) -> exp.Expr:
         for pattern, spec in TO_CHAR_PATTERNS:
             if _to_char_pattern_at(fmt, j, pattern):
                 flush()
-                if pattern.lower() == "tz":
-                    parts.append(string(spec))
+                if pattern in TO_CHAR_ZONE:
+                    without_zone = pattern.lower() == "tz" and _is_timestamp_without_zone(ts)
+                    parts.append(string("" if without_zone else spec))
                 elif isinstance(spec, tuple) and len(spec) == 2:
                     # a number from a DuckDB function or macro, zero-padded to ``width`` digits unless FM
                     function, width = spec
@@ -2117,7 +2149,8 @@ FORMAT_SPECIFIER = re.compile(r"%(?:(\d+)\$)?(-)?(\d+)?(.?)", re.S)
 
 def format_text(args: list[exp.Expr], scope: Scope) -> exp.Expr:
     """``format('... %s ...', a, ...)`` as a concatenation: ``%s`` is an argument's text (NULL as empty), ``%L`` it
-    as an SQL literal (NULL unquoted), ``%%`` a percent sign; ``%2$s`` names the argument (the next specifier
+    as an SQL literal (NULL unquoted), ``%I`` as an identifier (quoted as ``quote_ident`` does; NULL is an error),
+    ``%%`` a percent sign; ``%2$s`` names the argument (the next specifier
     takes the one after it), ``%-10s`` / ``%10s`` pad to a width on the right / left."""
     template = args[0] if args else None
     if not (isinstance(template, exp.Literal) and template.is_string):
@@ -2138,8 +2171,9 @@ def format_text(args: list[exp.Expr], scope: Scope) -> exp.Expr:
         if kind == "%" and not (number or left or width):
             pieces.append(string("%"))
             continue
-        if kind not in ("s", "L"):
-            raise UnsupportedFeature(f"unsupported Postgres feature: format() specifier {match.group(0)!r} (only %s, %L and %%)")
+        if kind not in ("s", "L", "I"):
+            raise UnsupportedFeature(f"unsupported Postgres feature: format() specifier {match.group(0)!r} "
+                                     "(only %s, %I, %L and %%)")
         index = int(number) - 1 if number else following
         if index < 0 or index >= len(values):
             raise QueryError("too few arguments for format()")
@@ -2147,6 +2181,11 @@ def format_text(args: list[exp.Expr], scope: Scope) -> exp.Expr:
         value = output_text(values[index].copy(), scope)
         if kind == "L":
             value = call("pg_quote_nullable", exp.cast(value, exp.DataType.build("VARCHAR")))
+        elif kind == "I":
+            value = exp.Case().when(
+                exp.Is(this=value.copy(), expression=exp.Null()),
+                call("error", string("null values cannot be formatted as an SQL identifier")),
+            ).else_(call("pg_quote_ident", exp.cast(value, exp.DataType.build("VARCHAR"))))
         elif width:
             value = exp.Coalesce(this=exp.cast(value, exp.DataType.build("VARCHAR")), expressions=[string("")])
         if width:
@@ -2353,6 +2392,11 @@ def numeric_series(node: exp.GenerateSeries | exp.ExplodingGenerateSeries, scope
 
 
 def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
+    if isinstance(node, exp.Window) and isinstance(node.this, exp.AggFunc) and isinstance(node.this.this, exp.Distinct):
+        raise QueryError("DISTINCT is not implemented for window functions")
+    if isinstance(node, exp.Select) and node.args.get("qualify"):
+        raise QueryError('syntax error at or near "qualify": Postgres has no QUALIFY (filter a subquery on the window '
+                         "function instead)")
     if isinstance(node, exp.Select) and not node.expressions and isinstance(node.parent, (exp.Subquery, exp.Exists)):
         # ``exists (select from ...)``: Postgres takes a select list of no columns, DuckDB needs one
         replacement = node.copy()
@@ -2498,6 +2542,12 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         return call("pg_array_length", node.this, node.expression)
     if isinstance(node, (exp.Round, exp.Trunc, exp.Ceil, exp.Floor)) and node.meta.get("pg_rounded"):
         return node
+    if isinstance(node, (exp.Round, exp.Trunc)) and node.args.get("decimals") is not None and _is_float(
+            node.this, scope):
+        # Postgres has round(numeric, int) and trunc(numeric, int), none of a double precision
+        name = "round" if isinstance(node, exp.Round) else "trunc"
+        raise QueryError(f"function {name}(double precision, integer) does not exist: cast the value to numeric "
+                         f"({name}(x::numeric, n))")
     if isinstance(node, (exp.Round, exp.Trunc, exp.Ceil, exp.Floor)) and not _is_float(node.this, scope):
         return rounded_numeric(node, scope)
     if isinstance(node, exp.Round) and node.args.get("decimals") is None and _is_float(node.this, scope):
@@ -2579,7 +2629,10 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     if name in ("to_json", "json_array") and any(a is not b for a, b in zip(args, node.expressions)):
         return _json_numbers(call(name, *args), unknown_scale)
     if name in ("jsonb_agg", "json_agg"):
-        return _json_numbers(call("to_json", call("list", *args)), unknown_scale)
+        listed = call("list", *args)
+        if len(args) == 1 and isinstance(args[0], exp.Distinct) and scope.is_json(args[0].expressions[0]):
+            listed = call("pg_jsonb_sorted", listed)  # DISTINCT sorts the values, in jsonb's order
+        return _json_numbers(call("to_json", listed), unknown_scale)
     if name == "jsonb_object" and len(args) in (1, 2):
         # jsonb_object('{k1,v1,k2,v2}') and jsonb_object(keys, values): an object of text values (NULL -> null), the
         # last value of a repeated key

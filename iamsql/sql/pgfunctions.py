@@ -434,6 +434,10 @@ create or replace temp macro pg_jsonb_least(values) as
     case when len(list_filter(values, lambda v: v is not null)) > 0
          then list_reduce(list_filter(values, lambda v: v is not null),
                           lambda x, y: case when pg_jsonb_sort_key(y) < pg_jsonb_sort_key(x) then y else x end) end;
+create or replace temp macro pg_jsonb_sorted(values) as
+    list_transform(list_sort(list_transform(values, lambda v: case when v is not null
+                                                               then struct_pack(k := pg_jsonb_sort_key(v), v := v) end),
+                             'ASC', 'NULLS LAST'), lambda s: s.v);
 create or replace temp macro pg_jsonb_object_kv(keys, vals) as
     case when keys is null or vals is null then null
          when len(keys) <> len(vals) then error('mismatched array dimensions')

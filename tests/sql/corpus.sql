@@ -2936,3 +2936,419 @@ from aws_cloudtrail_trail_event
 where case when source_ip_address ~ '^[0-9.]+$' then source_ip_address::inet end <<= '0.0.0.0/0'
   or source_ip_address like '%.amazonaws.com'
 order by ip nulls first, event_name;
+
+-- name: idiom_trust_cross_account_principals
+select r.name, p as principal, split_part(p, ':', 5) as trusted_account,
+  split_part(p, ':', 5) <> r.account_id as cross_account
+from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s,
+  jsonb_array_elements_text(s -> 'Principal' -> 'AWS') p
+where s ->> 'Effect' = 'Allow'
+order by r.name, principal;
+
+-- name: idiom_trust_external_id_and_mfa
+select r.name,
+  coalesce(s -> 'Condition' -> 'StringEquals' ? 'sts:externalid', false) as has_external_id,
+  s #>> '{Condition,StringEquals,sts:externalid,0}' as external_id,
+  s -> 'Condition' -> 'Bool' -> 'aws:multifactorauthpresent' @> '["true"]' as mfa_required
+from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s
+order by r.name;
+
+-- name: idiom_trust_oidc_subject_wildcards
+select r.name, sub, sub like '%*%' as wildcard, position('*' in sub) as star_at
+from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s,
+  jsonb_array_elements_text(s #> '{Condition,StringLike,token.actions.githubusercontent.com:sub}') sub
+order by sub;
+
+-- name: idiom_trust_public_principal_any
+select name from aws_iam_role
+where '*' = any(array(select jsonb_array_elements_text(s -> 'Principal' -> 'AWS')
+  from jsonb_array_elements(assume_role_policy_std -> 'Statement') s))
+order by name;
+
+-- name: idiom_policy_all_of_actions
+select name, s -> 'Action' ?& array['kms:decrypt', 'kms:encrypt'] as both_kms, s -> 'Action' ?| array['iam:passrole'] as passrole
+from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s
+order by name, both_kms, passrole;
+
+-- name: idiom_policy_path_exists_admin
+select name, jsonb_path_exists(policy_std, '$.Statement[*] ? (@.Effect == "Allow" && @.Action[*] == "*")') as admin,
+  jsonb_path_exists(policy_std, '$.Statement[*].Condition') as conditioned
+from aws_iam_policy order by name;
+
+-- name: idiom_policy_first_action_paths
+select name, policy_std #>> '{Statement,0,Action,0}' as first_action, policy_std #> '{Statement,0,Resource}' as first_resources,
+  policy_std #>> '{Statement,5,Effect}' as sixth_effect, policy_std #>> '{}' is not null as whole
+from aws_iam_policy order by name;
+
+-- name: idiom_coalesce_nullif_jsonb
+select name, coalesce(tags -> 'team', '"none"'::jsonb) as team, nullif(tags, '{}'::jsonb) as tags,
+  nullif(tags ->> 'empty', '') as empty_tag, coalesce(attached_policy_arns, '[]') as arns
+from aws_iam_user order by name;
+
+-- name: idiom_to_char_formats
+select name, to_char(create_date, 'YYYY-MM-DD HH24:MI:SS') as iso, to_char(create_date, 'Mon DD, YYYY') as short,
+  to_char(create_date, 'FMMonth FMDD') as long_month, to_char(create_date, 'Day') as padded_day,
+  to_char(create_date, 'YYYY"Q"Q') as quarter, to_char(create_date, 'HH12:MI AM') as clock
+from aws_iam_user order by name;
+
+-- name: idiom_to_char_iso_week_and_doy
+select name, to_char(create_date, 'IYYY-"W"IW') as iso_week, to_char(create_date, 'DDD') as doy,
+  to_char(create_date, 'dy') as dy, to_char(create_date, 'MON') as mon_upper, to_char(create_date, 'WW') as week_of_year
+from aws_iam_user order by name;
+
+-- name: idiom_date_part_and_age
+select name, date_part('day', now() - create_date) > 365 as older_than_a_year,
+  date_part('year', age(now(), create_date)) >= 1 as years_old, date_part('dow', create_date) as dow,
+  date_part('isodow', create_date) as isodow, extract(doy from create_date) as doy, extract(quarter from create_date) as q
+from aws_iam_user order by name;
+
+-- name: idiom_age_of_fixed_times
+select name, age(timestamptz '2025-06-15 00:00:00+00', create_date) as age,
+  age(coalesce(password_last_used, create_date), create_date) as active_span
+from aws_iam_user order by name;
+
+-- name: idiom_extract_epoch_days
+select name, extract(epoch from create_date)::bigint as created_epoch,
+  round(extract(epoch from (coalesce(password_last_used, create_date) - create_date)) / 86400) as days_active,
+  floor(extract(epoch from timestamptz '2025-06-15T00:00:00Z' - create_date) / 3600) as hours
+from aws_iam_user order by name;
+
+-- name: idiom_now_minus_interval_filters
+select count(*) filter (where create_date < now() - interval '90 days') as older_90,
+  count(*) filter (where password_last_used > now() - '10 years'::interval) as used_10y,
+  count(*) filter (where create_date < current_date - 30) as before_30_days,
+  count(*) filter (where create_date between now() - interval '100 years' and now()) as in_century
+from aws_iam_user;
+
+-- name: idiom_array_agg_ordered_desc
+select account_id, array_agg(name order by create_date desc) as newest_first,
+  array_agg(password_last_used order by password_last_used desc) as used_desc,
+  string_agg(name, ', ' order by password_last_used nulls first, name) as by_use
+from aws_iam_user group by account_id order by account_id;
+
+-- name: idiom_string_agg_distinct_and_array_to_string
+select array_to_string(array_agg(distinct status order by status), '/') as statuses,
+  string_agg(distinct access_key_last_used_service, ',' order by access_key_last_used_service) as services,
+  array_to_string(array_agg(access_key_last_used_region order by access_key_id), ',', '?') as regions
+from aws_iam_access_key;
+
+-- name: idiom_distinct_on_latest_event_per_user
+select distinct on (username) username, event_name, event_time
+from aws_cloudtrail_trail_event
+order by username, event_time desc;
+
+-- name: idiom_distinct_on_nulls_desc
+select distinct on (account_id) account_id, name, password_last_used
+from aws_iam_user
+order by account_id, password_last_used desc;
+
+-- name: idiom_window_rank_within_account
+select account_id, name, row_number() over (partition by account_id order by create_date) as n,
+  dense_rank() over (order by account_id) as acct, count(*) over () as total,
+  first_value(name) over (partition by account_id order by create_date desc) as newest
+from aws_iam_user order by account_id, n;
+
+-- name: idiom_window_order_by_nullable_desc
+select name, row_number() over (order by password_last_used desc) as rn,
+  rank() over (order by password_last_used) as rk,
+  lag(name) over (order by password_last_used desc, name) as previous
+from aws_iam_user order by rn;
+
+-- name: idiom_window_lag_gap_between_events
+select event_id, event_time, event_time - lag(event_time) over (order by event_time) as gap,
+  lead(event_name, 1, 'none') over (order by event_time) as next_event,
+  sum(case when read_only then 0 else 1 end) over (order by event_time rows between unbounded preceding and current row) as writes_so_far
+from aws_cloudtrail_trail_event order by event_time;
+
+-- name: idiom_window_percent_rank_ntile
+select name, attachment_count, percent_rank() over (order by attachment_count) as pr,
+  cume_dist() over (order by attachment_count) as cd, ntile(3) over (order by attachment_count, name) as bucket
+from aws_iam_policy order by attachment_count, name;
+
+-- name: idiom_filter_where_summary
+select account_id, count(*) as users, count(*) filter (where mfa_enabled) as with_mfa,
+  count(*) filter (where not mfa_enabled and login_profile is not null) as console_without_mfa,
+  bool_and(mfa_enabled) as all_mfa, bool_or(password_last_used is null) as some_never_used,
+  every(create_date < now()) as all_past
+from aws_iam_user group by account_id order by account_id;
+
+-- name: idiom_generate_series_days_with_events
+select d::date as day, count(e.event_id) as events
+from generate_series(timestamptz '2025-06-10', timestamptz '2025-06-15', interval '1 day') d
+  left join aws_cloudtrail_trail_event e on date_trunc('day', e.event_time) = d
+group by d order by d;
+
+-- name: idiom_generate_series_ints_and_months
+select n, (date '2025-01-31' + n * interval '1 month')::date as month_end_shift, n % 3 as m
+from generate_series(0, 4) n order by n;
+
+-- name: idiom_regexp_replace_flags
+select name, regexp_replace(arn, '^arn:aws:iam::([0-9]+):(user|role)/.*$', '\1/\2') as acct_kind,
+  regexp_replace(name, '[aeiou]', '*', 'g') as starred, regexp_replace(name, 'E', '3', 'gi') as leet,
+  regexp_replace(name, 'e', 'E') as first_only
+from aws_iam_user order by name;
+
+-- name: idiom_split_part_negative_and_paths
+select name, split_part(arn, '/', -1) as last_segment, split_part(arn, ':', 6) as resource,
+  split_part(path, '/', 2) as first_path_part, split_part(arn, '/', 9) as missing
+from aws_iam_role order by name;
+
+-- name: idiom_format_specifiers
+select format('%s (%s)', u.name, u.account_id) as label, format('%I', u.name) as ident, format('%L', r.description) as lit,
+  format('%-12s|', u.name) as padded, format('%2$s:%1$s', u.name, u.path) as swapped, format('%s', u.mfa_enabled) as flag
+from aws_iam_user u left join aws_iam_role r on r.account_id = u.account_id and r.path = u.path
+order by 1;
+
+-- name: idiom_jsonb_pretty_tags_and_trust
+select name, jsonb_pretty(tags) as tags, jsonb_pretty(assume_role_policy_std -> 'Statement' -> 0 -> 'Principal') as principal
+from aws_iam_role order by name;
+
+-- name: idiom_jsonb_text_output_key_order
+select name, tags::text as tags_text, (login_profile)::text as profile, mfa_devices::text as devices
+from aws_iam_user order by name;
+
+-- name: idiom_jsonb_typeof_everything
+select name, jsonb_typeof(tags) as tags, jsonb_typeof(tags -> 'team') as team, jsonb_typeof(attached_policy_arns) as arns,
+  jsonb_typeof(login_profile -> 'PasswordResetRequired') as reset, jsonb_typeof(mfa_devices -> 0) as first_device,
+  jsonb_typeof('1.5'::jsonb) as num, jsonb_typeof('null'::jsonb) as nul
+from aws_iam_user order by name;
+
+-- name: idiom_case_on_text_arrays
+with g as (
+  select name, array_agg(gr ->> 'GroupName' order by gr ->> 'GroupName') as groups
+  from aws_iam_user left join lateral jsonb_array_elements(groups) gr on true
+  group by name
+)
+select name, groups, case when 'admins' = any(groups) then 'admin' when groups = array[null]::text[] then 'none'
+  when cardinality(groups) > 1 then 'many' else groups[1] end as kind, array_length(groups, 1) as n
+from g order by name;
+
+-- name: idiom_any_all_arrays
+select name, name = any(array['alice', 'bob']) as listed, name <> all(array['alice', 'bob']) as unlisted,
+  'platform' = any(string_to_array(coalesce(tags ->> 'team', ''), ',')) as platform,
+  name like any(array['%-%', '%.%']) as punctuated
+from aws_iam_user order by name;
+
+-- name: idiom_unnest_text_array_column
+with parts as (select name, string_to_array(trim(both '/' from path), '/') as segments from aws_iam_role)
+select name, seg, array_position(segments, seg) as pos
+from parts, unnest(segments) seg
+where seg <> ''
+order by name, pos;
+
+-- name: idiom_unnest_with_ordinality_agg
+with a as (select array_agg(name order by name) as names from aws_iam_group)
+select n, i from a, unnest(a.names) with ordinality as t(n, i) order by i;
+
+-- name: idiom_numeric_rounding
+select round(2.5) as r1, round(-2.5) as r2, round(0.125, 2) as r3, round(2.5::float) as rf, round(3.5::float8) as rf2,
+  round(1234.5678, -2) as r4, trunc(-2.7) as t1, ceil(-2.5) as c1, floor(-2.5) as f1, round(7 / 2.0, 3) as r5;
+
+-- name: idiom_integer_division_and_modulo
+select 7 / 2 as d1, -7 / 2 as d2, 7 % -3 as m1, -7 % 3 as m2, div(-7, 2) as dv, mod(-7, 2) as md,
+  count(*) / 4 as quarter_count, count(*) * 100 / 7 as pct_int
+from aws_iam_user;
+
+-- name: idiom_numeric_division_scale
+select account_id, 100.0 * count(*) filter (where mfa_enabled) / count(*) as pct_mfa,
+  round(100.0 * count(*) filter (where mfa_enabled) / count(*), 1) as pct_mfa_1,
+  avg(jsonb_array_length(mfa_devices)) as avg_devices, sum(jsonb_array_length(mfa_devices)) as total_devices,
+  count(*)::numeric / 3 as third
+from aws_iam_user group by account_id order by account_id;
+
+-- name: idiom_avg_bigint_and_float
+select avg(max_session_duration) as avg_seconds, round(avg(max_session_duration) / 3600, 2) as avg_hours,
+  sum(max_session_duration) / count(*) as int_avg, avg(max_session_duration::float) as favg
+from aws_iam_role;
+
+-- name: idiom_text_ordering_collation
+select v from (values ('B'), ('a'), ('_x'), ('Z'), ('é'), ('e'), ('10'), ('9'), ('a b'), ('ab'), (''), ('A')) t(v)
+order by v;
+
+-- name: idiom_text_comparison_and_minmax
+select min(name) as first_name, max(name) as last_name, 'a' < 'B' as lower_first, 'Z' < 'a' as upper_first,
+  max(lower(name)) as last_lower, min(upper(name)) as first_upper
+from aws_iam_user;
+
+-- name: idiom_null_ordering_defaults
+select name, password_last_used from aws_iam_user order by password_last_used desc, name;
+
+-- name: idiom_null_ordering_explicit
+select name, description from aws_iam_role order by description nulls first, name desc;
+
+-- name: idiom_boolean_output_texts
+select name, mfa_enabled::text as as_text, concat('mfa: ', mfa_enabled) as concat_bool, 'x' || mfa_enabled as piped,
+  format('%s', mfa_enabled) as formatted, mfa_enabled::int as as_int, case mfa_enabled when true then 'yes' else 'no' end as yn
+from aws_iam_user order by name;
+
+-- name: idiom_boolean_aggregates_to_text
+select account_id, string_agg(mfa_enabled::text, ',' order by name) as flags, array_agg(mfa_enabled order by name) as flag_array,
+  jsonb_agg(mfa_enabled order by name) as flag_json, concat_ws('|', bool_and(mfa_enabled), bool_or(mfa_enabled)) as summary
+from aws_iam_user group by account_id order by account_id;
+
+-- name: idiom_jsonb_each_text_tags
+select u.name, t.key, t.value, length(t.value) as len
+from aws_iam_user u, jsonb_each_text(u.tags) t
+order by u.name, t.key;
+
+-- name: idiom_jsonb_object_keys_order
+select name, array_agg(k) as keys_in_jsonb_order
+from aws_iam_user, jsonb_object_keys(tags) k group by name order by name;
+
+-- name: idiom_attached_policy_contains_and_exists
+select name, attached_policy_arns @> '["arn:aws:iam::aws:policy/AdministratorAccess"]' as admin,
+  attached_policy_arns ? 'arn:aws:iam::aws:policy/ReadOnlyAccess' as read_only,
+  tags ?| array['team', 'owner'] as owned, tags ?& array['team', 'owner'] as fully_owned
+from aws_iam_user order by name;
+
+-- name: idiom_lateral_subquery_counts
+select u.name, k.keys, k.active
+from aws_iam_user u
+  left join lateral (select count(*) as keys, count(*) filter (where status = 'Active') as active
+    from aws_iam_access_key a where a.user_name = u.name and a.account_id = u.account_id) k on true
+order by u.name;
+
+-- name: idiom_exists_over_actions
+select p.name from aws_iam_policy p
+where exists (select 1 from jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a
+  where s ->> 'Effect' = 'Allow' and (a = '*' or a like '%:*'))
+order by p.name;
+
+-- name: idiom_jsonb_agg_build_object
+select account_id, jsonb_agg(jsonb_build_object('name', name, 'mfa', mfa_enabled, 'created', create_date) order by name) as users,
+  jsonb_object_agg(name, coalesce(tags -> 'team', 'null')) as teams
+from aws_iam_user group by account_id order by account_id;
+
+-- name: idiom_jsonb_negative_index_and_length
+select name, attached_policy_arns ->> -1 as last_arn, attached_policy_arns -> 0 as first_arn,
+  jsonb_array_length(coalesce(attached_policy_arns, '[]')) as n, mfa_devices -> -1 ->> 'SerialNumber' as last_device
+from aws_iam_user order by name;
+
+-- name: idiom_string_functions_unicode
+select name, length(name) as chars, octet_length(name) as bytes, upper(name) as up, initcap(replace(name, '-', ' ')) as title,
+  left(name, 3) as l3, right(name, -2) as rest, lpad(name, 14, '.') as lp, rpad(name, 4) as rp, reverse(name) as rev
+from aws_iam_user order by name;
+
+-- name: idiom_substring_regex_and_translate
+select name, substring(arn from ':([0-9]{12}):') as account, substring(arn from 5 for 3) as service,
+  translate(name, 'ae-', 'AE_') as translated, btrim(path, '/') as trimmed, ltrim(name, 'a') as lt,
+  strpos(arn, '/') as slash_at, md5(name) as digest
+from aws_iam_user order by name;
+
+-- name: idiom_greatest_least_with_nulls
+select name, greatest(create_date, password_last_used) as latest, least(create_date, password_last_used) as earliest,
+  greatest(jsonb_array_length(mfa_devices), 1, null) as g, coalesce(password_last_used::text, login_profile ->> 'CreateDate') as last_seen
+from aws_iam_user order by name;
+
+-- name: idiom_date_trunc_and_casts
+select name, date_trunc('month', create_date) as month, date_trunc('week', create_date)::date as week_start,
+  create_date::date as day, create_date::time as at_time, to_char(date_trunc('quarter', create_date), 'YYYY-MM') as quarter
+from aws_iam_user order by name;
+
+-- name: idiom_interval_arithmetic_output
+select name, create_date + interval '1 year 2 months' as anniversary, create_date - interval '36 hours' as before,
+  justify_days(interval '65 days') as justified, interval '90 days' * 2 as doubled,
+  (role_last_used_date - create_date) > interval '365 days' as used_after_a_year
+from aws_iam_role order by name;
+
+-- name: idiom_events_cloudtrail_json_paths
+select event_name, cloudtrail_event ->> 'event_source' as source, user_identity #>> '{sessionContext,sessionIssuer,userName}' as issuer,
+  user_identity #>> '{sessionContext,attributes,mfaAuthenticated}' as mfa, coalesce(user_identity ->> 'userName', user_identity ->> 'invokedBy') as who,
+  jsonb_typeof(request_parameters -> 'durationSeconds') as duration_type
+from aws_cloudtrail_trail_event order by event_time;
+
+-- name: idiom_events_resources_unnest
+select e.event_id, r ->> 'type' as type, r ->> 'ARN' as arn, coalesce(r ->> 'accountId', e.recipient_account_id) as account
+from aws_cloudtrail_trail_event e, jsonb_array_elements(coalesce(e.resources, '[]'::jsonb)) r
+order by e.event_id, arn;
+
+-- name: idiom_events_error_rate_per_user
+select username, count(*) as calls, count(*) filter (where error_code is not null) as errors,
+  round(count(*) filter (where error_code is not null)::numeric / count(*), 3) as error_rate,
+  string_agg(distinct error_code, ',') as codes
+from aws_cloudtrail_trail_event group by username order by errors desc, username nulls last;
+
+-- name: idiom_events_request_policy_document_as_json
+select event_name, (request_parameters ->> 'policyDocument')::jsonb -> 'Statement' -> 0 ->> 'Action' as action,
+  jsonb_typeof((request_parameters ->> 'policyDocument')::jsonb -> 'Statement') as statement_type
+from aws_cloudtrail_trail_event where request_parameters ? 'policyDocument';
+
+-- name: idiom_events_hour_histogram
+select extract(hour from event_time) as hour, count(*) as events, to_char(min(event_time), 'HH24:MI') as first_at
+from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: idiom_events_additional_data_numbers
+select event_id, (additional_event_data ->> 'bytesTransferredOut')::numeric as bytes,
+  additional_event_data -> 'bytesTransferredOut' as raw_bytes, additional_event_data ->> 'MFAUsed' = 'Yes' as mfa
+from aws_cloudtrail_trail_event where additional_event_data is not null order by event_id;
+
+-- name: idiom_access_key_age_buckets
+select access_key_id, case when date_part('day', timestamptz '2025-06-15' - create_date) > 365 then 'old'
+  when date_part('day', timestamptz '2025-06-15' - create_date) > 90 then 'aging' else 'fresh' end as age_bucket,
+  (timestamptz '2025-06-15' - create_date)::text as age_text, date_part('days', timestamptz '2025-06-15' - access_key_last_used_date) as idle_days
+from aws_iam_access_key order by access_key_id;
+
+-- name: idiom_credential_report_nulls_and_booleans
+select user_name, password_enabled, mfa_active, coalesce(password_last_used::text, 'never') as pw_used,
+  access_key_1_active or access_key_2_active as any_key, (password_enabled and not mfa_active) as risky
+from aws_iam_credential_report order by user_name;
+
+-- name: idiom_inline_policies_std_statements
+select u.name, p ->> 'PolicyName' as policy, s ->> 'Effect' as effect, jsonb_array_length(s -> 'Action') as actions
+from aws_iam_user u, jsonb_array_elements(u.inline_policies_std) p, jsonb_array_elements(p -> 'PolicyDocument' -> 'Statement') s
+order by u.name, policy, effect;
+
+-- name: idiom_password_policy_ctx_grouping
+select _ctx ->> 'connection_name' as connection, minimum_password_length, coalesce(max_password_age, 0) as max_age,
+  case when minimum_password_length >= 14 and password_reuse_prevention >= 24 then 'ok' else 'alarm' end as status
+from aws_iam_account_password_policy order by connection;
+
+-- name: idiom_integer_division_through_nullif_and_coalesce
+select account_id, 100 * count(*) filter (where mfa_enabled) / nullif(count(*), 0) as pct_mfa,
+  count(*) filter (where mfa_enabled) * 100 / nullif(count(*), 0) || '%' as pct_text,
+  100 * count(*) / greatest(count(*), 1) as whole, count(*) / coalesce(max(jsonb_array_length(mfa_devices)), 1) as per_device,
+  (case when count(*) > 1 then count(*) else null end) / 2 as halves
+from aws_iam_user group by account_id order by account_id;
+
+-- name: idiom_integer_division_of_branches_and_chains
+select name, coalesce(attachment_count, 0) / 2 as c, nullif(attachment_count, 1) / 2 as n, least(attachment_count, 5) / 2 as l,
+  abs(-attachment_count) / 2 as a, attachment_count / 2 / 2 as chained, (case when is_attached then 3 else 1 end) / 2 as k,
+  (case when is_attached then 3 else 1.0 end) / 2 as numeric_k
+from aws_iam_policy order by name;
+
+-- name: idiom_interval_literals_with_a_clock
+select event_id, event_time - interval '1 day 12:00:00' as window_start,
+  event_time > timestamptz '2025-06-14 10:00:00+00' - interval '0 days 01:30' as in_last_90_minutes,
+  (interval '1 day 02:03:04')::text as clock_text, interval '-1 day 02:00:00' as signed_fields
+from aws_cloudtrail_trail_event order by event_time;
+
+-- name: idiom_to_char_offsets_and_zones
+select name, to_char(create_date, 'YYYY-MM-DD"T"HH24:MI:SSOF') as iso_offset,
+  to_char(create_date, 'YYYY-MM-DD HH24:MI:SS TZH:TZM') as hours_minutes, to_char(create_date, 'HH24:MI TZ') as zoned,
+  to_char(create_date::timestamp, 'HH24:MI TZ') as unzoned, to_char(create_date at time zone 'UTC', 'HH24:MI tz|OF') as at_utc
+from aws_iam_user order by name;
+
+-- name: idiom_column_names_of_arrays_case_and_collate
+select array[name, path]::text, array(select g ->> 'GroupName' from jsonb_array_elements(groups) g)::text,
+  case when mfa_enabled then 'mfa' else name end, case when mfa_enabled then 1 else 0 end,
+  case when mfa_enabled then create_date end, name collate "C"
+from aws_iam_user order by name collate "C";
+
+-- name: idiom_jsonb_agg_distinct_in_jsonb_order
+select jsonb_agg(distinct s -> 'Resource') as resources, jsonb_agg(distinct s -> 'Effect') as effects,
+  jsonb_agg(distinct p.tags -> 'owner') as owners
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s;
+
+-- name: idiom_cte_jsonb_columns_order_as_jsonb
+with attached as (select name, attached_policy_arns as arns, tags -> 'team' as team from aws_iam_user),
+  resources as (select s -> 'Resource' as r from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s)
+select 'user' as kind, name, arns as value from attached
+union all
+select 'resource', null, r from (select r from resources group by r) g
+order by kind, value, name;
+
+-- name: idiom_values_list_of_jsonb_sorted
+select x, jsonb_typeof(x) as type
+from (values ('"b"'::jsonb), ('1'), ('[1]'), ('{"a": 1}'), ('true'), ('null'), ('"a"'), ('10'), ('[0, 0]'), ('{}'),
+  ('{"b": 1, "c": 2}'), ('"B"')) t(x)
+order by x;

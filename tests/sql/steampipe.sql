@@ -2243,3 +2243,227 @@ select 'profile', p.instance_profile_name, r ->> 'RoleName', jsonb_typeof(r -> '
   jsonb_typeof(r -> 'AssumeRolePolicyDocument'), r ? 'Description'
 from aws_iam_instance_profile p, jsonb_array_elements(p.roles) r
 order by 1, 2, 3;
+
+-- name: idiom_events_top_callers_with_share
+select coalesce(user_identifier, user_identity ->> 'invokedBy', '(unknown)') as caller, count(*) as calls,
+  round(100.0 * count(*) / sum(count(*)) over (), 2) as pct,
+  rank() over (order by count(*) desc) as rank
+from aws_cloudtrail_trail_event
+group by 1
+order by calls desc, caller
+limit 15;
+
+-- name: idiom_events_first_and_last_per_source_distinct_on
+select distinct on (event_source) event_source, event_name as first_event, event_time,
+  to_char(event_time, 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as at_text
+from aws_cloudtrail_trail_event
+order by event_source, event_time, event_id;
+
+-- name: idiom_events_per_day_series
+with bounds as (select date_trunc('day', min(event_time)) as lo, date_trunc('day', max(event_time)) as hi
+  from aws_cloudtrail_trail_event where account_id = '123837392027')
+select d::date as day, to_char(d, 'Dy') as weekday, count(e.event_id) as events
+from bounds, generate_series(bounds.lo, bounds.hi, interval '1 day') d
+  left join aws_cloudtrail_trail_event e on e.account_id = '123837392027' and date_trunc('day', e.event_time) = d
+group by d order by d;
+
+-- name: idiom_events_error_codes_filter_share
+select event_source, count(*) as calls, count(*) filter (where error_code = 'AccessDenied') as denied,
+  count(*) filter (where error_code like '%NotFound%') as not_found,
+  round(avg(case when error_code is null then 0 else 1 end), 4) as error_ratio
+from aws_cloudtrail_trail_event
+group by event_source having count(*) filter (where error_code is not null) > 0
+order by denied desc, event_source;
+
+-- name: idiom_events_console_logins_mfa
+select username, count(*) as logins, count(*) filter (where additional_event_data ->> 'MFAUsed' = 'Yes') as with_mfa,
+  string_agg(distinct response_elements ->> 'ConsoleLogin', ',') as outcomes,
+  max(event_time) as last_login
+from aws_cloudtrail_trail_event where event_name = 'ConsoleLogin'
+group by username order by username nulls first;
+
+-- name: idiom_events_gap_between_calls_window
+select user_identifier, event_time, event_name,
+  extract(epoch from event_time - lag(event_time) over w) as seconds_since_previous,
+  row_number() over w as n
+from aws_cloudtrail_trail_event
+where user_type = 'IAMUser' and account_id = '275023965626'
+window w as (partition by user_identifier order by event_time, event_id)
+order by user_identifier, n
+limit 40;
+
+-- name: idiom_events_read_only_boolean_texts
+select read_only, read_only::text as as_text, concat(read_only) as output, count(*) as events
+from aws_cloudtrail_trail_event group by read_only order by read_only nulls first;
+
+-- name: idiom_events_source_ip_classes
+select case when source_ip_address ~ '^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$' then 'ipv4'
+  when source_ip_address ~* 'amazonaws\.com$' then 'service' when source_ip_address like '%:%' then 'ipv6'
+  else 'other' end as kind, count(*) as events, count(distinct source_ip_address) as addresses
+from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: idiom_events_user_agent_split_part
+select split_part(split_part(user_agent, ' ', 1), '/', 1) as agent, count(*) as events
+from aws_cloudtrail_trail_event
+group by 1 order by events desc, agent nulls last limit 12;
+
+-- name: idiom_events_hourly_histogram_text
+select to_char(date_trunc('hour', event_time), 'YYYY-MM-DD HH24:00') as hour, count(*) as events,
+  repeat('#', (count(*) / 50)::int) as bar
+from aws_cloudtrail_trail_event where account_id = '275023965626'
+group by 1 order by 1;
+
+-- name: idiom_events_request_parameter_key_counts
+select k, count(*) as events
+from aws_cloudtrail_trail_event, jsonb_object_keys(request_parameters) k
+where jsonb_typeof(request_parameters) = 'object'
+group by k order by events desc, k limit 20;
+
+-- name: idiom_events_session_mfa_from_identity
+select user_identity ->> 'type' as type,
+  user_identity #>> '{sessionContext,attributes,mfaAuthenticated}' as mfa,
+  count(*) as events
+from aws_cloudtrail_trail_event group by 1, 2 order by 1 nulls last, 2 nulls last;
+
+-- name: idiom_events_resources_types
+select r ->> 'type' as resource_type, count(*) as refs, count(distinct r ->> 'ARN') as arns
+from aws_cloudtrail_trail_event, jsonb_array_elements(resources) r
+where jsonb_typeof(resources) = 'array'
+group by 1 order by refs desc, resource_type;
+
+-- name: idiom_events_cumulative_per_account
+select account_id, date_trunc('day', event_time)::date as day, count(*) as events,
+  sum(count(*)) over (partition by account_id order by date_trunc('day', event_time)) as running
+from aws_cloudtrail_trail_event where event_time is not null
+group by account_id, date_trunc('day', event_time) order by account_id, day;
+
+-- name: idiom_events_age_and_epoch
+select event_id, age(timestamptz '2026-01-01', event_time) as age, extract(epoch from event_time)::bigint as epoch,
+  timestamp_ms, date_part('minute', event_time) as minute
+from aws_cloudtrail_trail_event where event_time is not null
+order by event_time desc, event_id limit 10;
+
+-- name: idiom_events_regexp_replace_arn_to_role
+select regexp_replace(user_identifier, '^arn:aws:sts::[0-9]+:assumed-role/([^/]+)/.*$', '\1') as role, count(*) as calls
+from aws_cloudtrail_trail_event where user_type = 'AssumedRole'
+group by 1 order by calls desc, role limit 10;
+
+-- name: idiom_roles_trust_services_string_agg
+select r.account_id, string_agg(distinct svc, ', ' order by svc) as services, count(distinct r.arn) as roles
+from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s,
+  jsonb_array_elements_text(s -> 'Principal' -> 'Service') svc
+group by r.account_id order by r.account_id;
+
+-- name: idiom_roles_cross_account_trust_perimeter
+select r.name, p as principal,
+  case when p = '*' then 'public' when split_part(p, ':', 5) = r.account_id then 'same account'
+    when p ~ '^[0-9]{12}$' then 'account id' else 'other account' end as scope
+from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s,
+  jsonb_array_elements_text(s -> 'Principal' -> 'AWS') p
+where s ->> 'Effect' = 'Allow'
+order by r.name, p;
+
+-- name: idiom_roles_last_used_nulls_and_age
+select name, role_last_used_date, coalesce(date_part('day', timestamptz '2026-01-01' - role_last_used_date)::text, 'never') as idle_days,
+  row_number() over (order by role_last_used_date desc, arn) as recency
+from aws_iam_role order by recency limit 20;
+
+-- name: idiom_roles_names_collation_order
+select name from aws_iam_role order by name limit 25;
+
+-- name: idiom_roles_name_lower_upper_order
+select name, lower(name) < upper(name) as lower_sorts_after from aws_iam_role order by lower(name) desc limit 15;
+
+-- name: idiom_roles_jsonb_pretty_trust
+select name, jsonb_pretty(assume_role_policy_std) as trust from aws_iam_role order by name limit 5;
+
+-- name: idiom_roles_trust_text_key_order
+select name, assume_role_policy::text as trust_text from aws_iam_role order by name limit 8;
+
+-- name: idiom_roles_max_session_hours_numeric
+select max_session_duration, max_session_duration / 3600 as whole_hours, max_session_duration / 3600.0 as hours,
+  round(max_session_duration / 3600.0, 2) as hours_2, count(*) as roles
+from aws_iam_role group by max_session_duration order by max_session_duration;
+
+-- name: idiom_policies_admin_via_jsonb_path
+select name, is_aws_managed from aws_iam_policy
+where jsonb_path_exists(policy_std, '$.Statement[*] ? (@.Effect == "Allow") ? (@.Action[*] == "*" && @.Resource[*] == "*")')
+order by name;
+
+-- name: idiom_policies_actions_by_service_array_agg
+select split_part(a, ':', 1) as service, count(*) as grants, (array_agg(distinct a order by a))[1:3] as sample
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a
+where s ->> 'Effect' = 'Allow'
+group by 1 order by grants desc, service limit 15;
+
+-- name: idiom_policies_versions_and_update_age
+select name, default_version_id, substring(default_version_id from 2)::int as version_number,
+  to_char(update_date, 'YYYY-MM') as updated, update_date > create_date as changed
+from aws_iam_policy order by version_number desc, name limit 15;
+
+-- name: idiom_users_inline_and_attached_counts
+select u.name, jsonb_array_length(coalesce(u.inline_policies_std, '[]')) as inline,
+  jsonb_array_length(coalesce(u.attached_policy_arns, '[]')) as attached,
+  case when jsonb_array_length(coalesce(u.attached_policy_arns, '[]')) + jsonb_array_length(coalesce(u.inline_policies_std, '[]')) = 0
+    then 'ok' else 'alarm' end as status
+from aws_iam_user u order by u.account_id, u.name;
+
+-- name: idiom_users_password_age_buckets
+select case when password_last_used is null then 'never'
+  when password_last_used < timestamptz '2026-01-01' - interval '365 days' then 'over a year'
+  else 'recent' end as bucket, count(*) as users, min(name) as example
+from aws_iam_user group by 1 order by 1;
+
+-- name: idiom_credential_report_rotation
+select user_name, access_key_1_active, access_key_1_last_rotated,
+  date_part('day', generated_time - access_key_1_last_rotated) as days_since_rotation,
+  case when access_key_1_active and access_key_1_last_rotated < generated_time - interval '90 days' then 'alarm'
+    when access_key_1_active then 'ok' else 'skip' end as status
+from aws_iam_credential_report order by user_name, user_arn, generated_time;
+
+-- name: idiom_org_accounts_joined_order
+select a.name, a.id, a.joined_method, to_char(a.joined_timestamp, 'DD Mon YYYY HH24:MI') as joined,
+  coalesce(ou.name, 'root') as parent, row_number() over (order by a.joined_timestamp) as nth
+from aws_organizations_account a left join aws_organizations_organizational_unit ou on ou.id = a.parent_id
+order by nth;
+
+-- name: idiom_org_scp_deny_statements
+select p.name, p.type, s ->> 'Sid' as sid, s ->> 'Effect' as effect, jsonb_typeof(s -> 'Action') as action_type,
+  coalesce(s -> 'Condition', '{}'::jsonb) as condition
+from aws_organizations_policy p, jsonb_array_elements(case jsonb_typeof(p.content -> 'Statement')
+  when 'array' then p.content -> 'Statement' else jsonb_build_array(p.content -> 'Statement') end) s
+order by p.name, sid nulls first;
+
+-- name: idiom_org_targets_per_policy
+select name, type, count(*) as targets, array_agg(target_id order by target_id) as target_ids,
+  count(*) filter (where target_id ~ '^[0-9]{12}$') as accounts
+from aws_organizations_policy_target group by name, type order by name, type;
+
+-- name: idiom_sso_permission_sets_session_duration
+select ps.name, ps.session_duration, count(a.principal_id) as assignments,
+  string_agg(distinct a.principal_type, ',') as principal_types
+from aws_ssoadmin_permission_set ps left join aws_ssoadmin_account_assignment a on a.permission_set_arn = ps.arn
+group by ps.name, ps.session_duration order by ps.name;
+
+-- name: idiom_identitystore_users_emails
+select u.name, e ->> 'Value' as email, coalesce((e ->> 'Primary')::boolean, false) as primary_email
+from aws_identitystore_user u left join lateral jsonb_array_elements(u.emails) e on true
+order by u.name, email;
+
+-- name: idiom_s3_buckets_public_and_encryption
+select name, coalesce(versioning_enabled, false) as versioned,
+  server_side_encryption_configuration #>> '{Rules,0,ApplyServerSideEncryptionByDefault,SSEAlgorithm}' as sse,
+  policy_std @> '{"Statement": [{"Effect": "Allow", "Principal": {"AWS": ["*"]}}]}' as public_policy,
+  logging ->> 'TargetBucket' as log_bucket, to_char(creation_date, 'YYYY-MM-DD') as created
+from aws_s3_bucket order by name;
+
+-- name: idiom_s3_acl_grants
+select b.name, g -> 'Grantee' ->> 'Type' as grantee_type, g ->> 'Permission' as permission,
+  coalesce(g -> 'Grantee' ->> 'URI', g -> 'Grantee' ->> 'DisplayName') as grantee
+from aws_s3_bucket b, jsonb_array_elements(b.acl -> 'Grants') g
+order by b.name, permission, grantee;
+
+-- name: idiom_s3_bucket_policy_secure_transport
+select name, exists (select 1 from jsonb_array_elements(policy_std -> 'Statement') s
+  where s ->> 'Effect' = 'Deny' and s -> 'Condition' -> 'Bool' -> 'aws:securetransport' ? 'false') as enforces_tls
+from aws_s3_bucket order by name;
