@@ -165,6 +165,15 @@ def _read(path: Path, limit: int | None = None) -> bytes:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
 
 
+def _event_head(path: Path) -> bytes:
+    """The file's first bytes as UTF-8, for ``cloudtrail.sniff``: a UTF-16 file (what Windows PowerShell 5.1's ``>``
+    and ``Out-File`` write) decoded by its byte order mark."""
+    head = _read(path, HEAD_BYTES)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return head.decode("utf-16", errors="ignore").encode()
+    return head
+
+
 def _claims_json(path: Path) -> bool:
     return path.name.lower().endswith(JSON_NAMES)
 
@@ -186,7 +195,7 @@ def parse_file(path: Path) -> Parsed | str:
                 raise InputError(f"{path}: not UTF-8 text") from None
             return "not text"
         windows = True
-    parsed = _parse_text(path, text, utf16)
+    parsed = _parse_text(path, text)
     if windows and isinstance(parsed, Parsed):
         parsed.warnings.append(f"{path}: not UTF-8; read as Windows-1252, the code page in which the AWS CLI on "
                                "Windows writes output redirected to a file (check the non-ASCII names)")
@@ -203,10 +212,8 @@ def _windows_text(data: bytes) -> str | None:
     return None if any(ord(c) < 32 and c not in "\t\r\n" for c in text) else text
 
 
-def _parse_text(path: Path, text: str, utf16: bool) -> Parsed | str:
+def _parse_text(path: Path, text: str) -> Parsed | str:
     """``parse_file`` of the file's decoded text."""
-    if utf16 and cloudtrail.sniff(path, text[:HEAD_BYTES].encode()):
-        raise InputError(f"{path}: CloudTrail events in UTF-16 text are not read; save the file as UTF-8")
     stripped = text.lstrip()
     if not stripped:
         return "empty file"
@@ -542,7 +549,7 @@ def classify(found: list[tuple[Path, bool]], summary: LoadSummary, progress) -> 
     event_files: list[SourceFile] = []
     for path, explicit in found:
         try:
-            event_format = cloudtrail.sniff(path, _read(path, HEAD_BYTES))
+            event_format = cloudtrail.sniff(path, _event_head(path))
             if event_format:
                 event_files.append(SourceFile(path, event_format, sha256_file(path)))
                 continue  # progress is reported by the CloudTrail loader

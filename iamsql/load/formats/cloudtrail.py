@@ -40,9 +40,14 @@ Column rules beyond Steampipe's names:
 
 from __future__ import annotations
 
+import codecs
 import gzip
+import io
 import json
 import re
+import shutil
+import tempfile
+import zlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -208,6 +213,10 @@ class Batch:
     gzip: bool
     paths: list[Path] = field(default_factory=list)
     max_object: int = MIN_OBJECT_BYTES
+    originals: dict[Path, Path] = field(default_factory=dict)  # a UTF-8 copy read instead of a UTF-16 file -> that file
+
+    def original(self, path: Path) -> Path:
+        return self.originals.get(path, path)
 
 
 def _reader_sql(batch: Batch) -> str:
@@ -223,6 +232,11 @@ def _extract_sql(batch: Batch) -> str:
     """SELECT of the table's columns (all but snapshot_id) for the files of a batch."""
     payload = FORMATS[batch.format][1]
     reader = _reader_sql(batch)
+    source = "filename"
+    if batch.originals:  # a copy's rows name the file the user gave
+        names = ", ".join(f"{sql_string(str(copy))}: {sql_string(str(original))}"
+                          for copy, original in batch.originals.items())
+        source = f"coalesce(map {{{names}}}[filename], filename)"
     cols = ", ".join(f'{_COLUMN_SQL[name]} as "{name}"' for name, _ in columns(TABLE) if name != "snapshot_id")
     # Values that are not JSON objects are kept as rows with a NULL event_id (and counted, then removed, by
     # _settle) instead of being dropped without a word.
@@ -233,7 +247,7 @@ def _extract_sql(batch: Batch) -> str:
         f"  select source_file, e, is_object,"
         f"  case when is_object then json_transform(e, '{_EVENT_STRUCTURE}') end as s from ("
         f"   select source_file, e, coalesce(left(e, 1) = '{{', false) as is_object from ("
-        f"    select filename as source_file, {_PAYLOADS[payload]} as e from ({reader})))))"
+        f"    select {source} as source_file, {_PAYLOADS[payload]} as e from ({reader})))))"
     )
 
 
@@ -452,8 +466,37 @@ def _gzip_and_json_bytes(path: Path) -> tuple[bool, int]:
         return True, max(size, int.from_bytes(f.read(4), "little"))
 
 
-def _batches(files: list[tuple[Path, str]]) -> list[Batch]:
-    """Files grouped by format and compression, in path order, cut at about BATCH_BYTES of JSON."""
+def _open_bytes(path: Path):
+    """The file's bytes, gunzipped when it starts with the gzip magic number."""
+    with path.open("rb") as f:
+        magic = f.read(2)
+    return gzip.open(path, "rb") if magic == b"\x1f\x8b" else path.open("rb")
+
+
+def _utf8_copies(files: list[tuple[Path, str]], folder: Path) -> dict[Path, Path]:
+    """UTF-8 copies, in ``folder``, of the files whose text starts with a UTF-16 byte order mark (what Windows
+    PowerShell 5.1's ``>`` and ``Out-File`` write), for DuckDB reads UTF-8 only: ``{copy: original}``."""
+    copies = {}
+    for number, (path, _fmt) in enumerate(files):
+        with _open_bytes(path) as raw:
+            if raw.read(2) not in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+                continue
+        copy = folder / f"{number}.json"
+        try:
+            with _open_bytes(path) as raw, io.TextIOWrapper(raw, encoding="utf-16", newline="") as text, \
+                    copy.open("w", encoding="utf-8", newline="") as out:
+                shutil.copyfileobj(text, out, 1 << 20)
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path}: not UTF-16 text after its byte order mark ({exc.reason})") from None
+        except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+            raise InputError(f"{path}: truncated or corrupt gzip file ({exc})") from None
+        copies[copy] = path
+    return copies
+
+
+def _batches(files: list[tuple[Path, str]], originals: dict[Path, Path] | None = None) -> list[Batch]:
+    """Files grouped by format and compression, in path order, cut at about BATCH_BYTES of JSON; ``originals``
+    names the file each UTF-8 copy stands for."""
     sized = []
     for path, fmt in sorted(files, key=lambda item: (item[1], str(item[0]))):
         if fmt not in FORMATS:
@@ -467,6 +510,8 @@ def _batches(files: list[tuple[Path, str]]) -> list[Batch]:
                 batches.append(batch)
                 batch, total = Batch(fmt, gz), 0
             batch.paths.append(path)
+            if originals and path in originals:
+                batch.originals[path] = originals[path]
             total += size
             # A Records/Events file is one JSON value; in the other layouts a value is one event (< 1 MiB).
             if FORMATS[fmt][0] in ("records", "events", "pages", "log-events"):
@@ -500,10 +545,10 @@ def _bad_file(batch: Batch, exc: duckdb.Error) -> InputError:
                     reason = f"a CloudTrailEvent string is not JSON ({reason})"
                 elif FORMATS[batch.format][1] == "logged" and "of input" in reason:
                     reason = f"a CloudWatch Logs message is not JSON ({reason})"
-                return InputError(f"{path}: {reason}")
+                return InputError(f"{batch.original(path)}: {reason}")
     finally:
         probe.close()
-    return InputError(f"cannot read CloudTrail files in {batch.paths[0].parent}: {str(exc).strip().splitlines()[0]}")
+    return InputError(f"cannot read CloudTrail files in {batch.original(batch.paths[0]).parent}: {str(exc).strip().splitlines()[0]}")
 
 
 def _account_hint(path: Path) -> str | None:
@@ -541,18 +586,8 @@ def load_events(
         con.execute(f"create or replace temp table {_MAP} (account varchar primary key, snapshot_id bigint)")
         snapshots: dict[str, int] = {}
         _add_snapshots(con, snapshots, {_account_hint(path) for path, _ in files} - {None}, snapshot_for_account)
-        for batch in _batches(files):
-            con.execute(f"set memory_limit = '{max(1 << 30, 6 * batch.max_object)}B'")
-            try:
-                con.execute(
-                    f"insert into {table} ({target}, snapshot_id) select *, {_snapshot_sql(snapshots)} "
-                    f"from ({_extract_sql(batch)})"
-                )
-            except duckdb.Error as exc:
-                raise _bad_file(batch, exc) from None
-            if progress:
-                for path in batch.paths:
-                    progress(path)
+        with tempfile.TemporaryDirectory(prefix="iamsql-utf8-") as folder:
+            _insert(con, table, target, files, snapshots, progress, Path(folder))
         stats = _settle(
             con,
             table,
@@ -569,6 +604,26 @@ def load_events(
                 con.execute(f"set {name} = '{value}'")
             except duckdb.Error:  # the transaction is aborted; the caller rolls it back
                 pass
+
+
+def _insert(con, table: str, target: str, files: list[tuple[Path, str]], snapshots: dict[str, int], progress,
+            folder: Path) -> None:
+    """Insert the events of every file, one DuckDB read per batch; UTF-16 files are read through UTF-8 copies
+    in ``folder``."""
+    originals = _utf8_copies(files, folder)
+    copy_of = {original: copy for copy, original in originals.items()}
+    for batch in _batches([(copy_of.get(path, path), fmt) for path, fmt in files], originals):
+        con.execute(f"set memory_limit = '{max(1 << 30, 6 * batch.max_object)}B'")
+        try:
+            con.execute(
+                f"insert into {table} ({target}, snapshot_id) select *, {_snapshot_sql(snapshots)} "
+                f"from ({_extract_sql(batch)})"
+            )
+        except duckdb.Error as exc:
+            raise _bad_file(batch, exc) from None
+        if progress:
+            for path in batch.paths:
+                progress(batch.original(path))
 
 
 def _snapshot_sql(snapshots: dict[str, int]) -> str:
@@ -745,7 +800,8 @@ def _positions(sources: set[str], layouts: dict[str, str], wanted: set[str]) -> 
             data = Path(source).read_bytes()
             if data[:2] == b"\x1f\x8b":
                 data = gzip.decompress(data)
-            text = data.decode("utf-8-sig")
+            utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+            text = data.decode("utf-16" if utf16 else "utf-8-sig")
             if layout in ("records", "events", "log-events"):
                 key = {"records": "Records", "events": "Events", "log-events": "events"}[layout]
                 items = json.loads(text).get(key) or []
