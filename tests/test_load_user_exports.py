@@ -8,11 +8,16 @@ nothing."""
 from __future__ import annotations
 
 import codecs
+import csv
+import io
 import json
+import re
 from pathlib import Path
 
 import pytest
 
+from iamsql import controls
+from iamsql.controls.engines.duckdb import run_accounts
 from iamsql.errors import InputError
 from iamsql.load import load_paths
 from iamsql.store import db
@@ -85,3 +90,120 @@ def test_broken_utf16_event_file_is_one_line_and_changes_nothing(tmp_path, tail,
         load_paths(con, [str(path)])
     assert str(caught.value) == f"{path}: not UTF-16 text after its byte order mark ({reason})"
     assert state(con) == before
+
+
+# ---- lists that may be filtered ------------------------------------------------------------------------------------
+
+USERS = json.loads((SHAPES / "cli" / "list-users.json").read_text())["Users"]
+ROLES = json.loads((SHAPES / "cli" / "list-roles.json").read_text())["Roles"]
+
+
+def _accounts(con) -> dict:
+    return {a.account_id: a for a in run_accounts(con)}
+
+
+def test_a_queried_list_loads_its_rows_but_not_the_whole_table(tmp_path):
+    """`aws iam list-users --query 'Users[?PasswordLastUsed]'` prints the list alone, as `--query Users` does:
+    the file cannot say it holds every user, so the table is known only in part."""
+    path = tmp_path / "users-with-password.json"
+    path.write_text(json.dumps([u for u in USERS if "PasswordLastUsed" in u], indent=2))
+    con, summary = load(tmp_path, path)
+    assert rows(con, "select name from aws_iam_user") == [("alice",)]
+    partial, gaps = rows(con, "select partial, gaps from iamsql_snapshot")[0]
+    assert partial is True
+    assert [(g["api"], g["table"], g["account_id"]) for g in json.loads(gaps)] == [
+        ("iam:list-users", "aws_iam_user", ACCOUNT)]
+    account = _accounts(con)[ACCOUNT]
+    assert "aws_iam_user" not in account.covered and "users-with-password.json" in account.partial["aws_iam_user"]
+    assert any("aws_iam_user" in w and "part" in w for w in summary.warnings)
+
+
+def test_a_control_that_needs_the_whole_list_skips_on_a_queried_list(tmp_path):
+    path = tmp_path / "roles.json"
+    path.write_text(json.dumps(ROLES[:1]))
+    con, _ = load(tmp_path, path)
+    [row] = controls.results(con, controls.run_checks(con, controls=["iam_support_role_exists"]))
+    assert row["status"] == "skip"
+    assert row["reason"].startswith(f"Only part of aws_iam_role is loaded for account {ACCOUNT}")
+    assert "roles.json" in row["reason"]
+
+
+def test_a_whole_listing_in_the_same_load_completes_the_table(tmp_path):
+    queried = tmp_path / "export" / "queried-users.json"
+    queried.parent.mkdir()
+    queried.write_text(json.dumps(USERS[:1]))
+    (tmp_path / "export" / "list-users.json").write_text((SHAPES / "cli" / "list-users.json").read_text())
+    con, summary = load(tmp_path, tmp_path / "export")
+    assert rows(con, "select partial, gaps from iamsql_snapshot") == [(False, "[]")]
+    assert "aws_iam_user" in _accounts(con)[ACCOUNT].covered and not _accounts(con)[ACCOUNT].partial
+
+
+# ---- list-entities-for-policy --------------------------------------------------------------------------------------
+
+CLOUDSHELL = "arn:aws:iam::aws:policy/AWSCloudShellFullAccess"
+ALICE = {"UserName": "alice", "UserId": "AIDAEXAMPLEALICE0001"}
+OPS = {"GroupName": "ops", "GroupId": "AGPAEXAMPLEOPS000001"}
+DEPLOY = {"RoleName": "deploy", "RoleId": "AROAEXAMPLEDEPLOY001"}
+
+
+def _entities(policy: str, users=(), groups=(), roles=(), **page) -> str:
+    """`aws iam list-entities-for-policy --policy-arn <policy>` with the policy added as `PolicyArn` (the AWS
+    CLI's output does not name it)."""
+    return json.dumps({"PolicyArn": policy, "PolicyGroups": list(groups), "PolicyUsers": list(users),
+                       "PolicyRoles": list(roles), "IsTruncated": False, **page}, indent=4)
+
+
+def _attachments(con) -> list[tuple]:
+    return rows(con, "select policy_arn, is_attached, policy_users, policy_groups, policy_roles "
+                     "from aws_iam_policy_attachment order by policy_arn")
+
+
+def test_list_entities_for_policy_fills_the_policy_s_attachments(tmp_path):
+    path = tmp_path / "list-entities-for-policy.json"
+    path.write_text(_entities(CLOUDSHELL, users=[ALICE], groups=[OPS], roles=[DEPLOY]))
+    con, _ = load(tmp_path, path, account_id=ACCOUNT, as_of="2024-03-03")
+    assert _attachments(con) == [(CLOUDSHELL, True, json.dumps([ALICE]), json.dumps([OPS]), json.dumps([DEPLOY]))]
+    assert rows(con, "select account_id, partition from aws_iam_policy_attachment") == [(ACCOUNT, "aws")]
+
+
+def test_list_entities_for_policy_pages_in_several_files_add_up(tmp_path):
+    folder = tmp_path / "export"
+    folder.mkdir()
+    bob = {"UserName": "bob", "UserId": "AIDAEXAMPLEBOB000001"}
+    (folder / "page-1.json").write_text(_entities(CLOUDSHELL, users=[ALICE], IsTruncated=True, Marker="AAEXAMPLE"))
+    (folder / "page-2.json").write_text(_entities(CLOUDSHELL, users=[bob], roles=[DEPLOY]))
+    con, summary = load(tmp_path, folder, account_id=ACCOUNT, as_of="2024-03-03")
+    assert _attachments(con) == [(CLOUDSHELL, True, json.dumps([ALICE, bob]), None, json.dumps([DEPLOY]))]
+
+
+def test_a_policy_attached_to_nobody(tmp_path):
+    path = tmp_path / "list-entities-for-policy.json"
+    path.write_text(_entities(CLOUDSHELL))
+    con, _ = load(tmp_path, path, account_id=ACCOUNT, as_of="2024-03-03")
+    assert _attachments(con) == [(CLOUDSHELL, False, None, None, None)]
+
+
+def test_list_entities_for_policy_alone_is_part_of_the_attachments(tmp_path):
+    """One policy's entities do not say which other policies are attached: the CloudShell control cannot say
+    'attached to nobody' from another policy's output."""
+    path = tmp_path / "support.json"
+    path.write_text(_entities("arn:aws:iam::aws:policy/AWSSupportAccess", roles=[DEPLOY]))
+    con, _ = load(tmp_path, path, account_id=ACCOUNT, as_of="2024-03-03")
+    [row] = controls.results(con, controls.run_checks(con, controls=["iam_cloudshell_full_access_not_attached"]))
+    assert row["status"] == "skip" and "aws_iam_policy_attachment" in row["reason"] and "support.json" in row["reason"]
+
+
+def test_gaad_attachments_win_and_other_policies_are_added(tmp_path):
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "gaad-page-1.json").write_text((SHAPES / "gaad-page-1.json").read_text())
+    (folder / "gaad-page-2.json").write_text((SHAPES / "gaad-page-2.json").read_text())
+    con, _ = load(tmp_path, folder, name="gaad.duckdb")
+    from_gaad = _attachments(con)
+    known = from_gaad[0][0]
+    (folder / "entities-known.json").write_text(_entities(known, users=[{"UserName": "x", "UserId": "AIDAX"}]))
+    (folder / "entities-cloudshell.json").write_text(_entities(CLOUDSHELL, roles=[DEPLOY]))
+    con, _ = load(tmp_path, folder)
+    assert _attachments(con) == sorted(from_gaad + [(CLOUDSHELL, True, None, None, json.dumps([DEPLOY]))])
+    assert rows(con, "select partial from iamsql_snapshot") == [(False,)]
+

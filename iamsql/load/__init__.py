@@ -48,6 +48,7 @@ from iamsql.load.formats import (
     cloudtrail,
     credential_report,
     detect,
+    iam,
     identity,
     monitoring,
     organizations,
@@ -393,6 +394,14 @@ class Merged:
         self.files: dict[tuple[str, str, tuple], list[Path]] = defaultdict(list)  # the files a row came from
         self.covers: dict[str, set[str]] = defaultdict(set)
         self.formats: dict[str, set[str]] = defaultdict(set)
+        # account -> table -> the files that hold only part of it, with why; none once a file lists it whole
+        self.partial: dict[str, dict[str, list[tuple[SourceFile, str]]]] = defaultdict(dict)
+
+    def gaps(self, account: str) -> list[dict]:
+        """The snapshot ``gaps`` entries of the tables the account's files hold only part of."""
+        return [{"api": f.format, "account_id": account, "region": None, "table": table,
+                 "error": f"{f.name or f.path.name}: {reason}"}
+                for table, found in sorted(self.partial[account].items()) for f, reason in found]
 
     def add(self, fragment: Fragment, key: tuple, path: Path, warnings: list[str]) -> None:
         row = self.rows[fragment.account_id][fragment.table].setdefault(key, {})
@@ -449,10 +458,14 @@ def merge(files: list[SourceFile], warnings: list[str]) -> Merged:
     merged = Merged()
     superseded = _newest_reports(files, warnings)
     pending: list[tuple[Fragment, SourceFile]] = []
+    complete: dict[str, set[str]] = defaultdict(set)
     for f in files:
         for account in f.accounts:
             merged.covers[account] |= f.parsed.covers
             merged.formats[account].add(f.format.removeprefix("placebo:"))
+            complete[account] |= f.parsed.covers - f.parsed.partial.keys()
+            for table, reason in f.parsed.partial.items():
+                merged.partial[account].setdefault(table, []).append((f, reason))
         if id(f) in superseded:
             continue
         for fragment in f.parsed.fragments:
@@ -460,6 +473,9 @@ def merge(files: list[SourceFile], warnings: list[str]) -> Merged:
                 pending.append((fragment, f))
             else:
                 merged.add(fragment, fragment.key, f.path, warnings)
+    for account, tables in merged.partial.items():
+        for table in tables.keys() & complete[account]:
+            del tables[table]
     for fragment, f in pending:
         candidates = merged.match(fragment, f.path)
         if len(candidates) == 1:
@@ -508,6 +524,19 @@ def _policy_attachments(tables: dict[str, dict[tuple, dict]]) -> dict[tuple, dic
     return result
 
 
+def _listed_entities(pages: dict[tuple, dict]) -> dict[tuple, dict]:
+    """aws_iam_policy_attachment rows of list-entities-for-policy outputs: each policy's pages added up."""
+    result: dict[tuple, dict] = {}
+    for page in pages.values():
+        row = result.setdefault((page["policy_arn"],), {**page, **{column: [] for column in iam.ENTITY_LISTS}})
+        for column in iam.ENTITY_LISTS:
+            row[column] += [entity for entity in page.get(column) or [] if entity not in row[column]]
+    for row in result.values():
+        row["is_attached"] = any(row[column] for column in iam.ENTITY_LISTS)
+        row.update({column: row[column] or None for column in iam.ENTITY_LISTS})
+    return result
+
+
 def derive(account: str, tables: dict[str, dict[tuple, dict]], formats: set[str]) -> None:
     """Columns that need several files or rows: group memberships, policy attachments, access-key akas, bucket
     and region ARNs, partition / account / _ctx on every row."""
@@ -523,8 +552,11 @@ def derive(account: str, tables: dict[str, dict[tuple, dict]], formats: set[str]
                 members[n].append(_user_object(u))
         for g in groups.values():
             g.setdefault("users", members.get(g.get("name")) or None)
-    if GAAD in formats:
-        tables["aws_iam_policy_attachment"] = _policy_attachments(tables)
+    attachments = _listed_entities(tables.get("aws_iam_policy_attachment", {}))
+    if GAAD in formats:  # who has what, as get-account-authorization-details tells it, wins
+        attachments.update(_policy_attachments(tables))
+    if attachments:
+        tables["aws_iam_policy_attachment"] = attachments
     organizations.derive(tables)
     partitions = Counter(r["partition"] for rows in tables.values() for r in rows.values() if r.get("partition"))
     partition = partitions.most_common(1)[0][0] if partitions else None
@@ -717,6 +749,8 @@ def load_paths(
     for account, tables in merged.rows.items():
         derive(account, tables, merged.formats[account])
     summary.warnings += _missing_last_pages(iam_files)
+    summary.warnings += [f"account {gap['account_id']}: only part of {gap['table']} is loaded ({gap['error']}); "
+                         "controls that need the whole table skip" for account in merged.partial for gap in merged.gaps(account)]
     try:
         _write(con, iam_files, event_files, merged, summary, progress, manifests, as_of)
     except duckdb.Error as exc:
@@ -742,8 +776,10 @@ def _write(con, iam_files, event_files, merged: Merged, summary: LoadSummary, pr
 
     def snapshot_for_account(account: str) -> int:
         if account not in snapshots:
-            snapshots[account] = db.new_snapshot(con, account_id=account, sources=[], as_of=None,
-                                                 **collection_info(account, manifests))
+            info = collection_info(account, manifests)
+            gaps = info.get("gaps", []) + merged.gaps(account)
+            snapshots[account] = db.new_snapshot(con, account_id=account, sources=[], as_of=None, kind=info["kind"],
+                                                 partial=info.get("partial", False) or bool(gaps), gaps=gaps)
         return snapshots[account]
 
     with db.transaction(con, lambda: f"load of {_snapshot_words(snapshots)}" if snapshots else None):
