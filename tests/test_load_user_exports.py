@@ -207,3 +207,90 @@ def test_gaad_attachments_win_and_other_policies_are_added(tmp_path):
     assert _attachments(con) == sorted(from_gaad + [(CLOUDSHELL, True, None, None, json.dumps([DEPLOY]))])
     assert rows(con, "select partial from iamsql_snapshot") == [(False,)]
 
+
+# ---- credential reports saved again by a spreadsheet ---------------------------------------------------------------
+
+REPORT_ROWS = list(csv.reader(io.StringIO((SHAPES / "credential-report.csv").read_text())))
+ISO_TIME = re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):\d\d\+00:00")
+TIME_COLUMNS = [name for name in REPORT_ROWS[0] if name.endswith(("_time", "_changed", "_used", "_rotation",
+                                                                  "_rotated", "_used_date"))]
+
+
+def _resaved(words: dict[str, str] | None = None, time=None) -> list[list[str]]:
+    """The report's cells as a spreadsheet writes them back: booleans in its words, times in its format (to the
+    minute: Excel's default date and time format shows no seconds, and a CSV keeps what is shown)."""
+    resaved = [REPORT_ROWS[0]]
+    for line in REPORT_ROWS[1:]:
+        cells = [(words or {}).get(cell, cell) for cell in line]
+        resaved.append([time(*ISO_TIME.fullmatch(c).groups()) if time and ISO_TIME.fullmatch(c) else c for c in cells])
+    return resaved
+
+
+def _csv(cells: list[list[str]], delimiter: str = ",", quoting: int = csv.QUOTE_MINIMAL) -> str:
+    text = io.StringIO()
+    csv.writer(text, delimiter=delimiter, quoting=quoting, lineterminator="\r\n").writerows(cells)
+    return text.getvalue()
+
+
+GERMAN = {"true": "WAHR", "false": "FALSCH"}
+SPREADSHEET_REPORTS = {
+    # Excel, German locale, "CSV (Trennzeichen-getrennt)": ; between cells, Windows-1252, Excel's booleans
+    "Excel de-DE CSV": (_csv(_resaved(GERMAN), ";").encode("cp1252"), False),
+    "Excel de-DE CSV, times re-formatted": (
+        _csv(_resaved(GERMAN, lambda y, m, d, hh, mm: f"{d}.{m}.{y} {hh}:{mm}"), ";").encode("cp1252"), True),
+    "Excel fr-FR CSV UTF-8": (codecs.BOM_UTF8 + _csv(_resaved({"true": "VRAI", "false": "FAUX"}), ";").encode(), False),
+    # Excel, US English, "CSV UTF-8": BOM, TRUE/FALSE, m/d/yyyy h:mm (a day after the 12th tells the order)
+    "Excel en-US CSV UTF-8, times re-formatted": (codecs.BOM_UTF8 + _csv(_resaved(
+        {"true": "TRUE", "false": "FALSE"}, lambda y, m, d, hh, mm: f"{int(m)}/{int(d)}/{y} {int(hh)}:{mm}")).encode(),
+        True),
+    "Excel en-GB CSV, times re-formatted": (_csv(_resaved(
+        {"true": "TRUE", "false": "FALSE"}, lambda y, m, d, hh, mm: f"{d}/{m}/{y} {hh}:{mm}")).encode("cp1252"), True),
+    # LibreOffice Calc with "Quote all text cells"
+    "every cell quoted": (_csv(REPORT_ROWS, quoting=csv.QUOTE_ALL).encode(), False),
+    # Excel's "Unicode Text (*.txt)": UTF-16LE with a BOM, tab between cells
+    "Excel Unicode Text": (codecs.BOM_UTF16_LE + _csv(REPORT_ROWS, "\t").encode("utf-16-le"), False),
+}
+REPORT_QUERY = "select * exclude (snapshot_id) from aws_iam_credential_report order by user_name"
+
+
+def _to_the_minute(con) -> list[tuple]:
+    times = ", ".join(f"date_trunc('minute', {c}) as {c}" for c in TIME_COLUMNS)
+    return rows(con, f"select * exclude (snapshot_id) replace ({times}) from aws_iam_credential_report order by user_name")
+
+
+@pytest.mark.parametrize("variant", SPREADSHEET_REPORTS)
+def test_credential_report_saved_again_by_a_spreadsheet_loads_as_the_original(tmp_path, variant):
+    data, minutes = SPREADSHEET_REPORTS[variant]
+    path = tmp_path / "saved" / "credential-report.csv"
+    path.parent.mkdir()
+    path.write_bytes(data)
+    want, _ = load(tmp_path, SHAPES / "credential-report.csv", name="original.duckdb")
+    con, summary = load(tmp_path, path)
+    if minutes:
+        assert _to_the_minute(con) == _to_the_minute(want) != []
+        assert any("to the minute" in w for w in summary.warnings)
+    else:
+        assert rows(con, REPORT_QUERY) == rows(want, REPORT_QUERY) != []
+
+
+@pytest.mark.parametrize("time, reason", [
+    # every day is the 12th or before: 03/04/2024 is 3 April or 4 March
+    (lambda y, m, d, hh, mm: f"{m}/{m}/{y} {hh}:{mm}", "could be day/month/year or month/day/year"),
+    (lambda y, m, d, hh, mm: f"{d}/{m}/{y} {hh}:{mm}" if d > "12" else f"{m}/{d}/{y} {hh}:{mm}" if m > "12"
+     else f"{d}/{m}/{y} {hh}:{mm}", None),
+])
+def test_credential_report_times_whose_day_and_month_cannot_be_told_apart_are_refused(tmp_path, time, reason):
+    con = db.connect(tmp_path / "exports.duckdb")
+    load_paths(con, [str(SHAPES / "credential-report.csv")])
+    before = state(con)
+    path = tmp_path / "credential-report.csv"
+    cells = _resaved(time=time)
+    if reason is None:  # one time day first (30/01/2024), another month first (13 as the day: 01/13/...)
+        cells[3][REPORT_ROWS[0].index("password_next_rotation")] = "1/13/2024 12:00"
+        reason = "some day first (30/01/2024 12:00) and some month first (1/13/2024 12:00)"
+    path.write_text(_csv(cells))
+    with pytest.raises(InputError) as caught:
+        load_paths(con, [str(path)])
+    assert str(caught.value).startswith(f"{path}: bad credential report CSV: ")
+    assert reason in str(caught.value) and "\n" not in str(caught.value)
+    assert state(con) == before
