@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import gzip
 import io
 import json
 import re
@@ -294,3 +295,61 @@ def test_credential_report_times_whose_day_and_month_cannot_be_told_apart_are_re
     assert str(caught.value).startswith(f"{path}: bad credential report CSV: ")
     assert reason in str(caught.value) and "\n" not in str(caught.value)
     assert state(con) == before
+
+
+# ---- CloudTrail events through a CloudWatch Logs subscription ----------------------------------------------------
+
+
+def _subscription(events: list[dict], first_id: int) -> dict:
+    """What a CloudWatch Logs subscription filter sends (to Firehose, Lambda, Kinesis), gzip-compressed: the trail's
+    log group's events, each message one CloudTrail event."""
+    return {"messageType": "DATA_MESSAGE", "owner": ACCOUNT, "logGroup": f"aws-cloudtrail-logs-{ACCOUNT}-1a2b3c4d",
+            "logStream": f"{ACCOUNT}_CloudTrail_us-east-1", "subscriptionFilters": ["cloudtrail-to-firehose"],
+            "logEvents": [{"id": str(37_000_000_000_000 + first_id + i), "timestamp": 1_709_373_600_000 + i,
+                           "message": json.dumps(event)} for i, event in enumerate(events)]}
+
+
+CONTROL = {"messageType": "CONTROL_MESSAGE", "owner": "CloudwatchLogs", "logGroup": "", "logStream": "",
+           "subscriptionFilters": [], "logEvents": [{"id": "", "timestamp": 1_709_373_500_000,
+                                                     "message": "CWL CONTROL MESSAGE: Checking health of destination Firehose."}]}
+SUBSCRIPTION_FILES = {
+    # one record, as a Lambda subscriber or a test saves it
+    "one record": gzip.compress(json.dumps(_subscription(RECORDS, 0)).encode()),
+    # Firehose to S3 without decompression: each record's gzip member, one after another, no extension
+    "Firehose object, gzip members": gzip.compress(json.dumps(CONTROL).encode()) + b"".join(
+        gzip.compress(json.dumps(_subscription(RECORDS[i:i + 4], i)).encode()) for i in range(0, len(RECORDS), 4)),
+    # Firehose decompressing the records, not extracting the messages: the records one after another
+    "Firehose object, decompressed records": gzip.compress("".join(
+        json.dumps(_subscription(RECORDS[i:i + 3], i)) for i in range(0, len(RECORDS), 3)).encode()),
+}
+
+
+@pytest.mark.parametrize("variant", SUBSCRIPTION_FILES)
+def test_cloudtrail_events_from_a_cloudwatch_logs_subscription(tmp_path, variant):
+    path = tmp_path / "firehose" / "2024" / "03" / "02" / "10" / "cloudtrail-stream-1-2024-03-02-10-00-00-0a1b2c3d"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(SUBSCRIPTION_FILES[variant])
+    con, summary = load(tmp_path, path)
+    stored = {r[0]: json.loads(r[1]) for r in rows(con, "select event_id, cloudtrail_event from aws_cloudtrail_trail_event")}
+    assert stored == {r["eventID"]: r for r in RECORDS}
+    assert summary.files[0].format == "cloudtrail-cwlogs-subscription" and not summary.skipped
+
+
+def test_a_subscription_control_message_alone_is_skipped_with_what_it_is(tmp_path):
+    path = tmp_path / "firehose" / "control.gz"
+    path.parent.mkdir()
+    path.write_bytes(gzip.compress(json.dumps(CONTROL).encode()))
+    con, summary = load(tmp_path, path.parent, account_id=ACCOUNT)
+    assert summary.skipped == [(str(path), "CloudWatch Logs subscription control message (no log events)")]
+
+
+def test_a_conflicting_event_in_a_subscription_file_is_named_by_its_place(tmp_path):
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "a-trail.json").write_text(json.dumps({"Records": RECORDS[:2]}))
+    changed = {**RECORDS[1], "sourceIPAddress": "198.51.100.7"}
+    (folder / "b-firehose").write_bytes(gzip.compress(json.dumps(CONTROL).encode()) + gzip.compress(
+        json.dumps(_subscription([RECORDS[0], changed], 0)).encode()))
+    con, summary = load(tmp_path, folder)
+    assert rows(con, "select source_file, position, kept from iamsql_event_conflict order by all") == [
+        (str(folder / "a-trail.json"), 2, True), (str(folder / "b-firehose"), 2, False)]

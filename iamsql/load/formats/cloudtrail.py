@@ -16,6 +16,7 @@ each value is):
 | ``cloudtrail-cwlogs-events`` | CloudWatch Logs ``filter-log-events`` / ``get-log-events``: ``{"events":[{"timestamp", "message": "<json>", ...}]}`` |
 | ``cloudtrail-cwlogs-array`` / ``cloudtrail-cwlogs-lines`` | those log events as an array (``--query events``) / one per line |
 | ``cloudtrail-cwlogs-export`` | a CloudWatch Logs export task's objects: one ``<ISO time> <message>`` per line (``000000.gz``) |
+| ``cloudtrail-cwlogs-subscription`` | what a CloudWatch Logs subscription filter sends (Firehose's S3 objects): ``{"messageType": "DATA_MESSAGE", "logEvents": [{"message": "<json>", ...}], ...}`` records one after another, control messages passed over |
 
 A CloudWatch Logs message is a CloudTrail event (a trail delivering to CloudWatch Logs), or an EventBridge envelope
 of one (a rule whose target is a log group), whose ``detail`` is the event.
@@ -77,6 +78,7 @@ FORMATS: dict[str, tuple[str, str]] = {
     "cloudtrail-cwlogs-array": ("log-array", "logged"),
     "cloudtrail-cwlogs-lines": ("log-values", "logged"),
     "cloudtrail-cwlogs-export": ("log-export", "logged"),
+    "cloudtrail-cwlogs-subscription": ("log-subscription", "logged"),
 }
 
 # Decompressed JSON per DuckDB read call (progress steps). Each call pays a start and a drain in which a
@@ -107,6 +109,11 @@ _READERS = {
     "log-values": "select filename, json(json->>'message') as raw from " + _READ % "unstructured",
     # An export task writes "<ISO time> <message>" lines. JSON text holds no raw control character, so \x01 never
     # splits a line; every line is one column, read without quoting.
+    # A subscription's records (gzip members or JSON values one after another): the log events of its data messages.
+    "log-subscription": "select filename, json(item->>'message') as raw from (select filename, unnest(\"logEvents\") "
+    "as item from read_json({files}, format='unstructured', records=true, columns={{'messageType': 'VARCHAR', "
+    "'logEvents': 'JSON[]'}}, filename=true, maximum_object_size={max}, compression='{compression}') "
+    "where \"messageType\" = 'DATA_MESSAGE')",
     "log-export": "select filename, json(substr(line, strpos(line, ' ') + 1)) as raw from read_csv({files}, "
     "columns={{'line': 'VARCHAR'}}, header=false, delim='\x01', quote='', escape='', auto_detect=false, "
     "filename=true, max_line_size={max}, compression='{compression}') where trim(line) <> ''",
@@ -372,6 +379,8 @@ def not_events(document: object) -> str | None:
         return None
     if is_digest(document):
         return "CloudTrail digest file (hashes of log files, no events)"
+    if document.get("messageType") == "CONTROL_MESSAGE":
+        return "CloudWatch Logs subscription control message (no log events)"
     if "QueryResultRows" in document and "QueryStatus" in document:
         return ("CloudTrail Lake get-query-results output (the query's columns as text, not whole events): not loaded; "
                 "load the trail's S3 log files, a CloudWatch Logs export of the trail or lookup-events output instead")
@@ -421,6 +430,8 @@ def sniff(path: Path, head: bytes) -> str | None:
         document = json.JSONDecoder().raw_decode(text)[0]
     except (ValueError, RecursionError):  # longer than the head, or too deep for Python: judge by its opening keys
         return _LINES.get(_opening_kind(text))
+    if document.get("messageType") in SUBSCRIPTION_MESSAGES:
+        return _subscription_format(text)
     if isinstance(document.get("Records"), list):  # a Records wrapper whose key is not the first one
         return (
             "cloudtrail-records" if not document["Records"] or not _is_foreign_record(document["Records"][0]) else None
@@ -429,6 +440,29 @@ def sniff(path: Path, head: bytes) -> str | None:
     if isinstance(events, list) and (events or any(key in text for key in _LOG_TOKENS)):  # "events" not first
         return "cloudtrail-cwlogs-events" if not events or _item_kind(events[0]) == "cwlogs" else None
     return _LINES.get(_item_kind(document))
+
+
+SUBSCRIPTION_MESSAGES = ("DATA_MESSAGE", "CONTROL_MESSAGE")
+
+
+def _subscription_format(text: str) -> str | None:
+    """``cloudtrail-cwlogs-subscription`` when the first data message of a subscription's records holds CloudTrail
+    events (control messages, which CloudWatch Logs sends to check the destination, come before it)."""
+    decoder, pos = json.JSONDecoder(), 0
+    while pos < len(text):
+        try:
+            record, pos = decoder.raw_decode(text, pos)
+        except (ValueError, RecursionError):  # a record longer than the head: judged by its first message's opening
+            return "cloudtrail-cwlogs-subscription" if _opening_kind(text[pos:]) == "cwlogs" else None
+        if not isinstance(record, dict) or record.get("messageType") not in SUBSCRIPTION_MESSAGES:
+            return None
+        events = record.get("logEvents")
+        if record["messageType"] == "DATA_MESSAGE" and isinstance(events, list) and events:
+            kind = _item_kind(events[0]) if isinstance(events[0], dict) else None
+            return "cloudtrail-cwlogs-subscription" if kind == "cwlogs" else None
+        while pos < len(text) and text[pos] in " \t\r\n":
+            pos += 1
+    return None
 
 
 def _export_format(text: str) -> str | None:
@@ -514,7 +548,7 @@ def _batches(files: list[tuple[Path, str]], originals: dict[Path, Path] | None =
                 batch.originals[path] = originals[path]
             total += size
             # A Records/Events file is one JSON value; in the other layouts a value is one event (< 1 MiB).
-            if FORMATS[fmt][0] in ("records", "events", "pages", "log-events"):
+            if FORMATS[fmt][0] in ("records", "events", "pages", "log-events", "log-subscription"):
                 batch.max_object = min(max(batch.max_object, size + (1 << 20)), MAX_OBJECT_BYTES)
         batches.append(batch)
     return batches
@@ -787,6 +821,18 @@ def _quarantine(con, table: str, mine: str, layouts: dict[str, str]) -> dict[str
     return {"event_ids": len(conflicting), "versions": versions}
 
 
+def _json_values(text: str) -> list:
+    """The JSON values of a text that holds them one after another."""
+    values, decoder, pos = [], json.JSONDecoder(), 0
+    while True:
+        while pos < len(text) and text[pos] in " \t\r\n":
+            pos += 1
+        if pos >= len(text):
+            return values
+        value, pos = decoder.raw_decode(text, pos)
+        values.append(value)
+
+
 def _positions(sources: set[str], layouts: dict[str, str], wanted: set[str]) -> dict[tuple[str, str], list]:
     """(file, event id) -> [(1-based position of the record in the file, the event)] for the wanted ids, read
     again in Python (only files holding a conflicting event)."""
@@ -807,19 +853,15 @@ def _positions(sources: set[str], layouts: dict[str, str], wanted: set[str]) -> 
                 items = json.loads(text).get(key) or []
             elif layout in ("array", "log-array"):
                 items = json.loads(text)
+            elif layout == "log-subscription":
+                items = [item for record in _json_values(text) if record.get("messageType") == "DATA_MESSAGE"
+                         for item in record.get("logEvents") or []]
             elif layout == "log-export":
                 items = [line.split(" ", 1)[-1] for line in text.splitlines() if line.strip()]
             elif layout == "pages":
                 items = [item for page in json.loads(text) for item in page.get("Events") or []]
             else:
-                items, decoder, pos = [], json.JSONDecoder(), 0
-                while True:
-                    while pos < len(text) and text[pos] in " \t\r\n":
-                        pos += 1
-                    if pos >= len(text):
-                        break
-                    item, pos = decoder.raw_decode(text, pos)
-                    items.append(item)
+                items = _json_values(text)
         except (OSError, ValueError, RecursionError, AttributeError, EOFError):
             continue
         for index, item in enumerate(items, 1):
