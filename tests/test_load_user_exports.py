@@ -15,6 +15,7 @@ import json
 import re
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from iamsql import controls
@@ -353,3 +354,51 @@ def test_a_conflicting_event_in_a_subscription_file_is_named_by_its_place(tmp_pa
     con, summary = load(tmp_path, folder)
     assert rows(con, "select source_file, position, kept from iamsql_event_conflict order by all") == [
         (str(folder / "a-trail.json"), 2, True), (str(folder / "b-firehose"), 2, False)]
+
+
+# ---- get-account-authorization-details cut down by --query ----------------------------------------------------------
+
+GAAD = [SHAPES / "gaad-page-1.json", SHAPES / "gaad-page-2.json"]
+
+
+def _gaad_list(key: str) -> list[dict]:
+    return [item for page in GAAD for item in json.loads(page.read_text()).get(key) or []]
+
+
+@pytest.mark.parametrize("key, table, derived", [
+    ("UserDetailList", "aws_iam_user", "groups"), ("RoleDetailList", "aws_iam_role", None),
+    ("GroupDetailList", "aws_iam_group", "users")])
+def test_a_queried_authorization_details_list_loads_as_those_details(tmp_path, key, table, derived):
+    """`aws iam get-account-authorization-details --query UserDetailList`: the details with their policies, not
+    taken for another output whose items share a member (AttachedManagedPolicies). A user's groups and a group's
+    users are filled in from the other list when both are loaded, so they are left out of the comparison."""
+    path = tmp_path / "queried" / f"{key}.json"
+    path.parent.mkdir()
+    path.write_text(json.dumps(_gaad_list(key), indent=2))
+    excluded = ", ".join(["snapshot_id", *([derived] if derived else [])])
+    query = f"select * exclude ({excluded}) from {table} order by arn"
+    want, _ = load(tmp_path, *GAAD, name="gaad.duckdb")
+    con, summary = load(tmp_path, path, as_of="2024-03-03")
+    assert rows(con, query) == rows(want, query) != []
+    assert [f.format for f in summary.files] == ["iam:get-account-authorization-details"]
+    assert "only part of" in " ".join(summary.warnings)
+
+
+def test_authorization_details_without_policies_are_part_of_the_attachments(tmp_path):
+    """`--filter User` lists no managed policy: who holds the policies it does not name is not known."""
+    path = tmp_path / "users.json"
+    path.write_text(json.dumps({"UserDetailList": _gaad_list("UserDetailList"), "IsTruncated": False}))
+    con, _ = load(tmp_path, path)
+    [row] = controls.results(con, controls.run_checks(con, controls=["iam_cloudshell_full_access_not_attached"]))
+    assert row["status"] == "skip" and "aws_iam_policy_attachment" in row["reason"]
+
+
+def test_a_credential_report_kept_as_an_excel_workbook_says_to_save_it_as_csv(tmp_path):
+    workbook = openpyxl.Workbook()
+    for line in REPORT_ROWS:
+        workbook.active.append(line)
+    path = tmp_path / "credential-report.xlsx"
+    workbook.save(path)
+    with pytest.raises(InputError) as caught:
+        load(tmp_path, path)
+    assert str(caught.value) == f"{path}: Excel workbook (save its sheet as CSV to load it)"

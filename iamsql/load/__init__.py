@@ -95,6 +95,7 @@ class SourceFile:
     accounts: set[str] = field(default_factory=set)
     parsed: Parsed | None = None  # None for CloudTrail event files
     name: str = ""  # the path relative to what was loaded (source_name), what reports show
+    utf16: bool = False  # a CloudTrail event file in UTF-16 (read through a UTF-8 copy)
 
     def source_entry(self) -> dict:
         entry = {"path": str(self.path), "name": self.name or self.path.name, "sha256": self.sha256,
@@ -166,13 +167,10 @@ def _read(path: Path, limit: int | None = None) -> bytes:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
 
 
-def _event_head(path: Path) -> bytes:
-    """The file's first bytes as UTF-8, for ``cloudtrail.sniff``: a UTF-16 file (what Windows PowerShell 5.1's ``>``
-    and ``Out-File`` write) decoded by its byte order mark."""
-    head = _read(path, HEAD_BYTES)
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return head.decode("utf-16", errors="ignore").encode()
-    return head
+def _utf16(head: bytes) -> bool:
+    """Whether a file's first bytes are a UTF-16 byte order mark: Windows PowerShell 5.1's ``>`` and ``Out-File``
+    write so."""
+    return head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
 
 
 def _claims_json(path: Path) -> bool:
@@ -184,8 +182,10 @@ def parse_file(path: Path) -> Parsed | str:
     Raises InputError when the file is broken (malformed JSON in a .json file, bad values)."""
     data = _read(path)
     if data.startswith(b"PK\x03\x04"):
+        if b"xl/workbook.xml" in data:  # a spreadsheet (a credential report kept in Excel) is a zip archive too
+            return "Excel workbook (save its sheet as CSV to load it)"
         return "zip archive (unpack it to load the files in it)"
-    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))  # what Windows PowerShell 5.1's > writes
+    utf16 = _utf16(data)
     windows = False
     try:
         text = data.decode("utf-16" if utf16 else "utf-8-sig")
@@ -581,9 +581,11 @@ def classify(found: list[tuple[Path, bool]], summary: LoadSummary, progress) -> 
     event_files: list[SourceFile] = []
     for path, explicit in found:
         try:
-            event_format = cloudtrail.sniff(path, _event_head(path))
+            head = _read(path, HEAD_BYTES)
+            utf16 = _utf16(head)
+            event_format = cloudtrail.sniff(path, head.decode("utf-16", errors="ignore").encode() if utf16 else head)
             if event_format:
-                event_files.append(SourceFile(path, event_format, sha256_file(path)))
+                event_files.append(SourceFile(path, event_format, sha256_file(path), utf16=utf16))
                 continue  # progress is reported by the CloudTrail loader
             outcome = parse_file(path)
         except RecursionError:
@@ -787,7 +789,8 @@ def _write(con, iam_files, event_files, merged: Merged, summary: LoadSummary, pr
             snapshot_for_account(account)
         if event_files:
             summary.events = cloudtrail.load_events(
-                con, [(f.path, f.format) for f in event_files], snapshot_for_account, progress) or {}
+                con, [(f.path, f.format) for f in event_files], snapshot_for_account, progress,
+                {f.path for f in event_files if f.utf16}) or {}
             _event_warnings(summary)
             if not iam_files and _every_record_rejected(summary.events):
                 example = next(w for w in summary.warnings if " record(s) rejected: " in w)

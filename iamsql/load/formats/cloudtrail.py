@@ -507,14 +507,11 @@ def _open_bytes(path: Path):
     return gzip.open(path, "rb") if magic == b"\x1f\x8b" else path.open("rb")
 
 
-def _utf8_copies(files: list[tuple[Path, str]], folder: Path) -> dict[Path, Path]:
-    """UTF-8 copies, in ``folder``, of the files whose text starts with a UTF-16 byte order mark (what Windows
-    PowerShell 5.1's ``>`` and ``Out-File`` write), for DuckDB reads UTF-8 only: ``{copy: original}``."""
+def _utf8_copies(utf16: set[Path], folder: Path) -> dict[Path, Path]:
+    """UTF-8 copies, in ``folder``, of the UTF-16 files (what Windows PowerShell 5.1's ``>`` and ``Out-File``
+    write), for DuckDB reads UTF-8 only: ``{copy: original}``."""
     copies = {}
-    for number, (path, _fmt) in enumerate(files):
-        with _open_bytes(path) as raw:
-            if raw.read(2) not in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-                continue
+    for number, path in enumerate(sorted(utf16)):
         copy = folder / f"{number}.json"
         try:
             with _open_bytes(path) as raw, io.TextIOWrapper(raw, encoding="utf-16", newline="") as text, \
@@ -596,6 +593,7 @@ def load_events(
     files: list[tuple[Path, str]],
     snapshot_for_account: Callable[[str], int],
     progress: Callable[[Path], None] | None = None,
+    utf16: set[Path] | None = None,
 ) -> dict:
     """Insert the events of ``files`` (path, format from ``sniff``) into ``history.aws_cloudtrail_trail_event``.
 
@@ -605,7 +603,8 @@ def load_events(
     ``account_id`` of its events, else ``UNKNOWN_ACCOUNT``; S3 delivery files are attributed to the account in
     their name before they are read) and tags that account's new rows; each such snapshot is recorded in
     ``iamsql_snapshot_table`` with the rows it added (possibly 0). ``progress(path)`` is called once per file,
-    when the batch holding it is stored.
+    when the batch holding it is stored. ``utf16``: the files whose text is UTF-16 with a byte order mark (the
+    others are UTF-8); they are read through UTF-8 copies in a temporary folder.
 
     Returns ``{"files": {path: {"events": n, "accounts": [...]}}, "events": n, "inserted": n,
     "duplicates": n, "newest_event_time": {account: datetime | None}, "snapshots": {account: id}}``.
@@ -621,7 +620,7 @@ def load_events(
         snapshots: dict[str, int] = {}
         _add_snapshots(con, snapshots, {_account_hint(path) for path, _ in files} - {None}, snapshot_for_account)
         with tempfile.TemporaryDirectory(prefix="iamsql-utf8-") as folder:
-            _insert(con, table, target, files, snapshots, progress, Path(folder))
+            _insert(con, table, target, files, snapshots, progress, _utf8_copies(utf16 or set(), Path(folder)))
         stats = _settle(
             con,
             table,
@@ -641,10 +640,9 @@ def load_events(
 
 
 def _insert(con, table: str, target: str, files: list[tuple[Path, str]], snapshots: dict[str, int], progress,
-            folder: Path) -> None:
-    """Insert the events of every file, one DuckDB read per batch; UTF-16 files are read through UTF-8 copies
-    in ``folder``."""
-    originals = _utf8_copies(files, folder)
+            originals: dict[Path, Path]) -> None:
+    """Insert the events of every file, one DuckDB read per batch; a file with a UTF-8 copy (``{copy: file}``) is
+    read through its copy."""
     copy_of = {original: copy for copy, original in originals.items()}
     for batch in _batches([(copy_of.get(path, path), fmt) for path, fmt in files], originals):
         con.execute(f"set memory_limit = '{max(1 << 30, 6 * batch.max_object)}B'")

@@ -277,9 +277,12 @@ def parse_gaad(doc: dict, path: Path) -> Parsed:
     asked with ``--filter User`` says nothing about roles or policies. ``IsTruncated`` (API pages) or
     ``NextToken`` (the CLI's ``--max-items``) marks a page that is not the last."""
     covers = {table for key, table in GAAD_LISTS.items() if key in doc}
+    parsed = Parsed("iam:get-account-authorization-details", covers=covers)
     if "Policies" in doc:
         covers.add("aws_iam_policy_attachment")
-    parsed = Parsed("iam:get-account-authorization-details", covers=covers)
+    else:  # the attachments derived from the entities it lists name only the policies they hold
+        parsed.partial["aws_iam_policy_attachment"] = ("get-account-authorization-details output without Policies "
+                                                       "(--filter) does not say who holds the other managed policies")
     require_ids(doc, "UserDetailList")
     require_ids(doc, "RoleDetailList")
     parsed.fragments += [user_fragment(u) for u in doc.get("UserDetailList") or []]

@@ -46,11 +46,11 @@ def parse_pages(pages: list, path: Path) -> Parsed | str:
     """One ``Parsed`` for the pages of one output: fragments in page order, what any page lists completely, the
     newest page's own time; truncated only when every page says so (otherwise the last page is in the file)."""
     pages = [response_data(page) for page in pages]
-    formats = [detect(page) for page in pages]
-    queried = None in formats and queried_list(pages) is not None
+    listed = queried_list(pages)  # before the pages: a detail item may look like another output (its member lists)
+    queried = listed is not None
     if queried:
-        pages = [queried_list(pages)]
-        formats = [detect(pages[0])]
+        pages = [listed]
+    formats = [detect(page) for page in pages]
     if not pages or None in formats or len({fmt.name for fmt in formats}) > 1:
         return NOT_PAGES
     parts = [fmt.parse(page, path) for fmt, page in zip(formats, pages)]
