@@ -388,14 +388,6 @@ def test_utf16_file_of_windows_powershell_loads_as_its_utf8_original(tmp_path, s
     assert got[0] and got[1] == got[0]
 
 
-def test_utf16_cloudtrail_file_is_a_one_line_error(tmp_path):
-    path = tmp_path / "events.json"
-    path.write_bytes(json.dumps({"Records": RECORDS[:1]}).encode("utf-16"))
-    with pytest.raises(InputError) as caught:
-        load(tmp_path, path)
-    assert str(caught.value) == f"{path}: CloudTrail events in UTF-16 text are not read; save the file as UTF-8"
-
-
 def test_cli_output_with_a_bom_and_paging_tokens(tmp_path):
     page = json.loads((SHAPES / "cli" / "list-users.json").read_text())
     (tmp_path / "list-users-1.json").write_bytes(b"\xef\xbb\xbf" + json.dumps({**page, "NextToken": "eyJNYXJrZXIiOiBudWxsfQ=="}).encode())

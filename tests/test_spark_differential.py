@@ -8,6 +8,7 @@ Every control is compared, ``iam_principal_privilege_escalation`` included: Spar
 planning its CTEs on a 2-core machine, which makes this module take a few minutes.
 """
 
+import json
 from collections import Counter
 from datetime import datetime, timezone
 
@@ -25,6 +26,7 @@ from iamsql.store import db, lake
 from tests.fixtures.moto import moto_environment, populate_account
 
 MOTO_ACCOUNT = "123456789012"
+QUERIED_ACCOUNT = "444455556666"
 TRAILS = ["maheribra_aws_attack_chain_ir/04-investigation/evidence/cloudtrail/eu-west-1/2026/07/28"]
 # Controls Spark cannot run, with the reason. Empty: every control runs on Spark.
 EXPECTED_SPARK_ERRORS: dict[str, str] = {}
@@ -43,6 +45,12 @@ def runs(moto_server, public_data, spark, tmp_path_factory):
         collect(con, evidence_dir=tmp / "evidence", regions=["us-east-1"], lookup_events_days=1)
     for folder in TRAILS:
         load_paths(con, [public_data / folder])
+    # An account whose roles were saved with --query (a list that may be filtered): its role table is partial.
+    queried = tmp / "queried-roles.json"
+    queried.write_text(json.dumps([{"Path": "/", "RoleName": "ops", "RoleId": "AROAEXAMPLEOPS000001",
+                                    "Arn": f"arn:aws:iam::{QUERIED_ACCOUNT}:role/ops",
+                                    "CreateDate": "2024-03-01T00:00:00+00:00", "AssumeRolePolicyDocument": {}}]))
+    load_paths(con, [queried])
     duck_run = controls.run_checks(con)
     lake.export(con, tmp / "lake", run_id=duck_run)
     spark_run = spark_engine.run_checks(con, tmp / "lake", spark=spark)
@@ -66,7 +74,8 @@ def test_every_control_gives_the_same_rows(runs):
 
 def test_data_exercises_the_controls(runs):
     _, duck, _, _, _ = runs
-    assert {r["account_id"] for r in duck} >= {MOTO_ACCOUNT, "275023965626"}
+    assert {r["account_id"] for r in duck} >= {MOTO_ACCOUNT, "275023965626", QUERIED_ACCOUNT}
+    assert any(r["reason"].startswith(f"Only part of aws_iam_role is loaded for account {QUERIED_ACCOUNT}") for r in duck)
     judged = Counter(r["status"] for r in duck)
     assert judged["alarm"] >= 5 and judged["ok"] >= 20
     assert len({r["control_id"] for r in duck if r["status"] in ("ok", "alarm")}) >= 25

@@ -9,7 +9,7 @@ import re
 import shutil
 import textwrap
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from operator import itemgetter
@@ -531,7 +531,8 @@ class Account:
     account_id: str
     partition: str
     as_of: datetime | None
-    covered: set[str]
+    covered: set[str]  # the tables loaded whole for the account
+    partial: dict[str, str] = field(default_factory=dict)  # tables loaded in part only -> why
 
     @property
     def resource(self) -> str:

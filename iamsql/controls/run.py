@@ -146,6 +146,18 @@ def evaluate_control(
     if control.id in broken:
         return []
     missing = [t for t in control.requires if t not in account.covered]
+    partial = [t for t in missing if t in account.partial]
+    if partial:
+        return [
+            result_row(
+                control,
+                account,
+                account.resource,
+                "skip",
+                f"Only part of {partial[0]} is loaded for account {account.account_id} ({account.partial[partial[0]]}); "
+                f"load the whole output to evaluate this control.",
+            )
+        ]
     if missing:
         return [
             result_row(

@@ -48,6 +48,7 @@ from iamsql.load.formats import (
     cloudtrail,
     credential_report,
     detect,
+    iam,
     identity,
     monitoring,
     organizations,
@@ -94,6 +95,7 @@ class SourceFile:
     accounts: set[str] = field(default_factory=set)
     parsed: Parsed | None = None  # None for CloudTrail event files
     name: str = ""  # the path relative to what was loaded (source_name), what reports show
+    utf16: bool = False  # a CloudTrail event file in UTF-16 (read through a UTF-8 copy)
 
     def source_entry(self) -> dict:
         entry = {"path": str(self.path), "name": self.name or self.path.name, "sha256": self.sha256,
@@ -165,6 +167,12 @@ def _read(path: Path, limit: int | None = None) -> bytes:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
 
 
+def _utf16(head: bytes) -> bool:
+    """Whether a file's first bytes are a UTF-16 byte order mark: Windows PowerShell 5.1's ``>`` and ``Out-File``
+    write so."""
+    return head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+
+
 def _claims_json(path: Path) -> bool:
     return path.name.lower().endswith(JSON_NAMES)
 
@@ -174,8 +182,10 @@ def parse_file(path: Path) -> Parsed | str:
     Raises InputError when the file is broken (malformed JSON in a .json file, bad values)."""
     data = _read(path)
     if data.startswith(b"PK\x03\x04"):
+        if b"xl/workbook.xml" in data:  # a spreadsheet (a credential report kept in Excel) is a zip archive too
+            return "Excel workbook (save its sheet as CSV to load it)"
         return "zip archive (unpack it to load the files in it)"
-    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))  # what Windows PowerShell 5.1's > writes
+    utf16 = _utf16(data)
     windows = False
     try:
         text = data.decode("utf-16" if utf16 else "utf-8-sig")
@@ -186,7 +196,7 @@ def parse_file(path: Path) -> Parsed | str:
                 raise InputError(f"{path}: not UTF-8 text") from None
             return "not text"
         windows = True
-    parsed = _parse_text(path, text, utf16)
+    parsed = _parse_text(path, text)
     if windows and isinstance(parsed, Parsed):
         parsed.warnings.append(f"{path}: not UTF-8; read as Windows-1252, the code page in which the AWS CLI on "
                                "Windows writes output redirected to a file (check the non-ASCII names)")
@@ -203,10 +213,8 @@ def _windows_text(data: bytes) -> str | None:
     return None if any(ord(c) < 32 and c not in "\t\r\n" for c in text) else text
 
 
-def _parse_text(path: Path, text: str, utf16: bool) -> Parsed | str:
+def _parse_text(path: Path, text: str) -> Parsed | str:
     """``parse_file`` of the file's decoded text."""
-    if utf16 and cloudtrail.sniff(path, text[:HEAD_BYTES].encode()):
-        raise InputError(f"{path}: CloudTrail events in UTF-16 text are not read; save the file as UTF-8")
     stripped = text.lstrip()
     if not stripped:
         return "empty file"
@@ -386,6 +394,14 @@ class Merged:
         self.files: dict[tuple[str, str, tuple], list[Path]] = defaultdict(list)  # the files a row came from
         self.covers: dict[str, set[str]] = defaultdict(set)
         self.formats: dict[str, set[str]] = defaultdict(set)
+        # account -> table -> the files that hold only part of it, with why; none once a file lists it whole
+        self.partial: dict[str, dict[str, list[tuple[SourceFile, str]]]] = defaultdict(dict)
+
+    def gaps(self, account: str) -> list[dict]:
+        """The snapshot ``gaps`` entries of the tables the account's files hold only part of."""
+        return [{"api": f.format, "account_id": account, "region": None, "table": table,
+                 "error": f"{f.name or f.path.name}: {reason}"}
+                for table, found in sorted(self.partial[account].items()) for f, reason in found]
 
     def add(self, fragment: Fragment, key: tuple, path: Path, warnings: list[str]) -> None:
         row = self.rows[fragment.account_id][fragment.table].setdefault(key, {})
@@ -442,10 +458,14 @@ def merge(files: list[SourceFile], warnings: list[str]) -> Merged:
     merged = Merged()
     superseded = _newest_reports(files, warnings)
     pending: list[tuple[Fragment, SourceFile]] = []
+    complete: dict[str, set[str]] = defaultdict(set)
     for f in files:
         for account in f.accounts:
             merged.covers[account] |= f.parsed.covers
             merged.formats[account].add(f.format.removeprefix("placebo:"))
+            complete[account] |= f.parsed.covers - f.parsed.partial.keys()
+            for table, reason in f.parsed.partial.items():
+                merged.partial[account].setdefault(table, []).append((f, reason))
         if id(f) in superseded:
             continue
         for fragment in f.parsed.fragments:
@@ -453,6 +473,9 @@ def merge(files: list[SourceFile], warnings: list[str]) -> Merged:
                 pending.append((fragment, f))
             else:
                 merged.add(fragment, fragment.key, f.path, warnings)
+    for account, tables in merged.partial.items():
+        for table in tables.keys() & complete[account]:
+            del tables[table]
     for fragment, f in pending:
         candidates = merged.match(fragment, f.path)
         if len(candidates) == 1:
@@ -501,6 +524,19 @@ def _policy_attachments(tables: dict[str, dict[tuple, dict]]) -> dict[tuple, dic
     return result
 
 
+def _listed_entities(pages: dict[tuple, dict]) -> dict[tuple, dict]:
+    """aws_iam_policy_attachment rows of list-entities-for-policy outputs: each policy's pages added up."""
+    result: dict[tuple, dict] = {}
+    for page in pages.values():
+        row = result.setdefault((page["policy_arn"],), {**page, **{column: [] for column in iam.ENTITY_LISTS}})
+        for column in iam.ENTITY_LISTS:
+            row[column] += [entity for entity in page.get(column) or [] if entity not in row[column]]
+    for row in result.values():
+        row["is_attached"] = any(row[column] for column in iam.ENTITY_LISTS)
+        row.update({column: row[column] or None for column in iam.ENTITY_LISTS})
+    return result
+
+
 def derive(account: str, tables: dict[str, dict[tuple, dict]], formats: set[str]) -> None:
     """Columns that need several files or rows: group memberships, policy attachments, access-key akas, bucket
     and region ARNs, partition / account / _ctx on every row."""
@@ -516,8 +552,11 @@ def derive(account: str, tables: dict[str, dict[tuple, dict]], formats: set[str]
                 members[n].append(_user_object(u))
         for g in groups.values():
             g.setdefault("users", members.get(g.get("name")) or None)
-    if GAAD in formats:
-        tables["aws_iam_policy_attachment"] = _policy_attachments(tables)
+    attachments = _listed_entities(tables.get("aws_iam_policy_attachment", {}))
+    if GAAD in formats:  # who has what, as get-account-authorization-details tells it, wins
+        attachments.update(_policy_attachments(tables))
+    if attachments:
+        tables["aws_iam_policy_attachment"] = attachments
     organizations.derive(tables)
     partitions = Counter(r["partition"] for rows in tables.values() for r in rows.values() if r.get("partition"))
     partition = partitions.most_common(1)[0][0] if partitions else None
@@ -542,9 +581,11 @@ def classify(found: list[tuple[Path, bool]], summary: LoadSummary, progress) -> 
     event_files: list[SourceFile] = []
     for path, explicit in found:
         try:
-            event_format = cloudtrail.sniff(path, _read(path, HEAD_BYTES))
+            head = _read(path, HEAD_BYTES)
+            utf16 = _utf16(head)
+            event_format = cloudtrail.sniff(path, head.decode("utf-16", errors="ignore").encode() if utf16 else head)
             if event_format:
-                event_files.append(SourceFile(path, event_format, sha256_file(path)))
+                event_files.append(SourceFile(path, event_format, sha256_file(path), utf16=utf16))
                 continue  # progress is reported by the CloudTrail loader
             outcome = parse_file(path)
         except RecursionError:
@@ -710,6 +751,8 @@ def load_paths(
     for account, tables in merged.rows.items():
         derive(account, tables, merged.formats[account])
     summary.warnings += _missing_last_pages(iam_files)
+    summary.warnings += [f"account {gap['account_id']}: only part of {gap['table']} is loaded ({gap['error']}); "
+                         "controls that need the whole table skip" for account in merged.partial for gap in merged.gaps(account)]
     try:
         _write(con, iam_files, event_files, merged, summary, progress, manifests, as_of)
     except duckdb.Error as exc:
@@ -735,8 +778,10 @@ def _write(con, iam_files, event_files, merged: Merged, summary: LoadSummary, pr
 
     def snapshot_for_account(account: str) -> int:
         if account not in snapshots:
-            snapshots[account] = db.new_snapshot(con, account_id=account, sources=[], as_of=None,
-                                                 **collection_info(account, manifests))
+            info = collection_info(account, manifests)
+            gaps = info.get("gaps", []) + merged.gaps(account)
+            snapshots[account] = db.new_snapshot(con, account_id=account, sources=[], as_of=None, kind=info["kind"],
+                                                 partial=info.get("partial", False) or bool(gaps), gaps=gaps)
         return snapshots[account]
 
     with db.transaction(con, lambda: f"load of {_snapshot_words(snapshots)}" if snapshots else None):
@@ -744,7 +789,8 @@ def _write(con, iam_files, event_files, merged: Merged, summary: LoadSummary, pr
             snapshot_for_account(account)
         if event_files:
             summary.events = cloudtrail.load_events(
-                con, [(f.path, f.format) for f in event_files], snapshot_for_account, progress) or {}
+                con, [(f.path, f.format) for f in event_files], snapshot_for_account, progress,
+                {f.path for f in event_files if f.utf16}) or {}
             _event_warnings(summary)
             if not iam_files and _every_record_rejected(summary.events):
                 example = next(w for w in summary.warnings if " record(s) rejected: " in w)

@@ -243,7 +243,7 @@ def tags_map(tags_src: list[dict] | None) -> dict[str, str] | None:
 CREDENTIAL_REPORT_SENTINELS = {"N/A", "no_information", "not_supported"}
 
 _CR_BOOLEAN_COLUMNS = ("mfa_active", "access_key_1_active", "access_key_2_active", "cert_1_active", "cert_2_active")
-_CR_TIME_COLUMNS = (
+CREDENTIAL_REPORT_TIMES = (
     "user_creation_time", "password_last_changed", "password_last_used", "password_next_rotation",
     "access_key_1_last_rotated", "access_key_1_last_used_date", "access_key_2_last_rotated",
     "access_key_2_last_used_date", "cert_1_last_rotated", "cert_2_last_rotated",
@@ -310,7 +310,7 @@ def credential_report_row(record: dict[str, str], generated_time: str | None) ->
             row[name] = report_bool(record.get(name))
         except ValueError as exc:
             raise ValueError(f"column {name}: {exc}") from None
-    for name in _CR_TIME_COLUMNS:
+    for name in CREDENTIAL_REPORT_TIMES:
         try:
             row[name] = timestamp(report_value(record.get(name)))
         except ValueError as exc:

@@ -165,12 +165,15 @@ def run_accounts(con: duckdb.DuckDBPyConnection) -> list[Account]:
     con.execute(f"create or replace temp view iamsql_account as {ACCOUNT_VIEW}")
     found = con.execute(
         """
-        select a.account_id, a.partition, a.as_of, list(distinct l.table_name)
+        select a.account_id, a.partition, a.as_of, list(distinct l.table_name) filter (where p.reason is null),
+               map(list(p.table_name) filter (where p.reason is not null), list(p.reason) filter (where p.reason is not null))
         from iamsql_account a join iamsql_latest l using (account_id)
+        left join iamsql_partial p using (account_id, table_name)
         group by all order by a.account_id
         """
     ).fetchall()
-    return [Account(account_id, partition, as_of, set(tables)) for account_id, partition, as_of, tables in found]
+    return [Account(account_id, partition, as_of, set(tables or ()), dict(partial or {}))
+            for account_id, partition, as_of, tables, partial in found]
 
 
 def shadowed_tables(accounts: list[Account]) -> list[str]:

@@ -454,7 +454,7 @@ SPARK_TYPES = {"VARCHAR": "string", "JSON": "string", "TIMESTAMPTZ": "timestamp"
                "INTEGER": "int", "BOOLEAN": "boolean", "DOUBLE": "double", "DATE": "date"}
 BOOKKEEPING_SCHEMAS = {
     "iamsql_account": "partition string, as_of timestamp, account_id string",
-    "iamsql_coverage": "table_name string, snapshot_id bigint, account_id string",
+    "iamsql_coverage": "table_name string, snapshot_id bigint, partial string, account_id string",
 }
 
 
@@ -531,13 +531,15 @@ def _first_line(exc: BaseException) -> str:
 
 
 def lake_accounts(spark) -> list[Account]:
-    """Accounts of the lake with their partition, time and covered tables."""
+    """Accounts of the lake with their partition, time, covered tables and tables loaded in part only."""
     rows = spark.sql(
-        "select a.account_id, a.partition, a.as_of, collect_set(c.table_name) as tables "
-        "from iamsql_lake_iamsql_account a join iamsql_lake_iamsql_coverage c using (account_id) "
+        "select a.account_id, a.partition, a.as_of, collect_set(case when c.partial is null then c.table_name end) "
+        "as tables, map_from_entries(collect_list(case when c.partial is not null then struct(c.table_name, c.partial) "
+        "end)) as partial from iamsql_lake_iamsql_account a join iamsql_lake_iamsql_coverage c using (account_id) "
         "group by a.account_id, a.partition, a.as_of order by a.account_id"
     ).collect()
-    return [Account(r.account_id, r.partition or "aws", _utc(r.as_of), set(r.tables)) for r in rows]
+    return [Account(r.account_id, r.partition or "aws", _utc(r.as_of), set(r.tables), dict(r.partial or {}))
+            for r in rows]
 
 
 def _utc(value: datetime | None) -> datetime | None:

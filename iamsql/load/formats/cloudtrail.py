@@ -16,6 +16,7 @@ each value is):
 | ``cloudtrail-cwlogs-events`` | CloudWatch Logs ``filter-log-events`` / ``get-log-events``: ``{"events":[{"timestamp", "message": "<json>", ...}]}`` |
 | ``cloudtrail-cwlogs-array`` / ``cloudtrail-cwlogs-lines`` | those log events as an array (``--query events``) / one per line |
 | ``cloudtrail-cwlogs-export`` | a CloudWatch Logs export task's objects: one ``<ISO time> <message>`` per line (``000000.gz``) |
+| ``cloudtrail-cwlogs-subscription`` | what a CloudWatch Logs subscription filter sends (Firehose's S3 objects): ``{"messageType": "DATA_MESSAGE", "logEvents": [{"message": "<json>", ...}], ...}`` records one after another, control messages passed over |
 
 A CloudWatch Logs message is a CloudTrail event (a trail delivering to CloudWatch Logs), or an EventBridge envelope
 of one (a rule whose target is a log group), whose ``detail`` is the event.
@@ -40,9 +41,14 @@ Column rules beyond Steampipe's names:
 
 from __future__ import annotations
 
+import codecs
 import gzip
+import io
 import json
 import re
+import shutil
+import tempfile
+import zlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -72,6 +78,7 @@ FORMATS: dict[str, tuple[str, str]] = {
     "cloudtrail-cwlogs-array": ("log-array", "logged"),
     "cloudtrail-cwlogs-lines": ("log-values", "logged"),
     "cloudtrail-cwlogs-export": ("log-export", "logged"),
+    "cloudtrail-cwlogs-subscription": ("log-subscription", "logged"),
 }
 
 # Decompressed JSON per DuckDB read call (progress steps). Each call pays a start and a drain in which a
@@ -102,6 +109,11 @@ _READERS = {
     "log-values": "select filename, json(json->>'message') as raw from " + _READ % "unstructured",
     # An export task writes "<ISO time> <message>" lines. JSON text holds no raw control character, so \x01 never
     # splits a line; every line is one column, read without quoting.
+    # A subscription's records (gzip members or JSON values one after another): the log events of its data messages.
+    "log-subscription": "select filename, json(item->>'message') as raw from (select filename, unnest(\"logEvents\") "
+    "as item from read_json({files}, format='unstructured', records=true, columns={{'messageType': 'VARCHAR', "
+    "'logEvents': 'JSON[]'}}, filename=true, maximum_object_size={max}, compression='{compression}') "
+    "where \"messageType\" = 'DATA_MESSAGE')",
     "log-export": "select filename, json(substr(line, strpos(line, ' ') + 1)) as raw from read_csv({files}, "
     "columns={{'line': 'VARCHAR'}}, header=false, delim='\x01', quote='', escape='', auto_detect=false, "
     "filename=true, max_line_size={max}, compression='{compression}') where trim(line) <> ''",
@@ -208,6 +220,10 @@ class Batch:
     gzip: bool
     paths: list[Path] = field(default_factory=list)
     max_object: int = MIN_OBJECT_BYTES
+    originals: dict[Path, Path] = field(default_factory=dict)  # a UTF-8 copy read instead of a UTF-16 file -> that file
+
+    def original(self, path: Path) -> Path:
+        return self.originals.get(path, path)
 
 
 def _reader_sql(batch: Batch) -> str:
@@ -223,6 +239,11 @@ def _extract_sql(batch: Batch) -> str:
     """SELECT of the table's columns (all but snapshot_id) for the files of a batch."""
     payload = FORMATS[batch.format][1]
     reader = _reader_sql(batch)
+    source = "filename"
+    if batch.originals:  # a copy's rows name the file the user gave
+        names = ", ".join(f"{sql_string(str(copy))}: {sql_string(str(original))}"
+                          for copy, original in batch.originals.items())
+        source = f"coalesce(map {{{names}}}[filename], filename)"
     cols = ", ".join(f'{_COLUMN_SQL[name]} as "{name}"' for name, _ in columns(TABLE) if name != "snapshot_id")
     # Values that are not JSON objects are kept as rows with a NULL event_id (and counted, then removed, by
     # _settle) instead of being dropped without a word.
@@ -233,7 +254,7 @@ def _extract_sql(batch: Batch) -> str:
         f"  select source_file, e, is_object,"
         f"  case when is_object then json_transform(e, '{_EVENT_STRUCTURE}') end as s from ("
         f"   select source_file, e, coalesce(left(e, 1) = '{{', false) as is_object from ("
-        f"    select filename as source_file, {_PAYLOADS[payload]} as e from ({reader})))))"
+        f"    select {source} as source_file, {_PAYLOADS[payload]} as e from ({reader})))))"
     )
 
 
@@ -358,6 +379,8 @@ def not_events(document: object) -> str | None:
         return None
     if is_digest(document):
         return "CloudTrail digest file (hashes of log files, no events)"
+    if document.get("messageType") == "CONTROL_MESSAGE":
+        return "CloudWatch Logs subscription control message (no log events)"
     if "QueryResultRows" in document and "QueryStatus" in document:
         return ("CloudTrail Lake get-query-results output (the query's columns as text, not whole events): not loaded; "
                 "load the trail's S3 log files, a CloudWatch Logs export of the trail or lookup-events output instead")
@@ -407,6 +430,8 @@ def sniff(path: Path, head: bytes) -> str | None:
         document = json.JSONDecoder().raw_decode(text)[0]
     except (ValueError, RecursionError):  # longer than the head, or too deep for Python: judge by its opening keys
         return _LINES.get(_opening_kind(text))
+    if document.get("messageType") in SUBSCRIPTION_MESSAGES:
+        return _subscription_format(text)
     if isinstance(document.get("Records"), list):  # a Records wrapper whose key is not the first one
         return (
             "cloudtrail-records" if not document["Records"] or not _is_foreign_record(document["Records"][0]) else None
@@ -415,6 +440,29 @@ def sniff(path: Path, head: bytes) -> str | None:
     if isinstance(events, list) and (events or any(key in text for key in _LOG_TOKENS)):  # "events" not first
         return "cloudtrail-cwlogs-events" if not events or _item_kind(events[0]) == "cwlogs" else None
     return _LINES.get(_item_kind(document))
+
+
+SUBSCRIPTION_MESSAGES = ("DATA_MESSAGE", "CONTROL_MESSAGE")
+
+
+def _subscription_format(text: str) -> str | None:
+    """``cloudtrail-cwlogs-subscription`` when the first data message of a subscription's records holds CloudTrail
+    events (control messages, which CloudWatch Logs sends to check the destination, come before it)."""
+    decoder, pos = json.JSONDecoder(), 0
+    while pos < len(text):
+        try:
+            record, pos = decoder.raw_decode(text, pos)
+        except (ValueError, RecursionError):  # a record longer than the head: judged by its first message's opening
+            return "cloudtrail-cwlogs-subscription" if _opening_kind(text[pos:]) == "cwlogs" else None
+        if not isinstance(record, dict) or record.get("messageType") not in SUBSCRIPTION_MESSAGES:
+            return None
+        events = record.get("logEvents")
+        if record["messageType"] == "DATA_MESSAGE" and isinstance(events, list) and events:
+            kind = _item_kind(events[0]) if isinstance(events[0], dict) else None
+            return "cloudtrail-cwlogs-subscription" if kind == "cwlogs" else None
+        while pos < len(text) and text[pos] in " \t\r\n":
+            pos += 1
+    return None
 
 
 def _export_format(text: str) -> str | None:
@@ -452,8 +500,34 @@ def _gzip_and_json_bytes(path: Path) -> tuple[bool, int]:
         return True, max(size, int.from_bytes(f.read(4), "little"))
 
 
-def _batches(files: list[tuple[Path, str]]) -> list[Batch]:
-    """Files grouped by format and compression, in path order, cut at about BATCH_BYTES of JSON."""
+def _open_bytes(path: Path):
+    """The file's bytes, gunzipped when it starts with the gzip magic number."""
+    with path.open("rb") as f:
+        magic = f.read(2)
+    return gzip.open(path, "rb") if magic == b"\x1f\x8b" else path.open("rb")
+
+
+def _utf8_copies(utf16: set[Path], folder: Path) -> dict[Path, Path]:
+    """UTF-8 copies, in ``folder``, of the UTF-16 files (what Windows PowerShell 5.1's ``>`` and ``Out-File``
+    write), for DuckDB reads UTF-8 only: ``{copy: original}``."""
+    copies = {}
+    for number, path in enumerate(sorted(utf16)):
+        copy = folder / f"{number}.json"
+        try:
+            with _open_bytes(path) as raw, io.TextIOWrapper(raw, encoding="utf-16", newline="") as text, \
+                    copy.open("w", encoding="utf-8", newline="") as out:
+                shutil.copyfileobj(text, out, 1 << 20)
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path}: not UTF-16 text after its byte order mark ({exc.reason})") from None
+        except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+            raise InputError(f"{path}: truncated or corrupt gzip file ({exc})") from None
+        copies[copy] = path
+    return copies
+
+
+def _batches(files: list[tuple[Path, str]], originals: dict[Path, Path] | None = None) -> list[Batch]:
+    """Files grouped by format and compression, in path order, cut at about BATCH_BYTES of JSON; ``originals``
+    names the file each UTF-8 copy stands for."""
     sized = []
     for path, fmt in sorted(files, key=lambda item: (item[1], str(item[0]))):
         if fmt not in FORMATS:
@@ -467,9 +541,11 @@ def _batches(files: list[tuple[Path, str]]) -> list[Batch]:
                 batches.append(batch)
                 batch, total = Batch(fmt, gz), 0
             batch.paths.append(path)
+            if originals and path in originals:
+                batch.originals[path] = originals[path]
             total += size
             # A Records/Events file is one JSON value; in the other layouts a value is one event (< 1 MiB).
-            if FORMATS[fmt][0] in ("records", "events", "pages", "log-events"):
+            if FORMATS[fmt][0] in ("records", "events", "pages", "log-events", "log-subscription"):
                 batch.max_object = min(max(batch.max_object, size + (1 << 20)), MAX_OBJECT_BYTES)
         batches.append(batch)
     return batches
@@ -500,10 +576,10 @@ def _bad_file(batch: Batch, exc: duckdb.Error) -> InputError:
                     reason = f"a CloudTrailEvent string is not JSON ({reason})"
                 elif FORMATS[batch.format][1] == "logged" and "of input" in reason:
                     reason = f"a CloudWatch Logs message is not JSON ({reason})"
-                return InputError(f"{path}: {reason}")
+                return InputError(f"{batch.original(path)}: {reason}")
     finally:
         probe.close()
-    return InputError(f"cannot read CloudTrail files in {batch.paths[0].parent}: {str(exc).strip().splitlines()[0]}")
+    return InputError(f"cannot read CloudTrail files in {batch.original(batch.paths[0]).parent}: {str(exc).strip().splitlines()[0]}")
 
 
 def _account_hint(path: Path) -> str | None:
@@ -517,6 +593,7 @@ def load_events(
     files: list[tuple[Path, str]],
     snapshot_for_account: Callable[[str], int],
     progress: Callable[[Path], None] | None = None,
+    utf16: set[Path] | None = None,
 ) -> dict:
     """Insert the events of ``files`` (path, format from ``sniff``) into ``history.aws_cloudtrail_trail_event``.
 
@@ -526,7 +603,8 @@ def load_events(
     ``account_id`` of its events, else ``UNKNOWN_ACCOUNT``; S3 delivery files are attributed to the account in
     their name before they are read) and tags that account's new rows; each such snapshot is recorded in
     ``iamsql_snapshot_table`` with the rows it added (possibly 0). ``progress(path)`` is called once per file,
-    when the batch holding it is stored.
+    when the batch holding it is stored. ``utf16``: the files whose text is UTF-16 with a byte order mark (the
+    others are UTF-8); they are read through UTF-8 copies in a temporary folder.
 
     Returns ``{"files": {path: {"events": n, "accounts": [...]}}, "events": n, "inserted": n,
     "duplicates": n, "newest_event_time": {account: datetime | None}, "snapshots": {account: id}}``.
@@ -541,18 +619,8 @@ def load_events(
         con.execute(f"create or replace temp table {_MAP} (account varchar primary key, snapshot_id bigint)")
         snapshots: dict[str, int] = {}
         _add_snapshots(con, snapshots, {_account_hint(path) for path, _ in files} - {None}, snapshot_for_account)
-        for batch in _batches(files):
-            con.execute(f"set memory_limit = '{max(1 << 30, 6 * batch.max_object)}B'")
-            try:
-                con.execute(
-                    f"insert into {table} ({target}, snapshot_id) select *, {_snapshot_sql(snapshots)} "
-                    f"from ({_extract_sql(batch)})"
-                )
-            except duckdb.Error as exc:
-                raise _bad_file(batch, exc) from None
-            if progress:
-                for path in batch.paths:
-                    progress(path)
+        with tempfile.TemporaryDirectory(prefix="iamsql-utf8-") as folder:
+            _insert(con, table, target, files, snapshots, progress, _utf8_copies(utf16 or set(), Path(folder)))
         stats = _settle(
             con,
             table,
@@ -569,6 +637,25 @@ def load_events(
                 con.execute(f"set {name} = '{value}'")
             except duckdb.Error:  # the transaction is aborted; the caller rolls it back
                 pass
+
+
+def _insert(con, table: str, target: str, files: list[tuple[Path, str]], snapshots: dict[str, int], progress,
+            originals: dict[Path, Path]) -> None:
+    """Insert the events of every file, one DuckDB read per batch; a file with a UTF-8 copy (``{copy: file}``) is
+    read through its copy."""
+    copy_of = {original: copy for copy, original in originals.items()}
+    for batch in _batches([(copy_of.get(path, path), fmt) for path, fmt in files], originals):
+        con.execute(f"set memory_limit = '{max(1 << 30, 6 * batch.max_object)}B'")
+        try:
+            con.execute(
+                f"insert into {table} ({target}, snapshot_id) select *, {_snapshot_sql(snapshots)} "
+                f"from ({_extract_sql(batch)})"
+            )
+        except duckdb.Error as exc:
+            raise _bad_file(batch, exc) from None
+        if progress:
+            for path in batch.paths:
+                progress(batch.original(path))
 
 
 def _snapshot_sql(snapshots: dict[str, int]) -> str:
@@ -732,6 +819,18 @@ def _quarantine(con, table: str, mine: str, layouts: dict[str, str]) -> dict[str
     return {"event_ids": len(conflicting), "versions": versions}
 
 
+def _json_values(text: str) -> list:
+    """The JSON values of a text that holds them one after another."""
+    values, decoder, pos = [], json.JSONDecoder(), 0
+    while True:
+        while pos < len(text) and text[pos] in " \t\r\n":
+            pos += 1
+        if pos >= len(text):
+            return values
+        value, pos = decoder.raw_decode(text, pos)
+        values.append(value)
+
+
 def _positions(sources: set[str], layouts: dict[str, str], wanted: set[str]) -> dict[tuple[str, str], list]:
     """(file, event id) -> [(1-based position of the record in the file, the event)] for the wanted ids, read
     again in Python (only files holding a conflicting event)."""
@@ -745,25 +844,22 @@ def _positions(sources: set[str], layouts: dict[str, str], wanted: set[str]) -> 
             data = Path(source).read_bytes()
             if data[:2] == b"\x1f\x8b":
                 data = gzip.decompress(data)
-            text = data.decode("utf-8-sig")
+            utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+            text = data.decode("utf-16" if utf16 else "utf-8-sig")
             if layout in ("records", "events", "log-events"):
                 key = {"records": "Records", "events": "Events", "log-events": "events"}[layout]
                 items = json.loads(text).get(key) or []
             elif layout in ("array", "log-array"):
                 items = json.loads(text)
+            elif layout == "log-subscription":
+                items = [item for record in _json_values(text) if record.get("messageType") == "DATA_MESSAGE"
+                         for item in record.get("logEvents") or []]
             elif layout == "log-export":
                 items = [line.split(" ", 1)[-1] for line in text.splitlines() if line.strip()]
             elif layout == "pages":
                 items = [item for page in json.loads(text) for item in page.get("Events") or []]
             else:
-                items, decoder, pos = [], json.JSONDecoder(), 0
-                while True:
-                    while pos < len(text) and text[pos] in " \t\r\n":
-                        pos += 1
-                    if pos >= len(text):
-                        break
-                    item, pos = decoder.raw_decode(text, pos)
-                    items.append(item)
+                items = _json_values(text)
         except (OSError, ValueError, RecursionError, AttributeError, EOFError):
             continue
         for index, item in enumerate(items, 1):

@@ -290,9 +290,12 @@ def parse_gaad(doc: dict, path: Path) -> Parsed:
     asked with ``--filter User`` says nothing about roles or policies. ``IsTruncated`` (API pages) or
     ``NextToken`` (the CLI's ``--max-items``) marks a page that is not the last."""
     covers = {table for key, table in GAAD_LISTS.items() if key in doc}
+    parsed = Parsed("iam:get-account-authorization-details", covers=covers)
     if "Policies" in doc:
         covers.add("aws_iam_policy_attachment")
-    parsed = Parsed("iam:get-account-authorization-details", covers=covers)
+    else:  # the attachments derived from the entities it lists name only the policies they hold
+        parsed.partial["aws_iam_policy_attachment"] = ("get-account-authorization-details output without Policies "
+                                                       "(--filter) does not say who holds the other managed policies")
     require_ids(doc, "UserDetailList")
     require_ids(doc, "RoleDetailList")
     parsed.fragments += [user_fragment(u) for u in doc.get("UserDetailList") or []]
@@ -547,13 +550,22 @@ def parse_policy_version(doc: dict, path: Path) -> Parsed | str:
     return Parsed("iam:get-policy-version", fragments=[Fragment("aws_iam_policy", (arn,), fields, arn_account(arn))])
 
 
-def parse_entities_for_policy(doc: dict, path: Path) -> str:
-    """list-entities-for-policy is skipped: even with an added ``PolicyArn`` it holds one policy's entities, not
-    each entity's complete set of attachments."""
-    if doc.get("PolicyArn"):
-        return (f"list-entities-for-policy output of {doc['PolicyArn']} is not loaded: it lists who has one policy, not "
-                f"every policy of each user, group and role that the policy engine needs; {GAAD_INSTEAD}")
-    return f"list-entities-for-policy output names no policy, so it cannot be attributed; {GAAD_INSTEAD}"
+ENTITY_LISTS = {"policy_users": "PolicyUsers", "policy_groups": "PolicyGroups", "policy_roles": "PolicyRoles"}
+
+
+def parse_entities_for_policy(doc: dict, path: Path) -> Parsed | str:
+    """list-entities-for-policy with an added ``PolicyArn`` (the output does not name its policy): that policy's
+    ``aws_iam_policy_attachment`` row, as Steampipe makes it from this call. One page of one policy: the pages of a
+    policy are added up by ``derive``, and the table is only known in part (other policies are not listed)."""
+    arn = doc.get("PolicyArn")
+    if not arn:
+        return f"list-entities-for-policy output names no policy (add PolicyArn), so it cannot be attributed; {GAAD_INSTEAD}"
+    fields = {"policy_arn": arn, **arn_columns(arn, akas=False),
+              **{column: doc.get(key) or [] for column, key in ENTITY_LISTS.items()}}
+    page = (arn, str(path), doc.get("Marker") or "")
+    return Parsed("iam:list-entities-for-policy",
+                  fragments=[Fragment("aws_iam_policy_attachment", page, fields, arn_account(arn))],
+                  partial={"aws_iam_policy_attachment": f"list-entities-for-policy lists the entities of {arn} only"})
 
 
 def parse_caller_identity(doc: dict, path: Path) -> Parsed:

@@ -2,7 +2,8 @@
 ``--starting-token`` appended with ``>>``), or a JSON array of pages (a script that saves every page of a boto3
 paginator). Every page must be of the same recognised format; the file then counts as that output, whole.
 
-A JSON array may also be the list of one output kept by ``--query`` (see ``formats.queried``).
+A JSON array may also be the list of one output kept by ``--query`` (see ``formats.queried``): its rows load, but
+as part of their table, since a ``--query`` filter may have cut the list.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from iamsql.load.formats.base import Parsed, response_data, says_truncated
 from iamsql.load.formats.queried import queried_list
 
 NOT_PAGES = "not a recognised AWS IAM or CloudTrail output"
+# A list without its output's wrapper (--query Users, Get-IAMUserList | ConvertTo-Json) may have been filtered
+# (--query 'Users[?...]', Where-Object): nothing in it says it holds the whole listing.
+QUERIED = "a list without its output's wrapper, as --query prints it, which a filter may have cut"
 
 
 def json_values(text: str) -> list:
@@ -42,10 +46,11 @@ def parse_pages(pages: list, path: Path) -> Parsed | str:
     """One ``Parsed`` for the pages of one output: fragments in page order, what any page lists completely, the
     newest page's own time; truncated only when every page says so (otherwise the last page is in the file)."""
     pages = [response_data(page) for page in pages]
+    listed = queried_list(pages)  # before the pages: a detail item may look like another output (its member lists)
+    queried = listed is not None
+    if queried:
+        pages = [listed]
     formats = [detect(page) for page in pages]
-    if None in formats and queried_list(pages) is not None:
-        pages = [queried_list(pages)]
-        formats = [detect(pages[0])]
     if not pages or None in formats or len({fmt.name for fmt in formats}) > 1:
         return NOT_PAGES
     parts = [fmt.parse(page, path) for fmt, page in zip(formats, pages)]
@@ -59,7 +64,11 @@ def parse_pages(pages: list, path: Path) -> Parsed | str:
     extra = {key: value for part in parts for key, value in part.extra.items() if key != "is_truncated"}
     if all(part.extra.get("is_truncated") for part in parts):
         extra["is_truncated"] = True
+    covers = set().union(*(part.covers for part in parts))
+    partial = {key: value for part in parts for key, value in part.partial.items()}
+    if queried:
+        partial.update(dict.fromkeys(covers, QUERIED))
     return replace(newest, format=parts[0].format, extra={**extra, "pages": len(parts)},
                    fragments=[fragment for part in parts for fragment in part.fragments],
-                   covers=set().union(*(part.covers for part in parts)),
+                   covers=covers, partial=partial,
                    warnings=[warning for part in parts for warning in part.warnings])

@@ -14,6 +14,10 @@ import re
 # The list of an output, and the members every item of it has (with, for the lists whose items have no
 # distinctive member names, the ARN member and the resource type it names).
 QUERIED_LISTS: list[tuple[str, tuple[str, ...], tuple[str, str] | None]] = [
+    # get-account-authorization-details --query UserDetailList (and the others): details carry their policies
+    ("UserDetailList", ("UserName", "UserId", "Arn", "AttachedManagedPolicies"), None),
+    ("RoleDetailList", ("RoleName", "RoleId", "Arn", "AttachedManagedPolicies"), None),
+    ("GroupDetailList", ("GroupName", "GroupId", "Arn", "AttachedManagedPolicies"), None),
     ("Users", ("UserName", "UserId", "Arn"), None),
     ("Roles", ("RoleName", "RoleId", "Arn"), None),
     ("Groups", ("GroupName", "GroupId", "Arn"), None),
