@@ -177,6 +177,103 @@ def _plain_column(values: tuple) -> tuple | list:
     return values
 
 
+STAGED_RESULTS = "iamsql_result_staged"  # TEMP table: a run's results as they are found, in order
+CONTROL_ROWS = "iamsql_control_rows"  # TEMP table: one control's rows on one account, as its query gave them
+
+# DuckDB integer types: json.dumps writes their Python values as DuckDB casts them to text.
+_INTEGER_TYPES = frozenset(
+    ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT")
+)
+_NULL_TYPES = frozenset(("NULL", '"NULL"'))  # an untyped NULL column (a table's column type is quoted)
+
+
+class RunResults:
+    """A run's result rows as they are found, in order, in the TEMP table ``STAGED_RESULTS`` of the run's
+    database: rows built in Python are appended in batches, a control's rows that DuckDB computed into
+    ``CONTROL_ROWS`` by one INSERT ... SELECT (``add_control_rows``), so they never become Python objects."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self.pending: list[dict] = []
+        con.execute(RUN_DDL)
+        con.execute(f"create or replace temp table {STAGED_RESULTS} as "
+                    "select * exclude (run_id) from iamsql_result limit 0")
+
+    def extend(self, rows: list[dict]) -> None:
+        self.pending.extend(rows)
+
+    def flush(self) -> None:
+        if self.pending:
+            _insert_results(self.con, STAGED_RESULTS, self.pending)
+            self.pending = []
+
+    def add_control_rows(self, control: Control, account: Account, columns: list[tuple[str, str]]) -> int | None:
+        """Append ``control``'s rows in ``CONTROL_ROWS`` (``columns``: their names and DuckDB types) as results
+        and return how many; None, adding nothing, when the rows need the Python rules (``result_rows``): a
+        column of another type than those ``_dimension_json`` writes as ``json.dumps`` does, a text dimension
+        with a character outside printable ASCII, or a row that breaks the contract (whose message names it)."""
+        names = [name for name, _ in columns]
+        kinds = dict(columns)
+        if (
+            contract_problem(names, [])
+            or any(kinds[c] != "VARCHAR" for c in ("resource", "status", "reason"))
+            or any(kinds[c] != "VARCHAR" and kinds[c] not in _NULL_TYPES for c in ("account_id", "region"))
+        ):
+            return None
+        dimensions = [(name, kind) for name, kind in columns if name not in RESULT_COLUMNS]
+        values = [_dimension_json(name, kind) for name, kind in dimensions]
+        if None in values:
+            return None
+        statuses = ", ".join(_literal(s) for s in STATUSES)
+        unusual = [
+            "status is null or status not in (" + statuses + ")",
+            "resource is null or resource = ''",
+            "reason is null or reason = ''",
+            *(f"regexp_matches({_identifier(n)}, '[^ -~]')" for n, kind in dimensions if kind == "VARCHAR"),
+        ]
+        test = " or ".join(f"({u})" for u in unusual)
+        if self.con.execute(f"select bool_or({test}) from {CONTROL_ROWS}").fetchall()[0][0]:
+            return None
+        self.flush()
+        pieces = [f"{_literal(json.dumps(name) + ': ')} || coalesce({value}, 'null')"
+                  for (name, _), value in zip(dimensions, values)]
+        text = ("'{' || " + " || ', ' || ".join(pieces) + " || '}'") if pieces else "'{}'"
+        account_id = "coalesce(nullif(account_id, ''), $account)"
+        return self.con.execute(
+            f"insert into {STAGED_RESULTS} select $control, "
+            f"left(sha256(concat($control, '|', {account_id}, '|', coalesce(region, ''), '|', resource)), 16), "
+            f"resource, status, reason, {account_id}, region, $severity, ({text})::json from {CONTROL_ROWS}",
+            {"control": control.id, "account": account.account_id, "severity": control.severity},
+        ).fetchall()[0][0]
+
+    def has_error(self) -> bool:
+        self.flush()
+        return bool(self.con.execute(f"select bool_or(status = 'error') from {STAGED_RESULTS}").fetchone()[0])
+
+
+def _dimension_json(name: str, kind: str) -> str | None:
+    """SQL for the JSON text ``json.dumps`` gives a dimension's value (NULL for NULL), for the types it knows:
+    text (printable ASCII, checked by the caller: only ``\\`` and ``"`` are escaped), integers and booleans."""
+    column = _identifier(name)
+    if kind == "VARCHAR":
+        return rf"""'"' || replace(replace({column}, '\', '\\'), '"', '\"') || '"'"""
+    if kind in _INTEGER_TYPES:
+        return f"{column}::varchar"
+    if kind == "BOOLEAN":
+        return f"case when {column} then 'true' when not {column} then 'false' end"
+    if kind in _NULL_TYPES:
+        return "null"
+    return None
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
 def store_run(
     con,
     started,
@@ -184,18 +281,18 @@ def store_run(
     parameters,
     frameworks,
     accounts,
-    rows,
+    found: RunResults,
     pack_hash,
     *,
     engine: str = "duckdb",
     snapshot_ids: list[int] | None = None,
     timings: list[tuple[str, str, float, int]] | None = None,
 ) -> int:
-    """Write the run, its rows and its per-control ``timings`` (control id, account id, milliseconds, rows) in
-    one transaction. ``engine`` names what executed the SQL; another engine passes the ``snapshot_ids`` it read
-    (default: this database's latest snapshots)."""
+    """Write the run, its results (``found``, which it empties) and its per-control ``timings`` (control id,
+    account id, milliseconds, rows) in one transaction. ``engine`` names what executed the SQL; another engine
+    passes the ``snapshot_ids`` it read (default: this database's latest snapshots)."""
 
-    statuses = {r["status"] for r in rows}
+    has_error = found.has_error()
     run_id = None
     with transaction(con, lambda: f"check run {run_id}" if run_id else "check run"):
         run_id = con.execute("select nextval('iamsql_run_seq')").fetchone()[0]
@@ -222,13 +319,13 @@ def store_run(
                 json.dumps(snapshot_ids),
                 json.dumps({c.id: parameters[c.id] for c in selected if parameters[c.id]}),
                 json.dumps(frameworks or []),
-                "error" if "error" in statuses else "complete",
+                "error" if has_error else "complete",
             ],
         )
-        if rows:
-            _insert_results(con, run_id, rows)
+        con.execute(f"insert into iamsql_result select {int(run_id)}, * from {STAGED_RESULTS}")
         if timings:
             _insert_timings(con, run_id, timings)
+    con.execute(f"drop table {STAGED_RESULTS}")
     return run_id
 
 
@@ -246,9 +343,9 @@ def _insert_timings(con: duckdb.DuckDBPyConnection, run_id: int, timings: list[t
 RESULT_FIELDS_STORED = ("control_id", "finding_id", "resource", "status", "reason", "account_id", "region", "severity")
 
 
-def _insert_results(con: duckdb.DuckDBPyConnection, run_id: int, rows: list[dict]) -> None:
-    """Insert result rows in one statement from registered NumPy columns (``executemany`` costs about a
-    millisecond per row: minutes for a large account's 100,000 results)."""
+def _insert_results(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
+    """Append result rows to ``table`` (``STAGED_RESULTS``) in one statement from registered NumPy columns
+    (``executemany`` costs about a millisecond per row: minutes for a large account's 100,000 results)."""
 
     columns = {name: numpy.array(list(map(itemgetter(name), rows)), dtype=object) for name in RESULT_FIELDS_STORED}
     columns["dimensions"] = numpy.array(
@@ -257,7 +354,7 @@ def _insert_results(con: duckdb.DuckDBPyConnection, run_id: int, rows: list[dict
     con.register("iamsql_result_rows", columns)
     try:
         con.execute(
-            f"insert into iamsql_result select {int(run_id)}, "
+            f"insert into {table} select "
             + ", ".join(f"{name}::varchar" for name in RESULT_FIELDS_STORED)
             + ", dimensions::varchar::json from iamsql_result_rows"
         )
