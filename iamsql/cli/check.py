@@ -183,18 +183,20 @@ def check(
                 progress=steps.step,
                 on_total=steps.total,
             )
-    rows = iamsql_controls.results(con, run_id, queries, extra_controls=extra)
-    code = iamsql_controls.exit_code(rows, fail_on)
+    counted = iamsql_controls.stored_counts(con, run_id)
+    code = iamsql_controls.exit_code(counted, fail_on)
     written = (
         reports.export_run(con, [reports.export_path(path, run_id) for path in export], run_id=run_id,
                            frameworks=framework, queries_dir=queries, extra_controls=extra)
         if export
         else []
     )
+    text, counts = iamsql_controls.render_results(con, run_id, counted, fmt, framework, queries, extra,
+                                                  header=with_header, separator=separator)
     con.close()
-    text, counts = iamsql_controls.render_results(rows, fmt, framework, header=with_header, separator=separator)
     typer.echo(text, nl=False)
-    typer.echo(f"run {run_id}: {iamsql_controls.count_of(len(rows), 'result')}", err=fmt not in ("table", "md"))
+    number = sum(c["count"] for c in counted)
+    typer.echo(f"run {run_id}: {iamsql_controls.count_of(number, 'result')}", err=fmt not in ("table", "md"))
     typer.echo(counts, nl=False, err=fmt not in ("table", "md"))
     for path in written:
         typer.echo(f"wrote {path}", err=True)

@@ -21,15 +21,16 @@ import numpy
 
 from iamsql import __version__
 from iamsql.common.clock import current_user
+from iamsql.common.escaping import csv_field_sql, csv_line, neutralise
 from iamsql.controls.catalog import RESULT_COLUMNS, SEVERITIES, STATUSES, Control, load_controls
 from iamsql.errors import ControlError
 from iamsql.frameworks import (
+    counted_by_account,
     framework_summary,
     load_frameworks,
     percent,
     requirement_status,
     requirements_for_control,
-    statuses_by_account,
 )
 from iamsql.sql.output import FALLBACK_WIDTH, FORMATS, render
 from iamsql.store.bookkeeping import RUN_DDL
@@ -370,25 +371,14 @@ def results(
 ) -> list[dict]:
     """The stored rows of one run with each control's title and requirements, ordered by control, then
     status (error, alarm, skip, info, ok), then resource. ``extra_controls`` (Sigma rules) give their titles."""
-    con.execute(RUN_DDL)
-    if not con.execute("select count(*) from iamsql_run where run_id = ?", [run_id]).fetchone()[0]:
-        raise ControlError(f"no check run with id {run_id}")
+    _check_run(con, run_id)
     cursor = con.execute(
-        """
-        select control_id, finding_id, resource, status, reason, account_id, region, severity, dimensions
-        from iamsql_result where run_id = ?
-        order by control_id, list_position(['error', 'alarm', 'skip', 'info', 'ok'], status), account_id, resource
-        """,
+        "select control_id, finding_id, resource, status, reason, account_id, region, severity, dimensions "
+        f"from iamsql_result where run_id = ? order by {RESULT_ORDER}",
         [run_id],
     )
     stored = cursor.fetchall()
-    controls = {c.id: c for c in [*load_controls(queries_dir), *(extra_controls or [])]}
-    titles = {}
-    requirements: dict[str, list[str]] = {}
-    for control_id in dict.fromkeys(row[0] for row in stored):
-        control = controls.get(control_id)
-        titles[control_id] = control.title if control else None
-        requirements[control_id] = list(requirements_for_control(control_id))
+    titles, requirements = _control_texts(dict.fromkeys(row[0] for row in stored), queries_dir, extra_controls)
     # every row's dimensions parsed in one call: a JSON array of the stored texts
     dimensions = json.loads("[" + ",".join(text or "{}" for text in map(itemgetter(8), stored)) + "]")
     return [
@@ -409,6 +399,44 @@ def results(
         for (control_id, finding, resource, status, reason, account_id, region, severity, _), dims in zip(
             stored, dimensions
         )
+    ]
+
+
+# The order of a run's results: by control, then status (error, alarm, skip, info, ok), account and resource.
+RESULT_ORDER = "control_id, list_position(['error', 'alarm', 'skip', 'info', 'ok'], status), account_id, resource"
+
+
+def _check_run(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
+    con.execute(RUN_DDL)
+    if not con.execute("select count(*) from iamsql_run where run_id = ?", [run_id]).fetchone()[0]:
+        raise ControlError(f"no check run with id {run_id}")
+
+
+def _control_texts(
+    control_ids: Iterable[str], queries_dir: Path | None, extra_controls: list[Control] | None
+) -> tuple[dict[str, str | None], dict[str, list[str]]]:
+    """Each control's title (None for a control no longer known) and requirements."""
+    controls = {c.id: c for c in [*load_controls(queries_dir), *(extra_controls or [])]}
+    titles = {}
+    requirements: dict[str, list[str]] = {}
+    for control_id in control_ids:
+        control = controls.get(control_id)
+        titles[control_id] = control.title if control else None
+        requirements[control_id] = list(requirements_for_control(control_id))
+    return titles, requirements
+
+
+def stored_counts(con: duckdb.DuckDBPyConnection, run_id: int) -> list[dict]:
+    """A stored run's results counted per account, control, status and severity (``count``): what the exit code
+    (``exit_code``) and the summary (``render_results``) need, without a Python object per result."""
+    _check_run(con, run_id)
+    return [
+        {"account_id": account_id, "control_id": control_id, "status": status, "severity": severity, "count": count}
+        for account_id, control_id, status, severity, count in con.execute(
+            "select account_id, control_id, status, severity, count(*) from iamsql_result where run_id = ? "
+            "group by all",
+            [run_id],
+        ).fetchall()
     ]
 
 
@@ -445,16 +473,16 @@ SUMMARY_FORMULA = (
 )
 
 
-def summary(rows: list[dict], frameworks: list[str] | None = None, attested: Iterable[str] = ()) -> list[tuple]:
+def summary(counted: list[dict], frameworks: list[str] | None = None, attested: Iterable[str] = ()) -> list[tuple]:
     """One line per framework (those given, else every framework): the controls of the run mapped to it, its
     requirements (``total``) by status (``check`` applies no exceptions or attestations, so none are excepted or attested) and its two figures as text (``frameworks.FORMULA``; ``n/a`` when nothing was
-    assessed, ``informative`` for SP 800-207), from the rows' statuses judged per account (``frameworks`` roll-up:
-    the same as the report's)."""
+    assessed, ``informative`` for SP 800-207), from the statuses of the run's results (``stored_counts``) judged
+    per account (``frameworks`` roll-up: the same as the report's)."""
 
     selected = list(dict.fromkeys(frameworks)) if frameworks else list(load_frameworks())
-    by_account = statuses_by_account(rows)
+    by_account = counted_by_account(itemgetter("account_id", "control_id", "status", "count")(c) for c in counted)
     statuses = requirement_status({}, selected, attested=attested, by_account=by_account)
-    run_controls = {r["control_id"] for r in rows}
+    run_controls = {c["control_id"] for c in counted}
     table = []
     for item in framework_summary(statuses):
         controls = {c for s in statuses if s.requirement.framework == item.framework for c in s.requirement.controls}
@@ -492,11 +520,11 @@ def count_of(number: int, noun: str) -> str:
     return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
-def totals_line(rows: list[dict]) -> str:
-    """``all controls: N controls, M results (a ok, b alarm, ...)``."""
-    counts = ", ".join(f"{sum(1 for r in rows if r['status'] == s)} {s}" for s in STATUSES)
-    controls = count_of(len({r["control_id"] for r in rows}), "control")
-    return f"all controls: {controls}, {count_of(len(rows), 'result')} ({counts})"
+def totals_line(counted: list[dict]) -> str:
+    """``all controls: N controls, M results (a ok, b alarm, ...)`` from ``stored_counts``."""
+    counts = ", ".join(f"{sum(c['count'] for c in counted if c['status'] == s)} {s}" for s in STATUSES)
+    controls = count_of(len({c["control_id"] for c in counted}), "control")
+    return f"all controls: {controls}, {count_of(sum(c['count'] for c in counted), 'result')} ({counts})"
 
 
 RESULT_FIELDS = (
@@ -571,20 +599,49 @@ def _by_count(groups: dict[str, set[str]]) -> list[tuple[str, set[str]]]:
     return sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
 
 
-def render_results(rows: list[dict], fmt: str, frameworks: list[str] | None = None, *, header: bool = True,
-                   separator: str = ",") -> tuple[str, str]:
-    """(results, summary) as text; ``header`` and ``separator`` as ``render`` takes them. ``json`` is a list of result objects; ``csv``/``md`` hold every row;
-    ``table`` shows the rows that need attention (errors, then alarms by severity), then one line per account
-    with its skipped controls and why. The summary is one line per framework (compliant %, coverage % and the
-    requirement counts, as in the report; a table for ``md``, lines wrapped to the terminal otherwise), a line of
-    result counts over all controls, and the formula."""
+def render_results(
+    con: duckdb.DuckDBPyConnection,
+    run_id: int,
+    counted: list[dict],
+    fmt: str,
+    frameworks: list[str] | None = None,
+    queries_dir: Path | None = None,
+    extra_controls: list[Control] | None = None,
+    *,
+    header: bool = True,
+    separator: str = ",",
+) -> tuple[str, str]:
+    """(results, summary) of a stored run as text (``counted``: its ``stored_counts``); ``header`` and
+    ``separator`` as ``render`` takes them. ``json`` is a list of result objects; ``csv`` (written by DuckDB,
+    ``csv_results``) and ``md`` hold every row; ``table`` shows the rows that need attention (errors, then alarms
+    by severity), then one line per account with its skipped controls and why. The summary is one line per
+    framework (compliant %, coverage % and the requirement counts, as in the report; a table for ``md``, lines
+    wrapped to the terminal otherwise), a line of result counts over all controls, and the formula."""
 
     if fmt not in FORMATS:
         raise ControlError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if fmt == "csv":
+        text = csv_results(con, run_id, queries_dir, extra_controls, header=header, separator=separator)
+    else:
+        text = _render_rows(results(con, run_id, queries_dir, extra_controls), fmt, header)
+    table = summary(counted, frameworks)
+    if fmt == "md":
+        counts = render(list(SUMMARY_COLUMNS), table, "md")
+    else:
+        counts = "".join(_wrapped(summary_line(dict(zip(SUMMARY_COLUMNS, row)))) for row in table)
+    if fmt == "md":
+        counts += "\n" + totals_line(counted) + "\n\n" + SUMMARY_FORMULA + "\n"
+    else:
+        counts += _wrapped(totals_line(counted)) + _wrapped(SUMMARY_FORMULA)
+    return text, counts
+
+
+def _render_rows(rows: list[dict], fmt: str, header: bool) -> str:
+    """The results of a run in any format but csv (``render_results``)."""
     if fmt in ("json", "jsonl"):
         fields = RESULT_FIELDS + ("dimensions",)
-        text = render(list(fields), list(map(itemgetter(*fields), rows)), fmt)
-    elif fmt == "table":
+        return render(list(fields), list(map(itemgetter(*fields), rows)), fmt)
+    if fmt == "table":
         shown = attention_rows(rows)
         fields = ("control_id", "severity", "status", "resource", "reason")
         text = (render(list(fields), list(map(itemgetter(*fields), shown)), fmt, header=header, whole=("control_id",))
@@ -592,28 +649,48 @@ def render_results(rows: list[dict], fmt: str, frameworks: list[str] | None = No
         skipped = skipped_lines(rows)
         if skipped:
             text += ("\n" if text else "") + "".join(_wrapped(line) for line in skipped)
-    else:
-        joined = RESULT_FIELDS.index("requirements")  # written as one text, ids separated by spaces
-        text = render(
-            list(RESULT_FIELDS),
-            [
-                (*values[:joined], " ".join(values[joined]), *values[joined + 1 :])
-                for values in map(itemgetter(*RESULT_FIELDS), rows)
-            ],
-            fmt,
-            header=header,
-            separator=separator,
-        )
-    table = summary(rows, frameworks)
-    if fmt == "md":
-        counts = render(list(SUMMARY_COLUMNS), table, "md")
-    else:
-        counts = "".join(_wrapped(summary_line(dict(zip(SUMMARY_COLUMNS, row)))) for row in table)
-    if fmt == "md":
-        counts += "\n" + totals_line(rows) + "\n\n" + SUMMARY_FORMULA + "\n"
-    else:
-        counts += _wrapped(totals_line(rows)) + _wrapped(SUMMARY_FORMULA)
-    return text, counts
+        return text
+    joined = RESULT_FIELDS.index("requirements")  # written as one text, ids separated by spaces
+    return render(
+        list(RESULT_FIELDS),
+        [
+            (*values[:joined], " ".join(values[joined]), *values[joined + 1 :])
+            for values in map(itemgetter(*RESULT_FIELDS), rows)
+        ],
+        fmt,
+        header=header,
+    )
+
+
+def csv_results(
+    con: duckdb.DuckDBPyConnection,
+    run_id: int,
+    queries_dir: Path | None = None,
+    extra_controls: list[Control] | None = None,
+    *,
+    header: bool = True,
+    separator: str = ",",
+) -> str:
+    """A stored run's results as ``render`` writes their ``RESULT_FIELDS`` in csv (requirements as one text,
+    ids separated by spaces), each record built by DuckDB (``csv_field_sql``): no Python object per field."""
+    _check_run(con, run_id)
+    control_ids = [r[0] for r in con.execute(
+        "select distinct control_id from iamsql_result where run_id = ?", [run_id]
+    ).fetchall()]
+    titles, requirements = _control_texts(control_ids, queries_dir, extra_controls)
+    fields = f" || {_literal(separator)} || ".join(csv_field_sql(name, separator) for name in RESULT_FIELDS)
+    records = con.execute(
+        f"select {fields} from iamsql_result join (select unnest($ids) as control_id, unnest($titles) as title, "
+        f"unnest($requirements) as requirements) using (control_id) where run_id = $run order by {RESULT_ORDER}",
+        {
+            "ids": control_ids,
+            "titles": [titles[c] for c in control_ids],
+            "requirements": [" ".join(requirements[c]) for c in control_ids],
+            "run": run_id,
+        },
+    ).fetchall()
+    head = csv_line([neutralise(c) for c in RESULT_FIELDS], separator) if header else ""
+    return head + "".join(record + "\n" for (record,) in records)
 
 
 def _wrapped(line: str) -> str:
