@@ -3,14 +3,31 @@
 SQL rules cannot write the same way are left to Python."""
 
 import json
+from collections import Counter
 from datetime import datetime, timezone
+from operator import itemgetter
 
+import duckdb
 import pytest
 
 from iamsql import controls
+from iamsql.common.escaping import csv_field, csv_field_sql, neutralise
 from iamsql.controls.catalog import Control
-from iamsql.controls.contract import CONTROL_ROWS, STAGED_RESULTS, Account, RunResults, result_rows
+from iamsql.controls.contract import (
+    CONTROL_ROWS,
+    RESULT_FIELDS,
+    STAGED_RESULTS,
+    Account,
+    RunResults,
+    csv_results,
+    exit_code,
+    result_rows,
+    stored_counts,
+)
+from iamsql.frameworks import counted_by_account, statuses_by_account
+from iamsql.sql.output import render
 from iamsql.store import db
+from iamsql.store.bookkeeping import RUN_DDL
 
 CONTROL = Control("iam_test", "A test", "", "medium", "AWS::IAM::User", "", "", ("aws_iam_user",), ("aws_iam_user",))
 ACCOUNT = Account("111111111111", "aws", datetime(2024, 3, 1, tzinfo=timezone.utc), {"aws_iam_user"})
@@ -136,3 +153,65 @@ def test_a_check_stores_each_control_the_same_either_way(con, tmp_path):
     assert con.execute(
         f"select count(*) from duckdb_tables() where table_name in ('{STAGED_RESULTS}')"
     ).fetchone()[0] == 0
+
+
+# ---- a stored run's output: csv records and the roll-up's counts from DuckDB ------------------------------------
+
+
+@pytest.mark.parametrize("separator", [",", ";", "\t", "'"])
+def test_csv_field_sql_equals_the_python_rule(separator):
+    texts = ["", "a", "=1", "-x,y", 'q"q', "a\rb", "x\ny", "\tz", "\rq", "@", "+", "a;b", "it's", "\u00e9,", "-\u0301x",
+             " =x", "tail=", None]
+    con = duckdb.connect()
+    found = con.execute(
+        f"select {csv_field_sql('t', separator)} from unnest(?::varchar[]) with ordinality u(t, n) order by n",
+        [texts],
+    ).fetchall()
+    assert [f for (f,) in found] == ["" if t is None else csv_field(neutralise(t), separator) for t in texts]
+
+
+ROLL_UP = [  # (account, control, status) of result rows: the ones without an account count for every account
+    ("1", "a", "ok"), ("1", "a", "alarm"), ("2", "a", "alarm"), ("2", "b", "skip"), (None, "c", "error"),
+    ("", "b", "info"), ("1", "a", "ok"), ("2", "b", "skip"),
+]
+
+
+def test_counted_by_account_equals_statuses_by_account():
+    rows = [{"account_id": a, "control_id": c, "status": s} for a, c, s in ROLL_UP]
+    counts = Counter(ROLL_UP)
+    assert counted_by_account((*key, n) for key, n in counts.items()) == statuses_by_account(rows)
+    assert counted_by_account([(None, "c", "error", 2)]) == statuses_by_account([{"control_id": "c", "status": "error"}])
+
+
+def test_a_stored_run_renders_as_its_rows_do(con, tmp_path):
+    """csv by DuckDB and the counted summary give what ``render`` and the row roll-up give for the same rows."""
+    con.execute(RUN_DDL)
+    con.execute("insert into iamsql_run (run_id, started_at) values (7, now())")
+    texts = ["=cmd()", "a, b", 'say "hi"', "two\nlines", "plain", "-1", "\u00e9t\u00e9", "cr\rhere"]
+    stored = [
+        (7, control, f"f{i}", f"arn:{i}" if i % 5 else texts[i % len(texts)], status, texts[(i * 3) % len(texts)],
+         account, "global" if i % 2 else None, "high", "{}")
+        for i, (account, control, status) in enumerate(
+            [(a, c, s) for a, c, s in ROLL_UP] + [("1", "iam_root_mfa_enabled", "alarm"), ("3", "zz_unknown", "ok")]
+        )
+    ]
+    con.executemany("insert into iamsql_result values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", stored)
+    rows = controls.results(con, 7)
+    for header, separator in ((True, ","), (False, ";")):
+        expected = render(
+            list(RESULT_FIELDS),
+            [tuple(" ".join(v) if f == "requirements" else v for f, v in zip(RESULT_FIELDS, itemgetter(*RESULT_FIELDS)(r)))
+             for r in rows],
+            "csv",
+            header=header,
+            separator=separator,
+        )
+        assert csv_results(con, 7, header=header, separator=separator) == expected
+    counted = stored_counts(con, 7)
+    assert sum(c["count"] for c in counted) == len(rows) == len(stored)
+    by_account = counted_by_account(itemgetter("account_id", "control_id", "status", "count")(c) for c in counted)
+    assert by_account == statuses_by_account(rows)
+    assert [exit_code(counted, "high"), exit_code(rows, "high")] == [2, 2]
+    no_error = [c for c in counted if c["status"] != "error"]
+    assert [exit_code(no_error, "high"), exit_code(no_error, "info")] == [1, 1]
+    assert exit_code([c for c in no_error if c["status"] != "alarm"], "info") == 0
