@@ -19,8 +19,10 @@ from iamsql.controls.contract import (
     STAGED_RESULTS,
     Account,
     RunResults,
+    _render_rows,
     csv_results,
     exit_code,
+    render_results,
     result_rows,
     stored_counts,
 )
@@ -215,3 +217,6 @@ def test_a_stored_run_renders_as_its_rows_do(con, tmp_path):
     no_error = [c for c in counted if c["status"] != "error"]
     assert [exit_code(no_error, "high"), exit_code(no_error, "info")] == [1, 1]
     assert exit_code([c for c in no_error if c["status"] != "alarm"], "info") == 0
+    for fmt in ("table", "md", "json"):  # a table reads only the rows it shows
+        assert render_results(con, 7, counted, fmt)[0] == _render_rows(rows, fmt, True)
+    assert "=cmd()" in _render_rows(rows, "md", True) and "skipped" in _render_rows(rows, "table", True)

@@ -368,14 +368,16 @@ def results(
     run_id: int,
     queries_dir: Path | None = None,
     extra_controls: list[Control] | None = None,
+    statuses: Iterable[str] = STATUSES,
 ) -> list[dict]:
-    """The stored rows of one run with each control's title and requirements, ordered by control, then
-    status (error, alarm, skip, info, ok), then resource. ``extra_controls`` (Sigma rules) give their titles."""
+    """The stored rows of one run (those of ``statuses``) with each control's title and requirements, ordered
+    by control, then status (error, alarm, skip, info, ok), then resource. ``extra_controls`` (Sigma rules) give
+    their titles."""
     _check_run(con, run_id)
     cursor = con.execute(
         "select control_id, finding_id, resource, status, reason, account_id, region, severity, dimensions "
-        f"from iamsql_result where run_id = ? order by {RESULT_ORDER}",
-        [run_id],
+        f"from iamsql_result where run_id = ? and list_contains(?, status) order by {RESULT_ORDER}",
+        [run_id, list(statuses)],
     )
     stored = cursor.fetchall()
     titles, requirements = _control_texts(dict.fromkeys(row[0] for row in stored), queries_dir, extra_controls)
@@ -622,8 +624,9 @@ def render_results(
         raise ControlError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if fmt == "csv":
         text = csv_results(con, run_id, queries_dir, extra_controls, header=header, separator=separator)
-    else:
-        text = _render_rows(results(con, run_id, queries_dir, extra_controls), fmt, header)
+    else:  # a table shows only the rows that need attention and the skipped controls
+        statuses = (*TABLE_STATUSES, "skip") if fmt == "table" else STATUSES
+        text = _render_rows(results(con, run_id, queries_dir, extra_controls, statuses), fmt, header)
     table = summary(counted, frameworks)
     if fmt == "md":
         counts = render(list(SUMMARY_COLUMNS), table, "md")
