@@ -153,7 +153,7 @@ def test_a_check_stores_each_control_the_same_either_way(con, tmp_path):
          '{"user_name": "na\\u00efve", "share": 0.5}'),
     ]
     assert con.execute(
-        f"select count(*) from duckdb_tables() where table_name in ('{STAGED_RESULTS}')"
+        f"select count(*) from duckdb_tables() where table_name in ('{STAGED_RESULTS}', '{CONTROL_ROWS}')"
     ).fetchone()[0] == 0
 
 

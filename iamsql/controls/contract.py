@@ -247,6 +247,10 @@ class RunResults:
             {"control": control.id, "account": account.account_id, "severity": control.severity},
         ).fetchall()[0][0]
 
+    def control_rows(self) -> list[tuple]:
+        """The rows in ``CONTROL_ROWS``, for the Python rules."""
+        return self.con.execute(f"select * from {CONTROL_ROWS}").fetchall()
+
     def has_error(self) -> bool:
         self.flush()
         return bool(self.con.execute(f"select bool_or(status = 'error') from {STAGED_RESULTS}").fetchone()[0])
@@ -327,6 +331,7 @@ def store_run(
         if timings:
             _insert_timings(con, run_id, timings)
     con.execute(f"drop table {STAGED_RESULTS}")
+    con.execute(f"drop table if exists {CONTROL_ROWS}")
     return run_id
 
 

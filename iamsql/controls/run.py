@@ -24,7 +24,6 @@ from iamsql.controls.catalog import (
     with_extra,
 )
 from iamsql.controls.contract import (
-    CONTROL_ROWS,
     Account,
     RunResults,
     contract_problem,
@@ -200,7 +199,7 @@ def evaluate_control(
         added = found.add_control_rows(control, account, columns)
         if added is not None:
             return added
-        names, fetched = [name for name, _ in columns], found.con.execute(f"select * from {CONTROL_ROWS}").fetchall()
+        names, fetched = [name for name, _ in columns], found.control_rows()
     problem = contract_problem(names, fetched)
     if problem:
         return [
