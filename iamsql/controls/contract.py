@@ -200,7 +200,7 @@ class RunResults:
         con.execute(f"create or replace temp table {STAGED_RESULTS} as "
                     "select * exclude (run_id) from iamsql_result limit 0")
 
-    def extend(self, rows: list[dict]) -> None:
+    def extend(self, rows: Iterable[dict]) -> None:
         self.pending.extend(rows)
 
     def flush(self) -> None:
