@@ -100,11 +100,12 @@ def test_reading_and_matching(tmp_path):
 
 def group_lists(folder: Path) -> Path:
     """The AWS CLI examples' users in no group, as get-account-authorization-details says it (a user listing
-    alone does not say, and iam_user_in_group skips such users)."""
+    alone does not say, and iam_user_in_group skips such users), with its (empty) list of managed policies: an
+    output without ``Policies`` would be a ``--filter`` one, which leaves the policy attachments partial."""
     users = json.loads((SAMPLE_DIR / "aws_cli_examples" / "list-users_1.json").read_text())["Users"]
     path = folder / "get-account-authorization-details.json"
     path.write_text(json.dumps({"UserDetailList": [
-        {**u, "GroupList": [], "AttachedManagedPolicies": [], "UserPolicyList": []} for u in users]}))
+        {**u, "GroupList": [], "AttachedManagedPolicies": [], "UserPolicyList": []} for u in users], "Policies": []}))
     return path
 
 

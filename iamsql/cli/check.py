@@ -215,24 +215,23 @@ def check(
                 progress=steps.step,
                 on_total=steps.total,
             )
-    rows = iamsql_controls.results(con, run_id, queries, extra_controls=extra)
-    code = iamsql_controls.exit_code(rows, fail_on)
+    counted = iamsql_controls.stored_counts(con, run_id)
+    code = iamsql_controls.exit_code(counted, fail_on)
     written = (
         reports.export_run(con, [reports.export_path(path, run_id) for path in export], run_id=run_id,
                            frameworks=framework, queries_dir=queries, extra_controls=extra)
         if export
         else []
     )
-    text, counts = iamsql_controls.render_results(rows, "table" if fmt == "none" else fmt, framework,
+    text, counts = iamsql_controls.render_results(con, run_id, counted, fmt, framework, queries, extra,
                                                   header=with_header, separator=separator)
-    if fmt == "none":
-        text = ""
-    elif fmt == "json":  # the run as Powerpipe's benchmark JSON, the document --export json writes
+    if fmt == "json":  # the run as Powerpipe's benchmark JSON, the document --export json writes
         text = reports.report_text(con, "json", run_id=run_id, frameworks=framework, queries_dir=queries,
                                    extra_controls=extra)
     con.close()  # before the results go out: a reader that stops reading never holds the database
     typer.echo(text, nl=False)
-    typer.echo(f"run {run_id}: {iamsql_controls.count_of(len(rows), 'result')}", err=fmt not in ("table", "md"))
+    number = sum(c["count"] for c in counted)
+    typer.echo(f"run {run_id}: {iamsql_controls.count_of(number, 'result')}", err=fmt not in ("table", "md"))
     typer.echo(counts, nl=False, err=fmt not in ("table", "md"))
     for path in written:
         typer.echo(f"wrote {path}", err=True)

@@ -15,7 +15,9 @@ EXPORTS = {
                                 "unknown_mapped_controls", "with_extra"),
     "iamsql.controls.names": ("QUERIES_DIR", "mentions_helper_view", "view_names"),
     "iamsql.controls.views": ("control_pack_hash", "create_views", "needed_views", "shared_views"),
-    "iamsql.controls.contract": ("count_of", "exit_code", "finding_id", "render_results", "results", "summary"),
+    "iamsql.controls.contract": (
+        "count_of", "exit_code", "finding_id", "render_results", "results", "stored_counts", "summary",
+    ),
     "iamsql.controls.engines.duckdb": ("run_checks",),
     "iamsql.store.db": ("create_account_view",),
 }

@@ -21,15 +21,16 @@ import numpy
 
 from iamsql import __version__
 from iamsql.common.clock import current_user
+from iamsql.common.escaping import csv_field_sql, csv_line, neutralise
 from iamsql.controls.catalog import RESULT_COLUMNS, SEVERITIES, STATUSES, Control, load_controls
 from iamsql.errors import ControlError
 from iamsql.frameworks import (
+    counted_by_account,
     framework_summary,
     load_frameworks,
     percent,
     requirement_status,
     requirements_for_control,
-    statuses_by_account,
 )
 from iamsql.sql.output import FALLBACK_WIDTH, FORMATS, render
 from iamsql.store.bookkeeping import RUN_DDL
@@ -177,6 +178,107 @@ def _plain_column(values: tuple) -> tuple | list:
     return values
 
 
+STAGED_RESULTS = "iamsql_result_staged"  # TEMP table: a run's results as they are found, in order
+CONTROL_ROWS = "iamsql_control_rows"  # TEMP table: one control's rows on one account, as its query gave them
+
+# DuckDB integer types: json.dumps writes their Python values as DuckDB casts them to text.
+_INTEGER_TYPES = frozenset(
+    ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT")
+)
+_NULL_TYPES = frozenset(("NULL", '"NULL"'))  # an untyped NULL column (a table's column type is quoted)
+
+
+class RunResults:
+    """A run's result rows as they are found, in order, in the TEMP table ``STAGED_RESULTS`` of the run's
+    database: rows built in Python are appended in batches, a control's rows that DuckDB computed into
+    ``CONTROL_ROWS`` by one INSERT ... SELECT (``add_control_rows``), so they never become Python objects."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self.pending: list[dict] = []
+        con.execute(RUN_DDL)
+        con.execute(f"create or replace temp table {STAGED_RESULTS} as "
+                    "select * exclude (run_id) from iamsql_result limit 0")
+
+    def extend(self, rows: Iterable[dict]) -> None:
+        self.pending.extend(rows)
+
+    def flush(self) -> None:
+        if self.pending:
+            _insert_results(self.con, STAGED_RESULTS, self.pending)
+            self.pending = []
+
+    def add_control_rows(self, control: Control, account: Account, columns: list[tuple[str, str]]) -> int | None:
+        """Append ``control``'s rows in ``CONTROL_ROWS`` (``columns``: their names and DuckDB types) as results
+        and return how many; None, adding nothing, when the rows need the Python rules (``result_rows``): a
+        column of another type than those ``_dimension_json`` writes as ``json.dumps`` does, a text dimension
+        with a character outside printable ASCII, or a row that breaks the contract (whose message names it)."""
+        names = [name for name, _ in columns]
+        kinds = dict(columns)
+        if (
+            contract_problem(names, [])
+            or any(kinds[c] != "VARCHAR" for c in ("resource", "status", "reason"))
+            or any(kinds[c] != "VARCHAR" and kinds[c] not in _NULL_TYPES for c in ("account_id", "region"))
+        ):
+            return None
+        dimensions = [(name, kind) for name, kind in columns if name not in RESULT_COLUMNS]
+        values = [_dimension_json(name, kind) for name, kind in dimensions]
+        if None in values:
+            return None
+        statuses = ", ".join(_literal(s) for s in STATUSES)
+        unusual = [
+            "status is null or status not in (" + statuses + ")",
+            "resource is null or resource = ''",
+            "reason is null or reason = ''",
+            *(f"regexp_matches({_identifier(n)}, '[^ -~]')" for n, kind in dimensions if kind == "VARCHAR"),
+        ]
+        test = " or ".join(f"({u})" for u in unusual)
+        if self.con.execute(f"select bool_or({test}) from {CONTROL_ROWS}").fetchall()[0][0]:
+            return None
+        self.flush()
+        pieces = [f"{_literal(json.dumps(name) + ': ')} || coalesce({value}, 'null')"
+                  for (name, _), value in zip(dimensions, values)]
+        text = ("'{' || " + " || ', ' || ".join(pieces) + " || '}'") if pieces else "'{}'"
+        account_id = "coalesce(nullif(account_id, ''), $account)"
+        return self.con.execute(
+            f"insert into {STAGED_RESULTS} select $control, "
+            f"left(sha256(concat($control, '|', {account_id}, '|', coalesce(region, ''), '|', resource)), 16), "
+            f"resource, status, reason, {account_id}, region, $severity, ({text})::json from {CONTROL_ROWS}",
+            {"control": control.id, "account": account.account_id, "severity": control.severity},
+        ).fetchall()[0][0]
+
+    def control_rows(self) -> list[tuple]:
+        """The rows in ``CONTROL_ROWS``, for the Python rules."""
+        return self.con.execute(f"select * from {CONTROL_ROWS}").fetchall()
+
+    def has_error(self) -> bool:
+        self.flush()
+        return bool(self.con.execute(f"select bool_or(status = 'error') from {STAGED_RESULTS}").fetchone()[0])
+
+
+def _dimension_json(name: str, kind: str) -> str | None:
+    """SQL for the JSON text ``json.dumps`` gives a dimension's value (NULL for NULL), for the types it knows:
+    text (printable ASCII, checked by the caller: only ``\\`` and ``"`` are escaped), integers and booleans."""
+    column = _identifier(name)
+    if kind == "VARCHAR":
+        return rf"""'"' || replace(replace({column}, '\', '\\'), '"', '\"') || '"'"""
+    if kind in _INTEGER_TYPES:
+        return f"{column}::varchar"
+    if kind == "BOOLEAN":
+        return f"case when {column} then 'true' when not {column} then 'false' end"
+    if kind in _NULL_TYPES:
+        return "null"
+    return None
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
 def store_run(
     con,
     started,
@@ -184,18 +286,18 @@ def store_run(
     parameters,
     frameworks,
     accounts,
-    rows,
+    found: RunResults,
     pack_hash,
     *,
     engine: str = "duckdb",
     snapshot_ids: list[int] | None = None,
     timings: list[tuple[str, str, float, int]] | None = None,
 ) -> int:
-    """Write the run, its rows and its per-control ``timings`` (control id, account id, milliseconds, rows) in
-    one transaction. ``engine`` names what executed the SQL; another engine passes the ``snapshot_ids`` it read
-    (default: this database's latest snapshots)."""
+    """Write the run, its results (``found``, which it empties) and its per-control ``timings`` (control id,
+    account id, milliseconds, rows) in one transaction. ``engine`` names what executed the SQL; another engine
+    passes the ``snapshot_ids`` it read (default: this database's latest snapshots)."""
 
-    statuses = {r["status"] for r in rows}
+    has_error = found.has_error()
     run_id = None
     with transaction(con, lambda: f"check run {run_id}" if run_id else "check run"):
         run_id = con.execute("select nextval('iamsql_run_seq')").fetchone()[0]
@@ -222,13 +324,14 @@ def store_run(
                 json.dumps(snapshot_ids),
                 json.dumps({c.id: parameters[c.id] for c in selected if parameters[c.id]}),
                 json.dumps(frameworks or []),
-                "error" if "error" in statuses else "complete",
+                "error" if has_error else "complete",
             ],
         )
-        if rows:
-            _insert_results(con, run_id, rows)
+        con.execute(f"insert into iamsql_result select {int(run_id)}, * from {STAGED_RESULTS}")
         if timings:
             _insert_timings(con, run_id, timings)
+    con.execute(f"drop table {STAGED_RESULTS}")
+    con.execute(f"drop table if exists {CONTROL_ROWS}")
     return run_id
 
 
@@ -246,9 +349,9 @@ def _insert_timings(con: duckdb.DuckDBPyConnection, run_id: int, timings: list[t
 RESULT_FIELDS_STORED = ("control_id", "finding_id", "resource", "status", "reason", "account_id", "region", "severity")
 
 
-def _insert_results(con: duckdb.DuckDBPyConnection, run_id: int, rows: list[dict]) -> None:
-    """Insert result rows in one statement from registered NumPy columns (``executemany`` costs about a
-    millisecond per row: minutes for a large account's 100,000 results)."""
+def _insert_results(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
+    """Append result rows to ``table`` (``STAGED_RESULTS``) in one statement from registered NumPy columns
+    (``executemany`` costs about a millisecond per row: minutes for a large account's 100,000 results)."""
 
     columns = {name: numpy.array(list(map(itemgetter(name), rows)), dtype=object) for name in RESULT_FIELDS_STORED}
     columns["dimensions"] = numpy.array(
@@ -257,7 +360,7 @@ def _insert_results(con: duckdb.DuckDBPyConnection, run_id: int, rows: list[dict
     con.register("iamsql_result_rows", columns)
     try:
         con.execute(
-            f"insert into iamsql_result select {int(run_id)}, "
+            f"insert into {table} select "
             + ", ".join(f"{name}::varchar" for name in RESULT_FIELDS_STORED)
             + ", dimensions::varchar::json from iamsql_result_rows"
         )
@@ -270,28 +373,19 @@ def results(
     run_id: int,
     queries_dir: Path | None = None,
     extra_controls: list[Control] | None = None,
+    statuses: Iterable[str] = STATUSES,
 ) -> list[dict]:
-    """The stored rows of one run with each control's title and requirements, ordered by control, then
-    status (error, alarm, skip, info, ok), then resource. ``extra_controls`` (Sigma rules) give their titles."""
-    con.execute(RUN_DDL)
-    if not con.execute("select count(*) from iamsql_run where run_id = ?", [run_id]).fetchone()[0]:
-        raise ControlError(f"no check run with id {run_id}")
+    """The stored rows of one run (those of ``statuses``) with each control's title and requirements, ordered
+    by control, then status (error, alarm, skip, info, ok), then resource. ``extra_controls`` (Sigma rules) give
+    their titles."""
+    _check_run(con, run_id)
     cursor = con.execute(
-        """
-        select control_id, finding_id, resource, status, reason, account_id, region, severity, dimensions
-        from iamsql_result where run_id = ?
-        order by control_id, list_position(['error', 'alarm', 'skip', 'info', 'ok'], status), account_id, resource
-        """,
-        [run_id],
+        "select control_id, finding_id, resource, status, reason, account_id, region, severity, dimensions "
+        f"from iamsql_result where run_id = ? and list_contains(?, status) order by {RESULT_ORDER}",
+        [run_id, list(statuses)],
     )
     stored = cursor.fetchall()
-    controls = {c.id: c for c in [*load_controls(queries_dir), *(extra_controls or [])]}
-    titles = {}
-    requirements: dict[str, list[str]] = {}
-    for control_id in dict.fromkeys(row[0] for row in stored):
-        control = controls.get(control_id)
-        titles[control_id] = control.title if control else None
-        requirements[control_id] = list(requirements_for_control(control_id))
+    titles, requirements = _control_texts(dict.fromkeys(row[0] for row in stored), queries_dir, extra_controls)
     # every row's dimensions parsed in one call: a JSON array of the stored texts
     dimensions = json.loads("[" + ",".join(text or "{}" for text in map(itemgetter(8), stored)) + "]")
     return [
@@ -312,6 +406,44 @@ def results(
         for (control_id, finding, resource, status, reason, account_id, region, severity, _), dims in zip(
             stored, dimensions
         )
+    ]
+
+
+# The order of a run's results: by control, then status (error, alarm, skip, info, ok), account and resource.
+RESULT_ORDER = "control_id, list_position(['error', 'alarm', 'skip', 'info', 'ok'], status), account_id, resource"
+
+
+def _check_run(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
+    con.execute(RUN_DDL)
+    if not con.execute("select count(*) from iamsql_run where run_id = ?", [run_id]).fetchone()[0]:
+        raise ControlError(f"no check run with id {run_id}")
+
+
+def _control_texts(
+    control_ids: Iterable[str], queries_dir: Path | None, extra_controls: list[Control] | None
+) -> tuple[dict[str, str | None], dict[str, list[str]]]:
+    """Each control's title (None for a control no longer known) and requirements."""
+    controls = {c.id: c for c in [*load_controls(queries_dir), *(extra_controls or [])]}
+    titles = {}
+    requirements: dict[str, list[str]] = {}
+    for control_id in control_ids:
+        control = controls.get(control_id)
+        titles[control_id] = control.title if control else None
+        requirements[control_id] = list(requirements_for_control(control_id))
+    return titles, requirements
+
+
+def stored_counts(con: duckdb.DuckDBPyConnection, run_id: int) -> list[dict]:
+    """A stored run's results counted per account, control, status and severity (``count``): what the exit code
+    (``exit_code``) and the summary (``render_results``) need, without a Python object per result."""
+    _check_run(con, run_id)
+    return [
+        {"account_id": account_id, "control_id": control_id, "status": status, "severity": severity, "count": count}
+        for account_id, control_id, status, severity, count in con.execute(
+            "select account_id, control_id, status, severity, count(*) from iamsql_result where run_id = ? "
+            "group by all",
+            [run_id],
+        ).fetchall()
     ]
 
 
@@ -348,16 +480,16 @@ SUMMARY_FORMULA = (
 )
 
 
-def summary(rows: list[dict], frameworks: list[str] | None = None, attested: Iterable[str] = ()) -> list[tuple]:
+def summary(counted: list[dict], frameworks: list[str] | None = None, attested: Iterable[str] = ()) -> list[tuple]:
     """One line per framework (those given, else every framework): the controls of the run mapped to it, its
     requirements (``total``) by status (``check`` applies no exceptions or attestations, so none are excepted or attested) and its two figures as text (``frameworks.FORMULA``; ``n/a`` when nothing was
-    assessed, ``informative`` for SP 800-207), from the rows' statuses judged per account (``frameworks`` roll-up:
-    the same as the report's)."""
+    assessed, ``informative`` for SP 800-207), from the statuses of the run's results (``stored_counts``) judged
+    per account (``frameworks`` roll-up: the same as the report's)."""
 
     selected = list(dict.fromkeys(frameworks)) if frameworks else list(load_frameworks())
-    by_account = statuses_by_account(rows)
+    by_account = counted_by_account(itemgetter("account_id", "control_id", "status", "count")(c) for c in counted)
     statuses = requirement_status({}, selected, attested=attested, by_account=by_account)
-    run_controls = {r["control_id"] for r in rows}
+    run_controls = {c["control_id"] for c in counted}
     table = []
     for item in framework_summary(statuses):
         controls = {c for s in statuses if s.requirement.framework == item.framework for c in s.requirement.controls}
@@ -395,11 +527,11 @@ def count_of(number: int, noun: str) -> str:
     return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
-def totals_line(rows: list[dict]) -> str:
-    """``all controls: N controls, M results (a ok, b alarm, ...)``."""
-    counts = ", ".join(f"{sum(1 for r in rows if r['status'] == s)} {s}" for s in STATUSES)
-    controls = count_of(len({r["control_id"] for r in rows}), "control")
-    return f"all controls: {controls}, {count_of(len(rows), 'result')} ({counts})"
+def totals_line(counted: list[dict]) -> str:
+    """``all controls: N controls, M results (a ok, b alarm, ...)`` from ``stored_counts``."""
+    counts = ", ".join(f"{sum(c['count'] for c in counted if c['status'] == s)} {s}" for s in STATUSES)
+    controls = count_of(len({c["control_id"] for c in counted}), "control")
+    return f"all controls: {controls}, {count_of(sum(c['count'] for c in counted), 'result')} ({counts})"
 
 
 RESULT_FIELDS = (
@@ -474,20 +606,53 @@ def _by_count(groups: dict[str, set[str]]) -> list[tuple[str, set[str]]]:
     return sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
 
 
-def render_results(rows: list[dict], fmt: str, frameworks: list[str] | None = None, *, header: bool = True,
-                   separator: str = ",") -> tuple[str, str]:
-    """(results, summary) as text; ``header`` and ``separator`` as ``render`` takes them. ``json`` is a list of result objects; ``csv``/``md`` hold every row;
-    ``table`` shows the rows that need attention (errors, then alarms by severity), then one line per account
-    with its skipped controls and why. The summary is one line per framework (compliant %, coverage % and the
-    requirement counts, as in the report; a table for ``md``, lines wrapped to the terminal otherwise), a line of
-    result counts over all controls, and the formula."""
+def render_results(
+    con: duckdb.DuckDBPyConnection,
+    run_id: int,
+    counted: list[dict],
+    fmt: str,
+    frameworks: list[str] | None = None,
+    queries_dir: Path | None = None,
+    extra_controls: list[Control] | None = None,
+    *,
+    header: bool = True,
+    separator: str = ",",
+) -> tuple[str, str]:
+    """(results, summary) of a stored run as text (``counted``: its ``stored_counts``); ``header`` and
+    ``separator`` as ``render`` takes them. ``none`` and ``json`` give no text (Powerpipe's JSON is a report
+    format); ``jsonl`` is one result object per line; ``csv`` (written by DuckDB,
+    ``csv_results``) and ``md`` hold every row; ``table`` shows the rows that need attention (errors, then alarms
+    by severity), then one line per account with its skipped controls and why. The summary is one line per
+    framework (compliant %, coverage % and the requirement counts, as in the report; a table for ``md``, lines
+    wrapped to the terminal otherwise), a line of result counts over all controls, and the formula."""
 
-    if fmt not in FORMATS:
+    if fmt not in (*FORMATS, "none"):
         raise ControlError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if fmt in ("none", "json"):  # nothing, or Powerpipe's benchmark JSON, which the report writer builds
+        text = ""
+    elif fmt == "csv":
+        text = csv_results(con, run_id, queries_dir, extra_controls, header=header, separator=separator)
+    else:  # a table shows only the rows that need attention and the skipped controls
+        statuses = (*TABLE_STATUSES, "skip") if fmt == "table" else STATUSES
+        text = _render_rows(results(con, run_id, queries_dir, extra_controls, statuses), fmt, header)
+    table = summary(counted, frameworks)
+    if fmt == "md":
+        counts = render(list(SUMMARY_COLUMNS), table, "md")
+    else:
+        counts = "".join(_wrapped(summary_line(dict(zip(SUMMARY_COLUMNS, row)))) for row in table)
+    if fmt == "md":
+        counts += "\n" + totals_line(counted) + "\n\n" + SUMMARY_FORMULA + "\n"
+    else:
+        counts += _wrapped(totals_line(counted)) + _wrapped(SUMMARY_FORMULA)
+    return text, counts
+
+
+def _render_rows(rows: list[dict], fmt: str, header: bool) -> str:
+    """The results of a run in any format but csv (``render_results``)."""
     if fmt in ("json", "jsonl"):
         fields = RESULT_FIELDS + ("dimensions",)
-        text = render(list(fields), list(map(itemgetter(*fields), rows)), fmt)
-    elif fmt == "table":
+        return render(list(fields), list(map(itemgetter(*fields), rows)), fmt)
+    if fmt == "table":
         shown = attention_rows(rows)
         fields = ("control_id", "severity", "status", "resource", "reason")
         text = (render(list(fields), list(map(itemgetter(*fields), shown)), fmt, header=header, whole=("control_id",))
@@ -495,28 +660,48 @@ def render_results(rows: list[dict], fmt: str, frameworks: list[str] | None = No
         skipped = skipped_lines(rows)
         if skipped:
             text += ("\n" if text else "") + "".join(_wrapped(line) for line in skipped)
-    else:
-        joined = RESULT_FIELDS.index("requirements")  # written as one text, ids separated by spaces
-        text = render(
-            list(RESULT_FIELDS),
-            [
-                (*values[:joined], " ".join(values[joined]), *values[joined + 1 :])
-                for values in map(itemgetter(*RESULT_FIELDS), rows)
-            ],
-            fmt,
-            header=header,
-            separator=separator,
-        )
-    table = summary(rows, frameworks)
-    if fmt == "md":
-        counts = render(list(SUMMARY_COLUMNS), table, "md")
-    else:
-        counts = "".join(_wrapped(summary_line(dict(zip(SUMMARY_COLUMNS, row)))) for row in table)
-    if fmt == "md":
-        counts += "\n" + totals_line(rows) + "\n\n" + SUMMARY_FORMULA + "\n"
-    else:
-        counts += _wrapped(totals_line(rows)) + _wrapped(SUMMARY_FORMULA)
-    return text, counts
+        return text
+    joined = RESULT_FIELDS.index("requirements")  # written as one text, ids separated by spaces
+    return render(
+        list(RESULT_FIELDS),
+        [
+            (*values[:joined], " ".join(values[joined]), *values[joined + 1 :])
+            for values in map(itemgetter(*RESULT_FIELDS), rows)
+        ],
+        fmt,
+        header=header,
+    )
+
+
+def csv_results(
+    con: duckdb.DuckDBPyConnection,
+    run_id: int,
+    queries_dir: Path | None = None,
+    extra_controls: list[Control] | None = None,
+    *,
+    header: bool = True,
+    separator: str = ",",
+) -> str:
+    """A stored run's results as ``render`` writes their ``RESULT_FIELDS`` in csv (requirements as one text,
+    ids separated by spaces), each record built by DuckDB (``csv_field_sql``): no Python object per field."""
+    _check_run(con, run_id)
+    control_ids = [r[0] for r in con.execute(
+        "select distinct control_id from iamsql_result where run_id = ?", [run_id]
+    ).fetchall()]
+    titles, requirements = _control_texts(control_ids, queries_dir, extra_controls)
+    fields = f" || {_literal(separator)} || ".join(csv_field_sql(name, separator) for name in RESULT_FIELDS)
+    records = con.execute(
+        f"select {fields} from iamsql_result join (select unnest($ids) as control_id, unnest($titles) as title, "
+        f"unnest($requirements) as requirements) using (control_id) where run_id = $run order by {RESULT_ORDER}",
+        {
+            "ids": control_ids,
+            "titles": [titles[c] for c in control_ids],
+            "requirements": [" ".join(requirements[c]) for c in control_ids],
+            "run": run_id,
+        },
+    ).fetchall()
+    head = csv_line([neutralise(c) for c in RESULT_FIELDS], separator) if header else ""
+    return head + "".join(record + "\n" for (record,) in records)
 
 
 def _wrapped(line: str) -> str:

@@ -23,12 +23,20 @@ from iamsql.controls.catalog import (
     select_controls,
     with_extra,
 )
-from iamsql.controls.contract import Account, contract_problem, result_row, result_rows, store_run
+from iamsql.controls.contract import (
+    Account,
+    RunResults,
+    contract_problem,
+    result_row,
+    result_rows,
+    store_run,
+)
 from iamsql.controls.views import control_pack_hash
 from iamsql.errors import ControlError, first_line
 from iamsql.store.bookkeeping import RUN_DDL
 
 Timing = tuple[str, str, float, int]  # (control or step, account id, milliseconds, rows)
+Found = list[dict] | int  # a control's result rows, or how many it added to the run's results itself
 
 
 class NotBound(Exception):
@@ -55,10 +63,15 @@ class Engine(Protocol):
 
     def leave(self, account: Account) -> None: ...
 
+    def stage(self, compiled: Any, account: Account) -> list[tuple[str, str]] | None:
+        """Compute a control's rows into the TEMP table ``CONTROL_ROWS`` of the run's database and return its
+        columns' names and DuckDB types; None: this engine hands its rows to Python (``fetch``). Raises as
+        ``fetch``."""
+
     def fetch(self, compiled: Any, account: Account) -> tuple[list[str], list[tuple]]:
         """A control's column names and rows; raises ``NotBound`` or any error of the query."""
 
-    def map(self, evaluate: Callable[[Control], list[dict]], controls: list[Control]) -> Iterator[list[dict]]: ...
+    def map(self, evaluate: Callable[[Control], Found], controls: list[Control]) -> Iterator[Found]: ...
 
     def snapshot_ids(self) -> list[int] | None:
         """The snapshots the run read (None: this database's latest)."""
@@ -98,9 +111,9 @@ def run_controls(
         except Exception as exc:  # noqa: BLE001 - a control that cannot be translated is its error row
             compiled[control.id] = exc
     accounts = engine.accounts()
-    rows: list[dict] = []
+    found = RunResults(con)
     if not accounts:
-        rows = [result_row(control, None, f"control:{control.id}", "skip", engine.no_data) for control in selected]
+        found.extend(result_row(control, None, f"control:{control.id}", "skip", engine.no_data) for control in selected)
     broken: dict[str, str] = {}  # control id -> error that does not depend on the account (translation, binding)
     timings: list[Timing] = []
     if on_total:
@@ -109,21 +122,23 @@ def run_controls(
         timings.extend(engine.enter(account, selected))
         try:
 
-            def evaluate(control: Control, account: Account = account) -> list[dict]:
+            def evaluate(control: Control, account: Account = account) -> Found:
                 if progress:
                     progress(control.id if len(accounts) == 1 else f"{control.id} ({account.account_id})")
                 start = time.perf_counter()
-                found = evaluate_control(engine, control, compiled[control.id], account, broken)
-                timings.append((control.id, account.account_id, (time.perf_counter() - start) * 1000, len(found)))
-                return found
+                rows = evaluate_control(engine, control, compiled[control.id], account, broken, found)
+                count = rows if isinstance(rows, int) else len(rows)
+                timings.append((control.id, account.account_id, (time.perf_counter() - start) * 1000, count))
+                return rows
 
-            for found in engine.map(evaluate, selected):
-                rows.extend(found)
+            for rows in engine.map(evaluate, selected):  # in order: each control's rows are added before the next
+                if not isinstance(rows, int):
+                    found.extend(rows)
         finally:
             engine.leave(account)
     for control_id, message in broken.items():
         control = next(c for c in selected if c.id == control_id)
-        rows.append(result_row(control, None, f"control:{control_id}", "error", message))
+        found.extend([result_row(control, None, f"control:{control_id}", "error", message)])
     return store_run(
         con,
         started,
@@ -131,7 +146,7 @@ def run_controls(
         parameters,
         frameworks,
         accounts,
-        rows,
+        found,
         control_pack_hash(queries_dir, extra_controls or ()),
         engine=engine.name,
         snapshot_ids=engine.snapshot_ids(),
@@ -140,9 +155,10 @@ def run_controls(
 
 
 def evaluate_control(
-    engine: Engine, control: Control, compiled: Any, account: Account, broken: dict[str, str]
-) -> list[dict]:
-    """One control over one account: skip when its data is missing, error when it fails, else its rows."""
+    engine: Engine, control: Control, compiled: Any, account: Account, broken: dict[str, str], found: RunResults
+) -> Found:
+    """One control over one account: skip when its data is missing, error when it fails, else its rows; rows an
+    engine kept in the run's database (``stage``) are added to ``found`` in SQL when they can be, and counted."""
     if control.id in broken:
         return []
     missing = [t for t in control.requires if t not in account.covered]
@@ -175,7 +191,9 @@ def evaluate_control(
         broken[control.id] = f"The control's SQL cannot be translated{where}: {first_line(compiled)}"
         return []
     try:
-        names, fetched = engine.fetch(compiled, account)
+        columns = engine.stage(compiled, account)
+        if columns is None:
+            names, fetched = engine.fetch(compiled, account)
     except NotBound as exc:
         broken[control.id] = f"The control's SQL does not bind{on}: {first_line(exc)}"
         return []
@@ -189,6 +207,11 @@ def evaluate_control(
                 f"The control failed{on} for account {account.account_id}: {first_line(exc)}",
             )
         ]
+    if columns is not None:
+        added = found.add_control_rows(control, account, columns)
+        if added is not None:
+            return added
+        names, fetched = [name for name, _ in columns], found.control_rows()
     problem = contract_problem(names, fetched)
     if problem:
         return [
@@ -197,6 +220,7 @@ def evaluate_control(
     return result_rows(control, account, names, fetched)
 
 
-def in_order(evaluate: Callable[[Control], list[dict]], controls: Iterable[Control]) -> Iterator[list[dict]]:
-    """Evaluate the controls one after another (an engine that runs one query at a time)."""
+def in_order(evaluate: Callable[[Control], Found], controls: Iterable[Control]) -> Iterator[Found]:
+    """Evaluate the controls one after another, each when the run asks for it (an engine that runs one query at
+    a time)."""
     return map(evaluate, controls)

@@ -603,7 +603,16 @@ def statuses_by_control(rows: Iterable[Mapping]) -> dict[str, dict[str, int]]:
     ``control_id`` and ``status`` (e.g. ``iamsql_result`` rows) and, optionally, ``excepted`` (true when an
     exception in force covers the alarm)."""
     rows = list(rows)
-    pairs = Counter(map(itemgetter("control_id", "status"), rows))  # in the order each pair first appears
+    grouped = _grouped(Counter(map(itemgetter("control_id", "status"), rows)))
+    for row in rows:
+        if row["status"] == "alarm" and row.get("excepted"):
+            grouped[row["control_id"]]["excepted"] += 1
+    return grouped
+
+
+def _grouped(pairs: Counter) -> dict[str, dict[str, int]]:
+    """``{control_id: {status: n, "excepted": 0}}`` from the counts of (control id, status) pairs, controls in
+    the order of their first pair."""
     grouped: dict[str, dict[str, int]] = {}
     for (control_id, status), count in pairs.items():
         if status not in RESULT_STATUSES:
@@ -612,9 +621,6 @@ def statuses_by_control(rows: Iterable[Mapping]) -> dict[str, dict[str, int]]:
         if counts is None:
             counts = grouped[control_id] = dict.fromkeys((*RESULT_STATUSES, "excepted"), 0)
         counts[status] += count
-    for row in rows:
-        if row["status"] == "alarm" and row.get("excepted"):
-            grouped[row["control_id"]]["excepted"] += 1
     return grouped
 
 
@@ -632,6 +638,16 @@ def statuses_by_account(rows: Iterable[Mapping], accounts: Iterable[str] = ()) -
             unowned.append(row)
     names = list(dict.fromkeys([*accounts, *owned]))
     return {account: statuses_by_control([*owned.get(account, ()), *unowned]) for account in names}
+
+
+def counted_by_account(counts: Iterable[tuple[Any, str, str, int]]) -> dict[str, dict[str, dict[str, int]]]:
+    """``statuses_by_account`` of result rows given as (account id, control id, status, number of rows), as a
+    database counts them (no exceptions)."""
+    owned: dict[Any, Counter] = {}
+    unowned: Counter = Counter()
+    for account_id, control_id, status, number in counts:
+        (owned.setdefault(account_id, Counter()) if account_id else unowned)[control_id, status] += number
+    return {account: _grouped(pairs + unowned) for account, pairs in owned.items()}
 
 
 def control_outcome(statuses: Mapping[str, int] | Iterable[str]) -> str:

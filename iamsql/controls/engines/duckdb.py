@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 
 from iamsql.controls.catalog import ACCESS_QUESTIONS, Control
-from iamsql.controls.contract import Account
+from iamsql.controls.contract import CONTROL_ROWS, Account
 from iamsql.controls.run import NotBound, Timing, in_order, run_controls
 from iamsql.controls.views import (
     control_duckdb,
@@ -110,13 +110,15 @@ class DuckDBEngine:
         _drop_shadows(self.con, account, self.shadowed, self.defined)
         self.defined = {}
 
-    def fetch(self, compiled: str, account: Account) -> tuple[list[str], list[tuple]]:
+    def stage(self, compiled: str, account: Account) -> list[tuple[str, str]]:
+        """The control's rows stay in the database (``fetch`` is never needed): a second check of a large account
+        has ~170,000 of them, which cost more as Python objects than the queries that find them."""
         try:
             install_called(self.con, compiled)
-            cursor = self.con.execute(compiled)
+            self.con.execute(f"create or replace temp table {CONTROL_ROWS} as {compiled}")
         except (duckdb.BinderException, duckdb.CatalogException, duckdb.ParserException) as exc:
             raise NotBound(str(exc)) from None
-        return [d[0] for d in cursor.description], cursor.fetchall()
+        return [(d[0], str(d[1])) for d in self.con.execute(f"select * from {CONTROL_ROWS} limit 0").description]
 
     def snapshot_ids(self) -> list[int] | None:
         if self.only_accounts is None:

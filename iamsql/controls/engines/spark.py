@@ -41,7 +41,7 @@ from iamsql.controls.catalog import (
     view_body,
 )
 from iamsql.controls.contract import Account
-from iamsql.controls.run import NotBound, run_controls
+from iamsql.controls.run import Found, NotBound, run_controls
 from iamsql.controls.views import needed_views
 from iamsql.errors import IamsqlError, QueryError, SparkError, first_line
 from iamsql.sql import dialect, jsonpath, pgfunctions
@@ -619,6 +619,10 @@ class SparkEngine:
     def leave(self, account: Account) -> None:
         self.spark.catalog.clearCache()
 
+    def stage(self, compiled: exp.Expr, account: Account) -> None:
+        """Spark's rows come to Python (``fetch``)."""
+        return None
+
     def fetch(self, compiled: exp.Expr, account: Account) -> tuple[list[str], list[tuple]]:
         from pyspark.errors import AnalysisException, ParseException
 
@@ -631,7 +635,7 @@ class SparkEngine:
         except Exception as exc:  # noqa: BLE001 - any Spark failure is this control's error row, never a crash
             raise SparkQueryFailed(_first_line(exc)) from None
 
-    def map(self, evaluate: Callable[[Control], list[dict]], controls: list[Control]) -> Iterator[list[dict]]:
+    def map(self, evaluate: Callable[[Control], Found], controls: list[Control]) -> Iterator[Found]:
         """The controls of one account run as concurrent Spark jobs: each is small, so planning dominates."""
         with ThreadPoolExecutor(max_workers=CONCURRENT_QUERIES) as pool:
             return iter(list(pool.map(evaluate, controls)))
