@@ -2,26 +2,12 @@
 nothing; `query --timing` says each statement's time and rows on standard error."""
 
 import re
-import subprocess
-import sys
 
 import duckdb
-import pytest
 
 from iamsql.controls import load_controls
 from iamsql.frameworks import requirements_for_control
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", "from iamsql.cli import main; main()", *args],
-                          capture_output=True, text=True, timeout=300)
-
-
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory) -> str:
-    path = str(tmp_path_factory.mktemp("flags") / "s.duckdb")
-    assert run_cli("load", "--sample", "--quiet", "--db", path).returncode == 0
-    return path
+from tests.fixtures.cli import run_cli
 
 
 def test_dry_run_lists_the_selection_and_runs_nothing(sample_db):

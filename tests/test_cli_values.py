@@ -2,22 +2,10 @@
 is the current one) and a ``--resource`` that is not an ARN."""
 
 import os
-import subprocess
-import sys
 
 import pytest
 
-
-def run_cli(*args: str, cwd=None, env=None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", "from iamsql.cli import main; main()", *args],
-                          capture_output=True, text=True, cwd=cwd, env=env, timeout=300)
-
-
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory) -> str:
-    path = str(tmp_path_factory.mktemp("values") / "s.duckdb")
-    assert run_cli("load", "--sample", "--quiet", "--db", path).returncode == 0
-    return path
+from tests.fixtures.cli import run_cli
 
 
 @pytest.mark.parametrize("command", [["tables"], ["query", "select 1"], ["check"], ["load", "--sample"],

@@ -18,8 +18,6 @@ decision read from ``iam_principal_access``; one boundary scenario also through 
 
 import json
 import shutil
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +28,7 @@ from iamsql.load import load_paths
 from iamsql.policy.access import create_tables
 from iamsql.policy.access.questions import load_questions
 from iamsql.store import db
+from tests.fixtures.cli import run_cli
 from tests.iam_rows import ACCOUNT, ADMIN, AS_OF, allow, arn, assume, deny, group, managed, role, user
 
 CONTROL = "iam_principal_privilege_escalation"
@@ -339,11 +338,6 @@ def test_scenario(checked, scenario):
     else:
         assert scenario.path in opened, row["reason"]
         assert decision == ("AllowedIf" if scenario.expect == "open-if" else "Allowed"), decision
-
-
-def run_cli(*args):
-    return subprocess.run([sys.executable, "-c", "from iamsql.cli import main; main()", *args],
-                          capture_output=True, text=True, timeout=300)
 
 
 def test_simulate_who_can_and_check_see_a_role_lift_its_own_boundary(checked):

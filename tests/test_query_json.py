@@ -2,22 +2,8 @@
 "rows": [...]}`, data types named as Postgres names them, one document per statement."""
 
 import json
-import subprocess
-import sys
 
-import pytest
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", "from iamsql.cli import main; main()", *args],
-                          capture_output=True, text=True, timeout=300)
-
-
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory) -> str:
-    path = str(tmp_path_factory.mktemp("qjson") / "s.duckdb")
-    assert run_cli("load", "--sample", "--quiet", "--db", path).returncode == 0
-    return path
+from tests.fixtures.cli import run_cli
 
 
 def test_columns_and_rows_as_steampipe_writes_them(sample_db):

@@ -5,8 +5,6 @@ import csv
 import io
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +12,7 @@ import pytest
 from iamsql.common.resources import SAMPLE_DIR
 from iamsql.common.safe_write import check_target, replacing, write_text
 from iamsql.errors import WriteError
+from tests.fixtures.cli import run_cli
 
 
 def test_new_file_and_regular_file_are_written_with_nothing_left_beside(tmp_path):
@@ -74,11 +73,6 @@ def test_a_missing_folder_is_refused(tmp_path):
 
 
 # ---- iamsql report --out ------------------------------------------------------------------------------------------
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", "from iamsql.cli import main; main()", *args],
-                          capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture(scope="module")

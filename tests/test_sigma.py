@@ -12,8 +12,6 @@
 """
 
 import json
-import subprocess
-import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -25,6 +23,7 @@ from iamsql.controls import sigma
 from iamsql.errors import ControlError
 from iamsql.load import load_paths
 from iamsql.store import db
+from tests.fixtures.cli import run_cli
 
 from .cloudtrail_events import event, load_accounts
 
@@ -62,11 +61,6 @@ STRATUS_ALARMS = {
     NETWORK: set(),
     KEYWORD: {("946986569305", "CreateAccessKey")},
 }
-
-
-def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", "from iamsql.cli import main; main()", *args],
-                          capture_output=True, text=True, cwd=cwd, timeout=300)
 
 
 # ------------------------------------------------------------------------------------------------ conversion
