@@ -26,6 +26,7 @@ from iamsql.controls.contract import (
     result_rows,
     stored_counts,
 )
+from iamsql.controls.engines import duckdb as duckdb_engine
 from iamsql.frameworks import counted_by_account, statuses_by_account
 from iamsql.sql.output import render
 from iamsql.store import db
@@ -119,8 +120,19 @@ def test_rows_the_sql_rules_cannot_write_are_left_to_python(con, sql):
     assert staged(found) == []
 
 
-def test_a_check_stores_each_control_the_same_either_way(con, tmp_path):
-    """Through the run loop: one control written in SQL, one left to Python, in the order they ran."""
+@pytest.mark.parametrize("keeps_rows", [True, False], ids=["rows-kept-in-duckdb", "rows-fetched-small-data"])
+def test_a_check_stores_each_control_the_same_either_way(con, tmp_path, monkeypatch, keeps_rows):
+    """Through the run loop: with the rows kept in DuckDB (beyond small data) one control is written in SQL and
+    one left to Python; with small data both are fetched; the stored run is the same, in the order they ran."""
+    monkeypatch.setattr(duckdb_engine, "is_small_data", lambda _con: not keeps_rows)
+    offered_to_sql = []
+    add_control_rows = RunResults.add_control_rows
+
+    def offered(self, control, *args):
+        offered_to_sql.append(control.id)
+        return add_control_rows(self, control, *args)
+
+    monkeypatch.setattr(RunResults, "add_control_rows", offered)
     queries = tmp_path / "queries"
     queries.mkdir()
     header = (
@@ -155,6 +167,7 @@ def test_a_check_stores_each_control_the_same_either_way(con, tmp_path):
     assert con.execute(
         f"select count(*) from duckdb_tables() where table_name in ('{STAGED_RESULTS}', '{CONTROL_ROWS}')"
     ).fetchone()[0] == 0
+    assert offered_to_sql == (["a_in_sql", "b_in_python"] if keeps_rows else [])
 
 
 # ---- a stored run's output: csv records and the roll-up's counts from DuckDB ------------------------------------

@@ -272,16 +272,21 @@ def _view_ddl(table: str) -> str:
 ROW_GROUP_ROWS = 122_880  # DuckDB's rows per row group: the unit a scan is split into between threads
 
 
+def is_small_data(con: duckdb.DuckDBPyConnection) -> bool:
+    """No stored table holds more than one row group (DuckDB's estimate)."""
+    largest = con.execute(
+        "select coalesce(max(estimated_size), 0) from duckdb_tables() "
+        "where schema_name = 'history' and database_name = current_database()"
+    ).fetchone()[0]
+    return largest <= ROW_GROUP_ROWS
+
+
 @contextmanager
 def one_thread_for_small_data(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """One DuckDB thread while no stored table holds more than one row group: no scan can then be split, and the
     other threads only add their scheduling (on Cloudsplaining's example, 0.84-1.00 CPU-s for the check with one
     thread against 0.98-1.36 with two). The connection's setting is restored afterwards."""
-    largest = con.execute(
-        "select coalesce(max(estimated_size), 0) from duckdb_tables() "
-        "where schema_name = 'history' and database_name = current_database()"
-    ).fetchone()[0]
-    if largest > ROW_GROUP_ROWS:
+    if not is_small_data(con):
         yield
         return
     threads = con.execute("select current_setting('threads')").fetchone()[0]

@@ -31,7 +31,14 @@ from iamsql.controls.views import (
 )
 from iamsql.policy import access as access_tables
 from iamsql.sql.pgfunctions import install_called
-from iamsql.store.db import ACCOUNT_VIEW, COMBINED_VIEWS, create_account_view, one_thread_for_small_data, set_as_of
+from iamsql.store.db import (
+    ACCOUNT_VIEW,
+    COMBINED_VIEWS,
+    create_account_view,
+    is_small_data,
+    one_thread_for_small_data,
+    set_as_of,
+)
 from iamsql.store.schema import ACCESS_TABLES, ACCUMULATING_TABLES, TABLES
 
 
@@ -50,6 +57,8 @@ class DuckDBEngine:
         self.per_account: list[str] = []  # needed helper views that read per-account tables: defined per account
         self.defined: dict[str, str] = {}  # those the current account has: name -> 'table' or 'view'
         self.shadowed: list[str] = list(TABLES)  # the Steampipe tables each account gets its own copy or view of
+        # a small account's few rows cost less fetched than kept in a table (four statements per control)
+        self.keeps_rows = not is_small_data(con)
 
     def accounts(self) -> list[Account]:
         accounts = run_accounts(self.con)
@@ -110,15 +119,25 @@ class DuckDBEngine:
         _drop_shadows(self.con, account, self.shadowed, self.defined)
         self.defined = {}
 
-    def stage(self, compiled: str, account: Account) -> list[tuple[str, str]]:
-        """The control's rows stay in the database (``fetch`` is never needed): a second check of a large account
-        has ~170,000 of them, which cost more as Python objects than the queries that find them."""
+    def stage(self, compiled: str, account: Account) -> list[tuple[str, str]] | None:
+        """Beyond small data the control's rows stay in the database: a second check of a large account has
+        ~170,000 of them, which cost more as Python objects than the queries that find them."""
+        if not self.keeps_rows:
+            return None
         try:
             install_called(self.con, compiled)
             self.con.execute(f"create or replace temp table {CONTROL_ROWS} as {compiled}")
         except (duckdb.BinderException, duckdb.CatalogException, duckdb.ParserException) as exc:
             raise NotBound(str(exc)) from None
         return [(d[0], str(d[1])) for d in self.con.execute(f"select * from {CONTROL_ROWS} limit 0").description]
+
+    def fetch(self, compiled: str, account: Account) -> tuple[list[str], list[tuple]]:
+        try:
+            install_called(self.con, compiled)
+            cursor = self.con.execute(compiled)
+        except (duckdb.BinderException, duckdb.CatalogException, duckdb.ParserException) as exc:
+            raise NotBound(str(exc)) from None
+        return [d[0] for d in cursor.description], cursor.fetchall()
 
     def snapshot_ids(self) -> list[int] | None:
         if self.only_accounts is None:
