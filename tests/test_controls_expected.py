@@ -88,6 +88,10 @@ def trust(principal, action="sts:AssumeRole", **extra) -> dict:
     return {"Effect": "Allow", "Principal": principal, "Action": action, **extra}
 
 
+def deny(principal, **condition) -> dict:
+    return {"Effect": "Deny", "Principal": principal, "Action": "sts:AssumeRole", "Condition": condition}
+
+
 def managed(account: str, name: str, *statements, aws=False, attachments=1, boundary_uses=0) -> dict:
     document = doc(*statements)
     return {"name": name, "arn": aws_policy(account, name) if aws else arn(account, "policy", name),
@@ -177,6 +181,19 @@ ACCOUNTS = {
                                          Condition={"StringNotEquals": {"aws:SourceAccount": OTHER}})),
             role(A, "svc-wildcard", trust({"Service": "sns.amazonaws.com"},
                                           Condition={"ArnLike": {"aws:SourceArn": "*"}})),
+            # an unconditional Allow under a Deny refusing calls whose source is not named (absent included)
+            role(A, "svc-deny-guarded", trust({"Service": "lambda.amazonaws.com"}),
+                 deny("*", StringNotEquals={"aws:SourceAccount": A})),
+            role(A, "svc-deny-ifexists", trust({"Service": "lambda.amazonaws.com"}),
+                 deny({"Service": "lambda.amazonaws.com"},
+                      ArnNotLikeIfExists={"aws:SourceArn": f"arn:aws:lambda:*:{A}:function:*"})),
+            # Denies that leave some source admitted: one outsider, any value, or a call off another condition
+            role(A, "svc-deny-other", trust({"Service": "lambda.amazonaws.com"}),
+                 deny("*", StringEquals={"aws:SourceAccount": OTHER})),
+            role(A, "svc-deny-wildcard", trust({"Service": "lambda.amazonaws.com"}),
+                 deny("*", StringNotLike={"aws:SourceArn": "*"})),
+            role(A, "svc-deny-partial", trust({"Service": "lambda.amazonaws.com"}),
+                 deny("*", StringNotEquals={"aws:SourceAccount": A}, Bool={"aws:SecureTransport": "false"})),
             role(A, "AWSServiceRoleForSupport", trust({"Service": "support.amazonaws.com"}),
                  path="/aws-service-role/support.amazonaws.com/"),
             role(A, "vendor-admin", trust({"AWS": OTHER}, Condition={"StringEquals": {"sts:ExternalId": "v3nd0r"}}),
@@ -273,6 +290,8 @@ def test_cloudshell_full_access(results):
 
 @pytest.mark.parametrize("name, expected", [
     ("svc-open", "alarm"), ("svc-negated", "alarm"), ("svc-wildcard", "alarm"), ("svc-guarded", "ok"),
+    ("svc-deny-guarded", "ok"), ("svc-deny-ifexists", "ok"), ("svc-deny-other", "alarm"),
+    ("svc-deny-wildcard", "alarm"), ("svc-deny-partial", "alarm"),
     ("AWSServiceRoleForSupport", "info"), ("vendor-audit", "ok")])
 def test_service_trust_confused_deputy(results, name, expected):
     reason = check(results, "iam_role_service_trust_confused_deputy", arn(A, "role", name), expected)
