@@ -38,7 +38,8 @@ select
     else
       'Trail ' || name || ' last delivered to CloudWatch Logs on '
         || to_char(latest_cloudwatch_logs_delivery_time, 'YYYY-MM-DD HH24:MI') || ' UTC, more than '
-        || :max_delivery_age_hours || ' hours before the data was taken; check the trail and its role.'
+        || :max_delivery_age_hours || case when :max_delivery_age_hours = 1 then ' hour' else ' hours' end
+        || ' before the data was taken; check the trail and its role.'
   end as reason,
   account_id,
   coalesce(home_region, region) as region

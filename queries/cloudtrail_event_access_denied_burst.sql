@@ -51,12 +51,14 @@ select
   case
     when p.peak >= :max_denied then
       regexp_replace(p.actor_arn, '^.*[:/]', '') || ' received ' || p.peak || ' access-denied errors within '
-        || :window_minutes || ' minutes starting ' || to_char(p.peak_start, 'YYYY-MM-DD HH24:MI') || ' UTC ('
+        || :window_minutes || case when :window_minutes = 1 then ' minute' else ' minutes' end
+        || ' starting ' || to_char(p.peak_start, 'YYYY-MM-DD HH24:MI') || ' UTC ('
         || p.denied || ' in all, on ' || p.event_names || ', from ' || coalesce(p.ips, 'unknown addresses')
         || '); check whether its credentials are being misused.'
     else
       regexp_replace(p.actor_arn, '^.*[:/]', '') || ' received at most ' || p.peak || ' access-denied error(s) within '
-        || :window_minutes || ' minutes (threshold ' || :max_denied || ').'
+        || :window_minutes || case when :window_minutes = 1 then ' minute' else ' minutes' end
+        || ' (threshold ' || :max_denied || ').'
   end as reason,
   p.account_id,
   'global' as region
@@ -64,7 +66,8 @@ from per_principal as p
 union all
 select 'arn:' || a.partition || ':::' || a.account_id, 'skip',
   'No CloudTrail events of account ' || a.account_id || ' with a known IAM caller fall in the ' || :lookback_days
-    || ' days before the data was taken, so access-denied bursts cannot be judged.',
+    || case when :lookback_days = 1 then ' day' else ' days' end
+    || ' before the data was taken, so access-denied bursts cannot be judged.',
   a.account_id, 'global'
 from iamsql_account as a
 where not exists (select 1 from per_principal as p where p.account_id = a.account_id)

@@ -259,7 +259,8 @@ select
   case
     when coalesce(ev.events, 0) = 0 then
       'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
-        || ' days before the data was taken, so administrator grants cannot be judged.'
+        || case when :lookback_days = 1 then ' day' else ' days' end
+        || ' before the data was taken, so administrator grants cannot be judged.'
     else 'None of the ' || ev.events || ' CloudTrail events from ' || to_char(ev.first_time, 'YYYY-MM-DD HH24:MI')
       || ' to ' || to_char(ev.last_time, 'YYYY-MM-DD HH24:MI')
       || ' UTC grants an administrator or escalation-enabling policy.'

@@ -48,12 +48,13 @@ select
   case
     when p.without_mfa > 0 then
       regexp_replace(p.principal_arn, '^.*[:/]', '') || ' signed in to the console without MFA ' || p.without_mfa
-        || ' time(s) out of ' || p.logins || ' in the ' || :lookback_days || ' days before the data was taken, last on '
+        || ' time(s) out of ' || p.logins || ' in the ' || :lookback_days
+        || case when :lookback_days = 1 then ' day' else ' days' end || ' before the data was taken, last on '
         || to_char(p.last_without_mfa, 'YYYY-MM-DD HH24:MI') || ' UTC from ' || coalesce(p.ips, 'an unknown address')
         || '; require MFA for it.'
     else
       regexp_replace(p.principal_arn, '^.*[:/]', '') || ' used MFA for all ' || p.logins || ' console sign-in(s) in the '
-        || :lookback_days || ' days before the data was taken.'
+        || :lookback_days || case when :lookback_days = 1 then ' day' else ' days' end|| ' before the data was taken.'
   end as reason,
   p.account_id,
   'global' as region
@@ -65,9 +66,11 @@ select
   case
     when coalesce(ev.events, 0) = 0 then
       'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
-        || ' days before the data was taken, so console sign-ins cannot be judged.'
+        || case when :lookback_days = 1 then ' day' else ' days' end
+        || ' before the data was taken, so console sign-ins cannot be judged.'
     else 'None of the ' || ev.events || ' CloudTrail events in the ' || :lookback_days
-      || ' days before the data was taken is a successful IAM-user or root console sign-in.'
+      || case when :lookback_days = 1 then ' day' else ' days' end
+      || ' before the data was taken is a successful IAM-user or root console sign-in.'
   end,
   a.account_id,
   'global'

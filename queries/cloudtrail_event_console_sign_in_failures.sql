@@ -81,7 +81,8 @@ select
   'arn:' || s.partition || ':::' || s.account_id || '#' || s.ip as resource,
   'alarm' as status,
   s.failures || ' failed console sign-ins from ' || s.ip || ' (' || s.agents || ') within ' || :window_minutes
-    || ' minutes from ' || to_char(s.burst_start, 'YYYY-MM-DD HH24:MI:SS') || ' UTC, for '
+    || case when :window_minutes = 1 then ' minute' else ' minutes' end
+    || ' from ' || to_char(s.burst_start, 'YYYY-MM-DD HH24:MI:SS') || ' UTC, for '
     || concat_ws(' and ', case when s.users > 0 then s.users || ' user name(s) (' || s.user_names || ')' end,
                  case when s.unknown_names > 0 then s.unknown_names || ' attempt(s) with a user name that is not an IAM '
                    || 'user of the account' end)
@@ -100,10 +101,12 @@ select
   case
     when coalesce(ev.events, 0) = 0 then
       'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
-        || ' days before the data was taken, so failed console sign-ins cannot be judged.'
+        || case when :lookback_days = 1 then ' day' else ' days' end
+        || ' before the data was taken, so failed console sign-ins cannot be judged.'
     else 'None of the ' || ev.events || ' CloudTrail events from ' || to_char(ev.first_time, 'YYYY-MM-DD HH24:MI')
       || ' to ' || to_char(ev.last_time, 'YYYY-MM-DD HH24:MI') || ' UTC shows ' || :min_failures
-      || ' or more failed console sign-ins from one address within ' || :window_minutes || ' minutes.'
+      || ' or more failed console sign-ins from one address within ' || :window_minutes
+      || case when :window_minutes = 1 then ' minute' else ' minutes' end || '.'
   end,
   a.account_id,
   'global'

@@ -80,9 +80,11 @@ select
   case
     when coalesce(w.events, 0) = 0 then
       'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
-        || ' days before the data was taken, so cross-account role use cannot be judged.'
+        || case when :lookback_days = 1 then ' day' else ' days' end
+        || ' before the data was taken, so cross-account role use cannot be judged.'
     else 'None of the ' || w.events || ' CloudTrail events in the ' || :lookback_days
-      || ' days before the data was taken is a role assumed from another account.'
+      || case when :lookback_days = 1 then ' day' else ' days' end
+      || ' before the data was taken is a role assumed from another account.'
   end,
   a.account_id,
   'global'

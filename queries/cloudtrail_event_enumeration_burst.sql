@@ -85,7 +85,8 @@ select
     as resource,
   'alarm' as status,
   d.caller || ' made ' || d.calls || ' read calls to ' || d.services || ' services within ' || :window_minutes
-    || ' minutes from ' || to_char(d.started, 'YYYY-MM-DD HH24:MI') || ' UTC (' || d.sources || ') from ' || d.ips
+    || case when :window_minutes = 1 then ' minute' else ' minutes' end
+    || ' from ' || to_char(d.started, 'YYYY-MM-DD HH24:MI') || ' UTC (' || d.sources || ') from ' || d.ips
     || ' (' || d.agents || '); confirm it is a known inventory tool.' as reason,
   d.account_id,
   'global' as region
@@ -97,10 +98,12 @@ select
   case
     when coalesce(ev.events, 0) = 0 then
       'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
-        || ' days before the data was taken, so enumeration bursts cannot be judged.'
+        || case when :lookback_days = 1 then ' day' else ' days' end
+        || ' before the data was taken, so enumeration bursts cannot be judged.'
     else 'None of the ' || ev.events || ' CloudTrail events from ' || to_char(ev.first_time, 'YYYY-MM-DD HH24:MI')
       || ' to ' || to_char(ev.last_time, 'YYYY-MM-DD HH24:MI') || ' UTC is part of a burst of read calls to '
-      || :min_services || ' or more services within ' || :window_minutes || ' minutes by one caller.'
+      || :min_services || ' or more services within ' || :window_minutes
+      || case when :window_minutes = 1 then ' minute' else ' minutes' end || ' by one caller.'
   end,
   a.account_id,
   'global'

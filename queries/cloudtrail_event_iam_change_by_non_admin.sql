@@ -78,9 +78,11 @@ select 'arn:' || a.partition || ':::' || a.account_id,
     then 'ok' else 'skip' end,
   case when exists (select 1 from cloudtrail_event_actor as e where e.account_id = a.account_id
                       and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now())
-    then 'No IAM change was made in the ' || :lookback_days || ' days before the data was taken.'
+    then 'No IAM change was made in the ' || :lookback_days || case when :lookback_days = 1 then ' day' else ' days' end
+      || ' before the data was taken.'
     else 'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
-      || ' days before the data was taken, so IAM changes cannot be judged.' end,
+      || case when :lookback_days = 1 then ' day' else ' days' end
+      || ' before the data was taken, so IAM changes cannot be judged.' end,
   a.account_id, 'global'
 from iamsql_account as a
 where not exists (select 1 from judged as j where j.account_id = a.account_id)

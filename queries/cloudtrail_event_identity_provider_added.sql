@@ -77,7 +77,7 @@ select
   'alarm' as status,
   r.caller || ' called ' || r.event_name || ' with provider ' || r.provider || coalesce(' for role ' || r.role_arn, '')
     || case when r.event_name like 'AssumeRoleWith%' then ' (the provider''s first session, more than ' || :baseline_hours
-      || ' hours into the events examined)' else '' end
+      || case when :baseline_hours = 1 then ' hour' else ' hours' end|| ' into the events examined)' else '' end
     || ' at ' || to_char(r.event_time, 'YYYY-MM-DD HH24:MI:SS') || ' UTC from ' || r.ip || ' (' || r.agent || ')'
     || '; confirm this federation path was planned.' as reason,
   r.account_id,
@@ -91,11 +91,12 @@ select
   case
     when coalesce(ev.events, 0) = 0 then
       'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
-        || ' days before the data was taken, so new identity providers cannot be judged.'
+        || case when :lookback_days = 1 then ' day' else ' days' end
+        || ' before the data was taken, so new identity providers cannot be judged.'
     else 'None of the ' || ev.events || ' CloudTrail events from ' || to_char(ev.first_time, 'YYYY-MM-DD HH24:MI')
       || ' to ' || to_char(ev.last_time, 'YYYY-MM-DD HH24:MI')
       || ' UTC adds an identity provider or is a federated session from a provider not seen in the first '
-      || :baseline_hours || ' hours.'
+      || :baseline_hours || case when :baseline_hours = 1 then ' hour' else ' hours' end|| '.'
   end,
   a.account_id,
   'global'

@@ -36,7 +36,8 @@ with hit as (
     end as other_resource,
     ' on ' || coalesce('user ' || (t.request_parameters ->> 'userName'), 'its own identity')
       || coalesce(' (device ' || regexp_replace(t.request_parameters ->> 'serialNumber', '^.*:', '') || ')', '')
-      || ' and enabled no device within ' || :replace_minutes || ' minutes' as detail,
+      || ' and enabled no device within ' || :replace_minutes
+      || case when :replace_minutes = 1 then ' minute' else ' minutes' end as detail,
     coalesce(e.source_ip_address, 'an unknown address') as ip, coalesce(nullif(e.agent, ''), 'no user agent') as agent
   from cloudtrail_event_actor as e
     join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
@@ -101,7 +102,8 @@ select
   case
     when coalesce(ev.events, 0) = 0 then
       'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
-        || ' days before the data was taken, so MFA device removals cannot be judged.'
+        || case when :lookback_days = 1 then ' day' else ' days' end
+        || ' before the data was taken, so MFA device removals cannot be judged.'
     else 'None of the ' || ev.events || ' CloudTrail events from ' || to_char(ev.first_time, 'YYYY-MM-DD HH24:MI')
       || ' to ' || to_char(ev.last_time, 'YYYY-MM-DD HH24:MI')
       || ' UTC removes an MFA device without enabling another within replace_minutes minutes.'

@@ -54,7 +54,8 @@ from nhi as n
 union all
 select 'arn:' || a.partition || ':::' || a.account_id, 'skip',
   'No CloudTrail events of a non-human identity of account ' || a.account_id || ' fall in the ' || :lookback_days
-    || ' days before the data was taken, so human use of NHIs cannot be judged.',
+    || case when :lookback_days = 1 then ' day' else ' days' end
+    || ' before the data was taken, so human use of NHIs cannot be judged.',
   a.account_id, 'global'
 from iamsql_account as a
 where not exists (select 1 from nhi as n where n.account_id = a.account_id)

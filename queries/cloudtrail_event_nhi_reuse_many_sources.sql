@@ -68,7 +68,8 @@ from credential as c
 union all
 select 'arn:' || a.partition || ':::' || a.account_id, 'skip',
   'No CloudTrail events of a long-term key or non-human role of account ' || a.account_id || ' fall in the '
-    || :lookback_days || ' days before the data was taken, so credential reuse cannot be judged.',
+    || :lookback_days || case when :lookback_days = 1 then ' day' else ' days' end
+    || ' before the data was taken, so credential reuse cannot be judged.',
   a.account_id, 'global'
 from iamsql_account as a
 where not exists (select 1 from credential as c where c.account_id = a.account_id)

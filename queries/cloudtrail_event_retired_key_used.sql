@@ -131,9 +131,11 @@ select 'arn:' || a.partition || ':::' || a.account_id,
   case when coalesce(ev.events, 0) = 0 then 'skip' else 'ok' end,
   case when coalesce(ev.events, 0) = 0 then
       'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
-        || ' days before the data was taken, so use of retired keys cannot be judged.'
+        || case when :lookback_days = 1 then ' day' else ' days' end
+        || ' before the data was taken, so use of retired keys cannot be judged.'
     else 'None of the ' || ev.events || ' CloudTrail events in the ' || :lookback_days
-      || ' days before the data was taken was signed by a key after it was deactivated or deleted.' end,
+      || case when :lookback_days = 1 then ' day' else ' days' end
+      || ' before the data was taken was signed by a key after it was deactivated or deleted.' end,
   a.account_id, 'global', null
 from iamsql_account as a
   left join events as ev on ev.account_id = a.account_id

@@ -74,9 +74,11 @@ select
   case
     when coalesce(s.events, 0) = 0 then
       'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
-        || ' days before the data was taken, so root use cannot be judged.'
+        || case when :lookback_days = 1 then ' day' else ' days' end
+        || ' before the data was taken, so root use cannot be judged.'
     when s.root_calls > 0 then
-      'The root user made ' || s.root_calls || ' call(s) in the ' || :lookback_days || ' days before the data was taken ('
+      'The root user made ' || s.root_calls || ' call(s) in the ' || :lookback_days
+        || case when :lookback_days = 1 then ' day' else ' days' end || ' before the data was taken ('
         || s.root_events || '), last on ' || to_char(s.last_root_call, 'YYYY-MM-DD HH24:MI') || ' UTC from '
         || coalesce(s.root_ips, 'an unknown address') || ' (' || s.root_agents || ')'
         || case when s.root_keys > 0 then ', and created ' || s.root_keys || ' root access key(s): delete them' else '' end
@@ -84,7 +86,8 @@ select
         || '; confirm who used it and why.'
     else
       'None of the ' || s.events || ' CloudTrail events in the ' || :lookback_days
-        || ' days before the data was taken was made by the root user'
+        || case when :lookback_days = 1 then ' day' else ' days' end
+        || ' before the data was taken was made by the root user'
         || case when s.failed_sign_ins > 0 then ' (' || s.failed_sign_ins || ' failed root sign-in(s), last on '
           || to_char(s.last_failed, 'YYYY-MM-DD HH24:MI') || ' UTC: nobody got in)' else '' end
         || '.'

@@ -146,7 +146,8 @@ select
   d.caller_name || ' asked for '
     || concat_ws(' and ', case when d.secrets > 0 then d.secrets || ' distinct secrets' end,
                  case when d.by_filter then 'every secret matching a filter' end)
-    || ' within ' || :window_minutes || ' minutes from ' || to_char(d.started, 'YYYY-MM-DD HH24:MI') || ' UTC ('
+    || ' within ' || :window_minutes || case when :window_minutes = 1 then ' minute' else ' minutes' end
+    || ' from ' || to_char(d.started, 'YYYY-MM-DD HH24:MI') || ' UTC ('
     || d.calls || '; ' || d.examples || case when d.secrets > 5 then ', ...' else '' end || ') from ' || d.ips
     || ' (' || d.agents || ')'
     || case when d.denied > 0 then '; ' || d.denied || ' of the ' || d.total_calls || ' calls were denied' else '' end
@@ -161,10 +162,12 @@ select
   case
     when coalesce(ev.events, 0) = 0 then
       'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
-        || ' days before the data was taken, so bulk reads of secrets cannot be judged.'
+        || case when :lookback_days = 1 then ' day' else ' days' end
+        || ' before the data was taken, so bulk reads of secrets cannot be judged.'
     else 'None of the ' || ev.events || ' CloudTrail events from ' || to_char(ev.first_time, 'YYYY-MM-DD HH24:MI')
       || ' to ' || to_char(ev.last_time, 'YYYY-MM-DD HH24:MI') || ' UTC is part of a read of ' || :min_secrets
-      || ' or more secrets within ' || :window_minutes || ' minutes by one caller.'
+      || ' or more secrets within ' || :window_minutes
+      || case when :window_minutes = 1 then ' minute' else ' minutes' end || ' by one caller.'
   end,
   a.account_id,
   'global'

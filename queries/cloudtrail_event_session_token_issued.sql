@@ -95,7 +95,7 @@ hit as (
       case when without_mfa then 'without MFA (no serialNumber in the request), although ' || mfa_evidence
         || ': whoever holds the key may not hold the device' end,
       case when new_source and known_addresses = 0 then 'the user''s first call in the window, more than '
-          || :baseline_hours || ' hours after its start'
+          || :baseline_hours || case when :baseline_hours = 1 then ' hour' else ' hours' end|| ' after its start'
         when new_source then 'from an address the user had not used before in the window (it had used '
           || known_addresses || ' other' || case when known_addresses = 1 then '' else 's' end || ')' end
     ) as why
@@ -129,7 +129,8 @@ select
   case
     when coalesce(ev.events, 0) = 0 then
       'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
-        || ' days before the data was taken, so session tokens cannot be judged.'
+        || case when :lookback_days = 1 then ' day' else ' days' end
+        || ' before the data was taken, so session tokens cannot be judged.'
     else 'None of the ' || ev.events || ' CloudTrail events from ' || to_char(ev.first_time, 'YYYY-MM-DD HH24:MI')
       || ' to ' || to_char(ev.last_time, 'YYYY-MM-DD HH24:MI')
       || ' UTC is a GetSessionToken by the root user, without the user''s MFA, or from a new address.'

@@ -77,9 +77,11 @@ select
   case
     when coalesce(ev.events, 0) = 0 then
       'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
-        || ' days before the data was taken, so trail tampering cannot be judged.'
+        || case when :lookback_days = 1 then ' day' else ' days' end
+        || ' before the data was taken, so trail tampering cannot be judged.'
     else 'None of the ' || ev.events || ' CloudTrail events in the ' || :lookback_days
-      || ' days before the data was taken stops or changes a trail.'
+      || case when :lookback_days = 1 then ' day' else ' days' end
+      || ' before the data was taken stops or changes a trail.'
   end,
   a.account_id,
   'global'

@@ -24,7 +24,8 @@ with keys as (
 select
   user_arn || '#access_key_' || key_number as resource,
   case when key_age <= :max_age_days then 'ok' else 'alarm' end as status,
-  'Access key ' || key_number || ' of ' || user_name || ' is ' || key_age || ' days old'
+  'Access key ' || key_number || ' of ' || user_name || ' is ' || key_age
+    || case when key_age = 1 then ' day' else ' days' end || ' old'
     || case when key_age <= :max_age_days then '.' else ' (more than ' || :max_age_days || '); rotate it.' end as reason,
   account_id,
   region,

@@ -18,8 +18,10 @@ select
   case
     when p.account_id is null then 'Account ' || a.account_id || ' has no password policy, so passwords never expire.'
     when not coalesce(p.expire_passwords, p.max_password_age > 0, false) then 'The password policy does not expire passwords.'
-    when p.max_password_age <= :max_age_days then 'Passwords expire after ' || p.max_password_age || ' days.'
-    else 'Passwords expire after ' || p.max_password_age || ' days, more than ' || :max_age_days || '.'
+    when p.max_password_age <= :max_age_days then 'Passwords expire after ' || p.max_password_age
+      || case when p.max_password_age = 1 then ' day' else ' days' end || '.'
+    else 'Passwords expire after ' || p.max_password_age
+      || case when p.max_password_age = 1 then ' day' else ' days' end || ', more than ' || :max_age_days || '.'
   end as reason,
   a.account_id,
   'global' as region

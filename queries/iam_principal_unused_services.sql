@@ -26,7 +26,8 @@ with services as (
     count(*) as granted,
     string_agg(service_namespace, ', ' order by service_namespace)
       filter (where last_authenticated is null) as never,
-    string_agg(service_namespace || ' (' || date_part('day', now() - last_authenticated)::int || ' days)', ', '
+    string_agg(service_namespace || ' (' || date_part('day', now() - last_authenticated)::int
+      || case when date_part('day', now() - last_authenticated)::int = 1 then ' day' else ' days' end || ')', ', '
                order by service_namespace)
       filter (where date_part('day', now() - last_authenticated)::int > :max_unused_days) as stale,
     count(*) filter (where last_authenticated is null
@@ -54,15 +55,18 @@ select
       ' has no last-accessed data loaded; collect --identity (or get-service-last-accessed-details) gives it.'
     when p.service_linked then ' is a service-linked role managed by its AWS service; not evaluated.'
     when s.stale is not null or (s.never is not null and coalesce(p.age, :max_unused_days + 1) > :max_unused_days) then
-      ' has not used ' || s.unused || ' of its ' || s.granted || ' granted services in ' || :max_unused_days || ' days: '
+      ' has not used ' || s.unused || ' of its ' || s.granted || ' granted services in ' || :max_unused_days
+        || case when :max_unused_days = 1 then ' day' else ' days' end || ': '
         -- IAM reports access for the last 400 days: an older principal may have used the service before that
         || concat_ws('; ', case when coalesce(p.age, 400) >= 400 then 'not accessed in the 400-day tracking period: '
              else 'never accessed: ' end || s.never, 'last accessed too long ago: ' || s.stale)
         || '; remove them from its policies.'
     when s.never is not null then
-      ' has not accessed ' || s.never || ' yet; it was created ' || p.age || ' days before the data was taken, within the '
+      ' has not accessed ' || s.never || ' yet; it was created ' || p.age
+        || case when p.age = 1 then ' day' else ' days' end || ' before the data was taken, within the '
         || :max_unused_days || '-day grace period.'
-    else ' used all of its ' || s.granted || ' granted services within ' || :max_unused_days || ' days.'
+    else ' used all of its ' || s.granted || ' granted services within ' || :max_unused_days
+      || case when :max_unused_days = 1 then ' day' else ' days' end || '.'
   end as reason,
   p.account_id,
   'global' as region

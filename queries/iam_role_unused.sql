@@ -31,18 +31,23 @@ select
   'Role ' || name || case
     when service_linked then ' is a service-linked role managed by its AWS service; not evaluated.'
     when role_last_used_date is not null and days_unused <= :max_unused_days
-      then ' was last used ' || days_unused || ' days before the data was taken' || coalesce(' in ' || role_last_used_region, '') || '.'
+      then ' was last used ' || days_unused || case when days_unused = 1 then ' day' else ' days' end
+        || ' before the data was taken' || coalesce(' in ' || role_last_used_region, '') || '.'
     when role_last_used_date is not null
-      then ' was last used ' || days_unused || ' days before the data was taken (more than ' || :max_unused_days || '); remove it if it is no longer needed.'
+      then ' was last used ' || days_unused || case when days_unused = 1 then ' day' else ' days' end
+        || ' before the data was taken (more than ' || :max_unused_days || '); remove it if it is no longer needed.'
     when age <= :max_unused_days
-      then ' has not been used yet; it was created ' || age || ' days before the data was taken, within the ' || :max_unused_days || '-day grace period.'
+      then ' has not been used yet; it was created ' || age || case when age = 1 then ' day' else ' days' end
+        || ' before the data was taken, within the ' || :max_unused_days || '-day grace period.'
     when not last_used_known
       then ' was loaded without last-used information (list-roles does not return it); load get-account-authorization-details to evaluate it.'
     -- AWS reports a role's last use for the trailing 400 days only: a younger role has no use since it was created
     when age < 400
-      then ' has no recorded use since it was created ' || age || ' days before the data was taken; remove it if it is no longer needed.'
+      then ' has no recorded use since it was created ' || age || case when age = 1 then ' day' else ' days' end
+        || ' before the data was taken; remove it if it is no longer needed.'
     else ' has no recorded use in the 400 days before the data was taken (AWS tracks role use that long)'
-      || coalesce(' and was created ' || age || ' days before the data was taken', '') || '; remove it if it is no longer needed.'
+      || coalesce(' and was created ' || age || case when age = 1 then ' day' else ' days' end
+        || ' before the data was taken', '') || '; remove it if it is no longer needed.'
   end as reason,
   account_id,
   region

@@ -27,10 +27,13 @@ select
     when r.user_arn is null then 'The credential report has no root user row, so root use cannot be judged; load a complete report.'
     when r.last_used >= now() - :recent_days * interval '1 day'
       then 'The root user was used on ' || to_char(r.last_used, 'YYYY-MM-DD') || ', '
-        || date_part('day', now() - r.last_used)::int || ' days before the data was taken (within ' || :recent_days
+        || date_part('day', now() - r.last_used)::int
+        || case when date_part('day', now() - r.last_used)::int = 1 then ' day' else ' days' end
+        || ' before the data was taken (within ' || :recent_days
         || '); find out who used it and why.'
     when r.last_used is null then 'The root user has no recorded password or access-key use.'
-    else 'The root user was last used on ' || to_char(r.last_used, 'YYYY-MM-DD') || ', more than ' || :recent_days || ' days before the data was taken.'
+    else 'The root user was last used on ' || to_char(r.last_used, 'YYYY-MM-DD') || ', more than ' || :recent_days
+      || case when :recent_days = 1 then ' day' else ' days' end || ' before the data was taken.'
   end as reason,
   a.account_id,
   'global' as region

@@ -22,7 +22,7 @@ select
     || '#' || service_specific_credential_id as resource,
   case when age <= :max_age_days then 'ok' else 'alarm' end as status,
   'The ' || service_name || ' credential ' || service_specific_credential_id || ' of ' || user_name
-    || coalesce(' is ' || age || ' days old', ' has no creation date')
+    || coalesce(' is ' || age || case when age = 1 then ' day' else ' days' end|| ' old', ' has no creation date')
     || case when age <= :max_age_days then '.' else ' (more than ' || :max_age_days || '); rotate it.' end as reason,
   account_id,
   region,

@@ -32,16 +32,19 @@ select
   end as status,
   case
     when last_used is not null and days_unused <= :max_unused_days
-      then 'Access key ' || key_number || ' of ' || user_name || ' was last used ' || days_unused || ' days before the data was taken.'
+      then 'Access key ' || key_number || ' of ' || user_name || ' was last used ' || days_unused
+        || case when days_unused = 1 then ' day' else ' days' end || ' before the data was taken.'
     when last_used is not null
-      then 'Access key ' || key_number || ' of ' || user_name || ' was last used ' || days_unused || ' days before the data was taken (more than '
+      then 'Access key ' || key_number || ' of ' || user_name || ' was last used ' || days_unused
+        || case when days_unused = 1 then ' day' else ' days' end || ' before the data was taken (more than '
         || :max_unused_days || '); deactivate and delete it.'
     when key_age <= :max_unused_days
       then 'Access key ' || key_number || ' of ' || user_name || ' has not been used yet; it was created ' || key_age
-        || ' days before the data was taken, within the ' || :max_unused_days || '-day grace period.'
+        || case when key_age = 1 then ' day' else ' days' end
+        || ' before the data was taken, within the ' || :max_unused_days || '-day grace period.'
     -- key use is recorded since 2015-04-22: an older key may have been used before that
     else 'Access key ' || key_number || ' of ' || user_name || ' was created ' || key_age
-      || ' days before the data was taken and never used'
+      || case when key_age = 1 then ' day' else ' days' end|| ' before the data was taken and never used'
       || case when created < '2015-04-22 00:00:00+00'::timestamptz
            then ' (or not since AWS began tracking in April 2015)' else '' end || '; deactivate and delete it.'
   end as reason,

@@ -26,16 +26,19 @@ select
   end as status,
   case
     when password_last_used is not null and days_unused <= :max_unused_days
-      then user_name || ' last signed in to the console ' || days_unused || ' days before the data was taken.'
+      then user_name || ' last signed in to the console ' || days_unused
+        || case when days_unused = 1 then ' day' else ' days' end || ' before the data was taken.'
     when password_last_used is not null
-      then user_name || ' last signed in to the console ' || days_unused || ' days before the data was taken (more than '
+      then user_name || ' last signed in to the console ' || days_unused
+        || case when days_unused = 1 then ' day' else ' days' end || ' before the data was taken (more than '
         || :max_unused_days || '); remove the console password if it is no longer needed.'
     when days_since_set <= :max_unused_days
-      then user_name || ' has not signed in yet; the password was set ' || days_since_set || ' days before the data was taken, within the '
+      then user_name || ' has not signed in yet; the password was set ' || days_since_set
+        || case when days_since_set = 1 then ' day' else ' days' end || ' before the data was taken, within the '
         || :max_unused_days || '-day grace period.'
     -- password use is recorded since 2014-10-20: an older user may have signed in before that
     else user_name || ' has never signed in with the console password set ' || days_since_set
-      || ' days before the data was taken'
+      || case when days_since_set = 1 then ' day' else ' days' end|| ' before the data was taken'
       || case when user_creation_time < '2014-10-20 00:00:00+00'::timestamptz
            then ' (or not since AWS began tracking in October 2014)' else '' end || '; remove the password.'
   end as reason,

@@ -35,10 +35,14 @@ select
       'Access key ' || k.slot || ' of the non-human user ' || k.user_name || ' has no rotation date; rotate it.'
     when k.rotated >= now() - :max_age_days * interval '1 day' then
       'Access key ' || k.slot || ' of the non-human user ' || k.user_name || ' was rotated '
-        || date_part('day', now() - k.rotated)::int || ' days before the data was taken (limit ' || :max_age_days || ').'
+        || date_part('day', now() - k.rotated)::int
+        || case when date_part('day', now() - k.rotated)::int = 1 then ' day' else ' days' end
+        || ' before the data was taken (limit ' || :max_age_days || ').'
     else
       'Access key ' || k.slot || ' of the non-human user ' || k.user_name || ' (' || p.nhi_reason || ') is '
-        || date_part('day', now() - k.rotated)::int || ' days old (limit ' || :max_age_days
+        || date_part('day', now() - k.rotated)::int
+        || case when date_part('day', now() - k.rotated)::int = 1 then ' day' else ' days' end
+        || ' old (limit ' || :max_age_days
         || '); rotate it, or better, move the workload to a role.'
   end as reason,
   k.account_id,

@@ -44,7 +44,8 @@ select
   'The non-human user ' || p.name || case
     when r.keys is not null then ' (' || p.nhi_reason || ') works with long-term access key(s) ' || r.keys
       || '; give the workload a role or OIDC federation instead.'
-    else ' used no active access key in the ' || :lookback_days || ' days before the data was taken.'
+    else ' used no active access key in the ' || :lookback_days
+      || case when :lookback_days = 1 then ' day' else ' days' end || ' before the data was taken.'
   end as reason,
   p.account_id,
   'global' as region

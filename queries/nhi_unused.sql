@@ -51,10 +51,14 @@ select
       'The service-linked role ' || name || ' is not judged: AWS removes it with the service that uses it.'
     when last_used >= now() - :max_unused_days * interval '1 day' then
       'The non-human ' || principal_type || ' ' || name || ' was last used '
-        || date_part('day', now() - last_used)::int || ' days before the data was taken.'
+        || date_part('day', now() - last_used)::int
+        || case when date_part('day', now() - last_used)::int = 1 then ' day' else ' days' end
+        || ' before the data was taken.'
     when create_date >= now() - :max_unused_days * interval '1 day' then
       'The non-human ' || principal_type || ' ' || name || ' was created '
-        || date_part('day', now() - create_date)::int || ' days before the data was taken and is within the '
+        || date_part('day', now() - create_date)::int
+        || case when date_part('day', now() - create_date)::int = 1 then ' day' else ' days' end
+        || ' before the data was taken and is within the '
         || :max_unused_days || '-day grace period.'
     when last_used is null and not use_known then
       'The non-human ' || principal_type || ' ' || name || ' has no last-used information loaded (no credential report '
@@ -62,7 +66,9 @@ select
         || 'report to evaluate it.'
     when last_used is not null then
       'The non-human ' || principal_type || ' ' || name || ' (' || nhi_reason || ') was last used '
-        || date_part('day', now() - last_used)::int || ' days before the data was taken (limit ' || :max_unused_days
+        || date_part('day', now() - last_used)::int
+        || case when date_part('day', now() - last_used)::int = 1 then ' day' else ' days' end
+        || ' before the data was taken (limit ' || :max_unused_days
         || '); confirm the workload is gone and remove it.'
     else
       'The non-human ' || principal_type || ' ' || name || ' (' || nhi_reason || ') has no recorded use'

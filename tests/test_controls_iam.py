@@ -326,6 +326,9 @@ def test_reasons_say_what_to_do(results):
     assert "when its conditions hold" in by_key[("iam_policy_no_full_admin", arn(A, "policy", "admin-conditional"))]
     assert "888888888888" in by_key[("iam_role_cross_account_trust_has_external_id", arn(A, "role", "partner-role"))]
     assert "service-linked" in by_key[("iam_role_unused", arn(A, "role", "AWSServiceRoleForSupport"))]
+    # last used 2024-02-29 00:00, a day and a half before the data was taken: one whole day, singular
+    assert by_key[("iam_role_unused", arn(A, "role", "app-role"))] == (
+        "Role app-role was last used 1 day before the data was taken.")
     assert "symbols" in by_key[("iam_password_policy_complexity", acct(A))]
 
 
