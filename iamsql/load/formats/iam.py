@@ -508,7 +508,8 @@ def parse_get_server_certificate(doc: dict, path: Path) -> Parsed:
 
 
 def service_credential_fragment(c: dict) -> Fragment:
-    """A listing is of one user (or the caller): it adds rows without claiming the account's whole table."""
+    """list-service-specific-credentials lists one user's credentials, or every user's with --all-users, and does
+    not say which: its rows stand for the table (the control on it judges each credential, never the account)."""
     key = c.get("ServiceSpecificCredentialId")
     return Fragment("aws_iam_service_specific_credential", (key,), {
         "service_name": c.get("ServiceName"), "service_specific_credential_id": key,
@@ -517,8 +518,8 @@ def service_credential_fragment(c: dict) -> Fragment:
 
 
 def parse_service_credentials(doc: dict, path: Path) -> Parsed:
-    return of_one(Parsed("iam:list-service-specific-credentials",
-                         fragments=[service_credential_fragment(c) for c in doc["ServiceSpecificCredentials"]]))
+    return Parsed("iam:list-service-specific-credentials",
+                  fragments=[service_credential_fragment(c) for c in doc["ServiceSpecificCredentials"]])
 
 
 GAAD_INSTEAD = "load get-account-authorization-details, which names the owner of every policy and attachment"
