@@ -140,6 +140,65 @@ def test_a_whole_listing_in_the_same_load_completes_the_table(tmp_path):
     assert "aws_iam_user" in _accounts(con)[ACCOUNT].covered and not _accounts(con)[ACCOUNT].partial
 
 
+# ---- outputs of one resource --------------------------------------------------------------------------------------
+
+ALICE_USER = {"Path": "/", "UserName": "alice", "UserId": "AIDAEXAMPLEALICE0001",
+              "Arn": f"arn:aws:iam::{ACCOUNT}:user/alice", "CreateDate": "2023-05-01T10:00:00+00:00"}
+ONE_RESOURCE = {
+    # `aws iam get-user --user-name alice`, `get-role`, `get-group`, `get-policy`, `get-login-profile`,
+    # `list-mfa-devices --user-name alice`, `get-policy-version` with PolicyArn added: each tells of one resource
+    "get-user": ({"User": ALICE_USER}, ["aws_iam_user"]),
+    "get-role": ({"Role": {**ROLES[0]}}, ["aws_iam_role"]),
+    "get-group": ({"Group": {"Path": "/", "GroupName": "ops", "GroupId": "AGPAEXAMPLEOPS000001",
+                             "Arn": f"arn:aws:iam::{ACCOUNT}:group/ops", "CreateDate": "2023-05-01T10:00:00+00:00"},
+                   "Users": [ALICE_USER], "IsTruncated": False}, ["aws_iam_group", "aws_iam_user"]),
+    "get-policy": ({"Policy": {"PolicyName": "deploy", "PolicyId": "ANPAEXAMPLEDEPLOY001",
+                               "Arn": f"arn:aws:iam::{ACCOUNT}:policy/deploy", "Path": "/", "DefaultVersionId": "v1",
+                               "AttachmentCount": 0, "IsAttachable": True,
+                               "CreateDate": "2023-05-01T10:00:00+00:00"}}, ["aws_iam_policy"]),
+    "get-login-profile": ({"LoginProfile": {"UserName": "alice", "CreateDate": "2023-05-02T10:00:00+00:00",
+                                            "PasswordResetRequired": False}}, ["aws_iam_user"]),
+    "list-mfa-devices": ({"UserName": "alice", "MFADevices": [], "IsTruncated": False}, ["aws_iam_user"]),
+    "get-policy-version": ({"PolicyArn": f"arn:aws:iam::{ACCOUNT}:policy/deploy", "PolicyVersion": {
+        "Document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
+                                                             "Resource": "*"}]},
+        "VersionId": "v1", "IsDefaultVersion": True, "CreateDate": "2023-05-01T10:00:00+00:00"}}, ["aws_iam_policy"]),
+}
+
+
+@pytest.mark.parametrize("command", ONE_RESOURCE)
+def test_an_output_of_one_resource_is_part_of_its_table(tmp_path, command):
+    """One user's `get-user` does not say the account has no other user: its tables are known in part."""
+    output, tables = ONE_RESOURCE[command]
+    path = tmp_path / f"{command}.json"
+    path.write_text(json.dumps(output, indent=4))
+    con, summary = load(tmp_path, path, account_id=ACCOUNT, as_of="2024-03-03")
+    account = _accounts(con)[ACCOUNT]
+    assert sorted(account.partial) == tables and not account.covered & set(tables)
+    assert all(f"{command}.json" in account.partial[t] for t in tables)
+    assert rows(con, "select partial from iamsql_snapshot") == [(True,)]
+    assert any(f"only part of {tables[0]}" in w for w in summary.warnings)
+
+
+def test_a_control_that_needs_every_role_skips_on_one_role(tmp_path):
+    path = tmp_path / "get-role.json"
+    path.write_text(json.dumps({"Role": ROLES[0]}))
+    con, _ = load(tmp_path, path)
+    [row] = controls.results(con, controls.run_checks(con, controls=["iam_support_role_exists"]))
+    assert row["status"] == "skip" and row["reason"].startswith(f"Only part of aws_iam_role is loaded for account {ACCOUNT}")
+
+
+def test_one_user_s_output_beside_the_whole_listing_keeps_the_table_whole(tmp_path):
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "list-users.json").write_text((SHAPES / "cli" / "list-users.json").read_text())
+    (folder / "get-login-profile.json").write_text(json.dumps(ONE_RESOURCE["get-login-profile"][0]))
+    con, _ = load(tmp_path, folder)
+    assert rows(con, "select partial, gaps from iamsql_snapshot") == [(False, "[]")]
+    assert "aws_iam_user" in _accounts(con)[ACCOUNT].covered
+    assert rows(con, "select login_profile ->> 'CreateDate' from aws_iam_user where name = 'alice'") != [(None,)]
+
+
 # ---- list-entities-for-policy --------------------------------------------------------------------------------------
 
 CLOUDSHELL = "arn:aws:iam::aws:policy/AWSCloudShellFullAccess"

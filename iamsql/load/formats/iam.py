@@ -321,12 +321,21 @@ def _listing(fmt: str, table: str, items_key: str, make) -> Format:
     return Format(fmt, lambda doc: isinstance(doc.get(items_key), list), parse)
 
 
+def of_one(parsed: Parsed) -> Parsed:
+    """An output of one resource (get-user, one user's list-mfa-devices): its rows are part of their tables, which
+    the account may hold more of."""
+    command = parsed.format.removeprefix("iam:")
+    parsed.partial.update({f.table: f"{command} describes one resource, not every one of the account"
+                           for f in parsed.fragments if f.table not in parsed.covers})
+    return parsed
+
+
 def _single(fmt: str, item_key: str, make) -> Format:
     """A get-* output of one resource: adds to that resource's row without claiming to list the whole table."""
 
     def parse(doc: dict, path: Path) -> Parsed:
         made = make(doc[item_key])
-        return Parsed(fmt, fragments=made if isinstance(made, list) else [made])
+        return of_one(Parsed(fmt, fragments=made if isinstance(made, list) else [made]))
 
     return Format(fmt, lambda doc: isinstance(doc.get(item_key), dict), parse)
 
@@ -334,7 +343,7 @@ def _single(fmt: str, item_key: str, make) -> Format:
 def parse_get_group(doc: dict, path: Path) -> Parsed:
     group = group_fragment(doc["Group"])
     group.fields["users"] = [member_user(u) for u in doc.get("Users") or []] or None
-    return Parsed("iam:get-group", fragments=[group, *(user_fragment(u) for u in doc.get("Users") or [])])
+    return of_one(Parsed("iam:get-group", fragments=[group, *(user_fragment(u) for u in doc.get("Users") or [])]))
 
 
 def access_key_fragment(k: dict) -> Fragment:
@@ -362,7 +371,7 @@ def parse_access_key_last_used(doc: dict, path: Path) -> Parsed:
         "title": key_id,
         "region": "global",
     }))
-    return parsed
+    return of_one(parsed)
 
 
 def parse_mfa_devices(doc: dict, path: Path) -> Parsed:
@@ -381,7 +390,7 @@ def parse_mfa_devices(doc: dict, path: Path) -> Parsed:
         parsed.fragments.append(Fragment("aws_iam_user", (user,), {"name": user, "title": user, "region": "global",
                                                                     "mfa_devices": devices, "mfa_enabled": bool(devices)},
                                          accounts.pop() if len(accounts) == 1 else None))
-    return parsed
+    return of_one(parsed)
 
 
 def virtual_mfa_fragment(d: dict) -> Fragment:
@@ -406,8 +415,8 @@ def parse_login_profile(doc: dict, path: Path) -> Parsed:
     if "CreateDate" in profile:
         profile["CreateDate"] = _nested_time(profile["CreateDate"])
     user = profile.get("UserName")
-    return Parsed("iam:get-login-profile", fragments=[
-        Fragment("aws_iam_user", (user,), {"name": user, "title": user, "region": "global", "login_profile": profile})])
+    return of_one(Parsed("iam:get-login-profile", fragments=[
+        Fragment("aws_iam_user", (user,), {"name": user, "title": user, "region": "global", "login_profile": profile})]))
 
 
 PASSWORD_POLICY_COLUMNS = {
@@ -458,7 +467,7 @@ def parse_get_saml_provider(doc: dict, path: Path) -> Parsed:
     fragment = saml_fragment(doc)
     if not doc.get("Arn"):
         fragment.key = None  # matched to the one provider listed beside it, see load.py
-    return Parsed("iam:get-saml-provider", fragments=[fragment])
+    return of_one(Parsed("iam:get-saml-provider", fragments=[fragment]))
 
 
 def oidc_fragment(p: dict) -> Fragment:
@@ -475,7 +484,7 @@ def parse_get_oidc_provider(doc: dict, path: Path) -> Parsed:
         url = (doc.get("Url") or "").split("://", 1)[-1]
         fragment.key = None
         fragment.fields["__arn_suffix"] = f":oidc-provider/{url}"
-    return Parsed("iam:get-open-id-connect-provider", fragments=[fragment])
+    return of_one(Parsed("iam:get-open-id-connect-provider", fragments=[fragment]))
 
 
 def parse_account_aliases(doc: dict, path: Path) -> Parsed:
@@ -494,12 +503,13 @@ def parse_get_server_certificate(doc: dict, path: Path) -> Parsed:
     cert = doc["ServerCertificate"]
     extra = {"certificate_body": cert.get("CertificateBody"), "certificate_chain": cert.get("CertificateChain"),
              **_tags(cert)}
-    return Parsed("iam:get-server-certificate",
-                  fragments=[server_certificate_fragment(cert.get("ServerCertificateMetadata") or {}, extra)])
+    return of_one(Parsed("iam:get-server-certificate",
+                         fragments=[server_certificate_fragment(cert.get("ServerCertificateMetadata") or {}, extra)]))
 
 
 def service_credential_fragment(c: dict) -> Fragment:
-    """A listing is of one user (or the caller): it adds rows without claiming the account's whole table."""
+    """list-service-specific-credentials lists one user's credentials, or every user's with --all-users, and does
+    not say which: its rows stand for the table (the control on it judges each credential, never the account)."""
     key = c.get("ServiceSpecificCredentialId")
     return Fragment("aws_iam_service_specific_credential", (key,), {
         "service_name": c.get("ServiceName"), "service_specific_credential_id": key,
@@ -527,12 +537,12 @@ def parse_tags(doc: dict, path: Path) -> Parsed | str:
     columns = {"tags_src": doc["Tags"], "tags": normalize.tags_map(doc["Tags"]) or {}, "region": "global"}
     if owner:
         key, table = owner
-        return Parsed(f"iam:list-{table.removeprefix('aws_iam_')}-tags",
-                      fragments=[Fragment(table, (doc[key],), {"name": doc[key], **columns})])
+        return of_one(Parsed(f"iam:list-{table.removeprefix('aws_iam_')}-tags",
+                             fragments=[Fragment(table, (doc[key],), {"name": doc[key], **columns})]))
     if doc.get("PolicyArn"):
         arn = doc["PolicyArn"]
-        return Parsed("iam:list-policy-tags",
-                      fragments=[Fragment("aws_iam_policy", (arn,), {"arn": arn, **columns}, arn_account(arn))])
+        return of_one(Parsed("iam:list-policy-tags",
+                             fragments=[Fragment("aws_iam_policy", (arn,), {"arn": arn, **columns}, arn_account(arn))]))
     return ("list-user-tags / list-role-tags / list-policy-tags output names no user, role or policy (add UserName, "
             f"RoleName or PolicyArn), so its tags cannot be attributed; {GAAD_INSTEAD}")
 
@@ -547,7 +557,8 @@ def parse_policy_version(doc: dict, path: Path) -> Parsed | str:
         return f"get-policy-version output is version {version.get('VersionId')} of {arn}, not its default version"
     fields = {"arn": arn, "default_version_id": version.get("VersionId"),
               **_documents("policy", "policy_std", version.get("Document"), f"policy {arn}"), **arn_columns(arn)}
-    return Parsed("iam:get-policy-version", fragments=[Fragment("aws_iam_policy", (arn,), fields, arn_account(arn))])
+    return of_one(Parsed("iam:get-policy-version",
+                         fragments=[Fragment("aws_iam_policy", (arn,), fields, arn_account(arn))]))
 
 
 ENTITY_LISTS = {"policy_users": "PolicyUsers", "policy_groups": "PolicyGroups", "policy_roles": "PolicyRoles"}
