@@ -88,8 +88,8 @@ def diff(
     fmt: Annotated[str, typer.Option("--format", "-o", "--output", help="table, json or md.")] = "table",
     db: DbOption = None,
 ) -> None:
-    """What changed between two check runs (default: the last two): new alarms, resolved, other status changes,
-    new and removed resources, per framework.
+    """What changed between two check runs (default: the last two): new alarms, resolved (now ok), gone (no
+    result now: deleted, not fixed), other status changes, new and removed resources, per framework.
 
     \b
     Examples:

@@ -70,7 +70,7 @@ FINDING_HISTORY = """
     from streaks group by finding_id
 """
 
-CHANGE_KINDS = ("new_alarm", "resolved", "changed")
+CHANGE_KINDS = ("new_alarm", "resolved", "gone", "changed")
 
 # The history columns of some controls' findings in a report, with named parameters ``$run_id``, ``$control_ids``
 # (a list) and ``$baseline_run``: first/last seen and status since over the runs that count up to ``$run_id`` (as
@@ -108,7 +108,7 @@ REPORT_HISTORY = f"""
                     select unnest(json_extract_string(accounts, '$[*].account_id')) from iamsql_run
                     where run_id = $baseline_run::bigint) then 'not_compared'
                 when now_status = 'alarm' and old_status is distinct from 'alarm' then 'new_alarm'
-                when old_status = 'alarm' and now_status <> 'alarm' then 'resolved'
+                when old_status = 'alarm' and now_status = 'ok' then 'resolved'
                 when old_status is null then 'new'
                 when old_status <> now_status or old_excepted <> now_excepted then 'changed'
                 else '' end as change
@@ -143,7 +143,8 @@ DIFF_CHANGES = f"""
     with changed as (
         select * from (
             select *, case when new_status = 'alarm' and old_status is distinct from 'alarm' then 'new_alarm'
-                           when old_status = 'alarm' and new_status is distinct from 'alarm' then 'resolved'
+                           when old_status = 'alarm' and new_status = 'ok' then 'resolved'
+                           when old_status = 'alarm' and new_status is null then 'gone'
                            when old_status <> new_status or old_excepted <> new_excepted then 'changed' end as change
             from ({PAIR_STATUS}))
         where change is not null
@@ -280,8 +281,9 @@ def diff(con: duckdb.DuckDBPyConnection, from_run: int | None = None, to_run: in
     """What changed between two runs.
 
     ``changes``: one row per finding whose status changed: ``new_alarm`` (an alarm now, not before),
-    ``resolved`` (an alarm before, not now, including when its resource is gone) and ``changed`` (any other
-    status change, and an alarm that became excepted or lost its exception). ``new_resources`` /
+    ``resolved`` (an alarm before, ``ok`` now: fixed), ``gone`` (an alarm before, no result now: its resource was
+    deleted or the control no longer reports it, which is not a fix) and ``changed`` (any other status change,
+    e.g. ``alarm`` -> ``error`` or ``skip``, and an alarm that became excepted or lost its exception). ``new_resources`` /
     ``removed_resources``: resources (account, resource) that results mention in one run only. Only controls
     that ran in both runs are compared: a control run in one of them only is listed in ``not_compared`` (with
     the run that has it), never as new alarms or resources; so are the findings of an account assessed in one of

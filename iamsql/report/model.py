@@ -672,11 +672,11 @@ def extend_report(con: duckdb.DuckDBPyConnection, report: Report) -> None:
 def _changes_fact(changes: dict | None) -> str:
     if changes is None:
         return "no previous run"
-    counts = {k: sum(1 for c in changes["changes"] if c["change"] == k) for k in ("new_alarm", "resolved", "changed")}
+    counts = {k: sum(1 for c in changes["changes"] if c["change"] == k) for k in history.CHANGE_KINDS}
     text = (
         f"vs run {changes['from_run']['run_id']}: {counts['new_alarm']} new alarm(s), {counts['resolved']} "
-        f"resolved, {counts['changed']} other status change(s), {len(changes['new_resources'])} new and "
-        f"{len(changes['removed_resources'])} removed resource(s)"
+        f"resolved, {counts['gone']} gone (no result now), {counts['changed']} other status change(s), "
+        f"{len(changes['new_resources'])} new and {len(changes['removed_resources'])} removed resource(s)"
     )
     if changes.get("not_compared"):
         text += f", {len(changes['not_compared'])} control(s) not compared (run in one of the two runs only)"

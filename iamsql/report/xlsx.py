@@ -889,7 +889,7 @@ def write_changes(wb, report: Report) -> None:
             f"Scope of run {a['run_id']}: {scope_text(a)}.",
             f"Scope of run {b['run_id']}: {scope_text(b)}.",
             "not_compared: a control that ran, or an account that was assessed, in only one of the two runs; "
-            "its findings are neither new alarms nor resolved.",
+            "its findings are neither new alarms nor resolved nor gone.",
             "parameters_changed: a control both runs ran with different parameters (before and after).",
         ]
     else:
@@ -899,8 +899,9 @@ def write_changes(wb, report: Report) -> None:
     rows.append(
         [
             sheet.cell(
-                "new_alarm: an alarm now, not before; resolved: an alarm before, not now (or its "
-                "resource is gone); changed: any other status change, including an alarm gaining "
+                "new_alarm: an alarm now, not before; resolved: an alarm before, ok now (fixed); gone: an "
+                "alarm before, no result now (its resource was deleted or is no longer reported: not a fix); "
+                "changed: any other status change (alarm to error or skip included), and an alarm gaining "
                 "or losing its exception.",
                 font=Font(italic=True),
             )

@@ -188,6 +188,7 @@ def _run_locked(con, config: Config, exceptions_file, log, sigma_controls=None, 
             "previous_run_id": previous,
             "new_alarms": sum(1 for c in changes["changes"] if c["change"] == "new_alarm") if changes else 0,
             "resolved": sum(1 for c in changes["changes"] if c["change"] == "resolved") if changes else 0,
+            "gone": sum(1 for c in changes["changes"] if c["change"] == "gone") if changes else 0,
             "exceptions": {
                 state: sum(1 for e in applied.exceptions if applied.state(e) == state)
                 for state in ("active", "expired", "unused")
