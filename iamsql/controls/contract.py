@@ -8,7 +8,7 @@ import json
 import re
 import shutil
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal
@@ -292,10 +292,12 @@ def store_run(
     engine: str = "duckdb",
     snapshot_ids: list[int] | None = None,
     timings: list[tuple[str, str, float, int]] | None = None,
+    stored_with: Callable[[int], None] | None = None,
 ) -> int:
     """Write the run, its results (``found``, which it empties) and its per-control ``timings`` (control id,
     account id, milliseconds, rows) in one transaction. ``engine`` names what executed the SQL; another engine
-    passes the ``snapshot_ids`` it read (default: this database's latest snapshots)."""
+    passes the ``snapshot_ids`` it read (default: this database's latest snapshots). ``stored_with(run_id)``
+    writes more rows in the same transaction (an evidence run its own row: never a check run without it)."""
 
     has_error = found.has_error()
     run_id = None
@@ -330,6 +332,8 @@ def store_run(
         con.execute(f"insert into iamsql_result select {int(run_id)}, * from {STAGED_RESULTS}")
         if timings:
             _insert_timings(con, run_id, timings)
+        if stored_with is not None:
+            stored_with(run_id)
     con.execute(f"drop table {STAGED_RESULTS}")
     con.execute(f"drop table if exists {CONTROL_ROWS}")
     return run_id

@@ -90,11 +90,12 @@ def run_controls(
     extra_controls: list[Control] | None = None,
     progress: Callable[[str], None] | None = None,
     on_total: Callable[[int], None] | None = None,
+    stored_with: Callable[[int], None] | None = None,
 ) -> int:
     """Run the selected controls (from ``queries_dir``, default the shipped ``queries/``, plus ``extra_controls``
     such as Sigma rules) on ``engine`` over every account it has, store the run in ``con``, return its ``run_id``.
     ``on_total(n)`` is called once with the number of steps (controls times accounts), ``progress(label)`` as each
-    step starts (the control's id, with the account when there are several)."""
+    step starts (the control's id, with the account when there are several); ``stored_with`` as ``store_run``."""
     started = datetime.now(timezone.utc)
     selected = select_controls(
         with_extra(load_controls(queries_dir), extra_controls), ids=controls, frameworks=frameworks, severity=severity
@@ -151,6 +152,7 @@ def run_controls(
         engine=engine.name,
         snapshot_ids=engine.snapshot_ids(),
         timings=timings,
+        stored_with=stored_with,
     )
 
 

@@ -26,6 +26,9 @@ SIGNATURE = "manifest.json.sig"
 INCOMPLETE = ".incomplete-"
 
 
+PRUNING = ".pruning-"  # a run folder being removed by retention: hidden first, so a cut-short removal stays hidden
+
+
 STAMP = "%Y%m%dT%H%M%SZ"
 
 

@@ -6,7 +6,7 @@ import shutil
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from iamsql.scheduled.folder import folder_time, run_folders
+from iamsql.scheduled.folder import PRUNING, folder_time, run_folders
 
 
 def prune(parent: Path, *, keep_runs: int | None, keep_days: int | None, current: Path,
@@ -24,5 +24,7 @@ def prune(parent: Path, *, keep_runs: int | None, keep_days: int | None, current
             if stamp is not None and stamp < now - timedelta(days=keep_days):
                 doomed.add(folder)
     for folder in sorted(doomed):
-        shutil.rmtree(folder)
+        hidden = folder.with_name(PRUNING + folder.name)
+        folder.rename(hidden)  # a process killed while removing leaves a hidden folder: the next run removes it
+        shutil.rmtree(hidden)
     return sorted(doomed)

@@ -31,6 +31,7 @@ from typing import Any
 
 from iamsql import __version__
 from iamsql.common.clock import current_user
+from iamsql.common.files import sha256_file
 from iamsql.common.lazy import lazy_import
 from iamsql.controls.catalog import load_controls, unknown_mapped_controls
 from iamsql.controls.contract import exit_code
@@ -48,6 +49,7 @@ from iamsql.scheduled.folder import (
     MANIFEST,
     MANIFEST_HASH,
     OUTPUT_FILES,
+    PRUNING,
     SIGNATURE,
     STAMP,
     chain_link,
@@ -104,12 +106,15 @@ def run(config: Config, log: Callable[[str], None] | None = None) -> RunOutcome:
     except OSError as exc:
         raise EvidenceError(f"cannot create evidence folder {evidence_dir}: {exc.strerror}") from None
     deadline = time.monotonic() + config["wait"]
-    with RunLock(evidence_dir, deadline, config["wait"]):
-        con = connect_waiting(config["db"], deadline, config["wait"])
-        try:
-            outcome = _run_locked(con, config, exceptions_file, log, sigma_controls, sign_key)
-        finally:
-            con.close()
+    try:
+        with RunLock(evidence_dir, deadline, config["wait"]):
+            con = connect_waiting(config["db"], deadline, config["wait"])
+            try:
+                outcome = _run_locked(con, config, exceptions_file, log, sigma_controls, sign_key)
+            finally:
+                con.close()
+    except OSError as exc:  # the evidence folder cannot be written (read-only, full, removed underneath): one line
+        raise EvidenceError(f"cannot write {exc.filename or evidence_dir}: {exc.strerror or exc}") from None
     outcome.warnings[:0] = sigma_warnings + mapping_warnings
     return outcome
 
@@ -143,6 +148,15 @@ def _run_locked(con, config: Config, exceptions_file, log, sigma_controls=None, 
     gathered = _gather(con, config, raw)
     with one_thread_for_small_data(con):  # checks, reports and bookkeeping; a large load keeps its threads
         log("running checks")
+        names: list[str] = []
+
+        def record_running(run_id: int) -> None:  # in the check run's transaction: never one without the other
+            names.append(config["name"] or _default_name(con, run_id, gathered))
+            con.execute(
+                "insert into iamsql_evidence_run values (?, ?, null, 'running', ?, null, null)",
+                [run_id, names[0], started],
+            )
+
         run_id = run_checks(
             con,
             controls=config["controls"],
@@ -150,12 +164,9 @@ def _run_locked(con, config: Config, exceptions_file, log, sigma_controls=None, 
             params=config["params"],
             extra_controls=sigma_controls,
             accounts=gathered.accounts,
+            stored_with=record_running,
         )
-        name = config["name"] or _default_name(con, run_id, gathered)
-        with transaction(con, lambda: f"evidence run {run_id} as running"):
-            con.execute(
-                "insert into iamsql_evidence_run values (?, ?, null, 'running', ?, null, null)", [run_id, name, started]
-            )
+        name = names[0]
         applied = exc_mod.apply(con, run_id, exceptions_file)
         previous = history.baseline_run(con, run_id)
         log("writing reports")
@@ -215,13 +226,17 @@ def _run_locked(con, config: Config, exceptions_file, log, sigma_controls=None, 
         _fsync_tree(work)
         folder = _final_folder(evidence_dir / name, started)
         folder.parent.mkdir(parents=True, exist_ok=True)
+        # the folder and manifest the rename is about to make visible: a run killed right after the rename is
+        # completed by the next run (``_clean_abandoned``) instead of leaving a visible folder history ignores
+        with transaction(con):
+            con.execute("update iamsql_evidence_run set folder = ?, manifest_sha256 = ? where run_id = ?",
+                        [str(folder), manifest_sha, run_id])
         os.rename(work, folder)
         _fsync_dir(folder.parent)
         with transaction(con, lambda: f"evidence run {run_id} as complete ({folder})"):
             con.execute(
-                "update iamsql_evidence_run set name = ?, folder = ?, status = 'complete', finished_at = ?, "
-                "manifest_sha256 = ? where run_id = ?",
-                [name, str(folder), datetime.now(timezone.utc), manifest_sha, run_id],
+                "update iamsql_evidence_run set status = 'complete', finished_at = ? where run_id = ?",
+                [datetime.now(timezone.utc), run_id],
             )
         pruned = prune(
             evidence_dir / name,
@@ -229,7 +244,8 @@ def _run_locked(con, config: Config, exceptions_file, log, sigma_controls=None, 
             keep_days=config["retention.keep_days"],
             current=folder,
         )
-        return RunOutcome(run_id, folder, code, summary, pruned, exc_mod.warnings(applied))
+        unknown = exc_mod.unknown_controls(con, exceptions_file, run_id) if exceptions_file is not None else []
+        return RunOutcome(run_id, folder, code, summary, pruned, unknown + exc_mod.warnings(applied))
 
 
 @dataclass
@@ -429,9 +445,21 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def _clean_abandoned(con, evidence_dir: Path) -> None:
-    """Under the lock: remove hidden folders of killed runs and mark their database rows ``abandoned``."""
+    """Under the lock: remove hidden folders of killed runs (and of prunings cut short) and settle their database
+    rows: a run killed after its folder was renamed into place (the folder holds the manifest recorded for it) is
+    ``complete``, any other ``abandoned``."""
 
-    for leftover in evidence_dir.glob(f"{INCOMPLETE}*"):
+    for leftover in [*evidence_dir.glob(f"{INCOMPLETE}*"), *evidence_dir.glob(f"*/{PRUNING}*")]:
         shutil.rmtree(leftover, ignore_errors=True)
+    running = con.execute(
+        "select run_id, folder, manifest_sha256 from iamsql_evidence_run where status = 'running'"
+    ).fetchall()
     with transaction(con):
-        con.execute("update iamsql_evidence_run set status = 'abandoned' where status = 'running'")
+        for run_id, folder, manifest_sha in running:
+            manifest = Path(folder) / MANIFEST if folder else None
+            renamed = manifest is not None and manifest.is_file() and sha256_file(manifest) == manifest_sha
+            con.execute(
+                "update iamsql_evidence_run set status = ?, finished_at = ? where run_id = ?",
+                ["complete" if renamed else "abandoned",
+                 json.loads(manifest.read_bytes())["finished_at"] if renamed else None, run_id],
+            )

@@ -159,6 +159,7 @@ def run_checks(
     progress: Callable[[str], None] | None = None,
     on_total: Callable[[int], None] | None = None,
     accounts: list[str] | None = None,
+    stored_with: Callable[[int], None] | None = None,
 ) -> int:
     """Run the selected controls on the database ``con`` over every loaded account (or only ``accounts``, as
     an evidence run checks the accounts it gathered) and store the run there; its ``run_id`` (see
@@ -175,6 +176,7 @@ def run_checks(
             extra_controls=extra_controls,
             progress=progress,
             on_total=on_total,
+            stored_with=stored_with,
         )
 
 
