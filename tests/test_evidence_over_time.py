@@ -273,3 +273,33 @@ def test_an_evidence_folder_that_cannot_be_written_is_one_line(tmp_path, exports
         (tmp_path / "evidence").mkdir(mode=0o555)
         failed = evidence_run(tmp_path, exports[0])
         assert failed.returncode == 2 and failed.stderr.count("\n") == 1 and "Permission denied" in failed.stderr
+
+
+def test_diff_says_when_the_control_pack_changed(tmp_path, exports):
+    """The same data checked by a control whose SQL changed: its status change comes from the pack, and the diff
+    says the pack changed (by its hash) instead of presenting the change as the data's alone."""
+    from iamsql.controls.engines.duckdb import run_checks
+    from iamsql.controls.names import QUERIES_DIR
+    from iamsql.load import load_paths
+
+    pack = tmp_path / "queries"
+    shutil.copytree(QUERIES_DIR, pack)
+    control = pack / "iam_user_console_mfa.sql"
+    text = control.read_text(encoding="utf-8")
+    changed = text.replace("case when mfa_active then 'ok'", "case when mfa_active or user_name = 'kit' then 'ok'")
+    assert changed != text
+    con = dbmod.connect(tmp_path / "audit.duckdb")
+    try:
+        load_paths(con, [exports[0]])
+        before = run_checks(con, controls=["iam_user_console_mfa"], queries_dir=pack)
+        again = run_checks(con, controls=["iam_user_console_mfa"], queries_dir=pack)
+        control.write_text(changed, encoding="utf-8")
+        after = run_checks(con, controls=["iam_user_console_mfa"], queries_dir=pack)
+        same, new = history.diff(con, before, again), history.diff(con, again, after)
+    finally:
+        con.close()
+    assert history.pack_changed_text(same) is None and "control pack" not in history.render_diff(same, "table")
+    assert new["from_run"]["control_pack_hash"] != new["to_run"]["control_pack_hash"]
+    assert [(c["change"], c["resource"]) for c in new["changes"]] == [("resolved", user("kit"))]
+    said = history.render_diff(new, "md")
+    assert "The control pack changed between the runs" in said and new["to_run"]["control_pack_hash"][:12] in said

@@ -290,7 +290,8 @@ def diff(con: duckdb.DuckDBPyConnection, from_run: int | None = None, to_run: in
     them only (``accounts_not_compared``: a new account's alarms are not new alarms, and an account that was
     not assessed again is not resolved). ``parameters_changed``: controls both ran with different thresholds
     (their changes may come from the threshold, not the data). ``from_run``/``to_run`` say each run's scope
-    (``controls``, ``frameworks``: empty for all). ``summary``: counts per framework (controls mapped to it) and
+    (``controls``, ``frameworks``: empty for all) and its ``control_pack_hash`` (when they differ, a status change
+    may come from a changed control). ``summary``: counts per framework (controls mapped to it) and
     over all controls. DuckDB compares the runs; only the
     differences come back to Python."""
 
@@ -384,10 +385,20 @@ def _parameters_changed(con: duckdb.DuckDBPyConnection, from_run: int, to_run: i
 
 
 def _run_meta(con: duckdb.DuckDBPyConnection, run_id: int, controls: set[str]) -> dict[str, Any]:
-    started, as_of, frameworks = con.execute("select started_at, as_of, frameworks from iamsql_run where run_id = ?",
-                                             [run_id]).fetchone()
+    started, as_of, frameworks, pack_hash = con.execute(
+        "select started_at, as_of, frameworks, control_pack_hash from iamsql_run where run_id = ?", [run_id]).fetchone()
     return {"run_id": run_id, "started_at": started.isoformat(), "as_of": as_of.isoformat() if as_of else None,
-            "controls": sorted(controls), "frameworks": json.loads(frameworks) if frameworks else []}
+            "controls": sorted(controls), "frameworks": json.loads(frameworks) if frameworks else [],
+            "control_pack_hash": pack_hash}
+
+
+def pack_changed_text(result: dict[str, Any]) -> str | None:
+    """A sentence when the two runs ran different versions of the control pack (its hash), else None."""
+    a, b = result["from_run"].get("control_pack_hash"), result["to_run"].get("control_pack_hash")
+    if not a or not b or a == b:
+        return None
+    return (f"The control pack changed between the runs ({a[:12]} -> {b[:12]}): a control whose SQL changed can "
+            "change status without the data changing; compare the Controls sheets of the two runs.")
 
 
 def scope_text(meta: dict[str, Any]) -> str:
@@ -417,6 +428,8 @@ def render_diff(result: dict[str, Any], fmt: str) -> str:
     heading = (f"run {a['run_id']} (data as of {a['as_of']}; {scope_text(a)}) -> run {b['run_id']} (data as of "
                f"{b['as_of']}; {scope_text(b)})")
     parts = [f"## {heading}\n" if fmt == "md" else heading + "\n"]
+    if changed_pack := pack_changed_text(result):
+        parts.append(changed_pack + "\n")
     parts.append(render(list(SUMMARY_COLUMNS), [tuple(r[c] for c in SUMMARY_COLUMNS) for r in result["summary"]], fmt))
     if result["changes"]:
         parts.append(render(list(CHANGE_COLUMNS), [tuple(c[k] for k in CHANGE_COLUMNS) for c in result["changes"]], fmt,

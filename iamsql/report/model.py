@@ -685,4 +685,6 @@ def _changes_fact(changes: dict | None) -> str:
                  "runs only)")
     if changes.get("parameters_changed"):
         text += f", {len(changes['parameters_changed'])} control(s) with changed parameters"
+    if history.pack_changed_text(changes):
+        text += ", control pack changed"
     return text

@@ -36,7 +36,7 @@ from iamsql.common.clock import naive_utc
 from iamsql.common.escaping import formula_like
 from iamsql.controls.catalog import STATUSES
 from iamsql.frameworks import FORMULA, REQUIREMENT_STATUSES
-from iamsql.history.runs import parameters_text, scope_text
+from iamsql.history.runs import pack_changed_text, parameters_text, scope_text
 from iamsql.report.model import Column, FrameworkSection, Report
 from iamsql.report.nhi import INVENTORY_COLUMNS, inventory
 from iamsql.report.text import cell_text
@@ -892,6 +892,8 @@ def write_changes(wb, report: Report) -> None:
             "its findings are neither new alarms nor resolved nor gone.",
             "parameters_changed: a control both runs ran with different parameters (before and after).",
         ]
+        if changed_pack := pack_changed_text(changes):
+            notes.append(changed_pack)
     else:
         notes = ["No previous run to compare with."]
     for note in notes:
