@@ -303,3 +303,26 @@ def test_diff_says_when_the_control_pack_changed(tmp_path, exports):
     assert [(c["change"], c["resource"]) for c in new["changes"]] == [("resolved", user("kit"))]
     said = history.render_diff(new, "md")
     assert "The control pack changed between the runs" in said and new["to_run"]["control_pack_hash"][:12] in said
+
+
+def test_verify_with_a_database_shared_by_two_evidence_folders(tmp_path, exports):
+    """Two configs write runs of the same name into their own evidence folders and one database: neither folder
+    misses the other's runs, and a copy of one (moved elsewhere) still misses its own deleted newest run."""
+    def run(folder: str, source: Path):
+        return evidence.run(evidence.load_config(None, {
+            "db": tmp_path / "audit.duckdb", "evidence_dir": tmp_path / folder, "sources.paths": [source],
+            "controls": CONTROLS, "outputs": ["json"], "fail_on": "none"}, env={}))
+
+    run("nightly", exports[0])
+    run("weekly", exports[1])
+    run("nightly", exports[2])
+    for folder in ("nightly", "weekly"):
+        checked = evidence.verify(tmp_path / folder, db=tmp_path / "audit.duckdb")
+        assert all(r.ok for r in checked), [line for r in checked for line in r.lines()]
+    copy = tmp_path / "auditor" / "nightly"
+    shutil.copytree(tmp_path / "nightly", copy)
+    assert all(r.ok for r in evidence.verify(copy, db=tmp_path / "audit.duckdb"))
+    shutil.rmtree(evidence.run_folders(copy / ACCOUNT)[-1])
+    checked = evidence.verify(copy, db=tmp_path / "audit.duckdb")
+    assert [p for r in checked for p in r.problems] == [
+        f"missing run: {evidence.run_folders(tmp_path / 'nightly' / ACCOUNT)[-1].name} (run 3 in the database)"]

@@ -201,8 +201,14 @@ def check_database(results: list[Verification], parents: list[Path], db: str | P
         runs = [r for r in results if r.folder.parent == parent]
         oldest = min((r.folder.name for r in runs), default="")
         prunes = any(_prunes(m) for m in (_manifest_of(r) for r in runs) if m)
+        # where the database says this folder's runs were written: another evidence folder's runs of the same
+        # name (several configs sharing one database) are not missing from this one, wherever this copy is now
+        recorded = {Path(by_run[m["run_id"]][1]).parent for m in (_manifest_of(r) for r in runs)
+                    if m and by_run.get(m.get("run_id")) and by_run[m["run_id"]][1]}
         for run_id, (name, folder, status, _sha) in sorted(by_run.items()):
             if status != "complete" or not folder or name != parent.name or Path(folder).name in present:
+                continue
+            if recorded and Path(folder).parent not in recorded:
                 continue
             missing = Path(folder).name
             target = runs[0] if runs else None
