@@ -73,6 +73,8 @@ def manual_requirement() -> str:
     (GOOD.replace("framework: nist-csf-2.0", "framework: csf"), 23, "unknown framework 'csf'"),
     (GOOD.replace("    reason: Lab user\n", "    reason: [Lab user\n"), 13, "not valid YAML"),
     (GOOD + GOOD.split("attestations:\n")[1], 29, "already attested on line 23"),
+    (GOOD.replace("    expires: 2026-12-31\n", "    expires: 2026-01-14\n"), 28,
+     "attestation 1: 'expires' (2026-01-14) is before 'date' (2026-01-15)"),
 ])
 def test_malformed_files_are_rejected_with_the_line(tmp_path, text, line, message):
     path = write(tmp_path, text)

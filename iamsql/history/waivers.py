@@ -168,6 +168,8 @@ class AttestationFields:
     expires: date = rule("date")
 
     def problem(self) -> tuple[str, str] | None:
+        if self.expires < self.date:
+            return "expires", f"'expires' ({self.expires}) is before 'date' ({self.date}): the attestation was never in force"
         try:
             requirement = get_framework(self.framework).requirement(self.requirement)
         except MappingError as exc:
