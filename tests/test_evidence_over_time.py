@@ -326,3 +326,30 @@ def test_verify_with_a_database_shared_by_two_evidence_folders(tmp_path, exports
     checked = evidence.verify(copy, db=tmp_path / "audit.duckdb")
     assert [p for r in checked for p in r.problems] == [
         f"missing run: {evidence.run_folders(tmp_path / 'nightly' / ACCOUNT)[-1].name} (run 3 in the database)"]
+
+
+def test_a_replaced_database_is_said_by_the_next_run_and_by_verify(tmp_path, exports):
+    """The database is lost (a CI cache evicted, a file deleted) while the evidence folder stays: run ids start
+    again at 1. The next run warns, and `verify --db` says the earlier runs are not in this database's history
+    instead of calling their manifests rewritten."""
+    def run(source: Path):
+        return evidence.run(evidence.load_config(None, {
+            "db": tmp_path / "audit.duckdb", "evidence_dir": tmp_path / "evidence", "sources.paths": [source],
+            "controls": CONTROLS, "outputs": ["json"], "fail_on": "none"}, env={}))
+
+    first, second = run(exports[0]), run(exports[1])
+    assert not any("not a run of this database" in w for w in first.warnings + second.warnings)
+    (tmp_path / "audit.duckdb").unlink()
+    again = run(exports[2])
+    assert again.run_id == first.run_id == 1
+    assert [w for w in again.warnings if "not a run of this database" in w] == [
+        f"the previous run folder {ACCOUNT}/{second.folder.name} (run {second.run_id}) is not a run of this database: "
+        "was the database replaced? Run ids, diffs and first/last seen start again here, and 'evidence verify --db' "
+        "with this database fails the earlier folders"]
+    checked = {r.folder.name: r for r in evidence.verify(tmp_path / "evidence", db=tmp_path / "audit.duckdb")}
+    assert checked[again.folder.name].ok and not checked[first.folder.name].ok
+    assert checked[first.folder.name].problems == [
+        f"database: run 1 is not in the run history (the database's run 1 was written to {again.folder.name}: "
+        "another or a new database?)"]
+    assert not any("rewritten" in p for r in checked.values() for p in r.problems)
+    assert all(r.ok for r in evidence.verify(tmp_path / "evidence"))  # the folder itself is intact

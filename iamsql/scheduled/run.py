@@ -210,6 +210,7 @@ def _run_locked(con, config: Config, exceptions_file, log, sigma_controls=None, 
         }
         manifest = _manifest(con, config, run_id, name, started, gathered, exceptions_file, summary, code, work)
         manifest["chain"] = chain_link(evidence_dir / name)
+        chain_warnings = _unknown_previous(con, manifest["chain"]["previous"], name)
         if sign_key is not None:
             manifest["signature"] = {
                 "file": SIGNATURE,
@@ -245,7 +246,7 @@ def _run_locked(con, config: Config, exceptions_file, log, sigma_controls=None, 
             current=folder,
         )
         unknown = exc_mod.unknown_controls(con, exceptions_file, run_id) if exceptions_file is not None else []
-        return RunOutcome(run_id, folder, code, summary, pruned, unknown + exc_mod.warnings(applied))
+        return RunOutcome(run_id, folder, code, summary, pruned, chain_warnings + unknown + exc_mod.warnings(applied))
 
 
 @dataclass
@@ -328,6 +329,20 @@ def _collect(con, config: Config, raw: Path) -> Gathered:
         },
         accounts=sorted({s["account_id"] for s in result.load.snapshots}),
     )
+
+
+def _unknown_previous(con, previous: dict | None, name: str) -> list[str]:
+    """A warning when the run folder before this one is not a run of this database (the database was replaced:
+    run ids, diffs and first/last seen start again while the folder's chain goes on)."""
+    if previous is None:
+        return []
+    stored = con.execute("select manifest_sha256 from iamsql_evidence_run where run_id = ? and status = 'complete'",
+                         [previous["run_id"]]).fetchone()
+    if stored is not None and stored[0] == previous["manifest_sha256"]:
+        return []
+    return [f"the previous run folder {name}/{previous['folder']} (run {previous['run_id']}) is not a run of this "
+            "database: was the database replaced? Run ids, diffs and first/last seen start again here, and "
+            "'evidence verify --db' with this database fails the earlier folders"]
 
 
 def _default_name(con, run_id: int, gathered: Gathered) -> str:

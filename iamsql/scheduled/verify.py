@@ -189,13 +189,17 @@ def check_database(results: list[Verification], parents: list[Path], db: str | P
             result.problems.append(f"database: run {manifest.get('run_id')} is not in the run history")
             continue
         actual = sha256_file(result.folder / MANIFEST)
-        if record[3] != actual:
+        if record[1] and Path(record[1]).name != result.folder.name:
+            # the database's run of that id is another run: a database made again (its ids start over), or another one
+            result.problems.append(
+                f"database: run {manifest.get('run_id')} is not in the run history (the database's run "
+                f"{manifest.get('run_id')} was written to {Path(record[1]).name}: another or a new database?)"
+            )
+        elif record[3] != actual:
             result.problems.append(
                 f"database: {MANIFEST} SHA-256 differs from the one stored for run "
                 f"{manifest.get('run_id')} (the manifest was rewritten)"
             )
-        if record[1] and Path(record[1]).name != result.folder.name:
-            result.problems.append(f"database: run {manifest.get('run_id')} was written to {Path(record[1]).name}")
     present = {r.folder.name for r in results}
     for parent in parents:
         runs = [r for r in results if r.folder.parent == parent]
