@@ -353,3 +353,32 @@ def test_a_replaced_database_is_said_by_the_next_run_and_by_verify(tmp_path, exp
         "another or a new database?)"]
     assert not any("rewritten" in p for r in checked.values() for p in r.problems)
     assert all(r.ok for r in evidence.verify(tmp_path / "evidence"))  # the folder itself is intact
+
+
+# Runs the CLI with the evidence run's clock an hour behind (a restored VM, a clock set by hand).
+CLOCK_BEHIND = """
+import sys
+from datetime import datetime, timedelta
+import iamsql.scheduled
+from iamsql.cli import main
+class Behind(datetime):
+    @classmethod
+    def now(cls, tz=None):
+        return datetime.now(tz) - timedelta(hours=1)
+sys.modules["iamsql.scheduled.run"].datetime = Behind
+sys.argv[0] = "iamsql"
+main()
+"""
+
+
+def test_a_clock_behind_the_newest_run_folder_is_refused(tmp_path, exports):
+    assert evidence_run(tmp_path, exports[0]).returncode == 0
+    behind = subprocess.run(
+        [sys.executable, "-c", CLOCK_BEHIND, "evidence", "run", "--db", str(tmp_path / "audit.duckdb"),
+         "--evidence-dir", str(tmp_path / "evidence"), "--source", str(exports[1]), "--fail-on", "none",
+         "--output", "json", "--control", CONTROLS[0], "--quiet"], capture_output=True, text=True, timeout=300)
+    assert behind.returncode == 2 and behind.stderr.count("\n") == 1
+    assert behind.stderr.startswith("error: the clock (") and "is behind the newest run folder" in behind.stderr
+    assert len(evidence.run_folders(tmp_path / "evidence" / ACCOUNT)) == 1
+    assert evidence_run(tmp_path, exports[2]).returncode == 0
+    assert verify(tmp_path).returncode == 0 and settled(tmp_path)[0] == [1, 3]

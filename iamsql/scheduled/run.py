@@ -53,7 +53,9 @@ from iamsql.scheduled.folder import (
     SIGNATURE,
     STAMP,
     chain_link,
+    folder_time,
     hash_tree,
+    run_folders,
 )
 from iamsql.scheduled.lock import RunLock, connect_waiting
 from iamsql.scheduled.retention import prune
@@ -432,7 +434,12 @@ def _manifest(con, config, run_id, name, started, gathered: Gathered, exceptions
 
 
 def _final_folder(parent: Path, started: datetime) -> Path:
-    """``<parent>/<UTC stamp>``, with ``-2``, ``-3``... when a run of the same second exists."""
+    """``<parent>/<UTC stamp>``, with ``-2``, ``-3``... when a run of the same second exists. A clock behind the
+    newest run folder is refused: runs are chained in the order of their names, so the run would break the chain."""
+    newest = run_folders(parent)[-1:]
+    if newest and (newest_time := folder_time(newest[0])) and started.replace(microsecond=0) < newest_time:
+        raise EvidenceError(f"the clock ({started:%Y-%m-%dT%H:%M:%SZ}) is behind the newest run folder {newest[0]}: "
+                            "runs are chained in the order of their times; set the clock right")
     folder = parent / started.strftime(STAMP)
     n = 2
     while folder.exists():
