@@ -189,8 +189,10 @@ def check_database(results: list[Verification], parents: list[Path], db: str | P
             result.problems.append(f"database: run {manifest.get('run_id')} is not in the run history")
             continue
         actual = sha256_file(result.folder / MANIFEST)
-        if record[1] and Path(record[1]).name != result.folder.name:
-            # the database's run of that id is another run: a database made again (its ids start over), or another one
+        renamed = record[1] and Path(record[1]).name != result.folder.name
+        if renamed and record[3] == actual:
+            result.problems.append(f"database: run {manifest.get('run_id')} was written to {Path(record[1]).name}")
+        elif renamed:  # the database's run of that id is another run: a database made again (ids start over)
             result.problems.append(
                 f"database: run {manifest.get('run_id')} is not in the run history (the database's run "
                 f"{manifest.get('run_id')} was written to {Path(record[1]).name}: another or a new database?)"
