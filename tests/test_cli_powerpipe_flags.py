@@ -33,8 +33,9 @@ def test_timing_is_one_line_per_statement_on_stderr(sample_db):
     timed = run_cli("query", "--db", sample_db, "-o", "csv", "--timing", "select name from aws_iam_user order by "
                     "name; select 1 as x")
     assert timed.returncode == 0 and timed.stdout == plain.stdout
-    users = len(plain.stdout.splitlines()) - 3  # less two headers and the second statement's row
-    lines = timed.stderr.splitlines()
+    users = len(plain.stdout.splitlines()) - 4  # less two headers, the blank line between and the second row
+    assert timed.stderr.startswith("\nTime: ") and "\n\nTime: " in timed.stderr  # a blank line before each
+    lines = [line for line in timed.stderr.splitlines() if line]
     assert len(lines) == 2 and all(re.fullmatch(r"Time: (\d+ms|\d+\.\d+s)\. Rows returned: \d+\.", x) for x in lines)
     assert [int(x.rsplit(" ", 1)[1].rstrip(".")) for x in lines] == [users, 1]
 
