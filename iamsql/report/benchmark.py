@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from itertools import groupby
 from typing import Any, TextIO
 
+from iamsql.controls.filters import control_tags
 from iamsql.frameworks import Framework, load_frameworks
 from iamsql.report.model import FrameworkSection, Report
 
@@ -117,7 +118,7 @@ def _control(control: dict, results: dict[str, Raw]) -> dict:
         "control_id": control["control_id"],
         "description": control["description"],
         "severity": control["severity"],
-        "tags": {"resource_type": control["resource_type"]} if control["resource_type"] else {},
+        "tags": control_tags(control["resource_type"]),
         "title": control["title"],
         "run_status": RUN_ERROR if errors else RUN_COMPLETE,
         "run_error": "",
