@@ -135,7 +135,7 @@ def check(
         typer.Option(
             "--export",
             help="Also write the run to this file, the format from its "
-            "extension: .csv .json (Powerpipe's) .iamsql.json .ocsf.json .ocsf.jsonl .asff.json (Security Hub) .md "
+            "extension: .csv .json (Powerpipe's) .findings.csv .iamsql.json .ocsf.json .ocsf.jsonl .asff.json (Security Hub) .md "
             ".sarif .xml (JUnit) "
             ".html .xlsx (repeatable); a format name alone (csv, json, ocsf, ...) writes "
             "iamsql-run-<run id>.<extension> here.",
