@@ -1,6 +1,7 @@
 """Flags Steampipe and Powerpipe users type: `check --dry-run` lists the controls a selection would run and runs
 nothing; `query --timing` says each statement's time and rows on standard error."""
 
+import csv
 import json
 import re
 
@@ -115,3 +116,36 @@ def test_tag_selects_the_controls_a_run_runs(sample_db, tmp_path):
     ran = {c["control_id"]: c["tags"] for c in controls(json.loads(export.read_text()))}
     expected = {c.id for c in load_controls() if c.resource_type.startswith("AWS::S3::")}
     assert set(ran) == expected and all(t["service"] == "AWS/S3" for t in ran.values())
+
+
+def test_csv_export_is_powerpipes_benchmark_csv(sample_db, tmp_path):
+    """--export csv: Powerpipe's columns, a row per result of a control under each requirement that holds it, the
+    same results as the JSON export's groups; --export x.findings.csv keeps one row per finding."""
+    paths = [tmp_path / name for name in ("run.csv", "run.json", "run.findings.csv")]
+    controls = ("iam_root_mfa_enabled", "iam_user_console_mfa")
+    done = run_cli("check", "--db", sample_db, "--quiet", "--fail-on", "none", "--output", "none",
+                   *(f"--control={c}" for c in controls), *(f"--export={p}" for p in paths))
+    assert done.returncode == 0, done.stderr
+    with paths[0].open(newline="", encoding="utf-8") as handle:
+        header, *rows = list(csv.reader(handle))
+    assert header == ["group_id", "title", "description", "control_id", "control_title", "control_description",
+                      "reason", "resource", "status", "severity", "account_id", "region", "resource_type", "service"]
+    groups = {}
+
+    def walk(group):
+        for control in group["controls"] or []:
+            groups.setdefault(group["group_id"], []).extend(
+                (control["control_id"], r["reason"], r["resource"], r["status"]) for r in control["results"])
+        for child in group["groups"] or []:
+            walk(child)
+
+    walk(json.loads(paths[1].read_text()))
+    assert {g: [tuple(r[3:4] + r[6:9]) for r in rows if r[0] == g] for g in groups} == groups
+    assert {r[0] for r in rows} == set(groups) == {req for c in controls for req in requirements_for_control(c)}
+    with paths[2].open(newline="", encoding="utf-8") as handle:
+        findings = list(csv.DictReader(handle))
+    assert len(findings) < len(rows) and {f["control_id"] for f in findings} == set(controls)
+    per_requirement = {c: len(requirements_for_control(c)) for c in controls}
+    assert len(rows) == sum(per_requirement[f["control_id"]] for f in findings)
+    assert all(r[12] == "AWS::IAM::" + ("RootUser" if r[3] == controls[0] else "User") and r[13] == "AWS/IAM"
+               for r in rows)
