@@ -1,8 +1,9 @@
-"""JSON (and CSV) shaped as Powerpipe's ``benchmark run --export json`` (``--export csv``): a root group, one group per framework with the
-framework's groups and requirements nested below it, the controls of the run under each requirement, and each
-control's results (``reason``, ``resource``, ``status``, ``dimensions`` as ``[{key, value, type}]``); a ``summary``
-of status counts at every level. Controls mapped to none of the frameworks sit under the root group, as
-Powerpipe puts the controls of a ``control run``.
+"""JSON (and CSV) shaped as Powerpipe's ``benchmark run --export json`` (``--export csv``): a root group, one
+group per framework with the framework's groups and requirements nested below it, the controls of the run under
+each requirement, and each control's results (``reason``, ``resource``, ``status``, ``dimensions`` as ``[{key,
+value, type}]``); a ``summary`` of status counts at every level. Controls mapped to none of the frameworks sit
+under the root group, as Powerpipe puts the controls of a ``control run``. The CSV is that tree flattened: a row
+per result of each control under each group holding it.
 
 Two differences from Powerpipe, both documented (docs/reports.md): a group counts each control's results once,
 however many of its requirements the control serves (Powerpipe adds them once per requirement), and only groups
