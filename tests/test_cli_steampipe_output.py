@@ -36,6 +36,8 @@ def test_empty_result_and_no_header(sample_db):
     assert empty.stdout == "+------+\n| name |\n+------+\n+------+\n"
     rows = run_cli("query", "--db", sample_db, "--header=false", "select 'x' as name union all select 'yz'")
     assert rows.stdout == "+----+\n| x  |\n| yz |\n+----+\n"
+    nothing = run_cli("query", "--db", sample_db, "--header=false", "select 'x' as name where false")
+    assert nothing.returncode == 0 and nothing.stdout == ""
 
 
 def test_line_records(sample_db):

@@ -454,6 +454,8 @@ def _boxed_table(columns: list[str], rows: list[list[str]], header: bool = True)
     """Steampipe's table (go-pretty's default style): ``+---+`` rules above, below and under the header, ``| value |``
     cells padded to the column's longest line and left-aligned (numbers too: Steampipe hands the table text), a
     value of several lines on lines of its own; whole values, never cut to the terminal."""
+    if not header and not rows:  # a table with nothing to show draws nothing, not two rules
+        return ""
     cells = [[cell.split("\n") for cell in row] for row in rows]
     widths = [max([len(c) if header else 0, *(len(part) for row in cells for part in row[i])])
               for i, c in enumerate(columns)]
