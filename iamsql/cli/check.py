@@ -166,7 +166,8 @@ def check(
       iamsql check --export findings.ocsf.json --export iamsql.sarif --export results.html
       iamsql check --quiet > results.txt
       iamsql check --framework cis-aws-foundations-v5.0.0 --severity high --dry-run
-      iamsql check --tag service=AWS/IAM --where "severity in ('critical', 'high')" --dry-run
+      iamsql check --tag service=AWS/S3 --tag service=AWS/CloudTrail
+      iamsql check --where "severity in ('critical', 'high') and tags->>'service' = 'AWS/IAM'" --dry-run
     """
     if engine not in ("duckdb", "spark"):
         raise IamsqlError(f"unknown engine {engine!r}; choose duckdb or spark")
