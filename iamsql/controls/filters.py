@@ -8,10 +8,13 @@ import re
 
 import duckdb
 
+from iamsql.common.lazy import lazy_import
 from iamsql.controls.catalog import Control
 from iamsql.errors import ControlError, QueryError
 from iamsql.frameworks import requirements_for_control
 from iamsql.sql.pgfunctions import install_called
+
+sql_query = lazy_import("iamsql.sql.query")  # sqlglot and the dialect: only for a run given --where
 
 _SERVICE = re.compile(r"^AWS::(\w+)::")
 
@@ -57,8 +60,6 @@ def filter_controls(controls: list[Control], *, tags: list[str] | None = None, w
 def _where(controls: list[Control], where: str) -> list[str]:
     """The ids of ``controls`` for which the condition holds: it runs (Steampipe/Postgres SQL, translated) in a
     database of its own holding one row per control (``WHERE_COLUMNS``), which reads no file."""
-    from iamsql.sql import query as sql_query  # sqlglot and the dialect: only for a run given --where
-
     con = duckdb.connect()
     con.execute("create table iamsql_control (control_id varchar, resource_name varchar, title varchar, "
                 "description varchar, severity varchar, resource_type varchar, tags json, requirements varchar[])")
