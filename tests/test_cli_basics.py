@@ -22,6 +22,7 @@ from iamsql import __version__, cli
 from iamsql.cli import INTERRUPTED, app
 from iamsql.cli.root import _interrupted_command
 from iamsql.common.resources import SAMPLE_DIR
+from iamsql.frameworks import requirements_for_control
 from iamsql.sql.output import MIN_COLUMN_WIDTH, fit_widths, render
 
 runner = CliRunner()
@@ -432,7 +433,9 @@ def test_check_export_takes_a_bare_format_name_as_powerpipe(cloudsplaining_db, t
     assert ran.exit_code == 0, ran.output
     assert ran.stderr.splitlines()[-2:] == ["wrote iamsql-run-1.csv", "wrote iamsql-run-1.ocsf.json"]
     header, *rows = csv.reader(io.StringIO((tmp_path / "iamsql-run-1.csv").read_text(encoding="utf-8")))
-    assert "control_id" in header and len(rows) == len(ran.stdout.splitlines())
+    requirements = requirements_for_control("iam_policy_no_full_admin")  # Powerpipe's CSV: a row under each
+    assert header[:4] == ["group_id", "title", "description", "control_id"] and requirements
+    assert len(rows) == len(ran.stdout.splitlines()) * len(requirements) and {r[0] for r in rows} == set(requirements)
     assert json.loads((tmp_path / "iamsql-run-1.ocsf.json").read_text(encoding="utf-8"))
 
 

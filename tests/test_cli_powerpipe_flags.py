@@ -1,6 +1,8 @@
 """Flags Steampipe and Powerpipe users type: `check --dry-run` lists the controls a selection would run and runs
 nothing; `query --timing` says each statement's time and rows on standard error."""
 
+import csv
+import json
 import re
 
 import duckdb
@@ -33,8 +35,9 @@ def test_timing_is_one_line_per_statement_on_stderr(sample_db):
     timed = run_cli("query", "--db", sample_db, "-o", "csv", "--timing", "select name from aws_iam_user order by "
                     "name; select 1 as x")
     assert timed.returncode == 0 and timed.stdout == plain.stdout
-    users = len(plain.stdout.splitlines()) - 3  # less two headers and the second statement's row
-    lines = timed.stderr.splitlines()
+    users = len(plain.stdout.splitlines()) - 4  # less two headers, the blank line between and the second row
+    assert timed.stderr.startswith("\nTime: ") and "\n\nTime: " in timed.stderr  # a blank line before each
+    lines = [line for line in timed.stderr.splitlines() if line]
     assert len(lines) == 2 and all(re.fullmatch(r"Time: (\d+ms|\d+\.\d+s)\. Rows returned: \d+\.", x) for x in lines)
     assert [int(x.rsplit(" ", 1)[1].rstrip(".")) for x in lines] == [users, 1]
 
@@ -58,3 +61,91 @@ def test_check_takes_powerpipes_brief_and_none_outputs(sample_db, tmp_path):
     none = run_cli(*args, "--output", "none", "--export", str(export))
     assert none.returncode == 0 and none.stdout == "" and export.is_file()
     assert "all controls: 1 control" in none.stderr and f"wrote {export}" in none.stderr
+
+
+def _dry_run_ids(sample_db, *args):
+    done = run_cli("check", "--db", sample_db, "--dry-run", "-o", "csv", *args)
+    assert done.returncode == 0, done.stderr
+    return [line.split(",", 1)[0] for line in done.stdout.splitlines()[1:]]
+
+
+def test_tag_keeps_controls_with_any_value_of_each_key(sample_db):
+    """--tag key=value as Powerpipe reads it: values of one key are alternatives, several keys all apply."""
+    storage = sorted(c.id for c in load_controls() if c.resource_type.split("::")[1] in ("S3", "CloudTrail"))
+    assert storage and _dry_run_ids(sample_db, "--tag", "service=AWS/S3", "--tag", "service=AWS/CloudTrail") == storage
+    roles = sorted(c.id for c in load_controls() if c.resource_type == "AWS::IAM::Role")
+    assert roles and _dry_run_ids(sample_db, "--tag", "service=AWS/IAM", "--tag",
+                                  "resource_type=AWS::IAM::Role") == roles
+    for bad, said in ((["--tag", "service"], "error: --tag takes key=value (e.g. service=AWS/IAM), not 'service'\n"),
+                      (["--tag", "service=AWS/Nothing"], "error: no control matches the selection\n"),
+                      (["--tag", "service=AWS/S3", "--where", "true"],
+                       "error: --where cannot be used with --tag (as in Powerpipe): give one of them\n")):
+        done = run_cli("check", "--db", sample_db, "--dry-run", *bad)
+        assert done.returncode == 2 and done.stderr == said and done.stdout == ""
+
+
+def test_where_is_an_sql_condition_over_the_controls(sample_db):
+    critical_iam = sorted(c.id for c in load_controls() if c.severity == "critical" and "AWS::IAM::" in c.resource_type)
+    assert critical_iam and _dry_run_ids(
+        sample_db, "--where", "severity = 'critical' and tags->>'service' = 'AWS/IAM'") == critical_iam
+    nhi7 = sorted(c.id for c in load_controls() if "owasp-nhi-2025:NHI7:2025" in requirements_for_control(c.id))
+    assert nhi7 and _dry_run_ids(sample_db, "--where", "'owasp-nhi-2025:NHI7:2025' = any(requirements)") == nhi7
+    with_control = _dry_run_ids(sample_db, "--control", nhi7[0], "--control", critical_iam[0], "--where",
+                                "'owasp-nhi-2025:NHI7:2025' = any(requirements)")
+    assert with_control == sorted({nhi7[0], critical_iam[0]} & set(nhi7))  # --where narrows --control's selection
+    columns = "; its columns are control_id, resource_name, title, description, severity, resource_type, tags, requirements"
+    for where, said in (("colour = 'red'", 'column "colour" not found'),
+                        ("true; select 1", "give one condition, not several statements"),
+                        ("exists (select * from read_csv('controls.csv'))", "the condition may not read files")):
+        done = run_cli("check", "--db", sample_db, "--dry-run", "--where", where)
+        assert done.returncode == 2 and done.stderr.startswith(f"error: --where: {said}") and done.stdout == ""
+        assert done.stderr.endswith(columns + "\n") and len(done.stderr.splitlines()) == 1
+
+
+def test_tag_selects_the_controls_a_run_runs(sample_db, tmp_path):
+    export = tmp_path / "run.json"
+    done = run_cli("check", "--db", sample_db, "--quiet", "--fail-on", "none", "--tag", "service=AWS/S3",
+                   "--output", "none", "--export", str(export))
+    assert done.returncode == 0, done.stderr
+
+    def controls(group):
+        yield from group["controls"] or []
+        for child in group["groups"] or []:
+            yield from controls(child)
+
+    ran = {c["control_id"]: c["tags"] for c in controls(json.loads(export.read_text()))}
+    expected = {c.id for c in load_controls() if c.resource_type.startswith("AWS::S3::")}
+    assert set(ran) == expected and all(t["service"] == "AWS/S3" for t in ran.values())
+
+
+def test_csv_export_is_powerpipes_benchmark_csv(sample_db, tmp_path):
+    """--export csv: Powerpipe's columns, a row per result of a control under each requirement that holds it, the
+    same results as the JSON export's groups; --export x.findings.csv keeps one row per finding."""
+    paths = [tmp_path / name for name in ("run.csv", "run.json", "run.findings.csv")]
+    controls = ("iam_root_mfa_enabled", "iam_user_console_mfa")
+    done = run_cli("check", "--db", sample_db, "--quiet", "--fail-on", "none", "--output", "none",
+                   *(f"--control={c}" for c in controls), *(f"--export={p}" for p in paths))
+    assert done.returncode == 0, done.stderr
+    with paths[0].open(newline="", encoding="utf-8") as handle:
+        header, *rows = list(csv.reader(handle))
+    assert header == ["group_id", "title", "description", "control_id", "control_title", "control_description",
+                      "reason", "resource", "status", "severity", "account_id", "region", "resource_type", "service"]
+    groups = {}
+
+    def walk(group):
+        for control in group["controls"] or []:
+            groups.setdefault(group["group_id"], []).extend(
+                (control["control_id"], r["reason"], r["resource"], r["status"]) for r in control["results"])
+        for child in group["groups"] or []:
+            walk(child)
+
+    walk(json.loads(paths[1].read_text()))
+    assert {g: [tuple(r[3:4] + r[6:9]) for r in rows if r[0] == g] for g in groups} == groups
+    assert {r[0] for r in rows} == set(groups) == {req for c in controls for req in requirements_for_control(c)}
+    with paths[2].open(newline="", encoding="utf-8") as handle:
+        findings = list(csv.DictReader(handle))
+    assert len(findings) < len(rows) and {f["control_id"] for f in findings} == set(controls)
+    per_requirement = {c: len(requirements_for_control(c)) for c in controls}
+    assert len(rows) == sum(per_requirement[f["control_id"]] for f in findings)
+    assert all(r[12] == "AWS::IAM::" + ("RootUser" if r[3] == controls[0] else "User") and r[13] == "AWS/IAM"
+               for r in rows)

@@ -212,7 +212,7 @@ def test_cli_files_need_allow_files(loaded_db, tmp_path):
 def test_cli_sql_from_file_argument_stdin_and_several_statements(loaded_db, tmp_path):
     file = tmp_path / "two.sql"
     file.write_text("select 1 as a;\n-- the second one\nselect 'x' as b;\n")
-    assert iamsql("query", "--db", str(loaded_db), "-o", "csv", str(file)).stdout == "a\n1\nb\nx\n"
+    assert iamsql("query", "--db", str(loaded_db), "-o", "csv", str(file)).stdout == "a\n1\n\nb\nx\n"
     assert iamsql("query", "--db", str(loaded_db), "-o", "csv", "-f", "-", stdin="select 2 as c").stdout == "c\n2\n"
     assert iamsql("query", "--db", str(loaded_db), "--output", "csv", stdin="select 3 as d").stdout == "d\n3\n"
 

@@ -97,7 +97,7 @@ def outputs(database, tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("outputs")
     con = dbmod.connect(database, read_only=True)
     written = {fmt: write_report(con, folder / f"run1.{ext}", run_id=1)
-               for fmt, ext in (("xlsx", "xlsx"), ("csv", "csv"), ("iamsql-json", "iamsql.json"), ("ocsf", "ocsf.json"),
+               for fmt, ext in (("xlsx", "xlsx"), ("findings-csv", "findings.csv"), ("iamsql-json", "iamsql.json"), ("ocsf", "ocsf.json"),
                                 ("md", "md"))}
     con.close()
     return written
@@ -316,7 +316,7 @@ def test_same_run_same_bytes(database, outputs, tmp_path):
 
 
 def test_csv(outputs):
-    with outputs["csv"].open(encoding="utf-8", newline="") as handle:
+    with outputs["findings-csv"].open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert list(rows[0])[: len(FINDING_COLUMNS)] == [c.key for c in FINDING_COLUMNS]
     assert len(rows) == len(crafted_rows())

@@ -33,7 +33,7 @@ def sample_run(tmp_path_factory) -> tuple[Path, Path, Path]:
         result = iamsql(*args, "--db", str(database))
         assert result.returncode == 0, result.stderr
     paths = []
-    for name in ("report.xlsx", "report.csv"):
+    for name in ("report.xlsx", "report.findings.csv"):
         result = iamsql("report", "--db", str(database), "--out", str(folder / name))
         assert result.returncode == 0 and result.stdout.strip() == str(folder / name), result.stderr
         paths.append(folder / name)

@@ -85,12 +85,12 @@ def checked_db(tmp_path_factory) -> Path:
 
 
 def test_report_out_dash_streams_text_formats(checked_db, tmp_path):
-    for fmt in ("csv", "json", "ocsf", "ocsf-jsonl", "asff", "md", "sarif", "junit", "html"):
+    for fmt in ("csv", "findings-csv", "json", "ocsf", "ocsf-jsonl", "asff", "md", "sarif", "junit", "html"):
         proc = run_cli("report", "--db", str(checked_db), "--out", "-", "--format", fmt)
         assert proc.returncode == 0 and proc.stderr == "", proc.stderr
         assert proc.stdout and not proc.stdout.rstrip().endswith("\n-")
-        if fmt == "csv":
-            assert next(csv.reader(io.StringIO(proc.stdout)))[0] == "finding_id"
+        if fmt in ("csv", "findings-csv"):
+            assert next(csv.reader(io.StringIO(proc.stdout)))[0] == {"csv": "group_id", "findings-csv": "finding_id"}[fmt]
         if fmt == "json":
             assert json.loads(proc.stdout)["group_id"] == "root_result_group"
         if fmt == "ocsf":
@@ -100,7 +100,8 @@ def test_report_out_dash_streams_text_formats(checked_db, tmp_path):
 
 @pytest.mark.parametrize("args, message", [
     (["--out", "-", "--format", "xlsx"], "error: xlsx cannot go to standard output; give a file name with --out"),
-    (["--out", "-"], "error: --out - needs --format (csv, json, iamsql-json, ocsf, ocsf-jsonl, asff, md, sarif, junit, html)"),
+    (["--out", "-"], "error: --out - needs --format (csv, findings-csv, json, iamsql-json, ocsf, ocsf-jsonl, asff, md, sarif, junit, "
+                     "html)"),
     (["--out", "/dev/stdout", "--format", "csv"], "error: /dev/stdout is a symbolic link"),
     (["--out", "/dev/null", "--format", "csv"], "error: /dev/null is not a regular file"),
 ])
@@ -114,7 +115,7 @@ def test_report_replaces_a_regular_file_but_not_a_link(checked_db, tmp_path):
     out = tmp_path / "r.csv"
     out.write_text("old")
     assert run_cli("report", "--db", str(checked_db), "--out", str(out)).returncode == 0
-    assert out.read_text().startswith("finding_id")
+    assert out.read_text().startswith("group_id,")
     link = tmp_path / "link.csv"
     link.symlink_to(out)
     proc = run_cli("report", "--db", str(checked_db), "--out", str(link))

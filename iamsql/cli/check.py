@@ -26,6 +26,7 @@ dbmod = lazy_import("iamsql.store.db")
 printing = lazy_import("iamsql.controls.engines.printing")
 iamsql_frameworks = lazy_import("iamsql.frameworks")
 iamsql_controls = lazy_import("iamsql.controls")
+control_filters = lazy_import("iamsql.controls.filters")
 progress = lazy_import("iamsql.common.progress")
 reports = lazy_import("iamsql.report")
 sigma_rules = lazy_import("iamsql.controls.sigma")
@@ -79,6 +80,18 @@ def check(
             "--severity", help="Only controls of this severity or higher (critical, high, medium, low, info)."
         ),
     ] = None,
+    tag: Annotated[
+        Optional[list[str]],
+        typer.Option("--tag", metavar="key=value",
+                     help="Only controls with this tag, as Powerpipe's --tag (repeatable: values of one key are "
+                     "alternatives, keys all apply); tags: resource_type, service (AWS/IAM)."),
+    ] = None,
+    where: Annotated[
+        Optional[str],
+        typer.Option("--where", help="Only controls for which this SQL condition holds, as Powerpipe's --where "
+                     "(columns control_id, title, description, severity, resource_type, tags, requirements); "
+                     "not with --tag."),
+    ] = None,
     fail_on: Annotated[
         str,
         typer.Option(
@@ -122,7 +135,7 @@ def check(
         typer.Option(
             "--export",
             help="Also write the run to this file, the format from its "
-            "extension: .csv .json (Powerpipe's) .iamsql.json .ocsf.json .ocsf.jsonl .asff.json (Security Hub) .md "
+            "extension: .csv .json (Powerpipe's) .findings.csv .iamsql.json .ocsf.json .ocsf.jsonl .asff.json (Security Hub) .md "
             ".sarif .xml (JUnit) "
             ".html .xlsx (repeatable); a format name alone (csv, json, ocsf, ...) writes "
             "iamsql-run-<run id>.<extension> here.",
@@ -153,6 +166,8 @@ def check(
       iamsql check --export findings.ocsf.json --export iamsql.sarif --export results.html
       iamsql check --quiet > results.txt
       iamsql check --framework cis-aws-foundations-v5.0.0 --severity high --dry-run
+      iamsql check --tag service=AWS/S3 --tag service=AWS/CloudTrail
+      iamsql check --where "severity in ('critical', 'high') and tags->>'service' = 'AWS/IAM'" --dry-run
     """
     if engine not in ("duckdb", "spark"):
         raise IamsqlError(f"unknown engine {engine!r}; choose duckdb or spark")
@@ -175,6 +190,9 @@ def check(
     extra = sigma_controls(sigma, sigma_skip_unsupported)
     for line in iamsql_controls.unknown_mapped_controls(iamsql_controls.load_controls(queries) + extra, framework):
         typer.echo(f"warning: {line}", err=True)
+    if tag or where is not None:  # the filtered controls are the run's --control selection
+        control = filtered_ids(iamsql_controls.with_extra(iamsql_controls.load_controls(queries), extra), control,
+                               tag, where)
     if dry_run:
         selected = iamsql_controls.select_controls(
             iamsql_controls.with_extra(iamsql_controls.load_controls(queries), extra), ids=control,
@@ -236,6 +254,14 @@ def check(
     for path in written:
         typer.echo(f"wrote {path}", err=True)
     raise typer.Exit(code)
+
+
+def filtered_ids(controls: list, ids: list[str] | None, tags: list[str] | None, where: str | None) -> list[str]:
+    """The ids of the controls (those of ``--control`` when given) that ``--tag`` or ``--where`` keep."""
+    kept = control_filters.filter_controls(iamsql_controls.select_controls(controls, ids=ids), tags=tags, where=where)
+    if not kept:
+        raise IamsqlError("no control matches the selection")
+    return [c.id for c in kept]
 
 
 def sigma_controls(folders: list[Path] | None, skip_unsupported: bool) -> list:

@@ -81,7 +81,7 @@ def evidence_run(
     output: Annotated[
         ListOption,
         typer.Option(
-            "--output", help="Report file: xlsx, json, iamsql-json, ocsf, ocsf-jsonl, asff, csv, md, sarif, junit, html "
+            "--output", help="Report file: xlsx, json, iamsql-json, ocsf, ocsf-jsonl, asff, csv, findings-csv, md, sarif, junit, html "
             "(repeatable)."
         ),
     ] = None,

@@ -20,7 +20,9 @@ sql_query = lazy_import("iamsql.sql.query")
 
 def query(
     sql: Annotated[
-        Optional[str], typer.Argument(help="The SQL (Steampipe/Postgres flavour by default), or a .sql file to run.")
+        Optional[list[str]],
+        typer.Argument(help="The SQL (Steampipe/Postgres flavour by default), or a .sql file to run; several run in "
+                       "order, as Steampipe's 'query a.sql b.sql'."),
     ] = None,
     file: Annotated[
         Optional[str], typer.Option("--file", "-f", help="Read the SQL from a file; '-' reads stdin.")
@@ -54,13 +56,15 @@ def query(
     ] = False,
     db: DbOption = None,
 ) -> None:
-    """Run read-only SQL over the tables; several statements run in order. SQL that writes, attaches, loads
-    extensions or changes settings is refused; reading files needs --allow-files.
+    """Run read-only SQL over the tables; several statements (and several files or queries) run in order, their
+    results separated by a blank line as Steampipe prints them. SQL that writes, attaches, loads extensions or
+    changes settings is refused; reading files needs --allow-files.
 
     \b
     Examples:
       iamsql query "select name, arn from aws_iam_user where not mfa_enabled"
       iamsql query my_query.sql -o csv
+      iamsql query users.sql roles.sql -o line
       cat my_query.sql | iamsql query -o json
       iamsql query "select name from aws_iam_role" -o csv --header=false --separator ':'
     """
@@ -68,32 +72,51 @@ def query(
         raise IamsqlError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
     with_header = header_flag(header)
     check_separator(separator)
-    source = {None: "the SQL", "-": "standard input"}.get(sql_query.sql_file(sql, file), sql_query.sql_file(sql, file))
-    sql = sql_query.read_sql(sql, file)
-    refuse_meta_command(sql)
+    queries = read_queries(sql, file)  # every file is read before anything runs
+    source = queries[0][0]
     try:
         if print_sql:
-            typer.echo(";\n".join(sql_query.translate(s, dialect) for s in sql_query.split_statements(sql, dialect)))
+            typer.echo(";\n".join(sql_query.translate(s, dialect) for _, text in queries
+                                   for s in sql_query.split_statements(text, dialect)))
             return
         con = dbmod.connect(db, read_only=True, queries=False)  # macros, functions, views: those the SQL names
-        if control_names.mentions_helper_view(sql):
+        every = " ".join(text for _, text in queries)
+        if control_names.mentions_helper_view(every):
             control_views.create_views(con)
-        elif control_names.mentions_account_view(sql):
+        elif control_names.mentions_account_view(every):
             dbmod.create_account_view(con)
         sql_query.lock_down(con, allow_files=allow_files)
-        started = time.perf_counter()
-        for columns, types, rows in sql_query.run_statements(con, sql, dialect):
-            took = time.perf_counter() - started
-            if columns and fmt == "json":
-                typer.echo(query_json(columns, rows, types), nl=False)
-            elif columns:
-                text = render(columns, rows, fmt, types, STEAMPIPE_NULL, header=with_header, separator=separator)
-                typer.echo(text, nl=False)
-            if timing:
-                typer.echo(timing_line(took, len(rows)), err=True)
+        printed = False
+        for source, text in queries:
             started = time.perf_counter()
+            for columns, types, rows in sql_query.run_statements(con, text, dialect):
+                took = time.perf_counter() - started
+                if columns and printed and (fmt != "csv" or with_header):  # Steampipe's blank line between results
+                    typer.echo("")
+                if columns and fmt == "json":
+                    typer.echo(query_json(columns, rows, types), nl=False)
+                elif columns:
+                    typer.echo(render(columns, rows, fmt, types, STEAMPIPE_NULL, header=with_header,
+                                      separator=separator, boxed=True), nl=False)
+                printed = printed or bool(columns)
+                if timing:
+                    typer.echo("\n" + timing_line(took, len(rows)), err=True)
+                started = time.perf_counter()
     except RecursionError:
         raise IamsqlError(f"{source}: SQL nested too deeply to parse") from None
+
+
+def read_queries(sql: list[str] | None, file: str | None) -> list[tuple[str, str]]:
+    """(where it came from, SQL text) for each argument (SQL, or a .sql file), or ``--file``, or stdin; each names
+    no Steampipe query-shell command."""
+    if sql and file is not None:
+        raise IamsqlError("give the SQL as an argument or with --file, not both")
+    queries = []
+    for given in sql or [None]:
+        source = sql_query.sql_file(given, file)
+        queries.append(({None: "the SQL", "-": "standard input"}.get(source, source), sql_query.read_sql(given, file)))
+        refuse_meta_command(queries[-1][1])
+    return queries
 
 
 def timing_line(seconds: float, rows: int) -> str:

@@ -31,7 +31,7 @@ def report(
         typer.Option(
             "--format",
             "-o",
-            help="xlsx, csv, json (Powerpipe's shape), iamsql-json, ocsf, ocsf-jsonl, asff, md, sarif, junit or html "
+            help="xlsx, csv and json (Powerpipe's shapes), findings-csv, iamsql-json, ocsf, ocsf-jsonl, asff, md, sarif, junit or html "
             "(default: from --out, else xlsx).",
         ),
     ] = None,

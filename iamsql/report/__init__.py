@@ -22,7 +22,7 @@ import duckdb
 from iamsql.common.safe_write import STDOUT, is_stdout, replacing
 from iamsql.errors import ReportError, WriteError, first_line
 from iamsql.report.asff import write_asff
-from iamsql.report.benchmark import write_benchmark_json
+from iamsql.report.benchmark import write_benchmark_csv, write_benchmark_json
 from iamsql.report.csvout import write_csv
 from iamsql.report.html import write_html
 from iamsql.report.jsonout import write_json
@@ -36,7 +36,8 @@ from iamsql.report.xlsx import SHEETS, write_xlsx
 # format -> (writer, binary?)
 WRITERS = {
     "xlsx": (write_xlsx, True),
-    "csv": (write_csv, False),
+    "csv": (write_benchmark_csv, False),
+    "findings-csv": (write_csv, False),
     "json": (write_benchmark_json, False),
     "iamsql-json": (write_json, False),
     "ocsf": (write_ocsf, False),
@@ -49,7 +50,7 @@ WRITERS = {
 }
 FORMATS = tuple(WRITERS)
 # file name ending -> format; the longest matching ending wins (``x.ocsf.json`` is OCSF, ``x.json`` JSON)
-EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json", ".iamsql.json": "iamsql-json", ".ocsf.json": "ocsf", ".ocsf": "ocsf",
+EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv", ".findings.csv": "findings-csv", ".json": "json", ".iamsql.json": "iamsql-json", ".ocsf.json": "ocsf", ".ocsf": "ocsf",
               ".ocsf.jsonl": "ocsf-jsonl", ".jsonl": "ocsf-jsonl", ".asff.json": "asff", ".asff": "asff", ".md": "md",
               ".markdown": "md", ".sarif": "sarif", ".sarif.json": "sarif", ".xml": "junit", ".html": "html", ".htm": "html"}
 

@@ -1,8 +1,9 @@
-"""JSON shaped as Powerpipe's ``benchmark run --export json``: a root group, one group per framework with the
-framework's groups and requirements nested below it, the controls of the run under each requirement, and each
-control's results (``reason``, ``resource``, ``status``, ``dimensions`` as ``[{key, value, type}]``); a ``summary``
-of status counts at every level. Controls mapped to none of the frameworks sit under the root group, as
-Powerpipe puts the controls of a ``control run``.
+"""JSON (and CSV) shaped as Powerpipe's ``benchmark run --export json`` (``--export csv``): a root group, one
+group per framework with the framework's groups and requirements nested below it, the controls of the run under
+each requirement, and each control's results (``reason``, ``resource``, ``status``, ``dimensions`` as ``[{key,
+value, type}]``); a ``summary`` of status counts at every level. Controls mapped to none of the frameworks sit
+under the root group, as Powerpipe puts the controls of a ``control run``. The CSV is that tree flattened: a row
+per result of each control under each group holding it.
 
 Two differences from Powerpipe, both documented (docs/reports.md): a group counts each control's results once,
 however many of its requirements the control serves (Powerpipe adds them once per requirement), and only groups
@@ -15,8 +16,11 @@ from collections.abc import Iterable
 from itertools import groupby
 from typing import Any, TextIO
 
+from iamsql.common.escaping import csv_line
+from iamsql.controls.filters import control_tags
 from iamsql.frameworks import Framework, load_frameworks
 from iamsql.report.model import FrameworkSection, Report
+from iamsql.report.text import csv_text
 
 ROOT_GROUP = "root_result_group"  # Powerpipe's id of the root group
 RESULT_ORDER = ("error", "alarm", "info", "ok", "skip")  # Powerpipe's order of a control's results
@@ -25,13 +29,55 @@ SQL_TYPES = {str: "text", bool: "boolean", int: "bigint", float: "double precisi
 
 
 def write_benchmark_json(report: Report, out: TextIO) -> None:
-    results = _results_text(report)
+    results = {cid: Raw("[\n" + ",\n".join(encode(_result(f)) for f in rows) + "\n]")
+               for cid, rows in _control_results(report)}
+    _write(_root(report, results), out, 0)
+    out.write("\n")
+
+
+def write_benchmark_csv(report: Report, out: TextIO) -> None:
+    """CSV as Powerpipe's ``benchmark run --export csv`` writes it: one row per result of a control under each
+    group (requirement) that holds it: ``group_id``, ``title``, ``description`` (the group's), ``control_id``,
+    ``control_title``, ``control_description``, ``reason``, ``resource``, ``status``, ``severity``, then a column
+    per dimension key and per tag key of the run (each sorted by name). Text is escaped by the CSV rule."""
+    results = dict(_control_results(report))
+    dimensions = sorted({key for rows in results.values() for f in rows
+                         for key, value in _dimensions(f).items() if value is not None})
+    tags = sorted({key for c in report.controls for key in control_tags(c["resource_type"])})
+    out.write(csv_line([*CSV_COLUMNS, *dimensions, *tags]))
+
+    def rows(group: dict) -> Iterable[str]:
+        for child in group["groups"] or []:
+            yield from rows(child)
+        for control in group["controls"] or []:
+            head = [_field(group["group_id"]), _field(group["title"]), _field(group["description"]),
+                    _field(control["control_id"]), _field(control["title"]), _field(control["description"])]
+            tail = [_field(control["tags"].get(key, "")) for key in tags]
+            for finding in control["results"] or []:
+                values = _dimensions(finding)
+                yield csv_line([*head, _field(finding["reason"]), _field(finding["resource"]), finding["status"],
+                                control["severity"], *(_field(None if values.get(key) is None else _text(values[key]))
+                                                       for key in dimensions), *tail])
+
+    out.writelines(rows(_root(report, results)))
+
+
+def _field(value: str | None) -> str:
+    return "" if value is None else csv_text(value)
+
+
+CSV_COLUMNS = ("group_id", "title", "description", "control_id", "control_title", "control_description", "reason",
+               "resource", "status", "severity")
+
+
+def _root(report: Report, results: dict[str, Any]) -> dict:
+    """The root group: a group per framework holding the run's controls, then the controls no framework maps."""
     controls = {c["control_id"]: c for c in report.controls}
     catalog = load_frameworks()
     groups = [g for g in (_framework_group(catalog[s.id], s, controls, results) for s in report.frameworks) if g]
     mapped = {cid for s in report.frameworks for r in s.requirements for cid in _run_controls(r, controls)}
     loose = [cid for cid in controls if cid not in mapped]
-    root = {
+    return {
         "group_id": ROOT_GROUP,
         "title": f"iamsql check run {report.run['run_id']}",
         "description": "",
@@ -40,8 +86,6 @@ def write_benchmark_json(report: Report, out: TextIO) -> None:
         "groups": groups,
         "controls": [_control(controls[cid], results) for cid in loose] or None,
     }
-    _write(root, out, 0)
-    out.write("\n")
 
 
 class Raw(str):
@@ -72,18 +116,20 @@ def _write(value: Any, out: TextIO, level: int) -> None:
 encode = json.JSONEncoder(ensure_ascii=False).encode
 
 
-def _results_text(report: Report) -> dict[str, Raw]:
-    """Each control's results as JSON text (a list of Powerpipe result objects, in Powerpipe's status order)."""
-    texts = {}
+def _control_results(report: Report) -> Iterable[tuple[str, list[dict]]]:
+    """Each control's findings, in Powerpipe's status order."""
     for control_id, findings in groupby(report.findings(), key=lambda f: f["control_id"]):
-        rows = sorted(findings, key=lambda f: RESULT_ORDER.index(f["status"]))
-        texts[control_id] = Raw("[\n" + ",\n".join(encode(_result(f)) for f in rows) + "\n]")
-    return texts
+        yield control_id, sorted(findings, key=lambda f: RESULT_ORDER.index(f["status"]))
+
+
+def _dimensions(finding: dict) -> dict:
+    """A result's dimensions: account and region, then the control's own extra columns."""
+    return {"account_id": finding["account_id"], "region": finding["region"], **finding["dimensions"]}
 
 
 def _result(finding: dict) -> dict:
     """One result as Powerpipe writes it, with iamsql's stable ``finding_id``."""
-    dimensions = {"account_id": finding["account_id"], "region": finding["region"], **finding["dimensions"]}
+    dimensions = _dimensions(finding)
     return {
         "reason": finding["reason"],
         "resource": finding["resource"],
@@ -108,7 +154,7 @@ def _summary(controls: Iterable[dict]) -> dict:
     return {"status": {s: sum(c[s] for c in controls) for s in ("alarm", "ok", "info", "skip", "error")}}
 
 
-def _control(control: dict, results: dict[str, Raw]) -> dict:
+def _control(control: dict, results: dict[str, Any]) -> dict:
     """One control as Powerpipe writes a control run."""
     errors = control["error"]
     return {
@@ -117,7 +163,7 @@ def _control(control: dict, results: dict[str, Raw]) -> dict:
         "control_id": control["control_id"],
         "description": control["description"],
         "severity": control["severity"],
-        "tags": {"resource_type": control["resource_type"]} if control["resource_type"] else {},
+        "tags": control_tags(control["resource_type"]),
         "title": control["title"],
         "run_status": RUN_ERROR if errors else RUN_COMPLETE,
         "run_error": "",
@@ -130,7 +176,7 @@ def _run_controls(requirement: dict, controls: dict[str, dict]) -> list[str]:
 
 
 def _framework_group(framework: Framework, section: FrameworkSection, controls: dict[str, dict],
-                     results: dict[str, Raw]) -> dict | None:
+                     results: dict[str, Any]) -> dict | None:
     """A framework as a benchmark: its groups and requirements nested as the catalog nests them; None when no
     control of the run serves it."""
     served = {r["id"]: _run_controls(r, controls) for r in section.requirements}

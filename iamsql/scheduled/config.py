@@ -58,7 +58,7 @@ OPTIONS = (
     Option("sigma_skip_unsupported", "bool", "--sigma-skip-unsupported", "IAMSQL_SIGMA_SKIP_UNSUPPORTED",
            "warn about Sigma rules that cannot be converted and run the others (default: fail naming them)"),
     Option("fail_on", "text", "--fail-on", "IAMSQL_FAIL_ON", "exit 1 on an alarm of this severity or higher (default info: any alarm, as iamsql check)"),
-    Option("outputs", "list", "--output", "IAMSQL_OUTPUTS", "report files: xlsx, json, iamsql-json, ocsf, ocsf-jsonl, asff, csv, md, sarif, junit, html (default xlsx, json, ocsf)"),
+    Option("outputs", "list", "--output", "IAMSQL_OUTPUTS", "report files: xlsx, json, iamsql-json, ocsf, ocsf-jsonl, asff, csv, findings-csv, md, sarif, junit, html (default xlsx, json, ocsf)"),
     Option("exceptions", "path", "--exceptions", "IAMSQL_EXCEPTIONS", "exceptions and attestations YAML file"),
     Option("retention.keep_runs", "int", "--keep-runs", "IAMSQL_KEEP_RUNS", "keep the newest N run folders"),
     Option("retention.keep_days", "int", "--keep-days", "IAMSQL_KEEP_DAYS", "remove run folders older than D days"),

@@ -33,7 +33,7 @@ STAMP = "%Y%m%dT%H%M%SZ"
 
 
 OUTPUT_FILES = {"xlsx": "workbook.xlsx", "json": "results.json", "iamsql-json": "results.iamsql.json", "ocsf": "results.ocsf.json",
-                "ocsf-jsonl": "results.ocsf.jsonl", "asff": "results.asff.json", "csv": "results.csv", "md": "results.md",
+                "ocsf-jsonl": "results.ocsf.jsonl", "asff": "results.asff.json", "csv": "results.csv", "findings-csv": "results.findings.csv", "md": "results.md",
                 "sarif": "results.sarif", "junit": "results.xml", "html": "results.html"}
 
 

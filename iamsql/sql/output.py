@@ -442,6 +442,37 @@ def _table(columns: list[str], rows: list[list[str]], header: bool = True, whole
     return "".join(line + "\n" for line in lines)
 
 
+def _box_cell(value: Any, null: str) -> str:
+    """A cell of Steampipe's table: its lines kept, tabs as four spaces, carriage returns and other characters that
+    are neither printable nor whitespace dropped (as Steampipe and its table writer do); text neutralised."""
+    text = _cell(value, null).replace("\t", "    ")
+    text = "".join(ch for ch in text if ch.isprintable() or ch == "\n" or (ch.isspace() and ch != "\r"))
+    return "'" + text if isinstance(value, _Text) and formula_like(text) else text
+
+
+def _boxed_table(columns: list[str], rows: list[list[str]], header: bool = True) -> str:
+    """Steampipe's table (go-pretty's default style): ``+---+`` rules above, below and under the header, ``| value |``
+    cells padded to the column's longest line and left-aligned (numbers too: Steampipe hands the table text), a
+    value of several lines on lines of its own; whole values, never cut to the terminal."""
+    if not header and not rows:  # a table with nothing to show draws nothing, not two rules
+        return ""
+    cells = [[cell.split("\n") for cell in row] for row in rows]
+    widths = [max([len(c) if header else 0, *(len(part) for row in cells for part in row[i])])
+              for i, c in enumerate(columns)]
+    rule = "+" + "+".join("-" * (w + 2) for w in widths) + "+"
+
+    def lines(row: list[list[str]]) -> list[str]:
+        height = max((len(parts) for parts in row), default=1)
+        return ["| " + " | ".join((parts[k] if k < len(parts) else "").ljust(w) for parts, w in zip(row, widths))
+                + " |" for k in range(height)]
+
+    out = [rule, *lines([[c] for c in columns]), rule] if header else [rule]
+    for row in cells:
+        out += lines(row)
+    out.append(rule)
+    return "".join(line + "\n" for line in out)
+
+
 def _line(columns: list[str], rows: list[list[str]]) -> str:
     """Steampipe's (and psql's expanded) line format: a ``-[ RECORD n ]---`` header per row, then ``name | value``
     per column; a value of several lines continues on lines of its own, each but the last ending in `` +``."""
@@ -471,11 +502,13 @@ def render(
     header: bool = True,
     separator: str = ",",
     whole: Collection[str] = (),
+    boxed: bool = False,
 ) -> str:
     """The whole rendered text of a result set in one of ``FORMATS``. ``types``: the DuckDB type of each column
     (``query.fetch``); ``null_text``: NULL in table and line output; ``header``: the column names in csv and
     table output (Steampipe's ``--header``); ``separator``: csv's field separator (Steampipe's ``--separator``);
-    ``whole``: columns a table never clips (control ids, which the reader copies into ``--control``)."""
+    ``whole``: columns a table never clips (control ids, which the reader copies into ``--control``); ``boxed``:
+    the table as Steampipe draws it (``iamsql query``) instead of iamsql's own, cut to the terminal's width."""
     if fmt == "csv":
         return _csv(columns, rows, types, header, separator)
     if fmt in ("md", "table"):
@@ -509,6 +542,8 @@ def render(
         lines = ["| " + " | ".join(md_text(c) for c in columns) + " |", "|" + "---|" * len(columns)]
         lines += ["| " + " | ".join(esc(v) for v in row) + " |" for row in rows]
         return "\n".join(lines) + "\n"
+    if fmt == "table" and boxed:
+        return _boxed_table(columns, [[_box_cell(v, null_text) for v in row] for row in rows], header)
     if fmt == "table":
         return _table(columns, [[_table_cell(v, null_text) for v in row] for row in rows], header, whole)
     if fmt == "line":
