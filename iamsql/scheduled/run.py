@@ -55,7 +55,7 @@ from iamsql.scheduled.folder import (
 )
 from iamsql.scheduled.lock import RunLock, connect_waiting
 from iamsql.scheduled.retention import prune
-from iamsql.store.db import one_thread_for_small_data, transaction
+from iamsql.store.db import filling, one_thread_for_small_data, transaction
 
 # boto3, pySigma and cryptography are imported only by runs that collect, include Sigma rules or sign
 collect_run = lazy_import("iamsql.collect.run")
@@ -105,11 +105,8 @@ def run(config: Config, log: Callable[[str], None] | None = None) -> RunOutcome:
         raise EvidenceError(f"cannot create evidence folder {evidence_dir}: {exc.strerror}") from None
     deadline = time.monotonic() + config["wait"]
     with RunLock(evidence_dir, deadline, config["wait"]):
-        con = connect_waiting(config["db"], deadline, config["wait"])
-        try:
+        with filling(config["db"], lambda: connect_waiting(config["db"], deadline, config["wait"])) as con:
             outcome = _run_locked(con, config, exceptions_file, log, sigma_controls, sign_key)
-        finally:
-            con.close()
     outcome.warnings[:0] = sigma_warnings + mapping_warnings
     return outcome
 
