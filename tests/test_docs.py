@@ -80,6 +80,19 @@ def test_every_command_has_an_example_in_the_docs(command):
     assert examples, f"no example of `iamsql {command}` in a shell block of README.md or docs/"
 
 
+def _all_commands(command, path: tuple[str, ...] = ("iamsql",)):
+    """Every command below (and including) a group, groups too, as (name, command)."""
+    yield " ".join(path), command
+    for name, sub in sorted(getattr(command, "commands", {}).items()):
+        yield from _all_commands(sub, (*path, name))
+
+
+@pytest.mark.parametrize("name,command", list(_all_commands(ROOT_COMMAND)),
+                         ids=[name for name, _ in _all_commands(ROOT_COMMAND)])
+def test_every_help_shows_an_example(name, command):
+    assert re.search(r"^\s*(Examples?:|A first run)", command.help or "", re.M), f"`{name} --help` shows no example"
+
+
 @pytest.mark.parametrize("page,line", _examples())
 def test_every_example_is_a_valid_invocation(page, line):
     """Each example parses against the real command: the command exists, every option is known, values fit."""
