@@ -148,3 +148,12 @@ def test_every_shipped_control_is_in_the_catalog():
     catalog = (ROOT / "docs" / "control-catalog.md").read_text()
     shipped = {path.stem for path in (ROOT / "queries").glob("*.sql")}
     assert shipped and not {control for control in shipped if f"`{control}`" not in catalog}
+
+
+def test_readme_names_what_make_demo_leaves():
+    """The README's paths to the demo's database, workbook and evidence are the ones the Makefile writes."""
+    makefile = (ROOT / "Makefile").read_text()
+    demo_dir = re.search(r"^DEMO_DIR := (\S+)$", makefile, re.M)[1]
+    written = {f"{demo_dir}/{name}" for name in re.findall(r"\$\(DEMO_DIR\)/(\S+?)(?=\s|$)", makefile)}
+    named = set(re.findall(rf"`(?:IAMSQL_DB=)?({re.escape(demo_dir)}/[^`/]+)/?`", (ROOT / "README.md").read_text()))
+    assert named and named <= written, (named, written)
