@@ -24,6 +24,7 @@ from iamsql.cli import INTERRUPTED, app
 from iamsql.cli.root import _interrupted_command
 from iamsql.common.resources import SAMPLE_DIR
 from iamsql.sql.output import MIN_COLUMN_WIDTH, fit_widths, render
+from iamsql.store.db import with_write_hint
 
 runner = CliRunner()
 
@@ -321,6 +322,23 @@ def test_db_in_a_missing_folder_says_which_folder(tmp_path):
         "exist; create it first, or give --db a file in an existing folder\n"
     )
     assert not (tmp_path / "nope").exists()
+
+
+def test_a_database_that_cannot_be_written_says_what_to_check(tmp_path):
+    """DuckDB's words for a file or folder the process may not write (EACCES, EPERM, EROFS) get the hint; others not."""
+    for message in ('IO Error: Cannot open file "/x/a.duckdb": Permission denied',
+                    'TransactionContext Error: Failed to commit: Cannot open file "/x/a.duckdb.wal": Operation not permitted',
+                    'IO Error: Cannot open file "/x/a.duckdb": Read-only file system'):
+        assert with_write_hint(message) == (f"{message}; loading and checking write to the database: check the "
+                                               "permissions of the file and its folder")
+    assert with_write_hint("IO Error: The file is not a valid DuckDB database file") == (
+        "IO Error: The file is not a valid DuckDB database file")
+    if os.geteuid() != 0:  # root may write anyway
+        (tmp_path / "ro").mkdir()
+        assert run_cli("load", "--sample", "--quiet", "--db", str(tmp_path / "ro" / "a.duckdb")).returncode == 0
+        (tmp_path / "ro" / "a.duckdb").chmod(0o444)
+        proc = run_cli("load", "--sample", "--quiet", "--db", str(tmp_path / "ro" / "a.duckdb"))
+        assert proc.returncode == 2 and proc.stderr.endswith("check the permissions of the file and its folder\n")
 
 
 def test_python_m_iamsql_is_the_command():

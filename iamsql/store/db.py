@@ -201,11 +201,16 @@ def _open_explained(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
             raise DatabaseError(
                 f"database {path} is in use by {_lock_holder(message)} (locked); try again when it finishes"
             ) from None
-        if not read_only and re.search(r"permission denied|operation not permitted|read-only file system", message, re.I):
-            message += "; loading and checking write to the database: check the permissions of the file and its folder"
-        raise DatabaseError(f"cannot open database {path}: {message}") from None
+        raise DatabaseError(f"cannot open database {path}: {message if read_only else with_write_hint(message)}") from None
     except duckdb.Error as exc:
         raise DatabaseError(f"cannot open database {path}: {first_line(exc)}") from None
+
+
+def with_write_hint(message: str) -> str:
+    """DuckDB's message, with what to check when the database file or its folder (its .wal) cannot be written."""
+    if re.search(r"permission denied|operation not permitted|read-only file system", message, re.I):
+        return f"{message}; loading and checking write to the database: check the permissions of the file and its folder"
+    return message
 
 
 def _lock_holder(message: str) -> str:
