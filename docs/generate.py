@@ -7,6 +7,7 @@ The CLI reference comes from the typer application (every command, argument and 
 them); the control catalog from the control headers in ``queries/`` and the framework mappings in ``mappings/``.
 """
 
+import re
 import sys
 from pathlib import Path
 
@@ -54,13 +55,22 @@ def _parameter_rows(command) -> list[str]:
     return rows
 
 
+def _help_examples(command) -> list[str]:
+    """The command lines of the ``Example:``/``Examples:`` paragraph of a command's help."""
+    for paragraph in (command.help or "").split("\n\n"):
+        found = re.match(r"Examples?:(.*)", paragraph.replace("\b", "").strip(), re.S)
+        if found:
+            return [line.strip() for line in found[1].splitlines() if line.strip()]
+    return []
+
+
 def cli_reference() -> str:
     root = typer.main.get_command(app)
     lines = [
         "# Command reference",
         "",
         "Generated from the command-line application by `make docs` (`python docs/generate.py`); the other pages",
-        "explain each command with examples. `iamsql COMMAND --help` prints the same text.",
+        "explain each command further. `iamsql COMMAND --help` prints the same text and examples.",
         "",
     ]
     for path, command in _commands(root):
@@ -69,6 +79,9 @@ def cli_reference() -> str:
         summary = (command.help or "").split("\n\n")[0].strip()
         if summary:
             lines += [" ".join(summary.split()), ""]
+        examples = _help_examples(command)
+        if examples:
+            lines += ["```sh", *examples, "```", ""]
         if hasattr(command, "commands"):
             lines += ["Subcommands: " + ", ".join(f"`{sub}`" for sub in sorted(command.commands)) + ".", ""]
             continue

@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -24,6 +25,7 @@ from iamsql.cli.root import _interrupted_command
 from iamsql.common.resources import SAMPLE_DIR
 from iamsql.frameworks import requirements_for_control
 from iamsql.sql.output import MIN_COLUMN_WIDTH, fit_widths, render
+from iamsql.store.db import with_write_hint
 
 runner = CliRunner()
 
@@ -270,6 +272,79 @@ def test_check_without_a_database_says_to_load_first(tmp_path):
     assert proc.returncode == 2
     assert "run 'iamsql load' or 'iamsql collect' first" in proc.stderr
     assert not (tmp_path / "none.duckdb").exists()
+    assert "or point --db (or IAMSQL_DB) at the database they wrote" in proc.stderr
+
+
+def test_a_failed_first_load_leaves_no_database(tmp_path):
+    """A load that fails into a new --db removes the file it created, so the next command says nothing is loaded
+    (instead of reading an empty database); an existing database keeps what it holds."""
+    bad = tmp_path / "users.json"
+    bad.write_text('{"Users": [{"UserName": "x",')
+    new = tmp_path / "new.duckdb"
+    failed = run_cli("load", str(bad), "--db", str(new))
+    assert failed.returncode == 2 and failed.stderr.startswith("error: ") and failed.stderr.count("\n") == 1
+    assert not new.exists() and not (tmp_path / "new.duckdb.wal").exists()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert run_cli("load", str(empty), "--db", str(new)).returncode == 2 and not new.exists()
+    assert "does not exist" in run_cli("tables", "--db", str(new)).stderr
+
+    assert run_cli("load", "--quiet", "--db", str(new), str(SAMPLE_DIR / "aws_cli_examples")).returncode == 0
+    assert run_cli("load", str(bad), "--db", str(new)).returncode == 2
+    kept = run_cli("query", "--db", str(new), "-o", "csv", "--header=false", "select count(*) from aws_iam_user")
+    assert kept.returncode == 0 and int(kept.stdout) > 0
+
+
+def test_a_failed_first_collection_leaves_no_database(tmp_path):
+    """collect against an endpoint nothing listens on: one error line, and the new --db is not left behind."""
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens on it
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}", "AWS_ACCESS_KEY_ID": "testing",
+           "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1", "AWS_MAX_ATTEMPTS": "1"}
+    new = tmp_path / "new.duckdb"
+    proc = run_cli("collect", "--quiet", "--evidence-dir", str(tmp_path / "evidence"), "--db", str(new), env=env)
+    assert proc.returncode == 2 and proc.stderr.startswith("error: cannot connect to AWS") and proc.stderr.count("\n") == 1
+    assert not new.exists()
+
+
+def test_a_failed_first_evidence_run_leaves_no_database(tmp_path):
+    (tmp_path / "empty").mkdir()
+    new = tmp_path / "new.duckdb"
+    proc = run_cli("evidence", "run", "--quiet", "--source", str(tmp_path / "empty"), "--evidence-dir",
+                   str(tmp_path / "evidence"), "--db", str(new))
+    assert proc.returncode == 2 and "no recognised AWS file" in proc.stderr and not new.exists()
+
+
+def test_db_in_a_missing_folder_says_which_folder(tmp_path):
+    proc = run_cli("load", "--sample", "--quiet", "--db", str(tmp_path / "nope" / "a.duckdb"))
+    assert proc.returncode == 2 and proc.stderr == (
+        f"error: cannot create database {tmp_path / 'nope' / 'a.duckdb'}: folder {tmp_path / 'nope'} does not "
+        "exist; create it first, or give --db a file in an existing folder\n"
+    )
+    assert not (tmp_path / "nope").exists()
+
+
+def test_a_database_that_cannot_be_written_says_what_to_check(tmp_path):
+    """DuckDB's words for a file or folder the process may not write (EACCES, EPERM, EROFS) get the hint; others not."""
+    for message in ('IO Error: Cannot open file "/x/a.duckdb": Permission denied',
+                    'TransactionContext Error: Failed to commit: Cannot open file "/x/a.duckdb.wal": Operation not permitted',
+                    'IO Error: Cannot open file "/x/a.duckdb": Read-only file system'):
+        assert with_write_hint(message) == (f"{message}; loading and checking write to the database: check the "
+                                               "permissions of the file and its folder")
+    assert with_write_hint("IO Error: The file is not a valid DuckDB database file") == (
+        "IO Error: The file is not a valid DuckDB database file")
+    if os.geteuid() != 0:  # root may write anyway
+        (tmp_path / "ro").mkdir()
+        assert run_cli("load", "--sample", "--quiet", "--db", str(tmp_path / "ro" / "a.duckdb")).returncode == 0
+        (tmp_path / "ro" / "a.duckdb").chmod(0o444)
+        proc = run_cli("load", "--sample", "--quiet", "--db", str(tmp_path / "ro" / "a.duckdb"))
+        assert proc.returncode == 2 and proc.stderr.endswith("check the permissions of the file and its folder\n")
+
+
+def test_python_m_iamsql_is_the_command():
+    proc = subprocess.run([sys.executable, "-m", "iamsql", "--version"], capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stdout == f"iamsql {__version__}\n"
 
 
 # ---- usage errors and help -------------------------------------------------------------------------------------------

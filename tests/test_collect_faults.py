@@ -216,6 +216,17 @@ def test_expired_credentials_are_one_line_and_leave_the_database(proxy_factory, 
     assert snapshot_rows(db_path) == before
 
 
+def test_throttling_that_outlasts_the_retries_is_not_called_a_credentials_problem(proxy_factory, tmp_path):
+    proxy = proxy_factory(regions={"us-east-1": (400, "Throttling", "Rate exceeded")})
+    result = run_cli("collect", "--db", str(tmp_path / "db.duckdb"), "--evidence-dir", str(tmp_path / "ev"),
+                     env={"AWS_ENDPOINT_URL": proxy.url, "AWS_MAX_ATTEMPTS": "2", "AWS_DEFAULT_REGION": "us-east-1"})
+    assert result.returncode == 2 and proxy.actions.count("GetCallerIdentity") >= 2, proxy.actions  # retried
+    assert result.stderr.strip().splitlines() == [
+        "error: AWS throttled sts:GetCallerIdentity after every retry: Throttling: Rate exceeded; try again later, "
+        "or allow more attempts (AWS_MAX_ATTEMPTS)"]
+    assert not (tmp_path / "db.duckdb").exists()
+
+
 def test_missing_credentials(moto_env, tmp_path, monkeypatch):
     monkeypatch.delenv("AWS_ACCESS_KEY_ID")
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")

@@ -60,10 +60,11 @@ def _python_imports() -> list[tuple[str, str]]:
 
 
 def _examples() -> list[tuple[str, str]]:
-    """Every ``iamsql ...`` line of a shell block in the hand-written docs, as (page, line)."""
+    """Every ``iamsql ...`` line of a shell block in the docs (in docs/cli.md: the examples of each --help), as
+    (page, line)."""
     found = []
     for page in PAGES:
-        if page.name in GENERATED:
+        if page.name == "control-catalog.md":
             continue
         for block in _shell_blocks(page.read_text()):
             for line in block.replace("\\\n", " ").splitlines():
@@ -78,6 +79,19 @@ def _examples() -> list[tuple[str, str]]:
 def test_every_command_has_an_example_in_the_docs(command):
     examples = [line for _, line in _examples() if re.match(rf"iamsql {re.escape(command)}(\s|$)", line)]
     assert examples, f"no example of `iamsql {command}` in a shell block of README.md or docs/"
+
+
+def _all_commands(command, path: tuple[str, ...] = ("iamsql",)):
+    """Every command below (and including) a group, groups too, as (name, command)."""
+    yield " ".join(path), command
+    for name, sub in sorted(getattr(command, "commands", {}).items()):
+        yield from _all_commands(sub, (*path, name))
+
+
+@pytest.mark.parametrize("name,command", list(_all_commands(ROOT_COMMAND)),
+                         ids=[name for name, _ in _all_commands(ROOT_COMMAND)])
+def test_every_help_shows_an_example(name, command):
+    assert re.search(r"^\s*(Examples?:|A first run)", command.help or "", re.M), f"`{name} --help` shows no example"
 
 
 @pytest.mark.parametrize("page,line", _examples())
@@ -135,3 +149,12 @@ def test_every_shipped_control_is_in_the_catalog():
     catalog = (ROOT / "docs" / "control-catalog.md").read_text()
     shipped = {path.stem for path in (ROOT / "queries").glob("*.sql")}
     assert shipped and not {control for control in shipped if f"`{control}`" not in catalog}
+
+
+def test_readme_names_what_make_demo_leaves():
+    """The README's paths to the demo's database, workbook and evidence are the ones the Makefile writes."""
+    makefile = (ROOT / "Makefile").read_text()
+    demo_dir = re.search(r"^DEMO_DIR := (\S+)$", makefile, re.M)[1]
+    written = {f"{demo_dir}/{name}" for name in re.findall(r"\$\(DEMO_DIR\)/(\S+?)(?=\s|$)", makefile)}
+    named = set(re.findall(rf"`(?:IAMSQL_DB=)?({re.escape(demo_dir)}/[^`/]+)/?`", (ROOT / "README.md").read_text()))
+    assert named and named <= written, (named, written)

@@ -11,7 +11,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "iamsql"
 STAGES = {"cli", "collect", "raw", "load", "store", "sql", "policy", "controls", "frameworks", "history", "report",
           "scheduled", "common"}  # and sample/, the bundled data set (no code)
-TOP_LEVEL_MODULES = {"__init__.py", "errors.py"}
+TOP_LEVEL_MODULES = {"__init__.py", "__main__.py", "errors.py"}  # __main__.py: python -m iamsql
 # Imported inside a function because they are optional: PySpark (the spark extra), re2 (a faster regex engine).
 OPTIONAL = ("pyspark", "re2")
 

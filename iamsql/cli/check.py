@@ -205,9 +205,7 @@ def check(
                           separator=separator, whole=("control_id",)), nl=False)
         return
     if engine == "duckdb" and not dbmod.resolve_db_path(db).exists():
-        raise IamsqlError(
-            f"database {dbmod.resolve_db_path(db)} does not exist: run 'iamsql load' or 'iamsql collect' first"
-        )
+        raise dbmod.missing_database(dbmod.resolve_db_path(db))
     con = dbmod.connect(db, macros=False)  # a run makes the helper views and macros its statements read
     if engine == "spark":
         run_id = spark.run_checks(

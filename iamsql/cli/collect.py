@@ -84,29 +84,28 @@ def collect(
       iamsql collect --cloudtrail-s3 s3://org-trail-logs/ --since 2026-07-01 --until 2026-07-31
       iamsql collect --identity --region us-east-1
     """
-    con = dbmod.connect(db)
     try:
-        result = collect_run.collect(
-            con,
-            evidence_dir=evidence_dir,
-            profile=profile,
-            regions=region,
-            role_arns=role_arn,
-            org=org,
-            role_name=role_name,
-            external_id=external_id,
-            cloudtrail_s3=cloudtrail_s3,
-            since=since,
-            until=until,
-            lookup_events_days=lookup_events_days,
-            identity=identity,
-            max_workers=max_workers,
-            progress=collect_progress.CollectProgress(quiet),
-        )
+        with dbmod.filling(db) as con:
+            result = collect_run.collect(
+                con,
+                evidence_dir=evidence_dir,
+                profile=profile,
+                regions=region,
+                role_arns=role_arn,
+                org=org,
+                role_name=role_name,
+                external_id=external_id,
+                cloudtrail_s3=cloudtrail_s3,
+                since=since,
+                until=until,
+                lookup_events_days=lookup_events_days,
+                identity=identity,
+                max_workers=max_workers,
+                progress=collect_progress.CollectProgress(quiet),
+            )
     except KeyboardInterrupt:
         say_interrupted("the database is unchanged; the evidence folder is marked interrupted")
         raise typer.Exit(130) from None
-    con.close()
     for gap in result.gaps:
         typer.echo(
             f"gap: {gap['api']} in {gap['account_id'] or '-'} ({gap['region'] or '-'}): {gap['error']}: {gap['message']}",

@@ -116,8 +116,8 @@ def load(
         raise IamsqlError("give one or more files or folders to load, or --sample")
     bar = progress.counted(quiet, "loading")
     task = bar.add_task("load", total=None)
-    con = dbmod.connect(db, queries=False)  # a load stores rows, it runs no query
-    with bar:
+    # a load stores rows, it runs no query
+    with dbmod.filling(db, lambda: dbmod.connect(db, queries=False)) as con, bar:
         summary = loading.load_paths(
             con,
             inputs,
@@ -127,15 +127,14 @@ def load(
             on_total=lambda total: bar.update(task, total=total),
             skip_unreadable=skip_unreadable,
         )
-    con.close()
-    if sample:  # the sample's licences and provenance notes ship beside its data: not skipped input worth a line
-        summary.skipped = [(path, reason) for path, reason in summary.skipped if not _sample_notice(Path(path))]
-    if not summary.files:
-        example = f", e.g. {summary.skipped[0][0]}: {summary.skipped[0][1]}" if summary.skipped else ""
-        raise IamsqlError(
-            f"nothing loaded: no AWS IAM or CloudTrail file in {', '.join(map(str, inputs))} "
-            f"({len(summary.skipped)} other file(s) skipped{example})"
-        )
+        if sample:  # the sample's licences and provenance notes ship beside its data: not skipped input worth a line
+            summary.skipped = [(path, reason) for path, reason in summary.skipped if not _sample_notice(Path(path))]
+        if not summary.files:
+            example = f", e.g. {summary.skipped[0][0]}: {summary.skipped[0][1]}" if summary.skipped else ""
+            raise IamsqlError(
+                f"nothing loaded: no AWS IAM or CloudTrail file in {', '.join(map(str, inputs))} "
+                f"({len(summary.skipped)} other file(s) skipped{example})"
+            )
     for path, reason in summary.unreadable:  # shown even with --quiet: data was left out
         typer.echo(f"warning: {path}: not read ({reason})", err=True)
     if quiet:

@@ -19,7 +19,11 @@ history_runs = lazy_import("iamsql.history.runs")
 scheduled = lazy_import("iamsql.scheduled")
 
 evidence_app = typer.Typer(
-    help="Scheduled evidence runs: collect or load, check, report into a dated, hashed folder; verify folders.",
+    help="Scheduled evidence runs: collect or load, check, report into a dated, hashed folder; verify folders.\n\n"
+    "\b\nExamples:\n"
+    "  iamsql evidence run --config iamsql.toml\n"
+    "  iamsql evidence verify evidence/\n"
+    "  iamsql evidence list",
     no_args_is_help=True,
 )
 

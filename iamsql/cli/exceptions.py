@@ -14,7 +14,10 @@ from iamsql.sql.output import render
 dbmod = lazy_import("iamsql.store.db")
 waivers = lazy_import("iamsql.history.waivers")
 
-exceptions_app = typer.Typer(help="Exceptions and manual attestations files.", no_args_is_help=True)
+exceptions_app = typer.Typer(
+    help="Exceptions and manual attestations files.\n\n\b\nExample: iamsql exceptions check exceptions.yaml",
+    no_args_is_help=True,
+)
 
 
 @exceptions_app.command("check")

@@ -39,7 +39,13 @@ def new_app() -> typer.Typer:
     app = typer.Typer(
         name="iamsql",
         help="Steampipe-style SQL over AWS IAM and CloudTrail, compliance controls mapped to frameworks, "
-        "and workbooks an auditor accepts.",
+        "and workbooks an auditor accepts.\n\n"
+        "\b\nA first run, on the bundled sample (./iamsql.duckdb):\n"
+        "  iamsql load --sample\n"
+        "  iamsql query \"select name, mfa_enabled from aws_iam_user\"\n"
+        "  iamsql check --fail-on none\n"
+        "  iamsql report --out audit.xlsx\n\n"
+        "'iamsql COMMAND --help' shows each command's options and examples.",
         no_args_is_help=True,
         pretty_exceptions_enable=False,
         add_completion=False,

@@ -44,6 +44,9 @@ CREDENTIAL_ERRORS = {"ExpiredToken", "ExpiredTokenException", "InvalidClientToke
 REGION_ERRORS = {"OptInRequired"}
 # The network, not AWS's answer: the endpoint could not be reached or the connection dropped before an answer.
 CONNECTION_ERRORS = {"EndpointUnreachable", "ConnectionClosed", "ReadTimeout"}
+# AWS's "slow down" answers (those botocore's retries treat as throttling): still there after every retry.
+THROTTLING_ERRORS = {"Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
+                     "TooManyRequestsException", "RequestLimitExceeded", "RequestThrottled", "SlowDown"}
 
 
 class CallFailed(Exception):
@@ -69,6 +72,10 @@ class Failure:
     @property
     def connection(self) -> bool:
         return self.code in CONNECTION_ERRORS
+
+    @property
+    def throttled(self) -> bool:
+        return self.code in THROTTLING_ERRORS
 
 
 def describe(exc: BaseException) -> Failure:

@@ -25,6 +25,9 @@ def caller_target(base: boto3.Session, region: str, counter: Counter, evidence: 
         failure = describe(exc)
         if failure.connection:
             raise CollectError(f"cannot connect to AWS (sts:GetCallerIdentity): {failure.code}: {failure.message}") from None
+        if failure.throttled:
+            raise CollectError(f"AWS throttled sts:GetCallerIdentity after every retry: {failure.code}: {failure.message}; "
+                               f"try again later, or allow more attempts (AWS_MAX_ATTEMPTS)") from None
         raise CollectError(f"cannot use the AWS credentials: {failure.code}: {failure.message}") from None
     identity = {k: identity[k] for k in ("UserId", "Account", "Arn")}
     evidence.write_json(identity, account=identity["Account"], region=GLOBAL, service="sts",

@@ -756,7 +756,7 @@ def load_paths(
     try:
         _write(con, iam_files, event_files, merged, summary, progress, manifests, as_of)
     except duckdb.Error as exc:
-        raise DatabaseError(f"load failed, nothing was written: {first_line(exc)}") from None
+        raise DatabaseError(f"load failed, nothing was written: {db.with_write_hint(first_line(exc))}") from None
     summary.files = iam_files + event_files
     return summary
 

@@ -59,7 +59,7 @@ from iamsql.scheduled.folder import (
 )
 from iamsql.scheduled.lock import RunLock, connect_waiting
 from iamsql.scheduled.retention import prune
-from iamsql.store.db import one_thread_for_small_data, transaction
+from iamsql.store.db import filling, one_thread_for_small_data, transaction
 
 # boto3, pySigma and cryptography are imported only by runs that collect, include Sigma rules or sign
 collect_run = lazy_import("iamsql.collect.run")
@@ -110,11 +110,8 @@ def run(config: Config, log: Callable[[str], None] | None = None) -> RunOutcome:
     deadline = time.monotonic() + config["wait"]
     try:
         with RunLock(evidence_dir, deadline, config["wait"]):
-            con = connect_waiting(config["db"], deadline, config["wait"])
-            try:
+            with filling(config["db"], lambda: connect_waiting(config["db"], deadline, config["wait"])) as con:
                 outcome = _run_locked(con, config, exceptions_file, log, sigma_controls, sign_key)
-            finally:
-                con.close()
     except OSError as exc:  # the evidence folder cannot be written (read-only, full, removed underneath): one line
         raise EvidenceError(f"cannot write {exc.filename or evidence_dir}: {exc.strerror or exc}") from None
     outcome.warnings[:0] = sigma_warnings + mapping_warnings

@@ -121,7 +121,10 @@ def connect(db: str | os.PathLike | None = None, *, read_only: bool = False,
     that creates what its SQL names, as ``query`` does."""
     path = resolve_db_path(db)
     if read_only and not path.exists():
-        raise DatabaseError(f"database {path} does not exist: run 'iamsql load' or 'iamsql collect' first")
+        raise missing_database(path)
+    if not read_only and not path.parent.is_dir():
+        raise DatabaseError(f"cannot create database {path}: folder {path.parent} does not exist; create it first, "
+                            f"or give --db a file in an existing folder")
     con = _open_explained(path, read_only)
     if read_only and has_table(con, "iamsql_snapshot") and not schema_is_current(con) and not newer_schema_parts(con):
         con.close()  # made by an older iamsql: add what it lacks, as a writing command would, then read
@@ -148,6 +151,46 @@ def connect(db: str | os.PathLike | None = None, *, read_only: bool = False,
     return con
 
 
+def missing_database(path: Path) -> DatabaseError:
+    """The error of a command that reads a database that is not there (often: another --db was meant)."""
+    return DatabaseError(f"database {path} does not exist: run 'iamsql load' or 'iamsql collect' first, or point "
+                         f"--db (or IAMSQL_DB) at the database they wrote")
+
+
+@contextmanager
+def filling(db: str | os.PathLike | None,
+            open_database: Callable[[], duckdb.DuckDBPyConnection] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The connection (``connect(db)`` unless ``open_database`` is given) of a command that fills the database
+    (load, collect, evidence run), closed at the end. When the command fails, a database it created is removed
+    again: an empty file left behind would make the next command read it as loaded instead of saying nothing is."""
+    path = resolve_db_path(db)
+    new = not path.exists()
+    con = open_database() if open_database else connect(db)
+    try:
+        yield con
+    except BaseException:
+        empty = new and _holds_nothing(con)
+        con.close()
+        if empty:
+            for leftover in (path, path.with_name(path.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+        raise
+    con.close()
+
+
+def _holds_nothing(con: duckdb.DuckDBPyConnection) -> bool:
+    """No snapshot and no check run stored (unsure counts as holding something)."""
+    try:
+        con.execute("rollback")
+    except duckdb.Error:
+        pass  # no transaction open
+    try:
+        return not any(has_table(con, table) and con.execute(f"select count(*) from {table}").fetchone()[0]
+                       for table in ("iamsql_snapshot", "iamsql_run"))
+    except duckdb.Error:
+        return False
+
+
 def _open_explained(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     """``_open``, its failure as one ``DatabaseError`` line (locked by another process, not a database...)."""
     try:
@@ -158,9 +201,16 @@ def _open_explained(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
             raise DatabaseError(
                 f"database {path} is in use by {_lock_holder(message)} (locked); try again when it finishes"
             ) from None
-        raise DatabaseError(f"cannot open database {path}: {message}") from None
+        raise DatabaseError(f"cannot open database {path}: {message if read_only else with_write_hint(message)}") from None
     except duckdb.Error as exc:
         raise DatabaseError(f"cannot open database {path}: {first_line(exc)}") from None
+
+
+def with_write_hint(message: str) -> str:
+    """DuckDB's message, with what to check when the database file or its folder (its .wal) cannot be written."""
+    if re.search(r"permission denied|operation not permitted|read-only file system", message, re.I):
+        return f"{message}; loading and checking write to the database: check the permissions of the file and its folder"
+    return message
 
 
 def _lock_holder(message: str) -> str:
