@@ -102,6 +102,22 @@ REFUSED_BY_POSTGRES = [
     "select trunc(avg(max_session_duration::float), 2) from aws_iam_role",
     "select name, count(distinct account_id) over () from aws_iam_user",
     "select name, row_number() over (partition by account_id order by create_date) as rn from aws_iam_user qualify rn = 1",
+    "select name from aws_iam_policy where attachment_count",
+    "select count(*) from aws_iam_user having count(*)",
+    "select not attachment_count from aws_iam_policy",
+    "select name from aws_iam_role where max_session_duration or true",
+    "select name from aws_iam_user where mfa_enabled = 1",
+    "select sum(mfa_enabled) from aws_iam_user",
+    "select avg(is_attached) from aws_iam_policy",
+    "select attachment_count || 1 from aws_iam_policy",
+    "select string_agg(attachment_count, ',') from aws_iam_policy",
+    "select jsonb_array_length(tags) from aws_iam_user",
+    "select jsonb_array_length(policy_std -> 'Statement' -> 0 -> 'Effect') from aws_iam_policy",
+    "select name from aws_iam_user where name ~ '^[a-z'",
+    "select regexp_replace(name, '(a', 'x') from aws_iam_user",
+    "select 2147483647::int + 1",
+    "select interval '10:60' hour to minute",
+    "select interval '1-12' year to month",
 ]
 
 

@@ -1728,7 +1728,7 @@ def qualified_interval(text: str, first: str | None, last: str | None) -> tuple[
             months, days = whole * {"YEAR": 12, "MONTH": 1}.get(last, 0), whole * (last == "DAY")
             micros = whole * INTERVAL_FIELD_MICROS.get(last, 0)
     else:
-        qualifier = " to ".join(filter(None, (first, last))).lower()
+        qualifier = " to ".join(dict.fromkeys(filter(None, (first, last)))).lower()
         raise UnsupportedFeature(f"unsupported Postgres feature: interval '{text}' {qualifier} (with a qualifier, "
                                  "only the 'Y-M', 'D H:M:S' and bare number forms)")
     if last == "YEAR":
@@ -2521,6 +2521,11 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         replacement = node.copy()
         replacement.set("expressions", [exp.Literal.number(1)])
         return replacement
+    if isinstance(node, exp.Window) and func_name(node.this) in ("jsonb_agg", "json_agg"):
+        # over a window: the list is the window's aggregate, made JSON after it (to_json is no aggregate)
+        window = node.copy()
+        window.set("this", call("list", *[json_value(a.copy(), scope) for a in node.this.expressions]))
+        return call("to_json", window)
     if isinstance(node, exp.Filter) and func_name(node.this) in ("jsonb_agg", "json_agg"):
         inner = node.this
         listed = call("list", *[json_value(a, scope) for a in inner.expressions])
@@ -2740,8 +2745,9 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         "every": "bool_and",
     }
     if name in ("jsonb_array_length", "json_array_length") and not node.meta.get("pg_length"):
-        # an integer in Postgres; DuckDB's is unsigned (generate_series(0, n - 1) would not bind)
-        length = call("json_array_length", *args)
+        # an integer in Postgres; DuckDB's is unsigned (generate_series(0, n - 1) would not bind). Of an object or
+        # a scalar it is an error in Postgres (DuckDB: 0)
+        length = call("pg_jsonb_array_length", *args)
         length.meta["pg_length"] = True
         return exp.cast(length, exp.DataType.build("INTEGER"))
     if name == "jsonb_strip_nulls" and len(args) == 1:
@@ -2914,6 +2920,43 @@ def _element_alias_source(column: exp.Column) -> exp.Expr | None:
                 return source if source_kind(source) else None
         select = select.find_ancestor(exp.Select)
     return None
+
+
+def _pg_int_name(node: exp.Expr, scope: Scope) -> str:
+    return "integer" if scope.is_int4(node) else "bigint"
+
+
+def check_operand_types(node: exp.Expr, scope: Scope) -> exp.Expr:
+    """Postgres's type errors that DuckDB would answer by casting: an integer where a boolean belongs (``where n``,
+    ``not n``, ``n = true``), ``sum``/``avg`` of a boolean, ``||`` between two integers, ``string_agg`` of an
+    integer. ``node`` is returned as it is."""
+    clauses = {exp.Where: "WHERE", exp.Having: "HAVING"}
+    if type(node) in clauses and scope.is_int(node.this):
+        raise QueryError(f"argument of {clauses[type(node)]} must be type boolean, not type "
+                         f"{_pg_int_name(node.this, scope)}")
+    operands = [node.this] if isinstance(node, exp.Not) else [node.this, node.expression] if isinstance(
+        node, exp.Connector) else []
+    for operand in operands:
+        if scope.is_int(operand):
+            word = "NOT" if isinstance(node, exp.Not) else "AND" if isinstance(node, exp.And) else "OR"
+            raise QueryError(f"argument of {word} must be type boolean, not type {_pg_int_name(operand, scope)}")
+    comparisons = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.NullSafeEQ, exp.NullSafeNEQ)
+    if isinstance(node, comparisons + (exp.DPipe,)):
+        left, right = node.this, node.expression
+        quantified = isinstance(left, exp.SubqueryPredicate) or isinstance(right, exp.SubqueryPredicate)
+        mixed = isinstance(node, comparisons) and not quantified and (
+            scope.is_int(left) and is_boolean(right, scope) or is_boolean(left, scope) and scope.is_int(right))
+        if mixed or isinstance(node, exp.DPipe) and scope.is_int(left) and scope.is_int(right):
+            names = ["boolean" if is_boolean(side, scope) else _pg_int_name(side, scope) for side in (left, right)]
+            operator = {exp.NullSafeEQ: "IS NOT DISTINCT FROM", exp.NullSafeNEQ: "IS DISTINCT FROM",
+                        exp.DPipe: "||"}.get(type(node)) or node.key and {
+                "eq": "=", "neq": "<>", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}[node.key]
+            raise QueryError(f"operator does not exist: {names[0]} {operator} {names[1]}")
+    if isinstance(node, (exp.Sum, exp.Avg)) and is_boolean(node.this, scope):
+        raise QueryError(f"function {node.key}(boolean) does not exist")
+    if isinstance(node, exp.GroupConcat) and scope.is_int(node.this.unnest()):
+        raise QueryError(f"function string_agg({_pg_int_name(node.this.unnest(), scope)}, unknown) does not exist")
+    return node
 
 
 def rewrite_bare_element_alias(node: exp.Expr, scope: Scope) -> exp.Expr:
@@ -3569,6 +3612,8 @@ REWRITES: list[Callable[[exp.Expr, Scope], exp.Expr]] = [
     rewrite_from_functions,
     # A bare ``s`` naming ``jsonb_array_elements(x) s`` is its value column (needs the sources named above).
     rewrite_bare_element_alias,
+    # Postgres's type errors that DuckDB would answer by casting (``where n`` of an integer, ``sum`` of a boolean).
+    check_operand_types,
     # DISTINCT, GROUP BY, UNION and count(distinct) compare jsonb values by value, not by their text.
     rewrite_jsonb_identity,
     # Set-returning functions in the select list, jsonb aggregates and constructors, to_char, regexp_match.
