@@ -208,6 +208,11 @@ def test_inet_errors_are_postgres_messages(con, sql, message):
         ("select sum(mfa_enabled) from aws_iam_user", "function sum(boolean) does not exist"),
         ("select attachment_count || 1 from aws_iam_policy", "operator does not exist: bigint || integer"),
         ("select string_agg(attachment_count, ',') from aws_iam_policy", "function string_agg(bigint, unknown)"),
+        ("select ln(0)", "cannot take logarithm of zero"),
+        ("select log(-1)", "cannot take logarithm of a negative number"),
+        ("select sqrt(-4)", "cannot take square root of a negative number"),
+        ("select power(0, -2)", "zero raised to a negative power is undefined"),
+        ("select (-8) ^ 0.5", "a negative number raised to a non-integer power yields a complex result"),
     ],
 )
 def test_errors_are_one_line(con, sql, fragment):

@@ -118,6 +118,13 @@ REFUSED_BY_POSTGRES = [
     "select 2147483647::int + 1",
     "select interval '10:60' hour to minute",
     "select interval '1-12' year to month",
+    "select ln(attachment_count) from aws_iam_policy",
+    "select log(2, attachment_count) from aws_iam_policy",
+    "select log(0)",
+    "select log(1, 10)",
+    "select sqrt(attachment_count - 1) from aws_iam_policy",
+    "select power(0, -1)",
+    "select (-8) ^ (1.0 / 3)",
 ]
 
 

@@ -2534,6 +2534,8 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         return ordered_object_agg(node, scope)
     if isinstance(node, exp.Filter) and _is_ordered_object_agg(node.this):
         return ordered_object_agg(node.this, scope, node.expression)
+    if not node.meta.get("pg_domain_checked") and (checked := math_domain_errors(node)) is not None:
+        return checked
     if isinstance(node, exp.Upper):
         # Postgres keeps ß (it has no one-letter capital in Unicode's simple case mapping); DuckDB gives ẞ
         return call("pg_upper", node.this)
@@ -2924,6 +2926,43 @@ def _element_alias_source(column: exp.Column) -> exp.Expr | None:
 
 def _pg_int_name(node: exp.Expr, scope: Scope) -> str:
     return "integer" if scope.is_int4(node) else "bigint"
+
+
+def math_domain_errors(node: exp.Expr) -> exp.Expr | None:
+    """``ln``, ``log``, ``sqrt`` and ``power`` fail outside their domain in Postgres (DuckDB gives NaN or an
+    infinity): ``node`` in a CASE raising Postgres's error there, else None."""
+    def error(message: str) -> exp.Expr:
+        return call("error", string(message))
+
+    zero = exp.Literal.number(0)
+    checks: list[tuple[exp.Expr, exp.Expr]] = []
+    if isinstance(node, (exp.Ln, exp.Log)):
+        for value in filter(None, (node.this, node.expression)):
+            checks += [(exp.EQ(this=value.copy(), expression=zero.copy()), error("cannot take logarithm of zero")),
+                       (exp.LT(this=value.copy(), expression=zero.copy()),
+                        error("cannot take logarithm of a negative number"))]
+        if isinstance(node, exp.Log) and node.expression is not None:
+            checks.append((exp.EQ(this=node.this.copy(), expression=exp.Literal.number(1)), error("division by zero")))
+    elif isinstance(node, exp.Sqrt):
+        checks.append((exp.LT(this=node.this.copy(), expression=zero),
+                       error("cannot take square root of a negative number")))
+    elif isinstance(node, exp.Pow):
+        base, exponent = node.this, node.expression
+        checks += [
+            (exp.and_(exp.EQ(this=base.copy(), expression=zero.copy()), exp.LT(this=exponent.copy(), expression=zero.copy())),
+             error("zero raised to a negative power is undefined")),
+            (exp.and_(exp.LT(this=base.copy(), expression=zero.copy()),
+                      exp.NEQ(this=exponent.copy(), expression=call("trunc", exponent.copy()))),
+             error("a negative number raised to a non-integer power yields a complex result")),
+        ]
+    else:
+        return None
+    checked = node.copy()
+    checked.meta["pg_domain_checked"] = True
+    case = exp.Case()
+    for condition, raised in checks:
+        case = case.when(condition, raised)
+    return exp.paren(case.else_(checked))
 
 
 def check_operand_types(node: exp.Expr, scope: Scope) -> exp.Expr:

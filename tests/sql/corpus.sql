@@ -3797,3 +3797,13 @@ from aws_iam_user order by name;
 select account_id, name, jsonb_agg(name) over (partition by account_id order by name) as so_far,
   jsonb_agg(create_date) over (partition by account_id) as all_dates, json_agg(mfa_enabled) over (order by name rows 1 preceding) as pair
 from aws_iam_user order by account_id, name;
+
+-- name: math_functions_inside_their_domain
+select sqrt(2)::text as sq_text, ln(2) || '' as ln_text, (2 ^ 10)::text as pow_text, concat(sqrt(9), '|') as c,
+  power(2, 3) as p_int, power(2.0, 3) as p_num, 2 ^ 3 as caret, sqrt(16.0) as sq_num, ln(10.0) as ln_num, log(1000.0) as log_num;
+
+-- name: math_functions_of_columns
+select name, sqrt(attachment_count)::text as s, round(ln(attachment_count + 1)::numeric, 3)::text as l,
+  power(attachment_count, 2) || 'x' as p, jsonb_build_object('r', sqrt(4)) as j, sqrt(attachment_count) / 2 as half,
+  log(2, attachment_count + 1) as log2
+from aws_iam_policy order by name;

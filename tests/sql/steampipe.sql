@@ -2955,3 +2955,140 @@ order by r.account_id, r.name;
 -- name: users_arn_parts
 select name, string_to_array(arn, ':') as parts, (string_to_array(arn, ':'))[5] as account, split_part(arn, '/', -1) as last_segment
 from aws_iam_user order by arn limit 30;
+
+-- name: role_trust_document_text_to_jsonb
+select name, jsonb_array_length(assume_role_policy_document::jsonb -> 'Statement') as statements,
+  assume_role_policy_document::jsonb #>> '{Statement,0,Effect}' as first_effect
+from aws_iam_role where assume_role_policy_document like '{%' order by account_id, name limit 40;
+
+-- name: policy_actions_normalized_to_arrays
+select p.name, count(*) as actions
+from aws_iam_policy p,
+  jsonb_array_elements(case jsonb_typeof(p.policy -> 'Statement') when 'array' then p.policy -> 'Statement' else jsonb_build_array(p.policy -> 'Statement') end) s,
+  jsonb_array_elements_text(case when jsonb_typeof(s -> 'Action') = 'array' then s -> 'Action' else jsonb_build_array(s -> 'Action') end) a
+where s ? 'Action'
+group by p.name order by actions desc, p.name limit 30;
+
+-- name: events_duration_hours_per_user
+select username, round(extract(epoch from (max(event_time) - min(event_time))) / 3600, 2) as active_hours,
+  max(event_time) - min(event_time) as span
+from aws_cloudtrail_trail_event where username is not null group by username order by username;
+
+-- name: events_timestamp_ms_to_timestamp
+select event_id, to_timestamp(timestamp_ms / 1000.0) = event_time as same_instant, timestamp_ms / 1000 as whole_seconds
+from aws_cloudtrail_trail_event order by event_time, event_id limit 20;
+
+-- name: events_sum_case_counters
+select event_source, sum(case when read_only then 1 else 0 end) as reads, sum(case when not read_only then 1 else 0 end) as writes,
+  sum(case when error_code is not null then 1 else 0 end)::float / count(*) as error_rate
+from aws_cloudtrail_trail_event group by event_source order by event_source limit 30;
+
+-- name: events_mode_and_percentiles
+select recipient_account_id, mode() within group (order by event_name) as commonest_call,
+  percentile_disc(0.5) within group (order by event_time) as median_time
+from aws_cloudtrail_trail_event group by recipient_account_id order by recipient_account_id nulls first;
+
+-- name: events_user_agent_prefix
+select split_part(user_agent, '/', 1) as agent, count(*) as events, max(length(user_agent)) as longest
+from aws_cloudtrail_trail_event where user_agent like any (array['aws-cli/%', 'Boto3/%', 'aws-sdk-%'])
+group by 1 order by events desc, agent;
+
+-- name: users_tag_count_subquery
+select name, (select count(*) from jsonb_object_keys(coalesce(tags, '{}'::jsonb))) as tag_count
+from aws_iam_user order by account_id, name limit 40;
+
+-- name: users_tags_left_join_each_text
+select u.name, t.key, t.value
+from aws_iam_user u left join lateral jsonb_each_text(u.tags) t on true
+where u.tags is not null and u.tags <> '{}'::jsonb order by u.account_id, u.name, t.key;
+
+-- name: roles_last_used_greatest_of_times
+select name, greatest(create_date, role_last_used_date) as last_activity, least(create_date, role_last_used_date) as first_seen,
+  date_trunc('day', now()) - interval '1 day' > create_date as created_before_yesterday
+from aws_iam_role order by account_id, name limit 40;
+
+-- name: access_keys_not_in_credential_report
+select k.user_name, k.access_key_id from aws_iam_access_key k
+where k.user_name not in (select user_name from aws_iam_credential_report where user_name is not null)
+order by k.user_name, k.access_key_id;
+
+-- name: policies_statement_exists_deny_star
+select name, exists (select 1 from jsonb_array_elements(policy_std -> 'Statement') s
+    where s ->> 'Effect' = 'Deny' and s -> 'Action' ? '*') as denies_everything,
+  jsonb_path_exists(policy_std, '$.Statement[*] ? (@.Effect == "Allow" && @.Resource[*] == "*")') as allows_any_resource
+from aws_iam_policy where not is_aws_managed order by name, arn;
+
+-- name: policies_sha256_of_documents
+select name, encode(sha256(policy_std::text::bytea), 'hex') = encode(sha256(policy_std::text::bytea), 'hex') as stable,
+  md5(name) as name_md5, length(policy_std::text) as doc_length
+from aws_iam_policy where not is_aws_managed order by name, arn;
+
+-- name: credential_report_array_agg_distinct_ordered
+select account_id, array_agg(distinct password_status order by password_status) as statuses,
+  string_agg(distinct user_name, ',' order by user_name) as users
+from aws_iam_credential_report group by account_id order by account_id;
+
+-- name: credential_report_make_interval_thresholds
+select user_name, password_last_changed < now() - make_interval(days => 90) as password_old,
+  access_key_1_last_rotated < now() - interval '90 days' * 2 as key_very_old
+from aws_iam_credential_report order by account_id, user_name;
+
+-- name: users_age_text
+select name, age(timestamptz '2025-01-01', create_date)::text as age_text, date_part('year', age(timestamptz '2025-01-01', create_date)) as years
+from aws_iam_user order by account_id, name limit 30;
+
+-- name: events_regexp_matches_in_from
+select e.event_id, m[1] as service
+from aws_cloudtrail_trail_event e, regexp_matches(e.event_source, '^([a-z0-9-]+)\.amazonaws\.com$') m
+order by e.event_time, e.event_id limit 30;
+
+-- name: events_bool_or_over_partition
+select event_id, username, bool_or(error_code is not null) over (partition by username) as user_had_errors,
+  count(*) filter (where read_only) over (partition by username) as user_reads
+from aws_cloudtrail_trail_event where username is not null order by event_time, event_id limit 40;
+
+-- name: events_split_to_array_lengths
+select event_source, array_length(regexp_split_to_array(event_source, '\.'), 1) as labels,
+  (regexp_split_to_array(event_source, '\.'))[1] as first_label
+from aws_cloudtrail_trail_event group by event_source order by event_source;
+
+-- name: policy_document_trim_quotes
+select name, trim(both '"' from (policy_std -> 'Version')::text) as version_text, policy_std ->> 'Version' as version
+from aws_iam_policy order by name, arn limit 30;
+
+-- name: roles_extract_days_since_creation
+select name, extract(days from now() - create_date) as days, date_part('days', now() - create_date)::int as days_int,
+  now()::date - create_date::date as calendar_days
+from aws_iam_role order by account_id, name limit 30;
+
+-- name: buckets_acl_grants_count_per_permission
+select g ->> 'Permission' as permission, count(*) as grants, count(distinct b.name) as buckets
+from aws_s3_bucket b, jsonb_array_elements(b.acl -> 'Grants') g group by 1 order by permission;
+
+-- name: instances_tags_name_and_state
+select instance_id, coalesce(tags ->> 'Name', instance_id) as display_name, instance_state, state_code,
+  case instance_state when 'running' then 1 when 'stopped' then 2 else 3 end as state_rank
+from aws_ec2_instance order by state_rank, instance_id;
+
+-- name: lambda_layers_and_architectures
+select f.name, a as architecture, jsonb_array_length(coalesce(f.layers, '[]')) as layer_count
+from aws_lambda_function f, jsonb_array_elements_text(f.architectures) a order by f.name, a;
+
+-- name: alarms_threshold_and_period
+select name, threshold, period, evaluation_periods, threshold::int as whole_threshold, period / 60 as minutes,
+  comparison_operator like '%GreaterThan%' as greater
+from aws_cloudwatch_alarm order by name;
+
+-- name: org_accounts_email_domains
+select split_part(email, '@', 2) as domain, count(*) as accounts, min(joined_timestamp)::date as first_joined
+from aws_organizations_account group by 1 order by accounts desc, domain;
+
+-- name: trails_bucket_and_prefix_concat
+select name, concat_ws('/', 's3:/', s3_bucket_name, s3_key_prefix, 'AWSLogs') as log_path,
+  coalesce(s3_key_prefix, '') = '' as no_prefix
+from aws_cloudtrail_trail order by name, arn;
+
+-- name: access_advisor_services_recent_counts
+select principal_arn, count(*) filter (where last_authenticated > now() - interval '365 days') as used_last_year,
+  count(*) filter (where last_authenticated is null) as never_used, count(*) as services
+from aws_iam_access_advisor group by principal_arn order by principal_arn;
