@@ -2839,8 +2839,6 @@ def rewrite_from_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
             raise UnsupportedFeature("unsupported Postgres feature: WITH ORDINALITY")
         return node
     kind, columns = SRF_COLUMNS[name]
-    if ordinality and kind in ("each", "each_text"):
-        raise UnsupportedFeature(f"unsupported Postgres feature: {name}() WITH ORDINALITY")
     alias = node.args.get("alias")
     alias_name = alias.name if alias and alias.name else name
     column_aliases = [c.name for c in alias.columns] if alias and alias.columns else []
@@ -2852,9 +2850,9 @@ def rewrite_from_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     else:
         names = [alias_name if c == "alias" else c for c in columns]
         inner = exp.select(exp.alias_(call("unnest", listed), names[0], quoted=True))
-        if ordinality:
-            position = call("generate_subscripts", listed.copy(), exp.Literal.number(1))
-            inner = inner.select(exp.alias_(position, "ordinality", quoted=True))
+    if ordinality:
+        position = call("generate_subscripts", listed.copy(), exp.Literal.number(1))
+        inner = inner.select(exp.alias_(position, "ordinality", quoted=True))
     table_alias = exp.TableAlias(
         this=exp.to_identifier(alias_name, quoted=True),
         columns=[exp.to_identifier(c, quoted=True) for c in column_aliases],

@@ -3807,3 +3807,14 @@ select name, sqrt(attachment_count)::text as s, round(ln(attachment_count + 1)::
   power(attachment_count, 2) || 'x' as p, jsonb_build_object('r', sqrt(4)) as j, sqrt(attachment_count) / 2 as half,
   log(2, attachment_count + 1) as log2
 from aws_iam_policy order by name;
+
+-- name: jsonb_each_with_ordinality
+select name, e.key, e.value, e.n from aws_iam_user, jsonb_each(tags) with ordinality e(key, value, n) order by name, n;
+
+-- name: jsonb_each_text_with_ordinality_lateral
+select u.name, t.k, t.i from aws_iam_user u left join lateral jsonb_each_text(u.tags) with ordinality t(k, v, i) on true
+order by u.name, t.i;
+
+-- name: jsonb_each_condition_operators_with_ordinality
+select p.name, c.key as op, c.ordinality from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s
+  cross join lateral jsonb_each(s -> 'Condition') with ordinality c order by p.name, c.ordinality, op;
