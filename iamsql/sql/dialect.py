@@ -1775,6 +1775,29 @@ def _is_iso_interval(node: exp.Expr) -> bool:
     return text.lstrip()[:1] in ("P", "p")
 
 
+SPECIAL_TIMES = ("now", "today", "yesterday", "tomorrow", "epoch")
+
+
+def special_time(node: exp.Expr, kind: exp.DataType.Type) -> exp.Expr | None:
+    """The value of Postgres's special time input ``'now'``, ``'today'``, ``'yesterday'``, ``'tomorrow'`` or
+    ``'epoch'`` (a string literal read as a timestamptz, timestamp or date), which DuckDB cannot read; else None."""
+    text = node.this.strip().lower() if isinstance(node, exp.Literal) and node.is_string else None
+    if text not in SPECIAL_TIMES:
+        return None
+    if text == "epoch":
+        value = exp.cast(string("1970-01-01 00:00:00+00"), exp.DataType.build("TIMESTAMPTZ"))
+    elif text == "now":
+        value = exp.cast(exp.CurrentTimestamp(), exp.DataType.build("TIMESTAMPTZ"))
+    else:
+        value = exp.cast(exp.CurrentDate(), exp.DataType.build("TIMESTAMPTZ"))
+        if text != "today":
+            step = exp.Interval(this=string("1"), unit=exp.var("DAY"))
+            value = (exp.Sub if text == "yesterday" else exp.Add)(this=value, expression=step)
+    if kind in (exp.DataType.Type.DATE, exp.DataType.Type.TIMESTAMP):
+        value = exp.cast(exp.paren(value), exp.DataType.build(kind.value))
+    return value
+
+
 def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
     as_of = scope.as_of_variable
     name = func_name(node)
@@ -1785,6 +1808,22 @@ def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
         return exp.cast(call("iamsql_as_of"), exp.DataType.build("DATE"))
     if as_of and isinstance(node, exp.Localtimestamp):
         return exp.cast(call("iamsql_as_of"), exp.DataType.build("TIMESTAMP"))
+    time_types = (exp.DataType.Type.TIMESTAMPTZ, exp.DataType.Type.TIMESTAMP, exp.DataType.Type.DATE)
+    if isinstance(node, exp.Cast) and node.to.this in time_types and (
+            value := special_time(node.this, node.to.this)) is not None:
+        return value
+    if isinstance(node, (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Between)):
+        # ``event_time > 'yesterday'``: the literal is read as the other side's type
+        sides = [node.this, *(node.args.get(k) for k in ("expression", "low", "high") if node.args.get(k))]
+        kind = next((exp.DataType.Type.DATE if is_date(side) else exp.DataType.Type.TIMESTAMPTZ for side in sides
+                     if is_date(side) or is_timestamptz(side, scope)), None)
+        specials = {key: value for key in ("this", "expression", "low", "high")
+                    if kind and (value := special_time(node.args.get(key), kind)) is not None}
+        if specials:
+            replacement = node.copy()
+            for key, value in specials.items():
+                replacement.set(key, value)
+            return replacement
     if isinstance(node, exp.Interval) and node.unit is None and _is_iso_interval(node.this):
         return iso_interval_value(node.this)
     if isinstance(node, (exp.Interval, exp.Cast)) and (qualified := qualified_interval_value(node)) is not None:

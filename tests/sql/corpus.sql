@@ -3818,3 +3818,84 @@ order by u.name, t.i;
 -- name: jsonb_each_condition_operators_with_ordinality
 select p.name, c.key as op, c.ordinality from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s
   cross join lateral jsonb_each(s -> 'Condition') with ordinality c order by p.name, c.ordinality, op;
+
+-- name: integer_division_negative_operands
+select -7 / 2 as a, 7 / -2 as b, -7 % 3 as c, 7 % -3 as d, (-attachment_count - 1) / 2 as e, div(-7, 2) as f, mod(-7, 2) as g
+from aws_iam_policy order by name;
+
+-- name: rounding_halves_numeric_and_double
+select round(-2.5) as rn, round(2.5) as rp, round(-2.5::float8) as rdn, round(2.5::float8) as rdp, round(0.5::float8) as half,
+  trunc(-2.7) as tn, ceil(-2.5) as cn, floor(-2.5) as fn, round(-0.45, 1) as r1, trunc(2.5::float8) as td;
+
+-- name: date_function_and_casts
+select name, date(create_date) as d, create_date::timestamp as local_ts, create_date::date::text as d_text,
+  create_date > timestamp '2020-01-01' as after_2020, (create_date at time zone 'UTC')::text as ts_text
+from aws_iam_user order by name;
+
+-- name: age_one_argument_and_extract
+select name, extract(year from age(create_date)) as years, extract(month from age(timestamptz '2025-06-15', create_date)) as months,
+  age(create_date) > interval '1 year' as over_a_year
+from aws_iam_user order by name;
+
+-- name: jsonb_set_and_concat_build
+select name, jsonb_set(coalesce(tags, '{}'), '{team}', '"x"') as set_team, coalesce(tags, '{}') || jsonb_build_object('user', name) as with_user,
+  jsonb_build_object('n', name) ->> 'n' as back
+from aws_iam_user order by name;
+
+-- name: jsonb_text_equality_and_nulls
+select name, (tags -> 'team')::text = '"platform"' as quoted_eq, tags ->> 'team' is null as no_team,
+  jsonb_typeof(tags -> 'team') is distinct from 'string' as not_string, tags::text::jsonb = tags as round_trip
+from aws_iam_user order by name;
+
+-- name: series_over_array_positions
+select p.name, i, p.policy_std -> 'Statement' -> (i - 1) ->> 'Effect' as effect
+from aws_iam_policy p, generate_series(1, jsonb_array_length(p.policy_std -> 'Statement')) i order by p.name, i;
+
+-- name: array_subquery_ordered_and_any
+select u.name, array(select g ->> 'GroupName' from jsonb_array_elements(u.groups) g order by 1 desc) as groups_desc,
+  'admins' = any(array(select g ->> 'GroupName' from jsonb_array_elements(u.groups) g)) as is_admin
+from aws_iam_user u order by u.name;
+
+-- name: unnest_with_ordinality_literal_array
+select t.v, t.n from unnest(array['c', 'a', 'b']) with ordinality as t(v, n) order by t.n;
+
+-- name: count_distinct_with_filter_and_nullif
+select count(distinct path) filter (where mfa_enabled) as mfa_paths, count(nullif(path, '/')) as not_root,
+  sum(length(name)) as letters, avg(length(name))::numeric(10, 3) as avg_len
+from aws_iam_user;
+
+-- name: extract_epoch_integer_and_now_text
+select extract(epoch from timestamptz '2025-01-01 00:00:00+00')::int as epoch_int, to_char(timestamptz '2025-06-15' - interval '1 day', 'YYYY-MM-DD') as yesterday,
+  (interval '1 day 2 hours')::text as iv_text, interval '36 hours' as hours_iv;
+
+-- name: null_casts_and_case_types
+select cast(null as int) as ni, null::text as nt, nullif('', '') as empty_null, case when false then 1 end as no_branch,
+  coalesce(null::int, 0) + 1 as coalesced;
+
+-- name: position_and_like_underscore
+select name, position('-' in name) > 0 as has_dash, name like '___' as three_letters, name like '%\%%' as has_percent,
+  strpos(arn, ':user/') as user_pos
+from aws_iam_user order by name;
+
+-- name: to_hex_lpad_and_bit_ops
+select name, lpad(to_hex(length(name)), 4, '0') as hex_len, length(name) & 3 as and3, length(name) | 8 as or8, length(name) # 1 as xor1,
+  1 << length(name) as shifted
+from aws_iam_user order by name;
+
+-- name: greatest_least_of_timestamps_and_text
+select name, greatest(create_date, password_last_used) as latest, least(name, path) as smaller, greatest('a', name, 'm') as g
+from aws_iam_user order by name;
+
+-- name: special_time_literals_in_comparisons
+select event_id, event_time > 'yesterday' as since_yesterday, event_time < 'tomorrow' as before_tomorrow,
+  event_time between 'epoch' and 'now' as in_range, event_time::date = 'today' as today
+from aws_cloudtrail_trail_event order by event_time, event_id;
+
+-- name: special_time_literal_casts
+select 'now'::timestamptz = now() as is_now, 'today'::date = current_date as is_today, timestamptz 'epoch' as epoch,
+  'yesterday'::timestamptz as yesterday, ' Tomorrow '::date - current_date as one, 'today'::timestamp as local_midnight;
+
+-- name: special_time_literal_in_age_window
+select name, now() - create_date > 'now'::timestamptz - 'epoch'::timestamptz as impossible,
+  count(*) filter (where create_date > 'today'::timestamptz - interval '5 years') over () as recent_users
+from aws_iam_user order by name;
