@@ -2961,6 +2961,11 @@ def _element_alias_source(column: exp.Column) -> exp.Expr | None:
     return None
 
 
+# the operators whose operand types check_operand_types checks, as Postgres names them (IS [NOT] DISTINCT FROM is =)
+OPERATOR_SYMBOLS = {exp.EQ: "=", exp.NEQ: "<>", exp.GT: ">", exp.GTE: ">=", exp.LT: "<", exp.LTE: "<=",
+                    exp.NullSafeEQ: "=", exp.NullSafeNEQ: "=", exp.DPipe: "||"}
+
+
 def _pg_int_name(node: exp.Expr, scope: Scope) -> str:
     return "integer" if scope.is_int4(node) else "bigint"
 
@@ -3016,18 +3021,14 @@ def check_operand_types(node: exp.Expr, scope: Scope) -> exp.Expr:
         if scope.is_int(operand):
             word = "NOT" if isinstance(node, exp.Not) else "AND" if isinstance(node, exp.And) else "OR"
             raise QueryError(f"argument of {word} must be type boolean, not type {_pg_int_name(operand, scope)}")
-    comparisons = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.NullSafeEQ, exp.NullSafeNEQ)
-    if isinstance(node, comparisons + (exp.DPipe,)):
+    if type(node) in OPERATOR_SYMBOLS:
         left, right = node.this, node.expression
         quantified = isinstance(left, exp.SubqueryPredicate) or isinstance(right, exp.SubqueryPredicate)
-        mixed = isinstance(node, comparisons) and not quantified and (
+        mixed = not isinstance(node, exp.DPipe) and not quantified and (
             scope.is_int(left) and is_boolean(right, scope) or is_boolean(left, scope) and scope.is_int(right))
         if mixed or isinstance(node, exp.DPipe) and scope.is_int(left) and scope.is_int(right):
             names = ["boolean" if is_boolean(side, scope) else _pg_int_name(side, scope) for side in (left, right)]
-            operator = {exp.NullSafeEQ: "IS NOT DISTINCT FROM", exp.NullSafeNEQ: "IS DISTINCT FROM",
-                        exp.DPipe: "||"}.get(type(node)) or node.key and {
-                "eq": "=", "neq": "<>", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}[node.key]
-            raise QueryError(f"operator does not exist: {names[0]} {operator} {names[1]}")
+            raise QueryError(f"operator does not exist: {names[0]} {OPERATOR_SYMBOLS[type(node)]} {names[1]}")
     if isinstance(node, (exp.Sum, exp.Avg)) and is_boolean(node.this, scope):
         raise QueryError(f"function {node.key}(boolean) does not exist")
     if isinstance(node, exp.GroupConcat) and scope.is_int(node.this.unnest()):
