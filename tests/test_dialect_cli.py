@@ -139,5 +139,6 @@ def test_powerpipe_query_parameters_are_named_as_unsupported(loaded_db):
 
 
 def test_unsupported_feature_is_one_line(loaded_db):
-    sql = "select k from aws_iam_user, jsonb_each(tags) with ordinality as t(k, v, n)"
-    assert_one_line_error(iamsql("query", "--db", str(loaded_db), sql), "unsupported", "jsonb_each() WITH ORDINALITY")
+    sql = "select n from aws_iam_user, unnest(array[1, 2], array[3, 4]) with ordinality as t(a, b, n)"
+    assert_one_line_error(iamsql("query", "--db", str(loaded_db), sql), "unsupported",
+                          "unnest() of several arrays WITH ORDINALITY")

@@ -45,6 +45,18 @@ class Steampipe(Postgres):
 
     ORIGINAL_NAME_META_KEY = NAME_KEY
 
+    # to_timestamp / to_date formats: month and day names, AM/PM and the lower-case forms Postgres also reads
+    TIME_MAPPING = {
+        **Postgres.TIME_MAPPING,
+        **dict.fromkeys(("Month", "MONTH", "month", "FMMonth", "FMMONTH", "FMmonth"), "%B"),
+        **dict.fromkeys(("Mon", "MON", "mon"), "%b"),
+        **dict.fromkeys(("Day", "DAY", "FMDay", "FMDAY"), "%A"),
+        **dict.fromkeys(("Dy", "DY"), "%a"),
+        **dict.fromkeys(("AM", "PM", "am", "pm"), "%p"),
+        **dict.fromkeys(("HH", "hh", "HH12", "hh12", "FMHH", "FMHH12"), "%I"),
+        "hh24": "%H", "FMhh24": "%-H", "fmdd": "%-d", "fmmm": "%-m",
+    }
+
     class Tokenizer(Postgres.Tokenizer):
         # Postgres has no GLOB operator: ``glob`` is Steampipe's function (glob pattern -> LIKE pattern).
         KEYWORDS = {k: v for k, v in Postgres.Tokenizer.KEYWORDS.items() if k != "GLOB"}
@@ -129,8 +141,15 @@ class Steampipe(Postgres):
             if this is not None and this.is_string and (this.name.lstrip()[:1] in ("P", "p") or re.match(
                     r"\s*[-+]\s", this.name) or len(exp.INTERVAL_STRING_RE.findall(this.name)) == 1
                     and not re.fullmatch(exp.INTERVAL_STRING_RE, this.name)):
-                return self.expression(exp.Interval(this=this))
-            return super()._parse_interval_span(this, parse_function_unit=parse_function_unit)
+                interval = self.expression(exp.Interval(this=this))
+            else:
+                interval = super()._parse_interval_span(this, parse_function_unit=parse_function_unit)
+            # ``interval '1 10:30' hour``: sqlglot leaves a text of days and a time without a unit unless ``x TO y``
+            # follows; Postgres reads the one field after it as the qualifier
+            if interval.args.get("unit") is None and self._curr and self._curr.text.upper() in INTERVAL_FIELDS:
+                interval.set("unit", exp.var(self._curr.text.upper()))
+                self._advance()
+            return interval
 
         def _parse_date_part(self) -> exp.Expr:
             # Postgres names an unaliased date_part column "date_part", and date_part is a double, extract a numeric.
@@ -1002,7 +1021,7 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
             return json_cast(call("pg_jsonb_concat", *[s if scope.is_json(s) else json_cast(s) for s in sides]))
         sides = [
             json_text(s, scope) if scope.is_json(s) else call("pg_interval_out", s) if is_interval(s, scope)
-            else number_text(s, scope) or s
+            else record_text(s, scope) if is_row(s) else number_text(s, scope) or s
             for s in (node.this, node.expression)
         ]
         if sides != [node.this, node.expression]:
@@ -1376,7 +1395,7 @@ def is_text(node: exp.Expr, scope: Scope) -> bool:
         return all(is_text(a, scope) or isinstance(a, exp.Null) for a in [node.this, *node.expressions])
     return isinstance(node, TEXT_FUNCTIONS) or func_name(node) in (
         "split_part", "btrim", "ltrim", "rtrim", "lpad", "rpad", "replace", "substr", "translate", "pg_lpad", "pg_rpad",
-        "quote_ident", "pg_quote_ident", "array_dims", "pg_array_dims")
+        "quote_ident", "pg_quote_ident", "array_dims", "pg_array_dims", "pg_upper")
 
 
 BYTEA_TYPES = {exp.DataType.Type.VARBINARY, exp.DataType.Type.BINARY, exp.DataType.Type.BLOB}
@@ -1417,6 +1436,8 @@ def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
         return json_text(node.this, scope)
     if target in TEXT_TYPES and not node.to.expressions and scope.is_array(node.this):
         return call("pg_array_out", node.this)
+    if target in TEXT_TYPES and not node.to.expressions and is_row(node.this):
+        return record_text(node.this, scope)
     if target in TEXT_TYPES and not node.to.expressions and is_bytea(node.this):
         # bytea's text is its hex with a leading \x, as Postgres writes it (DuckDB escapes the bytes)
         return call("concat", string("\\x"), call("lower", call("hex", node.this)))
@@ -1671,9 +1692,110 @@ def interval_text_literal(node: exp.Expr) -> exp.Literal | None:
     return None
 
 
+INTERVAL_FIELDS = ("YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND")
+INTERVAL_FIELD_MICROS = {"HOUR": 3600_000000, "MINUTE": 60_000000, "SECOND": 1}
+YEAR_MONTH_TEXT = re.compile(r"\s*([+-])?(\d+)-(\d+)\s*")
+DAY_TIME_TEXT = re.compile(r"\s*(?:([+-]?\d+)\s+)?([+-])?(\d+):(\d+)(?::(\d+(?:\.\d*)?))?\s*")
+NUMBER_TEXT = re.compile(r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)\s*")
+
+
+def qualified_interval(text: str, first: str | None, last: str | None) -> tuple[int, int, int]:
+    """(months, days, microseconds) of an interval's text in the SQL-standard forms (``'1-2'`` years-months,
+    ``'1 10:30:15'`` days and a time, a bare number) read as Postgres reads them under the qualifier ``first TO
+    last`` (``YEAR TO MONTH``, ``HOUR``, ...; None without one): ``'a:b'`` is minutes and seconds under ``MINUTE
+    TO SECOND``, a bare number counts the last field, and the fields below the last one are dropped (towards zero)."""
+    months = days = micros = 0
+    year_month, day_time = YEAR_MONTH_TEXT.fullmatch(text), DAY_TIME_TEXT.fullmatch(text)
+    if year_month:
+        if int(year_month[3]) > 11:
+            raise QueryError(f'interval field value out of range: "{text}"')
+        months = (-1 if year_month[1] == "-" else 1) * (int(year_month[2]) * 12 + int(year_month[3]))
+    elif day_time:
+        days = int(day_time[1] or 0)
+        hours, minutes, seconds = int(day_time[3]), int(day_time[4]), float(day_time[5] or 0)
+        if day_time[5] is None and (first, last) == ("MINUTE", "SECOND"):
+            hours, minutes, seconds = 0, hours, minutes
+        if minutes > 59 or seconds > 60:
+            raise QueryError(f'interval field value out of range: "{text}"')
+        micros = (hours * 3600 + minutes * 60) * 1_000000 + round(seconds * 1_000000)
+        micros = -micros if day_time[2] == "-" else micros
+    elif last and NUMBER_TEXT.fullmatch(text):
+        value = float(text)
+        if last == "SECOND":
+            micros = round(value * 1_000000)
+        else:
+            whole = int(value)
+            months, days = whole * {"YEAR": 12, "MONTH": 1}.get(last, 0), whole * (last == "DAY")
+            micros = whole * INTERVAL_FIELD_MICROS.get(last, 0)
+    else:
+        qualifier = " to ".join(dict.fromkeys(filter(None, (first, last)))).lower()
+        raise UnsupportedFeature(f"unsupported Postgres feature: interval '{text}' {qualifier} (with a qualifier, "
+                                 "only the 'Y-M', 'D H:M:S' and bare number forms)")
+    if last == "YEAR":
+        months, days, micros = int(months / 12) * 12, 0, 0
+    elif last == "MONTH":
+        days, micros = 0, 0
+    elif last == "DAY":
+        micros = 0
+    elif last in ("HOUR", "MINUTE"):
+        micros = int(micros / INTERVAL_FIELD_MICROS[last]) * INTERVAL_FIELD_MICROS[last]
+    return months, days, micros
+
+
+def qualified_interval_value(node: exp.Expr) -> exp.Expr | None:
+    """``interval '1-2' year to month``, ``interval '10:30' hour to minute``, ``interval '2.5' day``, and the
+    unqualified ``'1-2'`` and ``'1 10:30'`` (which DuckDB cannot read) as the DuckDB interval Postgres gives;
+    None for other intervals."""
+    literal = node.this if isinstance(node, (exp.Interval, exp.Cast)) else None
+    if not (isinstance(literal, exp.Literal) and literal.is_string):
+        return None
+    unit = node.args.get("unit") if isinstance(node, exp.Interval) else None
+    if isinstance(unit, exp.IntervalSpan):
+        first, last = unit.this.name.upper(), unit.expression.name.upper()
+        if first not in INTERVAL_FIELDS or last not in INTERVAL_FIELDS:
+            return None
+    elif isinstance(unit, exp.Var) and unit.name.upper() in INTERVAL_FIELDS and not node.args.get("fraction_in_string"):
+        first = last = unit.name.upper()
+        if re.fullmatch(r"\s*[+-]?\d+\s*", literal.this):
+            return None  # a whole number of one field: DuckDB reads it the same
+    elif unit is None and (isinstance(node, exp.Interval) or node.to.this == exp.DataType.Type.INTERVAL):
+        match = DAY_TIME_TEXT.fullmatch(literal.this)
+        if not (YEAR_MONTH_TEXT.fullmatch(literal.this) or match and match[1] is not None):
+            return None
+        first = last = None
+    else:
+        return None
+    value = call("pg_make_interval", *(exp.Literal.number(n) for n in qualified_interval(literal.this, first, last)))
+    value.meta["pg_interval"] = True
+    return value
+
+
 def _is_iso_interval(node: exp.Expr) -> bool:
     text = node.this if isinstance(node, exp.Literal) and node.is_string else ""
     return text.lstrip()[:1] in ("P", "p")
+
+
+SPECIAL_TIMES = ("now", "today", "yesterday", "tomorrow", "epoch")
+
+
+def special_time(node: exp.Expr, kind: exp.DataType.Type) -> exp.Expr | None:
+    """The value of Postgres's special time input ``'now'``, ``'today'``, ``'yesterday'``, ``'tomorrow'`` or
+    ``'epoch'`` (a string literal read as a timestamptz, timestamp or date), which DuckDB cannot read; else None."""
+    text = node.this.strip().lower() if isinstance(node, exp.Literal) and node.is_string else None
+    if text not in SPECIAL_TIMES:
+        return None
+    if text == "epoch":
+        value = exp.cast(string("1970-01-01 00:00:00+00"), exp.DataType.build("TIMESTAMPTZ"))
+    elif text == "now":
+        value = exp.cast(exp.CurrentTimestamp(), exp.DataType.build("TIMESTAMPTZ"))
+    else:
+        value = exp.cast(exp.CurrentDate(), exp.DataType.build("TIMESTAMPTZ"))
+        if text != "today":
+            step = exp.Interval(this=string("1"), unit=exp.var("DAY"))
+            value = (exp.Sub if text == "yesterday" else exp.Add)(this=value, expression=step)
+    if kind in (exp.DataType.Type.DATE, exp.DataType.Type.TIMESTAMP):
+        value = exp.cast(exp.paren(value), exp.DataType.build(kind.value))
+    return value
 
 
 def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
@@ -1686,8 +1808,26 @@ def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
         return exp.cast(call("iamsql_as_of"), exp.DataType.build("DATE"))
     if as_of and isinstance(node, exp.Localtimestamp):
         return exp.cast(call("iamsql_as_of"), exp.DataType.build("TIMESTAMP"))
+    time_types = (exp.DataType.Type.TIMESTAMPTZ, exp.DataType.Type.TIMESTAMP, exp.DataType.Type.DATE)
+    if isinstance(node, exp.Cast) and node.to.this in time_types and (
+            value := special_time(node.this, node.to.this)) is not None:
+        return value
+    if isinstance(node, (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Between)):
+        # ``event_time > 'yesterday'``: the literal is read as the other side's type
+        sides = [node.this, *(node.args.get(k) for k in ("expression", "low", "high") if node.args.get(k))]
+        kind = next((exp.DataType.Type.DATE if is_date(side) else exp.DataType.Type.TIMESTAMPTZ for side in sides
+                     if is_date(side) or is_timestamptz(side, scope)), None)
+        specials = {key: value for key in ("this", "expression", "low", "high")
+                    if kind and (value := special_time(node.args.get(key), kind)) is not None}
+        if specials:
+            replacement = node.copy()
+            for key, value in specials.items():
+                replacement.set(key, value)
+            return replacement
     if isinstance(node, exp.Interval) and node.unit is None and _is_iso_interval(node.this):
         return iso_interval_value(node.this)
+    if isinstance(node, (exp.Interval, exp.Cast)) and (qualified := qualified_interval_value(node)) is not None:
+        return qualified
     literal = interval_text_literal(node)
     if literal is not None and INTERVAL_SIGN.search(literal.this):
         replacement = node.copy()
@@ -2129,10 +2269,28 @@ def is_boolean(node: exp.Expr, scope: Scope) -> bool:
     return isinstance(node, exp.Column) and scope.column_type(node) == "BOOLEAN"
 
 
+def is_row(node: exp.Expr) -> bool:
+    """Whether ``node`` is a row constructor: ``row(a, b)`` or ``(a, b)``."""
+    return isinstance(node, exp.Tuple) or func_name(node) == "row" and isinstance(node, exp.Anonymous)
+
+
+def record_text(node: exp.Expr, scope: Scope) -> exp.Expr:
+    """A row's text as Postgres's record_out writes it: ``(alice,t,)``, each field its output text (NULL as
+    nothing), in double quotes when empty or holding a quote, a backslash, a parenthesis, a comma or a blank."""
+    fields = [call("pg_record_field", exp.cast(output_text(field.copy(), scope), exp.DataType.build("VARCHAR")))
+              for field in node.expressions]
+    pieces = [string("(")]
+    for position, field in enumerate(fields):
+        pieces += [string(",")] * bool(position) + [field]
+    return exp.Concat(expressions=[*pieces, string(")")], safe=True, coalesce=True)
+
+
 def output_text(node: exp.Expr, scope: Scope) -> exp.Expr:
     """``node`` as the text Postgres's output function writes, as ``concat``, ``concat_ws`` and ``format`` use it:
     a boolean is ``t`` or ``f`` (unlike ``::text``, which gives ``true``), a jsonb value is jsonb's text, an array
-    Postgres's array text."""
+    Postgres's array text, a row its record text."""
+    if is_row(node):
+        return record_text(node, scope)
     if scope.is_json(node):
         return json_text(node, scope)
     if scope.is_array(node):
@@ -2402,6 +2560,11 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         replacement = node.copy()
         replacement.set("expressions", [exp.Literal.number(1)])
         return replacement
+    if isinstance(node, exp.Window) and func_name(node.this) in ("jsonb_agg", "json_agg"):
+        # over a window: the list is the window's aggregate, made JSON after it (to_json is no aggregate)
+        window = node.copy()
+        window.set("this", call("list", *[json_value(a.copy(), scope) for a in node.this.expressions]))
+        return call("to_json", window)
     if isinstance(node, exp.Filter) and func_name(node.this) in ("jsonb_agg", "json_agg"):
         inner = node.this
         listed = call("list", *[json_value(a, scope) for a in inner.expressions])
@@ -2410,6 +2573,11 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         return ordered_object_agg(node, scope)
     if isinstance(node, exp.Filter) and _is_ordered_object_agg(node.this):
         return ordered_object_agg(node.this, scope, node.expression)
+    if not node.meta.get("pg_domain_checked") and (checked := math_domain_errors(node)) is not None:
+        return checked
+    if isinstance(node, exp.Upper):
+        # Postgres keeps ß (it has no one-letter capital in Unicode's simple case mapping); DuckDB gives ẞ
+        return call("pg_upper", node.this)
     series = (exp.GenerateSeries, exp.ExplodingGenerateSeries)
     if isinstance(node, exp.Table) and isinstance(node.this, series) and (values := numeric_series(node.this, scope)):
         # in FROM: a table of one column, named after the alias (else generate_series)
@@ -2618,8 +2786,9 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         "every": "bool_and",
     }
     if name in ("jsonb_array_length", "json_array_length") and not node.meta.get("pg_length"):
-        # an integer in Postgres; DuckDB's is unsigned (generate_series(0, n - 1) would not bind)
-        length = call("json_array_length", *args)
+        # an integer in Postgres; DuckDB's is unsigned (generate_series(0, n - 1) would not bind). Of an object or
+        # a scalar it is an error in Postgres (DuckDB: 0)
+        length = call("pg_jsonb_array_length", *args)
         length.meta["pg_length"] = True
         return exp.cast(length, exp.DataType.build("INTEGER"))
     if name == "jsonb_strip_nulls" and len(args) == 1:
@@ -2709,8 +2878,6 @@ def rewrite_from_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
             raise UnsupportedFeature("unsupported Postgres feature: WITH ORDINALITY")
         return node
     kind, columns = SRF_COLUMNS[name]
-    if ordinality and kind in ("each", "each_text"):
-        raise UnsupportedFeature(f"unsupported Postgres feature: {name}() WITH ORDINALITY")
     alias = node.args.get("alias")
     alias_name = alias.name if alias and alias.name else name
     column_aliases = [c.name for c in alias.columns] if alias and alias.columns else []
@@ -2722,9 +2889,9 @@ def rewrite_from_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     else:
         names = [alias_name if c == "alias" else c for c in columns]
         inner = exp.select(exp.alias_(call("unnest", listed), names[0], quoted=True))
-        if ordinality:
-            position = call("generate_subscripts", listed.copy(), exp.Literal.number(1))
-            inner = inner.select(exp.alias_(position, "ordinality", quoted=True))
+    if ordinality:
+        position = call("generate_subscripts", listed.copy(), exp.Literal.number(1))
+        inner = inner.select(exp.alias_(position, "ordinality", quoted=True))
     table_alias = exp.TableAlias(
         this=exp.to_identifier(alias_name, quoted=True),
         columns=[exp.to_identifier(c, quoted=True) for c in column_aliases],
@@ -2792,6 +2959,81 @@ def _element_alias_source(column: exp.Column) -> exp.Expr | None:
                 return source if source_kind(source) else None
         select = select.find_ancestor(exp.Select)
     return None
+
+
+# the operators whose operand types check_operand_types checks, as Postgres names them (IS [NOT] DISTINCT FROM is =)
+OPERATOR_SYMBOLS = {exp.EQ: "=", exp.NEQ: "<>", exp.GT: ">", exp.GTE: ">=", exp.LT: "<", exp.LTE: "<=",
+                    exp.NullSafeEQ: "=", exp.NullSafeNEQ: "=", exp.DPipe: "||"}
+
+
+def _pg_int_name(node: exp.Expr, scope: Scope) -> str:
+    return "integer" if scope.is_int4(node) else "bigint"
+
+
+def math_domain_errors(node: exp.Expr) -> exp.Expr | None:
+    """``ln``, ``log``, ``sqrt`` and ``power`` fail outside their domain in Postgres (DuckDB gives NaN or an
+    infinity): ``node`` in a CASE raising Postgres's error there, else None."""
+    def error(message: str) -> exp.Expr:
+        return call("error", string(message))
+
+    zero = exp.Literal.number(0)
+    checks: list[tuple[exp.Expr, exp.Expr]] = []
+    if isinstance(node, (exp.Ln, exp.Log)):
+        for value in filter(None, (node.this, node.expression)):
+            checks += [(exp.EQ(this=value.copy(), expression=zero.copy()), error("cannot take logarithm of zero")),
+                       (exp.LT(this=value.copy(), expression=zero.copy()),
+                        error("cannot take logarithm of a negative number"))]
+        if isinstance(node, exp.Log) and node.expression is not None:
+            checks.append((exp.EQ(this=node.this.copy(), expression=exp.Literal.number(1)), error("division by zero")))
+    elif isinstance(node, exp.Sqrt):
+        checks.append((exp.LT(this=node.this.copy(), expression=zero),
+                       error("cannot take square root of a negative number")))
+    elif isinstance(node, exp.Pow):
+        base, exponent = node.this, node.expression
+        checks += [
+            (exp.and_(exp.EQ(this=base.copy(), expression=zero.copy()), exp.LT(this=exponent.copy(), expression=zero.copy())),
+             error("zero raised to a negative power is undefined")),
+            (exp.and_(exp.LT(this=base.copy(), expression=zero.copy()),
+                      exp.NEQ(this=exponent.copy(), expression=call("trunc", exponent.copy()))),
+             error("a negative number raised to a non-integer power yields a complex result")),
+        ]
+    else:
+        return None
+    checked = node.copy()
+    checked.meta["pg_domain_checked"] = True
+    case = exp.Case()
+    for condition, raised in checks:
+        case = case.when(condition, raised)
+    return exp.paren(case.else_(checked))
+
+
+def check_operand_types(node: exp.Expr, scope: Scope) -> exp.Expr:
+    """Postgres's type errors that DuckDB would answer by casting: an integer where a boolean belongs (``where n``,
+    ``not n``, ``n = true``), ``sum``/``avg`` of a boolean, ``||`` between two integers, ``string_agg`` of an
+    integer. ``node`` is returned as it is."""
+    clauses = {exp.Where: "WHERE", exp.Having: "HAVING"}
+    if type(node) in clauses and scope.is_int(node.this):
+        raise QueryError(f"argument of {clauses[type(node)]} must be type boolean, not type "
+                         f"{_pg_int_name(node.this, scope)}")
+    operands = [node.this] if isinstance(node, exp.Not) else [node.this, node.expression] if isinstance(
+        node, exp.Connector) else []
+    for operand in operands:
+        if scope.is_int(operand):
+            word = "NOT" if isinstance(node, exp.Not) else "AND" if isinstance(node, exp.And) else "OR"
+            raise QueryError(f"argument of {word} must be type boolean, not type {_pg_int_name(operand, scope)}")
+    if type(node) in OPERATOR_SYMBOLS:
+        left, right = node.this, node.expression
+        quantified = isinstance(left, exp.SubqueryPredicate) or isinstance(right, exp.SubqueryPredicate)
+        mixed = not isinstance(node, exp.DPipe) and not quantified and (
+            scope.is_int(left) and is_boolean(right, scope) or is_boolean(left, scope) and scope.is_int(right))
+        if mixed or isinstance(node, exp.DPipe) and scope.is_int(left) and scope.is_int(right):
+            names = ["boolean" if is_boolean(side, scope) else _pg_int_name(side, scope) for side in (left, right)]
+            raise QueryError(f"operator does not exist: {names[0]} {OPERATOR_SYMBOLS[type(node)]} {names[1]}")
+    if isinstance(node, (exp.Sum, exp.Avg)) and is_boolean(node.this, scope):
+        raise QueryError(f"function {node.key}(boolean) does not exist")
+    if isinstance(node, exp.GroupConcat) and scope.is_int(node.this.unnest()):
+        raise QueryError(f"function string_agg({_pg_int_name(node.this.unnest(), scope)}, unknown) does not exist")
+    return node
 
 
 def rewrite_bare_element_alias(node: exp.Expr, scope: Scope) -> exp.Expr:
@@ -3447,6 +3689,8 @@ REWRITES: list[Callable[[exp.Expr, Scope], exp.Expr]] = [
     rewrite_from_functions,
     # A bare ``s`` naming ``jsonb_array_elements(x) s`` is its value column (needs the sources named above).
     rewrite_bare_element_alias,
+    # Postgres's type errors that DuckDB would answer by casting (``where n`` of an integer, ``sum`` of a boolean).
+    check_operand_types,
     # DISTINCT, GROUP BY, UNION and count(distinct) compare jsonb values by value, not by their text.
     rewrite_jsonb_identity,
     # Set-returning functions in the select list, jsonb aggregates and constructors, to_char, regexp_match.

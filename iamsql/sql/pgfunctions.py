@@ -572,6 +572,19 @@ create or replace temp macro pg_to_bool(x) as
 create or replace temp macro pg_quote_ident(s) as
     case when regexp_full_match(s, '[a-z_][a-z0-9_]*') and not list_contains([{_QUOTED_KEYWORD_LIST}], s) then s
          else '"' || replace(s, '"', '""') || '"' end;
+create or replace temp macro pg_jsonb_array_length(j) as
+    case when j is null then null
+         when json_type(j) = 'ARRAY' then json_array_length(j)
+         when json_type(j) = 'OBJECT' then cast(error('cannot get array length of a non-array') as ubigint)
+         else cast(error('cannot get array length of a scalar') as ubigint) end;
+create or replace temp macro pg_upper(s) as
+    case when contains(s, 'ß') then array_to_string(list_transform(string_split(s, 'ß'), lambda part: upper(part)), 'ß')
+         else upper(s) end;
+create or replace temp macro pg_record_field(v) as
+    case when v is null then ''
+         when v = '' or regexp_matches(v, '[",\\\\()\\s\\x0b]')
+             then '"' || replace(replace(v, '\\', '\\\\'), '"', '""') || '"'
+         else v end;
 create or replace temp macro pg_lpad(s, n, fill) as
     case when fill = '' then left(s, case when n < 0 then 0 else n end) else lpad(s, cast(n as integer), fill) end;
 create or replace temp macro pg_rpad(s, n, fill) as

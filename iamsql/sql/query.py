@@ -64,6 +64,18 @@ ERROR_PREFIX = re.compile(r"^[A-Za-z ]+ Error: ")
 PYTHON_FUNCTION_ERROR = re.compile(r"^Python exception occurred while executing the UDF: (?:ValueError|TypeError): ")
 
 
+# RE2's reasons for refusing a regular expression (DuckDB's message is "<reason>: <pattern>") as PostgreSQL's
+RE2_ERRORS = {"missing ]": "brackets [] not balanced", "missing )": "parentheses () not balanced",
+              "unexpected )": "parentheses () not balanced", "invalid repetition size": "invalid repetition count(s)",
+              "bad repetition operator": "quantifier operand invalid",
+              "missing argument to repetition operator": "quantifier operand invalid",
+              "invalid nested repetition operator": "quantifier operand invalid",
+              "invalid escape sequence": "invalid escape \\ sequence", "trailing \\": "invalid escape \\ sequence",
+              "invalid character class range": "invalid character range",
+              "invalid character class": "invalid character class"}
+RE2_ERROR = re.compile("(" + "|".join(re.escape(reason) for reason in RE2_ERRORS) + ")(?:: |$)")
+
+
 def describe_duckdb_error(exc: duckdb.Error, sql: str = "") -> str:
     """One line saying which part of the query failed and why (DuckDB's message, reworded where it helps); ``sql``,
     the statement, tells which tables a missing column may belong to."""
@@ -99,6 +111,8 @@ def describe_duckdb_error(exc: duckdb.Error, sql: str = "") -> str:
         numbers = ", ".join(f"${n.strip()}" for n in match.group(1).split(","))
         return (f"query parameters ({numbers}) are not supported: iamsql query takes no parameter values; "
                 "write the values into the SQL")
+    if isinstance(exc, duckdb.InvalidInputException) and (match := RE2_ERROR.match(first)):
+        return f"query failed: invalid regular expression: {RE2_ERRORS[match.group(1)]}"
     if first.startswith("Division by zero"):  # DuckDB's hint (TRY, SET ...) is no use in a read-only query
         return "query failed: division by zero"
     if isinstance(exc, duckdb.ParserException):

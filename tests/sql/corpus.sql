@@ -3352,3 +3352,550 @@ select x, jsonb_typeof(x) as type
 from (values ('"b"'::jsonb), ('1'), ('[1]'), ('{"a": 1}'), ('true'), ('null'), ('"a"'), ('10'), ('[0, 0]'), ('{}'),
   ('{"b": 1, "c": 2}'), ('"B"')) t(x)
 order by x;
+
+-- name: stddev_variance_of_integers
+-- Statistics, casts of every kind, string, array, date, interval and window functions, rows as text, interval
+-- qualifiers, to_date with month names and jsonb aggregates over windows.
+select account_id, round(stddev(max_session_duration), 2) as sd, round(variance(max_session_duration), 2) as var,
+  round(stddev_pop(max_session_duration), 3) as sd_pop, round(var_samp(max_session_duration)::numeric, 1) as var_samp
+from aws_iam_role group by account_id order by account_id;
+
+-- name: stddev_of_double_text
+select stddev(max_session_duration::float8)::text as sd_text, variance(max_session_duration::float8) as var_double
+from aws_iam_role;
+
+
+-- name: jsonb_literal_decimal_text
+select '1.50'::jsonb as j, '1.50'::jsonb::text as t, '[1.0, 2.50]'::jsonb -> 1 as second, '{"a": 1.50}'::jsonb -> 'a' as a_value;
+
+-- name: jsonb_literal_decimal_in_object
+select jsonb_build_object('price', 1.50, 'qty', 2) as o, jsonb_build_object('price', 1.50)::text as o_text;
+
+-- name: upper_lower_unicode
+select name, upper(name) as up, lower(upper(name)) as round_trip, initcap(replace(name, '-', ' ')) as title_case
+from aws_iam_user order by name;
+
+-- name: upper_sharp_s
+select upper('straße') as up, lower('STRASSE') as low, length(upper('ß')) as len;
+
+-- name: row_value_text
+select name, row(name, mfa_enabled)::text as r, (name, path)::text as pair from aws_iam_user order by name;
+
+-- name: row_value_with_nulls_and_quotes
+select row(name, description)::text as r from aws_iam_policy order by name;
+
+-- name: interval_qualifiers
+select interval '2' day as d, interval '3' hour as h, interval '1-2' year to month as ym, interval '10:30' hour to minute as hm;
+
+-- name: interval_qualifier_in_arithmetic
+select name, create_date + interval '7' day as week_later, create_date - interval '90' minute as earlier
+from aws_iam_user order by name;
+
+-- name: jsonb_each_text_tag_pairs
+select u.name, t.key, t.value from aws_iam_user u, jsonb_each_text(u.tags) t order by u.name, t.key;
+
+-- name: jsonb_each_values_typed
+select u.name, e.key, jsonb_typeof(e.value) as type, e.value from aws_iam_user u, jsonb_each(u.tags) e order by 1, 2;
+
+-- name: jsonb_each_condition_values
+select p.name, c.key as operator, kv.key as cond_key, kv.value as cond_values
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_each(s -> 'Condition') c, jsonb_each(c.value) kv
+order by p.name, operator, cond_key;
+
+
+-- name: json_build_object_values
+select json_build_object('name', name, 'mfa', mfa_enabled) -> 'name' as n, json_build_object('n', 1) ->> 'n' as one
+from aws_iam_user order by name;
+
+
+-- name: regexp_replace_global_flags
+select name, regexp_replace(name, '[aeiou]', '*', 'g') as masked, regexp_replace(name, '^(.)(.*)$', '\2\1') as rotated,
+  regexp_replace(upper(name), 'E', 'e', 'gi') as ci
+from aws_iam_user order by name;
+
+-- name: regexp_split_to_array_paths
+select name, regexp_split_to_array(trim(both '/' from path), '/') as parts, array_length(regexp_split_to_array(path, '/'), 1) as n
+from aws_iam_user order by name;
+
+-- name: regexp_count_and_like_escape
+select name, regexp_count(name, '[a-z]') as letters, name like '%\_%' as has_underscore, name similar to '[a-z]+(-[a-z]+)*' as kebab
+from aws_iam_user order by name;
+
+-- name: casts_every_kind
+select '42'::int + 1 as i, '42'::bigint * 2 as b, '3.14'::numeric(5, 2) as n, '2.5'::float8 / 2 as f,
+  'yes'::boolean as yes, 'off'::bool as off, '2025-01-02'::date as d, '2025-01-02 03:04:05+00'::timestamptz as ts,
+  '1 day'::interval as iv, 42::text as t, 3.7::int as rounded, (-3.5)::int as neg_rounded, 2.5::int as half;
+
+-- name: casts_cast_syntax
+select cast(attachment_count as text) as t, cast(attachment_count as numeric(6, 2)) as n,
+  cast(is_attached as int) as bit, cast(create_date as date) as d
+from aws_iam_policy order by name;
+
+-- name: casts_date_from_text_formats
+select '2025-01-02'::date as iso, ' 2025-01-02 '::date as padded, '2025-01-02T10:00:00Z'::timestamptz as iso_z,
+  '2025-01-02 10:00:00-05'::timestamptz as offset_ts;
+
+-- name: bool_casts_from_int_and_text
+select 1::boolean as one, 0::bool as zero, 'TRUE'::boolean as upper_true, ' f '::boolean as padded, true::int as t_int;
+
+-- name: numeric_text_of_arithmetic
+select 1.5 + 2.25 as s, (1.5 + 2.25)::text as st, 1.5 * 2.25 as p, (1.5 * 2.25)::text as pt, 10.00 - 0.5 as d, -1.50 as neg;
+
+-- name: numeric_functions
+select mod(17, 5) as m, 17 % 5 as pct, power(2, 10) as pw, sqrt(16) as sq, abs(-2.5) as a, sign(-3) as sg,
+  ceil(2.1) as c, floor(-2.1) as fl, round(2.567, 1) as r, trunc(2.567, 2) as tr, gcd(12, 18) as g, lcm(4, 6) as l;
+
+-- name: numeric_log_exp
+select round(ln(10)::numeric, 6) as ln10, round(log(1000)::numeric, 6) as log1000, round(exp(1)::numeric, 8) as e,
+  log(2, 8) as log2_8, cbrt(27) as cube_root, pi() as pi_value;
+
+
+-- name: string_functions
+select name, left(name, 3) as l3, right(name, 3) as r3, left(name, -2) as drop2, right(name, -2) as skip2,
+  reverse(name) as rev, repeat('ab', 2) as rep, lpad(name, 12, '.') as lp, rpad(name, 4) as rp,
+  position('e' in name) as pos_e, strpos(name, 'i') as pos_i, translate(name, 'aei', 'AEI') as tr
+from aws_iam_user order by name;
+
+-- name: string_overlay_and_btrim
+select overlay(name placing 'XX' from 2 for 2) as ov, btrim('  x  ') as bt, ltrim('xxhixx', 'x') as lt, rtrim('xxhixx', 'x') as rt,
+  trim(leading '/' from path) as no_lead, chr(65) as ch, ascii(name) as code
+from aws_iam_user order by name;
+
+-- name: string_starts_with_and_length
+select name, starts_with(name, 'ci') as ci, length(name) as len, char_length(name) as chars, octet_length(name) as bytes,
+  bit_length(name) as bits, md5(name) as digest
+from aws_iam_user order by name;
+
+-- name: string_format_padding
+select format('%-10s|', name) as left_aligned, format('%10s|', name) as right_aligned, format('%s=%s', 'k', null) as with_null
+from aws_iam_user order by name;
+
+-- name: string_concat_operators
+select name || '@' || coalesce(tags ->> 'team', '?') as who, concat(name, 1, true, null, 2.50) as c,
+  name || 1 || 2.50 as num_pipe, 'x' || null as null_pipe
+from aws_iam_user order by name;
+
+-- name: array_append_remove_replace
+select name, array_length(array[name, path, arn], 1) as n, array_append(array[name], path) as app,
+  array_prepend('x', array[name]) as pre, array_cat(array[1, 2], array[3]) as cat, array_remove(array['a', 'b', 'a'], 'a') as rem,
+  array_replace(array[1, 2, 1], 1, 9) as repl, array_position(array['a', 'b', 'c'], 'b') as pos
+from aws_iam_user order by name;
+
+-- name: array_agg_and_unnest_roundtrip
+with a as (select array_agg(name order by name) as names from aws_iam_user)
+select n, i from a, unnest(a.names) with ordinality as t(n, i) order by i;
+
+-- name: array_to_string_null_string
+select array_to_string(array['a', null, 'c'], ',') as skip_null, array_to_string(array['a', null, 'c'], ',', '*') as star_null,
+  array_to_string(array[1, 2, 3], '-') as ints;
+
+-- name: array_contains_overlap_operators
+select name, array[name] <@ array['alice', 'bob'] as in_list, array['alice', 'x'] && array[name] as overlaps,
+  array[name, 'x'] @> array['x'] as has_x
+from aws_iam_user order by name;
+
+-- name: array_any_all_comparisons
+select name, name = any(array['alice', 'bob']) as any_match, length(name) > all(array[3, 4]) as longer,
+  name <> all(array['alice']) as not_alice
+from aws_iam_user order by name;
+
+-- name: array_slices
+select (array['a', 'b', 'c', 'd'])[2:3] as mid, (array['a', 'b', 'c', 'd'])[:2] as head, (array['a', 'b', 'c', 'd'])[3:] as tail,
+  (string_to_array('x/y/z', '/'))[2] as second;
+
+-- name: array_upper_lower_bounds
+select array_upper(array[1, 2, 3], 1) as up, array_lower(array[1, 2, 3], 1) as low, cardinality(array[]::text[]) as empty_card,
+  array_length(array[]::text[], 1) as empty_len;
+
+-- name: date_arithmetic_mixture
+select name, create_date::date + 30 as plus_30, create_date::date - date '2017-01-01' as days_since_2017,
+  age(timestamptz '2025-06-15', create_date) as age_two, make_date(2025, 2, 28) + 1 as leap_check,
+  date_part('dow', create_date) as dow, date_part('doy', create_date) as doy, extract(isodow from create_date) as isodow
+from aws_iam_user order by name;
+
+-- name: date_trunc_week_quarter
+select name, date_trunc('week', create_date) as wk, date_trunc('quarter', create_date) as q, extract(quarter from create_date) as qn,
+  extract(week from create_date) as week_no, extract(isoyear from create_date) as iso_year
+from aws_iam_user order by name;
+
+-- name: interval_arithmetic
+select interval '1 day' * 3 as three_days, interval '1 hour' / 2 as half_hour, interval '90 minutes' + interval '1 day' as mixed,
+  -interval '2 days' as neg, interval '1 month' - interval '1 day' as month_minus_day, interval '36 hours' = interval '1 day 12 hours' as eq;
+
+-- name: justify_functions
+select justify_days(interval '35 days') as jd, justify_hours(interval '27 hours') as jh,
+  justify_interval(interval '1 month -1 hour') as ji;
+
+-- name: extract_from_interval
+select extract(day from interval '3 days 4 hours') as d, extract(hour from interval '3 days 4 hours') as h,
+  extract(epoch from interval '1 day') as e, date_part('minute', interval '90 minutes') as m;
+
+-- name: to_char_assortment
+select name, to_char(create_date, 'FMMonth DD, YYYY') as long_date, to_char(create_date, 'Dy DD Mon YY HH12:MI AM') as short,
+  to_char(create_date, 'YYYY"Q"Q') as quarter, to_char(create_date, 'IYYY-IW') as iso_week
+from aws_iam_user order by name;
+
+-- name: to_date_and_to_timestamp
+select to_date('05 Jan 2025', 'DD Mon YYYY') as d, to_timestamp('2025-01-05 10:20', 'YYYY-MM-DD HH24:MI') as ts,
+  to_timestamp(1700000000) as from_epoch;
+
+-- name: now_comparisons_in_case
+select name, case when create_date > now() - interval '1 year' then 'new'
+  when create_date > now() - interval '5 years' then 'mid' else 'old' end as bucket,
+  now() - create_date > '1000 days'::interval as over_1000_days
+from aws_iam_user order by name;
+
+-- name: current_date_arithmetic
+select count(*) filter (where create_date::date > current_date - 365 * 3) as last_3_years,
+  count(*) filter (where create_date < current_date - interval '6 years') as older_than_6
+from aws_iam_user;
+
+-- name: generate_series_dates_left_join
+select d::date as day, count(e.event_id) as events
+from generate_series(timestamptz '2025-06-13', timestamptz '2025-06-15', interval '1 day') d
+  left join aws_cloudtrail_trail_event e on e.event_time >= d and e.event_time < d + interval '1 day'
+group by d order by d;
+
+-- name: generate_series_integers_and_step
+select i, i * i as sq, i % 3 as mod3 from generate_series(10, 1, -3) i order by i desc;
+
+-- name: window_functions_assortment
+select name, create_date, row_number() over w as rn, rank() over (order by mfa_enabled) as mfa_rank,
+  lead(name) over w as next_user, first_value(name) over w as first_user,
+  last_value(name) over (order by create_date rows between unbounded preceding and unbounded following) as last_user,
+  ntile(3) over w as tercile, percent_rank() over w as pr
+from aws_iam_user window w as (order by create_date) order by create_date;
+
+-- name: window_running_sum_partitioned
+select account_id, name, attachment_count, sum(attachment_count) over (partition by account_id order by name) as running,
+  avg(attachment_count) over (partition by account_id) as avg_in_account, count(*) over () as total
+from aws_iam_policy order by account_id, name;
+
+-- name: window_range_last_hour_count
+select event_id, event_time, count(*) over (order by event_time range between interval '1 hour' preceding and current row) as last_hour
+from aws_cloudtrail_trail_event order by event_time, event_id;
+
+-- name: window_nth_value_and_cume_dist
+select name, nth_value(name, 2) over (order by name rows between unbounded preceding and unbounded following) as second,
+  cume_dist() over (order by length(name)) as cd, dense_rank() over (order by length(name)) as dr
+from aws_iam_user order by name;
+
+-- name: filter_clauses_mixture
+select account_id, count(*) filter (where mfa_enabled) as mfa, count(*) filter (where not mfa_enabled and login_profile is not null) as console_no_mfa,
+  array_agg(name order by name) filter (where path = '/service/') as services,
+  string_agg(name, '|' order by name desc) filter (where tags ? 'team') as teamed, bool_and(mfa_enabled) as all_mfa
+from aws_iam_user group by account_id order by account_id;
+
+-- name: distinct_on_latest_event_per_user
+select distinct on (username) username, event_name, event_time
+from aws_cloudtrail_trail_event order by username, event_time desc, event_id;
+
+-- name: jsonb_path_functions
+select name, jsonb_path_exists(policy_std, '$.Statement[*] ? (@.Effect == "Deny")') as has_deny,
+  jsonb_path_query_array(policy_std, '$.Statement[*].Effect') as effects,
+  jsonb_path_query_first(policy_std, '$.Statement[0].Action[0]') as first_action
+from aws_iam_policy order by name;
+
+-- name: jsonb_path_query_in_from
+select p.name, a from aws_iam_policy p, jsonb_path_query(p.policy_std, '$.Statement[*].Action[*]') a
+order by p.name, a;
+
+-- name: jsonb_operators_mixture
+select name, tags ?& array['team', 'owner'] as both_keys, tags - 'team' as without_team, tags || '{"x": 1}' as added,
+  tags #> '{team}' as team_path, tags @> '{"team": "platform"}' as platform, '{"team": "platform"}' <@ tags as contained
+from aws_iam_user order by name;
+
+-- name: jsonb_delete_array_of_keys
+select name, tags - array['team', 'owner'] as trimmed, jsonb_strip_nulls('{"a": null, "b": 1}'::jsonb) as stripped
+from aws_iam_user order by name;
+
+-- name: jsonb_build_array_and_agg_ordering
+select jsonb_build_array(name, mfa_enabled, 1, null) as arr, jsonb_agg(name) over (order by name) as names_so_far
+from aws_iam_user order by name;
+
+-- name: jsonb_object_agg_tags_flattened
+select u.account_id, jsonb_object_agg(u.name, coalesce(jsonb_array_length(u.attached_policy_arns), 0)) as counts
+from aws_iam_user u group by u.account_id order by u.account_id;
+
+-- name: jsonb_array_elements_text_count_distinct
+select count(distinct a) as distinct_actions, count(a) as actions
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a;
+
+-- name: jsonb_typeof_and_text_of_nested
+select name, jsonb_typeof(policy_std -> 'Statement' -> 0 -> 'Condition') as cond_type,
+  (policy_std -> 'Statement' -> 0 -> 'Resource')::text as resource_text, policy_std #>> '{Statement,0,Effect}' as eff
+from aws_iam_policy order by name;
+
+-- name: to_jsonb_scalars
+select to_jsonb(name) as n, to_jsonb(attachment_count) as c, to_jsonb(is_attached) as b, to_jsonb(create_date) as ts
+from aws_iam_policy order by name;
+
+-- name: coalesce_nullif_greatest
+select name, coalesce(nullif(description, ''), '(blank)') as d, greatest(attachment_count, 1) as g, least(attachment_count, 1) as l,
+  nullif(attachment_count, 0) as nz
+from aws_iam_policy order by name;
+
+-- name: case_simple_form
+select name, case path when '/' then 'root' when '/service/' then 'svc' else 'other' end as kind,
+  case when mfa_enabled then 1 end as flag
+from aws_iam_user order by name;
+
+-- name: exists_and_not_exists
+select u.name, exists (select 1 from aws_iam_access_key k where k.user_name = u.name) as has_keys,
+  not exists (select 1 from aws_iam_access_key k where k.user_name = u.name and k.status = 'Active') as no_active
+from aws_iam_user u order by u.name;
+
+-- name: in_subquery_and_scalar_subquery
+select name, (select count(*) from aws_iam_access_key k where k.user_name = u.name) as keys
+from aws_iam_user u where name in (select user_name from aws_iam_credential_report where password_enabled) order by name;
+
+-- name: union_intersect_except
+select name from aws_iam_user where mfa_enabled union select user_name from aws_iam_access_key
+except select 'bob' intersect select 'bob' order by 1;
+
+-- name: recursive_cte_counting
+with recursive n(i) as (select 1 union all select i + 1 from n where i < 5)
+select i, repeat('*', i) as bar from n order by i;
+
+-- name: lateral_subquery_top_key
+select u.name, k.access_key_id, k.create_date
+from aws_iam_user u left join lateral (
+  select access_key_id, create_date from aws_iam_access_key k where k.user_name = u.name order by create_date desc limit 1
+) k on true order by u.name;
+
+-- name: group_by_cube_grouping
+select account_id, mfa_enabled, count(*) as n, grouping(account_id, mfa_enabled) as g
+from aws_iam_user group by cube (account_id, mfa_enabled) order by account_id nulls last, mfa_enabled nulls last;
+
+-- name: having_and_order_by_aggregate
+select path, count(*) as n from aws_iam_user group by path having count(*) > 1 or path = '/staff/' order by count(*) desc, path;
+
+-- name: values_join
+select v.team, count(u.name) as users
+from (values ('platform'), ('finance'), ('security')) v(team) left join aws_iam_user u on u.tags ->> 'team' = v.team
+group by v.team order by v.team;
+
+-- name: bool_aggregates_and_every
+select account_id, bool_or(is_attached) as any_attached, every(is_aws_managed) as all_managed, bool_and(attachment_count > 0) as all_used
+from aws_iam_policy group by account_id order by account_id;
+
+-- name: min_max_text_and_timestamps
+select min(name) as first_name, max(name) as last_name, min(create_date) as oldest, max(create_date)::date as newest_day
+from aws_iam_user;
+
+-- name: count_distinct_multiple
+select count(distinct path) as paths, count(distinct (path, mfa_enabled)) as path_mfa, count(distinct account_id) as accounts
+from aws_iam_user;
+
+-- name: limit_offset_ordering
+select name from aws_iam_user order by name desc limit 2 offset 1;
+
+-- name: order_by_nulls_and_expressions
+select name, password_last_used from aws_iam_user order by password_last_used desc nulls last, name;
+
+-- name: like_ilike_patterns
+select name, name like 'ci%' as l, name ilike 'CI%' as il, name not like '%-%' as no_dash, name ~~* '%LEGACY' as op_ilike
+from aws_iam_user order by name;
+
+-- name: regex_operators_case
+select name, name ~ '^[a-z]+$' as plain, name ~* '^C' as starts_c, name !~ 'e' as no_e, name !~* 'E' as no_e_ci
+from aws_iam_user order by name;
+
+-- name: regexp_match_arns
+select arn, (regexp_match(arn, 'arn:aws:iam::(\d{12}):(user|role)/(.*)'))[1] as account,
+  (regexp_match(arn, 'arn:aws:iam::(\d{12}):(user|role)/(.*)'))[3] as rest
+from aws_iam_user order by arn;
+
+-- name: substring_regex_and_positional
+select name, substring(arn from ':(user|role)/') as kind, substring(name, 2, 3) as mid, substring(name from 3) as tail,
+  substring(name for 2) as head
+from aws_iam_user order by name;
+
+-- name: split_part_negative_fields
+select arn, split_part(arn, '/', -1) as last, split_part(arn, ':', -2) as account_field, split_part('a,b', ',', 5) as beyond
+from aws_iam_role order by arn;
+
+-- name: string_to_array_and_unnest
+select name, x from aws_iam_user, unnest(string_to_array(name, '-')) x order by name, x;
+
+-- name: text_comparisons_collation_free
+select name from aws_iam_user where name between 'a' and 'd' order by name;
+
+-- name: boolean_is_distinct
+select name, mfa_enabled is true as t, mfa_enabled is not false as nf, login_profile is null as no_profile,
+  password_last_used is distinct from null as used
+from aws_iam_user order by name;
+
+-- name: nested_ctes_with_aggregates
+with keys as (select user_name, count(*) as n, max(create_date) as newest from aws_iam_access_key group by user_name),
+  users as (select u.name, coalesce(k.n, 0) as n, k.newest from aws_iam_user u left join keys k on k.user_name = u.name)
+select name, n, newest, case when n = 0 then 'none' when n = 1 then 'one' else 'many' end as keyset from users order by n desc, name;
+
+-- name: event_time_bucket_15_minutes
+select to_timestamp(floor(extract(epoch from event_time) / 900) * 900) as bucket, count(*) as events
+from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: date_bin_half_hours_from_origin
+select date_bin('30 minutes', event_time, timestamptz '2001-01-01 00:10:00+00') as bucket, count(*) as events
+from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: make_interval_and_timestamp
+select make_interval(days => 10) as ten_days, make_timestamptz(2025, 6, 15, 8, 30, 0) as ts,
+  make_interval(hours => 2, mins => 30) as hm, make_timestamp(2025, 1, 2, 3, 4, 5.5) as local_ts;
+
+-- name: timezone_conversions
+select name, create_date at time zone 'America/New_York' as ny, (create_date at time zone 'UTC')::date as utc_day,
+  timezone('Asia/Tokyo', create_date) as tokyo
+from aws_iam_user order by name;
+
+-- name: epoch_casts
+select name, extract(epoch from create_date) as epoch_numeric, date_part('epoch', create_date) as epoch_double,
+  floor(extract(epoch from create_date))::bigint as epoch_int
+from aws_iam_user order by name;
+
+-- name: double_output_text
+select 0.1::float8 + 0.2::float8 as sum_f, (0.1::float8 + 0.2::float8)::text as sum_text, 1e20::float8 as big,
+  1 / 3::float8 as third, (2::float8 ^ 0.5)::text as root2;
+
+
+-- name: numeric_division_rounded
+select name, round(attachment_count / 3.0, 3) as ratio, attachment_count::numeric / 4 as quarter_value
+from aws_iam_policy order by name;
+
+-- name: interval_qualifier_spans
+select interval '1-2' year to month as ym, interval '10:30' hour to minute as hm, interval '10:30' minute to second as ms,
+  interval '1 10:30:15.5' day to second as ds, interval '1 10:30:15' day to hour as dh, interval '2.5' day as d,
+  (interval '-1-2' year to month)::text as ym_text, interval '1-2' as ym_plain, '1 10:30'::interval as dt_plain;
+
+-- name: interval_qualifier_with_timestamps
+select name, create_date + interval '1-6' year to month as plus_18_months, create_date - interval '1 12:00' day to minute as minus_36h,
+  now() - create_date > interval '3-0' year to month as older_than_3y
+from aws_iam_user order by name;
+
+-- name: row_text_in_concat_and_format
+select concat(row(name, 1), '|') as c, format('%s', row(path)) as f, row(name) || '!' as p,
+  row(1, 'a b', null, '', 'x"y', 'back\slash', 2.50, array['a', 'b c'], '{"k": [1, 2]}'::jsonb, row(1, 'p q'), true)::text as r
+from aws_iam_user order by name;
+
+-- name: row_text_with_times_and_intervals
+select row(create_date, interval '1 day', date '2025-01-01', mfa_enabled)::text as r from aws_iam_user order by name;
+
+-- name: upper_in_initcap_and_comparisons
+select name, upper(tags ->> 'équipe') as team, upper('groß') = 'GROß' as kept, initcap('straße nord') as title
+from aws_iam_user order by name;
+
+-- name: to_date_month_names
+select to_date('March 7, 2024', 'Month DD, YYYY') as d, to_timestamp('07/03/2024 09:15 PM', 'DD/MM/YYYY HH12:MI PM') as ts,
+  to_timestamp('2024-06-01 08:30:15', 'yyyy-mm-dd hh24:mi:ss') as lower_ts, to_date('Tue 04 JUN 2024', 'Dy DD MON YYYY') as dy;
+
+-- name: jsonb_array_length_of_arrays_only
+select name, jsonb_array_length(attached_policy_arns) as attached, jsonb_array_length(tags -> 'missing') as missing,
+  case when jsonb_typeof(tags) = 'array' then jsonb_array_length(tags) end as guarded
+from aws_iam_user order by name;
+
+-- name: jsonb_agg_over_windows
+select account_id, name, jsonb_agg(name) over (partition by account_id order by name) as so_far,
+  jsonb_agg(create_date) over (partition by account_id) as all_dates, json_agg(mfa_enabled) over (order by name rows 1 preceding) as pair
+from aws_iam_user order by account_id, name;
+
+-- name: math_functions_inside_their_domain
+select sqrt(2)::text as sq_text, ln(2) || '' as ln_text, (2 ^ 10)::text as pow_text, concat(sqrt(9), '|') as c,
+  power(2, 3) as p_int, power(2.0, 3) as p_num, 2 ^ 3 as caret, sqrt(16.0) as sq_num, ln(10.0) as ln_num, log(1000.0) as log_num;
+
+-- name: math_functions_of_columns
+select name, sqrt(attachment_count)::text as s, round(ln(attachment_count + 1)::numeric, 3)::text as l,
+  power(attachment_count, 2) || 'x' as p, jsonb_build_object('r', sqrt(4)) as j, sqrt(attachment_count) / 2 as half,
+  log(2, attachment_count + 1) as log2
+from aws_iam_policy order by name;
+
+-- name: jsonb_each_with_ordinality
+select name, e.key, e.value, e.n from aws_iam_user, jsonb_each(tags) with ordinality e(key, value, n) order by name, n;
+
+-- name: jsonb_each_text_with_ordinality_lateral
+select u.name, t.k, t.i from aws_iam_user u left join lateral jsonb_each_text(u.tags) with ordinality t(k, v, i) on true
+order by u.name, t.i;
+
+-- name: jsonb_each_condition_operators_with_ordinality
+select p.name, c.key as op, c.ordinality from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s
+  cross join lateral jsonb_each(s -> 'Condition') with ordinality c order by p.name, c.ordinality, op;
+
+-- name: integer_division_negative_operands
+select -7 / 2 as a, 7 / -2 as b, -7 % 3 as c, 7 % -3 as d, (-attachment_count - 1) / 2 as e, div(-7, 2) as f, mod(-7, 2) as g
+from aws_iam_policy order by name;
+
+-- name: rounding_halves_numeric_and_double
+select round(-2.5) as rn, round(2.5) as rp, round(-2.5::float8) as rdn, round(2.5::float8) as rdp, round(0.5::float8) as half,
+  trunc(-2.7) as tn, ceil(-2.5) as cn, floor(-2.5) as fn, round(-0.45, 1) as r1, trunc(2.5::float8) as td;
+
+-- name: date_function_and_casts
+select name, date(create_date) as d, create_date::timestamp as local_ts, create_date::date::text as d_text,
+  create_date > timestamp '2020-01-01' as after_2020, (create_date at time zone 'UTC')::text as ts_text
+from aws_iam_user order by name;
+
+-- name: age_one_argument_and_extract
+select name, extract(year from age(create_date)) as years, extract(month from age(timestamptz '2025-06-15', create_date)) as months,
+  age(create_date) > interval '1 year' as over_a_year
+from aws_iam_user order by name;
+
+-- name: jsonb_set_and_concat_build
+select name, jsonb_set(coalesce(tags, '{}'), '{team}', '"x"') as set_team, coalesce(tags, '{}') || jsonb_build_object('user', name) as with_user,
+  jsonb_build_object('n', name) ->> 'n' as back
+from aws_iam_user order by name;
+
+-- name: jsonb_text_equality_and_nulls
+select name, (tags -> 'team')::text = '"platform"' as quoted_eq, tags ->> 'team' is null as no_team,
+  jsonb_typeof(tags -> 'team') is distinct from 'string' as not_string, tags::text::jsonb = tags as round_trip
+from aws_iam_user order by name;
+
+-- name: series_over_array_positions
+select p.name, i, p.policy_std -> 'Statement' -> (i - 1) ->> 'Effect' as effect
+from aws_iam_policy p, generate_series(1, jsonb_array_length(p.policy_std -> 'Statement')) i order by p.name, i;
+
+-- name: array_subquery_ordered_and_any
+select u.name, array(select g ->> 'GroupName' from jsonb_array_elements(u.groups) g order by 1 desc) as groups_desc,
+  'admins' = any(array(select g ->> 'GroupName' from jsonb_array_elements(u.groups) g)) as is_admin
+from aws_iam_user u order by u.name;
+
+-- name: unnest_with_ordinality_literal_array
+select t.v, t.n from unnest(array['c', 'a', 'b']) with ordinality as t(v, n) order by t.n;
+
+-- name: count_distinct_with_filter_and_nullif
+select count(distinct path) filter (where mfa_enabled) as mfa_paths, count(nullif(path, '/')) as not_root,
+  sum(length(name)) as letters, avg(length(name))::numeric(10, 3) as avg_len
+from aws_iam_user;
+
+-- name: extract_epoch_integer_and_now_text
+select extract(epoch from timestamptz '2025-01-01 00:00:00+00')::int as epoch_int, to_char(timestamptz '2025-06-15' - interval '1 day', 'YYYY-MM-DD') as yesterday,
+  (interval '1 day 2 hours')::text as iv_text, interval '36 hours' as hours_iv;
+
+-- name: null_casts_and_case_types
+select cast(null as int) as ni, null::text as nt, nullif('', '') as empty_null, case when false then 1 end as no_branch,
+  coalesce(null::int, 0) + 1 as coalesced;
+
+-- name: position_and_like_underscore
+select name, position('-' in name) > 0 as has_dash, name like '___' as three_letters, name like '%\%%' as has_percent,
+  strpos(arn, ':user/') as user_pos
+from aws_iam_user order by name;
+
+-- name: to_hex_lpad_and_bit_ops
+select name, lpad(to_hex(length(name)), 4, '0') as hex_len, length(name) & 3 as and3, length(name) | 8 as or8, length(name) # 1 as xor1,
+  1 << length(name) as shifted
+from aws_iam_user order by name;
+
+-- name: greatest_least_of_timestamps_and_text
+select name, greatest(create_date, password_last_used) as latest, least(name, path) as smaller, greatest('a', name, 'm') as g
+from aws_iam_user order by name;
+
+-- name: special_time_literals_in_comparisons
+select event_id, event_time > 'yesterday' as since_yesterday, event_time < 'tomorrow' as before_tomorrow,
+  event_time between 'epoch' and 'now' as in_range, event_time::date = 'today' as today
+from aws_cloudtrail_trail_event order by event_time, event_id;
+
+-- name: special_time_literal_casts
+select 'now'::timestamptz = now() as is_now, 'today'::date = current_date as is_today, timestamptz 'epoch' as epoch,
+  'yesterday'::timestamptz as yesterday, ' Tomorrow '::date - current_date as one, 'today'::timestamp as local_midnight;
+
+-- name: special_time_literal_in_age_window
+select name, now() - create_date > 'now'::timestamptz - 'epoch'::timestamptz as impossible,
+  count(*) filter (where create_date > 'today'::timestamptz - interval '5 years') over () as recent_users
+from aws_iam_user order by name;

@@ -2467,3 +2467,628 @@ order by b.name, permission, grantee;
 select name, exists (select 1 from jsonb_array_elements(policy_std -> 'Statement') s
   where s ->> 'Effect' = 'Deny' and s -> 'Condition' -> 'Bool' -> 'aws:securetransport' ? 'false') as enforces_tls
 from aws_s3_bucket order by name;
+
+-- name: user_attached_policy_counts_insight
+-- Written in the style of the mods' IAM, CloudTrail, S3, Lambda, EC2, ECS, EKS, Organizations and Identity Center
+-- queries and the plugin's table examples: insights counts, CIS-style checks, perimeter trust and joins between tables.
+select u.name, u.account_id, coalesce(jsonb_array_length(u.attached_policy_arns), 0) as attached,
+  coalesce(jsonb_array_length(u.inline_policies), 0) as inline,
+  case when jsonb_array_length(u.attached_policy_arns) > 0 or jsonb_array_length(u.inline_policies) > 0 then 'alarm' else 'ok' end as status
+from aws_iam_user u order by u.account_id, u.name;
+
+-- name: user_groups_string_agg
+select u.account_id, u.name, string_agg(g ->> 'GroupName', ', ' order by g ->> 'GroupName') as group_names,
+  count(g) as group_count
+from aws_iam_user u left join lateral jsonb_array_elements(u.groups) g on true
+group by u.account_id, u.name order by u.account_id, u.name;
+
+-- name: role_trust_services_distinct
+select distinct r.account_id, svc
+from aws_iam_role r,
+  jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s,
+  jsonb_array_elements_text(s -> 'Principal' -> 'Service') svc
+where s ->> 'Effect' = 'Allow'
+order by r.account_id, svc;
+
+-- name: role_trust_cross_account_principals
+with principals as (
+  select r.arn, r.account_id, p as principal
+  from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s,
+    jsonb_array_elements_text(s -> 'Principal' -> 'AWS') p
+  where s ->> 'Effect' = 'Allow'
+)
+select arn, principal, split_part(principal, ':', 5) as principal_account,
+  case when principal = '*' then 'public' when split_part(principal, ':', 5) = account_id then 'same account'
+    when principal ~ '^[0-9]{12}$' then 'account id' else 'cross account' end as kind
+from principals order by arn, principal;
+
+-- name: role_last_used_age_days
+select name, role_last_used_date, role_last_used_region,
+  date_part('day', now() - role_last_used_date)::int as days_since_use,
+  case when role_last_used_date is null then 'never used'
+    when role_last_used_date < now() - interval '90 days' then 'stale' else 'recent' end as usage
+from aws_iam_role order by account_id, name;
+
+-- name: role_max_session_hours
+select max_session_duration / 3600 as hours, count(*) as roles,
+  string_agg(name, ',' order by name) filter (where max_session_duration > 3600) as long_session_roles
+from aws_iam_role group by max_session_duration / 3600 order by hours;
+
+-- name: policy_versions_default_document
+select p.name, v ->> 'VersionId' as version_id, (v ->> 'IsDefaultVersion')::bool as is_default,
+  jsonb_typeof(v -> 'Document') as doc_type
+from aws_iam_policy p, jsonb_array_elements(p.policy_versions) v
+where not p.is_aws_managed
+order by p.name, version_id;
+
+-- name: policy_actions_per_service
+select split_part(a, ':', 1) as service, count(distinct p.arn) as policies, count(*) as grants
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a
+where s ->> 'Effect' = 'Allow' and p.is_attached
+group by 1 order by grants desc, service limit 25;
+
+-- name: policy_star_action_any_resource_window
+select name, arn, count(*) over (partition by account_id) as per_account,
+  row_number() over (partition by account_id order by name, arn) as n
+from aws_iam_policy p
+where exists (select 1 from jsonb_array_elements(p.policy_std -> 'Statement') s
+  where s ->> 'Effect' = 'Allow' and s -> 'Action' ?| array['*', 'iam:*'])
+order by account_id, n;
+
+-- name: policy_not_resource_statements
+select p.name, s -> 'NotResource' as not_resource, s ->> 'Effect' as effect
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s
+where s ? 'NotResource' order by p.name, (s -> 'NotResource')::text;
+
+-- name: policy_condition_operators_histogram
+select op, count(*) as uses, min(p.name) as first_policy
+from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_object_keys(s -> 'Condition') op
+group by op order by uses desc, op;
+
+-- name: policy_update_vs_create_days
+select name, create_date, update_date, extract(day from update_date - create_date) as days_between,
+  date_trunc('month', update_date) as update_month
+from aws_iam_policy where not is_aws_managed order by name, arn;
+
+-- name: access_keys_rotation_status
+select k.user_name, k.access_key_id, k.status,
+  (now()::date - k.create_date::date) as age_days,
+  case when k.create_date <= now() - interval '90 days' then 'alarm' else 'ok' end as rotation,
+  to_char(k.create_date, 'YYYY-MM-DD') as created
+from aws_iam_access_key k order by k.account_id, k.user_name, k.access_key_id;
+
+-- name: access_key_last_used_service_counts
+select coalesce(access_key_last_used_service, 'N/A') as service, count(*) as keys,
+  max(access_key_last_used_date) as latest
+from aws_iam_access_key group by 1 order by keys desc, service;
+
+-- name: credential_report_unused_credentials_45
+select user_name, account_id,
+  case when password_enabled and coalesce(password_last_used, user_creation_time) < now() - interval '45 days' then 'password' end as stale_password,
+  case when access_key_1_active and coalesce(access_key_1_last_used_date, access_key_1_last_rotated) < now() - interval '45 days' then 'key 1' end as stale_key_1,
+  case when access_key_2_active and coalesce(access_key_2_last_used_date, access_key_2_last_rotated) < now() - interval '45 days' then 'key 2' end as stale_key_2
+from aws_iam_credential_report where user_name <> '<root_account>' order by account_id, user_name;
+
+-- name: credential_report_root_usage
+select account_id, password_last_used, access_key_1_active, access_key_2_active, mfa_active,
+  greatest(password_last_used, access_key_1_last_used_date, access_key_2_last_used_date) as last_root_activity,
+  age(generated_time, user_creation_time) > interval '1 year' as older_than_a_year
+from aws_iam_credential_report where user_name = '<root_account>' order by account_id;
+
+-- name: credential_report_password_status_counts
+select password_status, count(*) as users, count(*) filter (where mfa_active) as with_mfa,
+  round(100.0 * count(*) filter (where mfa_active) / count(*), 1) as pct_mfa
+from aws_iam_credential_report group by password_status order by password_status nulls first;
+
+-- name: credential_report_key_rotation_interval
+select user_name, access_key_1_last_rotated, now() - access_key_1_last_rotated > interval '90 days' as key_1_old,
+  justify_interval(now() - access_key_1_last_rotated) > interval '1 year' as over_a_year
+from aws_iam_credential_report where access_key_1_active order by account_id, user_name;
+
+-- name: password_policy_cis_summary
+select account_id, concat_ws(' ',
+    case when minimum_password_length < 14 then 'short' end,
+    case when not coalesce(require_symbols, false) then 'nosym' end,
+    case when coalesce(password_reuse_prevention, 0) < 24 then 'reuse' end) as gaps,
+  format('%s chars, %s remembered', minimum_password_length, coalesce(password_reuse_prevention, 0)) as summary
+from aws_iam_account_password_policy order by account_id;
+
+-- name: account_summary_quota_usage
+select account_id, users, users_quota, round(100.0 * users / users_quota, 2) as users_pct,
+  roles, roles_quota, policies, account_mfa_enabled, account_access_keys_present
+from aws_iam_account_summary order by account_id;
+
+-- name: mfa_virtual_device_unassigned
+select serial_number, assignment_status, user_name, "user" ->> 'Arn' as user_arn,
+  enable_date is null as never_enabled
+from aws_iam_virtual_mfa_device order by serial_number;
+
+-- name: server_certificate_days_left
+select name, expiration, expiration < now() as expired,
+  date_part('day', expiration - now()) as days_left, to_char(upload_date, 'Mon DD, YYYY') as uploaded
+from aws_iam_server_certificate order by name;
+
+-- name: oidc_provider_thumbprints
+select url, jsonb_array_length(thumbprint_list) as thumbprints, client_id_list ->> 0 as first_client,
+  client_id_list ? 'sts.amazonaws.com' as sts_client, regexp_replace(url, '^https://', '') as host
+from aws_iam_open_id_connect_provider order by url;
+
+-- name: saml_provider_valid_until
+select arn, split_part(arn, '/', 2) as provider_name, valid_until, valid_until > now() as valid,
+  extract(year from valid_until) as valid_year
+from aws_iam_saml_provider order by arn;
+
+-- name: instance_profile_roles_names
+select ip.instance_profile_name, jsonb_array_length(ip.roles) as role_count,
+  array_to_string(array(select r ->> 'RoleName' from jsonb_array_elements(ip.roles) r order by 1), ';') as role_names
+from aws_iam_instance_profile ip order by ip.account_id, ip.instance_profile_name;
+
+-- name: group_users_and_policies
+select g.name, jsonb_array_length(g.users) as members,
+  coalesce(jsonb_array_length(g.attached_policy_arns), 0) as attached,
+  (select string_agg(u ->> 'UserName', ',' order by u ->> 'UserName') from jsonb_array_elements(g.users) u) as usernames
+from aws_iam_group g order by g.account_id, g.name;
+
+-- name: group_without_users_or_policies
+select name, arn, case when jsonb_array_length(users) = 0 then 'no users' else 'has users' end as users_state,
+  attached_policy_arns is null or attached_policy_arns = '[]'::jsonb as no_attached
+from aws_iam_group order by account_id, name;
+
+-- name: policy_attachment_roles_users_groups
+select policy_arn, jsonb_array_length(coalesce(policy_roles, '[]')) as roles,
+  jsonb_array_length(coalesce(policy_users, '[]')) as users, jsonb_array_length(coalesce(policy_groups, '[]')) as groups
+from aws_iam_policy_attachment where is_attached order by policy_arn limit 40;
+
+-- name: trail_event_selectors_management
+select t.name, es ->> 'ReadWriteType' as read_write, (es ->> 'IncludeManagementEvents')::boolean as management,
+  jsonb_array_length(es -> 'DataResources') as data_resources
+from aws_cloudtrail_trail t, jsonb_array_elements(t.event_selectors) es order by t.name, read_write;
+
+-- name: trail_advanced_selectors_fields
+select t.name, sel ->> 'Name' as selector, f ->> 'Field' as field, f -> 'Equals' as equals
+from aws_cloudtrail_trail t, jsonb_array_elements(t.advanced_event_selectors) sel, jsonb_array_elements(sel -> 'FieldSelectors') f
+order by t.name, selector, field;
+
+-- name: trail_delivery_health
+select name, is_logging, latest_delivery_time, latest_delivery_error,
+  coalesce(latest_cloudwatch_logs_delivery_time > now() - interval '1 day', false) as cw_recent,
+  log_group_arn is not null and cloudwatch_logs_role_arn is not null as integrated
+from aws_cloudtrail_trail order by name, arn;
+
+-- name: trail_bucket_logging_join
+select t.name as trail, t.s3_bucket_name, b.name is not null as bucket_loaded,
+  b.logging ->> 'TargetBucket' as access_log_bucket, b.versioning_enabled
+from aws_cloudtrail_trail t left join aws_s3_bucket b on b.name = t.s3_bucket_name order by trail, t.arn;
+
+-- name: events_per_day_series
+with days as (
+  select generate_series(date_trunc('day', min(event_time)), date_trunc('day', max(event_time)), interval '1 day') as day
+  from aws_cloudtrail_trail_event where event_time > '2019-01-01'
+)
+select d.day::date as day, count(e.event_id) as events
+from days d left join aws_cloudtrail_trail_event e on date_trunc('day', e.event_time) = d.day
+group by d.day order by d.day limit 60;
+
+-- name: events_error_codes_by_source
+select event_source, error_code, count(*) as failures, min(event_time) as first_seen
+from aws_cloudtrail_trail_event where error_code is not null
+group by event_source, error_code order by failures desc, event_source, error_code limit 30;
+
+-- name: events_console_login_result_and_mfa
+select username, event_time, response_elements ->> 'ConsoleLogin' as result,
+  additional_event_data ->> 'MFAUsed' as mfa_used, source_ip_address
+from aws_cloudtrail_trail_event where event_name = 'ConsoleLogin' order by event_time, event_id;
+
+-- name: events_user_identity_types
+select user_identity ->> 'type' as identity_type, count(*) as events,
+  count(distinct user_identity ->> 'arn') as principals,
+  count(*) filter (where user_identity -> 'sessionContext' -> 'attributes' ->> 'mfaAuthenticated' = 'true') as mfa_sessions
+from aws_cloudtrail_trail_event group by 1 order by events desc, identity_type nulls first;
+
+-- name: events_iam_changes_window
+select event_name, username, event_time,
+  lag(event_time) over (partition by username order by event_time, event_id) as previous_change,
+  event_time - lag(event_time) over (partition by username order by event_time, event_id) as gap
+from aws_cloudtrail_trail_event
+where event_source = 'iam.amazonaws.com' and not read_only
+order by username nulls first, event_time, event_id limit 50;
+
+-- name: events_distinct_on_first_per_source_ip
+select distinct on (source_ip_address) source_ip_address, event_time, event_name, username
+from aws_cloudtrail_trail_event where source_ip_address ~ '^[0-9.]+$'
+order by source_ip_address, event_time, event_id limit 40;
+
+-- name: events_user_agent_families
+select case when user_agent ilike 'aws-cli/%' then 'cli' when user_agent ilike 'boto3/%' then 'boto3'
+    when user_agent ilike '%console%' then 'console' when user_agent like '%.amazonaws.com' then 'service' else 'other' end as family,
+  count(*) as events
+from aws_cloudtrail_trail_event group by 1 order by events desc, family;
+
+-- name: events_request_parameters_keys
+select k, count(*) as uses
+from aws_cloudtrail_trail_event e, jsonb_object_keys(e.request_parameters) k
+where jsonb_typeof(e.request_parameters) = 'object'
+group by k order by uses desc, k limit 30;
+
+-- name: events_resources_arns
+select e.event_name, r ->> 'type' as resource_type, r ->> 'ARN' as resource_arn
+from aws_cloudtrail_trail_event e, jsonb_array_elements(e.resources) r
+order by e.event_time, e.event_id, resource_arn nulls first limit 40;
+
+-- name: events_hourly_rank
+select date_trunc('hour', event_time) as hour, count(*) as events,
+  rank() over (order by count(*) desc) as busiest,
+  sum(count(*)) over (order by date_trunc('hour', event_time)) as running_total
+from aws_cloudtrail_trail_event group by 1 order by hour limit 40;
+
+-- name: events_access_denied_principals
+select coalesce(username, user_identity ->> 'principalId') as who, event_source, count(*) as denied,
+  string_agg(distinct event_name, ', ') as calls
+from aws_cloudtrail_trail_event
+where error_code in ('AccessDenied', 'Client.UnauthorizedOperation', 'AccessDeniedException')
+group by 1, 2 order by denied desc, who, event_source;
+
+-- name: events_region_spread
+select recipient_account_id, array_agg(distinct aws_region) as regions, count(distinct aws_region) as region_count
+from aws_cloudtrail_trail_event group by recipient_account_id order by recipient_account_id nulls first;
+
+-- name: events_tls_versions
+select tls_details ->> 'tlsVersion' as tls, tls_details ->> 'cipherSuite' as cipher, count(*) as events
+from aws_cloudtrail_trail_event where tls_details is not null group by 1, 2 order by events desc, tls, cipher;
+
+-- name: events_session_issuer_roles
+select user_identity -> 'sessionContext' -> 'sessionIssuer' ->> 'userName' as role_name,
+  count(*) as events, min(event_time)::date as first_day, max(event_time)::date as last_day
+from aws_cloudtrail_trail_event
+where user_identity ->> 'type' = 'AssumedRole'
+group by 1 order by events desc, role_name limit 30;
+
+-- name: events_epoch_and_ms
+select event_id, extract(epoch from event_time)::bigint as epoch, timestamp_ms,
+  timestamp_ms / 1000 = extract(epoch from event_time)::bigint as consistent
+from aws_cloudtrail_trail_event order by event_time, event_id limit 25;
+
+-- name: metric_filter_patterns_cis
+select name, log_group_name, metric_transformation_name,
+  filter_pattern ~ 'ConsoleLogin' as console_login, filter_pattern ~* 'root' as root_usage,
+  length(filter_pattern) as pattern_length
+from aws_cloudwatch_log_metric_filter order by name, log_group_name;
+
+-- name: alarm_actions_topics
+select a.name, a.metric_name, act as action_arn, split_part(act, ':', 6) as topic_name
+from aws_cloudwatch_alarm a, jsonb_array_elements_text(a.alarm_actions) act order by a.name, act;
+
+-- name: metric_filter_alarm_subscription_chain
+select f.name as filter_name, a.name as alarm_name, s.protocol, s.endpoint
+from aws_cloudwatch_log_metric_filter f
+  join aws_cloudwatch_alarm a on a.metric_name = f.metric_transformation_name and a.namespace = f.metric_transformation_namespace
+  left join lateral jsonb_array_elements_text(a.alarm_actions) act on true
+  left join aws_sns_topic_subscription s on s.topic_arn = act
+order by filter_name, alarm_name, s.protocol nulls first, s.endpoint nulls first;
+
+-- name: sns_subscriptions_protocol_counts
+select protocol, count(*) as subs, count(*) filter (where pending_confirmation) as pending,
+  string_agg(split_part(topic_arn, ':', 6), ',' order by topic_arn, subscription_arn) as topics
+from aws_sns_topic_subscription group by protocol order by protocol;
+
+-- name: s3_bucket_public_access_block
+select name, block_public_acls and block_public_policy and ignore_public_acls and restrict_public_buckets as all_blocked,
+  num_nonnulls(block_public_acls, block_public_policy, ignore_public_acls, restrict_public_buckets) as settings_known,
+  bucket_policy_is_public
+from aws_s3_bucket order by name;
+
+-- name: s3_bucket_policy_statement_principals
+select b.name, s ->> 'Effect' as effect, p as principal
+from aws_s3_bucket b, jsonb_array_elements(b.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Principal' -> 'AWS') p
+order by b.name, effect, principal;
+
+-- name: s3_bucket_encryption_kms
+select name, r -> 'ApplyServerSideEncryptionByDefault' ->> 'SSEAlgorithm' as algorithm,
+  r -> 'ApplyServerSideEncryptionByDefault' ->> 'KMSMasterKeyID' as kms_key,
+  coalesce((r ->> 'BucketKeyEnabled')::bool, false) as bucket_key
+from aws_s3_bucket, jsonb_array_elements(server_side_encryption_configuration -> 'Rules') r order by name;
+
+-- name: s3_bucket_tags_keys
+select name, jsonb_object_keys(tags) as tag_key from aws_s3_bucket where tags is not null and tags <> '{}' order by name, tag_key;
+
+-- name: lambda_runtime_deprecated
+select name, runtime, runtime in ('python2.7', 'python3.6', 'python3.7', 'nodejs10.x', 'nodejs12.x', 'ruby2.5') as deprecated,
+  substring(runtime from '^[a-z]+') as language, (regexp_match(runtime, '([0-9]+(\.[0-9x]+)?)'))[1] as version
+from aws_lambda_function order by name;
+
+-- name: lambda_env_secret_like_keys
+select f.name, k as variable
+from aws_lambda_function f, jsonb_object_keys(f.environment_variables) k
+where k ~* '(secret|password|token|key)' order by f.name, k;
+
+-- name: lambda_memory_timeout_stats
+select runtime, count(*) as functions, avg(memory_size)::int as avg_memory, max(timeout) as max_timeout,
+  percentile_cont(0.5) within group (order by memory_size) as median_memory
+from aws_lambda_function group by runtime order by runtime nulls first;
+
+-- name: lambda_role_join_trust
+select f.name as function, r.name as role, r.assume_role_policy_std -> 'Statement' -> 0 -> 'Principal' -> 'Service' as services
+from aws_lambda_function f left join aws_iam_role r on r.arn = f.role order by function;
+
+-- name: lambda_policy_public_principal
+select f.name, s ->> 'Sid' as sid, s -> 'Principal' as principal, s -> 'Condition' is not null as conditioned
+from aws_lambda_function f, jsonb_array_elements(f.policy_std -> 'Statement') s order by f.name, sid;
+
+-- name: ec2_instance_imdsv2
+select instance_id, instance_type, metadata_options ->> 'HttpTokens' as http_tokens,
+  (metadata_options ->> 'HttpPutResponseHopLimit')::int as hop_limit,
+  metadata_options ->> 'HttpTokens' = 'required' as imdsv2_required
+from aws_ec2_instance order by instance_id;
+
+-- name: ec2_instance_profile_role_chain
+select i.instance_id, i.instance_state, ip.instance_profile_name, r ->> 'RoleName' as role_name
+from aws_ec2_instance i
+  left join aws_iam_instance_profile ip on ip.arn = i.iam_instance_profile_arn
+  left join lateral jsonb_array_elements(ip.roles) r on true
+order by i.instance_id, role_name;
+
+-- name: ec2_launch_age_and_security_groups
+select instance_id, launch_time, date_part('day', now() - launch_time)::int as age_days,
+  jsonb_array_length(security_groups) as sg_count,
+  (select string_agg(sg ->> 'GroupName', ',' order by sg ->> 'GroupName') from jsonb_array_elements(security_groups) sg) as sg_names
+from aws_ec2_instance order by instance_id;
+
+-- name: ecs_task_definitions_privileged
+select td.family, td.revision, cd ->> 'Name' as container, coalesce((cd ->> 'Privileged')::boolean, false) as privileged,
+  cd ->> 'User' as run_as
+from aws_ecs_task_definition td, jsonb_array_elements(td.container_definitions) cd order by td.family, td.revision, container;
+
+-- name: ecs_task_roles_and_network
+select family, network_mode, task_role_arn is not null as has_task_role, split_part(task_role_arn, '/', 2) as task_role,
+  requires_compatibilities ? 'FARGATE' as fargate
+from aws_ecs_task_definition order by family, revision;
+
+-- name: eks_cluster_logging_types
+select c.name, l -> 'Types' as types, (l ->> 'Enabled')::bool as enabled
+from aws_eks_cluster c, jsonb_array_elements(c.logging -> 'ClusterLogging') l order by c.name, enabled;
+
+-- name: eks_public_endpoint_cidrs
+select name, resources_vpc_config ->> 'EndpointPublicAccess' as public_access,
+  resources_vpc_config -> 'PublicAccessCidrs' @> '["0.0.0.0/0"]' as open_to_world, version
+from aws_eks_cluster order by name;
+
+-- name: org_accounts_joined_order
+select name, id, status, joined_method, joined_timestamp,
+  dense_rank() over (order by date_trunc('year', joined_timestamp)) as year_rank,
+  email ~ '@' as has_email
+from aws_organizations_account order by joined_timestamp, id;
+
+-- name: org_ou_tree_depth
+select name, path, array_length(string_to_array(path, '.'), 1) as depth, parent_id, left(id, 3) as prefix
+from aws_organizations_organizational_unit order by path;
+
+-- name: org_scp_deny_statements
+select p.name, s ->> 'Sid' as sid, s -> 'Action' as action, s ->> 'Effect' as effect
+from aws_organizations_policy p, jsonb_array_elements(p.content -> 'Statement') s
+where p.type = 'SERVICE_CONTROL_POLICY' order by p.name, sid nulls first;
+
+-- name: org_policy_targets_per_policy
+select name, type, count(*) as targets, string_agg(target_id, ',' order by target_id) as target_ids
+from aws_organizations_policy_target group by name, type order by targets desc, name, type;
+
+-- name: org_root_policy_types_enabled
+select r.id, pt ->> 'Type' as policy_type, pt ->> 'Status' as status
+from aws_organizations_root r, jsonb_array_elements(r.policy_types) pt order by r.id, policy_type;
+
+-- name: sso_permission_set_inline_actions
+select ps.name, a as action
+from aws_ssoadmin_permission_set ps, jsonb_array_elements(ps.inline_policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a
+order by ps.name, a;
+
+-- name: sso_assignments_accounts
+select target_account_id, principal_type, count(*) as assignments, count(distinct permission_set_arn) as permission_sets
+from aws_ssoadmin_account_assignment group by rollup (target_account_id, principal_type)
+order by target_account_id nulls last, principal_type nulls last;
+
+-- name: identitystore_group_member_arrays
+select g.name as group_name, count(m.member_id) as members, array_agg(u.name order by u.name) filter (where u.name is not null) as users
+from aws_identitystore_group g
+  left join aws_identitystore_group_membership m on m.group_id = g.id
+  left join aws_identitystore_user u on u.id = m.member_id
+group by g.name order by g.name;
+
+-- name: access_analyzer_findings_public
+select resource_type, status, count(*) as findings, bool_or(is_public) as any_public,
+  max(updated_at) as last_update
+from aws_accessanalyzer_finding group by resource_type, status order by resource_type, status;
+
+-- name: access_analyzer_finding_principals
+select f.id, f.resource, jsonb_object_keys(f.principal) as principal_kind, f.action ->> 0 as first_action
+from aws_accessanalyzer_finding f where f.principal is not null order by f.id, principal_kind;
+
+-- name: access_advisor_unused_services
+select principal_arn, service_namespace, last_authenticated,
+  coalesce(date_part('day', now() - last_authenticated)::text, 'never') as idle_days
+from aws_iam_access_advisor order by principal_arn, service_namespace limit 50;
+
+-- name: regions_opt_in
+select name, opt_in_status, steampipe_available, name like 'us-%' as us_region,
+  regexp_replace(name, '-[0-9]+$', '') as area
+from aws_region order by name;
+
+-- name: account_alias_and_org
+select account_id, title, coalesce(account_aliases ->> 0, '(none)') as alias, organization_id is not null as in_org,
+  organization_master_account_id = account_id as is_management
+from aws_account order by account_id;
+
+-- name: user_tags_owner_missing
+select name, tags ->> 'owner' as owner, tags ? 'Owner' as has_capital_owner, coalesce(tags, '{}'::jsonb) = '{}'::jsonb as untagged
+from aws_iam_user order by account_id, name;
+
+-- name: user_boundary_and_login_profile
+select name, permissions_boundary_arn is not null as has_boundary, permissions_boundary_type,
+  login_profile ->> 'CreateDate' as console_since, (login_profile ->> 'PasswordResetRequired')::boolean as reset_required
+from aws_iam_user order by account_id, name;
+
+-- name: user_mfa_device_serials
+select u.name, m ->> 'SerialNumber' as serial, m ->> 'EnableDate' as enabled,
+  split_part(m ->> 'SerialNumber', ':', 6) like 'mfa/%' as virtual_device
+from aws_iam_user u, jsonb_array_elements(u.mfa_devices) m order by u.account_id, u.name, serial;
+
+-- name: users_created_per_year_cte
+with per_year as (
+  select extract(year from create_date)::int as year, count(*) as created from aws_iam_user group by 1
+)
+select year, created, sum(created) over (order by year) as total_so_far,
+  round(created * 100.0 / sum(created) over (), 2) as pct
+from per_year order by year;
+
+-- name: role_path_service_linked
+select account_id, count(*) filter (where path like '/aws-service-role/%') as service_linked,
+  count(*) filter (where path = '/') as root_path, count(*) filter (where path not in ('/') and path not like '/aws-service-role/%') as other_paths
+from aws_iam_role group by account_id order by account_id;
+
+-- name: role_inline_policy_statements_count
+select r.name, p ->> 'PolicyName' as policy_name, jsonb_array_length(p -> 'PolicyDocument' -> 'Statement') as statements
+from aws_iam_role r, jsonb_array_elements(r.inline_policies_std) p order by r.account_id, r.name, policy_name;
+
+-- name: roles_attached_admin_policy
+select r.name, r.account_id
+from aws_iam_role r where r.attached_policy_arns @> '["arn:aws:iam::aws:policy/AdministratorAccess"]'
+order by r.account_id, r.name;
+
+-- name: users_arn_parts
+select name, string_to_array(arn, ':') as parts, (string_to_array(arn, ':'))[5] as account, split_part(arn, '/', -1) as last_segment
+from aws_iam_user order by arn limit 30;
+
+-- name: role_trust_document_text_to_jsonb
+select name, jsonb_array_length(assume_role_policy_document::jsonb -> 'Statement') as statements,
+  assume_role_policy_document::jsonb #>> '{Statement,0,Effect}' as first_effect
+from aws_iam_role where assume_role_policy_document like '{%' order by account_id, name limit 40;
+
+-- name: policy_actions_normalized_to_arrays
+select p.name, count(*) as actions
+from aws_iam_policy p,
+  jsonb_array_elements(case jsonb_typeof(p.policy -> 'Statement') when 'array' then p.policy -> 'Statement' else jsonb_build_array(p.policy -> 'Statement') end) s,
+  jsonb_array_elements_text(case when jsonb_typeof(s -> 'Action') = 'array' then s -> 'Action' else jsonb_build_array(s -> 'Action') end) a
+where s ? 'Action'
+group by p.name order by actions desc, p.name limit 30;
+
+-- name: events_duration_hours_per_user
+select username, round(extract(epoch from (max(event_time) - min(event_time))) / 3600, 2) as active_hours,
+  max(event_time) - min(event_time) as span
+from aws_cloudtrail_trail_event where username is not null group by username order by username;
+
+-- name: events_timestamp_ms_to_timestamp
+select event_id, to_timestamp(timestamp_ms / 1000.0) = event_time as same_instant, timestamp_ms / 1000 as whole_seconds
+from aws_cloudtrail_trail_event order by event_time, event_id limit 20;
+
+-- name: events_sum_case_counters
+select event_source, sum(case when read_only then 1 else 0 end) as reads, sum(case when not read_only then 1 else 0 end) as writes,
+  sum(case when error_code is not null then 1 else 0 end)::float / count(*) as error_rate
+from aws_cloudtrail_trail_event group by event_source order by event_source limit 30;
+
+-- name: events_mode_and_percentiles
+select recipient_account_id, mode() within group (order by event_name) as commonest_call,
+  percentile_disc(0.5) within group (order by event_time) as median_time
+from aws_cloudtrail_trail_event group by recipient_account_id order by recipient_account_id nulls first;
+
+-- name: events_user_agent_prefix
+select split_part(user_agent, '/', 1) as agent, count(*) as events, max(length(user_agent)) as longest
+from aws_cloudtrail_trail_event where user_agent like any (array['aws-cli/%', 'Boto3/%', 'aws-sdk-%'])
+group by 1 order by events desc, agent;
+
+-- name: users_tag_count_subquery
+select name, (select count(*) from jsonb_object_keys(coalesce(tags, '{}'::jsonb))) as tag_count
+from aws_iam_user order by account_id, name limit 40;
+
+-- name: users_tags_left_join_each_text
+select u.name, t.key, t.value
+from aws_iam_user u left join lateral jsonb_each_text(u.tags) t on true
+where u.tags is not null and u.tags <> '{}'::jsonb order by u.account_id, u.name, t.key;
+
+-- name: roles_last_used_greatest_of_times
+select name, greatest(create_date, role_last_used_date) as last_activity, least(create_date, role_last_used_date) as first_seen,
+  date_trunc('day', now()) - interval '1 day' > create_date as created_before_yesterday
+from aws_iam_role order by account_id, name limit 40;
+
+-- name: access_keys_not_in_credential_report
+select k.user_name, k.access_key_id from aws_iam_access_key k
+where k.user_name not in (select user_name from aws_iam_credential_report where user_name is not null)
+order by k.user_name, k.access_key_id;
+
+-- name: policies_statement_exists_deny_star
+select name, exists (select 1 from jsonb_array_elements(policy_std -> 'Statement') s
+    where s ->> 'Effect' = 'Deny' and s -> 'Action' ? '*') as denies_everything,
+  jsonb_path_exists(policy_std, '$.Statement[*] ? (@.Effect == "Allow" && @.Resource[*] == "*")') as allows_any_resource
+from aws_iam_policy where not is_aws_managed order by name, arn;
+
+-- name: policies_sha256_of_documents
+select name, encode(sha256(policy_std::text::bytea), 'hex') = encode(sha256(policy_std::text::bytea), 'hex') as stable,
+  md5(name) as name_md5, length(policy_std::text) as doc_length
+from aws_iam_policy where not is_aws_managed order by name, arn;
+
+-- name: credential_report_array_agg_distinct_ordered
+select account_id, array_agg(distinct password_status order by password_status) as statuses,
+  string_agg(distinct user_name, ',' order by user_name) as users
+from aws_iam_credential_report group by account_id order by account_id;
+
+-- name: credential_report_make_interval_thresholds
+select user_name, password_last_changed < now() - make_interval(days => 90) as password_old,
+  access_key_1_last_rotated < now() - interval '90 days' * 2 as key_very_old
+from aws_iam_credential_report order by account_id, user_name;
+
+-- name: users_age_text
+select name, age(timestamptz '2025-01-01', create_date)::text as age_text, date_part('year', age(timestamptz '2025-01-01', create_date)) as years
+from aws_iam_user order by account_id, name limit 30;
+
+-- name: events_regexp_matches_in_from
+select e.event_id, m[1] as service
+from aws_cloudtrail_trail_event e, regexp_matches(e.event_source, '^([a-z0-9-]+)\.amazonaws\.com$') m
+order by e.event_time, e.event_id limit 30;
+
+-- name: events_bool_or_over_partition
+select event_id, username, bool_or(error_code is not null) over (partition by username) as user_had_errors,
+  count(*) filter (where read_only) over (partition by username) as user_reads
+from aws_cloudtrail_trail_event where username is not null order by event_time, event_id limit 40;
+
+-- name: events_split_to_array_lengths
+select event_source, array_length(regexp_split_to_array(event_source, '\.'), 1) as labels,
+  (regexp_split_to_array(event_source, '\.'))[1] as first_label
+from aws_cloudtrail_trail_event group by event_source order by event_source;
+
+-- name: policy_document_trim_quotes
+select name, trim(both '"' from (policy_std -> 'Version')::text) as version_text, policy_std ->> 'Version' as version
+from aws_iam_policy order by name, arn limit 30;
+
+-- name: roles_extract_days_since_creation
+select name, extract(days from now() - create_date) as days, date_part('days', now() - create_date)::int as days_int,
+  now()::date - create_date::date as calendar_days
+from aws_iam_role order by account_id, name limit 30;
+
+-- name: buckets_acl_grants_count_per_permission
+select g ->> 'Permission' as permission, count(*) as grants, count(distinct b.name) as buckets
+from aws_s3_bucket b, jsonb_array_elements(b.acl -> 'Grants') g group by 1 order by permission;
+
+-- name: instances_tags_name_and_state
+select instance_id, coalesce(tags ->> 'Name', instance_id) as display_name, instance_state, state_code,
+  case instance_state when 'running' then 1 when 'stopped' then 2 else 3 end as state_rank
+from aws_ec2_instance order by state_rank, instance_id;
+
+-- name: lambda_layers_and_architectures
+select f.name, a as architecture, jsonb_array_length(coalesce(f.layers, '[]')) as layer_count
+from aws_lambda_function f, jsonb_array_elements_text(f.architectures) a order by f.name, a;
+
+-- name: alarms_threshold_and_period
+select name, threshold, period, evaluation_periods, threshold::int as whole_threshold, period / 60 as minutes,
+  comparison_operator like '%GreaterThan%' as greater
+from aws_cloudwatch_alarm order by name;
+
+-- name: org_accounts_email_domains
+select split_part(email, '@', 2) as domain, count(*) as accounts, min(joined_timestamp)::date as first_joined
+from aws_organizations_account group by 1 order by accounts desc, domain;
+
+-- name: trails_bucket_and_prefix_concat
+select name, concat_ws('/', 's3:/', s3_bucket_name, s3_key_prefix, 'AWSLogs') as log_path,
+  coalesce(s3_key_prefix, '') = '' as no_prefix
+from aws_cloudtrail_trail order by name, arn;
+
+-- name: access_advisor_services_recent_counts
+select principal_arn, count(*) filter (where last_authenticated > now() - interval '365 days') as used_last_year,
+  count(*) filter (where last_authenticated is null) as never_used, count(*) as services
+from aws_iam_access_advisor group by principal_arn order by principal_arn;

@@ -186,6 +186,10 @@ def _function(node: exp.Anonymous) -> exp.Expr:
         return exp.Case(ifs=[exp.If(this=exp.LT(this=args[2].copy(), expression=exp.Literal.number(0)),
                                     true=_call("raise_error", exp.Literal.string("negative substring length not allowed")))],
                         default=exp.Substring(this=args[0], start=start, length=length))
+    if name == "pg_upper":  # Spark's own upper(), as before: Java maps ß to SS
+        return exp.Upper(this=args[0])
+    if name == "pg_jsonb_array_length":  # Spark's own, as before: NULL for an object or a scalar
+        return _call("json_array_length", *args)
     if name == "list_has_all":
         return exp.EQ(this=_call("size", _call("array_except", args[1], args[0])), expression=exp.Literal.number(0))
     if name in SPARK_BUILTINS:
