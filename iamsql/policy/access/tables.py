@@ -25,7 +25,7 @@ from iamsql.policy import Evaluation, MatchedStatement, Request, evaluate, parse
 from iamsql.policy.access import trust as trust_analysis
 from iamsql.policy.access.model import AccountModel, AttachedPolicy, Principal
 from iamsql.policy.access.organization import Guardrails
-from iamsql.policy.access.questions import PASSED_TO_SERVICE, PROBE, Question, resources_for
+from iamsql.policy.access.questions import NEW, PASSED_TO_SERVICE, PROBE, Question, resources_for
 from iamsql.policy.conditions import normalize_context
 from iamsql.policy.evaluation import default_context, describe_principal, known_absent
 
@@ -223,6 +223,9 @@ class Asker:
             if principal.account_id not in owner.members:
                 outsider = {"aws:PrincipalOrgID": trust_analysis.OUTSIDE_ORG}
         own_keys, absent = principal.caller_context(True)
+        if context and None in context.values():  # keys the request is asked without
+            absent = (*absent, *(key for key, value in context.items() if value is None))
+            context = {key: value for key, value in context.items() if value is not None}
         request = Request(
             action=action,
             resource=resource,
@@ -332,7 +335,10 @@ class Asker:
                 continue
             if target == "bounded_self" and principal.boundary is None:
                 continue  # without a boundary, changing or removing its own frees it of nothing
-            context = {key: value.format(partition=self.account.partition) for key, value in probe.context} or None
+            context = {
+                key: None if value is None else value.format(partition=self.account.partition)
+                for key, value in probe.context
+            } or None
             for resources in self._alternatives(principal, target, probe.action):
                 result = None
                 for resource in resources:
@@ -469,6 +475,7 @@ def role_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> list
         + pass_admin_rows(answers, principal_answers)
         + join_admin_group_rows(answers)
         + take_over_rows(answers, principal_answers)
+        + create_rows(answers)
     )
 
 
@@ -509,6 +516,59 @@ def join_admin_group_rows(answers: PrincipalAnswers) -> list[tuple]:
                 continue
             # a group the user is already in gives nothing by joining it
             row = _row_through(asker, principal, question, _joins_group, [g for g in groups if g not in mine], "joining")
+            if row:
+                rows.append(row)
+    return rows
+
+
+def _creates(probe) -> bool:
+    """Whether the probe is a request on a user or role the caller creates (``new_user``, ``new_role``)."""
+    return any(t in NEW for t in probe.targets)
+
+
+def created_names(principal: Principal, actions: Iterable[str], kind: str, partition: str, account_id: str) -> list[str]:
+    """The ARNs of a ``kind`` (user/role) of the account that the principal's Allow statements for ``actions`` name
+    with wildcards (``role/app-*``), each filled with the probe name: a user or role the caller may create under
+    a name they allow. Values with policy variables, and ``*`` (the probe ARN stands for it), give none."""
+    found: set[str] = set()
+    for action in actions:
+        for _, policy in principal.reach(action)[0][2]:
+            for statement in policy.statements_for(action.lower()) if policy is not None else ():
+                if statement.effect != "Allow" or statement.not_resource or statement.resources is None:
+                    continue
+                values = statement.source.get("Resource")
+                for value in [values] if isinstance(values, str) else values or []:
+                    parts = value.split(":", 5) if isinstance(value, str) and "${" not in value else []
+                    if len(parts) != 6 or parts[2] != "iam" or not parts[5].startswith(f"{kind}/"):
+                        continue
+                    if parts[4] not in (account_id, "*") or "*" not in parts[5] and "?" not in parts[5]:
+                        continue  # another account's, or one existing name (a take-over's business)
+                    found.add(f"arn:{partition}:iam::{account_id}:" + parts[5].replace("*", PROBE).replace("?", "x"))
+    generic = f"arn:{partition}:iam::{account_id}:{kind}/{PROBE}"
+    return sorted(found - {generic})
+
+
+def create_rows(answers: PrincipalAnswers) -> list[tuple]:
+    """Escalation paths through a user or role the caller creates (``new_user``, ``new_role``) that open only under
+    a name its statements allow with a wildcard (``user/dev-*``): every request of the path on that new principal
+    is asked of the engine. One row per principal and path, its ``detail`` ``creating <ARN>`` (the name filled with
+    the probe name); paths open on any name have their row in ``PrincipalAnswers``."""
+    asker, questions = answers.asker, answers.questions
+    account = asker.account
+    paths = [q for q in questions if q.id.startswith("escalation:") and any(_creates(p) for p in q.probes)]
+    existing = {p.arn for p in account.principals}
+    rows = []
+    for principal in account.principals:
+        if principal.service_linked:
+            continue
+        allowed = asker.allowed_actions(principal, answers.probe_actions)
+        for question in paths:
+            if not question.actions <= allowed or asker.question(principal, question, allowed)[0] in POSSIBLE:
+                continue  # a request of it that nothing allows, or it is open under any name
+            kind = next(t for p in question.probes for t in p.targets if t in NEW)[4:]
+            actions = sorted({p.action for p in question.probes if _creates(p)})
+            names = created_names(principal, actions, kind, account.partition, account.account_id)
+            row = _row_through(asker, principal, question, _creates, [n for n in names if n not in existing], "creating")
             if row:
                 rows.append(row)
     return rows
