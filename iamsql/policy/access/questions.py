@@ -33,6 +33,9 @@ class Probe:
     # what the request does to the user or role it names: "takes_over" (the caller may then act as it), "grants"
     # (it then holds any permission), or None (queries/access.yaml, takes_over and grants)
     effect: str | None = None
+    # sts:AssumeRole of a role the caller creates: the trust policy it writes names it, so that trust decides with
+    # the caller's own policies (an identity Allow is not needed within the account)
+    trusts_caller: bool = False
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,8 @@ class Question:
 
     @cached_property
     def actions(self) -> frozenset[str]:
-        return frozenset(p.action for p in self.probes)
+        """The actions an identity statement must allow for the question to hold."""
+        return frozenset(p.action for p in self.probes if not p.trusts_caller)
 
     @cached_property
     def asks_self(self) -> bool:
@@ -80,7 +84,8 @@ def _probes(name: str, items, service: str | None = None, effects: dict[str, str
             context = ((PERMISSIONS_BOUNDARY, NEW_BOUNDARY),)
         if action.lower() in CREATES:
             context = ((PERMISSIONS_BOUNDARY, None),)  # None: the key is absent from the request
-        probes.append(Probe(action, targets, context, (effects or {}).get(action.lower())))
+        trusts_caller = action.lower() == "sts:assumerole" and "new_role" in targets
+        probes.append(Probe(action, targets, context, (effects or {}).get(action.lower()), trusts_caller))
     if not probes:
         raise IamsqlError(f"queries/access.yaml: {name} has no request")
     return tuple(probes)

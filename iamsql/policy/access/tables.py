@@ -81,6 +81,12 @@ def _frozen(context: dict | None) -> tuple:
     return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in (context or {}).items()))
 
 
+def trust_naming(arn: str):
+    """The trust policy of a role that names ``arn`` (a user or role) as the one who may assume it."""
+    return parse_policy({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": arn}, "Action": "sts:AssumeRole"}]})
+
+
 def delegating_trust(partition: str, account_id: str):
     """The trust policy of a role that lets its own account decide who assumes it (names the account root): asking
     for sts:AssumeRole against it asks the principal's identity side alone."""
@@ -341,8 +347,9 @@ class Asker:
             } or None
             for resources in self._alternatives(principal, target, probe.action):
                 result = None
+                trust = trust_naming(principal.arn) if probe.trusts_caller else None
                 for resource in resources:
-                    answer = self.request(principal, probe.action, resource, context=context)
+                    answer = self.request(principal, probe.action, resource, resource_policy=trust, context=context)
                     if result is None or RANK[answer.decision] < RANK[result.decision]:
                         result = answer
                 if best is None or RANK[result.decision] > RANK[best.decision]:
@@ -527,9 +534,10 @@ def _creates(probe) -> bool:
 
 
 def created_names(principal: Principal, actions: Iterable[str], kind: str, partition: str, account_id: str) -> list[str]:
-    """The ARNs of a ``kind`` (user/role) of the account that the principal's Allow statements for ``actions`` name
-    with wildcards (``role/app-*``), each filled with the probe name: a user or role the caller may create under
-    a name they allow. Values with policy variables, and ``*`` (the probe ARN stands for it), give none."""
+    """The ARNs of a ``kind`` (user/role) of the account that the principal's Allow statements for ``actions`` name,
+    wildcards filled with the probe name (``role/app-*``: ``role/app-iamsql-probe``): a user or role the caller may
+    create under a name they allow. Values with policy variables, and ``*`` (the probe ARN stands for it), give
+    none."""
     found: set[str] = set()
     for action in actions:
         for _, policy in principal.reach(action)[0][2]:
@@ -541,8 +549,8 @@ def created_names(principal: Principal, actions: Iterable[str], kind: str, parti
                     parts = value.split(":", 5) if isinstance(value, str) and "${" not in value else []
                     if len(parts) != 6 or parts[2] != "iam" or not parts[5].startswith(f"{kind}/"):
                         continue
-                    if parts[4] not in (account_id, "*") or "*" not in parts[5] and "?" not in parts[5]:
-                        continue  # another account's, or one existing name (a take-over's business)
+                    if parts[4] not in (account_id, "*"):
+                        continue  # another account's
                     found.add(f"arn:{partition}:iam::{account_id}:" + parts[5].replace("*", PROBE).replace("?", "x"))
     generic = f"arn:{partition}:iam::{account_id}:{kind}/{PROBE}"
     return sorted(found - {generic})
@@ -550,9 +558,9 @@ def created_names(principal: Principal, actions: Iterable[str], kind: str, parti
 
 def create_rows(answers: PrincipalAnswers) -> list[tuple]:
     """Escalation paths through a user or role the caller creates (``new_user``, ``new_role``) that open only under
-    a name its statements allow with a wildcard (``user/dev-*``): every request of the path on that new principal
-    is asked of the engine. One row per principal and path, its ``detail`` ``creating <ARN>`` (the name filled with
-    the probe name); paths open on any name have their row in ``PrincipalAnswers``."""
+    a name its statements allow (``user/dev-*``, or one that no loaded user or role has): every request of the path
+    on that new principal is asked of the engine. One row per principal and path, its ``detail`` ``creating <ARN>``
+    (wildcards filled with the probe name); paths open on any name have their row in ``PrincipalAnswers``."""
     asker, questions = answers.asker, answers.questions
     account = asker.account
     paths = [q for q in questions if q.id.startswith("escalation:") and any(_creates(p) for p in q.probes)]
