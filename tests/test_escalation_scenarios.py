@@ -3,6 +3,7 @@ policies: users and roles the caller creates under a name its statements allow (
 CreateRole: the caller names the new principal, and the trust policy of a new role is the caller's to write), a new
 instance profile for a running instance (EC2 User Guide, "Grant permissions to attach an IAM role to an instance":
 ec2:AssociateIamInstanceProfile or ec2:ReplaceIamInstanceProfileAssociation with iam:PassRole), Amplify builds,
+code or configuration of an existing Lambda function whose execution role has power (its statements naming it),
 and iam:PassedToService for the services a path passes its role to (IAM User Guide, "IAM and AWS STS condition
 context keys": the service principal that will assume the role).
 
@@ -23,7 +24,7 @@ from iamsql import controls
 from iamsql.load import load_paths
 from iamsql.policy.access import create_tables
 from iamsql.store import db
-from tests.iam_rows import ACCOUNT, ADMIN, AS_OF, allow, arn, assume, deny, group, managed, role, user
+from tests.iam_rows import ACCOUNT, ADMIN, AS_OF, allow, arn, assume, base, deny, group, managed, role, user
 from tests.test_escalation_paths import (
     CONTROL,
     DEV,
@@ -72,6 +73,9 @@ ADMIN_ROLE_TRUSTS = {
     "admin-lambda": "lambda.amazonaws.com",
     "admin-braket": "braket.amazonaws.com",
 }
+
+
+FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:"
 
 
 def created(kind: str, name: str) -> str:
@@ -269,6 +273,30 @@ SCENARIOS = [
     S("lambda-configuration-tagged", u("lambda-configuration-tagged", allow(
         "lambda:UpdateFunctionConfiguration", Condition=tagged("web"))),
       "lambda:UpdateFunctionConfiguration", "open-if", "alarm"),
+    # an existing function whose statements name it: its code runs with its execution role (loaded functions)
+    S("lambda-code-admin-function", u("lambda-code-admin-function", allow("lambda:UpdateFunctionCode", FUNCTION + "deploy")),
+      f"EditExistingLambdaFunctionWithRole on {FUNCTION}deploy", "open", "alarm"),
+    S("lambda-code-weak-function", u("lambda-code-weak-function", allow("lambda:UpdateFunctionCode", FUNCTION + "report")),
+      "EditExistingLambdaFunctionWithRole", "closed", "ok"),
+    S("lambda-code-unloaded-functions", u("lambda-code-unloaded-functions", allow(
+        ["lambda:UpdateFunctionCode", "lambda:InvokeFunction"], FUNCTION + "web-*")),
+      "UpdateAndInvokeLambdaFunction", "closed", "ok"),
+    S("lambda-code-invoke-admin-function", u("lambda-code-invoke-admin-function", allow(
+        ["lambda:UpdateFunctionCode", "lambda:InvokeFunction"], FUNCTION + "dep*")),
+      f"UpdateAndInvokeLambdaFunction on {FUNCTION}deploy", "open", "alarm"),
+    S("lambda-code-escalating-function", u("lambda-code-escalating-function", allow(
+        "lambda:UpdateFunctionCode", [FUNCTION + "report", FUNCTION + "rotate-keys"])),
+      f"EditExistingLambdaFunctionWithRole on {FUNCTION}rotate-keys", "open", "alarm"),
+    S("lambda-code-admin-function-denied", u("lambda-code-admin-function-denied", allow(
+        "lambda:UpdateFunctionCode", [FUNCTION + "deploy", FUNCTION + "rotate-keys"]), deny("lambda:UpdateFunctionCode", FUNCTION + "deploy"),
+        deny("lambda:UpdateFunctionCode", FUNCTION + "rotate-keys")),
+      "EditExistingLambdaFunctionWithRole", "closed", "ok"),
+    S("lambda-configuration-admin-function-tagged", u("lambda-configuration-admin-function-tagged", allow(
+        "lambda:UpdateFunctionConfiguration", FUNCTION + "deploy", Condition=tagged("ops"))),
+      f"lambda:UpdateFunctionConfiguration on {FUNCTION}deploy", "open-if", "alarm"),
+    S("lambda-configuration-admin-function-bounded", u("lambda-configuration-admin-function-bounded", allow(
+        "lambda:UpdateFunctionConfiguration", FUNCTION + "deploy"), boundary=S3_ONLY),
+      "lambda:UpdateFunctionConfiguration", "closed", "ok"),
     S("lambda-pass-resource-arn", u("lambda-pass-resource-arn", allow(["lambda:CreateFunction", "lambda:InvokeFunction"]),
                                     allow("iam:PassRole", Condition={"ArnLike": {
                                         "iam:AssociatedResourceArn": "arn:aws:lambda:*:*:function:web-*"}})),
@@ -285,12 +313,15 @@ ROLES = [
     *(role(name, assume({"Service": service}), attached=[ADMIN]) for name, service in ADMIN_ROLE_TRUSTS.items()),
     role("svc-admin", assume({"Service": "lambda.amazonaws.com"}), attached=[ADMIN]),
     role("keys-ec2", assume({"Service": "ec2.amazonaws.com"}), statements=[allow("iam:CreateAccessKey")]),
+    role("keys-lambda", assume({"Service": "lambda.amazonaws.com"}), statements=[allow("iam:CreateAccessKey")]),
     role("weak", assume({"Service": ["lambda.amazonaws.com", "ec2.amazonaws.com"]}), statements=[allow("logs:*")]),
     role("logs-writer", assume({"Service": ["lambda.amazonaws.com", "ec2.amazonaws.com"]}),
          statements=[allow("logs:PutLogEvents")]),
 ]
 USERS = [user("reader", allow("s3:GetObject"))]
 POLICIES = [managed("AdministratorAccess", allow("*"), aws=True), managed("s3-only", allow("s3:*"))]
+FUNCTIONS = [{**base(), "region": "us-east-1", "name": name, "arn": FUNCTION + name, "role": arn("role", role_name)}
+             for name, role_name in (("deploy", "admin-lambda"), ("report", "weak"), ("rotate-keys", "keys-lambda"))]
 
 
 @pytest.fixture(scope="module")
@@ -304,6 +335,7 @@ def checked(tmp_path_factory):
         db.insert_rows(con, "aws_iam_role", snapshot, ROLES + [s.row for s in SCENARIOS if ":role/" in s.row["arn"]])
         db.insert_rows(con, "aws_iam_group", snapshot, [group("readers", allow("s3:Get*"))])
         db.insert_rows(con, "aws_iam_policy", snapshot, POLICIES)
+        db.insert_rows(con, "aws_lambda_function", snapshot, FUNCTIONS)
     results = {r["resource"]: r for r in controls.results(con, controls.run_checks(con, controls=[CONTROL]))}
     create_tables(con, controls.ACCESS_QUESTIONS, tables=["iam_principal_access"])
     decisions = {(principal, question, detail): decision for principal, question, detail, decision in con.execute(

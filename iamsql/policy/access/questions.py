@@ -15,7 +15,7 @@ from iamsql.policy.catalog import probe_resources
 
 TARGETS = (
     "self", "user", "role", "group", "policy", "any", "catalog", "*", "own_group", "own_policy", "bounded_self",
-    "new_user", "new_role",
+    "new_user", "new_role", "function",
 )
 NEW = ("new_user", "new_role")  # a user or role the caller creates: any name an Allow statement of the path lets it use
 OWN = ("self", "own_group", "own_policy", "bounded_self")  # targets that depend on the principal asked about
@@ -127,6 +127,8 @@ def resources_for(target: str, action: str, *, partition: str, account_id: str, 
         return (f"{iam}:{target}/{PROBE}",)
     if target in NEW:  # a name no statement names; ``create_rows`` asks the names the statements allow
         return (f"{iam}:{target[4:]}/{PROBE}",)
+    if target == "function":  # a function no statement names; ``function_rows`` asks the loaded ones by name
+        return probe_resources(action, partition=partition, account_id=account_id, name=PROBE)
     if target == "any":
         return (f"arn:{partition}:iamsqlprobe:us-east-1:{account_id}:{PROBE}",)
     if target == "*":

@@ -483,6 +483,7 @@ def role_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> list
         + join_admin_group_rows(answers)
         + take_over_rows(answers, principal_answers)
         + create_rows(answers)
+        + function_rows(answers, principal_answers)
     )
 
 
@@ -577,6 +578,41 @@ def create_rows(answers: PrincipalAnswers) -> list[tuple]:
             actions = sorted({p.action for p in question.probes if _creates(p)})
             names = created_names(principal, actions, kind, account.partition, account.account_id)
             row = _row_through(asker, principal, question, _creates, [n for n in names if n not in existing], "creating")
+            if row:
+                rows.append(row)
+    return rows
+
+
+def _on_function(probe) -> bool:
+    """Whether the probe is a request on an existing Lambda function (target ``function``)."""
+    return "function" in probe.targets
+
+
+def function_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> list[tuple]:
+    """Escalation paths through an existing Lambda function (its code or configuration changed, the function run)
+    that a principal takes only on a particular loaded function, its statements naming it (not every function),
+    whose execution role has administrator power or an open escalation path of its own: the code runs with that
+    role. One row per principal and path, its ``detail`` ``on <function ARN>``; paths open on any function have
+    their row in ``PrincipalAnswers``."""
+    asker, questions = answers.asker, answers.questions
+    account = asker.account
+    admins, escalating = _powers(principal_answers)
+    powerful = admins | escalating
+    functions = [arn for arn, role_arn in account.functions.items() if role_arn in powerful]
+    paths = [q for q in questions if q.id.startswith("escalation:") and any(_on_function(p) for p in q.probes)]
+    if not functions or not paths:
+        return []
+    rows = []
+    for principal in account.principals:
+        if principal.service_linked:
+            continue
+        allowed = asker.allowed_actions(principal, answers.probe_actions)
+        for question in paths:
+            if not question.actions <= allowed or asker.question(principal, question, allowed)[0] in POSSIBLE:
+                continue  # a request of it that nothing allows, or it is open on any function
+            # a function whose role is the principal itself gives it nothing it has not got
+            mine = [arn for arn in functions if account.functions[arn] != principal.arn]
+            row = _row_through(asker, principal, question, _on_function, mine, "on")
             if row:
                 rows.append(row)
     return rows
