@@ -25,7 +25,7 @@ from iamsql.policy import Evaluation, MatchedStatement, Request, evaluate, parse
 from iamsql.policy.access import trust as trust_analysis
 from iamsql.policy.access.model import AccountModel, AttachedPolicy, Principal
 from iamsql.policy.access.organization import Guardrails
-from iamsql.policy.access.questions import NEW, PASSED_TO_SERVICE, PROBE, Question, resources_for
+from iamsql.policy.access.questions import CREATES, NEW, PASSED_TO_SERVICE, PROBE, Question, resources_for
 from iamsql.policy.conditions import normalize_context
 from iamsql.policy.evaluation import default_context, describe_principal, known_absent
 
@@ -118,6 +118,7 @@ class Asker:
         self._answers: dict[tuple, tuple[str, list[Evaluation]]] = {}
         self._delegating = delegating_trust(account.partition, account.account_id)
         self._sessions: dict[str, dict[str, list[str]]] = {}  # role -> the roles whose sessions its trust names
+        self._allowed: dict[tuple, frozenset[str]] = {}  # (policies, actions) -> ``allowed_actions``
 
     def _tags(self, principal: Principal) -> tuple:
         """What of the principal's own keys an answer shared with other principals may depend on: its tags and user
@@ -132,9 +133,13 @@ class Asker:
         each identity document's Allow statements apply to (``Policy.applying``, memoized per document)."""
         if principal.unknown_identity:
             return actions
-        found = frozenset()
-        for attached in principal.identity:
-            found |= attached.policy.applying(actions)[1]
+        key = (principal.signature, actions)  # asked again by each kind of row (``role_rows``)
+        found = self._allowed.get(key)
+        if found is None:
+            found = frozenset()
+            for attached in principal.identity:
+                found |= attached.policy.applying(actions)[1]
+            self._allowed[key] = found
         return found
 
     def may_allow(self, principal: Principal, action: str) -> bool:
@@ -566,9 +571,10 @@ def create_rows(answers: PrincipalAnswers) -> list[tuple]:
     account = asker.account
     paths = [q for q in questions if q.id.startswith("escalation:") and any(_creates(p) for p in q.probes)]
     existing = {p.arn for p in account.principals}
+    creates = {p.action for q in paths for p in q.probes if p.action.lower() in CREATES}
     rows = []
     for principal in account.principals:
-        if principal.service_linked:
+        if principal.service_linked or not any(asker.may_allow(principal, action) for action in creates):
             continue
         allowed = asker.allowed_actions(principal, answers.probe_actions)
         for question in paths:
