@@ -52,6 +52,11 @@ class Question:
         return frozenset(p.action for p in self.probes if not p.trusts_caller)
 
     @cached_property
+    def probe_actions(self) -> tuple[str, ...]:
+        """Each probe's action, in order."""
+        return tuple(p.action for p in self.probes)
+
+    @cached_property
     def asks_self(self) -> bool:
         """Whether a probe may be asked on the principal itself (its answer then names the principal)."""
         return any(t in OWN for p in self.probes for t in p.targets)

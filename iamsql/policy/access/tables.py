@@ -295,7 +295,11 @@ class Asker:
         named = principal.arn if principal.personal or question.asks_self else None
         # the reach of each probe (stand-ins share an ARN, not their policies); the unrestricted Allow that
         # ``request`` answers with, which depends on documents outside the reach
-        reach = tuple([principal.reach(probe.action)[0] for probe in question.probes])
+        reaches = principal.reaches  # memoized by ``reach`` (``reach_all`` for every probe action at once)
+        try:
+            reach = tuple([reaches[action][0] for action in question.probe_actions])
+        except KeyError:
+            reach = tuple([principal.reach(action)[0] for action in question.probe_actions])
         unrestricted = None if self._guarded else principal.unrestricted_grant
         key = (reach, unrestricted, named, self._tags(principal), question.id)
         found = self._answers.get(key)
@@ -656,9 +660,20 @@ def _service_may_assume(role: Principal, service: str | None) -> bool:
     passed role only then); true when the path names no service or the trust policy is not readable."""
     if service is None or role.trust is None or role.trust.policy is None:
         return True
+    if not any(_may_name_service(statement, service) for statement in role.trust.policy.statements):
+        return False  # no Allow statement names the service (nor everyone): the engine would refuse it
     entry = trust_analysis.TrustedEntry(service, "service", None, service, "sts:AssumeRole")
     answer = trust_analysis.ask(role.arn, role.account_id, role.trust.policy, entry)
     return answer.decision in POSSIBLE
+
+
+def _may_name_service(statement, service: str) -> bool:
+    """Whether a trust policy statement may admit the service principal: an Allow whose ``Principal`` is everyone
+    or names the service, or one with ``NotPrincipal``."""
+    if statement.effect != "Allow":
+        return False
+    spec = statement.principal
+    return statement.not_principal or spec is None or spec.wildcard or service in spec.services
 
 
 def _possible(asker: Asker, principal: Principal, probes: list) -> bool:
