@@ -24,6 +24,7 @@ from iamsql import controls
 from iamsql.load import load_paths
 from iamsql.policy.access import create_tables
 from iamsql.store import db
+from tests.fixtures.cli import run_cli
 from tests.iam_rows import ACCOUNT, ADMIN, AS_OF, allow, arn, assume, base, deny, group, managed, role, user
 from tests.test_escalation_paths import (
     CONTROL,
@@ -341,7 +342,7 @@ def checked(tmp_path_factory):
     decisions = {(principal, question, detail): decision for principal, question, detail, decision in con.execute(
         "select principal_arn, question, detail, decision from iam_principal_access").fetchall()}
     con.close()
-    return results, decisions
+    return results, decisions, path
 
 
 def test_the_scenarios_are_distinct_and_many():
@@ -350,7 +351,7 @@ def test_the_scenarios_are_distinct_and_many():
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.id for s in SCENARIOS])
 def test_scenario(checked, scenario):
-    results, decisions = checked
+    results, decisions, _ = checked
     principal = scenario.row["arn"]
     row = results[principal]
     opened = open_paths(row)
@@ -366,10 +367,24 @@ def test_scenario(checked, scenario):
         assert decision == ("AllowedIf" if scenario.expect == "open-if" else "Allowed"), decision
 
 
-def test_a_created_user_is_named_in_the_reason_and_found_by_the_cli(checked, tmp_path):
-    results, _ = checked
-    reason = results[arn("user", "new-user-prefix")]["reason"]
-    assert "CreateUser+AttachUserPolicy+CreateAccessKey creating arn:aws:iam::123456789012:user/dev-iamsql-probe" in reason
+def test_a_second_check_answers_from_the_kept_answers_as_the_first(checked):
+    results, _, path = checked
+    con = db.connect(path)
+    again = {r["resource"]: r for r in controls.results(con, controls.run_checks(con, controls=[CONTROL]))}
+    con.close()
+    assert {k: (r["status"], r["reason"]) for k, r in again.items()} == {
+        k: (r["status"], r["reason"]) for k, r in results.items()}
+    assert f"on {FUNCTION}deploy" in again[arn("user", "lambda-code-admin-function")]["reason"]
+
+
+def test_check_names_the_created_user_and_the_function(checked):
+    _, _, path = checked
+    done = run_cli("check", "--db", str(path), "--control", CONTROL, "--fail-on", "none", "-q", "-o", "jsonl")
+    assert done.returncode == 0, done.stderr
+    rows = {r["resource"]: r for r in map(json.loads, done.stdout.splitlines())}
+    assert "CreateUser+AttachUserPolicy+CreateAccessKey creating arn:aws:iam::123456789012:user/dev-iamsql-probe" in (
+        rows[arn("user", "new-user-prefix")]["reason"])
+    assert rows[arn("user", "lambda-code-weak-function")]["status"] == "ok"
 
 
 # ---- service control policies: the organization's SCP DenyIAM denies iam:* in the member account dev ------------
