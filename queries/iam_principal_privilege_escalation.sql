@@ -9,8 +9,11 @@ description: >-
   identity policies and the role's trust policy must both allow sts:AssumeRole, following chains of up to three
   roles to a role that is an administrator or has a path of its own; a path whose statements name a particular user or
   role counts when it lets the principal act as that user or role (an access key, a password, a trust policy,
-  assuming it) and that one is an administrator or has a path of its own, or the path also gives it a policy. A path
-  that holds only under conditions still counts.
+  assuming it) and that one is an administrator or has a path of its own, or the path also gives it a policy; a path
+  through a user or role it creates counts under any name its statements let it create, the user or role created
+  without a permissions boundary; one through a loaded Lambda function its statements name counts when the
+  function's role is an administrator or has a path of its own. A path that holds only under conditions still
+  counts.
   A principal whose policies are not all loaded, and that has no path in what is loaded, is skipped.
 severity: high
 resource_type: AWS::IAM::Principal

@@ -200,9 +200,9 @@ SCENARIOS = [
         allow("iam:PassRole", Condition=TO_LAMBDA)), "PassRole+UpdateAutoScaling", "closed", "ok"),
     # a service whose principal is not mapped (queries/access.yaml, passed_to_service): a PassRole limited to
     # another service leaves the path open under that condition, never closed
-    S("kinesis-analytics-to-lambda", u("kinesis-analytics-to-lambda", allow(
-        ["kinesisanalytics:CreateApplication", "kinesisanalytics:StartApplication"]),
-        allow("iam:PassRole", Condition=TO_LAMBDA)), "PassRole+KinesisAnalyticsCreateApp+StartApp", "open-if", "alarm"),
+    S("data-pipeline-to-lambda", u("data-pipeline-to-lambda", allow("datapipeline:CreatePipeline"),
+                                   allow("iam:PassRole", Condition=TO_LAMBDA)),
+      "PassExistingRoleToNewDataPipeline", "open-if", "alarm"),
     S("ecs-run-task", u("ecs-run-task", allow(["iam:PassRole", "ecs:RunTask"])), "PassRole+ECS+RunTask", "open", "alarm"),
     # code on existing compute
     S("lambda-code", u("lambda-code", allow("lambda:UpdateFunctionCode")),

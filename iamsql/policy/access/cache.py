@@ -166,12 +166,13 @@ class Fingerprints:
         )
 
     def role_chains(self, principal_keys: list[str], account: AccountModel) -> str:
-        """The key of the rows that depend on every principal (``tables.role_rows``): their keys, and the groups'
-        policies (a group with administrator power may have no member yet)."""
+        """The key of the rows that depend on every principal (``tables.role_rows``): their keys, the groups'
+        policies (a group with administrator power may have no member yet) and the Lambda functions' roles."""
         groups = [
             [name, arn, [self._attached(a) for a in policies]] for name, (arn, policies) in sorted(account.groups.items())
         ]
-        return self._key("assume_admin_role", self.rails, principal_keys, groups)
+        functions = sorted(account.functions.items())
+        return self._key("assume_admin_role", self.rails, principal_keys, groups, functions)
 
     def subject(self, resource: str, kind: str, policies: list[AttachedPolicy]) -> str:
         return self._key("policy", resource, kind, [self._attached(a) for a in policies])

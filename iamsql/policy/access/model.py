@@ -258,6 +258,7 @@ class AccountModel:
     managed: dict[str, ManagedPolicy]
     groups: dict[str, tuple[str, list[AttachedPolicy]]] = field(default_factory=dict)  # name -> (ARN, policies)
     permission_sets: dict[str, AttachedPolicy] = field(default_factory=dict)  # Identity Center: ARN -> inline policy
+    functions: dict[str, str] = field(default_factory=dict)  # Lambda function ARN -> its execution role's ARN
 
     def role(self, arn: str) -> Principal | None:
         return self.roles.get(arn)
@@ -495,6 +496,14 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
             permission_sets.setdefault(account, {})[arn] = documents.attached(
                 f"inline policy of permission set {name or arn}", document, inline=True
             )
+    functions: dict[str, dict[str, str]] = {}
+    try:
+        rows = con.execute(f"select arn, role, account_id from aws_lambda_function{where}", params).fetchall()
+    except duckdb.CatalogException:  # a database made before the workload tables, opened read-only
+        rows = []
+    for arn, role_arn, account in sorted(rows, key=lambda row: str(row[0])):
+        if arn and role_arn:
+            functions.setdefault(account, {})[arn] = role_arn
     reaches: dict[tuple, dict] = {}  # principals with the same policies read them alike: one memo
     for principal in (p for found in principals.values() for p in found):
         principal.reaches = reaches.setdefault(principal.signature, principal.reaches)
@@ -507,6 +516,7 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
             managed.get(a, {}),
             {name: (arn, groups[(acct, name)]) for (acct, name), arn in group_arns.items() if acct == a},
             permission_sets.get(a, {}),
+            functions.get(a, {}),
         )
         for a in accounts
     ]

@@ -13,7 +13,11 @@ from iamsql.common import yamltext
 from iamsql.errors import IamsqlError, first_line
 from iamsql.policy.catalog import probe_resources
 
-TARGETS = ("self", "user", "role", "group", "policy", "any", "catalog", "*", "own_group", "own_policy", "bounded_self")
+TARGETS = (
+    "self", "user", "role", "group", "policy", "any", "catalog", "*", "own_group", "own_policy", "bounded_self",
+    "new_user", "new_role", "function",
+)
+NEW = ("new_user", "new_role")  # a user or role the caller creates: any name an Allow statement of the path lets it use
 OWN = ("self", "own_group", "own_policy", "bounded_self")  # targets that depend on the principal asked about
 PROBE = "iamsql-probe"
 
@@ -24,10 +28,14 @@ class Probe:
 
     action: str
     targets: tuple[str, ...]
-    context: tuple[tuple[str, str], ...] = ()  # request context keys the probe is asked with (iam:PassedToService)
+    # request context keys the probe is asked with (iam:PassedToService); a value None: the key is absent
+    context: tuple[tuple[str, str | None], ...] = ()
     # what the request does to the user or role it names: "takes_over" (the caller may then act as it), "grants"
     # (it then holds any permission), or None (queries/access.yaml, takes_over and grants)
     effect: str | None = None
+    # sts:AssumeRole of a role the caller creates: the trust policy it writes names it, so that trust decides with
+    # the caller's own policies (an identity Allow is not needed within the account)
+    trusts_caller: bool = False
 
 
 @dataclass(frozen=True)
@@ -40,7 +48,13 @@ class Question:
 
     @cached_property
     def actions(self) -> frozenset[str]:
-        return frozenset(p.action for p in self.probes)
+        """The actions an identity statement must allow for the question to hold."""
+        return frozenset(p.action for p in self.probes if not p.trusts_caller)
+
+    @cached_property
+    def probe_actions(self) -> tuple[str, ...]:
+        """Each probe's action, in order."""
+        return tuple(p.action for p in self.probes)
 
     @cached_property
     def asks_self(self) -> bool:
@@ -54,6 +68,9 @@ PASSED_TO_SERVICE = "iam:PassedToService"
 PERMISSIONS_BOUNDARY = "iam:PermissionsBoundary"
 NEW_BOUNDARY = "arn:{partition}:iam::aws:policy/AdministratorAccess"  # {partition}: the account's, when asked
 SETS_BOUNDARY = ("iam:putuserpermissionsboundary", "iam:putrolepermissionsboundary")
+# a user or role created without a permissions boundary: IAM authorizes CreateUser / CreateRole with
+# iam:PermissionsBoundary only when one is set, so an Allow that requires a boundary does not open the path
+CREATES = ("iam:createuser", "iam:createrole")
 
 
 def _probes(name: str, items, service: str | None = None, effects: dict[str, str] | None = None) -> tuple[Probe, ...]:
@@ -70,7 +87,10 @@ def _probes(name: str, items, service: str | None = None, effects: dict[str, str
         context = ((PASSED_TO_SERVICE, service),) if service and action.lower() == "iam:passrole" else ()
         if action.lower() in SETS_BOUNDARY:
             context = ((PERMISSIONS_BOUNDARY, NEW_BOUNDARY),)
-        probes.append(Probe(action, targets, context, (effects or {}).get(action.lower())))
+        if action.lower() in CREATES:
+            context = ((PERMISSIONS_BOUNDARY, None),)  # None: the key is absent from the request
+        trusts_caller = action.lower() == "sts:assumerole" and "new_role" in targets
+        probes.append(Probe(action, targets, context, (effects or {}).get(action.lower()), trusts_caller))
     if not probes:
         raise IamsqlError(f"queries/access.yaml: {name} has no request")
     return tuple(probes)
@@ -110,6 +130,10 @@ def resources_for(target: str, action: str, *, partition: str, account_id: str, 
         return (self_arn,)
     if target in ("user", "role", "group", "policy"):
         return (f"{iam}:{target}/{PROBE}",)
+    if target in NEW:  # a name no statement names; ``create_rows`` asks the names the statements allow
+        return (f"{iam}:{target[4:]}/{PROBE}",)
+    if target == "function":  # a function no statement names; ``function_rows`` asks the loaded ones by name
+        return probe_resources(action, partition=partition, account_id=account_id, name=PROBE)
     if target == "any":
         return (f"arn:{partition}:iamsqlprobe:us-east-1:{account_id}:{PROBE}",)
     if target == "*":

@@ -25,7 +25,7 @@ from iamsql.policy import Evaluation, MatchedStatement, Request, evaluate, parse
 from iamsql.policy.access import trust as trust_analysis
 from iamsql.policy.access.model import AccountModel, AttachedPolicy, Principal
 from iamsql.policy.access.organization import Guardrails
-from iamsql.policy.access.questions import PASSED_TO_SERVICE, PROBE, Question, resources_for
+from iamsql.policy.access.questions import CREATES, NEW, PASSED_TO_SERVICE, PROBE, Question, resources_for
 from iamsql.policy.conditions import normalize_context
 from iamsql.policy.evaluation import default_context, describe_principal, known_absent
 
@@ -81,6 +81,12 @@ def _frozen(context: dict | None) -> tuple:
     return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in (context or {}).items()))
 
 
+def trust_naming(arn: str):
+    """The trust policy of a role that names ``arn`` (a user or role) as the one who may assume it."""
+    return parse_policy({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": arn}, "Action": "sts:AssumeRole"}]})
+
+
 def delegating_trust(partition: str, account_id: str):
     """The trust policy of a role that lets its own account decide who assumes it (names the account root): asking
     for sts:AssumeRole against it asks the principal's identity side alone."""
@@ -112,6 +118,7 @@ class Asker:
         self._answers: dict[tuple, tuple[str, list[Evaluation]]] = {}
         self._delegating = delegating_trust(account.partition, account.account_id)
         self._sessions: dict[str, dict[str, list[str]]] = {}  # role -> the roles whose sessions its trust names
+        self._allowed: dict[tuple, frozenset[str]] = {}  # (policies, actions) -> ``allowed_actions``
 
     def _tags(self, principal: Principal) -> tuple:
         """What of the principal's own keys an answer shared with other principals may depend on: its tags and user
@@ -126,9 +133,13 @@ class Asker:
         each identity document's Allow statements apply to (``Policy.applying``, memoized per document)."""
         if principal.unknown_identity:
             return actions
-        found = frozenset()
-        for attached in principal.identity:
-            found |= attached.policy.applying(actions)[1]
+        key = (principal.signature, actions)  # asked again by each kind of row (``role_rows``)
+        found = self._allowed.get(key)
+        if found is None:
+            found = frozenset()
+            for attached in principal.identity:
+                found |= attached.policy.applying(actions)[1]
+            self._allowed[key] = found
         return found
 
     def may_allow(self, principal: Principal, action: str) -> bool:
@@ -223,6 +234,9 @@ class Asker:
             if principal.account_id not in owner.members:
                 outsider = {"aws:PrincipalOrgID": trust_analysis.OUTSIDE_ORG}
         own_keys, absent = principal.caller_context(True)
+        if context and None in context.values():  # keys the request is asked without
+            absent = (*absent, *(key for key, value in context.items() if value is None))
+            context = {key: value for key, value in context.items() if value is not None}
         request = Request(
             action=action,
             resource=resource,
@@ -281,7 +295,11 @@ class Asker:
         named = principal.arn if principal.personal or question.asks_self else None
         # the reach of each probe (stand-ins share an ARN, not their policies); the unrestricted Allow that
         # ``request`` answers with, which depends on documents outside the reach
-        reach = tuple([principal.reach(probe.action)[0] for probe in question.probes])
+        reaches = principal.reaches  # memoized by ``reach`` (``reach_all`` for every probe action at once)
+        try:
+            reach = tuple([reaches[action][0] for action in question.probe_actions])
+        except KeyError:
+            reach = tuple([principal.reach(action)[0] for action in question.probe_actions])
         unrestricted = None if self._guarded else principal.unrestricted_grant
         key = (reach, unrestricted, named, self._tags(principal), question.id)
         found = self._answers.get(key)
@@ -332,11 +350,15 @@ class Asker:
                 continue
             if target == "bounded_self" and principal.boundary is None:
                 continue  # without a boundary, changing or removing its own frees it of nothing
-            context = {key: value.format(partition=self.account.partition) for key, value in probe.context} or None
+            context = {
+                key: None if value is None else value.format(partition=self.account.partition)
+                for key, value in probe.context
+            } or None
             for resources in self._alternatives(principal, target, probe.action):
                 result = None
+                trust = trust_naming(principal.arn) if probe.trusts_caller else None
                 for resource in resources:
-                    answer = self.request(principal, probe.action, resource, context=context)
+                    answer = self.request(principal, probe.action, resource, resource_policy=trust, context=context)
                     if result is None or RANK[answer.decision] < RANK[result.decision]:
                         result = answer
                 if best is None or RANK[result.decision] > RANK[best.decision]:
@@ -469,6 +491,8 @@ def role_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> list
         + pass_admin_rows(answers, principal_answers)
         + join_admin_group_rows(answers)
         + take_over_rows(answers, principal_answers)
+        + create_rows(answers)
+        + function_rows(answers, principal_answers)
     )
 
 
@@ -514,6 +538,96 @@ def join_admin_group_rows(answers: PrincipalAnswers) -> list[tuple]:
     return rows
 
 
+def _creates(probe) -> bool:
+    """Whether the probe is a request on a user or role the caller creates (``new_user``, ``new_role``)."""
+    return any(t in NEW for t in probe.targets)
+
+
+def created_names(principal: Principal, actions: Iterable[str], kind: str, partition: str, account_id: str) -> list[str]:
+    """The ARNs of a ``kind`` (user/role) of the account that the principal's Allow statements for ``actions`` name,
+    wildcards filled with the probe name (``role/app-*``: ``role/app-iamsql-probe``): a user or role the caller may
+    create under a name they allow. Values with policy variables, and ``*`` (the probe ARN stands for it), give
+    none."""
+    found: set[str] = set()
+    for action in actions:
+        for _, policy in principal.reach(action)[0][2]:
+            for statement in policy.statements_for(action.lower()) if policy is not None else ():
+                if statement.effect != "Allow" or statement.not_resource or statement.resources is None:
+                    continue
+                values = statement.source.get("Resource")
+                for value in [values] if isinstance(values, str) else values or []:
+                    parts = value.split(":", 5) if isinstance(value, str) and "${" not in value else []
+                    if len(parts) != 6 or parts[2] != "iam" or not parts[5].startswith(f"{kind}/"):
+                        continue
+                    if parts[4] not in (account_id, "*"):
+                        continue  # another account's
+                    found.add(f"arn:{partition}:iam::{account_id}:" + parts[5].replace("*", PROBE).replace("?", "x"))
+    generic = f"arn:{partition}:iam::{account_id}:{kind}/{PROBE}"
+    return sorted(found - {generic})
+
+
+def create_rows(answers: PrincipalAnswers) -> list[tuple]:
+    """Escalation paths through a user or role the caller creates (``new_user``, ``new_role``) that open only under
+    a name its statements allow (``user/dev-*``, or one that no loaded user or role has): every request of the path
+    on that new principal is asked of the engine. One row per principal and path, its ``detail`` ``creating <ARN>``
+    (wildcards filled with the probe name); paths open on any name have their row in ``PrincipalAnswers``."""
+    asker, questions = answers.asker, answers.questions
+    account = asker.account
+    paths = [q for q in questions if q.id.startswith("escalation:") and any(_creates(p) for p in q.probes)]
+    existing = {p.arn for p in account.principals}
+    creates = {p.action for q in paths for p in q.probes if p.action.lower() in CREATES}
+    rows = []
+    for principal in account.principals:
+        if principal.service_linked or not any(asker.may_allow(principal, action) for action in creates):
+            continue
+        allowed = asker.allowed_actions(principal, answers.probe_actions)
+        for question in paths:
+            if not question.actions <= allowed or asker.question(principal, question, allowed)[0] in POSSIBLE:
+                continue  # a request of it that nothing allows, or it is open under any name
+            kind = next(t for p in question.probes for t in p.targets if t in NEW)[4:]
+            actions = sorted({p.action for p in question.probes if _creates(p)})
+            names = created_names(principal, actions, kind, account.partition, account.account_id)
+            row = _row_through(asker, principal, question, _creates, [n for n in names if n not in existing], "creating")
+            if row:
+                rows.append(row)
+    return rows
+
+
+def _on_function(probe) -> bool:
+    """Whether the probe is a request on an existing Lambda function (target ``function``)."""
+    return "function" in probe.targets
+
+
+def function_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> list[tuple]:
+    """Escalation paths through an existing Lambda function (its code or configuration changed, the function run)
+    that a principal takes only on a particular loaded function, its statements naming it (not every function),
+    whose execution role has administrator power or an open escalation path of its own: the code runs with that
+    role. One row per principal and path, its ``detail`` ``on <function ARN>``; paths open on any function have
+    their row in ``PrincipalAnswers``."""
+    asker, questions = answers.asker, answers.questions
+    account = asker.account
+    admins, escalating = _powers(principal_answers)
+    powerful = admins | escalating
+    functions = [arn for arn, role_arn in account.functions.items() if role_arn in powerful]
+    paths = [q for q in questions if q.id.startswith("escalation:") and any(_on_function(p) for p in q.probes)]
+    if not functions or not paths:
+        return []
+    rows = []
+    for principal in account.principals:
+        if principal.service_linked:
+            continue
+        allowed = asker.allowed_actions(principal, answers.probe_actions)
+        for question in paths:
+            if not question.actions <= allowed or asker.question(principal, question, allowed)[0] in POSSIBLE:
+                continue  # a request of it that nothing allows, or it is open on any function
+            # a function whose role is the principal itself gives it nothing it has not got
+            mine = [arn for arn in functions if account.functions[arn] != principal.arn]
+            row = _row_through(asker, principal, question, _on_function, mine, "on")
+            if row:
+                rows.append(row)
+    return rows
+
+
 def _row_through(asker: Asker, principal: Principal, question: Question, which, arns: Iterable[str],
                  verb: str) -> tuple | None:
     """The path's row through the first of ``arns`` on which it opens when its ``which`` probes are asked about
@@ -546,9 +660,20 @@ def _service_may_assume(role: Principal, service: str | None) -> bool:
     passed role only then); true when the path names no service or the trust policy is not readable."""
     if service is None or role.trust is None or role.trust.policy is None:
         return True
+    if not any(_may_name_service(statement, service) for statement in role.trust.policy.statements):
+        return False  # no Allow statement names the service (nor everyone): the engine would refuse it
     entry = trust_analysis.TrustedEntry(service, "service", None, service, "sts:AssumeRole")
     answer = trust_analysis.ask(role.arn, role.account_id, role.trust.policy, entry)
     return answer.decision in POSSIBLE
+
+
+def _may_name_service(statement, service: str) -> bool:
+    """Whether a trust policy statement may admit the service principal: an Allow whose ``Principal`` is everyone
+    or names the service, or one with ``NotPrincipal``."""
+    if statement.effect != "Allow":
+        return False
+    spec = statement.principal
+    return statement.not_principal or spec is None or spec.wildcard or service in spec.services
 
 
 def _possible(asker: Asker, principal: Principal, probes: list) -> bool:

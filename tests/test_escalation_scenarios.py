@@ -1,0 +1,424 @@
+"""iam_principal_privilege_escalation on more documented paths, one principal per scenario, each a small account of
+policies: users and roles the caller creates under a name its statements allow (IAM API Reference, CreateUser and
+CreateRole: the caller names the new principal, and the trust policy of a new role is the caller's to write), a new
+instance profile for a running instance (EC2 User Guide, "Grant permissions to attach an IAM role to an instance":
+ec2:AssociateIamInstanceProfile or ec2:ReplaceIamInstanceProfileAssociation with iam:PassRole), Amplify builds,
+code or configuration of an existing Lambda function whose execution role has power (its statements naming it),
+and iam:PassedToService for the services a path passes its role to (IAM User Guide, "IAM and AWS STS condition
+context keys": the service principal that will assume the role).
+
+Each service path is tried where it opens, where one permission is missing, where a Deny, a permissions boundary,
+a service control policy or a condition (``iam:PassedToService``, ``iam:AssociatedResourceArn``,
+``aws:ResourceTag``, ``iam:PermissionsBoundary``) closes it or leaves it open only under that condition, and where
+the only roles it may pass are weaker than an administrator or trust another service.
+
+Every scenario runs through the control on loaded rows and through the library's ``iam_principal_access`` table.
+Account 123456789012, as of 2024-03-01, no organization loaded (the SCP cases load tests/data/organizations)."""
+
+import json
+import shutil
+
+import pytest
+
+from iamsql import controls
+from iamsql.load import load_paths
+from iamsql.policy.access import create_tables
+from iamsql.store import db
+from tests.fixtures.cli import run_cli
+from tests.iam_rows import ACCOUNT, ADMIN, AS_OF, allow, arn, assume, base, deny, group, managed, role, user
+from tests.test_escalation_paths import (
+    CONTROL,
+    DEV,
+    MANAGEMENT,
+    ORGANIZATIONS,
+    Scenario,
+    gaad_user,
+    open_paths,
+    path_decision,
+)
+
+S = Scenario
+
+
+def u(name, *statements, **extra) -> dict:
+    return user(name, *statements, **extra)
+
+
+def to(service: str) -> dict:
+    return {"StringEquals": {"iam:PassedToService": service}}
+
+
+def tagged(team: str) -> dict:
+    return {"StringEquals": {"aws:ResourceTag/team": team}}
+
+
+TO_LAMBDA = to("lambda.amazonaws.com")
+TO_EC2 = to("ec2.amazonaws.com")
+S3_ONLY = arn("policy", "s3-only")
+USER_KEY = ["iam:CreateUser", "iam:AttachUserPolicy", "iam:CreateAccessKey"]
+ROLE_ASSUME = ["iam:CreateRole", "iam:AttachRolePolicy", "sts:AssumeRole"]
+AMPLIFY = ["amplify:CreateApp", "amplify:CreateBranch", "amplify:StartJob"]
+CODEBUILD = ["codebuild:CreateProject", "codebuild:StartBuild"]
+STACKSET = ["cloudformation:CreateStackSet", "cloudformation:CreateStackInstances"]
+RUNTIME = ["bedrock-agentcore:CreateAgentRuntime", "bedrock-agentcore:CreateAgentRuntimeEndpoint",
+           "bedrock-agentcore:CreateWorkloadIdentity", "bedrock-agentcore:InvokeAgentRuntimeCommand"]
+GAMELIFT = ["gamelift:CreateBuild", "gamelift:CreateFleet", "gamelift:RequestUploadCredentials"]
+OMICS = ["omics:CreateWorkflow", "omics:StartRun", "s3:GetObject"]
+EMR_SERVERLESS = ["emr-serverless:CreateApplication", "emr-serverless:StartJobRun"]
+ECS_START = ["ecs:StartTask", "ecs:RegisterContainerInstance", "ecs:DeregisterContainerInstance"]
+NO_BOUNDARY = {"Null": {"iam:PermissionsBoundary": "true"}}
+ADMIN_ROLE_TRUSTS = {
+    "admin-amplify": "amplify.amazonaws.com",
+    "admin-codebuild": "codebuild.amazonaws.com",
+    "admin-ec2": "ec2.amazonaws.com",
+    "admin-lambda": "lambda.amazonaws.com",
+    "admin-braket": "braket.amazonaws.com",
+}
+
+
+FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:"
+
+
+def created(kind: str, name: str) -> str:
+    return f"creating {arn(kind, name)}"
+
+
+SCENARIOS = [
+    # a user created under a name the statements allow, given a policy, then signed in as
+    S("new-user-prefix", u("new-user-prefix", allow(USER_KEY, arn("user", "dev-*"))),
+      f"CreateUser+AttachUserPolicy+CreateAccessKey {created('user', 'dev-iamsql-probe')}", "open", "alarm"),
+    S("new-user-path", u("new-user-path", allow(["iam:CreateUser", "iam:PutUserPolicy", "iam:CreateLoginProfile"],
+                                                 arn("user", "contractors/*"))),
+      f"CreateUser+PutUserPolicy+CreateLoginProfile {created('user', 'contractors/iamsql-probe')}", "open", "alarm"),
+    S("new-user-one-name", u("new-user-one-name", allow(USER_KEY, arn("user", "ci-bot"))),
+      f"CreateUser+AttachUserPolicy+CreateAccessKey {created('user', 'ci-bot')}", "open", "alarm"),
+    S("new-user-existing-name", u("new-user-existing-name", allow(
+        ["iam:CreateUser", "iam:PutUserPolicy", "iam:CreateLoginProfile"], arn("user", "reader"))),
+      "CreateUser+PutUserPolicy+CreateLoginProfile", "closed", "alarm"),  # reader exists: it takes reader over instead
+    S("policy-and-password-for-user", u("policy-and-password-for-user", allow(
+        ["iam:PutUserPolicy", "iam:CreateLoginProfile"], arn("user", "reader"))),
+      f"PutUserPolicyThenCreateLoginProfile on {arn('user', 'reader')}", "open", "alarm"),
+    S("attach-and-password-any-user", u("attach-and-password-any-user", allow(
+        ["iam:AttachUserPolicy", "iam:CreateLoginProfile"])), "AttachUserPolicyThenCreateLoginProfile", "open", "alarm"),
+    S("password-for-weak-user", u("password-for-weak-user", allow("iam:CreateLoginProfile", arn("user", "reader"))),
+      "CreateLoginProfile", "closed", "ok"),
+    S("new-user-any-name", u("new-user-any-name", allow(USER_KEY)),
+      "CreateUser+AttachUserPolicy+CreateAccessKey", "open", "alarm"),
+    S("new-user-no-key", u("new-user-no-key", allow(["iam:CreateUser", "iam:AttachUserPolicy"], arn("user", "dev-*"))),
+      "CreateUser+AttachUserPolicy+CreateAccessKey", "closed", "ok"),
+    S("new-user-other-account", u("new-user-other-account", allow(USER_KEY, "arn:aws:iam::999999999999:user/dev-*")),
+      "CreateUser+AttachUserPolicy+CreateAccessKey", "closed", "ok"),
+    S("new-user-boundary-required", u("new-user-boundary-required",
+                                      allow(["iam:AttachUserPolicy", "iam:CreateAccessKey"], arn("user", "dev-*")),
+                                      allow("iam:CreateUser", arn("user", "dev-*"), Condition={
+                                          "StringEquals": {"iam:PermissionsBoundary": S3_ONLY}})),
+      "CreateUser+AttachUserPolicy+CreateAccessKey", "closed", "ok"),
+    S("new-user-deny-unbounded", u("new-user-deny-unbounded", allow(USER_KEY, arn("user", "dev-*")),
+                                   deny("iam:CreateUser", Condition=NO_BOUNDARY)),
+      "CreateUser+AttachUserPolicy+CreateAccessKey", "closed", "ok"),
+    S("new-user-caller-bounded", u("new-user-caller-bounded", allow(USER_KEY, arn("user", "dev-*")), boundary=S3_ONLY),
+      "CreateUser+AttachUserPolicy+CreateAccessKey", "closed", "ok"),
+    S("new-user-key-mfa", u("new-user-key-mfa", allow(["iam:CreateUser", "iam:AttachUserPolicy"], arn("user", "dev-*")),
+                            allow("iam:CreateAccessKey", arn("user", "dev-*"),
+                                  Condition={"Bool": {"aws:MultiFactorAuthPresent": "true"}})),
+      f"CreateUser+AttachUserPolicy+CreateAccessKey {created('user', 'dev-iamsql-probe')}", "open-if", "alarm"),
+    S("new-user-names-differ", u("new-user-names-differ", allow("iam:CreateUser", arn("user", "dev-*")),
+                                 allow(["iam:AttachUserPolicy", "iam:CreateAccessKey"], arn("user", "ops-*"))),
+      "CreateUser+AttachUserPolicy+CreateAccessKey", "closed", "ok"),
+    # a role created under a name the statements allow, given a policy, then assumed through the trust it writes
+    S("new-role-prefix", u("new-role-prefix", allow(ROLE_ASSUME, arn("role", "app-*"))),
+      f"CreateRole+AttachRolePolicy+AssumeRole {created('role', 'app-iamsql-probe')}", "open", "alarm"),
+    S("new-role-no-identity-assume", u("new-role-no-identity-assume", allow(
+        ["iam:CreateRole", "iam:PutRolePolicy"], arn("role", "app/*"))),
+      f"CreateRole+PutRolePolicy+AssumeRole {created('role', 'app/iamsql-probe')}", "open", "alarm"),
+    S("new-role-assume-denied", u("new-role-assume-denied", allow(["iam:CreateRole", "iam:PutRolePolicy"],
+                                                                    arn("role", "app/*")), deny("sts:AssumeRole")),
+      "CreateRole+PutRolePolicy+AssumeRole", "closed", "ok"),
+    S("new-role-no-policy", u("new-role-no-policy", allow(["iam:CreateRole", "sts:AssumeRole"], arn("role", "app-*"))),
+      "CreateRole+AttachRolePolicy+AssumeRole", "closed", "ok"),
+    S("new-role-by-role", role("new-role-by-role", assume({"Service": "lambda.amazonaws.com"}),
+                               statements=[allow(ROLE_ASSUME, arn("role", "job-*"))]),
+      f"CreateRole+AttachRolePolicy+AssumeRole {created('role', 'job-iamsql-probe')}", "open", "alarm"),
+    S("new-role-boundary-required", u("new-role-boundary-required",
+                                      allow(["iam:AttachRolePolicy", "sts:AssumeRole"], arn("role", "app-*")),
+                                      allow("iam:CreateRole", arn("role", "app-*"), Condition={
+                                          "StringEquals": {"iam:PermissionsBoundary": S3_ONLY}})),
+      "CreateRole+AttachRolePolicy+AssumeRole", "closed", "ok"),
+    # a new instance profile for a running instance
+    S("ec2-associate", u("ec2-associate", allow(["ec2:AssociateIamInstanceProfile", "iam:PassRole"])),
+      "PassRole+EC2AssociateIamInstanceProfile", "open", "alarm"),
+    S("ec2-associate-no-pass", u("ec2-associate-no-pass", allow("ec2:AssociateIamInstanceProfile")),
+      "PassRole+EC2AssociateIamInstanceProfile", "closed", "ok"),
+    S("ec2-associate-to-lambda", u("ec2-associate-to-lambda", allow("ec2:AssociateIamInstanceProfile"),
+                                   allow("iam:PassRole", Condition=TO_LAMBDA)),
+      "PassRole+EC2AssociateIamInstanceProfile", "closed", "ok"),
+    S("ec2-associate-to-ec2", u("ec2-associate-to-ec2", allow("ec2:AssociateIamInstanceProfile"),
+                                allow("iam:PassRole", Condition=TO_EC2)),
+      "PassRole+EC2AssociateIamInstanceProfile", "open", "alarm"),
+    S("ec2-associate-tagged", u("ec2-associate-tagged", allow("ec2:AssociateIamInstanceProfile", Condition=tagged("web")),
+                                allow("iam:PassRole")),
+      "PassRole+EC2AssociateIamInstanceProfile", "open-if", "alarm"),
+    S("ec2-associate-denied", u("ec2-associate-denied", allow(["ec2:*", "iam:PassRole"]),
+                                deny(["ec2:AssociateIamInstanceProfile", "ec2:ReplaceIamInstanceProfileAssociation",
+                                      "ec2:RunInstances", "ec2:RequestSpotInstances", "ec2:ModifyInstanceAttribute",
+                                      "ec2:CreateLaunchTemplateVersion"])),
+      "PassRole+EC2AssociateIamInstanceProfile", "closed", "ok"),
+    S("ec2-replace-admin-ec2", u("ec2-replace-admin-ec2", allow("ec2:ReplaceIamInstanceProfileAssociation"),
+                                 allow("iam:PassRole", arn("role", "admin-ec2"))),
+      f"PassRole+EC2ReplaceIamInstanceProfileAssociation passing {arn('role', 'admin-ec2')}", "open", "alarm"),
+    S("ec2-replace-admin-lambda", u("ec2-replace-admin-lambda", allow("ec2:ReplaceIamInstanceProfileAssociation"),
+                                    allow("iam:PassRole", arn("role", "admin-lambda"))),
+      "PassRole+EC2ReplaceIamInstanceProfileAssociation", "closed", "ok"),
+    S("ec2-replace-weak", u("ec2-replace-weak", allow("ec2:ReplaceIamInstanceProfileAssociation"),
+                            allow("iam:PassRole", [arn("role", "weak"), arn("role", "logs-*")])),
+      "PassRole+EC2ReplaceIamInstanceProfileAssociation", "closed", "ok"),
+    S("ec2-replace-escalating-role", u("ec2-replace-escalating-role", allow("ec2:ReplaceIamInstanceProfileAssociation"),
+                                       allow("iam:PassRole", arn("role", "keys-ec2"))),
+      f"PassRole+EC2ReplaceIamInstanceProfileAssociation passing {arn('role', 'keys-ec2')}", "open", "alarm"),
+    S("ec2-associate-resource-arn", u("ec2-associate-resource-arn", allow("ec2:AssociateIamInstanceProfile"), allow(
+        "iam:PassRole", Condition={"ArnLike": {"iam:AssociatedResourceArn": "arn:aws:ec2:*:*:instance/*"}})),
+      "PassRole+EC2AssociateIamInstanceProfile", "open-if", "alarm"),
+    S("ec2-replace-by-instance-role", role("ec2-replace-by-instance-role", assume({"Service": "ec2.amazonaws.com"}),
+                                          statements=[allow(["ec2:ReplaceIamInstanceProfileAssociation",
+                                                             "iam:PassRole"])]),
+      "PassRole+EC2ReplaceIamInstanceProfileAssociation", "open", "alarm"),
+    # Amplify builds run with the service role passed to the app
+    S("amplify", u("amplify", allow([*AMPLIFY, "iam:PassRole"])), "PassRole+AmplifyCreateApp+CreateBranch+StartJob",
+      "open", "alarm"),
+    S("amplify-no-job", u("amplify-no-job", allow(["amplify:CreateApp", "amplify:CreateBranch", "iam:PassRole"])),
+      "PassRole+AmplifyCreateApp+CreateBranch+StartJob", "closed", "ok"),
+    S("amplify-to-codebuild", u("amplify-to-codebuild", allow(AMPLIFY),
+                                allow("iam:PassRole", Condition=to("codebuild.amazonaws.com"))),
+      "PassRole+AmplifyCreateApp+CreateBranch+StartJob", "closed", "ok"),
+    S("amplify-admin-role", u("amplify-admin-role", allow(AMPLIFY), allow("iam:PassRole", arn("role", "admin-*"))),
+      f"PassRole+AmplifyCreateApp+CreateBranch+StartJob passing {arn('role', 'admin-amplify')}", "open", "alarm"),
+    S("amplify-bounded", u("amplify-bounded", allow([*AMPLIFY, "iam:PassRole"]), boundary=S3_ONLY),
+      "PassRole+AmplifyCreateApp+CreateBranch+StartJob", "closed", "ok"),
+    # CodeBuild: the project's service role goes to codebuild.amazonaws.com (codebuild:StartBuild alone is a path of
+    # its own, on an existing project: every one with it is an alarm)
+    S("codebuild-to-codebuild", u("codebuild-to-codebuild", allow(CODEBUILD),
+                                  allow("iam:PassRole", Condition=to("codebuild.amazonaws.com"))),
+      "PassExistingRoleToNewCodeBuildProjectThenBuild", "open", "alarm"),
+    S("codebuild-to-lambda", u("codebuild-to-lambda", allow(CODEBUILD), allow("iam:PassRole", Condition=TO_LAMBDA)),
+      "PassExistingRoleToNewCodeBuildProjectThenBuild", "closed", "alarm"),
+    S("codebuild-admin-codebuild-role", u("codebuild-admin-codebuild-role", allow(CODEBUILD),
+                                          allow("iam:PassRole", arn("role", "admin-codebuild"))),
+      f"PassExistingRoleToNewCodeBuildProjectThenBuild passing {arn('role', 'admin-codebuild')}", "open", "alarm"),
+    S("codebuild-admin-lambda-role", u("codebuild-admin-lambda-role", allow(CODEBUILD),
+                                       allow("iam:PassRole", arn("role", "admin-lambda"))),
+      "PassExistingRoleToNewCodeBuildProjectThenBuild", "closed", "alarm"),
+    S("codebuild-role-tag", u("codebuild-role-tag", allow(CODEBUILD),
+                              allow("iam:PassRole", Condition=tagged("build"))),
+      "PassExistingRoleToNewCodeBuildProjectThenBuild", "open-if", "alarm"),
+    S("codebuild-pass-denied-but-ec2", u("codebuild-pass-denied-but-ec2", allow([*CODEBUILD, "iam:PassRole"]), deny(
+        "iam:PassRole", Condition={"StringNotEquals": {"iam:PassedToService": "ec2.amazonaws.com"}})),
+      "PassExistingRoleToNewCodeBuildProjectThenBuild", "closed", "alarm"),
+    S("codebuild-start-existing", u("codebuild-start-existing", allow("codebuild:StartBuild")),
+      "CodeBuildStartBuild", "open", "alarm"),
+    # iam:PassedToService of the services now mapped: a PassRole limited to another service closes the path
+    S("braket-to-lambda", u("braket-to-lambda", allow("braket:CreateJob"), allow("iam:PassRole", Condition=TO_LAMBDA)),
+      "PassRole+BraketCreateJob", "closed", "ok"),
+    S("braket-to-braket", u("braket-to-braket", allow("braket:CreateJob"),
+                            allow("iam:PassRole", Condition=to("braket.amazonaws.com"))),
+      "PassRole+BraketCreateJob", "open", "alarm"),
+    S("braket-admin-lambda-role", u("braket-admin-lambda-role", allow("braket:CreateJob"),
+                                    allow("iam:PassRole", arn("role", "admin-lambda"))),
+      "PassRole+BraketCreateJob", "closed", "ok"),
+    S("braket-admin-braket-role", u("braket-admin-braket-role", allow("braket:CreateJob"),
+                                    allow("iam:PassRole", arn("role", "admin-braket"))),
+      f"PassRole+BraketCreateJob passing {arn('role', 'admin-braket')}", "open", "alarm"),
+    S("stackset-to-lambda", u("stackset-to-lambda", allow(STACKSET), allow("iam:PassRole", Condition=TO_LAMBDA)),
+      "PassExistingRoleToNewCloudFormationStackSet", "closed", "ok"),
+    S("stackset-to-cloudformation", u("stackset-to-cloudformation", allow(STACKSET),
+                                      allow("iam:PassRole", Condition=to("cloudformation.amazonaws.com"))),
+      "PassExistingRoleToNewCloudFormationStackSet", "open", "alarm"),
+    S("stackset-update-to-ec2", u("stackset-update-to-ec2", allow("cloudformation:UpdateStackSet"),
+                                  allow("iam:PassRole", Condition=TO_EC2)),
+      "PassRoleToUpdateCloudFormationStackSet", "closed", "ok"),
+    S("agentcore-runtime-to-lambda", u("agentcore-runtime-to-lambda", allow(RUNTIME),
+                                       allow("iam:PassRole", Condition=TO_LAMBDA)),
+      "PassRole+AgentCoreCreateRuntime+InvokeRuntimeCommand", "closed", "alarm"),
+    S("agentcore-runtime-to-agentcore", u("agentcore-runtime-to-agentcore", allow(RUNTIME),
+                                          allow("iam:PassRole", Condition=to("bedrock-agentcore.amazonaws.com"))),
+      "PassRole+AgentCoreCreateRuntime+InvokeRuntimeCommand", "open", "alarm"),
+    S("gamelift-to-ec2", u("gamelift-to-ec2", allow(GAMELIFT), allow("iam:PassRole", Condition=TO_EC2)),
+      "PassRole+GameLiftCreateBuild+CreateFleet", "closed", "ok"),
+    S("gamelift-to-gamelift", u("gamelift-to-gamelift", allow(GAMELIFT),
+                                allow("iam:PassRole", Condition=to("gamelift.amazonaws.com"))),
+      "PassRole+GameLiftCreateBuild+CreateFleet", "open", "alarm"),
+    S("omics-to-lambda", u("omics-to-lambda", allow(OMICS), allow("iam:PassRole", Condition=TO_LAMBDA)),
+      "PassRole+OmicsCreateWorkflow+StartRun", "closed", "ok"),
+    S("emr-serverless-to-lambda", u("emr-serverless-to-lambda", allow(EMR_SERVERLESS),
+                                    allow("iam:PassRole", Condition=TO_LAMBDA)),
+      "PassRole+EMRServerlessCreateApp+StartJobRun", "closed", "ok"),
+    S("kinesis-analytics-to-kinesis", u("kinesis-analytics-to-kinesis", allow(
+        ["kinesisanalytics:CreateApplication", "kinesisanalytics:StartApplication"]),
+        allow("iam:PassRole", Condition=to("kinesisanalytics.amazonaws.com"))),
+      "PassRole+KinesisAnalyticsCreateApp+StartApp", "open", "alarm"),
+    S("ecs-start-task-to-lambda", u("ecs-start-task-to-lambda", allow(ECS_START),
+                                    allow("iam:PassRole", Condition=TO_LAMBDA)),
+      "PassRole+ECS+StartTask", "closed", "ok"),
+    # a service whose role goes to more than one service principal stays asked without the key
+    S("emr-cluster-to-lambda", u("emr-cluster-to-lambda", allow("elasticmapreduce:RunJobFlow"),
+                                 allow("iam:PassRole", Condition=TO_LAMBDA)),
+      "PassRole+EMRRunJobFlow", "open-if", "alarm"),
+    # Lambda: a new configuration runs code under the function's role; a PassRole only for weaker roles opens no
+    # new function
+    S("lambda-configuration", u("lambda-configuration", allow("lambda:UpdateFunctionConfiguration")),
+      "lambda:UpdateFunctionConfiguration", "open", "alarm"),
+    S("lambda-configuration-denied", u("lambda-configuration-denied", allow("lambda:*"), deny("lambda:Update*")),
+      "lambda:UpdateFunctionConfiguration", "closed", "ok"),
+    S("lambda-configuration-bounded", u("lambda-configuration-bounded", allow("lambda:UpdateFunctionConfiguration"),
+                                        boundary=S3_ONLY),
+      "lambda:UpdateFunctionConfiguration", "closed", "ok"),
+    S("lambda-configuration-tagged", u("lambda-configuration-tagged", allow(
+        "lambda:UpdateFunctionConfiguration", Condition=tagged("web"))),
+      "lambda:UpdateFunctionConfiguration", "open-if", "alarm"),
+    # an existing function whose statements name it: its code runs with its execution role (loaded functions)
+    S("lambda-code-admin-function", u("lambda-code-admin-function", allow("lambda:UpdateFunctionCode", FUNCTION + "deploy")),
+      f"EditExistingLambdaFunctionWithRole on {FUNCTION}deploy", "open", "alarm"),
+    S("lambda-code-weak-function", u("lambda-code-weak-function", allow("lambda:UpdateFunctionCode", FUNCTION + "report")),
+      "EditExistingLambdaFunctionWithRole", "closed", "ok"),
+    S("lambda-code-unloaded-functions", u("lambda-code-unloaded-functions", allow(
+        ["lambda:UpdateFunctionCode", "lambda:InvokeFunction"], FUNCTION + "web-*")),
+      "UpdateAndInvokeLambdaFunction", "closed", "ok"),
+    S("lambda-code-invoke-admin-function", u("lambda-code-invoke-admin-function", allow(
+        ["lambda:UpdateFunctionCode", "lambda:InvokeFunction"], FUNCTION + "dep*")),
+      f"UpdateAndInvokeLambdaFunction on {FUNCTION}deploy", "open", "alarm"),
+    S("lambda-code-escalating-function", u("lambda-code-escalating-function", allow(
+        "lambda:UpdateFunctionCode", [FUNCTION + "report", FUNCTION + "rotate-keys"])),
+      f"EditExistingLambdaFunctionWithRole on {FUNCTION}rotate-keys", "open", "alarm"),
+    S("lambda-code-admin-function-denied", u("lambda-code-admin-function-denied", allow(
+        "lambda:UpdateFunctionCode", [FUNCTION + "deploy", FUNCTION + "rotate-keys"]), deny("lambda:UpdateFunctionCode", FUNCTION + "deploy"),
+        deny("lambda:UpdateFunctionCode", FUNCTION + "rotate-keys")),
+      "EditExistingLambdaFunctionWithRole", "closed", "ok"),
+    S("lambda-configuration-admin-function-tagged", u("lambda-configuration-admin-function-tagged", allow(
+        "lambda:UpdateFunctionConfiguration", FUNCTION + "deploy", Condition=tagged("ops"))),
+      f"lambda:UpdateFunctionConfiguration on {FUNCTION}deploy", "open-if", "alarm"),
+    S("lambda-configuration-admin-function-bounded", u("lambda-configuration-admin-function-bounded", allow(
+        "lambda:UpdateFunctionConfiguration", FUNCTION + "deploy"), boundary=S3_ONLY),
+      "lambda:UpdateFunctionConfiguration", "closed", "ok"),
+    S("lambda-pass-resource-arn", u("lambda-pass-resource-arn", allow(["lambda:CreateFunction", "lambda:InvokeFunction"]),
+                                    allow("iam:PassRole", Condition={"ArnLike": {
+                                        "iam:AssociatedResourceArn": "arn:aws:lambda:*:*:function:web-*"}})),
+      "PassExistingRoleToNewLambdaThenInvoke", "open-if", "alarm"),
+    S("lambda-pass-service-roles", u("lambda-pass-service-roles", allow(["lambda:CreateFunction", "lambda:InvokeFunction"]),
+                                     allow("iam:PassRole", arn("role", "svc-*"), Condition=TO_LAMBDA)),
+      f"PassExistingRoleToNewLambdaThenInvoke passing {arn('role', 'svc-admin')}", "open", "alarm"),
+    S("lambda-pass-weak-service-roles", u("lambda-pass-weak-service-roles", allow(
+        ["lambda:CreateFunction", "lambda:InvokeFunction"]), allow("iam:PassRole", arn("role", "logs-*"))),
+      "PassExistingRoleToNewLambdaThenInvoke", "closed", "ok"),
+]
+
+ROLES = [
+    *(role(name, assume({"Service": service}), attached=[ADMIN]) for name, service in ADMIN_ROLE_TRUSTS.items()),
+    role("svc-admin", assume({"Service": "lambda.amazonaws.com"}), attached=[ADMIN]),
+    role("keys-ec2", assume({"Service": "ec2.amazonaws.com"}), statements=[allow("iam:CreateAccessKey")]),
+    role("keys-lambda", assume({"Service": "lambda.amazonaws.com"}), statements=[allow("iam:CreateAccessKey")]),
+    role("weak", assume({"Service": ["lambda.amazonaws.com", "ec2.amazonaws.com"]}), statements=[allow("logs:*")]),
+    role("logs-writer", assume({"Service": ["lambda.amazonaws.com", "ec2.amazonaws.com"]}),
+         statements=[allow("logs:PutLogEvents")]),
+]
+USERS = [user("reader", allow("s3:GetObject"))]
+POLICIES = [managed("AdministratorAccess", allow("*"), aws=True), managed("s3-only", allow("s3:*"))]
+FUNCTIONS = [{**base(), "region": "us-east-1", "name": name, "arn": FUNCTION + name, "role": arn("role", role_name)}
+             for name, role_name in (("deploy", "admin-lambda"), ("report", "weak"), ("rotate-keys", "keys-lambda"))]
+
+
+@pytest.fixture(scope="module")
+def checked(tmp_path_factory):
+    """The control's rows by principal and the engine's decisions by (principal, question, detail)."""
+    path = tmp_path_factory.mktemp("scenarios") / "iam.duckdb"
+    con = db.connect(path)
+    with db.transaction(con):
+        snapshot = db.new_snapshot(con, account_id=ACCOUNT, kind="load", sources=[], as_of=AS_OF)
+        db.insert_rows(con, "aws_iam_user", snapshot, USERS + [s.row for s in SCENARIOS if ":user/" in s.row["arn"]])
+        db.insert_rows(con, "aws_iam_role", snapshot, ROLES + [s.row for s in SCENARIOS if ":role/" in s.row["arn"]])
+        db.insert_rows(con, "aws_iam_group", snapshot, [group("readers", allow("s3:Get*"))])
+        db.insert_rows(con, "aws_iam_policy", snapshot, POLICIES)
+        db.insert_rows(con, "aws_lambda_function", snapshot, FUNCTIONS)
+    results = {r["resource"]: r for r in controls.results(con, controls.run_checks(con, controls=[CONTROL]))}
+    create_tables(con, controls.ACCESS_QUESTIONS, tables=["iam_principal_access"])
+    decisions = {(principal, question, detail): decision for principal, question, detail, decision in con.execute(
+        "select principal_arn, question, detail, decision from iam_principal_access").fetchall()}
+    con.close()
+    return results, decisions, path
+
+
+def test_the_scenarios_are_distinct_and_many():
+    assert len({s.id for s in SCENARIOS}) == len(SCENARIOS) == len({s.row["arn"] for s in SCENARIOS}) >= 50
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.id for s in SCENARIOS])
+def test_scenario(checked, scenario):
+    results, decisions, _ = checked
+    principal = scenario.row["arn"]
+    row = results[principal]
+    opened = open_paths(row)
+    assert row["status"] == scenario.status, row["reason"]
+    name = scenario.path.split(" ")[0]
+    if scenario.expect == "closed":
+        assert not any(p == name or p.startswith(name + " ") for p in opened), row["reason"]
+        assert not any(q == f"escalation:{name}" and d in ("Allowed", "AllowedIf")
+                       for (p, q, _), d in decisions.items() if p == principal)
+    else:
+        assert scenario.path in opened, row["reason"]
+        decision = path_decision(decisions, principal, scenario.path)
+        assert decision == ("AllowedIf" if scenario.expect == "open-if" else "Allowed"), decision
+
+
+def test_a_second_check_answers_from_the_kept_answers_as_the_first(checked):
+    results, _, path = checked
+    con = db.connect(path)
+    again = {r["resource"]: r for r in controls.results(con, controls.run_checks(con, controls=[CONTROL]))}
+    con.close()
+    assert {k: (r["status"], r["reason"]) for k, r in again.items()} == {
+        k: (r["status"], r["reason"]) for k, r in results.items()}
+    assert f"on {FUNCTION}deploy" in again[arn("user", "lambda-code-admin-function")]["reason"]
+
+
+def test_check_names_the_created_user_and_the_function(checked):
+    _, _, path = checked
+    done = run_cli("check", "--db", str(path), "--control", CONTROL, "--fail-on", "none", "-q", "-o", "jsonl")
+    assert done.returncode == 0, done.stderr
+    rows = {r["resource"]: r for r in map(json.loads, done.stdout.splitlines())}
+    assert "CreateUser+AttachUserPolicy+CreateAccessKey creating arn:aws:iam::123456789012:user/dev-iamsql-probe" in (
+        rows[arn("user", "new-user-prefix")]["reason"])
+    assert rows[arn("user", "lambda-code-weak-function")]["status"] == "ok"
+
+
+# ---- service control policies: the organization's SCP DenyIAM denies iam:* in the member account dev ------------
+SCP_USERS = {
+    "new-user": [allow(USER_KEY, "arn:aws:iam::*:user/dev-*")],
+    "associate": [allow(["ec2:AssociateIamInstanceProfile", "iam:PassRole"])],
+    "amplify": [allow([*AMPLIFY, "iam:PassRole"])],
+}
+
+
+@pytest.fixture(scope="module")
+def under_scps(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("scps")
+    shutil.copytree(ORGANIZATIONS, folder / "organizations")
+    for account in (MANAGEMENT, DEV):
+        (folder / account).mkdir()
+        users = [gaad_user(account, name, statements) for name, statements in SCP_USERS.items()]
+        (folder / account / "gaad.json").write_text(json.dumps(
+            {"UserDetailList": users, "GroupDetailList": [], "RoleDetailList": [], "Policies": []}))
+    con = db.connect(str(folder / "orgs.duckdb"))
+    load_paths(con, [folder])
+    results = {r["resource"]: r for r in controls.results(con, controls.run_checks(con, controls=[CONTROL]))}
+    con.close()
+    return results
+
+
+@pytest.mark.parametrize("name, path", [
+    ("new-user", "CreateUser+AttachUserPolicy+CreateAccessKey creating arn:aws:iam::{account}:user/dev-iamsql-probe"),
+    ("associate", "PassRole+EC2AssociateIamInstanceProfile"),
+    ("amplify", "PassRole+AmplifyCreateApp+CreateBranch+StartJob"),
+])
+def test_a_service_control_policy_denying_iam_closes_the_new_paths_in_its_accounts_only(under_scps, name, path):
+    member = under_scps[f"arn:aws:iam::{DEV}:user/{name}"]
+    assert member["status"] == "ok", member["reason"]
+    management = under_scps[f"arn:aws:iam::{MANAGEMENT}:user/{name}"]
+    assert management["status"] == "alarm", management["reason"]
+    assert path.format(account=MANAGEMENT) in open_paths(management), management["reason"]
