@@ -11,12 +11,13 @@ parameters:
 */
 with keys as (
   select user_arn, user_name, account_id, region, 1 as key_number,
-    coalesce(access_key_1_last_rotated, user_creation_time) as created, access_key_1_last_used_date as last_used
+    coalesce(access_key_1_last_rotated, user_creation_time) as created, access_key_1_last_used_date as last_used,
+    generated_time
   from aws_iam_credential_report
   where user_name <> '<root_account>' and access_key_1_active
   union all
   select user_arn, user_name, account_id, region, 2,
-    coalesce(access_key_2_last_rotated, user_creation_time), access_key_2_last_used_date
+    coalesce(access_key_2_last_rotated, user_creation_time), access_key_2_last_used_date, generated_time
   from aws_iam_credential_report
   where user_name <> '<root_account>' and access_key_2_active
 ), aged as (
@@ -32,12 +33,19 @@ select
   case
     when used_recently then 'ok'
     when last_used is null and new_key then 'ok'
+    -- a report generated before the period began cannot show use within it
+    when generated_time < now() - :max_unused_days * interval '1 day' then 'skip'
     else 'alarm'
   end as status,
   case
     when used_recently
       then 'Access key ' || key_number || ' of ' || user_name || ' was last used ' || days_unused
         || case when days_unused = 1 then ' day' else ' days' end || ' before the data was taken.'
+    when generated_time < now() - :max_unused_days * interval '1 day'
+      then 'The credential report was generated on ' || to_char(generated_time, 'YYYY-MM-DD') || ', more than '
+        || :max_unused_days || case when :max_unused_days = 1 then ' day' else ' days' end
+        || ' before the data was taken, so it cannot show whether access key ' || key_number || ' of ' || user_name
+        || ' was used since; load a current report.'
     when last_used is not null
       then 'Access key ' || key_number || ' of ' || user_name || ' was last used '
         || case when days_unused > :max_unused_days then days_unused || case when days_unused = 1 then ' day' else ' days' end

@@ -11,7 +11,7 @@ parameters:
 */
 with users as (
   select
-    user_arn, user_name, account_id, region, password_last_used, user_creation_time,
+    user_arn, user_name, account_id, region, password_last_used, user_creation_time, generated_time,
     date_part('day', now() - password_last_used)::int as days_unused,
     date_part('day', now() - coalesce(password_last_changed, user_creation_time))::int as days_since_set,
     -- "within max_unused_days days" to the second: a sign-in 45 days and 5 hours ago is more than 45 days ago
@@ -25,12 +25,19 @@ select
   case
     when used_recently then 'ok'
     when password_last_used is null and new_password then 'ok'
+    -- a report generated before the period began cannot show sign-ins within it
+    when generated_time < now() - :max_unused_days * interval '1 day' then 'skip'
     else 'alarm'
   end as status,
   case
     when used_recently
       then user_name || ' last signed in to the console ' || days_unused
         || case when days_unused = 1 then ' day' else ' days' end || ' before the data was taken.'
+    when generated_time < now() - :max_unused_days * interval '1 day'
+      then 'The credential report was generated on ' || to_char(generated_time, 'YYYY-MM-DD') || ', more than '
+        || :max_unused_days || case when :max_unused_days = 1 then ' day' else ' days' end
+        || ' before the data was taken, so it cannot show whether ' || user_name
+        || ' signed in since; load a current report.'
     when password_last_used is not null
       then user_name || ' last signed in to the console '
         || case when days_unused > :max_unused_days then days_unused || case when days_unused = 1 then ' day' else ' days' end

@@ -40,10 +40,19 @@ with report_key as (
 )
 select
   p.principal_arn as resource,
-  case when r.keys is not null then 'alarm' else 'ok' end as status,
+  case
+    when r.keys is not null then 'alarm'
+    -- a report generated before the period began cannot show use within it
+    when c.generated_time < now() - :lookback_days * interval '1 day' then 'skip'
+    else 'ok'
+  end as status,
   'The non-human user ' || p.name || case
     when r.keys is not null then ' (' || p.nhi_reason || ') works with long-term access key(s) ' || r.keys
       || '; give the workload a role or OIDC federation instead.'
+    when c.generated_time < now() - :lookback_days * interval '1 day' then
+      ': the credential report was generated on ' || to_char(c.generated_time, 'YYYY-MM-DD') || ', more than '
+        || :lookback_days || case when :lookback_days = 1 then ' day' else ' days' end
+        || ' before the data was taken, so it cannot show key use in that period; load a current report.'
     else ' used no active access key in the ' || :lookback_days
       || case when :lookback_days = 1 then ' day' else ' days' end || ' before the data was taken.'
   end as reason,

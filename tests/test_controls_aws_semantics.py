@@ -485,6 +485,34 @@ def test_root_use_is_not_judged_from_a_report_older_than_the_period(tmp_path):
     assert found[("iam_root_not_used_recently", f"arn:aws:iam::{current}:root")]["status"] == "alarm"
 
 
+def test_credential_use_is_not_judged_from_a_report_older_than_the_period(tmp_path):
+    stale, current = "830000000006", "830000000007"
+
+    def user_row(account: str, generated: datetime) -> dict:
+        # a console user and an access key, last used 65 days before the report; no password: a workload
+        used = (generated - timedelta(days=65)).isoformat()
+        return [{"user_name": name, "user_arn": f"arn:aws:iam::{account}:user/{name}",
+                 "user_creation_time": "2020-01-01T00:00:00Z", "generated_time": generated.isoformat(),
+                 "password_enabled": name == "person", "password_last_used": used if name == "person" else None,
+                 "password_last_changed": "2020-01-01T00:00:00Z" if name == "person" else None, "mfa_active": True,
+                 "access_key_1_active": name == "robot", "access_key_1_last_rotated": "2020-01-01T00:00:00Z",
+                 "access_key_1_last_used_date": used if name == "robot" else None, "access_key_2_active": False,
+                 "account_id": account, "partition": "aws", "region": "global"} for name in ("person", "robot")]
+
+    accounts = {stale: {"aws_iam_credential_report": user_row(stale, AS_OF - timedelta(days=400))},
+                current: {"aws_iam_credential_report": user_row(current, AS_OF - timedelta(hours=3))}}
+    checks = ["iam_user_unused_password", "iam_user_unused_access_key", "nhi_long_term_key_in_use"]
+    found = run(tmp_path, accounts, checks)
+    person, robot = "user/person", "user/robot"
+    for control_id, resource, current_status in [("iam_user_unused_password", person, "alarm"),
+                                                 ("iam_user_unused_access_key", robot + "#access_key_1", "alarm"),
+                                                 ("nhi_long_term_key_in_use", robot, "alarm")]:
+        old = found[(control_id, f"arn:aws:iam::{stale}:{resource}")]
+        assert old["status"] == "skip" and "was generated on 2023-04-28" in old["reason"], old
+        new = found[(control_id, f"arn:aws:iam::{current}:{resource}")]
+        assert new["status"] == current_status, new
+
+
 # --------------------------------------------------------------------------------------------------------------
 # The credential report's password_enabled is false for a user without a console password ("N/A" in
 # password_last_used); an administrator without one has no console password to protect with MFA, and the
