@@ -1,6 +1,6 @@
 /*
 title: Root user not used recently
-description: Neither the root password nor a root access key was used within the last recent_days days before the data was taken.
+description: Neither the root password nor a root access key was used within the last recent_days days before the data was taken. A credential report generated before that period began cannot show use within it and is skipped.
 severity: high
 resource_type: AWS::IAM::RootUser
 rationale: Everyday work as root bypasses every permission boundary and leaves no individual accountability; use of root outside the few tasks that need it is a sign of bad practice or compromise.

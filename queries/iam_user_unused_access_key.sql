@@ -1,6 +1,6 @@
 /*
 title: Access keys in use
-description: Each active access key of an IAM user was used within max_unused_days days before the data was taken; a key not used yet is allowed for max_unused_days days after it was created.
+description: Each active access key of an IAM user was used within max_unused_days days before the data was taken; a key not used yet is allowed for max_unused_days days after it was created. A credential report generated before that period began cannot show use within it and is skipped.
 severity: medium
 resource_type: AWS::IAM::AccessKey
 rationale: An active key that nothing uses is a standing secret that can leak from old laptops, repositories or CI systems without anyone noticing its absence. New keys get a grace period so they are not flagged before first use.

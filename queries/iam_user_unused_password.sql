@@ -1,6 +1,6 @@
 /*
 title: Console passwords in use
-description: Each IAM user's console password was used within max_unused_days days before the data was taken; a password not used yet is allowed for max_unused_days days after it was set.
+description: Each IAM user's console password was used within max_unused_days days before the data was taken; a password not used yet is allowed for max_unused_days days after it was set. A credential report generated before that period began cannot show use within it and is skipped.
 severity: medium
 resource_type: AWS::IAM::User
 rationale: A console password nobody uses is an unmonitored way in; removing it shrinks what an attacker can phish or guess. New users get a grace period so they are not flagged before their first sign-in.

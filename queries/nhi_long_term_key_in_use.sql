@@ -5,7 +5,8 @@ description: >-
   lookback_days days before the data was taken (credential report): a workload running on long-term keys where
   a role (instance profile, task role, IAM Roles Anywhere) or OIDC federation would give it short-lived
   credentials. The reason names the key ids (when list-access-keys is loaded) and the service each key last
-  called. Non-human users without a recently used active key pass.
+  called. Non-human users without a recently used active key pass; a credential report generated before the
+  period began cannot show use within it and is skipped.
 severity: medium
 resource_type: AWS::IAM::User
 rationale: >-
