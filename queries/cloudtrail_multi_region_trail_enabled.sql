@@ -25,6 +25,7 @@ with trail as (
     count(*) filter (where is_multi_region_trail and is_logging and not selectors_known) as selectors_unknown,
     string_agg(name, ', ' order by name) filter (where is_multi_region_trail and is_logging
       and management_read and management_write) as complete_names,
+    string_agg(name, ', ' order by name) filter (where is_multi_region_trail and is_logging) as logging_names,
     string_agg(name || ' (' || management_excluded || ')', ', ' order by name)
       filter (where is_multi_region_trail and is_logging and management_excluded is not null) as excluding
   from cloudtrail_trail_coverage
@@ -56,8 +57,8 @@ select
       'The multi-region trail ' || t.excluding || ' excludes the management events of these sources, so no trail of account '
         || a.account_id || ' records every management event; remove the exclusion.'
     else
-      'The multi-region trail of account ' || a.account_id
-        || ' does not record both read and write management events; set its event selectors to all management events.'
+      'The logging multi-region trail(s) ' || t.logging_names || ' of account ' || a.account_id
+        || ' do not record both read and write management events; set their event selectors to all management events.'
   end as reason,
   a.account_id,
   'global' as region

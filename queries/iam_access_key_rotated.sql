@@ -19,14 +19,19 @@ with keys as (
   from aws_iam_credential_report
   where user_name <> '<root_account>' and access_key_2_active
 ), aged as (
-  select *, date_part('day', now() - created)::int as key_age from keys
+  -- rotated means created at most max_age_days before the data was taken, to the second: a key 90 days and
+  -- 5 hours old is over a 90-day limit although its age in whole days is 90
+  select *, date_part('day', now() - created)::int as key_age,
+    created >= now() - :max_age_days * interval '1 day' as rotated
+  from keys
 )
 select
   user_arn || '#access_key_' || key_number as resource,
-  case when key_age <= :max_age_days then 'ok' else 'alarm' end as status,
-  'Access key ' || key_number || ' of ' || user_name || ' is ' || key_age
-    || case when key_age = 1 then ' day' else ' days' end || ' old'
-    || case when key_age <= :max_age_days then '.' else ' (more than ' || :max_age_days || '); rotate it.' end as reason,
+  case when rotated then 'ok' else 'alarm' end as status,
+  'Access key ' || key_number || ' of ' || user_name || ' is '
+    || case when rotated or key_age > :max_age_days then key_age || case when key_age = 1 then ' day' else ' days' end
+       else 'over ' || :max_age_days || case when :max_age_days = 1 then ' day' else ' days' end end || ' old'
+    || case when rotated then '.' else ' (more than ' || :max_age_days || '); rotate it.' end as reason,
   account_id,
   region,
   user_name,

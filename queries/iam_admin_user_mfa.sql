@@ -26,7 +26,8 @@ with power as (
   where question = 'full_admin' and principal_type = 'user'
   group by principal_arn, account_id
 ), facts as (
-  select r.user_arn, r.user_name, r.account_id, r.region, p.principal_arn, p.admin, p.unknown, p.granted_by, p.missing,
+  select r.user_arn, r.user_name, r.account_id, r.region, r.password_enabled, p.principal_arn, p.admin, p.unknown,
+    p.granted_by, p.missing,
     concat_ws(', ',
       case when r.password_enabled and not coalesce(r.mfa_active, false) then 'a console password without MFA' end,
       case when r.access_key_1_active then 'active access key 1' end,
@@ -46,7 +47,8 @@ select
   user_name || case
     when admin and gaps <> '' then ' is a full administrator' || coalesce(' (through ' || granted_by || ')', '')
       || ' with ' || gaps || '; enable MFA and delete the keys.'
-    when admin then ' is a full administrator with MFA on its console password and no active access key.'
+    when admin and password_enabled then ' is a full administrator with MFA on its console password and no active access key.'
+    when admin then ' is a full administrator with no console password and no active access key.'
     when principal_arn is null then ' is not in the loaded IAM data with its policies; load get-account-authorization-details to evaluate it.'
     when unknown then ' cannot be judged: the answer depends on ' || missing || '.'
     else ' is not a full administrator.'

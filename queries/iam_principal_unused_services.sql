@@ -29,15 +29,17 @@ with services as (
     string_agg(service_namespace || ' (' || date_part('day', now() - last_authenticated)::int
       || case when date_part('day', now() - last_authenticated)::int = 1 then ' day' else ' days' end || ')', ', '
                order by service_namespace)
-      filter (where date_part('day', now() - last_authenticated)::int > :max_unused_days) as stale,
+      filter (where last_authenticated < now() - :max_unused_days * interval '1 day') as stale,
     count(*) filter (where last_authenticated is null
-                        or date_part('day', now() - last_authenticated)::int > :max_unused_days) as unused
+                        or last_authenticated < now() - :max_unused_days * interval '1 day') as unused
   from aws_iam_access_advisor
   group by principal_arn, account_id
 ), principals as (
   select p.principal_arn, p.principal_type, p.name, p.account_id,
     coalesce(p.path, '/') like '/aws-service-role/%' as service_linked,
-    date_part('day', now() - p.create_date)::int as age
+    date_part('day', now() - p.create_date)::int as age,
+    -- past the grace period to the second (90 days and 5 hours is past 90 days); no creation date counts as past
+    coalesce(p.create_date < now() - :max_unused_days * interval '1 day', true) as past_grace
   from iam_principal as p
   where p.principal_type in ('user', 'role')
 )
@@ -47,14 +49,14 @@ select
     when s.principal_arn is null then 'skip'
     when p.service_linked then 'info'
     when s.stale is not null then 'alarm'
-    when s.never is not null and coalesce(p.age, :max_unused_days + 1) > :max_unused_days then 'alarm'
+    when s.never is not null and p.past_grace then 'alarm'
     else 'ok'
   end as status,
   initcap(p.principal_type) || ' ' || p.name || case
     when s.principal_arn is null then
       ' has no last-accessed data loaded; collect --identity (or get-service-last-accessed-details) gives it.'
     when p.service_linked then ' is a service-linked role managed by its AWS service; not evaluated.'
-    when s.stale is not null or (s.never is not null and coalesce(p.age, :max_unused_days + 1) > :max_unused_days) then
+    when s.stale is not null or (s.never is not null and p.past_grace) then
       ' has not used ' || s.unused || ' of its ' || s.granted || ' granted services in ' || :max_unused_days
         || case when :max_unused_days = 1 then ' day' else ' days' end || ': '
         -- IAM reports access for the last 400 days: an older principal may have used the service before that

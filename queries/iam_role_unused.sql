@@ -15,7 +15,10 @@ with roles as (
     r.arn, r.name, r.path, r.account_id, r.region, r.role_last_used_date, r.role_last_used_region, d.last_used_known,
     coalesce(r.path, '/') like '/aws-service-role/%' as service_linked,
     date_part('day', now() - r.role_last_used_date)::int as days_unused,
-    date_part('day', now() - r.create_date)::int as age
+    date_part('day', now() - r.create_date)::int as age,
+    -- "within max_unused_days days" to the second: use 90 days and 5 hours ago is more than 90 days ago
+    r.role_last_used_date >= now() - :max_unused_days * interval '1 day' as used_recently,
+    r.create_date >= now() - :max_unused_days * interval '1 day' as new_role
   from aws_iam_role as r
     join iam_principal_data as d on d.arn = r.arn and d.name = r.name and d.principal_type = 'role' and d.account_id = r.account_id
 )
@@ -23,20 +26,22 @@ select
   arn as resource,
   case
     when service_linked then 'info'
-    when role_last_used_date is not null and days_unused <= :max_unused_days then 'ok'
-    when role_last_used_date is null and age <= :max_unused_days then 'ok'
+    when used_recently then 'ok'
+    when role_last_used_date is null and new_role then 'ok'
     when not last_used_known then 'skip'
     else 'alarm'
   end as status,
   'Role ' || name || case
     when service_linked then ' is a service-linked role managed by its AWS service; not evaluated.'
-    when role_last_used_date is not null and days_unused <= :max_unused_days
+    when used_recently
       then ' was last used ' || days_unused || case when days_unused = 1 then ' day' else ' days' end
         || ' before the data was taken' || coalesce(' in ' || role_last_used_region, '') || '.'
     when role_last_used_date is not null
-      then ' was last used ' || days_unused || case when days_unused = 1 then ' day' else ' days' end
+      then ' was last used '
+        || case when days_unused > :max_unused_days then days_unused || case when days_unused = 1 then ' day' else ' days' end
+           else 'over ' || :max_unused_days || case when :max_unused_days = 1 then ' day' else ' days' end end
         || ' before the data was taken (more than ' || :max_unused_days || '); remove it if it is no longer needed.'
-    when age <= :max_unused_days
+    when new_role
       then ' has not been used yet; it was created ' || age || case when age = 1 then ' day' else ' days' end
         || ' before the data was taken, within the ' || :max_unused_days || '-day grace period.'
     when not last_used_known

@@ -1,6 +1,6 @@
 /*
 title: Root user not used recently
-description: Neither the root password nor a root access key was used within the last recent_days days before the data was taken.
+description: Neither the root password nor a root access key was used within the last recent_days days before the data was taken. A credential report generated before that period began cannot show use within it and is skipped.
 severity: high
 resource_type: AWS::IAM::RootUser
 rationale: Everyday work as root bypasses every permission boundary and leaves no individual accountability; use of root outside the few tasks that need it is a sign of bad practice or compromise.
@@ -11,7 +11,7 @@ parameters:
 */
 with root as (
   select
-    account_id, user_arn,
+    account_id, user_arn, generated_time,
     greatest(password_last_used, access_key_1_last_used_date, access_key_2_last_used_date) as last_used
   from aws_iam_credential_report
   where user_name = '<root_account>'
@@ -21,6 +21,8 @@ select
   case
     when r.user_arn is null then 'skip'
     when r.last_used >= now() - :recent_days * interval '1 day' then 'alarm'
+    -- a report older than the whole period says nothing about root use within it
+    when r.generated_time < now() - :recent_days * interval '1 day' then 'skip'
     else 'ok'
   end as status,
   case
@@ -31,6 +33,10 @@ select
         || case when date_part('day', now() - r.last_used)::int = 1 then ' day' else ' days' end
         || ' before the data was taken (within ' || :recent_days
         || '); find out who used it and why.'
+    when r.generated_time < now() - :recent_days * interval '1 day'
+      then 'The credential report was generated on ' || to_char(r.generated_time, 'YYYY-MM-DD') || ', more than '
+        || :recent_days || case when :recent_days = 1 then ' day' else ' days' end
+        || ' before the data was taken, so it cannot show root use in that period; load a current report.'
     when r.last_used is null then 'The root user has no recorded password or access-key use.'
     else 'The root user was last used on ' || to_char(r.last_used, 'YYYY-MM-DD') || ', more than ' || :recent_days
       || case when :recent_days = 1 then ' day' else ' days' end || ' before the data was taken.'

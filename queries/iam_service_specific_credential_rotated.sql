@@ -12,7 +12,9 @@ parameters:
 */
 with credentials as (
   -- the owner's ARN carries its path (user/ci/build/gitbot); the credential listing names the user only
-  select c.*, u.arn as user_arn, date_part('day', now() - c.create_date)::int as age
+  select c.*, u.arn as user_arn, date_part('day', now() - c.create_date)::int as age,
+    -- created within max_age_days days to the second: 90 days and 5 hours old is over a 90-day limit
+    c.create_date >= now() - :max_age_days * interval '1 day' as rotated
   from aws_iam_service_specific_credential as c
     left join aws_iam_user as u on u.name = c.user_name and u.account_id = c.account_id
   where c.status = 'Active'
@@ -20,10 +22,12 @@ with credentials as (
 select
   coalesce(user_arn, 'arn:' || coalesce(partition, 'aws') || ':iam::' || account_id || ':user/' || user_name)
     || '#' || service_specific_credential_id as resource,
-  case when age <= :max_age_days then 'ok' else 'alarm' end as status,
+  case when rotated then 'ok' else 'alarm' end as status,
   'The ' || service_name || ' credential ' || service_specific_credential_id || ' of ' || user_name
-    || coalesce(' is ' || age || case when age = 1 then ' day' else ' days' end|| ' old', ' has no creation date')
-    || case when age <= :max_age_days then '.' else ' (more than ' || :max_age_days || '); rotate it.' end as reason,
+    || coalesce(' is ' || case when rotated or age > :max_age_days then age || case when age = 1 then ' day' else ' days' end
+         else 'over ' || :max_age_days || case when :max_age_days = 1 then ' day' else ' days' end end || ' old',
+       ' has no creation date')
+    || case when rotated then '.' else ' (more than ' || :max_age_days || '); rotate it.' end as reason,
   account_id,
   region,
   user_name,

@@ -1,6 +1,6 @@
 /*
 title: Access keys in use
-description: Each active access key of an IAM user was used within max_unused_days days before the data was taken; a key not used yet is allowed for max_unused_days days after it was created.
+description: Each active access key of an IAM user was used within max_unused_days days before the data was taken; a key not used yet is allowed for max_unused_days days after it was created. A credential report generated before that period began cannot show use within it and is skipped.
 severity: medium
 resource_type: AWS::IAM::AccessKey
 rationale: An active key that nothing uses is a standing secret that can leak from old laptops, repositories or CI systems without anyone noticing its absence. New keys get a grace period so they are not flagged before first use.
@@ -11,34 +11,48 @@ parameters:
 */
 with keys as (
   select user_arn, user_name, account_id, region, 1 as key_number,
-    coalesce(access_key_1_last_rotated, user_creation_time) as created, access_key_1_last_used_date as last_used
+    coalesce(access_key_1_last_rotated, user_creation_time) as created, access_key_1_last_used_date as last_used,
+    generated_time
   from aws_iam_credential_report
   where user_name <> '<root_account>' and access_key_1_active
   union all
   select user_arn, user_name, account_id, region, 2,
-    coalesce(access_key_2_last_rotated, user_creation_time), access_key_2_last_used_date
+    coalesce(access_key_2_last_rotated, user_creation_time), access_key_2_last_used_date, generated_time
   from aws_iam_credential_report
   where user_name <> '<root_account>' and access_key_2_active
 ), aged as (
-  select *, date_part('day', now() - last_used)::int as days_unused, date_part('day', now() - created)::int as key_age
+  -- "within max_unused_days days" to the second: a key last used 45 days and 5 hours ago is unused for more
+  -- than 45 days although the whole days are 45
+  select *, date_part('day', now() - last_used)::int as days_unused, date_part('day', now() - created)::int as key_age,
+    last_used >= now() - :max_unused_days * interval '1 day' as used_recently,
+    created >= now() - :max_unused_days * interval '1 day' as new_key
   from keys
 )
 select
   user_arn || '#access_key_' || key_number as resource,
   case
-    when last_used is not null and days_unused <= :max_unused_days then 'ok'
-    when last_used is null and key_age <= :max_unused_days then 'ok'
+    when used_recently then 'ok'
+    when last_used is null and new_key then 'ok'
+    -- a report generated before the period began cannot show use within it
+    when generated_time < now() - :max_unused_days * interval '1 day' then 'skip'
     else 'alarm'
   end as status,
   case
-    when last_used is not null and days_unused <= :max_unused_days
+    when used_recently
       then 'Access key ' || key_number || ' of ' || user_name || ' was last used ' || days_unused
         || case when days_unused = 1 then ' day' else ' days' end || ' before the data was taken.'
+    when generated_time < now() - :max_unused_days * interval '1 day'
+      then 'The credential report was generated on ' || to_char(generated_time, 'YYYY-MM-DD') || ', more than '
+        || :max_unused_days || case when :max_unused_days = 1 then ' day' else ' days' end
+        || ' before the data was taken, so it cannot show whether access key ' || key_number || ' of ' || user_name
+        || ' was used since; load a current report.'
     when last_used is not null
-      then 'Access key ' || key_number || ' of ' || user_name || ' was last used ' || days_unused
-        || case when days_unused = 1 then ' day' else ' days' end || ' before the data was taken (more than '
+      then 'Access key ' || key_number || ' of ' || user_name || ' was last used '
+        || case when days_unused > :max_unused_days then days_unused || case when days_unused = 1 then ' day' else ' days' end
+           else 'over ' || :max_unused_days || case when :max_unused_days = 1 then ' day' else ' days' end end
+        || ' before the data was taken (more than '
         || :max_unused_days || '); deactivate and delete it.'
-    when key_age <= :max_unused_days
+    when new_key
       then 'Access key ' || key_number || ' of ' || user_name || ' has not been used yet; it was created ' || key_age
         || case when key_age = 1 then ' day' else ' days' end
         || ' before the data was taken, within the ' || :max_unused_days || '-day grace period.'

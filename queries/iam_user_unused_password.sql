@@ -1,6 +1,6 @@
 /*
 title: Console passwords in use
-description: Each IAM user's console password was used within max_unused_days days before the data was taken; a password not used yet is allowed for max_unused_days days after it was set.
+description: Each IAM user's console password was used within max_unused_days days before the data was taken; a password not used yet is allowed for max_unused_days days after it was set. A credential report generated before that period began cannot show use within it and is skipped.
 severity: medium
 resource_type: AWS::IAM::User
 rationale: A console password nobody uses is an unmonitored way in; removing it shrinks what an attacker can phish or guess. New users get a grace period so they are not flagged before their first sign-in.
@@ -11,28 +11,40 @@ parameters:
 */
 with users as (
   select
-    user_arn, user_name, account_id, region, password_last_used, user_creation_time,
+    user_arn, user_name, account_id, region, password_last_used, user_creation_time, generated_time,
     date_part('day', now() - password_last_used)::int as days_unused,
-    date_part('day', now() - coalesce(password_last_changed, user_creation_time))::int as days_since_set
+    date_part('day', now() - coalesce(password_last_changed, user_creation_time))::int as days_since_set,
+    -- "within max_unused_days days" to the second: a sign-in 45 days and 5 hours ago is more than 45 days ago
+    password_last_used >= now() - :max_unused_days * interval '1 day' as used_recently,
+    coalesce(password_last_changed, user_creation_time) >= now() - :max_unused_days * interval '1 day' as new_password
   from aws_iam_credential_report
   where user_name <> '<root_account>' and password_enabled
 )
 select
   user_arn as resource,
   case
-    when password_last_used is not null and days_unused <= :max_unused_days then 'ok'
-    when password_last_used is null and days_since_set <= :max_unused_days then 'ok'
+    when used_recently then 'ok'
+    when password_last_used is null and new_password then 'ok'
+    -- a report generated before the period began cannot show sign-ins within it
+    when generated_time < now() - :max_unused_days * interval '1 day' then 'skip'
     else 'alarm'
   end as status,
   case
-    when password_last_used is not null and days_unused <= :max_unused_days
+    when used_recently
       then user_name || ' last signed in to the console ' || days_unused
         || case when days_unused = 1 then ' day' else ' days' end || ' before the data was taken.'
+    when generated_time < now() - :max_unused_days * interval '1 day'
+      then 'The credential report was generated on ' || to_char(generated_time, 'YYYY-MM-DD') || ', more than '
+        || :max_unused_days || case when :max_unused_days = 1 then ' day' else ' days' end
+        || ' before the data was taken, so it cannot show whether ' || user_name
+        || ' signed in since; load a current report.'
     when password_last_used is not null
-      then user_name || ' last signed in to the console ' || days_unused
-        || case when days_unused = 1 then ' day' else ' days' end || ' before the data was taken (more than '
+      then user_name || ' last signed in to the console '
+        || case when days_unused > :max_unused_days then days_unused || case when days_unused = 1 then ' day' else ' days' end
+           else 'over ' || :max_unused_days || case when :max_unused_days = 1 then ' day' else ' days' end end
+        || ' before the data was taken (more than '
         || :max_unused_days || '); remove the console password if it is no longer needed.'
-    when days_since_set <= :max_unused_days
+    when new_password
       then user_name || ' has not signed in yet; the password was set ' || days_since_set
         || case when days_since_set = 1 then ' day' else ' days' end || ' before the data was taken, within the '
         || :max_unused_days || '-day grace period.'

@@ -5,7 +5,8 @@ description: >-
   lookback_days days before the data was taken (credential report): a workload running on long-term keys where
   a role (instance profile, task role, IAM Roles Anywhere) or OIDC federation would give it short-lived
   credentials. The reason names the key ids (when list-access-keys is loaded) and the service each key last
-  called. Non-human users without a recently used active key pass.
+  called. Non-human users without a recently used active key pass; a credential report generated before the
+  period began cannot show use within it and is skipped.
 severity: medium
 resource_type: AWS::IAM::User
 rationale: >-
@@ -40,10 +41,19 @@ with report_key as (
 )
 select
   p.principal_arn as resource,
-  case when r.keys is not null then 'alarm' else 'ok' end as status,
+  case
+    when r.keys is not null then 'alarm'
+    -- a report generated before the period began cannot show use within it
+    when c.generated_time < now() - :lookback_days * interval '1 day' then 'skip'
+    else 'ok'
+  end as status,
   'The non-human user ' || p.name || case
     when r.keys is not null then ' (' || p.nhi_reason || ') works with long-term access key(s) ' || r.keys
       || '; give the workload a role or OIDC federation instead.'
+    when c.generated_time < now() - :lookback_days * interval '1 day' then
+      ': the credential report was generated on ' || to_char(c.generated_time, 'YYYY-MM-DD') || ', more than '
+        || :lookback_days || case when :lookback_days = 1 then ' day' else ' days' end
+        || ' before the data was taken, so it cannot show key use in that period; load a current report.'
     else ' used no active access key in the ' || :lookback_days
       || case when :lookback_days = 1 then ' day' else ' days' end || ' before the data was taken.'
   end as reason,

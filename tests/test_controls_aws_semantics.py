@@ -385,3 +385,176 @@ def test_cross_account_role_use_judges_only_the_audited_accounts_roles(tmp_path)
     assert by_account[owner] == [(owner_role, "alarm")]
     # the caller's copy: the role is not this account's; nothing of this account was assumed from outside
     assert by_account[caller] == [(f"arn:aws:::{caller}", "ok")], by_account[caller]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# "N days" limits are limits in time, not in whole days. CIS AWS Foundations: "Ensure credentials unused for 45
+# days or more are disabled" and "Ensure access keys are rotated every 90 days or less"; a key last rotated 90 days
+# and 5 hours before the data was taken is older than 90 days, although its age in whole days is 90.
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_day_limits_are_compared_to_the_second(tmp_path):
+    account = "830000000001"
+    base = {"account_id": account, "partition": "aws", "region": "global"}
+
+    def ago(days: float, hours: float = 0) -> str:
+        return (AS_OF - timedelta(days=days, hours=hours)).isoformat()
+
+    def report_row(user: str, **values) -> dict:
+        return {"user_name": user, "user_arn": f"arn:aws:iam::{account}:user/{user}", "user_creation_time": ago(400),
+                "generated_time": AS_OF.isoformat(), "password_enabled": False, "mfa_active": True,
+                "access_key_1_active": False, "access_key_2_active": False, **base, **values}
+
+    def role(name: str, created: str, last_used: str | None) -> dict:
+        return {"name": name, "arn": f"arn:aws:iam::{account}:role/{name}", "path": "/", "create_date": created,
+                "role_last_used_date": last_used, "attached_policy_arns": [], **base}
+
+    def credential(key: str, created: str) -> dict:
+        return {"service_name": "codecommit.amazonaws.com", "service_specific_credential_id": key, "user_name": "git",
+                "status": "Active", "create_date": created, **base}
+
+    accounts = {account: {
+        "aws_iam_credential_report": [
+            # just past the limits: 90 days 5 hours since rotation, 45 days 5 hours since last use
+            report_row("late", password_enabled=True, password_last_used=ago(45, 5), access_key_1_active=True,
+                       access_key_1_last_rotated=ago(90, 5), access_key_1_last_used_date=ago(45, 5)),
+            # just inside them: the same whole days, 5 hours short
+            report_row("early", password_enabled=True, password_last_used=ago(45, -5), access_key_1_active=True,
+                       access_key_1_last_rotated=ago(90, -5), access_key_1_last_used_date=ago(45, -5)),
+            # a new user who has not signed in or used the key: the grace period ends 45 days after it was set
+            report_row("fresh", user_creation_time=ago(45, 5), password_enabled=True, password_last_changed=ago(45, 5),
+                       access_key_1_active=True, access_key_1_last_rotated=ago(45, 5)),
+        ],
+        "aws_iam_role": [role("late-role", ago(300), ago(90, 5)), role("early-role", ago(300), ago(90, -5)),
+                         role("fresh-role", ago(90, 5), None)],
+        "aws_iam_service_specific_credential": [credential("ACCALATE", ago(90, 5)), credential("ACCAEARLY", ago(90, -5))],
+    }}
+    checks = ["iam_access_key_rotated", "iam_user_unused_access_key", "iam_user_unused_password", "iam_role_unused",
+              "iam_service_specific_credential_rotated"]
+    found = run(tmp_path, accounts, checks)
+
+    def result(control_id: str, resource: str) -> tuple[str, str]:
+        row = found[(control_id, f"arn:aws:iam::{account}:{resource}")]
+        return row["status"], row["reason"]
+
+    late_key = result("iam_access_key_rotated", "user/late#access_key_1")
+    assert late_key == ("alarm", "Access key 1 of late is over 90 days old (more than 90); rotate it."), late_key
+    assert result("iam_access_key_rotated", "user/early#access_key_1") == ("ok", "Access key 1 of early is 89 days old.")
+    unused_key = result("iam_user_unused_access_key", "user/late#access_key_1")
+    assert unused_key[0] == "alarm" and "last used over 45 days before" in unused_key[1], unused_key
+    assert result("iam_user_unused_access_key", "user/early#access_key_1")[0] == "ok"
+    assert result("iam_user_unused_access_key", "user/fresh#access_key_1")[0] == "alarm"
+    password = result("iam_user_unused_password", "user/late")
+    assert password[0] == "alarm" and "over 45 days before" in password[1], password
+    assert result("iam_user_unused_password", "user/early")[0] == "ok"
+    assert result("iam_user_unused_password", "user/fresh")[0] == "alarm"
+    assert result("iam_role_unused", "role/late-role")[0] == "alarm"
+    assert result("iam_role_unused", "role/early-role")[0] == "ok"
+    assert result("iam_role_unused", "role/fresh-role")[0] == "alarm"
+    assert result("iam_service_specific_credential_rotated", "user/git#ACCALATE")[0] == "alarm"
+    assert result("iam_service_specific_credential_rotated", "user/git#ACCAEARLY")[0] == "ok"
+
+
+# --------------------------------------------------------------------------------------------------------------
+# A credential report shows use up to its GeneratedTime only ("IAM first checks whether a report for the AWS
+# account has been generated within the past four hours. If so, the most recent report is downloaded"; IAM User
+# Guide, "Getting credential reports"). A report generated before the whole look-back period began, loaded with
+# newer IAM data, cannot show that root was not used in that period.
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_root_use_is_not_judged_from_a_report_older_than_the_period(tmp_path):
+    stale, current = "830000000002", "830000000003"
+
+    def root_row(account: str, generated: datetime) -> dict:
+        return {"user_name": "<root_account>", "user_arn": f"arn:aws:iam::{account}:root",
+                "user_creation_time": "2015-01-01T00:00:00Z", "generated_time": generated.isoformat(),
+                "password_last_used": (generated - timedelta(days=65)).isoformat(), "mfa_active": True,
+                "access_key_1_active": False, "access_key_2_active": False, "account_id": account,
+                "partition": "aws", "region": "global"}
+
+    accounts = {stale: {"aws_iam_credential_report": [root_row(stale, AS_OF - timedelta(days=400))]},
+                current: {"aws_iam_credential_report": [root_row(current, AS_OF - timedelta(hours=3))]}}
+    found = run(tmp_path, accounts, ["iam_root_not_used_recently"])
+    old = found[("iam_root_not_used_recently", f"arn:aws:iam::{stale}:root")]
+    assert old["status"] == "skip", old
+    assert old["reason"] == ("The credential report was generated on 2023-04-28, more than 90 days before the data was "
+                             "taken, so it cannot show root use in that period; load a current report.")
+    # a report of the last hours judges: root used 65 days before it is within the 90 days
+    assert found[("iam_root_not_used_recently", f"arn:aws:iam::{current}:root")]["status"] == "alarm"
+
+
+def test_credential_use_is_not_judged_from_a_report_older_than_the_period(tmp_path):
+    stale, current = "830000000006", "830000000007"
+
+    def user_row(account: str, generated: datetime) -> dict:
+        # a console user and an access key, last used 65 days before the report; no password: a workload
+        used = (generated - timedelta(days=65)).isoformat()
+        return [{"user_name": name, "user_arn": f"arn:aws:iam::{account}:user/{name}",
+                 "user_creation_time": "2020-01-01T00:00:00Z", "generated_time": generated.isoformat(),
+                 "password_enabled": name == "person", "password_last_used": used if name == "person" else None,
+                 "password_last_changed": "2020-01-01T00:00:00Z" if name == "person" else None, "mfa_active": True,
+                 "access_key_1_active": name == "robot", "access_key_1_last_rotated": "2020-01-01T00:00:00Z",
+                 "access_key_1_last_used_date": used if name == "robot" else None, "access_key_2_active": False,
+                 "account_id": account, "partition": "aws", "region": "global"} for name in ("person", "robot")]
+
+    accounts = {stale: {"aws_iam_credential_report": user_row(stale, AS_OF - timedelta(days=400))},
+                current: {"aws_iam_credential_report": user_row(current, AS_OF - timedelta(hours=3))}}
+    checks = ["iam_user_unused_password", "iam_user_unused_access_key", "nhi_long_term_key_in_use"]
+    found = run(tmp_path, accounts, checks)
+    person, robot = "user/person", "user/robot"
+    for control_id, resource, current_status in [("iam_user_unused_password", person, "alarm"),
+                                                 ("iam_user_unused_access_key", robot + "#access_key_1", "alarm"),
+                                                 ("nhi_long_term_key_in_use", robot, "alarm")]:
+        old = found[(control_id, f"arn:aws:iam::{stale}:{resource}")]
+        assert old["status"] == "skip" and "was generated on 2023-04-28" in old["reason"], old
+        new = found[(control_id, f"arn:aws:iam::{current}:{resource}")]
+        assert new["status"] == current_status, new
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The credential report's password_enabled is false for a user without a console password ("N/A" in
+# password_last_used); an administrator without one has no console password to protect with MFA, and the
+# reason says so instead of claiming MFA on a password that does not exist.
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_administrator_without_console_password_is_not_said_to_have_one(tmp_path):
+    from .test_controls_iam import iam_user, policy, report_row
+
+    account = "830000000004"
+    admin = policy(account, "AdministratorAccess", [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+                   aws_managed=True)
+    accounts = {account: {
+        "aws_iam_user": [iam_user(account, "keyless", attached=[admin["arn"]]),
+                         iam_user(account, "console", attached=[admin["arn"]])],
+        "aws_iam_policy": [admin],
+        "aws_iam_credential_report": [report_row(account, "keyless", generated_time=AS_OF.isoformat()),
+                                      report_row(account, "console", password_enabled=True, mfa_active=True,
+                                                 generated_time=AS_OF.isoformat())],
+    }}
+    found = run(tmp_path, accounts, ["iam_admin_user_mfa"])
+    keyless = found[("iam_admin_user_mfa", f"arn:aws:iam::{account}:user/keyless")]
+    assert (keyless["status"], keyless["reason"]) == (
+        "ok", "keyless is a full administrator with no console password and no active access key."), keyless
+    console = found[("iam_admin_user_mfa", f"arn:aws:iam::{account}:user/console")]
+    assert console["status"] == "ok" and "with MFA on its console password" in console["reason"], console
+
+
+# --------------------------------------------------------------------------------------------------------------
+# A reason names the resource it judges: an account whose logging multi-region trail records only write
+# management events (ReadWriteType WriteOnly, CloudTrail API reference "EventSelector") is told which trail.
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_multi_region_trail_missing_read_events_is_named(tmp_path):
+    account = "830000000005"
+    writes_only = [{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}]
+    accounts = {account: {"aws_cloudtrail_trail": [trail(account, "writes", event_selectors=writes_only),
+                                                   trail(account, "regional", is_multi_region_trail=False)]}}
+    row = run(tmp_path, accounts, ["cloudtrail_multi_region_trail_enabled"])[
+        ("cloudtrail_multi_region_trail_enabled", f"arn:aws:::{account}")]
+    assert (row["status"], row["reason"]) == (
+        "alarm", f"The logging multi-region trail(s) writes of account {account} do not record both read and write "
+                 "management events; set their event selectors to all management events."), row

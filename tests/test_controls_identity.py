@@ -21,7 +21,7 @@ STORE = "d-9067a1b2c3"
 ADMIN_POLICY = "arn:aws:iam::aws:policy/AdministratorAccess"
 
 
-def days_ago(days: int) -> str:
+def days_ago(days: float) -> str:
     return (AS_OF - timedelta(days=days)).isoformat().replace("+00:00", "Z")
 
 
@@ -286,6 +286,15 @@ def test_services_of_a_principal_younger_than_the_tracking_period_were_never_acc
     files["last-accessed/young-ci.json"] = last_accessed(young, {"s3": days_ago(5), "dynamodb": None})
     status, reason = check(tmp_path, files, "iam_principal_unused_services")[young]
     assert status == "alarm" and "never accessed: dynamodb" in reason and "tracking period" not in reason, reason
+
+
+def test_a_service_last_accessed_hours_past_the_limit_is_unused(tmp_path):
+    # 90 days and 6 hours is more than 90 days, though its whole days are 90; 6 hours short of 90 days is within
+    found = check(tmp_path, advisor_outputs({"s3": days_ago(89.75), "ec2": days_ago(90.25)}),
+                  "iam_principal_unused_services")
+    status, reason = found[f"arn:aws:iam::{ACCOUNT}:user/app-ci"]
+    assert status == "alarm" and "1 of its 2 granted services" in reason and "ec2 (90 days)" in reason, reason
+    assert "s3" not in reason
 
 
 def test_services_all_used_recently_are_ok(tmp_path):

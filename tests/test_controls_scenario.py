@@ -235,11 +235,27 @@ def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([IAMSQL, *args], capture_output=True, text=True, timeout=300)
 
 
+def report_generated_now(patch: pytest.MonkeyPatch) -> None:
+    """moto answers GetCredentialReport with GeneratedTime 2015-02-02 whenever the report was made; AWS gives the
+    time it was generated, within the last four hours (an older report is generated again on request)."""
+    from moto.iam.responses import IamResponse
+
+    original = IamResponse.get_credential_report
+
+    def get_credential_report(response):
+        answer = original(response)
+        answer.result["GeneratedTime"] = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return answer
+
+    patch.setattr(IamResponse, "get_credential_report", get_credential_report)
+
+
 @pytest.fixture(scope="module")
 def results(moto_server, tmp_path_factory) -> list[dict]:
     tmp = tmp_path_factory.mktemp("scenario")
     database = str(tmp / "scenario.duckdb")
-    with moto_environment(moto_server, tmp):
+    with moto_environment(moto_server, tmp), pytest.MonkeyPatch.context() as patch:
+        report_generated_now(patch)
         plant(boto3.Session(region_name="us-east-1"))
         collected = run("collect", "--region", "us-east-1", "--evidence-dir", str(tmp / "evidence"), "--quiet",
                         "--db", database)
