@@ -35,6 +35,7 @@ from iamsql.policy.variables import Template, parse_template
 
 _MISSING = object()
 _YEAR_MONTH = re.compile(r"\d{4}-\d{2}")
+_NUMBER = re.compile(r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*")
 _STRING_MATCHES = frozenset({"stringequals", "stringnotequals", "stringlike", "stringnotlike"})
 
 
@@ -100,11 +101,12 @@ def _policy_value_text(value) -> str:
 
 
 def parse_number(text: str) -> float | None:
-    """A numeric condition value, or None when the text is not a number."""
-    try:
-        return float(text)
-    except ValueError:
+    """A numeric condition value, or None when the text is not a number: an integer or a decimal (IAM User Guide,
+    "Condition operators", numeric condition operators), not Python's other spellings of a float (``1_000``,
+    ``nan``, ``inf``)."""
+    if not _NUMBER.fullmatch(text):
         return None
+    return float(text)
 
 
 def parse_date(text: str) -> float | None:

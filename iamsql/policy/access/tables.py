@@ -535,6 +535,23 @@ def _powers(principal_answers: list[tuple]) -> tuple[set[str], set[str]]:
     return admins, escalating - admins
 
 
+def _power_answers(principal_answers: list[tuple], principals: set[str], admin: bool) -> dict[str, Evaluation]:
+    """For each of ``principals``, its best answer (``Allowed`` before ``AllowedIf``) to the administrator questions
+    (``admin``) or to an escalation path, as an evaluation holding that row's conditions and deny conditions: what
+    whoever assumes it gets holds only as that answer does."""
+    best: dict[str, tuple] = {}
+    for row in principal_answers:
+        if row[1] in principals and row[7] in POSSIBLE and (
+            row[5] in ADMIN_QUESTIONS if admin else row[5].startswith("escalation:")
+        ):
+            if row[1] not in best or RANK[row[7]] > RANK[best[row[1]][7]]:
+                best[row[1]] = row
+    return {
+        arn: Evaluation(row[7], conditions=json.loads(row[9] or "[]"), deny_conditions=json.loads(row[12] or "[]"))
+        for arn, row in best.items()
+    }
+
+
 def _powerful_roles(account: AccountModel, principal_answers: list[tuple]) -> list[str]:
     """The account's roles with administrator power, then those with an open escalation path (``_powers``), each
     part sorted."""
@@ -781,10 +798,12 @@ def assume_admin_rows(asker: Asker, principal_answers: list[tuple]) -> list[tupl
     with an open escalation path that the principals reaching no administrator role may assume so (whoever
     assumes such a role can take its path)."""
     admins, escalating = _powers(principal_answers)
-    rows = _assume_rows(asker, admins, admins, "assume_admin_role", "assume a role with administrator power")
+    rows = _assume_rows(asker, _power_answers(principal_answers, admins, True), admins, "assume_admin_role",
+                        "assume a role with administrator power")
     done = admins | {row[1] for row in rows}
     rows += _assume_rows(
-        asker, escalating, done, "assume_escalating_role", "assume a role with a privilege-escalation path"
+        asker, _power_answers(principal_answers, escalating, False), done, "assume_escalating_role",
+        "assume a role with a privilege-escalation path",
     )
     return rows + _unknown_assume_rows(asker, principal_answers, admins, done | {row[1] for row in rows})
 
@@ -845,10 +864,12 @@ def _unknown_assume_rows(
 
 
 def _assume_rows(
-    asker: Asker, powerful_principals: set[str], excluded: set[str], question: str, title: str
+    asker: Asker, powerful_principals: dict[str, Evaluation], excluded: set[str], question: str, title: str
 ) -> list[tuple]:
-    """The ``question`` rows of the principals not ``excluded`` that may assume a role of ``powerful_principals``,
-    directly or through a chain of at most ``MAX_CHAIN`` roles (``assume_admin_rows``)."""
+    """The ``question`` rows of the principals not ``excluded`` that may assume a role of ``powerful_principals``
+    (each with its answer to the power), directly or through a chain of at most ``MAX_CHAIN`` roles
+    (``assume_admin_rows``). A row holds the answers of every step: each ``sts:AssumeRole`` of the chain and the
+    last role's power, so it is ``AllowedIf`` when one of them is, with all their deny conditions."""
     account = asker.account
     powerful = {arn for arn in powerful_principals if account.role(arn) is not None}
     if not powerful:
@@ -856,6 +877,8 @@ def _assume_rows(
     # role -> chain from it to a powerful role; sorted, so that the role a principal is shown to reach does not
     # depend on the order of a set (which changes with the interpreter's string hashing)
     targets = {arn: [arn] for arn in sorted(powerful)}
+    # role -> the answers that the power reached from it holds by: the later assumptions of its chain, the power
+    steps = {arn: [powerful_principals[arn]] for arn in targets}
     trusts = {
         arn: _trusted_names(role.trust.document, account.partition, account.account_id)
         for arn, role in account.roles.items()
@@ -876,7 +899,7 @@ def _assume_rows(
     ]
     by_candidate = {p.arn: p for p in candidates}
     assumers = [p for p in candidates if asker.may_allow(p, "sts:AssumeRole")]
-    reached: dict[str, tuple[list[str], str, Evaluation]] = {}
+    reached: dict[str, tuple[list[str], list[Evaluation]]] = {}
     # the candidates and assumers not reached yet, in their order, as of a number of reached principals: the
     # pools of trusts that admit everyone or the account, which would otherwise be walked whole for each role
     waiting = {"candidates": (0, candidates), "assumers": (0, assumers)}
@@ -909,18 +932,22 @@ def _assume_rows(
                     continue
                 result = asker.assume(principal, role)
                 if result.decision in POSSIBLE:
-                    reached[principal.arn] = (chain, result.decision, result)
+                    reached[principal.arn] = (chain, [result, *steps[role_arn]])
                     if principal.kind == "role" and principal.arn not in targets:
                         found[principal.arn] = [principal.arn, *chain]
+                        # its statements are not those of a principal that reaches it through this step
+                        step = Evaluation(result.decision, conditions=result.conditions,
+                                          deny_conditions=result.deny_conditions)
+                        steps[principal.arn] = [step, *steps[role_arn]]
         targets.update(found)
         frontier = found
         if not frontier:
             break
     rows = []
     by_arn = {p.arn: p for p in account.principals}
-    for arn, (chain, decision, result) in sorted(reached.items()):
-        principal = by_arn[arn]
-        rows.append(_access_row(account.account_id, principal, question, title, decision, [result], " -> ".join(chain)))
+    for arn, (chain, used) in sorted(reached.items()):
+        decision = "Allowed" if all(step.decision == "Allowed" for step in used) else "AllowedIf"
+        rows.append(_access_row(account.account_id, by_arn[arn], question, title, decision, used, " -> ".join(chain)))
     return rows
 
 
