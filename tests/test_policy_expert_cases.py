@@ -302,6 +302,19 @@ CASES = [
          req(GET, OBJECT, ALICE, identity_policies=with_condition({"DateLessThan": {"aws:CurrentTime": "soon"}}))),
     case("cond-ip-policy-value-not-an-address", "Error",
          req(GET, OBJECT, ALICE, identity_policies=with_condition({"IpAddress": {"aws:SourceIp": "10.0.0.300/8"}}))),
+    # "Numeric condition operators ... comparing a key to an integer or decimal value": not Python's other spellings
+    # of a number (1_0, nan, inf)
+    case("cond-numeric-context-underscore-not-a-number", "ImplicitlyDenied",
+         req("s3:ListBucket", "arn:aws:s3:::reports", ALICE, context={"s3:max-keys": "1_0"},
+             identity_policies=with_condition({"NumericEquals": {"s3:max-keys": "10"}}, "s3:ListBucket"))),
+    case("cond-numeric-context-infinity-not-a-number", "ImplicitlyDenied",
+         req("s3:ListBucket", "arn:aws:s3:::reports", ALICE, context={"s3:max-keys": "inf"},
+             identity_policies=with_condition({"NumericGreaterThan": {"s3:max-keys": "10"}}, "s3:ListBucket"))),
+    case("cond-numeric-policy-value-nan", "Error",
+         req(GET, OBJECT, ALICE, identity_policies=with_condition({"NumericNotEquals": {"s3:max-keys": "NaN"}}))),
+    case("cond-date-context-epoch-underscore-not-a-date", "ImplicitlyDenied",
+         req(GET, OBJECT, ALICE, context={"aws:EpochTime": "1_767_225_601"},
+             identity_policies=with_condition({"DateGreaterThan": {"aws:EpochTime": "2026-01-01T00:00:00Z"}}))),
     case("cond-null-ifexists-is-no-operator", "Error",
          req(GET, OBJECT, ALICE, identity_policies=with_condition({"NullIfExists": {"aws:SourceIp": "true"}}))),
     # --- Policy variables (IAM User Guide, "Policy variables") -----------------------------------------------------
@@ -363,3 +376,44 @@ CASES = [
 def test_documented_decision(request_, unknown, expected):
     result = simulate([request_], unknown_context=unknown)[0]
     assert result["decision"] == expected, result["reason"]
+
+
+TAG = "aws:PrincipalTag/team"
+
+
+def both(operator, key, identity_values, boundary_values):
+    """A static request whose identity policy and boundary each allow under one condition on the same key."""
+    return req(GET, OBJECT, ALICE, identity_policies=with_condition({operator: {key: identity_values}}),
+               permission_boundaries=with_condition({operator: {key: boundary_values}}))
+
+
+# The identity policy AND the boundary must allow ("Permissions boundaries"), so the residual condition is the AND of
+# both conditions: for one operator on one key, the values that satisfy both.
+@pytest.mark.parametrize("request_, expected", [
+    pytest.param(both("StringEquals", TAG, ["red", "blue"], ["blue", "green"]), {"StringEquals": {TAG: ["blue"]}},
+                 id="equals-common-values"),
+    pytest.param(both("StringEqualsIgnoreCase", TAG, "Red", "red"), {"StringEqualsIgnoreCase": {TAG: ["Red"]}},
+                 id="ignore-case-common-values"),
+    # "below 10" and "below 5": below 5
+    pytest.param(both("NumericLessThan", "s3:max-keys", "10", "5"), {"NumericLessThan": {"s3:max-keys": ["5"]}},
+                 id="numeric-tighter-bound"),
+    pytest.param(both("NumericGreaterThanEquals", "s3:max-keys", ["1", "3"], "2"),
+                 {"NumericGreaterThanEquals": {"s3:max-keys": ["2"]}}, id="numeric-lower-bounds"),
+    pytest.param(both("DateLessThan", "aws:CurrentTime", "2030-01-01T00:00:00Z", "2027-01-01T00:00:00Z"),
+                 {"DateLessThan": {"aws:CurrentTime": ["2027-01-01T00:00:00Z"]}}, id="date-tighter-bound"),
+    pytest.param(both("IpAddress", "aws:SourceIp", ["10.0.0.0/8", "192.0.2.0/24"], "10.1.0.0/16"),
+                 {"IpAddress": {"aws:SourceIp": ["10.1.0.0/16"]}}, id="ip-nested-range"),
+    pytest.param(both("ArnLike", "aws:SourceArn", "arn:aws:sns:*:*:*", f"arn:aws:sns:us-east-1:{A}:alerts"),
+                 {"ArnLike": {"aws:SourceArn": [f"arn:aws:sns:us-east-1:{A}:alerts"]}}, id="arn-value-under-pattern"),
+    pytest.param(both("StringLike", TAG, "team-*", ["team-red", "ops"]), {"StringLike": {TAG: ["team-red"]}},
+                 id="like-value-under-pattern"),
+    # present and equal to both values: impossible; absent: both IfExists hold
+    pytest.param(both("StringEqualsIfExists", TAG, "red", "blue"), {"StringEqualsIfExists": {TAG: []}},
+                 id="if-exists-only-when-absent"),
+    # a request value of each kind, maybe not the same one: kept as "one of them" (weaker, never stricter)
+    pytest.param(both("ForAnyValue:StringEquals", "aws:TagKeys", "env", "team"),
+                 {"ForAnyValue:StringEquals": {"aws:TagKeys": ["env", "team"]}}, id="for-any-value-weaker"),
+])
+def test_the_residual_of_two_policies_is_the_and_of_their_conditions(request_, expected):
+    result = simulate([request_], unknown_context=True)[0]
+    assert (result["decision"], result["conditions"]) == ("AllowedIf", [expected])
