@@ -81,12 +81,22 @@ def outside_account() -> dict:
         role(OUTSIDE, "mfa-admin", trusting(root), MFA_DENY, attached=[ADMIN_ARN]),
         role(OUTSIDE, "hop", trusting(root), allow("sts:AssumeRole")),
         role(OUTSIDE, "admin-by-hop", trusting({"AWS": arn(OUTSIDE, "role", "hop")}), MFA_DENY, attached=[ADMIN_ARN]),
+        role(OUTSIDE, "lambda-admin", trusting({"Service": "lambda.amazonaws.com"}), MFA_DENY, attached=[ADMIN_ARN]),
     ]
     users = [
         user(OUTSIDE, "hopper", allow("sts:AssumeRole", arn(OUTSIDE, "role", "mfa-admin"))),
         user(OUTSIDE, "chainer", allow("sts:AssumeRole", arn(OUTSIDE, "role", "hop"))),
         user(OUTSIDE, "bounded", allow("*"), boundary=S3_BOUNDARY),
         user(OUTSIDE, "lister", {**allow("s3:ListBucket"), "Condition": {"NumericLessThanEquals": {"s3:max-keys": "10"}}}),
+        # a PassRole statement naming only S3 resources, and an S3 statement naming only a bucket
+        user(OUTSIDE, "pass-s3", allow("iam:PassRole", "arn:aws:s3:::*"), allow("lambda:*")),
+        user(OUTSIDE, "bucket-only", allow("s3:*", "arn:aws:s3:::reports")),
+        # paths open only on one principal with administrator power (with MFA only)
+        user(OUTSIDE, "passer", allow("iam:PassRole", arn(OUTSIDE, "role", "lambda-admin")),
+             allow(["lambda:CreateFunction", "lambda:InvokeFunction"])),
+        user(OUTSIDE, "keymaker", allow("iam:CreateAccessKey", arn(OUTSIDE, "user", "mfa-user"))),
+        {**user(OUTSIDE, "mfa-user", MFA_DENY), "AttachedManagedPolicies": [
+            {"PolicyName": "AdministratorAccess", "PolicyArn": ADMIN_ARN}]},
     ]
     return {"UserDetailList": users, "GroupDetailList": [], "RoleDetailList": roles,
             "Policies": [managed("AdministratorAccess", ADMIN_ARN, doc(allow("*"))),
@@ -162,6 +172,27 @@ def test_a_role_named_by_the_trust_carries_the_deny_conditions(loaded):
     assert (row["decision"], row["deny_conditions"]) == ("AllowedIf", [WITHOUT_MFA])
 
 
+def path_row(path: str, name: str, question: str) -> dict:
+    rows = cli("query", "--db", path, "select decision, detail, deny_conditions from iam_principal_access "
+                                      f"where principal_name = '{name}' and question = '{question}'")["rows"]
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+def test_passing_an_administrator_role_carries_its_deny_conditions(loaded):
+    # the function acts as the role, whose power holds only with MFA
+    row = path_row(loaded, "passer", "escalation:PassExistingRoleToNewLambdaThenInvoke")
+    assert row["detail"] == f"passing {arn(OUTSIDE, 'role', 'lambda-admin')}"
+    assert (row["decision"], row["deny_conditions"]) == ("AllowedIf", [WITHOUT_MFA])
+
+
+def test_a_key_for_an_administrator_user_carries_its_deny_conditions(loaded):
+    rows = cli("query", "--db", loaded, "select question, decision, detail, deny_conditions from iam_principal_access "
+                                        "where principal_name = 'keymaker' and detail like 'on %'")["rows"]
+    assert rows and all(r["detail"] == f"on {arn(OUTSIDE, 'user', 'mfa-user')}" for r in rows), rows
+    assert all((r["decision"], r["deny_conditions"]) == ("AllowedIf", [WITHOUT_MFA]) for r in rows), rows
+
+
 # --- RCPs apply to federated callers (AWS Organizations User Guide, "Resource control policies") ------------------
 def test_the_trust_row_of_an_oidc_role_carries_the_rcps_deny(loaded):
     rows = cli("query", "--db", loaded, "select decision, deny_conditions from iam_role_trust_access "
@@ -215,3 +246,21 @@ def test_simulate_numeric_context_values_are_integers_or_decimals(loaded, value,
     result = simulate(loaded, arn(OUTSIDE, "user", "lister"), "s3:ListBucket", "--resource", "arn:aws:s3:::reports",
                       "--context", f"s3:max-keys={value}")
     assert result["decision"] == expected, result
+
+
+# --- each action on the resource type it acts on (Service Authorization Reference: the resource types of an action) --
+def test_passrole_on_s3_resources_passes_no_role(loaded):
+    rows = cli("query", "--db", loaded, "select question, decision from iam_principal_access "
+                                        "where principal_name = 'pass-s3' order by question")["rows"]
+    answers = {r["question"]: r["decision"] for r in rows}
+    assert answers["pass_any_role"] == "ImplicitlyDenied", answers
+    # it may edit existing functions (paths without iam:PassRole), but create none with a role of its choice
+    assert answers["escalation:UpdateAndInvokeLambdaFunction"] == "Allowed", answers
+    assert not [q for q in answers if q.startswith("escalation:PassExistingRoleToNewLambda")], answers
+
+
+def test_a_statement_naming_a_bucket_grants_no_object_action(loaded):
+    objects = cli("who-can", "s3:GetObject", "--resource", "arn:aws:s3:::reports/2026/q1.csv", "--db", loaded)
+    assert arn(OUTSIDE, "user", "bucket-only") not in {r["principal"] for r in objects}
+    buckets = cli("who-can", "s3:ListBucket", "--resource", "arn:aws:s3:::reports", "--db", loaded)
+    assert arn(OUTSIDE, "user", "bucket-only") in {r["principal"] for r in buckets}

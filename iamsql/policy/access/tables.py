@@ -508,19 +508,26 @@ def join_admin_group_rows(answers: PrincipalAnswers) -> list[tuple]:
             if not question.actions <= allowed or asker.question(principal, question, allowed)[0] in POSSIBLE:
                 continue
             # a group the user is already in gives nothing by joining it
-            row = _row_through(asker, principal, question, _joins_group, [g for g in groups if g not in mine], "joining")
+            row = _row_through(asker, principal, question, _joins_group, [g for g in groups if g not in mine], "joining",
+                               {})
             if row:
                 rows.append(row)
     return rows
 
 
 def _row_through(asker: Asker, principal: Principal, question: Question, which, arns: Iterable[str],
-                 verb: str) -> tuple | None:
+                 verb: str, powers: dict[str, Evaluation]) -> tuple | None:
     """The path's row through the first of ``arns`` on which it opens when its ``which`` probes are asked about
-    that resource only (``detail``: ``<verb> <arn>``); None when it opens on none."""
+    that resource only (``detail``: ``<verb> <arn>``); None when it opens on none. Acting as a principal of
+    ``powers`` (its answer to the power) holds only as that answer does: its conditions and deny conditions join
+    the row's, which is then ``AllowedIf`` when that answer is."""
     for arn in arns:
         decision, used = asker.asking_on(principal, question, which, arn)
         if decision in POSSIBLE:
+            power = powers.get(arn)
+            if power is not None:
+                used = [*used, power]
+                decision = "Allowed" if decision == power.decision == "Allowed" else "AllowedIf"
             return _access_row(
                 asker.account.account_id, principal, question.id, question.title, decision, used, f"{verb} {arn}"
             )
@@ -550,6 +557,12 @@ def _power_answers(principal_answers: list[tuple], principals: set[str], admin: 
         arn: Evaluation(row[7], conditions=json.loads(row[9] or "[]"), deny_conditions=json.loads(row[12] or "[]"))
         for arn, row in best.items()
     }
+
+
+def _all_power_answers(principal_answers: list[tuple]) -> dict[str, Evaluation]:
+    """``_power_answers`` of every principal with power: its administrator answer, else its escalation path's."""
+    admins, escalating = _powers(principal_answers)
+    return {**_power_answers(principal_answers, escalating, False), **_power_answers(principal_answers, admins, True)}
 
 
 def _powerful_roles(account: AccountModel, principal_answers: list[tuple]) -> list[str]:
@@ -701,6 +714,7 @@ def take_over_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) ->
     account = asker.account
     admins, escalating = _powers(principal_answers)
     powerful = admins | escalating
+    powers = _all_power_answers(principal_answers)
     paths = []
     for question in questions:
         if not question.id.startswith("escalation:"):
@@ -749,7 +763,7 @@ def take_over_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) ->
                     named[key] = strong[kind] if found is None else found
                 chosen.update(named[key])
             targets = [arn for arn in every[kind] if arn in chosen and arn != principal.arn]
-            row = _row_through(asker, principal, question, which, targets, "on")
+            row = _row_through(asker, principal, question, which, targets, "on", powers)
             if row:
                 rows.append(row)
     return rows
@@ -768,6 +782,7 @@ def pass_admin_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -
     if not powerful or not paths:
         return []
     passable = _PassableRoles(asker, powerful)
+    powers = _all_power_answers(principal_answers)
     rows = []
     for principal in account.principals:
         if principal.service_linked or not asker.may_allow(principal, "iam:PassRole"):
@@ -779,7 +794,7 @@ def pass_admin_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -
             if not _possible(asker, principal, [p for p in question.probes if not _passes_role(p)]):
                 continue  # the path's other requests are refused whichever role is passed
             roles = passable.roles(principal, tuple(p for p in question.probes if _passes_role(p)))
-            row = _row_through(asker, principal, question, _passes_role, roles, "passing")
+            row = _row_through(asker, principal, question, _passes_role, roles, "passing", powers)
             if row:
                 rows.append(row)
     return rows
