@@ -417,3 +417,20 @@ def both(operator, key, identity_values, boundary_values):
 def test_the_residual_of_two_policies_is_the_and_of_their_conditions(request_, expected):
     result = simulate([request_], unknown_context=True)[0]
     assert (result["decision"], result["conditions"]) == ("AllowedIf", [expected])
+
+
+# Conditions that exclude each other allow nothing, even with the keys unknown: team "red" in the identity policy and
+# "blue" in the boundary (or an SCP), or a Resource naming the caller's team folder under a condition on another team.
+@pytest.mark.parametrize("request_", [
+    pytest.param(both("StringEquals", TAG, "red", "blue"), id="identity-and-boundary"),
+    pytest.param(both("IpAddress", "aws:SourceIp", "10.0.0.0/8", "192.0.2.0/24"), id="disjoint-ranges"),
+    pytest.param(both("Bool", "aws:MultiFactorAuthPresent", "true", "false"), id="true-and-false"),
+    pytest.param(req(GET, OBJECT, ALICE, identity_policies=with_condition({"StringEquals": {TAG: "red"}}),
+                     scps=[with_condition({"StringEquals": {TAG: "blue"}})]), id="identity-and-scp"),
+    pytest.param(req(GET, "arn:aws:s3:::teams/red/plan.txt", ALICE, identity_policies=[doc(allow(
+        GET, "arn:aws:s3:::teams/${aws:PrincipalTag/team}/*", Condition={"StringEquals": {TAG: "blue"}}))]),
+        id="resource-variable-and-condition"),
+])
+def test_conditions_that_exclude_each_other_allow_nothing(request_):
+    result = simulate([request_], unknown_context=True)[0]
+    assert result["decision"] == "ImplicitlyDenied", result

@@ -477,6 +477,17 @@ def merge_condition_blocks(left: dict, right: dict) -> dict:
     return merged
 
 
+def never_holds(block: dict) -> bool:
+    """True when a ``Condition`` block (a residual of ``merge_condition_blocks``) can hold for no request: an operator
+    left with no value on a key, which nothing satisfies, unless absent keys satisfy it (``...IfExists``,
+    ``ForAllValues:``)."""
+    for operator_name, keys in block.items():
+        set_mode, base, if_exists = _split_operator(operator_name)
+        if not if_exists and set_mode != "all" and not _OPERATORS[base].negated and any(not v for v in keys.values()):
+            return True
+    return False
+
+
 _EXACT = frozenset({"stringequals", "null", "binaryequals"})
 _FOLDED = frozenset({"stringequalsignorecase", "bool"})
 _ORDERED = {"numeric": parse_number, "date": parse_date}
