@@ -413,6 +413,9 @@ def both(operator, key, identity_values, boundary_values):
     # a request value of each kind, maybe not the same one: kept as "one of them" (weaker, never stricter)
     pytest.param(both("ForAnyValue:StringEquals", "aws:TagKeys", "env", "team"),
                  {"ForAnyValue:StringEquals": {"aws:TagKeys": ["env", "team"]}}, id="for-any-value-weaker"),
+    # a value naming another key not known may equal the other side's value: kept, not "nothing in common"
+    pytest.param(both("StringEquals", TAG, "${aws:PrincipalTag/project}", "red"),
+                 {"StringEquals": {TAG: ["${aws:PrincipalTag/project}", "red"]}}, id="variable-of-unknown-key"),
 ])
 def test_the_residual_of_two_policies_is_the_and_of_their_conditions(request_, expected):
     result = simulate([request_], unknown_context=True)[0]

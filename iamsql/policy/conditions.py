@@ -488,8 +488,8 @@ def never_holds(block: dict) -> bool:
     return False
 
 
-_EXACT = frozenset({"stringequals", "null", "binaryequals"})
-_FOLDED = frozenset({"stringequalsignorecase", "bool"})
+_EXACT = frozenset({"stringequals", "binaryequals"})
+_FOLDED = frozenset({"stringequalsignorecase", "bool", "null"})
 _ORDERED = {"numeric": parse_number, "date": parse_date}
 
 
@@ -498,22 +498,20 @@ def _both(operator_name: str, left: list, right: list) -> list:
     for the equality operators (the common values), numeric and date bounds (the tighter one), IP ranges (the
     smaller of two nested ranges; CIDR ranges are nested or disjoint) and a value without wildcards under a pattern.
     Two different patterns (``StringLike`` ``a*`` and ``*b``), ``ForAnyValue:`` and values holding policy variables
-    cannot be ANDed in one block: a weaker condition than the AND is kept (both sides' values; for a negated
-    ``ForAnyValue:`` operator, the common ones)."""
+    (of keys not known) cannot be ANDed in one block: a weaker condition than the AND is kept (both sides' values;
+    for a negated ``ForAnyValue:`` operator, the common ones)."""
     set_mode, base, _ = _split_operator(operator_name)
     union = list(dict.fromkeys([*left, *right]))
     negated = _OPERATORS[base].negated
     if set_mode == "any":  # one request value for each side, maybe not the same one: only a weaker condition
         return [value for value in left if value in right] if negated else union
-    if negated:
+    if negated or any("${" in value for value in union):  # a variable of unknown key may take any value
         return union
     if base in _EXACT:
         return [value for value in left if value in right]
     if base in _FOLDED:
         folded = {value.casefold() for value in right}
         return [value for value in left if value.casefold() in folded]
-    if any("${" in value for value in union):
-        return union
     family = next((name for name in _ORDERED if base.startswith(name)), None)
     if family is not None:
         return _tighter(base.removeprefix(family), _ORDERED[family], left, right, union)
