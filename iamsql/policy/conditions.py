@@ -35,6 +35,7 @@ from iamsql.policy.variables import Template, parse_template
 
 _MISSING = object()
 _YEAR_MONTH = re.compile(r"\d{4}-\d{2}")
+_NUMBER = re.compile(r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*")
 _STRING_MATCHES = frozenset({"stringequals", "stringnotequals", "stringlike", "stringnotlike"})
 
 
@@ -100,11 +101,12 @@ def _policy_value_text(value) -> str:
 
 
 def parse_number(text: str) -> float | None:
-    """A numeric condition value, or None when the text is not a number."""
-    try:
-        return float(text)
-    except ValueError:
+    """A numeric condition value, or None when the text is not a number: an integer or a decimal (IAM User Guide,
+    "Condition operators", numeric condition operators), not Python's other spellings of a float (``1_000``,
+    ``nan``, ``inf``)."""
+    if not _NUMBER.fullmatch(text):
         return None
+    return float(text)
 
 
 def parse_date(text: str) -> float | None:
@@ -465,17 +467,98 @@ def evaluate_conditions(conditions, context: dict, unknown_context: bool = False
 
 
 def merge_condition_blocks(left: dict, right: dict) -> dict:
-    """The AND of two ``Condition`` blocks. A key that both constrain under the same operator keeps the
-    values both allow (the intersection) for positive operators and the union for negated ones."""
+    """The AND of two ``Condition`` blocks. A key that both constrain under the same operator keeps the values that
+    hold when both sides do (``_both``): the union for negated operators (the value matches none of either)."""
     merged = {operator_name: dict(keys) for operator_name, keys in left.items()}
     for operator_name, keys in right.items():
         target = merged.setdefault(operator_name, {})
-        negated = _OPERATORS[_split_operator(operator_name)[1]].negated
         for key, values in keys.items():
-            if key not in target:
-                target[key] = list(values)
-            elif negated:
-                target[key] = list(dict.fromkeys([*target[key], *values]))
-            else:
-                target[key] = [value for value in target[key] if value in values]
+            target[key] = list(values) if key not in target else _both(operator_name, target[key], list(values))
     return merged
+
+
+def never_holds(block: dict) -> bool:
+    """True when a ``Condition`` block (a residual of ``merge_condition_blocks``) can hold for no request: an operator
+    left with no value on a key, which nothing satisfies, unless absent keys satisfy it (``...IfExists``,
+    ``ForAllValues:``)."""
+    for operator_name, keys in block.items():
+        set_mode, base, if_exists = _split_operator(operator_name)
+        if not if_exists and set_mode != "all" and not _OPERATORS[base].negated and any(not v for v in keys.values()):
+            return True
+    return False
+
+
+_EXACT = frozenset({"stringequals", "binaryequals"})
+_FOLDED = frozenset({"stringequalsignorecase", "bool", "null"})
+_ORDERED = {"numeric": parse_number, "date": parse_date}
+
+
+def _both(operator_name: str, left: list, right: list) -> list:
+    """The values of one operator on one key that hold exactly when one of ``left`` and one of ``right`` hold. Exact
+    for the equality operators (the common values), numeric and date bounds (the tighter one), IP ranges (the
+    smaller of two nested ranges; CIDR ranges are nested or disjoint) and a value without wildcards under a pattern.
+    Two different patterns (``StringLike`` ``a*`` and ``*b``), ``ForAnyValue:`` and values holding policy variables
+    (of keys not known) cannot be ANDed in one block: a weaker condition than the AND is kept (both sides' values;
+    for a negated ``ForAnyValue:`` operator, the common ones)."""
+    set_mode, base, _ = _split_operator(operator_name)
+    union = list(dict.fromkeys([*left, *right]))
+    negated = _OPERATORS[base].negated
+    if set_mode == "any":  # one request value for each side, maybe not the same one: only a weaker condition
+        return [value for value in left if value in right] if negated else union
+    if negated or any("${" in value for value in union):  # a variable of unknown key may take any value
+        return union
+    if base in _EXACT:
+        return [value for value in left if value in right]
+    if base in _FOLDED:
+        folded = {value.casefold() for value in right}
+        return [value for value in left if value.casefold() in folded]
+    family = next((name for name in _ORDERED if base.startswith(name)), None)
+    if family is not None:
+        return _tighter(base.removeprefix(family), _ORDERED[family], left, right, union)
+    if base == "ipaddress":
+        return _nested_ranges(left, right)
+    match = _matches_like if base.startswith("string") else _matches_arn
+    kept = []
+    for one in left:
+        for other in right:
+            if one == other or (not has_wildcard(one) and match(other, one)):
+                kept.append(one)
+            elif not has_wildcard(other) and match(one, other):
+                kept.append(other)
+            elif has_wildcard(one) and has_wildcard(other):
+                kept += [one, other]
+    return list(dict.fromkeys(kept))
+
+
+def _tighter(comparison: str, parse: Callable, left: list, right: list, union: list) -> list:
+    """``_both`` for a numeric or date operator: ``lessthan`` holds below the largest value of a side, so below the
+    smaller of the two sides' largest values; ``greaterthan`` the other way; ``equals`` the common values."""
+    sides = [[(parse(value), value) for value in side] for side in (left, right)]
+    if any(number is None for side in sides for number, _ in side):
+        return union
+    if comparison == "equals":
+        common = {number for number, _ in sides[1]}
+        return [value for number, value in sides[0] if number in common]
+    bounds = [max(side) if comparison.startswith("lessthan") else min(side) for side in sides]
+    return [(min(bounds) if comparison.startswith("lessthan") else max(bounds))[1]]
+
+
+def _nested_ranges(left: list, right: list) -> list:
+    """``_both`` for ``IpAddress``: of two ranges of which one holds the other, the smaller."""
+    kept = []
+    for one in left:
+        for other in right:
+            first, second = ipaddress.ip_network(one.strip(), strict=False), ipaddress.ip_network(other.strip(), strict=False)
+            if first.version == second.version and first.subnet_of(second):
+                kept.append(one)
+            elif first.version == second.version and second.subnet_of(first):
+                kept.append(other)
+    return list(dict.fromkeys(kept))
+
+
+def _matches_like(pattern: str, value: str) -> bool:
+    return compile_regex(glob_to_regex(pattern)).match(value) is not None
+
+
+def _matches_arn(pattern: str, value: str) -> bool:
+    return compile_regex(arn_chunks_to_regex([(pattern, True)])).match(value) is not None

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from iamsql.errors import PolicyError
 from iamsql.policy.catalog import rcp_supported_services
-from iamsql.policy.conditions import evaluate_conditions, merge_condition_blocks, normalize_context
+from iamsql.policy.conditions import evaluate_conditions, merge_condition_blocks, never_holds, normalize_context
 from iamsql.policy.document import Policy, PrincipalSpec, Statement, is_account_id, parse_policy
 
 ALLOWED = "Allowed"
@@ -306,6 +306,8 @@ def grant_and(*grants: list) -> list:
                     residual = left_residual
                 else:
                     residual = merge_condition_blocks(left_residual, right_residual)
+                    if never_holds(residual):
+                        continue  # the two sides' conditions exclude each other: this way allows nothing
                 combined.append((residual, left_matched + right_matched))
         result = grant_or(combined[:MAX_ALTERNATIVES])
     return result
@@ -370,7 +372,11 @@ class _Run:
                 return False, (), None
         if blocks is None:
             return outcome, (() if residual is None else (residual,)), how
-        return None, tuple(block if residual is None else merge_condition_blocks(block, residual) for block in blocks), how
+        if residual is not None:
+            blocks = [merged for block in blocks if not never_holds(merged := merge_condition_blocks(block, residual))]
+            if not blocks:  # the resource's keys and the conditions exclude each other
+                return False, (), None
+        return None, tuple(blocks), how
 
     def policy(
         self, policy, kind: str, label: str, principal_mode: int = IGNORE_PRINCIPAL, position: tuple = ()
@@ -672,6 +678,7 @@ def evaluate(request: Request) -> Evaluation:
                 boundary_grant,
                 session_grant,
                 identity_side,
+                principal_side,
                 direct,
                 role_named,
                 account_named,
@@ -724,6 +731,7 @@ def _implicit_deny_reason(
     boundary_grant,
     session_grant,
     identity_side,
+    principal_side,
     direct,
     role_named,
     account_named,
@@ -748,6 +756,11 @@ def _implicit_deny_reason(
         return f"A federated user session without a session policy has no permissions: nothing allows {action}."
     if (identity_grant or role_named) and not session_grant:
         return f"The session policy does not allow {action}."
+    if (identity_grant or role_named) and not identity_side:
+        return (f"The conditions under which the identity-based policies, the permissions boundary and the session "
+                f"policy allow {action} exclude each other.")
+    if principal_side:
+        return f"The conditions under which the policies and the SCPs or RCPs allow {action} exclude each other."
     if not same_account:
         if not identity_side:
             return f"Cross-account: no identity-based policy of the caller allows {action}."

@@ -532,7 +532,8 @@ def join_admin_group_rows(answers: PrincipalAnswers) -> list[tuple]:
             if not question.actions <= allowed or asker.question(principal, question, allowed)[0] in POSSIBLE:
                 continue
             # a group the user is already in gives nothing by joining it
-            row = _row_through(asker, principal, question, _joins_group, [g for g in groups if g not in mine], "joining")
+            row = _row_through(asker, principal, question, _joins_group, [g for g in groups if g not in mine], "joining",
+                               {})
             if row:
                 rows.append(row)
     return rows
@@ -629,12 +630,18 @@ def function_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> 
 
 
 def _row_through(asker: Asker, principal: Principal, question: Question, which, arns: Iterable[str],
-                 verb: str) -> tuple | None:
+                 verb: str, powers: dict[str, Evaluation]) -> tuple | None:
     """The path's row through the first of ``arns`` on which it opens when its ``which`` probes are asked about
-    that resource only (``detail``: ``<verb> <arn>``); None when it opens on none."""
+    that resource only (``detail``: ``<verb> <arn>``); None when it opens on none. Acting as a principal of
+    ``powers`` (its answer to the power) holds only as that answer does: its conditions and deny conditions join
+    the row's, which is then ``AllowedIf`` when that answer is."""
     for arn in arns:
         decision, used = asker.asking_on(principal, question, which, arn)
         if decision in POSSIBLE:
+            power = powers.get(arn)
+            if power is not None:
+                used = [*used, power]
+                decision = "Allowed" if decision == power.decision == "Allowed" else "AllowedIf"
             return _access_row(
                 asker.account.account_id, principal, question.id, question.title, decision, used, f"{verb} {arn}"
             )
@@ -647,6 +654,29 @@ def _powers(principal_answers: list[tuple]) -> tuple[set[str], set[str]]:
     admins = {row[1] for row in principal_answers if row[7] in POSSIBLE and row[5] in ADMIN_QUESTIONS}
     escalating = {row[1] for row in principal_answers if row[7] in POSSIBLE and row[5].startswith("escalation:")}
     return admins, escalating - admins
+
+
+def _power_answers(principal_answers: list[tuple], principals: set[str], admin: bool) -> dict[str, Evaluation]:
+    """For each of ``principals``, its best answer (``Allowed`` before ``AllowedIf``) to the administrator questions
+    (``admin``) or to an escalation path, as an evaluation holding that row's conditions and deny conditions: what
+    whoever assumes it gets holds only as that answer does."""
+    best: dict[str, tuple] = {}
+    for row in principal_answers:
+        if row[1] in principals and row[7] in POSSIBLE and (
+            row[5] in ADMIN_QUESTIONS if admin else row[5].startswith("escalation:")
+        ):
+            if row[1] not in best or RANK[row[7]] > RANK[best[row[1]][7]]:
+                best[row[1]] = row
+    return {
+        arn: Evaluation(row[7], conditions=json.loads(row[9] or "[]"), deny_conditions=json.loads(row[12] or "[]"))
+        for arn, row in best.items()
+    }
+
+
+def _all_power_answers(principal_answers: list[tuple]) -> dict[str, Evaluation]:
+    """``_power_answers`` of every principal with power: its administrator answer, else its escalation path's."""
+    admins, escalating = _powers(principal_answers)
+    return {**_power_answers(principal_answers, escalating, False), **_power_answers(principal_answers, admins, True)}
 
 
 def _powerful_roles(account: AccountModel, principal_answers: list[tuple]) -> list[str]:
@@ -809,6 +839,7 @@ def take_over_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) ->
     account = asker.account
     admins, escalating = _powers(principal_answers)
     powerful = admins | escalating
+    powers = _all_power_answers(principal_answers)
     paths = []
     for question in questions:
         if not question.id.startswith("escalation:"):
@@ -857,7 +888,7 @@ def take_over_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) ->
                     named[key] = strong[kind] if found is None else found
                 chosen.update(named[key])
             targets = [arn for arn in every[kind] if arn in chosen and arn != principal.arn]
-            row = _row_through(asker, principal, question, which, targets, "on")
+            row = _row_through(asker, principal, question, which, targets, "on", powers)
             if row:
                 rows.append(row)
     return rows
@@ -876,6 +907,7 @@ def pass_admin_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -
     if not powerful or not paths:
         return []
     passable = _PassableRoles(asker, powerful)
+    powers = _all_power_answers(principal_answers)
     rows = []
     for principal in account.principals:
         if principal.service_linked or not asker.may_allow(principal, "iam:PassRole"):
@@ -887,7 +919,7 @@ def pass_admin_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -
             if not _possible(asker, principal, [p for p in question.probes if not _passes_role(p)]):
                 continue  # the path's other requests are refused whichever role is passed
             roles = passable.roles(principal, tuple(p for p in question.probes if _passes_role(p)))
-            row = _row_through(asker, principal, question, _passes_role, roles, "passing")
+            row = _row_through(asker, principal, question, _passes_role, roles, "passing", powers)
             if row:
                 rows.append(row)
     return rows
@@ -906,10 +938,12 @@ def assume_admin_rows(asker: Asker, principal_answers: list[tuple]) -> list[tupl
     with an open escalation path that the principals reaching no administrator role may assume so (whoever
     assumes such a role can take its path)."""
     admins, escalating = _powers(principal_answers)
-    rows = _assume_rows(asker, admins, admins, "assume_admin_role", "assume a role with administrator power")
+    rows = _assume_rows(asker, _power_answers(principal_answers, admins, True), admins, "assume_admin_role",
+                        "assume a role with administrator power")
     done = admins | {row[1] for row in rows}
     rows += _assume_rows(
-        asker, escalating, done, "assume_escalating_role", "assume a role with a privilege-escalation path"
+        asker, _power_answers(principal_answers, escalating, False), done, "assume_escalating_role",
+        "assume a role with a privilege-escalation path",
     )
     return rows + _unknown_assume_rows(asker, principal_answers, admins, done | {row[1] for row in rows})
 
@@ -970,10 +1004,12 @@ def _unknown_assume_rows(
 
 
 def _assume_rows(
-    asker: Asker, powerful_principals: set[str], excluded: set[str], question: str, title: str
+    asker: Asker, powerful_principals: dict[str, Evaluation], excluded: set[str], question: str, title: str
 ) -> list[tuple]:
-    """The ``question`` rows of the principals not ``excluded`` that may assume a role of ``powerful_principals``,
-    directly or through a chain of at most ``MAX_CHAIN`` roles (``assume_admin_rows``)."""
+    """The ``question`` rows of the principals not ``excluded`` that may assume a role of ``powerful_principals``
+    (each with its answer to the power), directly or through a chain of at most ``MAX_CHAIN`` roles
+    (``assume_admin_rows``). A row holds the answers of every step: each ``sts:AssumeRole`` of the chain and the
+    last role's power, so it is ``AllowedIf`` when one of them is, with all their deny conditions."""
     account = asker.account
     powerful = {arn for arn in powerful_principals if account.role(arn) is not None}
     if not powerful:
@@ -981,6 +1017,8 @@ def _assume_rows(
     # role -> chain from it to a powerful role; sorted, so that the role a principal is shown to reach does not
     # depend on the order of a set (which changes with the interpreter's string hashing)
     targets = {arn: [arn] for arn in sorted(powerful)}
+    # role -> the answers that the power reached from it holds by: the later assumptions of its chain, the power
+    steps = {arn: [powerful_principals[arn]] for arn in targets}
     trusts = {
         arn: _trusted_names(role.trust.document, account.partition, account.account_id)
         for arn, role in account.roles.items()
@@ -1001,7 +1039,7 @@ def _assume_rows(
     ]
     by_candidate = {p.arn: p for p in candidates}
     assumers = [p for p in candidates if asker.may_allow(p, "sts:AssumeRole")]
-    reached: dict[str, tuple[list[str], str, Evaluation]] = {}
+    reached: dict[str, tuple[list[str], list[Evaluation]]] = {}
     # the candidates and assumers not reached yet, in their order, as of a number of reached principals: the
     # pools of trusts that admit everyone or the account, which would otherwise be walked whole for each role
     waiting = {"candidates": (0, candidates), "assumers": (0, assumers)}
@@ -1034,18 +1072,22 @@ def _assume_rows(
                     continue
                 result = asker.assume(principal, role)
                 if result.decision in POSSIBLE:
-                    reached[principal.arn] = (chain, result.decision, result)
+                    reached[principal.arn] = (chain, [result, *steps[role_arn]])
                     if principal.kind == "role" and principal.arn not in targets:
                         found[principal.arn] = [principal.arn, *chain]
+                        # its statements are not those of a principal that reaches it through this step
+                        step = Evaluation(result.decision, conditions=result.conditions,
+                                          deny_conditions=result.deny_conditions)
+                        steps[principal.arn] = [step, *steps[role_arn]]
         targets.update(found)
         frontier = found
         if not frontier:
             break
     rows = []
     by_arn = {p.arn: p for p in account.principals}
-    for arn, (chain, decision, result) in sorted(reached.items()):
-        principal = by_arn[arn]
-        rows.append(_access_row(account.account_id, principal, question, title, decision, [result], " -> ".join(chain)))
+    for arn, (chain, used) in sorted(reached.items()):
+        decision = "Allowed" if all(step.decision == "Allowed" for step in used) else "AllowedIf"
+        rows.append(_access_row(account.account_id, by_arn[arn], question, title, decision, used, " -> ".join(chain)))
     return rows
 
 

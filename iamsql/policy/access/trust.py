@@ -171,7 +171,7 @@ def ask(role_arn: str, role_account: str, trust: Policy, entry: TrustedEntry, ra
 
     ``rails`` (``organization.Guardrails`` of the role's account): the organization's RCPs also decide, for AWS
     principals whose organization is then known (a member account's is the organization, any other account's
-    is not); the callers of other kinds are asked without RCPs.
+    is not), and for SAML, OIDC and service callers (their organization keys unknown).
 
     ``"*"`` is first asked for a caller in another account and another organization. When the trust refuses it,
     other callers outside the role's account may still be admitted: one in another account of the role's
@@ -349,6 +349,11 @@ def _ask(role_arn: str, role_account: str, trust: Policy, entry: TrustedEntry, r
             context.pop("aws:PrincipalOrgID", None)
             if organization is not None:
                 context["aws:PrincipalOrgID"] = organization
+    elif entry.kind in ("saml", "oidc", "service") and rails is not None and rails.rcps:
+        # RCPs apply to whoever calls, federated identities and AWS services too (the engine exempts a service
+        # assuming a service-linked role); the caller's organization keys are not known
+        context.update(rails.resource_context())
+        rcps = rails.rcps
     request = Request(
         action=entry.action, resource=role_arn, principal=entry.caller,
         principal_account=entry.account if entry.kind in ("anyone", "account", "principal") else role_account,

@@ -145,7 +145,7 @@ def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, actio
     principal_arn = resolve_arn(accounts, principal_arn)
     resource = resolve_arn(accounts, resource)
     if action.lower() in FEDERATED_ACTIONS:
-        return _simulate_federated(accounts, principal_arn, action, resource, context, unknown_context)
+        return _simulate_federated(accounts, principal_arn, action, resource, context, unknown_context, rails)
     for account in accounts:
         principal = next((p for p in account.principals if p.arn == principal_arn), None)
         if principal is None:
@@ -186,12 +186,13 @@ def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, actio
 
 
 def _simulate_federated(accounts: list[AccountModel], provider: str, action: str, resource: str | None,
-                        context: dict, unknown_context: bool) -> Answer:
+                        context: dict, unknown_context: bool, rails: dict) -> Answer:
     """sts:AssumeRoleWithSAML or sts:AssumeRoleWithWebIdentity on a loaded role, called by the identity provider
     ``provider`` (a SAML provider's ARN; an OIDC provider's ARN or a web identity provider such as
-    ``cognito-identity.amazonaws.com``): the role's trust policy alone decides, naming the provider in ``Federated``,
-    with the provider's keys (``SAML:aud``, ``<provider>:sub`` ...) as its conditions. No IAM user or role calls these
-    actions (they take a SAML assertion or a web identity token, not AWS credentials): asking for one is an error."""
+    ``cognito-identity.amazonaws.com``): the role's trust policy decides, naming the provider in ``Federated``,
+    with the provider's keys (``SAML:aud``, ``<provider>:sub`` ...) as its conditions, and the RCPs of the role's
+    account (``rails``, by account) may deny. No IAM user or role calls these actions (they take a SAML assertion or
+    a web identity token, not AWS credentials): asking for one is an error."""
     saml = action.lower() == "sts:assumerolewithsaml"
     what = "a SAML assertion" if saml else "a web identity token"
     given = provider.split(":", 5)[-1] if provider.startswith("arn:") else ""
@@ -215,10 +216,12 @@ def _simulate_federated(accounts: list[AccountModel], provider: str, action: str
     if trust is not None:
         return Answer(provider, kind, role.account_id, "Unknown", path, [], [], [trust],
                       f"The decision depends on {trust}.")
+    owner = rails.get(role.account_id)
     result = evaluate(Request(
         action=action, resource=role.arn, principal=provider, principal_account=role.account_id,
-        resource_account=role.account_id, context=context, resource_policy=role.trust.policy,
-        unknown_context=unknown_context,
+        resource_account=role.account_id, context={**(owner.resource_context() if owner else {}), **context},
+        resource_policy=role.trust.policy, rcps=owner.rcps if owner else [],
+        management_account_id=owner.management_account_id if owner else None, unknown_context=unknown_context,
     ))
     granted = [f"the trust policy of role {role.name} (statement {m.statement})"
                for m in result.matched if m.effect == "Allow"]
