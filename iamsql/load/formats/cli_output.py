@@ -25,9 +25,10 @@ TABLE_START = re.compile(r"-{5,}\n\|[^\n]*\|", re.MULTILINE)
 SAVE_JSON = "save the command's output again with --output json"
 
 
-class _CliYamlLoader(yaml.SafeLoader):
-    """PyYAML's safe loader with YAML 1.2's core schema for plain values: only ``true``/``false`` are booleans,
-    integers are decimal, and times stay text."""
+class _CliYamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """PyYAML's safe loader (on libyaml when PyYAML has it: a large get-account-authorization-details in YAML)
+    with YAML 1.2's core schema for plain values: only ``true``/``false`` are booleans, integers are decimal, and
+    times stay text."""
 
 
 _CliYamlLoader.yaml_implicit_resolvers = {
