@@ -338,3 +338,11 @@ def test_a_load_failing_in_its_middle_leaves_the_database_as_it_was(tmp_path):
              rows(con, "select count(*) from history.aws_cloudtrail_trail_event"))
     assert after == before
     assert rows(con, "select name from aws_iam_user") == [("alice",)]
+
+
+def test_yaml_lookup_events_are_refused_for_the_json_output(tmp_path):
+    text = ("Events:\n- CloudTrailEvent: '{\"eventVersion\": \"1.08\", \"eventID\": \"e-1\"}'\n  EventId: e-1\n"
+            "  EventName: CreateAccessKey\n  EventTime: '2024-03-03T10:00:00+00:00'\n  ReadOnly: 'false'\n")
+    con = db.connect(tmp_path / "x.duckdb")
+    with pytest.raises(InputError, match=r"--output yaml of cloudtrail lookup-events .*--output json"):
+        load_paths(con, [str(write(tmp_path / "events.yaml", text))])

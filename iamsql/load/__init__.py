@@ -231,7 +231,9 @@ def _parse_text(path: Path, text: str) -> Parsed | str:
         if document is None:
             return (cloudtrail.not_event_text(stripped) or cli_output.refusal(stripped)
                     or "not JSON or a credential report CSV")
-        return document if isinstance(document, str) else _parse_document(path, document)
+        if isinstance(document, str):
+            return document
+        return cli_output.yaml_events(document) or _parse_document(path, document)
     try:
         document = json.loads(stripped)
     except json.JSONDecodeError as exc:

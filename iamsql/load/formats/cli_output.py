@@ -67,3 +67,16 @@ def yaml_document(text: str) -> Any | str | None:
         where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
         return f"not AWS CLI YAML output: {getattr(exc, 'problem', None) or 'malformed YAML'}{where}"
     return document if isinstance(document, (dict, list)) else None
+
+
+def yaml_events(document: Any) -> str | None:
+    """Why a YAML document of CloudTrail events (``lookup-events``, ``logs filter-log-events``) is not loaded, or
+    None: events load through DuckDB's JSON reader, from the JSON output."""
+    if isinstance(document, dict):
+        for key, member, command in (("Events", "CloudTrailEvent", "cloudtrail lookup-events"),
+                                     ("events", "message", "logs filter-log-events / get-log-events")):
+            items = document.get(key)
+            if isinstance(items, list) and items and all(isinstance(i, dict) and member in i for i in items):
+                return f"AWS CLI --output yaml of {command} (CloudTrail events load from JSON); {SAVE_JSON}"
+    return None
+
