@@ -346,3 +346,38 @@ def test_yaml_lookup_events_are_refused_for_the_json_output(tmp_path):
     con = db.connect(tmp_path / "x.duckdb")
     with pytest.raises(InputError, match=r"--output yaml of cloudtrail lookup-events .*--output json"):
         load_paths(con, [str(write(tmp_path / "events.yaml", text))])
+
+
+# ---- an account without a password policy, as the AWS CLI reports it ----------------------------------------------
+
+NO_POLICY = "The Password Policy with domain name 111122223333 cannot be found."
+
+
+@pytest.mark.parametrize("name, text", [
+    # --cli-error-format enhanced (the default of newer CLI versions), with the details block it may add
+    ("password-policy.txt", "\naws: [ERROR]: An error occurred (NoSuchEntity) when calling the "
+                            f"GetAccountPasswordPolicy operation: {NO_POLICY}\n\nAdditional error details:\n"
+                            "Type: Sender\n"),
+    # --cli-error-format json and yaml name no operation: the file name says which command failed
+    ("get-account-password-policy.json", json.dumps({"Code": "NoSuchEntity", "Message": NO_POLICY}, indent=4)),
+    ("get-account-password-policy.yaml", f"Code: NoSuchEntity\nMessage: {NO_POLICY}\n"),
+])
+def test_no_password_policy_in_the_cli_s_error_formats(tmp_path, name, text):
+    folder = tmp_path / "export"
+    write(folder / "list-users.json", {"Users": [user("alice")]})
+    write(folder / name, text)
+    con, summary = load(tmp_path, folder)
+    assert "aws_iam_account_password_policy" in covered(con) and not summary.skipped
+    assert rows(con, "select count(*) from aws_iam_account_password_policy") == [(0,)]
+
+
+def test_a_structured_error_of_another_command_is_skipped(tmp_path):
+    folder = tmp_path / "export"
+    write(folder / "list-users.json", {"Users": [user("alice")]})
+    write(folder / "get-account-summary.json", {"Code": "AccessDenied", "Message": "User: ... is not authorized"})
+    write(folder / "policy.json", {"Code": "NoSuchEntity", "Message": NO_POLICY})  # no command in its name
+    con, summary = load(tmp_path, folder)
+    assert sorted((Path(p).name, r) for p, r in summary.skipped) == [
+        ("get-account-summary.json", "recorded error response AccessDenied"),
+        ("policy.json", "recorded error response NoSuchEntity")]
+    assert "aws_iam_account_password_policy" not in covered(con)

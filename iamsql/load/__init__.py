@@ -266,6 +266,8 @@ def _parse_document(path: Path, document: Any) -> Parsed | str:
     if fmt is None and isinstance(document, dict) and queried_object(document):
         document = queried_object(document)
         fmt = detect(document)
+    if fmt is None and placebo.structured_error_code(document):
+        return _recorded_error(placebo.structured_error_code(document), path)
     if fmt is None:
         reason = cloudtrail.not_events(document)
         if reason:
