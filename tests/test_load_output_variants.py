@@ -381,3 +381,50 @@ def test_a_structured_error_of_another_command_is_skipped(tmp_path):
         ("get-account-summary.json", "recorded error response AccessDenied"),
         ("policy.json", "recorded error response NoSuchEntity")]
     assert "aws_iam_account_password_policy" not in covered(con)
+
+
+# ---- the CIS audit command for AWSCloudShellFullAccess --------------------------------------------------------------
+
+CLOUDSHELL = "arn:aws:iam::aws:policy/AWSCloudShellFullAccess"
+
+
+def _cloudshell_result(con) -> dict:
+    from iamsql import controls
+
+    [row] = controls.results(con, controls.run_checks(con, controls=["iam_cloudshell_full_access_not_attached"]))
+    return row
+
+
+@pytest.mark.parametrize("users, status, words", [
+    ([{"UserName": "alice", "UserId": "AIDAEXAMPLEALICE0001"}], "alarm", "attached to user alice"),
+    ([], "ok", "attached to no user, group or role"),
+])
+def test_the_policy_s_own_entities_answer_the_cloudshell_control(tmp_path, users, status, words):
+    """`aws iam list-entities-for-policy --policy-arn arn:aws:iam::aws:policy/AWSCloudShellFullAccess` (the
+    benchmark's audit step, the policy added as `PolicyArn`): the one row the control reads is whole, though the
+    account's other policies are not listed."""
+    path = write(tmp_path / "cloudshell.json", {"PolicyArn": CLOUDSHELL, "PolicyGroups": [], "PolicyUsers": users,
+                                                 "PolicyRoles": [], "IsTruncated": False})
+    con, _ = load(tmp_path, path, account_id=ACCOUNT, as_of="2024-05-01")
+    assert list(partial_tables(con)) == ["aws_iam_policy_attachment"]
+    row = _cloudshell_result(con)
+    assert row["status"] == status and words in row["reason"]
+
+
+def test_a_page_that_says_more_follows_leaves_the_cloudshell_control_skipped(tmp_path):
+    path = write(tmp_path / "cloudshell.json", {"PolicyArn": CLOUDSHELL, "PolicyGroups": [], "PolicyUsers": [],
+                                                 "PolicyRoles": [], "IsTruncated": True, "Marker": "AAEXAMPLE"})
+    con, _ = load(tmp_path, path, account_id=ACCOUNT, as_of="2024-05-01")
+    row = _cloudshell_result(con)
+    assert row["status"] == "skip" and "Only part of aws_iam_policy_attachment" in row["reason"]
+
+
+def test_the_cloudshell_row_of_another_partition_does_not_answer(tmp_path):
+    """In aws-cn the policy is arn:aws-cn:iam::aws:policy/AWSCloudShellFullAccess: the aws partition's row is not
+    the one the account's control reads."""
+    folder = tmp_path / "export"
+    write(folder / "users.json", [{**user("alice"), "Arn": "arn:aws-cn:iam::111122223333:user/alice"}])
+    write(folder / "cloudshell.json", {"PolicyArn": CLOUDSHELL, "PolicyGroups": [], "PolicyUsers": [],
+                                       "PolicyRoles": [], "IsTruncated": False})
+    con, _ = load(tmp_path, folder, as_of="2024-05-01")
+    assert _cloudshell_result(con)["status"] == "skip"

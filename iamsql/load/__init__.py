@@ -80,6 +80,8 @@ AS_OF_FORMAT = "iamsql:as-of"  # the sources entry that says how a snapshot's as
 # outputs of that service carry ARNs in the load (the organization's management account).
 SERVICE_WIDE = ("organizations:", "placebo:organizations:")
 TRAIL_TABLE = "aws_cloudtrail_trail"
+# Tables listed one user at a time (list-access-keys): whole once every user's share is loaded.
+PER_USER_TABLES = {"aws_iam_access_key"}
 # Timestamp columns that look ahead (expiry, next rotation) and so say nothing about when the data was taken.
 FUTURE_TIME_COLUMNS = {"password_next_rotation", "valid_until", "expiration"}
 
@@ -417,7 +419,7 @@ class Merged:
     def gaps(self, account: str) -> list[dict]:
         """The snapshot ``gaps`` entries of the tables the account's files hold only part of."""
         return [{"api": f.format, "account_id": account, "region": None, "table": table,
-                 "error": f"{f.name or f.path.name}: {reason}"}
+                 "error": f"{f.name or f.path.name}: {reason}", "whole": sorted(f.parsed.listed_for.get(table, ()))}
                 for table, found in sorted(self.partial[account].items()) for f, reason in found]
 
     def add(self, fragment: Fragment, key: tuple, path: Path, warnings: list[str]) -> None:
@@ -495,7 +497,8 @@ def merge(files: list[SourceFile], warnings: list[str]) -> Merged:
                 merged.add(fragment, fragment.key, f.path, warnings)
     for account, tables in merged.partial.items():
         for table, users in listed_for[account].items():
-            if table in tables and _every_user_listed(merged, account, complete[account], users):
+            if table in PER_USER_TABLES and table in tables and _every_user_listed(merged, account, complete[account],
+                                                                                   users):
                 complete[account].add(table)
                 merged.covers[account].add(table)
         for table in tables.keys() & complete[account]:

@@ -579,7 +579,8 @@ ENTITY_LISTS = {"policy_users": "PolicyUsers", "policy_groups": "PolicyGroups", 
 def parse_entities_for_policy(doc: dict, path: Path) -> Parsed | str:
     """list-entities-for-policy with an added ``PolicyArn`` (the output does not name its policy): that policy's
     ``aws_iam_policy_attachment`` row, as Steampipe makes it from this call. One page of one policy: the pages of a
-    policy are added up by ``derive``, and the table is only known in part (other policies are not listed)."""
+    policy are added up by ``derive``, and the table is only known in part (other policies are not listed); the
+    last page (not ``IsTruncated``) says the policy's row is whole."""
     arn = doc.get("PolicyArn")
     if not arn:
         return f"list-entities-for-policy output names no policy (add PolicyArn), so it cannot be attributed; {GAAD_INSTEAD}"
@@ -588,7 +589,8 @@ def parse_entities_for_policy(doc: dict, path: Path) -> Parsed | str:
     page = (arn, str(path), doc.get("Marker") or "")
     return Parsed("iam:list-entities-for-policy",
                   fragments=[Fragment("aws_iam_policy_attachment", page, fields, arn_account(arn))],
-                  partial={"aws_iam_policy_attachment": f"list-entities-for-policy lists the entities of {arn} only"})
+                  partial={"aws_iam_policy_attachment": f"list-entities-for-policy lists the entities of {arn} only"},
+                  listed_for={"aws_iam_policy_attachment": set() if doc.get("IsTruncated") else {arn}})
 
 
 def parse_caller_identity(doc: dict, path: Path) -> Parsed:
