@@ -268,8 +268,8 @@ def _parse_document(path: Path, document: Any) -> Parsed | str:
     if fmt is None and isinstance(document, dict) and queried_object(document):
         document = queried_object(document)
         fmt = detect(document)
-    if fmt is None and placebo.structured_error_code(document):
-        return _recorded_error(placebo.structured_error_code(document), path)
+    if fmt is None and (code := placebo.structured_error_code(document)):
+        return _recorded_error(code, path)
     if fmt is None:
         reason = cloudtrail.not_events(document)
         if reason:
@@ -486,8 +486,8 @@ def merge(files: list[SourceFile], warnings: list[str]) -> Merged:
             complete[account] |= f.parsed.covers - f.parsed.partial.keys()
             for table, reason in f.parsed.partial.items():
                 merged.partial[account].setdefault(table, []).append((f, reason))
-            for table, users in f.parsed.listed_for.items():
-                listed_for[account][table] |= users
+            for table, keys in f.parsed.listed_for.items():
+                listed_for[account][table] |= keys
         if id(f) in superseded:
             continue
         for fragment in f.parsed.fragments:

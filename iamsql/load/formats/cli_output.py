@@ -61,7 +61,7 @@ def yaml_document(text: str) -> Any | str | None:
     if not YAML_START.match(text.lstrip()):
         return None
     try:
-        document = yaml.load(text, Loader=_CliYamlLoader)  # noqa: S506 - a safe loader with YAML 1.2 plain values
+        document = yaml.load(text, Loader=_CliYamlLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
@@ -77,6 +77,5 @@ def yaml_events(document: Any) -> str | None:
                                      ("events", "message", "logs filter-log-events / get-log-events")):
             items = document.get(key)
             if isinstance(items, list) and items and all(isinstance(i, dict) and member in i for i in items):
-                return f"AWS CLI --output yaml of {command} (CloudTrail events load from JSON); {SAVE_JSON}"
+                return f"AWS CLI --output yaml of {command} (events load from the JSON output); {SAVE_JSON}"
     return None
-
