@@ -1,9 +1,9 @@
 """``iamsql load`` on more of what AWS gives people, as the AWS CLI and the CloudTrail console write it: one
 user's ``list-access-keys``, outputs saved with ``--output yaml`` / ``text`` / ``table``, the CloudTrail console's
-event-history downloads, pages with their ``NextToken`` / ``Marker`` left in, BOMs and CRLF, S3 folders with
-digest and Insights files, Organizations and Access Analyzer outputs, and a load that fails in its middle. Every
-input is written here in the shape the AWS CLI reference documents (names and ids are AWS's documentation
-examples)."""
+event-history downloads, pages with their ``NextToken`` / ``Marker`` left in, BOMs and CRLF, gzip and empty files,
+the CLI's error formats for an account without a password policy, the CIS audit command for AWSCloudShellFullAccess,
+and a load that fails in its middle. Every input is written here in the shape the AWS CLI reference documents
+(names and ids are AWS's documentation examples)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from iamsql import controls
 from iamsql.controls.engines.duckdb import run_accounts
 from iamsql.errors import InputError
 from iamsql.load import load_paths
@@ -389,8 +390,6 @@ CLOUDSHELL = "arn:aws:iam::aws:policy/AWSCloudShellFullAccess"
 
 
 def _cloudshell_result(con) -> dict:
-    from iamsql import controls
-
     [row] = controls.results(con, controls.run_checks(con, controls=["iam_cloudshell_full_access_not_attached"]))
     return row
 
