@@ -3,7 +3,8 @@ title: AWSCloudShellFullAccess is not attached
 description: >-
   The AWS-managed policy AWSCloudShellFullAccess (arn:<partition>:iam::aws:policy/AWSCloudShellFullAccess, in
   any partition) is attached to no IAM user, group or role, as the policy's attachment listing
-  (aws_iam_policy_attachment, from get-account-authorization-details) says. One row per account naming who holds it.
+  (aws_iam_policy_attachment, from get-account-authorization-details, or the policy's own list-entities-for-policy,
+  the benchmark's audit command) says. One row per account naming who holds it.
 severity: medium
 resource_type: AWS::::Account
 rationale: >-
@@ -13,6 +14,8 @@ remediation: >-
   Detach AWSCloudShellFullAccess from every user, group and role; grant a narrower CloudShell policy (or deny
   cloudshell:GetFileUploadUrls and cloudshell:GetFileDownloadUrls) where people need CloudShell.
 tables: [iamsql_account, aws_iam_policy_attachment]
+rows:
+  aws_iam_policy_attachment: arn:{partition}:iam::aws:policy/AWSCloudShellFullAccess
 */
 with cloudshell as (
   select * from aws_iam_policy_attachment

@@ -27,6 +27,7 @@ from tests.fixtures.moto import moto_environment, populate_account
 
 MOTO_ACCOUNT = "123456789012"
 QUERIED_ACCOUNT = "444455556666"
+CLOUDSHELL_ACCOUNT = "777788889999"
 TRAILS = ["maheribra_aws_attack_chain_ir/04-investigation/evidence/cloudtrail/eu-west-1/2026/07/28"]
 # Controls Spark cannot run, with the reason. Empty: every control runs on Spark.
 EXPECTED_SPARK_ERRORS: dict[str, str] = {}
@@ -51,6 +52,13 @@ def runs(moto_server, public_data, spark, tmp_path_factory):
                                     "Arn": f"arn:aws:iam::{QUERIED_ACCOUNT}:role/ops",
                                     "CreateDate": "2024-03-01T00:00:00+00:00", "AssumeRolePolicyDocument": {}}]))
     load_paths(con, [queried])
+    # An account of which only the CloudShell policy's entities are loaded (the benchmark's audit command): the
+    # attachment table is partial, the CloudShell control's one row whole.
+    cloudshell = tmp / "cloudshell.json"
+    cloudshell.write_text(json.dumps({"PolicyArn": "arn:aws:iam::aws:policy/AWSCloudShellFullAccess",
+                                      "PolicyGroups": [{"GroupName": "ops", "GroupId": "AGPAEXAMPLEOPS000001"}],
+                                      "PolicyUsers": [], "PolicyRoles": [], "IsTruncated": False}))
+    load_paths(con, [cloudshell], account_id=CLOUDSHELL_ACCOUNT, as_of="2024-03-01")
     duck_run = controls.run_checks(con)
     lake.export(con, tmp / "lake", run_id=duck_run)
     spark_run = spark_engine.run_checks(con, tmp / "lake", spark=spark)
@@ -76,6 +84,9 @@ def test_data_exercises_the_controls(runs):
     _, duck, _, _, _ = runs
     assert {r["account_id"] for r in duck} >= {MOTO_ACCOUNT, "275023965626", QUERIED_ACCOUNT}
     assert any(r["reason"].startswith(f"Only part of aws_iam_role is loaded for account {QUERIED_ACCOUNT}") for r in duck)
+    assert [(r["status"], r["reason"]) for r in duck if r["account_id"] == CLOUDSHELL_ACCOUNT
+            and r["control_id"] == "iam_cloudshell_full_access_not_attached"] == [
+        ("alarm", "AWSCloudShellFullAccess is attached to group ops; detach it.")]
     judged = Counter(r["status"] for r in duck)
     assert judged["alarm"] >= 5 and judged["ok"] >= 20
     assert len({r["control_id"] for r in duck if r["status"] in ("ok", "alarm")}) >= 25

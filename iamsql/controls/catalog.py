@@ -51,6 +51,7 @@ class Control:
     tables: tuple[str, ...]
     requires: tuple[str, ...]
     parameters: dict[str, Any] = field(default_factory=dict)
+    rows: dict[str, str] = field(default_factory=dict)  # table -> key of the one row of it the SQL reads
     sql: str = ""
     path: Path = Path()
 
@@ -62,6 +63,12 @@ def _known_tables(tables: tuple[str, ...]) -> str | None:
     known = set(TABLES) | set(view_names()) | set(ACCOUNT_VIEWS) | set(ACCESS_TABLES) | set(CATALOG_TABLES)
     unknown = [table for table in tables if table not in known]
     return f"names unknown table or view {unknown[0]!r}" if unknown else None
+
+
+def _row_keys(rows: dict) -> str | None:
+    if not all(isinstance(key, str) for key in rows.values()):
+        return "must map each table to the key of its row, as text"
+    return _loaded_tables(tuple(rows))
 
 
 def _loaded_tables(tables: tuple[str, ...]) -> str | None:
@@ -95,6 +102,14 @@ class ControlHeader:
     )
     parameters: dict[str, Any] | None = rule(
         "settings", required=False, help="the SQL uses `:name`; every declared name must be used and vice versa"
+    )
+    rows: dict[str, str] | None = rule(
+        "mapping",
+        required=False,
+        check=_row_keys,
+        help="loaded tables the SQL reads one row of, each with that row's key (`{partition}`: the account's "
+        "partition): an account that has the table in part only, that row whole in it (one policy's "
+        "`list-entities-for-policy`), is evaluated instead of skipped",
     )
 
 
@@ -142,6 +157,7 @@ def parse_control(path: Path) -> Control:
         tables=header.tables,
         requires=requires,
         parameters=parameters,
+        rows=header.rows or {},
         sql=body,
         path=path,
     )

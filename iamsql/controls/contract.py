@@ -722,6 +722,7 @@ class Account:
     as_of: datetime | None
     covered: set[str]  # the tables loaded whole for the account
     partial: dict[str, str] = field(default_factory=dict)  # tables loaded in part only -> why
+    whole: dict[str, frozenset[str]] = field(default_factory=dict)  # such a table -> keys whose rows are whole
 
     @property
     def resource(self) -> str:

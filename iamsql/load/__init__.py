@@ -45,6 +45,7 @@ from iamsql.common.files import sha256_file
 from iamsql.common.paths import walk
 from iamsql.errors import DatabaseError, InputError, first_line
 from iamsql.load.formats import (
+    cli_output,
     cloudtrail,
     credential_report,
     detect,
@@ -79,6 +80,8 @@ AS_OF_FORMAT = "iamsql:as-of"  # the sources entry that says how a snapshot's as
 # outputs of that service carry ARNs in the load (the organization's management account).
 SERVICE_WIDE = ("organizations:", "placebo:organizations:")
 TRAIL_TABLE = "aws_cloudtrail_trail"
+# Tables listed one user at a time (list-access-keys): whole once every user's share is loaded.
+PER_USER_TABLES = {"aws_iam_access_key"}
 # Timestamp columns that look ahead (expiry, next rotation) and so say nothing about when the data was taken.
 FUTURE_TIME_COLUMNS = {"password_next_rotation", "valid_until", "expiration"}
 
@@ -223,7 +226,16 @@ def _parse_text(path: Path, text: str) -> Parsed | str:
     if not stripped.startswith(("{", "[")):
         if credential_report.is_base64_report(stripped):
             return _guard(path, "base64 credential report", lambda: credential_report.parse_base64(stripped))
-        return placebo.cli_error(stripped) or "not JSON or a credential report CSV"
+        error = placebo.cli_error(stripped)
+        if error is not None:
+            return error
+        document = cli_output.yaml_document(stripped)
+        if document is None:
+            return (cloudtrail.not_event_text(stripped) or cli_output.refusal(stripped)
+                    or "not JSON or a credential report CSV")
+        if isinstance(document, str):
+            return document
+        return cli_output.yaml_events(document) or _parse_document(path, document)
     try:
         document = json.loads(stripped)
     except json.JSONDecodeError as exc:
@@ -232,6 +244,11 @@ def _parse_text(path: Path, text: str) -> Parsed | str:
         if _claims_json(path):
             raise InputError(f"{path}: malformed JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
         return "not a single JSON document"
+    return _parse_document(path, document)
+
+
+def _parse_document(path: Path, document: Any) -> Parsed | str:
+    """``parse_file`` of the file's JSON (or the AWS CLI's YAML) document."""
     flattened = powershell_flattened(document)
     if flattened:
         raise InputError(f"{path}: holds {flattened[:60]!r} where AWS gives an object or a list: PowerShell's "
@@ -251,6 +268,8 @@ def _parse_text(path: Path, text: str) -> Parsed | str:
     if fmt is None and isinstance(document, dict) and queried_object(document):
         document = queried_object(document)
         fmt = detect(document)
+    if fmt is None and (code := placebo.structured_error_code(document)):
+        return _recorded_error(code, path)
     if fmt is None:
         reason = cloudtrail.not_events(document)
         if reason:
@@ -400,7 +419,7 @@ class Merged:
     def gaps(self, account: str) -> list[dict]:
         """The snapshot ``gaps`` entries of the tables the account's files hold only part of."""
         return [{"api": f.format, "account_id": account, "region": None, "table": table,
-                 "error": f"{f.name or f.path.name}: {reason}"}
+                 "error": f"{f.name or f.path.name}: {reason}", "whole": sorted(f.parsed.listed_for.get(table, ()))}
                 for table, found in sorted(self.partial[account].items()) for f, reason in found]
 
     def add(self, fragment: Fragment, key: tuple, path: Path, warnings: list[str]) -> None:
@@ -459,6 +478,7 @@ def merge(files: list[SourceFile], warnings: list[str]) -> Merged:
     superseded = _newest_reports(files, warnings)
     pending: list[tuple[Fragment, SourceFile]] = []
     complete: dict[str, set[str]] = defaultdict(set)
+    listed_for: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for f in files:
         for account in f.accounts:
             merged.covers[account] |= f.parsed.covers
@@ -466,6 +486,8 @@ def merge(files: list[SourceFile], warnings: list[str]) -> Merged:
             complete[account] |= f.parsed.covers - f.parsed.partial.keys()
             for table, reason in f.parsed.partial.items():
                 merged.partial[account].setdefault(table, []).append((f, reason))
+            for table, keys in f.parsed.listed_for.items():
+                listed_for[account][table] |= keys
         if id(f) in superseded:
             continue
         for fragment in f.parsed.fragments:
@@ -474,6 +496,11 @@ def merge(files: list[SourceFile], warnings: list[str]) -> Merged:
             else:
                 merged.add(fragment, fragment.key, f.path, warnings)
     for account, tables in merged.partial.items():
+        for table, users in listed_for[account].items():
+            if table in PER_USER_TABLES and table in tables and _every_user_listed(merged, account, complete[account],
+                                                                                   users):
+                complete[account].add(table)
+                merged.covers[account].add(table)
         for table in tables.keys() & complete[account]:
             del tables[table]
     for fragment, f in pending:
@@ -485,6 +512,22 @@ def merge(files: list[SourceFile], warnings: list[str]) -> Merged:
             warnings.append(f"{f.path}: cannot tell which {what} this {f.format} output is about "
                             f"({len(candidates)} candidates); not loaded")
     return merged
+
+
+def _every_user_listed(merged: Merged, account: str, complete: set[str], listed: set[str]) -> bool:
+    """Whether per-user outputs (list-access-keys) add up to the whole table: the account's users are known (a whole
+    user listing, or the credential report, which lists every user) and each is ``listed`` or, in the report, holds
+    no access key (both slots' ``access_key_N_last_rotated`` N/A, as ``collect`` asks list-access-keys only for the
+    others)."""
+    rows = merged.rows[account]
+    report = [r for r in rows.get("aws_iam_credential_report", {}).values() if r.get("user_name") != "<root_account>"]
+    if "aws_iam_user" not in complete and not report:
+        return False
+    users = {r.get("name") for r in rows.get("aws_iam_user", {}).values()} if "aws_iam_user" in complete else set()
+    users |= {r.get("user_name") for r in report}
+    keyless = {r.get("user_name") for r in report
+               if r.get("access_key_1_last_rotated") is None and r.get("access_key_2_last_rotated") is None}
+    return users <= listed | keyless
 
 
 # ---- derived columns ---------------------------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ Layout (every directory is one table, Hive-style ``key=value`` partitions, files
     DIR/aws_cloudtrail_trail_event/account_id=<a>/region=<r>/event_date=<yyyy-mm-dd>/
     DIR/iamsql_account/account_id=<a>/       partition and "as of" time of each account
     DIR/iamsql_coverage/account_id=<a>/      which tables each account's latest snapshots covered (``partial``: why
-                                             one holds only part of its table, else NULL)
+                                             one holds only part of its table, else NULL; ``whole``: the keys
+                                             whose rows such a table holds whole)
     DIR/iamsql_snapshot/account_id=<a>/      the snapshots behind the data (sources with SHA-256)
     DIR/iam_principal_access/account_id=<a>/ the policy engine's answers (every ``schema.ACCESS_TABLES`` table),
                                              computed at export so Spark runs the same controls on them
@@ -51,8 +52,9 @@ NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 # Bookkeeping exported beside the tables: name -> (DuckDB select over the database, partition columns).
 BOOKKEEPING = {
     "iamsql_account": ("select account_id, partition, as_of from iamsql_account", ("account_id",)),
-    "iamsql_coverage": ("select l.account_id, l.table_name, l.snapshot_id, p.reason as partial from iamsql_latest l "
-                        "left join iamsql_partial p using (account_id, table_name)", ("account_id",)),
+    "iamsql_coverage": ("select l.account_id, l.table_name, l.snapshot_id, p.reason as partial, p.whole "
+                        "from iamsql_latest l left join iamsql_partial p using (account_id, table_name)",
+                        ("account_id",)),
     "iamsql_snapshot": (
         "select snapshot_id, account_id, kind, loaded_at, as_of, tool_version, sources::varchar as sources, "
         "partial, gaps::varchar as gaps from iamsql_snapshot "

@@ -189,22 +189,24 @@ def run_accounts(con: duckdb.DuckDBPyConnection) -> list[Account]:
     found = con.execute(
         """
         select a.account_id, a.partition, a.as_of, list(distinct l.table_name) filter (where p.reason is null),
-               map(list(p.table_name) filter (where p.reason is not null), list(p.reason) filter (where p.reason is not null))
+               map(list(p.table_name) filter (where p.reason is not null), list(p.reason) filter (where p.reason is not null)),
+               map(list(p.table_name) filter (where p.reason is not null), list(p.whole) filter (where p.reason is not null))
         from iamsql_account a join iamsql_latest l using (account_id)
         left join iamsql_partial p using (account_id, table_name)
         group by all order by a.account_id
         """
     ).fetchall()
-    return [Account(account_id, partition, as_of, set(tables or ()), dict(partial or {}))
-            for account_id, partition, as_of, tables, partial in found]
+    return [Account(account_id, partition, as_of, set(tables or ()), dict(partial or {}),
+                    {table: frozenset(keys or ()) for table, keys in (whole or {}).items()})
+            for account_id, partition, as_of, tables, partial, whole in found]
 
 
 def shadowed_tables(accounts: list[Account]) -> list[str]:
-    """The Steampipe tables that need a per-account copy or view: those loaded for some account, the CloudTrail
-    events and the tables whose view adds rows from another table (``aws_iam_user`` from the credential report).
-    Any other table's latest-snapshot view is empty for every account, so the controls read it as it is (on
-    Cloudsplaining's example 35 of 41 tables: 132 statements fewer per check)."""
-    loaded = set().union(*(account.covered for account in accounts))
+    """The Steampipe tables that need a per-account copy or view: those loaded (whole or in part) for some account,
+    the CloudTrail events and the tables whose view adds rows from another table (``aws_iam_user`` from the
+    credential report). Any other table's latest-snapshot view is empty for every account, so the controls read it
+    as it is (on Cloudsplaining's example 35 of 41 tables: 132 statements fewer per check)."""
+    loaded = set().union(*(account.covered | account.partial.keys() for account in accounts))
     return [table for table in TABLES if table in loaded or table in ACCUMULATING_TABLES or table in COMBINED_VIEWS]
 
 

@@ -458,7 +458,7 @@ SPARK_TYPES = {"VARCHAR": "string", "JSON": "string", "TIMESTAMPTZ": "timestamp"
                "INTEGER": "int", "BOOLEAN": "boolean", "DOUBLE": "double", "DATE": "date"}
 BOOKKEEPING_SCHEMAS = {
     "iamsql_account": "partition string, as_of timestamp, account_id string",
-    "iamsql_coverage": "table_name string, snapshot_id bigint, partial string, account_id string",
+    "iamsql_coverage": "table_name string, snapshot_id bigint, partial string, whole array<string>, account_id string",
 }
 
 
@@ -535,14 +535,18 @@ def _first_line(exc: BaseException) -> str:
 
 
 def lake_accounts(spark) -> list[Account]:
-    """Accounts of the lake with their partition, time, covered tables and tables loaded in part only."""
+    """Accounts of the lake with their partition, time, covered tables and tables loaded in part only (with the keys
+    whose rows they hold whole)."""
     rows = spark.sql(
         "select a.account_id, a.partition, a.as_of, collect_set(case when c.partial is null then c.table_name end) "
         "as tables, map_from_entries(collect_list(case when c.partial is not null then struct(c.table_name, c.partial) "
-        "end)) as partial from iamsql_lake_iamsql_account a join iamsql_lake_iamsql_coverage c using (account_id) "
+        "end)) as partial, map_from_entries(collect_list(case when c.partial is not null then "
+        "struct(c.table_name, coalesce(c.whole, array())) end)) as whole "
+        "from iamsql_lake_iamsql_account a join iamsql_lake_iamsql_coverage c using (account_id) "
         "group by a.account_id, a.partition, a.as_of order by a.account_id"
     ).collect()
-    return [Account(r.account_id, r.partition or "aws", _utc(r.as_of), set(r.tables), dict(r.partial or {}))
+    return [Account(r.account_id, r.partition or "aws", _utc(r.as_of), set(r.tables), dict(r.partial or {}),
+                    {table: frozenset(keys) for table, keys in (r.whole or {}).items()})
             for r in rows]
 
 

@@ -27,12 +27,15 @@ class Fragment:
 @dataclass
 class Parsed:
     """What one file contributes: fragments, the tables it lists completely (``covers``, even when empty), those it
-    holds only part of (``partial``: a ``--query`` list, one policy's entities), the data's own time, extra provenance for the snapshot's ``sources`` entry, and notes for the user."""
+    holds only part of (``partial``: a ``--query`` list, one policy's entities), the keys whose rows of such a table
+    it lists whole (``listed_for``: the user of one user's list-access-keys, the policy of list-entities-for-policy),
+    the data's own time, extra provenance for the snapshot's ``sources`` entry, and notes for the user."""
 
     format: str
     fragments: list[Fragment] = field(default_factory=list)
     covers: set[str] = field(default_factory=set)
     partial: dict[str, str] = field(default_factory=dict)  # table -> why the file holds only part of it
+    listed_for: dict[str, set[str]] = field(default_factory=dict)  # table -> keys whose rows of it are all here
     as_of: str | None = None
     as_of_source: str | None = None  # what ``as_of`` is, in words ("credential report GeneratedTime")
     extra: dict[str, Any] = field(default_factory=dict)

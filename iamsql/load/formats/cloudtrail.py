@@ -394,6 +394,19 @@ def not_events(document: object) -> str | None:
     return None
 
 
+# The CloudTrail console's Event history, "Download events" as CSV: a header of the console's column names.
+CONSOLE_CSV_COLUMNS = {"event time", "event name"}
+
+
+def not_event_text(text: str) -> str | None:
+    """Why a text file (not JSON) that the CloudTrail console writes is not loaded, or None."""
+    header = {name.strip().strip('"').lower() for name in text.lstrip("\ufeff").split("\n", 1)[0].split(",")}
+    if CONSOLE_CSV_COLUMNS <= header:
+        return ("CloudTrail console event-history CSV (the console's columns, not whole events): not loaded; "
+                "download the events as JSON instead, or save aws cloudtrail lookup-events output")
+    return None
+
+
 def sniff(path: Path, head: bytes) -> str | None:
     """The CloudTrail format of a file from the first bytes of its (decompressed) content, or None.
 

@@ -355,6 +355,18 @@ def access_key_fragment(k: dict) -> Fragment:
     )
 
 
+def parse_access_keys(doc: dict, path: Path) -> Parsed:
+    """list-access-keys lists the keys of one user (``--user-name``, else the caller): part of the table, whole for
+    that user. The user is named by the keys, or by an added top-level ``UserName`` (an empty list names none)."""
+    keys = doc["AccessKeyMetadata"]
+    owners = {k.get("UserName") for k in keys if isinstance(k, dict)} | {doc.get("UserName")}
+    owners = {owner for owner in owners if isinstance(owner, str) and owner}
+    who = ", ".join(sorted(owners)) if owners else "one user, whom an empty list does not name (add UserName)"
+    return Parsed("iam:list-access-keys", fragments=[access_key_fragment(k) for k in keys],
+                  partial={"aws_iam_access_key": f"list-access-keys lists the keys of {who} only"},
+                  listed_for={"aws_iam_access_key": owners})
+
+
 def parse_access_key_last_used(doc: dict, path: Path) -> Parsed:
     parsed = Parsed("iam:get-access-key-last-used")
     key_id = doc.get("AccessKeyId") or (path.name.split(".")[0] if ACCESS_KEY_ID.match(path.name.split(".")[0]) else None)
@@ -567,7 +579,8 @@ ENTITY_LISTS = {"policy_users": "PolicyUsers", "policy_groups": "PolicyGroups", 
 def parse_entities_for_policy(doc: dict, path: Path) -> Parsed | str:
     """list-entities-for-policy with an added ``PolicyArn`` (the output does not name its policy): that policy's
     ``aws_iam_policy_attachment`` row, as Steampipe makes it from this call. One page of one policy: the pages of a
-    policy are added up by ``derive``, and the table is only known in part (other policies are not listed)."""
+    policy are added up by ``derive``, and the table is only known in part (other policies are not listed); the
+    last page (not ``IsTruncated``) says the policy's row is whole."""
     arn = doc.get("PolicyArn")
     if not arn:
         return f"list-entities-for-policy output names no policy (add PolicyArn), so it cannot be attributed; {GAAD_INSTEAD}"
@@ -576,7 +589,8 @@ def parse_entities_for_policy(doc: dict, path: Path) -> Parsed | str:
     page = (arn, str(path), doc.get("Marker") or "")
     return Parsed("iam:list-entities-for-policy",
                   fragments=[Fragment("aws_iam_policy_attachment", page, fields, arn_account(arn))],
-                  partial={"aws_iam_policy_attachment": f"list-entities-for-policy lists the entities of {arn} only"})
+                  partial={"aws_iam_policy_attachment": f"list-entities-for-policy lists the entities of {arn} only"},
+                  listed_for={"aws_iam_policy_attachment": set() if doc.get("IsTruncated") else {arn}})
 
 
 def parse_caller_identity(doc: dict, path: Path) -> Parsed:
@@ -599,7 +613,7 @@ FORMATS: list[Format] = [
     _listing("iam:list-groups", "aws_iam_group", "Groups", group_fragment),
     _listing("iam:list-policies", "aws_iam_policy", "Policies", policy_fragment),
     _single("iam:get-policy", "Policy", policy_fragment),
-    _listing("iam:list-access-keys", "aws_iam_access_key", "AccessKeyMetadata", access_key_fragment),
+    Format("iam:list-access-keys", lambda d: isinstance(d.get("AccessKeyMetadata"), list), parse_access_keys),
     Format("iam:get-access-key-last-used", lambda d: isinstance(d.get("AccessKeyLastUsed"), dict), parse_access_key_last_used),
     Format("iam:list-mfa-devices", lambda d: isinstance(d.get("MFADevices"), list), parse_mfa_devices),
     _listing("iam:list-virtual-mfa-devices", "aws_iam_virtual_mfa_device", "VirtualMFADevices", virtual_mfa_fragment),

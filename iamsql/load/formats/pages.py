@@ -65,10 +65,14 @@ def parse_pages(pages: list, path: Path) -> Parsed | str:
     if all(part.extra.get("is_truncated") for part in parts):
         extra["is_truncated"] = True
     covers = set().union(*(part.covers for part in parts))
-    partial = {key: value for part in parts for key, value in part.partial.items()}
-    if queried:
-        partial.update(dict.fromkeys(covers, QUERIED))
+    partial = {table: "; ".join(dict.fromkeys(part.partial[table] for part in parts if table in part.partial))
+               for table in {table for part in parts for table in part.partial}}
+    listed_for = {table: set().union(*(part.listed_for.get(table, set()) for part in parts))
+                  for table in {table for part in parts for table in part.listed_for}}
+    if queried:  # a filter may have cut any user's share too
+        partial.update(dict.fromkeys(covers | partial.keys(), QUERIED))
+        listed_for = {}
     return replace(newest, format=parts[0].format, extra={**extra, "pages": len(parts)},
                    fragments=[fragment for part in parts for fragment in part.fragments],
-                   covers=covers, partial=partial,
+                   covers=covers, partial=partial, listed_for=listed_for,
                    warnings=[warning for part in parts for warning in part.warnings])

@@ -21,9 +21,21 @@ EMPTY_ON_ERROR = {("iam", "GetAccountPasswordPolicy", "NoSuchEntity"): "aws_iam_
 
 # The AWS CLI's message for a failed call (botocore's ClientError), alone in a file saved with ``2>&1``:
 # "An error occurred (NoSuchEntity) when calling the GetAccountPasswordPolicy operation: The Password Policy
-# with domain name 123456789012 cannot be found." Newer CLI versions put "aws: [ERROR]: " before it.
+# with domain name 123456789012 cannot be found." Newer CLI versions put "aws: [ERROR]: " before it, and their
+# default ``--cli-error-format enhanced`` may add lines after a blank one: "Additional error details:" and the
+# error's modeled members.
 CLI_ERROR = re.compile(r"(?:aws: \[ERROR\]: )?An error occurred \((?P<code>[\w.]+)\) when calling the "
-                       r"(?P<operation>\w+) operation(?: \(reached max retries: \d+\))?: [^\n]*")
+                       r"(?P<operation>\w+) operation(?: \(reached max retries: \d+\))?: [^\n]*"
+                       r"(?:\n\s*\nAdditional error details:(?:\n[^\n]*)*)?")
+
+
+def structured_error_code(document: Any) -> str | None:
+    """The error code of an AWS CLI error saved as ``--cli-error-format json`` or ``yaml`` writes it
+    (``{"Code": "NoSuchEntity", "Message": "..."}`` and the error's modeled members), or None. It names no operation:
+    the file name must say which command failed."""
+    if isinstance(document, dict) and isinstance(document.get("Code"), str) and isinstance(document.get("Message"), str):
+        return document["Code"]
+    return None
 
 
 def is_envelope(document: Any) -> bool:
