@@ -378,22 +378,28 @@ def gaad_user(account: str, name: str, statements: list[dict]) -> dict:
             "GroupList": [], "AttachedManagedPolicies": [], "Tags": []}
 
 
-@pytest.fixture(scope="module")
-def under_scps(tmp_path_factory):
-    """The control's rows for the same two users in each of the three accounts, loaded from
-    get-account-authorization-details outputs next to the organization's."""
-    folder = tmp_path_factory.mktemp("scps")
+def control_rows_in_organization(folder: Path, users: dict[str, dict[str, list[dict]]]) -> dict[str, dict]:
+    """The control's rows by resource for users loaded as get-account-authorization-details outputs, one per
+    account (``{account: {user name: statements}}``), next to the organization of tests/data/organizations."""
     shutil.copytree(ORGANIZATIONS, folder / "organizations")
-    for account in (MANAGEMENT, DEV, OUTSIDE):
+    for account, statements_of in users.items():
         (folder / account).mkdir()
-        users = [gaad_user(account, "pass-to-lambda", PASS_TO_LAMBDA), gaad_user(account, "send-command", SEND_COMMAND)]
+        details = [gaad_user(account, name, statements) for name, statements in statements_of.items()]
         (folder / account / "gaad.json").write_text(json.dumps(
-            {"UserDetailList": users, "GroupDetailList": [], "RoleDetailList": [], "Policies": []}))
+            {"UserDetailList": details, "GroupDetailList": [], "RoleDetailList": [], "Policies": []}))
     con = db.connect(str(folder / "orgs.duckdb"))
     load_paths(con, [folder])
     results = {r["resource"]: r for r in controls.results(con, controls.run_checks(con, controls=[CONTROL]))}
     con.close()
     return results
+
+
+@pytest.fixture(scope="module")
+def under_scps(tmp_path_factory):
+    """The control's rows for the same two users in each of the three accounts."""
+    users = {"pass-to-lambda": PASS_TO_LAMBDA, "send-command": SEND_COMMAND}
+    return control_rows_in_organization(tmp_path_factory.mktemp("scps"),
+                                        {account: users for account in (MANAGEMENT, DEV, OUTSIDE)})
 
 
 @pytest.mark.parametrize("account, name, path, status", [

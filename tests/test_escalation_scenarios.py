@@ -16,12 +16,10 @@ Every scenario runs through the control on loaded rows and through the library's
 Account 123456789012, as of 2024-03-01, no organization loaded (the SCP cases load tests/data/organizations)."""
 
 import json
-import shutil
 
 import pytest
 
 from iamsql import controls
-from iamsql.load import load_paths
 from iamsql.policy.access import create_tables
 from iamsql.store import db
 from tests.fixtures.cli import run_cli
@@ -30,9 +28,8 @@ from tests.test_escalation_paths import (
     CONTROL,
     DEV,
     MANAGEMENT,
-    ORGANIZATIONS,
     Scenario,
-    gaad_user,
+    control_rows_in_organization,
     open_paths,
     path_decision,
 )
@@ -397,18 +394,8 @@ SCP_USERS = {
 
 @pytest.fixture(scope="module")
 def under_scps(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("scps")
-    shutil.copytree(ORGANIZATIONS, folder / "organizations")
-    for account in (MANAGEMENT, DEV):
-        (folder / account).mkdir()
-        users = [gaad_user(account, name, statements) for name, statements in SCP_USERS.items()]
-        (folder / account / "gaad.json").write_text(json.dumps(
-            {"UserDetailList": users, "GroupDetailList": [], "RoleDetailList": [], "Policies": []}))
-    con = db.connect(str(folder / "orgs.duckdb"))
-    load_paths(con, [folder])
-    results = {r["resource"]: r for r in controls.results(con, controls.run_checks(con, controls=[CONTROL]))}
-    con.close()
-    return results
+    return control_rows_in_organization(tmp_path_factory.mktemp("scps"),
+                                        {account: SCP_USERS for account in (MANAGEMENT, DEV)})
 
 
 @pytest.mark.parametrize("name, path", [

@@ -588,7 +588,9 @@ def create_rows(answers: PrincipalAnswers) -> list[tuple]:
             kind = next(t for p in question.probes for t in p.targets if t in NEW)[4:]
             actions = sorted({p.action for p in question.probes if _creates(p)})
             names = created_names(principal, actions, kind, account.partition, account.account_id)
-            row = _row_through(asker, principal, question, _creates, [n for n in names if n not in existing], "creating")
+            # a principal it creates has no answer of its own yet: the path's requests on it are the whole answer
+            row = _row_through(asker, principal, question, _creates, [n for n in names if n not in existing], "creating",
+                               {})
             if row:
                 rows.append(row)
     return rows
@@ -610,6 +612,9 @@ def function_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> 
     admins, escalating = _powers(principal_answers)
     powerful = admins | escalating
     functions = [arn for arn, role_arn in account.functions.items() if role_arn in powerful]
+    role_powers = _all_power_answers(principal_answers)
+    # the code runs with the function's role: what it gets holds only as that role's answer to the power does
+    powers = {arn: role_powers[account.functions[arn]] for arn in functions if account.functions[arn] in role_powers}
     paths = [q for q in questions if q.id.startswith("escalation:") and any(_on_function(p) for p in q.probes)]
     if not functions or not paths:
         return []
@@ -623,7 +628,7 @@ def function_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> 
                 continue  # a request of it that nothing allows, or it is open on any function
             # a function whose role is the principal itself gives it nothing it has not got
             mine = [arn for arn in functions if account.functions[arn] != principal.arn]
-            row = _row_through(asker, principal, question, _on_function, mine, "on")
+            row = _row_through(asker, principal, question, _on_function, mine, "on", powers)
             if row:
                 rows.append(row)
     return rows
