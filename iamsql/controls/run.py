@@ -172,28 +172,15 @@ def evaluate_control(
         return []
     missing = [t for t in control.requires if t not in account.covered and not _row_whole(control, account, t)]
     partial = [t for t in missing if t in account.partial]
-    if partial:
-        return [
-            result_row(
-                control,
-                account,
-                account.resource,
-                "skip",
-                f"Only part of {partial[0]} is loaded for account {account.account_id} ({account.partial[partial[0]]}); "
-                f"load the whole output to evaluate this control.",
-            )
-        ]
     if missing:
-        return [
-            result_row(
-                control,
-                account,
-                account.resource,
-                "skip",
-                f"No {', '.join(missing)} data is loaded for account {account.account_id}; "
-                f"load it to evaluate this control.",
-            )
-        ]
+        reason = (
+            f"Only part of {partial[0]} is loaded for account {account.account_id} ({account.partial[partial[0]]}); "
+            f"load the whole output to evaluate this control."
+            if partial
+            else f"No {', '.join(missing)} data is loaded for account {account.account_id}; "
+            f"load it to evaluate this control."
+        )
+        return [result_row(control, account, account.resource, "skip", reason)]
     on = f" on {engine.label}" if engine.label else ""
     if isinstance(compiled, Exception):
         where = f" for {engine.label}" if engine.label else ""
