@@ -70,3 +70,49 @@ def test_a_missing_last_page_is_recorded_as_partial(tmp_path):
     load_paths(con, [folder], account_id=ACCOUNT, as_of=AS_OF)
     assert con.execute("select count(*) from iamsql_partial where account_id = ?", [ACCOUNT]).fetchone() == (0,)
     con.close()
+
+
+# ---- Access Analyzer: the regions whose listing was loaded ---------------------------------------------------
+
+
+REGIONS = {"Regions": [{"RegionName": "us-east-1", "Endpoint": "ec2.us-east-1.amazonaws.com",
+                        "OptInStatus": "opt-in-not-required"},
+                       {"RegionName": "eu-central-1", "Endpoint": "ec2.eu-central-1.amazonaws.com",
+                        "OptInStatus": "opt-in-not-required"},
+                       {"RegionName": "me-south-1", "Endpoint": "ec2.me-south-1.amazonaws.com",
+                        "OptInStatus": "opted-in"}]}
+
+
+def external_analyzer(region: str) -> dict:
+    return {"arn": f"arn:aws:access-analyzer:{region}:{ACCOUNT}:analyzer/org-external", "name": "org-external",
+            "type": "ACCOUNT", "createdAt": "2025-03-04T05:06:07Z", "status": "ACTIVE", "tags": {}}
+
+
+def test_regions_whose_analyzers_were_never_listed_are_not_judged(tmp_path):
+    control = "accessanalyzer_enabled_all_regions"
+    one = run(tmp_path, {"describe-regions.json": REGIONS,
+                         "list-analyzers.json": {"analyzers": [external_analyzer("us-east-1")]}}, control, "one")
+    assert [status for status, _ in one.values()] == ["skip"]  # not an alarm for eu-central-1 and me-south-1
+    reason = next(iter(one.values()))[1]
+    assert "Only part of aws_accessanalyzer_analyzer" in reason and "us-east-1 only" in reason
+    # Every enabled region listed (the empty ones by the region folder they were collected in): judged.
+    every = run(tmp_path, {"describe-regions.json": REGIONS,
+                           "us-east-1/list-analyzers.json": {"analyzers": [external_analyzer("us-east-1")]},
+                           "eu-central-1/list-analyzers.json": {"analyzers": []},
+                           "me-south-1/list-analyzers.json": {"analyzers": [], "Region": "me-south-1"}},
+                control, "every")
+    assert {resource.split(":")[3]: status for resource, (status, _) in every.items()} == {
+        "us-east-1": "ok", "eu-central-1": "alarm", "me-south-1": "alarm"}
+
+
+def test_an_empty_listing_that_names_no_region_is_part_of_the_table(tmp_path):
+    folder = tmp_path / "noregion"
+    folder.mkdir()
+    (folder / "describe-regions.json").write_text(json.dumps(REGIONS))
+    (folder / "list-analyzers.json").write_text(json.dumps({"analyzers": []}))
+    con = db.connect(tmp_path / "noregion.duckdb")
+    load_paths(con, [folder], account_id=ACCOUNT, as_of=AS_OF)
+    reason, whole = con.execute("select reason, whole from iamsql_partial where table_name = "
+                                "'aws_accessanalyzer_analyzer'").fetchone()
+    con.close()
+    assert "names no region" in reason and whole == []

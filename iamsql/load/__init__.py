@@ -82,6 +82,9 @@ SERVICE_WIDE = ("organizations:", "placebo:organizations:")
 TRAIL_TABLE = "aws_cloudtrail_trail"
 # Tables listed one user at a time (list-access-keys): whole once every user's share is loaded.
 PER_USER_TABLES = {"aws_iam_access_key"}
+# Tables listed one region at a time (list-analyzers): whole once every enabled region's listing is loaded.
+PER_REGION_TABLES = {"aws_accessanalyzer_analyzer"}
+ENABLED_REGION = (None, "opt-in-not-required", "opted-in")  # DescribeRegions' OptInStatus of an enabled region
 # Why a table is partial when every output of it that was loaded says more pages follow.
 LAST_PAGE_MISSING = "it says more pages follow (IsTruncated or NextToken) and no later page is loaded"
 # Timestamp columns that look ahead (expiry, next rotation) and so say nothing about when the data was taken.
@@ -505,9 +508,10 @@ def merge(files: list[SourceFile], warnings: list[str], cut: set[tuple[str, str]
             else:
                 merged.add(fragment, fragment.key, f.path, warnings)
     for account, tables in merged.partial.items():
-        for table, users in listed_for[account].items():
-            if table in PER_USER_TABLES and table in tables and _every_user_listed(merged, account, complete[account],
-                                                                                   users):
+        for table, keys in listed_for[account].items():
+            if table in tables and (
+                    table in PER_USER_TABLES and _every_user_listed(merged, account, complete[account], keys)
+                    or table in PER_REGION_TABLES and _every_region_listed(merged, account, complete[account], keys)):
                 complete[account].add(table)
                 merged.covers[account].add(table)
         for table in tables.keys() & complete[account]:
@@ -537,6 +541,16 @@ def _every_user_listed(merged: Merged, account: str, complete: set[str], listed:
     keyless = {r.get("user_name") for r in report
                if r.get("access_key_1_last_rotated") is None and r.get("access_key_2_last_rotated") is None}
     return users <= listed | keyless
+
+
+def _every_region_listed(merged: Merged, account: str, complete: set[str], listed: set[str]) -> bool:
+    """Whether per-region outputs (list-analyzers) add up to the whole table: the load lists the account's regions
+    (describe-regions) and each enabled one is ``listed``."""
+    if "aws_region" not in complete:
+        return False
+    enabled = {r.get("name") for r in merged.rows[account].get("aws_region", {}).values()
+               if r.get("opt_in_status") in ENABLED_REGION}
+    return enabled <= listed
 
 
 # ---- derived columns ---------------------------------------------------------------------------------------------------
