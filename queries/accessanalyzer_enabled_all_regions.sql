@@ -5,7 +5,8 @@ description: >-
   Analyzer analyzer of external access (type ACCOUNT or ORGANIZATION). Unused-access and internal-access
   analyzers do not count: they do not report resources shared outside the zone of trust. Access Analyzer is
   regional, so a region without an analyzer has no external-access findings at all. Skipped when the regions or
-  the analyzers of the account were not loaded (collect --identity lists both).
+  the analyzers of the account were not loaded, or the analyzers of only some enabled regions (collect
+  --identity lists both).
 severity: medium
 resource_type: AWS::::Region
 rationale: >-

@@ -238,6 +238,10 @@ def test_member_account_is_covered_by_its_organization_trail(tmp_path):
     for control in ("cloudtrail_trail_logging", "cloudtrail_management_events_read_write"):
         assert results[(control, ORG_TRAIL)]["status"] == "ok", results[(control, ORG_TRAIL)]["reason"]
         assert results[(control, OWN_TRAIL)]["status"] == "ok"
+        # judged on the member's view of it, named as the organization's trail, which the member cannot change
+        assert results[(control, ORG_TRAIL)]["reason"].startswith(
+            f"Organization trail org-trail, managed in the management account {MANAGEMENT}: ")
+        assert not results[(control, OWN_TRAIL)]["reason"].startswith("Organization trail")
 
 
 def export_trails(folder: Path, account: str, *, with_status: bool = True) -> None:
@@ -265,6 +269,29 @@ def test_exported_organization_trail_counts_for_the_member_and_the_management_ac
     statuses = {r["account_id"]: (r["status"], r["reason"]) for r in rows}
     assert statuses[MEMBER][0] == "ok", statuses[MEMBER]
     assert statuses[MANAGEMENT][0] == "ok", statuses[MANAGEMENT]
+
+
+TRAIL_CONTROLS = ["cloudtrail_trail_logging", "cloudtrail_log_file_validation", "cloudtrail_kms_encryption",
+                  "cloudtrail_cloudwatch_delivery", "cloudtrail_management_events_read_write"]
+
+
+def test_an_organization_trail_is_judged_once_when_its_management_account_is_loaded(tmp_path):
+    """The member lists the organization trail under the management account's ARN: with both accounts loaded, the
+    trail's configuration is judged in the management account (which manages it) and is `info` for the member."""
+    export_trails(tmp_path / "management", MANAGEMENT)
+    export_trails(tmp_path / "member", MEMBER)
+    con = db.connect(tmp_path / "both.duckdb")
+    load_paths(con, [str(tmp_path / "management"), str(tmp_path / "member")], as_of=AS_OF)
+    rows = controls.results(con, controls.run_checks(con, controls=TRAIL_CONTROLS))
+    con.close()
+    for control in TRAIL_CONTROLS:
+        found = {r["account_id"]: r for r in rows if r["control_id"] == control and r["resource"] == ORG_TRAIL}
+        assert found[MANAGEMENT]["status"] in ("ok", "alarm"), found[MANAGEMENT]
+        assert not found[MANAGEMENT]["reason"].startswith("Organization trail")
+        assert found[MEMBER]["status"] == "info", found[MEMBER]
+        assert f"management account {MANAGEMENT}, whose data is loaded: it is judged there" in found[MEMBER]["reason"]
+    judged = [(r["control_id"], r["resource"]) for r in rows if r["status"] in ("ok", "alarm")]
+    assert len(judged) == len(set(judged)) == len(TRAIL_CONTROLS)
 
 
 # --------------------------------------------------------------------------------------------------------------

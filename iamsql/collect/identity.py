@@ -99,7 +99,7 @@ def access_analyzer(run: AccountRun, account_regions: list[dict]) -> None:
     """The analyzers (and each analyzer's findings) of every enabled region."""
     enabled = [r["RegionName"] for r in account_regions if r.get("OptInStatus", ENABLED[0]) in ENABLED]
     for region in enabled:
-        analyzers = run.fetch("accessanalyzer", "ListAnalyzers", region=region)
+        analyzers = run.fetch("accessanalyzer", "ListAnalyzers", region=region, add={"Region": region})
         if analyzers is None:  # refused: the other regions would be refused alike
             return
         for analyzer in analyzers.get("analyzers") or []:

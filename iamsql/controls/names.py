@@ -24,7 +24,8 @@ def mentions_helper_view(sql: str) -> bool:
 
 
 def mentions_account_view(sql: str) -> bool:
-    """Whether the SQL text names ``iamsql_account``, ``iamsql_organization_member`` or ``iamsql_as_of`` (a plain
+    """Whether the SQL text names ``iamsql_account``, ``iamsql_organization_member``, ``iamsql_organization_trail``
+    or ``iamsql_as_of`` (a plain
     text test, like ``mentions_helper_view``)."""
     text = sql.lower()
     return any(name in text for name in (*ACCOUNT_VIEWS, AS_OF_VARIABLE))

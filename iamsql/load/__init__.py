@@ -82,6 +82,11 @@ SERVICE_WIDE = ("organizations:", "placebo:organizations:")
 TRAIL_TABLE = "aws_cloudtrail_trail"
 # Tables listed one user at a time (list-access-keys): whole once every user's share is loaded.
 PER_USER_TABLES = {"aws_iam_access_key"}
+# Tables listed one region at a time (list-analyzers): whole once every enabled region's listing is loaded.
+PER_REGION_TABLES = {"aws_accessanalyzer_analyzer"}
+ENABLED_REGION = (None, "opt-in-not-required", "opted-in")  # DescribeRegions' OptInStatus of an enabled region
+# Why a table is partial when every output of it that was loaded says more pages follow.
+LAST_PAGE_MISSING = "it says more pages follow (IsTruncated or NextToken) and no later page is loaded"
 # Timestamp columns that look ahead (expiry, next rotation) and so say nothing about when the data was taken.
 FUTURE_TIME_COLUMNS = {"password_next_rotation", "valid_until", "expiration"}
 
@@ -419,7 +424,8 @@ class Merged:
     def gaps(self, account: str) -> list[dict]:
         """The snapshot ``gaps`` entries of the tables the account's files hold only part of."""
         return [{"api": f.format, "account_id": account, "region": None, "table": table,
-                 "error": f"{f.name or f.path.name}: {reason}", "whole": sorted(f.parsed.listed_for.get(table, ()))}
+                 "error": f"{f.name or f.path.name}: {reason}",
+                 "whole": [] if reason == LAST_PAGE_MISSING else sorted(f.parsed.listed_for.get(table, ()))}
                 for table, found in sorted(self.partial[account].items()) for f, reason in found]
 
     def add(self, fragment: Fragment, key: tuple, path: Path, warnings: list[str]) -> None:
@@ -473,7 +479,9 @@ def _newest_reports(files: list[SourceFile], warnings: list[str]) -> set[int]:
     return superseded
 
 
-def merge(files: list[SourceFile], warnings: list[str]) -> Merged:
+def merge(files: list[SourceFile], warnings: list[str], cut: set[tuple[str, str]] = frozenset()) -> Merged:
+    """The files' rows per account; ``cut``: the (account, format) pairs whose last page is missing
+    (``missing_last_pages``), whose outputs hold only part of the tables they list."""
     merged = Merged()
     superseded = _newest_reports(files, warnings)
     pending: list[tuple[Fragment, SourceFile]] = []
@@ -483,11 +491,15 @@ def merge(files: list[SourceFile], warnings: list[str]) -> Merged:
         for account in f.accounts:
             merged.covers[account] |= f.parsed.covers
             merged.formats[account].add(f.format.removeprefix("placebo:"))
-            complete[account] |= f.parsed.covers - f.parsed.partial.keys()
-            for table, reason in f.parsed.partial.items():
+            partial = f.parsed.partial
+            if (account, f.format.removeprefix("placebo:")) in cut:
+                partial = dict.fromkeys(f.parsed.covers | partial.keys(), LAST_PAGE_MISSING)
+            complete[account] |= f.parsed.covers - partial.keys()
+            for table, reason in partial.items():
                 merged.partial[account].setdefault(table, []).append((f, reason))
             for table, keys in f.parsed.listed_for.items():
-                listed_for[account][table] |= keys
+                if partial.get(table) != LAST_PAGE_MISSING:
+                    listed_for[account][table] |= keys
         if id(f) in superseded:
             continue
         for fragment in f.parsed.fragments:
@@ -496,9 +508,10 @@ def merge(files: list[SourceFile], warnings: list[str]) -> Merged:
             else:
                 merged.add(fragment, fragment.key, f.path, warnings)
     for account, tables in merged.partial.items():
-        for table, users in listed_for[account].items():
-            if table in PER_USER_TABLES and table in tables and _every_user_listed(merged, account, complete[account],
-                                                                                   users):
+        for table, keys in listed_for[account].items():
+            if table in tables and (
+                    table in PER_USER_TABLES and _every_user_listed(merged, account, complete[account], keys)
+                    or table in PER_REGION_TABLES and _every_region_listed(merged, account, complete[account], keys)):
                 complete[account].add(table)
                 merged.covers[account].add(table)
         for table in tables.keys() & complete[account]:
@@ -528,6 +541,16 @@ def _every_user_listed(merged: Merged, account: str, complete: set[str], listed:
     keyless = {r.get("user_name") for r in report
                if r.get("access_key_1_last_rotated") is None and r.get("access_key_2_last_rotated") is None}
     return users <= listed | keyless
+
+
+def _every_region_listed(merged: Merged, account: str, complete: set[str], listed: set[str]) -> bool:
+    """Whether per-region outputs (list-analyzers) add up to the whole table: the load lists the account's regions
+    (describe-regions) and each enabled one is ``listed``."""
+    if "aws_region" not in complete:
+        return False
+    enabled = {r.get("name") for r in merged.rows[account].get("aws_region", {}).values()
+               if r.get("opt_in_status") in ENABLED_REGION}
+    return enabled <= listed
 
 
 # ---- derived columns ---------------------------------------------------------------------------------------------------
@@ -790,10 +813,13 @@ def load_paths(
     identity.place_last_accessed([(f.path, f.parsed) for f in iam_files], summary.warnings)
     date_files(iam_files)
     assign_accounts(iam_files, account_id, manifests)
-    merged = merge(iam_files, summary.warnings)
+    cut = missing_last_pages(iam_files)
+    merged = merge(iam_files, summary.warnings, cut)
     for account, tables in merged.rows.items():
         derive(account, tables, merged.formats[account])
-    summary.warnings += _missing_last_pages(iam_files)
+    summary.warnings += [f"account {account}: every {fmt.split(':')[-1]} {'page' if fmt == GAAD else 'output'} says "
+                         f"{'IsTruncated' if fmt == GAAD else 'there is more (IsTruncated or NextToken)'}; the last "
+                         "page is missing" for account, fmt in sorted(cut)]
     summary.warnings += [f"account {gap['account_id']}: only part of {gap['table']} is loaded ({gap['error']}); "
                          "controls that need the whole table skip" for account in merged.partial for gap in merged.gaps(account)]
     try:
@@ -804,16 +830,14 @@ def load_paths(
     return summary
 
 
-def _missing_last_pages(files: list[SourceFile]) -> list[str]:
-    """A warning per account and output of which every file loaded says more pages follow (``IsTruncated`` or
+def missing_last_pages(files: list[SourceFile]) -> set[tuple[str, str]]:
+    """The (account, output format) pairs of which every file loaded says more pages follow (``IsTruncated`` or
     ``NextToken``: ``--no-paginate``, ``--max-items`` or one API call), so the last page is missing."""
     outputs: dict[tuple[str, str], list[bool]] = defaultdict(list)
     for f in files:
         for account in f.accounts:
             outputs[(account, f.format.removeprefix("placebo:"))].append(bool(f.parsed.extra.get("is_truncated")))
-    return [f"account {account}: every {fmt.split(':')[-1]} {'page' if fmt == GAAD else 'output'} says "
-            f"{'IsTruncated' if fmt == GAAD else 'there is more (IsTruncated or NextToken)'}; the last page is missing"
-            for (account, fmt), truncated in sorted(outputs.items()) if all(truncated)]
+    return {pair for pair, truncated in outputs.items() if all(truncated)}
 
 
 def _write(con, iam_files, event_files, merged: Merged, summary: LoadSummary, progress, manifests, as_of) -> None:

@@ -501,8 +501,9 @@ ACCOUNT_VIEW = """
 
 
 def create_account_view(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the TEMP views ``iamsql_account`` and ``iamsql_organization_member`` and set ``iamsql_as_of`` to the
-    newest snapshot time (cheap: one catalog lookup, one aggregate over the bookkeeping tables)."""
+    """Create the TEMP views ``iamsql_account``, ``iamsql_organization_member`` and ``iamsql_organization_trail`` and
+    set ``iamsql_as_of`` to the newest snapshot time (cheap: one catalog lookup, one aggregate over the bookkeeping
+    tables)."""
     database, has_snapshots, has_organizations = con.execute(
         "select current_database(), count(*) filter (schema_name = 'main' and table_name = 'iamsql_snapshot') > 0, "
         "count(*) filter (schema_name = 'history' and table_name = 'aws_organizations_account') > 0 "
@@ -513,6 +514,7 @@ def create_account_view(con: duckdb.DuckDBPyConnection) -> None:
             "select max(coalesce(s.as_of, s.loaded_at)) from iamsql_latest l join iamsql_snapshot s using (snapshot_id)"
         ).fetchone()[0])
         _create_organization_members(con, database, has_organizations)
+        _create_organization_trails(con, database)
 
 
 def _create_organization_members(con: duckdb.DuckDBPyConnection, database: str, exists: bool) -> None:
@@ -524,6 +526,17 @@ def _create_organization_members(con: duckdb.DuckDBPyConnection, database: str, 
             "join iamsql_latest as l on l.snapshot_id = m.snapshot_id and l.table_name = 'aws_organizations_account'"
             if exists else "select null::varchar as id, null::varchar as arn, null::bigint as snapshot_id where false")
     con.execute(f"create or replace temp view iamsql_organization_member as {body}")
+
+
+def _create_organization_trails(con: duckdb.DuckDBPyConnection, database: str) -> None:
+    """TEMP view ``iamsql_organization_trail(arn, account_id)``: the latest organization trails of the accounts that
+    manage them, never shadowed per account: a member account, which lists the trail too, leaves judging its
+    configuration to the management account's data when that is loaded."""
+    quoted = database.replace('"', '""')
+    con.execute("create or replace temp view iamsql_organization_trail as select distinct t.arn, t.account_id "
+                f'from "{quoted}".history.aws_cloudtrail_trail as t join iamsql_latest as l '
+                "on l.snapshot_id = t.snapshot_id and l.table_name = 'aws_cloudtrail_trail' "
+                "where t.is_organization_trail and split_part(t.arn, ':', 5) = t.account_id")
 
 
 def set_as_of(con: duckdb.DuckDBPyConnection, as_of: datetime | None) -> None:

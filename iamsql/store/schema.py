@@ -886,7 +886,7 @@ NOT_LOADED: dict[str, dict[str, str]] = {
     },
 }
 
-ACCOUNT_VIEWS = ("iamsql_account", "iamsql_organization_member")
+ACCOUNT_VIEWS = ("iamsql_account", "iamsql_organization_member", "iamsql_organization_trail")
 
 # Steampipe tables that describe AWS itself rather than an account: read from data pinned with iamsql, created
 # per connection as TEMP tables when a query or control names them (no snapshot, no account). ``aws_iam_action``

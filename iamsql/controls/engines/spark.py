@@ -584,6 +584,8 @@ def _shadow(spark, account: Account, views: dict[str, exp.Expr | Exception]) -> 
     shadows["iamsql_account"] = f"select account_id, partition, as_of from iamsql_lake_iamsql_account where account_id = {quoted}"
     # organization members of every account, as in DuckDB (controls.create_account_view): not shadowed per account
     shadows["iamsql_organization_member"] = "select id, arn, snapshot_id from iamsql_lake_aws_organizations_account"
+    shadows["iamsql_organization_trail"] = ("select distinct arn, account_id from iamsql_lake_aws_cloudtrail_trail "
+                                            "where is_organization_trail and split(arn, ':')[4] = account_id")
     shadows_of_tables = set(shadows)
     shadows |= {name: render(tree, account.as_of) for name, tree in views.items() if not isinstance(tree, Exception)}
     for name, sql in shadows.items():  # helper views come in dependency order (see views.needed_views)

@@ -84,6 +84,14 @@ def powershell_flattened(document: Any, depth: int = 4) -> str | None:
     return next((found for value in values if (found := powershell_flattened(value, depth - 1))), None)
 
 
+REGION_NAME = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
+
+
+def path_region(path: Path) -> str | None:
+    """The region a file's folders name (``collect`` writes ``<account>/<region>/<service>/<command>.json``)."""
+    return next((part for part in reversed(path.parent.parts) if REGION_NAME.match(part)), None)
+
+
 def says_truncated(document: dict) -> bool:
     """True when an output says more pages follow it: ``IsTruncated`` (IAM), ``NextToken`` (other services, and the
     AWS CLI's ``--max-items``) or ``nextToken`` (Access Analyzer)."""

@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from iamsql.load import normalize
-from iamsql.load.formats.base import Format, Fragment, Parsed, Unreadable, is_list, when
+from iamsql.load.formats.base import Format, Fragment, Parsed, Unreadable, is_list, path_region, when
 from iamsql.load.normalize import arn_account, arn_parts
 
 INSTANCE = "aws_ssoadmin_instance"
@@ -197,7 +197,15 @@ def parse_group_memberships(doc: dict, path: Path) -> Parsed:
 
 
 def parse_list_analyzers(doc: dict, path: Path) -> Parsed:
-    parsed = Parsed("accessanalyzer:list-analyzers", covers={ANALYZER})
+    """The analyzers of one region: part of the account's table, whole for the region(s) it names (its analyzers'
+    ARNs, else an added ``Region``, else the region its folders name, as ``collect`` writes them). The loader
+    makes the table whole once every enabled region is listed (``load.merge``)."""
+    regions = {region for a in doc["analyzers"] if (region := _arn_region(a.get("arn")))}
+    regions = regions or {region for region in [doc.get("Region") or path_region(path)] if region}
+    parsed = Parsed("accessanalyzer:list-analyzers", covers={ANALYZER}, listed_for={ANALYZER: regions},
+                    partial={ANALYZER: f"list-analyzers lists the analyzers of {', '.join(sorted(regions))} only"
+                             if regions else "a list-analyzers output that names no region (no analyzer, no added "
+                             "Region, no region folder)"})
     for a in doc["analyzers"]:
         arn = a.get("arn")
         reason = a.get("statusReason") or {}

@@ -23,12 +23,11 @@ leave their column NULL, as Steampipe shows a bucket without that configuration.
 from __future__ import annotations
 
 import json
-import re
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from iamsql.load.formats.base import Format, Fragment, Parsed, Unreadable, when
+from iamsql.load.formats.base import Format, Fragment, Parsed, Unreadable, path_region, when
 from iamsql.load.formats.filter_pattern import alternatives
 from iamsql.load.normalize import arn_account, arn_parts, policy_std, tags_map
 
@@ -37,13 +36,8 @@ ALARM = "aws_cloudwatch_alarm"
 SUBSCRIPTION = "aws_sns_topic_subscription"
 BUCKET = "aws_s3_bucket"
 REGION = "aws_region"
-REGION_NAME = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
 JSON_SUFFIXES = (".json.gz", ".json")
 PENDING = "PendingConfirmation"  # list-subscriptions' SubscriptionArn of a subscription not yet confirmed
-
-
-def _path_region(path: Path) -> str | None:
-    return next((part for part in reversed(path.parent.parts) if REGION_NAME.match(part)), None)
 
 
 def _arn_columns(arn: str | None) -> dict[str, Any]:
@@ -66,7 +60,7 @@ def _epoch_ms(value: Any) -> str | Unreadable | None:
 
 
 def parse_metric_filters(doc: dict, path: Path) -> Parsed:
-    region = doc.get("Region") or _path_region(path)
+    region = doc.get("Region") or path_region(path)
     parsed = Parsed("logs:describe-metric-filters", covers={METRIC_FILTER})
     if region is None and doc["metricFilters"]:
         parsed.warnings.append(f"{path}: describe-metric-filters output names no region (add Region); "
