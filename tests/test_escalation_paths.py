@@ -229,6 +229,11 @@ SCENARIOS = [
       "PassExistingRoleToNewLambdaThenInvoke", "closed", "alarm"),
     # documents that are not loaded: no path in what is loaded is a skip, a path in it still shows
     S("unknown-only", u("unknown-only", attached=[arn("policy", "not-loaded")]), "CreateAccessKey", "unknown", "skip"),
+    # an empty NotAction or Resource list is a malformed document (IAM refuses it), not one that allows everything
+    S("empty-not-action", u("empty-not-action", {"Effect": "Allow", "NotAction": [], "Resource": "*"}),
+      "CreateAccessKey", "unknown", "skip"),
+    S("empty-not-resource", u("empty-not-resource", {"Effect": "Allow", "Action": "iam:*", "NotResource": []}),
+      "CreateAccessKey", "unknown", "skip"),
     S("unknown-and-key", u("unknown-and-key", allow("iam:CreateAccessKey"), attached=[arn("policy", "not-loaded")]),
       "CreateAccessKey", "open", "alarm"),
     # permissions boundaries: removing or replacing one's own

@@ -96,6 +96,12 @@ def test_parse_is_cached_and_none_stays_none():
         doc({"Effect": "Allow", "Action": "*", "NotAction": "s3:*", "Resource": "*"}),
         doc({"Effect": "Allow", "Action": "*", "Resource": "*", "NotResource": "*"}),
         doc({"Effect": "Allow", "Action": 5, "Resource": "*"}),
+        # "Arrays can take one or more values" (IAM User Guide, "Grammar of the IAM JSON policy language"): an empty
+        # list is refused ("Policy statement must contain actions" / "... resources")
+        doc({"Effect": "Allow", "NotAction": [], "Resource": "*"}),
+        doc({"Effect": "Allow", "Action": [], "Resource": "*"}),
+        doc({"Effect": "Allow", "Action": "*", "Resource": []}),
+        doc({"Effect": "Deny", "Action": "*", "NotResource": []}),
         doc({"Effect": "Allow", "Action": "*", "Principal": {"Robot": "x"}}),
         doc(allow(Condition={"StringEqualsAlmost": {"k": "v"}})),
         {"Version": "2012-10-18", "Statement": []},
