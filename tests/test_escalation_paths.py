@@ -107,6 +107,9 @@ SCENARIOS = [
       "PutGroupPolicy", "open", "alarm"),
     S("join-admin-group", u("join-admin-group", allow("iam:AddUserToGroup", arn("group", "admins"))),
       f"AddUserToGroup joining {arn('group', 'admins')}", "open", "alarm"),
+    # the group's policies give administrator power only with MFA: joining it holds only as that does
+    S("join-mfa-admin-group", u("join-mfa-admin-group", allow("iam:AddUserToGroup", arn("group", "admins-mfa"))),
+      f"AddUserToGroup joining {arn('group', 'admins-mfa')}", "open-if", "alarm"),
     S("join-weak-group", u("join-weak-group", allow("iam:AddUserToGroup", arn("group", "readers"))),
       "AddUserToGroup", "closed", "ok"),
     # trust policies and assuming roles
@@ -226,6 +229,11 @@ SCENARIOS = [
       "PassExistingRoleToNewLambdaThenInvoke", "closed", "alarm"),
     # documents that are not loaded: no path in what is loaded is a skip, a path in it still shows
     S("unknown-only", u("unknown-only", attached=[arn("policy", "not-loaded")]), "CreateAccessKey", "unknown", "skip"),
+    # an empty NotAction or Resource list is a malformed document (IAM refuses it), not one that allows everything
+    S("empty-not-action", u("empty-not-action", {"Effect": "Allow", "NotAction": [], "Resource": "*"}),
+      "CreateAccessKey", "unknown", "skip"),
+    S("empty-not-resource", u("empty-not-resource", {"Effect": "Allow", "Action": "iam:*", "NotResource": []}),
+      "CreateAccessKey", "unknown", "skip"),
     S("unknown-and-key", u("unknown-and-key", allow("iam:CreateAccessKey"), attached=[arn("policy", "not-loaded")]),
       "CreateAccessKey", "open", "alarm"),
     # permissions boundaries: removing or replacing one's own
@@ -265,7 +273,8 @@ ROLES = [
     role("weak", assume({"Service": ["lambda.amazonaws.com", "ec2.amazonaws.com"]}), statements=[allow("logs:*")]),
 ]
 USERS = [user("reader", allow("s3:GetObject"))]
-GROUPS = [group("admins", attached=[ADMIN]), group("readers", allow("s3:Get*"))]
+GROUPS = [group("admins", attached=[ADMIN]), group("admins-mfa", allow("*", Condition=WITH_MFA)),
+          group("readers", allow("s3:Get*"))]
 POLICIES = [
     managed("AdministratorAccess", allow("*"), aws=True),
     managed("s3-only", allow("s3:*")),
@@ -338,6 +347,21 @@ def test_scenario(checked, scenario):
     else:
         assert scenario.path in opened, row["reason"]
         assert decision == ("AllowedIf" if scenario.expect == "open-if" else "Allowed"), decision
+
+
+def test_joining_a_group_carries_the_groups_own_conditions(checked):
+    """A ``joining <group>`` row names the conditions of the group's answer to the power (the user's own Allow of
+    iam:AddUserToGroup has none), as ``passing``/``on`` rows name their role's."""
+    path, _, _ = checked
+    con = db.connect(path)
+    create_tables(con, controls.ACCESS_QUESTIONS, tables=["iam_principal_access"])
+    found = dict(con.execute(
+        "select detail, conditions from iam_principal_access where principal_arn in (?, ?)"
+        " and question = 'escalation:AddUserToGroup'",
+        [arn("user", "join-mfa-admin-group"), arn("user", "join-admin-group")]).fetchall())
+    con.close()
+    assert "aws:MultiFactorAuthPresent" in found[f"joining {arn('group', 'admins-mfa')}"]
+    assert found[f"joining {arn('group', 'admins')}"] is None
 
 
 def test_simulate_who_can_and_check_see_a_role_lift_its_own_boundary(checked):

@@ -68,6 +68,27 @@ def test_operator(operator, value, context_value, expected):
     assert check({operator: {"k": value}}, {"k": context_value}) is expected
 
 
+@pytest.mark.parametrize(
+    "operator, value, current_time, expected",
+    [
+        # date values are "one of the W3C implementations of the ISO 8601 date formats" or epoch time (IAM User
+        # Guide, "Condition operators"); W3C's profile has "Year: YYYY (eg 1997)": four digits are that year's
+        # first instant, not 2026 seconds after 1970
+        ("DateLessThan", "2026", "2025-12-31T23:59:59Z", True),
+        ("DateLessThan", "2026", "2026-01-01T00:00:00Z", False),
+        ("DateGreaterThanEquals", "2026", "2026-01-01T00:00:00Z", True),
+        ("DateGreaterThan", "2026", "2025-06-01T00:00:00Z", False),
+        ("DateEquals", "2026", "2026-01-01T00:00:00Z", True),
+        ("DateEquals", "2026", "1970-01-01T00:33:46Z", False),
+        # more digits, or a decimal, are still epoch seconds
+        ("DateEquals", "20260", "1970-01-01T05:37:40Z", True),
+        ("DateEquals", "2026.0", "1970-01-01T00:33:46Z", True),
+    ],
+)
+def test_four_digit_date_value_is_a_year(operator, value, current_time, expected):
+    assert check({operator: {"aws:CurrentTime": value}}, {"aws:CurrentTime": current_time}) is expected
+
+
 def test_key_names_are_case_insensitive_values_are_not():
     assert check({"StringEquals": {"AWS:PrincipalTag/Team": "Blue"}}, {"aws:principaltag/team": "Blue"})
     assert not check({"StringEquals": {"aws:PrincipalTag/team": "Blue"}}, {"aws:PrincipalTag/team": "blue"})

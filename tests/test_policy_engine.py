@@ -96,6 +96,12 @@ def test_parse_is_cached_and_none_stays_none():
         doc({"Effect": "Allow", "Action": "*", "NotAction": "s3:*", "Resource": "*"}),
         doc({"Effect": "Allow", "Action": "*", "Resource": "*", "NotResource": "*"}),
         doc({"Effect": "Allow", "Action": 5, "Resource": "*"}),
+        # "Arrays can take one or more values" (IAM User Guide, "Grammar of the IAM JSON policy language"): an empty
+        # list is refused ("Policy statement must contain actions" / "... resources")
+        doc({"Effect": "Allow", "NotAction": [], "Resource": "*"}),
+        doc({"Effect": "Allow", "Action": [], "Resource": "*"}),
+        doc({"Effect": "Allow", "Action": "*", "Resource": []}),
+        doc({"Effect": "Deny", "Action": "*", "NotResource": []}),
         doc({"Effect": "Allow", "Action": "*", "Principal": {"Robot": "x"}}),
         doc(allow(Condition={"StringEqualsAlmost": {"k": "v"}})),
         {"Version": "2012-10-18", "Statement": []},
@@ -632,3 +638,36 @@ def test_conditional_alternatives_are_bounded():
     result = decide("s3:GetObject", OBJECT, identity_policies=identity, scps=scps, unknown_context=True)
     assert result.decision == "AllowedIf"
     assert 0 < len(result.conditions) <= 256
+
+
+@pytest.mark.parametrize("unknown_context", [False, True])
+def test_federated_and_service_callers_have_no_principal_account_or_organization(unknown_context):
+    # sts:AssumeRoleWithSAML and sts:AssumeRoleWithWebIdentity are not signed with AWS credentials; aws:PrincipalAccount
+    # and aws:PrincipalArn are "included in the request context for all signed requests", aws:PrincipalOrgID "only if
+    # the principal is a member of an organization" (IAM User Guide, "AWS global condition context keys")
+    saml = f"arn:aws:iam::{A}:saml-provider/corporate"
+    target = f"arn:aws:iam::{A}:role/federated"
+    admit = {"Effect": "Allow", "Action": "sts:AssumeRoleWithSAML", "Principal": {"Federated": saml}}
+
+    def ask(*denies, principal=saml, action="sts:AssumeRoleWithSAML", allowed=admit):
+        policy = doc(allowed, *({"Effect": "Deny", "Action": "sts:*", "Principal": "*", "Condition": c}
+                                for c in denies))
+        return decide(action, target, principal=principal, resource_account=A, resource_policy=policy,
+                      unknown_context=unknown_context).decision
+
+    assert ask() == "Allowed"
+    assert ask({"Null": {"aws:PrincipalAccount": "true"}}) == "ExplicitlyDenied"
+    # ...IfExists holds when the key is absent: a Deny of other accounts "if it exists" refuses the SAML caller
+    assert ask({"StringNotEqualsIfExists": {"aws:PrincipalAccount": A}}) == "ExplicitlyDenied"
+    assert ask({"Null": {"aws:PrincipalOrgID": "true"}}) == "ExplicitlyDenied"
+    assert ask({"Null": {"aws:PrincipalArn": "true"}}) == "ExplicitlyDenied"
+    # an Allow that requires the account admits no SAML caller
+    assert ask(allowed={**admit, "Condition": {"StringEquals": {"aws:PrincipalAccount": A}}}) == "ImplicitlyDenied"
+    # a service principal: no organization keys either
+    service = {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "lambda.amazonaws.com"}}
+    assert ask({"Null": {"aws:PrincipalOrgID": "true"}}, principal="lambda.amazonaws.com", action="sts:AssumeRole",
+               allowed=service) == "ExplicitlyDenied"
+    # an IAM user of the account keeps its account
+    user = {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": ALICE}}
+    assert ask({"Null": {"aws:PrincipalAccount": "true"}}, principal=ALICE, action="sts:AssumeRole",
+               allowed=user) == "Allowed"

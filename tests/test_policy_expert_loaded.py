@@ -106,8 +106,15 @@ def outside_account() -> dict:
 def member_account() -> dict:
     oidc_trust = trusting({"Federated": OIDC}, "sts:AssumeRoleWithWebIdentity", Condition={
         "StringEquals": {f"{GITHUB}:sub": SUBJECT, f"{GITHUB}:aud": "sts.amazonaws.com"}})
+    # the same trust asking for the caller's account, or refusing callers without an organization: a web identity
+    # caller has neither (its request is not signed with AWS credentials)
+    by_account = json.loads(json.dumps(oidc_trust))
+    by_account["Statement"][0]["Condition"]["StringEquals"]["aws:PrincipalAccount"] = MEMBER
+    org_guard = doc(*oidc_trust["Statement"], {"Effect": "Deny", "Principal": "*", "Action": "sts:*",
+                                               "Condition": {"Null": {"aws:PrincipalOrgID": "true"}}})
     roles = [role(MEMBER, "gh-deploy", oidc_trust),
-             role(MEMBER, "saml-ops", trusting({"Federated": SAML}, "sts:AssumeRoleWithSAML"))]
+             role(MEMBER, "saml-ops", trusting({"Federated": SAML}, "sts:AssumeRoleWithSAML")),
+             role(MEMBER, "gh-by-account", by_account), role(MEMBER, "gh-org-guard", org_guard)]
     return {"UserDetailList": [], "GroupDetailList": [], "Policies": [], "RoleDetailList": roles}
 
 
@@ -203,6 +210,18 @@ def test_the_trust_row_of_an_oidc_role_carries_the_rcps_deny(loaded):
 def test_the_trust_row_of_a_saml_role_is_denied_by_the_rcp(loaded):
     rows = cli("query", "--db", loaded, "select decision from iam_role_trust_access where role_name = 'saml-ops'")["rows"]
     assert [r["decision"] for r in rows] == ["ExplicitlyDenied"]
+
+
+@pytest.mark.parametrize("role_name, decision", [("gh-by-account", "ImplicitlyDenied"),
+                                                 ("gh-org-guard", "ExplicitlyDenied")])
+def test_a_web_identity_caller_has_no_principal_account_nor_organization(loaded, role_name, decision):
+    # aws:PrincipalAccount is "included in the request context for all signed requests" and aws:PrincipalOrgID "only
+    # if the principal is a member of an organization" (IAM User Guide, "AWS global condition context keys");
+    # sts:AssumeRoleWithWebIdentity is not signed with AWS credentials: a trust requiring the account admits no such
+    # caller, a Deny of callers without an organization refuses it
+    rows = cli("query", "--db", loaded, "select decision from iam_role_trust_access "
+                                        f"where role_name = '{role_name}'")["rows"]
+    assert [r["decision"] for r in rows] == [decision]
 
 
 def test_who_can_carries_the_rcps_deny_for_a_web_identity(loaded):

@@ -34,6 +34,7 @@ from iamsql.policy.matching import arn_chunks_to_regex, compile_regex, glob_to_r
 from iamsql.policy.variables import Template, parse_template
 
 _MISSING = object()
+_YEAR = re.compile(r"\d{4}")
 _YEAR_MONTH = re.compile(r"\d{4}-\d{2}")
 _NUMBER = re.compile(r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*")
 _STRING_MATCHES = frozenset({"stringequals", "stringnotequals", "stringlike", "stringnotlike"})
@@ -110,11 +111,16 @@ def parse_number(text: str) -> float | None:
 
 
 def parse_date(text: str) -> float | None:
-    """Seconds since the epoch for an ISO 8601 date/time or an epoch-seconds value, or None."""
+    """Seconds since the epoch for an ISO 8601 date/time or an epoch-seconds value, or None. Date values are "one of
+    the W3C implementations of the ISO 8601 date formats" or epoch time (IAM User Guide, "Condition operators",
+    date condition operators); W3C's profile begins with the year alone ("Year: YYYY (eg 1997)"), so four digits
+    are a year (its first instant, UTC), not seconds after 1970-01-01T00:00:00Z."""
+    text = text.strip()
+    if _YEAR.fullmatch(text):
+        return None if text == "0000" else datetime(int(text), 1, 1, tzinfo=timezone.utc).timestamp()
     number = parse_number(text)
     if number is not None:
         return number
-    text = text.strip()
     if _YEAR_MONTH.fullmatch(text):
         # W3C's ISO 8601 profile also allows a year and month alone (YYYY-MM): the first instant of that month.
         text += "-01"

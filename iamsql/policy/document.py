@@ -250,9 +250,12 @@ def _pick(statement: dict, name: str, negated: str, *, required: bool):
         raise PolicyError(f"a statement cannot have both {name} and {negated}")
     if required and not (has_name or has_negated):
         raise PolicyError(f"a statement needs {name} or {negated}")
-    if has_negated:
-        return statement[negated], True
-    return statement.get(name), False
+    value, negated_used = (statement[negated], True) if has_negated else (statement.get(name), False)
+    if value == []:
+        # "Arrays can take one or more values" (IAM User Guide, "Grammar of the IAM JSON policy language"); IAM
+        # refuses an empty list ("Policy statement must contain actions" / "... resources", MalformedPolicyDocument)
+        raise PolicyError(f"{negated if negated_used else name} must list at least one value, got an empty list")
+    return value, negated_used
 
 
 def _compile_statement(index: int, statement, variables: bool) -> Statement:

@@ -70,6 +70,14 @@ _NO_USERNAME = _SERVICE_KEYS | {"aws:username"}
 # Keys anonymous requests do not include (IAM User Guide, "AWS global condition context keys").
 _ANONYMOUS_ABSENT = _SERVICE_KEYS | {
     "aws:username", "aws:principalarn", "aws:principalisawsservice", "aws:principalorgid", "aws:principalorgpaths"}
+# Keys a SAML or OIDC caller's request does not include: sts:AssumeRoleWithSAML and sts:AssumeRoleWithWebIdentity
+# are not signed with AWS credentials, and aws:PrincipalAccount and aws:PrincipalArn are "included in the request
+# context for all signed requests"; aws:PrincipalOrgID and aws:PrincipalOrgPaths only "if the principal is a member
+# of an organization" (IAM User Guide, "AWS global condition context keys"), which an identity provider's user is not.
+_ORGANIZATION_KEYS = frozenset({"aws:principalorgid", "aws:principalorgpaths"})
+_FEDERATED_ABSENT = _NO_USERNAME | _ORGANIZATION_KEYS | {"aws:principalaccount", "aws:principalarn"}
+# An AWS service principal is no member of an organization either.
+_SERVICE_ABSENT = frozenset({"aws:username"}) | _ORGANIZATION_KEYS
 
 
 class _Absent:
@@ -87,7 +95,8 @@ def known_absent(who: "Principal", absent_keys: tuple[str, ...] = ()):
     """The context keys static analysis knows to be absent for the caller ``who``: those its kind never has, and
     ``absent_keys`` (``Request.absent_keys``: names, and ``prefix/*`` for every key of the prefix not in the
     context)."""
-    absent = _NOTHING_ABSENT if who.kind == USER else _ANONYMOUS_ABSENT if who.kind == ANONYMOUS else _NO_USERNAME
+    absent = {USER: _NOTHING_ABSENT, ANONYMOUS: _ANONYMOUS_ABSENT, FEDERATED: _FEDERATED_ABSENT,
+              SERVICE: _SERVICE_ABSENT}.get(who.kind, _NO_USERNAME)
     if not absent_keys:
         return absent
     keys = [key.lower() for key in absent_keys]
@@ -527,7 +536,9 @@ def default_context(who: Principal, principal_account: str | None, resource_acco
     context = {}
     if who.kind in IAM_PRINCIPALS:
         context["aws:principalarn"] = who.principal_arn
-    if principal_account:
+    if principal_account and who.kind in IAM_PRINCIPALS:
+        # a SAML or OIDC caller's request is not signed (no aws:PrincipalAccount); a service principal's account is
+        # not documented
         context["aws:principalaccount"] = principal_account
     elif who.kind == ANONYMOUS:
         context["aws:principalaccount"] = "anonymous"

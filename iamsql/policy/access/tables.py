@@ -496,19 +496,23 @@ def role_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> list
     )
 
 
-def admin_groups(asker: Asker, questions: tuple[Question, ...]) -> list[str]:
-    """The ARNs of the account's groups whose own policies give administrator power (``full_admin`` or
-    ``iam_admin``) to a member, sorted."""
+def admin_groups(asker: Asker, questions: tuple[Question, ...]) -> dict[str, Evaluation]:
+    """The account's groups whose own policies give administrator power (``full_admin`` or ``iam_admin``) to a
+    member, by ARN (sorted), each with its best answer to that power: an evaluation holding that answer's
+    conditions and deny conditions (what a member gets holds only as that answer does)."""
     account = asker.account
     admin = [q for q in questions if q.id in ADMIN_QUESTIONS]
     holder = f"arn:{account.partition}:iam::{account.account_id}:user/iamsql-holder"
-    found = []
+    found: dict[str, Evaluation] = {}
     for _, (group_arn, policies) in sorted(account.groups.items()):
         if not policies:
             continue
         member = Principal(holder, "user", "iamsql-holder", "/", account.account_id, account.partition, policies)
-        if any(asker.question(member, q)[0] in POSSIBLE for q in admin):
-            found.append(group_arn)
+        for question in admin:
+            decision, used = asker.question(member, question)
+            if decision in POSSIBLE and (group_arn not in found or RANK[decision] > RANK[found[group_arn].decision]):
+                _, conditions, _, denies = _labels(member, used)
+                found[group_arn] = Evaluation(decision, conditions=conditions, deny_conditions=denies)
     return found
 
 
@@ -531,9 +535,10 @@ def join_admin_group_rows(answers: PrincipalAnswers) -> list[tuple]:
         for question in paths:
             if not question.actions <= allowed or asker.question(principal, question, allowed)[0] in POSSIBLE:
                 continue
-            # a group the user is already in gives nothing by joining it
+            # a group the user is already in gives nothing by joining it; a member gets what the group's policies
+            # give only as the group's answer to the power holds
             row = _row_through(asker, principal, question, _joins_group, [g for g in groups if g not in mine], "joining",
-                               {})
+                               groups)
             if row:
                 rows.append(row)
     return rows

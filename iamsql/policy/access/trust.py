@@ -171,7 +171,7 @@ def ask(role_arn: str, role_account: str, trust: Policy, entry: TrustedEntry, ra
 
     ``rails`` (``organization.Guardrails`` of the role's account): the organization's RCPs also decide, for AWS
     principals whose organization is then known (a member account's is the organization, any other account's
-    is not), and for SAML, OIDC and service callers (their organization keys unknown).
+    is not), and for SAML, OIDC and service callers (which have no organization keys).
 
     ``"*"`` is first asked for a caller in another account and another organization. When the trust refuses it,
     other callers outside the role's account may still be admitted: one in another account of the role's
@@ -351,12 +351,12 @@ def _ask(role_arn: str, role_account: str, trust: Policy, entry: TrustedEntry, r
                 context["aws:PrincipalOrgID"] = organization
     elif entry.kind in ("saml", "oidc", "service") and rails is not None and rails.rcps:
         # RCPs apply to whoever calls, federated identities and AWS services too (the engine exempts a service
-        # assuming a service-linked role); the caller's organization keys are not known
+        # assuming a service-linked role); such a caller has no organization keys (the engine knows them absent)
         context.update(rails.resource_context())
         rcps = rails.rcps
     request = Request(
         action=entry.action, resource=role_arn, principal=entry.caller,
-        principal_account=entry.account if entry.kind in ("anyone", "account", "principal") else role_account,
+        principal_account=entry.account if entry.kind in ("anyone", "account", "principal") else None,
         resource_account=role_account, context=context, identity_policies=identity, resource_policy=trust,
         rcps=rcps, management_account_id=rails.management_account_id if rails is not None and rcps else None,
         unknown_context=True,

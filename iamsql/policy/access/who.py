@@ -218,8 +218,7 @@ def _simulate_federated(accounts: list[AccountModel], provider: str, action: str
                       f"The decision depends on {trust}.")
     owner = rails.get(role.account_id)
     result = evaluate(Request(
-        action=action, resource=role.arn, principal=provider, principal_account=role.account_id,
-        resource_account=role.account_id, context={**(owner.resource_context() if owner else {}), **context},
+        action=action, resource=role.arn, principal=provider, resource_account=role.account_id, context={**(owner.resource_context() if owner else {}), **context},
         resource_policy=role.trust.policy, rcps=owner.rcps if owner else [],
         management_account_id=owner.management_account_id if owner else None, unknown_context=unknown_context,
     ))
