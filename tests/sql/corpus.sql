@@ -3899,3 +3899,8 @@ select 'now'::timestamptz = now() as is_now, 'today'::date = current_date as is_
 select name, now() - create_date > 'now'::timestamptz - 'epoch'::timestamptz as impossible,
   count(*) filter (where create_date > 'today'::timestamptz - interval '5 years') over () as recent_users
 from aws_iam_user order by name;
+
+-- name: snapshot_time_in_window_partition_and_order
+select name, rank() over (partition by create_date > now() - interval '3 years' order by now() - create_date desc, name)
+  as by_age, first_value(name) over (order by current_date - create_date::date, name) as newest
+from aws_iam_user order by name;
