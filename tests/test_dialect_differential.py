@@ -125,6 +125,8 @@ REFUSED_BY_POSTGRES = [
     "select sqrt(attachment_count - 1) from aws_iam_policy",
     "select power(0, -1)",
     "select (-8) ^ (1.0 / 3)",
+    "select chr(0)",
+    "select chr(attachment_count - attachment_count) from aws_iam_policy",
 ]
 
 

@@ -2573,8 +2573,14 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         return ordered_object_agg(node, scope)
     if isinstance(node, exp.Filter) and _is_ordered_object_agg(node.this):
         return ordered_object_agg(node.this, scope, node.expression)
-    if not node.meta.get("pg_domain_checked") and (checked := math_domain_errors(node)) is not None:
+    if not node.meta.get("pg_domain_checked") and (checked := domain_errors(node)) is not None:
         return checked
+    if isinstance(node, exp.Chr) and len(node.expressions) == 1 and scope.is_int4(code := node.expressions[0]) and not (
+            isinstance(code, exp.Cast) and code.to.this == exp.DataType.Type.INT):
+        # chr of a Postgres integer (``chr(65 + length(name))``): DuckDB's chr takes no BIGINT, which length gives
+        replacement = node.copy()
+        replacement.set("expressions", [exp.cast(code.copy(), exp.DataType.build("INT"))])
+        return replacement
     if isinstance(node, exp.Upper):
         # Postgres keeps ß (it has no one-letter capital in Unicode's simple case mapping); DuckDB gives ẞ
         return call("pg_upper", node.this)
@@ -2970,9 +2976,10 @@ def _pg_int_name(node: exp.Expr, scope: Scope) -> str:
     return "integer" if scope.is_int4(node) else "bigint"
 
 
-def math_domain_errors(node: exp.Expr) -> exp.Expr | None:
+def domain_errors(node: exp.Expr) -> exp.Expr | None:
     """``ln``, ``log``, ``sqrt`` and ``power`` fail outside their domain in Postgres (DuckDB gives NaN or an
-    infinity): ``node`` in a CASE raising Postgres's error there, else None."""
+    infinity), and ``chr(0)`` fails (DuckDB gives the null character): ``node`` in a CASE raising Postgres's error
+    there, else None."""
     def error(message: str) -> exp.Expr:
         return call("error", string(message))
 
@@ -2988,6 +2995,8 @@ def math_domain_errors(node: exp.Expr) -> exp.Expr | None:
     elif isinstance(node, exp.Sqrt):
         checks.append((exp.LT(this=node.this.copy(), expression=zero),
                        error("cannot take square root of a negative number")))
+    elif isinstance(node, exp.Chr) and len(node.expressions) == 1:
+        checks.append((exp.EQ(this=node.expressions[0].copy(), expression=zero), error("null character not permitted")))
     elif isinstance(node, exp.Pow):
         base, exponent = node.this, node.expression
         checks += [

@@ -3904,3 +3904,7 @@ from aws_iam_user order by name;
 select name, rank() over (partition by create_date > now() - interval '3 years' order by now() - create_date desc, name)
   as by_age, first_value(name) over (order by current_date - create_date::date, name) as newest
 from aws_iam_user order by name;
+
+-- name: chr_of_computed_codes
+select name, chr(65 + length(name) % 26) as letter, chr(case when mfa_enabled then 90 end) as z
+from aws_iam_user order by name;
