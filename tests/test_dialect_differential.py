@@ -125,6 +125,10 @@ REFUSED_BY_POSTGRES = [
     "select sqrt(attachment_count - 1) from aws_iam_policy",
     "select power(0, -1)",
     "select (-8) ^ (1.0 / 3)",
+    "select distinct on (account_id) account_id, name from aws_iam_user order by name",
+    "select distinct on (account_id) account_id, name from aws_iam_user order by name, account_id",
+    "select distinct on (1, name) account_id as a, name from aws_iam_user order by a, create_date, name",
+    "select distinct on (lower(name)) name from aws_iam_user order by name",
     "select chr(0)",
     "select chr(attachment_count - attachment_count) from aws_iam_policy",
 ]

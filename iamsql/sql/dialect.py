@@ -3655,6 +3655,39 @@ def check_unsupported(tree: exp.Expr) -> None:
                     f"its own layout): use the jsonb function")
 
 
+def check_distinct_on_order(tree: exp.Expr) -> None:
+    """Postgres's rule for ``SELECT DISTINCT ON (...) ... ORDER BY ...``: once an ORDER BY item that is not a DISTINCT
+    ON expression comes, every DISTINCT ON expression must have come before it (DuckDB answers either way)."""
+    for select in tree.find_all(exp.Select):
+        distinct, order = select.args.get("distinct"), select.args.get("order")
+        if distinct is None or distinct.args.get("on") is None or order is None:
+            continue
+        on_keys = {_target_key(e, select) for e in distinct.args["on"].expressions}
+        order_keys = [_target_key(ordered.this, select) for ordered in order.expressions]
+        if None in on_keys or None in order_keys:
+            continue
+        other = next((i for i, key in enumerate(order_keys) if key not in on_keys), None)
+        if other is not None and not on_keys <= set(order_keys[:other]):
+            raise QueryError("SELECT DISTINCT ON expressions must match initial ORDER BY expressions")
+
+
+def _target_key(node: exp.Expr, select: exp.Select) -> str | None:
+    """The select item a DISTINCT ON or ORDER BY expression stands for, as text to compare: a number is the item at
+    that position, a bare name an output column's name before an input column's, as Postgres resolves them. Column
+    qualifiers and case are dropped, so two spellings of one value compare equal (never a false refusal); None for
+    a position in a select list with ``*``, which cannot be told."""
+    items = select.expressions
+    if isinstance(node, exp.Literal) and not node.is_string and node.this.isdigit() and 1 <= int(node.this) <= len(items):
+        if any(isinstance(i, exp.Star) or isinstance(i, exp.Column) and isinstance(i.this, exp.Star) for i in items):
+            return None
+        node = items[int(node.this) - 1]
+    elif isinstance(node, exp.Column) and not node.table:
+        node = next((i.this for i in items if isinstance(i, exp.Alias) and i.alias.lower() == node.name.lower()), node)
+    bare = node.unalias().copy().transform(
+        lambda n: exp.column(n.name) if isinstance(n, exp.Column) and not isinstance(n.this, exp.Star) else n)
+    return bare.sql(dialect=Steampipe).lower()
+
+
 # json (not jsonb) constructors whose text is laid out as json's (``{"a" : 1}``, ``{ "k" : v }``), not jsonb's
 JSON_LAYOUT_FUNCTIONS = {"json_build_object", "json_object_agg"}
 # json constructors that write their elements with jsonb's separators, unless an element has json's own layout
@@ -3834,6 +3867,7 @@ def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False) -> exp.E
     """``postgres_tree`` of a statement already parsed by ``parse`` (``tree``, which it changes)."""
     check_unsupported(tree)
     tree = star_with_using(tree)
+    check_distinct_on_order(tree)
     scope = Scope(tree, as_of_variable=as_of_variable)
     tree = name_select_items(tree, scope)
     tree = string_to_table(tree)

@@ -3908,3 +3908,7 @@ from aws_iam_user order by name;
 -- name: chr_of_computed_codes
 select name, chr(65 + length(name) % 26) as letter, chr(case when mfa_enabled then 90 end) as z
 from aws_iam_user order by name;
+
+-- name: distinct_on_matched_by_alias_position_and_repeat
+select distinct on (1, u.account_id) lower(u.name) as who, account_id, create_date
+from aws_iam_user u order by who, account_id desc, lower(name), create_date, who;
