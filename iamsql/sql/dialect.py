@@ -3655,6 +3655,119 @@ def check_unsupported(tree: exp.Expr) -> None:
                     f"its own layout): use the jsonb function")
 
 
+class SetColumnType(NamedTuple):
+    """A Postgres type as UNION, INTERSECT and EXCEPT resolve it: its name, its category, its rank among the types
+    of its category that cast implicitly to the higher ones (None: no such order is kept here)."""
+
+    name: str
+    category: str
+    rank: int | None
+
+
+T = exp.DataType.Type
+SET_COLUMN_TYPES = {
+    T.SMALLINT: SetColumnType("smallint", "N", 1), T.INT: SetColumnType("integer", "N", 2),
+    T.BIGINT: SetColumnType("bigint", "N", 3), T.DECIMAL: SetColumnType("numeric", "N", 4),
+    T.FLOAT: SetColumnType("real", "N", 5), T.DOUBLE: SetColumnType("double precision", "N", 6),
+    T.CHAR: SetColumnType("character", "S", 1), T.BPCHAR: SetColumnType("character", "S", 1),
+    T.VARCHAR: SetColumnType("character varying", "S", 2), T.TEXT: SetColumnType("text", "S", 3),
+    T.BOOLEAN: SetColumnType("boolean", "B", 1),
+    T.DATE: SetColumnType("date", "D", 1), T.TIMESTAMP: SetColumnType("timestamp without time zone", "D", 2),
+    T.TIMESTAMPTZ: SetColumnType("timestamp with time zone", "D", 3),
+    T.INTERVAL: SetColumnType("interval", "T", 1),
+    T.JSONB: SetColumnType("jsonb", "U", None), T.JSON: SetColumnType("json", "U", None),
+}
+del T
+# A Steampipe table column's DuckDB type (iamsql.store.schema) as the Postgres type Steampipe gives it
+STEAMPIPE_COLUMN_TYPES = {"VARCHAR": exp.DataType.Type.TEXT, "BIGINT": exp.DataType.Type.BIGINT,
+                          "BOOLEAN": exp.DataType.Type.BOOLEAN, "TIMESTAMPTZ": exp.DataType.Type.TIMESTAMPTZ,
+                          "JSON": exp.DataType.Type.JSONB, "DOUBLE": exp.DataType.Type.DOUBLE}
+UNKNOWN_LITERAL = "unknown"  # NULL or a string literal: Postgres gives it the other branch's type (text if none)
+
+
+def check_set_operation_types(tree: exp.Expr) -> None:
+    """Postgres's error for UNION, INTERSECT and EXCEPT branches whose columns are of types of different categories
+    (``UNION types text and integer cannot be matched``), where DuckDB casts and answers. Only types known for
+    certain count: literals, casts and the columns of Steampipe tables; anything else is never refused."""
+    ctes = {cte.alias for cte in tree.find_all(exp.CTE)}
+    for node in tree.find_all(exp.SetOperation):
+        _set_column_types(node, ctes)
+
+
+def _set_column_types(node: exp.Expr, ctes: set[str]) -> list | None:
+    """The types of the columns of a set operation's branch (SetColumnType, UNKNOWN_LITERAL or None when not known),
+    resolved pair by pair as Postgres does; None when the columns cannot be told (``*``, VALUES)."""
+    while isinstance(node, (exp.Subquery, exp.Paren)):
+        node = node.this
+    if isinstance(node, exp.Select):
+        if any(isinstance(i, exp.Star) or isinstance(i, exp.Column) and isinstance(i.this, exp.Star)
+               for i in node.expressions):
+            return None
+        return [_set_item_type(item.unalias(), node, ctes) for item in node.expressions]
+    if not isinstance(node, exp.SetOperation):
+        return None
+    left, right = _set_column_types(node.this, ctes), _set_column_types(node.expression, ctes)
+    if left is None or right is None or len(left) != len(right):
+        return None
+    word = {exp.Union: "UNION", exp.Intersect: "INTERSECT", exp.Except: "EXCEPT"}[type(node)]
+    return [_common_set_type(word, a, b) for a, b in zip(left, right, strict=True)]
+
+
+def _common_set_type(word: str, left, right):
+    if left is None or right is None:
+        return None
+    if left == UNKNOWN_LITERAL or right == UNKNOWN_LITERAL:
+        known = right if left == UNKNOWN_LITERAL else left
+        return SET_COLUMN_TYPES[exp.DataType.Type.TEXT] if known == UNKNOWN_LITERAL else known
+    if left.category != right.category:
+        raise QueryError(f"{word} types {left.name} and {right.name} cannot be matched")
+    if left == right:
+        return left
+    if left.rank is None or right.rank is None:
+        return None
+    return max(left, right, key=lambda t: t.rank)
+
+
+def _set_item_type(item: exp.Expr, select: exp.Select, ctes: set[str]):
+    """The Postgres type of a select item when it is known for certain, UNKNOWN_LITERAL, or None."""
+    while isinstance(item, exp.Paren):
+        item = item.this
+    if isinstance(item, exp.Neg) and isinstance(item.this, exp.Literal):
+        item = item.this
+    if isinstance(item, exp.Null) or isinstance(item, exp.Literal) and item.is_string:
+        return UNKNOWN_LITERAL
+    if isinstance(item, exp.Boolean):
+        return SET_COLUMN_TYPES[exp.DataType.Type.BOOLEAN]
+    if isinstance(item, exp.Literal):
+        if not item.this.isdigit():
+            return SET_COLUMN_TYPES[exp.DataType.Type.DECIMAL]
+        kind = exp.DataType.Type.INT if int(item.this) < 2**31 else exp.DataType.Type.BIGINT if int(
+            item.this) < 2**63 else exp.DataType.Type.DECIMAL
+        return SET_COLUMN_TYPES[kind]
+    if isinstance(item, exp.Cast):
+        return SET_COLUMN_TYPES.get(item.to.this)
+    if isinstance(item, exp.Column):
+        duck_type = _steampipe_column_type(item, select, ctes)
+        return SET_COLUMN_TYPES[STEAMPIPE_COLUMN_TYPES[duck_type]] if duck_type in STEAMPIPE_COLUMN_TYPES else None
+    return None
+
+
+def _steampipe_column_type(column: exp.Column, select: exp.Select, ctes: set[str]) -> str | None:
+    """The DuckDB type of ``column`` when it is certainly a column of a Steampipe table of ``select``'s own FROM:
+    qualified by that table's name or alias, or unqualified where every source is such a table and one has it."""
+    tables, others = {}, False
+    for source in select_sources(select):
+        if isinstance(source, exp.Table) and isinstance(source.this, exp.Identifier) and (
+                source.name in TABLE_COLUMNS and source.name not in ctes):
+            tables[source.alias_or_name] = source.name
+        else:
+            others = True
+    if column.table:
+        return TABLE_COLUMNS[tables[column.table]].get(column.name) if column.table in tables else None
+    owners = [table for table in tables.values() if column.name in TABLE_COLUMNS[table]]
+    return TABLE_COLUMNS[owners[0]][column.name] if len(owners) == 1 and not others else None
+
+
 def check_distinct_on_order(tree: exp.Expr) -> None:
     """Postgres's rule for ``SELECT DISTINCT ON (...) ... ORDER BY ...``: once an ORDER BY item that is not a DISTINCT
     ON expression comes, every DISTINCT ON expression must have come before it (DuckDB answers either way)."""
@@ -3868,6 +3981,7 @@ def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False) -> exp.E
     check_unsupported(tree)
     tree = star_with_using(tree)
     check_distinct_on_order(tree)
+    check_set_operation_types(tree)
     scope = Scope(tree, as_of_variable=as_of_variable)
     tree = name_select_items(tree, scope)
     tree = string_to_table(tree)

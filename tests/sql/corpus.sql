@@ -3912,3 +3912,10 @@ from aws_iam_user order by name;
 -- name: distinct_on_matched_by_alias_position_and_repeat
 select distinct on (1, u.account_id) lower(u.name) as who, account_id, create_date
 from aws_iam_user u order by who, account_id desc, lower(name), create_date, who;
+
+-- name: union_of_types_postgres_matches
+select name, attachment_count as n, create_date as at from aws_iam_policy
+union select name, 1, '2024-01-01'::date from aws_iam_user
+union all select null, 2.5, null
+except select 'x'::varchar, max_session_duration, create_date from aws_iam_role r
+order by 1 nulls first, 2;
