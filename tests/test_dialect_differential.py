@@ -125,6 +125,18 @@ REFUSED_BY_POSTGRES = [
     "select sqrt(attachment_count - 1) from aws_iam_policy",
     "select power(0, -1)",
     "select (-8) ^ (1.0 / 3)",
+    "select distinct on (account_id) account_id, name from aws_iam_user order by name",
+    "select distinct on (account_id) account_id, name from aws_iam_user order by name, account_id",
+    "select distinct on (1, name) account_id as a, name from aws_iam_user order by a, create_date, name",
+    "select distinct on (lower(name)) name from aws_iam_user order by name",
+    "select name from aws_iam_user union select attachment_count from aws_iam_policy",
+    "select u.tags from aws_iam_user u union all select name from aws_iam_role",
+    "select name, mfa_enabled from aws_iam_user except select name, 1 from aws_iam_role",
+    "select create_date from aws_iam_user intersect select '2024-01-01'::text",
+    "select null union select null union select max_session_duration from aws_iam_role",
+    "select 1 union select 2.5 union select arn from aws_iam_role",
+    "select chr(0)",
+    "select chr(attachment_count - attachment_count) from aws_iam_policy",
 ]
 
 
@@ -138,6 +150,23 @@ def test_what_postgres_refuses_fails(both_databases, sql):
     except QueryError:
         return
     assert actual.error, f"iamsql answers what PostgreSQL refuses ({expected.error}): {actual.rows}"
+
+
+@pytest.mark.parametrize("sql", [
+    "select name from aws_iam_user union select attachment_count from aws_iam_policy",
+    "select arn, is_attached from aws_iam_policy intersect select arn, 0 from aws_iam_role",
+    "select distinct on (account_id) account_id, name from aws_iam_user order by name",
+    "select chr(0)",
+])
+def test_refused_in_postgres_words(both_databases, sql):
+    """Where translation or the run refuses what PostgreSQL refuses, the message is PostgreSQL's."""
+    pg, duck = both_databases
+    expected, now = oracle.run_postgres(pg, sql)
+    try:
+        message = oracle.run_duckdb(duck, oracle.translated(sql), now).error
+    except QueryError as exc:
+        message = str(exc)
+    assert expected.error and message and message.endswith(expected.error), (message, expected.error)
 
 
 def test_oracle_sees_differences(both_databases):

@@ -2573,8 +2573,14 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         return ordered_object_agg(node, scope)
     if isinstance(node, exp.Filter) and _is_ordered_object_agg(node.this):
         return ordered_object_agg(node.this, scope, node.expression)
-    if not node.meta.get("pg_domain_checked") and (checked := math_domain_errors(node)) is not None:
+    if not node.meta.get("pg_domain_checked") and (checked := domain_errors(node)) is not None:
         return checked
+    if isinstance(node, exp.Chr) and len(node.expressions) == 1 and scope.is_int4(code := node.expressions[0]) and not (
+            isinstance(code, exp.Cast) and code.to.this == exp.DataType.Type.INT):
+        # chr of a Postgres integer (``chr(65 + length(name))``): DuckDB's chr takes no BIGINT, which length gives
+        replacement = node.copy()
+        replacement.set("expressions", [exp.cast(code.copy(), exp.DataType.build("INT"))])
+        return replacement
     if isinstance(node, exp.Upper):
         # Postgres keeps ß (it has no one-letter capital in Unicode's simple case mapping); DuckDB gives ẞ
         return call("pg_upper", node.this)
@@ -2970,9 +2976,10 @@ def _pg_int_name(node: exp.Expr, scope: Scope) -> str:
     return "integer" if scope.is_int4(node) else "bigint"
 
 
-def math_domain_errors(node: exp.Expr) -> exp.Expr | None:
+def domain_errors(node: exp.Expr) -> exp.Expr | None:
     """``ln``, ``log``, ``sqrt`` and ``power`` fail outside their domain in Postgres (DuckDB gives NaN or an
-    infinity): ``node`` in a CASE raising Postgres's error there, else None."""
+    infinity), and ``chr(0)`` fails (DuckDB gives the null character): ``node`` in a CASE raising Postgres's error
+    there, else None."""
     def error(message: str) -> exp.Expr:
         return call("error", string(message))
 
@@ -2988,6 +2995,8 @@ def math_domain_errors(node: exp.Expr) -> exp.Expr | None:
     elif isinstance(node, exp.Sqrt):
         checks.append((exp.LT(this=node.this.copy(), expression=zero),
                        error("cannot take square root of a negative number")))
+    elif isinstance(node, exp.Chr) and len(node.expressions) == 1:
+        checks.append((exp.EQ(this=node.expressions[0].copy(), expression=zero), error("null character not permitted")))
     elif isinstance(node, exp.Pow):
         base, exponent = node.this, node.expression
         checks += [
@@ -3646,6 +3655,152 @@ def check_unsupported(tree: exp.Expr) -> None:
                     f"its own layout): use the jsonb function")
 
 
+class SetColumnType(NamedTuple):
+    """A Postgres type as UNION, INTERSECT and EXCEPT resolve it: its name, its category, its rank among the types
+    of its category that cast implicitly to the higher ones (None: no such order is kept here)."""
+
+    name: str
+    category: str
+    rank: int | None
+
+
+T = exp.DataType.Type
+SET_COLUMN_TYPES = {
+    T.SMALLINT: SetColumnType("smallint", "N", 1), T.INT: SetColumnType("integer", "N", 2),
+    T.BIGINT: SetColumnType("bigint", "N", 3), T.DECIMAL: SetColumnType("numeric", "N", 4),
+    T.FLOAT: SetColumnType("real", "N", 5), T.DOUBLE: SetColumnType("double precision", "N", 6),
+    T.CHAR: SetColumnType("character", "S", 1), T.BPCHAR: SetColumnType("character", "S", 1),
+    T.VARCHAR: SetColumnType("character varying", "S", 2), T.TEXT: SetColumnType("text", "S", 3),
+    T.BOOLEAN: SetColumnType("boolean", "B", 1),
+    T.DATE: SetColumnType("date", "D", 1), T.TIMESTAMP: SetColumnType("timestamp without time zone", "D", 2),
+    T.TIMESTAMPTZ: SetColumnType("timestamp with time zone", "D", 3),
+    T.INTERVAL: SetColumnType("interval", "T", 1),
+    T.JSONB: SetColumnType("jsonb", "U", None), T.JSON: SetColumnType("json", "U", None),
+}
+del T
+# A Steampipe table column's DuckDB type (iamsql.store.schema) as the Postgres type Steampipe gives it
+STEAMPIPE_COLUMN_TYPES = {"VARCHAR": exp.DataType.Type.TEXT, "BIGINT": exp.DataType.Type.BIGINT,
+                          "BOOLEAN": exp.DataType.Type.BOOLEAN, "TIMESTAMPTZ": exp.DataType.Type.TIMESTAMPTZ,
+                          "JSON": exp.DataType.Type.JSONB, "DOUBLE": exp.DataType.Type.DOUBLE}
+UNKNOWN_LITERAL = "unknown"  # NULL or a string literal: Postgres gives it the other branch's type (text if none)
+
+
+def check_set_operation_types(tree: exp.Expr) -> None:
+    """Postgres's error for UNION, INTERSECT and EXCEPT branches whose columns are of types of different categories
+    (``UNION types text and integer cannot be matched``), where DuckDB casts and answers. Only types known for
+    certain count: literals, casts and the columns of Steampipe tables; anything else is never refused."""
+    ctes = {cte.alias for cte in tree.find_all(exp.CTE)}
+    for node in tree.find_all(exp.SetOperation):
+        _set_column_types(node, ctes)
+
+
+def _set_column_types(node: exp.Expr, ctes: set[str]) -> list | None:
+    """The types of the columns of a set operation's branch (SetColumnType, UNKNOWN_LITERAL or None when not known),
+    resolved pair by pair as Postgres does; None when the columns cannot be told (``*``, VALUES)."""
+    while isinstance(node, (exp.Subquery, exp.Paren)):
+        node = node.this
+    if isinstance(node, exp.Select):
+        if any(isinstance(i, exp.Star) or isinstance(i, exp.Column) and isinstance(i.this, exp.Star)
+               for i in node.expressions):
+            return None
+        return [_set_item_type(item.unalias(), node, ctes) for item in node.expressions]
+    if not isinstance(node, exp.SetOperation):
+        return None
+    left, right = _set_column_types(node.this, ctes), _set_column_types(node.expression, ctes)
+    if left is None or right is None or len(left) != len(right):
+        return None
+    word = {exp.Union: "UNION", exp.Intersect: "INTERSECT", exp.Except: "EXCEPT"}[type(node)]
+    return [_common_set_type(word, a, b) for a, b in zip(left, right, strict=True)]
+
+
+def _common_set_type(word: str, left, right):
+    if left is None or right is None:
+        return None
+    if left == UNKNOWN_LITERAL or right == UNKNOWN_LITERAL:
+        known = right if left == UNKNOWN_LITERAL else left
+        return SET_COLUMN_TYPES[exp.DataType.Type.TEXT] if known == UNKNOWN_LITERAL else known
+    if left.category != right.category:
+        raise QueryError(f"{word} types {left.name} and {right.name} cannot be matched")
+    if left == right:
+        return left
+    if left.rank is None or right.rank is None:
+        return None
+    return max(left, right, key=lambda t: t.rank)
+
+
+def _set_item_type(item: exp.Expr, select: exp.Select, ctes: set[str]):
+    """The Postgres type of a select item when it is known for certain, UNKNOWN_LITERAL, or None."""
+    while isinstance(item, exp.Paren):
+        item = item.this
+    if isinstance(item, exp.Neg) and isinstance(item.this, exp.Literal):
+        item = item.this
+    if isinstance(item, exp.Null) or isinstance(item, exp.Literal) and item.is_string:
+        return UNKNOWN_LITERAL
+    if isinstance(item, exp.Boolean):
+        return SET_COLUMN_TYPES[exp.DataType.Type.BOOLEAN]
+    if isinstance(item, exp.Literal):
+        if not item.this.isdigit():
+            return SET_COLUMN_TYPES[exp.DataType.Type.DECIMAL]
+        kind = exp.DataType.Type.INT if int(item.this) < 2**31 else exp.DataType.Type.BIGINT if int(
+            item.this) < 2**63 else exp.DataType.Type.DECIMAL
+        return SET_COLUMN_TYPES[kind]
+    if isinstance(item, exp.Cast):
+        return SET_COLUMN_TYPES.get(item.to.this)
+    if isinstance(item, exp.Column):
+        duck_type = _steampipe_column_type(item, select, ctes)
+        return SET_COLUMN_TYPES[STEAMPIPE_COLUMN_TYPES[duck_type]] if duck_type in STEAMPIPE_COLUMN_TYPES else None
+    return None
+
+
+def _steampipe_column_type(column: exp.Column, select: exp.Select, ctes: set[str]) -> str | None:
+    """The DuckDB type of ``column`` when it is certainly a column of a Steampipe table of ``select``'s own FROM:
+    qualified by that table's name or alias, or unqualified where every source is such a table and one has it."""
+    tables, others = {}, False
+    for source in select_sources(select):
+        if isinstance(source, exp.Table) and isinstance(source.this, exp.Identifier) and (
+                source.name in TABLE_COLUMNS and source.name not in ctes):
+            tables[source.alias_or_name] = source.name
+        else:
+            others = True
+    if column.table:
+        return TABLE_COLUMNS[tables[column.table]].get(column.name) if column.table in tables else None
+    owners = [table for table in tables.values() if column.name in TABLE_COLUMNS[table]]
+    return TABLE_COLUMNS[owners[0]][column.name] if len(owners) == 1 and not others else None
+
+
+def check_distinct_on_order(tree: exp.Expr) -> None:
+    """Postgres's rule for ``SELECT DISTINCT ON (...) ... ORDER BY ...``: once an ORDER BY item that is not a DISTINCT
+    ON expression comes, every DISTINCT ON expression must have come before it (DuckDB answers either way)."""
+    for select in tree.find_all(exp.Select):
+        distinct, order = select.args.get("distinct"), select.args.get("order")
+        if distinct is None or distinct.args.get("on") is None or order is None:
+            continue
+        on_keys = {_target_key(e, select) for e in distinct.args["on"].expressions}
+        order_keys = [_target_key(ordered.this, select) for ordered in order.expressions]
+        if None in on_keys or None in order_keys:
+            continue
+        other = next((i for i, key in enumerate(order_keys) if key not in on_keys), None)
+        if other is not None and not on_keys <= set(order_keys[:other]):
+            raise QueryError("SELECT DISTINCT ON expressions must match initial ORDER BY expressions")
+
+
+def _target_key(node: exp.Expr, select: exp.Select) -> str | None:
+    """The select item a DISTINCT ON or ORDER BY expression stands for, as text to compare: a number is the item at
+    that position, a bare name an output column's name before an input column's, as Postgres resolves them. Column
+    qualifiers and case are dropped, so two spellings of one value compare equal (never a false refusal); None for
+    a position in a select list with ``*``, which cannot be told."""
+    items = select.expressions
+    if isinstance(node, exp.Literal) and not node.is_string and node.this.isdigit() and 1 <= int(node.this) <= len(items):
+        if any(isinstance(i, exp.Star) or isinstance(i, exp.Column) and isinstance(i.this, exp.Star) for i in items):
+            return None
+        node = items[int(node.this) - 1]
+    elif isinstance(node, exp.Column) and not node.table:
+        node = next((i.this for i in items if isinstance(i, exp.Alias) and i.alias.lower() == node.name.lower()), node)
+    bare = node.unalias().copy().transform(
+        lambda n: exp.column(n.name) if isinstance(n, exp.Column) and not isinstance(n.this, exp.Star) else n)
+    return bare.sql(dialect=Steampipe).lower()
+
+
 # json (not jsonb) constructors whose text is laid out as json's (``{"a" : 1}``, ``{ "k" : v }``), not jsonb's
 JSON_LAYOUT_FUNCTIONS = {"json_build_object", "json_object_agg"}
 # json constructors that write their elements with jsonb's separators, unless an element has json's own layout
@@ -3825,6 +3980,8 @@ def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False) -> exp.E
     """``postgres_tree`` of a statement already parsed by ``parse`` (``tree``, which it changes)."""
     check_unsupported(tree)
     tree = star_with_using(tree)
+    check_distinct_on_order(tree)
+    check_set_operation_types(tree)
     scope = Scope(tree, as_of_variable=as_of_variable)
     tree = name_select_items(tree, scope)
     tree = string_to_table(tree)

@@ -15,6 +15,7 @@ from decimal import Decimal
 from iamsql.sql import inet, jsonpath
 
 AS_OF_VARIABLE = "iamsql_as_of"
+AS_OF_UNSET = f"the {AS_OF_VARIABLE} variable is not set"
 
 
 def _load(text: str):
@@ -364,7 +365,9 @@ _QUOTED_KEYWORD_LIST = ", ".join(f"'{w}'" for w in QUOTED_KEYWORDS)
 # whole document) once for the WHEN and again for the branch taken, and would not share it with the other items of
 # a select list that read the same extraction (dialect.share_json_extractions).
 # iamsql_as_of() is a CASE, not coalesce(variable, error(...)): DuckDB folds the CASE to the constant time, so a
-# control's time filter is a comparison with a constant (pushed into the scan), not a computation per row.
+# control's time filter is a comparison with a constant (pushed into the scan), not a computation per row. Without
+# the variable it fails by casting a sentence to a time (query.describe_duckdb_error words it), not with error():
+# DuckDB counts error() as volatile and takes no volatile expression in a window's PARTITION BY or ORDER BY.
 MACROS = f"""
 create or replace temp macro iamsql_glob(pattern) as replace(replace(pattern, '*', '%'), '?', '_');
 create or replace temp macro pg_nlevel(path) as
@@ -373,7 +376,7 @@ create or replace temp macro pg_ltree_contains(ancestor, path) as
     ancestor = '' or path = ancestor or starts_with(path, ancestor || '.');
 create or replace temp macro iamsql_as_of() as
     case when getvariable('{AS_OF_VARIABLE}') is not null then cast(getvariable('{AS_OF_VARIABLE}') as timestamptz)
-         else cast(error('the {AS_OF_VARIABLE} variable is not set') as timestamptz) end;
+         else cast('{AS_OF_UNSET}' as timestamptz) end;
 create or replace temp macro pg_jsonb_text(j) as
     list_transform([j], lambda v: case when json_type(v) in ('OBJECT', 'ARRAY') then pg_jsonb_out(v)
                                        else json_extract_string(v, '$') end)[1];

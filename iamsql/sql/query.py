@@ -16,7 +16,7 @@ from iamsql.controls.names import view_names
 from iamsql.errors import QueryError
 from iamsql.sql import cache as sqlcache
 from iamsql.sql.output import TEXT_TYPES
-from iamsql.sql.pgfunctions import install_called
+from iamsql.sql.pgfunctions import AS_OF_UNSET, install_called
 from iamsql.store.schema import ACCESS_TABLES, CATALOG_TABLES, NOT_LOADED, TABLES
 
 # sqlglot and the dialect are imported when a statement is first translated: a statement whose translation is
@@ -113,6 +113,8 @@ def describe_duckdb_error(exc: duckdb.Error, sql: str = "") -> str:
                 "write the values into the SQL")
     if isinstance(exc, duckdb.InvalidInputException) and (match := RE2_ERROR.match(first)):
         return f"query failed: invalid regular expression: {RE2_ERRORS[match.group(1)]}"
+    if f'"{AS_OF_UNSET}"' in first:  # iamsql_as_of() without the variable (iamsql.sql.pgfunctions)
+        return f"query failed: {AS_OF_UNSET}"
     if first.startswith("Division by zero"):  # DuckDB's hint (TRY, SET ...) is no use in a read-only query
         return "query failed: division by zero"
     if isinstance(exc, duckdb.ParserException):

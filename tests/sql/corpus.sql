@@ -3899,3 +3899,23 @@ select 'now'::timestamptz = now() as is_now, 'today'::date = current_date as is_
 select name, now() - create_date > 'now'::timestamptz - 'epoch'::timestamptz as impossible,
   count(*) filter (where create_date > 'today'::timestamptz - interval '5 years') over () as recent_users
 from aws_iam_user order by name;
+
+-- name: snapshot_time_in_window_partition_and_order
+select name, rank() over (partition by create_date > now() - interval '3 years' order by now() - create_date desc, name)
+  as by_age, first_value(name) over (order by current_date - create_date::date, name) as newest
+from aws_iam_user order by name;
+
+-- name: chr_of_computed_codes
+select name, chr(65 + length(name) % 26) as letter, chr(case when mfa_enabled then 90 end) as z
+from aws_iam_user order by name;
+
+-- name: distinct_on_matched_by_alias_position_and_repeat
+select distinct on (1, u.account_id) lower(u.name) as who, account_id, create_date
+from aws_iam_user u order by who, account_id desc, lower(name), create_date, who;
+
+-- name: union_of_types_postgres_matches
+select name, attachment_count as n, create_date as at from aws_iam_policy
+union select name, 1, '2024-01-01'::date from aws_iam_user
+union all select null, 2.5, null
+except select 'x'::varchar, max_session_duration, create_date from aws_iam_role r
+order by 1 nulls first, 2;
