@@ -228,3 +228,27 @@ def test_more_than_nine_runs_in_one_second_keep_their_order(tmp_path):
     shutil.rmtree(made[1])
     assert _final_folder(parent, started).name == "20260301T020000Z-13"
     assert evidence.prune(parent, keep_runs=2, keep_days=None, current=made[-1]) == [made[0], *made[2:-2]]
+
+
+def test_an_added_empty_folder_fails_verify(tmp_path):
+    parent = tmp_path / "evidence" / ACCOUNT
+    folder = chained_run(parent, "20260301T020000Z", 1)
+    (folder / "raw").mkdir()
+    (folder / "raw" / "listed.json").write_text("{}")
+    from iamsql.scheduled.folder import hash_tree
+
+    text = json.dumps({"run_id": 1, "chain": {"sequence": 1, "previous": None}, "files": hash_tree(folder)})
+    (folder / "manifest.json").write_text(text)
+    (folder / "manifest.sha256").write_text(f"{hashlib.sha256(text.encode()).hexdigest()}  manifest.json\n")
+    assert evidence.verify(folder)[0].ok
+    (folder / "empty").mkdir()
+    (folder / "raw" / "deeper" / "still").mkdir(parents=True)
+    (folder / "raw" / "listed.json").unlink()  # a removed file's folder is the manifest's, not added
+    (result,) = evidence.verify(folder)
+    assert not result.ok and result.added == ["empty/", "raw/deeper/"] and result.removed == ["raw/listed.json"]
+    shutil.rmtree(folder / "empty")
+    shutil.rmtree(folder / "raw" / "deeper")
+    (folder / "raw" / "listed.json").write_text("{}")
+    (folder / "notes").mkdir()
+    (folder / "notes" / "later.txt").write_text("added")  # an added file is named, not its folder as well
+    assert evidence.verify(folder)[0].added == ["notes/later.txt"]

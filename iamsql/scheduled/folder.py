@@ -63,6 +63,16 @@ def hash_tree(folder: Path) -> dict[str, dict[str, Any]]:
     return files
 
 
+def subfolder_paths(folder: Path) -> set[str]:
+    """``relative/posix/path`` of every folder under ``folder`` (symlinks to folders are files to ``hash_tree``)."""
+    def unreadable(exc: OSError) -> None:
+        raise EvidenceError(f"{exc.filename or folder}: cannot read ({exc.strerror or exc})")
+
+    return {(Path(top) / d).relative_to(folder).as_posix()
+            for top, dirs, _names in os.walk(folder, onerror=unreadable, followlinks=False)
+            for d in dirs if not (Path(top) / d).is_symlink()}
+
+
 def chain_link(parent: Path) -> dict[str, Any]:
     """The new run's link to the newest run folder of the same name: its folder, run id and the SHA-256 of its
     ``manifest.json`` bytes, and the new run's place in the chain (``sequence``, 1 for the first run)."""

@@ -18,6 +18,7 @@ from iamsql.scheduled.folder import (
     hash_tree,
     is_run_folder,
     run_order,
+    subfolder_paths,
     subfolders,
 )
 from iamsql.store import db as dbmod
@@ -260,7 +261,9 @@ def verify_run(folder: Path) -> Verification:
     except (ValueError, KeyError, TypeError, RecursionError):
         return Verification(folder, False, f"{MANIFEST} is not a readable iamsql manifest", [], [], [])
     present = hash_tree(folder)
-    added = sorted(set(present) - set(listed))
+    holding = {parent.as_posix() for p in {*listed, *present} for parent in Path(p).parents if parent != Path(".")}
+    extra = subfolder_paths(folder) - holding  # added folders with no file in them (a file is named itself)
+    added = sorted((set(present) - set(listed)) | {f"{d}/" for d in extra if Path(d).parent.as_posix() not in extra})
     removed = sorted(set(listed) - set(present))
     changed = sorted(p for p in set(listed) & set(present) if present[p]["sha256"] != (listed[p] or {}).get("sha256"))
     return Verification(folder, problem is None, problem, added, removed, changed)
