@@ -267,3 +267,14 @@ def test_shipped_examples_are_valid():
     assert config["exceptions"] == REPO / "examples" / "exceptions.yaml"
     parsed = read_exceptions(config["exceptions"])
     assert len(parsed.exceptions) == 2 and [a.ref for a in parsed.attestations] == ["nist-csf-2.0:GV.OC-01"]
+    # judged on the day its dates were last set, never the wall clock: every entry in force, none expiring soon
+    from datetime import date, timedelta
+
+    from iamsql.history.waivers import Applied
+
+    day = date(2026, 12, 5)
+    entries = (*parsed.exceptions, *parsed.attestations)
+    matched = dict.fromkeys((e.exception_id for e in parsed.exceptions), 1)
+    applied = Applied(0, day, {}, matched, parsed.exceptions, parsed.attestations)
+    assert [applied.state(item) for item in entries] == ["active"] * 3
+    assert min(item.expires for item in entries) >= day + timedelta(days=270)

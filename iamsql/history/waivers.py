@@ -8,14 +8,14 @@ exceptions:
     reason: Break-glass user; hardware MFA kept in the safe
     approver: jane.doe@example.com
     ticket: SEC-1234
-    expires: 2026-06-30                    # last day the exception applies
+    expires: 2027-12-31                    # last day the exception applies
 attestations:
   - framework: nist-csf-2.0
     requirement: GV.OC-01
     attested_by: ciso@example.com
-    date: 2026-01-15
+    date: 2026-11-16                       # first day the attestation is in force
     evidence: https://wiki.example.com/gv-oc-01
-    expires: 2026-12-31
+    expires: 2027-11-15                    # last day it is in force
 ```
 
 An exception never changes a result's status: an ``alarm`` it matches is marked *excepted* with the exception's
