@@ -205,7 +205,8 @@ def _run_locked(con, config: Config, exceptions_file, log, sigma_controls=None, 
                 for state in ("active", "expired", "unused")
             },
             "attestations": {
-                state: sum(1 for a in applied.attestations if applied.state(a) == state) for state in ("active", "expired")
+                state: sum(1 for a in applied.attestations if applied.state(a) == state)
+                for state in ("active", "expired", "future")
             },
         }
         manifest = _manifest(con, config, run_id, name, started, gathered, exceptions_file, summary, code, work)
