@@ -85,6 +85,21 @@ def test_missing_required_and_contradictory_settings(tmp_path):
         evidence.load_config(None, {"evidence_dir": "e"}, env={"IAMSQL_KEEP_RUNS": "many"})
 
 
+@pytest.mark.parametrize("keep", [-1, 0])
+def test_keep_runs_below_one_is_refused_with_one_message(tmp_path, monkeypatch, capsys, keep):
+    """The current run is always kept: 0 and -1 are refused alike, from the file, the environment and the flag."""
+    said = "'retention.keep_runs' must be a whole number of 1 or more, not"
+    path = write_config(tmp_path / "k.toml", f"evidence_dir = 'e'\n[retention]\nkeep_runs = {keep}\n")
+    with pytest.raises(evidence.ConfigError, match=f"{said} {keep}$"):
+        evidence.load_config(path, env={})
+    with pytest.raises(evidence.ConfigError, match=f"IAMSQL_KEEP_RUNS: {said} {keep}$"):
+        evidence.load_config(None, {"evidence_dir": "e"}, env={"IAMSQL_KEEP_RUNS": str(keep)})
+    code, out, err = cli(monkeypatch, capsys, "evidence", "run", "--evidence-dir", str(tmp_path / "e"),
+                         "--keep-runs", str(keep))
+    assert code == 2 and out == "" and err == f"error: option --keep-runs: {said} {keep}\n"
+    assert not (tmp_path / "e").exists()
+
+
 def test_precedence_file_then_environment_then_flags(tmp_path):
     path = basic_toml(tmp_path, "[retention]\nkeep_runs = 5\n[params]\nmax_age_days = 30")
     config = evidence.load_config(path, {}, env={"IAMSQL_FAIL_ON": "medium", "IAMSQL_OUTPUTS": "json, md"})
@@ -254,3 +269,14 @@ def test_shipped_examples_are_valid():
     assert config["exceptions"] == REPO / "examples" / "exceptions.yaml"
     parsed = read_exceptions(config["exceptions"])
     assert len(parsed.exceptions) == 2 and [a.ref for a in parsed.attestations] == ["nist-csf-2.0:GV.OC-01"]
+    # judged on the day its dates were last set, never the wall clock: every entry in force, none expiring soon
+    from datetime import date, timedelta
+
+    from iamsql.history.waivers import Applied
+
+    day = date(2026, 12, 5)
+    entries = (*parsed.exceptions, *parsed.attestations)
+    matched = dict.fromkeys((e.exception_id for e in parsed.exceptions), 1)
+    applied = Applied(0, day, {}, matched, parsed.exceptions, parsed.attestations)
+    assert [applied.state(item) for item in entries] == ["active"] * 3
+    assert min(item.expires for item in entries) >= day + timedelta(days=270)

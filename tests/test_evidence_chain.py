@@ -196,3 +196,59 @@ def test_unreadable_source_of_an_evidence_run_is_one_line(tmp_path):
     path = write_config(tmp_path / "iamsql.toml", f'db = "audit.duckdb"\nevidence_dir = "evidence"\n'
                         f'[sources]\npaths = ["{source}"]\n')
     one_line_error(cli("evidence", "run", "-c", str(path), "--quiet"), "gone.json")
+
+
+def chained_run(parent: Path, name: str, run_id: int) -> Path:
+    """A minimal run folder as a run writes it: one file, a manifest linked to the newest run, its sidecar."""
+    from iamsql.scheduled.folder import chain_link, hash_tree
+
+    folder = parent / name
+    folder.mkdir(parents=True)
+    (folder / "results.json").write_text(json.dumps({"run": run_id}))
+    text = json.dumps({"run_id": run_id, "chain": chain_link(parent), "files": hash_tree(folder)})
+    (folder / "manifest.json").write_text(text)
+    (folder / "manifest.sha256").write_text(f"{hashlib.sha256(text.encode()).hexdigest()}  manifest.json\n")
+    return folder
+
+
+def test_more_than_nine_runs_in_one_second_keep_their_order(tmp_path):
+    from datetime import datetime, timezone
+
+    from iamsql.scheduled.run import _final_folder
+
+    parent = tmp_path / "evidence" / ACCOUNT
+    started = datetime(2026, 3, 1, 2, 0, 0, 500, tzinfo=timezone.utc)
+    made = [chained_run(parent, _final_folder(parent, started).name, run_id) for run_id in range(1, 13)]
+    assert [f.name for f in made][-3:] == ["20260301T020000Z-10", "20260301T020000Z-11", "20260301T020000Z-12"]
+    assert evidence.run_folders(parent) == made
+    assert [manifest(f)["chain"]["previous"]["folder"] for f in made[1:]] == [f.name for f in made[:-1]]
+    results = evidence.verify(parent)
+    assert [r.folder for r in results] == made and all(r.ok for r in results), failures(results)
+    # retention removed -2: the next run of that second still comes after -12, not in the gap
+    shutil.rmtree(made[1])
+    assert _final_folder(parent, started).name == "20260301T020000Z-13"
+    assert evidence.prune(parent, keep_runs=2, keep_days=None, current=made[-1]) == [made[0], *made[2:-2]]
+
+
+def test_an_added_empty_folder_fails_verify(tmp_path):
+    parent = tmp_path / "evidence" / ACCOUNT
+    folder = chained_run(parent, "20260301T020000Z", 1)
+    (folder / "raw").mkdir()
+    (folder / "raw" / "listed.json").write_text("{}")
+    from iamsql.scheduled.folder import hash_tree
+
+    text = json.dumps({"run_id": 1, "chain": {"sequence": 1, "previous": None}, "files": hash_tree(folder)})
+    (folder / "manifest.json").write_text(text)
+    (folder / "manifest.sha256").write_text(f"{hashlib.sha256(text.encode()).hexdigest()}  manifest.json\n")
+    assert evidence.verify(folder)[0].ok
+    (folder / "empty").mkdir()
+    (folder / "raw" / "deeper" / "still").mkdir(parents=True)
+    (folder / "raw" / "listed.json").unlink()  # a removed file's folder is the manifest's, not added
+    (result,) = evidence.verify(folder)
+    assert not result.ok and result.added == ["empty/", "raw/deeper/"] and result.removed == ["raw/listed.json"]
+    shutil.rmtree(folder / "empty")
+    shutil.rmtree(folder / "raw" / "deeper")
+    (folder / "raw" / "listed.json").write_text("{}")
+    (folder / "notes").mkdir()
+    (folder / "notes" / "later.txt").write_text("added")  # an added file is named, not its folder as well
+    assert evidence.verify(folder)[0].added == ["notes/later.txt"]

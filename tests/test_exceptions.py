@@ -177,6 +177,17 @@ def test_attested_requirements_count_toward_compliance(checked, tmp_path):
     on_day(con, run_id, datetime(2027, 1, 1, tzinfo=timezone.utc))
     exc.apply(con, run_id, exc.read_exceptions(write(tmp_path, GOOD.replace("GV.OC-01", requirement))))
     assert exc.attested_requirements(con, run_id) == set()
+    # dated after the run's day (2026-01-15, a run of the 14th): not in force yet, said, manual
+    on_day(con, run_id, datetime(2026, 1, 14, 23, 59, tzinfo=timezone.utc))
+    applied = exc.apply(con, run_id, exc.read_exceptions(write(tmp_path, GOOD.replace("GV.OC-01", requirement))))
+    assert exc.attested_requirements(con, run_id) == set()
+    assert [a["state"] for a in exc.stored_attestations(con, run_id)] == ["future"]
+    assert [w for w in exc.warnings(applied) if w.startswith("attestation")] == [
+        f"attestation of nist-csf-2.0:{requirement} (line 23) is dated 2026-01-15, after the run's day (2026-01-14): "
+        "not in force for this run, the requirement stays manual"]
+    on_day(con, run_id, datetime(2026, 1, 15, tzinfo=timezone.utc))  # from its date on: in force
+    exc.apply(con, run_id, exc.read_exceptions(write(tmp_path, GOOD.replace("GV.OC-01", requirement))))
+    assert exc.attested_requirements(con, run_id) == {f"nist-csf-2.0:{requirement}"}
 
 
 def test_workbook_and_json_count_excepted_alarms(checked, tmp_path):

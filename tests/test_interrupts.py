@@ -217,3 +217,39 @@ def test_an_evidence_run_says_whether_it_completed(stored, rolled_back, complete
     assert all(what in line for what in stored + rolled_back)
     assert line.endswith(root.INTERRUPTED["evidence run"]) != complete
     journal.reset()
+
+
+def test_sigterm_stops_an_evidence_run_with_one_line(tmp_path):
+    """SIGTERM (``systemctl stop``, a scheduler's timeout) says what was left, as Ctrl-C does, and exits 143."""
+    evidence_dir = tmp_path / "evidence"
+    process = subprocess.Popen(
+        [*CLI, "evidence", "run", "--db", str(tmp_path / "audit.duckdb"), "--evidence-dir", str(evidence_dir),
+         "--source", str(SAMPLE_DIR), "--output", "json", "--fail-on", "none"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        wait_for(lambda: evidence_dir.is_dir() and any(p.name.startswith(".incomplete-") for p in evidence_dir.iterdir()),
+                 process, "the run's .incomplete folder")
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 143 and out == "", err
+    line = err.splitlines()[-1]  # after the progress lines ("gathering data")
+    assert line.startswith("terminated") and line.endswith(root.INTERRUPTED["evidence run"]), line
+    assert not [p for p in evidence_dir.rglob("*") if p.is_dir() and not p.name.startswith(".")
+                and not any(part.startswith(".") for part in p.relative_to(evidence_dir).parts)]
+
+
+def test_sigterm_line_says_terminated(monkeypatch, capsys):
+    monkeypatch.setattr(root, "_interrupt_said", False)
+    monkeypatch.setattr(root, "_terminated", True)
+    journal.reset()
+    journal.record("load of snapshot 5", committed=True)
+    root.say_interrupted(root.INTERRUPTED["evidence run"])
+    assert capsys.readouterr().err == (f"terminated after load of snapshot 5 was stored; "
+                                       f"{root.INTERRUPTED['evidence run']}\n")
+    assert root._interrupt_code() == 143
+    journal.reset()

@@ -68,6 +68,7 @@ INTERRUPTED = {
 DUCKDB_INTERRUPTED = "Query interrupted"  # DuckDB's RuntimeError when SIGINT arrives during a query
 _interrupt_said = False
 _interrupt_requested = False
+_terminated = False  # the interrupt was SIGTERM: said as "terminated", exit code 143
 _closed_everything = False  # the command closed its database and files: see end_without_teardown
 
 
@@ -77,7 +78,7 @@ def say_interrupted(otherwise: str) -> None:
     global _interrupt_said
     if not _interrupt_said:
         _interrupt_said = True
-        line = journal.interrupted(otherwise)
+        line = journal.interrupted(otherwise, "terminated" if _terminated else "interrupted")
         if (
             otherwise == INTERRUPTED["evidence run"]
             and (journal.stored or journal.rolled_back)
@@ -100,12 +101,25 @@ def _on_sigint(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
+def _on_sigterm(signum, frame) -> None:
+    """SIGTERM (``systemctl stop``, a scheduler's timeout) stops a command as Ctrl-C does, with the same kind of
+    line ("terminated ...") and the exit code of a process killed by it (143)."""
+    global _terminated
+    _terminated = True
+    _on_sigint(signum, frame)
+
+
+def _interrupt_code() -> int:
+    """128 + the signal: 130 after Ctrl-C (SIGINT), 143 after SIGTERM."""
+    return 128 + (signal.SIGTERM if _terminated else signal.SIGINT)
+
+
 def _fail(message: str, code: int) -> None:
     """``error: <message>`` and exit ``code``; after Ctrl-C, the interrupt line and 130 instead (DuckDB reports
     some interrupts as errors: "numpy is required", "Interrupted")."""
     if _interrupt_requested:
         say_interrupted(_interrupted_command(sys.argv[1:]))
-        sys.exit(130)
+        sys.exit(_interrupt_code())
     typer.echo(f"error: {message}{journal.after_failure()}", err=True)
     sys.exit(code)
 
@@ -150,8 +164,11 @@ def run(app: typer.Typer) -> None:
     into a RuntimeError when it arrives during a query)."""
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when started with Ctrl-C ignored
         signal.signal(signal.SIGINT, _on_sigint)
-    global _closed_everything
-    _closed_everything = False
+    before_sigterm = signal.getsignal(signal.SIGTERM)
+    if before_sigterm == signal.SIG_DFL:  # not when started with SIGTERM ignored or handled by the caller
+        signal.signal(signal.SIGTERM, _on_sigterm)
+    global _closed_everything, _terminated
+    _closed_everything = _terminated = False
     journal.reset()
     try:
         scratch.use_private_tempdir()
@@ -168,6 +185,7 @@ def run(app: typer.Typer) -> None:
     except SystemExit as exc:
         if exc.code == 130:
             say_interrupted(_interrupted_command(sys.argv[1:]))
+            sys.exit(_interrupt_code())
         if exc.code == 1 and isinstance(exc.__context__, BrokenPipeError):  # typer's exit for a closed pipe (| head)
             sys.exit(0)
         raise
@@ -177,18 +195,21 @@ def run(app: typer.Typer) -> None:
         _fail(str(exc).splitlines()[0], 2)
     except KeyboardInterrupt:
         say_interrupted(_interrupted_command(sys.argv[1:]))
-        sys.exit(130)
+        sys.exit(_interrupt_code())
     except RecursionError:  # a reader that did not name its input (a RuntimeError: before that clause)
         _fail("input nested too deeply to read (deeper than Python's recursion limit)", 2)
     except RuntimeError as exc:
         if str(exc) != DUCKDB_INTERRUPTED:
             raise
         say_interrupted(_interrupted_command(sys.argv[1:]))
-        sys.exit(130)
+        sys.exit(_interrupt_code())
     except BrokenPipeError:
         sys.exit(0)
     finally:
         scratch.release()
+        if before_sigterm == signal.SIG_DFL:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if code == 130:  # Ctrl-C that typer turned into its exit code
         say_interrupted(_interrupted_command(sys.argv[1:]))
+        code = _interrupt_code()
     sys.exit(code if isinstance(code, int) else 0)

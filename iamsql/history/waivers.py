@@ -8,21 +8,22 @@ exceptions:
     reason: Break-glass user; hardware MFA kept in the safe
     approver: jane.doe@example.com
     ticket: SEC-1234
-    expires: 2026-06-30                    # last day the exception applies
+    expires: 2027-12-31                    # last day the exception applies
 attestations:
   - framework: nist-csf-2.0
     requirement: GV.OC-01
     attested_by: ciso@example.com
-    date: 2026-01-15
+    date: 2026-11-16                       # first day the attestation is in force
     evidence: https://wiki.example.com/gv-oc-01
-    expires: 2026-12-31
+    expires: 2027-11-15                    # last day it is in force
 ```
 
 An exception never changes a result's status: an ``alarm`` it matches is marked *excepted* with the exception's
 reason, stored per run in ``iamsql_result_exception`` (see ``store/bookkeeping.py`` for the tables). Expiry is judged
 on the day the check run happened (``iamsql_run.started_at``, UTC), not the data's time: an exception or
 attestation is a decision in force until a date, and a run made after that date must not rely on it, however old
-the data it read. The outcome is stored with the run, so re-reporting an old run gives the same answer. An expired
+the data it read; an attestation is in force from its ``date``, so a run made before that day does not count it
+(state ``future``). The outcome is stored with the run, so re-reporting an old run gives the same answer. An expired
 exception no longer applies and is reported as expired; one matching nothing as unused.
 
 An attestation states that a requirement which no automated control serves is met, so a framework can reach
@@ -100,6 +101,10 @@ class Attestation:
 
     def expired(self, day: date) -> bool:
         return day > self.expires
+
+    def future(self, day: date) -> bool:
+        """Dated after ``day``: not in force yet (an attestation is in force from its date to its expiry)."""
+        return day < self.date
 
 
 @dataclass(frozen=True)
@@ -295,9 +300,12 @@ class Applied:
     attestations: tuple[Attestation, ...]
 
     def state(self, item: ExceptionEntry | Attestation) -> str:
-        """``active``, ``expired`` or (exceptions only) ``unused``."""
+        """``active``, ``expired``, (exceptions only) ``unused`` or (attestations only) ``future``: dated after
+        the run's day, not in force for it."""
         if item.expired(self.day):
             return "expired"
+        if isinstance(item, Attestation) and item.future(self.day):
+            return "future"
         if isinstance(item, ExceptionEntry) and not self.matches.get(item.exception_id):
             return "unused"
         return "active"
@@ -354,6 +362,11 @@ def warnings(applied: Applied) -> list[str]:
             lines.append(
                 f"attestation of {item.ref} (line {item.line}) expired on {item.expires}: the requirement "
                 "is manual again"
+            )
+        elif applied.state(item) == "future":
+            lines.append(
+                f"attestation of {item.ref} (line {item.line}) is dated {item.date}, after the run's day "
+                f"({applied.day}): not in force for this run, the requirement stays manual"
             )
     return lines
 

@@ -660,9 +660,10 @@ def extend_report(con: duckdb.DuckDBPyConnection, report: Report) -> None:
             ("Alarms not excepted", report.status_counts["alarm"] - excepted_here),
             ("Exceptions active / expired / unused", f"{states['active']} / {states['expired']} / {states['unused']}"),
             (
-                "Attestations in force / expired",
+                "Attestations in force / expired / dated after the run",
                 f"{sum(1 for a in attestations if a['state'] == 'active')} / "
-                f"{sum(1 for a in attestations if a['state'] == 'expired')}",
+                f"{sum(1 for a in attestations if a['state'] == 'expired')} / "
+                f"{sum(1 for a in attestations if a['state'] == 'future')}",
             ),
             ("Changes vs previous run", _changes_fact(changes)),
         ]

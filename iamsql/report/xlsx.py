@@ -785,7 +785,8 @@ def write_exceptions(wb, report: Report) -> None:
             sheet.cell(
                 "States are judged on the day the run happened: active (applies), expired (past its "
                 "date: no longer applies, its alarms count again), unused (matched no alarm). "
-                "Alarms matched by an expired exception are the ones it would have covered.",
+                "Alarms matched by an expired exception are the ones it would have covered. An attestation is "
+                "in force from its date to its expiry: future (dated after the run) does not count.",
                 font=Font(italic=True),
             )
         ]

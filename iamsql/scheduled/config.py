@@ -28,6 +28,7 @@ class Option:
     flag: str
     env: str
     help: str
+    least: int = 0  # the smallest whole number an int setting takes
 
 
 OPTIONS = (
@@ -60,7 +61,7 @@ OPTIONS = (
     Option("fail_on", "text", "--fail-on", "IAMSQL_FAIL_ON", "exit 1 on an alarm of this severity or higher (default info: any alarm, as iamsql check)"),
     Option("outputs", "list", "--output", "IAMSQL_OUTPUTS", "report files: xlsx, json, iamsql-json, ocsf, ocsf-jsonl, asff, csv, findings-csv, md, sarif, junit, html (default xlsx, json, ocsf)"),
     Option("exceptions", "path", "--exceptions", "IAMSQL_EXCEPTIONS", "exceptions and attestations YAML file"),
-    Option("retention.keep_runs", "int", "--keep-runs", "IAMSQL_KEEP_RUNS", "keep the newest N run folders"),
+    Option("retention.keep_runs", "int", "--keep-runs", "IAMSQL_KEEP_RUNS", "keep the newest N run folders", least=1),
     Option("retention.keep_days", "int", "--keep-days", "IAMSQL_KEEP_DAYS", "remove run folders older than D days"),
     Option("wait", "int", "--wait", "IAMSQL_WAIT", "seconds to wait for another run on the same database or folder (default 0)"),
     Option("sign_key", "path", "--sign-key", "IAMSQL_SIGN_KEY",
@@ -187,8 +188,8 @@ def _typed(key: str, value: Any, where: str, base: Path) -> Any:
             raise wrong
         return [base / v for v in value] if option.kind == "paths" else [v.strip() for v in value]
     if option.kind == "int":
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ConfigError(f"{where}: {key!r} must be a whole number of 0 or more, not {value!r}")
+        if isinstance(value, bool) or not isinstance(value, int) or value < option.least:
+            raise ConfigError(f"{where}: {key!r} must be a whole number of {option.least} or more, not {value!r}")
         return value
     if option.kind == "bool":
         if not isinstance(value, bool):
@@ -250,9 +251,6 @@ def _validate(config: Config) -> None:
     if account and not (account.isdigit() and len(account) == 12):
         raise ConfigError(f"{where}: 'sources.account_id' {account!r} is not a 12-digit AWS account id "
                           "(quote it in TOML so leading zeros stay)")
-    for key in ("retention.keep_runs",):
-        if v.get(key) == 0:
-            raise ConfigError(f"{where}: {key!r} must be 1 or more (the current run is always kept)")
     if v.get("name") and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", v["name"]):
         raise ConfigError(f"{where}: 'name' must be letters, digits, '.', '_' or '-' (it names a folder)")
     given = [k for k in COLLECT_KEYS if v.get(k)]

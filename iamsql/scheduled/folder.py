@@ -63,6 +63,16 @@ def hash_tree(folder: Path) -> dict[str, dict[str, Any]]:
     return files
 
 
+def subfolder_paths(folder: Path) -> set[str]:
+    """``relative/posix/path`` of every folder under ``folder`` (symlinks to folders are files to ``hash_tree``)."""
+    def unreadable(exc: OSError) -> None:
+        raise EvidenceError(f"{exc.filename or folder}: cannot read ({exc.strerror or exc})")
+
+    return {(Path(top) / d).relative_to(folder).as_posix()
+            for top, dirs, _names in os.walk(folder, onerror=unreadable, followlinks=False)
+            for d in dirs if not (Path(top) / d).is_symlink()}
+
+
 def chain_link(parent: Path) -> dict[str, Any]:
     """The new run's link to the newest run folder of the same name: its folder, run id and the SHA-256 of its
     ``manifest.json`` bytes, and the new run's place in the chain (``sequence``, 1 for the first run)."""
@@ -85,7 +95,8 @@ def run_folders(parent: Path) -> list[Path]:
     """Complete run folders (those holding a manifest) under ``<evidence_dir>/<name>``, oldest first."""
     if not parent.is_dir():
         return []
-    return sorted(p for p in parent.iterdir() if p.is_dir() and not p.name.startswith(".") and (p / MANIFEST).exists())
+    return sorted((p for p in parent.iterdir() if p.is_dir() and not p.name.startswith(".") and (p / MANIFEST).exists()),
+                  key=run_order)
 
 
 def folder_time(folder: Path) -> datetime | None:
@@ -95,7 +106,15 @@ def folder_time(folder: Path) -> datetime | None:
         return None
 
 
-_RUN_NAME = re.compile(r"\d{8}T\d{6}Z(-\d+)?")
+_RUN_NAME = re.compile(r"(\d{8}T\d{6}Z)(?:-(\d+))?")
+
+
+def run_order(name: str | Path) -> tuple[str, int]:
+    """A run folder's place among the runs of its name, as the runs were made: its UTC stamp, then its number in
+    that second (``-2`` ... ``-9``, ``-10``: numbers, not text). A folder not named as a run sorts by its name."""
+    name = name.name if isinstance(name, Path) else name
+    match = _RUN_NAME.fullmatch(name)
+    return (match.group(1), int(match.group(2) or 1)) if match else (name, 0)
 
 
 def is_run_folder(path: Path) -> bool:
@@ -104,7 +123,7 @@ def is_run_folder(path: Path) -> bool:
 
 def subfolders(folder: Path) -> list[Path]:
     try:
-        entries = sorted(folder.iterdir())
+        entries = sorted(folder.iterdir(), key=run_order)
     except OSError as exc:
         raise EvidenceError(f"{folder}: cannot read ({exc.strerror or exc})") from None
     found = []

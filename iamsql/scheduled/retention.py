@@ -6,7 +6,7 @@ import shutil
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from iamsql.scheduled.folder import PRUNING, folder_time, run_folders
+from iamsql.scheduled.folder import PRUNING, folder_time, run_folders, run_order
 
 
 def prune(parent: Path, *, keep_runs: int | None, keep_days: int | None, current: Path,
@@ -23,8 +23,8 @@ def prune(parent: Path, *, keep_runs: int | None, keep_days: int | None, current
             stamp = folder_time(folder)
             if stamp is not None and stamp < now - timedelta(days=keep_days):
                 doomed.add(folder)
-    for folder in sorted(doomed):
+    for folder in sorted(doomed, key=run_order):
         hidden = folder.with_name(PRUNING + folder.name)
         folder.rename(hidden)  # a process killed while removing leaves a hidden folder: the next run removes it
         shutil.rmtree(hidden)
-    return sorted(doomed)
+    return sorted(doomed, key=run_order)

@@ -56,6 +56,7 @@ from iamsql.scheduled.folder import (
     folder_time,
     hash_tree,
     run_folders,
+    run_order,
 )
 from iamsql.scheduled.lock import RunLock, connect_waiting
 from iamsql.scheduled.retention import prune
@@ -204,7 +205,8 @@ def _run_locked(con, config: Config, exceptions_file, log, sigma_controls=None, 
                 for state in ("active", "expired", "unused")
             },
             "attestations": {
-                state: sum(1 for a in applied.attestations if applied.state(a) == state) for state in ("active", "expired")
+                state: sum(1 for a in applied.attestations if applied.state(a) == state)
+                for state in ("active", "expired", "future")
             },
         }
         manifest = _manifest(con, config, run_id, name, started, gathered, exceptions_file, summary, code, work)
@@ -431,18 +433,16 @@ def _manifest(con, config, run_id, name, started, gathered: Gathered, exceptions
 
 
 def _final_folder(parent: Path, started: datetime) -> Path:
-    """``<parent>/<UTC stamp>``, with ``-2``, ``-3``... when a run of the same second exists. A clock behind the
+    """``<parent>/<UTC stamp>``, with ``-2``, ``-3``... when runs of the same second exist. A clock behind the
     newest run folder is refused: runs are chained in the order of their names, so the run would break the chain."""
     newest = run_folders(parent)[-1:]
     if newest and (newest_time := folder_time(newest[0])) and started.replace(microsecond=0) < newest_time:
         raise EvidenceError(f"the clock ({started:%Y-%m-%dT%H:%M:%SZ}) is behind the newest run folder {newest[0]}: "
                             "runs are chained in the order of their times; set the clock right")
-    folder = parent / started.strftime(STAMP)
-    n = 2
-    while folder.exists():
-        folder = parent / f"{started.strftime(STAMP)}-{n}"
-        n += 1
-    return folder
+    stamp = started.strftime(STAMP)
+    taken = [run_order(p)[1] for p in parent.iterdir() if run_order(p)[0] == stamp] if parent.is_dir() else []
+    # after the highest number of that second, not in a gap that retention left: names keep the order of the runs
+    return parent / (f"{stamp}-{max(taken) + 1}" if taken else stamp)
 
 
 def _fsync_tree(folder: Path) -> None:

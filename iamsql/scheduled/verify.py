@@ -11,7 +11,16 @@ from pathlib import Path
 from iamsql.common.files import sha256_file
 from iamsql.common.lazy import lazy_import
 from iamsql.errors import EvidenceError
-from iamsql.scheduled.folder import MANIFEST, MANIFEST_HASH, SIGNATURE, hash_tree, is_run_folder, subfolders
+from iamsql.scheduled.folder import (
+    MANIFEST,
+    MANIFEST_HASH,
+    SIGNATURE,
+    hash_tree,
+    is_run_folder,
+    run_order,
+    subfolder_paths,
+    subfolders,
+)
 from iamsql.store import db as dbmod
 from iamsql.store.db import has_table
 
@@ -205,7 +214,7 @@ def check_database(results: list[Verification], parents: list[Path], db: str | P
     present = {r.folder.name for r in results}
     for parent in parents:
         runs = [r for r in results if r.folder.parent == parent]
-        oldest = min((r.folder.name for r in runs), default="")
+        oldest = min((run_order(r.folder) for r in runs), default=("", 0))
         prunes = any(_prunes(m) for m in (_manifest_of(r) for r in runs) if m)
         # where the database says this folder's runs were written: another evidence folder's runs of the same
         # name (several configs sharing one database) are not missing from this one, wherever this copy is now
@@ -220,12 +229,12 @@ def check_database(results: list[Verification], parents: list[Path], db: str | P
             target = runs[0] if runs else None
             if target is None:
                 continue
-            if prunes and missing < oldest:
+            if prunes and run_order(missing) < oldest:
                 target.notes.append(
                     f"run {run_id} ({missing}) is not present: older than every run here, pruned by retention"
                 )
             else:
-                holder = next((r for r in runs if r.folder.name > missing), runs[-1])
+                holder = next((r for r in runs if run_order(r.folder) > run_order(missing)), runs[-1])
                 holder.problems.append(f"missing run: {missing} (run {run_id} in the database)")
 
 
@@ -252,7 +261,9 @@ def verify_run(folder: Path) -> Verification:
     except (ValueError, KeyError, TypeError, RecursionError):
         return Verification(folder, False, f"{MANIFEST} is not a readable iamsql manifest", [], [], [])
     present = hash_tree(folder)
-    added = sorted(set(present) - set(listed))
+    holding = {parent.as_posix() for p in {*listed, *present} for parent in Path(p).parents if parent != Path(".")}
+    extra = subfolder_paths(folder) - holding  # added folders with no file in them (a file is named itself)
+    added = sorted((set(present) - set(listed)) | {f"{d}/" for d in extra if Path(d).parent.as_posix() not in extra})
     removed = sorted(set(listed) - set(present))
     changed = sorted(p for p in set(listed) & set(present) if present[p]["sha256"] != (listed[p] or {}).get("sha256"))
     return Verification(folder, problem is None, problem, added, removed, changed)

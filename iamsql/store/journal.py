@@ -22,14 +22,15 @@ def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def interrupted(otherwise: str) -> str:
-    """The line after an interrupt: what was stored and rolled back; ``otherwise`` when no transaction ended."""
+def interrupted(otherwise: str, how: str = "interrupted") -> str:
+    """The line after an interrupt (``how``: ``interrupted``, or ``terminated`` by SIGTERM): what was stored and
+    rolled back; ``otherwise`` when no transaction ended."""
     if stored:
-        line = f"interrupted after {_and(stored)} {'was' if len(stored) == 1 else 'were'} stored"
+        line = f"{how} after {_and(stored)} {'was' if len(stored) == 1 else 'were'} stored"
         return line + (f"; {_and(rolled_back)} rolled back" if rolled_back else "")
     if rolled_back:
-        return f"interrupted: {_and(rolled_back)} rolled back, nothing stored"
-    return f"interrupted: {otherwise}"
+        return f"{how}: {_and(rolled_back)} rolled back, nothing stored"
+    return f"{how}: {otherwise}"
 
 
 def after_failure() -> str:
