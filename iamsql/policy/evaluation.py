@@ -72,10 +72,12 @@ _ANONYMOUS_ABSENT = _SERVICE_KEYS | {
     "aws:username", "aws:principalarn", "aws:principalisawsservice", "aws:principalorgid", "aws:principalorgpaths"}
 # Keys a SAML or OIDC caller's request does not include: sts:AssumeRoleWithSAML and sts:AssumeRoleWithWebIdentity
 # are not signed with AWS credentials, and aws:PrincipalAccount and aws:PrincipalArn are "included in the request
-# context for all signed requests"; aws:PrincipalOrgID and aws:PrincipalOrgPaths only "if the principal is a member
-# of an organization" (IAM User Guide, "AWS global condition context keys"), which an identity provider's user is not.
+# context for all signed requests", aws:PrincipalIsAWSService for those "that use AWS security credentials";
+# aws:PrincipalOrgID and aws:PrincipalOrgPaths only "if the principal is a member of an organization" (IAM User Guide,
+# "AWS global condition context keys"), which an identity provider's user is not.
 _ORGANIZATION_KEYS = frozenset({"aws:principalorgid", "aws:principalorgpaths"})
-_FEDERATED_ABSENT = _NO_USERNAME | _ORGANIZATION_KEYS | {"aws:principalaccount", "aws:principalarn"}
+_FEDERATED_ABSENT = _NO_USERNAME | _ORGANIZATION_KEYS | {
+    "aws:principalaccount", "aws:principalarn", "aws:principalisawsservice"}
 # An AWS service principal is no member of an organization either.
 _SERVICE_ABSENT = frozenset({"aws:username"}) | _ORGANIZATION_KEYS
 
@@ -559,7 +561,9 @@ def default_context(who: Principal, principal_account: str | None, resource_acco
         # services add are not known here
         context["aws:principalservicename"] = who.arn
         context["aws:principalservicenameslist"] = [who.arn]
-    if who.kind != ANONYMOUS:
+    if who.kind not in (ANONYMOUS, FEDERATED):
+        # present "for all signed API requests that use AWS security credentials": not for anonymous callers, nor for
+        # SAML/OIDC callers, whose AssumeRoleWithSAML/WebIdentity is not signed with AWS credentials
         context["aws:principalisawsservice"] = "true" if who.kind == SERVICE else "false"
     if resource_account:
         context["aws:resourceaccount"] = resource_account
