@@ -7,7 +7,7 @@ give for it; static-analysis scenarios (`unknown_context`) must never answer `Al
 import pytest
 
 from iamsql.policy import simulate
-from tests.test_policy_doc_cases import APP_SESSION, OBJECT, TARGET_ROLE, A, req
+from tests.test_policy_doc_cases import ALICE, APP_SESSION, OBJECT, TARGET_ROLE, A, req
 from tests.test_policy_engine import ADMIN, allow, deny, doc
 
 GET = "s3:GetObject"
@@ -50,6 +50,48 @@ CASES = [
     case("is-aws-service-false-for-role-session-bool", "Allowed",
          req(GET, OBJECT, APP_SESSION, identity_policies=[doc(allow(GET, Condition={
              "Bool": {"aws:PrincipalIsAWSService": "false"}}))])),
+    # --- Empty value lists. IAM accepts them (IAM Access Analyzer's policy checks only suggest removing them: "The
+    # ForAllValues prefix with an empty condition key matches only if the key is missing from the request context",
+    # the IfExists suffix likewise, ForAnyValue never matches). The values of one key are ORed and a negated operator
+    # is their NOR ("Conditions with multiple context keys or values"): no value, nothing matches; none to refuse.
+    case("empty-values-equals-matches-nothing", "ImplicitlyDenied",
+         req(GET, OBJECT, ALICE, identity_policies=[doc(allow(GET, Condition={"StringEquals": {"aws:username": []}}))])),
+    case("empty-values-not-equals-matches-all", "ExplicitlyDenied",
+         req(GET, OBJECT, ALICE, identity_policies=[ADMIN, doc(deny(GET, Condition={"StringNotEquals": {"aws:username": []}}))])),
+    case("empty-values-forallvalues-key-absent", "Allowed",
+         req(GET, OBJECT, ALICE, identity_policies=[doc(allow(GET, Condition={"ForAllValues:StringEquals": {"aws:TagKeys": []}}))])),
+    case("empty-values-forallvalues-key-present", "ImplicitlyDenied",
+         req(GET, OBJECT, ALICE, context={"aws:TagKeys": ["team"]},
+             identity_policies=[doc(allow(GET, Condition={"ForAllValues:StringEquals": {"aws:TagKeys": []}}))])),
+    case("empty-values-ifexists-key-present", "ImplicitlyDenied",
+         req(GET, OBJECT, ALICE, identity_policies=[doc(allow(GET, Condition={"StringEqualsIfExists": {"aws:username": []}}))])),
+    # static analysis: a condition that no value of its unknown key satisfies is decided, never a condition to meet
+    case("static-empty-values-equals-never-holds", "ImplicitlyDenied",
+         req(GET, OBJECT, ALICE, identity_policies=[doc(allow(GET, Condition={
+             "StringEquals": {"aws:PrincipalTag/team": []}}))]), unknown=True),
+    case("static-empty-values-foranyvalue-never-holds", "ImplicitlyDenied",
+         req(GET, OBJECT, ALICE, identity_policies=[doc(allow(GET, Condition={
+             "ForAnyValue:StringLike": {"aws:TagKeys": []}}))]), unknown=True),
+    case("static-empty-values-deny-never-applies", "Allowed",
+         req(GET, OBJECT, ALICE, identity_policies=[ADMIN, doc(deny(GET, Condition={
+             "NumericLessThan": {"s3:max-keys": []}}))]), unknown=True),
+    case("static-empty-values-not-equals-deny-always-applies", "ExplicitlyDenied",
+         req(GET, OBJECT, ALICE, identity_policies=[ADMIN, doc(deny(GET, Condition={
+             "StringNotEquals": {"aws:PrincipalTag/team": []}}))]), unknown=True),
+    case("static-empty-values-ifexists-depends-on-presence", "AllowedIf",
+         req(GET, OBJECT, ALICE, identity_policies=[doc(allow(GET, Condition={
+             "StringEqualsIfExists": {"aws:PrincipalTag/team": []}}))]), unknown=True),
+    # An empty principal list names no one: a Principal of {"AWS": []} grants nothing, a NotPrincipal of it exempts
+    # no one from its Deny; a Principal that is a bare list is not the element's grammar: the document is malformed.
+    case("empty-principal-list-grants-nothing", "ImplicitlyDenied",
+         req(GET, OBJECT, ALICE, resource_policy=doc({"Effect": "Allow", "Principal": {"AWS": []}, "Action": GET,
+                                                       "Resource": "*"}))),
+    case("empty-not-principal-list-exempts-no-one", "ExplicitlyDenied",
+         req(GET, OBJECT, ALICE, identity_policies=[ADMIN], resource_policy=doc(
+             {"Effect": "Deny", "NotPrincipal": {"AWS": []}, "Action": GET, "Resource": "*"}))),
+    case("bare-list-principal-is-malformed", "Error",
+         req(GET, OBJECT, ALICE, identity_policies=[ADMIN], resource_policy=doc(
+             {"Effect": "Allow", "Principal": [], "Action": GET, "Resource": "*"}))),
 ]
 
 

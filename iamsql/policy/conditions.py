@@ -373,6 +373,11 @@ class Condition:
         value = context.get(self.key_lower, _MISSING)
         absent = value is _MISSING or (isinstance(value, list) and not value)
         if value is _MISSING and unknown_context and self.key_lower not in known_absent:
+            if not self.values:
+                # an empty value list (a document IAM accepts) compares no value: only the key's presence can
+                # matter, so the outcome is known when it is the same either way (StringEquals [] never holds)
+                when_absent = self.evaluate({})
+                return when_absent if self.evaluate({self.key_lower: "?"}) == when_absent else None
             return None
         if unknown_context and any(
             (k not in context and k not in known_absent) or isinstance(context.get(k), KnownPrefix)
