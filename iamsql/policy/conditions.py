@@ -488,6 +488,56 @@ def merge_condition_blocks(left: dict, right: dict) -> dict:
     return merged
 
 
+def steps_conditions(*alternatives: list, limit: int = 256) -> list[dict]:
+    """The conditions of requests that must all be allowed (the steps of one path, the resources of one request), each
+    given as its alternatives (blocks ORed; an empty list: unconditional), as alternatives of their AND: one block per
+    choice of one alternative of each (at most ``limit``). The requests may carry different values of one key (two
+    resources' tags, two sessions' MFA), so a key that two blocks constrain under one operator keeps the values for
+    which either holds (``_either``): weaker than a single request's AND (``merge_condition_blocks``), never stronger,
+    and no choice is dropped as impossible. ``[]`` when a choice is unconditional."""
+    result: list[dict] = [{}]
+    for blocks in alternatives:
+        if not blocks:
+            continue
+        combined: list[dict] = []
+        for left in result:
+            for right in blocks:
+                merged = _either_blocks(left, right)
+                if not merged:
+                    return []
+                if merged not in combined:
+                    combined.append(merged)
+        result = combined[:limit]
+    return [] if result == [{}] else result
+
+
+def _either_blocks(left: dict, right: dict) -> dict:
+    """``steps_conditions``' AND of two blocks that hold for different requests."""
+    merged = {operator_name: dict(keys) for operator_name, keys in left.items()}
+    for operator_name, keys in right.items():
+        target = merged.setdefault(operator_name, {})
+        for key, values in keys.items():
+            if key not in target:
+                target[key] = list(values)
+                continue
+            either = _either(operator_name, target[key], list(values))
+            if either:
+                target[key] = either
+            else:
+                del target[key]  # a value either side refuses for its own request: no one value is refused
+        if not target:
+            del merged[operator_name]
+    return merged
+
+
+def _either(operator_name: str, left: list, right: list) -> list:
+    """The values of one operator on one key for which one side or the other holds: all of them for a positive
+    operator (its values are ORed), the ones both refuse for a negated one (its values are NORed)."""
+    if _OPERATORS[_split_operator(operator_name)[1]].negated:
+        return [value for value in left if value in right]
+    return list(dict.fromkeys([*left, *right]))
+
+
 def never_holds(block: dict) -> bool:
     """True when a ``Condition`` block (a residual of ``merge_condition_blocks``) can hold for no request: an operator
     left with no value on a key, which nothing satisfies, unless absent keys satisfy it (``...IfExists``,

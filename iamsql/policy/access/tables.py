@@ -26,7 +26,7 @@ from iamsql.policy.access import trust as trust_analysis
 from iamsql.policy.access.model import AccountModel, AttachedPolicy, Principal
 from iamsql.policy.access.organization import Guardrails
 from iamsql.policy.access.questions import CREATES, NEW, PASSED_TO_SERVICE, PROBE, Question, resources_for
-from iamsql.policy.conditions import normalize_context
+from iamsql.policy.conditions import normalize_context, steps_conditions
 from iamsql.policy.evaluation import default_context, describe_principal, known_absent
 
 ADMIN_QUESTIONS = ("full_admin", "iam_admin")
@@ -355,15 +355,34 @@ class Asker:
                 for key, value in probe.context
             } or None
             for resources in self._alternatives(principal, target, probe.action):
-                result = None
                 trust = trust_naming(principal.arn) if probe.trusts_caller else None
-                for resource in resources:
-                    answer = self.request(principal, probe.action, resource, resource_policy=trust, context=context)
-                    if result is None or RANK[answer.decision] < RANK[result.decision]:
-                        result = answer
+                result = _all_of([self.request(principal, probe.action, resource, resource_policy=trust, context=context)
+                                  for resource in resources])
                 if best is None or RANK[result.decision] > RANK[best.decision]:
                     best = result
         return best
+
+
+def _all_of(answers: list[Evaluation]) -> Evaluation:
+    """The answers to the resources of one request, all of which must be allowed, as one: the weakest decision, with
+    the conditions of all (ANDed), their statements, deny conditions and documents that are not loaded."""
+    if len(answers) == 1:
+        return answers[0]
+    weakest = min(answers, key=lambda answer: RANK[answer.decision])
+    if weakest.decision not in POSSIBLE:
+        return weakest
+    denies: list[dict] = []
+    for block in (block for answer in answers for block in answer.deny_conditions):
+        if block not in denies:
+            denies.append(block)
+    return Evaluation(
+        weakest.decision,
+        matched=list(dict.fromkeys(m for answer in answers for m in answer.matched)),
+        conditions=steps_conditions(*(answer.conditions for answer in answers)),
+        deny_conditions=denies,
+        missing=list(dict.fromkeys(name for answer in answers for name in answer.missing)),
+        reason=weakest.reason,
+    )
 
 
 def _joins_group(probe) -> bool:
@@ -385,17 +404,17 @@ def _can_be_self(action: str, principal: Principal) -> bool:
 def _labels(principal: Principal, evaluations: Iterable[Evaluation]) -> tuple[str | None, list[dict], str | None,
                                                                           list[dict]]:
     """Policies whose Allow statements decided, residual conditions, documents that were not loaded, and the residual
-    conditions of the Deny statements (each must NOT hold)."""
-    granted, conditions, missing, denies = [], [], [], []
+    conditions of the Deny statements (each must NOT hold). The evaluations are of requests that must all be allowed
+    (the probes of a path, the steps of a chain): their conditions are ANDed (``steps_conditions``), each evaluation's
+    own blocks being alternatives."""
+    granted, missing, denies = [], [], []
+    evaluations = list(evaluations)
     for result in evaluations:
         for matched in result.matched:
             if matched.effect == "Allow" and matched.kind != "resource":
                 label = _label(principal, matched)
                 if label and label not in granted:
                     granted.append(label)
-        for block in result.conditions or []:
-            if block not in conditions:
-                conditions.append(block)
         for block in result.deny_conditions or []:
             if block not in denies:
                 denies.append(block)
@@ -403,6 +422,7 @@ def _labels(principal: Principal, evaluations: Iterable[Evaluation]) -> tuple[st
             label = _missing_label(principal, name)
             if label not in missing:
                 missing.append(label)
+    conditions = steps_conditions(*(result.conditions or [] for result in evaluations))
     return (", ".join(granted) or None), conditions, (", ".join(missing) or None), denies
 
 

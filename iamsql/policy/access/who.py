@@ -15,6 +15,7 @@ from iamsql.policy.access.organization import guardrails
 from iamsql.policy.access.questions import PROBE
 from iamsql.policy.access.tables import POSSIBLE, RANK, Asker, attached_at
 from iamsql.policy.catalog import probe_resources
+from iamsql.policy.conditions import steps_conditions
 
 TRUST_ACTIONS = ("sts:assumerole", "sts:assumerolewithsaml", "sts:assumerolewithwebidentity")
 # called with a SAML assertion or an OIDC token, not with AWS credentials: no IAM user or role is the caller
@@ -310,13 +311,16 @@ def _through_roles(asker: Asker, found: dict[str, Answer], depth: int = 3) -> li
                 result = asker.assume(principal, role)
                 if result.decision in POSSIBLE:
                     granted, _, _ = _labels(principal, result)
-                    # the role's answer holds only while its own deny conditions do not
+                    # what the role gets (its own answer, or its chain's) holds only as that answer does: its
+                    # conditions join this step's (both must hold), and so do its deny conditions
+                    onward = reached.get(role_arn) or found[role_arn]
                     denies = [*result.deny_conditions,
-                              *(b for b in found[chain[-1]].deny_conditions if b not in result.deny_conditions)]
+                              *(b for b in onward.deny_conditions if b not in result.deny_conditions)]
                     reached[principal.arn] = Answer(
                         principal.arn, principal.kind, account.account_id, "AllowedIf" if result.decision == "AllowedIf"
-                        or found[chain[-1]].decision == "AllowedIf" else "Allowed",
-                        "by assuming " + " -> ".join(chain), granted, list(result.conditions),
+                        or onward.decision == "AllowedIf" else "Allowed",
+                        "by assuming " + " -> ".join(chain), granted,
+                        steps_conditions(result.conditions, onward.conditions),
                         reason=f"May assume {' -> '.join(chain)}, which may perform the action.",
                         deny_conditions=denies)
                     if principal.kind == "role":
