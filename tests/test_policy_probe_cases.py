@@ -13,6 +13,9 @@ from tests.test_policy_engine import ADMIN, allow, deny, doc
 GET = "s3:GetObject"
 OIDC = f"arn:aws:iam::{A}:oidc-provider/token.actions.githubusercontent.com"
 SAML = f"arn:aws:iam::{A}:saml-provider/corp"
+PATH_ROLE = f"arn:aws:iam::{A}:role/a/b/R"
+PATH_SESSION = f"arn:aws:sts::{A}:assumed-role/R/build-7"
+TEAM_ROLES = {"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{A}:role/a/*"}}
 
 
 def case(case_id, expected, request, *, unknown=False):
@@ -92,6 +95,29 @@ CASES = [
     case("bare-list-principal-is-malformed", "Error",
          req(GET, OBJECT, ALICE, identity_policies=[ADMIN], resource_policy=doc(
              {"Effect": "Allow", "Principal": [], "Action": GET, "Resource": "*"}))),
+    # --- aws:PrincipalArn of a role session: "For IAM roles, the request context returns the ARN of the role, not the
+    # ARN of the user that assumed the role" (AWS global condition context keys): the role's ARN, with its path, which
+    # a session ARN does not carry. A role with a path, asked as itself, has it; asked as a session, static analysis
+    # does not know the path, and a request takes the path the caller gives in the context.
+    case("principal-arn-role-with-path", "Allowed",
+         req(GET, OBJECT, PATH_ROLE, identity_policies=[doc(allow(GET, Condition=TEAM_ROLES))])),
+    case("principal-arn-role-with-path-static", "Allowed",
+         req(GET, OBJECT, PATH_ROLE, identity_policies=[doc(allow(GET, Condition=TEAM_ROLES))]), unknown=True),
+    case("principal-arn-session-path-unknown-static", "AllowedIf",
+         req(GET, OBJECT, PATH_SESSION, identity_policies=[doc(allow(GET, Condition=TEAM_ROLES))]), unknown=True),
+    case("principal-arn-session-path-given", "Allowed",
+         req(GET, OBJECT, PATH_SESSION, context={"aws:PrincipalArn": PATH_ROLE},
+             identity_policies=[doc(allow(GET, Condition=TEAM_ROLES))])),
+    case("principal-arn-session-path-given-static", "Allowed",
+         req(GET, OBJECT, PATH_SESSION, context={"aws:PrincipalArn": PATH_ROLE},
+             identity_policies=[doc(allow(GET, Condition=TEAM_ROLES))]), unknown=True),
+    # a wildcard does not cross the ARN's ":" segments, but within the resource segment "*" matches "/" (the path)
+    case("principal-arn-arnlike-star-spans-path", "Allowed",
+         req(GET, OBJECT, PATH_ROLE, identity_policies=[doc(allow(GET, Condition={
+             "ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{A}:role/*/R"}}))])),
+    case("principal-arn-pathless-pattern-misses-path", "ImplicitlyDenied",
+         req(GET, OBJECT, PATH_ROLE, identity_policies=[doc(allow(GET, Condition={
+             "ArnEquals": {"aws:PrincipalArn": f"arn:aws:iam::{A}:role/R"}}))])),
 ]
 
 

@@ -533,10 +533,14 @@ def _rcps_cover(action: str) -> bool:
     return action.split(":", 1)[0] in rcp_supported_services()
 
 
-def default_context(who: Principal, principal_account: str | None, resource_account: str | None) -> dict:
-    """The context keys AWS derives from the request itself (lower-cased names)."""
+def default_context(
+    who: Principal, principal_account: str | None, resource_account: str | None, static: bool = False
+) -> dict:
+    """The context keys AWS derives from the request itself (lower-cased names). A role session's
+    ``aws:PrincipalArn`` is its role's ARN with the role's path, which the session ARN does not carry: the path is
+    taken to be ``/`` in a request, and the key is left unknown in static analysis (``static``)."""
     context = {}
-    if who.kind in IAM_PRINCIPALS:
+    if who.kind in IAM_PRINCIPALS and not (static and who.kind == SESSION):
         context["aws:principalarn"] = who.principal_arn
     if principal_account and who.kind in IAM_PRINCIPALS:
         # a SAML or OIDC caller's request is not signed (no aws:PrincipalAccount); a service principal's account is
@@ -599,7 +603,7 @@ def evaluate(request: Request) -> Evaluation:
     if action in ALWAYS_ALLOWED_ACTIONS and who.kind != ANONYMOUS and _may_call(who, action):
         return Evaluation(ALLOWED, reason=f"{request.action} needs no permission and no policy can deny it.")
 
-    context = default_context(who, principal_account, resource_account)
+    context = default_context(who, principal_account, resource_account, request.unknown_context)
     context.update(normalize_context(request.context))
     run = _Run(request, who, action, resource, context, known_absent(who, request.absent_keys))
     management = request.management_account_id

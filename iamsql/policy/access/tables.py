@@ -54,14 +54,18 @@ def _allowed_by(position: int, statement: int, sid: str | None) -> Evaluation:
     )
 
 
-def _trusted_names(document: dict | None, partition: str, account_id: str) -> tuple[set[str], bool]:
+def _trusted_names(document: dict | None, account: AccountModel) -> tuple[set[str], bool]:
     """The AWS principals (ARNs, account ids) a trust policy's Allow statements name, and whether any names
     everyone (``*``, a wildcard ARN or NotPrincipal); only used to skip asking the engine about principals a
     trust cannot admit by name."""
+    partition, account_id = account.partition, account.account_id
     found = trust_analysis.entries(document or {}, partition, account_id)
     aws = [e.trusted for e in found if e.kind in ("account", "principal")]
     anyone = any(e.kind == "anyone" for e in found) or any("*" in name for name in aws)
-    return set(aws) | set(named_sessions(document, partition, account_id)), anyone
+    # a named session's role, under its path (a session ARN has none)
+    roles = {(role.arn if (role := account.role_named(arn)) else arn)
+             for arn in named_sessions(document, partition, account_id)}
+    return set(aws) | roles, anyone
 
 
 def named_sessions(document: dict | None, partition: str, account_id: str) -> dict[str, list[str]]:
@@ -196,7 +200,9 @@ class Asker:
                 p.arn: named[key] for key, p in ((k, account.role_named(k)) for k in named) if p is not None
             }
         for session in sessions.get(principal.arn, ()):
-            found = self._evaluate(principal, "sts:AssumeRole", role.arn, role.trust.policy, None, caller=session)
+            # the session's aws:PrincipalArn is the role's ARN with its path, which the session ARN does not carry
+            found = self._evaluate(principal, "sts:AssumeRole", role.arn, role.trust.policy,
+                                   {"aws:PrincipalArn": principal.arn}, caller=session)
             if found.decision in POSSIBLE:
                 found.reason = f"As its session {session}: {found.reason}"
                 return found
@@ -1001,8 +1007,7 @@ def _unknown_assume_rows(
     account_names = {account.account_id, f"arn:{account.partition}:iam::{account.account_id}:root"}
     for arn in unreadable:
         role = account.role(arn)
-        named, anyone = _trusted_names(role.trust.document if role.trust else None, account.partition,
-                                       account.account_id)
+        named, anyone = _trusted_names(role.trust.document if role.trust else None, account)
         missing = role.trust.missing_label if role.trust else f"the trust policy of role {role.name} (not loaded)"
         for principal in eligible:
             if principal.arn in found or principal.arn == arn:
@@ -1016,7 +1021,7 @@ def _unknown_assume_rows(
         role = account.role(arn)
         if role.trust is None or role.trust.policy is None:
             continue
-        named, anyone = _trusted_names(role.trust.document, account.partition, account.account_id)
+        named, anyone = _trusted_names(role.trust.document, account)
         # whom the trust can admit, as ``_assume_rows`` reads it: those it names, everyone, or (naming the account)
         # those whose own policies allow sts:AssumeRole
         pool = [p for p in eligible if p.arn not in found and p.arn != arn and (
@@ -1050,7 +1055,7 @@ def _assume_rows(
     # role -> the answers that the power reached from it holds by: the later assumptions of its chain, the power
     steps = {arn: [powerful_principals[arn]] for arn in targets}
     trusts = {
-        arn: _trusted_names(role.trust.document, account.partition, account.account_id)
+        arn: _trusted_names(role.trust.document, account)
         for arn, role in account.roles.items()
         if role.trust is not None and role.trust.policy is not None
     }
