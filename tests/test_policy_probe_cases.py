@@ -7,15 +7,43 @@ give for it; static-analysis scenarios (`unknown_context`) must never answer `Al
 import pytest
 
 from iamsql.policy import simulate
-from tests.test_policy_doc_cases import ALICE, APP_SESSION, OBJECT, TARGET_ROLE, A, req
+from tests.test_policy_doc_cases import (
+    ALICE,
+    APP_ROLE,
+    APP_SESSION,
+    BUCKET,
+    CAROL,
+    DEPLOY_ROLE_B,
+    DEPLOY_SESSION_B,
+    OBJECT,
+    TARGET_ROLE,
+    A,
+    B,
+    req,
+)
 from tests.test_policy_engine import ADMIN, allow, deny, doc
 
 GET = "s3:GetObject"
 OIDC = f"arn:aws:iam::{A}:oidc-provider/token.actions.githubusercontent.com"
 SAML = f"arn:aws:iam::{A}:saml-provider/corp"
+LIST = "s3:ListBucket"
+NEW_USER = f"arn:aws:iam::{A}:user/new"
+SLR_ROLE = f"arn:aws:iam::{A}:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS"
+KEY_B = f"arn:aws:kms:us-east-1:{B}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+OUTSIDE_EU = {"StringNotEquals": {"aws:RequestedRegion": ["eu-west-1"]}}
+PERIMETER = {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"},
+             "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}
 PATH_ROLE = f"arn:aws:iam::{A}:role/a/b/R"
 PATH_SESSION = f"arn:aws:sts::{A}:assumed-role/R/build-7"
 TEAM_ROLES = {"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{A}:role/a/*"}}
+
+
+def cond(condition, action=GET):
+    return doc(allow(action, Condition=condition))
+
+
+def trust_of(principal):
+    return doc({"Effect": "Allow", "Principal": {"AWS": principal}, "Action": "sts:AssumeRole"})
 
 
 def case(case_id, expected, request, *, unknown=False):
@@ -118,6 +146,159 @@ CASES = [
     case("principal-arn-pathless-pattern-misses-path", "ImplicitlyDenied",
          req(GET, OBJECT, PATH_ROLE, identity_policies=[doc(allow(GET, Condition={
              "ArnEquals": {"aws:PrincipalArn": f"arn:aws:iam::{A}:role/R"}}))])),
+
+    # --- Condition operators ("IAM JSON policy elements: Condition operators", "Set operators for multivalued
+    # context keys") ---------------------------------------------------------------------------------------------
+    # "ForAllValues ... also returns true if there are no context keys in the request"; ForAnyValue then does not match
+    case("forallvalues-absent-key-holds", "Allowed", req(GET, OBJECT, ALICE, identity_policies=[
+        cond({"ForAllValues:StringEquals": {"aws:TagKeys": ["env"]}})])),
+    case("foranyvalue-absent-key-fails", "ImplicitlyDenied", req(GET, OBJECT, ALICE, identity_policies=[
+        cond({"ForAnyValue:StringEquals": {"aws:TagKeys": ["env"]}})])),
+    # "ForAllValues: every value in the request must match at least one value in the policy"
+    case("forallvalues-one-value-outside", "ImplicitlyDenied", req(GET, OBJECT, ALICE, context={"aws:TagKeys": [
+        "env-a", "team"]}, identity_policies=[cond({"ForAllValues:StringLike": {"aws:TagKeys": ["env*"]}})])),
+    # "ForAnyValue: at least one value in the request must match at least one value in the policy"
+    case("foranyvalue-one-value-inside", "Allowed", req(GET, OBJECT, ALICE, context={"aws:TagKeys": ["b", "c"]},
+                                                       identity_policies=[cond({"ForAnyValue:StringEquals": {
+                                                           "aws:TagKeys": ["a", "b"]}})])),
+    # StringLike: "a multi-character match wildcard (*) and a single-character match wildcard (?)"
+    case("like-question-needs-one-character", "ImplicitlyDenied",
+         req(LIST, BUCKET, ALICE, context={"s3:prefix": "home/"}, identity_policies=[cond({"StringLike": {
+             "s3:prefix": "home/?"}}, LIST)])),
+    case("like-question-matches-one-character", "Allowed",
+         req(LIST, BUCKET, ALICE, context={"s3:prefix": "home/a"}, identity_policies=[cond({"StringLike": {
+             "s3:prefix": "home/?"}}, LIST)])),
+    case("like-star-matches-nothing-and-slashes", "Allowed",
+         req(LIST, BUCKET, ALICE, context={"s3:prefix": "home/a/b"}, identity_policies=[cond({"StringLike": {
+             "s3:prefix": ["home/*x", "home/*"]}}, LIST)])),
+    # IpAddress: "the specified IP address or range in IPv4 CIDR format" or IPv6; an IPv4 range holds no IPv6 address
+    case("ip-v6-range", "Allowed", req(GET, OBJECT, ALICE, context={"aws:SourceIp": "2001:db8::1"},
+                                      identity_policies=[cond({"IpAddress": {"aws:SourceIp": ["2001:DB8::/32"]}})])),
+    case("ip-v4-everything-is-not-v6", "ImplicitlyDenied", req(GET, OBJECT, ALICE, context={
+        "aws:SourceIp": "2001:db8::1"}, identity_policies=[cond({"IpAddress": {"aws:SourceIp": ["0.0.0.0/0"]}})])),
+    case("ip-v6-everything", "Allowed", req(GET, OBJECT, ALICE, context={"aws:SourceIp": "2001:db8::1"},
+                                           identity_policies=[cond({"IpAddress": {"aws:SourceIp": ["::/0"]}})])),
+    # Bool: "true"/"True" alike; the documented MFA pattern: Deny with BoolIfExists false refuses long-term keys
+    case("bool-capital-true", "Allowed", req(GET, OBJECT, ALICE, context={"aws:SecureTransport": "true"},
+                                            identity_policies=[cond({"Bool": {"aws:SecureTransport": "True"}})])),
+    case("boolifexists-mfa-refuses-long-term-keys", "ExplicitlyDenied", req(GET, OBJECT, ALICE, identity_policies=[
+        ADMIN, doc(deny(GET, Condition={"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}))])),
+    case("boolifexists-mfa-admits-mfa-session", "Allowed", req(GET, OBJECT, ALICE, context={
+        "aws:MultiFactorAuthPresent": "true"}, identity_policies=[ADMIN, doc(deny(GET, Condition={
+            "BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}))])),
+    # ARN operators: "each of the six colon-delimited components of the ARN is checked separately"
+    case("arnlike-star-stays-in-its-segment", "ImplicitlyDenied", req(GET, OBJECT, ALICE, context={
+        "aws:SourceArn": f"arn:aws:sns:us-east-1:{A}:topic"}, identity_policies=[cond({"ArnLike": {
+            "aws:SourceArn": "arn:aws:sns:*:topic"}})])),
+    case("stringlike-star-crosses-colons", "Allowed", req(GET, OBJECT, ALICE, context={
+        "aws:SourceArn": f"arn:aws:sns:us-east-1:{A}:topic"}, identity_policies=[cond({"StringLike": {
+            "aws:SourceArn": "arn:aws:sns:*:topic"}})])),
+    case("arnlike-other-account", "ImplicitlyDenied", req(GET, OBJECT, ALICE, context={
+        "aws:SourceArn": f"arn:aws:sns:us-east-1:{B}:topic"}, identity_policies=[cond({"ArnLike": {
+            "aws:SourceArn": f"arn:aws:sns:us-*:{A}:*"}})])),
+    # Null: "false" means the key is present (not null)
+    case("null-false-key-present", "Allowed", req(GET, OBJECT, APP_SESSION, context={
+        "aws:TokenIssueTime": "2026-01-01T00:00:00Z"}, identity_policies=[cond({"Null": {"aws:TokenIssueTime": "false"}})])),
+    case("null-false-key-absent", "ImplicitlyDenied", req(GET, OBJECT, ALICE, identity_policies=[
+        cond({"Null": {"aws:TokenIssueTime": "false"}})])),
+    # Numeric operators compare numbers: decimals and negative values
+    case("numeric-decimal-bound", "Allowed", req(LIST, BUCKET, ALICE, context={"s3:max-keys": "10"},
+                                                identity_policies=[cond({"NumericLessThan": {"s3:max-keys": "10.5"}}, LIST)])),
+    case("numeric-negative-bound", "Allowed", req(LIST, BUCKET, ALICE, context={"s3:max-keys": "-3"},
+                                                 identity_policies=[cond({"NumericGreaterThan": {"s3:max-keys": "-5"}}, LIST)])),
+    case("numeric-equal-spellings", "Allowed", req(LIST, BUCKET, ALICE, context={"s3:max-keys": "10"},
+                                                  identity_policies=[cond({"NumericEquals": {"s3:max-keys": "10.0"}}, LIST)])),
+    # Date operators on aws:TokenIssueTime, present only with temporary credentials (the documented revocation Deny)
+    case("date-token-issued-before-revocation", "ExplicitlyDenied", req(GET, OBJECT, APP_SESSION, context={
+        "aws:TokenIssueTime": "2026-01-01T00:00:00Z"}, identity_policies=[ADMIN, doc(deny(Condition={
+            "DateLessThan": {"aws:TokenIssueTime": "2026-02-01T00:00:00Z"}}))])),
+    case("date-token-absent-for-long-term-keys", "ImplicitlyDenied", req(GET, OBJECT, ALICE, identity_policies=[
+        cond({"DateGreaterThan": {"aws:TokenIssueTime": "2025-12-31T23:59:59Z"}})])),
+    case("date-offset-is-the-same-instant", "Allowed", req(GET, OBJECT, ALICE, context={
+        "aws:CurrentTime": "2026-03-01T12:00:00Z"}, identity_policies=[cond({"DateEquals": {
+            "aws:CurrentTime": "2026-03-01T13:00:00+01:00"}})])),
+    case("static-token-issue-time-unknown", "AllowedIf", req(GET, OBJECT, APP_SESSION, identity_policies=[
+        cond({"DateGreaterThan": {"aws:TokenIssueTime": "2025-12-31T23:59:59Z"}})]), unknown=True),
+    # aws:SourceIdentity as a policy variable: "${aws:SourceIdentity}"
+    case("source-identity-variable", "Allowed", req(GET, OBJECT, APP_SESSION, context={"aws:SourceIdentity": "alice",
+                                                                                       "s3:ExistingObjectTag/owner": "alice"},
+                                                    identity_policies=[cond({"StringEquals": {
+                                                        "s3:ExistingObjectTag/owner": "${aws:SourceIdentity}"}})])),
+    # aws:RequestedRegion: "IAM calls are always made to the us-east-1 Region", so a Deny outside other Regions
+    # refuses them, unless it exempts IAM (NotAction), as AWS's example does; other calls carry their own Region
+    case("region-deny-refuses-iam", "ExplicitlyDenied", req("iam:CreateUser", NEW_USER, ALICE, identity_policies=[ADMIN],
+                                                            scps=[[ADMIN, doc(deny(Condition=OUTSIDE_EU))]])),
+    case("region-deny-refuses-iam-static", "ExplicitlyDenied",
+         req("iam:CreateUser", NEW_USER, ALICE, identity_policies=[ADMIN], scps=[[ADMIN, doc(deny(Condition=OUTSIDE_EU))]]),
+         unknown=True),
+    case("region-deny-exempting-iam", "Allowed", req("iam:CreateUser", NEW_USER, ALICE, identity_policies=[ADMIN],
+                                                     scps=[[ADMIN, doc({"Effect": "Deny", "NotAction": ["iam:*", "sts:*"],
+                                                                         "Resource": "*", "Condition": OUTSIDE_EU})]])),
+    case("region-allow-us-east-1-admits-iam", "Allowed", req("iam:CreateUser", NEW_USER, ALICE, identity_policies=[
+        ADMIN], scps=[[ADMIN], [doc(allow(Condition={"StringEquals": {"aws:RequestedRegion": "us-east-1"}}))]])),
+    case("region-of-other-calls-static", "AllowedIf", req(GET, OBJECT, ALICE, identity_policies=[ADMIN], scps=[[
+        ADMIN, doc(deny(Condition=OUTSIDE_EU))]]), unknown=True),
+    case("region-given-wins", "Allowed", req(GET, OBJECT, ALICE, context={"aws:RequestedRegion": "eu-west-1"},
+                                            identity_policies=[ADMIN], scps=[[ADMIN, doc(deny(Condition=OUTSIDE_EU))]])),
+
+    # --- Policy evaluation logic, cross-account logic, boundaries, SCPs/RCPs, KMS -------------------------------------
+    # SCPs "don't affect service-linked roles": the role asked by its ARN under /aws-service-role/
+    case("scp-service-linked-role-arn-exempt", "Allowed", req("ecs:ListClusters", "*", SLR_ROLE, identity_policies=[ADMIN],
+                                                              scps=[[doc(deny())]])),
+    # an explicit deny in an SCP wins over a same-account resource-based policy naming the user
+    case("scp-deny-beats-user-arn-grant", "ExplicitlyDenied", req(GET, OBJECT, ALICE, resource_policy=doc(
+        {"Effect": "Allow", "Principal": {"AWS": ALICE}, "Action": GET, "Resource": "*"}), scps=[[ADMIN, doc(deny("s3:*"))]])),
+    # AWS's data perimeter RCP exempts AWS service principals with BoolIfExists aws:PrincipalIsAWSService false
+    case("rcp-perimeter-exempts-service", "Allowed", req(GET, OBJECT, "cloudtrail.amazonaws.com", resource_policy=doc(
+        {"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": GET, "Resource": "*"}),
+        rcps=[[ADMIN, doc(deny("s3:*", Principal="*", Condition=PERIMETER))]])),
+    case("rcp-perimeter-refuses-outsider", "ExplicitlyDenied", req(GET, OBJECT, CAROL, identity_policies=[ADMIN],
+                                                                    resource_policy=doc({"Effect": "Allow", "Principal": {
+                                                                        "AWS": B}, "Action": GET, "Resource": "*"}),
+                                                                    rcps=[[ADMIN, doc(deny("s3:*", Principal="*",
+                                                                                           Condition=PERIMETER))]])),
+    # KMS: a key policy naming another account delegates to that account's identity policies, which must allow too
+    case("kms-cross-account-key-policy-alone", "ImplicitlyDenied", req("kms:Decrypt", KEY_B, ALICE, identity_policies=[
+        doc(allow("s3:*"))], resource_policy=doc({"Effect": "Allow", "Principal": {"AWS": A}, "Action": "kms:Decrypt",
+                                                 "Resource": "*"}))),
+    # a trust policy naming the role ARN names every session of it: within the account no identity policy is needed,
+    # but the session's boundary limits it; one naming the session ARN is not limited by it
+    case("trust-role-arn-session-without-identity", "Allowed", req("sts:AssumeRole", TARGET_ROLE, APP_SESSION,
+                                                                   resource_policy=trust_of(APP_ROLE))),
+    case("trust-role-arn-session-boundary-limits", "ImplicitlyDenied",
+         req("sts:AssumeRole", TARGET_ROLE, APP_SESSION, permission_boundaries=[doc(allow("s3:*"))],
+             resource_policy=trust_of(APP_ROLE))),
+    case("trust-session-arn-boundary-bypassed", "Allowed", req("sts:AssumeRole", TARGET_ROLE, APP_SESSION,
+                                                               permission_boundaries=[doc(allow("s3:*"))],
+                                                               resource_policy=trust_of(APP_SESSION))),
+    # cross-account, a trust naming the role (not the session) still needs the caller's own identity Allow
+    case("trust-cross-account-role-arn-needs-identity", "ImplicitlyDenied", req("sts:AssumeRole", TARGET_ROLE,
+                                                                                DEPLOY_SESSION_B,
+                                                                                resource_policy=trust_of(DEPLOY_ROLE_B))),
+    # a Deny naming the role ARN refuses its sessions; one naming another session does not
+    case("deny-role-arn-hits-session", "ExplicitlyDenied", req(GET, OBJECT, APP_SESSION, identity_policies=[ADMIN],
+                                                               resource_policy=doc({"Effect": "Deny", "Principal": {
+                                                                   "AWS": APP_ROLE}, "Action": GET, "Resource": "*"}))),
+    case("deny-other-session-misses", "Allowed", req(GET, OBJECT, APP_SESSION, identity_policies=[ADMIN],
+                                                     resource_policy=doc({"Effect": "Deny", "Principal": {
+                                                         "AWS": f"arn:aws:sts::{A}:assumed-role/app/s2"}, "Action": GET,
+                                                         "Resource": "*"}))),
+    # a cross-account caller's session policy limits what the resource-based policy naming its session grants
+    case("cross-account-session-policy-limits", "ImplicitlyDenied",
+         req(GET, OBJECT, DEPLOY_SESSION_B, identity_policies=[ADMIN], session_policy=doc(allow("ec2:*")),
+             resource_policy=doc({"Effect": "Allow", "Principal": {"AWS": DEPLOY_SESSION_B}, "Action": GET,
+                                  "Resource": "*"}))),
+    # a Deny with NotPrincipal naming one service applies to every other caller, services included
+    case("notprincipal-service-deny-hits-other-service", "ExplicitlyDenied",
+         req(GET, OBJECT, "config.amazonaws.com", resource_policy=doc(
+             {"Effect": "Allow", "Principal": {"Service": "config.amazonaws.com"}, "Action": GET, "Resource": "*"},
+             {"Effect": "Deny", "NotPrincipal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:*",
+              "Resource": "*"}))),
+    # "The service prefix and action name are case insensitive"; resource ARNs are case sensitive
+    case("action-name-case-insensitive", "Allowed", req("S3:getobject", OBJECT, ALICE, identity_policies=[
+        doc(allow("s3:GETOBJECT"))])),
+    case("resource-arn-case-sensitive", "ImplicitlyDenied", req(GET, OBJECT, ALICE, identity_policies=[
+        doc(allow(GET, "arn:aws:s3:::Reports/*"))])),
 ]
 
 

@@ -39,6 +39,9 @@ TRUST_POLICY_ACTIONS = frozenset(
 )
 # Services whose resource-based policy (the KMS key policy) must allow when it is given.
 KEY_POLICY_SERVICES = frozenset({"kms"})
+# aws:RequestedRegion of services with one endpoint, by (service, partition): "IAM calls are always made to the
+# us-east-1 Region" (IAM User Guide, "AWS global condition context keys", aws:RequestedRegion).
+SINGLE_ENDPOINT_REGIONS = {("iam", "aws"): "us-east-1"}
 
 # Principal kinds.
 USER, ROLE, SESSION, ROOT, FEDERATED_USER = "user", "role", "session", "root", "federated-user"
@@ -481,6 +484,11 @@ def _account_of_arn(arn: str | None) -> str | None:
     return parts[4] if len(parts) == 6 and is_account_id(parts[4]) else None
 
 
+def _partition_of(arn: str | None) -> str | None:
+    parts = arn.split(":", 2) if arn else ()
+    return parts[1] if len(parts) == 3 and parts[0] == "arn" else None
+
+
 def _is_service_linked_role(arn: str) -> bool:
     """True for the ARN of a service-linked role (path ``/aws-service-role/``)."""
     parts = arn.split(":", 5)
@@ -604,6 +612,9 @@ def evaluate(request: Request) -> Evaluation:
         return Evaluation(ALLOWED, reason=f"{request.action} needs no permission and no policy can deny it.")
 
     context = default_context(who, principal_account, resource_account, request.unknown_context)
+    region = SINGLE_ENDPOINT_REGIONS.get((action.split(":", 1)[0], _partition_of(request.resource) or who.partition))
+    if region:
+        context["aws:requestedregion"] = region
     context.update(normalize_context(request.context))
     run = _Run(request, who, action, resource, context, known_absent(who, request.absent_keys))
     management = request.management_account_id
