@@ -201,11 +201,15 @@ SCENARIOS = [
     S("auto-scaling-update-to-lambda", u("auto-scaling-update-to-lambda", allow(
         ["autoscaling:UpdateAutoScalingGroup", "autoscaling:CreateLaunchConfiguration"]),
         allow("iam:PassRole", Condition=TO_LAMBDA)), "PassRole+UpdateAutoScaling", "closed", "ok"),
-    # a service whose principal is not mapped (queries/access.yaml, passed_to_service): a PassRole limited to
-    # another service leaves the path open under that condition, never closed
+    # a pipeline's code runs on its resource role, an instance profile's (EC2)
     S("data-pipeline-to-lambda", u("data-pipeline-to-lambda", allow("datapipeline:CreatePipeline"),
                                    allow("iam:PassRole", Condition=TO_LAMBDA)),
-      "PassExistingRoleToNewDataPipeline", "open-if", "alarm"),
+      "PassExistingRoleToNewDataPipeline", "closed", "ok"),
+    # a service whose principal is not mapped (queries/access.yaml, passed_to_service): a PassRole limited to
+    # another service leaves the path open under that condition, never closed
+    S("codestar-to-lambda", u("codestar-to-lambda", allow("codestar:CreateProject"),
+                              allow("iam:PassRole", Condition=TO_LAMBDA)),
+      "PassRole+CodeStar", "open-if", "alarm"),
     S("ecs-run-task", u("ecs-run-task", allow(["iam:PassRole", "ecs:RunTask"])), "PassRole+ECS+RunTask", "open", "alarm"),
     # code on existing compute
     S("lambda-code", u("lambda-code", allow("lambda:UpdateFunctionCode")),

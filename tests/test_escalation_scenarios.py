@@ -61,6 +61,9 @@ RUNTIME = ["bedrock-agentcore:CreateAgentRuntime", "bedrock-agentcore:CreateAgen
            "bedrock-agentcore:CreateWorkloadIdentity", "bedrock-agentcore:InvokeAgentRuntimeCommand"]
 GAMELIFT = ["gamelift:CreateBuild", "gamelift:CreateFleet", "gamelift:RequestUploadCredentials"]
 OMICS = ["omics:CreateWorkflow", "omics:StartRun", "s3:GetObject"]
+PIPELINE = ["datapipeline:CreatePipeline", "datapipeline:PutPipelineDefinition", "datapipeline:ActivatePipeline"]
+IMAGE_BUILDER = ["imagebuilder:CreateComponent", "imagebuilder:CreateImage", "imagebuilder:CreateImageRecipe",
+                 "imagebuilder:CreateInfrastructureConfiguration"]
 EMR_SERVERLESS = ["emr-serverless:CreateApplication", "emr-serverless:StartJobRun"]
 ECS_START = ["ecs:StartTask", "ecs:RegisterContainerInstance", "ecs:DeregisterContainerInstance"]
 NO_BOUNDARY = {"Null": {"iam:PermissionsBoundary": "true"}}
@@ -255,10 +258,56 @@ SCENARIOS = [
     S("ecs-start-task-to-lambda", u("ecs-start-task-to-lambda", allow(ECS_START),
                                     allow("iam:PassRole", Condition=TO_LAMBDA)),
       "PassRole+ECS+StartTask", "closed", "ok"),
-    # a service whose role goes to more than one service principal stays asked without the key
+    # the role that runs a cluster's, a pipeline's or an image build's code is an instance profile's (EC2); an
+    # identity pool's roles go to Cognito; Batch's job role has no documented service principal: asked without the key
     S("emr-cluster-to-lambda", u("emr-cluster-to-lambda", allow("elasticmapreduce:RunJobFlow"),
                                  allow("iam:PassRole", Condition=TO_LAMBDA)),
-      "PassRole+EMRRunJobFlow", "open-if", "alarm"),
+      "PassRole+EMRRunJobFlow", "closed", "ok"),
+    S("emr-cluster-to-emr", u("emr-cluster-to-emr", allow("elasticmapreduce:RunJobFlow"),
+                              allow("iam:PassRole", Condition=to("elasticmapreduce.amazonaws.com"))),
+      "PassRole+EMRRunJobFlow", "closed", "ok"),
+    S("emr-cluster-to-ec2", u("emr-cluster-to-ec2", allow("elasticmapreduce:RunJobFlow"),
+                              allow("iam:PassRole", Condition=TO_EC2)),
+      "PassRole+EMRRunJobFlow", "open", "alarm"),
+    S("emr-cluster-lambda-roles", u("emr-cluster-lambda-roles", allow("elasticmapreduce:RunJobFlow"),
+                                    allow("iam:PassRole", arn("role", "admin-lambda"))),
+      "PassRole+EMRRunJobFlow", "closed", "ok"),
+    S("emr-cluster-ec2-admin", u("emr-cluster-ec2-admin", allow("elasticmapreduce:RunJobFlow"),
+                                 allow("iam:PassRole", [arn("role", "admin-lambda"), arn("role", "admin-ec2")])),
+      f"PassRole+EMRRunJobFlow passing {arn('role', 'admin-ec2')}", "open", "alarm"),
+    S("emr-cluster-denied", u("emr-cluster-denied", allow(["elasticmapreduce:RunJobFlow", "iam:PassRole"]),
+                              deny("elasticmapreduce:RunJobFlow")), "PassRole+EMRRunJobFlow", "closed", "ok"),
+    S("pipeline-to-ec2", u("pipeline-to-ec2", allow(PIPELINE), allow("iam:PassRole", Condition=TO_EC2)),
+      "PassRole+DataPipeline", "open", "alarm"),
+    S("pipeline-to-datapipeline", u("pipeline-to-datapipeline", allow(PIPELINE),
+                                    allow("iam:PassRole", Condition=to("datapipeline.amazonaws.com"))),
+      "PassRole+DataPipeline", "closed", "ok"),
+    S("pipeline-no-activate", u("pipeline-no-activate", allow(["datapipeline:CreatePipeline",
+                                                               "datapipeline:PutPipelineDefinition", "iam:PassRole"])),
+      "PassRole+DataPipeline", "closed", "alarm"),  # still the Cloudsplaining path (CreatePipeline and PassRole)
+    S("pipeline-bounded", u("pipeline-bounded", allow([*PIPELINE, "iam:PassRole"]), boundary=S3_ONLY),
+      "PassRole+DataPipeline", "closed", "ok"),
+    S("image-builder-to-ec2", u("image-builder-to-ec2", allow(IMAGE_BUILDER), allow("iam:PassRole", Condition=TO_EC2)),
+      "PassRole+ImageBuilderCreateComponent+CreateImage", "open", "alarm"),
+    S("image-builder-to-imagebuilder", u("image-builder-to-imagebuilder", allow(IMAGE_BUILDER), allow(
+        "iam:PassRole", Condition=to("imagebuilder.amazonaws.com"))),
+      "PassRole+ImageBuilderCreateComponent+CreateImage", "closed", "ok"),
+    S("identity-pool-to-cognito", u("identity-pool-to-cognito", allow("cognito-identity:SetIdentityPoolRoles"),
+                                    allow("iam:PassRole", Condition=to("cognito-identity.amazonaws.com"))),
+      "PassRole+CognitoSetIdentityPoolRoles", "open", "alarm"),
+    S("identity-pool-to-ec2", u("identity-pool-to-ec2", allow("cognito-identity:SetIdentityPoolRoles"),
+                                allow("iam:PassRole", Condition=TO_EC2)),
+      "PassRole+CognitoSetIdentityPoolRoles", "closed", "ok"),
+    # an administrator role whose trust admits Cognito identities (Federated, AssumeRoleWithWebIdentity), named
+    S("identity-pool-admin-role", u("identity-pool-admin-role", allow("cognito-identity:SetIdentityPoolRoles"),
+                                    allow("iam:PassRole", [arn("role", "admin-ec2"), arn("role", "admin-cognito")])),
+      f"PassRole+CognitoSetIdentityPoolRoles passing {arn('role', 'admin-cognito')}", "open", "alarm"),
+    S("identity-pool-service-role", u("identity-pool-service-role", allow("cognito-identity:SetIdentityPoolRoles"),
+                                      allow("iam:PassRole", arn("role", "admin-ec2"))),
+      "PassRole+CognitoSetIdentityPoolRoles", "closed", "ok"),
+    S("batch-to-lambda", u("batch-to-lambda", allow(["batch:RegisterJobDefinition", "batch:SubmitJob"]),
+                           allow("iam:PassRole", Condition=TO_LAMBDA)),
+      "PassRole+BatchRegisterJobDef+SubmitJob", "open-if", "alarm"),
     # Lambda: a new configuration runs code under the function's role; a PassRole only for weaker roles opens no
     # new function
     S("lambda-configuration", u("lambda-configuration", allow("lambda:UpdateFunctionConfiguration")),
@@ -310,6 +359,9 @@ SCENARIOS = [
 ROLES = [
     *(role(name, assume({"Service": service}), attached=[ADMIN]) for name, service in ADMIN_ROLE_TRUSTS.items()),
     role("svc-admin", assume({"Service": "lambda.amazonaws.com"}), attached=[ADMIN]),
+    role("admin-cognito", assume({"Federated": "cognito-identity.amazonaws.com"}, Action="sts:AssumeRoleWithWebIdentity",
+                                 Condition={"StringEquals": {"cognito-identity.amazonaws.com:aud": "us-east-1:pool"}}),
+         attached=[ADMIN]),
     role("keys-ec2", assume({"Service": "ec2.amazonaws.com"}), statements=[allow("iam:CreateAccessKey")]),
     role("keys-lambda", assume({"Service": "lambda.amazonaws.com"}), statements=[allow("iam:CreateAccessKey")]),
     role("weak", assume({"Service": ["lambda.amazonaws.com", "ec2.amazonaws.com"]}), statements=[allow("logs:*")]),

@@ -695,25 +695,36 @@ def _powerful_roles(account: AccountModel, principal_answers: list[tuple]) -> li
     return [arn for group in _powers(principal_answers) for arn in sorted(group) if account.role(arn) is not None]
 
 
+# services that hand a passed role out as a web identity: an identity pool's roles are assumed with
+# sts:AssumeRoleWithWebIdentity by the federated principal cognito-identity.amazonaws.com (Amazon Cognito Developer
+# Guide, "Role trust and permissions"), not by a service principal
+WEB_IDENTITY_SERVICES = frozenset({"cognito-identity.amazonaws.com"})
+
+
 def _service_may_assume(role: Principal, service: str | None) -> bool:
     """Whether the role's trust policy lets the service a path passes it to assume it (IAM lets a service use a
     passed role only then); true when the path names no service or the trust policy is not readable."""
     if service is None or role.trust is None or role.trust.policy is None:
         return True
-    if not any(_may_name_service(statement, service) for statement in role.trust.policy.statements):
+    federated = service in WEB_IDENTITY_SERVICES
+    if not any(_may_name_service(statement, service, federated) for statement in role.trust.policy.statements):
         return False  # no Allow statement names the service (nor everyone): the engine would refuse it
-    entry = trust_analysis.TrustedEntry(service, "service", None, service, "sts:AssumeRole")
+    if federated:
+        entry = trust_analysis.TrustedEntry(service, "oidc", role.account_id, service, "sts:AssumeRoleWithWebIdentity")
+    else:
+        entry = trust_analysis.TrustedEntry(service, "service", None, service, "sts:AssumeRole")
     answer = trust_analysis.ask(role.arn, role.account_id, role.trust.policy, entry)
     return answer.decision in POSSIBLE
 
 
-def _may_name_service(statement, service: str) -> bool:
-    """Whether a trust policy statement may admit the service principal: an Allow whose ``Principal`` is everyone
-    or names the service, or one with ``NotPrincipal``."""
+def _may_name_service(statement, service: str, federated: bool = False) -> bool:
+    """Whether a trust policy statement may admit the service principal (``federated``: as a ``Federated``
+    principal): an Allow whose ``Principal`` is everyone or names it, or one with ``NotPrincipal``."""
     if statement.effect != "Allow":
         return False
     spec = statement.principal
-    return statement.not_principal or spec is None or spec.wildcard or service in spec.services
+    named = service in spec.federated if federated and spec is not None else spec is not None and service in spec.services
+    return statement.not_principal or spec is None or spec.wildcard or named
 
 
 def _possible(asker: Asker, principal: Principal, probes: list) -> bool:
