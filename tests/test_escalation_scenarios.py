@@ -45,6 +45,11 @@ def to(service: str) -> dict:
     return {"StringEquals": {"iam:PassedToService": service}}
 
 
+def r_member(name, *statements) -> dict:
+    """A role (trusted by Lambda) with an inline policy of ``statements``: a caller that is not a user."""
+    return role(name, assume({"Service": "lambda.amazonaws.com"}), statements=statements)
+
+
 def tagged(team: str) -> dict:
     return {"StringEquals": {"aws:ResourceTag/team": team}}
 
@@ -53,6 +58,7 @@ TO_LAMBDA = to("lambda.amazonaws.com")
 TO_EC2 = to("ec2.amazonaws.com")
 S3_ONLY = arn("policy", "s3-only")
 USER_KEY = ["iam:CreateUser", "iam:AttachUserPolicy", "iam:CreateAccessKey"]
+JOIN_KEY = ["iam:CreateUser", "iam:AddUserToGroup", "iam:CreateAccessKey"]
 ROLE_ASSUME = ["iam:CreateRole", "iam:AttachRolePolicy", "sts:AssumeRole"]
 AMPLIFY = ["amplify:CreateApp", "amplify:CreateBranch", "amplify:StartJob"]
 CODEBUILD = ["codebuild:CreateProject", "codebuild:StartBuild"]
@@ -102,6 +108,33 @@ SCENARIOS = [
         ["iam:AttachUserPolicy", "iam:CreateLoginProfile"])), "AttachUserPolicyThenCreateLoginProfile", "open", "alarm"),
     S("password-for-weak-user", u("password-for-weak-user", allow("iam:CreateLoginProfile", arn("user", "reader"))),
       "CreateLoginProfile", "closed", "ok"),
+    # a user the caller creates and puts in a group gets the group's power (IAM API Reference, AddUserToGroup)
+    S("new-member-any-group", u("new-member-any-group", allow(JOIN_KEY)),
+      "CreateUser+AddUserToGroup+CreateAccessKey", "open", "alarm"),
+    S("new-member-admins", r_member("new-member-admins", allow(["iam:CreateUser", "iam:CreateLoginProfile"]),
+                                    allow("iam:AddUserToGroup", arn("group", "admins"))),
+      f"CreateUser+AddUserToGroup+CreateLoginProfile joining {arn('group', 'admins')}", "open", "alarm"),
+    S("new-member-named-admins", u("new-member-named-admins", allow(["iam:CreateUser", "iam:CreateAccessKey"],
+                                                                    arn("user", "ops-*")),
+                                   allow("iam:AddUserToGroup", [arn("group", "readers"), arn("group", "admins")])),
+      f"CreateUser+AddUserToGroup+CreateAccessKey creating {arn('user', 'ops-iamsql-probe')} joining "
+      f"{arn('group', 'admins')}", "open", "alarm"),
+    S("new-member-mfa-admins", u("new-member-mfa-admins", allow(["iam:CreateUser", "iam:CreateAccessKey"]),
+                                 allow("iam:AddUserToGroup", arn("group", "admins-mfa"))),
+      f"CreateUser+AddUserToGroup+CreateAccessKey joining {arn('group', 'admins-mfa')}", "open-if", "alarm"),
+    S("new-member-readers", u("new-member-readers", allow(["iam:CreateUser", "iam:CreateAccessKey"]),
+                              allow("iam:AddUserToGroup", arn("group", "readers"))),
+      "CreateUser+AddUserToGroup+CreateAccessKey", "closed", "alarm"),  # it still creates keys for every user
+    S("new-member-no-key", u("new-member-no-key", allow(["iam:CreateUser", "iam:AddUserToGroup"])),
+      "CreateUser+AddUserToGroup+CreateAccessKey", "closed", "alarm"),  # AddUserToGroup on any group is a path
+    S("new-member-denied", u("new-member-denied", allow(JOIN_KEY), deny("iam:AddUserToGroup", arn("group", "admins*"))),
+      "CreateUser+AddUserToGroup+CreateAccessKey", "open", "alarm"),  # another group, readers, is still open
+    S("new-member-bounded", u("new-member-bounded", allow(JOIN_KEY), boundary=S3_ONLY),
+      "CreateUser+AddUserToGroup+CreateAccessKey", "closed", "ok"),
+    S("new-member-boundary-required", r_member("new-member-boundary-required", allow(["iam:CreateAccessKey"], arn(
+        "user", "ops-*")), allow("iam:AddUserToGroup", arn("group", "admins")), allow(
+        "iam:CreateUser", arn("user", "ops-*"), Condition={"StringEquals": {"iam:PermissionsBoundary": S3_ONLY}})),
+      "CreateUser+AddUserToGroup+CreateAccessKey", "closed", "ok"),
     S("new-user-any-name", u("new-user-any-name", allow(USER_KEY)),
       "CreateUser+AttachUserPolicy+CreateAccessKey", "open", "alarm"),
     S("new-user-no-key", u("new-user-no-key", allow(["iam:CreateUser", "iam:AttachUserPolicy"], arn("user", "dev-*"))),
@@ -369,6 +402,8 @@ ROLES = [
          statements=[allow("logs:PutLogEvents")]),
 ]
 USERS = [user("reader", allow("s3:GetObject"))]
+GROUPS = [group("readers", allow("s3:Get*")), group("admins", attached=[ADMIN]),
+          group("admins-mfa", allow("*", Condition={"Bool": {"aws:MultiFactorAuthPresent": "true"}}))]
 POLICIES = [managed("AdministratorAccess", allow("*"), aws=True), managed("s3-only", allow("s3:*"))]
 FUNCTIONS = [{**base(), "region": "us-east-1", "name": name, "arn": FUNCTION + name, "role": arn("role", role_name)}
              for name, role_name in (("deploy", "admin-lambda"), ("report", "weak"), ("rotate-keys", "keys-lambda"))]
@@ -383,7 +418,7 @@ def checked(tmp_path_factory):
         snapshot = db.new_snapshot(con, account_id=ACCOUNT, kind="load", sources=[], as_of=AS_OF)
         db.insert_rows(con, "aws_iam_user", snapshot, USERS + [s.row for s in SCENARIOS if ":user/" in s.row["arn"]])
         db.insert_rows(con, "aws_iam_role", snapshot, ROLES + [s.row for s in SCENARIOS if ":role/" in s.row["arn"]])
-        db.insert_rows(con, "aws_iam_group", snapshot, [group("readers", allow("s3:Get*"))])
+        db.insert_rows(con, "aws_iam_group", snapshot, GROUPS)
         db.insert_rows(con, "aws_iam_policy", snapshot, POLICIES)
         db.insert_rows(con, "aws_lambda_function", snapshot, FUNCTIONS)
     results = {r["resource"]: r for r in controls.results(con, controls.run_checks(con, controls=[CONTROL]))}

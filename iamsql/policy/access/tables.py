@@ -517,31 +517,68 @@ def admin_groups(asker: Asker, questions: tuple[Question, ...]) -> dict[str, Eva
 
 
 def join_admin_group_rows(answers: PrincipalAnswers) -> list[tuple]:
-    """Escalation paths through ``iam:AddUserToGroup`` that a user takes only by joining a particular group whose
-    policies give administrator power: its statements name that group (not every group). One row per user and
-    path, its ``detail`` the group joined; paths already open on any group have their row in
-    ``PrincipalAnswers``."""
+    """Escalation paths through ``iam:AddUserToGroup`` taken only by joining a particular group whose policies give
+    administrator power: its statements name that group (not every group). A user joins it itself; a path that
+    creates the user (``new_user``) puts the new user in it, under any name or one its statements allow. One row
+    per principal and path, its ``detail`` the group joined (``creating <user ARN> joining <group ARN>`` for a name
+    its statements allow); paths already open on any group have their row in ``PrincipalAnswers`` or
+    ``create_rows``."""
     asker, questions = answers.asker, answers.questions
     account = asker.account
     paths = [q for q in questions if q.id.startswith("escalation:") and any(_joins_group(p) for p in q.probes)]
-    users = [p for p in account.principals if p.kind == "user" and asker.may_allow(p, "iam:AddUserToGroup")]
-    if not paths or not users:
+    callers = [p for p in account.principals if not p.service_linked and asker.may_allow(p, "iam:AddUserToGroup")]
+    if not paths or not callers:
         return []
     groups = admin_groups(asker, questions)
+    existing = {p.arn for p in account.principals}
     rows = []
-    for principal in users:
+    for principal in callers:
         allowed = asker.allowed_actions(principal, answers.probe_actions)
         mine = {(account.groups.get(name) or ("",))[0] for name in principal.groups}
         for question in paths:
             if not question.actions <= allowed or asker.question(principal, question, allowed)[0] in POSSIBLE:
                 continue
-            # a group the user is already in gives nothing by joining it; a member gets what the group's policies
-            # give only as the group's answer to the power holds
-            row = _row_through(asker, principal, question, _joins_group, [g for g in groups if g not in mine], "joining",
-                               groups)
+            if any(_creates(p) for p in question.probes):
+                row = _join_as_new_user(asker, principal, question, groups, existing)
+            elif principal.kind == "user":
+                # a group the user is already in gives nothing by joining it; a member gets what the group's
+                # policies give only as the group's answer to the power holds
+                row = _row_through(asker, principal, question, _joins_group, [g for g in groups if g not in mine],
+                                   "joining", groups)
+            else:
+                row = None
             if row:
                 rows.append(row)
     return rows
+
+
+def _join_as_new_user(asker: Asker, principal: Principal, question: Question, groups: dict[str, Evaluation],
+                      existing: set[str]) -> tuple | None:
+    """The row of a path that creates a user and puts it in one of the administrators' ``groups`` its
+    ``iam:AddUserToGroup`` statements name: the user under any name (the probe ARN) or a name its statements for
+    the creating requests allow (``created_names``); None when no pair opens it, or when it opens on any group
+    (``create_rows`` has that row). The new user gets what the group's policies give, as the group's answer holds."""
+    joins = [p for p in question.probes if _joins_group(p)]
+    if _possible(asker, principal, joins):
+        return None  # open on a group no statement names: a row of create_rows
+    account = asker.account
+    actions = sorted({p.action for p in question.probes if _creates(p)})
+    generic = resources_for("new_user", "iam:CreateUser", partition=account.partition, account_id=account.account_id,
+                            self_arn=principal.arn)[0]
+    names = [generic] + [n for n in created_names(principal, actions, "user", account.partition, account.account_id)
+                         if n not in existing]
+    for group_arn, power in groups.items():
+        for name in names:
+            probes = tuple(replace(p, targets=(group_arn,)) if _joins_group(p) else
+                           replace(p, targets=(name,)) if _creates(p) else p for p in question.probes)
+            decision, used = asker._ask(principal, Question(question.id, question.title, probes))
+            if decision not in POSSIBLE:
+                continue
+            decision = "Allowed" if decision == power.decision == "Allowed" else "AllowedIf"
+            detail = f"joining {group_arn}" if name == generic else f"creating {name} joining {group_arn}"
+            return _access_row(account.account_id, principal, question.id, question.title, decision,
+                               [*used, power], detail)
+    return None
 
 
 def _creates(probe) -> bool:
