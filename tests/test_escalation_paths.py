@@ -217,6 +217,13 @@ SCENARIOS = [
     S("lambda-code-tagged", u("lambda-code-tagged", allow("lambda:UpdateFunctionCode",
                                                           Condition={"StringEquals": {"aws:ResourceTag/team": "web"}})),
       "EditExistingLambdaFunctionWithRole", "open-if", "alarm"),
+    # a function or instance the statements name, whose table is not loaded here: its role decides, so unknown
+    S("lambda-code-named-unloaded", u("lambda-code-named-unloaded", allow(
+        "lambda:UpdateFunctionCode", "arn:aws:lambda:us-east-1:123456789012:function:deploy")),
+      "EditExistingLambdaFunctionWithRole on arn:aws:lambda:us-east-1:123456789012:function:deploy", "unknown", "skip"),
+    S("ssm-send-named-instance-unloaded", u("ssm-send-named-instance-unloaded", allow(
+        "ssm:SendCommand", ["arn:aws:ec2:*:*:instance/i-0abc", "arn:aws:ssm:*::document/AWS-RunShellScript"])),
+      "SSMSendCommand on arn:aws:ec2:us-east-1:123456789012:instance/i-0abc", "unknown", "skip"),
     S("glue-update-endpoint", u("glue-update-endpoint", allow("glue:UpdateDevEndpoint")),
       "UpdateExistingGlueDevEndpoint", "open", "alarm"),
     S("ssm-send-command", u("ssm-send-command", allow("ssm:SendCommand")), "SSMSendCommand", "open", "alarm"),

@@ -25,7 +25,16 @@ from iamsql.policy import Evaluation, MatchedStatement, Request, evaluate, parse
 from iamsql.policy.access import trust as trust_analysis
 from iamsql.policy.access.model import AccountModel, AttachedPolicy, Principal
 from iamsql.policy.access.organization import Guardrails
-from iamsql.policy.access.questions import CREATES, NEW, PASSED_TO_SERVICE, PROBE, Question, resources_for
+from iamsql.policy.access.questions import (
+    CREATES,
+    NEW,
+    PASSED_TO_SERVICE,
+    PROBE,
+    WORKLOADS,
+    Question,
+    instance_requests,
+    resources_for,
+)
 from iamsql.policy.conditions import normalize_context
 from iamsql.policy.evaluation import default_context, describe_principal, known_absent
 
@@ -317,6 +326,10 @@ class Asker:
             return [((account.groups.get(name) or (prefix + name,))[0],) for name in principal.groups]
         if target == "own_policy":
             return [(arn,) for arn in principal.own_policies]
+        if target == "instance" or target.startswith(f"arn:{account.partition}:ec2:") and ":instance/" in target:
+            instance = target if target.startswith("arn:") else resources_for(
+                target, action, partition=account.partition, account_id=account.account_id, self_arn=principal.arn)[-1]
+            return instance_requests(action, instance, partition=account.partition, account_id=account.account_id)
         return [
             resources_for(
                 target, action, partition=account.partition, account_id=account.account_id, self_arn=principal.arn
@@ -492,7 +505,7 @@ def role_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> list
         + join_admin_group_rows(answers)
         + take_over_rows(answers, principal_answers)
         + create_rows(answers)
-        + function_rows(answers, principal_answers)
+        + workload_rows(answers, principal_answers)
     )
 
 
@@ -638,42 +651,98 @@ def create_rows(answers: PrincipalAnswers) -> list[tuple]:
     return rows
 
 
-def _on_function(probe) -> bool:
-    """Whether the probe is a request on an existing Lambda function (target ``function``)."""
-    return "function" in probe.targets
+def _on_workload(target: str):
+    """Whether a probe is a request on an existing resource of the ``target`` kind (``WORKLOADS``)."""
+    return lambda probe: target in probe.targets
 
 
-def function_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> list[tuple]:
-    """Escalation paths through an existing Lambda function (its code or configuration changed, the function run)
-    that a principal takes only on a particular loaded function, its statements naming it (not every function),
-    whose execution role has administrator power or an open escalation path of its own: the code runs with that
-    role. One row per principal and path, its ``detail`` ``on <function ARN>``; paths open on any function have
+def workload_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> list[tuple]:
+    """Escalation paths through an existing resource that runs code with a role of its own (``WORKLOADS``: a Lambda
+    function, an EC2 instance, a CodeBuild project, a SageMaker notebook instance, a Glue development endpoint) that
+    a principal takes only on particular resources its statements name (not every one). When the account's table of
+    them is loaded, the path opens on a resource whose role has administrator power or an open escalation path of its
+    own (``on <ARN>``), holding as that role's answer does; one whose role is weak, or that does not exist, opens
+    nothing. When it is not loaded, a resource the statements name on which the path's requests are allowed gives an
+    ``Unknown`` row (``on <ARN>``, ``missing`` naming the table): its role decides. Paths open on any resource have
     their row in ``PrincipalAnswers``."""
     asker, questions = answers.asker, answers.questions
     account = asker.account
     admins, escalating = _powers(principal_answers)
     powerful = admins | escalating
-    functions = [arn for arn, role_arn in account.functions.items() if role_arn in powerful]
     role_powers = _all_power_answers(principal_answers)
-    # the code runs with the function's role: what it gets holds only as that role's answer to the power does
-    powers = {arn: role_powers[account.functions[arn]] for arn in functions if account.functions[arn] in role_powers}
-    paths = [q for q in questions if q.id.startswith("escalation:") and any(_on_function(p) for p in q.probes)]
-    if not functions or not paths:
-        return []
     rows = []
-    for principal in account.principals:
-        if principal.service_linked:
+    for target, table in WORKLOADS.items():
+        which = _on_workload(target)
+        paths = [q for q in questions if q.id.startswith("escalation:") and any(which(p) for p in q.probes)]
+        unloaded = target in account.unloaded
+        roles = account.workloads.get(target, {})
+        strong = [arn for arn, role_arn in roles.items() if role_arn in powerful]
+        # the code runs with the resource's role: what it gets holds only as that role's answer to the power does
+        powers = {arn: role_powers[roles[arn]] for arn in strong if roles[arn] in role_powers}
+        if not paths or not (unloaded or strong):
             continue
-        allowed = asker.allowed_actions(principal, answers.probe_actions)
-        for question in paths:
-            if not question.actions <= allowed or asker.question(principal, question, allowed)[0] in POSSIBLE:
-                continue  # a request of it that nothing allows, or it is open on any function
-            # a function whose role is the principal itself gives it nothing it has not got
-            mine = [arn for arn in functions if account.functions[arn] != principal.arn]
-            row = _row_through(asker, principal, question, _on_function, mine, "on", powers)
-            if row:
-                rows.append(row)
+        for principal in account.principals:
+            if principal.service_linked:
+                continue
+            allowed = asker.allowed_actions(principal, answers.probe_actions)
+            for question in paths:
+                if not question.actions <= allowed or asker.question(principal, question, allowed)[0] in POSSIBLE:
+                    continue  # a request of it that nothing allows, or it is open on any resource
+                if unloaded:
+                    row = _unloaded_workload_row(asker, principal, question, target, table)
+                else:
+                    # a resource whose role is the principal itself gives it nothing it has not got
+                    mine = [arn for arn in strong if roles[arn] != principal.arn]
+                    row = _row_through(asker, principal, question, which, mine, "on", powers)
+                if row:
+                    rows.append(row)
     return rows
+
+
+def _unloaded_workload_row(asker: Asker, principal: Principal, question: Question, target: str,
+                           table: str) -> tuple | None:
+    """The ``Unknown`` row of a path through a resource of ``target`` the principal's statements name, when the
+    table that would give its role is not loaded: the first named resource on which every request of the path is
+    allowed (None: none)."""
+    which = _on_workload(target)
+    account = asker.account
+    actions = sorted({p.action for p in question.probes if which(p)})
+    for arn in named_workloads(principal, actions, target, account.partition, account.account_id):
+        decision, used = asker.asking_on(principal, question, which, arn)
+        if decision in POSSIBLE:
+            row = list(_access_row(account.account_id, principal, question.id, question.title, "Unknown", used,
+                                   f"on {arn}"))
+            row[10] = f"the role of {arn} ({table} is not loaded)"  # missing
+            return tuple(row)
+    return None
+
+
+def named_workloads(principal: Principal, actions: Iterable[str], target: str, partition: str,
+                    account_id: str) -> list[str]:
+    """The ARNs of resources of ``target`` (``WORKLOADS``) of the account that the principal's Allow statements for
+    ``actions`` name, wildcards filled with the probe name (``project/ci-*``: ``project/ci-iamsql-probe``); values
+    with policy variables, of another account, and the probe ARN itself (a value naming every resource) give none."""
+    found: set[str] = set()
+    for action in actions:
+        generic = resources_for(target, action, partition=partition, account_id=account_id, self_arn=principal.arn)[-1]
+        service, region, kind = generic.split(":", 5)[2], generic.split(":", 5)[3], generic.split(":", 5)[5]
+        kind = kind[: -len(PROBE)]  # "project/", "function:", "instance/"
+        for _, policy in principal.reach(action)[0][2]:
+            for statement in policy.statements_for(action.lower()) if policy is not None else ():
+                if statement.effect != "Allow" or statement.not_resource or statement.resources is None:
+                    continue
+                values = statement.source.get("Resource")
+                for value in [values] if isinstance(values, str) else values or []:
+                    parts = value.split(":", 5) if isinstance(value, str) and "${" not in value else []
+                    if len(parts) != 6 or parts[2] != service or not parts[5].startswith(kind):
+                        continue
+                    if parts[4] not in (account_id, "*"):
+                        continue  # another account's
+                    named = parts[5].replace("*", PROBE).replace("?", "x")
+                    found.add(f"arn:{partition}:{service}:{region if parts[3] in ('*', '') else parts[3]}:"
+                              f"{account_id}:{named}")
+            found.discard(generic)
+    return sorted(found)
 
 
 def _row_through(asker: Asker, principal: Principal, question: Question, which, arns: Iterable[str],
