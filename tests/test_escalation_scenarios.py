@@ -45,9 +45,9 @@ def to(service: str) -> dict:
     return {"StringEquals": {"iam:PassedToService": service}}
 
 
-def r_member(name, *statements) -> dict:
+def r_member(name, *statements, tags=None) -> dict:
     """A role (trusted by Lambda) with an inline policy of ``statements``: a caller that is not a user."""
-    return role(name, assume({"Service": "lambda.amazonaws.com"}), statements=statements)
+    return role(name, assume({"Service": "lambda.amazonaws.com"}), statements=statements, tags=tags)
 
 
 def tagged(team: str) -> dict:
@@ -139,6 +139,25 @@ SCENARIOS = [
         "user", "ops-*")), allow("iam:AddUserToGroup", arn("group", "admins")), allow(
         "iam:CreateUser", arn("user", "ops-*"), Condition={"StringEquals": {"iam:PermissionsBoundary": S3_ONLY}})),
       "CreateUser+AddUserToGroup+CreateAccessKey", "closed", "ok"),
+    # a name from a policy variable: the caller's own keys fill it (IAM User Guide, "Variables and tags")
+    S("new-user-own-prefix", u("new-user-own-prefix", allow(USER_KEY, "arn:aws:iam::*:user/${aws:username}-*")),
+      f"CreateUser+AttachUserPolicy+CreateAccessKey {created('user', 'new-user-own-prefix-iamsql-probe')}", "open",
+      "alarm"),
+    S("new-user-team-prefix", u("new-user-team-prefix", allow(USER_KEY, "arn:aws:iam::*:user/${aws:PrincipalTag/team}-*"),
+                                tags={"team": "red"}),
+      f"CreateUser+AttachUserPolicy+CreateAccessKey {created('user', 'red-iamsql-probe')}", "open", "alarm"),
+    S("new-user-own-prefix-denied", u("new-user-own-prefix-denied", allow(USER_KEY, "arn:aws:iam::*:user/${aws:username}-*"),
+                                      deny("iam:CreateUser", "arn:aws:iam::*:user/${aws:username}-*")),
+      "CreateUser+AttachUserPolicy+CreateAccessKey", "closed", "ok"),
+    S("new-user-username-from-role", r_member("new-user-username-from-role", allow(
+        USER_KEY, "arn:aws:iam::*:user/${aws:username}-*")),
+      "CreateUser+AttachUserPolicy+CreateAccessKey", "closed", "ok"),  # a role has no aws:username
+    S("new-user-untagged-prefix", u("new-user-untagged-prefix", allow(
+        USER_KEY, "arn:aws:iam::*:user/${aws:PrincipalTag/team}-*")),
+      "CreateUser+AttachUserPolicy+CreateAccessKey", "closed", "ok"),  # no team tag: the value matches nothing
+    S("new-role-team-prefix", r_member("new-role-team-prefix", allow(ROLE_ASSUME, "arn:aws:iam::*:role/${aws:PrincipalTag/team}-*"),
+                                       tags={"team": "ops"}),
+      f"CreateRole+AttachRolePolicy+AssumeRole {created('role', 'ops-iamsql-probe')}", "open", "alarm"),
     S("new-user-any-name", u("new-user-any-name", allow(USER_KEY)),
       "CreateUser+AttachUserPolicy+CreateAccessKey", "open", "alarm"),
     S("new-user-no-key", u("new-user-no-key", allow(["iam:CreateUser", "iam:AttachUserPolicy"], arn("user", "dev-*"))),

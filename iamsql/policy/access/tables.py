@@ -37,6 +37,7 @@ from iamsql.policy.access.questions import (
 )
 from iamsql.policy.conditions import normalize_context
 from iamsql.policy.evaluation import default_context, describe_principal, known_absent
+from iamsql.policy.variables import parse_template
 
 ADMIN_QUESTIONS = ("full_admin", "iam_admin")
 RANK = {"ExplicitlyDenied": 0, "ImplicitlyDenied": 1, "Error": 2, "Unknown": 2, "AllowedIf": 3, "Allowed": 4}
@@ -602,9 +603,11 @@ def _creates(probe) -> bool:
 def created_names(principal: Principal, actions: Iterable[str], kind: str, partition: str, account_id: str) -> list[str]:
     """The ARNs of a ``kind`` (user/role) of the account that the principal's Allow statements for ``actions`` name,
     wildcards filled with the probe name (``role/app-*``: ``role/app-iamsql-probe``): a user or role the caller may
-    create under a name they allow. Values with policy variables, and ``*`` (the probe ARN stands for it), give
-    none."""
+    create under a name they allow. Policy variables take the caller's own keys (``user/${aws:username}-*`` for
+    alice: ``user/alice-iamsql-probe``); a value with one whose key the caller's keys do not fix (a role's
+    ``aws:username``, a session tag) gives none, as does ``*`` (the probe ARN stands for it)."""
     found: set[str] = set()
+    caller = None
     for action in actions:
         for _, policy in principal.reach(action)[0][2]:
             for statement in policy.statements_for(action.lower()) if policy is not None else ():
@@ -612,7 +615,16 @@ def created_names(principal: Principal, actions: Iterable[str], kind: str, parti
                     continue
                 values = statement.source.get("Resource")
                 for value in [values] if isinstance(values, str) else values or []:
-                    parts = value.split(":", 5) if isinstance(value, str) and "${" not in value else []
+                    if not isinstance(value, str):
+                        continue
+                    if "${" in value:
+                        if not statement.resources.templates:
+                            continue  # a document of an older Version reads it as text, which no IAM name holds
+                        caller = caller or _caller_context(principal)
+                        value = _filled(value, *caller)
+                        if value is None:
+                            continue
+                    parts = value.split(":", 5)
                     if len(parts) != 6 or parts[2] != "iam" or not parts[5].startswith(f"{kind}/"):
                         continue
                     if parts[4] not in (account_id, "*"):
@@ -620,6 +632,23 @@ def created_names(principal: Principal, actions: Iterable[str], kind: str, parti
                     found.add(f"arn:{partition}:iam::{account_id}:" + parts[5].replace("*", PROBE).replace("?", "x"))
     generic = f"arn:{partition}:iam::{account_id}:{kind}/{PROBE}"
     return sorted(found - {generic})
+
+
+def _filled(value: str, context: dict, absent) -> str | None:
+    """``value`` with its policy variables replaced by the caller's keys (``context``, lower case; a default when the
+    key is known to be ``absent``), or None when a key's value is not known."""
+    template = parse_template(value)
+    out = []
+    for part in template.parts:
+        if part[0] != "var":
+            out.append(part[1])
+        elif isinstance(context.get(part[1]), str):
+            out.append(context[part[1]])
+        elif part[2] is not None and part[1] in absent:
+            out.append(part[2])
+        else:
+            return None
+    return "".join(out)
 
 
 def create_rows(answers: PrincipalAnswers) -> list[tuple]:
