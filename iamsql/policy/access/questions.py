@@ -171,4 +171,3 @@ def instance_requests(action: str, instance: str, *, partition: str, account_id:
     if shell:
         documents.append(shell.format(partition=partition, account_id=account_id))
     return [(document, instance) for document in documents] or [(instance,)]
-

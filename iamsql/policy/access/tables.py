@@ -327,7 +327,7 @@ class Asker:
             return [((account.groups.get(name) or (prefix + name,))[0],) for name in principal.groups]
         if target == "own_policy":
             return [(arn,) for arn in principal.own_policies]
-        if target == "instance" or target.startswith(f"arn:{account.partition}:ec2:") and ":instance/" in target:
+        if target == "instance" or (target.startswith(f"arn:{account.partition}:ec2:") and ":instance/" in target):
             instance = target if target.startswith("arn:") else resources_for(
                 target, action, partition=account.partition, account_id=account.account_id, self_arn=principal.arn)[-1]
             return instance_requests(action, instance, partition=account.partition, account_id=account.account_id)
