@@ -11,10 +11,12 @@ description: >-
   role counts when it lets the principal act as that user or role (an access key, a password, a trust policy,
   assuming it) and that one is an administrator or has a path of its own, or the path also gives it a policy; a path
   through a user or role it creates counts under any name its statements let it create, the user or role created
-  without a permissions boundary; one through a loaded Lambda function its statements name counts when the
-  function's role is an administrator or has a path of its own. A path that holds only under conditions still
-  counts.
-  A principal whose policies are not all loaded, and that has no path in what is loaded, is skipped.
+  without a permissions boundary; one through an existing resource that runs code with a role (a Lambda function, an EC2
+  instance through Systems Manager, a CodeBuild project, a SageMaker notebook, a Glue development endpoint) its
+  statements name counts when the resource's role is an administrator or has a path of its own. A path that holds
+  only under conditions still counts.
+  A principal whose policies are not all loaded, or whose only path goes through a named resource whose role is
+  not loaded, and that has no path in what is loaded, is skipped.
 severity: high
 resource_type: AWS::IAM::Principal
 rationale: >-

@@ -201,11 +201,15 @@ SCENARIOS = [
     S("auto-scaling-update-to-lambda", u("auto-scaling-update-to-lambda", allow(
         ["autoscaling:UpdateAutoScalingGroup", "autoscaling:CreateLaunchConfiguration"]),
         allow("iam:PassRole", Condition=TO_LAMBDA)), "PassRole+UpdateAutoScaling", "closed", "ok"),
-    # a service whose principal is not mapped (queries/access.yaml, passed_to_service): a PassRole limited to
-    # another service leaves the path open under that condition, never closed
+    # a pipeline's code runs on its resource role, an instance profile's (EC2)
     S("data-pipeline-to-lambda", u("data-pipeline-to-lambda", allow("datapipeline:CreatePipeline"),
                                    allow("iam:PassRole", Condition=TO_LAMBDA)),
-      "PassExistingRoleToNewDataPipeline", "open-if", "alarm"),
+      "PassExistingRoleToNewDataPipeline", "closed", "ok"),
+    # a service whose principal is not mapped (queries/access.yaml, passed_to_service): a PassRole limited to
+    # another service leaves the path open under that condition, never closed
+    S("codestar-to-lambda", u("codestar-to-lambda", allow("codestar:CreateProject"),
+                              allow("iam:PassRole", Condition=TO_LAMBDA)),
+      "PassRole+CodeStar", "open-if", "alarm"),
     S("ecs-run-task", u("ecs-run-task", allow(["iam:PassRole", "ecs:RunTask"])), "PassRole+ECS+RunTask", "open", "alarm"),
     # code on existing compute
     S("lambda-code", u("lambda-code", allow("lambda:UpdateFunctionCode")),
@@ -213,6 +217,13 @@ SCENARIOS = [
     S("lambda-code-tagged", u("lambda-code-tagged", allow("lambda:UpdateFunctionCode",
                                                           Condition={"StringEquals": {"aws:ResourceTag/team": "web"}})),
       "EditExistingLambdaFunctionWithRole", "open-if", "alarm"),
+    # a function or instance the statements name, whose table is not loaded here: its role decides, so unknown
+    S("lambda-code-named-unloaded", u("lambda-code-named-unloaded", allow(
+        "lambda:UpdateFunctionCode", "arn:aws:lambda:us-east-1:123456789012:function:deploy")),
+      "EditExistingLambdaFunctionWithRole on arn:aws:lambda:us-east-1:123456789012:function:deploy", "unknown", "skip"),
+    S("ssm-send-named-instance-unloaded", u("ssm-send-named-instance-unloaded", allow(
+        "ssm:SendCommand", ["arn:aws:ec2:*:*:instance/i-0abc", "arn:aws:ssm:*::document/AWS-RunShellScript"])),
+      "SSMSendCommand on arn:aws:ec2:us-east-1:123456789012:instance/i-0abc", "unknown", "skip"),
     S("glue-update-endpoint", u("glue-update-endpoint", allow("glue:UpdateDevEndpoint")),
       "UpdateExistingGlueDevEndpoint", "open", "alarm"),
     S("ssm-send-command", u("ssm-send-command", allow("ssm:SendCommand")), "SSMSendCommand", "open", "alarm"),

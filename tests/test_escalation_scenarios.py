@@ -45,6 +45,11 @@ def to(service: str) -> dict:
     return {"StringEquals": {"iam:PassedToService": service}}
 
 
+def r_member(name, *statements, tags=None) -> dict:
+    """A role (trusted by Lambda) with an inline policy of ``statements``: a caller that is not a user."""
+    return role(name, assume({"Service": "lambda.amazonaws.com"}), statements=statements, tags=tags)
+
+
 def tagged(team: str) -> dict:
     return {"StringEquals": {"aws:ResourceTag/team": team}}
 
@@ -53,6 +58,7 @@ TO_LAMBDA = to("lambda.amazonaws.com")
 TO_EC2 = to("ec2.amazonaws.com")
 S3_ONLY = arn("policy", "s3-only")
 USER_KEY = ["iam:CreateUser", "iam:AttachUserPolicy", "iam:CreateAccessKey"]
+JOIN_KEY = ["iam:CreateUser", "iam:AddUserToGroup", "iam:CreateAccessKey"]
 ROLE_ASSUME = ["iam:CreateRole", "iam:AttachRolePolicy", "sts:AssumeRole"]
 AMPLIFY = ["amplify:CreateApp", "amplify:CreateBranch", "amplify:StartJob"]
 CODEBUILD = ["codebuild:CreateProject", "codebuild:StartBuild"]
@@ -61,6 +67,9 @@ RUNTIME = ["bedrock-agentcore:CreateAgentRuntime", "bedrock-agentcore:CreateAgen
            "bedrock-agentcore:CreateWorkloadIdentity", "bedrock-agentcore:InvokeAgentRuntimeCommand"]
 GAMELIFT = ["gamelift:CreateBuild", "gamelift:CreateFleet", "gamelift:RequestUploadCredentials"]
 OMICS = ["omics:CreateWorkflow", "omics:StartRun", "s3:GetObject"]
+PIPELINE = ["datapipeline:CreatePipeline", "datapipeline:PutPipelineDefinition", "datapipeline:ActivatePipeline"]
+IMAGE_BUILDER = ["imagebuilder:CreateComponent", "imagebuilder:CreateImage", "imagebuilder:CreateImageRecipe",
+                 "imagebuilder:CreateInfrastructureConfiguration"]
 EMR_SERVERLESS = ["emr-serverless:CreateApplication", "emr-serverless:StartJobRun"]
 ECS_START = ["ecs:StartTask", "ecs:RegisterContainerInstance", "ecs:DeregisterContainerInstance"]
 NO_BOUNDARY = {"Null": {"iam:PermissionsBoundary": "true"}}
@@ -74,6 +83,10 @@ ADMIN_ROLE_TRUSTS = {
 
 
 FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:"
+INSTANCE = "arn:aws:ec2:us-east-1:123456789012:instance/"
+PROJECT = "arn:aws:codebuild:us-east-1:123456789012:project/"
+DOCUMENTS = "arn:aws:ssm:*:*:document/*"
+PROFILE = "arn:aws:iam::123456789012:instance-profile/"
 
 
 def created(kind: str, name: str) -> str:
@@ -99,6 +112,52 @@ SCENARIOS = [
         ["iam:AttachUserPolicy", "iam:CreateLoginProfile"])), "AttachUserPolicyThenCreateLoginProfile", "open", "alarm"),
     S("password-for-weak-user", u("password-for-weak-user", allow("iam:CreateLoginProfile", arn("user", "reader"))),
       "CreateLoginProfile", "closed", "ok"),
+    # a user the caller creates and puts in a group gets the group's power (IAM API Reference, AddUserToGroup)
+    S("new-member-any-group", u("new-member-any-group", allow(JOIN_KEY)),
+      "CreateUser+AddUserToGroup+CreateAccessKey", "open", "alarm"),
+    S("new-member-admins", r_member("new-member-admins", allow(["iam:CreateUser", "iam:CreateLoginProfile"]),
+                                    allow("iam:AddUserToGroup", arn("group", "admins"))),
+      f"CreateUser+AddUserToGroup+CreateLoginProfile joining {arn('group', 'admins')}", "open", "alarm"),
+    S("new-member-named-admins", u("new-member-named-admins", allow(["iam:CreateUser", "iam:CreateAccessKey"],
+                                                                    arn("user", "ops-*")),
+                                   allow("iam:AddUserToGroup", [arn("group", "readers"), arn("group", "admins")])),
+      f"CreateUser+AddUserToGroup+CreateAccessKey creating {arn('user', 'ops-iamsql-probe')} joining "
+      f"{arn('group', 'admins')}", "open", "alarm"),
+    S("new-member-mfa-admins", u("new-member-mfa-admins", allow(["iam:CreateUser", "iam:CreateAccessKey"]),
+                                 allow("iam:AddUserToGroup", arn("group", "admins-mfa"))),
+      f"CreateUser+AddUserToGroup+CreateAccessKey joining {arn('group', 'admins-mfa')}", "open-if", "alarm"),
+    S("new-member-readers", u("new-member-readers", allow(["iam:CreateUser", "iam:CreateAccessKey"]),
+                              allow("iam:AddUserToGroup", arn("group", "readers"))),
+      "CreateUser+AddUserToGroup+CreateAccessKey", "closed", "alarm"),  # it still creates keys for every user
+    S("new-member-no-key", u("new-member-no-key", allow(["iam:CreateUser", "iam:AddUserToGroup"])),
+      "CreateUser+AddUserToGroup+CreateAccessKey", "closed", "alarm"),  # AddUserToGroup on any group is a path
+    S("new-member-denied", u("new-member-denied", allow(JOIN_KEY), deny("iam:AddUserToGroup", arn("group", "admins*"))),
+      "CreateUser+AddUserToGroup+CreateAccessKey", "open", "alarm"),  # another group, readers, is still open
+    S("new-member-bounded", u("new-member-bounded", allow(JOIN_KEY), boundary=S3_ONLY),
+      "CreateUser+AddUserToGroup+CreateAccessKey", "closed", "ok"),
+    S("new-member-boundary-required", r_member("new-member-boundary-required", allow(["iam:CreateAccessKey"], arn(
+        "user", "ops-*")), allow("iam:AddUserToGroup", arn("group", "admins")), allow(
+        "iam:CreateUser", arn("user", "ops-*"), Condition={"StringEquals": {"iam:PermissionsBoundary": S3_ONLY}})),
+      "CreateUser+AddUserToGroup+CreateAccessKey", "closed", "ok"),
+    # a name from a policy variable: the caller's own keys fill it (IAM User Guide, "Variables and tags")
+    S("new-user-own-prefix", u("new-user-own-prefix", allow(USER_KEY, "arn:aws:iam::*:user/${aws:username}-*")),
+      f"CreateUser+AttachUserPolicy+CreateAccessKey {created('user', 'new-user-own-prefix-iamsql-probe')}", "open",
+      "alarm"),
+    S("new-user-team-prefix", u("new-user-team-prefix", allow(USER_KEY, "arn:aws:iam::*:user/${aws:PrincipalTag/team}-*"),
+                                tags={"team": "red"}),
+      f"CreateUser+AttachUserPolicy+CreateAccessKey {created('user', 'red-iamsql-probe')}", "open", "alarm"),
+    S("new-user-own-prefix-denied", u("new-user-own-prefix-denied", allow(USER_KEY, "arn:aws:iam::*:user/${aws:username}-*"),
+                                      deny("iam:CreateUser", "arn:aws:iam::*:user/${aws:username}-*")),
+      "CreateUser+AttachUserPolicy+CreateAccessKey", "closed", "ok"),
+    S("new-user-username-from-role", r_member("new-user-username-from-role", allow(
+        USER_KEY, "arn:aws:iam::*:user/${aws:username}-*")),
+      "CreateUser+AttachUserPolicy+CreateAccessKey", "closed", "ok"),  # a role has no aws:username
+    S("new-user-untagged-prefix", u("new-user-untagged-prefix", allow(
+        USER_KEY, "arn:aws:iam::*:user/${aws:PrincipalTag/team}-*")),
+      "CreateUser+AttachUserPolicy+CreateAccessKey", "closed", "ok"),  # no team tag: the value matches nothing
+    S("new-role-team-prefix", r_member("new-role-team-prefix", allow(ROLE_ASSUME, "arn:aws:iam::*:role/${aws:PrincipalTag/team}-*"),
+                                       tags={"team": "ops"}),
+      f"CreateRole+AttachRolePolicy+AssumeRole {created('role', 'ops-iamsql-probe')}", "open", "alarm"),
     S("new-user-any-name", u("new-user-any-name", allow(USER_KEY)),
       "CreateUser+AttachUserPolicy+CreateAccessKey", "open", "alarm"),
     S("new-user-no-key", u("new-user-no-key", allow(["iam:CreateUser", "iam:AttachUserPolicy"], arn("user", "dev-*"))),
@@ -255,10 +314,97 @@ SCENARIOS = [
     S("ecs-start-task-to-lambda", u("ecs-start-task-to-lambda", allow(ECS_START),
                                     allow("iam:PassRole", Condition=TO_LAMBDA)),
       "PassRole+ECS+StartTask", "closed", "ok"),
-    # a service whose role goes to more than one service principal stays asked without the key
+    # the role that runs a cluster's, a pipeline's or an image build's code is an instance profile's (EC2); an
+    # identity pool's roles go to Cognito; Batch's job role has no documented service principal: asked without the key
     S("emr-cluster-to-lambda", u("emr-cluster-to-lambda", allow("elasticmapreduce:RunJobFlow"),
                                  allow("iam:PassRole", Condition=TO_LAMBDA)),
-      "PassRole+EMRRunJobFlow", "open-if", "alarm"),
+      "PassRole+EMRRunJobFlow", "closed", "ok"),
+    S("emr-cluster-to-emr", u("emr-cluster-to-emr", allow("elasticmapreduce:RunJobFlow"),
+                              allow("iam:PassRole", Condition=to("elasticmapreduce.amazonaws.com"))),
+      "PassRole+EMRRunJobFlow", "closed", "ok"),
+    S("emr-cluster-to-ec2", u("emr-cluster-to-ec2", allow("elasticmapreduce:RunJobFlow"),
+                              allow("iam:PassRole", Condition=TO_EC2)),
+      "PassRole+EMRRunJobFlow", "open", "alarm"),
+    S("emr-cluster-lambda-roles", u("emr-cluster-lambda-roles", allow("elasticmapreduce:RunJobFlow"),
+                                    allow("iam:PassRole", arn("role", "admin-lambda"))),
+      "PassRole+EMRRunJobFlow", "closed", "ok"),
+    S("emr-cluster-ec2-admin", u("emr-cluster-ec2-admin", allow("elasticmapreduce:RunJobFlow"),
+                                 allow("iam:PassRole", [arn("role", "admin-lambda"), arn("role", "admin-ec2")])),
+      f"PassRole+EMRRunJobFlow passing {arn('role', 'admin-ec2')}", "open", "alarm"),
+    S("emr-cluster-denied", u("emr-cluster-denied", allow(["elasticmapreduce:RunJobFlow", "iam:PassRole"]),
+                              deny("elasticmapreduce:RunJobFlow")), "PassRole+EMRRunJobFlow", "closed", "ok"),
+    S("pipeline-to-ec2", u("pipeline-to-ec2", allow(PIPELINE), allow("iam:PassRole", Condition=TO_EC2)),
+      "PassRole+DataPipeline", "open", "alarm"),
+    S("pipeline-to-datapipeline", u("pipeline-to-datapipeline", allow(PIPELINE),
+                                    allow("iam:PassRole", Condition=to("datapipeline.amazonaws.com"))),
+      "PassRole+DataPipeline", "closed", "ok"),
+    S("pipeline-no-activate", u("pipeline-no-activate", allow(["datapipeline:CreatePipeline",
+                                                               "datapipeline:PutPipelineDefinition", "iam:PassRole"])),
+      "PassRole+DataPipeline", "closed", "alarm"),  # still the Cloudsplaining path (CreatePipeline and PassRole)
+    S("pipeline-bounded", u("pipeline-bounded", allow([*PIPELINE, "iam:PassRole"]), boundary=S3_ONLY),
+      "PassRole+DataPipeline", "closed", "ok"),
+    S("image-builder-to-ec2", u("image-builder-to-ec2", allow(IMAGE_BUILDER), allow("iam:PassRole", Condition=TO_EC2)),
+      "PassRole+ImageBuilderCreateComponent+CreateImage", "open", "alarm"),
+    S("image-builder-to-imagebuilder", u("image-builder-to-imagebuilder", allow(IMAGE_BUILDER), allow(
+        "iam:PassRole", Condition=to("imagebuilder.amazonaws.com"))),
+      "PassRole+ImageBuilderCreateComponent+CreateImage", "closed", "ok"),
+    S("identity-pool-to-cognito", u("identity-pool-to-cognito", allow("cognito-identity:SetIdentityPoolRoles"),
+                                    allow("iam:PassRole", Condition=to("cognito-identity.amazonaws.com"))),
+      "PassRole+CognitoSetIdentityPoolRoles", "open", "alarm"),
+    S("identity-pool-to-ec2", u("identity-pool-to-ec2", allow("cognito-identity:SetIdentityPoolRoles"),
+                                allow("iam:PassRole", Condition=TO_EC2)),
+      "PassRole+CognitoSetIdentityPoolRoles", "closed", "ok"),
+    # an administrator role whose trust admits Cognito identities (Federated, AssumeRoleWithWebIdentity), named
+    S("identity-pool-admin-role", u("identity-pool-admin-role", allow("cognito-identity:SetIdentityPoolRoles"),
+                                    allow("iam:PassRole", [arn("role", "admin-ec2"), arn("role", "admin-cognito")])),
+      f"PassRole+CognitoSetIdentityPoolRoles passing {arn('role', 'admin-cognito')}", "open", "alarm"),
+    S("identity-pool-service-role", u("identity-pool-service-role", allow("cognito-identity:SetIdentityPoolRoles"),
+                                      allow("iam:PassRole", arn("role", "admin-ec2"))),
+      "PassRole+CognitoSetIdentityPoolRoles", "closed", "ok"),
+    S("batch-to-lambda", u("batch-to-lambda", allow(["batch:RegisterJobDefinition", "batch:SubmitJob"]),
+                           allow("iam:PassRole", Condition=TO_LAMBDA)),
+      "PassRole+BatchRegisterJobDef+SubmitJob", "open-if", "alarm"),
+    # code on an existing resource runs with its role: SSM commands and sessions on a loaded EC2 instance its
+    # statements name, as the role of the instance's profile; a CodeBuild project (a buildspec override), a SageMaker
+    # notebook or a Glue development endpoint the statements name, whose table is not loaded: unknown, never ok
+    S("ssm-command-admin-instance", u("ssm-command-admin-instance", allow("ssm:SendCommand", [INSTANCE + "i-admin",
+                                                                                              DOCUMENTS])),
+      f"SSMSendCommand on {INSTANCE}i-admin", "open", "alarm"),
+    S("ssm-command-shell-on-admin-instance", u("ssm-command-shell-on-admin-instance", allow("ssm:SendCommand", [
+        INSTANCE + "i-admin", "arn:aws:ssm:*::document/AWS-RunShellScript"])),
+      f"SSMSendCommand on {INSTANCE}i-admin", "open", "alarm"),
+    S("ssm-command-weak-instance", u("ssm-command-weak-instance", allow("ssm:SendCommand", [INSTANCE + "i-weak",
+                                                                                            DOCUMENTS])),
+      "SSMSendCommand", "closed", "ok"),
+    S("ssm-command-bare-instance", u("ssm-command-bare-instance", allow("ssm:SendCommand", [INSTANCE + "i-bare",
+                                                                                            DOCUMENTS])),
+      "SSMSendCommand", "closed", "ok"),
+    S("ssm-command-documents-only", u("ssm-command-documents-only", allow("ssm:SendCommand", DOCUMENTS)),
+      "SSMSendCommand", "closed", "ok"),
+    S("ssm-command-any-instance", u("ssm-command-any-instance", allow("ssm:SendCommand")),
+      "SSMSendCommand", "open", "alarm"),
+    S("ssm-command-admin-instance-denied", u("ssm-command-admin-instance-denied", allow(
+        "ssm:SendCommand", [INSTANCE + "i-*", DOCUMENTS]), deny("ssm:SendCommand", INSTANCE + "i-admin")),
+      "SSMSendCommand", "closed", "ok"),
+    S("ssm-session-admin-instance-mfa", u("ssm-session-admin-instance-mfa", allow(
+        "ssm:StartSession", [INSTANCE + "i-adm*", DOCUMENTS], Condition={"Bool": {"aws:MultiFactorAuthPresent": "true"}})),
+      f"SSMStartSession on {INSTANCE}i-admin", "open-if", "alarm"),
+    S("ssm-session-admin-instance-bounded", u("ssm-session-admin-instance-bounded", allow(
+        "ssm:StartSession", [INSTANCE + "i-admin", DOCUMENTS]), boundary=S3_ONLY), "SSMStartSession", "closed", "ok"),
+    S("codebuild-named-project", u("codebuild-named-project", allow("codebuild:StartBuild", PROJECT + "release")),
+      f"CodeBuildStartBuild on {PROJECT}release", "unknown", "skip"),
+    S("codebuild-named-project-denied", u("codebuild-named-project-denied", allow("codebuild:StartBuild", PROJECT + "rel*"),
+                                          deny("codebuild:StartBuild")), "CodeBuildStartBuild", "closed", "ok"),
+    S("codebuild-other-account-project", u("codebuild-other-account-project", allow(
+        "codebuild:StartBuild", "arn:aws:codebuild:us-east-1:999999999999:project/release")),
+      "CodeBuildStartBuild", "closed", "ok"),
+    S("notebook-url-named", u("notebook-url-named", allow(
+        "sagemaker:CreatePresignedNotebookInstanceUrl", "arn:aws:sagemaker:*:*:notebook-instance/research-*")),
+      "CreatePresignedSageMakerNotebookUrl on arn:aws:sagemaker:us-east-1:123456789012:notebook-instance/"
+      "research-iamsql-probe", "unknown", "skip"),
+    S("glue-endpoint-named", u("glue-endpoint-named", allow(
+        "glue:UpdateDevEndpoint", "arn:aws:glue:us-east-1:123456789012:devEndpoint/etl")),
+      "UpdateExistingGlueDevEndpoint on arn:aws:glue:us-east-1:123456789012:devEndpoint/etl", "unknown", "skip"),
     # Lambda: a new configuration runs code under the function's role; a PassRole only for weaker roles opens no
     # new function
     S("lambda-configuration", u("lambda-configuration", allow("lambda:UpdateFunctionConfiguration")),
@@ -307,17 +453,32 @@ SCENARIOS = [
       "PassExistingRoleToNewLambdaThenInvoke", "closed", "ok"),
 ]
 
+def with_profile(row: dict) -> dict:
+    """The role as the instance profile of its name lists it (``instance_profile_arns``)."""
+    return {**row, "instance_profile_arns": [PROFILE + row["name"]]}
+
+
 ROLES = [
-    *(role(name, assume({"Service": service}), attached=[ADMIN]) for name, service in ADMIN_ROLE_TRUSTS.items()),
+    *(with_profile(role(name, assume({"Service": service}), attached=[ADMIN]))
+      for name, service in ADMIN_ROLE_TRUSTS.items()),
     role("svc-admin", assume({"Service": "lambda.amazonaws.com"}), attached=[ADMIN]),
+    role("admin-cognito", assume({"Federated": "cognito-identity.amazonaws.com"}, Action="sts:AssumeRoleWithWebIdentity",
+                                 Condition={"StringEquals": {"cognito-identity.amazonaws.com:aud": "us-east-1:pool"}}),
+         attached=[ADMIN]),
     role("keys-ec2", assume({"Service": "ec2.amazonaws.com"}), statements=[allow("iam:CreateAccessKey")]),
     role("keys-lambda", assume({"Service": "lambda.amazonaws.com"}), statements=[allow("iam:CreateAccessKey")]),
-    role("weak", assume({"Service": ["lambda.amazonaws.com", "ec2.amazonaws.com"]}), statements=[allow("logs:*")]),
+    with_profile(role("weak", assume({"Service": ["lambda.amazonaws.com", "ec2.amazonaws.com"]}),
+                      statements=[allow("logs:*")])),
     role("logs-writer", assume({"Service": ["lambda.amazonaws.com", "ec2.amazonaws.com"]}),
          statements=[allow("logs:PutLogEvents")]),
 ]
 USERS = [user("reader", allow("s3:GetObject"))]
+GROUPS = [group("readers", allow("s3:Get*")), group("admins", attached=[ADMIN]),
+          group("admins-mfa", allow("*", Condition={"Bool": {"aws:MultiFactorAuthPresent": "true"}}))]
 POLICIES = [managed("AdministratorAccess", allow("*"), aws=True), managed("s3-only", allow("s3:*"))]
+INSTANCES = [{**base(), "region": "us-east-1", "instance_id": name, "arn": INSTANCE + name,
+              "iam_instance_profile_arn": profile and PROFILE + profile}
+             for name, profile in (("i-admin", "admin-ec2"), ("i-weak", "weak"), ("i-bare", None))]
 FUNCTIONS = [{**base(), "region": "us-east-1", "name": name, "arn": FUNCTION + name, "role": arn("role", role_name)}
              for name, role_name in (("deploy", "admin-lambda"), ("report", "weak"), ("rotate-keys", "keys-lambda"))]
 
@@ -331,9 +492,10 @@ def checked(tmp_path_factory):
         snapshot = db.new_snapshot(con, account_id=ACCOUNT, kind="load", sources=[], as_of=AS_OF)
         db.insert_rows(con, "aws_iam_user", snapshot, USERS + [s.row for s in SCENARIOS if ":user/" in s.row["arn"]])
         db.insert_rows(con, "aws_iam_role", snapshot, ROLES + [s.row for s in SCENARIOS if ":role/" in s.row["arn"]])
-        db.insert_rows(con, "aws_iam_group", snapshot, [group("readers", allow("s3:Get*"))])
+        db.insert_rows(con, "aws_iam_group", snapshot, GROUPS)
         db.insert_rows(con, "aws_iam_policy", snapshot, POLICIES)
         db.insert_rows(con, "aws_lambda_function", snapshot, FUNCTIONS)
+        db.insert_rows(con, "aws_ec2_instance", snapshot, INSTANCES)
     results = {r["resource"]: r for r in controls.results(con, controls.run_checks(con, controls=[CONTROL]))}
     create_tables(con, controls.ACCESS_QUESTIONS, tables=["iam_principal_access"])
     decisions = {(principal, question, detail): decision for principal, question, detail, decision in con.execute(
@@ -358,6 +520,8 @@ def test_scenario(checked, scenario):
         assert not any(p == name or p.startswith(name + " ") for p in opened), row["reason"]
         assert not any(q == f"escalation:{name}" and d in ("Allowed", "AllowedIf")
                        for (p, q, _), d in decisions.items() if p == principal)
+    elif scenario.expect == "unknown":
+        assert not opened and path_decision(decisions, principal, scenario.path) == "Unknown", row["reason"]
     else:
         assert scenario.path in opened, row["reason"]
         decision = path_decision(decisions, principal, scenario.path)

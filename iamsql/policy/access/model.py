@@ -16,6 +16,7 @@ import duckdb
 from iamsql.common.collector import collector_paused
 from iamsql.errors import PolicyError
 from iamsql.policy import Policy, parse_policy
+from iamsql.policy.access.questions import WORKLOADS
 from iamsql.policy.conditions import KnownPrefix
 
 
@@ -258,7 +259,10 @@ class AccountModel:
     managed: dict[str, ManagedPolicy]
     groups: dict[str, tuple[str, list[AttachedPolicy]]] = field(default_factory=dict)  # name -> (ARN, policies)
     permission_sets: dict[str, AttachedPolicy] = field(default_factory=dict)  # Identity Center: ARN -> inline policy
-    functions: dict[str, str] = field(default_factory=dict)  # Lambda function ARN -> its execution role's ARN
+    # resources that run code with a role of their own, by target (``questions.WORKLOADS``): ARN -> the role's ARN
+    workloads: dict[str, dict[str, str]] = field(default_factory=dict)
+    # the targets whose table is not loaded for the account: which resources there are, and their roles, is unknown
+    unloaded: frozenset[str] = frozenset()
 
     def role(self, arn: str) -> Principal | None:
         return self.roles.get(arn)
@@ -496,14 +500,7 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
             permission_sets.setdefault(account, {})[arn] = documents.attached(
                 f"inline policy of permission set {name or arn}", document, inline=True
             )
-    functions: dict[str, dict[str, str]] = {}
-    try:
-        rows = con.execute(f"select arn, role, account_id from aws_lambda_function{where}", params).fetchall()
-    except duckdb.CatalogException:  # a database made before the workload tables, opened read-only
-        rows = []
-    for arn, role_arn, account in sorted(rows, key=lambda row: str(row[0])):
-        if arn and role_arn:
-            functions.setdefault(account, {})[arn] = role_arn
+    workloads, loaded = _workloads(con, where, params)
     reaches: dict[tuple, dict] = {}  # principals with the same policies read them alike: one memo
     for principal in (p for found in principals.values() for p in found):
         principal.reaches = reaches.setdefault(principal.signature, principal.reaches)
@@ -516,7 +513,37 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
             managed.get(a, {}),
             {name: (arn, groups[(acct, name)]) for (acct, name), arn in group_arns.items() if acct == a},
             permission_sets.get(a, {}),
-            functions.get(a, {}),
+            workloads.get(a, {}),
+            frozenset(t for t, table in WORKLOADS.items() if (a, table) not in loaded and t not in workloads.get(a, {})),
         )
         for a in accounts
     ]
+
+
+def _workloads(con: duckdb.DuckDBPyConnection, where: str, params: dict) -> tuple[dict, set[tuple[str, str]]]:
+    """The loaded resources that run code with a role, by account and target (``WORKLOADS``): Lambda functions
+    with their execution role, EC2 instances with the role of their instance profile (the loaded role that lists
+    it); and the (account, table) pairs loaded whole (``iamsql_latest`` without ``iamsql_partial``)."""
+    found: dict[str, dict[str, dict[str, str]]] = {}
+    queries = {
+        "function": f"select arn, role, account_id from aws_lambda_function{where}",
+        "instance": "select i.arn, r.arn, i.account_id from aws_ec2_instance as i left join (select arn, account_id, "
+                    "unnest(from_json(instance_profile_arns::varchar, '[\"VARCHAR\"]')) as profile from aws_iam_role) "
+                    "as r on r.account_id = i.account_id and r.profile = i.iam_instance_profile_arn"
+                    + where.replace("account_id", "i.account_id"),
+    }
+    for target, sql in queries.items():
+        try:
+            rows = con.execute(sql, params).fetchall()
+        except duckdb.CatalogException:  # a database made before the workload tables, opened read-only
+            rows = []
+        for arn, role_arn, account in sorted(rows, key=lambda row: str(row[0])):
+            if arn and role_arn:
+                found.setdefault(account, {}).setdefault(target, {})[arn] = role_arn
+    try:
+        loaded = set(con.execute(
+            "select account_id, table_name from iamsql_latest except "
+            "select account_id, table_name from iamsql_partial").fetchall())
+    except duckdb.CatalogException:
+        loaded = set()
+    return found, loaded

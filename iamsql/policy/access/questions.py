@@ -13,9 +13,17 @@ from iamsql.common import yamltext
 from iamsql.errors import IamsqlError, first_line
 from iamsql.policy.catalog import probe_resources
 
+# resources that run code with a role of their own: target -> the Steampipe table that lists them with their role
+WORKLOADS = {
+    "function": "aws_lambda_function",
+    "instance": "aws_ec2_instance",
+    "project": "aws_codebuild_project",
+    "notebook": "aws_sagemaker_notebook_instance",
+    "dev_endpoint": "aws_glue_dev_endpoint",
+}
 TARGETS = (
     "self", "user", "role", "group", "policy", "any", "catalog", "*", "own_group", "own_policy", "bounded_self",
-    "new_user", "new_role", "function",
+    "new_user", "new_role", *WORKLOADS,
 )
 NEW = ("new_user", "new_role")  # a user or role the caller creates: any name an Allow statement of the path lets it use
 OWN = ("self", "own_group", "own_policy", "bounded_self")  # targets that depend on the principal asked about
@@ -132,7 +140,10 @@ def resources_for(target: str, action: str, *, partition: str, account_id: str, 
         return (f"{iam}:{target}/{PROBE}",)
     if target in NEW:  # a name no statement names; ``create_rows`` asks the names the statements allow
         return (f"{iam}:{target[4:]}/{PROBE}",)
-    if target == "function":  # a function no statement names; ``function_rows`` asks the loaded ones by name
+    if target == "instance":  # an EC2 instance no statement names, with the first document it may be asked with
+        return instance_requests(action, f"arn:{partition}:ec2:us-east-1:{account_id}:instance/{PROBE}",
+                                 partition=partition, account_id=account_id)[0]
+    if target in WORKLOADS:  # one no statement names; ``workload_rows`` asks the ones the statements name
         return probe_resources(action, partition=partition, account_id=account_id, name=PROBE)
     if target == "any":
         return (f"arn:{partition}:iamsqlprobe:us-east-1:{account_id}:{PROBE}",)
@@ -141,3 +152,22 @@ def resources_for(target: str, action: str, *, partition: str, account_id: str, 
     if target.startswith("arn:"):  # a concrete resource (``Asker.asking_on``: a loaded role or group)
         return (target,)
     return probe_resources(action, partition=partition, account_id=account_id, name=PROBE)
+
+
+# the document that runs any shell command on an instance, besides a document of the account (the catalog's probe)
+SHELL_DOCUMENTS = {
+    "ssm:sendcommand": "arn:{partition}:ssm:us-east-1::document/AWS-RunShellScript",
+    "ssm:startsession": "arn:{partition}:ssm:us-east-1:{account_id}:document/SSM-SessionManagerRunShell",
+}
+
+
+def instance_requests(action: str, instance: str, *, partition: str, account_id: str) -> list[tuple[str, ...]]:
+    """The resources of a request that runs code on the EC2 instance ``instance``, as alternatives (any one is
+    enough), each naming the instance and a document: a document of the account (the catalog's probe), or the
+    document that runs any shell command (Systems Manager's ``AWS-RunShellScript`` for ``ssm:SendCommand``, the
+    Session Manager shell document for ``ssm:StartSession``)."""
+    documents = [d for d in probe_resources(action, partition=partition, account_id=account_id, name=PROBE) if d != "*"]
+    shell = SHELL_DOCUMENTS.get(action.lower())
+    if shell:
+        documents.append(shell.format(partition=partition, account_id=account_id))
+    return [(document, instance) for document in documents] or [(instance,)]

@@ -25,9 +25,19 @@ from iamsql.policy import Evaluation, MatchedStatement, Request, evaluate, parse
 from iamsql.policy.access import trust as trust_analysis
 from iamsql.policy.access.model import AccountModel, AttachedPolicy, Principal
 from iamsql.policy.access.organization import Guardrails
-from iamsql.policy.access.questions import CREATES, NEW, PASSED_TO_SERVICE, PROBE, Question, resources_for
+from iamsql.policy.access.questions import (
+    CREATES,
+    NEW,
+    PASSED_TO_SERVICE,
+    PROBE,
+    WORKLOADS,
+    Question,
+    instance_requests,
+    resources_for,
+)
 from iamsql.policy.conditions import normalize_context, steps_conditions
 from iamsql.policy.evaluation import default_context, describe_principal, known_absent
+from iamsql.policy.variables import parse_template
 
 ADMIN_QUESTIONS = ("full_admin", "iam_admin")
 RANK = {"ExplicitlyDenied": 0, "ImplicitlyDenied": 1, "Error": 2, "Unknown": 2, "AllowedIf": 3, "Allowed": 4}
@@ -323,6 +333,10 @@ class Asker:
             return [((account.groups.get(name) or (prefix + name,))[0],) for name in principal.groups]
         if target == "own_policy":
             return [(arn,) for arn in principal.own_policies]
+        if target == "instance" or (target.startswith(f"arn:{account.partition}:ec2:") and ":instance/" in target):
+            instance = target if target.startswith("arn:") else resources_for(
+                target, action, partition=account.partition, account_id=account.account_id, self_arn=principal.arn)[-1]
+            return instance_requests(action, instance, partition=account.partition, account_id=account.account_id)
         return [
             resources_for(
                 target, action, partition=account.partition, account_id=account.account_id, self_arn=principal.arn
@@ -518,7 +532,7 @@ def role_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> list
         + join_admin_group_rows(answers)
         + take_over_rows(answers, principal_answers)
         + create_rows(answers)
-        + function_rows(answers, principal_answers)
+        + workload_rows(answers, principal_answers)
     )
 
 
@@ -543,31 +557,68 @@ def admin_groups(asker: Asker, questions: tuple[Question, ...]) -> dict[str, Eva
 
 
 def join_admin_group_rows(answers: PrincipalAnswers) -> list[tuple]:
-    """Escalation paths through ``iam:AddUserToGroup`` that a user takes only by joining a particular group whose
-    policies give administrator power: its statements name that group (not every group). One row per user and
-    path, its ``detail`` the group joined; paths already open on any group have their row in
-    ``PrincipalAnswers``."""
+    """Escalation paths through ``iam:AddUserToGroup`` taken only by joining a particular group whose policies give
+    administrator power: its statements name that group (not every group). A user joins it itself; a path that
+    creates the user (``new_user``) puts the new user in it, under any name or one its statements allow. One row
+    per principal and path, its ``detail`` the group joined (``creating <user ARN> joining <group ARN>`` for a name
+    its statements allow); paths already open on any group have their row in ``PrincipalAnswers`` or
+    ``create_rows``."""
     asker, questions = answers.asker, answers.questions
     account = asker.account
     paths = [q for q in questions if q.id.startswith("escalation:") and any(_joins_group(p) for p in q.probes)]
-    users = [p for p in account.principals if p.kind == "user" and asker.may_allow(p, "iam:AddUserToGroup")]
-    if not paths or not users:
+    callers = [p for p in account.principals if not p.service_linked and asker.may_allow(p, "iam:AddUserToGroup")]
+    if not paths or not callers:
         return []
     groups = admin_groups(asker, questions)
+    existing = {p.arn for p in account.principals}
     rows = []
-    for principal in users:
+    for principal in callers:
         allowed = asker.allowed_actions(principal, answers.probe_actions)
         mine = {(account.groups.get(name) or ("",))[0] for name in principal.groups}
         for question in paths:
             if not question.actions <= allowed or asker.question(principal, question, allowed)[0] in POSSIBLE:
                 continue
-            # a group the user is already in gives nothing by joining it; a member gets what the group's policies
-            # give only as the group's answer to the power holds
-            row = _row_through(asker, principal, question, _joins_group, [g for g in groups if g not in mine], "joining",
-                               groups)
+            if any(_creates(p) for p in question.probes):
+                row = _join_as_new_user(asker, principal, question, groups, existing)
+            elif principal.kind == "user":
+                # a group the user is already in gives nothing by joining it; a member gets what the group's
+                # policies give only as the group's answer to the power holds
+                row = _row_through(asker, principal, question, _joins_group, [g for g in groups if g not in mine],
+                                   "joining", groups)
+            else:
+                row = None
             if row:
                 rows.append(row)
     return rows
+
+
+def _join_as_new_user(asker: Asker, principal: Principal, question: Question, groups: dict[str, Evaluation],
+                      existing: set[str]) -> tuple | None:
+    """The row of a path that creates a user and puts it in one of the administrators' ``groups`` its
+    ``iam:AddUserToGroup`` statements name: the user under any name (the probe ARN) or a name its statements for
+    the creating requests allow (``created_names``); None when no pair opens it, or when it opens on any group
+    (``create_rows`` has that row). The new user gets what the group's policies give, as the group's answer holds."""
+    joins = [p for p in question.probes if _joins_group(p)]
+    if _possible(asker, principal, joins):
+        return None  # open on a group no statement names: a row of create_rows
+    account = asker.account
+    actions = sorted({p.action for p in question.probes if _creates(p)})
+    generic = resources_for("new_user", "iam:CreateUser", partition=account.partition, account_id=account.account_id,
+                            self_arn=principal.arn)[0]
+    names = [generic] + [n for n in created_names(principal, actions, "user", account.partition, account.account_id)
+                         if n not in existing]
+    for group_arn, power in groups.items():
+        for name in names:
+            probes = tuple(replace(p, targets=(group_arn,)) if _joins_group(p) else
+                           replace(p, targets=(name,)) if _creates(p) else p for p in question.probes)
+            decision, used = asker._ask(principal, Question(question.id, question.title, probes))
+            if decision not in POSSIBLE:
+                continue
+            decision = "Allowed" if decision == power.decision == "Allowed" else "AllowedIf"
+            detail = f"joining {group_arn}" if name == generic else f"creating {name} joining {group_arn}"
+            return _access_row(account.account_id, principal, question.id, question.title, decision,
+                               [*used, power], detail)
+    return None
 
 
 def _creates(probe) -> bool:
@@ -578,9 +629,11 @@ def _creates(probe) -> bool:
 def created_names(principal: Principal, actions: Iterable[str], kind: str, partition: str, account_id: str) -> list[str]:
     """The ARNs of a ``kind`` (user/role) of the account that the principal's Allow statements for ``actions`` name,
     wildcards filled with the probe name (``role/app-*``: ``role/app-iamsql-probe``): a user or role the caller may
-    create under a name they allow. Values with policy variables, and ``*`` (the probe ARN stands for it), give
-    none."""
+    create under a name they allow. Policy variables take the caller's own keys (``user/${aws:username}-*`` for
+    alice: ``user/alice-iamsql-probe``); a value with one whose key the caller's keys do not fix (a role's
+    ``aws:username``, a session tag) gives none, as does ``*`` (the probe ARN stands for it)."""
     found: set[str] = set()
+    caller = None
     for action in actions:
         for _, policy in principal.reach(action)[0][2]:
             for statement in policy.statements_for(action.lower()) if policy is not None else ():
@@ -588,7 +641,16 @@ def created_names(principal: Principal, actions: Iterable[str], kind: str, parti
                     continue
                 values = statement.source.get("Resource")
                 for value in [values] if isinstance(values, str) else values or []:
-                    parts = value.split(":", 5) if isinstance(value, str) and "${" not in value else []
+                    if not isinstance(value, str):
+                        continue
+                    if "${" in value:
+                        if not statement.resources.templates:
+                            continue  # a document of an older Version reads it as text, which no IAM name holds
+                        caller = caller or _caller_context(principal)
+                        value = _filled(value, *caller)
+                        if value is None:
+                            continue
+                    parts = value.split(":", 5)
                     if len(parts) != 6 or parts[2] != "iam" or not parts[5].startswith(f"{kind}/"):
                         continue
                     if parts[4] not in (account_id, "*"):
@@ -596,6 +658,23 @@ def created_names(principal: Principal, actions: Iterable[str], kind: str, parti
                     found.add(f"arn:{partition}:iam::{account_id}:" + parts[5].replace("*", PROBE).replace("?", "x"))
     generic = f"arn:{partition}:iam::{account_id}:{kind}/{PROBE}"
     return sorted(found - {generic})
+
+
+def _filled(value: str, context: dict, absent) -> str | None:
+    """``value`` with its policy variables replaced by the caller's keys (``context``, lower case; a default when the
+    key is known to be ``absent``), or None when a key's value is not known."""
+    template = parse_template(value)
+    out = []
+    for part in template.parts:
+        if part[0] != "var":
+            out.append(part[1])
+        elif isinstance(context.get(part[1]), str):
+            out.append(context[part[1]])
+        elif part[2] is not None and part[1] in absent:
+            out.append(part[2])
+        else:
+            return None
+    return "".join(out)
 
 
 def create_rows(answers: PrincipalAnswers) -> list[tuple]:
@@ -627,42 +706,98 @@ def create_rows(answers: PrincipalAnswers) -> list[tuple]:
     return rows
 
 
-def _on_function(probe) -> bool:
-    """Whether the probe is a request on an existing Lambda function (target ``function``)."""
-    return "function" in probe.targets
+def _on_workload(target: str):
+    """Whether a probe is a request on an existing resource of the ``target`` kind (``WORKLOADS``)."""
+    return lambda probe: target in probe.targets
 
 
-def function_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> list[tuple]:
-    """Escalation paths through an existing Lambda function (its code or configuration changed, the function run)
-    that a principal takes only on a particular loaded function, its statements naming it (not every function),
-    whose execution role has administrator power or an open escalation path of its own: the code runs with that
-    role. One row per principal and path, its ``detail`` ``on <function ARN>``; paths open on any function have
+def workload_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> list[tuple]:
+    """Escalation paths through an existing resource that runs code with a role of its own (``WORKLOADS``: a Lambda
+    function, an EC2 instance, a CodeBuild project, a SageMaker notebook instance, a Glue development endpoint) that
+    a principal takes only on particular resources its statements name (not every one). When the account's table of
+    them is loaded, the path opens on a resource whose role has administrator power or an open escalation path of its
+    own (``on <ARN>``), holding as that role's answer does; one whose role is weak, or that does not exist, opens
+    nothing. When it is not loaded, a resource the statements name on which the path's requests are allowed gives an
+    ``Unknown`` row (``on <ARN>``, ``missing`` naming the table): its role decides. Paths open on any resource have
     their row in ``PrincipalAnswers``."""
     asker, questions = answers.asker, answers.questions
     account = asker.account
     admins, escalating = _powers(principal_answers)
     powerful = admins | escalating
-    functions = [arn for arn, role_arn in account.functions.items() if role_arn in powerful]
     role_powers = _all_power_answers(principal_answers)
-    # the code runs with the function's role: what it gets holds only as that role's answer to the power does
-    powers = {arn: role_powers[account.functions[arn]] for arn in functions if account.functions[arn] in role_powers}
-    paths = [q for q in questions if q.id.startswith("escalation:") and any(_on_function(p) for p in q.probes)]
-    if not functions or not paths:
-        return []
     rows = []
-    for principal in account.principals:
-        if principal.service_linked:
+    for target, table in WORKLOADS.items():
+        which = _on_workload(target)
+        paths = [q for q in questions if q.id.startswith("escalation:") and any(which(p) for p in q.probes)]
+        unloaded = target in account.unloaded
+        roles = account.workloads.get(target, {})
+        strong = [arn for arn, role_arn in roles.items() if role_arn in powerful]
+        # the code runs with the resource's role: what it gets holds only as that role's answer to the power does
+        powers = {arn: role_powers[roles[arn]] for arn in strong if roles[arn] in role_powers}
+        if not paths or not (unloaded or strong):
             continue
-        allowed = asker.allowed_actions(principal, answers.probe_actions)
-        for question in paths:
-            if not question.actions <= allowed or asker.question(principal, question, allowed)[0] in POSSIBLE:
-                continue  # a request of it that nothing allows, or it is open on any function
-            # a function whose role is the principal itself gives it nothing it has not got
-            mine = [arn for arn in functions if account.functions[arn] != principal.arn]
-            row = _row_through(asker, principal, question, _on_function, mine, "on", powers)
-            if row:
-                rows.append(row)
+        for principal in account.principals:
+            if principal.service_linked:
+                continue
+            allowed = asker.allowed_actions(principal, answers.probe_actions)
+            for question in paths:
+                if not question.actions <= allowed or asker.question(principal, question, allowed)[0] in POSSIBLE:
+                    continue  # a request of it that nothing allows, or it is open on any resource
+                if unloaded:
+                    row = _unloaded_workload_row(asker, principal, question, target, table)
+                else:
+                    # a resource whose role is the principal itself gives it nothing it has not got
+                    mine = [arn for arn in strong if roles[arn] != principal.arn]
+                    row = _row_through(asker, principal, question, which, mine, "on", powers)
+                if row:
+                    rows.append(row)
     return rows
+
+
+def _unloaded_workload_row(asker: Asker, principal: Principal, question: Question, target: str,
+                           table: str) -> tuple | None:
+    """The ``Unknown`` row of a path through a resource of ``target`` the principal's statements name, when the
+    table that would give its role is not loaded: the first named resource on which every request of the path is
+    allowed (None: none)."""
+    which = _on_workload(target)
+    account = asker.account
+    actions = sorted({p.action for p in question.probes if which(p)})
+    for arn in named_workloads(principal, actions, target, account.partition, account.account_id):
+        decision, used = asker.asking_on(principal, question, which, arn)
+        if decision in POSSIBLE:
+            row = list(_access_row(account.account_id, principal, question.id, question.title, "Unknown", used,
+                                   f"on {arn}"))
+            row[10] = f"the role of {arn} ({table} is not loaded)"  # missing
+            return tuple(row)
+    return None
+
+
+def named_workloads(principal: Principal, actions: Iterable[str], target: str, partition: str,
+                    account_id: str) -> list[str]:
+    """The ARNs of resources of ``target`` (``WORKLOADS``) of the account that the principal's Allow statements for
+    ``actions`` name, wildcards filled with the probe name (``project/ci-*``: ``project/ci-iamsql-probe``); values
+    with policy variables, of another account, and the probe ARN itself (a value naming every resource) give none."""
+    found: set[str] = set()
+    for action in actions:
+        generic = resources_for(target, action, partition=partition, account_id=account_id, self_arn=principal.arn)[-1]
+        service, region, kind = generic.split(":", 5)[2], generic.split(":", 5)[3], generic.split(":", 5)[5]
+        kind = kind[: -len(PROBE)]  # "project/", "function:", "instance/"
+        for _, policy in principal.reach(action)[0][2]:
+            for statement in policy.statements_for(action.lower()) if policy is not None else ():
+                if statement.effect != "Allow" or statement.not_resource or statement.resources is None:
+                    continue
+                values = statement.source.get("Resource")
+                for value in [values] if isinstance(values, str) else values or []:
+                    parts = value.split(":", 5) if isinstance(value, str) and "${" not in value else []
+                    if len(parts) != 6 or parts[2] != service or not parts[5].startswith(kind):
+                        continue
+                    if parts[4] not in (account_id, "*"):
+                        continue  # another account's
+                    named = parts[5].replace("*", PROBE).replace("?", "x")
+                    found.add(f"arn:{partition}:{service}:{region if parts[3] in ('*', '') else parts[3]}:"
+                              f"{account_id}:{named}")
+            found.discard(generic)
+    return sorted(found)
 
 
 def _row_through(asker: Asker, principal: Principal, question: Question, which, arns: Iterable[str],
@@ -721,25 +856,36 @@ def _powerful_roles(account: AccountModel, principal_answers: list[tuple]) -> li
     return [arn for group in _powers(principal_answers) for arn in sorted(group) if account.role(arn) is not None]
 
 
+# services that hand a passed role out as a web identity: an identity pool's roles are assumed with
+# sts:AssumeRoleWithWebIdentity by the federated principal cognito-identity.amazonaws.com (Amazon Cognito Developer
+# Guide, "Role trust and permissions"), not by a service principal
+WEB_IDENTITY_SERVICES = frozenset({"cognito-identity.amazonaws.com"})
+
+
 def _service_may_assume(role: Principal, service: str | None) -> bool:
     """Whether the role's trust policy lets the service a path passes it to assume it (IAM lets a service use a
     passed role only then); true when the path names no service or the trust policy is not readable."""
     if service is None or role.trust is None or role.trust.policy is None:
         return True
-    if not any(_may_name_service(statement, service) for statement in role.trust.policy.statements):
+    federated = service in WEB_IDENTITY_SERVICES
+    if not any(_may_name_service(statement, service, federated) for statement in role.trust.policy.statements):
         return False  # no Allow statement names the service (nor everyone): the engine would refuse it
-    entry = trust_analysis.TrustedEntry(service, "service", None, service, "sts:AssumeRole")
+    if federated:
+        entry = trust_analysis.TrustedEntry(service, "oidc", role.account_id, service, "sts:AssumeRoleWithWebIdentity")
+    else:
+        entry = trust_analysis.TrustedEntry(service, "service", None, service, "sts:AssumeRole")
     answer = trust_analysis.ask(role.arn, role.account_id, role.trust.policy, entry)
     return answer.decision in POSSIBLE
 
 
-def _may_name_service(statement, service: str) -> bool:
-    """Whether a trust policy statement may admit the service principal: an Allow whose ``Principal`` is everyone
-    or names the service, or one with ``NotPrincipal``."""
+def _may_name_service(statement, service: str, federated: bool = False) -> bool:
+    """Whether a trust policy statement may admit the service principal (``federated``: as a ``Federated``
+    principal): an Allow whose ``Principal`` is everyone or names it, or one with ``NotPrincipal``."""
     if statement.effect != "Allow":
         return False
     spec = statement.principal
-    return statement.not_principal or spec is None or spec.wildcard or service in spec.services
+    named = service in spec.federated if federated and spec is not None else spec is not None and service in spec.services
+    return statement.not_principal or spec is None or spec.wildcard or named
 
 
 def _possible(asker: Asker, principal: Principal, probes: list) -> bool:
