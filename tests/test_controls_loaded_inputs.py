@@ -170,6 +170,31 @@ def test_root_key_without_a_summary_follows_the_report(tmp_path):
     assert root_key_result(tmp_path, "true", None)["status"] == "alarm"
 
 
+# list-access-keys run by the root user without --user-name lists the root user's own keys (ListAccessKeys: the
+# user "is determined implicitly based on the access key ID used to sign the request"), keys that name no IAM
+# user. They name the keys, so they fail the control whatever the lagging report or the summary says.
+ROOT_KEYS = {"AccessKeyMetadata": [
+    {"Status": "Inactive", "CreateDate": "2019-05-01T00:00:00Z", "AccessKeyId": "AKIAROOT000000000001"},
+    {"Status": "Active", "CreateDate": "2024-02-29T09:00:00Z", "AccessKeyId": "AKIAROOT000000000002"}]}
+
+
+def test_root_keys_listed_by_the_root_user_alarm_naming_them(tmp_path):
+    files = {"credential-report.csv": "\n".join([HEADER, root_line(key="false")]) + "\n",
+             "list-access-keys.json": ROOT_KEYS}
+    row = run_loaded(tmp_path, files, ["iam_root_no_access_keys"])[f"arn:aws:iam::{ACCOUNT}:root"]
+    assert row["status"] == "alarm", row["reason"]
+    assert "AKIAROOT000000000001 (inactive), AKIAROOT000000000002 (active)" in row["reason"]
+
+
+def test_a_users_own_key_listing_is_not_the_roots(tmp_path):
+    files = {"credential-report.csv": "\n".join([HEADER, root_line(key="false"),
+                                                  report_line("ci", "2020-01-01T00:00:00+00:00")]) + "\n",
+             "get-account-summary.json": summary(1, keys=0),
+             "list-access-keys.json": {"AccessKeyMetadata": [{**ROOT_KEYS["AccessKeyMetadata"][1], "UserName": "ci"}]}}
+    row = run_loaded(tmp_path, files, ["iam_root_no_access_keys"])[f"arn:aws:iam::{ACCOUNT}:root"]
+    assert row["status"] == "ok", row["reason"]
+
+
 def test_root_without_password_whose_key_was_deleted_after_the_report_needs_no_mfa(tmp_path):
     files = {"credential-report.csv": "\n".join([HEADER, root_line(mfa="false", key="true")]) + "\n",
              "get-account-summary.json": summary(0, password=0, keys=0),
