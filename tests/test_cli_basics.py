@@ -490,13 +490,33 @@ def test_check_csv_takes_header_and_separator_as_powerpipe(cloudsplaining_db):
     with_header = runner.invoke(app, args)
     assert with_header.exit_code == 0, with_header.output
     header, *rows = csv.reader(io.StringIO(with_header.stdout))
-    assert header[0] == "control_id" and rows
+    assert header[0] == "group_id" and rows
     bare = runner.invoke(app, [*args, "--header=false", "--separator", ";"])
     assert bare.exit_code == 0, bare.output
     assert ";" in bare.stdout.splitlines()[0]
     assert list(csv.reader(io.StringIO(bare.stdout), delimiter=";")) == rows
     refused = run_cli(*args, "--header=maybe")
     assert refused.returncode == 2 and refused.stderr == "error: --header takes true or false, not 'maybe'\n"
+
+
+def test_check_csv_on_the_console_is_powerpipes_benchmark_csv(cloudsplaining_db, tmp_path):
+    """``powerpipe benchmark run --output csv`` prints the CSV ``--export csv`` writes: Powerpipe's columns
+    (group_id, title, description, control_id, control_title, control_description, reason, resource, status,
+    severity, then dimensions and tags), a row per result under each requirement holding the control."""
+    export = tmp_path / "run.csv"
+    ran = runner.invoke(app, ["check", "--db", str(cloudsplaining_db), "--fail-on", "none", "--quiet", "--control",
+                              "iam_policy_no_full_admin", "-o", "csv", "--export", str(export)])
+    assert ran.exit_code == 0, ran.output
+    assert ran.stdout == export.read_text(encoding="utf-8")
+    header, *rows = csv.reader(io.StringIO(ran.stdout))
+    assert header[:10] == ["group_id", "title", "description", "control_id", "control_title", "control_description",
+                           "reason", "resource", "status", "severity"]
+    assert "account_id" in header and "resource_type" in header  # a dimension and a tag
+    requirements = requirements_for_control("iam_policy_no_full_admin")
+    assert {r[0] for r in rows} == set(requirements) and {r[3] for r in rows} == {"iam_policy_no_full_admin"}
+    assert {r[8] for r in rows} <= {"ok", "alarm", "info", "skip", "error"}
+    assert len(rows) % len(requirements) == 0
+    assert "all controls:" in ran.stderr  # the summary stays off stdout
 
 
 def test_check_export_takes_a_bare_format_name_as_powerpipe(cloudsplaining_db, tmp_path, monkeypatch):

@@ -244,10 +244,10 @@ def check(
         else []
     )
     text, counts = iamsql_controls.render_results(con, run_id, counted, fmt, framework, queries, extra,
-                                                  header=with_header, separator=separator)
-    if fmt == "json":  # the run as Powerpipe's benchmark JSON, the document --export json writes
-        text = reports.report_text(con, "json", run_id=run_id, frameworks=framework, queries_dir=queries,
-                                   extra_controls=extra)
+                                                  header=with_header)
+    if fmt in ("json", "csv"):  # the run as Powerpipe's benchmark JSON or CSV, what --export json/csv writes
+        text = reports.report_text(con, fmt, run_id=run_id, frameworks=framework, queries_dir=queries,
+                                   extra_controls=extra, header=with_header, separator=separator)
     con.close()  # before the results go out: a reader that stops reading never holds the database
     typer.echo(text, nl=False)
     number = sum(c["count"] for c in counted)
