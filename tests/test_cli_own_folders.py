@@ -107,5 +107,5 @@ def test_evidence_run_takes_own_controls_and_mappings(own):
 @pytest.mark.parametrize("folder, says", [("nowhere", "is not a folder"), ("my-controls", "holds no mapping file")])
 def test_a_bad_mappings_folder_is_one_line(own, folder, says):
     ran = iamsql(own, "check", "--mappings", folder, "--quiet")
-    assert ran.returncode == 2 and ran.stdout == ""
+    assert ran.returncode == 254 and ran.stdout == ""  # check's bad input, as Powerpipe's
     assert ran.stderr.count("\n") == 1 and ran.stderr.startswith("error:") and says in ran.stderr

@@ -130,7 +130,7 @@ def check(
         bool,
         typer.Option(
             "--sigma-skip-unsupported",
-            help="Warn about Sigma rules that cannot be converted and run the others (default: name them and exit 2).",
+            help="Warn about Sigma rules that cannot be converted and run the others (default: name them and exit 254).",
         ),
     ] = False,
     export: Annotated[
@@ -157,7 +157,8 @@ def check(
 ) -> None:
     """Run the controls over the loaded data, store the run, print results and a summary per framework.
 
-    Exit code 0: nothing fails the threshold; 1: an alarm at or above --fail-on; 2: a control errored.
+    Exit code 0: nothing fails the threshold; 1: an alarm at or above --fail-on; 2: a control errored; 254: bad
+    input (nothing run), as Powerpipe's.
 
     \b
     Examples:
