@@ -51,7 +51,7 @@ from iamsql.common.resources import data_folder
 from iamsql.errors import MappingError
 
 DATA_DIR = data_folder("mappings")  # the shipped mappings and catalogs
-_chosen: list[Path] = []  # the folder ``--mappings`` chose, read instead of DATA_DIR (empty: the shipped one)
+_chosen: Path | None = None  # the folder ``--mappings`` chose, read instead of DATA_DIR
 RESULT_STATUSES = ("ok", "alarm", "info", "skip", "error")
 CONTROL_OUTCOMES = ("passed", "failed", "partial", "excepted", "not_assessed")
 REQUIREMENT_STATUSES = ("passed", "failed", "partial", "excepted", "not_assessed", "manual", "attested")
@@ -308,15 +308,17 @@ class FrameworkSummary:
 def use_mappings(directory: Path | None) -> None:
     """Read the mappings from ``directory`` (``--mappings DIR``) from now on, or the shipped ones for ``None``.
     A mapping there without its ``catalogs/<framework>.yaml`` beside it uses the shipped catalog."""
+    global _chosen
     if directory is not None and not Path(directory).is_dir():
         raise MappingError(f"--mappings {directory} is not a folder")
     if directory is not None and not any(Path(directory).glob("*.yaml")):
         raise MappingError(f"--mappings {directory} holds no mapping file (<framework>.yaml)")
-    _chosen[:] = [Path(directory)] if directory is not None else []
+    _chosen = Path(directory) if directory is not None else None
 
 
 def _folder(data_dir: Path | None) -> str:
-    return str(Path(data_dir or (_chosen[0] if _chosen else DATA_DIR)).resolve())
+    """The mappings folder to read: ``data_dir`` when given, else the one ``use_mappings`` chose, else the shipped."""
+    return str(Path(data_dir or _chosen or DATA_DIR).resolve())
 
 
 def load_frameworks(data_dir: Path | None = None) -> dict[str, Framework]:
