@@ -5,18 +5,29 @@ description: >-
   keys (AccountAccessKeysPresent) and decides when loaded: 0 passes even if the credential report, which IAM
   regenerates at most every four hours, still shows a key deleted since, and a count above 0 fails even if the
   report shows no active key (the key is inactive, which the report shows as N/A, or was created after it).
-  Without a summary, an active key in either of the report's two slots fails.
+  Without a summary, an active key in either of the report's two slots fails. Keys listed by list-access-keys
+  run as the root user (loaded as <root_account>'s) fail whatever the summary or the report says: they name
+  the keys.
 severity: critical
 resource_type: AWS::IAM::RootUser
 rationale: A root access key is a long-lived secret with unrestricted power that no policy can limit; if it leaks, the account is lost. An inactive key can be reactivated by whoever gets the root password.
 remediation: Sign in as root, delete the root access keys (after moving any automation to an IAM role), and never create new ones.
-tables: [iamsql_account, aws_iam_credential_report, aws_iam_account_summary]
+tables: [iamsql_account, aws_iam_credential_report, aws_iam_account_summary, aws_iam_access_key]
 requires: [aws_iam_credential_report]
 */
+with root_key as (
+  select account_id, count(*) as keys,
+    string_agg(access_key_id || ' (' || lower(coalesce(status, 'status not loaded')) || ')', ', '
+      order by access_key_id) as listed
+  from aws_iam_access_key
+  where user_name = '<root_account>'
+  group by account_id
+)
 select
   'arn:' || a.partition || ':iam::' || a.account_id || ':root' as resource,
   case
     when r.user_arn is null then 'skip'
+    when k.keys > 0 then 'alarm'
     when s.account_access_keys_present = 0 then 'ok'
     when s.account_access_keys_present > 0 then 'alarm'
     when r.access_key_1_active or r.access_key_2_active then 'alarm'
@@ -24,6 +35,8 @@ select
   end as status,
   case
     when r.user_arn is null then 'The credential report has no root user row, so root keys cannot be judged; load a complete report.'
+    when k.keys > 0 then
+      'The root user has ' || k.keys || ' access key(s): ' || k.listed || '; delete them.'
     when s.account_access_keys_present = 0 and (r.access_key_1_active or r.access_key_2_active) then
       'The root user has no access keys (account summary; the older credential report still shows an active key).'
     when s.account_access_keys_present = 0 then 'The root user has no access keys.'
@@ -40,3 +53,4 @@ select
 from iamsql_account as a
   left join aws_iam_credential_report as r on r.account_id = a.account_id and r.user_name = '<root_account>'
   left join aws_iam_account_summary as s on s.account_id = a.account_id
+  left join root_key as k on k.account_id = a.account_id

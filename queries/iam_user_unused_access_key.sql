@@ -1,6 +1,11 @@
 /*
 title: Access keys in use
-description: Each active access key of an IAM user was used within max_unused_days days before the data was taken; a key not used yet is allowed for max_unused_days days after it was created. A credential report generated before that period began cannot show use within it and is skipped.
+description: >-
+  Each active access key of an IAM user was used within max_unused_days days before the data was taken; a key
+  not used yet is allowed for max_unused_days days after it was created. The credential report shows use up to
+  its GeneratedTime only: a key is unused when it already was for more than max_unused_days days when the report
+  was generated; a key whose gap crossed the limit only after the report, or a report generated before the period
+  began, cannot be judged and is skipped.
 severity: medium
 resource_type: AWS::IAM::AccessKey
 rationale: An active key that nothing uses is a standing secret that can leak from old laptops, repositories or CI systems without anyone noticing its absence. New keys get a grace period so they are not flagged before first use.
@@ -25,7 +30,11 @@ with keys as (
   -- than 45 days although the whole days are 45
   select *, date_part('day', now() - last_used)::int as days_unused, date_part('day', now() - created)::int as key_age,
     last_used >= now() - :max_unused_days * interval '1 day' as used_recently,
-    created >= now() - :max_unused_days * interval '1 day' as new_key
+    created >= now() - :max_unused_days * interval '1 day' as new_key,
+    -- the report shows use up to its own time: unused for the whole limit by then is unused
+    coalesce(last_used, created) < coalesce(generated_time, now()) - :max_unused_days * interval '1 day'
+      as unused_at_report,
+    date_part('day', now() - generated_time)::int as report_age
   from keys
 )
 select
@@ -35,7 +44,8 @@ select
     when last_used is null and new_key then 'ok'
     -- a report generated before the period began cannot show use within it
     when generated_time < now() - :max_unused_days * interval '1 day' then 'skip'
-    else 'alarm'
+    when unused_at_report then 'alarm'
+    else 'skip'
   end as status,
   case
     when used_recently
@@ -46,6 +56,16 @@ select
         || :max_unused_days || case when :max_unused_days = 1 then ' day' else ' days' end
         || ' before the data was taken, so it cannot show whether access key ' || key_number || ' of ' || user_name
         || ' was used since; load a current report.'
+    when not unused_at_report and not (last_used is null and new_key)
+      then 'Access key ' || key_number || ' of ' || user_name || coalesce(' was last used ' || days_unused
+          || case when days_unused = 1 then ' day' else ' days' end, ' was created ' || key_age
+          || case when key_age = 1 then ' day' else ' days' end || ' and never used')
+        || ' before the data was taken, but the credential report was generated on '
+        || to_char(generated_time, 'YYYY-MM-DD') || ', ' || report_age
+        || case when report_age = 1 then ' day' else ' days' end
+        || ' before the data was taken, when it was not yet unused for ' || :max_unused_days
+        || case when :max_unused_days = 1 then ' day' else ' days' end
+        || '; the report cannot show use since; load a current report.'
     when last_used is not null
       then 'Access key ' || key_number || ' of ' || user_name || ' was last used '
         || case when days_unused > :max_unused_days then days_unused || case when days_unused = 1 then ' day' else ' days' end

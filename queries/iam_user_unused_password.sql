@@ -1,6 +1,11 @@
 /*
 title: Console passwords in use
-description: Each IAM user's console password was used within max_unused_days days before the data was taken; a password not used yet is allowed for max_unused_days days after it was set. A credential report generated before that period began cannot show use within it and is skipped.
+description: >-
+  Each IAM user's console password was used within max_unused_days days before the data was taken; a password
+  not used yet is allowed for max_unused_days days after it was set. The credential report shows sign-ins up to
+  its GeneratedTime only: a password is unused when it already was for more than max_unused_days days when the
+  report was generated; one whose gap crossed the limit only after the report, or a report generated before the
+  period began, cannot be judged and is skipped.
 severity: medium
 resource_type: AWS::IAM::User
 rationale: A console password nobody uses is an unmonitored way in; removing it shrinks what an attacker can phish or guess. New users get a grace period so they are not flagged before their first sign-in.
@@ -16,7 +21,11 @@ with users as (
     date_part('day', now() - coalesce(password_last_changed, user_creation_time))::int as days_since_set,
     -- "within max_unused_days days" to the second: a sign-in 45 days and 5 hours ago is more than 45 days ago
     password_last_used >= now() - :max_unused_days * interval '1 day' as used_recently,
-    coalesce(password_last_changed, user_creation_time) >= now() - :max_unused_days * interval '1 day' as new_password
+    coalesce(password_last_changed, user_creation_time) >= now() - :max_unused_days * interval '1 day' as new_password,
+    -- the report shows sign-ins up to its own time: unused for the whole limit by then is unused
+    coalesce(password_last_used, password_last_changed, user_creation_time)
+      < coalesce(generated_time, now()) - :max_unused_days * interval '1 day' as unused_at_report,
+    date_part('day', now() - generated_time)::int as report_age
   from aws_iam_credential_report
   where user_name <> '<root_account>' and password_enabled
 )
@@ -27,7 +36,8 @@ select
     when password_last_used is null and new_password then 'ok'
     -- a report generated before the period began cannot show sign-ins within it
     when generated_time < now() - :max_unused_days * interval '1 day' then 'skip'
-    else 'alarm'
+    when unused_at_report then 'alarm'
+    else 'skip'
   end as status,
   case
     when used_recently
@@ -38,6 +48,16 @@ select
         || :max_unused_days || case when :max_unused_days = 1 then ' day' else ' days' end
         || ' before the data was taken, so it cannot show whether ' || user_name
         || ' signed in since; load a current report.'
+    when not unused_at_report and not (password_last_used is null and new_password)
+      then user_name || coalesce(' last signed in to the console ' || days_unused
+          || case when days_unused = 1 then ' day' else ' days' end, ' has not signed in with the password set '
+          || days_since_set || case when days_since_set = 1 then ' day' else ' days' end)
+        || ' before the data was taken, but the credential report was generated on '
+        || to_char(generated_time, 'YYYY-MM-DD') || ', ' || report_age
+        || case when report_age = 1 then ' day' else ' days' end
+        || ' before the data was taken, when the password was not yet unused for ' || :max_unused_days
+        || case when :max_unused_days = 1 then ' day' else ' days' end
+        || '; the report cannot show sign-ins since; load a current report.'
     when password_last_used is not null
       then user_name || ' last signed in to the console '
         || case when days_unused > :max_unused_days then days_unused || case when days_unused = 1 then ' day' else ' days' end

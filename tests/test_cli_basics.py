@@ -262,14 +262,14 @@ def test_load_of_nothing_recognisable_is_a_one_line_error(tmp_path):
 
 def test_query_without_sql_says_what_to_give(tmp_path):
     result = run_cli("query", "--db", str(tmp_path / "a.duckdb"))
-    assert result.returncode == 2 and result.stderr == (
+    assert result.returncode == 254 and result.stderr == (
         "error: give the SQL as an argument, a .sql file path, --file FILE, or on stdin (-f -)\n"
     )
 
 
 def test_check_without_a_database_says_to_load_first(tmp_path):
     proc = run_cli("check", "--db", str(tmp_path / "none.duckdb"))
-    assert proc.returncode == 2
+    assert proc.returncode == 254  # Powerpipe's ExitCodeInsufficientOrWrongInputs: 2 is a control error
     assert "run 'iamsql load' or 'iamsql collect' first" in proc.stderr
     assert not (tmp_path / "none.duckdb").exists()
     assert "or point --db (or IAMSQL_DB) at the database they wrote" in proc.stderr
@@ -350,7 +350,7 @@ def test_python_m_iamsql_is_the_command():
 # ---- usage errors and help -------------------------------------------------------------------------------------------
 
 
-def test_usage_errors_are_one_line_and_exit_2(tmp_path):
+def test_usage_errors_are_one_line_and_exit_2_or_254_for_check_and_query(tmp_path):
     db = str(tmp_path / "a.duckdb")
     cases = [
         (["query", "--bogus", "select 1"], "error: No such option: --bogus (see 'iamsql query --help')"),
@@ -362,7 +362,7 @@ def test_usage_errors_are_one_line_and_exit_2(tmp_path):
     ]
     for args, start in cases:
         proc = run_cli(*args)
-        assert proc.returncode == 2, (args, proc.stderr)
+        assert proc.returncode == (254 if args[0] == "query" else 2), (args, proc.stderr)
         assert len(proc.stderr.splitlines()) == 1 and proc.stderr.startswith(start), (args, proc.stderr)
         assert "Usage:" not in proc.stderr and "\u256d" not in proc.stderr and proc.stdout == ""
 
@@ -435,7 +435,7 @@ def test_check_refuses_a_bad_fail_on_or_format_before_running(tmp_path):
     assert run_cli("load", "--quiet", "--db", str(db_path), str(SAMPLE_DIR / "aws_cli_examples")).returncode == 0
     for option, message in (("--fail-on", "unknown --fail-on 'bogus'"), ("--format", "unknown format 'bogus'")):
         proc = run_cli("check", "--db", str(db_path), "--control", "iam_root_mfa_enabled", option, "bogus")
-        assert proc.returncode == 2 and proc.stdout == "" and proc.stderr.count("\n") == 1, proc.stderr
+        assert proc.returncode == 254 and proc.stdout == "" and proc.stderr.count("\n") == 1, proc.stderr
         assert proc.stderr.startswith(f"error: {message}") and "stored" not in proc.stderr
     con = duckdb.connect(str(db_path), read_only=True)
     runs = con.execute("select count(*) from information_schema.tables where table_name = 'iamsql_run'").fetchone()[0]
@@ -490,13 +490,33 @@ def test_check_csv_takes_header_and_separator_as_powerpipe(cloudsplaining_db):
     with_header = runner.invoke(app, args)
     assert with_header.exit_code == 0, with_header.output
     header, *rows = csv.reader(io.StringIO(with_header.stdout))
-    assert header[0] == "control_id" and rows
+    assert header[0] == "group_id" and rows
     bare = runner.invoke(app, [*args, "--header=false", "--separator", ";"])
     assert bare.exit_code == 0, bare.output
     assert ";" in bare.stdout.splitlines()[0]
     assert list(csv.reader(io.StringIO(bare.stdout), delimiter=";")) == rows
     refused = run_cli(*args, "--header=maybe")
-    assert refused.returncode == 2 and refused.stderr == "error: --header takes true or false, not 'maybe'\n"
+    assert refused.returncode == 254 and refused.stderr == "error: --header takes true or false, not 'maybe'\n"
+
+
+def test_check_csv_on_the_console_is_powerpipes_benchmark_csv(cloudsplaining_db, tmp_path):
+    """``powerpipe benchmark run --output csv`` prints the CSV ``--export csv`` writes: Powerpipe's columns
+    (group_id, title, description, control_id, control_title, control_description, reason, resource, status,
+    severity, then dimensions and tags), a row per result under each requirement holding the control."""
+    export = tmp_path / "run.csv"
+    ran = runner.invoke(app, ["check", "--db", str(cloudsplaining_db), "--fail-on", "none", "--quiet", "--control",
+                              "iam_policy_no_full_admin", "-o", "csv", "--export", str(export)])
+    assert ran.exit_code == 0, ran.output
+    assert ran.stdout == export.read_text(encoding="utf-8")
+    header, *rows = csv.reader(io.StringIO(ran.stdout))
+    assert header[:10] == ["group_id", "title", "description", "control_id", "control_title", "control_description",
+                           "reason", "resource", "status", "severity"]
+    assert "account_id" in header and "resource_type" in header  # a dimension and a tag
+    requirements = requirements_for_control("iam_policy_no_full_admin")
+    assert {r[0] for r in rows} == set(requirements) and {r[3] for r in rows} == {"iam_policy_no_full_admin"}
+    assert {r[8] for r in rows} <= {"ok", "alarm", "info", "skip", "error"}
+    assert len(rows) % len(requirements) == 0
+    assert "all controls:" in ran.stderr  # the summary stays off stdout
 
 
 def test_check_export_takes_a_bare_format_name_as_powerpipe(cloudsplaining_db, tmp_path, monkeypatch):

@@ -26,7 +26,7 @@ def test_dry_run_lists_the_selection_and_runs_nothing(sample_db):
                                ).fetchone()[0] or not con.execute("select count(*) from iamsql_run").fetchone()[0]
     none = run_cli("check", "--db", sample_db, "--framework", "owasp-nhi-2025", "--severity", "critical",
                    "--control", "iam_root_mfa_enabled", "--dry-run")
-    assert none.returncode == 2 and none.stderr == "error: no control matches the selection\n"
+    assert none.returncode == 254 and none.stderr == "error: no control matches the selection\n"
 
 
 def test_timing_is_one_line_per_statement_on_stderr(sample_db):
@@ -47,7 +47,7 @@ def test_query_shell_commands_name_the_iamsql_command(sample_db):
                         (".tables", "use 'iamsql tables'"),
                         (".timing on", "iamsql has no query shell: give SQL")):
         done = run_cli("query", "--db", sample_db, typed)
-        assert done.returncode == 2 and done.stdout == ""
+        assert done.returncode == 254 and done.stdout == ""  # refused before anything runs: bad input
         assert done.stderr == f"error: {typed.split()[0]} is a command of Steampipe's query shell, not SQL; {said}\n"
 
 
@@ -81,7 +81,7 @@ def test_tag_keeps_controls_with_any_value_of_each_key(sample_db):
                       (["--tag", "service=AWS/S3", "--where", "true"],
                        "error: --where cannot be used with --tag (as in Powerpipe): give one of them\n")):
         done = run_cli("check", "--db", sample_db, "--dry-run", *bad)
-        assert done.returncode == 2 and done.stderr == said and done.stdout == ""
+        assert done.returncode == 254 and done.stderr == said and done.stdout == ""
 
 
 def test_where_is_an_sql_condition_over_the_controls(sample_db):
@@ -98,7 +98,7 @@ def test_where_is_an_sql_condition_over_the_controls(sample_db):
                         ("true; select 1", "give one condition, not several statements"),
                         ("exists (select * from read_csv('controls.csv'))", "the condition may not read files")):
         done = run_cli("check", "--db", sample_db, "--dry-run", "--where", where)
-        assert done.returncode == 2 and done.stderr.startswith(f"error: --where: {said}") and done.stdout == ""
+        assert done.returncode == 254 and done.stderr.startswith(f"error: --where: {said}") and done.stdout == ""
         assert done.stderr.endswith(columns + "\n") and len(done.stderr.splitlines()) == 1
 
 

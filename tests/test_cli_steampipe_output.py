@@ -50,6 +50,20 @@ def test_line_records(sample_db):
                            "          | bc    \n")
 
 
+def test_a_failing_statement_is_one_line_and_the_others_still_run(sample_db, tmp_path):
+    """``steampipe query`` runs every query of the call, warns about each that fails and exits 41
+    (ExitCodeQueryExecutionFailed): a failure between two good statements, in one text and across arguments."""
+    done = run_cli("query", "--db", sample_db, "-o", "csv", "select 1 as a; select nope from nowhere; select 2 as b",
+                   "select 3 as c", "select bogus(")
+    assert done.returncode == 41
+    assert done.stdout == "a\n1\n\nb\n2\n\nc\n3\n"
+    lines = done.stderr.splitlines()
+    assert len(lines) == 2 and all(line.startswith("error: ") for line in lines), lines
+    assert "nowhere" in lines[0]
+    clean = run_cli("query", "--db", sample_db, "-o", "csv", "select 1 as a")
+    assert clean.returncode == 0 and clean.stderr == ""
+
+
 def test_several_queries_and_files_in_one_call(sample_db, tmp_path):
     first, second = tmp_path / "first.sql", tmp_path / "second.sql"
     first.write_text("select 1 as a;\nselect 2 as b;\n")
@@ -61,7 +75,7 @@ def test_several_queries_and_files_in_one_call(sample_db, tmp_path):
     table = run_cli("query", "--db", sample_db, str(second), "select 'x' as d")
     assert table.stdout == "+---+\n| c |\n+---+\n| 3 |\n+---+\n\n+---+\n| d |\n+---+\n| x |\n+---+\n"
     missing = run_cli("query", "--db", sample_db, str(first), str(tmp_path / "absent.sql"))
-    assert missing.returncode == 2 and missing.stdout == ""  # every file is read before anything runs
+    assert missing.returncode == 254 and missing.stdout == ""  # every file is read before anything runs
     assert missing.stderr == f"error: cannot read {tmp_path / 'absent.sql'}: No such file or directory\n"
     both = run_cli("query", "--db", sample_db, "-f", str(first), str(second))
-    assert both.returncode == 2 and both.stderr == "error: give the SQL as an argument or with --file, not both\n"
+    assert both.returncode == 254 and both.stderr == "error: give the SQL as an argument or with --file, not both\n"

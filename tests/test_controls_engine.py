@@ -429,7 +429,7 @@ def test_check_command_exit_codes_and_json(two_accounts, tmp_path):
     assert "missing column(s) status, reason, account_id, region" in erroring.stdout
 
     bad = iamsql("check", *common, "--param", "nothing=1")
-    assert bad.returncode == 2 and bad.stderr.startswith("error: parameter 'nothing'") and "Traceback" not in bad.stderr
+    assert bad.returncode == 254 and bad.stderr.startswith("error: parameter 'nothing'") and "Traceback" not in bad.stderr
     assert database.exists() and iamsql("check", *common, "--control", "users_mfa", "--format", "md").returncode == 1
 
 

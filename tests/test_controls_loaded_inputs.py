@@ -4,6 +4,7 @@ no_information and not_supported sentinels, inactive keys, policies without opti
 the AWS or benchmark rule the verdict follows.
 """
 
+import base64
 import json
 from pathlib import Path
 
@@ -168,6 +169,31 @@ def test_root_key_counted_by_the_summary_but_inactive_in_the_report_alarms(tmp_p
 
 def test_root_key_without_a_summary_follows_the_report(tmp_path):
     assert root_key_result(tmp_path, "true", None)["status"] == "alarm"
+
+
+# list-access-keys run by the root user without --user-name lists the root user's own keys (ListAccessKeys: the
+# user "is determined implicitly based on the access key ID used to sign the request"), keys that name no IAM
+# user. They name the keys, so they fail the control whatever the lagging report or the summary says.
+ROOT_KEYS = {"AccessKeyMetadata": [
+    {"Status": "Inactive", "CreateDate": "2019-05-01T00:00:00Z", "AccessKeyId": "AKIAROOT000000000001"},
+    {"Status": "Active", "CreateDate": "2024-02-29T09:00:00Z", "AccessKeyId": "AKIAROOT000000000002"}]}
+
+
+def test_root_keys_listed_by_the_root_user_alarm_naming_them(tmp_path):
+    files = {"credential-report.csv": "\n".join([HEADER, root_line(key="false")]) + "\n",
+             "list-access-keys.json": ROOT_KEYS}
+    row = run_loaded(tmp_path, files, ["iam_root_no_access_keys"])[f"arn:aws:iam::{ACCOUNT}:root"]
+    assert row["status"] == "alarm", row["reason"]
+    assert "AKIAROOT000000000001 (inactive), AKIAROOT000000000002 (active)" in row["reason"]
+
+
+def test_a_users_own_key_listing_is_not_the_roots(tmp_path):
+    files = {"credential-report.csv": "\n".join([HEADER, root_line(key="false"),
+                                                  report_line("ci", "2020-01-01T00:00:00+00:00")]) + "\n",
+             "get-account-summary.json": summary(1, keys=0),
+             "list-access-keys.json": {"AccessKeyMetadata": [{**ROOT_KEYS["AccessKeyMetadata"][1], "UserName": "ci"}]}}
+    row = run_loaded(tmp_path, files, ["iam_root_no_access_keys"])[f"arn:aws:iam::{ACCOUNT}:root"]
+    assert row["status"] == "ok", row["reason"]
 
 
 def test_root_without_password_whose_key_was_deleted_after_the_report_needs_no_mfa(tmp_path):
@@ -425,3 +451,86 @@ def test_unused_non_human_user_older_than_use_tracking_is_not_called_never_used(
     assert (old["status"], new["status"]) == ("alarm", "alarm")
     assert "since AWS began tracking" in old["reason"], old["reason"]
     assert "since it was created on 2021-05-01" in new["reason"] and "tracking" not in new["reason"], new["reason"]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The credential report is the data of its GeneratedTime: IAM regenerates it at most every four hours, and a saved
+# one can be older than the rest of the load. It shows use up to that time and nothing after it: a credential
+# already unused for more than the limit when the report was generated is unused; one whose gap crosses the limit
+# only between the report and the data's time may have been used since, so it is skipped, not called unused. A key
+# created after the report is not in it at all, so its user's use is unknown.
+# --------------------------------------------------------------------------------------------------------------
+
+GENERATED = "2024-01-31T12:00:00Z"  # 30 days before AS_OF
+
+
+def report_of(lines: list[str], generated: str = GENERATED) -> dict:
+    """The get-credential-report JSON output of these CSV lines, generated at ``generated``."""
+    content = base64.b64encode(("\n".join([HEADER, ROOT, *lines]) + "\n").encode()).decode()
+    return {"Content": content, "ReportFormat": "text/csv", "GeneratedTime": generated}
+
+
+def gaad_user(name: str, created: str = "2020-01-01T00:00:00Z") -> dict:
+    return {"Path": "/", "UserName": name, "UserId": f"AIDAEXAMPLE{name.upper().replace('-', '')}",
+            "Arn": user_arn(name), "CreateDate": created, "GroupList": [], "AttachedManagedPolicies": [],
+            "UserPolicyList": [], "Tags": []}
+
+
+def key_used(name: str, used: str) -> str:
+    return report_line(name, "2020-01-01T00:00:00+00:00", key1=("true", "2020-01-01T00:00:00+00:00", used))
+
+
+def test_unused_access_keys_are_judged_at_the_reports_time(tmp_path):
+    report = report_of([key_used("svc-a", "2023-12-22T12:00:00+00:00"),    # 40 days before the report, 70 before the data
+                        key_used("svc-b", "2023-11-22T12:00:00+00:00")])   # 70 days before the report
+    results = run_loaded(tmp_path, {"credential-report.json": report}, ["iam_user_unused_access_key"])
+    a, b = results[user_arn("svc-a") + "#access_key_1"], results[user_arn("svc-b") + "#access_key_1"]
+    assert a["status"] == "skip", a["reason"]
+    assert "generated on 2024-01-31, 30 days before the data was taken" in a["reason"], a["reason"]
+    assert b["status"] == "alarm", b["reason"]
+
+
+def test_unused_passwords_are_judged_at_the_reports_time(tmp_path):
+    lines = [report_line(name, "2020-01-01T00:00:00+00:00", password="true", password_used=used)
+             for name, used in (("ann", "2023-12-22T12:00:00+00:00"), ("bob", "2023-11-22T12:00:00+00:00"))]
+    results = run_loaded(tmp_path, {"credential-report.json": report_of(lines)}, ["iam_user_unused_password"])
+    assert results[user_arn("ann")]["status"] == "skip", results[user_arn("ann")]["reason"]
+    assert results[user_arn("bob")]["status"] == "alarm", results[user_arn("bob")]["reason"]
+
+
+def test_unused_non_human_users_are_judged_at_the_reports_time(tmp_path):
+    report = report_of([key_used("svc-b", "2023-11-22T12:00:00+00:00"),    # 70 days before the report, 100 before the data
+                        key_used("svc-c", "2023-10-01T12:00:00+00:00"),    # 122 days before the report
+                        report_line("svc-new", "2020-01-01T00:00:00+00:00")])  # no key when the report was made
+    gaad = {"UserDetailList": [gaad_user(n) for n in ("svc-b", "svc-c", "svc-new")], "GroupDetailList": [],
+            "RoleDetailList": [], "Policies": [], "IsTruncated": False}
+    new_key = {"AccessKeyMetadata": [{"UserName": "svc-new", "Status": "Active", "CreateDate": "2024-02-15T09:00:00Z",
+                                      "AccessKeyId": "AKIASVCNEW0000000001"}]}
+    results = run_loaded(tmp_path, {"credential-report.json": report, "get-account-authorization-details.json": gaad,
+                                    "list-access-keys.json": new_key}, ["nhi_unused"])
+    b, c, new = (results[user_arn(n)] for n in ("svc-b", "svc-c", "svc-new"))
+    assert b["status"] == "skip" and "2024-01-31" in b["reason"], b["reason"]
+    assert c["status"] == "alarm", c["reason"]
+    assert new["status"] == "skip", new["reason"]
+    assert "AKIASVCNEW0000000001" in new["reason"] and "after the credential report" in new["reason"], new["reason"]
+
+
+def test_a_non_human_user_is_not_judged_by_a_report_older_than_the_period(tmp_path):
+    report = report_of([key_used("svc-c", "2023-01-01T12:00:00+00:00")], generated="2023-10-01T12:00:00Z")
+    gaad = {"UserDetailList": [gaad_user("svc-c")], "GroupDetailList": [], "RoleDetailList": [], "Policies": [],
+            "IsTruncated": False}
+    row = run_loaded(tmp_path, {"credential-report.json": report, "get-account-authorization-details.json": gaad},
+                     ["nhi_unused"])[user_arn("svc-c")]
+    assert row["status"] == "skip", row["reason"]
+    assert "generated on 2023-10-01, more than 90 days before the data was taken" in row["reason"], row["reason"]
+
+
+def test_new_credentials_in_an_older_report_keep_their_grace_period(tmp_path):
+    lines = [report_line("fresh", "2024-01-20T00:00:00+00:00", password="true", password_used="N/A",
+                         key1=("true", "2024-01-20T00:00:00+00:00", "N/A"))]
+    results = run_loaded(tmp_path, {"credential-report.json": report_of(lines)},
+                         ["iam_user_unused_access_key", "iam_user_unused_password"])
+    for control, resource in (("iam_user_unused_access_key", user_arn("fresh") + "#access_key_1"),
+                              ("iam_user_unused_password", user_arn("fresh"))):
+        row = results[(control, resource)]
+        assert row["status"] == "ok" and "grace period" in row["reason"], (control, row["reason"])

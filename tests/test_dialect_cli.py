@@ -129,7 +129,7 @@ def test_unknown_table_suggests_only_a_near_name(loaded_db, table, says):
     """A Steampipe table iamsql does not load got DuckDB's nearest name, however far (`aws_vpc` -> `aws_iam_policy`),
     and a misspelt helper view or engine table got none, not being in the catalog before a query names it."""
     proc = iamsql("query", "--db", str(loaded_db), f"select * from {table}")
-    assert proc.returncode == 2 and proc.stderr == f"error: {says}\n"
+    assert proc.returncode == 41 and proc.stderr == f"error: {says}\n"
 
 
 def test_powerpipe_query_parameters_are_named_as_unsupported(loaded_db):

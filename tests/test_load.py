@@ -238,6 +238,21 @@ def test_access_key_last_used_named_by_key_or_file_name(tmp_path, con):
     ]
 
 
+def test_access_keys_listed_by_the_root_user_are_the_root_users(tmp_path, con):
+    """ListAccessKeys without UserName lists the caller's keys; run as the root user, the root user's. AWS names
+    the IAM user in each key it lists for a user, so keys that name none are root's: ``<root_account>``'s, as the
+    credential report names the root user, never an unnamed user's, and with no IAM user's ARN in ``akas``."""
+    folder = tmp_path / "root"
+    folder.mkdir()
+    (folder / "list-access-keys.json").write_text(json.dumps({"AccessKeyMetadata": [
+        {"Status": "Inactive", "CreateDate": "2019-05-01T00:00:00Z", "AccessKeyId": "AKIAROOT000000000001"}]}))
+    load_paths(con, [folder], account_id="111122223333", as_of="2024-03-01T12:00:00Z")
+    assert con.execute("select access_key_id, user_name, status, akas from aws_iam_access_key").fetchall() == [
+        ("AKIAROOT000000000001", "<root_account>", "Inactive", None)]
+    assert con.execute("select reason, whole from iamsql_partial where table_name = 'aws_iam_access_key'").fetchall() \
+        == [("root/list-access-keys.json: list-access-keys lists the keys of <root_account> only", ["<root_account>"])]
+
+
 REPORT_HEADER = ("user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,"
                  "password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,"
                  "access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,"

@@ -189,11 +189,11 @@ def iamsql(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120)
 
 
-def test_cli_copy_is_one_line_exit_2_and_writes_nothing(loaded_db, tmp_path):
+def test_cli_copy_is_one_line_exit_41_and_writes_nothing(loaded_db, tmp_path):
     out = tmp_path / "out.csv"
     for dialect in ("steampipe", "duckdb"):
         proc = iamsql("query", "--db", str(loaded_db), "--dialect", dialect, f"copy (select 1) to '{out}'")
-        assert proc.returncode == 2 and proc.stdout == ""
+        assert proc.returncode == 41 and proc.stdout == ""
         assert proc.stderr.splitlines() == ["error: COPY is not allowed: iamsql query only reads (SELECT, VALUES, "
                                             "DESCRIBE, SHOW, SUMMARIZE, read-only PRAGMAs)"]
     assert not out.exists()
@@ -204,7 +204,7 @@ def test_cli_files_need_allow_files(loaded_db, tmp_path):
     data.write_text("a\n1\n")
     sql = f"select a from read_csv('{data}')"
     refused = iamsql("query", "--db", str(loaded_db), "--dialect", "duckdb", sql)
-    assert refused.returncode == 2 and len(refused.stderr.splitlines()) == 1 and "--allow-files" in refused.stderr
+    assert refused.returncode == 41 and len(refused.stderr.splitlines()) == 1 and "--allow-files" in refused.stderr
     allowed = iamsql("query", "--db", str(loaded_db), "--dialect", "duckdb", "--allow-files", "-o", "csv", sql)
     assert allowed.returncode == 0 and allowed.stdout == "a\n1\n"
 

@@ -111,3 +111,32 @@ def test_installed_wheel_loads_checks_reports_and_queries(installed, tmp_path):
 
     accounts = json.loads(iamsql("query", "--format", "json", "select * from aws_account"))["rows"]
     assert len(accounts) >= 1 and all(a["account_id"] for a in accounts)
+
+
+def test_installed_wheel_runs_the_users_own_controls_and_mappings(installed, tmp_path):
+    """A user of the wheel has no clone to edit: ``--queries`` and ``--mappings`` take their own folders (a mapping
+    without its catalog uses the shipped one)."""
+    def iamsql(*args: str) -> str:
+        return run([installed["iamsql"], *args], cwd=tmp_path, env=installed["env"]).stdout
+
+    iamsql("load", "--sample", "--quiet")
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "my_users.sql").write_text(
+        "/*\ntitle: Users listed\ndescription: One row per user.\nseverity: low\nresource_type: AWS::IAM::User\n"
+        "rationale: Mine.\nremediation: None.\ntables: [aws_iam_user]\n*/\n"
+        "select arn as resource, 'ok' as status, name as reason, account_id, region from aws_iam_user\n",
+        encoding="utf-8")
+    (tmp_path / "maps").mkdir()
+    shipped = iamsql("frameworks", "owasp-nhi-2025", "--format", "json")
+    assert "NHI1:2025" in shipped
+    python = installed["python"]
+    source = run([python, "-c", "import iamsql, pathlib; print((pathlib.Path(iamsql.__file__).parent / 'mappings' / "
+                  "'owasp-nhi-2025.yaml').read_text(encoding='utf-8'))"], cwd=tmp_path, env=installed["env"]).stdout
+    head = source[: source.index("requirements:")]
+    (tmp_path / "maps" / "owasp-nhi-2025.yaml").write_text(
+        head + "requirements:\n- id: NHI1:2025\n  controls:\n    my_users: Every user listed is one to offboard.\n",
+        encoding="utf-8")
+    rows = [json.loads(line) for line in iamsql("check", "--queries", "mine", "--mappings", "maps", "--fail-on", "none",
+                                                "--format", "jsonl", "--quiet").splitlines()]
+    assert rows and {(r["control_id"], tuple(r["requirements"])) for r in rows} == {
+        ("my_users", ("owasp-nhi-2025:NHI1:2025",))}

@@ -12,6 +12,8 @@ from iamsql.cli.options import (
     FormatOption,
     FrameworksOption,
     HeaderOption,
+    MappingsOption,
+    QueriesOption,
     SeparatorOption,
     StepsQuietOption,
     check_format,
@@ -40,6 +42,7 @@ def frameworks(
         typer.Option("--search", "-s", help="Find requirements by id or words; withdrawn ids say where they moved."),
     ] = None,
     fmt: FormatOption = "table",
+    mappings: MappingsOption = None,
 ) -> None:
     """List the frameworks, one framework's requirements with the controls that serve them (manual when none),
     or search requirements.
@@ -50,6 +53,7 @@ def frameworks(
       iamsql frameworks owasp-nhi-2025
       iamsql frameworks --search PR.AC-4
     """
+    iamsql_frameworks.use_mappings(mappings)
     check_format(fmt)
     columns, rows, note = iamsql_frameworks.listing(framework, search)
     if note:
@@ -104,9 +108,8 @@ def check(
         Optional[list[str]],
         typer.Option("--param", help="Override a control parameter: name=value or control_id.name=value."),
     ] = None,
-    queries: Annotated[
-        Optional[Path], typer.Option("--queries", help="A folder of your own controls instead of the shipped ones.")
-    ] = None,
+    queries: QueriesOption = None,
+    mappings: MappingsOption = None,
     engine: Annotated[
         str, typer.Option("--engine", help="duckdb (the database) or spark (the Parquet lake given by --parquet).")
     ] = "duckdb",
@@ -127,7 +130,7 @@ def check(
         bool,
         typer.Option(
             "--sigma-skip-unsupported",
-            help="Warn about Sigma rules that cannot be converted and run the others (default: name them and exit 2).",
+            help="Warn about Sigma rules that cannot be converted and run the others (default: name them and exit 254).",
         ),
     ] = False,
     export: Annotated[
@@ -154,7 +157,8 @@ def check(
 ) -> None:
     """Run the controls over the loaded data, store the run, print results and a summary per framework.
 
-    Exit code 0: nothing fails the threshold; 1: an alarm at or above --fail-on; 2: a control errored.
+    Exit code 0: nothing fails the threshold; 1: an alarm at or above --fail-on; 2: a control errored; 254: bad
+    input (nothing run), as Powerpipe's.
 
     \b
     Examples:
@@ -169,6 +173,7 @@ def check(
       iamsql check --tag service=AWS/S3 --tag service=AWS/CloudTrail
       iamsql check --where "severity in ('critical', 'high') and tags->>'service' = 'AWS/IAM'" --dry-run
     """
+    iamsql_frameworks.use_mappings(mappings)
     if engine not in ("duckdb", "spark"):
         raise IamsqlError(f"unknown engine {engine!r}; choose duckdb or spark")
     fmt = {"brief": "table"}.get(fmt, fmt)  # Powerpipe's brief: errors and alarms, then the summary
@@ -240,10 +245,10 @@ def check(
         else []
     )
     text, counts = iamsql_controls.render_results(con, run_id, counted, fmt, framework, queries, extra,
-                                                  header=with_header, separator=separator)
-    if fmt == "json":  # the run as Powerpipe's benchmark JSON, the document --export json writes
-        text = reports.report_text(con, "json", run_id=run_id, frameworks=framework, queries_dir=queries,
-                                   extra_controls=extra)
+                                                  header=with_header)
+    if fmt in ("json", "csv"):  # the run as Powerpipe's benchmark JSON or CSV, what --export json/csv writes
+        text = reports.report_text(con, fmt, run_id=run_id, frameworks=framework, queries_dir=queries,
+                                   extra_controls=extra, header=with_header, separator=separator)
     con.close()  # before the results go out: a reader that stops reading never holds the database
     typer.echo(text, nl=False)
     number = sum(c["count"] for c in counted)
@@ -294,6 +299,8 @@ def controls(
     sigma_skip_unsupported: Annotated[
         bool, typer.Option("--sigma-skip-unsupported", help="Warn about Sigma rules that cannot be converted.")
     ] = False,
+    queries: QueriesOption = None,
+    mappings: MappingsOption = None,
 ) -> None:
     """List the controls with their severity and the framework requirements they serve, or print their SQL
     for another engine.
@@ -305,15 +312,16 @@ def controls(
       iamsql controls --print-sql --dialect athena --control iam_root_mfa_enabled
       iamsql controls --sigma ./sigma-rules --print-sql
     """
+    iamsql_frameworks.use_mappings(mappings)
     extra = sigma_controls(sigma, sigma_skip_unsupported)
     if print_sql:
         typer.echo(
-            printing.render_statements(printing.statements(dialect, control, extra_controls=extra), dialect), nl=False
+            printing.render_statements(printing.statements(dialect, control, queries, extra_controls=extra), dialect), nl=False
         )
         return
     check_format(fmt)
     selected = iamsql_controls.select_controls(
-        iamsql_controls.with_extra(iamsql_controls.load_controls(), extra),
+        iamsql_controls.with_extra(iamsql_controls.load_controls(queries), extra),
         frameworks=[framework] if framework else None,
     )
     rows = [(c.id, c.title, c.severity, " ".join(iamsql_frameworks.requirements_for_control(c.id))) for c in selected]

@@ -66,6 +66,13 @@ def evidence_run(
     framework: FrameworksOption = None,
     control: Annotated[ListOption, typer.Option("--control", help="Only this control (repeatable).")] = None,
     param: Annotated[ListOption, typer.Option("--param", help="Control parameter name=value (repeatable).")] = None,
+    queries: Annotated[
+        Optional[Path], typer.Option("--queries", help="A folder of your own controls instead of the shipped ones.")
+    ] = None,
+    mappings: Annotated[
+        Optional[Path],
+        typer.Option("--mappings", help="A folder of your own framework mappings instead of the shipped ones."),
+    ] = None,
     sigma: Annotated[
         Optional[list[Path]], typer.Option("--sigma", help="Also run the Sigma rules under this folder (repeatable).")
     ] = None,
@@ -138,6 +145,8 @@ def evidence_run(
         "frameworks": framework,
         "controls": control,
         "params": param,
+        "queries": queries,
+        "mappings": mappings,
         "sigma": sigma,
         "sigma_skip_unsupported": sigma_skip_unsupported,
         "fail_on": fail_on,

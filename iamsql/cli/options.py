@@ -47,6 +47,15 @@ FormatOption = Annotated[
         help="Output format: table (cut to the terminal's width), csv, json, jsonl, line or md (full text).",
     ),
 ]
+MappingsOption = Annotated[
+    Optional[Path],
+    typer.Option("--mappings", envvar="IAMSQL_MAPPINGS",
+                 help="A folder of your own framework mappings (<framework>.yaml, catalogs/ optional) instead of the "
+                 "shipped ones."),
+]
+QueriesOption = Annotated[
+    Optional[Path], typer.Option("--queries", help="A folder of your own controls instead of the shipped ones.")
+]
 FrameworksOption = Annotated[
     Optional[list[str]], typer.Option("--framework", help="Only controls mapped to this framework (repeatable).")
 ]

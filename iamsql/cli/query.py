@@ -9,13 +9,16 @@ import typer
 
 from iamsql.cli.options import DbOption, HeaderOption, SeparatorOption, check_separator, header_flag
 from iamsql.common.lazy import lazy_import
-from iamsql.errors import IamsqlError
+from iamsql.errors import IamsqlError, first_line
 from iamsql.sql.output import FORMATS, STEAMPIPE_NULL, query_json, render
 
 control_names = lazy_import("iamsql.controls.names")
 control_views = lazy_import("iamsql.controls.views")
 dbmod = lazy_import("iamsql.store.db")
 sql_query = lazy_import("iamsql.sql.query")
+
+# Steampipe's ExitCodeQueryExecutionFailed: one or more statements failed; the others ran and printed their results
+QUERY_FAILED = 41
 
 
 def query(
@@ -58,7 +61,8 @@ def query(
 ) -> None:
     """Run read-only SQL over the tables; several statements (and several files or queries) run in order, their
     results separated by a blank line as Steampipe prints them. SQL that writes, attaches, loads extensions or
-    changes settings is refused; reading files needs --allow-files.
+    changes settings is refused; reading files needs --allow-files. A statement that fails is one error line and
+    the others still run; exit code 41 then, 254 for bad input, as Steampipe's.
 
     \b
     Examples:
@@ -87,10 +91,17 @@ def query(
             dbmod.create_account_view(con)
         sql_query.lock_down(con, allow_files=allow_files)
         printed = False
+        failed = 0
         for source, text in queries:
             started = time.perf_counter()
-            for columns, types, rows in sql_query.run_statements(con, text, dialect):
+            for result in _each_result(con, source, text, dialect):
                 took = time.perf_counter() - started
+                if isinstance(result, str):  # the statement failed: its line, and on to the next, as Steampipe
+                    typer.echo(f"error: {result}", err=True)
+                    failed += 1
+                    started = time.perf_counter()
+                    continue
+                columns, types, rows = result
                 if columns and printed and (fmt != "csv" or with_header):  # Steampipe's blank line between results
                     typer.echo("")
                 if columns and fmt == "json":
@@ -104,6 +115,32 @@ def query(
                 started = time.perf_counter()
     except RecursionError:
         raise IamsqlError(f"{source}: SQL nested too deeply to parse") from None
+    if failed:
+        raise typer.Exit(QUERY_FAILED)
+
+
+def _each_result(con, source: str, text: str, dialect: str):
+    """(columns, types, rows) of each statement of ``text``, or the one-line error of a statement that failed
+    (a text that cannot be split is one failure), so that the statements after it still run."""
+    import duckdb
+
+    try:
+        statements = sql_query.statements_of(text, dialect)
+    except IamsqlError as exc:
+        yield first_line(exc)
+        return
+    except RecursionError:
+        yield f"{source}: SQL nested too deeply to parse"
+        return
+    for statement in statements:
+        try:
+            yield sql_query.run_statement(con, statement, dialect)
+        except duckdb.InterruptException:
+            raise
+        except (IamsqlError, duckdb.Error) as exc:
+            yield first_line(exc)
+        except RecursionError:
+            yield f"{source}: SQL nested too deeply to parse"
 
 
 def read_queries(sql: list[str] | None, file: str | None) -> list[tuple[str, str]]:

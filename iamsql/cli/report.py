@@ -8,13 +8,14 @@ from typing import Annotated, Optional
 import typer
 
 from iamsql.cli.check import sigma_controls
-from iamsql.cli.options import DbOption, StepsQuietOption
+from iamsql.cli.options import DbOption, MappingsOption, StepsQuietOption
 from iamsql.common.lazy import lazy_import
 
 dbmod = lazy_import("iamsql.store.db")
 history_runs = lazy_import("iamsql.history.runs")
 progress = lazy_import("iamsql.common.progress")
 reports = lazy_import("iamsql.report")
+iamsql_frameworks = lazy_import("iamsql.frameworks")
 
 
 def report(
@@ -42,6 +43,7 @@ def report(
     queries: Annotated[
         Optional[Path], typer.Option("--queries", help="The folder of controls the run used, if not the shipped one.")
     ] = None,
+    mappings: MappingsOption = None,
     sigma: Annotated[
         Optional[list[Path]],
         typer.Option("--sigma", help="The Sigma rule folders the run used (repeatable), for their titles and SQL."),
@@ -59,6 +61,7 @@ def report(
       iamsql report --out findings.ocsf.json --run 3
       iamsql report --out iamsql.sarif --quiet
     """
+    iamsql_frameworks.use_mappings(mappings)
     extra = sigma_controls(sigma, True)
     con = dbmod.connect(db, read_only=True, macros=False)
     try:

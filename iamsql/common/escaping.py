@@ -80,20 +80,6 @@ def csv_records(columns: list[list[str]], separator: str = ",") -> str:
     return lines + "\n" if lines else ""
 
 
-def csv_field_sql(expression: str, separator: str = ",") -> str:
-    """SQL for ``csv_field(neutralise(text))`` of a text ``expression`` (the empty field for NULL), so that a
-    database writes a column's CSV fields without a Python string per value."""
-    formula = " or ".join(f"starts_with({expression}, {_sql_text(prefix)})" for prefix in FORMULA_PREFIXES)
-    text = f"(case when {formula} then chr(39) || {expression} else {expression} end)"
-    special = " or ".join(f"contains({text}, {_sql_text(c)})" for c in ('"', separator, "\r", "\n"))
-    return f"""coalesce(case when {special} then '"' || replace({text}, '"', '""') || '"' else {text} end, '')"""
-
-
-def _sql_text(character: str) -> str:
-    """A one-character SQL text literal (``chr(n)`` for a control character)."""
-    return f"chr({ord(character)})" if not character.isprintable() else "'" + character.replace("'", "''") + "'"
-
-
 def md_text(text: str) -> str:
     """A text value for a Markdown table cell or line: neutralised (a Markdown table pasted into a spreadsheet)
     and escaped so that no Markdown or HTML structure survives (see the module text). Markdown trims a cell's

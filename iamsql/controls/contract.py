@@ -21,7 +21,6 @@ import numpy
 
 from iamsql import __version__
 from iamsql.common.clock import current_user
-from iamsql.common.escaping import csv_field_sql, csv_line, neutralise
 from iamsql.controls.catalog import RESULT_COLUMNS, SEVERITIES, STATUSES, Control, load_controls
 from iamsql.errors import ControlError
 from iamsql.frameworks import (
@@ -620,22 +619,18 @@ def render_results(
     extra_controls: list[Control] | None = None,
     *,
     header: bool = True,
-    separator: str = ",",
 ) -> tuple[str, str]:
-    """(results, summary) of a stored run as text (``counted``: its ``stored_counts``); ``header`` and
-    ``separator`` as ``render`` takes them. ``none`` and ``json`` give no text (Powerpipe's JSON is a report
-    format); ``jsonl`` is one result object per line; ``csv`` (written by DuckDB,
-    ``csv_results``) and ``md`` hold every row; ``table`` shows the rows that need attention (errors, then alarms
-    by severity), then one line per account with its skipped controls and why. The summary is one line per
+    """(results, summary) of a stored run as text (``counted``: its ``stored_counts``); ``header`` as ``render``
+    takes it. ``none``, ``json`` and ``csv`` give no text (Powerpipe's benchmark JSON and CSV are report formats);
+    ``jsonl`` is one result object per line; ``md`` holds every row; ``table`` shows the rows that need attention
+    (errors, then alarms by severity), then one line per account with its skipped controls and why. The summary is one line per
     framework (compliant %, coverage % and the requirement counts, as in the report; a table for ``md``, lines
     wrapped to the terminal otherwise), a line of result counts over all controls, and the formula."""
 
     if fmt not in (*FORMATS, "none"):
         raise ControlError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    if fmt in ("none", "json"):  # nothing, or Powerpipe's benchmark JSON, which the report writer builds
+    if fmt in ("none", "json", "csv"):  # nothing, or Powerpipe's benchmark JSON or CSV, which the report writer builds
         text = ""
-    elif fmt == "csv":
-        text = csv_results(con, run_id, queries_dir, extra_controls, header=header, separator=separator)
     else:  # a table shows only the rows that need attention and the skipped controls
         statuses = (*TABLE_STATUSES, "skip") if fmt == "table" else STATUSES
         text = _render_rows(results(con, run_id, queries_dir, extra_controls, statuses), fmt, header)
@@ -675,37 +670,6 @@ def _render_rows(rows: list[dict], fmt: str, header: bool) -> str:
         fmt,
         header=header,
     )
-
-
-def csv_results(
-    con: duckdb.DuckDBPyConnection,
-    run_id: int,
-    queries_dir: Path | None = None,
-    extra_controls: list[Control] | None = None,
-    *,
-    header: bool = True,
-    separator: str = ",",
-) -> str:
-    """A stored run's results as ``render`` writes their ``RESULT_FIELDS`` in csv (requirements as one text,
-    ids separated by spaces), each record built by DuckDB (``csv_field_sql``): no Python object per field."""
-    _check_run(con, run_id)
-    control_ids = [r[0] for r in con.execute(
-        "select distinct control_id from iamsql_result where run_id = ?", [run_id]
-    ).fetchall()]
-    titles, requirements = _control_texts(control_ids, queries_dir, extra_controls)
-    fields = f" || {_literal(separator)} || ".join(csv_field_sql(name, separator) for name in RESULT_FIELDS)
-    records = con.execute(
-        f"select {fields} from iamsql_result join (select unnest($ids) as control_id, unnest($titles) as title, "
-        f"unnest($requirements) as requirements) using (control_id) where run_id = $run order by {RESULT_ORDER}",
-        {
-            "ids": control_ids,
-            "titles": [titles[c] for c in control_ids],
-            "requirements": [" ".join(requirements[c]) for c in control_ids],
-            "run": run_id,
-        },
-    ).fetchall()
-    head = csv_line([neutralise(c) for c in RESULT_FIELDS], separator) if header else ""
-    return head + "".join(record + "\n" for (record,) in records)
 
 
 def _wrapped(line: str) -> str:

@@ -50,7 +50,8 @@ from iamsql.common.model import Where, rule, validate
 from iamsql.common.resources import data_folder
 from iamsql.errors import MappingError
 
-DATA_DIR = data_folder("mappings")
+DATA_DIR = data_folder("mappings")  # the shipped mappings and catalogs
+_chosen: Path | None = None  # the folder ``--mappings`` chose, read instead of DATA_DIR
 RESULT_STATUSES = ("ok", "alarm", "info", "skip", "error")
 CONTROL_OUTCOMES = ("passed", "failed", "partial", "excepted", "not_assessed")
 REQUIREMENT_STATUSES = ("passed", "failed", "partial", "excepted", "not_assessed", "manual", "attested")
@@ -304,9 +305,25 @@ class FrameworkSummary:
 # ------------------------------------------------------------------------------------------------- loading
 
 
+def use_mappings(directory: Path | None) -> None:
+    """Read the mappings from ``directory`` (``--mappings DIR``) from now on, or the shipped ones for ``None``.
+    A mapping there without its ``catalogs/<framework>.yaml`` beside it uses the shipped catalog."""
+    global _chosen
+    if directory is not None and not Path(directory).is_dir():
+        raise MappingError(f"--mappings {directory} is not a folder")
+    if directory is not None and not any(Path(directory).glob("*.yaml")):
+        raise MappingError(f"--mappings {directory} holds no mapping file (<framework>.yaml)")
+    _chosen = Path(directory) if directory is not None else None
+
+
+def _folder(data_dir: Path | None) -> str:
+    """The mappings folder to read: ``data_dir`` when given, else the one ``use_mappings`` chose, else the shipped."""
+    return str(Path(data_dir or _chosen or DATA_DIR).resolve())
+
+
 def load_frameworks(data_dir: Path | None = None) -> dict[str, Framework]:
     """Every framework that has a mapping file, by id (sorted), with its full catalog."""
-    return _load(str(Path(data_dir or DATA_DIR).resolve()))
+    return _load(_folder(data_dir))
 
 
 def get_framework(framework_id: str, data_dir: Path | None = None) -> Framework:
@@ -322,7 +339,9 @@ def _load(data_dir: str) -> dict[str, Framework]:
     root = Path(data_dir)
     frameworks = {}
     for path in sorted(root.glob("*.yaml")):
-        framework = _load_one(path, root / "catalogs" / path.name)
+        catalog = root / "catalogs" / path.name
+        shipped = DATA_DIR / "catalogs" / path.name
+        framework = _load_one(path, catalog if catalog.is_file() or not shipped.is_file() else shipped)
         frameworks[framework.id] = framework
     return frameworks
 
@@ -469,7 +488,7 @@ def _mapped(name: str, items: list, catalog_ids: list[str], framework: Framework
 
 def requirements_for_control(control_id: str, data_dir: Path | None = None) -> list[str]:
     """The ``framework:id`` requirements a control serves, by framework id, then in catalog order."""
-    return list(_by_control(str(Path(data_dir or DATA_DIR).resolve())).get(control_id, ()))
+    return list(_by_control(_folder(data_dir)).get(control_id, ()))
 
 
 @lru_cache(maxsize=8)
@@ -484,7 +503,7 @@ def _by_control(data_dir: str) -> dict[str, tuple[str, ...]]:
 
 def mapped_controls(data_dir: Path | None = None) -> set[str]:
     """Every control id that some mapping names."""
-    return set(_by_control(str(Path(data_dir or DATA_DIR).resolve())))
+    return set(_by_control(_folder(data_dir)))
 
 
 def _split_ref(text: str) -> tuple[str | None, str]:

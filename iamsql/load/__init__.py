@@ -533,7 +533,7 @@ def _every_user_listed(merged: Merged, account: str, complete: set[str], listed:
     no access key (both slots' ``access_key_N_last_rotated`` N/A, as ``collect`` asks list-access-keys only for the
     others)."""
     rows = merged.rows[account]
-    report = [r for r in rows.get("aws_iam_credential_report", {}).values() if r.get("user_name") != "<root_account>"]
+    report = [r for r in rows.get("aws_iam_credential_report", {}).values() if r.get("user_name") != iam.ROOT_USER]
     if "aws_iam_user" not in complete and not report:
         return False
     users = {r.get("name") for r in rows.get("aws_iam_user", {}).values()} if "aws_iam_user" in complete else set()
@@ -634,7 +634,7 @@ def derive(account: str, tables: dict[str, dict[tuple, dict]], formats: set[str]
             row.setdefault("partition", partition)
             row["account_id"] = account
             row["_ctx"] = {"connection_name": account}
-            if table == "aws_iam_access_key" and partition and row.get("user_name"):
+            if table == "aws_iam_access_key" and partition and row.get("user_name") not in (None, iam.ROOT_USER):
                 row.setdefault("akas", [f"arn:{partition}:iam::{account}:user/{row['user_name']}/accesskey/{row['access_key_id']}"])
 
 

@@ -184,10 +184,16 @@ def gather(con: duckdb.DuckDBPyConnection, **options) -> Report:
         raise ReportError(f"cannot read the check run from the database: {first_line(exc)}") from None
 
 
-def report_text(con: duckdb.DuckDBPyConnection, fmt: str, **options) -> str:
-    """One run in a text format as a string (``build_report``'s ``options``), for a command that prints it."""
+def report_text(con: duckdb.DuckDBPyConnection, fmt: str, *, header: bool = True, separator: str = ",",
+                **options) -> str:
+    """One run in a text format as a string (``build_report``'s ``options``), for a command that prints it;
+    ``header`` and ``separator`` for csv, as Powerpipe's ``--header`` and ``--separator``."""
     buffer = io.StringIO()
-    WRITERS[fmt][0](gather(con, **options), buffer)
+    report = gather(con, **options)
+    if fmt == "csv":
+        write_benchmark_csv(report, buffer, header=header, separator=separator)
+    else:
+        WRITERS[fmt][0](report, buffer)
     return buffer.getvalue()
 
 

@@ -35,16 +35,18 @@ def write_benchmark_json(report: Report, out: TextIO) -> None:
     out.write("\n")
 
 
-def write_benchmark_csv(report: Report, out: TextIO) -> None:
-    """CSV as Powerpipe's ``benchmark run --export csv`` writes it: one row per result of a control under each
-    group (requirement) that holds it: ``group_id``, ``title``, ``description`` (the group's), ``control_id``,
-    ``control_title``, ``control_description``, ``reason``, ``resource``, ``status``, ``severity``, then a column
-    per dimension key and per tag key of the run (each sorted by name). Text is escaped by the CSV rule."""
+def write_benchmark_csv(report: Report, out: TextIO, *, header: bool = True, separator: str = ",") -> None:
+    """CSV as Powerpipe's ``benchmark run --export csv`` (and ``--output csv``) writes it: one row per result of a
+    control under each group (requirement) that holds it: ``group_id``, ``title``, ``description`` (the group's),
+    ``control_id``, ``control_title``, ``control_description``, ``reason``, ``resource``, ``status``,
+    ``severity``, then a column per dimension key and per tag key of the run (each sorted by name). Text is
+    escaped by the CSV rule; ``header`` and ``separator`` as Powerpipe's ``--header`` and ``--separator``."""
     results = dict(_control_results(report))
     dimensions = sorted({key for rows in results.values() for f in rows
                          for key, value in _dimensions(f).items() if value is not None})
     tags = sorted({key for c in report.controls for key in control_tags(c["resource_type"])})
-    out.write(csv_line([*CSV_COLUMNS, *dimensions, *tags]))
+    if header:
+        out.write(csv_line([*CSV_COLUMNS, *dimensions, *tags], separator))
 
     def rows(group: dict) -> Iterable[str]:
         for child in group["groups"] or []:
@@ -57,7 +59,7 @@ def write_benchmark_csv(report: Report, out: TextIO) -> None:
                 values = _dimensions(finding)
                 yield csv_line([*head, _field(finding["reason"]), _field(finding["resource"]), finding["status"],
                                 control["severity"], *(_field(None if values.get(key) is None else _text(values[key]))
-                                                       for key in dimensions), *tail])
+                                                       for key in dimensions), *tail], separator)
 
     out.writelines(rows(_root(report, results)))
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from iamsql.controls.contract import DEFAULT_FAIL_ON
 from iamsql.errors import ConfigError, IamsqlError
-from iamsql.frameworks import get_framework
+from iamsql.frameworks import get_framework, use_mappings
 from iamsql.scheduled.folder import MANIFEST, OUTPUT_FILES, SIGNATURE
 
 FAIL_ON = ("critical", "high", "medium", "low", "info", "none")
@@ -54,6 +54,9 @@ OPTIONS = (
     Option("frameworks", "list", "--framework", "IAMSQL_FRAMEWORKS", "only controls mapped to these frameworks"),
     Option("controls", "list", "--control", "IAMSQL_CONTROLS", "only these control ids"),
     Option("params", "table", "--param", "IAMSQL_PARAMS", "control parameters: name=value or control_id.name=value"),
+    Option("queries", "path", "--queries", "IAMSQL_QUERIES", "a folder of your own controls instead of the shipped ones"),
+    Option("mappings", "path", "--mappings", "IAMSQL_MAPPINGS",
+           "a folder of your own framework mappings (<framework>.yaml, catalogs/ optional) instead of the shipped ones"),
     Option("sigma", "paths", "--sigma", "IAMSQL_SIGMA",
            "also run the Sigma rules (aws/cloudtrail) under these folders as controls"),
     Option("sigma_skip_unsupported", "bool", "--sigma-skip-unsupported", "IAMSQL_SIGMA_SKIP_UNSUPPORTED",
@@ -242,6 +245,12 @@ def _validate(config: Config) -> None:
     for output in v["outputs"]:
         if output not in OUTPUT_FILES:
             raise ConfigError(f"{where}: 'outputs' has {output!r}; choose from {', '.join(OUTPUT_FILES)}")
+    if v.get("queries") and not v["queries"].is_dir():
+        raise ConfigError(f"{where}: 'queries': {v['queries']} is not a folder")
+    try:  # the frameworks below, and the whole run, read these mappings
+        use_mappings(v.get("mappings"))
+    except IamsqlError as exc:
+        raise ConfigError(f"{where}: 'mappings': {str(exc).removeprefix('--mappings ')}") from None
     for framework in v.get("frameworks") or []:
         try:
             get_framework(framework)

@@ -95,7 +95,7 @@ def run(config: Config, log: Callable[[str], None] | None = None) -> RunOutcome:
     sign_key = signing.load_private_key(config["sign_key"]) if config["sign_key"] else None
     sigma_warnings: list[str] = []
     sigma_controls = _sigma_controls(config, sigma_warnings)
-    mapping_warnings = unknown_mapped_controls(load_controls() + sigma_controls, config["frameworks"])
+    mapping_warnings = unknown_mapped_controls(load_controls(config["queries"]) + sigma_controls, config["frameworks"])
     evidence_dir: Path = config["evidence_dir"]
     for source in config["sources.paths"] or []:
         if not source.exists():
@@ -162,6 +162,7 @@ def _run_locked(con, config: Config, exceptions_file, log, sigma_controls=None, 
             controls=config["controls"],
             frameworks=config["frameworks"],
             params=config["params"],
+            queries_dir=config["queries"],
             extra_controls=sigma_controls,
             accounts=gathered.accounts,
             stored_with=record_running,
@@ -175,6 +176,9 @@ def _run_locked(con, config: Config, exceptions_file, log, sigma_controls=None, 
             (work / "sigma").mkdir()
             for control in sigma_controls:
                 shutil.copyfile(control.path, work / "sigma" / f"{control.id}{control.path.suffix}")
+        for own in ("queries", "mappings"):  # your own controls and mappings, as they were run, hashed too
+            if config[own]:
+                shutil.copytree(config[own], work / own, ignore=shutil.ignore_patterns(".*", "__pycache__"))
         changes = history.diff(con, previous, run_id) if previous else None
         if changes:
             (work / "changes.json").write_text(history.render_diff(changes, "json"), encoding="utf-8")
@@ -361,6 +365,7 @@ def _write_outputs(con, config: Config, run_id: int, work: Path, extra_controls=
         formats=outputs,
         frameworks=config["frameworks"],
         run_id=run_id,
+        queries_dir=config["queries"],
         extra_controls=extra_controls,
     )
 

@@ -312,14 +312,24 @@ def fetch(con: duckdb.DuckDBPyConnection, duck_sql: str) -> tuple[list[str], lis
 
 def run_statements(con: duckdb.DuckDBPyConnection, sql: str, dialect: str = "steampipe"):
     """Each statement of ``sql`` in order, checked read-only, translated and run: yields (columns, types, rows)."""
+    for statement in statements_of(sql, dialect):
+        yield run_statement(con, statement, dialect)
+
+
+def statements_of(sql: str, dialect: str = "steampipe") -> list[str]:
+    """The statements of ``sql`` (the split is cached); none is an error."""
     statements = json.loads(sqlcache.translated([sql], f"split:{dialect}",
                                                 lambda: json.dumps(split_statements(sql, dialect))))
     if not statements:
         raise QueryError("empty query: no SQL statement given")
-    for statement in statements:
-        duck_sql = checked_translation(statement, dialect, con)
-        check_duckdb_kind(duck_sql, con)
-        yield fetch(con, duck_sql)
+    return statements
+
+
+def run_statement(con: duckdb.DuckDBPyConnection, statement: str, dialect: str = "steampipe") -> tuple:
+    """One statement checked read-only, translated and run: (columns, types, rows)."""
+    duck_sql = checked_translation(statement, dialect, con)
+    check_duckdb_kind(duck_sql, con)
+    return fetch(con, duck_sql)
 
 
 def checked_translation(statement: str, dialect: str, con: duckdb.DuckDBPyConnection | None = None) -> str:

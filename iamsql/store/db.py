@@ -65,16 +65,15 @@ where r.account_id not in (select account_id from iamsql_latest where table_name
 """
 
 
-# aws_iam_access_key with each key's last use from the account's latest credential report where no
-# GetAccessKeyLastUsed output was loaded for it (collect asks that call only for keys the report has no slot for):
-# a key is the report's slot 1 or 2 when it was created in the second the slot was last rotated (a slot time that
-# two keys share matches neither).
+# aws_iam_access_key (the root user's keys too, as '<root_account>') with each key's last use from the account's
+# latest credential report where no GetAccessKeyLastUsed output was loaded for it (collect asks that call only for
+# keys the report has no slot for): a key is the report's slot 1 or 2 when it was created in the second the slot was
+# last rotated (a slot time that two keys share matches neither).
 ACCESS_KEY_VIEW = """
 create or replace view main.aws_iam_access_key as
 with report as (
     select * from history.aws_iam_credential_report
     where snapshot_id in (select snapshot_id from iamsql_latest where table_name = 'aws_iam_credential_report')
-      and user_name <> '<root_account>'
     qualify row_number() over (partition by account_id, user_name order by snapshot_id desc) = 1
 ),
 slot_rows as (

@@ -1,0 +1,111 @@
+"""A user's own controls (``--queries DIR``) and framework mappings (``--mappings DIR``) on ``check``, ``report``,
+``controls``, ``frameworks`` and ``evidence run``, run as an installed user runs them: ``python -m iamsql`` from a
+folder of their own, where no ``queries/`` or ``mappings/`` of the source tree is beside them."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from iamsql.common.resources import SAMPLE_DIR
+from iamsql.frameworks import DATA_DIR
+
+REPO = Path(__file__).resolve().parent.parent
+
+OWN_CONTROL = """/*
+title: Every IAM user is listed
+description: One ok row per IAM user, an alarm for a user named admin.
+severity: high
+resource_type: AWS::IAM::User
+rationale: A test control of the user's own.
+remediation: None.
+tables: [aws_iam_user]
+*/
+select arn as resource,
+       case when name = 'admin' then 'alarm' else 'ok' end as status,
+       name || ' is a user.' as reason,
+       account_id, region
+from aws_iam_user
+"""
+
+
+def iamsql(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IAMSQL_")}
+    env["PYTHONPATH"] = str(REPO)
+    return subprocess.run([sys.executable, "-P", "-m", "iamsql", *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def own(tmp_path_factory) -> Path:
+    """A user's folder: the sample loaded, one control of their own and a mapping of it to OWASP NHI1 (no
+    catalogs/ folder: the shipped catalog is used)."""
+    home = tmp_path_factory.mktemp("user")
+    (home / "my-controls").mkdir()
+    (home / "my-controls" / "my_user_listed.sql").write_text(OWN_CONTROL, encoding="utf-8")
+    (home / "my-mappings").mkdir()
+    shipped = (DATA_DIR / "owasp-nhi-2025.yaml").read_text(encoding="utf-8")
+    head = shipped[: shipped.index("requirements:")]
+    (home / "my-mappings" / "owasp-nhi-2025.yaml").write_text(
+        head + "requirements:\n- id: NHI1:2025\n  controls:\n"
+        "    my_user_listed: Listing every user shows which identities are still there to offboard.\n",
+        encoding="utf-8")
+    loaded = iamsql(home, "load", "--sample")
+    assert loaded.returncode == 0, loaded.stderr
+    return home
+
+
+def test_check_runs_own_controls_mapped_by_own_mappings(own):
+    ran = iamsql(own, "check", "--queries", "my-controls", "--mappings", "my-mappings", "--fail-on", "none",
+                 "--format", "jsonl", "--quiet")
+    assert ran.returncode == 0, ran.stderr
+    rows = [json.loads(line) for line in ran.stdout.splitlines()]
+    assert rows and {r["control_id"] for r in rows} == {"my_user_listed"}
+    assert all(r["requirements"] == ["owasp-nhi-2025:NHI1:2025"] for r in rows)
+    assert "owasp-nhi-2025: " in ran.stderr and "nist-csf-2.0" not in ran.stderr  # only the mapped frameworks
+
+    report = iamsql(own, "report", "--queries", "my-controls", "--mappings", "my-mappings", "--out", "-",
+                    "--format", "json", "--quiet")
+    assert report.returncode == 0, report.stderr
+    document = json.loads(report.stdout)
+    assert [g["title"] for g in document["groups"]] == ["OWASP Non-Human Identities Top 10"]
+
+    listed = iamsql(own, "controls", "--queries", "my-controls", "--mappings", "my-mappings", "--format", "json")
+    assert listed.returncode == 0, listed.stderr
+    assert [(r["control_id"], r["requirements"]) for r in json.loads(listed.stdout)] == [
+        ("my_user_listed", "owasp-nhi-2025:NHI1:2025")]
+
+    frameworks = iamsql(own, "frameworks", "--mappings", "my-mappings", "--format", "csv")
+    assert frameworks.returncode == 0, frameworks.stderr
+    assert "owasp-nhi-2025" in frameworks.stdout and "nist-csf-2.0" not in frameworks.stdout
+
+
+def test_without_the_options_the_shipped_controls_and_mappings_run(own):
+    listed = iamsql(own, "controls", "--format", "json")
+    ids = {r["control_id"] for r in json.loads(listed.stdout)}
+    assert "iam_root_mfa_enabled" in ids and "my_user_listed" not in ids
+
+
+def test_evidence_run_takes_own_controls_and_mappings(own):
+    ran = iamsql(own, "evidence", "run", "--db", "evidence.duckdb", "--evidence-dir", "evidence", "--source",
+                 str(SAMPLE_DIR / "cloudsplaining"), "--queries", "my-controls", "--mappings", "my-mappings",
+                 "--output", "json", "--fail-on", "none", "--quiet")
+    assert ran.returncode == 0, ran.stderr
+    (folder,) = [p for p in (own / "evidence").glob("*/*") if p.is_dir()]
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert (folder / "queries" / "my_user_listed.sql").read_text(encoding="utf-8") == OWN_CONTROL
+    assert "queries/my_user_listed.sql" in json.dumps(manifest["files"])
+    results = json.loads((folder / "results.json").read_text(encoding="utf-8"))
+    assert [g["title"] for g in results["groups"]] == ["OWASP Non-Human Identities Top 10"]
+
+
+@pytest.mark.parametrize("folder, says", [("nowhere", "is not a folder"), ("my-controls", "holds no mapping file")])
+def test_a_bad_mappings_folder_is_one_line(own, folder, says):
+    ran = iamsql(own, "check", "--mappings", folder, "--quiet")
+    assert ran.returncode == 254 and ran.stdout == ""  # check's bad input, as Powerpipe's
+    assert ran.stderr.count("\n") == 1 and ran.stderr.startswith("error:") and says in ran.stderr
