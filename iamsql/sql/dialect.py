@@ -878,6 +878,12 @@ def call(name: str, *args: exp.Expr) -> exp.Anonymous:
     return node
 
 
+def raise_error(message: str) -> exp.Anonymous:
+    """A call failing the statement with ``message`` where it is evaluated (in a CASE branch: for the rows taking
+    it); usable in a window's PARTITION BY and ORDER BY (DuckDB's own ``error()`` is volatile, refused there)."""
+    return call("pg_raise", string(message))
+
+
 def string(value: str) -> exp.Literal:
     return exp.Literal.string(value)
 
@@ -1471,7 +1477,7 @@ def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
         # text -> bytea is its UTF-8 bytes in Postgres (DuckDB refuses characters outside ASCII); a backslash
         # starts an escape in both, written differently
         escaped = exp.GT(this=call("strpos", node.this.copy(), string("\\")), expression=exp.Literal.number(0))
-        refused = call("error", string("unsupported Postgres feature: a cast to bytea of text holding a backslash"))
+        refused = raise_error("unsupported Postgres feature: a cast to bytea of text holding a backslash")
         return exp.Case().when(escaped, refused).else_(call("encode", node.this))
     if target == exp.DataType.Type.ARRAY and isinstance(node.this, exp.Literal) and node.this.is_string:
         return exp.Cast(this=array_literal(node.this.this), to=node.to)
@@ -2160,8 +2166,8 @@ def group_text(subject: exp.Expr, pattern: str, number: int, group: CaptureGroup
                                       exp.Literal.number(witness_number)), expression=string(""))
         result = result.when(exp.Not(this=call("regexp_full_match", string(""), string(witness_group))),
                              exp.Case().when(took_part, string("")))
-    unknown = call("error", string(f"unsupported Postgres feature: regexp capture group {number} is optional and "
-                                   "can match an empty string (RE2 cannot tell it from a group left out)"))
+    unknown = raise_error(f"unsupported Postgres feature: regexp capture group {number} is optional and "
+                          "can match an empty string (RE2 cannot tell it from a group left out)")
     return result.else_(exp.cast(unknown, exp.DataType.build("VARCHAR")))
 
 
@@ -2342,7 +2348,7 @@ def format_text(args: list[exp.Expr], scope: Scope) -> exp.Expr:
         elif kind == "I":
             value = exp.Case().when(
                 exp.Is(this=value.copy(), expression=exp.Null()),
-                call("error", string("null values cannot be formatted as an SQL identifier")),
+                raise_error("null values cannot be formatted as an SQL identifier"),
             ).else_(call("pg_quote_ident", exp.cast(value, exp.DataType.build("VARCHAR"))))
         elif width:
             value = exp.Coalesce(this=exp.cast(value, exp.DataType.build("VARCHAR")), expressions=[string("")])
@@ -2521,7 +2527,7 @@ def ordered_object_agg(node: exp.JSONObjectAgg | exp.JSONBObjectAgg, scope: Scop
         raise UnsupportedFeature(f"unsupported Postgres feature: {name}(... order by ...) with a key that is not text, "
                                  "an integer or a boolean")
     checked_key = exp.Case().when(exp.Is(this=key.copy(), expression=exp.Null()),
-                                  call("error", string("field name must not be null")))
+                                  raise_error("field name must not be null"))
     checked_key = checked_key.else_(exp.cast(key.copy(), exp.DataType.build("VARCHAR")))
     entry = exp.Struct(expressions=[
         exp.PropertyEQ(this=exp.to_identifier("k"), expression=checked_key),
@@ -2980,31 +2986,31 @@ def domain_errors(node: exp.Expr) -> exp.Expr | None:
     """``ln``, ``log``, ``sqrt`` and ``power`` fail outside their domain in Postgres (DuckDB gives NaN or an
     infinity), and ``chr(0)`` fails (DuckDB gives the null character): ``node`` in a CASE raising Postgres's error
     there, else None."""
-    def error(message: str) -> exp.Expr:
-        return call("error", string(message))
-
     zero = exp.Literal.number(0)
     checks: list[tuple[exp.Expr, exp.Expr]] = []
     if isinstance(node, (exp.Ln, exp.Log)):
         for value in filter(None, (node.this, node.expression)):
-            checks += [(exp.EQ(this=value.copy(), expression=zero.copy()), error("cannot take logarithm of zero")),
+            checks += [(exp.EQ(this=value.copy(), expression=zero.copy()),
+                        raise_error("cannot take logarithm of zero")),
                        (exp.LT(this=value.copy(), expression=zero.copy()),
-                        error("cannot take logarithm of a negative number"))]
+                        raise_error("cannot take logarithm of a negative number"))]
         if isinstance(node, exp.Log) and node.expression is not None:
-            checks.append((exp.EQ(this=node.this.copy(), expression=exp.Literal.number(1)), error("division by zero")))
+            checks.append((exp.EQ(this=node.this.copy(), expression=exp.Literal.number(1)),
+                           raise_error("division by zero")))
     elif isinstance(node, exp.Sqrt):
         checks.append((exp.LT(this=node.this.copy(), expression=zero),
-                       error("cannot take square root of a negative number")))
+                       raise_error("cannot take square root of a negative number")))
     elif isinstance(node, exp.Chr) and len(node.expressions) == 1:
-        checks.append((exp.EQ(this=node.expressions[0].copy(), expression=zero), error("null character not permitted")))
+        checks.append((exp.EQ(this=node.expressions[0].copy(), expression=zero),
+                       raise_error("null character not permitted")))
     elif isinstance(node, exp.Pow):
         base, exponent = node.this, node.expression
         checks += [
             (exp.and_(exp.EQ(this=base.copy(), expression=zero.copy()), exp.LT(this=exponent.copy(), expression=zero.copy())),
-             error("zero raised to a negative power is undefined")),
+             raise_error("zero raised to a negative power is undefined")),
             (exp.and_(exp.LT(this=base.copy(), expression=zero.copy()),
                       exp.NEQ(this=exponent.copy(), expression=call("trunc", exponent.copy()))),
-             error("a negative number raised to a non-integer power yields a complex result")),
+             raise_error("a negative number raised to a non-integer power yields a complex result")),
         ]
     else:
         return None

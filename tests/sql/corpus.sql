@@ -3919,3 +3919,21 @@ union select name, 1, '2024-01-01'::date from aws_iam_user
 union all select null, 2.5, null
 except select 'x'::varchar, max_session_duration, create_date from aws_iam_role r
 order by 1 nulls first, 2;
+
+-- name: checked_math_in_window_partition_and_order
+select name, rank() over (order by ln(attachment_count + 1), name) as by_log,
+  row_number() over (partition by sqrt(attachment_count) order by name) as in_root,
+  row_number() over (partition by chr(65 + attachment_count::int) order by name) as in_letter
+from aws_iam_policy order by name;
+
+-- name: failing_macros_in_window_partition_and_order
+select name, row_number() over (partition by jsonb_array_length(policy_std -> 'Statement') order by name) as by_statements,
+  rank() over (order by attachment_count / 2, name) as by_half,
+  row_number() over (order by split_part(name, '-', 1), substr(name, 1, 3), name) as by_prefix
+from aws_iam_policy order by name;
+
+-- name: jsonb_casts_and_keys_in_window_order
+select name, row_number() over (partition by (tags ->> 'n')::int order by name) as by_tag,
+  row_number() over (order by ('{"n": 3}'::jsonb -> 'n')::int, name) as by_number,
+  row_number() over (order by (select count(*) from jsonb_object_keys(tags)), name) as by_keys
+from aws_iam_user order by name;
