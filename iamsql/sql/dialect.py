@@ -3688,20 +3688,26 @@ del T
 STEAMPIPE_COLUMN_TYPES = {"VARCHAR": exp.DataType.Type.TEXT, "BIGINT": exp.DataType.Type.BIGINT,
                           "BOOLEAN": exp.DataType.Type.BOOLEAN, "TIMESTAMPTZ": exp.DataType.Type.TIMESTAMPTZ,
                           "JSON": exp.DataType.Type.JSONB, "DOUBLE": exp.DataType.Type.DOUBLE}
-UNKNOWN_LITERAL = "unknown"  # NULL or a string literal: Postgres gives it the other branch's type (text if none)
+class UnknownLiteral(NamedTuple):
+    """NULL or string literals: Postgres gives them the other branch's type (text if none), reading each string as
+    that type (``select 'a' union select 1`` fails, ``select '1' union select 2`` is integers). ``literals``: the
+    string literals of the column (the select items themselves), cast to the type once it is known."""
+
+    literals: tuple
 
 
 def check_set_operation_types(tree: exp.Expr) -> None:
     """Postgres's error for UNION, INTERSECT and EXCEPT branches whose columns are of types of different categories
-    (``UNION types text and integer cannot be matched``), where DuckDB casts and answers. Only types known for
-    certain count: literals, casts and the columns of Steampipe tables; anything else is never refused."""
+    (``UNION types text and integer cannot be matched``), where DuckDB casts and answers; a string literal meeting
+    a column of another type is cast to it, as Postgres reads it. Only types known for certain count: literals,
+    casts and the columns of Steampipe tables; anything else is never refused."""
     ctes = {cte.alias for cte in tree.find_all(exp.CTE)}
     for node in tree.find_all(exp.SetOperation):
         _set_column_types(node, ctes)
 
 
 def _set_column_types(node: exp.Expr, ctes: set[str]) -> list | None:
-    """The types of the columns of a set operation's branch (SetColumnType, UNKNOWN_LITERAL or None when not known),
+    """The types of the columns of a set operation's branch (SetColumnType, UnknownLiteral or None when not known),
     resolved pair by pair as Postgres does; None when the columns cannot be told (``*``, VALUES)."""
     while isinstance(node, (exp.Subquery, exp.Paren)):
         node = node.this
@@ -3722,9 +3728,15 @@ def _set_column_types(node: exp.Expr, ctes: set[str]) -> list | None:
 def _common_set_type(word: str, left, right):
     if left is None or right is None:
         return None
-    if left == UNKNOWN_LITERAL or right == UNKNOWN_LITERAL:
-        known = right if left == UNKNOWN_LITERAL else left
-        return SET_COLUMN_TYPES[exp.DataType.Type.TEXT] if known == UNKNOWN_LITERAL else known
+    if isinstance(left, UnknownLiteral) and isinstance(right, UnknownLiteral):
+        return SET_COLUMN_TYPES[exp.DataType.Type.TEXT]
+    if isinstance(left, UnknownLiteral) or isinstance(right, UnknownLiteral):
+        unknown, known = (left, right) if isinstance(left, UnknownLiteral) else (right, left)
+        if known.category != "S":
+            kind = next(k for k, v in SET_COLUMN_TYPES.items() if v == known)
+            for literal in unknown.literals:
+                _cast_set_literal(literal, kind)
+        return known
     if left.category != right.category:
         raise QueryError(f"{word} types {left.name} and {right.name} cannot be matched")
     if left == right:
@@ -3734,16 +3746,27 @@ def _common_set_type(word: str, left, right):
     return max(left, right, key=lambda t: t.rank)
 
 
+def _cast_set_literal(literal: exp.Literal, kind: exp.DataType.Type) -> None:
+    """Read the string ``literal`` (a select item) as ``kind``, the item keeping the name Postgres gives it."""
+    unaliased = literal.parent is not None and not isinstance(literal.parent, exp.Alias)
+    cast = exp.Cast(this=literal.copy(), to=exp.DataType(this=kind))
+    literal.replace(exp.alias_(cast, "?column?", quoted=True) if unaliased else cast)
+
+
 def _set_item_type(item: exp.Expr, select: exp.Select, ctes: set[str]):
-    """The Postgres type of a select item when it is known for certain, UNKNOWN_LITERAL, or None."""
+    """The Postgres type of a select item when it is known for certain, UnknownLiteral, or None."""
+    if isinstance(item, exp.Literal) and item.is_string:
+        return UnknownLiteral((item,))
     while isinstance(item, exp.Paren):
         item = item.this
     if isinstance(item, exp.Neg) and isinstance(item.this, exp.Literal):
         item = item.this
     if isinstance(item, exp.Null) or isinstance(item, exp.Literal) and item.is_string:
-        return UNKNOWN_LITERAL
+        return UnknownLiteral(())
     if isinstance(item, exp.Boolean):
         return SET_COLUMN_TYPES[exp.DataType.Type.BOOLEAN]
+    if isinstance(item, exp.Interval):
+        return SET_COLUMN_TYPES[exp.DataType.Type.INTERVAL]
     if isinstance(item, exp.Literal):
         if not item.this.isdigit():
             return SET_COLUMN_TYPES[exp.DataType.Type.DECIMAL]

@@ -3937,3 +3937,13 @@ select name, row_number() over (partition by (tags ->> 'n')::int order by name) 
   row_number() over (order by ('{"n": 3}'::jsonb -> 'n')::int, name) as by_number,
   row_number() over (order by (select count(*) from jsonb_object_keys(tags)), name) as by_keys
 from aws_iam_user order by name;
+
+-- name: union_string_literals_read_as_the_other_branch_type
+select '2' as n, 'x' as t union all select attachment_count, name from aws_iam_policy
+union all select 10, 'y'
+order by n, t;
+
+-- name: union_string_literals_stay_text_or_take_a_type
+select x, y, z from (select 'a' as x, '5' as y, '1 day' as z union select 'b', 7, interval '2 hours'
+  union select 'c', '6', '3 days') s
+order by x;
