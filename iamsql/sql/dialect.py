@@ -1272,6 +1272,24 @@ def numeric_scale(node: exp.Expr, scope: Scope) -> int | None:
     return None
 
 
+VARIANCES = (exp.Stddev, exp.StddevSamp, exp.StddevPop, exp.Variance, exp.VariancePop)
+
+
+def variance_text(node: exp.Expr) -> exp.Expr:
+    """The text of ``stddev``, ``variance`` and their ``_samp``/``_pop`` forms of integers, with the decimals
+    Postgres's numeric gives them (``0.70710678118654752440``): computed from the exact count, sum and sum of
+    squares (``pgfunctions.numeric_variance``)."""
+    value = exp.cast(node.this.copy(), exp.DataType.build("HUGEINT"))
+    text = exp.DataType.build("VARCHAR")
+    sample = not isinstance(node, (exp.StddevPop, exp.VariancePop))
+    count = exp.Count(this=node.this.copy())
+    computed = call("pg_numeric_variance", count, exp.cast(exp.Sum(this=value), text),
+                    exp.cast(exp.Sum(this=exp.Mul(this=value.copy(), expression=value.copy())), text),
+                    exp.Boolean(this=sample), exp.Boolean(this=isinstance(node, (exp.Stddev, exp.StddevSamp, exp.StddevPop))))
+    # NULL for no value (for one, of a sample), as in Postgres
+    return exp.Case().when(exp.GT(this=count.copy(), expression=exp.Literal.number(int(sample))), computed)
+
+
 def number_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
     """``node`` written as Postgres writes a number as text, when DuckDB would write it otherwise: a double as
     its shortest text (``1024``, not ``1024.0``; ``1.5e+15``), a numeric with its scale (``extract(epoch ...)`` as
@@ -1281,6 +1299,8 @@ def number_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
         return call("pg_float8_out", node)
     if not is_numeric(node, scope):
         return None
+    if isinstance(node, VARIANCES) and scope.is_int(node.this):
+        return variance_text(node)
     scale = numeric_scale(node, scope)
     if scale is None:
         raise UnsupportedFeature(

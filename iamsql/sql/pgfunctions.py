@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import weakref
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from iamsql.sql import inet, jsonpath
 
@@ -148,6 +148,39 @@ def jsonb_exists_all(text: str, keys: list) -> bool:
 
 def _as_array(value) -> list:
     return value if isinstance(value, list) else [value]
+
+
+def _base_10000(value: int) -> tuple[int, int]:
+    """(weight, first digit) of a positive integer in PostgreSQL's numeric representation (base-10000 digits)."""
+    digits = []
+    while value:
+        value, digit = divmod(value, 10000)
+        digits.append(digit)
+    return len(digits) - 1, digits[-1]
+
+
+def numeric_variance(count: int, total: str, squares: str, sample: bool, root: bool) -> str:
+    """The text of ``variance``/``var_pop`` (``stddev``/``stddev_pop`` with ``root``) of integers as PostgreSQL's
+    numeric computes it (numeric_stddev_internal) from the count, the sum and the sum of squares: (N * sum of squares
+    - sum * sum) / (N * (N - 1)) (N * N for the population), with select_div_scale's decimals (at least 16
+    significant digits), rounded half away from zero; 0 when the numerator is not positive. Called for more than one
+    value (more than none for the population: Postgres's NULL otherwise)."""
+    total_value, squares_value = int(total), int(squares)
+    numerator = count * squares_value - total_value * total_value
+    if numerator <= 0:
+        return "0"
+    denominator = count * (count - 1) if sample else count * count
+    (weight1, first1), (weight2, first2) = _base_10000(numerator), _base_10000(denominator)
+    quotient_weight = weight1 - weight2 - (1 if first1 <= first2 else 0)
+    scale = min(max(16 - quotient_weight * 4, 0), 1000)
+    with localcontext() as context:
+        context.prec = len(str(numerator)) + scale + 10
+        step = Decimal(1).scaleb(-scale)
+        value = (Decimal(numerator) / Decimal(denominator)).quantize(step, rounding=ROUND_HALF_UP)
+        if root:
+            context.prec += len(str(numerator))
+            value = value.sqrt().quantize(step, rounding=ROUND_HALF_UP)
+    return format(value, "f")
 
 
 def jsonb_concat(left_text: str, right_text: str) -> str:
@@ -338,6 +371,7 @@ PYTHON_FUNCTIONS = [
     ("pg_inet_set_masklen", inet.set_masklen, ["VARCHAR", "INTEGER", "BOOLEAN"], "VARCHAR"),
     ("pg_inet_test", inet.test, ["VARCHAR", "VARCHAR", "VARCHAR"], "BOOLEAN"),
     ("pg_inet_sort_key", inet.sort_key, ["VARCHAR"], "BLOB"),
+    ("pg_numeric_variance", numeric_variance, ["BIGINT", "VARCHAR", "VARCHAR", "BOOLEAN", "BOOLEAN"], "VARCHAR"),
 ]
 
 # PostgreSQL 16's keywords that quote_ident() quotes: every keyword that is not unreserved (the reserved, column

@@ -3947,3 +3947,18 @@ order by n, t;
 select x, y, z from (select 'a' as x, '5' as y, '1 day' as z union select 'b', 7, interval '2 hours'
   union select 'c', '6', '3 days') s
 order by x;
+
+-- name: stddev_variance_text_has_postgres_decimals
+select account_id, stddev(max_session_duration)::text as sd, variance(max_session_duration)::text as var,
+  'pop ' || stddev_pop(max_session_duration) as sd_pop, var_pop(max_session_duration)::text as var_pop,
+  stddev_samp(length(name) * 1000003)::text as sd_big, var_samp(max_session_duration)::text as var_samp
+from aws_iam_role group by account_id order by account_id;
+
+-- name: stddev_text_of_policy_counts
+select is_aws_managed, stddev(attachment_count)::text as sd, variance(attachment_count)::text as var
+from aws_iam_policy group by is_aws_managed order by is_aws_managed;
+
+-- name: stddev_text_of_one_value_is_null_or_zero
+select name, stddev(max_session_duration)::text as sd, var_pop(max_session_duration)::text as var_pop,
+  'x' || coalesce(variance(max_session_duration)::text, 'none') as var
+from aws_iam_role group by name order by name;
