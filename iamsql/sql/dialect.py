@@ -632,9 +632,12 @@ def json_value(node: exp.Expr, scope: Scope, in_list: bool = False) -> exp.Expr:
     if _is_float(node, scope):
         # a double becomes a JSON number written with Postgres's digits (``1704067200``, not ``1704067200.0``)
         return call("pg_float8_json", node)
-    if is_numeric(node, scope) and (scale := numeric_scale(node, scope)) is not None:
-        # a numeric keeps its decimals in jsonb (``2.50``); DuckDB keeps them only for a DECIMAL of that scale
-        return exp.cast(node, exp.DataType.build(f"DECIMAL(38, {scale})"))
+    numeric = is_numeric(node, scope) or isinstance(node, exp.Cast) and node.to.this in NUMERIC_TYPES  # numeric(p, s)
+    if numeric and (scale := numeric_scale(node, scope)) is not None:
+        # a numeric keeps its decimals in jsonb (``2.50``); DuckDB keeps them only for a DECIMAL of that scale and
+        # of the widest precision (to_json of a DECIMAL(10, 3) goes through a double), so even a cast to numeric(p, s)
+        # is cast again (exp.cast would keep it, taking it for the same type)
+        return exp.Cast(this=node, to=exp.DataType.build(f"DECIMAL(38, {scale})"))
     if isinstance(node, exp.Column) and not node.table and (items := _row_source_items(node)):
         # a whole row of a subquery or CTE (``to_jsonb(r)``): its timestamps as Postgres writes them in JSON too
         values = [json_value(value, scope) for value in items.values()]

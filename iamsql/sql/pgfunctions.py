@@ -45,7 +45,9 @@ def _render(value, numbers_by_value: bool = False) -> str:
         return "0" if value == 0 else format(value.normalize(), "f")
     if isinstance(value, Decimal):
         text = format(value, "f")
-        return "0" if value == 0 and text.lstrip("-0.") == "" and "." not in text else text.lstrip("+")
+        if value == 0:  # a numeric zero has no sign (-0.0 is 0.0)
+            return text.lstrip("+-")
+        return text.lstrip("+")
     return json.dumps(value, ensure_ascii=False)
 
 

@@ -3962,3 +3962,9 @@ from aws_iam_policy group by is_aws_managed order by is_aws_managed;
 select name, stddev(max_session_duration)::text as sd, var_pop(max_session_duration)::text as var_pop,
   'x' || coalesce(variance(max_session_duration)::text, 'none') as var
 from aws_iam_role group by name order by name;
+
+-- name: jsonb_text_of_numeric_with_precision_and_negative_zero
+select to_jsonb(1.50::numeric(10, 3))::text as a, jsonb_build_object('n', attachment_count::numeric(6, 2))::text as b,
+  jsonb_build_array(max_session_duration::numeric(12, 1), 2.50)::text as c, '[-0.0, 0e5, -0]'::jsonb::text as d,
+  '-0.00'::jsonb::text as e
+from aws_iam_policy, aws_iam_role where aws_iam_role.name = 'ec2-app' order by aws_iam_policy.name;
