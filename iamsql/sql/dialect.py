@@ -2535,19 +2535,22 @@ def _is_ordered_object_agg(node: exp.Expr) -> bool:
     return isinstance(node, OBJECT_AGGREGATES) and isinstance(_object_agg_arguments(node)[1], exp.Order)
 
 
-def ordered_object_agg(node: exp.JSONObjectAgg | exp.JSONBObjectAgg, scope: Scope,
-                       condition: exp.Expr | None = None) -> exp.Expr:
-    """``json[b]_object_agg(k, v order by ...)`` (with ``filter (where condition)``): the (key, JSON value) pairs
-    listed in that order, one object of them where a later pair's key wins (as jsonb keeps the last value, and json's
-    ``->`` reads it); a NULL key is an error, as in Postgres."""
+def listed_object_agg(node: exp.JSONObjectAgg | exp.JSONBObjectAgg, scope: Scope,
+                      condition: exp.Expr | None = None) -> exp.Expr:
+    """``json[b]_object_agg(k, v order by ...)``, or with ``filter (where condition)`` (DuckDB's json_group_object is
+    a macro, which takes neither): the (key, JSON value) pairs listed (in that order), one object of them where a later
+    pair's key wins (as jsonb keeps the last value, and json's ``->`` reads it); a NULL key is an error, as in
+    Postgres."""
     name = "jsonb_object_agg" if isinstance(node, exp.JSONBObjectAgg) else "json_object_agg"
-    key, order = _object_agg_arguments(node)
-    value = order.this
+    key, value = _object_agg_arguments(node)
+    order = value if isinstance(value, exp.Order) else None
+    value = order.this if order else value
+    clause = "order by" if order else "filter"
     if isinstance(node.parent, exp.Window) or isinstance(node.parent, exp.Filter) and isinstance(
             node.parent.parent, exp.Window):
-        raise UnsupportedFeature(f"unsupported Postgres feature: {name}(... order by ...) over a window")
+        raise UnsupportedFeature(f"unsupported Postgres feature: {name}(... {clause} ...) over a window")
     if not (is_text(key, scope) or scope.is_int(key) or is_boolean(key, scope)):
-        raise UnsupportedFeature(f"unsupported Postgres feature: {name}(... order by ...) with a key that is not text, "
+        raise UnsupportedFeature(f"unsupported Postgres feature: {name}(... {clause} ...) with a key that is not text, "
                                  "an integer or a boolean")
     checked_key = exp.Case().when(exp.Is(this=key.copy(), expression=exp.Null()),
                                   raise_error("field name must not be null"))
@@ -2556,7 +2559,8 @@ def ordered_object_agg(node: exp.JSONObjectAgg | exp.JSONBObjectAgg, scope: Scop
         exp.PropertyEQ(this=exp.to_identifier("k"), expression=checked_key),
         exp.PropertyEQ(this=exp.to_identifier("v"), expression=call("to_json", json_value(value.copy(), scope))),
     ])
-    listed: exp.Expr = call("list", exp.Order(this=entry, expressions=[o.copy() for o in order.expressions]))
+    listed: exp.Expr = call("list", exp.Order(this=entry, expressions=[o.copy() for o in order.expressions])
+                            if order else entry)
     if condition is not None:
         listed = exp.Filter(this=listed, expression=condition.copy())
     return call("pg_json_object_of", listed)
@@ -2599,9 +2603,20 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         listed = call("list", *[json_value(a, scope) for a in inner.expressions])
         return call("to_json", exp.Filter(this=listed, expression=node.expression))
     if _is_ordered_object_agg(node):
-        return ordered_object_agg(node, scope)
-    if isinstance(node, exp.Filter) and _is_ordered_object_agg(node.this):
-        return ordered_object_agg(node.this, scope, node.expression)
+        return listed_object_agg(node, scope)
+    if isinstance(node, exp.Filter) and isinstance(node.this, OBJECT_AGGREGATES):
+        return listed_object_agg(node.this, scope, node.expression)
+    if isinstance(node, OBJECT_AGGREGATES) and not node.meta.get("pg_json_values"):
+        # the values as Postgres writes them in JSON (a timestamptz as ``2021-03-04T10:15:00+00:00``)
+        key, value = _object_agg_arguments(node)
+        replacement = node.copy()
+        replacement.meta["pg_json_values"] = True
+        converted = json_value(value.copy(), scope)
+        if isinstance(node, exp.JSONObjectAgg) and len(node.expressions) == 2:
+            replacement.set("expressions", [key.copy(), converted])
+        else:
+            replacement.set("expression", converted)
+        return replacement
     if not node.meta.get("pg_domain_checked") and (checked := domain_errors(node)) is not None:
         return checked
     if isinstance(node, exp.Chr) and len(node.expressions) == 1 and scope.is_int4(code := node.expressions[0]) and not (

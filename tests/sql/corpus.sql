@@ -3968,3 +3968,168 @@ select to_jsonb(1.50::numeric(10, 3))::text as a, jsonb_build_object('n', attach
   jsonb_build_array(max_session_duration::numeric(12, 1), 2.50)::text as c, '[-0.0, 0e5, -0]'::jsonb::text as d,
   '-0.00'::jsonb::text as e
 from aws_iam_policy, aws_iam_role where aws_iam_role.name = 'ec2-app' order by aws_iam_policy.name;
+
+
+-- name: probe_lateral_elements_effect_count
+select p.name, count(*) filter (where s ->> 'Effect' = 'Deny') as denies, count(*) as total
+from aws_iam_policy p cross join lateral jsonb_array_elements(p.policy_std -> 'Statement') s group by p.name order by p.name;
+
+-- name: probe_jsonb_each_tags_lateral
+select u.name, t.key, t.value from aws_iam_user u left join lateral jsonb_each_text(u.tags) t on true order by u.name, t.key nulls first;
+
+-- name: probe_hash_path_arrow
+select name, policy_std #>> '{Statement,0,Effect}' as first_effect, policy_std #> '{Statement,0,Action}' as first_actions from aws_iam_policy order by name;
+
+-- name: probe_contains_action
+select name from aws_iam_policy where policy_std -> 'Statement' @> '[{"Effect":"Allow","Action":["*"]}]' order by name;
+
+-- name: probe_exists_any_keys
+select name, tags ?| array['team','env'] as has_any, tags ?& array['team','env'] as has_all from aws_iam_user order by name;
+
+-- name: probe_date_trunc_month_count
+select date_trunc('month', create_date) as month, count(*) from aws_iam_user group by 1 order by 1;
+
+-- name: probe_age_of_users
+select name, age(now(), create_date) > interval '1 year' as older, extract(year from age(now(), create_date))::int as years from aws_iam_user order by name;
+
+-- name: probe_extract_fields
+select name, extract(dow from create_date) as dow, extract(doy from create_date) as doy, extract(epoch from create_date)::bigint as ep, extract(quarter from create_date) q from aws_iam_user order by name;
+
+-- name: probe_to_char_formats
+select name, to_char(create_date, 'YYYY-MM-DD"T"HH24:MI:SS') a, to_char(create_date, 'Mon DD, YYYY') b, to_char(create_date, 'Day') c from aws_iam_user order by name;
+
+-- name: probe_interval_arith
+select name, create_date + interval '90 days' as due, now() - create_date > '90 days'::interval as stale, (now() - create_date)::text like '%days%' as txt from aws_iam_user order by name;
+
+-- name: probe_regexp_matches_arn
+select name, regexp_matches(arn, 'arn:aws:iam::(\d+):user/(.*)') as m from aws_iam_user order by name;
+
+-- name: probe_string_agg_ordered
+select account_id, string_agg(name, ', ' order by name desc) as names from aws_iam_user group by account_id order by account_id;
+
+-- name: probe_filter_multiple
+select account_id, count(*) filter (where mfa_enabled) as mfa, count(*) filter (where not mfa_enabled) as no_mfa, count(*) filter (where password_last_used is null) as never from aws_iam_user group by account_id order by account_id;
+
+-- name: probe_grouping_sets
+select account_id, mfa_enabled, count(*) from aws_iam_user group by grouping sets ((account_id), (mfa_enabled), ()) order by 1 nulls last, 2 nulls last;
+
+-- name: probe_rollup
+select account_id, path, count(*) from aws_iam_user group by rollup (account_id, path) order by 1 nulls last, 2 nulls last;
+
+-- name: probe_cte_window_rank
+with u as (select name, account_id, create_date, rank() over (partition by account_id order by create_date) as r from aws_iam_user) select name, account_id, r from u where r <= 2 order by account_id, r, name;
+
+-- name: probe_coalesce_typing
+select name, coalesce(password_last_used, create_date) as last_seen, coalesce(tags ->> 'team', 'none') as team, coalesce(null, 1, 2.5) as n from aws_iam_user order by name;
+
+-- name: probe_jsonb_int_casts
+select name, (tags ->> 'n')::int as n, jsonb_array_length(mfa_devices)::text as devices from aws_iam_user order by name;
+
+-- name: probe_jsonb_text_cast
+select name, (policy_std -> 'Version')::text as v, (policy_std -> 'Statement' -> 0 ->> 'Effect')::text as e from aws_iam_policy order by name;
+
+-- name: probe_is_distinct
+select name, password_last_used is distinct from null as used, tags -> 'team' is not distinct from '"platform"' as platform from aws_iam_user order by name;
+
+-- name: probe_any_array
+select name from aws_iam_user where name = any(array['alice', 'bob']) order by name;
+
+-- name: probe_array_agg_ordered
+select account_id, array_agg(name order by name) as names, array_length(array_agg(name), 1) as n from aws_iam_user group by account_id order by account_id;
+
+-- name: probe_unnest_ordinality
+select name, a.action, a.n from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s, unnest(array(select jsonb_array_elements_text(s -> 'Action'))) with ordinality as a(action, n) order by name, n, action;
+
+-- name: probe_nulls_ordering
+select name, password_last_used from aws_iam_user order by password_last_used desc nulls last, name;
+
+-- name: probe_nulls_default_desc
+select name, password_last_used from aws_iam_user order by password_last_used desc, name;
+
+-- name: probe_elements_text_ordinality
+select name, e.value, e.ordinality from aws_iam_policy, jsonb_array_elements_text(policy_std -> 'Statement' -> 0 -> 'Action') with ordinality e order by name, ordinality;
+
+-- name: probe_event_user_identity
+select event_name, user_identity ->> 'type' as t, user_identity ->> 'arn' as arn, additional_event_data ->> 'MFAUsed' as mfa from aws_cloudtrail_trail_event order by event_time, event_id;
+
+-- name: probe_events_per_hour
+select date_trunc('hour', event_time) as h, count(*), string_agg(distinct event_name, ',') from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: probe_jsonb_object_keys_count
+select name, (select count(*) from jsonb_object_keys(tags)) as n_keys, (select string_agg(k, ',' order by k) from jsonb_object_keys(tags) k) as keys from aws_iam_user order by name;
+
+-- name: probe_access_key_age
+select user_name, access_key_id, status, date_part('day', now() - create_date)::int as age_days, now() - create_date > interval '90 days' as old from aws_iam_access_key order by user_name, access_key_id;
+
+-- name: probe_cred_report
+select user_name, password_enabled, access_key_1_active, mfa_active, coalesce(password_last_used, access_key_1_last_used_date) as last from aws_iam_credential_report order by user_name;
+
+-- name: probe_password_policy
+select account_id, minimum_password_length >= 14 as ok_len, coalesce(password_reuse_prevention, 0) as reuse, max_password_age from aws_iam_account_password_policy order by account_id;
+
+-- name: probe_role_trust_principals
+select r.name, p.key as kind, jsonb_array_elements_text(case jsonb_typeof(p.value) when 'array' then p.value else jsonb_build_array(p.value) end) as principal from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s, jsonb_each(s -> 'Principal') p order by 1, 2, 3;
+
+-- name: probe_jsonb_agg_build
+select account_id, jsonb_agg(jsonb_build_object('name', name, 'mfa', mfa_enabled) order by name) as users from aws_iam_user group by account_id order by account_id;
+
+-- name: probe_lag_lead
+select event_id, event_name, lag(event_name) over (order by event_time, event_id) as prev, event_time - lag(event_time) over (order by event_time, event_id) as gap from aws_cloudtrail_trail_event order by event_time, event_id;
+
+-- name: probe_percent_of_total
+select account_id, count(*), round(100.0 * count(*) / sum(count(*)) over (), 2) as pct from aws_iam_user group by account_id order by account_id;
+
+-- name: probe_cumulative
+select name, create_date, count(*) over (order by create_date rows between unbounded preceding and current row) as running from aws_iam_user order by create_date, name;
+
+-- name: probe_split_part_arn
+select name, split_part(arn, ':', 5) as acct, split_part(arn, '/', -1) as last, array_to_string(string_to_array(path, '/'), '|') as p from aws_iam_user order by name;
+
+-- name: probe_jsonb_typeof_and_length
+select name, jsonb_typeof(policy -> 'Statement') as t, case when jsonb_typeof(policy -> 'Statement') = 'array' then jsonb_array_length(policy -> 'Statement') else 1 end as n from aws_iam_policy order by name;
+
+-- name: probe_exists_subquery
+select u.name from aws_iam_user u where exists (select 1 from jsonb_array_elements(u.groups) g where g ->> 'GroupName' like '%admin%') order by u.name;
+
+-- name: probe_distinct_on_latest_event
+select distinct on (username) username, event_name, event_time from aws_cloudtrail_trail_event order by username, event_time desc;
+
+-- name: probe_case_mixed_numbers
+select name, case when attachment_count > 1 then attachment_count * 1.5 else 0 end as score from aws_iam_policy order by name;
+
+-- name: probe_greatest_dates
+select name, greatest(create_date, password_last_used, '2020-01-01'::timestamptz) as g, least(create_date, password_last_used) as l from aws_iam_user order by name;
+
+-- name: probe_interval_justify
+select name, justify_interval(now() - create_date) > interval '1 mon' as x, date_part('epoch', now() - create_date)::bigint / 86400 as days from aws_iam_user order by name;
+
+-- name: probe_jsonb_path_exists
+select name, jsonb_path_exists(policy_std, '$.Statement[*] ? (@.Effect == "Deny")') as has_deny from aws_iam_policy order by name;
+
+-- name: probe_array_contains
+select name, array['iam:passrole'] <@ array(select jsonb_array_elements_text(s -> 'Action')) as passrole from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s order by 1, 2;
+
+-- name: probe_count_distinct_grouping
+select grouping(account_id) as g, account_id, count(distinct path) from aws_iam_user group by cube (account_id) order by g, account_id;
+
+-- name: probe_to_char_timestamps_tz
+select event_id, to_char(event_time, 'YYYY-MM-DD HH24:MI:SS TZ') a, to_char(event_time at time zone 'America/New_York', 'HH12:MI AM') b from aws_cloudtrail_trail_event order by event_id;
+
+-- name: probe_tags_jsonb_each_filter
+select u.name, count(*) filter (where t.value = '"platform"') as platform_tags from aws_iam_user u, jsonb_each(u.tags) t group by u.name order by u.name;
+
+-- name: probe_json_field_cast_bool
+select event_id, (response_elements ->> 'ConsoleLogin') = 'Success' as ok, (additional_event_data -> 'MFAUsed')::text as m from aws_cloudtrail_trail_event order by event_id;
+
+-- name: jsonb_object_agg_values_as_json_writes_them
+select jsonb_object_agg(name, create_date) as created, jsonb_object_agg(name, mfa_enabled order by name) as mfa,
+  jsonb_object_agg(name, extract(epoch from create_date))::text as epochs from aws_iam_user;
+
+-- name: jsonb_object_agg_with_filter_and_over_a_window
+select u.account_id, jsonb_object_agg(u.name, u.password_last_used) filter (where u.mfa_enabled) as used,
+  jsonb_object_agg(u.name, u.create_date::date) as days, json_object_agg(u.name, 1) filter (where not u.mfa_enabled) -> 'bob' as bob
+from aws_iam_user u group by u.account_id order by u.account_id;
+
+-- name: jsonb_object_agg_of_timestamps_over_a_window
+select name, jsonb_object_agg(name, create_date) over (partition by account_id) as created
+from aws_iam_user order by name;
