@@ -335,3 +335,14 @@ def test_target_dialects_are_sqlglot_dialects():
         right = "'{\"a\": 1}'::jsonb" if operator == "@>" else "'a'" if operator == "?" else "array['a']"
         with pytest.raises(UnsupportedFeature, match=rf"unsupported on trino: the jsonb operator {re.escape(operator)}$"):
             transpile_for(f"select name from aws_iam_role where tags {operator} {right}", "trino")
+
+
+def test_result_numerics_keep_the_decimals_postgres_prints(con):
+    """A result column that Postgres computes as a numeric of known decimals and DuckDB as a double comes out with
+    those decimals (a corpus comparison of values cannot see them)."""
+    columns, rows = run_query(con, "select extract(epoch from timestamptz '2021-03-04 10:15:00+00') as e, "
+                                   "extract(epoch from interval '1 day') * 2 as d, 2::numeric * 1.5 as n, "
+                                   "date_part('epoch', interval '1 day') as f")
+    assert columns == ["e", "d", "n", "f"]
+    assert [str(v) for v in rows[0]] == ["1614852900.000000", "172800.000000", "3.0", "86400.0"]
+

@@ -4052,7 +4052,27 @@ def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False) -> exp.E
     scope = Scope(tree, as_of_variable=as_of_variable)
     tree = name_select_items(tree, scope)
     tree = string_to_table(tree)
-    return apply_rewrites(tree, scope)
+    scales = output_scales(tree, scope)
+    return with_output_scales(apply_rewrites(tree, scope), scales)
+
+
+def output_scales(tree: exp.Expr, scope: Scope) -> list[int | None]:
+    """The decimals of each column of the statement's result that is a Postgres numeric DuckDB computes as a double
+    (``extract(epoch from ...)``, ``x::numeric * 2``) where the query decides them, else None per column."""
+    if not isinstance(tree, exp.Select):
+        return []
+    return [numeric_scale(item, scope) if is_numeric(item, scope) and not _is_float(item, scope) else None
+            for item in (i.unalias() for i in tree.expressions)]
+
+
+def with_output_scales(tree: exp.Expr, scales: list[int | None]) -> exp.Expr:
+    """The translated statement with those columns as a DECIMAL of their decimals, so the output writes them as
+    Postgres does (``1614852900.000000``, not ``1614852900``)."""
+    for item, scale in zip(tree.expressions if scales else [], scales):
+        if scale is not None:
+            value = item.this if isinstance(item, exp.Alias) else item
+            value.replace(exp.Cast(this=value.copy(), to=exp.DataType.build(f"DECIMAL(38, {scale})")))
+    return tree
 
 
 def ordinality_source(source: exp.Expr, name: str) -> exp.Subquery:

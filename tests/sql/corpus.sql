@@ -4133,3 +4133,252 @@ from aws_iam_user u group by u.account_id order by u.account_id;
 -- name: jsonb_object_agg_of_timestamps_over_a_window
 select name, jsonb_object_agg(name, create_date) over (partition by account_id) as created
 from aws_iam_user order by name;
+
+-- name: probe_steampipe_r01
+select name, jsonb_array_elements(policy_std -> 'Statement') ->> 'Effect' as e from aws_iam_policy order by name, e;
+
+-- name: probe_steampipe_r02
+select p.name, s.ordinality, s.value ->> 'Sid' as sid from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') with ordinality s order by 1, 2;
+
+-- name: probe_steampipe_r03
+select name, tags - 'team' as rest, tags || '{"x": 1}' as more from aws_iam_user order by name;
+
+-- name: probe_steampipe_r04
+select name, policy_std -> 'Statement' -> -1 ->> 'Effect' as last_effect from aws_iam_policy order by name;
+
+-- name: probe_steampipe_r05
+select date_trunc('week', event_time) w, date_trunc('day', event_time, 'UTC') d, count(*) from aws_cloudtrail_trail_event group by 1, 2 order by 1, 2;
+
+-- name: probe_steampipe_r06
+select name, to_char(create_date, 'FMMonth FMDD, YYYY HH12:MI:SS AM') a, to_char(create_date, 'IYYY-IW') b, to_char(create_date, 'YY Q WW') c from aws_iam_user order by name;
+
+-- name: probe_steampipe_r07
+select name, age(create_date) as a, age(timestamptz '2025-01-01', create_date) as b from aws_iam_user order by name;
+
+-- name: probe_steampipe_r08
+select name, extract(epoch from (now() - create_date)) > 86400 as over_a_day, extract(day from now() - create_date) >= 0 as d from aws_iam_user order by name;
+
+-- name: probe_steampipe_r09
+select name, (regexp_matches(arn, ':(\d{12}):'))[1] as acct from aws_iam_user order by name;
+
+-- name: probe_steampipe_r10
+select name, m from aws_iam_policy, regexp_matches(name, '([a-z]+)', 'g') as m order by name, m;
+
+-- name: probe_steampipe_r11
+select account_id, string_agg(distinct path, ';' order by path) as paths, string_agg(name, ',' order by create_date desc nulls last, name) as newest from aws_iam_user group by account_id order by account_id;
+
+-- name: probe_steampipe_r12
+select account_id, count(*) filter (where s ->> 'Effect' = 'Allow' and s -> 'Resource' ? '*') as star from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s group by account_id order by account_id;
+
+-- name: probe_steampipe_r13
+select coalesce(account_id, 'all') as acct, coalesce(user_type, 'any') as ut, count(*) as n from aws_cloudtrail_trail_event group by grouping sets ((account_id, user_type), (account_id), ()) order by 1, 2;
+
+-- name: probe_steampipe_r14
+with s as (select username, event_time, row_number() over (partition by username order by event_time desc) as rn, count(*) over (partition by username) as total from aws_cloudtrail_trail_event) select username, event_time, total from s where rn = 1 order by username nulls first;
+
+-- name: probe_steampipe_r15
+select name, coalesce(password_last_used::text, 'never') as used, coalesce(tags -> 'team', '"none"') as team from aws_iam_user order by name;
+
+-- name: probe_steampipe_r16
+select name, (assume_role_policy_std -> 'Statement' -> 0 -> 'Condition' -> 'StringEquals' ->> 'sts:externalid') as ext, jsonb_array_length(assume_role_policy_std -> 'Statement')::int + 1 as n from aws_iam_role order by name;
+
+-- name: probe_steampipe_r17
+select name, tags ->> 'cost' is distinct from '1' as d, (tags -> 'cost') is distinct from '1'::jsonb as dj from aws_iam_user order by name;
+
+-- name: probe_steampipe_r18
+select name from aws_iam_policy where 'iam:passrole' = any(array(select jsonb_array_elements_text(s -> 'Action') from jsonb_array_elements(policy_std -> 'Statement') s)) order by name;
+
+-- name: probe_steampipe_r19
+select u.name, g.value ->> 'GroupName' as g, g.n from aws_iam_user u cross join lateral jsonb_array_elements(u.groups) with ordinality as g(value, n) order by 1, 3;
+
+-- name: probe_steampipe_r20
+select x, n from unnest(array['b', 'a', null]) with ordinality as t(x, n) order by x nulls first;
+
+-- name: probe_steampipe_r21
+select name, password_last_used from aws_iam_user order by password_last_used nulls first, name;
+
+-- name: probe_steampipe_r22
+select name, password_last_used from aws_iam_user order by password_last_used asc, name desc;
+
+-- name: probe_steampipe_r23
+select array_agg(distinct account_id) as accts, array_agg(name order by name) filter (where mfa_enabled) as mfa from aws_iam_user;
+
+-- name: probe_steampipe_r24
+select name, create_date::date as d, create_date::time as t, to_char(create_date, 'HH24') = '00' as midnight from aws_iam_user order by name;
+
+-- name: probe_steampipe_r25
+select name, now() - create_date as since, (now() - create_date) > interval '1000 days' as older, justify_days(interval '45 days') as j from aws_iam_user order by name;
+
+-- name: probe_steampipe_r26
+select date_part('hour', event_time) as h, extract(minute from event_time) as m, event_time::date - '2025-06-01'::date as days from aws_cloudtrail_trail_event order by event_id;
+
+-- name: probe_steampipe_r27
+select name, jsonb_path_query_first(policy_std, '$.Statement[0].Action[0]') as first, jsonb_path_query_array(policy_std, '$.Statement[*].Effect') as effects from aws_iam_policy order by name;
+
+-- name: probe_steampipe_r28
+select event_name, count(*) as n, min(event_time) first_seen, max(event_time) - min(event_time) as span from aws_cloudtrail_trail_event group by event_name having count(*) >= 1 order by n desc, event_name;
+
+-- name: probe_steampipe_r29
+select name, split_part(name, '-', 1) as prefix, left(name, 3) l, right(name, 3) r, initcap(replace(name, '-', ' ')) ic, reverse(name) rv from aws_iam_user order by name;
+
+-- name: probe_steampipe_r30
+select name, lower(tags ->> 'team') = 'platform' is true as platform, (tags ->> 'team') is null as no_team from aws_iam_user order by name;
+
+-- name: probe_steampipe_r31
+select user_name, (extract(epoch from now() - access_key_1_last_rotated) / 86400)::int as rot_days from aws_iam_credential_report order by user_name;
+
+-- name: probe_steampipe_r32
+select name, case when password_last_used > now() - interval '90 days' then 'active' when password_last_used is null then 'never' else 'stale' end as state from aws_iam_user order by name;
+
+-- name: probe_steampipe_r33
+select r.name, count(distinct a) as n from aws_iam_role r left join lateral jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s on true left join lateral jsonb_array_elements_text(s -> 'Action') a on true group by r.name order by r.name;
+
+-- name: probe_steampipe_r34
+select t.name, t.is_multi_region_trail, t.log_file_validation_enabled, coalesce(t.kms_key_id, 'none') as k, t.event_selectors -> 0 ->> 'ReadWriteType' as rw from aws_cloudtrail_trail t order by t.name;
+
+-- name: probe_steampipe_r35
+select name, jsonb_strip_nulls(login_profile) as lp, login_profile ->> 'CreateDate' as lpc from aws_iam_user order by name;
+
+-- name: probe_steampipe_r36
+select name, ntile(2) over (order by create_date) as half, percent_rank() over (order by create_date) as pr, cume_dist() over (order by create_date) cd from aws_iam_user order by name;
+
+-- name: probe_steampipe_r37
+select name, first_value(name) over w as first, last_value(name) over w as last, nth_value(name, 2) over w as second from aws_iam_user window w as (partition by account_id order by create_date rows between unbounded preceding and unbounded following) order by name;
+
+-- name: probe_steampipe_r38
+select name, sum(attachment_count) over (order by name rows 1 preceding) as s2, avg(attachment_count) over (partition by is_aws_managed) > 0 as pos from aws_iam_policy order by name;
+
+-- name: probe_steampipe_r39
+select account_id, bool_and(mfa_enabled) as all_mfa, bool_or(mfa_enabled) any_mfa, every(password_last_used is not null) as all_used from aws_iam_user group by account_id order by account_id;
+
+-- name: probe_steampipe_r40
+select name, array_position(array['alice', 'bob'], name) as pos, cardinality(array(select jsonb_object_keys(tags))) as nk from aws_iam_user order by name;
+
+-- name: probe_steampipe_r41
+select name, create_date at time zone 'UTC' as utc, (create_date at time zone 'Asia/Tokyo')::date as tokyo_day from aws_iam_user order by name;
+
+-- name: probe_steampipe_r42
+select name, tags @> '{"team": "platform"}' as platform, tags <@ '{"team": "platform", "env": "prod"}' as sub from aws_iam_user order by name;
+
+-- name: probe_steampipe_r44
+select name, position('/' in path) as p, substring(arn from 'user/(.*)$') as u, arn ~* 'STAFF' as staff, arn !~ 'svc' as not_svc from aws_iam_user order by name;
+
+-- name: probe_steampipe_r45
+select name, length(name) as l, octet_length(name) as o, char_length(name) as c, md5(name) as h from aws_iam_user order by name;
+
+-- name: probe_steampipe_s01
+select name, extract(epoch from create_date) as ep, extract(epoch from interval '1 day 2 hours') as iv, date_part('epoch', create_date) as dp from aws_iam_user order by name;
+
+-- name: probe_steampipe_s02
+select account_id, count(*)::float / 3 as f, count(*) * 100 / 7 as i, round(avg(max_session_duration), 2) as r, round(avg(max_session_duration)) as r0 from aws_iam_role group by account_id order by account_id;
+
+-- name: probe_steampipe_s03
+select percentile_cont(0.5) within group (order by max_session_duration) as med, percentile_disc(0.5) within group (order by max_session_duration) as d, mode() within group (order by account_id) as m from aws_iam_role;
+
+-- name: probe_steampipe_s04
+select g::date as day from generate_series(timestamptz '2025-06-10', timestamptz '2025-06-14', interval '1 day') g order by 1;
+
+-- name: probe_steampipe_s05
+select d, count(e.event_id) from generate_series('2025-06-12'::date, '2025-06-15'::date, '1 day') d left join aws_cloudtrail_trail_event e on e.event_time::date = d group by d order by d;
+
+-- name: probe_steampipe_s06
+select name, array_to_string(array(select jsonb_array_elements_text(s -> 'Action') order by 1), ',') as acts from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s order by 1, 2;
+
+-- name: probe_steampipe_s07
+select u, count(*) from aws_iam_user, unnest(string_to_array(trim(both '/' from path), '/')) u group by u order by u;
+
+-- name: probe_steampipe_s09
+select u.name, last.event_name from aws_iam_user u left join lateral (select event_name from aws_cloudtrail_trail_event e where e.username = u.name order by event_time desc limit 1) last on true order by u.name;
+
+-- name: probe_steampipe_s10
+select name from aws_iam_user where name not in (select username from aws_cloudtrail_trail_event where username is not null) order by name;
+
+-- name: probe_steampipe_s11
+select name from aws_iam_user where name not in (select username from aws_cloudtrail_trail_event) order by name;
+
+-- name: probe_steampipe_s12
+select name from aws_iam_policy where name like any (array['%Admin%', 'ci-%']) order by name;
+
+-- name: probe_steampipe_s13
+select name, greatest(password_last_used, create_date) g, least(1, null, 3) l from aws_iam_user order by name;
+
+-- name: probe_steampipe_s14
+select distinct tags from aws_iam_user order by tags;
+
+-- name: probe_steampipe_s15
+select name from aws_iam_user order by name collate "C";
+
+-- name: probe_steampipe_s16
+select name, substr(name, 2), substr(name, -1, 3), substring(name, 2, 3), format('%s has %s', name, coalesce(path, '-')) f, format('%-10s|', name) p from aws_iam_user order by name;
+
+-- name: probe_steampipe_s17
+select to_timestamp(1718000000) as t, to_timestamp(1718000000.5)::text as t2, to_date('2025-06-15', 'YYYY-MM-DD') as d, '2025-06-15'::date + 30 as plus;
+
+-- name: probe_steampipe_s18
+select name, now()::date - create_date::date as days, (now()::date - create_date::date) / 7 as weeks from aws_iam_user order by name;
+
+-- name: probe_steampipe_s19
+select interval '1 day' * 1.5 as a, interval '1 hour' * 2 + interval '30 min' as b, interval '90 days' / 2 as c, -interval '1 day' as d, interval '1 year' - interval '1 day' as e;
+
+-- name: probe_steampipe_s20
+select name, make_interval(days => 90) as mi, create_date + make_interval(days => 90) as due from aws_iam_user order by name;
+
+-- name: probe_steampipe_s21
+select count(*) filter (where event_time > now() - interval '30 days') as recent, count(distinct username) filter (where read_only) as readers from aws_cloudtrail_trail_event;
+
+-- name: probe_steampipe_s22
+select e.event_name, e.request_parameters ->> 'userName' as target, e.user_identity ->> 'arn' as actor, e.error_code is not null as failed from aws_cloudtrail_trail_event e where e.event_source = 'iam.amazonaws.com' order by e.event_time, e.event_id;
+
+-- name: probe_steampipe_s23
+select name, jsonb_array_length(coalesce(mfa_devices, '[]')) as n, mfa_devices -> 0 ->> 'SerialNumber' as sn from aws_iam_user order by name;
+
+-- name: probe_steampipe_s24
+select name, (select count(*) from jsonb_array_elements(policy_std -> 'Statement') s where s ->> 'Effect' = 'Allow') as allows from aws_iam_policy order by name;
+
+-- name: probe_steampipe_s25
+select account_id, jsonb_agg(distinct path) as paths, json_agg(name order by name) as names from aws_iam_user group by account_id order by account_id;
+
+-- name: probe_steampipe_s26
+select name, row_number() over () is not null as x, dense_rank() over (order by account_id) as dr from aws_iam_user order by name;
+
+-- name: probe_steampipe_s27
+select to_char(event_time, 'YYYY-MM-DD') as day, event_name, count(*) from aws_cloudtrail_trail_event group by rollup (1, 2) order by 1 nulls last, 2 nulls last;
+
+-- name: probe_steampipe_s28
+select name, password_last_used is null and create_date < now() - interval '1 year' as unused, coalesce(date_part('day', now() - password_last_used), -1) as d from aws_iam_user order by name;
+
+-- name: probe_steampipe_s29
+select event_name, user_agent, split_part(user_agent, '/', 1) as client, source_ip_address::inet <<= '203.0.113.0/24'::inet as in_net from aws_cloudtrail_trail_event where source_ip_address ~ '^\d' order by event_id;
+
+-- name: probe_steampipe_s30
+select name, case jsonb_typeof(tags -> 'cost') when 'number' then (tags ->> 'cost')::numeric * 2 end as doubled from aws_iam_user order by name;
+
+-- name: probe_steampipe_s31
+select name, concat_ws('/', account_id, path, name) as full, concat(name, null, '!') as c from aws_iam_user order by name;
+
+-- name: probe_steampipe_s32
+select name, attachment_count, sum(attachment_count) over () as total, attachment_count::float / nullif(sum(attachment_count) over (), 0) as share from aws_iam_policy order by name;
+
+-- name: probe_steampipe_s33
+select array_agg(name order by name) filter (where name ~ '^[a-c]') as abc, array_length(array_agg(name), 1) as n, (array_agg(name order by name))[2] as second from aws_iam_user;
+
+-- name: probe_steampipe_s34
+select name, tags ->> 'team' as team from aws_iam_user where tags ->> 'team' in ('platform', 'finance') and (tags ? 'team') order by team desc, name;
+
+-- name: probe_steampipe_s35
+select name, jsonb_build_object('n', name, 'd', create_date, 'm', mfa_enabled, 'x', null) as o from aws_iam_user order by name;
+
+-- name: probe_steampipe_s36
+select name, to_jsonb(create_date) as j, to_jsonb(name) as n, to_jsonb(array[1, 2]) as a from aws_iam_user order by name;
+
+-- name: probe_steampipe_s37
+select name, (jsonb_build_object('d', create_date) ->> 'd') as d_text from aws_iam_user order by name;
+
+-- name: probe_steampipe_s38
+select count(*) as n, count(password_last_used) as used, count(distinct account_id) as accts, sum(case when mfa_enabled then 1 else 0 end) as mfa from aws_iam_user;
+
+-- name: probe_steampipe_s39
+select name, date_trunc('month', create_date)::date as m, extract(isodow from create_date) as idow, extract(week from create_date) as wk from aws_iam_user order by name;
+
+-- name: probe_steampipe_s40
+select name, create_date, lead(create_date) over (order by create_date) - create_date as gap_to_next from aws_iam_user order by create_date;
