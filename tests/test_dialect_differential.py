@@ -140,6 +140,7 @@ REFUSED_BY_POSTGRES = [
     "select 'a' union select 1",
     "select name, '2024-01-0x' union select name, create_date from aws_iam_user",
     "select 'yes please' union all select mfa_enabled from aws_iam_user",
+    "select json_build_object(case when mfa_enabled then name end, 1)::text from aws_iam_user",
 ]
 
 

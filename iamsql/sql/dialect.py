@@ -467,8 +467,9 @@ class Scope:
             return self.is_json(node.this)  # jsonb - key, jsonb - index, jsonb - keys
         if isinstance(node, exp.DPipe):
             # jsonb || jsonb, jsonb || 'literal': a concatenation of JSON, not text
+            # (json, not jsonb, has no ||: json || text is text)
             sides = (node.this, node.expression)
-            return any(self.is_json(s) for s in sides) and all(
+            return any(self.is_json(s) for s in sides) and not any(is_plain_json(s) for s in sides) and all(
                 self.is_json(s) or isinstance(s, exp.Literal) and s.is_string for s in sides)
         if isinstance(node, exp.Case):
             results = [i.args.get("true") for i in node.args.get("ifs") or []] + [node.args.get("default")]
@@ -725,6 +726,72 @@ def _row_source_items(column: exp.Column) -> dict[str, exp.Expr] | None:
 
 
 
+def is_plain_json(node: exp.Expr) -> bool:
+    """Whether ``node`` is a json (not jsonb) value built by a json function (``JSON_PLAIN_FUNCTIONS``), before or
+    after its translation (a cast to json is not told from one to jsonb here)."""
+    while isinstance(node, exp.Paren):
+        node = node.this
+    translated = node.meta.get("pg_json_object_values") is not None or node.meta.get("pg_json_layout")
+    return bool(translated) or func_name(node) in JSON_PLAIN_FUNCTIONS
+
+
+JSON_PLAIN_FUNCTIONS = {"json_build_object", "json_build_array", "json_agg", "json_object_agg", "to_json",
+                        "row_to_json", "array_to_json"}
+
+
+# json constructors and casts whose values keep a layout of their own inside json_build_object's text
+JSON_OWN_LAYOUT = ("to_json", "row_to_json", "array_to_json", "json_agg", "json_build_array", "json_object_agg")
+
+
+def json_object_value_kind(value: exp.Expr, scope: Scope) -> str:
+    """How json_build_object's text writes ``value`` (a Postgres argument): ``object`` (a json_build_object, its own
+    text), ``jsonb`` (jsonb's text), ``scalar`` (its JSON), or ``other`` (a json value with a layout of its own)."""
+    while isinstance(value, exp.Paren):
+        value = value.this
+    name = func_name(value)
+    if name == "json_build_object":
+        return "object"
+    if name in JSON_OWN_LAYOUT or isinstance(value, exp.Cast) and value.to.this == exp.DataType.Type.JSON or _is_row(
+            value):
+        return "other"
+    return "jsonb" if scope.is_json(value) else "scalar"
+
+
+def compact_json_text(value: exp.Expr) -> exp.Expr:
+    """DuckDB's JSON text of ``value`` as it is (compact: ``[1,2]``, ``"a\\"b"``), kept from the rule that gives a
+    JSON value's text jsonb's spacing."""
+    text = exp.Cast(this=call("to_json", value), to=exp.DataType.build("VARCHAR"))
+    text.meta["pg_json_text"] = True
+    return text
+
+
+def json_object_text(built: exp.Expr, kinds: list[str], scope: Scope) -> exp.Expr:
+    """The text of ``json_build_object(k1, v1, ...)`` (``built``, its translation) as Postgres's json writes it:
+    ``{"k1" : v1, "k2" : v2}`` in the arguments' order, a repeated key kept, a jsonb value with jsonb's text."""
+    if "other" in kinds:
+        raise UnsupportedFeature(
+            "unsupported Postgres feature: the text of json_build_object() holding a json value of its own layout "
+            "(json_agg, json_build_array, to_json, a json cast, a row): use jsonb_build_object")
+    args = built.expressions
+    text = exp.DataType.build("VARCHAR")
+    pairs: list[exp.Expr] = []
+    for i, kind in enumerate(kinds):
+        key, value = args[2 * i], args[2 * i + 1]
+        key_text = exp.Case().when(exp.Is(this=key.copy(), expression=exp.Null()),
+                                   raise_error("null value not allowed for object key"))
+        key_text = key_text.else_(compact_json_text(exp.cast(key.copy(), text)))
+        if kind == "object":
+            value_text = json_text(value.copy(), scope)
+        elif kind == "jsonb":
+            value_text = call("pg_jsonb_out", value.copy())
+        else:
+            value_text = compact_json_text(value.copy())
+        pairs.append(exp.DPipe(this=exp.DPipe(this=key_text, expression=string(" : ")),
+                               expression=exp.Coalesce(this=value_text, expressions=[string("null")])))
+    body = call("concat_ws", string(", "), *pairs) if pairs else string("")
+    return exp.DPipe(this=exp.DPipe(this=string("{"), expression=body), expression=string("}"))
+
+
 # json (not jsonb) values of a whole row or an array: Postgres writes them compactly, in the row's column order
 # (``{"a":1,"b":"x"}``, ``[1,2]``), as DuckDB's JSON text is; a jsonb value inside keeps jsonb's own text
 JSON_LAYOUT_CALLS = ("to_json", "row_to_json", "array_to_json")
@@ -739,6 +806,10 @@ def json_text(node: exp.Expr, scope: Scope) -> exp.Expr:
         raise UnsupportedFeature(
             "unsupported Postgres feature: the text of jsonb holding a numeric whose number of decimals depends on its "
             "value (avg(), a division): round(x, n) it first")
+    if func_name(inner) == "json_build_object" and isinstance(inner, exp.Anonymous) and not inner.meta.get("pg_call"):
+        inner = rewrite_functions(inner.copy(), scope)  # the text is read from its translation, not yet made
+    if (kinds := inner.meta.get("pg_json_object_values")) is not None:
+        return json_object_text(inner, kinds, scope)
     if not inner.meta.get("pg_json_layout"):
         return call("pg_jsonb_out", node)
     argument = inner.expressions[0]
@@ -1022,11 +1093,9 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
         result.meta["pg_array"] = True
         return result
     if isinstance(node, exp.DPipe):
-        sides = (node.this, node.expression)
-        if any(scope.is_json(s) for s in sides) and all(
-            scope.is_json(s) or (isinstance(s, exp.Literal) and s.is_string) for s in sides
-        ):
+        if scope.is_json(node):
             # jsonb || jsonb, and jsonb || 'literal' (an untyped literal is read as jsonb there): JSON concatenation
+            sides = (node.this, node.expression)
             return json_cast(call("pg_jsonb_concat", *[s if scope.is_json(s) else json_cast(s) for s in sides]))
         sides = [
             json_text(s, scope) if scope.is_json(s) else call("pg_interval_out", s) if is_interval(s, scope)
@@ -1450,7 +1519,7 @@ PG_TYPE_OF_CAST = {exp.DataType.Type.SMALLINT: "smallint", exp.DataType.Type.INT
 def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
     if is_jsonpath_cast(node):
         return node.this  # the path's text, which the jsonpath functions take
-    if not isinstance(node, exp.Cast):
+    if not isinstance(node, exp.Cast) or node.meta.get("pg_json_text"):
         return node
     target = node.to.this
     if target in INT_TYPES and is_numeric(node.this, scope):
@@ -2843,6 +2912,15 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         return exp.cast(length, exp.DataType.build("INTEGER"))
     if name == "jsonb_strip_nulls" and len(args) == 1:
         return json_cast(call("pg_jsonb_strip_nulls", *args))
+    if name in ("json_build_object", "jsonb_build_object"):
+        # keys are text in Postgres (``jsonb_build_object(1, x)`` has the key "1"); DuckDB's json_object takes text only
+        args = [exp.cast(a, exp.DataType.build("VARCHAR")) if i % 2 == 0 and not is_text(node.expressions[i], scope)
+                else a for i, a in enumerate(args)]
+    if name == "json_build_object" and len(args) % 2 == 0:
+        built = _json_numbers(call("json_object", *args), unknown_scale)
+        # what its text (json_object_text) makes of each value, told from the Postgres arguments
+        built.meta["pg_json_object_values"] = [json_object_value_kind(v, scope) for v in node.expressions[1::2]]
+        return built
     if name in simple and name != simple[name]:
         return _json_numbers(call(simple[name], *args), unknown_scale)
     if name in ("to_json", "json_array") and any(a is not b for a, b in zip(args, node.expressions)):
@@ -3693,7 +3771,8 @@ def check_unsupported(tree: exp.Expr) -> None:
         else:
             operands = [node.this, node.expression] if isinstance(node, exp.DPipe) else [node.this, *node.expressions]
         for operand in operands:
-            if isinstance(operand, exp.Expr) and (name := _json_built(operand)):
+            # json_build_object's own text is json_object_text's
+            if isinstance(operand, exp.Expr) and (name := _json_built(operand)) and name != "json_build_object":
                 raise UnsupportedFeature(
                     f"unsupported Postgres feature: the text of a json (not jsonb) value from {name}() (json keeps "
                     f"its own layout): use the jsonb function")

@@ -4382,3 +4382,16 @@ select name, date_trunc('month', create_date)::date as m, extract(isodow from cr
 
 -- name: probe_steampipe_s40
 select name, create_date, lead(create_date) over (order by create_date) - create_date as gap_to_next from aws_iam_user order by create_date;
+
+-- name: json_build_object_text_has_json_spacing
+select name, json_build_object('name', name, 'created', create_date, 'mfa', mfa_enabled, 'tags', tags, 'none', null,
+  'n', 1.50, 'f', 0.1::float8, 'd', create_date::date)::text as o,
+  'user: ' || json_build_object('n', name, 'inner', json_build_object('p', path, 'q', 'b"c')) as nested,
+  concat(json_build_object('b', 1, 'a', 2, 'b', 3), '!') as repeated, format('%s', json_build_object(1, true)) as number_key,
+  json_build_object()::text as empty, jsonb_build_object(length(name), mfa_enabled) as jsonb_number_key
+from aws_iam_user order by name;
+
+-- name: json_build_object_text_of_arrays_intervals_and_escapes
+select json_build_object('s', E'tab\there', 'u', 'é', 'sl', 'a/b', 'i', interval '1 day 2 hours', 'arr', array[1, 2],
+  'p', policy_std -> 'Statement' -> 0 -> 'Effect')::text as o
+from aws_iam_policy order by name;
