@@ -4395,3 +4395,93 @@ from aws_iam_user order by name;
 select json_build_object('s', E'tab\there', 'u', 'é', 'sl', 'a/b', 'i', interval '1 day 2 hours', 'arr', array[1, 2],
   'p', policy_std -> 'Statement' -> 0 -> 'Effect')::text as o
 from aws_iam_policy order by name;
+
+-- name: probe_steampipe_t01
+select name, tags ? 'team' as has, tags -> 'team' ? 'platform' as str_exists, '["a","b"]'::jsonb ? 'a' as arr from aws_iam_user order by name;
+
+-- name: probe_steampipe_t02
+select name, policy_std #- '{Statement,0}' as rest from aws_iam_policy order by name;
+
+-- name: probe_steampipe_t03
+select name, jsonb_set(tags, '{owner}', to_jsonb(name)) as t, jsonb_insert('[1,2]', '{1}', '9') as ins from aws_iam_user order by name;
+
+-- name: probe_steampipe_t04
+select name, regexp_replace(arn, '^arn:aws:iam::\d+:', '') as rest, regexp_replace(name, '[aeiou]', '*', 'g') as masked from aws_iam_user order by name;
+
+-- name: probe_steampipe_t05
+select name, regexp_split_to_array(path, '/') as parts, array_length(regexp_split_to_array(trim(both '/' from path), '/'), 1) as depth from aws_iam_user order by name;
+
+-- name: probe_steampipe_t06
+select name, name ilike '%A%' as a, name ~~* 'B%' as b, name similar to '(a|b)%' as sim from aws_iam_user order by name;
+
+-- name: probe_steampipe_t07
+select name, date_trunc('quarter', create_date) as q, date_trunc('year', create_date)::date as y, extract(century from create_date) as c from aws_iam_user order by name;
+
+-- name: probe_steampipe_t08
+select name, to_char(create_date, 'Dy, DD Mon YYYY HH24:MI:SS') as rfc, to_char(create_date, 'MS US') as frac, to_char(create_date, 'J') jd from aws_iam_user order by name;
+
+-- name: probe_steampipe_t09
+select name, interval '1 month' * 13 as m, (now() - create_date) / 365 as yearish, age(create_date, create_date - interval '400 days') as a from aws_iam_user order by name;
+
+-- name: probe_steampipe_t10
+select name, password_last_used - create_date as lag, (password_last_used - create_date) < interval '0' as neg from aws_iam_user order by name;
+
+-- name: probe_steampipe_t11
+select name, create_date::date - interval '1 day' as prev, create_date::date + time '12:00' as noon, date '2025-01-31' + interval '1 month' as feb from aws_iam_user order by name;
+
+-- name: probe_steampipe_t12
+select account_id, array_agg(name order by name) && array['alice', 'zed'] as overlap, array_agg(distinct path) @> array['/'] as has_root from aws_iam_user group by account_id order by account_id;
+
+-- name: probe_steampipe_t13
+select name, coalesce(nullif(path, '/'), '(root)') as p, nullif(attachment_count, 0) as n from aws_iam_policy order by name;
+
+-- name: probe_steampipe_t14
+select name from aws_iam_user where create_date between '2019-01-01' and '2021-12-31' order by name;
+
+-- name: probe_steampipe_t15
+select name, create_date > '2020-01-01'::date as after, create_date::date = '2020-02-29' as leap from aws_iam_user order by name;
+
+-- name: probe_steampipe_t16
+select name, upper(left(name, 1)) || lower(substr(name, 2)) as cap, lpad(name, 12, '.') as padded, rpad(name, 3) as cut from aws_iam_user order by name;
+
+-- name: probe_steampipe_t17
+select name, translate(name, 'ae', 'AE') as t, repeat('-', length(name)) as r, strpos(name, 'e') as pos, starts_with(name, 'a') as sw from aws_iam_user order by name;
+
+-- name: probe_steampipe_t18
+select string_agg(name, E'\n' order by name) as lines from aws_iam_user;
+
+-- name: probe_steampipe_t19
+select count(*) filter (where tags = '{}'::jsonb) as empty_tags, count(*) filter (where tags is null) as null_tags, count(*) filter (where jsonb_typeof(tags) = 'object') as obj from aws_iam_user;
+
+-- name: probe_steampipe_t20
+select name, (select max(v::int) from jsonb_each_text(tags) as t(k, v) where v ~ '^\d+$') as maxnum from aws_iam_user order by name;
+
+-- name: probe_steampipe_t21
+select name, jsonb_array_length(policy_std -> 'Statement') as n, jsonb_path_query_array(policy_std, '$.Statement[*].Action[*]') as acts from aws_iam_policy order by name;
+
+-- name: probe_steampipe_t22
+select k, count(*) from aws_iam_user, jsonb_object_keys(tags) k group by k order by count(*) desc, k;
+
+-- name: probe_steampipe_t23
+select name, case when mfa_enabled then 'yes' end as m, case mfa_enabled when true then 1 when false then 0 end as n from aws_iam_user order by name;
+
+-- name: probe_steampipe_t24
+select account_id, count(*) as n, count(*) filter (where mfa_enabled)::float / count(*) as ratio, round(100.0 * count(*) filter (where mfa_enabled) / count(*)) as pct from aws_iam_user group by account_id order by account_id;
+
+-- name: probe_steampipe_t25
+select event_name, count(*) over (partition by event_name) as n, row_number() over (partition by event_name order by event_time) as i from aws_cloudtrail_trail_event order by event_name, i;
+
+-- name: probe_steampipe_t26
+select username, event_time, sum(case when error_code is not null then 1 else 0 end) over (partition by username order by event_time range between interval '1 day' preceding and current row) as errs from aws_cloudtrail_trail_event order by username nulls last, event_time;
+
+-- name: probe_steampipe_t27
+select name, least(create_date, now() - interval '5 years') as l, greatest(password_last_used, create_date) - create_date as used_after from aws_iam_user order by name;
+
+-- name: probe_steampipe_t28
+select distinct jsonb_array_elements_text(s -> 'Action') as action from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s order by action;
+
+-- name: probe_steampipe_t29
+select name, exists (select 1 from jsonb_array_elements(policy_std -> 'Statement') s where s -> 'Action' ?| array['s3:*', '*']) as broad from aws_iam_policy order by name;
+
+-- name: probe_steampipe_t30
+select name, ltrim(path, '/') as p, btrim('  x  ') as b, trim(leading '0' from '00120') as t from aws_iam_user order by name;
