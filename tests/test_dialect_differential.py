@@ -141,6 +141,10 @@ REFUSED_BY_POSTGRES = [
     "select name, '2024-01-0x' union select name, create_date from aws_iam_user",
     "select 'yes please' union all select mfa_enabled from aws_iam_user",
     "select json_build_object(case when mfa_enabled then name end, 1)::text from aws_iam_user",
+    "select s.n from (select attachment_count as n from aws_iam_policy) s union select 'x'",
+    "with c(a) as (select '5') select a from c union select 7",
+    "with recursive r(i) as (select 1 union all select i + 1 from r where i < 3) select i from r "
+    "union select u.n from (select create_date as n from aws_iam_user) u",
 ]
 
 

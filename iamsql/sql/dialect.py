@@ -3818,12 +3818,12 @@ def check_set_operation_types(tree: exp.Expr) -> None:
     (``UNION types text and integer cannot be matched``), where DuckDB casts and answers; a string literal meeting
     a column of another type is cast to it, as Postgres reads it. Only types known for certain count: literals,
     casts and the columns of Steampipe tables; anything else is never refused."""
-    ctes = {cte.alias for cte in tree.find_all(exp.CTE)}
+    ctes = {cte.alias: cte for cte in tree.find_all(exp.CTE)}
     for node in tree.find_all(exp.SetOperation):
         _set_column_types(node, ctes)
 
 
-def _set_column_types(node: exp.Expr, ctes: set[str]) -> list | None:
+def _set_column_types(node: exp.Expr, ctes: dict[str, exp.CTE]) -> list | None:
     """The types of the columns of a set operation's branch (SetColumnType, UnknownLiteral or None when not known),
     resolved pair by pair as Postgres does; None when the columns cannot be told (``*``, VALUES)."""
     while isinstance(node, (exp.Subquery, exp.Paren)):
@@ -3870,7 +3870,7 @@ def _cast_set_literal(literal: exp.Literal, kind: exp.DataType.Type) -> None:
     literal.replace(exp.alias_(cast, "?column?", quoted=True) if unaliased else cast)
 
 
-def _set_item_type(item: exp.Expr, select: exp.Select, ctes: set[str]):
+def _set_item_type(item: exp.Expr, select: exp.Select, ctes: dict[str, exp.CTE]):
     """The Postgres type of a select item when it is known for certain, UnknownLiteral, or None."""
     if isinstance(item, exp.Literal) and item.is_string:
         return UnknownLiteral((item,))
@@ -3894,11 +3894,53 @@ def _set_item_type(item: exp.Expr, select: exp.Select, ctes: set[str]):
         return SET_COLUMN_TYPES.get(item.to.this)
     if isinstance(item, exp.Column):
         duck_type = _steampipe_column_type(item, select, ctes)
-        return SET_COLUMN_TYPES[STEAMPIPE_COLUMN_TYPES[duck_type]] if duck_type in STEAMPIPE_COLUMN_TYPES else None
+        if duck_type in STEAMPIPE_COLUMN_TYPES:
+            return SET_COLUMN_TYPES[STEAMPIPE_COLUMN_TYPES[duck_type]]
+        return _derived_column_type(item, select, ctes)
     return None
 
 
-def _steampipe_column_type(column: exp.Column, select: exp.Select, ctes: set[str]) -> str | None:
+def _derived_column_type(column: exp.Column, select: exp.Select, ctes: dict[str, exp.CTE]):
+    """The type of ``column`` when it is a column of a subquery or CTE in ``select``'s FROM (qualified by its name,
+    or the only source) whose select item has a known type; a literal there is text, as Postgres makes it."""
+    sources = select_sources(select)
+    if column.table:
+        sources = [s for s in sources if s.alias_or_name == column.table]
+    if len(sources) != 1:
+        return None
+    source, cte = sources[0], None
+    if isinstance(source, exp.Subquery):
+        query = source.this
+    elif isinstance(source, exp.Table) and not source.db and (cte := ctes.get(source.name)) is not None:
+        query = cte.this
+    else:
+        return None
+    alias = source.args.get("alias") if cte is None else cte.args.get("alias")
+    names = [c.name for c in alias.columns] if alias and alias.columns else None
+    first = query
+    while isinstance(first, (exp.SetOperation, exp.Subquery, exp.Paren)):
+        first = first.this
+    if names is None and isinstance(first, exp.Select):
+        names = [i.alias_or_name for i in first.expressions]
+    if not names or column.name not in names or (cte is not None and cte.meta.get("pg_typing")):
+        return None
+    if cte is not None and isinstance(query, exp.Union) and cte.parent is not None and cte.parent.args.get("recursive"):
+        query = query.this  # a recursive CTE has the types of its non-recursive part
+    if cte is not None:
+        cte.meta["pg_typing"] = True  # a CTE reading itself: its own columns stay unknown
+    try:
+        types = _set_column_types(query, ctes)
+    finally:
+        if cte is not None:
+            cte.meta.pop("pg_typing")
+    index = names.index(column.name)
+    if types is None or index >= len(types):
+        return None
+    known = types[index]
+    return SET_COLUMN_TYPES[exp.DataType.Type.TEXT] if isinstance(known, UnknownLiteral) else known
+
+
+def _steampipe_column_type(column: exp.Column, select: exp.Select, ctes: dict[str, exp.CTE]) -> str | None:
     """The DuckDB type of ``column`` when it is certainly a column of a Steampipe table of ``select``'s own FROM:
     qualified by that table's name or alias, or unqualified where every source is such a table and one has it."""
     tables, others = {}, False

@@ -4485,3 +4485,22 @@ select name, exists (select 1 from jsonb_array_elements(policy_std -> 'Statement
 
 -- name: probe_steampipe_t30
 select name, ltrim(path, '/') as p, btrim('  x  ') as b, trim(leading '0' from '00120') as t from aws_iam_user order by name;
+
+-- name: union_string_literal_takes_a_derived_column_type
+select x, y, z from (select 'a' as x, '5' as y, '1 day' as z union select 'b', 7, interval '2 hours') s
+union select 'c', '6', '3 days'
+order by x;
+
+-- name: union_string_literal_takes_a_cte_column_type
+with c as (select name, attachment_count as n from aws_iam_policy), d(a) as (select '5')
+select name, n, (select a from d) as a from c union all select 'total', '9', 'x'
+union all select t.name, '1', t.a from (select name, a from aws_iam_user, d) t
+order by 1, 2, 3;
+
+-- name: union_string_literal_with_a_recursive_cte
+with recursive r(i) as (select 1 union all select i + 1 from r where i < 3)
+select i from r union select '10'
+order by 1;
+
+-- name: union_string_literal_takes_a_subquery_timestamp
+select t.n from (select name, create_date as n from aws_iam_user) t union select '2024-01-01' order by 1;
