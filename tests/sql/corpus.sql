@@ -4504,3 +4504,78 @@ order by 1;
 
 -- name: union_string_literal_takes_a_subquery_timestamp
 select t.n from (select name, create_date as n from aws_iam_user) t union select '2024-01-01' order by 1;
+
+-- name: probe_steampipe_w01
+select u.name, g from aws_iam_user u left join lateral jsonb_array_elements(u.mfa_devices) g on true order by u.name;
+
+-- name: probe_steampipe_w02
+select u.name, count(g) from aws_iam_user u left join lateral jsonb_array_elements(u.groups) g on true group by u.name order by u.name;
+
+-- name: probe_steampipe_w03
+select count(distinct (account_id, path)) as pairs, count(distinct account_id || path) as joined from aws_iam_user;
+
+-- name: probe_steampipe_w04
+select * from (values ('a', 1), ('b', null), (null, 3)) v(k, n) order by k nulls first;
+
+-- name: probe_steampipe_w05
+select name, (account_id, path) = ('111122223333', '/') as root1 from aws_iam_user order by name;
+
+-- name: probe_steampipe_w06
+select jsonb_agg(tags) as all_tags, jsonb_agg(tags) filter (where tags is not null and tags <> '{}') as non_empty from aws_iam_user;
+
+-- name: probe_steampipe_w07
+select array_agg(tags -> 'team' order by name) as teams from aws_iam_user;
+
+-- name: probe_steampipe_w08
+select string_agg(distinct event_source, ', ' order by event_source) from aws_cloudtrail_trail_event;
+
+-- name: probe_steampipe_w09
+select event_id, coalesce(request_parameters ->> 'userName', user_identity ->> 'userName', 'n/a') as who from aws_cloudtrail_trail_event order by event_id;
+
+-- name: probe_steampipe_w10
+select g as d from generate_series(timestamptz '2025-06-01', timestamptz '2025-06-01' + interval '3 hours', interval '90 minutes') g;
+
+-- name: probe_steampipe_w11
+select name, row_number() over (order by password_last_used desc) as r1, row_number() over (order by password_last_used desc nulls last, name) as r2 from aws_iam_user order by name;
+
+-- name: probe_steampipe_w12
+select name, create_date, interval '1 day' * extract(day from now() - create_date) as days_iv from aws_iam_user order by name;
+
+-- name: probe_steampipe_w13
+select name, to_char(create_date, 'YYYY"Q"Q') as yq, to_char(create_date, 'DDD') as doy, to_char(create_date, 'TZ') as tz from aws_iam_user order by name;
+
+-- name: probe_steampipe_w14
+select p.name, jsonb_array_elements(p.policy_std -> 'Statement') -> 'Condition' is null as no_cond from aws_iam_policy p order by 1, 2;
+
+-- name: probe_steampipe_w15
+select name, policy_std -> 'Statement' -> 0 -> 'Action' ->> 0 as first_action, policy_std -> 'Statement' -> 0 -> 'Action' ->> -1 as last_action from aws_iam_policy order by name;
+
+-- name: probe_steampipe_w16
+select name, tags ->> 'team' || '-' || coalesce(tags ->> 'env', 'none') as label from aws_iam_user order by name;
+
+-- name: probe_steampipe_w17
+select account_id, max(create_date) - min(create_date) as spread, avg(create_date - '2015-01-01'::timestamptz) > interval '1000 days' as late from aws_iam_user group by account_id order by account_id;
+
+-- name: probe_steampipe_w18
+select name, mfa_enabled::int as m, mfa_enabled::text as t, (not mfa_enabled)::int + 1 as n from aws_iam_user order by name;
+
+-- name: probe_steampipe_w19
+select name, length(arn) - length(replace(arn, ':', '')) as colons, array_length(string_to_array(arn, ':'), 1) as parts from aws_iam_user order by name;
+
+-- name: probe_steampipe_w20
+select event_id, event_time::date as d, to_char(event_time, 'HH24:MI') as t, date_part('dow', event_time) as dow, extract(hour from event_time) between 9 and 17 as business from aws_cloudtrail_trail_event order by event_id;
+
+-- name: probe_steampipe_w21
+select name, case when tags ? 'team' then tags ->> 'team' else null end as team, tags -> 'team' = '"platform"'::jsonb as p from aws_iam_user order by name;
+
+-- name: probe_steampipe_w22
+select count(*) from aws_iam_policy p where not exists (select 1 from jsonb_array_elements(p.policy_std -> 'Statement') s where s ->> 'Effect' = 'Deny');
+
+-- name: probe_steampipe_w23
+select name, (select string_agg(value, ',' order by value) from jsonb_array_elements_text(policy_std -> 'Statement' -> 0 -> 'Resource')) as res from aws_iam_policy order by name;
+
+-- name: probe_steampipe_w24
+select name, jsonb_pretty(tags) as pretty from aws_iam_user where tags <> '{}' order by name;
+
+-- name: probe_steampipe_w25
+select name, create_date, date_bin('1 day', create_date, timestamptz '2000-01-01') as bin from aws_iam_user order by name;
