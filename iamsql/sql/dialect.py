@@ -725,7 +725,6 @@ def _row_source_items(column: exp.Column) -> dict[str, exp.Expr] | None:
     return None
 
 
-
 def is_plain_json(node: exp.Expr) -> bool:
     """Whether ``node`` is a json (not jsonb) value built by a json function (``JSON_PLAIN_FUNCTIONS``), before or
     after its translation (a cast to json is not told from one to jsonb here)."""
@@ -3805,6 +3804,8 @@ del T
 STEAMPIPE_COLUMN_TYPES = {"VARCHAR": exp.DataType.Type.TEXT, "BIGINT": exp.DataType.Type.BIGINT,
                           "BOOLEAN": exp.DataType.Type.BOOLEAN, "TIMESTAMPTZ": exp.DataType.Type.TIMESTAMPTZ,
                           "JSON": exp.DataType.Type.JSONB, "DOUBLE": exp.DataType.Type.DOUBLE}
+
+
 class UnknownLiteral(NamedTuple):
     """NULL or string literals: Postgres gives them the other branch's type (text if none), reading each string as
     that type (``select 'a' union select 1`` fails, ``select '1' union select 2`` is integers). ``literals``: the
