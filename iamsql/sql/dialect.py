@@ -34,7 +34,7 @@ from sqlglot.tokens import TokenType
 from sqlglot.transforms import preprocess
 
 from iamsql.errors import QueryError, UnsupportedFeature, first_line
-from iamsql.sql import jsonpath
+from iamsql.sql import jsonpath, pgfunctions
 from iamsql.store.schema import ACCESS_TABLES, CATALOG_TABLES, DERIVED_TABLES, TABLES
 
 NAME_KEY = "pg_name"
@@ -990,7 +990,68 @@ def json_index(target: exp.Expr, index: int) -> exp.Expr:
     return call("json_extract", target, path)
 
 
+def _literal_steps(node: exp.Expr) -> list[str | int] | None:
+    """The keys (text) and array positions (integers) of ``->``/``->>``/``#>``/``#>>`` when all are literals."""
+    path = node.expression
+    if isinstance(node, (exp.JSONBExtract, exp.JSONBExtractScalar)):
+        if not (isinstance(path, exp.Literal) and path.is_string):
+            return None
+        return list(_pg_text_array(path.this))  # an element may be a key or, on an array, a position
+    parts = [p for p in path.expressions if not isinstance(p, exp.JSONPathRoot)] if isinstance(
+        path, exp.JSONPath) else [path]
+    steps: list[str | int] = []
+    for part in parts:
+        if isinstance(part, exp.JSONPathKey) or isinstance(part, exp.Literal) and part.is_string:
+            steps.append(str(part.this))
+        elif isinstance(part, exp.JSONPathSubscript) or isinstance(part, exp.Literal):
+            steps.append(int(part.this))
+        elif isinstance(part, exp.Neg) and isinstance(part.this, exp.Literal) and not part.this.is_string:
+            steps.append(-int(part.this.this))
+        else:
+            return None
+    return steps
+
+
+def folded_json_access(node: exp.Expr) -> exp.Expr | None:
+    """``'{"a": 1.50}'::jsonb -> 'a'`` (and ``->>``, ``#>``, ``#>>``) of a jsonb literal by literal steps, taken
+    here: the value keeps the literal's text of its numbers (``1.50``), which DuckDB's JSON functions would write as
+    a double's (``1.5``). None when the document or a step is not a literal, or the document is not valid JSON."""
+    document = node.this
+    text = document.meta.get("pg_jsonb_literal") if isinstance(document, exp.Cast) else None
+    steps = _literal_steps(node) if text is not None else None
+    if steps is None:
+        return None
+    try:
+        value = pgfunctions.load_json(text)
+    except ValueError:
+        return None
+    missing = object()
+    for step in steps:
+        if isinstance(value, list) and (isinstance(step, int) or re.fullmatch(r"-?\d+", step)):
+            index = int(step)
+            value = value[index] if -len(value) <= index < len(value) else missing
+        elif isinstance(value, dict) and isinstance(step, str):
+            value = value.get(step, missing)
+        elif not isinstance(value, (dict, list)) and isinstance(step, int) and step in (0, -1):
+            continue  # a scalar is a one-element array (json_index)
+        else:
+            value = missing
+        if value is missing:
+            break
+    scalar_text = isinstance(node, (exp.JSONExtractScalar, exp.JSONBExtractScalar))
+    if value is missing or scalar_text and value is None:
+        return exp.Null()
+    if scalar_text:
+        return string(value if isinstance(value, str) else pgfunctions.jsonb_text(value))
+    folded = exp.cast(string(pgfunctions.jsonb_text(value)), exp.DataType.build("JSON"))
+    folded.meta["pg_jsonb_literal"] = pgfunctions.jsonb_text(value)
+    return folded
+
+
 def rewrite_json_access(node: exp.Expr, scope: Scope) -> exp.Expr:
+    if isinstance(node, (exp.JSONExtract, exp.JSONExtractScalar, exp.JSONBExtract, exp.JSONBExtractScalar)) and (
+            folded := folded_json_access(node)) is not None:
+        return folded
     if isinstance(node, (exp.JSONExtract, exp.JSONExtractScalar)):
         path = node.expression
         target = node.this
@@ -1573,7 +1634,10 @@ def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
     if target == exp.DataType.Type.ARRAY and isinstance(node.this, exp.Literal) and node.this.is_string:
         return exp.Cast(this=array_literal(node.this.this), to=node.to)
     if target == exp.DataType.Type.JSONB:
-        return exp.cast(node.this, exp.DataType.build("JSON"))
+        document = exp.cast(node.this, exp.DataType.build("JSON"))
+        if isinstance(node.this, exp.Literal) and node.this.is_string:
+            document.meta["pg_jsonb_literal"] = node.this.this  # its steps are taken here (folded_json_access)
+        return document
     if target in (exp.DataType.Type.DECIMAL, exp.DataType.Type.BIGDECIMAL) and len(node.to.expressions) == 2 and (
             _is_float(node.this, scope)):
         # a double to numeric(p, s): its 15 significant digits rounded to s decimals, as in Postgres

@@ -19,8 +19,14 @@ AS_OF_UNSET = f"the {AS_OF_VARIABLE} variable is not set"
 RAISED = "pg_raise: "  # what starts the text pg_raise() fails to cast (query.describe_duckdb_error)
 
 
-def _load(text: str):
+def load_json(text: str):
+    """A JSON document with its numbers as Decimals (their text kept: ``1.50``)."""
     return json.loads(text, parse_float=Decimal, parse_int=Decimal)
+
+
+def jsonb_text(value) -> str:
+    """The text PostgreSQL prints for a jsonb value already read by ``load_json``."""
+    return _render(value)
 
 
 def _key_order(key: str) -> tuple[int, bytes]:
@@ -30,7 +36,7 @@ def _key_order(key: str) -> tuple[int, bytes]:
 
 def jsonb_out(text: str) -> str:
     """The text PostgreSQL prints for a jsonb value: keys by length then bytes, ', ' and ': ' separators."""
-    return _render(_load(text))
+    return _render(load_json(text))
 
 
 def _render(value, numbers_by_value: bool = False) -> str:
@@ -53,7 +59,7 @@ def _render(value, numbers_by_value: bool = False) -> str:
 
 def jsonb_pretty(text: str) -> str:
     """``jsonb_pretty``: PostgreSQL's layout, four spaces per level, an empty container still on two lines."""
-    return _pretty(_load(text), 0)
+    return _pretty(load_json(text), 0)
 
 
 def _pretty(value, level: int) -> str:
@@ -74,7 +80,7 @@ def _pretty(value, level: int) -> str:
 def jsonb_eq_key(text: str) -> str:
     """A text equal for two jsonb values exactly when PostgreSQL's ``=`` says they are equal: ``jsonb_out``'s, with
     each number written by its value (``1.0`` and ``1`` are equal jsonb numbers)."""
-    return _render(_load(text), numbers_by_value=True)
+    return _render(load_json(text), numbers_by_value=True)
 
 
 def _scalar_equal(a, b) -> bool:
@@ -117,7 +123,7 @@ def _contains(left, right) -> bool:
 
 def jsonb_contains(left_text: str, right_text: str) -> bool:
     """``left @> right`` for jsonb. A top-level scalar is a one-element array that only contains scalars."""
-    left, right = _load(left_text), _load(right_text)
+    left, right = load_json(left_text), load_json(right_text)
     left_raw, right_raw = not _is_container(left), not _is_container(right)
     if left_raw and not right_raw:
         return False
@@ -188,7 +194,7 @@ def numeric_variance(count: int, total: str, squares: str, sample: bool, root: b
 def jsonb_concat(left_text: str, right_text: str) -> str:
     """``jsonb || jsonb``: two objects merged (the right one's keys win), otherwise the two as arrays (a scalar or
     an object as a one-element array) concatenated."""
-    left, right = _load(left_text), _load(right_text)
+    left, right = load_json(left_text), load_json(right_text)
     if isinstance(left, dict) and isinstance(right, dict):
         return _render({**left, **right})
     return _render(_as_array(left) + _as_array(right))
@@ -196,7 +202,7 @@ def jsonb_concat(left_text: str, right_text: str) -> str:
 
 def jsonb_delete_key(text: str, key: str) -> str:
     """``jsonb - text``: the object without the key, or the array without the strings equal to it."""
-    value = _load(text)
+    value = load_json(text)
     if isinstance(value, dict):
         return _render({k: v for k, v in value.items() if k != key})
     if isinstance(value, list):
@@ -209,12 +215,12 @@ def jsonb_delete_keys(text: str, keys: list) -> str:
     for key in keys:
         if key is not None:
             text = jsonb_delete_key(text, key)
-    return text if isinstance(_load(text), (dict, list)) else jsonb_delete_key(text, "")
+    return text if isinstance(load_json(text), (dict, list)) else jsonb_delete_key(text, "")
 
 
 def jsonb_delete_index(text: str, index: int) -> str:
     """``jsonb - integer``: the array without the element at ``index`` (from the end when negative)."""
-    value = _load(text)
+    value = load_json(text)
     if isinstance(value, dict):
         raise ValueError("cannot delete from object using integer index")
     if not isinstance(value, list):
@@ -268,12 +274,12 @@ def _set_path(value, path: list, level: int, new, op: str):
 
 
 def _path_operation(text: str, path: list, new_text: str | None, op: str, scalar_error: str) -> str:
-    value = _load(text)
+    value = load_json(text)
     if not isinstance(value, (dict, list)):
         raise ValueError(scalar_error)
     if not path:
         return _render(value)
-    return _render(_set_path(value, path, 0, None if new_text is None else _load(new_text), op))
+    return _render(_set_path(value, path, 0, None if new_text is None else load_json(new_text), op))
 
 
 def jsonb_set(text: str, path: list, new_text: str, create: bool) -> str:
@@ -301,7 +307,7 @@ def _strip_nulls(value):
 
 def jsonb_strip_nulls(text: str) -> str:
     """``jsonb_strip_nulls``: every object member whose value is null removed, at any depth (array nulls stay)."""
-    return _render(_strip_nulls(_load(text)))
+    return _render(_strip_nulls(load_json(text)))
 
 
 # jsonb's btree order (PostgreSQL's compareJsonbContainers): null < string < number < boolean < array < object;
@@ -345,7 +351,7 @@ def _sort_key(value, top: bool = False) -> bytes:
 
 def jsonb_sort_key(text: str) -> bytes:
     """A key that sorts as PostgreSQL sorts jsonb values (``order by tags``): see ``_sort_key``."""
-    return _sort_key(_load(text), top=True)
+    return _sort_key(load_json(text), top=True)
 
 
 PYTHON_FUNCTIONS = [

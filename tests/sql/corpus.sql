@@ -4579,3 +4579,14 @@ select name, jsonb_pretty(tags) as pretty from aws_iam_user where tags <> '{}' o
 
 -- name: probe_steampipe_w25
 select name, create_date, date_bin('1 day', create_date, timestamptz '2000-01-01') as bin from aws_iam_user order by name;
+
+-- name: jsonb_literal_members_keep_their_number_text
+select ('{"a": 1.50}'::jsonb ->> 'a') as a, ('{"a": 1.50}'::jsonb -> 'a')::text as b, ('[1.50]'::jsonb ->> 0) as c,
+  ('[1.50, 2.0]'::jsonb -> -1)::text as d, '{"a": {"b": [1, 2.50, {"c": "x"}]}}'::jsonb #>> '{a,b,1}' as e,
+  ('{"a": {"b": [1, 2.50]}}'::jsonb #> '{a,b}')::text as f, '{"a": 1}'::jsonb -> 'zz' as g, '{"a": null}'::jsonb ->> 'a' as h,
+  '{"a": null}'::jsonb -> 'a' as i, ('{"k": 1e2}'::jsonb -> 'k')::text as j, '{"a": "b\"c"}'::jsonb ->> 'a' as k;
+
+-- name: jsonb_literal_members_of_scalars_and_wrong_shapes
+select '5'::jsonb -> 0 as a, '5'::jsonb ->> 0 as b, '{"a": 1}'::jsonb -> 0 as c, '[1,2]'::jsonb ->> 'a' as d,
+  '"x"'::jsonb ->> 0 as e, '[1,2]'::jsonb ->> 5 as f, '{"a": [1.0]}'::jsonb -> 'a' @> '[1]' as g,
+  '{"x": 1.50}'::jsonb -> 'x' = to_jsonb(1.5) as h;
