@@ -1048,9 +1048,35 @@ def folded_json_access(node: exp.Expr) -> exp.Expr | None:
     return folded
 
 
+def folded_elements(node: exp.Anonymous) -> exp.Expr | None:
+    """``jsonb_array_elements[_text]`` of a jsonb array literal (``pg_jsonb_elements[_text]``), taken here: each
+    element keeps the literal's text of its numbers (``1.50``), which DuckDB's JSON functions would write as a
+    double's. None when the argument is not such a literal (a scalar or an object fails as before)."""
+    document = node.expressions[0] if len(node.expressions) == 1 else None
+    if isinstance(document, exp.Cast):
+        text = document.meta.get("pg_jsonb_literal")
+    else:
+        text = document.this if isinstance(document, exp.Literal) and document.is_string else None
+    try:
+        elements = pgfunctions.load_json(text) if text is not None else None
+    except ValueError:
+        return None
+    if not isinstance(elements, list):
+        return None
+    if func_name(node) == "pg_jsonb_elements":
+        return exp.cast(exp.Array(expressions=[string(pgfunctions.jsonb_text(e)) for e in elements]),
+                        exp.DataType.build("JSON[]"))
+    texts = [exp.Null() if e is None else string(e if isinstance(e, str) else pgfunctions.jsonb_text(e))
+             for e in elements]
+    return exp.cast(exp.Array(expressions=texts), exp.DataType.build("VARCHAR[]"))
+
+
 def rewrite_json_access(node: exp.Expr, scope: Scope) -> exp.Expr:
     if isinstance(node, (exp.JSONExtract, exp.JSONExtractScalar, exp.JSONBExtract, exp.JSONBExtractScalar)) and (
             folded := folded_json_access(node)) is not None:
+        return folded
+    if isinstance(node, exp.Anonymous) and func_name(node) in ("pg_jsonb_elements", "pg_jsonb_elements_text") and (
+            folded := folded_elements(node)) is not None:
         return folded
     if isinstance(node, (exp.JSONExtract, exp.JSONExtractScalar)):
         path = node.expression

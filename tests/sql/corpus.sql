@@ -4590,3 +4590,13 @@ select ('{"a": 1.50}'::jsonb ->> 'a') as a, ('{"a": 1.50}'::jsonb -> 'a')::text 
 select '5'::jsonb -> 0 as a, '5'::jsonb ->> 0 as b, '{"a": 1}'::jsonb -> 0 as c, '[1,2]'::jsonb ->> 'a' as d,
   '"x"'::jsonb ->> 0 as e, '[1,2]'::jsonb ->> 5 as f, '{"a": [1.0]}'::jsonb -> 'a' @> '[1]' as g,
   '{"x": 1.50}'::jsonb -> 'x' = to_jsonb(1.5) as h;
+
+-- name: jsonb_literal_elements_keep_their_number_text
+select x::text as element, t from jsonb_array_elements('[1.50, 2.500, 1e2, 1.0e-3, null, "s", [1.0]]'::jsonb)
+  with ordinality as e(x, n)
+  join jsonb_array_elements_text('[1.50, 2.500, 1e2, 1.0e-3, null, "s", [1.0]]') with ordinality as f(t, m) on m = n
+order by n;
+
+-- name: jsonb_literal_elements_text_in_select_list_and_lateral
+select name, e, jsonb_array_elements_text('[1.50, "a\"b", null, {"b": 1, "a": 2.0}]') as t
+from aws_iam_user, jsonb_array_elements_text('["x", 0.10]') e where name = 'alice' order by e, t nulls first;
