@@ -145,6 +145,8 @@ REFUSED_BY_POSTGRES = [
     "with c(a) as (select '5') select a from c union select 7",
     "with recursive r(i) as (select 1 union all select i + 1 from r where i < 3) select i from r "
     "union select u.n from (select create_date as n from aws_iam_user) u",
+    "select 'x' union select count(*) from aws_iam_user",
+    "select 'maybe' union all select name = 'alice' from aws_iam_user",
 ]
 
 

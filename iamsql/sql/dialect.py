@@ -3961,6 +3961,11 @@ def _cast_set_literal(literal: exp.Literal, kind: exp.DataType.Type) -> None:
     literal.replace(exp.alias_(cast, "?column?", quoted=True) if unaliased else cast)
 
 
+# expressions that are booleans whatever their operands (comparisons, tests, AND/OR/NOT)
+BOOLEAN_RESULTS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Like, exp.ILike, exp.Is, exp.In, exp.And,
+                   exp.Or, exp.Not, exp.Exists, exp.Between, exp.NullSafeEQ, exp.NullSafeNEQ, exp.LogicalAnd, exp.LogicalOr)
+
+
 def _set_item_type(item: exp.Expr, select: exp.Select, ctes: dict[str, exp.CTE]):
     """The Postgres type of a select item when it is known for certain, UnknownLiteral, or None."""
     if isinstance(item, exp.Literal) and item.is_string:
@@ -3971,8 +3976,10 @@ def _set_item_type(item: exp.Expr, select: exp.Select, ctes: dict[str, exp.CTE])
         item = item.this
     if isinstance(item, exp.Null) or isinstance(item, exp.Literal) and item.is_string:
         return UnknownLiteral(())
-    if isinstance(item, exp.Boolean):
+    if isinstance(item, (exp.Boolean, *BOOLEAN_RESULTS)):
         return SET_COLUMN_TYPES[exp.DataType.Type.BOOLEAN]
+    if isinstance(item, exp.Count) and not isinstance(item.parent, exp.Window):
+        return SET_COLUMN_TYPES[exp.DataType.Type.BIGINT]
     if isinstance(item, exp.Interval):
         return SET_COLUMN_TYPES[exp.DataType.Type.INTERVAL]
     if isinstance(item, exp.Literal):

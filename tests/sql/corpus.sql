@@ -4600,3 +4600,10 @@ order by n;
 -- name: jsonb_literal_elements_text_in_select_list_and_lateral
 select name, e, jsonb_array_elements_text('[1.50, "a\"b", null, {"b": 1, "a": 2.0}]') as t
 from aws_iam_user, jsonb_array_elements_text('["x", 0.10]') e where name = 'alice' order by e, t nulls first;
+
+-- name: union_string_literal_takes_count_and_boolean_types
+select '7' as n, 'true' as b from aws_iam_role where false
+union select count(*), bool_and(mfa_enabled) from aws_iam_user
+union select count(*), max(name) = 'alice' from aws_iam_policy
+union select 12, name like 'a%' or exists (select 1) from aws_iam_user where name = 'bob'
+order by 1, 2;
