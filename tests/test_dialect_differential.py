@@ -137,6 +137,16 @@ REFUSED_BY_POSTGRES = [
     "select 1 union select 2.5 union select arn from aws_iam_role",
     "select chr(0)",
     "select chr(attachment_count - attachment_count) from aws_iam_policy",
+    "select 'a' union select 1",
+    "select name, '2024-01-0x' union select name, create_date from aws_iam_user",
+    "select 'yes please' union all select mfa_enabled from aws_iam_user",
+    "select json_build_object(case when mfa_enabled then name end, 1)::text from aws_iam_user",
+    "select s.n from (select attachment_count as n from aws_iam_policy) s union select 'x'",
+    "with c(a) as (select '5') select a from c union select 7",
+    "with recursive r(i) as (select 1 union all select i + 1 from r where i < 3) select i from r "
+    "union select u.n from (select create_date as n from aws_iam_user) u",
+    "select 'x' union select count(*) from aws_iam_user",
+    "select 'maybe' union all select name = 'alice' from aws_iam_user",
 ]
 
 
@@ -157,6 +167,7 @@ def test_what_postgres_refuses_fails(both_databases, sql):
     "select arn, is_attached from aws_iam_policy intersect select arn, 0 from aws_iam_role",
     "select distinct on (account_id) account_id, name from aws_iam_user order by name",
     "select chr(0)",
+    "select 'a' union select 1",
 ])
 def test_refused_in_postgres_words(both_databases, sql):
     """Where translation or the run refuses what PostgreSQL refuses, the message is PostgreSQL's."""

@@ -34,7 +34,7 @@ from sqlglot.tokens import TokenType
 from sqlglot.transforms import preprocess
 
 from iamsql.errors import QueryError, UnsupportedFeature, first_line
-from iamsql.sql import jsonpath
+from iamsql.sql import jsonpath, pgfunctions
 from iamsql.store.schema import ACCESS_TABLES, CATALOG_TABLES, DERIVED_TABLES, TABLES
 
 NAME_KEY = "pg_name"
@@ -467,8 +467,9 @@ class Scope:
             return self.is_json(node.this)  # jsonb - key, jsonb - index, jsonb - keys
         if isinstance(node, exp.DPipe):
             # jsonb || jsonb, jsonb || 'literal': a concatenation of JSON, not text
+            # (json, not jsonb, has no ||: json || text is text)
             sides = (node.this, node.expression)
-            return any(self.is_json(s) for s in sides) and all(
+            return any(self.is_json(s) for s in sides) and not any(is_plain_json(s) for s in sides) and all(
                 self.is_json(s) or isinstance(s, exp.Literal) and s.is_string for s in sides)
         if isinstance(node, exp.Case):
             results = [i.args.get("true") for i in node.args.get("ifs") or []] + [node.args.get("default")]
@@ -632,9 +633,12 @@ def json_value(node: exp.Expr, scope: Scope, in_list: bool = False) -> exp.Expr:
     if _is_float(node, scope):
         # a double becomes a JSON number written with Postgres's digits (``1704067200``, not ``1704067200.0``)
         return call("pg_float8_json", node)
-    if is_numeric(node, scope) and (scale := numeric_scale(node, scope)) is not None:
-        # a numeric keeps its decimals in jsonb (``2.50``); DuckDB keeps them only for a DECIMAL of that scale
-        return exp.cast(node, exp.DataType.build(f"DECIMAL(38, {scale})"))
+    numeric = is_numeric(node, scope) or isinstance(node, exp.Cast) and node.to.this in NUMERIC_TYPES  # numeric(p, s)
+    if numeric and (scale := numeric_scale(node, scope)) is not None:
+        # a numeric keeps its decimals in jsonb (``2.50``); DuckDB keeps them only for a DECIMAL of that scale and
+        # of the widest precision (to_json of a DECIMAL(10, 3) goes through a double), so even a cast to numeric(p, s)
+        # is cast again (exp.cast would keep it, taking it for the same type)
+        return exp.Cast(this=node, to=exp.DataType.build(f"DECIMAL(38, {scale})"))
     if isinstance(node, exp.Column) and not node.table and (items := _row_source_items(node)):
         # a whole row of a subquery or CTE (``to_jsonb(r)``): its timestamps as Postgres writes them in JSON too
         values = [json_value(value, scope) for value in items.values()]
@@ -721,6 +725,71 @@ def _row_source_items(column: exp.Column) -> dict[str, exp.Expr] | None:
     return None
 
 
+def is_plain_json(node: exp.Expr) -> bool:
+    """Whether ``node`` is a json (not jsonb) value built by a json function (``JSON_PLAIN_FUNCTIONS``), before or
+    after its translation (a cast to json is not told from one to jsonb here)."""
+    while isinstance(node, exp.Paren):
+        node = node.this
+    translated = node.meta.get("pg_json_object_values") is not None or node.meta.get("pg_json_layout")
+    return bool(translated) or func_name(node) in JSON_PLAIN_FUNCTIONS
+
+
+JSON_PLAIN_FUNCTIONS = {"json_build_object", "json_build_array", "json_agg", "json_object_agg", "to_json",
+                        "row_to_json", "array_to_json"}
+
+
+# json constructors and casts whose values keep a layout of their own inside json_build_object's text
+JSON_OWN_LAYOUT = ("to_json", "row_to_json", "array_to_json", "json_agg", "json_build_array", "json_object_agg")
+
+
+def json_object_value_kind(value: exp.Expr, scope: Scope) -> str:
+    """How json_build_object's text writes ``value`` (a Postgres argument): ``object`` (a json_build_object, its own
+    text), ``jsonb`` (jsonb's text), ``scalar`` (its JSON), or ``other`` (a json value with a layout of its own)."""
+    while isinstance(value, exp.Paren):
+        value = value.this
+    name = func_name(value)
+    if name == "json_build_object":
+        return "object"
+    if name in JSON_OWN_LAYOUT or isinstance(value, exp.Cast) and value.to.this == exp.DataType.Type.JSON or _is_row(
+            value):
+        return "other"
+    return "jsonb" if scope.is_json(value) else "scalar"
+
+
+def compact_json_text(value: exp.Expr) -> exp.Expr:
+    """DuckDB's JSON text of ``value`` as it is (compact: ``[1,2]``, ``"a\\"b"``), kept from the rule that gives a
+    JSON value's text jsonb's spacing."""
+    text = exp.Cast(this=call("to_json", value), to=exp.DataType.build("VARCHAR"))
+    text.meta["pg_json_text"] = True
+    return text
+
+
+def json_object_text(built: exp.Expr, kinds: list[str], scope: Scope) -> exp.Expr:
+    """The text of ``json_build_object(k1, v1, ...)`` (``built``, its translation) as Postgres's json writes it:
+    ``{"k1" : v1, "k2" : v2}`` in the arguments' order, a repeated key kept, a jsonb value with jsonb's text."""
+    if "other" in kinds:
+        raise UnsupportedFeature(
+            "unsupported Postgres feature: the text of json_build_object() holding a json value of its own layout "
+            "(json_agg, json_build_array, to_json, a json cast, a row): use jsonb_build_object")
+    args = built.expressions
+    text = exp.DataType.build("VARCHAR")
+    pairs: list[exp.Expr] = []
+    for i, kind in enumerate(kinds):
+        key, value = args[2 * i], args[2 * i + 1]
+        key_text = exp.Case().when(exp.Is(this=key.copy(), expression=exp.Null()),
+                                   raise_error("null value not allowed for object key"))
+        key_text = key_text.else_(compact_json_text(exp.cast(key.copy(), text)))
+        if kind == "object":
+            value_text = json_text(value.copy(), scope)
+        elif kind == "jsonb":
+            value_text = call("pg_jsonb_out", value.copy())
+        else:
+            value_text = compact_json_text(value.copy())
+        pairs.append(exp.DPipe(this=exp.DPipe(this=key_text, expression=string(" : ")),
+                               expression=exp.Coalesce(this=value_text, expressions=[string("null")])))
+    body = call("concat_ws", string(", "), *pairs) if pairs else string("")
+    return exp.DPipe(this=exp.DPipe(this=string("{"), expression=body), expression=string("}"))
+
 
 # json (not jsonb) values of a whole row or an array: Postgres writes them compactly, in the row's column order
 # (``{"a":1,"b":"x"}``, ``[1,2]``), as DuckDB's JSON text is; a jsonb value inside keeps jsonb's own text
@@ -736,6 +805,10 @@ def json_text(node: exp.Expr, scope: Scope) -> exp.Expr:
         raise UnsupportedFeature(
             "unsupported Postgres feature: the text of jsonb holding a numeric whose number of decimals depends on its "
             "value (avg(), a division): round(x, n) it first")
+    if func_name(inner) == "json_build_object" and isinstance(inner, exp.Anonymous) and not inner.meta.get("pg_call"):
+        inner = rewrite_functions(inner.copy(), scope)  # the text is read from its translation, not yet made
+    if (kinds := inner.meta.get("pg_json_object_values")) is not None:
+        return json_object_text(inner, kinds, scope)
     if not inner.meta.get("pg_json_layout"):
         return call("pg_jsonb_out", node)
     argument = inner.expressions[0]
@@ -878,6 +951,12 @@ def call(name: str, *args: exp.Expr) -> exp.Anonymous:
     return node
 
 
+def raise_error(message: str) -> exp.Anonymous:
+    """A call failing the statement with ``message`` where it is evaluated (in a CASE branch: for the rows taking
+    it); usable in a window's PARTITION BY and ORDER BY (DuckDB's own ``error()`` is volatile, refused there)."""
+    return call("pg_raise", string(message))
+
+
 def string(value: str) -> exp.Literal:
     return exp.Literal.string(value)
 
@@ -911,7 +990,94 @@ def json_index(target: exp.Expr, index: int) -> exp.Expr:
     return call("json_extract", target, path)
 
 
+def _literal_steps(node: exp.Expr) -> list[str | int] | None:
+    """The keys (text) and array positions (integers) of ``->``/``->>``/``#>``/``#>>`` when all are literals."""
+    path = node.expression
+    if isinstance(node, (exp.JSONBExtract, exp.JSONBExtractScalar)):
+        if not (isinstance(path, exp.Literal) and path.is_string):
+            return None
+        return list(_pg_text_array(path.this))  # an element may be a key or, on an array, a position
+    parts = [p for p in path.expressions if not isinstance(p, exp.JSONPathRoot)] if isinstance(
+        path, exp.JSONPath) else [path]
+    steps: list[str | int] = []
+    for part in parts:
+        if isinstance(part, exp.JSONPathKey) or isinstance(part, exp.Literal) and part.is_string:
+            steps.append(str(part.this))
+        elif isinstance(part, exp.JSONPathSubscript) or isinstance(part, exp.Literal):
+            steps.append(int(part.this))
+        elif isinstance(part, exp.Neg) and isinstance(part.this, exp.Literal) and not part.this.is_string:
+            steps.append(-int(part.this.this))
+        else:
+            return None
+    return steps
+
+
+def folded_json_access(node: exp.Expr) -> exp.Expr | None:
+    """``'{"a": 1.50}'::jsonb -> 'a'`` (and ``->>``, ``#>``, ``#>>``) of a jsonb literal by literal steps, taken
+    here: the value keeps the literal's text of its numbers (``1.50``), which DuckDB's JSON functions would write as
+    a double's (``1.5``). None when the document or a step is not a literal, or the document is not valid JSON."""
+    document = node.this
+    text = document.meta.get("pg_jsonb_literal") if isinstance(document, exp.Cast) else None
+    steps = _literal_steps(node) if text is not None else None
+    if steps is None:
+        return None
+    try:
+        value = pgfunctions.load_json(text)
+    except ValueError:
+        return None
+    missing = object()
+    for step in steps:
+        if isinstance(value, list) and (isinstance(step, int) or re.fullmatch(r"-?\d+", step)):
+            index = int(step)
+            value = value[index] if -len(value) <= index < len(value) else missing
+        elif isinstance(value, dict) and isinstance(step, str):
+            value = value.get(step, missing)
+        elif not isinstance(value, (dict, list)) and isinstance(step, int) and step in (0, -1):
+            continue  # a scalar is a one-element array (json_index)
+        else:
+            value = missing
+        if value is missing:
+            break
+    scalar_text = isinstance(node, (exp.JSONExtractScalar, exp.JSONBExtractScalar))
+    if value is missing or scalar_text and value is None:
+        return exp.Null()
+    if scalar_text:
+        return string(value if isinstance(value, str) else pgfunctions.jsonb_text(value))
+    folded = exp.cast(string(pgfunctions.jsonb_text(value)), exp.DataType.build("JSON"))
+    folded.meta["pg_jsonb_literal"] = pgfunctions.jsonb_text(value)
+    return folded
+
+
+def folded_elements(node: exp.Anonymous) -> exp.Expr | None:
+    """``jsonb_array_elements[_text]`` of a jsonb array literal (``pg_jsonb_elements[_text]``), taken here: each
+    element keeps the literal's text of its numbers (``1.50``), which DuckDB's JSON functions would write as a
+    double's. None when the argument is not such a literal (a scalar or an object fails as before)."""
+    document = node.expressions[0] if len(node.expressions) == 1 else None
+    if isinstance(document, exp.Cast):
+        text = document.meta.get("pg_jsonb_literal")
+    else:
+        text = document.this if isinstance(document, exp.Literal) and document.is_string else None
+    try:
+        elements = pgfunctions.load_json(text) if text is not None else None
+    except ValueError:
+        return None
+    if not isinstance(elements, list):
+        return None
+    if func_name(node) == "pg_jsonb_elements":
+        return exp.cast(exp.Array(expressions=[string(pgfunctions.jsonb_text(e)) for e in elements]),
+                        exp.DataType.build("JSON[]"))
+    texts = [exp.Null() if e is None else string(e if isinstance(e, str) else pgfunctions.jsonb_text(e))
+             for e in elements]
+    return exp.cast(exp.Array(expressions=texts), exp.DataType.build("VARCHAR[]"))
+
+
 def rewrite_json_access(node: exp.Expr, scope: Scope) -> exp.Expr:
+    if isinstance(node, (exp.JSONExtract, exp.JSONExtractScalar, exp.JSONBExtract, exp.JSONBExtractScalar)) and (
+            folded := folded_json_access(node)) is not None:
+        return folded
+    if isinstance(node, exp.Anonymous) and func_name(node) in ("pg_jsonb_elements", "pg_jsonb_elements_text") and (
+            folded := folded_elements(node)) is not None:
+        return folded
     if isinstance(node, (exp.JSONExtract, exp.JSONExtractScalar)):
         path = node.expression
         target = node.this
@@ -1013,11 +1179,9 @@ def rewrite_jsonb_operators(node: exp.Expr, scope: Scope) -> exp.Expr:
         result.meta["pg_array"] = True
         return result
     if isinstance(node, exp.DPipe):
-        sides = (node.this, node.expression)
-        if any(scope.is_json(s) for s in sides) and all(
-            scope.is_json(s) or (isinstance(s, exp.Literal) and s.is_string) for s in sides
-        ):
+        if scope.is_json(node):
             # jsonb || jsonb, and jsonb || 'literal' (an untyped literal is read as jsonb there): JSON concatenation
+            sides = (node.this, node.expression)
             return json_cast(call("pg_jsonb_concat", *[s if scope.is_json(s) else json_cast(s) for s in sides]))
         sides = [
             json_text(s, scope) if scope.is_json(s) else call("pg_interval_out", s) if is_interval(s, scope)
@@ -1266,6 +1430,24 @@ def numeric_scale(node: exp.Expr, scope: Scope) -> int | None:
     return None
 
 
+VARIANCES = (exp.Stddev, exp.StddevSamp, exp.StddevPop, exp.Variance, exp.VariancePop)
+
+
+def variance_text(node: exp.Expr) -> exp.Expr:
+    """The text of ``stddev``, ``variance`` and their ``_samp``/``_pop`` forms of integers, with the decimals
+    Postgres's numeric gives them (``0.70710678118654752440``): computed from the exact count, sum and sum of
+    squares (``pgfunctions.numeric_variance``)."""
+    value = exp.cast(node.this.copy(), exp.DataType.build("HUGEINT"))
+    text = exp.DataType.build("VARCHAR")
+    sample = not isinstance(node, (exp.StddevPop, exp.VariancePop))
+    count = exp.Count(this=node.this.copy())
+    computed = call("pg_numeric_variance", count, exp.cast(exp.Sum(this=value), text),
+                    exp.cast(exp.Sum(this=exp.Mul(this=value.copy(), expression=value.copy())), text),
+                    exp.Boolean(this=sample), exp.Boolean(this=isinstance(node, (exp.Stddev, exp.StddevSamp, exp.StddevPop))))
+    # NULL for no value (for one, of a sample), as in Postgres
+    return exp.Case().when(exp.GT(this=count.copy(), expression=exp.Literal.number(int(sample))), computed)
+
+
 def number_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
     """``node`` written as Postgres writes a number as text, when DuckDB would write it otherwise: a double as
     its shortest text (``1024``, not ``1024.0``; ``1.5e+15``), a numeric with its scale (``extract(epoch ...)`` as
@@ -1275,6 +1457,8 @@ def number_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
         return call("pg_float8_out", node)
     if not is_numeric(node, scope):
         return None
+    if isinstance(node, VARIANCES) and scope.is_int(node.this):
+        return variance_text(node)
     scale = numeric_scale(node, scope)
     if scale is None:
         raise UnsupportedFeature(
@@ -1421,7 +1605,7 @@ PG_TYPE_OF_CAST = {exp.DataType.Type.SMALLINT: "smallint", exp.DataType.Type.INT
 def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
     if is_jsonpath_cast(node):
         return node.this  # the path's text, which the jsonpath functions take
-    if not isinstance(node, exp.Cast):
+    if not isinstance(node, exp.Cast) or node.meta.get("pg_json_text"):
         return node
     target = node.to.this
     if target in INT_TYPES and is_numeric(node.this, scope):
@@ -1471,12 +1655,15 @@ def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
         # text -> bytea is its UTF-8 bytes in Postgres (DuckDB refuses characters outside ASCII); a backslash
         # starts an escape in both, written differently
         escaped = exp.GT(this=call("strpos", node.this.copy(), string("\\")), expression=exp.Literal.number(0))
-        refused = call("error", string("unsupported Postgres feature: a cast to bytea of text holding a backslash"))
+        refused = raise_error("unsupported Postgres feature: a cast to bytea of text holding a backslash")
         return exp.Case().when(escaped, refused).else_(call("encode", node.this))
     if target == exp.DataType.Type.ARRAY and isinstance(node.this, exp.Literal) and node.this.is_string:
         return exp.Cast(this=array_literal(node.this.this), to=node.to)
     if target == exp.DataType.Type.JSONB:
-        return exp.cast(node.this, exp.DataType.build("JSON"))
+        document = exp.cast(node.this, exp.DataType.build("JSON"))
+        if isinstance(node.this, exp.Literal) and node.this.is_string:
+            document.meta["pg_jsonb_literal"] = node.this.this  # its steps are taken here (folded_json_access)
+        return document
     if target in (exp.DataType.Type.DECIMAL, exp.DataType.Type.BIGDECIMAL) and len(node.to.expressions) == 2 and (
             _is_float(node.this, scope)):
         # a double to numeric(p, s): its 15 significant digits rounded to s decimals, as in Postgres
@@ -2160,8 +2347,8 @@ def group_text(subject: exp.Expr, pattern: str, number: int, group: CaptureGroup
                                       exp.Literal.number(witness_number)), expression=string(""))
         result = result.when(exp.Not(this=call("regexp_full_match", string(""), string(witness_group))),
                              exp.Case().when(took_part, string("")))
-    unknown = call("error", string(f"unsupported Postgres feature: regexp capture group {number} is optional and "
-                                   "can match an empty string (RE2 cannot tell it from a group left out)"))
+    unknown = raise_error(f"unsupported Postgres feature: regexp capture group {number} is optional and "
+                          "can match an empty string (RE2 cannot tell it from a group left out)")
     return result.else_(exp.cast(unknown, exp.DataType.build("VARCHAR")))
 
 
@@ -2342,7 +2529,7 @@ def format_text(args: list[exp.Expr], scope: Scope) -> exp.Expr:
         elif kind == "I":
             value = exp.Case().when(
                 exp.Is(this=value.copy(), expression=exp.Null()),
-                call("error", string("null values cannot be formatted as an SQL identifier")),
+                raise_error("null values cannot be formatted as an SQL identifier"),
             ).else_(call("pg_quote_ident", exp.cast(value, exp.DataType.build("VARCHAR"))))
         elif width:
             value = exp.Coalesce(this=exp.cast(value, exp.DataType.build("VARCHAR")), expressions=[string("")])
@@ -2506,28 +2693,32 @@ def _is_ordered_object_agg(node: exp.Expr) -> bool:
     return isinstance(node, OBJECT_AGGREGATES) and isinstance(_object_agg_arguments(node)[1], exp.Order)
 
 
-def ordered_object_agg(node: exp.JSONObjectAgg | exp.JSONBObjectAgg, scope: Scope,
-                       condition: exp.Expr | None = None) -> exp.Expr:
-    """``json[b]_object_agg(k, v order by ...)`` (with ``filter (where condition)``): the (key, JSON value) pairs
-    listed in that order, one object of them where a later pair's key wins (as jsonb keeps the last value, and json's
-    ``->`` reads it); a NULL key is an error, as in Postgres."""
+def listed_object_agg(node: exp.JSONObjectAgg | exp.JSONBObjectAgg, scope: Scope,
+                      condition: exp.Expr | None = None) -> exp.Expr:
+    """``json[b]_object_agg(k, v order by ...)``, or with ``filter (where condition)`` (DuckDB's json_group_object is
+    a macro, which takes neither): the (key, JSON value) pairs listed (in that order), one object of them where a later
+    pair's key wins (as jsonb keeps the last value, and json's ``->`` reads it); a NULL key is an error, as in
+    Postgres."""
     name = "jsonb_object_agg" if isinstance(node, exp.JSONBObjectAgg) else "json_object_agg"
-    key, order = _object_agg_arguments(node)
-    value = order.this
+    key, value = _object_agg_arguments(node)
+    order = value if isinstance(value, exp.Order) else None
+    value = order.this if order else value
+    clause = "order by" if order else "filter"
     if isinstance(node.parent, exp.Window) or isinstance(node.parent, exp.Filter) and isinstance(
             node.parent.parent, exp.Window):
-        raise UnsupportedFeature(f"unsupported Postgres feature: {name}(... order by ...) over a window")
+        raise UnsupportedFeature(f"unsupported Postgres feature: {name}(... {clause} ...) over a window")
     if not (is_text(key, scope) or scope.is_int(key) or is_boolean(key, scope)):
-        raise UnsupportedFeature(f"unsupported Postgres feature: {name}(... order by ...) with a key that is not text, "
+        raise UnsupportedFeature(f"unsupported Postgres feature: {name}(... {clause} ...) with a key that is not text, "
                                  "an integer or a boolean")
     checked_key = exp.Case().when(exp.Is(this=key.copy(), expression=exp.Null()),
-                                  call("error", string("field name must not be null")))
+                                  raise_error("field name must not be null"))
     checked_key = checked_key.else_(exp.cast(key.copy(), exp.DataType.build("VARCHAR")))
     entry = exp.Struct(expressions=[
         exp.PropertyEQ(this=exp.to_identifier("k"), expression=checked_key),
         exp.PropertyEQ(this=exp.to_identifier("v"), expression=call("to_json", json_value(value.copy(), scope))),
     ])
-    listed: exp.Expr = call("list", exp.Order(this=entry, expressions=[o.copy() for o in order.expressions]))
+    listed: exp.Expr = call("list", exp.Order(this=entry, expressions=[o.copy() for o in order.expressions])
+                            if order else entry)
     if condition is not None:
         listed = exp.Filter(this=listed, expression=condition.copy())
     return call("pg_json_object_of", listed)
@@ -2570,9 +2761,20 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         listed = call("list", *[json_value(a, scope) for a in inner.expressions])
         return call("to_json", exp.Filter(this=listed, expression=node.expression))
     if _is_ordered_object_agg(node):
-        return ordered_object_agg(node, scope)
-    if isinstance(node, exp.Filter) and _is_ordered_object_agg(node.this):
-        return ordered_object_agg(node.this, scope, node.expression)
+        return listed_object_agg(node, scope)
+    if isinstance(node, exp.Filter) and isinstance(node.this, OBJECT_AGGREGATES):
+        return listed_object_agg(node.this, scope, node.expression)
+    if isinstance(node, OBJECT_AGGREGATES) and not node.meta.get("pg_json_values"):
+        # the values as Postgres writes them in JSON (a timestamptz as ``2021-03-04T10:15:00+00:00``)
+        key, value = _object_agg_arguments(node)
+        replacement = node.copy()
+        replacement.meta["pg_json_values"] = True
+        converted = json_value(value.copy(), scope)
+        if isinstance(node, exp.JSONObjectAgg) and len(node.expressions) == 2:
+            replacement.set("expressions", [key.copy(), converted])
+        else:
+            replacement.set("expression", converted)
+        return replacement
     if not node.meta.get("pg_domain_checked") and (checked := domain_errors(node)) is not None:
         return checked
     if isinstance(node, exp.Chr) and len(node.expressions) == 1 and scope.is_int4(code := node.expressions[0]) and not (
@@ -2799,6 +3001,15 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         return exp.cast(length, exp.DataType.build("INTEGER"))
     if name == "jsonb_strip_nulls" and len(args) == 1:
         return json_cast(call("pg_jsonb_strip_nulls", *args))
+    if name in ("json_build_object", "jsonb_build_object"):
+        # keys are text in Postgres (``jsonb_build_object(1, x)`` has the key "1"); DuckDB's json_object takes text only
+        args = [exp.cast(a, exp.DataType.build("VARCHAR")) if i % 2 == 0 and not is_text(node.expressions[i], scope)
+                else a for i, a in enumerate(args)]
+    if name == "json_build_object" and len(args) % 2 == 0:
+        built = _json_numbers(call("json_object", *args), unknown_scale)
+        # what its text (json_object_text) makes of each value, told from the Postgres arguments
+        built.meta["pg_json_object_values"] = [json_object_value_kind(v, scope) for v in node.expressions[1::2]]
+        return built
     if name in simple and name != simple[name]:
         return _json_numbers(call(simple[name], *args), unknown_scale)
     if name in ("to_json", "json_array") and any(a is not b for a, b in zip(args, node.expressions)):
@@ -2980,31 +3191,31 @@ def domain_errors(node: exp.Expr) -> exp.Expr | None:
     """``ln``, ``log``, ``sqrt`` and ``power`` fail outside their domain in Postgres (DuckDB gives NaN or an
     infinity), and ``chr(0)`` fails (DuckDB gives the null character): ``node`` in a CASE raising Postgres's error
     there, else None."""
-    def error(message: str) -> exp.Expr:
-        return call("error", string(message))
-
     zero = exp.Literal.number(0)
     checks: list[tuple[exp.Expr, exp.Expr]] = []
     if isinstance(node, (exp.Ln, exp.Log)):
         for value in filter(None, (node.this, node.expression)):
-            checks += [(exp.EQ(this=value.copy(), expression=zero.copy()), error("cannot take logarithm of zero")),
+            checks += [(exp.EQ(this=value.copy(), expression=zero.copy()),
+                        raise_error("cannot take logarithm of zero")),
                        (exp.LT(this=value.copy(), expression=zero.copy()),
-                        error("cannot take logarithm of a negative number"))]
+                        raise_error("cannot take logarithm of a negative number"))]
         if isinstance(node, exp.Log) and node.expression is not None:
-            checks.append((exp.EQ(this=node.this.copy(), expression=exp.Literal.number(1)), error("division by zero")))
+            checks.append((exp.EQ(this=node.this.copy(), expression=exp.Literal.number(1)),
+                           raise_error("division by zero")))
     elif isinstance(node, exp.Sqrt):
         checks.append((exp.LT(this=node.this.copy(), expression=zero),
-                       error("cannot take square root of a negative number")))
+                       raise_error("cannot take square root of a negative number")))
     elif isinstance(node, exp.Chr) and len(node.expressions) == 1:
-        checks.append((exp.EQ(this=node.expressions[0].copy(), expression=zero), error("null character not permitted")))
+        checks.append((exp.EQ(this=node.expressions[0].copy(), expression=zero),
+                       raise_error("null character not permitted")))
     elif isinstance(node, exp.Pow):
         base, exponent = node.this, node.expression
         checks += [
             (exp.and_(exp.EQ(this=base.copy(), expression=zero.copy()), exp.LT(this=exponent.copy(), expression=zero.copy())),
-             error("zero raised to a negative power is undefined")),
+             raise_error("zero raised to a negative power is undefined")),
             (exp.and_(exp.LT(this=base.copy(), expression=zero.copy()),
                       exp.NEQ(this=exponent.copy(), expression=call("trunc", exponent.copy()))),
-             error("a negative number raised to a non-integer power yields a complex result")),
+             raise_error("a negative number raised to a non-integer power yields a complex result")),
         ]
     else:
         return None
@@ -3649,7 +3860,8 @@ def check_unsupported(tree: exp.Expr) -> None:
         else:
             operands = [node.this, node.expression] if isinstance(node, exp.DPipe) else [node.this, *node.expressions]
         for operand in operands:
-            if isinstance(operand, exp.Expr) and (name := _json_built(operand)):
+            # json_build_object's own text is json_object_text's
+            if isinstance(operand, exp.Expr) and (name := _json_built(operand)) and name != "json_build_object":
                 raise UnsupportedFeature(
                     f"unsupported Postgres feature: the text of a json (not jsonb) value from {name}() (json keeps "
                     f"its own layout): use the jsonb function")
@@ -3682,20 +3894,28 @@ del T
 STEAMPIPE_COLUMN_TYPES = {"VARCHAR": exp.DataType.Type.TEXT, "BIGINT": exp.DataType.Type.BIGINT,
                           "BOOLEAN": exp.DataType.Type.BOOLEAN, "TIMESTAMPTZ": exp.DataType.Type.TIMESTAMPTZ,
                           "JSON": exp.DataType.Type.JSONB, "DOUBLE": exp.DataType.Type.DOUBLE}
-UNKNOWN_LITERAL = "unknown"  # NULL or a string literal: Postgres gives it the other branch's type (text if none)
+
+
+class UnknownLiteral(NamedTuple):
+    """NULL or string literals: Postgres gives them the other branch's type (text if none), reading each string as
+    that type (``select 'a' union select 1`` fails, ``select '1' union select 2`` is integers). ``literals``: the
+    string literals of the column (the select items themselves), cast to the type once it is known."""
+
+    literals: tuple
 
 
 def check_set_operation_types(tree: exp.Expr) -> None:
     """Postgres's error for UNION, INTERSECT and EXCEPT branches whose columns are of types of different categories
-    (``UNION types text and integer cannot be matched``), where DuckDB casts and answers. Only types known for
-    certain count: literals, casts and the columns of Steampipe tables; anything else is never refused."""
-    ctes = {cte.alias for cte in tree.find_all(exp.CTE)}
+    (``UNION types text and integer cannot be matched``), where DuckDB casts and answers; a string literal meeting
+    a column of another type is cast to it, as Postgres reads it. Only types known for certain count: literals,
+    casts and the columns of Steampipe tables; anything else is never refused."""
+    ctes = {cte.alias: cte for cte in tree.find_all(exp.CTE)}
     for node in tree.find_all(exp.SetOperation):
         _set_column_types(node, ctes)
 
 
-def _set_column_types(node: exp.Expr, ctes: set[str]) -> list | None:
-    """The types of the columns of a set operation's branch (SetColumnType, UNKNOWN_LITERAL or None when not known),
+def _set_column_types(node: exp.Expr, ctes: dict[str, exp.CTE]) -> list | None:
+    """The types of the columns of a set operation's branch (SetColumnType, UnknownLiteral or None when not known),
     resolved pair by pair as Postgres does; None when the columns cannot be told (``*``, VALUES)."""
     while isinstance(node, (exp.Subquery, exp.Paren)):
         node = node.this
@@ -3716,9 +3936,15 @@ def _set_column_types(node: exp.Expr, ctes: set[str]) -> list | None:
 def _common_set_type(word: str, left, right):
     if left is None or right is None:
         return None
-    if left == UNKNOWN_LITERAL or right == UNKNOWN_LITERAL:
-        known = right if left == UNKNOWN_LITERAL else left
-        return SET_COLUMN_TYPES[exp.DataType.Type.TEXT] if known == UNKNOWN_LITERAL else known
+    if isinstance(left, UnknownLiteral) and isinstance(right, UnknownLiteral):
+        return SET_COLUMN_TYPES[exp.DataType.Type.TEXT]
+    if isinstance(left, UnknownLiteral) or isinstance(right, UnknownLiteral):
+        unknown, known = (left, right) if isinstance(left, UnknownLiteral) else (right, left)
+        if known.category != "S":
+            kind = next(k for k, v in SET_COLUMN_TYPES.items() if v == known)
+            for literal in unknown.literals:
+                _cast_set_literal(literal, kind)
+        return known
     if left.category != right.category:
         raise QueryError(f"{word} types {left.name} and {right.name} cannot be matched")
     if left == right:
@@ -3728,16 +3954,34 @@ def _common_set_type(word: str, left, right):
     return max(left, right, key=lambda t: t.rank)
 
 
-def _set_item_type(item: exp.Expr, select: exp.Select, ctes: set[str]):
-    """The Postgres type of a select item when it is known for certain, UNKNOWN_LITERAL, or None."""
+def _cast_set_literal(literal: exp.Literal, kind: exp.DataType.Type) -> None:
+    """Read the string ``literal`` (a select item) as ``kind``, the item keeping the name Postgres gives it."""
+    unaliased = literal.parent is not None and not isinstance(literal.parent, exp.Alias)
+    cast = exp.Cast(this=literal.copy(), to=exp.DataType(this=kind))
+    literal.replace(exp.alias_(cast, "?column?", quoted=True) if unaliased else cast)
+
+
+# expressions that are booleans whatever their operands (comparisons, tests, AND/OR/NOT)
+BOOLEAN_RESULTS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Like, exp.ILike, exp.Is, exp.In, exp.And,
+                   exp.Or, exp.Not, exp.Exists, exp.Between, exp.NullSafeEQ, exp.NullSafeNEQ, exp.LogicalAnd, exp.LogicalOr)
+
+
+def _set_item_type(item: exp.Expr, select: exp.Select, ctes: dict[str, exp.CTE]):
+    """The Postgres type of a select item when it is known for certain, UnknownLiteral, or None."""
+    if isinstance(item, exp.Literal) and item.is_string:
+        return UnknownLiteral((item,))
     while isinstance(item, exp.Paren):
         item = item.this
     if isinstance(item, exp.Neg) and isinstance(item.this, exp.Literal):
         item = item.this
     if isinstance(item, exp.Null) or isinstance(item, exp.Literal) and item.is_string:
-        return UNKNOWN_LITERAL
-    if isinstance(item, exp.Boolean):
+        return UnknownLiteral(())
+    if isinstance(item, (exp.Boolean, *BOOLEAN_RESULTS)):
         return SET_COLUMN_TYPES[exp.DataType.Type.BOOLEAN]
+    if isinstance(item, exp.Count) and not isinstance(item.parent, exp.Window):
+        return SET_COLUMN_TYPES[exp.DataType.Type.BIGINT]
+    if isinstance(item, exp.Interval):
+        return SET_COLUMN_TYPES[exp.DataType.Type.INTERVAL]
     if isinstance(item, exp.Literal):
         if not item.this.isdigit():
             return SET_COLUMN_TYPES[exp.DataType.Type.DECIMAL]
@@ -3748,11 +3992,53 @@ def _set_item_type(item: exp.Expr, select: exp.Select, ctes: set[str]):
         return SET_COLUMN_TYPES.get(item.to.this)
     if isinstance(item, exp.Column):
         duck_type = _steampipe_column_type(item, select, ctes)
-        return SET_COLUMN_TYPES[STEAMPIPE_COLUMN_TYPES[duck_type]] if duck_type in STEAMPIPE_COLUMN_TYPES else None
+        if duck_type in STEAMPIPE_COLUMN_TYPES:
+            return SET_COLUMN_TYPES[STEAMPIPE_COLUMN_TYPES[duck_type]]
+        return _derived_column_type(item, select, ctes)
     return None
 
 
-def _steampipe_column_type(column: exp.Column, select: exp.Select, ctes: set[str]) -> str | None:
+def _derived_column_type(column: exp.Column, select: exp.Select, ctes: dict[str, exp.CTE]):
+    """The type of ``column`` when it is a column of a subquery or CTE in ``select``'s FROM (qualified by its name,
+    or the only source) whose select item has a known type; a literal there is text, as Postgres makes it."""
+    sources = select_sources(select)
+    if column.table:
+        sources = [s for s in sources if s.alias_or_name == column.table]
+    if len(sources) != 1:
+        return None
+    source, cte = sources[0], None
+    if isinstance(source, exp.Subquery):
+        query = source.this
+    elif isinstance(source, exp.Table) and not source.db and (cte := ctes.get(source.name)) is not None:
+        query = cte.this
+    else:
+        return None
+    alias = source.args.get("alias") if cte is None else cte.args.get("alias")
+    names = [c.name for c in alias.columns] if alias and alias.columns else None
+    first = query
+    while isinstance(first, (exp.SetOperation, exp.Subquery, exp.Paren)):
+        first = first.this
+    if names is None and isinstance(first, exp.Select):
+        names = [i.alias_or_name for i in first.expressions]
+    if not names or column.name not in names or (cte is not None and cte.meta.get("pg_typing")):
+        return None
+    if cte is not None and isinstance(query, exp.Union) and cte.parent is not None and cte.parent.args.get("recursive"):
+        query = query.this  # a recursive CTE has the types of its non-recursive part
+    if cte is not None:
+        cte.meta["pg_typing"] = True  # a CTE reading itself: its own columns stay unknown
+    try:
+        types = _set_column_types(query, ctes)
+    finally:
+        if cte is not None:
+            cte.meta.pop("pg_typing")
+    index = names.index(column.name)
+    if types is None or index >= len(types):
+        return None
+    known = types[index]
+    return SET_COLUMN_TYPES[exp.DataType.Type.TEXT] if isinstance(known, UnknownLiteral) else known
+
+
+def _steampipe_column_type(column: exp.Column, select: exp.Select, ctes: dict[str, exp.CTE]) -> str | None:
     """The DuckDB type of ``column`` when it is certainly a column of a Steampipe table of ``select``'s own FROM:
     qualified by that table's name or alias, or unqualified where every source is such a table and one has it."""
     tables, others = {}, False
@@ -3985,7 +4271,27 @@ def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False) -> exp.E
     scope = Scope(tree, as_of_variable=as_of_variable)
     tree = name_select_items(tree, scope)
     tree = string_to_table(tree)
-    return apply_rewrites(tree, scope)
+    scales = output_scales(tree, scope)
+    return with_output_scales(apply_rewrites(tree, scope), scales)
+
+
+def output_scales(tree: exp.Expr, scope: Scope) -> list[int | None]:
+    """The decimals of each column of the statement's result that is a Postgres numeric DuckDB computes as a double
+    (``extract(epoch from ...)``, ``x::numeric * 2``) where the query decides them, else None per column."""
+    if not isinstance(tree, exp.Select):
+        return []
+    return [numeric_scale(item, scope) if is_numeric(item, scope) and not _is_float(item, scope) else None
+            for item in (i.unalias() for i in tree.expressions)]
+
+
+def with_output_scales(tree: exp.Expr, scales: list[int | None]) -> exp.Expr:
+    """The translated statement with those columns as a DECIMAL of their decimals, so the output writes them as
+    Postgres does (``1614852900.000000``, not ``1614852900``)."""
+    for item, scale in zip(tree.expressions if scales else [], scales):
+        if scale is not None:
+            value = item.this if isinstance(item, exp.Alias) else item
+            value.replace(exp.Cast(this=value.copy(), to=exp.DataType.build(f"DECIMAL(38, {scale})")))
+    return tree
 
 
 def ordinality_source(source: exp.Expr, name: str) -> exp.Subquery:

@@ -10,16 +10,23 @@ from __future__ import annotations
 import json
 import re
 import weakref
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from iamsql.sql import inet, jsonpath
 
 AS_OF_VARIABLE = "iamsql_as_of"
 AS_OF_UNSET = f"the {AS_OF_VARIABLE} variable is not set"
+RAISED = "pg_raise: "  # what starts the text pg_raise() fails to cast (query.describe_duckdb_error)
 
 
-def _load(text: str):
+def load_json(text: str):
+    """A JSON document with its numbers as Decimals (their text kept: ``1.50``)."""
     return json.loads(text, parse_float=Decimal, parse_int=Decimal)
+
+
+def jsonb_text(value) -> str:
+    """The text PostgreSQL prints for a jsonb value already read by ``load_json``."""
+    return _render(value)
 
 
 def _key_order(key: str) -> tuple[int, bytes]:
@@ -29,7 +36,7 @@ def _key_order(key: str) -> tuple[int, bytes]:
 
 def jsonb_out(text: str) -> str:
     """The text PostgreSQL prints for a jsonb value: keys by length then bytes, ', ' and ': ' separators."""
-    return _render(_load(text))
+    return _render(load_json(text))
 
 
 def _render(value, numbers_by_value: bool = False) -> str:
@@ -44,13 +51,15 @@ def _render(value, numbers_by_value: bool = False) -> str:
         return "0" if value == 0 else format(value.normalize(), "f")
     if isinstance(value, Decimal):
         text = format(value, "f")
-        return "0" if value == 0 and text.lstrip("-0.") == "" and "." not in text else text.lstrip("+")
+        if value == 0:  # a numeric zero has no sign (-0.0 is 0.0)
+            return text.lstrip("+-")
+        return text.lstrip("+")
     return json.dumps(value, ensure_ascii=False)
 
 
 def jsonb_pretty(text: str) -> str:
     """``jsonb_pretty``: PostgreSQL's layout, four spaces per level, an empty container still on two lines."""
-    return _pretty(_load(text), 0)
+    return _pretty(load_json(text), 0)
 
 
 def _pretty(value, level: int) -> str:
@@ -71,7 +80,7 @@ def _pretty(value, level: int) -> str:
 def jsonb_eq_key(text: str) -> str:
     """A text equal for two jsonb values exactly when PostgreSQL's ``=`` says they are equal: ``jsonb_out``'s, with
     each number written by its value (``1.0`` and ``1`` are equal jsonb numbers)."""
-    return _render(_load(text), numbers_by_value=True)
+    return _render(load_json(text), numbers_by_value=True)
 
 
 def _scalar_equal(a, b) -> bool:
@@ -114,7 +123,7 @@ def _contains(left, right) -> bool:
 
 def jsonb_contains(left_text: str, right_text: str) -> bool:
     """``left @> right`` for jsonb. A top-level scalar is a one-element array that only contains scalars."""
-    left, right = _load(left_text), _load(right_text)
+    left, right = load_json(left_text), load_json(right_text)
     left_raw, right_raw = not _is_container(left), not _is_container(right)
     if left_raw and not right_raw:
         return False
@@ -149,10 +158,43 @@ def _as_array(value) -> list:
     return value if isinstance(value, list) else [value]
 
 
+def _base_10000(value: int) -> tuple[int, int]:
+    """(weight, first digit) of a positive integer in PostgreSQL's numeric representation (base-10000 digits)."""
+    digits = []
+    while value:
+        value, digit = divmod(value, 10000)
+        digits.append(digit)
+    return len(digits) - 1, digits[-1]
+
+
+def numeric_variance(count: int, total: str, squares: str, sample: bool, root: bool) -> str:
+    """The text of ``variance``/``var_pop`` (``stddev``/``stddev_pop`` with ``root``) of integers as PostgreSQL's
+    numeric computes it (numeric_stddev_internal) from the count, the sum and the sum of squares: (N * sum of squares
+    - sum * sum) / (N * (N - 1)) (N * N for the population), with select_div_scale's decimals (at least 16
+    significant digits), rounded half away from zero; 0 when the numerator is not positive. Called for more than one
+    value (more than none for the population: Postgres's NULL otherwise)."""
+    total_value, squares_value = int(total), int(squares)
+    numerator = count * squares_value - total_value * total_value
+    if numerator <= 0:
+        return "0"
+    denominator = count * (count - 1) if sample else count * count
+    (weight1, first1), (weight2, first2) = _base_10000(numerator), _base_10000(denominator)
+    quotient_weight = weight1 - weight2 - (1 if first1 <= first2 else 0)
+    scale = min(max(16 - quotient_weight * 4, 0), 1000)
+    with localcontext() as context:
+        context.prec = len(str(numerator)) + scale + 10
+        step = Decimal(1).scaleb(-scale)
+        value = (Decimal(numerator) / Decimal(denominator)).quantize(step, rounding=ROUND_HALF_UP)
+        if root:
+            context.prec += len(str(numerator))
+            value = value.sqrt().quantize(step, rounding=ROUND_HALF_UP)
+    return format(value, "f")
+
+
 def jsonb_concat(left_text: str, right_text: str) -> str:
     """``jsonb || jsonb``: two objects merged (the right one's keys win), otherwise the two as arrays (a scalar or
     an object as a one-element array) concatenated."""
-    left, right = _load(left_text), _load(right_text)
+    left, right = load_json(left_text), load_json(right_text)
     if isinstance(left, dict) and isinstance(right, dict):
         return _render({**left, **right})
     return _render(_as_array(left) + _as_array(right))
@@ -160,7 +202,7 @@ def jsonb_concat(left_text: str, right_text: str) -> str:
 
 def jsonb_delete_key(text: str, key: str) -> str:
     """``jsonb - text``: the object without the key, or the array without the strings equal to it."""
-    value = _load(text)
+    value = load_json(text)
     if isinstance(value, dict):
         return _render({k: v for k, v in value.items() if k != key})
     if isinstance(value, list):
@@ -173,12 +215,12 @@ def jsonb_delete_keys(text: str, keys: list) -> str:
     for key in keys:
         if key is not None:
             text = jsonb_delete_key(text, key)
-    return text if isinstance(_load(text), (dict, list)) else jsonb_delete_key(text, "")
+    return text if isinstance(load_json(text), (dict, list)) else jsonb_delete_key(text, "")
 
 
 def jsonb_delete_index(text: str, index: int) -> str:
     """``jsonb - integer``: the array without the element at ``index`` (from the end when negative)."""
-    value = _load(text)
+    value = load_json(text)
     if isinstance(value, dict):
         raise ValueError("cannot delete from object using integer index")
     if not isinstance(value, list):
@@ -232,12 +274,12 @@ def _set_path(value, path: list, level: int, new, op: str):
 
 
 def _path_operation(text: str, path: list, new_text: str | None, op: str, scalar_error: str) -> str:
-    value = _load(text)
+    value = load_json(text)
     if not isinstance(value, (dict, list)):
         raise ValueError(scalar_error)
     if not path:
         return _render(value)
-    return _render(_set_path(value, path, 0, None if new_text is None else _load(new_text), op))
+    return _render(_set_path(value, path, 0, None if new_text is None else load_json(new_text), op))
 
 
 def jsonb_set(text: str, path: list, new_text: str, create: bool) -> str:
@@ -265,7 +307,7 @@ def _strip_nulls(value):
 
 def jsonb_strip_nulls(text: str) -> str:
     """``jsonb_strip_nulls``: every object member whose value is null removed, at any depth (array nulls stay)."""
-    return _render(_strip_nulls(_load(text)))
+    return _render(_strip_nulls(load_json(text)))
 
 
 # jsonb's btree order (PostgreSQL's compareJsonbContainers): null < string < number < boolean < array < object;
@@ -309,7 +351,7 @@ def _sort_key(value, top: bool = False) -> bytes:
 
 def jsonb_sort_key(text: str) -> bytes:
     """A key that sorts as PostgreSQL sorts jsonb values (``order by tags``): see ``_sort_key``."""
-    return _sort_key(_load(text), top=True)
+    return _sort_key(load_json(text), top=True)
 
 
 PYTHON_FUNCTIONS = [
@@ -337,6 +379,7 @@ PYTHON_FUNCTIONS = [
     ("pg_inet_set_masklen", inet.set_masklen, ["VARCHAR", "INTEGER", "BOOLEAN"], "VARCHAR"),
     ("pg_inet_test", inet.test, ["VARCHAR", "VARCHAR", "VARCHAR"], "BOOLEAN"),
     ("pg_inet_sort_key", inet.sort_key, ["VARCHAR"], "BLOB"),
+    ("pg_numeric_variance", numeric_variance, ["BIGINT", "VARCHAR", "VARCHAR", "BOOLEAN", "BOOLEAN"], "VARCHAR"),
 ]
 
 # PostgreSQL 16's keywords that quote_ident() quotes: every keyword that is not unreserved (the reserved, column
@@ -368,7 +411,11 @@ _QUOTED_KEYWORD_LIST = ", ".join(f"'{w}'" for w in QUOTED_KEYWORDS)
 # control's time filter is a comparison with a constant (pushed into the scan), not a computation per row. Without
 # the variable it fails by casting a sentence to a time (query.describe_duckdb_error words it), not with error():
 # DuckDB counts error() as volatile and takes no volatile expression in a window's PARTITION BY or ORDER BY.
+# pg_raise(message) fails the same way for every other error (Postgres's message; describe_duckdb_error words it),
+# wherever its CASE branch is taken: its type is NULL, so it takes the type of the CASE it is a branch of.
 MACROS = f"""
+create or replace temp macro pg_raise(message) as
+    case when cast('{RAISED}' || message as uuid) is null then null end;
 create or replace temp macro iamsql_glob(pattern) as replace(replace(pattern, '*', '%'), '?', '_');
 create or replace temp macro pg_nlevel(path) as
     case when path is null then null when path = '' then 0 else len(string_split(path, '.')) end;
@@ -395,7 +442,7 @@ create or replace temp macro pg_jsonb_step(j, key_path, index_path) as
     case when json_type(j) = 'ARRAY' then json_extract(j, index_path) else json_extract(j, key_path) end;
 create or replace temp macro pg_jsonb_elements(j) as cast(
     case when j is null or json_type(j) = 'ARRAY' then json_extract(j, '$[*]')
-         else error('cannot extract elements from ' || case json_type(j) when 'OBJECT' then 'an object' else 'a scalar' end) end
+         else pg_raise('cannot extract elements from ' || case json_type(j) when 'OBJECT' then 'an object' else 'a scalar' end) end
     as json[]);
 create or replace temp macro pg_jsonb_path_query(j, path) as cast(pg_jsonb_path_items(j, path) as json[]);
 create or replace temp macro pg_jsonb_path_query_array(j, path) as
@@ -406,28 +453,28 @@ create or replace temp macro pg_jsonb_path_match_silent(j, path) as
     case pg_jsonb_path_items(j, path) when ['true'] then true when ['false'] then false end;
 create or replace temp macro pg_jsonb_path_boolean(items) as
     case when items = ['true'] then true when items = ['false'] then false when items = ['null'] then null
-         when items is not null then error('single boolean result is expected') end;
+         when items is not null then pg_raise('single boolean result is expected') end;
 create or replace temp macro pg_jsonb_path_match(j, path) as pg_jsonb_path_boolean(pg_jsonb_path_items(j, path));
 create or replace temp macro pg_jsonb_elements_text(j) as list_transform(pg_jsonb_elements(j), lambda e: pg_jsonb_text(e));
 create or replace temp macro pg_jsonb_sorted_keys(j) as
     list_transform(list_sort(list_transform(json_keys(j), lambda k: {{'n': strlen(k), 'k': k}})), lambda s: s.k);
 create or replace temp macro pg_jsonb_keys(j) as
     case when j is null or json_type(j) = 'OBJECT' then pg_jsonb_sorted_keys(j)
-         else error('cannot call jsonb_object_keys on ' || case json_type(j) when 'ARRAY' then 'an array' else 'a scalar' end) end;
+         else pg_raise('cannot call jsonb_object_keys on ' || case json_type(j) when 'ARRAY' then 'an array' else 'a scalar' end) end;
 create or replace temp macro pg_jsonb_each(j) as
     case when j is null or json_type(j) = 'OBJECT'
          then list_transform(pg_jsonb_sorted_keys(j), lambda k: {{'key': k, 'value': pg_jsonb_get(j, k)}})
-         else error('cannot call jsonb_each on a non-object') end;
+         else pg_raise('cannot call jsonb_each on a non-object') end;
 create or replace temp macro pg_jsonb_each_text(j) as
     case when j is null or json_type(j) = 'OBJECT'
          then list_transform(pg_jsonb_sorted_keys(j), lambda k: {{'key': k, 'value': pg_jsonb_text(pg_jsonb_get(j, k))}})
-         else error('cannot call jsonb_each_text on a non-object') end;
+         else pg_raise('cannot call jsonb_each_text on a non-object') end;
 create or replace temp macro pg_jsonb_number(j, type_name) as
     case when j is null or json_type(j) in ('BIGINT', 'UBIGINT', 'HUGEINT', 'DOUBLE') then j
-         else error('cannot cast jsonb ' || pg_jsonb_typeof(j) || ' to type ' || type_name) end;
+         else pg_raise('cannot cast jsonb ' || pg_jsonb_typeof(j) || ' to type ' || type_name) end;
 create or replace temp macro pg_jsonb_boolean(j) as
     case when j is null or json_type(j) = 'BOOLEAN' then j
-         else error('cannot cast jsonb ' || pg_jsonb_typeof(j) || ' to type boolean') end;
+         else pg_raise('cannot cast jsonb ' || pg_jsonb_typeof(j) || ' to type boolean') end;
 create or replace temp macro pg_trim_scale(x) as cast(x as double);
 create or replace temp macro pg_jsonb_greatest(values) as
     case when len(list_filter(values, lambda v: v is not null)) > 0
@@ -443,18 +490,18 @@ create or replace temp macro pg_jsonb_sorted(values) as
                              'ASC', 'NULLS LAST'), lambda s: s.v);
 create or replace temp macro pg_jsonb_object_kv(keys, vals) as
     case when keys is null or vals is null then null
-         when len(keys) <> len(vals) then error('mismatched array dimensions')
+         when len(keys) <> len(vals) then pg_raise('mismatched array dimensions')
          when list_contains(list_transform(keys, lambda k: k is null), true)
-             then error('null value not allowed for object key')
+             then pg_raise('null value not allowed for object key')
          else pg_json_object_of(list_transform(range(1, len(keys) + 1), lambda i: {{'k': keys[i], 'v': to_json(vals[i])}})) end;
 create or replace temp macro pg_jsonb_object(a) as
     case when a is null then null
-         when len(a) % 2 <> 0 then error('array must have even number of elements')
+         when len(a) % 2 <> 0 then pg_raise('array must have even number of elements')
          else pg_jsonb_object_kv(list_transform(range(1, len(a) // 2 + 1), lambda i: a[2 * i - 1]),
                                  list_transform(range(1, len(a) // 2 + 1), lambda i: a[2 * i])) end;
 create or replace temp macro pg_text_to_int(x, type_name) as
     case when x is null or regexp_full_match(x, '[ \t\n\r\v\f]*[+-]?[0-9]+[ \t\n\r\v\f]*') then x
-         else error('invalid input syntax for type ' || type_name || ': "' || x || '"') end;
+         else pg_raise('invalid input syntax for type ' || type_name || ': "' || x || '"') end;
 create or replace temp macro pg_array_out(a) as
     '{{' || array_to_string(list_transform(a, lambda e: case
         when e is null then 'NULL'
@@ -521,14 +568,14 @@ create or replace temp macro pg_float8_json(x) as
     case when isnan(cast(x as double)) or isinf(cast(x as double)) then to_json(pg_float8_out(x))
          when pg_float8_out(x) like '%e%' then to_json(cast(x as double)) else json(pg_float8_out(x)) end;
 create or replace temp macro pg_array_position_from(a, x, start) as
-    case when start is null then error('initial position must not be null')
+    case when start is null then pg_raise('initial position must not be null')
          else list_position(list_slice(a, greatest(start, 1), len(a)), x) + greatest(start, 1) - 1 end;
 create or replace temp macro pg_float8_dec(x) as cast(printf('%.15g', cast(x as double)) as decimal(38, 18));
 create or replace temp macro pg_trim_array(a, n) as
-    case when n < 0 or n > len(a) then error('number of elements to trim must be between 0 and ' || len(a))
+    case when n < 0 or n > len(a) then pg_raise('number of elements to trim must be between 0 and ' || len(a))
          else list_slice(a, 1, len(a) - n) end;
 create or replace temp macro pg_array_fill(v, n) as list_transform(range(n), lambda i: v);
-create or replace temp macro pg_div(a, b) as case when b = 0 and a is not null then error('division by zero') else a / b end;
+create or replace temp macro pg_div(a, b) as case when b = 0 and a is not null then pg_raise('division by zero') else a / b end;
 create or replace temp macro pg_array_length(a, dimension) as case when dimension = 1 and len(a) > 0 then len(a) end;
 create or replace temp macro pg_day_of_week(t) as dayofweek(t) + 1;
 create or replace temp macro pg_week_of_year(t) as (dayofyear(t) - 1) // 7 + 1;
@@ -539,11 +586,11 @@ create or replace temp macro pg_ordinal_suffix(n) as
 create or replace temp macro pg_julian_day(t) as cast(julian(cast(t as date)) as bigint);
 create or replace temp macro pg_century(t) as case when year(t) > 0 then (year(t) + 99) // 100 else -((99 - year(t)) // 100) end;
 create or replace temp macro pg_substr(s, start, n) as
-    case when n < 0 then error('negative substring length not allowed')
+    case when n < 0 then pg_raise('negative substring length not allowed')
          else substring(s, greatest(start, 1), greatest(start + n - greatest(start, 1), 0)) end;
 create or replace temp macro pg_substr_from(s, start) as substring(s, greatest(start, 1));
 create or replace temp macro pg_split_part(s, delimiter, n) as
-    case when n = 0 then error('field position must not be zero')
+    case when n = 0 then pg_raise('field position must not be zero')
          when delimiter = '' then case when n in (1, -1) then s else '' end
          else split_part(s, delimiter, n) end;
 create or replace temp macro pg_array_lower(a, dimension) as case when dimension = 1 and len(a) > 0 then 1 end;
@@ -553,8 +600,8 @@ create or replace temp macro pg_width_bucket_of(x, lo, hi, n) as
     case when x < lo then 0 when x >= hi then n + 1 else least(cast(trunc(n * ((x - lo) / (hi - lo))) as integer), n - 1) + 1 end;
 create or replace temp macro pg_width_bucket(x, lo, hi, n) as
     case when x is null or lo is null or hi is null or n is null then null
-         when n <= 0 then error('count must be greater than zero')
-         when lo = hi then error('lower bound cannot equal upper bound')
+         when n <= 0 then pg_raise('count must be greater than zero')
+         when lo = hi then pg_raise('lower bound cannot equal upper bound')
          when lo < hi then pg_width_bucket_of(cast(x as double), cast(lo as double), cast(hi as double), n)
          else pg_width_bucket_of(-cast(x as double), -cast(lo as double), -cast(hi as double), n) end;
 create or replace temp macro pg_array_nulls(a, n) as list_transform(a, lambda e: case when e = n then null else e end);
@@ -569,7 +616,7 @@ create or replace temp macro pg_text_to_bool(x) as
     case when x is null then null
          when lower(trim(x, ' \t\n\r')) in ('t', 'tr', 'tru', 'true', 'y', 'ye', 'yes', 'on', '1') then true
          when lower(trim(x, ' \t\n\r')) in ('f', 'fa', 'fal', 'fals', 'false', 'n', 'no', 'of', 'off', '0') then false
-         else error('invalid input syntax for type boolean: "' || x || '"') end;
+         else pg_raise('invalid input syntax for type boolean: "' || x || '"') end;
 create or replace temp macro pg_to_bool(x) as
     case when typeof(x) = 'VARCHAR' then pg_text_to_bool(cast(x as varchar)) else cast(x as boolean) end;
 create or replace temp macro pg_quote_ident(s) as
@@ -578,8 +625,8 @@ create or replace temp macro pg_quote_ident(s) as
 create or replace temp macro pg_jsonb_array_length(j) as
     case when j is null then null
          when json_type(j) = 'ARRAY' then json_array_length(j)
-         when json_type(j) = 'OBJECT' then cast(error('cannot get array length of a non-array') as ubigint)
-         else cast(error('cannot get array length of a scalar') as ubigint) end;
+         when json_type(j) = 'OBJECT' then cast(pg_raise('cannot get array length of a non-array') as ubigint)
+         else cast(pg_raise('cannot get array length of a scalar') as ubigint) end;
 create or replace temp macro pg_upper(s) as
     case when contains(s, 'ß') then array_to_string(list_transform(string_split(s, 'ß'), lambda part: upper(part)), 'ß')
          else upper(s) end;
@@ -593,13 +640,13 @@ create or replace temp macro pg_lpad(s, n, fill) as
 create or replace temp macro pg_rpad(s, n, fill) as
     case when fill = '' then left(s, case when n < 0 then 0 else n end) else rpad(s, cast(n as integer), fill) end;
 create or replace temp macro pg_array_dims(a) as
-    case when typeof(a) like '%[][]' then error('unsupported Postgres feature: array_dims of a multidimensional array')
+    case when typeof(a) like '%[][]' then pg_raise('unsupported Postgres feature: array_dims of a multidimensional array')
          when len(a) > 0 then '[1:' || cast(len(a) as varchar) || ']' end;
 create or replace temp macro pg_array_ndims(a) as
-    case when typeof(a) like '%[][]' then error('unsupported Postgres feature: array_ndims of a multidimensional array')
+    case when typeof(a) like '%[][]' then pg_raise('unsupported Postgres feature: array_ndims of a multidimensional array')
          when len(a) > 0 then 1 end;
 create or replace temp macro pg_numeric_series(start, stop, step) as
-    case when step = 0 then error('step size cannot equal zero')
+    case when step = 0 then pg_raise('step size cannot equal zero')
          else list_filter(list_transform(range(0, greatest(cast(ceil((stop - start) / step) as bigint) + 2, 0)),
                                          lambda i: start + i * step),
                           lambda v: case when step > 0 then v <= stop else v >= stop end) end;

@@ -16,7 +16,7 @@ from iamsql.controls.names import view_names
 from iamsql.errors import QueryError
 from iamsql.sql import cache as sqlcache
 from iamsql.sql.output import TEXT_TYPES
-from iamsql.sql.pgfunctions import AS_OF_UNSET, install_called
+from iamsql.sql.pgfunctions import AS_OF_UNSET, RAISED, install_called
 from iamsql.store.schema import ACCESS_TABLES, CATALOG_TABLES, NOT_LOADED, TABLES
 
 # sqlglot and the dialect are imported when a statement is first translated: a statement whose translation is
@@ -62,6 +62,8 @@ def run_query(
 
 ERROR_PREFIX = re.compile(r"^[A-Za-z ]+ Error: ")
 PYTHON_FUNCTION_ERROR = re.compile(r"^Python exception occurred while executing the UDF: (?:ValueError|TypeError): ")
+# Postgres's error raised by a translated query (pgfunctions' pg_raise macro): the text it could not cast
+RAISED_ERROR = re.compile(rf"^Could not convert string '{re.escape(RAISED)}(.*)' to UUID$", re.S)
 
 
 # RE2's reasons for refusing a regular expression (DuckDB's message is "<reason>: <pattern>") as PostgreSQL's
@@ -83,6 +85,8 @@ def describe_duckdb_error(exc: duckdb.Error, sql: str = "") -> str:
     first = ERROR_PREFIX.sub("", text.splitlines()[0]).rstrip("!").strip()
     # a Postgres function written in Python (iamsql.sql.pgfunctions) raises Postgres's own message
     first = PYTHON_FUNCTION_ERROR.sub("", first)
+    if match := RAISED_ERROR.match(first):
+        return f"query failed: {match.group(1)}"
     hint = re.search(r'Did you mean "([^"]+)"', text)
     suggestion = f" (did you mean {hint.group(1)}?)" if hint else ""
     if match := re.match(r"Table with name (\S+) does not exist", first):

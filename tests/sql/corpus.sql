@@ -3919,3 +3919,691 @@ union select name, 1, '2024-01-01'::date from aws_iam_user
 union all select null, 2.5, null
 except select 'x'::varchar, max_session_duration, create_date from aws_iam_role r
 order by 1 nulls first, 2;
+
+-- name: checked_math_in_window_partition_and_order
+select name, rank() over (order by ln(attachment_count + 1), name) as by_log,
+  row_number() over (partition by sqrt(attachment_count) order by name) as in_root,
+  row_number() over (partition by chr(65 + attachment_count::int) order by name) as in_letter
+from aws_iam_policy order by name;
+
+-- name: failing_macros_in_window_partition_and_order
+select name, row_number() over (partition by jsonb_array_length(policy_std -> 'Statement') order by name) as by_statements,
+  rank() over (order by attachment_count / 2, name) as by_half,
+  row_number() over (order by split_part(name, '-', 1), substr(name, 1, 3), name) as by_prefix
+from aws_iam_policy order by name;
+
+-- name: jsonb_casts_and_keys_in_window_order
+select name, row_number() over (partition by (tags ->> 'n')::int order by name) as by_tag,
+  row_number() over (order by ('{"n": 3}'::jsonb -> 'n')::int, name) as by_number,
+  row_number() over (order by (select count(*) from jsonb_object_keys(tags)), name) as by_keys
+from aws_iam_user order by name;
+
+-- name: union_string_literals_read_as_the_other_branch_type
+select '2' as n, 'x' as t union all select attachment_count, name from aws_iam_policy
+union all select 10, 'y'
+order by n, t;
+
+-- name: union_string_literals_stay_text_or_take_a_type
+select x, y, z from (select 'a' as x, '5' as y, '1 day' as z union select 'b', 7, interval '2 hours'
+  union select 'c', '6', '3 days') s
+order by x;
+
+-- name: stddev_variance_text_has_postgres_decimals
+select account_id, stddev(max_session_duration)::text as sd, variance(max_session_duration)::text as var,
+  'pop ' || stddev_pop(max_session_duration) as sd_pop, var_pop(max_session_duration)::text as var_pop,
+  stddev_samp(length(name) * 1000003)::text as sd_big, var_samp(max_session_duration)::text as var_samp
+from aws_iam_role group by account_id order by account_id;
+
+-- name: stddev_text_of_policy_counts
+select is_aws_managed, stddev(attachment_count)::text as sd, variance(attachment_count)::text as var
+from aws_iam_policy group by is_aws_managed order by is_aws_managed;
+
+-- name: stddev_text_of_one_value_is_null_or_zero
+select name, stddev(max_session_duration)::text as sd, var_pop(max_session_duration)::text as var_pop,
+  'x' || coalesce(variance(max_session_duration)::text, 'none') as var
+from aws_iam_role group by name order by name;
+
+-- name: jsonb_text_of_numeric_with_precision_and_negative_zero
+select to_jsonb(1.50::numeric(10, 3))::text as a, jsonb_build_object('n', attachment_count::numeric(6, 2))::text as b,
+  jsonb_build_array(max_session_duration::numeric(12, 1), 2.50)::text as c, '[-0.0, 0e5, -0]'::jsonb::text as d,
+  '-0.00'::jsonb::text as e
+from aws_iam_policy, aws_iam_role where aws_iam_role.name = 'ec2-app' order by aws_iam_policy.name;
+
+
+-- name: probe_lateral_elements_effect_count
+select p.name, count(*) filter (where s ->> 'Effect' = 'Deny') as denies, count(*) as total
+from aws_iam_policy p cross join lateral jsonb_array_elements(p.policy_std -> 'Statement') s group by p.name order by p.name;
+
+-- name: probe_jsonb_each_tags_lateral
+select u.name, t.key, t.value from aws_iam_user u left join lateral jsonb_each_text(u.tags) t on true order by u.name, t.key nulls first;
+
+-- name: probe_hash_path_arrow
+select name, policy_std #>> '{Statement,0,Effect}' as first_effect, policy_std #> '{Statement,0,Action}' as first_actions from aws_iam_policy order by name;
+
+-- name: probe_contains_action
+select name from aws_iam_policy where policy_std -> 'Statement' @> '[{"Effect":"Allow","Action":["*"]}]' order by name;
+
+-- name: probe_exists_any_keys
+select name, tags ?| array['team','env'] as has_any, tags ?& array['team','env'] as has_all from aws_iam_user order by name;
+
+-- name: probe_date_trunc_month_count
+select date_trunc('month', create_date) as month, count(*) from aws_iam_user group by 1 order by 1;
+
+-- name: probe_age_of_users
+select name, age(now(), create_date) > interval '1 year' as older, extract(year from age(now(), create_date))::int as years from aws_iam_user order by name;
+
+-- name: probe_extract_fields
+select name, extract(dow from create_date) as dow, extract(doy from create_date) as doy, extract(epoch from create_date)::bigint as ep, extract(quarter from create_date) q from aws_iam_user order by name;
+
+-- name: probe_to_char_formats
+select name, to_char(create_date, 'YYYY-MM-DD"T"HH24:MI:SS') a, to_char(create_date, 'Mon DD, YYYY') b, to_char(create_date, 'Day') c from aws_iam_user order by name;
+
+-- name: probe_interval_arith
+select name, create_date + interval '90 days' as due, now() - create_date > '90 days'::interval as stale, (now() - create_date)::text like '%days%' as txt from aws_iam_user order by name;
+
+-- name: probe_regexp_matches_arn
+select name, regexp_matches(arn, 'arn:aws:iam::(\d+):user/(.*)') as m from aws_iam_user order by name;
+
+-- name: probe_string_agg_ordered
+select account_id, string_agg(name, ', ' order by name desc) as names from aws_iam_user group by account_id order by account_id;
+
+-- name: probe_filter_multiple
+select account_id, count(*) filter (where mfa_enabled) as mfa, count(*) filter (where not mfa_enabled) as no_mfa, count(*) filter (where password_last_used is null) as never from aws_iam_user group by account_id order by account_id;
+
+-- name: probe_grouping_sets
+select account_id, mfa_enabled, count(*) from aws_iam_user group by grouping sets ((account_id), (mfa_enabled), ()) order by 1 nulls last, 2 nulls last;
+
+-- name: probe_rollup
+select account_id, path, count(*) from aws_iam_user group by rollup (account_id, path) order by 1 nulls last, 2 nulls last;
+
+-- name: probe_cte_window_rank
+with u as (select name, account_id, create_date, rank() over (partition by account_id order by create_date) as r from aws_iam_user) select name, account_id, r from u where r <= 2 order by account_id, r, name;
+
+-- name: probe_coalesce_typing
+select name, coalesce(password_last_used, create_date) as last_seen, coalesce(tags ->> 'team', 'none') as team, coalesce(null, 1, 2.5) as n from aws_iam_user order by name;
+
+-- name: probe_jsonb_int_casts
+select name, (tags ->> 'n')::int as n, jsonb_array_length(mfa_devices)::text as devices from aws_iam_user order by name;
+
+-- name: probe_jsonb_text_cast
+select name, (policy_std -> 'Version')::text as v, (policy_std -> 'Statement' -> 0 ->> 'Effect')::text as e from aws_iam_policy order by name;
+
+-- name: probe_is_distinct
+select name, password_last_used is distinct from null as used, tags -> 'team' is not distinct from '"platform"' as platform from aws_iam_user order by name;
+
+-- name: probe_any_array
+select name from aws_iam_user where name = any(array['alice', 'bob']) order by name;
+
+-- name: probe_array_agg_ordered
+select account_id, array_agg(name order by name) as names, array_length(array_agg(name), 1) as n from aws_iam_user group by account_id order by account_id;
+
+-- name: probe_unnest_ordinality
+select name, a.action, a.n from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s, unnest(array(select jsonb_array_elements_text(s -> 'Action'))) with ordinality as a(action, n) order by name, n, action;
+
+-- name: probe_nulls_ordering
+select name, password_last_used from aws_iam_user order by password_last_used desc nulls last, name;
+
+-- name: probe_nulls_default_desc
+select name, password_last_used from aws_iam_user order by password_last_used desc, name;
+
+-- name: probe_elements_text_ordinality
+select name, e.value, e.ordinality from aws_iam_policy, jsonb_array_elements_text(policy_std -> 'Statement' -> 0 -> 'Action') with ordinality e order by name, ordinality;
+
+-- name: probe_event_user_identity
+select event_name, user_identity ->> 'type' as t, user_identity ->> 'arn' as arn, additional_event_data ->> 'MFAUsed' as mfa from aws_cloudtrail_trail_event order by event_time, event_id;
+
+-- name: probe_events_per_hour
+select date_trunc('hour', event_time) as h, count(*), string_agg(distinct event_name, ',') from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: probe_jsonb_object_keys_count
+select name, (select count(*) from jsonb_object_keys(tags)) as n_keys, (select string_agg(k, ',' order by k) from jsonb_object_keys(tags) k) as keys from aws_iam_user order by name;
+
+-- name: probe_access_key_age
+select user_name, access_key_id, status, date_part('day', now() - create_date)::int as age_days, now() - create_date > interval '90 days' as old from aws_iam_access_key order by user_name, access_key_id;
+
+-- name: probe_cred_report
+select user_name, password_enabled, access_key_1_active, mfa_active, coalesce(password_last_used, access_key_1_last_used_date) as last from aws_iam_credential_report order by user_name;
+
+-- name: probe_password_policy
+select account_id, minimum_password_length >= 14 as ok_len, coalesce(password_reuse_prevention, 0) as reuse, max_password_age from aws_iam_account_password_policy order by account_id;
+
+-- name: probe_role_trust_principals
+select r.name, p.key as kind, jsonb_array_elements_text(case jsonb_typeof(p.value) when 'array' then p.value else jsonb_build_array(p.value) end) as principal from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s, jsonb_each(s -> 'Principal') p order by 1, 2, 3;
+
+-- name: probe_jsonb_agg_build
+select account_id, jsonb_agg(jsonb_build_object('name', name, 'mfa', mfa_enabled) order by name) as users from aws_iam_user group by account_id order by account_id;
+
+-- name: probe_lag_lead
+select event_id, event_name, lag(event_name) over (order by event_time, event_id) as prev, event_time - lag(event_time) over (order by event_time, event_id) as gap from aws_cloudtrail_trail_event order by event_time, event_id;
+
+-- name: probe_percent_of_total
+select account_id, count(*), round(100.0 * count(*) / sum(count(*)) over (), 2) as pct from aws_iam_user group by account_id order by account_id;
+
+-- name: probe_cumulative
+select name, create_date, count(*) over (order by create_date rows between unbounded preceding and current row) as running from aws_iam_user order by create_date, name;
+
+-- name: probe_split_part_arn
+select name, split_part(arn, ':', 5) as acct, split_part(arn, '/', -1) as last, array_to_string(string_to_array(path, '/'), '|') as p from aws_iam_user order by name;
+
+-- name: probe_jsonb_typeof_and_length
+select name, jsonb_typeof(policy -> 'Statement') as t, case when jsonb_typeof(policy -> 'Statement') = 'array' then jsonb_array_length(policy -> 'Statement') else 1 end as n from aws_iam_policy order by name;
+
+-- name: probe_exists_subquery
+select u.name from aws_iam_user u where exists (select 1 from jsonb_array_elements(u.groups) g where g ->> 'GroupName' like '%admin%') order by u.name;
+
+-- name: probe_distinct_on_latest_event
+select distinct on (username) username, event_name, event_time from aws_cloudtrail_trail_event order by username, event_time desc;
+
+-- name: probe_case_mixed_numbers
+select name, case when attachment_count > 1 then attachment_count * 1.5 else 0 end as score from aws_iam_policy order by name;
+
+-- name: probe_greatest_dates
+select name, greatest(create_date, password_last_used, '2020-01-01'::timestamptz) as g, least(create_date, password_last_used) as l from aws_iam_user order by name;
+
+-- name: probe_interval_justify
+select name, justify_interval(now() - create_date) > interval '1 mon' as x, date_part('epoch', now() - create_date)::bigint / 86400 as days from aws_iam_user order by name;
+
+-- name: probe_jsonb_path_exists
+select name, jsonb_path_exists(policy_std, '$.Statement[*] ? (@.Effect == "Deny")') as has_deny from aws_iam_policy order by name;
+
+-- name: probe_array_contains
+select name, array['iam:passrole'] <@ array(select jsonb_array_elements_text(s -> 'Action')) as passrole from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s order by 1, 2;
+
+-- name: probe_count_distinct_grouping
+select grouping(account_id) as g, account_id, count(distinct path) from aws_iam_user group by cube (account_id) order by g, account_id;
+
+-- name: probe_to_char_timestamps_tz
+select event_id, to_char(event_time, 'YYYY-MM-DD HH24:MI:SS TZ') a, to_char(event_time at time zone 'America/New_York', 'HH12:MI AM') b from aws_cloudtrail_trail_event order by event_id;
+
+-- name: probe_tags_jsonb_each_filter
+select u.name, count(*) filter (where t.value = '"platform"') as platform_tags from aws_iam_user u, jsonb_each(u.tags) t group by u.name order by u.name;
+
+-- name: probe_json_field_cast_bool
+select event_id, (response_elements ->> 'ConsoleLogin') = 'Success' as ok, (additional_event_data -> 'MFAUsed')::text as m from aws_cloudtrail_trail_event order by event_id;
+
+-- name: jsonb_object_agg_values_as_json_writes_them
+select jsonb_object_agg(name, create_date) as created, jsonb_object_agg(name, mfa_enabled order by name) as mfa,
+  jsonb_object_agg(name, extract(epoch from create_date))::text as epochs from aws_iam_user;
+
+-- name: jsonb_object_agg_with_filter_and_over_a_window
+select u.account_id, jsonb_object_agg(u.name, u.password_last_used) filter (where u.mfa_enabled) as used,
+  jsonb_object_agg(u.name, u.create_date::date) as days, json_object_agg(u.name, 1) filter (where not u.mfa_enabled) -> 'bob' as bob
+from aws_iam_user u group by u.account_id order by u.account_id;
+
+-- name: jsonb_object_agg_of_timestamps_over_a_window
+select name, jsonb_object_agg(name, create_date) over (partition by account_id) as created
+from aws_iam_user order by name;
+
+-- name: probe_steampipe_r01
+select name, jsonb_array_elements(policy_std -> 'Statement') ->> 'Effect' as e from aws_iam_policy order by name, e;
+
+-- name: probe_steampipe_r02
+select p.name, s.ordinality, s.value ->> 'Sid' as sid from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') with ordinality s order by 1, 2;
+
+-- name: probe_steampipe_r03
+select name, tags - 'team' as rest, tags || '{"x": 1}' as more from aws_iam_user order by name;
+
+-- name: probe_steampipe_r04
+select name, policy_std -> 'Statement' -> -1 ->> 'Effect' as last_effect from aws_iam_policy order by name;
+
+-- name: probe_steampipe_r05
+select date_trunc('week', event_time) w, date_trunc('day', event_time, 'UTC') d, count(*) from aws_cloudtrail_trail_event group by 1, 2 order by 1, 2;
+
+-- name: probe_steampipe_r06
+select name, to_char(create_date, 'FMMonth FMDD, YYYY HH12:MI:SS AM') a, to_char(create_date, 'IYYY-IW') b, to_char(create_date, 'YY Q WW') c from aws_iam_user order by name;
+
+-- name: probe_steampipe_r07
+select name, age(create_date) as a, age(timestamptz '2025-01-01', create_date) as b from aws_iam_user order by name;
+
+-- name: probe_steampipe_r08
+select name, extract(epoch from (now() - create_date)) > 86400 as over_a_day, extract(day from now() - create_date) >= 0 as d from aws_iam_user order by name;
+
+-- name: probe_steampipe_r09
+select name, (regexp_matches(arn, ':(\d{12}):'))[1] as acct from aws_iam_user order by name;
+
+-- name: probe_steampipe_r10
+select name, m from aws_iam_policy, regexp_matches(name, '([a-z]+)', 'g') as m order by name, m;
+
+-- name: probe_steampipe_r11
+select account_id, string_agg(distinct path, ';' order by path) as paths, string_agg(name, ',' order by create_date desc nulls last, name) as newest from aws_iam_user group by account_id order by account_id;
+
+-- name: probe_steampipe_r12
+select account_id, count(*) filter (where s ->> 'Effect' = 'Allow' and s -> 'Resource' ? '*') as star from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s group by account_id order by account_id;
+
+-- name: probe_steampipe_r13
+select coalesce(account_id, 'all') as acct, coalesce(user_type, 'any') as ut, count(*) as n from aws_cloudtrail_trail_event group by grouping sets ((account_id, user_type), (account_id), ()) order by 1, 2;
+
+-- name: probe_steampipe_r14
+with s as (select username, event_time, row_number() over (partition by username order by event_time desc) as rn, count(*) over (partition by username) as total from aws_cloudtrail_trail_event) select username, event_time, total from s where rn = 1 order by username nulls first;
+
+-- name: probe_steampipe_r15
+select name, coalesce(password_last_used::text, 'never') as used, coalesce(tags -> 'team', '"none"') as team from aws_iam_user order by name;
+
+-- name: probe_steampipe_r16
+select name, (assume_role_policy_std -> 'Statement' -> 0 -> 'Condition' -> 'StringEquals' ->> 'sts:externalid') as ext, jsonb_array_length(assume_role_policy_std -> 'Statement')::int + 1 as n from aws_iam_role order by name;
+
+-- name: probe_steampipe_r17
+select name, tags ->> 'cost' is distinct from '1' as d, (tags -> 'cost') is distinct from '1'::jsonb as dj from aws_iam_user order by name;
+
+-- name: probe_steampipe_r18
+select name from aws_iam_policy where 'iam:passrole' = any(array(select jsonb_array_elements_text(s -> 'Action') from jsonb_array_elements(policy_std -> 'Statement') s)) order by name;
+
+-- name: probe_steampipe_r19
+select u.name, g.value ->> 'GroupName' as g, g.n from aws_iam_user u cross join lateral jsonb_array_elements(u.groups) with ordinality as g(value, n) order by 1, 3;
+
+-- name: probe_steampipe_r20
+select x, n from unnest(array['b', 'a', null]) with ordinality as t(x, n) order by x nulls first;
+
+-- name: probe_steampipe_r21
+select name, password_last_used from aws_iam_user order by password_last_used nulls first, name;
+
+-- name: probe_steampipe_r22
+select name, password_last_used from aws_iam_user order by password_last_used asc, name desc;
+
+-- name: probe_steampipe_r23
+select array_agg(distinct account_id) as accts, array_agg(name order by name) filter (where mfa_enabled) as mfa from aws_iam_user;
+
+-- name: probe_steampipe_r24
+select name, create_date::date as d, create_date::time as t, to_char(create_date, 'HH24') = '00' as midnight from aws_iam_user order by name;
+
+-- name: probe_steampipe_r25
+select name, now() - create_date as since, (now() - create_date) > interval '1000 days' as older, justify_days(interval '45 days') as j from aws_iam_user order by name;
+
+-- name: probe_steampipe_r26
+select date_part('hour', event_time) as h, extract(minute from event_time) as m, event_time::date - '2025-06-01'::date as days from aws_cloudtrail_trail_event order by event_id;
+
+-- name: probe_steampipe_r27
+select name, jsonb_path_query_first(policy_std, '$.Statement[0].Action[0]') as first, jsonb_path_query_array(policy_std, '$.Statement[*].Effect') as effects from aws_iam_policy order by name;
+
+-- name: probe_steampipe_r28
+select event_name, count(*) as n, min(event_time) first_seen, max(event_time) - min(event_time) as span from aws_cloudtrail_trail_event group by event_name having count(*) >= 1 order by n desc, event_name;
+
+-- name: probe_steampipe_r29
+select name, split_part(name, '-', 1) as prefix, left(name, 3) l, right(name, 3) r, initcap(replace(name, '-', ' ')) ic, reverse(name) rv from aws_iam_user order by name;
+
+-- name: probe_steampipe_r30
+select name, lower(tags ->> 'team') = 'platform' is true as platform, (tags ->> 'team') is null as no_team from aws_iam_user order by name;
+
+-- name: probe_steampipe_r31
+select user_name, (extract(epoch from now() - access_key_1_last_rotated) / 86400)::int as rot_days from aws_iam_credential_report order by user_name;
+
+-- name: probe_steampipe_r32
+select name, case when password_last_used > now() - interval '90 days' then 'active' when password_last_used is null then 'never' else 'stale' end as state from aws_iam_user order by name;
+
+-- name: probe_steampipe_r33
+select r.name, count(distinct a) as n from aws_iam_role r left join lateral jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s on true left join lateral jsonb_array_elements_text(s -> 'Action') a on true group by r.name order by r.name;
+
+-- name: probe_steampipe_r34
+select t.name, t.is_multi_region_trail, t.log_file_validation_enabled, coalesce(t.kms_key_id, 'none') as k, t.event_selectors -> 0 ->> 'ReadWriteType' as rw from aws_cloudtrail_trail t order by t.name;
+
+-- name: probe_steampipe_r35
+select name, jsonb_strip_nulls(login_profile) as lp, login_profile ->> 'CreateDate' as lpc from aws_iam_user order by name;
+
+-- name: probe_steampipe_r36
+select name, ntile(2) over (order by create_date) as half, percent_rank() over (order by create_date) as pr, cume_dist() over (order by create_date) cd from aws_iam_user order by name;
+
+-- name: probe_steampipe_r37
+select name, first_value(name) over w as first, last_value(name) over w as last, nth_value(name, 2) over w as second from aws_iam_user window w as (partition by account_id order by create_date rows between unbounded preceding and unbounded following) order by name;
+
+-- name: probe_steampipe_r38
+select name, sum(attachment_count) over (order by name rows 1 preceding) as s2, avg(attachment_count) over (partition by is_aws_managed) > 0 as pos from aws_iam_policy order by name;
+
+-- name: probe_steampipe_r39
+select account_id, bool_and(mfa_enabled) as all_mfa, bool_or(mfa_enabled) any_mfa, every(password_last_used is not null) as all_used from aws_iam_user group by account_id order by account_id;
+
+-- name: probe_steampipe_r40
+select name, array_position(array['alice', 'bob'], name) as pos, cardinality(array(select jsonb_object_keys(tags))) as nk from aws_iam_user order by name;
+
+-- name: probe_steampipe_r41
+select name, create_date at time zone 'UTC' as utc, (create_date at time zone 'Asia/Tokyo')::date as tokyo_day from aws_iam_user order by name;
+
+-- name: probe_steampipe_r42
+select name, tags @> '{"team": "platform"}' as platform, tags <@ '{"team": "platform", "env": "prod"}' as sub from aws_iam_user order by name;
+
+-- name: probe_steampipe_r44
+select name, position('/' in path) as p, substring(arn from 'user/(.*)$') as u, arn ~* 'STAFF' as staff, arn !~ 'svc' as not_svc from aws_iam_user order by name;
+
+-- name: probe_steampipe_r45
+select name, length(name) as l, octet_length(name) as o, char_length(name) as c, md5(name) as h from aws_iam_user order by name;
+
+-- name: probe_steampipe_s01
+select name, extract(epoch from create_date) as ep, extract(epoch from interval '1 day 2 hours') as iv, date_part('epoch', create_date) as dp from aws_iam_user order by name;
+
+-- name: probe_steampipe_s02
+select account_id, count(*)::float / 3 as f, count(*) * 100 / 7 as i, round(avg(max_session_duration), 2) as r, round(avg(max_session_duration)) as r0 from aws_iam_role group by account_id order by account_id;
+
+-- name: probe_steampipe_s03
+select percentile_cont(0.5) within group (order by max_session_duration) as med, percentile_disc(0.5) within group (order by max_session_duration) as d, mode() within group (order by account_id) as m from aws_iam_role;
+
+-- name: probe_steampipe_s04
+select g::date as day from generate_series(timestamptz '2025-06-10', timestamptz '2025-06-14', interval '1 day') g order by 1;
+
+-- name: probe_steampipe_s05
+select d, count(e.event_id) from generate_series('2025-06-12'::date, '2025-06-15'::date, '1 day') d left join aws_cloudtrail_trail_event e on e.event_time::date = d group by d order by d;
+
+-- name: probe_steampipe_s06
+select name, array_to_string(array(select jsonb_array_elements_text(s -> 'Action') order by 1), ',') as acts from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s order by 1, 2;
+
+-- name: probe_steampipe_s07
+select u, count(*) from aws_iam_user, unnest(string_to_array(trim(both '/' from path), '/')) u group by u order by u;
+
+-- name: probe_steampipe_s09
+select u.name, last.event_name from aws_iam_user u left join lateral (select event_name from aws_cloudtrail_trail_event e where e.username = u.name order by event_time desc limit 1) last on true order by u.name;
+
+-- name: probe_steampipe_s10
+select name from aws_iam_user where name not in (select username from aws_cloudtrail_trail_event where username is not null) order by name;
+
+-- name: probe_steampipe_s11
+select name from aws_iam_user where name not in (select username from aws_cloudtrail_trail_event) order by name;
+
+-- name: probe_steampipe_s12
+select name from aws_iam_policy where name like any (array['%Admin%', 'ci-%']) order by name;
+
+-- name: probe_steampipe_s13
+select name, greatest(password_last_used, create_date) g, least(1, null, 3) l from aws_iam_user order by name;
+
+-- name: probe_steampipe_s14
+select distinct tags from aws_iam_user order by tags;
+
+-- name: probe_steampipe_s15
+select name from aws_iam_user order by name collate "C";
+
+-- name: probe_steampipe_s16
+select name, substr(name, 2), substr(name, -1, 3), substring(name, 2, 3), format('%s has %s', name, coalesce(path, '-')) f, format('%-10s|', name) p from aws_iam_user order by name;
+
+-- name: probe_steampipe_s17
+select to_timestamp(1718000000) as t, to_timestamp(1718000000.5)::text as t2, to_date('2025-06-15', 'YYYY-MM-DD') as d, '2025-06-15'::date + 30 as plus;
+
+-- name: probe_steampipe_s18
+select name, now()::date - create_date::date as days, (now()::date - create_date::date) / 7 as weeks from aws_iam_user order by name;
+
+-- name: probe_steampipe_s19
+select interval '1 day' * 1.5 as a, interval '1 hour' * 2 + interval '30 min' as b, interval '90 days' / 2 as c, -interval '1 day' as d, interval '1 year' - interval '1 day' as e;
+
+-- name: probe_steampipe_s20
+select name, make_interval(days => 90) as mi, create_date + make_interval(days => 90) as due from aws_iam_user order by name;
+
+-- name: probe_steampipe_s21
+select count(*) filter (where event_time > now() - interval '30 days') as recent, count(distinct username) filter (where read_only) as readers from aws_cloudtrail_trail_event;
+
+-- name: probe_steampipe_s22
+select e.event_name, e.request_parameters ->> 'userName' as target, e.user_identity ->> 'arn' as actor, e.error_code is not null as failed from aws_cloudtrail_trail_event e where e.event_source = 'iam.amazonaws.com' order by e.event_time, e.event_id;
+
+-- name: probe_steampipe_s23
+select name, jsonb_array_length(coalesce(mfa_devices, '[]')) as n, mfa_devices -> 0 ->> 'SerialNumber' as sn from aws_iam_user order by name;
+
+-- name: probe_steampipe_s24
+select name, (select count(*) from jsonb_array_elements(policy_std -> 'Statement') s where s ->> 'Effect' = 'Allow') as allows from aws_iam_policy order by name;
+
+-- name: probe_steampipe_s25
+select account_id, jsonb_agg(distinct path) as paths, json_agg(name order by name) as names from aws_iam_user group by account_id order by account_id;
+
+-- name: probe_steampipe_s26
+select name, row_number() over () is not null as x, dense_rank() over (order by account_id) as dr from aws_iam_user order by name;
+
+-- name: probe_steampipe_s27
+select to_char(event_time, 'YYYY-MM-DD') as day, event_name, count(*) from aws_cloudtrail_trail_event group by rollup (1, 2) order by 1 nulls last, 2 nulls last;
+
+-- name: probe_steampipe_s28
+select name, password_last_used is null and create_date < now() - interval '1 year' as unused, coalesce(date_part('day', now() - password_last_used), -1) as d from aws_iam_user order by name;
+
+-- name: probe_steampipe_s29
+select event_name, user_agent, split_part(user_agent, '/', 1) as client, source_ip_address::inet <<= '203.0.113.0/24'::inet as in_net from aws_cloudtrail_trail_event where source_ip_address ~ '^\d' order by event_id;
+
+-- name: probe_steampipe_s30
+select name, case jsonb_typeof(tags -> 'cost') when 'number' then (tags ->> 'cost')::numeric * 2 end as doubled from aws_iam_user order by name;
+
+-- name: probe_steampipe_s31
+select name, concat_ws('/', account_id, path, name) as full, concat(name, null, '!') as c from aws_iam_user order by name;
+
+-- name: probe_steampipe_s32
+select name, attachment_count, sum(attachment_count) over () as total, attachment_count::float / nullif(sum(attachment_count) over (), 0) as share from aws_iam_policy order by name;
+
+-- name: probe_steampipe_s33
+select array_agg(name order by name) filter (where name ~ '^[a-c]') as abc, array_length(array_agg(name), 1) as n, (array_agg(name order by name))[2] as second from aws_iam_user;
+
+-- name: probe_steampipe_s34
+select name, tags ->> 'team' as team from aws_iam_user where tags ->> 'team' in ('platform', 'finance') and (tags ? 'team') order by team desc, name;
+
+-- name: probe_steampipe_s35
+select name, jsonb_build_object('n', name, 'd', create_date, 'm', mfa_enabled, 'x', null) as o from aws_iam_user order by name;
+
+-- name: probe_steampipe_s36
+select name, to_jsonb(create_date) as j, to_jsonb(name) as n, to_jsonb(array[1, 2]) as a from aws_iam_user order by name;
+
+-- name: probe_steampipe_s37
+select name, (jsonb_build_object('d', create_date) ->> 'd') as d_text from aws_iam_user order by name;
+
+-- name: probe_steampipe_s38
+select count(*) as n, count(password_last_used) as used, count(distinct account_id) as accts, sum(case when mfa_enabled then 1 else 0 end) as mfa from aws_iam_user;
+
+-- name: probe_steampipe_s39
+select name, date_trunc('month', create_date)::date as m, extract(isodow from create_date) as idow, extract(week from create_date) as wk from aws_iam_user order by name;
+
+-- name: probe_steampipe_s40
+select name, create_date, lead(create_date) over (order by create_date) - create_date as gap_to_next from aws_iam_user order by create_date;
+
+-- name: json_build_object_text_has_json_spacing
+select name, json_build_object('name', name, 'created', create_date, 'mfa', mfa_enabled, 'tags', tags, 'none', null,
+  'n', 1.50, 'f', 0.1::float8, 'd', create_date::date)::text as o,
+  'user: ' || json_build_object('n', name, 'inner', json_build_object('p', path, 'q', 'b"c')) as nested,
+  concat(json_build_object('b', 1, 'a', 2, 'b', 3), '!') as repeated, format('%s', json_build_object(1, true)) as number_key,
+  json_build_object()::text as empty, jsonb_build_object(length(name), mfa_enabled) as jsonb_number_key
+from aws_iam_user order by name;
+
+-- name: json_build_object_text_of_arrays_intervals_and_escapes
+select json_build_object('s', E'tab\there', 'u', 'é', 'sl', 'a/b', 'i', interval '1 day 2 hours', 'arr', array[1, 2],
+  'p', policy_std -> 'Statement' -> 0 -> 'Effect')::text as o
+from aws_iam_policy order by name;
+
+-- name: probe_steampipe_t01
+select name, tags ? 'team' as has, tags -> 'team' ? 'platform' as str_exists, '["a","b"]'::jsonb ? 'a' as arr from aws_iam_user order by name;
+
+-- name: probe_steampipe_t02
+select name, policy_std #- '{Statement,0}' as rest from aws_iam_policy order by name;
+
+-- name: probe_steampipe_t03
+select name, jsonb_set(tags, '{owner}', to_jsonb(name)) as t, jsonb_insert('[1,2]', '{1}', '9') as ins from aws_iam_user order by name;
+
+-- name: probe_steampipe_t04
+select name, regexp_replace(arn, '^arn:aws:iam::\d+:', '') as rest, regexp_replace(name, '[aeiou]', '*', 'g') as masked from aws_iam_user order by name;
+
+-- name: probe_steampipe_t05
+select name, regexp_split_to_array(path, '/') as parts, array_length(regexp_split_to_array(trim(both '/' from path), '/'), 1) as depth from aws_iam_user order by name;
+
+-- name: probe_steampipe_t06
+select name, name ilike '%A%' as a, name ~~* 'B%' as b, name similar to '(a|b)%' as sim from aws_iam_user order by name;
+
+-- name: probe_steampipe_t07
+select name, date_trunc('quarter', create_date) as q, date_trunc('year', create_date)::date as y, extract(century from create_date) as c from aws_iam_user order by name;
+
+-- name: probe_steampipe_t08
+select name, to_char(create_date, 'Dy, DD Mon YYYY HH24:MI:SS') as rfc, to_char(create_date, 'MS US') as frac, to_char(create_date, 'J') jd from aws_iam_user order by name;
+
+-- name: probe_steampipe_t09
+select name, interval '1 month' * 13 as m, (now() - create_date) / 365 as yearish, age(create_date, create_date - interval '400 days') as a from aws_iam_user order by name;
+
+-- name: probe_steampipe_t10
+select name, password_last_used - create_date as lag, (password_last_used - create_date) < interval '0' as neg from aws_iam_user order by name;
+
+-- name: probe_steampipe_t11
+select name, create_date::date - interval '1 day' as prev, create_date::date + time '12:00' as noon, date '2025-01-31' + interval '1 month' as feb from aws_iam_user order by name;
+
+-- name: probe_steampipe_t12
+select account_id, array_agg(name order by name) && array['alice', 'zed'] as overlap, array_agg(distinct path) @> array['/'] as has_root from aws_iam_user group by account_id order by account_id;
+
+-- name: probe_steampipe_t13
+select name, coalesce(nullif(path, '/'), '(root)') as p, nullif(attachment_count, 0) as n from aws_iam_policy order by name;
+
+-- name: probe_steampipe_t14
+select name from aws_iam_user where create_date between '2019-01-01' and '2021-12-31' order by name;
+
+-- name: probe_steampipe_t15
+select name, create_date > '2020-01-01'::date as after, create_date::date = '2020-02-29' as leap from aws_iam_user order by name;
+
+-- name: probe_steampipe_t16
+select name, upper(left(name, 1)) || lower(substr(name, 2)) as cap, lpad(name, 12, '.') as padded, rpad(name, 3) as cut from aws_iam_user order by name;
+
+-- name: probe_steampipe_t17
+select name, translate(name, 'ae', 'AE') as t, repeat('-', length(name)) as r, strpos(name, 'e') as pos, starts_with(name, 'a') as sw from aws_iam_user order by name;
+
+-- name: probe_steampipe_t18
+select string_agg(name, E'\n' order by name) as lines from aws_iam_user;
+
+-- name: probe_steampipe_t19
+select count(*) filter (where tags = '{}'::jsonb) as empty_tags, count(*) filter (where tags is null) as null_tags, count(*) filter (where jsonb_typeof(tags) = 'object') as obj from aws_iam_user;
+
+-- name: probe_steampipe_t20
+select name, (select max(v::int) from jsonb_each_text(tags) as t(k, v) where v ~ '^\d+$') as maxnum from aws_iam_user order by name;
+
+-- name: probe_steampipe_t21
+select name, jsonb_array_length(policy_std -> 'Statement') as n, jsonb_path_query_array(policy_std, '$.Statement[*].Action[*]') as acts from aws_iam_policy order by name;
+
+-- name: probe_steampipe_t22
+select k, count(*) from aws_iam_user, jsonb_object_keys(tags) k group by k order by count(*) desc, k;
+
+-- name: probe_steampipe_t23
+select name, case when mfa_enabled then 'yes' end as m, case mfa_enabled when true then 1 when false then 0 end as n from aws_iam_user order by name;
+
+-- name: probe_steampipe_t24
+select account_id, count(*) as n, count(*) filter (where mfa_enabled)::float / count(*) as ratio, round(100.0 * count(*) filter (where mfa_enabled) / count(*)) as pct from aws_iam_user group by account_id order by account_id;
+
+-- name: probe_steampipe_t25
+select event_name, count(*) over (partition by event_name) as n, row_number() over (partition by event_name order by event_time) as i from aws_cloudtrail_trail_event order by event_name, i;
+
+-- name: probe_steampipe_t26
+select username, event_time, sum(case when error_code is not null then 1 else 0 end) over (partition by username order by event_time range between interval '1 day' preceding and current row) as errs from aws_cloudtrail_trail_event order by username nulls last, event_time;
+
+-- name: probe_steampipe_t27
+select name, least(create_date, now() - interval '5 years') as l, greatest(password_last_used, create_date) - create_date as used_after from aws_iam_user order by name;
+
+-- name: probe_steampipe_t28
+select distinct jsonb_array_elements_text(s -> 'Action') as action from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s order by action;
+
+-- name: probe_steampipe_t29
+select name, exists (select 1 from jsonb_array_elements(policy_std -> 'Statement') s where s -> 'Action' ?| array['s3:*', '*']) as broad from aws_iam_policy order by name;
+
+-- name: probe_steampipe_t30
+select name, ltrim(path, '/') as p, btrim('  x  ') as b, trim(leading '0' from '00120') as t from aws_iam_user order by name;
+
+-- name: union_string_literal_takes_a_derived_column_type
+select x, y, z from (select 'a' as x, '5' as y, '1 day' as z union select 'b', 7, interval '2 hours') s
+union select 'c', '6', '3 days'
+order by x;
+
+-- name: union_string_literal_takes_a_cte_column_type
+with c as (select name, attachment_count as n from aws_iam_policy), d(a) as (select '5')
+select name, n, (select a from d) as a from c union all select 'total', '9', 'x'
+union all select t.name, '1', t.a from (select name, a from aws_iam_user, d) t
+order by 1, 2, 3;
+
+-- name: union_string_literal_with_a_recursive_cte
+with recursive r(i) as (select 1 union all select i + 1 from r where i < 3)
+select i from r union select '10'
+order by 1;
+
+-- name: union_string_literal_takes_a_subquery_timestamp
+select t.n from (select name, create_date as n from aws_iam_user) t union select '2024-01-01' order by 1;
+
+-- name: probe_steampipe_w01
+select u.name, g from aws_iam_user u left join lateral jsonb_array_elements(u.mfa_devices) g on true order by u.name;
+
+-- name: probe_steampipe_w02
+select u.name, count(g) from aws_iam_user u left join lateral jsonb_array_elements(u.groups) g on true group by u.name order by u.name;
+
+-- name: probe_steampipe_w03
+select count(distinct (account_id, path)) as pairs, count(distinct account_id || path) as joined from aws_iam_user;
+
+-- name: probe_steampipe_w04
+select * from (values ('a', 1), ('b', null), (null, 3)) v(k, n) order by k nulls first;
+
+-- name: probe_steampipe_w05
+select name, (account_id, path) = ('111122223333', '/') as root1 from aws_iam_user order by name;
+
+-- name: probe_steampipe_w06
+select jsonb_agg(tags) as all_tags, jsonb_agg(tags) filter (where tags is not null and tags <> '{}') as non_empty from aws_iam_user;
+
+-- name: probe_steampipe_w07
+select array_agg(tags -> 'team' order by name) as teams from aws_iam_user;
+
+-- name: probe_steampipe_w08
+select string_agg(distinct event_source, ', ' order by event_source) from aws_cloudtrail_trail_event;
+
+-- name: probe_steampipe_w09
+select event_id, coalesce(request_parameters ->> 'userName', user_identity ->> 'userName', 'n/a') as who from aws_cloudtrail_trail_event order by event_id;
+
+-- name: probe_steampipe_w10
+select g as d from generate_series(timestamptz '2025-06-01', timestamptz '2025-06-01' + interval '3 hours', interval '90 minutes') g;
+
+-- name: probe_steampipe_w11
+select name, row_number() over (order by password_last_used desc) as r1, row_number() over (order by password_last_used desc nulls last, name) as r2 from aws_iam_user order by name;
+
+-- name: probe_steampipe_w12
+select name, create_date, interval '1 day' * extract(day from now() - create_date) as days_iv from aws_iam_user order by name;
+
+-- name: probe_steampipe_w13
+select name, to_char(create_date, 'YYYY"Q"Q') as yq, to_char(create_date, 'DDD') as doy, to_char(create_date, 'TZ') as tz from aws_iam_user order by name;
+
+-- name: probe_steampipe_w14
+select p.name, jsonb_array_elements(p.policy_std -> 'Statement') -> 'Condition' is null as no_cond from aws_iam_policy p order by 1, 2;
+
+-- name: probe_steampipe_w15
+select name, policy_std -> 'Statement' -> 0 -> 'Action' ->> 0 as first_action, policy_std -> 'Statement' -> 0 -> 'Action' ->> -1 as last_action from aws_iam_policy order by name;
+
+-- name: probe_steampipe_w16
+select name, tags ->> 'team' || '-' || coalesce(tags ->> 'env', 'none') as label from aws_iam_user order by name;
+
+-- name: probe_steampipe_w17
+select account_id, max(create_date) - min(create_date) as spread, avg(create_date - '2015-01-01'::timestamptz) > interval '1000 days' as late from aws_iam_user group by account_id order by account_id;
+
+-- name: probe_steampipe_w18
+select name, mfa_enabled::int as m, mfa_enabled::text as t, (not mfa_enabled)::int + 1 as n from aws_iam_user order by name;
+
+-- name: probe_steampipe_w19
+select name, length(arn) - length(replace(arn, ':', '')) as colons, array_length(string_to_array(arn, ':'), 1) as parts from aws_iam_user order by name;
+
+-- name: probe_steampipe_w20
+select event_id, event_time::date as d, to_char(event_time, 'HH24:MI') as t, date_part('dow', event_time) as dow, extract(hour from event_time) between 9 and 17 as business from aws_cloudtrail_trail_event order by event_id;
+
+-- name: probe_steampipe_w21
+select name, case when tags ? 'team' then tags ->> 'team' else null end as team, tags -> 'team' = '"platform"'::jsonb as p from aws_iam_user order by name;
+
+-- name: probe_steampipe_w22
+select count(*) from aws_iam_policy p where not exists (select 1 from jsonb_array_elements(p.policy_std -> 'Statement') s where s ->> 'Effect' = 'Deny');
+
+-- name: probe_steampipe_w23
+select name, (select string_agg(value, ',' order by value) from jsonb_array_elements_text(policy_std -> 'Statement' -> 0 -> 'Resource')) as res from aws_iam_policy order by name;
+
+-- name: probe_steampipe_w24
+select name, jsonb_pretty(tags) as pretty from aws_iam_user where tags <> '{}' order by name;
+
+-- name: probe_steampipe_w25
+select name, create_date, date_bin('1 day', create_date, timestamptz '2000-01-01') as bin from aws_iam_user order by name;
+
+-- name: jsonb_literal_members_keep_their_number_text
+select ('{"a": 1.50}'::jsonb ->> 'a') as a, ('{"a": 1.50}'::jsonb -> 'a')::text as b, ('[1.50]'::jsonb ->> 0) as c,
+  ('[1.50, 2.0]'::jsonb -> -1)::text as d, '{"a": {"b": [1, 2.50, {"c": "x"}]}}'::jsonb #>> '{a,b,1}' as e,
+  ('{"a": {"b": [1, 2.50]}}'::jsonb #> '{a,b}')::text as f, '{"a": 1}'::jsonb -> 'zz' as g, '{"a": null}'::jsonb ->> 'a' as h,
+  '{"a": null}'::jsonb -> 'a' as i, ('{"k": 1e2}'::jsonb -> 'k')::text as j, '{"a": "b\"c"}'::jsonb ->> 'a' as k;
+
+-- name: jsonb_literal_members_of_scalars_and_wrong_shapes
+select '5'::jsonb -> 0 as a, '5'::jsonb ->> 0 as b, '{"a": 1}'::jsonb -> 0 as c, '[1,2]'::jsonb ->> 'a' as d,
+  '"x"'::jsonb ->> 0 as e, '[1,2]'::jsonb ->> 5 as f, '{"a": [1.0]}'::jsonb -> 'a' @> '[1]' as g,
+  '{"x": 1.50}'::jsonb -> 'x' = to_jsonb(1.5) as h;
+
+-- name: jsonb_literal_elements_keep_their_number_text
+select x::text as element, t from jsonb_array_elements('[1.50, 2.500, 1e2, 1.0e-3, null, "s", [1.0]]'::jsonb)
+  with ordinality as e(x, n)
+  join jsonb_array_elements_text('[1.50, 2.500, 1e2, 1.0e-3, null, "s", [1.0]]') with ordinality as f(t, m) on m = n
+order by n;
+
+-- name: jsonb_literal_elements_text_in_select_list_and_lateral
+select name, e, jsonb_array_elements_text('[1.50, "a\"b", null, {"b": 1, "a": 2.0}]') as t
+from aws_iam_user, jsonb_array_elements_text('["x", 0.10]') e where name = 'alice' order by e, t nulls first;
+
+-- name: union_string_literal_takes_count_and_boolean_types
+select '7' as n, 'true' as b from aws_iam_role where false
+union select count(*), bool_and(mfa_enabled) from aws_iam_user
+union select count(*), max(name) = 'alice' from aws_iam_policy
+union select 12, name like 'a%' or exists (select 1) from aws_iam_user where name = 'bob'
+order by 1, 2;

@@ -21,6 +21,7 @@ from sqlglot import exp
 from iamsql.load import normalize
 from iamsql.sql.dialect import parse, quiet_sqlglot, to_duckdb
 from iamsql.sql.pgfunctions import AS_OF_VARIABLE
+from iamsql.sql.query import describe_duckdb_error
 from iamsql.store import db
 from iamsql.store.schema import TABLES, columns
 
@@ -217,7 +218,7 @@ def run_duckdb(con, duck_sql: str, now: datetime) -> Outcome:
         flags = _duck_json_columns(cur.description)
         rows = [tuple(_normal(v, is_json) for v, is_json in zip(row, flags)) for row in cur.fetchall()]
     except duckdb.Error as exc:
-        return Outcome(None, None, str(exc).splitlines()[0])
+        return Outcome(None, None, describe_duckdb_error(exc, duck_sql))
     return Outcome(names, rows)
 
 
