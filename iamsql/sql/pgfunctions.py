@@ -28,7 +28,7 @@ def _key_order(key: str) -> tuple[int, bytes]:
     return len(encoded), encoded
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=512)
 def jsonb_out(text: str) -> str:
     """The text PostgreSQL prints for a jsonb value: keys by length then bytes, ', ' and ': ' separators. Kept
     per text: the helper views render the same policy documents for every principal holding them."""
