@@ -14,7 +14,7 @@ import sys
 import duckdb
 import pytest
 
-from iamsql.cli import main
+from iamsql.cli import COLLECTOR_THRESHOLD, main
 from iamsql.common.resources import SAMPLE_DIR
 
 # An object that says when Python frees it at exit, and an exit function that says it ran; then the command.
@@ -68,3 +68,20 @@ def test_main_in_process_only_raises_system_exit(tmp_path, monkeypatch):
     with pytest.raises(SystemExit) as exited:
         main()
     assert exited.value.code == 0  # and this test's process goes on
+
+
+def test_installed_command_raises_the_collector_threshold_and_main_leaves_it():
+    # the threshold before the entry point, and as the command's exit functions see it after ``--version``
+    probe = (
+        "import atexit, gc, sys\n"
+        "before = gc.get_threshold()[0]\n"
+        "atexit.register(lambda: sys.stderr.write(f'threshold {before} -> {gc.get_threshold()[0]}\\n'))\n"
+        "import iamsql.cli as cli\n"
+        "getattr(cli, sys.argv.pop(1))()\n"
+    )
+    for entry in ("console", "main"):
+        done = subprocess.run([sys.executable, "-c", probe, entry, "--version"], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        before, after = done.stderr.split("threshold ")[1].split()[::2]
+        assert int(before) != COLLECTOR_THRESHOLD
+        assert int(after) == (COLLECTOR_THRESHOLD if entry == "console" else int(before))

@@ -10,6 +10,7 @@ import os
 
 os.environ.setdefault("TYPER_USE_RICH", "0")
 
+import gc
 import sys
 from collections.abc import Iterable
 from functools import cache
@@ -61,10 +62,19 @@ def main() -> None:
     run(build_app([words[0]] if words and words[0] in COMMANDS else COMMANDS))
 
 
+# New container objects between two passes of the cyclic garbage collector over the youngest ones, in the installed
+# command's process (Python's default: 700). A command's imports make tens of thousands of objects (modules, classes,
+# functions) that live as long as the process: at 700 the collector passed over them ~120 times during the imports
+# of an evidence run of Cloudsplaining's example, once over the whole heap, freeing nothing (0.07 of its ~0.10 CPU-s
+# of collection); at 20,000 the run's collection takes 0.03-0.05 CPU-s. Cycles are freed as before, later.
+COLLECTOR_THRESHOLD = 20_000
+
+
 def console() -> None:
-    """The installed ``iamsql`` command: ``main``, whose process then ends without Python's teardown when the
-    command allows it (``root.exit_now``). ``main`` itself only raises ``SystemExit``, for callers in a process
-    that goes on."""
+    """The installed ``iamsql`` command: ``main`` with the collector's threshold raised (``COLLECTOR_THRESHOLD``),
+    whose process then ends without Python's teardown when the command allows it (``root.exit_now``). ``main``
+    itself only raises ``SystemExit`` and leaves the collector as it is, for callers in a process that goes on."""
+    gc.set_threshold(COLLECTOR_THRESHOLD, *gc.get_threshold()[1:])
     try:
         main()
     except SystemExit as exc:

@@ -163,11 +163,18 @@ def reads_access_tables(selected: list[Control]) -> bool:
 @lru_cache(maxsize=8)
 def _view_access(tables: frozenset[str] = frozenset(ACCESS_TABLES)) -> frozenset[str]:
     """Helper views whose SQL names one of the policy engine's ``tables``."""
-    return frozenset(
-        name
+    words = _view_file_words()
+    return frozenset(name for name in view_names() if not words[name].isdisjoint(tables))
+
+
+@lru_cache(maxsize=1)
+def _view_file_words() -> dict[str, frozenset[str]]:
+    """The whole words of each helper view's file, read once (table names are words: naming one is being one of
+    them), instead of a search per view and table for each set of tables asked about."""
+    return {
+        name: frozenset(_WORD.findall((VIEWS_DIR / f"{name}.sql").read_text(encoding="utf-8")))
         for name in view_names()
-        if any(re.search(rf"\b{table}\b", (VIEWS_DIR / f"{name}.sql").read_text(encoding="utf-8")) for table in tables)
-    )
+    }
 
 
 @lru_cache(maxsize=8)

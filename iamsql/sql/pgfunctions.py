@@ -11,6 +11,7 @@ import json
 import re
 import weakref
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+from functools import lru_cache
 
 from iamsql.sql import inet, jsonpath
 
@@ -34,19 +35,28 @@ def _key_order(key: str) -> tuple[int, bytes]:
     return len(encoded), encoded
 
 
+@lru_cache(maxsize=512)
 def jsonb_out(text: str) -> str:
-    """The text PostgreSQL prints for a jsonb value: keys by length then bytes, ', ' and ': ' separators."""
+    """The text PostgreSQL prints for a jsonb value: keys by length then bytes, ', ' and ': ' separators. Kept
+    per text: the helper views render the same policy documents for every principal holding them."""
     return _render(load_json(text))
 
 
+_string = json.encoder.encode_basestring  # what ``json.dumps(text, ensure_ascii=False)`` returns, without its set-up
+
+
 def _render(value, numbers_by_value: bool = False) -> str:
+    if isinstance(value, str):
+        return _string(value)
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{_render(k)}: {_render(value[k], numbers_by_value)}"
+        return "{" + ", ".join(f"{_string(k)}: {_render(value[k], numbers_by_value)}"
                                for k in sorted(value, key=_key_order)) + "}"
     if isinstance(value, list):
         return "[" + ", ".join(_render(v, numbers_by_value) for v in value) + "]"
-    if isinstance(value, bool) or value is None:
-        return json.dumps(value)
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, Decimal) and numbers_by_value:
         return "0" if value == 0 else format(value.normalize(), "f")
     if isinstance(value, Decimal):
