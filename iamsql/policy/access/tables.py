@@ -1360,7 +1360,7 @@ def role_trust_rows(account: AccountModel, role: Principal, rails: Guardrails | 
                 entry.trusted,
                 entry.kind,
                 entry.account,
-                entry.kind == "anyone" or (entry.account is not None and entry.account != account.account_id),
+                entry.external(account.account_id),
                 entry.action,
                 answer.decision,
                 _json_text(answer.conditions),
