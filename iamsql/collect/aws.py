@@ -40,8 +40,6 @@ ASSUMED_ROLE_SECONDS = 3600
 # The credentials themselves do not work: no call of this account can succeed, so the account stops.
 CREDENTIAL_ERRORS = {"ExpiredToken", "ExpiredTokenException", "InvalidClientTokenId", "UnrecognizedClientException",
                      "RequestExpired", "SignatureDoesNotMatch", "AuthFailure", "IncompleteSignature"}
-# The region is not enabled for the account.
-REGION_ERRORS = {"OptInRequired"}
 # The network, not AWS's answer: the endpoint could not be reached or the connection dropped before an answer.
 CONNECTION_ERRORS = {"EndpointUnreachable", "ConnectionClosed", "ReadTimeout"}
 # AWS's "slow down" answers (those botocore's retries treat as throttling): still there after every retry.

@@ -272,11 +272,11 @@ class FrameworkSummary:
 
     @property
     def assessed(self) -> int:
-        return self.passed + self.failed + self.partial + self.excepted + self.attested
+        return sum(getattr(self, status) for status in ASSESSED)
 
     @property
     def compliant(self) -> int:
-        return self.passed + self.excepted + self.attested
+        return sum(getattr(self, status) for status in COMPLIANT)
 
     @property
     def compliant_pct(self) -> float | None:

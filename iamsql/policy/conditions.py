@@ -200,30 +200,27 @@ def _arn_like(value, compiled, context):
     return regex is not None and regex.match(value) is not None
 
 
-def _compile_number(text, _variables):
-    number = parse_number(text)
-    if number is None:
-        raise PolicyError(f"numeric condition value {text!r} is not a number")
-    return number
+def _compile_ordered(parse, family, expected):
+    """Compiles a numeric or date condition value with ``parse``; a value that does not parse is an error."""
+
+    def compile_value(text, _variables):
+        value = parse(text)
+        if value is None:
+            raise PolicyError(f"{family} condition value {text!r} is not {expected}")
+        return value
+
+    return compile_value
 
 
-def _numeric(compare):
-    def test(number, compiled, _context):
-        return compare(number, compiled)
-
-    return test
+_compile_number = _compile_ordered(parse_number, "numeric", "a number")
+_compile_date = _compile_ordered(parse_date, "date", "an ISO 8601 date or epoch seconds")
 
 
-def _compile_date(text, _variables):
-    moment = parse_date(text)
-    if moment is None:
-        raise PolicyError(f"date condition value {text!r} is not an ISO 8601 date or epoch seconds")
-    return moment
+def _ordered(compare):
+    """The test of a numeric or date operator: ``compare`` on the parsed context value and policy value."""
 
-
-def _date(compare):
-    def test(moment, compiled, _context):
-        return compare(moment, compiled)
+    def test(value, compiled, _context):
+        return compare(value, compiled)
 
     return test
 
@@ -282,18 +279,18 @@ _OPERATORS = {
     "stringnotequalsignorecase": _Operator(_compile_string_ignore_case, _equals_ignore_case, True),
     "stringlike": _Operator(_compile_like, _like),
     "stringnotlike": _Operator(_compile_like, _like, True),
-    "numericequals": _Operator(_compile_number, _numeric(op.eq), prepare=parse_number),
-    "numericnotequals": _Operator(_compile_number, _numeric(op.eq), True, prepare=parse_number),
-    "numericlessthan": _Operator(_compile_number, _numeric(op.lt), prepare=parse_number),
-    "numericlessthanequals": _Operator(_compile_number, _numeric(op.le), prepare=parse_number),
-    "numericgreaterthan": _Operator(_compile_number, _numeric(op.gt), prepare=parse_number),
-    "numericgreaterthanequals": _Operator(_compile_number, _numeric(op.ge), prepare=parse_number),
-    "dateequals": _Operator(_compile_date, _date(op.eq), prepare=parse_date),
-    "datenotequals": _Operator(_compile_date, _date(op.eq), True, prepare=parse_date),
-    "datelessthan": _Operator(_compile_date, _date(op.lt), prepare=parse_date),
-    "datelessthanequals": _Operator(_compile_date, _date(op.le), prepare=parse_date),
-    "dategreaterthan": _Operator(_compile_date, _date(op.gt), prepare=parse_date),
-    "dategreaterthanequals": _Operator(_compile_date, _date(op.ge), prepare=parse_date),
+    "numericequals": _Operator(_compile_number, _ordered(op.eq), prepare=parse_number),
+    "numericnotequals": _Operator(_compile_number, _ordered(op.eq), True, prepare=parse_number),
+    "numericlessthan": _Operator(_compile_number, _ordered(op.lt), prepare=parse_number),
+    "numericlessthanequals": _Operator(_compile_number, _ordered(op.le), prepare=parse_number),
+    "numericgreaterthan": _Operator(_compile_number, _ordered(op.gt), prepare=parse_number),
+    "numericgreaterthanequals": _Operator(_compile_number, _ordered(op.ge), prepare=parse_number),
+    "dateequals": _Operator(_compile_date, _ordered(op.eq), prepare=parse_date),
+    "datenotequals": _Operator(_compile_date, _ordered(op.eq), True, prepare=parse_date),
+    "datelessthan": _Operator(_compile_date, _ordered(op.lt), prepare=parse_date),
+    "datelessthanequals": _Operator(_compile_date, _ordered(op.le), prepare=parse_date),
+    "dategreaterthan": _Operator(_compile_date, _ordered(op.gt), prepare=parse_date),
+    "dategreaterthanequals": _Operator(_compile_date, _ordered(op.ge), prepare=parse_date),
     # Bool takes policy variables (IAM User Guide, "Condition operators", Boolean condition operators) and reads
     # "true"/"True" alike.
     "bool": _Operator(_compile_string_ignore_case, _equals_ignore_case),

@@ -35,20 +35,24 @@ DEFAULT_DB = "iamsql.duckdb"
 
 
 
+# The views' common table "report": each user's row of the account's latest credential report (not the root's).
+_LATEST_REPORT = """report as (
+    select * from history.aws_iam_credential_report
+    where snapshot_id in (select snapshot_id from iamsql_latest where table_name = 'aws_iam_credential_report')
+      and user_name <> '<root_account>'
+    qualify row_number() over (partition by account_id, user_name order by snapshot_id desc) = 1
+)"""
+
+
 # aws_iam_user with the MFA and password facts of the account's latest credential report, as Steampipe's columns
 # come from the API: where the user listing did not carry them, mfa_enabled = the report's mfa_active (any MFA
 # device, virtual or hardware, as Steampipe's column), mfa_devices = [] (ListMFADevices' empty list) where the report
 # says the user has none, and password_last_used = the report's. An account with a
 # credential report and no user listing gets its users from the report (name, arn, create_date, the two facts;
 # other columns NULL); controls that need the user listing still skip it, as iamsql_latest has no aws_iam_user.
-USER_VIEW = """
+USER_VIEW = f"""
 create or replace view main.aws_iam_user as
-with report as (
-    select * from history.aws_iam_credential_report
-    where snapshot_id in (select snapshot_id from iamsql_latest where table_name = 'aws_iam_credential_report')
-      and user_name <> '<root_account>'
-    qualify row_number() over (partition by account_id, user_name order by snapshot_id desc) = 1
-)
+with {_LATEST_REPORT}
 select u.* replace (coalesce(u.mfa_enabled, r.mfa_active) as mfa_enabled,
                     coalesce(u.password_last_used, r.password_last_used) as password_last_used,
                     coalesce(u.mfa_devices, case when not r.mfa_active then '[]'::json end) as mfa_devices)

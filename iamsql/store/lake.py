@@ -47,7 +47,6 @@ ACCESS_PREFIX = "iamsql_export_"
 MANIFEST = "_iamsql_lake.json"
 EVENTS = "aws_cloudtrail_trail_event"
 EVENT_PARTITIONS = ("account_id", "region", "event_date")
-NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 
 # Bookkeeping exported beside the tables: name -> (DuckDB select over the database, partition columns).
 BOOKKEEPING = {

@@ -4,6 +4,13 @@ Each table maps to its columns in order, as DuckDB types. JSON columns hold json
 TIMESTAMPTZ. Every table also gets the bookkeeping columns in ``BOOKKEEPING_COLUMNS``.
 """
 
+# Steampipe's AWS plugin gives every table of an account these columns after the table's own: where a row lives.
+_AWS_COMMON_COLUMNS: list[tuple[str, str]] = [
+    ("partition", "VARCHAR"),
+    ("region", "VARCHAR"),
+    ("account_id", "VARCHAR"),
+]
+
 TABLES: dict[str, list[tuple[str, str]]] = {
     "aws_iam_user": [
         ("name", "VARCHAR"),
@@ -25,9 +32,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("tags", "JSON"),
         ("title", "VARCHAR"),
         ("akas", "JSON"),
-        ("partition", "VARCHAR"),
-        ("region", "VARCHAR"),
-        ("account_id", "VARCHAR"),
+        *_AWS_COMMON_COLUMNS,
     ],
     "aws_iam_group": [
         ("name", "VARCHAR"),
@@ -41,9 +46,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("users", "JSON"),
         ("title", "VARCHAR"),
         ("akas", "JSON"),
-        ("partition", "VARCHAR"),
-        ("region", "VARCHAR"),
-        ("account_id", "VARCHAR"),
+        *_AWS_COMMON_COLUMNS,
     ],
     "aws_iam_role": [
         ("name", "VARCHAR"),
@@ -68,9 +71,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("title", "VARCHAR"),
         ("tags", "JSON"),
         ("akas", "JSON"),
-        ("partition", "VARCHAR"),
-        ("region", "VARCHAR"),
-        ("account_id", "VARCHAR"),
+        *_AWS_COMMON_COLUMNS,
     ],
     "aws_iam_policy": [
         ("name", "VARCHAR"),
@@ -93,9 +94,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("tags", "JSON"),
         ("title", "VARCHAR"),
         ("akas", "JSON"),
-        ("partition", "VARCHAR"),
-        ("region", "VARCHAR"),
-        ("account_id", "VARCHAR"),
+        *_AWS_COMMON_COLUMNS,
     ],
     "aws_iam_policy_attachment": [
         ("policy_arn", "VARCHAR"),
@@ -103,9 +102,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("policy_groups", "JSON"),
         ("policy_roles", "JSON"),
         ("policy_users", "JSON"),
-        ("partition", "VARCHAR"),
-        ("region", "VARCHAR"),
-        ("account_id", "VARCHAR"),
+        *_AWS_COMMON_COLUMNS,
     ],
     "aws_iam_access_key": [
         ("access_key_id", "VARCHAR"),
@@ -117,9 +114,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("access_key_last_used_region", "VARCHAR"),
         ("title", "VARCHAR"),
         ("akas", "JSON"),
-        ("partition", "VARCHAR"),
-        ("region", "VARCHAR"),
-        ("account_id", "VARCHAR"),
+        *_AWS_COMMON_COLUMNS,
     ],
     "aws_iam_credential_report": [
         ("user_name", "VARCHAR"),
@@ -146,9 +141,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("password_last_used", "TIMESTAMPTZ"),
         ("password_status", "VARCHAR"),
         ("password_next_rotation", "TIMESTAMPTZ"),
-        ("partition", "VARCHAR"),
-        ("region", "VARCHAR"),
-        ("account_id", "VARCHAR"),
+        *_AWS_COMMON_COLUMNS,
     ],
     "aws_iam_account_summary": [
         ("access_keys_per_user_quota", "BIGINT"),
@@ -185,9 +178,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("users", "BIGINT"),
         ("users_quota", "BIGINT"),
         ("versions_per_policy_quota", "BIGINT"),
-        ("partition", "VARCHAR"),
-        ("region", "VARCHAR"),
-        ("account_id", "VARCHAR"),
+        *_AWS_COMMON_COLUMNS,
     ],
     "aws_iam_account_password_policy": [
         ("allow_users_to_change_password", "BOOLEAN"),
@@ -200,9 +191,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("require_numbers", "BOOLEAN"),
         ("require_symbols", "BOOLEAN"),
         ("require_uppercase_characters", "BOOLEAN"),
-        ("partition", "VARCHAR"),
-        ("region", "VARCHAR"),
-        ("account_id", "VARCHAR"),
+        *_AWS_COMMON_COLUMNS,
     ],
     "aws_iam_virtual_mfa_device": [
         ("serial_number", "VARCHAR"),
@@ -215,9 +204,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("tags", "JSON"),
         ("title", "VARCHAR"),
         ("akas", "JSON"),
-        ("partition", "VARCHAR"),
-        ("region", "VARCHAR"),
-        ("account_id", "VARCHAR"),
+        *_AWS_COMMON_COLUMNS,
     ],
     "aws_iam_server_certificate": [
         ("name", "VARCHAR"),
@@ -232,9 +219,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("title", "VARCHAR"),
         ("tags", "JSON"),
         ("akas", "JSON"),
-        ("partition", "VARCHAR"),
-        ("region", "VARCHAR"),
-        ("account_id", "VARCHAR"),
+        *_AWS_COMMON_COLUMNS,
     ],
     "aws_iam_saml_provider": [
         ("arn", "VARCHAR"),
@@ -244,9 +229,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("tags_src", "JSON"),
         ("tags", "JSON"),
         ("akas", "JSON"),
-        ("partition", "VARCHAR"),
-        ("region", "VARCHAR"),
-        ("account_id", "VARCHAR"),
+        *_AWS_COMMON_COLUMNS,
     ],
     "aws_iam_open_id_connect_provider": [
         ("arn", "VARCHAR"),
@@ -257,9 +240,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("tags_src", "JSON"),
         ("tags", "JSON"),
         ("akas", "JSON"),
-        ("partition", "VARCHAR"),
-        ("region", "VARCHAR"),
-        ("account_id", "VARCHAR"),
+        *_AWS_COMMON_COLUMNS,
     ],
     "aws_iam_service_specific_credential": [
         ("service_name", "VARCHAR"),
@@ -269,9 +250,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("status", "VARCHAR"),
         ("user_name", "VARCHAR"),
         ("title", "VARCHAR"),
-        ("partition", "VARCHAR"),
-        ("region", "VARCHAR"),
-        ("account_id", "VARCHAR"),
+        *_AWS_COMMON_COLUMNS,
     ],
     "aws_iam_instance_profile": [
         ("instance_profile_name", "VARCHAR"),
@@ -284,9 +263,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("title", "VARCHAR"),
         ("tags", "JSON"),
         ("akas", "JSON"),
-        ("partition", "VARCHAR"),
-        ("region", "VARCHAR"),
-        ("account_id", "VARCHAR"),
+        *_AWS_COMMON_COLUMNS,
     ],
     "aws_ec2_instance": [
         ("instance_id", "VARCHAR"),
@@ -355,9 +332,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("title", "VARCHAR"),
         ("tags", "JSON"),
         ("akas", "JSON"),
-        ("partition", "VARCHAR"),
-        ("region", "VARCHAR"),
-        ("account_id", "VARCHAR"),
+        *_AWS_COMMON_COLUMNS,
     ],
     "aws_lambda_function": [
         ("name", "VARCHAR"),
@@ -399,9 +374,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("title", "VARCHAR"),
         ("tags", "JSON"),
         ("akas", "JSON"),
-        ("partition", "VARCHAR"),
-        ("region", "VARCHAR"),
-        ("account_id", "VARCHAR"),
+        *_AWS_COMMON_COLUMNS,
     ],
     "aws_ecs_task_definition": [
         ("task_definition_arn", "VARCHAR"),
@@ -423,9 +396,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("title", "VARCHAR"),
         ("tags", "JSON"),
         ("akas", "JSON"),
-        ("partition", "VARCHAR"),
-        ("region", "VARCHAR"),
-        ("account_id", "VARCHAR"),
+        *_AWS_COMMON_COLUMNS,
     ],
     "aws_eks_cluster": [
         ("name", "VARCHAR"),
@@ -445,9 +416,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("title", "VARCHAR"),
         ("tags", "JSON"),
         ("akas", "JSON"),
-        ("partition", "VARCHAR"),
-        ("region", "VARCHAR"),
-        ("account_id", "VARCHAR"),
+        *_AWS_COMMON_COLUMNS,
     ],
     "aws_cloudtrail_trail": [
         ("name", "VARCHAR"),
@@ -483,9 +452,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("tags", "JSON"),
         ("akas", "JSON"),
         ("title", "VARCHAR"),
-        ("partition", "VARCHAR"),
-        ("region", "VARCHAR"),
-        ("account_id", "VARCHAR"),
+        *_AWS_COMMON_COLUMNS,
     ],
     "aws_cloudtrail_trail_event": [
         ("filter", "VARCHAR"),
@@ -521,9 +488,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("resources", "JSON"),
         ("tls_details", "JSON"),
         ("user_identity", "JSON"),
-        ("partition", "VARCHAR"),
-        ("region", "VARCHAR"),
-        ("account_id", "VARCHAR"),
+        *_AWS_COMMON_COLUMNS,
         # Not Steampipe's: the file the event was read from (evidence trail for auditors).
         ("source_file", "VARCHAR"),
         # Not Steampipe's: eventTime as written when it did not parse as a time (event_time is then NULL); NULL
@@ -540,9 +505,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("metric_transformation_value", "VARCHAR"),
         ("title", "VARCHAR"),
         ("akas", "JSON"),
-        ("partition", "VARCHAR"),
-        ("region", "VARCHAR"),
-        ("account_id", "VARCHAR"),
+        *_AWS_COMMON_COLUMNS,
         # Not Steampipe's: a JSON filter pattern as the events it matches, in disjunctive normal form: a list of
         # alternatives, each a sorted list of conditions ("$.eventName = ConsoleLogin"); NULL when the pattern is
         # not a JSON filter pattern iamsql reads (iamsql.load.formats.filter_pattern).
@@ -580,9 +543,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("tags", "JSON"),
         ("title", "VARCHAR"),
         ("akas", "JSON"),
-        ("partition", "VARCHAR"),
-        ("region", "VARCHAR"),
-        ("account_id", "VARCHAR"),
+        *_AWS_COMMON_COLUMNS,
     ],
     "aws_sns_topic_subscription": [
         ("subscription_arn", "VARCHAR"),
@@ -599,9 +560,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("redrive_policy", "JSON"),
         ("title", "VARCHAR"),
         ("akas", "JSON"),
-        ("partition", "VARCHAR"),
-        ("region", "VARCHAR"),
-        ("account_id", "VARCHAR"),
+        *_AWS_COMMON_COLUMNS,
     ],
     "aws_s3_bucket": [
         ("name", "VARCHAR"),
@@ -627,9 +586,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("tags", "JSON"),
         ("title", "VARCHAR"),
         ("akas", "JSON"),
-        ("partition", "VARCHAR"),
-        ("region", "VARCHAR"),
-        ("account_id", "VARCHAR"),
+        *_AWS_COMMON_COLUMNS,
     ],
     "aws_region": [
         ("name", "VARCHAR"),
@@ -639,9 +596,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("steampipe_available", "BOOLEAN"),
         ("title", "VARCHAR"),
         ("akas", "JSON"),
-        ("partition", "VARCHAR"),
-        ("region", "VARCHAR"),
-        ("account_id", "VARCHAR"),
+        *_AWS_COMMON_COLUMNS,
     ],
     "aws_organizations_account": [
         ("name", "VARCHAR"),
@@ -656,9 +611,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("tags", "JSON"),
         ("title", "VARCHAR"),
         ("akas", "JSON"),
-        ("partition", "VARCHAR"),
-        ("region", "VARCHAR"),
-        ("account_id", "VARCHAR"),
+        *_AWS_COMMON_COLUMNS,
     ],
     "aws_organizations_organizational_unit": [
         ("name", "VARCHAR"),
@@ -668,9 +621,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("path", "VARCHAR"),  # Steampipe's ltree: r_xxxx.ou_xxxx_yyyyyyyy (hyphens as underscores)
         ("title", "VARCHAR"),
         ("akas", "JSON"),
-        ("partition", "VARCHAR"),
-        ("region", "VARCHAR"),
-        ("account_id", "VARCHAR"),
+        *_AWS_COMMON_COLUMNS,
     ],
     "aws_organizations_root": [
         ("name", "VARCHAR"),
@@ -679,9 +630,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("policy_types", "JSON"),
         ("title", "VARCHAR"),
         ("akas", "JSON"),
-        ("partition", "VARCHAR"),
-        ("region", "VARCHAR"),
-        ("account_id", "VARCHAR"),
+        *_AWS_COMMON_COLUMNS,
     ],
     "aws_organizations_policy": [
         ("name", "VARCHAR"),
@@ -693,9 +642,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("content", "JSON"),
         ("title", "VARCHAR"),
         ("akas", "JSON"),
-        ("partition", "VARCHAR"),
-        ("region", "VARCHAR"),
-        ("account_id", "VARCHAR"),
+        *_AWS_COMMON_COLUMNS,
     ],
     "aws_organizations_policy_target": [
         ("name", "VARCHAR"),
@@ -708,9 +655,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("content", "JSON"),
         ("title", "VARCHAR"),
         ("akas", "JSON"),
-        ("partition", "VARCHAR"),
-        ("region", "VARCHAR"),
-        ("account_id", "VARCHAR"),
+        *_AWS_COMMON_COLUMNS,
     ],
     # ---- identity: IAM Identity Center, its identity store, Access Analyzer, last-accessed data, regions ----
     "aws_ssoadmin_instance": [
@@ -718,9 +663,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("identity_store_id", "VARCHAR"),
         ("title", "VARCHAR"),
         ("akas", "JSON"),
-        ("partition", "VARCHAR"),
-        ("region", "VARCHAR"),
-        ("account_id", "VARCHAR"),
+        *_AWS_COMMON_COLUMNS,
         # Not Steampipe's: ListInstances' newer fields.
         ("name", "VARCHAR"),
         ("status", "VARCHAR"),
@@ -738,9 +681,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("tags", "JSON"),
         ("title", "VARCHAR"),
         ("akas", "JSON"),
-        ("partition", "VARCHAR"),
-        ("region", "VARCHAR"),
-        ("account_id", "VARCHAR"),
+        *_AWS_COMMON_COLUMNS,
         # Not Steampipe's: the permission set's inline policy (get-inline-policy-for-permission-set) and its
         # canonical form; NULL when not loaded, {} when the permission set has none.
         ("inline_policy", "JSON"),
@@ -752,9 +693,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("permission_set_arn", "VARCHAR"),
         ("principal_type", "VARCHAR"),
         ("principal_id", "VARCHAR"),
-        ("partition", "VARCHAR"),
-        ("region", "VARCHAR"),
-        ("account_id", "VARCHAR"),
+        *_AWS_COMMON_COLUMNS,
     ],
     "aws_ssoadmin_managed_policy_attachment": [
         ("permission_set_arn", "VARCHAR"),
@@ -762,9 +701,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("instance_arn", "VARCHAR"),
         ("managed_policy_arn", "VARCHAR"),
         ("title", "VARCHAR"),
-        ("partition", "VARCHAR"),
-        ("region", "VARCHAR"),
-        ("account_id", "VARCHAR"),
+        *_AWS_COMMON_COLUMNS,
     ],
     "aws_identitystore_user": [
         ("identity_store_id", "VARCHAR"),
@@ -782,9 +719,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("external_ids", "JSON"),
         ("phone_numbers", "JSON"),
         ("title", "VARCHAR"),
-        ("partition", "VARCHAR"),
-        ("region", "VARCHAR"),
-        ("account_id", "VARCHAR"),
+        *_AWS_COMMON_COLUMNS,
     ],
     "aws_identitystore_group": [
         ("identity_store_id", "VARCHAR"),
@@ -792,9 +727,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("id", "VARCHAR"),
         ("title", "VARCHAR"),
         ("akas", "JSON"),
-        ("partition", "VARCHAR"),
-        ("region", "VARCHAR"),
-        ("account_id", "VARCHAR"),
+        *_AWS_COMMON_COLUMNS,
     ],
     "aws_identitystore_group_membership": [
         ("membership_id", "VARCHAR"),
@@ -802,9 +735,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("group_id", "VARCHAR"),
         ("member_id", "VARCHAR"),
         ("title", "VARCHAR"),
-        ("partition", "VARCHAR"),
-        ("region", "VARCHAR"),
-        ("account_id", "VARCHAR"),
+        *_AWS_COMMON_COLUMNS,
     ],
     "aws_accessanalyzer_analyzer": [
         ("name", "VARCHAR"),
@@ -818,9 +749,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("title", "VARCHAR"),
         ("tags", "JSON"),
         ("akas", "JSON"),
-        ("partition", "VARCHAR"),
-        ("region", "VARCHAR"),
-        ("account_id", "VARCHAR"),
+        *_AWS_COMMON_COLUMNS,
     ],
     "aws_accessanalyzer_finding": [
         ("access_analyzer_arn", "VARCHAR"),
@@ -839,9 +768,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("principal", "JSON"),
         ("condition", "JSON"),
         ("title", "VARCHAR"),
-        ("partition", "VARCHAR"),
-        ("region", "VARCHAR"),
-        ("account_id", "VARCHAR"),
+        *_AWS_COMMON_COLUMNS,
     ],
     "aws_iam_access_advisor": [
         ("principal_arn", "VARCHAR"),
@@ -852,15 +779,10 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("last_authenticated_region", "VARCHAR"),
         ("total_authenticated_entities", "BIGINT"),
         ("tracked_actions_last_accessed", "JSON"),
-        ("partition", "VARCHAR"),
-        ("region", "VARCHAR"),
-        ("account_id", "VARCHAR"),
+        *_AWS_COMMON_COLUMNS,
     ],
 }
 
-# Not Steampipe's: TEMP views over the bookkeeping tables that every connection opened for controls gets
-# (``store.db.create_account_view``): each loaded account with its partition and snapshot time, and the members of
-# the loaded organizations.
 # Steampipe's columns of loaded tables that the AWS outputs iamsql loads do not give, with the call Steampipe reads
 # each from: a query naming one fails saying so (not "column not found" alone).
 _INSTANCE_ATTRIBUTE = "ec2 describe-instance-attribute"
@@ -886,6 +808,9 @@ NOT_LOADED: dict[str, dict[str, str]] = {
     },
 }
 
+# Not Steampipe's: TEMP views over the bookkeeping tables that every connection opened for controls gets
+# (``store.db.create_account_view``): each loaded account with its partition and snapshot time, and the members of
+# the loaded organizations.
 ACCOUNT_VIEWS = ("iamsql_account", "iamsql_organization_member", "iamsql_organization_trail")
 
 # Steampipe tables that describe AWS itself rather than an account: read from data pinned with iamsql, created

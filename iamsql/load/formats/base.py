@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from iamsql.load.normalize import timestamp
+from iamsql.load.normalize import arn_parts, timestamp
 
 
 @dataclass
@@ -58,6 +58,18 @@ class Unreadable:
     stored as NULL, and the load lists it as a warning instead of failing the whole file."""
 
     reason: str
+
+
+def arn_columns(arn: str | None, *, akas: bool = True) -> dict[str, Any]:
+    """Steampipe's common columns of a global resource (IAM, Organizations) from its ARN: partition, region
+    'global', akas."""
+    parts = arn_parts(arn)
+    columns: dict[str, Any] = {"region": "global"}
+    if parts:
+        columns["partition"] = parts["partition"]
+    if akas and arn:
+        columns["akas"] = [arn]
+    return columns
 
 
 def response_data(document: Any) -> Any:

@@ -14,21 +14,10 @@ from typing import Any
 from urllib.parse import quote
 
 from iamsql.load import normalize
-from iamsql.load.formats.base import Format, Fragment, Parsed, Unreadable, json_time, when
+from iamsql.load.formats.base import Format, Fragment, Parsed, Unreadable, arn_columns, json_time, when
 from iamsql.load.normalize import arn_account, arn_parts
 
 ACCESS_KEY_ID = re.compile(r"^(AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{12,124}$")
-
-
-def arn_columns(arn: str | None, *, akas: bool = True) -> dict[str, Any]:
-    """Steampipe's common columns of an IAM resource from its ARN: partition, region 'global', account, akas."""
-    parts = arn_parts(arn)
-    columns: dict[str, Any] = {"region": "global"}
-    if parts:
-        columns["partition"] = parts["partition"]
-    if akas and arn:
-        columns["akas"] = [arn]
-    return columns
 
 
 def _boundary(entity: dict) -> dict[str, Any]:

@@ -14,6 +14,7 @@ rows take the instance's ``OwnerAccountId`` or the account of the file (manifest
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -158,39 +159,42 @@ def _store_items(key: str, item_key: str):
     return detect
 
 
-def parse_list_users(doc: dict, path: Path) -> Parsed:
-    parsed = Parsed("identitystore:list-users", covers={USER})
-    for u in doc["Users"]:
-        store = u.get("IdentityStoreId") or doc.get("IdentityStoreId")
-        parsed.fragments.append(Fragment(USER, (store, u.get("UserId")), {
-            "identity_store_id": store, "id": u.get("UserId"), "name": u.get("UserName"), "title": u.get("UserName"),
+def _store_listing(name: str, table: str, items: str, item_id: str, columns: Callable[[dict, dict], dict]):
+    """The parser of an identity-store listing: a row of ``table`` per item of ``items``, keyed by its store (the
+    item's ``IdentityStoreId``, else the output's) and its ``item_id``; ``columns(item, doc)`` gives the rest."""
+
+    def parse(doc: dict, path: Path) -> Parsed:
+        parsed = Parsed(name, covers={table})
+        for item in doc[items]:
+            store = item.get("IdentityStoreId") or doc.get("IdentityStoreId")
+            parsed.fragments.append(Fragment(table, (store, item.get(item_id)), {
+                "identity_store_id": store, **columns(item, doc), "region": doc.get("Region")}))
+        return parsed
+
+    return parse
+
+
+def _user_columns(u: dict, doc: dict) -> dict:
+    return {"id": u.get("UserId"), "name": u.get("UserName"), "title": u.get("UserName"),
             "display_name": u.get("DisplayName"), "nick_name": u.get("NickName"), "locale": u.get("Locale"),
             "preferred_language": u.get("PreferredLanguage"), "profile_url": u.get("ProfileUrl"),
             "timezone": u.get("Timezone"), "user_type": u.get("UserType"), "addresses": u.get("Addresses"),
-            "emails": u.get("Emails"), "external_ids": u.get("ExternalIds"), "phone_numbers": u.get("PhoneNumbers"),
-            "region": doc.get("Region")}))
-    return parsed
+            "emails": u.get("Emails"), "external_ids": u.get("ExternalIds"), "phone_numbers": u.get("PhoneNumbers")}
 
 
-def parse_list_groups(doc: dict, path: Path) -> Parsed:
-    parsed = Parsed("identitystore:list-groups", covers={GROUP})
-    for g in doc["Groups"]:
-        store = g.get("IdentityStoreId") or doc.get("IdentityStoreId")
-        parsed.fragments.append(Fragment(GROUP, (store, g.get("GroupId")), {
-            "identity_store_id": store, "id": g.get("GroupId"), "name": g.get("DisplayName"),
-            "title": g.get("DisplayName"), "region": doc.get("Region")}))
-    return parsed
+def _group_columns(g: dict, doc: dict) -> dict:
+    return {"id": g.get("GroupId"), "name": g.get("DisplayName"), "title": g.get("DisplayName")}
 
 
-def parse_group_memberships(doc: dict, path: Path) -> Parsed:
-    parsed = Parsed("identitystore:list-group-memberships", covers={MEMBERSHIP})
-    for m in doc["GroupMemberships"]:
-        store = m.get("IdentityStoreId") or doc.get("IdentityStoreId")
-        parsed.fragments.append(Fragment(MEMBERSHIP, (store, m.get("MembershipId")), {
-            "membership_id": m.get("MembershipId"), "identity_store_id": store,
-            "group_id": m.get("GroupId") or doc.get("GroupId"), "member_id": (m.get("MemberId") or {}).get("UserId"),
-            "title": m.get("MembershipId"), "region": doc.get("Region")}))
-    return parsed
+def _membership_columns(m: dict, doc: dict) -> dict:
+    return {"membership_id": m.get("MembershipId"), "group_id": m.get("GroupId") or doc.get("GroupId"),
+            "member_id": (m.get("MemberId") or {}).get("UserId"), "title": m.get("MembershipId")}
+
+
+parse_list_users = _store_listing("identitystore:list-users", USER, "Users", "UserId", _user_columns)
+parse_list_groups = _store_listing("identitystore:list-groups", GROUP, "Groups", "GroupId", _group_columns)
+parse_group_memberships = _store_listing("identitystore:list-group-memberships", MEMBERSHIP, "GroupMemberships",
+                                         "MembershipId", _membership_columns)
 
 
 # ---- IAM Access Analyzer ------------------------------------------------------------------------------------------

@@ -23,8 +23,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from iamsql.load.formats.base import Format, Fragment, Parsed, Unreadable, is_list, when
-from iamsql.load.normalize import arn_account, arn_parts, tags_map
+from iamsql.load.formats.base import Format, Fragment, Parsed, Unreadable, arn_columns, is_list, when
+from iamsql.load.normalize import arn_account, tags_map
 
 ACCOUNT = "aws_organizations_account"
 OU = "aws_organizations_organizational_unit"
@@ -47,17 +47,6 @@ def _subject(doc: dict, key: str, kind: str, path: Path) -> str | None:
         return doc[key]
     stem = path.name.split(".")[0]
     return stem if IDS[kind].match(stem) else None
-
-
-def _common(arn: str | None) -> dict[str, Any]:
-    parts = arn_parts(arn)
-    columns: dict[str, Any] = {"region": "global"}
-    if parts:
-        columns["partition"] = parts["partition"]
-    if arn:
-        columns["arn"] = arn
-        columns["akas"] = [arn]
-    return columns
 
 
 def _org_item(item: Any) -> bool:
@@ -86,7 +75,8 @@ def account_fragment(a: dict, parent: str | None = None) -> Fragment:
         "joined_method": a.get("JoinedMethod"),
         "joined_timestamp": when(a.get("JoinedTimestamp")),
         "parent_id": parent,
-        **_common(arn),
+        "arn": arn,
+        **arn_columns(arn),
     }
     if "Tags" in a:
         fields["tags_src"] = a["Tags"] or []
@@ -97,14 +87,15 @@ def account_fragment(a: dict, parent: str | None = None) -> Fragment:
 def ou_fragment(u: dict, parent: str | None = None) -> Fragment:
     arn = u.get("Arn")
     fields = {"id": u.get("Id"), "name": u.get("Name"), "title": u.get("Name") or u.get("Id"), "parent_id": parent,
-              **_common(arn)}
+              "arn": arn, **arn_columns(arn)}
     return Fragment(OU, (u.get("Id"),), fields, arn_account(arn))
 
 
 def root_fragment(r: dict) -> Fragment:
     arn = r.get("Arn")
     fields = {"id": r.get("Id"), "name": r.get("Name"), "title": r.get("Name") or r.get("Id"),
-              "policy_types": r.get("PolicyTypes"), **_common(arn)}
+              "policy_types": r.get("PolicyTypes"), "arn": arn,
+              **arn_columns(arn)}
     return Fragment(ROOT, (r.get("Id"),), fields, arn_account(arn))
 
 
@@ -122,7 +113,8 @@ def _content(text: Any, policy_id: str | None) -> Any:
 def policy_fields(s: dict) -> dict[str, Any]:
     arn = s.get("Arn")
     return {"id": s.get("Id"), "name": s.get("Name"), "title": s.get("Name") or s.get("Id"), "type": s.get("Type"),
-            "aws_managed": s.get("AwsManaged"), "description": s.get("Description"), **_common(arn)}
+            "aws_managed": s.get("AwsManaged"), "description": s.get("Description"), "arn": arn,
+            **arn_columns(arn)}
 
 
 def policy_fragment(s: dict, content: Any = None) -> Fragment:

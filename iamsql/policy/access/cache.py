@@ -85,7 +85,6 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple], t
         con.unregister(STAGED)
 
 
-QUESTION = [column for column, _ in ACCESS_TABLES["iam_principal_access"]].index("question")
 # how many columns each cache table has (ACCESS_CACHE_DDL): the keys table five, a rows table its unit's key, the
 # row's place and the columns of its engine table
 CACHE_COLUMNS = {

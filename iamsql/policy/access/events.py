@@ -275,7 +275,7 @@ def _trust_rows(
     rows = []
     for answer in trust_answers(role_arn, account, parsed.policy, document, rails):
         entry = answer.entry
-        external = entry.kind == "anyone" or (entry.account is not None and entry.account != account.account_id)
+        external = entry.external(account.account_id)
         in_organization = (entry.account in members) if members and entry.kind != "anyone" else None
         rows.append(
             (

@@ -367,12 +367,6 @@ def _unknown(label: str) -> list[AttachedPolicy]:
     return [AttachedPolicy(label, None)]
 
 
-def _has(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(
-        con.execute("select count(*) from information_schema.tables where table_name = ?", [name]).fetchone()[0]
-    )
-
-
 @collector_paused()
 def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None) -> list[AccountModel]:
     """The IAM data visible on this connection (``aws_iam_*`` as the connection names them), one model per account."""

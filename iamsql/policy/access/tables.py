@@ -36,6 +36,7 @@ from iamsql.policy.access.questions import (
     resources_for,
 )
 from iamsql.policy.conditions import normalize_context, steps_conditions
+from iamsql.policy.document import Statement
 from iamsql.policy.evaluation import default_context, describe_principal, known_absent
 from iamsql.policy.variables import parse_template
 
@@ -626,6 +627,18 @@ def _creates(probe) -> bool:
     return any(t in NEW for t in probe.targets)
 
 
+def _allowed_resources(principal: Principal, action: str) -> Iterator[tuple[Statement, str]]:
+    """Each ``Resource`` value (text) of the principal's Allow statements for ``action``, with its statement."""
+    for _, policy in principal.reach(action)[0][2]:
+        for statement in policy.statements_for(action.lower()) if policy is not None else ():
+            if statement.effect != "Allow" or statement.not_resource or statement.resources is None:
+                continue
+            values = statement.source.get("Resource")
+            for value in [values] if isinstance(values, str) else values or []:
+                if isinstance(value, str):
+                    yield statement, value
+
+
 def created_names(principal: Principal, actions: Iterable[str], kind: str, partition: str, account_id: str) -> list[str]:
     """The ARNs of a ``kind`` (user/role) of the account that the principal's Allow statements for ``actions`` name,
     wildcards filled with the probe name (``role/app-*``: ``role/app-iamsql-probe``): a user or role the caller may
@@ -635,27 +648,20 @@ def created_names(principal: Principal, actions: Iterable[str], kind: str, parti
     found: set[str] = set()
     caller = None
     for action in actions:
-        for _, policy in principal.reach(action)[0][2]:
-            for statement in policy.statements_for(action.lower()) if policy is not None else ():
-                if statement.effect != "Allow" or statement.not_resource or statement.resources is None:
+        for statement, value in _allowed_resources(principal, action):
+            if "${" in value:
+                if not statement.resources.templates:
+                    continue  # a document of an older Version reads it as text, which no IAM name holds
+                caller = caller or _caller_context(principal)
+                value = _filled(value, *caller)
+                if value is None:
                     continue
-                values = statement.source.get("Resource")
-                for value in [values] if isinstance(values, str) else values or []:
-                    if not isinstance(value, str):
-                        continue
-                    if "${" in value:
-                        if not statement.resources.templates:
-                            continue  # a document of an older Version reads it as text, which no IAM name holds
-                        caller = caller or _caller_context(principal)
-                        value = _filled(value, *caller)
-                        if value is None:
-                            continue
-                    parts = value.split(":", 5)
-                    if len(parts) != 6 or parts[2] != "iam" or not parts[5].startswith(f"{kind}/"):
-                        continue
-                    if parts[4] not in (account_id, "*"):
-                        continue  # another account's
-                    found.add(f"arn:{partition}:iam::{account_id}:" + parts[5].replace("*", PROBE).replace("?", "x"))
+            parts = value.split(":", 5)
+            if len(parts) != 6 or parts[2] != "iam" or not parts[5].startswith(f"{kind}/"):
+                continue
+            if parts[4] not in (account_id, "*"):
+                continue  # another account's
+            found.add(f"arn:{partition}:iam::{account_id}:" + parts[5].replace("*", PROBE).replace("?", "x"))
     generic = f"arn:{partition}:iam::{account_id}:{kind}/{PROBE}"
     return sorted(found - {generic})
 
@@ -782,20 +788,15 @@ def named_workloads(principal: Principal, actions: Iterable[str], target: str, p
         generic = resources_for(target, action, partition=partition, account_id=account_id, self_arn=principal.arn)[-1]
         service, region, kind = generic.split(":", 5)[2], generic.split(":", 5)[3], generic.split(":", 5)[5]
         kind = kind[: -len(PROBE)]  # "project/", "function:", "instance/"
-        for _, policy in principal.reach(action)[0][2]:
-            for statement in policy.statements_for(action.lower()) if policy is not None else ():
-                if statement.effect != "Allow" or statement.not_resource or statement.resources is None:
-                    continue
-                values = statement.source.get("Resource")
-                for value in [values] if isinstance(values, str) else values or []:
-                    parts = value.split(":", 5) if isinstance(value, str) and "${" not in value else []
-                    if len(parts) != 6 or parts[2] != service or not parts[5].startswith(kind):
-                        continue
-                    if parts[4] not in (account_id, "*"):
-                        continue  # another account's
-                    named = parts[5].replace("*", PROBE).replace("?", "x")
-                    found.add(f"arn:{partition}:{service}:{region if parts[3] in ('*', '') else parts[3]}:"
-                              f"{account_id}:{named}")
+        for _, value in _allowed_resources(principal, action):
+            parts = value.split(":", 5) if "${" not in value else []
+            if len(parts) != 6 or parts[2] != service or not parts[5].startswith(kind):
+                continue
+            if parts[4] not in (account_id, "*"):
+                continue  # another account's
+            named = parts[5].replace("*", PROBE).replace("?", "x")
+            found.add(f"arn:{partition}:{service}:{region if parts[3] in ('*', '') else parts[3]}:"
+                      f"{account_id}:{named}")
             found.discard(generic)
     return sorted(found)
 
@@ -1359,7 +1360,7 @@ def role_trust_rows(account: AccountModel, role: Principal, rails: Guardrails | 
                 entry.trusted,
                 entry.kind,
                 entry.account,
-                entry.kind == "anyone" or (entry.account is not None and entry.account != account.account_id),
+                entry.external(account.account_id),
                 entry.action,
                 answer.decision,
                 _json_text(answer.conditions),

@@ -49,6 +49,10 @@ class TrustedEntry:
     caller: str | None
     action: str
 
+    def external(self, account_id: str) -> bool:
+        """Whether it admits someone outside ``account_id``: anyone, or a principal of another account."""
+        return self.kind == "anyone" or (self.account is not None and self.account != account_id)
+
 
 @dataclass
 class TrustAnswer:
