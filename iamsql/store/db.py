@@ -35,11 +35,10 @@ DEFAULT_DB = "iamsql.duckdb"
 
 
 
-# The views' common table "report": each user's row of the account's latest credential report (not the root's).
+# The views' common table "report": each row of the account's latest credential report (the root's too).
 _LATEST_REPORT = """report as (
     select * from history.aws_iam_credential_report
     where snapshot_id in (select snapshot_id from iamsql_latest where table_name = 'aws_iam_credential_report')
-      and user_name <> '<root_account>'
     qualify row_number() over (partition by account_id, user_name order by snapshot_id desc) = 1
 )"""
 
@@ -65,7 +64,8 @@ select r.user_name as name, r.user_arn as arn, r.user_creation_time as create_da
        r.user_name as title, to_json([r.user_arn]) as akas,
        r.partition, 'global' as region, r.account_id, r._ctx, r.snapshot_id
 from report r
-where r.account_id not in (select account_id from iamsql_latest where table_name = 'aws_iam_user')
+where r.user_name <> '<root_account>'
+  and r.account_id not in (select account_id from iamsql_latest where table_name = 'aws_iam_user')
 """
 
 
@@ -73,13 +73,9 @@ where r.account_id not in (select account_id from iamsql_latest where table_name
 # latest credential report where no GetAccessKeyLastUsed output was loaded for it (collect asks that call only for
 # keys the report has no slot for): a key is the report's slot 1 or 2 when it was created in the second the slot was
 # last rotated (a slot time that two keys share matches neither).
-ACCESS_KEY_VIEW = """
+ACCESS_KEY_VIEW = f"""
 create or replace view main.aws_iam_access_key as
-with report as (
-    select * from history.aws_iam_credential_report
-    where snapshot_id in (select snapshot_id from iamsql_latest where table_name = 'aws_iam_credential_report')
-    qualify row_number() over (partition by account_id, user_name order by snapshot_id desc) = 1
-),
+with {_LATEST_REPORT},
 slot_rows as (
     select account_id, user_name, date_trunc('second', access_key_1_last_rotated) as created,
            access_key_1_last_used_date as used_date, access_key_1_last_used_service as used_service,
