@@ -366,6 +366,17 @@ class _PolicyCache:
 _cache = _PolicyCache(_CACHE_SIZE)
 
 
+def as_resource_policy(policy: Policy) -> Policy:
+    """``policy`` read as a resource-based policy (a role's trust policy, a bucket, key or queue policy): every
+    statement must name ``Principal`` or ``NotPrincipal`` ("You must use the Principal element in resource-based
+    policies", IAM User Guide, "AWS JSON policy elements: Principal"); AWS refuses one that does not, so such a
+    document is malformed (``PolicyError``) rather than read without the statement."""
+    for statement in policy.statements:
+        if statement.principal is None:
+            raise PolicyError(f"statement {statement.index}: a resource-based policy statement needs Principal or NotPrincipal")
+    return policy
+
+
 def parse_policy(document, *, name: str | None = None) -> Policy | None:
     """A compiled :class:`Policy` for ``document`` (dict, JSON text or URL-encoded JSON text).
 

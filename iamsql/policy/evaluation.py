@@ -15,7 +15,7 @@ from typing import NamedTuple
 from iamsql.errors import PolicyError
 from iamsql.policy.catalog import rcp_supported_services
 from iamsql.policy.conditions import evaluate_conditions, merge_condition_blocks, never_holds, normalize_context
-from iamsql.policy.document import Policy, PrincipalSpec, Statement, is_account_id, parse_policy
+from iamsql.policy.document import Policy, PrincipalSpec, Statement, as_resource_policy, is_account_id, parse_policy
 
 ALLOWED = "Allowed"
 IMPLICITLY_DENIED = "ImplicitlyDenied"
@@ -111,9 +111,6 @@ def known_absent(who: "Principal", absent_keys: tuple[str, ...] = ()):
 
 # How a resource-based policy's Principal matched the caller.
 DIRECT, ROLE_ARN, ACCOUNT = "direct", "role", "account"
-# How a policy type uses the Principal element: ignored (identity-based, boundaries, session policies,
-# SCPs), required (resource-based policies), or "*" when absent (RCPs, whose Principal must be "*").
-IGNORE_PRINCIPAL, PRINCIPAL_REQUIRED, PRINCIPAL_DEFAULTS_TO_ANY = 0, 1, 2
 
 
 @dataclass
@@ -356,17 +353,17 @@ class _Run:
             return None if (found is True) != statement.not_resource else False
         return [_none_of(found)] if statement.not_resource else found
 
-    def _applies(self, statement: Statement, principal_mode: int):
+    def _applies(self, statement: Statement, reads_principal: bool):
         """(outcome, residual blocks, principal match) for one statement whose action applies: outcome True/False/None
-        (unknown: the statement applies when one of the residual blocks holds)."""
+        (unknown: the statement applies when one of the residual blocks holds). ``reads_principal``: the policy type
+        reads ``Principal``/``NotPrincipal`` (resource-based policies, which must have one, and RCPs, where none
+        stands for everyone); identity-based policies, boundaries, session policies and SCPs do not."""
         blocks = self._resource_blocks(statement)
         if blocks is False:
             return False, (), None
         how = DIRECT
         spec = statement.principal
-        if principal_mode and (spec is not None or principal_mode == PRINCIPAL_REQUIRED):
-            if spec is None:
-                return False, (), None
+        if reads_principal and spec is not None:
             if statement.not_principal:
                 # A Deny with NotPrincipal always applies to an IAM user or role that has a permissions
                 # boundary, whatever it lists (IAM User Guide, "Permissions boundaries").
@@ -393,7 +390,7 @@ class _Run:
         return None, tuple(blocks), how
 
     def policy(
-        self, policy, kind: str, label: str, principal_mode: int = IGNORE_PRINCIPAL, position: tuple = ()
+        self, policy, kind: str, label: str, reads_principal: bool = False, position: tuple = ()
     ) -> dict:
         """Evaluate one document: record its Denies; return its allow grants by principal match.
 
@@ -408,7 +405,7 @@ class _Run:
         grants: dict = {}
         place = _place(label, position)
         for statement in statements:
-            outcome, residuals, how = self._applies(statement, principal_mode)
+            outcome, residuals, how = self._applies(statement, reads_principal)
             if outcome is False:
                 continue
             matched = MatchedStatement(kind, place, policy.label, statement.sid, statement.index, statement.effect)
@@ -424,7 +421,7 @@ class _Run:
         return {how: grant_or(alternatives) for how, alternatives in grants.items()} if grants else _NO_GRANTS
 
     def any_of(
-        self, policies: list, kind: str, label: str, position: tuple = (), principal_mode: int = IGNORE_PRINCIPAL
+        self, policies: list, kind: str, label: str, position: tuple = (), reads_principal: bool = False
     ) -> list:
         """The OR of a list of documents' grants."""
         if not isinstance(policies, (list, tuple)):
@@ -434,10 +431,10 @@ class _Run:
             policy = parse_policy(p)
             # a document with no statement for the action allows nothing and records nothing: not walked
             if policy is None or policy.statements_for(self.action):
-                grants.append(self.policy(policy, kind, label, principal_mode, (*position, i)).get(DIRECT, _NOTHING))
+                grants.append(self.policy(policy, kind, label, reads_principal, (*position, i)).get(DIRECT, _NOTHING))
         return grant_or(*grants) if grants else _NOTHING
 
-    def every_level(self, levels: list, kind: str, label: str, principal_mode: int = IGNORE_PRINCIPAL):
+    def every_level(self, levels: list, kind: str, label: str, reads_principal: bool = False):
         """(AND over levels of the OR within each level, index of the first level that does not allow)."""
         if not isinstance(levels, (list, tuple)):
             raise PolicyError(f"{label} must be a list of levels, each a list of documents")
@@ -445,7 +442,7 @@ class _Run:
         for level_index, level in enumerate(levels):
             if not isinstance(level, (list, tuple)):
                 raise PolicyError(f"{label} must be a list of levels, each a list of documents")
-            grant = self.any_of(level, kind, label, (level_index,), principal_mode)
+            grant = self.any_of(level, kind, label, (level_index,), reads_principal)
             if not grant and failed is None:
                 failed = level_index
             result = grant_and(result, grant)
@@ -642,7 +639,7 @@ def evaluate(request: Request) -> Evaluation:
     resource_grants = {}
     if request.resource_policy is not None:
         resource_grants = run.policy(
-            parse_policy(request.resource_policy), "resource", "resource_policy", PRINCIPAL_REQUIRED
+            as_resource_policy(parse_policy(request.resource_policy)), "resource", "resource_policy", reads_principal=True
         )
     direct = resource_grants.get(DIRECT, _NOTHING)
     role_named = resource_grants.get(ROLE_ARN, _NOTHING)
@@ -660,7 +657,7 @@ def evaluate(request: Request) -> Evaluation:
         and not (management and resource_account == management)
         and _rcps_cover(action)
     ):
-        rcp_grant, rcp_failed = run.every_level(request.rcps, "rcp", "rcps", PRINCIPAL_DEFAULTS_TO_ANY)
+        rcp_grant, rcp_failed = run.every_level(request.rcps, "rcp", "rcps", reads_principal=True)
 
     same_account = iam_caller and principal_account == resource_account
     service = action.split(":", 1)[0]

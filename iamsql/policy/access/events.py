@@ -247,7 +247,7 @@ def _trust_rows(
     role_arn = (
         known.arn if known is not None else f"arn:{account.partition}:iam::{account.account_id}:role{path or '/'}{role}"
     )
-    parsed = documents.attached(f"the trust policy of role {role}", document)
+    parsed = documents.attached(f"the trust policy of role {role}", document, resource=True)
     if parsed.policy is None:
         return [
             (

@@ -18,19 +18,23 @@ from iamsql.errors import PolicyError
 from iamsql.policy import Policy, parse_policy
 from iamsql.policy.access.questions import WORKLOADS
 from iamsql.policy.conditions import KnownPrefix
+from iamsql.policy.document import as_resource_policy
 
 
 class LoadedDocument:
-    """A loaded policy document, parsed when first read: a check whose answers are all kept parses none."""
+    """A loaded policy document, parsed when first read: a check whose answers are all kept parses none.
+    ``resource``: a resource-based policy (a role's trust policy), whose statements must name their principals."""
 
-    def __init__(self, document: dict) -> None:
+    def __init__(self, document: dict, resource: bool = False) -> None:
         self.document = document
+        self.resource = resource
 
     @cached_property
     def policy(self) -> Policy | None:
         """The parsed document; None when the engine cannot read it (as good as unknown)."""
         try:
-            return parse_policy(self.document)
+            policy = parse_policy(self.document)
+            return as_resource_policy(policy) if self.resource else policy
         except PolicyError:
             return None
 
@@ -304,19 +308,20 @@ class _Documents:
     are freed (the inline policies of copied principals are many equal documents)."""
 
     def __init__(self) -> None:
-        self._loaded: dict[str, tuple[LoadedDocument, bool, str]] = {}
+        self._loaded: dict[tuple[str, bool], tuple[LoadedDocument, bool, str]] = {}
         self._texts: dict[int, tuple[dict, str]] = {}  # canonical text by document identity (one dict, many events)
 
-    def attached(self, label: str, document, *, inline: bool = False) -> AttachedPolicy:
+    def attached(self, label: str, document, *, inline: bool = False, resource: bool = False) -> AttachedPolicy:
+        """``resource``: the document is a resource-based policy (a role's trust policy)."""
         if not isinstance(document, dict):
             return AttachedPolicy(label, None, inline=inline)
         known = self._texts.get(id(document))
         key = json.dumps(document, sort_keys=True) if known is None or known[0] is not document else known[1]
-        if key not in self._loaded:
+        if (key, resource) not in self._loaded:
             self._texts[id(document)] = (document, key)  # only the kept copies: the others may be freed
             digest = hashlib.sha256(key.encode()).hexdigest()
-            self._loaded[key] = (LoadedDocument(document), _names_holder(key), digest)
-        loaded, personal, digest = self._loaded[key]
+            self._loaded[key, resource] = (LoadedDocument(document, resource), _names_holder(key), digest)
+        loaded, personal, digest = self._loaded[key, resource]
         return AttachedPolicy(label, loaded, loaded.document, personal, inline, digest=digest)
 
 
@@ -449,7 +454,7 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
                             AttachedPolicy(f"the policies of group {group} (not loaded)", None, group=group)
                         ]
             else:
-                trust = documents.attached(f"the trust policy of role {name}", _json(more))
+                trust = documents.attached(f"the trust policy of role {name}", _json(more), resource=True)
             bound = None
             if boundary:
                 known = managed.get(account, {}).get(boundary)
