@@ -187,6 +187,36 @@ def test_root_keys_listed_by_the_root_user_alarm_naming_them(tmp_path):
     assert "AKIAROOT000000000001 (inactive), AKIAROOT000000000002 (active)" in row["reason"]
 
 
+def test_root_keys_listed_without_a_report_alarm(tmp_path):
+    row = run_loaded(tmp_path, {"list-access-keys.json": ROOT_KEYS},
+                     ["iam_root_no_access_keys"])[f"arn:aws:iam::{ACCOUNT}:root"]
+    assert row["status"] == "alarm", row["reason"]
+    assert "2 access key(s): AKIAROOT000000000001 (inactive)" in row["reason"]
+
+
+def test_no_key_listing_proves_the_root_user_has_none(tmp_path):
+    # every IAM user's list-access-keys (the table whole) and an empty list: ListAccessKeys of an IAM user never
+    # holds root's keys, and an empty list names no user, so without a report or a summary nothing is proved
+    ci_user = {"UserName": "ci", "UserId": "AIDACI0000000000000001", "Arn": user_arn("ci"), "Path": "/",
+               "CreateDate": "2020-01-01T00:00:00Z"}
+    files = {"list-users.json": {"Users": [ci_user], "IsTruncated": False},
+             "list-access-keys-ci.json": {"AccessKeyMetadata": [{**ROOT_KEYS["AccessKeyMetadata"][1], "UserName": "ci"}]},
+             "list-access-keys.json": {"AccessKeyMetadata": []}}
+    row = run_loaded(tmp_path, files, ["iam_root_no_access_keys"])[f"arn:aws:iam::{ACCOUNT}:root"]
+    assert row["status"] == "skip", row["reason"]
+    assert "cannot be judged" in row["reason"]
+
+
+def test_root_keys_judged_by_the_summary_alone(tmp_path):
+    for keys, status in ((0, "ok"), (1, "alarm")):
+        folder = tmp_path / str(keys)
+        folder.mkdir()
+        row = run_loaded(folder, {"get-account-summary.json": summary(1, keys=keys)},
+                         ["iam_root_no_access_keys"])[f"arn:aws:iam::{ACCOUNT}:root"]
+        assert row["status"] == status, row["reason"]
+        assert "account summary" in row["reason"]
+
+
 def test_a_users_own_key_listing_is_not_the_roots(tmp_path):
     files = {"credential-report.csv": "\n".join([HEADER, root_line(key="false"),
                                                   report_line("ci", "2020-01-01T00:00:00+00:00")]) + "\n",
