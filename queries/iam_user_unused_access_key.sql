@@ -5,43 +5,83 @@ description: >-
   not used yet is allowed for max_unused_days days after it was created. The credential report shows use up to
   its GeneratedTime only: a key is unused when it already was for more than max_unused_days days when the report
   was generated; a key whose gap crossed the limit only after the report, or a report generated before the period
-  began, cannot be judged and is skipped.
+  began, cannot be judged and is skipped. Where list-access-keys of the user is loaded, it says which keys exist
+  now and whether they are active: a report slot whose key is no longer listed (deleted since) or is inactive is
+  not judged, and a listed active key that no slot holds (created after the report) is judged by its create date
+  and its last use from get-access-key-last-used, else skipped naming the report's date.
 severity: medium
 resource_type: AWS::IAM::AccessKey
 rationale: An active key that nothing uses is a standing secret that can leak from old laptops, repositories or CI systems without anyone noticing its absence. New keys get a grace period so they are not flagged before first use.
 remediation: Deactivate the key, wait to see that nothing breaks, then delete it.
-tables: [aws_iam_credential_report]
+tables: [aws_iam_credential_report, aws_iam_access_key, aws_iam_user]
+requires: [aws_iam_credential_report]
 parameters:
   max_unused_days: 45
 */
-with keys as (
-  select user_arn, user_name, account_id, region, 1 as key_number,
-    coalesce(access_key_1_last_rotated, user_creation_time) as created, access_key_1_last_used_date as last_used,
-    generated_time
+with slot as (
+  select user_arn, user_name, account_id, 1 as key_number, access_key_1_active as active,
+    access_key_1_last_rotated as rotated, coalesce(access_key_1_last_rotated, user_creation_time) as created,
+    access_key_1_last_used_date as last_used, generated_time
   from aws_iam_credential_report
-  where user_name <> '<root_account>' and access_key_1_active
+  where user_name <> '<root_account>' and (access_key_1_active or access_key_1_last_rotated is not null)
   union all
-  select user_arn, user_name, account_id, region, 2,
+  select user_arn, user_name, account_id, 2, access_key_2_active, access_key_2_last_rotated,
     coalesce(access_key_2_last_rotated, user_creation_time), access_key_2_last_used_date, generated_time
   from aws_iam_credential_report
-  where user_name <> '<root_account>' and access_key_2_active
+  where user_name <> '<root_account>' and (access_key_2_active or access_key_2_last_rotated is not null)
+), listed as (
+  -- list-access-keys: every key of its user, with a create date (a get-access-key-last-used output alone has none)
+  select * from aws_iam_access_key where create_date is not null and user_name <> '<root_account>'
+), listed_user as (
+  select distinct account_id, user_name from listed
+), report as (
+  select account_id, max(generated_time) as generated_time from aws_iam_credential_report group by account_id
+), keys as (
+  -- the report's active slots; of a user whose keys are listed, only those whose key is still listed and active
+  -- (the key created in the second the slot was last rotated)
+  select s.user_arn, s.user_name, s.account_id, s.key_number, null as access_key_id, s.created,
+    greatest(s.last_used, l.access_key_last_used_date) as last_used, s.generated_time
+  from slot as s
+    left join listed_user as u on u.account_id = s.account_id and u.user_name = s.user_name
+    left join listed as l on l.account_id = s.account_id and l.user_name = s.user_name
+      and date_trunc('second', l.create_date) = date_trunc('second', s.rotated)
+  where (u.user_name is null and s.active) or l.status = 'Active'
+  union all
+  -- listed active keys that no slot holds: created after the report
+  select coalesce(c.user_arn, iu.arn, 'arn:' || l.partition || ':iam::' || l.account_id || ':user/' || l.user_name),
+    l.user_name, l.account_id, null, l.access_key_id, l.create_date, l.access_key_last_used_date, r.generated_time
+  from listed as l
+    join report as r on r.account_id = l.account_id
+    left join aws_iam_credential_report as c on c.account_id = l.account_id and c.user_name = l.user_name
+    left join aws_iam_user as iu on iu.account_id = l.account_id and iu.name = l.user_name
+  where l.status = 'Active' and not exists (
+    select 1 from slot as s
+    where s.account_id = l.account_id and s.user_name = l.user_name
+      and date_trunc('second', s.rotated) = date_trunc('second', l.create_date))
 ), aged as (
   -- "within max_unused_days days" to the second: a key last used 45 days and 5 hours ago is unused for more
   -- than 45 days although the whole days are 45
-  select *, date_part('day', now() - last_used)::int as days_unused, date_part('day', now() - created)::int as key_age,
+  select *, coalesce(access_key_id, key_number::varchar) as label,
+    date_part('day', now() - last_used)::int as days_unused, date_part('day', now() - created)::int as key_age,
     last_used >= now() - :max_unused_days * interval '1 day' as used_recently,
     created >= now() - :max_unused_days * interval '1 day' as new_key,
+    -- a use after the report is get-access-key-last-used's, which is as of the data
+    coalesce(last_used > coalesce(generated_time, now()), false) as used_after_report,
     -- the report shows use up to its own time: unused for the whole limit by then is unused
     coalesce(last_used, created) < coalesce(generated_time, now()) - :max_unused_days * interval '1 day'
       as unused_at_report,
+    coalesce(to_char(generated_time, 'YYYY-MM-DD'), 'an unknown date') as report_date,
     date_part('day', now() - generated_time)::int as report_age
   from keys
 )
 select
-  user_arn || '#access_key_' || key_number as resource,
+  user_arn || '#' || coalesce(access_key_id, 'access_key_' || key_number) as resource,
   case
     when used_recently then 'ok'
     when last_used is null and new_key then 'ok'
+    when used_after_report then 'alarm'
+    -- a key no slot of the report holds, with no last use loaded
+    when key_number is null then 'skip'
     -- a report generated before the period began cannot show use within it
     when generated_time < now() - :max_unused_days * interval '1 day' then 'skip'
     when unused_at_report then 'alarm'
@@ -49,41 +89,49 @@ select
   end as status,
   case
     when used_recently
-      then 'Access key ' || key_number || ' of ' || user_name || ' was last used ' || days_unused
+      then 'Access key ' || label || ' of ' || user_name || ' was last used ' || days_unused
         || case when days_unused = 1 then ' day' else ' days' end || ' before the data was taken.'
-    when generated_time < now() - :max_unused_days * interval '1 day'
-      then 'The credential report was generated on ' || to_char(generated_time, 'YYYY-MM-DD') || ', more than '
+    when last_used is null and new_key and key_number is null
+      then 'Access key ' || label || ' of ' || user_name || ' was created ' || key_age
+        || case when key_age = 1 then ' day' else ' days' end || ' before the data was taken, after the credential '
+        || 'report (generated on ' || report_date || '), within the ' || :max_unused_days || '-day grace period.'
+    when key_number is null and not used_after_report
+      then 'Access key ' || label || ' of ' || user_name || ' was created on ' || to_char(created, 'YYYY-MM-DD')
+        || ', after the credential report (generated on ' || report_date || '), which cannot show its use; '
+        || 'load get-access-key-last-used for it.'
+    when generated_time < now() - :max_unused_days * interval '1 day' and not used_after_report
+      then 'The credential report was generated on ' || report_date || ', more than '
         || :max_unused_days || case when :max_unused_days = 1 then ' day' else ' days' end
-        || ' before the data was taken, so it cannot show whether access key ' || key_number || ' of ' || user_name
+        || ' before the data was taken, so it cannot show whether access key ' || label || ' of ' || user_name
         || ' was used since; load a current report.'
-    when not unused_at_report and not (last_used is null and new_key)
-      then 'Access key ' || key_number || ' of ' || user_name || coalesce(' was last used ' || days_unused
+    when not unused_at_report and not used_after_report and not (last_used is null and new_key)
+      then 'Access key ' || label || ' of ' || user_name || coalesce(' was last used ' || days_unused
           || case when days_unused = 1 then ' day' else ' days' end, ' was created ' || key_age
           || case when key_age = 1 then ' day' else ' days' end || ' and never used')
         || ' before the data was taken, but the credential report was generated on '
-        || to_char(generated_time, 'YYYY-MM-DD') || ', ' || report_age
+        || report_date || ', ' || report_age
         || case when report_age = 1 then ' day' else ' days' end
         || ' before the data was taken, when it was not yet unused for ' || :max_unused_days
         || case when :max_unused_days = 1 then ' day' else ' days' end
         || '; the report cannot show use since; load a current report.'
     when last_used is not null
-      then 'Access key ' || key_number || ' of ' || user_name || ' was last used '
+      then 'Access key ' || label || ' of ' || user_name || ' was last used '
         || case when days_unused > :max_unused_days then days_unused || case when days_unused = 1 then ' day' else ' days' end
            else 'over ' || :max_unused_days || case when :max_unused_days = 1 then ' day' else ' days' end end
         || ' before the data was taken (more than '
         || :max_unused_days || '); deactivate and delete it.'
     when new_key
-      then 'Access key ' || key_number || ' of ' || user_name || ' has not been used yet; it was created ' || key_age
+      then 'Access key ' || label || ' of ' || user_name || ' has not been used yet; it was created ' || key_age
         || case when key_age = 1 then ' day' else ' days' end
         || ' before the data was taken, within the ' || :max_unused_days || '-day grace period.'
     -- key use is recorded since 2015-04-22: an older key may have been used before that
-    else 'Access key ' || key_number || ' of ' || user_name || ' was created ' || key_age
+    else 'Access key ' || label || ' of ' || user_name || ' was created ' || key_age
       || case when key_age = 1 then ' day' else ' days' end|| ' before the data was taken and never used'
       || case when created < '2015-04-22 00:00:00+00'::timestamptz
            then ' (or not since AWS began tracking in April 2015)' else '' end || '; deactivate and delete it.'
   end as reason,
   account_id,
-  region,
+  'global' as region,
   user_name,
   key_number
 from aged

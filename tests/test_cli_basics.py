@@ -313,7 +313,7 @@ def test_a_failed_first_evidence_run_leaves_no_database(tmp_path):
     new = tmp_path / "new.duckdb"
     proc = run_cli("evidence", "run", "--quiet", "--source", str(tmp_path / "empty"), "--evidence-dir",
                    str(tmp_path / "evidence"), "--db", str(new))
-    assert proc.returncode == 2 and "no recognised AWS file" in proc.stderr and not new.exists()
+    assert proc.returncode == 254 and "no recognised AWS file" in proc.stderr and not new.exists()
 
 
 def test_db_in_a_missing_folder_says_which_folder(tmp_path):
@@ -362,7 +362,7 @@ def test_usage_errors_are_one_line_and_exit_2_or_254_for_check_and_query(tmp_pat
     ]
     for args, start in cases:
         proc = run_cli(*args)
-        assert proc.returncode == (254 if args[0] == "query" else 2), (args, proc.stderr)
+        assert proc.returncode == (254 if args[0] == "query" or args[:2] == ["evidence", "run"] else 2), (args, proc.stderr)
         assert len(proc.stderr.splitlines()) == 1 and proc.stderr.startswith(start), (args, proc.stderr)
         assert "Usage:" not in proc.stderr and "\u256d" not in proc.stderr and proc.stdout == ""
 

@@ -109,3 +109,23 @@ def test_a_bad_mappings_folder_is_one_line(own, folder, says):
     ran = iamsql(own, "check", "--mappings", folder, "--quiet")
     assert ran.returncode == 254 and ran.stdout == ""  # check's bad input, as Powerpipe's
     assert ran.stderr.count("\n") == 1 and ran.stderr.startswith("error:") and says in ran.stderr
+
+
+def test_report_reads_the_mappings_its_run_used(own):
+    ran = iamsql(own, "check", "--queries", "my-controls", "--mappings", "my-mappings", "--fail-on", "none",
+                 "--format", "none", "--quiet")
+    assert ran.returncode == 0, ran.stderr
+    stored = iamsql(own, "report", "--queries", "my-controls", "--out", "-", "--format", "json", "--quiet")
+    assert stored.returncode == 0, stored.stderr
+    assert [g["title"] for g in json.loads(stored.stdout)["groups"]] == ["OWASP Non-Human Identities Top 10"]
+    told = iamsql(own, "report", "--queries", "my-controls", "--mappings", str(DATA_DIR), "--out", "-", "--format",
+                  "json", "--quiet")
+    assert told.returncode == 0, told.stderr
+    assert json.loads(told.stdout)["groups"] == []  # no shipped framework maps the user's control
+    (own / "my-mappings").rename(own / "moved-mappings")
+    try:
+        gone = iamsql(own, "report", "--queries", "my-controls", "--out", "-", "--format", "json", "--quiet")
+    finally:
+        (own / "moved-mappings").rename(own / "my-mappings")
+    assert gone.returncode != 0 and gone.stdout == ""
+    assert gone.stderr.count("\n") == 1 and "used the mappings in" in gone.stderr and "--mappings" in gone.stderr

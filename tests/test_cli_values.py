@@ -12,7 +12,7 @@ from tests.fixtures.cli import run_cli
                                      ["evidence", "run"]])
 def test_empty_db_is_named_as_an_empty_value(command, tmp_path):
     done = run_cli(*command, "--db", "", cwd=tmp_path)
-    assert done.returncode == (254 if command[0] in ("check", "query") else 2) and done.stdout == ""
+    assert done.returncode == (254 if command[0] in ("check", "query", "evidence") else 2) and done.stdout == ""
     assert done.stderr.startswith("error: Invalid value for '--db'") and done.stderr.count("\n") == 1
     assert "empty (or '.'), which is the current folder, not a database file" in done.stderr
     assert "IO Error" not in done.stderr and list(tmp_path.iterdir()) == []

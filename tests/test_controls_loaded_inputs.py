@@ -187,6 +187,36 @@ def test_root_keys_listed_by_the_root_user_alarm_naming_them(tmp_path):
     assert "AKIAROOT000000000001 (inactive), AKIAROOT000000000002 (active)" in row["reason"]
 
 
+def test_root_keys_listed_without_a_report_alarm(tmp_path):
+    row = run_loaded(tmp_path, {"list-access-keys.json": ROOT_KEYS},
+                     ["iam_root_no_access_keys"])[f"arn:aws:iam::{ACCOUNT}:root"]
+    assert row["status"] == "alarm", row["reason"]
+    assert "2 access key(s): AKIAROOT000000000001 (inactive)" in row["reason"]
+
+
+def test_no_key_listing_proves_the_root_user_has_none(tmp_path):
+    # every IAM user's list-access-keys (the table whole) and an empty list: ListAccessKeys of an IAM user never
+    # holds root's keys, and an empty list names no user, so without a report or a summary nothing is proved
+    ci_user = {"UserName": "ci", "UserId": "AIDACI0000000000000001", "Arn": user_arn("ci"), "Path": "/",
+               "CreateDate": "2020-01-01T00:00:00Z"}
+    files = {"list-users.json": {"Users": [ci_user], "IsTruncated": False},
+             "list-access-keys-ci.json": {"AccessKeyMetadata": [{**ROOT_KEYS["AccessKeyMetadata"][1], "UserName": "ci"}]},
+             "list-access-keys.json": {"AccessKeyMetadata": []}}
+    row = run_loaded(tmp_path, files, ["iam_root_no_access_keys"])[f"arn:aws:iam::{ACCOUNT}:root"]
+    assert row["status"] == "skip", row["reason"]
+    assert "cannot be judged" in row["reason"]
+
+
+def test_root_keys_judged_by_the_summary_alone(tmp_path):
+    for keys, status in ((0, "ok"), (1, "alarm")):
+        folder = tmp_path / str(keys)
+        folder.mkdir()
+        row = run_loaded(folder, {"get-account-summary.json": summary(1, keys=keys)},
+                         ["iam_root_no_access_keys"])[f"arn:aws:iam::{ACCOUNT}:root"]
+        assert row["status"] == status, row["reason"]
+        assert "account summary" in row["reason"]
+
+
 def test_a_users_own_key_listing_is_not_the_roots(tmp_path):
     files = {"credential-report.csv": "\n".join([HEADER, root_line(key="false"),
                                                   report_line("ci", "2020-01-01T00:00:00+00:00")]) + "\n",
@@ -534,3 +564,47 @@ def test_new_credentials_in_an_older_report_keep_their_grace_period(tmp_path):
                               ("iam_user_unused_password", user_arn("fresh"))):
         row = results[(control, resource)]
         assert row["status"] == "ok" and "grace period" in row["reason"], (control, row["reason"])
+
+
+# list-access-keys of a user (ListAccessKeys, live) names every key the user has now, with its status and create
+# date: a report slot whose key it no longer lists was deleted after the report and is no finding; a key it lists
+# that no slot holds was created after the report, which cannot show its use; GetAccessKeyLastUsed (live) can.
+def listing(user: str, *keys: tuple[str, str, str]) -> dict:
+    """list-access-keys of ``user``: (access key id, status, create date) each."""
+    return {"UserName": user, "AccessKeyMetadata": [
+        {"UserName": user, "AccessKeyId": key_id, "Status": status, "CreateDate": created}
+        for key_id, status, created in keys]}
+
+
+def test_listed_keys_replace_the_reports_slots(tmp_path):
+    report = report_of([key_used("gone", "2023-06-01T12:00:00+00:00"),       # would alarm: deleted since
+                        key_used("off", "2023-06-01T12:00:00+00:00"),        # would alarm: deactivated since
+                        key_used("kept", "2023-06-01T12:00:00+00:00")])      # still listed, active: alarm
+    files = {"credential-report.json": report,
+             "gone.json": listing("gone", ("AKIAGONENEW000000001", "Active", "2024-02-20T08:00:00Z")),
+             "off.json": listing("off", ("AKIAOFF0000000000001", "Inactive", "2020-01-01T00:00:00Z")),
+             "kept.json": listing("kept", ("AKIAKEPT000000000001", "Active", "2020-01-01T00:00:00Z"))}
+    results = run_loaded(tmp_path, files, ["iam_user_unused_access_key"])
+    assert set(results) == {user_arn("gone") + "#AKIAGONENEW000000001", user_arn("kept") + "#access_key_1"}
+    new = results[user_arn("gone") + "#AKIAGONENEW000000001"]
+    assert new["status"] == "ok", new["reason"]
+    assert "after the credential report (generated on 2024-01-31), within the 45-day grace" in new["reason"]
+    assert results[user_arn("kept") + "#access_key_1"]["status"] == "alarm"
+
+
+def test_a_key_created_after_an_old_report_is_judged_by_its_last_use(tmp_path):
+    report = report_of([report_line(name, "2020-01-01T00:00:00+00:00") for name in ("quiet", "busy", "unknown")],
+                       generated="2023-12-01T12:00:00Z")
+    files = {"credential-report.json": report}
+    for name, n in (("quiet", 1), ("busy", 2), ("unknown", 3)):
+        files[f"{name}.json"] = listing(name, (f"AKIANEWKEY00000000{n:02d}", "Active", "2023-12-15T00:00:00Z"))
+    for key_id, used in (("AKIANEWKEY0000000001", "2023-12-20T00:00:00Z"), ("AKIANEWKEY0000000002", "2024-02-25T00:00:00Z")):
+        files[f"{key_id}.json"] = {"AccessKeyId": key_id,
+                                   "AccessKeyLastUsed": {"LastUsedDate": used, "ServiceName": "s3", "Region": "us-east-1"}}
+    results = run_loaded(tmp_path, files, ["iam_user_unused_access_key"])
+    quiet, busy, unknown = (results[user_arn(name) + f"#AKIANEWKEY00000000{n:02d}"]
+                            for name, n in (("quiet", 1), ("busy", 2), ("unknown", 3)))
+    assert (quiet["status"], busy["status"], unknown["status"]) == ("alarm", "ok", "skip")
+    assert "last used 72 days" in quiet["reason"], quiet["reason"]
+    assert ("created on 2023-12-15, after the credential report (generated on 2023-12-01), which cannot show its use"
+            in unknown["reason"]), unknown["reason"]

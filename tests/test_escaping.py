@@ -127,7 +127,7 @@ def hostile_report_db(tmp_path_factory) -> Path:
     with dbmod.transaction(con):
         snapshot = dbmod.new_snapshot(con, account_id="111111111111", kind="load", sources=[], as_of=when)
     con.execute(RUN_DDL)
-    con.execute("insert into iamsql_run values (1, ?, ?, ?, '0.1.0', ?, 'duckdb', ?, ?, ?, '{}', '[]', 'alarm')",
+    con.execute("insert into iamsql_run values (1, ?, ?, ?, '0.1.0', ?, 'duckdb', ?, ?, ?, '{}', '[]', 'alarm', null)",
                 [when, when, when, control_pack_hash(), HOSTILE[0],
                  json.dumps([{"account_id": "111111111111", "as_of": when.isoformat()}]), json.dumps([snapshot])])
     con.executemany("insert into iamsql_result values (1, 'iam_user_console_mfa', ?, ?, 'alarm', ?, '111111111111', "

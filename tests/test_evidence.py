@@ -96,7 +96,7 @@ def test_keep_runs_below_one_is_refused_with_one_message(tmp_path, monkeypatch, 
         evidence.load_config(None, {"evidence_dir": "e"}, env={"IAMSQL_KEEP_RUNS": str(keep)})
     code, out, err = cli(monkeypatch, capsys, "evidence", "run", "--evidence-dir", str(tmp_path / "e"),
                          "--keep-runs", str(keep))
-    assert code == 2 and out == "" and err == f"error: option --keep-runs: {said} {keep}\n"
+    assert code == 254 and out == "" and err == f"error: option --keep-runs: {said} {keep}\n"
     assert not (tmp_path / "e").exists()
 
 
@@ -124,7 +124,7 @@ def test_every_option_is_documented_with_flag_and_variable():
 def test_cli_bad_config_is_one_line(tmp_path, monkeypatch, capsys):
     path = write_config(tmp_path / "bad.toml", "evidence_dir = 'e'\n[sources]\npathz = ['x']\n")
     code, out, err = cli(monkeypatch, capsys, "evidence", "run", "--config", str(path))
-    assert code == 2 and out == ""
+    assert code == 254 and out == ""
     assert err.startswith("error: config ") and "unknown key 'sources.pathz'" in err and err.count("\n") == 1
 
 
@@ -136,7 +136,7 @@ def test_a_source_holding_the_evidence_folder_is_refused_before_anything_is_writ
     for source, folder in (("exports", "exports/evidence"), ("exports", "exports"), ("", "evidence")):
         code, out, err = cli(monkeypatch, capsys, "evidence", "run", "--db", "audit.duckdb", "--evidence-dir",
                              folder, "--source", source, "--fail-on", "none")
-        assert code == 2 and out == "" and err.count("\n") == 1, err
+        assert code == 254 and out == "" and err.count("\n") == 1, err
         assert err.startswith("error: sources.paths: ") and "holds the evidence folder" in err
     assert sorted(p.name for p in exports.iterdir()) == ["list-users.json"] and not (tmp_path / "evidence").exists()
 
@@ -209,6 +209,36 @@ def test_exit_codes_follow_fail_on_and_exceptions(tmp_path, monkeypatch, capsys)
     code, out, _ = cli(monkeypatch, capsys, "evidence", "run", "-c", str(path), "--fail-on", "low",
                        "--exceptions", str(exceptions), "--quiet")
     assert code == 0 and out == ""  # every alarm is excepted, and --quiet prints nothing
+
+
+BROKEN_CONTROL = """/*
+title: A control whose SQL names a column that does not exist
+description: Errors on every account.
+severity: high
+resource_type: AWS::IAM::User
+rationale: A test control.
+remediation: None.
+tables: [aws_iam_user]
+*/
+select arn as resource, 'ok' as status, no_such_column as reason, account_id, region from aws_iam_user
+"""
+
+
+def test_a_control_error_exits_2_and_a_failed_run_254(tmp_path, monkeypatch, capsys):
+    # as check: 2 says a control errored (the run and its evidence are written), 254 that the run itself failed
+    queries = tmp_path / "controls"
+    queries.mkdir()
+    (queries / "broken_control.sql").write_text(BROKEN_CONTROL)
+    path = basic_toml(tmp_path)
+    code, out, err = cli(monkeypatch, capsys, "evidence", "run", "-c", str(path), "--queries", str(queries),
+                         "--control", "broken_control")
+    assert code == 2, err
+    assert out.startswith("evidence run 1: ") and "1 error(s)" in out
+    (folder,) = (tmp_path / "evidence").glob("*/*")
+    assert json.loads((folder / "manifest.json").read_text())["exit_code"] == 2
+    code, out, err = cli(monkeypatch, capsys, "evidence", "run", "-c", str(path), "--queries", str(queries),
+                         "--control", "no_such_control", "--quiet")
+    assert code == 254 and out == "" and err.startswith("error: unknown control") and err.count("\n") == 1, err
 
 
 def test_verify_names_changed_added_and_removed_files(one_run, monkeypatch, capsys):

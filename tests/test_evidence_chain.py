@@ -144,8 +144,8 @@ def test_retention_pruning_is_a_note_not_a_failure(tmp_path):
     assert any("chain starts here" in n for n in results[0].notes)
 
 
-def one_line_error(result: subprocess.CompletedProcess, *fragments: str) -> None:
-    assert result.returncode == 2 and "Traceback" not in result.stderr
+def one_line_error(result: subprocess.CompletedProcess, *fragments: str, code: int = 2) -> None:
+    assert result.returncode == code and "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
     for fragment in fragments:
@@ -195,7 +195,7 @@ def test_unreadable_source_of_an_evidence_run_is_one_line(tmp_path):
     (source / "gone.json").symlink_to(source / "nowhere.json")
     path = write_config(tmp_path / "iamsql.toml", f'db = "audit.duckdb"\nevidence_dir = "evidence"\n'
                         f'[sources]\npaths = ["{source}"]\n')
-    one_line_error(cli("evidence", "run", "-c", str(path), "--quiet"), "gone.json")
+    one_line_error(cli("evidence", "run", "-c", str(path), "--quiet"), "gone.json", code=254)  # a failed run
 
 
 def chained_run(parent: Path, name: str, run_id: int) -> Path:

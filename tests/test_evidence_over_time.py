@@ -265,14 +265,14 @@ def test_an_evidence_folder_that_cannot_be_written_is_one_line(tmp_path, exports
     (tmp_path / "evidence").mkdir()
     (tmp_path / "evidence" / ".iamsql.lock").mkdir()  # refused to every user, root included
     failed = evidence_run(tmp_path, exports[0])
-    assert failed.returncode == 2 and failed.stdout == ""
+    assert failed.returncode == 254 and failed.stdout == ""
     assert failed.stderr.startswith("error: cannot write ") and ".iamsql.lock" in failed.stderr
     assert failed.stderr.count("\n") == 1
     shutil.rmtree(tmp_path / "evidence")
     if os.geteuid() != 0:  # permissions bind every user but root
         (tmp_path / "evidence").mkdir(mode=0o555)
         failed = evidence_run(tmp_path, exports[0])
-        assert failed.returncode == 2 and failed.stderr.count("\n") == 1 and "Permission denied" in failed.stderr
+        assert failed.returncode == 254 and failed.stderr.count("\n") == 1 and "Permission denied" in failed.stderr
 
 
 def test_diff_says_when_the_control_pack_changed(tmp_path, exports):
@@ -377,7 +377,7 @@ def test_a_clock_behind_the_newest_run_folder_is_refused(tmp_path, exports):
         [sys.executable, "-c", CLOCK_BEHIND, "evidence", "run", "--db", str(tmp_path / "audit.duckdb"),
          "--evidence-dir", str(tmp_path / "evidence"), "--source", str(exports[1]), "--fail-on", "none",
          "--output", "json", "--control", CONTROLS[0], "--quiet"], capture_output=True, text=True, timeout=300)
-    assert behind.returncode == 2 and behind.stderr.count("\n") == 1
+    assert behind.returncode == 254 and behind.stderr.count("\n") == 1
     assert behind.stderr.startswith("error: the clock (") and "is behind the newest run folder" in behind.stderr
     assert len(evidence.run_folders(tmp_path / "evidence" / ACCOUNT)) == 1
     assert evidence_run(tmp_path, exports[2]).returncode == 0

@@ -74,7 +74,7 @@ def build_database(path: Path) -> None:
     accounts = json.dumps([{"account_id": ACCOUNT_A, "as_of": "2025-03-01T00:00:00+00:00"},
                            {"account_id": ACCOUNT_B, "as_of": "2025-02-05T10:00:00+00:00"}])
     for run_id, rows in ((1, crafted_rows()), (2, crafted_rows()[:1])):
-        con.execute("insert into iamsql_run values (?, ?, ?, ?, '0.1.0', ?, 'duckdb', 'auditor', ?, ?, ?, '[]', ?)",
+        con.execute("insert into iamsql_run values (?, ?, ?, ?, '0.1.0', ?, 'duckdb', 'auditor', ?, ?, ?, '[]', ?, null)",
                     [run_id, STARTED, FINISHED, datetime(2025, 3, 1, tzinfo=timezone.utc), control_pack_hash(),
                      accounts, json.dumps([a, b]), json.dumps({"iam_access_key_rotated": {"max_age_days": 45}}),
                      "error"])

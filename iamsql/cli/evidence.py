@@ -118,8 +118,8 @@ def evidence_run(
     <evidence-dir>/<name>/<UTC time>/ with manifest.json; prune old runs. Settings: config file, then IAMSQL_*
     variables, then flags (docs/scheduling.md).
 
-    Exit code 0: no non-excepted alarm at or above fail_on; 1: there is one; 2: an error (nothing visible was
-    written) or a control errored.
+    Exit code 0: no non-excepted alarm at or above fail_on; 1: there is one; 2: a control errored (the evidence is
+    written, with the error rows); 254: the run failed (bad settings, locked, no data; nothing visible was written).
 
     \b
     Examples:

@@ -8,13 +8,14 @@ from typing import Annotated, Optional
 import typer
 
 from iamsql.cli.check import sigma_controls
-from iamsql.cli.options import DbOption, MappingsOption, StepsQuietOption
+from iamsql.cli.options import DbOption, StepsQuietOption
 from iamsql.common.lazy import lazy_import
 
 dbmod = lazy_import("iamsql.store.db")
 history_runs = lazy_import("iamsql.history.runs")
 progress = lazy_import("iamsql.common.progress")
 reports = lazy_import("iamsql.report")
+report_model = lazy_import("iamsql.report.model")
 iamsql_frameworks = lazy_import("iamsql.frameworks")
 
 
@@ -43,7 +44,12 @@ def report(
     queries: Annotated[
         Optional[Path], typer.Option("--queries", help="The folder of controls the run used, if not the shipped one.")
     ] = None,
-    mappings: MappingsOption = None,
+    mappings: Annotated[
+        Optional[Path],
+        typer.Option("--mappings", envvar="IAMSQL_MAPPINGS",
+                     help="A folder of framework mappings to report with (default: the folder the run used, stored "
+                     "with it)."),
+    ] = None,
     sigma: Annotated[
         Optional[list[Path]],
         typer.Option("--sigma", help="The Sigma rule folders the run used (repeatable), for their titles and SQL."),
@@ -65,6 +71,8 @@ def report(
     extra = sigma_controls(sigma, True)
     con = dbmod.connect(db, read_only=True, macros=False)
     try:
+        if mappings is None:
+            report_model.use_run_mappings(con, run)
         with progress.Steps(quiet) as steps, dbmod.one_thread_for_small_data(con):
             path = reports.write_report(
                 con,

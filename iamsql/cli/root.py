@@ -114,23 +114,25 @@ def _interrupt_code() -> int:
     return 128 + (signal.SIGTERM if _terminated else signal.SIGINT)
 
 
-# Commands that answer for Powerpipe's benchmark run and Steampipe's query exit as those do when the command
-# fails (bad input, a missing database): 254, their ExitCodeInsufficientOrWrongInputs, so that check's 2 means
-# only "a control errored" (docs/reports.md, "Exit codes"). The other commands exit 2.
+# Commands that answer for Powerpipe's benchmark run and Steampipe's query, and ``evidence run``, which runs the
+# checks on a schedule, exit as those do when the command fails (bad input, a missing database): 254, their
+# ExitCodeInsufficientOrWrongInputs, so that their 2 means only "a control errored" (docs/reports.md, "Exit codes";
+# docs/scheduling.md). The other commands exit 2.
 WRONG_INPUT = 254
-POWERPIPE_EXIT_CODES = ("check", "query")
+WRONG_INPUT_COMMANDS = (("check",), ("query",), ("evidence", "run"))
 
 
 def _fail(message: str, code: int) -> None:
-    """``error: <message>`` and exit ``code`` (``WRONG_INPUT`` for 2 from ``POWERPIPE_EXIT_CODES``); after Ctrl-C,
+    """``error: <message>`` and exit ``code`` (``WRONG_INPUT`` for 2 from ``WRONG_INPUT_COMMANDS``); after Ctrl-C,
     the interrupt line and 130 instead (DuckDB reports some interrupts as errors: "numpy is required",
     "Interrupted")."""
     if _interrupt_requested:
         say_interrupted(_interrupted_command(sys.argv[1:]))
         sys.exit(_interrupt_code())
     typer.echo(f"error: {message}{journal.after_failure()}", err=True)
-    command = [a for a in sys.argv[1:] if not a.startswith("-")][:1]  # the root takes no option with a value
-    sys.exit(WRONG_INPUT if code == 2 and command and command[0] in POWERPIPE_EXIT_CODES else code)
+    words = tuple(a for a in sys.argv[1:] if not a.startswith("-"))  # the root and groups take no option with a value
+    wrong_input = code == 2 and any(words[: len(command)] == command for command in WRONG_INPUT_COMMANDS)
+    sys.exit(WRONG_INPUT if wrong_input else code)
 
 
 class _NoDatabaseError(Exception):

@@ -24,6 +24,7 @@ from iamsql.common.clock import current_user
 from iamsql.controls.catalog import RESULT_COLUMNS, SEVERITIES, STATUSES, Control, load_controls
 from iamsql.errors import ControlError
 from iamsql.frameworks import (
+    chosen_mappings,
     counted_by_account,
     framework_summary,
     load_frameworks,
@@ -309,7 +310,7 @@ def store_run(
                 else []
             )
         con.execute(
-            "insert into iamsql_run values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "insert into iamsql_run values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 run_id,
                 started,
@@ -326,6 +327,7 @@ def store_run(
                 json.dumps({c.id: parameters[c.id] for c in selected if parameters[c.id]}),
                 json.dumps(frameworks or []),
                 "error" if has_error else "complete",
+                chosen_mappings(),
             ],
         )
         con.execute(f"insert into iamsql_result select {int(run_id)}, * from {STAGED_RESULTS}")

@@ -316,6 +316,11 @@ def use_mappings(directory: Path | None) -> None:
     _chosen = Path(directory) if directory is not None else None
 
 
+def chosen_mappings() -> str | None:
+    """The mappings folder ``use_mappings`` chose (absolute), None for the shipped ones: what a run stores."""
+    return str(_chosen.resolve()) if _chosen is not None else None
+
+
 def _folder(data_dir: Path | None) -> str:
     """The mappings folder to read: ``data_dir`` when given, else the one ``use_mappings`` chose, else the shipped."""
     return str(Path(data_dir or _chosen or DATA_DIR).resolve())

@@ -28,7 +28,7 @@ from iamsql import __version__
 from iamsql.common.clock import naive_utc
 from iamsql.controls.catalog import STATUSES, load_controls
 from iamsql.controls.views import control_pack_hash
-from iamsql.errors import ReportError
+from iamsql.errors import MappingError, ReportError
 from iamsql.frameworks import (
     FORMULA,
     account_summaries,
@@ -36,6 +36,7 @@ from iamsql.frameworks import (
     get_framework,
     load_frameworks,
     requirement_status,
+    use_mappings,
 )
 from iamsql.history import runs as history
 from iamsql.history import waivers as exceptions
@@ -364,6 +365,18 @@ def _run(con: duckdb.DuckDBPyConnection, run_id: int | None) -> dict:
         run[key] = json.loads(run[key]) if run[key] else empty
     run["report_tool_version"] = __version__
     return run
+
+
+def use_run_mappings(con: duckdb.DuckDBPyConnection, run_id: int | None) -> None:
+    """Read the mappings folder the run (default: the latest) used, stored with it; the shipped ones when it used
+    those."""
+    run = _run(con, run_id)
+    folder = run.get("mappings")  # absent from runs stored before runs kept it
+    try:
+        use_mappings(Path(folder) if folder else None)
+    except MappingError as exc:
+        raise ReportError(f"check run {run['run_id']} used the mappings in {folder}, which cannot be read now "
+                          f"({exc}); pass --mappings") from None
 
 
 def _counts(con: duckdb.DuckDBPyConnection, run: dict) -> tuple[dict, dict]:

@@ -63,8 +63,11 @@ create table if not exists iamsql_run (
     snapshot_ids json,
     parameters json,
     frameworks json,
-    status varchar
+    status varchar,
+    mappings varchar                     -- the --mappings folder the run read (NULL: the shipped mappings)
 );
+-- databases from before the run stored its mappings folder
+alter table iamsql_run add column if not exists mappings varchar;
 create table if not exists iamsql_result (
     run_id bigint not null,
     control_id varchar not null,
