@@ -16,7 +16,7 @@ import sys
 import pytest
 
 from iamsql.policy import simulate
-from tests.test_policy_engine import ADMIN, S3_ONLY, allow, deny, doc
+from tests.test_policy_engine import ADMIN, RCP_FULL, S3_ONLY, allow, deny, doc
 
 A, B, MGMT = "111122223333", "444455556666", "999988887777"
 ALICE = f"arn:aws:iam::{A}:user/alice"
@@ -37,7 +37,7 @@ KEY = f"arn:aws:kms:us-east-1:{A}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 INSTANCE = f"arn:aws:ec2:us-east-1:{A}:instance/i-0123456789abcdef0"
 
 
-FULL = [[ADMIN]]  # one level holding an allow-everything SCP or RCP
+FULL = [[ADMIN]]  # one level holding an allow-everything SCP
 
 
 def req(action, resource, principal, **extra):
@@ -198,7 +198,7 @@ CASES = [
     case("scp-grants-nothing", "ImplicitlyDenied", req(GET, OBJECT, ALICE, scps=FULL)),
     # --- RCPs -----------------------------------------------------------------------------------------------------
     case("rcp-deny-s3", "ExplicitlyDenied",
-         req(GET, OBJECT, ALICE, identity_policies=[ADMIN], rcps=[[ADMIN, doc(deny("s3:*", Principal="*"))]])),
+         req(GET, OBJECT, ALICE, identity_policies=[ADMIN], rcps=[[RCP_FULL, doc(deny("s3:*", Principal="*"))]])),
     case("rcp-ec2-not-a-supported-service", "Allowed",
          req("ec2:StartInstances", INSTANCE, ALICE, identity_policies=[ADMIN], rcps=[[doc(deny(Principal="*"))]])),
     case("rcp-management-account-resource-exempt", "Allowed",
@@ -207,15 +207,15 @@ CASES = [
     case("rcp-service-linked-role-caller-exempt", "Allowed",
          req("sqs:SendMessage", QUEUE, SLR_SESSION, identity_policies=[ADMIN], rcps=[[doc(deny(Principal="*"))]])),
     case("rcp-level-without-allow", "ImplicitlyDenied",
-         req("sqs:SendMessage", QUEUE, ALICE, identity_policies=[ADMIN], rcps=[[ADMIN], []])),
+         req("sqs:SendMessage", QUEUE, ALICE, identity_policies=[ADMIN], rcps=[[RCP_FULL], []])),
     case("rcp-applies-to-anonymous", "ExplicitlyDenied",
-         req(GET, OBJECT, None, resource_policy=bucket_policy("*"), rcps=[[ADMIN, doc(deny("s3:*", Principal="*"))]])),
-    case("rcp-grants-nothing", "ImplicitlyDenied", req(GET, OBJECT, ALICE, rcps=FULL)),
+         req(GET, OBJECT, None, resource_policy=bucket_policy("*"), rcps=[[RCP_FULL, doc(deny("s3:*", Principal="*"))]])),
+    case("rcp-grants-nothing", "ImplicitlyDenied", req(GET, OBJECT, ALICE, rcps=[[RCP_FULL]])),
     case("rcp-applies-to-web-identity", "ExplicitlyDenied",
          req("sts:AssumeRoleWithWebIdentity", TARGET_ROLE, f"arn:aws:iam::{A}:oidc-provider/token.actions.githubusercontent.com",
              resource_policy=doc({"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity", "Principal": {
                  "Federated": f"arn:aws:iam::{A}:oidc-provider/token.actions.githubusercontent.com"}}),
-             rcps=[[ADMIN, doc(deny("sts:AssumeRoleWithWebIdentity", Principal="*"))]])),
+             rcps=[[RCP_FULL, doc(deny("sts:AssumeRoleWithWebIdentity", Principal="*"))]])),
     case("scp-restricts-federated-user-session", "ExplicitlyDenied",
          req(GET, OBJECT, FED_ALICE, identity_policies=[ADMIN], session_policy=ADMIN, scps=[[ADMIN, doc(deny("s3:*"))]])),
     case("xacct-kms-both-sides", "Allowed",

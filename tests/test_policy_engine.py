@@ -42,6 +42,8 @@ def deny(action="*", resource="*", **extra):
 
 ADMIN = doc(allow())
 S3_ONLY = doc(allow("s3:*"))
+# The AWS-managed RCPFullAWSAccess policy, the only RCP that may allow (AWS Organizations User Guide, "RCP syntax").
+RCP_FULL = doc(allow(Principal="*"))
 
 
 def decide(action, resource=None, principal=ALICE, **fields) -> Evaluation:
@@ -355,7 +357,7 @@ def test_scps_do_not_apply_to_management_account_or_service_linked_roles():
 
 
 def test_rcps_apply_to_the_resource_account():
-    rcp_deny = [[ADMIN, doc({"Effect": "Deny", "Action": "s3:*", "Resource": "*", "Principal": "*",
+    rcp_deny = [[RCP_FULL, doc({"Effect": "Deny", "Action": "s3:*", "Resource": "*", "Principal": "*",
                              "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-mine"}}})]]
     bucket = doc(allow("s3:GetObject", OBJECT, Principal={"AWS": B}))
     outsider = decide("s3:GetObject", OBJECT, principal=BOB_B, resource_account=A, identity_policies=[ADMIN],
@@ -528,12 +530,14 @@ def test_shared_documents_are_compiled_once():
     assert parse_policy(shared) is parse_policy(json.loads(json.dumps(shared)))
 
 
-def test_rcp_principal_element():
-    exempt_service = [[ADMIN, doc({"Effect": "Deny", "Action": "s3:*", "Resource": "*",
-                                   "NotPrincipal": {"AWS": [BOB_B, B]}})]]
+def test_rcp_exempts_principals_by_condition():
+    # An RCP's Principal can only be "*": "Use the Conditions element to restrict specific principals" (AWS
+    # Organizations User Guide, "RCP syntax"); NotPrincipal is not supported (tests/test_policy_rcp_syntax.py).
+    exempt_bob = [[RCP_FULL, doc({"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*",
+                                  "Condition": {"ArnNotEquals": {"aws:PrincipalArn": BOB_B}}})]]
     bucket = doc(allow("s3:GetObject", OBJECT, Principal="*"))
     carol_b = f"arn:aws:iam::{B}:user/carol"
-    fields = dict(resource_account=A, identity_policies=[ADMIN], resource_policy=bucket, rcps=exempt_service)
+    fields = dict(resource_account=A, identity_policies=[ADMIN], resource_policy=bucket, rcps=exempt_bob)
     assert decide("s3:GetObject", OBJECT, principal=BOB_B, **fields).decision == "Allowed"
     assert decide("s3:GetObject", OBJECT, principal=carol_b, **fields).decision == "ExplicitlyDenied"
 
@@ -564,7 +568,7 @@ def test_not_principal_deny_always_applies_to_principals_with_a_boundary():
 
 
 def test_principal_is_aws_service_key():
-    perimeter = [[ADMIN, doc({"Effect": "Deny", "Action": "s3:*", "Resource": "*", "Principal": "*",
+    perimeter = [[RCP_FULL, doc({"Effect": "Deny", "Action": "s3:*", "Resource": "*", "Principal": "*",
                               "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-mine"},
                                             "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}})]]
     bucket = doc(allow("s3:PutObject", OBJECT, Principal={"Service": "cloudtrail.amazonaws.com"}),

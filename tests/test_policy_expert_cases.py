@@ -11,7 +11,7 @@ decision is what those pages say AWS decides.
 import pytest
 
 from iamsql.policy import simulate
-from tests.test_policy_engine import ADMIN, allow, deny, doc
+from tests.test_policy_engine import ADMIN, RCP_FULL, allow, deny, doc
 
 A, B, MGMT = "111122223333", "444455556666", "999988887777"
 ALICE = f"arn:aws:iam::{A}:user/alice"
@@ -185,30 +185,30 @@ CASES = [
     # --- RCPs (AWS Organizations User Guide, "Resource control policies") -----------------------------------------
     # RCPs apply to the account's resources "regardless of who makes the request", the account's own principals too.
     case("rcp-own-account-principal", "ExplicitlyDenied",
-         req(SEND, QUEUE, ALICE, identity_policies=[ADMIN], rcps=[[ADMIN, doc(dict(deny(SEND), Principal="*"))]],
+         req(SEND, QUEUE, ALICE, identity_policies=[ADMIN], rcps=[[RCP_FULL, doc(dict(deny(SEND), Principal="*"))]],
              management_account_id=MGMT)),
     # IAM is not a service RCPs support: an RCP denying iam:* does nothing.
     case("rcp-iam-not-supported", "Allowed",
          req("iam:CreateUser", f"arn:aws:iam::{A}:user/x", ALICE, identity_policies=[ADMIN],
-             rcps=[[ADMIN, doc(dict(deny("iam:*"), Principal="*"))]], management_account_id=MGMT)),
+             rcps=[[RCP_FULL, doc(dict(deny("iam:*"), Principal="*"))]], management_account_id=MGMT)),
     # AWS's confused-deputy RCP: deny service principals acting for another account.
     case("rcp-service-principal-other-source-account", "ExplicitlyDenied",
          req("s3:PutObject", OBJECT, "cloudtrail.amazonaws.com", context={"aws:SourceAccount": B},
              resource_policy=policy_naming({"Service": "cloudtrail.amazonaws.com"}, "s3:PutObject", "arn:aws:s3:::reports/*"),
-             rcps=[[ADMIN, doc(dict(deny("s3:*"), Principal="*", Condition={
+             rcps=[[RCP_FULL, doc(dict(deny("s3:*"), Principal="*", Condition={
                  "StringNotEqualsIfExists": {"aws:SourceAccount": A}, "Bool": {"aws:PrincipalIsAWSService": "true"}}))]],
              management_account_id=MGMT)),
     case("rcp-service-principal-same-source-account", "Allowed",
          req("s3:PutObject", OBJECT, "cloudtrail.amazonaws.com", context={"aws:SourceAccount": A},
              resource_policy=policy_naming({"Service": "cloudtrail.amazonaws.com"}, "s3:PutObject", "arn:aws:s3:::reports/*"),
-             rcps=[[ADMIN, doc(dict(deny("s3:*"), Principal="*", Condition={
+             rcps=[[RCP_FULL, doc(dict(deny("s3:*"), Principal="*", Condition={
                  "StringNotEqualsIfExists": {"aws:SourceAccount": A}, "Bool": {"aws:PrincipalIsAWSService": "true"}}))]],
              management_account_id=MGMT)),
     # RCPs cover STS: a SAML federated caller assuming a role is refused by an RCP denying it.
     case("rcp-applies-to-saml", "ExplicitlyDenied",
          req("sts:AssumeRoleWithSAML", TARGET_ROLE, SAML, management_account_id=MGMT,
              resource_policy=doc({"Effect": "Allow", "Principal": {"Federated": SAML}, "Action": "sts:AssumeRoleWithSAML"}),
-             rcps=[[ADMIN, doc(dict(deny("sts:AssumeRoleWithSAML"), Principal="*"))]])),
+             rcps=[[RCP_FULL, doc(dict(deny("sts:AssumeRoleWithSAML"), Principal="*"))]])),
     # --- Condition operators (IAM User Guide, "IAM JSON policy elements: Condition operators") ----------------------
     # "...IfExists: If the key is present, evaluate the condition as specified" - a present key that does not match.
     case("cond-ifexists-present-mismatch", "ImplicitlyDenied",

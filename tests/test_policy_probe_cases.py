@@ -21,7 +21,7 @@ from tests.test_policy_doc_cases import (
     B,
     req,
 )
-from tests.test_policy_engine import ADMIN, allow, deny, doc
+from tests.test_policy_engine import ADMIN, RCP_FULL, allow, deny, doc
 
 GET = "s3:GetObject"
 OIDC = f"arn:aws:iam::{A}:oidc-provider/token.actions.githubusercontent.com"
@@ -66,7 +66,7 @@ CASES = [
     # AWS credentials, so the key is absent for those callers: IfExists holds, a plain Bool does not, Null says absent.
     case("is-aws-service-absent-for-oidc-ifexists-deny", "ExplicitlyDenied",
          req("sts:AssumeRoleWithWebIdentity", TARGET_ROLE, OIDC, resource_policy=web_identity_trust(),
-             rcps=[[ADMIN, doc(deny("sts:*", Principal="*", Condition={
+             rcps=[[RCP_FULL, doc(deny("sts:*", Principal="*", Condition={
                  "BoolIfExists": {"aws:PrincipalIsAWSService": "false"},
                  "StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-mine"}}))]])),
     case("is-aws-service-absent-for-oidc-bool-false-no-match", "ImplicitlyDenied",
@@ -251,11 +251,11 @@ CASES = [
     # AWS's data perimeter RCP exempts AWS service principals with BoolIfExists aws:PrincipalIsAWSService false
     case("rcp-perimeter-exempts-service", "Allowed", req(GET, OBJECT, "cloudtrail.amazonaws.com", resource_policy=doc(
         {"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": GET, "Resource": "*"}),
-        rcps=[[ADMIN, doc(deny("s3:*", Principal="*", Condition=PERIMETER))]])),
+        rcps=[[RCP_FULL, doc(deny("s3:*", Principal="*", Condition=PERIMETER))]])),
     case("rcp-perimeter-refuses-outsider", "ExplicitlyDenied", req(GET, OBJECT, CAROL, identity_policies=[ADMIN],
                                                                     resource_policy=doc({"Effect": "Allow", "Principal": {
                                                                         "AWS": B}, "Action": GET, "Resource": "*"}),
-                                                                    rcps=[[ADMIN, doc(deny("s3:*", Principal="*",
+                                                                    rcps=[[RCP_FULL, doc(deny("s3:*", Principal="*",
                                                                                            Condition=PERIMETER))]])),
     # KMS: a key policy naming another account delegates to that account's identity policies, which must allow too
     case("kms-cross-account-key-policy-alone", "ImplicitlyDenied", req("kms:Decrypt", KEY_B, ALICE, identity_policies=[

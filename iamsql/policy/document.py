@@ -377,6 +377,38 @@ def as_resource_policy(policy: Policy) -> Policy:
     return policy
 
 
+def _is_star(value) -> bool:
+    return value == "*" or value == ["*"]
+
+
+def as_resource_control_policy(policy: Policy) -> Policy:
+    """``policy`` read as a resource control policy (RCP), which AWS Organizations accepts only in one shape (AWS
+    Organizations User Guide, "RCP syntax"): ``Version`` "2012-10-17"; every statement names ``Principal`` "*" ("Each
+    statement must contain the Principal element. You can only specify "*""), an ``Action`` and a ``Resource`` or
+    ``NotResource``; no ``NotPrincipal`` or ``NotAction`` ("not supported in RCPs"); and an ``Allow`` only as the
+    ``RCPFullAWSAccess`` policy's statement (``Action`` and ``Resource`` "*", no ``Condition``). A document of another
+    shape is malformed (``PolicyError``), never read as a narrower or wider RCP."""
+    if policy.version != VARIABLES_VERSION:
+        raise PolicyError(f'an RCP needs "Version": "2012-10-17", got {policy.version!r}')
+    for statement in policy.statements:
+        source = statement.source
+        where = f"RCP statement {statement.index}"
+        if statement.not_principal or statement.not_action:
+            raise PolicyError(f"{where}: {'NotPrincipal' if statement.not_principal else 'NotAction'} is not supported in RCPs")
+        principal = source.get("Principal")
+        if not (_is_star(principal) or (isinstance(principal, dict) and list(principal) == ["AWS"]
+                                        and _is_star(principal["AWS"]))):
+            raise PolicyError(f'{where}: the Principal element must be "*", got {principal!r}')
+        if statement.resources is None:
+            raise PolicyError(f"{where}: needs Resource or NotResource")
+        if statement.effect == "Allow" and not (
+            _is_star(source.get("Action")) and _is_star(source.get("Resource")) and not statement.conditions
+        ):
+            raise PolicyError(f'{where}: an RCP allows only as RCPFullAWSAccess does ("Action" and "Resource" "*", no '
+                              f"Condition); other statements must deny")
+    return policy
+
+
 def parse_policy(document, *, name: str | None = None) -> Policy | None:
     """A compiled :class:`Policy` for ``document`` (dict, JSON text or URL-encoded JSON text).
 

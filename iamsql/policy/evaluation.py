@@ -15,7 +15,15 @@ from typing import NamedTuple
 from iamsql.errors import PolicyError
 from iamsql.policy.catalog import rcp_supported_services
 from iamsql.policy.conditions import evaluate_conditions, merge_condition_blocks, never_holds, normalize_context
-from iamsql.policy.document import Policy, PrincipalSpec, Statement, as_resource_policy, is_account_id, parse_policy
+from iamsql.policy.document import (
+    Policy,
+    PrincipalSpec,
+    Statement,
+    as_resource_control_policy,
+    as_resource_policy,
+    is_account_id,
+    parse_policy,
+)
 
 ALLOWED = "Allowed"
 IMPLICITLY_DENIED = "ImplicitlyDenied"
@@ -356,8 +364,8 @@ class _Run:
     def _applies(self, statement: Statement, reads_principal: bool):
         """(outcome, residual blocks, principal match) for one statement whose action applies: outcome True/False/None
         (unknown: the statement applies when one of the residual blocks holds). ``reads_principal``: the policy type
-        reads ``Principal``/``NotPrincipal`` (resource-based policies, which must have one, and RCPs, where none
-        stands for everyone); identity-based policies, boundaries, session policies and SCPs do not."""
+        reads ``Principal``/``NotPrincipal`` (resource-based policies, which must have one); identity-based policies,
+        boundaries, session policies, SCPs and RCPs (whose ``Principal`` can only be "*") do not."""
         blocks = self._resource_blocks(statement)
         if blocks is False:
             return False, (), None
@@ -420,21 +428,22 @@ class _Run:
                 grants.setdefault(how, []).extend((residual, (matched,)) for residual in residuals)
         return {how: grant_or(alternatives) for how, alternatives in grants.items()} if grants else _NO_GRANTS
 
-    def any_of(
-        self, policies: list, kind: str, label: str, position: tuple = (), reads_principal: bool = False
-    ) -> list:
-        """The OR of a list of documents' grants."""
+    def any_of(self, policies: list, kind: str, label: str, position: tuple = (), shape=None) -> list:
+        """The OR of a list of documents' grants; ``shape`` reads a known document as its policy type requires
+        (``as_resource_control_policy``: ``PolicyError`` for a document of another form)."""
         if not isinstance(policies, (list, tuple)):
             raise PolicyError(f"{_place(label, position)} must be a list of policy documents")
         grants = []
         for i, p in enumerate(policies):
             policy = parse_policy(p)
+            if shape is not None and policy is not None:
+                policy = shape(policy)
             # a document with no statement for the action allows nothing and records nothing: not walked
             if policy is None or policy.statements_for(self.action):
-                grants.append(self.policy(policy, kind, label, reads_principal, (*position, i)).get(DIRECT, _NOTHING))
+                grants.append(self.policy(policy, kind, label, position=(*position, i)).get(DIRECT, _NOTHING))
         return grant_or(*grants) if grants else _NOTHING
 
-    def every_level(self, levels: list, kind: str, label: str, reads_principal: bool = False):
+    def every_level(self, levels: list, kind: str, label: str, shape=None):
         """(AND over levels of the OR within each level, index of the first level that does not allow)."""
         if not isinstance(levels, (list, tuple)):
             raise PolicyError(f"{label} must be a list of levels, each a list of documents")
@@ -442,7 +451,7 @@ class _Run:
         for level_index, level in enumerate(levels):
             if not isinstance(level, (list, tuple)):
                 raise PolicyError(f"{label} must be a list of levels, each a list of documents")
-            grant = self.any_of(level, kind, label, (level_index,), reads_principal)
+            grant = self.any_of(level, kind, label, (level_index,), shape)
             if not grant and failed is None:
                 failed = level_index
             result = grant_and(result, grant)
@@ -657,7 +666,8 @@ def evaluate(request: Request) -> Evaluation:
         and not (management and resource_account == management)
         and _rcps_cover(action)
     ):
-        rcp_grant, rcp_failed = run.every_level(request.rcps, "rcp", "rcps", reads_principal=True)
+        # every RCP statement names Principal "*" (as_resource_control_policy): it applies to every caller
+        rcp_grant, rcp_failed = run.every_level(request.rcps, "rcp", "rcps", shape=as_resource_control_policy)
 
     same_account = iam_caller and principal_account == resource_account
     service = action.split(":", 1)[0]

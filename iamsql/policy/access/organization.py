@@ -4,8 +4,9 @@ account, and the management account, as the policy engine's ``Request.scps`` / `
 ``Request.management_account_id`` take them.
 
 - A level is the list of policies of that type attached there (``aws_organizations_policy_target``); a policy
-  whose content is not loaded (``describe-policy`` missing) is ``None``, so the engine answers ``Unknown`` where
-  it could change the answer. An account whose place in the tree is not loaded gets one level ``[None]`` for the
+  whose content is not loaded (``describe-policy`` missing) or not readable by the engine (malformed, or an RCP not
+  in the form AWS Organizations accepts) is ``None``, so the engine answers ``Unknown`` where it could change the
+  answer. An account whose place in the tree is not loaded gets one level ``[None]`` for the
   OUs in between.
 - A policy type counts only when the organization uses it: the root's ``policy_types`` says it is enabled or,
   without the root, attachments of that type are loaded. Otherwise the account has no levels of that type, which
@@ -26,6 +27,7 @@ import duckdb
 from iamsql.errors import PolicyError
 from iamsql.load.normalize import arn_account
 from iamsql.policy import Policy, parse_policy
+from iamsql.policy.document import as_resource_control_policy
 
 SCP = "SERVICE_CONTROL_POLICY"
 RCP = "RESOURCE_CONTROL_POLICY"
@@ -142,10 +144,11 @@ def guardrails(con: duckdb.DuckDBPyConnection) -> dict[str, Guardrails]:
              for root, arn, types in _rows(con, "select id, arn, policy_types::varchar from {db}.aws_organizations_root")
              if root}
     parsed: dict[str, Policy | None] = {}
-    for policy_id, content in _rows(con, "select id, content::varchar from {db}.aws_organizations_policy"):
+    for policy_id, kind, content in _rows(con, "select id, type, content::varchar from {db}.aws_organizations_policy"):
         if policy_id and content and parsed.get(policy_id) is None:
             try:
-                parsed[policy_id] = parse_policy(json.loads(content))
+                policy = parse_policy(json.loads(content))
+                parsed[policy_id] = as_resource_control_policy(policy) if kind == RCP else policy
             except (ValueError, PolicyError):
                 parsed[policy_id] = None
     attached: dict[tuple[str, str], list[str]] = {}

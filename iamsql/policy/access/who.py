@@ -225,8 +225,8 @@ def _simulate_federated(accounts: list[AccountModel], provider: str, action: str
     ))
     granted = [f"the trust policy of role {role.name} (statement {m.statement})"
                for m in result.matched if m.effect == "Allow"]
-    return Answer(provider, kind, role.account_id, result.decision, path, granted, list(result.conditions), [],
-                  result.reason, list(result.deny_conditions))
+    return Answer(provider, kind, role.account_id, result.decision, path, granted, list(result.conditions),
+                  list(result.missing), result.reason, list(result.deny_conditions))
 
 
 def _same_name(accounts: list[AccountModel], arn: str) -> list[str]:
