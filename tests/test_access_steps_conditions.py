@@ -11,7 +11,7 @@ import pytest
 
 from iamsql import controls
 from iamsql.policy.access import create_tables
-from iamsql.policy.conditions import steps_conditions
+from iamsql.policy.conditions import principal_key, session_key, steps_conditions
 from iamsql.store import db
 from tests.fixtures.cli import run_cli
 from tests.iam_rows import ACCOUNT, ADMIN, AS_OF, allow, arn, assume, managed, role, user
@@ -21,6 +21,16 @@ FROM_OFFICE = {"IpAddress": {"aws:SourceIp": ["192.0.2.0/24"]}}
 WITH_MFA = {"Bool": {"aws:MultiFactorAuthPresent": ["true"]}}
 BOTH = {**WITH_MFA, **FROM_OFFICE}
 LAMBDA = ["lambda:CreateFunction", "lambda:InvokeFunction"]
+WITHOUT_MFA = {"Bool": {"aws:MultiFactorAuthPresent": ["false"]}}
+RED_RESOURCE = {"StringEquals": {"aws:ResourceTag/team": ["red"]}}
+BLUE_RESOURCE = {"StringEquals": {"aws:ResourceTag/team": ["blue"]}}
+INSTANCES = f"arn:aws:ec2:*:{ACCOUNT}:instance/*"
+DOCUMENTS = "arn:aws:ssm:*:*:document/*"
+
+
+def org(*ids: str) -> dict:
+    return {"StringEquals": {"aws:PrincipalOrgID": list(ids)}}
+
 
 USERS = [
     # may assume any role only with MFA; the one administrator role it may assume is one only from the office
@@ -29,6 +39,18 @@ USERS = [
     user("split-lambda", allow("iam:PassRole", Condition=WITH_MFA), allow(LAMBDA, Condition=FROM_OFFICE)),
     # the same path with one condition on every request
     user("office-lambda", allow(["iam:PassRole", *LAMBDA], Condition=FROM_OFFICE)),
+    # ssm:SendCommand names the instance and the document in one request (SSM API Reference, SendCommand): its
+    # MFA has one value, so the two statements' conditions cannot both hold
+    user("split-mfa-ssm", allow("ssm:SendCommand", INSTANCES, Condition=WITH_MFA),
+         allow("ssm:SendCommand", DOCUMENTS, Condition=WITHOUT_MFA)),
+    # the principal's organization is one, whatever request it makes (here it is not loaded: a condition on it)
+    user("split-org-lambda", allow("iam:PassRole", Condition=org("o-aaaaaaaaaa")),
+         allow(LAMBDA, Condition=org("o-bbbbbbbbbb"))),
+    user("one-org-lambda", allow("iam:PassRole", Condition=org("o-aaaaaaaaaa", "o-bbbbbbbbbb")),
+         allow(LAMBDA, Condition=org("o-bbbbbbbbbb"))),
+    # the tags of the two resources are two values: both conditions can hold
+    user("split-tag-ssm", allow("ssm:SendCommand", INSTANCES, Condition=RED_RESOURCE),
+         allow("ssm:SendCommand", DOCUMENTS, Condition=BLUE_RESOURCE)),
 ]
 ROLES = [
     role("admin-from-office", assume(ROOT), statements=[allow("*", Condition=FROM_OFFICE)]),
@@ -93,3 +115,47 @@ def test_steps_conditions_ands_steps_and_keeps_either_value_of_a_shared_key():
         {"StringNotEquals": {"aws:ResourceTag/team": ["blue"]}}]
     assert steps_conditions(refuse, [{"StringNotEquals": {"aws:ResourceTag/team": ["green"]}}]) == []
     assert steps_conditions([], []) == []
+
+
+def test_one_request_needs_one_value_of_the_callers_own_key(loaded):
+    # the instance and the document of one ssm:SendCommand request: its MFA cannot be both present and absent
+    _, rows = loaded
+    assert (arn("user", "split-mfa-ssm"), "escalation:SSMSendCommand") not in rows
+    # two resources' tags are two values: the row holds when each resource has its own
+    decision, conditions = rows[(arn("user", "split-tag-ssm"), "escalation:SSMSendCommand")]
+    assert decision == "AllowedIf"
+    assert len(conditions) == 1 and list(conditions[0]) == ["StringEquals"], conditions
+    assert sorted(conditions[0]["StringEquals"]["aws:ResourceTag/team"]) == ["blue", "red"], conditions
+
+
+def test_the_requests_of_a_path_need_one_value_of_the_principals_own_key(loaded):
+    _, rows = loaded
+    question = "escalation:PassExistingRoleToNewLambdaThenInvoke"
+    assert (arn("user", "split-org-lambda"), question) not in rows
+    assert rows[(arn("user", "one-org-lambda"), question)] == ("AllowedIf", [org("o-bbbbbbbbbb")])
+
+
+def test_steps_conditions_ands_the_values_of_a_shared_key():
+    by_arn = [{"StringEquals": {"aws:PrincipalArn": [arn("role", "a"), arn("role", "b")]}}]
+    only_b = [{"StringEquals": {"aws:PrincipalArn": [arn("role", "b")]}}]
+    only_c = [{"StringEquals": {"aws:PrincipalArn": [arn("role", "c")]}}]
+    # one principal's requests: its ARN is one value, allowed by both
+    assert steps_conditions(by_arn, only_b, shared=principal_key) == only_b
+    assert steps_conditions(only_b, only_c, shared=principal_key) is None
+    # an alternative that cannot hold is dropped, the other kept
+    assert steps_conditions([only_c[0], FROM_OFFICE], only_b, shared=principal_key) == [{**FROM_OFFICE, **only_b[0]}]
+    # requests of different principals (the steps of a role chain) keep the values for which either holds
+    assert steps_conditions(only_b, only_c) == [{"StringEquals": {"aws:PrincipalArn": [arn("role", "b"), arn("role", "c")]}}]
+    # a session's MFA and tags are one value in one request (session_key), not across a principal's sessions
+    assert steps_conditions([WITH_MFA], [WITHOUT_MFA], shared=session_key) is None
+    assert steps_conditions([WITH_MFA], [WITHOUT_MFA], shared=principal_key) == [
+        {"Bool": {"aws:MultiFactorAuthPresent": ["true", "false"]}}]
+    red, blue = ({"StringEquals": {"aws:PrincipalTag/team": [team]}} for team in ("red", "blue"))
+    assert steps_conditions([red], [blue], shared=session_key) is None
+    # keys of the resources stay as they are, whatever is shared
+    assert steps_conditions([RED_RESOURCE], [BLUE_RESOURCE], shared=session_key) == [
+        {"StringEquals": {"aws:ResourceTag/team": ["red", "blue"]}}]
+    # a bound on the caller's own key: the tighter one
+    young = [{"NumericLessThan": {"aws:MultiFactorAuthAge": ["3600"]}}]
+    younger = [{"NumericLessThan": {"aws:MultiFactorAuthAge": ["600"]}}]
+    assert steps_conditions(young, younger, shared=session_key) == younger

@@ -485,13 +485,38 @@ def merge_condition_blocks(left: dict, right: dict) -> dict:
     return merged
 
 
-def steps_conditions(*alternatives: list, limit: int = 256) -> list[dict]:
+# Context keys that describe the caller itself, the same in every request it makes (IAM User Guide, "AWS global
+# condition context keys", properties of the principal).
+PRINCIPAL_KEYS = frozenset({
+    "aws:username", "aws:principalarn", "aws:principalaccount", "aws:principaltype", "aws:principalorgid",
+    "aws:principalorgpaths", "aws:principalisawsservice", "aws:principalservicename", "aws:principalservicenameslist"})
+# ... and those of its session, the same in every request of one session: its tags (a role session's include its
+# session tags), its MFA, its ids (properties of the role session).
+SESSION_KEYS = PRINCIPAL_KEYS | {
+    "aws:multifactorauthpresent", "aws:multifactorauthage", "aws:userid", "aws:tokenissuetime", "aws:sourceidentity"}
+_SESSION_KEY_PREFIXES = ("aws:principaltag/",)
+
+
+def principal_key(key: str) -> bool:
+    """Whether ``key`` (lower-cased) has one value in every request of one principal."""
+    return key in PRINCIPAL_KEYS
+
+
+def session_key(key: str) -> bool:
+    """Whether ``key`` (lower-cased) has one value in every request of one session."""
+    return key in SESSION_KEYS or key.startswith(_SESSION_KEY_PREFIXES)
+
+
+def steps_conditions(*alternatives: list, limit: int = 256, shared=None) -> list[dict] | None:
     """The conditions of requests that must all be allowed (the steps of one path, the resources of one request), each
     given as its alternatives (blocks ORed; an empty list: unconditional), as alternatives of their AND: one block per
     choice of one alternative of each (at most ``limit``). The requests may carry different values of one key (two
     resources' tags, two sessions' MFA), so a key that two blocks constrain under one operator keeps the values for
-    which either holds (``_either``): weaker than a single request's AND (``merge_condition_blocks``), never stronger,
-    and no choice is dropped as impossible. ``[]`` when a choice is unconditional."""
+    which either holds (``_either``): weaker than a single request's AND (``merge_condition_blocks``), never stronger.
+    ``shared`` (``principal_key``, ``session_key``): the keys whose one value every request carries (the caller's own,
+    when one principal or one session makes them all), ANDed as in one request: the values both allow (``_both``); a
+    choice whose values of such a key exclude each other is dropped, and None says no choice can hold. ``[]`` when a
+    choice is unconditional."""
     result: list[dict] = [{}]
     for blocks in alternatives:
         if not blocks:
@@ -499,23 +524,30 @@ def steps_conditions(*alternatives: list, limit: int = 256) -> list[dict]:
         combined: list[dict] = []
         for left in result:
             for right in blocks:
-                merged = _either_blocks(left, right)
+                merged = _either_blocks(left, right, shared)
                 if not merged:
                     return []
+                if never_holds(merged):
+                    continue  # the caller's own key cannot take a value both steps allow
                 if merged not in combined:
                     combined.append(merged)
+        if not combined:
+            return None
         result = combined[:limit]
     return [] if result == [{}] else result
 
 
-def _either_blocks(left: dict, right: dict) -> dict:
-    """``steps_conditions``' AND of two blocks that hold for different requests."""
+def _either_blocks(left: dict, right: dict, shared=None) -> dict:
+    """``steps_conditions``' AND of two blocks that hold for different requests; keys ``shared`` picks as in one."""
     merged = {operator_name: dict(keys) for operator_name, keys in left.items()}
     for operator_name, keys in right.items():
         target = merged.setdefault(operator_name, {})
         for key, values in keys.items():
             if key not in target:
                 target[key] = list(values)
+                continue
+            if shared is not None and shared(key.lower()):
+                target[key] = _both(operator_name, target[key], list(values))
                 continue
             either = _either(operator_name, target[key], list(values))
             if either:

@@ -35,7 +35,7 @@ from iamsql.policy.access.questions import (
     instance_requests,
     resources_for,
 )
-from iamsql.policy.conditions import normalize_context, steps_conditions
+from iamsql.policy.conditions import normalize_context, principal_key, session_key, steps_conditions
 from iamsql.policy.document import Statement
 from iamsql.policy.evaluation import default_context, describe_principal, known_absent
 from iamsql.policy.variables import parse_template
@@ -351,7 +351,8 @@ class Asker:
         return self._ask(principal, Question(question.id, question.title, probes))
 
     def _ask(self, principal: Principal, question: Question) -> tuple[str, list[Evaluation]]:
-        """The question's decision and evaluations, probe by probe."""
+        """The question's decision and evaluations, probe by probe. The principal's own keys (``principal_key``) have
+        one value in all its requests: a path whose requests need values of one that exclude each other is closed."""
         decision, used = "Allowed", []
         for probe in question.probes:
             best = self.probe_answer(principal, probe)
@@ -360,6 +361,8 @@ class Asker:
             used.append(best)
             if RANK[best.decision] < RANK[decision]:
                 decision = best.decision
+        if decision == "AllowedIf" and steps_conditions(*(u.conditions for u in used), shared=principal_key) is None:
+            return "ImplicitlyDenied", []
         return decision, used
 
     def probe_answer(self, principal: Principal, probe) -> Evaluation | None:
@@ -392,6 +395,11 @@ def _all_of(answers: list[Evaluation]) -> Evaluation:
     weakest = min(answers, key=lambda answer: RANK[answer.decision])
     if weakest.decision not in POSSIBLE:
         return weakest
+    # one request: the caller's keys, its session's too, have one value in all of them
+    conditions = steps_conditions(*(answer.conditions for answer in answers), shared=session_key)
+    if conditions is None:
+        return Evaluation("ImplicitlyDenied", reason="The conditions under which the request's resources are allowed "
+                                                     "need the caller's own keys to take values that exclude each other.")
     denies: list[dict] = []
     for block in (block for answer in answers for block in answer.deny_conditions):
         if block not in denies:
@@ -399,7 +407,7 @@ def _all_of(answers: list[Evaluation]) -> Evaluation:
     return Evaluation(
         weakest.decision,
         matched=list(dict.fromkeys(m for answer in answers for m in answer.matched)),
-        conditions=steps_conditions(*(answer.conditions for answer in answers)),
+        conditions=conditions,
         deny_conditions=denies,
         missing=list(dict.fromkeys(name for answer in answers for name in answer.missing)),
         reason=weakest.reason,
@@ -422,12 +430,12 @@ def _can_be_self(action: str, principal: Principal) -> bool:
     return ("user" in name) if principal.kind == "user" else ("role" in name)
 
 
-def _labels(principal: Principal, evaluations: Iterable[Evaluation]) -> tuple[str | None, list[dict], str | None,
-                                                                          list[dict]]:
+def _labels(principal: Principal, evaluations: Iterable[Evaluation], shared=None) -> tuple[str | None, list[dict],
+                                                                                        str | None, list[dict]]:
     """Policies whose Allow statements decided, residual conditions, documents that were not loaded, and the residual
     conditions of the Deny statements (each must NOT hold). The evaluations are of requests that must all be allowed
-    (the probes of a path, the steps of a chain): their conditions are ANDed (``steps_conditions``), each evaluation's
-    own blocks being alternatives."""
+    (the probes of a path, the steps of a chain): their conditions are ANDed (``steps_conditions``, ``shared`` the keys
+    of one value in all of them), each evaluation's own blocks being alternatives."""
     granted, missing, denies = [], [], []
     evaluations = list(evaluations)
     for result in evaluations:
@@ -443,7 +451,7 @@ def _labels(principal: Principal, evaluations: Iterable[Evaluation]) -> tuple[st
             label = _missing_label(principal, name)
             if label not in missing:
                 missing.append(label)
-    conditions = steps_conditions(*(result.conditions or [] for result in evaluations))
+    conditions = steps_conditions(*(result.conditions or [] for result in evaluations), shared=shared) or []
     return (", ".join(granted) or None), conditions, (", ".join(missing) or None), denies
 
 
@@ -500,17 +508,20 @@ class PrincipalAnswers:
             decision, used = self.asker.question(principal, question, allowed)
             if decision not in SHOWN and question.id.startswith("escalation:"):
                 continue  # an escalation path is listed only when it is open or cannot be judged
-            rows.append(_access_row(account.account_id, principal, question.id, question.title, decision, used))
+            rows.append(_access_row(account.account_id, principal, question.id, question.title, decision, used,
+                                    shared=principal_key))
         return rows
 
 
 def _access_row(
     account_id: str, principal: Principal, question: str, title: str, decision: str, used: list[Evaluation],
-    detail: str | None = None,
+    detail: str | None = None, shared=None,
 ) -> tuple:
     """One ``iam_principal_access`` row: the decision, and for one that shows its grounds (``SHOWN``) the policies,
-    conditions and missing documents of the evaluations behind it."""
-    granted, conditions, missing, denies = _labels(principal, used) if decision in SHOWN else (None, [], None, [])
+    conditions and missing documents of the evaluations behind it (``shared``: as ``_labels``, when they are all the
+    principal's own requests)."""
+    granted, conditions, missing, denies = (_labels(principal, used, shared) if decision in SHOWN
+                                            else (None, [], None, []))
     return (account_id, principal.arn, principal.kind, principal.name, principal.path, question, title, decision,
             granted, _json_text(conditions), missing, detail, _json_text(denies))
 
