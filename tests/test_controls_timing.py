@@ -5,6 +5,7 @@ the helper views when they do not need them."""
 import subprocess
 import sys
 from collections import Counter
+from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
@@ -210,7 +211,7 @@ def test_an_account_computes_only_what_its_querying_controls_read(con):
 
 def test_accounts_are_copied_into_temp_tables_and_restored_after_the_run(con):
     """During a run the account's loaded tables are TEMP copies (events stay a view); afterwards the Steampipe
-    names read every account's latest rows again."""
+    names read every account's latest rows again, `iamsql_account` lists every account and the time is the newest."""
     accounts = duckdb_engine.run_accounts(con)
     shadowed = duckdb_engine.shadowed_tables(accounts)
     duckdb_engine._shadow_tables(con, accounts[0], shadowed)
@@ -219,7 +220,11 @@ def test_accounts_are_copied_into_temp_tables_and_restored_after_the_run(con):
     assert temp["aws_iam_user"] == "table" and temp["aws_iam_role"] == "table"
     assert temp["aws_cloudtrail_trail_event"] == "view"
     assert con.execute("select count(*) from aws_iam_user").fetchone()[0] == 60
-    duckdb_engine._drop_shadows(con, accounts[0], shadowed, {})
+    newest = db.newest_as_of(con)
+    db.set_as_of(con, datetime(2001, 1, 1, tzinfo=timezone.utc))  # as an account with older data would leave it
+    duckdb_engine._drop_shadows(con, accounts[0], shadowed, {}, newest)
+    assert con.execute("select count(*) from iamsql_account").fetchone()[0] == len(accounts)
+    assert con.execute("select getvariable('iamsql_as_of')").fetchone()[0] == newest
     left = con.execute("select count(*) from duckdb_tables() where database_name = 'temp' and table_name like 'aws_%'"
                        ).fetchone()[0]
     assert left == 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +35,8 @@ from iamsql.sql.pgfunctions import install_called
 from iamsql.store.db import (
     ACCOUNT_VIEW,
     COMBINED_VIEWS,
-    create_account_view,
     is_small_data,
+    newest_as_of,
     one_thread_for_small_data,
     set_as_of,
 )
@@ -59,9 +60,11 @@ class DuckDBEngine:
         self.shadowed: list[str] = list(TABLES)  # the Steampipe tables each account gets its own copy or view of
         # a small account's few rows cost less fetched than kept in a table (four statements per control)
         self.keeps_rows = not is_small_data(con)
+        self.newest: datetime | None = None  # the time of all accounts together, restored after each account
 
     def accounts(self) -> list[Account]:
         accounts = run_accounts(self.con)
+        self.newest = newest_as_of(self.con)
         if self.only_accounts is not None:
             accounts = [a for a in accounts if a.account_id in self.only_accounts]
         self.shadowed = shadowed_tables(accounts)
@@ -116,7 +119,7 @@ class DuckDBEngine:
         return timings
 
     def leave(self, account: Account) -> None:
-        _drop_shadows(self.con, account, self.shadowed, self.defined)
+        _drop_shadows(self.con, account, self.shadowed, self.defined, self.newest)
         self.defined = {}
 
     def stage(self, compiled: str, account: Account) -> list[tuple[str, str]] | None:
@@ -238,15 +241,17 @@ def _quote(text: str) -> str:
 
 
 def _drop_shadows(con: duckdb.DuckDBPyConnection, account: Account, shadowed: list[str],
-                  defined: dict[str, str]) -> None:
+                  defined: dict[str, str], newest: datetime | None) -> None:
     """Back to all accounts: drop the per-account tables and views, the helper views and tables ``defined`` for
-    the account (name -> kind) and the policy engine's tables, restore ``iamsql_account`` and the newest time."""
+    the account (name -> kind) and the policy engine's tables, restore ``iamsql_account`` and the ``newest`` time
+    (the organization views are never shadowed per account)."""
     _drop_temp(con, {
         **{table: "table" if _copied(table, account) else "view" for table in shadowed},
         **defined,
         **dict.fromkeys(ACCESS_TABLES, "table"),
     })
-    create_account_view(con)
+    con.execute(f"create or replace temp view iamsql_account as {ACCOUNT_VIEW}")
+    set_as_of(con, newest)
 
 
 def _drop_temp(con: duckdb.DuckDBPyConnection, kinds: dict[str, str]) -> None:
