@@ -267,3 +267,44 @@ def test_connect_records_its_schema_and_repairs_a_different_one(generated, tmp_p
         assert connection.execute("select fingerprint from iamsql_schema").fetchall() == [(db.schema_fingerprint(),)]
     finally:
         connection.close()
+
+
+def test_event_views_without_stored_events_are_computed_once_with_the_same_columns(tmp_path):
+    """No CloudTrail event is stored (Cloudsplaining's example, two accounts): the first account computes
+    ``cloudtrail_event_actor`` from its SQL, the second gets an empty table of the very same columns; with events
+    stored every account computes it."""
+    con = db.connect(tmp_path / "x.duckdb")
+    load_paths(con, [Path(__file__).parent / "data" / "cloudsplaining" / "example.json"])
+    selected = [c for c in controls.load_controls() if c.id in SHARING]
+
+    def columns_per_account(engine):
+        seen = []
+        accounts = engine.accounts()
+        engine.prepare(selected)
+        for account in accounts:
+            engine.enter(account, selected)
+            seen.append(con.execute("select column_name, data_type from duckdb_columns() where database_name = "
+                                    "'temp' and table_name = 'cloudtrail_event_actor' order by column_index").fetchall())
+            assert con.execute("select count(*) from cloudtrail_event_actor").fetchone()[0] == 0
+            engine.leave(account)
+        return seen
+
+    engine = duckdb_engine.DuckDBEngine(con)
+    first, second = columns_per_account(engine)
+    assert list(engine.empty_columns) == ["cloudtrail_event_actor"]
+    assert len(first) > 10 and first == second
+    assert ("event_time", "TIMESTAMP WITH TIME ZONE") in first and ("mfa_authenticated", "BOOLEAN") in first
+    assert "cloudtrail_event_actor" not in temp_helpers(con)
+    con.close()
+
+
+def test_event_views_with_stored_events_are_computed_for_every_account(con):
+    load_paths(con, [Path(__file__).parent / "data" / "cloudsplaining" / "example.json"])
+    engine = duckdb_engine.DuckDBEngine(con)
+    selected = [c for c in controls.load_controls() if c.id in SHARING]
+    accounts = engine.accounts()
+    engine.prepare(selected)
+    for account in accounts:
+        engine.enter(account, selected)
+        engine.leave(account)
+    assert not engine.no_events and engine.empty_columns == {}
