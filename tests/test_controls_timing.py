@@ -5,6 +5,7 @@ the helper views when they do not need them."""
 import subprocess
 import sys
 from collections import Counter
+from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
@@ -210,7 +211,7 @@ def test_an_account_computes_only_what_its_querying_controls_read(con):
 
 def test_accounts_are_copied_into_temp_tables_and_restored_after_the_run(con):
     """During a run the account's loaded tables are TEMP copies (events stay a view); afterwards the Steampipe
-    names read every account's latest rows again."""
+    names read every account's latest rows again, `iamsql_account` lists every account and the time is the newest."""
     accounts = duckdb_engine.run_accounts(con)
     shadowed = duckdb_engine.shadowed_tables(accounts)
     duckdb_engine._shadow_tables(con, accounts[0], shadowed)
@@ -219,7 +220,11 @@ def test_accounts_are_copied_into_temp_tables_and_restored_after_the_run(con):
     assert temp["aws_iam_user"] == "table" and temp["aws_iam_role"] == "table"
     assert temp["aws_cloudtrail_trail_event"] == "view"
     assert con.execute("select count(*) from aws_iam_user").fetchone()[0] == 60
-    duckdb_engine._drop_shadows(con, accounts[0], shadowed, {})
+    newest = db.newest_as_of(con)
+    db.set_as_of(con, datetime(2001, 1, 1, tzinfo=timezone.utc))  # as an account with older data would leave it
+    duckdb_engine._drop_shadows(con, accounts[0], shadowed, {}, newest)
+    assert con.execute("select count(*) from iamsql_account").fetchone()[0] == len(accounts)
+    assert con.execute("select getvariable('iamsql_as_of')").fetchone()[0] == newest
     left = con.execute("select count(*) from duckdb_tables() where database_name = 'temp' and table_name like 'aws_%'"
                        ).fetchone()[0]
     assert left == 0
@@ -262,3 +267,44 @@ def test_connect_records_its_schema_and_repairs_a_different_one(generated, tmp_p
         assert connection.execute("select fingerprint from iamsql_schema").fetchall() == [(db.schema_fingerprint(),)]
     finally:
         connection.close()
+
+
+def test_event_views_without_stored_events_are_computed_once_with_the_same_columns(tmp_path):
+    """No CloudTrail event is stored (Cloudsplaining's example, two accounts): the first account computes
+    ``cloudtrail_event_actor`` from its SQL, the second gets an empty table of the very same columns; with events
+    stored every account computes it."""
+    con = db.connect(tmp_path / "x.duckdb")
+    load_paths(con, [Path(__file__).parent / "data" / "cloudsplaining" / "example.json"])
+    selected = [c for c in controls.load_controls() if c.id in SHARING]
+
+    def columns_per_account(engine):
+        seen = []
+        accounts = engine.accounts()
+        engine.prepare(selected)
+        for account in accounts:
+            engine.enter(account, selected)
+            seen.append(con.execute("select column_name, data_type from duckdb_columns() where database_name = "
+                                    "'temp' and table_name = 'cloudtrail_event_actor' order by column_index").fetchall())
+            assert con.execute("select count(*) from cloudtrail_event_actor").fetchone()[0] == 0
+            engine.leave(account)
+        return seen
+
+    engine = duckdb_engine.DuckDBEngine(con)
+    first, second = columns_per_account(engine)
+    assert list(engine.empty_columns) == ["cloudtrail_event_actor"]
+    assert len(first) > 10 and first == second
+    assert ("event_time", "TIMESTAMP WITH TIME ZONE") in first and ("mfa_authenticated", "BOOLEAN") in first
+    assert "cloudtrail_event_actor" not in temp_helpers(con)
+    con.close()
+
+
+def test_event_views_with_stored_events_are_computed_for_every_account(con):
+    load_paths(con, [Path(__file__).parent / "data" / "cloudsplaining" / "example.json"])
+    engine = duckdb_engine.DuckDBEngine(con)
+    selected = [c for c in controls.load_controls() if c.id in SHARING]
+    accounts = engine.accounts()
+    engine.prepare(selected)
+    for account in accounts:
+        engine.enter(account, selected)
+        engine.leave(account)
+    assert not engine.no_events and engine.empty_columns == {}

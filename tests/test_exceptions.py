@@ -13,6 +13,7 @@ import pytest
 from iamsql.common.resources import SAMPLE_DIR
 from iamsql.controls.engines.duckdb import run_checks
 from iamsql.frameworks import framework_summary, load_frameworks, requirement_status
+from iamsql.history import runs as history
 from iamsql.history import waivers as exc
 from iamsql.load import load_paths
 from iamsql.store import db as dbmod
@@ -116,6 +117,7 @@ def checked(tmp_path):
     """The AWS CLI examples account (plus its users' empty group lists, as get-account-authorization-details
     gives them), two controls run, the run made on 2026-06-30 at noon over data of years before."""
     con = dbmod.connect(tmp_path / "x.duckdb")
+    history.ensure_schema(con)
     load_paths(con, [SAMPLE_DIR / "aws_cli_examples", group_lists(tmp_path)])
     run_id = run_checks(con, controls=["iam_user_in_group", "iam_user_console_mfa"])
     on_day(con, run_id, datetime(2026, 6, 30, 12, tzinfo=timezone.utc))

@@ -49,7 +49,7 @@ from iamsql.common.model import Where, load_located, rule, validate
 from iamsql.controls.names import QUERIES_DIR
 from iamsql.errors import ExceptionsFileError, HistoryError, MappingError, first_line
 from iamsql.frameworks import get_framework
-from iamsql.history.runs import ensure_schema, run_controls, runs
+from iamsql.history.runs import run_controls, runs
 from iamsql.store.db import has_table, transaction
 
 
@@ -373,9 +373,8 @@ def warnings(applied: Applied) -> list[str]:
 
 def apply(con: duckdb.DuckDBPyConnection, run_id: int, file: ExceptionsFile | None) -> Applied:
     """Evaluate the file against a run and store the outcome for that run, in one transaction (replacing any
-    earlier outcome for the run). ``None`` stores that the run had no exceptions."""
-
-    ensure_schema(con)
+    earlier outcome for the run). ``None`` stores that the run had no exceptions. The run tables must exist
+    (``runs.ensure_schema``, which the caller has run before its check)."""
     file = file or ExceptionsFile(Path(), "", (), ())
     applied = evaluate(con, run_id, file)
     with transaction(con, lambda: f"exceptions of check run {run_id}"):

@@ -509,11 +509,16 @@ def create_account_view(con: duckdb.DuckDBPyConnection) -> None:
         "from duckdb_tables() where database_name = current_database()").fetchone()
     if has_snapshots:
         con.execute(f"create or replace temp view iamsql_account as {ACCOUNT_VIEW}")
-        set_as_of(con, con.execute(  # the newest of iamsql_account's as_of, without its partition lookup
-            "select max(coalesce(s.as_of, s.loaded_at)) from iamsql_latest l join iamsql_snapshot s using (snapshot_id)"
-        ).fetchone()[0])
+        set_as_of(con, newest_as_of(con))
         _create_organization_members(con, database, has_organizations)
         _create_organization_trails(con, database)
+
+
+def newest_as_of(con: duckdb.DuckDBPyConnection) -> datetime | None:
+    """The newest of ``iamsql_account``'s times (the time of all accounts together), without its partition lookup."""
+    return con.execute(
+        "select max(coalesce(s.as_of, s.loaded_at)) from iamsql_latest l join iamsql_snapshot s using (snapshot_id)"
+    ).fetchone()[0]
 
 
 def _create_organization_members(con: duckdb.DuckDBPyConnection, database: str, exists: bool) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,12 +35,15 @@ from iamsql.sql.pgfunctions import install_called
 from iamsql.store.db import (
     ACCOUNT_VIEW,
     COMBINED_VIEWS,
-    create_account_view,
     is_small_data,
+    newest_as_of,
     one_thread_for_small_data,
     set_as_of,
 )
 from iamsql.store.schema import ACCESS_TABLES, ACCUMULATING_TABLES, TABLES
+
+# helper views each of whose rows is a stored CloudTrail event's: empty for every account when no event is stored
+EVENT_ROWS = ("cloudtrail_event_actor",)
 
 
 class DuckDBEngine:
@@ -59,9 +63,16 @@ class DuckDBEngine:
         self.shadowed: list[str] = list(TABLES)  # the Steampipe tables each account gets its own copy or view of
         # a small account's few rows cost less fetched than kept in a table (four statements per control)
         self.keeps_rows = not is_small_data(con)
+        self.newest: datetime | None = None  # the time of all accounts together, restored after each account
+        self.no_events = False  # no CloudTrail event is stored: the views of EVENT_ROWS are empty for every account
+        self.empty_columns: dict[str, str] = {}  # such a view -> its columns, once an account has computed it
 
     def accounts(self) -> list[Account]:
         accounts = run_accounts(self.con)
+        self.newest = newest_as_of(self.con)
+        database = self.con.execute("select current_database()").fetchone()[0].replace('"', '""')
+        self.no_events = not self.con.execute(
+            f'select exists (from "{database}".main.aws_cloudtrail_trail_event)').fetchone()[0]
         if self.only_accounts is not None:
             accounts = [a for a in accounts if a.account_id in self.only_accounts]
         self.shadowed = shadowed_tables(accounts)
@@ -109,14 +120,24 @@ class DuckDBEngine:
                 self.defined[name] = "view"
                 continue
             start = time.perf_counter()
-            count = create_view_table(self.con, name)
+            if name in self.empty_columns:
+                count = self._empty_table(name)
+            else:
+                count = create_view_table(self.con, name)
+                if count == 0 and self.no_events and name in EVENT_ROWS:
+                    self.empty_columns[name] = _columns(self.con, name)
             self.defined[name] = "view" if count is None else "table"
             if count is not None:
                 timings.append((f"view:{name}", account.account_id, (time.perf_counter() - start) * 1000, count))
         return timings
 
+    def _empty_table(self, name: str) -> int:
+        """The helper view ``name`` as an empty TEMP table of its columns, without binding its SQL again."""
+        self.con.execute(f'create temp table "{name}" ({self.empty_columns[name]})')
+        return 0
+
     def leave(self, account: Account) -> None:
-        _drop_shadows(self.con, account, self.shadowed, self.defined)
+        _drop_shadows(self.con, account, self.shadowed, self.defined, self.newest)
         self.defined = {}
 
     def stage(self, compiled: str, account: Account) -> list[tuple[str, str]] | None:
@@ -233,20 +254,29 @@ def _shadow_tables(con: duckdb.DuckDBPyConnection, account: Account, shadowed: l
     set_as_of(con, account.as_of)
 
 
+def _columns(con: duckdb.DuckDBPyConnection, name: str) -> str:
+    """The column list of the TEMP table ``name`` as a ``create table`` statement gives it."""
+    return con.execute(
+        """select string_agg('"' || replace(column_name, '"', '""') || '" ' || data_type, ', ' order by column_index)
+        from duckdb_columns() where database_name = 'temp' and table_name = ?""", [name]).fetchone()[0]
+
+
 def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
 def _drop_shadows(con: duckdb.DuckDBPyConnection, account: Account, shadowed: list[str],
-                  defined: dict[str, str]) -> None:
+                  defined: dict[str, str], newest: datetime | None) -> None:
     """Back to all accounts: drop the per-account tables and views, the helper views and tables ``defined`` for
-    the account (name -> kind) and the policy engine's tables, restore ``iamsql_account`` and the newest time."""
+    the account (name -> kind) and the policy engine's tables, restore ``iamsql_account`` and the ``newest`` time
+    (the organization views are never shadowed per account)."""
     _drop_temp(con, {
         **{table: "table" if _copied(table, account) else "view" for table in shadowed},
         **defined,
         **dict.fromkeys(ACCESS_TABLES, "table"),
     })
-    create_account_view(con)
+    con.execute(f"create or replace temp view iamsql_account as {ACCOUNT_VIEW}")
+    set_as_of(con, newest)
 
 
 def _drop_temp(con: duckdb.DuckDBPyConnection, kinds: dict[str, str]) -> None:
