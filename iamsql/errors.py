@@ -88,6 +88,9 @@ class UnsupportedFeature(QueryError):
     """A Postgres feature the translation does not cover."""
 
 
+DUCKDB_INTERRUPTED = "Query interrupted"  # DuckDB's RuntimeError when SIGINT or SIGTERM arrives during a fetch
+
+
 def first_line(error: BaseException | str) -> str:
     """The first line of an error's message (the class name when it has none): what a one-line report shows."""
     text = str(error).strip()

@@ -253,3 +253,51 @@ def test_sigterm_line_says_terminated(monkeypatch, capsys):
                                        f"{root.INTERRUPTED['evidence run']}\n")
     assert root._interrupt_code() == 143
     journal.reset()
+
+
+SLOW_CONTROL = """/*
+title: A control whose query runs until it is stopped
+description: Counts far more numbers than any test waits for.
+severity: low
+resource_type: AWS::::Account
+rationale: Lets a test send a signal while a control's query runs.
+remediation: None.
+tables: [iamsql_account]
+*/
+select 'arn:aws:::' || account_id as resource, 'ok' as status, 'Counted.' as reason, account_id, 'global' as region
+from iamsql_account
+where (select count(*) from generate_series(1, 1000000000000) as g(i) where i % 7 = 3) >= 0
+"""
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="needs /proc to see a process's CPU time")
+def test_sigterm_during_a_control_query_stops_check(sample_db, tmp_path):
+    """DuckDB turns the signal into an error of the running query: it stops the run (143, one line, nothing
+    stored), never becomes the control's error row while the run goes on."""
+    database = tmp_path / "audit.duckdb"
+    database.write_bytes(sample_db.read_bytes())
+    queries = tmp_path / "queries"
+    queries.mkdir()
+    (queries / "slow_control.sql").write_text(SLOW_CONTROL)
+    process = subprocess.Popen([*CLI, "check", "--db", str(database), "--queries", str(queries)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for(lambda: has_open(process.pid, database), process, "the database open")
+        started = cpu_seconds(process.pid)
+        wait_for(lambda: cpu_seconds(process.pid) > started + 2, process, "the slow control's query running")
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 143, (out, err)
+    assert err.splitlines() == ["terminated: no check run was stored; the database is as it was"]
+    con = duckdb.connect(str(database), read_only=True)
+    assert con.execute("select count(*) from iamsql_run").fetchone() == (0,)
+    con.close()

@@ -66,9 +66,11 @@ def installed(wheel, tmp_path_factory) -> dict:
     here = [p for p in {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"], *site.getsitepackages()}
             if Path(p).is_dir()]
     (purelib / "zz_iamsql_test_dependencies.pth").write_text("\n".join(sorted(here)) + "\n", encoding="utf-8")
-    run([python, "-m", "pip", "install", "--no-deps", "--no-index", "--disable-pip-version-check", "-q", wheel],
-        cwd=venv.parent)
+    # The checkout stays out of pip's sight too: on PYTHONPATH, a checkout where a wheel was built has an
+    # iamsql.egg-info that pip takes for an installed iamsql, and then installs nothing.
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "IAMSQL_", "VIRTUAL_ENV"))}
+    run([python, "-m", "pip", "install", "--no-deps", "--no-index", "--disable-pip-version-check", "-q", wheel],
+        cwd=venv.parent, env=env)
     env["PATH"] = f"{scripts}{os.pathsep}{env.get('PATH', '')}"
     return {"python": python, "iamsql": scripts / ("iamsql.exe" if os.name == "nt" else "iamsql"), "env": env,
             "purelib": purelib}

@@ -15,7 +15,7 @@ from typer import _click as click
 
 from iamsql import __version__
 from iamsql.common import scratch
-from iamsql.errors import IamsqlError
+from iamsql.errors import DUCKDB_INTERRUPTED, IamsqlError
 from iamsql.store import journal
 
 
@@ -65,7 +65,6 @@ INTERRUPTED = {
     "evidence run": "the run did not complete: it does not count in history and the next run removes its hidden "
     ".incomplete-* folder",
 }
-DUCKDB_INTERRUPTED = "Query interrupted"  # DuckDB's RuntimeError when SIGINT arrives during a query
 _interrupt_said = False
 _interrupt_requested = False
 _terminated = False  # the interrupt was SIGTERM: said as "terminated", exit code 143
