@@ -13,6 +13,7 @@ from iamsql.errors import IamsqlError, first_line
 from iamsql.sql.output import FORMATS, STEAMPIPE_NULL, query_json, render
 
 control_names = lazy_import("iamsql.controls.names")
+duckdb = lazy_import("duckdb")
 control_views = lazy_import("iamsql.controls.views")
 dbmod = lazy_import("iamsql.store.db")
 sql_query = lazy_import("iamsql.sql.query")
@@ -122,8 +123,6 @@ def query(
 def _each_result(con, source: str, text: str, dialect: str):
     """(columns, types, rows) of each statement of ``text``, or the one-line error of a statement that failed
     (a text that cannot be split is one failure), so that the statements after it still run."""
-    import duckdb
-
     try:
         statements = sql_query.statements_of(text, dialect)
     except IamsqlError as exc:
