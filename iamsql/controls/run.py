@@ -31,8 +31,8 @@ from iamsql.controls.contract import (
     result_rows,
     store_run,
 )
-from iamsql.controls.views import control_pack_hash
-from iamsql.errors import DUCKDB_INTERRUPTED, ControlError, first_line
+from iamsql.controls.views import control_pack_hash, is_interrupt
+from iamsql.errors import ControlError, first_line
 from iamsql.store.bookkeeping import RUN_DDL
 
 Timing = tuple[str, str, float, int]  # (control or step, account id, milliseconds, rows)
@@ -194,8 +194,8 @@ def evaluate_control(
         broken[control.id] = f"The control's SQL does not bind{on}: {first_line(exc)}"
         return []
     except Exception as exc:  # noqa: BLE001 - any failure of the query is this control's error row, never a crash
-        if isinstance(exc, duckdb.InterruptException) or str(exc) == DUCKDB_INTERRUPTED:
-            raise  # Ctrl-C or SIGTERM during the query stops the run: never an error row
+        if is_interrupt(exc):
+            raise
         return [
             result_row(
                 control,

@@ -25,7 +25,7 @@ from iamsql.controls.catalog import (
     view_body,
 )
 from iamsql.controls.names import QUERIES_DIR, VIEWS_DIR, view_names
-from iamsql.errors import ControlError, IamsqlError, first_line
+from iamsql.errors import DUCKDB_INTERRUPTED, ControlError, IamsqlError, first_line
 from iamsql.policy import access as access_tables
 from iamsql.sql import cache as sqlcache
 from iamsql.sql.pgfunctions import install_called
@@ -104,9 +104,16 @@ def create_view_table(con: duckdb.DuckDBPyConnection, name: str) -> int | None:
     sql = installed_view_sql(con, name)
     try:
         return con.execute(f'create temp table "{name}" as {sql}').fetchone()[0]
-    except duckdb.Error:
+    except duckdb.Error as exc:
+        if is_interrupt(exc):
+            raise
         create_view(con, name)
         return None
+
+
+def is_interrupt(exc: BaseException) -> bool:
+    """Whether a query failed because Ctrl-C or SIGTERM arrived during it: that stops the run, never an error row."""
+    return isinstance(exc, duckdb.InterruptException) or str(exc) == DUCKDB_INTERRUPTED
 
 
 def installed_view_sql(con: duckdb.DuckDBPyConnection, name: str) -> str:
