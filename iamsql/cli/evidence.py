@@ -9,7 +9,15 @@ from typing import Annotated, Optional
 
 import typer
 
-from iamsql.cli.options import DbOption, FormatOption, FrameworksOption, ListOption, check_format, database_file
+from iamsql.cli.options import (
+    DbOption,
+    FormatOption,
+    FrameworksOption,
+    ListOption,
+    QueriesOption,
+    check_format,
+    database_file,
+)
 from iamsql.cli.root import end_without_teardown
 from iamsql.common.lazy import lazy_import
 from iamsql.sql.output import render
@@ -66,9 +74,7 @@ def evidence_run(
     framework: FrameworksOption = None,
     control: Annotated[ListOption, typer.Option("--control", help="Only this control (repeatable).")] = None,
     param: Annotated[ListOption, typer.Option("--param", help="Control parameter name=value (repeatable).")] = None,
-    queries: Annotated[
-        Optional[Path], typer.Option("--queries", help="A folder of your own controls instead of the shipped ones.")
-    ] = None,
+    queries: QueriesOption = None,
     mappings: Annotated[
         Optional[Path],
         typer.Option("--mappings", help="A folder of your own framework mappings instead of the shipped ones."),
