@@ -378,7 +378,8 @@ def test_rcps_apply_to_the_resource_account():
 
 
 def test_rcps_only_cover_supported_services():
-    rcps = [[doc({"Effect": "Deny", "Action": "*", "Resource": "*", "Principal": "*"})]]
+    # a level whose only RCP denies S3 allows nothing, yet EC2 is not a service RCPs apply to
+    rcps = [[doc({"Effect": "Deny", "Action": "s3:*", "Resource": "*", "Principal": "*"})]]
     assert decide("ec2:RunInstances", identity_policies=[ADMIN], rcps=rcps).decision == "Allowed"
     assert decide("s3:GetObject", OBJECT, identity_policies=[ADMIN], rcps=rcps).decision == "ExplicitlyDenied"
 

@@ -2,8 +2,9 @@
 statement must contain the Principal element. You can only specify "*" in the Principal element of an RCP", "Each
 statement must contain the Resource or NotResource element", "NotPrincipal" and "NotAction" "are not supported in
 RCPs", "Every RCP must include a Version element with the value "2012-10-17"", and "The effect of Allow is only
-supported for the RCPFullAWSAccess policy". Another shape is a malformed document: an error in a request, an unknown
-document in the loaded data (``Unknown`` answers, never an allow)."""
+supported for the RCPFullAWSAccess policy"; a Deny's actions must be of services RCPs support. Another shape is a
+malformed document: an error in a request, an unknown document in the loaded data (``Unknown`` answers, never an
+allow)."""
 
 import json
 import shutil
@@ -50,6 +51,12 @@ MALFORMED = {
     "allow-of-one-action": doc({**DENY_GET, "Effect": "Allow"}),
     "allow-with-a-condition": doc({**RCP_FULL["Statement"][0],
                                    "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}),
+    # "RCPs only support specifying select service prefixes in the Action element" (IAM User Guide, "IAM policy
+    # validation check reference", RCP syntax error action): a Deny of "*" or of a service RCPs do not cover
+    "deny-of-every-action": doc({**DENY_GET, "Action": "*"}),
+    "deny-of-a-service-rcps-do-not-cover": doc({**DENY_GET, "Action": "ec2:*"}),
+    "deny-listing-one-service-rcps-do-not-cover": doc({**DENY_GET, "Action": ["s3:GetObject", "ec2:RunInstances"]}),
+    "deny-of-a-wildcard-service": doc({**DENY_GET, "Action": "s*:GetObject"}),
 }
 
 
@@ -75,6 +82,11 @@ def test_an_rcp_without_principal_no_longer_applies_to_everyone_silently():
 def test_the_full_access_rcp_in_its_other_written_forms_is_read(rcp):
     assert ask(rcp)["decision"] == "Allowed"
     assert ask(rcp, doc({**DENY_GET, "Principal": {"AWS": ["*"]}}))["decision"] == "ExplicitlyDenied"
+
+
+def test_a_deny_of_services_rcps_cover_is_read():
+    deny = doc({**DENY_GET, "Action": ["sts:*", "S3:Get*", "kms:Decrypt"]})  # action names are case-insensitive
+    assert ask(RCP_FULL, deny)["decision"] == "ExplicitlyDenied"
 
 
 def test_a_deny_with_not_resource_and_conditions_is_read():

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import unquote
 
 from iamsql.errors import PolicyError
+from iamsql.policy.catalog import rcp_supported_services
 from iamsql.policy.conditions import Condition, compile_conditions
 from iamsql.policy.matching import PatternSet, has_wildcard, resource_chunks_to_regex, resource_glob_to_regex
 from iamsql.policy.variables import parse_template
@@ -385,9 +386,12 @@ def as_resource_control_policy(policy: Policy) -> Policy:
     """``policy`` read as a resource control policy (RCP), which AWS Organizations accepts only in one shape (AWS
     Organizations User Guide, "RCP syntax"): ``Version`` "2012-10-17"; every statement names ``Principal`` "*" ("Each
     statement must contain the Principal element. You can only specify "*""), an ``Action`` and a ``Resource`` or
-    ``NotResource``; no ``NotPrincipal`` or ``NotAction`` ("not supported in RCPs"); and an ``Allow`` only as the
-    ``RCPFullAWSAccess`` policy's statement (``Action`` and ``Resource`` "*", no ``Condition``). A document of another
-    shape is malformed (``PolicyError``), never read as a narrower or wider RCP."""
+    ``NotResource``; no ``NotPrincipal`` or ``NotAction`` ("not supported in RCPs"); an ``Allow`` only as the
+    ``RCPFullAWSAccess`` policy's statement (``Action`` and ``Resource`` "*", no ``Condition``); and every other
+    statement's ``Action`` values of a service RCPs support ("RCPs only support specifying select service prefixes in
+    the Action element", IAM User Guide, "IAM policy validation check reference"), so ``"*"`` or ``ec2:*`` in a
+    ``Deny`` is refused. A document of another shape is malformed (``PolicyError``), never read as a narrower or
+    wider RCP."""
     if policy.version != VARIABLES_VERSION:
         raise PolicyError(f'an RCP needs "Version": "2012-10-17", got {policy.version!r}')
     for statement in policy.statements:
@@ -406,6 +410,25 @@ def as_resource_control_policy(policy: Policy) -> Policy:
         ):
             raise PolicyError(f'{where}: an RCP allows only as RCPFullAWSAccess does ("Action" and "Resource" "*", no '
                               f"Condition); other statements must deny")
+        if statement.effect == "Deny":
+            actions = source.get("Action")
+            for action in [actions] if isinstance(actions, str) else actions:
+                service, colon, _ = action.partition(":")
+                if not colon or service.lower() not in rcp_supported_services():
+                    raise PolicyError(f"{where}: the Action {action!r} names no service RCPs support")
+    return policy
+
+
+def as_service_control_policy(policy: Policy) -> Policy:
+    """``policy`` read as a service control policy (SCP): an SCP applies to the principals of the accounts it is
+    attached over, so its statements name none; AWS Organizations does not support ``Principal`` or
+    ``NotPrincipal`` in SCPs (AWS Organizations User Guide, "SCP syntax"; IAM User Guide, "AWS JSON policy elements:
+    NotPrincipal": "SCPs and RCPs don't support the NotPrincipal element"). A document naming either is malformed
+    (``PolicyError``), never read as if the element were not there."""
+    for statement in policy.statements:
+        if statement.principal is not None:
+            element = "NotPrincipal" if statement.not_principal else "Principal"
+            raise PolicyError(f"SCP statement {statement.index}: {element} is not supported in SCPs")
     return policy
 
 

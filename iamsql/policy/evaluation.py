@@ -21,6 +21,7 @@ from iamsql.policy.document import (
     Statement,
     as_resource_control_policy,
     as_resource_policy,
+    as_service_control_policy,
     is_account_id,
     parse_policy,
 )
@@ -430,7 +431,8 @@ class _Run:
 
     def any_of(self, policies: list, kind: str, label: str, position: tuple = (), shape=None) -> list:
         """The OR of a list of documents' grants; ``shape`` reads a known document as its policy type requires
-        (``as_resource_control_policy``: ``PolicyError`` for a document of another form)."""
+        (``as_service_control_policy``, ``as_resource_control_policy``: ``PolicyError`` for a document of another
+        form)."""
         if not isinstance(policies, (list, tuple)):
             raise PolicyError(f"{_place(label, position)} must be a list of policy documents")
         grants = []
@@ -657,7 +659,7 @@ def evaluate(request: Request) -> Evaluation:
     # Organization guardrails.
     scp_grant, scp_failed = YES, None
     if iam_caller and request.scps and not who.service_linked and not (management and principal_account == management):
-        scp_grant, scp_failed = run.every_level(request.scps, "scp", "scps")
+        scp_grant, scp_failed = run.every_level(request.scps, "scp", "scps", shape=as_service_control_policy)
     rcp_grant, rcp_failed = YES, None
     if (
         request.rcps

@@ -4,7 +4,7 @@ account, and the management account, as the policy engine's ``Request.scps`` / `
 ``Request.management_account_id`` take them.
 
 - A level is the list of policies of that type attached there (``aws_organizations_policy_target``); a policy
-  whose content is not loaded (``describe-policy`` missing) or not readable by the engine (malformed, or an RCP not
+  whose content is not loaded (``describe-policy`` missing) or not readable by the engine (malformed, or an SCP or RCP not
   in the form AWS Organizations accepts) is ``None``, so the engine answers ``Unknown`` where it could change the
   answer. An account whose place in the tree is not loaded gets one level ``[None]`` for the
   OUs in between.
@@ -27,7 +27,7 @@ import duckdb
 from iamsql.errors import PolicyError
 from iamsql.load.normalize import arn_account
 from iamsql.policy import Policy, parse_policy
-from iamsql.policy.document import as_resource_control_policy
+from iamsql.policy.document import as_resource_control_policy, as_service_control_policy
 
 SCP = "SERVICE_CONTROL_POLICY"
 RCP = "RESOURCE_CONTROL_POLICY"
@@ -148,7 +148,7 @@ def guardrails(con: duckdb.DuckDBPyConnection) -> dict[str, Guardrails]:
         if policy_id and content and parsed.get(policy_id) is None:
             try:
                 policy = parse_policy(json.loads(content))
-                parsed[policy_id] = as_resource_control_policy(policy) if kind == RCP else policy
+                parsed[policy_id] = (as_resource_control_policy if kind == RCP else as_service_control_policy)(policy)
             except (ValueError, PolicyError):
                 parsed[policy_id] = None
     attached: dict[tuple[str, str], list[str]] = {}
