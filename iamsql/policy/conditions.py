@@ -28,8 +28,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 
 from iamsql.errors import PolicyError
+from iamsql.policy.catalog import catalog
 from iamsql.policy.matching import arn_chunks_to_regex, compile_regex, glob_to_regex, has_wildcard
 from iamsql.policy.variables import Template, parse_template
 
@@ -471,6 +473,8 @@ def evaluate_conditions(conditions, context: dict, unknown_context: bool = False
             return False, None
         if outcome is None:
             residual = merge_condition_blocks(residual or {}, condition.residual(context))
+    if residual is not None and never_holds(residual):
+        return False, None  # the unknown conditions exclude each other (StringEquals a and StringLike b* on one key)
     return (True, None) if residual is None else (None, residual)
 
 
@@ -570,12 +574,119 @@ def _either(operator_name: str, left: list, right: list) -> list:
 def never_holds(block: dict) -> bool:
     """True when a ``Condition`` block (a residual of ``merge_condition_blocks``) can hold for no request: an operator
     left with no value on a key, which nothing satisfies, unless absent keys satisfy it (``...IfExists``,
-    ``ForAllValues:``)."""
+    ``ForAllValues:``); or a single-valued key that several operators constrain so that neither its absence nor any
+    one value satisfies them all (``StringEquals`` ``a`` and ``StringLike`` ``b*``, ``NumericLessThan`` 5 and
+    ``NumericGreaterThan`` 10, ``Null`` ``true`` and ``StringEquals``: the operators are ANDed)."""
+    by_key: dict[str, list] = {}
     for operator_name, keys in block.items():
         set_mode, base, if_exists = _split_operator(operator_name)
         if not if_exists and set_mode != "all" and not _OPERATORS[base].negated and any(not v for v in keys.values()):
             return True
+        for key, values in keys.items():
+            by_key.setdefault(key.lower(), []).append((operator_name, base, list(values)))
+    return any(len(constraints) > 1 and _excluded(key, constraints) for key, constraints in by_key.items())
+
+
+# Global condition keys that hold several values (IAM User Guide, "AWS global condition context keys"); service keys
+# are typed by the catalog (``ArrayOf...``).
+_MULTI_VALUED_GLOBAL_KEYS = frozenset({
+    "aws:tagkeys", "aws:calledvia", "aws:principalorgpaths", "aws:principalservicenameslist", "aws:sourceorgpaths",
+    "aws:resourceorgpaths"})
+_KEY_PART = re.compile(r"\$\{[^}]*\}")
+_CASE_FOLDED = frozenset({"bool", "stringequalsignorecase", "stringnotequalsignorecase"})
+# operator -> (the comparison it makes, whether it is its negation)
+_COMPARISONS = {
+    "stringequals": ("equals", False), "stringnotequals": ("equals", True),
+    "stringequalsignorecase": ("ignorecase", False), "stringnotequalsignorecase": ("ignorecase", True),
+    "stringlike": ("like", False), "stringnotlike": ("like", True),
+    "arnequals": ("arn", False), "arnlike": ("arn", False), "arnnotequals": ("arn", True), "arnnotlike": ("arn", True),
+}
+
+
+@lru_cache(maxsize=1024)
+def _single_valued(key: str) -> bool:
+    """Whether a request carries at most one value of ``key`` (lower-cased): a global key other than the multi-valued
+    ones, or a service key the catalog types as one value. Keys the catalog does not know are not assumed so."""
+    service = key.partition(":")[0]
+    if service == "aws":
+        return key not in _MULTI_VALUED_GLOBAL_KEYS
+    for pattern, kind in catalog().condition_keys(service).items():
+        # a key named with a part the policy fills in (s3:ExistingObjectTag/${TagKey}) stands for every such key
+        if re.fullmatch(".+".join(map(re.escape, _KEY_PART.split(pattern.lower()))), key):
+            return not kind.startswith("ArrayOf")
     return False
+
+
+def _excluded(key: str, constraints: list) -> bool:
+    """Whether the operators of one block on one single-valued ``key`` hold for no request: not when it is absent,
+    and for no value of it. Decided only where the values that could satisfy them can be listed (an equality's
+    values, numbers or dates between the bounds), or every value a positive operator admits is one a negated operator
+    of the same comparison refuses; otherwise the block is kept (it may hold)."""
+    if any("${" in value for _, _, values in constraints for value in values) or not _single_valued(key):
+        return False
+    conditions = [condition for operator_name, _, values in constraints
+                  for condition in compile_conditions({operator_name: {key: values}}, variables=False)]
+    if all(condition.evaluate({}) for condition in conditions):
+        return False  # the key's absence satisfies them all
+    bases = {base for _, base, _ in constraints if base != "null"}
+    candidates = None
+    literal = [value for _, base, values in constraints for value in values
+               if base == "stringequals" or (base == "stringlike" and not has_wildcard(value))]
+    if literal:
+        candidates = literal  # a value present is one of them
+    elif bases <= _CASE_FOLDED:
+        # compared case-insensitively only: a value present is one of the positive operators' values, up to case
+        candidates = [value for _, base, values in constraints if base in ("bool", "stringequalsignorecase")
+                      for value in values]
+    else:
+        family = next((name for name in _ORDERED if bases and all(base.startswith(name) for base in bases)), None)
+        if family is not None:
+            candidates = _between([_ORDERED[family](value) for _, base, values in constraints if base != "null"
+                                   for value in values])
+    if candidates is not None:
+        return not any(all(condition.evaluate({key: candidate}) for condition in conditions) for candidate in candidates)
+    positive = [values for _, base, values in constraints if base == "ipaddress"]
+    if bases <= {"ipaddress", "notipaddress"} and len(positive) == 1:
+        refused = [value for _, base, values in constraints if base == "notipaddress" for value in values]
+        return all(_covered(_network(value), [_network(other) for other in refused]) for value in positive[0])
+    refused: dict[str, set] = {}
+    for _, base, values in constraints:
+        comparison, negated = _COMPARISONS.get(base, (None, False))
+        if negated:
+            refused.setdefault(comparison, set()).update(map(_folding(base), values))
+    for _, base, values in constraints:
+        comparison, negated = _COMPARISONS.get(base, (None, True))
+        if not negated and comparison in refused and values and set(map(_folding(base), values)) <= refused[comparison]:
+            return True  # every value it admits matches a value the negated operator refuses
+    return False
+
+
+def _network(text: str):
+    return ipaddress.ip_network(text.strip(), strict=False)
+
+
+def _covered(network, others: list) -> bool:
+    """Whether the CIDR ranges ``others`` hold every address of ``network`` (two CIDR ranges are nested or
+    disjoint: one holds it, or those inside it add up to it)."""
+    inside = [other for other in others if other.version == network.version and other.subnet_of(network)]
+    if any(other.version == network.version and network.subnet_of(other) for other in others):
+        return True
+    outermost = [one for one in inside if not any(one != other and one.subnet_of(other) for other in inside)]
+    return sum(one.num_addresses for one in set(outermost)) == network.num_addresses
+
+
+def _folding(base: str) -> Callable:
+    return str.casefold if base.endswith("ignorecase") else str
+
+
+def _between(points: list) -> list[str]:
+    """Numbers standing for every region the bounds ``points`` cut the line into: each bound, a number between each
+    two, and one beyond each end (as text a numeric or date operator reads)."""
+    points = sorted({point for point in points if point is not None})
+    if not points:
+        return []
+    chosen = [points[0] - 1, points[-1] + 1, *points, *((a + b) / 2 for a, b in zip(points, points[1:]))]
+    return [repr(float(point)) for point in chosen]
 
 
 _EXACT = frozenset({"stringequals", "binaryequals"})
