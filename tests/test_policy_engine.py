@@ -458,6 +458,26 @@ def test_unknown_document_gives_unknown():
                   scps=[[None]], management_account_id=MGMT).decision == "Allowed"
 
 
+def test_unknown_answer_keeps_what_the_known_documents_say():
+    # "Rows answered unknown keep the conditions that were known": the unknown boundary could allow it, but then only
+    # with MFA (the known identity policy's condition), and unless the known Deny's condition holds
+    mfa_only = doc(allow("s3:GetObject", Condition={"Bool": {"aws:MultiFactorAuthPresent": "true"}}))
+    outside_vpc = doc(deny("s3:*", Condition={"StringNotEquals": {"aws:SourceVpc": "vpc-1"}}))
+    result = decide("s3:GetObject", OBJECT, identity_policies=[mfa_only, outside_vpc], permission_boundaries=[None],
+                    unknown_context=True)
+    assert result.decision == "Unknown" and result.missing == ["permission_boundaries[0]"]
+    assert result.conditions == [{"Bool": {"aws:MultiFactorAuthPresent": ["true"]}}]
+    assert result.deny_conditions == [{"StringNotEquals": {"aws:SourceVpc": ["vpc-1"]}}]
+    assert "only if the conditions" in result.reason
+    # an unconditional known allow: no condition, and the reason says the unknown documents decide
+    result = decide("s3:GetObject", OBJECT, identity_policies=[ADMIN], scps=[[None]], unknown_context=True)
+    assert (result.decision, result.conditions, result.deny_conditions) == ("Unknown", [], [])
+    assert result.reason.endswith("if they allow it, it is allowed.")
+    # the known documents allow it under no content of the unknown one: the reason says so
+    result = decide("s3:GetObject", OBJECT, identity_policies=[doc(allow("ec2:*"))], scps=[[None]])
+    assert result.decision == "Unknown" and "not allowed whatever they hold" in result.reason
+
+
 def test_unknown_context_gives_allowed_if():
     policy = doc(allow("s3:*", "*", Condition={"StringEquals": {"aws:PrincipalOrgID": "o-1"}, "Bool": {"aws:SecureTransport": "true"}}))
     result = decide("s3:GetObject", OBJECT, identity_policies=[policy], unknown_context=True,

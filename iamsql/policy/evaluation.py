@@ -293,6 +293,7 @@ YES = [(None, ())]  # allows, with no statement to report (a policy type that do
 MAX_ALTERNATIVES = 256  # conditional alternatives kept when gates multiply them (static analysis only)
 _NOTHING: list = []  # does not allow (shared; never mutated)
 _NO_GRANTS: dict = {}  # a document that allows nothing (shared; never mutated)
+_ANY_GRANT: dict = {DIRECT: YES}  # a document that allows everything (shared; never mutated)
 
 
 def grant_or(*grants: list) -> list:
@@ -406,8 +407,10 @@ class _Run:
         ``label`` and ``position`` name the document in results, e.g. ``("scps", (1, 0))`` -> ``scps[1][0]``.
         """
         if policy is None:
+            # not known: recorded, and counted as the most it could give, so an Unknown answer keeps the conditions
+            # of the known documents
             self.missing.append(_place(label, position))
-            return _NO_GRANTS
+            return _ANY_GRANT
         statements = policy.statements_for(self.action)
         if not statements:
             return _NO_GRANTS
@@ -697,11 +700,22 @@ def evaluate(request: Request) -> Evaluation:
         denies = _dedupe(run.denies)
         return Evaluation(EXPLICITLY_DENIED, matched=denies, reason=f"Explicitly denied by {_label(denies[0])}.")
     if run.missing:
+        # what the known documents say, the unknown ones counted as allowing everything: the conditions any allow
+        # needs (of one alternative) and the Denies' unknown conditions, or that no content of them would allow
         missing = _dedupe(run.missing)
+        conditions = [residual for residual, _ in allow if residual is not None]
+        if not allow:
+            known = "it is not allowed whatever they hold (denied implicitly, or explicitly by one of them)"
+        elif len(conditions) == len(allow):
+            known = "if they allow it, it is allowed only if the conditions of one alternative hold"
+        else:
+            known = "if they allow it, it is allowed"
         return Evaluation(
             UNKNOWN,
+            conditions=conditions if len(conditions) == len(allow) else [],
+            deny_conditions=_dedupe_blocks(run.deny_conditions),
             missing=missing,
-            reason=f"The decision depends on documents that are not known: {', '.join(missing)}.",
+            reason=f"The decision depends on documents that are not known: {', '.join(missing)}; {known}.",
         )
     if not allow:
         return Evaluation(
