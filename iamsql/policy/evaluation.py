@@ -49,8 +49,19 @@ TRUST_POLICY_ACTIONS = frozenset(
 # Services whose resource-based policy (the KMS key policy) must allow when it is given.
 KEY_POLICY_SERVICES = frozenset({"kms"})
 # aws:RequestedRegion of services with one endpoint, by (service, partition): "IAM calls are always made to the
-# us-east-1 Region" (IAM User Guide, "AWS global condition context keys", aws:RequestedRegion).
-SINGLE_ENDPOINT_REGIONS = {("iam", "aws"): "us-east-1"}
+# us-east-1 Region" (IAM User Guide, "AWS global condition context keys", aws:RequestedRegion); CloudFront, Route 53
+# and Support are "global services with a single endpoint that is physically located in the us-east-1 Region",
+# Amazon Q Developer in chat applications (chatbot) and Device Farm global services with endpoints in us-west-2 (IAM
+# User Guide, "AWS: Denies access to AWS based on the requested Region"). Not STS: its global endpoint serves a
+# request in the Region of the workload ("AWS STS Regions and endpoints").
+SINGLE_ENDPOINT_REGIONS = {
+    ("iam", "aws"): "us-east-1",
+    ("cloudfront", "aws"): "us-east-1",
+    ("route53", "aws"): "us-east-1",
+    ("support", "aws"): "us-east-1",
+    ("chatbot", "aws"): "us-west-2",
+    ("devicefarm", "aws"): "us-west-2",
+}
 
 # Principal kinds.
 USER, ROLE, SESSION, ROOT, FEDERATED_USER = "user", "role", "session", "root", "federated-user"
