@@ -386,6 +386,10 @@ SCENARIOS = [
     S("batch-to-lambda", u("batch-to-lambda", allow(["batch:RegisterJobDefinition", "batch:SubmitJob"]),
                            allow("iam:PassRole", Condition=TO_LAMBDA)),
       "PassRole+BatchRegisterJobDef+SubmitJob", "open-if", "alarm"),
+    # nor is it closed by a PassRole limited to ECS tasks, whose role a Batch job role resembles (docs/policy-engine.md)
+    S("batch-to-ecs-tasks", u("batch-to-ecs-tasks", allow(["batch:RegisterJobDefinition", "batch:SubmitJob"]),
+                              allow("iam:PassRole", Condition=to("ecs-tasks.amazonaws.com"))),
+      "PassRole+BatchRegisterJobDef+SubmitJob", "open-if", "alarm"),
     # code on an existing resource runs with its role: SSM commands and sessions on a loaded EC2 instance its
     # statements name, as the role of the instance's profile; a CodeBuild project (a buildspec override), a SageMaker
     # notebook or a Glue development endpoint the statements name, whose table is not loaded: unknown, never ok
