@@ -65,3 +65,22 @@ def test_workload_evidence_is_cli_shaped_and_in_the_manifest(collected):
             "glue:GetDevEndpoints"} <= apis
     endpoints = json.loads((region / "glue" / "get-dev-endpoints.json").read_text())
     assert endpoints["Region"] == "us-east-1" and endpoints["DevEndpoints"][0]["EndpointName"] == "etl"
+
+
+def test_identity_pools_are_collected_with_their_unauthenticated_access(moto_server, tmp_path):
+    """moto answers ListIdentityPools and DescribeIdentityPool but not GetIdentityPoolRoles: that call is a gap, and
+    the pool is loaded without its roles (NULL, not an empty object)."""
+    with moto_environment(moto_server, tmp_path):
+        pool = boto3.client("cognito-identity", region_name="us-east-1").create_identity_pool(
+            IdentityPoolName="web_guests", AllowUnauthenticatedIdentities=True)["IdentityPoolId"]
+        con = db.connect(tmp_path / "pools.duckdb")
+        result = collect(con, evidence_dir=tmp_path / "evidence", regions=["us-east-1"])
+        rows = con.execute("select identity_pool_id, identity_pool_name, allow_unauthenticated_identities, roles, "
+                           "akas->>0 from aws_cognito_identity_pool").fetchall()
+        con.close()
+    assert rows == [(pool, "web_guests", True, None,
+                     f"arn:aws:cognito-identity:us-east-1:{ACCOUNT}:identitypool/{pool}")]
+    assert [g["api"] for g in result.gaps if g["api"].startswith("cognito-identity:")] == [
+        "cognito-identity:GetIdentityPoolRoles"]
+    described = tmp_path / "evidence" / ACCOUNT / "us-east-1" / "cognito-identity" / "describe-identity-pool"
+    assert json.loads((described / f"{pool.replace(':', '_')}.json").read_text())["AllowUnauthenticatedIdentities"]

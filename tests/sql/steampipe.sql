@@ -3105,3 +3105,11 @@ select 'glue', e.endpoint_name, e.region, split_part(e.role_arn, '/', -1), e.wor
   jsonb_array_length(e.public_keys)::text
 from aws_glue_dev_endpoint e
 order by kind, name;
+
+-- name: identity_pools_guest_access
+select identity_pool_name, region, allow_unauthenticated_identities as guests,
+  coalesce(allow_classic_flow, false) as classic_flow,
+  jsonb_array_length(coalesce(cognito_identity_providers, '[]'::jsonb)) as user_pools,
+  supported_login_providers ? 'accounts.google.com' as google, tags ->> 'team' as team
+from aws_cognito_identity_pool
+order by identity_pool_name;
