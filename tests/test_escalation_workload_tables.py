@@ -3,12 +3,17 @@ whose table is loaded (aws_codebuild_project, aws_sagemaker_notebook_instance, a
 opens on a resource the caller's statements name when the resource's role has administrator power or an escalation
 path of its own, and on no other; without the table the same statements are a skip (tests/test_escalation_scenarios).
 
+Also how a path that passes two roles to two services (EMR: the cluster instances' role and its service role) is
+read from queries/access.yaml.
+
 Account 123456789012, as of 2024-03-01; the scenario machinery of tests/test_escalation_scenarios."""
 
 import pytest
 
 from iamsql import controls
+from iamsql.errors import IamsqlError
 from iamsql.policy.access import create_tables
+from iamsql.policy.access.questions import load_questions
 from iamsql.store import db
 from tests.iam_rows import ACCOUNT, ADMIN, AS_OF, allow, arn, assume, base, deny, managed, role, user
 from tests.test_escalation_paths import CONTROL, Scenario, open_paths, path_decision
@@ -123,3 +128,21 @@ def test_no_row_says_a_loaded_table_is_missing(checked):
     _, answers = checked
     missing = [m for (_, question, _), (_, m) in answers.items() if question.startswith("escalation:") and m]
     assert not any("is not loaded" in m for m in missing), missing
+
+
+# ---- a path that passes two roles to two services (queries/access.yaml, passed_to_service per target) ------------
+
+
+def test_emr_asks_one_passrole_per_service():
+    [emr] = [q for q in load_questions(controls.ACCESS_QUESTIONS) if q.id == "escalation:PassRole+EMRRunJobFlow"]
+    passes = {p.targets: dict(p.context) for p in emr.probes if p.action == "iam:PassRole"}
+    assert passes == {("role",): {"iam:PassedToService": "ec2.amazonaws.com"},
+                      ("service_role",): {"iam:PassedToService": "elasticmapreduce.amazonaws.com"}}
+
+
+def test_a_service_for_an_unknown_target_is_a_one_line_error(tmp_path):
+    questions = tmp_path / "access.yaml"
+    questions.write_text("escalation:\n  P: [[x:Run, catalog], [iam:PassRole, role]]\n"
+                         "passed_to_service:\n  P: {role: ec2.amazonaws.com, engine: x.amazonaws.com}\n")
+    with pytest.raises(IamsqlError, match=r"^queries/access.yaml: passed_to_service: P: a service, or a service per"):
+        load_questions(questions)
