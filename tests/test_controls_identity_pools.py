@@ -49,6 +49,8 @@ ROLES = [
     role("guests-weak", pool_trust(pool_id("guests-weak")), statements=[allow("s3:GetObject", "arn:aws:s3:::app/*")]),
     role("members-admin", pool_trust(pool_id("members-admin")), attached=[ADMIN]),
     role("guests-unloaded", pool_trust(pool_id("guests-unloaded")), attached=["arn:aws:iam::aws:policy/NotLoaded"]),
+    # an administrator role handed to the pool whose trust admits only EC2: Cognito cannot assume it for anyone
+    role("guests-ec2-trust", assume({"Service": "ec2.amazonaws.com"}), attached=[ADMIN]),
     # trusts of Cognito identities: one limited to a pool, one only to unauthenticated identities of any pool
     role("any-pool-guests", guests_trust(**{"ForAnyValue:StringLike": {f"{COGNITO}:amr": "unauthenticated"}}),
          statements=[allow("s3:GetObject", "arn:aws:s3:::app/*")]),
@@ -62,6 +64,7 @@ POOLS = [
     pool("guests-no-role", True, guest_role=None),
     pool("guests-ghost-role", True, guest_role="deleted-role"),
     pool("guests-unloaded", True),
+    pool("guests-ec2-trust", True),
     pool("not-described", None),
 ]
 EXPECTED = {
@@ -73,6 +76,7 @@ EXPECTED = {
     "guests-no-role": "ok",
     "guests-ghost-role": "skip",
     "guests-unloaded": "skip",  # the role's power depends on a policy that is not loaded
+    "guests-ec2-trust": "ok",
     "not-described": "skip",
 }
 
