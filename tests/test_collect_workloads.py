@@ -1,6 +1,7 @@
 """``collect`` of the workloads that carry roles, against moto's server through real boto3: EC2 instances with
 their instance profile and IMDS settings, Lambda functions with and without a resource policy, ACTIVE ECS task
-definitions with their roles and tags, EKS clusters with their role; evidence files in the AWS CLI's shape."""
+definitions with their roles and tags, EKS clusters, CodeBuild projects, SageMaker notebook instances and Glue
+development endpoints with their role; evidence files in the AWS CLI's shape."""
 
 import json
 
@@ -41,6 +42,12 @@ def test_workloads_are_collected_with_their_roles(collected):
                        "from aws_ecs_task_definition").fetchall() == [(made["task"], made["role"], made["role"], "orders")]
     assert con.execute("select arn, name, role_arn from aws_eks_cluster").fetchall() == [
         (made["cluster"], "platform", made["role"])]
+    assert con.execute("select arn, name, service_role, region from aws_codebuild_project").fetchall() == [
+        (made["project"], "release", made["role"], "us-east-1")]
+    assert con.execute("select arn, name, role_arn from aws_sagemaker_notebook_instance").fetchall() == [
+        (made["notebook"], "research", made["role"])]
+    assert con.execute("select arn, endpoint_name, role_arn, region from aws_glue_dev_endpoint").fetchall() == [
+        (f"arn:aws:glue:us-east-1:{ACCOUNT}:devEndpoint/etl", "etl", made["role"], "us-east-1")]
 
 
 def test_workload_evidence_is_cli_shaped_and_in_the_manifest(collected):
@@ -53,4 +60,27 @@ def test_workload_evidence_is_cli_shaped_and_in_the_manifest(collected):
     manifest = json.loads((evidence / "manifest.json").read_text())
     apis = {f["api"] for f in manifest["files"] if f["region"] == "us-east-1"}
     assert {"ec2:DescribeInstances", "lambda:ListFunctions", "lambda:GetPolicy", "ecs:ListTaskDefinitions",
-            "ecs:DescribeTaskDefinition", "eks:ListClusters", "eks:DescribeCluster"} <= apis
+            "ecs:DescribeTaskDefinition", "eks:ListClusters", "eks:DescribeCluster", "codebuild:ListProjects",
+            "codebuild:BatchGetProjects", "sagemaker:ListNotebookInstances", "sagemaker:DescribeNotebookInstance",
+            "glue:GetDevEndpoints"} <= apis
+    endpoints = json.loads((region / "glue" / "get-dev-endpoints.json").read_text())
+    assert endpoints["Region"] == "us-east-1" and endpoints["DevEndpoints"][0]["EndpointName"] == "etl"
+
+
+def test_identity_pools_are_collected_with_their_unauthenticated_access(moto_server, tmp_path):
+    """moto answers ListIdentityPools and DescribeIdentityPool but not GetIdentityPoolRoles: that call is a gap, and
+    the pool is loaded without its roles (NULL, not an empty object)."""
+    with moto_environment(moto_server, tmp_path):
+        pool = boto3.client("cognito-identity", region_name="us-east-1").create_identity_pool(
+            IdentityPoolName="web_guests", AllowUnauthenticatedIdentities=True)["IdentityPoolId"]
+        con = db.connect(tmp_path / "pools.duckdb")
+        result = collect(con, evidence_dir=tmp_path / "evidence", regions=["us-east-1"])
+        rows = con.execute("select identity_pool_id, identity_pool_name, allow_unauthenticated_identities, roles, "
+                           "akas->>0 from aws_cognito_identity_pool").fetchall()
+        con.close()
+    assert rows == [(pool, "web_guests", True, None,
+                     f"arn:aws:cognito-identity:us-east-1:{ACCOUNT}:identitypool/{pool}")]
+    assert [g["api"] for g in result.gaps if g["api"].startswith("cognito-identity:")] == [
+        "cognito-identity:GetIdentityPoolRoles"]
+    described = tmp_path / "evidence" / ACCOUNT / "us-east-1" / "cognito-identity" / "describe-identity-pool"
+    assert json.loads((described / f"{pool.replace(':', '_')}.json").read_text())["AllowUnauthenticatedIdentities"]

@@ -115,6 +115,9 @@ def moto_results(moto_server, tmp_path_factory, cached_translation) -> list[dict
         session = boto3.Session(region_name="us-east-1")
         populate_account(session, "123456789012")
         populate_workloads(session)
+        # an identity pool without guests (its roles, which moto's GetIdentityPoolRoles does not give, do not matter)
+        session.client("cognito-identity").create_identity_pool(IdentityPoolName="members_only",
+                                                                 AllowUnauthenticatedIdentities=False)
         collected = subprocess.run([IAMSQL, "collect", "--region", "us-east-1", "--region", "eu-west-1",
                                     "--evidence-dir", str(tmp / "evidence"), "--quiet", "--db", str(database)],
                                    capture_output=True, text=True, timeout=300)

@@ -314,8 +314,10 @@ SCENARIOS = [
     S("ecs-start-task-to-lambda", u("ecs-start-task-to-lambda", allow(ECS_START),
                                     allow("iam:PassRole", Condition=TO_LAMBDA)),
       "PassRole+ECS+StartTask", "closed", "ok"),
-    # the role that runs a cluster's, a pipeline's or an image build's code is an instance profile's (EC2); an
-    # identity pool's roles go to Cognito; Batch's job role has no documented service principal: asked without the key
+    # the role that runs a cluster's, a pipeline's or an image build's code is an instance profile's (EC2); an EMR
+    # cluster and a pipeline also take a service role of their own, passed to EMR or to Data Pipeline (any role whose
+    # trust admits that service: its power does not matter); an identity pool's roles go to Cognito; Batch's job role
+    # has no documented service principal: asked without the key
     S("emr-cluster-to-lambda", u("emr-cluster-to-lambda", allow("elasticmapreduce:RunJobFlow"),
                                  allow("iam:PassRole", Condition=TO_LAMBDA)),
       "PassRole+EMRRunJobFlow", "closed", "ok"),
@@ -324,17 +326,37 @@ SCENARIOS = [
       "PassRole+EMRRunJobFlow", "closed", "ok"),
     S("emr-cluster-to-ec2", u("emr-cluster-to-ec2", allow("elasticmapreduce:RunJobFlow"),
                               allow("iam:PassRole", Condition=TO_EC2)),
+      "PassRole+EMRRunJobFlow", "closed", "ok"),  # no service role may go to EMR: the cluster cannot start
+    S("emr-cluster-to-ec2-and-emr", u("emr-cluster-to-ec2-and-emr", allow("elasticmapreduce:RunJobFlow"),
+                                      allow("iam:PassRole", Condition=TO_EC2),
+                                      allow("iam:PassRole", Condition=to("elasticmapreduce.amazonaws.com"))),
       "PassRole+EMRRunJobFlow", "open", "alarm"),
     S("emr-cluster-lambda-roles", u("emr-cluster-lambda-roles", allow("elasticmapreduce:RunJobFlow"),
                                     allow("iam:PassRole", arn("role", "admin-lambda"))),
       "PassRole+EMRRunJobFlow", "closed", "ok"),
     S("emr-cluster-ec2-admin", u("emr-cluster-ec2-admin", allow("elasticmapreduce:RunJobFlow"),
                                  allow("iam:PassRole", [arn("role", "admin-lambda"), arn("role", "admin-ec2")])),
+      "PassRole+EMRRunJobFlow", "closed", "ok"),  # neither role's trust admits EMR as its service role
+    S("emr-cluster-ec2-admin-and-service-role", u("emr-cluster-ec2-admin-and-service-role", allow(
+        "elasticmapreduce:RunJobFlow"), allow("iam:PassRole", [arn("role", "admin-ec2"), arn("role", "emr-service")])),
       f"PassRole+EMRRunJobFlow passing {arn('role', 'admin-ec2')}", "open", "alarm"),
+    S("emr-cluster-ec2-admin-service-role-denied", u("emr-cluster-ec2-admin-service-role-denied", allow(
+        "elasticmapreduce:RunJobFlow"), allow("iam:PassRole", [arn("role", "admin-ec2"), arn("role", "emr-service")]),
+        deny("iam:PassRole", arn("role", "emr-service"))), "PassRole+EMRRunJobFlow", "closed", "ok"),
     S("emr-cluster-denied", u("emr-cluster-denied", allow(["elasticmapreduce:RunJobFlow", "iam:PassRole"]),
                               deny("elasticmapreduce:RunJobFlow")), "PassRole+EMRRunJobFlow", "closed", "ok"),
     S("pipeline-to-ec2", u("pipeline-to-ec2", allow(PIPELINE), allow("iam:PassRole", Condition=TO_EC2)),
+      "PassRole+DataPipeline", "closed", "ok"),  # the pipeline's own role cannot go to Data Pipeline
+    S("pipeline-to-ec2-and-datapipeline", u("pipeline-to-ec2-and-datapipeline", allow(PIPELINE), allow(
+        "iam:PassRole", Condition={"StringEquals": {"iam:PassedToService": ["ec2.amazonaws.com",
+                                                                            "datapipeline.amazonaws.com"]}})),
       "PassRole+DataPipeline", "open", "alarm"),
+    S("pipeline-ec2-admin-and-pipeline-role", u("pipeline-ec2-admin-and-pipeline-role", allow(PIPELINE), allow(
+        "iam:PassRole", [arn("role", "admin-ec2"), arn("role", "pipeline-service")])),
+      f"PassRole+DataPipeline passing {arn('role', 'admin-ec2')}", "open", "alarm"),
+    S("pipeline-ec2-admin-emr-role", u("pipeline-ec2-admin-emr-role", allow(PIPELINE), allow(
+        "iam:PassRole", [arn("role", "admin-ec2"), arn("role", "emr-service")])),
+      "PassRole+DataPipeline", "closed", "ok"),  # a role EMR may assume is no pipeline role
     S("pipeline-to-datapipeline", u("pipeline-to-datapipeline", allow(PIPELINE),
                                     allow("iam:PassRole", Condition=to("datapipeline.amazonaws.com"))),
       "PassRole+DataPipeline", "closed", "ok"),
@@ -363,6 +385,10 @@ SCENARIOS = [
       "PassRole+CognitoSetIdentityPoolRoles", "closed", "ok"),
     S("batch-to-lambda", u("batch-to-lambda", allow(["batch:RegisterJobDefinition", "batch:SubmitJob"]),
                            allow("iam:PassRole", Condition=TO_LAMBDA)),
+      "PassRole+BatchRegisterJobDef+SubmitJob", "open-if", "alarm"),
+    # nor is it closed by a PassRole limited to ECS tasks, whose role a Batch job role resembles (docs/policy-engine.md)
+    S("batch-to-ecs-tasks", u("batch-to-ecs-tasks", allow(["batch:RegisterJobDefinition", "batch:SubmitJob"]),
+                              allow("iam:PassRole", Condition=to("ecs-tasks.amazonaws.com"))),
       "PassRole+BatchRegisterJobDef+SubmitJob", "open-if", "alarm"),
     # code on an existing resource runs with its role: SSM commands and sessions on a loaded EC2 instance its
     # statements name, as the role of the instance's profile; a CodeBuild project (a buildspec override), a SageMaker
@@ -471,6 +497,10 @@ ROLES = [
                       statements=[allow("logs:*")])),
     role("logs-writer", assume({"Service": ["lambda.amazonaws.com", "ec2.amazonaws.com"]}),
          statements=[allow("logs:PutLogEvents")]),
+    # the service roles EMR and Data Pipeline run their own work with (weak: their power does not matter)
+    role("emr-service", assume({"Service": "elasticmapreduce.amazonaws.com"}), statements=[allow("ec2:Describe*")]),
+    role("pipeline-service", assume({"Service": ["datapipeline.amazonaws.com", "elasticmapreduce.amazonaws.com"]}),
+         statements=[allow("ec2:Describe*")]),
 ]
 USERS = [user("reader", allow("s3:GetObject"))]
 GROUPS = [group("readers", allow("s3:Get*")), group("admins", attached=[ADMIN]),

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from iamsql import load
+from iamsql.errors import InputError
 from iamsql.store import db
 
 DATA = Path(__file__).parent / "data" / "workloads"
@@ -147,3 +148,65 @@ def test_an_empty_listing_covers_its_table(con, tmp_path):
     (tmp_path / "list-functions.json").write_text('{"Functions": []}')
     load.load_paths(con, [tmp_path / "list-functions.json"], account_id=ACCOUNT, as_of="2025-01-01")
     assert rows(con, "select table_name, account_id from iamsql_latest") == [("aws_lambda_function", ACCOUNT)]
+
+
+# ---- resources that run code with a role: CodeBuild projects, SageMaker notebook instances, Glue endpoints -------
+CODE = Path(__file__).parent / "data" / "code_resources"
+
+
+def test_code_resource_outputs_are_recognised_by_their_content(con):
+    summary = load.load_paths(con, [CODE])
+    assert {f.path.name: f.format for f in summary.files} == {
+        "list-projects.json": "codebuild:list-projects", "batch-get-projects.json": "codebuild:batch-get-projects",
+        "list-notebook-instances.json": "sagemaker:list-notebook-instances",
+        "describe-notebook-instance.json": "sagemaker:describe-notebook-instance",
+        "get-dev-endpoints.json": "glue:get-dev-endpoints"}
+    assert summary.warnings == []
+    assert sorted(rows(con, "select table_name from iamsql_latest where table_name not like 'aws_iam%'")) == [
+        ("aws_codebuild_project",), ("aws_glue_dev_endpoint",), ("aws_sagemaker_notebook_instance",)]
+
+
+def test_codebuild_project_with_its_service_role_and_go_named_members(con):
+    load.load_paths(con, [CODE / "list-projects.json", CODE / "batch-get-projects.json"])
+    assert rows(con, "select name, arn, region, account_id, service_role, timeout_in_minutes, "
+                     "strftime(created, '%Y-%m-%d %H:%M:%S'), environment->>'ComputeType', source->>'Buildspec', "
+                     "tags->>'team', tags_src->0->>'Key', title from aws_codebuild_project") == [
+        ("release", f"arn:aws:codebuild:eu-west-1:{ACCOUNT}:project/release", "eu-west-1", ACCOUNT,
+         f"arn:aws:iam::{ACCOUNT}:role/service-role/codebuild-release-role", 60, "2025-02-03 10:20:30",
+         "BUILD_GENERAL1_SMALL", "buildspec.yml", "platform", "team", "release")]
+
+
+def test_notebook_instance_listing_and_description_merge_into_one_row_with_its_role(con):
+    load.load_paths(con, [CODE / "list-notebook-instances.json", CODE / "describe-notebook-instance.json"])
+    assert rows(con, "select name, arn, region, role_arn, notebook_instance_status, root_access, "
+                     "direct_internet_access, volume_size_in_gb, security_groups->>0 "
+                     "from aws_sagemaker_notebook_instance") == [
+        ("research", f"arn:aws:sagemaker:eu-west-1:{ACCOUNT}:notebook-instance/research", "eu-west-1",
+         f"arn:aws:iam::{ACCOUNT}:role/service-role/AmazonSageMaker-ExecutionRole-research", "InService", "Enabled",
+         "Disabled", 5, "sg-0a1b2c3d4e5f60001")]
+
+
+def test_a_listed_notebook_instance_without_its_description_has_no_role(con):
+    load.load_paths(con, [CODE / "list-notebook-instances.json"])
+    assert rows(con, "select name, role_arn from aws_sagemaker_notebook_instance") == [("research", None)]
+
+
+def test_glue_dev_endpoint_gets_steampipes_arn_from_its_zone_and_its_roles_account(con):
+    load.load_paths(con, [CODE / "get-dev-endpoints.json"])
+    assert rows(con, "select endpoint_name, arn, region, account_id, role_arn, status, number_of_workers, "
+                     "json_array_length(public_keys), akas->>0 from aws_glue_dev_endpoint") == [
+        ("etl", f"arn:aws:glue:eu-west-1:{ACCOUNT}:devEndpoint/etl", "eu-west-1", ACCOUNT,
+         f"arn:aws:iam::{ACCOUNT}:role/AWSGlueServiceRole-etl", "READY", 2, 1,
+         f"arn:aws:glue:eu-west-1:{ACCOUNT}:devEndpoint/etl")]
+
+
+def test_glue_dev_endpoints_take_an_added_region_and_need_one(con, tmp_path):
+    outputs = json.loads((CODE / "get-dev-endpoints.json").read_text())
+    del outputs["DevEndpoints"][0]["AvailabilityZone"]  # an endpoint in a VPC subnet may not say
+    (tmp_path / "no-region.json").write_text(json.dumps(outputs))
+    with pytest.raises(InputError, match="names no region for an endpoint without an Availability Zone"):
+        load.load_paths(con, [tmp_path / "no-region.json"], account_id=ACCOUNT, as_of="2025-03-01")
+    (tmp_path / "with-region.json").write_text(json.dumps({"Region": "eu-central-1", **outputs}))
+    load.load_paths(con, [tmp_path / "with-region.json"])
+    assert rows(con, "select arn, region from aws_glue_dev_endpoint") == [
+        (f"arn:aws:glue:eu-central-1:{ACCOUNT}:devEndpoint/etl", "eu-central-1")]

@@ -34,6 +34,10 @@ ORGANIZATIONS = Path(__file__).parent / "data" / "organizations"
 WORKLOADS = Path(__file__).parent / "data" / "workloads"
 # Hand-written monitoring CLI outputs (metric filters, alarms, SNS, S3, regions), see its README.
 MONITORING = Path(__file__).parent / "data" / "monitoring"
+# Hand-written CodeBuild, SageMaker and Glue outputs (resources that run code with a role), see its README.
+CODE_RESOURCES = Path(__file__).parent / "data" / "code_resources"
+# Hand-written Cognito identity pool outputs (they name no time: loaded as of the date below), see its README.
+IDENTITY_POOLS = Path(__file__).parent / "data" / "identity_pools"
 # Steampipe tables that iamsql derives (queries/views) rather than loads.
 DERIVED = list(DERIVED_TABLES)
 PG_TYPES = {
@@ -54,6 +58,8 @@ def duck(public_data, tmp_path_factory):
     load_paths(con, [ORGANIZATIONS])
     load_paths(con, [WORKLOADS])
     load_paths(con, [MONITORING])
+    load_paths(con, [CODE_RESOURCES])
+    load_paths(con, [IDENTITY_POOLS], account_id="444455556666", as_of="2025-03-01T00:00:00Z")
     create_views(con)  # aws_account and the other helper views the queries read
     yield con
     con.close()

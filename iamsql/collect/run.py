@@ -4,7 +4,8 @@
    organization itself from the caller (tree, SCPs and RCPs with their targets: ``organization.py``).
 2. Per account (a few accounts at a time, up to ``max_workers`` calls at a time within each): IAM, and beside it
    CloudTrail per region, then what watches it (regions, metric filters, alarms, SNS subscriptions, the trails'
-   S3 buckets: ``monitoring.py``) and the workloads that carry roles (EC2, Lambda, ECS, EKS) per region; then,
+   S3 buckets: ``monitoring.py``) and the workloads that carry roles (EC2, Lambda, ECS, EKS, CodeBuild, SageMaker
+   notebooks, Glue endpoints, Cognito identity pools) per region; then,
    with ``--identity``, Identity Center, Access Analyzer in every enabled region and last-accessed data
    (``identity.py``). The evidence folder and manifest do not depend on the number of workers.
 3. CloudTrail log files from S3, when asked.

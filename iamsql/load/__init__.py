@@ -605,7 +605,7 @@ def _listed_entities(pages: dict[tuple, dict]) -> dict[tuple, dict]:
 
 def derive(account: str, tables: dict[str, dict[tuple, dict]], formats: set[str]) -> None:
     """Columns that need several files or rows: group memberships, policy attachments, access-key akas, bucket
-    and region ARNs, partition / account / _ctx on every row."""
+    and region ARNs, identity pool akas, partition / account / _ctx on every row."""
     users, groups = tables.get("aws_iam_user", {}), tables.get("aws_iam_group", {})
     groups_by_name = {g.get("name"): g for g in groups.values()}
     if any("__group_names" in u for u in users.values()):
@@ -636,6 +636,9 @@ def derive(account: str, tables: dict[str, dict[tuple, dict]], formats: set[str]
             row["_ctx"] = {"connection_name": account}
             if table == "aws_iam_access_key" and partition and row.get("user_name") not in (None, iam.ROOT_USER):
                 row.setdefault("akas", [f"arn:{partition}:iam::{account}:user/{row['user_name']}/accesskey/{row['access_key_id']}"])
+            if table == identity.IDENTITY_POOL:  # Steampipe's ARN: the outputs name no account
+                row.setdefault("akas", [f"arn:{row['partition']}:cognito-identity:{row['region']}:{account}:"
+                                        f"identitypool/{row['identity_pool_id']}"])
 
 
 # ---- the load ------------------------------------------------------------------------------------------------------------

@@ -3092,3 +3092,24 @@ from aws_cloudtrail_trail order by name, arn;
 select principal_arn, count(*) filter (where last_authenticated > now() - interval '365 days') as used_last_year,
   count(*) filter (where last_authenticated is null) as never_used, count(*) as services
 from aws_iam_access_advisor group by principal_arn order by principal_arn;
+
+-- name: code_runner_roles_with_their_role_names
+select 'codebuild' as kind, p.name, p.region, split_part(p.service_role, '/', -1) as role_name,
+  p.environment ->> 'ComputeType' as compute, p.tags ->> 'team' as team
+from aws_codebuild_project p
+union all
+select 'sagemaker', n.name, n.region, split_part(n.role_arn, '/', -1), n.instance_type, n.root_access
+from aws_sagemaker_notebook_instance n
+union all
+select 'glue', e.endpoint_name, e.region, split_part(e.role_arn, '/', -1), e.worker_type,
+  jsonb_array_length(e.public_keys)::text
+from aws_glue_dev_endpoint e
+order by kind, name;
+
+-- name: identity_pools_guest_access
+select identity_pool_name, region, allow_unauthenticated_identities as guests,
+  coalesce(allow_classic_flow, false) as classic_flow,
+  jsonb_array_length(coalesce(cognito_identity_providers, '[]'::jsonb)) as user_pools,
+  supported_login_providers ? 'accounts.google.com' as google, tags ->> 'team' as team
+from aws_cognito_identity_pool
+order by identity_pool_name;

@@ -1,8 +1,11 @@
 """Identity outputs beyond IAM of the AWS CLI (``--output json``) and of boto3: IAM Identity Center
 (``sso-admin``), its identity store (``identitystore``), IAM Access Analyzer (``accessanalyzer``), IAM's
-service last-accessed data (``iam get-service-last-accessed-details``), as the Steampipe tables
-``aws_ssoadmin_*``, ``aws_identitystore_*``, ``aws_accessanalyzer_*`` and ``aws_iam_access_advisor``
-(``ec2 describe-regions`` is read by ``iamsql.load.formats.monitoring``).
+service last-accessed data (``iam get-service-last-accessed-details``), Amazon Cognito identity pools
+(``cognito-identity list-identity-pools``, ``describe-identity-pool``, ``get-identity-pool-roles``), as the Steampipe
+tables ``aws_ssoadmin_*``, ``aws_identitystore_*``, ``aws_accessanalyzer_*``, ``aws_iam_access_advisor`` and
+``aws_cognito_identity_pool`` (``ec2 describe-regions`` is read by ``iamsql.load.formats.monitoring``). An identity
+pool's id starts with its region (``us-east-1:<guid>``); its outputs name no account: the pool's rows take the
+account of its roles, else that of the file (manifest, ``--account-id``, folder).
 
 Outputs that do not name what they are about are read with an added top-level key, which ``iamsql collect``
 writes: ``PermissionSetArn`` (list-managed-policies-in-permission-set, get-inline-policy-for-permission-set),
@@ -33,6 +36,7 @@ MEMBERSHIP = "aws_identitystore_group_membership"
 ANALYZER = "aws_accessanalyzer_analyzer"
 FINDING = "aws_accessanalyzer_finding"
 ADVISOR = "aws_iam_access_advisor"
+IDENTITY_POOL = "aws_cognito_identity_pool"
 
 
 def _partition(arn: str | None) -> dict[str, Any]:
@@ -312,6 +316,58 @@ def place_last_accessed(parsed_files: list[tuple[Path, Parsed]], warnings: list[
         parsed.fragments, parsed.covers = [], set()
 
 
+# ---- Amazon Cognito identity pools -------------------------------------------------------------------------------
+
+
+def _pool(pool_id: Any, fields: dict[str, Any], account: str | None = None) -> Fragment | None:
+    """A fragment of the pool ``pool_id`` (``<region>:<guid>``); None when the id has no region."""
+    region = pool_id.split(":", 1)[0] if isinstance(pool_id, str) and ":" in pool_id else None
+    if not region:
+        return None
+    partition = "aws-cn" if region.startswith("cn-") else "aws-us-gov" if region.startswith("us-gov-") else "aws"
+    return Fragment(IDENTITY_POOL, (pool_id,), {"identity_pool_id": pool_id, "region": region, "partition": partition,
+                                                 **fields}, account)
+
+
+def _pools(parsed: Parsed, fragments: list[Fragment | None]) -> Parsed:
+    if None in fragments:
+        parsed.warnings.append("an identity pool id without its region (<region>:<guid>) is not loaded")
+    parsed.fragments.extend(f for f in fragments if f is not None)
+    return parsed
+
+
+def parse_list_identity_pools(doc: dict, path: Path) -> Parsed:
+    """Every pool by id and name (describe-identity-pool gives whether it admits unauthenticated identities)."""
+    return _pools(Parsed("cognito-identity:list-identity-pools", covers={IDENTITY_POOL}), [
+        _pool(p.get("IdentityPoolId"), {"identity_pool_name": p.get("IdentityPoolName"),
+                                        "title": p.get("IdentityPoolName")}) for p in doc["IdentityPools"]])
+
+
+def parse_describe_identity_pool(doc: dict, path: Path) -> Parsed:
+    providers = doc.get("CognitoIdentityProviders")
+    return _pools(Parsed("cognito-identity:describe-identity-pool"), [_pool(doc.get("IdentityPoolId"), {
+        "identity_pool_name": doc.get("IdentityPoolName"),
+        "allow_unauthenticated_identities": doc.get("AllowUnauthenticatedIdentities"),
+        "allow_classic_flow": doc.get("AllowClassicFlow"),
+        "cognito_identity_providers": providers,
+        "developer_provider_name": doc.get("DeveloperProviderName"),
+        "open_id_connect_provider_arns": doc.get("OpenIdConnectProviderARNs"),
+        "saml_provider_arns": doc.get("SamlProviderARNs"),
+        "supported_login_providers": doc.get("SupportedLoginProviders"),
+        "tags": doc.get("IdentityPoolTags"),
+        "title": doc.get("IdentityPoolName"),
+    })])
+
+
+def parse_identity_pool_roles(doc: dict, path: Path) -> Parsed:
+    """The pool's roles ({} when it has none); its account is theirs (a pool's roles are of its account)."""
+    roles = doc.get("Roles") or {}
+    accounts = {arn_account(arn) for arn in roles.values()} - {None}
+    return _pools(Parsed("cognito-identity:get-identity-pool-roles"), [_pool(
+        doc.get("IdentityPoolId"), {"roles": roles, "role_mappings": doc.get("RoleMappings") or {}},
+        accounts.pop() if len(accounts) == 1 else None)])
+
+
 FORMATS: list[Format] = [
     Format("sso-admin:list-instances", is_list("Instances", item="InstanceArn"), parse_list_instances),
     Format("sso-admin:list-permission-sets",
@@ -336,4 +392,13 @@ FORMATS: list[Format] = [
     Format("accessanalyzer:list-findings", is_list("findings", item="id"), parse_list_findings),
     Format("iam:get-service-last-accessed-details", is_list("ServicesLastAccessed"), parse_last_accessed),
     Format("iam:generate-service-last-accessed-details", lambda d: set(d) == {"JobId"}, parse_generate_last_accessed),
+    Format("cognito-identity:list-identity-pools", is_list("IdentityPools", item="IdentityPoolId"),
+           parse_list_identity_pools),
+    Format("cognito-identity:describe-identity-pool",
+           lambda d: isinstance(d.get("IdentityPoolId"), str) and "AllowUnauthenticatedIdentities" in d,
+           parse_describe_identity_pool),
+    Format("cognito-identity:get-identity-pool-roles",
+           lambda d: isinstance(d.get("IdentityPoolId"), str) and isinstance(d.get("Roles", {}), dict)
+           and "AllowUnauthenticatedIdentities" not in d and ("Roles" in d or "RoleMappings" in d),
+           parse_identity_pool_roles),
 ]

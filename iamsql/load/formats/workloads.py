@@ -1,13 +1,19 @@
 """Workloads that carry IAM roles, from the AWS CLI's outputs (``--output json``) and boto3's: EC2 instances
 (``ec2 describe-instances``), Lambda functions (``lambda list-functions``, ``lambda get-policy``), ECS task
 definitions (``ecs list-task-definitions``, ``ecs describe-task-definition``) and EKS clusters (``eks
-list-clusters``, ``eks describe-cluster``), as the Steampipe tables ``aws_ec2_instance``, ``aws_lambda_function``,
-``aws_ecs_task_definition`` and ``aws_eks_cluster``.
+list-clusters``, ``eks describe-cluster``), CodeBuild projects (``codebuild list-projects``, ``codebuild
+batch-get-projects``), SageMaker notebook instances (``sagemaker list-notebook-instances``, ``sagemaker
+describe-notebook-instance``) and Glue development endpoints (``glue get-dev-endpoints``), as the Steampipe tables
+``aws_ec2_instance``, ``aws_lambda_function``, ``aws_ecs_task_definition``, ``aws_eks_cluster``,
+``aws_codebuild_project``, ``aws_sagemaker_notebook_instance`` and ``aws_glue_dev_endpoint``.
 
 These tables are regional: each row's ``region`` comes from its ARN (the Availability Zone for EC2 instances, whose
 output has no ARN; Steampipe's ``arn:<partition>:ec2:<region>:<account>:instance/<id>`` is built from it).
-A listing (describe-instances, list-functions, list-task-definitions, list-clusters) covers its table for the
-account, even when empty. ``lambda get-policy`` names no function: it is placed by an added ``FunctionArn`` key
+A Glue development endpoint has no ARN in its output: Steampipe's
+``arn:<partition>:glue:<region>:<account>:devEndpoint/<name>`` is built from the region ``iamsql collect`` adds
+(``Region``), else the endpoint's Availability Zone, and the account of its role (a role passed to Glue is one of
+the caller's account). A listing (describe-instances, list-functions, list-task-definitions, list-clusters,
+list-projects, list-notebook-instances, get-dev-endpoints) covers its table for the account, even when empty. ``lambda get-policy`` names no function: it is placed by an added ``FunctionArn`` key
 (``iamsql collect`` writes it), else on the function of the account with the name its statements grant access to.
 """
 
@@ -25,6 +31,9 @@ EC2 = "aws_ec2_instance"
 LAMBDA = "aws_lambda_function"
 ECS = "aws_ecs_task_definition"
 EKS = "aws_eks_cluster"
+CODEBUILD = "aws_codebuild_project"
+SAGEMAKER = "aws_sagemaker_notebook_instance"
+GLUE = "aws_glue_dev_endpoint"
 # Members of an ECS task definition that hold maps (their keys are data, not member names)
 ECS_MAPS = frozenset({"dockerLabels", "options", "driverOpts", "labels"})
 
@@ -325,6 +334,140 @@ def parse_describe_cluster(doc: dict, path: Path) -> Parsed:
     return Parsed("eks:describe-cluster", fragments=[Fragment(EKS, (arn,), fields, arn_account(arn))])
 
 
+# ---- CodeBuild ---------------------------------------------------------------------------------------------------
+
+
+def parse_list_projects(doc: dict, path: Path) -> Parsed:
+    """Names only (no ARN, no region): it says the listing was made; batch-get-projects gives the rows."""
+    return Parsed("codebuild:list-projects", covers={CODEBUILD})
+
+
+def project_fragment(p: dict) -> Fragment:
+    arn = p.get("arn")
+    tags = p.get("tags")
+    fields = {
+        "name": p.get("name"),
+        "description": p.get("description"),
+        "concurrent_build_limit": p.get("concurrentBuildLimit"),
+        "created": when(p.get("created")),
+        "last_modified": when(p.get("lastModified")),
+        "encryption_key": p.get("encryptionKey"),
+        "queued_timeout_in_minutes": p.get("queuedTimeoutInMinutes"),
+        "service_role": p.get("serviceRole"),
+        "source_version": p.get("sourceVersion"),
+        "timeout_in_minutes": p.get("timeoutInMinutes"),
+        **{column: go_fields(p.get(member)) for column, member in (
+            ("artifacts", "artifacts"), ("badge", "badge"), ("build_batch_config", "buildBatchConfig"),
+            ("cache", "cache"), ("environment", "environment"), ("file_system_locations", "fileSystemLocations"),
+            ("logs_config", "logsConfig"), ("secondary_artifacts", "secondaryArtifacts"),
+            ("secondary_source_versions", "secondarySourceVersions"), ("secondary_sources", "secondarySources"),
+            ("source", "source"), ("vpc_config", "vpcConfig"), ("webhook", "webhook"))},
+        "tags_src": go_fields(tags),
+        "tags": _ecs_tags(tags),
+        "title": p.get("name"),
+        **_regional(arn),
+    }
+    return Fragment(CODEBUILD, (arn,), fields, arn_account(arn))
+
+
+def parse_batch_get_projects(doc: dict, path: Path) -> Parsed:
+    return Parsed("codebuild:batch-get-projects", fragments=[project_fragment(p) for p in doc["projects"]])
+
+
+# ---- SageMaker ---------------------------------------------------------------------------------------------------
+
+
+def notebook_fragment(n: dict) -> Fragment:
+    arn = n.get("NotebookInstanceArn")
+    fields = {
+        "name": n.get("NotebookInstanceName"),
+        "creation_time": when(n.get("CreationTime")),
+        "default_code_repository": n.get("DefaultCodeRepository"),
+        "direct_internet_access": n.get("DirectInternetAccess"),
+        "failure_reason": n.get("FailureReason"),
+        "instance_type": n.get("InstanceType"),
+        "kms_key_id": n.get("KmsKeyId"),
+        "last_modified_time": when(n.get("LastModifiedTime")),
+        "network_interface_id": n.get("NetworkInterfaceId"),
+        "notebook_instance_lifecycle_config_name": n.get("NotebookInstanceLifecycleConfigName"),
+        "notebook_instance_status": n.get("NotebookInstanceStatus"),
+        "role_arn": n.get("RoleArn"),
+        "root_access": n.get("RootAccess"),
+        "subnet_id": n.get("SubnetId"),
+        "url": n.get("Url"),
+        "volume_size_in_gb": n.get("VolumeSizeInGB"),
+        "accelerator_types": n.get("AcceleratorTypes"),
+        "additional_code_repositories": n.get("AdditionalCodeRepositories"),
+        "security_groups": n.get("SecurityGroups"),
+        "title": n.get("NotebookInstanceName"),
+        **_regional(arn),
+    }
+    return Fragment(SAGEMAKER, (arn,), fields, arn_account(arn))
+
+
+def parse_list_notebook_instances(doc: dict, path: Path) -> Parsed:
+    """Every notebook instance without its role (describe-notebook-instance gives it)."""
+    return Parsed("sagemaker:list-notebook-instances", covers={SAGEMAKER},
+                  fragments=[notebook_fragment(n) for n in doc["NotebookInstances"]])
+
+
+def parse_describe_notebook_instance(doc: dict, path: Path) -> Parsed:
+    return Parsed("sagemaker:describe-notebook-instance", fragments=[notebook_fragment(doc)])
+
+
+# ---- Glue --------------------------------------------------------------------------------------------------------
+
+
+def dev_endpoint_fragment(e: dict, region: str | None) -> Fragment | None:
+    """One development endpoint; None when neither ``region`` nor its Availability Zone gives its region."""
+    zone_match = REGION_OF_ZONE.match(e.get("AvailabilityZone") or "")
+    region = region or (zone_match[1] if zone_match else None)
+    account, name = arn_account(e.get("RoleArn")), e.get("EndpointName")
+    if not region:
+        return None
+    partition = (arn_parts(e.get("RoleArn")) or {}).get("partition") or _partition_of_region(region)
+    arn = f"arn:{partition}:glue:{region}:{account}:devEndpoint/{name}" if account and name else None
+    fields = {
+        "endpoint_name": name,
+        "status": e.get("Status"),
+        "availability_zone": e.get("AvailabilityZone"),
+        "created_timestamp": when(e.get("CreatedTimestamp")),
+        "extra_jars_s3_path": e.get("ExtraJarsS3Path"),
+        "extra_python_libs_s3_path": e.get("ExtraPythonLibsS3Path"),
+        "failure_reason": e.get("FailureReason"),
+        "glue_version": e.get("GlueVersion"),
+        "last_modified_timestamp": when(e.get("LastModifiedTimestamp")),
+        "last_update_status": e.get("LastUpdateStatus"),
+        "number_of_nodes": e.get("NumberOfNodes"),
+        "number_of_workers": e.get("NumberOfWorkers"),
+        "private_address": e.get("PrivateAddress"),
+        "public_address": e.get("PublicAddress"),
+        "public_key": e.get("PublicKey"),
+        "role_arn": e.get("RoleArn"),
+        "security_configuration": e.get("SecurityConfiguration"),
+        "subnet_id": e.get("SubnetId"),
+        "vpc_id": e.get("VpcId"),
+        "worker_type": e.get("WorkerType"),
+        "yarn_endpoint_address": e.get("YarnEndpointAddress"),
+        "zeppelin_remote_spark_interpreter_port": e.get("ZeppelinRemoteSparkInterpreterPort"),
+        "public_keys": e.get("PublicKeys"),
+        "security_group_ids": e.get("SecurityGroupIds"),
+        "title": name,
+        "region": region,
+        "partition": partition,
+        **({"arn": arn, "akas": [arn]} if arn else {}),
+    }
+    return Fragment(GLUE, (region, name), fields, account)
+
+
+def parse_get_dev_endpoints(doc: dict, path: Path) -> Parsed | str:
+    region = doc.get("Region") if isinstance(doc.get("Region"), str) else None
+    fragments = [dev_endpoint_fragment(e, region) for e in doc["DevEndpoints"]]
+    if None in fragments:
+        return "glue get-dev-endpoints names no region for an endpoint without an Availability Zone (add Region)"
+    return Parsed("glue:get-dev-endpoints", covers={GLUE}, fragments=fragments)
+
+
 def _list_of(key: str, item: str | None = None):
     def detect(doc: dict) -> bool:
         value = doc.get(key)
@@ -350,6 +493,17 @@ FORMATS: list[Format] = [
            lambda d: isinstance(d.get("taskDefinition"), dict) and "taskDefinitionArn" in d["taskDefinition"],
            parse_describe_task_definition),
     Format("eks:list-clusters", _list_of("clusters"), parse_list_clusters),
+    # batch-get-projects: projects (objects) and projectsNotFound; list-projects: project names, never projectsNotFound
+    Format("codebuild:batch-get-projects", lambda d: _list_of("projects", "name")(d)
+           and ("projectsNotFound" in d or bool(d["projects"])), parse_batch_get_projects),
+    Format("codebuild:list-projects", lambda d: "projectsNotFound" not in d and _list_of("projects")(d),
+           parse_list_projects),
+    Format("sagemaker:list-notebook-instances", _list_of("NotebookInstances", "NotebookInstanceArn"),
+           parse_list_notebook_instances),
+    Format("sagemaker:describe-notebook-instance",
+           lambda d: isinstance(d.get("NotebookInstanceArn"), str) and "NotebookInstanceName" in d,
+           parse_describe_notebook_instance),
+    Format("glue:get-dev-endpoints", _list_of("DevEndpoints", "EndpointName"), parse_get_dev_endpoints),
     Format("eks:describe-cluster", lambda d: isinstance(d.get("cluster"), dict) and "roleArn" in d["cluster"]
            and "arn" in d["cluster"], parse_describe_cluster),
 ]

@@ -522,7 +522,8 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
 def _workloads(con: duckdb.DuckDBPyConnection, where: str, params: dict) -> tuple[dict, set[tuple[str, str]]]:
     """The loaded resources that run code with a role, by account and target (``WORKLOADS``): Lambda functions
     with their execution role, EC2 instances with the role of their instance profile (the loaded role that lists
-    it); and the (account, table) pairs loaded whole (``iamsql_latest`` without ``iamsql_partial``)."""
+    it), CodeBuild projects with their service role, SageMaker notebook instances and Glue development endpoints
+    with theirs; and the (account, table) pairs loaded whole (``iamsql_latest`` without ``iamsql_partial``)."""
     found: dict[str, dict[str, dict[str, str]]] = {}
     queries = {
         "function": f"select arn, role, account_id from aws_lambda_function{where}",
@@ -530,6 +531,9 @@ def _workloads(con: duckdb.DuckDBPyConnection, where: str, params: dict) -> tupl
                     "unnest(from_json(instance_profile_arns::varchar, '[\"VARCHAR\"]')) as profile from aws_iam_role) "
                     "as r on r.account_id = i.account_id and r.profile = i.iam_instance_profile_arn"
                     + where.replace("account_id", "i.account_id"),
+        "project": f"select arn, service_role, account_id from aws_codebuild_project{where}",
+        "notebook": f"select arn, role_arn, account_id from aws_sagemaker_notebook_instance{where}",
+        "dev_endpoint": f"select arn, role_arn, account_id from aws_glue_dev_endpoint{where}",
     }
     for target, sql in queries.items():
         try:

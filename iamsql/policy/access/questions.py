@@ -23,7 +23,7 @@ WORKLOADS = {
 }
 TARGETS = (
     "self", "user", "role", "group", "policy", "any", "catalog", "*", "own_group", "own_policy", "bounded_self",
-    "new_user", "new_role", *WORKLOADS,
+    "new_user", "new_role", "service_role", *WORKLOADS,
 )
 NEW = ("new_user", "new_role")  # a user or role the caller creates: any name an Allow statement of the path lets it use
 OWN = ("self", "own_group", "own_policy", "bounded_self")  # targets that depend on the principal asked about
@@ -81,7 +81,10 @@ SETS_BOUNDARY = ("iam:putuserpermissionsboundary", "iam:putrolepermissionsbounda
 CREATES = ("iam:createuser", "iam:createrole")
 
 
-def _probes(name: str, items, service: str | None = None, effects: dict[str, str] | None = None) -> tuple[Probe, ...]:
+def _probes(name: str, items, service: str | dict | None = None,
+            effects: dict[str, str] | None = None) -> tuple[Probe, ...]:
+    """``service``: the service every ``iam:PassRole`` request of the path passes its role to, or one per target
+    (``{role: ..., service_role: ...}``: a path that passes two roles to two services)."""
     probes = []
     for item in items or []:
         if not (isinstance(item, list) and len(item) == 2 and all(isinstance(v, str) for v in item)):
@@ -92,7 +95,8 @@ def _probes(name: str, items, service: str | None = None, effects: dict[str, str
         if unknown or ":" not in action:
             raise IamsqlError(f"queries/access.yaml: {name}: bad request {item!r} (targets: {', '.join(TARGETS)})")
         # iam:PassRole is authorized with the service the role is passed to as iam:PassedToService
-        context = ((PASSED_TO_SERVICE, service),) if service and action.lower() == "iam:passrole" else ()
+        passed_to = service.get(targets[0]) if isinstance(service, dict) else service
+        context = ((PASSED_TO_SERVICE, passed_to),) if passed_to and action.lower() == "iam:passrole" else ()
         if action.lower() in SETS_BOUNDARY:
             context = ((PERMISSIONS_BOUNDARY, NEW_BOUNDARY),)
         if action.lower() in CREATES:
@@ -119,6 +123,9 @@ def load_questions(path: Path) -> tuple[Question, ...]:
     unknown = sorted(set(services) - set(data.get("escalation") or {}))
     if unknown:
         raise IamsqlError(f"queries/access.yaml: passed_to_service names paths that do not exist: {', '.join(unknown)}")
+    for name, service in services.items():
+        if not (isinstance(service, str) or isinstance(service, dict) and set(service) <= set(TARGETS)):
+            raise IamsqlError(f"queries/access.yaml: passed_to_service: {name}: a service, or a service per target")
     effects = {str(action).lower(): "grants" for action in data.get("grants") or []}
     effects.update({str(action).lower(): "takes_over" for action in data.get("takes_over") or []})
     questions += [
@@ -138,6 +145,8 @@ def resources_for(target: str, action: str, *, partition: str, account_id: str, 
         return (self_arn,)
     if target in ("user", "role", "group", "policy"):
         return (f"{iam}:{target}/{PROBE}",)
+    if target == "service_role":  # a role no statement names; ``pass_admin_rows`` asks the loaded ones
+        return (f"{iam}:role/{PROBE}",)
     if target in NEW:  # a name no statement names; ``create_rows`` asks the names the statements allow
         return (f"{iam}:{target[4:]}/{PROBE}",)
     if target == "instance":  # an EC2 instance no statement names, with the first document it may be asked with

@@ -424,6 +424,11 @@ def _passes_role(probe) -> bool:
     return probe.action.lower() == "iam:passrole" and "role" in probe.targets
 
 
+def _passes_service_role(probe) -> bool:
+    """Whether the probe passes a path's second role, the one its service runs its own work with (``service_role``)."""
+    return probe.action.lower() == "iam:passrole" and "service_role" in probe.targets
+
+
 def _can_be_self(action: str, principal: Principal) -> bool:
     """Whether the action's resource can be the principal itself (a user's own user, a role's own role)."""
     name = action.split(":", 1)[-1].lower()
@@ -1110,13 +1115,34 @@ def pass_admin_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -
         for question in paths:
             if not question.actions <= allowed or asker.question(principal, question, allowed)[0] in POSSIBLE:
                 continue  # a request of it that nothing allows, or it is open on any one (an Unknown row may be)
-            if not _possible(asker, principal, [p for p in question.probes if not _passes_role(p)]):
+            asked = _with_service_role(asker, principal, question)
+            if not _possible(asker, principal, [p for p in asked.probes if not _passes_role(p)]):
                 continue  # the path's other requests are refused whichever role is passed
-            roles = passable.roles(principal, tuple(p for p in question.probes if _passes_role(p)))
-            row = _row_through(asker, principal, question, _passes_role, roles, "passing", powers)
+            roles = passable.roles(principal, tuple(p for p in asked.probes if _passes_role(p)))
+            row = _row_through(asker, principal, asked, _passes_role, roles, "passing", powers)
             if row:
                 rows.append(row)
     return rows
+
+
+def _with_service_role(asker: Asker, principal: Principal, question: Question) -> Question:
+    """The question with each ``service_role`` request asked on a role the principal may pass to that service: the
+    probe ARN when it may pass any role to it, else the first loaded role (not itself) whose trust admits the service
+    and that its PassRole statements let it pass; unchanged when there is none (the request is then refused)."""
+    probes = list(question.probes)
+    for i, probe in enumerate(probes):
+        if not _passes_service_role(probe) or _possible(asker, principal, [probe]):
+            continue
+        service = dict(probe.context).get(PASSED_TO_SERVICE)
+        account = asker.account
+        roles = [p.arn for p in account.principals if p.kind == "role" and p.arn != principal.arn]
+        named = could_name(principal.reach("iam:PassRole")[0], "iam:passrole", roles)
+        for role_arn in roles if named is None else named:
+            ask = replace(probe, targets=(role_arn,))
+            if _service_may_assume(account.role(role_arn), service) and _possible(asker, principal, [ask]):
+                probes[i] = ask
+                break
+    return question if tuple(probes) == question.probes else replace(question, probes=tuple(probes))
 
 
 def chain_answer(row: tuple) -> bool:

@@ -147,7 +147,8 @@ def _names_caller(block: dict, kind: str, trusted: str) -> tuple[bool, bool]:
                 names = True
             elif key == EXTERNAL_ID:
                 external = True
-            elif kind == "oidc" and key.startswith(provider + ":") and key.rsplit(":", 1)[-1] in ("sub", "amr"):
+            # Cognito's amr (authenticated, unauthenticated, a login provider) is a kind of identity, never one
+            elif kind == "oidc" and key.startswith(provider + ":") and key.rsplit(":", 1)[-1] == "sub":
                 names = True
             elif kind == "oidc" and key == "cognito-identity.amazonaws.com:aud":
                 names = True

@@ -1,0 +1,91 @@
+/*
+title: Identity pools do not hand a powerful role to unauthenticated identities
+description: >-
+  No Amazon Cognito identity pool that admits unauthenticated identities (allow_unauthenticated_identities) has an
+  unauthenticated role with administrator power (full_admin, iam_admin) or an open privilege-escalation path, as
+  the policy engine judges the role (iam_principal_access, conditions counted as holding) and whose trust policy
+  admits Cognito identities (iam_role_trust_access: cognito-identity.amazonaws.com, which assumes the role with
+  sts:AssumeRoleWithWebIdentity; the pool id and amr values its conditions name are not matched against the pool).
+  A pool whose roles or unauthenticated setting are not loaded, whose unauthenticated role is not in the loaded IAM
+  data, or whose role's answer or trust the engine cannot judge from what is loaded, is skipped.
+severity: critical
+resource_type: AWS::Cognito::IdentityPool
+rationale: >-
+  GetId and GetCredentialsForIdentity are public calls: anyone who knows the pool id, which web and mobile apps
+  ship in their code, gets the unauthenticated role's credentials without signing in. A powerful unauthenticated
+  role gives that power to the whole internet.
+remediation: >-
+  Turn off unauthenticated identities for the pool, or give it an unauthenticated role with only what a guest of
+  the app needs (and a trust policy with the cognito-identity.amazonaws.com:aud of this pool and amr
+  unauthenticated).
+tables: [aws_cognito_identity_pool, iam_principal_access, iam_role_trust_access]
+requires: [aws_cognito_identity_pool, aws_iam_role]
+*/
+with answer as (
+  select principal_arn, account_id,
+    bool_or(decision in ('Allowed', 'AllowedIf')) as powerful,
+    bool_or(decision = 'Unknown') as unknown,
+    string_agg(distinct case when question like 'escalation:%' then split_part(question, ':', 2) else title end, '; ')
+      filter (where decision in ('Allowed', 'AllowedIf')) as powers,
+    min(missing) filter (where decision = 'Unknown') as missing
+  from iam_principal_access
+  where question in ('full_admin', 'iam_admin') or question like 'escalation:%'
+  group by principal_arn, account_id
+), known as (
+  select distinct principal_arn, account_id from iam_principal_access
+), cognito as (
+  select role_arn, account_id,
+    bool_or(decision in ('Allowed', 'AllowedIf')) as admitted,
+    bool_or(decision = 'Unknown') as unknown
+  from iam_role_trust_access
+  where trusted = 'cognito-identity.amazonaws.com'
+  group by role_arn, account_id
+), pool as (
+  select p.*, p.roles ->> 'unauthenticated' as guest_role, coalesce(p.akas ->> 0, p.identity_pool_id) as pool_arn
+  from aws_cognito_identity_pool as p
+)
+select
+  p.pool_arn as resource,
+  case
+    when p.allow_unauthenticated_identities is null then 'skip'
+    when not p.allow_unauthenticated_identities then 'ok'
+    when p.roles is null then 'skip'
+    when p.guest_role is null then 'ok'
+    when k.principal_arn is null then 'skip'
+    when a.powerful and coalesce(t.admitted, false) then 'alarm'
+    when a.powerful and coalesce(t.unknown, false) then 'skip'
+    when a.powerful then 'ok'
+    when a.unknown then 'skip'
+    else 'ok'
+  end as status,
+  'Identity pool ' || coalesce(p.identity_pool_name, p.identity_pool_id) || case
+    when p.allow_unauthenticated_identities is null then
+      ' was loaded without its settings; load describe-identity-pool to judge it.'
+    when not p.allow_unauthenticated_identities then ' does not admit unauthenticated identities.'
+    when p.roles is null then
+      ' admits unauthenticated identities, but its roles are not loaded; load get-identity-pool-roles to judge it.'
+    when p.guest_role is null then ' admits unauthenticated identities but gives them no role.'
+    when k.principal_arn is null then
+      ' gives unauthenticated identities the role ' || p.guest_role || ', which is not in the loaded IAM data.'
+    when a.powerful and coalesce(t.admitted, false) then
+      ' gives anyone, without signing in, the role ' || p.guest_role || ', which has ' || a.powers
+      || '; turn off unauthenticated identities or give guests a role with only what they need.'
+    when a.powerful and coalesce(t.unknown, false) then
+      ' gives unauthenticated identities the powerful role ' || p.guest_role
+      || ', whose trust policy the engine cannot read.'
+    when a.powerful then
+      ' gives unauthenticated identities the role ' || p.guest_role || ', which has ' || a.powers
+      || ', but its trust policy does not admit Cognito identities, so they cannot assume it.'
+    when a.unknown then
+      ' gives unauthenticated identities the role ' || p.guest_role || ', whose power depends on ' || a.missing
+      || ', which is not loaded.'
+    else ' gives unauthenticated identities the role ' || p.guest_role || ', which has no administrator power '
+      || 'and no privilege-escalation path.'
+  end as reason,
+  p.account_id,
+  p.region,
+  p.guest_role as unauthenticated_role
+from pool as p
+  left join known as k on k.principal_arn = p.guest_role and k.account_id = p.account_id
+  left join answer as a on a.principal_arn = p.guest_role and a.account_id = p.account_id
+  left join cognito as t on t.role_arn = p.guest_role and t.account_id = p.account_id

@@ -1,0 +1,114 @@
+"""Amazon Cognito identity pools: a pool that admits unauthenticated identities hands its unauthenticated role's
+credentials to anyone (GetId and GetCredentialsForIdentity need no IAM permission), so a powerful guest role is an
+alarm (cognito_identity_pool_unauthenticated_role_not_powerful); and a role trusting Cognito identities is limited
+by the pool it names (cognito-identity.amazonaws.com:aud), never by amr, which names a kind of identity
+(iam_role_oidc_trust_has_sub_condition).
+
+Account 123456789012, as of 2024-03-01."""
+
+import pytest
+
+from iamsql import controls
+from iamsql.store import db
+from tests.iam_rows import ACCOUNT, ADMIN, AS_OF, allow, arn, assume, base, managed, role
+
+POOLS_CONTROL = "cognito_identity_pool_unauthenticated_role_not_powerful"
+OIDC_CONTROL = "iam_role_oidc_trust_has_sub_condition"
+REGION = "us-east-1"
+COGNITO = "cognito-identity.amazonaws.com"
+
+
+def guests_trust(**condition) -> dict:
+    return assume({"Federated": COGNITO}, Action="sts:AssumeRoleWithWebIdentity", Condition=condition)
+
+
+def pool_trust(pool_id: str) -> dict:
+    return guests_trust(StringEquals={f"{COGNITO}:aud": pool_id},
+                        **{"ForAnyValue:StringLike": {f"{COGNITO}:amr": "unauthenticated"}})
+
+
+def pool_id(name: str) -> str:
+    return f"{REGION}:{name}-0000-0000-0000-000000000000"
+
+
+def pool_arn(name: str) -> str:
+    return f"arn:aws:cognito-identity:{REGION}:{ACCOUNT}:identitypool/{pool_id(name)}"
+
+
+def pool(name: str, unauthenticated, guest_role: str | None = "", roles_loaded: bool = True) -> dict:
+    """A pool; ``guest_role`` names its unauthenticated role ("": the pool's own name)."""
+    role_name = name if guest_role == "" else guest_role
+    roles = ({"unauthenticated": arn("role", role_name)} if role_name else {}) if roles_loaded else None
+    return {**base(), "region": REGION, "identity_pool_id": pool_id(name), "identity_pool_name": name,
+            "allow_unauthenticated_identities": unauthenticated, "roles": roles, "akas": [pool_arn(name)]}
+
+
+ROLES = [
+    role("guests-admin", pool_trust(pool_id("guests-admin")), attached=[ADMIN]),
+    role("guests-keys", pool_trust(pool_id("guests-keys")), statements=[allow("iam:CreateAccessKey")]),
+    role("guests-weak", pool_trust(pool_id("guests-weak")), statements=[allow("s3:GetObject", "arn:aws:s3:::app/*")]),
+    role("members-admin", pool_trust(pool_id("members-admin")), attached=[ADMIN]),
+    role("guests-unloaded", pool_trust(pool_id("guests-unloaded")), attached=["arn:aws:iam::aws:policy/NotLoaded"]),
+    # an administrator role handed to the pool whose trust admits only EC2: Cognito cannot assume it for anyone
+    role("guests-ec2-trust", assume({"Service": "ec2.amazonaws.com"}), attached=[ADMIN]),
+    # trusts of Cognito identities: one limited to a pool, one only to unauthenticated identities of any pool
+    role("any-pool-guests", guests_trust(**{"ForAnyValue:StringLike": {f"{COGNITO}:amr": "unauthenticated"}}),
+         statements=[allow("s3:GetObject", "arn:aws:s3:::app/*")]),
+]
+POOLS = [
+    pool("guests-admin", True),
+    pool("guests-keys", True),
+    pool("guests-weak", True),
+    pool("members-admin", False),
+    pool("guests-roles-not-loaded", True, roles_loaded=False),
+    pool("guests-no-role", True, guest_role=None),
+    pool("guests-ghost-role", True, guest_role="deleted-role"),
+    pool("guests-unloaded", True),
+    pool("guests-ec2-trust", True),
+    pool("not-described", None),
+]
+EXPECTED = {
+    "guests-admin": "alarm",
+    "guests-keys": "alarm",  # iam:CreateAccessKey on any user: an escalation path
+    "guests-weak": "ok",
+    "members-admin": "ok",  # no unauthenticated identities: its roles need a login the pool accepts
+    "guests-roles-not-loaded": "skip",
+    "guests-no-role": "ok",
+    "guests-ghost-role": "skip",
+    "guests-unloaded": "skip",  # the role's power depends on a policy that is not loaded
+    "guests-ec2-trust": "ok",
+    "not-described": "skip",
+}
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    con = db.connect(tmp_path_factory.mktemp("pools") / "iam.duckdb")
+    with db.transaction(con):
+        snapshot = db.new_snapshot(con, account_id=ACCOUNT, kind="load", sources=[], as_of=AS_OF)
+        db.insert_rows(con, "aws_iam_user", snapshot, [])
+        db.insert_rows(con, "aws_iam_role", snapshot, ROLES)
+        db.insert_rows(con, "aws_iam_group", snapshot, [])
+        db.insert_rows(con, "aws_iam_policy", snapshot, [managed("AdministratorAccess", allow("*"), aws=True)])
+        db.insert_rows(con, "aws_cognito_identity_pool", snapshot, POOLS)
+    run = controls.run_checks(con, controls=[POOLS_CONTROL, OIDC_CONTROL])
+    found = {(r["control_id"], r["resource"]): r for r in controls.results(con, run)}
+    con.close()
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_pool(results, name):
+    row = results[(POOLS_CONTROL, pool_arn(name))]
+    assert row["status"] == EXPECTED[name], row["reason"]
+
+
+def test_the_alarm_names_the_role_and_its_power(results):
+    reason = results[(POOLS_CONTROL, pool_arn("guests-keys"))]["reason"]
+    assert arn("role", "guests-keys") in reason and "CreateAccessKey" in reason and "without signing in" in reason
+
+
+def test_a_cognito_trust_is_limited_by_the_pool_it_names_not_by_amr(results):
+    assert results[(OIDC_CONTROL, arn("role", "guests-weak"))]["status"] == "ok"
+    anyone = results[(OIDC_CONTROL, arn("role", "any-pool-guests"))]
+    assert anyone["status"] == "alarm", anyone["reason"]
