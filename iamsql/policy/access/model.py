@@ -372,6 +372,14 @@ def _unknown(label: str) -> list[AttachedPolicy]:
     return [AttachedPolicy(label, None)]
 
 
+# A user's, group's or role's managed policy ARNs as text: '[]' when its policies were loaded and it has none (the
+# column is NULL then, as in Steampipe), NULL when they were not loaded.
+ATTACHED_IF_LOADED = (
+    "(case when coalesce(policies_loaded, attached_policy_arns is not null) "
+    "then coalesce(attached_policy_arns, '[]'::json) end)::varchar"
+)
+
+
 @collector_paused()
 def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None) -> list[AccountModel]:
     """The IAM data visible on this connection (``aws_iam_*`` as the connection names them), one model per account."""
@@ -403,7 +411,7 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
     groups: dict[tuple[str, str], list[AttachedPolicy]] = {}
     group_arns: dict[tuple[str, str], str] = {}
     for name, arn, raw, std, attached, account in con.execute(
-        "select name, arn, inline_policies::varchar, inline_policies_std::varchar, attached_policy_arns::varchar, "
+        f"select name, arn, inline_policies::varchar, inline_policies_std::varchar, {ATTACHED_IF_LOADED}, "
         f"account_id from aws_iam_group{where}",
         params,
     ).fetchall():
@@ -422,7 +430,7 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
     ):
         for arn, name, path, account, partition, raw, std, attached, boundary, more, unique_id, tags in con.execute(
             f"select arn, name, path, account_id, partition, inline_policies::varchar, inline_policies_std::varchar, "
-            f"attached_policy_arns::varchar, permissions_boundary_arn, {extra}, tags::varchar from {table}{where}",
+            f"{ATTACHED_IF_LOADED}, permissions_boundary_arn, {extra}, tags::varchar from {table}{where}",
             params,
         ).fetchall():
             if arn is None:
