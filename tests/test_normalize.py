@@ -166,8 +166,8 @@ def test_inline_policies_std():
 
 def test_members_as_steampipe_prints_its_go_structs():
     """Version and Effect are plain strings in Steampipe's structs (always printed, "" when absent); Id, Sid, the
-    action and resource lists, Principal and Condition are omitempty (left out when empty); a missing Statement is a
-    nil slice (null)."""
+    action and resource lists, Principal and Condition are omitempty (left out when empty). A missing Statement (which
+    IAM refuses) is an empty list, so that jsonb_array_elements reads it, where Steampipe prints null."""
     document = {"Id": "", "Statement": [
         {"Sid": "", "Action": [], "NotAction": "IAM:Get*", "Resource": [], "Principal": {}, "Condition": {}},
         {"Effect": "Deny", "Action": "s3:*", "NotResource": ["arn:aws:s3:::B", "arn:aws:s3:::a"]},
@@ -176,7 +176,7 @@ def test_members_as_steampipe_prints_its_go_structs():
         {"Effect": "", "NotAction": ["iam:get*"]},
         {"Effect": "Deny", "Action": ["s3:*"], "NotResource": ["arn:aws:s3:::B", "arn:aws:s3:::a"]},
     ]}
-    assert policy_std({"Version": "2012-10-17", "Id": "x"}) == {"Version": "2012-10-17", "Id": "x", "Statement": None}
+    assert policy_std({"Version": "2012-10-17", "Id": "x"}) == {"Version": "2012-10-17", "Id": "x", "Statement": []}
 
 
 # ---- credential report values ------------------------------------------------------------------------------------

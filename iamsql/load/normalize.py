@@ -122,8 +122,8 @@ def policy_std(document: Any) -> dict | None:
     de-duplicated, sorted; Resource/NotResource de-duplicated, sorted, case kept; Principal/NotPrincipal a map of
     type -> sorted unique list ("*" -> {"AWS": ["*"]}); Condition operators kept, key names lower-cased, values
     sorted unique strings; Version/Id/Effect/Sid unchanged. As Steampipe's Go structs print them, Version and Effect are
-    always there ("" when absent), Id, Sid and empty lists are left out, and a document without Statement has
-    ``"Statement": null``. Accepts a dict or (URL-encoded) JSON text; empty -> None.
+    always there ("" when absent) and Id, Sid and empty lists are left out. Accepts a dict or (URL-encoded) JSON
+    text; empty -> None.
     """
     parsed = parse_policy_document(document)
     if parsed is None:
@@ -133,8 +133,9 @@ def policy_std(document: Any) -> dict | None:
     std: dict[str, Any] = {"Version": _text(parsed.get("Version"))}
     if parsed.get("Id") not in (None, ""):
         std["Id"] = parsed["Id"]
-    statements = parsed.get("Statement")
-    std["Statement"] = None if statements is None else [_statement_std(s) for s in _as_list(statements) if isinstance(s, dict)]
+    # A document without Statement (IAM refuses one) keeps an empty list, so that jsonb_array_elements(policy_std ->
+    # 'Statement') reads it; Steampipe's nil slice would print null, which that call refuses.
+    std["Statement"] = [_statement_std(s) for s in _as_list(parsed.get("Statement")) if isinstance(s, dict)]
     return std
 
 

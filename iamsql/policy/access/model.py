@@ -291,6 +291,18 @@ def _json(value) -> object:
         return None
 
 
+def _documents_of(value) -> object:
+    """A policy column (a document, or inline policies' ``[{PolicyName, PolicyDocument}]``) as the engine reads it:
+    ``"Version": ""``, how Steampipe's canonical form (``*_std``) writes a document without Version, is no Version (IAM
+    accepts no document whose Version is "", so no other column holds one)."""
+    parsed = _json(value)
+    for item in parsed if isinstance(parsed, list) else [parsed]:
+        document = item.get("PolicyDocument", item) if isinstance(item, dict) else None
+        if isinstance(document, dict) and document.get("Version") == "":
+            del document["Version"]
+    return parsed
+
+
 # what makes a document's answers depend on who holds it: a policy variable or a principal condition key
 PERSONAL = ("${", "aws:principal", "aws:username", "aws:userid", "aws:sourceidentity")
 
@@ -331,7 +343,7 @@ def _inline(documents: _Documents, raw, std, owner: str, gaad: bool) -> list[Att
     there means none."""
     items = _json(raw)
     if items is None:
-        items = _json(std)
+        items = _documents_of(std)
     if items is None:
         return [] if gaad else None
     return [
@@ -394,7 +406,7 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
     ).fetchall():
         if arn is None:
             continue
-        document = _json(raw) if raw is not None else _json(std)
+        document = _json(raw) if raw is not None else _documents_of(std)
         managed.setdefault(account, {})[arn] = ManagedPolicy(
             arn,
             name or arn.rsplit("/", 1)[-1],
@@ -462,7 +474,7 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
                             AttachedPolicy(f"the policies of group {group} (not loaded)", None, group=group)
                         ]
             else:
-                trust = documents.attached(f"the trust policy of role {name}", _json(more), resource=True)
+                trust = documents.attached(f"the trust policy of role {name}", _documents_of(more), resource=True)
             bound = None
             if boundary:
                 known = managed.get(account, {}).get(boundary)
