@@ -390,8 +390,9 @@ def parse_access_key_last_used(doc: dict, path: Path) -> Parsed:
         "access_key_id": key_id,
         "user_name": doc.get("UserName"),
         "access_key_last_used_date": when(used.get("LastUsedDate")),
-        "access_key_last_used_service": normalize.report_value(used.get("ServiceName")),
-        "access_key_last_used_region": normalize.report_value(used.get("Region")),
+        # as GetAccessKeyLastUsed gives them, and Steampipe: "N/A" for a key never used
+        "access_key_last_used_service": used.get("ServiceName"),
+        "access_key_last_used_region": used.get("Region"),
         "title": key_id,
         "region": "global",
     }))
