@@ -13,7 +13,7 @@ rationale: >-
 remediation: >-
   Replace the policy with one that lists what the other account needs (SecurityAudit or ViewOnlyAccess for
   auditors), or remove the other account from the trust policy.
-tables: [aws_iam_role, iam_role_trust_access]
+tables: [aws_iam_role, iam_role_trust_access, iam_principal_data]
 */
 with outside as (
   select role_arn, account_id, string_agg(distinct trusted, ', ') as trusted
@@ -33,8 +33,8 @@ select
   case
     when r.assume_role_policy_std is null then 'skip'
     when o.role_arn is not null and b.policies is not null then 'alarm'
-    when o.role_arn is not null and r.attached_policy_arns is null then 'skip'
-    when u.role_arn is not null and (b.policies is not null or r.attached_policy_arns is null) then 'skip'
+    when o.role_arn is not null and not d.attached_known then 'skip'
+    when u.role_arn is not null and (b.policies is not null or not d.attached_known) then 'skip'
     else 'ok'
   end as status,
   'Role ' || r.name || case
@@ -43,10 +43,10 @@ select
     when o.role_arn is not null and b.policies is not null then
       ' has ' || b.policies || ' attached and may be assumed from outside the account by ' || o.trusted
       || '; grant the other party only what it needs.'
-    when o.role_arn is not null and r.attached_policy_arns is null then
+    when o.role_arn is not null and not d.attached_known then
       ' may be assumed by ' || o.trusted || ' but was loaded without its attached policies (list-roles); '
       || 'load get-account-authorization-details to evaluate it.'
-    when u.role_arn is not null and (b.policies is not null or r.attached_policy_arns is null) then
+    when u.role_arn is not null and (b.policies is not null or not d.attached_known) then
       ' has a trust policy the engine cannot read.'
     when o.role_arn is not null then ' may be assumed by ' || o.trusted || ' and has neither AdministratorAccess nor ReadOnlyAccess.'
     else ' may not be assumed from outside its account.'
@@ -54,6 +54,7 @@ select
   r.account_id,
   'global' as region
 from aws_iam_role as r
+  join iam_principal_data as d on d.arn = r.arn and d.name = r.name and d.principal_type = 'role' and d.account_id = r.account_id
   left join outside as o on o.role_arn = r.arn and o.account_id = r.account_id
   left join unknown as u on u.role_arn = r.arn and u.account_id = r.account_id
   left join broad as b on b.arn = r.arn

@@ -91,7 +91,7 @@ def test_access_keys_with_last_use_and_backdated_creation(collected):
     assert set(keys) == {alice, bob_active, bob_inactive}
     assert keys[alice] == ("alice", "Active", BACKDATED_KEY, KEY_LAST_USED, "s3", "eu-west-1")
     assert keys[bob_inactive][1] == "Inactive" and keys[bob_active][1] == "Active"
-    assert keys[bob_active][3:] == (None, None, None)  # "N/A" from AWS means never used: NULL
+    assert keys[bob_active][3:] == (None, "N/A", "N/A")  # never used: no date, "N/A" as AWS (and Steampipe) give
 
 
 def test_per_user_calls_only_where_the_credential_report_leaves_something_out(collected):

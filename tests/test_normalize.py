@@ -65,7 +65,7 @@ def test_policy_std_shape_invariants(policy):
         for key in ("Action", "NotAction", "Resource", "NotResource"):
             if key in stmt:
                 values = stmt[key]
-                assert values == sorted(set(values))
+                assert values and values == sorted(set(values))
                 assert all(isinstance(v, str) for v in values)
         for key in ("Action", "NotAction"):
             assert all(v == v.lower() for v in stmt.get(key, []))
@@ -92,7 +92,10 @@ def test_resources_keep_their_case(policy):
     for raw_stmt, stmt in zip(raw, std["Statement"]):
         if "Resource" in raw_stmt:
             expected = raw_stmt["Resource"] if isinstance(raw_stmt["Resource"], list) else [raw_stmt["Resource"]]
-            assert stmt["Resource"] == sorted(set(expected))
+            if expected:
+                assert stmt["Resource"] == sorted(set(expected))
+            else:  # an empty list is left out, as Steampipe's Go struct (omitempty) prints it
+                assert "Resource" not in stmt
 
 
 # ---- examples ---------------------------------------------------------------------------------------------------
@@ -155,9 +158,25 @@ def test_malformed_document_raises_value_error():
 def test_inline_policies_std():
     raw = [{"PolicyName": "p", "PolicyDocument": {"Statement": {"Effect": "Deny", "Action": "EC2:Run*", "Resource": "*"}}}]
     assert inline_policies_std(raw) == [
-        {"PolicyName": "p", "PolicyDocument": {"Statement": [{"Effect": "Deny", "Action": ["ec2:run*"], "Resource": ["*"]}]}}
+        {"PolicyName": "p",
+         "PolicyDocument": {"Version": "", "Statement": [{"Effect": "Deny", "Action": ["ec2:run*"], "Resource": ["*"]}]}}
     ]
     assert inline_policies_std([]) is None
+
+
+def test_members_as_steampipe_prints_its_go_structs():
+    """Version and Effect are plain strings in Steampipe's structs (always printed, "" when absent); Id, Sid, the
+    action and resource lists, Principal and Condition are omitempty (left out when empty). A missing Statement (which
+    IAM refuses) is an empty list, so that jsonb_array_elements reads it, where Steampipe prints null."""
+    document = {"Id": "", "Statement": [
+        {"Sid": "", "Action": [], "NotAction": "IAM:Get*", "Resource": [], "Principal": {}, "Condition": {}},
+        {"Effect": "Deny", "Action": "s3:*", "NotResource": ["arn:aws:s3:::B", "arn:aws:s3:::a"]},
+    ]}
+    assert policy_std(document) == {"Version": "", "Statement": [
+        {"Effect": "", "NotAction": ["iam:get*"]},
+        {"Effect": "Deny", "Action": ["s3:*"], "NotResource": ["arn:aws:s3:::B", "arn:aws:s3:::a"]},
+    ]}
+    assert policy_std({"Version": "2012-10-17", "Id": "x"}) == {"Version": "2012-10-17", "Id": "x", "Statement": []}
 
 
 # ---- credential report values ------------------------------------------------------------------------------------

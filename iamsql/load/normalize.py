@@ -94,17 +94,19 @@ def _condition_std(condition: Any) -> dict | None:
     return result
 
 
+def _text(value: Any) -> str:
+    """A member Steampipe's Go struct holds as a string: absent or null is ""."""
+    return value if isinstance(value, str) else ""
+
+
 def _statement_std(statement: dict) -> dict:
-    std: dict[str, Any] = {}
-    for key in ("Sid", "Effect"):
-        if statement.get(key) not in (None, ""):
-            std[key] = statement[key]
-    for key in ("Action", "NotAction"):
-        if statement.get(key) is not None:
-            std[key] = _sorted_unique(statement[key], lower=True)
-    for key in ("Resource", "NotResource"):
-        if statement.get(key) is not None:
-            std[key] = _sorted_unique(statement[key])
+    std: dict[str, Any] = {"Effect": _text(statement.get("Effect"))}
+    if statement.get("Sid") not in (None, ""):
+        std["Sid"] = statement["Sid"]
+    for key, lower in (("Action", True), ("NotAction", True), ("Resource", False), ("NotResource", False)):
+        values = _sorted_unique(statement.get(key), lower=lower)
+        if values:  # an empty list is left out, as Steampipe's omitempty does
+            std[key] = values
     for key in ("Principal", "NotPrincipal"):
         principal = _principal_std(statement.get(key))
         if principal is not None:
@@ -119,17 +121,20 @@ def policy_std(document: Any) -> dict | None:
     """Steampipe's canonical policy form (``policy_std``): Statement always a list; Action/NotAction lower-cased,
     de-duplicated, sorted; Resource/NotResource de-duplicated, sorted, case kept; Principal/NotPrincipal a map of
     type -> sorted unique list ("*" -> {"AWS": ["*"]}); Condition operators kept, key names lower-cased, values
-    sorted unique strings; Version/Id/Effect/Sid unchanged. Accepts a dict or (URL-encoded) JSON text; empty -> None.
+    sorted unique strings; Version/Id/Effect/Sid unchanged. As Steampipe's Go structs print them, Version and Effect are
+    always there ("" when absent) and Id, Sid and empty lists are left out. Accepts a dict or (URL-encoded) JSON
+    text; empty -> None.
     """
     parsed = parse_policy_document(document)
     if parsed is None:
         return None
     if isinstance(parsed, list):  # a bare statement list is not a policy document; treat it as its statements
         parsed = {"Statement": parsed}
-    std: dict[str, Any] = {}
-    for key in ("Version", "Id"):
-        if parsed.get(key) not in (None, ""):
-            std[key] = parsed[key]
+    std: dict[str, Any] = {"Version": _text(parsed.get("Version"))}
+    if parsed.get("Id") not in (None, ""):
+        std["Id"] = parsed["Id"]
+    # A document without Statement (IAM refuses one) keeps an empty list, so that jsonb_array_elements(policy_std ->
+    # 'Statement') reads it; Steampipe's nil slice would print null, which that call refuses.
     std["Statement"] = [_statement_std(s) for s in _as_list(parsed.get("Statement")) if isinstance(s, dict)]
     return std
 

@@ -72,7 +72,8 @@ where r.user_name <> '<root_account>'
 # aws_iam_access_key (the root user's keys too, as '<root_account>') with each key's last use from the account's
 # latest credential report where no GetAccessKeyLastUsed output was loaded for it (collect asks that call only for
 # keys the report has no slot for): a key is the report's slot 1 or 2 when it was created in the second the slot was
-# last rotated (a slot time that two keys share matches neither).
+# last rotated (a slot time that two keys share matches neither). Service and region are "N/A" where the slot says
+# N/A, as GetAccessKeyLastUsed (and so Steampipe) gives them; NULL where the key's last use is not known.
 ACCESS_KEY_VIEW = f"""
 create or replace view main.aws_iam_access_key as
 with {_LATEST_REPORT},
@@ -91,8 +92,10 @@ slots as (
 )
 select k.* replace (
            coalesce(k.access_key_last_used_date, s.used_date) as access_key_last_used_date,
-           coalesce(k.access_key_last_used_service, s.used_service) as access_key_last_used_service,
-           coalesce(k.access_key_last_used_region, s.used_region) as access_key_last_used_region)
+           coalesce(k.access_key_last_used_service, s.used_service,
+                    case when s.created is not null then 'N/A' end) as access_key_last_used_service,
+           coalesce(k.access_key_last_used_region, s.used_region,
+                    case when s.created is not null then 'N/A' end) as access_key_last_used_region)
 from history.aws_iam_access_key k
 left join slots s on s.account_id = k.account_id and s.user_name = k.user_name
                  and s.created = date_trunc('second', k.create_date)

@@ -11,6 +11,11 @@ _AWS_COMMON_COLUMNS: list[tuple[str, str]] = [
     ("account_id", "VARCHAR"),
 ]
 
+# Not Steampipe's, on users, groups and roles: true when the row came from an output that lists the entity's attached
+# and inline policies (get-account-authorization-details), so that NULL attached_policy_arns / inline_policies mean
+# "none", as in Steampipe; NULL when they were not loaded (list-users, list-roles, list-groups, get-role).
+_POLICIES_LOADED = ("policies_loaded", "BOOLEAN")
+
 TABLES: dict[str, list[tuple[str, str]]] = {
     "aws_iam_user": [
         ("name", "VARCHAR"),
@@ -33,6 +38,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("title", "VARCHAR"),
         ("akas", "JSON"),
         *_AWS_COMMON_COLUMNS,
+        _POLICIES_LOADED,
     ],
     "aws_iam_group": [
         ("name", "VARCHAR"),
@@ -47,6 +53,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("title", "VARCHAR"),
         ("akas", "JSON"),
         *_AWS_COMMON_COLUMNS,
+        _POLICIES_LOADED,
     ],
     "aws_iam_role": [
         ("name", "VARCHAR"),
@@ -72,6 +79,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("tags", "JSON"),
         ("akas", "JSON"),
         *_AWS_COMMON_COLUMNS,
+        _POLICIES_LOADED,
     ],
     "aws_iam_policy": [
         ("name", "VARCHAR"),

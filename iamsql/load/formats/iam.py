@@ -28,10 +28,22 @@ def _boundary(entity: dict) -> dict[str, Any]:
     }
 
 
+def _user_boundary(user: dict, told: bool) -> dict[str, Any]:
+    """A user's boundary columns: Steampipe reads them from GetUser into Go strings, so a user without a boundary has
+    '' in both (a role has NULL). ``told``: the output says whether the user has one (get-account-authorization-details,
+    get-user); list-users does not, and leaves them NULL."""
+    columns = _boundary(user)
+    if told and columns["permissions_boundary_arn"] is None:
+        return {"permissions_boundary_arn": "", "permissions_boundary_type": ""}
+    return columns
+
+
 def _tags(entity: dict) -> dict[str, Any]:
-    if "Tags" not in entity:
+    """``tags_src`` and ``tags``; NULL both when there are none, as Steampipe reads them from GetUser, GetRole, GetPolicy
+    (whose answer then has no Tags), where get-account-authorization-details lists an empty ``Tags``."""
+    if not entity.get("Tags"):
         return {}
-    return {"tags_src": entity["Tags"] or [], "tags": normalize.tags_map(entity["Tags"]) or {}}
+    return {"tags_src": entity["Tags"], "tags": normalize.tags_map(entity["Tags"])}
 
 
 def _documents(raw_column: str, std_column: str, document: Any, what: str) -> dict[str, Any]:
@@ -106,9 +118,12 @@ def _profile_roles(roles: Any) -> Any:
 
 
 def _attached(entity: dict) -> dict[str, Any]:
+    """The managed policies of a get-account-authorization-details entry. As in Steampipe (a Go nil slice), an entity
+    with none has NULL ``attached_policy_arns``; ``policies_loaded`` says that NULL means none."""
     if "AttachedManagedPolicies" not in entity:
         return {}
-    return {"attached_policy_arns": [p.get("PolicyArn") for p in _items(entity["AttachedManagedPolicies"])]}
+    arns = [p.get("PolicyArn") for p in _items(entity["AttachedManagedPolicies"])]
+    return {"attached_policy_arns": arns or None, "policies_loaded": True}
 
 
 def _policy_text(document: Any) -> str | None:
@@ -121,7 +136,8 @@ def _policy_text(document: Any) -> str | None:
 # ---- rows per resource type ----------------------------------------------------------------------------------------
 
 
-def user_fragment(u: dict) -> Fragment:
+def user_fragment(u: dict, boundary_told: bool = False) -> Fragment:
+    """A user's row; ``boundary_told``: the output is one that gives the user's permissions boundary when it has one."""
     arn = u.get("Arn")
     fields = {
         "name": u.get("UserName"),
@@ -131,7 +147,7 @@ def user_fragment(u: dict) -> Fragment:
         "create_date": when(u.get("CreateDate")),
         "password_last_used": when(u.get("PasswordLastUsed")),
         "title": u.get("UserName"),
-        **_boundary(u),
+        **_user_boundary(u, boundary_told),
         **_tags(u),
         **_attached(u),
         **arn_columns(arn),
@@ -203,7 +219,7 @@ def role_fragments(r: dict) -> list[Fragment]:
     fragments = [Fragment("aws_iam_role", (r.get("RoleName"),), fields, arn_account(arn))]
     if "InstanceProfileList" in r:
         profiles = r["InstanceProfileList"] or []
-        fields["instance_profile_arns"] = [p.get("Arn") for p in profiles]
+        fields["instance_profile_arns"] = [p.get("Arn") for p in profiles] or None  # a Go nil slice, as in Steampipe
         fragments += [instance_profile_fragment(p) for p in profiles]
     return fragments
 
@@ -287,7 +303,7 @@ def parse_gaad(doc: dict, path: Path) -> Parsed:
                                                        "(--filter) does not say who holds the other managed policies")
     require_ids(doc, "UserDetailList")
     require_ids(doc, "RoleDetailList")
-    parsed.fragments += [user_fragment(u) for u in doc.get("UserDetailList") or []]
+    parsed.fragments += [user_fragment(u, boundary_told=True) for u in doc.get("UserDetailList") or []]
     parsed.fragments += [group_fragment(g) for g in doc.get("GroupDetailList") or []]
     for r in doc.get("RoleDetailList") or []:
         parsed.fragments += role_fragments(r)
@@ -374,8 +390,9 @@ def parse_access_key_last_used(doc: dict, path: Path) -> Parsed:
         "access_key_id": key_id,
         "user_name": doc.get("UserName"),
         "access_key_last_used_date": when(used.get("LastUsedDate")),
-        "access_key_last_used_service": normalize.report_value(used.get("ServiceName")),
-        "access_key_last_used_region": normalize.report_value(used.get("Region")),
+        # as GetAccessKeyLastUsed gives them, and Steampipe: "N/A" for a key never used
+        "access_key_last_used_service": used.get("ServiceName"),
+        "access_key_last_used_region": used.get("Region"),
         "title": key_id,
         "region": "global",
     }))
@@ -542,7 +559,7 @@ def _unplaceable(command: str, why: str):
 def parse_tags(doc: dict, path: Path) -> Parsed | str:
     """list-user-tags / list-role-tags / list-policy-tags: the tags of the owner named by an added key."""
     owner = next(((key, table) for key, table in OWNER_KEYS.items() if doc.get(key) and key != "GroupName"), None)
-    columns = {"tags_src": doc["Tags"], "tags": normalize.tags_map(doc["Tags"]) or {}, "region": "global"}
+    columns = {"tags_src": doc["Tags"] or None, "tags": normalize.tags_map(doc["Tags"]), "region": "global"}
     if owner:
         key, table = owner
         return of_one(Parsed(f"iam:list-{table.removeprefix('aws_iam_')}-tags",
@@ -603,7 +620,7 @@ FORMATS: list[Format] = [
            lambda d: any(k in d for k in ("UserDetailList", "GroupDetailList", "RoleDetailList")), parse_gaad),
     Format("iam:get-group", lambda d: isinstance(d.get("Group"), dict) and "Users" in d, parse_get_group),
     _listing("iam:list-users", "aws_iam_user", "Users", user_fragment),
-    _single("iam:get-user", "User", user_fragment),
+    _single("iam:get-user", "User", lambda user: user_fragment(user, boundary_told=True)),
     _listing("iam:list-roles", "aws_iam_role", "Roles", role_fragments),
     _single("iam:get-role", "Role", role_fragments),
     _listing("iam:list-groups", "aws_iam_group", "Groups", group_fragment),

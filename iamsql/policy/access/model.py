@@ -291,6 +291,18 @@ def _json(value) -> object:
         return None
 
 
+def _documents_of(value) -> object:
+    """A policy column (a document, or inline policies' ``[{PolicyName, PolicyDocument}]``) as the engine reads it:
+    ``"Version": ""``, how Steampipe's canonical form (``*_std``) writes a document without Version, is no Version (IAM
+    accepts no document whose Version is "", so no other column holds one)."""
+    parsed = _json(value)
+    for item in parsed if isinstance(parsed, list) else [parsed]:
+        document = item.get("PolicyDocument", item) if isinstance(item, dict) else None
+        if isinstance(document, dict) and document.get("Version") == "":
+            del document["Version"]
+    return parsed
+
+
 # what makes a document's answers depend on who holds it: a policy variable or a principal condition key
 PERSONAL = ("${", "aws:principal", "aws:username", "aws:userid", "aws:sourceidentity")
 
@@ -331,7 +343,7 @@ def _inline(documents: _Documents, raw, std, owner: str, gaad: bool) -> list[Att
     there means none."""
     items = _json(raw)
     if items is None:
-        items = _json(std)
+        items = _documents_of(std)
     if items is None:
         return [] if gaad else None
     return [
@@ -372,6 +384,14 @@ def _unknown(label: str) -> list[AttachedPolicy]:
     return [AttachedPolicy(label, None)]
 
 
+# A user's, group's or role's managed policy ARNs as text: '[]' when its policies were loaded and it has none (the
+# column is NULL then, as in Steampipe), NULL when they were not loaded.
+ATTACHED_IF_LOADED = (
+    "(case when coalesce(policies_loaded, attached_policy_arns is not null) "
+    "then coalesce(attached_policy_arns, '[]'::json) end)::varchar"
+)
+
+
 @collector_paused()
 def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None) -> list[AccountModel]:
     """The IAM data visible on this connection (``aws_iam_*`` as the connection names them), one model per account."""
@@ -386,7 +406,7 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
     ).fetchall():
         if arn is None:
             continue
-        document = _json(raw) if raw is not None else _json(std)
+        document = _json(raw) if raw is not None else _documents_of(std)
         managed.setdefault(account, {})[arn] = ManagedPolicy(
             arn,
             name or arn.rsplit("/", 1)[-1],
@@ -403,7 +423,7 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
     groups: dict[tuple[str, str], list[AttachedPolicy]] = {}
     group_arns: dict[tuple[str, str], str] = {}
     for name, arn, raw, std, attached, account in con.execute(
-        "select name, arn, inline_policies::varchar, inline_policies_std::varchar, attached_policy_arns::varchar, "
+        f"select name, arn, inline_policies::varchar, inline_policies_std::varchar, {ATTACHED_IF_LOADED}, "
         f"account_id from aws_iam_group{where}",
         params,
     ).fetchall():
@@ -422,7 +442,7 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
     ):
         for arn, name, path, account, partition, raw, std, attached, boundary, more, unique_id, tags in con.execute(
             f"select arn, name, path, account_id, partition, inline_policies::varchar, inline_policies_std::varchar, "
-            f"attached_policy_arns::varchar, permissions_boundary_arn, {extra}, tags::varchar from {table}{where}",
+            f"{ATTACHED_IF_LOADED}, permissions_boundary_arn, {extra}, tags::varchar from {table}{where}",
             params,
         ).fetchall():
             if arn is None:
@@ -454,7 +474,7 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
                             AttachedPolicy(f"the policies of group {group} (not loaded)", None, group=group)
                         ]
             else:
-                trust = documents.attached(f"the trust policy of role {name}", _json(more), resource=True)
+                trust = documents.attached(f"the trust policy of role {name}", _documents_of(more), resource=True)
             bound = None
             if boundary:
                 known = managed.get(account, {}).get(boundary)
