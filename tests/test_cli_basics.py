@@ -638,3 +638,13 @@ def test_the_documented_exit_codes_name_the_powerpipe_commands():
     rows = {code: commands for commands, code, _meaning in EXIT_CODES}
     assert set(re.findall(r"`([^`]+)`", rows["254"])) == {" ".join(c) for c in POWERPIPE_COMMANDS}
     assert "| `query` | 41 |" in (Path(__file__).resolve().parent.parent / "docs" / "cli.md").read_text()
+
+
+def test_an_empty_database_file_is_named_as_such(tmp_path, monkeypatch, capsys):
+    empty = tmp_path / "audit.duckdb"
+    empty.write_bytes(b"")
+    for command in (["tables"], ["report", "--out", str(tmp_path / "r.xlsx")], ["check"]):
+        code, out, err = cli_in_process(monkeypatch, capsys, *command, "--db", str(empty))
+        assert code == bad_input_code((command[0],)), (command, err)
+        assert err == f"error: cannot open database {empty}: the file is empty, not a DuckDB database\n", err
+    assert empty.read_bytes() == b""

@@ -192,6 +192,8 @@ def _holds_nothing(con: duckdb.DuckDBPyConnection) -> bool:
 
 def _open_explained(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     """``_open``, its failure as one ``DatabaseError`` line (locked by another process, not a database...)."""
+    if path.is_file() and path.stat().st_size == 0:  # DuckDB's words for it depend on the mode, read-only's are wrong
+        raise DatabaseError(f"cannot open database {path}: the file is empty, not a DuckDB database")
     try:
         return _open(path, read_only)
     except duckdb.IOException as exc:
