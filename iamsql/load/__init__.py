@@ -492,7 +492,6 @@ def merge(files: list[SourceFile], warnings: list[str], cut: set[tuple[str, str]
     superseded = _newest_reports(files, warnings)
     pending: list[tuple[Fragment, SourceFile]] = []
     complete: dict[str, set[str]] = defaultdict(set)
-    listed_for = merged.listed
     for f in files:
         for account in f.accounts:
             merged.covers[account] |= f.parsed.covers
@@ -505,7 +504,7 @@ def merge(files: list[SourceFile], warnings: list[str], cut: set[tuple[str, str]
                 merged.partial[account].setdefault(table, []).append((f, reason))
             for table, keys in f.parsed.listed_for.items():
                 if partial.get(table) != LAST_PAGE_MISSING:
-                    listed_for[account][table] |= keys
+                    merged.listed[account][table] |= keys
                     if keys:
                         f.listed[table] = sorted(keys)
         if id(f) in superseded:
@@ -516,7 +515,7 @@ def merge(files: list[SourceFile], warnings: list[str], cut: set[tuple[str, str]
             else:
                 merged.add(fragment, fragment.key, f.path, warnings)
     for account, tables in merged.partial.items():
-        for table, keys in listed_for[account].items():
+        for table, keys in merged.listed[account].items():
             if table in tables and (
                     table in PER_USER_TABLES and _every_user_listed(merged, account, complete[account], keys)
                     or table in PER_REGION_TABLES and _every_region_listed(merged, account, complete[account], keys)):

@@ -503,9 +503,8 @@ ACCOUNT_VIEW = """
 
 def create_account_view(con: duckdb.DuckDBPyConnection) -> None:
     """Create the TEMP views ``iamsql_account``, ``iamsql_organization_member``, ``iamsql_organization_trail`` and
-    ``iamsql_listed`` and
-    set ``iamsql_as_of`` to the newest snapshot time (cheap: one catalog lookup, one aggregate over the bookkeeping
-    tables)."""
+    ``iamsql_listed`` and set ``iamsql_as_of`` to the newest snapshot time (cheap: one catalog lookup, one aggregate
+    over the bookkeeping tables)."""
     database, has_snapshots, has_organizations = con.execute(
         "select current_database(), count(*) filter (schema_name = 'main' and table_name = 'iamsql_snapshot') > 0, "
         "count(*) filter (schema_name = 'history' and table_name = 'aws_organizations_account') > 0 "
