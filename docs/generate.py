@@ -15,6 +15,7 @@ import typer.main
 
 from iamsql import frameworks
 from iamsql.cli import app
+from iamsql.cli.root import EXIT_CODES
 from iamsql.controls.catalog import load_controls
 
 DOCS = Path(__file__).resolve().parent
@@ -88,6 +89,9 @@ def cli_reference() -> str:
         rows = _parameter_rows(command)
         if rows:
             lines += ["| Argument or option | Meaning |", "|---|---|", *rows, ""]
+    lines += ["## Exit codes", "", "Every error is one `error: ...` line on stderr, never a traceback.", "",
+              "| Command | Exit code | Meaning |", "|---|---|---|",
+              *(f"| {_cell(commands)} | {code} | {_cell(meaning)} |" for commands, code, meaning in EXIT_CODES), ""]
     return "\n".join(lines)
 
 

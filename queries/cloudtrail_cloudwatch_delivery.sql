@@ -13,55 +13,38 @@ rationale: >-
 remediation: >-
   Set a log group and a role for CloudWatch Logs on the trail (update-trail --cloud-watch-logs-log-group-arn
   --cloud-watch-logs-role-arn) and fix the delivery error, often a role whose trust or permissions changed.
-tables: [aws_cloudtrail_trail, iamsql_organization_trail]
+tables: [cloudtrail_trail_home]
+requires: [aws_cloudtrail_trail]
 parameters:
   max_delivery_age_hours: 24
 */
-with judged as (
-  select
-    arn as resource,
-    case
-      when log_group_arn is null then 'alarm'
-      when latest_cloudwatch_logs_delivery_error is not null then 'alarm'
-      when is_logging is null and latest_cloudwatch_logs_delivery_time is null then 'skip'
-      when latest_cloudwatch_logs_delivery_time >= now() - :max_delivery_age_hours * interval '1 hour' then 'ok'
-      else 'alarm'
-    end as status,
-    case
-      when log_group_arn is null then 'Trail ' || name || ' does not send its events to CloudWatch Logs; set a log group.'
-      when latest_cloudwatch_logs_delivery_error is not null then
-        'Trail ' || name || ' failed to deliver to CloudWatch Logs: ' || latest_cloudwatch_logs_delivery_error || '.'
-      when is_logging is null and latest_cloudwatch_logs_delivery_time is null then
-        'The delivery status of trail ' || name || ' was not collected (get-trail-status).'
-      when latest_cloudwatch_logs_delivery_time is null then
-        'Trail ' || name || ' has a log group but has never delivered to it; check its CloudWatch Logs role.'
-      when latest_cloudwatch_logs_delivery_time >= now() - :max_delivery_age_hours * interval '1 hour' then
-        'Trail ' || name || ' last delivered to CloudWatch Logs on '
-          || to_char(latest_cloudwatch_logs_delivery_time, 'YYYY-MM-DD HH24:MI') || ' UTC.'
-      else
-        'Trail ' || name || ' last delivered to CloudWatch Logs on '
-          || to_char(latest_cloudwatch_logs_delivery_time, 'YYYY-MM-DD HH24:MI') || ' UTC, more than '
-          || :max_delivery_age_hours || case when :max_delivery_age_hours = 1 then ' hour' else ' hours' end
-          || ' before the data was taken; check the trail and its role.'
-    end as reason,
-    account_id,
-    coalesce(home_region, region) as region,
-    name,
-    is_organization_trail
-  from aws_cloudtrail_trail
-  where home_region is null or region is null or region = home_region
-)
 select
-  j.resource,
-  case when o.arn is not null then 'info' else j.status end as status,
+  arn as resource,
   case
-    when not j.is_organization_trail or split_part(j.resource, ':', 5) = j.account_id then j.reason
-    when o.arn is not null then 'Organization trail ' || j.name || ' is managed in the management account '
-      || split_part(j.resource, ':', 5) || ', whose data is loaded: it is judged there. ' || j.reason
-    else 'Organization trail ' || j.name || ', managed in the management account ' || split_part(j.resource, ':', 5)
-      || ': ' || j.reason
+    when judged_account_id <> account_id then 'info'
+    when log_group_arn is null then 'alarm'
+    when latest_cloudwatch_logs_delivery_error is not null then 'alarm'
+    when is_logging is null and latest_cloudwatch_logs_delivery_time is null then 'skip'
+    when latest_cloudwatch_logs_delivery_time >= now() - :max_delivery_age_hours * interval '1 hour' then 'ok'
+    else 'alarm'
+  end as status,
+  reason_prefix || case
+    when log_group_arn is null then 'Trail ' || name || ' does not send its events to CloudWatch Logs; set a log group.'
+    when latest_cloudwatch_logs_delivery_error is not null then
+      'Trail ' || name || ' failed to deliver to CloudWatch Logs: ' || latest_cloudwatch_logs_delivery_error || '.'
+    when is_logging is null and latest_cloudwatch_logs_delivery_time is null then
+      'The delivery status of trail ' || name || ' was not collected (get-trail-status).'
+    when latest_cloudwatch_logs_delivery_time is null then
+      'Trail ' || name || ' has a log group but has never delivered to it; check its CloudWatch Logs role.'
+    when latest_cloudwatch_logs_delivery_time >= now() - :max_delivery_age_hours * interval '1 hour' then
+      'Trail ' || name || ' last delivered to CloudWatch Logs on '
+        || to_char(latest_cloudwatch_logs_delivery_time, 'YYYY-MM-DD HH24:MI') || ' UTC.'
+    else
+      'Trail ' || name || ' last delivered to CloudWatch Logs on '
+        || to_char(latest_cloudwatch_logs_delivery_time, 'YYYY-MM-DD HH24:MI') || ' UTC, more than '
+        || :max_delivery_age_hours || case when :max_delivery_age_hours = 1 then ' hour' else ' hours' end
+        || ' before the data was taken; check the trail and its role.'
   end as reason,
-  j.account_id,
-  j.region
-from judged as j
-  left join iamsql_organization_trail as o on o.arn = j.resource and o.account_id <> j.account_id
+  account_id,
+  coalesce(home_region, region) as region
+from cloudtrail_trail_home

@@ -31,7 +31,7 @@ with hit as (
   from cloudtrail_event_actor as e
     join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
   where e.event_source = 'sts.amazonaws.com' and e.event_name = 'GetFederationToken' and e.error_code is null
-    and (',' || replace(:allowed_callers, ' ', '') || ',') not like ('%,' || coalesce(t.user_identity ->> 'userName', '?') || ',%')
+    and (',' || replace(:allowed_callers, ' ', '') || ',') not like ('%,' || coalesce(e.identity_user_name, '?') || ',%')
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
 ),
 ranked as (

@@ -27,7 +27,7 @@ parameters:
 */
 with call as (
   select e.event_id, e.account_id, e.partition, e.event_time, e.event_name,
-    coalesce(e.identity_arn, t.user_identity ->> 'userName', e.actor_arn, e.user_type, 'an unknown caller') as caller,
+    coalesce(e.identity_arn, e.identity_user_name, e.actor_arn, e.user_type, 'an unknown caller') as caller,
     coalesce(t.request_parameters ->> 'sAMLProviderArn', t.request_parameters ->> 'openIDConnectProviderArn',
              t.response_elements ->> 'sAMLProviderArn', t.response_elements ->> 'openIDConnectProviderArn',
              t.request_parameters ->> 'principalArn', t.user_identity ->> 'identityProvider',

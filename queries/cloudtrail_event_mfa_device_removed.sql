@@ -24,8 +24,8 @@ parameters:
 with hit as (
   select e.event_id, e.account_id, e.partition, e.event_time, e.event_name, e.error_code,
     coalesce(e.region, 'global') as event_region,
-    coalesce(t.user_identity ->> 'arn', e.actor_arn, e.user_type, 'an unknown caller') as caller,
-    coalesce(t.request_parameters ->> 'userName', t.user_identity ->> 'userName') as user_name,
+    coalesce(e.identity_arn, e.actor_arn, e.user_type, 'an unknown caller') as caller,
+    coalesce(t.request_parameters ->> 'userName', e.identity_user_name) as user_name,
     -- a user acting on itself: the event gives its ARN, path included
     case when e.user_type = 'IAMUser' and coalesce(t.request_parameters ->> 'userName', e.identity_user_name)
       = e.identity_user_name then e.identity_arn end as own_arn,
@@ -49,7 +49,7 @@ with hit as (
         and coalesce(again.request_parameters ->> 'userName', again.user_identity ->> 'userName', 'root')
           = coalesce(t.request_parameters ->> 'userName',
                      regexp_replace(t.request_parameters ->> 'serialNumber', '^.*:mfa/', ''),
-                     t.user_identity ->> 'userName', 'root')
+                     e.identity_user_name, 'root')
         and again.event_time >= e.event_time and again.event_time <= e.event_time + :replace_minutes * interval '1 minute')
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
 ),

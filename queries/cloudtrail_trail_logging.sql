@@ -8,38 +8,23 @@ severity: high
 resource_type: AWS::CloudTrail::Trail
 rationale: A stopped trail records nothing; stopping logging is a common first step of an attacker covering tracks.
 remediation: Start logging on the trail (aws cloudtrail start-logging --name <trail>) and find out who stopped it.
-tables: [cloudtrail_trail_coverage, aws_cloudtrail_trail, iamsql_organization_trail]
+tables: [cloudtrail_trail_home]
 requires: [aws_cloudtrail_trail]
 */
-with judged as (
-  select
-    t.arn as resource,
-    case when t.is_logging is null then 'skip' when t.is_logging then 'ok' else 'alarm' end as status,
-    case
-      when t.is_logging is null then 'The status of trail ' || t.name || ' was not collected (get-trail-status).'
-      when t.is_logging then 'Trail ' || t.name || ' is logging.'
-      else 'Trail ' || t.name || ' is not logging'
-        || coalesce(' since ' || to_char(c.stop_logging_time, 'YYYY-MM-DD HH24:MI') || ' UTC', '') || '; start logging.'
-    end as reason,
-    t.account_id,
-    t.region,
-    t.name,
-    t.is_organization_trail
-  from cloudtrail_trail_coverage as t
-    join aws_cloudtrail_trail as c on c.arn = t.arn and c.account_id = t.account_id
-    and (c.home_region is null or c.region is null or c.region = c.home_region)
-)
 select
-  j.resource,
-  case when o.arn is not null then 'info' else j.status end as status,
+  arn as resource,
   case
-    when not j.is_organization_trail or split_part(j.resource, ':', 5) = j.account_id then j.reason
-    when o.arn is not null then 'Organization trail ' || j.name || ' is managed in the management account '
-      || split_part(j.resource, ':', 5) || ', whose data is loaded: it is judged there. ' || j.reason
-    else 'Organization trail ' || j.name || ', managed in the management account ' || split_part(j.resource, ':', 5)
-      || ': ' || j.reason
+    when judged_account_id <> account_id then 'info'
+    when is_logging is null then 'skip'
+    when is_logging then 'ok'
+    else 'alarm'
+  end as status,
+  reason_prefix || case
+    when is_logging is null then 'The status of trail ' || name || ' was not collected (get-trail-status).'
+    when is_logging then 'Trail ' || name || ' is logging.'
+    else 'Trail ' || name || ' is not logging'
+      || coalesce(' since ' || to_char(stop_logging_time, 'YYYY-MM-DD HH24:MI') || ' UTC', '') || '; start logging.'
   end as reason,
-  j.account_id,
-  j.region
-from judged as j
-  left join iamsql_organization_trail as o on o.arn = j.resource and o.account_id <> j.account_id
+  account_id,
+  coalesce(home_region, region) as region
+from cloudtrail_trail_home

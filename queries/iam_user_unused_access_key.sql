@@ -13,7 +13,7 @@ severity: medium
 resource_type: AWS::IAM::AccessKey
 rationale: An active key that nothing uses is a standing secret that can leak from old laptops, repositories or CI systems without anyone noticing its absence. New keys get a grace period so they are not flagged before first use.
 remediation: Deactivate the key, wait to see that nothing breaks, then delete it.
-tables: [aws_iam_credential_report, aws_iam_access_key, aws_iam_user]
+tables: [aws_iam_credential_report, aws_iam_access_key, aws_iam_user, iamsql_listed]
 requires: [aws_iam_credential_report]
 parameters:
   max_unused_days: 45
@@ -33,7 +33,10 @@ with slot as (
   -- list-access-keys: every key of its user, with a create date (a get-access-key-last-used output alone has none)
   select * from aws_iam_access_key where create_date is not null and user_name <> '<root_account>'
 ), listed_user as (
-  select distinct account_id, user_name from listed
+  -- the users whose list-access-keys is loaded: with a key, or listed with none (their report slots' keys are gone)
+  select account_id, user_name from listed
+  union
+  select account_id, key from iamsql_listed where table_name = 'aws_iam_access_key'
 ), report as (
   select account_id, max(generated_time) as generated_time from aws_iam_credential_report group by account_id
 ), keys as (

@@ -16,16 +16,18 @@ import tomllib
 from pathlib import Path
 
 import duckdb
+import pytest
 import typer.main as typer_main
 from typer.testing import CliRunner
 
 from iamsql import __version__, cli
 from iamsql.cli import INTERRUPTED, app
-from iamsql.cli.root import _interrupted_command
+from iamsql.cli.root import EXIT_CODES, _interrupted_command
 from iamsql.common.resources import SAMPLE_DIR
 from iamsql.frameworks import requirements_for_control
 from iamsql.sql.output import MIN_COLUMN_WIDTH, fit_widths, render
 from iamsql.store.db import with_write_hint
+from tests.test_evidence import cli as cli_in_process
 
 runner = CliRunner()
 
@@ -577,3 +579,72 @@ def test_load_sample_lists_no_skipped_licence_files(tmp_path):
     shutil.copy(SAMPLE_DIR / "aws_cli_examples" / "list-users_1.json", folder / "users.json")
     own = run_cli("load", str(folder), "--db", str(tmp_path / "o.duckdb"))
     assert own.returncode == 0 and f"skipped {folder / 'LICENSE'}: not JSON" in own.stderr
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Exit codes (docs/cli.md, "Exit codes"): bad input is 254 for the commands that answer for Powerpipe's benchmark
+# run and Steampipe's query (check, query, evidence run), 2 for every other command; always one error line.
+# --------------------------------------------------------------------------------------------------------------
+
+POWERPIPE_COMMANDS = {("check",), ("query",), ("evidence", "run")}
+
+
+def leaf_commands(group=None, path=()):
+    group = group or typer_main.get_command(app)
+    for name, command in sorted(group.commands.items()):
+        if hasattr(command, "commands"):
+            yield from leaf_commands(command, (*path, name))
+        else:
+            yield (*path, name)
+
+
+def bad_input_code(command: tuple[str, ...]) -> int:
+    return 254 if command in POWERPIPE_COMMANDS else 2
+
+
+def one_error_line(code: int, out: str, err: str) -> bool:
+    return err.count("\n") == 1 and err.startswith("error: ") and "Traceback" not in out + err
+
+
+@pytest.mark.parametrize("command", list(leaf_commands()), ids=" ".join)
+def test_every_command_exits_as_documented_on_an_unknown_option(command, monkeypatch, capsys):
+    code, out, err = cli_in_process(monkeypatch, capsys, *command, "--no-such-option")
+    assert code == bad_input_code(command), (code, err)
+    assert one_error_line(code, out, err) and "--no-such-option" in err, err
+
+
+def test_bad_input_of_each_command_exits_as_documented(tmp_path, monkeypatch, capsys):
+    missing = str(tmp_path / "missing")
+    cases = {
+        ("load",): ["load", missing, "--db", str(tmp_path / "a.duckdb")],
+        ("collect",): ["collect", "--region", "nowhere-1", "--db", str(tmp_path / "b.duckdb")],
+        ("report",): ["report", "--db", missing, "--out", str(tmp_path / "r.xlsx")],
+        ("diff",): ["diff", "--db", missing],
+        ("export",): ["export", "--db", missing, "--parquet", str(tmp_path / "lake")],
+        ("evidence", "verify"): ["evidence", "verify", missing],
+        ("evidence", "list"): ["evidence", "list", "--db", missing],
+        ("exceptions", "check"): ["exceptions", "check", missing],
+        ("check",): ["check", "--db", missing],
+        ("query",): ["query", "select 1", "--db", missing],
+        ("evidence", "run"): ["evidence", "run", "--config", missing],
+    }
+    for command, args in cases.items():
+        code, out, err = cli_in_process(monkeypatch, capsys, *args)
+        assert code == bad_input_code(command), (command, code, err)
+        assert one_error_line(code, out, err), (command, err)
+
+
+def test_the_documented_exit_codes_name_the_powerpipe_commands():
+    rows = {code: commands for commands, code, _meaning in EXIT_CODES}
+    assert set(re.findall(r"`([^`]+)`", rows["254"])) == {" ".join(c) for c in POWERPIPE_COMMANDS}
+    assert "| `query` | 41 |" in (Path(__file__).resolve().parent.parent / "docs" / "cli.md").read_text()
+
+
+def test_an_empty_database_file_is_named_as_such(tmp_path, monkeypatch, capsys):
+    empty = tmp_path / "audit.duckdb"
+    empty.write_bytes(b"")
+    for command in (["tables"], ["report", "--out", str(tmp_path / "r.xlsx")], ["check"]):
+        code, out, err = cli_in_process(monkeypatch, capsys, *command, "--db", str(empty))
+        assert code == bad_input_code((command[0],)), (command, err)
+        assert err == f"error: cannot open database {empty}: the file is empty, not a DuckDB database\n", err
+    assert empty.read_bytes() == b""

@@ -85,6 +85,26 @@ def test_check_runs_own_controls_mapped_by_own_mappings(own):
     assert "owasp-nhi-2025" in frameworks.stdout and "nist-csf-2.0" not in frameworks.stdout
 
 
+@pytest.mark.parametrize("fmt", ["table", "md", "jsonl"])
+def test_unmapped_controls_print_no_framework_lines(own, fmt):
+    """A run of controls no mapping names shows no framework (as Powerpipe's control run shows no benchmark): only
+    the line of result counts, without the formula of the figures it does not show."""
+    ran = iamsql(own, "check", "--queries", "my-controls", "--fail-on", "none", "--format", fmt, "--quiet")
+    assert ran.returncode == 0, ran.stderr
+    output = ran.stdout + ran.stderr
+    assert "all controls: 1 control, " in output
+    for framework in ("cis-aws-foundations-v5.0.0", "nist-csf-2.0", "nist-sp-800-207", "owasp-nhi-2025", "compliant"):
+        assert framework not in output, (framework, output[-2000:])
+
+
+def test_a_framework_without_a_control_of_the_run_has_no_line(own):
+    ran = iamsql(own, "check", "--control", "iam_root_hardware_mfa_enabled", "--fail-on", "none", "--quiet")
+    assert ran.returncode == 0, ran.stderr
+    framework_lines = [line.split(":")[0] for line in ran.stdout.splitlines() if ": compliant " in line]
+    # mapped to CIS, CSF and SP 800-207, not to the OWASP NHI Top 10
+    assert framework_lines == ["cis-aws-foundations-v5.0.0", "nist-csf-2.0", "nist-sp-800-207"], ran.stdout[-2000:]
+
+
 def test_without_the_options_the_shipped_controls_and_mappings_run(own):
     listed = iamsql(own, "controls", "--format", "json")
     ids = {r["control_id"] for r in json.loads(listed.stdout)}

@@ -592,6 +592,22 @@ def test_listed_keys_replace_the_reports_slots(tmp_path):
     assert results[user_arn("kept") + "#access_key_1"]["status"] == "alarm"
 
 
+def test_a_user_listed_with_no_keys_has_no_key_to_judge(tmp_path):
+    """`aws iam list-access-keys --user-name emptied` after the user's keys were deleted prints
+    `{"AccessKeyMetadata": []}`: the report's slot (a key unused for months) is gone, and the listing reaches SQL
+    (iamsql_listed) although no key row does; a user whose keys are not listed is still judged by the report."""
+    report = report_of([key_used("emptied", "2023-06-01T12:00:00+00:00"),
+                        key_used("unlisted", "2023-06-01T12:00:00+00:00")])
+    files = {"credential-report.json": report, "emptied.json": listing("emptied")}
+    results = run_loaded(tmp_path, files, ["iam_user_unused_access_key"])
+    assert set(results) == {user_arn("unlisted") + "#access_key_1"}
+    assert results[user_arn("unlisted") + "#access_key_1"]["status"] == "alarm"
+    con = db.connect(tmp_path / "loaded.duckdb", read_only=True)
+    listed = con.execute("select account_id, table_name, key from iamsql_listed").fetchall()
+    con.close()
+    assert listed == [(ACCOUNT, "aws_iam_access_key", "emptied")]
+
+
 def test_a_key_created_after_an_old_report_is_judged_by_its_last_use(tmp_path):
     report = report_of([report_line(name, "2020-01-01T00:00:00+00:00") for name in ("quiet", "busy", "unknown")],
                        generated="2023-12-01T12:00:00Z")

@@ -55,9 +55,9 @@ SHARING = ["nhi_unused", "cloudtrail_event_nhi_human_use", "cloudtrail_event_nhi
 
 def test_shared_views_computed_once_give_the_same_results(con, monkeypatch):
     shared_run = controls.run_checks(con, controls=SHARING)
-    # the run leaves no per-account helper table or view behind, only the view it defined for the whole run (read
-    # once, over the Steampipe tables only)
-    assert temp_helpers(con) == {"iam_principal_data"}
+    # the run leaves no per-account helper table or view behind, only the views it defined for the whole run (each
+    # read once, over the Steampipe tables only)
+    assert temp_helpers(con) == {"iam_principal_data", "cloudtrail_trail_home"}
     assert not con.execute("select count(*) from duckdb_tables() where table_name = 'iam_principal'").fetchone()[0]
     monkeypatch.setattr(duckdb_engine, "shared_views", lambda selected: [])
     plain_run = controls.run_checks(con, controls=SHARING)

@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from iamsql.cli.options import DbOption, HeaderOption, SeparatorOption, check_separator, header_flag
+from iamsql.cli.root import QUERY_FAILED
 from iamsql.common.lazy import lazy_import
 from iamsql.errors import IamsqlError, first_line
 from iamsql.sql.output import FORMATS, STEAMPIPE_NULL, query_json, render
@@ -17,9 +18,6 @@ duckdb = lazy_import("duckdb")
 control_views = lazy_import("iamsql.controls.views")
 dbmod = lazy_import("iamsql.store.db")
 sql_query = lazy_import("iamsql.sql.query")
-
-# Steampipe's ExitCodeQueryExecutionFailed: one or more statements failed; the others ran and printed their results
-QUERY_FAILED = 41
 
 
 def query(

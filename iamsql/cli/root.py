@@ -119,6 +119,33 @@ def _interrupt_code() -> int:
 # docs/scheduling.md). The other commands exit 2.
 WRONG_INPUT = 254
 WRONG_INPUT_COMMANDS = (("check",), ("query",), ("evidence", "run"))
+QUERY_FAILED = 41  # Steampipe's ExitCodeQueryExecutionFailed: a statement failed, the others ran
+
+
+def _named(commands) -> str:
+    return ", ".join(f"`{' '.join(command)}`" for command in commands)
+
+
+# The exit codes of every command, as docs/cli.md ("Exit codes") shows them: (commands, code, meaning).
+EXIT_CODES = (
+    ("every command", "0", "done; for `check` and `evidence run`: nothing fails the threshold"),
+    ("`check`, `evidence run`", "1", "an alarm at or above `--fail-on` (`fail_on`), as Powerpipe's ExitCodeControlsAlarm"),
+    ("`evidence verify`", "1", "a file added, removed or changed, a broken chain of runs, a missing or bad signature"),
+    ("`check`, `evidence run`", "2",
+     "a control errored (errors win over alarms; the run is stored, the evidence written), as Powerpipe's "
+     "ExitCodeControlsError"),
+    ("`simulate`", "2", "a request that cannot be evaluated (its output line says why)"),
+    ("every command but " + _named(WRONG_INPUT_COMMANDS) + " (`load`, `collect`, `report`, `diff`, `export`, "
+     "`evidence verify`, `evidence list`, `exceptions check`, ...)", "2",
+     "bad input or a failed command: an unknown option or value, a missing or unusable file or database, nothing "
+     "to load (`collect`: nothing could be collected); one `error:` line, nothing stored"),
+    ("`query`", str(QUERY_FAILED),
+     "a statement failed (one `error:` line each); the others ran, as Steampipe's ExitCodeQueryExecutionFailed"),
+    (_named(WRONG_INPUT_COMMANDS), str(WRONG_INPUT),
+     "bad input or a failed command (the cases of 2 above; nothing is stored or written), as Powerpipe's and "
+     "Steampipe's ExitCodeInsufficientOrWrongInputs, so that their 2 means only that a control errored"),
+    ("every command", "130, 143", "stopped by Ctrl-C (130) or SIGTERM (143): one line saying what was left"),
+)
 
 
 def _fail(message: str, code: int) -> None:

@@ -486,7 +486,8 @@ SUMMARY_FORMULA = (
 
 
 def summary(counted: list[dict], frameworks: list[str] | None = None, attested: Iterable[str] = ()) -> list[tuple]:
-    """One line per framework (those given, else every framework): the controls of the run mapped to it, its
+    """One line per framework that holds a control of the run (of those given, else of every framework; a run of
+    unmapped controls has none, as Powerpipe shows only the benchmarks it ran): the controls of the run mapped to it, its
     requirements (``total``) by status (``check`` applies no exceptions or attestations, so none are excepted or attested) and its two figures as text (``frameworks.FORMULA``; ``n/a`` when nothing was
     assessed, ``informative`` for SP 800-207), from the statuses of the run's results (``stored_counts``) judged
     per account (``frameworks`` roll-up: the same as the report's)."""
@@ -498,6 +499,8 @@ def summary(counted: list[dict], frameworks: list[str] | None = None, attested: 
     table = []
     for item in framework_summary(statuses):
         controls = {c for s in statuses if s.requirement.framework == item.framework for c in s.requirement.controls}
+        if not controls & run_controls:
+            continue
         table.append(
             (
                 item.framework,
@@ -638,13 +641,11 @@ def render_results(
         text = _render_rows(results(con, run_id, queries_dir, extra_controls, statuses), fmt, header)
     table = summary(counted, frameworks)
     if fmt == "md":
-        counts = render(list(SUMMARY_COLUMNS), table, "md")
+        counts = render(list(SUMMARY_COLUMNS), table, "md") + "\n" if table else ""
+        counts += totals_line(counted) + "\n" + ("\n" + SUMMARY_FORMULA + "\n" if table else "")
     else:
         counts = "".join(_wrapped(summary_line(dict(zip(SUMMARY_COLUMNS, row)))) for row in table)
-    if fmt == "md":
-        counts += "\n" + totals_line(counted) + "\n\n" + SUMMARY_FORMULA + "\n"
-    else:
-        counts += _wrapped(totals_line(counted)) + _wrapped(SUMMARY_FORMULA)
+        counts += _wrapped(totals_line(counted)) + (_wrapped(SUMMARY_FORMULA) if table else "")
     return text, counts
 
 

@@ -24,8 +24,7 @@ def mentions_helper_view(sql: str) -> bool:
 
 
 def mentions_account_view(sql: str) -> bool:
-    """Whether the SQL text names ``iamsql_account``, ``iamsql_organization_member``, ``iamsql_organization_trail``
-    or ``iamsql_as_of`` (a plain
-    text test, like ``mentions_helper_view``)."""
+    """Whether the SQL text names one of ``ACCOUNT_VIEWS`` (``iamsql_account``, ``iamsql_listed``...) or
+    ``iamsql_as_of`` (a plain text test, like ``mentions_helper_view``)."""
     text = sql.lower()
     return any(name in text for name in (*ACCOUNT_VIEWS, AS_OF_VARIABLE))

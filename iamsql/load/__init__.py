@@ -104,12 +104,16 @@ class SourceFile:
     parsed: Parsed | None = None  # None for CloudTrail event files
     name: str = ""  # the path relative to what was loaded (source_name), what reports show
     utf16: bool = False  # a CloudTrail event file in UTF-16 (read through a UTF-8 copy)
+    # table -> the keys whose rows of it the file lists whole (one user's list-access-keys, even an empty one)
+    listed: dict[str, list[str]] = field(default_factory=dict)
 
     def source_entry(self) -> dict:
         entry = {"path": str(self.path), "name": self.name or self.path.name, "sha256": self.sha256,
                  "format": self.format, "as_of": self.as_of, "as_of_source": self.as_of_source}
         if self.parsed is not None:
             entry.update({k: v for k, v in self.parsed.extra.items() if k != "generated_time"})
+        if self.listed:
+            entry["listed"] = self.listed
         return entry
 
 
@@ -420,6 +424,8 @@ class Merged:
         self.formats: dict[str, set[str]] = defaultdict(set)
         # account -> table -> the files that hold only part of it, with why; none once a file lists it whole
         self.partial: dict[str, dict[str, list[tuple[SourceFile, str]]]] = defaultdict(dict)
+        # account -> table -> the keys whose rows the files list whole (users of list-access-keys, even empty ones)
+        self.listed: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
 
     def gaps(self, account: str) -> list[dict]:
         """The snapshot ``gaps`` entries of the tables the account's files hold only part of."""
@@ -486,7 +492,6 @@ def merge(files: list[SourceFile], warnings: list[str], cut: set[tuple[str, str]
     superseded = _newest_reports(files, warnings)
     pending: list[tuple[Fragment, SourceFile]] = []
     complete: dict[str, set[str]] = defaultdict(set)
-    listed_for: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for f in files:
         for account in f.accounts:
             merged.covers[account] |= f.parsed.covers
@@ -499,7 +504,9 @@ def merge(files: list[SourceFile], warnings: list[str], cut: set[tuple[str, str]
                 merged.partial[account].setdefault(table, []).append((f, reason))
             for table, keys in f.parsed.listed_for.items():
                 if partial.get(table) != LAST_PAGE_MISSING:
-                    listed_for[account][table] |= keys
+                    merged.listed[account][table] |= keys
+                    if keys:
+                        f.listed[table] = sorted(keys)
         if id(f) in superseded:
             continue
         for fragment in f.parsed.fragments:
@@ -508,7 +515,7 @@ def merge(files: list[SourceFile], warnings: list[str], cut: set[tuple[str, str]
             else:
                 merged.add(fragment, fragment.key, f.path, warnings)
     for account, tables in merged.partial.items():
-        for table, keys in listed_for[account].items():
+        for table, keys in merged.listed[account].items():
             if table in tables and (
                     table in PER_USER_TABLES and _every_user_listed(merged, account, complete[account], keys)
                     or table in PER_REGION_TABLES and _every_region_listed(merged, account, complete[account], keys)):
@@ -878,7 +885,9 @@ def _write_tables(con, snapshots: dict[str, int], merged: Merged) -> dict[str, d
     batches: dict[str, list[tuple[str, list[tuple[tuple, dict]]]]] = defaultdict(list)
     for account in snapshots:
         tables = merged.rows.get(account, {})
-        for table in sorted(merged.covers.get(account, set()) | {t for t, rows in tables.items() if rows}):
+        # a table listed for some keys is stored even with no row: one user's empty list-access-keys is data
+        listed = {t for t, keys in merged.listed.get(account, {}).items() if keys}
+        for table in sorted(merged.covers.get(account, set()) | {t for t, rows in tables.items() if rows} | listed):
             batches[table].append((account, list(tables.get(table, {}).items())))
     written: dict[str, dict[str, int]] = {account: {} for account in snapshots}
     for table, accounts in batches.items():

@@ -195,6 +195,8 @@ def _holds_nothing(con: duckdb.DuckDBPyConnection) -> bool:
 
 def _open_explained(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     """``_open``, its failure as one ``DatabaseError`` line (locked by another process, not a database...)."""
+    if path.is_file() and path.stat().st_size == 0:  # DuckDB's words for it depend on the mode, read-only's are wrong
+        raise DatabaseError(f"cannot open database {path}: the file is empty, not a DuckDB database")
     try:
         return _open(path, read_only)
     except duckdb.IOException as exc:
@@ -503,9 +505,9 @@ ACCOUNT_VIEW = """
 
 
 def create_account_view(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the TEMP views ``iamsql_account``, ``iamsql_organization_member`` and ``iamsql_organization_trail`` and
-    set ``iamsql_as_of`` to the newest snapshot time (cheap: one catalog lookup, one aggregate over the bookkeeping
-    tables)."""
+    """Create the TEMP views ``iamsql_account``, ``iamsql_organization_member``, ``iamsql_organization_trail`` and
+    ``iamsql_listed`` and set ``iamsql_as_of`` to the newest snapshot time (cheap: one catalog lookup, one aggregate
+    over the bookkeeping tables)."""
     database, has_snapshots, has_organizations = con.execute(
         "select current_database(), count(*) filter (schema_name = 'main' and table_name = 'iamsql_snapshot') > 0, "
         "count(*) filter (schema_name = 'history' and table_name = 'aws_organizations_account') > 0 "
@@ -515,6 +517,7 @@ def create_account_view(con: duckdb.DuckDBPyConnection) -> None:
         set_as_of(con, newest_as_of(con))
         _create_organization_members(con, database, has_organizations)
         _create_organization_trails(con, database)
+        _create_listed(con)
 
 
 def newest_as_of(con: duckdb.DuckDBPyConnection) -> datetime | None:
@@ -544,6 +547,17 @@ def _create_organization_trails(con: duckdb.DuckDBPyConnection, database: str) -
                 f'from "{quoted}".history.aws_cloudtrail_trail as t join iamsql_latest as l '
                 "on l.snapshot_id = t.snapshot_id and l.table_name = 'aws_cloudtrail_trail' "
                 "where t.is_organization_trail and split_part(t.arn, ':', 5) = t.account_id")
+
+
+def _create_listed(con: duckdb.DuckDBPyConnection) -> None:
+    """TEMP view ``iamsql_listed(account_id, table_name, key)``: the keys whose rows of a table the account's latest
+    snapshot of it lists whole, from its files' ``listed`` entries: the users whose ``list-access-keys`` is loaded,
+    an empty one too (a user listed with no key has no row in ``aws_iam_access_key``)."""
+    con.execute("create or replace temp view iamsql_listed as select distinct l.account_id, l.table_name, k.key "
+                "from iamsql_latest as l join iamsql_snapshot as s using (snapshot_id), "
+                "unnest(json_extract(s.sources, '$[*]')) as f(source), "
+                "unnest(json_extract_string(json_extract(f.source, '$.listed') -> l.table_name, '$[*]')) as k(key) "
+                "where s.account_id = l.account_id")
 
 
 def set_as_of(con: duckdb.DuckDBPyConnection, as_of: datetime | None) -> None:

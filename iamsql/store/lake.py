@@ -54,6 +54,7 @@ BOOKKEEPING = {
     "iamsql_coverage": ("select l.account_id, l.table_name, l.snapshot_id, p.reason as partial, p.whole "
                         "from iamsql_latest l left join iamsql_partial p using (account_id, table_name)",
                         ("account_id",)),
+    "iamsql_listed": ("select account_id, table_name, key from iamsql_listed", ("account_id",)),
     "iamsql_snapshot": (
         "select snapshot_id, account_id, kind, loaded_at, as_of, tool_version, sources::varchar as sources, "
         "partial, gaps::varchar as gaps from iamsql_snapshot "

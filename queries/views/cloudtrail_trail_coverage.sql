@@ -1,7 +1,7 @@
 /*
 What each CloudTrail trail records, from its basic (`event_selectors`) or advanced (`advanced_event_selectors`)
 event selectors. One row per trail (shadow copies of multi-region and organization trails, listed by
-describe-trails in every region, are counted once: the row in the trail's home region).
+describe-trails in every region, are counted once: the row in the trail's home region, cloudtrail_trail_home).
 
 Columns: arn, name, account_id, partition, region (the home region), is_multi_region_trail,
 is_organization_trail, is_logging, selectors_known, management_read, management_write, management_excluded,
@@ -20,8 +20,7 @@ s3_data_read, s3_data_write.
   `arn:<partition>:s3:::`, or an advanced selector on `AWS::S3::Object` with no `resources.ARN` filter).
 */
 with trail as (
-  select * from aws_cloudtrail_trail
-  where home_region is null or region is null or region = home_region
+  select * from cloudtrail_trail_home
 ),
 basic as (
   select t.arn,

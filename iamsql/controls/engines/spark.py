@@ -459,6 +459,7 @@ SPARK_TYPES = {"VARCHAR": "string", "JSON": "string", "TIMESTAMPTZ": "timestamp"
 BOOKKEEPING_SCHEMAS = {
     "iamsql_account": "partition string, as_of timestamp, account_id string",
     "iamsql_coverage": "table_name string, snapshot_id bigint, partial string, whole array<string>, account_id string",
+    "iamsql_listed": "table_name string, key string, account_id string",
 }
 
 
@@ -586,6 +587,7 @@ def _shadow(spark, account: Account, views: dict[str, exp.Expr | Exception]) -> 
     shadows["iamsql_organization_member"] = "select id, arn, snapshot_id from iamsql_lake_aws_organizations_account"
     shadows["iamsql_organization_trail"] = ("select distinct arn, account_id from iamsql_lake_aws_cloudtrail_trail "
                                             "where is_organization_trail and split(arn, ':')[4] = account_id")
+    shadows["iamsql_listed"] = f"select account_id, table_name, key from iamsql_lake_iamsql_listed where account_id = {quoted}"
     shadows_of_tables = set(shadows)
     shadows |= {name: render(tree, account.as_of) for name, tree in views.items() if not isinstance(tree, Exception)}
     for name, sql in shadows.items():  # helper views come in dependency order (see views.needed_views)
