@@ -142,7 +142,7 @@ encode = json.JSONEncoder(ensure_ascii=False).encode
 
 def _control_results(report: Report) -> Iterable[tuple[str, list[dict]]]:
     """Each control's findings, in Powerpipe's status order."""
-    for control_id, findings in groupby(report.findings(), key=lambda f: f["control_id"]):
+    for control_id, findings in groupby(report.findings(joined=False), key=lambda f: f["control_id"]):
         yield control_id, sorted(findings, key=lambda f: RESULT_ORDER.index(f["status"]))
 
 
