@@ -609,6 +609,8 @@ def source_name(source: dict) -> str:
 def _without_paths(text: str, sources: list[dict]) -> str:
     """A loader's note (how a time was found) with each source's full path replaced by its name (older
     databases wrote the full path into it)."""
+    if not text:  # most sources have no note: not walked again for each of them (2,000 CloudTrail files)
+        return text
     for source in sources:
         if source.get("path") and source["path"] in text:
             text = text.replace(source["path"], source_name(source))
