@@ -246,11 +246,13 @@ def check(
     )
     text, counts = iamsql_controls.render_results(con, run_id, counted, fmt, framework, queries, extra,
                                                   header=with_header)
+    pieces = [text]
     if fmt in ("json", "csv"):  # the run as Powerpipe's benchmark JSON or CSV, what --export json/csv writes
-        text = reports.report_text(con, fmt, run_id=run_id, frameworks=framework, queries_dir=queries,
-                                   extra_controls=extra, header=with_header, separator=separator)
+        pieces = reports.report_text(con, fmt, run_id=run_id, frameworks=framework, queries_dir=queries,
+                                     extra_controls=extra, header=with_header, separator=separator)
     con.close()  # before the results go out: a reader that stops reading never holds the database
-    typer.echo(text, nl=False)
+    for piece in pieces:
+        typer.echo(piece, nl=False)
     number = sum(c["count"] for c in counted)
     typer.echo(f"run {run_id}: {iamsql_controls.count_of(number, 'result')}", err=fmt not in ("table", "md"))
     typer.echo(counts, nl=False, err=fmt not in ("table", "md"))

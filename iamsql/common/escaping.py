@@ -72,12 +72,14 @@ def csv_records(columns: list[list[str]], separator: str = ",") -> str:
     whose whole text holds no separator, quote, CR or LF is not checked field by field."""
     if len(columns) == 1:
         return "".join(csv_line([field], separator) for field in columns[0])
-    quoted = [
-        [csv_field(f, separator) for f in column] if csv_special("".join(column), separator) else column
-        for column in columns
-    ]
-    lines = "\n".join(map(separator.join, zip(*quoted)))
+    lines = "\n".join(map(separator.join, zip(*(csv_column(column, separator) for column in columns))))
     return lines + "\n" if lines else ""
+
+
+def csv_column(column: list[str], separator: str = ",") -> list[str]:
+    """``csv_field`` of each text of a column; when their whole text holds no separator, quote, CR or LF (one
+    search instead of one per field), the column as it is."""
+    return [csv_field(f, separator) for f in column] if csv_special("".join(column), separator) else column
 
 
 def md_text(text: str) -> str:

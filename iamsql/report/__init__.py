@@ -10,7 +10,6 @@ report never leaves a half-written file, and only a new path or a regular file i
 
 from __future__ import annotations
 
-import io
 import os
 import sys
 from collections.abc import Callable
@@ -185,16 +184,49 @@ def gather(con: duckdb.DuckDBPyConnection, **options) -> Report:
 
 
 def report_text(con: duckdb.DuckDBPyConnection, fmt: str, *, header: bool = True, separator: str = ",",
-                **options) -> str:
-    """One run in a text format as a string (``build_report``'s ``options``), for a command that prints it;
-    ``header`` and ``separator`` for csv, as Powerpipe's ``--header`` and ``--separator``."""
-    buffer = io.StringIO()
+                **options) -> list[str]:
+    """One run in a text format (``build_report``'s ``options``), for a command that prints it, as pieces of
+    about ``TextPieces.SIZE`` characters (a large run's CSV is hundreds of MB: one string, then its encoded bytes,
+    would hold it several times); ``header`` and ``separator`` for csv, as Powerpipe's ``--header`` and
+    ``--separator``."""
+    pieces = TextPieces()
     report = gather(con, **options)
     if fmt == "csv":
-        write_benchmark_csv(report, buffer, header=header, separator=separator)
+        write_benchmark_csv(report, pieces, header=header, separator=separator)
     else:
-        WRITERS[fmt][0](report, buffer)
-    return buffer.getvalue()
+        WRITERS[fmt][0](report, pieces)
+    return pieces.done()
+
+
+class TextPieces:
+    """A text stream that keeps what is written as pieces of about ``SIZE`` characters."""
+
+    SIZE = 1 << 20
+
+    def __init__(self) -> None:
+        self.pieces: list[str] = []
+        self._pending: list[str] = []
+        self._size = 0
+
+    def write(self, text: str) -> None:
+        self._pending.append(text)
+        self._size += len(text)
+        if self._size >= self.SIZE:
+            self._join()
+
+    def writelines(self, texts) -> None:
+        for text in texts:
+            self.write(text)
+
+    def done(self) -> list[str]:
+        """The pieces of everything written."""
+        self._join()
+        return self.pieces
+
+    def _join(self) -> None:
+        if self._pending:
+            self.pieces.append("".join(self._pending))
+            self._pending, self._size = [], 0
 
 
 def export_run(con: duckdb.DuckDBPyConnection, paths: list[Path], *, formats: list[str | None] | None = None,

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from itertools import groupby
 from typing import Any, TextIO
 
-from iamsql.common.escaping import csv_line
+from iamsql.common.escaping import csv_column, csv_field, csv_line
 from iamsql.controls.filters import control_tags
 from iamsql.frameworks import Framework, load_frameworks
 from iamsql.report.model import FrameworkSection, Report
@@ -47,25 +47,47 @@ def write_benchmark_csv(report: Report, out: TextIO, *, header: bool = True, sep
     tags = sorted({key for c in report.controls for key in control_tags(c["resource_type"])})
     if header:
         out.write(csv_line([*CSV_COLUMNS, *dimensions, *tags], separator))
+    tails: dict[str, list[str]] = {}
+
+    def control_tails(control: dict) -> list[str]:
+        """The control's records from ``reason`` on, escaped once however many groups hold the control."""
+        found = tails.get(control["control_id"])
+        if found is None:
+            findings = control["results"] or []
+            values = [_dimensions(f) for f in findings]
+            columns = [[_field(f["reason"]) for f in findings], [_field(f["resource"]) for f in findings],
+                       [f["status"] for f in findings], [control["severity"]] * len(findings),
+                       *(_dimension_column(values, key) for key in dimensions),
+                       *([_field(control["tags"].get(key, ""))] * len(findings) for key in tags)]
+            found = tails[control["control_id"]] = list(
+                map(separator.join, zip(*(csv_column(column, separator) for column in columns))))
+        return found
 
     def rows(group: dict) -> Iterable[str]:
         for child in group["groups"] or []:
             yield from rows(child)
         for control in group["controls"] or []:
-            head = [_field(group["group_id"]), _field(group["title"]), _field(group["description"]),
-                    _field(control["control_id"]), _field(control["title"]), _field(control["description"])]
-            tail = [_field(control["tags"].get(key, "")) for key in tags]
-            for finding in control["results"] or []:
-                values = _dimensions(finding)
-                yield csv_line([*head, _field(finding["reason"]), _field(finding["resource"]), finding["status"],
-                                control["severity"], *(_field(None if values.get(key) is None else _text(values[key]))
-                                                       for key in dimensions), *tail], separator)
+            found = control_tails(control)
+            if found:
+                head = separator.join(csv_field(_field(value), separator) for value in (
+                    group["group_id"], group["title"], group["description"], control["control_id"], control["title"],
+                    control["description"])) + separator
+                yield head + ("\n" + head).join(found) + "\n"
 
     out.writelines(rows(_root(report, results)))
 
 
 def _field(value: str | None) -> str:
     return "" if value is None else csv_text(value)
+
+
+def _dimension_column(values: list[dict], key: str) -> list[str]:
+    """The CSV texts of one dimension of a control's results (``_dimensions`` each); most controls have none of most
+    keys."""
+    found = [v.get(key) for v in values]
+    if found.count(None) == len(found):
+        return [""] * len(found)
+    return ["" if value is None else csv_text(_text(value)) for value in found]
 
 
 CSV_COLUMNS = ("group_id", "title", "description", "control_id", "control_title", "control_description", "reason",
@@ -120,7 +142,7 @@ encode = json.JSONEncoder(ensure_ascii=False).encode
 
 def _control_results(report: Report) -> Iterable[tuple[str, list[dict]]]:
     """Each control's findings, in Powerpipe's status order."""
-    for control_id, findings in groupby(report.findings(), key=lambda f: f["control_id"]):
+    for control_id, findings in groupby(report.findings(joined=False), key=lambda f: f["control_id"]):
         yield control_id, sorted(findings, key=lambda f: RESULT_ORDER.index(f["status"]))
 
 

@@ -140,15 +140,17 @@ class Report:
     _control_info: dict[str, dict] = field(default_factory=dict)
     _kept_findings: list[dict] | None = None
 
-    def findings(self) -> Iterator[dict]:
+    def findings(self, joined: bool = True) -> Iterator[dict]:
         """Every finding of the run (of the selected controls) as a dict keyed like ``finding_columns``, in a
         fixed order: control, status (error, alarm, skip, info, ok), account, region, resource. One query per
         batch of controls of at most ``BATCH_FINDINGS`` findings (a control with more is a batch of its own), with
         the ``finding_joins``, keeps DuckDB's sorts and joins small, so memory does not grow with the run, while a
-        small run takes one query. After ``keep_findings``: the findings it read (the dicts are shared: read only)."""
+        small run takes one query. After ``keep_findings``: the findings it read (the dicts are shared: read only).
+        ``joined=False``: only the stored result's own columns, without the ``finding_joins`` (history and
+        exceptions, whose cost grows with the runs stored), for writers that read none of theirs."""
         if self._kept_findings is not None:
             return iter(self._kept_findings)
-        return self._read_findings()
+        return self._read_findings(joined)
 
     def keep_findings(self) -> None:
         """Read the findings once and keep them for every later ``findings()`` (several files of one run), when
@@ -156,10 +158,11 @@ class Report:
         if self._kept_findings is None and self.finding_count <= BATCH_FINDINGS:
             self._kept_findings = list(self._read_findings())
 
-    def _read_findings(self) -> Iterator[dict]:
+    def _read_findings(self, joined: bool = True) -> Iterator[dict]:
         """``findings()`` from the database."""
         evaluated = {a["account_id"]: a["evaluated_at"] for a in self.accounts}
-        for cursor in self._finding_batches(f"select * from ({self._finding_sql()}) f order by {FINDING_ORDER}"):
+        sql = f"select * from ({self._finding_sql(joined)}) f order by {FINDING_ORDER}"
+        for cursor in self._finding_batches(sql, joined=joined):
             names = [d[0] for d in cursor.description]
             while batch := cursor.fetchmany(BATCH):
                 for values in batch:
@@ -222,13 +225,14 @@ class Report:
                         row[i] = details_text(row[i])
                     yield row
 
-    def _finding_sql(self) -> str:
+    def _finding_sql(self, joined: bool = True) -> str:
         """The findings (unordered) of the controls in the list ``$control_ids`` of run ``$run_id``, with the
-        ``finding_joins``' columns."""
-        extra_columns = "".join(f", j{n}.* exclude (finding_id)" for n in range(len(self.finding_joins)))
+        ``finding_joins``' columns unless not ``joined``."""
+        finding_joins = self.finding_joins if joined else []
+        extra_columns = "".join(f", j{n}.* exclude (finding_id)" for n in range(len(finding_joins)))
         joins = "".join(
             f" left join ({join.sql}) j{n} on j{n}.finding_id = r.finding_id"
-            for n, join in enumerate(self.finding_joins)
+            for n, join in enumerate(finding_joins)
         )
         return f"""
             select r.finding_id, r.status, r.severity, r.control_id, r.resource, r.reason, r.account_id, r.region,
@@ -241,9 +245,11 @@ class Report:
         """The named parameters of every ``finding_joins`` query."""
         return {key: value for join in self.finding_joins for key, value in join.params.items()}
 
-    def _finding_batches(self, sql: str, params: dict[str, Any] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-        """``sql`` (over ``_finding_sql``) run per batch of controls (``_control_batches``); yields each cursor."""
-        shared = {**self._join_params(), **(params or {}), "run_id": self.run["run_id"]}
+    def _finding_batches(self, sql: str, params: dict[str, Any] | None = None, *,
+                         joined: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+        """``sql`` (over ``_finding_sql``, ``joined`` or not) run per batch of controls (``_control_batches``); yields
+        each cursor."""
+        shared = {**(self._join_params() if joined else {}), **(params or {}), "run_id": self.run["run_id"]}
         for control_ids in self._control_batches():
             # On the report's own connection (a cursor would not see its TEMP tables): nothing else may query it
             # while the findings are being read.
@@ -603,6 +609,8 @@ def source_name(source: dict) -> str:
 def _without_paths(text: str, sources: list[dict]) -> str:
     """A loader's note (how a time was found) with each source's full path replaced by its name (older
     databases wrote the full path into it)."""
+    if not text:  # most sources have no note: not walked again for each of them (2,000 CloudTrail files)
+        return text
     for source in sources:
         if source.get("path") and source["path"] in text:
             text = text.replace(source["path"], source_name(source))
