@@ -51,6 +51,14 @@ ROLES = [
     role("guests-unloaded", pool_trust(pool_id("guests-unloaded")), attached=["arn:aws:iam::aws:policy/NotLoaded"]),
     # an administrator role handed to the pool whose trust admits only EC2: Cognito cannot assume it for anyone
     role("guests-ec2-trust", assume({"Service": "ec2.amazonaws.com"}), attached=[ADMIN]),
+    # administrator roles handed to guests whose trust does not admit this pool's guests: only signed-in identities,
+    # only another pool's; and one admitting this pool's identities of any kind (no amr condition)
+    role("guests-members-trust", guests_trust(StringEquals={f"{COGNITO}:aud": pool_id("guests-members-trust")},
+                                              **{"ForAnyValue:StringLike": {f"{COGNITO}:amr": "authenticated"}}),
+         attached=[ADMIN]),
+    role("guests-other-pool", pool_trust(pool_id("some-other-pool")), attached=[ADMIN]),
+    role("guests-any-kind", guests_trust(StringEquals={f"{COGNITO}:aud": pool_id("guests-any-kind")}),
+         attached=[ADMIN]),
     # trusts of Cognito identities: one limited to a pool, one only to unauthenticated identities of any pool
     role("any-pool-guests", guests_trust(**{"ForAnyValue:StringLike": {f"{COGNITO}:amr": "unauthenticated"}}),
          statements=[allow("s3:GetObject", "arn:aws:s3:::app/*")]),
@@ -66,6 +74,9 @@ POOLS = [
     pool("guests-unloaded", True),
     pool("guests-ec2-trust", True),
     pool("not-described", None),
+    pool("guests-members-trust", True),
+    pool("guests-other-pool", True),
+    pool("guests-any-kind", True),
 ]
 EXPECTED = {
     "guests-admin": "alarm",
@@ -78,6 +89,9 @@ EXPECTED = {
     "guests-unloaded": "skip",  # the role's power depends on a policy that is not loaded
     "guests-ec2-trust": "ok",
     "not-described": "skip",
+    "guests-members-trust": "ok",  # its trust admits only authenticated identities (amr)
+    "guests-other-pool": "ok",  # its trust admits another pool's identities (aud)
+    "guests-any-kind": "alarm",  # its trust admits this pool's identities, unauthenticated ones too
 }
 
 
@@ -106,6 +120,11 @@ def test_pool(results, name):
 def test_the_alarm_names_the_role_and_its_power(results):
     reason = results[(POOLS_CONTROL, pool_arn("guests-keys"))]["reason"]
     assert arn("role", "guests-keys") in reason and "CreateAccessKey" in reason and "without signing in" in reason
+
+
+def test_a_guest_role_trusting_another_pool_is_not_assumable_by_this_one(results):
+    reason = results[(POOLS_CONTROL, pool_arn("guests-other-pool"))]["reason"]
+    assert "does not admit the unauthenticated identities of this pool" in reason
 
 
 def test_a_cognito_trust_is_limited_by_the_pool_it_names_not_by_amr(results):

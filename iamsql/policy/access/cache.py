@@ -167,12 +167,15 @@ class Fingerprints:
     def role_chains(self, principal_keys: list[str], account: AccountModel) -> str:
         """The key of the rows that depend on every principal (``tables.role_rows``): their keys, the groups'
         policies (a group with administrator power may have no member yet), the roles of the resources that run code
-        with one (Lambda functions, EC2 instances) and which tables of them are not loaded."""
+        with one (Lambda functions, EC2 instances), which tables of them are not loaded and the identity pools'
+        unauthenticated roles."""
         groups = [
             [name, arn, [self._attached(a) for a in policies]] for name, (arn, policies) in sorted(account.groups.items())
         ]
         workloads = [[target, sorted(found.items())] for target, found in sorted(account.workloads.items())]
-        return self._key("assume_admin_role", self.rails, principal_keys, groups, workloads, sorted(account.unloaded))
+        guests = sorted(account.guest_roles.items())
+        return self._key("assume_admin_role", self.rails, principal_keys, groups, workloads, sorted(account.unloaded),
+                         guests)
 
     def subject(self, resource: str, kind: str, policies: list[AttachedPolicy]) -> str:
         return self._key("policy", resource, kind, [self._attached(a) for a in policies])

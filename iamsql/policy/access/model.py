@@ -267,6 +267,8 @@ class AccountModel:
     workloads: dict[str, dict[str, str]] = field(default_factory=dict)
     # the targets whose table is not loaded for the account: which resources there are, and their roles, is unknown
     unloaded: frozenset[str] = frozenset()
+    # Amazon Cognito identity pools with an unauthenticated role: pool ARN -> (pool id, the role's ARN)
+    guest_roles: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def role(self, arn: str) -> Principal | None:
         return self.roles.get(arn)
@@ -500,6 +502,7 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
                 f"inline policy of permission set {name or arn}", document, inline=True
             )
     workloads, loaded = _workloads(con, where, params)
+    guests = _guest_roles(con, where, params)
     reaches: dict[tuple, dict] = {}  # principals with the same policies read them alike: one memo
     for principal in (p for found in principals.values() for p in found):
         principal.reaches = reaches.setdefault(principal.signature, principal.reaches)
@@ -514,9 +517,26 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
             permission_sets.get(a, {}),
             workloads.get(a, {}),
             frozenset(t for t, table in WORKLOADS.items() if (a, table) not in loaded and t not in workloads.get(a, {})),
+            guests.get(a, {}),
         )
         for a in accounts
     ]
+
+
+def _guest_roles(con: duckdb.DuckDBPyConnection, where: str, params: dict) -> dict[str, dict[str, tuple[str, str]]]:
+    """The loaded identity pools that name an unauthenticated role (``get-identity-pool-roles``), by account: pool
+    ARN -> (pool id, the role's ARN)."""
+    try:
+        rows = con.execute(
+            "select coalesce(akas->>0, identity_pool_id), identity_pool_id, roles->>'unauthenticated', account_id "
+            f"from aws_cognito_identity_pool{where}", params).fetchall()
+    except duckdb.CatalogException:  # a database made before the identity pool table, opened read-only
+        rows = []
+    found: dict[str, dict[str, tuple[str, str]]] = {}
+    for pool_arn, pool_id, role_arn, account in sorted(rows, key=lambda row: str(row[0])):
+        if pool_arn and pool_id and role_arn:
+            found.setdefault(account, {})[pool_arn] = (pool_id, role_arn)
+    return found
 
 
 def _workloads(con: duckdb.DuckDBPyConnection, where: str, params: dict) -> tuple[dict, set[tuple[str, str]]]:

@@ -550,7 +550,35 @@ def role_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> list
         + take_over_rows(answers, principal_answers)
         + create_rows(answers)
         + workload_rows(answers, principal_answers)
+        + pool_guest_rows(answers.asker)
     )
+
+
+POOL_GUEST = "identity_pool_guest"
+
+
+def pool_guest_rows(asker: Asker) -> list[tuple]:
+    """Per loaded Cognito identity pool with an unauthenticated role that is a loaded role of the account, whether the
+    pool's unauthenticated identities may assume that role (question ``identity_pool_guest``, ``detail`` the pool's
+    ARN): the role's trust policy asked for the request Cognito makes for them (``trust.pool_guest``), with the RCPs
+    of the account; ``Unknown`` when the trust policy is not readable."""
+    account, rails = asker.account, asker.rails
+    title = "assumable by the unauthenticated identities of an identity pool"
+    rows = []
+    for pool_arn, (pool_id, role_arn) in account.guest_roles.items():
+        role = account.role(role_arn)
+        if role is None or role.trust is None:
+            continue
+        if role.trust.policy is None:
+            rows.append((account.account_id, role.arn, role.kind, role.name, role.path, POOL_GUEST, title, "Unknown",
+                         None, None, role.trust.missing_label, pool_arn, None))
+            continue
+        found = trust_analysis.pool_guest(role.arn, account.account_id, role.trust.policy, pool_id, rails)
+        shown = found.decision in SHOWN
+        rows.append((account.account_id, role.arn, role.kind, role.name, role.path, POOL_GUEST, title, found.decision,
+                     role.trust.label if shown else None, _json_text(found.conditions if shown else None), None,
+                     pool_arn, _json_text(found.deny_conditions if shown else None)))
+    return rows
 
 
 def admin_groups(asker: Asker, questions: tuple[Question, ...]) -> dict[str, Evaluation]:
