@@ -172,10 +172,11 @@ SHELL_DOCUMENTS = {
 
 def instance_requests(action: str, instance: str, *, partition: str, account_id: str) -> list[tuple[str, ...]]:
     """The resources of a request that runs code on the EC2 instance ``instance``, as alternatives (any one is
-    enough), each naming the instance and a document: a document of the account (the catalog's probe), or the
-    document that runs any shell command (Systems Manager's ``AWS-RunShellScript`` for ``ssm:SendCommand``, the
+    enough), each naming the instance and, for Systems Manager, a document: a document of the account (the catalog's
+    probe), or the document that runs any shell command (Systems Manager's ``AWS-RunShellScript`` for ``ssm:SendCommand``, the
     Session Manager shell document for ``ssm:StartSession``)."""
-    documents = [d for d in probe_resources(action, partition=partition, account_id=account_id, name=PROBE) if d != "*"]
+    documents = [d for d in probe_resources(action, partition=partition, account_id=account_id, name=PROBE)
+                 if d != "*" and ":instance/" not in d]  # an EC2 action names the instance alone
     shell = SHELL_DOCUMENTS.get(action.lower())
     if shell:
         documents.append(shell.format(partition=partition, account_id=account_id))

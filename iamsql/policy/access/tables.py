@@ -510,6 +510,8 @@ class PrincipalAnswers:
             ]
         rows = []
         for question in self.listed[allowed]:
+            if on_loaded_workloads(question, account):
+                continue  # only the loaded resources can open it: ``workload_rows``
             decision, used = self.asker.question(principal, question, allowed)
             if decision not in SHOWN and question.id.startswith("escalation:"):
                 continue  # an escalation path is listed only when it is open or cannot be judged
@@ -542,14 +544,17 @@ def principal_rows(asker: Asker, questions: tuple[Question, ...]) -> list[tuple]
 def role_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> list[tuple]:
     """The rows that depend on every principal's administrator answers: the roles with that power each principal
     may assume (``assume_admin_rows``) or pass to a service (``pass_admin_rows``), and the administrators' groups
-    a user may join (``join_admin_group_rows``)."""
+    a user may join (``join_admin_group_rows``). The paths open through an existing resource (``workload_rows``)
+    count as the principal's own paths for the others: a role that may take one is a role with power."""
+    workloads = workload_rows(answers, principal_answers)
+    powers = principal_answers + workloads
     return (
-        assume_admin_rows(answers.asker, principal_answers)
-        + pass_admin_rows(answers, principal_answers)
+        assume_admin_rows(answers.asker, powers)
+        + pass_admin_rows(answers, powers)
         + join_admin_group_rows(answers)
-        + take_over_rows(answers, principal_answers)
+        + take_over_rows(answers, powers)
         + create_rows(answers)
-        + workload_rows(answers, principal_answers)
+        + workloads
         + pool_guest_rows(answers.asker)
     )
 
@@ -761,6 +766,14 @@ def _on_workload(target: str):
     return lambda probe: target in probe.targets
 
 
+def on_loaded_workloads(question: Question, account: AccountModel) -> bool:
+    """Whether the question is an escalation path through an existing resource (``WORKLOADS``) whose table is loaded
+    for the account: the loaded resources are all there is to act on, so only they can open it (``workload_rows``);
+    a statement on every resource opens it on none when the table holds no resource with a powerful role."""
+    return question.id.startswith("escalation:") and any(
+        t in WORKLOADS and t not in account.unloaded for p in question.probes for t in p.targets)
+
+
 def workload_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> list[tuple]:
     """Escalation paths through an existing resource that runs code with a role of its own (``WORKLOADS``: a Lambda
     function, an EC2 instance, a CodeBuild project, a SageMaker notebook instance, a Glue development endpoint) that
@@ -768,8 +781,9 @@ def workload_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> 
     them is loaded, the path opens on a resource whose role has administrator power or an open escalation path of its
     own (``on <ARN>``), holding as that role's answer does; one whose role is weak, or that does not exist, opens
     nothing. When it is not loaded, a resource the statements name on which the path's requests are allowed gives an
-    ``Unknown`` row (``on <ARN>``, ``missing`` naming the table): its role decides. Paths open on any resource have
-    their row in ``PrincipalAnswers``."""
+    ``Unknown`` row (``on <ARN>``, ``missing`` naming the table): its role decides. When it is loaded, a statement on
+    every resource is asked on each loaded resource too (``PrincipalAnswers`` gives such paths no row: the probe
+    resource does not exist); when it is not, paths open on any resource have their row in ``PrincipalAnswers``."""
     asker, questions = answers.asker, answers.questions
     account = asker.account
     admins, escalating = _powers(principal_answers)
@@ -791,9 +805,11 @@ def workload_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> 
                 continue
             allowed = asker.allowed_actions(principal, answers.probe_actions)
             for question in paths:
-                if not question.actions <= allowed or asker.question(principal, question, allowed)[0] in POSSIBLE:
-                    continue  # a request of it that nothing allows, or it is open on any resource
+                if not question.actions <= allowed:
+                    continue  # a request of it that nothing allows
                 if unloaded:
+                    if asker.question(principal, question, allowed)[0] in POSSIBLE:
+                        continue  # open on any resource: its row is in ``PrincipalAnswers``
                     row = _unloaded_workload_row(asker, principal, question, target, table)
                 else:
                     # a resource whose role is the principal itself gives it nothing it has not got
