@@ -146,11 +146,15 @@ class Fingerprints:
     def _key(self, *parts) -> str:
         return hashlib.sha256(json.dumps([*self._common, *parts]).encode()).hexdigest()
 
-    def principal(self, p: Principal) -> str:
+    def principal(self, p: Principal, account: AccountModel) -> str:
+        """The key of a principal's answers: its documents, and which tables of the resources its paths act on are
+        loaded for the account (``AccountModel.unloaded``, ``empty_tables``)."""
         identity = [self._attached(a) for a in p.identity]
         return self._key(
             "principal",
             self.rails,
+            sorted(account.unloaded),
+            sorted(account.empty_tables),
             p.arn,
             p.kind,
             p.name,
@@ -462,7 +466,7 @@ def account_units(
         table = "iam_principal_access"
         answers = PrincipalAnswers(Asker(account, rails), questions)
         principals = [
-            Unit(account_id, table, fingerprints.principal(p), partial(answers.rows, p)) for p in account.principals
+            Unit(account_id, table, fingerprints.principal(p, account), partial(answers.rows, p)) for p in account.principals
         ]
         principal_keys = [unit.key for unit in principals]
 

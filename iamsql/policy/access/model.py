@@ -16,7 +16,7 @@ import duckdb
 from iamsql.common.collector import collector_paused
 from iamsql.errors import PolicyError
 from iamsql.policy import Policy, parse_policy
-from iamsql.policy.access.questions import WORKLOADS
+from iamsql.policy.access.questions import EXISTING, WORKLOADS
 from iamsql.policy.conditions import KnownPrefix
 from iamsql.policy.document import as_resource_policy
 
@@ -269,6 +269,8 @@ class AccountModel:
     unloaded: frozenset[str] = frozenset()
     # Amazon Cognito identity pools with an unauthenticated role: pool ARN -> (pool id, the role's ARN)
     guest_roles: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # the tables of ``questions.EXISTING`` loaded for the account that hold no resource: nothing to act on
+    empty_tables: frozenset[str] = frozenset()
 
     def role(self, arn: str) -> Principal | None:
         return self.roles.get(arn)
@@ -503,6 +505,7 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
             )
     workloads, loaded = _workloads(con, where, params)
     guests = _guest_roles(con, where, params)
+    holding = _holding(con, where, params)
     reaches: dict[tuple, dict] = {}  # principals with the same policies read them alike: one memo
     for principal in (p for found in principals.values() for p in found):
         principal.reaches = reaches.setdefault(principal.signature, principal.reaches)
@@ -518,9 +521,22 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
             workloads.get(a, {}),
             frozenset(t for t, table in WORKLOADS.items() if (a, table) not in loaded and t not in workloads.get(a, {})),
             guests.get(a, {}),
+            frozenset(t for t in set(EXISTING.values()) if (a, t) in loaded and (a, t) not in holding),
         )
         for a in accounts
     ]
+
+
+def _holding(con: duckdb.DuckDBPyConnection, where: str, params: dict) -> set[tuple[str, str]]:
+    """The (account, table) pairs of the tables of ``questions.EXISTING`` that hold a resource of the account."""
+    found: set[tuple[str, str]] = set()
+    for table in sorted(set(EXISTING.values())):
+        try:
+            rows = con.execute(f"select distinct account_id from {table}{where}", params).fetchall()
+        except duckdb.CatalogException:  # a database made before the table, opened read-only
+            rows = []
+        found |= {(account, table) for (account,) in rows}
+    return found
 
 
 def _guest_roles(con: duckdb.DuckDBPyConnection, where: str, params: dict) -> dict[str, dict[str, tuple[str, str]]]:

@@ -21,6 +21,10 @@ WORKLOADS = {
     "notebook": "aws_sagemaker_notebook_instance",
     "dev_endpoint": "aws_glue_dev_endpoint",
 }
+# actions on an existing resource that the table lists and that gives the path nothing of its own (the power comes from
+# the role the caller passes): action -> that table. When the table is loaded and holds none, there is nothing to act on
+# (SetIdentityPoolRoles sets the roles of an existing identity pool; the path does not create one)
+EXISTING = {"cognito-identity:setidentitypoolroles": "aws_cognito_identity_pool"}
 TARGETS = (
     "self", "user", "role", "group", "policy", "any", "catalog", "*", "own_group", "own_policy", "bounded_self",
     "new_user", "new_role", "service_role", *WORKLOADS,

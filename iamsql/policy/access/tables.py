@@ -27,6 +27,7 @@ from iamsql.policy.access.model import AccountModel, AttachedPolicy, Principal
 from iamsql.policy.access.organization import Guardrails
 from iamsql.policy.access.questions import (
     CREATES,
+    EXISTING,
     NEW,
     PASSED_TO_SERVICE,
     PROBE,
@@ -352,7 +353,10 @@ class Asker:
 
     def _ask(self, principal: Principal, question: Question) -> tuple[str, list[Evaluation]]:
         """The question's decision and evaluations, probe by probe. The principal's own keys (``principal_key``) have
-        one value in all its requests: a path whose requests need values of one that exclude each other is closed."""
+        one value in all its requests: a path whose requests need values of one that exclude each other is closed, and
+        so is one with a request on an existing resource of a table that is loaded and holds none (``EXISTING``)."""
+        if any(EXISTING.get(p.action.lower()) in self.account.empty_tables for p in question.probes):
+            return "ImplicitlyDenied", []
         decision, used = "Allowed", []
         for probe in question.probes:
             best = self.probe_answer(principal, probe)
