@@ -105,3 +105,30 @@ def test_scenario(checked, scenario):
     else:
         assert scenario.path in opened, row["reason"]
         assert path_decision(decisions, principal, scenario.path) == "Allowed"
+
+
+def test_a_kept_answer_is_not_served_once_the_table_is_loaded(tmp_path):
+    """The answers kept between checks are keyed by which resource tables are loaded: the path open on any project
+    while the projects are not loaded is closed once an empty project table is."""
+    path = tmp_path / "iam.duckdb"
+    starter = user("start-any-project", allow("codebuild:StartBuild"))
+
+    def decision(con) -> str | None:
+        create_tables(con, controls.ACCESS_QUESTIONS, tables=["iam_principal_access"])
+        found = con.execute("select decision from iam_principal_access where principal_arn = ? and question = ?",
+                            [starter["arn"], "escalation:CodeBuildStartBuild"]).fetchone()
+        return found and found[0]
+
+    con = db.connect(path)
+    with db.transaction(con):
+        snapshot = db.new_snapshot(con, account_id=ACCOUNT, kind="load", sources=[], as_of=AS_OF)
+        db.insert_rows(con, "aws_iam_user", snapshot, [starter])
+        db.insert_rows(con, "aws_iam_role", snapshot, [])
+        db.insert_rows(con, "aws_iam_group", snapshot, [])
+        db.insert_rows(con, "aws_iam_policy", snapshot, [])
+    assert decision(con) == "Allowed"
+    with db.transaction(con):
+        snapshot = db.new_snapshot(con, account_id=ACCOUNT, kind="load", sources=[], as_of=AS_OF)
+        db.insert_rows(con, "aws_codebuild_project", snapshot, [])
+    assert decision(con) is None
+    con.close()
