@@ -506,7 +506,7 @@ def event_units(
 ) -> list[Unit]:
     """The units of the kept event ``tables``: one for all the IAM change events visible on the connection (their
     document numbers run across accounts), keyed by the events read (``events_fingerprint``), the managed policies
-    they attach and every account's guardrails. Without such events the tables are empty: nothing else is read."""
+    they attach, every account's guardrails and its loaded tables without a resource to act on (``empty_tables``). Without such events the tables are empty: nothing else is read."""
     models = {account.account_id: account for account in accounts}
     count, events = events_fingerprint(con)
     attached = attached_policies(con) if count else set()
@@ -516,7 +516,8 @@ def event_units(
         partition = model.partition if model else None
         fingerprints = Fingerprints(cache.version, account_id, partition, rails.get(account_id))
         read = [arn for account, arn in attached if account == account_id]
-        parts.append([account_id, partition, fingerprints.rails, fingerprints.managed(model, read) if model else None])
+        parts.append([account_id, partition, fingerprints.rails, fingerprints.managed(model, read) if model else None,
+                      sorted(model.empty_tables) if model else None])
     text = json.dumps([cache.version, "events", events, parts])
     key = hashlib.sha256(text.encode()).hexdigest()
     computed: dict[str, list[tuple]] = {}
