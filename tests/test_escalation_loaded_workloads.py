@@ -45,6 +45,9 @@ SCENARIOS = [
     # the one loaded endpoint runs as an administrator role: a statement on every endpoint opens the path on it
     S("update-any-endpoint", user("update-any-endpoint", allow("glue:UpdateDevEndpoint")),
       f"UpdateExistingGlueDevEndpoint on {ENDPOINT}etl", "open", "alarm"),
+    # a policy that is not loaded may allow the path on that endpoint: it cannot be judged, never ok
+    S("endpoint-policy-not-loaded", user("endpoint-policy-not-loaded", attached=["arn:aws:iam::aws:policy/NotLoaded"]),
+      f"UpdateExistingGlueDevEndpoint on {ENDPOINT}etl", "unknown", "skip"),
     # a role that may take that path is a role with power: whoever may assume it escalates through it
     S("assumes-endpoint-updater", user("assumes-endpoint-updater", allow("sts:AssumeRole", UPDATER)),
       f"AssumeRole {UPDATER}", "open", "alarm"),
@@ -102,6 +105,8 @@ def test_scenario(checked, scenario):
         assert not any(p == name or p.startswith(name + " ") for p in opened), row["reason"]
         assert not any(q == f"escalation:{name}" and d in ("Allowed", "AllowedIf", "Unknown")
                        for (p, q, _), d in decisions.items() if p == principal)
+    elif scenario.expect == "unknown":
+        assert not opened and path_decision(decisions, principal, scenario.path) == "Unknown", row["reason"]
     else:
         assert scenario.path in opened, row["reason"]
         assert path_decision(decisions, principal, scenario.path) == "Allowed"

@@ -818,7 +818,8 @@ def workload_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> 
                 else:
                     # a resource whose role is the principal itself gives it nothing it has not got
                     mine = [arn for arn in strong if roles[arn] != principal.arn]
-                    row = _row_through(asker, principal, question, which, mine, "on", powers)
+                    row = (_row_through(asker, principal, question, which, mine, "on", powers)
+                           or _unknown_row_through(asker, principal, question, which, mine))
                 if row:
                     rows.append(row)
     return rows
@@ -881,6 +882,18 @@ def _row_through(asker: Asker, principal: Principal, question: Question, which, 
             return _access_row(
                 asker.account.account_id, principal, question.id, question.title, decision, used, f"{verb} {arn}"
             )
+    return None
+
+
+def _unknown_row_through(asker: Asker, principal: Principal, question: Question, which,
+                         arns: Iterable[str]) -> tuple | None:
+    """The ``Unknown`` row of a path through the first of ``arns`` on which its answer depends on documents that are not
+    loaded (``detail`` ``on <arn>``, ``missing`` naming them); None when there is none."""
+    for arn in arns:
+        decision, used = asker.asking_on(principal, question, which, arn)
+        if decision == "Unknown":
+            return _access_row(asker.account.account_id, principal, question.id, question.title, decision, used,
+                               f"on {arn}")
     return None
 
 
