@@ -4,10 +4,12 @@ description: >-
   No Amazon Cognito identity pool that admits unauthenticated identities (allow_unauthenticated_identities) has an
   unauthenticated role with administrator power (full_admin, iam_admin) or an open privilege-escalation path, as
   the policy engine judges the role (iam_principal_access, conditions counted as holding) and whose trust policy
-  admits Cognito identities (iam_role_trust_access: cognito-identity.amazonaws.com, which assumes the role with
-  sts:AssumeRoleWithWebIdentity; the pool id and amr values its conditions name are not matched against the pool).
-  A pool whose roles or unauthenticated setting are not loaded, whose unauthenticated role is not in the loaded IAM
-  data, or whose role's answer or trust the engine cannot judge from what is loaded, is skipped.
+  admits the pool's unauthenticated identities (iam_principal_access question identity_pool_guest, detail the pool:
+  the trust asked for sts:AssumeRoleWithWebIdentity by cognito-identity.amazonaws.com with the pool's id as
+  cognito-identity.amazonaws.com:aud and unauthenticated as its amr, so a trust of another pool or of authenticated
+  identities only does not admit them). A pool whose roles or unauthenticated setting are not loaded, whose
+  unauthenticated role is not in the loaded IAM data, or whose role's answer or trust the engine cannot judge from
+  what is loaded, is skipped.
 severity: critical
 resource_type: AWS::Cognito::IdentityPool
 rationale: >-
@@ -18,7 +20,7 @@ remediation: >-
   Turn off unauthenticated identities for the pool, or give it an unauthenticated role with only what a guest of
   the app needs (and a trust policy with the cognito-identity.amazonaws.com:aud of this pool and amr
   unauthenticated).
-tables: [aws_cognito_identity_pool, iam_principal_access, iam_role_trust_access]
+tables: [aws_cognito_identity_pool, iam_principal_access]
 requires: [aws_cognito_identity_pool, aws_iam_role]
 */
 with answer as (
@@ -33,13 +35,12 @@ with answer as (
   group by principal_arn, account_id
 ), known as (
   select distinct principal_arn, account_id from iam_principal_access
-), cognito as (
-  select role_arn, account_id,
-    bool_or(decision in ('Allowed', 'AllowedIf')) as admitted,
-    bool_or(decision = 'Unknown') as unknown
-  from iam_role_trust_access
-  where trusted = 'cognito-identity.amazonaws.com'
-  group by role_arn, account_id
+), guest as (
+  select principal_arn, account_id, detail as pool_arn,
+    decision in ('Allowed', 'AllowedIf') as admitted,
+    decision = 'Unknown' as unknown
+  from iam_principal_access
+  where question = 'identity_pool_guest'
 ), pool as (
   select p.*, p.roles ->> 'unauthenticated' as guest_role, coalesce(p.akas ->> 0, p.identity_pool_id) as pool_arn
   from aws_cognito_identity_pool as p
@@ -75,7 +76,7 @@ select
       || ', whose trust policy the engine cannot read.'
     when a.powerful then
       ' gives unauthenticated identities the role ' || p.guest_role || ', which has ' || a.powers
-      || ', but its trust policy does not admit Cognito identities, so they cannot assume it.'
+      || ', but its trust policy does not admit the unauthenticated identities of this pool, so they cannot assume it.'
     when a.unknown then
       ' gives unauthenticated identities the role ' || p.guest_role || ', whose power depends on ' || a.missing
       || ', which is not loaded.'
@@ -88,4 +89,4 @@ select
 from pool as p
   left join known as k on k.principal_arn = p.guest_role and k.account_id = p.account_id
   left join answer as a on a.principal_arn = p.guest_role and a.account_id = p.account_id
-  left join cognito as t on t.role_arn = p.guest_role and t.account_id = p.account_id
+  left join guest as t on t.principal_arn = p.guest_role and t.account_id = p.account_id and t.pool_arn = p.pool_arn

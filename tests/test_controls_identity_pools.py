@@ -2,15 +2,18 @@
 credentials to anyone (GetId and GetCredentialsForIdentity need no IAM permission), so a powerful guest role is an
 alarm (cognito_identity_pool_unauthenticated_role_not_powerful); and a role trusting Cognito identities is limited
 by the pool it names (cognito-identity.amazonaws.com:aud), never by amr, which names a kind of identity
-(iam_role_oidc_trust_has_sub_condition).
+(iam_role_oidc_trust_has_sub_condition). The escalation path that sets a pool's roles acts on an existing pool: with
+the pool table loaded and empty there is nothing to act on, and a statement naming one pool allows nothing (the
+action has no resource-level permissions).
 
 Account 123456789012, as of 2024-03-01."""
 
 import pytest
 
 from iamsql import controls
+from iamsql.policy.access import create_tables
 from iamsql.store import db
-from tests.iam_rows import ACCOUNT, ADMIN, AS_OF, allow, arn, assume, base, managed, role
+from tests.iam_rows import ACCOUNT, ADMIN, AS_OF, allow, arn, assume, base, managed, role, user
 
 POOLS_CONTROL = "cognito_identity_pool_unauthenticated_role_not_powerful"
 OIDC_CONTROL = "iam_role_oidc_trust_has_sub_condition"
@@ -51,6 +54,14 @@ ROLES = [
     role("guests-unloaded", pool_trust(pool_id("guests-unloaded")), attached=["arn:aws:iam::aws:policy/NotLoaded"]),
     # an administrator role handed to the pool whose trust admits only EC2: Cognito cannot assume it for anyone
     role("guests-ec2-trust", assume({"Service": "ec2.amazonaws.com"}), attached=[ADMIN]),
+    # administrator roles handed to guests whose trust does not admit this pool's guests: only signed-in identities,
+    # only another pool's; and one admitting this pool's identities of any kind (no amr condition)
+    role("guests-members-trust", guests_trust(StringEquals={f"{COGNITO}:aud": pool_id("guests-members-trust")},
+                                              **{"ForAnyValue:StringLike": {f"{COGNITO}:amr": "authenticated"}}),
+         attached=[ADMIN]),
+    role("guests-other-pool", pool_trust(pool_id("some-other-pool")), attached=[ADMIN]),
+    role("guests-any-kind", guests_trust(StringEquals={f"{COGNITO}:aud": pool_id("guests-any-kind")}),
+         attached=[ADMIN]),
     # trusts of Cognito identities: one limited to a pool, one only to unauthenticated identities of any pool
     role("any-pool-guests", guests_trust(**{"ForAnyValue:StringLike": {f"{COGNITO}:amr": "unauthenticated"}}),
          statements=[allow("s3:GetObject", "arn:aws:s3:::app/*")]),
@@ -66,6 +77,9 @@ POOLS = [
     pool("guests-unloaded", True),
     pool("guests-ec2-trust", True),
     pool("not-described", None),
+    pool("guests-members-trust", True),
+    pool("guests-other-pool", True),
+    pool("guests-any-kind", True),
 ]
 EXPECTED = {
     "guests-admin": "alarm",
@@ -78,6 +92,9 @@ EXPECTED = {
     "guests-unloaded": "skip",  # the role's power depends on a policy that is not loaded
     "guests-ec2-trust": "ok",
     "not-described": "skip",
+    "guests-members-trust": "ok",  # its trust admits only authenticated identities (amr)
+    "guests-other-pool": "ok",  # its trust admits another pool's identities (aud)
+    "guests-any-kind": "alarm",  # its trust admits this pool's identities, unauthenticated ones too
 }
 
 
@@ -108,7 +125,59 @@ def test_the_alarm_names_the_role_and_its_power(results):
     assert arn("role", "guests-keys") in reason and "CreateAccessKey" in reason and "without signing in" in reason
 
 
+def test_a_guest_role_trusting_another_pool_is_not_assumable_by_this_one(results):
+    reason = results[(POOLS_CONTROL, pool_arn("guests-other-pool"))]["reason"]
+    assert "does not admit the unauthenticated identities of this pool" in reason
+
+
 def test_a_cognito_trust_is_limited_by_the_pool_it_names_not_by_amr(results):
     assert results[(OIDC_CONTROL, arn("role", "guests-weak"))]["status"] == "ok"
     anyone = results[(OIDC_CONTROL, arn("role", "any-pool-guests"))]
     assert anyone["status"] == "alarm", anyone["reason"]
+
+
+# ---- the Cognito escalation path (PassRole+CognitoSetIdentityPoolRoles) and the loaded pools ---------------------
+COGNITO_PATH = "escalation:PassRole+CognitoSetIdentityPoolRoles"
+
+
+def setter(name: str, pools) -> dict:
+    """A user allowed to set the roles of ``pools`` and to pass any role."""
+    return user(name, allow("cognito-identity:SetIdentityPoolRoles", pools), allow("iam:PassRole"))
+
+
+def cognito_path(tmp_path, pools: list[dict] | None, setters: list[dict]) -> dict[str, str | None]:
+    """The Cognito path's decision per user, with ``pools`` loaded as the account's identity pools (None: the table
+    is not loaded); an administrator role trusting a pool's guests is there to be passed."""
+    con = db.connect(tmp_path / "iam.duckdb")
+    with db.transaction(con):
+        snapshot = db.new_snapshot(con, account_id=ACCOUNT, kind="load", sources=[], as_of=AS_OF)
+        db.insert_rows(con, "aws_iam_user", snapshot, setters)
+        db.insert_rows(con, "aws_iam_role", snapshot, [ROLES[0]])
+        db.insert_rows(con, "aws_iam_group", snapshot, [])
+        db.insert_rows(con, "aws_iam_policy", snapshot, [managed("AdministratorAccess", allow("*"), aws=True)])
+        if pools is not None:
+            db.insert_rows(con, "aws_cognito_identity_pool", snapshot, pools)
+    create_tables(con, controls.ACCESS_QUESTIONS, tables=["iam_principal_access"])
+    found = dict(con.execute("select principal_arn, decision from iam_principal_access where question = ?",
+                             [COGNITO_PATH]).fetchall())
+    con.close()
+    return {s["name"]: found.get(s["arn"]) for s in setters}
+
+
+SETTERS = [setter("set-any-pool", "*"), setter("set-named-pool", pool_arn("guests-admin"))]
+
+
+def test_setting_the_roles_of_any_pool_opens_the_path_when_pools_exist(tmp_path):
+    found = cognito_path(tmp_path, [pool("guests-admin", True)], SETTERS)
+    assert found["set-any-pool"] == "Allowed"
+    # SetIdentityPoolRoles has no resource-level permissions (Service Authorization Reference: no resource type), so
+    # IAM asks it on "*": a statement naming one pool never allows it
+    assert found["set-named-pool"] is None
+
+
+def test_no_loaded_pool_leaves_nothing_to_set_roles_on(tmp_path):
+    assert cognito_path(tmp_path, [], SETTERS) == {"set-any-pool": None, "set-named-pool": None}
+
+
+def test_without_the_pool_table_the_path_is_judged_from_the_statements(tmp_path):
+    assert cognito_path(tmp_path, None, SETTERS) == {"set-any-pool": "Allowed", "set-named-pool": None}

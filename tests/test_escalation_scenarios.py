@@ -407,8 +407,16 @@ SCENARIOS = [
       "SSMSendCommand", "closed", "ok"),
     S("ssm-command-documents-only", u("ssm-command-documents-only", allow("ssm:SendCommand", DOCUMENTS)),
       "SSMSendCommand", "closed", "ok"),
+    # a statement on every instance opens the path on the loaded instance whose role has power
     S("ssm-command-any-instance", u("ssm-command-any-instance", allow("ssm:SendCommand")),
-      "SSMSendCommand", "open", "alarm"),
+      f"SSMSendCommand on {INSTANCE}i-admin", "open", "alarm"),
+    # user data (run at the next start) and an SSH key run code on a named instance, as its instance profile's role
+    S("user-data-admin-instance", u("user-data-admin-instance", allow(
+        ["ec2:ModifyInstanceAttribute", "ec2:StopInstances", "ec2:StartInstances"], INSTANCE + "i-admin")),
+      f"ModifyEC2InstanceUserDataThenRestart on {INSTANCE}i-admin", "open", "alarm"),
+    S("ssh-key-weak-instance", u("ssh-key-weak-instance", allow("ec2-instance-connect:SendSSHPublicKey", INSTANCE + "i-weak"),
+                                 allow("ec2:DescribeInstances")),
+      "EC2InstanceConnectSendSSHPublicKey", "closed", "ok"),
     S("ssm-command-admin-instance-denied", u("ssm-command-admin-instance-denied", allow(
         "ssm:SendCommand", [INSTANCE + "i-*", DOCUMENTS]), deny("ssm:SendCommand", INSTANCE + "i-admin")),
       "SSMSendCommand", "closed", "ok"),
@@ -434,7 +442,7 @@ SCENARIOS = [
     # Lambda: a new configuration runs code under the function's role; a PassRole only for weaker roles opens no
     # new function
     S("lambda-configuration", u("lambda-configuration", allow("lambda:UpdateFunctionConfiguration")),
-      "lambda:UpdateFunctionConfiguration", "open", "alarm"),
+      f"lambda:UpdateFunctionConfiguration on {FUNCTION}deploy", "open", "alarm"),
     S("lambda-configuration-denied", u("lambda-configuration-denied", allow("lambda:*"), deny("lambda:Update*")),
       "lambda:UpdateFunctionConfiguration", "closed", "ok"),
     S("lambda-configuration-bounded", u("lambda-configuration-bounded", allow("lambda:UpdateFunctionConfiguration"),
@@ -442,7 +450,7 @@ SCENARIOS = [
       "lambda:UpdateFunctionConfiguration", "closed", "ok"),
     S("lambda-configuration-tagged", u("lambda-configuration-tagged", allow(
         "lambda:UpdateFunctionConfiguration", Condition=tagged("web"))),
-      "lambda:UpdateFunctionConfiguration", "open-if", "alarm"),
+      f"lambda:UpdateFunctionConfiguration on {FUNCTION}deploy", "open-if", "alarm"),
     # an existing function whose statements name it: its code runs with its execution role (loaded functions)
     S("lambda-code-admin-function", u("lambda-code-admin-function", allow("lambda:UpdateFunctionCode", FUNCTION + "deploy")),
       f"EditExistingLambdaFunctionWithRole on {FUNCTION}deploy", "open", "alarm"),

@@ -146,11 +146,15 @@ class Fingerprints:
     def _key(self, *parts) -> str:
         return hashlib.sha256(json.dumps([*self._common, *parts]).encode()).hexdigest()
 
-    def principal(self, p: Principal) -> str:
+    def principal(self, p: Principal, account: AccountModel) -> str:
+        """The key of a principal's answers: its documents, and which tables of the resources its paths act on are
+        loaded for the account (``AccountModel.unloaded``, ``empty_tables``)."""
         identity = [self._attached(a) for a in p.identity]
         return self._key(
             "principal",
             self.rails,
+            sorted(account.unloaded),
+            sorted(account.empty_tables),
             p.arn,
             p.kind,
             p.name,
@@ -167,12 +171,15 @@ class Fingerprints:
     def role_chains(self, principal_keys: list[str], account: AccountModel) -> str:
         """The key of the rows that depend on every principal (``tables.role_rows``): their keys, the groups'
         policies (a group with administrator power may have no member yet), the roles of the resources that run code
-        with one (Lambda functions, EC2 instances) and which tables of them are not loaded."""
+        with one (Lambda functions, EC2 instances), which tables of them are not loaded and the identity pools'
+        unauthenticated roles."""
         groups = [
             [name, arn, [self._attached(a) for a in policies]] for name, (arn, policies) in sorted(account.groups.items())
         ]
         workloads = [[target, sorted(found.items())] for target, found in sorted(account.workloads.items())]
-        return self._key("assume_admin_role", self.rails, principal_keys, groups, workloads, sorted(account.unloaded))
+        guests = sorted(account.guest_roles.items())
+        return self._key("assume_admin_role", self.rails, principal_keys, groups, workloads, sorted(account.unloaded),
+                         guests)
 
     def subject(self, resource: str, kind: str, policies: list[AttachedPolicy]) -> str:
         return self._key("policy", resource, kind, [self._attached(a) for a in policies])
@@ -459,7 +466,7 @@ def account_units(
         table = "iam_principal_access"
         answers = PrincipalAnswers(Asker(account, rails), questions)
         principals = [
-            Unit(account_id, table, fingerprints.principal(p), partial(answers.rows, p)) for p in account.principals
+            Unit(account_id, table, fingerprints.principal(p, account), partial(answers.rows, p)) for p in account.principals
         ]
         principal_keys = [unit.key for unit in principals]
 
@@ -499,7 +506,7 @@ def event_units(
 ) -> list[Unit]:
     """The units of the kept event ``tables``: one for all the IAM change events visible on the connection (their
     document numbers run across accounts), keyed by the events read (``events_fingerprint``), the managed policies
-    they attach and every account's guardrails. Without such events the tables are empty: nothing else is read."""
+    they attach, every account's guardrails and its loaded tables without a resource to act on (``empty_tables``). Without such events the tables are empty: nothing else is read."""
     models = {account.account_id: account for account in accounts}
     count, events = events_fingerprint(con)
     attached = attached_policies(con) if count else set()
@@ -509,7 +516,8 @@ def event_units(
         partition = model.partition if model else None
         fingerprints = Fingerprints(cache.version, account_id, partition, rails.get(account_id))
         read = [arn for account, arn in attached if account == account_id]
-        parts.append([account_id, partition, fingerprints.rails, fingerprints.managed(model, read) if model else None])
+        parts.append([account_id, partition, fingerprints.rails, fingerprints.managed(model, read) if model else None,
+                      sorted(model.empty_tables) if model else None])
     text = json.dumps([cache.version, "events", events, parts])
     key = hashlib.sha256(text.encode()).hexdigest()
     computed: dict[str, list[tuple]] = {}

@@ -16,7 +16,7 @@ import duckdb
 from iamsql.common.collector import collector_paused
 from iamsql.errors import PolicyError
 from iamsql.policy import Policy, parse_policy
-from iamsql.policy.access.questions import WORKLOADS
+from iamsql.policy.access.questions import EXISTING, WORKLOADS
 from iamsql.policy.conditions import KnownPrefix
 from iamsql.policy.document import as_resource_policy
 
@@ -267,6 +267,10 @@ class AccountModel:
     workloads: dict[str, dict[str, str]] = field(default_factory=dict)
     # the targets whose table is not loaded for the account: which resources there are, and their roles, is unknown
     unloaded: frozenset[str] = frozenset()
+    # Amazon Cognito identity pools with an unauthenticated role: pool ARN -> (pool id, the role's ARN)
+    guest_roles: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # the tables of ``questions.EXISTING`` loaded for the account that hold no resource: nothing to act on
+    empty_tables: frozenset[str] = frozenset()
 
     def role(self, arn: str) -> Principal | None:
         return self.roles.get(arn)
@@ -520,6 +524,8 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
                 f"inline policy of permission set {name or arn}", document, inline=True
             )
     workloads, loaded = _workloads(con, where, params)
+    guests = _guest_roles(con, where, params)
+    holding = _holding(con, where, params)
     reaches: dict[tuple, dict] = {}  # principals with the same policies read them alike: one memo
     for principal in (p for found in principals.values() for p in found):
         principal.reaches = reaches.setdefault(principal.signature, principal.reaches)
@@ -534,9 +540,39 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
             permission_sets.get(a, {}),
             workloads.get(a, {}),
             frozenset(t for t, table in WORKLOADS.items() if (a, table) not in loaded and t not in workloads.get(a, {})),
+            guests.get(a, {}),
+            frozenset(t for t in set(EXISTING.values()) if (a, t) in loaded and (a, t) not in holding),
         )
         for a in accounts
     ]
+
+
+def _holding(con: duckdb.DuckDBPyConnection, where: str, params: dict) -> set[tuple[str, str]]:
+    """The (account, table) pairs of the tables of ``questions.EXISTING`` that hold a resource of the account."""
+    found: set[tuple[str, str]] = set()
+    for table in sorted(set(EXISTING.values())):
+        try:
+            rows = con.execute(f"select distinct account_id from {table}{where}", params).fetchall()
+        except duckdb.CatalogException:  # a database made before the table, opened read-only
+            rows = []
+        found |= {(account, table) for (account,) in rows}
+    return found
+
+
+def _guest_roles(con: duckdb.DuckDBPyConnection, where: str, params: dict) -> dict[str, dict[str, tuple[str, str]]]:
+    """The loaded identity pools that name an unauthenticated role (``get-identity-pool-roles``), by account: pool
+    ARN -> (pool id, the role's ARN)."""
+    try:
+        rows = con.execute(
+            "select coalesce(akas->>0, identity_pool_id), identity_pool_id, roles->>'unauthenticated', account_id "
+            f"from aws_cognito_identity_pool{where}", params).fetchall()
+    except duckdb.CatalogException:  # a database made before the identity pool table, opened read-only
+        rows = []
+    found: dict[str, dict[str, tuple[str, str]]] = {}
+    for pool_arn, pool_id, role_arn, account in sorted(rows, key=lambda row: str(row[0])):
+        if pool_arn and pool_id and role_arn:
+            found.setdefault(account, {})[pool_arn] = (pool_id, role_arn)
+    return found
 
 
 def _workloads(con: duckdb.DuckDBPyConnection, where: str, params: dict) -> tuple[dict, set[tuple[str, str]]]:

@@ -21,6 +21,10 @@ WORKLOADS = {
     "notebook": "aws_sagemaker_notebook_instance",
     "dev_endpoint": "aws_glue_dev_endpoint",
 }
+# actions on an existing resource that the table lists and that gives the path nothing of its own (the power comes from
+# the role the caller passes): action -> that table. When the table is loaded and holds none, there is nothing to act on
+# (SetIdentityPoolRoles sets the roles of an existing identity pool; the path does not create one)
+EXISTING = {"cognito-identity:setidentitypoolroles": "aws_cognito_identity_pool"}
 TARGETS = (
     "self", "user", "role", "group", "policy", "any", "catalog", "*", "own_group", "own_policy", "bounded_self",
     "new_user", "new_role", "service_role", *WORKLOADS,
@@ -172,10 +176,11 @@ SHELL_DOCUMENTS = {
 
 def instance_requests(action: str, instance: str, *, partition: str, account_id: str) -> list[tuple[str, ...]]:
     """The resources of a request that runs code on the EC2 instance ``instance``, as alternatives (any one is
-    enough), each naming the instance and a document: a document of the account (the catalog's probe), or the
-    document that runs any shell command (Systems Manager's ``AWS-RunShellScript`` for ``ssm:SendCommand``, the
+    enough), each naming the instance and, for Systems Manager, a document: a document of the account (the catalog's
+    probe), or the document that runs any shell command (Systems Manager's ``AWS-RunShellScript`` for ``ssm:SendCommand``, the
     Session Manager shell document for ``ssm:StartSession``)."""
-    documents = [d for d in probe_resources(action, partition=partition, account_id=account_id, name=PROBE) if d != "*"]
+    documents = [d for d in probe_resources(action, partition=partition, account_id=account_id, name=PROBE)
+                 if d != "*" and ":instance/" not in d]  # an EC2 action names the instance alone
     shell = SHELL_DOCUMENTS.get(action.lower())
     if shell:
         documents.append(shell.format(partition=partition, account_id=account_id))

@@ -27,6 +27,7 @@ from iamsql.policy.access.model import AccountModel, AttachedPolicy, Principal
 from iamsql.policy.access.organization import Guardrails
 from iamsql.policy.access.questions import (
     CREATES,
+    EXISTING,
     NEW,
     PASSED_TO_SERVICE,
     PROBE,
@@ -352,7 +353,10 @@ class Asker:
 
     def _ask(self, principal: Principal, question: Question) -> tuple[str, list[Evaluation]]:
         """The question's decision and evaluations, probe by probe. The principal's own keys (``principal_key``) have
-        one value in all its requests: a path whose requests need values of one that exclude each other is closed."""
+        one value in all its requests: a path whose requests need values of one that exclude each other is closed, and
+        so is one with a request on an existing resource of a table that is loaded and holds none (``EXISTING``)."""
+        if any(EXISTING.get(p.action.lower()) in self.account.empty_tables for p in question.probes):
+            return "ImplicitlyDenied", []
         decision, used = "Allowed", []
         for probe in question.probes:
             best = self.probe_answer(principal, probe)
@@ -510,6 +514,8 @@ class PrincipalAnswers:
             ]
         rows = []
         for question in self.listed[allowed]:
+            if on_loaded_workloads(question, account):
+                continue  # only the loaded resources can open it: ``workload_rows``
             decision, used = self.asker.question(principal, question, allowed)
             if decision not in SHOWN and question.id.startswith("escalation:"):
                 continue  # an escalation path is listed only when it is open or cannot be judged
@@ -542,15 +548,46 @@ def principal_rows(asker: Asker, questions: tuple[Question, ...]) -> list[tuple]
 def role_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> list[tuple]:
     """The rows that depend on every principal's administrator answers: the roles with that power each principal
     may assume (``assume_admin_rows``) or pass to a service (``pass_admin_rows``), and the administrators' groups
-    a user may join (``join_admin_group_rows``)."""
+    a user may join (``join_admin_group_rows``). The paths open through an existing resource (``workload_rows``)
+    count as the principal's own paths for the others: a role that may take one is a role with power."""
+    workloads = workload_rows(answers, principal_answers)
+    powers = principal_answers + workloads
     return (
-        assume_admin_rows(answers.asker, principal_answers)
-        + pass_admin_rows(answers, principal_answers)
+        assume_admin_rows(answers.asker, powers)
+        + pass_admin_rows(answers, powers)
         + join_admin_group_rows(answers)
-        + take_over_rows(answers, principal_answers)
+        + take_over_rows(answers, powers)
         + create_rows(answers)
-        + workload_rows(answers, principal_answers)
+        + workloads
+        + pool_guest_rows(answers.asker)
     )
+
+
+POOL_GUEST = "identity_pool_guest"
+
+
+def pool_guest_rows(asker: Asker) -> list[tuple]:
+    """Per loaded Cognito identity pool with an unauthenticated role that is a loaded role of the account, whether the
+    pool's unauthenticated identities may assume that role (question ``identity_pool_guest``, ``detail`` the pool's
+    ARN): the role's trust policy asked for the request Cognito makes for them (``trust.pool_guest``), with the RCPs
+    of the account; ``Unknown`` when the trust policy is not readable."""
+    account, rails = asker.account, asker.rails
+    title = "assumable by the unauthenticated identities of an identity pool"
+    rows = []
+    for pool_arn, (pool_id, role_arn) in account.guest_roles.items():
+        role = account.role(role_arn)
+        if role is None or role.trust is None:
+            continue
+        if role.trust.policy is None:
+            rows.append((account.account_id, role.arn, role.kind, role.name, role.path, POOL_GUEST, title, "Unknown",
+                         None, None, role.trust.missing_label, pool_arn, None))
+            continue
+        found = trust_analysis.pool_guest(role.arn, account.account_id, role.trust.policy, pool_id, rails)
+        shown = found.decision in SHOWN
+        rows.append((account.account_id, role.arn, role.kind, role.name, role.path, POOL_GUEST, title, found.decision,
+                     role.trust.label if shown else None, _json_text(found.conditions if shown else None), None,
+                     pool_arn, _json_text(found.deny_conditions if shown else None)))
+    return rows
 
 
 def admin_groups(asker: Asker, questions: tuple[Question, ...]) -> dict[str, Evaluation]:
@@ -733,6 +770,14 @@ def _on_workload(target: str):
     return lambda probe: target in probe.targets
 
 
+def on_loaded_workloads(question: Question, account: AccountModel) -> bool:
+    """Whether the question is an escalation path through an existing resource (``WORKLOADS``) whose table is loaded
+    for the account: the loaded resources are all there is to act on, so only they can open it (``workload_rows``);
+    a statement on every resource opens it on none when the table holds no resource with a powerful role."""
+    return question.id.startswith("escalation:") and any(
+        t in WORKLOADS and t not in account.unloaded for p in question.probes for t in p.targets)
+
+
 def workload_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> list[tuple]:
     """Escalation paths through an existing resource that runs code with a role of its own (``WORKLOADS``: a Lambda
     function, an EC2 instance, a CodeBuild project, a SageMaker notebook instance, a Glue development endpoint) that
@@ -740,8 +785,9 @@ def workload_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> 
     them is loaded, the path opens on a resource whose role has administrator power or an open escalation path of its
     own (``on <ARN>``), holding as that role's answer does; one whose role is weak, or that does not exist, opens
     nothing. When it is not loaded, a resource the statements name on which the path's requests are allowed gives an
-    ``Unknown`` row (``on <ARN>``, ``missing`` naming the table): its role decides. Paths open on any resource have
-    their row in ``PrincipalAnswers``."""
+    ``Unknown`` row (``on <ARN>``, ``missing`` naming the table): its role decides. When it is loaded, a statement on
+    every resource is asked on each loaded resource too (``PrincipalAnswers`` gives such paths no row: the probe
+    resource does not exist); when it is not, paths open on any resource have their row in ``PrincipalAnswers``."""
     asker, questions = answers.asker, answers.questions
     account = asker.account
     admins, escalating = _powers(principal_answers)
@@ -763,14 +809,17 @@ def workload_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> 
                 continue
             allowed = asker.allowed_actions(principal, answers.probe_actions)
             for question in paths:
-                if not question.actions <= allowed or asker.question(principal, question, allowed)[0] in POSSIBLE:
-                    continue  # a request of it that nothing allows, or it is open on any resource
+                if not question.actions <= allowed:
+                    continue  # a request of it that nothing allows
                 if unloaded:
+                    if asker.question(principal, question, allowed)[0] in POSSIBLE:
+                        continue  # open on any resource: its row is in ``PrincipalAnswers``
                     row = _unloaded_workload_row(asker, principal, question, target, table)
                 else:
                     # a resource whose role is the principal itself gives it nothing it has not got
                     mine = [arn for arn in strong if roles[arn] != principal.arn]
-                    row = _row_through(asker, principal, question, which, mine, "on", powers)
+                    row = (_row_through(asker, principal, question, which, mine, "on", powers)
+                           or _unknown_row_through(asker, principal, question, which, mine))
                 if row:
                     rows.append(row)
     return rows
@@ -833,6 +882,18 @@ def _row_through(asker: Asker, principal: Principal, question: Question, which, 
             return _access_row(
                 asker.account.account_id, principal, question.id, question.title, decision, used, f"{verb} {arn}"
             )
+    return None
+
+
+def _unknown_row_through(asker: Asker, principal: Principal, question: Question, which,
+                         arns: Iterable[str]) -> tuple | None:
+    """The ``Unknown`` row of a path through the first of ``arns`` on which its answer depends on documents that are not
+    loaded (``detail`` ``on <arn>``, ``missing`` naming them); None when there is none."""
+    for arn in arns:
+        decision, used = asker.asking_on(principal, question, which, arn)
+        if decision == "Unknown":
+            return _access_row(asker.account.account_id, principal, question.id, question.title, decision, used,
+                               f"on {arn}")
     return None
 
 

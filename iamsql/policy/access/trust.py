@@ -335,10 +335,10 @@ _UNSET = object()
 
 
 def _ask(role_arn: str, role_account: str, trust: Policy, entry: TrustedEntry, rails=None,
-         organization=_UNSET) -> TrustAnswer:
+         organization=_UNSET, known: dict | None = None) -> TrustAnswer:
     """``ask`` for one caller; ``organization``: the caller's aws:PrincipalOrgID (None: unknown) when given, else
-    the organization RCPs fix (or, for ``"*"``, another organization)."""
-    context: dict = {}
+    the organization RCPs fix (or, for ``"*"``, another organization); ``known``: context keys the request carries."""
+    context: dict = dict(known or {})
     identity: list = []
     rcps: list = []
     if entry.kind in ("anyone", "account", "principal") and entry.account:
@@ -381,6 +381,19 @@ def _ask(role_arn: str, role_account: str, trust: Policy, entry: TrustedEntry, r
     else:
         names, external = True, False
     return TrustAnswer(entry, result.decision, conditions, keys, names, external, denies)
+
+
+COGNITO = "cognito-identity.amazonaws.com"
+
+
+def pool_guest(role_arn: str, role_account: str, trust: Policy, pool_id: str, rails=None) -> TrustAnswer:
+    """Whether an unauthenticated identity of the Cognito identity pool ``pool_id`` may assume the role: the request
+    Cognito makes for it, ``sts:AssumeRoleWithWebIdentity`` by ``cognito-identity.amazonaws.com`` with the token's
+    ``aud`` the pool's id and its ``amr`` ``unauthenticated`` (IAM User Guide, "Available keys for AWS web identity
+    federation"; Amazon Cognito Developer Guide, "Role trust and permissions"), the rest of the context unknown."""
+    entry = TrustedEntry(COGNITO, "oidc", role_account, COGNITO, "sts:AssumeRoleWithWebIdentity")
+    known = {f"{COGNITO}:aud": pool_id, f"{COGNITO}:amr": ["unauthenticated"]}
+    return _ask(role_arn, role_account, trust, entry, rails, known=known)
 
 
 # a role or role session ARN: the callers of sts:AssumeRole whose sessions role chaining limits to one hour
