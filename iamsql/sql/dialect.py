@@ -1393,6 +1393,13 @@ def _is_float(node: exp.Expr, scope: Scope) -> bool:
     return isinstance(node, exp.Column) and scope.column_type(node) == "DOUBLE"
 
 
+def _literal_scale(text: str) -> int | None:
+    """The decimals of the numeric Postgres reads from the number ``text`` (``1.50``: 2, ``1.5e-3``: 4, ``1E+2``:
+    0), None when it is not a plain number."""
+    digits = re.fullmatch(r"[-+]?\d*\.?(\d*)(?:[eE]([-+]?\d+))?", text)
+    return max(len(digits.group(1)) - int(digits.group(2) or 0), 0) if digits and re.search(r"\d", text) else None
+
+
 def numeric_scale(node: exp.Expr, scope: Scope) -> int | None:
     """The number of decimals Postgres's text of the numeric ``node`` shows, when the query alone decides it: a
     literal's, a cast's, ``extract``'s (6 for epoch and seconds), the larger one of a sum, both together of a
@@ -1404,14 +1411,17 @@ def numeric_scale(node: exp.Expr, scope: Scope) -> int | None:
     if scope.is_int(node):
         return 0
     if isinstance(node, exp.Literal) and not node.is_string:
-        digits = re.fullmatch(r"\d*\.?(\d*)", node.this)
-        return len(digits.group(1)) if digits else None
+        return _literal_scale(node.this)
     if isinstance(node, exp.Cast) and node.to.this in NUMERIC_TYPES:
         params = node.to.expressions
         if len(params) == 2:
             return int(params[1].this.this)
         if len(params) == 1:
             return 0
+        if isinstance(node.this, exp.Literal) and node.this.is_string:
+            return _literal_scale(node.this.this.strip())  # '3.50'::numeric
+        if isinstance(node.this, exp.Sum) and scope.is_int(node.this.this):
+            return 0  # sum(bigint)::numeric
         return numeric_scale(node.this, scope) if is_numeric(node.this, scope) or scope.is_int(node.this) else None
     if isinstance(node, exp.Extract):
         field = node.this.name.lower()
@@ -1448,6 +1458,52 @@ def variance_text(node: exp.Expr) -> exp.Expr:
     return exp.Case().when(exp.GT(this=count.copy(), expression=exp.Literal.number(int(sample))), computed)
 
 
+def _numeric_operand_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
+    """``node`` as numeric text with the decimals Postgres gives it (``150.0``), when the query decides them: an
+    integer's digits, a numeric's known scale, a division's or ``avg``'s text; else None."""
+    total = node
+    while isinstance(total, (exp.Window, exp.Filter)):
+        total = total.this
+    if scope.is_int(node) or (isinstance(total, exp.Sum) and scope.is_int(total.this)):  # a sum of bigints too
+        return exp.cast(node.copy(), exp.DataType.build("VARCHAR"))
+    if not is_numeric(node, scope) or _is_float(node, scope):
+        return None
+    if (scale := numeric_scale(node, scope)) is None:
+        return numeric_quotient_text(node, scope)  # avg(x) / 60: the quotient as Postgres rounds it
+    decimal = exp.Cast(this=node.copy(), to=exp.DataType.build(f"DECIMAL(38, {scale})"))  # a cast of its own
+    return exp.cast(decimal, exp.DataType.build("VARCHAR"))
+
+
+def numeric_quotient_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
+    """The text of a numeric division or ``avg`` (also with ``filter`` or ``over``) as Postgres writes it, whose
+    decimals depend on the values (``avg`` of 1, 2: ``1.5000000000000000``; 1 / 3.0: ``0.33333333333333333333``):
+    ``pg_numeric_div`` of the two sides' text (of the sum and the count for ``avg``). None for another ``node``
+    or when a side's decimals are not known from the query."""
+    if isinstance(node, exp.Paren):
+        return numeric_quotient_text(node.this, scope)
+    if isinstance(node, exp.Div):
+        if not is_numeric(node, scope):
+            return None
+        sides = [node.this, node.expression]
+    else:
+        average = node
+        while isinstance(average, (exp.Window, exp.Filter)):
+            average = average.this
+        if not isinstance(average, exp.Avg) or isinstance(average.this, exp.Distinct):
+            return None
+        sides = []
+        for total in (exp.Sum, exp.Count):  # the same filter and window around the sum and the count
+            side = node.copy()
+            inner = side.find(exp.Avg)
+            replaced = total(this=inner.this)
+            side = replaced if inner is side else (inner.replace(replaced) and side)
+            sides.append(side)
+    texts = [_numeric_operand_text(side, scope) for side in sides]
+    if None in texts:
+        return None
+    return call("pg_numeric_div", *texts)
+
+
 def number_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
     """``node`` written as Postgres writes a number as text, when DuckDB would write it otherwise: a double as
     its shortest text (``1024``, not ``1024.0``; ``1.5e+15``), a numeric with its scale (``extract(epoch ...)`` as
@@ -1460,11 +1516,13 @@ def number_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
     if isinstance(node, VARIANCES) and scope.is_int(node.this):
         return variance_text(node)
     scale = numeric_scale(node, scope)
+    if scale is None and (quotient := numeric_quotient_text(node, scope)) is not None:
+        return quotient
     if scale is None:
         raise UnsupportedFeature(
             "unsupported Postgres feature: the text of a numeric whose number of decimals depends on its value "
-            "(a division, avg(), a cast of text to numeric, coalesce/greatest/least/case of numbers with different "
-            "decimals): round(x, n) it first")
+            "(a cast of text to numeric, coalesce/greatest/least/case of numbers with different decimals, arithmetic "
+            "on a division or avg()): round(x, n) it first")
     return exp.cast(node, exp.DataType.build(f"DECIMAL(38, {scale})"))
 
 
@@ -1602,6 +1660,16 @@ PG_TYPE_OF_CAST = {exp.DataType.Type.SMALLINT: "smallint", exp.DataType.Type.INT
                    exp.DataType.Type.FLOAT: "real"}
 
 
+def jsonb_literal(text: str) -> str:
+    """A jsonb literal as Postgres stores it (``pgfunctions.jsonb_out``: a number written with an exponent as its
+    numeric, ``1E+2`` as ``100``, which DuckDB would read as the double ``100.0``; the last of repeated keys), or
+    as written when it is not JSON (DuckDB then refuses it)."""
+    try:
+        return pgfunctions.jsonb_out(text)
+    except ValueError:
+        return text
+
+
 def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
     if is_jsonpath_cast(node):
         return node.this  # the path's text, which the jsonpath functions take
@@ -1660,10 +1728,12 @@ def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
     if target == exp.DataType.Type.ARRAY and isinstance(node.this, exp.Literal) and node.this.is_string:
         return exp.Cast(this=array_literal(node.this.this), to=node.to)
     if target == exp.DataType.Type.JSONB:
-        document = exp.cast(node.this, exp.DataType.build("JSON"))
         if isinstance(node.this, exp.Literal) and node.this.is_string:
-            document.meta["pg_jsonb_literal"] = node.this.this  # its steps are taken here (folded_json_access)
-        return document
+            literal = jsonb_literal(node.this.this)
+            document = exp.cast(string(literal), exp.DataType.build("JSON"))
+            document.meta["pg_jsonb_literal"] = literal  # its steps are taken here (folded_json_access)
+            return document
+        return exp.cast(node.this, exp.DataType.build("JSON"))
     if target in (exp.DataType.Type.DECIMAL, exp.DataType.Type.BIGDECIMAL) and len(node.to.expressions) == 2 and (
             _is_float(node.this, scope)):
         # a double to numeric(p, s): its 15 significant digits rounded to s decimals, as in Postgres
@@ -3904,17 +3974,44 @@ class UnknownLiteral(NamedTuple):
     literals: tuple
 
 
-def check_set_operation_types(tree: exp.Expr) -> None:
+def check_set_operation_types(tree: exp.Expr, scope: Scope) -> None:
     """Postgres's error for UNION, INTERSECT and EXCEPT branches whose columns are of types of different categories
     (``UNION types text and integer cannot be matched``), where DuckDB casts and answers; a string literal meeting
     a column of another type is cast to it, as Postgres reads it. Only types known for certain count: literals,
-    casts and the columns of Steampipe tables; anything else is never refused."""
+    casts and the columns of Steampipe tables; anything else is never refused. A string literal meeting a computed
+    value whose type ``scope`` tells (``length(name)``, ``count(*) + 1``, ``date_trunc('day', create_date)``) is
+    cast to that type too (DuckDB would make the column text)."""
     ctes = {cte.alias: cte for cte in tree.find_all(exp.CTE)}
     for node in tree.find_all(exp.SetOperation):
-        _set_column_types(node, ctes)
+        _set_column_types(node, ctes, scope)
 
 
-def _set_column_types(node: exp.Expr, ctes: dict[str, exp.CTE]) -> list | None:
+class InferredType(NamedTuple):
+    """A computed value's type as the translator infers it (``Scope``): what a string literal meeting it is read
+    as, never a reason to refuse the statement."""
+
+    kind: exp.DataType.Type
+
+
+def _computed_type(item: exp.Expr, scope: Scope) -> InferredType | None:
+    """The inferred type of a computed select item, when the translator tells it."""
+    T = exp.DataType.Type
+    if scope.is_int(item):
+        return InferredType(T.INT if scope.is_int4(item) else T.BIGINT)
+    if _is_float(item, scope):
+        return InferredType(T.DOUBLE)
+    if is_numeric(item, scope):
+        return InferredType(T.DECIMAL)
+    if is_timestamptz(item, scope):
+        return InferredType(T.TIMESTAMPTZ)
+    if is_interval(item, scope):
+        return InferredType(T.INTERVAL)
+    if is_date(item):
+        return InferredType(T.DATE)
+    return None
+
+
+def _set_column_types(node: exp.Expr, ctes: dict[str, exp.CTE], scope: Scope) -> list | None:
     """The types of the columns of a set operation's branch (SetColumnType, UnknownLiteral or None when not known),
     resolved pair by pair as Postgres does; None when the columns cannot be told (``*``, VALUES)."""
     while isinstance(node, (exp.Subquery, exp.Paren)):
@@ -3923,10 +4020,10 @@ def _set_column_types(node: exp.Expr, ctes: dict[str, exp.CTE]) -> list | None:
         if any(isinstance(i, exp.Star) or isinstance(i, exp.Column) and isinstance(i.this, exp.Star)
                for i in node.expressions):
             return None
-        return [_set_item_type(item.unalias(), node, ctes) for item in node.expressions]
+        return [_set_item_type(item.unalias(), node, ctes, scope) for item in node.expressions]
     if not isinstance(node, exp.SetOperation):
         return None
-    left, right = _set_column_types(node.this, ctes), _set_column_types(node.expression, ctes)
+    left, right = _set_column_types(node.this, ctes, scope), _set_column_types(node.expression, ctes, scope)
     if left is None or right is None or len(left) != len(right):
         return None
     word = {exp.Union: "UNION", exp.Intersect: "INTERSECT", exp.Except: "EXCEPT"}[type(node)]
@@ -3938,6 +4035,12 @@ def _common_set_type(word: str, left, right):
         return None
     if isinstance(left, UnknownLiteral) and isinstance(right, UnknownLiteral):
         return SET_COLUMN_TYPES[exp.DataType.Type.TEXT]
+    if isinstance(left, InferredType) or isinstance(right, InferredType):
+        inferred, other = (left, right) if isinstance(left, InferredType) else (right, left)
+        if isinstance(other, UnknownLiteral):
+            for literal in other.literals:
+                _cast_set_literal(literal, inferred.kind)
+        return None
     if isinstance(left, UnknownLiteral) or isinstance(right, UnknownLiteral):
         unknown, known = (left, right) if isinstance(left, UnknownLiteral) else (right, left)
         if known.category != "S":
@@ -3966,7 +4069,7 @@ BOOLEAN_RESULTS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Like, 
                    exp.Or, exp.Not, exp.Exists, exp.Between, exp.NullSafeEQ, exp.NullSafeNEQ, exp.LogicalAnd, exp.LogicalOr)
 
 
-def _set_item_type(item: exp.Expr, select: exp.Select, ctes: dict[str, exp.CTE]):
+def _set_item_type(item: exp.Expr, select: exp.Select, ctes: dict[str, exp.CTE], scope: Scope):
     """The Postgres type of a select item when it is known for certain, UnknownLiteral, or None."""
     if isinstance(item, exp.Literal) and item.is_string:
         return UnknownLiteral((item,))
@@ -3994,11 +4097,11 @@ def _set_item_type(item: exp.Expr, select: exp.Select, ctes: dict[str, exp.CTE])
         duck_type = _steampipe_column_type(item, select, ctes)
         if duck_type in STEAMPIPE_COLUMN_TYPES:
             return SET_COLUMN_TYPES[STEAMPIPE_COLUMN_TYPES[duck_type]]
-        return _derived_column_type(item, select, ctes)
-    return None
+        return _derived_column_type(item, select, ctes, scope)
+    return _computed_type(item, scope)
 
 
-def _derived_column_type(column: exp.Column, select: exp.Select, ctes: dict[str, exp.CTE]):
+def _derived_column_type(column: exp.Column, select: exp.Select, ctes: dict[str, exp.CTE], scope: Scope):
     """The type of ``column`` when it is a column of a subquery or CTE in ``select``'s FROM (qualified by its name,
     or the only source) whose select item has a known type; a literal there is text, as Postgres makes it."""
     sources = select_sources(select)
@@ -4027,7 +4130,7 @@ def _derived_column_type(column: exp.Column, select: exp.Select, ctes: dict[str,
     if cte is not None:
         cte.meta["pg_typing"] = True  # a CTE reading itself: its own columns stay unknown
     try:
-        types = _set_column_types(query, ctes)
+        types = _set_column_types(query, ctes, scope)
     finally:
         if cte is not None:
             cte.meta.pop("pg_typing")
@@ -4262,16 +4365,20 @@ def star_with_using(tree: exp.Expr) -> exp.Expr:
     return tree
 
 
-def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False) -> exp.Expr:
-    """``postgres_tree`` of a statement already parsed by ``parse`` (``tree``, which it changes)."""
+def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False, numeric_text: bool = False) -> exp.Expr:
+    """``postgres_tree`` of a statement already parsed by ``parse`` (``tree``, which it changes). With
+    ``numeric_text`` a result column that is a numeric division or ``avg`` carries Postgres's text of it
+    (``numeric_text_columns``)."""
     check_unsupported(tree)
     tree = star_with_using(tree)
     check_distinct_on_order(tree)
-    check_set_operation_types(tree)
     scope = Scope(tree, as_of_variable=as_of_variable)
+    check_set_operation_types(tree, scope)
     tree = name_select_items(tree, scope)
     tree = string_to_table(tree)
     scales = output_scales(tree, scope)
+    if numeric_text:
+        tree = numeric_text_columns(tree, scope, scales)
     return with_output_scales(apply_rewrites(tree, scope), scales)
 
 
@@ -4282,6 +4389,28 @@ def output_scales(tree: exp.Expr, scope: Scope) -> list[int | None]:
         return []
     return [numeric_scale(item, scope) if is_numeric(item, scope) and not _is_float(item, scope) else None
             for item in (i.unalias() for i in tree.expressions)]
+
+
+# A result column holding a numeric whose text Postgres decides from the values: the value (for ORDER BY, which
+# compares a struct by its first field) and the text, which ``query.fetch`` prints as the column's numeric.
+NUMERIC_TEXT_FIELDS = ("pg_numeric", "pg_numeric_text")
+
+
+def numeric_text_columns(tree: exp.Expr, scope: Scope, scales: list[int | None]) -> exp.Expr:
+    """The result columns that are a numeric division or ``avg`` (``100.0 * a / b``, ``avg(n)``) as a struct of
+    their value and ``numeric_quotient_text`` (NULL when the value is), so ``iamsql query`` prints Postgres's
+    decimals (``33.3333333333333333``), which depend on the values. Before the rewrites, which translate both."""
+    for item, scale in zip(tree.expressions if scales else [], scales):
+        value = item.this if isinstance(item, exp.Alias) else item
+        if scale is not None or not is_numeric(value, scope) or _is_float(value, scope):
+            continue
+        if (text := numeric_quotient_text(value, scope)) is None:
+            continue
+        fields = [exp.PropertyEQ(this=exp.to_identifier(name), expression=field)
+                  for name, field in zip(NUMERIC_TEXT_FIELDS, (value.copy(), text))]
+        value.replace(exp.Case().when(exp.Not(this=exp.Is(this=value.copy(), expression=exp.Null())),
+                                      exp.Struct(expressions=fields)))
+    return tree
 
 
 def with_output_scales(tree: exp.Expr, scales: list[int | None]) -> exp.Expr:
@@ -4526,15 +4655,16 @@ class DuckDBFromSteampipe(DuckDB):
             return super().anonymous_sql(sort_distinct_aggregate(expression))
 
 
-def to_duckdb(sql: str, *, as_of_variable: bool = False) -> str:
+def to_duckdb(sql: str, *, as_of_variable: bool = False, numeric_text: bool = False) -> str:
     """DuckDB SQL that returns what PostgreSQL returns for the Steampipe query ``sql``.
 
     With ``as_of_variable`` the current time is the DuckDB variable ``iamsql_as_of`` (controls); without it,
-    the wall clock (ad hoc queries).
+    the wall clock (ad hoc queries). With ``numeric_text`` (``iamsql query``, whose output ``query.fetch``
+    writes) a numeric division or ``avg`` column also carries Postgres's text of it (``numeric_text_columns``).
     """
     with quiet_sqlglot():
         tree = parse(sql)
-    return tree_to_duckdb(tree, as_of_variable=as_of_variable)
+    return tree_to_duckdb(tree, as_of_variable=as_of_variable, numeric_text=numeric_text)
 
 
 def one_based_subscripts(tree: exp.Expr) -> exp.Expr:
@@ -4551,13 +4681,14 @@ def one_based_subscripts(tree: exp.Expr) -> exp.Expr:
     return tree
 
 
-def tree_to_duckdb(tree: exp.Expr, *, as_of_variable: bool = False) -> str:
+def tree_to_duckdb(tree: exp.Expr, *, as_of_variable: bool = False, numeric_text: bool = False) -> str:
     """``to_duckdb`` of a statement already parsed by ``parse`` (``tree``, which it changes): for a caller that
     parsed it to look at it first (``query.check_read_only``), so it is not parsed twice."""
     try:
         with quiet_sqlglot():
             tree = one_based_subscripts(tree)
-            tree = share_json_extractions(postgres_rewritten(tree, as_of_variable=as_of_variable))
+            tree = share_json_extractions(postgres_rewritten(tree, as_of_variable=as_of_variable,
+                                                             numeric_text=numeric_text))
             return tree.sql(dialect=DuckDBFromSteampipe, normalize_functions="lower", copy=False)  # the tree is ours
     except SqlglotError as exc:
         raise QueryError(f"cannot translate the query: {first_line(exc)}") from None
