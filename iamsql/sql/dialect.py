@@ -1353,6 +1353,8 @@ def is_numeric(node: exp.Expr, scope: Scope) -> bool:
         return func_name(node) == "extract"
     if isinstance(node, (exp.Avg, exp.Stddev, exp.StddevPop, exp.StddevSamp, exp.Variance, exp.VariancePop)):
         return not _is_float(node.this, scope)  # numerics of integers and numerics, with as many decimals as needed
+    if isinstance(node, exp.Sum) and scope.is_int(node.this) and not scope.is_int4(node.this):
+        return True  # sum(bigint) is a numeric
     if isinstance(node, (*SCALE_KEEPING, exp.Ceil, exp.Floor, exp.Sign, exp.Window, exp.Filter)):
         return is_numeric(node.this, scope)
     if _numeric_math(node, scope):
@@ -1469,29 +1471,43 @@ def _numeric_operand_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
     if not is_numeric(node, scope) or _is_float(node, scope):
         return None
     if (scale := numeric_scale(node, scope)) is None:
-        return numeric_quotient_text(node, scope)  # avg(x) / 60: the quotient as Postgres rounds it
+        return numeric_value_text(node, scope)  # avg(x) / 60: the quotient as Postgres rounds it
     decimal = exp.Cast(this=node.copy(), to=exp.DataType.build(f"DECIMAL(38, {scale})"))  # a cast of its own
     return exp.cast(decimal, exp.DataType.build("VARCHAR"))
 
 
-def numeric_quotient_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
-    """The text of a numeric division or ``avg`` (also with ``filter`` or ``over``) as Postgres writes it, whose
-    decimals depend on the values (``avg`` of 1, 2: ``1.5000000000000000``; 1 / 3.0: ``0.33333333333333333333``):
-    ``pg_numeric_div`` of the two sides' text (of the sum and the count for ``avg``). None for another ``node``
-    or when a side's decimals are not known from the query."""
+NUMERIC_OPERATORS = {exp.Add: "+", exp.Sub: "-", exp.Mul: "*", exp.Div: "/", exp.Mod: "%"}
+
+
+def numeric_value_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
+    """The text of a numeric whose decimals depend on the values, as Postgres writes it: a division or ``avg``
+    (also with ``filter`` or ``over``; ``avg`` of 1, 2: ``1.5000000000000000``; 1 / 3.0:
+    ``0.33333333333333333333``), arithmetic on one (``a / b * 100``, ``-x``, ``abs(x)``): ``pg_numeric_op`` of the two sides'
+    text (of the sum and the count for ``avg``); text or jsonb read as a numeric (``'2.50'::numeric``); ``stddev``
+    and ``variance`` of integers (``variance_text``). None for another ``node`` or when a side's text is not
+    known."""
     if isinstance(node, exp.Paren):
-        return numeric_quotient_text(node.this, scope)
-    if isinstance(node, exp.Div):
-        if not is_numeric(node, scope):
+        return numeric_value_text(node.this, scope)
+    if isinstance(node, VARIANCES) and scope.is_int(node.this):
+        return variance_text(node)
+    if isinstance(node, (exp.Neg, exp.Abs)):
+        operator, sides = "-" if isinstance(node, exp.Neg) else "abs", [exp.Literal.number(0), node.this]
+    elif isinstance(node, exp.Cast) and node.to.this in NUMERIC_TYPES and not node.to.expressions and (
+            is_text(node.this, scope) or scope.is_json(node.this)):
+        # text or a jsonb number read as a numeric keeps the decimals it is written with ('2.50'::numeric)
+        text = exp.cast(node.this.copy(), exp.DataType.build("TEXT"))
+        return call("pg_numeric_op", string("+"), text, string("0"))
+    elif type(node) in NUMERIC_OPERATORS:
+        if not is_numeric(node, scope) or _is_float(node, scope):
             return None
-        sides = [node.this, node.expression]
+        operator, sides = NUMERIC_OPERATORS[type(node)], [node.this, node.expression]
     else:
         average = node
         while isinstance(average, (exp.Window, exp.Filter)):
             average = average.this
         if not isinstance(average, exp.Avg) or isinstance(average.this, exp.Distinct):
             return None
-        sides = []
+        operator, sides = "/", []
         for total in (exp.Sum, exp.Count):  # the same filter and window around the sum and the count
             side = node.copy()
             inner = side.find(exp.Avg)
@@ -1501,7 +1517,7 @@ def numeric_quotient_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
     texts = [_numeric_operand_text(side, scope) for side in sides]
     if None in texts:
         return None
-    return call("pg_numeric_div", *texts)
+    return call("pg_numeric_op", string(operator), *texts)
 
 
 def number_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
@@ -1513,10 +1529,8 @@ def number_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
         return call("pg_float8_out", node)
     if not is_numeric(node, scope):
         return None
-    if isinstance(node, VARIANCES) and scope.is_int(node.this):
-        return variance_text(node)
     scale = numeric_scale(node, scope)
-    if scale is None and (quotient := numeric_quotient_text(node, scope)) is not None:
+    if scale is None and (quotient := numeric_value_text(node, scope)) is not None:
         return quotient
     if scale is None:
         raise UnsupportedFeature(
@@ -4398,13 +4412,13 @@ NUMERIC_TEXT_FIELDS = ("pg_numeric", "pg_numeric_text")
 
 def numeric_text_columns(tree: exp.Expr, scope: Scope, scales: list[int | None]) -> exp.Expr:
     """The result columns that are a numeric division or ``avg`` (``100.0 * a / b``, ``avg(n)``) as a struct of
-    their value and ``numeric_quotient_text`` (NULL when the value is), so ``iamsql query`` prints Postgres's
+    their value and ``numeric_value_text`` (NULL when the value is), so ``iamsql query`` prints Postgres's
     decimals (``33.3333333333333333``), which depend on the values. Before the rewrites, which translate both."""
     for item, scale in zip(tree.expressions if scales else [], scales):
         value = item.this if isinstance(item, exp.Alias) else item
         if scale is not None or not is_numeric(value, scope) or _is_float(value, scope):
             continue
-        if (text := numeric_quotient_text(value, scope)) is None:
+        if (text := numeric_value_text(value, scope)) is None:
             continue
         fields = [exp.PropertyEQ(this=exp.to_identifier(name), expression=field)
                   for name, field in zip(NUMERIC_TEXT_FIELDS, (value.copy(), text))]

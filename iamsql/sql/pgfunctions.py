@@ -194,13 +194,31 @@ def _divide(dividend: Decimal, divisor: Decimal) -> Decimal:
 def numeric_in(text: str) -> str:
     """The text PostgreSQL's numeric prints for the number ``text`` (``1e-7``: ``0.0000001``; ``1E+2``: ``100``),
     as jsonb does for a number written with an exponent."""
-    return _render(Decimal(text.strip()))
+    return _render(_numeric_in(text))
 
 
-def numeric_div(dividend: str, divisor: str) -> str:
-    """The text of PostgreSQL's numeric ``dividend / divisor`` (also ``avg``: the sum over the count), both given as
-    numeric text with their decimals (``150.0``)."""
-    return format(_divide(Decimal(dividend), Decimal(divisor)), "f")
+def _numeric_in(text: str) -> Decimal:
+    """The numeric PostgreSQL reads from ``text`` (blanks around it allowed), or its error."""
+    try:
+        return Decimal(text.strip())
+    except ArithmeticError:
+        raise ValueError(f'invalid input syntax for type numeric: "{text}"') from None
+
+
+def numeric_op(operator: str, left: str, right: str) -> str:
+    """The text of PostgreSQL's numeric ``left <operator> right`` (``+``, ``-``, ``*``, ``/``, ``%``; ``abs`` of
+    ``right``), both given as numeric text with their decimals (``150.0``): exact sums, differences and products
+    with the larger (for a product, the total) number of decimals; a quotient as ``_divide`` rounds it (also
+    ``avg``: the sum over the count)."""
+    a, b = _numeric_in(left), _numeric_in(right)
+    if operator == "/":
+        return format(_divide(a, b), "f")
+    if operator == "%" and not b:
+        raise ValueError("division by zero")
+    with localcontext() as context:
+        context.prec = len(a.as_tuple().digits) + len(b.as_tuple().digits) + max(a.adjusted(), b.adjusted(), 0) + 10
+        result = {"+": a + b, "-": a - b, "*": a * b, "%": a % b if b else a, "abs": abs(b)}[operator]
+    return _render(result)
 
 
 def numeric_variance(count: int, total: str, squares: str, sample: bool, root: bool) -> str:
@@ -410,7 +428,7 @@ PYTHON_FUNCTIONS = [
     ("pg_inet_set_masklen", inet.set_masklen, ["VARCHAR", "INTEGER", "BOOLEAN"], "VARCHAR"),
     ("pg_inet_test", inet.test, ["VARCHAR", "VARCHAR", "VARCHAR"], "BOOLEAN"),
     ("pg_inet_sort_key", inet.sort_key, ["VARCHAR"], "BLOB"),
-    ("pg_numeric_div", numeric_div, ["VARCHAR", "VARCHAR"], "VARCHAR"),
+    ("pg_numeric_op", numeric_op, ["VARCHAR", "VARCHAR", "VARCHAR"], "VARCHAR"),
     ("pg_numeric_in", numeric_in, ["VARCHAR"], "VARCHAR"),
     ("pg_numeric_variance", numeric_variance, ["BIGINT", "VARCHAR", "VARCHAR", "BOOLEAN", "BOOLEAN"], "VARCHAR"),
 ]
