@@ -486,6 +486,8 @@ class Scope:
         """Whether ``node`` is an integer in Postgres (for ``/``, which truncates between integers)."""
         if isinstance(node, exp.Paren):
             return self.is_int(node.this)
+        if (item := scalar_item(node)) is not None:
+            return self.is_int(item)
         if isinstance(node, exp.Literal):
             return not node.is_string and re.fullmatch(r"\d+", node.this) is not None
         if isinstance(node, exp.Neg):
@@ -542,6 +544,13 @@ class Scope:
         if owners and name in owners[0] and not any(name in TABLE_COLUMNS[t] for t in self.tables.values()):
             return owners[0][name]
         return None
+
+
+def scalar_item(node: exp.Expr) -> exp.Expr | None:
+    """The one select item of a scalar subquery (``(select count(*) from t)``), which has its type; else None."""
+    if isinstance(node, exp.Subquery) and isinstance(node.this, exp.Select) and len(node.this.expressions) == 1:
+        return node.this.expressions[0].unalias()
+    return None
 
 
 def is_date(node: exp.Expr) -> bool:
@@ -1343,6 +1352,8 @@ def is_numeric(node: exp.Expr, scope: Scope) -> bool:
     literal without a float."""
     if node.meta.get("pg_scale") is not None or func_name(node) == "pg_trim_scale":
         return True
+    if (item := scalar_item(node)) is not None:
+        return is_numeric(item, scope)
     if isinstance(node, (exp.Paren, exp.Neg)):
         return is_numeric(node.this, scope)
     if isinstance(node, exp.Cast):
@@ -1374,6 +1385,8 @@ def _is_float(node: exp.Expr, scope: Scope) -> bool:
     math functions in their double version, arithmetic on one."""
     if node.meta.get("pg_float"):
         return True
+    if (item := scalar_item(node)) is not None:
+        return _is_float(item, scope)
     if isinstance(node, (exp.Paren, exp.Neg)):
         return _is_float(node.this, scope)
     if isinstance(node, exp.Cast):
@@ -1408,6 +1421,8 @@ def numeric_scale(node: exp.Expr, scope: Scope) -> int | None:
     product; None when it depends on the values (a division, ``avg``, a cast of text)."""
     if node.meta.get("pg_scale") is not None:
         return node.meta["pg_scale"]
+    if (item := scalar_item(node)) is not None:
+        return numeric_scale(item, scope)
     if isinstance(node, (exp.Paren, exp.Neg, exp.Window, exp.Filter, *SCALE_KEEPING)):
         return numeric_scale(node.this, scope)
     if scope.is_int(node):
@@ -1463,6 +1478,8 @@ def variance_text(node: exp.Expr) -> exp.Expr:
 def _numeric_operand_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
     """``node`` as numeric text with the decimals Postgres gives it (``150.0``), when the query decides them: an
     integer's digits, a numeric's known scale, a division's or ``avg``'s text; else None."""
+    if isinstance(node, exp.Literal) and node.is_string:  # read as a numeric where it meets one ('0')
+        return call("pg_numeric_op", string("+"), node.copy(), string("0"))
     total = node
     while isinstance(total, (exp.Window, exp.Filter)):
         total = total.this
@@ -1479,6 +1496,25 @@ def _numeric_operand_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
 NUMERIC_OPERATORS = {exp.Add: "+", exp.Sub: "-", exp.Mul: "*", exp.Div: "/", exp.Mod: "%"}
 
 
+def _branch_texts(node: exp.Case | exp.Coalesce, scope: Scope) -> exp.Expr | None:
+    """A numeric ``case`` or ``coalesce`` whose values have different decimals (``case when c then '0' else
+    extract(epoch from t) end``, ``coalesce(avg(x), 0)``) as the same choice between their texts: each value keeps
+    its own decimals in Postgres."""
+    if not is_numeric(node, scope) or _is_float(node, scope):
+        return None
+    choice = node.copy()
+    values = ([(i, "true") for i in choice.args.get("ifs") or []] + [(choice, "default")] if isinstance(choice, exp.Case)
+              else [(choice, "this")] + [(choice, i) for i in range(len(choice.expressions))])
+    for holder, key in values:
+        value = holder.expressions[key] if isinstance(key, int) else holder.args.get(key)
+        if value is None or isinstance(value, exp.Null):
+            continue
+        if (text := _numeric_operand_text(value, scope)) is None:
+            return None
+        value.replace(text)
+    return choice
+
+
 def numeric_value_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
     """The text of a numeric whose decimals depend on the values, as Postgres writes it: a division or ``avg``
     (also with ``filter`` or ``over``; ``avg`` of 1, 2: ``1.5000000000000000``; 1 / 3.0:
@@ -1488,8 +1524,16 @@ def numeric_value_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
     known."""
     if isinstance(node, exp.Paren):
         return numeric_value_text(node.this, scope)
+    if (item := scalar_item(node)) is not None:
+        if (text := numeric_value_text(item, scope)) is None:
+            return None
+        subquery = node.copy()  # (select avg(x) from t): the same subquery selecting the text
+        subquery.this.expressions[0].replace(text)
+        return subquery
     if isinstance(node, VARIANCES) and scope.is_int(node.this):
         return variance_text(node)
+    if isinstance(node, (exp.Case, exp.Coalesce)):
+        return _branch_texts(node, scope)
     if isinstance(node, (exp.Neg, exp.Abs)):
         operator, sides = "-" if isinstance(node, exp.Neg) else "abs", [exp.Literal.number(0), node.this]
     elif isinstance(node, exp.Cast) and node.to.this in NUMERIC_TYPES and not node.to.expressions and (
@@ -1535,8 +1579,8 @@ def number_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
     if scale is None:
         raise UnsupportedFeature(
             "unsupported Postgres feature: the text of a numeric whose number of decimals depends on its value "
-            "(a cast of text to numeric, coalesce/greatest/least/case of numbers with different decimals, arithmetic "
-            "on a division or avg()): round(x, n) it first")
+            "(greatest/least of numbers with different decimals, a value of a subquery, CTE or VALUES list whose "
+            "type is not known): round(x, n) it first")
     return exp.cast(node, exp.DataType.build(f"DECIMAL(38, {scale})"))
 
 

@@ -5490,3 +5490,166 @@ select r.name from aws_iam_role r where jsonb_path_exists(r.assume_role_policy_s
 
 -- name: jsonpath_like_regex_dollar_before_newline
 select jsonb_path_exists('["ab\n"]', '$[*] ? (@ like_regex "b$")') as dollar_before_newline;
+
+-- name: probe_user_case_extract_literal
+select name, case when mfa_enabled then '0' else extract(epoch from now() - create_date) end as v from aws_iam_user order by name;
+
+-- name: probe_user_case_literal
+select name, case when password_last_used is null then '2000-01-01' else password_last_used end as last from aws_iam_user order by last, name;
+
+-- name: probe_user_coalesce_literal
+select name, coalesce(password_last_used, '1970-01-01') as last from aws_iam_user order by last, name;
+
+-- name: probe_user_coalesce_literal_2
+select name, coalesce(password_last_used::text, 'never') as last from aws_iam_user order by name;
+
+-- name: probe_role_case_literal
+select name, case when max_session_duration > 3600 then 'long' else max_session_duration::text end as d from aws_iam_role order by name;
+
+-- name: probe_policy_case_literal
+select name, case attachment_count when 0 then 'unused' else 'used ' || attachment_count end as s from aws_iam_policy order by name;
+
+-- name: probe_role_coalesce_json_literal
+select name, coalesce(tags -> 'env', '"none"') as env from aws_iam_role order by name;
+
+-- name: probe_user_coalesce_jsonb_json
+select name, coalesce(tags -> 'env', to_jsonb('none'::text)) as env from aws_iam_user order by name;
+
+-- name: probe_policy_coalesce_json_literal
+select name, coalesce(policy_std -> 'Statement' -> 0 -> 'Condition', '{}') as c from aws_iam_policy order by name;
+
+-- name: probe_policy_union_literal
+select 'x' as k, 1.5 as v union all select name, attachment_count from aws_iam_policy order by k;
+
+-- name: probe_user_coalesce_union_literal
+select name, 'n/a' as reason from aws_iam_user union select name, coalesce(description, 'none') from aws_iam_role order by name;
+
+-- name: probe_user_case_union_literal
+select name, case when mfa_enabled then 'ok' end as s from aws_iam_user union select name, null from aws_iam_role order by 1, 2;
+
+-- name: probe_user_greatest_literal
+select greatest(create_date, '2020-01-01') as g from aws_iam_user order by g;
+
+-- name: probe_user_literal
+select name from aws_iam_user where create_date > '2019-06-01' order by name;
+
+-- name: probe_user_literal_2
+select name from aws_iam_user where create_date::date = '2020-02-29' order by name;
+
+-- name: probe_user_literal_3
+select name, create_date > '2019-06-01'::timestamptz and mfa_enabled as ok from aws_iam_user order by name;
+
+-- name: probe_trail_event_filter_interval_count
+select count(*) filter (where event_time > now() - '30 days'::interval) as recent from aws_cloudtrail_trail_event;
+
+-- name: probe_trail_event_date_trunc_interval_count
+select date_trunc('hour', event_time) + interval '30 minutes' as half, count(*) from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: probe_trail_event_filter_literal
+select username, max(event_time) filter (where event_name = 'ConsoleLogin') as last_login from aws_cloudtrail_trail_event group by 1 order by 1 nulls last;
+
+-- name: probe_trail_event_to_char_literal
+select event_name, to_char(event_time, 'HH24:MI:SS') as t, to_char(event_time, 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as iso from aws_cloudtrail_trail_event order by event_time, event_name;
+
+-- name: probe_trail_event_extract_count
+select extract(hour from event_time) as h, count(*) from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: probe_trail_event_age_interval_literal
+select event_name, age(now(), event_time) < interval '100 years' as recentish from aws_cloudtrail_trail_event order by event_time, event_name limit 3;
+
+-- name: probe_role_literal
+select name, (now() - create_date)::text like '%days%' as has_days from aws_iam_role order by name;
+
+-- name: probe_role_date_part_literal
+select name, date_part('day', now() - create_date)::int / 365 as years from aws_iam_role order by name;
+
+-- name: probe_user_extract_floor
+select name, floor(extract(epoch from now() - create_date) / 86400) as days from aws_iam_user order by name;
+
+-- name: probe_role_ceil
+select name, ceil(max_session_duration / 3600.0) as h from aws_iam_role order by name;
+
+-- name: probe_role_avg_sum_count
+select sum(max_session_duration) / count(*) as mean_int, avg(max_session_duration)::int as mean_round from aws_iam_role;
+
+-- name: probe_policy_sum_window_count
+select account_id, count(*) as n, round(100.0 * count(*) / sum(count(*)) over (), 2) as pct from aws_iam_policy group by 1 order by 1;
+
+-- name: probe_role_sum_window_count
+select account_id, count(*) * 100 / sum(count(*)) over () as pct from aws_iam_role group by 1 order by 1;
+
+-- name: probe_user_window_count
+select name, row_number() over w as rn, count(*) over w as c from aws_iam_user window w as (partition by account_id order by name) order by name;
+
+-- name: probe_policy_sum_window
+select name, sum(attachment_count) over (partition by account_id) as acct_total from aws_iam_policy order by name;
+
+-- name: probe_policy_avg_window
+select name, avg(attachment_count) over (partition by is_aws_managed) as mean from aws_iam_policy order by name;
+
+-- name: probe_policy_avg_window_2
+select name, attachment_count - avg(attachment_count) over () as diff from aws_iam_policy order by name;
+
+-- name: probe_role_sum_window_numeric
+select name, max_session_duration::numeric / sum(max_session_duration) over () as share from aws_iam_role order by name;
+
+-- name: probe_role_subquery_count
+select account_id, count(*)::float / (select count(*) from aws_iam_role) as frac from aws_iam_role group by 1 order by 1;
+
+-- name: probe_user_subquery_numeric_count
+select (select count(*) from aws_iam_user)::numeric / (select count(*) from aws_iam_role) as ratio;
+
+-- name: probe_role_subquery_avg
+select (select avg(max_session_duration) from aws_iam_role) as a;
+
+-- name: probe_role_subquery_cte_avg
+with s as (select avg(max_session_duration) as a from aws_iam_role) select a from s;
+
+-- name: probe_role_union_avg
+select avg(max_session_duration) as a from aws_iam_role union all select avg(attachment_count) from aws_iam_policy;
+
+-- name: probe_user_case_extract_literal_2
+select name, case when mfa_enabled then '0' else extract(epoch from create_date) end as v from aws_iam_user order by name;
+
+-- name: probe_user_case_literal_2
+select name, case when mfa_enabled then '5' else length(name) end as v from aws_iam_user order by v, name;
+
+-- name: probe_user_case_literal_3
+select name, case when mfa_enabled then '2000-01-01' else create_date end as v from aws_iam_user order by v, name;
+
+-- name: probe_user_case_interval_literal
+select name, case when mfa_enabled then '1 day' else now() - create_date end > interval '2 days' as v from aws_iam_user order by name;
+
+-- name: probe_user_subquery_count
+select (select count(*) from aws_iam_user) / (select count(*) from aws_iam_role) as r;
+
+-- name: probe_user_subquery_numeric_count_2
+select (select count(*) from aws_iam_user)::numeric / (select count(*) from aws_iam_role) as ratio;
+
+-- name: probe_role_subquery_avg_2
+select (select avg(max_session_duration) from aws_iam_role) as a;
+
+-- name: probe_access_key_subquery_count
+select name, (select count(*) from aws_iam_access_key k where k.user_name = u.name) * 100 / (select count(*) from aws_iam_access_key) as pct from aws_iam_user u order by name;
+
+-- name: probe_user_case_to_char_literal
+select name, case when mfa_enabled then 'yes' when password_last_used is null then 'never' else to_char(password_last_used, 'YYYY') end as v from aws_iam_user order by name;
+
+-- name: probe_user_coalesce_literal_3
+select name, coalesce(password_last_used, create_date, '2000-01-01') as v from aws_iam_user order by v;
+
+-- name: probe_user_case_literal_4
+select name, case when mfa_enabled then null else '3' end::int + 1 as v from aws_iam_user order by name;
+
+-- name: probe_user_subquery
+select (select max(create_date) from aws_iam_user) - (select min(create_date) from aws_iam_user) as span;
+
+-- name: probe_user_subquery_extract
+select (select extract(epoch from max(create_date)) from aws_iam_user) as e;
+
+-- name: probe_user_subquery_count_2
+select name, (select count(*) from aws_iam_user) - 1 as others from aws_iam_group order by name;
+
+-- name: case_numeric_branches_keep_their_decimals_as_text
+select name, (case when mfa_enabled then 1 else 2.50 end)::text as weight, 'avg ' || coalesce((select avg(attachment_count) from aws_iam_policy where is_aws_managed and not is_aws_managed), 0) as fallback
+from aws_iam_user order by name;
