@@ -5653,3 +5653,204 @@ select name, (select count(*) from aws_iam_user) - 1 as others from aws_iam_grou
 -- name: case_numeric_branches_keep_their_decimals_as_text
 select name, (case when mfa_enabled then 1 else 2.50 end)::text as weight, 'avg ' || coalesce((select avg(attachment_count) from aws_iam_policy where is_aws_managed and not is_aws_managed), 0) as fallback
 from aws_iam_user order by name;
+
+-- name: probe_user_case_5
+select name, case when tags = '{}' then '{"none": true}' else tags end as t from aws_iam_user order by name;
+
+-- name: probe_role_coalesce_2
+select name, coalesce(tags, '{}') as t from aws_iam_role order by name;
+
+-- name: probe_user_union_10
+select '{}'::jsonb as t union all select tags from aws_iam_user order by 1;
+
+-- name: probe_user_union_11
+select '[]' as arns union select attached_policy_arns from aws_iam_user order by 1;
+
+-- name: probe_user_case_6
+select name, case when mfa_enabled then '[]' else mfa_devices end as devices from aws_iam_user order by name;
+
+-- name: probe_policy_case_3
+select name, case when attachment_count > 0 then 'attached' else path end as where_ from aws_iam_policy order by name;
+
+-- name: probe_user_union_12
+select 'none' as p union select permissions_boundary_arn from aws_iam_user order by p nulls first;
+
+-- name: probe_user_case_7
+select name, case when mfa_enabled then 'true' else password_last_used is null end as v from aws_iam_user order by name;
+
+-- name: probe_user_union_13
+select 'f' as b union select mfa_enabled from aws_iam_user order by b;
+
+-- name: probe_user_case_8
+select name, case when mfa_enabled then '1 day' else age(create_date) end as v from aws_iam_user order by name;
+
+-- name: probe_policy_case_4
+select name, case when is_attached then 'yes' else split_part(arn, ':', 5) end as v from aws_iam_policy order by name;
+
+-- name: probe_role_coalesce_3
+select coalesce(description, name || ' (no description)') as d from aws_iam_role order by d;
+
+-- name: probe_user_concat
+select name, concat(name, ':', mfa_enabled, ':', create_date::date) as c from aws_iam_user order by name;
+
+-- name: probe_user_11
+select name, name || ':' || mfa_enabled as c, mfa_enabled::text as t from aws_iam_user order by name;
+
+-- name: probe_role_format_2
+select name, format('%s has %s policies', name, jsonb_array_length(attached_policy_arns)) as f from aws_iam_role order by name;
+
+-- name: probe_policy_elements_text_elements_string_agg_2
+select string_agg(distinct split_part(a, ':', 1), ', ') as services from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a;
+
+-- name: probe_role_elements_text_elements_array_subquery
+select name, array_to_string(array(select jsonb_array_elements_text(attached_policy_arns) order by 1), ',') as arns from aws_iam_role order by name;
+
+-- name: probe_user_keys_array_agg
+select name, (select array_agg(x order by x) from jsonb_object_keys(tags) x) as keys from aws_iam_user order by name;
+
+-- name: probe_user_elements_text_elements_array_subquery
+select name, 'arn:aws:iam::aws:policy/AdministratorAccess' = any(array(select jsonb_array_elements_text(attached_policy_arns))) as admin from aws_iam_user order by name;
+
+-- name: probe_group_coalesce
+select name, jsonb_array_length(coalesce(attached_policy_arns, '[]')) as n from aws_iam_group order by name;
+
+-- name: probe_group_build_3
+select name, jsonb_build_object('arn', arn, 'created', create_date) ->> 'created' as c from aws_iam_group order by name;
+
+-- name: probe_group_to_jsonb
+select name, to_jsonb(create_date) as j from aws_iam_group order by name;
+
+-- name: probe_group_row_to_json
+select name, row_to_json(g)::jsonb ->> 'name' as n from (select name, arn from aws_iam_group) g order by name;
+
+-- name: probe_role_regexp_4
+select name, regexp_replace(name, '(\w+)-(\w+)', '\2_\1') as swapped from aws_iam_role order by name;
+
+-- name: probe_role_similar
+select name, name ~ '^[a-z0-9-]+$' as slug, name similar to '[a-z]%' as sim from aws_iam_role order by name;
+
+-- name: probe_user_12
+select name, left(arn, strpos(arn, '/') - 1) as prefix from aws_iam_user order by name;
+
+-- name: probe_user_window_overlay
+select name, overlay(name placing '***' from 2 for 3) as masked from aws_iam_user order by name;
+
+-- name: probe_group_translate
+select name, translate(name, 'aeiou', 'AEIOU') as t, repeat('*', length(name)) as stars from aws_iam_group order by name;
+
+-- name: probe_group_sha256
+select name, encode(sha256(name::bytea), 'hex') = encode(sha256(name::bytea), 'hex') as ok from aws_iam_group order by name;
+
+-- name: probe_group_to_char
+select name, to_char(create_date, 'YYYY-MM-DD HH24:MI:SS TZ') as t from aws_iam_group order by name;
+
+-- name: probe_group_6
+select name, create_date::timestamp as naive, create_date::date::timestamptz as midnight from aws_iam_group order by name;
+
+-- name: probe_policy_date_trunc_count
+select date_trunc('quarter', create_date) as q, count(*) from aws_iam_policy group by 1 order by 1;
+
+-- name: probe_group_interval_2
+select name, justify_interval(now() - create_date) > interval '1 mon' as older from aws_iam_group order by name;
+
+-- name: probe_role_interval_5
+select name, extract(epoch from max_session_duration * interval '1 second') / 3600 as h from aws_iam_role order by name;
+
+-- name: probe_role_interval_6
+select name, make_interval(secs => max_session_duration) as d from aws_iam_role order by name;
+
+-- name: probe_role_interval_7
+select name, max_session_duration * interval '1 second' as d from aws_iam_role order by name;
+
+-- name: probe_role_interval_8
+select name, (max_session_duration || ' seconds')::interval as d from aws_iam_role order by name;
+
+-- name: probe_credential_report_case_coalesce_to_char
+select user_arn as resource, case when password_enabled and password_last_used is null and password_last_changed < now() - interval '90 days' then 'alarm' else 'ok' end as status, user_name || ' password last used ' || coalesce(to_char(password_last_used, 'DD-Mon-YYYY'), 'never') || '.' as reason from aws_iam_credential_report order by 1;
+
+-- name: probe_credential_report_case_coalesce_interval
+select user_arn, case when access_key_1_active and access_key_1_last_rotated < now() - interval '90 days' then 'alarm' else 'ok' end as status, user_name || ' key 1 rotated ' || coalesce(extract(day from now() - access_key_1_last_rotated)::text, 'n/a') || ' days ago.' as reason from aws_iam_credential_report order by 1;
+
+-- name: probe_password_policy_case_join
+select arn as resource, case when max_password_age is null or max_password_age > 90 then 'alarm' else 'ok' end as status from aws_iam_account_password_policy p join (select distinct account_id, 'arn:aws:::' || account_id as arn from aws_iam_user) a using (account_id) order by 1;
+
+-- name: probe_user_case_9
+select u.arn, case when u.mfa_enabled then 'ok' else 'alarm' end as status, u.name || case when u.mfa_enabled then ' has MFA enabled.' else ' has MFA disabled.' end as reason from aws_iam_user u order by 1;
+
+-- name: probe_trail_case_coalesce
+select t.arn, case when t.is_multi_region_trail and t.is_logging then 'ok' else 'alarm' end as status, t.title || ' multi-region: ' || t.is_multi_region_trail || ', logging: ' || coalesce(t.is_logging, false) || '.' as reason from aws_cloudtrail_trail t order by 1;
+
+-- name: probe_trail_coalesce_filter_cte
+with trail_status as (select account_id, count(*) filter (where is_multi_region_trail and is_logging) as good from aws_cloudtrail_trail group by account_id) select u.account_id, coalesce(t.good, 0) as good from (select distinct account_id from aws_iam_user) u left join trail_status t using (account_id) order by 1;
+
+-- name: probe_policy_elements_text_elements_filter
+select p.arn, count(*) filter (where s ->> 'Effect' = 'Allow' and a = '*') as star_actions from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a where not p.is_aws_managed group by p.arn order by 1;
+
+-- name: probe_role_case_coalesce_interval
+select r.arn, case when r.role_last_used_date is null or r.role_last_used_date < now() - interval '90 days' then 'alarm' else 'ok' end as status, r.name || ' last used ' || coalesce(r.role_last_used_date::date::text, 'never') as reason from aws_iam_role r where r.path not like '/aws-service-role/%' order by 1;
+
+-- name: probe_access_key_2
+select k.access_key_id, k.user_name, date_part('day', now() - k.create_date) as age_days, k.status from aws_iam_access_key k order by age_days desc, 1;
+
+-- name: probe_access_key_count_2
+select user_name, count(*) as keys, max(create_date) as newest from aws_iam_access_key where status = 'Active' group by user_name having count(*) > 1 order by 1;
+
+-- name: probe_role_elements_3
+select r.name, s -> 'Condition' -> 'StringEquals' ->> 'sts:externalid' as external_id from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s where s -> 'Principal' ? 'AWS' order by 1;
+
+-- name: probe_role_elements_keys
+select r.name, jsonb_object_keys(s -> 'Condition') as op from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s where s ? 'Condition' order by 1, 2;
+
+-- name: probe_role_elements_text_elements_2
+select r.name, principal from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Principal' -> 'AWS') principal where split_part(principal, ':', 5) <> r.account_id order by 1, 2;
+
+-- name: probe_role_elements_4
+select r.name, s -> 'Principal' ->> 'Federated' as idp from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s where s -> 'Principal' ? 'Federated' order by 1;
+
+-- name: probe_trail_event_10
+select event_name, user_identity ->> 'principalId' as pid, user_identity ->> 'accountId' as acct from aws_cloudtrail_trail_event where user_identity ->> 'type' = 'Root' order by event_time;
+
+-- name: probe_trail_event_coalesce_2
+select event_time, event_name, coalesce(error_code, 'success') as outcome from aws_cloudtrail_trail_event where event_name like 'Console%' order by event_time;
+
+-- name: probe_trail_event_filter_date_trunc_count
+select date_trunc('day', event_time)::date as day, count(*) filter (where error_code = 'AccessDenied') as denied, count(*) as total from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: probe_aws_region_array_agg_count
+select username, array_agg(distinct aws_region) as regions, count(distinct source_ip_address) as ips from aws_cloudtrail_trail_event where username is not null group by 1 order by 1;
+
+-- name: probe_trail_event_window_count
+select event_source, event_name, count(*) as n, rank() over (partition by event_source order by count(*) desc) as r from aws_cloudtrail_trail_event group by 1, 2 order by 1, r, 2;
+
+-- name: probe_trail_event_window
+select username, event_name, event_time, row_number() over (partition by username order by event_time) as seq from aws_cloudtrail_trail_event where username is not null order by username, seq;
+
+-- name: probe_group_elements_lateral_join
+select g.name, count(u.*) as members from aws_iam_group g left join lateral jsonb_array_elements(g.users) u on true group by g.name order by 1;
+
+-- name: probe_group_elements_text_elements_lateral
+select g.name, a as policy from aws_iam_group g cross join lateral jsonb_array_elements_text(g.attached_policy_arns) a order by 1, 2;
+
+-- name: probe_user_contains_build_array_subquery
+select u.name, gp.name as grp from aws_iam_user u join aws_iam_group gp on gp.users @> jsonb_build_array(jsonb_build_object('UserName', u.name)) order by 1, 2;
+
+-- name: probe_user_coalesce_3
+select name, jsonb_array_length(inline_policies) as inline_count, coalesce(jsonb_array_length(attached_policy_arns), 0) as managed_count from aws_iam_user order by name;
+
+-- name: probe_user_13
+select name from aws_iam_user where jsonb_array_length(inline_policies) > 0 or jsonb_array_length(attached_policy_arns) > 0 order by name;
+
+-- name: probe_policy_elements_3
+select p.name, v ->> 'VersionId' as version, (v ->> 'IsDefaultVersion')::bool as is_default from aws_iam_policy p, jsonb_array_elements(p.policy_versions) v order by 1, 2;
+
+-- name: probe_policy_11
+select name, policy_versions -> 0 ->> 'CreateDate' as first_version_date from aws_iam_policy order by name;
+
+-- name: probe_policy_12
+select name, (policy_versions -> 0 ->> 'CreateDate')::timestamptz as first_version from aws_iam_policy where policy_versions -> 0 ? 'CreateDate' order by name;
+
+-- name: probe_aws_managed_filter_count
+select account_id, count(*) filter (where is_aws_managed) as aws_managed, count(*) filter (where not is_aws_managed) as customer, round(count(*) filter (where is_attached) * 100.0 / count(*)) as pct_attached from aws_iam_policy group by 1 order by 1;
+
+-- name: probe_policy_to_char
+select account_id, to_char(min(create_date), 'YYYY-MM') as first_month, to_char(max(create_date), 'YYYY-MM') as last_month from aws_iam_policy group by 1 order by 1;
