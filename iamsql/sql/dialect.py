@@ -303,7 +303,7 @@ def func_name(node: exp.Expr) -> str | None:
 
 
 # Functions sqlglot parses with their own parser, which does not record the name they were called by.
-SPECIAL_PARSER_NAMES = {exp.GroupConcat: "string_agg"}
+SPECIAL_PARSER_NAMES = {exp.GroupConcat: "string_agg", exp.StrPosition: "strpos"}  # position(a in b)
 
 
 def select_sources(select: exp.Select | None) -> list[exp.Expr]:
@@ -311,6 +311,37 @@ def select_sources(select: exp.Select | None) -> list[exp.Expr]:
     if select is None or not select.args.get("from_"):
         return []
     return [select.args["from_"].this, *(join.this for join in select.args.get("joins") or [])]
+
+
+def derived_item(column: exp.Column) -> exp.Expr | None:
+    """The select item defining ``column`` when it is a column of a subquery or CTE in its SELECT's FROM (qualified
+    by its name, or the only source): ``n`` of ``from (select count(*) as n ...) s``, ``with c as (...)``."""
+    select = column.find_ancestor(exp.Select)
+    sources = select_sources(select)
+    if column.table:
+        sources = [s for s in sources if s.alias_or_name == column.table]
+    if len(sources) != 1:
+        return None
+    source = sources[0]
+    if isinstance(source, exp.Subquery):
+        query, alias = source.this, source.args.get("alias")
+    elif isinstance(source, exp.Table) and not source.db and isinstance(source.this, exp.Identifier):
+        cte = next((c for c in column.root().find_all(exp.CTE) if c.alias == source.name), None)
+        if cte is None:
+            return None
+        query, alias = cte.this, cte.args.get("alias")
+    else:
+        return None
+    while isinstance(query, (exp.SetOperation, exp.Subquery, exp.Paren)):
+        query = query.this  # a UNION's first branch names and types its columns
+    if not isinstance(query, exp.Select):
+        return None
+    items = query.expressions
+    names = [c.name for c in alias.columns] if alias and alias.columns else [i.alias_or_name for i in items]
+    if column.name not in names or names.index(column.name) >= len(items):
+        return None
+    item = items[names.index(column.name)]
+    return None if isinstance(item, exp.Star) or isinstance(item.unalias(), exp.Star) else item.unalias()
 
 
 class Scope:
@@ -324,6 +355,7 @@ class Scope:
 
     def __init__(self, tree: exp.Expr, *, as_of_variable: bool = False):
         self.as_of_variable = as_of_variable
+        self.deriving: set[int] = set()  # the columns whose defining item is being typed (derived_item)
         self.tables: dict[str, str] = {}
         self.srfs: dict[str, str] = {}
         self.srf_columns: dict[str, dict[str, str]] = {}  # SRF alias -> its columns' names and types
@@ -504,7 +536,14 @@ class Scope:
         if isinstance(node, exp.Cast):
             return node.to.this in INT_TYPES
         if isinstance(node, exp.Column):
-            return self.column_type(node) in ("BIGINT", "INTEGER")
+            column_type = self.column_type(node)
+            if column_type is None and id(node) not in self.deriving and (item := derived_item(node)) is not None:
+                self.deriving.add(id(node))  # a recursive CTE's column may be defined by itself
+                try:
+                    return self.is_int(item)
+                finally:
+                    self.deriving.discard(id(node))
+            return column_type in ("BIGINT", "INTEGER")
         if isinstance(node, (exp.Window, exp.Filter)):
             return self.is_int(node.this)
         if isinstance(node, (exp.Max, exp.Min)):

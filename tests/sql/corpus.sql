@@ -5854,3 +5854,78 @@ select account_id, count(*) filter (where is_aws_managed) as aws_managed, count(
 
 -- name: probe_policy_to_char
 select account_id, to_char(min(create_date), 'YYYY-MM') as first_month, to_char(max(create_date), 'YYYY-MM') as last_month from aws_iam_policy group by 1 order by 1;
+
+-- name: cte_count_integer_division
+with c as (select account_id, count(*) as n from aws_iam_user group by 1) select account_id, n / 2 as half, n * 100 / (select sum(n) from c) as pct from c order by 1;
+
+-- name: subquery_count_integer_division
+select account_id, n / 3 as third from (select account_id, count(*) as n from aws_iam_role group by 1) s order by 1;
+
+-- name: jsonb_array_length_integer_division
+select name, jsonb_array_length(attached_policy_arns) / 2 as half from aws_iam_role order by name;
+
+-- name: length_strpos_integer_division
+select name, length(name) / 3 as l, char_length(name) % 3 as m, strpos(name, '-') / 2 as p from aws_iam_user order by name;
+
+-- name: row_number_integer_division
+select name, row_number() over (order by name) / 2 as pair from aws_iam_user order by name;
+
+-- name: date_difference_years_integer_division
+select name, (create_date::date - date '2015-01-01') / 365 as years from aws_iam_user order by name;
+
+-- name: extract_int_integer_division
+select name, extract(year from create_date)::int / 10 * 10 as decade from aws_iam_role order by name;
+
+-- name: date_part_int_integer_division
+select name, date_part('year', create_date)::int / 100 as century from aws_iam_role order by name;
+
+-- name: count_integer_division
+select count(*) / 2 as half, count(distinct account_id) / 2 as accts from aws_iam_policy;
+
+-- name: series_integer_division
+select i / 2 as h, i % 2 as odd from generate_series(1, 5) i order by i;
+
+-- name: max_of_subquery_count_integer_division
+select max(n) / 2 as m from (select count(*) as n from aws_iam_policy group by account_id) s;
+
+-- name: array_length_integer_division
+select array_length(string_to_array(arn, '/'), 1) / 2 as a, cardinality(string_to_array(arn, ':')) / 2 as c from aws_iam_role order by arn;
+
+-- name: chained_integer_and_numeric_division
+select name, max_session_duration / 60 / 60 as hours, max_session_duration / 3600.0 / 24 as days from aws_iam_role order by name;
+
+-- name: integer_division_as_text
+select name, (max_session_duration / 3600)::text || 'h' as h from aws_iam_role order by name;
+
+-- name: cte_counts_percentage_integer_and_numeric
+with c as (select count(*) as total, count(*) filter (where mfa_enabled) as mfa from aws_iam_user) select mfa * 100 / total as pct_int, mfa * 100.0 / total as pct from c;
+
+-- name: cte_counts_rounded_percentage
+with c as (select count(*) as total, count(*) filter (where mfa_enabled) as mfa from aws_iam_user) select round(mfa::numeric / total * 100, 1) as pct from c;
+
+-- name: ntile_integer_division
+select ntile(3) over (order by name) / 2 as t from aws_iam_policy order by name;
+
+-- name: position_octet_length_integer_division
+select name, position('a' in name) / 2 as p, octet_length(name) / 2 as o from aws_iam_group order by name;
+
+-- name: subquery_jsonb_array_length_integer_division
+select s.n / 2 as half from (select jsonb_array_length(policy_std -> 'Statement') as n from aws_iam_policy) s order by 1;
+
+-- name: scalar_subquery_bigint_integer_division
+select (select max_session_duration from aws_iam_role order by name limit 1) / 7 as w;
+
+-- name: sum_of_case_integer_division
+select account_id, sum(case when mfa_enabled then 1 else 0 end) / count(*) as ratio_int from aws_iam_user group by 1 order by 1;
+
+-- name: sum_of_literal_and_length_divided
+select sum(1) / 2 as s, sum(length(name)) / 3 as l from aws_iam_user;
+
+-- name: avg_and_sum_over_count_of_lengths
+select avg(length(name)) as a, sum(length(name)) / count(*) as b from aws_iam_user;
+
+-- name: epoch_days_years_division
+select extract(epoch from (now() - create_date)) / 86400 / 365 as years from aws_iam_user order by 1;
+
+-- name: date_minus_date_weeks
+select name, (now()::date - create_date::date) / 7 as weeks from aws_iam_role order by name;
