@@ -5929,3 +5929,75 @@ select extract(epoch from (now() - create_date)) / 86400 / 365 as years from aws
 
 -- name: date_minus_date_weeks
 select name, (now()::date - create_date::date) / 7 as weeks from aws_iam_role order by name;
+
+-- name: cte_timestamp_column_trunc_and_interval
+with u as (select name, create_date as created from aws_iam_user) select name, date_trunc('year', created) as y, created + interval '1 day' as next_day from u order by name;
+
+-- name: cte_jsonb_statement_column
+with s as (select p.name, stmt from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') stmt) select name, stmt ->> 'Effect' as e, jsonb_typeof(stmt -> 'Action') as t from s order by 1, 2, 3;
+
+-- name: cte_timestamp_to_char
+with k as (select user_name, create_date from aws_iam_access_key) select user_name, to_char(create_date, 'YYYY-MM') as m from k order by 1, 2;
+
+-- name: subquery_interval_column_compared
+select x.name, x.age > interval '365 days' as old from (select name, now() - create_date as age from aws_iam_role) x order by 1;
+
+-- name: elements_text_with_ordinality_default_names
+select name, e.value, e.ordinality from aws_iam_role, jsonb_array_elements_text(attached_policy_arns) with ordinality as e order by 1, 3;
+
+-- name: object_keys_with_ordinality_named
+select name, t.k, t.n from aws_iam_user, jsonb_object_keys(tags) with ordinality as t(k, n) order by 1, 3;
+
+-- name: distinct_on_expression_split_part
+select distinct on (split_part(arn, ':', 5)) split_part(arn, ':', 5) as acct, name from aws_iam_role order by split_part(arn, ':', 5), name;
+
+-- name: window_rows_frame_sum
+select name, sum(attachment_count) over (order by name rows between 1 preceding and 1 following) as window_sum from aws_iam_policy order by name;
+
+-- name: window_range_frame_count
+select name, count(*) over (partition by is_aws_managed order by create_date range between unbounded preceding and current row) as c from aws_iam_policy order by name;
+
+-- name: window_last_value_full_frame
+select name, last_value(name) over (order by create_date rows between unbounded preceding and unbounded following) as newest from aws_iam_user order by name;
+
+-- name: window_cume_dist_durations
+select name, cume_dist() over (order by max_session_duration) as cd from aws_iam_role order by name;
+
+-- name: jsonb_agg_of_objects_ordered
+select account_id, jsonb_agg(jsonb_build_object('name', name, 'mfa', mfa_enabled) order by name) as users from aws_iam_user group by 1 order by 1;
+
+-- name: string_agg_with_filter
+select account_id, string_agg(name, ',') filter (where not mfa_enabled) as no_mfa from aws_iam_user group by 1 order by 1;
+
+-- name: array_agg_filter_over_lateral_left_join
+select name, array_agg(a order by a) filter (where a like '%Read%') as readers from aws_iam_role left join lateral jsonb_array_elements_text(attached_policy_arns) a on true group by name order by name;
+
+-- name: select_list_series_up_to_statement_count
+select generate_series(1, jsonb_array_length(policy_std -> 'Statement')) as idx, name from aws_iam_policy order by name, idx;
+
+-- name: series_of_days_left_join_events
+select d::date as day, count(e.event_id) as n from generate_series(timestamptz '2024-01-01', timestamptz '2024-01-07', '1 day') d left join aws_cloudtrail_trail_event e on date_trunc('day', e.event_time) = d group by d order by d;
+
+-- name: coalesce_jsonb_array_length_and_key_exists
+select name, coalesce(jsonb_array_length(tags -> 'list'), 0) as n, tags ? 'env' as has_env from aws_iam_role order by name;
+
+-- name: is_distinct_from_jsonb_text
+select name, (tags ->> 'env') is distinct from 'prod' as not_prod from aws_iam_role order by name;
+
+-- name: regexp_matches_account_digits
+select name, regexp_matches(arn, '(\d{12})') as acct from aws_iam_group order by name;
+
+-- name: regexp_split_to_table_with_ordinality
+select name, s.part, s.n from aws_iam_role, regexp_split_to_table(name, '-') with ordinality as s(part, n) order by 1, 3;
+
+-- name: substring_regex_prefix_upper
+select name, upper(substring(name from '^[a-z]+')) as prefix from aws_iam_user order by name;
+
+-- name: at_time_zone_new_york
+select name, create_date::timestamptz at time zone 'America/New_York' as ny from aws_iam_group order by name;
+
+-- name: epoch_bigint_modulo_day
+select name, extract(epoch from create_date)::bigint % 86400 as secs_of_day from aws_iam_group order by name;
+
+-- name: to_char_rfc_like
+select name, to_char(create_date, 'Dy, DD Mon YYYY HH12:MI AM') as rfc from aws_iam_group order by name;
