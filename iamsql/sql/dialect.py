@@ -3255,7 +3255,7 @@ def rewrite_from_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     ordinality = isinstance(node, (exp.Table, exp.Lateral)) and node.args.get("ordinality")
     function = node.this if isinstance(node, (exp.Table, exp.Lateral)) else None
     name = function.name.lower() if isinstance(function, exp.Anonymous) else None
-    if isinstance(node, exp.Table) and not ordinality and _scalar_in_from(function):
+    if isinstance(node, (exp.Table, exp.Lateral)) and not ordinality and _scalar_in_from(function):
         return scalar_in_from(node, function)
     if name not in SRF_COLUMNS:
         if ordinality and not isinstance(function, ORDINALITY_FUNCTIONS):
@@ -3290,7 +3290,7 @@ def rewrite_from_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
 # parts``): Postgres makes them a table of one row and one column, both named after the alias.
 SCALAR_FROM_FUNCTIONS = (exp.StringToArray, exp.Split, exp.SplitPart, exp.Lower, exp.Upper, exp.Concat, exp.ConcatWs,
                          exp.Trim, exp.Substring, exp.Coalesce, exp.Replace)
-SCALAR_FROM_MACROS = ("iamsql_glob", "pg_nlevel")
+SCALAR_FROM_MACROS = ("iamsql_glob", "pg_nlevel", "regexp_match")
 
 
 def _scalar_in_from(function: exp.Expr | None) -> bool:
@@ -3299,7 +3299,7 @@ def _scalar_in_from(function: exp.Expr | None) -> bool:
     return isinstance(function, SCALAR_FROM_FUNCTIONS)
 
 
-def scalar_in_from(node: exp.Table, function: exp.Expr) -> exp.Expr:
+def scalar_in_from(node: exp.Table | exp.Lateral, function: exp.Expr) -> exp.Expr:
     """``f(x) AS a`` in FROM, f a scalar function: ``(SELECT f(x) AS a) AS a``, a one-row table whose column is
     the alias (the function's name without one), as Postgres gives it."""
     alias = node.args.get("alias")

@@ -6001,3 +6001,15 @@ select name, extract(epoch from create_date)::bigint % 86400 as secs_of_day from
 
 -- name: to_char_rfc_like
 select name, to_char(create_date, 'Dy, DD Mon YYYY HH12:MI AM') as rfc from aws_iam_group order by name;
+
+-- name: regexp_match_in_from_first_word
+select name, m[1] as first_word from aws_iam_role, regexp_match(name, '^([a-zA-Z]+)') as m order by name;
+
+-- name: regexp_match_in_from_no_match_is_null
+select name, m from aws_iam_user, regexp_match(name, '([0-9]+)') as m order by name;
+
+-- name: regexp_match_in_lateral_role_name
+select r.name, m[1] as svc from aws_iam_role r cross join lateral regexp_match(r.arn, ':role/([^/]+)$') m order by 1;
+
+-- name: regexp_match_in_from_second_group
+select name, parts[2] as second from aws_iam_user, regexp_match(arn, '^arn:([^:]+):([^:]+)') as parts order by name;
