@@ -147,6 +147,9 @@ REFUSED_BY_POSTGRES = [
     "union select u.n from (select create_date as n from aws_iam_user) u",
     "select 'x' union select count(*) from aws_iam_user",
     "select 'maybe' union all select name = 'alice' from aws_iam_user",
+    "select name, case when mfa_enabled then 'none' else length(name) end from aws_iam_user",
+    "select '5x' union select length(name) from aws_iam_user",
+    "select jsonb_path_exists('[\"a\"]', '$[*] ? (@ like_regex \"a\" flag \"z\")')",
 ]
 
 

@@ -1,10 +1,12 @@
 """The text `iamsql query` prints for intervals, numbers, booleans, dates, times and UUIDs is PostgreSQL's own
 text for the same Steampipe SQL (PostgreSQL is the oracle, as in the dialect's differential tests)."""
 
+import json
+
 import duckdb
 import pytest
 
-from iamsql.sql.output import render
+from iamsql.sql.output import query_json, render
 from iamsql.sql.query import fetch, translate
 from iamsql.store.db import install_macros
 
@@ -44,3 +46,50 @@ def test_text_matches_postgres(postgres, duck, expression):
     expected = postgres.execute(f"select ({expression})::text").fetchone()[0]
     columns, types, rows = fetch(duck, translate(f"select {expression} as v"))
     assert render(columns, rows, "csv", types).splitlines()[1] == expected
+
+
+# Numerics whose decimals Postgres decides from the values (select_div_scale for a division and avg), each query's
+# one column ``v`` printed by `iamsql query`.
+NUMERIC_QUERIES = [
+    "select avg(i) as v from generate_series(1, 4) i",
+    "select avg(i) as v from generate_series(1, 3) i",
+    "select avg(i) as v from generate_series(1, 2) i",
+    "select avg(i) filter (where i > 2) as v from generate_series(1, 4) i",
+    "select avg(i) as v from generate_series(1, 4) i where i > 9",
+    "select i, avg(i) over (order by i) as v from generate_series(1, 4) i order by v desc",
+    "select sum(i)::numeric / count(*) as v from generate_series(1, 3) i",
+    "select 100.0 * count(*) filter (where i % 3 = 0) / count(*) as v from generate_series(1, 10) i",
+    "select avg(i) / 60 as v from generate_series(100, 211) i",
+    "select count(*)::numeric / 7 * 100 as v from generate_series(1, 3) i",
+    "select avg(i) + 1 as v from generate_series(1, 6) i",
+    "select -(1.0 / 3) as v",
+    "select abs(-7.0 / 3) as v",
+    "select 1e3 / 7 as v",
+    "select 2 / 3.00 as v",
+    "select 123456789 / 7.0 as v",
+    "select 0.001 / 3 as v",
+    "select 9999 / 1.0 as v",
+    "select '3.50'::numeric * 2 as v",
+    "select stddev(i) as v from generate_series(1, 5) i",
+    "select avg(i)::text || '%' as v from generate_series(1, 6) i",
+]
+
+
+@pytest.mark.parametrize("sql", NUMERIC_QUERIES)
+def test_numeric_text_matches_postgres(postgres, duck, sql):
+    from psycopg.types.string import TextLoader
+
+    cursor = postgres.cursor()
+    cursor.adapters.register_loader("numeric", TextLoader)
+    expected = [row[-1] for row in cursor.execute(sql).fetchall()]
+    columns, types, rows = fetch(duck, translate(sql, numeric_text=True))
+    shown = [None if v is None else str(v) if isinstance(v, str) else render([columns[-1]], [(v,)], "csv",
+                                                                                 types[-1:]).splitlines()[1]
+             for *_, v in rows]
+    assert shown == expected
+    document = json.loads(query_json(columns, rows, types))
+    assert [row["v"] for row in document["rows"]] == expected
+    if not sql.startswith("select avg(i)::text"):
+        assert document["columns"][-1]["data_type"] == "numeric"
+    table = render(columns, rows, "table", types)
+    assert all(text in table.split() for text in expected if text is not None)

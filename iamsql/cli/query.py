@@ -79,7 +79,7 @@ def query(
     source = queries[0][0]
     try:
         if print_sql:
-            typer.echo(";\n".join(sql_query.translate(s, dialect) for _, text in queries
+            typer.echo(";\n".join(sql_query.translate(s, dialect, numeric_text=True) for _, text in queries
                                    for s in sql_query.split_statements(text, dialect)))
             return
         con = dbmod.connect(db, read_only=True, queries=False)  # macros, functions, views: those the SQL names

@@ -303,7 +303,7 @@ def func_name(node: exp.Expr) -> str | None:
 
 
 # Functions sqlglot parses with their own parser, which does not record the name they were called by.
-SPECIAL_PARSER_NAMES = {exp.GroupConcat: "string_agg"}
+SPECIAL_PARSER_NAMES = {exp.GroupConcat: "string_agg", exp.StrPosition: "strpos"}  # position(a in b)
 
 
 def select_sources(select: exp.Select | None) -> list[exp.Expr]:
@@ -311,6 +311,37 @@ def select_sources(select: exp.Select | None) -> list[exp.Expr]:
     if select is None or not select.args.get("from_"):
         return []
     return [select.args["from_"].this, *(join.this for join in select.args.get("joins") or [])]
+
+
+def derived_item(column: exp.Column) -> exp.Expr | None:
+    """The select item defining ``column`` when it is a column of a subquery or CTE in its SELECT's FROM (qualified
+    by its name, or the only source): ``n`` of ``from (select count(*) as n ...) s``, ``with c as (...)``."""
+    select = column.find_ancestor(exp.Select)
+    sources = select_sources(select)
+    if column.table:
+        sources = [s for s in sources if s.alias_or_name == column.table]
+    if len(sources) != 1:
+        return None
+    source = sources[0]
+    if isinstance(source, exp.Subquery):
+        query, alias = source.this, source.args.get("alias")
+    elif isinstance(source, exp.Table) and not source.db and isinstance(source.this, exp.Identifier):
+        cte = next((c for c in column.root().find_all(exp.CTE) if c.alias == source.name), None)
+        if cte is None:
+            return None
+        query, alias = cte.this, cte.args.get("alias")
+    else:
+        return None
+    while isinstance(query, (exp.SetOperation, exp.Subquery, exp.Paren)):
+        query = query.this  # a UNION's first branch names and types its columns
+    if not isinstance(query, exp.Select):
+        return None
+    items = query.expressions
+    names = [c.name for c in alias.columns] if alias and alias.columns else [i.alias_or_name for i in items]
+    if column.name not in names or names.index(column.name) >= len(items):
+        return None
+    item = items[names.index(column.name)]
+    return None if isinstance(item, exp.Star) or isinstance(item.unalias(), exp.Star) else item.unalias()
 
 
 class Scope:
@@ -324,6 +355,7 @@ class Scope:
 
     def __init__(self, tree: exp.Expr, *, as_of_variable: bool = False):
         self.as_of_variable = as_of_variable
+        self.deriving: set[int] = set()  # the columns whose defining item is being typed (derived_item)
         self.tables: dict[str, str] = {}
         self.srfs: dict[str, str] = {}
         self.srf_columns: dict[str, dict[str, str]] = {}  # SRF alias -> its columns' names and types
@@ -486,6 +518,8 @@ class Scope:
         """Whether ``node`` is an integer in Postgres (for ``/``, which truncates between integers)."""
         if isinstance(node, exp.Paren):
             return self.is_int(node.this)
+        if (item := scalar_item(node)) is not None:
+            return self.is_int(item)
         if isinstance(node, exp.Literal):
             return not node.is_string and re.fullmatch(r"\d+", node.this) is not None
         if isinstance(node, exp.Neg):
@@ -502,7 +536,14 @@ class Scope:
         if isinstance(node, exp.Cast):
             return node.to.this in INT_TYPES
         if isinstance(node, exp.Column):
-            return self.column_type(node) in ("BIGINT", "INTEGER")
+            column_type = self.column_type(node)
+            if column_type is None and id(node) not in self.deriving and (item := derived_item(node)) is not None:
+                self.deriving.add(id(node))  # a recursive CTE's column may be defined by itself
+                try:
+                    return self.is_int(item)
+                finally:
+                    self.deriving.discard(id(node))
+            return column_type in ("BIGINT", "INTEGER")
         if isinstance(node, (exp.Window, exp.Filter)):
             return self.is_int(node.this)
         if isinstance(node, (exp.Max, exp.Min)):
@@ -542,6 +583,13 @@ class Scope:
         if owners and name in owners[0] and not any(name in TABLE_COLUMNS[t] for t in self.tables.values()):
             return owners[0][name]
         return None
+
+
+def scalar_item(node: exp.Expr) -> exp.Expr | None:
+    """The one select item of a scalar subquery (``(select count(*) from t)``), which has its type; else None."""
+    if isinstance(node, exp.Subquery) and isinstance(node.this, exp.Select) and len(node.this.expressions) == 1:
+        return node.this.expressions[0].unalias()
+    return None
 
 
 def is_date(node: exp.Expr) -> bool:
@@ -1343,6 +1391,8 @@ def is_numeric(node: exp.Expr, scope: Scope) -> bool:
     literal without a float."""
     if node.meta.get("pg_scale") is not None or func_name(node) == "pg_trim_scale":
         return True
+    if (item := scalar_item(node)) is not None:
+        return is_numeric(item, scope)
     if isinstance(node, (exp.Paren, exp.Neg)):
         return is_numeric(node.this, scope)
     if isinstance(node, exp.Cast):
@@ -1353,6 +1403,8 @@ def is_numeric(node: exp.Expr, scope: Scope) -> bool:
         return func_name(node) == "extract"
     if isinstance(node, (exp.Avg, exp.Stddev, exp.StddevPop, exp.StddevSamp, exp.Variance, exp.VariancePop)):
         return not _is_float(node.this, scope)  # numerics of integers and numerics, with as many decimals as needed
+    if isinstance(node, exp.Sum) and scope.is_int(node.this) and not scope.is_int4(node.this):
+        return True  # sum(bigint) is a numeric
     if isinstance(node, (*SCALE_KEEPING, exp.Ceil, exp.Floor, exp.Sign, exp.Window, exp.Filter)):
         return is_numeric(node.this, scope)
     if _numeric_math(node, scope):
@@ -1372,6 +1424,8 @@ def _is_float(node: exp.Expr, scope: Scope) -> bool:
     math functions in their double version, arithmetic on one."""
     if node.meta.get("pg_float"):
         return True
+    if (item := scalar_item(node)) is not None:
+        return _is_float(item, scope)
     if isinstance(node, (exp.Paren, exp.Neg)):
         return _is_float(node.this, scope)
     if isinstance(node, exp.Cast):
@@ -1393,25 +1447,37 @@ def _is_float(node: exp.Expr, scope: Scope) -> bool:
     return isinstance(node, exp.Column) and scope.column_type(node) == "DOUBLE"
 
 
+def _literal_scale(text: str) -> int | None:
+    """The decimals of the numeric Postgres reads from the number ``text`` (``1.50``: 2, ``1.5e-3``: 4, ``1E+2``:
+    0), None when it is not a plain number."""
+    digits = re.fullmatch(r"[-+]?\d*\.?(\d*)(?:[eE]([-+]?\d+))?", text)
+    return max(len(digits.group(1)) - int(digits.group(2) or 0), 0) if digits and re.search(r"\d", text) else None
+
+
 def numeric_scale(node: exp.Expr, scope: Scope) -> int | None:
     """The number of decimals Postgres's text of the numeric ``node`` shows, when the query alone decides it: a
     literal's, a cast's, ``extract``'s (6 for epoch and seconds), the larger one of a sum, both together of a
     product; None when it depends on the values (a division, ``avg``, a cast of text)."""
     if node.meta.get("pg_scale") is not None:
         return node.meta["pg_scale"]
+    if (item := scalar_item(node)) is not None:
+        return numeric_scale(item, scope)
     if isinstance(node, (exp.Paren, exp.Neg, exp.Window, exp.Filter, *SCALE_KEEPING)):
         return numeric_scale(node.this, scope)
     if scope.is_int(node):
         return 0
     if isinstance(node, exp.Literal) and not node.is_string:
-        digits = re.fullmatch(r"\d*\.?(\d*)", node.this)
-        return len(digits.group(1)) if digits else None
+        return _literal_scale(node.this)
     if isinstance(node, exp.Cast) and node.to.this in NUMERIC_TYPES:
         params = node.to.expressions
         if len(params) == 2:
             return int(params[1].this.this)
         if len(params) == 1:
             return 0
+        if isinstance(node.this, exp.Literal) and node.this.is_string:
+            return _literal_scale(node.this.this.strip())  # '3.50'::numeric
+        if isinstance(node.this, exp.Sum) and scope.is_int(node.this.this):
+            return 0  # sum(bigint)::numeric
         return numeric_scale(node.this, scope) if is_numeric(node.this, scope) or scope.is_int(node.this) else None
     if isinstance(node, exp.Extract):
         field = node.this.name.lower()
@@ -1448,6 +1514,95 @@ def variance_text(node: exp.Expr) -> exp.Expr:
     return exp.Case().when(exp.GT(this=count.copy(), expression=exp.Literal.number(int(sample))), computed)
 
 
+def _numeric_operand_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
+    """``node`` as numeric text with the decimals Postgres gives it (``150.0``), when the query decides them: an
+    integer's digits, a numeric's known scale, a division's or ``avg``'s text; else None."""
+    if isinstance(node, exp.Literal) and node.is_string:  # read as a numeric where it meets one ('0')
+        return call("pg_numeric_op", string("+"), node.copy(), string("0"))
+    total = node
+    while isinstance(total, (exp.Window, exp.Filter)):
+        total = total.this
+    if scope.is_int(node) or (isinstance(total, exp.Sum) and scope.is_int(total.this)):  # a sum of bigints too
+        return exp.cast(node.copy(), exp.DataType.build("VARCHAR"))
+    if not is_numeric(node, scope) or _is_float(node, scope):
+        return None
+    if (scale := numeric_scale(node, scope)) is None:
+        return numeric_value_text(node, scope)  # avg(x) / 60: the quotient as Postgres rounds it
+    decimal = exp.Cast(this=node.copy(), to=exp.DataType.build(f"DECIMAL(38, {scale})"))  # a cast of its own
+    return exp.cast(decimal, exp.DataType.build("VARCHAR"))
+
+
+NUMERIC_OPERATORS = {exp.Add: "+", exp.Sub: "-", exp.Mul: "*", exp.Div: "/", exp.Mod: "%"}
+
+
+def _branch_texts(node: exp.Case | exp.Coalesce, scope: Scope) -> exp.Expr | None:
+    """A numeric ``case`` or ``coalesce`` whose values have different decimals (``case when c then '0' else
+    extract(epoch from t) end``, ``coalesce(avg(x), 0)``) as the same choice between their texts: each value keeps
+    its own decimals in Postgres."""
+    if not is_numeric(node, scope) or _is_float(node, scope):
+        return None
+    choice = node.copy()
+    values = ([(i, "true") for i in choice.args.get("ifs") or []] + [(choice, "default")] if isinstance(choice, exp.Case)
+              else [(choice, "this")] + [(choice, i) for i in range(len(choice.expressions))])
+    for holder, key in values:
+        value = holder.expressions[key] if isinstance(key, int) else holder.args.get(key)
+        if value is None or isinstance(value, exp.Null):
+            continue
+        if (text := _numeric_operand_text(value, scope)) is None:
+            return None
+        value.replace(text)
+    return choice
+
+
+def numeric_value_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
+    """The text of a numeric whose decimals depend on the values, as Postgres writes it: a division or ``avg``
+    (also with ``filter`` or ``over``; ``avg`` of 1, 2: ``1.5000000000000000``; 1 / 3.0:
+    ``0.33333333333333333333``), arithmetic on one (``a / b * 100``, ``-x``, ``abs(x)``): ``pg_numeric_op`` of the two sides'
+    text (of the sum and the count for ``avg``); text or jsonb read as a numeric (``'2.50'::numeric``); ``stddev``
+    and ``variance`` of integers (``variance_text``). None for another ``node`` or when a side's text is not
+    known."""
+    if isinstance(node, exp.Paren):
+        return numeric_value_text(node.this, scope)
+    if (item := scalar_item(node)) is not None:
+        if (text := numeric_value_text(item, scope)) is None:
+            return None
+        subquery = node.copy()  # (select avg(x) from t): the same subquery selecting the text
+        subquery.this.expressions[0].replace(text)
+        return subquery
+    if isinstance(node, VARIANCES) and scope.is_int(node.this):
+        return variance_text(node)
+    if isinstance(node, (exp.Case, exp.Coalesce)):
+        return _branch_texts(node, scope)
+    if isinstance(node, (exp.Neg, exp.Abs)):
+        operator, sides = "-" if isinstance(node, exp.Neg) else "abs", [exp.Literal.number(0), node.this]
+    elif isinstance(node, exp.Cast) and node.to.this in NUMERIC_TYPES and not node.to.expressions and (
+            is_text(node.this, scope) or scope.is_json(node.this)):
+        # text or a jsonb number read as a numeric keeps the decimals it is written with ('2.50'::numeric)
+        text = exp.cast(node.this.copy(), exp.DataType.build("TEXT"))
+        return call("pg_numeric_op", string("+"), text, string("0"))
+    elif type(node) in NUMERIC_OPERATORS:
+        if not is_numeric(node, scope) or _is_float(node, scope):
+            return None
+        operator, sides = NUMERIC_OPERATORS[type(node)], [node.this, node.expression]
+    else:
+        average = node
+        while isinstance(average, (exp.Window, exp.Filter)):
+            average = average.this
+        if not isinstance(average, exp.Avg) or isinstance(average.this, exp.Distinct):
+            return None
+        operator, sides = "/", []
+        for total in (exp.Sum, exp.Count):  # the same filter and window around the sum and the count
+            side = node.copy()
+            inner = side.find(exp.Avg)
+            replaced = total(this=inner.this)
+            side = replaced if inner is side else (inner.replace(replaced) and side)
+            sides.append(side)
+    texts = [_numeric_operand_text(side, scope) for side in sides]
+    if None in texts:
+        return None
+    return call("pg_numeric_op", string(operator), *texts)
+
+
 def number_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
     """``node`` written as Postgres writes a number as text, when DuckDB would write it otherwise: a double as
     its shortest text (``1024``, not ``1024.0``; ``1.5e+15``), a numeric with its scale (``extract(epoch ...)`` as
@@ -1457,14 +1612,14 @@ def number_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
         return call("pg_float8_out", node)
     if not is_numeric(node, scope):
         return None
-    if isinstance(node, VARIANCES) and scope.is_int(node.this):
-        return variance_text(node)
     scale = numeric_scale(node, scope)
+    if scale is None and (quotient := numeric_value_text(node, scope)) is not None:
+        return quotient
     if scale is None:
         raise UnsupportedFeature(
             "unsupported Postgres feature: the text of a numeric whose number of decimals depends on its value "
-            "(a division, avg(), a cast of text to numeric, coalesce/greatest/least/case of numbers with different "
-            "decimals): round(x, n) it first")
+            "(greatest/least of numbers with different decimals, a value of a subquery, CTE or VALUES list whose "
+            "type is not known): round(x, n) it first")
     return exp.cast(node, exp.DataType.build(f"DECIMAL(38, {scale})"))
 
 
@@ -1602,6 +1757,16 @@ PG_TYPE_OF_CAST = {exp.DataType.Type.SMALLINT: "smallint", exp.DataType.Type.INT
                    exp.DataType.Type.FLOAT: "real"}
 
 
+def jsonb_literal(text: str) -> str:
+    """A jsonb literal as Postgres stores it (``pgfunctions.jsonb_out``: a number written with an exponent as its
+    numeric, ``1E+2`` as ``100``, which DuckDB would read as the double ``100.0``; the last of repeated keys), or
+    as written when it is not JSON (DuckDB then refuses it)."""
+    try:
+        return pgfunctions.jsonb_out(text)
+    except ValueError:
+        return text
+
+
 def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
     if is_jsonpath_cast(node):
         return node.this  # the path's text, which the jsonpath functions take
@@ -1660,10 +1825,12 @@ def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
     if target == exp.DataType.Type.ARRAY and isinstance(node.this, exp.Literal) and node.this.is_string:
         return exp.Cast(this=array_literal(node.this.this), to=node.to)
     if target == exp.DataType.Type.JSONB:
-        document = exp.cast(node.this, exp.DataType.build("JSON"))
         if isinstance(node.this, exp.Literal) and node.this.is_string:
-            document.meta["pg_jsonb_literal"] = node.this.this  # its steps are taken here (folded_json_access)
-        return document
+            literal = jsonb_literal(node.this.this)
+            document = exp.cast(string(literal), exp.DataType.build("JSON"))
+            document.meta["pg_jsonb_literal"] = literal  # its steps are taken here (folded_json_access)
+            return document
+        return exp.cast(node.this, exp.DataType.build("JSON"))
     if target in (exp.DataType.Type.DECIMAL, exp.DataType.Type.BIGDECIMAL) and len(node.to.expressions) == 2 and (
             _is_float(node.this, scope)):
         # a double to numeric(p, s): its 15 significant digits rounded to s decimals, as in Postgres
@@ -3088,7 +3255,7 @@ def rewrite_from_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     ordinality = isinstance(node, (exp.Table, exp.Lateral)) and node.args.get("ordinality")
     function = node.this if isinstance(node, (exp.Table, exp.Lateral)) else None
     name = function.name.lower() if isinstance(function, exp.Anonymous) else None
-    if isinstance(node, exp.Table) and not ordinality and _scalar_in_from(function):
+    if isinstance(node, (exp.Table, exp.Lateral)) and not ordinality and _scalar_in_from(function):
         return scalar_in_from(node, function)
     if name not in SRF_COLUMNS:
         if ordinality and not isinstance(function, ORDINALITY_FUNCTIONS):
@@ -3123,7 +3290,7 @@ def rewrite_from_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
 # parts``): Postgres makes them a table of one row and one column, both named after the alias.
 SCALAR_FROM_FUNCTIONS = (exp.StringToArray, exp.Split, exp.SplitPart, exp.Lower, exp.Upper, exp.Concat, exp.ConcatWs,
                          exp.Trim, exp.Substring, exp.Coalesce, exp.Replace)
-SCALAR_FROM_MACROS = ("iamsql_glob", "pg_nlevel")
+SCALAR_FROM_MACROS = ("iamsql_glob", "pg_nlevel", "regexp_match")
 
 
 def _scalar_in_from(function: exp.Expr | None) -> bool:
@@ -3132,7 +3299,7 @@ def _scalar_in_from(function: exp.Expr | None) -> bool:
     return isinstance(function, SCALAR_FROM_FUNCTIONS)
 
 
-def scalar_in_from(node: exp.Table, function: exp.Expr) -> exp.Expr:
+def scalar_in_from(node: exp.Table | exp.Lateral, function: exp.Expr) -> exp.Expr:
     """``f(x) AS a`` in FROM, f a scalar function: ``(SELECT f(x) AS a) AS a``, a one-row table whose column is
     the alias (the function's name without one), as Postgres gives it."""
     alias = node.args.get("alias")
@@ -3904,17 +4071,44 @@ class UnknownLiteral(NamedTuple):
     literals: tuple
 
 
-def check_set_operation_types(tree: exp.Expr) -> None:
+def check_set_operation_types(tree: exp.Expr, scope: Scope) -> None:
     """Postgres's error for UNION, INTERSECT and EXCEPT branches whose columns are of types of different categories
     (``UNION types text and integer cannot be matched``), where DuckDB casts and answers; a string literal meeting
     a column of another type is cast to it, as Postgres reads it. Only types known for certain count: literals,
-    casts and the columns of Steampipe tables; anything else is never refused."""
+    casts and the columns of Steampipe tables; anything else is never refused. A string literal meeting a computed
+    value whose type ``scope`` tells (``length(name)``, ``count(*) + 1``, ``date_trunc('day', create_date)``) is
+    cast to that type too (DuckDB would make the column text)."""
     ctes = {cte.alias: cte for cte in tree.find_all(exp.CTE)}
     for node in tree.find_all(exp.SetOperation):
-        _set_column_types(node, ctes)
+        _set_column_types(node, ctes, scope)
 
 
-def _set_column_types(node: exp.Expr, ctes: dict[str, exp.CTE]) -> list | None:
+class InferredType(NamedTuple):
+    """A computed value's type as the translator infers it (``Scope``): what a string literal meeting it is read
+    as, never a reason to refuse the statement."""
+
+    kind: exp.DataType.Type
+
+
+def _computed_type(item: exp.Expr, scope: Scope) -> InferredType | None:
+    """The inferred type of a computed select item, when the translator tells it."""
+    T = exp.DataType.Type
+    if scope.is_int(item):
+        return InferredType(T.INT if scope.is_int4(item) else T.BIGINT)
+    if _is_float(item, scope):
+        return InferredType(T.DOUBLE)
+    if is_numeric(item, scope):
+        return InferredType(T.DECIMAL)
+    if is_timestamptz(item, scope):
+        return InferredType(T.TIMESTAMPTZ)
+    if is_interval(item, scope):
+        return InferredType(T.INTERVAL)
+    if is_date(item):
+        return InferredType(T.DATE)
+    return None
+
+
+def _set_column_types(node: exp.Expr, ctes: dict[str, exp.CTE], scope: Scope) -> list | None:
     """The types of the columns of a set operation's branch (SetColumnType, UnknownLiteral or None when not known),
     resolved pair by pair as Postgres does; None when the columns cannot be told (``*``, VALUES)."""
     while isinstance(node, (exp.Subquery, exp.Paren)):
@@ -3923,10 +4117,10 @@ def _set_column_types(node: exp.Expr, ctes: dict[str, exp.CTE]) -> list | None:
         if any(isinstance(i, exp.Star) or isinstance(i, exp.Column) and isinstance(i.this, exp.Star)
                for i in node.expressions):
             return None
-        return [_set_item_type(item.unalias(), node, ctes) for item in node.expressions]
+        return [_set_item_type(item.unalias(), node, ctes, scope) for item in node.expressions]
     if not isinstance(node, exp.SetOperation):
         return None
-    left, right = _set_column_types(node.this, ctes), _set_column_types(node.expression, ctes)
+    left, right = _set_column_types(node.this, ctes, scope), _set_column_types(node.expression, ctes, scope)
     if left is None or right is None or len(left) != len(right):
         return None
     word = {exp.Union: "UNION", exp.Intersect: "INTERSECT", exp.Except: "EXCEPT"}[type(node)]
@@ -3938,6 +4132,12 @@ def _common_set_type(word: str, left, right):
         return None
     if isinstance(left, UnknownLiteral) and isinstance(right, UnknownLiteral):
         return SET_COLUMN_TYPES[exp.DataType.Type.TEXT]
+    if isinstance(left, InferredType) or isinstance(right, InferredType):
+        inferred, other = (left, right) if isinstance(left, InferredType) else (right, left)
+        if isinstance(other, UnknownLiteral):
+            for literal in other.literals:
+                _cast_set_literal(literal, inferred.kind)
+        return None
     if isinstance(left, UnknownLiteral) or isinstance(right, UnknownLiteral):
         unknown, known = (left, right) if isinstance(left, UnknownLiteral) else (right, left)
         if known.category != "S":
@@ -3966,7 +4166,7 @@ BOOLEAN_RESULTS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Like, 
                    exp.Or, exp.Not, exp.Exists, exp.Between, exp.NullSafeEQ, exp.NullSafeNEQ, exp.LogicalAnd, exp.LogicalOr)
 
 
-def _set_item_type(item: exp.Expr, select: exp.Select, ctes: dict[str, exp.CTE]):
+def _set_item_type(item: exp.Expr, select: exp.Select, ctes: dict[str, exp.CTE], scope: Scope):
     """The Postgres type of a select item when it is known for certain, UnknownLiteral, or None."""
     if isinstance(item, exp.Literal) and item.is_string:
         return UnknownLiteral((item,))
@@ -3994,11 +4194,11 @@ def _set_item_type(item: exp.Expr, select: exp.Select, ctes: dict[str, exp.CTE])
         duck_type = _steampipe_column_type(item, select, ctes)
         if duck_type in STEAMPIPE_COLUMN_TYPES:
             return SET_COLUMN_TYPES[STEAMPIPE_COLUMN_TYPES[duck_type]]
-        return _derived_column_type(item, select, ctes)
-    return None
+        return _derived_column_type(item, select, ctes, scope)
+    return _computed_type(item, scope)
 
 
-def _derived_column_type(column: exp.Column, select: exp.Select, ctes: dict[str, exp.CTE]):
+def _derived_column_type(column: exp.Column, select: exp.Select, ctes: dict[str, exp.CTE], scope: Scope):
     """The type of ``column`` when it is a column of a subquery or CTE in ``select``'s FROM (qualified by its name,
     or the only source) whose select item has a known type; a literal there is text, as Postgres makes it."""
     sources = select_sources(select)
@@ -4027,7 +4227,7 @@ def _derived_column_type(column: exp.Column, select: exp.Select, ctes: dict[str,
     if cte is not None:
         cte.meta["pg_typing"] = True  # a CTE reading itself: its own columns stay unknown
     try:
-        types = _set_column_types(query, ctes)
+        types = _set_column_types(query, ctes, scope)
     finally:
         if cte is not None:
             cte.meta.pop("pg_typing")
@@ -4262,16 +4462,20 @@ def star_with_using(tree: exp.Expr) -> exp.Expr:
     return tree
 
 
-def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False) -> exp.Expr:
-    """``postgres_tree`` of a statement already parsed by ``parse`` (``tree``, which it changes)."""
+def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False, numeric_text: bool = False) -> exp.Expr:
+    """``postgres_tree`` of a statement already parsed by ``parse`` (``tree``, which it changes). With
+    ``numeric_text`` a result column that is a numeric division or ``avg`` carries Postgres's text of it
+    (``numeric_text_columns``)."""
     check_unsupported(tree)
     tree = star_with_using(tree)
     check_distinct_on_order(tree)
-    check_set_operation_types(tree)
     scope = Scope(tree, as_of_variable=as_of_variable)
+    check_set_operation_types(tree, scope)
     tree = name_select_items(tree, scope)
     tree = string_to_table(tree)
     scales = output_scales(tree, scope)
+    if numeric_text:
+        tree = numeric_text_columns(tree, scope, scales)
     return with_output_scales(apply_rewrites(tree, scope), scales)
 
 
@@ -4282,6 +4486,28 @@ def output_scales(tree: exp.Expr, scope: Scope) -> list[int | None]:
         return []
     return [numeric_scale(item, scope) if is_numeric(item, scope) and not _is_float(item, scope) else None
             for item in (i.unalias() for i in tree.expressions)]
+
+
+# A result column holding a numeric whose text Postgres decides from the values: the value (for ORDER BY, which
+# compares a struct by its first field) and the text, which ``query.fetch`` prints as the column's numeric.
+NUMERIC_TEXT_FIELDS = ("pg_numeric", "pg_numeric_text")
+
+
+def numeric_text_columns(tree: exp.Expr, scope: Scope, scales: list[int | None]) -> exp.Expr:
+    """The result columns that are a numeric division or ``avg`` (``100.0 * a / b``, ``avg(n)``) as a struct of
+    their value and ``numeric_value_text`` (NULL when the value is), so ``iamsql query`` prints Postgres's
+    decimals (``33.3333333333333333``), which depend on the values. Before the rewrites, which translate both."""
+    for item, scale in zip(tree.expressions if scales else [], scales):
+        value = item.this if isinstance(item, exp.Alias) else item
+        if scale is not None or not is_numeric(value, scope) or _is_float(value, scope):
+            continue
+        if (text := numeric_value_text(value, scope)) is None:
+            continue
+        fields = [exp.PropertyEQ(this=exp.to_identifier(name), expression=field)
+                  for name, field in zip(NUMERIC_TEXT_FIELDS, (value.copy(), text))]
+        value.replace(exp.Case().when(exp.Not(this=exp.Is(this=value.copy(), expression=exp.Null())),
+                                      exp.Struct(expressions=fields)))
+    return tree
 
 
 def with_output_scales(tree: exp.Expr, scales: list[int | None]) -> exp.Expr:
@@ -4526,15 +4752,16 @@ class DuckDBFromSteampipe(DuckDB):
             return super().anonymous_sql(sort_distinct_aggregate(expression))
 
 
-def to_duckdb(sql: str, *, as_of_variable: bool = False) -> str:
+def to_duckdb(sql: str, *, as_of_variable: bool = False, numeric_text: bool = False) -> str:
     """DuckDB SQL that returns what PostgreSQL returns for the Steampipe query ``sql``.
 
     With ``as_of_variable`` the current time is the DuckDB variable ``iamsql_as_of`` (controls); without it,
-    the wall clock (ad hoc queries).
+    the wall clock (ad hoc queries). With ``numeric_text`` (``iamsql query``, whose output ``query.fetch``
+    writes) a numeric division or ``avg`` column also carries Postgres's text of it (``numeric_text_columns``).
     """
     with quiet_sqlglot():
         tree = parse(sql)
-    return tree_to_duckdb(tree, as_of_variable=as_of_variable)
+    return tree_to_duckdb(tree, as_of_variable=as_of_variable, numeric_text=numeric_text)
 
 
 def one_based_subscripts(tree: exp.Expr) -> exp.Expr:
@@ -4551,13 +4778,14 @@ def one_based_subscripts(tree: exp.Expr) -> exp.Expr:
     return tree
 
 
-def tree_to_duckdb(tree: exp.Expr, *, as_of_variable: bool = False) -> str:
+def tree_to_duckdb(tree: exp.Expr, *, as_of_variable: bool = False, numeric_text: bool = False) -> str:
     """``to_duckdb`` of a statement already parsed by ``parse`` (``tree``, which it changes): for a caller that
     parsed it to look at it first (``query.check_read_only``), so it is not parsed twice."""
     try:
         with quiet_sqlglot():
             tree = one_based_subscripts(tree)
-            tree = share_json_extractions(postgres_rewritten(tree, as_of_variable=as_of_variable))
+            tree = share_json_extractions(postgres_rewritten(tree, as_of_variable=as_of_variable,
+                                                             numeric_text=numeric_text))
             return tree.sql(dialect=DuckDBFromSteampipe, normalize_functions="lower", copy=False)  # the tree is ours
     except SqlglotError as exc:
         raise QueryError(f"cannot translate the query: {first_line(exc)}") from None

@@ -4,12 +4,13 @@
 Supported: ``$``, ``@`` (in a filter), ``.key``, ``."key"``, ``.*``, ``[*]``, ``[n]``, ``[last]``, ``[last - n]``,
 ``? (filter)``, ``.size()``, ``.type()``; in filters and predicates ``==``, ``!=``, ``<>``, ``<``, ``<=``, ``>``,
 ``>=`` between paths and string, number, ``true``, ``false``, ``null`` literals, ``&&``, ``||``, ``!``,
-``exists (...)``, ``starts with "..."``, ``(...) is unknown``. Lax mode as PostgreSQL documents it: an accessor or
+``exists (...)``, ``starts with "..."``, ``like_regex "..." [flag "..."]``, ``(...) is unknown``. Lax mode as PostgreSQL documents it: an accessor or
 filter applied to an array applies to each element, ``[*]`` and ``[n]`` treat another value as a one-element
 array, a missing key or an index out of range gives no item instead of an error, and a comparison is true when any
 pair of its operands' items (arrays unwrapped) compares true, unknown when none does and some pair cannot be
-compared. Anything else (``strict``, arithmetic, other methods, ``like_regex``, ``.**``, variables) raises
-``JsonPathUnsupported``.
+compared. ``like_regex`` searches a string item with Python's regular expressions (flags ``i``, ``s``, ``m``,
+``x``, ``q``), which agree with PostgreSQL's on whether a usual pattern matches. Anything else (``strict``,
+arithmetic, other methods, ``.**``, variables) raises ``JsonPathUnsupported``.
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ class _Parser:
         kind, value = self.peek()
         if kind == "variable":
             return JsonPathUnsupported("jsonpath variables ($name)")
-        if value in ("like_regex", "**") or value in "+-*/%":
+        if value == "**" or value in "+-*/%":
             return JsonPathUnsupported(f"jsonpath {'arithmetic' if value in '+-*/%' else value}")
         return JsonPathSyntaxError(f"syntax error in jsonpath at or near {value!r}")
 
@@ -132,7 +133,8 @@ class _Parser:
             return ("exists", inner)
         left = self.value()
         if self.at("like_regex"):
-            raise JsonPathUnsupported("jsonpath like_regex")
+            self.take()
+            return ("regex", left, self.regex())
         token = self.peek()
         if token is not None and token[1] in _COMPARISONS:
             self.take()
@@ -145,6 +147,32 @@ class _Parser:
                 raise JsonPathUnsupported("jsonpath starts with a value that is not a string literal")
             return ("starts", left, _string(text))
         return left
+
+    def regex(self) -> re.Pattern:
+        """``like_regex``'s pattern and optional ``flag "..."``: i (ignore case), s (``.`` matches a newline), m
+        (``^`` and ``$`` at lines), x (blanks in the pattern ignored), q (the pattern is plain text)."""
+        kind, text = self.take()
+        if kind != "string":
+            raise JsonPathSyntaxError(f"syntax error in jsonpath at or near {text!r}")
+        pattern, flags = _string(text), ""
+        if self.at("flag"):
+            self.take()
+            kind, text = self.take()
+            if kind != "string":
+                raise JsonPathSyntaxError(f"syntax error in jsonpath at or near {text!r}")
+            flags = _string(text)
+        if unknown := set(flags) - set("ismxq"):
+            raise JsonPathSyntaxError(f'invalid input syntax for type jsonpath: unrecognized flag character '
+                                      f'"{sorted(unknown)[0]}" in LIKE_REGEX predicate')
+        options = {"i": re.I, "s": re.S, "m": re.M, "x": re.X}
+        if "q" in flags:
+            pattern = re.escape(pattern)
+        elif "m" not in flags:
+            pattern = _end_only(pattern)
+        try:
+            return re.compile(pattern, functools.reduce(lambda a, f: a | options.get(f, 0), flags, 0))
+        except re.error as exc:
+            raise JsonPathSyntaxError(f"invalid regular expression: {exc}") from None
 
     def value(self):
         kind, text = self.peek() or ("", "")
@@ -229,6 +257,25 @@ class _Parser:
 
 def _string(token: str) -> str:
     return json.loads(token)
+
+
+def _end_only(pattern: str) -> str:
+    """``pattern`` with each ``$`` anchor as ``\\Z``: the end of the text only, as in PostgreSQL (Python's ``$``
+    also matches before a final newline)."""
+    out, escaped, in_class = [], False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        elif char == "$" and not in_class:
+            char = "\\Z"
+        out.append(char)
+    return "".join(out)
 
 
 @functools.lru_cache(maxsize=256)
@@ -338,7 +385,7 @@ def _predicate(node, current, root):
         return _predicate(node[1], current, root) is UNKNOWN
     if kind == "exists":
         return bool(_items(node[1], current, root))
-    if kind in ("compare", "starts"):
+    if kind in ("compare", "starts", "regex"):
         left = _unwrapped(_items(node[2] if kind == "compare" else node[1], current, root))
         right = _unwrapped(_items(node[3], current, root)) if kind == "compare" else [node[2]]
         unknown = False
@@ -346,6 +393,8 @@ def _predicate(node, current, root):
             for b in right:
                 if kind == "starts":
                     result = a.startswith(b) if isinstance(a, str) else UNKNOWN
+                elif kind == "regex":
+                    result = b.search(a) is not None if isinstance(a, str) else UNKNOWN
                 else:
                     result = _compare(node[1], a, b)
                 if result is True:

@@ -168,36 +168,75 @@ def _as_array(value) -> list:
     return value if isinstance(value, list) else [value]
 
 
-def _base_10000(value: int) -> tuple[int, int]:
-    """(weight, first digit) of a positive integer in PostgreSQL's numeric representation (base-10000 digits)."""
-    digits = []
-    while value:
-        value, digit = divmod(value, 10000)
-        digits.append(digit)
-    return len(digits) - 1, digits[-1]
+def _base_10000(value: Decimal) -> tuple[int, int]:
+    """(weight, first digit) of a number in PostgreSQL's numeric representation (base-10000 digits, the first one
+    not zero; (0, 0) for zero): ``value`` is about ``first digit * 10000 ** weight``."""
+    if not value:
+        return 0, 0
+    weight = abs(value).adjusted() // 4
+    return weight, int(abs(value).scaleb(-4 * weight))
+
+
+def _divide(dividend: Decimal, divisor: Decimal) -> Decimal:
+    """``dividend / divisor`` as PostgreSQL's numeric divides (numeric_div): select_div_scale's decimals (enough
+    for 16 significant digits, at least either side's decimals, at most 1000), rounded half away from zero."""
+    if not divisor:
+        raise ValueError("division by zero")
+    (weight1, first1), (weight2, first2) = _base_10000(dividend), _base_10000(divisor)
+    quotient_weight = weight1 - weight2 - (1 if first1 <= first2 else 0)
+    decimals = [16 - quotient_weight * 4, -dividend.as_tuple().exponent, -divisor.as_tuple().exponent, 0]
+    scale = min(max(decimals), 1000)
+    with localcontext() as context:
+        context.prec = max(abs(dividend).adjusted() - abs(divisor).adjusted(), 0) + scale + 10
+        return (dividend / divisor).quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP)
+
+
+def numeric_in(text: str) -> str:
+    """The text PostgreSQL's numeric prints for the number ``text`` (``1e-7``: ``0.0000001``; ``1E+2``: ``100``),
+    as jsonb does for a number written with an exponent."""
+    return _render(_numeric_in(text))
+
+
+def _numeric_in(text: str) -> Decimal:
+    """The numeric PostgreSQL reads from ``text`` (blanks around it allowed), or its error."""
+    try:
+        return Decimal(text.strip())
+    except ArithmeticError:
+        raise ValueError(f'invalid input syntax for type numeric: "{text}"') from None
+
+
+def numeric_op(operator: str, left: str, right: str) -> str:
+    """The text of PostgreSQL's numeric ``left <operator> right`` (``+``, ``-``, ``*``, ``/``, ``%``; ``abs`` of
+    ``right``), both given as numeric text with their decimals (``150.0``): exact sums, differences and products
+    with the larger (for a product, the total) number of decimals; a quotient as ``_divide`` rounds it (also
+    ``avg``: the sum over the count)."""
+    a, b = _numeric_in(left), _numeric_in(right)
+    if operator == "/":
+        return format(_divide(a, b), "f")
+    if operator == "%" and not b:
+        raise ValueError("division by zero")
+    with localcontext() as context:
+        context.prec = len(a.as_tuple().digits) + len(b.as_tuple().digits) + max(a.adjusted(), b.adjusted(), 0) + 10
+        result = {"+": a + b, "-": a - b, "*": a * b, "%": a % b if b else a, "abs": abs(b)}[operator]
+    return _render(result)
 
 
 def numeric_variance(count: int, total: str, squares: str, sample: bool, root: bool) -> str:
     """The text of ``variance``/``var_pop`` (``stddev``/``stddev_pop`` with ``root``) of integers as PostgreSQL's
     numeric computes it (numeric_stddev_internal) from the count, the sum and the sum of squares: (N * sum of squares
-    - sum * sum) / (N * (N - 1)) (N * N for the population), with select_div_scale's decimals (at least 16
-    significant digits), rounded half away from zero; 0 when the numerator is not positive. Called for more than one
-    value (more than none for the population: Postgres's NULL otherwise)."""
+    - sum * sum) / (N * (N - 1)) (N * N for the population), divided as ``_divide`` does; 0 when the numerator is
+    not positive. Called for more than one value (more than none for the population: Postgres's NULL otherwise)."""
     total_value, squares_value = int(total), int(squares)
     numerator = count * squares_value - total_value * total_value
     if numerator <= 0:
         return "0"
     denominator = count * (count - 1) if sample else count * count
-    (weight1, first1), (weight2, first2) = _base_10000(numerator), _base_10000(denominator)
-    quotient_weight = weight1 - weight2 - (1 if first1 <= first2 else 0)
-    scale = min(max(16 - quotient_weight * 4, 0), 1000)
-    with localcontext() as context:
-        context.prec = len(str(numerator)) + scale + 10
-        step = Decimal(1).scaleb(-scale)
-        value = (Decimal(numerator) / Decimal(denominator)).quantize(step, rounding=ROUND_HALF_UP)
-        if root:
-            context.prec += len(str(numerator))
-            value = value.sqrt().quantize(step, rounding=ROUND_HALF_UP)
+    value = _divide(Decimal(numerator), Decimal(denominator))
+    if root:
+        with localcontext() as context:
+            scale = -value.as_tuple().exponent
+            context.prec = 2 * len(str(numerator)) + scale + 10
+            value = value.sqrt().quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP)
     return format(value, "f")
 
 
@@ -389,6 +428,8 @@ PYTHON_FUNCTIONS = [
     ("pg_inet_set_masklen", inet.set_masklen, ["VARCHAR", "INTEGER", "BOOLEAN"], "VARCHAR"),
     ("pg_inet_test", inet.test, ["VARCHAR", "VARCHAR", "VARCHAR"], "BOOLEAN"),
     ("pg_inet_sort_key", inet.sort_key, ["VARCHAR"], "BLOB"),
+    ("pg_numeric_op", numeric_op, ["VARCHAR", "VARCHAR", "VARCHAR"], "VARCHAR"),
+    ("pg_numeric_in", numeric_in, ["VARCHAR"], "VARCHAR"),
     ("pg_numeric_variance", numeric_variance, ["BIGINT", "VARCHAR", "VARCHAR", "BOOLEAN", "BOOLEAN"], "VARCHAR"),
 ]
 
@@ -439,6 +480,8 @@ create or replace temp macro iamsql_as_of() as
          else cast('{AS_OF_UNSET}' as timestamptz) end;
 create or replace temp macro pg_jsonb_text(j) as
     list_transform([j], lambda v: case when json_type(v) in ('OBJECT', 'ARRAY') then pg_jsonb_out(v)
+                                       when json_type(v) = 'DOUBLE' and regexp_matches(v, '[eE]')
+                                       then pg_numeric_in(v)
                                        else json_extract_string(v, '$') end)[1];
 create or replace temp macro pg_jsonb_typeof(j) as
     case when j is null then null

@@ -7,6 +7,7 @@ import difflib
 import json
 import re
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -28,12 +29,12 @@ DIALECTS = ("steampipe", "postgres", "duckdb")
 
 
 def translate(sql: str, dialect: str = "steampipe", *, as_of_variable: bool = False,
-              tree: sqlglot.exp.Expr | None = None) -> str:
+              tree: sqlglot.exp.Expr | None = None, numeric_text: bool = False) -> str:
     """The DuckDB SQL for ``sql`` written in ``dialect`` ('steampipe' and 'postgres' are the same input dialect).
 
     ``as_of_variable``: the current time is the DuckDB variable ``iamsql_as_of`` (controls) instead of the clock.
     ``tree``: ``sql`` as ``check_read_only`` parsed it, if it did: translated (and changed) instead of parsing
-    ``sql`` again.
+    ``sql`` again. ``numeric_text``: for ``fetch``, a numeric division or ``avg`` column carries Postgres's text.
     """
 
     if dialect not in DIALECTS:
@@ -41,8 +42,8 @@ def translate(sql: str, dialect: str = "steampipe", *, as_of_variable: bool = Fa
     if dialect == "duckdb":
         return sql
     if tree is not None:
-        return steampipe.tree_to_duckdb(tree, as_of_variable=as_of_variable)
-    return steampipe.to_duckdb(sql, as_of_variable=as_of_variable)
+        return steampipe.tree_to_duckdb(tree, as_of_variable=as_of_variable, numeric_text=numeric_text)
+    return steampipe.to_duckdb(sql, as_of_variable=as_of_variable, numeric_text=numeric_text)
 
 
 def run_query(
@@ -282,12 +283,15 @@ def lock_down(con: duckdb.DuckDBPyConnection, *, allow_files: bool = False) -> N
 # ---- typed results ------------------------------------------------------------------------------------------------
 
 NESTED_TYPE = re.compile(r"(\[\d*\]$)|^(STRUCT|MAP)\(")
+# A numeric column with Postgres's text of each value (``dialect.numeric_text_columns``): printed as that numeric.
+NUMERIC_TEXT_TYPE = re.compile(r"^STRUCT\(pg_numeric [A-Z0-9(), ]+, pg_numeric_text VARCHAR\)$")
 
 
 def fetch(con: duckdb.DuckDBPyConnection, duck_sql: str) -> tuple[list[str], list[str], list[tuple]]:
     """Run one DuckDB statement: (column names, DuckDB type of each column, rows). Intervals, dates, times and
     timestamps come back as DuckDB's text (a Python value would lose an interval's months, ``infinity``, BC and
-    years past 9999); lists, structs and maps as JSON (a union as its member's value) (type ``JSON``). ``output.render`` turns both into
+    years past 9999); lists, structs and maps as JSON (a union as its member's value) (type ``JSON``), a numeric
+    with Postgres's text as a ``Decimal`` of those decimals (type ``DECIMAL``). ``output.render`` turns them into
     Steampipe's text."""
 
     try:
@@ -301,6 +305,9 @@ def fetch(con: duckdb.DuckDBPyConnection, duck_sql: str) -> tuple[list[str], lis
             if sqltype in TEXT_TYPES:
                 exprs.append(f"cast(#{i} as varchar)")
                 shown.append(sqltype)
+            elif NUMERIC_TEXT_TYPE.match(sqltype):
+                exprs.append(f"struct_extract(#{i}, 'pg_numeric_text')")
+                shown.append("DECIMAL")
             elif NESTED_TYPE.search(sqltype):
                 exprs.append(f"to_json(#{i})")
                 shown.append("JSON")
@@ -309,7 +316,12 @@ def fetch(con: duckdb.DuckDBPyConnection, duck_sql: str) -> tuple[list[str], lis
                 shown.append(sqltype)
         if shown != types or any(e.startswith("cast") for e in exprs):
             relation = relation.project(", ".join(exprs))
-        return names, shown, relation.fetchall()
+        rows = relation.fetchall()
+        numeric_text = [i for i, sqltype in enumerate(types) if NUMERIC_TEXT_TYPE.match(sqltype)]
+        if numeric_text:
+            rows = [tuple(Decimal(v) if i in numeric_text and v is not None else v for i, v in enumerate(row))
+                    for row in rows]
+        return names, shown, rows
     except duckdb.Error as exc:
         raise QueryError(describe_duckdb_error(exc, duck_sql)) from None
 
@@ -341,7 +353,7 @@ def checked_translation(statement: str, dialect: str, con: duckdb.DuckDBPyConnec
     in the translation cache (``sqlcache``: only statements that passed are kept), so a statement run before skips
     sqlglot and is checked by DuckDB's parser alone, as every statement is again after translation."""
     def check_and_translate() -> str:
-        return translate(statement, dialect, tree=check_read_only(statement, dialect, con))
+        return translate(statement, dialect, tree=check_read_only(statement, dialect, con), numeric_text=True)
 
     duck_sql = sqlcache.translated([statement], f"query:{dialect}", check_and_translate)
     check_duckdb_kind(statement, con)

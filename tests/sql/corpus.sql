@@ -4607,3 +4607,1409 @@ union select count(*), bool_and(mfa_enabled) from aws_iam_user
 union select count(*), max(name) = 'alice' from aws_iam_policy
 union select 12, name like 'a%' or exists (select 1) from aws_iam_user where name = 'bob'
 order by 1, 2;
+
+-- name: probe_role_avg
+select avg(max_session_duration) as a from aws_iam_role;
+
+-- name: probe_policy_avg
+select account_id, avg(attachment_count) from aws_iam_policy group by account_id order by account_id;
+
+-- name: probe_policy_numeric_count_sum
+select sum(attachment_count)::numeric / count(*) as r from aws_iam_policy;
+
+-- name: probe_user_filter_count
+select 100.0 * count(*) filter (where mfa_enabled) / count(*) as pct from aws_iam_user;
+
+-- name: probe_user_filter_round_count
+select round(100.0 * count(*) filter (where mfa_enabled) / count(*), 2) as pct from aws_iam_user;
+
+-- name: probe_literal_path_text_path
+select '{"a": {"b": [1.50]}}'::jsonb #>> '{a,b,0}';
+
+-- name: probe_user_union
+select 'x' as v union all select name || '' from aws_iam_user;
+
+-- name: probe_user_case
+select case when mfa_enabled then 'yes' else upper(name) end from aws_iam_user;
+
+-- name: probe_policy_window_avg
+select name, avg(attachment_count) over (partition by account_id) as a from aws_iam_policy order by name;
+
+-- name: probe_role_filter_avg_join
+select account_id, avg(attachment_count) filter (where is_attached) a, avg(max_session_duration / 60) b from aws_iam_role r join aws_iam_policy p using (account_id) group by account_id order by a desc, account_id;
+
+-- name: probe_policy_avg_text_cast
+select avg(attachment_count)::text || ' avg' from aws_iam_policy;
+
+-- name: probe_user_filter_count_2
+select account_id, 100.0 * count(*) filter (where mfa_enabled) / count(*) as pct from aws_iam_user group by account_id order by pct desc;
+
+-- name: probe_role_numeric
+select name, max_session_duration::numeric / 3600 as hours from aws_iam_role order by hours, name;
+
+-- name: probe_literal
+select -7.0 / 3, 2 / 3.00, 1e3 / 7, 0.0 / 5;
+
+-- name: probe_policy_avg_2
+select avg(attachment_count) from aws_iam_policy where false;
+
+-- name: probe_literal_elements
+select e ->> 'x' from jsonb_array_elements('[{"x": 1e-7}, {"x": 1E+2}, {"x": 2.5e1}, {"x": 1e21}, {"x": 12}]'::jsonb) e;
+
+-- name: probe_literal_each_text_each
+select value from jsonb_each_text('{"a": 1e-7, "b": 1E+2, "c": 3.25e2}'::jsonb) order by key;
+
+-- name: probe_literal_path_text_path_2
+select '{"a": {"b": [1e-3]}}'::jsonb #>> '{a,b,0}', '{"a": 5e-1}'::jsonb ->> 'a';
+
+-- name: probe_literal_elements_text_elements
+select jsonb_array_elements_text('[1e2, 1.5e-8, 3]'::jsonb);
+
+-- name: probe_literal_2
+select x ->> 0 from (select '[1e-7]'::jsonb as x) s;
+
+-- name: probe_user_union_2
+select '5' as v union select length(name) from aws_iam_user order by v;
+
+-- name: probe_user_case_2
+select name, case when mfa_enabled then '10' else length(name) end as n from aws_iam_user order by n, name;
+
+-- name: probe_policy_coalesce
+select coalesce(attachment_count + 1, '0') as c from aws_iam_policy order by c;
+
+-- name: probe_user_union_3
+select 'x' as v union all select upper(name) from aws_iam_user order by v;
+
+-- name: probe_user_split_part_case
+select case when mfa_enabled then 'none' else split_part(arn, ':', 5) end as a from aws_iam_user order by a;
+
+-- name: probe_user_date_trunc_union
+select '2024-01-01' as d union select date_trunc('day', create_date) from aws_iam_user order by d;
+
+-- name: probe_user_interval_case
+select case when mfa_enabled then '2020-01-01' else create_date + interval '1 day' end as d from aws_iam_user order by d;
+
+-- name: probe_user_union_4
+select 'n/a' as k union select name || '-' || account_id from aws_iam_user order by k;
+
+-- name: probe_policy_union_text_cast
+select v from (select '10' as v union all select (attachment_count * 2)::text from aws_iam_policy) s order by v;
+
+-- name: probe_policy_greatest
+select greatest('3', attachment_count) as g from aws_iam_policy order by g;
+
+-- name: probe_policy
+select nullif(attachment_count, '1') as g from aws_iam_policy order by g nulls first;
+
+-- name: probe_policy_case
+select case when is_attached then 'true' else attachment_count > 1 end as b from aws_iam_policy order by b;
+
+-- name: probe_user_union_count
+select '7' as v union select count(*) + 1 from aws_iam_user order by v;
+
+-- name: probe_policy_case_2
+select case attachment_count when '1' then 'one' else 'many' end from aws_iam_policy order by 1;
+
+-- name: probe_user_union_5
+select 'x' || 1 as v union select lower(name) from aws_iam_user order by v;
+
+-- name: probe_user_case_3
+select case when mfa_enabled then 'a' else null end || name as v from aws_iam_user order by v;
+
+-- name: probe_policy_2
+select name, jsonb_array_length(policy_std -> 'Statement') as n from aws_iam_policy order by n desc, name;
+
+-- name: probe_policy_elements
+select p.name, s ->> 'Sid' as sid from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s where s ->> 'Sid' is not null order by 1, 2;
+
+-- name: probe_policy_elements_text_elements_like
+select distinct a from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a where a like '%:*' order by a;
+
+-- name: probe_policy_contains
+select name from aws_iam_policy where policy_std -> 'Statement' @> '[{"Effect": "Deny"}]' order by name;
+
+-- name: probe_policy_elements_exists_any
+select name, s -> 'Resource' as res from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s where s -> 'Resource' ?| array['*'] order by name;
+
+-- name: probe_role_elements_each
+select r.name, p ->> 'AWS' as aws from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s, jsonb_each(s -> 'Principal') as pr(k, p) where k = 'AWS' order by 1, 2;
+
+-- name: probe_policy_jsonpath_path_text_path
+select name, jsonb_path_query(policy_std, '$.Statement[*].Effect') #>> '{}' as effect from aws_iam_policy order by name, effect;
+
+-- name: probe_policy_jsonpath_exists
+select name, jsonb_path_exists(policy_std, '$.Statement[*] ? (@.Effect == "Allow" && @.Resource[*] == "*")') as broad from aws_iam_policy order by name;
+
+-- name: probe_user_coalesce
+select name, coalesce(tags ->> 'owner', tags ->> 'Owner', 'unknown') as owner from aws_iam_user order by name;
+
+-- name: probe_role_coalesce
+select name, coalesce(tags, '{}'::jsonb) ->> 'team' as team from aws_iam_role order by name;
+
+-- name: probe_policy_elements_filter_cte
+with stmts as (select p.name, s from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s)
+select name, count(*) filter (where s ->> 'Effect' = 'Allow') as allows, count(*) filter (where s ->> 'Effect' = 'Deny') as denies from stmts group by name order by name;
+
+-- name: probe_user_string_agg
+select account_id, string_agg(name, ', ' order by name) as users from aws_iam_user group by account_id order by account_id;
+
+-- name: probe_role_array_agg
+select account_id, array_agg(name order by create_date desc) as roles from aws_iam_role group by account_id order by 1;
+
+-- name: probe_user_window_row_number
+select name, create_date, row_number() over (partition by account_id order by create_date) as rn from aws_iam_user order by account_id, rn;
+
+-- name: probe_policy_window_rank
+select name, rank() over (order by attachment_count desc) as r, dense_rank() over (order by attachment_count desc) as dr from aws_iam_policy order by r, name;
+
+-- name: probe_user_window_lag
+select name, lag(name) over (order by create_date) as prev, lead(create_date) over (order by create_date) as next_created from aws_iam_user order by create_date, name;
+
+-- name: probe_user_date_trunc_count
+select date_trunc('month', create_date) as month, count(*) from aws_iam_user group by 1 order by 1;
+
+-- name: probe_user_age_interval
+select name, age(now(), create_date) > interval '365 days' as old from aws_iam_user order by name;
+
+-- name: probe_user_extract
+select name, extract(day from now() - password_last_used) as days_since from aws_iam_user where password_last_used is not null order by name;
+
+-- name: probe_role_to_char
+select name, to_char(create_date, 'YYYY-MM-DD') as created from aws_iam_role order by created, name;
+
+-- name: probe_user_to_char
+select name, to_char(create_date, 'Mon DD, YYYY HH24:MI') as created from aws_iam_user order by name;
+
+-- name: probe_credential_report_date_part
+select user_name, date_part('day', now() - access_key_1_last_rotated)::int as key_age from aws_iam_credential_report where access_key_1_active order by user_name;
+
+-- name: probe_role_split_part
+select name, split_part(arn, ':', 5) as account, split_part(arn, '/', 2) as tail from aws_iam_role order by name;
+
+-- name: probe_policy_regexp
+select name, regexp_replace(arn, '^arn:aws:iam::\d+:', '') as short from aws_iam_policy order by name;
+
+-- name: probe_user_substring
+select name, substring(arn from 'arn:aws:iam::(\d+):') as acct from aws_iam_user order by name;
+
+-- name: probe_role_regex_match
+select name from aws_iam_role where name ~* '^(aws|admin)' order by name;
+
+-- name: probe_trail_event_count
+select event_name, count(*) from aws_cloudtrail_trail_event group by event_name order by count(*) desc, event_name;
+
+-- name: probe_trail_event_distinct_on
+select distinct on (username) username, event_name, event_time from aws_cloudtrail_trail_event where username is not null order by username, event_time desc;
+
+-- name: probe_trail_event_count_2
+select username, count(distinct event_name) as kinds from aws_cloudtrail_trail_event group by username order by kinds desc, username nulls last;
+
+-- name: probe_trail_event
+select event_source, min(event_time) as first, max(event_time) as last from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: probe_trail_event_count_3
+select user_identity ->> 'type' as identity_type, count(*) from aws_cloudtrail_trail_event group by 1 order by 1 nulls first;
+
+-- name: probe_trail_event_2
+select event_name, user_identity -> 'sessionContext' -> 'sessionIssuer' ->> 'userName' as issuer from aws_cloudtrail_trail_event where user_identity -> 'sessionContext' is not null order by 1, 2;
+
+-- name: probe_trail_event_3
+select event_name, request_parameters ->> 'userName' as target from aws_cloudtrail_trail_event where request_parameters ? 'userName' order by 1, 2;
+
+-- name: probe_trail_event_regex_match_count
+select source_ip_address, count(*) from aws_cloudtrail_trail_event where source_ip_address !~ '[a-z]' group by 1 order by 2 desc, 1;
+
+-- name: probe_trail_event_count_4
+select error_code, count(*) from aws_cloudtrail_trail_event where error_code is not null group by error_code order by 1;
+
+-- name: probe_trail
+select name, is_multi_region_trail and log_file_validation_enabled as good from aws_cloudtrail_trail order by name;
+
+-- name: probe_trail_coalesce
+select name, coalesce(kms_key_id, 'none') as kms from aws_cloudtrail_trail order by name;
+
+-- name: probe_trail_case_text_cast
+select name, case when is_logging then 'ok' else 'alarm' end as status, name || ' logging: ' || is_logging::text as reason from aws_cloudtrail_trail order by name;
+
+-- name: probe_trail_elements
+select t.name, s ->> 'ReadWriteType' as rw, s ->> 'IncludeManagementEvents' as mgmt from aws_cloudtrail_trail t, jsonb_array_elements(t.event_selectors) s order by 1;
+
+-- name: probe_access_key
+select user_name, status, create_date from aws_iam_access_key order by create_date;
+
+-- name: probe_access_key_filter_count
+select user_name, count(*) filter (where status = 'Active') as active, count(*) as total from aws_iam_access_key group by user_name order by user_name;
+
+-- name: probe_access_key_join
+select k.user_name, k.access_key_id, u.mfa_enabled from aws_iam_access_key k join aws_iam_user u on u.name = k.user_name and u.account_id = k.account_id order by 1, 2;
+
+-- name: probe_user_join
+select u.name from aws_iam_user u left join aws_iam_access_key k on k.user_name = u.name where k.access_key_id is null order by 1;
+
+-- name: probe_user_exists
+select name from aws_iam_user u where not exists (select 1 from aws_iam_access_key k where k.user_name = u.name) order by name;
+
+-- name: probe_user_elements
+select u.name, g from aws_iam_user u, jsonb_array_elements(u.groups) g order by 1;
+
+-- name: probe_user_elements_lateral_join
+select u.name, g ->> 'GroupName' as group_name from aws_iam_user u cross join lateral jsonb_array_elements(u.groups) g order by 1, 2;
+
+-- name: probe_role
+select name, jsonb_array_length(attached_policy_arns) as n from aws_iam_role where jsonb_array_length(attached_policy_arns) > 0 order by n desc, name;
+
+-- name: probe_role_2
+select name from aws_iam_role where attached_policy_arns ? 'arn:aws:iam::aws:policy/AdministratorAccess' order by name;
+
+-- name: probe_role_elements_text_elements_like
+select r.name, a from aws_iam_role r, jsonb_array_elements_text(r.attached_policy_arns) a where a like '%Admin%' order by 1, 2;
+
+-- name: probe_credential_report
+select user_name, mfa_active, password_enabled, password_last_used from aws_iam_credential_report where password_enabled and not mfa_active order by user_name;
+
+-- name: probe_credential_report_greatest
+select user_name, greatest(access_key_1_last_used_date, access_key_2_last_used_date) as last_key_use from aws_iam_credential_report order by user_name;
+
+-- name: probe_credential_report_coalesce
+select user_name, coalesce(password_last_used, user_creation_time) as last_activity from aws_iam_credential_report order by last_activity nulls first, user_name;
+
+-- name: probe_credential_report_filter_count
+select count(*) filter (where mfa_active) * 100 / count(*) as pct_mfa from aws_iam_credential_report;
+
+-- name: probe_credential_report_filter_round_count
+select round(100.0 * count(*) filter (where mfa_active) / count(*), 1) as pct_mfa from aws_iam_credential_report;
+
+-- name: probe_role_avg_round
+select account_id, round(avg(max_session_duration) / 3600.0, 2) as avg_hours from aws_iam_role group by account_id order by 1;
+
+-- name: probe_literal_series_interval
+select g::date as day from generate_series(date '2024-01-01', date '2024-01-05', interval '1 day') g order by 1;
+
+-- name: probe_literal_series
+select n, n * 2 as double from generate_series(1, 5) n order by n;
+
+-- name: probe_user_series_interval_count
+select d::date, count(u.name) from generate_series(timestamptz '2019-01-01', timestamptz '2021-01-01', interval '6 months') d left join aws_iam_user u on u.create_date < d group by d order by d;
+
+-- name: probe_role_interval
+select name, create_date + interval '90 days' as rotate_by from aws_iam_role order by name;
+
+-- name: probe_role_interval_2
+select name, (now() - create_date) > interval '1 year' as stale from aws_iam_role order by name;
+
+-- name: probe_policy_date_trunc
+select name, date_trunc('year', create_date)::date as yr from aws_iam_policy order by name;
+
+-- name: probe_policy_extract_count
+select extract(year from create_date) as y, count(*) from aws_iam_policy group by y order by y;
+
+-- name: probe_user_text_cast
+select name, create_date::text from aws_iam_user order by name;
+
+-- name: probe_role_text_cast
+select name, max_session_duration::text || 's' as d from aws_iam_role order by name;
+
+-- name: probe_literal_numeric
+select '42'::int + 1 as a, '2024-02-29'::date + 1 as b, '3.5'::numeric * 2 as c;
+
+-- name: probe_group
+select name, create_date::date as d from aws_iam_group order by name;
+
+-- name: probe_group_2
+select name, jsonb_array_length(users) as members from aws_iam_group order by members desc, name;
+
+-- name: probe_group_elements
+select g.name, u ->> 'UserName' as member from aws_iam_group g, jsonb_array_elements(g.users) u order by 1, 2;
+
+-- name: probe_group_3
+select name from aws_iam_group where jsonb_array_length(users) = 0 order by name;
+
+-- name: probe_password_policy_2
+select account_id, minimum_password_length >= 14 as strong, password_reuse_prevention from aws_iam_account_password_policy order by 1;
+
+-- name: probe_password_policy_coalesce_case
+select account_id, coalesce(max_password_age, 0) as max_age, case when max_password_age <= 90 then 'ok' else 'alarm' end as status from aws_iam_account_password_policy order by 1;
+
+-- name: probe_policy_elements_keys
+select p.name, k as condition_operator from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_object_keys(s -> 'Condition') k order by 1, 2;
+
+-- name: probe_policy_3
+select name, policy_std -> 'Statement' -> 0 ->> 'Effect' as first_effect from aws_iam_policy order by name;
+
+-- name: probe_policy_path_text_path
+select name, policy_std #>> '{Statement,0,Action,0}' as first_action from aws_iam_policy order by name;
+
+-- name: probe_policy_path
+select name, policy_std #> '{Statement,0,Resource}' as res from aws_iam_policy order by name;
+
+-- name: probe_policy_4
+select name, jsonb_typeof(policy -> 'Statement') as t from aws_iam_policy order by name;
+
+-- name: probe_user
+select name, jsonb_pretty(tags) from aws_iam_user where tags <> '{}' order by name;
+
+-- name: probe_user_contains
+select name, tags from aws_iam_user where tags @> '{"env": "prod"}' order by name;
+
+-- name: probe_user_each_text_each
+select name, k, v from aws_iam_user, jsonb_each_text(tags) as t(k, v) order by 1, 2;
+
+-- name: probe_role_each_count
+select key, count(*) from aws_iam_role, jsonb_each(tags) group by key order by 2 desc, 1;
+
+-- name: probe_role_exists_all
+select name, tags ?& array['env', 'team'] as both_tags from aws_iam_role order by name;
+
+-- name: probe_policy_keys_count
+select name, (select count(*) from jsonb_object_keys(tags)) as ntags from aws_iam_policy order by name;
+
+-- name: probe_user_build
+select name, jsonb_build_object('name', name, 'mfa', mfa_enabled) as obj from aws_iam_user order by name;
+
+-- name: probe_group_jsonb_agg
+select account_id, jsonb_agg(name order by name) as names from aws_iam_group group by account_id order by 1;
+
+-- name: probe_role_object_agg
+select account_id, jsonb_object_agg(name, max_session_duration) as durations from aws_iam_role group by account_id order by 1;
+
+-- name: probe_user_2
+select name, to_jsonb(mfa_enabled) as m from aws_iam_user order by name;
+
+-- name: probe_policy_elements_text_elements_string_agg
+select name, string_agg(a, ',' order by a) as actions from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a group by name order by name;
+
+-- name: probe_policy_elements_array_agg
+select name, array_agg(distinct s ->> 'Effect') as effects from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s group by name order by name;
+
+-- name: probe_role_3
+select name, array_length(string_to_array(path, '/'), 1) as depth from aws_iam_role order by name;
+
+-- name: probe_policy_5
+select name, (string_to_array(arn, ':'))[5] as acct from aws_iam_policy order by name;
+
+-- name: probe_user_3
+select name, upper(left(name, 1)) || lower(substr(name, 2)) as pretty from aws_iam_user order by name;
+
+-- name: probe_role_4
+select name, length(name) as len, position('-' in name) as dash from aws_iam_role order by name;
+
+-- name: probe_group_4
+select name, replace(arn, 'arn:aws:iam::', '') as rest from aws_iam_group order by name;
+
+-- name: probe_role_regexp
+select name, regexp_matches(name, '([a-z]+)-([a-z]+)') as parts from aws_iam_role order by name;
+
+-- name: probe_role_regexp_2
+select name, (regexp_match(arn, ':role/(.*)$'))[1] as role_path from aws_iam_role order by name;
+
+-- name: probe_user_regexp
+select name, regexp_split_to_array(name, '[-_]') as words from aws_iam_user order by name;
+
+-- name: probe_role_5
+select name, trim(both '/' from path) as p, btrim(path, '/') as p2 from aws_iam_role order by name;
+
+-- name: probe_role_text_cast_2
+select name, lpad(max_session_duration::text, 8, '0') as padded from aws_iam_role order by name;
+
+-- name: probe_role_6
+select initcap(replace(name, '-', ' ')) as title_name from aws_iam_role order by 1;
+
+-- name: probe_user_4
+select name, md5(arn) = md5(arn) as same, starts_with(name, 'a') as a from aws_iam_user order by name;
+
+-- name: probe_user_case_4
+select name, case when mfa_enabled then 'ok' when password_last_used is null then 'skip' else 'alarm' end as status from aws_iam_user order by name;
+
+-- name: probe_policy_elements_text_elements_cte
+with admins as (select distinct p.arn from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s where s ->> 'Effect' = 'Allow' and s -> 'Action' ? '*') select r.name from aws_iam_role r, jsonb_array_elements_text(r.attached_policy_arns) a join admins on admins.arn = a order by 1;
+
+-- name: probe_trail_event_cte_join
+with recent as (select username, max(event_time) as last_seen from aws_cloudtrail_trail_event group by username) select u.name, r.last_seen from aws_iam_user u left join recent r on r.username = u.name order by u.name;
+
+-- name: probe_user_5
+select name from aws_iam_user where name in (select user_name from aws_iam_access_key where status = 'Active') order by name;
+
+-- name: probe_access_key_count
+select u.name, (select count(*) from aws_iam_access_key k where k.user_name = u.name) as keys from aws_iam_user u order by 1;
+
+-- name: probe_role_window_count
+select name, count(*) over () as total, count(*) over (partition by account_id) as in_account from aws_iam_role order by name;
+
+-- name: probe_policy_window_sum
+select name, sum(attachment_count) over (order by name rows between unbounded preceding and current row) as running from aws_iam_policy order by name;
+
+-- name: probe_user_window
+select name, ntile(2) over (order by create_date) as half from aws_iam_user order by name;
+
+-- name: probe_role_window
+select name, first_value(name) over (partition by account_id order by create_date) as oldest from aws_iam_role order by name;
+
+-- name: probe_user_window_rank
+select name, percent_rank() over (order by create_date) as pr from aws_iam_user order by name;
+
+-- name: probe_role_window_row_number
+select * from (select name, row_number() over (partition by account_id order by create_date desc) rn from aws_iam_role) t where rn = 1 order by name;
+
+-- name: probe_role_count
+select account_id, count(*) as n, max(create_date) - min(create_date) as span from aws_iam_role group by account_id order by 1;
+
+-- name: probe_user_6
+select account_id, bool_or(mfa_enabled) as any_mfa, bool_and(mfa_enabled) as all_mfa, every(mfa_enabled) as every_mfa from aws_iam_user group by 1 order by 1;
+
+-- name: probe_user_filter_interval_count
+select count(*) filter (where password_last_used < now() - interval '90 days') as stale, count(*) filter (where password_last_used is null) as never from aws_iam_user;
+
+-- name: probe_user_interval
+select name from aws_iam_user where create_date between now() - interval '10 years' and now() order by name;
+
+-- name: probe_role_age_date_part
+select name, date_part('year', age(now(), create_date)) as years from aws_iam_role order by name;
+
+-- name: probe_policy_interval
+select name, justify_days(now() - create_date) > interval '30 days' as older from aws_iam_policy order by name;
+
+-- name: probe_user_to_char_2
+select name, to_char(create_date, 'Day') as weekday, to_char(create_date, 'DDD') as doy from aws_iam_user order by name;
+
+-- name: probe_user_extract_2
+select name, extract(epoch from create_date)::bigint as epoch from aws_iam_user order by name;
+
+-- name: probe_user_extract_3
+select name, to_timestamp(extract(epoch from create_date)) = create_date as roundtrip from aws_iam_user order by name;
+
+-- name: probe_role_7
+select name, create_date at time zone 'UTC' as utc from aws_iam_role order by name;
+
+-- name: probe_trail_event_date_trunc_count
+select date_trunc('week', event_time) as week, count(*) from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: probe_trail_event_filter_count
+select event_time::date as day, count(*) filter (where error_code is not null) as errors from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: probe_trail_event_window_lag
+select event_name, event_time, event_time - lag(event_time) over (order by event_time) as gap from aws_cloudtrail_trail_event order by event_time, event_name;
+
+-- name: probe_trail_event_4
+select username, event_name from aws_cloudtrail_trail_event where event_name in ('ConsoleLogin', 'CreateAccessKey', 'AttachUserPolicy') order by event_time;
+
+-- name: probe_trail_event_5
+select event_name, response_elements -> 'accessKey' ->> 'accessKeyId' as key from aws_cloudtrail_trail_event where event_name = 'CreateAccessKey' order by 1, 2;
+
+-- name: probe_trail_event_6
+select event_name, additional_event_data ->> 'MFAUsed' as mfa from aws_cloudtrail_trail_event where event_name = 'ConsoleLogin' order by 1, 2;
+
+-- name: probe_trail_event_elements_count
+select r ->> 'ARN' as arn, count(*) from aws_cloudtrail_trail_event, jsonb_array_elements(resources) r group by 1 order by 1;
+
+-- name: probe_trail_event_7
+select event_name, tls_details ->> 'tlsVersion' as tls from aws_cloudtrail_trail_event where tls_details is not null order by 1, 2;
+
+-- name: probe_trail_event_filter_count_2
+select user_identity ->> 'arn' as who, count(*) filter (where read_only) as reads, count(*) filter (where not read_only) as writes from aws_cloudtrail_trail_event group by 1 order by 1 nulls last;
+
+-- name: probe_role_contains
+select name from aws_iam_role where assume_role_policy_std -> 'Statement' @> '[{"Principal": {"Service": ["ec2.amazonaws.com"]}}]' order by name;
+
+-- name: probe_role_elements_text_elements
+select r.name, svc from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Principal' -> 'Service') svc order by 1, 2;
+
+-- name: probe_role_elements
+select r.name from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s where s -> 'Principal' -> 'AWS' ? '*' order by 1;
+
+-- name: probe_role_elements_2
+select name, s -> 'Condition' is not null as conditioned from aws_iam_role, jsonb_array_elements(assume_role_policy_std -> 'Statement') s order by 1, 2;
+
+-- name: probe_role_jsonpath
+select name, jsonb_path_query_array(assume_role_policy_std, '$.Statement[*].Action[*]') as actions from aws_iam_role order by name;
+
+-- name: probe_policy_jsonpath
+select name, jsonb_path_query_first(policy_std, '$.Statement[*].Resource[*]') as first_res from aws_iam_policy order by name;
+
+-- name: probe_user_elements_2
+select u.name, i ->> 'PolicyName' as inline from aws_iam_user u, jsonb_array_elements(u.inline_policies_std) i order by 1, 2;
+
+-- name: probe_user_elements_text_elements
+select u.name, a from aws_iam_user u, jsonb_array_elements(u.inline_policies_std) i, jsonb_array_elements(i -> 'PolicyDocument' -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a order by 1, 2;
+
+-- name: probe_policy_6
+select name, policy_std -> 'Statement' -> -1 ->> 'Effect' as last_effect from aws_iam_policy order by name;
+
+-- name: probe_policy_elements_2
+select name, jsonb_array_elements(policy_std -> 'Statement') ->> 'Effect' as effect from aws_iam_policy order by 1, 2;
+
+-- name: probe_policy_7
+select name, policy_std - 'Version' as no_version from aws_iam_policy order by name limit 3;
+
+-- name: probe_role_8
+select name, tags || '{"checked": true}'::jsonb as t from aws_iam_role order by name;
+
+-- name: probe_role_9
+select name, nullif(description, '') as d from aws_iam_role order by name;
+
+-- name: probe_user_coalesce_2
+select name, coalesce(nullif(permissions_boundary_arn, ''), 'none') as boundary from aws_iam_user order by name;
+
+-- name: probe_policy_coalesce_2
+select name, length(coalesce(description, '')) as dlen from aws_iam_policy order by dlen desc, name;
+
+-- name: probe_policy_case_like
+select name, case when description ilike '%admin%' then 'admin' else 'other' end as kind from aws_iam_policy order by name;
+
+-- name: probe_policy_like
+select name from aws_iam_policy where name like any (array['%Admin%', '%Full%']) order by name;
+
+-- name: probe_policy_like_2
+select name from aws_iam_policy where not (name ilike all (array['%a%', '%e%'])) order by name;
+
+-- name: probe_policy_window_sum_2
+select name, attachment_count, attachment_count::float / nullif(sum(attachment_count) over (), 0) as share from aws_iam_policy order by name;
+
+-- name: probe_policy_window_round_numeric
+select name, round((attachment_count::numeric / nullif(sum(attachment_count) over (), 0)) * 100, 2) as pct from aws_iam_policy order by name;
+
+-- name: probe_user_avg
+select account_id, avg(length(name)) as avg_len from aws_iam_user group by account_id order by 1;
+
+-- name: probe_role_avg_2
+select avg(max_session_duration) / 60 as minutes from aws_iam_role;
+
+-- name: probe_role_10
+select max_session_duration / 3600.0 as hours from aws_iam_role order by hours;
+
+-- name: probe_policy_numeric_count_sum_2
+select account_id, sum(attachment_count)::numeric / nullif(count(*), 0) as per_policy from aws_iam_policy group by 1 order by 1;
+
+-- name: probe_user_filter_union_count
+select 'total' as label, count(*)::text as value from aws_iam_user union all select 'mfa', count(*) filter (where mfa_enabled)::text from aws_iam_user;
+
+-- name: probe_user_union_6
+select 'n/a' as name union select name from aws_iam_user order by name;
+
+-- name: probe_user_union_7
+select name, 'user' as kind from aws_iam_user union all select name, 'role' from aws_iam_role order by kind, name;
+
+-- name: probe_policy_union
+select 'none' as arn union select arn from aws_iam_policy where false;
+
+-- name: probe_user_union_count_2
+select 0 as n union select count(*) from aws_iam_user order by n;
+
+-- name: probe_user_union_8
+select null as d union all select create_date from aws_iam_user order by d nulls first;
+
+-- name: probe_user_union_9
+select '2020-01-01'::date as d union select create_date::date from aws_iam_user order by d;
+
+-- name: probe_user_intersect
+select lower(name) as n from aws_iam_user intersect select lower(name) from aws_iam_role order by n;
+
+-- name: probe_user_except
+select name from aws_iam_user except select user_name from aws_iam_access_key order by name;
+
+-- name: probe_role_elements_text_elements_exists
+select name, exists (select 1 from jsonb_array_elements_text(attached_policy_arns) a where a ~ 'ReadOnly') as ro from aws_iam_role order by name;
+
+-- name: probe_role_elements_text_elements_string_agg
+select name, (select string_agg(x, '|') from jsonb_array_elements_text(attached_policy_arns) x) as arns from aws_iam_role order by name;
+
+-- name: probe_role_elements_lateral_count
+select r.name, lp.n from aws_iam_role r left join lateral (select count(*) as n from jsonb_array_elements(r.assume_role_policy_std -> 'Statement')) lp on true order by 1;
+
+-- name: probe_user_elements_lateral_count
+select g, count(*) from aws_iam_user, jsonb_array_elements(groups) e, lateral (select e ->> 'GroupName' as g) x group by g order by 1;
+
+-- name: probe_role_format
+select format('%s (%s)', name, account_id) as label from aws_iam_role order by 1;
+
+-- name: probe_user_7
+select concat_ws('/', account_id, path, name) as id from aws_iam_user order by 1;
+
+-- name: probe_policy_avg_numeric
+select account_id, avg(attachment_count) as avg_att, avg(attachment_count)::numeric(10,2) as two from aws_iam_policy group by 1 order by avg_att desc;
+
+-- name: probe_role_avg_round_2
+select round(avg(max_session_duration)) as r, trunc(avg(max_session_duration) / 7, 3) as t from aws_iam_role;
+
+-- name: probe_user_filter_numeric_count
+select account_id, count(*) filter (where mfa_enabled)::numeric / count(*) * 100 as pct from aws_iam_user group by 1 order by 1;
+
+-- name: probe_user_filter_round_count_2
+select 'MFA: ' || round(100.0 * count(*) filter (where mfa_enabled) / count(*), 2) || '%' as summary from aws_iam_user;
+
+-- name: probe_aws_avg_filter_avg
+select avg(attachment_count) filter (where is_aws_managed) as aws_avg, avg(attachment_count) filter (where not is_aws_managed) as own_avg from aws_iam_policy;
+
+-- name: probe_role_11
+select name, max_session_duration / 3600 as hours_int, max_session_duration % 3600 as rest from aws_iam_role order by name;
+
+-- name: probe_policy_sum
+select sum(attachment_count) as total, sum(attachment_count) / 2 as half, sum(attachment_count)::float / 3 as third from aws_iam_policy;
+
+-- name: probe_policy_8
+select min(create_date), max(create_date), max(create_date) - min(create_date) as span from aws_iam_policy;
+
+-- name: probe_user_date_part_interval
+select name, now() - create_date > interval '5 years' as older_than_5y, date_part('epoch', now() - create_date) > 0 as positive from aws_iam_user order by name;
+
+-- name: probe_group_interval
+select name, create_date - interval '1 month' as before, create_date + interval '1 year 2 months' as after from aws_iam_group order by name;
+
+-- name: probe_group_age_interval
+select name, age(create_date::date) > interval '0' as aged from aws_iam_group order by name;
+
+-- name: probe_user_to_char_3
+select name, to_char(create_date, 'YYYY"Q"Q') as quarter from aws_iam_user order by name;
+
+-- name: probe_role_to_char_2
+select name, to_char(create_date, 'FMMonth FMDD, YYYY') as nice from aws_iam_role order by name;
+
+-- name: probe_user_to_char_4
+select name, to_char(create_date, 'IYYY-IW') as iso_week from aws_iam_user order by name;
+
+-- name: probe_literal_to_char_extract_text_cast
+select to_char(now(), 'YYYY') = extract(year from now())::text as same_year;
+
+-- name: probe_trail_event_date_trunc_count_2
+select date_trunc('day', event_time) as day, event_source, count(*) from aws_cloudtrail_trail_event group by 1, 2 order by 1, 2;
+
+-- name: probe_user_extract_4
+select name, extract(dow from create_date) as dow, extract(isodow from create_date) as isodow, extract(quarter from create_date) as q from aws_iam_user order by name;
+
+-- name: probe_role_date_part
+select name, date_part('hour', create_date) as h from aws_iam_role order by name;
+
+-- name: probe_literal_interval
+select make_date(2024, 2, 29) as d, make_interval(days => 10) as i, make_timestamptz(2024, 1, 1, 0, 0, 0) as t;
+
+-- name: probe_literal_series_2
+select generate_series(1, 3) as n, 'x' as label;
+
+-- name: probe_literal_date_trunc_series_interval
+select m::date as month_start from generate_series(date_trunc('month', timestamptz '2024-01-15'), timestamptz '2024-04-01', interval '1 month') m order by 1;
+
+-- name: probe_role_distinct_on
+select distinct on (account_id) account_id, name, max_session_duration from aws_iam_role order by account_id, max_session_duration desc, name;
+
+-- name: probe_trail_event_distinct_on_2
+select distinct on (event_source) event_source, event_name from aws_cloudtrail_trail_event order by event_source, event_time;
+
+-- name: probe_group_build
+select name, '{"a":1}'::jsonb || jsonb_build_object('n', name) as merged from aws_iam_group order by name;
+
+-- name: probe_user_build_2
+select name, jsonb_build_array(name, mfa_enabled, create_date) as arr from aws_iam_user order by name;
+
+-- name: probe_group_build_2
+select name, jsonb_strip_nulls(jsonb_build_object('a', null, 'b', name)) as s from aws_iam_group order by name;
+
+-- name: probe_role_12
+select name, (tags -> 'env') = '"prod"'::jsonb as is_prod from aws_iam_role order by name;
+
+-- name: probe_user_8
+select name, tags ->> 'env' = any(array['prod', 'production']) as prodish from aws_iam_user order by name;
+
+-- name: probe_policy_elements_exists
+select p.name from aws_iam_policy p where exists (select 1 from jsonb_array_elements(p.policy_std -> 'Statement') s where s ->> 'Effect' = 'Allow' and s -> 'NotAction' is not null) order by 1;
+
+-- name: probe_policy_elements_filter_lateral
+select p.name, count(*) as stmts, count(*) filter (where s -> 'Condition' is null) as unconditioned from aws_iam_policy p cross join lateral jsonb_array_elements(p.policy_std -> 'Statement') s group by p.name having count(*) > 1 order by 1;
+
+-- name: probe_policy_elements_text_elements
+select name, jsonb_array_elements_text(policy_std -> 'Statement' -> 0 -> 'Action') as a from aws_iam_policy where name = (select min(name) from aws_iam_policy) order by a;
+
+-- name: probe_policy_elements_text_elements_count
+select a, count(distinct p.arn) as policies from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a group by a order by 2 desc, 1 limit 10;
+
+-- name: probe_policy_elements_text_elements_split_part
+select split_part(a, ':', 1) as service, count(*) from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a group by 1 order by 2 desc, 1;
+
+-- name: probe_policy_elements_cte
+select e.value ->> 'Effect' as effect, e.ordinality from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') with ordinality e where p.name = (select min(name) from aws_iam_policy) order by 2;
+
+-- name: probe_policy_text_cast
+select name, (policy_std -> 'Statement' -> 0 -> 'Action')::text as actions_text from aws_iam_policy order by name;
+
+-- name: probe_policy_9
+select name, policy_std ->> 'Version' as v, (policy_std ->> 'Version')::date as vdate from aws_iam_policy order by name;
+
+-- name: probe_user_text_cast_2
+select name, attached_policy_arns::text as t from aws_iam_user order by name;
+
+-- name: probe_role_numeric_2
+select name, cast(max_session_duration as text) || ' seconds' as d, max_session_duration::numeric / 60 as minutes from aws_iam_role order by name;
+
+-- name: probe_trail_event_string_agg
+select account_id, string_agg(distinct event_source, ',' order by event_source) as sources from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: probe_group_array_agg
+select array_to_string(array_agg(name order by name), ';') as all_names from aws_iam_group;
+
+-- name: probe_user_9
+select name, array_position(array['a','b','c'], left(name, 1)) as pos from aws_iam_user order by name;
+
+-- name: probe_literal_series_3
+select unnest(array['x', 'y']) as v, generate_series(1, 2) as n;
+
+-- name: probe_role_regexp_3
+select name, cardinality(regexp_split_to_array(arn, ':')) as parts from aws_iam_role order by name;
+
+-- name: probe_role_regexp_count
+select name, regexp_count(arn, '/') as slashes, regexp_replace(name, '[aeiou]', '', 'g') as consonants from aws_iam_role order by name;
+
+-- name: probe_user_substring_2
+select name, substring(name, 1, 3) as pre, right(name, 3) as suf, reverse(name) as rev from aws_iam_user order by name;
+
+-- name: probe_group_5
+select name, name::varchar(5) as short, char_length(name) as n from aws_iam_group order by name;
+
+-- name: probe_credential_report_interval
+select user_name, (access_key_1_active or access_key_2_active) as any_key, access_key_1_last_rotated < now() - interval '90 days' as k1_old from aws_iam_credential_report order by user_name;
+
+-- name: probe_credential_report_extract
+select user_name, extract(days from now() - password_last_changed)::int as days from aws_iam_credential_report where password_last_changed is not null order by user_name;
+
+-- name: probe_role_avg_sum
+select account_id, sum(max_session_duration) as total, avg(max_session_duration) as mean from aws_iam_role group by 1 order by mean desc;
+
+-- name: probe_policy_filter_sum
+select sum(attachment_count) filter (where is_attached) as attached_total from aws_iam_policy;
+
+-- name: probe_policy_10
+select name, attachment_count * 1.0 / nullif(permissions_boundary_usage_count, 0) as ratio from aws_iam_policy order by name;
+
+-- name: probe_policy_coalesce_avg
+select coalesce(avg(attachment_count), 0) as a from aws_iam_policy where false;
+
+-- name: probe_user_extract_avg_round
+select account_id, round(avg(extract(epoch from now() - create_date) / 86400)) as avg_days from aws_iam_user group by 1 order by 1;
+
+-- name: probe_literal_3
+select abs(-7.0 / 3) as a, -(1.0 / 3) as n;
+
+-- name: probe_literal_series_avg
+select avg(x) from generate_series(1, 10) x;
+
+-- name: probe_literal_series_avg_numeric
+select avg(x), sum(x) / count(*)::numeric from generate_series(1, 3) x;
+
+-- name: probe_literal_series_4
+select i, i / 4.0 as q from generate_series(0, 8, 3) i order by i;
+
+-- name: probe_role_interval_3
+select name, ((now() - create_date) < interval '400 days')::int as recent from aws_iam_role order by name;
+
+-- name: probe_user_case_count_sum
+select sum(case when mfa_enabled then 1 else 0 end) as with_mfa, sum(case when mfa_enabled then 1 else 0 end)::float / count(*) as frac from aws_iam_user;
+
+-- name: probe_user_case_count_sum_2
+select 100 * sum(case when mfa_enabled then 1 else 0 end) / count(*) as pct_int from aws_iam_user;
+
+-- name: probe_user_filter_numeric_count_2
+select (count(*) filter (where mfa_enabled) * 100.0 / count(*))::numeric(5,1) as pct from aws_iam_user;
+
+-- name: probe_user_window_numeric_count
+select account_id, count(*)::numeric / sum(count(*)) over () as share from aws_iam_user group by 1 order by 1;
+
+-- name: probe_role_13
+select percentile_cont(0.5) within group (order by max_session_duration) as median from aws_iam_role;
+
+-- name: probe_trail_event_8
+select mode() within group (order by event_source) as common from aws_cloudtrail_trail_event;
+
+-- name: probe_trail_event_each
+select e.key, e.value from aws_cloudtrail_trail_event t, jsonb_each(t.request_parameters) e where t.event_name = 'CreateUser' order by 1;
+
+-- name: probe_trail_event_9
+select event_name, jsonb_typeof(request_parameters) as t from aws_cloudtrail_trail_event order by event_time, event_name limit 5;
+
+-- name: probe_trail_event_filter_count_3
+select count(*) filter (where request_parameters is null) as no_params, count(*) filter (where request_parameters = 'null'::jsonb) as json_null from aws_cloudtrail_trail_event;
+
+-- name: probe_trail_event_coalesce
+select event_name, coalesce(request_parameters ->> 'roleName', request_parameters ->> 'userName', '-') as target from aws_cloudtrail_trail_event order by event_time, event_name;
+
+-- name: probe_literal_4
+select ('{"a": 1.50, "b": [1, 2.0]}'::jsonb -> 'b') as b, '{"a": 1.50}'::jsonb as doc;
+
+-- name: probe_literal_numeric_2
+select '{"n": 100}'::jsonb ->> 'n' as n, ('{"n": 100}'::jsonb ->> 'n')::int + 1 as n1, ('{"n": 2.5}'::jsonb -> 'n')::numeric * 2 as n2;
+
+-- name: probe_literal_contains
+select jsonb_array_length('[1,2,3]'::jsonb) as n, jsonb_typeof('1.0'::jsonb) as t, '[1,2]'::jsonb @> '[2]' as c;
+
+-- name: probe_role_14
+select name, tags ->> 'cost' as c from aws_iam_role order by name;
+
+-- name: probe_role_15
+select name, max_session_duration between 3600 and 7200 as normal from aws_iam_role order by name;
+
+-- name: probe_role_greatest
+select name, greatest(max_session_duration, 7200) / 3600 as hours from aws_iam_role order by name;
+
+-- name: probe_role_interval_4
+select name, least(create_date, now() - interval '1 day') as d from aws_iam_role order by name;
+
+-- name: probe_user_10
+select name, create_date::date - '2020-01-01'::date as days_after from aws_iam_user order by name;
+
+-- name: probe_user_union_count_3
+select 'x' as src, count(*) as n from aws_iam_user union all select 'y', count(*) + 0 from aws_iam_role order by 1;
+
+-- name: probe_user_case_count
+select case when count(*) > 0 then 'alarm' else 'ok' end as status, count(*) || ' users without MFA' as reason from aws_iam_user where not mfa_enabled;
+
+-- name: probe_user_union_count_4
+select '1' as v union select count(*) from aws_iam_user union select 3 order by v;
+
+-- name: probe_user_case_join
+select name, case when mfa_enabled then '1' else attachment_count end from aws_iam_user u join (select 0 as attachment_count) z on true order by name;
+
+-- name: probe_literal_union_interval
+select now() - interval '1 day' as t union select '2020-01-01' order by t;
+
+-- name: jsonpath_like_regex_action_prefix
+select name from aws_iam_policy where policy_std @? '$.Statement[*] ? (@.Action[*] like_regex "^iam:")' order by name;
+
+-- name: jsonpath_like_regex_flag_i
+select name, jsonb_path_query_array(policy_std, '$.Statement[*].Action[*] ? (@ like_regex "^S3:GET" flag "i")') as a from aws_iam_policy order by name;
+
+-- name: jsonpath_like_regex_dot_newline
+select jsonb_path_exists('["a\nb"]', '$[*] ? (@ like_regex "a.b")') as dot_newline, jsonb_path_exists('["a\nb"]', '$[*] ? (@ like_regex "a.b" flag "s")') as dotall;
+
+-- name: jsonpath_like_regex_multiline
+select jsonb_path_exists('["x\nab"]', '$[*] ? (@ like_regex "^ab")') as anchored, jsonb_path_exists('["x\nab"]', '$[*] ? (@ like_regex "^ab" flag "m")') as multiline;
+
+-- name: jsonpath_like_regex_flag_q
+select jsonb_path_query('["a.b", "axb", 1]', '$[*] ? (@ like_regex "a.b" flag "q")') as q;
+
+-- name: jsonpath_like_regex_match_number
+select jsonb_path_match('{"a": "abc"}', '$.a like_regex "b"') as m, jsonb_path_match('{"a": 5}', '$.a like_regex "5"') as num;
+
+-- name: jsonpath_like_regex_service_suffix
+select r.name from aws_iam_role r where jsonb_path_exists(r.assume_role_policy_std, '$.Statement[*].Principal.Service[*] ? (@ like_regex "\\.amazonaws\\.com$")') order by 1;
+
+-- name: jsonpath_like_regex_dollar_before_newline
+select jsonb_path_exists('["ab\n"]', '$[*] ? (@ like_regex "b$")') as dollar_before_newline;
+
+-- name: probe_user_case_extract_literal
+select name, case when mfa_enabled then '0' else extract(epoch from now() - create_date) end as v from aws_iam_user order by name;
+
+-- name: probe_user_case_literal
+select name, case when password_last_used is null then '2000-01-01' else password_last_used end as last from aws_iam_user order by last, name;
+
+-- name: probe_user_coalesce_literal
+select name, coalesce(password_last_used, '1970-01-01') as last from aws_iam_user order by last, name;
+
+-- name: probe_user_coalesce_literal_2
+select name, coalesce(password_last_used::text, 'never') as last from aws_iam_user order by name;
+
+-- name: probe_role_case_literal
+select name, case when max_session_duration > 3600 then 'long' else max_session_duration::text end as d from aws_iam_role order by name;
+
+-- name: probe_policy_case_literal
+select name, case attachment_count when 0 then 'unused' else 'used ' || attachment_count end as s from aws_iam_policy order by name;
+
+-- name: probe_role_coalesce_json_literal
+select name, coalesce(tags -> 'env', '"none"') as env from aws_iam_role order by name;
+
+-- name: probe_user_coalesce_jsonb_json
+select name, coalesce(tags -> 'env', to_jsonb('none'::text)) as env from aws_iam_user order by name;
+
+-- name: probe_policy_coalesce_json_literal
+select name, coalesce(policy_std -> 'Statement' -> 0 -> 'Condition', '{}') as c from aws_iam_policy order by name;
+
+-- name: probe_policy_union_literal
+select 'x' as k, 1.5 as v union all select name, attachment_count from aws_iam_policy order by k;
+
+-- name: probe_user_coalesce_union_literal
+select name, 'n/a' as reason from aws_iam_user union select name, coalesce(description, 'none') from aws_iam_role order by name;
+
+-- name: probe_user_case_union_literal
+select name, case when mfa_enabled then 'ok' end as s from aws_iam_user union select name, null from aws_iam_role order by 1, 2;
+
+-- name: probe_user_greatest_literal
+select greatest(create_date, '2020-01-01') as g from aws_iam_user order by g;
+
+-- name: probe_user_literal
+select name from aws_iam_user where create_date > '2019-06-01' order by name;
+
+-- name: probe_user_literal_2
+select name from aws_iam_user where create_date::date = '2020-02-29' order by name;
+
+-- name: probe_user_literal_3
+select name, create_date > '2019-06-01'::timestamptz and mfa_enabled as ok from aws_iam_user order by name;
+
+-- name: probe_trail_event_filter_interval_count
+select count(*) filter (where event_time > now() - '30 days'::interval) as recent from aws_cloudtrail_trail_event;
+
+-- name: probe_trail_event_date_trunc_interval_count
+select date_trunc('hour', event_time) + interval '30 minutes' as half, count(*) from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: probe_trail_event_filter_literal
+select username, max(event_time) filter (where event_name = 'ConsoleLogin') as last_login from aws_cloudtrail_trail_event group by 1 order by 1 nulls last;
+
+-- name: probe_trail_event_to_char_literal
+select event_name, to_char(event_time, 'HH24:MI:SS') as t, to_char(event_time, 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as iso from aws_cloudtrail_trail_event order by event_time, event_name;
+
+-- name: probe_trail_event_extract_count
+select extract(hour from event_time) as h, count(*) from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: probe_trail_event_age_interval_literal
+select event_name, age(now(), event_time) < interval '100 years' as recentish from aws_cloudtrail_trail_event order by event_time, event_name limit 3;
+
+-- name: probe_role_literal
+select name, (now() - create_date)::text like '%days%' as has_days from aws_iam_role order by name;
+
+-- name: probe_role_date_part_literal
+select name, date_part('day', now() - create_date)::int / 365 as years from aws_iam_role order by name;
+
+-- name: probe_user_extract_floor
+select name, floor(extract(epoch from now() - create_date) / 86400) as days from aws_iam_user order by name;
+
+-- name: probe_role_ceil
+select name, ceil(max_session_duration / 3600.0) as h from aws_iam_role order by name;
+
+-- name: probe_role_avg_sum_count
+select sum(max_session_duration) / count(*) as mean_int, avg(max_session_duration)::int as mean_round from aws_iam_role;
+
+-- name: probe_policy_sum_window_count
+select account_id, count(*) as n, round(100.0 * count(*) / sum(count(*)) over (), 2) as pct from aws_iam_policy group by 1 order by 1;
+
+-- name: probe_role_sum_window_count
+select account_id, count(*) * 100 / sum(count(*)) over () as pct from aws_iam_role group by 1 order by 1;
+
+-- name: probe_user_window_count
+select name, row_number() over w as rn, count(*) over w as c from aws_iam_user window w as (partition by account_id order by name) order by name;
+
+-- name: probe_policy_sum_window
+select name, sum(attachment_count) over (partition by account_id) as acct_total from aws_iam_policy order by name;
+
+-- name: probe_policy_avg_window
+select name, avg(attachment_count) over (partition by is_aws_managed) as mean from aws_iam_policy order by name;
+
+-- name: probe_policy_avg_window_2
+select name, attachment_count - avg(attachment_count) over () as diff from aws_iam_policy order by name;
+
+-- name: probe_role_sum_window_numeric
+select name, max_session_duration::numeric / sum(max_session_duration) over () as share from aws_iam_role order by name;
+
+-- name: probe_role_subquery_count
+select account_id, count(*)::float / (select count(*) from aws_iam_role) as frac from aws_iam_role group by 1 order by 1;
+
+-- name: probe_user_subquery_numeric_count
+select (select count(*) from aws_iam_user)::numeric / (select count(*) from aws_iam_role) as ratio;
+
+-- name: probe_role_subquery_avg
+select (select avg(max_session_duration) from aws_iam_role) as a;
+
+-- name: probe_role_subquery_cte_avg
+with s as (select avg(max_session_duration) as a from aws_iam_role) select a from s;
+
+-- name: probe_role_union_avg
+select avg(max_session_duration) as a from aws_iam_role union all select avg(attachment_count) from aws_iam_policy;
+
+-- name: probe_user_case_extract_literal_2
+select name, case when mfa_enabled then '0' else extract(epoch from create_date) end as v from aws_iam_user order by name;
+
+-- name: probe_user_case_literal_2
+select name, case when mfa_enabled then '5' else length(name) end as v from aws_iam_user order by v, name;
+
+-- name: probe_user_case_literal_3
+select name, case when mfa_enabled then '2000-01-01' else create_date end as v from aws_iam_user order by v, name;
+
+-- name: probe_user_case_interval_literal
+select name, case when mfa_enabled then '1 day' else now() - create_date end > interval '2 days' as v from aws_iam_user order by name;
+
+-- name: probe_user_subquery_count
+select (select count(*) from aws_iam_user) / (select count(*) from aws_iam_role) as r;
+
+-- name: probe_user_subquery_numeric_count_2
+select (select count(*) from aws_iam_user)::numeric / (select count(*) from aws_iam_role) as ratio;
+
+-- name: probe_role_subquery_avg_2
+select (select avg(max_session_duration) from aws_iam_role) as a;
+
+-- name: probe_access_key_subquery_count
+select name, (select count(*) from aws_iam_access_key k where k.user_name = u.name) * 100 / (select count(*) from aws_iam_access_key) as pct from aws_iam_user u order by name;
+
+-- name: probe_user_case_to_char_literal
+select name, case when mfa_enabled then 'yes' when password_last_used is null then 'never' else to_char(password_last_used, 'YYYY') end as v from aws_iam_user order by name;
+
+-- name: probe_user_coalesce_literal_3
+select name, coalesce(password_last_used, create_date, '2000-01-01') as v from aws_iam_user order by v;
+
+-- name: probe_user_case_literal_4
+select name, case when mfa_enabled then null else '3' end::int + 1 as v from aws_iam_user order by name;
+
+-- name: probe_user_subquery
+select (select max(create_date) from aws_iam_user) - (select min(create_date) from aws_iam_user) as span;
+
+-- name: probe_user_subquery_extract
+select (select extract(epoch from max(create_date)) from aws_iam_user) as e;
+
+-- name: probe_user_subquery_count_2
+select name, (select count(*) from aws_iam_user) - 1 as others from aws_iam_group order by name;
+
+-- name: case_numeric_branches_keep_their_decimals_as_text
+select name, (case when mfa_enabled then 1 else 2.50 end)::text as weight, 'avg ' || coalesce((select avg(attachment_count) from aws_iam_policy where is_aws_managed and not is_aws_managed), 0) as fallback
+from aws_iam_user order by name;
+
+-- name: probe_user_case_5
+select name, case when tags = '{}' then '{"none": true}' else tags end as t from aws_iam_user order by name;
+
+-- name: probe_role_coalesce_2
+select name, coalesce(tags, '{}') as t from aws_iam_role order by name;
+
+-- name: probe_user_union_10
+select '{}'::jsonb as t union all select tags from aws_iam_user order by 1;
+
+-- name: probe_user_union_11
+select '[]' as arns union select attached_policy_arns from aws_iam_user order by 1;
+
+-- name: probe_user_case_6
+select name, case when mfa_enabled then '[]' else mfa_devices end as devices from aws_iam_user order by name;
+
+-- name: probe_policy_case_3
+select name, case when attachment_count > 0 then 'attached' else path end as where_ from aws_iam_policy order by name;
+
+-- name: probe_user_union_12
+select 'none' as p union select permissions_boundary_arn from aws_iam_user order by p nulls first;
+
+-- name: probe_user_case_7
+select name, case when mfa_enabled then 'true' else password_last_used is null end as v from aws_iam_user order by name;
+
+-- name: probe_user_union_13
+select 'f' as b union select mfa_enabled from aws_iam_user order by b;
+
+-- name: probe_user_case_8
+select name, case when mfa_enabled then '1 day' else age(create_date) end as v from aws_iam_user order by name;
+
+-- name: probe_policy_case_4
+select name, case when is_attached then 'yes' else split_part(arn, ':', 5) end as v from aws_iam_policy order by name;
+
+-- name: probe_role_coalesce_3
+select coalesce(description, name || ' (no description)') as d from aws_iam_role order by d;
+
+-- name: probe_user_concat
+select name, concat(name, ':', mfa_enabled, ':', create_date::date) as c from aws_iam_user order by name;
+
+-- name: probe_user_11
+select name, name || ':' || mfa_enabled as c, mfa_enabled::text as t from aws_iam_user order by name;
+
+-- name: probe_role_format_2
+select name, format('%s has %s policies', name, jsonb_array_length(attached_policy_arns)) as f from aws_iam_role order by name;
+
+-- name: probe_policy_elements_text_elements_string_agg_2
+select string_agg(distinct split_part(a, ':', 1), ', ') as services from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a;
+
+-- name: probe_role_elements_text_elements_array_subquery
+select name, array_to_string(array(select jsonb_array_elements_text(attached_policy_arns) order by 1), ',') as arns from aws_iam_role order by name;
+
+-- name: probe_user_keys_array_agg
+select name, (select array_agg(x order by x) from jsonb_object_keys(tags) x) as keys from aws_iam_user order by name;
+
+-- name: probe_user_elements_text_elements_array_subquery
+select name, 'arn:aws:iam::aws:policy/AdministratorAccess' = any(array(select jsonb_array_elements_text(attached_policy_arns))) as admin from aws_iam_user order by name;
+
+-- name: probe_group_coalesce
+select name, jsonb_array_length(coalesce(attached_policy_arns, '[]')) as n from aws_iam_group order by name;
+
+-- name: probe_group_build_3
+select name, jsonb_build_object('arn', arn, 'created', create_date) ->> 'created' as c from aws_iam_group order by name;
+
+-- name: probe_group_to_jsonb
+select name, to_jsonb(create_date) as j from aws_iam_group order by name;
+
+-- name: probe_group_row_to_json
+select name, row_to_json(g)::jsonb ->> 'name' as n from (select name, arn from aws_iam_group) g order by name;
+
+-- name: probe_role_regexp_4
+select name, regexp_replace(name, '(\w+)-(\w+)', '\2_\1') as swapped from aws_iam_role order by name;
+
+-- name: probe_role_similar
+select name, name ~ '^[a-z0-9-]+$' as slug, name similar to '[a-z]%' as sim from aws_iam_role order by name;
+
+-- name: probe_user_12
+select name, left(arn, strpos(arn, '/') - 1) as prefix from aws_iam_user order by name;
+
+-- name: probe_user_window_overlay
+select name, overlay(name placing '***' from 2 for 3) as masked from aws_iam_user order by name;
+
+-- name: probe_group_translate
+select name, translate(name, 'aeiou', 'AEIOU') as t, repeat('*', length(name)) as stars from aws_iam_group order by name;
+
+-- name: probe_group_sha256
+select name, encode(sha256(name::bytea), 'hex') = encode(sha256(name::bytea), 'hex') as ok from aws_iam_group order by name;
+
+-- name: probe_group_to_char
+select name, to_char(create_date, 'YYYY-MM-DD HH24:MI:SS TZ') as t from aws_iam_group order by name;
+
+-- name: probe_group_6
+select name, create_date::timestamp as naive, create_date::date::timestamptz as midnight from aws_iam_group order by name;
+
+-- name: probe_policy_date_trunc_count
+select date_trunc('quarter', create_date) as q, count(*) from aws_iam_policy group by 1 order by 1;
+
+-- name: probe_group_interval_2
+select name, justify_interval(now() - create_date) > interval '1 mon' as older from aws_iam_group order by name;
+
+-- name: probe_role_interval_5
+select name, extract(epoch from max_session_duration * interval '1 second') / 3600 as h from aws_iam_role order by name;
+
+-- name: probe_role_interval_6
+select name, make_interval(secs => max_session_duration) as d from aws_iam_role order by name;
+
+-- name: probe_role_interval_7
+select name, max_session_duration * interval '1 second' as d from aws_iam_role order by name;
+
+-- name: probe_role_interval_8
+select name, (max_session_duration || ' seconds')::interval as d from aws_iam_role order by name;
+
+-- name: probe_credential_report_case_coalesce_to_char
+select user_arn as resource, case when password_enabled and password_last_used is null and password_last_changed < now() - interval '90 days' then 'alarm' else 'ok' end as status, user_name || ' password last used ' || coalesce(to_char(password_last_used, 'DD-Mon-YYYY'), 'never') || '.' as reason from aws_iam_credential_report order by 1;
+
+-- name: probe_credential_report_case_coalesce_interval
+select user_arn, case when access_key_1_active and access_key_1_last_rotated < now() - interval '90 days' then 'alarm' else 'ok' end as status, user_name || ' key 1 rotated ' || coalesce(extract(day from now() - access_key_1_last_rotated)::text, 'n/a') || ' days ago.' as reason from aws_iam_credential_report order by 1;
+
+-- name: probe_password_policy_case_join
+select arn as resource, case when max_password_age is null or max_password_age > 90 then 'alarm' else 'ok' end as status from aws_iam_account_password_policy p join (select distinct account_id, 'arn:aws:::' || account_id as arn from aws_iam_user) a using (account_id) order by 1;
+
+-- name: probe_user_case_9
+select u.arn, case when u.mfa_enabled then 'ok' else 'alarm' end as status, u.name || case when u.mfa_enabled then ' has MFA enabled.' else ' has MFA disabled.' end as reason from aws_iam_user u order by 1;
+
+-- name: probe_trail_case_coalesce
+select t.arn, case when t.is_multi_region_trail and t.is_logging then 'ok' else 'alarm' end as status, t.title || ' multi-region: ' || t.is_multi_region_trail || ', logging: ' || coalesce(t.is_logging, false) || '.' as reason from aws_cloudtrail_trail t order by 1;
+
+-- name: probe_trail_coalesce_filter_cte
+with trail_status as (select account_id, count(*) filter (where is_multi_region_trail and is_logging) as good from aws_cloudtrail_trail group by account_id) select u.account_id, coalesce(t.good, 0) as good from (select distinct account_id from aws_iam_user) u left join trail_status t using (account_id) order by 1;
+
+-- name: probe_policy_elements_text_elements_filter
+select p.arn, count(*) filter (where s ->> 'Effect' = 'Allow' and a = '*') as star_actions from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a where not p.is_aws_managed group by p.arn order by 1;
+
+-- name: probe_role_case_coalesce_interval
+select r.arn, case when r.role_last_used_date is null or r.role_last_used_date < now() - interval '90 days' then 'alarm' else 'ok' end as status, r.name || ' last used ' || coalesce(r.role_last_used_date::date::text, 'never') as reason from aws_iam_role r where r.path not like '/aws-service-role/%' order by 1;
+
+-- name: probe_access_key_2
+select k.access_key_id, k.user_name, date_part('day', now() - k.create_date) as age_days, k.status from aws_iam_access_key k order by age_days desc, 1;
+
+-- name: probe_access_key_count_2
+select user_name, count(*) as keys, max(create_date) as newest from aws_iam_access_key where status = 'Active' group by user_name having count(*) > 1 order by 1;
+
+-- name: probe_role_elements_3
+select r.name, s -> 'Condition' -> 'StringEquals' ->> 'sts:externalid' as external_id from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s where s -> 'Principal' ? 'AWS' order by 1;
+
+-- name: probe_role_elements_keys
+select r.name, jsonb_object_keys(s -> 'Condition') as op from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s where s ? 'Condition' order by 1, 2;
+
+-- name: probe_role_elements_text_elements_2
+select r.name, principal from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Principal' -> 'AWS') principal where split_part(principal, ':', 5) <> r.account_id order by 1, 2;
+
+-- name: probe_role_elements_4
+select r.name, s -> 'Principal' ->> 'Federated' as idp from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s where s -> 'Principal' ? 'Federated' order by 1;
+
+-- name: probe_trail_event_10
+select event_name, user_identity ->> 'principalId' as pid, user_identity ->> 'accountId' as acct from aws_cloudtrail_trail_event where user_identity ->> 'type' = 'Root' order by event_time;
+
+-- name: probe_trail_event_coalesce_2
+select event_time, event_name, coalesce(error_code, 'success') as outcome from aws_cloudtrail_trail_event where event_name like 'Console%' order by event_time;
+
+-- name: probe_trail_event_filter_date_trunc_count
+select date_trunc('day', event_time)::date as day, count(*) filter (where error_code = 'AccessDenied') as denied, count(*) as total from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: probe_aws_region_array_agg_count
+select username, array_agg(distinct aws_region) as regions, count(distinct source_ip_address) as ips from aws_cloudtrail_trail_event where username is not null group by 1 order by 1;
+
+-- name: probe_trail_event_window_count
+select event_source, event_name, count(*) as n, rank() over (partition by event_source order by count(*) desc) as r from aws_cloudtrail_trail_event group by 1, 2 order by 1, r, 2;
+
+-- name: probe_trail_event_window
+select username, event_name, event_time, row_number() over (partition by username order by event_time) as seq from aws_cloudtrail_trail_event where username is not null order by username, seq;
+
+-- name: probe_group_elements_lateral_join
+select g.name, count(u.*) as members from aws_iam_group g left join lateral jsonb_array_elements(g.users) u on true group by g.name order by 1;
+
+-- name: probe_group_elements_text_elements_lateral
+select g.name, a as policy from aws_iam_group g cross join lateral jsonb_array_elements_text(g.attached_policy_arns) a order by 1, 2;
+
+-- name: probe_user_contains_build_array_subquery
+select u.name, gp.name as grp from aws_iam_user u join aws_iam_group gp on gp.users @> jsonb_build_array(jsonb_build_object('UserName', u.name)) order by 1, 2;
+
+-- name: probe_user_coalesce_3
+select name, jsonb_array_length(inline_policies) as inline_count, coalesce(jsonb_array_length(attached_policy_arns), 0) as managed_count from aws_iam_user order by name;
+
+-- name: probe_user_13
+select name from aws_iam_user where jsonb_array_length(inline_policies) > 0 or jsonb_array_length(attached_policy_arns) > 0 order by name;
+
+-- name: probe_policy_elements_3
+select p.name, v ->> 'VersionId' as version, (v ->> 'IsDefaultVersion')::bool as is_default from aws_iam_policy p, jsonb_array_elements(p.policy_versions) v order by 1, 2;
+
+-- name: probe_policy_11
+select name, policy_versions -> 0 ->> 'CreateDate' as first_version_date from aws_iam_policy order by name;
+
+-- name: probe_policy_12
+select name, (policy_versions -> 0 ->> 'CreateDate')::timestamptz as first_version from aws_iam_policy where policy_versions -> 0 ? 'CreateDate' order by name;
+
+-- name: probe_aws_managed_filter_count
+select account_id, count(*) filter (where is_aws_managed) as aws_managed, count(*) filter (where not is_aws_managed) as customer, round(count(*) filter (where is_attached) * 100.0 / count(*)) as pct_attached from aws_iam_policy group by 1 order by 1;
+
+-- name: probe_policy_to_char
+select account_id, to_char(min(create_date), 'YYYY-MM') as first_month, to_char(max(create_date), 'YYYY-MM') as last_month from aws_iam_policy group by 1 order by 1;
+
+-- name: cte_count_integer_division
+with c as (select account_id, count(*) as n from aws_iam_user group by 1) select account_id, n / 2 as half, n * 100 / (select sum(n) from c) as pct from c order by 1;
+
+-- name: subquery_count_integer_division
+select account_id, n / 3 as third from (select account_id, count(*) as n from aws_iam_role group by 1) s order by 1;
+
+-- name: jsonb_array_length_integer_division
+select name, jsonb_array_length(attached_policy_arns) / 2 as half from aws_iam_role order by name;
+
+-- name: length_strpos_integer_division
+select name, length(name) / 3 as l, char_length(name) % 3 as m, strpos(name, '-') / 2 as p from aws_iam_user order by name;
+
+-- name: row_number_integer_division
+select name, row_number() over (order by name) / 2 as pair from aws_iam_user order by name;
+
+-- name: date_difference_years_integer_division
+select name, (create_date::date - date '2015-01-01') / 365 as years from aws_iam_user order by name;
+
+-- name: extract_int_integer_division
+select name, extract(year from create_date)::int / 10 * 10 as decade from aws_iam_role order by name;
+
+-- name: date_part_int_integer_division
+select name, date_part('year', create_date)::int / 100 as century from aws_iam_role order by name;
+
+-- name: count_integer_division
+select count(*) / 2 as half, count(distinct account_id) / 2 as accts from aws_iam_policy;
+
+-- name: series_integer_division
+select i / 2 as h, i % 2 as odd from generate_series(1, 5) i order by i;
+
+-- name: max_of_subquery_count_integer_division
+select max(n) / 2 as m from (select count(*) as n from aws_iam_policy group by account_id) s;
+
+-- name: array_length_integer_division
+select array_length(string_to_array(arn, '/'), 1) / 2 as a, cardinality(string_to_array(arn, ':')) / 2 as c from aws_iam_role order by arn;
+
+-- name: chained_integer_and_numeric_division
+select name, max_session_duration / 60 / 60 as hours, max_session_duration / 3600.0 / 24 as days from aws_iam_role order by name;
+
+-- name: integer_division_as_text
+select name, (max_session_duration / 3600)::text || 'h' as h from aws_iam_role order by name;
+
+-- name: cte_counts_percentage_integer_and_numeric
+with c as (select count(*) as total, count(*) filter (where mfa_enabled) as mfa from aws_iam_user) select mfa * 100 / total as pct_int, mfa * 100.0 / total as pct from c;
+
+-- name: cte_counts_rounded_percentage
+with c as (select count(*) as total, count(*) filter (where mfa_enabled) as mfa from aws_iam_user) select round(mfa::numeric / total * 100, 1) as pct from c;
+
+-- name: ntile_integer_division
+select ntile(3) over (order by name) / 2 as t from aws_iam_policy order by name;
+
+-- name: position_octet_length_integer_division
+select name, position('a' in name) / 2 as p, octet_length(name) / 2 as o from aws_iam_group order by name;
+
+-- name: subquery_jsonb_array_length_integer_division
+select s.n / 2 as half from (select jsonb_array_length(policy_std -> 'Statement') as n from aws_iam_policy) s order by 1;
+
+-- name: scalar_subquery_bigint_integer_division
+select (select max_session_duration from aws_iam_role order by name limit 1) / 7 as w;
+
+-- name: sum_of_case_integer_division
+select account_id, sum(case when mfa_enabled then 1 else 0 end) / count(*) as ratio_int from aws_iam_user group by 1 order by 1;
+
+-- name: sum_of_literal_and_length_divided
+select sum(1) / 2 as s, sum(length(name)) / 3 as l from aws_iam_user;
+
+-- name: avg_and_sum_over_count_of_lengths
+select avg(length(name)) as a, sum(length(name)) / count(*) as b from aws_iam_user;
+
+-- name: epoch_days_years_division
+select extract(epoch from (now() - create_date)) / 86400 / 365 as years from aws_iam_user order by 1;
+
+-- name: date_minus_date_weeks
+select name, (now()::date - create_date::date) / 7 as weeks from aws_iam_role order by name;
+
+-- name: cte_timestamp_column_trunc_and_interval
+with u as (select name, create_date as created from aws_iam_user) select name, date_trunc('year', created) as y, created + interval '1 day' as next_day from u order by name;
+
+-- name: cte_jsonb_statement_column
+with s as (select p.name, stmt from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') stmt) select name, stmt ->> 'Effect' as e, jsonb_typeof(stmt -> 'Action') as t from s order by 1, 2, 3;
+
+-- name: cte_timestamp_to_char
+with k as (select user_name, create_date from aws_iam_access_key) select user_name, to_char(create_date, 'YYYY-MM') as m from k order by 1, 2;
+
+-- name: subquery_interval_column_compared
+select x.name, x.age > interval '365 days' as old from (select name, now() - create_date as age from aws_iam_role) x order by 1;
+
+-- name: elements_text_with_ordinality_default_names
+select name, e.value, e.ordinality from aws_iam_role, jsonb_array_elements_text(attached_policy_arns) with ordinality as e order by 1, 3;
+
+-- name: object_keys_with_ordinality_named
+select name, t.k, t.n from aws_iam_user, jsonb_object_keys(tags) with ordinality as t(k, n) order by 1, 3;
+
+-- name: distinct_on_expression_split_part
+select distinct on (split_part(arn, ':', 5)) split_part(arn, ':', 5) as acct, name from aws_iam_role order by split_part(arn, ':', 5), name;
+
+-- name: window_rows_frame_sum
+select name, sum(attachment_count) over (order by name rows between 1 preceding and 1 following) as window_sum from aws_iam_policy order by name;
+
+-- name: window_range_frame_count
+select name, count(*) over (partition by is_aws_managed order by create_date range between unbounded preceding and current row) as c from aws_iam_policy order by name;
+
+-- name: window_last_value_full_frame
+select name, last_value(name) over (order by create_date rows between unbounded preceding and unbounded following) as newest from aws_iam_user order by name;
+
+-- name: window_cume_dist_durations
+select name, cume_dist() over (order by max_session_duration) as cd from aws_iam_role order by name;
+
+-- name: jsonb_agg_of_objects_ordered
+select account_id, jsonb_agg(jsonb_build_object('name', name, 'mfa', mfa_enabled) order by name) as users from aws_iam_user group by 1 order by 1;
+
+-- name: string_agg_with_filter
+select account_id, string_agg(name, ',') filter (where not mfa_enabled) as no_mfa from aws_iam_user group by 1 order by 1;
+
+-- name: array_agg_filter_over_lateral_left_join
+select name, array_agg(a order by a) filter (where a like '%Read%') as readers from aws_iam_role left join lateral jsonb_array_elements_text(attached_policy_arns) a on true group by name order by name;
+
+-- name: select_list_series_up_to_statement_count
+select generate_series(1, jsonb_array_length(policy_std -> 'Statement')) as idx, name from aws_iam_policy order by name, idx;
+
+-- name: series_of_days_left_join_events
+select d::date as day, count(e.event_id) as n from generate_series(timestamptz '2024-01-01', timestamptz '2024-01-07', '1 day') d left join aws_cloudtrail_trail_event e on date_trunc('day', e.event_time) = d group by d order by d;
+
+-- name: coalesce_jsonb_array_length_and_key_exists
+select name, coalesce(jsonb_array_length(tags -> 'list'), 0) as n, tags ? 'env' as has_env from aws_iam_role order by name;
+
+-- name: is_distinct_from_jsonb_text
+select name, (tags ->> 'env') is distinct from 'prod' as not_prod from aws_iam_role order by name;
+
+-- name: regexp_matches_account_digits
+select name, regexp_matches(arn, '(\d{12})') as acct from aws_iam_group order by name;
+
+-- name: regexp_split_to_table_with_ordinality
+select name, s.part, s.n from aws_iam_role, regexp_split_to_table(name, '-') with ordinality as s(part, n) order by 1, 3;
+
+-- name: substring_regex_prefix_upper
+select name, upper(substring(name from '^[a-z]+')) as prefix from aws_iam_user order by name;
+
+-- name: at_time_zone_new_york
+select name, create_date::timestamptz at time zone 'America/New_York' as ny from aws_iam_group order by name;
+
+-- name: epoch_bigint_modulo_day
+select name, extract(epoch from create_date)::bigint % 86400 as secs_of_day from aws_iam_group order by name;
+
+-- name: to_char_rfc_like
+select name, to_char(create_date, 'Dy, DD Mon YYYY HH12:MI AM') as rfc from aws_iam_group order by name;
+
+-- name: regexp_match_in_from_first_word
+select name, m[1] as first_word from aws_iam_role, regexp_match(name, '^([a-zA-Z]+)') as m order by name;
+
+-- name: regexp_match_in_from_no_match_is_null
+select name, m from aws_iam_user, regexp_match(name, '([0-9]+)') as m order by name;
+
+-- name: regexp_match_in_lateral_role_name
+select r.name, m[1] as svc from aws_iam_role r cross join lateral regexp_match(r.arn, ':role/([^/]+)$') m order by 1;
+
+-- name: regexp_match_in_from_second_group
+select name, parts[2] as second from aws_iam_user, regexp_match(arn, '^arn:([^:]+):([^:]+)') as parts order by name;
