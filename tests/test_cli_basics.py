@@ -549,6 +549,19 @@ def test_controls_table_shows_every_control_id_whole():
                   whole=("control_id",)).splitlines()[2].startswith("a_long_control_identifier  ")
 
 
+def test_controls_lists_only_the_controls_named_by_control():
+    """`iamsql controls --control ID` listed every control (the option was read only with --print-sql), and an
+    unknown id exited 0."""
+    listed = run_cli("controls", "--control", "iam_root_mfa_enabled", "--control", "nhi_unused", "-o", "csv")
+    assert listed.returncode == 0, listed.stderr
+    assert [line.split(",", 1)[0] for line in listed.stdout.splitlines()] == [
+        "control_id", "iam_root_mfa_enabled", "nhi_unused"]
+    unknown = run_cli("controls", "--control", "iam_root_mfa")
+    assert unknown.returncode == 2 and unknown.stdout == ""
+    assert unknown.stderr.splitlines() == [
+        "error: unknown control 'iam_root_mfa' (did you mean iam_root_mfa_enabled?); 'iamsql controls' lists them"]
+
+
 def test_tables_schema_and_diff_take_output_like_the_other_listings(tmp_path):
     """`iamsql tables -o json` and `iamsql diff --output md` were "No such option" errors."""
     db_path = str(tmp_path / "x.duckdb")

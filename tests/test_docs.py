@@ -117,6 +117,31 @@ def test_every_example_is_a_valid_invocation(page, line):
         pytest.fail(f"{page}: `{line}`: {error.format_message()}")
 
 
+def _unintended_expansions(line: str) -> list[str]:
+    """What a POSIX shell would expand in ``line`` outside single quotes besides ``$(...)``: ``$[...]`` (bash's
+    arithmetic), ``${...}``, ``$name``, ``$1``, ``$*`` and backquotes, each as the text from its ``$``."""
+    found, quote, i = [], None, 0
+    while i < len(line):
+        char = line[i]
+        if quote == "'":
+            quote = None if char == "'" else quote
+        elif char == "\\":
+            i += 1
+        elif char == "'" and quote is None or char == '"':
+            quote = None if quote == char else char
+        elif char == "`" or char == "$" and re.match(r"[\[{A-Za-z_0-9*@#?$!-]", line[i + 1:i + 2]):
+            found.append(line[i:i + 8])
+        i += 1
+    return found
+
+
+@pytest.mark.parametrize("page,line", _examples())
+def test_every_example_reaches_iamsql_as_written(page, line):
+    """The shell hands each example to iamsql unchanged: loading.md's `"... json_extract(s.sources, '$[*]') ..."`
+    was bash's arithmetic `$[*]`, a syntax error before iamsql ran."""
+    assert _unintended_expansions(line) == [], f"{page}: `{line}`"
+
+
 @pytest.mark.parametrize("page,line", _python_imports())
 def test_every_python_import_in_the_docs_works(page, line):
     """The library examples import what exists (a module that moved breaks them)."""

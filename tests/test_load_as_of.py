@@ -134,6 +134,16 @@ def test_as_of_option_wins_and_warns_when_before_the_data(tmp_path):
         load_paths(con, [path], as_of="last tuesday")
 
 
+def test_as_of_option_after_the_load_warns(tmp_path):
+    """`--as-of 2999-01-01` (a typo for a year) loaded silently: every key would be 970 years old."""
+    path = write_users(tmp_path / "users.json", [user("alice", "2021-06-01T00:00:00Z")])
+    con = db.connect(tmp_path / "a.duckdb")
+    summary = load_paths(con, [path], as_of="2999-01-01")
+    assert snapshot(con)[0].isoformat() == "2999-01-01T00:00:00+00:00"
+    assert [w.split(" (", 1)[0] for w in summary.warnings] == ["--as-of 2999-01-01T00:00:00+00:00 is after the time of this load"]
+    assert summary.warnings[0].endswith("): controls measure every age up to a time still to come")
+
+
 def test_timeless_file_takes_the_accounts_previous_time_or_asks_for_as_of(tmp_path):
     policy = tmp_path / "policy" / "get-account-password-policy.json"
     policy.parent.mkdir()

@@ -55,3 +55,14 @@ def test_a_pool_without_roles_has_an_empty_roles_object(con, tmp_path):
     load.load_paths(con, [DATA / "list-identity-pools.json", tmp_path / "roles.json"], account_id=ACCOUNT, as_of=AS_OF)
     assert con.execute("select identity_pool_name, roles::varchar from aws_cognito_identity_pool "
                        "order by 1").fetchall() == [("members_only", "{}"), ("web_guests", None)]
+
+
+def test_a_pool_id_without_a_region_is_named_with_its_file(con, tmp_path):
+    """The warning said only "an identity pool id without its region ... is not loaded": not which file or pool."""
+    listing = tmp_path / "list-identity-pools.json"
+    listing.write_text(json.dumps({"IdentityPools": [{"IdentityPoolId": "11111111-2222", "IdentityPoolName": "bare"},
+                                                     {"IdentityPoolId": GUESTS, "IdentityPoolName": "web_guests"}]}))
+    summary = load.load_paths(con, [listing], account_id=ACCOUNT, as_of=AS_OF)
+    assert summary.warnings == [
+        f"{listing}: identity pool id '11111111-2222' has no region (<region>:<guid>); not loaded"]
+    assert con.execute("select identity_pool_name from aws_cognito_identity_pool").fetchall() == [("web_guests",)]

@@ -200,6 +200,16 @@ def test_glue_dev_endpoint_gets_steampipes_arn_from_its_zone_and_its_roles_accou
          f"arn:aws:glue:eu-west-1:{ACCOUNT}:devEndpoint/etl")]
 
 
+def test_codebuild_projects_without_their_arn_are_refused(con, tmp_path):
+    """Projects without `arn` (cut by --query) had no key of their own: two of them merged into one row, the other
+    lost, with no region or account."""
+    cut = {"projects": [{"name": name, "serviceRole": f"arn:aws:iam::{ACCOUNT}:role/{name}"} for name in ("a", "b")]}
+    (tmp_path / "cut.json").write_text(json.dumps(cut))
+    with pytest.raises(InputError, match=r"batch-get-projects output without the arn of 'a', 'b'; save the command's"):
+        load.load_paths(con, [tmp_path / "cut.json"], account_id=ACCOUNT, as_of="2025-03-01")
+    assert con.execute("select count(*) from aws_codebuild_project").fetchone() == (0,)
+
+
 def test_glue_dev_endpoints_take_an_added_region_and_need_one(con, tmp_path):
     outputs = json.loads((CODE / "get-dev-endpoints.json").read_text())
     del outputs["DevEndpoints"][0]["AvailabilityZone"]  # an endpoint in a VPC subnet may not say

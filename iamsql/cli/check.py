@@ -293,7 +293,7 @@ def controls(
         str, typer.Option("--dialect", help="With --print-sql: duckdb, spark, trino or athena.")
     ] = "duckdb",
     control: Annotated[
-        Optional[list[str]], typer.Option("--control", help="With --print-sql: only this control id (repeatable).")
+        Optional[list[str]], typer.Option("--control", help="Only this control id (repeatable).")
     ] = None,
     sigma: Annotated[
         Optional[list[Path]], typer.Option("--sigma", help="Also list the Sigma rules under this folder (repeatable).")
@@ -324,6 +324,7 @@ def controls(
     check_format(fmt)
     selected = iamsql_controls.select_controls(
         iamsql_controls.with_extra(iamsql_controls.load_controls(queries), extra),
+        ids=control,
         frameworks=[framework] if framework else None,
     )
     rows = [(c.id, c.title, c.severity, " ".join(iamsql_frameworks.requirements_for_control(c.id))) for c in selected]

@@ -63,7 +63,7 @@ def report(
     \b
     Examples:
       iamsql report --out audit.xlsx
-      iamsql report --out findings.csv --framework owasp-nhi-2025
+      iamsql report --out nhi.findings.csv --framework owasp-nhi-2025
       iamsql report --out findings.ocsf.json --run 3
       iamsql report --out iamsql.sarif --quiet
     """

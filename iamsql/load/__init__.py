@@ -760,6 +760,10 @@ def snapshot_times(con, snapshots: dict[str, int], sources: dict[str, list[Sourc
             found.append((_moment(newest_events[account]), f"newest CloudTrail event time of {account}"))
         candidates[account] = found
     everywhere = max((c for found in candidates.values() for c in found), default=None, key=lambda c: c[0])
+    loaded_at = datetime.now(timezone.utc)
+    if as_of is not None and _moment(as_of) > loaded_at:
+        warnings.append(f"--as-of {as_of} is after the time of this load ({loaded_at.isoformat(timespec='seconds')}): "
+                        "controls measure every age up to a time still to come")
     times = {}
     for account, snapshot_id in snapshots.items():
         own = max(candidates[account], default=None, key=lambda c: c[0])

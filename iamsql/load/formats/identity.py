@@ -329,23 +329,27 @@ def _pool(pool_id: Any, fields: dict[str, Any], account: str | None = None) -> F
                                                  **fields}, account)
 
 
-def _pools(parsed: Parsed, fragments: list[Fragment | None]) -> Parsed:
-    if None in fragments:
-        parsed.warnings.append("an identity pool id without its region (<region>:<guid>) is not loaded")
-    parsed.fragments.extend(f for f in fragments if f is not None)
+def _pools(parsed: Parsed, path: Path, pools: list[tuple[Any, Fragment | None]]) -> Parsed:
+    """``parsed`` with the fragments of ``pools`` (id, fragment); a warning names the file and the ids without a region."""
+    unplaced = [repr(pool_id) for pool_id, fragment in pools if fragment is None]
+    if unplaced:
+        parsed.warnings.append(f"{path}: identity pool id {', '.join(unplaced)} has no region (<region>:<guid>); "
+                               "not loaded")
+    parsed.fragments.extend(fragment for _, fragment in pools if fragment is not None)
     return parsed
 
 
 def parse_list_identity_pools(doc: dict, path: Path) -> Parsed:
     """Every pool by id and name (describe-identity-pool gives whether it admits unauthenticated identities)."""
-    return _pools(Parsed("cognito-identity:list-identity-pools", covers={IDENTITY_POOL}), [
-        _pool(p.get("IdentityPoolId"), {"identity_pool_name": p.get("IdentityPoolName"),
-                                        "title": p.get("IdentityPoolName")}) for p in doc["IdentityPools"]])
+    return _pools(Parsed("cognito-identity:list-identity-pools", covers={IDENTITY_POOL}), path, [
+        (p.get("IdentityPoolId"), _pool(p.get("IdentityPoolId"), {"identity_pool_name": p.get("IdentityPoolName"),
+                                                                  "title": p.get("IdentityPoolName")}))
+        for p in doc["IdentityPools"]])
 
 
 def parse_describe_identity_pool(doc: dict, path: Path) -> Parsed:
     providers = doc.get("CognitoIdentityProviders")
-    return _pools(Parsed("cognito-identity:describe-identity-pool"), [_pool(doc.get("IdentityPoolId"), {
+    return _pools(Parsed("cognito-identity:describe-identity-pool"), path, [(doc.get("IdentityPoolId"), _pool(doc.get("IdentityPoolId"), {
         "identity_pool_name": doc.get("IdentityPoolName"),
         "allow_unauthenticated_identities": doc.get("AllowUnauthenticatedIdentities"),
         "allow_classic_flow": doc.get("AllowClassicFlow"),
@@ -356,16 +360,16 @@ def parse_describe_identity_pool(doc: dict, path: Path) -> Parsed:
         "supported_login_providers": doc.get("SupportedLoginProviders"),
         "tags": doc.get("IdentityPoolTags"),
         "title": doc.get("IdentityPoolName"),
-    })])
+    }))])
 
 
 def parse_identity_pool_roles(doc: dict, path: Path) -> Parsed:
     """The pool's roles ({} when it has none); its account is theirs (a pool's roles are of its account)."""
     roles = doc.get("Roles") or {}
     accounts = {arn_account(arn) for arn in roles.values()} - {None}
-    return _pools(Parsed("cognito-identity:get-identity-pool-roles"), [_pool(
+    return _pools(Parsed("cognito-identity:get-identity-pool-roles"), path, [(doc.get("IdentityPoolId"), _pool(
         doc.get("IdentityPoolId"), {"roles": roles, "role_mappings": doc.get("RoleMappings") or {}},
-        accounts.pop() if len(accounts) == 1 else None)])
+        accounts.pop() if len(accounts) == 1 else None))])
 
 
 FORMATS: list[Format] = [

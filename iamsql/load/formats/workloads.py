@@ -370,7 +370,12 @@ def project_fragment(p: dict) -> Fragment:
     return Fragment(CODEBUILD, (arn,), fields, arn_account(arn))
 
 
-def parse_batch_get_projects(doc: dict, path: Path) -> Parsed:
+def parse_batch_get_projects(doc: dict, path: Path) -> Parsed | str:
+    """The projects with their roles; one without its ARN (AWS always gives it) has no region or account."""
+    unplaced = [p["name"] for p in doc["projects"] if not isinstance(p.get("arn"), str)]
+    if unplaced:
+        return (f"codebuild batch-get-projects output without the arn of {', '.join(map(repr, unplaced))}; "
+                "save the command's whole output")
     return Parsed("codebuild:batch-get-projects", fragments=[project_fragment(p) for p in doc["projects"]])
 
 
