@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from functools import lru_cache
@@ -130,6 +131,7 @@ class Asker:
         # SCP / RCP levels can take away what an unrestricted Allow gives: such answers need the engine
         self._guarded = bool(rails and (rails.scps or rails.rcps))
         self._cache: dict[tuple, Evaluation] = {}
+        self._read: dict[tuple, Evaluation] = {}  # the same answers keyed by the documents read, not their positions
         self._answers: dict[tuple, tuple[str, list[Evaluation]]] = {}
         self._delegating = delegating_trust(account.partition, account.account_id)
         self._sessions: dict[str, dict[str, list[str]]] = {}  # role -> the roles whose sessions its trust names
@@ -182,19 +184,28 @@ class Asker:
         personal = resource == principal.arn or principal.personal
         # answers that may depend on who asks are kept per principal (stand-ins share an ARN, not their
         # policies), the others per reach: requests that do not depend on who asks get the same answer for it
-        key = (
-            (principal.arn, reach) if personal else reach,
-            self._rails_signature,
-            self._tags(principal),
-            action,
-            resource,
-            _frozen(context) if context else (),
-        )
-        if key in self._cache:
-            return self._cache[key]
-        result = self._evaluate(principal, action, resource, resource_policy, context)
-        self._cache[key] = result
-        return result
+        asked = (self._rails_signature, self._tags(principal), action, resource, _frozen(context) if context else ())
+        key = ((principal.arn, reach) if personal else reach, *asked)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = self._read_answer(principal, reach, personal, asked, resource_policy, context)
+        return found
+
+    def _read_answer(
+        self, principal: Principal, reach: tuple, personal: bool, asked: tuple, resource_policy, context
+    ) -> Evaluation:
+        """The answer asked of the identity documents ``reach`` reads alone, in their order: the others have no
+        statement for the action and add nothing to it (``Policy.statements_for``), so principals that read the same
+        documents at other positions share one evaluation, its places moved to each one's positions (``_moved``)."""
+        kind, service_linked, read, boundary = reach
+        documents = (kind, service_linked, tuple(policy for _, policy in read), boundary)
+        key = ((principal.arn, documents) if personal else documents, *asked)
+        found = self._read.get(key)
+        if found is None:
+            action, resource = asked[2], asked[3]
+            found = self._read[key] = self._evaluate(principal, action, resource, resource_policy, context,
+                                                     identity=list(documents[2]))
+        return _moved(found, tuple(position for position, _ in read))
 
     def assume(self, principal: Principal, role: Principal) -> Evaluation:
         """``sts:AssumeRole`` of ``role`` by the principal, its trust policy deciding with the principal's own
@@ -237,11 +248,13 @@ class Asker:
         context,
         caller: str | None = None,
         across: tuple[str, Guardrails | None] | None = None,
+        identity: list | None = None,
     ) -> Evaluation:
         """The engine's answer. When documents that are not loaded make it ``Unknown`` but the loaded ones already
         allow the request, the power is shown (it holds unless a missing document denies it), with the missing
         documents listed; otherwise it stays ``Unknown``. ``across``: the resource is in another account (its id
-        and guardrails), not the principal's."""
+        and guardrails), not the principal's. ``identity``: the identity documents to ask (default: all the
+        principal's)."""
         rails = self.rails
         owner = across[1] if across else rails
         outsider = {}
@@ -267,7 +280,7 @@ class Asker:
                 **(context or {}),
             },
             absent_keys=absent,
-            identity_policies=[a.policy for a in principal.identity],
+            identity_policies=[a.policy for a in principal.identity] if identity is None else identity,
             resource_policy=resource_policy,
             permission_boundaries=[principal.boundary.policy] if principal.boundary else [],
             scps=rails.scps if rails else [],
@@ -385,6 +398,29 @@ class Asker:
                 if best is None or RANK[result.decision] > RANK[best.decision]:
                     best = result
         return best
+
+
+_IDENTITY_PLACE = re.compile(r"\bidentity_policies\[(\d+)\]")
+
+
+def _moved(result: Evaluation, positions: tuple[int, ...]) -> Evaluation:
+    """``result``, asked of some identity documents alone, with each place ``identity_policies[i]`` (in its matched
+    statements, missing documents and reason) moved to ``identity_policies[positions[i]]``, where the principal
+    holds that document."""
+    if positions == tuple(range(len(positions))):
+        return result
+
+    def move(text: str) -> str:
+        return _IDENTITY_PLACE.sub(lambda m: f"identity_policies[{positions[int(m[1])]}]", text)
+
+    return Evaluation(
+        result.decision,
+        matched=[m._replace(policy=move(m.policy)) for m in result.matched],
+        conditions=result.conditions,
+        deny_conditions=result.deny_conditions,
+        missing=[move(name) for name in result.missing],
+        reason=move(result.reason),
+    )
 
 
 def _all_of(answers: list[Evaluation]) -> Evaluation:
