@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import lru_cache
 
@@ -136,6 +136,7 @@ class Asker:
         self._delegating = delegating_trust(account.partition, account.account_id)
         self._sessions: dict[str, dict[str, list[str]]] = {}  # role -> the roles whose sessions its trust names
         self._allowed: dict[tuple, frozenset[str]] = {}  # (policies, actions) -> ``allowed_actions``
+        self._roles_named: dict[tuple, tuple[str, ...]] = {}  # PassRole reach -> ``roles_named``
 
     def _tags(self, principal: Principal) -> tuple:
         """What of the principal's own keys an answer shared with other principals may depend on: its tags and user
@@ -157,6 +158,16 @@ class Asker:
             for attached in principal.identity:
                 found |= attached.policy.applying(actions)[1]
             self._allowed[key] = found
+        return found
+
+    def roles_named(self, reach: tuple) -> tuple[str, ...]:
+        """The account's roles (ARNs, in their order) that an Allow statement for ``iam:PassRole`` among the documents
+        of ``reach`` could name (``could_name``; every role when only the engine can tell), once per reach."""
+        found = self._roles_named.get(reach)
+        if found is None:
+            roles = tuple(self.account.roles)
+            named = could_name(reach, "iam:passrole", roles)
+            found = self._roles_named[reach] = roles if named is None else named
         return found
 
     def may_allow(self, principal: Principal, action: str) -> bool:
@@ -1006,7 +1017,7 @@ class _PassableRoles:
 def could_name(
     reach: tuple,
     action: str,
-    arns: list[str],
+    arns: Sequence[str],
     context: dict | None = None,
     generic: str | None = None,
     absent=frozenset(),
@@ -1171,9 +1182,9 @@ def _with_service_role(asker: Asker, principal: Principal, question: Question) -
             continue
         service = dict(probe.context).get(PASSED_TO_SERVICE)
         account = asker.account
-        roles = [p.arn for p in account.principals if p.kind == "role" and p.arn != principal.arn]
-        named = could_name(principal.reach("iam:PassRole")[0], "iam:passrole", roles)
-        for role_arn in roles if named is None else named:
+        for role_arn in asker.roles_named(principal.reach("iam:PassRole")[0]):
+            if role_arn == principal.arn:
+                continue
             ask = replace(probe, targets=(role_arn,))
             if _service_may_assume(account.role(role_arn), service) and _possible(asker, principal, [ask]):
                 probes[i] = ask
