@@ -418,19 +418,20 @@ def _moved(result: Evaluation, positions: tuple[int, ...]) -> Evaluation:
     """``result``, asked of some identity documents alone, with each place ``identity_policies[i]`` (in its matched
     statements, missing documents and reason) moved to ``identity_policies[positions[i]]``, where the principal
     holds that document."""
-    if positions == tuple(range(len(positions))):
-        return result
+    if not positions or positions[-1] == len(positions) - 1:
+        return result  # positions rise: the last at its own index means each is
 
     def move(text: str) -> str:
         return _IDENTITY_PLACE.sub(lambda m: f"identity_policies[{positions[int(m[1])]}]", text)
 
+    reason = result.reason
     return Evaluation(
         result.decision,
-        matched=[m._replace(policy=move(m.policy)) for m in result.matched],
+        matched=[m._replace(policy=move(m.policy)) if m.kind == "identity" else m for m in result.matched],
         conditions=result.conditions,
         deny_conditions=result.deny_conditions,
         missing=[move(name) for name in result.missing],
-        reason=move(result.reason),
+        reason=move(reason) if "identity_policies[" in reason else reason,
     )
 
 
