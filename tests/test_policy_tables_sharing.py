@@ -132,3 +132,27 @@ def test_the_collector_is_restored_after_an_error():
         assert not gc.isenabled()
         raise ValueError("stop")
     assert gc.isenabled()
+
+
+@pytest.mark.parametrize("first", ["fewer documents first", "more documents first"])
+def test_an_answer_shared_across_positions_names_each_principals_own(first):
+    """Principals that read the same documents at other positions share one evaluation: each gets the engine's own
+    answer over all its documents, its matched statements, missing documents and reason at its positions."""
+    sets = [([DENY_IAM, IAM_ALL], [READ_S3, DENY_IAM, IAM_ALL]), ([UNKNOWN, IAM_ALL], [READ_S3, UNKNOWN, IAM_ALL])]
+    principals = []
+    for number, pair in enumerate(sets):
+        for size, policies in enumerate(pair if first == "fewer documents first" else pair[::-1]):
+            name = f"shared-{number}-{size}"
+            principals.append(Principal(f"{IAM}:user/{name}", "user", name, "/", ACCOUNT, "aws", list(policies)))
+    asker = Asker(AccountModel(ACCOUNT, "aws", principals, {}))
+    decisions, places = set(), set()
+    for principal in principals:
+        for action in ("iam:CreateUser", "iam:PutRolePolicy"):
+            shared = asker.request(principal, action, f"{IAM}:user/someone-else")
+            own = asker._evaluate(principal, action, f"{IAM}:user/someone-else", None, None)
+            assert (shared.decision, shared.matched, shared.conditions, shared.missing, shared.reason) == (
+                own.decision, own.matched, own.conditions, own.missing, own.reason), (principal.arn, action)
+            decisions.add(shared.decision)
+            places |= {m.policy for m in shared.matched} | {f"missing {name}" for name in shared.missing}
+    assert decisions == {"ExplicitlyDenied", "Allowed"}  # the unknown document allowing too: missing listed
+    assert {"identity_policies[1]", "identity_policies[2]", "missing identity_policies[1]"} <= places

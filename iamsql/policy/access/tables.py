@@ -16,7 +16,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import lru_cache
 
@@ -131,10 +132,12 @@ class Asker:
         # SCP / RCP levels can take away what an unrestricted Allow gives: such answers need the engine
         self._guarded = bool(rails and (rails.scps or rails.rcps))
         self._cache: dict[tuple, Evaluation] = {}
+        self._read: dict[tuple, Evaluation] = {}  # the same answers keyed by the documents read, not their positions
         self._answers: dict[tuple, tuple[str, list[Evaluation]]] = {}
         self._delegating = delegating_trust(account.partition, account.account_id)
         self._sessions: dict[str, dict[str, list[str]]] = {}  # role -> the roles whose sessions its trust names
         self._allowed: dict[tuple, frozenset[str]] = {}  # (policies, actions) -> ``allowed_actions``
+        self._roles_named: dict[tuple, tuple[str, ...]] = {}  # PassRole reach -> ``roles_named``
 
     def _tags(self, principal: Principal) -> tuple:
         """What of the principal's own keys an answer shared with other principals may depend on: its tags and user
@@ -156,6 +159,16 @@ class Asker:
             for attached in principal.identity:
                 found |= attached.policy.applying(actions)[1]
             self._allowed[key] = found
+        return found
+
+    def roles_named(self, reach: tuple) -> tuple[str, ...]:
+        """The account's roles (ARNs, in their order) that an Allow statement for ``iam:PassRole`` among the documents
+        of ``reach`` could name (``could_name``; every role when only the engine can tell), once per reach."""
+        found = self._roles_named.get(reach)
+        if found is None:
+            roles = tuple(self.account.roles)
+            named = could_name(reach, "iam:passrole", roles)
+            found = self._roles_named[reach] = roles if named is None else named
         return found
 
     def may_allow(self, principal: Principal, action: str) -> bool:
@@ -183,19 +196,28 @@ class Asker:
         personal = resource == principal.arn or principal.personal
         # answers that may depend on who asks are kept per principal (stand-ins share an ARN, not their
         # policies), the others per reach: requests that do not depend on who asks get the same answer for it
-        key = (
-            (principal.arn, reach) if personal else reach,
-            self._rails_signature,
-            self._tags(principal),
-            action,
-            resource,
-            _frozen(context) if context else (),
-        )
-        if key in self._cache:
-            return self._cache[key]
-        result = self._evaluate(principal, action, resource, resource_policy, context)
-        self._cache[key] = result
-        return result
+        asked = (self._rails_signature, self._tags(principal), action, resource, _frozen(context) if context else ())
+        key = ((principal.arn, reach) if personal else reach, *asked)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = self._read_answer(principal, reach, personal, asked, resource_policy, context)
+        return found
+
+    def _read_answer(
+        self, principal: Principal, reach: tuple, personal: bool, asked: tuple, resource_policy, context
+    ) -> Evaluation:
+        """The answer asked of the identity documents ``reach`` reads alone, in their order: the others have no
+        statement for the action and add nothing to it (``Policy.statements_for``), so principals that read the same
+        documents at other positions share one evaluation, its places moved to each one's positions (``_moved``)."""
+        kind, service_linked, read, boundary = reach
+        documents = (kind, service_linked, tuple(policy for _, policy in read), boundary)
+        key = ((principal.arn, documents) if personal else documents, *asked)
+        found = self._read.get(key)
+        if found is None:
+            action, resource = asked[2], asked[3]
+            found = self._read[key] = self._evaluate(principal, action, resource, resource_policy, context,
+                                                     identity=list(documents[2]))
+        return _moved(found, tuple(position for position, _ in read))
 
     def assume(self, principal: Principal, role: Principal) -> Evaluation:
         """``sts:AssumeRole`` of ``role`` by the principal, its trust policy deciding with the principal's own
@@ -238,11 +260,13 @@ class Asker:
         context,
         caller: str | None = None,
         across: tuple[str, Guardrails | None] | None = None,
+        identity: list | None = None,
     ) -> Evaluation:
         """The engine's answer. When documents that are not loaded make it ``Unknown`` but the loaded ones already
         allow the request, the power is shown (it holds unless a missing document denies it), with the missing
         documents listed; otherwise it stays ``Unknown``. ``across``: the resource is in another account (its id
-        and guardrails), not the principal's."""
+        and guardrails), not the principal's. ``identity``: the identity documents to ask (default: all the
+        principal's)."""
         rails = self.rails
         owner = across[1] if across else rails
         outsider = {}
@@ -268,7 +292,7 @@ class Asker:
                 **(context or {}),
             },
             absent_keys=absent,
-            identity_policies=[a.policy for a in principal.identity],
+            identity_policies=[a.policy for a in principal.identity] if identity is None else identity,
             resource_policy=resource_policy,
             permission_boundaries=[principal.boundary.policy] if principal.boundary else [],
             scps=rails.scps if rails else [],
@@ -389,6 +413,30 @@ class Asker:
                 if best is None or RANK[result.decision] > RANK[best.decision]:
                     best = result
         return best
+
+
+_IDENTITY_PLACE = re.compile(r"\bidentity_policies\[(\d+)\]")
+
+
+def _moved(result: Evaluation, positions: tuple[int, ...]) -> Evaluation:
+    """``result``, asked of some identity documents alone, with each place ``identity_policies[i]`` (in its matched
+    statements, missing documents and reason) moved to ``identity_policies[positions[i]]``, where the principal
+    holds that document."""
+    if not positions or positions[-1] == len(positions) - 1:
+        return result  # positions rise: the last at its own index means each is
+
+    def move(text: str) -> str:
+        return _IDENTITY_PLACE.sub(lambda m: f"identity_policies[{positions[int(m[1])]}]", text)
+
+    reason = result.reason
+    return Evaluation(
+        result.decision,
+        matched=[m._replace(policy=move(m.policy)) if m.kind == "identity" else m for m in result.matched],
+        conditions=result.conditions,
+        deny_conditions=result.deny_conditions,
+        missing=[move(name) for name in result.missing],
+        reason=move(reason) if "identity_policies[" in reason else reason,
+    )
 
 
 def _all_of(answers: list[Evaluation]) -> Evaluation:
@@ -1031,7 +1079,7 @@ class _PassableRoles:
 def could_name(
     reach: tuple,
     action: str,
-    arns: list[str],
+    arns: Sequence[str],
     context: dict | None = None,
     generic: str | None = None,
     absent=frozenset(),
@@ -1196,9 +1244,9 @@ def _with_service_role(asker: Asker, principal: Principal, question: Question) -
             continue
         service = dict(probe.context).get(PASSED_TO_SERVICE)
         account = asker.account
-        roles = [p.arn for p in account.principals if p.kind == "role" and p.arn != principal.arn]
-        named = could_name(principal.reach("iam:PassRole")[0], "iam:passrole", roles)
-        for role_arn in roles if named is None else named:
+        for role_arn in asker.roles_named(principal.reach("iam:PassRole")[0]):
+            if role_arn == principal.arn:
+                continue
             ask = replace(probe, targets=(role_arn,))
             if _service_may_assume(account.role(role_arn), service) and _possible(asker, principal, [ask]):
                 probes[i] = ask
