@@ -353,6 +353,15 @@ def _extract(text: str | None, path: str) -> str | None:
     raise ValueError(f"unsupported JSON path {path!r}")
 
 
+def _index(text: str | None, index: int | None, path: str) -> str | None:
+    """``-> 0`` and ``-> -1`` (the DuckDB macro ``pg_jsonb_index``): Postgres stores a scalar as a one-element array,
+    so they give a scalar itself; anything else as ``_extract``."""
+    value = _parse(text)
+    if value is not None and not isinstance(value, (list, dict)) and index in (0, -1):
+        return text
+    return _extract(text, path)
+
+
 def _get(text: str | None, key: str | None) -> str | None:
     value = _parse(text)
     return _dump(value[key]) if isinstance(value, dict) and key in value else None
@@ -431,6 +440,7 @@ def _none_safe(function: Callable) -> Callable:
 # name -> (Python function, Spark return type). Same names and meaning as the DuckDB macros of iamsql.sql.pgfunctions.
 SPARK_FUNCTIONS: dict[str, tuple[Callable, str]] = {
     "pg_json_extract": (_extract, "string"),
+    "pg_jsonb_index": (_index, "string"),
     "pg_jsonb_get": (_get, "string"),
     "pg_jsonb_text": (_text, "string"),
     "pg_jsonb_out": (_none_safe(pgfunctions.jsonb_out), "string"),
