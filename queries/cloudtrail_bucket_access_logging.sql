@@ -11,12 +11,13 @@ rationale: >-
 remediation: >-
   Turn on server access logging for the bucket (put-bucket-logging) with a target bucket of its own, in the same
   region, that only the logging service may write to.
-tables: [aws_cloudtrail_trail, aws_s3_bucket]
+tables: [cloudtrail_trail_home, aws_s3_bucket]
+requires: [aws_cloudtrail_trail, aws_s3_bucket]
 */
 with trail_bucket as (
   select account_id, max(partition) as partition, s3_bucket_name as bucket, string_agg(name, ', ' order by name) as trails
-  from aws_cloudtrail_trail
-  where (home_region is null or region is null or region = home_region) and s3_bucket_name is not null
+  from cloudtrail_trail_home
+  where s3_bucket_name is not null
   group by account_id, s3_bucket_name
 )
 select

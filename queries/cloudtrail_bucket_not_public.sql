@@ -12,12 +12,13 @@ rationale: >-
 remediation: >-
   Remove the public statements from the bucket policy and the public grants from the ACL, and turn on all four
   settings of the bucket's S3 Block Public Access (put-public-access-block).
-tables: [aws_cloudtrail_trail, aws_s3_bucket]
+tables: [cloudtrail_trail_home, aws_s3_bucket]
+requires: [aws_cloudtrail_trail, aws_s3_bucket]
 */
 with trail_bucket as (
   select account_id, max(partition) as partition, s3_bucket_name as bucket, string_agg(name, ', ' order by name) as trails
-  from aws_cloudtrail_trail
-  where (home_region is null or region is null or region = home_region) and s3_bucket_name is not null
+  from cloudtrail_trail_home
+  where s3_bucket_name is not null
   group by account_id, s3_bucket_name
 ),
 judged as (

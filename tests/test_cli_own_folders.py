@@ -124,6 +124,20 @@ def test_evidence_run_takes_own_controls_and_mappings(own):
     assert [g["title"] for g in results["groups"]] == ["OWASP Non-Human Identities Top 10"]
 
 
+@pytest.mark.parametrize("command, code", [(["controls"], 2), (["controls", "--print-sql"], 2),
+                                           (["check", "--quiet"], 254), (["check", "--dry-run"], 254)])
+def test_a_folder_without_a_control_is_bad_input(own, command, code):
+    """Listing, printing and running an empty selection fail alike, each with its command's bad-input code."""
+    (own / "no-controls").mkdir(exist_ok=True)
+    ran = iamsql(own, *command, "--queries", "no-controls")
+    assert (ran.returncode, ran.stdout, ran.stderr) == (code, "", "error: no control matches the selection\n")
+
+
+def test_controls_of_a_framework_none_maps_is_bad_input(own):
+    ran = iamsql(own, "controls", "--queries", "my-controls", "--framework", "nist-csf-2.0")
+    assert (ran.returncode, ran.stdout, ran.stderr) == (2, "", "error: no control matches the selection\n")
+
+
 @pytest.mark.parametrize("folder, says", [("nowhere", "is not a folder"), ("my-controls", "holds no mapping file")])
 def test_a_bad_mappings_folder_is_one_line(own, folder, says):
     ran = iamsql(own, "check", "--mappings", folder, "--quiet")

@@ -479,3 +479,20 @@ def test_the_cli_gives_the_same_decisions(tmp_path):
                               capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr
         assert [r["decision"] for r in json.loads(done.stdout)] == [expected for _, _, expected in cases]
+
+
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_a_request_that_cannot_be_evaluated_is_an_error_line_on_stderr(tmp_path, fmt):
+    """stdout keeps one result per request, as the format gives it; why a request cannot be evaluated is one
+    `error:` line on stderr, and the exit code is 2."""
+    path = tmp_path / "requests.json"
+    path.write_text(json.dumps([req(GET, OBJECT, ALICE, identity_policies=[ADMIN]), {"action": GET, "colour": "red"}]))
+    done = subprocess.run([sys.executable, "-c", "from iamsql.cli import main; main()", "simulate", "--request",
+                           str(path), "--format", fmt], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2
+    assert done.stderr == "error: request 1: unknown request field(s): colour\n"
+    if fmt == "json":
+        assert [r["decision"] for r in json.loads(done.stdout)] == ["Allowed", "Error"]
+    else:
+        lines = [line.split("\t") for line in done.stdout.splitlines()]
+        assert [line[:2] for line in lines] == [["0", "Allowed"], ["1", "Error"]] and lines[1][2] == ""

@@ -202,12 +202,7 @@ def check(
         selected = iamsql_controls.select_controls(
             iamsql_controls.with_extra(iamsql_controls.load_controls(queries), extra), ids=control,
             frameworks=framework, severity=severity)
-        rows = [(c.id, c.title, c.severity, " ".join(iamsql_frameworks.requirements_for_control(c.id)))
-                for c in selected]
-        if not rows:
-            raise IamsqlError("no control matches the selection")
-        typer.echo(render(["control_id", "title", "severity", "requirements"], rows, fmt, header=with_header,
-                          separator=separator, whole=("control_id",)), nl=False)
+        typer.echo(listing(selected, fmt, header=with_header, separator=separator), nl=False)
         return
     if engine == "duckdb" and not dbmod.resolve_db_path(db).exists():
         raise dbmod.missing_database(dbmod.resolve_db_path(db))
@@ -259,6 +254,15 @@ def check(
     for path in written:
         typer.echo(f"wrote {path}", err=True)
     raise typer.Exit(code)
+
+
+def listing(selected: list, fmt: str, **options) -> str:
+    """The controls a selection holds, one row each with the requirements they serve (``controls``, ``check
+    --dry-run``); a selection without a control is bad input, as for a run."""
+    if not selected:
+        raise IamsqlError("no control matches the selection")
+    rows = [(c.id, c.title, c.severity, " ".join(iamsql_frameworks.requirements_for_control(c.id))) for c in selected]
+    return render(["control_id", "title", "severity", "requirements"], rows, fmt, whole=("control_id",), **options)
 
 
 def filtered_ids(controls: list, ids: list[str] | None, tags: list[str] | None, where: str | None) -> list[str]:
@@ -327,5 +331,4 @@ def controls(
         ids=control,
         frameworks=[framework] if framework else None,
     )
-    rows = [(c.id, c.title, c.severity, " ".join(iamsql_frameworks.requirements_for_control(c.id))) for c in selected]
-    typer.echo(render(["control_id", "title", "severity", "requirements"], rows, fmt, whole=("control_id",)), nl=False)
+    typer.echo(listing(selected, fmt), nl=False)

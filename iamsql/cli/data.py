@@ -173,7 +173,7 @@ def _sample_notice(path: Path) -> bool:
 
 
 def export(
-    parquet: Annotated[Path, typer.Option("--parquet", help="The lake folder to write (created if missing).")],
+    parquet: Annotated[Path, typer.Option("--parquet", help="The lake folder to write (created if missing, in a folder that exists).")],
     run: Annotated[Optional[int], typer.Option("--run", help="Also export this check run's results.")] = None,
     db: DbOption = None,
 ) -> None:

@@ -106,12 +106,17 @@ def simulate(
         if not isinstance(given, (dict, list)):
             raise IamsqlError(f"{request} must hold a request object or a list of them")
         results = policy.simulate(given if isinstance(given, list) else [given], unknown_context=unknown_context)
+        failed = [index for index, result in enumerate(results) if result["decision"] == "Error"]
         if fmt == "json":
             typer.echo(json.dumps(results if isinstance(given, list) else results[0], indent=2))
-        else:
+        else:  # one line per request; why one cannot be evaluated goes to standard error
             for index, result in enumerate(results):
-                typer.echo(f"{index}\t{result['decision']}\t{result.get('reason', '')}")
-        if any(r["decision"] == "Error" for r in results):
+                reason = "" if index in failed else result.get("reason", "")
+                typer.echo(f"{index}\t{result['decision']}\t{reason}")
+        for index in failed:
+            request_name = f"request {index}: " if isinstance(given, list) else ""
+            typer.echo(f"error: {request_name}{results[index]['reason']}", err=True)
+        if failed:
             raise typer.Exit(2)
         return
     if not action:

@@ -134,7 +134,9 @@ EXIT_CODES = (
     ("`check`, `evidence run`", "2",
      "a control errored (errors win over alarms; the run is stored, the evidence written), as Powerpipe's "
      "ExitCodeControlsError"),
-    ("`simulate`", "2", "a request that cannot be evaluated (its output line says why)"),
+    ("`simulate`", "2",
+     "a request that cannot be evaluated: one `error:` line on stderr says why (`error: request N: ...` for a list); "
+     "the results of every request still go to stdout (its `Error` row; `--format json`: its result object)"),
     ("every command but " + _named(WRONG_INPUT_COMMANDS) + " (`load`, `collect`, `report`, `diff`, `export`, "
      "`evidence verify`, `evidence list`, `exceptions check`, ...)", "2",
      "bad input or a failed command: an unknown option or value, a missing or unusable file or database, nothing "

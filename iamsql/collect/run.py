@@ -37,6 +37,7 @@ from iamsql.collect.progress import CollectProgress
 from iamsql.collect.targets import caller_target, check_role_arns, organization_targets, role_target
 from iamsql.collect.trail_logs import collect_trail_logs, parse_s3_url
 from iamsql.collect.workloads import collect_workloads
+from iamsql.common.safe_write import in_existing_folder
 from iamsql.errors import CollectError
 from iamsql.load import LoadSummary, load_paths
 from iamsql.raw.folder import COMPLETE, Evidence
@@ -100,7 +101,7 @@ def collect(
                "since": window[0].isoformat() if cloudtrail_s3 else None,
                "until": window[1].isoformat() if cloudtrail_s3 else None, "lookup_events_days": lookup_events_days,
                "identity": identity}
-    evidence = Evidence.create(Path(evidence_dir or default_evidence_dir()), options)
+    evidence = Evidence.create(in_existing_folder(evidence_dir) if evidence_dir else default_evidence_dir(), options)
     progress = progress or CollectProgress(quiet=True)
     counter = Counter()
     stop = threading.Event()

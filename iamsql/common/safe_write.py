@@ -47,6 +47,13 @@ def check_target(path: str | os.PathLike) -> Path:
         if not stat.S_ISREG(info.st_mode):
             raise WriteError(f"{path} is not a regular file (a device, pipe or socket); give a file name, "
                              f"or --out - for standard output")
+    return in_existing_folder(path)
+
+
+def in_existing_folder(path: str | os.PathLike) -> Path:
+    """``path`` if the folder it goes in exists: a file or folder iamsql writes is created, never the folders above
+    it, as Powerpipe's ``--export`` (a typo in a folder name is an error, not a new tree)."""
+    path = Path(path)
     if not path.parent.is_dir():
         raise WriteError(f"folder {path.parent} does not exist")
     return path

@@ -33,6 +33,7 @@ from iamsql import __version__
 from iamsql.common.clock import current_user
 from iamsql.common.files import sha256_file
 from iamsql.common.lazy import lazy_import
+from iamsql.common.safe_write import in_existing_folder
 from iamsql.controls.catalog import load_controls, unknown_mapped_controls
 from iamsql.controls.contract import exit_code
 from iamsql.controls.engines.duckdb import run_checks
@@ -105,7 +106,7 @@ def run(config: Config, log: Callable[[str], None] | None = None) -> RunOutcome:
             raise ConfigError(f"sources.paths: {source} holds the evidence folder {evidence_dir}; give the folder "
                               "of the exported files, or keep the evidence folder outside it")
     try:
-        evidence_dir.mkdir(parents=True, exist_ok=True)
+        in_existing_folder(evidence_dir).mkdir(exist_ok=True)
     except OSError as exc:
         raise EvidenceError(f"cannot create evidence folder {evidence_dir}: {exc.strerror}") from None
     deadline = time.monotonic() + config["wait"]

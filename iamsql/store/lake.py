@@ -37,6 +37,7 @@ from pathlib import Path
 import duckdb
 
 from iamsql import __version__
+from iamsql.common.safe_write import in_existing_folder
 from iamsql.controls.catalog import ACCESS_QUESTIONS
 from iamsql.errors import LakeError, first_line
 from iamsql.policy.access import create_tables as create_access_tables
@@ -95,9 +96,9 @@ def json_columns(table: str) -> list[str]:
 
 def export(con: duckdb.DuckDBPyConnection, directory: Path, *, run_id: int | None = None) -> ExportSummary:
     """Write every table (and the run ``run_id`` if given) under ``directory``; see the module docstring."""
-    directory = Path(directory)
+    directory = in_existing_folder(directory)
     try:
-        directory.mkdir(parents=True, exist_ok=True)
+        directory.mkdir(exist_ok=True)
     except OSError as exc:
         raise LakeError(f"cannot create {directory}: {exc.strerror}") from None
     manifest = directory / MANIFEST

@@ -101,10 +101,9 @@ trail as (
     split_part(t.log_group_arn, ':', 4) as log_region,
     split_part(t.log_group_arn, ':', 5) as log_account,
     split_part(t.log_group_arn, ':', 7) as log_group
-  from aws_cloudtrail_trail as t
+  from cloudtrail_trail_home as t
     left join cloudtrail_trail_coverage as c on c.arn = t.arn and c.account_id = t.account_id
-  where (t.home_region is null or t.region is null or t.region = t.home_region)
-    and t.is_multi_region_trail and t.log_group_arn is not null
+  where t.is_multi_region_trail and t.log_group_arn is not null
 ),
 alarm_topic as (
   select al.arn, x as topic

@@ -1,0 +1,62 @@
+"""Every command that writes a file or folder creates that one only, never the folders above it, as Powerpipe's
+``--export`` does: a missing folder is one ``error:`` line, the command's bad-input exit code, nothing written."""
+
+import os
+
+import duckdb
+import pytest
+
+from iamsql.common.resources import SAMPLE_DIR
+from tests.fixtures.cli import run_cli, sample_db  # noqa: F401
+
+
+def runs_stored(db: str) -> int:
+    with duckdb.connect(db, read_only=True) as con:
+        stored = con.execute("select count(*) from duckdb_tables() where table_name = 'iamsql_run'").fetchone()[0]
+        return con.execute("select count(*) from iamsql_run").fetchone()[0] if stored else 0
+
+
+@pytest.mark.parametrize("command, target, code", [
+    (["export", "--parquet"], "lake", 2),
+    (["report", "--out"], "audit.xlsx", 2),
+    (["check", "--quiet", "--export"], "run.csv", 254),
+])
+def test_a_missing_folder_is_refused(sample_db, tmp_path, command, target, code):  # noqa: F811
+    before = runs_stored(sample_db)
+    if command[0] == "report":  # a run to report
+        assert run_cli("check", "--db", sample_db, "--fail-on", "none", "--format", "none", "--quiet").returncode == 0
+        before += 1
+    done = run_cli(*command, str(tmp_path / "missing" / target), "--db", sample_db)
+    assert (done.returncode, done.stdout) == (code, "")
+    assert done.stderr.count("\n") == 1 and f"folder {tmp_path / 'missing'} does not exist" in done.stderr
+    assert not (tmp_path / "missing").exists() and runs_stored(sample_db) == before
+
+
+def test_evidence_run_into_a_missing_folder_is_refused(tmp_path):
+    db = str(tmp_path / "e.duckdb")
+    done = run_cli("evidence", "run", "--db", db, "--evidence-dir", str(tmp_path / "missing" / "evidence"),
+                   "--source", str(SAMPLE_DIR / "cloudsplaining"), "--quiet")
+    assert (done.returncode, done.stdout) == (254, "")
+    assert done.stderr == f"error: folder {tmp_path / 'missing'} does not exist\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_collect_into_a_missing_folder_is_refused_before_any_request(tmp_path):
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "IAMSQL_"))},
+           "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1",
+           "AWS_ENDPOINT_URL": "http://127.0.0.1:9"}  # nothing listens: a request would fail otherwise
+    done = run_cli("collect", "--db", str(tmp_path / "c.duckdb"), "--evidence-dir",
+                   str(tmp_path / "missing" / "raw"), env=env)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == f"error: folder {tmp_path / 'missing'} does not exist\n"
+    assert not (tmp_path / "missing").exists()
+
+
+def test_the_folder_named_is_created_in_an_existing_one(sample_db, tmp_path):  # noqa: F811
+    done = run_cli("export", "--db", sample_db, "--parquet", str(tmp_path / "lake"))
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "lake" / "_iamsql_lake.json").is_file()
+    ran = run_cli("evidence", "run", "--db", str(tmp_path / "e.duckdb"), "--evidence-dir", str(tmp_path / "ev"),
+                  "--source", str(SAMPLE_DIR / "cloudsplaining"), "--fail-on", "none", "--quiet")
+    assert ran.returncode == 0, ran.stderr
+    assert [p.name for p in (tmp_path / "ev").iterdir() if not p.name.startswith(".")]
