@@ -2198,6 +2198,10 @@ def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
         replacement = node.copy()
         replacement.set("expression", exp.cast(node.expression.copy(), exp.DataType.build("INTEGER")))
         return replacement
+    if isinstance(node, exp.Sub) and is_date(node.this) and is_date(node.expression) and not isinstance(
+            node.parent, exp.Cast):
+        # date - date is an integer (int4) in Postgres; DuckDB's is a bigint
+        return exp.cast(node, exp.DataType.build("INTEGER"), copy=False)
     if isinstance(node, exp.Add) and is_date(node.expression) and scope.is_int(node.this) and not isinstance(
             node.this, exp.Literal):
         replacement = node.copy()
@@ -2221,6 +2225,12 @@ def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
             result.meta["pg_float"] = True
         else:
             result.meta["pg_scale"] = EXTRACT_SCALES[node.this.name.lower()]
+        return result
+    if isinstance(node, exp.Extract) and func_name(node) == "date_part" and not isinstance(node.parent, exp.Cast):
+        # date_part is a double precision in Postgres; DuckDB's is a bigint for the whole-number fields
+        result = exp.cast(node, exp.DataType.build("DOUBLE"), copy=False)
+        result.meta.update(node.meta)
+        result.meta["pg_float"] = True
         return result
     century = isinstance(node, exp.TimestampTrunc) and node.unit and node.unit.name.upper() in CENTURY_YEARS
     if isinstance(node, exp.TimestampTrunc) and (century or is_date(node.this)):

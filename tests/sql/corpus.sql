@@ -6013,3 +6013,11 @@ select r.name, m[1] as svc from aws_iam_role r cross join lateral regexp_match(r
 
 -- name: regexp_match_in_from_second_group
 select name, parts[2] as second from aws_iam_user, regexp_match(arn, '^arn:([^:]+):([^:]+)') as parts order by name;
+
+-- name: date_part_is_double_precision
+select name, date_part('day', now() - create_date) / 7 as weeks, date_part('year', create_date) + 0.5 as y,
+  date_part('day', interval '3 days 4 hours') as d from aws_iam_user order by name;
+
+-- name: date_minus_date_is_integer
+select name, (create_date::date - date '2020-01-01') / 7 as weeks, (current_date - create_date::date) * 2 as twice
+from aws_iam_user order by name;
