@@ -72,6 +72,9 @@ NUMERIC_QUERIES = [
     "select '3.50'::numeric * 2 as v",
     "select stddev(i) as v from generate_series(1, 5) i",
     "select avg(i)::text || '%' as v from generate_series(1, 6) i",
+    "select greatest(i, 1.5) as v from generate_series(1, 3) i",
+    "select least(i, null, 2.50) as v from generate_series(1, 3) i",
+    "select greatest(i / 3.0, 1) as v from generate_series(2, 4) i",
 ]
 
 

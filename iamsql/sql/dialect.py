@@ -1554,6 +1554,21 @@ def _branch_texts(node: exp.Case | exp.Coalesce, scope: Scope) -> exp.Expr | Non
     return choice
 
 
+def _extreme_text(node: exp.Greatest | exp.Least, scope: Scope) -> exp.Expr | None:
+    """A numeric ``greatest`` or ``least`` whose values have different decimals (``greatest(n, 1.5)``) as the text
+    of the value it returns, the first one equal to the result: it keeps its own decimals in Postgres (``2``)."""
+    if not is_numeric(node, scope) or _is_float(node, scope):
+        return None
+    values = _branches(node)
+    texts = [_numeric_operand_text(value, scope) for value in values]
+    if None in texts:
+        return None
+    choice = exp.Case()
+    for value, text in zip(values, texts):
+        choice = choice.when(exp.EQ(this=value.copy(), expression=node.copy()), text)
+    return choice
+
+
 def numeric_value_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
     """The text of a numeric whose decimals depend on the values, as Postgres writes it: a division or ``avg``
     (also with ``filter`` or ``over``; ``avg`` of 1, 2: ``1.5000000000000000``; 1 / 3.0:
@@ -1573,6 +1588,8 @@ def numeric_value_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
         return variance_text(node)
     if isinstance(node, (exp.Case, exp.Coalesce)):
         return _branch_texts(node, scope)
+    if isinstance(node, (exp.Greatest, exp.Least)):
+        return _extreme_text(node, scope)
     if isinstance(node, (exp.Neg, exp.Abs)):
         operator, sides = "-" if isinstance(node, exp.Neg) else "abs", [exp.Literal.number(0), node.this]
     elif isinstance(node, exp.Cast) and node.to.this in NUMERIC_TYPES and not node.to.expressions and (
@@ -1618,7 +1635,7 @@ def number_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
     if scale is None:
         raise UnsupportedFeature(
             "unsupported Postgres feature: the text of a numeric whose number of decimals depends on its value "
-            "(greatest/least of numbers with different decimals, a value of a subquery, CTE or VALUES list whose "
+            "(a value of a subquery, CTE or VALUES list whose "
             "type is not known): round(x, n) it first")
     return exp.cast(node, exp.DataType.build(f"DECIMAL(38, {scale})"))
 

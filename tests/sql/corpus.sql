@@ -6021,3 +6021,7 @@ select name, date_part('day', now() - create_date) / 7 as weeks, date_part('year
 -- name: date_minus_date_is_integer
 select name, (create_date::date - date '2020-01-01') / 7 as weeks, (current_date - create_date::date) * 2 as twice
 from aws_iam_user order by name;
+
+-- name: greatest_least_numeric_keep_own_decimals
+select name, greatest(attachment_count, 1.5) as g, least(attachment_count, 0.50) as l, greatest(2, 2.0) as t
+from aws_iam_policy order by name;
