@@ -75,6 +75,8 @@ NUMERIC_QUERIES = [
     "select greatest(i, 1.5) as v from generate_series(1, 3) i",
     "select least(i, null, 2.50) as v from generate_series(1, 3) i",
     "select greatest(i / 3.0, 1) as v from generate_series(2, 4) i",
+    "select 1.5 as v union all select i from generate_series(1, 2) i",
+    "select null as v union all select 2.50 union all select i / 4.0 from generate_series(1, 2) i order by 1",
 ]
 
 

@@ -4523,17 +4523,60 @@ NUMERIC_TEXT_FIELDS = ("pg_numeric", "pg_numeric_text")
 def numeric_text_columns(tree: exp.Expr, scope: Scope, scales: list[int | None]) -> exp.Expr:
     """The result columns that are a numeric division or ``avg`` (``100.0 * a / b``, ``avg(n)``) as a struct of
     their value and ``numeric_value_text`` (NULL when the value is), so ``iamsql query`` prints Postgres's
-    decimals (``33.3333333333333333``), which depend on the values. Before the rewrites, which translate both."""
+    decimals (``33.3333333333333333``), which depend on the values. Before the rewrites, which translate both.
+    The numeric columns of a ``union all`` as well (``union_numeric_texts``)."""
+    if isinstance(tree, exp.Union):
+        return union_numeric_texts(tree, scope)
     for item, scale in zip(tree.expressions if scales else [], scales):
         value = item.this if isinstance(item, exp.Alias) else item
         if scale is not None or not is_numeric(value, scope) or _is_float(value, scope):
             continue
         if (text := numeric_value_text(value, scope)) is None:
             continue
-        fields = [exp.PropertyEQ(this=exp.to_identifier(name), expression=field)
-                  for name, field in zip(NUMERIC_TEXT_FIELDS, (value.copy(), text))]
-        value.replace(exp.Case().when(exp.Not(this=exp.Is(this=value.copy(), expression=exp.Null())),
-                                      exp.Struct(expressions=fields)))
+        _with_numeric_text(value, text)
+    return tree
+
+
+def _with_numeric_text(value: exp.Expr, text: exp.Expr) -> None:
+    """Replace ``value`` by the struct of it and its ``text`` (NULL when the value is)."""
+    fields = [exp.PropertyEQ(this=exp.to_identifier(name), expression=field)
+              for name, field in zip(NUMERIC_TEXT_FIELDS, (value.copy(), text))]
+    value.replace(exp.Case().when(exp.Not(this=exp.Is(this=value.copy(), expression=exp.Null())),
+                                  exp.Struct(expressions=fields)))
+
+
+def union_numeric_texts(tree: exp.Union, scope: Scope) -> exp.Union:
+    """A ``union all`` whose column is a numeric in Postgres from values with different decimals (``select 1.5
+    union all select attachment_count``), each value as the struct of it and its own text (``2``, not DuckDB's
+    ``2.0``), when every branch's text is known. Not ``union``, ``intersect`` or ``except``, which compare the
+    values (``2`` and ``2.0`` are one)."""
+    branches, pending = [], [tree]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, exp.Union) and not node.args.get("distinct") and not isinstance(node, (exp.Intersect,
+                                                                                                 exp.Except)):
+            pending += [node.expression, node.this]
+        elif isinstance(node, exp.Select) and not node.args.get("distinct"):
+            branches.append(node)
+        else:
+            return tree
+    if len({len(b.expressions) for b in branches}) != 1:
+        return tree
+    for column in zip(*(b.expressions for b in branches)):
+        values = [item.unalias() for item in column]
+        real = [v for v in values if not isinstance(v, exp.Null)]
+        if not any(is_numeric(v, scope) for v in real) or any(_is_float(v, scope) for v in real):
+            continue
+        if not all(scope.is_int(v) or is_numeric(v, scope) for v in real):
+            continue
+        if len({0 if scope.is_int(v) else numeric_scale(v, scope) for v in real}) == 1 and None not in {
+                numeric_scale(v, scope) for v in real if not scope.is_int(v)}:
+            continue  # one number of decimals: the output's DECIMAL has it
+        texts = [_numeric_operand_text(v, scope) for v in real]
+        if None in texts:
+            continue
+        for value, text in zip(real, texts):
+            _with_numeric_text(value, text)
     return tree
 
 

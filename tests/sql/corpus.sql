@@ -6025,3 +6025,7 @@ from aws_iam_user order by name;
 -- name: greatest_least_numeric_keep_own_decimals
 select name, greatest(attachment_count, 1.5) as g, least(attachment_count, 0.50) as l, greatest(2, 2.0) as t
 from aws_iam_policy order by name;
+
+-- name: union_all_numbers_keep_own_decimals
+select name, 1.5 as v from aws_iam_user union all select name, attachment_count from aws_iam_policy
+union all select name, max_session_duration / 3600.0 from aws_iam_role order by 2, 1;
