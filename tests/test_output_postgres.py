@@ -77,6 +77,8 @@ NUMERIC_QUERIES = [
     "select greatest(i / 3.0, 1) as v from generate_series(2, 4) i",
     "select 1.5 as v union all select i from generate_series(1, 2) i",
     "select null as v union all select 2.50 union all select i / 4.0 from generate_series(1, 2) i order by 1",
+    "with t as (select i::numeric / 3 as v from generate_series(1, 3) i) select v from t",
+    "select s.v from (select i % 2 as k, avg(i) as v from generate_series(1, 5) i group by 1) s order by s.v desc",
 ]
 
 

@@ -4529,12 +4529,42 @@ def numeric_text_columns(tree: exp.Expr, scope: Scope, scales: list[int | None])
         return union_numeric_texts(tree, scope)
     for item, scale in zip(tree.expressions if scales else [], scales):
         value = item.this if isinstance(item, exp.Alias) else item
+        if isinstance(value, exp.Column) and scale is None and (text := _derived_numeric_text(tree, value, scope)):
+            if value is item:  # the column keeps its name
+                value = item.replace(exp.alias_(item.copy(), item.name, quoted=True)).this
+            _with_numeric_text(value, text)
+            continue
         if scale is not None or not is_numeric(value, scope) or _is_float(value, scope):
             continue
         if (text := numeric_value_text(value, scope)) is None:
             continue
         _with_numeric_text(value, text)
     return tree
+
+
+def _derived_numeric_text(tree: exp.Select, column: exp.Column, scope: Scope) -> exp.Column | None:
+    """For a result column that selects a division or ``avg`` computed in a subquery or CTE (``with s as (select
+    avg(x) as a ...) select a from s``): the text of it, computed there as one more column of that query and
+    selected here. None where that column could change the answer (a ``*``, ``distinct``, ``group by`` or an
+    aggregate outside, a set operation or ``distinct`` inside, a CTE's column list) or the text is not known."""
+    defining = derived_item(column)
+    if defining is None or not is_numeric(defining, scope) or _is_float(defining, scope):
+        return None
+    query = defining.parent.parent if isinstance(defining.parent, exp.Alias) else defining.parent
+    if not isinstance(query, exp.Select) or query.args.get("distinct") or isinstance(query.parent, exp.SetOperation):
+        return None
+    holder = query.parent
+    if isinstance(holder, (exp.CTE, exp.Subquery)) and (alias := holder.args.get("alias")) and alias.columns:
+        return None
+    if (tree.find(exp.Star) or tree.args.get("distinct") or tree.args.get("group")
+            or any(item.find(exp.AggFunc) for item in tree.expressions)):
+        return None
+    if (text := numeric_value_text(defining, scope)) is None:
+        return None
+    name = f"pg_numeric_text_{len(query.expressions)}"
+    query.append("expressions", exp.alias_(text, name, quoted=True))
+    source = column.table or select_sources(tree)[0].alias_or_name
+    return exp.column(name, table=source, quoted=True)
 
 
 def _with_numeric_text(value: exp.Expr, text: exp.Expr) -> None:

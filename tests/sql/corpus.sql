@@ -6029,3 +6029,9 @@ from aws_iam_policy order by name;
 -- name: union_all_numbers_keep_own_decimals
 select name, 1.5 as v from aws_iam_user union all select name, attachment_count from aws_iam_policy
 union all select name, max_session_duration / 3600.0 from aws_iam_role order by 2, 1;
+
+-- name: cte_and_subquery_division_selected_outside
+with t as (select account_id, avg(max_session_duration) as a from aws_iam_role group by account_id)
+select u.name, s.r, t.a from aws_iam_user u join t on t.account_id = u.account_id
+  join (select name, length(name) / 3.0 as r from aws_iam_user) s on s.name = u.name
+order by u.name;
