@@ -79,6 +79,7 @@ NUMERIC_QUERIES = [
     "select null as v union all select 2.50 union all select i / 4.0 from generate_series(1, 2) i order by 1",
     "with t as (select i::numeric / 3 as v from generate_series(1, 3) i) select v from t",
     "select s.v from (select i % 2 as k, avg(i) as v from generate_series(1, 5) i group by 1) s order by s.v desc",
+    "select t.v from (values (1.5, 'a'), (-2, 'b'), (null, 'c'), (1e3, 'd'), (0.50, 'e')) t(v, n) order by t.n",
 ]
 
 

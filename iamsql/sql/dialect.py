@@ -22,6 +22,7 @@ import logging
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from typing import NamedTuple
 
 import sqlglot
@@ -4529,7 +4530,8 @@ def numeric_text_columns(tree: exp.Expr, scope: Scope, scales: list[int | None])
         return union_numeric_texts(tree, scope)
     for item, scale in zip(tree.expressions if scales else [], scales):
         value = item.this if isinstance(item, exp.Alias) else item
-        if isinstance(value, exp.Column) and scale is None and (text := _derived_numeric_text(tree, value, scope)):
+        if isinstance(value, exp.Column) and scale is None and (
+                text := _derived_numeric_text(tree, value, scope) or _values_numeric_text(tree, value)):
             if value is item:  # the column keeps its name
                 value = item.replace(exp.alias_(item.copy(), item.name, quoted=True)).this
             _with_numeric_text(value, text)
@@ -4540,6 +4542,48 @@ def numeric_text_columns(tree: exp.Expr, scope: Scope, scales: list[int | None])
             continue
         _with_numeric_text(value, text)
     return tree
+
+
+def _outside_keeps_answer(tree: exp.Select) -> bool:
+    """Whether one more column of a source of ``tree`` leaves its answer as it is: no ``*``, ``distinct``, ``group
+    by`` or aggregate (which would see or need that column)."""
+    return not (tree.find(exp.Star) or tree.args.get("distinct") or tree.args.get("group")
+                or any(item.find(exp.AggFunc) for item in tree.expressions))
+
+
+def _values_numeric_text(tree: exp.Select, column: exp.Column) -> exp.Column | None:
+    """For a result column that selects a column of a ``VALUES`` list in FROM of numbers with decimals (``from
+    (values (1.5), (2)) v(x)``): the text Postgres gives each number (``2``, where DuckDB's common DECIMAL gives
+    ``2.0``), as one more column of the list, selected here. None for other values or where that column could
+    change the answer."""
+    sources = [s for s in select_sources(tree) if not column.table or s.alias_or_name == column.table]
+    values = sources[0] if len(sources) == 1 else None
+    alias = values.args.get("alias") if isinstance(values, exp.Values) else None
+    names = [c.name for c in alias.columns] if alias else []
+    if column.name not in names or not _outside_keeps_answer(tree):
+        return None
+    position = names.index(column.name)
+    numbers = [row.expressions[position] for row in values.expressions
+               if isinstance(row, exp.Tuple) and len(row.expressions) == len(names)]
+    if len(numbers) != len(values.expressions):
+        return None
+    texts, numeric = [], False
+    for number in numbers:
+        literal = number.this if isinstance(number, exp.Neg) else number
+        if isinstance(number, exp.Null):
+            texts.append(exp.Null())
+        elif isinstance(literal, exp.Literal) and not literal.is_string and _literal_scale(literal.this) is not None:
+            texts.append(string(format(-Decimal(literal.this) if number is not literal else Decimal(literal.this), "f")))
+            numeric = numeric or not literal.this.isdigit()
+        else:
+            return None
+    if not numeric:
+        return None  # integers: DuckDB prints them as Postgres does
+    name = f"pg_numeric_text_{len(names) + 1}"
+    for row, text in zip(values.expressions, texts):
+        row.append("expressions", text)
+    alias.append("columns", exp.to_identifier(name, quoted=True))
+    return exp.column(name, table=alias.name, quoted=True)
 
 
 def _derived_numeric_text(tree: exp.Select, column: exp.Column, scope: Scope) -> exp.Column | None:
@@ -4556,10 +4600,7 @@ def _derived_numeric_text(tree: exp.Select, column: exp.Column, scope: Scope) ->
     holder = query.parent
     if isinstance(holder, (exp.CTE, exp.Subquery)) and (alias := holder.args.get("alias")) and alias.columns:
         return None
-    if (tree.find(exp.Star) or tree.args.get("distinct") or tree.args.get("group")
-            or any(item.find(exp.AggFunc) for item in tree.expressions)):
-        return None
-    if (text := numeric_value_text(defining, scope)) is None:
+    if not _outside_keeps_answer(tree) or (text := numeric_value_text(defining, scope)) is None:
         return None
     name = f"pg_numeric_text_{len(query.expressions)}"
     query.append("expressions", exp.alias_(text, name, quoted=True))

@@ -6035,3 +6035,7 @@ with t as (select account_id, avg(max_session_duration) as a from aws_iam_role g
 select u.name, s.r, t.a from aws_iam_user u join t on t.account_id = u.account_id
   join (select name, length(name) / 3.0 as r from aws_iam_user) s on s.name = u.name
 order by u.name;
+
+-- name: values_list_numbers_selected_as_they_are
+select u.name, v.weight from aws_iam_user u join (values ('alice', 1.5), ('bob', 2), ('ci-deploy', -0.25)) v(who, weight)
+  on v.who = u.name order by u.name;
