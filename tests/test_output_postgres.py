@@ -72,6 +72,14 @@ NUMERIC_QUERIES = [
     "select '3.50'::numeric * 2 as v",
     "select stddev(i) as v from generate_series(1, 5) i",
     "select avg(i)::text || '%' as v from generate_series(1, 6) i",
+    "select greatest(i, 1.5) as v from generate_series(1, 3) i",
+    "select least(i, null, 2.50) as v from generate_series(1, 3) i",
+    "select greatest(i / 3.0, 1) as v from generate_series(2, 4) i",
+    "select 1.5 as v union all select i from generate_series(1, 2) i",
+    "select null as v union all select 2.50 union all select i / 4.0 from generate_series(1, 2) i order by 1",
+    "with t as (select i::numeric / 3 as v from generate_series(1, 3) i) select v from t",
+    "select s.v from (select i % 2 as k, avg(i) as v from generate_series(1, 5) i group by 1) s order by s.v desc",
+    "select t.v from (values (1.5, 'a'), (-2, 'b'), (null, 'c'), (1e3, 'd'), (0.50, 'e')) t(v, n) order by t.n",
 ]
 
 
@@ -93,3 +101,33 @@ def test_numeric_text_matches_postgres(postgres, duck, sql):
         assert document["columns"][-1]["data_type"] == "numeric"
     table = render(columns, rows, "table", types)
     assert all(text in table.split() for text in expected if text is not None)
+
+
+# Date and time functions whose column type `--output json` reports as Postgres's (date_part is a double
+# precision, extract a numeric, date - date an integer).
+TYPED_QUERIES = [
+    "select date_part('day', interval '3 days 4 hours') as v",
+    "select date_part('year', timestamptz '2024-05-06 07:08:09+00') as v",
+    "select date_part('dow', date '2024-05-06') as v",
+    "select date_part('epoch', timestamptz '2024-05-06 07:08:09+00') as v",
+    "select date_part('hour', timestamptz '2024-05-06 07:08:09+00') + 1 as v",
+    "select extract(day from interval '3 days 4 hours') as v",
+    "select date '2024-03-01' - date '2024-01-01' as v",
+    "select (date '2024-03-01' - date '2024-01-01') / 7 as v",
+    "select age(timestamptz '2026-03-01 00:00:00+00', timestamptz '2024-01-15 10:30:45+00') as v",
+    "select date_trunc('day', timestamptz '2024-05-06 07:08:09+00') as v",
+    "select to_timestamp(1700000000) as v",
+]
+
+
+@pytest.mark.parametrize("sql", TYPED_QUERIES)
+def test_json_data_type_matches_postgres(postgres, duck, sql):
+    cursor = postgres.execute(sql)
+    expected_type = postgres.execute("select typname from pg_type where oid = %s",
+                                     [cursor.description[0].type_code]).fetchone()[0]
+    expected_text = postgres.execute(f"select v::text from ({sql}) s").fetchone()[0]
+    columns, types, rows = fetch(duck, translate(sql, numeric_text=True))
+    document = json.loads(query_json(columns, rows, types))
+    assert document["columns"][0]["data_type"] == expected_type
+    if expected_type != "timestamptz":  # printed in Steampipe's own layout
+        assert render(columns, rows, "csv", types).splitlines()[1] == expected_text

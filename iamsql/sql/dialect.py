@@ -22,6 +22,7 @@ import logging
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from typing import NamedTuple
 
 import sqlglot
@@ -1554,6 +1555,21 @@ def _branch_texts(node: exp.Case | exp.Coalesce, scope: Scope) -> exp.Expr | Non
     return choice
 
 
+def _extreme_text(node: exp.Greatest | exp.Least, scope: Scope) -> exp.Expr | None:
+    """A numeric ``greatest`` or ``least`` whose values have different decimals (``greatest(n, 1.5)``) as the text
+    of the value it returns, the first one equal to the result: it keeps its own decimals in Postgres (``2``)."""
+    if not is_numeric(node, scope) or _is_float(node, scope):
+        return None
+    values = _branches(node)
+    texts = [_numeric_operand_text(value, scope) for value in values]
+    if None in texts:
+        return None
+    choice = exp.Case()
+    for value, text in zip(values, texts):
+        choice = choice.when(exp.EQ(this=value.copy(), expression=node.copy()), text)
+    return choice
+
+
 def numeric_value_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
     """The text of a numeric whose decimals depend on the values, as Postgres writes it: a division or ``avg``
     (also with ``filter`` or ``over``; ``avg`` of 1, 2: ``1.5000000000000000``; 1 / 3.0:
@@ -1573,6 +1589,8 @@ def numeric_value_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
         return variance_text(node)
     if isinstance(node, (exp.Case, exp.Coalesce)):
         return _branch_texts(node, scope)
+    if isinstance(node, (exp.Greatest, exp.Least)):
+        return _extreme_text(node, scope)
     if isinstance(node, (exp.Neg, exp.Abs)):
         operator, sides = "-" if isinstance(node, exp.Neg) else "abs", [exp.Literal.number(0), node.this]
     elif isinstance(node, exp.Cast) and node.to.this in NUMERIC_TYPES and not node.to.expressions and (
@@ -1618,7 +1636,7 @@ def number_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
     if scale is None:
         raise UnsupportedFeature(
             "unsupported Postgres feature: the text of a numeric whose number of decimals depends on its value "
-            "(greatest/least of numbers with different decimals, a value of a subquery, CTE or VALUES list whose "
+            "(a value of a subquery, CTE or VALUES list whose "
             "type is not known): round(x, n) it first")
     return exp.cast(node, exp.DataType.build(f"DECIMAL(38, {scale})"))
 
@@ -2198,6 +2216,10 @@ def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
         replacement = node.copy()
         replacement.set("expression", exp.cast(node.expression.copy(), exp.DataType.build("INTEGER")))
         return replacement
+    if isinstance(node, exp.Sub) and is_date(node.this) and is_date(node.expression) and not isinstance(
+            node.parent, exp.Cast):
+        # date - date is an integer (int4) in Postgres; DuckDB's is a bigint
+        return exp.cast(node, exp.DataType.build("INTEGER"), copy=False)
     if isinstance(node, exp.Add) and is_date(node.expression) and scope.is_int(node.this) and not isinstance(
             node.this, exp.Literal):
         replacement = node.copy()
@@ -2221,6 +2243,12 @@ def rewrite_time(node: exp.Expr, scope: Scope) -> exp.Expr:
             result.meta["pg_float"] = True
         else:
             result.meta["pg_scale"] = EXTRACT_SCALES[node.this.name.lower()]
+        return result
+    if isinstance(node, exp.Extract) and func_name(node) == "date_part" and not isinstance(node.parent, exp.Cast):
+        # date_part is a double precision in Postgres; DuckDB's is a bigint for the whole-number fields
+        result = exp.cast(node, exp.DataType.build("DOUBLE"), copy=False)
+        result.meta.update(node.meta)
+        result.meta["pg_float"] = True
         return result
     century = isinstance(node, exp.TimestampTrunc) and node.unit and node.unit.name.upper() in CENTURY_YEARS
     if isinstance(node, exp.TimestampTrunc) and (century or is_date(node.this)):
@@ -4496,17 +4524,130 @@ NUMERIC_TEXT_FIELDS = ("pg_numeric", "pg_numeric_text")
 def numeric_text_columns(tree: exp.Expr, scope: Scope, scales: list[int | None]) -> exp.Expr:
     """The result columns that are a numeric division or ``avg`` (``100.0 * a / b``, ``avg(n)``) as a struct of
     their value and ``numeric_value_text`` (NULL when the value is), so ``iamsql query`` prints Postgres's
-    decimals (``33.3333333333333333``), which depend on the values. Before the rewrites, which translate both."""
+    decimals (``33.3333333333333333``), which depend on the values. Before the rewrites, which translate both.
+    The numeric columns of a ``union all`` as well (``union_numeric_texts``)."""
+    if isinstance(tree, exp.Union):
+        return union_numeric_texts(tree, scope)
     for item, scale in zip(tree.expressions if scales else [], scales):
         value = item.this if isinstance(item, exp.Alias) else item
+        if isinstance(value, exp.Column) and scale is None and (
+                text := _derived_numeric_text(tree, value, scope) or _values_numeric_text(tree, value)):
+            if value is item:  # the column keeps its name
+                value = item.replace(exp.alias_(item.copy(), item.name, quoted=True)).this
+            _with_numeric_text(value, text)
+            continue
         if scale is not None or not is_numeric(value, scope) or _is_float(value, scope):
             continue
         if (text := numeric_value_text(value, scope)) is None:
             continue
-        fields = [exp.PropertyEQ(this=exp.to_identifier(name), expression=field)
-                  for name, field in zip(NUMERIC_TEXT_FIELDS, (value.copy(), text))]
-        value.replace(exp.Case().when(exp.Not(this=exp.Is(this=value.copy(), expression=exp.Null())),
-                                      exp.Struct(expressions=fields)))
+        _with_numeric_text(value, text)
+    return tree
+
+
+def _outside_keeps_answer(tree: exp.Select) -> bool:
+    """Whether one more column of a source of ``tree`` leaves its answer as it is: no ``*``, ``distinct``, ``group
+    by`` or aggregate (which would see or need that column)."""
+    return not (tree.find(exp.Star) or tree.args.get("distinct") or tree.args.get("group")
+                or any(item.find(exp.AggFunc) for item in tree.expressions))
+
+
+def _values_numeric_text(tree: exp.Select, column: exp.Column) -> exp.Column | None:
+    """For a result column that selects a column of a ``VALUES`` list in FROM of numbers with decimals (``from
+    (values (1.5), (2)) v(x)``): the text Postgres gives each number (``2``, where DuckDB's common DECIMAL gives
+    ``2.0``), as one more column of the list, selected here. None for other values or where that column could
+    change the answer."""
+    sources = [s for s in select_sources(tree) if not column.table or s.alias_or_name == column.table]
+    values = sources[0] if len(sources) == 1 else None
+    alias = values.args.get("alias") if isinstance(values, exp.Values) else None
+    names = [c.name for c in alias.columns] if alias else []
+    if column.name not in names or not _outside_keeps_answer(tree):
+        return None
+    position = names.index(column.name)
+    numbers = [row.expressions[position] for row in values.expressions
+               if isinstance(row, exp.Tuple) and len(row.expressions) == len(names)]
+    if len(numbers) != len(values.expressions):
+        return None
+    texts, numeric = [], False
+    for number in numbers:
+        literal = number.this if isinstance(number, exp.Neg) else number
+        if isinstance(number, exp.Null):
+            texts.append(exp.Null())
+        elif isinstance(literal, exp.Literal) and not literal.is_string and _literal_scale(literal.this) is not None:
+            texts.append(string(format(-Decimal(literal.this) if number is not literal else Decimal(literal.this), "f")))
+            numeric = numeric or not literal.this.isdigit()
+        else:
+            return None
+    if not numeric:
+        return None  # integers: DuckDB prints them as Postgres does
+    name = f"pg_numeric_text_{len(names) + 1}"
+    for row, text in zip(values.expressions, texts):
+        row.append("expressions", text)
+    alias.append("columns", exp.to_identifier(name, quoted=True))
+    return exp.column(name, table=alias.name, quoted=True)
+
+
+def _derived_numeric_text(tree: exp.Select, column: exp.Column, scope: Scope) -> exp.Column | None:
+    """For a result column that selects a division or ``avg`` computed in a subquery or CTE (``with s as (select
+    avg(x) as a ...) select a from s``): the text of it, computed there as one more column of that query and
+    selected here. None where that column could change the answer (a ``*``, ``distinct``, ``group by`` or an
+    aggregate outside, a set operation or ``distinct`` inside, a CTE's column list) or the text is not known."""
+    defining = derived_item(column)
+    if defining is None or not is_numeric(defining, scope) or _is_float(defining, scope):
+        return None
+    query = defining.parent.parent if isinstance(defining.parent, exp.Alias) else defining.parent
+    if not isinstance(query, exp.Select) or query.args.get("distinct") or isinstance(query.parent, exp.SetOperation):
+        return None
+    holder = query.parent
+    if isinstance(holder, (exp.CTE, exp.Subquery)) and (alias := holder.args.get("alias")) and alias.columns:
+        return None
+    if not _outside_keeps_answer(tree) or (text := numeric_value_text(defining, scope)) is None:
+        return None
+    name = f"pg_numeric_text_{len(query.expressions)}"
+    query.append("expressions", exp.alias_(text, name, quoted=True))
+    source = column.table or select_sources(tree)[0].alias_or_name
+    return exp.column(name, table=source, quoted=True)
+
+
+def _with_numeric_text(value: exp.Expr, text: exp.Expr) -> None:
+    """Replace ``value`` by the struct of it and its ``text`` (NULL when the value is)."""
+    fields = [exp.PropertyEQ(this=exp.to_identifier(name), expression=field)
+              for name, field in zip(NUMERIC_TEXT_FIELDS, (value.copy(), text))]
+    value.replace(exp.Case().when(exp.Not(this=exp.Is(this=value.copy(), expression=exp.Null())),
+                                  exp.Struct(expressions=fields)))
+
+
+def union_numeric_texts(tree: exp.Union, scope: Scope) -> exp.Union:
+    """A ``union all`` whose column is a numeric in Postgres from values with different decimals (``select 1.5
+    union all select attachment_count``), each value as the struct of it and its own text (``2``, not DuckDB's
+    ``2.0``), when every branch's text is known. Not ``union``, ``intersect`` or ``except``, which compare the
+    values (``2`` and ``2.0`` are one)."""
+    branches, pending = [], [tree]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, exp.Union) and not node.args.get("distinct") and not isinstance(node, (exp.Intersect,
+                                                                                                 exp.Except)):
+            pending += [node.expression, node.this]
+        elif isinstance(node, exp.Select) and not node.args.get("distinct"):
+            branches.append(node)
+        else:
+            return tree
+    if len({len(b.expressions) for b in branches}) != 1:
+        return tree
+    for column in zip(*(b.expressions for b in branches)):
+        values = [item.unalias() for item in column]
+        real = [v for v in values if not isinstance(v, exp.Null)]
+        if not any(is_numeric(v, scope) for v in real) or any(_is_float(v, scope) for v in real):
+            continue
+        if not all(scope.is_int(v) or is_numeric(v, scope) for v in real):
+            continue
+        if len({0 if scope.is_int(v) else numeric_scale(v, scope) for v in real}) == 1 and None not in {
+                numeric_scale(v, scope) for v in real if not scope.is_int(v)}:
+            continue  # one number of decimals: the output's DECIMAL has it
+        texts = [_numeric_operand_text(v, scope) for v in real]
+        if None in texts:
+            continue
+        for value, text in zip(real, texts):
+            _with_numeric_text(value, text)
     return tree
 
 

@@ -6013,3 +6013,29 @@ select r.name, m[1] as svc from aws_iam_role r cross join lateral regexp_match(r
 
 -- name: regexp_match_in_from_second_group
 select name, parts[2] as second from aws_iam_user, regexp_match(arn, '^arn:([^:]+):([^:]+)') as parts order by name;
+
+-- name: date_part_is_double_precision
+select name, date_part('day', now() - create_date) / 7 as weeks, date_part('year', create_date) + 0.5 as y,
+  date_part('day', interval '3 days 4 hours') as d from aws_iam_user order by name;
+
+-- name: date_minus_date_is_integer
+select name, (create_date::date - date '2020-01-01') / 7 as weeks, (current_date - create_date::date) * 2 as twice
+from aws_iam_user order by name;
+
+-- name: greatest_least_numeric_keep_own_decimals
+select name, greatest(attachment_count, 1.5) as g, least(attachment_count, 0.50) as l, greatest(2, 2.0) as t
+from aws_iam_policy order by name;
+
+-- name: union_all_numbers_keep_own_decimals
+select name, 1.5 as v from aws_iam_user union all select name, attachment_count from aws_iam_policy
+union all select name, max_session_duration / 3600.0 from aws_iam_role order by 2, 1;
+
+-- name: cte_and_subquery_division_selected_outside
+with t as (select account_id, avg(max_session_duration) as a from aws_iam_role group by account_id)
+select u.name, s.r, t.a from aws_iam_user u join t on t.account_id = u.account_id
+  join (select name, length(name) / 3.0 as r from aws_iam_user) s on s.name = u.name
+order by u.name;
+
+-- name: values_list_numbers_selected_as_they_are
+select u.name, v.weight from aws_iam_user u join (values ('alice', 1.5), ('bob', 2), ('ci-deploy', -0.25)) v(who, weight)
+  on v.who = u.name order by u.name;
