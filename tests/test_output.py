@@ -112,6 +112,15 @@ def test_each_type_in_each_format(con, expression, text, json_value):
     assert rendered(con, expression, "line").splitlines()[1] == f"v | {text or STEAMPIPE_NULL}"
 
 
+def test_a_whole_double_is_written_as_go_writes_it_in_json(con):
+    """Steampipe's JSON comes from Go's encoding/json: a whole double has no ".0" and no exponent below 1e21."""
+    for fmt in ("json", "jsonl"):
+        text = rendered(con, "3.0::double as a, 2.5::double as b, 1e20::double as c, 1e21::double as d, "
+                             "3::float as e, null::double", fmt)
+        assert '"a": 3,' in text and '"b": 2.5,' in text and '"c": 100000000000000000000,' in text
+        assert '"d": 1e+21,' in text and '"e": 3,' in text
+
+
 def test_every_duckdb_type_has_a_rendering(con):
     """Every type DuckDB lists (nested ones through a list of it) renders in every format without an error."""
     names = [r[0] for r in con.execute(

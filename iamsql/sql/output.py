@@ -13,7 +13,7 @@ Values come either from ``iamsql query`` with their DuckDB types (``types``: one
   times ``10:30:45.5``; ``infinity`` and BC dates as PostgreSQL.
 - numerics (DECIMAL) keep their scale (``1.50``) and are strings in JSON, as Steampipe writes ``numeric``;
   integers of any width are numbers; doubles and floats print PostgreSQL's shortest text (``0.1``, ``1e+15``,
-  ``NaN``, ``Infinity``; strings in JSON, which has no NaN).
+  ``NaN``, ``Infinity``; strings in JSON, which has no NaN; a whole one a JSON integer, as Go writes it).
 - UUIDs as text; BLOB as PostgreSQL's bytea hex (``\\xdeadbeef``).
 - csv, md and table output escape text values with ``iamsql.common.escaping``'s one rule: a *text* value (a VARCHAR
   column, or a Python ``str`` when no types are given) starting with ``=``, ``+``, ``-``, ``@``, TAB or CR gets a
@@ -390,7 +390,12 @@ def _json_value(value: Any) -> Any:
     if isinstance(value, _Json | list | tuple | dict) or value is None or isinstance(value, bool | int | str):
         return _jsonable(value)
     if isinstance(value, float):
-        return _jsonable(value)
+        number = _jsonable(value)
+        # Go's encoding/json, which writes Steampipe's output, prints a whole double without ".0" (3, not 3.0)
+        # and in full up to 1e21 (100000000000000000000, not 1e+20)
+        if isinstance(number, float) and number.is_integer() and abs(number) < 1e21:
+            return int(number)
+        return number
     return _scalar(value)
 
 
