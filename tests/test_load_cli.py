@@ -112,3 +112,14 @@ def test_quiet_load_prints_only_warnings_and_needs_an_input(db_path):
     files = [s for s in sources if s["format"] != "iamsql:as-of"]
     assert len(files) == len(list((SAMPLE_DIR / "aws_cli_examples").glob("*.json"))) == len(sources) - 1
     assert_one_line_error(run("load", "--db", str(db_path)), "--sample")
+
+
+@pytest.mark.parametrize("content", ['{"Records": []}', "[]"], ids=["records", "empty list"])
+def test_a_load_without_data_is_one_line_and_exit_2(db_path, tmp_path, content):
+    """Nothing to load exits 2 (docs/cli.md, "Exit codes"), an empty list as a CloudTrail file without records."""
+    path = tmp_path / "empty.json"
+    path.write_text(content)
+    result = run("load", "--db", str(db_path), str(path))
+    assert result.returncode == 2 and result.stdout == ""
+    assert_one_line_error(result, f"nothing loaded: {path} holds no data")
+    assert not db_path.exists()
