@@ -233,11 +233,11 @@ def test_statuses_by_control_names_the_first_unknown_status():
 
 def test_summary_words_count_one_control_and_one_result_in_the_singular():
     row = dict(zip(SUMMARY_COLUMNS, ("owasp-nhi-2025", 1, 10, 0, 1, 0, 9, 0, "0.0%", "10.0%")))
-    assert summary_line(row).endswith("9 not assessed, 0 manual; 1 control)")
-    assert summary_line({**row, "controls": 2}).endswith("; 2 controls)")
+    assert summary_line(row).endswith("9 not assessed, 0 manual; 1 control run)")
+    assert summary_line({**row, "controls": 2}).endswith("; 2 controls run)")
     one = [{"control_id": "c", "status": "alarm", "count": 1}]
-    assert totals_line(one) == "all controls: 1 control, 1 result (0 ok, 1 alarm, 0 info, 0 skip, 0 error)"
-    assert totals_line(one * 2).startswith("all controls: 1 control, 2 results (")
-    assert totals_line([{"control_id": "c", "status": "ok", "count": 3}, {**one[0], "control_id": "d"}]) == (
-        "all controls: 2 controls, 4 results (3 ok, 1 alarm, 0 info, 0 skip, 0 error)"
+    assert totals_line(one, 1) == "all controls: 1 control run, 1 result (0 ok, 1 alarm, 0 info, 0 skip, 0 error)"
+    assert totals_line(one * 2, 1).startswith("all controls: 1 control run, 2 results (")
+    assert totals_line([{"control_id": "c", "status": "ok", "count": 3}, {**one[0], "control_id": "d"}], 3) == (
+        "all controls: 3 controls run, 4 results (3 ok, 1 alarm, 0 info, 0 skip, 0 error)"
     )

@@ -369,12 +369,13 @@ def test_usage_errors_are_one_line_and_exit_2_or_254_for_check_and_query(tmp_pat
         assert "Usage:" not in proc.stderr and "\u256d" not in proc.stderr and proc.stdout == ""
 
 
-def test_a_bare_group_prints_its_help_and_exits_2():
+def test_a_bare_group_prints_its_help_and_exits_0_as_steampipe():
     for args, commands in (([], ("query", "check", "who-can", "evidence")), (["evidence"], ("run", "verify"))):
         proc = run_cli(*args)
-        assert proc.returncode == 2, args
-        assert proc.stderr.startswith(f"Usage: iamsql {' '.join(args)}".rstrip() + " [OPTIONS] COMMAND"), proc.stderr
-        listed = proc.stderr.split("Commands:")[1]
+        assert proc.returncode == 0, args
+        assert proc.stderr == "", proc.stderr
+        assert proc.stdout.startswith(f"Usage: iamsql {' '.join(args)}".rstrip() + " [OPTIONS] COMMAND"), proc.stdout
+        listed = proc.stdout.split("Commands:")[1]
         assert all(f"\n  {command} " in listed for command in commands), (args, listed)
 
 

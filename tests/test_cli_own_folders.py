@@ -92,7 +92,7 @@ def test_unmapped_controls_print_no_framework_lines(own, fmt):
     ran = iamsql(own, "check", "--queries", "my-controls", "--fail-on", "none", "--format", fmt, "--quiet")
     assert ran.returncode == 0, ran.stderr
     output = ran.stdout + ran.stderr
-    assert "all controls: 1 control, " in output
+    assert "all controls: 1 control run, " in output
     for framework in ("cis-aws-foundations-v5.0.0", "nist-csf-2.0", "nist-sp-800-207", "owasp-nhi-2025", "compliant"):
         assert framework not in output, (framework, output[-2000:])
 
@@ -163,3 +163,26 @@ def test_report_reads_the_mappings_its_run_used(own):
         (own / "moved-mappings").rename(own / "my-mappings")
     assert gone.returncode != 0 and gone.stdout == ""
     assert gone.stderr.count("\n") == 1 and "used the mappings in" in gone.stderr and "--mappings" in gone.stderr
+
+
+def test_check_evidence_run_and_diff_count_the_controls_run_alike(own):
+    """A control that returns no row ran: check's totals, evidence run's line and diff's scope all count it."""
+    folder = own / "with-a-silent-control"
+    folder.mkdir()
+    (folder / "my_user_listed.sql").write_text(OWN_CONTROL, encoding="utf-8")
+    silent = OWN_CONTROL.replace("Every IAM user is listed", "No IAM user is listed").replace(
+        "from aws_iam_user\n", "from aws_iam_user\nwhere false\n")
+    (folder / "my_no_user_listed.sql").write_text(silent, encoding="utf-8")
+    database = str(own / "counted.duckdb")
+    assert iamsql(own, "load", "--sample", "--quiet", "--db", database).returncode == 0
+    for _ in range(2):
+        checked = iamsql(own, "check", "--queries", folder.name, "--fail-on", "none", "--quiet", "--db", database)
+        assert checked.returncode == 0, checked.stderr
+        assert "all controls: 2 controls run, " in checked.stdout, checked.stdout[-1000:]
+    diffed = iamsql(own, "diff", "--db", database)
+    assert diffed.returncode == 0, diffed.stderr
+    assert diffed.stdout.count("2 controls run, every framework") == 2, diffed.stdout[:1000]
+    ran = iamsql(own, "evidence", "run", "--db", "counted-evidence.duckdb", "--evidence-dir", "counted-evidence",
+                 "--source", str(SAMPLE_DIR / "cloudsplaining"), "--queries", folder.name, "--fail-on", "none")
+    assert ran.returncode == 0, ran.stderr
+    assert " account(s), 2 control(s) run, " in ran.stdout, ran.stdout

@@ -60,7 +60,7 @@ def test_check_takes_powerpipes_brief_and_none_outputs(sample_db, tmp_path):
     export = tmp_path / "run.json"
     none = run_cli(*args, "--output", "none", "--export", str(export))
     assert none.returncode == 0 and none.stdout == "" and export.is_file()
-    assert "all controls: 1 control" in none.stderr and f"wrote {export}" in none.stderr
+    assert "all controls: 1 control run" in none.stderr and f"wrote {export}" in none.stderr
 
 
 def _dry_run_ids(sample_db, *args):

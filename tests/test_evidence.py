@@ -194,7 +194,7 @@ def test_run_folder_and_manifest(one_run, tmp_path):
     assert manifest["summary"]["controls"] == len(CONTROLS) and manifest["exit_code"] == outcome.exit_code == 0
     assert manifest["config"]["settings"]["fail_on"] == "none"
     line = outcome.line()
-    assert line.startswith(f"evidence run {outcome.run_id}: 1 account(s), 2 control(s), ") and str(outcome.folder) in line
+    assert line.startswith(f"evidence run {outcome.run_id}: 1 account(s), 2 control(s) run, ") and str(outcome.folder) in line
 
 
 def test_exit_codes_follow_fail_on_and_exceptions(tmp_path, monkeypatch, capsys):

@@ -83,12 +83,43 @@ def test_locked_database_is_a_one_line_error(loaded_db):
     assert counts(loaded_db)[0] > 0
 
 
-def test_quiet_load_prints_nothing_and_needs_an_input(db_path):
+def test_quiet_load_hides_the_summary_but_not_the_warnings(db_path, tmp_path):
+    """As Steampipe's --progress=false: --quiet hides progress and the summary; warnings still go to stderr."""
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    users = exports / "list-users.json"
+    users.write_text(json.dumps({"Users": [{"Path": "/", "UserName": "bob", "UserId": "AIDAEXAMPLEBOB000001",
+                                            "Arn": "arn:aws:iam::123456789012:user/bob",
+                                            "CreateDate": "2024-01-02T03:04:05Z"}],
+                                 "IsTruncated": True, "Marker": "next-page"}))
+    (exports / "README.txt").write_text("notes\n")
+    loud = run("load", "--db", str(tmp_path / "loud.duckdb"), str(exports))
+    quiet = run("load", "--quiet", "--db", str(db_path), str(exports))
+    assert loud.returncode == quiet.returncode == 0, quiet.stderr
+    assert "file(s) loaded" in loud.stdout and quiet.stdout == ""
+    assert "only part of aws_iam_user is loaded" in quiet.stderr
+    assert "skipped " in quiet.stderr and "README.txt" in quiet.stderr
+    assert quiet.stderr == loud.stderr
+
+
+def test_quiet_load_prints_only_warnings_and_needs_an_input(db_path):
     result = run("load", "--quiet", "--db", str(db_path), str(SAMPLE_DIR / "aws_cli_examples"))
-    assert result.returncode == 0 and result.stdout == "" and result.stderr == ""
+    assert result.returncode == 0 and result.stdout == ""
+    assert result.stderr and all(line.startswith("warning: ") for line in result.stderr.splitlines()), result.stderr
     con = duckdb.connect(str(db_path), read_only=True)
     sources = json.loads(con.execute("select sources from iamsql_snapshot").fetchone()[0])
     con.close()
     files = [s for s in sources if s["format"] != "iamsql:as-of"]
     assert len(files) == len(list((SAMPLE_DIR / "aws_cli_examples").glob("*.json"))) == len(sources) - 1
     assert_one_line_error(run("load", "--db", str(db_path)), "--sample")
+
+
+@pytest.mark.parametrize("content", ['{"Records": []}', "[]"], ids=["records", "empty list"])
+def test_a_load_without_data_is_one_line_and_exit_2(db_path, tmp_path, content):
+    """Nothing to load exits 2 (docs/cli.md, "Exit codes"), an empty list as a CloudTrail file without records."""
+    path = tmp_path / "empty.json"
+    path.write_text(content)
+    result = run("load", "--db", str(db_path), str(path))
+    assert result.returncode == 2 and result.stdout == ""
+    assert_one_line_error(result, f"nothing loaded: {path} holds no data")
+    assert not db_path.exists()

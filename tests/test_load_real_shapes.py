@@ -525,11 +525,36 @@ def test_event_file_variants(tmp_path, layout):
         assert value(con, "select length(request_parameters->>'policyDocument') from aws_cloudtrail_trail_event") == 3 << 20
 
 
-def test_empty_records_file_alone_loads_nothing(tmp_path):
-    path = tmp_path / "empty.json"
-    path.write_text('{"Records": []}\n')
-    con, summary = load(tmp_path, path)
-    assert value(con, "select count(*) from aws_cloudtrail_trail_event") == 0 and not summary.skipped
+NO_DATA = "holds no data (an empty list [] or a CloudTrail file with no record)"
+
+
+@pytest.mark.parametrize("content", ['{"Records": []}\n', "[]\n", '{\n    "Events": []\n}\n'],
+                         ids=["records", "empty list", "lookup-events"])
+def test_a_load_of_files_without_data_alone_is_one_error(tmp_path, content):
+    """Nothing to load, as a load of no recognised file: one line naming the file (docs/loading.md)."""
+    path = tmp_path / "exports" / "empty.json"
+    path.parent.mkdir()
+    path.write_text(content)
+    with pytest.raises(InputError) as caught:
+        load(tmp_path, path)
+    assert str(caught.value) == f"nothing loaded: {path} {NO_DATA}"
+    with pytest.raises(InputError) as caught:  # named or in a folder alike
+        load(tmp_path, path.parent, name="folder.duckdb")
+    assert str(caught.value) == f"nothing loaded: {path} {NO_DATA}"
+
+
+def test_files_without_data_beside_data_load_or_are_skipped(tmp_path):
+    """Beside data, a CloudTrail file without records counts as loaded and an empty list is skipped, named or not."""
+    (tmp_path / "records.json").write_text('{"Records": []}')
+    (tmp_path / "list.json").write_text("[]")
+    con, summary = load(tmp_path, tmp_path / "records.json", tmp_path / "list.json", SHAPES / "cli" / "list-users.json")
+    assert sorted(f.path.name for f in summary.files) == ["list-users.json", "records.json"]
+    assert summary.skipped == [(str(tmp_path / "list.json"), "an empty list ([]): it holds no data")]
+    assert value(con, "select count(*) from aws_iam_user") > 0
+    with pytest.raises(InputError) as caught:
+        load(tmp_path, tmp_path / "records.json", tmp_path / "list.json", name="both.duckdb")
+    assert str(caught.value) == f"nothing loaded: {tmp_path / 'records.json'} and 1 other file(s) hold no data " \
+        "(an empty list [] or a CloudTrail file with no record)"
 
 
 def test_event_array_whose_first_event_is_longer_than_the_sniffed_head(tmp_path):
@@ -560,12 +585,13 @@ def test_empty_file_is_named_as_empty(tmp_path, name, content):
 
 
 def test_lookup_events_of_a_window_without_events_loads_nothing(tmp_path):
-    """``aws cloudtrail lookup-events`` prints an empty ``Events`` list when no event matches: a real, empty output."""
+    """``aws cloudtrail lookup-events`` prints an empty ``Events`` list when no event matches: a real, empty output,
+    loaded as such beside data (alone, nothing is loaded: see above)."""
     path = tmp_path / "lookup-events.json"
     path.write_text('{\n    "Events": []\n}\n')
-    con, summary = load(tmp_path, path)
+    con, summary = load(tmp_path, path, SHAPES / "cli" / "list-users.json")
     assert value(con, "select count(*) from aws_cloudtrail_trail_event") == 0 and not summary.skipped
-    assert [f.format for f in summary.files] == ["cloudtrail-lookup-events"]
+    assert sorted(f.format for f in summary.files)[0] == "cloudtrail-lookup-events"
 
 
 def test_lookup_events_cli_output(tmp_path):

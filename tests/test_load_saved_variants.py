@@ -199,8 +199,7 @@ def test_a_queried_tag_map_keeps_a_tag_named_value(tmp_path):
     assert con.execute("select tags->>'Value' from aws_accessanalyzer_analyzer").fetchall() == [("high",)]
 
 
-@pytest.mark.parametrize("items", [
-    [],
+@pytest.mark.parametrize("items", [  # [] holds no data: test_load_real_shapes
     ["alice", "ci-bot"],
     [{"UserName": "alice", "Arn": f"arn:aws:iam::{ACCOUNT}:user/alice"}],  # --query 'Users[].{UserName,Arn}'
     [*json.loads((SHAPES / "cli" / "list-users.json").read_text())["Users"],

@@ -269,3 +269,21 @@ def test_export_names_the_format_or_fails_first(sample, tmp_path):
     con = duckdb.connect(str(database), read_only=True)
     assert con.execute("select count(*) from iamsql_run").fetchone()[0] == runs  # refused before running
     con.close()
+
+
+def test_report_warns_when_format_contradicts_the_extension(sample, tmp_path):
+    database = sample[0]
+    cases = (("audit.xlsx", "csv", "warning: --format csv writes csv to {out}, whose extension says xlsx\n"),
+             ("audit.json", "csv", "warning: --format csv writes csv to {out}, whose extension says json\n"),
+             ("audit.csv", "csv", ""),
+             ("audit.json", "ocsf", ""),  # .ocsf.json ends in .json: not a contradiction
+             ("audit.csv", "findings-csv", ""),
+             ("audit.txt", "md", ""))  # an extension iamsql does not know says nothing
+    for name, fmt, warning in cases:
+        out = tmp_path / name
+        result = iamsql("report", "--db", str(database), "--out", str(out), "--format", fmt, "--quiet")
+        assert result.returncode == 0, result.stderr
+        assert result.stderr == warning.format(out=out), (name, fmt)
+        assert result.stdout == f"{out}\n" and out.stat().st_size > 0
+    unknown = iamsql("report", "--db", str(database), "--out", str(tmp_path / "a.xlsx"), "--format", "pdf")
+    assert unknown.returncode == 2 and unknown.stderr.count("\n") == 1 and unknown.stderr.startswith("error: ")

@@ -225,15 +225,15 @@ def test_diff_does_not_compare_controls_one_run_did_not_run(sample, tmp_path):
     total = next(r for r in result["summary"] if r["scope"] == "all controls")
     assert (total["new_alarm"], total["not_compared"]) == (0, 1)
     shown = cli("diff", "--db", str(db), "--from", str(first_id), "--to", str(second_id)).stdout
-    assert "not_compared" in shown and "iam_policy_no_full_admin" in shown and "1 control(s), every framework" in shown
+    assert "not_compared" in shown and "iam_policy_no_full_admin" in shown and "1 control run, every framework" in shown
 
     out = tmp_path / "changes.xlsx"
     cli("report", "--db", str(db), "--out", str(out), "--run", str(second_id))
     rows = [row for row in load_workbook(out, read_only=True)["Changes"].iter_rows(values_only=True)]
     assert any(row[0] == "not_compared" and row[1] == "iam_policy_no_full_admin" for row in rows)
     notes = [str(row[0]) for row in rows if row and row[0]]
-    assert f"Scope of run {first_id}: 1 control(s), every framework." in notes
-    assert f"Scope of run {second_id}: 2 control(s), every framework." in notes
+    assert f"Scope of run {first_id}: 1 control run, every framework." in notes
+    assert f"Scope of run {second_id}: 2 controls run, every framework." in notes
     findings = load_workbook(out, read_only=True)["Findings"]
     head = [c.value for c in next(findings.iter_rows(max_row=1))]
     changes = {row[head.index("Control")]: row[head.index("Change vs previous run")]

@@ -90,7 +90,7 @@ def load(
             "Default: the data's own time (credential report time, collection time, newest date inside).",
         ),
     ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary; skipped files and warnings still go to stderr.")] = False,
     skip_unreadable: Annotated[
         bool,
         typer.Option(
@@ -135,10 +135,19 @@ def load(
                 f"nothing loaded: no AWS IAM or CloudTrail file in {', '.join(map(str, inputs))} "
                 f"({len(summary.skipped)} other file(s) skipped{example})"
             )
-    for path, reason in summary.unreadable:  # shown even with --quiet: data was left out
+    if not quiet:
+        _print_load_summary(summary)
+    # on stderr, with --quiet too (it hides progress and the summary, as collect's does): data was left out
+    for path, reason in summary.unreadable:
         typer.echo(f"warning: {path}: not read ({reason})", err=True)
-    if quiet:
-        return
+    for path, reason in summary.skipped:
+        typer.echo(f"skipped {path}: {reason}", err=True)
+    for warning in summary.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+
+
+def _print_load_summary(summary) -> None:
+    """The rows loaded per account and table, each account's time and the counts line, on standard output."""
     rows = [
         (s["account_id"], s["snapshot_id"], table, count)
         for s in summary.snapshots
@@ -161,10 +170,6 @@ def load(
         f"{len(summary.files)} file(s) loaded, {len(summary.skipped)} skipped, "
         f"{len(summary.unreadable)} unreadable, {len(summary.warnings)} warning(s){kept}"
     )
-    for path, reason in summary.skipped:
-        typer.echo(f"skipped {path}: {reason}", err=True)
-    for warning in summary.warnings:
-        typer.echo(f"warning: {warning}", err=True)
 
 
 def _sample_notice(path: Path) -> bool:

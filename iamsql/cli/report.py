@@ -67,6 +67,8 @@ def report(
       iamsql report --out findings.ocsf.json --run 3
       iamsql report --out iamsql.sarif --quiet
     """
+    if fmt in reports.FORMATS and str(out) != "-" and (named := reports.contradicted_format(out, fmt)):
+        typer.echo(f"warning: --format {fmt} writes {fmt} to {out}, whose extension says {named}", err=True)
     iamsql_frameworks.use_mappings(mappings)
     extra = sigma_controls(sigma, True)
     con = dbmod.connect(db, read_only=True, macros=False)

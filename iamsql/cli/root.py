@@ -128,7 +128,9 @@ def _named(commands) -> str:
 
 # The exit codes of every command, as docs/cli.md ("Exit codes") shows them: (commands, code, meaning).
 EXIT_CODES = (
-    ("every command", "0", "done; for `check` and `evidence run`: nothing fails the threshold"),
+    ("every command", "0",
+     "done; for `check` and `evidence run`: nothing fails the threshold; `iamsql` or a group (`iamsql evidence`) "
+     "alone prints its help, as Steampipe and Powerpipe"),
     ("`check`, `evidence run`", "1", "an alarm at or above `--fail-on` (`fail_on`), as Powerpipe's ExitCodeControlsAlarm"),
     ("`evidence verify`", "1", "a file added, removed or changed, a broken chain of runs, a missing or bad signature"),
     ("`check`, `evidence run`", "2",
@@ -212,9 +214,9 @@ def run(app: typer.Typer) -> None:
     try:
         scratch.use_private_tempdir()
         code = app(prog_name="iamsql", standalone_mode=False)  # click's errors come here, not as its box
-    except click.exceptions.NoArgsIsHelpError as exc:  # a bare group (iamsql, iamsql evidence): its help, as click
-        exc.show()
-        sys.exit(2)
+    except click.exceptions.NoArgsIsHelpError as exc:  # a bare group (iamsql, iamsql evidence): its help on standard
+        typer.echo(exc.ctx.get_help())  # output and exit 0, as Steampipe and Powerpipe do
+        sys.exit(0)
     except click.exceptions.ClickException as exc:  # unknown option, missing argument, bad value: one line
         context = getattr(exc, "ctx", None)
         hint = f" (see '{context.command_path} --help')" if context is not None else ""

@@ -32,6 +32,7 @@ from iamsql.frameworks import (
     requirement_status,
     requirements_for_control,
 )
+from iamsql.history.runs import run_controls
 from iamsql.sql.output import FALLBACK_WIDTH, FORMATS, render
 from iamsql.store.bookkeeping import RUN_DDL
 from iamsql.store.db import transaction
@@ -485,9 +486,11 @@ SUMMARY_FORMULA = (
 )
 
 
-def summary(counted: list[dict], frameworks: list[str] | None = None, attested: Iterable[str] = ()) -> list[tuple]:
+def summary(counted: list[dict], ran: set[str], frameworks: list[str] | None = None,
+            attested: Iterable[str] = ()) -> list[tuple]:
     """One line per framework that holds a control of the run (of those given, else of every framework; a run of
-    unmapped controls has none, as Powerpipe shows only the benchmarks it ran): the controls of the run mapped to it, its
+    unmapped controls has none, as Powerpipe shows only the benchmarks it ran): the controls the run ran (``ran``,
+    ``history.run_controls``) mapped to it, its
     requirements (``total``) by status (``check`` applies no exceptions or attestations, so none are excepted or attested) and its two figures as text (``frameworks.FORMULA``; ``n/a`` when nothing was
     assessed, ``informative`` for SP 800-207), from the statuses of the run's results (``stored_counts``) judged
     per account (``frameworks`` roll-up: the same as the report's)."""
@@ -495,16 +498,15 @@ def summary(counted: list[dict], frameworks: list[str] | None = None, attested: 
     selected = list(dict.fromkeys(frameworks)) if frameworks else list(load_frameworks())
     by_account = counted_by_account(itemgetter("account_id", "control_id", "status", "count")(c) for c in counted)
     statuses = requirement_status({}, selected, attested=attested, by_account=by_account)
-    run_controls = {c["control_id"] for c in counted}
     table = []
     for item in framework_summary(statuses):
         controls = {c for s in statuses if s.requirement.framework == item.framework for c in s.requirement.controls}
-        if not controls & run_controls:
+        if not controls & ran:
             continue
         table.append(
             (
                 item.framework,
-                len(controls & run_controls),
+                len(controls & ran),
                 item.total,
                 item.passed,
                 item.failed,
@@ -520,13 +522,13 @@ def summary(counted: list[dict], frameworks: list[str] | None = None, attested: 
 
 def summary_line(row: dict) -> str:
     """One framework's summary in words: ``owasp-nhi-2025: compliant 30.0%, coverage 100.0% (10 of 10
-    requirements assessed: 3 passed, 6 failed, 1 partial; 0 not assessed, 0 manual; 26 controls)``."""
+    requirements assessed: 3 passed, 6 failed, 1 partial; 0 not assessed, 0 manual; 26 controls run)``."""
     compliant = "n/a (informative)" if row["compliant"] == "informative" else row["compliant"]
     assessed = row["passed"] + row["failed"] + row["partial"]
     return (
         f"{row['framework']}: compliant {compliant}, coverage {row['coverage']} ({assessed} of {row['total']} "
         f"requirements assessed: {row['passed']} passed, {row['failed']} failed, {row['partial']} partial; "
-        f"{row['not_assessed']} not assessed, {row['manual']} manual; {count_of(row['controls'], 'control')})"
+        f"{row['not_assessed']} not assessed, {row['manual']} manual; {count_of(row['controls'], 'control')} run)"
     )
 
 
@@ -535,11 +537,11 @@ def count_of(number: int, noun: str) -> str:
     return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
-def totals_line(counted: list[dict]) -> str:
-    """``all controls: N controls, M results (a ok, b alarm, ...)`` from ``stored_counts``."""
+def totals_line(counted: list[dict], ran: int) -> str:
+    """``all controls: N controls run, M results (a ok, b alarm, ...)`` from ``stored_counts`` and the number of
+    controls the run ran (``history.run_controls``: those that returned no row too)."""
     counts = ", ".join(f"{sum(c['count'] for c in counted if c['status'] == s)} {s}" for s in STATUSES)
-    controls = count_of(len({c["control_id"] for c in counted}), "control")
-    return f"all controls: {controls}, {count_of(sum(c['count'] for c in counted), 'result')} ({counts})"
+    return f"all controls: {count_of(ran, 'control')} run, {count_of(sum(c['count'] for c in counted), 'result')} ({counts})"
 
 
 RESULT_FIELDS = (
@@ -639,13 +641,14 @@ def render_results(
     else:  # a table shows only the rows that need attention and the skipped controls
         statuses = (*TABLE_STATUSES, "skip") if fmt == "table" else STATUSES
         text = _render_rows(results(con, run_id, queries_dir, extra_controls, statuses), fmt, header)
-    table = summary(counted, frameworks)
+    ran = run_controls(con, run_id)
+    table = summary(counted, ran, frameworks)
     if fmt == "md":
         counts = render(list(SUMMARY_COLUMNS), table, "md") + "\n" if table else ""
-        counts += totals_line(counted) + "\n" + ("\n" + SUMMARY_FORMULA + "\n" if table else "")
+        counts += totals_line(counted, len(ran)) + "\n" + ("\n" + SUMMARY_FORMULA + "\n" if table else "")
     else:
         counts = "".join(_wrapped(summary_line(dict(zip(SUMMARY_COLUMNS, row)))) for row in table)
-        counts += _wrapped(totals_line(counted)) + (_wrapped(SUMMARY_FORMULA) if table else "")
+        counts += _wrapped(totals_line(counted, len(ran))) + (_wrapped(SUMMARY_FORMULA) if table else "")
     return text, counts
 
 

@@ -402,9 +402,11 @@ def pack_changed_text(result: dict[str, Any]) -> str | None:
 
 
 def scope_text(meta: dict[str, Any]) -> str:
-    """A run's scope in words: ``53 controls, every framework`` or ``2 controls, frameworks: owasp-nhi-2025``."""
+    """A run's scope in words: ``53 controls run, every framework`` or ``2 controls run, frameworks:
+    owasp-nhi-2025`` (``run_controls``: the controls that returned no row count too, as everywhere)."""
     frameworks = ", ".join(meta["frameworks"]) if meta["frameworks"] else "every framework"
-    return f"{len(meta['controls'])} control(s), {'frameworks: ' if meta['frameworks'] else ''}{frameworks}"
+    count = len(meta["controls"])
+    return f"{count} control{'' if count == 1 else 's'} run, {'frameworks: ' if meta['frameworks'] else ''}{frameworks}"
 
 
 def parameters_text(values: dict[str, Any]) -> str:

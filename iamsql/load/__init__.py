@@ -669,7 +669,7 @@ def classify(found: list[tuple[Path, bool]], summary: LoadSummary, progress) -> 
         except MemoryError:
             raise InputError(f"{path}: not enough memory to read this file") from None
         if isinstance(outcome, str):
-            if explicit:
+            if explicit and outcome != pages.EMPTY_LIST:  # an empty list is skipped wherever it is
                 raise InputError(f"{path}: {outcome}")
             summary.skipped.append((str(path), outcome))
         else:
@@ -819,6 +819,9 @@ def load_paths(
     if on_total:
         on_total(len(found))
     iam_files, event_files = classify(found, summary, progress)
+    if not iam_files and not event_files and summary.skipped and all(
+            reason == pages.EMPTY_LIST for _path, reason in summary.skipped):
+        raise InputError(_no_data([path for path, _reason in summary.skipped]))
     for f in iam_files + event_files:
         f.name = source_name(f.path, named)
     for manifest in manifests:
@@ -876,6 +879,9 @@ def _write(con, iam_files, event_files, merged: Merged, summary: LoadSummary, pr
             if not iam_files and _every_record_rejected(summary.events):
                 example = next(w for w in summary.warnings if " record(s) rejected: " in w)
                 raise InputError(f"nothing loaded: every record was rejected, e.g. {example}")
+            if not iam_files and not _any_record(summary.events):
+                empty_lists = [path for path, reason in summary.skipped if reason == pages.EMPTY_LIST]
+                raise InputError(_no_data([*(str(f.path) for f in event_files), *empty_lists]))
         tables_written = _write_tables(con, snapshots, merged)
         for account, snapshot_id in snapshots.items():
             for table, count in tables_written[account].items():
@@ -1007,6 +1013,17 @@ def _event_warnings(summary: LoadSummary) -> None:
         summary.warnings.append(f"{events['conflicting_event_ids']} event id(s) appear with different content "
                                 f"({events['conflicting_versions']} version(s) in this load): the first is kept, "
                                 "every version is in iamsql_event_conflict")
+
+
+def _any_record(events: dict) -> bool:
+    """The trail files held a record, kept or not."""
+    return any(events.get(count) for count in ("inserted", "identical_duplicates", "conflicting_event_ids", "rejected"))
+
+
+def _no_data(paths: list[str]) -> str:
+    """The error of a load whose every input holds no data at all (``[]``, ``{"Records": []}``)."""
+    files = f"{paths[0]} and {len(paths) - 1} other file(s) hold" if len(paths) > 1 else f"{paths[0]} holds"
+    return f"nothing loaded: {files} no data (an empty list [] or a CloudTrail file with no record)"
 
 
 def _every_record_rejected(events: dict) -> bool:

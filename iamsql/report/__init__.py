@@ -53,8 +53,19 @@ EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv", ".findings.csv": "findings-csv", "
               ".ocsf.jsonl": "ocsf-jsonl", ".jsonl": "ocsf-jsonl", ".asff.json": "asff", ".asff": "asff", ".md": "md",
               ".markdown": "md", ".sarif": "sarif", ".sarif.json": "sarif", ".xml": "junit", ".html": "html", ".htm": "html"}
 
-__all__ = ["FORMATS", "Report", "ReportError", "build_report", "check_exports", "export_path", "export_run",
-           "format_for", "gather", "report_text", "write_report"]
+__all__ = ["FORMATS", "Report", "ReportError", "build_report", "check_exports", "contradicted_format", "export_path",
+           "export_run", "format_for", "gather", "report_text", "write_report"]
+
+
+def contradicted_format(out: Path, fmt: str) -> str | None:
+    """The format ``out``'s extension names when ``fmt`` writes files that never end in it (``x.xlsx`` with csv:
+    ``xlsx``), else None: an unknown extension, or one an ending of ``fmt`` shares (``x.json`` with ocsf, whose
+    ``.ocsf.json`` ends in ``.json``), contradicts nothing."""
+    suffix = out.suffix.lower()
+    named = EXTENSIONS.get(suffix)
+    if named is None or any(ending.endswith(suffix) for ending, f in EXTENSIONS.items() if f == fmt):
+        return None
+    return named
 
 
 def format_for(out: Path, fmt: str | None) -> str:

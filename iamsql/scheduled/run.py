@@ -83,7 +83,7 @@ class RunOutcome:
         s = self.summary
         new = f"{s['new_alarms']} new since run {s['previous_run_id']}" if s["previous_run_id"] else "first run"
         return (
-            f"evidence run {self.run_id}: {s['accounts']} account(s), {s['controls']} control(s), "
+            f"evidence run {self.run_id}: {s['accounts']} account(s), {s['controls']} control(s) run, "
             f"{s['alarms']} alarm(s), {s['excepted']} excepted, {new}, {s['errors']} error(s) -> {self.folder}"
         )
 
@@ -193,7 +193,7 @@ def _run_locked(con, config: Config, exceptions_file, log, sigma_controls=None, 
         accounts = json.loads(con.execute("select accounts from iamsql_run where run_id = ?", [run_id]).fetchone()[0])
         summary = {
             "accounts": len(accounts),
-            "controls": len({c for *_x, c in rows}),
+            "controls": len(history.run_controls(con, run_id)),
             "results": len(rows),
             "statuses": {
                 status: sum(1 for s, *_x in rows if s == status) for status in ("ok", "alarm", "info", "skip", "error")

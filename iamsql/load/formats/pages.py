@@ -17,6 +17,8 @@ from iamsql.load.formats.base import Parsed, response_data, says_truncated
 from iamsql.load.formats.queried import queried_list
 
 NOT_PAGES = "not a recognised AWS IAM or CloudTrail output"
+# ``[]``: any listing, filtered to nothing or of nothing; it names no account or output, so it says nothing
+EMPTY_LIST = "an empty list ([]): it holds no data"
 # A list without its output's wrapper (--query Users, Get-IAMUserList | ConvertTo-Json) may have been filtered
 # (--query 'Users[?...]', Where-Object): nothing in it says it holds the whole listing.
 QUERIED = "a list without its output's wrapper, as --query prints it, which a filter may have cut"
@@ -45,6 +47,8 @@ def parse_text(text: str, path: Path) -> Parsed | str:
 def parse_pages(pages: list, path: Path) -> Parsed | str:
     """One ``Parsed`` for the pages of one output: fragments in page order, what any page lists completely, the
     newest page's own time; truncated only when every page says so (otherwise the last page is in the file)."""
+    if not pages:
+        return EMPTY_LIST
     pages = [response_data(page) for page in pages]
     listed = queried_list(pages)  # before the pages: a detail item may look like another output (its member lists)
     queried = listed is not None
