@@ -336,6 +336,27 @@ def path_decision(decisions: dict, principal: str, path: str) -> str | None:
     return next((decisions[(principal, q, d)] for q, d in keys if (principal, q, d) in decisions), None)
 
 
+def assert_scenario_row(results: dict, decisions: dict, scenario: Scenario, not_closed: tuple[str, ...]) -> None:
+    """A scenario's control row and the engine's answers for its principal (``decisions``: (principal, question,
+    detail) -> decision): closed (no path of that name opened, no answer in ``not_closed`` for it), unknown (no path
+    opened, the path Unknown), or open (Allowed, AllowedIf for ``open-if``)."""
+    principal = scenario.row["arn"]
+    row = results[principal]
+    opened = open_paths(row)
+    assert row["status"] == scenario.status, row["reason"]
+    name = scenario.path.split(" ")[0]
+    if scenario.expect == "closed":
+        assert not any(p == name or p.startswith(name + " ") for p in opened), row["reason"]
+        assert not any(q == f"escalation:{name}" and d in not_closed
+                       for (p, q, _), d in decisions.items() if p == principal)
+    elif scenario.expect == "unknown":
+        assert not opened and path_decision(decisions, principal, scenario.path) == "Unknown", row["reason"]
+    else:
+        assert scenario.path in opened, row["reason"]
+        decision = path_decision(decisions, principal, scenario.path)
+        assert decision == ("AllowedIf" if scenario.expect == "open-if" else "Allowed"), decision
+
+
 def test_every_scenario_names_a_path_of_the_control():
     paths = {q.id.split(":", 1)[1] for q in load_questions(controls.ACCESS_QUESTIONS) if q.id.startswith("escalation:")}
     named = {s.path.split(" ")[0] for s in SCENARIOS if not s.path.startswith("AssumeRole ")}

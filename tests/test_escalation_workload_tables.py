@@ -16,7 +16,7 @@ from iamsql.policy.access import create_tables
 from iamsql.policy.access.questions import load_questions
 from iamsql.store import db
 from tests.iam_rows import ACCOUNT, ADMIN, AS_OF, allow, arn, assume, base, deny, managed, role, user
-from tests.test_escalation_paths import CONTROL, Scenario, open_paths, path_decision
+from tests.test_escalation_paths import CONTROL, Scenario, assert_scenario_row
 
 S = Scenario
 REGION = "us-east-1"
@@ -109,19 +109,7 @@ def checked(tmp_path_factory):
 def test_scenario(checked, scenario):
     results, answers = checked
     decisions = {key: decision for key, (decision, _) in answers.items()}
-    principal = scenario.row["arn"]
-    row = results[principal]
-    opened = open_paths(row)
-    assert row["status"] == scenario.status, row["reason"]
-    name = scenario.path.split(" ")[0]
-    if scenario.expect == "closed":
-        assert not any(p == name or p.startswith(name + " ") for p in opened), row["reason"]
-        assert not any(q == f"escalation:{name}" and d in ("Allowed", "AllowedIf", "Unknown")
-                       for (p, q, _), d in decisions.items() if p == principal)
-    else:
-        assert scenario.path in opened, row["reason"]
-        decision = path_decision(decisions, principal, scenario.path)
-        assert decision == ("AllowedIf" if scenario.expect == "open-if" else "Allowed"), decision
+    assert_scenario_row(results, decisions, scenario, not_closed=("Allowed", "AllowedIf", "Unknown"))
 
 
 def test_no_row_says_a_loaded_table_is_missing(checked):
