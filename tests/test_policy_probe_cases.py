@@ -299,6 +299,52 @@ CASES = [
         doc(allow("s3:GETOBJECT"))])),
     case("resource-arn-case-sensitive", "ImplicitlyDenied", req(GET, OBJECT, ALICE, identity_policies=[
         doc(allow(GET, "arn:aws:s3:::Reports/*"))])),
+
+    # --- Principal/NotPrincipal where AWS refuses them ----------------------------------------------------------------
+    # "You cannot use the Principal element in an identity-based policy" (AWS JSON policy elements: Principal; IAM's
+    # error "Has prohibited field Principal"), nor NotPrincipal ("You cannot use the NotPrincipal element in an IAM
+    # identity-based policy nor in an IAM role trust policy", AWS JSON policy elements: NotPrincipal). A boundary and a
+    # session policy are identity-based policies too. Such a document is malformed: never read without the element.
+    case("identity-policy-with-principal-is-malformed", "Error",
+         req(GET, OBJECT, ALICE, identity_policies=[doc({**allow(GET), "Principal": {"AWS": ALICE}})])),
+    case("identity-policy-with-principal-star-is-malformed", "Error",
+         req(GET, OBJECT, ALICE, identity_policies=[ADMIN, doc({**deny(GET), "Principal": "*"})])),
+    case("identity-policy-with-not-principal-is-malformed", "Error",
+         req(GET, OBJECT, ALICE, identity_policies=[ADMIN, doc({**deny(GET), "NotPrincipal": {"AWS": CAROL}})])),
+    case("boundary-with-principal-is-malformed", "Error",
+         req(GET, OBJECT, ALICE, identity_policies=[ADMIN],
+             permission_boundaries=[doc({**allow("s3:*"), "Principal": {"AWS": A}})])),
+    case("session-policy-with-not-principal-is-malformed", "Error",
+         req(GET, OBJECT, APP_SESSION, identity_policies=[ADMIN],
+             session_policy=doc(allow("s3:*"), {**deny(GET), "NotPrincipal": {"AWS": APP_ROLE}}))),
+    # the same identity-based document without the element is read as usual
+    case("identity-policy-without-principal-reads", "ExplicitlyDenied",
+         req(GET, OBJECT, ALICE, identity_policies=[ADMIN, doc(deny(GET))])),
+    # ... and the rule holds only where the policy is read: a service principal has no identity side
+    case("identity-policy-of-service-not-read", "Allowed",
+         req(GET, OBJECT, "cloudtrail.amazonaws.com", identity_policies=[doc({**allow(GET), "Principal": "*"})],
+             resource_policy=doc({"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                                  "Action": GET, "Resource": "*"}))),
+    # NotPrincipal in a role trust policy: refused ("nor in an IAM role trust policy"), whatever its effect
+    case("trust-with-not-principal-deny-is-malformed", "Error",
+         req("sts:AssumeRole", TARGET_ROLE, ALICE, identity_policies=[ADMIN], resource_policy=doc(
+             {"Effect": "Allow", "Principal": {"AWS": ALICE}, "Action": "sts:AssumeRole"},
+             {"Effect": "Deny", "NotPrincipal": {"AWS": [ALICE, A]}, "Action": "sts:AssumeRole"}))),
+    case("trust-with-not-principal-allow-is-malformed", "Error",
+         req("sts:AssumeRole", TARGET_ROLE, ALICE, identity_policies=[ADMIN], resource_policy=doc(
+             {"Effect": "Allow", "NotPrincipal": {"AWS": CAROL}, "Action": "sts:AssumeRole"}))),
+    case("trust-with-not-principal-tag-session-is-malformed", "Error",
+         req("sts:TagSession", TARGET_ROLE, ALICE, identity_policies=[ADMIN], resource_policy=doc(
+             {"Effect": "Allow", "Principal": {"AWS": ALICE}, "Action": ["sts:AssumeRole", "sts:TagSession"]},
+             {"Effect": "Deny", "NotPrincipal": {"AWS": [ALICE, A]}, "Action": "sts:TagSession"}))),
+    # "NotPrincipal must be used with "Effect":"Deny". Using it with "Effect":"Allow" is not supported": in a bucket
+    # policy too; a Deny with NotPrincipal stays supported in resource-based policies other than trusts
+    case("bucket-not-principal-allow-is-malformed", "Error",
+         req(GET, OBJECT, ALICE, resource_policy=doc({"Effect": "Allow", "NotPrincipal": {"AWS": CAROL},
+                                                      "Action": GET, "Resource": "*"}))),
+    case("bucket-not-principal-deny-exempts-listed-user", "Allowed",
+         req(GET, OBJECT, ALICE, identity_policies=[ADMIN], resource_policy=doc(
+             {"Effect": "Deny", "NotPrincipal": {"AWS": [ALICE, A]}, "Action": GET, "Resource": "*"}))),
 ]
 
 

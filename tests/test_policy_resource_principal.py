@@ -16,7 +16,7 @@ from iamsql.cli import app
 from iamsql.policy import PolicyError, Request, evaluate, simulate
 from iamsql.policy.access import create_tables
 from iamsql.store import db
-from tests.iam_rows import ACCOUNT, ADMIN, AS_OF, allow, arn, assume, doc, managed, role, user
+from tests.iam_rows import ACCOUNT, ADMIN, AS_OF, allow, arn, assume, deny, doc, managed, role, user
 
 USER = arn("user", "dev")
 OTHER_USER = "arn:aws:iam::444455556666:user/partner"
@@ -50,11 +50,13 @@ def test_a_bucket_policy_statement_without_principal_makes_it_malformed(effect):
 
 
 def test_not_principal_names_the_principals_and_identity_policies_have_none():
-    # a Deny with NotPrincipal names whom it exempts (a user: its ARN and its account): the document is well formed
-    exempting = doc(assume({"AWS": USER}),
-                    {"Effect": "Deny", "NotPrincipal": {"AWS": [USER, ACCOUNT]}, "Action": "sts:AssumeRole"})
-    request = Request(action="sts:AssumeRole", resource=arn("role", "admin"), principal=USER,
-                      identity_policies=[doc(allow("sts:AssumeRole"))], resource_policy=exempting)
+    # a Deny with NotPrincipal names whom it exempts (a user: its ARN and its account): a bucket policy of that
+    # shape is well formed
+    exempting = doc({"Effect": "Allow", "Principal": {"AWS": USER}, "Action": "s3:GetObject", "Resource": "*"},
+                    {"Effect": "Deny", "NotPrincipal": {"AWS": [USER, ACCOUNT]}, "Action": "s3:GetObject",
+                     "Resource": "*"})
+    request = Request(action="s3:GetObject", resource=BUCKET_OBJECT, principal=USER, resource_account=ACCOUNT,
+                      resource_policy=exempting)
     assert evaluate(request).decision == "Allowed"
     # the same Principal-less Deny in an identity-based policy applies to the holder
     identity = doc(allow("sts:AssumeRole", arn("role", "admin")), {**PRINCIPAL_LESS_DENY, "Resource": "*"})
@@ -85,3 +87,25 @@ def test_a_loaded_trust_policy_without_principal_is_not_readable(tmp_path):
                                     "--resource", arn("role", "admin"), "-o", "json"])
     assert done.exit_code == 0, done.output
     assert json.loads(done.output)["decision"] == "Unknown"
+
+
+@pytest.mark.parametrize("element", ["Principal", "NotPrincipal"])
+def test_a_loaded_identity_policy_naming_a_principal_is_not_readable(tmp_path, element):
+    # "You cannot use the Principal element in an identity-based policy" (IAM User Guide, "AWS JSON policy elements:
+    # Principal"; IAM refuses it: "Has prohibited field Principal"), nor NotPrincipal ("AWS JSON policy elements:
+    # NotPrincipal"): user dev's only Allow of iam:CreateUser sits in a document IAM refuses, so the answer is unknown,
+    # never the Allow read without the element, nor a quiet "not allowed"
+    statement = {**allow("*"), element: {"AWS": OTHER_USER}} if element == "Principal" else {
+        **deny("iam:DeleteUser"), element: {"AWS": OTHER_USER}}
+    path = tmp_path / "iam.duckdb"
+    con = db.connect(path)
+    with db.transaction(con):
+        snapshot = db.new_snapshot(con, account_id=ACCOUNT, kind="load", sources=[], as_of=AS_OF)
+        db.insert_rows(con, "aws_iam_user", snapshot, [user("dev", allow("iam:CreateUser"), statement)])
+    con.close()
+    done = CliRunner().invoke(app, ["simulate", "--db", str(path), "--principal", USER, "--action", "iam:CreateUser",
+                                    "--resource", arn("user", "new"), "-o", "json"])
+    assert done.exit_code == 0, done.output
+    answer = json.loads(done.output)
+    assert answer["decision"] == "Unknown", answer
+    assert answer["missing"] == ["inline policy dev-inline of user dev (loaded, but not readable by the policy engine)"]

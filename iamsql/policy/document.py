@@ -378,6 +378,31 @@ def as_resource_policy(policy: Policy) -> Policy:
     return policy
 
 
+def as_trust_policy(policy: Policy) -> Policy:
+    """``policy`` read as a role's trust policy: a resource-based policy (``as_resource_policy``) without
+    ``NotPrincipal``, which AWS does not accept there ("You cannot use the NotPrincipal element in an IAM
+    identity-based policy nor in an IAM role trust policy", IAM User Guide, "AWS JSON policy elements:
+    NotPrincipal"); a trust naming it is malformed (``PolicyError``), never read as if the element were absent."""
+    for statement in as_resource_policy(policy).statements:
+        if statement.not_principal:
+            raise PolicyError(f"statement {statement.index}: NotPrincipal is not supported in a role trust policy")
+    return policy
+
+
+def as_identity_policy(policy: Policy) -> Policy:
+    """``policy`` read as an identity-based policy, a permissions boundary or a session policy, which apply to their
+    holder and name no principal: "You cannot use the Principal element in an identity-based policy" (IAM User Guide,
+    "AWS JSON policy elements: Principal"; IAM refuses such a document: "Has prohibited field Principal"), nor
+    ``NotPrincipal`` ("AWS JSON policy elements: NotPrincipal"). A document naming either is malformed
+    (``PolicyError``), never read as if the element were absent."""
+    for statement in policy.statements:
+        if statement.principal is not None:
+            element = "NotPrincipal" if statement.not_principal else "Principal"
+            raise PolicyError(f"statement {statement.index}: {element} is not supported in an identity-based policy, "
+                              f"permissions boundary or session policy")
+    return policy
+
+
 def _is_star(value) -> bool:
     return value == "*" or value == ["*"]
 

@@ -19,9 +19,11 @@ from iamsql.policy.document import (
     Policy,
     PrincipalSpec,
     Statement,
+    as_identity_policy,
     as_resource_control_policy,
     as_resource_policy,
     as_service_control_policy,
+    as_trust_policy,
     is_account_id,
     parse_policy,
 )
@@ -451,9 +453,7 @@ class _Run:
             raise PolicyError(f"{_place(label, position)} must be a list of policy documents")
         grants = []
         for i, p in enumerate(policies):
-            policy = parse_policy(p)
-            if shape is not None and policy is not None:
-                policy = shape(policy)
+            policy = _shaped(p, shape)
             # a document with no statement for the action allows nothing and records nothing: not walked
             if policy is None or policy.statements_for(self.action):
                 grants.append(self.policy(policy, kind, label, position=(*position, i)).get(DIRECT, _NOTHING))
@@ -472,6 +472,13 @@ class _Run:
                 failed = level_index
             result = grant_and(result, grant)
         return result, failed
+
+
+def _shaped(document, shape) -> Policy | None:
+    """``document`` parsed and, when known, read as its policy type requires (``shape``: ``PolicyError`` for a
+    document of another form)."""
+    policy = parse_policy(document)
+    return policy if shape is None or policy is None else shape(policy)
 
 
 def _none_of(blocks: list) -> dict:
@@ -645,15 +652,16 @@ def evaluate(request: Request) -> Evaluation:
     # Principal side: identity-based policies, permissions boundary, session policy.
     identity_grant = boundary_grant = session_grant = YES
     if iam_caller and who.kind != ROOT:
-        identity_grant = run.any_of(request.identity_policies, "identity", "identity_policies")
+        identity_grant = run.any_of(request.identity_policies, "identity", "identity_policies", shape=as_identity_policy)
         if not isinstance(request.permission_boundaries, (list, tuple)):
             raise PolicyError("permission_boundaries must be a list of policy documents")
         for index, boundary in enumerate(request.permission_boundaries):
-            grants = run.policy(parse_policy(boundary), "boundary", "permission_boundaries", position=(index,))
+            grants = run.policy(_shaped(boundary, as_identity_policy), "boundary", "permission_boundaries",
+                                position=(index,))
             grant = grants.get(DIRECT, _NOTHING)
             boundary_grant = grant_and(boundary_grant, grant)
     if iam_caller and request.session_policy is not None:
-        grants = run.policy(parse_policy(request.session_policy), "session", "session_policy")
+        grants = run.policy(_shaped(request.session_policy, as_identity_policy), "session", "session_policy")
         session_grant = grants.get(DIRECT, _NOTHING)
     elif who.kind == FEDERATED_USER:
         # A GetFederationToken session without a session policy has no permissions of its own (IAM User Guide,
@@ -663,8 +671,10 @@ def evaluate(request: Request) -> Evaluation:
     # Resource side: the resource-based policy, by how its Principal named the caller.
     resource_grants = {}
     if request.resource_policy is not None:
+        # the resource policy of the STS calls on a role is the role's trust policy
+        shape = as_trust_policy if action in TRUST_POLICY_ACTIONS else as_resource_policy
         resource_grants = run.policy(
-            as_resource_policy(parse_policy(request.resource_policy)), "resource", "resource_policy", reads_principal=True
+            shape(parse_policy(request.resource_policy)), "resource", "resource_policy", reads_principal=True
         )
     direct = resource_grants.get(DIRECT, _NOTHING)
     role_named = resource_grants.get(ROLE_ARN, _NOTHING)

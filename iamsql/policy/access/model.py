@@ -18,12 +18,13 @@ from iamsql.errors import PolicyError
 from iamsql.policy import Policy, parse_policy
 from iamsql.policy.access.questions import EXISTING, WORKLOADS
 from iamsql.policy.conditions import KnownPrefix
-from iamsql.policy.document import as_resource_policy
+from iamsql.policy.document import as_identity_policy, as_trust_policy
 
 
 class LoadedDocument:
     """A loaded policy document, parsed when first read: a check whose answers are all kept parses none.
-    ``resource``: a resource-based policy (a role's trust policy), whose statements must name their principals."""
+    ``resource``: a role's trust policy, whose statements must name their principals (never with ``NotPrincipal``);
+    otherwise an identity-based policy (a boundary, a permission set), which names none."""
 
     def __init__(self, document: dict, resource: bool = False) -> None:
         self.document = document
@@ -34,7 +35,7 @@ class LoadedDocument:
         """The parsed document; None when the engine cannot read it (as good as unknown)."""
         try:
             policy = parse_policy(self.document)
-            return as_resource_policy(policy) if self.resource else policy
+            return as_trust_policy(policy) if self.resource else as_identity_policy(policy)
         except PolicyError:
             return None
 
