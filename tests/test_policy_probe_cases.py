@@ -345,6 +345,56 @@ CASES = [
     case("bucket-not-principal-deny-exempts-listed-user", "Allowed",
          req(GET, OBJECT, ALICE, identity_policies=[ADMIN], resource_policy=doc(
              {"Effect": "Deny", "NotPrincipal": {"AWS": [ALICE, A]}, "Action": GET, "Resource": "*"}))),
+
+    # --- Set operators on single-valued keys ("Single-valued vs. multivalued context keys": "Do not use condition set
+    # operators ForAllValues or ForAnyValue with single-valued context keys. Using condition set operators with
+    # single-valued context keys can lead to overly permissive policies"). The one value is a set of one:
+    # ForAllValues "also returns true if there are no context keys in the request or if the context key value
+    # resolves to a null dataset, such as an empty string"; ForAnyValue then returns false, and otherwise holds as the
+    # plain operator does.
+    case("forall-single-valued-absent-key-holds", "Allowed", req(GET, OBJECT, ALICE, identity_policies=[
+        cond({"ForAllValues:StringEquals": {"aws:PrincipalTag/team": "red"}})])),
+    case("forall-single-valued-empty-tag-holds", "Allowed", req(GET, OBJECT, ALICE, context={
+        "aws:PrincipalTag/team": ""}, identity_policies=[cond({"ForAllValues:StringEquals": {
+            "aws:PrincipalTag/team": "red"}})])),
+    case("forall-single-valued-other-value-fails", "ImplicitlyDenied", req(GET, OBJECT, ALICE, context={
+        "aws:PrincipalTag/team": "blue"}, identity_policies=[cond({"ForAllValues:StringEquals": {
+            "aws:PrincipalTag/team": "red"}})])),
+    case("foranyvalue-single-valued-as-plain-operator", "Allowed", req(GET, OBJECT, ALICE, context={
+        "aws:PrincipalTag/team": "red"}, identity_policies=[cond({"ForAnyValue:StringEquals": {
+            "aws:PrincipalTag/team": ["red", "green"]}})])),
+    case("foranyvalue-single-valued-absent-fails", "ImplicitlyDenied", req(GET, OBJECT, ALICE, identity_policies=[
+        cond({"ForAnyValue:StringEquals": {"aws:PrincipalTag/team": "red"}})])),
+    # a Deny with ForAllValues on a single-valued key applies when the key is absent: the overly broad Deny
+    case("forall-single-valued-deny-applies-when-absent", "ExplicitlyDenied", req(GET, OBJECT, ALICE, identity_policies=[
+        ADMIN, doc(deny(GET, Condition={"ForAllValues:StringEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}))])),
+    # static analysis: operators on one single-valued key are ANDed, but an empty value is a null data set for the set
+    # operators: ForAllValues:StringNotLike * holds for it while StringLike * matches it, so the block can hold
+    case("static-forall-notlike-and-like-empty-value-holds", "AllowedIf", req(GET, OBJECT, ALICE, identity_policies=[
+        cond({"ForAllValues:StringNotLike": {"aws:PrincipalTag/team": "*"},
+              "StringLike": {"aws:PrincipalTag/team": "*"}})]), unknown=True),
+    case("request-forall-notlike-and-like-empty-value", "Allowed", req(GET, OBJECT, ALICE, context={
+        "aws:PrincipalTag/team": ""}, identity_policies=[cond({"ForAllValues:StringNotLike": {
+            "aws:PrincipalTag/team": "*"}, "StringLike": {"aws:PrincipalTag/team": "*"}})])),
+    case("static-forall-equals-like-not-equals-empty-value-holds", "AllowedIf", req(GET, OBJECT, ALICE, identity_policies=[
+        cond({"ForAllValues:StringEquals": {"aws:PrincipalTag/team": "a"}, "StringLike": {"aws:PrincipalTag/team": "*"},
+              "StringNotEquals": {"aws:PrincipalTag/team": "a"}})]), unknown=True),
+    # ... while ForAnyValue reads the one value as the plain operator: ForAnyValue:StringNotLike * and StringLike * on
+    # one single-valued key exclude each other (an empty value fails ForAnyValue)
+    case("static-foranyvalue-notlike-and-like-exclude", "ImplicitlyDenied", req(GET, OBJECT, ALICE, identity_policies=[
+        cond({"ForAnyValue:StringNotLike": {"aws:PrincipalTag/team": "*"},
+              "StringLike": {"aws:PrincipalTag/team": "*"}})]), unknown=True),
+    # a multivalued key (aws:VpceOrgPaths holds the paths of the endpoint owner's account, like aws:PrincipalOrgPaths)
+    # can satisfy ForAnyValue:StringEquals a and ForAnyValue:StringLike b* at once: never decided as a contradiction
+    case("static-vpce-org-paths-two-foranyvalue-kept", "AllowedIf", req(GET, OBJECT, ALICE, identity_policies=[
+        cond({"ForAnyValue:StringEquals": {"aws:VpceOrgPaths": "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/"},
+              "ForAnyValue:StringLike": {"aws:VpceOrgPaths": "o-a1b2c3d4e5/r-ab12/ou-ab12-22222222/*"}})]), unknown=True),
+    case("static-tag-keys-equals-and-like-kept", "AllowedIf", req(GET, OBJECT, ALICE, identity_policies=[
+        cond({"ForAnyValue:StringEquals": {"aws:TagKeys": "team"},
+              "ForAnyValue:StringLike": {"aws:TagKeys": "cost*"}})]), unknown=True),
+    case("request-tag-keys-equals-and-like", "Allowed", req(GET, OBJECT, ALICE, context={
+        "aws:TagKeys": ["team", "costcenter"]}, identity_policies=[cond({
+            "ForAnyValue:StringEquals": {"aws:TagKeys": "team"}, "ForAnyValue:StringLike": {"aws:TagKeys": "cost*"}})])),
 ]
 
 

@@ -591,7 +591,7 @@ def never_holds(block: dict) -> bool:
 # are typed by the catalog (``ArrayOf...``).
 _MULTI_VALUED_GLOBAL_KEYS = frozenset({
     "aws:tagkeys", "aws:calledvia", "aws:principalorgpaths", "aws:principalservicenameslist", "aws:sourceorgpaths",
-    "aws:resourceorgpaths"})
+    "aws:resourceorgpaths", "aws:vpceorgpaths"})
 _KEY_PART = re.compile(r"\$\{[^}]*\}")
 _CASE_FOLDED = frozenset({"bool", "stringequalsignorecase", "stringnotequalsignorecase"})
 # operator -> (the comparison it makes, whether it is its negation)
@@ -626,8 +626,11 @@ def _excluded(key: str, constraints: list) -> bool:
         return False
     conditions = [condition for operator_name, _, values in constraints
                   for condition in compile_conditions({operator_name: {key: values}}, variables=False)]
-    if all(condition.evaluate({}) for condition in conditions):
-        return False  # the key's absence satisfies them all
+    if all(condition.evaluate({}) for condition in conditions) or all(
+            condition.evaluate({key: ""}) for condition in conditions):
+        # the key's absence satisfies them all, or an empty value does: the set operators read it as an empty set
+        # ("ForAllValues:StringNotLike" refuses no value then), while "StringLike *" matches it
+        return False
     bases = {base for _, base, _ in constraints if base != "null"}
     candidates = None
     literal = [value for _, base, values in constraints for value in values
