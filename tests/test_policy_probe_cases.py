@@ -395,6 +395,80 @@ CASES = [
     case("request-tag-keys-equals-and-like", "Allowed", req(GET, OBJECT, ALICE, context={
         "aws:TagKeys": ["team", "costcenter"]}, identity_policies=[cond({
             "ForAnyValue:StringEquals": {"aws:TagKeys": "team"}, "ForAnyValue:StringLike": {"aws:TagKeys": "cost*"}})])),
+
+    # --- Anonymous callers and aws:PrincipalAccount / aws:PrincipalArn ("AWS global condition context keys":
+    # aws:PrincipalArn "is included in the request context for all signed requests. Anonymous requests don't include
+    # this key"; aws:PrincipalAccount is "anonymous" for them). A "*" grant conditioned on the account admits that
+    # account's principals, never an anonymous caller.
+    case("anonymous-star-principal-account-condition-refused", "ImplicitlyDenied",
+         req(GET, OBJECT, None, resource_policy=doc({"Effect": "Allow", "Principal": "*", "Action": GET, "Resource": "*",
+                                                     "Condition": {"StringEquals": {"aws:PrincipalAccount": A}}}))),
+    case("anonymous-star-principal-account-condition-refused-static", "ImplicitlyDenied",
+         req(GET, OBJECT, None, resource_policy=doc({"Effect": "Allow", "Principal": "*", "Action": GET, "Resource": "*",
+                                                     "Condition": {"StringEquals": {"aws:PrincipalAccount": A}}})),
+         unknown=True),
+    case("anonymous-principal-arn-absent-null-true", "Allowed",
+         req(GET, OBJECT, None, resource_policy=doc({"Effect": "Allow", "Principal": "*", "Action": GET, "Resource": "*",
+                                                     "Condition": {"Null": {"aws:PrincipalArn": "true"}}}))),
+    case("anonymous-principal-arn-arnlike-star-fails", "ImplicitlyDenied",
+         req(GET, OBJECT, None, resource_policy=doc({"Effect": "Allow", "Principal": "*", "Action": GET, "Resource": "*",
+                                                     "Condition": {"ArnLike": {"aws:PrincipalArn": "*"}}}))),
+    # a Deny of every caller outside the account, negated and without IfExists, refuses anonymous callers: their
+    # aws:PrincipalArn is absent, and a negated operator holds on an absent key
+    case("anonymous-arn-not-like-deny-applies-static", "ExplicitlyDenied",
+         req(GET, OBJECT, None, resource_policy=doc(
+             {"Effect": "Allow", "Principal": "*", "Action": GET, "Resource": "*"},
+             {"Effect": "Deny", "Principal": "*", "Action": GET, "Resource": "*",
+              "Condition": {"ArnNotLike": {"aws:PrincipalArn": f"arn:aws:iam::{A}:*"}}})), unknown=True),
+    # the same grant admits the named account's principals: across accounts with their own identity-based Allow
+    # ("Cross-account policy evaluation logic"), within the account by itself ("*" names the caller)
+    case("star-principal-account-cross-account-needs-identity", "ImplicitlyDenied",
+         req(GET, OBJECT, CAROL, resource_policy=doc({"Effect": "Allow", "Principal": "*", "Action": GET, "Resource": "*",
+                                                      "Condition": {"StringEquals": {"aws:PrincipalAccount": B}}}))),
+    case("star-principal-account-cross-account-with-identity", "Allowed",
+         req(GET, OBJECT, CAROL, identity_policies=[ADMIN], resource_policy=doc(
+             {"Effect": "Allow", "Principal": "*", "Action": GET, "Resource": "*",
+              "Condition": {"StringEquals": {"aws:PrincipalAccount": B}}}))),
+    case("star-principal-account-same-account-grants", "Allowed",
+         req(GET, OBJECT, ALICE, resource_policy=doc({"Effect": "Allow", "Principal": "*", "Action": GET, "Resource": "*",
+                                                      "Condition": {"StringEquals": {"aws:PrincipalAccount": A}}}))),
+
+    # --- aws:RequestedRegion of global services ("AWS: Denies access to AWS based on the requested Region": CloudFront,
+    # IAM, Route 53 and Support have one endpoint in us-east-1; "Edit this element to include actions for other AWS
+    # global services that you use, such as budgets, globalaccelerator, importexport, organizations, or waf"; the
+    # General Reference's endpoint pages place Organizations, Budgets and WAF Classic in us-east-1, Global Accelerator
+    # in us-west-2). A Region Deny without those exemptions refuses them, in static analysis too; STS's global endpoint
+    # serves the caller's Region, so it stays unknown.
+    case("region-deny-refuses-organizations-static", "ExplicitlyDenied",
+         req("organizations:ListAccounts", "*", ALICE, identity_policies=[ADMIN],
+             scps=[[ADMIN, doc(deny(Condition=OUTSIDE_EU))]]), unknown=True),
+    case("region-deny-exempting-organizations", "Allowed",
+         req("organizations:ListAccounts", "*", ALICE, identity_policies=[ADMIN], scps=[[ADMIN, doc(
+             {"Effect": "Deny", "NotAction": ["organizations:*"], "Resource": "*", "Condition": OUTSIDE_EU})]]),
+         unknown=True),
+    case("region-allow-us-east-1-admits-budgets", "Allowed",
+         req("budgets:ViewBudget", f"arn:aws:budgets::{A}:budget/monthly", ALICE, identity_policies=[
+             doc(allow("budgets:ViewBudget", Condition={"StringEquals": {"aws:RequestedRegion": "us-east-1"}}))])),
+    case("region-deny-refuses-waf-classic-static", "ExplicitlyDenied",
+         req("waf:ListWebACLs", "*", ALICE, identity_policies=[ADMIN],
+             scps=[[ADMIN, doc(deny(Condition=OUTSIDE_EU))]]), unknown=True),
+    case("region-us-west-2-global-accelerator", "Allowed",
+         req("globalaccelerator:ListAccelerators", "*", ALICE, identity_policies=[ADMIN],
+             scps=[[ADMIN, doc(deny(Condition={"StringNotEquals": {"aws:RequestedRegion": ["us-west-2"]}}))]]),
+         unknown=True),
+    case("region-deny-us-east-1-only-refuses-global-accelerator", "ExplicitlyDenied",
+         req("globalaccelerator:ListAccelerators", "*", ALICE, identity_policies=[ADMIN],
+             scps=[[ADMIN, doc(deny(Condition={"StringNotEquals": {"aws:RequestedRegion": ["us-east-1"]}}))]])),
+    # WAF (the current version, wafv2) is regional: its Region is the request's
+    case("region-of-wafv2-static", "AllowedIf",
+         req("wafv2:ListWebACLs", "*", ALICE, identity_policies=[ADMIN],
+             scps=[[ADMIN, doc(deny(Condition=OUTSIDE_EU))]]), unknown=True),
+    case("region-of-sts-global-endpoint-static", "AllowedIf",
+         req("sts:AssumeRole", TARGET_ROLE, ALICE, identity_policies=[ADMIN], resource_policy=trust_of(ALICE),
+             scps=[[ADMIN, doc(deny(Condition=OUTSIDE_EU))]]), unknown=True),
+    case("region-of-sts-given", "Allowed",
+         req("sts:AssumeRole", TARGET_ROLE, ALICE, context={"aws:RequestedRegion": "eu-west-1"},
+             identity_policies=[ADMIN], resource_policy=trust_of(ALICE), scps=[[ADMIN, doc(deny(Condition=OUTSIDE_EU))]])),
 ]
 
 

@@ -54,15 +54,23 @@ KEY_POLICY_SERVICES = frozenset({"kms"})
 # us-east-1 Region" (IAM User Guide, "AWS global condition context keys", aws:RequestedRegion); CloudFront, Route 53
 # and Support are "global services with a single endpoint that is physically located in the us-east-1 Region",
 # Amazon Q Developer in chat applications (chatbot) and Device Farm global services with endpoints in us-west-2 (IAM
-# User Guide, "AWS: Denies access to AWS based on the requested Region"). Not STS: its global endpoint serves a
-# request in the Region of the workload ("AWS STS Regions and endpoints").
+# User Guide, "AWS: Denies access to AWS based on the requested Region"). The same page names budgets, globalaccelerator,
+# organizations and waf as other global services a Region Deny refuses unless exempted; their one endpoint is in
+# us-east-1 (Organizations: "a single global endpoint for all of the AWS Regions in each partition",
+# organizations.us-east-1.amazonaws.com; Budgets budgets.amazonaws.com; WAF Classic waf.amazonaws.com) and us-west-2
+# (Global Accelerator: "you must specify the US West (Oregon) Region") in the AWS General Reference's endpoint pages.
+# Not STS: its global endpoint serves a request in the Region of the workload ("AWS STS Regions and endpoints").
 SINGLE_ENDPOINT_REGIONS = {
     ("iam", "aws"): "us-east-1",
     ("cloudfront", "aws"): "us-east-1",
     ("route53", "aws"): "us-east-1",
     ("support", "aws"): "us-east-1",
+    ("organizations", "aws"): "us-east-1",
+    ("budgets", "aws"): "us-east-1",
+    ("waf", "aws"): "us-east-1",
     ("chatbot", "aws"): "us-west-2",
     ("devicefarm", "aws"): "us-west-2",
+    ("globalaccelerator", "aws"): "us-west-2",
 }
 
 # Principal kinds.
