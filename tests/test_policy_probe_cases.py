@@ -15,10 +15,13 @@ from tests.test_policy_doc_cases import (
     CAROL,
     DEPLOY_ROLE_B,
     DEPLOY_SESSION_B,
+    FED_ALICE,
     OBJECT,
+    SLR_SESSION,
     TARGET_ROLE,
     A,
     B,
+    bucket_policy,
     req,
 )
 from tests.test_policy_engine import ADMIN, RCP_FULL, allow, deny, doc
@@ -469,6 +472,232 @@ CASES = [
     case("region-of-sts-given", "Allowed",
          req("sts:AssumeRole", TARGET_ROLE, ALICE, context={"aws:RequestedRegion": "eu-west-1"},
              identity_policies=[ADMIN], resource_policy=trust_of(ALICE), scps=[[ADMIN, doc(deny(Condition=OUTSIDE_EU))]])),
+
+    # --- ARN operators against values that are not ARNs, absent keys and multivalued keys ("Condition operators", ARN
+    # condition operators: "Case-sensitive matching of the ARN. Each of the six colon-delimited components of the ARN is
+    # checked separately"; a context value is never a pattern) ----------------------------------------------------------
+    case("arnlike-context-star-is-not-a-wildcard", "ImplicitlyDenied", req(GET, OBJECT, ALICE, context={
+        "aws:SourceArn": "*"}, identity_policies=[cond({"ArnLike": {"aws:SourceArn": f"arn:aws:sns:*:{A}:*"}})])),
+    case("arnequals-bare-account-is-not-the-arn", "ImplicitlyDenied", req(GET, OBJECT, ALICE, context={
+        "aws:SourceArn": A}, identity_policies=[cond({"ArnEquals": {"aws:SourceArn": f"arn:aws:sns:us-east-1:{A}:topic"}})])),
+    # a negated ARN operator holds for a value its pattern does not match, an ARN or not: the Deny applies
+    case("arnnotlike-bare-account-deny-applies", "ExplicitlyDenied", req(GET, OBJECT, ALICE, context={
+        "aws:SourceArn": A}, identity_policies=[ADMIN, doc(deny(GET, Condition={"ArnNotLike": {
+            "aws:SourceArn": f"arn:aws:sns:*:{A}:*"}}))])),
+    # "If the key that you specify in a policy condition is not present in the request context, the values do not
+    # match" for positive operators; a negated one then holds, so ArnNotLike on an absent key applies the Deny
+    case("arnnotlike-absent-key-deny-applies", "ExplicitlyDenied", req(GET, OBJECT, ALICE, identity_policies=[
+        ADMIN, doc(deny(GET, Condition={"ArnNotLike": {"aws:SourceArn": f"arn:aws:sns:*:{A}:*"}}))])),
+    case("arnlike-absent-key-fails", "ImplicitlyDenied", req(GET, OBJECT, ALICE, identity_policies=[
+        cond({"ArnLike": {"aws:SourceArn": f"arn:aws:sns:*:{A}:*"}})])),
+    case("arnlike-service-is-case-sensitive", "ImplicitlyDenied", req(GET, OBJECT, ALICE, context={
+        "aws:SourceArn": f"arn:aws:sns:us-east-1:{A}:topic"}, identity_policies=[cond({"ArnLike": {
+            "aws:SourceArn": f"arn:aws:SNS:us-east-1:{A}:topic"}})])),
+    case("arnequals-question-mark-one-character", "Allowed", req(GET, OBJECT, ALICE, context={
+        "aws:SourceArn": f"arn:aws:sns:us-east-1:{A}:topic"}, identity_policies=[cond({"ArnEquals": {
+            "aws:SourceArn": f"arn:aws:sns:us-east-?:{A}:topic"}})])),
+    # multivalued: ForAllValues needs every value to match (a value that is not an ARN fails), ForAnyValue one
+    case("forallvalues-arnlike-one-value-not-an-arn", "ImplicitlyDenied", req(GET, OBJECT, ALICE, context={
+        "aws:CalledVia": ["athena.amazonaws.com", "arn:aws:s3:::reports"]}, identity_policies=[cond({
+            "ForAllValues:ArnLike": {"aws:CalledVia": "arn:aws:*"}})])),
+    case("foranyvalue-arnlike-one-value-an-arn", "Allowed", req(GET, OBJECT, ALICE, context={
+        "aws:CalledVia": ["athena.amazonaws.com", "arn:aws:s3:::reports"]}, identity_policies=[cond({
+            "ForAnyValue:ArnLike": {"aws:CalledVia": "arn:aws:s3:::*"}})])),
+    case("forallvalues-arnnotlike-one-value-matches-no-deny", "Allowed", req(GET, OBJECT, ALICE, context={
+        "aws:CalledVia": ["athena.amazonaws.com", "arn:aws:s3:::reports"]}, identity_policies=[ADMIN, doc(deny(
+            GET, Condition={"ForAllValues:ArnNotLike": {"aws:CalledVia": "arn:aws:s3:::*"}}))])),
+    case("foranyvalue-arnnotlike-one-value-misses-deny", "ExplicitlyDenied", req(GET, OBJECT, ALICE, context={
+        "aws:CalledVia": ["athena.amazonaws.com", "arn:aws:s3:::reports"]}, identity_policies=[ADMIN, doc(deny(
+            GET, Condition={"ForAnyValue:ArnNotLike": {"aws:CalledVia": "arn:aws:s3:::*"}}))])),
+
+    # --- Policy evaluation logic, boundaries, session policies ("Policy evaluation logic", "Permissions boundaries for
+    # IAM entities", "Session policies") ----------------------------------------------------------------------------
+    # "An explicit deny in any of these policies overrides the allow": a boundary's Deny beats a bucket policy naming
+    # the user, which the boundary's silence would not
+    case("boundary-deny-beats-user-arn-grant", "ExplicitlyDenied", req(GET, OBJECT, ALICE, permission_boundaries=[
+        doc(allow(), deny(GET))], resource_policy=bucket_policy({"AWS": ALICE}))),
+    # "Resource-based policies ... naming the IAM user ARN ... are not limited by an implicit deny in a permissions
+    # boundary": allowed; for a role session, the session ARN likewise, the role ARN not
+    case("boundary-silent-user-arn-grant-allowed", "Allowed", req(GET, OBJECT, ALICE, permission_boundaries=[
+        doc(allow("ec2:*"))], resource_policy=bucket_policy({"AWS": ALICE}))),
+    case("boundary-silent-session-arn-grant-allowed", "Allowed", req(GET, OBJECT, APP_SESSION, permission_boundaries=[
+        doc(allow("ec2:*"))], resource_policy=bucket_policy({"AWS": APP_SESSION}))),
+    case("boundary-silent-role-arn-grant-denied", "ImplicitlyDenied", req(GET, OBJECT, APP_SESSION,
+                                                                         permission_boundaries=[doc(allow("ec2:*"))],
+                                                                         resource_policy=bucket_policy({"AWS": APP_ROLE}))),
+    # session policies: "the permissions from the resource-based policy are added after the session policy is applied"
+    # when it names the session; when it names the role, "the session policy limits the total permissions"
+    case("session-policy-silent-session-arn-grant-allowed", "Allowed", req(
+        GET, OBJECT, APP_SESSION, identity_policies=[ADMIN], session_policy=doc(allow("ec2:*")),
+        resource_policy=bucket_policy({"AWS": APP_SESSION}))),
+    case("session-policy-silent-role-arn-grant-denied", "ImplicitlyDenied", req(
+        GET, OBJECT, APP_SESSION, identity_policies=[ADMIN], session_policy=doc(allow("ec2:*")),
+        resource_policy=bucket_policy({"AWS": APP_ROLE}))),
+    # "Session policies limit the permissions ... They cannot grant more permissions than those allowed by the
+    # identity-based policy": a session policy alone grants nothing (AssumeRole's Policy and PolicyArns alike)
+    case("session-policy-alone-grants-nothing", "ImplicitlyDenied", req(GET, OBJECT, APP_SESSION,
+                                                                       session_policy=doc(allow()))),
+    case("session-policy-deny-beats-identity-allow", "ExplicitlyDenied", req(GET, OBJECT, APP_SESSION, identity_policies=[
+        ADMIN], session_policy=doc(allow(), deny(GET)))),
+    # GetFederationToken: the session's permissions are the user's identity policies intersected with the session
+    # policy; a bucket policy naming the federated user session adds to them after the session policy
+    case("federated-user-session-policy-intersects", "Allowed", req(GET, OBJECT, FED_ALICE, identity_policies=[ADMIN],
+                                                                   session_policy=doc(allow(GET)))),
+    case("federated-user-session-arn-grant-not-limited", "Allowed", req(
+        GET, OBJECT, FED_ALICE, identity_policies=[ADMIN], session_policy=doc(allow("ec2:*")),
+        resource_policy=bucket_policy({"AWS": FED_ALICE}))),
+
+    # --- Cross-account ("Cross-account policy evaluation logic": "the requesting account's identity-based policies ...
+    # and the resource-based policy of the trusting account must both allow") ---------------------------------------
+    case("cross-account-identity-alone-denied", "ImplicitlyDenied", req(GET, OBJECT, CAROL, identity_policies=[ADMIN])),
+    case("cross-account-account-named-with-identity", "Allowed", req(GET, OBJECT, CAROL, identity_policies=[ADMIN],
+                                                                    resource_policy=bucket_policy({"AWS": B}))),
+    case("cross-account-user-named-boundary-limits", "ImplicitlyDenied", req(
+        GET, OBJECT, CAROL, identity_policies=[ADMIN], permission_boundaries=[doc(allow("ec2:*"))],
+        resource_policy=bucket_policy({"AWS": CAROL}))),
+    case("cross-account-session-named-boundary-limits", "ImplicitlyDenied", req(
+        GET, OBJECT, DEPLOY_SESSION_B, identity_policies=[ADMIN], permission_boundaries=[doc(allow("ec2:*"))],
+        resource_policy=bucket_policy({"AWS": DEPLOY_SESSION_B}))),
+    case("cross-account-caller-scp-deny", "ExplicitlyDenied", req(GET, OBJECT, CAROL, identity_policies=[ADMIN],
+                                                                 resource_policy=bucket_policy({"AWS": CAROL}),
+                                                                 scps=[[ADMIN, doc(deny("s3:*"))]])),
+    case("cross-account-resource-rcp-deny", "ExplicitlyDenied", req(
+        GET, OBJECT, CAROL, identity_policies=[ADMIN], resource_policy=bucket_policy({"AWS": CAROL}),
+        rcps=[[RCP_FULL, doc(deny("s3:*", Principal="*"))]])),
+
+    # --- SCPs and RCPs (AWS Organizations User Guide: SCPs and RCPs do not affect the management account; "SCPs don't
+    # affect service-linked roles", nor RCPs; SCPs "never grant permissions"; RCPs apply to AWS service principals and
+    # anonymous callers) ---------------------------------------------------------------------------------------------
+    case("scp-management-account-exempt", "Allowed", req(GET, OBJECT, ALICE, identity_policies=[ADMIN],
+                                                         scps=[[doc(deny())]], management_account_id=A)),
+    case("rcp-management-account-resource-exempt", "Allowed", req(
+        GET, OBJECT, CAROL, identity_policies=[ADMIN], resource_policy=bucket_policy({"AWS": CAROL}),
+        rcps=[[RCP_FULL, doc(deny("s3:*", Principal="*"))]], management_account_id=A)),
+    case("rcp-service-linked-role-session-exempt", "Allowed", req(GET, OBJECT, SLR_SESSION, identity_policies=[ADMIN],
+                                                                  rcps=[[RCP_FULL, doc(deny("s3:*", Principal="*"))]])),
+    case("scp-full-access-grants-nothing", "ImplicitlyDenied", req(GET, OBJECT, ALICE, scps=[[ADMIN]])),
+    case("scp-ou-level-without-allow", "ImplicitlyDenied", req(GET, OBJECT, ALICE, identity_policies=[ADMIN],
+                                                               scps=[[ADMIN], [doc(allow("ec2:*"))]])),
+    case("scp-not-applied-to-service-principal", "Allowed", req(GET, OBJECT, "cloudtrail.amazonaws.com", resource_policy=doc(
+        {"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": GET, "Resource": "*"}),
+        scps=[[doc(deny())]])),
+    case("rcp-confused-deputy-refuses-other-source-account", "ExplicitlyDenied", req(
+        GET, OBJECT, "cloudtrail.amazonaws.com", context={"aws:SourceAccount": B}, resource_policy=doc(
+            {"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": GET, "Resource": "*"}),
+        rcps=[[RCP_FULL, doc(deny("s3:*", Principal="*", Condition={
+            "StringNotEqualsIfExists": {"aws:SourceAccount": A}, "Bool": {"aws:PrincipalIsAWSService": "true"}}))]])),
+    case("rcp-org-perimeter-refuses-anonymous", "ExplicitlyDenied", req(
+        GET, OBJECT, None, resource_policy=bucket_policy("*"), rcps=[[RCP_FULL, doc(deny("s3:*", Principal="*", Condition={
+            "StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}))]])),
+
+    # --- Condition operators ("Condition operators") ----------------------------------------------------------------
+    # "...IfExists: If the policy key is present in the context of the request, process the key as specified in the
+    # policy. If the key is not present, evaluate the condition element as true"
+    case("date-ifexists-absent-key-holds", "Allowed", req(GET, OBJECT, ALICE, identity_policies=[cond({
+        "DateGreaterThanIfExists": {"aws:TokenIssueTime": "2026-01-01T00:00:00Z"}})])),
+    case("numeric-ifexists-present-non-numeric-fails", "ImplicitlyDenied", req(LIST, BUCKET, ALICE, context={
+        "s3:max-keys": "ten"}, identity_policies=[cond({"NumericLessThanEqualsIfExists": {"s3:max-keys": "10"}}, LIST)])),
+    # NumericLessThanEquals compares numbers: a request value that is not a number matches no bound, and a negated
+    # numeric operator holds for it; a policy value that is not a number is a malformed policy
+    case("numeric-le-non-numeric-request-value-fails", "ImplicitlyDenied", req(LIST, BUCKET, ALICE, context={
+        "s3:max-keys": "ten"}, identity_policies=[cond({"NumericLessThanEquals": {"s3:max-keys": "10"}}, LIST)])),
+    case("numeric-not-equals-non-numeric-request-value-deny", "ExplicitlyDenied", req(LIST, BUCKET, ALICE, context={
+        "s3:max-keys": "ten"}, identity_policies=[ADMIN, doc(deny(LIST, Condition={"NumericNotEquals": {
+            "s3:max-keys": "10"}}))])),
+    case("numeric-le-non-numeric-policy-value-malformed", "Error", req(LIST, BUCKET, ALICE, context={
+        "s3:max-keys": "5"}, identity_policies=[cond({"NumericLessThanEquals": {"s3:max-keys": "ten"}}, LIST)])),
+    # Bool: "true" as a JSON string or a JSON boolean; a value other than true/false matches neither
+    case("bool-json-boolean-policy-value", "Allowed", req(GET, OBJECT, ALICE, context={"aws:SecureTransport": "true"},
+                                                         identity_policies=[cond({"Bool": {"aws:SecureTransport": True}})])),
+    case("bool-other-text-matches-neither", "ImplicitlyDenied", req(GET, OBJECT, ALICE, context={
+        "aws:SecureTransport": "yes"}, identity_policies=[cond({"Bool": {"aws:SecureTransport": "true"}})])),
+    case("string-equals-ignore-case-tag", "Allowed", req(GET, OBJECT, ALICE, context={"aws:PrincipalTag/team": "red"},
+                                                        identity_policies=[cond({"StringEqualsIgnoreCase": {
+                                                            "aws:PrincipalTag/team": "RED"}})])),
+    case("string-not-equals-ignore-case-tag", "ImplicitlyDenied", req(GET, OBJECT, ALICE, context={
+        "aws:PrincipalTag/team": "red"}, identity_policies=[cond({"StringNotEqualsIgnoreCase": {
+            "aws:PrincipalTag/team": "RED"}})])),
+    # Date operators take "epoch (UNIX) time" as well as ISO 8601
+    case("date-epoch-policy-vs-iso-request", "Allowed", req(GET, OBJECT, ALICE, context={
+        "aws:CurrentTime": "2026-03-01T00:00:00Z"}, identity_policies=[cond({"DateGreaterThan": {
+            "aws:CurrentTime": "1767225600"}})])),
+    case("date-epoch-policy-after-request", "ImplicitlyDenied", req(GET, OBJECT, ALICE, context={
+        "aws:CurrentTime": "2026-03-01T00:00:00Z"}, identity_policies=[cond({"DateLessThan": {
+            "aws:CurrentTime": "1767225600"}})])),
+    case("date-epoch-time-key-both-epoch", "Allowed", req(GET, OBJECT, ALICE, context={"aws:EpochTime": "1767225601"},
+                                                         identity_policies=[cond({"DateGreaterThan": {
+                                                             "aws:EpochTime": "1767225600"}})])),
+    # IpAddress with IPv6: "the specified IP address or range in IPv4 CIDR format" or IPv6
+    case("ip-v6-single-address", "Allowed", req(GET, OBJECT, ALICE, context={"aws:SourceIp": "2001:db8::1"},
+                                               identity_policies=[cond({"IpAddress": {"aws:SourceIp": "2001:db8::1"}})])),
+    case("ip-v6-other-range", "ImplicitlyDenied", req(GET, OBJECT, ALICE, context={"aws:SourceIp": "2001:db8:2::1"},
+                                                     identity_policies=[cond({"IpAddress": {
+                                                         "aws:SourceIp": "2001:db8:1::/48"}})])),
+    # BinaryEquals: "The value in the policy is a base-64 encoded binary value"
+    case("binary-equals-same-bytes", "Allowed", req(GET, OBJECT, ALICE, context={
+        "s3:ExistingObjectTag/k": "QmluYXJ5VmFsdWVJbkJhc2U2NA=="}, identity_policies=[cond({"BinaryEquals": {
+            "s3:ExistingObjectTag/k": "QmluYXJ5VmFsdWVJbkJhc2U2NA=="}})])),
+    case("binary-equals-other-bytes", "ImplicitlyDenied", req(GET, OBJECT, ALICE, context={
+        "s3:ExistingObjectTag/k": "QmluYXJ5"}, identity_policies=[cond({"BinaryEquals": {
+            "s3:ExistingObjectTag/k": "QmluYXJ5VmFsdWVJbkJhc2U2NA=="}})])),
+
+    # --- Global condition keys ("AWS global condition context keys") --------------------------------------------------
+    # aws:SourceIp "is included in the request context, except when the requester uses a VPC endpoint to make the
+    # request"; aws:SourceVpce and aws:VpcSourceIp only when it does: a request known to come through an endpoint has
+    # no aws:SourceIp (the IP range Deny without IfExists refuses it), one known to carry aws:SourceIp has no endpoint
+    case("source-ip-absent-via-vpc-endpoint-request", "ImplicitlyDenied", req(GET, OBJECT, ALICE, context={
+        "aws:SourceVpce": "vpce-1a2b3c4d", "aws:VpcSourceIp": "10.0.0.5"}, identity_policies=[cond({"IpAddress": {
+            "aws:SourceIp": "203.0.113.0/24"}})])),
+    case("static-source-ip-absent-via-vpc-endpoint", "ImplicitlyDenied", req(GET, OBJECT, ALICE, context={
+        "aws:SourceVpce": "vpce-1a2b3c4d"}, identity_policies=[cond({"IpAddress": {
+            "aws:SourceIp": "203.0.113.0/24"}})]), unknown=True),
+    case("static-ip-deny-refuses-vpc-endpoint-request", "ExplicitlyDenied", req(GET, OBJECT, ALICE, context={
+        "aws:SourceVpce": "vpce-1a2b3c4d"}, identity_policies=[ADMIN, doc(deny(GET, Condition={"NotIpAddress": {
+            "aws:SourceIp": "203.0.113.0/24"}}))]), unknown=True),
+    case("static-vpce-deny-refuses-internet-request", "ExplicitlyDenied", req(GET, OBJECT, ALICE, context={
+        "aws:SourceIp": "203.0.113.9"}, identity_policies=[ADMIN, doc(deny(GET, Condition={"StringNotEquals": {
+            "aws:SourceVpce": "vpce-1a2b3c4d"}}))]), unknown=True),
+    case("static-vpc-source-ip-absent-for-internet-request", "ImplicitlyDenied", req(GET, OBJECT, ALICE, context={
+        "aws:SourceIp": "203.0.113.9"}, identity_policies=[cond({"IpAddress": {"aws:VpcSourceIp": "10.0.0.0/8"}})]),
+         unknown=True),
+    case("static-source-ip-unknown-without-network-keys", "AllowedIf", req(GET, OBJECT, ALICE, identity_policies=[
+        cond({"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}})]), unknown=True),
+    case("vpc-source-ip-via-endpoint", "Allowed", req(GET, OBJECT, ALICE, context={
+        "aws:SourceVpce": "vpce-1a2b3c4d", "aws:VpcSourceIp": "10.0.0.5"}, identity_policies=[cond({"IpAddress": {
+            "aws:VpcSourceIp": "10.0.0.0/16"}})])),
+    # aws:PrincipalIsAWSService is true for a service principal; aws:PrincipalServiceName names it, and static
+    # analysis knows an IAM user has no aws:PrincipalServiceName
+    case("principal-is-aws-service-true-for-service", "Allowed", req(GET, OBJECT, "cloudtrail.amazonaws.com",
+                                                                     resource_policy=doc({
+        "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": GET, "Resource": "*",
+        "Condition": {"Bool": {"aws:PrincipalIsAWSService": "true"}}}))),
+    case("principal-service-name-of-service", "Allowed", req(GET, OBJECT, "cloudtrail.amazonaws.com", resource_policy=doc({
+        "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": GET, "Resource": "*",
+        "Condition": {"StringEquals": {"aws:PrincipalServiceName": "cloudtrail.amazonaws.com"}}}))),
+    case("static-principal-service-name-absent-for-user", "ImplicitlyDenied", req(GET, OBJECT, ALICE, identity_policies=[
+        cond({"StringEquals": {"aws:PrincipalServiceName": "cloudtrail.amazonaws.com"}})]), unknown=True),
+    # aws:SourceAccount / aws:SourceOrgID for service principals: given, they decide; not given, they are a condition
+    case("service-source-account-matches", "Allowed", req(GET, OBJECT, "cloudtrail.amazonaws.com", context={
+        "aws:SourceAccount": A}, resource_policy=doc({"Effect": "Allow", "Principal": {
+            "Service": "cloudtrail.amazonaws.com"}, "Action": GET, "Resource": "*", "Condition": {"StringEquals": {
+                "aws:SourceAccount": A}}}))),
+    case("service-source-account-other", "ImplicitlyDenied", req(GET, OBJECT, "cloudtrail.amazonaws.com", context={
+        "aws:SourceAccount": B}, resource_policy=doc({"Effect": "Allow", "Principal": {
+            "Service": "cloudtrail.amazonaws.com"}, "Action": GET, "Resource": "*", "Condition": {"StringEquals": {
+                "aws:SourceAccount": A}}}))),
+    case("static-service-source-org-id-condition", "AllowedIf", req(GET, OBJECT, "cloudtrail.amazonaws.com",
+                                                                    resource_policy=doc({
+        "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": GET, "Resource": "*",
+        "Condition": {"StringEquals": {"aws:SourceOrgID": "o-a1b2c3d4e5"}}})), unknown=True),
+    # aws:TokenIssueTime: the documented revocation Deny spares sessions issued after the cut-off
+    case("token-issue-time-after-revocation-allowed", "Allowed", req(GET, OBJECT, APP_SESSION, context={
+        "aws:TokenIssueTime": "2026-03-01T00:00:00Z"}, identity_policies=[ADMIN, doc(deny(Condition={
+            "DateLessThan": {"aws:TokenIssueTime": "2026-02-01T00:00:00Z"}}))])),
+    case("resource-org-id-matches", "Allowed", req(GET, OBJECT, ALICE, context={"aws:ResourceOrgID": "o-a1b2c3d4e5"},
+                                                  identity_policies=[cond({"StringEquals": {
+                                                      "aws:ResourceOrgID": "o-a1b2c3d4e5"}})])),
+    case("static-resource-org-id-condition", "AllowedIf", req(GET, OBJECT, ALICE, identity_policies=[cond({
+        "StringEquals": {"aws:ResourceOrgID": "o-a1b2c3d4e5"}})]), unknown=True),
 ]
 
 

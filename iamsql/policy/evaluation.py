@@ -115,6 +115,24 @@ _FEDERATED_ABSENT = _NO_USERNAME | _ORGANIZATION_KEYS | {
 _SERVICE_ABSENT = frozenset({"aws:username"}) | _ORGANIZATION_KEYS
 
 
+# Keys present only in a request made through a VPC endpoint, which has no aws:SourceIp: aws:SourceIp "is included in
+# the request context, except when the requester uses a VPC endpoint to make the request"; aws:SourceVpc,
+# aws:SourceVpce and aws:VpcSourceIp only when it does (IAM User Guide, "AWS global condition context keys", network
+# properties).
+_VPC_ENDPOINT_KEYS = ("aws:sourcevpc", "aws:sourcevpcarn", "aws:sourcevpce", "aws:vpcsourceip", "aws:vpceaccount",
+                      "aws:vpceorgid", "aws:vpceorgpaths")
+
+
+def _network_absent(context: dict) -> tuple[str, ...]:
+    """Static analysis: the network keys a request cannot carry given those ``context`` holds: a request with
+    ``aws:SourceIp`` came through no VPC endpoint, one with a VPC endpoint's key has no ``aws:SourceIp``."""
+    if "aws:sourceip" in context:
+        return _VPC_ENDPOINT_KEYS
+    if any(key in context for key in _VPC_ENDPOINT_KEYS):
+        return ("aws:sourceip",)
+    return ()
+
+
 class _Absent:
     """Context keys known to be absent in static analysis: names, and prefixes (``aws:principaltag/``) of which
     every key not in the context is absent."""
@@ -653,7 +671,10 @@ def evaluate(request: Request) -> Evaluation:
     if region:
         context["aws:requestedregion"] = region
     context.update(normalize_context(request.context))
-    run = _Run(request, who, action, resource, context, known_absent(who, request.absent_keys))
+    absent_keys = request.absent_keys
+    if request.unknown_context:
+        absent_keys = (*absent_keys, *_network_absent(context))
+    run = _Run(request, who, action, resource, context, known_absent(who, absent_keys))
     management = request.management_account_id
     iam_caller = who.kind in IAM_PRINCIPALS
 
