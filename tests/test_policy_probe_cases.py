@@ -401,8 +401,13 @@ CASES = [
 
     # --- Anonymous callers and aws:PrincipalAccount / aws:PrincipalArn ("AWS global condition context keys":
     # aws:PrincipalArn "is included in the request context for all signed requests. Anonymous requests don't include
-    # this key"; aws:PrincipalAccount is "anonymous" for them). A "*" grant conditioned on the account admits that
-    # account's principals, never an anonymous caller.
+    # this key"; aws:PrincipalAccount: "For anonymous requests, the request context returns anonymous"). A "*" grant
+    # conditioned on the account admits that account's principals, never an anonymous caller.
+    case("anonymous-principal-account-is-anonymous", "Allowed",
+         req(GET, OBJECT, None, resource_policy=doc({"Effect": "Allow", "Principal": "*", "Action": GET, "Resource": "*",
+                                                     "Condition": {"StringEquals": {"aws:PrincipalAccount": "anonymous"},
+                                                                   "Null": {"aws:PrincipalArn": "true"}}})),
+         unknown=True),
     case("anonymous-star-principal-account-condition-refused", "ImplicitlyDenied",
          req(GET, OBJECT, None, resource_policy=doc({"Effect": "Allow", "Principal": "*", "Action": GET, "Resource": "*",
                                                      "Condition": {"StringEquals": {"aws:PrincipalAccount": A}}}))),
