@@ -320,6 +320,16 @@ CASES = [
     case("session-policy-with-not-principal-is-malformed", "Error",
          req(GET, OBJECT, APP_SESSION, identity_policies=[ADMIN],
              session_policy=doc(allow("s3:*"), {**deny(GET), "NotPrincipal": {"AWS": APP_ROLE}}))),
+    # "Statements must include either a Resource or a NotResource element" (IAM JSON policy elements: Resource; IAM:
+    # "Policy statement must contain resources"): an identity-based statement without one is refused, never read as a
+    # statement on every resource (a role's trust policy, which names no resource, is the exception)
+    case("identity-policy-without-resource-is-malformed", "Error",
+         req(GET, OBJECT, ALICE, identity_policies=[doc({"Effect": "Allow", "Action": GET})])),
+    case("boundary-without-resource-is-malformed", "Error",
+         req(GET, OBJECT, ALICE, identity_policies=[ADMIN], permission_boundaries=[doc({"Effect": "Allow", "Action": "*"})])),
+    case("session-policy-deny-without-resource-is-malformed", "Error",
+         req(GET, OBJECT, APP_SESSION, identity_policies=[ADMIN], session_policy=doc(allow(), {"Effect": "Deny",
+                                                                                           "Action": GET}))),
     # the same identity-based document without the element is read as usual
     case("identity-policy-without-principal-reads", "ExplicitlyDenied",
          req(GET, OBJECT, ALICE, identity_policies=[ADMIN, doc(deny(GET))])),

@@ -89,14 +89,21 @@ def test_a_loaded_trust_policy_without_principal_is_not_readable(tmp_path):
     assert json.loads(done.output)["decision"] == "Unknown"
 
 
-@pytest.mark.parametrize("element", ["Principal", "NotPrincipal"])
-def test_a_loaded_identity_policy_naming_a_principal_is_not_readable(tmp_path, element):
+REFUSED_IDENTITY_STATEMENTS = {
+    "Principal": {**allow("*"), "Principal": {"AWS": OTHER_USER}},
+    "NotPrincipal": {**deny("iam:DeleteUser"), "NotPrincipal": {"AWS": OTHER_USER}},
+    "no-Resource": {"Effect": "Deny", "Action": "iam:DeleteUser"},
+}
+
+
+@pytest.mark.parametrize("shape", list(REFUSED_IDENTITY_STATEMENTS))
+def test_a_loaded_identity_policy_of_a_shape_iam_refuses_is_not_readable(tmp_path, shape):
     # "You cannot use the Principal element in an identity-based policy" (IAM User Guide, "AWS JSON policy elements:
     # Principal"; IAM refuses it: "Has prohibited field Principal"), nor NotPrincipal ("AWS JSON policy elements:
-    # NotPrincipal"): user dev's only Allow of iam:CreateUser sits in a document IAM refuses, so the answer is unknown,
-    # never the Allow read without the element, nor a quiet "not allowed"
-    statement = {**allow("*"), element: {"AWS": OTHER_USER}} if element == "Principal" else {
-        **deny("iam:DeleteUser"), element: {"AWS": OTHER_USER}}
+    # NotPrincipal"), and "Statements must include either a Resource or a NotResource element" ("IAM JSON policy
+    # elements: Resource"): user dev's Allow of iam:CreateUser sits in a document IAM refuses, so the answer is
+    # unknown, never the document read without the element, nor a quiet "not allowed"
+    statement = REFUSED_IDENTITY_STATEMENTS[shape]
     path = tmp_path / "iam.duckdb"
     con = db.connect(path)
     with db.transaction(con):

@@ -393,13 +393,18 @@ def as_identity_policy(policy: Policy) -> Policy:
     """``policy`` read as an identity-based policy, a permissions boundary or a session policy, which apply to their
     holder and name no principal: "You cannot use the Principal element in an identity-based policy" (IAM User Guide,
     "AWS JSON policy elements: Principal"; IAM refuses such a document: "Has prohibited field Principal"), nor
-    ``NotPrincipal`` ("AWS JSON policy elements: NotPrincipal"). A document naming either is malformed
-    (``PolicyError``), never read as if the element were absent."""
+    ``NotPrincipal`` ("AWS JSON policy elements: NotPrincipal"); and whose statements name their resources
+    ("Statements must include either a Resource or a NotResource element", "IAM JSON policy elements: Resource"; IAM
+    refuses one without: "Policy statement must contain resources"). A document of another shape is malformed
+    (``PolicyError``), never read as if the element were absent or as a statement on every resource."""
     for statement in policy.statements:
         if statement.principal is not None:
             element = "NotPrincipal" if statement.not_principal else "Principal"
             raise PolicyError(f"statement {statement.index}: {element} is not supported in an identity-based policy, "
                               f"permissions boundary or session policy")
+        if statement.resources is None:
+            raise PolicyError(f"statement {statement.index}: an identity-based policy statement needs Resource or "
+                              f"NotResource")
     return policy
 
 
