@@ -65,7 +65,16 @@ def test_not_principal_names_the_principals_and_identity_policies_have_none():
     assert evaluate(request).decision == "ExplicitlyDenied"
 
 
-def test_a_loaded_trust_policy_without_principal_is_not_readable(tmp_path):
+# a trust statement AWS refuses: one without Principal, and a Deny with NotPrincipal ("You cannot use the NotPrincipal
+# element in an IAM identity-based policy nor in an IAM role trust policy", "AWS JSON policy elements: NotPrincipal")
+REFUSED_TRUST_STATEMENTS = {
+    "no-Principal": PRINCIPAL_LESS_DENY,
+    "NotPrincipal": {"Effect": "Deny", "NotPrincipal": {"AWS": [USER, ACCOUNT]}, "Action": "sts:AssumeRole"},
+}
+
+
+@pytest.mark.parametrize("shape", list(REFUSED_TRUST_STATEMENTS))
+def test_a_loaded_trust_policy_of_a_shape_aws_refuses_is_not_readable(tmp_path, shape):
     # user dev may call sts:AssumeRole; role admin (administrator) trusts dev in a trust policy AWS would refuse
     path = tmp_path / "iam.duckdb"
     con = db.connect(path)
@@ -73,7 +82,7 @@ def test_a_loaded_trust_policy_without_principal_is_not_readable(tmp_path):
         snapshot = db.new_snapshot(con, account_id=ACCOUNT, kind="load", sources=[], as_of=AS_OF)
         db.insert_rows(con, "aws_iam_user", snapshot, [user("dev", allow("sts:AssumeRole"))])
         db.insert_rows(con, "aws_iam_role", snapshot,
-                       [role("admin", assume({"AWS": USER}), PRINCIPAL_LESS_DENY, attached=[ADMIN])])
+                       [role("admin", assume({"AWS": USER}), REFUSED_TRUST_STATEMENTS[shape], attached=[ADMIN])])
         db.insert_rows(con, "aws_iam_policy", snapshot, [managed("AdministratorAccess", allow("*"), aws=True)])
     create_tables(con, controls.ACCESS_QUESTIONS, tables=["iam_principal_access", "iam_role_trust_access"])
     assumed = con.execute("select decision, missing from iam_principal_access where principal_arn = ? "
