@@ -118,7 +118,7 @@ def evidence_run(
             "--sign-key", help="Sign manifest.json with this OpenSSH Ed25519 private key (writes manifest.json.sig)."
         ),
     ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary; warnings and errors still go to stderr.")] = False,
 ) -> None:
     """Collect (or load sources.paths), check, apply exceptions and report into
     <evidence-dir>/<name>/<UTC time>/ with manifest.json; prune old runs. Settings: config file, then IAMSQL_*
@@ -165,9 +165,9 @@ def evidence_run(
     }
     settings = scheduled.load_config(config, flags)
     outcome = scheduled.run(settings, log=None if quiet else lambda message: typer.echo(message, err=True))
+    for warning in outcome.warnings:  # on stderr, with --quiet too: it hides progress and the summary only
+        typer.echo(f"warning: {warning}", err=True)
     if not quiet:
-        for warning in outcome.warnings:
-            typer.echo(f"warning: {warning}", err=True)
         for folder in outcome.pruned:
             typer.echo(f"removed old run folder {folder}", err=True)
         typer.echo(outcome.line())
