@@ -17,6 +17,7 @@ from iamsql.cli.options import (
     QueriesOption,
     check_format,
     database_file,
+    new_in_existing_folder,
 )
 from iamsql.cli.root import end_without_teardown
 from iamsql.common.lazy import lazy_import
@@ -42,7 +43,10 @@ def evidence_run(
         Optional[Path], typer.Option("--config", "-c", envvar="IAMSQL_CONFIG", help="TOML config file.")
     ] = None,
     db: Annotated[Optional[Path], typer.Option("--db", callback=database_file, help="DuckDB database file.")] = None,
-    evidence_dir: Annotated[Optional[Path], typer.Option("--evidence-dir", help="Where run folders go.")] = None,
+    evidence_dir: Annotated[
+        Optional[Path],
+        typer.Option("--evidence-dir", callback=new_in_existing_folder, help="Where run folders go."),
+    ] = None,
     name: Annotated[Optional[str], typer.Option("--name", help="Folder name for the runs.")] = None,
     source: Annotated[
         Optional[list[Path]], typer.Option("--source", help="Load these files or folders instead of collecting.")

@@ -38,7 +38,7 @@ from iamsql.controls.catalog import load_controls, unknown_mapped_controls
 from iamsql.controls.contract import exit_code
 from iamsql.controls.engines.duckdb import run_checks
 from iamsql.controls.views import control_pack_hash
-from iamsql.errors import ConfigError, EvidenceError, first_line
+from iamsql.errors import ConfigError, EvidenceError, WriteError, first_line
 from iamsql.history import runs as history
 from iamsql.history import waivers as exc_mod
 from iamsql.history.waivers import read_exceptions
@@ -107,6 +107,8 @@ def run(config: Config, log: Callable[[str], None] | None = None) -> RunOutcome:
                               "of the exported files, or keep the evidence folder outside it")
     try:
         in_existing_folder(evidence_dir).mkdir(exist_ok=True)
+    except WriteError as exc:  # from the config file or IAMSQL_EVIDENCE_DIR (the flag's callback refused it)
+        raise ConfigError(f"evidence_dir: {exc}") from None
     except OSError as exc:
         raise EvidenceError(f"cannot create evidence folder {evidence_dir}: {exc.strerror}") from None
     deadline = time.monotonic() + config["wait"]
