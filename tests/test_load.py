@@ -14,6 +14,7 @@ import pytest
 from iamsql.common.resources import SAMPLE_DIR
 from iamsql.errors import InputError
 from iamsql.load import AS_OF_FORMAT, load_paths
+from iamsql.load.formats import iam as iam_formats
 from iamsql.store import db
 from tests.conftest import PUBLIC_DATA_SETS
 
@@ -239,19 +240,25 @@ def test_access_key_last_used_named_by_key_or_file_name(tmp_path, con):
     ]
 
 
-def test_access_keys_listed_by_the_root_user_are_the_root_users(tmp_path, con):
+def test_access_keys_listed_by_the_root_user_are_not_iam_users_keys(tmp_path, con):
     """ListAccessKeys without UserName lists the caller's keys; run as the root user, the root user's. AWS names
-    the IAM user in each key it lists for a user, so keys that name none are root's: ``<root_account>``'s, as the
-    credential report names the root user, never an unnamed user's, and with no IAM user's ARN in ``akas``."""
+    the IAM user in each key it lists for a user, so keys that name none are root's, which are not IAM users' keys:
+    Steampipe's aws_iam_access_key lists the keys of each IAM user (ListUsers, then ListAccessKeys per user) and
+    never the root user's. Such a file is skipped saying so (an error when named); the IAM users' keys beside it load."""
     folder = tmp_path / "root"
     folder.mkdir()
     (folder / "list-access-keys.json").write_text(json.dumps({"AccessKeyMetadata": [
         {"Status": "Inactive", "CreateDate": "2019-05-01T00:00:00Z", "AccessKeyId": "AKIAROOT000000000001"}]}))
-    load_paths(con, [folder], account_id="111122223333", as_of="2024-03-01T12:00:00Z")
-    assert con.execute("select access_key_id, user_name, status, akas from aws_iam_access_key").fetchall() == [
-        ("AKIAROOT000000000001", "<root_account>", "Inactive", None)]
-    assert con.execute("select reason, whole from iamsql_partial where table_name = 'aws_iam_access_key'").fetchall() \
-        == [("root/list-access-keys.json: list-access-keys lists the keys of <root_account> only", ["<root_account>"])]
+    (folder / "list-access-keys-bob.json").write_text(json.dumps({"AccessKeyMetadata": [
+        {"UserName": "bob", "Status": "Active", "CreateDate": "2020-05-01T00:00:00Z",
+         "AccessKeyId": "AKIABOB0000000000001"}]}))
+    summary = load_paths(con, [folder], account_id="111122223333", as_of="2024-03-01T12:00:00Z")
+    assert con.execute("select access_key_id, user_name from aws_iam_access_key").fetchall() == [
+        ("AKIABOB0000000000001", "bob")]
+    assert [(Path(path).name, reason) for path, reason in summary.skipped] == [
+        ("list-access-keys.json", iam_formats.ROOT_KEYS)]
+    with pytest.raises(InputError, match="list-access-keys run as the root user"):
+        load_paths(con, [folder / "list-access-keys.json"], account_id="111122223333")
 
 
 REPORT_HEADER = ("user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,"

@@ -576,7 +576,8 @@ def _group_object(g: dict) -> dict:
 
 def _policy_attachments(tables: dict[str, dict[tuple, dict]]) -> dict[tuple, dict]:
     """aws_iam_policy_attachment from who has which managed policy attached (as get-account-authorization-details
-    tells it), one row per managed policy known in the account."""
+    tells it), one row per managed policy known in the account; a list with no entity is ``[]``, as Steampipe's
+    (the SDK's ListEntitiesForPolicy output holds an empty list, not nil)."""
     policies = tables.get("aws_iam_policy", {})
     entities = {"policy_users": ("aws_iam_user", "UserName", "UserId", "user_id"),
                 "policy_groups": ("aws_iam_group", "GroupName", "GroupId", "group_id"),
@@ -593,7 +594,7 @@ def _policy_attachments(tables: dict[str, dict[tuple, dict]]) -> dict[tuple, dic
         count = policies.get((arn,), {}).get("attachment_count")
         is_attached = count > 0 if count is not None else any(lists.values())
         result[(arn,)] = {"policy_arn": arn, "is_attached": is_attached, "region": "global",
-                          **{column: (values or None) for column, values in lists.items()}}
+                          **lists}
     return result
 
 
@@ -606,7 +607,6 @@ def _listed_entities(pages: dict[tuple, dict]) -> dict[tuple, dict]:
             row[column] += [entity for entity in page.get(column) or [] if entity not in row[column]]
     for row in result.values():
         row["is_attached"] = any(row[column] for column in iam.ENTITY_LISTS)
-        row.update({column: row[column] or None for column in iam.ENTITY_LISTS})
     return result
 
 
@@ -641,7 +641,7 @@ def derive(account: str, tables: dict[str, dict[tuple, dict]], formats: set[str]
             row.setdefault("partition", partition)
             row["account_id"] = account
             row["_ctx"] = {"connection_name": account}
-            if table == "aws_iam_access_key" and partition and row.get("user_name") not in (None, iam.ROOT_USER):
+            if table == "aws_iam_access_key" and partition and row.get("user_name") is not None:
                 row.setdefault("akas", [f"arn:{partition}:iam::{account}:user/{row['user_name']}/accesskey/{row['access_key_id']}"])
             if table == identity.IDENTITY_POOL:  # Steampipe's ARN: the outputs name no account
                 row.setdefault("akas", [f"arn:{row['partition']}:cognito-identity:{row['region']}:{account}:"
