@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from iamsql import controls
 from iamsql.common.resources import SAMPLE_DIR
 from iamsql.errors import InputError
 from iamsql.load import AS_OF_FORMAT, load_paths
@@ -215,6 +216,39 @@ def test_cli_examples_merge_into_coherent_rows(public_data, con):
     stored = con.execute("select event_selectors, region, home_region from aws_cloudtrail_trail where arn = ?",
                          [selectors["TrailARN"]]).fetchone()
     assert json.loads(stored[0]) == selectors["EventSelectors"] and stored[1] == stored[2]
+
+
+SHADOW_ACCOUNT = "111122223333"
+
+
+def _trail(name: str, home: str, multi_region: bool) -> dict:
+    return {"Name": name, "S3BucketName": "audit-logs", "IncludeGlobalServiceEvents": multi_region,
+            "IsMultiRegionTrail": multi_region, "HomeRegion": home, "LogFileValidationEnabled": True,
+            "TrailARN": f"arn:aws:cloudtrail:{home}:{SHADOW_ACCOUNT}:trail/{name}", "HasCustomEventSelectors": False,
+            "HasInsightSelectors": False, "IsOrganizationTrail": False}
+
+
+@pytest.mark.parametrize("include_shadows", [True, False])
+def test_a_multi_region_trail_has_a_row_per_region_listing_it(tmp_path, con, include_shadows):
+    """As Steampipe's aws_cloudtrail_trail: describe-trails in a region lists the multi-region trails of other regions
+    too (shadow trails, the AWS CLI's default; --no-include-shadow-trails leaves them out), and each is a row with
+    that region and the trail's home_region, holding the status asked in the home region. The listing's region is
+    its folder's (as collect writes them) or an added top-level Region."""
+    main, local = _trail("main", "us-east-1", True), _trail("local", "eu-west-1", False)
+    home = tmp_path / SHADOW_ACCOUNT / "us-east-1" / "cloudtrail"
+    home.mkdir(parents=True)
+    (home / "describe-trails.json").write_text(json.dumps({"trailList": [main]}))
+    (home / "get-trail-status.json").write_text(json.dumps({"TrailARN": main["TrailARN"], "IsLogging": True}))
+    (tmp_path / "eu-west-1.json").write_text(json.dumps(
+        {"trailList": ([main] if include_shadows else []) + [local], "Region": "eu-west-1"}))
+    load_paths(con, [tmp_path], as_of="2024-03-01T12:00:00Z")
+    rows = con.execute("select name, region, home_region, is_logging from aws_cloudtrail_trail order by 1, 2").fetchall()
+    shadows = [("main", "eu-west-1", "us-east-1", True)] if include_shadows else []
+    assert rows == [("local", "eu-west-1", "eu-west-1", None), *shadows, ("main", "us-east-1", "us-east-1", True)]
+    # the controls judge each trail once: its home-region row
+    results = controls.results(con, controls.run_checks(con, controls=["cloudtrail_log_file_validation"]))
+    assert sorted((r["resource"], r["status"]) for r in results) == [
+        (local["TrailARN"], "ok"), (main["TrailARN"], "ok")]
 
 
 def test_access_key_last_used_named_by_key_or_file_name(tmp_path, con):

@@ -55,6 +55,7 @@ from iamsql.load.formats import (
     organizations,
     pages,
     placebo,
+    trails,
 )
 from iamsql.load.formats.base import (
     Fragment,
@@ -611,8 +612,8 @@ def _listed_entities(pages: dict[tuple, dict]) -> dict[tuple, dict]:
 
 
 def derive(account: str, tables: dict[str, dict[tuple, dict]], formats: set[str]) -> None:
-    """Columns that need several files or rows: group memberships, policy attachments, access-key akas, bucket
-    and region ARNs, identity pool akas, partition / account / _ctx on every row."""
+    """Columns that need several files or rows: group memberships, policy attachments, shadow trails, access-key
+    akas, bucket and region ARNs, identity pool akas, partition / account / _ctx on every row."""
     users, groups = tables.get("aws_iam_user", {}), tables.get("aws_iam_group", {})
     groups_by_name = {g.get("name"): g for g in groups.values()}
     if any("__group_names" in u for u in users.values()):
@@ -630,6 +631,7 @@ def derive(account: str, tables: dict[str, dict[tuple, dict]], formats: set[str]
         attachments.update(_policy_attachments(tables))
     if attachments:
         tables["aws_iam_policy_attachment"] = attachments
+    trails.fill_shadow_rows(tables.get(TRAIL_TABLE, {}))
     organizations.derive(tables)
     partitions = Counter(r["partition"] for rows in tables.values() for r in rows.values() if r.get("partition"))
     partition = partitions.most_common(1)[0][0] if partitions else None
