@@ -114,6 +114,8 @@ def test_every_example_is_a_valid_invocation(page, line):
     except Exception as error:  # click's usage errors (typer vendors click) say what is wrong in format_message
         if not hasattr(error, "format_message"):
             raise
+        if re.fullmatch(r"folder \S+ does not exist", getattr(error, "message", "")):
+            return  # a folder of the reader's (--queries my-controls/): the invocation itself parsed
         pytest.fail(f"{page}: `{line}`: {error.format_message()}")
 
 

@@ -211,6 +211,26 @@ def test_exit_codes_follow_fail_on_and_exceptions(tmp_path, monkeypatch, capsys)
     assert code == 0 and out == ""  # every alarm is excepted, and --quiet prints nothing
 
 
+def test_quiet_hides_the_summary_but_not_the_load_warnings(tmp_path, monkeypatch, capsys):
+    """As load --quiet: a table only partly loaded is a warning on stderr, with --quiet too."""
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    (exports / "list-users.json").write_text(json.dumps({
+        "Users": [{"Path": "/", "UserName": "bob", "UserId": "AIDAEXAMPLEBOB000001",
+                   "Arn": f"arn:aws:iam::{ACCOUNT}:user/bob", "CreateDate": "2024-01-02T03:04:05Z"}],
+        "IsTruncated": True, "Marker": "next-page"}))
+    args = ["evidence", "run", "--db", str(tmp_path / "audit.duckdb"), "--source", str(exports),
+            "--control", "iam_user_in_group", "--fail-on", "none"]
+    code, loud, loud_err = cli(monkeypatch, capsys, *args, "--evidence-dir", str(tmp_path / "loud"))
+    assert code == 0 and loud.startswith("evidence run 1: ")
+    code, out, err = cli(monkeypatch, capsys, *args, "--evidence-dir", str(tmp_path / "quiet"), "--quiet")
+    assert code == 0 and out == ""
+    warning = f"warning: account {ACCOUNT}: only part of aws_iam_user is loaded (raw/01-exports/list-users.json: "
+    lines = err.splitlines()
+    assert any(line.startswith(warning) for line in lines) and all(line.startswith("warning: ") for line in lines)
+    assert warning in loud_err and "gathering data" in loud_err and "gathering data" not in err
+
+
 BROKEN_CONTROL = """/*
 title: A control whose SQL names a column that does not exist
 description: Errors on every account.

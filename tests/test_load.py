@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from iamsql import controls
 from iamsql.common.resources import SAMPLE_DIR
 from iamsql.errors import InputError
 from iamsql.load import AS_OF_FORMAT, load_paths
+from iamsql.load.formats import iam as iam_formats
 from iamsql.store import db
 from tests.conftest import PUBLIC_DATA_SETS
 
@@ -216,6 +218,39 @@ def test_cli_examples_merge_into_coherent_rows(public_data, con):
     assert json.loads(stored[0]) == selectors["EventSelectors"] and stored[1] == stored[2]
 
 
+SHADOW_ACCOUNT = "111122223333"
+
+
+def _trail(name: str, home: str, multi_region: bool) -> dict:
+    return {"Name": name, "S3BucketName": "audit-logs", "IncludeGlobalServiceEvents": multi_region,
+            "IsMultiRegionTrail": multi_region, "HomeRegion": home, "LogFileValidationEnabled": True,
+            "TrailARN": f"arn:aws:cloudtrail:{home}:{SHADOW_ACCOUNT}:trail/{name}", "HasCustomEventSelectors": False,
+            "HasInsightSelectors": False, "IsOrganizationTrail": False}
+
+
+@pytest.mark.parametrize("include_shadows", [True, False])
+def test_a_multi_region_trail_has_a_row_per_region_listing_it(tmp_path, con, include_shadows):
+    """As Steampipe's aws_cloudtrail_trail: describe-trails in a region lists the multi-region trails of other regions
+    too (shadow trails, the AWS CLI's default; --no-include-shadow-trails leaves them out), and each is a row with
+    that region and the trail's home_region, holding the status asked in the home region. The listing's region is
+    its folder's (as collect writes them) or an added top-level Region."""
+    main, local = _trail("main", "us-east-1", True), _trail("local", "eu-west-1", False)
+    home = tmp_path / SHADOW_ACCOUNT / "us-east-1" / "cloudtrail"
+    home.mkdir(parents=True)
+    (home / "describe-trails.json").write_text(json.dumps({"trailList": [main]}))
+    (home / "get-trail-status.json").write_text(json.dumps({"TrailARN": main["TrailARN"], "IsLogging": True}))
+    (tmp_path / "eu-west-1.json").write_text(json.dumps(
+        {"trailList": ([main] if include_shadows else []) + [local], "Region": "eu-west-1"}))
+    load_paths(con, [tmp_path], as_of="2024-03-01T12:00:00Z")
+    rows = con.execute("select name, region, home_region, is_logging from aws_cloudtrail_trail order by 1, 2").fetchall()
+    shadows = [("main", "eu-west-1", "us-east-1", True)] if include_shadows else []
+    assert rows == [("local", "eu-west-1", "eu-west-1", None), *shadows, ("main", "us-east-1", "us-east-1", True)]
+    # the controls judge each trail once: its home-region row
+    results = controls.results(con, controls.run_checks(con, controls=["cloudtrail_log_file_validation"]))
+    assert sorted((r["resource"], r["status"]) for r in results) == [
+        (local["TrailARN"], "ok"), (main["TrailARN"], "ok")]
+
+
 def test_access_key_last_used_named_by_key_or_file_name(tmp_path, con):
     folder = tmp_path / "keys"
     folder.mkdir()
@@ -239,19 +274,25 @@ def test_access_key_last_used_named_by_key_or_file_name(tmp_path, con):
     ]
 
 
-def test_access_keys_listed_by_the_root_user_are_the_root_users(tmp_path, con):
+def test_access_keys_listed_by_the_root_user_are_not_iam_users_keys(tmp_path, con):
     """ListAccessKeys without UserName lists the caller's keys; run as the root user, the root user's. AWS names
-    the IAM user in each key it lists for a user, so keys that name none are root's: ``<root_account>``'s, as the
-    credential report names the root user, never an unnamed user's, and with no IAM user's ARN in ``akas``."""
+    the IAM user in each key it lists for a user, so keys that name none are root's, which are not IAM users' keys:
+    Steampipe's aws_iam_access_key lists the keys of each IAM user (ListUsers, then ListAccessKeys per user) and
+    never the root user's. Such a file is skipped saying so (an error when named); the IAM users' keys beside it load."""
     folder = tmp_path / "root"
     folder.mkdir()
     (folder / "list-access-keys.json").write_text(json.dumps({"AccessKeyMetadata": [
         {"Status": "Inactive", "CreateDate": "2019-05-01T00:00:00Z", "AccessKeyId": "AKIAROOT000000000001"}]}))
-    load_paths(con, [folder], account_id="111122223333", as_of="2024-03-01T12:00:00Z")
-    assert con.execute("select access_key_id, user_name, status, akas from aws_iam_access_key").fetchall() == [
-        ("AKIAROOT000000000001", "<root_account>", "Inactive", None)]
-    assert con.execute("select reason, whole from iamsql_partial where table_name = 'aws_iam_access_key'").fetchall() \
-        == [("root/list-access-keys.json: list-access-keys lists the keys of <root_account> only", ["<root_account>"])]
+    (folder / "list-access-keys-bob.json").write_text(json.dumps({"AccessKeyMetadata": [
+        {"UserName": "bob", "Status": "Active", "CreateDate": "2020-05-01T00:00:00Z",
+         "AccessKeyId": "AKIABOB0000000000001"}]}))
+    summary = load_paths(con, [folder], account_id="111122223333", as_of="2024-03-01T12:00:00Z")
+    assert con.execute("select access_key_id, user_name from aws_iam_access_key").fetchall() == [
+        ("AKIABOB0000000000001", "bob")]
+    assert [(Path(path).name, reason) for path, reason in summary.skipped] == [
+        ("list-access-keys.json", iam_formats.ROOT_KEYS)]
+    with pytest.raises(InputError, match="list-access-keys run as the root user"):
+        load_paths(con, [folder / "list-access-keys.json"], account_id="111122223333")
 
 
 REPORT_HEADER = ("user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,"

@@ -358,12 +358,17 @@ def test_cli_outputs_of_one_account(tmp_path):
     assert devices == {"root-account-mfa-device": ("Assigned", None, ACCOUNT, ACCOUNT),
                        "alice-phone": ("Assigned", "alice", "AIDAEXAMPLEALICE0001", ACCOUNT),
                        "abandoned": ("Unassigned", None, None, ACCOUNT)}
-    # The organization trail is listed by describe-trails in both regions (its shadow in eu-west-1): one row.
+    # The organization trail is listed by describe-trails in both regions (its shadow in eu-west-1): a row per region,
+    # as Steampipe's (region the listing's, home_region the trail's), each with the status and selectors asked in
+    # its home region.
     trails = rows(con, "select name, region, home_region, is_multi_region_trail, is_organization_trail, is_logging, "
-                       "latest_delivery_time, event_selectors, advanced_event_selectors from aws_cloudtrail_trail order by 1")
+                       "latest_delivery_time, event_selectors, advanced_event_selectors from aws_cloudtrail_trail "
+                       "order by 1, 2")
     assert [t[:6] for t in trails] == [("eu-local", "eu-west-1", "eu-west-1", False, False, None),
+                                       ("org-trail", "eu-west-1", "us-east-1", True, True, True),
                                        ("org-trail", "us-east-1", "us-east-1", True, True, True)]
-    org = trails[1]
+    assert trails[1][6:] == trails[2][6:]
+    org = trails[2]
     assert org[6].isoformat() == "2024-03-03T01:05:00.123000+00:00" and org[7] is None
     assert [s["Name"] for s in json.loads(org[8])] == ["Management events", "S3 writes to the audit bucket"]
 

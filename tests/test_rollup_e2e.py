@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -136,6 +137,17 @@ def test_check_lists_alarms_by_severity_then_skips_per_account_then_figures(samp
     finally:
         con.close()
     assert any(line.startswith("all controls: ") for line in lines)
+
+
+def test_the_documented_summary_is_the_samples(sample):
+    """docs/controls.md shows check's summary on the bundled sample: each line shown is a line check prints, so the
+    counts there follow new controls and data instead of drifting."""
+    page = (Path(__file__).resolve().parent.parent / "docs" / "controls.md").read_text(encoding="utf-8")
+    (block,) = [b for b in re.findall(r"^```\n(.*?)^```", page, re.M | re.S) if "\nall controls: " in b]
+    printed = set(sample[1].replace("\n  ", " ").splitlines())
+    shown = block.splitlines()
+    assert len(shown) >= 3 and shown[-1].startswith("all controls: ")
+    assert [line for line in shown if line not in printed] == []
 
 
 def test_readme_query_lists_the_users_without_mfa(sample):

@@ -324,6 +324,11 @@ def test_policy_attachments(con):
         select policy_users -> 0 ->> 'UserName', policy_groups -> 0 ->> 'GroupName', policy_roles -> 0 ->> 'RoleName'
         from aws_iam_policy_attachment where policy_arn = 'arn:aws:iam::aws:policy/AdministratorAccess'""") == [
         ("bob", "admins", "partner-audit")]
+    # no entity: [] as Steampipe gives it (ListEntitiesForPolicy's empty lists), not NULL
+    assert rows(con, """
+        select p.name, a.is_attached, a.policy_users::text, a.policy_groups::text, a.policy_roles::text
+        from aws_iam_policy_attachment a join aws_iam_policy p on p.arn = a.policy_arn
+        where p.name = 'pass-any-role'""") == [("pass-any-role", False, "[]", "[]", "[]")]
 
 
 # ---- credential report, password policy, account summary, access keys --------------------------------------------

@@ -16,6 +16,11 @@ def runs_stored(db: str) -> int:
         return con.execute("select count(*) from iamsql_run").fetchone()[0] if stored else 0
 
 
+def missing_folder(option: str, folder, command: str) -> str:
+    """The one line for a missing folder, naming the option it came from, as click words its own bad values."""
+    return f"error: Invalid value for '{option}': folder {folder} does not exist (see 'iamsql {command} --help')\n"
+
+
 @pytest.mark.parametrize("command, target, code", [
     (["export", "--parquet"], "lake", 2),
     (["report", "--out"], "audit.xlsx", 2),
@@ -28,8 +33,29 @@ def test_a_missing_folder_is_refused(sample_db, tmp_path, command, target, code)
         before += 1
     done = run_cli(*command, str(tmp_path / "missing" / target), "--db", sample_db)
     assert (done.returncode, done.stdout) == (code, "")
-    assert done.stderr.count("\n") == 1 and f"folder {tmp_path / 'missing'} does not exist" in done.stderr
+    assert done.stderr == missing_folder(command[-1], tmp_path / "missing", command[0])
     assert not (tmp_path / "missing").exists() and runs_stored(sample_db) == before
+
+
+def test_report_names_the_missing_folder_before_reading_the_database(tmp_path):
+    """A bad --out is a bad value: said first, not after the database's own complaint (none, or no check run)."""
+    out = str(tmp_path / "missing" / "audit.xlsx")
+    for db in (tmp_path / "none.duckdb", tmp_path / "empty.duckdb"):
+        if db.name == "empty.duckdb":
+            duckdb.connect(str(db)).close()
+        done = run_cli("report", "--db", str(db), "--out", out)
+        assert (done.returncode, done.stdout) == (2, "")
+        assert done.stderr == missing_folder("--out", tmp_path / "missing", "report")
+
+
+@pytest.mark.parametrize("command, code", [
+    (["check", "--db", "none.duckdb"], 254), (["controls"], 2), (["report", "--out", "r.xlsx", "--db", "none.duckdb"], 2),
+])
+def test_a_missing_queries_folder_names_the_option(tmp_path, command, code):
+    done = run_cli(*command, "--queries", str(tmp_path / "missing"), cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (code, "")
+    assert done.stderr == (f"error: Invalid value for '--queries': folder {tmp_path / 'missing'} does not exist "
+                           f"(see 'iamsql {command[0]} --help')\n")
 
 
 def test_evidence_run_into_a_missing_folder_is_refused(tmp_path):
@@ -37,7 +63,13 @@ def test_evidence_run_into_a_missing_folder_is_refused(tmp_path):
     done = run_cli("evidence", "run", "--db", db, "--evidence-dir", str(tmp_path / "missing" / "evidence"),
                    "--source", str(SAMPLE_DIR / "cloudsplaining"), "--quiet")
     assert (done.returncode, done.stdout) == (254, "")
-    assert done.stderr == f"error: folder {tmp_path / 'missing'} does not exist\n"
+    assert done.stderr == missing_folder("--evidence-dir", tmp_path / "missing", "evidence run")
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+    # from the settings (config file or IAMSQL_EVIDENCE_DIR): named by its setting, as other settings' errors are
+    done = run_cli("evidence", "run", "--db", db, "--source", str(SAMPLE_DIR / "cloudsplaining"), "--quiet",
+                   env={**os.environ, "IAMSQL_EVIDENCE_DIR": str(tmp_path / "missing" / "evidence")})
+    assert (done.returncode, done.stdout) == (254, "")
+    assert done.stderr == f"error: evidence_dir: folder {tmp_path / 'missing'} does not exist\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
@@ -48,7 +80,7 @@ def test_collect_into_a_missing_folder_is_refused_before_any_request(tmp_path):
     done = run_cli("collect", "--db", str(tmp_path / "c.duckdb"), "--evidence-dir",
                    str(tmp_path / "missing" / "raw"), env=env)
     assert (done.returncode, done.stdout) == (2, "")
-    assert done.stderr == f"error: folder {tmp_path / 'missing'} does not exist\n"
+    assert done.stderr == missing_folder("--evidence-dir", tmp_path / "missing", "collect")
     assert not (tmp_path / "missing").exists()
 
 

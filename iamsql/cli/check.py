@@ -19,6 +19,7 @@ from iamsql.cli.options import (
     check_format,
     check_separator,
     header_flag,
+    new_in_existing_folder,
 )
 from iamsql.common.lazy import lazy_import
 from iamsql.errors import IamsqlError
@@ -137,6 +138,7 @@ def check(
         Optional[list[Path]],
         typer.Option(
             "--export",
+            callback=new_in_existing_folder,
             help="Also write the run to this file, the format from its "
             "extension: .csv .json (Powerpipe's) .findings.csv .iamsql.json .ocsf.json .ocsf.jsonl .asff.json (Security Hub) .md "
             ".sarif .xml (JUnit) "

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from iamsql.cli.options import DbOption
+from iamsql.cli.options import DbOption, new_in_existing_folder
 from iamsql.cli.root import say_interrupted
 from iamsql.common.lazy import lazy_import
 from iamsql.sql.output import render
@@ -66,7 +66,7 @@ def collect(
     ] = 8,
     evidence_dir: Annotated[
         Optional[Path],
-        typer.Option("--evidence-dir", help="New folder for the raw responses (default ./iamsql-evidence/<UTC time>)."),
+        typer.Option("--evidence-dir", callback=new_in_existing_folder, help="New folder for the raw responses (default ./iamsql-evidence/<UTC time>)."),
     ] = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bars and no summary (gaps still go to stderr).")

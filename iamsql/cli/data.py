@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from iamsql.cli.options import DbOption, FormatOption, check_format
+from iamsql.cli.options import DbOption, FormatOption, check_format, new_in_existing_folder
 from iamsql.common.lazy import lazy_import
 from iamsql.common.resources import SAMPLE_DIR
 from iamsql.errors import IamsqlError
@@ -178,7 +178,7 @@ def _sample_notice(path: Path) -> bool:
 
 
 def export(
-    parquet: Annotated[Path, typer.Option("--parquet", help="The lake folder to write (created if missing, in a folder that exists).")],
+    parquet: Annotated[Path, typer.Option("--parquet", callback=new_in_existing_folder, help="The lake folder to write (created if missing, in a folder that exists).")],
     run: Annotated[Optional[int], typer.Option("--run", help="Also export this check run's results.")] = None,
     db: DbOption = None,
 ) -> None:

@@ -17,6 +17,7 @@ from iamsql.cli.options import (
     QueriesOption,
     check_format,
     database_file,
+    new_in_existing_folder,
 )
 from iamsql.cli.root import end_without_teardown
 from iamsql.common.lazy import lazy_import
@@ -42,7 +43,10 @@ def evidence_run(
         Optional[Path], typer.Option("--config", "-c", envvar="IAMSQL_CONFIG", help="TOML config file.")
     ] = None,
     db: Annotated[Optional[Path], typer.Option("--db", callback=database_file, help="DuckDB database file.")] = None,
-    evidence_dir: Annotated[Optional[Path], typer.Option("--evidence-dir", help="Where run folders go.")] = None,
+    evidence_dir: Annotated[
+        Optional[Path],
+        typer.Option("--evidence-dir", callback=new_in_existing_folder, help="Where run folders go."),
+    ] = None,
     name: Annotated[Optional[str], typer.Option("--name", help="Folder name for the runs.")] = None,
     source: Annotated[
         Optional[list[Path]], typer.Option("--source", help="Load these files or folders instead of collecting.")
@@ -118,7 +122,7 @@ def evidence_run(
             "--sign-key", help="Sign manifest.json with this OpenSSH Ed25519 private key (writes manifest.json.sig)."
         ),
     ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary; warnings and errors still go to stderr.")] = False,
 ) -> None:
     """Collect (or load sources.paths), check, apply exceptions and report into
     <evidence-dir>/<name>/<UTC time>/ with manifest.json; prune old runs. Settings: config file, then IAMSQL_*
@@ -165,9 +169,9 @@ def evidence_run(
     }
     settings = scheduled.load_config(config, flags)
     outcome = scheduled.run(settings, log=None if quiet else lambda message: typer.echo(message, err=True))
+    for warning in outcome.warnings:  # on stderr, with --quiet too: it hides progress and the summary only
+        typer.echo(f"warning: {warning}", err=True)
     if not quiet:
-        for warning in outcome.warnings:
-            typer.echo(f"warning: {warning}", err=True)
         for folder in outcome.pruned:
             typer.echo(f"removed old run folder {folder}", err=True)
         typer.echo(outcome.line())

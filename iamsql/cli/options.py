@@ -7,7 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from iamsql.errors import IamsqlError
+from iamsql.common.safe_write import in_existing_folder, is_stdout
+from iamsql.errors import IamsqlError, WriteError
 from iamsql.sql.output import FORMATS
 
 
@@ -20,6 +21,25 @@ def database_file(value: Path | None) -> Path | None:
                                      "such as iamsql.duckdb, or leave --db out for ./iamsql.duckdb")
         raise typer.BadParameter(f"{value} is a folder, not a database file; give a file such as "
                                  f"{value / 'iamsql.duckdb'}")
+    return value
+
+
+def new_in_existing_folder(value: Path | list[Path] | None) -> Path | list[Path] | None:
+    """Refuse, naming the option, a file or folder to create whose folder does not exist (iamsql creates the one
+    named, never the folders above it), before anything is read or written; ``-`` (standard output) passes."""
+    for path in value if isinstance(value, list) else [value] if value is not None else []:
+        if not is_stdout(path):
+            try:
+                in_existing_folder(path)
+            except WriteError as exc:
+                raise typer.BadParameter(str(exc)) from None
+    return value
+
+
+def existing_folder(value: Path | None) -> Path | None:
+    """Refuse, naming the option, a folder to read that does not exist or is a file."""
+    if value is not None and not value.is_dir():
+        raise typer.BadParameter(f"{value} is not a folder" if value.exists() else f"folder {value} does not exist")
     return value
 
 
@@ -54,7 +74,8 @@ MappingsOption = Annotated[
                  "shipped ones."),
 ]
 QueriesOption = Annotated[
-    Optional[Path], typer.Option("--queries", help="A folder of your own controls instead of the shipped ones.")
+    Optional[Path],
+    typer.Option("--queries", callback=existing_folder, help="A folder of your own controls instead of the shipped ones."),
 ]
 FrameworksOption = Annotated[
     Optional[list[str]], typer.Option("--framework", help="Only controls mapped to this framework (repeatable).")

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from iamsql.cli.check import sigma_controls
-from iamsql.cli.options import DbOption, StepsQuietOption
+from iamsql.cli.options import DbOption, StepsQuietOption, existing_folder, new_in_existing_folder
 from iamsql.common.lazy import lazy_import
 
 dbmod = lazy_import("iamsql.store.db")
@@ -24,6 +24,7 @@ def report(
         Path,
         typer.Option(
             "--out",
+            callback=new_in_existing_folder,
             help="The file to write (its extension picks the format); '-' writes "
             "a text format (give --format) to standard output.",
         ),
@@ -42,7 +43,9 @@ def report(
     ] = None,
     run: Annotated[Optional[int], typer.Option("--run", help="The check run id (default: the latest).")] = None,
     queries: Annotated[
-        Optional[Path], typer.Option("--queries", help="The folder of controls the run used, if not the shipped one.")
+        Optional[Path],
+        typer.Option("--queries", callback=existing_folder,
+                     help="The folder of controls the run used, if not the shipped one."),
     ] = None,
     mappings: Annotated[
         Optional[Path],

@@ -55,6 +55,7 @@ from iamsql.load.formats import (
     organizations,
     pages,
     placebo,
+    trails,
 )
 from iamsql.load.formats.base import (
     Fragment,
@@ -576,7 +577,8 @@ def _group_object(g: dict) -> dict:
 
 def _policy_attachments(tables: dict[str, dict[tuple, dict]]) -> dict[tuple, dict]:
     """aws_iam_policy_attachment from who has which managed policy attached (as get-account-authorization-details
-    tells it), one row per managed policy known in the account."""
+    tells it), one row per managed policy known in the account; a list with no entity is ``[]``, as Steampipe's
+    (the SDK's ListEntitiesForPolicy output holds an empty list, not nil)."""
     policies = tables.get("aws_iam_policy", {})
     entities = {"policy_users": ("aws_iam_user", "UserName", "UserId", "user_id"),
                 "policy_groups": ("aws_iam_group", "GroupName", "GroupId", "group_id"),
@@ -593,7 +595,7 @@ def _policy_attachments(tables: dict[str, dict[tuple, dict]]) -> dict[tuple, dic
         count = policies.get((arn,), {}).get("attachment_count")
         is_attached = count > 0 if count is not None else any(lists.values())
         result[(arn,)] = {"policy_arn": arn, "is_attached": is_attached, "region": "global",
-                          **{column: (values or None) for column, values in lists.items()}}
+                          **lists}
     return result
 
 
@@ -606,13 +608,12 @@ def _listed_entities(pages: dict[tuple, dict]) -> dict[tuple, dict]:
             row[column] += [entity for entity in page.get(column) or [] if entity not in row[column]]
     for row in result.values():
         row["is_attached"] = any(row[column] for column in iam.ENTITY_LISTS)
-        row.update({column: row[column] or None for column in iam.ENTITY_LISTS})
     return result
 
 
 def derive(account: str, tables: dict[str, dict[tuple, dict]], formats: set[str]) -> None:
-    """Columns that need several files or rows: group memberships, policy attachments, access-key akas, bucket
-    and region ARNs, identity pool akas, partition / account / _ctx on every row."""
+    """Columns that need several files or rows: group memberships, policy attachments, shadow trails, access-key
+    akas, bucket and region ARNs, identity pool akas, partition / account / _ctx on every row."""
     users, groups = tables.get("aws_iam_user", {}), tables.get("aws_iam_group", {})
     groups_by_name = {g.get("name"): g for g in groups.values()}
     if any("__group_names" in u for u in users.values()):
@@ -630,6 +631,7 @@ def derive(account: str, tables: dict[str, dict[tuple, dict]], formats: set[str]
         attachments.update(_policy_attachments(tables))
     if attachments:
         tables["aws_iam_policy_attachment"] = attachments
+    trails.fill_shadow_rows(tables.get(TRAIL_TABLE, {}))
     organizations.derive(tables)
     partitions = Counter(r["partition"] for rows in tables.values() for r in rows.values() if r.get("partition"))
     partition = partitions.most_common(1)[0][0] if partitions else None
@@ -641,7 +643,7 @@ def derive(account: str, tables: dict[str, dict[tuple, dict]], formats: set[str]
             row.setdefault("partition", partition)
             row["account_id"] = account
             row["_ctx"] = {"connection_name": account}
-            if table == "aws_iam_access_key" and partition and row.get("user_name") not in (None, iam.ROOT_USER):
+            if table == "aws_iam_access_key" and partition and row.get("user_name") is not None:
                 row.setdefault("akas", [f"arn:{partition}:iam::{account}:user/{row['user_name']}/accesskey/{row['access_key_id']}"])
             if table == identity.IDENTITY_POOL:  # Steampipe's ARN: the outputs name no account
                 row.setdefault("akas", [f"arn:{row['partition']}:cognito-identity:{row['region']}:{account}:"

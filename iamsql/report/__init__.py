@@ -166,8 +166,8 @@ def export_path(path: Path, run_id: int) -> Path:
 
 
 def check_exports(paths: list[Path]) -> None:
-    """``check --export``: every file name must say its format and be a file in a folder that exists (or be a
-    format name), checked before the run starts."""
+    """``check --export``: every file name must say its format and not be a folder (or be a format name), checked
+    before the run starts (the option's callback has refused one in a folder that does not exist)."""
     for path in paths:
         if str(path) in WRITERS:
             continue
@@ -182,8 +182,6 @@ def check_exports(paths: list[Path]) -> None:
                               f"with one of {', '.join(EXTENSIONS)}")
         if Path(path).is_dir():
             raise ReportError(f"--export {path} is a folder; give a file name")
-        if not Path(path).parent.is_dir():
-            raise ReportError(f"--export {path}: folder {Path(path).parent} does not exist")
 
 
 def gather(con: duckdb.DuckDBPyConnection, **options) -> Report:

@@ -38,7 +38,7 @@ from iamsql.controls.catalog import load_controls, unknown_mapped_controls
 from iamsql.controls.contract import exit_code
 from iamsql.controls.engines.duckdb import run_checks
 from iamsql.controls.views import control_pack_hash
-from iamsql.errors import ConfigError, EvidenceError, first_line
+from iamsql.errors import ConfigError, EvidenceError, WriteError, first_line
 from iamsql.history import runs as history
 from iamsql.history import waivers as exc_mod
 from iamsql.history.waivers import read_exceptions
@@ -107,6 +107,8 @@ def run(config: Config, log: Callable[[str], None] | None = None) -> RunOutcome:
                               "of the exported files, or keep the evidence folder outside it")
     try:
         in_existing_folder(evidence_dir).mkdir(exist_ok=True)
+    except WriteError as exc:  # from the config file or IAMSQL_EVIDENCE_DIR (the flag's callback refused it)
+        raise ConfigError(f"evidence_dir: {exc}") from None
     except OSError as exc:
         raise EvidenceError(f"cannot create evidence folder {evidence_dir}: {exc.strerror}") from None
     deadline = time.monotonic() + config["wait"]
@@ -252,7 +254,8 @@ def _run_locked(con, config: Config, exceptions_file, log, sigma_controls=None, 
             current=folder,
         )
         unknown = exc_mod.unknown_controls(con, exceptions_file, run_id) if exceptions_file is not None else []
-        return RunOutcome(run_id, folder, code, summary, pruned, chain_warnings + unknown + exc_mod.warnings(applied))
+        warnings = gathered.warnings + chain_warnings + unknown + exc_mod.warnings(applied)
+        return RunOutcome(run_id, folder, code, summary, pruned, warnings)
 
 
 @dataclass
@@ -267,6 +270,7 @@ class Gathered:
     # the accounts this run loaded or collected: the only ones it checks (another account's data in the database,
     # from an earlier run or an ad hoc load, is not evidence this run gathered)
     accounts: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # the load's (a table only partly loaded ...)
 
 
 def _gather(con, config: Config, raw: Path) -> Gathered:
@@ -292,7 +296,7 @@ def _gather(con, config: Config, raw: Path) -> Gathered:
     summary = load_paths(con, [raw], account_id=config["sources.account_id"])
     if not summary.files:
         raise EvidenceError(f"sources.paths: no recognised AWS file in {', '.join(map(str, config['sources.paths']))}")
-    return Gathered(copies, accounts=sorted({s["account_id"] for s in summary.snapshots}))
+    return Gathered(copies, accounts=sorted({s["account_id"] for s in summary.snapshots}), warnings=summary.warnings)
 
 
 def _collect(con, config: Config, raw: Path) -> Gathered:
@@ -334,6 +338,7 @@ def _collect(con, config: Config, raw: Path) -> Gathered:
             "manifest": "raw/manifest.json",
         },
         accounts=sorted({s["account_id"] for s in result.load.snapshots}),
+        warnings=result.load.warnings,
     )
 
 

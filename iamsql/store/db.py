@@ -69,7 +69,7 @@ where r.user_name <> '<root_account>'
 """
 
 
-# aws_iam_access_key (the root user's keys too, as '<root_account>') with each key's last use from the account's
+# aws_iam_access_key (IAM users' keys, as Steampipe's: never the root user's) with each key's last use from the account's
 # latest credential report where no GetAccessKeyLastUsed output was loaded for it (collect asks that call only for
 # keys the report has no slot for): a key is the report's slot 1 or 2 when it was created in the second the slot was
 # last rotated (a slot time that two keys share matches neither). Service and region are "N/A" where the slot says

@@ -351,30 +351,35 @@ def parse_get_group(doc: dict, path: Path) -> Parsed:
     return of_one(Parsed("iam:get-group", fragments=[group, *(user_fragment(u) for u in doc.get("Users") or [])]))
 
 
-ROOT_USER = "<root_account>"  # the root user's name in the credential report, and of its keys
+ROOT_USER = "<root_account>"  # the root user's name in the credential report
 
 
-def access_key_fragment(k: dict, user_name: str | None = None) -> Fragment:
+def access_key_fragment(k: dict) -> Fragment:
     return Fragment(
         "aws_iam_access_key",
         (k.get("AccessKeyId"),),
-        {"access_key_id": k.get("AccessKeyId"), "user_name": user_name or k.get("UserName"), "status": k.get("Status"),
+        {"access_key_id": k.get("AccessKeyId"), "user_name": k.get("UserName"), "status": k.get("Status"),
          "create_date": when(k.get("CreateDate")), "title": k.get("AccessKeyId"), "region": "global"},
     )
 
 
-def parse_access_keys(doc: dict, path: Path) -> Parsed:
+ROOT_KEYS = ("list-access-keys run as the root user: the root user's keys are not IAM users' keys, which "
+             "aws_iam_access_key holds (as Steampipe's, listed per IAM user); the credential report and "
+             "get-account-summary show the root user's")
+
+
+def parse_access_keys(doc: dict, path: Path) -> Parsed | str:
     """list-access-keys lists the keys of one user (``--user-name``, else the caller): part of the table, whole for
     that user. The user is named by the keys, or by an added top-level ``UserName`` (an empty list names none).
     AWS names the IAM user in every key it lists; keys that name no user are the root user's (the command run by
-    the root user without ``--user-name``), loaded as ``<root_account>``'s, the credential report's name for it."""
+    the root user without ``--user-name``): not an IAM user's, so not loaded (``ROOT_KEYS``)."""
     keys = doc["AccessKeyMetadata"]
     owners = {k.get("UserName") for k in keys if isinstance(k, dict)} | {doc.get("UserName")}
     owners = {owner for owner in owners if isinstance(owner, str) and owner}
-    root = ROOT_USER if keys and not owners else None
-    owners |= {root} if root else set()
+    if keys and not owners:
+        return ROOT_KEYS
     who = ", ".join(sorted(owners)) if owners else "one user, whom an empty list does not name (add UserName)"
-    return Parsed("iam:list-access-keys", fragments=[access_key_fragment(k, root) for k in keys],
+    return Parsed("iam:list-access-keys", fragments=[access_key_fragment(k) for k in keys],
                   partial={"aws_iam_access_key": f"list-access-keys lists the keys of {who} only"},
                   listed_for={"aws_iam_access_key": owners})
 

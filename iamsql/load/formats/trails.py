@@ -1,16 +1,19 @@
 """CloudTrail trail configuration: describe-trails, get-trail-status, get-event-selectors,
 get-insight-selectors and list-tags, merged into one ``aws_cloudtrail_trail`` row per trail.
 
-Shadow trails: describe-trails run in several regions lists a multi-region trail in each of them; iamsql stores
-each trail once (keyed by ARN) with ``region`` = its ``home_region``, which is the row Steampipe queries keep with
-``where region = home_region``.
+Shadow trails: describe-trails (shadow trails included, the default) lists a multi-region or organization trail in
+every region; Steampipe returns it once per region it queries, ``region`` that region and ``home_region`` the
+trail's. iamsql does the same: each trail has its home-region row (keyed by ARN, where the status, selectors and
+tags go), and a row per other region whose describe-trails listed it (the listing's region: an added top-level
+``Region``, else the region its folders name, as ``collect`` lays them out), with the home row's columns
+(``fill_shadow_rows``). Controls count each trail once through the home-region row (``cloudtrail_trail_home``).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from iamsql.load.formats.base import Format, Fragment, Parsed, when
+from iamsql.load.formats.base import Format, Fragment, Parsed, path_region, when
 from iamsql.load.normalize import arn_account, arn_parts, tags_map
 
 TABLE = "aws_cloudtrail_trail"
@@ -47,9 +50,10 @@ def _trail_fragment(arn: str | None, name: str | None, fields: dict) -> Fragment
 
 def parse_describe_trails(doc: dict, path: Path) -> Parsed:
     parsed = Parsed("cloudtrail:describe-trails", covers={TABLE})
+    listed_in = doc.get("Region") if isinstance(doc.get("Region"), str) else path_region(path)
     for t in doc["trailList"]:
-        home = t.get("HomeRegion")
-        parsed.fragments.append(_trail_fragment(t.get("TrailARN"), t.get("Name"), {
+        home, arn = t.get("HomeRegion"), t.get("TrailARN")
+        fragment = _trail_fragment(arn, t.get("Name"), {
             "home_region": home,
             "region": home,
             "is_multi_region_trail": t.get("IsMultiRegionTrail"),
@@ -64,8 +68,21 @@ def parse_describe_trails(doc: dict, path: Path) -> Parsed:
             "s3_bucket_name": t.get("S3BucketName"),
             "s3_key_prefix": t.get("S3KeyPrefix"),
             "sns_topic_arn": t.get("SnsTopicARN"),
-        }))
+        })
+        parsed.fragments.append(fragment)
+        if arn and home and listed_in and listed_in != home:  # a shadow trail: the trail as seen in listed_in
+            parsed.fragments.append(Fragment(TABLE, (arn, listed_in),
+                                             {**fragment.fields, "region": listed_in, "__shadow_of": arn},
+                                             fragment.account_id))
     return parsed
+
+
+def fill_shadow_rows(rows: dict[tuple, dict]) -> None:
+    """Give each shadow row its trail's home-region row's columns (status, selectors, tags), keeping its region."""
+    for row in rows.values():
+        home = rows.get((row["__shadow_of"],)) if "__shadow_of" in row else None
+        if home is not None:
+            row.update({**home, "region": row["region"]})
 
 
 def parse_trail_status(doc: dict, path: Path) -> Parsed:
