@@ -239,7 +239,7 @@ def test_columns_match_a_python_reading_of_each_event(shared_loaded):
         assert account == (recipient or _text_or_none(ui.get("accountId")))
         assert json.loads(ctx) == {"connection_name": account}
         assert user_type == _text_or_none(ui.get("type"))
-        assert username == (_text_or_none(ui.get("userName")) or _text_or_none(issuer.get("userName")))
+        assert username == _text_or_none(ui.get("userName"))  # Steampipe's: never the session issuer's
         assert identifier == next((_text_or_none(v) for v in (ui.get("arn"), issuer.get("arn"),
                                                                issuer.get("principalId")) if v is not None), None)
         assert key == _text_or_none(ui.get("accessKeyId"))

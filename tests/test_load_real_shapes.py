@@ -474,9 +474,10 @@ def test_every_user_identity_type(tmp_path):
     assert sorted(got) == sorted(r["userIdentity"]["type"] for r in RECORDS)
     assert got["Root"][:2] == (None, f"arn:aws:iam::{ACCOUNT}:root")
     assert got["IAMUser"][:3] == ("alice", f"arn:aws:iam::{ACCOUNT}:user/alice", "AKIAEXAMPLEALICE0001")
-    # A role session: the role's name as username, the session ARN as identifier (Steampipe's order).
-    assert got["AssumedRole"][:2] == ("Worker", f"arn:aws:sts::{ACCOUNT}:assumed-role/Worker/i-0abc")
-    assert got["FederatedUser"][:2] == ("alice", f"arn:aws:sts::{ACCOUNT}:federated-user/bob")
+    # A role or federated session names no userName of its own: Steampipe's username is userIdentity.userName alone
+    # (the session issuer's is not it); the session ARN is the identifier.
+    assert got["AssumedRole"][:2] == (None, f"arn:aws:sts::{ACCOUNT}:assumed-role/Worker/i-0abc")
+    assert got["FederatedUser"][:2] == (None, f"arn:aws:sts::{ACCOUNT}:federated-user/bob")
     assert got["AWSService"][:3] == (None, None, None)
     assert got["SAMLUser"][0] == "bob@example.com" and got["WebIdentityUser"][0].startswith("repo:example-org/deploy")
     # Every event is recorded by the account that received it, whatever account the caller is from.

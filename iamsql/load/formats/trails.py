@@ -77,12 +77,39 @@ def parse_trail_status(doc: dict, path: Path) -> Parsed:
     return Parsed("cloudtrail:get-trail-status", fragments=[_trail_fragment(arn, None if arn else name_or_arn, fields)])
 
 
+# The members of the AWS SDK for Go's structs that Steampipe's selector columns print, each one there (null for what
+# AWS left out: an advanced field selector lists only the operators it uses).
+EVENT_SELECTOR_MEMBERS = ("DataResources", "ExcludeManagementEventSources", "IncludeManagementEvents", "ReadWriteType")
+DATA_RESOURCE_MEMBERS = ("Type", "Values")
+ADVANCED_SELECTOR_MEMBERS = ("FieldSelectors", "Name")
+FIELD_SELECTOR_MEMBERS = ("EndsWith", "Equals", "Field", "NotEndsWith", "NotEquals", "NotStartsWith", "StartsWith")
+
+
+def _members(items: object, members: tuple[str, ...], nested: str | None = None,
+             nested_members: tuple[str, ...] = ()) -> object:
+    """A list of selector objects with every member of their Go struct (and of the structs listed in ``nested``)."""
+    if not isinstance(items, list):
+        return items
+    shaped = []
+    for item in items:
+        if isinstance(item, dict):
+            item = {**dict.fromkeys(members), **item}
+            if nested:
+                item[nested] = _members(item[nested], nested_members)
+        shaped.append(item)
+    return shaped
+
+
 def parse_selectors(doc: dict, path: Path) -> Parsed:
     fields = {}
-    for key, column in (("EventSelectors", "event_selectors"), ("AdvancedEventSelectors", "advanced_event_selectors"),
-                        ("InsightSelectors", "insight_selectors")):
-        if key in doc:
-            fields[column] = doc[key]
+    if "EventSelectors" in doc:
+        fields["event_selectors"] = _members(doc["EventSelectors"], EVENT_SELECTOR_MEMBERS, "DataResources",
+                                             DATA_RESOURCE_MEMBERS)
+    if "AdvancedEventSelectors" in doc:
+        fields["advanced_event_selectors"] = _members(doc["AdvancedEventSelectors"], ADVANCED_SELECTOR_MEMBERS,
+                                                      "FieldSelectors", FIELD_SELECTOR_MEMBERS)
+    if "InsightSelectors" in doc:
+        fields["insight_selectors"] = doc["InsightSelectors"]
     fmt = "cloudtrail:get-insight-selectors" if "InsightSelectors" in doc else "cloudtrail:get-event-selectors"
     return Parsed(fmt, fragments=[_trail_fragment(doc["TrailARN"], None, fields)])
 
