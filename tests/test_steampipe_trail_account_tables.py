@@ -325,18 +325,21 @@ def test_insight_selectors_and_tags(con):
 
 def test_username_is_the_identity_user_name_alone(con):
     # Steampipe reads username from userIdentity.userName: a role session has none of its own (the role is the
-    # session issuer), the root user and AWS services neither; user_identifier is the identity's ARN
+    # session issuer), the root user and AWS services neither; user_identifier is the identity's ARN. The four are
+    # Go strings there: '' where the identity has no such member, never NULL
     assert rows(con, """
         select user_type, username, user_identifier, access_key_id from aws_cloudtrail_trail_event
         where event_id in ('e-logged-1', 'e-logged-2', 'e-logged-3', 'e-s3-1') order by event_id""") == [
         ("IAMUser", "alice", f"arn:aws:iam::{ACCOUNT}:user/alice", "AKIAALICEEXAMPLE0001"),
-        ("AssumedRole", None, f"arn:aws:sts::{ACCOUNT}:assumed-role/deployer/ci-run-42", "ASIADEPLOYEREXAMPLE1"),
-        ("Root", None, f"arn:aws:iam::{ACCOUNT}:root", None),
-        ("AWSService", None, None, None)]
+        ("AssumedRole", "", f"arn:aws:sts::{ACCOUNT}:assumed-role/deployer/ci-run-42", "ASIADEPLOYEREXAMPLE1"),
+        ("Root", "", f"arn:aws:iam::{ACCOUNT}:root", ""),
+        ("AWSService", "", "", "")]
     # an insights-mod style count of calls per user name: the role session counts under no user name
     assert rows(con, """
-        select username, count(*) from aws_cloudtrail_trail_event group by username order by username nulls last""") == [
-        ("alice", 2), (None, 4)]
+        select username, count(*) from aws_cloudtrail_trail_event group by username order by username""") == [
+        ("", 4), ("alice", 2)]
+    assert rows(con, "select count(*) from aws_cloudtrail_trail_event where username is null or user_type is null") == [
+        (0,)]
 
 
 def test_log_event_time_and_stream_from_cloudwatch_logs(con):
@@ -363,7 +366,7 @@ def test_log_group_name_key_column(con):
     assert rows(con, """
         select event_id, user_identifier from aws_cloudtrail_trail_event
         where log_group_name = 'security-copy' and event_source = 'cloudtrail.amazonaws.com' order by event_id""") == [
-        ("e-s3-1", None), ("e-sub-1", f"arn:aws:sts::{ACCOUNT}:assumed-role/deployer/ci-run-42")]
+        ("e-s3-1", ""), ("e-sub-1", f"arn:aws:sts::{ACCOUNT}:assumed-role/deployer/ci-run-42")]
 
 
 def test_root_console_sign_in_without_mfa(con):

@@ -168,7 +168,7 @@ _IDENTITY_STRUCTURE = json.dumps(
         "userName": "VARCHAR",
         "arn": "VARCHAR",
         "accessKeyId": "VARCHAR",
-        "sessionContext": {"sessionIssuer": {"arn": "VARCHAR", "principalId": "VARCHAR"}},
+        "sessionContext": {"sessionIssuer": {"arn": "VARCHAR"}},
     }
 )
 
@@ -184,7 +184,10 @@ _COLUMN_SQL = {
     # Steampipe's timestamp is the CloudWatch Logs log event's; an event read from elsewhere has its eventTime
     "timestamp": "coalesce(to_timestamp(log_ms / 1000), t)",
     "timestamp_ms": "coalesce(log_ms, epoch_ms(t))",
-    "access_key_id": "u.accessKeyId",
+    # Steampipe reads access_key_id, user_type, username and user_identifier from the Go strings of its userIdentity
+    # struct: '' where the identity has no such member (an AWS service, the root user's userName), and
+    # user_identifier is the identity's arn alone (a Go string is never nil, so its fallbacks are never reached).
+    "access_key_id": "coalesce(u.accessKeyId, '')",
     "aws_region": "s.awsRegion",
     "error_code": "s.errorCode",
     "error_message": "s.errorMessage",
@@ -201,9 +204,9 @@ _COLUMN_SQL = {
     "shared_event_id": "s.sharedEventID",
     "source_ip_address": "s.sourceIPAddress",
     "user_agent": "s.userAgent",
-    "user_type": "u.type",
-    "username": "u.userName",  # Steampipe's: the identity's own userName, never the session issuer's
-    "user_identifier": "coalesce(u.arn, u.sessionContext.sessionIssuer.arn, u.sessionContext.sessionIssuer.principalId)",
+    "user_type": "coalesce(u.type, '')",
+    "username": "coalesce(u.userName, '')",
+    "user_identifier": "coalesce(u.arn, '')",
     "vpc_endpoint_id": "s.vpcEndpointId",
     "additional_event_data": "s.additionalEventData",
     "cloudtrail_event": "e",
