@@ -16,8 +16,8 @@ s3_data_read, s3_data_write.
   kms.amazonaws.com or rdsdata.amazonaws.com) does not count: the trail misses those services' management
   events, unless another selector of the trail brings them back (a trail logs an event that matches any
   selector). management_excluded names the excluded sources when that is why a kind is incomplete.
-- A member the SDK's struct has but AWS left out is JSON null (an advanced field selector's unused operators): it
-  counts as absent.
+- A member that is JSON null (an advanced field selector's unused operators, as Steampipe prints them) counts as
+  absent.
 - s3_data_*: S3 object-level events for all buckets (basic selector value `arn:<partition>:s3` or
   `arn:<partition>:s3:::`, or an advanced selector on `AWS::S3::Object` with no `resources.ARN` filter).
 */
