@@ -184,6 +184,23 @@ def test_export_task_folder(tmp_path, db_path):
     assert {(r[1], r[3], r[4]) for r in rows} == {("CreateUser", ACCOUNT, "us-east-1")}
 
 
+def test_export_task_line_time_is_the_log_event_time(tmp_path, db_path):
+    """Steampipe's timestamp is the CloudWatch Logs log event's time, which an export writes at the start of each line;
+    event_time stays the record's eventTime. An export names no stream or group."""
+    folder = tmp_path / "exportedlogs" / EXPORT_TASK / STREAM
+    folder.mkdir(parents=True)
+    (folder / "000000.gz").write_bytes(gzip.compress(f"2026-03-01T10:00:05.250Z {compact(event(1))}\n".encode()))
+    load(db_path, folder / "000000.gz")
+    con = db.connect(db_path)
+    try:
+        found = con.execute("select strftime(timestamp, '%H:%M:%S.%g'), timestamp_ms % 60000, "
+                            "strftime(event_time, '%H:%M:%S'), log_stream_name, log_group_name "
+                            "from history.aws_cloudtrail_trail_event").fetchall()
+    finally:
+        con.close()
+    assert found == [("10:00:05.250", 5250, "10:00:01", None, None)]
+
+
 def test_export_task_conflict_names_the_line(tmp_path, db_path):
     """The same event id with other content in an export and an S3 log: every version quarantined with its place."""
     path = export_task(tmp_path, [1, 2, 3])

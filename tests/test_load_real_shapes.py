@@ -477,12 +477,14 @@ def test_every_user_identity_type(tmp_path):
     got = {r[0]: r[1:] for r in rows(con, "select user_type, username, user_identifier, access_key_id, account_id, partition "
                                           "from aws_cloudtrail_trail_event")}
     assert sorted(got) == sorted(r["userIdentity"]["type"] for r in RECORDS)
-    assert got["Root"][:2] == (None, f"arn:aws:iam::{ACCOUNT}:root")
+    # Steampipe reads these from Go strings: '' where the identity has no such member
+    assert got["Root"][:2] == ("", f"arn:aws:iam::{ACCOUNT}:root")
     assert got["IAMUser"][:3] == ("alice", f"arn:aws:iam::{ACCOUNT}:user/alice", "AKIAEXAMPLEALICE0001")
-    # A role session: the role's name as username, the session ARN as identifier (Steampipe's order).
-    assert got["AssumedRole"][:2] == ("Worker", f"arn:aws:sts::{ACCOUNT}:assumed-role/Worker/i-0abc")
-    assert got["FederatedUser"][:2] == ("alice", f"arn:aws:sts::{ACCOUNT}:federated-user/bob")
-    assert got["AWSService"][:3] == (None, None, None)
+    # A role or federated session names no userName of its own: Steampipe's username is userIdentity.userName alone
+    # (the session issuer's is not it); the session ARN is the identifier.
+    assert got["AssumedRole"][:2] == ("", f"arn:aws:sts::{ACCOUNT}:assumed-role/Worker/i-0abc")
+    assert got["FederatedUser"][:2] == ("", f"arn:aws:sts::{ACCOUNT}:federated-user/bob")
+    assert got["AWSService"][:3] == ("", "", "")
     assert got["SAMLUser"][0] == "bob@example.com" and got["WebIdentityUser"][0].startswith("repo:example-org/deploy")
     # Every event is recorded by the account that received it, whatever account the caller is from.
     assert {r[3] for r in got.values()} == {ACCOUNT} and {r[4] for r in got.values()} == {"aws"}
@@ -604,7 +606,8 @@ def test_lookup_events_cli_output(tmp_path):
     listed = json.loads((SHAPES / "cloudtrail" / "lookup-events.json").read_text())["Events"]
     got = rows(con, "select event_id, event_name, username, read_only, cloudtrail_event from aws_cloudtrail_trail_event order by 1")
     assert [(r[0], r[1], r[2], r[3]) for r in got] == sorted(
-        (e["EventId"], e["EventName"], json.loads(e["CloudTrailEvent"])["userIdentity"].get("userName"), e["ReadOnly"] == "true")
+        (e["EventId"], e["EventName"], json.loads(e["CloudTrailEvent"])["userIdentity"].get("userName", ""),
+         e["ReadOnly"] == "true")
         for e in listed)
     assert [json.loads(r[4]) for r in got] == [json.loads(e["CloudTrailEvent"]) for e in sorted(listed, key=lambda e: e["EventId"])]
 

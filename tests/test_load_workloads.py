@@ -67,6 +67,24 @@ def test_lambda_columns_steampipe_reads_from_list_functions(con):
         (f"arn:aws:sqs:eu-west-1:{ACCOUNT}:thumbnailer-dlq", "30", 256, "PassThrough", 2, 2048)]
 
 
+def test_lambda_vpc_id_as_aws_gives_it(con, tmp_path):
+    """A function taken out of its VPC keeps an empty VpcConfig, VpcId "": Steampipe's vpc_id is '' then (a Go
+    string pointer), NULL only for a function whose configuration has no VpcConfig."""
+    listing = {"Functions": [
+        {"FunctionName": "was-in-vpc", "FunctionArn": f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:was-in-vpc",
+         "Runtime": "python3.12", "Role": f"arn:aws:iam::{ACCOUNT}:role/fn", "Handler": "app.handler",
+         "LastModified": "2025-02-01T10:00:00.000+0000", "VpcConfig": {"SubnetIds": [], "SecurityGroupIds": [], "VpcId": ""}},
+        {"FunctionName": "never-in-vpc", "FunctionArn": f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:never-in-vpc",
+         "Runtime": "python3.12", "Role": f"arn:aws:iam::{ACCOUNT}:role/fn", "Handler": "app.handler",
+         "LastModified": "2025-02-03T10:00:00.000+0000"}]}
+    (tmp_path / "list-functions.json").write_text(json.dumps(listing))
+    load.load_paths(con, [tmp_path / "list-functions.json"])
+    assert rows(con, "select name, vpc_id, vpc_subnet_ids::varchar from aws_lambda_function order by 1") == [
+        ("never-in-vpc", None, None), ("was-in-vpc", "", "[]")]
+    # the compliance mod's "in a VPC" test treats both as outside one
+    assert rows(con, "select name from aws_lambda_function where vpc_id is not null and vpc_id <> ''") == []
+
+
 def test_ecs_and_eks_json_members_are_named_as_in_the_go_sdk(con, tmp_path):
     """Steampipe's JSON columns are the Go SDK's structs: members start with a capital letter at every level, but the
     keys of maps (docker labels, log driver options) are data and stay as they are."""

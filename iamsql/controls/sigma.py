@@ -403,7 +403,7 @@ with hit as (
   select t.event_id, t.account_id, t.event_time, t.event_name, t.event_source, t.error_code,
     coalesce(t.aws_region, t.region, 'global') as event_region,
     coalesce(t.user_identity ->> 'arn', t.user_identity -> 'sessionContext' -> 'sessionIssuer' ->> 'arn',
-      t.user_identity ->> 'invokedBy', t.user_type, 'an unknown caller') as caller,
+      t.user_identity ->> 'invokedBy', nullif(t.user_type, ''), 'an unknown caller') as caller,
     coalesce(t.source_ip_address, 'an unknown address') as ip,
     coalesce(nullif(split_part(ltrim(t.user_agent, '['), ' ', 1), ''), 'no user agent') as agent
   from aws_cloudtrail_trail_event as t

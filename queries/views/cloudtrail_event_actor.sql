@@ -20,6 +20,7 @@ CloudTrail events with the IAM principal behind each one, so event controls can 
   role (role path `/aws-service-role/`, such as IAM Identity Center's AWSServiceRoleForSSO, which creates the
   AWSReservedSSO_ roles of permission sets and the AWSSSO_ SAML provider in each account). A customer's role acting
   through a service (`invokedBy` cloudformation.amazonaws.com) is not.
+- user_type, access_key_id: the table's, NULL where Steampipe's columns hold '' (no such member in the identity).
 - identity_user_name, identity_account_id: the caller's `userIdentity.userName` and `userIdentity.accountId` as the
   event gives them (an IAM user's name; the calling account, also for callers from other accounts that have no
   ARN), for the controls that compare them with the request.
@@ -54,31 +55,33 @@ with agent as (
 )
 select
   e.event_id, e.event_time, e.event_name, e.event_source, e.event_type, e.error_code, e.error_message,
-  e.read_only, e.source_ip_address, e.user_agent, e.user_type, e.access_key_id,
+  e.read_only, e.source_ip_address, e.user_agent, e.caller_type as user_type, e.key_id as access_key_id,
   case
-    when e.user_type in ('IAMUser', 'Root') then e.identity_arn
-    when e.user_type in ('AssumedRole', 'FederatedUser') then e.issuer_arn
+    when e.caller_type in ('IAMUser', 'Root') then e.identity_arn
+    when e.caller_type in ('AssumedRole', 'FederatedUser') then e.issuer_arn
   end as actor_arn,
   case
-    when e.user_type = 'Root' then 'root'
-    when e.user_type = 'IAMUser' then 'user'
-    when e.user_type = 'AssumedRole' then 'role'
-    when e.user_type = 'FederatedUser' then 'user'
+    when e.caller_type = 'Root' then 'root'
+    when e.caller_type = 'IAMUser' then 'user'
+    when e.caller_type = 'AssumedRole' then 'role'
+    when e.caller_type = 'FederatedUser' then 'user'
   end as actor_type,
   e.identity_arn,
-  case when e.user_type = 'AssumedRole' then split_part(e.identity_arn, '/', 3) end as session_name,
+  case when e.caller_type = 'AssumedRole' then split_part(e.identity_arn, '/', 3) end as session_name,
   coalesce(e.mfa_authenticated_text, 'false') = 'true' as mfa_authenticated,
   a.agent_kind,
   a.agent,
   coalesce(e.error_code like any (array['%AccessDenied%', '%UnauthorizedOperation%', '%UnauthorizedAccess%',
                                         'Forbidden%', 'NotAuthorized%']), false) as access_denied,
   e.invoked_by,
-  coalesce(e.user_type = 'AWSService' or e.issuer_arn like 'arn:%:iam::%:role/aws-service-role/%', false) as aws_caller,
+  coalesce(e.caller_type = 'AWSService' or e.issuer_arn like 'arn:%:iam::%:role/aws-service-role/%', false) as aws_caller,
   e.identity_user_name,
   e.identity_account_id,
   e.account_id, e.region, e.partition
 from (
   select t.*,
+    nullif(t.user_type, '') as caller_type,
+    nullif(t.access_key_id, '') as key_id,
     t.user_identity ->> 'arn' as identity_arn,
     t.user_identity -> 'sessionContext' -> 'sessionIssuer' ->> 'arn' as issuer_arn,
     t.user_identity -> 'sessionContext' -> 'attributes' ->> 'mfaAuthenticated' as mfa_authenticated_text,

@@ -16,6 +16,8 @@ s3_data_read, s3_data_write.
   kms.amazonaws.com or rdsdata.amazonaws.com) does not count: the trail misses those services' management
   events, unless another selector of the trail brings them back (a trail logs an event that matches any
   selector). management_excluded names the excluded sources when that is why a kind is incomplete.
+- A member that is JSON null (an advanced field selector's unused operators, as Steampipe prints them) counts as
+  absent.
 - s3_data_*: S3 object-level events for all buckets (basic selector value `arn:<partition>:s3` or
   `arn:<partition>:s3:::`, or an advanced selector on `AWS::S3::Object` with no `resources.ARN` filter).
 */
@@ -26,11 +28,11 @@ basic as (
   select t.arn,
     coalesce(s ->> 'ReadWriteType', 'All') as rw,
     coalesce(s ->> 'IncludeManagementEvents', 'true') = 'true' as management,
-    nullif(replace(regexp_replace(coalesce(s -> 'ExcludeManagementEventSources', '[]'::jsonb)::text, '[\[\]" ]', '', 'g'),
+    nullif(replace(regexp_replace(coalesce(nullif(s -> 'ExcludeManagementEventSources', 'null'), '[]'::jsonb)::text, '[\[\]" ]', '', 'g'),
       ',', ', '), '') as excluded,
     exists (
-      select 1 from jsonb_array_elements(coalesce(s -> 'DataResources', '[]'::jsonb)) as d,
-        jsonb_array_elements_text(coalesce(d -> 'Values', '[]'::jsonb)) as v
+      select 1 from jsonb_array_elements(coalesce(nullif(s -> 'DataResources', 'null'), '[]'::jsonb)) as d,
+        jsonb_array_elements_text(coalesce(nullif(d -> 'Values', 'null'), '[]'::jsonb)) as v
       where d ->> 'Type' = 'AWS::S3::Object' and v ~ '^arn:[a-z-]+:s3(:::)?$'
     ) as s3_all
   from trail as t, jsonb_array_elements(t.event_selectors) as s
@@ -40,7 +42,7 @@ advanced_field as (
   select t.arn, a ->> 'Name' as selector, f ->> 'Field' as field, f
   from trail as t,
     jsonb_array_elements(t.advanced_event_selectors) as a,
-    jsonb_array_elements(coalesce(a -> 'FieldSelectors', '[]'::jsonb)) as f
+    jsonb_array_elements(coalesce(nullif(a -> 'FieldSelectors', 'null'), '[]'::jsonb)) as f
   where jsonb_typeof(t.advanced_event_selectors) = 'array'
 ),
 advanced as (
@@ -52,8 +54,8 @@ advanced as (
     -- management selectors take eventSource NotEquals only (kms.amazonaws.com, rdsdata.amazonaws.com); any
     -- eventSource field narrows the selector to fewer sources than all
     string_agg(case when field = 'eventSource' then coalesce(
-      nullif(replace(regexp_replace((f -> 'NotEquals')::text, '[\[\]" ]', '', 'g'), ',', ', '), ''),
-      'event sources other than ' || nullif(replace(regexp_replace(coalesce(f -> 'Equals', f -> 'StartsWith')::text,
+      nullif(replace(regexp_replace(nullif(f -> 'NotEquals', 'null')::text, '[\[\]" ]', '', 'g'), ',', ', '), ''),
+      'event sources other than ' || nullif(replace(regexp_replace(coalesce(nullif(f -> 'Equals', 'null'), nullif(f -> 'StartsWith', 'null'))::text,
         '[\[\]" ]', '', 'g'), ',', ', '), ''),
       'some event sources') end, ', ') as excluded,
     coalesce(bool_or(field = 'readOnly' and f -> 'Equals' ? 'true'), false) as only_read,

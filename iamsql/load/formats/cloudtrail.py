@@ -96,29 +96,40 @@ _READ_LIST = (
     "from read_json({files}, format='%s', records=true, columns={{'%s': 'JSON[]'}}, filename=true, "
     "maximum_object_size={max}, compression='{compression}'))"
 )
+# Files that are not CloudWatch Logs outputs name no log group, stream or log event time.
+_NO_LOG = ", null::varchar as log_group, null::varchar as log_stream, null::bigint as log_ms"
+# A CloudWatch Logs log event (filter-log-events, get-log-events): its stream (filter-log-events names it) and time.
+_LOG_EVENT = ("json({event}->>'message') as raw, null::varchar as log_group, {event}->>'logStreamName' as log_stream, "
+              "try_cast({event}->>'timestamp' as bigint) as log_ms")
 _READERS = {
-    "records": _READ_LIST % ("Records", "unstructured", "Records"),
-    "events": _READ_LIST % ("Events", "unstructured", "Events"),
-    "pages": _READ_LIST % ("Events", "array", "Events"),
-    "array": "select filename, json(json) as raw from " + _READ % "array",
-    "values": "select filename, json(json) as raw from " + _READ % "unstructured",
+    "records": f"select *{_NO_LOG} from (" + _READ_LIST % ("Records", "unstructured", "Records") + ")",
+    "events": f"select *{_NO_LOG} from (" + _READ_LIST % ("Events", "unstructured", "Events") + ")",
+    "pages": f"select *{_NO_LOG} from (" + _READ_LIST % ("Events", "array", "Events") + ")",
+    "array": f"select filename, json(json) as raw{_NO_LOG} from " + _READ % "array",
+    "values": f"select filename, json(json) as raw{_NO_LOG} from " + _READ % "unstructured",
     # CloudWatch Logs: raw is the log event's message, parsed (a message that is not JSON stops the load).
-    "log-events": "select filename, json(raw->>'message') as raw from (" + _READ_LIST % ("events", "unstructured", "events")
-    + ")",
-    "log-array": "select filename, json(json->>'message') as raw from " + _READ % "array",
-    "log-values": "select filename, json(json->>'message') as raw from " + _READ % "unstructured",
-    # An export task writes "<ISO time> <message>" lines. JSON text holds no raw control character, so \x01 never
-    # splits a line; every line is one column, read without quoting.
-    # A subscription's records (gzip members or JSON values one after another): the log events of its data messages.
-    "log-subscription": "select filename, json(item->>'message') as raw from (select filename, unnest(\"logEvents\") "
-    "as item from read_json({files}, format='unstructured', records=true, columns={{'messageType': 'VARCHAR', "
+    "log-events": f"select filename, {_LOG_EVENT.format(event='raw')} from ("
+    + _READ_LIST % ("events", "unstructured", "events") + ")",
+    "log-array": f"select filename, {_LOG_EVENT.format(event='json')} from " + _READ % "array",
+    "log-values": f"select filename, {_LOG_EVENT.format(event='json')} from " + _READ % "unstructured",
+    # A subscription's records (gzip members or JSON values one after another): the log events of its data messages,
+    # each record naming the log group and stream of its events.
+    "log-subscription": "select filename, json(item->>'message') as raw, \"logGroup\" as log_group, "
+    "\"logStream\" as log_stream, try_cast(item->>'timestamp' as bigint) as log_ms from (select filename, "
+    "\"logGroup\", \"logStream\", unnest(\"logEvents\") as item from read_json({files}, format='unstructured', "
+    "records=true, columns={{'messageType': 'VARCHAR', 'logGroup': 'VARCHAR', 'logStream': 'VARCHAR', "
     "'logEvents': 'JSON[]'}}, filename=true, maximum_object_size={max}, compression='{compression}') "
     "where \"messageType\" = 'DATA_MESSAGE')",
-    "log-export": "select filename, json(substr(line, strpos(line, ' ') + 1)) as raw from read_csv({files}, "
+    # An export task writes "<ISO time of the log event> <message>" lines. JSON text holds no raw control character,
+    # so \x01 never splits a line; every line is one column, read without quoting.
+    "log-export": "select filename, json(substr(line, strpos(line, ' ') + 1)) as raw, null::varchar as log_group, "
+    "null::varchar as log_stream, epoch_ms(try_cast(substr(line, 1, strpos(line, ' ') - 1) as timestamptz)) as log_ms "
+    "from read_csv({files}, "
     "columns={{'line': 'VARCHAR'}}, header=false, delim='\x01', quote='', escape='', auto_detect=false, "
     "filename=true, max_line_size={max}, compression='{compression}') where trim(line) <> ''",
 }
-# Each reader yields (filename, raw): one minified JSON value per event-bearing item.
+# Each reader yields (filename, raw, log_group, log_stream, log_ms): one minified JSON value per event-bearing item,
+# and where it is a CloudWatch Logs log event, what the log says of it.
 _PAYLOADS = {
     "event": "raw",
     "lookup": "json(raw->>'CloudTrailEvent')",
@@ -157,7 +168,7 @@ _IDENTITY_STRUCTURE = json.dumps(
         "userName": "VARCHAR",
         "arn": "VARCHAR",
         "accessKeyId": "VARCHAR",
-        "sessionContext": {"sessionIssuer": {"userName": "VARCHAR", "arn": "VARCHAR", "principalId": "VARCHAR"}},
+        "sessionContext": {"sessionIssuer": {"arn": "VARCHAR"}},
     }
 )
 
@@ -168,11 +179,15 @@ _ACCOUNT_SQL = "coalesce(nullif(s.recipientAccountId, ''), nullif(u.accountId, '
 # Column expressions over s (the event struct), u (userIdentity fields), e (the record), t (event time).
 _COLUMN_SQL = {
     "filter": "null",
-    "log_group_name": "null",
-    "log_stream_name": "null",
-    "timestamp": "t",
-    "timestamp_ms": "epoch_ms(t)",
-    "access_key_id": "u.accessKeyId",
+    "log_group_name": "log_group",
+    "log_stream_name": "log_stream",
+    # Steampipe's timestamp is the CloudWatch Logs log event's; an event read from elsewhere has its eventTime
+    "timestamp": "coalesce(to_timestamp(log_ms / 1000), t)",
+    "timestamp_ms": "coalesce(log_ms, epoch_ms(t))",
+    # Steampipe reads access_key_id, user_type, username and user_identifier from the Go strings of its userIdentity
+    # struct: '' where the identity has no such member (an AWS service, the root user's userName), and
+    # user_identifier is the identity's arn alone (a Go string is never nil, so its fallbacks are never reached).
+    "access_key_id": "coalesce(u.accessKeyId, '')",
     "aws_region": "s.awsRegion",
     "error_code": "s.errorCode",
     "error_message": "s.errorMessage",
@@ -189,9 +204,9 @@ _COLUMN_SQL = {
     "shared_event_id": "s.sharedEventID",
     "source_ip_address": "s.sourceIPAddress",
     "user_agent": "s.userAgent",
-    "user_type": "u.type",
-    "username": "coalesce(u.userName, u.sessionContext.sessionIssuer.userName)",
-    "user_identifier": "coalesce(u.arn, u.sessionContext.sessionIssuer.arn, u.sessionContext.sessionIssuer.principalId)",
+    "user_type": "coalesce(u.type, '')",
+    "username": "coalesce(u.userName, '')",
+    "user_identifier": "coalesce(u.arn, '')",
     "vpc_endpoint_id": "s.vpcEndpointId",
     "additional_event_data": "s.additionalEventData",
     "cloudtrail_event": "e",
@@ -227,7 +242,7 @@ class Batch:
 
 
 def _reader_sql(batch: Batch) -> str:
-    """SELECT of (filename, raw): one minified JSON value per event-bearing item of the files of a batch."""
+    """SELECT of (filename, raw, log_group, log_stream, log_ms) per event-bearing item of the files of a batch."""
     # Literal names: DuckDB would expand [, * and ? (ct[1].json must not read ct1.json).
     files_sql = "[" + ", ".join(sql_string(duckdb_literal(p)) for p in batch.paths) + "]"
     return _READERS[FORMATS[batch.format][0]].format(
@@ -249,12 +264,13 @@ def _extract_sql(batch: Batch) -> str:
     # _settle) instead of being dropped without a word.
     return (
         f"select {cols} from ("
-        f" select source_file, e, s, is_object, json_transform(s.userIdentity, '{_IDENTITY_STRUCTURE}') as u,"
-        f" try_cast(s.eventTime as timestamptz) as t from ("
-        f"  select source_file, e, is_object,"
+        f" select source_file, e, s, is_object, log_group, log_stream, log_ms,"
+        f" json_transform(s.userIdentity, '{_IDENTITY_STRUCTURE}') as u, try_cast(s.eventTime as timestamptz) as t from ("
+        f"  select source_file, e, is_object, log_group, log_stream, log_ms,"
         f"  case when is_object then json_transform(e, '{_EVENT_STRUCTURE}') end as s from ("
-        f"   select source_file, e, coalesce(left(e, 1) = '{{', false) as is_object from ("
-        f"    select {source} as source_file, {_PAYLOADS[payload]} as e from ({reader})))))"
+        f"   select source_file, e, coalesce(left(e, 1) = '{{', false) as is_object, log_group, log_stream, log_ms from ("
+        f"    select {source} as source_file, {_PAYLOADS[payload]} as e, log_group, log_stream, log_ms"
+        f" from ({reader})))))"
     )
 
 

@@ -94,12 +94,37 @@ def parse_trail_status(doc: dict, path: Path) -> Parsed:
     return Parsed("cloudtrail:get-trail-status", fragments=[_trail_fragment(arn, None if arn else name_or_arn, fields)])
 
 
+# The members of the AWS SDK for Go's advanced selector structs, each one there as Steampipe prints them (null for
+# what AWS left out: a field selector lists only the operators it uses). Basic event selectors are kept as AWS gave
+# them: AWS returns every member of those (DataResources and ExcludeManagementEventSources as [] when empty), and an
+# older output without one keeps `jsonb_array_elements_text(e -> 'ExcludeManagementEventSources')` working.
+ADVANCED_SELECTOR_MEMBERS = ("FieldSelectors", "Name")
+FIELD_SELECTOR_MEMBERS = ("EndsWith", "Equals", "Field", "NotEndsWith", "NotEquals", "NotStartsWith", "StartsWith")
+
+
+def _advanced_selectors(selectors: object) -> object:
+    """Advanced event selectors with every member of their Go structs."""
+    if not isinstance(selectors, list):
+        return selectors
+    shaped = []
+    for selector in selectors:
+        if isinstance(selector, dict):
+            selector = {**dict.fromkeys(ADVANCED_SELECTOR_MEMBERS), **selector}
+            if isinstance(selector["FieldSelectors"], list):
+                selector["FieldSelectors"] = [{**dict.fromkeys(FIELD_SELECTOR_MEMBERS), **f} if isinstance(f, dict)
+                                              else f for f in selector["FieldSelectors"]]
+        shaped.append(selector)
+    return shaped
+
+
 def parse_selectors(doc: dict, path: Path) -> Parsed:
     fields = {}
-    for key, column in (("EventSelectors", "event_selectors"), ("AdvancedEventSelectors", "advanced_event_selectors"),
-                        ("InsightSelectors", "insight_selectors")):
-        if key in doc:
-            fields[column] = doc[key]
+    if "EventSelectors" in doc:
+        fields["event_selectors"] = doc["EventSelectors"]
+    if "AdvancedEventSelectors" in doc:
+        fields["advanced_event_selectors"] = _advanced_selectors(doc["AdvancedEventSelectors"])
+    if "InsightSelectors" in doc:
+        fields["insight_selectors"] = doc["InsightSelectors"]
     fmt = "cloudtrail:get-insight-selectors" if "InsightSelectors" in doc else "cloudtrail:get-event-selectors"
     return Parsed(fmt, fragments=[_trail_fragment(doc["TrailARN"], None, fields)])
 

@@ -180,7 +180,7 @@ def function_fragment(f: dict) -> Fragment:
         "version": f.get("Version"),
         "state": f.get("State"),
         "kms_key_arn": f.get("KMSKeyArn"),
-        "vpc_id": vpc.get("VpcId") or None,
+        "vpc_id": vpc.get("VpcId"),  # '' as AWS gives it for a function taken out of its VPC, as in Steampipe
         "architectures": f.get("Architectures"),
         "environment_variables": (f.get("Environment") or {}).get("Variables"),
         "layers": f.get("Layers"),
