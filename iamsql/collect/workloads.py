@@ -4,8 +4,8 @@
 their tags), EKS clusters (``ListClusters``, then ``DescribeCluster``), CodeBuild projects (``ListProjects``, then
 ``BatchGetProjects`` by 100 names), SageMaker notebook instances (``ListNotebookInstances``, then
 ``DescribeNotebookInstance``, which gives the role), Glue development endpoints (``GetDevEndpoints``, with the
-region added as ``Region``: the output names none) and Cognito identity pools (``ListIdentityPools``, then
-``DescribeIdentityPool`` and ``GetIdentityPoolRoles``).
+region added as ``Region``: the output names none), CloudFormation stacks (``DescribeStacks``, with their service
+roles) and Cognito identity pools (``ListIdentityPools``, then ``DescribeIdentityPool`` and ``GetIdentityPoolRoles``).
 
 Listings are asked first in every region, then the per-resource calls, on the account's worker pool. A function
 without a resource policy (``ResourceNotFoundException``) is an answer, written as such; any other failure
@@ -30,6 +30,7 @@ def collect_workloads(run: AccountRun, regions: list[str]) -> None:
         projects = (run.fetch("codebuild", "ListProjects", region=region) or {}).get("projects") or []
         notebooks = (run.fetch("sagemaker", "ListNotebookInstances", region=region) or {}).get("NotebookInstances") or []
         run.fetch("glue", "GetDevEndpoints", region=region, add={"Region": region})
+        run.fetch("cloudformation", "DescribeStacks", region=region)
         pools = (run.fetch("cognito-identity", "ListIdentityPools", region=region, MaxResults=60) or {}
                  ).get("IdentityPools") or []
         return ([_function_policy(run, region, f) for f in functions]

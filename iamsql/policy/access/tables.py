@@ -900,7 +900,7 @@ def named_workloads(principal: Principal, actions: Iterable[str], target: str, p
     for action in actions:
         generic = resources_for(target, action, partition=partition, account_id=account_id, self_arn=principal.arn)[-1]
         service, region, kind = generic.split(":", 5)[2], generic.split(":", 5)[3], generic.split(":", 5)[5]
-        kind = kind[: -len(PROBE)]  # "project/", "function:", "instance/"
+        kind = kind.split(PROBE)[0]  # "project/", "function:", "instance/", "stack/" (stack/<name>/<id>)
         for _, value in _allowed_resources(principal, action):
             parts = value.split(":", 5) if "${" not in value else []
             if len(parts) != 6 or parts[2] != service or not parts[5].startswith(kind):
