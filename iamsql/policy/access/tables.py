@@ -597,10 +597,11 @@ def role_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> list
     """The rows that depend on every principal's administrator answers: the roles with that power each principal
     may assume (``assume_admin_rows``) or pass to a service (``pass_admin_rows``), and the administrators' groups
     a user may join (``join_admin_group_rows``). The paths open through an existing resource (``workload_rows``)
-    count as the principal's own paths for the others: a role that may take one is a role with power."""
+    count as the principal's own paths for the others: a role that may take one is a role with power. Last, what an
+    identity pool's guests keep of their role's power in the enhanced flow (``pool_guest_enhanced_rows``)."""
     workloads = workload_rows(answers, principal_answers)
     powers = principal_answers + workloads
-    return (
+    rows = (
         assume_admin_rows(answers.asker, powers)
         + pass_admin_rows(answers, powers)
         + join_admin_group_rows(answers)
@@ -609,6 +610,7 @@ def role_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> list
         + workloads
         + pool_guest_rows(answers.asker)
     )
+    return rows + pool_guest_enhanced_rows(answers.asker, answers.questions, principal_answers + rows)
 
 
 POOL_GUEST = "identity_pool_guest"
@@ -636,6 +638,49 @@ def pool_guest_rows(asker: Asker) -> list[tuple]:
                      role.trust.label if shown else None, _json_text(found.conditions if shown else None), None,
                      pool_arn, _json_text(found.deny_conditions if shown else None)))
     return rows
+
+
+POOL_GUEST_ENHANCED = "identity_pool_guest_enhanced"
+# The session policy Cognito adds to an unauthenticated identity's credentials in the enhanced flow
+# (GetCredentialsForIdentity): AWS managed policy AmazonCognitoUnAuthedIdentitiesSessionPolicy, version v3 (edited
+# 2024-11-01, AWS Managed Policy Reference). Guests get the intersection of their role and it; the basic flow
+# (AssumeRoleWithWebIdentity with a GetOpenIdToken token, only when the pool allows it) gives the role whole.
+GUEST_SESSION_POLICY = parse_policy({"Version": "2012-10-17", "Statement": [{
+    "Sid": "CognitoUnAuthedIdentitiesSessionPolicy", "Effect": "Allow", "Resource": "*", "Action": [
+        "rum:PutRumEvents", "sagemaker:InvokeEndpoint", "polly:*", "comprehend:*", "translate:*", "transcribe:*",
+        "rekognition:*", "mobiletargeting:*", "firehose:*", "personalize:*", "geo:GetMap*", "geo:SearchPlaceIndex*",
+        "geo:GetPlace", "geo:CalculateRoute*", "geo:*Geofence", "geo:*Geofences", "geo:*DevicePosition*",
+        "kms:Encrypt", "kms:Decrypt", "kms:ReEncryptTo", "kms:ReEncryptFrom", "kms:GenerateDataKey",
+        "kms:GenerateDataKeyPair", "kms:GenerateDataKeyPairWithoutPlaintext", "kms:GenerateDataKeyWithoutPlaintext"]}]},
+    name="AmazonCognitoUnAuthedIdentitiesSessionPolicy")
+_ANY_ACTION = parse_policy({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+
+
+def pool_guest_enhanced_rows(asker: Asker, questions: tuple[Question, ...], rows: list[tuple]) -> list[tuple]:
+    """Per loaded identity pool whose unauthenticated role is a loaded role of the account, the role's power that its
+    guests keep in the enhanced flow (question ``identity_pool_guest_enhanced``, ``detail`` the pool's ARN, ``title``
+    the power's): each of the role's rows (``rows``) of administrator power or an escalation path, open or ``Unknown``,
+    whose every action the session policy ``GUEST_SESSION_POLICY`` allows. Its one statement allows its actions on
+    every resource without a condition, so the role's answer to such a question is the guests' answer, and a question
+    with an action it does not allow is closed to them (the engine asks each action with it as the session policy)."""
+    account = asker.account
+    kept = {question.id for question in questions
+            if (question.id in ADMIN_QUESTIONS or question.id.startswith("escalation:"))
+            and all(_guest_session_allows(action, account.partition, account.account_id) for action in question.actions)}
+    powers: dict[str, list[tuple]] = {}
+    for row in rows:
+        if row[5] in kept and row[7] in SHOWN:
+            powers.setdefault(row[1], []).append(row)
+    return [(*row[:5], POOL_GUEST_ENHANCED, *row[6:11], pool_arn, row[12])
+            for pool_arn, (_, role_arn) in account.guest_roles.items() for row in powers.get(role_arn, [])]
+
+
+@lru_cache(maxsize=1024)
+def _guest_session_allows(action: str, partition: str, account_id: str) -> bool:
+    """Whether an unauthenticated identity's session policy in the enhanced flow allows ``action``."""
+    guest = f"arn:{partition}:sts::{account_id}:assumed-role/{PROBE}/CognitoIdentityCredentials"
+    return evaluate(Request(action=action, principal=guest, identity_policies=[_ANY_ACTION],
+                            session_policy=GUEST_SESSION_POLICY)).decision == "Allowed"
 
 
 def admin_groups(asker: Asker, questions: tuple[Question, ...]) -> dict[str, Evaluation]:
