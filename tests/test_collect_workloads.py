@@ -1,7 +1,7 @@
 """``collect`` of the workloads that carry roles, against moto's server through real boto3: EC2 instances with
 their instance profile and IMDS settings, Lambda functions with and without a resource policy, ACTIVE ECS task
 definitions with their roles and tags, EKS clusters, CodeBuild projects, SageMaker notebook instances, Glue
-development endpoints and CloudFormation stacks with their role; evidence files in the AWS CLI's shape."""
+development endpoints, CloudFormation stacks and Step Functions state machines with their role; evidence files in the AWS CLI's shape."""
 
 import json
 
@@ -51,6 +51,9 @@ def test_workloads_are_collected_with_their_roles(collected):
     assert con.execute("select id, name, role_arn, region, account_id, tags->>'team' "
                        "from aws_cloudformation_stack").fetchall() == [
         (made["stack"], "events", made["role"], "us-east-1", ACCOUNT, "orders")]
+    assert con.execute("select arn, name, role_arn, region, definition::json->>'StartAt' "
+                       "from aws_sfn_state_machine").fetchall() == [
+        (made["machine"], "orders", made["role"], "us-east-1", "Done")]
 
 
 def test_workload_evidence_is_cli_shaped_and_in_the_manifest(collected):
@@ -65,7 +68,8 @@ def test_workload_evidence_is_cli_shaped_and_in_the_manifest(collected):
     assert {"ec2:DescribeInstances", "lambda:ListFunctions", "lambda:GetPolicy", "ecs:ListTaskDefinitions",
             "ecs:DescribeTaskDefinition", "eks:ListClusters", "eks:DescribeCluster", "codebuild:ListProjects",
             "codebuild:BatchGetProjects", "sagemaker:ListNotebookInstances", "sagemaker:DescribeNotebookInstance",
-            "glue:GetDevEndpoints", "cloudformation:DescribeStacks"} <= apis
+            "glue:GetDevEndpoints", "cloudformation:DescribeStacks", "stepfunctions:ListStateMachines",
+            "stepfunctions:DescribeStateMachine"} <= apis
     endpoints = json.loads((region / "glue" / "get-dev-endpoints.json").read_text())
     assert endpoints["Region"] == "us-east-1" and endpoints["DevEndpoints"][0]["EndpointName"] == "etl"
 

@@ -10,6 +10,7 @@ import pytest
 
 from iamsql import load
 from iamsql.errors import InputError, QueryError
+from iamsql.load import formats
 from iamsql.sql.query import run_query
 from iamsql.store import db
 
@@ -161,11 +162,13 @@ def test_code_resource_outputs_are_recognised_by_their_content(con):
         "list-projects.json": "codebuild:list-projects", "batch-get-projects.json": "codebuild:batch-get-projects",
         "list-notebook-instances.json": "sagemaker:list-notebook-instances",
         "describe-notebook-instance.json": "sagemaker:describe-notebook-instance",
-        "get-dev-endpoints.json": "glue:get-dev-endpoints", "describe-stacks.json": "cloudformation:describe-stacks"}
+        "get-dev-endpoints.json": "glue:get-dev-endpoints", "describe-stacks.json": "cloudformation:describe-stacks",
+        "list-state-machines.json": "stepfunctions:list-state-machines",
+        "describe-state-machine.json": "stepfunctions:describe-state-machine"}
     assert summary.warnings == []
     assert sorted(rows(con, "select table_name from iamsql_latest where table_name not like 'aws_iam%'")) == [
         ("aws_cloudformation_stack",), ("aws_codebuild_project",), ("aws_glue_dev_endpoint",),
-        ("aws_sagemaker_notebook_instance",)]
+        ("aws_sagemaker_notebook_instance",), ("aws_sfn_state_machine",)]
 
 
 def test_codebuild_project_with_its_service_role_and_go_named_members(con):
@@ -264,3 +267,32 @@ def test_a_steampipe_column_iamsql_does_not_load_says_where_steampipe_reads_it(c
     with pytest.raises(QueryError, match=r"iamsql does not load it into aws_cloudformation_stack \(Steampipe reads it "
                                         r"with cloudformation get-template\)"):
         run_query(con, "select template_body from aws_cloudformation_stack")
+
+
+# ---- Step Functions state machines --------------------------------------------------------------------------------
+MACHINE = f"arn:aws:states:eu-west-1:{ACCOUNT}:stateMachine:order-flow"
+
+
+def test_state_machine_listing_and_description_merge_into_one_row_with_its_role(con):
+    load.load_paths(con, [CODE / "list-state-machines.json", CODE / "describe-state-machine.json"])
+    assert rows(con, "select name, arn, region, account_id, status, type, role_arn, "
+                     "strftime(creation_date, '%Y-%m-%d %H:%M:%S'), definition::json->>'StartAt', "
+                     "logging_configuration->>'Level', tracing_configuration->>'Enabled', title, akas->>0 "
+                     "from aws_sfn_state_machine") == [
+        ("order-flow", MACHINE, "eu-west-1", ACCOUNT, "ACTIVE", "STANDARD",
+         f"arn:aws:iam::{ACCOUNT}:role/service-role/StepFunctions-order-flow-role", "2025-02-04 11:22:33", "Done",
+         "OFF", "false", "order-flow", MACHINE)]
+
+
+def test_a_listed_state_machine_without_its_description_has_no_role(con):
+    load.load_paths(con, [CODE / "list-state-machines.json"])
+    assert rows(con, "select name, role_arn, type from aws_sfn_state_machine") == [("order-flow", None, "STANDARD")]
+
+
+def test_the_state_machine_an_execution_ran_is_not_the_state_machine():
+    """describe-state-machine-for-execution gives the definition and role an execution ran with (no creationDate): it
+    is not read as the state machine's current row."""
+    described = json.loads((CODE / "describe-state-machine.json").read_text())
+    for_execution = {k: described[k] for k in ("stateMachineArn", "name", "definition", "roleArn")}
+    assert formats.detect({**for_execution, "updateDate": "2025-02-05T00:00:00Z"}) is None
+    assert formats.detect(described).name == "stepfunctions:describe-state-machine"

@@ -539,6 +539,21 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("akas", "JSON"),
         *_AWS_COMMON_COLUMNS,
     ],
+    # ListStateMachines, DescribeStateMachine; tags and tags_src (ListTagsForResource) are not loaded (NOT_LOADED)
+    "aws_sfn_state_machine": [
+        ("name", "VARCHAR"),
+        ("arn", "VARCHAR"),
+        ("status", "VARCHAR"),
+        ("type", "VARCHAR"),
+        ("creation_date", "TIMESTAMPTZ"),
+        ("definition", "VARCHAR"),
+        ("role_arn", "VARCHAR"),
+        ("logging_configuration", "JSON"),
+        ("tracing_configuration", "JSON"),
+        ("title", "VARCHAR"),
+        ("akas", "JSON"),
+        *_AWS_COMMON_COLUMNS,
+    ],
     "aws_cognito_identity_pool": [
         ("identity_pool_id", "VARCHAR"),
         ("allow_unauthenticated_identities", "BOOLEAN"),
@@ -942,6 +957,8 @@ NOT_LOADED: dict[str, dict[str, str]] = {
         "website_configuration": "s3api get-bucket-website",
     },
     "aws_sagemaker_notebook_instance": {"tags_src": "sagemaker list-tags", "tags": "sagemaker list-tags"},
+    "aws_sfn_state_machine": {"tags_src": "stepfunctions list-tags-for-resource",
+                              "tags": "stepfunctions list-tags-for-resource"},
     "aws_cloudformation_stack": {
         "template_body": "cloudformation get-template",
         "template_body_json": "cloudformation get-template",

@@ -6,6 +6,9 @@ stack, for a statement on every one) whose role has administrator power or a pat
 weak role, a stack without a role (it runs as the caller), a deleted stack. An empty loaded table closes it; without
 the table a named stack is a skip and a statement on every stack is open.
 
+The same for a Step Functions state machine (UpdateStateMachine + StartExecution): a new definition keeps the machine's
+role (UpdateStateMachine's roleArn is optional), and the execution runs as it (aws_sfn_state_machine).
+
 Account 123456789012, as of 2024-03-01; the scenario machinery of tests/test_escalation_scenarios."""
 
 import pytest
@@ -72,18 +75,19 @@ STACKS = [stack(APP, "admin-cloudformation"), stack(NET, "weak-cloudformation"),
           stack(GONE, "admin-cloudformation", "DELETE_COMPLETE")]
 
 
-def _check(path, users: list[dict], stacks: list[dict] | None) -> tuple[dict, dict]:
-    """The control's rows by principal and the engine's decisions by (principal, question, detail); ``stacks`` None:
-    the stack table is not loaded."""
+def _check(path, users: list[dict], stacks: list[dict] | None, table: str = "aws_cloudformation_stack",
+           roles: list[dict] = ROLES) -> tuple[dict, dict]:
+    """The control's rows by principal and the engine's decisions by (principal, question, detail); ``stacks``: the
+    rows of ``table``, None: the table is not loaded."""
     con = db.connect(path)
     with db.transaction(con):
         snapshot = db.new_snapshot(con, account_id=ACCOUNT, kind="load", sources=[], as_of=AS_OF)
         db.insert_rows(con, "aws_iam_user", snapshot, users)
-        db.insert_rows(con, "aws_iam_role", snapshot, ROLES)
+        db.insert_rows(con, "aws_iam_role", snapshot, roles)
         db.insert_rows(con, "aws_iam_group", snapshot, [])
         db.insert_rows(con, "aws_iam_policy", snapshot, POLICIES)
         if stacks is not None:
-            db.insert_rows(con, "aws_cloudformation_stack", snapshot, stacks)
+            db.insert_rows(con, table, snapshot, stacks)
     results = {r["resource"]: r for r in controls.results(con, controls.run_checks(con, controls=[CONTROL]))}
     create_tables(con, controls.ACCESS_QUESTIONS, tables=["iam_principal_access"])
     decisions = {(principal, question, detail): decision for principal, question, detail, decision in con.execute(
@@ -122,5 +126,53 @@ def test_without_stacks(tmp_path, stacks, principal, expect, status):
     path = "CloudFormationUpdateStack"
     if expect == "unknown":
         path += f" on arn:aws:cloudformation:us-east-1:{ACCOUNT}:stack/app/iamsql-probe"
+    assert_scenario_row(results, decisions, Scenario(principal["name"], principal, path, expect, status),
+                        not_closed=("Allowed", "AllowedIf", "Unknown"))
+
+
+# ---- Step Functions state machines ----------------------------------------------------------------------------------
+MACHINE = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:"
+UPDATE_AND_RUN = ["states:UpdateStateMachine", "states:StartExecution"]
+MACHINE_PATH = "StepFunctionsUpdateStateMachine+StartExecution"
+MACHINE_SCENARIOS = [
+    S("update-admin-machine", user("update-admin-machine", allow(UPDATE_AND_RUN, MACHINE + "orders")),
+      f"{MACHINE_PATH} on {MACHINE}orders", "open", "alarm"),
+    S("update-weak-machine", user("update-weak-machine", allow(UPDATE_AND_RUN, MACHINE + "reports")),
+      MACHINE_PATH, "closed", "ok"),
+    S("update-any-machine", user("update-any-machine", allow(UPDATE_AND_RUN)),
+      f"{MACHINE_PATH} on {MACHINE}orders", "open", "alarm"),
+    # the new definition of one machine, run on another, opens neither
+    S("update-one-run-another", user("update-one-run-another", allow("states:UpdateStateMachine", MACHINE + "orders"),
+                                     allow("states:StartExecution", MACHINE + "reports")),
+      MACHINE_PATH, "closed", "ok"),
+]
+MACHINE_ROLES = [
+    role("admin-states", assume({"Service": "states.amazonaws.com"}), attached=[ADMIN]),
+    role("weak-states", assume({"Service": "states.amazonaws.com"}), statements=[allow("lambda:InvokeFunction")]),
+]
+MACHINES = [{**base(), "region": REGION, "arn": MACHINE + name, "name": name, "title": name,
+             "akas": [MACHINE + name], "status": "ACTIVE", "role_arn": arn("role", role_name)}
+            for name, role_name in (("orders", "admin-states"), ("reports", "weak-states"))]
+
+
+@pytest.fixture(scope="module")
+def machines_checked(tmp_path_factory):
+    return _check(tmp_path_factory.mktemp("machines") / "iam.duckdb", [s.row for s in MACHINE_SCENARIOS], MACHINES,
+                  "aws_sfn_state_machine", MACHINE_ROLES)
+
+
+@pytest.mark.parametrize("scenario", MACHINE_SCENARIOS, ids=[s.id for s in MACHINE_SCENARIOS])
+def test_state_machine_scenario(machines_checked, scenario):
+    results, decisions = machines_checked
+    assert_scenario_row(results, decisions, scenario, not_closed=("Allowed", "AllowedIf", "Unknown"))
+
+
+@pytest.mark.parametrize("machines, expect, status", [([], "closed", "ok"), (None, "unknown", "skip")],
+                         ids=["empty", "not-loaded"])
+def test_a_named_state_machine_without_the_machines(tmp_path, machines, expect, status):
+    principal = user("update-named-machine", allow(UPDATE_AND_RUN, MACHINE + "orders"))
+    results, decisions = _check(tmp_path / "iam.duckdb", [principal], machines, "aws_sfn_state_machine",
+                                MACHINE_ROLES)
+    path = MACHINE_PATH + (f" on {MACHINE}orders" if expect == "unknown" else "")
     assert_scenario_row(results, decisions, Scenario(principal["name"], principal, path, expect, status),
                         not_closed=("Allowed", "AllowedIf", "Unknown"))
