@@ -17,7 +17,9 @@ description: >-
   ok), and the account then gets no ok row.
   Each distinct document of an account is judged once (iam_event_policy_answer) and every event that grants it
   (iam_event_policy_grant) gets that verdict. A document that grants every action, every IAM action or opens a
-  privilege escalation path of queries/access.yaml alarms; one the engine finds harmless is info. When the
+  privilege escalation path of queries/access.yaml alarms; one the engine finds harmless is info (a path through an
+  existing resource that runs code with a role is weighed on the loaded resources and their roles, as for a
+  principal; one that names a resource whose table is not loaded is a skip). When the
   document is not known (a managed policy that is not loaded, a request without its document), the grant is
   judged by the policy's name alone: one named in admin_policies (comma-separated policy names) alarms. Failed
   calls are not counted: nothing was granted, and denied IAM calls are counted by
@@ -102,12 +104,15 @@ judged_document as (
     bool_or(question = 'iam_admin' and decision in ('Allowed', 'AllowedIf')) as iam_admin,
     string_agg(distinct replace(question, 'escalation:', ''), ', ' order by replace(question, 'escalation:', ''))
       filter (where question like 'escalation:%' and decision in ('Allowed', 'AllowedIf')) as paths,
+    -- a path through a resource the document names whose table is not loaded: its role decides
+    string_agg(distinct replace(question, 'escalation:', ''), ', ' order by replace(question, 'escalation:', ''))
+      filter (where question like 'escalation:%' and decision = 'Unknown') as unknown_paths,
     bool_or(decision = 'AllowedIf' and question in ('full_admin', 'iam_admin')) as conditional
   from iam_event_policy_answer
   group by account_id, document_id
 ),
 judged as (
-  select g.event_id, g.account_id, d.full_admin, d.iam_admin, d.paths, d.conditional
+  select g.event_id, g.account_id, d.full_admin, d.iam_admin, d.paths, d.unknown_paths, d.conditional
   from iam_event_policy_grant as g
     join judged_document as d on d.account_id = g.account_id and d.document_id = g.document_id
 ),
@@ -120,6 +125,7 @@ grant_ as (
           -- a group an earlier event armed, else below; a version whose document is not known
           when c.event_name in ('AddUserToGroup', 'SetDefaultPolicyVersion') then 'skip' end
       when j.full_admin or j.iam_admin or j.paths is not null then 'alarm'
+      when j.unknown_paths is not null then 'skip'
       else 'info'
     end as verdict,
     case
@@ -145,6 +151,8 @@ grant_ as (
              when j.iam_admin then ', which grants IAM administrator access (every IAM action that grants anything else'
                || case when j.conditional then ', when its conditions hold' else '' end || ')'
              when j.paths is not null then ', which enables escalation path ' || j.paths
+             when j.unknown_paths is not null then ', which enables escalation path ' || j.unknown_paths
+               || ' if the role of a resource it names has power: the table of those resources is not loaded'
              else ', which the policy engine finds grants no administrator power and opens no escalation path'
            end
     end as what

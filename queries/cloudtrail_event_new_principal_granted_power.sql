@@ -10,7 +10,8 @@ description: >-
   iam_event_policy_answer, and each grant event, in iam_event_policy_grant, gets its verdict): a policy that
   grants every action, every IAM action or opens a privilege escalation path arms the identity; when every
   policy it received is judged harmless (a group a user joined counts as one policy: its policies in the loaded
-  IAM data, judged together), the identity is reported as info. A policy or group whose document is not known is
+  IAM data, judged together), the identity is reported as info; when a policy's only power is an escalation path
+  through a resource it names whose table is not loaded, as skip (and the account gets no ok row). A policy or group whose document is not known is
   judged by its name: a managed policy named in admin_policies arms a role, any policy or group arms a user. Only successful calls count: a denied step leaves nothing armed. Identities AWS
   creates itself (an AWS service or a service-linked role, such as IAM Identity Center's AWSServiceRoleForSSO
   provisioning a permission set's AWSReservedSSO_ role) are not counted, nor its provisioning into its own
@@ -80,12 +81,15 @@ judged_document as (
       when bool_or(question like 'escalation:%' and decision in ('Allowed', 'AllowedIf')) then 'escalation path '
         || string_agg(distinct replace(question, 'escalation:', ''), ', ' order by replace(question, 'escalation:', ''))
              filter (where question like 'escalation:%' and decision in ('Allowed', 'AllowedIf'))
-    end as power
+    end as power,
+    -- a path through a resource the document names whose table is not loaded: its role decides
+    string_agg(distinct replace(question, 'escalation:', ''), ', ' order by replace(question, 'escalation:', ''))
+      filter (where question like 'escalation:%' and decision = 'Unknown') as unknown_paths
   from iam_event_policy_answer
   group by account_id, document_id
 ),
 judged as (
-  select g.event_id, g.account_id, d.power
+  select g.event_id, g.account_id, d.power, d.unknown_paths
   from iam_event_policy_grant as g
     join judged_document as d on d.account_id = g.account_id and d.document_id = g.document_id
 ),
@@ -97,7 +101,8 @@ step as (
     s.event_name, s.event_time,
     case
       when s.event_name in ('CreateAccessKey', 'CreateLoginProfile') then 'credential'
-      when j.event_id is not null then case when j.power is not null then 'permission' else 'harmless' end
+      when j.event_id is not null then case when j.power is not null then 'permission'
+                                            when j.unknown_paths is not null then 'unknown' else 'harmless' end
       when c.kind = 'user' then 'permission'
       when s.event_name = 'AttachRolePolicy'
         and (',' || replace(:admin_policies, ' ', '') || ',') like ('%,' || regexp_replace(s.policy_arn, '^.*/', '') || ',%')
@@ -108,6 +113,8 @@ step as (
       when s.event_name like 'Put%' then 'an inline policy' end
       || case when j.event_id is null then ''
            when j.power is not null then ': ' || j.power
+           when j.unknown_paths is not null then ': escalation path ' || j.unknown_paths
+             || ' if the role of a resource it names has power (their table is not loaded)'
            else ': judged harmless' end as detail
   from created as c
     join iam_call as s on s.account_id = c.account_id and s.caller = c.caller and s.kind = c.kind and s.name = c.name
@@ -119,16 +126,18 @@ armed as (
   select c.account_id, c.partition, c.kind, c.name, c.created_arn, c.caller, c.event_time, c.ip, c.agent,
     string_agg(distinct st.event_name || coalesce(' (' || st.detail || ')', ''), ', ') as steps,
     max(st.event_time) as last_step,
-    case when count(*) filter (where st.step_kind = 'permission') > 0 then 'alarm' else 'info' end as verdict
+    case when count(*) filter (where st.step_kind = 'permission') > 0 then 'alarm'
+      when count(*) filter (where st.step_kind = 'unknown') > 0 then 'skip' else 'info' end as verdict
   from created as c
     join step as st on st.account_id = c.account_id and st.kind = c.kind and st.name = c.name and st.created_at = c.event_time
   where st.step_kind is not null
   group by c.account_id, c.partition, c.kind, c.name, c.created_arn, c.caller, c.event_time, c.ip, c.agent
-  having count(*) filter (where st.step_kind in ('permission', 'harmless')) > 0
+  having count(*) filter (where st.step_kind in ('permission', 'harmless', 'unknown')) > 0
      and (c.kind = 'role' or count(*) filter (where st.step_kind = 'credential') > 0)
 ),
 ranked as (
-  select a.*, row_number() over (partition by a.account_id, a.kind, a.name order by a.verdict, a.event_time desc) as rn
+  select a.*, row_number() over (partition by a.account_id, a.kind, a.name
+    order by case a.verdict when 'alarm' then 0 when 'skip' then 1 else 2 end, a.event_time desc) as rn
   from armed as a
 ),
 events as (
@@ -143,6 +152,8 @@ select
   r.caller || ' created ' || r.kind || ' ' || r.name || ' at ' || to_char(r.event_time, 'YYYY-MM-DD HH24:MI:SS')
     || ' UTC from ' || r.ip || ' (' || r.agent || ') and by ' || to_char(r.last_step, 'HH24:MI:SS') || ' UTC gave it '
     || r.steps || case when r.verdict = 'alarm' then '; confirm this identity was meant to exist.'
+                       when r.verdict = 'skip' then '; whether that arms it depends on the role of a resource that is '
+                         || 'not loaded.'
                        else '; the policy engine finds none of its policies powerful.' end as reason,
   r.account_id,
   'global' as region,
@@ -168,4 +179,4 @@ select
   null
 from iamsql_account as a
   left join events as ev on ev.account_id = a.account_id
-where not exists (select 1 from ranked as r where r.account_id = a.account_id and r.verdict = 'alarm')
+where not exists (select 1 from ranked as r where r.account_id = a.account_id and r.verdict in ('alarm', 'skip'))

@@ -7,7 +7,11 @@ description: >-
   admits the pool's unauthenticated identities (iam_principal_access question identity_pool_guest, detail the pool:
   the trust asked for sts:AssumeRoleWithWebIdentity by cognito-identity.amazonaws.com with the pool's id as
   cognito-identity.amazonaws.com:aud and unauthenticated as its amr, so a trust of another pool or of authenticated
-  identities only does not admit them). A pool whose roles or unauthenticated setting are not loaded, whose
+  identities only does not admit them). Guests get the role whole through the basic flow, which only a pool with
+  allow_classic_flow offers; in the enhanced flow Cognito scopes their credentials down with the session policy
+  AmazonCognitoUnAuthedIdentitiesSessionPolicy, so a pool without the basic flow is judged by the power they keep
+  (iam_principal_access question identity_pool_guest_enhanced, detail the pool). A pool whose basic flow setting is
+  not loaded is judged by the role's whole power. A pool whose roles or unauthenticated setting are not loaded, whose
   unauthenticated role is not in the loaded IAM data, or whose role's answer or trust the engine cannot judge from
   what is loaded, is skipped.
 severity: critical
@@ -41,9 +45,33 @@ with answer as (
     decision = 'Unknown' as unknown
   from iam_principal_access
   where question = 'identity_pool_guest'
+), enhanced as (
+  select principal_arn, account_id, detail as pool_arn,
+    bool_or(decision in ('Allowed', 'AllowedIf')) as powerful,
+    bool_or(decision = 'Unknown') as unknown,
+    string_agg(distinct title, '; ') filter (where decision in ('Allowed', 'AllowedIf')) as powers,
+    min(missing) filter (where decision = 'Unknown') as missing
+  from iam_principal_access
+  where question = 'identity_pool_guest_enhanced'
+  group by principal_arn, account_id, detail
 ), pool as (
-  select p.*, p.roles ->> 'unauthenticated' as guest_role, coalesce(p.akas ->> 0, p.identity_pool_id) as pool_arn
+  select p.*, p.roles ->> 'unauthenticated' as guest_role, coalesce(p.akas ->> 0, p.identity_pool_id) as pool_arn,
+    coalesce(p.allow_classic_flow, true) as basic_flow
   from aws_cognito_identity_pool as p
+), judged as (
+  -- what a guest gets: the role whole through the basic flow, else what the enhanced flow's session policy leaves
+  select p.*, k.principal_arn as known_role, t.admitted, t.unknown as trust_unknown,
+    coalesce(a.powerful, false) or coalesce(a.unknown, false) as role_may_be_powerful,
+    case when p.basic_flow then coalesce(a.powerful, false) else coalesce(e.powerful, false) end as powerful,
+    case when p.basic_flow then coalesce(a.unknown, false) else coalesce(e.unknown, false) end as unknown,
+    case when p.basic_flow then a.powers else e.powers end as powers,
+    case when p.basic_flow then a.missing else e.missing end as missing
+  from pool as p
+    left join known as k on k.principal_arn = p.guest_role and k.account_id = p.account_id
+    left join answer as a on a.principal_arn = p.guest_role and a.account_id = p.account_id
+    left join guest as t on t.principal_arn = p.guest_role and t.account_id = p.account_id and t.pool_arn = p.pool_arn
+    left join enhanced as e on e.principal_arn = p.guest_role and e.account_id = p.account_id
+      and e.pool_arn = p.pool_arn
 )
 select
   p.pool_arn as resource,
@@ -52,11 +80,11 @@ select
     when not p.allow_unauthenticated_identities then 'ok'
     when p.roles is null then 'skip'
     when p.guest_role is null then 'ok'
-    when k.principal_arn is null then 'skip'
-    when a.powerful and coalesce(t.admitted, false) then 'alarm'
-    when a.powerful and coalesce(t.unknown, false) then 'skip'
-    when a.powerful then 'ok'
-    when a.unknown then 'skip'
+    when p.known_role is null then 'skip'
+    when p.powerful and coalesce(p.admitted, false) then 'alarm'
+    when p.powerful and coalesce(p.trust_unknown, false) then 'skip'
+    when p.powerful then 'ok'
+    when p.unknown then 'skip'
     else 'ok'
   end as status,
   'Identity pool ' || coalesce(p.identity_pool_name, p.identity_pool_id) || case
@@ -66,27 +94,29 @@ select
     when p.roles is null then
       ' admits unauthenticated identities, but its roles are not loaded; load get-identity-pool-roles to judge it.'
     when p.guest_role is null then ' admits unauthenticated identities but gives them no role.'
-    when k.principal_arn is null then
+    when p.known_role is null then
       ' gives unauthenticated identities the role ' || p.guest_role || ', which is not in the loaded IAM data.'
-    when a.powerful and coalesce(t.admitted, false) then
-      ' gives anyone, without signing in, the role ' || p.guest_role || ', which has ' || a.powers
+    when p.powerful and coalesce(p.admitted, false) then
+      ' gives anyone, without signing in, the role ' || p.guest_role || ', which has ' || p.powers
+      || case when p.basic_flow then '' else ' even within the enhanced flow''s session policy' end
       || '; turn off unauthenticated identities or give guests a role with only what they need.'
-    when a.powerful and coalesce(t.unknown, false) then
+    when p.powerful and coalesce(p.trust_unknown, false) then
       ' gives unauthenticated identities the powerful role ' || p.guest_role
       || ', whose trust policy the engine cannot read.'
-    when a.powerful then
-      ' gives unauthenticated identities the role ' || p.guest_role || ', which has ' || a.powers
+    when p.powerful then
+      ' gives unauthenticated identities the role ' || p.guest_role || ', which has ' || p.powers
       || ', but its trust policy does not admit the unauthenticated identities of this pool, so they cannot assume it.'
-    when a.unknown then
-      ' gives unauthenticated identities the role ' || p.guest_role || ', whose power depends on ' || a.missing
+    when p.unknown then
+      ' gives unauthenticated identities the role ' || p.guest_role || ', whose power depends on ' || p.missing
       || ', which is not loaded.'
+    when p.role_may_be_powerful then
+      ' gives unauthenticated identities the role ' || p.guest_role || ', but does not offer them the basic flow, and '
+      || 'the session policy Cognito gives them in the enhanced flow (AmazonCognitoUnAuthedIdentitiesSessionPolicy) '
+      || 'leaves no administrator power or privilege-escalation path, whatever the role allows.'
     else ' gives unauthenticated identities the role ' || p.guest_role || ', which has no administrator power '
       || 'and no privilege-escalation path.'
   end as reason,
   p.account_id,
   p.region,
   p.guest_role as unauthenticated_role
-from pool as p
-  left join known as k on k.principal_arn = p.guest_role and k.account_id = p.account_id
-  left join answer as a on a.principal_arn = p.guest_role and a.account_id = p.account_id
-  left join guest as t on t.principal_arn = p.guest_role and t.account_id = p.account_id and t.pool_arn = p.pool_arn
+from judged as p

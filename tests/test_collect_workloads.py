@@ -1,7 +1,7 @@
 """``collect`` of the workloads that carry roles, against moto's server through real boto3: EC2 instances with
 their instance profile and IMDS settings, Lambda functions with and without a resource policy, ACTIVE ECS task
-definitions with their roles and tags, EKS clusters, CodeBuild projects, SageMaker notebook instances and Glue
-development endpoints with their role; evidence files in the AWS CLI's shape."""
+definitions with their roles and tags, EKS clusters, CodeBuild projects, SageMaker notebook instances, Glue
+development endpoints, CloudFormation stacks and Step Functions state machines with their role; evidence files in the AWS CLI's shape."""
 
 import json
 
@@ -48,6 +48,12 @@ def test_workloads_are_collected_with_their_roles(collected):
         (made["notebook"], "research", made["role"])]
     assert con.execute("select arn, endpoint_name, role_arn, region from aws_glue_dev_endpoint").fetchall() == [
         (f"arn:aws:glue:us-east-1:{ACCOUNT}:devEndpoint/etl", "etl", made["role"], "us-east-1")]
+    assert con.execute("select id, name, role_arn, region, account_id, tags->>'team' "
+                       "from aws_cloudformation_stack").fetchall() == [
+        (made["stack"], "events", made["role"], "us-east-1", ACCOUNT, "orders")]
+    assert con.execute("select arn, name, role_arn, region, definition::json->>'StartAt' "
+                       "from aws_sfn_state_machine").fetchall() == [
+        (made["machine"], "orders", made["role"], "us-east-1", "Done")]
 
 
 def test_workload_evidence_is_cli_shaped_and_in_the_manifest(collected):
@@ -62,7 +68,8 @@ def test_workload_evidence_is_cli_shaped_and_in_the_manifest(collected):
     assert {"ec2:DescribeInstances", "lambda:ListFunctions", "lambda:GetPolicy", "ecs:ListTaskDefinitions",
             "ecs:DescribeTaskDefinition", "eks:ListClusters", "eks:DescribeCluster", "codebuild:ListProjects",
             "codebuild:BatchGetProjects", "sagemaker:ListNotebookInstances", "sagemaker:DescribeNotebookInstance",
-            "glue:GetDevEndpoints"} <= apis
+            "glue:GetDevEndpoints", "cloudformation:DescribeStacks", "stepfunctions:ListStateMachines",
+            "stepfunctions:DescribeStateMachine"} <= apis
     endpoints = json.loads((region / "glue" / "get-dev-endpoints.json").read_text())
     assert endpoints["Region"] == "us-east-1" and endpoints["DevEndpoints"][0]["EndpointName"] == "etl"
 

@@ -575,9 +575,9 @@ def test_event_table_asks_each_document_once_and_gives_every_event_its_answers(t
     load_accounts(con, {ACC: {"aws_cloudtrail_trail_event": grants}}, AS_OF)
     asked = []
 
-    def counting(asker, policies, questions):
+    def counting(asker, policies, questions, workloads=None):
         asked.append(policies[0].policy)
-        return tables.policy_answers(asker, policies, questions)
+        return tables.policy_answers(asker, policies, questions, workloads)
 
     monkeypatch.setattr(events, "policy_answers", counting)
     controls.create_views(

@@ -38,12 +38,15 @@ def pool_arn(name: str) -> str:
     return f"arn:aws:cognito-identity:{REGION}:{ACCOUNT}:identitypool/{pool_id(name)}"
 
 
-def pool(name: str, unauthenticated, guest_role: str | None = "", roles_loaded: bool = True) -> dict:
-    """A pool; ``guest_role`` names its unauthenticated role ("": the pool's own name)."""
+def pool(name: str, unauthenticated, guest_role: str | None = "", roles_loaded: bool = True,
+         basic_flow: bool | None = None) -> dict:
+    """A pool; ``guest_role`` names its unauthenticated role ("": the pool's own name); ``basic_flow``: its
+    allow_classic_flow (None: not loaded)."""
     role_name = name if guest_role == "" else guest_role
     roles = ({"unauthenticated": arn("role", role_name)} if role_name else {}) if roles_loaded else None
     return {**base(), "region": REGION, "identity_pool_id": pool_id(name), "identity_pool_name": name,
-            "allow_unauthenticated_identities": unauthenticated, "roles": roles, "akas": [pool_arn(name)]}
+            "allow_unauthenticated_identities": unauthenticated, "allow_classic_flow": basic_flow, "roles": roles,
+            "akas": [pool_arn(name)]}
 
 
 ROLES = [
@@ -62,6 +65,11 @@ ROLES = [
     role("guests-other-pool", pool_trust(pool_id("some-other-pool")), attached=[ADMIN]),
     role("guests-any-kind", guests_trust(StringEquals={f"{COGNITO}:aud": pool_id("guests-any-kind")}),
          attached=[ADMIN]),
+    # administrator roles of pools with and without the basic flow; one whose power is not known
+    role("enhanced-admin", pool_trust(pool_id("enhanced-admin")), attached=[ADMIN]),
+    role("basic-admin", pool_trust(pool_id("basic-admin")), attached=[ADMIN]),
+    role("enhanced-keys", pool_trust(pool_id("enhanced-keys")), statements=[allow("iam:CreateAccessKey")]),
+    role("enhanced-unloaded", pool_trust(pool_id("enhanced-unloaded")), attached=["arn:aws:iam::aws:policy/NotLoaded"]),
     # trusts of Cognito identities: one limited to a pool, one only to unauthenticated identities of any pool
     role("any-pool-guests", guests_trust(**{"ForAnyValue:StringLike": {f"{COGNITO}:amr": "unauthenticated"}}),
          statements=[allow("s3:GetObject", "arn:aws:s3:::app/*")]),
@@ -80,6 +88,10 @@ POOLS = [
     pool("guests-members-trust", True),
     pool("guests-other-pool", True),
     pool("guests-any-kind", True),
+    pool("enhanced-admin", True, basic_flow=False),
+    pool("basic-admin", True, basic_flow=True),
+    pool("enhanced-keys", True, basic_flow=False),
+    pool("enhanced-unloaded", True, basic_flow=False),
 ]
 EXPECTED = {
     "guests-admin": "alarm",
@@ -95,6 +107,12 @@ EXPECTED = {
     "guests-members-trust": "ok",  # its trust admits only authenticated identities (amr)
     "guests-other-pool": "ok",  # its trust admits another pool's identities (aud)
     "guests-any-kind": "alarm",  # its trust admits this pool's identities, unauthenticated ones too
+    # without the basic flow guests get the role through the enhanced flow only, scoped down by Cognito's session
+    # policy, which allows no IAM, STS or code-running action: no administrator power or escalation path is left
+    "enhanced-admin": "ok",
+    "basic-admin": "alarm",
+    "enhanced-keys": "ok",
+    "enhanced-unloaded": "ok",  # whatever the policy that is not loaded allows, the session policy removes it
 }
 
 
@@ -123,6 +141,35 @@ def test_pool(results, name):
 def test_the_alarm_names_the_role_and_its_power(results):
     reason = results[(POOLS_CONTROL, pool_arn("guests-keys"))]["reason"]
     assert arn("role", "guests-keys") in reason and "CreateAccessKey" in reason and "without signing in" in reason
+
+
+def test_a_pool_without_the_basic_flow_says_the_session_policy_leaves_guests_nothing(results):
+    reason = results[(POOLS_CONTROL, pool_arn("enhanced-admin"))]["reason"]
+    assert "does not offer them the basic flow" in reason and "AmazonCognitoUnAuthedIdentitiesSessionPolicy" in reason
+
+
+def test_guests_keep_the_powers_the_session_policy_allows(tmp_path):
+    """A question whose every action the enhanced flow's session policy allows (KMS decryption) keeps the role's
+    answer for the pool's guests; one it does not (an access key) is closed to them."""
+    questions = tmp_path / "access.yaml"
+    questions.write_text("questions:\n  full_admin:\n    requests: [[iamsqlprobe:AnyAction, any]]\n"
+                         "escalation:\n  DecryptAnyKey: [[kms:Decrypt, catalog]]\n"
+                         "  CreateAccessKey: [[iam:CreateAccessKey, user]]\n")
+    guest = role("decrypting-guest", pool_trust(pool_id("decrypting")),
+                 statements=[allow(["kms:Decrypt", "iam:CreateAccessKey"])])
+    con = db.connect(tmp_path / "iam.duckdb")
+    with db.transaction(con):
+        snapshot = db.new_snapshot(con, account_id=ACCOUNT, kind="load", sources=[], as_of=AS_OF)
+        db.insert_rows(con, "aws_iam_user", snapshot, [])
+        db.insert_rows(con, "aws_iam_role", snapshot, [guest])
+        db.insert_rows(con, "aws_iam_group", snapshot, [])
+        db.insert_rows(con, "aws_iam_policy", snapshot, [])
+        db.insert_rows(con, "aws_cognito_identity_pool", snapshot, [pool("decrypting", True, "decrypting-guest")])
+    create_tables(con, questions, tables=["iam_principal_access"])
+    kept = con.execute("select title, decision, detail from iam_principal_access "
+                       "where question = 'identity_pool_guest_enhanced'").fetchall()
+    con.close()
+    assert kept == [("privilege escalation through DecryptAnyKey", "Allowed", pool_arn("decrypting"))]
 
 
 def test_a_guest_role_trusting_another_pool_is_not_assumable_by_this_one(results):

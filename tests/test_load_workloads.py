@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from iamsql import load
-from iamsql.errors import InputError
+from iamsql.errors import InputError, QueryError
+from iamsql.load import formats
+from iamsql.sql.query import run_query
 from iamsql.store import db
 
 DATA = Path(__file__).parent / "data" / "workloads"
@@ -178,10 +180,13 @@ def test_code_resource_outputs_are_recognised_by_their_content(con):
         "list-projects.json": "codebuild:list-projects", "batch-get-projects.json": "codebuild:batch-get-projects",
         "list-notebook-instances.json": "sagemaker:list-notebook-instances",
         "describe-notebook-instance.json": "sagemaker:describe-notebook-instance",
-        "get-dev-endpoints.json": "glue:get-dev-endpoints"}
+        "get-dev-endpoints.json": "glue:get-dev-endpoints", "describe-stacks.json": "cloudformation:describe-stacks",
+        "list-state-machines.json": "stepfunctions:list-state-machines",
+        "describe-state-machine.json": "stepfunctions:describe-state-machine"}
     assert summary.warnings == []
     assert sorted(rows(con, "select table_name from iamsql_latest where table_name not like 'aws_iam%'")) == [
-        ("aws_codebuild_project",), ("aws_glue_dev_endpoint",), ("aws_sagemaker_notebook_instance",)]
+        ("aws_cloudformation_stack",), ("aws_codebuild_project",), ("aws_glue_dev_endpoint",),
+        ("aws_sagemaker_notebook_instance",), ("aws_sfn_state_machine",)]
 
 
 def test_codebuild_project_with_its_service_role_and_go_named_members(con):
@@ -238,3 +243,74 @@ def test_glue_dev_endpoints_take_an_added_region_and_need_one(con, tmp_path):
     load.load_paths(con, [tmp_path / "with-region.json"])
     assert rows(con, "select arn, region from aws_glue_dev_endpoint") == [
         (f"arn:aws:glue:eu-central-1:{ACCOUNT}:devEndpoint/etl", "eu-central-1")]
+
+
+# ---- CloudFormation stacks ----------------------------------------------------------------------------------------
+
+
+def test_cloudformation_stacks_with_their_service_role_as_steampipe_gives_them(con):
+    load.load_paths(con, [CODE / "describe-stacks.json"])
+    release = f"arn:aws:cloudformation:eu-west-1:{ACCOUNT}:stack/release-pipeline/6b1c0f20-e3a1-11ef-9a51-0a1b2c3d4e5f"
+    network = f"arn:aws:cloudformation:eu-west-1:{ACCOUNT}:stack/network/0c2d4e60-e3a1-11ef-8f2e-060a1b2c3d4e"
+    assert rows(con, "select id, name, status, region, account_id, partition, role_arn, "
+                     "strftime(creation_time, '%Y-%m-%d %H:%M:%S'), strftime(last_updated_time, '%Y-%m-%d'), "
+                     "enable_termination_protection, stack_drift_status, parameters->0->>'ParameterValue', "
+                     "outputs->0->>'OutputKey', capabilities->>0, notification_arns->>0, tags->>'team', "
+                     "tags_src->>'team', title, akas->>0 from aws_cloudformation_stack order by name") == [
+        (network, "network", "CREATE_COMPLETE", "eu-west-1", ACCOUNT, "aws", None, "2025-01-15 09:00:00", None,
+         False, "IN_SYNC", None, None, None, None, None, None, "network", network),
+        (release, "release-pipeline", "UPDATE_COMPLETE", "eu-west-1", ACCOUNT, "aws",
+         f"arn:aws:iam::{ACCOUNT}:role/cloudformation-release", "2025-02-03 10:20:30", "2025-02-10", True,
+         "NOT_CHECKED", "production", "PipelineName", "CAPABILITY_NAMED_IAM",
+         f"arn:aws:sns:eu-west-1:{ACCOUNT}:stack-events", "platform", "platform", "release-pipeline", release)]
+
+
+def test_an_empty_stack_listing_covers_the_table(con, tmp_path):
+    (tmp_path / "describe-stacks.json").write_text(json.dumps({"Stacks": []}))
+    load.load_paths(con, [tmp_path / "describe-stacks.json"], account_id=ACCOUNT, as_of="2025-03-01")
+    assert rows(con, "select table_name, account_id from iamsql_latest") == [("aws_cloudformation_stack", ACCOUNT)]
+    assert rows(con, "select count(*) from aws_cloudformation_stack") == [(0,)]
+
+
+def test_stacks_without_their_id_are_refused(con, tmp_path):
+    cut = {"Stacks": [{"StackName": "app", "RoleARN": f"arn:aws:iam::{ACCOUNT}:role/deploy"}]}
+    (tmp_path / "cut.json").write_text(json.dumps(cut))
+    with pytest.raises(InputError, match=r"describe-stacks output without the StackId of 'app'; save the command's"):
+        load.load_paths(con, [tmp_path / "cut.json"], account_id=ACCOUNT, as_of="2025-03-01")
+    assert con.execute("select count(*) from aws_cloudformation_stack").fetchone() == (0,)
+
+
+def test_a_steampipe_column_iamsql_does_not_load_says_where_steampipe_reads_it(con):
+    load.load_paths(con, [CODE / "describe-stacks.json"])
+    with pytest.raises(QueryError, match=r"iamsql does not load it into aws_cloudformation_stack \(Steampipe reads it "
+                                        r"with cloudformation get-template\)"):
+        run_query(con, "select template_body from aws_cloudformation_stack")
+
+
+# ---- Step Functions state machines --------------------------------------------------------------------------------
+MACHINE = f"arn:aws:states:eu-west-1:{ACCOUNT}:stateMachine:order-flow"
+
+
+def test_state_machine_listing_and_description_merge_into_one_row_with_its_role(con):
+    load.load_paths(con, [CODE / "list-state-machines.json", CODE / "describe-state-machine.json"])
+    assert rows(con, "select name, arn, region, account_id, status, type, role_arn, "
+                     "strftime(creation_date, '%Y-%m-%d %H:%M:%S'), definition::json->>'StartAt', "
+                     "logging_configuration->>'Level', tracing_configuration->>'Enabled', title, akas->>0 "
+                     "from aws_sfn_state_machine") == [
+        ("order-flow", MACHINE, "eu-west-1", ACCOUNT, "ACTIVE", "STANDARD",
+         f"arn:aws:iam::{ACCOUNT}:role/service-role/StepFunctions-order-flow-role", "2025-02-04 11:22:33", "Done",
+         "OFF", "false", "order-flow", MACHINE)]
+
+
+def test_a_listed_state_machine_without_its_description_has_no_role(con):
+    load.load_paths(con, [CODE / "list-state-machines.json"])
+    assert rows(con, "select name, role_arn, type from aws_sfn_state_machine") == [("order-flow", None, "STANDARD")]
+
+
+def test_the_state_machine_an_execution_ran_is_not_the_state_machine():
+    """describe-state-machine-for-execution gives the definition and role an execution ran with (no creationDate): it
+    is not read as the state machine's current row."""
+    described = json.loads((CODE / "describe-state-machine.json").read_text())
+    for_execution = {k: described[k] for k in ("stateMachineArn", "name", "definition", "roleArn")}
+    assert formats.detect({**for_execution, "updateDate": "2025-02-05T00:00:00Z"}) is None
+    assert formats.detect(described).name == "stepfunctions:describe-state-machine"

@@ -4,8 +4,9 @@
 their tags), EKS clusters (``ListClusters``, then ``DescribeCluster``), CodeBuild projects (``ListProjects``, then
 ``BatchGetProjects`` by 100 names), SageMaker notebook instances (``ListNotebookInstances``, then
 ``DescribeNotebookInstance``, which gives the role), Glue development endpoints (``GetDevEndpoints``, with the
-region added as ``Region``: the output names none) and Cognito identity pools (``ListIdentityPools``, then
-``DescribeIdentityPool`` and ``GetIdentityPoolRoles``).
+region added as ``Region``: the output names none), CloudFormation stacks (``DescribeStacks``, with their service
+roles), Step Functions state machines (``ListStateMachines``, then ``DescribeStateMachine``, which gives the role) and
+Cognito identity pools (``ListIdentityPools``, then ``DescribeIdentityPool`` and ``GetIdentityPoolRoles``).
 
 Listings are asked first in every region, then the per-resource calls, on the account's worker pool. A function
 without a resource policy (``ResourceNotFoundException``) is an answer, written as such; any other failure
@@ -30,6 +31,8 @@ def collect_workloads(run: AccountRun, regions: list[str]) -> None:
         projects = (run.fetch("codebuild", "ListProjects", region=region) or {}).get("projects") or []
         notebooks = (run.fetch("sagemaker", "ListNotebookInstances", region=region) or {}).get("NotebookInstances") or []
         run.fetch("glue", "GetDevEndpoints", region=region, add={"Region": region})
+        run.fetch("cloudformation", "DescribeStacks", region=region)
+        machines = (run.fetch("stepfunctions", "ListStateMachines", region=region) or {}).get("stateMachines") or []
         pools = (run.fetch("cognito-identity", "ListIdentityPools", region=region, MaxResults=60) or {}
                  ).get("IdentityPools") or []
         return ([_function_policy(run, region, f) for f in functions]
@@ -38,6 +41,7 @@ def collect_workloads(run: AccountRun, regions: list[str]) -> None:
                 + [_projects(run, region, projects[i:i + PROJECTS_PER_CALL], i // PROJECTS_PER_CALL)
                    for i in range(0, len(projects), PROJECTS_PER_CALL)]
                 + [_notebook(run, region, n["NotebookInstanceName"]) for n in notebooks]
+                + [_state_machine(run, region, m["stateMachineArn"], m["name"]) for m in machines]
                 + [call for p in pools for call in _identity_pool(run, region, p["IdentityPoolId"])])
 
     details = [call for calls in run.each(regions, listings) for call in calls]
@@ -66,6 +70,10 @@ def _projects(run: AccountRun, region: str, names: list[str], batch: int) -> Cal
 def _notebook(run: AccountRun, region: str, name: str) -> Callable[[], None]:
     return lambda: run.fetch("sagemaker", "DescribeNotebookInstance", region=region, entity=name,
                              NotebookInstanceName=name)
+
+
+def _state_machine(run: AccountRun, region: str, arn: str, name: str) -> Callable[[], None]:
+    return lambda: run.fetch("stepfunctions", "DescribeStateMachine", region=region, entity=name, stateMachineArn=arn)
 
 
 def _identity_pool(run: AccountRun, region: str, pool_id: str) -> list[Callable[[], None]]:

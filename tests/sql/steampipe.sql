@@ -3113,3 +3113,13 @@ select identity_pool_name, region, allow_unauthenticated_identities as guests,
   supported_login_providers ? 'accounts.google.com' as google, tags ->> 'team' as team
 from aws_cognito_identity_pool
 order by identity_pool_name;
+
+-- name: stacks_and_state_machines_with_their_roles
+select 'stack' as kind, s.name, s.region, split_part(s.role_arn, '/', -1) as role_name, s.status,
+  s.tags ->> 'team' as detail, jsonb_array_length(coalesce(s.outputs, '[]'::jsonb)) as outputs
+from aws_cloudformation_stack s
+union all
+select 'state machine', m.name, m.region, split_part(m.role_arn, '/', -1), m.status,
+  m.logging_configuration ->> 'Level', 0
+from aws_sfn_state_machine m
+order by kind, name;

@@ -3,9 +3,11 @@
 definitions (``ecs list-task-definitions``, ``ecs describe-task-definition``) and EKS clusters (``eks
 list-clusters``, ``eks describe-cluster``), CodeBuild projects (``codebuild list-projects``, ``codebuild
 batch-get-projects``), SageMaker notebook instances (``sagemaker list-notebook-instances``, ``sagemaker
-describe-notebook-instance``) and Glue development endpoints (``glue get-dev-endpoints``), as the Steampipe tables
-``aws_ec2_instance``, ``aws_lambda_function``, ``aws_ecs_task_definition``, ``aws_eks_cluster``,
-``aws_codebuild_project``, ``aws_sagemaker_notebook_instance`` and ``aws_glue_dev_endpoint``.
+describe-notebook-instance``), Glue development endpoints (``glue get-dev-endpoints``) and CloudFormation stacks
+(``cloudformation describe-stacks``), as the Steampipe tables ``aws_ec2_instance``, ``aws_lambda_function``,
+``aws_ecs_task_definition``, ``aws_eks_cluster``, ``aws_codebuild_project``, ``aws_sagemaker_notebook_instance``,
+``aws_glue_dev_endpoint`` and ``aws_cloudformation_stack``; Step Functions state machines (``stepfunctions
+list-state-machines``, ``stepfunctions describe-state-machine``) as ``aws_sfn_state_machine``.
 
 These tables are regional: each row's ``region`` comes from its ARN (the Availability Zone for EC2 instances, whose
 output has no ARN; Steampipe's ``arn:<partition>:ec2:<region>:<account>:instance/<id>`` is built from it).
@@ -13,7 +15,7 @@ A Glue development endpoint has no ARN in its output: Steampipe's
 ``arn:<partition>:glue:<region>:<account>:devEndpoint/<name>`` is built from the region ``iamsql collect`` adds
 (``Region``), else the endpoint's Availability Zone, and the account of its role (a role passed to Glue is one of
 the caller's account). A listing (describe-instances, list-functions, list-task-definitions, list-clusters,
-list-projects, list-notebook-instances, get-dev-endpoints) covers its table for the account, even when empty. ``lambda get-policy`` names no function: it is placed by an added ``FunctionArn`` key
+list-projects, list-notebook-instances, get-dev-endpoints, describe-stacks, list-state-machines) covers its table for the account, even when empty. ``lambda get-policy`` names no function: it is placed by an added ``FunctionArn`` key
 (``iamsql collect`` writes it), else on the function of the account with the name its statements grant access to.
 """
 
@@ -34,6 +36,8 @@ EKS = "aws_eks_cluster"
 CODEBUILD = "aws_codebuild_project"
 SAGEMAKER = "aws_sagemaker_notebook_instance"
 GLUE = "aws_glue_dev_endpoint"
+CLOUDFORMATION = "aws_cloudformation_stack"
+STATE_MACHINE = "aws_sfn_state_machine"
 # Members of an ECS task definition that hold maps (their keys are data, not member names)
 ECS_MAPS = frozenset({"dockerLabels", "options", "driverOpts", "labels"})
 
@@ -473,6 +477,83 @@ def parse_get_dev_endpoints(doc: dict, path: Path) -> Parsed | str:
     return Parsed("glue:get-dev-endpoints", covers={GLUE}, fragments=fragments)
 
 
+# ---- CloudFormation ----------------------------------------------------------------------------------------------
+
+
+def stack_fragment(s: dict) -> Fragment:
+    """One stack; Steampipe's ``id`` is its ARN (``StackId``), and it gives ``tags_src`` as ``tags``, a flat map."""
+    stack_id = s.get("StackId")
+    parts = arn_parts(stack_id) or {}
+    tags = tags_map(s.get("Tags"))
+    fields = {
+        "id": stack_id,
+        "name": s.get("StackName"),
+        "status": s.get("StackStatus"),
+        "creation_time": when(s.get("CreationTime")),
+        "disable_rollback": s.get("DisableRollback"),
+        "enable_termination_protection": s.get("EnableTerminationProtection"),
+        "last_updated_time": when(s.get("LastUpdatedTime")),
+        "parent_id": s.get("ParentId"),
+        "role_arn": s.get("RoleARN"),
+        "root_id": s.get("RootId"),
+        "description": s.get("Description"),
+        "notification_arns": s.get("NotificationARNs"),
+        "outputs": s.get("Outputs"),
+        "rollback_configuration": s.get("RollbackConfiguration"),
+        "capabilities": s.get("Capabilities"),
+        "stack_drift_status": (s.get("DriftInformation") or {}).get("StackDriftStatus"),
+        "parameters": s.get("Parameters"),
+        "tags_src": tags,
+        "tags": tags,
+        "title": s.get("StackName"),
+        "akas": [stack_id] if parts else None,
+        "partition": parts.get("partition"),
+        "region": parts.get("region"),
+    }
+    return Fragment(CLOUDFORMATION, (stack_id,), fields, arn_account(stack_id))
+
+
+def parse_describe_stacks(doc: dict, path: Path) -> Parsed | str:
+    """The stacks with their service roles; one without its StackId (AWS always gives it) has no region or account."""
+    unplaced = [s.get("StackName") for s in doc["Stacks"] if not arn_parts(s.get("StackId"))]
+    if unplaced:
+        return (f"cloudformation describe-stacks output without the StackId of {', '.join(map(repr, unplaced))}; "
+                "save the command's whole output")
+    return Parsed("cloudformation:describe-stacks", covers={CLOUDFORMATION},
+                  fragments=[stack_fragment(s) for s in doc["Stacks"]])
+
+
+# ---- Step Functions ----------------------------------------------------------------------------------------------
+
+
+def state_machine_fragment(m: dict) -> Fragment:
+    """One state machine: the listing gives its name, type and creation date, the description its role and the rest
+    (the SDK's member names for the JSON columns, as Steampipe)."""
+    arn = m.get("stateMachineArn")
+    fields = {
+        "name": m.get("name"),
+        "status": m.get("status"),
+        "type": m.get("type"),
+        "creation_date": when(m.get("creationDate")),
+        "definition": m.get("definition"),
+        "role_arn": m.get("roleArn"),
+        "logging_configuration": go_fields(m.get("loggingConfiguration")),
+        "tracing_configuration": go_fields(m.get("tracingConfiguration")),
+        "title": m.get("name"),
+        **_regional(arn),
+    }
+    return Fragment(STATE_MACHINE, (arn,), fields, arn_account(arn))
+
+
+def parse_list_state_machines(doc: dict, path: Path) -> Parsed:
+    return Parsed("stepfunctions:list-state-machines", covers={STATE_MACHINE},
+                  fragments=[state_machine_fragment(m) for m in doc["stateMachines"]])
+
+
+def parse_describe_state_machine(doc: dict, path: Path) -> Parsed:
+    return Parsed("stepfunctions:describe-state-machine", fragments=[state_machine_fragment(doc)])
+
+
 def _list_of(key: str, item: str | None = None):
     def detect(doc: dict) -> bool:
         value = doc.get(key)
@@ -509,6 +590,11 @@ FORMATS: list[Format] = [
            lambda d: isinstance(d.get("NotebookInstanceArn"), str) and "NotebookInstanceName" in d,
            parse_describe_notebook_instance),
     Format("glue:get-dev-endpoints", _list_of("DevEndpoints", "EndpointName"), parse_get_dev_endpoints),
+    Format("cloudformation:describe-stacks", _list_of("Stacks", "StackName"), parse_describe_stacks),
+    Format("stepfunctions:list-state-machines", _list_of("stateMachines", "stateMachineArn"), parse_list_state_machines),
+    # describe-state-machine-for-execution has the same members but no creationDate: the machine as an execution ran it
+    Format("stepfunctions:describe-state-machine", lambda d: isinstance(d.get("stateMachineArn"), str)
+           and "roleArn" in d and "creationDate" in d, parse_describe_state_machine),
     Format("eks:describe-cluster", lambda d: isinstance(d.get("cluster"), dict) and "roleArn" in d["cluster"]
            and "arn" in d["cluster"], parse_describe_cluster),
 ]

@@ -181,6 +181,14 @@ class Fingerprints:
         return self._key("assume_admin_role", self.rails, principal_keys, groups, workloads, sorted(account.unloaded),
                          guests)
 
+    def workloads(self, account: AccountModel) -> list:
+        """The loaded resources that run code with a role, which of their tables are not loaded, and the keys of those
+        roles' answers, as the event tables read them (``events.loaded_workloads``)."""
+        roles = sorted({role for found in account.workloads.values() for role in found.values()})
+        return [[[target, sorted(found.items())] for target, found in sorted(account.workloads.items())],
+                sorted(account.unloaded),
+                [self.principal(account.role(arn), account) for arn in roles if account.role(arn)]]
+
     def subject(self, resource: str, kind: str, policies: list[AttachedPolicy]) -> str:
         return self._key("policy", resource, kind, [self._attached(a) for a in policies])
 
@@ -506,7 +514,9 @@ def event_units(
 ) -> list[Unit]:
     """The units of the kept event ``tables``: one for all the IAM change events visible on the connection (their
     document numbers run across accounts), keyed by the events read (``events_fingerprint``), the managed policies
-    they attach, every account's guardrails and its loaded tables without a resource to act on (``empty_tables``). Without such events the tables are empty: nothing else is read."""
+    they attach, every account's guardrails, its loaded tables without a resource to act on (``empty_tables``) and
+    its loaded resources that run code with a role, with those roles' keys (``Fingerprints.workloads``). Without such
+    events the tables are empty: nothing else is read."""
     models = {account.account_id: account for account in accounts}
     count, events = events_fingerprint(con)
     attached = attached_policies(con) if count else set()
@@ -517,7 +527,7 @@ def event_units(
         fingerprints = Fingerprints(cache.version, account_id, partition, rails.get(account_id))
         read = [arn for account, arn in attached if account == account_id]
         parts.append([account_id, partition, fingerprints.rails, fingerprints.managed(model, read) if model else None,
-                      sorted(model.empty_tables) if model else None])
+                      sorted(model.empty_tables) if model else None, fingerprints.workloads(model) if model else None])
     text = json.dumps([cache.version, "events", events, parts])
     key = hashlib.sha256(text.encode()).hexdigest()
     computed: dict[str, list[tuple]] = {}

@@ -27,7 +27,15 @@ from iamsql.policy.access import trust as trust_analysis
 from iamsql.policy.access.model import AccountModel, AttachedPolicy, _Documents
 from iamsql.policy.access.organization import Guardrails
 from iamsql.policy.access.questions import Question
-from iamsql.policy.access.tables import SHOWN, Asker, _json_text, policy_answers, trust_answers
+from iamsql.policy.access.tables import (
+    SHOWN,
+    Asker,
+    PrincipalAnswers,
+    Workloads,
+    _json_text,
+    policy_answers,
+    trust_answers,
+)
 
 ATTACH = ("AttachUserPolicy", "AttachRolePolicy", "AttachGroupPolicy")
 DOCUMENT = ("PutUserPolicy", "PutRolePolicy", "PutGroupPolicy", "CreatePolicy", "CreatePolicyVersion")
@@ -199,6 +207,7 @@ def event_rows(
     documents = _Documents()
     decoded = _Decoded()
     askers: dict[str, Asker] = {}
+    workloads: dict[str, Workloads | None] = {}
     keys: dict[tuple[str, tuple[int, ...]], int] = {}  # (account, parsed documents) -> their document_id
     versions: dict[str, dict[tuple[str, str], AttachedPolicy]] = {}  # per account: policy versions events created
     grants: list[tuple] = []
@@ -219,13 +228,26 @@ def event_rows(
         if document_id is None:
             document_id = keys[key] = len(keys)
             asker = askers.setdefault(account_id, Asker(bare))
+            if account_id not in workloads:  # without IAM data, which resources the account has is not known
+                workloads[account_id] = loaded_workloads(asker, questions) if model else None
             answers += [
                 (account_id, document_id, question.id, question.title, decision, conditions, condition_keys)
-                for question, decision, conditions, condition_keys in policy_answers(asker, policies, questions)
+                for question, decision, conditions, condition_keys in policy_answers(
+                    asker, policies, questions, workloads[account_id])
                 if not (question.id.startswith("escalation:") and decision not in SHOWN)
             ]
         grants.append((account_id, event_id, name, label, source, document_id))
     return {"iam_event_policy_grant": grants, "iam_event_policy_answer": answers, "iam_event_trust_access": trust}
+
+
+def loaded_workloads(asker: Asker, questions: tuple[Question, ...]) -> Workloads:
+    """The account's loaded resources that run code with a role, and the power of their roles as the roles' own
+    answers give it (``PrincipalAnswers``, the answers ``workload_rows`` reads): what a granted document's paths through
+    an existing resource act on."""
+    account = asker.account
+    answers = PrincipalAnswers(asker, questions)
+    roles = sorted({role for found in account.workloads.values() for role in found.values()})
+    return Workloads(account, [row for arn in roles if account.role(arn) for row in answers.rows(account.role(arn))])
 
 
 def _trust_rows(

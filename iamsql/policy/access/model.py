@@ -580,7 +580,8 @@ def _workloads(con: duckdb.DuckDBPyConnection, where: str, params: dict) -> tupl
     """The loaded resources that run code with a role, by account and target (``WORKLOADS``): Lambda functions
     with their execution role, EC2 instances with the role of their instance profile (the loaded role that lists
     it), CodeBuild projects with their service role, SageMaker notebook instances and Glue development endpoints
-    with theirs; and the (account, table) pairs loaded whole (``iamsql_latest`` without ``iamsql_partial``)."""
+    with theirs, CloudFormation stacks with their service role (a stack without one runs as its caller), Step
+    Functions state machines with theirs; and the (account, table) pairs loaded whole (``iamsql_latest`` without ``iamsql_partial``)."""
     found: dict[str, dict[str, dict[str, str]]] = {}
     queries = {
         "function": f"select arn, role, account_id from aws_lambda_function{where}",
@@ -591,6 +592,10 @@ def _workloads(con: duckdb.DuckDBPyConnection, where: str, params: dict) -> tupl
         "project": f"select arn, service_role, account_id from aws_codebuild_project{where}",
         "notebook": f"select arn, role_arn, account_id from aws_sagemaker_notebook_instance{where}",
         "dev_endpoint": f"select arn, role_arn, account_id from aws_glue_dev_endpoint{where}",
+        "state_machine": f"select arn, role_arn, account_id from aws_sfn_state_machine{where}",
+        # a deleted stack (DescribeStacks lists one asked for by its id) has nothing left to update
+        "stack": "select id, role_arn, account_id from aws_cloudformation_stack where status is distinct from "
+                 "'DELETE_COMPLETE'" + where.replace(" where ", " and "),
     }
     for target, sql in queries.items():
         try:

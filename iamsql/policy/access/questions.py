@@ -20,6 +20,8 @@ WORKLOADS = {
     "project": "aws_codebuild_project",
     "notebook": "aws_sagemaker_notebook_instance",
     "dev_endpoint": "aws_glue_dev_endpoint",
+    "stack": "aws_cloudformation_stack",  # its service role, which every later operation on it uses
+    "state_machine": "aws_sfn_state_machine",  # its role, which a new definition (UpdateStateMachine) keeps
 }
 # actions on an existing resource that the table lists and that gives the path nothing of its own (the power comes from
 # the role the caller passes): action -> that table. When the table is loaded and holds none, there is nothing to act on

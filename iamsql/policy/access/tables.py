@@ -597,10 +597,11 @@ def role_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> list
     """The rows that depend on every principal's administrator answers: the roles with that power each principal
     may assume (``assume_admin_rows``) or pass to a service (``pass_admin_rows``), and the administrators' groups
     a user may join (``join_admin_group_rows``). The paths open through an existing resource (``workload_rows``)
-    count as the principal's own paths for the others: a role that may take one is a role with power."""
+    count as the principal's own paths for the others: a role that may take one is a role with power. Last, what an
+    identity pool's guests keep of their role's power in the enhanced flow (``pool_guest_enhanced_rows``)."""
     workloads = workload_rows(answers, principal_answers)
     powers = principal_answers + workloads
-    return (
+    rows = (
         assume_admin_rows(answers.asker, powers)
         + pass_admin_rows(answers, powers)
         + join_admin_group_rows(answers)
@@ -609,6 +610,7 @@ def role_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> list
         + workloads
         + pool_guest_rows(answers.asker)
     )
+    return rows + pool_guest_enhanced_rows(answers.asker, answers.questions, principal_answers + rows)
 
 
 POOL_GUEST = "identity_pool_guest"
@@ -636,6 +638,49 @@ def pool_guest_rows(asker: Asker) -> list[tuple]:
                      role.trust.label if shown else None, _json_text(found.conditions if shown else None), None,
                      pool_arn, _json_text(found.deny_conditions if shown else None)))
     return rows
+
+
+POOL_GUEST_ENHANCED = "identity_pool_guest_enhanced"
+# The session policy Cognito adds to an unauthenticated identity's credentials in the enhanced flow
+# (GetCredentialsForIdentity): AWS managed policy AmazonCognitoUnAuthedIdentitiesSessionPolicy, version v3 (edited
+# 2024-11-01, AWS Managed Policy Reference). Guests get the intersection of their role and it; the basic flow
+# (AssumeRoleWithWebIdentity with a GetOpenIdToken token, only when the pool allows it) gives the role whole.
+GUEST_SESSION_POLICY = parse_policy({"Version": "2012-10-17", "Statement": [{
+    "Sid": "CognitoUnAuthedIdentitiesSessionPolicy", "Effect": "Allow", "Resource": "*", "Action": [
+        "rum:PutRumEvents", "sagemaker:InvokeEndpoint", "polly:*", "comprehend:*", "translate:*", "transcribe:*",
+        "rekognition:*", "mobiletargeting:*", "firehose:*", "personalize:*", "geo:GetMap*", "geo:SearchPlaceIndex*",
+        "geo:GetPlace", "geo:CalculateRoute*", "geo:*Geofence", "geo:*Geofences", "geo:*DevicePosition*",
+        "kms:Encrypt", "kms:Decrypt", "kms:ReEncryptTo", "kms:ReEncryptFrom", "kms:GenerateDataKey",
+        "kms:GenerateDataKeyPair", "kms:GenerateDataKeyPairWithoutPlaintext", "kms:GenerateDataKeyWithoutPlaintext"]}]},
+    name="AmazonCognitoUnAuthedIdentitiesSessionPolicy")
+_ANY_ACTION = parse_policy({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+
+
+def pool_guest_enhanced_rows(asker: Asker, questions: tuple[Question, ...], rows: list[tuple]) -> list[tuple]:
+    """Per loaded identity pool whose unauthenticated role is a loaded role of the account, the role's power that its
+    guests keep in the enhanced flow (question ``identity_pool_guest_enhanced``, ``detail`` the pool's ARN, ``title``
+    the power's): each of the role's rows (``rows``) of administrator power or an escalation path, open or ``Unknown``,
+    whose every action the session policy ``GUEST_SESSION_POLICY`` allows. Its one statement allows its actions on
+    every resource without a condition, so the role's answer to such a question is the guests' answer, and a question
+    with an action it does not allow is closed to them (the engine asks each action with it as the session policy)."""
+    account = asker.account
+    kept = {question.id for question in questions
+            if (question.id in ADMIN_QUESTIONS or question.id.startswith("escalation:"))
+            and all(_guest_session_allows(action, account.partition, account.account_id) for action in question.actions)}
+    powers: dict[str, list[tuple]] = {}
+    for row in rows:
+        if row[5] in kept and row[7] in SHOWN:
+            powers.setdefault(row[1], []).append(row)
+    return [(*row[:5], POOL_GUEST_ENHANCED, *row[6:11], pool_arn, row[12])
+            for pool_arn, (_, role_arn) in account.guest_roles.items() for row in powers.get(role_arn, [])]
+
+
+@lru_cache(maxsize=1024)
+def _guest_session_allows(action: str, partition: str, account_id: str) -> bool:
+    """Whether an unauthenticated identity's session policy in the enhanced flow allows ``action``."""
+    guest = f"arn:{partition}:sts::{account_id}:assumed-role/{PROBE}/CognitoIdentityCredentials"
+    return evaluate(Request(action=action, principal=guest, identity_policies=[_ANY_ACTION],
+                            session_policy=GUEST_SESSION_POLICY)).decision == "Allowed"
 
 
 def admin_groups(asker: Asker, questions: tuple[Question, ...]) -> dict[str, Evaluation]:
@@ -826,69 +871,99 @@ def on_loaded_workloads(question: Question, account: AccountModel) -> bool:
         t in WORKLOADS and t not in account.unloaded for p in question.probes for t in p.targets)
 
 
+class Workloads:
+    """The account's loaded resources that run code with a role of their own (``WORKLOADS``) whose role has
+    administrator power or an escalation path of its own (``strong``, by target), with that role (``roles``) and its
+    answer to the power (``powers``, by resource): what a path through an existing resource may open on."""
+
+    def __init__(self, account: AccountModel, principal_answers: list[tuple]) -> None:
+        admins, escalating = _powers(principal_answers)
+        role_powers = _all_power_answers(principal_answers)
+        self.account = account
+        self.roles = {arn: role for found in account.workloads.values() for arn, role in found.items()}
+        self.strong = {target: [arn for arn, role in account.workloads.get(target, {}).items()
+                                if role in admins or role in escalating] for target in WORKLOADS}
+        # the code runs with the resource's role: what it gets holds only as that role's answer to the power does
+        self.powers = {arn: role_powers[self.roles[arn]] for arns in self.strong.values() for arn in arns
+                       if self.roles[arn] in role_powers}
+
+    def may_open(self, target: str) -> bool:
+        """Whether a path through a resource of ``target`` may open on particular resources: its table is not loaded
+        (those the statements name may have any role), or it holds one with a powerful role."""
+        return target in self.account.unloaded or bool(self.strong[target])
+
+
+def workload_paths(questions: Iterable[Question]) -> list[tuple[Question, str]]:
+    """The escalation paths through an existing resource, each with the target (``WORKLOADS``) of its resource."""
+    return [(q, target) for target in WORKLOADS for q in questions
+            if q.id.startswith("escalation:") and any(target in p.targets for p in q.probes)]
+
+
+def workload_answer(asker: Asker, principal: Principal, question: Question, target: str, workloads: Workloads,
+                    allowed: frozenset[str] | None = None) -> tuple[str, list[Evaluation], str, str | None] | None:
+    """A path through an existing resource of ``target`` that opens for the principal on particular resources only:
+    ``(decision, evaluations, detail, missing)``, ``detail`` ``on <ARN>``. When the account's table of them is
+    loaded, the path opens on a resource whose role has administrator power or an escalation path of its own (the
+    principal itself excepted), holding as that role's answer does, or is ``Unknown`` on one where the answer depends
+    on documents that are not loaded; a weak role, or a resource that does not exist, opens nothing. When it is not
+    loaded, a resource the statements name on which the path's requests are allowed gives ``Unknown`` (``missing``
+    naming the table: its role decides); a path open on any resource is the path's own answer (None here), as is one
+    closed on every resource."""
+    which = _on_workload(target)
+    account = asker.account
+    if target in account.unloaded:
+        if asker.question(principal, question, allowed)[0] in POSSIBLE:
+            return None  # open on any resource: the path's own answer
+        actions = sorted({p.action for p in question.probes if which(p)})
+        for arn in named_workloads(principal, actions, target, account.partition, account.account_id):
+            decision, used = asker.asking_on(principal, question, which, arn)
+            if decision in POSSIBLE:
+                return "Unknown", used, f"on {arn}", f"the role of {arn} ({WORKLOADS[target]} is not loaded)"
+        return None
+    # a resource whose role is the principal itself gives it nothing it has not got
+    mine = [arn for arn in workloads.strong[target] if workloads.roles[arn] != principal.arn]
+    unknown = None
+    for arn in mine:
+        decision, used = asker.asking_on(principal, question, which, arn)
+        if decision in POSSIBLE:
+            power = workloads.powers.get(arn)
+            if power is not None:
+                used = [*used, power]
+                decision = "Allowed" if decision == power.decision == "Allowed" else "AllowedIf"
+            return decision, used, f"on {arn}", None
+        if decision == "Unknown" and unknown is None:
+            unknown = ("Unknown", used, f"on {arn}", None)
+    return unknown
+
+
 def workload_rows(answers: PrincipalAnswers, principal_answers: list[tuple]) -> list[tuple]:
     """Escalation paths through an existing resource that runs code with a role of its own (``WORKLOADS``: a Lambda
-    function, an EC2 instance, a CodeBuild project, a SageMaker notebook instance, a Glue development endpoint) that
-    a principal takes only on particular resources its statements name (not every one). When the account's table of
-    them is loaded, the path opens on a resource whose role has administrator power or an open escalation path of its
-    own (``on <ARN>``), holding as that role's answer does; one whose role is weak, or that does not exist, opens
-    nothing. When it is not loaded, a resource the statements name on which the path's requests are allowed gives an
-    ``Unknown`` row (``on <ARN>``, ``missing`` naming the table): its role decides. When it is loaded, a statement on
-    every resource is asked on each loaded resource too (``PrincipalAnswers`` gives such paths no row: the probe
-    resource does not exist); when it is not, paths open on any resource have their row in ``PrincipalAnswers``."""
-    asker, questions = answers.asker, answers.questions
+    function, an EC2 instance, a CodeBuild project, a SageMaker notebook instance, a Glue development endpoint, a
+    CloudFormation stack, a Step Functions state machine) that a principal takes only on particular resources
+    (``workload_answer``). When the table is loaded, a statement on every resource is asked on each loaded resource
+    too (``PrincipalAnswers`` gives such paths no row: the probe resource does not exist); when it is not, paths open
+    on any resource have their row in ``PrincipalAnswers``."""
+    asker = answers.asker
     account = asker.account
-    admins, escalating = _powers(principal_answers)
-    powerful = admins | escalating
-    role_powers = _all_power_answers(principal_answers)
+    workloads = Workloads(account, principal_answers)
+    paths = [(q, target) for q, target in workload_paths(answers.questions) if workloads.may_open(target)]
     rows = []
-    for target, table in WORKLOADS.items():
-        which = _on_workload(target)
-        paths = [q for q in questions if q.id.startswith("escalation:") and any(which(p) for p in q.probes)]
-        unloaded = target in account.unloaded
-        roles = account.workloads.get(target, {})
-        strong = [arn for arn, role_arn in roles.items() if role_arn in powerful]
-        # the code runs with the resource's role: what it gets holds only as that role's answer to the power does
-        powers = {arn: role_powers[roles[arn]] for arn in strong if roles[arn] in role_powers}
-        if not paths or not (unloaded or strong):
-            continue
-        for principal in account.principals:
+    for target in WORKLOADS:
+        questions = [q for q, t in paths if t == target]
+        for principal in account.principals if questions else ():
             if principal.service_linked:
                 continue
             allowed = asker.allowed_actions(principal, answers.probe_actions)
-            for question in paths:
+            for question in questions:
                 if not question.actions <= allowed:
                     continue  # a request of it that nothing allows
-                if unloaded:
-                    if asker.question(principal, question, allowed)[0] in POSSIBLE:
-                        continue  # open on any resource: its row is in ``PrincipalAnswers``
-                    row = _unloaded_workload_row(asker, principal, question, target, table)
-                else:
-                    # a resource whose role is the principal itself gives it nothing it has not got
-                    mine = [arn for arn in strong if roles[arn] != principal.arn]
-                    row = (_row_through(asker, principal, question, which, mine, "on", powers)
-                           or _unknown_row_through(asker, principal, question, which, mine))
-                if row:
-                    rows.append(row)
+                found = workload_answer(asker, principal, question, target, workloads, allowed)
+                if found:
+                    decision, used, detail, missing = found
+                    row = _access_row(account.account_id, principal, question.id, question.title, decision, used,
+                                      detail)
+                    rows.append(row if missing is None else (*row[:10], missing, *row[11:]))
     return rows
-
-
-def _unloaded_workload_row(asker: Asker, principal: Principal, question: Question, target: str,
-                           table: str) -> tuple | None:
-    """The ``Unknown`` row of a path through a resource of ``target`` the principal's statements name, when the
-    table that would give its role is not loaded: the first named resource on which every request of the path is
-    allowed (None: none)."""
-    which = _on_workload(target)
-    account = asker.account
-    actions = sorted({p.action for p in question.probes if which(p)})
-    for arn in named_workloads(principal, actions, target, account.partition, account.account_id):
-        decision, used = asker.asking_on(principal, question, which, arn)
-        if decision in POSSIBLE:
-            row = list(_access_row(account.account_id, principal, question.id, question.title, "Unknown", used,
-                                   f"on {arn}"))
-            row[10] = f"the role of {arn} ({table} is not loaded)"  # missing
-            return tuple(row)
-    return None
 
 
 def named_workloads(principal: Principal, actions: Iterable[str], target: str, partition: str,
@@ -900,7 +975,7 @@ def named_workloads(principal: Principal, actions: Iterable[str], target: str, p
     for action in actions:
         generic = resources_for(target, action, partition=partition, account_id=account_id, self_arn=principal.arn)[-1]
         service, region, kind = generic.split(":", 5)[2], generic.split(":", 5)[3], generic.split(":", 5)[5]
-        kind = kind[: -len(PROBE)]  # "project/", "function:", "instance/"
+        kind = kind.split(PROBE)[0]  # "project/", "function:", "instance/", "stack/" (stack/<name>/<id>)
         for _, value in _allowed_resources(principal, action):
             parts = value.split(":", 5) if "${" not in value else []
             if len(parts) != 6 or parts[2] != service or not parts[5].startswith(kind):
@@ -930,18 +1005,6 @@ def _row_through(asker: Asker, principal: Principal, question: Question, which, 
             return _access_row(
                 asker.account.account_id, principal, question.id, question.title, decision, used, f"{verb} {arn}"
             )
-    return None
-
-
-def _unknown_row_through(asker: Asker, principal: Principal, question: Question, which,
-                         arns: Iterable[str]) -> tuple | None:
-    """The ``Unknown`` row of a path through the first of ``arns`` on which its answer depends on documents that are not
-    loaded (``detail`` ``on <arn>``, ``missing`` naming them); None when there is none."""
-    for arn in arns:
-        decision, used = asker.asking_on(principal, question, which, arn)
-        if decision == "Unknown":
-            return _access_row(asker.account.account_id, principal, question.id, question.title, decision, used,
-                               f"on {arn}")
     return None
 
 
@@ -1459,16 +1522,27 @@ def policy_rows(account: AccountModel, questions: tuple[Question, ...]) -> list[
 
 
 def policy_answers(
-    asker: Asker, policies: list[AttachedPolicy], questions: tuple[Question, ...]
+    asker: Asker, policies: list[AttachedPolicy], questions: tuple[Question, ...], workloads: Workloads | None = None
 ) -> list[tuple[Question, str, str | None, str | None]]:
     """Each question asked of the policies on their own, held by a stand-in user of the asker's account: the
-    question, the decision, the residual conditions (JSON text) and their condition keys."""
+    question, the decision, the residual conditions (JSON text) and their condition keys. With ``workloads``, a path
+    through an existing resource is judged on the account's loaded resources, as ``workload_rows`` judges a
+    principal's (``workload_answer``): open only on one whose role has power, closed when the table is loaded and holds
+    none, ``Unknown`` on a resource the policies name whose table is not loaded."""
     account = asker.account
     holder = f"arn:{account.partition}:iam::{account.account_id}:user/iamsql-holder"
     stand_in = Principal(holder, "user", "iamsql-holder", "/", account.account_id, account.partition, identity=policies)
+    targets = {question.id: target for question, target in workload_paths(questions)} if workloads else {}
     answers = []
     for question in questions:
-        decision, used = asker.question(stand_in, question)
+        target = targets.get(question.id)
+        found = target and workload_answer(asker, stand_in, question, target, workloads)
+        if found:
+            decision, used = found[0], found[1]
+        elif target and target not in account.unloaded:
+            decision, used = "ImplicitlyDenied", []  # the loaded resources are all there is to act on
+        else:
+            decision, used = asker.question(stand_in, question)
         _, conditions, _, _ = _labels(stand_in, used) if decision == "AllowedIf" else (None, [], None, [])
         keys = sorted(
             {k.lower() for block in conditions for keyed in block.values() if isinstance(keyed, dict) for k in keyed}
