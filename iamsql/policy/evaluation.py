@@ -38,7 +38,10 @@ UNKNOWN = "Unknown"
 # GetSessionToken"; STS API reference, GetCallerIdentity), for the callers STS_CALLERS admits.
 ALWAYS_ALLOWED_ACTIONS = frozenset({"sts:getcalleridentity", "sts:getsessiontoken"})
 # Calls the resource-based policy itself must allow, even within one account: a role's trust policy
-# must allow assuming it (naming the account delegates to identity-based policies).
+# must allow assuming it (naming the account delegates to identity-based policies). sts:SetContext on a role (the
+# context an AssumeRole passes in ProvidedContexts) is allowed by the role's trust policy as the other session
+# attributes are (AWS documents trust policies listing it with sts:AssumeRole); on the caller's own session
+# (arn:aws:sts::ACCOUNT:self) it needs no trust policy (see _reads_trust_policy).
 TRUST_POLICY_ACTIONS = frozenset(
     {
         "sts:assumerole",
@@ -46,6 +49,7 @@ TRUST_POLICY_ACTIONS = frozenset(
         "sts:assumerolewithwebidentity",
         "sts:tagsession",
         "sts:setsourceidentity",
+        "sts:setcontext",
     }
 )
 # Services whose resource-based policy (the KMS key policy) must allow when it is given.
@@ -553,9 +557,12 @@ def _is_service_linked_role(arn: str) -> bool:
 def _may_call(who: Principal, action: str) -> bool:
     """False when STS accepts ``action`` only from other kinds of IAM callers than ``who``. A federated user session
     (GetFederationToken credentials) "cannot call AWS STS operations except GetCallerIdentity" (IAM User Guide,
-    "Compare AWS STS credentials")."""
+    "Compare AWS STS credentials"), nor IAM ("You cannot call any IAM operations using the AWS CLI or the AWS API",
+    AWS STS API Reference, GetFederationToken; console sessions are not modelled)."""
     if who.kind == FEDERATED_USER and action.startswith("sts:"):
         return action == "sts:getcalleridentity"
+    if who.kind == FEDERATED_USER and action.startswith("iam:"):
+        return False
     callers = STS_CALLERS.get(action)
     return callers is None or who.kind not in IAM_PRINCIPALS or who.kind in callers
 
@@ -571,6 +578,8 @@ _CALLER_NAMES = {
 
 def _sts_caller_reason(who: Principal, action: str) -> str:
     """Why STS refuses ``action`` from this kind of caller."""
+    if who.kind == FEDERATED_USER and action.lower().startswith("iam:"):
+        return f"A federated user session (GetFederationToken) cannot call IAM operations such as {action}."
     if who.kind == FEDERATED_USER:
         return f"STS does not accept {action} from federated user sessions, which may call only GetCallerIdentity."
     names = [_CALLER_NAMES[kind] for kind in (USER, ROLE, SESSION, ROOT) if kind in STS_CALLERS[action.lower()]]
@@ -590,6 +599,18 @@ def _assumes_itself(who: Principal, action: str, resource: str) -> bool:
         and parts[5].startswith("role/")
         and parts[5].rsplit("/", 1)[1] == who.name
     )
+
+
+def _reads_trust_policy(action: str, resource: str) -> bool:
+    """True when the role's trust policy is the resource policy that must allow ``action``: the STS calls on a role,
+    but not ``sts:SetContext`` on the caller's own session (``arn:aws:sts::ACCOUNT:self``, allowed by identity-based
+    policies alone, IAM User Guide, "Granting permissions to use identity-enhanced console sessions")."""
+    if action not in TRUST_POLICY_ACTIONS:
+        return False
+    if action != "sts:setcontext":
+        return True
+    parts = resource.split(":", 5)
+    return not (len(parts) == 6 and parts[2] == "sts" and parts[5] == "self")
 
 
 def _rcps_cover(action: str) -> bool:
@@ -637,6 +658,18 @@ def default_context(
     return context
 
 
+def _service_context(service: str, who: Principal, principal_account: str | None, resource_account: str | None) -> dict:
+    """The service-specific context keys AWS derives from the request itself (lower-cased names):
+    ``kms:CallerAccount``, the AWS account of an IAM caller of KMS (it allows or denies "access to all identities (IAM
+    users and roles) in an AWS account", AWS KMS Developer Guide, "AWS KMS condition keys"), and ``s3:ResourceAccount``, the account that owns the S3 resource
+    (Service Authorization Reference, Amazon S3: "Filters access by the resource owner AWS account ID")."""
+    if service == "kms" and principal_account and who.kind in IAM_PRINCIPALS:
+        return {"kms:calleraccount": principal_account}
+    if service == "s3" and resource_account:
+        return {"s3:resourceaccount": resource_account}
+    return {}
+
+
 def _label(matched: MatchedStatement) -> str:
     sid = f" (Sid {matched.sid})" if matched.sid else ""
     return f"{matched.policy} statement {matched.statement}{sid}"
@@ -667,9 +700,11 @@ def evaluate(request: Request) -> Evaluation:
         return Evaluation(ALLOWED, reason=f"{request.action} needs no permission and no policy can deny it.")
 
     context = default_context(who, principal_account, resource_account, request.unknown_context)
-    region = SINGLE_ENDPOINT_REGIONS.get((action.split(":", 1)[0], _partition_of(request.resource) or who.partition))
+    service = action.split(":", 1)[0]
+    region = SINGLE_ENDPOINT_REGIONS.get((service, _partition_of(request.resource) or who.partition))
     if region:
         context["aws:requestedregion"] = region
+    context.update(_service_context(service, who, principal_account, resource_account))
     context.update(normalize_context(request.context))
     absent_keys = request.absent_keys
     if request.unknown_context:
@@ -698,10 +733,11 @@ def evaluate(request: Request) -> Evaluation:
         session_grant = _NOTHING
 
     # Resource side: the resource-based policy, by how its Principal named the caller.
+    trust_call = _reads_trust_policy(action, resource)
     resource_grants = {}
     if request.resource_policy is not None:
         # the resource policy of the STS calls on a role is the role's trust policy
-        shape = as_trust_policy if action in TRUST_POLICY_ACTIONS else as_resource_policy
+        shape = as_trust_policy if trust_call else as_resource_policy
         resource_grants = run.policy(
             shape(parse_policy(request.resource_policy)), "resource", "resource_policy", reads_principal=True
         )
@@ -725,8 +761,7 @@ def evaluate(request: Request) -> Evaluation:
         rcp_grant, rcp_failed = run.every_level(request.rcps, "rcp", "rcps", shape=as_resource_control_policy)
 
     same_account = iam_caller and principal_account == resource_account
-    service = action.split(":", 1)[0]
-    resource_policy_required = action in TRUST_POLICY_ACTIONS or (
+    resource_policy_required = trust_call or (
         service in KEY_POLICY_SERVICES and request.resource_policy is not None
     )
     if not iam_caller:
