@@ -81,11 +81,22 @@ SINGLE_ENDPOINT_REGIONS = {
 USER, ROLE, SESSION, ROOT, FEDERATED_USER = "user", "role", "session", "root", "federated-user"
 SERVICE, FEDERATED, CANONICAL_USER, ANONYMOUS = "service", "federated", "canonical-user", "anonymous"
 IAM_PRINCIPALS = frozenset({USER, ROLE, SESSION, ROOT, FEDERATED_USER})
-# The only IAM callers of these STS operations (IAM User Guide, "Compare AWS STS credentials"): the root user
-# cannot assume a role, and only long-term credentials (IAM users, the root user) get session or federation
-# tokens.
+# Callers of AssumeRoleWithSAML and AssumeRoleWithWebIdentity: the identity provider the trust names in Federated.
+SAML_PROVIDER, WEB_IDENTITY_PROVIDER = "saml-provider", "web-identity-provider"
+# The only callers of these STS operations (IAM User Guide, "Compare AWS STS credentials", who can call): the root user
+# cannot assume a role ("You cannot use AWS account root user credentials to call AssumeRole", AWS STS API Reference,
+# AssumeRole), AWS services assume the roles that trust them, an AssumeRoleWithSAML or AssumeRoleWithWebIdentity
+# caller is the SAML or web identity provider whose assertion or token it passes, and only long-term credentials (IAM
+# users, the root user) get session or federation tokens. The session attributes an AssumeRole* call sets on a role
+# (tags, source identity, context) come with those calls; an unsigned request with no provider calls none of them.
+_ASSUMING = frozenset({USER, ROLE, SESSION, SERVICE, SAML_PROVIDER, WEB_IDENTITY_PROVIDER})
 STS_CALLERS = {
-    "sts:assumerole": frozenset({USER, ROLE, SESSION}),
+    "sts:assumerole": frozenset({USER, ROLE, SESSION, SERVICE}),
+    "sts:assumerolewithsaml": frozenset({SAML_PROVIDER}),
+    "sts:assumerolewithwebidentity": frozenset({WEB_IDENTITY_PROVIDER}),
+    "sts:tagsession": _ASSUMING,
+    "sts:setsourceidentity": _ASSUMING,
+    "sts:setcontext": _ASSUMING,
     "sts:getfederationtoken": frozenset({USER, ROOT}),
     "sts:getsessiontoken": frozenset({USER, ROOT}),
 }
@@ -554,8 +565,16 @@ def _is_service_linked_role(arn: str) -> bool:
     return len(parts) == 6 and parts[2] == "iam" and parts[5].startswith("role/aws-service-role/")
 
 
-def _may_call(who: Principal, action: str) -> bool:
-    """False when STS accepts ``action`` only from other kinds of IAM callers than ``who``. A federated user session
+def _caller_kind(who: Principal) -> str:
+    """The principal kind, an identity provider told apart as SAML or web identity (OIDC, Cognito, ...)."""
+    if who.kind == FEDERATED:
+        return SAML_PROVIDER if ":saml-provider/" in who.arn else WEB_IDENTITY_PROVIDER
+    return who.kind
+
+
+def _may_call(who: Principal, action: str, resource: str) -> bool:
+    """False when STS accepts ``action`` only from other kinds of callers than ``who`` (``sts:SetContext`` on the
+    caller's own session, which is no AssumeRole, from any caller). A federated user session
     (GetFederationToken credentials) "cannot call AWS STS operations except GetCallerIdentity" (IAM User Guide,
     "Compare AWS STS credentials"), nor IAM ("You cannot call any IAM operations using the AWS CLI or the AWS API",
     AWS STS API Reference, GetFederationToken; console sessions are not modelled)."""
@@ -563,8 +582,10 @@ def _may_call(who: Principal, action: str) -> bool:
         return action == "sts:getcalleridentity"
     if who.kind == FEDERATED_USER and action.startswith("iam:"):
         return False
+    if action == "sts:setcontext" and not _reads_trust_policy(action, resource):
+        return True
     callers = STS_CALLERS.get(action)
-    return callers is None or who.kind not in IAM_PRINCIPALS or who.kind in callers
+    return callers is None or _caller_kind(who) in callers
 
 
 _CALLER_NAMES = {
@@ -573,6 +594,11 @@ _CALLER_NAMES = {
     SESSION: "role sessions",
     ROOT: "the root user",
     FEDERATED_USER: "federated user sessions",
+    SERVICE: "AWS services",
+    SAML_PROVIDER: "SAML identity providers",
+    WEB_IDENTITY_PROVIDER: "web identity providers",
+    CANONICAL_USER: "canonical users",
+    ANONYMOUS: "anonymous callers",
 }
 
 
@@ -582,9 +608,9 @@ def _sts_caller_reason(who: Principal, action: str) -> str:
         return f"A federated user session (GetFederationToken) cannot call IAM operations such as {action}."
     if who.kind == FEDERATED_USER:
         return f"STS does not accept {action} from federated user sessions, which may call only GetCallerIdentity."
-    names = [_CALLER_NAMES[kind] for kind in (USER, ROLE, SESSION, ROOT) if kind in STS_CALLERS[action.lower()]]
+    names = [name for kind, name in _CALLER_NAMES.items() if kind in STS_CALLERS[action.lower()]]
     callers = " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0]
-    return f"STS does not accept {action} from {_CALLER_NAMES[who.kind]}, only from {callers}."
+    return f"STS does not accept {action} from {_CALLER_NAMES[_caller_kind(who)]}, only from {callers}."
 
 
 def _assumes_itself(who: Principal, action: str, resource: str) -> bool:
@@ -696,7 +722,7 @@ def evaluate(request: Request) -> Evaluation:
     principal_account = request.principal_account or who.account
     resource = request.resource or "*"
     resource_account = request.resource_account or _account_of_arn(request.resource) or principal_account
-    if action in ALWAYS_ALLOWED_ACTIONS and who.kind != ANONYMOUS and _may_call(who, action):
+    if action in ALWAYS_ALLOWED_ACTIONS and who.kind != ANONYMOUS and _may_call(who, action, resource):
         return Evaluation(ALLOWED, reason=f"{request.action} needs no permission and no policy can deny it.")
 
     context = default_context(who, principal_account, resource_account, request.unknown_context)
@@ -777,7 +803,7 @@ def evaluate(request: Request) -> Evaluation:
     else:
         identity_side = grant_and(identity_grant, boundary_grant, session_grant)
         principal_side = grant_and(identity_side, grant_or(direct, role_named, account_named))
-    if not _may_call(who, action):
+    if not _may_call(who, action, resource):
         principal_side = []
     allow = grant_and(principal_side, scp_grant, rcp_grant)
 
@@ -875,7 +901,7 @@ def _implicit_deny_reason(
     account_named,
 ) -> str:
     action = request.action
-    if not _may_call(who, action.lower()):
+    if not _may_call(who, action.lower(), request.resource or "*"):
         return _sts_caller_reason(who, action)
     if scp_failed is not None:
         return f"No SCP at level {scp_failed} (scps[{scp_failed}]) allows {action}."
