@@ -41,7 +41,7 @@ ALWAYS_ALLOWED_ACTIONS = frozenset({"sts:getcalleridentity", "sts:getsessiontoke
 # must allow assuming it (naming the account delegates to identity-based policies). sts:SetContext on a role (the
 # context an AssumeRole passes in ProvidedContexts) is allowed by the role's trust policy as the other session
 # attributes are (AWS documents trust policies listing it with sts:AssumeRole); on the caller's own session
-# (arn:aws:sts::ACCOUNT:self) it needs no trust policy (see _reads_trust_policy).
+# (arn:aws:sts::ACCOUNT:self) it needs no trust policy (see reads_trust_policy).
 TRUST_POLICY_ACTIONS = frozenset(
     {
         "sts:assumerole",
@@ -582,7 +582,7 @@ def _may_call(who: Principal, action: str, resource: str) -> bool:
         return action == "sts:getcalleridentity"
     if who.kind == FEDERATED_USER and action.startswith("iam:"):
         return False
-    if action == "sts:setcontext" and not _reads_trust_policy(action, resource):
+    if action == "sts:setcontext" and not reads_trust_policy(action, resource):
         return True
     callers = STS_CALLERS.get(action)
     return callers is None or _caller_kind(who) in callers
@@ -627,7 +627,7 @@ def _assumes_itself(who: Principal, action: str, resource: str) -> bool:
     )
 
 
-def _reads_trust_policy(action: str, resource: str) -> bool:
+def reads_trust_policy(action: str, resource: str) -> bool:
     """True when the role's trust policy is the resource policy that must allow ``action``: the STS calls on a role,
     but not ``sts:SetContext`` on the caller's own session (``arn:aws:sts::ACCOUNT:self``, allowed by identity-based
     policies alone, IAM User Guide, "Granting permissions to use identity-enhanced console sessions")."""
@@ -759,7 +759,7 @@ def evaluate(request: Request) -> Evaluation:
         session_grant = _NOTHING
 
     # Resource side: the resource-based policy, by how its Principal named the caller.
-    trust_call = _reads_trust_policy(action, resource)
+    trust_call = reads_trust_policy(action, resource)
     resource_grants = {}
     if request.resource_policy is not None:
         # the resource policy of the STS calls on a role is the role's trust policy
