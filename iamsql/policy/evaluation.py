@@ -38,7 +38,10 @@ UNKNOWN = "Unknown"
 # GetSessionToken"; STS API reference, GetCallerIdentity), for the callers STS_CALLERS admits.
 ALWAYS_ALLOWED_ACTIONS = frozenset({"sts:getcalleridentity", "sts:getsessiontoken"})
 # Calls the resource-based policy itself must allow, even within one account: a role's trust policy
-# must allow assuming it (naming the account delegates to identity-based policies).
+# must allow assuming it (naming the account delegates to identity-based policies). sts:SetContext on a role (the
+# context an AssumeRole passes in ProvidedContexts) is allowed by the role's trust policy as the other session
+# attributes are (AWS documents trust policies listing it with sts:AssumeRole); on the caller's own session
+# (arn:aws:sts::ACCOUNT:self) it needs no trust policy (see reads_trust_policy).
 TRUST_POLICY_ACTIONS = frozenset(
     {
         "sts:assumerole",
@@ -46,6 +49,7 @@ TRUST_POLICY_ACTIONS = frozenset(
         "sts:assumerolewithwebidentity",
         "sts:tagsession",
         "sts:setsourceidentity",
+        "sts:setcontext",
     }
 )
 # Services whose resource-based policy (the KMS key policy) must allow when it is given.
@@ -77,11 +81,22 @@ SINGLE_ENDPOINT_REGIONS = {
 USER, ROLE, SESSION, ROOT, FEDERATED_USER = "user", "role", "session", "root", "federated-user"
 SERVICE, FEDERATED, CANONICAL_USER, ANONYMOUS = "service", "federated", "canonical-user", "anonymous"
 IAM_PRINCIPALS = frozenset({USER, ROLE, SESSION, ROOT, FEDERATED_USER})
-# The only IAM callers of these STS operations (IAM User Guide, "Compare AWS STS credentials"): the root user
-# cannot assume a role, and only long-term credentials (IAM users, the root user) get session or federation
-# tokens.
+# Callers of AssumeRoleWithSAML and AssumeRoleWithWebIdentity: the identity provider the trust names in Federated.
+SAML_PROVIDER, WEB_IDENTITY_PROVIDER = "saml-provider", "web-identity-provider"
+# The only callers of these STS operations (IAM User Guide, "Compare AWS STS credentials", who can call): the root user
+# cannot assume a role ("You cannot use AWS account root user credentials to call AssumeRole", AWS STS API Reference,
+# AssumeRole), AWS services assume the roles that trust them, an AssumeRoleWithSAML or AssumeRoleWithWebIdentity
+# caller is the SAML or web identity provider whose assertion or token it passes, and only long-term credentials (IAM
+# users, the root user) get session or federation tokens. The session attributes an AssumeRole* call sets on a role
+# (tags, source identity, context) come with those calls; an unsigned request with no provider calls none of them.
+_ASSUMING = frozenset({USER, ROLE, SESSION, SERVICE, SAML_PROVIDER, WEB_IDENTITY_PROVIDER})
 STS_CALLERS = {
-    "sts:assumerole": frozenset({USER, ROLE, SESSION}),
+    "sts:assumerole": frozenset({USER, ROLE, SESSION, SERVICE}),
+    "sts:assumerolewithsaml": frozenset({SAML_PROVIDER}),
+    "sts:assumerolewithwebidentity": frozenset({WEB_IDENTITY_PROVIDER}),
+    "sts:tagsession": _ASSUMING,
+    "sts:setsourceidentity": _ASSUMING,
+    "sts:setcontext": _ASSUMING,
     "sts:getfederationtoken": frozenset({USER, ROOT}),
     "sts:getsessiontoken": frozenset({USER, ROOT}),
 }
@@ -550,14 +565,27 @@ def _is_service_linked_role(arn: str) -> bool:
     return len(parts) == 6 and parts[2] == "iam" and parts[5].startswith("role/aws-service-role/")
 
 
-def _may_call(who: Principal, action: str) -> bool:
-    """False when STS accepts ``action`` only from other kinds of IAM callers than ``who``. A federated user session
+def _caller_kind(who: Principal) -> str:
+    """The principal kind, an identity provider told apart as SAML or web identity (OIDC, Cognito, ...)."""
+    if who.kind == FEDERATED:
+        return SAML_PROVIDER if ":saml-provider/" in who.arn else WEB_IDENTITY_PROVIDER
+    return who.kind
+
+
+def _may_call(who: Principal, action: str, resource: str) -> bool:
+    """False when STS accepts ``action`` only from other kinds of callers than ``who`` (``sts:SetContext`` on the
+    caller's own session, which is no AssumeRole, from any caller). A federated user session
     (GetFederationToken credentials) "cannot call AWS STS operations except GetCallerIdentity" (IAM User Guide,
-    "Compare AWS STS credentials")."""
+    "Compare AWS STS credentials"), nor IAM ("You cannot call any IAM operations using the AWS CLI or the AWS API",
+    AWS STS API Reference, GetFederationToken; console sessions are not modelled)."""
     if who.kind == FEDERATED_USER and action.startswith("sts:"):
         return action == "sts:getcalleridentity"
+    if who.kind == FEDERATED_USER and action.startswith("iam:"):
+        return False
+    if action == "sts:setcontext" and not reads_trust_policy(action, resource):
+        return True
     callers = STS_CALLERS.get(action)
-    return callers is None or who.kind not in IAM_PRINCIPALS or who.kind in callers
+    return callers is None or _caller_kind(who) in callers
 
 
 _CALLER_NAMES = {
@@ -566,16 +594,23 @@ _CALLER_NAMES = {
     SESSION: "role sessions",
     ROOT: "the root user",
     FEDERATED_USER: "federated user sessions",
+    SERVICE: "AWS services",
+    SAML_PROVIDER: "SAML identity providers",
+    WEB_IDENTITY_PROVIDER: "web identity providers",
+    CANONICAL_USER: "canonical users",
+    ANONYMOUS: "anonymous callers",
 }
 
 
 def _sts_caller_reason(who: Principal, action: str) -> str:
     """Why STS refuses ``action`` from this kind of caller."""
+    if who.kind == FEDERATED_USER and action.lower().startswith("iam:"):
+        return f"A federated user session (GetFederationToken) cannot call IAM operations such as {action}."
     if who.kind == FEDERATED_USER:
         return f"STS does not accept {action} from federated user sessions, which may call only GetCallerIdentity."
-    names = [_CALLER_NAMES[kind] for kind in (USER, ROLE, SESSION, ROOT) if kind in STS_CALLERS[action.lower()]]
+    names = [name for kind, name in _CALLER_NAMES.items() if kind in STS_CALLERS[action.lower()]]
     callers = " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0]
-    return f"STS does not accept {action} from {_CALLER_NAMES[who.kind]}, only from {callers}."
+    return f"STS does not accept {action} from {_CALLER_NAMES[_caller_kind(who)]}, only from {callers}."
 
 
 def _assumes_itself(who: Principal, action: str, resource: str) -> bool:
@@ -590,6 +625,18 @@ def _assumes_itself(who: Principal, action: str, resource: str) -> bool:
         and parts[5].startswith("role/")
         and parts[5].rsplit("/", 1)[1] == who.name
     )
+
+
+def reads_trust_policy(action: str, resource: str) -> bool:
+    """True when the role's trust policy is the resource policy that must allow ``action``: the STS calls on a role,
+    but not ``sts:SetContext`` on the caller's own session (``arn:aws:sts::ACCOUNT:self``, allowed by identity-based
+    policies alone, IAM User Guide, "Granting permissions to use identity-enhanced console sessions")."""
+    if action not in TRUST_POLICY_ACTIONS:
+        return False
+    if action != "sts:setcontext":
+        return True
+    parts = resource.split(":", 5)
+    return not (len(parts) == 6 and parts[2] == "sts" and parts[5] == "self")
 
 
 def _rcps_cover(action: str) -> bool:
@@ -637,6 +684,18 @@ def default_context(
     return context
 
 
+def _service_context(service: str, who: Principal, principal_account: str | None, resource_account: str | None) -> dict:
+    """The service-specific context keys AWS derives from the request itself (lower-cased names):
+    ``kms:CallerAccount``, the AWS account of an IAM caller of KMS (it allows or denies "access to all identities (IAM
+    users and roles) in an AWS account", AWS KMS Developer Guide, "AWS KMS condition keys"), and ``s3:ResourceAccount``, the account that owns the S3 resource
+    (Service Authorization Reference, Amazon S3: "Filters access by the resource owner AWS account ID")."""
+    if service == "kms" and principal_account and who.kind in IAM_PRINCIPALS:
+        return {"kms:calleraccount": principal_account}
+    if service == "s3" and resource_account:
+        return {"s3:resourceaccount": resource_account}
+    return {}
+
+
 def _label(matched: MatchedStatement) -> str:
     sid = f" (Sid {matched.sid})" if matched.sid else ""
     return f"{matched.policy} statement {matched.statement}{sid}"
@@ -663,13 +722,15 @@ def evaluate(request: Request) -> Evaluation:
     principal_account = request.principal_account or who.account
     resource = request.resource or "*"
     resource_account = request.resource_account or _account_of_arn(request.resource) or principal_account
-    if action in ALWAYS_ALLOWED_ACTIONS and who.kind != ANONYMOUS and _may_call(who, action):
+    if action in ALWAYS_ALLOWED_ACTIONS and who.kind != ANONYMOUS and _may_call(who, action, resource):
         return Evaluation(ALLOWED, reason=f"{request.action} needs no permission and no policy can deny it.")
 
     context = default_context(who, principal_account, resource_account, request.unknown_context)
-    region = SINGLE_ENDPOINT_REGIONS.get((action.split(":", 1)[0], _partition_of(request.resource) or who.partition))
+    service = action.split(":", 1)[0]
+    region = SINGLE_ENDPOINT_REGIONS.get((service, _partition_of(request.resource) or who.partition))
     if region:
         context["aws:requestedregion"] = region
+    context.update(_service_context(service, who, principal_account, resource_account))
     context.update(normalize_context(request.context))
     absent_keys = request.absent_keys
     if request.unknown_context:
@@ -698,10 +759,11 @@ def evaluate(request: Request) -> Evaluation:
         session_grant = _NOTHING
 
     # Resource side: the resource-based policy, by how its Principal named the caller.
+    trust_call = reads_trust_policy(action, resource)
     resource_grants = {}
     if request.resource_policy is not None:
         # the resource policy of the STS calls on a role is the role's trust policy
-        shape = as_trust_policy if action in TRUST_POLICY_ACTIONS else as_resource_policy
+        shape = as_trust_policy if trust_call else as_resource_policy
         resource_grants = run.policy(
             shape(parse_policy(request.resource_policy)), "resource", "resource_policy", reads_principal=True
         )
@@ -725,8 +787,7 @@ def evaluate(request: Request) -> Evaluation:
         rcp_grant, rcp_failed = run.every_level(request.rcps, "rcp", "rcps", shape=as_resource_control_policy)
 
     same_account = iam_caller and principal_account == resource_account
-    service = action.split(":", 1)[0]
-    resource_policy_required = action in TRUST_POLICY_ACTIONS or (
+    resource_policy_required = trust_call or (
         service in KEY_POLICY_SERVICES and request.resource_policy is not None
     )
     if not iam_caller:
@@ -742,7 +803,7 @@ def evaluate(request: Request) -> Evaluation:
     else:
         identity_side = grant_and(identity_grant, boundary_grant, session_grant)
         principal_side = grant_and(identity_side, grant_or(direct, role_named, account_named))
-    if not _may_call(who, action):
+    if not _may_call(who, action, resource):
         principal_side = []
     allow = grant_and(principal_side, scp_grant, rcp_grant)
 
@@ -840,7 +901,7 @@ def _implicit_deny_reason(
     account_named,
 ) -> str:
     action = request.action
-    if not _may_call(who, action.lower()):
+    if not _may_call(who, action.lower(), request.resource or "*"):
         return _sts_caller_reason(who, action)
     if scp_failed is not None:
         return f"No SCP at level {scp_failed} (scps[{scp_failed}]) allows {action}."

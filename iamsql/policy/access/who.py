@@ -16,8 +16,8 @@ from iamsql.policy.access.questions import PROBE
 from iamsql.policy.access.tables import POSSIBLE, RANK, Asker, attached_at
 from iamsql.policy.catalog import probe_resources
 from iamsql.policy.conditions import steps_conditions
+from iamsql.policy.evaluation import reads_trust_policy
 
-TRUST_ACTIONS = ("sts:assumerole", "sts:assumerolewithsaml", "sts:assumerolewithwebidentity")
 # called with a SAML assertion or an OIDC token, not with AWS credentials: no IAM user or role is the caller
 FEDERATED_ACTIONS = ("sts:assumerolewithsaml", "sts:assumerolewithwebidentity")
 SSO_PATH, SSO_PREFIX = "/aws-reserved/sso.amazonaws.com/", "AWSReservedSSO_"
@@ -94,9 +94,10 @@ def _path(groups: set[str | None]) -> str:
 
 
 def _trusting_role(accounts: list[AccountModel], action: str, resource: str) -> Principal | None:
-    """The loaded role (of any loaded account) that ``action`` assumes when it is an sts:AssumeRole*: its trust
-    policy decides. None for other actions; an error when the role is not loaded."""
-    if action.lower() not in TRUST_ACTIONS:
+    """The loaded role (of any loaded account) whose trust policy decides ``action`` (an sts:AssumeRole*, or a session
+    attribute it sets on the role: sts:TagSession, sts:SetSourceIdentity, sts:SetContext). None for other actions; an
+    error when the role is not loaded."""
+    if not reads_trust_policy(action.lower(), resource):
         return None
     role = next((r for a in accounts if (r := a.role(resource)) is not None), None)
     if role is None:
@@ -260,13 +261,14 @@ def who_can(con: duckdb.DuckDBPyConnection, action: str, resource: str | None = 
         asker = askers[account.account_id]
         target = resource or probe_resources(action, partition=account.partition, account_id=account.account_id,
                                              name=PROBE)[0]
-        if resource and action.lower() in TRUST_ACTIONS and account.role(resource) is None:
+        trust_call = bool(resource) and reads_trust_policy(action.lower(), resource)
+        if trust_call and account.role(resource) is None:
             continue
-        if resource and action.lower() not in TRUST_ACTIONS and _arn_account(resource) not in (None, account.account_id):
+        if resource and not trust_call and _arn_account(resource) not in (None, account.account_id):
             # a resource of another account, whose resource-based policy who-can does not read: without one the
-            # engine allows no cross-account request (the trusts of sts:AssumeRole* are read, above)
+            # engine allows no cross-account request (the trusts of the STS calls on a role are read, above)
             continue
-        role = account.role(target) if resource and action.lower() in TRUST_ACTIONS else None
+        role = account.role(target) if trust_call else None
         resource_policy = role.trust.policy if role is not None else None
         found: dict[str, Answer] = {}
         trusting = account.role(target) if resource_policy is not None and action.lower() == "sts:assumerole" else None
