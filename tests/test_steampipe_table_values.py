@@ -9,8 +9,10 @@ from __future__ import annotations
 import base64
 import json
 
+import duckdb
 import pytest
 
+from iamsql.errors import QueryError
 from iamsql.load import load_paths
 from iamsql.sql import query
 from iamsql.store import db
@@ -424,3 +426,28 @@ def test_access_keys_never_used(con):
         ("AKIAALICE00000000001", True, "N/A", "N/A"),
         ("AKIABOB0000000000001", False, "s3", "eu-west-1"),
         ("AKIABOB0000000000002", True, "N/A", "N/A")]
+
+
+# ---- the library entry point ----------------------------------------------------------------------------------
+
+
+def test_run_query_creates_the_helper_views_it_names(tmp_path):
+    # iamsql.sql.query.run_query on a new connection, which has not created the helper views (aws_account is one)
+    (tmp_path / "get-account-summary.json").write_text(json.dumps(OUTPUTS["get-account-summary.json"]))
+    fresh = db.connect(tmp_path / "fresh.duckdb")
+    try:
+        load_paths(fresh, [str(tmp_path / "get-account-summary.json")], account_id=ACCOUNT,
+                   as_of="2024-06-01T00:00:00Z")
+        fresh.execute("set variable iamsql_as_of = '2020-01-01 00:00:00+00'::timestamptz")  # the caller's time
+        assert query.run_query(fresh, "select account_id from aws_account")[1] == [(ACCOUNT,)]
+        assert str(fresh.execute("select getvariable('iamsql_as_of')").fetchone()[0]).startswith("2020-01-01")
+    finally:
+        fresh.close()
+
+
+def test_run_query_without_data_names_the_missing_view_once():
+    bare = duckdb.connect()
+    with pytest.raises(QueryError) as failure:
+        query.run_query(bare, "select account_id from aws_account")
+    assert "did you mean" not in str(failure.value)
+    assert str(failure.value).startswith("unknown table aws_account: iamsql creates it")
