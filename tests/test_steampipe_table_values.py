@@ -164,7 +164,8 @@ OUTPUTS = {
                                    "LatestCloudWatchLogsDeliveryTime": "2024-06-01T11:58:00+00:00",
                                    "StartLoggingTime": "2020-01-01T00:00:00+00:00"},
     "get-trail-status-regional.json": {"TrailARN": TRAIL + "regional", "IsLogging": False,
-                                       "StopLoggingTime": "2024-03-01T00:00:00+00:00"},
+                                       "StopLoggingTime": "2024-03-01T00:00:00+00:00",
+                                       "LatestCloudWatchLogsDeliveryError": "", "TimeLoggingStopped": ""},
     "get-event-selectors-main.json": {"TrailARN": TRAIL + "main", "EventSelectors": [
         {"ReadWriteType": "All", "IncludeManagementEvents": True, "DataResources": [],
          "ExcludeManagementEventSources": []}]},
@@ -414,6 +415,10 @@ def test_trail_validation_encryption_and_delivery(con):
         """) == [("main",)]
     assert rows(con, "select name, stop_logging_time from aws_cloudtrail_trail where not is_logging") == [
         ("regional", rows(con, "select timestamptz '2024-03-01 00:00:00+00'")[0][0])]
+    # an error member AWS gave as "" is "" (Steampipe's Go string), one it left out NULL
+    assert rows(con, """
+        select name, latest_cloudwatch_logs_delivery_error, latest_delivery_error from aws_cloudtrail_trail
+        order by name""") == [("main", None, None), ("regional", "", None)]
 
 
 def test_access_keys_never_used(con):

@@ -222,7 +222,7 @@ def parse_list_analyzers(doc: dict, path: Path) -> Parsed:
             "created_at": when(a.get("createdAt")), "last_resource_analyzed": a.get("lastResourceAnalyzed"),
             "last_resource_analyzed_at": when(a.get("lastResourceAnalyzedAt")), "title": a.get("name"),
             "status_reason": reason.get("code") if isinstance(reason, dict) else reason,
-            "tags": a.get("tags") or {}, "akas": [arn] if arn else None, "region": _arn_region(arn),
+            "tags": a.get("tags"), "akas": [arn] if arn else None, "region": _arn_region(arn),
             **_partition(arn)}, arn_account(arn)))
     return parsed
 
