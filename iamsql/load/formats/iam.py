@@ -435,7 +435,8 @@ def virtual_mfa_fragment(d: dict) -> Fragment:
         "user_name": (user or {}).get("UserName"),
         "user": user,
         "title": serial,
-        **_tags(d),
+        # Steampipe reads them with ListMFADeviceTags, whose empty list it shows: [] and tags NULL for none
+        **(_tags(d) or {"tags_src": []}),
         **arn_columns(serial),
     }, arn_account(serial))
 
