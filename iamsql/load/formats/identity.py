@@ -187,7 +187,9 @@ def _user_columns(u: dict, doc: dict) -> dict:
 
 
 def _group_columns(g: dict, doc: dict) -> dict:
-    return {"id": g.get("GroupId"), "name": g.get("DisplayName"), "title": g.get("DisplayName")}
+    # Steampipe's akas of a group is its id (no ARN), as a one-element list
+    return {"id": g.get("GroupId"), "name": g.get("DisplayName"), "title": g.get("DisplayName"),
+            "akas": [g["GroupId"]] if g.get("GroupId") else None}
 
 
 def _membership_columns(m: dict, doc: dict) -> dict:
