@@ -164,6 +164,9 @@ def test_server_certificates_and_service_credentials_from_the_cli_examples(publi
     assert sorted(con.execute("select service_specific_credential_id, status from aws_iam_service_specific_credential")
                   .fetchall()) == sorted((c["ServiceSpecificCredentialId"], c["Status"])
                                          for c in credentials["ServiceSpecificCredentials"])
+    # Steampipe's title of a credential is the name of its service
+    assert sorted(con.execute("select title from aws_iam_service_specific_credential").fetchall()) == sorted(
+        (c["ServiceName"],) for c in credentials["ServiceSpecificCredentials"])
 
 
 def test_action_catalog_and_glob_in_iamsql_query(tmp_path):
