@@ -23,14 +23,14 @@ select
   case
     when judged_account_id <> account_id then 'info'
     when log_group_arn is null then 'alarm'
-    when latest_cloudwatch_logs_delivery_error is not null then 'alarm'
+    when latest_cloudwatch_logs_delivery_error <> '' then 'alarm'
     when is_logging is null and latest_cloudwatch_logs_delivery_time is null then 'skip'
     when latest_cloudwatch_logs_delivery_time >= now() - :max_delivery_age_hours * interval '1 hour' then 'ok'
     else 'alarm'
   end as status,
   reason_prefix || case
     when log_group_arn is null then 'Trail ' || name || ' does not send its events to CloudWatch Logs; set a log group.'
-    when latest_cloudwatch_logs_delivery_error is not null then
+    when latest_cloudwatch_logs_delivery_error <> '' then
       'Trail ' || name || ' failed to deliver to CloudWatch Logs: ' || latest_cloudwatch_logs_delivery_error || '.'
     when is_logging is null and latest_cloudwatch_logs_delivery_time is null then
       'The delivery status of trail ' || name || ' was not collected (get-trail-status).'

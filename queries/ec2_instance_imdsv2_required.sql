@@ -33,7 +33,7 @@ select
     when metadata_options ->> 'HttpTokens' = 'required' then
       'Instance ' || title || ' requires IMDSv2 session tokens for the credentials of ' || iam_instance_profile_arn || '.'
     else
-      'Instance ' || title || ' allows IMDSv1 (HttpTokens ' || coalesce(metadata_options ->> 'HttpTokens', 'not set')
+      'Instance ' || title || ' allows IMDSv1 (HttpTokens ' || coalesce(nullif(metadata_options ->> 'HttpTokens', ''), 'not set')
         || '): one forged GET request returns the credentials of instance profile ' || iam_instance_profile_arn
         || '; set HttpTokens to required.'
   end as reason,

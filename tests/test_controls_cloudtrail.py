@@ -50,7 +50,8 @@ ALL_EVENTS = [{"ReadWriteType": "All", "IncludeManagementEvents": True,
                "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}]}]
 MAIN = dict(is_multi_region_trail=True, kms_key_id="arn:aws:kms:us-east-1:711111111111:key/k",
             log_group_arn="arn:aws:logs:us-east-1:711111111111:log-group:ct:*",
-            latest_cloudwatch_logs_delivery_time=(AS_OF - timedelta(hours=2)).isoformat(), event_selectors=ALL_EVENTS)
+            latest_cloudwatch_logs_delivery_time=(AS_OF - timedelta(hours=2)).isoformat(), event_selectors=ALL_EVENTS,
+            latest_cloudwatch_logs_delivery_error="")  # GetTrailStatus's "" is no error
 TRAILS = {
     T1: [
         trail(T1, "main", **MAIN),

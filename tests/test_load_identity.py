@@ -46,6 +46,16 @@ def test_identity_store_and_iam_listings_are_told_apart(tmp_path):
     assert {"aws_iam_user", "aws_identitystore_user", "aws_identitystore_group"} <= covered  # empty groups: data
 
 
+def test_identity_store_group_title_and_akas_as_steampipe_gives_them(tmp_path):
+    # Steampipe's title of a group is its display name and its akas the group id (a group has no ARN)
+    folder = write(tmp_path / "out", {"identitystore-list-groups.json": {"IdentityStoreId": "d-1234567890", "Groups": [
+        {"GroupId": "9067-admins", "DisplayName": "admins", "IdentityStoreId": "d-1234567890"}]}})
+    con = db.connect(tmp_path / "t.duckdb")
+    load_paths(con, [folder], account_id=ACCOUNT, as_of="2025-01-02T00:00:00Z")
+    assert con.execute("select name, title, akas::varchar from aws_identitystore_group").fetchall() == [
+        ("admins", "admins", '["9067-admins"]')]
+
+
 def test_outputs_that_need_an_added_key_are_warned_about_not_guessed(tmp_path):
     folder = write(tmp_path / "out", {
         "list-findings.json": {"findings": [{"id": "f-1", "resource": "arn:aws:s3:::b", "status": "ACTIVE",
@@ -154,6 +164,9 @@ def test_server_certificates_and_service_credentials_from_the_cli_examples(publi
     assert sorted(con.execute("select service_specific_credential_id, status from aws_iam_service_specific_credential")
                   .fetchall()) == sorted((c["ServiceSpecificCredentialId"], c["Status"])
                                          for c in credentials["ServiceSpecificCredentials"])
+    # Steampipe's title of a credential is the name of its service
+    assert sorted(con.execute("select title from aws_iam_service_specific_credential").fetchall()) == sorted(
+        (c["ServiceName"],) for c in credentials["ServiceSpecificCredentials"])
 
 
 def test_action_catalog_and_glob_in_iamsql_query(tmp_path):

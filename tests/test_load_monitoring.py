@@ -74,6 +74,12 @@ def test_alarm_and_subscriptions(con):
                   .fetchall())
     topic = f"arn:aws:sns:us-east-1:{ACCOUNT}:security-alerts"
     assert subs == [("oncall@example.com", True, topic, "us-east-1"), ("secops@example.com", False, topic, "us-east-1")]
+    # Steampipe's title: what follows the ARN's last ':'; akas: the ARN, [] while the subscription is pending
+    named = sorted(con.execute("select endpoint, title, akas::varchar, subscription_arn from aws_sns_topic_subscription")
+                   .fetchall())
+    assert named[0][:3] == ("oncall@example.com", "PendingConfirmation", "[]")
+    assert named[1][0] == "secops@example.com" and named[1][3] == f"{topic}:{named[1][1]}"
+    assert named[1][2] == json.dumps([named[1][3]]) and ":" not in named[1][1]
 
 
 def test_buckets_merge_every_per_bucket_output(con):

@@ -87,6 +87,35 @@ def test_lambda_vpc_id_as_aws_gives_it(con, tmp_path):
     assert rows(con, "select name from aws_lambda_function where vpc_id is not null and vpc_id <> ''") == []
 
 
+def test_go_struct_columns_hold_every_member_with_its_go_zero_value(con, tmp_path):
+    """Steampipe prints the SDK for Go's structs: an enum member AWS left out is "" (a Go string), a pointer null, a
+    number held by value 0; a struct AWS did not give stays NULL."""
+    instances = {"Reservations": [{"OwnerId": ACCOUNT, "Instances": [
+        {"InstanceId": "i-0a1b2c3d4e5f69999", "Placement": {"AvailabilityZone": "eu-west-1a"},
+         "State": {"Code": 16, "Name": "running"},  # an older output: no HttpProtocolIpv6, InstanceMetadataTags
+         "MetadataOptions": {"State": "applied", "HttpTokens": "required", "HttpEndpoint": "enabled"},
+         "PrivateDnsNameOptions": {"HostnameType": "ip-name"}}]}]}
+    functions = {"Functions": [
+        {"FunctionName": "layered", "FunctionArn": f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:layered",
+         "Role": f"arn:aws:iam::{ACCOUNT}:role/fn", "LastModified": "2025-02-01T10:00:00.000+0000",
+         "Layers": [{"Arn": f"arn:aws:lambda:eu-west-1:{ACCOUNT}:layer:deps:3"}]}]}
+    (tmp_path / "describe-instances.json").write_text(json.dumps(instances))
+    (tmp_path / "list-functions.json").write_text(json.dumps(functions))
+    load.load_paths(con, [tmp_path])
+    options, dns, enclave = rows(con, "select metadata_options, private_dns_name_options, enclave_options "
+                                      "from aws_ec2_instance")[0]
+    assert json.loads(options) == {"HttpEndpoint": "enabled", "HttpProtocolIpv6": "", "HttpPutResponseHopLimit": None,
+                                   "HttpTokens": "required", "InstanceMetadataTags": "", "State": "applied"}
+    assert json.loads(dns) == {"EnableResourceNameDnsAAAARecord": None, "EnableResourceNameDnsARecord": None,
+                               "HostnameType": "ip-name"}
+    assert enclave is None
+    assert rows(con, "select metadata_options ->> 'InstanceMetadataTags' = '' from aws_ec2_instance") == [(True,)]
+    layers, tracing = rows(con, "select layers, tracing_config from aws_lambda_function")[0]
+    assert json.loads(layers) == [{"Arn": f"arn:aws:lambda:eu-west-1:{ACCOUNT}:layer:deps:3", "CodeSize": 0,
+                                   "SigningJobArn": None, "SigningProfileVersionArn": None}]
+    assert tracing is None
+
+
 def test_ecs_and_eks_json_members_are_named_as_in_the_go_sdk(con, tmp_path):
     """Steampipe's JSON columns are the Go SDK's structs: members start with a capital letter at every level, but the
     keys of maps (docker labels, log driver options) are data and stay as they are."""

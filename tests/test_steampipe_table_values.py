@@ -9,8 +9,10 @@ from __future__ import annotations
 import base64
 import json
 
+import duckdb
 import pytest
 
+from iamsql.errors import QueryError
 from iamsql.load import load_paths
 from iamsql.sql import query
 from iamsql.store import db
@@ -139,7 +141,7 @@ OUTPUTS = {
         {"SerialNumber": f"arn:aws:iam::{ACCOUNT}:mfa/carol-phone", "EnableDate": "2024-02-01T00:00:00+00:00",
          "User": {"Path": "/", "UserName": "carol", "UserId": "AIDACAROLEXAMPLE", "Arn": _arn("user", "carol"),
                   "CreateDate": "2021-03-04T05:06:07+00:00"}},
-        {"SerialNumber": f"arn:aws:iam::{ACCOUNT}:mfa/spare"}]},
+        {"SerialNumber": f"arn:aws:iam::{ACCOUNT}:mfa/spare", "Tags": [{"Key": "owner", "Value": "it"}]}]},
     "list-access-keys-alice.json": {"AccessKeyMetadata": [
         {"UserName": "alice", "AccessKeyId": "AKIAALICE00000000001", "Status": "Active",
          "CreateDate": "2023-11-01T00:00:00+00:00"}]},
@@ -162,7 +164,8 @@ OUTPUTS = {
                                    "LatestCloudWatchLogsDeliveryTime": "2024-06-01T11:58:00+00:00",
                                    "StartLoggingTime": "2020-01-01T00:00:00+00:00"},
     "get-trail-status-regional.json": {"TrailARN": TRAIL + "regional", "IsLogging": False,
-                                       "StopLoggingTime": "2024-03-01T00:00:00+00:00"},
+                                       "StopLoggingTime": "2024-03-01T00:00:00+00:00",
+                                       "LatestCloudWatchLogsDeliveryError": "", "TimeLoggingStopped": ""},
     "get-event-selectors-main.json": {"TrailARN": TRAIL + "main", "EventSelectors": [
         {"ReadWriteType": "All", "IncludeManagementEvents": True, "DataResources": [],
          "ExcludeManagementEventSources": []}]},
@@ -244,6 +247,12 @@ def test_users_mfa_from_the_credential_report_and_devices(con):
     assert as_dict(con, "select user_name, assignment_status from aws_iam_virtual_mfa_device where user_name is not null"
                    ) == {"carol": "Assigned"}
     assert rows(con, "select count(*) from aws_iam_virtual_mfa_device where assignment_status = 'Unassigned'") == [(1,)]
+    # Steampipe reads the tags with ListMFADeviceTags: an untagged device has tags_src [] (its empty list) and tags
+    # NULL
+    assert rows(con, "select title, tags_src::text, tags::text from aws_iam_virtual_mfa_device order by title") == [
+        (f"arn:aws:iam::{ACCOUNT}:mfa/carol-phone", "[]", None),
+        (f"arn:aws:iam::{ACCOUNT}:mfa/root-account-mfa-device", "[]", None),
+        (f"arn:aws:iam::{ACCOUNT}:mfa/spare", '[{"Key": "owner", "Value": "it"}]', '{"owner": "it"}')]
 
 
 # ---- canonical policies (policy_std, assume_role_policy_std, inline_policies_std) -----------------------------------
@@ -412,6 +421,10 @@ def test_trail_validation_encryption_and_delivery(con):
         """) == [("main",)]
     assert rows(con, "select name, stop_logging_time from aws_cloudtrail_trail where not is_logging") == [
         ("regional", rows(con, "select timestamptz '2024-03-01 00:00:00+00'")[0][0])]
+    # an error member AWS gave as "" is "" (Steampipe's Go string), one it left out NULL
+    assert rows(con, """
+        select name, latest_cloudwatch_logs_delivery_error, latest_delivery_error from aws_cloudtrail_trail
+        order by name""") == [("main", None, None), ("regional", "", None)]
 
 
 def test_access_keys_never_used(con):
@@ -424,3 +437,28 @@ def test_access_keys_never_used(con):
         ("AKIAALICE00000000001", True, "N/A", "N/A"),
         ("AKIABOB0000000000001", False, "s3", "eu-west-1"),
         ("AKIABOB0000000000002", True, "N/A", "N/A")]
+
+
+# ---- the library entry point ----------------------------------------------------------------------------------
+
+
+def test_run_query_creates_the_helper_views_it_names(tmp_path):
+    # iamsql.sql.query.run_query on a new connection, which has not created the helper views (aws_account is one)
+    (tmp_path / "get-account-summary.json").write_text(json.dumps(OUTPUTS["get-account-summary.json"]))
+    fresh = db.connect(tmp_path / "fresh.duckdb")
+    try:
+        load_paths(fresh, [str(tmp_path / "get-account-summary.json")], account_id=ACCOUNT,
+                   as_of="2024-06-01T00:00:00Z")
+        fresh.execute("set variable iamsql_as_of = '2020-01-01 00:00:00+00'::timestamptz")  # the caller's time
+        assert query.run_query(fresh, "select account_id from aws_account")[1] == [(ACCOUNT,)]
+        assert str(fresh.execute("select getvariable('iamsql_as_of')").fetchone()[0]).startswith("2020-01-01")
+    finally:
+        fresh.close()
+
+
+def test_run_query_without_data_names_the_missing_view_once():
+    bare = duckdb.connect()
+    with pytest.raises(QueryError) as failure:
+        query.run_query(bare, "select account_id from aws_account")
+    assert "did you mean" not in str(failure.value)
+    assert str(failure.value).startswith("unknown table aws_account: iamsql creates it")

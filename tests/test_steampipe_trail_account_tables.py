@@ -178,7 +178,9 @@ OUTPUTS: dict[str, object] = {
          "tags": {"team": "security"}, "status": "ACTIVE"},
         {"arn": f"arn:aws:access-analyzer:eu-central-1:{ACCOUNT}:analyzer/unused-access", "name": "unused-access",
          "type": "ACCOUNT_UNUSED_ACCESS", "createdAt": "2024-05-01T10:00:00+00:00", "tags": {},
-         "status": "FAILED", "statusReason": {"code": "SERVICE_LINKED_ROLE_CREATION_FAILED"}}]},
+         "status": "FAILED", "statusReason": {"code": "SERVICE_LINKED_ROLE_CREATION_FAILED"}},
+        {"arn": f"arn:aws:access-analyzer:eu-central-1:{ACCOUNT}:analyzer/untagged", "name": "untagged",
+         "type": "ACCOUNT_INTERNAL_ACCESS", "createdAt": "2024-05-02T10:00:00+00:00", "status": "CREATING"}]},
     "describe-organization.json": {"Organization": {
         "Id": ORG, "Arn": f"arn:aws:organizations::{ACCOUNT}:organization/{ORG}", "FeatureSet": "ALL",
         "MasterAccountArn": f"arn:aws:organizations::{ACCOUNT}:account/{ORG}/{ACCOUNT}", "MasterAccountId": ACCOUNT,
@@ -455,6 +457,9 @@ def test_access_analyzer_enabled(con):
         from aws_accessanalyzer_analyzer order by name""") == [
         ("org-analyzer", "ORGANIZATION", "ACTIVE", None, '{"team": "security"}', utc("2023-02-01T10:00:00+00:00"),
          utc("2024-06-03T10:00:00+00:00"), "eu-central-1", True),
+        # no tags member (Steampipe's nil Go map): NULL, not {}
+        ("untagged", "ACCOUNT_INTERNAL_ACCESS", "CREATING", None, None, utc("2024-05-02T10:00:00+00:00"), None,
+         "eu-central-1", True),
         ("unused-access", "ACCOUNT_UNUSED_ACCESS", "FAILED", "SERVICE_LINKED_ROLE_CREATION_FAILED", "{}",
          utc("2024-05-01T10:00:00+00:00"), None, "eu-central-1", True)]
     # CIS "IAM Access Analyzer is enabled for all regions": an active external-access analyzer in the region

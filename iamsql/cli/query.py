@@ -13,7 +13,6 @@ from iamsql.common.lazy import lazy_import
 from iamsql.errors import IamsqlError, first_line
 from iamsql.sql.output import FORMATS, STEAMPIPE_NULL, query_json, render
 
-control_names = lazy_import("iamsql.controls.names")
 duckdb = lazy_import("duckdb")
 control_views = lazy_import("iamsql.controls.views")
 dbmod = lazy_import("iamsql.store.db")
@@ -84,10 +83,7 @@ def query(
             return
         con = dbmod.connect(db, read_only=True, queries=False)  # macros, functions, views: those the SQL names
         every = " ".join(text for _, text in queries)
-        if control_names.mentions_helper_view(every):
-            control_views.create_views(con)
-        elif control_names.mentions_account_view(every):
-            dbmod.create_account_view(con)
+        control_views.create_views_named(con, every)
         sql_query.lock_down(con, allow_files=allow_files)
         printed = False
         failed = 0

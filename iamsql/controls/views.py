@@ -24,12 +24,18 @@ from iamsql.controls.catalog import (
     to_duckdb,
     view_body,
 )
-from iamsql.controls.names import QUERIES_DIR, VIEWS_DIR, view_names
+from iamsql.controls.names import (
+    QUERIES_DIR,
+    VIEWS_DIR,
+    mentions_account_view,
+    mentions_helper_view,
+    view_names,
+)
 from iamsql.errors import DUCKDB_INTERRUPTED, ControlError, IamsqlError, first_line
 from iamsql.policy import access as access_tables
 from iamsql.sql import cache as sqlcache
-from iamsql.sql.pgfunctions import install_called
-from iamsql.store.db import create_account_view, has_table
+from iamsql.sql.pgfunctions import AS_OF_VARIABLE, install_called
+from iamsql.store.db import create_account_view, has_table, set_as_of
 from iamsql.store.schema import ACCESS_TABLES, CATALOG_TABLES
 
 
@@ -86,6 +92,29 @@ def create_views(
     for name in _dependency_order():
         if name in wanted:
             create_view(con, name)
+
+
+def create_views_named(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Create what ``sql`` names and this connection lacks, as ``iamsql query`` does: the helper views and engine
+    tables (``create_views``), else the account views (``create_account_view``). Only over an iamsql database: a
+    connection without snapshots keeps its own tables, and a missing one stays an unknown table. An ``iamsql_as_of``
+    the caller set is kept."""
+    if not (mentions_helper_view(sql) or mentions_account_view(sql)) or not has_table(con, "iamsql_snapshot"):
+        return  # the plain text tests first: most statements name none
+    text = sql.lower()
+    present = {name for (name,) in con.execute(
+        "select table_name from duckdb_tables() union all select view_name from duckdb_views()").fetchall()}
+    missing_view = any(name in text and name not in present
+                       for name in [*view_names(), *ACCESS_TABLES, *CATALOG_TABLES])
+    if not missing_view and not (mentions_account_view(sql) and "iamsql_account" not in present):
+        return
+    as_of = con.execute(f"select getvariable('{AS_OF_VARIABLE}')").fetchone()[0]
+    if missing_view:
+        create_views(con)
+    else:
+        create_account_view(con)
+    if as_of is not None:
+        set_as_of(con, as_of)
 
 
 def create_view(con: duckdb.DuckDBPyConnection, name: str) -> None:

@@ -234,6 +234,14 @@ def go_fields(value: Any, maps: frozenset[str] = frozenset()) -> Any:
     return value
 
 
+def go_struct(value: Any, members: dict[str, Any]) -> Any:
+    """An AWS answer's object as Steampipe prints the AWS SDK for Go's struct it is read into: every member of
+    ``members`` there, those AWS left out with their Go zero value (``""`` for an enum or other string value, ``0``
+    for a number value, ``None`` for a pointer, printed ``null``); members AWS added since are kept. A value that
+    is not an object (None: AWS gave no struct, a nil pointer) stays as it is."""
+    return {**members, **value} if isinstance(value, dict) else value
+
+
 def tags_map(tags_src: list[dict] | None) -> dict[str, str] | None:
     """AWS's ``[{Key, Value}]`` as Steampipe's flat ``{"key": "value"}``; no tags -> None."""
     if not tags_src:

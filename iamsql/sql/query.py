@@ -24,6 +24,7 @@ from iamsql.store.schema import ACCESS_TABLES, CATALOG_TABLES, NOT_LOADED, TABLE
 # cached (``sqlcache``) runs without them.
 sqlglot = lazy_import("sqlglot")
 steampipe = lazy_import("iamsql.sql.dialect")
+control_views = lazy_import("iamsql.controls.views")  # imports this module: loaded when a query first runs
 
 DIALECTS = ("steampipe", "postgres", "duckdb")
 
@@ -49,9 +50,11 @@ def translate(sql: str, dialect: str = "steampipe", *, as_of_variable: bool = Fa
 def run_query(
     con: duckdb.DuckDBPyConnection, sql: str, dialect: str = "steampipe", *, as_of_variable: bool = False
 ) -> tuple[list[str], list[tuple]]:
-    """Execute ``sql`` and return (column names, rows); any failure is a one-line QueryError."""
+    """Execute ``sql`` and return (column names, rows); any failure is a one-line QueryError. The helper views,
+    engine tables and account views ``sql`` names are created first when the connection lacks them."""
     duck_sql = translate(sql, dialect, as_of_variable=as_of_variable)
     try:
+        control_views.create_views_named(con, sql)
         install_called(con, duck_sql)
         cursor = con.execute(duck_sql)
         if cursor.description is None:
@@ -92,6 +95,9 @@ def describe_duckdb_error(exc: duckdb.Error, sql: str = "") -> str:
     suggestion = f" (did you mean {hint.group(1)}?)" if hint else ""
     if match := re.match(r"Table with name (\S+) does not exist", first):
         close = _close_table(match.group(1), hint.group(1) if hint else None)
+        if close == match.group(1).lower():  # a helper view or engine table this connection has not created
+            return (f"unknown table {match.group(1)}: iamsql creates it on a connection to a database with loaded "
+                    "data (iamsql.controls.views.create_views)")
         suggestion = f" (did you mean {close}?)" if close else ""
         return f"unknown table {match.group(1)}" + (suggestion or "; 'iamsql tables' lists the tables iamsql loads")
     if match := re.match(r"(?:Scalar|Table|Aggregate) Function with name (\S+) does not exist", first):

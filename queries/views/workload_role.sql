@@ -28,7 +28,7 @@ workload as (
   select i.account_id, 'ec2_instance' as workload_kind, i.arn as workload_arn, i.title as workload_name, i.region,
     i.iam_instance_profile_arn as instance_profile_arn, pr.role_arn as role_ref,
     'instance ' || i.instance_id || ' (' || coalesce(i.instance_state, 'state unknown') || ', IMDS tokens '
-      || coalesce(i.metadata_options ->> 'HttpTokens', 'unknown') || ') through instance profile '
+      || coalesce(nullif(i.metadata_options ->> 'HttpTokens', ''), 'unknown') || ') through instance profile '
       || i.iam_instance_profile_arn as detail
   from aws_ec2_instance as i
     left join profile_role as pr on pr.profile_arn = i.iam_instance_profile_arn and pr.account_id = i.account_id

@@ -435,7 +435,8 @@ def virtual_mfa_fragment(d: dict) -> Fragment:
         "user_name": (user or {}).get("UserName"),
         "user": user,
         "title": serial,
-        **_tags(d),
+        # Steampipe reads them with ListMFADeviceTags, whose empty list it shows: [] and tags NULL for none
+        **(_tags(d) or {"tags_src": []}),
         **arn_columns(serial),
     }, arn_account(serial))
 
@@ -544,7 +545,8 @@ def service_credential_fragment(c: dict) -> Fragment:
     return Fragment("aws_iam_service_specific_credential", (key,), {
         "service_name": c.get("ServiceName"), "service_specific_credential_id": key,
         "create_date": when(c.get("CreateDate")), "service_user_name": c.get("ServiceUserName"),
-        "status": c.get("Status"), "user_name": c.get("UserName"), "title": key, "region": "global"})
+        "status": c.get("Status"), "user_name": c.get("UserName"),
+        "title": c.get("ServiceName"), "region": "global"})  # Steampipe's title: the service's name
 
 
 def parse_service_credentials(doc: dict, path: Path) -> Parsed:

@@ -187,7 +187,9 @@ def _user_columns(u: dict, doc: dict) -> dict:
 
 
 def _group_columns(g: dict, doc: dict) -> dict:
-    return {"id": g.get("GroupId"), "name": g.get("DisplayName"), "title": g.get("DisplayName")}
+    # Steampipe's akas of a group is its id (no ARN), as a one-element list
+    return {"id": g.get("GroupId"), "name": g.get("DisplayName"), "title": g.get("DisplayName"),
+            "akas": [g["GroupId"]] if g.get("GroupId") else None}
 
 
 def _membership_columns(m: dict, doc: dict) -> dict:
@@ -222,7 +224,7 @@ def parse_list_analyzers(doc: dict, path: Path) -> Parsed:
             "created_at": when(a.get("createdAt")), "last_resource_analyzed": a.get("lastResourceAnalyzed"),
             "last_resource_analyzed_at": when(a.get("lastResourceAnalyzedAt")), "title": a.get("name"),
             "status_reason": reason.get("code") if isinstance(reason, dict) else reason,
-            "tags": a.get("tags") or {}, "akas": [arn] if arn else None, "region": _arn_region(arn),
+            "tags": a.get("tags"), "akas": [arn] if arn else None, "region": _arn_region(arn),
             **_partition(arn)}, arn_account(arn)))
     return parsed
 

@@ -134,11 +134,13 @@ def _subscription_fragment(s: dict) -> Fragment:
         "protocol": s.get("Protocol"),
         "endpoint": s.get("Endpoint"),
         "pending_confirmation": pending if arn else None,
-        "title": arn,
+        # Steampipe: title is what follows the ARN's last ':' (the subscription id; PendingConfirmation as is),
+        # akas the ARN, [] while pending
+        "title": arn.rsplit(":", 1)[-1] if arn else None,
         **_arn_columns(topic),
     }
-    if not pending and arn:
-        fields["akas"] = [arn]
+    if arn:
+        fields["akas"] = [] if pending else [arn]
     key = (topic, s.get("Protocol"), s.get("Endpoint")) if pending else (arn,)
     return Fragment(SUBSCRIPTION, key, fields, arn_account(topic))
 

@@ -88,7 +88,7 @@ def fill_shadow_rows(rows: dict[tuple, dict]) -> None:
 def parse_trail_status(doc: dict, path: Path) -> Parsed:
     fields = {"is_logging": doc.get("IsLogging")}
     fields.update({column: when(doc.get(key)) for key, column in STATUS_TIMES.items()})
-    fields.update({column: doc.get(key) or None for key, column in STATUS_TEXT.items()})
+    fields.update({column: doc.get(key) for key, column in STATUS_TEXT.items()})  # "" stays "", as in Steampipe
     name_or_arn = doc.get("TrailARN") or doc.get("Name")
     arn = name_or_arn if arn_parts(name_or_arn) else None
     return Parsed("cloudtrail:get-trail-status", fragments=[_trail_fragment(arn, None if arn else name_or_arn, fields)])

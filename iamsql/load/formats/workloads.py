@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from iamsql.load.formats.base import Format, Fragment, Parsed, Unreadable, when
-from iamsql.load.normalize import arn_account, arn_parts, go_fields, policy_std, tags_map
+from iamsql.load.normalize import arn_account, arn_parts, go_fields, go_struct, policy_std, tags_map
 
 EC2 = "aws_ec2_instance"
 LAMBDA = "aws_lambda_function"
@@ -78,6 +78,19 @@ def _state_transition_time(instance: dict) -> str | Unreadable | None:
 
 
 
+# Members of the AWS SDK for Go (v2) structs Steampipe's JSON columns print, with the Go zero value each has when
+# AWS leaves it out: "" for an enum (a Go string), None (null) for a pointer, 0 for a number held by value.
+METADATA_OPTIONS = {"HttpEndpoint": "", "HttpProtocolIpv6": "", "HttpPutResponseHopLimit": None, "HttpTokens": "",
+                    "InstanceMetadataTags": "", "State": ""}  # InstanceMetadataOptionsResponse
+PRIVATE_DNS_NAME_OPTIONS = {"EnableResourceNameDnsAAAARecord": None, "EnableResourceNameDnsARecord": None,
+                            "HostnameType": ""}  # PrivateDnsNameOptionsResponse
+ENCLAVE_OPTIONS = {"Enabled": None}
+HIBERNATION_OPTIONS = {"Configured": None}
+LAMBDA_LAYER = {"Arn": None, "CodeSize": 0, "SigningJobArn": None, "SigningProfileVersionArn": None}  # lambda Layer
+TRACING_CONFIG = {"Mode": ""}  # TracingConfigResponse
+SNAP_START = {"ApplyOn": "", "OptimizationStatus": ""}  # SnapStartResponse
+
+
 def instance_fragment(instance: dict, owner: str | None) -> Fragment:
     """One instance of a reservation (``owner`` is the reservation's OwnerId)."""
     instance_id = instance.get("InstanceId")
@@ -108,7 +121,7 @@ def instance_fragment(instance: dict, owner: str | None) -> Fragment:
         "public_ip_address": instance.get("PublicIpAddress"),
         "subnet_id": instance.get("SubnetId"),
         "vpc_id": instance.get("VpcId"),
-        "metadata_options": instance.get("MetadataOptions"),
+        "metadata_options": go_struct(instance.get("MetadataOptions"), METADATA_OPTIONS),
         "network_interfaces": instance.get("NetworkInterfaces"),
         "security_groups": instance.get("SecurityGroups"),
         "monitoring_state": (instance.get("Monitoring") or {}).get("State"),
@@ -145,11 +158,12 @@ def instance_fragment(instance: dict, owner: str | None) -> Fragment:
         "block_device_mappings": instance.get("BlockDeviceMappings"),
         "elastic_gpu_associations": instance.get("ElasticGpuAssociations"),
         "elastic_inference_accelerator_associations": instance.get("ElasticInferenceAcceleratorAssociations"),
-        "enclave_options": instance.get("EnclaveOptions"),
-        "hibernation_options": instance.get("HibernationOptions"),
+        "enclave_options": go_struct(instance.get("EnclaveOptions"), ENCLAVE_OPTIONS),
+        "hibernation_options": go_struct(instance.get("HibernationOptions"), HIBERNATION_OPTIONS),
         "licenses": instance.get("Licenses"),
         "maintenance_options": instance.get("MaintenanceOptions"),
-        "private_dns_name_options": instance.get("PrivateDnsNameOptions"),
+        "private_dns_name_options": go_struct(instance.get("PrivateDnsNameOptions"),
+                                              PRIVATE_DNS_NAME_OPTIONS),
         "product_codes": instance.get("ProductCodes"),
         "tags_src": tags,
         "tags": tags_map(tags),
@@ -187,7 +201,8 @@ def function_fragment(f: dict) -> Fragment:
         "vpc_id": vpc.get("VpcId"),  # '' as AWS gives it for a function taken out of its VPC, as in Steampipe
         "architectures": f.get("Architectures"),
         "environment_variables": (f.get("Environment") or {}).get("Variables"),
-        "layers": f.get("Layers"),
+        "layers": [go_struct(layer, LAMBDA_LAYER) for layer in f["Layers"]]
+        if isinstance(f.get("Layers"), list) else f.get("Layers"),
         "code_sha_256": f.get("CodeSha256"),
         "code_size": f.get("CodeSize"),
         "dead_letter_config_target_arn": (f.get("DeadLetterConfig") or {}).get("TargetArn"),
@@ -201,8 +216,8 @@ def function_fragment(f: dict) -> Fragment:
         "last_update_status_reason": f.get("LastUpdateStatusReason"),
         "last_update_status_reason_code": f.get("LastUpdateStatusReasonCode"),
         "file_system_configs": f.get("FileSystemConfigs"),
-        "tracing_config": f.get("TracingConfig"),
-        "snap_start": f.get("SnapStart"),
+        "tracing_config": go_struct(f.get("TracingConfig"), TRACING_CONFIG),
+        "snap_start": go_struct(f.get("SnapStart"), SNAP_START),
         "vpc_security_group_ids": vpc.get("SecurityGroupIds"),
         "vpc_subnet_ids": vpc.get("SubnetIds"),
         "title": f.get("FunctionName"),
