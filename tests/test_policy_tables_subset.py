@@ -1,6 +1,7 @@
 """The policy engine computes only the access tables a caller asks for, with the same rows as when it computes
 them all; the workbook's NHI inventory needs only ``iam_role_trust_access`` (and not the action catalog)."""
 
+import duckdb
 import pytest
 
 from iamsql import controls
@@ -73,3 +74,24 @@ def test_policy_answers_are_not_shared_between_policies(database):
         assert alone and {key: shared[key] for key in alone} == alone
         assert "Allowed" in alone.values() and "ImplicitlyDenied" in alone.values()
     con.close()
+
+
+def test_the_model_reads_no_table_that_no_snapshot_covers(database, tmp_path):
+    """A table no snapshot covers (no workload or Identity Center data on this account) is empty for every account:
+    the model does not query it; once a snapshot covers it, it does."""
+    copy = tmp_path / "coverage.duckdb"
+    copy.write_bytes(database.read_bytes())
+    con = db.connect(str(copy))
+    try:
+        con.execute("create temp view aws_lambda_function as "
+                    "select error('aws_lambda_function was read')::varchar as arn, null as role, null as account_id")
+        con.execute("create temp view aws_ssoadmin_permission_set as select error('aws_ssoadmin_permission_set "
+                    "was read')::varchar as arn, null as name, null as inline_policy, null as account_id")
+        accounts = load_accounts(con)
+        assert len(accounts) == 2 and all(account.principals for account in accounts)
+        snapshot = con.execute("select min(snapshot_id) from iamsql_snapshot").fetchone()[0]
+        con.execute("insert into iamsql_snapshot_table values (?, 'aws_lambda_function', 0)", [snapshot])
+        with pytest.raises(duckdb.Error, match="aws_lambda_function was read"):
+            load_accounts(con)
+    finally:
+        con.close()
