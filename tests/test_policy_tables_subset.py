@@ -5,6 +5,7 @@ import duckdb
 import pytest
 
 from iamsql import controls
+from iamsql.controls.views import views_read_by, views_read_twice
 from iamsql.load import load_paths
 from iamsql.policy.access.build import compute
 from iamsql.policy.access.model import load_accounts
@@ -56,6 +57,19 @@ def test_nhi_inventory_asks_the_engine_only_about_trust(database):
     controls.create_views(con)
     assert _temp_tables(con) >= set(ACCESS_TABLES)
     assert rows and rows == inventory(con)
+
+
+def test_nhi_inventory_drops_the_views_it_computed_once(database):
+    """The views the inventory reads more than once (``iam_principal``, and ``cloudtrail_event_actor`` and the rules,
+    which ``iam_principal`` reads several times) are TEMP tables for it only: none is left, so the helper views can
+    be defined on the same connection afterwards, and the inventory reads them the same."""
+    assert {"cloudtrail_event_actor", "iam_principal_rule"} <= set(views_read_twice(["iam_nhi_inventory"]))
+    con = db.connect(str(database), read_only=True)
+    rows = inventory(con)
+    assert not _temp_tables(con) & set(views_read_by(["iam_nhi_inventory"]))
+    controls.create_views(con)
+    assert rows and rows == inventory(con)
+    con.close()
 
 
 def test_policy_answers_are_not_shared_between_policies(database):

@@ -245,11 +245,19 @@ def shared_views(selected: list[Control]) -> list[str]:
     """The needed helper views that are read more than once: by two controls, by a control and another view, or
     twice in one SQL text (in dependency order). A run computes each of them once per account into a TEMP
     table; a view read once is left to DuckDB, which computes it once inside its one reader."""
-    needed = needed_views(selected)
+    return _read_more_than_once(needed_views(selected), [_control_references(control) for control in selected])
+
+
+def views_read_twice(names: Iterable[str]) -> list[str]:
+    """The helper views that the helper views ``names`` and those they read name more than once in all (in
+    dependency order)."""
+    return _read_more_than_once(views_read_by(names), [])
+
+
+def _read_more_than_once(needed: list[str], texts: list[dict[str, int]]) -> list[str]:
+    """Of the ``needed`` views, those named more than once by ``texts`` (counts of names) and their own SQL."""
     readers: dict[str, int] = {}
-    texts = [_control_references(control) for control in selected]
-    texts += [_references(view_body(name)) for name in needed]
-    for counts in texts:
+    for counts in [*texts, *(_references(view_body(name)) for name in needed)]:
         for name, count in counts.items():
             if name in needed:
                 readers[name] = readers.get(name, 0) + count
