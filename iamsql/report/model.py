@@ -179,7 +179,11 @@ class Report:
         """The findings of ``findings()``, in its order, each as the values of ``finding_columns`` in their order,
         as a sheet shows them: a control's requirements as lines of text, details (json columns) as
         ``details_text``, datetimes in UTC without a time zone. DuckDB joins the controls' texts and the accounts'
-        data times and puts the columns in order, so a finding costs no dict and no time zone in Python."""
+        data times and puts the columns in order, so a finding costs no dict and no time zone in Python. After
+        ``keep_findings``: the findings it read, made into rows in Python (a small run: no second query)."""
+        if self._kept_findings is not None:
+            yield from self._kept_rows()
+            return
         if not self._control_ids:
             return
         found = self._finding_sql()
@@ -224,6 +228,22 @@ class Report:
                     for i in details:
                         row[i] = details_text(row[i])
                     yield row
+
+    def _kept_rows(self) -> Iterator[list]:
+        """``finding_rows`` from the kept findings: the same values as DuckDB gives them there."""
+        columns = [(column.key, column.kind) for column in self.finding_columns]
+        for finding in self._kept_findings or ():
+            row = []
+            for key, kind in columns:
+                value = finding.get(key)
+                if key == "requirements":
+                    value = "\n".join(map(str, value))
+                elif kind == "json":
+                    value = details_of(value) if isinstance(value, dict) else details_text(value)
+                elif isinstance(value, datetime):
+                    value = naive_utc(value)
+                row.append(value)
+            yield row
 
     def _finding_sql(self, joined: bool = True) -> str:
         """The findings (unordered) of the controls in the list ``$control_ids`` of run ``$run_id``, with the
@@ -292,7 +312,11 @@ def _row_value(key: str, types: dict[str, str]) -> str:
 def details_text(document: str | None) -> str | None:
     """A finding's details (JSON text of an object) as sheets show them: ``key=value; ...`` by key, None when
     there are none."""
-    value = json.loads(document) if document else {}
+    return details_of(json.loads(document) if document else {})
+
+
+def details_of(value: dict) -> str | None:
+    """A finding's details (an object) as sheets show them: ``key=value; ...`` by key, None when there are none."""
     return "; ".join(f"{k}={v}" for k, v in sorted(value.items())) if value else None
 
 
