@@ -230,19 +230,24 @@ class Report:
                     yield row
 
     def _kept_rows(self) -> Iterator[list]:
-        """``finding_rows`` from the kept findings: the same values as DuckDB gives them there."""
-        columns = [(column.key, column.kind) for column in self.finding_columns]
-        for finding in self._kept_findings or ():
-            row = []
-            for key, kind in columns:
-                value = finding.get(key)
-                if key == "requirements":
-                    value = "\n".join(map(str, value))
-                elif kind == "json":
-                    value = details_of(value) if isinstance(value, dict) else details_text(value)
-                elif isinstance(value, datetime):
-                    value = naive_utc(value)
-                row.append(value)
+        """``finding_rows`` from the kept findings: the same values as DuckDB gives them there (a column's values
+        have one type, its first value's)."""
+        kept = self._kept_findings or []
+        keys = [column.key for column in self.finding_columns]
+        details = [i for i, column in enumerate(self.finding_columns) if column.kind == "json"]
+        lines = [i for i, key in enumerate(keys) if key == "requirements"]
+        firsts = [next((f[key] for f in kept if f.get(key) is not None), None) for key in keys]
+        times = [i for i, first in enumerate(firsts) if isinstance(first, datetime)]
+        utc: dict[datetime, datetime] = {}  # most findings share their times (the run's, the account's)
+        for finding in kept:
+            row = [finding.get(key) for key in keys]
+            for i in lines:
+                row[i] = "\n".join(map(str, row[i]))
+            for i in details:
+                row[i] = details_of(row[i]) if isinstance(row[i], dict) else details_text(row[i])
+            for i in times:
+                if (value := row[i]) is not None:
+                    row[i] = utc.get(value) or utc.setdefault(value, naive_utc(value))
             yield row
 
     def _finding_sql(self, joined: bool = True) -> str:
