@@ -137,6 +137,16 @@ def view_duckdb(body: str) -> str:
     return sqlcache.translated([body], CACHED_DIALECT, lambda: to_duckdb(body))
 
 
+# helper views each of whose rows is a stored CloudTrail event's: empty for every account when no event is stored
+EVENT_ROWS = ("cloudtrail_event_actor",)
+
+
+def events_stored(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the database stores any CloudTrail event (its own table, whatever TEMP views shadow it)."""
+    database = con.execute("select current_database()").fetchone()[0].replace('"', '""')
+    return con.execute(f'select exists (from "{database}".main.aws_cloudtrail_trail_event)').fetchone()[0]
+
+
 def temp_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
     """The names of the connection's TEMP tables (one catalog lookup)."""
     return {

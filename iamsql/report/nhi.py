@@ -7,8 +7,10 @@ from __future__ import annotations
 import duckdb
 
 from iamsql.controls.views import (
+    EVENT_ROWS,
     create_view_table,
     create_views,
+    events_stored,
     installed_view_sql,
     temp_views,
     views_read_by,
@@ -37,11 +39,14 @@ def inventory(con: duckdb.DuckDBPyConnection) -> list[dict]:
     """The inventory's rows, by account, identity and use. The helper views it reads that the connection lacks
     (a check run on the same connection leaves undefined those it computed per account) and the one policy
     engine table it reads are created first: those read more than once (``iam_principal``, and what its SQL
-    reads several times) are computed once each into a TEMP table for the inventory (dropped afterwards), the
-    others are defined as views; a lacking ``iam_nhi_inventory`` is queried from its SQL, not defined."""
+    reads several times, the CloudTrail actors only when no event is stored) are computed once each into a TEMP
+    table for the inventory (dropped afterwards), the others are defined as views; a lacking ``iam_nhi_inventory``
+    is queried from its SQL, not defined."""
     defined = temp_views(con)
     lacking = [name for name in views_read_by([INVENTORY]) if name not in defined]
     shared = {_READ_TWICE, *views_read_twice([INVENTORY])}
+    if events_stored(con):  # its readers filter the events first: computing every event's row costs more
+        shared -= set(EVENT_ROWS)
     kept = [name for name in lacking if name != INVENTORY and name not in shared]
     # a view left defined for later readers must not read a table dropped afterwards
     tables = [name for name in lacking if name in shared and not any(name in views_read_by([v]) for v in kept)]
