@@ -5,12 +5,13 @@ import duckdb
 import pytest
 
 from iamsql import controls
-from iamsql.controls.views import views_read_by, views_read_twice
+from iamsql.controls.views import create_view_table, views_read_by, views_read_twice
 from iamsql.load import load_paths
 from iamsql.policy.access.build import compute
 from iamsql.policy.access.model import load_accounts
 from iamsql.policy.access.questions import load_questions
 from iamsql.policy.access.tables import Asker, policy_answers, policy_rows
+from iamsql.report import nhi
 from iamsql.report.nhi import inventory
 from iamsql.store import db
 from iamsql.store.schema import ACCESS_TABLES
@@ -109,3 +110,25 @@ def test_the_model_reads_no_table_that_no_snapshot_covers(database, tmp_path):
             load_accounts(con)
     finally:
         con.close()
+
+
+@pytest.mark.parametrize("events", [False, True])
+def test_nhi_inventory_computes_the_actor_view_only_without_events(tmp_path, monkeypatch, events):
+    """Without CloudTrail events ``cloudtrail_event_actor`` is an empty table for the inventory (bound once instead of
+    at each of ``iam_principal``'s references); with events it stays a view, whose readers filter the events
+    first (a table of every event's row costs more), and the inventory is the same as over the views."""
+    con = db.connect(str(tmp_path / "events.duckdb"))
+    trail = TEST_DATA / "maheribra_aws_attack_chain_ir" / "04-investigation" / "evidence" / "cloudtrail"
+    load_paths(con, [EXAMPLE, trail] if events else [EXAMPLE])
+    computed = []
+
+    def recording(connection, name):
+        computed.append(name)
+        return create_view_table(connection, name)
+
+    monkeypatch.setattr(nhi, "create_view_table", recording)
+    rows = inventory(con)
+    assert "iam_principal" in computed and ("cloudtrail_event_actor" in computed) is not events
+    controls.create_views(con)
+    assert rows and rows == inventory(con)
+    con.close()
