@@ -1,14 +1,17 @@
 """The policy engine computes only the access tables a caller asks for, with the same rows as when it computes
 them all; the workbook's NHI inventory needs only ``iam_role_trust_access`` (and not the action catalog)."""
 
+import duckdb
 import pytest
 
 from iamsql import controls
+from iamsql.controls.views import create_view_table, views_read_by, views_read_twice
 from iamsql.load import load_paths
 from iamsql.policy.access.build import compute
 from iamsql.policy.access.model import load_accounts
 from iamsql.policy.access.questions import load_questions
 from iamsql.policy.access.tables import Asker, policy_answers, policy_rows
+from iamsql.report import nhi
 from iamsql.report.nhi import inventory
 from iamsql.store import db
 from iamsql.store.schema import ACCESS_TABLES
@@ -57,6 +60,19 @@ def test_nhi_inventory_asks_the_engine_only_about_trust(database):
     assert rows and rows == inventory(con)
 
 
+def test_nhi_inventory_drops_the_views_it_computed_once(database):
+    """The views the inventory reads more than once (``iam_principal``, and ``cloudtrail_event_actor`` and the rules,
+    which ``iam_principal`` reads several times) are TEMP tables for it only: none is left, so the helper views can
+    be defined on the same connection afterwards, and the inventory reads them the same."""
+    assert {"cloudtrail_event_actor", "iam_principal_rule"} <= set(views_read_twice(["iam_nhi_inventory"]))
+    con = db.connect(str(database), read_only=True)
+    rows = inventory(con)
+    assert not _temp_tables(con) & set(views_read_by(["iam_nhi_inventory"]))
+    controls.create_views(con)
+    assert rows and rows == inventory(con)
+    con.close()
+
+
 def test_policy_answers_are_not_shared_between_policies(database):
     """Each policy is asked through the same stand-in principal: answers kept per set of policies must not leak
     from one policy to the next (a fresh asker per policy gives the same rows)."""
@@ -72,4 +88,47 @@ def test_policy_answers_are_not_shared_between_policies(database):
         }
         assert alone and {key: shared[key] for key in alone} == alone
         assert "Allowed" in alone.values() and "ImplicitlyDenied" in alone.values()
+    con.close()
+
+
+def test_the_model_reads_no_table_that_no_snapshot_covers(database, tmp_path):
+    """A table no snapshot covers (no workload or Identity Center data on this account) is empty for every account:
+    the model does not query it; once a snapshot covers it, it does."""
+    copy = tmp_path / "coverage.duckdb"
+    copy.write_bytes(database.read_bytes())
+    con = db.connect(str(copy))
+    try:
+        con.execute("create temp view aws_lambda_function as "
+                    "select error('aws_lambda_function was read')::varchar as arn, null as role, null as account_id")
+        con.execute("create temp view aws_ssoadmin_permission_set as select error('aws_ssoadmin_permission_set "
+                    "was read')::varchar as arn, null as name, null as inline_policy, null as account_id")
+        accounts = load_accounts(con)
+        assert len(accounts) == 2 and all(account.principals for account in accounts)
+        snapshot = con.execute("select min(snapshot_id) from iamsql_snapshot").fetchone()[0]
+        con.execute("insert into iamsql_snapshot_table values (?, 'aws_lambda_function', 0)", [snapshot])
+        with pytest.raises(duckdb.Error, match="aws_lambda_function was read"):
+            load_accounts(con)
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("events", [False, True])
+def test_nhi_inventory_computes_the_actor_view_only_without_events(tmp_path, monkeypatch, events):
+    """Without CloudTrail events ``cloudtrail_event_actor`` is an empty table for the inventory (bound once instead of
+    at each of ``iam_principal``'s references); with events it stays a view, whose readers filter the events
+    first (a table of every event's row costs more), and the inventory is the same as over the views."""
+    con = db.connect(str(tmp_path / "events.duckdb"))
+    trail = TEST_DATA / "maheribra_aws_attack_chain_ir" / "04-investigation" / "evidence" / "cloudtrail"
+    load_paths(con, [EXAMPLE, trail] if events else [EXAMPLE])
+    computed = []
+
+    def recording(connection, name):
+        computed.append(name)
+        return create_view_table(connection, name)
+
+    monkeypatch.setattr(nhi, "create_view_table", recording)
+    rows = inventory(con)
+    assert "iam_principal" in computed and ("cloudtrail_event_actor" in computed) is not events
+    controls.create_views(con)
+    assert rows and rows == inventory(con)
     con.close()

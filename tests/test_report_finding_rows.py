@@ -95,3 +95,29 @@ def test_joined_columns_keep_their_types(database):
         (bool, True),
         (type(None), None),
     ]
+
+
+@pytest.mark.parametrize("options", [{"run_id": 1}, {"run_id": 2}, {"run_id": 1, "frameworks": ["owasp-nhi-2025"]}])
+def test_kept_findings_give_the_same_rows(database, options):
+    """After ``keep_findings`` (several files of one small run) the rows come from the kept findings, not from a
+    second query: the same values of the same types, joined columns too (a time with a zone, a JSON text)."""
+    def report_with_joins() -> Report:
+        report = build_report(database, **options)
+        report.finding_joins.append(
+            FindingJoin(
+                "select finding_id, timestamptz '2025-01-02 03:04:05.5+05' as zoned, '{\"b\": 1, \"a\": [2]}'::json "
+                "as extra, timestamp '2025-02-03 04:05:06' as plain from iamsql_result where run_id = $run_id",
+            )
+        )
+        report.finding_columns.extend(
+            [Column("zoned", "Zoned", "datetime"), Column("extra", "Extra", "json"), Column("plain", "Plain")]
+        )
+        return report
+
+    queried = typed(report_with_joins())
+    kept = report_with_joins()
+    kept.keep_findings()
+    assert kept._kept_findings is not None
+    kept._con = None  # no second query: the database is not read again
+    assert typed(kept) == queried and len(queried) == kept.finding_count > 0
+    assert {row[-2] for row in queried} == {(str, "a=[2]; b=1")}

@@ -13,7 +13,7 @@ from iamsql.load import load_paths
 from iamsql.report import build_report, export_run, model, ocsf, write_report
 from iamsql.store import db
 
-FORMATS = ("json", "iamsql-json", "ocsf", "ocsf-jsonl", "asff", "csv", "sarif", "junit", "md", "html")
+FORMATS = ("json", "iamsql-json", "ocsf", "ocsf-jsonl", "asff", "csv", "sarif", "junit", "md", "html", "xlsx")
 
 
 @pytest.fixture(scope="module")

@@ -166,6 +166,16 @@ def view_duckdb(body: str) -> str:
     return sqlcache.translated([body], CACHED_DIALECT, lambda: to_duckdb(body))
 
 
+# helper views each of whose rows is a stored CloudTrail event's: empty for every account when no event is stored
+EVENT_ROWS = ("cloudtrail_event_actor",)
+
+
+def events_stored(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the database stores any CloudTrail event (its own table, whatever TEMP views shadow it)."""
+    database = con.execute("select current_database()").fetchone()[0].replace('"', '""')
+    return con.execute(f'select exists (from "{database}".main.aws_cloudtrail_trail_event)').fetchone()[0]
+
+
 def temp_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
     """The names of the connection's TEMP tables (one catalog lookup)."""
     return {
@@ -274,11 +284,19 @@ def shared_views(selected: list[Control]) -> list[str]:
     """The needed helper views that are read more than once: by two controls, by a control and another view, or
     twice in one SQL text (in dependency order). A run computes each of them once per account into a TEMP
     table; a view read once is left to DuckDB, which computes it once inside its one reader."""
-    needed = needed_views(selected)
+    return _read_more_than_once(needed_views(selected), [_control_references(control) for control in selected])
+
+
+def views_read_twice(names: Iterable[str]) -> list[str]:
+    """The helper views that the helper views ``names`` and those they read name more than once in all (in
+    dependency order)."""
+    return _read_more_than_once(views_read_by(names), [])
+
+
+def _read_more_than_once(needed: list[str], texts: list[dict[str, int]]) -> list[str]:
+    """Of the ``needed`` views, those named more than once by ``texts`` (counts of names) and their own SQL."""
     readers: dict[str, int] = {}
-    texts = [_control_references(control) for control in selected]
-    texts += [_references(view_body(name)) for name in needed]
-    for counts in texts:
+    for counts in [*texts, *(_references(view_body(name)) for name in needed)]:
         for name, count in counts.items():
             if name in needed:
                 readers[name] = readers.get(name, 0) + count

@@ -179,7 +179,11 @@ class Report:
         """The findings of ``findings()``, in its order, each as the values of ``finding_columns`` in their order,
         as a sheet shows them: a control's requirements as lines of text, details (json columns) as
         ``details_text``, datetimes in UTC without a time zone. DuckDB joins the controls' texts and the accounts'
-        data times and puts the columns in order, so a finding costs no dict and no time zone in Python."""
+        data times and puts the columns in order, so a finding costs no dict and no time zone in Python. After
+        ``keep_findings``: the findings it read, made into rows in Python (a small run: no second query)."""
+        if self._kept_findings is not None:
+            yield from self._kept_rows()
+            return
         if not self._control_ids:
             return
         found = self._finding_sql()
@@ -224,6 +228,27 @@ class Report:
                     for i in details:
                         row[i] = details_text(row[i])
                     yield row
+
+    def _kept_rows(self) -> Iterator[list]:
+        """``finding_rows`` from the kept findings: the same values as DuckDB gives them there (a column's values
+        have one type, its first value's)."""
+        kept = self._kept_findings or []
+        keys = [column.key for column in self.finding_columns]
+        details = [i for i, column in enumerate(self.finding_columns) if column.kind == "json"]
+        lines = [i for i, key in enumerate(keys) if key == "requirements"]
+        firsts = [next((f[key] for f in kept if f.get(key) is not None), None) for key in keys]
+        times = [i for i, first in enumerate(firsts) if isinstance(first, datetime)]
+        utc: dict[datetime, datetime] = {}  # most findings share their times (the run's, the account's)
+        for finding in kept:
+            row = [finding.get(key) for key in keys]
+            for i in lines:
+                row[i] = "\n".join(map(str, row[i]))
+            for i in details:
+                row[i] = details_of(row[i]) if isinstance(row[i], dict) else details_text(row[i])
+            for i in times:
+                if (value := row[i]) is not None:
+                    row[i] = utc.get(value) or utc.setdefault(value, naive_utc(value))
+            yield row
 
     def _finding_sql(self, joined: bool = True) -> str:
         """The findings (unordered) of the controls in the list ``$control_ids`` of run ``$run_id``, with the
@@ -292,7 +317,11 @@ def _row_value(key: str, types: dict[str, str]) -> str:
 def details_text(document: str | None) -> str | None:
     """A finding's details (JSON text of an object) as sheets show them: ``key=value; ...`` by key, None when
     there are none."""
-    value = json.loads(document) if document else {}
+    return details_of(json.loads(document) if document else {})
+
+
+def details_of(value: dict) -> str | None:
+    """A finding's details (an object) as sheets show them: ``key=value; ...`` by key, None when there are none."""
     return "; ".join(f"{k}={v}" for k, v in sorted(value.items())) if value else None
 
 

@@ -6,7 +6,16 @@ from __future__ import annotations
 
 import duckdb
 
-from iamsql.controls.views import create_view_table, create_views, installed_view_sql, temp_views, views_read_by
+from iamsql.controls.views import (
+    EVENT_ROWS,
+    create_view_table,
+    create_views,
+    events_stored,
+    installed_view_sql,
+    temp_views,
+    views_read_by,
+    views_read_twice,
+)
 
 INVENTORY_COLUMNS = (
     "account_id",
@@ -21,6 +30,7 @@ INVENTORY_COLUMNS = (
     "detail",
 )
 
+INVENTORY = "iam_nhi_inventory"
 # read twice by the inventory (its identities, and the roles of those that Identity Center assignments use)
 _READ_TWICE = "iam_principal"
 
@@ -28,18 +38,23 @@ _READ_TWICE = "iam_principal"
 def inventory(con: duckdb.DuckDBPyConnection) -> list[dict]:
     """The inventory's rows, by account, identity and use. The helper views it reads that the connection lacks
     (a check run on the same connection leaves undefined those it computed per account) and the one policy
-    engine table it reads are created first; a lacking ``iam_principal`` is computed once into a TEMP table for
-    the inventory (dropped afterwards), and a lacking ``iam_nhi_inventory`` is queried from its SQL, not defined."""
+    engine table it reads are created first: those read more than once (``iam_principal``, and what its SQL
+    reads several times, the CloudTrail actors only when no event is stored) are computed once each into a TEMP
+    table for the inventory (dropped afterwards), the others are defined as views; a lacking ``iam_nhi_inventory``
+    is queried from its SQL, not defined."""
     defined = temp_views(con)
-    lacking = [name for name in views_read_by(["iam_nhi_inventory"]) if name not in defined]
+    lacking = [name for name in views_read_by([INVENTORY]) if name not in defined]
+    shared = {_READ_TWICE, *views_read_twice([INVENTORY])}
+    if events_stored(con):  # its readers filter the events first: computing every event's row costs more
+        shared -= set(EVENT_ROWS)
+    kept = [name for name in lacking if name != INVENTORY and name not in shared]
+    # a view left defined for later readers must not read a table dropped afterwards
+    tables = [name for name in lacking if name in shared and not any(name in views_read_by([v]) for v in kept)]
+    kept += [name for name in lacking if name in shared and name not in tables]
     if lacking:  # not the action catalog table (no view reads it)
-        create_views(
-            con,
-            names=[name for name in lacking if name not in ("iam_nhi_inventory", _READ_TWICE)],
-            engine_tables=("iam_role_trust_access",),
-        )
-    computed = _READ_TWICE in lacking and create_view_table(con, _READ_TWICE) is not None
-    source = "iam_nhi_inventory"
+        create_views(con, names=kept, engine_tables=("iam_role_trust_access",))
+    computed = [name for name in tables if create_view_table(con, name) is not None]
+    source = INVENTORY
     if source in lacking:
         source = f"({installed_view_sql(con, source)})"
     try:
@@ -49,5 +64,5 @@ def inventory(con: duckdb.DuckDBPyConnection) -> list[dict]:
         )
         return [dict(zip(INVENTORY_COLUMNS, row)) for row in cursor.fetchall()]
     finally:
-        if computed:
-            con.execute(f'drop table temp.main."{_READ_TWICE}"')
+        for name in reversed(computed):
+            con.execute(f'drop table temp.main."{name}"')

@@ -18,10 +18,12 @@ from iamsql.controls.catalog import ACCESS_QUESTIONS, Control
 from iamsql.controls.contract import CONTROL_ROWS, Account
 from iamsql.controls.run import NotBound, Timing, in_order, run_controls
 from iamsql.controls.views import (
+    EVENT_ROWS,
     control_duckdb,
     create_view,
     create_view_table,
     create_views,
+    events_stored,
     needed_views,
     reads_access_tables,
     shared_views,
@@ -41,9 +43,6 @@ from iamsql.store.db import (
     set_as_of,
 )
 from iamsql.store.schema import ACCESS_TABLES, ACCUMULATING_TABLES, TABLES
-
-# helper views each of whose rows is a stored CloudTrail event's: empty for every account when no event is stored
-EVENT_ROWS = ("cloudtrail_event_actor",)
 
 
 class DuckDBEngine:
@@ -70,9 +69,7 @@ class DuckDBEngine:
     def accounts(self) -> list[Account]:
         accounts = run_accounts(self.con)
         self.newest = newest_as_of(self.con)
-        database = self.con.execute("select current_database()").fetchone()[0].replace('"', '""')
-        self.no_events = not self.con.execute(
-            f'select exists (from "{database}".main.aws_cloudtrail_trail_event)').fetchone()[0]
+        self.no_events = not events_stored(self.con)
         if self.only_accounts is not None:
             accounts = [a for a in accounts if a.account_id in self.only_accounts]
         self.shadowed = shadowed_tables(accounts)

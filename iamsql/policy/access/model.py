@@ -511,22 +511,23 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
                     unique_id or None,
                 )
             )
+    coverage = _coverage(con)
     permission_sets: dict[str, dict[str, AttachedPolicy]] = {}
-    try:
-        rows = con.execute(
-            f"select arn, name, inline_policy::varchar, account_id from aws_ssoadmin_permission_set{where}", params
-        ).fetchall()
-    except duckdb.CatalogException:  # a database made before Identity Center tables, opened read-only
-        rows = []
+    rows = coverage.rows(
+        "aws_ssoadmin_permission_set",
+        f"select arn, name, inline_policy::varchar, account_id from aws_ssoadmin_permission_set{where}",
+        params,
+    )
     for arn, name, raw, account in rows:
         document = _json(raw)
         if arn is not None and document:  # {}: the permission set has no inline policy; NULL: not loaded
             permission_sets.setdefault(account, {})[arn] = documents.attached(
                 f"inline policy of permission set {name or arn}", document, inline=True
             )
-    workloads, loaded = _workloads(con, where, params)
-    guests = _guest_roles(con, where, params)
-    holding = _holding(con, where, params)
+    workloads = _workloads(coverage, where, params)
+    loaded = coverage.whole
+    guests = _guest_roles(coverage, where, params)
+    holding = _holding(coverage, where, params)
     reaches: dict[tuple, dict] = {}  # principals with the same policies read them alike: one memo
     for principal in (p for found in principals.values() for p in found):
         principal.reaches = reaches.setdefault(principal.signature, principal.reaches)
@@ -548,27 +549,56 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
     ]
 
 
-def _holding(con: duckdb.DuckDBPyConnection, where: str, params: dict) -> set[tuple[str, str]]:
+@dataclass(frozen=True)
+class _Coverage:
+    """Which tables the connection's snapshots cover: a query of a table no snapshot covers is not run (its
+    latest-snapshot view is empty for every account, but DuckDB would still bind it)."""
+
+    con: duckdb.DuckDBPyConnection
+    tables: frozenset[str] | None  # the tables some snapshot covers, whole or in part (None: not known)
+    whole: set[tuple[str, str]]  # (account, table) loaded whole: ``iamsql_latest`` without ``iamsql_partial``
+
+    def rows(self, table: str, sql: str, params: dict) -> list[tuple]:
+        """The rows of ``sql``, which reads ``table`` (none when no snapshot covers it, or the database was made
+        before the table and is opened read-only)."""
+        if self.tables is not None and table not in self.tables:
+            return []
+        try:
+            return self.con.execute(sql, params).fetchall()
+        except duckdb.CatalogException:
+            return []
+
+
+def _coverage(con: duckdb.DuckDBPyConnection) -> _Coverage:
+    """The tables covered by the latest snapshots (one query)."""
+    try:
+        found = con.execute(
+            "select l.account_id, l.table_name, p.table_name is not null from iamsql_latest l "
+            "left join iamsql_partial p using (account_id, table_name)").fetchall()
+    except duckdb.CatalogException:
+        return _Coverage(con, None, set())
+    return _Coverage(con, frozenset(table for _, table, _ in found),
+                     {(account, table) for account, table, partial in found if not partial})
+
+
+def _holding(coverage: _Coverage, where: str, params: dict) -> set[tuple[str, str]]:
     """The (account, table) pairs of the tables of ``questions.EXISTING`` that hold a resource of the account."""
     found: set[tuple[str, str]] = set()
     for table in sorted(set(EXISTING.values())):
-        try:
-            rows = con.execute(f"select distinct account_id from {table}{where}", params).fetchall()
-        except duckdb.CatalogException:  # a database made before the table, opened read-only
-            rows = []
+        rows = coverage.rows(table, f"select distinct account_id from {table}{where}", params)
         found |= {(account, table) for (account,) in rows}
     return found
 
 
-def _guest_roles(con: duckdb.DuckDBPyConnection, where: str, params: dict) -> dict[str, dict[str, tuple[str, str]]]:
+def _guest_roles(coverage: _Coverage, where: str, params: dict) -> dict[str, dict[str, tuple[str, str]]]:
     """The loaded identity pools that name an unauthenticated role (``get-identity-pool-roles``), by account: pool
     ARN -> (pool id, the role's ARN)."""
-    try:
-        rows = con.execute(
-            "select coalesce(akas->>0, identity_pool_id), identity_pool_id, roles->>'unauthenticated', account_id "
-            f"from aws_cognito_identity_pool{where}", params).fetchall()
-    except duckdb.CatalogException:  # a database made before the identity pool table, opened read-only
-        rows = []
+    rows = coverage.rows(
+        "aws_cognito_identity_pool",
+        "select coalesce(akas->>0, identity_pool_id), identity_pool_id, roles->>'unauthenticated', account_id "
+        f"from aws_cognito_identity_pool{where}",
+        params,
+    )
     found: dict[str, dict[str, tuple[str, str]]] = {}
     for pool_arn, pool_id, role_arn, account in sorted(rows, key=lambda row: str(row[0])):
         if pool_arn and pool_id and role_arn:
@@ -576,12 +606,12 @@ def _guest_roles(con: duckdb.DuckDBPyConnection, where: str, params: dict) -> di
     return found
 
 
-def _workloads(con: duckdb.DuckDBPyConnection, where: str, params: dict) -> tuple[dict, set[tuple[str, str]]]:
+def _workloads(coverage: _Coverage, where: str, params: dict) -> dict[str, dict[str, dict[str, str]]]:
     """The loaded resources that run code with a role, by account and target (``WORKLOADS``): Lambda functions
     with their execution role, EC2 instances with the role of their instance profile (the loaded role that lists
     it), CodeBuild projects with their service role, SageMaker notebook instances and Glue development endpoints
     with theirs, CloudFormation stacks with their service role (a stack without one runs as its caller), Step
-    Functions state machines with theirs; and the (account, table) pairs loaded whole (``iamsql_latest`` without ``iamsql_partial``)."""
+    Functions state machines with theirs."""
     found: dict[str, dict[str, dict[str, str]]] = {}
     queries = {
         "function": f"select arn, role, account_id from aws_lambda_function{where}",
@@ -598,17 +628,8 @@ def _workloads(con: duckdb.DuckDBPyConnection, where: str, params: dict) -> tupl
                  "'DELETE_COMPLETE'" + where.replace(" where ", " and "),
     }
     for target, sql in queries.items():
-        try:
-            rows = con.execute(sql, params).fetchall()
-        except duckdb.CatalogException:  # a database made before the workload tables, opened read-only
-            rows = []
+        rows = coverage.rows(WORKLOADS[target], sql, params)
         for arn, role_arn, account in sorted(rows, key=lambda row: str(row[0])):
             if arn and role_arn:
                 found.setdefault(account, {}).setdefault(target, {})[arn] = role_arn
-    try:
-        loaded = set(con.execute(
-            "select account_id, table_name from iamsql_latest except "
-            "select account_id, table_name from iamsql_partial").fetchall())
-    except duckdb.CatalogException:
-        loaded = set()
-    return found, loaded
+    return found
