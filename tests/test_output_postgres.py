@@ -80,6 +80,11 @@ NUMERIC_QUERIES = [
     "with t as (select i::numeric / 3 as v from generate_series(1, 3) i) select v from t",
     "select s.v from (select i % 2 as k, avg(i) as v from generate_series(1, 5) i group by 1) s order by s.v desc",
     "select t.v from (values (1.5, 'a'), (-2, 'b'), (null, 'c'), (1e3, 'd'), (0.50, 'e')) t(v, n) order by t.n",
+    "with t as (select 10.0 / 3 as a) select a * 2 as v from t",
+    "select s.a + 1 as v from (select i::numeric / 7 as a from generate_series(1, 3) i) s order by v",
+    "select x + 1 as v from (values (1.5), (2), (null)) v(x)",
+    "select n, x * x as v from (values (1, 0.5), (2, 2), (3, -1.25)) v(n, x) order by n",
+    "with s as (select avg(i) as a from generate_series(1, 2) i) select a / 3 as v from s",
 ]
 
 

@@ -314,6 +314,19 @@ def select_sources(select: exp.Select | None) -> list[exp.Expr]:
     return [select.args["from_"].this, *(join.this for join in select.args.get("joins") or [])]
 
 
+def _defining_select(item: exp.Expr) -> exp.Select:
+    """The SELECT whose select list holds ``item``."""
+    return item.parent.parent if isinstance(item.parent, exp.Alias) else item.parent
+
+
+def _branch_of_set_operation(item: exp.Expr) -> bool:
+    """Whether the select item ``item`` is in a branch of a ``UNION``, ``INTERSECT`` or ``EXCEPT``."""
+    query = _defining_select(item)
+    while isinstance(query.parent, (exp.Subquery, exp.Paren)):
+        query = query.parent
+    return isinstance(query.parent, exp.SetOperation)
+
+
 def derived_item(column: exp.Column) -> exp.Expr | None:
     """The select item defining ``column`` when it is a column of a subquery or CTE in its SELECT's FROM (qualified
     by its name, or the only source): ``n`` of ``from (select count(*) as n ...) s``, ``with c as (...)``."""
@@ -515,6 +528,17 @@ class Scope:
             return func_name(node.expressions[0]) in ("pg_jsonb_elements", "pg_jsonb_path_query") if node.expressions else False
         return name in JSON_RESULT_FUNCTIONS
 
+    def of_derived(self, column: exp.Column, predicate) -> bool | int | None:
+        """``predicate(item, self)`` of the select item defining ``column`` (``derived_item``), else None (also while
+        that item is being typed: a recursive CTE's column may be defined by itself)."""
+        if id(column) in self.deriving or (item := derived_item(column)) is None:
+            return None
+        self.deriving.add(id(column))
+        try:
+            return predicate(item, self)
+        finally:
+            self.deriving.discard(id(column))
+
     def is_int(self, node: exp.Expr) -> bool:
         """Whether ``node`` is an integer in Postgres (for ``/``, which truncates between integers)."""
         if isinstance(node, exp.Paren):
@@ -538,12 +562,8 @@ class Scope:
             return node.to.this in INT_TYPES
         if isinstance(node, exp.Column):
             column_type = self.column_type(node)
-            if column_type is None and id(node) not in self.deriving and (item := derived_item(node)) is not None:
-                self.deriving.add(id(node))  # a recursive CTE's column may be defined by itself
-                try:
-                    return self.is_int(item)
-                finally:
-                    self.deriving.discard(id(node))
+            if column_type is None and (derived := self.of_derived(node, lambda item, scope: scope.is_int(item))) is not None:
+                return derived
             return column_type in ("BIGINT", "INTEGER")
         if isinstance(node, (exp.Window, exp.Filter)):
             return self.is_int(node.this)
@@ -1392,6 +1412,8 @@ def is_numeric(node: exp.Expr, scope: Scope) -> bool:
     literal without a float."""
     if node.meta.get("pg_scale") is not None or func_name(node) == "pg_trim_scale":
         return True
+    if isinstance(node, exp.Column):
+        return NUMERIC_TEXT_KEY in node.meta or bool(scope.of_derived(node, is_numeric))
     if (item := scalar_item(node)) is not None:
         return is_numeric(item, scope)
     if isinstance(node, (exp.Paren, exp.Neg)):
@@ -1445,7 +1467,9 @@ def _is_float(node: exp.Expr, scope: Scope) -> bool:
         return not _numeric_math(node, scope)
     if branches := _branches(node):
         return any(_is_float(b, scope) for b in branches)
-    return isinstance(node, exp.Column) and scope.column_type(node) == "DOUBLE"
+    if isinstance(node, exp.Column):
+        return scope.column_type(node) == "DOUBLE" or bool(scope.of_derived(node, _is_float))
+    return False
 
 
 def _literal_scale(text: str) -> int | None:
@@ -1467,6 +1491,10 @@ def numeric_scale(node: exp.Expr, scope: Scope) -> int | None:
         return numeric_scale(node.this, scope)
     if scope.is_int(node):
         return 0
+    if isinstance(node, exp.Column):
+        # a column of a subquery or CTE has its item's decimals (the items of a set operation, each its own)
+        return None if NUMERIC_TEXT_KEY in node.meta else scope.of_derived(
+            node, lambda item, scope: None if _branch_of_set_operation(item) else numeric_scale(item, scope))
     if isinstance(node, exp.Literal) and not node.is_string:
         return _literal_scale(node.this)
     if isinstance(node, exp.Cast) and node.to.this in NUMERIC_TYPES:
@@ -1579,6 +1607,8 @@ def numeric_value_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
     known."""
     if isinstance(node, exp.Paren):
         return numeric_value_text(node.this, scope)
+    if isinstance(node, exp.Column):
+        return node.meta[NUMERIC_TEXT_KEY].copy() if NUMERIC_TEXT_KEY in node.meta else None
     if (item := scalar_item(node)) is not None:
         if (text := numeric_value_text(item, scope)) is None:
             return None
@@ -1747,7 +1777,7 @@ def is_text(node: exp.Expr, scope: Scope) -> bool:
     if isinstance(node, exp.Cast):
         return node.to.this in TEXT_TYPES
     if isinstance(node, exp.Column):
-        return scope.column_type(node) == "VARCHAR"
+        return scope.column_type(node) == "VARCHAR" or bool(scope.of_derived(node, is_text))
     if isinstance(node, exp.Coalesce):
         return all(is_text(a, scope) or isinstance(a, exp.Null) for a in [node.this, *node.expressions])
     return isinstance(node, TEXT_FUNCTIONS) or func_name(node) in (
@@ -4501,6 +4531,7 @@ def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False, numeric_
     check_set_operation_types(tree, scope)
     tree = name_select_items(tree, scope)
     tree = string_to_table(tree)
+    tree = derived_numeric_texts(tree, scope)
     scales = output_scales(tree, scope)
     if numeric_text:
         tree = numeric_text_columns(tree, scope, scales)
@@ -4530,42 +4561,71 @@ def numeric_text_columns(tree: exp.Expr, scope: Scope, scales: list[int | None])
         return union_numeric_texts(tree, scope)
     for item, scale in zip(tree.expressions if scales else [], scales):
         value = item.this if isinstance(item, exp.Alias) else item
-        if isinstance(value, exp.Column) and scale is None and (
-                text := _derived_numeric_text(tree, value, scope) or _values_numeric_text(tree, value)):
-            if value is item:  # the column keeps its name
-                value = item.replace(exp.alias_(item.copy(), item.name, quoted=True)).this
-            _with_numeric_text(value, text)
-            continue
         if scale is not None or not is_numeric(value, scope) or _is_float(value, scope):
             continue
-        if (text := numeric_value_text(value, scope)) is None:
+        if (text := numeric_value_text(value, scope)) is not None:
+            _with_numeric_text(value, text)
+    return tree
+
+
+# The meta key of a column of a subquery, CTE or VALUES list holding a numeric whose decimals depend on the values:
+# the column of the same source holding Postgres's text of each value (``derived_numeric_texts``).
+NUMERIC_TEXT_KEY = "pg_numeric_text"
+
+
+def derived_numeric_texts(tree: exp.Expr, scope: Scope) -> exp.Expr:
+    """Every column of a subquery, CTE or ``VALUES`` list in FROM that holds a numeric whose decimals depend on the
+    values (``with t as (select 10.0 / 3 as a) ...``, ``from (values (1.5), (2)) v(x)``) gets, where one more column
+    of that source leaves the answer as it is, that source's column of Postgres's text of each value
+    (``numeric_value_text`` of the item, the literals' own text), which ``numeric_value_text`` of the column gives:
+    ``a::text``, ``a * 2`` and the column selected as it is print Postgres's digits. Before the rewrites, which
+    translate the text's expression with the rest."""
+    added: dict[int, exp.Column] = {}
+    for column in list(tree.find_all(exp.Column)):
+        select = column.find_ancestor(exp.Select)
+        if select is None or not _outside_keeps_answer(select):
             continue
-        _with_numeric_text(value, text)
+        if (found := _derived_numeric_text(column, scope, added)) or (found := _values_numeric_text(column, added)):
+            column.meta[NUMERIC_TEXT_KEY] = found
     return tree
 
 
 def _outside_keeps_answer(tree: exp.Select) -> bool:
-    """Whether one more column of a source of ``tree`` leaves its answer as it is: no ``*``, ``distinct``, ``group
-    by`` or aggregate (which would see or need that column)."""
-    return not (tree.find(exp.Star) or tree.args.get("distinct") or tree.args.get("group")
-                or any(item.find(exp.AggFunc) for item in tree.expressions))
+    """Whether one more column of a source of ``tree`` leaves its answer as it is: no ``distinct``, ``group by`` or
+    aggregate that is not a window function (which would see or need that column); ``*`` is ``_star_over``'s."""
+    return not (tree.args.get("distinct") or tree.args.get("group") or any(
+        not aggregate.find_ancestor(exp.Window) for item in tree.expressions for aggregate in item.find_all(exp.AggFunc)))
 
 
-def _values_numeric_text(tree: exp.Select, column: exp.Column) -> exp.Column | None:
-    """For a result column that selects a column of a ``VALUES`` list in FROM of numbers with decimals (``from
-    (values (1.5), (2)) v(x)``): the text Postgres gives each number (``2``, where DuckDB's common DECIMAL gives
-    ``2.0``), as one more column of the list, selected here. None for other values or where that column could
-    change the answer."""
-    sources = [s for s in select_sources(tree) if not column.table or s.alias_or_name == column.table]
+def _star_over(holder: exp.Expr) -> bool:
+    """Whether a ``*`` of some SELECT reads the subquery, ``VALUES`` list or CTE ``holder`` (and would show one more
+    column of it)."""
+    if isinstance(holder, (exp.Subquery, exp.Values)):
+        readers = [holder.parent_select] if holder.parent_select else []
+    else:
+        readers = [select for select in holder.root().find_all(exp.Select)
+                   if any(isinstance(s, exp.Table) and s.name == holder.alias for s in select_sources(select))]
+    return any(isinstance(item, exp.Star) or isinstance(item, exp.Column) and isinstance(item.this, exp.Star)
+               for select in readers for item in select.expressions)
+
+
+def _values_numeric_text(column: exp.Column, added: dict[int, exp.Column]) -> exp.Column | None:
+    """For a column of a ``VALUES`` list in FROM of numbers with decimals (``from (values (1.5), (2)) v(x)``): the
+    text Postgres gives each number (``2``, where DuckDB's common DECIMAL gives ``2.0``), as one more column of the
+    list. None for other values."""
+    select = column.find_ancestor(exp.Select)
+    sources = [s for s in select_sources(select) if not column.table or s.alias_or_name == column.table]
     values = sources[0] if len(sources) == 1 else None
     alias = values.args.get("alias") if isinstance(values, exp.Values) else None
     names = [c.name for c in alias.columns] if alias else []
-    if column.name not in names or not _outside_keeps_answer(tree):
+    if column.name not in names:
         return None
     position = names.index(column.name)
+    if (id(values), position) in added:
+        return added[(id(values), position)].copy()
     numbers = [row.expressions[position] for row in values.expressions
                if isinstance(row, exp.Tuple) and len(row.expressions) == len(names)]
-    if len(numbers) != len(values.expressions):
+    if len(numbers) != len(values.expressions) or _star_over(values):
         return None
     texts, numeric = [], False
     for number in numbers:
@@ -4583,33 +4643,42 @@ def _values_numeric_text(tree: exp.Select, column: exp.Column) -> exp.Column | N
     for row, text in zip(values.expressions, texts):
         row.append("expressions", text)
     alias.append("columns", exp.to_identifier(name, quoted=True))
-    return exp.column(name, table=alias.name, quoted=True)
+    added[(id(values), position)] = exp.column(name, table=alias.name, quoted=True)
+    return added[(id(values), position)].copy()
 
 
-def _derived_numeric_text(tree: exp.Select, column: exp.Column, scope: Scope) -> exp.Column | None:
-    """For a result column that selects a division or ``avg`` computed in a subquery or CTE (``with s as (select
-    avg(x) as a ...) select a from s``): the text of it, computed there as one more column of that query and
-    selected here. None where that column could change the answer (a ``*``, ``distinct``, ``group by`` or an
-    aggregate outside, a set operation or ``distinct`` inside, a CTE's column list) or the text is not known."""
+def _derived_numeric_text(column: exp.Column, scope: Scope, added: dict) -> exp.Column | None:
+    """For a column of a subquery or CTE whose item is a numeric with decimals depending on the values (``with s as
+    (select avg(x) as a ...) select a from s``): the text of it, computed there as one more column of that query.
+    None where that column could change the answer (a ``*`` reading the source, a set operation or ``distinct``
+    inside, a CTE's column list) or the text is not known."""
     defining = derived_item(column)
     if defining is None or not is_numeric(defining, scope) or _is_float(defining, scope):
         return None
-    query = defining.parent.parent if isinstance(defining.parent, exp.Alias) else defining.parent
-    if not isinstance(query, exp.Select) or query.args.get("distinct") or isinstance(query.parent, exp.SetOperation):
+    if numeric_scale(defining, scope) is not None:
+        return None
+    query = _defining_select(defining)
+    source = column.table or select_sources(column.find_ancestor(exp.Select))[0].alias_or_name
+    if id(defining) in added:
+        return exp.column(added[id(defining)], table=source, quoted=True)
+    if not isinstance(query, exp.Select) or query.args.get("distinct") or _branch_of_set_operation(defining):
         return None
     holder = query.parent
-    if isinstance(holder, (exp.CTE, exp.Subquery)) and (alias := holder.args.get("alias")) and alias.columns:
+    if not isinstance(holder, (exp.CTE, exp.Subquery)) or (alias := holder.args.get("alias")) and alias.columns:
         return None
-    if not _outside_keeps_answer(tree) or (text := numeric_value_text(defining, scope)) is None:
+    if _star_over(holder) or (text := numeric_value_text(defining, scope)) is None:
         return None
     name = f"pg_numeric_text_{len(query.expressions)}"
     query.append("expressions", exp.alias_(text, name, quoted=True))
-    source = column.table or select_sources(tree)[0].alias_or_name
+    added[id(defining)] = name
     return exp.column(name, table=source, quoted=True)
 
 
 def _with_numeric_text(value: exp.Expr, text: exp.Expr) -> None:
-    """Replace ``value`` by the struct of it and its ``text`` (NULL when the value is)."""
+    """Replace ``value`` by the struct of it and its ``text`` (NULL when the value is); a column selected as it is
+    keeps its name."""
+    if isinstance(value, exp.Column) and isinstance(value.parent, exp.Select):
+        value = value.replace(exp.alias_(value.copy(), value.name, quoted=True)).this
     fields = [exp.PropertyEQ(this=exp.to_identifier(name), expression=field)
               for name, field in zip(NUMERIC_TEXT_FIELDS, (value.copy(), text))]
     value.replace(exp.Case().when(exp.Not(this=exp.Is(this=value.copy(), expression=exp.Null())),

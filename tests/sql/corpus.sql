@@ -6039,3 +6039,23 @@ order by u.name;
 -- name: values_list_numbers_selected_as_they_are
 select u.name, v.weight from aws_iam_user u join (values ('alice', 1.5), ('bob', 2), ('ci-deploy', -0.25)) v(who, weight)
   on v.who = u.name order by u.name;
+
+-- name: cte_division_as_text
+with t as (select attachment_count * 1.0 / 3 as r from aws_iam_policy)
+select r::text as r_text, (r * 2)::text as doubled, r || '%' as pct from t order by 1;
+
+-- name: subquery_avg_minutes_as_text
+select s.account_id, s.m::text || ' min' as m
+from (select account_id, avg(max_session_duration) / 60 as m from aws_iam_role group by account_id) s order by 1;
+
+-- name: values_numbers_arithmetic_as_text
+select n, (x * 2)::text as doubled, (x + 1)::text as plus_one from (values (1, 1.5), (2, 2), (3, 0.25), (4, -3)) v(n, x)
+order by n;
+
+-- name: subquery_text_read_as_numeric
+select s.name, (s.cost::numeric * 2)::text as double_cost
+from (select name, tags ->> 'cost.center' as cost from aws_iam_user) s where s.cost ~ '^[0-9.]+$' order by 1;
+
+-- name: cte_date_part_as_text
+with t as (select name, date_part('year', create_date) as y from aws_iam_user) select name, y::text, (y + 1)::text
+from t order by name;
