@@ -122,6 +122,9 @@ TYPED_QUERIES = [
     "select age(timestamptz '2026-03-01 00:00:00+00', timestamptz '2024-01-15 10:30:45+00') as v",
     "select date_trunc('day', timestamptz '2024-05-06 07:08:09+00') as v",
     "select to_timestamp(1700000000) as v",
+    "select pg_typeof(1.5) as v",
+    "select pg_typeof(now() - interval '1 day') as v",
+    "select pg_typeof(array['a', 'b']) as v",
 ]
 
 

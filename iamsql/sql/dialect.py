@@ -210,7 +210,6 @@ UNSUPPORTED_FUNCTIONS = {
     "set_config",
     "current_setting",
     "jsonb_delete_path",
-    "pg_typeof",
     "sha224",
     "to_number",  # its format ('9G999D9') is not read: a cast (x::numeric) reads plain numbers
     # the inet and cidr functions that iamsql.sql.inet does not have
@@ -4532,6 +4531,7 @@ def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False, numeric_
     tree = name_select_items(tree, scope)
     tree = string_to_table(tree)
     tree = derived_numeric_texts(tree, scope)
+    tree = type_names(tree, scope, numeric_text)
     scales = output_scales(tree, scope)
     if numeric_text:
         tree = numeric_text_columns(tree, scope, scales)
@@ -4565,6 +4565,57 @@ def numeric_text_columns(tree: exp.Expr, scope: Scope, scales: list[int | None])
             continue
         if (text := numeric_value_text(value, scope)) is not None:
             _with_numeric_text(value, text)
+    return tree
+
+
+# DuckDB's type (``typeof``) -> Postgres's name of the type a Steampipe value of it has (``pg_typeof``)
+TYPEOF_NAMES = {
+    "BOOLEAN": "boolean", "VARCHAR": "text", "JSON": "jsonb", "SMALLINT": "smallint", "INTEGER": "integer",
+    "BIGINT": "bigint", "HUGEINT": "numeric", "DOUBLE": "double precision", "FLOAT": "real", "DATE": "date",
+    "TIMESTAMP WITH TIME ZONE": "timestamp with time zone", "TIMESTAMP": "timestamp without time zone",
+    "TIME": "time without time zone", "TIME WITH TIME ZONE": "time with time zone", "INTERVAL": "interval",
+    "UUID": "uuid", "BLOB": "bytea", '"NULL"': "unknown",
+}
+
+
+# A result column of ``pg_typeof(...)``: a struct of this one field, which ``query.fetch`` prints as a ``regtype``.
+REGTYPE_FIELD = "pg_regtype"
+
+
+def type_names(tree: exp.Expr, scope: Scope, result_types: bool = False) -> exp.Expr:
+    """``pg_typeof(x)`` as the name of x's Postgres type: what the query decides (``jsonb``, ``numeric``, which
+    DuckDB computes as a double, ``integer`` and ``bigint``, ``text``; a quoted literal is ``unknown``), else DuckDB's
+    type of x named as Postgres names it (``timestamp with time zone``, ``boolean``; a list ``text[]``). With
+    ``result_types`` a result column of it is a ``REGTYPE_FIELD`` struct. Before the rewrites, which translate x."""
+    for node in list(tree.find_all(exp.Anonymous)):
+        if func_name(node) != "pg_typeof":
+            continue
+        if len(node.expressions) != 1:
+            raise QueryError(f"function pg_typeof() takes 1 argument, got {len(node.expressions)}")
+        value = node.expressions[0]
+        known = ("unknown" if isinstance(value, exp.Literal) and value.is_string
+                 else "json" if isinstance(value, exp.Cast) and value.to.this == exp.DataType.Type.JSON
+                 else "jsonb" if scope.is_json(value)
+                 else "double precision" if _is_float(value, scope)
+                 else "numeric" if is_numeric(value, scope)
+                 else "integer" if scope.is_int4(value)
+                 else "bigint" if scope.is_int(value)
+                 else "text" if is_text(value, scope) else None)
+        if known is not None:
+            name = string(known)
+        else:
+            duck_type = call("typeof", value.copy())
+            choice = exp.Case(this=duck_type.copy())
+            for duck, postgres in TYPEOF_NAMES.items():
+                choice = choice.when(string(duck), string(postgres))
+                if duck not in ('"NULL"', "HUGEINT"):
+                    choice = choice.when(string(f"{duck}[]"), string(f"{postgres}[]"))
+            decimal = exp.Like(this=duck_type.copy(), expression=string("DECIMAL(%"))
+            name = choice.else_(exp.Case().when(decimal, string("numeric")).else_(call("lower", duck_type)))
+        item = node.parent if isinstance(node.parent, exp.Alias) else node
+        if result_types and item.parent is tree and isinstance(tree, exp.Select):
+            name = exp.Struct(expressions=[exp.PropertyEQ(this=exp.to_identifier(REGTYPE_FIELD), expression=name)])
+        node.replace(name)
     return tree
 
 

@@ -364,7 +364,7 @@ PG_DATA_TYPES = {
     "UHUGEINT": "numeric", "FLOAT": "float4", "DOUBLE": "float8", "DATE": "date", "TIME": "time",
     "TIME WITH TIME ZONE": "timetz", "TIMESTAMP": "timestamp", "TIMESTAMP_S": "timestamp", "TIMESTAMP_MS": "timestamp",
     "TIMESTAMP_NS": "timestamp", "TIMESTAMP WITH TIME ZONE": "timestamptz", "INTERVAL": "interval", "UUID": "uuid",
-    "BLOB": "bytea", "BIT": "bit", "JSON": "jsonb", "NULL": "text", '"NULL"': "text",
+    "BLOB": "bytea", "BIT": "bit", "JSON": "jsonb", "REGTYPE": "regtype", "NULL": "text", '"NULL"': "text",
 }
 
 

@@ -6059,3 +6059,21 @@ from (select name, tags ->> 'cost.center' as cost from aws_iam_user) s where s.c
 -- name: cte_date_part_as_text
 with t as (select name, date_part('year', create_date) as y from aws_iam_user) select name, y::text, (y + 1)::text
 from t order by name;
+
+-- name: pg_typeof_user_columns
+select pg_typeof(name) as name_type, pg_typeof(tags) as tags_type, pg_typeof(create_date) as created_type,
+  pg_typeof(mfa_enabled) as mfa_type, pg_typeof(tags ->> 'team') as team_type, pg_typeof(akas) as akas_type
+from aws_iam_user limit 1;
+
+-- name: pg_typeof_computed_values
+select pg_typeof(max_session_duration) as duration, pg_typeof(max_session_duration / 3600.0) as hours,
+  pg_typeof(count(*)) as counted, pg_typeof(date_part('day', now() - max(create_date))) as days,
+  pg_typeof(now() - max(create_date)) as age, pg_typeof(1) as one, pg_typeof('x') as quoted, pg_typeof(null) as nothing
+from aws_iam_role group by max_session_duration order by 1 limit 1;
+
+-- name: pg_typeof_statement_elements
+select distinct pg_typeof(s) as statement_type, pg_typeof(a) as action_type
+from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a;
+
+-- name: pg_typeof_as_text_filter
+select count(*) from aws_cloudtrail_trail_event where pg_typeof(event_time)::text = 'timestamp with time zone';
