@@ -35,7 +35,7 @@ from sqlglot.tokens import TokenType
 from sqlglot.transforms import preprocess
 
 from iamsql.errors import QueryError, UnsupportedFeature, first_line
-from iamsql.sql import jsonpath, pgfunctions
+from iamsql.sql import jsonpath, numformat, pgfunctions
 from iamsql.store.schema import ACCESS_TABLES, CATALOG_TABLES, DERIVED_TABLES, TABLES
 
 NAME_KEY = "pg_name"
@@ -2396,6 +2396,23 @@ def _is_timestamp_without_zone(ts: exp.Expr) -> bool:
     return isinstance(ts, exp.AtTimeZone) or isinstance(ts, exp.Cast) and ts.to.this == exp.DataType.Type.TIMESTAMP
 
 
+def number_to_char(value: exp.Expr, fmt: str, scope: Scope) -> exp.Expr:
+    """``to_char(number, format)``: ``pg_to_char_number`` (``numformat``) of the number's text, Postgres's where the
+    query decides it (an integer's digits, a numeric's decimals), else the double DuckDB computes (a double's
+    shortest text, which reads back as the same double: ``to_char(float8)`` rounds it as C's printf does)."""
+    try:
+        numformat.parse(fmt)
+    except ValueError as exc:
+        raise QueryError(str(exc)) from None
+    if isinstance(value, exp.Literal) and value.is_string:
+        raise QueryError("function to_char(unknown, unknown) is not unique")
+    is_float = _is_float(value, scope)
+    text = None if is_float else _numeric_operand_text(value, scope)
+    if text is None:
+        text = exp.cast(value.copy(), exp.DataType.build("VARCHAR"))
+    return call("pg_to_char_number", text, string(fmt), exp.Boolean(this=is_float))
+
+
 def to_char(ts: exp.Expr, fmt: str, known_time: bool = False) -> exp.Expr:
     """``to_char(timestamp, format)`` as a concatenation of DuckDB ``strftime`` pieces and literal text.
     ``known_time``: ``ts`` is known to be a date or timestamp, so digits in ``fmt`` are literal text (they are
@@ -3253,9 +3270,9 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     if name == "to_char":
         if len(args) != 2 or not (isinstance(args[1], exp.Literal) and args[1].is_string):
             raise UnsupportedFeature("unsupported Postgres feature: to_char with a format that is not a literal")
-        if scope.is_int(args[0]) or isinstance(args[0], exp.Literal):
-            raise UnsupportedFeature("unsupported Postgres feature: to_char of a number")
         value = args[0]
+        if scope.is_int(value) or is_numeric(value, scope) or _is_float(value, scope) or isinstance(value, exp.Literal):
+            return number_to_char(value, args[1].this, scope)
         if is_interval(value, scope):
             raise UnsupportedFeature("unsupported Postgres feature: to_char of an interval")
         known_time = is_timestamptz(value, scope) or is_date(value) or (

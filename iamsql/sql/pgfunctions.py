@@ -13,7 +13,7 @@ import weakref
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from functools import lru_cache
 
-from iamsql.sql import inet, jsonpath
+from iamsql.sql import inet, jsonpath, numformat
 
 AS_OF_VARIABLE = "iamsql_as_of"
 AS_OF_UNSET = f"the {AS_OF_VARIABLE} variable is not set"
@@ -431,6 +431,7 @@ PYTHON_FUNCTIONS = [
     ("pg_numeric_op", numeric_op, ["VARCHAR", "VARCHAR", "VARCHAR"], "VARCHAR"),
     ("pg_numeric_in", numeric_in, ["VARCHAR"], "VARCHAR"),
     ("pg_numeric_variance", numeric_variance, ["BIGINT", "VARCHAR", "VARCHAR", "BOOLEAN", "BOOLEAN"], "VARCHAR"),
+    ("pg_to_char_number", numformat.to_char, ["VARCHAR", "VARCHAR", "BOOLEAN"], "VARCHAR"),
 ]
 
 # PostgreSQL 16's keywords that quote_ident() quotes: every keyword that is not unreserved (the reserved, column

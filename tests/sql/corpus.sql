@@ -6077,3 +6077,22 @@ from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s, jsonb_ar
 
 -- name: pg_typeof_as_text_filter
 select count(*) from aws_cloudtrail_trail_event where pg_typeof(event_time)::text = 'timestamp with time zone';
+
+-- name: to_char_role_session_hours
+select name, to_char(max_session_duration, 'FM999,999') as secs, to_char(max_session_duration / 3600.0, 'FM990.0') as hours,
+  to_char(max_session_duration / 60, '9,999" min"') as minutes
+from aws_iam_role order by name;
+
+-- name: to_char_policy_counts
+select to_char(count(*), '0000') as n, to_char(avg(attachment_count), 'FM990.00') as mean,
+  to_char(sum(attachment_count), '9,999') as total, to_char(-sum(attachment_count), 'S999') as negated
+from aws_iam_policy;
+
+-- name: to_char_mfa_percent
+select to_char(100.0 * count(*) filter (where mfa_enabled) / count(*), 'FM990.0') || '%' as mfa_share
+from aws_iam_user;
+
+-- name: to_char_days_since_creation
+select name, to_char(date_part('day', now() - create_date), 'FM99999') as days, to_char(create_date, 'YYYY-MM-DD') as created,
+  to_char(create_date, 'YYYY-MM-DD HH24:MI:SS') as created_at, to_char(create_date, 'Mon DD') as created_on
+from aws_iam_user order by name;
