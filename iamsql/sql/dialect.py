@@ -1616,6 +1616,12 @@ def numeric_value_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
         return subquery
     if isinstance(node, VARIANCES) and scope.is_int(node.this):
         return variance_text(node)
+    if isinstance(node, exp.Extract) and node.this.name.lower() == "julian" and not is_date(node.expression):
+        # the day's number plus the fraction of the day, a numeric division of microseconds
+        text = exp.DataType.build("VARCHAR")
+        fraction = call("pg_numeric_op", string("/"), exp.cast(call("pg_day_micros", node.expression.copy()), text),
+                        string("86400000000"))
+        return call("pg_numeric_op", string("+"), exp.cast(call("pg_julian_day", node.expression.copy()), text), fraction)
     if isinstance(node, (exp.Case, exp.Coalesce)):
         return _branch_texts(node, scope)
     if isinstance(node, (exp.Greatest, exp.Least)):

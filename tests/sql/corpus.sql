@@ -6096,3 +6096,8 @@ from aws_iam_user;
 select name, to_char(date_part('day', now() - create_date), 'FM99999') as days, to_char(create_date, 'YYYY-MM-DD') as created,
   to_char(create_date, 'YYYY-MM-DD HH24:MI:SS') as created_at, to_char(create_date, 'Mon DD') as created_on
 from aws_iam_user order by name;
+
+-- name: extract_julian_of_creation
+select name, extract(julian from create_date)::text as julian, extract(julian from create_date::date) as julian_day,
+  round(extract(julian from create_date), 3) as rounded
+from aws_iam_user order by name;
