@@ -586,6 +586,8 @@ class Scope:
             return self.is_int4(node.this) and self.is_int4(node.expression)
         if isinstance(node, exp.Cast):
             return node.to.this in (exp.DataType.Type.INT, exp.DataType.Type.SMALLINT)
+        if isinstance(node, exp.Window):
+            return func_name(node.this) == "ntile"
         if isinstance(node, exp.Column) and (function := self._series_function(node)) is not None:
             # a value of generate_series(...) or unnest(array[...]) of integers (not bigints)
             if isinstance(function, exp.Unnest):
@@ -4556,9 +4558,28 @@ def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False, numeric_
     tree = derived_numeric_texts(tree, scope)
     tree = type_names(tree, scope, numeric_text)
     scales = output_scales(tree, scope)
+    integers = output_integers(tree, scope) if numeric_text else []
     if numeric_text:
         tree = numeric_text_columns(tree, scope, scales)
-    return with_output_scales(apply_rewrites(tree, scope), scales)
+    return with_output_integers(with_output_scales(apply_rewrites(tree, scope), scales), integers)
+
+
+def output_integers(tree: exp.Expr, scope: Scope) -> list[bool]:
+    """Whether each column of the statement's result is a Postgres ``integer`` (``length``, ``strpos``,
+    ``jsonb_array_length``, ``ntile``, a series of integers) that DuckDB computes as a BIGINT."""
+    if not isinstance(tree, exp.Select):
+        return []
+    return [scope.is_int4(item.unalias()) and not isinstance(item.unalias(), exp.Literal) for item in tree.expressions]
+
+
+def with_output_integers(tree: exp.Expr, integers: list[bool]) -> exp.Expr:
+    """The translated statement with those columns as an INTEGER, so ``-o json`` names their type ``int4`` as
+    Postgres does."""
+    for item, integer in zip(tree.expressions if integers else [], integers):
+        if integer:
+            cast = exp.Cast(this=item.unalias().copy(), to=exp.DataType.build("INTEGER"))
+            item.replace(exp.alias_(cast, item.alias_or_name, quoted=True) if item.alias_or_name else cast)
+    return tree
 
 
 def output_scales(tree: exp.Expr, scope: Scope) -> list[int | None]:

@@ -6101,3 +6101,356 @@ from aws_iam_user order by name;
 select name, extract(julian from create_date)::text as julian, extract(julian from create_date::date) as julian_day,
   round(extract(julian from create_date), 3) as rounded
 from aws_iam_user order by name;
+
+-- Steampipe users' queries over IAM and CloudTrail (jsonb, lateral joins, dates, strings, windows), round 16
+
+-- name: users_iam_user_01
+select u.name, g ->> 'GroupName' as group_name from aws_iam_user u, jsonb_array_elements(u.groups) g order by 1, 2;
+
+-- name: users_iam_user_02
+select name, jsonb_array_length(coalesce(mfa_devices, '[]'::jsonb)) as mfa_count from aws_iam_user order by name;
+
+-- name: users_iam_user_03
+select u.name, d ->> 'SerialNumber' as serial, (d ->> 'EnableDate')::timestamptz as enabled from aws_iam_user u cross join lateral jsonb_array_elements(u.mfa_devices) d order by 1;
+
+-- name: users_iam_user_04
+select name, k, v from aws_iam_user, jsonb_each_text(tags) as t(k, v) order by name, k;
+
+-- name: users_iam_user_05
+select name from aws_iam_user where tags ? 'team' order by name;
+
+-- name: users_iam_user_06
+select name from aws_iam_user where tags ?| array['team', 'owner'] order by name;
+
+-- name: users_iam_user_07
+select name from aws_iam_user where tags ?& array['team', 'cost.center'] order by name;
+
+-- name: users_iam_user_08
+select name, tags @> '{"team": "platform"}' as is_platform from aws_iam_user order by name;
+
+-- name: users_iam_user_09
+select name, attached_policy_arns from aws_iam_user where attached_policy_arns @> '["arn:aws:iam::aws:policy/AdministratorAccess"]' order by name;
+
+-- name: users_iam_role_01
+select name, jsonb_array_length(attached_policy_arns) as n from aws_iam_role where attached_policy_arns is not null order by n desc, name;
+
+-- name: users_iam_role_02
+select r.name, p as policy_arn from aws_iam_role r, jsonb_array_elements_text(r.attached_policy_arns) p order by 1, 2;
+
+-- name: users_iam_role_03
+select r.name, i ->> 'PolicyName' as inline_name from aws_iam_role r, jsonb_array_elements(r.inline_policies_std) i order by 1, 2;
+
+-- name: users_iam_user_10
+select name, date_part('day', now() - create_date)::int as age_days from aws_iam_user order by age_days desc, name;
+
+-- name: users_iam_user_11
+select name, create_date, now() - create_date > interval '365 days' as older_than_year from aws_iam_user order by name;
+
+-- name: users_iam_role_04
+select name, extract(day from now() - role_last_used_date) as idle_days from aws_iam_role order by name;
+
+-- name: users_iam_role_05
+select name, date_trunc('month', create_date) as month from aws_iam_role order by month, name;
+
+-- name: users_iam_user_12
+select to_char(date_trunc('month', create_date), 'YYYY-MM') as month, count(*) from aws_iam_user group by 1 order by 1;
+
+-- name: users_iam_user_13
+select name, age(now(), create_date) > interval '1 year' as old from aws_iam_user order by name;
+
+-- name: users_credential_report_01
+select user_name, access_key_1_active, access_key_1_last_rotated, date_part('day', now() - access_key_1_last_rotated) as rotated_days_ago from aws_iam_credential_report order by user_name;
+
+-- name: users_credential_report_02
+select user_name, case when password_enabled and not mfa_active then 'alarm' else 'ok' end as status from aws_iam_credential_report order by user_name;
+
+-- name: users_credential_report_03
+select user_name, greatest(password_last_used, access_key_1_last_used_date, access_key_2_last_used_date) as last_activity from aws_iam_credential_report order by user_name;
+
+-- name: users_credential_report_04
+select user_name, coalesce(password_last_used, user_creation_time) < now() - interval '90 days' as stale from aws_iam_credential_report order by user_name;
+
+-- name: users_iam_access_key_01
+select user_name, status, create_date, row_number() over (partition by user_name order by create_date desc) as rn from aws_iam_access_key order by user_name, rn;
+
+-- name: users_iam_access_key_02
+select user_name, count(*) filter (where status = 'Active') as active_keys, count(*) as keys from aws_iam_access_key group by user_name order by user_name;
+
+-- name: users_iam_access_key_03
+select user_name, access_key_id, lag(create_date) over (partition by user_name order by create_date) as previous_key_created from aws_iam_access_key order by user_name, create_date;
+
+-- name: users_iam_access_key_04
+select user_name, max(access_key_last_used_date) as last_used, bool_or(status = 'Active') as any_active from aws_iam_access_key group by user_name order by 1;
+
+-- name: users_trail_event_01
+select event_name, count(*) as n, min(event_time) as first_seen, max(event_time) as last_seen from aws_cloudtrail_trail_event group by event_name order by n desc, event_name;
+
+-- name: users_trail_event_02
+select event_source, event_name, username from aws_cloudtrail_trail_event where event_source = 'iam.amazonaws.com' and not read_only order by event_time;
+
+-- name: users_trail_event_03
+select user_identity ->> 'type' as identity_type, count(*) from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: users_trail_event_04
+select event_name, user_identity ->> 'arn' as actor, additional_event_data ->> 'MFAUsed' as mfa from aws_cloudtrail_trail_event where event_name = 'ConsoleLogin' order by event_time;
+
+-- name: users_trail_event_05
+select event_name, response_elements ->> 'ConsoleLogin' as result from aws_cloudtrail_trail_event where response_elements ? 'ConsoleLogin' order by 1;
+
+-- name: users_trail_event_06
+select event_name, error_code, count(*) from aws_cloudtrail_trail_event where error_code is not null group by 1, 2 order by 1, 2;
+
+-- name: users_trail_event_07
+select date_trunc('hour', event_time) as hour, count(*) from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: users_trail_event_08
+select event_name, source_ip_address, split_part(user_agent, '/', 1) as agent from aws_cloudtrail_trail_event order by event_time, event_name;
+
+-- name: users_trail_event_09
+select event_name, request_parameters ->> 'userName' as target_user from aws_cloudtrail_trail_event where request_parameters is not null order by event_time;
+
+-- name: users_trail_event_10
+select event_name, jsonb_object_keys(request_parameters) as param from aws_cloudtrail_trail_event where jsonb_typeof(request_parameters) = 'object' order by 1, 2;
+
+-- name: users_trail_event_11
+select event_name, event_time at time zone 'UTC' as utc_time from aws_cloudtrail_trail_event order by event_time limit 3;
+
+-- name: users_trail_event_12
+select event_name, to_char(event_time, 'YYYY-MM-DD HH24:MI') as at, extract(dow from event_time) as dow from aws_cloudtrail_trail_event order by event_time;
+
+-- name: users_trail_event_13
+select username, string_agg(distinct event_name, ', ') as events from aws_cloudtrail_trail_event group by username order by username;
+
+-- name: users_trail_event_14
+select username, array_agg(event_name order by event_time) as events from aws_cloudtrail_trail_event group by username order by username;
+
+-- name: users_trail_event_15
+select username, jsonb_agg(event_name order by event_time) as events from aws_cloudtrail_trail_event group by username order by username;
+
+-- name: users_trail_event_16
+select event_name, event_time, lead(event_name) over (order by event_time) as next_event from aws_cloudtrail_trail_event order by event_time;
+
+-- name: users_trail_event_17
+select username, event_time, event_time - lag(event_time) over (partition by username order by event_time) as gap from aws_cloudtrail_trail_event order by username, event_time;
+
+-- name: users_trail_event_18
+select event_name, rank() over (order by count(*) desc) as rnk, count(*) from aws_cloudtrail_trail_event group by event_name order by rnk, event_name;
+
+-- name: users_iam_policy_01
+select p.name, s ->> 'Effect' as effect, a as action from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a where a like '%*%' order by 1, 2, 3;
+
+-- name: users_iam_policy_02
+select p.name, count(*) as wildcard_actions from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a where a like '%*' group by p.name order by 2 desc, 1;
+
+-- name: users_iam_policy_03
+select p.name from aws_iam_policy p where exists (select 1 from jsonb_array_elements(p.policy_std -> 'Statement') s where s ->> 'Effect' = 'Allow' and s -> 'Resource' ? '*') order by 1;
+
+-- name: users_iam_policy_04
+select p.name, split_part(a, ':', 1) as service, count(*) from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a group by 1, 2 order by 1, 2;
+
+-- name: users_iam_policy_05
+select distinct split_part(a, ':', 1) as service from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a order by 1;
+
+-- name: users_iam_policy_06
+select name, policy_std -> 'Statement' -> 0 -> 'Condition' as first_condition from aws_iam_policy order by name;
+
+-- name: users_iam_policy_07
+select name, jsonb_pretty(policy_std -> 'Statement' -> 0) from aws_iam_policy where not is_aws_managed order by name limit 1;
+
+-- name: users_iam_policy_08
+select name, length(policy::text) as policy_size from aws_iam_policy order by policy_size desc, name;
+
+-- name: users_iam_policy_09
+select name, is_aws_managed, attachment_count, case when attachment_count = 0 then 'unused' when attachment_count < 3 then 'few' else 'many' end as usage from aws_iam_policy order by name;
+
+-- name: users_iam_role_06
+select r.name, s -> 'Principal' ->> 'Service' as service from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s where s -> 'Principal' ? 'Service' order by 1;
+
+-- name: users_iam_role_07
+select r.name, jsonb_array_elements_text(s -> 'Principal' -> 'AWS') as principal from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s order by 1, 2;
+
+-- name: users_iam_role_08
+select name, max_session_duration / 3600 as hours, max_session_duration % 3600 as rest from aws_iam_role order by name;
+
+-- name: users_iam_role_09
+select name, round(max_session_duration / 3600.0, 1) as hours from aws_iam_role order by name;
+
+-- name: users_iam_role_10
+select name, coalesce(role_last_used_region, 'never') as region, coalesce(to_char(role_last_used_date, 'YYYY-MM-DD'), 'never') as last_used from aws_iam_role order by name;
+
+-- name: users_iam_user_14
+select name, permissions_boundary_arn is not null and permissions_boundary_arn <> '' as has_boundary from aws_iam_user order by name;
+
+-- name: users_iam_role_11
+select name, path, regexp_replace(arn, '^arn:aws:iam::[0-9]+:', '') as resource from aws_iam_role order by name;
+
+-- name: users_iam_role_12
+select name, substring(arn from ':role/(.*)$') as role_path_name from aws_iam_role order by name;
+
+-- name: users_iam_group_01
+select name, upper(left(name, 1)) || lower(substr(name, 2)) as pretty, length(name), reverse(name) from aws_iam_group order by name;
+
+-- name: users_iam_role_13
+select name, initcap(replace(name, '-', ' ')) as title_case from aws_iam_role order by name;
+
+-- name: users_iam_role_14
+select name, position('-' in name) as dash_at, strpos(name, 'a') as a_at from aws_iam_role order by name;
+
+-- name: users_iam_group_02
+select lpad(name, 12, '.') as padded, rpad(account_id, 15, '*') as acct from aws_iam_group order by name;
+
+-- name: users_iam_role_15
+select name, name ~* '^(admin|ops)' as privileged_name from aws_iam_role order by name;
+
+-- name: users_iam_user_15
+select account_id, count(*) as users, count(*) filter (where mfa_enabled) as with_mfa, round(100.0 * count(*) filter (where mfa_enabled) / count(*), 1) as pct from aws_iam_user group by account_id order by 1;
+
+-- name: users_iam_user_16
+select account_id, count(*) filter (where mfa_enabled)::numeric / count(*) as ratio from aws_iam_user group by account_id order by 1;
+
+-- name: users_iam_role_16
+select account_id, avg(max_session_duration) as avg_duration, stddev(max_session_duration)::text as sd from aws_iam_role group by account_id order by 1;
+
+-- name: users_iam_role_17
+select account_id, percentile_cont(0.5) within group (order by max_session_duration) as median from aws_iam_role group by account_id order by 1;
+
+-- name: users_iam_group_03
+select g.name as group_name, u ->> 'UserName' as member from aws_iam_group g, jsonb_array_elements(g.users) u order by 1, 2;
+
+-- name: users_iam_group_04
+select g.name, jsonb_array_length(g.users) as members from aws_iam_group g order by members desc, g.name;
+
+-- name: users_iam_user_17
+select u.name, count(g) as group_count from aws_iam_user u left join lateral jsonb_array_elements(u.groups) g on true group by u.name order by u.name;
+
+-- name: users_iam_user_18
+select u.name, k.access_key_id, k.status from aws_iam_user u join aws_iam_access_key k on k.user_name = u.name and k.account_id = u.account_id order by 1, 2;
+
+-- name: users_iam_user_19
+select u.name from aws_iam_user u where not exists (select 1 from aws_iam_access_key k where k.user_name = u.name) order by 1;
+
+-- name: users_iam_user_20
+select u.name, cr.password_enabled, cr.mfa_active from aws_iam_user u left join aws_iam_credential_report cr on cr.user_arn = u.arn order by 1;
+
+-- name: users_trail_01
+select t.name, t.is_multi_region_trail, t.log_file_validation_enabled, t.kms_key_id is null as unencrypted from aws_cloudtrail_trail t order by 1;
+
+-- name: users_trail_02
+select name, s ->> 'ReadWriteType' as rw, (s ->> 'IncludeManagementEvents')::bool as mgmt from aws_cloudtrail_trail, jsonb_array_elements(event_selectors) s order by 1;
+
+-- name: users_trail_03
+select name, now() - latest_delivery_time < interval '1 day' as delivering from aws_cloudtrail_trail order by 1;
+
+-- name: users_password_policy_01
+select account_id, minimum_password_length >= 14 as long_enough, password_reuse_prevention >= 24 as reuse_ok, coalesce(max_password_age, 0) <= 90 as age_ok from aws_iam_account_password_policy order by 1;
+
+-- name: users_password_policy_02
+select account_id, minimum_password_length, require_symbols and require_numbers and require_uppercase_characters and require_lowercase_characters as complex from aws_iam_account_password_policy order by 1;
+
+-- name: users_iam_user_21
+with admins as (select distinct u.name from aws_iam_user u, jsonb_array_elements_text(u.attached_policy_arns) a where a like '%AdministratorAccess') select name from admins order by 1;
+
+-- name: users_trail_event_19
+with counts as (select username, count(*) as n from aws_cloudtrail_trail_event group by username) select username, n, n * 100.0 / sum(n) over () as pct from counts order by username;
+
+-- name: users_trail_event_20
+with counts as (select username, count(*) as n from aws_cloudtrail_trail_event group by username) select username, n, round(n * 100.0 / sum(n) over (), 2) as pct from counts order by username;
+
+-- name: users_trail_event_21
+with ev as (select event_name, event_time from aws_cloudtrail_trail_event) select event_name, min(event_time), max(event_time) - min(event_time) as span from ev group by 1 order by 1;
+
+-- name: users_iam_access_key_05
+select name, (select count(*) from aws_iam_access_key k where k.user_name = u.name) as keys from aws_iam_user u order by name;
+
+-- name: users_iam_user_22
+select name, tags ->> 'team' as team, coalesce(tags ->> 'team', 'unassigned') as team_or_default from aws_iam_user order by name;
+
+-- name: users_iam_user_23
+select coalesce(tags ->> 'team', 'none') as team, count(*) from aws_iam_user group by 1 order by 1;
+
+-- name: users_iam_user_24
+select name, jsonb_strip_nulls(jsonb_build_object('team', tags ->> 'team', 'path', path)) as summary from aws_iam_user order by name;
+
+-- name: users_iam_user_25
+select name, tags - 'team' as other_tags from aws_iam_user where tags is not null order by name;
+
+-- name: users_iam_user_26
+select name, tags || '{"reviewed": true}'::jsonb as tagged from aws_iam_user where tags is not null order by name;
+
+-- name: users_iam_user_27
+select jsonb_object_agg(name, mfa_enabled) as mfa_by_user from aws_iam_user;
+
+-- name: users_iam_user_28
+select account_id, jsonb_agg(jsonb_build_object('name', name, 'mfa', mfa_enabled) order by name) as users from aws_iam_user group by 1 order by 1;
+
+-- name: users_iam_user_29
+select name, array_to_string(array(select jsonb_array_elements_text(akas)), ',') as arns from aws_iam_user order by name;
+
+-- name: users_iam_role_18
+select name, string_to_array(path, '/') as parts, array_length(string_to_array(path, '/'), 1) as depth from aws_iam_role order by name;
+
+-- name: users_iam_user_30
+select name, 'user' as kind from aws_iam_user union select name, 'role' from aws_iam_role order by 2, 1;
+
+-- name: users_iam_user_31
+select name from aws_iam_user intersect select user_name from aws_iam_access_key order by 1;
+
+-- name: users_iam_user_32
+select name from aws_iam_user except select user_name from aws_iam_access_key order by 1;
+
+-- name: users_trail_event_22
+select count(*) as events, count(distinct username) as users, count(distinct event_source) as sources from aws_cloudtrail_trail_event;
+
+-- name: users_trail_event_23
+select event_name from aws_cloudtrail_trail_event where event_time > now() - interval '30 days' order by event_time;
+
+-- name: users_trail_event_24
+select event_name, event_time::date as day from aws_cloudtrail_trail_event where event_time::date between date '2025-01-01' and current_date order by event_time;
+
+-- name: users_trail_event_25
+select event_name from aws_cloudtrail_trail_event where event_name like any (array['Create%', 'Delete%', 'Put%']) order by 1;
+
+-- name: users_trail_event_26
+select event_name, username from aws_cloudtrail_trail_event where event_name in ('CreateAccessKey', 'CreateUser', 'AttachUserPolicy') order by event_time;
+
+-- name: users_iam_user_33
+select name, ntile(2) over (order by create_date) as half, percent_rank() over (order by create_date) as pr from aws_iam_user order by name;
+
+-- name: users_iam_user_34
+select name, first_value(name) over (partition by account_id order by create_date) as oldest_in_account from aws_iam_user order by name;
+
+-- name: users_iam_user_35
+select name, count(*) over (partition by account_id) as in_account, dense_rank() over (order by account_id) as acct_no from aws_iam_user order by name;
+
+-- name: users_iam_policy_10
+select name, sum(attachment_count) over (order by name rows between unbounded preceding and current row) as running from aws_iam_policy order by name;
+
+-- name: users_iam_user_36
+select name, create_date, create_date + interval '90 days' as review_due, (create_date + interval '90 days')::date - current_date as days_left from aws_iam_user order by name;
+
+-- name: users_iam_role_19
+select name, justify_days(now() - create_date) as age from aws_iam_role order by name limit 2;
+
+-- name: users_series_01
+select generate_series(date_trunc('day', now()) - interval '3 days', date_trunc('day', now()), interval '1 day')::date as day;
+
+-- name: users_series_02
+select d::date as day, count(e.event_id) as events from generate_series(timestamptz '2025-06-10', timestamptz '2025-06-16', interval '1 day') d left join aws_cloudtrail_trail_event e on e.event_time::date = d::date group by 1 order by 1;
+
+-- name: users_iam_group_05
+select md5(name) as h, encode(sha256(name::bytea), 'hex') as sha from aws_iam_group order by name;
+
+-- name: users_iam_user_37
+select name, mfa_enabled::int as mfa_int, mfa_enabled::text as mfa_text from aws_iam_user order by name;
+
+-- name: users_iam_role_20
+select name, nullif(description, '') as description from aws_iam_role order by name;
+
+-- name: users_iam_group_06
+select format('%s (%s)', name, account_id) as label, format('%I', name) as ident from aws_iam_group order by 1;
+
+-- name: users_iam_group_07
+select name, concat_ws(' / ', path, name, account_id) as full_name from aws_iam_group order by 1;
+
+-- name: users_credential_report_05
+select user_name, password_next_rotation is null as no_rotation, password_status from aws_iam_credential_report order by 1;
