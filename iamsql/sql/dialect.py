@@ -1855,6 +1855,16 @@ def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
         return exp.Left(this=exp.cast(node.this, exp.DataType.build("VARCHAR")), expression=length.copy())
     if target in (exp.DataType.Type.CHAR, exp.DataType.Type.NCHAR, exp.DataType.Type.BPCHAR):
         raise UnsupportedFeature("unsupported Postgres feature: a cast to char(n) (blank-padded text)")
+    if target in (exp.DataType.Type.TIMESTAMPTZ, exp.DataType.Type.TIMESTAMP) and not node.meta.get(
+            "pg_time_read") and is_text(node.this, scope) and not isinstance(node.this, exp.Literal):
+        # AWS writes some times as Java does ("Jun 14, 2025 9:00:00 AM": CreateAccessKey's createDate in CloudTrail),
+        # which Postgres reads and DuckDB's cast does not; another text that DuckDB cannot read fails as before
+        attempts = [exp.TryCast(this=node.this.copy(), to=node.to.copy()),
+                    exp.Cast(this=call("try_strptime", node.this.copy(), string("%b %d, %Y %I:%M:%S %p")), to=node.to.copy()),
+                    exp.Cast(this=node.this.copy(), to=node.to.copy())]
+        for attempt in attempts:
+            attempt.meta["pg_time_read"] = True
+        return exp.Coalesce(this=attempts[0], expressions=attempts[1:])
     if target == exp.DataType.Type.TIME and is_timestamptz(node.this, scope):
         # the time of day in the session's time zone (UTC here); DuckDB has no direct timestamptz -> time cast
         return exp.Cast(this=exp.cast(node.this, exp.DataType.build("TIMESTAMP")), to=node.to)
@@ -4564,20 +4574,36 @@ def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False, numeric_
     return with_output_integers(with_output_scales(apply_rewrites(tree, scope), scales), integers)
 
 
-def output_integers(tree: exp.Expr, scope: Scope) -> list[bool]:
-    """Whether each column of the statement's result is a Postgres ``integer`` (``length``, ``strpos``,
-    ``jsonb_array_length``, ``ntile``, a series of integers) that DuckDB computes as a BIGINT."""
+def output_integers(tree: exp.Expr, scope: Scope) -> list[str | None]:
+    """Per column of the statement's result, ``INTEGER`` for a Postgres ``integer`` that DuckDB computes as a
+    BIGINT (``length``, ``strpos``, ``jsonb_array_length``, ``ntile``, ``grouping``, a series of integers),
+    ``BIGINT`` for a ``sum`` of integers (a HUGEINT in DuckDB), else None."""
     if not isinstance(tree, exp.Select):
         return []
-    return [scope.is_int4(item.unalias()) and not isinstance(item.unalias(), exp.Literal) for item in tree.expressions]
+    types = []
+    for item in (i.unalias() for i in tree.expressions):
+        total = item
+        while isinstance(total, (exp.Window, exp.Filter)):
+            total = total.this
+        if isinstance(item, exp.Literal):
+            types.append(None)
+        elif scope.is_int4(item) or isinstance(item, exp.Grouping) or isinstance(
+                item, exp.ExplodingGenerateSeries) and scope._series_type(item) == "BIGINT" and all(
+                scope.is_int4(item.args[k]) for k in ("start", "end", "step") if item.args.get(k) is not None):
+            types.append("INTEGER")
+        elif isinstance(total, exp.Sum) and scope.is_int4(total.this):
+            types.append("BIGINT")
+        else:
+            types.append(None)
+    return types
 
 
-def with_output_integers(tree: exp.Expr, integers: list[bool]) -> exp.Expr:
-    """The translated statement with those columns as an INTEGER, so ``-o json`` names their type ``int4`` as
-    Postgres does."""
+def with_output_integers(tree: exp.Expr, integers: list[str | None]) -> exp.Expr:
+    """The translated statement with those columns as that type, so ``-o json`` names their type ``int4`` or
+    ``int8`` as Postgres does."""
     for item, integer in zip(tree.expressions if integers else [], integers):
         if integer:
-            cast = exp.Cast(this=item.unalias().copy(), to=exp.DataType.build("INTEGER"))
+            cast = exp.Cast(this=item.unalias().copy(), to=exp.DataType.build(integer))
             item.replace(exp.alias_(cast, item.alias_or_name, quoted=True) if item.alias_or_name else cast)
     return tree
 

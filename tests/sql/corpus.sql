@@ -6102,7 +6102,6 @@ select name, extract(julian from create_date)::text as julian, extract(julian fr
   round(extract(julian from create_date), 3) as rounded
 from aws_iam_user order by name;
 
--- Steampipe users' queries over IAM and CloudTrail (jsonb, lateral joins, dates, strings, windows), round 16
 
 -- name: users_iam_user_01
 select u.name, g ->> 'GroupName' as group_name from aws_iam_user u, jsonb_array_elements(u.groups) g order by 1, 2;
@@ -6454,3 +6453,262 @@ select name, concat_ws(' / ', path, name, account_id) as full_name from aws_iam_
 
 -- name: users_credential_report_05
 select user_name, password_next_rotation is null as no_rotation, password_status from aws_iam_credential_report order by 1;
+
+-- name: trail_event_access_key_create_date_java_format
+select event_name, (response_elements -> 'accessKey' ->> 'createDate')::timestamptz as key_created,
+  now() - (response_elements -> 'accessKey' ->> 'createDate')::timestamp > interval '1 day' as old
+from aws_cloudtrail_trail_event where response_elements ? 'accessKey' order by 1;
+
+-- name: users_grouping_cube_mfa
+select account_id, mfa_enabled, count(*), grouping(account_id, mfa_enabled) as g from aws_iam_user
+group by cube (account_id, mfa_enabled) order by 4, 1, 2;
+
+-- name: users_sum_window_range_year
+select name, create_date, sum(1) over (order by create_date range between interval '365 days' preceding and current row) as in_year
+from aws_iam_user order by create_date;
+
+-- name: users_more_iam_user_01
+select account_id, count(*) from aws_iam_user group by rollup (account_id) order by 1 nulls last;
+
+-- name: users_more_iam_user_02
+select account_id, mfa_enabled, count(*) from aws_iam_user group by grouping sets ((account_id), (mfa_enabled), ()) order by 1, 2;
+
+-- name: users_more_iam_user_03
+select account_id, count(*) from aws_iam_user group by account_id having count(*) filter (where mfa_enabled) < count(*) order by 1;
+
+-- name: users_more_iam_user_04
+select distinct on (account_id) account_id, name, create_date from aws_iam_user order by account_id, create_date desc;
+
+-- name: users_more_iam_user_05
+select u.name, latest.event_name from aws_iam_user u left join lateral (select e.event_name from aws_cloudtrail_trail_event e where e.username = u.name order by e.event_time desc limit 1) latest on true order by 1;
+
+-- name: users_more_iam_user_06
+select name, now() - create_date as age from aws_iam_user order by name;
+
+-- name: users_more_iam_user_07
+select name, (now() - create_date)::text as age_text from aws_iam_user order by name;
+
+-- name: users_more_iam_user_08
+select name, extract(epoch from now() - create_date) / 86400 as days from aws_iam_user order by name;
+
+-- name: users_more_iam_user_09
+select name, floor(extract(epoch from now() - create_date) / 86400) as days from aws_iam_user order by name;
+
+-- name: users_more_iam_user_10
+select name, create_date::date as day, to_char(create_date, 'Dy, DD Mon YYYY') as pretty from aws_iam_user order by name;
+
+-- name: users_more_iam_user_11
+select name, date_part('year', age(now(), create_date)) as years from aws_iam_user order by name;
+
+-- name: users_more_trail_event_01
+select event_name, event_time, event_time >= date_trunc('week', now()) as this_week from aws_cloudtrail_trail_event order by event_time;
+
+-- name: users_more_iam_role_01
+select name, interval '1 day' * max_session_duration / 86400 as duration from aws_iam_role order by name;
+
+-- name: users_more_iam_role_02
+select name, make_interval(secs => max_session_duration) as duration from aws_iam_role order by name;
+
+-- name: users_more_iam_user_12
+select name, to_timestamp(extract(epoch from create_date)) = create_date as roundtrip from aws_iam_user order by name;
+
+-- name: users_more_iam_policy_01
+select jsonb_path_query_array(policy_std, '$.Statement[*].Effect') as effects from aws_iam_policy order by 1;
+
+-- name: users_more_iam_policy_02
+select name from aws_iam_policy where policy_std @? '$.Statement[*] ? (@.Effect == "Deny")' order by 1;
+
+-- name: users_more_iam_policy_03
+select name, jsonb_path_query_first(policy_std, '$.Statement[0].Action[0]') as first_action from aws_iam_policy order by 1;
+
+-- name: users_more_iam_policy_04
+select name, policy_std #> '{Statement,0,Resource}' as resources, policy_std #>> '{Statement,0,Effect}' as effect from aws_iam_policy order by 1;
+
+-- name: users_more_iam_policy_05
+select name, jsonb_typeof(policy_std -> 'Statement' -> 0 -> 'Condition') as cond_type from aws_iam_policy order by 1;
+
+-- name: users_more_iam_role_03
+select name, (regexp_match(arn, 'arn:aws:iam::(\d+):'))[1] as acct from aws_iam_role order by 1;
+
+-- name: users_more_iam_role_04
+select name, regexp_matches(name, '[a-z]+', 'g') as parts from aws_iam_role order by 1, 2;
+
+-- name: users_more_iam_role_05
+select name, regexp_split_to_array(name, '-') as words from aws_iam_role order by 1;
+
+-- name: users_more_iam_role_06
+select name, array_to_string(regexp_split_to_array(name, '-'), ' ') as spaced from aws_iam_role order by 1;
+
+-- name: users_more_iam_role_07
+select word, count(*) from aws_iam_role, regexp_split_to_table(name, '-') word group by word order by 2 desc, 1;
+
+-- name: users_more_iam_group_01
+select name, translate(name, 'ae', 'AE') as t, repeat('*', length(name)) as stars from aws_iam_group order by 1;
+
+-- name: users_more_iam_group_02
+select name, btrim('  ' || name || '  ') as trimmed, ltrim(name, 'ad') as l, rtrim(name, 's') as r from aws_iam_group order by 1;
+
+-- name: users_more_iam_role_08
+select name, split_part(arn, '/', -1) as last_part from aws_iam_role order by 1;
+
+-- name: users_more_iam_role_09
+select name, starts_with(name, 'git') as git, right(name, 4) as tail, left(name, -2) as head from aws_iam_role order by 1;
+
+-- name: users_more_iam_user_13
+select string_agg(name, ', ' order by name desc) as names from aws_iam_user;
+
+-- name: users_more_iam_user_14
+select account_id, string_agg(name, ',' order by name) filter (where mfa_enabled) as mfa_users from aws_iam_user group by 1 order by 1;
+
+-- name: users_more_iam_policy_06
+select name, avg(attachment_count) over (order by name rows between 1 preceding and 1 following) as moving from aws_iam_policy order by name;
+
+-- name: users_more_iam_user_15
+select name, last_value(name) over (order by create_date rows between unbounded preceding and unbounded following) as newest from aws_iam_user order by name;
+
+-- name: users_more_iam_group_03
+select name, nth_value(name, 2) over (order by name) as second from aws_iam_group order by 1;
+
+-- name: users_more_iam_policy_07
+select name, cume_dist() over (order by attachment_count) as cd from aws_iam_policy order by 1;
+
+-- name: users_more_trail_event_02
+select username, count(*) over w as n, min(event_time) over w as first from aws_cloudtrail_trail_event window w as (partition by username) order by username, event_time;
+
+-- name: users_more_iam_policy_08
+select percentile_disc(0.5) within group (order by attachment_count) as median, mode() within group (order by is_aws_managed) as typical from aws_iam_policy;
+
+-- name: users_more_trail_event_03
+select count(*) filter (where read_only) as reads, count(*) filter (where not read_only) as writes, round(avg(case when read_only then 1 else 0 end), 2) as read_share from aws_cloudtrail_trail_event;
+
+-- name: users_more_trail_event_04
+select event_name, coalesce(error_code, 'OK') as outcome, case when error_code like '%Denied%' then 'denied' when error_code is null then 'success' else 'error' end as category from aws_cloudtrail_trail_event order by event_time;
+
+-- name: users_more_trail_event_05
+select username, bool_and(read_only) as only_reads, every(error_code is null) as no_errors from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: users_more_trail_event_06
+select event_name, user_identity -> 'sessionContext' -> 'sessionIssuer' ->> 'userName' as role_name from aws_cloudtrail_trail_event order by event_time;
+
+-- name: users_more_trail_event_07
+select event_name, user_identity ->> 'accessKeyId' as key, left(user_identity ->> 'accessKeyId', 4) = 'ASIA' as temporary from aws_cloudtrail_trail_event order by event_time;
+
+-- name: users_more_trail_event_08
+select tls_details ->> 'tlsVersion' as tls, count(*) from aws_cloudtrail_trail_event group by 1 order by 1 nulls first;
+
+-- name: users_more_trail_event_09
+select distinct jsonb_object_keys(user_identity) as k from aws_cloudtrail_trail_event order by 1;
+
+-- name: users_more_trail_event_10
+select event_name, r ->> 'ARN' as resource_arn from aws_cloudtrail_trail_event, jsonb_array_elements(resources) r order by 1, 2;
+
+-- name: users_more_trail_event_11
+select e.event_name, u.name as iam_user, u.mfa_enabled from aws_cloudtrail_trail_event e join aws_iam_user u on u.arn = e.user_identity ->> 'arn' order by 1, 2;
+
+-- name: users_more_trail_event_12
+select u.name, (select max(e.event_time) from aws_cloudtrail_trail_event e where e.username = u.name) as last_event from aws_iam_user u order by 1;
+
+-- name: users_more_iam_user_16
+select name, case when password_last_used is null then 'never' when password_last_used > now() - interval '30 days' then 'recent' else 'stale' end as login from aws_iam_user order by 1;
+
+-- name: users_more_credential_report_01
+select user_name, user_creation_time, extract(year from user_creation_time)::int as year, extract(quarter from user_creation_time) as q from aws_iam_credential_report order by 1;
+
+-- name: users_more_credential_report_02
+select user_name, access_key_1_last_used_service, coalesce(access_key_1_last_used_region, '-') as region from aws_iam_credential_report order by 1;
+
+-- name: users_more_credential_report_03
+select user_name, greatest(access_key_1_last_rotated, access_key_2_last_rotated) as newest_rotation, least(access_key_1_last_rotated, access_key_2_last_rotated) as oldest from aws_iam_credential_report order by 1;
+
+-- name: users_more_credential_report_04
+select user_name, password_last_changed is distinct from password_last_used as differs from aws_iam_credential_report order by 1;
+
+-- name: users_more_iam_user_17
+select name, arn like '%:user/staff/%' as staff from aws_iam_user order by 1;
+
+-- name: users_more_iam_user_18
+select name, path <> '/' as nested_path, array_length(string_to_array(trim(both '/' from path), '/'), 1) as depth from aws_iam_user order by 1;
+
+-- name: users_more_iam_user_19
+select name, tags ->> 'cost.center' as cc, (tags ->> 'cost.center')::int + 1 as next_cc from aws_iam_user where tags ? 'cost.center' order by 1;
+
+-- name: users_more_iam_user_20
+select name, jsonb_array_length(tags_src) as tag_count, tags_src -> 0 ->> 'Key' as first_key from aws_iam_user where tags_src is not null order by 1;
+
+-- name: users_more_iam_user_21
+select t ->> 'Key' as k, count(*) from aws_iam_user, jsonb_array_elements(tags_src) t group by 1 order by 2 desc, 1;
+
+-- name: users_more_iam_user_22
+select name, login_profile ->> 'CreateDate' as login_created, (login_profile ->> 'PasswordResetRequired')::boolean as reset from aws_iam_user order by 1;
+
+-- name: users_more_iam_user_23
+select name, inline_policies_std is not null as has_inline, coalesce(jsonb_array_length(inline_policies_std), 0) as n_inline from aws_iam_user order by 1;
+
+-- name: users_more_iam_user_24
+select u.name, ip ->> 'PolicyName' as policy, s ->> 'Effect' as effect from aws_iam_user u, jsonb_array_elements(u.inline_policies_std) ip, jsonb_array_elements(ip -> 'PolicyDocument' -> 'Statement') s order by 1, 2, 3;
+
+-- name: users_more_iam_role_10
+select name, description, max_session_duration between 3600 and 14400 as normal from aws_iam_role order by 1;
+
+-- name: users_more_iam_role_11
+select name, role_last_used_date is null or role_last_used_date < now() - interval '90 days' as unused from aws_iam_role order by 1;
+
+-- name: users_more_iam_policy_09
+select p.name, p.policy_std -> 'Statement' @> '[{"Effect": "Allow", "Action": ["*"]}]' as admin from aws_iam_policy p order by 1;
+
+-- name: users_more_iam_policy_10
+select name, jsonb_array_length(policy_std -> 'Statement') as statements, jsonb_array_length(policy_versions) as versions from aws_iam_policy order by 1;
+
+-- name: users_more_iam_policy_11
+select name, default_version_id, substr(default_version_id, 2)::int as version_number from aws_iam_policy order by 1;
+
+-- name: users_more_iam_policy_12
+select name, update_date - create_date as lifetime, update_date > create_date as updated from aws_iam_policy order by 1;
+
+-- name: users_more_iam_policy_13
+select account_id, sum(attachment_count) as total, sum(attachment_count) filter (where is_aws_managed) as managed from aws_iam_policy group by 1 order by 1;
+
+-- name: users_more_iam_policy_14
+select account_id, count(*) as policies, avg(attachment_count)::numeric(10,2) as avg_att from aws_iam_policy group by 1 order by 1;
+
+-- name: users_more_trail_01
+select name, home_region, s3_bucket_name || '/' || coalesce(s3_key_prefix, '') as location from aws_cloudtrail_trail order by 1;
+
+-- name: users_more_trail_02
+select name, is_logging, coalesce(stop_logging_time > start_logging_time, false) as stopped from aws_cloudtrail_trail order by 1;
+
+-- name: users_more_trail_03
+select name, jsonb_array_length(advanced_event_selectors) as adv, event_selectors -> 0 -> 'DataResources' as data_resources from aws_cloudtrail_trail order by 1;
+
+-- name: users_more_password_policy_01
+select account_id, max_password_age, case when max_password_age is null then 'never expires' else max_password_age || ' days' end as expiry from aws_iam_account_password_policy order by 1;
+
+-- name: users_more_iam_user_25
+select 'user' as type, count(*) from aws_iam_user union all select 'role', count(*) from aws_iam_role union all select 'policy', count(*) from aws_iam_policy order by 1;
+
+-- name: users_more_iam_user_26
+select array_agg(distinct account_id) as accounts from aws_iam_user;
+
+-- name: users_more_series_01
+select unnest(array['a', 'b']) as letter, generate_series(1, 2) as n;
+
+-- name: users_more_iam_group_04
+select name, array_position(array['admins', 'deployers'], name) as pos from aws_iam_group order by 1;
+
+-- name: users_more_iam_group_05
+select name, name = any(array['admins', 'ops']) as special from aws_iam_group order by 1;
+
+-- name: users_more_iam_user_27
+select count(*) from aws_iam_user where create_date between '2020-01-01' and '2024-12-31';
+
+-- name: users_more_iam_user_28
+select count(*) from aws_iam_user where create_date > '2023-01-01'::date;
+
+-- name: users_more_iam_user_29
+select name, create_date at time zone 'America/New_York' as ny from aws_iam_user order by 1 limit 2;
+
+-- name: users_more_iam_user_30
+select name, date_part('hour', create_date at time zone 'Asia/Tokyo') as tokyo_hour from aws_iam_user order by 1;
+
+-- name: users_more_iam_user_31
+select name, to_char(create_date at time zone 'Europe/Paris', 'HH24:MI') as paris from aws_iam_user order by 1;
