@@ -82,6 +82,12 @@ NUMERIC_QUERIES = [
     "select t.v from (values (1.5, 'a'), (-2, 'b'), (null, 'c'), (1e3, 'd'), (0.50, 'e')) t(v, n) order by t.n",
     "with t as (select 10.0 / 3 as a) select a * 2 as v from t",
     "select 2458909 + (i - 1)::numeric / 86400000000 as v from generate_series(1, 2) i",
+    "select 1.50 as v union select i from generate_series(1, 3) i union select 3.125 order by 1",
+    "select 1.5 as v union select 1.50 union select i / 4.0 from generate_series(5, 6) i order by 1",
+    "select 1.50 as v intersect select 1.5",
+    "select i * 1.0 as v from generate_series(1, 3) i except select 2 order by 1 desc",
+    "with c as (select i from generate_series(1, 2) i) select i * 0.5 as v from c union select 7 order by v limit 2",
+
     "select s.a + 1 as v from (select i::numeric / 7 as a from generate_series(1, 3) i) s order by v",
     "select x + 1 as v from (values (1.5), (2), (null)) v(x)",
     "select n, x * x as v from (values (1, 0.5), (2, 2), (3, -1.25)) v(n, x) order by n",

@@ -4627,6 +4627,8 @@ def numeric_text_columns(tree: exp.Expr, scope: Scope, scales: list[int | None])
     their value and ``numeric_value_text`` (NULL when the value is), so ``iamsql query`` prints Postgres's
     decimals (``33.3333333333333333``), which depend on the values. Before the rewrites, which translate both.
     The numeric columns of a ``union all`` as well (``union_numeric_texts``)."""
+    if isinstance(tree, exp.SetOperation) and tree.args.get("distinct"):
+        return set_operation_numeric_texts(tree, scope)
     if isinstance(tree, exp.Union):
         return union_numeric_texts(tree, scope)
     for item, scale in zip(tree.expressions if scales else [], scales):
@@ -4804,6 +4806,84 @@ def _with_numeric_text(value: exp.Expr, text: exp.Expr) -> None:
               for name, field in zip(NUMERIC_TEXT_FIELDS, (value.copy(), text))]
     value.replace(exp.Case().when(exp.Not(this=exp.Is(this=value.copy(), expression=exp.Null())),
                                   exp.Struct(expressions=fields)))
+
+
+def _set_operation_branches(tree: exp.SetOperation) -> list[exp.Select] | None:
+    """The SELECTs of a set operation, left to right; None when a branch is something else."""
+    if isinstance(tree, exp.SetOperation):
+        left, right = _set_operation_branches(tree.this), _set_operation_branches(tree.expression)
+        return None if left is None or right is None else left + right
+    while isinstance(tree, exp.Subquery) and not tree.args.get("alias"):
+        tree = tree.this
+    return [tree] if isinstance(tree, exp.Select) and not any(
+        isinstance(i.unalias(), exp.Star) for i in tree.expressions) else None
+
+
+def set_operation_numeric_texts(tree: exp.SetOperation, scope: Scope) -> exp.Expr:
+    """A ``UNION``, ``INTERSECT`` or ``EXCEPT`` (not ``ALL``) whose column is a numeric from values with different
+    decimals (``select 1.50 union select 2``): Postgres compares the values (``1.5`` and ``1.50`` are one) and keeps
+    the first row's text, in the branches' order (the left one's for ``INTERSECT`` and ``EXCEPT``). The same set
+    operation, each such column then paired (``_with_numeric_text``) with the text of the first row of the branches,
+    taken in order, that equals the result's row."""
+    branches = _set_operation_branches(tree)
+    if not branches or len({len(b.expressions) for b in branches}) != 1:
+        return tree
+    width = len(branches[0].expressions)
+    texts: dict[int, list[exp.Expr]] = {}
+    for position, column in enumerate(zip(*(b.expressions for b in branches))):
+        values = [item.unalias() for item in column]
+        real = [v for v in values if not isinstance(v, exp.Null)]
+        if not any(is_numeric(v, scope) for v in real) or any(_is_float(v, scope) for v in real):
+            continue
+        if not all(scope.is_int(v) or is_numeric(v, scope) for v in real):
+            continue
+        if len({0 if scope.is_int(v) else numeric_scale(v, scope) for v in real}) == 1 and None not in {
+                numeric_scale(v, scope) for v in real if not scope.is_int(v)}:
+            continue  # one number of decimals: the output's DECIMAL has it
+        column_texts = [exp.Null() if isinstance(v, exp.Null) else _numeric_operand_text(v, scope) for v in values]
+        if None in column_texts:
+            continue
+        texts[position] = column_texts
+    if not texts:
+        return tree
+    names = [f"pg_set_{i + 1}" for i in range(width)]
+    text_names = {position: f"pg_set_text_{position + 1}" for position in texts}
+    rows = []
+    for number, branch in enumerate(branches):
+        row = branch.copy()
+        row.set("order", None)
+        for position, name in text_names.items():
+            row.append("expressions", exp.alias_(texts[position][number], name, quoted=True))
+        row.append("expressions", exp.alias_(exp.Literal.number(number), "pg_set_branch", quoted=True))
+        columns = names + list(text_names.values()) + ["pg_set_branch"]
+        rows.append(exp.Subquery(this=row, alias=exp.TableAlias(this=exp.to_identifier(f"pg_set_row_{number}"),
+                                                                  columns=[exp.to_identifier(c, quoted=True) for c in columns])))
+    every_row = exp.union(*[exp.select("*").from_(r) for r in rows], distinct=False)
+    outer_columns = [exp.column(n, table="pg_set", quoted=True) for n in names]
+    items = []
+    for position, (name, item) in enumerate(zip(names, branches[0].expressions)):
+        value = exp.column(name, table="pg_set", quoted=True)
+        if position in texts:
+            match = exp.and_(*[exp.NullSafeEQ(this=exp.column(n, table="pg_set_rows", quoted=True), expression=c.copy())
+                               for n, c in zip(names, outer_columns)])
+            first = exp.select(exp.column(text_names[position], table="pg_set_rows", quoted=True)).from_(
+                exp.Subquery(this=every_row.copy(), alias=exp.TableAlias(this=exp.to_identifier("pg_set_rows")))).where(
+                match).order_by(exp.column("pg_set_branch", table="pg_set_rows", quoted=True)).limit(1)
+            holder = exp.alias_(value, item.alias_or_name, quoted=True)
+            _with_numeric_text(holder.this, exp.Subquery(this=first))
+            items.append(holder)
+        else:
+            items.append(exp.alias_(value, item.alias_or_name, quoted=True))
+    inner = tree.copy()
+    with_, order, limit, offset = (inner.args.get(k) for k in ("with_", "order", "limit", "offset"))
+    for key in ("with_", "order", "limit", "offset"):
+        inner.set(key, None)
+    outer = exp.select(*items).from_(exp.Subquery(this=inner, alias=exp.TableAlias(
+        this=exp.to_identifier("pg_set"), columns=[exp.to_identifier(n, quoted=True) for n in names])))
+    for key, value in (("with_", with_), ("order", order), ("limit", limit), ("offset", offset)):
+        if value is not None:
+            outer.set(key, value)
+    return outer
 
 
 def union_numeric_texts(tree: exp.Union, scope: Scope) -> exp.Union:

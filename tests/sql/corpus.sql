@@ -6712,3 +6712,9 @@ select name, date_part('hour', create_date at time zone 'Asia/Tokyo') as tokyo_h
 
 -- name: users_more_iam_user_31
 select name, to_char(create_date at time zone 'Europe/Paris', 'HH24:MI') as paris from aws_iam_user order by 1;
+
+-- name: union_numeric_scales_attachments
+select name, 1.5 as n from aws_iam_user union select name, attachment_count from aws_iam_policy order by 1, 2;
+
+-- name: intersect_except_numeric_scales
+select 1.50 as v intersect select 1.5 union select attachment_count * 1.0 from aws_iam_policy except select 0 order by 1;
