@@ -1610,6 +1610,10 @@ def numeric_value_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
         return numeric_value_text(node.this, scope)
     if isinstance(node, exp.Column):
         return node.meta[NUMERIC_TEXT_KEY].copy() if NUMERIC_TEXT_KEY in node.meta else None
+    if isinstance(node, (exp.Max, exp.Min)) and isinstance(node.this, exp.Column) and NUMERIC_TEXT_KEY in node.this.meta:
+        # the text of the row holding the largest (smallest) value
+        return call("arg_max" if isinstance(node, exp.Max) else "arg_min", node.this.meta[NUMERIC_TEXT_KEY].copy(),
+                    node.this.copy())
     if (item := scalar_item(node)) is not None:
         if (text := numeric_value_text(item, scope)) is None:
             return None
@@ -4699,25 +4703,83 @@ NUMERIC_TEXT_KEY = "pg_numeric_text"
 def derived_numeric_texts(tree: exp.Expr, scope: Scope) -> exp.Expr:
     """Every column of a subquery, CTE or ``VALUES`` list in FROM that holds a numeric whose decimals depend on the
     values (``with t as (select 10.0 / 3 as a) ...``, ``from (values (1.5), (2)) v(x)``) gets, where one more column
-    of that source leaves the answer as it is, that source's column of Postgres's text of each value
-    (``numeric_value_text`` of the item, the literals' own text), which ``numeric_value_text`` of the column gives:
-    ``a::text``, ``a * 2`` and the column selected as it is print Postgres's digits. Before the rewrites, which
-    translate the text's expression with the rest."""
+    of that source leaves the answer as it is (no ``*`` reads it: a ``*`` over such sources alone is expanded first),
+    that source's column of Postgres's text of each value (``numeric_value_text`` of the item, the literals' own
+    text), which ``numeric_value_text`` of the column gives: ``a::text``, ``a * 2``, ``max(a)`` and the column
+    selected as it is print Postgres's digits; grouped by the column, the text is grouped by too. Not inside another
+    aggregate. Before the rewrites, which translate the text's expression with the rest."""
     added: dict[int, exp.Column] = {}
+    for select in list(tree.find_all(exp.Select)):
+        _expand_derived_star(select, scope)
     for column in list(tree.find_all(exp.Column)):
         select = column.find_ancestor(exp.Select)
-        if select is None or not _outside_keeps_answer(select):
+        if select is None or isinstance(column.this, exp.Star):
             continue
+        aggregate = column.find_ancestor(exp.AggFunc, exp.Select)
+        if isinstance(aggregate, exp.AggFunc) and not aggregate.find_ancestor(exp.Window, exp.Select) and not (
+                isinstance(aggregate, (exp.Max, exp.Min)) and aggregate.this is column):
+            continue  # inside an aggregate other than max(x) and min(x): the text is not carried
+        group = select.args.get("group")
+        if group and (any(group.args.get(k) for k in ("rollup", "cube", "grouping_sets")) or any(
+                isinstance(key, (exp.Rollup, exp.Cube, exp.GroupingSets)) for key in group.expressions)):
+            continue  # one more grouping key would change the grouping sets
         if (found := _derived_numeric_text(column, scope, added)) or (found := _values_numeric_text(column, added)):
             column.meta[NUMERIC_TEXT_KEY] = found
+            if group and not isinstance(aggregate, exp.AggFunc) and not any(
+                    key.meta.get("pg_text_key") and key == found for key in group.expressions):
+                # grouped by the value, the text goes with it (a row's text is decided by its value)
+                text_key = found.copy()
+                text_key.meta["pg_text_key"] = True
+                group.append("expressions", text_key)
     return tree
 
 
-def _outside_keeps_answer(tree: exp.Select) -> bool:
-    """Whether one more column of a source of ``tree`` leaves its answer as it is: no ``distinct``, ``group by`` or
-    aggregate that is not a window function (which would see or need that column); ``*`` is ``_star_over``'s."""
-    return not (tree.args.get("distinct") or tree.args.get("group") or any(
-        not aggregate.find_ancestor(exp.Window) for item in tree.expressions for aggregate in item.find_all(exp.AggFunc)))
+def _expand_derived_star(select: exp.Select, scope: Scope) -> None:
+    """``select *`` over subqueries and CTEs only, one of whose columns is a numeric with decimals that depend on the
+    values, as the list of their columns (``s.a, s.b``), so the numeric's text can be carried out of its source."""
+    def is_star(item: exp.Expr) -> bool:
+        return isinstance(item, exp.Star) or isinstance(item, exp.Column) and isinstance(item.this, exp.Star)
+
+    sources = select_sources(select)
+    if not sources or not any(is_star(i) for i in select.expressions) or any(
+            join.args.get("using") or join.args.get("method") for join in select.args.get("joins") or []):
+        return
+    columns: dict[str, list[exp.Column]] = {}
+    items = []
+    for source in sources:
+        alias = source.alias_or_name
+        if isinstance(source, exp.Subquery):
+            query = source.this
+        elif isinstance(source, exp.Table) and not source.db and (cte := next(
+                (c for c in select.root().find_all(exp.CTE) if c.alias == source.name), None)) is not None:
+            query = cte.this
+            holder_alias = cte.args.get("alias")
+            if holder_alias is not None and holder_alias.columns:
+                return
+        else:
+            return
+        if isinstance(source, exp.Subquery) and source.args.get("alias") and source.args["alias"].columns:
+            return
+        while isinstance(query, (exp.SetOperation, exp.Subquery)):
+            query = query.this
+        if not alias or not isinstance(query, exp.Select) or any(
+                isinstance(i.unalias(), exp.Star) or not i.alias_or_name for i in query.expressions):
+            return
+        columns[alias] = [exp.column(i.alias_or_name, table=alias, quoted=True) for i in query.expressions]
+        items += [i.unalias() for i in query.expressions]
+    if not any(is_numeric(i, scope) and not _is_float(i, scope) and numeric_scale(i, scope) is None for i in items):
+        return
+    expanded = []
+    for item in select.expressions:
+        if isinstance(item, exp.Star):
+            expanded += [c.copy() for listed in columns.values() for c in listed]
+        elif is_star(item):
+            if item.table not in columns:
+                return
+            expanded += [c.copy() for c in columns[item.table]]
+        else:
+            expanded.append(item)
+    select.set("expressions", expanded)
 
 
 def _star_over(holder: exp.Expr) -> bool:

@@ -6718,3 +6718,11 @@ select name, 1.5 as n from aws_iam_user union select name, attachment_count from
 
 -- name: intersect_except_numeric_scales
 select 1.50 as v intersect select 1.5 union select attachment_count * 1.0 from aws_iam_policy except select 0 order by 1;
+
+-- name: cte_division_star_grouped_max_as_text
+with q as (select name, attachment_count * 1.0 / 3 as r from aws_iam_policy)
+select (select max(r)::text from q) as top, r::text as r_text, count(*) from q group by r order by r;
+
+-- name: subquery_star_average_as_text
+select s.*, s.a::text as a_text from (select account_id, avg(attachment_count) as a from aws_iam_policy group by 1) s
+order by 1;
