@@ -6726,3 +6726,168 @@ select (select max(r)::text from q) as top, r::text as r_text, count(*) from q g
 -- name: subquery_star_average_as_text
 select s.*, s.a::text as a_text from (select account_id, avg(attachment_count) as a from aws_iam_policy group by 1) s
 order by 1;
+
+-- name: users_third_iam_policy_01
+select name, jsonb_array_length(policy_std -> 'Statement') filter_count from aws_iam_policy order by 1;
+
+-- name: users_third_iam_policy_02
+select p.name, count(*) filter (where s ->> 'Effect' = 'Deny') as denies, count(*) filter (where s ->> 'Effect' = 'Allow') as allows from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s group by 1 order by 1;
+
+-- name: users_third_iam_policy_03
+select name, s ->> 'Sid' as sid, coalesce(s -> 'NotAction', s -> 'Action') as actions from aws_iam_policy, jsonb_array_elements(policy -> 'Statement') s where jsonb_typeof(policy -> 'Statement') = 'array' order by 1, 2;
+
+-- name: users_third_iam_policy_04
+select name, case jsonb_typeof(policy -> 'Statement') when 'array' then jsonb_array_length(policy -> 'Statement') else 1 end as n from aws_iam_policy order by 1;
+
+-- name: users_third_iam_policy_05
+select name, policy -> 'Statement' ->> 'Effect' as single_effect from aws_iam_policy order by 1;
+
+-- name: users_third_iam_role_01
+select r.name, jsonb_array_length(r.assume_role_policy_std -> 'Statement') as n, r.assume_role_policy_std -> 'Statement' -> 0 -> 'Condition' is not null as conditional from aws_iam_role r order by 1;
+
+-- name: users_third_iam_role_02
+select r.name, c.key as operator, c.value as condition from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s, jsonb_each(s -> 'Condition') c order by 1, 2;
+
+-- name: users_third_iam_role_03
+select r.name, k.key as cond_key, v as cond_value from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s, jsonb_each(s -> 'Condition') c, jsonb_each(c.value) k, jsonb_array_elements_text(k.value) v order by 1, 2, 3;
+
+-- name: users_third_iam_role_04
+select name, assume_role_policy_std @> '{"Statement": [{"Principal": {"Service": ["ec2.amazonaws.com"]}}]}' as ec2_trust from aws_iam_role order by 1;
+
+-- name: users_third_iam_role_05
+select name, assume_role_policy_document::jsonb -> 'Statement' -> 0 ->> 'Effect' as eff from aws_iam_role order by 1;
+
+-- name: users_third_trail_event_01
+select e.event_name, e.user_identity ->> 'type' as t, e.user_identity -> 'sessionContext' -> 'attributes' ->> 'mfaAuthenticated' as mfa from aws_cloudtrail_trail_event e order by e.event_time;
+
+-- name: users_third_trail_event_02
+select event_name, cloudtrail_event ->> 'eventID' as id, cloudtrail_event -> 'userIdentity' ->> 'type' as t from aws_cloudtrail_trail_event order by event_time;
+
+-- name: users_third_trail_event_03
+select event_name, jsonb_typeof(request_parameters) as rp, jsonb_typeof(response_elements) as re from aws_cloudtrail_trail_event order by event_time;
+
+-- name: users_third_trail_event_04
+select count(*) filter (where user_identity ->> 'type' = 'Root') as root_events, count(*) filter (where user_identity ->> 'type' = 'AssumedRole') as role_events from aws_cloudtrail_trail_event;
+
+-- name: users_third_trail_event_05
+select event_name, event_time, extract(hour from event_time) not between 8 and 18 as off_hours from aws_cloudtrail_trail_event order by event_time;
+
+-- name: users_third_trail_event_06
+select aws_region, count(*), array_agg(distinct event_name order by event_name) from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: users_third_trail_event_07
+select event_source, count(*), round(100.0 * count(*) / sum(count(*)) over (), 1) as share from aws_cloudtrail_trail_event group by 1 order by 2 desc, 1;
+
+-- name: users_third_trail_event_08
+select username, min(event_time) as first_seen, max(event_time) as last_seen, max(event_time) - min(event_time) as active_span from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: users_third_trail_event_09
+select date(event_time) as day, count(*) from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: users_third_trail_event_10
+select event_time::date as day, to_char(event_time, 'Day') as dow, count(*) from aws_cloudtrail_trail_event group by 1, 2 order by 1;
+
+-- name: users_third_trail_event_11
+select event_name, source_ip_address, source_ip_address like '10.%' or source_ip_address like '192.168.%' as private from aws_cloudtrail_trail_event order by event_time;
+
+-- name: users_third_trail_event_12
+select event_name, case when source_ip_address ~ '^[0-9.]+$' then 'ip' else 'service' end as source_kind from aws_cloudtrail_trail_event order by event_time;
+
+-- name: users_third_trail_event_13
+select event_name, user_agent ilike '%console%' as console, user_agent ~* 'boto|aws-cli' as sdk from aws_cloudtrail_trail_event order by event_time;
+
+-- name: users_third_iam_user_01
+select u.name, count(e.event_id) as events from aws_iam_user u left join aws_cloudtrail_trail_event e on e.username = u.name group by u.name order by 2 desc, 1;
+
+-- name: users_third_iam_user_02
+select u.name from aws_iam_user u where u.name not in (select username from aws_cloudtrail_trail_event where username is not null) order by 1;
+
+-- name: users_third_iam_user_03
+select name, create_date, lag(name) over (order by create_date) as created_before, create_date - lag(create_date) over (order by create_date) as gap from aws_iam_user order by create_date;
+
+-- name: users_third_iam_user_04
+select name, round(extract(epoch from (now() - create_date)) / 86400.0) as days from aws_iam_user order by 1;
+
+-- name: users_third_iam_user_05
+select name, (extract(epoch from now() - create_date) / 3600)::int as hours from aws_iam_user order by 1;
+
+-- name: users_third_iam_user_06
+select name, date_part('epoch', create_date)::bigint as epoch from aws_iam_user order by 1;
+
+-- name: users_third_iam_user_07
+select name, to_timestamp(date_part('epoch', create_date)) as back from aws_iam_user order by 1;
+
+-- name: users_third_iam_user_08
+select name, create_date + make_interval(days => 90) as expires from aws_iam_user order by 1;
+
+-- name: users_third_iam_user_09
+select name, date_trunc('quarter', create_date) as q, extract(quarter from create_date) as qn from aws_iam_user order by 1;
+
+-- name: users_third_iam_user_10
+select name, extract(isodow from create_date) as isodow, extract(doy from create_date) as doy, extract(week from create_date) as week from aws_iam_user order by 1;
+
+-- name: users_third_iam_user_11
+select name, to_char(create_date, 'IYYY-IW') as isoweek from aws_iam_user order by 1;
+
+-- name: users_third_credential_report_01
+select user_name, now() - access_key_1_last_rotated as key_age, justify_interval(now() - access_key_1_last_rotated) as pretty from aws_iam_credential_report where access_key_1_active order by 1;
+
+-- name: users_third_credential_report_02
+select user_name, case when access_key_1_active and access_key_1_last_rotated < now() - interval '90 days' then 'alarm' when access_key_1_active then 'ok' else 'skip' end as status from aws_iam_credential_report order by 1;
+
+-- name: users_third_credential_report_03
+select user_name, access_key_1_last_used_date is null and access_key_1_active as unused_active from aws_iam_credential_report order by 1;
+
+-- name: users_third_credential_report_04
+select user_name, cert_1_active or cert_2_active as has_cert from aws_iam_credential_report order by 1;
+
+-- name: users_third_iam_access_key_01
+select k.user_name, k.access_key_id, substr(k.access_key_id, 1, 4) as prefix, right(k.access_key_id, 4) as suffix from aws_iam_access_key k order by 1, 2;
+
+-- name: users_third_iam_access_key_02
+select user_name, count(*) > 1 as multiple_keys from aws_iam_access_key group by 1 order by 1;
+
+-- name: users_third_iam_access_key_03
+select status, count(*), min(create_date), max(create_date) from aws_iam_access_key group by 1 order by 1;
+
+-- name: users_third_iam_access_key_04
+select access_key_last_used_service, count(*) from aws_iam_access_key group by 1 order by 1 nulls first;
+
+-- name: users_third_trail_01
+select name, s3_bucket_name, is_multi_region_trail and log_file_validation_enabled and is_logging as compliant from aws_cloudtrail_trail order by 1;
+
+-- name: users_third_trail_02
+select name, jsonb_array_length(coalesce(event_selectors, '[]')) as selectors, insight_selectors from aws_cloudtrail_trail order by 1;
+
+-- name: users_third_trail_03
+select name, tags, tags_src from aws_cloudtrail_trail order by 1;
+
+-- name: users_third_trail_04
+select t.name, e.event_name from aws_cloudtrail_trail t join aws_cloudtrail_trail_event e on e.request_parameters ->> 'name' = t.name order by 1, 2;
+
+-- name: users_third_password_policy_01
+select account_id, minimum_password_length, minimum_password_length::text || ' chars' as label from aws_iam_account_password_policy order by 1;
+
+-- name: users_third_password_policy_02
+select account_id, to_jsonb(p) - '_ctx' - 'snapshot_id' - 'partition' - 'region' as policy from aws_iam_account_password_policy p order by 1;
+
+-- name: users_third_iam_user_12
+select jsonb_build_object('users', (select count(*) from aws_iam_user), 'roles', (select count(*) from aws_iam_role)) as summary;
+
+-- name: users_third_iam_user_13
+select json_build_object('user', name, 'mfa', mfa_enabled) from aws_iam_user order by name limit 2;
+
+-- name: users_third_iam_group_01
+select name, row_to_json(u)::jsonb ->> 'name' as n from (select name, path from aws_iam_group) u order by 1;
+
+-- name: users_third_iam_group_02
+select array_to_json(array_agg(name order by name)) as names from aws_iam_group;
+
+-- name: users_third_iam_user_14
+select name, akas ->> 0 as arn, akas -> 0 = to_jsonb(arn) as same from aws_iam_user order by 1;
+
+-- name: users_third_iam_group_03
+select name, _ctx ->> 'connection_name' as conn from aws_iam_group order by 1;
+
+-- name: users_third_iam_group_04
+select title, akas from aws_iam_group order by 1;
