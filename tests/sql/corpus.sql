@@ -6891,3 +6891,42 @@ select name, _ctx ->> 'connection_name' as conn from aws_iam_group order by 1;
 
 -- name: users_third_iam_group_04
 select title, akas from aws_iam_group order by 1;
+
+-- name: users_reason_numbers_01
+select name || ' has ' || attachment_count || ' attachments (' || round(attachment_count * 100.0 / 6, 1) || '%)' as reason from aws_iam_policy order by 1;
+
+-- name: users_reason_numbers_02
+select concat(name, ': ', max_session_duration / 3600.0, 'h') as reason from aws_iam_role order by 1;
+
+-- name: users_reason_numbers_03
+select format('%s: %s days', name, date_part('day', now() - create_date)) as reason from aws_iam_user order by 1;
+
+-- name: users_reason_numbers_04
+select 'avg ' || avg(max_session_duration) as a, 'sum ' || sum(max_session_duration) as s from aws_iam_role;
+
+-- name: users_reason_numbers_05
+select string_agg(name || '=' || attachment_count * 1.5, ', ' order by name) as s from aws_iam_policy;
+
+-- name: users_reason_numbers_06
+with t as (select name, attachment_count / 4.0 as q from aws_iam_policy) select name || ':' || q from t order by 1;
+
+-- name: users_reason_numbers_07
+with t as (select name, attachment_count / 4.0 as q from aws_iam_policy) select string_agg(q::text, ',' order by name) from t;
+
+-- name: users_reason_numbers_08
+select name, coalesce(attachment_count / nullif(permissions_boundary_usage_count, 0)::numeric, 0) as ratio from aws_iam_policy order by 1;
+
+-- name: users_reason_numbers_09
+select name, attachment_count::numeric / 3 > 0.5 as over_half from aws_iam_policy order by 1;
+
+-- name: users_reason_numbers_10
+select account_id, round(avg(max_session_duration) / 3600, 2) || ' h' as avg_hours from aws_iam_role group by 1 order by 1;
+
+-- name: users_reason_numbers_11
+select name, (tags ->> 'cost.center')::numeric / 4 as quarter from aws_iam_user where tags ? 'cost.center' order by 1;
+
+-- name: users_reason_numbers_12
+select jsonb_build_object('name', name, 'ratio', attachment_count / 3.0) from aws_iam_policy order by name limit 2;
+
+-- name: users_reason_numbers_13
+select name, to_jsonb(max_session_duration / 3600.0) as hours from aws_iam_role order by 1;
