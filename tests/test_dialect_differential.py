@@ -150,6 +150,8 @@ REFUSED_BY_POSTGRES = [
     "select name, case when mfa_enabled then 'none' else length(name) end from aws_iam_user",
     "select '5x' union select length(name) from aws_iam_user",
     "select jsonb_path_exists('[\"a\"]', '$[*] ? (@ like_regex \"a\" flag \"z\")')",
+    "select ('x' || name)::timestamptz from aws_iam_user",
+    "select (response_elements ->> 'ConsoleLogin')::timestamp from aws_cloudtrail_trail_event",
 ]
 
 

@@ -121,6 +121,17 @@ def test_a_whole_double_is_written_as_go_writes_it_in_json(con):
         assert '"d": 1e+21,' in text and '"e": 3,' in text
 
 
+def test_negative_zero_small_doubles_and_json_numbers_as_go_writes_them(con):
+    """-0 stays -0, 1e-05 is 0.00001 and 1e-07 is 1e-7 (Go's encoding/json); a whole double inside a JSON value
+    has no ".0" in json output and in a cell (Steampipe decodes jsonb into Go values)."""
+    for fmt in ("json", "jsonl"):
+        text = rendered(con, "-0.0::double as z, 1e-5::double as s, 1e-7::double as t, "
+                             "json_array(2.0::double, -0.0::double, 1.5)", fmt)
+        assert '"z": -0,' in text and '"s": 0.00001,' in text and '"t": 1e-7,' in text
+        assert "[2, -0, 1.5]" in " ".join(text.split()).replace("[ ", "[").replace(" ]", "]")
+    assert rendered(con, "json_array(2.0::double, 1.5, -0.0::double)", "csv").splitlines()[1] == '"[2,1.5,-0]"'
+
+
 def test_every_duckdb_type_has_a_rendering(con):
     """Every type DuckDB lists (nested ones through a list of it) renders in every format without an error."""
     names = [r[0] for r in con.execute(

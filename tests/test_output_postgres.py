@@ -80,6 +80,22 @@ NUMERIC_QUERIES = [
     "with t as (select i::numeric / 3 as v from generate_series(1, 3) i) select v from t",
     "select s.v from (select i % 2 as k, avg(i) as v from generate_series(1, 5) i group by 1) s order by s.v desc",
     "select t.v from (values (1.5, 'a'), (-2, 'b'), (null, 'c'), (1e3, 'd'), (0.50, 'e')) t(v, n) order by t.n",
+    "with t as (select 10.0 / 3 as a) select a * 2 as v from t",
+    "select 2458909 + (i - 1)::numeric / 86400000000 as v from generate_series(1, 2) i",
+    "select * from (select i::numeric / 3 as v from generate_series(1, 3) i) s order by 1",
+    "with q as (select i::numeric / 3 as r from generate_series(1, 4) i) select max(r) + 0 as m, min(r) as v from q",
+    "with q as (select i % 2 * 1.0 / 3 as r from generate_series(1, 4) i) select r as v from q group by r order by 1",
+    "with q as (select i % 2 / 3.0 as r from generate_series(1, 4) i) select distinct r as v from q order by 1",
+    "select 1.50 as v union select i from generate_series(1, 3) i union select 3.125 order by 1",
+    "select 1.5 as v union select 1.50 union select i / 4.0 from generate_series(5, 6) i order by 1",
+    "select 1.50 as v intersect select 1.5",
+    "select i * 1.0 as v from generate_series(1, 3) i except select 2 order by 1 desc",
+    "with c as (select i from generate_series(1, 2) i) select i * 0.5 as v from c union select 7 order by v limit 2",
+
+    "select s.a + 1 as v from (select i::numeric / 7 as a from generate_series(1, 3) i) s order by v",
+    "select x + 1 as v from (values (1.5), (2), (null)) v(x)",
+    "select n, x * x as v from (values (1, 0.5), (2, 2), (3, -1.25)) v(n, x) order by n",
+    "with s as (select avg(i) as a from generate_series(1, 2) i) select a / 3 as v from s",
 ]
 
 
@@ -117,6 +133,21 @@ TYPED_QUERIES = [
     "select age(timestamptz '2026-03-01 00:00:00+00', timestamptz '2024-01-15 10:30:45+00') as v",
     "select date_trunc('day', timestamptz '2024-05-06 07:08:09+00') as v",
     "select to_timestamp(1700000000) as v",
+    "select extract(julian from timestamptz '2024-05-06 07:08:09+00') as v",
+    "select extract(julian from timestamp '1960-05-06 18:00:00') as v",
+    "select extract(julian from date '2024-05-06') as v",
+    "select length('abc') as v",
+    "select strpos('abc', 'c') as v",
+    "select jsonb_array_length('[1, 2]') as v",
+    "select ntile(2) over () as v",
+    "select i as v from generate_series(1, 2) i",
+    "select row_number() over () as v",
+    "select grouping(i) as v from generate_series(1, 2) i group by rollup (i) order by 1 limit 1",
+    "select sum(i) as v from generate_series(1, 3) i",
+    "select generate_series(1, 2) as v limit 1",
+    "select pg_typeof(1.5) as v",
+    "select pg_typeof(now() - interval '1 day') as v",
+    "select pg_typeof(array['a', 'b']) as v",
 ]
 
 

@@ -35,7 +35,7 @@ from sqlglot.tokens import TokenType
 from sqlglot.transforms import preprocess
 
 from iamsql.errors import QueryError, UnsupportedFeature, first_line
-from iamsql.sql import jsonpath, pgfunctions
+from iamsql.sql import jsonpath, numformat, pgfunctions
 from iamsql.store.schema import ACCESS_TABLES, CATALOG_TABLES, DERIVED_TABLES, TABLES
 
 NAME_KEY = "pg_name"
@@ -210,7 +210,6 @@ UNSUPPORTED_FUNCTIONS = {
     "set_config",
     "current_setting",
     "jsonb_delete_path",
-    "pg_typeof",
     "sha224",
     "to_number",  # its format ('9G999D9') is not read: a cast (x::numeric) reads plain numbers
     # the inet and cidr functions that iamsql.sql.inet does not have
@@ -312,6 +311,19 @@ def select_sources(select: exp.Select | None) -> list[exp.Expr]:
     if select is None or not select.args.get("from_"):
         return []
     return [select.args["from_"].this, *(join.this for join in select.args.get("joins") or [])]
+
+
+def _defining_select(item: exp.Expr) -> exp.Select:
+    """The SELECT whose select list holds ``item``."""
+    return item.parent.parent if isinstance(item.parent, exp.Alias) else item.parent
+
+
+def _branch_of_set_operation(item: exp.Expr) -> bool:
+    """Whether the select item ``item`` is in a branch of a ``UNION``, ``INTERSECT`` or ``EXCEPT``."""
+    query = _defining_select(item)
+    while isinstance(query.parent, (exp.Subquery, exp.Paren)):
+        query = query.parent
+    return isinstance(query.parent, exp.SetOperation)
 
 
 def derived_item(column: exp.Column) -> exp.Expr | None:
@@ -515,6 +527,17 @@ class Scope:
             return func_name(node.expressions[0]) in ("pg_jsonb_elements", "pg_jsonb_path_query") if node.expressions else False
         return name in JSON_RESULT_FUNCTIONS
 
+    def of_derived(self, column: exp.Column, predicate) -> bool | int | None:
+        """``predicate(item, self)`` of the select item defining ``column`` (``derived_item``), else None (also while
+        that item is being typed: a recursive CTE's column may be defined by itself)."""
+        if id(column) in self.deriving or (item := derived_item(column)) is None:
+            return None
+        self.deriving.add(id(column))
+        try:
+            return predicate(item, self)
+        finally:
+            self.deriving.discard(id(column))
+
     def is_int(self, node: exp.Expr) -> bool:
         """Whether ``node`` is an integer in Postgres (for ``/``, which truncates between integers)."""
         if isinstance(node, exp.Paren):
@@ -538,12 +561,8 @@ class Scope:
             return node.to.this in INT_TYPES
         if isinstance(node, exp.Column):
             column_type = self.column_type(node)
-            if column_type is None and id(node) not in self.deriving and (item := derived_item(node)) is not None:
-                self.deriving.add(id(node))  # a recursive CTE's column may be defined by itself
-                try:
-                    return self.is_int(item)
-                finally:
-                    self.deriving.discard(id(node))
+            if column_type is None and (derived := self.of_derived(node, lambda item, scope: scope.is_int(item))) is not None:
+                return derived
             return column_type in ("BIGINT", "INTEGER")
         if isinstance(node, (exp.Window, exp.Filter)):
             return self.is_int(node.this)
@@ -567,6 +586,8 @@ class Scope:
             return self.is_int4(node.this) and self.is_int4(node.expression)
         if isinstance(node, exp.Cast):
             return node.to.this in (exp.DataType.Type.INT, exp.DataType.Type.SMALLINT)
+        if isinstance(node, exp.Window):
+            return func_name(node.this) == "ntile"
         if isinstance(node, exp.Column) and (function := self._series_function(node)) is not None:
             # a value of generate_series(...) or unnest(array[...]) of integers (not bigints)
             if isinstance(function, exp.Unnest):
@@ -1392,6 +1413,8 @@ def is_numeric(node: exp.Expr, scope: Scope) -> bool:
     literal without a float."""
     if node.meta.get("pg_scale") is not None or func_name(node) == "pg_trim_scale":
         return True
+    if isinstance(node, exp.Column):
+        return NUMERIC_TEXT_KEY in node.meta or bool(scope.of_derived(node, is_numeric))
     if (item := scalar_item(node)) is not None:
         return is_numeric(item, scope)
     if isinstance(node, (exp.Paren, exp.Neg)):
@@ -1445,7 +1468,9 @@ def _is_float(node: exp.Expr, scope: Scope) -> bool:
         return not _numeric_math(node, scope)
     if branches := _branches(node):
         return any(_is_float(b, scope) for b in branches)
-    return isinstance(node, exp.Column) and scope.column_type(node) == "DOUBLE"
+    if isinstance(node, exp.Column):
+        return scope.column_type(node) == "DOUBLE" or bool(scope.of_derived(node, _is_float))
+    return False
 
 
 def _literal_scale(text: str) -> int | None:
@@ -1467,6 +1492,10 @@ def numeric_scale(node: exp.Expr, scope: Scope) -> int | None:
         return numeric_scale(node.this, scope)
     if scope.is_int(node):
         return 0
+    if isinstance(node, exp.Column):
+        # a column of a subquery or CTE has its item's decimals (the items of a set operation, each its own)
+        return None if NUMERIC_TEXT_KEY in node.meta else scope.of_derived(
+            node, lambda item, scope: None if _branch_of_set_operation(item) else numeric_scale(item, scope))
     if isinstance(node, exp.Literal) and not node.is_string:
         return _literal_scale(node.this)
     if isinstance(node, exp.Cast) and node.to.this in NUMERIC_TYPES:
@@ -1579,6 +1608,12 @@ def numeric_value_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
     known."""
     if isinstance(node, exp.Paren):
         return numeric_value_text(node.this, scope)
+    if isinstance(node, exp.Column):
+        return node.meta[NUMERIC_TEXT_KEY].copy() if NUMERIC_TEXT_KEY in node.meta else None
+    if isinstance(node, (exp.Max, exp.Min)) and isinstance(node.this, exp.Column) and NUMERIC_TEXT_KEY in node.this.meta:
+        # the text of the row holding the largest (smallest) value
+        return call("arg_max" if isinstance(node, exp.Max) else "arg_min", node.this.meta[NUMERIC_TEXT_KEY].copy(),
+                    node.this.copy())
     if (item := scalar_item(node)) is not None:
         if (text := numeric_value_text(item, scope)) is None:
             return None
@@ -1587,6 +1622,12 @@ def numeric_value_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
         return subquery
     if isinstance(node, VARIANCES) and scope.is_int(node.this):
         return variance_text(node)
+    if isinstance(node, exp.Extract) and node.this.name.lower() == "julian" and not is_date(node.expression):
+        # the day's number plus the fraction of the day, a numeric division of microseconds
+        text = exp.DataType.build("VARCHAR")
+        fraction = call("pg_numeric_op", string("/"), exp.cast(call("pg_day_micros", node.expression.copy()), text),
+                        string("86400000000"))
+        return call("pg_numeric_op", string("+"), exp.cast(call("pg_julian_day", node.expression.copy()), text), fraction)
     if isinstance(node, (exp.Case, exp.Coalesce)):
         return _branch_texts(node, scope)
     if isinstance(node, (exp.Greatest, exp.Least)):
@@ -1747,7 +1788,7 @@ def is_text(node: exp.Expr, scope: Scope) -> bool:
     if isinstance(node, exp.Cast):
         return node.to.this in TEXT_TYPES
     if isinstance(node, exp.Column):
-        return scope.column_type(node) == "VARCHAR"
+        return scope.column_type(node) == "VARCHAR" or bool(scope.of_derived(node, is_text))
     if isinstance(node, exp.Coalesce):
         return all(is_text(a, scope) or isinstance(a, exp.Null) for a in [node.this, *node.expressions])
     return isinstance(node, TEXT_FUNCTIONS) or func_name(node) in (
@@ -1818,6 +1859,16 @@ def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
         return exp.Left(this=exp.cast(node.this, exp.DataType.build("VARCHAR")), expression=length.copy())
     if target in (exp.DataType.Type.CHAR, exp.DataType.Type.NCHAR, exp.DataType.Type.BPCHAR):
         raise UnsupportedFeature("unsupported Postgres feature: a cast to char(n) (blank-padded text)")
+    if target in (exp.DataType.Type.TIMESTAMPTZ, exp.DataType.Type.TIMESTAMP) and not node.meta.get(
+            "pg_time_read") and is_text(node.this, scope) and not isinstance(node.this, exp.Literal):
+        # AWS writes some times as Java does ("Jun 14, 2025 9:00:00 AM": CreateAccessKey's createDate in CloudTrail),
+        # which Postgres reads and DuckDB's cast does not; another text that DuckDB cannot read fails as before
+        attempts = [exp.TryCast(this=node.this.copy(), to=node.to.copy()),
+                    exp.Cast(this=call("try_strptime", node.this.copy(), string("%b %d, %Y %I:%M:%S %p")), to=node.to.copy()),
+                    exp.Cast(this=node.this.copy(), to=node.to.copy())]
+        for attempt in attempts:
+            attempt.meta["pg_time_read"] = True
+        return exp.Coalesce(this=attempts[0], expressions=attempts[1:])
     if target == exp.DataType.Type.TIME and is_timestamptz(node.this, scope):
         # the time of day in the session's time zone (UTC here); DuckDB has no direct timestamptz -> time cast
         return exp.Cast(this=exp.cast(node.this, exp.DataType.build("TIMESTAMP")), to=node.to)
@@ -2365,6 +2416,23 @@ def _is_timestamp_without_zone(ts: exp.Expr) -> bool:
     while isinstance(ts, exp.Paren):
         ts = ts.this
     return isinstance(ts, exp.AtTimeZone) or isinstance(ts, exp.Cast) and ts.to.this == exp.DataType.Type.TIMESTAMP
+
+
+def number_to_char(value: exp.Expr, fmt: str, scope: Scope) -> exp.Expr:
+    """``to_char(number, format)``: ``pg_to_char_number`` (``numformat``) of the number's text, Postgres's where the
+    query decides it (an integer's digits, a numeric's decimals), else the double DuckDB computes (a double's
+    shortest text, which reads back as the same double: ``to_char(float8)`` rounds it as C's printf does)."""
+    try:
+        numformat.parse(fmt)
+    except ValueError as exc:
+        raise QueryError(str(exc)) from None
+    if isinstance(value, exp.Literal) and value.is_string:
+        raise QueryError("function to_char(unknown, unknown) is not unique")
+    is_float = _is_float(value, scope)
+    text = None if is_float else _numeric_operand_text(value, scope)
+    if text is None:
+        text = exp.cast(value.copy(), exp.DataType.build("VARCHAR"))
+    return call("pg_to_char_number", text, string(fmt), exp.Boolean(this=is_float))
 
 
 def to_char(ts: exp.Expr, fmt: str, known_time: bool = False) -> exp.Expr:
@@ -3224,9 +3292,9 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     if name == "to_char":
         if len(args) != 2 or not (isinstance(args[1], exp.Literal) and args[1].is_string):
             raise UnsupportedFeature("unsupported Postgres feature: to_char with a format that is not a literal")
-        if scope.is_int(args[0]) or isinstance(args[0], exp.Literal):
-            raise UnsupportedFeature("unsupported Postgres feature: to_char of a number")
         value = args[0]
+        if scope.is_int(value) or is_numeric(value, scope) or _is_float(value, scope) or isinstance(value, exp.Literal):
+            return number_to_char(value, args[1].this, scope)
         if is_interval(value, scope):
             raise UnsupportedFeature("unsupported Postgres feature: to_char of an interval")
         known_time = is_timestamptz(value, scope) or is_date(value) or (
@@ -4501,10 +4569,47 @@ def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False, numeric_
     check_set_operation_types(tree, scope)
     tree = name_select_items(tree, scope)
     tree = string_to_table(tree)
+    tree = derived_numeric_texts(tree, scope)
+    tree = type_names(tree, scope, numeric_text)
     scales = output_scales(tree, scope)
+    integers = output_integers(tree, scope) if numeric_text else []
     if numeric_text:
         tree = numeric_text_columns(tree, scope, scales)
-    return with_output_scales(apply_rewrites(tree, scope), scales)
+    return with_output_integers(with_output_scales(apply_rewrites(tree, scope), scales), integers)
+
+
+def output_integers(tree: exp.Expr, scope: Scope) -> list[str | None]:
+    """Per column of the statement's result, ``INTEGER`` for a Postgres ``integer`` that DuckDB computes as a
+    BIGINT (``length``, ``strpos``, ``jsonb_array_length``, ``ntile``, ``grouping``, a series of integers),
+    ``BIGINT`` for a ``sum`` of integers (a HUGEINT in DuckDB), else None."""
+    if not isinstance(tree, exp.Select):
+        return []
+    types = []
+    for item in (i.unalias() for i in tree.expressions):
+        total = item
+        while isinstance(total, (exp.Window, exp.Filter)):
+            total = total.this
+        if isinstance(item, exp.Literal):
+            types.append(None)
+        elif scope.is_int4(item) or isinstance(item, exp.Grouping) or isinstance(
+                item, exp.ExplodingGenerateSeries) and scope._series_type(item) == "BIGINT" and all(
+                scope.is_int4(item.args[k]) for k in ("start", "end", "step") if item.args.get(k) is not None):
+            types.append("INTEGER")
+        elif isinstance(total, exp.Sum) and scope.is_int4(total.this):
+            types.append("BIGINT")
+        else:
+            types.append(None)
+    return types
+
+
+def with_output_integers(tree: exp.Expr, integers: list[str | None]) -> exp.Expr:
+    """The translated statement with those columns as that type, so ``-o json`` names their type ``int4`` or
+    ``int8`` as Postgres does."""
+    for item, integer in zip(tree.expressions if integers else [], integers):
+        if integer:
+            cast = exp.Cast(this=item.unalias().copy(), to=exp.DataType.build(integer))
+            item.replace(exp.alias_(cast, item.alias_or_name, quoted=True) if item.alias_or_name else cast)
+    return tree
 
 
 def output_scales(tree: exp.Expr, scope: Scope) -> list[int | None]:
@@ -4526,46 +4631,186 @@ def numeric_text_columns(tree: exp.Expr, scope: Scope, scales: list[int | None])
     their value and ``numeric_value_text`` (NULL when the value is), so ``iamsql query`` prints Postgres's
     decimals (``33.3333333333333333``), which depend on the values. Before the rewrites, which translate both.
     The numeric columns of a ``union all`` as well (``union_numeric_texts``)."""
+    if isinstance(tree, exp.SetOperation) and tree.args.get("distinct"):
+        return set_operation_numeric_texts(tree, scope)
     if isinstance(tree, exp.Union):
         return union_numeric_texts(tree, scope)
     for item, scale in zip(tree.expressions if scales else [], scales):
         value = item.this if isinstance(item, exp.Alias) else item
-        if isinstance(value, exp.Column) and scale is None and (
-                text := _derived_numeric_text(tree, value, scope) or _values_numeric_text(tree, value)):
-            if value is item:  # the column keeps its name
-                value = item.replace(exp.alias_(item.copy(), item.name, quoted=True)).this
-            _with_numeric_text(value, text)
-            continue
         if scale is not None or not is_numeric(value, scope) or _is_float(value, scope):
             continue
-        if (text := numeric_value_text(value, scope)) is None:
-            continue
-        _with_numeric_text(value, text)
+        if (text := numeric_value_text(value, scope)) is not None:
+            _with_numeric_text(value, text)
     return tree
 
 
-def _outside_keeps_answer(tree: exp.Select) -> bool:
-    """Whether one more column of a source of ``tree`` leaves its answer as it is: no ``*``, ``distinct``, ``group
-    by`` or aggregate (which would see or need that column)."""
-    return not (tree.find(exp.Star) or tree.args.get("distinct") or tree.args.get("group")
-                or any(item.find(exp.AggFunc) for item in tree.expressions))
+# DuckDB's type (``typeof``) -> Postgres's name of the type a Steampipe value of it has (``pg_typeof``)
+TYPEOF_NAMES = {
+    "BOOLEAN": "boolean", "VARCHAR": "text", "JSON": "jsonb", "SMALLINT": "smallint", "INTEGER": "integer",
+    "BIGINT": "bigint", "HUGEINT": "numeric", "DOUBLE": "double precision", "FLOAT": "real", "DATE": "date",
+    "TIMESTAMP WITH TIME ZONE": "timestamp with time zone", "TIMESTAMP": "timestamp without time zone",
+    "TIME": "time without time zone", "TIME WITH TIME ZONE": "time with time zone", "INTERVAL": "interval",
+    "UUID": "uuid", "BLOB": "bytea", '"NULL"': "unknown",
+}
 
 
-def _values_numeric_text(tree: exp.Select, column: exp.Column) -> exp.Column | None:
-    """For a result column that selects a column of a ``VALUES`` list in FROM of numbers with decimals (``from
-    (values (1.5), (2)) v(x)``): the text Postgres gives each number (``2``, where DuckDB's common DECIMAL gives
-    ``2.0``), as one more column of the list, selected here. None for other values or where that column could
-    change the answer."""
-    sources = [s for s in select_sources(tree) if not column.table or s.alias_or_name == column.table]
+# A result column of ``pg_typeof(...)``: a struct of this one field, which ``query.fetch`` prints as a ``regtype``.
+REGTYPE_FIELD = "pg_regtype"
+
+
+def type_names(tree: exp.Expr, scope: Scope, result_types: bool = False) -> exp.Expr:
+    """``pg_typeof(x)`` as the name of x's Postgres type: what the query decides (``jsonb``, ``numeric``, which
+    DuckDB computes as a double, ``integer`` and ``bigint``, ``text``; a quoted literal is ``unknown``), else DuckDB's
+    type of x named as Postgres names it (``timestamp with time zone``, ``boolean``; a list ``text[]``). With
+    ``result_types`` a result column of it is a ``REGTYPE_FIELD`` struct. Before the rewrites, which translate x."""
+    for node in list(tree.find_all(exp.Anonymous)):
+        if func_name(node) != "pg_typeof":
+            continue
+        if len(node.expressions) != 1:
+            raise QueryError(f"function pg_typeof() takes 1 argument, got {len(node.expressions)}")
+        value = node.expressions[0]
+        known = ("unknown" if isinstance(value, exp.Literal) and value.is_string
+                 else "json" if isinstance(value, exp.Cast) and value.to.this == exp.DataType.Type.JSON
+                 else "jsonb" if scope.is_json(value)
+                 else "double precision" if _is_float(value, scope)
+                 else "numeric" if is_numeric(value, scope)
+                 else "integer" if scope.is_int4(value)
+                 else "bigint" if scope.is_int(value)
+                 else "text" if is_text(value, scope) else None)
+        if known is not None:
+            name = string(known)
+        else:
+            duck_type = call("typeof", value.copy())
+            choice = exp.Case(this=duck_type.copy())
+            for duck, postgres in TYPEOF_NAMES.items():
+                choice = choice.when(string(duck), string(postgres))
+                if duck not in ('"NULL"', "HUGEINT"):
+                    choice = choice.when(string(f"{duck}[]"), string(f"{postgres}[]"))
+            decimal = exp.Like(this=duck_type.copy(), expression=string("DECIMAL(%"))
+            name = choice.else_(exp.Case().when(decimal, string("numeric")).else_(call("lower", duck_type)))
+        item = node.parent if isinstance(node.parent, exp.Alias) else node
+        if result_types and item.parent is tree and isinstance(tree, exp.Select):
+            name = exp.Struct(expressions=[exp.PropertyEQ(this=exp.to_identifier(REGTYPE_FIELD), expression=name)])
+        node.replace(name)
+    return tree
+
+
+# The meta key of a column of a subquery, CTE or VALUES list holding a numeric whose decimals depend on the values:
+# the column of the same source holding Postgres's text of each value (``derived_numeric_texts``).
+NUMERIC_TEXT_KEY = "pg_numeric_text"
+
+
+def derived_numeric_texts(tree: exp.Expr, scope: Scope) -> exp.Expr:
+    """Every column of a subquery, CTE or ``VALUES`` list in FROM that holds a numeric whose decimals depend on the
+    values (``with t as (select 10.0 / 3 as a) ...``, ``from (values (1.5), (2)) v(x)``) gets, where one more column
+    of that source leaves the answer as it is (no ``*`` reads it: a ``*`` over such sources alone is expanded first),
+    that source's column of Postgres's text of each value (``numeric_value_text`` of the item, the literals' own
+    text), which ``numeric_value_text`` of the column gives: ``a::text``, ``a * 2``, ``max(a)`` and the column
+    selected as it is print Postgres's digits; grouped by the column, the text is grouped by too. Not inside another
+    aggregate. Before the rewrites, which translate the text's expression with the rest."""
+    added: dict[int, exp.Column] = {}
+    for select in list(tree.find_all(exp.Select)):
+        _expand_derived_star(select, scope)
+    for column in list(tree.find_all(exp.Column)):
+        select = column.find_ancestor(exp.Select)
+        if select is None or isinstance(column.this, exp.Star):
+            continue
+        aggregate = column.find_ancestor(exp.AggFunc, exp.Select)
+        if isinstance(aggregate, exp.AggFunc) and not aggregate.find_ancestor(exp.Window, exp.Select) and not (
+                isinstance(aggregate, (exp.Max, exp.Min)) and aggregate.this is column):
+            continue  # inside an aggregate other than max(x) and min(x): the text is not carried
+        group = select.args.get("group")
+        if group and (any(group.args.get(k) for k in ("rollup", "cube", "grouping_sets")) or any(
+                isinstance(key, (exp.Rollup, exp.Cube, exp.GroupingSets)) for key in group.expressions)):
+            continue  # one more grouping key would change the grouping sets
+        if (found := _derived_numeric_text(column, scope, added)) or (found := _values_numeric_text(column, added)):
+            column.meta[NUMERIC_TEXT_KEY] = found
+            if group and not isinstance(aggregate, exp.AggFunc) and not any(
+                    key.meta.get("pg_text_key") and key == found for key in group.expressions):
+                # grouped by the value, the text goes with it (a row's text is decided by its value)
+                text_key = found.copy()
+                text_key.meta["pg_text_key"] = True
+                group.append("expressions", text_key)
+    return tree
+
+
+def _expand_derived_star(select: exp.Select, scope: Scope) -> None:
+    """``select *`` over subqueries and CTEs only, one of whose columns is a numeric with decimals that depend on the
+    values, as the list of their columns (``s.a, s.b``), so the numeric's text can be carried out of its source."""
+    def is_star(item: exp.Expr) -> bool:
+        return isinstance(item, exp.Star) or isinstance(item, exp.Column) and isinstance(item.this, exp.Star)
+
+    sources = select_sources(select)
+    if not sources or not any(is_star(i) for i in select.expressions) or any(
+            join.args.get("using") or join.args.get("method") for join in select.args.get("joins") or []):
+        return
+    columns: dict[str, list[exp.Column]] = {}
+    items = []
+    for source in sources:
+        alias = source.alias_or_name
+        if isinstance(source, exp.Subquery):
+            query = source.this
+        elif isinstance(source, exp.Table) and not source.db and (cte := next(
+                (c for c in select.root().find_all(exp.CTE) if c.alias == source.name), None)) is not None:
+            query = cte.this
+            holder_alias = cte.args.get("alias")
+            if holder_alias is not None and holder_alias.columns:
+                return
+        else:
+            return
+        if isinstance(source, exp.Subquery) and source.args.get("alias") and source.args["alias"].columns:
+            return
+        while isinstance(query, (exp.SetOperation, exp.Subquery)):
+            query = query.this
+        if not alias or not isinstance(query, exp.Select) or any(
+                isinstance(i.unalias(), exp.Star) or not i.alias_or_name for i in query.expressions):
+            return
+        columns[alias] = [exp.column(i.alias_or_name, table=alias, quoted=True) for i in query.expressions]
+        items += [i.unalias() for i in query.expressions]
+    if not any(is_numeric(i, scope) and not _is_float(i, scope) and numeric_scale(i, scope) is None for i in items):
+        return
+    expanded = []
+    for item in select.expressions:
+        if isinstance(item, exp.Star):
+            expanded += [c.copy() for listed in columns.values() for c in listed]
+        elif is_star(item):
+            if item.table not in columns:
+                return
+            expanded += [c.copy() for c in columns[item.table]]
+        else:
+            expanded.append(item)
+    select.set("expressions", expanded)
+
+
+def _star_over(holder: exp.Expr) -> bool:
+    """Whether a ``*`` of some SELECT reads the subquery, ``VALUES`` list or CTE ``holder`` (and would show one more
+    column of it)."""
+    if isinstance(holder, (exp.Subquery, exp.Values)):
+        readers = [holder.parent_select] if holder.parent_select else []
+    else:
+        readers = [select for select in holder.root().find_all(exp.Select)
+                   if any(isinstance(s, exp.Table) and s.name == holder.alias for s in select_sources(select))]
+    return any(isinstance(item, exp.Star) or isinstance(item, exp.Column) and isinstance(item.this, exp.Star)
+               for select in readers for item in select.expressions)
+
+
+def _values_numeric_text(column: exp.Column, added: dict[int, exp.Column]) -> exp.Column | None:
+    """For a column of a ``VALUES`` list in FROM of numbers with decimals (``from (values (1.5), (2)) v(x)``): the
+    text Postgres gives each number (``2``, where DuckDB's common DECIMAL gives ``2.0``), as one more column of the
+    list. None for other values."""
+    select = column.find_ancestor(exp.Select)
+    sources = [s for s in select_sources(select) if not column.table or s.alias_or_name == column.table]
     values = sources[0] if len(sources) == 1 else None
     alias = values.args.get("alias") if isinstance(values, exp.Values) else None
     names = [c.name for c in alias.columns] if alias else []
-    if column.name not in names or not _outside_keeps_answer(tree):
+    if column.name not in names:
         return None
     position = names.index(column.name)
+    if (id(values), position) in added:
+        return added[(id(values), position)].copy()
     numbers = [row.expressions[position] for row in values.expressions
                if isinstance(row, exp.Tuple) and len(row.expressions) == len(names)]
-    if len(numbers) != len(values.expressions):
+    if len(numbers) != len(values.expressions) or _star_over(values):
         return None
     texts, numeric = [], False
     for number in numbers:
@@ -4583,37 +4828,124 @@ def _values_numeric_text(tree: exp.Select, column: exp.Column) -> exp.Column | N
     for row, text in zip(values.expressions, texts):
         row.append("expressions", text)
     alias.append("columns", exp.to_identifier(name, quoted=True))
-    return exp.column(name, table=alias.name, quoted=True)
+    added[(id(values), position)] = exp.column(name, table=alias.name, quoted=True)
+    return added[(id(values), position)].copy()
 
 
-def _derived_numeric_text(tree: exp.Select, column: exp.Column, scope: Scope) -> exp.Column | None:
-    """For a result column that selects a division or ``avg`` computed in a subquery or CTE (``with s as (select
-    avg(x) as a ...) select a from s``): the text of it, computed there as one more column of that query and
-    selected here. None where that column could change the answer (a ``*``, ``distinct``, ``group by`` or an
-    aggregate outside, a set operation or ``distinct`` inside, a CTE's column list) or the text is not known."""
+def _derived_numeric_text(column: exp.Column, scope: Scope, added: dict) -> exp.Column | None:
+    """For a column of a subquery or CTE whose item is a numeric with decimals depending on the values (``with s as
+    (select avg(x) as a ...) select a from s``): the text of it, computed there as one more column of that query.
+    None where that column could change the answer (a ``*`` reading the source, a set operation or ``distinct``
+    inside, a CTE's column list) or the text is not known."""
     defining = derived_item(column)
     if defining is None or not is_numeric(defining, scope) or _is_float(defining, scope):
         return None
-    query = defining.parent.parent if isinstance(defining.parent, exp.Alias) else defining.parent
-    if not isinstance(query, exp.Select) or query.args.get("distinct") or isinstance(query.parent, exp.SetOperation):
+    if numeric_scale(defining, scope) is not None:
+        return None
+    query = _defining_select(defining)
+    source = column.table or select_sources(column.find_ancestor(exp.Select))[0].alias_or_name
+    if id(defining) in added:
+        return exp.column(added[id(defining)], table=source, quoted=True)
+    if not isinstance(query, exp.Select) or query.args.get("distinct") or _branch_of_set_operation(defining):
         return None
     holder = query.parent
-    if isinstance(holder, (exp.CTE, exp.Subquery)) and (alias := holder.args.get("alias")) and alias.columns:
+    if not isinstance(holder, (exp.CTE, exp.Subquery)) or (alias := holder.args.get("alias")) and alias.columns:
         return None
-    if not _outside_keeps_answer(tree) or (text := numeric_value_text(defining, scope)) is None:
+    if _star_over(holder) or (text := numeric_value_text(defining, scope)) is None:
         return None
     name = f"pg_numeric_text_{len(query.expressions)}"
     query.append("expressions", exp.alias_(text, name, quoted=True))
-    source = column.table or select_sources(tree)[0].alias_or_name
+    added[id(defining)] = name
     return exp.column(name, table=source, quoted=True)
 
 
 def _with_numeric_text(value: exp.Expr, text: exp.Expr) -> None:
-    """Replace ``value`` by the struct of it and its ``text`` (NULL when the value is)."""
+    """Replace ``value`` by the struct of it and its ``text`` (NULL when the value is); a column selected as it is
+    keeps its name."""
+    if isinstance(value, exp.Column) and isinstance(value.parent, exp.Select):
+        value = value.replace(exp.alias_(value.copy(), value.name, quoted=True)).this
     fields = [exp.PropertyEQ(this=exp.to_identifier(name), expression=field)
               for name, field in zip(NUMERIC_TEXT_FIELDS, (value.copy(), text))]
     value.replace(exp.Case().when(exp.Not(this=exp.Is(this=value.copy(), expression=exp.Null())),
                                   exp.Struct(expressions=fields)))
+
+
+def _set_operation_branches(tree: exp.SetOperation) -> list[exp.Select] | None:
+    """The SELECTs of a set operation, left to right; None when a branch is something else."""
+    if isinstance(tree, exp.SetOperation):
+        left, right = _set_operation_branches(tree.this), _set_operation_branches(tree.expression)
+        return None if left is None or right is None else left + right
+    while isinstance(tree, exp.Subquery) and not tree.args.get("alias"):
+        tree = tree.this
+    return [tree] if isinstance(tree, exp.Select) and not any(
+        isinstance(i.unalias(), exp.Star) for i in tree.expressions) else None
+
+
+def set_operation_numeric_texts(tree: exp.SetOperation, scope: Scope) -> exp.Expr:
+    """A ``UNION``, ``INTERSECT`` or ``EXCEPT`` (not ``ALL``) whose column is a numeric from values with different
+    decimals (``select 1.50 union select 2``): Postgres compares the values (``1.5`` and ``1.50`` are one) and keeps
+    the first row's text, in the branches' order (the left one's for ``INTERSECT`` and ``EXCEPT``). The same set
+    operation, each such column then paired (``_with_numeric_text``) with the text of the first row of the branches,
+    taken in order, that equals the result's row."""
+    branches = _set_operation_branches(tree)
+    if not branches or len({len(b.expressions) for b in branches}) != 1:
+        return tree
+    width = len(branches[0].expressions)
+    texts: dict[int, list[exp.Expr]] = {}
+    for position, column in enumerate(zip(*(b.expressions for b in branches))):
+        values = [item.unalias() for item in column]
+        real = [v for v in values if not isinstance(v, exp.Null)]
+        if not any(is_numeric(v, scope) for v in real) or any(_is_float(v, scope) for v in real):
+            continue
+        if not all(scope.is_int(v) or is_numeric(v, scope) for v in real):
+            continue
+        if len({0 if scope.is_int(v) else numeric_scale(v, scope) for v in real}) == 1 and None not in {
+                numeric_scale(v, scope) for v in real if not scope.is_int(v)}:
+            continue  # one number of decimals: the output's DECIMAL has it
+        column_texts = [exp.Null() if isinstance(v, exp.Null) else _numeric_operand_text(v, scope) for v in values]
+        if None in column_texts:
+            continue
+        texts[position] = column_texts
+    if not texts:
+        return tree
+    names = [f"pg_set_{i + 1}" for i in range(width)]
+    text_names = {position: f"pg_set_text_{position + 1}" for position in texts}
+    rows = []
+    for number, branch in enumerate(branches):
+        row = branch.copy()
+        row.set("order", None)
+        for position, name in text_names.items():
+            row.append("expressions", exp.alias_(texts[position][number], name, quoted=True))
+        row.append("expressions", exp.alias_(exp.Literal.number(number), "pg_set_branch", quoted=True))
+        columns = names + list(text_names.values()) + ["pg_set_branch"]
+        rows.append(exp.Subquery(this=row, alias=exp.TableAlias(this=exp.to_identifier(f"pg_set_row_{number}"),
+                                                                  columns=[exp.to_identifier(c, quoted=True) for c in columns])))
+    every_row = exp.union(*[exp.select("*").from_(r) for r in rows], distinct=False)
+    outer_columns = [exp.column(n, table="pg_set", quoted=True) for n in names]
+    items = []
+    for position, (name, item) in enumerate(zip(names, branches[0].expressions)):
+        value = exp.column(name, table="pg_set", quoted=True)
+        if position in texts:
+            match = exp.and_(*[exp.NullSafeEQ(this=exp.column(n, table="pg_set_rows", quoted=True), expression=c.copy())
+                               for n, c in zip(names, outer_columns)])
+            first = exp.select(exp.column(text_names[position], table="pg_set_rows", quoted=True)).from_(
+                exp.Subquery(this=every_row.copy(), alias=exp.TableAlias(this=exp.to_identifier("pg_set_rows")))).where(
+                match).order_by(exp.column("pg_set_branch", table="pg_set_rows", quoted=True)).limit(1)
+            holder = exp.alias_(value, item.alias_or_name, quoted=True)
+            _with_numeric_text(holder.this, exp.Subquery(this=first))
+            items.append(holder)
+        else:
+            items.append(exp.alias_(value, item.alias_or_name, quoted=True))
+    inner = tree.copy()
+    with_, order, limit, offset = (inner.args.get(k) for k in ("with_", "order", "limit", "offset"))
+    for key in ("with_", "order", "limit", "offset"):
+        inner.set(key, None)
+    outer = exp.select(*items).from_(exp.Subquery(this=inner, alias=exp.TableAlias(
+        this=exp.to_identifier("pg_set"), columns=[exp.to_identifier(n, quoted=True) for n in names])))
+    for key, value in (("with_", with_), ("order", order), ("limit", limit), ("offset", offset)):
+        if value is not None:
+            outer.set(key, value)
+    return outer
 
 
 def union_numeric_texts(tree: exp.Union, scope: Scope) -> exp.Union:

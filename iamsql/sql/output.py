@@ -293,7 +293,51 @@ def _scalar(value: Any) -> str:
 
 def compact_json(value: Any) -> str:
     """JSON text as Steampipe prints a jsonb cell: no spaces, keys sorted (Go's encoding/json)."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
+    return go_json(value, separators=(",", ":"), sort_keys=True)
+
+
+def go_float(value: float) -> str:
+    """A double as Go's encoding/json writes it, as Steampipe's JSON holds it: the shortest digits that read back
+    the same, without an exponent from 1e-6 up to 1e21 (``2``, not ``2.0``; ``0.00001``; ``100000000000000000000``),
+    else with one (``1e-7``, ``1e+21``); ``-0`` for negative zero."""
+    if value == 0:
+        return "-0" if math.copysign(1, value) < 0 else "0"
+    number = Decimal(repr(value)).normalize()
+    if 1e-6 <= abs(value) < 1e21:
+        return format(number, "f")
+    sign, numerals, exponent = number.as_tuple()
+    numerals = "".join(map(str, numerals))
+    leading = exponent + len(numerals) - 1
+    mantissa = numerals[0] + ("." + numerals[1:] if len(numerals) > 1 else "")
+    digits = f"{abs(leading):02d}" if leading >= 0 else str(abs(leading))  # Go writes e-7, e+21
+    return f"{'-' if sign else ''}{mantissa}e{'-' if leading < 0 else '+'}{digits}"
+
+
+def go_json(value: Any, *, indent: int | None = None, separators: tuple[str, str] = (", ", ": "),
+            sort_keys: bool = False, level: int = 0) -> str:
+    """``json.dumps`` of a JSON-ready value (``ensure_ascii=False``) with its doubles as ``go_float`` writes them
+    (Python would write ``2.0`` and ``1e-05``; Go, which writes Steampipe's JSON, ``2`` and ``0.00001``)."""
+    if isinstance(value, float) and math.isfinite(value):
+        return go_float(value)
+    if not isinstance(value, dict | list | tuple):
+        return json.dumps(value, ensure_ascii=False)
+    item_separator, key_separator = separators
+    if indent is not None:
+        item_separator = item_separator.rstrip() + "\n" + " " * (indent * (level + 1))
+    nested = {"indent": indent, "separators": separators, "sort_keys": sort_keys, "level": level + 1}
+    if isinstance(value, dict):
+        keys = sorted(value) if sort_keys else list(value)
+        items = [json.dumps(str(k), ensure_ascii=False) + key_separator + go_json(value[k], **nested) for k in keys]
+        opening, closing = "{", "}"
+    else:
+        items = [go_json(v, **nested) for v in value]
+        opening, closing = "[", "]"
+    if not items:
+        return opening + closing
+    if indent is None:
+        return opening + item_separator.join(items) + closing
+    inside, outside = " " * (indent * (level + 1)), " " * (indent * level)
+    return f"{opening}\n{inside}{item_separator.join(items)}\n{outside}{closing}"
 
 
 def _cell(value: Any, null: str = "") -> str:
@@ -364,7 +408,7 @@ PG_DATA_TYPES = {
     "UHUGEINT": "numeric", "FLOAT": "float4", "DOUBLE": "float8", "DATE": "date", "TIME": "time",
     "TIME WITH TIME ZONE": "timetz", "TIMESTAMP": "timestamp", "TIMESTAMP_S": "timestamp", "TIMESTAMP_MS": "timestamp",
     "TIMESTAMP_NS": "timestamp", "TIMESTAMP WITH TIME ZONE": "timestamptz", "INTERVAL": "interval", "UUID": "uuid",
-    "BLOB": "bytea", "BIT": "bit", "JSON": "jsonb", "NULL": "text", '"NULL"': "text",
+    "BLOB": "bytea", "BIT": "bit", "JSON": "jsonb", "REGTYPE": "regtype", "NULL": "text", '"NULL"': "text",
 }
 
 
@@ -382,20 +426,13 @@ def query_json(columns: list[str], rows: list[tuple], types: list[str]) -> str:
         names.append(unique)
     typed = ([_json_value(_typed(v, t)) for v, t in zip(row, types)] for row in rows)
     document = {"columns": described, "rows": [dict(zip(names, values)) for values in typed]}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return go_json(document, indent=2, separators=(",", ": ")) + "\n"
 
 
 def _json_value(value: Any) -> Any:
     """The value in json/jsonl output: JSON nested, booleans and numbers native, the rest as text."""
-    if isinstance(value, _Json | list | tuple | dict) or value is None or isinstance(value, bool | int | str):
-        return _jsonable(value)
-    if isinstance(value, float):
-        number = _jsonable(value)
-        # Go's encoding/json, which writes Steampipe's output, prints a whole double without ".0" (3, not 3.0)
-        # and in full up to 1e21 (100000000000000000000, not 1e+20)
-        if isinstance(number, float) and number.is_integer() and abs(number) < 1e21:
-            return int(number)
-        return number
+    if isinstance(value, _Json | list | tuple | dict | float) or value is None or isinstance(value, bool | int | str):
+        return _jsonable(value)  # a double written by go_json as Go writes it (3, not 3.0; -0)
     return _scalar(value)
 
 
@@ -529,16 +566,11 @@ def render(
         rows = marked
     if fmt == "json":
         return (
-            json.dumps(
-                [dict(zip(columns, map(_json_value, row))) for row in rows],
-                indent=2,
-                ensure_ascii=False,
-                sort_keys=False,
-            )
+            go_json([dict(zip(columns, map(_json_value, row))) for row in rows], indent=2, separators=(",", ": "))
             + "\n"
         )
     if fmt == "jsonl":
-        return "".join(json.dumps(dict(zip(columns, map(_json_value, row))), ensure_ascii=False) + "\n" for row in rows)
+        return "".join(go_json(dict(zip(columns, map(_json_value, row)))) + "\n" for row in rows)
     if fmt == "md":
 
         def esc(value: Any) -> str:  # text neutralised and escaped; numbers, times and JSON only escaped

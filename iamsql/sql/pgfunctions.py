@@ -13,7 +13,7 @@ import weakref
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from functools import lru_cache
 
-from iamsql.sql import inet, jsonpath
+from iamsql.sql import inet, jsonpath, numformat
 
 AS_OF_VARIABLE = "iamsql_as_of"
 AS_OF_UNSET = f"the {AS_OF_VARIABLE} variable is not set"
@@ -216,7 +216,9 @@ def numeric_op(operator: str, left: str, right: str) -> str:
     if operator == "%" and not b:
         raise ValueError("division by zero")
     with localcontext() as context:
-        context.prec = len(a.as_tuple().digits) + len(b.as_tuple().digits) + max(a.adjusted(), b.adjusted(), 0) + 10
+        # exact: the integer digits of a product and the decimals of both sides (a zero's too: 0E-28 keeps 28)
+        integer_digits = 2 * (max(a.adjusted(), b.adjusted(), 0) + 1)
+        context.prec = integer_digits + max(-a.as_tuple().exponent, 0) + max(-b.as_tuple().exponent, 0) + 10
         result = {"+": a + b, "-": a - b, "*": a * b, "%": a % b if b else a, "abs": abs(b)}[operator]
     return _render(result)
 
@@ -431,6 +433,7 @@ PYTHON_FUNCTIONS = [
     ("pg_numeric_op", numeric_op, ["VARCHAR", "VARCHAR", "VARCHAR"], "VARCHAR"),
     ("pg_numeric_in", numeric_in, ["VARCHAR"], "VARCHAR"),
     ("pg_numeric_variance", numeric_variance, ["BIGINT", "VARCHAR", "VARCHAR", "BOOLEAN", "BOOLEAN"], "VARCHAR"),
+    ("pg_to_char_number", numformat.to_char, ["VARCHAR", "VARCHAR", "BOOLEAN"], "VARCHAR"),
 ]
 
 # PostgreSQL 16's keywords that quote_ident() quotes: every keyword that is not unreserved (the reserved, column
@@ -640,6 +643,8 @@ create or replace temp macro pg_ordinal_suffix(n) as
     case when n % 100 in (11, 12, 13) then 'th' when n % 10 = 1 then 'st' when n % 10 = 2 then 'nd'
          when n % 10 = 3 then 'rd' else 'th' end;
 create or replace temp macro pg_julian_day(t) as cast(julian(cast(t as date)) as bigint);
+create or replace temp macro pg_day_micros(t) as
+    ((epoch_us(cast(t as timestamp)) % 86400000000) + 86400000000) % 86400000000;
 create or replace temp macro pg_century(t) as case when year(t) > 0 then (year(t) + 99) // 100 else -((99 - year(t)) // 100) end;
 create or replace temp macro pg_substr(s, start, n) as
     case when n < 0 then pg_raise('negative substring length not allowed')

@@ -291,6 +291,8 @@ def lock_down(con: duckdb.DuckDBPyConnection, *, allow_files: bool = False) -> N
 NESTED_TYPE = re.compile(r"(\[\d*\]$)|^(STRUCT|MAP)\(")
 # A numeric column with Postgres's text of each value (``dialect.numeric_text_columns``): printed as that numeric.
 NUMERIC_TEXT_TYPE = re.compile(r"^STRUCT\(pg_numeric [A-Z0-9(), ]+, pg_numeric_text VARCHAR\)$")
+# A ``pg_typeof(...)`` column (``dialect.type_names``): the type's name, printed as a ``regtype``.
+REGTYPE_TYPE = "STRUCT(pg_regtype VARCHAR)"
 
 
 def fetch(con: duckdb.DuckDBPyConnection, duck_sql: str) -> tuple[list[str], list[str], list[tuple]]:
@@ -314,6 +316,9 @@ def fetch(con: duckdb.DuckDBPyConnection, duck_sql: str) -> tuple[list[str], lis
             elif NUMERIC_TEXT_TYPE.match(sqltype):
                 exprs.append(f"struct_extract(#{i}, 'pg_numeric_text')")
                 shown.append("DECIMAL")
+            elif sqltype == REGTYPE_TYPE:
+                exprs.append(f"struct_extract(#{i}, 'pg_regtype')")
+                shown.append("REGTYPE")
             elif NESTED_TYPE.search(sqltype):
                 exprs.append(f"to_json(#{i})")
                 shown.append("JSON")

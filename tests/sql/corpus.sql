@@ -6039,3 +6039,894 @@ order by u.name;
 -- name: values_list_numbers_selected_as_they_are
 select u.name, v.weight from aws_iam_user u join (values ('alice', 1.5), ('bob', 2), ('ci-deploy', -0.25)) v(who, weight)
   on v.who = u.name order by u.name;
+
+-- name: cte_division_as_text
+with t as (select attachment_count * 1.0 / 3 as r from aws_iam_policy)
+select r::text as r_text, (r * 2)::text as doubled, r || '%' as pct from t order by 1;
+
+-- name: subquery_avg_minutes_as_text
+select s.account_id, s.m::text || ' min' as m
+from (select account_id, avg(max_session_duration) / 60 as m from aws_iam_role group by account_id) s order by 1;
+
+-- name: values_numbers_arithmetic_as_text
+select n, (x * 2)::text as doubled, (x + 1)::text as plus_one from (values (1, 1.5), (2, 2), (3, 0.25), (4, -3)) v(n, x)
+order by n;
+
+-- name: subquery_text_read_as_numeric
+select s.name, (s.cost::numeric * 2)::text as double_cost
+from (select name, tags ->> 'cost.center' as cost from aws_iam_user) s where s.cost ~ '^[0-9.]+$' order by 1;
+
+-- name: cte_date_part_as_text
+with t as (select name, date_part('year', create_date) as y from aws_iam_user) select name, y::text, (y + 1)::text
+from t order by name;
+
+-- name: pg_typeof_user_columns
+select pg_typeof(name) as name_type, pg_typeof(tags) as tags_type, pg_typeof(create_date) as created_type,
+  pg_typeof(mfa_enabled) as mfa_type, pg_typeof(tags ->> 'team') as team_type, pg_typeof(akas) as akas_type
+from aws_iam_user limit 1;
+
+-- name: pg_typeof_computed_values
+select pg_typeof(max_session_duration) as duration, pg_typeof(max_session_duration / 3600.0) as hours,
+  pg_typeof(count(*)) as counted, pg_typeof(date_part('day', now() - max(create_date))) as days,
+  pg_typeof(now() - max(create_date)) as age, pg_typeof(1) as one, pg_typeof('x') as quoted, pg_typeof(null) as nothing
+from aws_iam_role group by max_session_duration order by 1 limit 1;
+
+-- name: pg_typeof_statement_elements
+select distinct pg_typeof(s) as statement_type, pg_typeof(a) as action_type
+from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a;
+
+-- name: pg_typeof_as_text_filter
+select count(*) from aws_cloudtrail_trail_event where pg_typeof(event_time)::text = 'timestamp with time zone';
+
+-- name: to_char_role_session_hours
+select name, to_char(max_session_duration, 'FM999,999') as secs, to_char(max_session_duration / 3600.0, 'FM990.0') as hours,
+  to_char(max_session_duration / 60, '9,999" min"') as minutes
+from aws_iam_role order by name;
+
+-- name: to_char_policy_counts
+select to_char(count(*), '0000') as n, to_char(avg(attachment_count), 'FM990.00') as mean,
+  to_char(sum(attachment_count), '9,999') as total, to_char(-sum(attachment_count), 'S999') as negated
+from aws_iam_policy;
+
+-- name: to_char_mfa_percent
+select to_char(100.0 * count(*) filter (where mfa_enabled) / count(*), 'FM990.0') || '%' as mfa_share
+from aws_iam_user;
+
+-- name: to_char_days_since_creation
+select name, to_char(date_part('day', now() - create_date), 'FM99999') as days, to_char(create_date, 'YYYY-MM-DD') as created,
+  to_char(create_date, 'YYYY-MM-DD HH24:MI:SS') as created_at, to_char(create_date, 'Mon DD') as created_on
+from aws_iam_user order by name;
+
+-- name: extract_julian_of_creation
+select name, extract(julian from create_date)::text as julian, extract(julian from create_date::date) as julian_day,
+  round(extract(julian from create_date), 3) as rounded
+from aws_iam_user order by name;
+
+
+-- name: users_iam_user_01
+select u.name, g ->> 'GroupName' as group_name from aws_iam_user u, jsonb_array_elements(u.groups) g order by 1, 2;
+
+-- name: users_iam_user_02
+select name, jsonb_array_length(coalesce(mfa_devices, '[]'::jsonb)) as mfa_count from aws_iam_user order by name;
+
+-- name: users_iam_user_03
+select u.name, d ->> 'SerialNumber' as serial, (d ->> 'EnableDate')::timestamptz as enabled from aws_iam_user u cross join lateral jsonb_array_elements(u.mfa_devices) d order by 1;
+
+-- name: users_iam_user_04
+select name, k, v from aws_iam_user, jsonb_each_text(tags) as t(k, v) order by name, k;
+
+-- name: users_iam_user_05
+select name from aws_iam_user where tags ? 'team' order by name;
+
+-- name: users_iam_user_06
+select name from aws_iam_user where tags ?| array['team', 'owner'] order by name;
+
+-- name: users_iam_user_07
+select name from aws_iam_user where tags ?& array['team', 'cost.center'] order by name;
+
+-- name: users_iam_user_08
+select name, tags @> '{"team": "platform"}' as is_platform from aws_iam_user order by name;
+
+-- name: users_iam_user_09
+select name, attached_policy_arns from aws_iam_user where attached_policy_arns @> '["arn:aws:iam::aws:policy/AdministratorAccess"]' order by name;
+
+-- name: users_iam_role_01
+select name, jsonb_array_length(attached_policy_arns) as n from aws_iam_role where attached_policy_arns is not null order by n desc, name;
+
+-- name: users_iam_role_02
+select r.name, p as policy_arn from aws_iam_role r, jsonb_array_elements_text(r.attached_policy_arns) p order by 1, 2;
+
+-- name: users_iam_role_03
+select r.name, i ->> 'PolicyName' as inline_name from aws_iam_role r, jsonb_array_elements(r.inline_policies_std) i order by 1, 2;
+
+-- name: users_iam_user_10
+select name, date_part('day', now() - create_date)::int as age_days from aws_iam_user order by age_days desc, name;
+
+-- name: users_iam_user_11
+select name, create_date, now() - create_date > interval '365 days' as older_than_year from aws_iam_user order by name;
+
+-- name: users_iam_role_04
+select name, extract(day from now() - role_last_used_date) as idle_days from aws_iam_role order by name;
+
+-- name: users_iam_role_05
+select name, date_trunc('month', create_date) as month from aws_iam_role order by month, name;
+
+-- name: users_iam_user_12
+select to_char(date_trunc('month', create_date), 'YYYY-MM') as month, count(*) from aws_iam_user group by 1 order by 1;
+
+-- name: users_iam_user_13
+select name, age(now(), create_date) > interval '1 year' as old from aws_iam_user order by name;
+
+-- name: users_credential_report_01
+select user_name, access_key_1_active, access_key_1_last_rotated, date_part('day', now() - access_key_1_last_rotated) as rotated_days_ago from aws_iam_credential_report order by user_name;
+
+-- name: users_credential_report_02
+select user_name, case when password_enabled and not mfa_active then 'alarm' else 'ok' end as status from aws_iam_credential_report order by user_name;
+
+-- name: users_credential_report_03
+select user_name, greatest(password_last_used, access_key_1_last_used_date, access_key_2_last_used_date) as last_activity from aws_iam_credential_report order by user_name;
+
+-- name: users_credential_report_04
+select user_name, coalesce(password_last_used, user_creation_time) < now() - interval '90 days' as stale from aws_iam_credential_report order by user_name;
+
+-- name: users_iam_access_key_01
+select user_name, status, create_date, row_number() over (partition by user_name order by create_date desc) as rn from aws_iam_access_key order by user_name, rn;
+
+-- name: users_iam_access_key_02
+select user_name, count(*) filter (where status = 'Active') as active_keys, count(*) as keys from aws_iam_access_key group by user_name order by user_name;
+
+-- name: users_iam_access_key_03
+select user_name, access_key_id, lag(create_date) over (partition by user_name order by create_date) as previous_key_created from aws_iam_access_key order by user_name, create_date;
+
+-- name: users_iam_access_key_04
+select user_name, max(access_key_last_used_date) as last_used, bool_or(status = 'Active') as any_active from aws_iam_access_key group by user_name order by 1;
+
+-- name: users_trail_event_01
+select event_name, count(*) as n, min(event_time) as first_seen, max(event_time) as last_seen from aws_cloudtrail_trail_event group by event_name order by n desc, event_name;
+
+-- name: users_trail_event_02
+select event_source, event_name, username from aws_cloudtrail_trail_event where event_source = 'iam.amazonaws.com' and not read_only order by event_time;
+
+-- name: users_trail_event_03
+select user_identity ->> 'type' as identity_type, count(*) from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: users_trail_event_04
+select event_name, user_identity ->> 'arn' as actor, additional_event_data ->> 'MFAUsed' as mfa from aws_cloudtrail_trail_event where event_name = 'ConsoleLogin' order by event_time;
+
+-- name: users_trail_event_05
+select event_name, response_elements ->> 'ConsoleLogin' as result from aws_cloudtrail_trail_event where response_elements ? 'ConsoleLogin' order by 1;
+
+-- name: users_trail_event_06
+select event_name, error_code, count(*) from aws_cloudtrail_trail_event where error_code is not null group by 1, 2 order by 1, 2;
+
+-- name: users_trail_event_07
+select date_trunc('hour', event_time) as hour, count(*) from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: users_trail_event_08
+select event_name, source_ip_address, split_part(user_agent, '/', 1) as agent from aws_cloudtrail_trail_event order by event_time, event_name;
+
+-- name: users_trail_event_09
+select event_name, request_parameters ->> 'userName' as target_user from aws_cloudtrail_trail_event where request_parameters is not null order by event_time;
+
+-- name: users_trail_event_10
+select event_name, jsonb_object_keys(request_parameters) as param from aws_cloudtrail_trail_event where jsonb_typeof(request_parameters) = 'object' order by 1, 2;
+
+-- name: users_trail_event_11
+select event_name, event_time at time zone 'UTC' as utc_time from aws_cloudtrail_trail_event order by event_time limit 3;
+
+-- name: users_trail_event_12
+select event_name, to_char(event_time, 'YYYY-MM-DD HH24:MI') as at, extract(dow from event_time) as dow from aws_cloudtrail_trail_event order by event_time;
+
+-- name: users_trail_event_13
+select username, string_agg(distinct event_name, ', ') as events from aws_cloudtrail_trail_event group by username order by username;
+
+-- name: users_trail_event_14
+select username, array_agg(event_name order by event_time) as events from aws_cloudtrail_trail_event group by username order by username;
+
+-- name: users_trail_event_15
+select username, jsonb_agg(event_name order by event_time) as events from aws_cloudtrail_trail_event group by username order by username;
+
+-- name: users_trail_event_16
+select event_name, event_time, lead(event_name) over (order by event_time) as next_event from aws_cloudtrail_trail_event order by event_time;
+
+-- name: users_trail_event_17
+select username, event_time, event_time - lag(event_time) over (partition by username order by event_time) as gap from aws_cloudtrail_trail_event order by username, event_time;
+
+-- name: users_trail_event_18
+select event_name, rank() over (order by count(*) desc) as rnk, count(*) from aws_cloudtrail_trail_event group by event_name order by rnk, event_name;
+
+-- name: users_iam_policy_01
+select p.name, s ->> 'Effect' as effect, a as action from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a where a like '%*%' order by 1, 2, 3;
+
+-- name: users_iam_policy_02
+select p.name, count(*) as wildcard_actions from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a where a like '%*' group by p.name order by 2 desc, 1;
+
+-- name: users_iam_policy_03
+select p.name from aws_iam_policy p where exists (select 1 from jsonb_array_elements(p.policy_std -> 'Statement') s where s ->> 'Effect' = 'Allow' and s -> 'Resource' ? '*') order by 1;
+
+-- name: users_iam_policy_04
+select p.name, split_part(a, ':', 1) as service, count(*) from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a group by 1, 2 order by 1, 2;
+
+-- name: users_iam_policy_05
+select distinct split_part(a, ':', 1) as service from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a order by 1;
+
+-- name: users_iam_policy_06
+select name, policy_std -> 'Statement' -> 0 -> 'Condition' as first_condition from aws_iam_policy order by name;
+
+-- name: users_iam_policy_07
+select name, jsonb_pretty(policy_std -> 'Statement' -> 0) from aws_iam_policy where not is_aws_managed order by name limit 1;
+
+-- name: users_iam_policy_08
+select name, length(policy::text) as policy_size from aws_iam_policy order by policy_size desc, name;
+
+-- name: users_iam_policy_09
+select name, is_aws_managed, attachment_count, case when attachment_count = 0 then 'unused' when attachment_count < 3 then 'few' else 'many' end as usage from aws_iam_policy order by name;
+
+-- name: users_iam_role_06
+select r.name, s -> 'Principal' ->> 'Service' as service from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s where s -> 'Principal' ? 'Service' order by 1;
+
+-- name: users_iam_role_07
+select r.name, jsonb_array_elements_text(s -> 'Principal' -> 'AWS') as principal from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s order by 1, 2;
+
+-- name: users_iam_role_08
+select name, max_session_duration / 3600 as hours, max_session_duration % 3600 as rest from aws_iam_role order by name;
+
+-- name: users_iam_role_09
+select name, round(max_session_duration / 3600.0, 1) as hours from aws_iam_role order by name;
+
+-- name: users_iam_role_10
+select name, coalesce(role_last_used_region, 'never') as region, coalesce(to_char(role_last_used_date, 'YYYY-MM-DD'), 'never') as last_used from aws_iam_role order by name;
+
+-- name: users_iam_user_14
+select name, permissions_boundary_arn is not null and permissions_boundary_arn <> '' as has_boundary from aws_iam_user order by name;
+
+-- name: users_iam_role_11
+select name, path, regexp_replace(arn, '^arn:aws:iam::[0-9]+:', '') as resource from aws_iam_role order by name;
+
+-- name: users_iam_role_12
+select name, substring(arn from ':role/(.*)$') as role_path_name from aws_iam_role order by name;
+
+-- name: users_iam_group_01
+select name, upper(left(name, 1)) || lower(substr(name, 2)) as pretty, length(name), reverse(name) from aws_iam_group order by name;
+
+-- name: users_iam_role_13
+select name, initcap(replace(name, '-', ' ')) as title_case from aws_iam_role order by name;
+
+-- name: users_iam_role_14
+select name, position('-' in name) as dash_at, strpos(name, 'a') as a_at from aws_iam_role order by name;
+
+-- name: users_iam_group_02
+select lpad(name, 12, '.') as padded, rpad(account_id, 15, '*') as acct from aws_iam_group order by name;
+
+-- name: users_iam_role_15
+select name, name ~* '^(admin|ops)' as privileged_name from aws_iam_role order by name;
+
+-- name: users_iam_user_15
+select account_id, count(*) as users, count(*) filter (where mfa_enabled) as with_mfa, round(100.0 * count(*) filter (where mfa_enabled) / count(*), 1) as pct from aws_iam_user group by account_id order by 1;
+
+-- name: users_iam_user_16
+select account_id, count(*) filter (where mfa_enabled)::numeric / count(*) as ratio from aws_iam_user group by account_id order by 1;
+
+-- name: users_iam_role_16
+select account_id, avg(max_session_duration) as avg_duration, stddev(max_session_duration)::text as sd from aws_iam_role group by account_id order by 1;
+
+-- name: users_iam_role_17
+select account_id, percentile_cont(0.5) within group (order by max_session_duration) as median from aws_iam_role group by account_id order by 1;
+
+-- name: users_iam_group_03
+select g.name as group_name, u ->> 'UserName' as member from aws_iam_group g, jsonb_array_elements(g.users) u order by 1, 2;
+
+-- name: users_iam_group_04
+select g.name, jsonb_array_length(g.users) as members from aws_iam_group g order by members desc, g.name;
+
+-- name: users_iam_user_17
+select u.name, count(g) as group_count from aws_iam_user u left join lateral jsonb_array_elements(u.groups) g on true group by u.name order by u.name;
+
+-- name: users_iam_user_18
+select u.name, k.access_key_id, k.status from aws_iam_user u join aws_iam_access_key k on k.user_name = u.name and k.account_id = u.account_id order by 1, 2;
+
+-- name: users_iam_user_19
+select u.name from aws_iam_user u where not exists (select 1 from aws_iam_access_key k where k.user_name = u.name) order by 1;
+
+-- name: users_iam_user_20
+select u.name, cr.password_enabled, cr.mfa_active from aws_iam_user u left join aws_iam_credential_report cr on cr.user_arn = u.arn order by 1;
+
+-- name: users_trail_01
+select t.name, t.is_multi_region_trail, t.log_file_validation_enabled, t.kms_key_id is null as unencrypted from aws_cloudtrail_trail t order by 1;
+
+-- name: users_trail_02
+select name, s ->> 'ReadWriteType' as rw, (s ->> 'IncludeManagementEvents')::bool as mgmt from aws_cloudtrail_trail, jsonb_array_elements(event_selectors) s order by 1;
+
+-- name: users_trail_03
+select name, now() - latest_delivery_time < interval '1 day' as delivering from aws_cloudtrail_trail order by 1;
+
+-- name: users_password_policy_01
+select account_id, minimum_password_length >= 14 as long_enough, password_reuse_prevention >= 24 as reuse_ok, coalesce(max_password_age, 0) <= 90 as age_ok from aws_iam_account_password_policy order by 1;
+
+-- name: users_password_policy_02
+select account_id, minimum_password_length, require_symbols and require_numbers and require_uppercase_characters and require_lowercase_characters as complex from aws_iam_account_password_policy order by 1;
+
+-- name: users_iam_user_21
+with admins as (select distinct u.name from aws_iam_user u, jsonb_array_elements_text(u.attached_policy_arns) a where a like '%AdministratorAccess') select name from admins order by 1;
+
+-- name: users_trail_event_19
+with counts as (select username, count(*) as n from aws_cloudtrail_trail_event group by username) select username, n, n * 100.0 / sum(n) over () as pct from counts order by username;
+
+-- name: users_trail_event_20
+with counts as (select username, count(*) as n from aws_cloudtrail_trail_event group by username) select username, n, round(n * 100.0 / sum(n) over (), 2) as pct from counts order by username;
+
+-- name: users_trail_event_21
+with ev as (select event_name, event_time from aws_cloudtrail_trail_event) select event_name, min(event_time), max(event_time) - min(event_time) as span from ev group by 1 order by 1;
+
+-- name: users_iam_access_key_05
+select name, (select count(*) from aws_iam_access_key k where k.user_name = u.name) as keys from aws_iam_user u order by name;
+
+-- name: users_iam_user_22
+select name, tags ->> 'team' as team, coalesce(tags ->> 'team', 'unassigned') as team_or_default from aws_iam_user order by name;
+
+-- name: users_iam_user_23
+select coalesce(tags ->> 'team', 'none') as team, count(*) from aws_iam_user group by 1 order by 1;
+
+-- name: users_iam_user_24
+select name, jsonb_strip_nulls(jsonb_build_object('team', tags ->> 'team', 'path', path)) as summary from aws_iam_user order by name;
+
+-- name: users_iam_user_25
+select name, tags - 'team' as other_tags from aws_iam_user where tags is not null order by name;
+
+-- name: users_iam_user_26
+select name, tags || '{"reviewed": true}'::jsonb as tagged from aws_iam_user where tags is not null order by name;
+
+-- name: users_iam_user_27
+select jsonb_object_agg(name, mfa_enabled) as mfa_by_user from aws_iam_user;
+
+-- name: users_iam_user_28
+select account_id, jsonb_agg(jsonb_build_object('name', name, 'mfa', mfa_enabled) order by name) as users from aws_iam_user group by 1 order by 1;
+
+-- name: users_iam_user_29
+select name, array_to_string(array(select jsonb_array_elements_text(akas)), ',') as arns from aws_iam_user order by name;
+
+-- name: users_iam_role_18
+select name, string_to_array(path, '/') as parts, array_length(string_to_array(path, '/'), 1) as depth from aws_iam_role order by name;
+
+-- name: users_iam_user_30
+select name, 'user' as kind from aws_iam_user union select name, 'role' from aws_iam_role order by 2, 1;
+
+-- name: users_iam_user_31
+select name from aws_iam_user intersect select user_name from aws_iam_access_key order by 1;
+
+-- name: users_iam_user_32
+select name from aws_iam_user except select user_name from aws_iam_access_key order by 1;
+
+-- name: users_trail_event_22
+select count(*) as events, count(distinct username) as users, count(distinct event_source) as sources from aws_cloudtrail_trail_event;
+
+-- name: users_trail_event_23
+select event_name from aws_cloudtrail_trail_event where event_time > now() - interval '30 days' order by event_time;
+
+-- name: users_trail_event_24
+select event_name, event_time::date as day from aws_cloudtrail_trail_event where event_time::date between date '2025-01-01' and current_date order by event_time;
+
+-- name: users_trail_event_25
+select event_name from aws_cloudtrail_trail_event where event_name like any (array['Create%', 'Delete%', 'Put%']) order by 1;
+
+-- name: users_trail_event_26
+select event_name, username from aws_cloudtrail_trail_event where event_name in ('CreateAccessKey', 'CreateUser', 'AttachUserPolicy') order by event_time;
+
+-- name: users_iam_user_33
+select name, ntile(2) over (order by create_date) as half, percent_rank() over (order by create_date) as pr from aws_iam_user order by name;
+
+-- name: users_iam_user_34
+select name, first_value(name) over (partition by account_id order by create_date) as oldest_in_account from aws_iam_user order by name;
+
+-- name: users_iam_user_35
+select name, count(*) over (partition by account_id) as in_account, dense_rank() over (order by account_id) as acct_no from aws_iam_user order by name;
+
+-- name: users_iam_policy_10
+select name, sum(attachment_count) over (order by name rows between unbounded preceding and current row) as running from aws_iam_policy order by name;
+
+-- name: users_iam_user_36
+select name, create_date, create_date + interval '90 days' as review_due, (create_date + interval '90 days')::date - current_date as days_left from aws_iam_user order by name;
+
+-- name: users_iam_role_19
+select name, justify_days(now() - create_date) as age from aws_iam_role order by name limit 2;
+
+-- name: users_series_01
+select generate_series(date_trunc('day', now()) - interval '3 days', date_trunc('day', now()), interval '1 day')::date as day;
+
+-- name: users_series_02
+select d::date as day, count(e.event_id) as events from generate_series(timestamptz '2025-06-10', timestamptz '2025-06-16', interval '1 day') d left join aws_cloudtrail_trail_event e on e.event_time::date = d::date group by 1 order by 1;
+
+-- name: users_iam_group_05
+select md5(name) as h, encode(sha256(name::bytea), 'hex') as sha from aws_iam_group order by name;
+
+-- name: users_iam_user_37
+select name, mfa_enabled::int as mfa_int, mfa_enabled::text as mfa_text from aws_iam_user order by name;
+
+-- name: users_iam_role_20
+select name, nullif(description, '') as description from aws_iam_role order by name;
+
+-- name: users_iam_group_06
+select format('%s (%s)', name, account_id) as label, format('%I', name) as ident from aws_iam_group order by 1;
+
+-- name: users_iam_group_07
+select name, concat_ws(' / ', path, name, account_id) as full_name from aws_iam_group order by 1;
+
+-- name: users_credential_report_05
+select user_name, password_next_rotation is null as no_rotation, password_status from aws_iam_credential_report order by 1;
+
+-- name: trail_event_access_key_create_date_java_format
+select event_name, (response_elements -> 'accessKey' ->> 'createDate')::timestamptz as key_created,
+  now() - (response_elements -> 'accessKey' ->> 'createDate')::timestamp > interval '1 day' as old
+from aws_cloudtrail_trail_event where response_elements ? 'accessKey' order by 1;
+
+-- name: users_grouping_cube_mfa
+select account_id, mfa_enabled, count(*), grouping(account_id, mfa_enabled) as g from aws_iam_user
+group by cube (account_id, mfa_enabled) order by 4, 1, 2;
+
+-- name: users_sum_window_range_year
+select name, create_date, sum(1) over (order by create_date range between interval '365 days' preceding and current row) as in_year
+from aws_iam_user order by create_date;
+
+-- name: users_more_iam_user_01
+select account_id, count(*) from aws_iam_user group by rollup (account_id) order by 1 nulls last;
+
+-- name: users_more_iam_user_02
+select account_id, mfa_enabled, count(*) from aws_iam_user group by grouping sets ((account_id), (mfa_enabled), ()) order by 1, 2;
+
+-- name: users_more_iam_user_03
+select account_id, count(*) from aws_iam_user group by account_id having count(*) filter (where mfa_enabled) < count(*) order by 1;
+
+-- name: users_more_iam_user_04
+select distinct on (account_id) account_id, name, create_date from aws_iam_user order by account_id, create_date desc;
+
+-- name: users_more_iam_user_05
+select u.name, latest.event_name from aws_iam_user u left join lateral (select e.event_name from aws_cloudtrail_trail_event e where e.username = u.name order by e.event_time desc limit 1) latest on true order by 1;
+
+-- name: users_more_iam_user_06
+select name, now() - create_date as age from aws_iam_user order by name;
+
+-- name: users_more_iam_user_07
+select name, (now() - create_date)::text as age_text from aws_iam_user order by name;
+
+-- name: users_more_iam_user_08
+select name, extract(epoch from now() - create_date) / 86400 as days from aws_iam_user order by name;
+
+-- name: users_more_iam_user_09
+select name, floor(extract(epoch from now() - create_date) / 86400) as days from aws_iam_user order by name;
+
+-- name: users_more_iam_user_10
+select name, create_date::date as day, to_char(create_date, 'Dy, DD Mon YYYY') as pretty from aws_iam_user order by name;
+
+-- name: users_more_iam_user_11
+select name, date_part('year', age(now(), create_date)) as years from aws_iam_user order by name;
+
+-- name: users_more_trail_event_01
+select event_name, event_time, event_time >= date_trunc('week', now()) as this_week from aws_cloudtrail_trail_event order by event_time;
+
+-- name: users_more_iam_role_01
+select name, interval '1 day' * max_session_duration / 86400 as duration from aws_iam_role order by name;
+
+-- name: users_more_iam_role_02
+select name, make_interval(secs => max_session_duration) as duration from aws_iam_role order by name;
+
+-- name: users_more_iam_user_12
+select name, to_timestamp(extract(epoch from create_date)) = create_date as roundtrip from aws_iam_user order by name;
+
+-- name: users_more_iam_policy_01
+select jsonb_path_query_array(policy_std, '$.Statement[*].Effect') as effects from aws_iam_policy order by 1;
+
+-- name: users_more_iam_policy_02
+select name from aws_iam_policy where policy_std @? '$.Statement[*] ? (@.Effect == "Deny")' order by 1;
+
+-- name: users_more_iam_policy_03
+select name, jsonb_path_query_first(policy_std, '$.Statement[0].Action[0]') as first_action from aws_iam_policy order by 1;
+
+-- name: users_more_iam_policy_04
+select name, policy_std #> '{Statement,0,Resource}' as resources, policy_std #>> '{Statement,0,Effect}' as effect from aws_iam_policy order by 1;
+
+-- name: users_more_iam_policy_05
+select name, jsonb_typeof(policy_std -> 'Statement' -> 0 -> 'Condition') as cond_type from aws_iam_policy order by 1;
+
+-- name: users_more_iam_role_03
+select name, (regexp_match(arn, 'arn:aws:iam::(\d+):'))[1] as acct from aws_iam_role order by 1;
+
+-- name: users_more_iam_role_04
+select name, regexp_matches(name, '[a-z]+', 'g') as parts from aws_iam_role order by 1, 2;
+
+-- name: users_more_iam_role_05
+select name, regexp_split_to_array(name, '-') as words from aws_iam_role order by 1;
+
+-- name: users_more_iam_role_06
+select name, array_to_string(regexp_split_to_array(name, '-'), ' ') as spaced from aws_iam_role order by 1;
+
+-- name: users_more_iam_role_07
+select word, count(*) from aws_iam_role, regexp_split_to_table(name, '-') word group by word order by 2 desc, 1;
+
+-- name: users_more_iam_group_01
+select name, translate(name, 'ae', 'AE') as t, repeat('*', length(name)) as stars from aws_iam_group order by 1;
+
+-- name: users_more_iam_group_02
+select name, btrim('  ' || name || '  ') as trimmed, ltrim(name, 'ad') as l, rtrim(name, 's') as r from aws_iam_group order by 1;
+
+-- name: users_more_iam_role_08
+select name, split_part(arn, '/', -1) as last_part from aws_iam_role order by 1;
+
+-- name: users_more_iam_role_09
+select name, starts_with(name, 'git') as git, right(name, 4) as tail, left(name, -2) as head from aws_iam_role order by 1;
+
+-- name: users_more_iam_user_13
+select string_agg(name, ', ' order by name desc) as names from aws_iam_user;
+
+-- name: users_more_iam_user_14
+select account_id, string_agg(name, ',' order by name) filter (where mfa_enabled) as mfa_users from aws_iam_user group by 1 order by 1;
+
+-- name: users_more_iam_policy_06
+select name, avg(attachment_count) over (order by name rows between 1 preceding and 1 following) as moving from aws_iam_policy order by name;
+
+-- name: users_more_iam_user_15
+select name, last_value(name) over (order by create_date rows between unbounded preceding and unbounded following) as newest from aws_iam_user order by name;
+
+-- name: users_more_iam_group_03
+select name, nth_value(name, 2) over (order by name) as second from aws_iam_group order by 1;
+
+-- name: users_more_iam_policy_07
+select name, cume_dist() over (order by attachment_count) as cd from aws_iam_policy order by 1;
+
+-- name: users_more_trail_event_02
+select username, count(*) over w as n, min(event_time) over w as first from aws_cloudtrail_trail_event window w as (partition by username) order by username, event_time;
+
+-- name: users_more_iam_policy_08
+select percentile_disc(0.5) within group (order by attachment_count) as median, mode() within group (order by is_aws_managed) as typical from aws_iam_policy;
+
+-- name: users_more_trail_event_03
+select count(*) filter (where read_only) as reads, count(*) filter (where not read_only) as writes, round(avg(case when read_only then 1 else 0 end), 2) as read_share from aws_cloudtrail_trail_event;
+
+-- name: users_more_trail_event_04
+select event_name, coalesce(error_code, 'OK') as outcome, case when error_code like '%Denied%' then 'denied' when error_code is null then 'success' else 'error' end as category from aws_cloudtrail_trail_event order by event_time;
+
+-- name: users_more_trail_event_05
+select username, bool_and(read_only) as only_reads, every(error_code is null) as no_errors from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: users_more_trail_event_06
+select event_name, user_identity -> 'sessionContext' -> 'sessionIssuer' ->> 'userName' as role_name from aws_cloudtrail_trail_event order by event_time;
+
+-- name: users_more_trail_event_07
+select event_name, user_identity ->> 'accessKeyId' as key, left(user_identity ->> 'accessKeyId', 4) = 'ASIA' as temporary from aws_cloudtrail_trail_event order by event_time;
+
+-- name: users_more_trail_event_08
+select tls_details ->> 'tlsVersion' as tls, count(*) from aws_cloudtrail_trail_event group by 1 order by 1 nulls first;
+
+-- name: users_more_trail_event_09
+select distinct jsonb_object_keys(user_identity) as k from aws_cloudtrail_trail_event order by 1;
+
+-- name: users_more_trail_event_10
+select event_name, r ->> 'ARN' as resource_arn from aws_cloudtrail_trail_event, jsonb_array_elements(resources) r order by 1, 2;
+
+-- name: users_more_trail_event_11
+select e.event_name, u.name as iam_user, u.mfa_enabled from aws_cloudtrail_trail_event e join aws_iam_user u on u.arn = e.user_identity ->> 'arn' order by 1, 2;
+
+-- name: users_more_trail_event_12
+select u.name, (select max(e.event_time) from aws_cloudtrail_trail_event e where e.username = u.name) as last_event from aws_iam_user u order by 1;
+
+-- name: users_more_iam_user_16
+select name, case when password_last_used is null then 'never' when password_last_used > now() - interval '30 days' then 'recent' else 'stale' end as login from aws_iam_user order by 1;
+
+-- name: users_more_credential_report_01
+select user_name, user_creation_time, extract(year from user_creation_time)::int as year, extract(quarter from user_creation_time) as q from aws_iam_credential_report order by 1;
+
+-- name: users_more_credential_report_02
+select user_name, access_key_1_last_used_service, coalesce(access_key_1_last_used_region, '-') as region from aws_iam_credential_report order by 1;
+
+-- name: users_more_credential_report_03
+select user_name, greatest(access_key_1_last_rotated, access_key_2_last_rotated) as newest_rotation, least(access_key_1_last_rotated, access_key_2_last_rotated) as oldest from aws_iam_credential_report order by 1;
+
+-- name: users_more_credential_report_04
+select user_name, password_last_changed is distinct from password_last_used as differs from aws_iam_credential_report order by 1;
+
+-- name: users_more_iam_user_17
+select name, arn like '%:user/staff/%' as staff from aws_iam_user order by 1;
+
+-- name: users_more_iam_user_18
+select name, path <> '/' as nested_path, array_length(string_to_array(trim(both '/' from path), '/'), 1) as depth from aws_iam_user order by 1;
+
+-- name: users_more_iam_user_19
+select name, tags ->> 'cost.center' as cc, (tags ->> 'cost.center')::int + 1 as next_cc from aws_iam_user where tags ? 'cost.center' order by 1;
+
+-- name: users_more_iam_user_20
+select name, jsonb_array_length(tags_src) as tag_count, tags_src -> 0 ->> 'Key' as first_key from aws_iam_user where tags_src is not null order by 1;
+
+-- name: users_more_iam_user_21
+select t ->> 'Key' as k, count(*) from aws_iam_user, jsonb_array_elements(tags_src) t group by 1 order by 2 desc, 1;
+
+-- name: users_more_iam_user_22
+select name, login_profile ->> 'CreateDate' as login_created, (login_profile ->> 'PasswordResetRequired')::boolean as reset from aws_iam_user order by 1;
+
+-- name: users_more_iam_user_23
+select name, inline_policies_std is not null as has_inline, coalesce(jsonb_array_length(inline_policies_std), 0) as n_inline from aws_iam_user order by 1;
+
+-- name: users_more_iam_user_24
+select u.name, ip ->> 'PolicyName' as policy, s ->> 'Effect' as effect from aws_iam_user u, jsonb_array_elements(u.inline_policies_std) ip, jsonb_array_elements(ip -> 'PolicyDocument' -> 'Statement') s order by 1, 2, 3;
+
+-- name: users_more_iam_role_10
+select name, description, max_session_duration between 3600 and 14400 as normal from aws_iam_role order by 1;
+
+-- name: users_more_iam_role_11
+select name, role_last_used_date is null or role_last_used_date < now() - interval '90 days' as unused from aws_iam_role order by 1;
+
+-- name: users_more_iam_policy_09
+select p.name, p.policy_std -> 'Statement' @> '[{"Effect": "Allow", "Action": ["*"]}]' as admin from aws_iam_policy p order by 1;
+
+-- name: users_more_iam_policy_10
+select name, jsonb_array_length(policy_std -> 'Statement') as statements, jsonb_array_length(policy_versions) as versions from aws_iam_policy order by 1;
+
+-- name: users_more_iam_policy_11
+select name, default_version_id, substr(default_version_id, 2)::int as version_number from aws_iam_policy order by 1;
+
+-- name: users_more_iam_policy_12
+select name, update_date - create_date as lifetime, update_date > create_date as updated from aws_iam_policy order by 1;
+
+-- name: users_more_iam_policy_13
+select account_id, sum(attachment_count) as total, sum(attachment_count) filter (where is_aws_managed) as managed from aws_iam_policy group by 1 order by 1;
+
+-- name: users_more_iam_policy_14
+select account_id, count(*) as policies, avg(attachment_count)::numeric(10,2) as avg_att from aws_iam_policy group by 1 order by 1;
+
+-- name: users_more_trail_01
+select name, home_region, s3_bucket_name || '/' || coalesce(s3_key_prefix, '') as location from aws_cloudtrail_trail order by 1;
+
+-- name: users_more_trail_02
+select name, is_logging, coalesce(stop_logging_time > start_logging_time, false) as stopped from aws_cloudtrail_trail order by 1;
+
+-- name: users_more_trail_03
+select name, jsonb_array_length(advanced_event_selectors) as adv, event_selectors -> 0 -> 'DataResources' as data_resources from aws_cloudtrail_trail order by 1;
+
+-- name: users_more_password_policy_01
+select account_id, max_password_age, case when max_password_age is null then 'never expires' else max_password_age || ' days' end as expiry from aws_iam_account_password_policy order by 1;
+
+-- name: users_more_iam_user_25
+select 'user' as type, count(*) from aws_iam_user union all select 'role', count(*) from aws_iam_role union all select 'policy', count(*) from aws_iam_policy order by 1;
+
+-- name: users_more_iam_user_26
+select array_agg(distinct account_id) as accounts from aws_iam_user;
+
+-- name: users_more_series_01
+select unnest(array['a', 'b']) as letter, generate_series(1, 2) as n;
+
+-- name: users_more_iam_group_04
+select name, array_position(array['admins', 'deployers'], name) as pos from aws_iam_group order by 1;
+
+-- name: users_more_iam_group_05
+select name, name = any(array['admins', 'ops']) as special from aws_iam_group order by 1;
+
+-- name: users_more_iam_user_27
+select count(*) from aws_iam_user where create_date between '2020-01-01' and '2024-12-31';
+
+-- name: users_more_iam_user_28
+select count(*) from aws_iam_user where create_date > '2023-01-01'::date;
+
+-- name: users_more_iam_user_29
+select name, create_date at time zone 'America/New_York' as ny from aws_iam_user order by 1 limit 2;
+
+-- name: users_more_iam_user_30
+select name, date_part('hour', create_date at time zone 'Asia/Tokyo') as tokyo_hour from aws_iam_user order by 1;
+
+-- name: users_more_iam_user_31
+select name, to_char(create_date at time zone 'Europe/Paris', 'HH24:MI') as paris from aws_iam_user order by 1;
+
+-- name: union_numeric_scales_attachments
+select name, 1.5 as n from aws_iam_user union select name, attachment_count from aws_iam_policy order by 1, 2;
+
+-- name: intersect_except_numeric_scales
+select 1.50 as v intersect select 1.5 union select attachment_count * 1.0 from aws_iam_policy except select 0 order by 1;
+
+-- name: cte_division_star_grouped_max_as_text
+with q as (select name, attachment_count * 1.0 / 3 as r from aws_iam_policy)
+select (select max(r)::text from q) as top, r::text as r_text, count(*) from q group by r order by r;
+
+-- name: subquery_star_average_as_text
+select s.*, s.a::text as a_text from (select account_id, avg(attachment_count) as a from aws_iam_policy group by 1) s
+order by 1;
+
+-- name: users_third_iam_policy_01
+select name, jsonb_array_length(policy_std -> 'Statement') filter_count from aws_iam_policy order by 1;
+
+-- name: users_third_iam_policy_02
+select p.name, count(*) filter (where s ->> 'Effect' = 'Deny') as denies, count(*) filter (where s ->> 'Effect' = 'Allow') as allows from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s group by 1 order by 1;
+
+-- name: users_third_iam_policy_03
+select name, s ->> 'Sid' as sid, coalesce(s -> 'NotAction', s -> 'Action') as actions from aws_iam_policy, jsonb_array_elements(policy -> 'Statement') s where jsonb_typeof(policy -> 'Statement') = 'array' order by 1, 2;
+
+-- name: users_third_iam_policy_04
+select name, case jsonb_typeof(policy -> 'Statement') when 'array' then jsonb_array_length(policy -> 'Statement') else 1 end as n from aws_iam_policy order by 1;
+
+-- name: users_third_iam_policy_05
+select name, policy -> 'Statement' ->> 'Effect' as single_effect from aws_iam_policy order by 1;
+
+-- name: users_third_iam_role_01
+select r.name, jsonb_array_length(r.assume_role_policy_std -> 'Statement') as n, r.assume_role_policy_std -> 'Statement' -> 0 -> 'Condition' is not null as conditional from aws_iam_role r order by 1;
+
+-- name: users_third_iam_role_02
+select r.name, c.key as operator, c.value as condition from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s, jsonb_each(s -> 'Condition') c order by 1, 2;
+
+-- name: users_third_iam_role_03
+select r.name, k.key as cond_key, v as cond_value from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s, jsonb_each(s -> 'Condition') c, jsonb_each(c.value) k, jsonb_array_elements_text(k.value) v order by 1, 2, 3;
+
+-- name: users_third_iam_role_04
+select name, assume_role_policy_std @> '{"Statement": [{"Principal": {"Service": ["ec2.amazonaws.com"]}}]}' as ec2_trust from aws_iam_role order by 1;
+
+-- name: users_third_iam_role_05
+select name, assume_role_policy_document::jsonb -> 'Statement' -> 0 ->> 'Effect' as eff from aws_iam_role order by 1;
+
+-- name: users_third_trail_event_01
+select e.event_name, e.user_identity ->> 'type' as t, e.user_identity -> 'sessionContext' -> 'attributes' ->> 'mfaAuthenticated' as mfa from aws_cloudtrail_trail_event e order by e.event_time;
+
+-- name: users_third_trail_event_02
+select event_name, cloudtrail_event ->> 'eventID' as id, cloudtrail_event -> 'userIdentity' ->> 'type' as t from aws_cloudtrail_trail_event order by event_time;
+
+-- name: users_third_trail_event_03
+select event_name, jsonb_typeof(request_parameters) as rp, jsonb_typeof(response_elements) as re from aws_cloudtrail_trail_event order by event_time;
+
+-- name: users_third_trail_event_04
+select count(*) filter (where user_identity ->> 'type' = 'Root') as root_events, count(*) filter (where user_identity ->> 'type' = 'AssumedRole') as role_events from aws_cloudtrail_trail_event;
+
+-- name: users_third_trail_event_05
+select event_name, event_time, extract(hour from event_time) not between 8 and 18 as off_hours from aws_cloudtrail_trail_event order by event_time;
+
+-- name: users_third_trail_event_06
+select aws_region, count(*), array_agg(distinct event_name order by event_name) from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: users_third_trail_event_07
+select event_source, count(*), round(100.0 * count(*) / sum(count(*)) over (), 1) as share from aws_cloudtrail_trail_event group by 1 order by 2 desc, 1;
+
+-- name: users_third_trail_event_08
+select username, min(event_time) as first_seen, max(event_time) as last_seen, max(event_time) - min(event_time) as active_span from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: users_third_trail_event_09
+select date(event_time) as day, count(*) from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: users_third_trail_event_10
+select event_time::date as day, to_char(event_time, 'Day') as dow, count(*) from aws_cloudtrail_trail_event group by 1, 2 order by 1;
+
+-- name: users_third_trail_event_11
+select event_name, source_ip_address, source_ip_address like '10.%' or source_ip_address like '192.168.%' as private from aws_cloudtrail_trail_event order by event_time;
+
+-- name: users_third_trail_event_12
+select event_name, case when source_ip_address ~ '^[0-9.]+$' then 'ip' else 'service' end as source_kind from aws_cloudtrail_trail_event order by event_time;
+
+-- name: users_third_trail_event_13
+select event_name, user_agent ilike '%console%' as console, user_agent ~* 'boto|aws-cli' as sdk from aws_cloudtrail_trail_event order by event_time;
+
+-- name: users_third_iam_user_01
+select u.name, count(e.event_id) as events from aws_iam_user u left join aws_cloudtrail_trail_event e on e.username = u.name group by u.name order by 2 desc, 1;
+
+-- name: users_third_iam_user_02
+select u.name from aws_iam_user u where u.name not in (select username from aws_cloudtrail_trail_event where username is not null) order by 1;
+
+-- name: users_third_iam_user_03
+select name, create_date, lag(name) over (order by create_date) as created_before, create_date - lag(create_date) over (order by create_date) as gap from aws_iam_user order by create_date;
+
+-- name: users_third_iam_user_04
+select name, round(extract(epoch from (now() - create_date)) / 86400.0) as days from aws_iam_user order by 1;
+
+-- name: users_third_iam_user_05
+select name, (extract(epoch from now() - create_date) / 3600)::int as hours from aws_iam_user order by 1;
+
+-- name: users_third_iam_user_06
+select name, date_part('epoch', create_date)::bigint as epoch from aws_iam_user order by 1;
+
+-- name: users_third_iam_user_07
+select name, to_timestamp(date_part('epoch', create_date)) as back from aws_iam_user order by 1;
+
+-- name: users_third_iam_user_08
+select name, create_date + make_interval(days => 90) as expires from aws_iam_user order by 1;
+
+-- name: users_third_iam_user_09
+select name, date_trunc('quarter', create_date) as q, extract(quarter from create_date) as qn from aws_iam_user order by 1;
+
+-- name: users_third_iam_user_10
+select name, extract(isodow from create_date) as isodow, extract(doy from create_date) as doy, extract(week from create_date) as week from aws_iam_user order by 1;
+
+-- name: users_third_iam_user_11
+select name, to_char(create_date, 'IYYY-IW') as isoweek from aws_iam_user order by 1;
+
+-- name: users_third_credential_report_01
+select user_name, now() - access_key_1_last_rotated as key_age, justify_interval(now() - access_key_1_last_rotated) as pretty from aws_iam_credential_report where access_key_1_active order by 1;
+
+-- name: users_third_credential_report_02
+select user_name, case when access_key_1_active and access_key_1_last_rotated < now() - interval '90 days' then 'alarm' when access_key_1_active then 'ok' else 'skip' end as status from aws_iam_credential_report order by 1;
+
+-- name: users_third_credential_report_03
+select user_name, access_key_1_last_used_date is null and access_key_1_active as unused_active from aws_iam_credential_report order by 1;
+
+-- name: users_third_credential_report_04
+select user_name, cert_1_active or cert_2_active as has_cert from aws_iam_credential_report order by 1;
+
+-- name: users_third_iam_access_key_01
+select k.user_name, k.access_key_id, substr(k.access_key_id, 1, 4) as prefix, right(k.access_key_id, 4) as suffix from aws_iam_access_key k order by 1, 2;
+
+-- name: users_third_iam_access_key_02
+select user_name, count(*) > 1 as multiple_keys from aws_iam_access_key group by 1 order by 1;
+
+-- name: users_third_iam_access_key_03
+select status, count(*), min(create_date), max(create_date) from aws_iam_access_key group by 1 order by 1;
+
+-- name: users_third_iam_access_key_04
+select access_key_last_used_service, count(*) from aws_iam_access_key group by 1 order by 1 nulls first;
+
+-- name: users_third_trail_01
+select name, s3_bucket_name, is_multi_region_trail and log_file_validation_enabled and is_logging as compliant from aws_cloudtrail_trail order by 1;
+
+-- name: users_third_trail_02
+select name, jsonb_array_length(coalesce(event_selectors, '[]')) as selectors, insight_selectors from aws_cloudtrail_trail order by 1;
+
+-- name: users_third_trail_03
+select name, tags, tags_src from aws_cloudtrail_trail order by 1;
+
+-- name: users_third_trail_04
+select t.name, e.event_name from aws_cloudtrail_trail t join aws_cloudtrail_trail_event e on e.request_parameters ->> 'name' = t.name order by 1, 2;
+
+-- name: users_third_password_policy_01
+select account_id, minimum_password_length, minimum_password_length::text || ' chars' as label from aws_iam_account_password_policy order by 1;
+
+-- name: users_third_password_policy_02
+select account_id, to_jsonb(p) - '_ctx' - 'snapshot_id' - 'partition' - 'region' as policy from aws_iam_account_password_policy p order by 1;
+
+-- name: users_third_iam_user_12
+select jsonb_build_object('users', (select count(*) from aws_iam_user), 'roles', (select count(*) from aws_iam_role)) as summary;
+
+-- name: users_third_iam_user_13
+select json_build_object('user', name, 'mfa', mfa_enabled) from aws_iam_user order by name limit 2;
+
+-- name: users_third_iam_group_01
+select name, row_to_json(u)::jsonb ->> 'name' as n from (select name, path from aws_iam_group) u order by 1;
+
+-- name: users_third_iam_group_02
+select array_to_json(array_agg(name order by name)) as names from aws_iam_group;
+
+-- name: users_third_iam_user_14
+select name, akas ->> 0 as arn, akas -> 0 = to_jsonb(arn) as same from aws_iam_user order by 1;
+
+-- name: users_third_iam_group_03
+select name, _ctx ->> 'connection_name' as conn from aws_iam_group order by 1;
+
+-- name: users_third_iam_group_04
+select title, akas from aws_iam_group order by 1;
+
+-- name: users_reason_numbers_01
+select name || ' has ' || attachment_count || ' attachments (' || round(attachment_count * 100.0 / 6, 1) || '%)' as reason from aws_iam_policy order by 1;
+
+-- name: users_reason_numbers_02
+select concat(name, ': ', max_session_duration / 3600.0, 'h') as reason from aws_iam_role order by 1;
+
+-- name: users_reason_numbers_03
+select format('%s: %s days', name, date_part('day', now() - create_date)) as reason from aws_iam_user order by 1;
+
+-- name: users_reason_numbers_04
+select 'avg ' || avg(max_session_duration) as a, 'sum ' || sum(max_session_duration) as s from aws_iam_role;
+
+-- name: users_reason_numbers_05
+select string_agg(name || '=' || attachment_count * 1.5, ', ' order by name) as s from aws_iam_policy;
+
+-- name: users_reason_numbers_06
+with t as (select name, attachment_count / 4.0 as q from aws_iam_policy) select name || ':' || q from t order by 1;
+
+-- name: users_reason_numbers_07
+with t as (select name, attachment_count / 4.0 as q from aws_iam_policy) select string_agg(q::text, ',' order by name) from t;
+
+-- name: users_reason_numbers_08
+select name, coalesce(attachment_count / nullif(permissions_boundary_usage_count, 0)::numeric, 0) as ratio from aws_iam_policy order by 1;
+
+-- name: users_reason_numbers_09
+select name, attachment_count::numeric / 3 > 0.5 as over_half from aws_iam_policy order by 1;
+
+-- name: users_reason_numbers_10
+select account_id, round(avg(max_session_duration) / 3600, 2) || ' h' as avg_hours from aws_iam_role group by 1 order by 1;
+
+-- name: users_reason_numbers_11
+select name, (tags ->> 'cost.center')::numeric / 4 as quarter from aws_iam_user where tags ? 'cost.center' order by 1;
+
+-- name: users_reason_numbers_12
+select jsonb_build_object('name', name, 'ratio', attachment_count / 3.0) from aws_iam_policy order by name limit 2;
+
+-- name: users_reason_numbers_13
+select name, to_jsonb(max_session_duration / 3600.0) as hours from aws_iam_role order by 1;
