@@ -28,7 +28,7 @@ DETECTIONS = sorted(c.id for c in controls.load_controls() if c.id in {
     "cloudtrail_event_roles_anywhere_trust_added", "cloudtrail_event_mfa_device_removed", "cloudtrail_event_organization_change",
     "cloudtrail_event_security_monitoring_disabled", "cloudtrail_event_enumeration_burst",
     "cloudtrail_event_secret_bulk_read", "cloudtrail_event_instance_credentials_used_elsewhere",
-    "cloudtrail_event_function_code_replaced"})
+    "cloudtrail_event_function_code_replaced", "cloudtrail_event_function_policy_opened"})
 RUN = DETECTIONS + ["cloudtrail_event_root_activity", "cloudtrail_event_trail_tampering", "cloudtrail_event_console_login_without_mfa"]
 
 # technique -> (file stem, [(control, resource, words the reason must hold)])
@@ -114,6 +114,11 @@ TECHNIQUES = {
          "arn:aws:lambda:eugov-eastcentral-1r:712967571683:function:stratus-red-team-lambda-layer-simpleLambda",
          ["added layers", "layer:stratus-red-team-lambda-layer-my-lambda-extension:1",
           "to function stratus-red-team-lambda-layer-simpleLambda"])]),
+    "lambda-backdoor-function": ("persistence.lambda-backdoor-function", [
+        ("cloudtrail_event_function_policy_opened",
+         "arn:aws:lambda:ca-centralnorth-1r:880896431042:function:stratus-red-team-backdoor-f-func",
+         ["user/christophe let everyone (*) lambda:InvokeFunction function stratus-red-team-backdoor-f-func (statement backdoor)",
+          "2024-08-01 13:47:16", "no later RemovePermission"])]),
     "console-login-without-mfa": ("initial-access.console-login-without-mfa", [
         ("cloudtrail_event_console_login_without_mfa", None, ["without MFA"])]),
 }
@@ -298,11 +303,35 @@ BENIGN = [
           request={"functionName": "api", "layers": []}),
     event(A, at(135), "UpdateFunctionCode20150331v2", source="lambda.amazonaws.com", user="dev", error="AccessDeniedException",
           request={"functionName": "api"}),
+    # Lambda permissions for a service with a source, the function's own account, a trusted account, everyone
+    # within a source account or the organization; a denied grant to everyone
+    event(A, at(140), "AddPermission20150331v2", source="lambda.amazonaws.com", user="deployer",
+          request={"functionName": "api", "statementId": "s3", "action": "lambda:InvokeFunction",
+                   "principal": "s3.amazonaws.com", "sourceArn": "arn:aws:s3:::uploads"}),
+    event(A, at(141), "AddPermission20150331v2", source="lambda.amazonaws.com", user="deployer",
+          request={"functionName": "api", "statementId": "own", "action": "lambda:InvokeFunction", "principal": A}),
+    event(A, at(142), "AddPermission20150331v2", source="lambda.amazonaws.com", user="deployer",
+          request={"functionName": "api", "statementId": "sibling", "action": "lambda:InvokeFunction",
+                   "principal": "arn:aws:iam::899999999999:role/caller"}),
+    event(A, at(143), "AddPermission20150331v2", source="lambda.amazonaws.com", user="deployer",
+          request={"functionName": "api", "statementId": "acct", "action": "lambda:InvokeFunction", "principal": "*",
+                   "sourceAccount": A}),
+    event(A, at(144), "AddPermission20150331v2", source="lambda.amazonaws.com", user="deployer",
+          request={"functionName": "api", "statementId": "org", "action": "lambda:InvokeFunction", "principal": "*",
+                   "principalOrgID": "o-abc123"}),
+    event(A, at(145), "AddPermission20150331v2", source="lambda.amazonaws.com", user="eve", error="AccessDeniedException",
+          request={"functionName": "api", "statementId": "x", "action": "lambda:InvokeFunction", "principal": "*"}),
     # reads across seven services: under the default min_services (8)
     *[event(A, at(50 + i * 0.1), f"Describe{n}", source=f"{s}.amazonaws.com", user="inventory", read_only=True)
       for i, (s, n) in enumerate([(s, "Things") for s in ("ec2", "rds", "lambda", "s3", "iam", "kms", "sns")] * 6)],
 ]
 MALICIOUS = [
+    # a function URL opened to everyone, a function opened to a stranger's account
+    event(B, at(127), "AddPermission20150331v2", source="lambda.amazonaws.com", ip="203.0.113.40", user="mallory",
+          request={"functionName": f"arn:aws:lambda:us-east-1:{B}:function:payments", "statementId": "url",
+                   "action": "lambda:InvokeFunctionUrl", "principal": "*", "functionUrlAuthType": "NONE"}),
+    event(B, at(128), "AddPermission20150331v2", source="lambda.amazonaws.com", ip="203.0.113.40", user="mallory",
+          request={"functionName": "orders", "statementId": "x", "action": "lambda:GetFunction", "principal": "193672423079"}),
     # a function its deployer created, its code replaced by another user, a layer of another account added
     event(B, at(120), "CreateFunction20150331", source="lambda.amazonaws.com", ip="203.0.113.40", user="deployer", agent="Terraform/1.5.7",
           request={"functionName": "payments"}, response={"functionName": "payments"}),
@@ -361,6 +390,7 @@ def twins(tmp_path_factory):
     load_accounts(con, ACCOUNTS, AS_OF)
     run = controls.run_checks(con, controls=DETECTIONS + ["cloudtrail_event_root_activity"],
                               params={"cloudtrail_event_role_trust_opened.trusted_accounts": "899999999999",
+                                      "cloudtrail_event_function_policy_opened.trusted_accounts": "899999999999",
                                       "cloudtrail_event_federation_token_issued.allowed_callers": "broker"})
     rows = controls.results(con, run)
     con.close()
@@ -406,6 +436,10 @@ MALICIOUS_EXPECTED = [
       f"the deployment before it: arn:aws:iam::{B}:user/deployer (CreateFunction20150331 at"]),
     ("cloudtrail_event_function_code_replaced", f"arn:aws:lambda:us-east-1:{B}:function:orders",
      ["added layers", "999988887777:layer:ext:3", "no earlier deployment"]),
+    ("cloudtrail_event_function_policy_opened", f"arn:aws:lambda:us-east-1:{B}:function:payments",
+     ["let everyone (*) lambda:InvokeFunctionUrl function payments (statement url), function URL auth type NONE"]),
+    ("cloudtrail_event_function_policy_opened", f"arn:aws:lambda:us-east-1:{B}:function:orders",
+     ["let account 193672423079 lambda:GetFunction function orders"]),
     ("cloudtrail_event_secret_bulk_read", f"arn:aws:iam::{B}:role/ci",
      ["assumed-role/ci/session-1 asked for 10 distinct secrets", "GetParameter x6, GetSecretValue x4",
       "4 of the 10 calls were denied"]),
@@ -458,3 +492,19 @@ def test_lambda_code_replaced_on_the_invictus_trail(tmp_path):
                   "2023-07-10 12:26:49 UTC, Terraform/1.1.2)"):
         assert words in alarms[0]["reason"], alarms[0]["reason"]
     assert "such changes" not in alarms[0]["reason"]
+
+
+def test_lambda_function_opened_to_everyone_on_the_invictus_trail(tmp_path):
+    """The invictus trail ran lambda-backdoor-function: AddPermission letting everyone invoke the function, taken
+    back by RemovePermission at clean-up three minutes later (the reason says so: it was open meanwhile)."""
+    con = db.connect(tmp_path / "invictus.duckdb")
+    load_paths(con, [Path(__file__).parent / "data" / "invictus_ir_aws_dataset" / "CloudTrail"])
+    rows = controls.results(con, controls.run_checks(con, controls=["cloudtrail_event_function_policy_opened"]))
+    con.close()
+    alarms = [r for r in rows if r["status"] == "alarm"]
+    assert [r["resource"] for r in alarms] == [
+        "arn:aws:lambda:us-east-1:123837392027:function:stratus-red-team-backdoor-f-func"]
+    for words in ("user/bert-jan let everyone (*) lambda:InvokeFunction function stratus-red-team-backdoor-f-func",
+                  "at 2023-07-10 12:25:40 UTC from 192.168.10.20",
+                  "RemovePermission took the statement back at 2023-07-10 12:28:24 UTC"):
+        assert words in alarms[0]["reason"], alarms[0]["reason"]
