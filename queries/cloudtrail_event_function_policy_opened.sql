@@ -42,7 +42,8 @@ grant_call as (
   select c.*, c.params ->> 'principal' as principal, c.params ->> 'action' as action,
     case when c.params ->> 'principal' = '*' then null
       when c.params ->> 'principal' ~ '^[0-9]{12}$' then c.params ->> 'principal'
-      else substring(c.params ->> 'principal' from '^arn:[^:]+:[^:]*:[^:]*:([0-9]{12}):') end as principal_account
+      when c.params ->> 'principal' ~ '^arn:[^:]+:[^:]*:[^:]*:[0-9]{12}:' then split_part(c.params ->> 'principal', ':', 5)
+    end as principal_account
   from call as c
   where c.event_name like 'AddPermission%' and not c.aws_caller and c.invoked_by is null
     and c.function_name is not null
