@@ -505,3 +505,33 @@ def test_event_selectors_narrowing_management_or_data_events_alarm(tmp_path):
     assert "(PutEventSelectors: management events of some event sources no longer recorded)" in reasons["853000000003"]
     assert "(PutEventSelectors: the data events of the previous selectors no longer recorded)" in reasons["853000000004"]
     assert reasons["853000000004"].startswith("1 change(s)")
+
+
+
+# --------------------------------------------------------------------------------------------------------------
+# root_activity: a root access key created on the console's security credentials page is recorded with
+# invokedBy signin.amazonaws.com (Panther's "Root Access Key Created" event): the console passing on the root
+# user's own action, not an AWS service acting for it; it was left out with the service calls.
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_a_root_access_key_created_in_the_console_is_root_use(tmp_path, public_data):
+    tests = panther_events(public_data, "AWS.CloudTrail.RootAccessKeyCreated")
+    found = {}
+    for name in ("Root Access Key Created", "Root Created Access Key For User"):
+        path = tmp_path / name / "events.jsonl"
+        path.parent.mkdir()
+        path.write_text(json.dumps(tests[name]) + "\n")
+        assert tests[name]["userIdentity"]["invokedBy"] == "signin.amazonaws.com"
+        found[name] = check_loaded(path.parent, [path], "cloudtrail_event_root_activity")
+    [(status, reason)] = found["Root Access Key Created"]
+    assert status == "alarm" and "(CreateAccessKey)" in reason and "created 1 root access key(s)" in reason, reason
+    [(status, reason)] = found["Root Created Access Key For User"]
+    assert status == "alarm" and "root access key" not in reason, reason
+
+
+def test_a_service_acting_for_the_root_user_is_still_not_root_use(tmp_path):
+    account = "854000000001"
+    found = run(tmp_path, {account: [event(account, at(0), "GetAccountSummary", root=True,
+                                           invoked_by="support.amazonaws.com")]}, "cloudtrail_event_root_activity")
+    assert [s for _, s, _ in found[account]] == ["ok"], found
