@@ -3,7 +3,9 @@ title: The root user was not used
 description: >-
   CloudTrail shows no call made by the root user in the lookback_days days before the data was taken (calls
   AWS services make on the root user's behalf, invokedBy, and events AWS services record themselves,
-  eventType AwsServiceEvent, are not counted: they are not the root user's own calls). A failed sign-in
+  eventType AwsServiceEvent, are not counted: they are not the root user's own calls; calls the console's
+  sign-in service passes on, invokedBy signin.amazonaws.com, are the root user's own actions in the console, such
+  as creating a root access key on its security credentials page, and count). A failed sign-in
   (ConsoleLogin or another signin.amazonaws.com event whose response is Failure) is not a use of the root user:
   nobody got in; such attempts are named in the reason but do not alarm. Root access keys created (CreateAccessKey by
   the root user without a userName) are named in the reason, with the tools (user agents) used.
@@ -41,7 +43,8 @@ root_event as (
     join cloudtrail_event_actor as e on e.account_id = a.account_id
     left join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
       and (t.event_name = 'CreateAccessKey' or t.event_source = 'signin.amazonaws.com') and t.user_type = 'Root'
-  where e.user_type = 'Root' and e.invoked_by is null and e.event_type is distinct from 'AwsServiceEvent'
+  where e.user_type = 'Root' and (e.invoked_by is null or e.invoked_by = 'signin.amazonaws.com')
+    and e.event_type is distinct from 'AwsServiceEvent'
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
 ),
 root_call as (

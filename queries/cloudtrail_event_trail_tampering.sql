@@ -3,9 +3,13 @@ title: No one tampered with CloudTrail
 description: >-
   CloudTrail shows no call, in the lookback_days days before the data was taken, that stops or changes what
   a trail or event data store records: StopLogging, DeleteTrail, UpdateTrail, PutEventSelectors,
-  PutInsightSelectors, DeleteEventDataStore, UpdateEventDataStore, StopEventDataStoreIngestion. Denied
-  attempts (an access-denied errorCode) are reported too; calls that failed for another reason, such as
-  TrailNotFoundException for a trail that does not exist, changed nothing and are not counted.
+  PutInsightSelectors, DeleteEventDataStore, UpdateEventDataStore, StopEventDataStoreIngestion. A
+  PutEventSelectors call replaces the trail's selectors: it counts when the new ones leave management events out
+  (none, only read or only write events, an excluded event source) or drop the data events of the trail's
+  previous selectors in the window (which recorded every management event too); one that records every
+  management event and drops no data event narrows nothing (a trail's set-up, logging restored). Denied attempts (an access-denied errorCode)
+  are reported too; calls that failed for another reason, such as TrailNotFoundException for a trail that does
+  not exist, changed nothing and are not counted.
 severity: high
 resource_type: AWS::CloudTrail::Trail
 rationale: Attackers stop or narrow logging right after they get in, so that what they do next leaves no trace.
@@ -17,11 +21,12 @@ requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
 */
-with event as (
-  select e.account_id, e.event_time, e.event_name, e.error_code,
+with call as (
+  select e.event_id, e.account_id, e.event_time, e.event_name, e.error_code,
     coalesce(e.actor_arn, e.user_type, 'an unknown caller') as caller,
     coalesce(t.request_parameters ->> 'name', t.request_parameters ->> 'trailName', t.request_parameters ->> 'eventDataStore',
       t.request_parameters ->> 'trailARN') as target,
+    t.request_parameters as params,
     e.partition, e.region
   from cloudtrail_event_actor as e
     join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
@@ -37,17 +42,88 @@ named as (
       else 'arn:' || partition || ':cloudtrail:' || coalesce(region, '') || ':' || account_id || ':trail/'
         || coalesce(target, 'unnamed')
     end as resource
-  from event
+  from call
+),
+basic_selector as (
+  -- eventSelectors: IncludeManagementEvents (default true), ReadWriteType (default All),
+  -- ExcludeManagementEventSources, DataResources
+  select n.event_id,
+    coalesce(s ->> 'includeManagementEvents', 'true') = 'true'
+      and coalesce(jsonb_array_length(s -> 'excludeManagementEventSources'), 0) = 0 as all_sources,
+    coalesce(s ->> 'includeManagementEvents', 'true') = 'true' and coalesce(s ->> 'readWriteType', 'All') in ('All', 'ReadOnly')
+      as management_read,
+    coalesce(s ->> 'includeManagementEvents', 'true') = 'true' and coalesce(s ->> 'readWriteType', 'All') in ('All', 'WriteOnly')
+      as management_write,
+    coalesce(jsonb_array_length(s -> 'dataResources'), 0) > 0 as data_events
+  from named as n, jsonb_array_elements(n.params -> 'eventSelectors') as s
+  where n.event_name = 'PutEventSelectors' and jsonb_typeof(n.params -> 'eventSelectors') = 'array'
+),
+advanced_selector as (
+  -- advancedEventSelectors: a selector whose eventCategory is Management records every management event unless a
+  -- readOnly field keeps one kind or an eventSource field picks sources; any other category is data events
+  select n.event_id,
+    coalesce(bool_or(f ->> 'field' = 'eventCategory' and (f -> 'equals')::text like '%"Management"%'), false) as management,
+    coalesce(bool_or(f ->> 'field' = 'eventSource'), false) as some_sources,
+    coalesce(bool_or(f ->> 'field' = 'readOnly' and (f -> 'equals')::text like '%"true"%'), false) as read_only,
+    coalesce(bool_or(f ->> 'field' = 'readOnly' and (f -> 'equals')::text like '%"false"%'), false) as write_only,
+    coalesce(bool_or(f ->> 'field' = 'eventCategory' and (f -> 'equals')::text not like '%"Management"%'), false)
+      as data_events
+  from named as n, jsonb_array_elements(n.params -> 'advancedEventSelectors') as s,
+    jsonb_array_elements(s -> 'fieldSelectors') as f
+  where n.event_name = 'PutEventSelectors' and jsonb_typeof(n.params -> 'advancedEventSelectors') = 'array'
+    and jsonb_typeof(s -> 'fieldSelectors') = 'array'
+  group by n.event_id, s::text
+),
+selector_set as (
+  select event_id, bool_or(management_read) as management_read, bool_or(management_write) as management_write,
+    bool_or(management_read and management_write and all_sources) as every_source, bool_or(data_events) as data_events
+  from (
+    select event_id, all_sources, management_read, management_write, data_events from basic_selector
+    union all
+    select event_id, not some_sources, management and not write_only, management and not read_only, data_events
+    from advanced_selector
+  ) as s
+  group by event_id
+),
+previous_selector as (
+  -- each successful PutEventSelectors call, and whether the trail's previous one recorded data events besides
+  -- every management event
+  select n.event_id,
+    lag(s.data_events and s.every_source)
+      over (partition by n.account_id, n.resource order by n.event_time, n.event_id) as previous_full_with_data
+  from named as n join selector_set as s on s.event_id = n.event_id
+  where n.event_name = 'PutEventSelectors' and n.error_code is null
+),
+selector_change as (
+  -- what a PutEventSelectors call left out; NULL when it narrows nothing
+  select n.event_id,
+    case
+      when s.event_id is null then 'new selectors the event does not show'
+      when not s.management_read and not s.management_write then 'no management events recorded'
+      when not s.management_read then 'read management events no longer recorded'
+      when not s.management_write then 'write management events no longer recorded'
+      when not s.every_source then 'management events of some event sources no longer recorded'
+      when not s.data_events and p.previous_full_with_data then 'the data events of the previous selectors no longer recorded'
+    end as narrowed
+  from named as n
+    left join selector_set as s on s.event_id = n.event_id
+    left join previous_selector as p on p.event_id = n.event_id
+  where n.event_name = 'PutEventSelectors'
+),
+event as (
+  select n.*, c.narrowed
+  from named as n left join selector_change as c on c.event_id = n.event_id
+  where n.event_name <> 'PutEventSelectors' or c.narrowed is not null
 ),
 per_target as (
   select account_id, resource, min(regexp_replace(coalesce(target, 'unnamed'), '^.*/', '')) as target,
     min(partition) as partition, min(region) as region,
     count(*) filter (where error_code is null) as changes,
     count(*) filter (where error_code is not null) as attempts,
-    string_agg(distinct event_name, ', ') as event_names,
+    string_agg(distinct event_name || coalesce(': ' || narrowed, ''), ', ') as event_names,
     string_agg(distinct regexp_replace(caller, '^.*[:/]', ''), ', ') as callers,
     max(event_time) as last_time
-  from named
+  from event
   group by account_id, resource
 ),
 events as (

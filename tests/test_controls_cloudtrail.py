@@ -392,7 +392,8 @@ def test_real_access_denied_bursts_match_the_raw_events(real):
 def test_real_root_activity_matches_the_raw_events(real):
     rows, events = real
     expected = {(e["recipientAccountId"], f"arn:aws:iam::{e['recipientAccountId']}:root") for e in events
-                if e["userIdentity"].get("type") == "Root" and "invokedBy" not in e["userIdentity"]
+                if e["userIdentity"].get("type") == "Root"
+                and e["userIdentity"].get("invokedBy", "signin.amazonaws.com") == "signin.amazonaws.com"
                 and e.get("eventType") != "AwsServiceEvent"
                 and (e.get("responseElements") or {}).get(e["eventName"]) != "Failure"}  # a failed sign-in is no use
     assert alarms(rows, "cloudtrail_event_root_activity") == expected

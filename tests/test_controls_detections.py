@@ -27,7 +27,8 @@ DETECTIONS = sorted(c.id for c in controls.load_controls() if c.id in {
     "cloudtrail_event_new_principal_granted_power", "cloudtrail_event_federation_token_issued", "cloudtrail_event_identity_provider_added",
     "cloudtrail_event_roles_anywhere_trust_added", "cloudtrail_event_mfa_device_removed", "cloudtrail_event_organization_change",
     "cloudtrail_event_security_monitoring_disabled", "cloudtrail_event_enumeration_burst",
-    "cloudtrail_event_secret_bulk_read", "cloudtrail_event_instance_credentials_used_elsewhere"})
+    "cloudtrail_event_secret_bulk_read", "cloudtrail_event_instance_credentials_used_elsewhere",
+    "cloudtrail_event_function_code_replaced", "cloudtrail_event_function_policy_opened"})
 RUN = DETECTIONS + ["cloudtrail_event_root_activity", "cloudtrail_event_trail_tampering", "cloudtrail_event_console_login_without_mfa"]
 
 # technique -> (file stem, [(control, resource, words the reason must hold)])
@@ -102,6 +103,22 @@ TECHNIQUES = {
     "vpc-remove-flow-logs": ("defense-evasion.vpc-remove-flow-logs", [
         ("cloudtrail_event_security_monitoring_disabled", "arn:aws:ec2:megov-south-1r:498376118699:vpc-flow-log/fl-0e17aa62a21d4bbfe",
          ["DeleteFlowLogs"])]),
+    "lambda-overwrite-code": ("persistence.lambda-overwrite-code", [
+        ("cloudtrail_event_function_code_replaced",
+         "arn:aws:lambda:ap-westeast-2r:266106314375:function:stratus-red-team-olc-func-vayhjqkdav",
+         ["user/christophe replaced the code of function stratus-red-team-olc-func-vayhjqkdav with an uploaded archive",
+          "2024-08-01 13:52:02", "runs as arn:aws:iam::266106314375:role/stratus-red-team-olc-lambda-vayhjqkdav",
+          "no earlier deployment of the function in the window"])]),
+    "lambda-layer-extension": ("persistence.lambda-layer-extension", [
+        ("cloudtrail_event_function_code_replaced",
+         "arn:aws:lambda:eugov-eastcentral-1r:712967571683:function:stratus-red-team-lambda-layer-simpleLambda",
+         ["added layers", "layer:stratus-red-team-lambda-layer-my-lambda-extension:1",
+          "to function stratus-red-team-lambda-layer-simpleLambda"])]),
+    "lambda-backdoor-function": ("persistence.lambda-backdoor-function", [
+        ("cloudtrail_event_function_policy_opened",
+         "arn:aws:lambda:ca-centralnorth-1r:880896431042:function:stratus-red-team-backdoor-f-func",
+         ["user/christophe let everyone (*) lambda:InvokeFunction function stratus-red-team-backdoor-f-func (statement backdoor)",
+          "2024-08-01 13:47:16", "no later RemovePermission"])]),
     "console-login-without-mfa": ("initial-access.console-login-without-mfa", [
         ("cloudtrail_event_console_login_without_mfa", None, ["without MFA"])]),
 }
@@ -270,11 +287,59 @@ BENIGN = [
             request={"secretId": f"stack/secret-{i}"}, invoked_by="cloudformation.amazonaws.com") for i in range(12)],
     *[event(A, at(73), "GetSecretValue", source="secretsmanager.amazonaws.com", user="typo", read_only=True,
             request={"secretId": f"missing-{i}"}, error="ResourceNotFoundException") for i in range(12)],
+    # a function created and redeployed by its deployer with the same tool (another version), by a pipeline's role
+    # and through CloudFormation; a configuration change without layers, layers removed, a denied code update
+    event(A, at(120), "CreateFunction20150331", source="lambda.amazonaws.com", user="deployer", agent="Terraform/1.5.7",
+          request={"functionName": "api", "role": f"arn:aws:iam::{A}:role/api"}, response={"functionName": "api"}),
+    event(A, at(130), "UpdateFunctionCode20150331v2", source="lambda.amazonaws.com", user="deployer",
+          agent="APN/1.0 HashiCorp/1.0 Terraform/1.6.2", request={"functionName": f"arn:aws:lambda:us-east-1:{A}:function:api"}),
+    event(A, at(131), "UpdateFunctionCode20150331v2", source="lambda.amazonaws.com", role="ci",
+          request={"functionName": "api", "s3Bucket": "builds", "s3Key": "api.zip"}),
+    event(A, at(132), "UpdateFunctionCode20150331v2", source="lambda.amazonaws.com", user="admin",
+          invoked_by="cloudformation.amazonaws.com", request={"functionName": "api"}),
+    event(A, at(133), "UpdateFunctionConfiguration20150331v2", source="lambda.amazonaws.com", user="dev",
+          request={"functionName": "api", "memorySize": 256}),
+    event(A, at(134), "UpdateFunctionConfiguration20150331v2", source="lambda.amazonaws.com", user="dev",
+          request={"functionName": "api", "layers": []}),
+    event(A, at(135), "UpdateFunctionCode20150331v2", source="lambda.amazonaws.com", user="dev", error="AccessDeniedException",
+          request={"functionName": "api"}),
+    # Lambda permissions for a service with a source, the function's own account, a trusted account, everyone
+    # within a source account or the organization; a denied grant to everyone
+    event(A, at(140), "AddPermission20150331v2", source="lambda.amazonaws.com", user="deployer",
+          request={"functionName": "api", "statementId": "s3", "action": "lambda:InvokeFunction",
+                   "principal": "s3.amazonaws.com", "sourceArn": "arn:aws:s3:::uploads"}),
+    event(A, at(141), "AddPermission20150331v2", source="lambda.amazonaws.com", user="deployer",
+          request={"functionName": "api", "statementId": "own", "action": "lambda:InvokeFunction", "principal": A}),
+    event(A, at(142), "AddPermission20150331v2", source="lambda.amazonaws.com", user="deployer",
+          request={"functionName": "api", "statementId": "sibling", "action": "lambda:InvokeFunction",
+                   "principal": "arn:aws:iam::899999999999:role/caller"}),
+    event(A, at(143), "AddPermission20150331v2", source="lambda.amazonaws.com", user="deployer",
+          request={"functionName": "api", "statementId": "acct", "action": "lambda:InvokeFunction", "principal": "*",
+                   "sourceAccount": A}),
+    event(A, at(144), "AddPermission20150331v2", source="lambda.amazonaws.com", user="deployer",
+          request={"functionName": "api", "statementId": "org", "action": "lambda:InvokeFunction", "principal": "*",
+                   "principalOrgID": "o-abc123"}),
+    event(A, at(145), "AddPermission20150331v2", source="lambda.amazonaws.com", user="eve", error="AccessDeniedException",
+          request={"functionName": "api", "statementId": "x", "action": "lambda:InvokeFunction", "principal": "*"}),
     # reads across seven services: under the default min_services (8)
     *[event(A, at(50 + i * 0.1), f"Describe{n}", source=f"{s}.amazonaws.com", user="inventory", read_only=True)
       for i, (s, n) in enumerate([(s, "Things") for s in ("ec2", "rds", "lambda", "s3", "iam", "kms", "sns")] * 6)],
 ]
 MALICIOUS = [
+    # a function URL opened to everyone, a function opened to a stranger's account
+    event(B, at(127), "AddPermission20150331v2", source="lambda.amazonaws.com", ip="203.0.113.40", user="mallory",
+          request={"functionName": f"arn:aws:lambda:us-east-1:{B}:function:payments", "statementId": "url",
+                   "action": "lambda:InvokeFunctionUrl", "principal": "*", "functionUrlAuthType": "NONE"}),
+    event(B, at(128), "AddPermission20150331v2", source="lambda.amazonaws.com", ip="203.0.113.40", user="mallory",
+          request={"functionName": "orders", "statementId": "x", "action": "lambda:GetFunction", "principal": "193672423079"}),
+    # a function its deployer created, its code replaced by another user, a layer of another account added
+    event(B, at(120), "CreateFunction20150331", source="lambda.amazonaws.com", ip="203.0.113.40", user="deployer", agent="Terraform/1.5.7",
+          request={"functionName": "payments"}, response={"functionName": "payments"}),
+    event(B, at(125), "UpdateFunctionCode20150331v2", source="lambda.amazonaws.com", ip="203.0.113.40", user="mallory",
+          request={"functionName": f"{B}:function:payments:live", "s3Bucket": "drop", "s3Key": "x.zip"},
+          response={"functionName": "payments", "role": f"arn:aws:iam::{B}:role/payments"}),
+    event(B, at(126), "UpdateFunctionConfiguration20150331v2", source="lambda.amazonaws.com", ip="203.0.113.40", user="mallory",
+          request={"functionName": "orders", "layers": ["arn:aws:lambda:us-east-1:999988887777:layer:ext:3"]}),
     # the instance's credentials used from its own address, then from eve's
     instance_call(B, 85, "10.0.3.7"),
     instance_call(B, 90, "198.51.100.7"),
@@ -325,6 +390,7 @@ def twins(tmp_path_factory):
     load_accounts(con, ACCOUNTS, AS_OF)
     run = controls.run_checks(con, controls=DETECTIONS + ["cloudtrail_event_root_activity"],
                               params={"cloudtrail_event_role_trust_opened.trusted_accounts": "899999999999",
+                                      "cloudtrail_event_function_policy_opened.trusted_accounts": "899999999999",
                                       "cloudtrail_event_federation_token_issued.allowed_callers": "broker"})
     rows = controls.results(con, run)
     con.close()
@@ -365,6 +431,15 @@ MALICIOUS_EXPECTED = [
     ("cloudtrail_event_instance_credentials_used_elsewhere", f"arn:aws:sts::{B}:assumed-role/{INSTANCE_SESSION}",
      ["EC2 instance i-0123456789abcdef0", "made 1 call(s) from 198.51.100.7", f"arn:aws:iam::{B}:root and 2 other IAM caller(s) also called from",
       "also used from 1 other address(es)"]),
+    ("cloudtrail_event_function_code_replaced", f"arn:aws:lambda:us-east-1:{B}:function:payments",
+     ["user/mallory replaced the code of function payments with s3://drop/x.zip", f"runs as arn:aws:iam::{B}:role/payments",
+      f"the deployment before it: arn:aws:iam::{B}:user/deployer (CreateFunction20150331 at"]),
+    ("cloudtrail_event_function_code_replaced", f"arn:aws:lambda:us-east-1:{B}:function:orders",
+     ["added layers", "999988887777:layer:ext:3", "no earlier deployment"]),
+    ("cloudtrail_event_function_policy_opened", f"arn:aws:lambda:us-east-1:{B}:function:payments",
+     ["let everyone (*) lambda:InvokeFunctionUrl function payments (statement url), function URL auth type NONE"]),
+    ("cloudtrail_event_function_policy_opened", f"arn:aws:lambda:us-east-1:{B}:function:orders",
+     ["let account 193672423079 lambda:GetFunction function orders"]),
     ("cloudtrail_event_secret_bulk_read", f"arn:aws:iam::{B}:role/ci",
      ["assumed-role/ci/session-1 asked for 10 distinct secrets", "GetParameter x6, GetSecretValue x4",
       "4 of the 10 calls were denied"]),
@@ -397,4 +472,39 @@ def test_instance_credentials_used_off_the_instance_on_the_invictus_trail(tmp_pa
     alarms = [r for r in rows if r["status"] == "alarm"]
     assert [r["resource"] for r in alarms] == [stolen]
     for words in ("from 192.168.10.20", "user/bert-jan", "also used from 1 other address(es), the instance's own"):
+        assert words in alarms[0]["reason"], alarms[0]["reason"]
+
+
+def test_lambda_code_replaced_on_the_invictus_trail(tmp_path):
+    """The invictus trail ran lambda-overwrite-code: Terraform (user bert-jan) created the function, Stratus replaced
+    its code with an uploaded archive 7 seconds later, then put the original back from its bucket at clean-up (the
+    same principal and tool again: not counted); the functions Terraform created and deleted are not reported."""
+    con = db.connect(tmp_path / "invictus.duckdb")
+    load_paths(con, [Path(__file__).parent / "data" / "invictus_ir_aws_dataset" / "CloudTrail"])
+    rows = controls.results(con, controls.run_checks(con, controls=["cloudtrail_event_function_code_replaced"]))
+    con.close()
+    alarms = [r for r in rows if r["status"] == "alarm"]
+    assert [r["resource"] for r in alarms] == [
+        "arn:aws:lambda:us-east-1:123837392027:function:stratus-red-team-olc-func-xhfgzaowxc"]
+    for words in ("user/bert-jan replaced the code of function stratus-red-team-olc-func-xhfgzaowxc with an uploaded archive "
+                  "at 2023-07-10 12:26:56 UTC from 192.168.10.20 (stratus-red-team_",
+                  "the deployment before it: arn:aws:iam::123837392027:user/bert-jan (CreateFunction20150331 at "
+                  "2023-07-10 12:26:49 UTC, Terraform/1.1.2)"):
+        assert words in alarms[0]["reason"], alarms[0]["reason"]
+    assert "such changes" not in alarms[0]["reason"]
+
+
+def test_lambda_function_opened_to_everyone_on_the_invictus_trail(tmp_path):
+    """The invictus trail ran lambda-backdoor-function: AddPermission letting everyone invoke the function, taken
+    back by RemovePermission at clean-up three minutes later (the reason says so: it was open meanwhile)."""
+    con = db.connect(tmp_path / "invictus.duckdb")
+    load_paths(con, [Path(__file__).parent / "data" / "invictus_ir_aws_dataset" / "CloudTrail"])
+    rows = controls.results(con, controls.run_checks(con, controls=["cloudtrail_event_function_policy_opened"]))
+    con.close()
+    alarms = [r for r in rows if r["status"] == "alarm"]
+    assert [r["resource"] for r in alarms] == [
+        "arn:aws:lambda:us-east-1:123837392027:function:stratus-red-team-backdoor-f-func"]
+    for words in ("user/bert-jan let everyone (*) lambda:InvokeFunction function stratus-red-team-backdoor-f-func",
+                  "at 2023-07-10 12:25:40 UTC from 192.168.10.20",
+                  "RemovePermission took the statement back at 2023-07-10 12:28:24 UTC"):
         assert words in alarms[0]["reason"], alarms[0]["reason"]

@@ -4,10 +4,13 @@ Each case is a verdict a detection got wrong on a real trail (named in the test)
 in the same shape, with the twin the detection must still alarm on.
 """
 
+import json
 import uuid
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from iamsql import controls
+from iamsql.load import load_paths
 from iamsql.store import db
 
 from .cloudtrail_events import event, load_accounts
@@ -414,3 +417,121 @@ def test_bedrock_invocation_logging_deleted_and_detector_disabled_alarm_their_tw
     assert ("assumed-role/DevAdmin/session-1 called DeleteModelInvocationLoggingConfiguration (bedrock model invocation "
             "logging) at 2024-05-31 12:00:00 UTC") in alarms[
         f"arn:aws:bedrock:us-west-2:{blinded}:model-invocation-logging-configuration"]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# trail_tampering: PutEventSelectors replaces a trail's selectors; it narrows logging only when the new ones leave
+# management events out or drop the data events of the previous full selectors. Panther's "Event Selector Enabled"
+# test event (every management event, read and write) is a trail's set-up or its logging restored, and alarmed;
+# its "Event Selector Disabled" twin (no management events, Stratus cloudtrail-event-selectors) must alarm.
+# --------------------------------------------------------------------------------------------------------------
+
+
+def panther_events(public_data, rule_id: str) -> dict[str, dict]:
+    """Panther's test events of one rule, by test name (tests/data/panther_analysis, see its PROVENANCE.md)."""
+    lines = (public_data / "panther_analysis" / "cloudtrail_rule_tests_with_meta.jsonl").read_text().splitlines()
+    return {t["_test_name"]: t["event"] for t in map(json.loads, lines) if t["_rule_id"] == rule_id}
+
+
+def check_loaded(tmp_path, files: list[Path], control_id: str) -> list[tuple[str, str]]:
+    """(status, reason) of one control over files loaded as ``iamsql load`` loads them."""
+    con = db.connect(tmp_path / "loaded.duckdb")
+    load_paths(con, files)
+    rows = controls.results(con, controls.run_checks(con, controls=[control_id]))
+    con.close()
+    return [(r["status"], r["reason"]) for r in rows]
+
+
+def test_event_selectors_that_record_every_management_event_are_not_tampering(tmp_path, public_data):
+    tests = panther_events(public_data, "AWS.CloudTrail.EventSelectorsDisabled")
+    found = {}
+    for name in ("Event Selector Enabled", "Event Selector Disabled"):
+        path = tmp_path / name / "events.jsonl"
+        path.parent.mkdir()
+        path.write_text(json.dumps(tests[name]) + "\n")
+        found[name] = check_loaded(path.parent, [path], "cloudtrail_event_trail_tampering")
+    [(status, reason)] = found["Event Selector Enabled"]
+    assert status == "ok", reason
+    [(status, reason)] = found["Event Selector Disabled"]
+    assert status == "alarm"
+    assert reason.startswith("1 change(s) (PutEventSelectors: no management events recorded) to trail "
+                             "sample-cloudtrail-name by SampleRole"), reason
+
+
+def test_the_invictus_trail_alarms_on_the_selectors_stratus_narrowed_not_on_their_restoring(tmp_path, public_data):
+    # Stratus cloudtrail-event-selectors on a real trail: PutEventSelectors at 12:00:08 (read-only data events, no
+    # management events), then its clean-up at 12:07:49 (every management event again)
+    trail = public_data / "invictus_ir_aws_dataset" / "CloudTrail"
+    files = [trail / f"218007301253_CloudTrail_us-east-1_20230710T{name}.json"
+             for name in ("1205Z_UljXNp9xLp8nsAGc", "1210Z_vj0QE0Tf5ZmzMsCo")]
+    rows = [(s, r) for s, r in check_loaded(tmp_path, files, "cloudtrail_event_trail_tampering") if "ctes-trail" in r]
+    assert [s for s, _ in rows] == ["alarm"]
+    assert "1 change(s) (PutEventSelectors: no management events recorded) to trail stratus-red-team-ctes-trail-qyxyekjbtk" in rows[0][1]
+
+
+def selectors(account, minute, **request):
+    return event(account, at(minute), "PutEventSelectors", source="cloudtrail.amazonaws.com", user="ops",
+                 request={"trailName": "main", **request})
+
+
+def test_event_selectors_narrowing_management_or_data_events_alarm(tmp_path):
+    full = {"readWriteType": "All", "includeManagementEvents": True, "excludeManagementEventSources": [],
+            "dataResources": [{"type": "AWS::S3::Object", "values": ["arn:aws:s3"]}]}
+    management = [{"field": "eventCategory", "equals": ["Management"]}]
+    accounts = {
+        # set-up with advanced selectors recording every management event and S3 data events
+        "853000000001": [selectors("853000000001", 0, advancedEventSelectors=[
+            {"name": "management", "fieldSelectors": management},
+            {"name": "s3", "fieldSelectors": [{"field": "eventCategory", "equals": ["Data"]},
+                                              {"field": "resources.type", "equals": ["AWS::S3::Object"]}]}])],
+        # write events only
+        "853000000002": [selectors("853000000002", 0, advancedEventSelectors=[
+            {"name": "writes", "fieldSelectors": [*management, {"field": "readOnly", "equals": ["false"]}]}])],
+        # KMS left out
+        "853000000003": [selectors("853000000003", 0, eventSelectors=[
+            {**full, "excludeManagementEventSources": ["kms.amazonaws.com"]}])],
+        # the S3 data events of the previous full selectors dropped
+        "853000000004": [selectors("853000000004", 0, eventSelectors=[full]),
+                         selectors("853000000004", 5, eventSelectors=[{**full, "dataResources": []}])],
+        # data events added to a trail that recorded only management events
+        "853000000005": [selectors("853000000005", 0, eventSelectors=[{**full, "dataResources": []}]),
+                         selectors("853000000005", 5, eventSelectors=[full])],
+    }
+    found = run(tmp_path, accounts, "cloudtrail_event_trail_tampering")
+    ok = {a for a, rows in found.items() if [s for _, s, _ in rows] == ["ok"]}
+    assert ok == {"853000000001", "853000000005"}, found
+    reasons = {a: rows[0][2] for a, rows in found.items() if a not in ok}
+    assert "(PutEventSelectors: read management events no longer recorded)" in reasons["853000000002"]
+    assert "(PutEventSelectors: management events of some event sources no longer recorded)" in reasons["853000000003"]
+    assert "(PutEventSelectors: the data events of the previous selectors no longer recorded)" in reasons["853000000004"]
+    assert reasons["853000000004"].startswith("1 change(s)")
+
+
+
+# --------------------------------------------------------------------------------------------------------------
+# root_activity: a root access key created on the console's security credentials page is recorded with
+# invokedBy signin.amazonaws.com (Panther's "Root Access Key Created" event): the console passing on the root
+# user's own action, not an AWS service acting for it; it was left out with the service calls.
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_a_root_access_key_created_in_the_console_is_root_use(tmp_path, public_data):
+    tests = panther_events(public_data, "AWS.CloudTrail.RootAccessKeyCreated")
+    found = {}
+    for name in ("Root Access Key Created", "Root Created Access Key For User"):
+        path = tmp_path / name / "events.jsonl"
+        path.parent.mkdir()
+        path.write_text(json.dumps(tests[name]) + "\n")
+        assert tests[name]["userIdentity"]["invokedBy"] == "signin.amazonaws.com"
+        found[name] = check_loaded(path.parent, [path], "cloudtrail_event_root_activity")
+    [(status, reason)] = found["Root Access Key Created"]
+    assert status == "alarm" and "(CreateAccessKey)" in reason and "created 1 root access key(s)" in reason, reason
+    [(status, reason)] = found["Root Created Access Key For User"]
+    assert status == "alarm" and "root access key" not in reason, reason
+
+
+def test_a_service_acting_for_the_root_user_is_still_not_root_use(tmp_path):
+    account = "854000000001"
+    found = run(tmp_path, {account: [event(account, at(0), "GetAccountSummary", root=True,
+                                           invoked_by="support.amazonaws.com")]}, "cloudtrail_event_root_activity")
+    assert [s for _, s, _ in found[account]] == ["ok"], found
