@@ -76,6 +76,8 @@ def test_inet_errors_are_postgres_messages(con, sql, message):
         ("select * from aws_iam_usr", "unknown table aws_iam_usr (did you mean aws_iam_user?)"),
         ("select name from aws_iam_user where", "syntax error"),
         ("select from where", 'near "where": Expected table name but got "where"'),
+        # the statement ends where a name is expected: Postgres's "end of input", never sqlglot's SENTINEL token
+        ("select * from aws_iam_user join", 'near "join": Expected table name but got the end of input'),
         ("select name from aws_iam_user; select 1", "one statement at a time"),
         ("select jsonb_path_query(tags, 'strict $.a') from aws_iam_user", "unsupported Postgres feature: jsonpath strict"),
         ("select jsonb_path_query(tags, name) from aws_iam_user", "a jsonpath that is not a literal"),

@@ -4445,9 +4445,10 @@ def parse(sql: str) -> exp.Expr:
     return statements[0]
 
 
-# how sqlglot prints a token inside its messages ("Expected table name but got <Token token_type: ...>")
+# how sqlglot prints a token inside its messages ("Expected table name but got <Token token_type: ...>"); its
+# SENTINEL token is the end of the statement, which Postgres words "end of input"
 _TOKEN_REPR = re.compile(
-    r"<Token token_type: [\w.]+, text: (.*?), line: \d+, col: \d+, start: \d+, end: \d+, comments: \[.*?\]>"
+    r"<Token token_type: [\w.]*?(\w+), text: (.*?), line: \d+, col: \d+, start: \d+, end: \d+, comments: \[.*?\]>"
 )
 
 
@@ -4459,7 +4460,9 @@ def describe_parse_error(exc: ParseError) -> str:
     description = (error.get("description") or "invalid syntax").rstrip(".")
     description = re.sub(r"<class '[\w.]*?(\w+)'>", lambda m: m.group(1).upper(), description)
     description = re.sub(r"^Required keyword: '\w+' missing for (\w+)", r"incomplete \1 clause", description)
-    description = _TOKEN_REPR.sub(lambda m: f'"{m.group(1)}"', description)
+    description = _TOKEN_REPR.sub(
+        lambda m: "the end of input" if m.group(1) == "SENTINEL" else f'"{m.group(2)}"', description
+    )
     where = f" at line {error.get('line')}, column {error.get('col')}" if error.get("line") else ""
     return f"syntax error{where}" + (f' near "{near}"' if near else "") + f": {description}"
 
