@@ -78,6 +78,12 @@ def test_inet_errors_are_postgres_messages(con, sql, message):
         ("select from where", 'near "where": Expected table name but got "where"'),
         # the statement ends where a name is expected: Postgres's "end of input", never sqlglot's SENTINEL token
         ("select * from aws_iam_user join", 'near "join": Expected table name but got the end of input'),
+        # an empty ON or USING is Postgres's syntax error, never a cross join (sqlglot dropped it)
+        ("select u.name from aws_iam_user u join aws_iam_group g on", 'near "on": ON without a join condition'),
+        ("select u.name from aws_iam_user u join aws_iam_group g on where u.name = 'a'",
+         'near "on": ON without a join condition'),
+        ("select u.name from aws_iam_user u left join aws_iam_group g using", 'near "using": USING without columns'),
+        ("select u.name from aws_iam_user u join aws_iam_group g using ()", 'near ")": USING without columns'),
         ("select name from aws_iam_user; select 1", "one statement at a time"),
         ("select jsonb_path_query(tags, 'strict $.a') from aws_iam_user", "unsupported Postgres feature: jsonpath strict"),
         ("select jsonb_path_query(tags, name) from aws_iam_user", "a jsonpath that is not a literal"),

@@ -108,6 +108,20 @@ class Steampipe(Postgres):
             inner.set("this", typed)
             return outer
 
+        def _parse_join(self, skip_join_token: bool = False, parse_bracket: bool = False,
+                        alias_tokens=None) -> exp.Join | None:
+            # ``join b on`` with no condition, or ``using`` / ``using ()`` with no column, is a syntax error in
+            # Postgres; sqlglot dropped the empty ON or USING and the statement ran as a cross join
+            join = super()._parse_join(skip_join_token=skip_join_token, parse_bracket=parse_bracket,
+                                       alias_tokens=alias_tokens)
+            if join is None or join.args.get("on") or join.args.get("using"):
+                return join
+            if self._prev.token_type == TokenType.ON:
+                self.raise_error("ON without a join condition", self._prev)
+            if self._prev.token_type == TokenType.USING or "using" in join.args:
+                self.raise_error("USING without columns", self._prev)
+            return join
+
         def _parse_bitwise(self) -> exp.Expr | None:
             # inet's ``a <<= b`` and ``a >>= b`` (sqlglot reads ``<<`` and ``>>`` only) as Postgres's functions
             # behind them, network_subeq and network_supeq
