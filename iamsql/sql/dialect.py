@@ -112,6 +112,7 @@ class Steampipe(Postgres):
                         alias_tokens=None) -> exp.Join | None:
             # ``join b on`` with no condition, or ``using`` / ``using ()`` with no column, is a syntax error in
             # Postgres; sqlglot dropped the empty ON or USING and the statement ran as a cross join
+            comma = self._curr is not None and self._curr.token_type == TokenType.COMMA
             join = super()._parse_join(skip_join_token=skip_join_token, parse_bracket=parse_bracket,
                                        alias_tokens=alias_tokens)
             if join is None or join.args.get("on") or join.args.get("using"):
@@ -120,6 +121,9 @@ class Steampipe(Postgres):
                 self.raise_error("ON without a join condition", self._prev)
             if self._prev.token_type == TokenType.USING or "using" in join.args:
                 self.raise_error("USING without columns", self._prev)
+            if not (comma or join.args.get("method") or join.args.get("kind") == "CROSS"):
+                # ``a join b`` with neither: only CROSS and NATURAL joins (and a comma) go without a condition
+                self.raise_error("JOIN without ON or USING (CROSS JOIN joins every pair of rows)", self._prev)
             return join
 
         def _parse_bitwise(self) -> exp.Expr | None:
