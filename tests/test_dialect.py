@@ -85,6 +85,7 @@ def test_inet_errors_are_postgres_messages(con, sql, message):
         ("select u.name from aws_iam_user u left join aws_iam_group g using", 'near "using": USING without columns'),
         ("select u.name from aws_iam_user u join aws_iam_group g using ()", 'near ")": USING without columns'),
         ("select u.name from aws_iam_user u join aws_iam_group g", "JOIN without ON or USING"),
+        ("select case when name = 'a' then", 'near "then": incomplete CASE WHEN clause'),
         # DuckDB's parser refuses an empty GROUP BY in its own words, said once
         ("select name from aws_iam_user group by", 'syntax error at or near "BY"'),
         ("select u.name from aws_iam_user u left join aws_iam_group g where true", "JOIN without ON or USING"),

@@ -4478,6 +4478,8 @@ def describe_parse_error(exc: ParseError) -> str:
     description = (error.get("description") or "invalid syntax").rstrip(".")
     description = re.sub(r"<class '[\w.]*?(\w+)'>", lambda m: m.group(1).upper(), description)
     description = re.sub(r"^Required keyword: '\w+' missing for (\w+)", r"incomplete \1 clause", description)
+    # sqlglot reads a CASE's WHEN ... THEN as an If node; Postgres has no IF
+    description = description.replace("incomplete IF clause", "incomplete CASE WHEN clause")
     description = _TOKEN_REPR.sub(
         lambda m: "the end of input" if m.group(1) == "SENTINEL" else f'"{m.group(2)}"', description
     )
