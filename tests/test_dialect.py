@@ -76,6 +76,19 @@ def test_inet_errors_are_postgres_messages(con, sql, message):
         ("select * from aws_iam_usr", "unknown table aws_iam_usr (did you mean aws_iam_user?)"),
         ("select name from aws_iam_user where", "syntax error"),
         ("select from where", 'near "where": Expected table name but got "where"'),
+        # the statement ends where a name is expected: Postgres's "end of input", never sqlglot's SENTINEL token
+        ("select * from aws_iam_user join", 'near "join": Expected table name but got the end of input'),
+        # an empty ON or USING is Postgres's syntax error, never a cross join (sqlglot dropped it)
+        ("select u.name from aws_iam_user u join aws_iam_group g on", 'near "on": ON without a join condition'),
+        ("select u.name from aws_iam_user u join aws_iam_group g on where u.name = 'a'",
+         'near "on": ON without a join condition'),
+        ("select u.name from aws_iam_user u left join aws_iam_group g using", 'near "using": USING without columns'),
+        ("select u.name from aws_iam_user u join aws_iam_group g using ()", 'near ")": USING without columns'),
+        ("select u.name from aws_iam_user u join aws_iam_group g", "JOIN without ON or USING"),
+        ("select case when name = 'a' then", 'near "then": incomplete CASE WHEN clause'),
+        # DuckDB's parser refuses an empty GROUP BY in its own words, said once
+        ("select name from aws_iam_user group by", 'syntax error at or near "BY"'),
+        ("select u.name from aws_iam_user u left join aws_iam_group g where true", "JOIN without ON or USING"),
         ("select name from aws_iam_user; select 1", "one statement at a time"),
         ("select jsonb_path_query(tags, 'strict $.a') from aws_iam_user", "unsupported Postgres feature: jsonpath strict"),
         ("select jsonb_path_query(tags, name) from aws_iam_user", "a jsonpath that is not a literal"),
@@ -219,6 +232,20 @@ def test_errors_are_one_line(con, sql, fragment):
     message = str(info.value)
     assert fragment in message
     assert "\n" not in message
+    assert message.count("syntax error") <= 1, message
+
+
+@pytest.mark.parametrize("sql, rows", [
+    ("select a.x, b.y from (values (1), (2)) a(x) cross join (values (3)) b(y) order by 1", [(1, 3), (2, 3)]),
+    ("select a.x, b.y from (values (1), (2)) a(x), (values (3)) b(y) order by 1", [(1, 3), (2, 3)]),
+    ("select x from (values (1), (2)) a(x) natural join (values (2)) b(x)", [(2,)]),
+    ("select e from (values ('[1, 2]'::jsonb)) a(j) cross join lateral jsonb_array_elements_text(a.j) e order by 1",
+     [("1",), ("2",)]),
+    ("select a.x from (values (1), (2)) a(x) left join (values (2)) b(x) using (x) order by 1", [(1,), (2,)]),
+])
+def test_joins_without_a_condition_are_only_cross_natural_and_comma_joins(con, sql, rows):
+    """The joins Postgres runs without ON or USING still run, beside the refused ones above."""
+    assert run_query(con, sql)[1] == rows
 
 
 def test_translate_dialects():

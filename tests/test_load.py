@@ -303,6 +303,43 @@ REPORT_HEADER = ("user,arn,user_creation_time,password_enabled,password_last_use
                  "cert_2_active,cert_2_last_rotated")
 
 
+@pytest.mark.parametrize("column, value", [("password_enabled", "maybe"), ("password_enabled", "yes"),
+                                           ("mfa_active", "maybe")])
+def test_a_credential_report_boolean_that_is_no_boolean_is_refused(tmp_path, con, column, value):
+    """Every boolean column refuses a value that is neither true/false nor a sentinel (password_enabled read it as
+    false, hiding the user's password from the console controls); nothing stored is lost."""
+    first = tmp_path / "first.csv"
+    first.write_text(REPORT_HEADER + "\nann,arn:aws:iam::111122223333:user/ann,2024-01-01T00:00:00+00:00,true,"
+                     "N/A,2024-01-02T00:00:00+00:00,N/A,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,"
+                     "false,N/A\n")
+    load_paths(con, [first])
+    header = REPORT_HEADER.split(",")
+    cells = first.read_text().splitlines()[1].split(",")
+    cells[header.index(column)] = value
+    broken = tmp_path / "broken.csv"
+    broken.write_text(REPORT_HEADER + "\n" + ",".join(cells) + "\n")
+    with pytest.raises(InputError) as caught:
+        load_paths(con, [broken])
+    assert str(caught.value) == (f"{broken}: bad credential report CSV: line 2: column {column}: "
+                                 f"not a boolean: {value!r}")
+    assert con.execute("select user_name, password_enabled from aws_iam_credential_report").fetchall() == [
+        ("ann", True)]
+
+
+def test_root_password_enabled_not_supported_is_true_and_false_or_blank_is_false(tmp_path, con):
+    """Steampipe's reading: the root row's not_supported is true; false and an empty cell are false."""
+    lines = [REPORT_HEADER]
+    for user, enabled in (("<root_account>", "not_supported"), ("ann", "false"), ("ben", ""), ("cy", "TRUE")):
+        arn = "arn:aws:iam::111122223333:" + ("root" if user == "<root_account>" else f"user/{user}")
+        lines.append(f"{user},{arn},2024-01-01T00:00:00+00:00,{enabled},N/A,N/A,N/A,false,false,N/A,N/A,N/A,N/A,"
+                     "false,N/A,N/A,N/A,N/A,false,N/A,false,N/A")
+    report = tmp_path / "report.csv"
+    report.write_text("\n".join(lines) + "\n")
+    load_paths(con, [report])
+    assert con.execute("select user_name, password_enabled from aws_iam_credential_report order by 1").fetchall() == [
+        ("<root_account>", True), ("ann", False), ("ben", False), ("cy", True)]
+
+
 def test_access_key_last_use_comes_from_the_credential_report_slot_created_in_the_same_second(tmp_path, con):
     """Without a GetAccessKeyLastUsed output (collect skips the call when the report holds the answer), a key's
     last use is its report slot's: the slot last rotated in the second the key was created; a second shared by

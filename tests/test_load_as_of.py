@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 import time
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import duckdb
@@ -142,6 +142,26 @@ def test_as_of_option_after_the_load_warns(tmp_path):
     assert snapshot(con)[0].isoformat() == "2999-01-01T00:00:00+00:00"
     assert [w.split(" (", 1)[0] for w in summary.warnings] == ["--as-of 2999-01-01T00:00:00+00:00 is after the time of this load"]
     assert summary.warnings[0].endswith("): controls measure every age up to a time still to come")
+
+
+def test_data_time_after_the_load_warns(tmp_path):
+    """A file whose newest date is years ahead (a hand-edited 2099) set the snapshot's time silently: every age was
+    measured up to it. It still does (the data's own time), with a warning asking for --as-of; a time within a day
+    of the load (another clock's skew) does not warn."""
+    path = write_users(tmp_path / "users.json", [user("alice", "2099-06-01T00:00:00Z"), user("bob", "2021-06-01T00:00:00Z")])
+    con = db.connect(tmp_path / "a.duckdb")
+    summary = load_paths(con, [path])
+    assert snapshot(con)[0].isoformat() == "2099-06-01T00:00:00+00:00"
+    assert len(summary.warnings) == 1 and summary.warnings[0].startswith(
+        f"account {ACCOUNT}: the data's time 2099-06-01T00:00:00+00:00 (newest create_date in the file: users.json) is "
+        "after the time of this load (")
+    assert summary.warnings[0].endswith("; pass --as-of with the time they were exported")
+    assert load_paths(con, [path], as_of="2024-01-01").warnings == [
+        f"account {ACCOUNT}: --as-of 2024-01-01T00:00:00+00:00 is before the data's own time 2099-06-01T00:00:00+00:00 "
+        "(newest create_date in the file: users.json)"]
+    soon = (datetime.now(timezone.utc) + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    path = write_users(tmp_path / "soon.json", [user("carol", soon)])
+    assert load_paths(con, [path]).warnings == []
 
 
 def test_timeless_file_takes_the_accounts_previous_time_or_asks_for_as_of(tmp_path):

@@ -234,14 +234,15 @@ def test_list_entities_for_policy_pages_in_several_files_add_up(tmp_path):
     (folder / "page-1.json").write_text(_entities(CLOUDSHELL, users=[ALICE], IsTruncated=True, Marker="AAEXAMPLE"))
     (folder / "page-2.json").write_text(_entities(CLOUDSHELL, users=[bob], roles=[DEPLOY]))
     con, summary = load(tmp_path, folder, account_id=ACCOUNT, as_of="2024-03-03")
-    assert _attachments(con) == [(CLOUDSHELL, True, json.dumps([ALICE, bob]), None, json.dumps([DEPLOY]))]
+    assert _attachments(con) == [(CLOUDSHELL, True, json.dumps([ALICE, bob]), "[]", json.dumps([DEPLOY]))]
 
 
 def test_a_policy_attached_to_nobody(tmp_path):
     path = tmp_path / "list-entities-for-policy.json"
     path.write_text(_entities(CLOUDSHELL))
     con, _ = load(tmp_path, path, account_id=ACCOUNT, as_of="2024-03-03")
-    assert _attachments(con) == [(CLOUDSHELL, False, None, None, None)]
+    # ListEntitiesForPolicy's empty lists are [], as Steampipe gives them
+    assert _attachments(con) == [(CLOUDSHELL, False, "[]", "[]", "[]")]
 
 
 def test_list_entities_for_policy_alone_is_part_of_the_attachments(tmp_path):
@@ -265,7 +266,7 @@ def test_gaad_attachments_win_and_other_policies_are_added(tmp_path):
     (folder / "entities-known.json").write_text(_entities(known, users=[{"UserName": "x", "UserId": "AIDAX"}]))
     (folder / "entities-cloudshell.json").write_text(_entities(CLOUDSHELL, roles=[DEPLOY]))
     con, _ = load(tmp_path, folder)
-    assert _attachments(con) == sorted(from_gaad + [(CLOUDSHELL, True, None, None, json.dumps([DEPLOY]))])
+    assert _attachments(con) == sorted(from_gaad + [(CLOUDSHELL, True, "[]", "[]", json.dumps([DEPLOY]))])
     assert rows(con, "select partial from iamsql_snapshot") == [(False,)]
 
 

@@ -125,3 +125,10 @@ def test_a_loaded_identity_policy_of_a_shape_iam_refuses_is_not_readable(tmp_pat
     answer = json.loads(done.output)
     assert answer["decision"] == "Unknown", answer
     assert answer["missing"] == ["inline policy dev-inline of user dev (loaded, but not readable by the policy engine)"]
+    # the reason names the document as missing does, never the engine's position (identity_policies[0])
+    label = answer["missing"][0]
+    assert answer["reason"].startswith(f"The decision depends on documents that are not known: {label}; "), answer
+    done = CliRunner().invoke(app, ["simulate", "--db", str(path), "--principal", USER, "--action", "iam:CreateUser",
+                                    "--resource", arn("user", "new")])
+    assert done.exit_code == 0, done.output
+    assert done.output.splitlines()[1:] == [f"  not known: {label}"]  # loaded: never "not loaded"

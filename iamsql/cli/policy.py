@@ -137,7 +137,7 @@ def simulate(
     for block in answer.deny_conditions:
         typer.echo(f"  unless {json.dumps(block)}")
     for label in answer.missing:
-        typer.echo(f"  not loaded: {label}")
+        typer.echo(f"  not known: {label}")
 
 
 def who_can(

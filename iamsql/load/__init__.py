@@ -34,7 +34,7 @@ import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -752,6 +752,11 @@ def date_files(files: list[SourceFile]) -> None:
             f.as_of, f.as_of_source = newest[0].isoformat(), f"newest {newest[1]} in the file"
 
 
+# how far the data's own time may be ahead of this machine's clock (AWS's clock, a collection on another host)
+# before the load says a date in the files is wrong
+CLOCK_SKEW = timedelta(days=1)
+
+
 def snapshot_times(con, snapshots: dict[str, int], sources: dict[str, list[SourceFile]], newest_events: dict[str, str],
                    as_of: str | None, warnings: list[str]) -> dict[str, tuple[str, str]]:
     """(as_of, how it was found) per account; see the module docstring for the order."""
@@ -774,10 +779,14 @@ def snapshot_times(con, snapshots: dict[str, int], sources: dict[str, list[Sourc
                 warnings.append(f"account {account}: --as-of {as_of} is before the data's own time {own[0].isoformat()} "
                                 f"({own[1]})")
             times[account] = (as_of, "--as-of option")
-        elif own:
-            times[account] = (own[0].isoformat(), own[1])
-        elif everywhere:
-            times[account] = (everywhere[0].isoformat(), f"no time in this account's data; the load's {everywhere[1]}")
+        elif own or everywhere:
+            moment, how = own or (everywhere[0], f"no time in this account's data; the load's {everywhere[1]}")
+            times[account] = (moment.isoformat(), how)
+            if moment > loaded_at + CLOCK_SKEW:
+                warnings.append(f"account {account}: the data's time {moment.isoformat()} ({how}) is after the time of "
+                                f"this load ({loaded_at.isoformat(timespec='seconds')}): a date in the files is wrong, and "
+                                "controls measure every age up to a time still to come; pass --as-of with the time they "
+                                "were exported")
         else:
             previous = con.execute("select as_of, snapshot_id from iamsql_snapshot where account_id = ? and snapshot_id < ? "
                                    "and as_of is not null order by snapshot_id desc limit 1", [account, snapshot_id]).fetchone()

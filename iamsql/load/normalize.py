@@ -294,8 +294,11 @@ def report_bool(value: str | None) -> bool | None:
 
 
 def password_enabled(value: str | None) -> bool:
-    """Steampipe: 'not_supported' (the root row) and 'true' -> true, anything else -> false."""
-    return (value or "").strip().lower() in ("true", "not_supported")
+    """Steampipe: 'not_supported' (the root row) and 'true' -> true, 'false', other sentinels and blanks -> false;
+    anything else raises ValueError, as in the other boolean columns."""
+    if (value or "").strip() == "not_supported":
+        return True
+    return bool(report_bool(value))
 
 
 def password_status(last_used: str | None) -> str:
@@ -311,11 +314,15 @@ def password_status(last_used: str | None) -> str:
 def credential_report_row(record: dict[str, str], generated_time: str | None) -> dict:
     """One aws_iam_credential_report row from one CSV record (header names lower-cased). Raises ValueError naming
     the column for a value that is neither a sentinel nor of the column's type."""
+    try:
+        enabled = password_enabled(record.get("password_enabled"))
+    except ValueError as exc:
+        raise ValueError(f"column password_enabled: {exc}") from None
     row: dict[str, Any] = {
         "user_name": record.get("user"),
         "user_arn": report_value(record.get("arn")),
         "generated_time": generated_time,
-        "password_enabled": password_enabled(record.get("password_enabled")),
+        "password_enabled": enabled,
         "password_status": password_status(record.get("password_last_used")),
     }
     for name in _CR_BOOLEAN_COLUMNS:

@@ -108,6 +108,24 @@ class Steampipe(Postgres):
             inner.set("this", typed)
             return outer
 
+        def _parse_join(self, skip_join_token: bool = False, parse_bracket: bool = False,
+                        alias_tokens=None) -> exp.Join | None:
+            # ``join b on`` with no condition, or ``using`` / ``using ()`` with no column, is a syntax error in
+            # Postgres; sqlglot dropped the empty ON or USING and the statement ran as a cross join
+            comma = self._curr is not None and self._curr.token_type == TokenType.COMMA
+            join = super()._parse_join(skip_join_token=skip_join_token, parse_bracket=parse_bracket,
+                                       alias_tokens=alias_tokens)
+            if join is None or join.args.get("on") or join.args.get("using"):
+                return join
+            if self._prev.token_type == TokenType.ON:
+                self.raise_error("ON without a join condition", self._prev)
+            if self._prev.token_type == TokenType.USING or "using" in join.args:
+                self.raise_error("USING without columns", self._prev)
+            if not (comma or join.args.get("method") or join.args.get("kind") == "CROSS"):
+                # ``a join b`` with neither: only CROSS and NATURAL joins (and a comma) go without a condition
+                self.raise_error("JOIN without ON or USING (CROSS JOIN joins every pair of rows)", self._prev)
+            return join
+
         def _parse_bitwise(self) -> exp.Expr | None:
             # inet's ``a <<= b`` and ``a >>= b`` (sqlglot reads ``<<`` and ``>>`` only) as Postgres's functions
             # behind them, network_subeq and network_supeq
@@ -4513,9 +4531,10 @@ def parse(sql: str) -> exp.Expr:
     return statements[0]
 
 
-# how sqlglot prints a token inside its messages ("Expected table name but got <Token token_type: ...>")
+# how sqlglot prints a token inside its messages ("Expected table name but got <Token token_type: ...>"); its
+# SENTINEL token is the end of the statement, which Postgres words "end of input"
 _TOKEN_REPR = re.compile(
-    r"<Token token_type: [\w.]+, text: (.*?), line: \d+, col: \d+, start: \d+, end: \d+, comments: \[.*?\]>"
+    r"<Token token_type: [\w.]*?(\w+), text: (.*?), line: \d+, col: \d+, start: \d+, end: \d+, comments: \[.*?\]>"
 )
 
 
@@ -4527,7 +4546,11 @@ def describe_parse_error(exc: ParseError) -> str:
     description = (error.get("description") or "invalid syntax").rstrip(".")
     description = re.sub(r"<class '[\w.]*?(\w+)'>", lambda m: m.group(1).upper(), description)
     description = re.sub(r"^Required keyword: '\w+' missing for (\w+)", r"incomplete \1 clause", description)
-    description = _TOKEN_REPR.sub(lambda m: f'"{m.group(1)}"', description)
+    # sqlglot reads a CASE's WHEN ... THEN as an If node; Postgres has no IF
+    description = description.replace("incomplete IF clause", "incomplete CASE WHEN clause")
+    description = _TOKEN_REPR.sub(
+        lambda m: "the end of input" if m.group(1) == "SENTINEL" else f'"{m.group(2)}"', description
+    )
     where = f" at line {error.get('line')}, column {error.get('col')}" if error.get("line") else ""
     return f"syntax error{where}" + (f' near "{near}"' if near else "") + f": {description}"
 

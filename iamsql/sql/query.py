@@ -128,8 +128,8 @@ def describe_duckdb_error(exc: duckdb.Error, sql: str = "") -> str:
         return f"query failed: {AS_OF_UNSET}"
     if first.startswith("Division by zero"):  # DuckDB's hint (TRY, SET ...) is no use in a read-only query
         return "query failed: division by zero"
-    if isinstance(exc, duckdb.ParserException):
-        return f"syntax error: {first}"
+    if isinstance(exc, duckdb.ParserException):  # DuckDB's own words often start "syntax error at or near"
+        return first if first.startswith("syntax error") else f"syntax error: {first}"
     return f"query failed: {first}"
 
 

@@ -378,9 +378,10 @@ def parse_access_keys(doc: dict, path: Path) -> Parsed | str:
     owners = {owner for owner in owners if isinstance(owner, str) and owner}
     if keys and not owners:
         return ROOT_KEYS
-    who = ", ".join(sorted(owners)) if owners else "one user, whom an empty list does not name (add UserName)"
+    partial = (f"list-access-keys lists the keys of {', '.join(sorted(owners))} only" if owners else
+               "list-access-keys lists the keys of one user only, and an empty list does not name the user (add UserName)")
     return Parsed("iam:list-access-keys", fragments=[access_key_fragment(k) for k in keys],
-                  partial={"aws_iam_access_key": f"list-access-keys lists the keys of {who} only"},
+                  partial={"aws_iam_access_key": partial},
                   listed_for={"aws_iam_access_key": owners})
 
 

@@ -177,8 +177,11 @@ def simulate_principal(con: duckdb.DuckDBPyConnection, principal_arn: str, actio
             # deny decides without it
             return Answer(principal.arn, principal.kind, account.account_id, "Unknown", _path(groups), [], [],
                           [*missing, trust], f"The decision depends on {trust}.")
+        reason = result.reason
+        for position, label in zip(result.missing, missing):  # identity_policies[1] -> inline policy p of user u
+            reason = reason.replace(position, label)
         return Answer(principal.arn, principal.kind, account.account_id, result.decision, _path(groups),
-                      granted, list(result.conditions), missing, result.reason, list(result.deny_conditions))
+                      granted, list(result.conditions), missing, reason, list(result.deny_conditions))
     named = _same_name(accounts, principal_arn)
     if named:  # the right name under another path: role/wrongpath/X for role/aws-service-role/.../X
         raise IamsqlError(f"principal {principal_arn} is not an IAM user or role in the loaded data "
