@@ -37,6 +37,8 @@ import tempfile
 from pathlib import Path
 from urllib.parse import unquote
 
+import yaml
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.vs_cloudsplaining import ROOT, cloudsplaining_venv  # noqa: E402
 
@@ -52,6 +54,7 @@ FILES = [
 COMPARED = ("privilege_escalation", "admin", "pass_role_any", "assume_role_any")
 THEIRS_ONLY = ("resource_exposure", "data_exfiltration", "infrastructure_modification", "credentials_exposure")
 STAND_IN = "iamsql-stand-in-"
+ESCALATION_PATHS = yaml.safe_load((ROOT / "queries" / "access.yaml").read_text())["escalation"]
 DOCUMENT_KEYS = ("PolicyDocument", "Document", "AssumeRolePolicyDocument")
 
 # Run with Cloudsplaining's venv: reads [[key, document], ...] on stdin, writes {key: findings} on stdout.
@@ -76,7 +79,8 @@ for key, document in json.load(sys.stdin):
         "infrastructure_modification": policy.infrastructure_modification,
         "credentials_exposure": policy.credentials_exposure,
     }
-json.dump(out, sys.stdout)
+from cloudsplaining.shared.constants import PRIVILEGE_ESCALATION_METHODS
+json.dump({"policies": out, "paths": sorted(PRIVILEGE_ESCALATION_METHODS)}, sys.stdout)
 """
 NOTHING_EXCLUDED = {
     "policies": [""],
@@ -289,6 +293,17 @@ def compare(unit: str, keys: list[str], theirs: dict[str, dict], ours: dict[str,
             cell["flagged"] += bool((theirs.get(key) or {}).get(category))
 
 
+def compare_paths(keys: list[str], theirs: dict[str, dict], ours: dict[str, dict], shared: set[str], report: dict):
+    """Per policy, each escalation path both tools know: found by both, by Cloudsplaining only, by iamsql only."""
+    cell = report.setdefault(("policy", "escalation path"), {"both": 0, "cloudsplaining only": [], "iamsql only": []})
+    for key in keys:
+        cs = set((theirs.get(key) or {}).get("privilege_escalation", [])) & shared
+        ia = {path.split(" ", 1)[0] for path in (ours.get(key) or {}).get("privilege_escalation", [])} & shared
+        cell["both"] += len(cs & ia)
+        cell["cloudsplaining only"] += [(key, path, None) for path in sorted(cs - ia)]
+        cell["iamsql only"] += [(key, None, path) for path in sorted(ia - cs)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="*", default=FILES, help="files to compare; pages of one output joined with '+'")
@@ -331,7 +346,7 @@ def main() -> None:
                 print(f"{name}: Cloudsplaining's scan fails: {scan.stderr.strip().splitlines()[-1]}; not compared")
                 continue
             scanned = json.loads(next(out.glob("iam-results-*.json")).read_text())
-            api = json.loads(
+            answer = json.loads(
                 subprocess.run(
                     [str(scanner.parent / "python"), "-c", CLOUDSPLAINING_API, json.dumps(NOTHING_EXCLUDED)],
                     input=json.dumps([[k, p["document"]] for k, p in policies.items()]),
@@ -340,6 +355,8 @@ def main() -> None:
                     check=True,
                 ).stdout
             )
+            api = answer["policies"]
+            shared = set(answer["paths"]) & set(ESCALATION_PATHS)
             scan_escalation = {
                 p["Arn"]: sorted(f["type"] for f in p["PrivilegeEscalation"]["findings"])
                 for kind in ("aws_managed_policies", "customer_managed_policies")
@@ -385,6 +402,7 @@ def main() -> None:
             )
             compare("policy", sorted(policies), api, ours_policies, report)
             compare("principal", sorted(principals), theirs_principals, ours_principals, report)
+            compare_paths(sorted(policies), api, ours_policies, shared, report)
             documents.update({key: policy["document"] for key, policy in policies.items()})
     print("\n| unit | category | both | neither | Cloudsplaining only | iamsql only | agreement |")
     print("|---|---|---|---|---|---|---|")
@@ -395,6 +413,11 @@ def main() -> None:
                 f"| {unit} | {category} | {cell['both']} | {cell['neither']} | {len(cell['cloudsplaining only'])} "
                 f"| {len(cell['iamsql only'])} | {(cell['both'] + cell['neither']) / total:.1%} |"
             )
+    paths = report[("policy", "escalation path")]
+    print(
+        f"\nEscalation paths both tools know ({len(shared)}), per policy: found by both {paths['both']}, "
+        f"by Cloudsplaining only {len(paths['cloudsplaining only'])}, by iamsql only {len(paths['iamsql only'])}"
+    )
     print("\n| unit | Cloudsplaining category (no iamsql control) | flagged |")
     print("|---|---|---|")
     for (unit, category), cell in report.items():
