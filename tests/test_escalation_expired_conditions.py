@@ -12,10 +12,14 @@ before the oldest credentials still valid, never holds. Found comparing with Clo
 Account 123456789012 as of 2024-03-01T12:00:00Z (tests/iam_rows.py): the oldest temporary credentials valid then
 were issued at 2024-02-29T00:00:00Z (a leap year)."""
 
+from datetime import timedelta
+
 import pytest
 
+from iamsql import controls
 from iamsql.policy.access.model import without_expired
-from tests.iam_rows import AS_OF, allow, arn, check_rows, user
+from iamsql.store import db
+from tests.iam_rows import ACCOUNT, AS_OF, allow, arn, check_rows, user
 
 CONTROL = "iam_principal_privilege_escalation"
 
@@ -65,3 +69,22 @@ def test_only_the_expired_statement_is_dropped():
     untouched = {"Version": "2012-10-17", "Statement": kept}
     assert without_expired(untouched, as_of) is untouched
     assert without_expired(document, None) is document
+
+
+def test_answers_kept_between_checks_follow_the_data_time(tmp_path):
+    """The same document in a later snapshot of the same database, after its date: the kept answers of the first
+    check (docs/policy-engine.md, "Answers kept between checks") are not reused for it."""
+    name, until = "until-march", "2024-03-15T00:00:00Z"
+    rows = [user(name, new_version("DateLessThan", "aws:CurrentTime", until))]
+    con = db.connect(tmp_path / "iam.duckdb")
+    statuses = []
+    for as_of in (AS_OF, AS_OF + timedelta(days=30)):
+        with db.transaction(con):
+            snapshot = db.new_snapshot(con, account_id=ACCOUNT, kind="load", sources=[], as_of=as_of)
+            db.insert_rows(con, "aws_iam_user", snapshot, rows)
+            for table in ("aws_iam_role", "aws_iam_policy", "aws_iam_group"):
+                db.insert_rows(con, table, snapshot, [])
+        results = controls.results(con, controls.run_checks(con, controls=[CONTROL]))
+        statuses.append(next(r["status"] for r in results if r["resource"] == arn("user", name)))
+    con.close()
+    assert statuses == ["alarm", "ok"]
