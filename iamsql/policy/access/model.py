@@ -17,7 +17,7 @@ from iamsql.common.collector import collector_paused
 from iamsql.errors import PolicyError
 from iamsql.policy import Policy, parse_policy
 from iamsql.policy.access.questions import EXISTING, WORKLOADS
-from iamsql.policy.conditions import KnownPrefix
+from iamsql.policy.conditions import KnownPrefix, parse_date
 from iamsql.policy.document import as_identity_policy, as_trust_policy
 
 
@@ -319,6 +319,48 @@ def _names_holder(text: str) -> bool:
     return any(mark in lowered for mark in PERSONAL)
 
 
+# No temporary credentials outlive 36 hours: the longest DurationSeconds of GetSessionToken and GetFederationToken,
+# 129,600 (AWS STS API Reference; AssumeRole and its kin give at most 12 hours).
+LONGEST_SESSION_SECONDS = 129_600
+# Date operators a time key can only stop matching, as its value grows: whether a value equal to the bound matches.
+_UNTIL = {"datelessthan": False, "datelessthanequals": True, "dateequals": True}
+
+
+def _expired(statement, as_of: float) -> bool:
+    """The statement matches no request made at or after ``as_of`` (seconds since the epoch): a condition needs
+    ``aws:CurrentTime`` before then, or ``aws:TokenIssueTime`` before the oldest temporary credentials still valid
+    then (a missing key fails these operators; ``...IfExists`` and set operators are never read as expired)."""
+    condition = statement.get("Condition") if isinstance(statement, dict) else None
+    if not isinstance(condition, dict):
+        return False
+    earliest = {"aws:currenttime": as_of, "aws:tokenissuetime": as_of - LONGEST_SESSION_SECONDS}
+    for operator, block in condition.items():
+        equal_matches = _UNTIL.get(operator.lower())
+        if equal_matches is None or not isinstance(block, dict):
+            continue
+        for key, values in block.items():
+            bound = earliest.get(key.lower())
+            values = values if isinstance(values, list) else [values]
+            dates = [parse_date(str(v)) if isinstance(v, (str, int, float)) and not isinstance(v, bool) else None
+                     for v in values]
+            if bound is not None and dates and all(
+                d is not None and (d < bound if equal_matches else d <= bound) for d in dates
+            ):
+                return True
+    return False
+
+
+def without_expired(document: dict, as_of: float | None) -> dict:
+    """The document without the statements that can match no request at or after ``as_of`` (the data's time: a
+    grant or a Deny whose date has passed); the same object when none has expired."""
+    statements = document.get("Statement")
+    if as_of is None or not isinstance(statements, (list, dict)):
+        return document
+    listed = statements if isinstance(statements, list) else [statements]
+    kept = [statement for statement in listed if not _expired(statement, as_of)]
+    return document if len(kept) == len(listed) else {**document, "Statement": kept}
+
+
 class _Documents:
     """Keeps one copy of each distinct document (the same managed policy reaches thousands of principals), parsed
     once when first read: every policy with the same canonical text holds the first such document, so the others
@@ -328,10 +370,14 @@ class _Documents:
         self._loaded: dict[tuple[str, bool], tuple[LoadedDocument, bool, str]] = {}
         self._texts: dict[int, tuple[dict, str]] = {}  # canonical text by document identity (one dict, many events)
 
-    def attached(self, label: str, document, *, inline: bool = False, resource: bool = False) -> AttachedPolicy:
-        """``resource``: the document is a resource-based policy (a role's trust policy)."""
+    def attached(
+        self, label: str, document, *, inline: bool = False, resource: bool = False, as_of: float | None = None
+    ) -> AttachedPolicy:
+        """``resource``: the document is a resource-based policy (a role's trust policy). ``as_of``: the account's
+        time, before which the statements that expired are dropped (``without_expired``)."""
         if not isinstance(document, dict):
             return AttachedPolicy(label, None, inline=inline)
+        document = without_expired(document, as_of)
         known = self._texts.get(id(document))
         key = json.dumps(document, sort_keys=True) if known is None or known[0] is not document else known[1]
         if (key, resource) not in self._loaded:
@@ -342,7 +388,9 @@ class _Documents:
         return AttachedPolicy(label, loaded, loaded.document, personal, inline, digest=digest)
 
 
-def _inline(documents: _Documents, raw, std, owner: str, gaad: bool) -> list[AttachedPolicy] | None:
+def _inline(
+    documents: _Documents, raw, std, owner: str, gaad: bool, as_of: float | None
+) -> list[AttachedPolicy] | None:
     """Inline policies of a user, group or role, each named "inline policy NAME OWNER"; None when they were not
     loaded. A row from get-account-authorization-details (its attached list is set) has them all, so none
     there means none."""
@@ -356,6 +404,7 @@ def _inline(documents: _Documents, raw, std, owner: str, gaad: bool) -> list[Att
             f"inline policy {item.get('PolicyName') or '(unnamed)'} {owner}",
             _json(item.get("PolicyDocument")),
             inline=True,
+            as_of=as_of,
         )
         for item in items
         if isinstance(item, dict)
@@ -398,11 +447,23 @@ ATTACHED_IF_LOADED = (
 
 
 @collector_paused()
+def _account_times(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """Each account's time (``iamsql_account``'s ``as_of``, the time controls use), when the connection has it."""
+    if not con.execute("select count(*) from duckdb_views() where view_name = 'iamsql_account'").fetchone()[0]:
+        return {}
+    return {
+        account: as_of.timestamp()
+        for account, as_of in con.execute("select account_id, as_of from iamsql_account").fetchall()
+        if as_of is not None
+    }
+
+
 def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None) -> list[AccountModel]:
     """The IAM data visible on this connection (``aws_iam_*`` as the connection names them), one model per account."""
     where = "" if account_id is None else " where account_id = $account"
     params = {} if account_id is None else {"account": account_id}
     documents = _Documents()
+    times = _account_times(con)
     managed: dict[str, dict[str, ManagedPolicy]] = {}
     for arn, name, aws_managed, attached, raw, std, account, version, versions in con.execute(
         "select arn, name, is_aws_managed, coalesce(is_attached, attachment_count > 0, false), policy::varchar, "
@@ -417,7 +478,7 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
             name or arn.rsplit("/", 1)[-1],
             bool(aws_managed),
             bool(attached),
-            documents.attached(name or arn, document),
+            documents.attached(name or arn, document, as_of=times.get(account)),
             version,
             {
                 v["version_id"]: v["document"]
@@ -432,7 +493,7 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
         f"account_id from aws_iam_group{where}",
         params,
     ).fetchall():
-        inline = _inline(documents, raw, std, f"(via group {name})", attached is not None)
+        inline = _inline(documents, raw, std, f"(via group {name})", attached is not None, times.get(account))
         attached_list = _attached(managed.get(account, {}), attached, name)
         group_arns[(account, name)] = arn
         if inline is None or attached_list is None:
@@ -455,7 +516,7 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
             partitions.setdefault(account, partition or "aws")
             owner = f"{kind} {name}"
             identity: list[AttachedPolicy] = []
-            inline = _inline(documents, raw, std, f"of {owner}", attached is not None)
+            inline = _inline(documents, raw, std, f"of {owner}", attached is not None, times.get(account))
             attached_list = _attached(managed.get(account, {}), attached)
             identity += inline if inline is not None else _unknown(f"the inline policies of {owner} (not loaded)")
             identity += (
@@ -479,7 +540,9 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
                             AttachedPolicy(f"the policies of group {group} (not loaded)", None, group=group)
                         ]
             else:
-                trust = documents.attached(f"the trust policy of role {name}", _documents_of(more), resource=True)
+                trust = documents.attached(
+                    f"the trust policy of role {name}", _documents_of(more), resource=True, as_of=times.get(account)
+                )
             bound = None
             if boundary:
                 known = managed.get(account, {}).get(boundary)
@@ -522,7 +585,7 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
         document = _json(raw)
         if arn is not None and document:  # {}: the permission set has no inline policy; NULL: not loaded
             permission_sets.setdefault(account, {})[arn] = documents.attached(
-                f"inline policy of permission set {name or arn}", document, inline=True
+                f"inline policy of permission set {name or arn}", document, inline=True, as_of=times.get(account)
             )
     workloads = _workloads(coverage, where, params)
     loaded = coverage.whole

@@ -1,0 +1,90 @@
+"""An Allow whose date condition has passed by the data's time opens no privilege-escalation path.
+
+AWS's rules that decide it: ``aws:CurrentTime`` is the time of the request, and ``aws:TokenIssueTime`` "is included in
+the request context only when the principal uses temporary credentials" (IAM User Guide, "AWS global condition
+context keys"); no temporary credentials last longer than 36 hours ("129,600 seconds (36 hours)", the longest
+``DurationSeconds`` of GetSessionToken and GetFederationToken, AWS STS API Reference); a date operator on a key the
+request does not carry is false unless the operator ends in ``IfExists`` (IAM User Guide, "Condition operators").
+So at or after the data's time, ``DateLessThan aws:CurrentTime`` a moment already past, or ``aws:TokenIssueTime``
+before the oldest credentials still valid, never holds. Found comparing with Cloudsplaining's example account
+(``fp5-nonExploitableConditionConstraint``, docs/vs-cloudsplaining.md).
+
+Account 123456789012 as of 2024-03-01T12:00:00Z (tests/iam_rows.py): the oldest temporary credentials valid then
+were issued at 2024-02-29T00:00:00Z (a leap year)."""
+
+from datetime import timedelta
+
+import pytest
+
+from iamsql import controls
+from iamsql.policy.access.model import without_expired
+from iamsql.store import db
+from tests.iam_rows import ACCOUNT, AS_OF, allow, arn, check_rows, user
+
+CONTROL = "iam_principal_privilege_escalation"
+
+
+def new_version(operator: str, key: str, value: str) -> dict:
+    """iam:CreatePolicyVersion on every policy, under one date condition."""
+    return allow("iam:CreatePolicyVersion", Condition={operator: {key: value}})
+
+
+CASES = {
+    # issued before 2020: no such credentials are valid in 2024; a long-term key lacks the key and fails the operator
+    "token-long-ago": (new_version("DateLessThan", "aws:TokenIssueTime", "2020-01-01T00:00:01Z"), "ok"),
+    # exactly the oldest credentials still valid at the data's time need a value before the bound: none is
+    "token-at-bound": (new_version("DateLessThan", "aws:TokenIssueTime", "2024-02-29T00:00:00Z"), "ok"),
+    # one second later: credentials issued at 2024-02-29T00:00:00Z are valid until 2024-03-01T12:00:00Z
+    "token-after-bound": (new_version("DateLessThan", "aws:TokenIssueTime", "2024-02-29T00:00:01Z"), "alarm"),
+    "token-equals-bound": (new_version("DateLessThanEquals", "aws:TokenIssueTime", "2024-02-29T00:00:00Z"), "alarm"),
+    # IfExists: a long-term access key, which has no aws:TokenIssueTime, matches it
+    "token-if-exists": (new_version("DateLessThanIfExists", "aws:TokenIssueTime", "2020-01-01T00:00:00Z"), "alarm"),
+    "token-since-2020": (new_version("DateGreaterThan", "aws:TokenIssueTime", "2020-01-01T00:00:00Z"), "alarm"),
+    "time-passed": (new_version("DateLessThan", "aws:CurrentTime", "2024-03-01T12:00:00Z"), "ok"),
+    "time-epoch-passed": (new_version("DateLessThan", "aws:CurrentTime", "1700000000"), "ok"),
+    "time-to-come": (new_version("DateLessThan", "aws:CurrentTime", "2024-03-01T12:00:01Z"), "alarm"),
+}
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory) -> dict:
+    users = [user(name, statement) for name, (statement, _) in CASES.items()]
+    return check_rows(tmp_path_factory.mktemp("expired"), [CONTROL], users=users)
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_a_date_condition_past_at_the_data_time_opens_no_path(results, name):
+    row = results[(CONTROL, arn("user", name))]
+    assert row["status"] == CASES[name][1], row["reason"]
+    if row["status"] == "alarm":
+        assert "CreateNewPolicyVersion" in row["reason"]
+
+
+def test_only_the_expired_statement_is_dropped():
+    as_of = AS_OF.timestamp()
+    kept = allow("s3:GetObject")
+    expired = new_version("DateLessThan", "aws:CurrentTime", "2020-01-01T00:00:00Z")
+    document = {"Version": "2012-10-17", "Statement": [expired, kept]}
+    assert without_expired(document, as_of) == {"Version": "2012-10-17", "Statement": [kept]}
+    untouched = {"Version": "2012-10-17", "Statement": kept}
+    assert without_expired(untouched, as_of) is untouched
+    assert without_expired(document, None) is document
+
+
+def test_answers_kept_between_checks_follow_the_data_time(tmp_path):
+    """The same document in a later snapshot of the same database, after its date: the kept answers of the first
+    check (docs/policy-engine.md, "Answers kept between checks") are not reused for it."""
+    name, until = "until-march", "2024-03-15T00:00:00Z"
+    rows = [user(name, new_version("DateLessThan", "aws:CurrentTime", until))]
+    con = db.connect(tmp_path / "iam.duckdb")
+    statuses = []
+    for as_of in (AS_OF, AS_OF + timedelta(days=30)):
+        with db.transaction(con):
+            snapshot = db.new_snapshot(con, account_id=ACCOUNT, kind="load", sources=[], as_of=as_of)
+            db.insert_rows(con, "aws_iam_user", snapshot, rows)
+            for table in ("aws_iam_role", "aws_iam_policy", "aws_iam_group"):
+                db.insert_rows(con, table, snapshot, [])
+        results = controls.results(con, controls.run_checks(con, controls=[CONTROL]))
+        statuses.append(next(r["status"] for r in results if r["resource"] == arn("user", name)))
+    con.close()
+    assert statuses == ["alarm", "ok"]
