@@ -413,6 +413,14 @@ def both(operator, key, identity_values, boundary_values):
     # a request value of each kind, maybe not the same one: kept as "one of them" (weaker, never stricter)
     pytest.param(both("ForAnyValue:StringEquals", "aws:TagKeys", "env", "team"),
                  {"ForAnyValue:StringEquals": {"aws:TagKeys": ["env", "team"]}}, id="for-any-value-weaker"),
+    # on a single-valued key ForAnyValue: reads the one value as a set of one ("Single-valued vs. multivalued context
+    # keys"): both sides hold for that one value, so the AND is exact, as without the prefix
+    pytest.param(both("ForAnyValue:StringEquals", TAG, ["red", "blue"], ["blue", "green"]),
+                 {"ForAnyValue:StringEquals": {TAG: ["blue"]}}, id="for-any-value-single-valued-common-values"),
+    pytest.param(both("ForAnyValue:StringNotEquals", TAG, "red", "blue"),
+                 {"ForAnyValue:StringNotEquals": {TAG: ["red", "blue"]}}, id="for-any-value-single-valued-negated"),
+    pytest.param(both("ForAnyValue:NumericLessThan", "s3:max-keys", "10", "5"),
+                 {"ForAnyValue:NumericLessThan": {"s3:max-keys": ["5"]}}, id="for-any-value-single-valued-bound"),
     # a value naming another key not known may equal the other side's value: kept, not "nothing in common"
     pytest.param(both("StringEquals", TAG, "${aws:PrincipalTag/project}", "red"),
                  {"StringEquals": {TAG: ["${aws:PrincipalTag/project}", "red"]}}, id="variable-of-unknown-key"),
@@ -428,6 +436,7 @@ def test_the_residual_of_two_policies_is_the_and_of_their_conditions(request_, e
     pytest.param(both("StringEquals", TAG, "red", "blue"), id="identity-and-boundary"),
     pytest.param(both("IpAddress", "aws:SourceIp", "10.0.0.0/8", "192.0.2.0/24"), id="disjoint-ranges"),
     pytest.param(both("Bool", "aws:MultiFactorAuthPresent", "true", "false"), id="true-and-false"),
+    pytest.param(both("ForAnyValue:StringEquals", TAG, "red", "blue"), id="for-any-value-single-valued"),
     pytest.param(req(GET, OBJECT, ALICE, identity_policies=with_condition({"StringEquals": {TAG: "red"}}),
                      scps=[with_condition({"StringEquals": {TAG: "blue"}})]), id="identity-and-scp"),
     pytest.param(req(GET, "arn:aws:s3:::teams/red/plan.txt", ALICE, identity_policies=[doc(allow(

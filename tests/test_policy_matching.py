@@ -1,6 +1,6 @@
 """The policy engine's pattern sets answer as the single-pattern matchers do."""
 
-from iamsql.policy import matches_action, matches_resource
+from iamsql.policy import matches_action, matches_arn, matches_resource
 from iamsql.policy.matching import PatternSet, resource_glob_to_regex
 
 
@@ -61,3 +61,18 @@ def test_resource_wildcards_stay_in_their_segment_unless_a_star_ends_it():
     for value in ["arn:aws:s3:::bucket/x.json", "arn:aws:s3:::bucket/10:00.json", "arn:aws:s3:::bucket/a/1:2"]:
         assert pattern_set.match(value) == any(matches_resource(p, value) for p in patterns), value
     assert not pattern_set.match("arn:aws:s3:::bucket/10:00.json")
+
+
+def test_arn_patterns_compare_six_components():
+    """"Each of the six colon-delimited components of the ARN is checked separately" (IAM User Guide, ARN condition
+    operators): a pattern of five components leaves the resource component unchecked, so it matches no full ARN; a
+    wildcard crosses ``:`` only in the sixth component; ``*`` alone matches every value."""
+    topic = "arn:aws:sns:us-east-1:111122223333:alerts"
+    stream = "arn:aws:logs:us-east-1:111122223333:log-group:app:log-stream:web"
+    assert not matches_arn("arn:aws:sns:*:*", topic)
+    assert not matches_arn("arn:aws:sns:*", topic)
+    assert matches_arn("arn:aws:sns:*:*:*", topic)
+    assert not matches_arn("arn:aws:sns:*:*:*", "arn:aws:sns:us-east-1:111122223333")
+    assert matches_arn("arn:aws:logs:*:*:log-group:*", stream)
+    assert not matches_arn("arn:aws:sns:*:alerts:*", topic)  # the account component is checked against "alerts"
+    assert matches_arn("*", topic) and matches_arn("*", "not-an-arn")

@@ -53,22 +53,27 @@ def test_an_scp_that_does_not_apply_is_not_read():
     assert ask(ADMIN, MALFORMED["deny-principal-star"], management=MGMT)["decision"] == "Error"
 
 
-# --- loaded data: an SCP naming a principal is not readable, so the answers it could change are Unknown ------------
+# --- loaded data: a malformed SCP (a principal, no Resource) is not readable, its answers Unknown -----------------
 ORGANIZATIONS = Path(__file__).parent / "data" / "organizations"
 MEMBER = "222222222222"
 ADMIN_USER = f"arn:aws:iam::{MEMBER}:user/ops"
 
 
-@pytest.fixture(scope="module")
-def loaded(tmp_path_factory) -> str:
-    """The organization of tests/data/organizations whose root SCP DenyIAM names Principal "*", over a member
-    account with an administrator user."""
+@pytest.fixture(scope="module", params=["principal", "no-resource"])
+def loaded(tmp_path_factory, request) -> str:
+    """The organization of tests/data/organizations whose root SCP DenyIAM names Principal "*" (or has no Resource:
+    "All policies except role trust policies must include a Resource or NotResource element", IAM User Guide, "IAM
+    policy validation check reference"), over a member account with an administrator user."""
     folder = tmp_path_factory.mktemp("scp_syntax")
     shutil.copytree(ORGANIZATIONS, folder / "organizations")
     scp_file = folder / "organizations" / "describe-policy-denyiam.json"
     described = json.loads(scp_file.read_text())
     content = json.loads(described["Policy"]["Content"])
-    content["Statement"] = [{**statement, "Principal": "*"} for statement in content["Statement"]]
+    if request.param == "principal":
+        content["Statement"] = [{**statement, "Principal": "*"} for statement in content["Statement"]]
+    else:
+        content["Statement"] = [{k: v for k, v in statement.items() if k != "Resource"}
+                                for statement in content["Statement"]]
     described["Policy"]["Content"] = json.dumps(content)
     scp_file.write_text(json.dumps(described))
     user = {"Path": "/", "UserName": "ops", "UserId": "AIDAOPSXXXXXXXXXXXXXX", "Arn": ADMIN_USER,
@@ -84,7 +89,7 @@ def loaded(tmp_path_factory) -> str:
     return str(path)
 
 
-def test_a_loaded_scp_naming_a_principal_is_not_readable(loaded):
+def test_a_loaded_malformed_scp_is_not_readable(loaded):
     from iamsql.policy.access.organization import guardrails
 
     con = db.connect(loaded)

@@ -485,7 +485,7 @@ def merge_condition_blocks(left: dict, right: dict) -> dict:
     for operator_name, keys in right.items():
         target = merged.setdefault(operator_name, {})
         for key, values in keys.items():
-            target[key] = list(values) if key not in target else _both(operator_name, target[key], list(values))
+            target[key] = list(values) if key not in target else _both(operator_name, key, target[key], list(values))
     return merged
 
 
@@ -551,7 +551,7 @@ def _either_blocks(left: dict, right: dict, shared=None) -> dict:
                 target[key] = list(values)
                 continue
             if shared is not None and shared(key.lower()):
-                target[key] = _both(operator_name, target[key], list(values))
+                target[key] = _both(operator_name, key, target[key], list(values))
                 continue
             either = _either(operator_name, target[key], list(values))
             if either:
@@ -697,17 +697,20 @@ _FOLDED = frozenset({"stringequalsignorecase", "bool", "null"})
 _ORDERED = {"numeric": parse_number, "date": parse_date}
 
 
-def _both(operator_name: str, left: list, right: list) -> list:
-    """The values of one operator on one key that hold exactly when one of ``left`` and one of ``right`` hold. Exact
+def _both(operator_name: str, key: str, left: list, right: list) -> list:
+    """The values of one operator on ``key`` that hold exactly when one of ``left`` and one of ``right`` hold. Exact
     for the equality operators (the common values), numeric and date bounds (the tighter one), IP ranges (the
-    smaller of two nested ranges; CIDR ranges are nested or disjoint) and a value without wildcards under a pattern.
-    Two different patterns (``StringLike`` ``a*`` and ``*b``), ``ForAnyValue:`` and values holding policy variables
-    (of keys not known) cannot be ANDed in one block: a weaker condition than the AND is kept (both sides' values;
-    for a negated ``ForAnyValue:`` operator, the common ones)."""
+    smaller of two nested ranges; CIDR ranges are nested or disjoint) and a value without wildcards under a pattern;
+    ``ForAnyValue:`` on a single-valued key too (the one value satisfies both sides, as without the prefix; absent or
+    empty, neither side holds). Two different patterns (``StringLike`` ``a*`` and ``*b``), ``ForAnyValue:`` on a key
+    that may hold several values, and values holding policy variables (of keys not known) cannot be ANDed in one
+    block: a weaker condition than the AND is kept (both sides' values; for a negated ``ForAnyValue:`` operator, the
+    common ones)."""
     set_mode, base, _ = _split_operator(operator_name)
     union = list(dict.fromkeys([*left, *right]))
     negated = _OPERATORS[base].negated
-    if set_mode == "any":  # one request value for each side, maybe not the same one: only a weaker condition
+    if set_mode == "any" and not _single_valued(key.lower()):
+        # one request value for each side, maybe not the same one: only a weaker condition
         return [value for value in left if value in right] if negated else union
     if negated or any("${" in value for value in union):  # a variable of unknown key may take any value
         return union

@@ -367,23 +367,41 @@ class _PolicyCache:
 _cache = _PolicyCache(_CACHE_SIZE)
 
 
-def as_resource_policy(policy: Policy) -> Policy:
-    """``policy`` read as a resource-based policy (a role's trust policy, a bucket, key or queue policy): every
-    statement must name ``Principal`` or ``NotPrincipal`` ("You must use the Principal element in resource-based
-    policies", IAM User Guide, "AWS JSON policy elements: Principal"); AWS refuses one that does not, so such a
-    document is malformed (``PolicyError``) rather than read without the statement."""
+def _names_principals(policy: Policy) -> Policy:
+    """``policy`` if every statement names ``Principal`` or ``NotPrincipal`` ("You must use the Principal element in
+    resource-based policies", IAM User Guide, "AWS JSON policy elements: Principal"); AWS refuses one that does not,
+    so such a document is malformed (``PolicyError``) rather than read without the statement."""
     for statement in policy.statements:
         if statement.principal is None:
             raise PolicyError(f"statement {statement.index}: a resource-based policy statement needs Principal or NotPrincipal")
     return policy
 
 
+def _names_resources(policy: Policy, kind: str) -> Policy:
+    """``policy`` if every statement names ``Resource`` or ``NotResource``: "All policies except role trust policies
+    must include a Resource or NotResource element" (IAM User Guide, "IAM policy validation check reference", Error -
+    Missing resource). One that does not is malformed (``PolicyError``), never read as a statement on every
+    resource."""
+    for statement in policy.statements:
+        if statement.resources is None:
+            raise PolicyError(f"statement {statement.index}: {kind} statement needs Resource or NotResource")
+    return policy
+
+
+def as_resource_policy(policy: Policy) -> Policy:
+    """``policy`` read as a resource-based policy other than a role's trust policy (a bucket, key, queue, topic,
+    function or secret policy): every statement names a principal (``_names_principals``) and its resources
+    (``_names_resources``)."""
+    return _names_resources(_names_principals(policy), "a resource-based policy")
+
+
 def as_trust_policy(policy: Policy) -> Policy:
-    """``policy`` read as a role's trust policy: a resource-based policy (``as_resource_policy``) without
-    ``NotPrincipal``, which AWS does not accept there ("You cannot use the NotPrincipal element in an IAM
-    identity-based policy nor in an IAM role trust policy", IAM User Guide, "AWS JSON policy elements:
-    NotPrincipal"); a trust naming it is malformed (``PolicyError``), never read as if the element were absent."""
-    for statement in as_resource_policy(policy).statements:
+    """``policy`` read as a role's trust policy: every statement names a principal (``_names_principals``; no
+    ``Resource`` is needed, the role is the resource), and none ``NotPrincipal``, which AWS does not accept there
+    ("You cannot use the NotPrincipal element in an IAM identity-based policy nor in an IAM role trust policy", IAM
+    User Guide, "AWS JSON policy elements: NotPrincipal"); a trust naming it is malformed (``PolicyError``), never read
+    as if the element were absent."""
+    for statement in _names_principals(policy).statements:
         if statement.not_principal:
             raise PolicyError(f"statement {statement.index}: NotPrincipal is not supported in a role trust policy")
     return policy
@@ -402,10 +420,7 @@ def as_identity_policy(policy: Policy) -> Policy:
             element = "NotPrincipal" if statement.not_principal else "Principal"
             raise PolicyError(f"statement {statement.index}: {element} is not supported in an identity-based policy, "
                               f"permissions boundary or session policy")
-        if statement.resources is None:
-            raise PolicyError(f"statement {statement.index}: an identity-based policy statement needs Resource or "
-                              f"NotResource")
-    return policy
+    return _names_resources(policy, "an identity-based policy")
 
 
 def _is_star(value) -> bool:
@@ -453,13 +468,14 @@ def as_service_control_policy(policy: Policy) -> Policy:
     """``policy`` read as a service control policy (SCP): an SCP applies to the principals of the accounts it is
     attached over, so its statements name none; AWS Organizations does not support ``Principal`` or
     ``NotPrincipal`` in SCPs (AWS Organizations User Guide, "SCP syntax"; IAM User Guide, "AWS JSON policy elements:
-    NotPrincipal": "SCPs and RCPs don't support the NotPrincipal element"). A document naming either is malformed
-    (``PolicyError``), never read as if the element were not there."""
+    NotPrincipal": "SCPs and RCPs don't support the NotPrincipal element"); and every statement names its resources
+    (``_names_resources``). A document of another shape is malformed (``PolicyError``), never read as if the element
+    were not there or as a statement on every resource."""
     for statement in policy.statements:
         if statement.principal is not None:
             element = "NotPrincipal" if statement.not_principal else "Principal"
             raise PolicyError(f"SCP statement {statement.index}: {element} is not supported in SCPs")
-    return policy
+    return _names_resources(policy, "an SCP")
 
 
 def parse_policy(document, *, name: str | None = None) -> Policy | None:

@@ -54,6 +54,11 @@ TRUST_POLICY_ACTIONS = frozenset(
 )
 # Services whose resource-based policy (the KMS key policy) must allow when it is given.
 KEY_POLICY_SERVICES = frozenset({"kms"})
+# iam:PassRole is granted only by the caller's own policies, for a role of its own account: "you must grant the
+# PassRole permission to the user's IAM user, role, or group" and "You can only use the PassRole permission to pass an
+# IAM role to a service that shares the same AWS account" (IAM User Guide, "Grant a user permissions to pass a role to
+# an AWS service"). A role's trust policy decides who assumes it, not who passes it.
+PASS_ROLE = "iam:passrole"
 # aws:RequestedRegion of services with one endpoint, by (service, partition): "IAM calls are always made to the
 # us-east-1 Region" (IAM User Guide, "AWS global condition context keys", aws:RequestedRegion); CloudFront, Route 53
 # and Support are "global services with a single endpoint that is physically located in the us-east-1 Region",
@@ -761,7 +766,7 @@ def evaluate(request: Request) -> Evaluation:
     # Resource side: the resource-based policy, by how its Principal named the caller.
     trust_call = reads_trust_policy(action, resource)
     resource_grants = {}
-    if request.resource_policy is not None:
+    if request.resource_policy is not None and action != PASS_ROLE:
         # the resource policy of the STS calls on a role is the role's trust policy
         shape = as_trust_policy if trust_call else as_resource_policy
         resource_grants = run.policy(
@@ -803,7 +808,7 @@ def evaluate(request: Request) -> Evaluation:
     else:
         identity_side = grant_and(identity_grant, boundary_grant, session_grant)
         principal_side = grant_and(identity_side, grant_or(direct, role_named, account_named))
-    if not _may_call(who, action, resource):
+    if not _may_call(who, action, resource) or (action == PASS_ROLE and principal_account != resource_account):
         principal_side = []
     allow = grant_and(principal_side, scp_grant, rcp_grant)
 
@@ -907,6 +912,8 @@ def _implicit_deny_reason(
         return f"No SCP at level {scp_failed} (scps[{scp_failed}]) allows {action}."
     if rcp_failed is not None:
         return f"No RCP at level {rcp_failed} (rcps[{rcp_failed}]) allows {action}."
+    if action.lower() == PASS_ROLE and (who.kind not in IAM_PRINCIPALS or not same_account):
+        return f"{action} passes only a role of the caller's own account, granted by the caller's own policies."
     if who.kind not in IAM_PRINCIPALS:
         return f"No resource-based policy statement allows {action} for this {who.kind} principal."
     if account_named and not (direct or role_named) and _assumes_itself(who, action.lower(), request.resource or "*"):

@@ -70,23 +70,24 @@ def _chunks_to_regex(chunks, wildcard) -> str:
 def arn_glob_to_regex(pattern: str) -> str:
     """The regular expression text for an ARN pattern compared segment by segment.
 
-    AWS checks the six colon-separated components of an ARN one by one (IAM User Guide, "Condition operators",
-    ARN condition operators): a wildcard in the first five (partition, service, region, account) cannot match
-    ``:``; one in the sixth, the resource, may, since resource ids can hold colons (``log-group:g:log-stream:s``).
-    A pattern with fewer than six components keeps only its part after its last ``:`` free (so ``*`` alone and
-    ``arn:aws:s3:::bucket/*`` behave as users expect).
+    "Each of the six colon-delimited components of the ARN is checked separately" (IAM User Guide, "IAM JSON policy
+    elements: Condition operators", ARN condition operators): a wildcard in the first five (``arn``, partition,
+    service, region, account) cannot match ``:``; one in the sixth, the resource, may, since resource ids can hold
+    colons (``log-group:g:log-stream:s``). A pattern with fewer than six components has no component to check the
+    resource against, so it matches only values with as many components (``arn:aws:sns:*:*`` matches no topic ARN);
+    ``*`` alone matches every value.
     """
     return arn_chunks_to_regex([(pattern, True)])
 
 
 def _resource_start(text: str) -> int:
-    """Where the ARN pattern ``text``'s resource component starts (the index of its fifth ``:``), or its last
-    ``:`` when it has fewer."""
+    """Where the ARN pattern ``text``'s resource component starts (the index of its fifth ``:``), or its length
+    when it has fewer components (no wildcard of it may then match ``:``)."""
     position = -1
     for _ in range(5):
         found = text.find(":", position + 1)
         if found < 0:
-            return text.rfind(":")
+            return len(text)
         position = found
     return position
 
@@ -94,6 +95,8 @@ def _resource_start(text: str) -> int:
 def arn_chunks_to_regex(chunks) -> str:
     """:func:`arn_glob_to_regex` for a pattern given as ``(text, is_pattern)`` chunks; the text of chunks
     that are not patterns (substituted policy variables) is matched literally."""
+    if len(chunks) == 1 and tuple(chunks[0]) == ("*", True):
+        return ".*"
     resource_start = _resource_start("".join(text for text, _ in chunks))
 
     def wildcard(char: str, index: int, text: str) -> str:
