@@ -766,7 +766,11 @@ def evaluate(request: Request) -> Evaluation:
     # Resource side: the resource-based policy, by how its Principal named the caller.
     trust_call = reads_trust_policy(action, resource)
     resource_grants = {}
-    if request.resource_policy is not None and action != PASS_ROLE:
+    # "The only resource-based policy that exists within the IAM service is the IAM role trust policy" (AWS Knowledge
+    # Center, "Has prohibited field Principal"), and it decides only the STS calls on its role: a resource policy given
+    # for an iam: action (iam:PassRole included) is not read, so it grants nothing (an iam: action on another account's
+    # IAM resources is denied) and denies nothing.
+    if request.resource_policy is not None and service != "iam":
         # the resource policy of the STS calls on a role is the role's trust policy
         shape = as_trust_policy if trust_call else as_resource_policy
         resource_grants = run.policy(
@@ -808,7 +812,7 @@ def evaluate(request: Request) -> Evaluation:
     else:
         identity_side = grant_and(identity_grant, boundary_grant, session_grant)
         principal_side = grant_and(identity_side, grant_or(direct, role_named, account_named))
-    if not _may_call(who, action, resource) or (action == PASS_ROLE and principal_account != resource_account):
+    if not _may_call(who, action, resource):
         principal_side = []
     allow = grant_and(principal_side, scp_grant, rcp_grant)
 
@@ -914,6 +918,8 @@ def _implicit_deny_reason(
         return f"No RCP at level {rcp_failed} (rcps[{rcp_failed}]) allows {action}."
     if action.lower() == PASS_ROLE and (who.kind not in IAM_PRINCIPALS or not same_account):
         return f"{action} passes only a role of the caller's own account, granted by the caller's own policies."
+    if action.lower().startswith("iam:") and not same_account:
+        return f"IAM reads no resource-based policy for {action}: an IAM action on another account's resources is denied."
     if who.kind not in IAM_PRINCIPALS:
         return f"No resource-based policy statement allows {action} for this {who.kind} principal."
     if account_named and not (direct or role_named) and _assumes_itself(who, action.lower(), request.resource or "*"):
