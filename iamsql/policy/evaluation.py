@@ -118,11 +118,16 @@ PRINCIPAL_TYPE_VALUES = {
 # Context keys known to be absent in static analysis: only IAM users have aws:username, only service principals
 # aws:PrincipalServiceName and aws:PrincipalServiceNamesList.
 _SERVICE_KEYS = frozenset({"aws:principalservicename", "aws:principalservicenameslist"})
-_NOTHING_ABSENT = _SERVICE_KEYS
-_NO_USERNAME = _SERVICE_KEYS | {"aws:username"}
+# The keys of a service-to-service request, absent from every caller's request but a service principal's: each "is
+# included in the request context only when the call to your resource is being made directly by an AWS service
+# principal on behalf of a resource for which the configuration triggered the service-to-service request" (IAM User
+# Guide, "AWS global condition context keys", aws:SourceArn, aws:SourceAccount, aws:SourceOrgID, aws:SourceOrgPaths).
+_SOURCE_KEYS = frozenset({"aws:sourcearn", "aws:sourceaccount", "aws:sourceorgid", "aws:sourceorgpaths"})
+_NOTHING_ABSENT = _SERVICE_KEYS | _SOURCE_KEYS
+_NO_USERNAME = _NOTHING_ABSENT | {"aws:username"}
 # Keys anonymous requests do not include (IAM User Guide, "AWS global condition context keys").
-_ANONYMOUS_ABSENT = _SERVICE_KEYS | {
-    "aws:username", "aws:principalarn", "aws:principalisawsservice", "aws:principalorgid", "aws:principalorgpaths"}
+_ANONYMOUS_ABSENT = _NO_USERNAME | {
+    "aws:principalarn", "aws:principalisawsservice", "aws:principalorgid", "aws:principalorgpaths"}
 # Keys a SAML or OIDC caller's request does not include: sts:AssumeRoleWithSAML and sts:AssumeRoleWithWebIdentity
 # are not signed with AWS credentials, and aws:PrincipalAccount and aws:PrincipalArn are "included in the request
 # context for all signed requests", aws:PrincipalIsAWSService for those "that use AWS security credentials";
