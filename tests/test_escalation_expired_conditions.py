@@ -43,6 +43,20 @@ CASES = {
     "time-passed": (new_version("DateLessThan", "aws:CurrentTime", "2024-03-01T12:00:00Z"), "ok"),
     "time-epoch-passed": (new_version("DateLessThan", "aws:CurrentTime", "1700000000"), "ok"),
     "time-to-come": (new_version("DateLessThan", "aws:CurrentTime", "2024-03-01T12:00:01Z"), "alarm"),
+    # aws:EpochTime is the request's time too, as a date or as seconds ("This key also accepts the number of seconds
+    # since January 1, 1970"); 1709294400 is the data's time
+    "epoch-passed": (new_version("DateLessThan", "aws:EpochTime", "1700000000"), "ok"),
+    "epoch-passed-iso": (new_version("DateLessThanEquals", "aws:EpochTime", "2024-03-01T11:59:59Z"), "ok"),
+    "epoch-number-passed": (new_version("NumericLessThan", "aws:EpochTime", "1709294400"), "ok"),
+    "epoch-number-equals-passed": (new_version("NumericEquals", "aws:EpochTime", "1709294399"), "ok"),
+    "epoch-number-at-bound": (new_version("NumericLessThanEquals", "aws:EpochTime", "1709294400"), "alarm"),
+    "epoch-number-to-come": (new_version("NumericLessThan", "aws:EpochTime", "1709294401"), "alarm"),
+    "epoch-number-if-exists": (new_version("NumericLessThanIfExists", "aws:EpochTime", "1700000000"), "alarm"),
+    # a statement not yet in force at the data's time (it starts in 2030) is kept: requests made later match it, so
+    # the path is conditional on the time, as a statement that ends later is
+    "time-not-started": (new_version("DateGreaterThan", "aws:CurrentTime", "2030-01-01T00:00:00Z"), "alarm"),
+    "epoch-not-started": (new_version("DateGreaterThan", "aws:EpochTime", "1893456000"), "alarm"),
+    "epoch-number-not-started": (new_version("NumericGreaterThan", "aws:EpochTime", "1893456000"), "alarm"),
 }
 
 
@@ -88,3 +102,4 @@ def test_answers_kept_between_checks_follow_the_data_time(tmp_path):
         statuses.append(next(r["status"] for r in results if r["resource"] == arn("user", name)))
     con.close()
     assert statuses == ["alarm", "ok"]
+
