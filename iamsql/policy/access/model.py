@@ -19,6 +19,7 @@ from iamsql.policy import Policy, parse_policy
 from iamsql.policy.access.questions import EXISTING, WORKLOADS
 from iamsql.policy.conditions import KnownPrefix, parse_date, parse_number
 from iamsql.policy.document import as_identity_policy, as_trust_policy
+from iamsql.store.db import ACCOUNT_VIEW
 
 
 class LoadedDocument:
@@ -457,12 +458,22 @@ ATTACHED_IF_LOADED = (
 
 @collector_paused()
 def _account_times(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
-    """Each account's time (``iamsql_account``'s ``as_of``, the time controls use), when the connection has it."""
-    if not con.execute("select count(*) from duckdb_views() where view_name = 'iamsql_account'").fetchone()[0]:
+    """Each account's time, the time controls use: ``iamsql_account``'s ``as_of`` (a check points it at the account it
+    runs), else the same view's query over the database's snapshots for a connection opened without the TEMP views
+    (``db.connect(..., queries=False)``); none for a database without snapshots."""
+    views, snapshots = con.execute(
+        "select (select count(*) from duckdb_views() where view_name = 'iamsql_account'), "
+        "(select count(*) from duckdb_tables() where table_name = 'iamsql_snapshot' and schema_name = 'main' "
+        "and database_name = current_database())").fetchone()
+    if views:
+        source = "iamsql_account"
+    elif snapshots:
+        source = f"({ACCOUNT_VIEW})"
+    else:
         return {}
     return {
         account: as_of.timestamp()
-        for account, as_of in con.execute("select account_id, as_of from iamsql_account").fetchall()
+        for account, as_of in con.execute(f"select account_id, as_of from {source}").fetchall()
         if as_of is not None
     }
 
