@@ -12,12 +12,16 @@ before the oldest credentials still valid, never holds. Found comparing with Clo
 Account 123456789012 as of 2024-03-01T12:00:00Z (tests/iam_rows.py): the oldest temporary credentials valid then
 were issued at 2024-02-29T00:00:00Z (a leap year)."""
 
+import json
 from datetime import timedelta
 
 import pytest
+from typer.testing import CliRunner
 
 from iamsql import controls
+from iamsql.cli import app
 from iamsql.policy.access.model import without_expired
+from iamsql.policy.access.who import who_can
 from iamsql.store import db
 from tests.iam_rows import ACCOUNT, AS_OF, allow, arn, check_rows, user
 
@@ -43,6 +47,20 @@ CASES = {
     "time-passed": (new_version("DateLessThan", "aws:CurrentTime", "2024-03-01T12:00:00Z"), "ok"),
     "time-epoch-passed": (new_version("DateLessThan", "aws:CurrentTime", "1700000000"), "ok"),
     "time-to-come": (new_version("DateLessThan", "aws:CurrentTime", "2024-03-01T12:00:01Z"), "alarm"),
+    # aws:EpochTime is the request's time too, as a date or as seconds ("This key also accepts the number of seconds
+    # since January 1, 1970"); 1709294400 is the data's time
+    "epoch-passed": (new_version("DateLessThan", "aws:EpochTime", "1700000000"), "ok"),
+    "epoch-passed-iso": (new_version("DateLessThanEquals", "aws:EpochTime", "2024-03-01T11:59:59Z"), "ok"),
+    "epoch-number-passed": (new_version("NumericLessThan", "aws:EpochTime", "1709294400"), "ok"),
+    "epoch-number-equals-passed": (new_version("NumericEquals", "aws:EpochTime", "1709294399"), "ok"),
+    "epoch-number-at-bound": (new_version("NumericLessThanEquals", "aws:EpochTime", "1709294400"), "alarm"),
+    "epoch-number-to-come": (new_version("NumericLessThan", "aws:EpochTime", "1709294401"), "alarm"),
+    "epoch-number-if-exists": (new_version("NumericLessThanIfExists", "aws:EpochTime", "1700000000"), "alarm"),
+    # a statement not yet in force at the data's time (it starts in 2030) is kept: requests made later match it, so
+    # the path is conditional on the time, as a statement that ends later is
+    "time-not-started": (new_version("DateGreaterThan", "aws:CurrentTime", "2030-01-01T00:00:00Z"), "alarm"),
+    "epoch-not-started": (new_version("DateGreaterThan", "aws:EpochTime", "1893456000"), "alarm"),
+    "epoch-number-not-started": (new_version("NumericGreaterThan", "aws:EpochTime", "1893456000"), "alarm"),
 }
 
 
@@ -88,3 +106,42 @@ def test_answers_kept_between_checks_follow_the_data_time(tmp_path):
         statuses.append(next(r["status"] for r in results if r["resource"] == arn("user", name)))
     con.close()
     assert statuses == ["alarm", "ok"]
+
+
+WHO_CAN_USERS = {
+    "ended": new_version("DateLessThan", "aws:CurrentTime", "2020-01-01T00:00:00Z"),
+    "ended-epoch": new_version("NumericLessThan", "aws:EpochTime", "1700000000"),
+    "not-started": new_version("DateGreaterThan", "aws:CurrentTime", "2030-01-01T00:00:00Z"),
+    "not-started-epoch": new_version("DateGreaterThan", "aws:EpochTime", "1893456000"),
+    "always": new_version("StringEquals", "aws:RequestedRegion", "us-east-1"),  # IAM's region: decided, granted
+}
+
+
+def test_who_can_drops_the_ended_statements_as_the_controls_do(tmp_path):
+    """``who-can`` (the CLI, and the library on a connection opened without iamsql's TEMP views) reads the loaded
+    documents at the account's time as the controls do: an ended grant is no answer, one not yet in force is
+    conditional on the time (``AllowedIf``), never ``Allowed``."""
+    path = tmp_path / "iam.duckdb"
+    con = db.connect(path)
+    with db.transaction(con):
+        snapshot = db.new_snapshot(con, account_id=ACCOUNT, kind="load", sources=[], as_of=AS_OF)
+        db.insert_rows(con, "aws_iam_user", snapshot, [user(n, s) for n, s in WHO_CAN_USERS.items()])
+        for table in ("aws_iam_role", "aws_iam_policy", "aws_iam_group"):
+            db.insert_rows(con, table, snapshot, [])
+    statuses = {r["resource"]: r["status"] for r in controls.results(con, controls.run_checks(con, controls=[CONTROL]))}
+    con.close()
+    done = CliRunner().invoke(app, ["who-can", "iam:CreatePolicyVersion", "--db", str(path), "-o", "json"])
+    assert done.exit_code == 0, done.output
+    cli_rows = {row["principal"]: row for row in json.loads(done.output)}
+    plain = db.connect(path, read_only=True, queries=False)
+    library = {a.principal: a.decision for a in who_can(plain, "iam:CreatePolicyVersion")}
+    plain.close()
+    expected = {arn("user", "always"): "Allowed", arn("user", "not-started"): "AllowedIf",
+                arn("user", "not-started-epoch"): "AllowedIf"}
+    assert {p: row["decision"] for p, row in cli_rows.items()} == expected
+    assert library == expected
+    assert "aws:CurrentTime" in cli_rows[arn("user", "not-started")]["conditions"]
+    assert "aws:EpochTime" in cli_rows[arn("user", "not-started-epoch")]["conditions"]
+    # the controls: an escalation path exactly for the principals who-can lists
+    assert {name for name in WHO_CAN_USERS if statuses[arn("user", name)] == "alarm"} == {
+        p.rsplit("/", 1)[-1] for p in expected}

@@ -403,8 +403,10 @@ def both(operator, key, identity_values, boundary_values):
                  {"DateLessThan": {"aws:CurrentTime": ["2027-01-01T00:00:00Z"]}}, id="date-tighter-bound"),
     pytest.param(both("IpAddress", "aws:SourceIp", ["10.0.0.0/8", "192.0.2.0/24"], "10.1.0.0/16"),
                  {"IpAddress": {"aws:SourceIp": ["10.1.0.0/16"]}}, id="ip-nested-range"),
-    pytest.param(both("ArnLike", "aws:SourceArn", "arn:aws:sns:*:*:*", f"arn:aws:sns:us-east-1:{A}:alerts"),
-                 {"ArnLike": {"aws:SourceArn": [f"arn:aws:sns:us-east-1:{A}:alerts"]}}, id="arn-value-under-pattern"),
+    pytest.param(both("ArnLike", "s3:DataAccessPointArn", "arn:aws:s3:*:*:*",
+                      f"arn:aws:s3:us-east-1:{A}:accesspoint/reports"),
+                 {"ArnLike": {"s3:DataAccessPointArn": [f"arn:aws:s3:us-east-1:{A}:accesspoint/reports"]}},
+                 id="arn-value-under-pattern"),
     pytest.param(both("StringLike", TAG, "team-*", ["team-red", "ops"]), {"StringLike": {TAG: ["team-red"]}},
                  id="like-value-under-pattern"),
     # present and equal to both values: impossible; absent: both IfExists hold

@@ -69,6 +69,14 @@ def test_an_rcp_of_another_form_is_malformed(name):
                resource_policy=BUCKET_FOR_B, rcps=[[RCP_FULL, MALFORMED[name]]])
 
 
+def test_an_rcp_without_resource_says_so_with_the_shared_check():
+    # the check every policy kind but a trust policy shares ("All policies except role trust policies must include a
+    # Resource or NotResource element"), its message naming the RCP and the statement
+    result = ask(RCP_FULL, MALFORMED["no-resource"])
+    assert result["decision"] == "Error"
+    assert "statement 0: an RCP statement needs Resource or NotResource" in result["reason"], result
+
+
 def test_an_rcp_without_principal_no_longer_applies_to_everyone_silently():
     # the same Deny with Principal "*" refuses the caller; without Principal it is no RCP AWS accepts
     assert ask(RCP_FULL, doc(DENY_GET))["decision"] == "ExplicitlyDenied"

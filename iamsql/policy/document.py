@@ -431,7 +431,7 @@ def as_resource_control_policy(policy: Policy) -> Policy:
     """``policy`` read as a resource control policy (RCP), which AWS Organizations accepts only in one shape (AWS
     Organizations User Guide, "RCP syntax"): ``Version`` "2012-10-17"; every statement names ``Principal`` "*" ("Each
     statement must contain the Principal element. You can only specify "*""), an ``Action`` and a ``Resource`` or
-    ``NotResource``; no ``NotPrincipal`` or ``NotAction`` ("not supported in RCPs"); an ``Allow`` only as the
+    ``NotResource`` (``_names_resources``); no ``NotPrincipal`` or ``NotAction`` ("not supported in RCPs"); an ``Allow`` only as the
     ``RCPFullAWSAccess`` policy's statement (``Action`` and ``Resource`` "*", no ``Condition``); and every other
     statement's ``Action`` values of a service RCPs support ("RCPs only support specifying select service prefixes in
     the Action element", IAM User Guide, "IAM policy validation check reference"), so ``"*"`` or ``ec2:*`` in a
@@ -439,7 +439,7 @@ def as_resource_control_policy(policy: Policy) -> Policy:
     wider RCP."""
     if policy.version != VARIABLES_VERSION:
         raise PolicyError(f'an RCP needs "Version": "2012-10-17", got {policy.version!r}')
-    for statement in policy.statements:
+    for statement in _names_resources(policy, "an RCP").statements:
         source = statement.source
         where = f"RCP statement {statement.index}"
         if statement.not_principal or statement.not_action:
@@ -448,8 +448,6 @@ def as_resource_control_policy(policy: Policy) -> Policy:
         if not (_is_star(principal) or (isinstance(principal, dict) and list(principal) == ["AWS"]
                                         and _is_star(principal["AWS"]))):
             raise PolicyError(f'{where}: the Principal element must be "*", got {principal!r}')
-        if statement.resources is None:
-            raise PolicyError(f"{where}: needs Resource or NotResource")
         if statement.effect == "Allow" and not (
             _is_star(source.get("Action")) and _is_star(source.get("Resource")) and not statement.conditions
         ):

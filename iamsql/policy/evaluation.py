@@ -118,11 +118,16 @@ PRINCIPAL_TYPE_VALUES = {
 # Context keys known to be absent in static analysis: only IAM users have aws:username, only service principals
 # aws:PrincipalServiceName and aws:PrincipalServiceNamesList.
 _SERVICE_KEYS = frozenset({"aws:principalservicename", "aws:principalservicenameslist"})
-_NOTHING_ABSENT = _SERVICE_KEYS
-_NO_USERNAME = _SERVICE_KEYS | {"aws:username"}
+# The keys of a service-to-service request, absent from every caller's request but a service principal's: each "is
+# included in the request context only when the call to your resource is being made directly by an AWS service
+# principal on behalf of a resource for which the configuration triggered the service-to-service request" (IAM User
+# Guide, "AWS global condition context keys", aws:SourceArn, aws:SourceAccount, aws:SourceOrgID, aws:SourceOrgPaths).
+_SOURCE_KEYS = frozenset({"aws:sourcearn", "aws:sourceaccount", "aws:sourceorgid", "aws:sourceorgpaths"})
+_NOTHING_ABSENT = _SERVICE_KEYS | _SOURCE_KEYS
+_NO_USERNAME = _NOTHING_ABSENT | {"aws:username"}
 # Keys anonymous requests do not include (IAM User Guide, "AWS global condition context keys").
-_ANONYMOUS_ABSENT = _SERVICE_KEYS | {
-    "aws:username", "aws:principalarn", "aws:principalisawsservice", "aws:principalorgid", "aws:principalorgpaths"}
+_ANONYMOUS_ABSENT = _NO_USERNAME | {
+    "aws:principalarn", "aws:principalisawsservice", "aws:principalorgid", "aws:principalorgpaths"}
 # Keys a SAML or OIDC caller's request does not include: sts:AssumeRoleWithSAML and sts:AssumeRoleWithWebIdentity
 # are not signed with AWS credentials, and aws:PrincipalAccount and aws:PrincipalArn are "included in the request
 # context for all signed requests", aws:PrincipalIsAWSService for those "that use AWS security credentials";
@@ -766,7 +771,11 @@ def evaluate(request: Request) -> Evaluation:
     # Resource side: the resource-based policy, by how its Principal named the caller.
     trust_call = reads_trust_policy(action, resource)
     resource_grants = {}
-    if request.resource_policy is not None and action != PASS_ROLE:
+    # "The only resource-based policy that exists within the IAM service is the IAM role trust policy" (AWS Knowledge
+    # Center, "Has prohibited field Principal"), and it decides only the STS calls on its role: a resource policy given
+    # for an iam: action (iam:PassRole included) is not read, so it grants nothing (an iam: action on another account's
+    # IAM resources is denied) and denies nothing.
+    if request.resource_policy is not None and service != "iam":
         # the resource policy of the STS calls on a role is the role's trust policy
         shape = as_trust_policy if trust_call else as_resource_policy
         resource_grants = run.policy(
@@ -808,7 +817,7 @@ def evaluate(request: Request) -> Evaluation:
     else:
         identity_side = grant_and(identity_grant, boundary_grant, session_grant)
         principal_side = grant_and(identity_side, grant_or(direct, role_named, account_named))
-    if not _may_call(who, action, resource) or (action == PASS_ROLE and principal_account != resource_account):
+    if not _may_call(who, action, resource):
         principal_side = []
     allow = grant_and(principal_side, scp_grant, rcp_grant)
 
@@ -914,6 +923,8 @@ def _implicit_deny_reason(
         return f"No RCP at level {rcp_failed} (rcps[{rcp_failed}]) allows {action}."
     if action.lower() == PASS_ROLE and (who.kind not in IAM_PRINCIPALS or not same_account):
         return f"{action} passes only a role of the caller's own account, granted by the caller's own policies."
+    if action.lower().startswith("iam:") and not same_account:
+        return f"IAM reads no resource-based policy for {action}: an IAM action on another account's resources is denied."
     if who.kind not in IAM_PRINCIPALS:
         return f"No resource-based policy statement allows {action} for this {who.kind} principal."
     if account_named and not (direct or role_named) and _assumes_itself(who, action.lower(), request.resource or "*"):

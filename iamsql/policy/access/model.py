@@ -17,8 +17,9 @@ from iamsql.common.collector import collector_paused
 from iamsql.errors import PolicyError
 from iamsql.policy import Policy, parse_policy
 from iamsql.policy.access.questions import EXISTING, WORKLOADS
-from iamsql.policy.conditions import KnownPrefix, parse_date
+from iamsql.policy.conditions import KnownPrefix, parse_date, parse_number
 from iamsql.policy.document import as_identity_policy, as_trust_policy
+from iamsql.store.db import ACCOUNT_VIEW
 
 
 class LoadedDocument:
@@ -322,26 +323,35 @@ def _names_holder(text: str) -> bool:
 # No temporary credentials outlive 36 hours: the longest DurationSeconds of GetSessionToken and GetFederationToken,
 # 129,600 (AWS STS API Reference; AssumeRole and its kin give at most 12 hours).
 LONGEST_SESSION_SECONDS = 129_600
-# Date operators a time key can only stop matching, as its value grows: whether a value equal to the bound matches.
+# Operators a time key can only stop matching, as its value grows: whether a value equal to the bound matches. The
+# date operators on every time key; the numeric ones on aws:EpochTime, the request's time in seconds since the epoch,
+# which AWS reads as a date or a number ("This key also accepts the number of seconds since January 1, 1970", IAM User
+# Guide, "AWS global condition context keys").
 _UNTIL = {"datelessthan": False, "datelessthanequals": True, "dateequals": True}
+_NUMERIC_UNTIL = {"numericlessthan": False, "numericlessthanequals": True, "numericequals": True}
+_REQUEST_TIME_KEYS = ("aws:currenttime", "aws:epochtime")
 
 
 def _expired(statement, as_of: float) -> bool:
     """The statement matches no request made at or after ``as_of`` (seconds since the epoch): a condition needs
-    ``aws:CurrentTime`` before then, or ``aws:TokenIssueTime`` before the oldest temporary credentials still valid
+    ``aws:CurrentTime`` or ``aws:EpochTime`` before then, or ``aws:TokenIssueTime`` before the oldest temporary credentials still valid
     then (a missing key fails these operators; ``...IfExists`` and set operators are never read as expired)."""
     condition = statement.get("Condition") if isinstance(statement, dict) else None
     if not isinstance(condition, dict):
         return False
-    earliest = {"aws:currenttime": as_of, "aws:tokenissuetime": as_of - LONGEST_SESSION_SECONDS}
+    earliest = {**dict.fromkeys(_REQUEST_TIME_KEYS, as_of), "aws:tokenissuetime": as_of - LONGEST_SESSION_SECONDS}
     for operator, block in condition.items():
         equal_matches = _UNTIL.get(operator.lower())
+        parse, keys = parse_date, earliest
+        if equal_matches is None:
+            equal_matches = _NUMERIC_UNTIL.get(operator.lower())
+            parse, keys = parse_number, {"aws:epochtime": as_of}
         if equal_matches is None or not isinstance(block, dict):
             continue
         for key, values in block.items():
-            bound = earliest.get(key.lower())
+            bound = keys.get(key.lower())
             values = values if isinstance(values, list) else [values]
-            dates = [parse_date(str(v)) if isinstance(v, (str, int, float)) and not isinstance(v, bool) else None
+            dates = [parse(str(v)) if isinstance(v, (str, int, float)) and not isinstance(v, bool) else None
                      for v in values]
             if bound is not None and dates and all(
                 d is not None and (d < bound if equal_matches else d <= bound) for d in dates
@@ -448,12 +458,22 @@ ATTACHED_IF_LOADED = (
 
 @collector_paused()
 def _account_times(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
-    """Each account's time (``iamsql_account``'s ``as_of``, the time controls use), when the connection has it."""
-    if not con.execute("select count(*) from duckdb_views() where view_name = 'iamsql_account'").fetchone()[0]:
+    """Each account's time, the time controls use: ``iamsql_account``'s ``as_of`` (a check points it at the account it
+    runs), else the same view's query over the database's snapshots for a connection opened without the TEMP views
+    (``db.connect(..., queries=False)``); none for a database without snapshots."""
+    views, snapshots = con.execute(
+        "select (select count(*) from duckdb_views() where view_name = 'iamsql_account'), "
+        "(select count(*) from duckdb_tables() where table_name = 'iamsql_snapshot' and schema_name = 'main' "
+        "and database_name = current_database())").fetchone()
+    if views:
+        source = "iamsql_account"
+    elif snapshots:
+        source = f"({ACCOUNT_VIEW})"
+    else:
         return {}
     return {
         account: as_of.timestamp()
-        for account, as_of in con.execute("select account_id, as_of from iamsql_account").fetchall()
+        for account, as_of in con.execute(f"select account_id, as_of from {source}").fetchall()
         if as_of is not None
     }
 
