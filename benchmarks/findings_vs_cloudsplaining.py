@@ -2,8 +2,9 @@
 
 For each ``get-account-authorization-details`` file, per policy and per principal, in these categories:
 privilege escalation, administrator (every action on every resource), ``iam:PassRole`` on every role,
-``sts:AssumeRole`` on every role; and Cloudsplaining's categories iamsql has no control for (resource exposure,
-data exfiltration, infrastructure modification, credentials exposure), counted on its side only.
+``sts:AssumeRole`` on every role, data exfiltration (Cloudsplaining's five read actions on every resource); and
+Cloudsplaining's categories iamsql has no control for (resource exposure, infrastructure modification, credentials
+exposure), counted on its side only.
 
 Cloudsplaining side: ``cloudsplaining scan`` of the file with nothing excluded (its default exclusions leave out
 AdministratorAccess and the service roles), and its ``PolicyDocument`` API on each policy document with the same
@@ -15,7 +16,8 @@ AssumeRole are the action allowed without resource constraints.
 iamsql side: ``iamsql load`` and ``iamsql check`` of the file; per principal the control
 ``iam_principal_privilege_escalation`` (alarm or info) and ``iam_principal_access`` (``full_admin``; ``pass_any_role``
 and ``assume_any_role`` held as ``iam_policy_no_passrole_star`` / ``iam_policy_no_assume_role_star`` judge them:
-Allowed, or AllowedIf by a conditional Deny only). Per policy, the file is loaded again with one stand-in user per
+Allowed, or AllowedIf by a conditional Deny only; the ``data_read:*`` questions of Cloudsplaining's actions held so
+too, as ``nhi_data_exfiltration`` holds them, for every principal, human or not). Per policy, the file is loaded again with one stand-in user per
 policy holding that policy alone, and the stand-in's ``iam_principal_access`` rows are the policy's verdicts (an
 escalation path held as the control holds it: Allowed or AllowedIf).
 
@@ -51,8 +53,11 @@ FILES = [
     "tests/data/aws_cli_examples/json/iam/get-account-authorization-details_1.json",
     "tests/data/real_shapes/gaad-page-1.json+tests/data/real_shapes/gaad-page-2.json",
 ]
-COMPARED = ("privilege_escalation", "admin", "pass_role_any", "assume_role_any")
-THEIRS_ONLY = ("resource_exposure", "data_exfiltration", "infrastructure_modification", "credentials_exposure")
+COMPARED = ("privilege_escalation", "admin", "pass_role_any", "assume_role_any", "data_exfiltration")
+THEIRS_ONLY = ("resource_exposure", "infrastructure_modification", "credentials_exposure")
+# the questions of queries/access.yaml that ask Cloudsplaining's READ_ONLY_DATA_EXFILTRATION_ACTIONS
+DATA_READS = ("data_read:s3_object", "data_read:secret", "data_read:ssm_parameter", "data_read:ssm_parameters",
+              "data_read:ssm_parameters_by_path")
 STAND_IN = "iamsql-stand-in-"
 ESCALATION_PATHS = yaml.safe_load((ROOT / "queries" / "access.yaml").read_text())["escalation"]
 DOCUMENT_KEYS = ("PolicyDocument", "Document", "AssumeRolePolicyDocument")
@@ -226,7 +231,7 @@ def iamsql_verdicts(database: Path, chains: bool) -> dict[str, dict]:
             str(database),
             "-o",
             "json",
-            "select principal_arn, question, decision, conditions is null as unconditional, detail "
+            "select principal_arn, question, title, decision, conditions is null as unconditional, detail "
             "from iam_principal_access where decision in ('Allowed', 'AllowedIf')",
         )
     )
@@ -235,7 +240,8 @@ def iamsql_verdicts(database: Path, chains: bool) -> dict[str, dict]:
     for row in rows:
         verdict = out.setdefault(
             row["principal_arn"],
-            {"privilege_escalation": [], "admin": False, "pass_role_any": False, "assume_role_any": False},
+            {"privilege_escalation": [], "admin": False, "pass_role_any": False, "assume_role_any": False,
+             "data_exfiltration": []},
         )
         question = row["question"]
         strict = row["decision"] == "Allowed" or row["unconditional"]
@@ -249,6 +255,8 @@ def iamsql_verdicts(database: Path, chains: bool) -> dict[str, dict]:
             verdict["pass_role_any"] = verdict["pass_role_any"] or strict
         elif question == "assume_any_role":
             verdict["assume_role_any"] = verdict["assume_role_any"] or strict
+        elif question in DATA_READS and strict:
+            verdict["data_exfiltration"].append(row["title"].split(" ", 1)[0])
     return out
 
 
@@ -367,7 +375,7 @@ def main() -> None:
                 arn: {
                     c: (
                         sorted({t for k in keys if k in api for t in api[k][c]})
-                        if c in ("privilege_escalation", *THEIRS_ONLY)
+                        if c in ("privilege_escalation", "data_exfiltration", *THEIRS_ONLY)
                         else any(api[k][c] for k in keys if k in api)
                     )
                     for c in (*COMPARED, *THEIRS_ONLY)

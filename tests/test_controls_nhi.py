@@ -151,6 +151,10 @@ EXPECTED = [
     ("nhi_admin_privileges", arn("role", "ec2-admin"), "alarm"),
     ("nhi_admin_privileges", arn("role", "lambda-fn"), "ok"),
     ("nhi_admin_privileges", arn("role", "aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport"), "info"),
+    # AdministratorAccess through its group reads every object and secret; lambda-fn has no policy
+    ("nhi_data_exfiltration", arn("user", "robot"), "alarm"),
+    ("nhi_data_exfiltration", arn("role", "lambda-fn"), "ok"),
+    ("nhi_data_exfiltration", arn("role", "aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport"), "info"),
     ("nhi_unused", arn("role", "ec2-admin"), "alarm"),
     ("nhi_unused", arn("role", "batch-old"), "alarm"),
     ("nhi_unused", arn("role", "batch-recent"), "alarm"),
