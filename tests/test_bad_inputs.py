@@ -391,7 +391,9 @@ def test_a_trail_file_whose_every_record_is_rejected_loads_nothing_and_fails(tmp
     database = shutil.copyfile(loaded_db, tmp_path / "audit.duckdb")
     code, out, err = cli(monkeypatch, capsys, "load", str(source), "--db", str(database), "--quiet")
     assert (code, out) == (2, "")
-    (line,) = err.splitlines()
+    *warnings, line = err.splitlines()  # each reason's warning, then the error
+    assert sorted(warnings) == [f"warning: {source}: 1 record(s) rejected: not a JSON object (a number)",
+                                f"warning: {source}: 1 record(s) rejected: not a JSON object (text)"]
     assert line.startswith(f"error: nothing loaded: every record was rejected, e.g. {source}: 1 record(s) rejected: "
                            "not a JSON object (")
     con = duckdb.connect(str(database))  # as the command opened it: its connection may still be open here

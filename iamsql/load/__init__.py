@@ -43,7 +43,7 @@ import duckdb
 
 from iamsql.common.files import sha256_file
 from iamsql.common.paths import walk
-from iamsql.errors import DatabaseError, InputError, first_line
+from iamsql.errors import DatabaseError, IamsqlError, InputError, first_line
 from iamsql.load.formats import (
     cli_output,
     cloudtrail,
@@ -127,6 +127,10 @@ class LoadSummary:
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (path, reason), with --skip-unreadable
     warnings: list[str] = field(default_factory=list)
     events: dict = field(default_factory=dict)  # the CloudTrail loader's statistics
+
+    def warning_lines(self) -> list[str]:
+        """Every warning of the load, the entries not read with --skip-unreadable first."""
+        return [f"{path}: not read ({reason})" for path, reason in self.unreadable] + self.warnings
 
 
 # ---- finding and reading files -------------------------------------------------------------------------------------
@@ -825,7 +829,16 @@ def load_paths(
         raise InputError(f"--account-id {account_id!r} is not a 12-digit AWS account id")
     as_of = parse_as_of(as_of) if as_of is not None else None
     summary = LoadSummary()
-    named = [Path(p) for p in paths]
+    try:
+        _load(con, [Path(p) for p in paths], summary, account_id, as_of, progress, on_total, skip_unreadable)
+    except IamsqlError as exc:  # what was found wrong before the failure is printed before its error line
+        exc.warnings = tuple(summary.warning_lines())
+        raise
+    return summary
+
+
+def _load(con, named: list[Path], summary: LoadSummary, account_id, as_of, progress, on_total,
+          skip_unreadable: bool) -> None:
     manifests, found = split_manifests(discover(named, skip_unreadable, summary.unreadable))
     if on_total:
         on_total(len(found))
@@ -855,7 +868,6 @@ def load_paths(
     except duckdb.Error as exc:
         raise DatabaseError(f"load failed, nothing was written: {db.with_write_hint(first_line(exc))}") from None
     summary.files = iam_files + event_files
-    return summary
 
 
 def missing_last_pages(files: list[SourceFile]) -> set[tuple[str, str]]:
