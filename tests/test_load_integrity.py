@@ -138,7 +138,8 @@ def test_records_that_are_not_objects_are_rejected_with_reason(tmp_path, con):
         "not a JSON object (null)": 1,
     }
     assert summary.events["rejected"] == 4 and summary.events["inserted"] == 2
-    assert any(w.startswith(f"{path}: 1 record(s) rejected: not a JSON object") for w in summary.warnings)
+    assert f"{path}: 4 record(s) rejected: 1 not a JSON object (a list), 1 not a JSON object (a number), 1 not a " \
+        "JSON object (null), 1 not a JSON object (text)" in summary.warnings
     sources = [s for (text,) in con.execute("select sources from iamsql_snapshot").fetchall() for s in json.loads(text)]
     entry = next(s for s in sources if s["path"] == str(path))
     assert entry["records"] == 2 and sum(entry["rejected"].values()) == 4

@@ -901,7 +901,8 @@ def _write(con, iam_files, event_files, merged: Merged, summary: LoadSummary, pr
             _event_warnings(summary)
             if not iam_files and _every_record_rejected(summary.events):
                 example = next(w for w in summary.warnings if " record(s) rejected: " in w)
-                raise InputError(f"nothing loaded: every record was rejected, e.g. {example}")
+                raise InputError(f"nothing loaded: every record was rejected ({summary.events['rejected']} "
+                                 f"record(s)), e.g. {example}")
             if not iam_files and not _any_record(summary.events):
                 empty_lists = [path for path, reason in summary.skipped if reason == pages.EMPTY_LIST]
                 raise InputError(_no_data([*(str(f.path) for f in event_files), *empty_lists]))
@@ -1027,8 +1028,11 @@ def _event_warnings(summary: LoadSummary) -> None:
     """Warnings for what the CloudTrail loader did not keep as is."""
     events = summary.events or {}
     for path, stats in (events.get("files") or {}).items():
-        for reason, count in (stats.get("rejected") or {}).items():
-            summary.warnings.append(f"{path}: {count} record(s) rejected: {reason}")
+        rejected = stats.get("rejected") or {}
+        if rejected:  # one line per file: the total, then the count of each reason when there are several
+            reasons = (next(iter(rejected)) if len(rejected) == 1
+                       else ", ".join(f"{count} {reason}" for reason, count in rejected.items()))
+            summary.warnings.append(f"{path}: {sum(rejected.values())} record(s) rejected: {reasons}")
         if stats.get("time_unparsed"):
             summary.warnings.append(f"{path}: {stats['time_unparsed']} event(s) with an eventTime that does not parse: "
                                     "kept, event_time NULL, the text in event_time_raw")
