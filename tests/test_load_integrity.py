@@ -243,3 +243,17 @@ def test_database_made_before_event_time_raw_gets_the_column(tmp_path):
     load_paths(con, [records(tmp_path / "a.json", [event("e1") | {"eventTime": "later"}])], as_of="2024-05-01")
     assert con.execute("select event_time_raw from history.aws_cloudtrail_trail_event").fetchall() == [("later",)]
     con.close()
+
+
+def test_an_account_id_that_is_not_twelve_digits_is_warned_about(tmp_path, con):
+    """AWS account ids are 12 digits: a hand-edited `987654321` loads as written, with a warning naming it."""
+    short = {**event("e2"), "recipientAccountId": "987654321"}
+    short["userIdentity"] = {**short["userIdentity"], "accountId": "987654321"}
+    by_identity = {**event("e3"), "recipientAccountId": ""}  # the account comes from userIdentity.accountId
+    by_identity["userIdentity"] = {**by_identity["userIdentity"], "accountId": "redacted"}
+    path = records(tmp_path / "a.json", [event("e1"), short, by_identity])
+    summary = load_paths(con, [path])
+    assert summary.warnings == [f"{path}: account id(s) '987654321', 'redacted' in its events are not AWS account ids "
+                                "(12 digits): the events are loaded under them as written"]
+    assert {s["account_id"] for s in summary.snapshots} == {ACCOUNT, "987654321", "redacted"}
+    assert load_paths(con, [records(tmp_path / "b.json", [event("e4")])]).warnings == []

@@ -1033,6 +1033,12 @@ def _event_warnings(summary: LoadSummary) -> None:
             reasons = (next(iter(rejected)) if len(rejected) == 1
                        else ", ".join(f"{count} {reason}" for reason, count in rejected.items()))
             summary.warnings.append(f"{path}: {sum(rejected.values())} record(s) rejected: {reasons}")
+        malformed = [a for a in stats.get("accounts") or [] if a != cloudtrail.UNKNOWN_ACCOUNT
+                     and not (a.isdigit() and len(a) == 12)]
+        if malformed:
+            named = ", ".join(map(repr, malformed[:5])) + (f" and {len(malformed) - 5} more" if len(malformed) > 5 else "")
+            summary.warnings.append(f"{path}: account id(s) {named} in its events are not AWS account ids (12 "
+                                    "digits): the events are loaded under them as written")
         if stats.get("time_unparsed"):
             summary.warnings.append(f"{path}: {stats['time_unparsed']} event(s) with an eventTime that does not parse: "
                                     "kept, event_time NULL, the text in event_time_raw")
