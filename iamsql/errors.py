@@ -2,9 +2,11 @@
 
 
 class IamsqlError(Exception):
-    """A user-facing failure: the message is shown as is, without a traceback."""
+    """A user-facing failure: the message is shown as is, without a traceback, after ``warnings`` (what the failed
+    command had found wrong before it failed, one ``warning:`` line each)."""
 
     exit_code = 2
+    warnings: tuple[str, ...] = ()
 
 
 class InputError(IamsqlError):

@@ -1,13 +1,20 @@
 /*
 title: No one tampered with CloudTrail
 description: >-
-  CloudTrail shows no call, in the lookback_days days before the data was taken, that stops or changes what
+  CloudTrail shows no call, in the lookback_days days before the data was taken, that stops or narrows what
   a trail or event data store records: StopLogging, DeleteTrail, UpdateTrail, PutEventSelectors,
   PutInsightSelectors, DeleteEventDataStore, UpdateEventDataStore, StopEventDataStoreIngestion. A
   PutEventSelectors call replaces the trail's selectors: it counts when the new ones leave management events out
   (none, only read or only write events, an excluded event source) or drop the data events of the trail's
   previous selectors in the window (which recorded every management event too); one that records every
-  management event and drops no data event narrows nothing (a trail's set-up, logging restored). Denied attempts (an access-denied errorCode)
+  management event and drops no data event narrows nothing (a trail's set-up, logging restored). An UpdateTrail
+  call counts when its request parameters narrow the trail: IsMultiRegionTrail, IncludeGlobalServiceEvents,
+  IsOrganizationTrail or EnableLogFileValidation false, KmsKeyId or CloudWatchLogsLogGroupArn empty (encryption or
+  CloudWatch Logs delivery removed), an S3 bucket other than the trail's before (or any bucket when no earlier one
+  is in the window: every trail has one, so naming a bucket may move the logs elsewhere), a key prefix or a log
+  group other than the trail's earlier one in the window. A PutInsightSelectors call counts when it turns
+  Insights off (an empty list) or drops an Insights type of the trail's previous call in the window. Calls that
+  only add logging do not count; the reason names what each call narrowed. Denied attempts (an access-denied errorCode)
   are reported too; calls that failed for another reason, such as TrailNotFoundException for a trail that does
   not exist, changed nothing and are not counted.
 severity: high
@@ -32,7 +39,7 @@ with call as (
     join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
   where e.event_source = 'cloudtrail.amazonaws.com' and (e.error_code is null or e.access_denied)
     and e.event_name in ('StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors', 'PutInsightSelectors',
-                         'DeleteEventDataStore', 'UpdateEventDataStore', 'StopEventDataStoreIngestion')
+                         'DeleteEventDataStore', 'UpdateEventDataStore', 'StopEventDataStoreIngestion', 'CreateTrail')
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
 ),
 named as (
@@ -110,10 +117,116 @@ selector_change as (
     left join previous_selector as p on p.event_id = n.event_id
   where n.event_name = 'PutEventSelectors'
 ),
+trail_setting as (
+  -- where each CreateTrail or UpdateTrail call sends the logs, one row per destination; NULL: the call leaves it as
+  -- it was (a CreateTrail without a prefix or a log group sets none: '')
+  select event_id, resource, event_time, error_code, 'bucket' as kind, params ->> 's3BucketName' as value
+  from named where event_name in ('CreateTrail', 'UpdateTrail') and jsonb_typeof(params) = 'object'
+  union all
+  select event_id, resource, event_time, error_code, 'prefix',
+    case when event_name = 'CreateTrail' then coalesce(params ->> 's3KeyPrefix', '') else params ->> 's3KeyPrefix' end
+  from named where event_name in ('CreateTrail', 'UpdateTrail') and jsonb_typeof(params) = 'object'
+  union all
+  select event_id, resource, event_time, error_code, 'log_group',
+    case when event_name = 'CreateTrail' then coalesce(params ->> 'cloudWatchLogsLogGroupArn', '')
+      else params ->> 'cloudWatchLogsLogGroupArn' end
+  from named where event_name in ('CreateTrail', 'UpdateTrail') and jsonb_typeof(params) = 'object'
+),
+setting_before as (
+  -- for each UpdateTrail call, each destination as the trail's latest earlier successful call in the window set it
+  select u.event_id, p.kind, p.value,
+    row_number() over (partition by u.event_id, p.kind order by p.event_time desc, p.event_id desc) as latest
+  from named as u
+    join trail_setting as p on p.resource = u.resource and p.error_code is null and p.value is not null
+      and (p.event_time < u.event_time or (p.event_time = u.event_time and p.event_id < u.event_id))
+  where u.event_name = 'UpdateTrail'
+),
+trail_destination as (
+  select n.event_id,
+    max(case when s.kind = 'bucket' then s.value end) as bucket,
+    max(case when s.kind = 'prefix' then s.value end) as prefix,
+    max(case when s.kind = 'log_group' then s.value end) as log_group,
+    max(case when b.kind = 'bucket' then b.value end) as bucket_before,
+    max(case when b.kind = 'prefix' then b.value end) as prefix_before,
+    max(case when b.kind = 'log_group' then b.value end) as log_group_before
+  from named as n
+    join trail_setting as s on s.event_id = n.event_id
+    left join setting_before as b on b.event_id = n.event_id and b.kind = s.kind and b.latest = 1
+  where n.event_name = 'UpdateTrail'
+  group by n.event_id
+),
+trail_change as (
+  -- what an UpdateTrail call narrowed (its request parameters, CloudTrail API reference); NULL when nothing
+  select n.event_id,
+    case when b.event_id is null then 'changes the event does not show'
+    else nullif(concat_ws('; ',
+      case when n.params ->> 'isMultiRegionTrail' = 'false' then 'made a single-Region trail' end,
+      case when n.params ->> 'includeGlobalServiceEvents' = 'false' then 'global service events no longer recorded' end,
+      case when n.params ->> 'isOrganizationTrail' = 'false' then 'no longer an organization trail' end,
+      case when n.params ->> 'enableLogFileValidation' = 'false' then 'log file validation turned off' end,
+      case when n.params ->> 'kmsKeyId' = '' then 'KMS encryption removed' end,
+      case when b.bucket <> '' and b.bucket_before is null
+        then 'logs sent to bucket ' || b.bucket || ' (the bucket before is not in the data)'
+        when b.bucket <> b.bucket_before then 'logs moved from bucket ' || b.bucket_before || ' to ' || b.bucket end,
+      case when b.prefix <> b.prefix_before
+        then 'log prefix changed from ' || coalesce(nullif(b.prefix_before, ''), 'none') || ' to '
+          || coalesce(nullif(b.prefix, ''), 'none') end,
+      case when b.log_group = '' then 'CloudWatch Logs delivery removed'
+        when b.log_group <> b.log_group_before and b.log_group_before <> ''
+        then 'CloudWatch Logs moved from log group ' || split_part(b.log_group_before, ':', 7) || ' to '
+          || split_part(b.log_group, ':', 7) end
+    ), '')
+    end as narrowed
+  from named as n left join trail_destination as b on b.event_id = n.event_id
+  where n.event_name = 'UpdateTrail'
+),
+insight_type as (
+  select n.event_id, s ->> 'insightType' as insight_type
+  from named as n, jsonb_array_elements(n.params -> 'insightSelectors') as s
+  where n.event_name = 'PutInsightSelectors' and jsonb_typeof(n.params -> 'insightSelectors') = 'array'
+),
+insight_before as (
+  -- each PutInsightSelectors call and the trail's latest earlier successful one in the window
+  select n.event_id, p.event_id as previous_id,
+    row_number() over (partition by n.event_id order by p.event_time desc, p.event_id desc) as latest
+  from named as n
+    join named as p on p.event_name = 'PutInsightSelectors' and p.resource = n.resource and p.error_code is null
+      and (p.event_time < n.event_time or (p.event_time = n.event_time and p.event_id < n.event_id))
+  where n.event_name = 'PutInsightSelectors'
+),
+insight_dropped as (
+  -- the Insights types of that earlier call this one leaves out
+  select b.event_id, string_agg(distinct p.insight_type, ', ') as types
+  from insight_before as b
+    join insight_type as p on p.event_id = b.previous_id
+    left join insight_type as c on c.event_id = b.event_id and c.insight_type = p.insight_type
+  where b.latest = 1 and c.event_id is null
+  group by b.event_id
+),
+insight_change as (
+  -- what a PutInsightSelectors call left out: an empty list turns Insights off (CloudTrail API reference)
+  select n.event_id,
+    case
+      when jsonb_typeof(n.params -> 'insightSelectors') is distinct from 'array'
+        then 'new Insights selectors the event does not show'
+      when jsonb_array_length(n.params -> 'insightSelectors') = 0 then 'Insights turned off'
+      else d.types || ' Insights no longer recorded'
+    end as narrowed
+  from named as n left join insight_dropped as d on d.event_id = n.event_id
+  where n.event_name = 'PutInsightSelectors'
+),
+change as (
+  select event_id, narrowed from selector_change
+  union all
+  select event_id, narrowed from trail_change
+  union all
+  select event_id, narrowed from insight_change
+),
 event as (
   select n.*, c.narrowed
-  from named as n left join selector_change as c on c.event_id = n.event_id
-  where n.event_name <> 'PutEventSelectors' or c.narrowed is not null
+  from named as n left join change as c on c.event_id = n.event_id
+  where n.event_name <> 'CreateTrail'
+    and (n.event_name not in ('PutEventSelectors', 'UpdateTrail', 'PutInsightSelectors') or c.narrowed is not null)
 ),
 per_target as (
   select account_id, resource, min(regexp_replace(coalesce(target, 'unnamed'), '^.*/', '')) as target,

@@ -387,13 +387,17 @@ def test_a_trail_file_whose_every_record_is_rejected_loads_nothing_and_fails(tmp
     """Every record rejected means nothing was stored: an error (also under --quiet, which hides warnings), not
     exit 0 with a warning per record."""
     source = tmp_path / "111122223333_CloudTrail_us-east-1_20260101T0000Z_x.json"
-    source.write_text(json.dumps({"Records": [1, "text"]}))
+    source.write_text(json.dumps({"Records": [1, "x", None]}))
+    other = tmp_path / "111122223333_CloudTrail_us-east-1_20260101T0100Z_y.json"
+    other.write_text(json.dumps({"Records": ["y", "z"]}))
     database = shutil.copyfile(loaded_db, tmp_path / "audit.duckdb")
-    code, out, err = cli(monkeypatch, capsys, "load", str(source), "--db", str(database), "--quiet")
+    code, out, err = cli(monkeypatch, capsys, "load", str(source), str(other), "--db", str(database), "--quiet")
     assert (code, out) == (2, "")
-    (line,) = err.splitlines()
-    assert line.startswith(f"error: nothing loaded: every record was rejected, e.g. {source}: 1 record(s) rejected: "
-                           "not a JSON object (")
+    *warnings, line = err.splitlines()  # one warning per file (its total, then each reason's count), then the error
+    assert warnings == [f"warning: {source}: 3 record(s) rejected: 1 not a JSON object (a number), 1 not a JSON "
+                        "object (null), 1 not a JSON object (text)",
+                        f"warning: {other}: 2 record(s) rejected: not a JSON object (text)"]
+    assert line == f"error: nothing loaded: every record was rejected (5 record(s)), e.g. {warnings[0][9:]}"
     con = duckdb.connect(str(database))  # as the command opened it: its connection may still be open here
     assert con.execute("select count(*) from iamsql_snapshot").fetchone()[0] == 1
     con.close()

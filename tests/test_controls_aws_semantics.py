@@ -305,7 +305,8 @@ def test_trail_tampering_names_a_trail_once_whether_called_by_name_or_arn(tmp_pa
     found = run(tmp_path, {account: {"aws_cloudtrail_trail_event": events}}, ["cloudtrail_event_trail_tampering"])
     rows = [r for (control_id, _), r in found.items() if control_id == "cloudtrail_event_trail_tampering"]
     assert [r["resource"] for r in rows] == [trail_arn], [(r["resource"], r["reason"]) for r in rows]
-    assert "StopLogging" in rows[0]["reason"] and "UpdateTrail" in rows[0]["reason"]
+    assert "StopLogging" in rows[0]["reason"]
+    assert "UpdateTrail: logs sent to bucket elsewhere (the bucket before is not in the data)" in rows[0]["reason"]
 
 
 # --------------------------------------------------------------------------------------------------------------

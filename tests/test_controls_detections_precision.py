@@ -220,7 +220,7 @@ def test_a_network_activity_record_is_not_a_second_call(tmp_path):
     found = run(tmp_path, {account: [call, copy]}, "cloudtrail_event_trail_tampering")
     [(resource, status, reason)] = found[account]
     assert (resource, status) == (f"arn:aws:cloudtrail:us-east-1:{account}:trail/management-events", "alarm")
-    assert reason.startswith("1 change(s) (UpdateTrail) to trail management-events"), reason
+    assert reason.startswith("1 change(s) (UpdateTrail: made a single-Region trail) to trail management-events"), reason
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -535,3 +535,60 @@ def test_a_service_acting_for_the_root_user_is_still_not_root_use(tmp_path):
     found = run(tmp_path, {account: [event(account, at(0), "GetAccountSummary", root=True,
                                            invoked_by="support.amazonaws.com")]}, "cloudtrail_event_root_activity")
     assert [s for _, s, _ in found[account]] == ["ok"], found
+
+
+# --------------------------------------------------------------------------------------------------------------
+# trail_tampering: UpdateTrail and PutInsightSelectors count only when they narrow logging, as their request
+# parameters say (CloudTrail API reference): UpdateTrail changes only the settings it is given; IsMultiRegionTrail,
+# IncludeGlobalServiceEvents, IsOrganizationTrail or EnableLogFileValidation false, an empty KmsKeyId or
+# CloudWatchLogsLogGroupArn (encryption or delivery removed) and the logs sent to another bucket, prefix or log
+# group narrow it; PutInsightSelectors with an empty list turns Insights off. Turning logging on is no alarm.
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_trail_updates_alarm_only_when_they_narrow_logging(tmp_path):
+    adds, narrows, moves, insights, off = (f"857{n:09d}" for n in range(1, 6))
+
+    def call(account, minute, name, request):
+        return event(account, at(minute), name, source="cloudtrail.amazonaws.com", user="ops", request=request)
+
+    def log_group(account, name):
+        return f"arn:aws:logs:us-east-1:{account}:log-group:{name}:*"
+
+    both = [{"insightType": "ApiCallRateInsight"}, {"insightType": "ApiErrorRateInsight"}]
+    found = run(tmp_path, {
+        adds: [  # the CIS remediations: every Region, global events, validation, KMS, CloudWatch Logs, Insights
+            call(adds, 0, "UpdateTrail", {"name": "main", "isMultiRegionTrail": True, "includeGlobalServiceEvents": True,
+                                          "enableLogFileValidation": True,
+                                          "kmsKeyId": f"arn:aws:kms:us-east-1:{adds}:key/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
+                                          "cloudWatchLogsLogGroupArn": log_group(adds, "CloudTrail/main"),
+                                          "cloudWatchLogsRoleArn": f"arn:aws:iam::{adds}:role/CloudTrailToLogs"}),
+            call(adds, 1, "PutInsightSelectors", {"trailName": "main", "insightSelectors": both})],
+        narrows: [call(narrows, 0, "UpdateTrail", {"name": "main", "isMultiRegionTrail": False,
+                                                   "enableLogFileValidation": False, "kmsKeyId": ""})],
+        moves: [
+            call(moves, 0, "CreateTrail", {"name": "main", "s3BucketName": "org-trail-logs", "isMultiRegionTrail": True}),
+            call(moves, 1, "UpdateTrail", {"name": "main", "s3BucketName": "org-trail-logs", "s3KeyPrefix": ""}),
+            call(moves, 2, "UpdateTrail", {"name": "main", "cloudWatchLogsLogGroupArn": log_group(moves, "trail"),
+                                           "cloudWatchLogsRoleArn": f"arn:aws:iam::{moves}:role/CloudTrailToLogs"}),
+            call(moves, 3, "UpdateTrail", {"name": "main", "s3BucketName": "collector-7781"}),
+            call(moves, 4, "UpdateTrail", {"name": "main", "cloudWatchLogsLogGroupArn": log_group(moves, "quiet")})],
+        insights: [call(insights, 0, "PutInsightSelectors", {"trailName": "main", "insightSelectors": both}),
+                   call(insights, 1, "PutInsightSelectors",
+                        {"trailName": "main", "insightSelectors": [{"insightType": "ApiCallRateInsight"}]})],
+        off: [call(off, 0, "PutInsightSelectors", {"trailName": "main", "insightSelectors": []})],
+    }, "cloudtrail_event_trail_tampering")
+    trail = "arn:aws:cloudtrail:us-east-1:{}:trail/main".format
+    assert [(resource, status) for resource, status, _ in found[adds]] == [(f"arn:aws:::{adds}", "ok")], found[adds]
+    [(resource, status, reason)] = found[narrows]
+    assert (resource, status) == (trail(narrows), "alarm")
+    assert reason.startswith("1 change(s) (UpdateTrail: made a single-Region trail; log file validation turned off; "
+                             "KMS encryption removed) to trail main by ops"), reason
+    [(resource, status, reason)] = found[moves]
+    assert (resource, status) == (trail(moves), "alarm")
+    assert reason.startswith("2 change(s) (UpdateTrail: CloudWatch Logs moved from log group trail to quiet, "
+                             "UpdateTrail: logs moved from bucket org-trail-logs to collector-7781) to trail main"), reason
+    [(_, status, reason)] = found[insights]
+    assert status == "alarm" and "(PutInsightSelectors: ApiErrorRateInsight Insights no longer recorded)" in reason
+    [(_, status, reason)] = found[off]
+    assert status == "alarm" and "(PutInsightSelectors: Insights turned off)" in reason

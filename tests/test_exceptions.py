@@ -236,6 +236,11 @@ def test_exceptions_check_command(checked, tmp_path, monkeypatch, capsys):
     lines = out.splitlines()
     assert lines[0] == "entry,line,scope,expires,state,alarms_matched" and len(lines) == 5
     assert lines[1].endswith(",active,1") and lines[2].endswith(",expired,1") and lines[3].endswith(",unused,0")
+    warnings = [line for line in err.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 2, err  # the expired and the unused exception, as `evidence run` warns about them
+    assert warnings[0].startswith("warning: exception ") and "(line 9, SEC-2) expired on 2026-06-29: its 1 alarm(s)" \
+        " count again" in warnings[0]
+    assert "(line 16, SEC-3) matched no alarm" in warnings[1]
     bad = write(tmp_path, "exceptions:\n  - control: x\n")
     monkeypatch.setattr("sys.argv", ["iamsql", "exceptions", "check", str(bad)])
     with pytest.raises(SystemExit) as info:
@@ -294,7 +299,7 @@ def test_exceptions_check_warns_about_a_control_id_that_names_no_control(checked
         main()
     err = capsys.readouterr().err
     assert (info.value.code or 0) == 0
-    warnings = [line for line in err.splitlines() if line.startswith("warning:")]
+    warnings = [line for line in err.splitlines() if line.startswith("warning:") and "no control" in line]
     assert len(warnings) == 1, err  # the glob `iam_user_*` and the entry without a control are not warned about
     assert warnings[0].startswith(f"warning: {path}:2: exception ")
     assert "no control 'iam_user_in_grp' (did you mean iam_user_in_group?)" in warnings[0]
@@ -310,3 +315,19 @@ def test_an_expired_exception_that_matches_nothing_says_so_not_zero_alarms_count
     assert lines[0].endswith("expired on 2026-06-30: its 2 alarm(s) count again")
     assert lines[1].endswith("expired on 2026-06-29: it matches no alarm either: remove it")
     assert not any("its 0 alarm" in line for line in lines)
+
+
+def test_exceptions_check_without_a_run_warns_about_expired_entries_only(tmp_path, monkeypatch, capsys):
+    """Without a database there is nothing to match: expiry is judged at today's date, no exception is unused."""
+    from iamsql.cli import main
+
+    path = write(tmp_path, GOOD.replace("GV.OC-01", manual_requirement()).replace("2030-01-01", "2999-01-01"))
+    monkeypatch.setattr("sys.argv", ["iamsql", "exceptions", "check", str(path), "--db", str(tmp_path / "none.duckdb")])
+    with pytest.raises(SystemExit) as info:
+        main()
+    err = capsys.readouterr().err
+    assert (info.value.code or 0) == 0
+    warnings = [line for line in err.splitlines() if line.startswith("warning:")]
+    assert [w.split(" (")[1].split(")")[0] for w in warnings[:2]] == ["line 2, SEC-1", "line 9, SEC-2"], err
+    assert warnings[0].endswith("expired on 2026-06-30: it no longer applies")
+    assert not any("matched no alarm" in w or "SEC-3" in w for w in warnings), err

@@ -123,3 +123,17 @@ def test_a_load_without_data_is_one_line_and_exit_2(db_path, tmp_path, content):
     assert result.returncode == 2 and result.stdout == ""
     assert_one_line_error(result, f"nothing loaded: {path} holds no data")
     assert not db_path.exists()
+
+
+def test_a_failed_load_prints_the_warnings_found_before_its_error(db_path, tmp_path):
+    """A CreateDate that does not parse is why the files give no time: its warning comes before the error line."""
+    users = tmp_path / "list-users.json"
+    users.write_text(json.dumps({"Users": [{"Path": "/", "UserName": "ann", "UserId": "AIDAANN00000000000000",
+                                            "Arn": "arn:aws:iam::111122223333:user/ann", "CreateDate": "last Tuesday"}]}))
+    result = run("load", str(users), "--db", str(db_path))
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert len(lines) == 2, result.stderr
+    assert lines[0].startswith(f"warning: {users}: ") and "create_date" in lines[0] and lines[0].endswith("left NULL")
+    assert lines[1].startswith("error: account 111122223333: the files give no time of their own")
+    assert not db_path.exists()

@@ -138,7 +138,8 @@ def test_records_that_are_not_objects_are_rejected_with_reason(tmp_path, con):
         "not a JSON object (null)": 1,
     }
     assert summary.events["rejected"] == 4 and summary.events["inserted"] == 2
-    assert any(w.startswith(f"{path}: 1 record(s) rejected: not a JSON object") for w in summary.warnings)
+    assert f"{path}: 4 record(s) rejected: 1 not a JSON object (a list), 1 not a JSON object (a number), 1 not a " \
+        "JSON object (null), 1 not a JSON object (text)" in summary.warnings
     sources = [s for (text,) in con.execute("select sources from iamsql_snapshot").fetchall() for s in json.loads(text)]
     entry = next(s for s in sources if s["path"] == str(path))
     assert entry["records"] == 2 and sum(entry["rejected"].values()) == 4
@@ -242,3 +243,17 @@ def test_database_made_before_event_time_raw_gets_the_column(tmp_path):
     load_paths(con, [records(tmp_path / "a.json", [event("e1") | {"eventTime": "later"}])], as_of="2024-05-01")
     assert con.execute("select event_time_raw from history.aws_cloudtrail_trail_event").fetchall() == [("later",)]
     con.close()
+
+
+def test_an_account_id_that_is_not_twelve_digits_is_warned_about(tmp_path, con):
+    """AWS account ids are 12 digits: a hand-edited `987654321` loads as written, with a warning naming it."""
+    short = {**event("e2"), "recipientAccountId": "987654321"}
+    short["userIdentity"] = {**short["userIdentity"], "accountId": "987654321"}
+    by_identity = {**event("e3"), "recipientAccountId": ""}  # the account comes from userIdentity.accountId
+    by_identity["userIdentity"] = {**by_identity["userIdentity"], "accountId": "redacted"}
+    path = records(tmp_path / "a.json", [event("e1"), short, by_identity])
+    summary = load_paths(con, [path])
+    assert summary.warnings == [f"{path}: account id(s) '987654321', 'redacted' in its events are not AWS account ids "
+                                "(12 digits): the events are loaded under them as written"]
+    assert {s["account_id"] for s in summary.snapshots} == {ACCOUNT, "987654321", "redacted"}
+    assert load_paths(con, [records(tmp_path / "b.json", [event("e4")])]).warnings == []

@@ -138,11 +138,9 @@ def load(
     if not quiet:
         _print_load_summary(summary)
     # on stderr, with --quiet too (it hides progress and the summary, as collect's does): data was left out
-    for path, reason in summary.unreadable:
-        typer.echo(f"warning: {path}: not read ({reason})", err=True)
     for path, reason in summary.skipped:
         typer.echo(f"skipped {path}: {reason}", err=True)
-    for warning in summary.warnings:
+    for warning in summary.warning_lines():
         typer.echo(f"warning: {warning}", err=True)
 
 

@@ -30,7 +30,9 @@ def exceptions_check(
     fmt: FormatOption = "table",
 ) -> None:
     """Validate an exceptions file (errors name the line) and show, for a stored check run, what each entry
-    would match and whether it is expired on the day that run happened. Nothing is written.
+    would match and whether it is expired on the day that run happened. Expired entries, exceptions that match
+    nothing and attestations dated after the run are 'warning:' lines on stderr, as 'evidence run' prints them;
+    the exit code stays 0. Nothing is written.
 
     Example: iamsql exceptions check exceptions.yaml --db audit.duckdb
     """
@@ -38,8 +40,8 @@ def exceptions_check(
     parsed = waivers.read_exceptions(file)
     con = dbmod.connect(db, read_only=True) if dbmod.resolve_db_path(db).exists() else None
     try:
-        columns, rows, note = waivers.review(con, parsed, run)
-        warnings = waivers.unknown_controls(con, parsed, run)
+        columns, rows, note, warnings = waivers.review(con, parsed, run)
+        warnings += waivers.unknown_controls(con, parsed, run)
     finally:
         if con is not None:
             con.close()

@@ -231,6 +231,8 @@ def run(app: typer.Typer) -> None:
             sys.exit(0)
         raise
     except IamsqlError as exc:
+        for warning in exc.warnings:
+            typer.echo(f"warning: {warning}", err=True)
         _fail(str(exc), exc.exit_code)
     except _database_errors() as exc:  # evaluated when an exception arrives
         _fail(str(exc).splitlines()[0], 2)

@@ -298,6 +298,7 @@ class Applied:
     matches: dict[str, int]  # exception_id -> alarms matched (for expired ones: alarms it would have matched)
     exceptions: tuple[ExceptionEntry, ...]
     attestations: tuple[Attestation, ...]
+    matched: bool = True  # False: no check run to match against, so no exception is ``unused``
 
     def state(self, item: ExceptionEntry | Attestation) -> str:
         """``active``, ``expired``, (exceptions only) ``unused`` or (attestations only) ``future``: dated after
@@ -306,7 +307,7 @@ class Applied:
             return "expired"
         if isinstance(item, Attestation) and item.future(self.day):
             return "future"
-        if isinstance(item, ExceptionEntry) and not self.matches.get(item.exception_id):
+        if isinstance(item, ExceptionEntry) and self.matched and not self.matches.get(item.exception_id):
             return "unused"
         return "active"
 
@@ -347,10 +348,16 @@ def warnings(applied: Applied) -> list[str]:
     for item in applied.exceptions:
         state = applied.state(item)
         if state == "expired":
-            count = applied.matches[item.exception_id]
+            count = applied.matches.get(item.exception_id, 0)
             lines.append(
-                f"exception {item.exception_id} (line {item.line}, {item.ticket}) expired on {item.expires}: "
-                + (f"its {count} alarm(s) count again" if count else "it matches no alarm either: remove it")
+                f"exception {item.exception_id} (line {item.line}, {item.ticket}) expired on {item.expires}"
+                + (
+                    ": it no longer applies"
+                    if not applied.matched
+                    else f": its {count} alarm(s) count again"
+                    if count
+                    else ": it matches no alarm either: remove it"
+                )
             )
         elif state == "unused":
             lines.append(
@@ -429,9 +436,10 @@ def apply(con: duckdb.DuckDBPyConnection, run_id: int, file: ExceptionsFile | No
 
 def review(
     con: duckdb.DuckDBPyConnection | None, file: ExceptionsFile, run_id: int | None = None
-) -> tuple[list[str], list[tuple], str]:
+) -> tuple[list[str], list[tuple], str, list[str]]:
     """Rows for ``iamsql exceptions check``: each entry with its state and matches against a stored run (default
-    the latest); without a database or run, states are judged at today's date and matches are not known."""
+    the latest), a note and the warnings ``evidence run`` would print (``warnings``); without a database or run,
+    states are judged at today's date and matches are not known."""
 
     known = [r["run_id"] for r in runs(con)] if con is not None else []
     if run_id is None and known:
@@ -443,7 +451,8 @@ def review(
             f"check run {run_id} (expiry judged on the run's day, {applied.day})"
         )
     else:
-        applied = Applied(0, datetime.now(timezone.utc).date(), {}, {}, file.exceptions, file.attestations)
+        applied = Applied(0, datetime.now(timezone.utc).date(), {}, {}, file.exceptions, file.attestations,
+                          matched=False)
         note = (
             f"{len(file.exceptions)} exception(s), {len(file.attestations)} attestation(s); no check run to "
             f"match against: expiry judged at today's date ({applied.day})"
@@ -455,13 +464,13 @@ def review(
             e.line,
             f"{e.control} | {e.resource} | {e.account}",
             e.expires,
-            applied.state(e) if run_id is not None else ("expired" if e.expired(applied.day) else "active"),
+            applied.state(e),
             applied.matches.get(e.exception_id),
         )
         for e in file.exceptions
     ]
     rows += [("attestation", a.line, a.ref, a.expires, applied.state(a), None) for a in file.attestations]
-    return columns, rows, note
+    return columns, rows, note, warnings(applied)
 
 
 def unknown_controls(con: duckdb.DuckDBPyConnection | None, file: ExceptionsFile, run_id: int | None = None) -> list[str]:

@@ -43,7 +43,7 @@ import duckdb
 
 from iamsql.common.files import sha256_file
 from iamsql.common.paths import walk
-from iamsql.errors import DatabaseError, InputError, first_line
+from iamsql.errors import DatabaseError, IamsqlError, InputError, first_line
 from iamsql.load.formats import (
     cli_output,
     cloudtrail,
@@ -127,6 +127,10 @@ class LoadSummary:
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (path, reason), with --skip-unreadable
     warnings: list[str] = field(default_factory=list)
     events: dict = field(default_factory=dict)  # the CloudTrail loader's statistics
+
+    def warning_lines(self) -> list[str]:
+        """Every warning of the load, the entries not read with --skip-unreadable first."""
+        return [f"{path}: not read ({reason})" for path, reason in self.unreadable] + self.warnings
 
 
 # ---- finding and reading files -------------------------------------------------------------------------------------
@@ -825,7 +829,16 @@ def load_paths(
         raise InputError(f"--account-id {account_id!r} is not a 12-digit AWS account id")
     as_of = parse_as_of(as_of) if as_of is not None else None
     summary = LoadSummary()
-    named = [Path(p) for p in paths]
+    try:
+        _load(con, [Path(p) for p in paths], summary, account_id, as_of, progress, on_total, skip_unreadable)
+    except IamsqlError as exc:  # what was found wrong before the failure is printed before its error line
+        exc.warnings = tuple(summary.warning_lines())
+        raise
+    return summary
+
+
+def _load(con, named: list[Path], summary: LoadSummary, account_id, as_of, progress, on_total,
+          skip_unreadable: bool) -> None:
     manifests, found = split_manifests(discover(named, skip_unreadable, summary.unreadable))
     if on_total:
         on_total(len(found))
@@ -855,7 +868,6 @@ def load_paths(
     except duckdb.Error as exc:
         raise DatabaseError(f"load failed, nothing was written: {db.with_write_hint(first_line(exc))}") from None
     summary.files = iam_files + event_files
-    return summary
 
 
 def missing_last_pages(files: list[SourceFile]) -> set[tuple[str, str]]:
@@ -889,7 +901,8 @@ def _write(con, iam_files, event_files, merged: Merged, summary: LoadSummary, pr
             _event_warnings(summary)
             if not iam_files and _every_record_rejected(summary.events):
                 example = next(w for w in summary.warnings if " record(s) rejected: " in w)
-                raise InputError(f"nothing loaded: every record was rejected, e.g. {example}")
+                raise InputError(f"nothing loaded: every record was rejected ({summary.events['rejected']} "
+                                 f"record(s)), e.g. {example}")
             if not iam_files and not _any_record(summary.events):
                 empty_lists = [path for path, reason in summary.skipped if reason == pages.EMPTY_LIST]
                 raise InputError(_no_data([*(str(f.path) for f in event_files), *empty_lists]))
@@ -1015,8 +1028,17 @@ def _event_warnings(summary: LoadSummary) -> None:
     """Warnings for what the CloudTrail loader did not keep as is."""
     events = summary.events or {}
     for path, stats in (events.get("files") or {}).items():
-        for reason, count in (stats.get("rejected") or {}).items():
-            summary.warnings.append(f"{path}: {count} record(s) rejected: {reason}")
+        rejected = stats.get("rejected") or {}
+        if rejected:  # one line per file: the total, then the count of each reason when there are several
+            reasons = (next(iter(rejected)) if len(rejected) == 1
+                       else ", ".join(f"{count} {reason}" for reason, count in rejected.items()))
+            summary.warnings.append(f"{path}: {sum(rejected.values())} record(s) rejected: {reasons}")
+        malformed = [a for a in stats.get("accounts") or [] if a != cloudtrail.UNKNOWN_ACCOUNT
+                     and not (a.isdigit() and len(a) == 12)]
+        if malformed:
+            named = ", ".join(map(repr, malformed[:5])) + (f" and {len(malformed) - 5} more" if len(malformed) > 5 else "")
+            summary.warnings.append(f"{path}: account id(s) {named} in its events are not AWS account ids (12 "
+                                    "digits): the events are loaded under them as written")
         if stats.get("time_unparsed"):
             summary.warnings.append(f"{path}: {stats['time_unparsed']} event(s) with an eventTime that does not parse: "
                                     "kept, event_time NULL, the text in event_time_raw")
