@@ -126,6 +126,13 @@ class Steampipe(Postgres):
                 self.raise_error("JOIN without ON or USING (CROSS JOIN joins every pair of rows)", self._prev)
             return join
 
+        def _parse_in(self, this: exp.Expr | None, alias: bool = False) -> exp.In:
+            # ``x in ()`` is a syntax error in Postgres; sqlglot read it as an empty list (false)
+            if self._curr and self._curr.token_type == TokenType.L_PAREN and self._next \
+                    and self._next.token_type == TokenType.R_PAREN:
+                self.raise_error("IN without values", self._next)
+            return super()._parse_in(this, alias=alias)
+
         def _parse_bitwise(self) -> exp.Expr | None:
             # inet's ``a <<= b`` and ``a >>= b`` (sqlglot reads ``<<`` and ``>>`` only) as Postgres's functions
             # behind them, network_subeq and network_supeq
