@@ -4611,7 +4611,16 @@ def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False, numeric_
 def output_integers(tree: exp.Expr, scope: Scope) -> list[str | None]:
     """Per column of the statement's result, ``INTEGER`` for a Postgres ``integer`` that DuckDB computes as a
     BIGINT (``length``, ``strpos``, ``jsonb_array_length``, ``ntile``, ``grouping``, a series of integers),
-    ``BIGINT`` for a ``sum`` of integers (a HUGEINT in DuckDB), else None."""
+    ``BIGINT`` for a ``sum`` of integers (a HUGEINT in DuckDB), else None. A set operation's column is ``INTEGER``
+    when every branch's is an ``integer`` (or NULL)."""
+    if isinstance(tree, exp.SetOperation):
+        branches = _set_operation_branches(tree)
+        if not branches or len({len(b.expressions) for b in branches}) != 1:
+            return []
+        columns = zip(*(output_integers(b, scope) for b in branches))
+        nulls = zip(*([isinstance(i.unalias(), exp.Null) for i in b.expressions] for b in branches))
+        return ["INTEGER" if all(t == "INTEGER" or null for t, null in zip(types, null_flags))
+                and not all(null_flags) else None for types, null_flags in zip(columns, nulls)]
     if not isinstance(tree, exp.Select):
         return []
     types = []
@@ -4619,7 +4628,7 @@ def output_integers(tree: exp.Expr, scope: Scope) -> list[str | None]:
         total = item
         while isinstance(total, (exp.Window, exp.Filter)):
             total = total.this
-        if isinstance(item, exp.Literal):
+        if isinstance(item, exp.Literal) and not isinstance(tree.parent, exp.SetOperation):
             types.append(None)
         elif scope.is_int4(item) or isinstance(item, exp.Grouping) or isinstance(
                 item, exp.ExplodingGenerateSeries) and scope._series_type(item) == "BIGINT" and all(
@@ -4634,7 +4643,11 @@ def output_integers(tree: exp.Expr, scope: Scope) -> list[str | None]:
 
 def with_output_integers(tree: exp.Expr, integers: list[str | None]) -> exp.Expr:
     """The translated statement with those columns as that type, so ``-o json`` names their type ``int4`` or
-    ``int8`` as Postgres does."""
+    ``int8`` as Postgres does (in every branch of a set operation)."""
+    if isinstance(tree, exp.SetOperation):
+        for branch in _set_operation_branches(tree) or []:
+            with_output_integers(branch, integers)
+        return tree
     for item, integer in zip(tree.expressions if integers else [], integers):
         if integer:
             cast = exp.Cast(this=item.unalias().copy(), to=exp.DataType.build(integer))
