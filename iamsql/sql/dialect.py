@@ -1635,10 +1635,9 @@ def numeric_value_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
         return numeric_value_text(node.this, scope)
     if isinstance(node, exp.Column):
         return node.meta[NUMERIC_TEXT_KEY].copy() if NUMERIC_TEXT_KEY in node.meta else None
-    if isinstance(node, (exp.Max, exp.Min)) and isinstance(node.this, exp.Column) and NUMERIC_TEXT_KEY in node.this.meta:
+    if isinstance(node, (exp.Max, exp.Min)) and (text := numeric_value_text(node.this, scope)) is not None:
         # the text of the row holding the largest (smallest) value
-        return call("arg_max" if isinstance(node, exp.Max) else "arg_min", node.this.meta[NUMERIC_TEXT_KEY].copy(),
-                    node.this.copy())
+        return call("arg_max" if isinstance(node, exp.Max) else "arg_min", text, node.this.copy())
     if (item := scalar_item(node)) is not None:
         if (text := numeric_value_text(item, scope)) is None:
             return None
@@ -1647,6 +1646,15 @@ def numeric_value_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
         return subquery
     if isinstance(node, VARIANCES) and scope.is_int(node.this):
         return variance_text(node)
+    if (total := _sum_of(node)) is not None:
+        # the exact sum of each value's text (also with ``filter`` or ``over``: the same around the list of them)
+        if (text := _numeric_operand_text(total.this, scope)) is None:
+            return None
+        listed = node.copy()
+        inner = listed if isinstance(listed, exp.Sum) else listed.find(exp.Sum)
+        texts = call("list", text)
+        listed = texts if inner is listed else (inner.replace(texts) and listed)
+        return call("pg_numeric_sum", listed)
     if isinstance(node, exp.Extract) and node.this.name.lower() == "julian" and not is_date(node.expression):
         # the day's number plus the fraction of the day, a numeric division of microseconds
         text = exp.DataType.build("VARCHAR")
@@ -1685,6 +1693,13 @@ def numeric_value_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
     if None in texts:
         return None
     return call("pg_numeric_op", string(operator), *texts)
+
+
+def _sum_of(node: exp.Expr) -> exp.Sum | None:
+    """The ``sum(x)`` that ``node`` is, also with ``filter`` or ``over``; None for ``sum(distinct x)``."""
+    while isinstance(node, (exp.Window, exp.Filter)):
+        node = node.this
+    return node if isinstance(node, exp.Sum) and not isinstance(node.this, exp.Distinct) else None
 
 
 def number_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
@@ -4760,10 +4775,11 @@ def derived_numeric_texts(tree: exp.Expr, scope: Scope) -> exp.Expr:
             continue
         aggregate = column.find_ancestor(exp.AggFunc, exp.Select)
         if isinstance(aggregate, exp.AggFunc) and not aggregate.find_ancestor(exp.Window, exp.Select) and not (
-                isinstance(aggregate, (exp.Max, exp.Min)) and aggregate.this is column):
-            continue  # inside an aggregate other than max(x) and min(x): the text is not carried
+                isinstance(aggregate, (exp.Max, exp.Min, exp.Sum, exp.Avg)) and aggregate.this is column):
+            continue  # inside an aggregate other than max(x), min(x), sum(x), avg(x): the text is not carried
         group = select.args.get("group")
-        if group and (any(group.args.get(k) for k in ("rollup", "cube", "grouping_sets")) or any(
+        if group and not isinstance(aggregate, exp.AggFunc) and (
+                any(group.args.get(k) for k in ("rollup", "cube", "grouping_sets")) or any(
                 isinstance(key, (exp.Rollup, exp.Cube, exp.GroupingSets)) for key in group.expressions)):
             continue  # one more grouping key would change the grouping sets
         if (found := _derived_numeric_text(column, scope, added)) or (found := _values_numeric_text(column, added)):
@@ -4889,13 +4905,17 @@ def _derived_numeric_text(column: exp.Column, scope: Scope, added: dict) -> exp.
     source = column.table or select_sources(column.find_ancestor(exp.Select))[0].alias_or_name
     if id(defining) in added:
         return exp.column(added[id(defining)], table=source, quoted=True)
-    if not isinstance(query, exp.Select) or query.args.get("distinct") or _branch_of_set_operation(defining):
+    distinct = query.args.get("distinct") if isinstance(query, exp.Select) else None
+    if not isinstance(query, exp.Select) or distinct and distinct.args.get("on") or _branch_of_set_operation(defining):
         return None
     holder = query.parent
     if not isinstance(holder, (exp.CTE, exp.Subquery)) or (alias := holder.args.get("alias")) and alias.columns:
         return None
     if _star_over(holder) or (text := numeric_value_text(defining, scope)) is None:
         return None
+    if distinct:
+        # one text for all the rows DISTINCT makes one (the same values), so the text leaves them as they are
+        text = exp.Window(this=exp.Min(this=text), partition_by=[i.unalias().copy() for i in query.expressions])
     name = f"pg_numeric_text_{len(query.expressions)}"
     query.append("expressions", exp.alias_(text, name, quoted=True))
     added[id(defining)] = name
