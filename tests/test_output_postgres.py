@@ -109,6 +109,11 @@ NUMERIC_QUERIES = [
     "from generate_series(1, 5) i) s order by k, v",
     "select n, sum(x) over (order by n) as v from (values (1, 1), (2, 2.250), (3, 0.5)) t(n, x) order by n",
     "select n, avg(x) over (order by n) as v from (values (1, 1), (2, 2.250), (3, 0.5)) t(n, x) order by n",
+    "with t as (select i / 4.0 as a from generate_series(1, 3) i union all select 2 union all select null) "
+    "select sum(a) as v from t",
+    "select max(a) as v from (select i / 7.0 as a, 'x' as b from generate_series(1, 3) i union all select 1.25, 'y') s",
+    "select b, a * 2 as v from (select i / 7.0 as a, 'x' as b from generate_series(1, 2) i union all "
+    "select 1.25, 'y') s order by 1, 2",
 ]
 
 

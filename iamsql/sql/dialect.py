@@ -4906,8 +4906,10 @@ def _derived_numeric_text(column: exp.Column, scope: Scope, added: dict) -> exp.
     if id(defining) in added:
         return exp.column(added[id(defining)], table=source, quoted=True)
     distinct = query.args.get("distinct") if isinstance(query, exp.Select) else None
-    if not isinstance(query, exp.Select) or distinct and distinct.args.get("on") or _branch_of_set_operation(defining):
+    if not isinstance(query, exp.Select) or distinct and distinct.args.get("on"):
         return None
+    if _branch_of_set_operation(defining):
+        return _union_all_numeric_text(defining, query, source, scope, added)
     holder = query.parent
     if not isinstance(holder, (exp.CTE, exp.Subquery)) or (alias := holder.args.get("alias")) and alias.columns:
         return None
@@ -4918,6 +4920,38 @@ def _derived_numeric_text(column: exp.Column, scope: Scope, added: dict) -> exp.
         text = exp.Window(this=exp.Min(this=text), partition_by=[i.unalias().copy() for i in query.expressions])
     name = f"pg_numeric_text_{len(query.expressions)}"
     query.append("expressions", exp.alias_(text, name, quoted=True))
+    added[id(defining)] = name
+    return exp.column(name, table=source, quoted=True)
+
+
+def _union_all_numeric_text(defining: exp.Expr, query: exp.Select, source: str, scope: Scope,
+                             added: dict) -> exp.Column | None:
+    """``_derived_numeric_text`` of a column of a ``UNION ALL`` in a subquery or CTE: each branch gets one more
+    column, the text of its value (an integer's digits, a numeric's known decimals, a division's text). None
+    under another set operation (one more column would change which rows are the same) or ``distinct``."""
+    top: exp.Expr = query
+    while isinstance(top.parent, exp.SetOperation) or isinstance(top.parent, (exp.Subquery, exp.Paren)) and not (
+            top.parent.args.get("alias")):
+        top = top.parent
+    holder = top.parent
+    branches = _set_operation_branches(top)
+    if not isinstance(holder, (exp.CTE, exp.Subquery)) or (alias := holder.args.get("alias")) and alias.columns or (
+            not branches or _star_over(holder)):
+        return None
+    if any(not isinstance(o, exp.Union) or o.args.get("distinct") for o in top.find_all(exp.SetOperation)) or any(
+            b.args.get("distinct") or len(b.expressions) != len(query.expressions) for b in branches):
+        return None
+    position = next(i for i, item in enumerate(query.expressions) if item.unalias() is defining)
+    texts = []
+    for branch in branches:
+        value = branch.expressions[position].unalias()
+        text = exp.Null() if isinstance(value, exp.Null) else _numeric_operand_text(value, scope)
+        if text is None:
+            return None
+        texts.append(text)
+    name = f"pg_numeric_text_{len(query.expressions)}"
+    for branch, text in zip(branches, texts):
+        branch.append("expressions", exp.alias_(text, name, quoted=True))
     added[id(defining)] = name
     return exp.column(name, table=source, quoted=True)
 
