@@ -4614,7 +4614,7 @@ def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False, numeric_
     check_set_operation_types(tree, scope)
     tree = name_select_items(tree, scope)
     tree = string_to_table(tree)
-    tree = derived_numeric_texts(tree, scope)
+    tree = derived_numeric_texts(tree, scope, printed=numeric_text)
     tree = type_names(tree, scope, numeric_text)
     scales = output_scales(tree, scope)
     integers = output_integers(tree, scope) if numeric_text else []
@@ -4758,14 +4758,17 @@ def type_names(tree: exp.Expr, scope: Scope, result_types: bool = False) -> exp.
 NUMERIC_TEXT_KEY = "pg_numeric_text"
 
 
-def derived_numeric_texts(tree: exp.Expr, scope: Scope) -> exp.Expr:
+def derived_numeric_texts(tree: exp.Expr, scope: Scope, printed: bool = False) -> exp.Expr:
     """Every column of a subquery, CTE or ``VALUES`` list in FROM that holds a numeric whose decimals depend on the
     values (``with t as (select 10.0 / 3 as a) ...``, ``from (values (1.5), (2)) v(x)``) gets, where one more column
     of that source leaves the answer as it is (no ``*`` reads it: a ``*`` over such sources alone is expanded first),
     that source's column of Postgres's text of each value (``numeric_value_text`` of the item, the literals' own
     text), which ``numeric_value_text`` of the column gives: ``a::text``, ``a * 2``, ``max(a)`` and the column
     selected as it is print Postgres's digits; grouped by the column, the text is grouped by too. Not inside another
-    aggregate. Before the rewrites, which translate the text's expression with the rest."""
+    aggregate. With ``printed`` (the result is printed, ``iamsql query``; the engines without the text functions
+    never ask) also inside ``sum`` and ``avg`` (``numeric_value_text`` sums the texts exactly) and out of a source
+    with ``distinct`` or a ``UNION ALL``. Before the rewrites, which translate the text's expression with the rest."""
+    carried = (exp.Max, exp.Min, exp.Sum, exp.Avg) if printed else (exp.Max, exp.Min)
     added: dict[int, exp.Column] = {}
     for select in list(tree.find_all(exp.Select)):
         _expand_derived_star(select, scope)
@@ -4775,14 +4778,15 @@ def derived_numeric_texts(tree: exp.Expr, scope: Scope) -> exp.Expr:
             continue
         aggregate = column.find_ancestor(exp.AggFunc, exp.Select)
         if isinstance(aggregate, exp.AggFunc) and not aggregate.find_ancestor(exp.Window, exp.Select) and not (
-                isinstance(aggregate, (exp.Max, exp.Min, exp.Sum, exp.Avg)) and aggregate.this is column):
-            continue  # inside an aggregate other than max(x), min(x), sum(x), avg(x): the text is not carried
+                isinstance(aggregate, carried) and aggregate.this is column):
+            continue  # inside another aggregate: the text is not carried
         group = select.args.get("group")
         if group and not isinstance(aggregate, exp.AggFunc) and (
                 any(group.args.get(k) for k in ("rollup", "cube", "grouping_sets")) or any(
                 isinstance(key, (exp.Rollup, exp.Cube, exp.GroupingSets)) for key in group.expressions)):
             continue  # one more grouping key would change the grouping sets
-        if (found := _derived_numeric_text(column, scope, added)) or (found := _values_numeric_text(column, added)):
+        if (found := _derived_numeric_text(column, scope, added, printed)) or (
+                found := _values_numeric_text(column, added)):
             column.meta[NUMERIC_TEXT_KEY] = found
             if group and not isinstance(aggregate, exp.AggFunc) and not any(
                     key.meta.get("pg_text_key") and key == found for key in group.expressions):
@@ -4891,11 +4895,12 @@ def _values_numeric_text(column: exp.Column, added: dict[int, exp.Column]) -> ex
     return added[(id(values), position)].copy()
 
 
-def _derived_numeric_text(column: exp.Column, scope: Scope, added: dict) -> exp.Column | None:
+def _derived_numeric_text(column: exp.Column, scope: Scope, added: dict, printed: bool) -> exp.Column | None:
     """For a column of a subquery or CTE whose item is a numeric with decimals depending on the values (``with s as
     (select avg(x) as a ...) select a from s``): the text of it, computed there as one more column of that query.
-    None where that column could change the answer (a ``*`` reading the source, a set operation or ``distinct``
-    inside, a CTE's column list) or the text is not known."""
+    None where that column could change the answer (a ``*`` reading the source, a set operation other than ``UNION
+    ALL`` or ``distinct on`` inside, a CTE's column list), where it is not ``printed`` and the source has any set
+    operation or ``distinct``, or where the text is not known."""
     defining = derived_item(column)
     if defining is None or not is_numeric(defining, scope) or _is_float(defining, scope):
         return None
@@ -4906,10 +4911,10 @@ def _derived_numeric_text(column: exp.Column, scope: Scope, added: dict) -> exp.
     if id(defining) in added:
         return exp.column(added[id(defining)], table=source, quoted=True)
     distinct = query.args.get("distinct") if isinstance(query, exp.Select) else None
-    if not isinstance(query, exp.Select) or distinct and distinct.args.get("on"):
+    if not isinstance(query, exp.Select) or distinct and (distinct.args.get("on") or not printed):
         return None
     if _branch_of_set_operation(defining):
-        return _union_all_numeric_text(defining, query, source, scope, added)
+        return _union_all_numeric_text(defining, query, source, scope, added) if printed else None
     holder = query.parent
     if not isinstance(holder, (exp.CTE, exp.Subquery)) or (alias := holder.args.get("alias")) and alias.columns:
         return None
