@@ -112,6 +112,9 @@ NUMERIC_QUERIES = [
     "with t as (select i / 4.0 as a from generate_series(1, 3) i union all select 2 union all select null) "
     "select sum(a) as v from t",
     "select max(a) as v from (select i / 7.0 as a, 'x' as b from generate_series(1, 3) i union all select 1.25, 'y') s",
+    "with per as (select i % 3 as k, count(*) as n from generate_series(1, 5) i group by 1) select avg(n) as v from per",
+    "select k, avg(n) over (order by k) as v from (select i % 3 as k, count(*) as n from generate_series(1, 5) i "
+    "group by 1) s order by k",
     "select b, a * 2 as v from (select i / 7.0 as a, 'x' as b from generate_series(1, 2) i union all "
     "select 1.25, 'y') s order by 1, 2",
 ]

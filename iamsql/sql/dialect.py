@@ -1688,6 +1688,7 @@ def numeric_value_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
             inner = side.find(exp.Avg)
             replaced = total(this=inner.this)
             side = replaced if inner is side else (inner.replace(replaced) and side)
+            side.parent = node.parent  # not in the tree, but its columns find their SELECT (a CTE's column: a type)
             sides.append(side)
     texts = [_numeric_operand_text(side, scope) for side in sides]
     if None in texts:

@@ -7231,3 +7231,54 @@ select name, array_to_string(array(select jsonb_array_elements_text(attached_pol
 
 -- name: steampipe_users_iam_trail_100
 select name, (select string_agg(g ->> 'GroupName', ',' order by g ->> 'GroupName') from jsonb_array_elements(groups) g) as group_names from aws_iam_user order by name;
+
+-- name: steampipe_users_iam_trail_101
+with per as (select user_name, count(*) as n from aws_iam_access_key group by user_name) select avg(n) as avg_keys, sum(n) as keys from per;
+
+-- name: steampipe_users_iam_trail_102
+with per as (select user_name, length(user_name) as n from aws_iam_access_key) select user_name, avg(n) over (order by user_name, n) as v from per order by user_name, v;
+
+-- name: steampipe_users_iam_trail_103
+select avg(c) as v from (select event_name, count(*) as c from aws_cloudtrail_trail_event group by 1) s;
+
+-- name: steampipe_users_iam_trail_104
+select avg(c) filter (where c > 0) as v from (select event_name, count(*) as c from aws_cloudtrail_trail_event group by 1) s;
+
+-- name: steampipe_users_iam_trail_105
+select name, coalesce(sum(attachment_count) over (order by name), 0) / 2.0 as half_running from aws_iam_policy order by name;
+
+-- name: steampipe_users_iam_trail_106
+with t as (select name, attachment_count / 2.0 as h from aws_iam_policy) select sum(h) as total, avg(h) as mean, max(h) as top from t;
+
+-- name: steampipe_users_iam_trail_107
+with per as (select user_name, count(*) as n from aws_iam_access_key group by user_name) select avg(n) as avg_keys, sum(n) as keys from per;
+
+-- name: steampipe_users_iam_trail_108
+select event_name, count(*) * 100.0 / sum(count(*)) over () as pct from aws_cloudtrail_trail_event group by event_name order by event_name;
+
+-- name: steampipe_users_iam_trail_109
+select name, max_session_duration / 3600.0 as h, sum(max_session_duration / 3600.0) over (order by name) as running_h from aws_iam_role order by name;
+
+-- name: steampipe_users_iam_trail_110
+select account_id, sum(case when mfa_enabled then 1 else 0 end) as mfa, avg(case when mfa_enabled then 1.0 else 0.0 end) as ratio from aws_iam_user group by rollup (account_id) order by account_id nulls last;
+
+-- name: steampipe_users_iam_trail_111
+select is_aws_managed, sum(attachment_count / 4.0) as q from aws_iam_policy group by cube (is_aws_managed) order by is_aws_managed nulls last;
+
+-- name: steampipe_users_iam_trail_112
+select s.k, sum(s.v) as total from (select name as k, attachment_count / 3.0 as v from aws_iam_policy union all select 'extra', 1.5) s group by s.k order by s.k;
+
+-- name: steampipe_users_iam_trail_113
+select coalesce(user_name, 'all') as who, count(*) as n from aws_iam_access_key group by grouping sets ((user_name), ()) order by who;
+
+-- name: steampipe_users_iam_trail_114
+select name, tags -> 'team' as team_json, jsonb_build_object('n', max_session_duration / 7.0) as obj from aws_iam_role order by name;
+
+-- name: steampipe_users_iam_trail_115
+select name, (select avg(v) from (values (1.5), (2), (3.25)) t(v)) as mean from aws_iam_group order by name;
+
+-- name: steampipe_users_iam_trail_116
+select name, round(max_session_duration::numeric / 3600, 3) as hours from aws_iam_role order by name;
+
+-- name: steampipe_users_iam_trail_117
+select name, trunc(extract(epoch from now() - create_date) / 86400) as days from aws_iam_user order by name;
