@@ -7282,3 +7282,45 @@ select name, round(max_session_duration::numeric / 3600, 3) as hours from aws_ia
 
 -- name: steampipe_users_iam_trail_117
 select name, trunc(extract(epoch from now() - create_date) / 86400) as days from aws_iam_user order by name;
+
+-- name: steampipe_users_iam_trail_118
+select name, 'ratio ' || round(attachment_count / 3.0, 2) || '%' as reason from aws_iam_policy order by name;
+
+-- name: steampipe_users_iam_trail_119
+select string_agg(name || ':' || (max_session_duration / 3600.0)::text, ', ' order by name) as hours from aws_iam_role;
+
+-- name: steampipe_users_iam_trail_120
+select name, jsonb_build_object('days', extract(day from now() - create_date)) ->> 'days' is not null as ok from aws_iam_user order by name;
+
+-- name: steampipe_users_iam_trail_121
+select event_name, jsonb_array_length(coalesce(resources, '[]'::jsonb)) as n, resources -> 0 ->> 'type' as first_type from aws_cloudtrail_trail_event order by event_time, event_id;
+
+-- name: steampipe_users_iam_trail_122
+select event_name, regexp_replace(user_identity ->> 'arn', '^arn:aws:sts::\d+:assumed-role/([^/]+)/.*$', '\1') as role from aws_cloudtrail_trail_event order by event_time, event_id;
+
+-- name: steampipe_users_iam_trail_123
+select name, left(policy_std::text, 20) as head from aws_iam_policy order by name;
+
+-- name: steampipe_users_iam_trail_124
+select name, policy_std -> 'Statement' @> '[{"Effect": "Deny"}]' as has_deny from aws_iam_policy order by name;
+
+-- name: steampipe_users_iam_trail_125
+select name, jsonb_path_query_array(policy_std, '$.Statement[*].Effect') as effects from aws_iam_policy order by name;
+
+-- name: steampipe_users_iam_trail_126
+select name, exists (select 1 from jsonb_array_elements(policy_std -> 'Statement') s where s -> 'Resource' ? '*') as any_star from aws_iam_policy order by name;
+
+-- name: steampipe_users_iam_trail_127
+select u.name, count(k.*) as keys from aws_iam_user u left join aws_iam_access_key k on k.user_name = u.name group by u.name order by u.name;
+
+-- name: steampipe_users_iam_trail_128
+select name, create_date::date - '2020-01-01'::date as days_since_2020 from aws_iam_user order by name;
+
+-- name: steampipe_users_iam_trail_129
+select date_part('year', create_date) as y, count(*) as n from aws_iam_role group by 1 order by 1;
+
+-- name: steampipe_users_iam_trail_130
+select distinct on (user_name) user_name, access_key_id, create_date from aws_iam_access_key order by user_name, create_date desc;
+
+-- name: steampipe_users_iam_trail_131
+select name, case when tags is null or tags = '{}'::jsonb then 'untagged' else 'tagged' end as tagging from aws_iam_role order by name;
