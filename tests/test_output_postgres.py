@@ -115,6 +115,8 @@ NUMERIC_QUERIES = [
     "with per as (select i % 3 as k, count(*) as n from generate_series(1, 5) i group by 1) select avg(n) as v from per",
     "select k, avg(n) over (order by k) as v from (select i % 3 as k, count(*) as n from generate_series(1, 5) i "
     "group by 1) s order by k",
+    "select i, x + 1 as v from generate_series(1, 3) i, lateral (values (i / 4.0), (i)) t(x) order by i, v",
+    "select sum(x) as v from generate_series(1, 3) i, lateral (values (i / 7.0)) t(x)",
     "select b, a * 2 as v from (select i / 7.0 as a, 'x' as b from generate_series(1, 2) i union all "
     "select 1.25, 'y') s order by 1, 2",
 ]

@@ -4787,7 +4787,7 @@ def derived_numeric_texts(tree: exp.Expr, scope: Scope, printed: bool = False) -
                 isinstance(key, (exp.Rollup, exp.Cube, exp.GroupingSets)) for key in group.expressions)):
             continue  # one more grouping key would change the grouping sets
         if (found := _derived_numeric_text(column, scope, added, printed)) or (
-                found := _values_numeric_text(column, added)):
+                found := _values_numeric_text(column, added, scope if printed else None)):
             column.meta[NUMERIC_TEXT_KEY] = found
             if group and not isinstance(aggregate, exp.AggFunc) and not any(
                     key.meta.get("pg_text_key") and key == found for key in group.expressions):
@@ -4858,17 +4858,24 @@ def _star_over(holder: exp.Expr) -> bool:
                for select in readers for item in select.expressions)
 
 
-def _values_numeric_text(column: exp.Column, added: dict[int, exp.Column]) -> exp.Column | None:
+def _values_numeric_text(column: exp.Column, added: dict[int, exp.Column], scope: Scope | None) -> exp.Column | None:
     """For a column of a ``VALUES`` list in FROM of numbers with decimals (``from (values (1.5), (2)) v(x)``): the
     text Postgres gives each number (``2``, where DuckDB's common DECIMAL gives ``2.0``), as one more column of the
-    list. None for other values."""
-    select = column.find_ancestor(exp.Select)
-    sources = [s for s in select_sources(select) if not column.table or s.alias_or_name == column.table]
-    values = sources[0] if len(sources) == 1 else None
-    alias = values.args.get("alias") if isinstance(values, exp.Values) else None
-    names = [c.name for c in alias.columns] if alias else []
-    if column.name not in names:
+    list. With ``scope``, also of computed values whose text is known (``values (n / 3600.0)``). None for other
+    values."""
+    lists = []
+    for source in select_sources(column.find_ancestor(exp.Select)):
+        values, alias = source, source.args.get("alias")
+        while scope is not None and isinstance(values, (exp.Lateral, exp.Subquery)):
+            values = values.this  # lateral (values (...)) t(x)
+            alias = alias or values.args.get("alias")
+        names = [c.name for c in alias.columns] if alias else []
+        if isinstance(values, exp.Values) and alias is not None and (
+                alias.name == column.table if column.table else column.name in names):
+            lists.append((values, alias, names))
+    if len(lists) != 1 or column.name not in lists[0][2]:
         return None
+    values, alias, names = lists[0]
     position = names.index(column.name)
     if (id(values), position) in added:
         return added[(id(values), position)].copy()
@@ -4884,6 +4891,11 @@ def _values_numeric_text(column: exp.Column, added: dict[int, exp.Column]) -> ex
         elif isinstance(literal, exp.Literal) and not literal.is_string and _literal_scale(literal.this) is not None:
             texts.append(string(format(-Decimal(literal.this) if number is not literal else Decimal(literal.this), "f")))
             numeric = numeric or not literal.this.isdigit()
+        elif scope is not None and not isinstance(literal, exp.Literal) and (
+                scope.is_int(number) or is_numeric(number, scope)) and (
+                text := _numeric_operand_text(number, scope)) is not None:
+            texts.append(text)
+            numeric = numeric or not scope.is_int(number)
         else:
             return None
     if not numeric:
