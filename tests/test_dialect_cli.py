@@ -114,6 +114,13 @@ def test_broken_query_is_one_line(loaded_db):
                           "syntax error")
 
 
+def test_empty_in_list_is_a_syntax_error(loaded_db):
+    """Postgres refuses ``x in ()``; it is not an always-false test."""
+    proc = iamsql("query", "--db", str(loaded_db), "select name from aws_iam_user where name in ()")
+    assert proc.returncode == 41 and proc.stdout == ""
+    assert proc.stderr.startswith("error: syntax error at line 1") and proc.stderr.count("\n") == 1
+
+
 def test_unknown_table_is_one_line(loaded_db):
     assert_one_line_error(iamsql("query", "--db", str(loaded_db), "select * from aws_iam_usr"),
                           "unknown table aws_iam_usr", "did you mean aws_iam_user?")

@@ -152,6 +152,8 @@ REFUSED_BY_POSTGRES = [
     "select jsonb_path_exists('[\"a\"]', '$[*] ? (@ like_regex \"a\" flag \"z\")')",
     "select ('x' || name)::timestamptz from aws_iam_user",
     "select (response_elements ->> 'ConsoleLogin')::timestamp from aws_cloudtrail_trail_event",
+    "select 1 in ()",
+    "select name from aws_iam_user where name not in ( )",
 ]
 
 

@@ -96,6 +96,29 @@ NUMERIC_QUERIES = [
     "select x + 1 as v from (values (1.5), (2), (null)) v(x)",
     "select n, x * x as v from (values (1, 0.5), (2, 2), (3, -1.25)) v(n, x) order by n",
     "with s as (select avg(i) as a from generate_series(1, 2) i) select a / 3 as v from s",
+    "with t as (select i::numeric / 3 as a from generate_series(1, 3) i) select sum(a) as v from t",
+    "with t as (select i::numeric / 3 as a from generate_series(1, 3) i) select avg(a) as v from t",
+    "select sum(a) filter (where a > 0.5) as v from (select i / 3.0 as a from generate_series(1, 5) i) s",
+    "select i % 2 as k, sum(i / 3.0) as v from generate_series(1, 5) i group by rollup (i % 2) order by 1",
+    "select i % 2 as k, avg(i) as v from generate_series(1, 5) i group by cube (i % 2) order by 1",
+    "select i % 2 as k, max(i / 7.0) as v from generate_series(1, 5) i group by grouping sets ((i % 2), ()) order by 1",
+    "select min(a) as v from (select i / 3.0 as a from generate_series(1, 5) i) s group by rollup (a) order by 1",
+    "select count(*), sum(a) as v from (select distinct i % 3 / 4.0 as a, i % 3 as b from generate_series(1, 9) i) s",
+    "with t as (select distinct i % 2 / 3.0 as r from generate_series(1, 4) i) select count(*), avg(r) as v from t",
+    "select k, sum(a) over (partition by k order by a) as v from (select i % 2 as k, i / 3.0 as a "
+    "from generate_series(1, 5) i) s order by k, v",
+    "select n, sum(x) over (order by n) as v from (values (1, 1), (2, 2.250), (3, 0.5)) t(n, x) order by n",
+    "select n, avg(x) over (order by n) as v from (values (1, 1), (2, 2.250), (3, 0.5)) t(n, x) order by n",
+    "with t as (select i / 4.0 as a from generate_series(1, 3) i union all select 2 union all select null) "
+    "select sum(a) as v from t",
+    "select max(a) as v from (select i / 7.0 as a, 'x' as b from generate_series(1, 3) i union all select 1.25, 'y') s",
+    "with per as (select i % 3 as k, count(*) as n from generate_series(1, 5) i group by 1) select avg(n) as v from per",
+    "select k, avg(n) over (order by k) as v from (select i % 3 as k, count(*) as n from generate_series(1, 5) i "
+    "group by 1) s order by k",
+    "select i, x + 1 as v from generate_series(1, 3) i, lateral (values (i / 4.0), (i)) t(x) order by i, v",
+    "select sum(x) as v from generate_series(1, 3) i, lateral (values (i / 7.0)) t(x)",
+    "select b, a * 2 as v from (select i / 7.0 as a, 'x' as b from generate_series(1, 2) i union all "
+    "select 1.25, 'y') s order by 1, 2",
 ]
 
 
@@ -145,6 +168,9 @@ TYPED_QUERIES = [
     "select grouping(i) as v from generate_series(1, 2) i group by rollup (i) order by 1 limit 1",
     "select sum(i) as v from generate_series(1, 3) i",
     "select generate_series(1, 2) as v limit 1",
+    "select length('ab') as v union select 5 order by 1",
+    "select null as v union select strpos('abc', 'c') except select null",
+    "select jsonb_array_length('[1]') as v union select length('abc')::bigint order by 1",
     "select pg_typeof(1.5) as v",
     "select pg_typeof(now() - interval '1 day') as v",
     "select pg_typeof(array['a', 'b']) as v",

@@ -126,6 +126,13 @@ class Steampipe(Postgres):
                 self.raise_error("JOIN without ON or USING (CROSS JOIN joins every pair of rows)", self._prev)
             return join
 
+        def _parse_in(self, this: exp.Expr | None, alias: bool = False) -> exp.In:
+            # ``x in ()`` is a syntax error in Postgres; sqlglot read it as an empty list (false)
+            if self._curr and self._curr.token_type == TokenType.L_PAREN and self._next \
+                    and self._next.token_type == TokenType.R_PAREN:
+                self.raise_error("IN without values", self._next)
+            return super()._parse_in(this, alias=alias)
+
         def _parse_bitwise(self) -> exp.Expr | None:
             # inet's ``a <<= b`` and ``a >>= b`` (sqlglot reads ``<<`` and ``>>`` only) as Postgres's functions
             # behind them, network_subeq and network_supeq
@@ -1628,10 +1635,9 @@ def numeric_value_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
         return numeric_value_text(node.this, scope)
     if isinstance(node, exp.Column):
         return node.meta[NUMERIC_TEXT_KEY].copy() if NUMERIC_TEXT_KEY in node.meta else None
-    if isinstance(node, (exp.Max, exp.Min)) and isinstance(node.this, exp.Column) and NUMERIC_TEXT_KEY in node.this.meta:
+    if isinstance(node, (exp.Max, exp.Min)) and (text := numeric_value_text(node.this, scope)) is not None:
         # the text of the row holding the largest (smallest) value
-        return call("arg_max" if isinstance(node, exp.Max) else "arg_min", node.this.meta[NUMERIC_TEXT_KEY].copy(),
-                    node.this.copy())
+        return call("arg_max" if isinstance(node, exp.Max) else "arg_min", text, node.this.copy())
     if (item := scalar_item(node)) is not None:
         if (text := numeric_value_text(item, scope)) is None:
             return None
@@ -1640,6 +1646,15 @@ def numeric_value_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
         return subquery
     if isinstance(node, VARIANCES) and scope.is_int(node.this):
         return variance_text(node)
+    if (total := _sum_of(node)) is not None:
+        # the exact sum of each value's text (also with ``filter`` or ``over``: the same around the list of them)
+        if (text := _numeric_operand_text(total.this, scope)) is None:
+            return None
+        listed = node.copy()
+        inner = listed if isinstance(listed, exp.Sum) else listed.find(exp.Sum)
+        texts = call("list", text)
+        listed = texts if inner is listed else (inner.replace(texts) and listed)
+        return call("pg_numeric_sum", listed)
     if isinstance(node, exp.Extract) and node.this.name.lower() == "julian" and not is_date(node.expression):
         # the day's number plus the fraction of the day, a numeric division of microseconds
         text = exp.DataType.build("VARCHAR")
@@ -1673,11 +1688,19 @@ def numeric_value_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
             inner = side.find(exp.Avg)
             replaced = total(this=inner.this)
             side = replaced if inner is side else (inner.replace(replaced) and side)
+            side.parent = node.parent  # not in the tree, but its columns find their SELECT (a CTE's column: a type)
             sides.append(side)
     texts = [_numeric_operand_text(side, scope) for side in sides]
     if None in texts:
         return None
     return call("pg_numeric_op", string(operator), *texts)
+
+
+def _sum_of(node: exp.Expr) -> exp.Sum | None:
+    """The ``sum(x)`` that ``node`` is, also with ``filter`` or ``over``; None for ``sum(distinct x)``."""
+    while isinstance(node, (exp.Window, exp.Filter)):
+        node = node.this
+    return node if isinstance(node, exp.Sum) and not isinstance(node.this, exp.Distinct) else None
 
 
 def number_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
@@ -4592,7 +4615,7 @@ def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False, numeric_
     check_set_operation_types(tree, scope)
     tree = name_select_items(tree, scope)
     tree = string_to_table(tree)
-    tree = derived_numeric_texts(tree, scope)
+    tree = derived_numeric_texts(tree, scope, printed=numeric_text)
     tree = type_names(tree, scope, numeric_text)
     scales = output_scales(tree, scope)
     integers = output_integers(tree, scope) if numeric_text else []
@@ -4604,7 +4627,16 @@ def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False, numeric_
 def output_integers(tree: exp.Expr, scope: Scope) -> list[str | None]:
     """Per column of the statement's result, ``INTEGER`` for a Postgres ``integer`` that DuckDB computes as a
     BIGINT (``length``, ``strpos``, ``jsonb_array_length``, ``ntile``, ``grouping``, a series of integers),
-    ``BIGINT`` for a ``sum`` of integers (a HUGEINT in DuckDB), else None."""
+    ``BIGINT`` for a ``sum`` of integers (a HUGEINT in DuckDB), else None. A set operation's column is ``INTEGER``
+    when every branch's is an ``integer`` (or NULL)."""
+    if isinstance(tree, exp.SetOperation):
+        branches = _set_operation_branches(tree)
+        if not branches or len({len(b.expressions) for b in branches}) != 1:
+            return []
+        columns = zip(*(output_integers(b, scope) for b in branches))
+        nulls = zip(*([isinstance(i.unalias(), exp.Null) for i in b.expressions] for b in branches))
+        return ["INTEGER" if all(t == "INTEGER" or null for t, null in zip(types, null_flags))
+                and not all(null_flags) else None for types, null_flags in zip(columns, nulls)]
     if not isinstance(tree, exp.Select):
         return []
     types = []
@@ -4612,7 +4644,7 @@ def output_integers(tree: exp.Expr, scope: Scope) -> list[str | None]:
         total = item
         while isinstance(total, (exp.Window, exp.Filter)):
             total = total.this
-        if isinstance(item, exp.Literal):
+        if isinstance(item, exp.Literal) and not isinstance(tree.parent, exp.SetOperation):
             types.append(None)
         elif scope.is_int4(item) or isinstance(item, exp.Grouping) or isinstance(
                 item, exp.ExplodingGenerateSeries) and scope._series_type(item) == "BIGINT" and all(
@@ -4627,7 +4659,11 @@ def output_integers(tree: exp.Expr, scope: Scope) -> list[str | None]:
 
 def with_output_integers(tree: exp.Expr, integers: list[str | None]) -> exp.Expr:
     """The translated statement with those columns as that type, so ``-o json`` names their type ``int4`` or
-    ``int8`` as Postgres does."""
+    ``int8`` as Postgres does (in every branch of a set operation)."""
+    if isinstance(tree, exp.SetOperation):
+        for branch in _set_operation_branches(tree) or []:
+            with_output_integers(branch, integers)
+        return tree
     for item, integer in zip(tree.expressions if integers else [], integers):
         if integer:
             cast = exp.Cast(this=item.unalias().copy(), to=exp.DataType.build(integer))
@@ -4723,14 +4759,17 @@ def type_names(tree: exp.Expr, scope: Scope, result_types: bool = False) -> exp.
 NUMERIC_TEXT_KEY = "pg_numeric_text"
 
 
-def derived_numeric_texts(tree: exp.Expr, scope: Scope) -> exp.Expr:
+def derived_numeric_texts(tree: exp.Expr, scope: Scope, printed: bool = False) -> exp.Expr:
     """Every column of a subquery, CTE or ``VALUES`` list in FROM that holds a numeric whose decimals depend on the
     values (``with t as (select 10.0 / 3 as a) ...``, ``from (values (1.5), (2)) v(x)``) gets, where one more column
     of that source leaves the answer as it is (no ``*`` reads it: a ``*`` over such sources alone is expanded first),
     that source's column of Postgres's text of each value (``numeric_value_text`` of the item, the literals' own
     text), which ``numeric_value_text`` of the column gives: ``a::text``, ``a * 2``, ``max(a)`` and the column
     selected as it is print Postgres's digits; grouped by the column, the text is grouped by too. Not inside another
-    aggregate. Before the rewrites, which translate the text's expression with the rest."""
+    aggregate. With ``printed`` (the result is printed, ``iamsql query``; the engines without the text functions
+    never ask) also inside ``sum`` and ``avg`` (``numeric_value_text`` sums the texts exactly) and out of a source
+    with ``distinct`` or a ``UNION ALL``. Before the rewrites, which translate the text's expression with the rest."""
+    carried = (exp.Max, exp.Min, exp.Sum, exp.Avg) if printed else (exp.Max, exp.Min)
     added: dict[int, exp.Column] = {}
     for select in list(tree.find_all(exp.Select)):
         _expand_derived_star(select, scope)
@@ -4740,13 +4779,15 @@ def derived_numeric_texts(tree: exp.Expr, scope: Scope) -> exp.Expr:
             continue
         aggregate = column.find_ancestor(exp.AggFunc, exp.Select)
         if isinstance(aggregate, exp.AggFunc) and not aggregate.find_ancestor(exp.Window, exp.Select) and not (
-                isinstance(aggregate, (exp.Max, exp.Min)) and aggregate.this is column):
-            continue  # inside an aggregate other than max(x) and min(x): the text is not carried
+                isinstance(aggregate, carried) and aggregate.this is column):
+            continue  # inside another aggregate: the text is not carried
         group = select.args.get("group")
-        if group and (any(group.args.get(k) for k in ("rollup", "cube", "grouping_sets")) or any(
+        if group and not isinstance(aggregate, exp.AggFunc) and (
+                any(group.args.get(k) for k in ("rollup", "cube", "grouping_sets")) or any(
                 isinstance(key, (exp.Rollup, exp.Cube, exp.GroupingSets)) for key in group.expressions)):
             continue  # one more grouping key would change the grouping sets
-        if (found := _derived_numeric_text(column, scope, added)) or (found := _values_numeric_text(column, added)):
+        if (found := _derived_numeric_text(column, scope, added, printed)) or (
+                found := _values_numeric_text(column, added, scope if printed else None)):
             column.meta[NUMERIC_TEXT_KEY] = found
             if group and not isinstance(aggregate, exp.AggFunc) and not any(
                     key.meta.get("pg_text_key") and key == found for key in group.expressions):
@@ -4817,17 +4858,24 @@ def _star_over(holder: exp.Expr) -> bool:
                for select in readers for item in select.expressions)
 
 
-def _values_numeric_text(column: exp.Column, added: dict[int, exp.Column]) -> exp.Column | None:
+def _values_numeric_text(column: exp.Column, added: dict[int, exp.Column], scope: Scope | None) -> exp.Column | None:
     """For a column of a ``VALUES`` list in FROM of numbers with decimals (``from (values (1.5), (2)) v(x)``): the
     text Postgres gives each number (``2``, where DuckDB's common DECIMAL gives ``2.0``), as one more column of the
-    list. None for other values."""
-    select = column.find_ancestor(exp.Select)
-    sources = [s for s in select_sources(select) if not column.table or s.alias_or_name == column.table]
-    values = sources[0] if len(sources) == 1 else None
-    alias = values.args.get("alias") if isinstance(values, exp.Values) else None
-    names = [c.name for c in alias.columns] if alias else []
-    if column.name not in names:
+    list. With ``scope``, also of computed values whose text is known (``values (n / 3600.0)``). None for other
+    values."""
+    lists = []
+    for source in select_sources(column.find_ancestor(exp.Select)):
+        values, alias = source, source.args.get("alias")
+        while scope is not None and isinstance(values, (exp.Lateral, exp.Subquery)):
+            values = values.this  # lateral (values (...)) t(x)
+            alias = alias or values.args.get("alias")
+        names = [c.name for c in alias.columns] if alias else []
+        if isinstance(values, exp.Values) and alias is not None and (
+                alias.name == column.table if column.table else column.name in names):
+            lists.append((values, alias, names))
+    if len(lists) != 1 or column.name not in lists[0][2]:
         return None
+    values, alias, names = lists[0]
     position = names.index(column.name)
     if (id(values), position) in added:
         return added[(id(values), position)].copy()
@@ -4843,6 +4891,11 @@ def _values_numeric_text(column: exp.Column, added: dict[int, exp.Column]) -> ex
         elif isinstance(literal, exp.Literal) and not literal.is_string and _literal_scale(literal.this) is not None:
             texts.append(string(format(-Decimal(literal.this) if number is not literal else Decimal(literal.this), "f")))
             numeric = numeric or not literal.this.isdigit()
+        elif scope is not None and not isinstance(literal, exp.Literal) and (
+                scope.is_int(number) or is_numeric(number, scope)) and (
+                text := _numeric_operand_text(number, scope)) is not None:
+            texts.append(text)
+            numeric = numeric or not scope.is_int(number)
         else:
             return None
     if not numeric:
@@ -4855,11 +4908,12 @@ def _values_numeric_text(column: exp.Column, added: dict[int, exp.Column]) -> ex
     return added[(id(values), position)].copy()
 
 
-def _derived_numeric_text(column: exp.Column, scope: Scope, added: dict) -> exp.Column | None:
+def _derived_numeric_text(column: exp.Column, scope: Scope, added: dict, printed: bool) -> exp.Column | None:
     """For a column of a subquery or CTE whose item is a numeric with decimals depending on the values (``with s as
     (select avg(x) as a ...) select a from s``): the text of it, computed there as one more column of that query.
-    None where that column could change the answer (a ``*`` reading the source, a set operation or ``distinct``
-    inside, a CTE's column list) or the text is not known."""
+    None where that column could change the answer (a ``*`` reading the source, a set operation other than ``UNION
+    ALL`` or ``distinct on`` inside, a CTE's column list), where it is not ``printed`` and the source has any set
+    operation or ``distinct``, or where the text is not known."""
     defining = derived_item(column)
     if defining is None or not is_numeric(defining, scope) or _is_float(defining, scope):
         return None
@@ -4869,15 +4923,53 @@ def _derived_numeric_text(column: exp.Column, scope: Scope, added: dict) -> exp.
     source = column.table or select_sources(column.find_ancestor(exp.Select))[0].alias_or_name
     if id(defining) in added:
         return exp.column(added[id(defining)], table=source, quoted=True)
-    if not isinstance(query, exp.Select) or query.args.get("distinct") or _branch_of_set_operation(defining):
+    distinct = query.args.get("distinct") if isinstance(query, exp.Select) else None
+    if not isinstance(query, exp.Select) or distinct and (distinct.args.get("on") or not printed):
         return None
+    if _branch_of_set_operation(defining):
+        return _union_all_numeric_text(defining, query, source, scope, added) if printed else None
     holder = query.parent
     if not isinstance(holder, (exp.CTE, exp.Subquery)) or (alias := holder.args.get("alias")) and alias.columns:
         return None
     if _star_over(holder) or (text := numeric_value_text(defining, scope)) is None:
         return None
+    if distinct:
+        # one text for all the rows DISTINCT makes one (the same values), so the text leaves them as they are
+        text = exp.Window(this=exp.Min(this=text), partition_by=[i.unalias().copy() for i in query.expressions])
     name = f"pg_numeric_text_{len(query.expressions)}"
     query.append("expressions", exp.alias_(text, name, quoted=True))
+    added[id(defining)] = name
+    return exp.column(name, table=source, quoted=True)
+
+
+def _union_all_numeric_text(defining: exp.Expr, query: exp.Select, source: str, scope: Scope,
+                             added: dict) -> exp.Column | None:
+    """``_derived_numeric_text`` of a column of a ``UNION ALL`` in a subquery or CTE: each branch gets one more
+    column, the text of its value (an integer's digits, a numeric's known decimals, a division's text). None
+    under another set operation (one more column would change which rows are the same) or ``distinct``."""
+    top: exp.Expr = query
+    while isinstance(top.parent, exp.SetOperation) or isinstance(top.parent, (exp.Subquery, exp.Paren)) and not (
+            top.parent.args.get("alias")):
+        top = top.parent
+    holder = top.parent
+    branches = _set_operation_branches(top)
+    if not isinstance(holder, (exp.CTE, exp.Subquery)) or (alias := holder.args.get("alias")) and alias.columns or (
+            not branches or _star_over(holder)):
+        return None
+    if any(not isinstance(o, exp.Union) or o.args.get("distinct") for o in top.find_all(exp.SetOperation)) or any(
+            b.args.get("distinct") or len(b.expressions) != len(query.expressions) for b in branches):
+        return None
+    position = next(i for i, item in enumerate(query.expressions) if item.unalias() is defining)
+    texts = []
+    for branch in branches:
+        value = branch.expressions[position].unalias()
+        text = exp.Null() if isinstance(value, exp.Null) else _numeric_operand_text(value, scope)
+        if text is None:
+            return None
+        texts.append(text)
+    name = f"pg_numeric_text_{len(query.expressions)}"
+    for branch, text in zip(branches, texts):
+        branch.append("expressions", exp.alias_(text, name, quoted=True))
     added[id(defining)] = name
     return exp.column(name, table=source, quoted=True)
 

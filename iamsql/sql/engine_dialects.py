@@ -216,6 +216,16 @@ TARGETS: dict[str, type[Dialect]] = {
 }
 
 
+# Postgres functions the engines lack and the translation does not write for them: the query names them
+POSTGRES_ONLY_FUNCTIONS = {"pg_typeof": "pg_typeof() (the engine names its types its own way)"}
+
+
+def refuse_postgres_only_functions(tree: exp.Expr, engine: str) -> None:
+    for node in tree.find_all(exp.Anonymous):
+        if (name := func_name(node)) in POSTGRES_ONLY_FUNCTIONS:
+            raise UnsupportedFeature(f"unsupported on {engine}: {POSTGRES_ONLY_FUNCTIONS[name]}")
+
+
 def transpile_for(sql: str, dialect: str) -> str:
     """The Steampipe query written for another engine: 'duckdb', 'spark', 'trino' or 'athena'.
 
@@ -230,6 +240,7 @@ def transpile_for(sql: str, dialect: str) -> str:
         return to_duckdb(sql)
     tree = parse(sql)
     check_unsupported(tree)
+    refuse_postgres_only_functions(tree, dialect)
     check_types(tree, ("inet", "cidr"))
     scope = Scope(tree)
     tree = name_select_items(tree, scope)

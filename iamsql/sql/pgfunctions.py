@@ -223,6 +223,18 @@ def numeric_op(operator: str, left: str, right: str) -> str:
     return _render(result)
 
 
+def numeric_sum(texts: list[str | None]) -> str | None:
+    """The text of PostgreSQL's ``sum`` of numerics given as text with their decimals: exact, with the most
+    decimals of any of them; NULL when every one is NULL."""
+    values = [_numeric_in(text) for text in texts if text is not None]
+    if not values:
+        return None
+    with localcontext() as context:
+        context.prec = max(v.adjusted() for v in values) + len(str(len(values))) + max(
+            max(-v.as_tuple().exponent, 0) for v in values) + 10
+        return format(sum(values, Decimal(0)), "f")
+
+
 def numeric_variance(count: int, total: str, squares: str, sample: bool, root: bool) -> str:
     """The text of ``variance``/``var_pop`` (``stddev``/``stddev_pop`` with ``root``) of integers as PostgreSQL's
     numeric computes it (numeric_stddev_internal) from the count, the sum and the sum of squares: (N * sum of squares
@@ -432,6 +444,7 @@ PYTHON_FUNCTIONS = [
     ("pg_inet_sort_key", inet.sort_key, ["VARCHAR"], "BLOB"),
     ("pg_numeric_op", numeric_op, ["VARCHAR", "VARCHAR", "VARCHAR"], "VARCHAR"),
     ("pg_numeric_in", numeric_in, ["VARCHAR"], "VARCHAR"),
+    ("pg_numeric_sum", numeric_sum, ["VARCHAR[]"], "VARCHAR"),
     ("pg_numeric_variance", numeric_variance, ["BIGINT", "VARCHAR", "VARCHAR", "BOOLEAN", "BOOLEAN"], "VARCHAR"),
     ("pg_to_char_number", numformat.to_char, ["VARCHAR", "VARCHAR", "BOOLEAN"], "VARCHAR"),
 ]

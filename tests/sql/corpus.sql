@@ -6930,3 +6930,397 @@ select jsonb_build_object('name', name, 'ratio', attachment_count / 3.0) from aw
 
 -- name: users_reason_numbers_13
 select name, to_jsonb(max_session_duration / 3600.0) as hours from aws_iam_role order by 1;
+
+
+-- name: steampipe_users_iam_trail_01
+select u.name, g ->> 'GroupName' as group_name from aws_iam_user u cross join lateral jsonb_array_elements(u.groups) g order by 1, 2;
+
+-- name: steampipe_users_iam_trail_02
+select name, jsonb_array_length(coalesce(attached_policy_arns, '[]')) as n_attached, jsonb_array_length(coalesce(groups, '[]')) as n_groups from aws_iam_user order by name;
+
+-- name: steampipe_users_iam_trail_03
+select name, date_part('day', now() - create_date)::int as age_days from aws_iam_user order by name;
+
+-- name: steampipe_users_iam_trail_04
+select name, extract(epoch from (now() - create_date)) / 86400 > 90 as older_than_90 from aws_iam_user order by name;
+
+-- name: steampipe_users_iam_trail_05
+select name, coalesce(to_char(password_last_used, 'YYYY-MM-DD'), 'never') as last_login from aws_iam_user order by name;
+
+-- name: steampipe_users_iam_trail_06
+select user_name, access_key_id, status, date_trunc('day', create_date) as created_day from aws_iam_access_key order by user_name, access_key_id;
+
+-- name: steampipe_users_iam_trail_07
+select user_name, case when status = 'Active' and create_date < now() - interval '90 days' then 'alarm' else 'ok' end as status from aws_iam_access_key order by user_name, access_key_id;
+
+-- name: steampipe_users_iam_trail_08
+select user_name, count(*) filter (where status = 'Active') as active, count(*) as total from aws_iam_access_key group by user_name order by user_name;
+
+-- name: steampipe_users_iam_trail_09
+select string_agg(user_name, ', ' order by user_name desc) as users from aws_iam_credential_report where not mfa_active;
+
+-- name: steampipe_users_iam_trail_10
+select array_agg(name order by create_date, name) as users from aws_iam_user;
+
+-- name: steampipe_users_iam_trail_11
+select user_name, password_enabled, nullif(password_last_used, null) is null as never_used from aws_iam_credential_report order by user_name;
+
+-- name: steampipe_users_iam_trail_12
+select user_name, greatest(access_key_1_last_used_date, access_key_2_last_used_date, password_last_used) as last_activity from aws_iam_credential_report order by user_name;
+
+-- name: steampipe_users_iam_trail_13
+select user_name, age(now(), user_creation_time) > interval '1 year' as over_a_year from aws_iam_credential_report order by user_name;
+
+-- name: steampipe_users_iam_trail_14
+select r.name, s ->> 'Effect' as effect, p as principal from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Principal' -> 'AWS') p order by 1, 3;
+
+-- name: steampipe_users_iam_trail_15
+select r.name, jsonb_object_keys(s -> 'Principal') as principal_kind from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s order by 1, 2;
+
+-- name: steampipe_users_iam_trail_16
+select name, max_session_duration / 3600 as hours, max_session_duration / 3600.0 as exact_hours from aws_iam_role order by name;
+
+-- name: steampipe_users_iam_trail_17
+select name, role_last_used_date is null as unused, coalesce(role_last_used_region, 'n/a') as region from aws_iam_role order by name;
+
+-- name: steampipe_users_iam_trail_18
+select name, regexp_replace(arn, '^arn:aws:iam::\d+:', '') as short_arn from aws_iam_role order by name;
+
+-- name: steampipe_users_iam_trail_19
+select name, substring(arn from 'arn:aws:iam::(\d+):') as account from aws_iam_role order by name;
+
+-- name: steampipe_users_iam_trail_20
+select name, split_part(arn, ':', 5) as account, split_part(arn, '/', -1) as last_part from aws_iam_role order by name;
+
+-- name: steampipe_users_iam_trail_21
+select name, row_number() over (partition by account_id order by create_date desc, name) as newest_rank from aws_iam_role order by name;
+
+-- name: steampipe_users_iam_trail_22
+select name, create_date, lag(name) over (order by create_date, name) as previous from aws_iam_user order by create_date, name;
+
+-- name: steampipe_users_iam_trail_23
+select name, attachment_count, rank() over (order by attachment_count desc) as r, dense_rank() over (order by attachment_count desc) as dr from aws_iam_policy order by name;
+
+-- name: steampipe_users_iam_trail_24
+select name, sum(attachment_count) over (order by name rows between 1 preceding and current row) as running from aws_iam_policy order by name;
+
+-- name: steampipe_users_iam_trail_25
+select name, attachment_count, round(100.0 * attachment_count / sum(attachment_count) over (), 2) as pct from aws_iam_policy order by name;
+
+-- name: steampipe_users_iam_trail_26
+select p.name, count(*) as statements, count(*) filter (where s ->> 'Effect' = 'Deny') as denies from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s group by p.name order by p.name;
+
+-- name: steampipe_users_iam_trail_27
+select p.name, a as action from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a where a like '%*%' order by 1, 2;
+
+-- name: steampipe_users_iam_trail_28
+select p.name, string_agg(distinct split_part(a, ':', 1), ',' order by split_part(a, ':', 1)) as services from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a group by p.name order by p.name;
+
+-- name: steampipe_users_iam_trail_29
+select name, policy_std -> 'Statement' -> 0 ->> 'Effect' as first_effect, policy_std #>> '{Statement,0,Sid}' as first_sid from aws_iam_policy order by name;
+
+-- name: steampipe_users_iam_trail_30
+select name, jsonb_pretty(policy_std -> 'Statement' -> 0 -> 'Action') is not null as has_action from aws_iam_policy order by name;
+
+-- name: steampipe_users_iam_trail_31
+select name, case when is_aws_managed then 'AWS' when attachment_count > 0 then 'customer attached' else 'customer unattached' end as kind from aws_iam_policy order by name;
+
+-- name: steampipe_users_iam_trail_32
+select name, tags ->> 'team' as team, tags ? 'owner' as has_owner from aws_iam_user order by name;
+
+-- name: steampipe_users_iam_trail_33
+select k, count(*) as n from aws_iam_user, jsonb_object_keys(coalesce(tags, '{}')) k group by k order by k;
+
+-- name: steampipe_users_iam_trail_34
+select name, (select count(*) from jsonb_each_text(coalesce(tags, '{}'))) as n_tags from aws_iam_role order by name;
+
+-- name: steampipe_users_iam_trail_35
+select name, t ->> 'Key' as key, t ->> 'Value' as value from aws_iam_user, jsonb_array_elements(coalesce(tags_src, '[]')) t order by 1, 2;
+
+-- name: steampipe_users_iam_trail_36
+select u.name, count(distinct g.name) as groups from aws_iam_user u left join aws_iam_group g on g.users @> jsonb_build_array(jsonb_build_object('UserName', u.name)) group by u.name order by u.name;
+
+-- name: steampipe_users_iam_trail_37
+select g.name, jsonb_array_length(coalesce(g.users, '[]')) as members, jsonb_array_length(coalesce(g.attached_policy_arns, '[]')) as policies from aws_iam_group g order by g.name;
+
+-- name: steampipe_users_iam_trail_38
+select event_name, count(*) as n from aws_cloudtrail_trail_event group by event_name order by n desc, event_name;
+
+-- name: steampipe_users_iam_trail_39
+select event_source, event_name, user_identity ->> 'type' as identity_type from aws_cloudtrail_trail_event order by event_time, event_id;
+
+-- name: steampipe_users_iam_trail_40
+select coalesce(username, user_identity ->> 'arn', 'unknown') as who, count(*) as n from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: steampipe_users_iam_trail_41
+select event_name, error_code is not null as failed, source_ip_address from aws_cloudtrail_trail_event order by event_time, event_id;
+
+-- name: steampipe_users_iam_trail_42
+select date_trunc('hour', event_time) as hour, count(*) as n from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: steampipe_users_iam_trail_43
+select event_name, to_char(event_time, 'YYYY-MM-DD HH24:MI') as at from aws_cloudtrail_trail_event order by event_time, event_id;
+
+-- name: steampipe_users_iam_trail_44
+select event_name, response_elements ->> 'ConsoleLogin' as login_result from aws_cloudtrail_trail_event where event_name = 'ConsoleLogin' order by event_time;
+
+-- name: steampipe_users_iam_trail_45
+select event_name, additional_event_data ->> 'MFAUsed' as mfa_used from aws_cloudtrail_trail_event where additional_event_data is not null order by event_time, event_id;
+
+-- name: steampipe_users_iam_trail_46
+select event_name, user_agent ~* 'console' as from_console, regexp_match(user_agent, '^([a-zA-Z-]+)') as agent from aws_cloudtrail_trail_event order by event_time, event_id;
+
+-- name: steampipe_users_iam_trail_47
+select event_name, jsonb_typeof(request_parameters) as params_type, request_parameters ->> 'userName' as target_user from aws_cloudtrail_trail_event order by event_time, event_id;
+
+-- name: steampipe_users_iam_trail_48
+select event_name, read_only, lead(event_name) over (order by event_time, event_id) as next_event from aws_cloudtrail_trail_event order by event_time, event_id;
+
+-- name: steampipe_users_iam_trail_49
+select user_type, count(*) as n, min(event_time) as first_seen, max(event_time) as last_seen from aws_cloudtrail_trail_event group by user_type order by user_type;
+
+-- name: steampipe_users_iam_trail_50
+select event_name, r ->> 'ARN' as resource_arn from aws_cloudtrail_trail_event, jsonb_array_elements(coalesce(resources, '[]')) r order by 1, 2;
+
+-- name: steampipe_users_iam_trail_51
+select aws_region, count(distinct event_name) as distinct_events from aws_cloudtrail_trail_event group by aws_region order by aws_region;
+
+-- name: steampipe_users_iam_trail_52
+select name, is_logging, is_multi_region_trail and log_file_validation_enabled as hardened, coalesce(kms_key_id, 'none') as kms from aws_cloudtrail_trail order by name;
+
+-- name: steampipe_users_iam_trail_53
+select name, case when latest_delivery_time > now() - interval '1 day' then 'recent' else 'stale' end as delivery from aws_cloudtrail_trail order by name;
+
+-- name: steampipe_users_iam_trail_54
+select account_id, minimum_password_length, coalesce(max_password_age, 0) as max_age, require_symbols and require_numbers as complex from aws_iam_account_password_policy order by account_id;
+
+-- name: steampipe_users_iam_trail_55
+select u.name, k.access_key_id, k.status from aws_iam_user u left join aws_iam_access_key k on k.user_name = u.name order by u.name, k.access_key_id nulls first;
+
+-- name: steampipe_users_iam_trail_56
+select u.name from aws_iam_user u where not exists (select 1 from aws_iam_access_key k where k.user_name = u.name and k.status = 'Active') order by u.name;
+
+-- name: steampipe_users_iam_trail_57
+select name from aws_iam_user where name = any (select user_name from aws_iam_credential_report where password_enabled) order by name;
+
+-- name: steampipe_users_iam_trail_58
+with keys as (select user_name, count(*) as n from aws_iam_access_key group by user_name) select u.name, coalesce(k.n, 0) as keys from aws_iam_user u left join keys k on k.user_name = u.name order by u.name;
+
+-- name: steampipe_users_iam_trail_59
+select name, length(name) as len, upper(left(name, 1)) || substr(name, 2) as title_case, reverse(name) as backwards from aws_iam_user order by name;
+
+-- name: steampipe_users_iam_trail_60
+select name, position('-' in name) as dash_at, initcap(replace(name, '-', ' ')) as words from aws_iam_role order by name;
+
+-- name: steampipe_users_iam_trail_61
+select name, regexp_split_to_array(path, '/') as parts, array_length(regexp_split_to_array(path, '/'), 1) as depth from aws_iam_role order by name;
+
+-- name: steampipe_users_iam_trail_62
+select name, arn like 'arn:aws:iam::%:role/aws-service-role/%' as service_linked from aws_iam_role order by name;
+
+-- name: steampipe_users_iam_trail_63
+select jsonb_agg(jsonb_build_object('name', name, 'mfa', mfa_enabled) order by name) as users from aws_iam_user;
+
+-- name: steampipe_users_iam_trail_64
+select jsonb_object_agg(name, attachment_count) as counts from aws_iam_policy;
+
+-- name: steampipe_users_iam_trail_65
+select name, to_jsonb(create_date) as created, create_date::date as day from aws_iam_group order by name;
+
+-- name: steampipe_users_iam_trail_66
+select name, (now() - create_date) > interval '365 days' as old, extract(year from create_date) as year from aws_iam_policy order by name;
+
+-- name: steampipe_users_iam_trail_67
+select name, update_date - create_date as lifetime from aws_iam_policy order by name;
+
+-- name: steampipe_users_iam_trail_68
+select count(*) filter (where mfa_enabled) as with_mfa, count(*) filter (where not mfa_enabled) as without_mfa, round(avg(case when mfa_enabled then 1 else 0 end) * 100, 1) as pct from aws_iam_user;
+
+-- name: steampipe_users_iam_trail_69
+select name, nullif(description, '') as description, coalesce(nullif(description, ''), '(none)') as shown from aws_iam_role order by name;
+
+-- name: steampipe_users_iam_trail_70
+select account_id, sum(attachment_count) as attachments, avg(attachment_count) as avg_attachments, max(attachment_count) as most from aws_iam_policy group by account_id order by account_id;
+
+-- name: steampipe_users_iam_trail_71
+select account_id, avg(max_session_duration) / 3600 as avg_hours from aws_iam_role group by account_id order by account_id;
+
+-- name: steampipe_users_iam_trail_72
+select name, now() - create_date as age from aws_iam_user order by name;
+
+-- name: steampipe_users_iam_trail_73
+select name, current_date - create_date::date as days from aws_iam_user order by name;
+
+-- name: steampipe_users_iam_trail_74
+select name, justify_interval(now() - create_date) as age from aws_iam_role order by name;
+
+-- name: steampipe_users_iam_trail_75
+select name, create_date + interval '90 days' as rotate_by from aws_iam_user order by name;
+
+-- name: steampipe_users_iam_trail_76
+select user_name, extract(day from now() - create_date) as days from aws_iam_access_key order by user_name, access_key_id;
+
+-- name: steampipe_users_iam_trail_77
+select user_name, floor(extract(epoch from now() - create_date) / 86400) as days from aws_iam_access_key order by user_name, access_key_id;
+
+-- name: steampipe_users_iam_trail_78
+select name, string_agg(a, ',' order by a) filter (where a like 'iam:%') as iam_actions from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a group by name order by name;
+
+-- name: steampipe_users_iam_trail_79
+with stmts as (select p.name, s from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') with ordinality as t(s, n)) select name, count(*) as n from stmts group by name order by name;
+
+-- name: steampipe_users_iam_trail_80
+select p.name, t.n, t.s ->> 'Effect' as effect from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') with ordinality as t(s, n) order by 1, 2;
+
+-- name: steampipe_users_iam_trail_81
+select name, sum(attachment_count) over (partition by is_aws_managed) as per_kind, avg(attachment_count) over (partition by is_aws_managed) as avg_kind from aws_iam_policy order by name;
+
+-- name: steampipe_users_iam_trail_82
+select event_name, percent_rank() over (order by event_time) as pr, cume_dist() over (order by event_time) as cd from aws_cloudtrail_trail_event order by event_time, event_id;
+
+-- name: steampipe_users_iam_trail_83
+select name, ntile(2) over (order by name) as half, first_value(name) over (order by name) as first from aws_iam_user order by name;
+
+-- name: steampipe_users_iam_trail_84
+select count(*) * 100.0 / (select count(*) from aws_iam_user) as pct_mfa from aws_iam_user where mfa_enabled;
+
+-- name: steampipe_users_iam_trail_85
+select round(count(*) filter (where mfa_enabled)::numeric / count(*) * 100, 2) as pct from aws_iam_user;
+
+-- name: steampipe_users_iam_trail_86
+select name, coalesce(jsonb_array_length(mfa_devices), 0) as devices, mfa_devices -> 0 ->> 'SerialNumber' as serial from aws_iam_user order by name;
+
+-- name: steampipe_users_iam_trail_87
+select name, login_profile ->> 'CreateDate' as password_set, (login_profile ->> 'CreateDate')::timestamptz < now() - interval '1 year' as old from aws_iam_user where login_profile is not null order by name;
+
+-- name: steampipe_users_iam_trail_88
+select event_name, (user_identity -> 'sessionContext' -> 'attributes' ->> 'mfaAuthenticated')::boolean as mfa from aws_cloudtrail_trail_event order by event_time, event_id;
+
+-- name: steampipe_users_iam_trail_89
+select event_name, user_identity ->> 'accountId' = recipient_account_id as same_account from aws_cloudtrail_trail_event order by event_time, event_id;
+
+-- name: steampipe_users_iam_trail_90
+select split_part(event_source, '.', 1) as service, count(*) as n, string_agg(distinct event_name, ',') as events from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: steampipe_users_iam_trail_91
+select event_name, extract(dow from event_time) as dow, to_char(event_time, 'Dy') as day from aws_cloudtrail_trail_event order by event_time, event_id;
+
+-- name: steampipe_users_iam_trail_92
+select event_name, event_time at time zone 'America/New_York' as local_time from aws_cloudtrail_trail_event order by event_time, event_id;
+
+-- name: steampipe_users_iam_trail_93
+select event_name, timestamp - event_time as lag from aws_cloudtrail_trail_event order by event_time, event_id;
+
+-- name: steampipe_users_iam_trail_94
+select name, max_session_duration, max_session_duration * interval '1 second' as session from aws_iam_role order by name;
+
+-- name: steampipe_users_iam_trail_95
+select name, case when max_session_duration > 3600 then max_session_duration / 60.0 end as minutes from aws_iam_role order by name;
+
+-- name: steampipe_users_iam_trail_96
+select name, attachment_count::float / nullif(permissions_boundary_usage_count + attachment_count, 0) as share from aws_iam_policy order by name;
+
+-- name: steampipe_users_iam_trail_97
+select name, to_char(create_date, 'Mon DD, YYYY') as created, to_char(attachment_count, 'FM999') as n from aws_iam_policy order by name;
+
+-- name: steampipe_users_iam_trail_98
+select jsonb_build_object('users', count(*), 'mfa', count(*) filter (where mfa_enabled), 'ratio', avg(case when mfa_enabled then 1.0 else 0 end)) as summary from aws_iam_user;
+
+-- name: steampipe_users_iam_trail_99
+select name, array_to_string(array(select jsonb_array_elements_text(attached_policy_arns)), ';') as arns from aws_iam_user order by name;
+
+-- name: steampipe_users_iam_trail_100
+select name, (select string_agg(g ->> 'GroupName', ',' order by g ->> 'GroupName') from jsonb_array_elements(groups) g) as group_names from aws_iam_user order by name;
+
+-- name: steampipe_users_iam_trail_101
+with per as (select user_name, count(*) as n from aws_iam_access_key group by user_name) select avg(n) as avg_keys, sum(n) as keys from per;
+
+-- name: steampipe_users_iam_trail_102
+with per as (select user_name, length(user_name) as n from aws_iam_access_key) select user_name, avg(n) over (order by user_name, n) as v from per order by user_name, v;
+
+-- name: steampipe_users_iam_trail_103
+select avg(c) as v from (select event_name, count(*) as c from aws_cloudtrail_trail_event group by 1) s;
+
+-- name: steampipe_users_iam_trail_104
+select avg(c) filter (where c > 0) as v from (select event_name, count(*) as c from aws_cloudtrail_trail_event group by 1) s;
+
+-- name: steampipe_users_iam_trail_105
+select name, coalesce(sum(attachment_count) over (order by name), 0) / 2.0 as half_running from aws_iam_policy order by name;
+
+-- name: steampipe_users_iam_trail_106
+with t as (select name, attachment_count / 2.0 as h from aws_iam_policy) select sum(h) as total, avg(h) as mean, max(h) as top from t;
+
+-- name: steampipe_users_iam_trail_107
+with per as (select user_name, count(*) as n from aws_iam_access_key group by user_name) select avg(n) as avg_keys, sum(n) as keys from per;
+
+-- name: steampipe_users_iam_trail_108
+select event_name, count(*) * 100.0 / sum(count(*)) over () as pct from aws_cloudtrail_trail_event group by event_name order by event_name;
+
+-- name: steampipe_users_iam_trail_109
+select name, max_session_duration / 3600.0 as h, sum(max_session_duration / 3600.0) over (order by name) as running_h from aws_iam_role order by name;
+
+-- name: steampipe_users_iam_trail_110
+select account_id, sum(case when mfa_enabled then 1 else 0 end) as mfa, avg(case when mfa_enabled then 1.0 else 0.0 end) as ratio from aws_iam_user group by rollup (account_id) order by account_id nulls last;
+
+-- name: steampipe_users_iam_trail_111
+select is_aws_managed, sum(attachment_count / 4.0) as q from aws_iam_policy group by cube (is_aws_managed) order by is_aws_managed nulls last;
+
+-- name: steampipe_users_iam_trail_112
+select s.k, sum(s.v) as total from (select name as k, attachment_count / 3.0 as v from aws_iam_policy union all select 'extra', 1.5) s group by s.k order by s.k;
+
+-- name: steampipe_users_iam_trail_113
+select coalesce(user_name, 'all') as who, count(*) as n from aws_iam_access_key group by grouping sets ((user_name), ()) order by who;
+
+-- name: steampipe_users_iam_trail_114
+select name, tags -> 'team' as team_json, jsonb_build_object('n', max_session_duration / 7.0) as obj from aws_iam_role order by name;
+
+-- name: steampipe_users_iam_trail_115
+select name, (select avg(v) from (values (1.5), (2), (3.25)) t(v)) as mean from aws_iam_group order by name;
+
+-- name: steampipe_users_iam_trail_116
+select name, round(max_session_duration::numeric / 3600, 3) as hours from aws_iam_role order by name;
+
+-- name: steampipe_users_iam_trail_117
+select name, trunc(extract(epoch from now() - create_date) / 86400) as days from aws_iam_user order by name;
+
+-- name: steampipe_users_iam_trail_118
+select name, 'ratio ' || round(attachment_count / 3.0, 2) || '%' as reason from aws_iam_policy order by name;
+
+-- name: steampipe_users_iam_trail_119
+select string_agg(name || ':' || (max_session_duration / 3600.0)::text, ', ' order by name) as hours from aws_iam_role;
+
+-- name: steampipe_users_iam_trail_120
+select name, jsonb_build_object('days', extract(day from now() - create_date)) ->> 'days' is not null as ok from aws_iam_user order by name;
+
+-- name: steampipe_users_iam_trail_121
+select event_name, jsonb_array_length(coalesce(resources, '[]'::jsonb)) as n, resources -> 0 ->> 'type' as first_type from aws_cloudtrail_trail_event order by event_time, event_id;
+
+-- name: steampipe_users_iam_trail_122
+select event_name, regexp_replace(user_identity ->> 'arn', '^arn:aws:sts::\d+:assumed-role/([^/]+)/.*$', '\1') as role from aws_cloudtrail_trail_event order by event_time, event_id;
+
+-- name: steampipe_users_iam_trail_123
+select name, left(policy_std::text, 20) as head from aws_iam_policy order by name;
+
+-- name: steampipe_users_iam_trail_124
+select name, policy_std -> 'Statement' @> '[{"Effect": "Deny"}]' as has_deny from aws_iam_policy order by name;
+
+-- name: steampipe_users_iam_trail_125
+select name, jsonb_path_query_array(policy_std, '$.Statement[*].Effect') as effects from aws_iam_policy order by name;
+
+-- name: steampipe_users_iam_trail_126
+select name, exists (select 1 from jsonb_array_elements(policy_std -> 'Statement') s where s -> 'Resource' ? '*') as any_star from aws_iam_policy order by name;
+
+-- name: steampipe_users_iam_trail_127
+select u.name, count(k.*) as keys from aws_iam_user u left join aws_iam_access_key k on k.user_name = u.name group by u.name order by u.name;
+
+-- name: steampipe_users_iam_trail_128
+select name, create_date::date - '2020-01-01'::date as days_since_2020 from aws_iam_user order by name;
+
+-- name: steampipe_users_iam_trail_129
+select date_part('year', create_date) as y, count(*) as n from aws_iam_role group by 1 order by 1;
+
+-- name: steampipe_users_iam_trail_130
+select distinct on (user_name) user_name, access_key_id, create_date from aws_iam_access_key order by user_name, create_date desc;
+
+-- name: steampipe_users_iam_trail_131
+select name, case when tags is null or tags = '{}'::jsonb then 'untagged' else 'tagged' end as tagging from aws_iam_role order by name;

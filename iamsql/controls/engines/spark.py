@@ -153,7 +153,9 @@ def _lateral(node: exp.Subquery) -> exp.Expr:
 
 # what the query wrote, for the DuckDB macros that stand for a Postgres function or operator
 POSTGRES_NAMES = {macro: f"{function}()" for function, macro in dialect.JSONPATH_FUNCTIONS.items() if macro} | {
-    "pg_jsonb_path_exists": "jsonb_path_exists() (or @?)", "pg_jsonb_path_match_silent": "the jsonpath operator @@"} | {
+    "pg_jsonb_path_exists": "jsonb_path_exists() (or @?)", "pg_jsonb_path_match_silent": "the jsonpath operator @@",
+    # pg_typeof() of a value whose type the query does not decide asks DuckDB's typeof()
+    "typeof": "pg_typeof() of a value whose type the query does not decide"} | {
     name: "the inet and cidr types" for name, *_ in pgfunctions.PYTHON_FUNCTIONS if name.startswith("pg_inet_")}
 
 
