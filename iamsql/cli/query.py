@@ -14,6 +14,7 @@ from iamsql.errors import IamsqlError, first_line
 from iamsql.sql.output import FORMATS, STEAMPIPE_NULL, query_json, render
 
 duckdb = lazy_import("duckdb")
+control_names = lazy_import("iamsql.controls.names")
 control_views = lazy_import("iamsql.controls.views")
 dbmod = lazy_import("iamsql.store.db")
 sql_query = lazy_import("iamsql.sql.query")
@@ -83,7 +84,8 @@ def query(
             return
         con = dbmod.connect(db, read_only=True, queries=False)  # macros, functions, views: those the SQL names
         every = " ".join(text for _, text in queries)
-        control_views.create_views_named(con, every)
+        if control_names.names_a_view(every):
+            control_views.create_views_named(con, every)
         sql_query.lock_down(con, allow_files=allow_files)
         printed = False
         failed = 0

@@ -23,6 +23,12 @@ def mentions_helper_view(sql: str) -> bool:
     return any(name in text for name in [*view_names(), *ACCESS_TABLES, *CATALOG_TABLES])
 
 
+def names_a_view(sql: str) -> bool:
+    """Whether the SQL text names a helper view, an engine table or an account view: only then has
+    ``views.create_views_named`` anything to create (a plain text test that needs none of the engine's modules)."""
+    return mentions_helper_view(sql) or mentions_account_view(sql)
+
+
 def mentions_account_view(sql: str) -> bool:
     """Whether the SQL text names one of ``ACCOUNT_VIEWS`` (``iamsql_account``, ``iamsql_listed``...) or
     ``iamsql_as_of`` (a plain text test, like ``mentions_helper_view``)."""

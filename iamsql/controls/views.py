@@ -28,7 +28,7 @@ from iamsql.controls.names import (
     QUERIES_DIR,
     VIEWS_DIR,
     mentions_account_view,
-    mentions_helper_view,
+    names_a_view,
     view_names,
 )
 from iamsql.errors import DUCKDB_INTERRUPTED, ControlError, IamsqlError, first_line
@@ -99,7 +99,7 @@ def create_views_named(con: duckdb.DuckDBPyConnection, sql: str) -> None:
     tables (``create_views``), else the account views (``create_account_view``). Only over an iamsql database: a
     connection without snapshots keeps its own tables, and a missing one stays an unknown table. An ``iamsql_as_of``
     the caller set is kept."""
-    if not (mentions_helper_view(sql) or mentions_account_view(sql)) or not has_table(con, "iamsql_snapshot"):
+    if not names_a_view(sql) or not has_table(con, "iamsql_snapshot"):
         return  # the plain text tests first: most statements name none
     text = sql.lower()
     present = {name for (name,) in con.execute(

@@ -24,7 +24,8 @@ from iamsql.store.schema import ACCESS_TABLES, CATALOG_TABLES, NOT_LOADED, TABLE
 # cached (``sqlcache``) runs without them.
 sqlglot = lazy_import("sqlglot")
 steampipe = lazy_import("iamsql.sql.dialect")
-control_views = lazy_import("iamsql.controls.views")  # imports this module: loaded when a query first runs
+control_names = lazy_import("iamsql.controls.names")
+control_views = lazy_import("iamsql.controls.views")  # imports this module and the engine: only for SQL naming a view
 
 DIALECTS = ("steampipe", "postgres", "duckdb")
 
@@ -54,7 +55,8 @@ def run_query(
     engine tables and account views ``sql`` names are created first when the connection lacks them."""
     duck_sql = translate(sql, dialect, as_of_variable=as_of_variable)
     try:
-        control_views.create_views_named(con, sql)
+        if control_names.names_a_view(sql):
+            control_views.create_views_named(con, sql)
         install_called(con, duck_sql)
         cursor = con.execute(duck_sql)
         if cursor.description is None:
