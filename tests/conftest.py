@@ -4,6 +4,7 @@ repository: the public AWS data sets are in tests/data (see tests/data/PROVENANC
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -59,13 +60,15 @@ def public_data_sets(public_data) -> list[Path]:
     return [public_data / name for name in PUBLIC_DATA_SETS]
 
 
-@pytest.fixture(scope="session", autouse=True)
-def translation_cache(tmp_path_factory) -> Path:
-    """Translated SQL is cached in a folder of the test session (``IAMSQL_CACHE_DIR``, inherited by the commands
-    tests start), never in the user's cache."""
-    folder = tmp_path_factory.mktemp("translation-cache")
-    os.environ["IAMSQL_CACHE_DIR"] = str(folder)
-    return folder
+def pytest_configure(config) -> None:
+    """Translated SQL and the parsed controls and mappings are kept in a folder of the test session
+    (``IAMSQL_CACHE_DIR``, inherited by the commands tests start), never in the user's cache; set before collection,
+    which reads the controls and mappings already (parametrized tests)."""
+    os.environ["IAMSQL_CACHE_DIR"] = tempfile.mkdtemp(prefix="iamsql-test-cache-")
+
+
+def pytest_unconfigure(config) -> None:
+    shutil.rmtree(os.environ.pop("IAMSQL_CACHE_DIR", ""), ignore_errors=True)
 
 
 @pytest.fixture

@@ -117,8 +117,8 @@ RUN_COLUMNS = ("run_id, started_at, finished_at, as_of, tool_version, control_pa
 @pytest.fixture(scope="module")
 def hostile_report_db(tmp_path_factory) -> Path:
     """A stored check run whose findings carry every hostile value as resource, reason and dimension."""
+    from iamsql.controls.catalog import control_pack_hash
     from iamsql.controls.contract import finding_id
-    from iamsql.controls.views import control_pack_hash
     from iamsql.store.bookkeeping import RUN_DDL
 
     path = tmp_path_factory.mktemp("hostile") / "h.duckdb"

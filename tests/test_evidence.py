@@ -12,7 +12,7 @@ import pytest
 
 from iamsql import scheduled as evidence
 from iamsql.common.resources import SAMPLE_DIR
-from iamsql.controls.views import control_pack_hash
+from iamsql.controls.catalog import control_pack_hash
 from tests.test_exceptions import group_lists
 
 REPO = Path(__file__).resolve().parent.parent

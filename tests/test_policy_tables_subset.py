@@ -5,15 +5,18 @@ import duckdb
 import pytest
 
 from iamsql import controls
+from iamsql.common.resources import SAMPLE_DIR
 from iamsql.controls.views import create_view_table, views_read_by, views_read_twice
 from iamsql.load import load_paths
-from iamsql.policy.access.build import compute
+from iamsql.policy.access import build, trust
+from iamsql.policy.access.build import compute, create_tables
 from iamsql.policy.access.model import load_accounts
 from iamsql.policy.access.questions import load_questions
 from iamsql.policy.access.tables import Asker, policy_answers, policy_rows
 from iamsql.report import nhi
 from iamsql.report.nhi import inventory
 from iamsql.store import db
+from iamsql.store.bookkeeping import ACCESS_CACHE_KEYS
 from iamsql.store.schema import ACCESS_TABLES
 
 from .conftest import TEST_DATA
@@ -132,3 +135,47 @@ def test_nhi_inventory_computes_the_actor_view_only_without_events(tmp_path, mon
     controls.create_views(con)
     assert rows and rows == inventory(con)
     con.close()
+
+
+@pytest.fixture(scope="module", params=["example", "sample"])
+def loaded(request, tmp_path_factory):
+    """Cloudsplaining's example (two accounts) and the bundled sample (CLI outputs, credential reports, trails)."""
+    path = tmp_path_factory.mktemp("roles") / "iamsql.duckdb"
+    con = db.connect(str(path))
+    load_paths(con, [EXAMPLE] if request.param == "example" else [SAMPLE_DIR])
+    con.close()
+    return path
+
+
+def _trust_table(path, monkeypatch=None) -> tuple[list[tuple], set]:
+    """``iam_role_trust_access`` built alone on a new connection, and the answer cache's keys after it."""
+    con = db.connect(str(path))
+    try:
+        if monkeypatch is not None:  # the trust table alone reads the roles only
+            monkeypatch.setattr(build, "load_accounts", lambda *_: pytest.fail("the full model was loaded"))
+        create_tables(con, controls.ACCESS_QUESTIONS, tables=["iam_role_trust_access"])
+        rows = con.execute('select * from temp.main."iam_role_trust_access"').fetchall()
+        return rows, set(con.execute(f"select table_name, cache_key from {ACCESS_CACHE_KEYS}").fetchall())
+    finally:
+        con.close()
+
+
+def test_the_trust_table_alone_reads_the_roles_only_and_finds_the_kept_answers(loaded, tmp_path, monkeypatch):
+    """Built alone (the NHI inventory's build), the trust table loads each account's roles and their trust policies,
+    not the full model, and gives the rows of the full build in the same order: computed (a new database), and read
+    from the answers a full build kept, under the same keys (nothing asked again, nothing pruned)."""
+    fresh, kept = tmp_path / "fresh.duckdb", tmp_path / "kept.duckdb"
+    fresh.write_bytes(loaded.read_bytes())
+    kept.write_bytes(loaded.read_bytes())
+    con = db.connect(str(kept))
+    create_tables(con, controls.ACCESS_QUESTIONS)
+    full = con.execute('select * from temp.main."iam_role_trust_access"').fetchall()
+    keys = set(con.execute(f"select table_name, cache_key from {ACCESS_CACHE_KEYS}").fetchall())
+    con.close()
+    assert full and any(row[9] == "Allowed" for row in full)
+    asked = []
+    monkeypatch.setattr(trust, "evaluate", lambda request, original=trust.evaluate: asked.append(1) or original(request))
+    rows, after = _trust_table(kept, monkeypatch)
+    assert rows == full and after == keys and not asked
+    rows, _ = _trust_table(fresh, monkeypatch)
+    assert rows == full and asked

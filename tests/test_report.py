@@ -15,9 +15,8 @@ import pytest
 from openpyxl import load_workbook
 
 from iamsql.cli import main
-from iamsql.controls.catalog import load_controls
+from iamsql.controls.catalog import control_pack_hash, load_controls
 from iamsql.controls.contract import finding_id
-from iamsql.controls.views import control_pack_hash
 from iamsql.frameworks import load_frameworks, requirements_for_control
 from iamsql.report import write_report
 from iamsql.report.model import FINDING_COLUMNS

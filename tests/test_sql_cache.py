@@ -75,7 +75,8 @@ def run(con, translations, **options) -> list[tuple]:
 
 
 def entries(folder) -> list:
-    return sorted(folder.rglob("*.json"))
+    """The translations kept in the cache folder (the parsed controls and mappings are kept beside them)."""
+    return sorted((folder / "sql").rglob("*.json"))
 
 
 def test_second_run_reads_the_cache_and_gives_the_same_results(con, cache, translations):

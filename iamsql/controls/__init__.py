@@ -10,11 +10,11 @@ import importlib
 
 EXPORTS = {
     "iamsql.controls.catalog": ("ACCESS_QUESTIONS", "RESULT_COLUMNS", "SEVERITIES", "STATUSES",
-                                "Control", "effective_parameters", "load_controls", "parse_control",
+                                "Control", "control_pack_hash", "effective_parameters", "load_controls", "parse_control",
                                 "parse_param_options", "render_sql", "select_controls", "to_duckdb",
                                 "unknown_mapped_controls", "with_extra"),
     "iamsql.controls.names": ("QUERIES_DIR", "mentions_helper_view", "view_names"),
-    "iamsql.controls.views": ("control_pack_hash", "create_views", "needed_views", "shared_views"),
+    "iamsql.controls.views": ("create_views", "needed_views", "shared_views"),
     "iamsql.controls.contract": (
         "count_of", "exit_code", "finding_id", "render_results", "results", "stored_counts", "summary",
     ),

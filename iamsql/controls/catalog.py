@@ -3,7 +3,9 @@ name is the id), validated into ``Control`` objects, their parameters, selection
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -11,20 +13,21 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from iamsql.common import yamltext
+from iamsql.common import model, yamltext
 from iamsql.common.lazy import lazy_import
 from iamsql.common.model import Where, load_located, rule, validate
 from iamsql.controls.names import QUERIES_DIR, VIEWS_DIR, view_names
 from iamsql.errors import ControlError, first_line
 from iamsql.frameworks import load_frameworks, requirements_for_control
+from iamsql.sql import cache as sqlcache
+from iamsql.store import schema
 from iamsql.store.schema import ACCESS_TABLES, ACCOUNT_VIEWS, CATALOG_TABLES, TABLES
 
 sqlglot = lazy_import("sqlglot")
 dialect = lazy_import("iamsql.sql.dialect")  # imports sqlglot: only when a control is translated, not when cached
 
-
-
-
+# the code that reads and validates a control's header: a change to it is a miss of the parsed controls kept on disk
+HEADER_READERS = (Path(__file__), Path(model.__file__), Path(yamltext.__file__), Path(schema.__file__))
 ACCESS_QUESTIONS = QUERIES_DIR / "access.yaml"
 
 
@@ -157,7 +160,7 @@ def parse_control(path: Path) -> Control:
         tables=header.tables,
         requires=requires,
         parameters=parameters,
-        rows=header.rows or {},
+        rows=dict(header.rows or {}),  # a plain dict, as kept on disk (``Located`` is a dict that remembers lines)
         sql=body,
         path=path,
     )
@@ -173,13 +176,56 @@ def load_controls(directory: Path | None = None) -> list[Control]:
     directory = directory or QUERIES_DIR
     if not directory.is_dir():
         raise ControlError(f"control folder {directory} does not exist")
-    return [_parsed(path, path.stat().st_mtime_ns) for path in sorted(directory.glob("*.sql"))]
+    stamps = tuple((path.name, *_stamp(path)) for path in sorted(directory.glob("*.sql")))
+    return list(_folder(directory, stamps))
 
 
-@lru_cache(maxsize=4096)
-def _parsed(path: Path, mtime_ns: int) -> Control:
-    """``parse_control``, once per process for a file that has not changed (a run reads the folder twice)."""
-    return parse_control(path)
+def _stamp(path: Path) -> tuple[int, int]:
+    status = path.stat()
+    return status.st_mtime_ns, status.st_size
+
+
+@lru_cache(maxsize=16)
+def _folder(directory: Path, stamps: tuple[tuple[str, int, int], ...]) -> tuple[Control, ...]:
+    """The folder's controls, once per process while its files keep their times and sizes (a run reads the folder
+    several times): kept parsed beside the translation cache, keyed by the control pack (``control_pack_hash``), the
+    helper views a header may name and the code that reads the headers, else parsed now and kept."""
+    parts = [
+        control_pack_hash(directory).encode(),
+        "\0".join(view_names()).encode(),  # the helper views a header may name (the shipped ones)
+        *(path.read_bytes() for path in HEADER_READERS),
+    ]
+    return sqlcache.kept(
+        "controls",
+        parts,
+        lambda: tuple(parse_control(directory / name) for name, *_ in stamps),
+        lambda controls: [{**dataclasses.asdict(control), "path": control.path.name} for control in controls],
+        lambda data: tuple(_control(directory, item) for item in data),
+    )
+
+
+def _control(directory: Path, item: dict) -> Control:
+    """A control as ``_folder`` keeps it (JSON) back in its own types."""
+    return Control(
+        **{
+            **item,
+            "tables": tuple(item["tables"]),
+            "requires": tuple(item["requires"]),
+            "path": directory / item["path"],
+        }
+    )
+
+
+def control_pack_hash(directory: Path | None = None, extra_controls: Iterable[Control] = ()) -> str:
+    """SHA-256 over every control and helper-view file (names and contents), so a run records what it ran; with
+    ``extra_controls`` (Sigma rules, ``iamsql.controls.sigma``), also over their ids and SQL."""
+    directory = directory or QUERIES_DIR
+    digest = hashlib.sha256()
+    for path in sorted([*directory.glob("*.sql"), *(directory / "views").glob("*.sql")]):
+        digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for control in sorted(extra_controls, key=lambda c: c.id):
+        digest.update(f"extra:{control.id}".encode() + b"\0" + control.sql.encode() + b"\0")
+    return digest.hexdigest()
 
 
 def with_extra(controls: list[Control], extra_controls: Iterable[Control] | None) -> list[Control]:

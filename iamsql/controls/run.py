@@ -18,6 +18,7 @@ import duckdb
 from iamsql.common.collector import collector_paused
 from iamsql.controls.catalog import (
     Control,
+    control_pack_hash,
     effective_parameters,
     load_controls,
     select_controls,
@@ -31,7 +32,7 @@ from iamsql.controls.contract import (
     result_rows,
     store_run,
 )
-from iamsql.controls.views import control_pack_hash, is_interrupt
+from iamsql.controls.views import is_interrupt
 from iamsql.errors import ControlError, first_line
 from iamsql.store.bookkeeping import RUN_DDL
 

@@ -3,13 +3,11 @@ which order, which to compute once for all; the ``aws_account`` view and the eng
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -25,7 +23,6 @@ from iamsql.controls.catalog import (
     view_body,
 )
 from iamsql.controls.names import (
-    QUERIES_DIR,
     VIEWS_DIR,
     mentions_account_view,
     names_a_view,
@@ -325,18 +322,6 @@ def _dependency_order() -> tuple[str, ...]:
 def _view_uses() -> dict[str, frozenset[str]]:
     """For each helper view, the other helper views its SQL names."""
     return {name: frozenset(other for other in _references(view_body(name)) if other != name) for name in view_names()}
-
-
-def control_pack_hash(directory: Path | None = None, extra_controls: Iterable[Control] = ()) -> str:
-    """SHA-256 over every control and helper-view file (names and contents), so a run records what it ran; with
-    ``extra_controls`` (Sigma rules, ``iamsql.controls.sigma``), also over their ids and SQL."""
-    directory = directory or QUERIES_DIR
-    digest = hashlib.sha256()
-    for path in sorted([*directory.glob("*.sql"), *(directory / "views").glob("*.sql")]):
-        digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    for control in sorted(extra_controls, key=lambda c: c.id):
-        digest.update(f"extra:{control.id}".encode() + b"\0" + control.sql.encode() + b"\0")
-    return digest.hexdigest()
 
 
 def control_duckdb(control: Control, params: dict[str, Any]) -> str:

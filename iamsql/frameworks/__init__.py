@@ -34,6 +34,7 @@ Figures, per framework and per account (``FORMULA``)::
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -45,12 +46,15 @@ from typing import Any
 
 import yaml
 
-from iamsql.common import yamltext
+from iamsql.common import model, yamltext
 from iamsql.common.model import Where, rule, validate
 from iamsql.common.resources import data_folder
 from iamsql.errors import MappingError
+from iamsql.sql import cache as sqlcache
 
 DATA_DIR = data_folder("mappings")  # the shipped mappings and catalogs
+# the code that reads and validates mappings and catalogs: a change to it is a miss of the parsed frameworks kept on disk
+READERS = (Path(__file__), Path(model.__file__), Path(yamltext.__file__))
 _chosen: Path | None = None  # the folder ``--mappings`` chose, read instead of DATA_DIR
 RESULT_STATUSES = ("ok", "alarm", "info", "skip", "error")
 CONTROL_OUTCOMES = ("passed", "failed", "partial", "excepted", "not_assessed")
@@ -341,14 +345,50 @@ def get_framework(framework_id: str, data_dir: Path | None = None) -> Framework:
 
 @lru_cache(maxsize=8)
 def _load(data_dir: str) -> dict[str, Framework]:
+    """The folder's frameworks, once per process: kept parsed beside the translation cache, keyed by every mapping
+    file, the catalog each reads (names and contents) and the code that reads them, else read now and kept."""
     root = Path(data_dir)
-    frameworks = {}
-    for path in sorted(root.glob("*.yaml")):
-        catalog = root / "catalogs" / path.name
-        shipped = DATA_DIR / "catalogs" / path.name
-        framework = _load_one(path, catalog if catalog.is_file() or not shipped.is_file() else shipped)
-        frameworks[framework.id] = framework
-    return frameworks
+    files = [(path, _catalog_file(root, path)) for path in sorted(root.glob("*.yaml"))]
+    parts = [_named(path) for pair in files for path in pair] + [path.read_bytes() for path in READERS]
+    return sqlcache.kept(
+        "frameworks",
+        parts,
+        lambda: {framework.id: framework for framework in (_load_one(*pair) for pair in files)},
+        lambda frameworks: [dataclasses.asdict(framework) for framework in frameworks.values()],
+        lambda data: {item["id"]: _framework(item) for item in data},
+    )
+
+
+def _catalog_file(root: Path, mapping: Path) -> Path:
+    """The catalog a mapping reads: the one beside it, else the shipped one."""
+    catalog = root / "catalogs" / mapping.name
+    shipped = DATA_DIR / "catalogs" / mapping.name
+    return catalog if catalog.is_file() or not shipped.is_file() else shipped
+
+
+def _named(path: Path) -> bytes:
+    """A file's name and contents, or its name alone when it cannot be read (reading it then says why)."""
+    try:
+        return path.name.encode() + b"\0+" + path.read_bytes()
+    except OSError:
+        return path.name.encode() + b"\0-"
+
+
+def _framework(item: dict) -> Framework:
+    """A framework as ``_load`` keeps it (JSON) back in its own types."""
+    return Framework(
+        **{
+            **item,
+            "groups": tuple(Group(**group) for group in item["groups"]),
+            "requirements": tuple(
+                Requirement(
+                    **{**requirement, "controls": tuple(requirement["controls"]), "why": tuple(map(tuple, requirement["why"]))}
+                )
+                for requirement in item["requirements"]
+            ),
+            "aliases": tuple(Alias(**{**alias, "see": tuple(alias["see"])}) for alias in item["aliases"]),
+        }
+    )
 
 
 class _UniqueKeyLoader(yamltext.SafeLoader):  # type: ignore[misc]

@@ -26,8 +26,7 @@ import duckdb
 
 from iamsql import __version__
 from iamsql.common.clock import naive_utc
-from iamsql.controls.catalog import STATUSES, load_controls
-from iamsql.controls.views import control_pack_hash
+from iamsql.controls.catalog import STATUSES, control_pack_hash, load_controls
 from iamsql.errors import MappingError, ReportError
 from iamsql.frameworks import (
     FORMULA,

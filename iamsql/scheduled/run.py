@@ -34,10 +34,9 @@ from iamsql.common.clock import current_user
 from iamsql.common.files import sha256_file
 from iamsql.common.lazy import lazy_import
 from iamsql.common.safe_write import in_existing_folder
-from iamsql.controls.catalog import load_controls, unknown_mapped_controls
+from iamsql.controls.catalog import control_pack_hash, load_controls, unknown_mapped_controls
 from iamsql.controls.contract import exit_code
 from iamsql.controls.engines.duckdb import run_checks
-from iamsql.controls.views import control_pack_hash
 from iamsql.errors import ConfigError, EvidenceError, WriteError, first_line
 from iamsql.history import runs as history
 from iamsql.history import waivers as exc_mod

@@ -1,5 +1,6 @@
 """Translated SQL kept on disk, so each control, helper view and ad hoc statement is translated by sqlglot once,
-not on every run.
+not on every run; and, beside it, the parsed control headers and framework mappings (``kept``), read from YAML
+once per control pack and set of mappings, not at every start.
 
 An entry is one small JSON file named by the SHA-256 of everything the translation depends on: the input text
 (a control's SQL with its parameters and the views it reads, a view's text, or an ad hoc statement), the target
@@ -17,10 +18,14 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable
 from functools import lru_cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any, TypeVar
 
 from iamsql import __version__
+from iamsql.common.lazy import lazy_import
+
+# read only for the translator's fingerprint: commands that read only the parsed controls and mappings skip its import
+metadata = lazy_import("importlib.metadata")
 
 FORMAT = 1  # bump when the entry layout changes
 TRANSLATOR = (Path(__file__).with_name("dialect.py"), Path(__file__).with_name("query.py"))  # and its read-only rules
@@ -37,9 +42,10 @@ def cache_dir() -> Path:
 @lru_cache(maxsize=1)
 def translator_fingerprint() -> str:
     """iamsql's and sqlglot's versions and the translator's bytes: what makes an entry of another build a miss."""
+    failure = metadata.PackageNotFoundError  # imports it outside the try
     try:
-        sqlglot_version = version("sqlglot")
-    except PackageNotFoundError:
+        sqlglot_version = metadata.version("sqlglot")
+    except failure:
         sqlglot_version = "unknown"
     digest = hashlib.sha256()
     for path in TRANSLATOR:
@@ -64,24 +70,54 @@ def translated(parts: Iterable[str], dialect: str, translate: Callable[[], str])
     Exceptions of ``translate`` propagate and nothing is stored."""
     key = entry_key(parts, dialect)
     path = cache_dir() / "sql" / key[:2] / f"{key}.json"
-    sql = _read(path, key)
-    if sql is None:
-        sql = translate()
-        _write(path, key, sql)
+    entry = _read(path, key)
+    if entry is not None and isinstance(entry.get("sql"), str):
+        return entry["sql"]
+    sql = translate()
+    _write(path, {"key": key, "sql": sql})
     return sql
 
 
-def _read(path: Path, key: str) -> str | None:
+Parsed = TypeVar("Parsed")
+
+
+def kept(
+    kind: str,
+    parts: Iterable[bytes],
+    parse: Callable[[], Parsed],
+    encode: Callable[[Parsed], Any],
+    decode: Callable[[Any], Parsed],
+) -> Parsed:
+    """What ``parse()`` makes of files, kept as JSON (``encode``, ``decode``) in the folder ``kind`` beside the
+    translations: the entry is named by iamsql's version and ``parts``, the bytes it is made from (the files' names
+    and contents, the code that reads them), so a change to any of them is a miss. An entry that cannot be read or
+    decoded is parsed again and rewritten; exceptions of ``parse`` propagate and nothing is stored."""
+    digest = hashlib.sha256(f"{FORMAT}|{__version__}|{kind}".encode())
+    for part in parts:
+        digest.update(b"\0" + part)
+    key = digest.hexdigest()
+    path = cache_dir() / kind / key[:2] / f"{key}.json"
+    entry = _read(path, key)
+    if entry is not None:
+        try:
+            return decode(entry["value"])
+        except (KeyError, TypeError, ValueError, AttributeError):
+            pass  # another layout: parsed again
+    parsed = parse()
+    _write(path, {"key": key, "value": encode(parsed)})
+    return parsed
+
+
+def _read(path: Path, key: str) -> dict | None:
+    """The entry at ``path`` when it is one and names ``key``."""
     try:
         entry = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if isinstance(entry, dict) and entry.get("key") == key and isinstance(entry.get("sql"), str):
-        return entry["sql"]
-    return None
+    return entry if isinstance(entry, dict) and entry.get("key") == key else None
 
 
-def _write(path: Path, key: str, sql: str) -> None:
+def _write(path: Path, entry: dict) -> None:
     """Write the entry through a temporary file renamed into place (readers never see half an entry)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -90,7 +126,7 @@ def _write(path: Path, key: str, sql: str) -> None:
         return
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
-            json.dump({"key": key, "sql": sql}, file)
+            json.dump(entry, file)
         os.replace(temporary, path)
     except OSError:
         try:

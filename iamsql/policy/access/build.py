@@ -11,13 +11,14 @@ import duckdb
 from iamsql.common.collector import collector_paused
 from iamsql.policy.access.cache import AnswerCache, fill_tables, insert_rows
 from iamsql.policy.access.events import event_rows
-from iamsql.policy.access.model import AccountModel, load_accounts
+from iamsql.policy.access.model import AccountModel, load_accounts, load_roles
 from iamsql.policy.access.organization import Guardrails, guardrails
 from iamsql.policy.access.questions import Question, load_questions
 from iamsql.policy.access.tables import Asker, policy_rows, principal_rows, trust_rows
 from iamsql.store.schema import ACCESS_TABLES
 
 EVENT_TABLES = ("iam_event_policy_grant", "iam_event_policy_answer", "iam_event_trust_access")
+TRUST_TABLE = "iam_role_trust_access"  # reads each account's roles and their trust policies only (``load_roles``)
 
 
 @collector_paused()  # one collection at the end, not one after each table (each over a larger heap)
@@ -26,7 +27,12 @@ def compute(
 ) -> dict[str, list[tuple]]:
     """The rows of the access ``tables`` (default every one) for the IAM data visible on the connection; the
     engine is asked only what those tables hold."""
-    return _rows(con, load_questions(questions_file), guardrails(con), load_accounts(con), set(tables))
+    return _rows(con, load_questions(questions_file), guardrails(con), _models(con, set(tables)), set(tables))
+
+
+def _models(con: duckdb.DuckDBPyConnection, wanted: set[str]) -> list[AccountModel]:
+    """The accounts' models the ``wanted`` tables read: roles alone for the trust table alone (the NHI inventory's)."""
+    return load_roles(con) if wanted <= {TRUST_TABLE} else load_accounts(con)
 
 
 def _rows(
@@ -43,8 +49,8 @@ def _rows(
             rows["iam_principal_access"] += principal_rows(Asker(account, rails.get(account.account_id)), questions)
         if "iam_policy_access" in wanted:  # each policy on its own: no guardrails
             rows["iam_policy_access"] += policy_rows(account, policy_questions)
-        if "iam_role_trust_access" in wanted:
-            rows["iam_role_trust_access"] += trust_rows(account, rails.get(account.account_id))
+        if TRUST_TABLE in wanted:
+            rows[TRUST_TABLE] += trust_rows(account, rails.get(account.account_id))
     if wanted & set(EVENT_TABLES):
         rows.update(
             {name: found for name, found in event_rows(con, accounts, questions, rails).items() if name in wanted}
@@ -62,7 +68,7 @@ def create_tables(
     wanted = [name for name in ACCESS_TABLES if name in set(tables)]
     cache = AnswerCache.open(con, questions_file)
     kept = wanted if cache else []
-    questions, rails, accounts = load_questions(questions_file), guardrails(con), load_accounts(con)
+    questions, rails, accounts = load_questions(questions_file), guardrails(con), _models(con, set(wanted))
     computed = _rows(con, questions, rails, accounts, set(wanted) - set(kept))
     try:
         con.execute(";\n".join(f'create or replace temp table "{prefix}{name}" ({_columns(name)})' for name in wanted))

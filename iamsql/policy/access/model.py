@@ -448,6 +448,7 @@ def _unknown(label: str) -> list[AttachedPolicy]:
     return [AttachedPolicy(label, None)]
 
 
+ROLE_TRUST = "coalesce(assume_role_policy, assume_role_policy_std)::varchar"  # a role's trust policy as text
 # A user's, group's or role's managed policy ARNs as text: '[]' when its policies were loaded and it has none (the
 # column is NULL then, as in Steampipe), NULL when they were not loaded.
 ATTACHED_IF_LOADED = (
@@ -524,7 +525,7 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
     partitions: dict[str, str] = {}
     for kind, table, extra in (
         ("user", "aws_iam_user", "groups::varchar, user_id"),
-        ("role", "aws_iam_role", "coalesce(assume_role_policy, assume_role_policy_std)::varchar, role_id"),
+        ("role", "aws_iam_role", f"{ROLE_TRUST}, role_id"),
     ):
         for arn, name, path, account, partition, raw, std, attached, boundary, more, unique_id, tags in con.execute(
             f"select arn, name, path, account_id, partition, inline_policies::varchar, inline_policies_std::varchar, "
@@ -560,9 +561,7 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
                             AttachedPolicy(f"the policies of group {group} (not loaded)", None, group=group)
                         ]
             else:
-                trust = documents.attached(
-                    f"the trust policy of role {name}", _documents_of(more), resource=True, as_of=times.get(account)
-                )
+                trust = _trust(documents, name, more, times.get(account))
             bound = None
             if boundary:
                 known = managed.get(account, {}).get(boundary)
@@ -630,6 +629,34 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
         )
         for a in accounts
     ]
+
+
+def load_roles(con: duckdb.DuckDBPyConnection) -> list[AccountModel]:
+    """Each account's roles with their trust policies and nothing else (no identity policy, boundary, group, managed
+    policy or workload): all that ``iam_role_trust_access`` reads, as ``load_accounts`` gives it (the same trust
+    documents, the same partition: the account's first user's, else its first role's). Only for that table."""
+    documents = _Documents()
+    times = _account_times(con)
+    partitions: dict[str, str] = {}
+    for arn, account, partition in con.execute("select arn, account_id, partition from aws_iam_user").fetchall():
+        if arn is not None:
+            partitions.setdefault(account, partition or "aws")
+    roles: dict[str, list[Principal]] = {}
+    for arn, name, path, account, partition, raw in con.execute(
+        f"select arn, name, path, account_id, partition, {ROLE_TRUST} from aws_iam_role"
+    ).fetchall():
+        if arn is None:
+            continue
+        partitions.setdefault(account, partition or "aws")
+        trust = _trust(documents, name, raw, times.get(account))
+        role = Principal(arn, "role", name, path or "/", account, partition or "aws", trust=trust)
+        roles.setdefault(account, []).append(role)
+    return [AccountModel(account, partitions[account], found, {}) for account, found in sorted(roles.items())]
+
+
+def _trust(documents: _Documents, role: str, raw, as_of: float | None) -> AttachedPolicy:
+    """A role's trust policy (``raw``: the column as text)."""
+    return documents.attached(f"the trust policy of role {role}", _documents_of(raw), resource=True, as_of=as_of)
 
 
 @dataclass(frozen=True)
