@@ -4579,8 +4579,9 @@ def describe_parse_error(exc: ParseError) -> str:
 
 
 def postgres_tree(sql: str, *, as_of_variable: bool = False) -> exp.Expr:
-    """The statement with Postgres column names made explicit and every Postgres idiom rewritten."""
-    return postgres_rewritten(parse(sql), as_of_variable=as_of_variable)
+    """The statement with Postgres column names made explicit and every Postgres idiom rewritten, for an engine
+    without the numeric text functions (Spark): no source's column carries Postgres's text of its numerics."""
+    return postgres_rewritten(parse(sql), as_of_variable=as_of_variable, derived_texts=False)
 
 
 def star_with_using(tree: exp.Expr) -> exp.Expr:
@@ -4604,10 +4605,12 @@ def star_with_using(tree: exp.Expr) -> exp.Expr:
     return tree
 
 
-def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False, numeric_text: bool = False) -> exp.Expr:
+def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False, numeric_text: bool = False,
+                       derived_texts: bool = True) -> exp.Expr:
     """``postgres_tree`` of a statement already parsed by ``parse`` (``tree``, which it changes). With
     ``numeric_text`` a result column that is a numeric division or ``avg`` carries Postgres's text of it
-    (``numeric_text_columns``)."""
+    (``numeric_text_columns``); with ``derived_texts`` a subquery's, CTE's or ``VALUES`` list's numeric columns carry
+    theirs (``derived_numeric_texts``)."""
     check_unsupported(tree)
     tree = star_with_using(tree)
     check_distinct_on_order(tree)
@@ -4615,7 +4618,8 @@ def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False, numeric_
     check_set_operation_types(tree, scope)
     tree = name_select_items(tree, scope)
     tree = string_to_table(tree)
-    tree = derived_numeric_texts(tree, scope, printed=numeric_text)
+    if derived_texts:
+        tree = derived_numeric_texts(tree, scope, printed=numeric_text)
     tree = type_names(tree, scope, numeric_text)
     scales = output_scales(tree, scope)
     integers = output_integers(tree, scope) if numeric_text else []
