@@ -1569,6 +1569,17 @@ def variance_text(node: exp.Expr) -> exp.Expr:
     return exp.Case().when(exp.GT(this=count.copy(), expression=exp.Literal.number(int(sample))), computed)
 
 
+def _decimals_differ(values: list[exp.Expr], scope: Scope) -> bool:
+    """Whether a set operation's column of ``values`` (its NULLs left out) holds numerics (or integers) with
+    different or value-dependent numbers of decimals, which the output's one DECIMAL would not keep."""
+    if not any(is_numeric(v, scope) for v in values) or any(_is_float(v, scope) for v in values):
+        return False
+    if not all(scope.is_int(v) or is_numeric(v, scope) for v in values):
+        return False
+    return not (len({0 if scope.is_int(v) else numeric_scale(v, scope) for v in values}) == 1 and None not in {
+        numeric_scale(v, scope) for v in values if not scope.is_int(v)})
+
+
 def _numeric_operand_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
     """``node`` as numeric text with the decimals Postgres gives it (``150.0``), when the query decides them: an
     integer's digits, a numeric's known scale, a division's or ``avg``'s text; else None."""
@@ -5014,13 +5025,8 @@ def set_operation_numeric_texts(tree: exp.SetOperation, scope: Scope) -> exp.Exp
     for position, column in enumerate(zip(*(b.expressions for b in branches))):
         values = [item.unalias() for item in column]
         real = [v for v in values if not isinstance(v, exp.Null)]
-        if not any(is_numeric(v, scope) for v in real) or any(_is_float(v, scope) for v in real):
+        if not _decimals_differ(real, scope):
             continue
-        if not all(scope.is_int(v) or is_numeric(v, scope) for v in real):
-            continue
-        if len({0 if scope.is_int(v) else numeric_scale(v, scope) for v in real}) == 1 and None not in {
-                numeric_scale(v, scope) for v in real if not scope.is_int(v)}:
-            continue  # one number of decimals: the output's DECIMAL has it
         column_texts = [exp.Null() if isinstance(v, exp.Null) else _numeric_operand_text(v, scope) for v in values]
         if None in column_texts:
             continue
@@ -5087,13 +5093,8 @@ def union_numeric_texts(tree: exp.Union, scope: Scope) -> exp.Union:
     for column in zip(*(b.expressions for b in branches)):
         values = [item.unalias() for item in column]
         real = [v for v in values if not isinstance(v, exp.Null)]
-        if not any(is_numeric(v, scope) for v in real) or any(_is_float(v, scope) for v in real):
+        if not _decimals_differ(real, scope):
             continue
-        if not all(scope.is_int(v) or is_numeric(v, scope) for v in real):
-            continue
-        if len({0 if scope.is_int(v) else numeric_scale(v, scope) for v in real}) == 1 and None not in {
-                numeric_scale(v, scope) for v in real if not scope.is_int(v)}:
-            continue  # one number of decimals: the output's DECIMAL has it
         texts = [_numeric_operand_text(v, scope) for v in real]
         if None in texts:
             continue
