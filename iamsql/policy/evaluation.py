@@ -52,6 +52,10 @@ TRUST_POLICY_ACTIONS = frozenset(
         "sts:setcontext",
     }
 )
+# Actions of services RCPs support that RCPs do not restrict: "The kms:RetireGrant permission is not effective in an
+# RCP, even if the Action element specifies an asterisk (*) as a wildcard" (AWS KMS Developer Guide, "Resource control
+# policies in AWS KMS"; who may retire a grant is decided by the grant itself).
+RCP_EXEMPT_ACTIONS = frozenset({"kms:retiregrant"})
 # Services whose resource-based policy (the KMS key policy) must allow when it is given.
 KEY_POLICY_SERVICES = frozenset({"kms"})
 # iam:PassRole is granted only by the caller's own policies, for a role of its own account: "you must grant the
@@ -650,7 +654,8 @@ def reads_trust_policy(action: str, resource: str) -> bool:
 
 
 def _rcps_cover(action: str) -> bool:
-    return action.split(":", 1)[0] in rcp_supported_services()
+    """True when RCPs restrict ``action``: an action of a service RCPs support, but not one AWS exempts."""
+    return action.split(":", 1)[0] in rcp_supported_services() and action not in RCP_EXEMPT_ACTIONS
 
 
 def default_context(
