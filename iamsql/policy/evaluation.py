@@ -627,6 +627,14 @@ def _sts_caller_reason(who: Principal, action: str) -> str:
     return f"STS does not accept {action} from {_CALLER_NAMES[_caller_kind(who)]}, only from {callers}."
 
 
+def _bounded_direct(who: Principal, trust_call: bool, direct: list, boundary_grant: list) -> list:
+    """A same-account grant of the resource-based policy naming the caller itself. A role's trust policy naming an IAM
+    user is still limited by the user's permissions boundary: "If a permissions boundary is set for the user, then it
+    must allow the sts:AssumeRole action" (IAM User Guide, "Update a role trust policy"); other grants naming a user or
+    a session are not."""
+    return grant_and(direct, boundary_grant) if trust_call and who.kind == USER else direct
+
+
 def _assumes_itself(who: Principal, action: str, resource: str) -> bool:
     """True when a role (or one of its sessions) asks to assume that same role."""
     if action != "sts:assumerole" or who.kind not in (ROLE, SESSION):
@@ -813,7 +821,7 @@ def evaluate(request: Request) -> Evaluation:
         identity_side, principal_side = [], direct
     elif same_account:
         identity_side = grant_and(grant_or(identity_grant, role_named), boundary_grant, session_grant)
-        principal_side = grant_or(identity_side, direct)
+        principal_side = grant_or(identity_side, _bounded_direct(who, trust_call, direct, boundary_grant))
         if resource_policy_required:
             # A role assuming itself must be named by its trust policy: naming the account is not enough (AWS
             # Security Blog, "Announcing an update to IAM role trust policy behavior").
@@ -937,7 +945,8 @@ def _implicit_deny_reason(
     resource_side = direct or role_named or account_named
     if resource_policy_required and not resource_side:
         return f"The resource-based policy (trust or key policy) does not allow {action} for this principal."
-    if (identity_grant or role_named) and not boundary_grant:
+    trust_names_user = direct and who.kind == USER and reads_trust_policy(action.lower(), request.resource or "*")
+    if (identity_grant or role_named or trust_names_user) and not boundary_grant:
         return f"The permissions boundary does not allow {action}."
     if identity_grant and who.kind == FEDERATED_USER and request.session_policy is None:
         return f"A federated user session without a session policy has no permissions: nothing allows {action}."
