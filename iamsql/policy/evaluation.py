@@ -787,8 +787,10 @@ def evaluate(request: Request) -> Evaluation:
     # "The only resource-based policy that exists within the IAM service is the IAM role trust policy" (AWS Knowledge
     # Center, "Has prohibited field Principal"), and it decides only the STS calls on its role: a resource policy given
     # for an iam: action (iam:PassRole included) is not read, so it grants nothing (an iam: action on another account's
-    # IAM resources is denied) and denies nothing.
-    if request.resource_policy is not None and service != "iam":
+    # IAM resources is denied) and denies nothing. So for the other STS calls: their resources are no role (none, the
+    # caller's own session, a federated user, an account's root user: Service Authorization Reference, AWS STS resource
+    # types), and STS reads no resource-based policy for them.
+    if request.resource_policy is not None and service != "iam" and (service != "sts" or trust_call):
         # the resource policy of the STS calls on a role is the role's trust policy
         shape = as_trust_policy if trust_call else as_resource_policy
         resource_grants = run.policy(
