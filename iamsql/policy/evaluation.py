@@ -947,14 +947,16 @@ def _implicit_deny_reason(
     resource_side = direct or role_named or account_named
     if resource_policy_required and not resource_side:
         return f"The resource-based policy (trust or key policy) does not allow {action} for this principal."
+    # a grant to the caller's role counts as an identity-based one only within its account
+    own_grant = identity_grant or (same_account and role_named)
     trust_names_user = direct and who.kind == USER and reads_trust_policy(action.lower(), request.resource or "*")
-    if (identity_grant or role_named or trust_names_user) and not boundary_grant:
+    if (own_grant or trust_names_user) and not boundary_grant:
         return f"The permissions boundary does not allow {action}."
     if identity_grant and who.kind == FEDERATED_USER and request.session_policy is None:
         return f"A federated user session without a session policy has no permissions: nothing allows {action}."
-    if (identity_grant or role_named) and not session_grant:
+    if own_grant and not session_grant:
         return f"The session policy does not allow {action}."
-    if (identity_grant or role_named) and not identity_side:
+    if own_grant and not identity_side:
         return (f"The conditions under which the identity-based policies, the permissions boundary and the session "
                 f"policy allow {action} exclude each other.")
     if principal_side:
