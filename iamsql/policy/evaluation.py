@@ -635,20 +635,6 @@ def _bounded_direct(who: Principal, trust_call: bool, direct: list, boundary_gra
     return grant_and(direct, boundary_grant) if trust_call and who.kind == USER else direct
 
 
-def _assumes_itself(who: Principal, action: str, resource: str) -> bool:
-    """True when a role (or one of its sessions) asks to assume that same role."""
-    if action != "sts:assumerole" or who.kind not in (ROLE, SESSION):
-        return False
-    parts = resource.split(":", 5)
-    return (
-        len(parts) == 6
-        and parts[2] == "iam"
-        and parts[4] == who.account
-        and parts[5].startswith("role/")
-        and parts[5].rsplit("/", 1)[1] == who.name
-    )
-
-
 def reads_trust_policy(action: str, resource: str) -> bool:
     """True when the role's trust policy is the resource policy that must allow ``action``: the STS calls on a role,
     but not ``sts:SetContext`` on the caller's own session (``arn:aws:sts::ACCOUNT:self``, allowed by identity-based
@@ -825,10 +811,10 @@ def evaluate(request: Request) -> Evaluation:
         identity_side = grant_and(grant_or(identity_grant, role_named), boundary_grant, session_grant)
         principal_side = grant_or(identity_side, _bounded_direct(who, trust_call, direct, boundary_grant))
         if resource_policy_required:
-            # A role assuming itself must be named by its trust policy: naming the account is not enough (AWS
-            # Security Blog, "Announcing an update to IAM role trust policy behavior").
-            trusted_account = _NOTHING if _assumes_itself(who, action, resource) else account_named
-            principal_side = grant_and(grant_or(direct, role_named, trusted_account), principal_side)
+            # A role assuming itself is no exception: "To allow users to assume the current role again within a role
+            # session, specify the role ARN or AWS account ARN as a principal in the role trust policy" (IAM User
+            # Guide, "Update a role trust policy"); naming the account delegates to its identity-based policies.
+            principal_side = grant_and(grant_or(direct, role_named, account_named), principal_side)
     else:
         identity_side = grant_and(identity_grant, boundary_grant, session_grant)
         principal_side = grant_and(identity_side, grant_or(direct, role_named, account_named))
@@ -942,8 +928,6 @@ def _implicit_deny_reason(
         return f"IAM reads no resource-based policy for {action}: an IAM action on another account's resources is denied."
     if who.kind not in IAM_PRINCIPALS:
         return f"No resource-based policy statement allows {action} for this {who.kind} principal."
-    if account_named and not (direct or role_named) and _assumes_itself(who, action.lower(), request.resource or "*"):
-        return f"A role can {action} itself only when its trust policy names the role, not just its account."
     resource_side = direct or role_named or account_named
     if resource_policy_required and not resource_side:
         return f"The resource-based policy (trust or key policy) does not allow {action} for this principal."
