@@ -577,7 +577,8 @@ def parse_tags(doc: dict, path: Path) -> Parsed | str:
         return of_one(Parsed("iam:list-policy-tags",
                              fragments=[Fragment("aws_iam_policy", (arn,), {"arn": arn, **columns}, arn_account(arn))]))
     return ("list-user-tags / list-role-tags / list-policy-tags output names no user, role or policy (add UserName, "
-            f"RoleName or PolicyArn), so its tags cannot be attributed; {GAAD_INSTEAD}")
+            "RoleName or PolicyArn; for organizations list-tags-for-resource, ResourceId), so its tags cannot be "
+            f"attributed; {GAAD_INSTEAD}")
 
 
 def parse_policy_version(doc: dict, path: Path) -> Parsed | str:
