@@ -56,3 +56,28 @@ def test_columns_names_order_and_types_are_steampipes(described, table):
     columns = described(table)
     assert columns[:len(expected)] == expected  # Steampipe's columns first, in its order: `select *` lines up
     assert dict(columns[len(expected):]) == {**ADDED.get(table, {}), **OWN_COLUMNS}
+
+
+def test_a_database_storing_an_older_column_order_shows_steampipes(tmp_path):
+    """A database whose stored aws_iam_policy has policy_versions between policy_std and tags_src (as an older iamsql
+    made it) shows Steampipe's order after it is opened again, with the stored values in their columns."""
+    path = tmp_path / "older.duckdb"
+    con = db.connect(path)
+    stored = [(r[0], r[1]) for r in con.execute("describe history.aws_iam_policy").fetchall() if r[0] != "policy_versions"]
+    older = [*stored[:stored.index(("tags_src", "JSON"))], ("policy_versions", "JSON"),
+             *stored[stored.index(("tags_src", "JSON")):]]
+    con.execute("drop view aws_iam_policy")
+    con.execute("drop table history.aws_iam_policy")
+    con.execute(f"create table history.aws_iam_policy ({', '.join(f'{n} {t}' for n, t in older)})")
+    con.execute("insert into history.aws_iam_policy (name, policy_versions, tags_src, snapshot_id) "
+                "values ('p', '[]', '[{\"Key\": \"k\", \"Value\": \"v\"}]', 1)")
+    con.execute("update iamsql_schema set fingerprint = 'older'")
+    con.close()
+    con = db.connect(path)
+    try:
+        expected = reference()["aws_iam_policy"]
+        assert [(r[0], r[1]) for r in con.execute("describe aws_iam_policy").fetchall()][:len(expected)] == expected
+        assert con.execute("select tags_src::varchar, policy_versions::varchar from history.aws_iam_policy").fetchall() \
+            == [('[{"Key": "k", "Value": "v"}]', "[]")]
+    finally:
+        con.close()
