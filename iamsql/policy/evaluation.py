@@ -14,7 +14,13 @@ from typing import NamedTuple
 
 from iamsql.errors import PolicyError
 from iamsql.policy.catalog import rcp_supported_services
-from iamsql.policy.conditions import evaluate_conditions, merge_condition_blocks, never_holds, normalize_context
+from iamsql.policy.conditions import (
+    KnownPrefix,
+    evaluate_conditions,
+    merge_condition_blocks,
+    never_holds,
+    normalize_context,
+)
 from iamsql.policy.document import (
     Policy,
     PrincipalSpec,
@@ -653,14 +659,29 @@ def _rcps_cover(action: str) -> bool:
     return action.split(":", 1)[0] in rcp_supported_services()
 
 
+# Keys every request carries: "This key is always included in the request context" (IAM User Guide, "AWS global
+# condition context keys": aws:CurrentTime, aws:EpochTime, aws:RequestedRegion; "The aws:SecureTransport key is always
+# present in the request context", "Condition operators", Boolean condition operators).
+_ALWAYS_PRESENT = ("aws:currenttime", "aws:epochtime", "aws:requestedregion", "aws:securetransport")
+
+
 def default_context(
     who: Principal, principal_account: str | None, resource_account: str | None, static: bool = False
 ) -> dict:
     """The context keys AWS derives from the request itself (lower-cased names). A role session's
     ``aws:PrincipalArn`` is its role's ARN with the role's path, which the session ARN does not carry: the path is
-    taken to be ``/`` in a request, and the key is left unknown in static analysis (``static``)."""
+    taken to be ``/`` in a request. In static analysis (``static``) the keys every request carries, a role session's
+    ``aws:PrincipalArn`` and an IAM user's or role session's ``aws:userid`` (their unique ids: every principal but an
+    anonymous one has one, IAM User Guide, "Variables and tags") are there with a value not known
+    (``KnownPrefix``), so ``Null`` decides on them."""
     context = {}
-    if who.kind in IAM_PRINCIPALS and not (static and who.kind == SESSION):
+    if static:
+        context.update(dict.fromkeys(_ALWAYS_PRESENT, KnownPrefix("")))
+        if who.kind in (USER, SESSION):
+            context["aws:userid"] = KnownPrefix("")
+    if static and who.kind == SESSION:
+        context["aws:principalarn"] = KnownPrefix(f"arn:{who.partition}:iam::{who.account}:role/")
+    elif who.kind in IAM_PRINCIPALS:
         context["aws:principalarn"] = who.principal_arn
     if principal_account and who.kind in IAM_PRINCIPALS:
         # a SAML or OIDC caller's request is not signed (no aws:PrincipalAccount); a service principal's account is
