@@ -667,6 +667,7 @@ _ALWAYS_PRESENT = ("aws:currenttime", "aws:epochtime", "aws:requestedregion", "a
 # included in the request context only when the principal uses temporary credentials to make the request" (IAM User
 # Guide, "AWS global condition context keys", aws:MultiFactorAuthPresent, aws:TokenIssueTime).
 _TEMPORARY_CREDENTIAL_KEYS = ("aws:multifactorauthpresent", "aws:tokenissuetime")
+_PRESENT = KnownPrefix("")  # a key there, its value not known
 
 
 def default_context(
@@ -680,11 +681,11 @@ def default_context(
     value not known (``KnownPrefix``), so ``Null`` decides on them."""
     context = {}
     if static:
-        context.update(dict.fromkeys(_ALWAYS_PRESENT, KnownPrefix("")))
+        context.update(dict.fromkeys(_ALWAYS_PRESENT, _PRESENT))
         if who.kind in (ROLE, SESSION, FEDERATED_USER):
-            context.update(dict.fromkeys(_TEMPORARY_CREDENTIAL_KEYS, KnownPrefix("")))
+            context.update(dict.fromkeys(_TEMPORARY_CREDENTIAL_KEYS, _PRESENT))
         if who.kind in (USER, ROLE, SESSION):
-            context["aws:userid"] = KnownPrefix("")
+            context["aws:userid"] = _PRESENT
     if static and who.kind == SESSION:
         context["aws:principalarn"] = KnownPrefix(f"arn:{who.partition}:iam::{who.account}:role/")
     elif who.kind in IAM_PRINCIPALS:
