@@ -773,6 +773,10 @@ def _guest_roles(coverage: _Coverage, where: str, params: dict) -> dict[str, dic
     return found
 
 
+_STACKS_NOT_UPDATED = ("DELETE_COMPLETE", "DELETE_IN_PROGRESS", "DELETE_FAILED", "ROLLBACK_IN_PROGRESS",
+                       "ROLLBACK_COMPLETE", "ROLLBACK_FAILED")
+
+
 def _workloads(coverage: _Coverage, where: str, params: dict) -> dict[str, dict[str, dict[str, str]]]:
     """The loaded resources that run code with a role, by account and target (``WORKLOADS``): Lambda functions
     with their execution role, EC2 instances with the role of their instance profile (the loaded role that lists
@@ -790,9 +794,11 @@ def _workloads(coverage: _Coverage, where: str, params: dict) -> dict[str, dict[
         "notebook": f"select arn, role_arn, account_id from aws_sagemaker_notebook_instance{where}",
         "dev_endpoint": f"select arn, role_arn, account_id from aws_glue_dev_endpoint{where}",
         "state_machine": f"select arn, role_arn, account_id from aws_sfn_state_machine{where}",
-        # a deleted stack (DescribeStacks lists one asked for by its id) has nothing left to update
-        "stack": "select id, role_arn, account_id from aws_cloudformation_stack where status is distinct from "
-                 "'DELETE_COMPLETE'" + where.replace(" where ", " and "),
+        # a deleted stack (DescribeStacks lists one asked for by its id) has nothing left to update, and one that is
+        # being deleted, or whose creation failed and was rolled back, can only be deleted (CloudFormation refuses
+        # its updates: "is in ROLLBACK_COMPLETE state and can not be updated")
+        "stack": "select id, role_arn, account_id from aws_cloudformation_stack where status is null or status not in "
+                 f"({', '.join(repr(s) for s in _STACKS_NOT_UPDATED)})" + where.replace(" where ", " and "),
     }
     for target, sql in queries.items():
         rows = coverage.rows(WORKLOADS[target], sql, params)
