@@ -14,7 +14,13 @@ from typing import NamedTuple
 
 from iamsql.errors import PolicyError
 from iamsql.policy.catalog import rcp_supported_services
-from iamsql.policy.conditions import evaluate_conditions, merge_condition_blocks, never_holds, normalize_context
+from iamsql.policy.conditions import (
+    KnownPrefix,
+    evaluate_conditions,
+    merge_condition_blocks,
+    never_holds,
+    normalize_context,
+)
 from iamsql.policy.document import (
     Policy,
     PrincipalSpec,
@@ -652,14 +658,36 @@ def _rcps_cover(action: str) -> bool:
     return action.split(":", 1)[0] in rcp_supported_services() and action not in RCP_EXEMPT_ACTIONS
 
 
+# Keys every request carries: "This key is always included in the request context" (IAM User Guide, "AWS global
+# condition context keys": aws:CurrentTime, aws:EpochTime, aws:RequestedRegion; "The aws:SecureTransport key is always
+# present in the request context", "Condition operators", Boolean condition operators).
+_ALWAYS_PRESENT = ("aws:currenttime", "aws:epochtime", "aws:requestedregion", "aws:securetransport")
+# Keys every request made with temporary credentials carries, as a role's sessions and federated users' are: each "is
+# included in the request context only when the principal uses temporary credentials to make the request" (IAM User
+# Guide, "AWS global condition context keys", aws:MultiFactorAuthPresent, aws:TokenIssueTime).
+_TEMPORARY_CREDENTIAL_KEYS = ("aws:multifactorauthpresent", "aws:tokenissuetime")
+_PRESENT = KnownPrefix("")  # a key there, its value not known
+
+
 def default_context(
     who: Principal, principal_account: str | None, resource_account: str | None, static: bool = False
 ) -> dict:
     """The context keys AWS derives from the request itself (lower-cased names). A role session's
     ``aws:PrincipalArn`` is its role's ARN with the role's path, which the session ARN does not carry: the path is
-    taken to be ``/`` in a request, and the key is left unknown in static analysis (``static``)."""
+    taken to be ``/`` in a request. In static analysis (``static``) the keys every request carries, those of
+    temporary credentials for a role's sessions and federated users, a role session's ``aws:PrincipalArn`` and an
+    IAM user's or role's ``aws:userid`` (from their unique ids, IAM User Guide, "Variables and tags") are there with a
+    value not known (``KnownPrefix``), so ``Null`` decides on them."""
     context = {}
-    if who.kind in IAM_PRINCIPALS and not (static and who.kind == SESSION):
+    if static:
+        context.update(dict.fromkeys(_ALWAYS_PRESENT, _PRESENT))
+        if who.kind in (ROLE, SESSION, FEDERATED_USER):
+            context.update(dict.fromkeys(_TEMPORARY_CREDENTIAL_KEYS, _PRESENT))
+        if who.kind in (USER, ROLE, SESSION):
+            context["aws:userid"] = _PRESENT
+    if static and who.kind == SESSION:
+        context["aws:principalarn"] = KnownPrefix(f"arn:{who.partition}:iam::{who.account}:role/")
+    elif who.kind in IAM_PRINCIPALS:
         context["aws:principalarn"] = who.principal_arn
     if principal_account and who.kind in IAM_PRINCIPALS:
         # a SAML or OIDC caller's request is not signed (no aws:PrincipalAccount); a service principal's account is
@@ -744,7 +772,10 @@ def evaluate(request: Request) -> Evaluation:
     absent_keys = request.absent_keys
     if request.unknown_context:
         absent_keys = (*absent_keys, *_network_absent(context))
-    run = _Run(request, who, action, resource, context, known_absent(who, absent_keys))
+    absent = known_absent(who, absent_keys)
+    for key in [key for key, value in context.items() if isinstance(value, KnownPrefix) and key in absent]:
+        del context[key]  # a request asked without a key the caller's kind carries
+    run = _Run(request, who, action, resource, context, absent)
     management = request.management_account_id
     iam_caller = who.kind in IAM_PRINCIPALS
 
