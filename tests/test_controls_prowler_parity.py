@@ -1,0 +1,148 @@
+"""Controls added for parity with Prowler's IAM and CloudTrail checks (docs/vs-prowler.md), over AWS CLI outputs
+written to files and loaded as users load them: get-account-authorization-details, list-policies, describe-trails,
+get-insight-selectors, get-bucket-versioning, the credential report and get-service-last-accessed-details. Each
+test has a resource that must alarm beside one that must pass, and the case the data cannot decide (skip)."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from iamsql import controls
+from iamsql.load import load_paths
+from iamsql.store import db
+
+AS_OF = "2024-03-01T12:00:00Z"
+ACCOUNT = "111122223333"
+CREATED = "2023-01-01T00:00:00Z"
+
+
+def arn(kind: str, name: str) -> str:
+    return f"arn:aws:iam::{ACCOUNT}:{kind}/{name}"
+
+
+def run_loaded(tmp_path: Path, files: dict[str, object], control_ids: list[str]) -> dict[tuple[str, str], dict]:
+    """Write ``files`` (name -> text or JSON document) to a folder, load it as account ``ACCOUNT`` as of ``AS_OF``,
+    run the controls: (control, resource) -> result row (no errors, one row per resource)."""
+    folder = tmp_path / "export"
+    folder.mkdir()
+    for name, content in files.items():
+        (folder / name).write_text(content if isinstance(content, str) else json.dumps(content))
+    con = db.connect(tmp_path / "loaded.duckdb")
+    load_paths(con, [str(folder)], account_id=ACCOUNT, as_of=AS_OF)
+    rows = controls.results(con, controls.run_checks(con, controls=control_ids))
+    con.close()
+    assert [r["reason"] for r in rows if r["status"] == "error"] == []
+    results = {(r["control_id"], r["resource"]): r for r in rows}
+    assert len(results) == len(rows)
+    return results
+
+
+def status(results: dict, control: str, resource: str, expected: str) -> str:
+    row = results[(control, resource)]
+    assert row["status"] == expected, row["reason"]
+    return row["reason"]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Full access to CloudTrail or KMS, and aws-marketplace:Subscribe on every product: the policy engine's answers
+# for each customer-managed policy and each principal's inline policies.
+# --------------------------------------------------------------------------------------------------------------
+
+
+def document(*statements) -> dict:
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+def allow(action, resource="*", **extra) -> dict:
+    return {"Effect": "Allow", "Action": action, "Resource": resource, **extra}
+
+
+def managed(name: str, *statements) -> dict:
+    """A customer-managed policy as get-account-authorization-details lists it, attached once."""
+    return {"PolicyName": name, "PolicyId": "ANPA" + name.upper().replace("-", "")[:16].ljust(16, "X"),
+            "Arn": arn("policy", name), "Path": "/", "DefaultVersionId": "v1", "AttachmentCount": 1,
+            "PermissionsBoundaryUsageCount": 0, "IsAttachable": True, "CreateDate": CREATED, "UpdateDate": CREATED,
+            "PolicyVersionList": [{"Document": document(*statements), "VersionId": "v1", "IsDefaultVersion": True,
+                                   "CreateDate": CREATED}]}
+
+
+POLICIES = {
+    "admin": [allow("*")],
+    "cloudtrail-star": [allow("cloudtrail:*")],
+    "everything-but-iam": [{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}],
+    "cloudtrail-read": [allow(["cloudtrail:LookupEvents", "cloudtrail:Describe*", "cloudtrail:Get*", "cloudtrail:List*"])],
+    "cloudtrail-own-trails": [allow("cloudtrail:*", f"arn:aws:cloudtrail:*:{ACCOUNT}:trail/team-*")],
+    "cloudtrail-star-stop-denied": [allow("cloudtrail:*"), {"Effect": "Deny", "Action": "cloudtrail:StopLogging",
+                                                             "Resource": "*"}],
+    "cloudtrail-prefix": [allow(["cloudtrail:I*", "cloudtrail:LookupEvents"])],
+    "cloudtrail-star-in-one-region": [allow("cloudtrail:*", Condition={
+        "StringEquals": {"aws:RequestedRegion": "eu-west-1"}})],
+    "kms-star": [allow("kms:*")],
+    "kms-key-use": [allow(["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*"])],
+    "kms-named-key": [allow("kms:*", f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab")],
+    "marketplace-star": [allow("aws-marketplace:*")],
+    "marketplace-subscribe": [allow(["aws-marketplace:Subscribe", "aws-marketplace:ViewSubscriptions"])],
+    "marketplace-approved-products": [allow("aws-marketplace:Subscribe", Condition={
+        "ForAllValues:StringEquals": {"aws-marketplace:ProductId": ["prod-abcdefghijk12"]}})],
+    "marketplace-view": [allow(["aws-marketplace:ViewSubscriptions", "aws-marketplace:Get*"])],
+}
+
+
+@pytest.fixture(scope="module")
+def policy_results(tmp_path_factory):
+    gaad = {
+        "UserDetailList": [],
+        "GroupDetailList": [],
+        "RoleDetailList": [{
+            "Path": "/", "RoleName": "trail-admin", "RoleId": "AROAEXAMPLETRAILADMIN", "Arn": arn("role", "trail-admin"),
+            "CreateDate": CREATED, "MaxSessionDuration": 3600, "InstanceProfileList": [], "Tags": [],
+            "RoleLastUsed": {},
+            "AssumeRolePolicyDocument": document({"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+                                                  "Action": "sts:AssumeRole"}),
+            "RolePolicyList": [{"PolicyName": "trails", "PolicyDocument": document(allow("cloudtrail:*"))}],
+            "AttachedManagedPolicies": [{"PolicyName": "kms-star", "PolicyArn": arn("policy", "kms-star")}]}],
+        "Policies": [managed(name, *statements) for name, statements in POLICIES.items()],
+    }
+    # a policy listed without its document (list-policies): nothing to judge
+    listed = {"Policies": [{"PolicyName": "listed-only", "PolicyId": "ANPAEXAMPLELISTEDONLY", "Arn": arn("policy", "listed-only"),
+                            "Path": "/", "DefaultVersionId": "v3", "AttachmentCount": 2, "IsAttachable": True,
+                            "CreateDate": CREATED, "UpdateDate": CREATED}]}
+    return run_loaded(tmp_path_factory.mktemp("policies"), {"gaad.json": gaad, "list-policies.json": listed},
+                      ["iam_policy_no_full_access_to_cloudtrail", "iam_policy_no_full_access_to_kms",
+                       "iam_policy_no_marketplace_subscribe_star"])
+
+
+@pytest.mark.parametrize("name, expected, says", [
+    ("cloudtrail-star", "alarm", "every CloudTrail action"), ("admin", "alarm", "without conditions"),
+    ("everything-but-iam", "alarm", "every CloudTrail action"), ("cloudtrail-read", "ok", "does not allow"),
+    ("cloudtrail-own-trails", "ok", "does not allow"), ("cloudtrail-star-stop-denied", "ok", "does not allow"),
+    ("cloudtrail-prefix", "ok", "does not allow"), ("cloudtrail-star-in-one-region", "ok", "aws:requestedregion"),
+    ("kms-star", "ok", "does not allow"), ("listed-only", "skip", "without its policy document")])
+def test_full_access_to_cloudtrail(policy_results, name, expected, says):
+    reason = status(policy_results, "iam_policy_no_full_access_to_cloudtrail", arn("policy", name), expected)
+    assert says in reason.lower() if says.islower() else says in reason
+
+
+def test_inline_full_access_to_cloudtrail_is_judged_per_principal(policy_results):
+    reason = status(policy_results, "iam_policy_no_full_access_to_cloudtrail", arn("role", "trail-admin"), "alarm")
+    assert reason.startswith(f"Inline policy trails of {arn('role', 'trail-admin')}")
+    # the attached kms-star is judged once, as its own policy, not again under the role
+    status(policy_results, "iam_policy_no_full_access_to_kms", arn("role", "trail-admin"), "ok")
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("kms-star", "alarm"), ("admin", "alarm"), ("everything-but-iam", "alarm"), ("kms-key-use", "ok"),
+    ("kms-named-key", "ok"), ("cloudtrail-star", "ok"), ("listed-only", "skip")])
+def test_full_access_to_kms(policy_results, name, expected):
+    status(policy_results, "iam_policy_no_full_access_to_kms", arn("policy", name), expected)
+
+
+@pytest.mark.parametrize("name, expected, says", [
+    ("marketplace-star", "alarm", "without conditions"), ("marketplace-subscribe", "alarm", "without conditions"),
+    ("admin", "alarm", "without conditions"), ("marketplace-approved-products", "ok", "aws-marketplace:productid"),
+    ("marketplace-view", "ok", "does not allow"), ("kms-star", "ok", "does not allow"),
+    ("listed-only", "skip", "without its policy document")])
+def test_marketplace_subscribe_on_every_product(policy_results, name, expected, says):
+    reason = status(policy_results, "iam_policy_no_marketplace_subscribe_star", arn("policy", name), expected)
+    assert says in reason.lower()
