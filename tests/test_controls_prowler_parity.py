@@ -146,3 +146,47 @@ def test_full_access_to_kms(policy_results, name, expected):
 def test_marketplace_subscribe_on_every_product(policy_results, name, expected, says):
     reason = status(policy_results, "iam_policy_no_marketplace_subscribe_star", arn("policy", name), expected)
     assert says in reason.lower()
+
+
+# --------------------------------------------------------------------------------------------------------------
+# CloudTrail Insights (Prowler's cloudtrail_insights_exist): describe-trails' HasInsightSelectors, with the types
+# from get-insight-selectors, which collect asks only for a trail that has them (AWS answers
+# InsightNotEnabledException otherwise).
+# --------------------------------------------------------------------------------------------------------------
+
+
+def trail(name: str, *, insights: bool | None) -> dict:
+    entry = {"Name": name, "S3BucketName": "audit-logs", "IncludeGlobalServiceEvents": True, "IsMultiRegionTrail": True,
+             "HomeRegion": "us-east-1", "TrailARN": f"arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/{name}",
+             "LogFileValidationEnabled": True, "HasCustomEventSelectors": False, "IsOrganizationTrail": False}
+    if insights is not None:
+        entry["HasInsightSelectors"] = insights
+    return entry
+
+
+def trail_arn(name: str) -> str:
+    return f"arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/{name}"
+
+
+def test_insights_enabled_per_trail(tmp_path):
+    results = run_loaded(tmp_path, {
+        "describe-trails.json": {"trailList": [trail("watched", insights=True), trail("plain", insights=False),
+                                               trail("unknown", insights=None)]},
+        "get-insight-selectors.json": {"TrailARN": trail_arn("watched"), "InsightSelectors": [
+            {"InsightType": "ApiErrorRateInsight"}, {"InsightType": "ApiCallRateInsight"}]},
+    }, ["cloudtrail_insights_enabled"])
+    reason = status(results, "cloudtrail_insights_enabled", trail_arn("watched"), "ok")
+    assert "(ApiCallRateInsight and ApiErrorRateInsight)" in reason
+    assert "no CloudTrail Insights" in status(results, "cloudtrail_insights_enabled", trail_arn("plain"), "alarm")
+    assert "not known" in status(results, "cloudtrail_insights_enabled", trail_arn("unknown"), "skip")
+
+
+def test_insights_selectors_without_their_listing_still_count(tmp_path):
+    """A trail known from get-insight-selectors alone has Insights: AWS returns selectors only when they are set."""
+    results = run_loaded(tmp_path, {
+        "get-insight-selectors.json": {"TrailARN": trail_arn("watched"), "InsightSelectors": [
+            {"InsightType": "ApiCallRateInsight"}]},
+        "get-trail-status.json": {"IsLogging": True, "TrailARN": trail_arn("quiet")},
+    }, ["cloudtrail_insights_enabled"])
+    assert "(ApiCallRateInsight)" in status(results, "cloudtrail_insights_enabled", trail_arn("watched"), "ok")
+    status(results, "cloudtrail_insights_enabled", trail_arn("quiet"), "skip")
