@@ -190,3 +190,56 @@ def test_insights_selectors_without_their_listing_still_count(tmp_path):
     }, ["cloudtrail_insights_enabled"])
     assert "(ApiCallRateInsight)" in status(results, "cloudtrail_insights_enabled", trail_arn("watched"), "ok")
     status(results, "cloudtrail_insights_enabled", trail_arn("quiet"), "skip")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Long-term access keys that reach more than IAM and STS (Prowler's iam_user_with_temporary_credentials): the
+# credential report's active keys and the services IAM's last-accessed data lists as granted.
+# --------------------------------------------------------------------------------------------------------------
+
+REPORT_HEADER = (
+    "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,"
+    "mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,"
+    "access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,"
+    "access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,"
+    "cert_1_last_rotated,cert_2_active,cert_2_last_rotated")
+
+
+def report_line(name: str, key1: str, key2: str = "false") -> str:
+    """A user without a password; each key slot active or not as given, created 2023, never used."""
+    keys = ",".join(f"{active},{'2023-01-02T00:00:00+00:00' if active == 'true' else 'N/A'},N/A,N/A,N/A"
+                    for active in (key1, key2))
+    return f"{name},{arn('user', name)},2023-01-01T00:00:00+00:00,false,N/A,N/A,N/A,false,{keys},false,N/A,false,N/A"
+
+
+def last_accessed(name: str, *services: tuple[str, str | None]) -> dict:
+    """get-service-last-accessed-details of the user (the principal added as Arn): (namespace, last use or None)."""
+    return {"JobStatus": "COMPLETED", "JobType": "SERVICE_LEVEL", "JobCreationDate": "2024-03-01T10:00:00Z",
+            "JobCompletionDate": "2024-03-01T10:01:00Z", "IsTruncated": False, "Arn": arn("user", name),
+            "ServicesLastAccessed": [
+                {"ServiceName": namespace.upper(), "ServiceNamespace": namespace, "TotalAuthenticatedEntities": 0,
+                 **({"LastAuthenticated": used, "LastAuthenticatedRegion": "us-east-1",
+                     "LastAuthenticatedEntity": arn("user", name), "TotalAuthenticatedEntities": 1} if used else {})}
+                for namespace, used in services]}
+
+
+def test_access_keys_that_reach_more_than_iam_and_sts(tmp_path):
+    root = (f"<root_account>,arn:aws:iam::{ACCOUNT}:root,2016-02-10T08:00:00+00:00,not_supported,no_information,"
+            "not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A")
+    report = "\n".join([REPORT_HEADER, root, report_line("assumer", "true"), report_line("deployer", "false", "true"),
+                        report_line("console-only", "false"), report_line("unmeasured", "true")]) + "\n"
+    results = run_loaded(tmp_path, {
+        "credential-report.csv": report,
+        "assumer-last-accessed.json": last_accessed("assumer", ("iam", None), ("sts", "2024-02-28T09:00:00Z")),
+        "deployer-last-accessed.json": last_accessed("deployer", ("ec2", None), ("s3", "2024-02-20T09:00:00Z"),
+                                                     ("sts", None)),
+        "console-only-last-accessed.json": last_accessed("console-only", ("s3", "2024-02-20T09:00:00Z")),
+    }, ["iam_user_access_key_limited_to_iam_sts"])
+    control = "iam_user_access_key_limited_to_iam_sts"
+    assert "grant only IAM and STS" in status(results, control, arn("user", "assumer"), "ok")
+    reason = status(results, control, arn("user", "deployer"), "alarm")
+    assert "(access key 2)" in reason and "besides IAM and STS: ec2, s3;" in reason
+    assert "accessed in the tracking period: s3." in reason
+    assert "no active access key" in status(results, control, arn("user", "console-only"), "ok")
+    assert "no last-accessed data" in status(results, control, arn("user", "unmeasured"), "skip")
+    assert not any(resource.endswith(":root") for _, resource in results)
