@@ -243,3 +243,31 @@ def test_access_keys_that_reach_more_than_iam_and_sts(tmp_path):
     assert "no active access key" in status(results, control, arn("user", "console-only"), "ok")
     assert "no last-accessed data" in status(results, control, arn("user", "unmeasured"), "skip")
     assert not any(resource.endswith(":root") for _, resource in results)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# MFA delete on the trail bucket (Prowler's cloudtrail_bucket_requires_mfa_delete): get-bucket-versioning of each
+# bucket a trail delivers to, saved with its Bucket key as docs/loading.md asks.
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_mfa_delete_on_trail_buckets(tmp_path):
+    trails = []
+    for name, bucket in (("guarded", "logs-guarded"), ("versioned", "logs-versioned"), ("plain", "logs-plain"),
+                         ("uncollected", "logs-uncollected"), ("central", "central-logs")):
+        trails.append({**trail(name, insights=False), "S3BucketName": bucket})
+    buckets = {"Buckets": [{"Name": b, "CreationDate": CREATED}
+                           for b in ("logs-guarded", "logs-versioned", "logs-plain", "logs-uncollected")],
+               "Owner": {"ID": "abc"}}
+    files = {"describe-trails.json": {"trailList": trails}, "list-buckets.json": buckets}
+    for bucket, versioning in (("logs-guarded", {"Status": "Enabled", "MFADelete": "Enabled"}),
+                               ("logs-versioned", {"Status": "Enabled", "MFADelete": "Disabled"}),
+                               ("logs-plain", {"Status": None})):
+        files[f"get-bucket-versioning-{bucket}.json"] = {"Bucket": bucket, **versioning}
+    results = run_loaded(tmp_path, files, ["cloudtrail_bucket_mfa_delete"])
+    control = "cloudtrail_bucket_mfa_delete"
+    assert "has MFA delete enabled" in status(results, control, "arn:aws:s3:::logs-guarded", "ok")
+    assert "versioned without MFA delete" in status(results, control, "arn:aws:s3:::logs-versioned", "alarm")
+    assert "not versioned" in status(results, control, "arn:aws:s3:::logs-plain", "alarm")
+    assert "was not collected" in status(results, control, "arn:aws:s3:::logs-uncollected", "skip")
+    assert "not in this account's data" in status(results, control, "arn:aws:s3:::central-logs", "skip")
