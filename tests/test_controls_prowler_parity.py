@@ -1,16 +1,20 @@
 """Controls added for parity with Prowler's IAM and CloudTrail checks (docs/vs-prowler.md), over AWS CLI outputs
-written to files and loaded as users load them: get-account-authorization-details, list-policies, describe-trails,
-get-insight-selectors, get-bucket-versioning, the credential report and get-service-last-accessed-details. Each
-test has a resource that must alarm beside one that must pass, and the case the data cannot decide (skip)."""
+written to files and loaded as users load them (get-account-authorization-details, list-policies, describe-trails,
+get-insight-selectors, get-bucket-versioning, the credential report, get-service-last-accessed-details) and over an
+account collected from moto's server. Each test has a resource that must alarm beside one that must pass, and the
+case the data cannot decide (skip)."""
 
 import json
 from pathlib import Path
 
 import pytest
+from moto.cloudtrail.models import Trail
 
 from iamsql import controls
+from iamsql.collect.run import collect
 from iamsql.load import load_paths
 from iamsql.store import db
+from tests.fixtures.moto import populate_account
 
 AS_OF = "2024-03-01T12:00:00Z"
 ACCOUNT = "111122223333"
@@ -271,3 +275,32 @@ def test_mfa_delete_on_trail_buckets(tmp_path):
     assert "not versioned" in status(results, control, "arn:aws:s3:::logs-plain", "alarm")
     assert "was not collected" in status(results, control, "arn:aws:s3:::logs-uncollected", "skip")
     assert "not in this account's data" in status(results, control, "arn:aws:s3:::central-logs", "skip")
+
+
+def test_insights_and_mfa_delete_from_a_collected_account(aws_session, tmp_path, monkeypatch):
+    """Collected from moto's server with real boto3: the trail main with Insights, the regional trail without, and
+    their bucket versioned without MFA delete (get-bucket-versioning answers MFADelete Disabled)."""
+    describe = Trail.description
+
+    def as_aws_describes(self, include_region: bool = False) -> dict:  # moto always says HasInsightSelectors false
+        return {**describe(self, include_region), "HasInsightSelectors": bool(self.insight_selectors)}
+
+    monkeypatch.setattr(Trail, "description", as_aws_describes)
+    account = aws_session.client("sts").get_caller_identity()["Account"]
+    trails = populate_account(aws_session, account)["trails"]
+    aws_session.client("cloudtrail").put_insight_selectors(TrailName="main", InsightSelectors=[
+        {"InsightType": "ApiCallRateInsight"}, {"InsightType": "ApiErrorRateInsight"}])
+    aws_session.client("s3").put_bucket_versioning(Bucket=f"trail-logs-{account}",
+                                                   VersioningConfiguration={"Status": "Enabled"})
+    con = db.connect(tmp_path / "collected.duckdb")
+    collect(con, evidence_dir=tmp_path / "evidence", regions=["us-east-1", "eu-west-1"])
+    rows = controls.results(con, controls.run_checks(con, controls=["cloudtrail_insights_enabled",
+                                                                    "cloudtrail_bucket_mfa_delete"]))
+    con.close()
+    results = {(r["control_id"], r["resource"]): r for r in rows}
+    (main,) = [t for t in trails if t.endswith("/main")]
+    (regional,) = [t for t in trails if t.endswith("/eu-only")]
+    assert "(ApiCallRateInsight and ApiErrorRateInsight)" in status(results, "cloudtrail_insights_enabled", main, "ok")
+    status(results, "cloudtrail_insights_enabled", regional, "alarm")
+    reason = status(results, "cloudtrail_bucket_mfa_delete", f"arn:aws:s3:::trail-logs-{account}", "alarm")
+    assert "versioned without MFA delete" in reason and "eu-only, main" in reason
