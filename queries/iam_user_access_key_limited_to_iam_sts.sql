@@ -7,7 +7,8 @@ description: >-
   temporary credentials (sts:AssumeRole, sts:GetSessionToken with MFA) and to manage the user itself. A user with an
   active key whose policies grant another service alarms, naming the services and those used within the tracking
   period (last-accessed data does not tell a key's use from the console's). Users without an active key pass; a user
-  with one but without last-accessed data is skipped.
+  with one but without last-accessed data is skipped, also one whose policies grant nothing at all (its
+  last-accessed output lists no service, which loads no row).
 severity: high
 resource_type: AWS::IAM::User
 rationale: >-
