@@ -14,7 +14,7 @@ from iamsql.load import load_paths
 from iamsql.store import db
 
 from .cloudtrail_events import event, load_accounts
-from .test_controls_detections_identity import AS_OF, run  # one control over hand-written events
+from .test_controls_detections_identity import AS_OF, run, statuses  # one control over hand-written events
 
 T0 = AS_OF - timedelta(days=1)
 
@@ -592,3 +592,84 @@ def test_trail_updates_alarm_only_when_they_narrow_logging(tmp_path):
     assert status == "alarm" and "(PutInsightSelectors: ApiErrorRateInsight Insights no longer recorded)" in reason
     [(_, status, reason)] = found[off]
     assert status == "alarm" and "(PutInsightSelectors: Insights turned off)" in reason
+
+
+# --------------------------------------------------------------------------------------------------------------
+# trail_tampering: an UpdateTrail naming a bucket with no earlier bucket in the window alarmed ("logs sent to bucket
+# X"), though the event does not say where the logs went before and configuration tools (Terraform, CloudFormation)
+# name the trail's bucket in every update: it is judged by what its own fields leave. UpdateEventDataStore alarmed
+# on any call, a rename or a longer retention too; it counts only when it narrows the store (CloudTrail API
+# reference: it changes only the settings given).
+# --------------------------------------------------------------------------------------------------------------
+
+
+def trail_call(account, minute, name, request, response=None):
+    return event(account, at(minute), name, source="cloudtrail.amazonaws.com", user="ops", request=request,
+                 response=response, agent="APN/1.0 HashiCorp/1.0 Terraform/1.7.5 (+https://www.terraform.io)")
+
+
+def store_arn(account, store_id="EXAMPLE-f852-4e8f-8bd1-bcf6cEXAMPLE"):
+    return f"arn:aws:cloudtrail:us-east-1:{account}:eventdatastore/{store_id}"
+
+
+def create_store(account, minute, retention, selectors):
+    request = {"name": "org-lake", "retentionPeriod": retention, "multiRegionEnabled": True,
+               "organizationEnabled": True, "terminationProtectionEnabled": True, "advancedEventSelectors": selectors}
+    return trail_call(account, minute, "CreateEventDataStore", request,
+                      {**request, "eventDataStoreArn": store_arn(account), "status": "CREATED"})
+
+
+def update_store(account, minute, **request):
+    """UpdateEventDataStore naming the store by its id, as the CLI's --event-data-store accepts."""
+    return trail_call(account, minute, "UpdateEventDataStore",
+                      {"eventDataStore": "EXAMPLE-f852-4e8f-8bd1-bcf6cEXAMPLE", **request},
+                      {"eventDataStoreArn": store_arn(account), "name": request.get("name", "org-lake")})
+
+
+def test_an_update_naming_a_bucket_with_no_earlier_one_is_judged_by_what_it_leaves(tmp_path):
+    reapplied, narrowed = "858000000001", "858000000002"
+    whole = {"name": "main", "s3BucketName": "acme-cloudtrail-logs", "s3KeyPrefix": "", "includeGlobalServiceEvents": True,
+             "isMultiRegionTrail": True, "enableLogFileValidation": True}
+    found = run(tmp_path, {
+        # Terraform re-applies the whole trail, its bucket included: nothing known moved
+        reapplied: [trail_call(reapplied, 0, "UpdateTrail", whole)],
+        narrowed: [trail_call(narrowed, 0, "UpdateTrail", {**whole, "isMultiRegionTrail": False})],
+    }, "cloudtrail_event_trail_tampering")
+    assert statuses(found[reapplied]) == [(f"arn:aws:::{reapplied}", "ok")], found[reapplied]
+    [(_, status, reason)] = found[narrowed]
+    assert status == "alarm" and "(UpdateTrail: made a single-Region trail) to trail main" in reason, reason
+    assert "bucket" not in reason, reason
+
+
+def test_event_data_store_updates_alarm_only_when_they_narrow_the_store(tmp_path):
+    quiet, protection, short, shortened, fewer, data_only, widened = (f"859{n:09d}" for n in range(1, 8))
+    management = [{"name": "management", "fieldSelectors": [{"field": "eventCategory", "equals": ["Management"]}]}]
+    writes = [{"name": "writes", "fieldSelectors": [{"field": "eventCategory", "equals": ["Management"]},
+                                                    {"field": "readOnly", "equals": ["false"]}]}]
+    s3_data = [{"name": "s3", "fieldSelectors": [{"field": "eventCategory", "equals": ["Data"]},
+                                                 {"field": "resources.type", "equals": ["AWS::S3::Object"]}]}]
+    found = run(tmp_path, {
+        # a rename, a longer retention, termination protection on: nothing narrowed
+        quiet: [create_store(quiet, 0, 366, management),
+                update_store(quiet, 1, name="org-lake-2024", retentionPeriod=2557, terminationProtectionEnabled=True)],
+        protection: [update_store(protection, 0, terminationProtectionEnabled=False)],
+        short: [update_store(short, 0, retentionPeriod=7)],
+        shortened: [create_store(shortened, 0, 2557, management), update_store(shortened, 1, retentionPeriod=366)],
+        fewer: [create_store(fewer, 0, 2557, management), update_store(fewer, 1, advancedEventSelectors=writes)],
+        # a store of S3 data events only, with no earlier selectors to compare with: a design, not a change
+        data_only: [update_store(data_only, 0, advancedEventSelectors=s3_data)],
+        widened: [create_store(widened, 0, 2557, management),
+                  update_store(widened, 1, advancedEventSelectors=management + s3_data, multiRegionEnabled=True)],
+    }, "cloudtrail_event_trail_tampering")
+    ok = {a for a, rows in found.items() if [s for _, s, _ in rows] == ["ok"]}
+    assert ok == {quiet, data_only, widened}, found
+    reasons = {}
+    for account in (protection, short, shortened, fewer):
+        [(resource, status, reason)] = found[account]
+        assert (resource, status) == (store_arn(account), "alarm"), found[account]
+        reasons[account] = reason
+    assert ("(UpdateEventDataStore: termination protection turned off) to event data store "
+            "EXAMPLE-f852-4e8f-8bd1-bcf6cEXAMPLE by ops") in reasons[protection], reasons[protection]
+    assert "(UpdateEventDataStore: retention set to 7 days (under 90))" in reasons[short], reasons[short]
+    assert "(UpdateEventDataStore: retention shortened from 2557 to 366 days)" in reasons[shortened]
+    assert "(UpdateEventDataStore: read management events no longer recorded)" in reasons[fewer], reasons[fewer]
