@@ -4,6 +4,7 @@ Each case is a verdict a detection got wrong on a real trail (named in the test)
 in the same shape, with the twin the detection must still alarm on.
 """
 
+import gzip
 import json
 import uuid
 from datetime import datetime, timedelta
@@ -673,3 +674,52 @@ def test_event_data_store_updates_alarm_only_when_they_narrow_the_store(tmp_path
     assert "(UpdateEventDataStore: retention set to 7 days (under 90))" in reasons[short], reasons[short]
     assert "(UpdateEventDataStore: retention shortened from 2557 to 366 days)" in reasons[shortened]
     assert "(UpdateEventDataStore: read management events no longer recorded)" in reasons[fewer], reasons[fewer]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# enumeration_burst, access_denied_burst: AWS's own calls were left out by their user agent only. On the maheribra
+# trail Resource Explorer's service-linked role lists 31 services in 54 calls within five minutes (09:20, user agent
+# resource-explorer-2.amazonaws.com), and at 10:44:53 the same role calls ListPolicyStores with an AWS SDK's user
+# agent from an AWS address, without invokedBy. Only the service can assume a service-linked role, so its sessions
+# are neither reconnaissance nor stolen credentials, whatever their user agent.
+# --------------------------------------------------------------------------------------------------------------
+
+MAHERIBRA_DAY = "maheribra_aws_attack_chain_ir/04-investigation/evidence/cloudtrail/eu-west-1/2026/07/28"
+
+
+def service_role_burst(public_data, denied: bool, customer_role: bool) -> list[dict]:
+    """The 09:20 calls of Resource Explorer's service-linked role, as its own 10:44:53 SDK call was made."""
+    def records(name):
+        path = public_data / MAHERIBRA_DAY / f"275023965626_CloudTrail_eu-west-1_20260728T{name}.json.gz"
+        return json.loads(gzip.decompress(path.read_bytes()))["Records"]
+
+    [sdk_call] = [r for r in records("1045Z_dHjFkVEwWNdTqkuk") if r["eventName"] == "ListPolicyStores"]
+    burst = []
+    for record in records("0920Z_AH5Y0wcSP7x3gWnw"):
+        if "aws-service-role" not in json.dumps(record["userIdentity"]):
+            continue
+        identity = json.loads(json.dumps(sdk_call["userIdentity"]))
+        if customer_role:  # the same calls by a role of the customer's own: reconnaissance shape
+            identity["arn"] = identity["arn"].replace("AWSServiceRoleForResourceExplorer", "inventory")
+            identity["sessionContext"]["sessionIssuer"]["arn"] = "arn:aws:iam::275023965626:role/inventory"
+        record = {**record, "userIdentity": identity, "userAgent": sdk_call["userAgent"],
+                  "sourceIPAddress": sdk_call["sourceIPAddress"]}
+        if denied:
+            record |= {"errorCode": "AccessDenied", "errorMessage": "explicit deny in a resource-based policy"}
+        burst.append(record)
+    return burst
+
+
+def test_a_service_linked_roles_calls_are_not_enumeration_or_a_denied_burst(tmp_path, public_data):
+    found = {}
+    for control, denied in (("cloudtrail_event_enumeration_burst", False), ("cloudtrail_event_access_denied_burst", True)):
+        for customer_role in (False, True):
+            path = tmp_path / f"{control}-{customer_role}" / "events.json"
+            path.parent.mkdir()
+            path.write_text(json.dumps({"Records": service_role_burst(public_data, denied, customer_role)}))
+            found[control, customer_role] = check_loaded(path.parent, [path], control)
+    for control in ("cloudtrail_event_enumeration_burst", "cloudtrail_event_access_denied_burst"):
+        assert "alarm" not in [status for status, _ in found[control, False]], found[control, False]
+        assert "alarm" in [status for status, _ in found[control, True]], found[control, True]
+    [reason] = [r for s, r in found["cloudtrail_event_enumeration_burst", True] if s == "alarm"]
+    assert "role/inventory made 54 read calls to 31 services within 10 minutes" in reason, reason
