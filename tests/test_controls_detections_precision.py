@@ -723,3 +723,58 @@ def test_a_service_linked_roles_calls_are_not_enumeration_or_a_denied_burst(tmp_
         assert "alarm" in [status for status, _ in found[control, True]], found[control, True]
     [reason] = [r for s, r in found["cloudtrail_event_enumeration_burst", True] if s == "alarm"]
     assert "role/inventory made 54 read calls to 31 services within 10 minutes" in reason, reason
+
+
+# --------------------------------------------------------------------------------------------------------------
+# An organization trail delivers every member's events to the management account's bucket
+# (AWSLogs/<organization id>/<member>/CloudTrail/<region>/...); each event's account is its recipientAccountId, not
+# the bucket's account nor the caller's (userIdentity.accountId: a role session of another account reading a
+# member's shared secrets). Rows of the detections say the member's account, and a regional resource's row the
+# opt-in Region (ap-east-1, me-south-1) the call was made in; principal rows say global.
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_detections_on_an_organization_trail_name_each_members_account_and_region(tmp_path):
+    member, other = "861000000011", "861000000022"
+
+    def record(recipient, region, name, source, identity, request=None, minute=0):
+        return {"eventVersion": "1.09", "userIdentity": identity, "eventTime": f"{at(minute):%Y-%m-%dT%H:%M:%SZ}",
+                "eventSource": source, "eventName": name, "awsRegion": region, "sourceIPAddress": "203.0.113.20",
+                "userAgent": "aws-cli/2.15.0", "requestParameters": request, "responseElements": None,
+                "eventID": str(uuid.uuid4()), "eventType": "AwsApiCall", "recipientAccountId": recipient,
+                "managementEvent": True, "readOnly": name.startswith("Get")}
+
+    def session(account, role):
+        return {"type": "AssumedRole", "arn": f"arn:aws:sts::{account}:assumed-role/{role}/s", "accountId": account,
+                "accessKeyId": "ASIAEXAMPLEKEY000001", "sessionContext": {"sessionIssuer": {
+                    "type": "Role", "arn": f"arn:aws:iam::{account}:role/{role}", "accountId": account, "userName": role}}}
+
+    files = {
+        (member, "ap-east-1"): [
+            record(member, "ap-east-1", "StopLogging", "cloudtrail.amazonaws.com", session(member, "ops"),
+                   {"name": "regional"}),
+            *(record(member, "ap-east-1", "GetSecretValue", "secretsmanager.amazonaws.com", session(other, "reader"),
+                     {"secretId": f"arn:aws:secretsmanager:ap-east-1:{member}:secret:db-{n}"}, minute=n / 2)
+              for n in range(10))],
+        (other, "me-south-1"): [
+            record(other, "me-south-1", "DeleteDetector", "guardduty.amazonaws.com", session(other, "dev"),
+                   {"detectorId": "12abc34d567e8fa901bc2d34e56789f0"})],
+    }
+    for (account, region), records in files.items():
+        folder = tmp_path / "AWSLogs" / "o-aa111bb222" / account / "CloudTrail" / region / f"{at(0):%Y/%m/%d}"
+        folder.mkdir(parents=True)
+        (folder / f"{account}_CloudTrail_{region}_{at(0):%Y%m%dT%H%MZ}_x.json.gz").write_bytes(
+            gzip.compress(json.dumps({"Records": records}).encode()))
+    con = db.connect(tmp_path / "org.duckdb")
+    load_paths(con, [tmp_path / "AWSLogs"])
+    rows = controls.results(con, controls.run_checks(con, controls=[
+        "cloudtrail_event_trail_tampering", "cloudtrail_event_secret_bulk_read",
+        "cloudtrail_event_security_monitoring_disabled"]))
+    con.close()
+    alarms = sorted((r["control_id"], r["account_id"], r["region"], r["resource"]) for r in rows if r["status"] == "alarm")
+    assert alarms == [
+        ("cloudtrail_event_secret_bulk_read", member, "global", f"arn:aws:iam::{other}:role/reader"),
+        ("cloudtrail_event_security_monitoring_disabled", other, "me-south-1",
+         f"arn:aws:guardduty:me-south-1:{other}:detector/12abc34d567e8fa901bc2d34e56789f0"),
+        ("cloudtrail_event_trail_tampering", member, "ap-east-1", f"arn:aws:cloudtrail:ap-east-1:{member}:trail/regional"),
+    ], alarms
