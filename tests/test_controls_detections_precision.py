@@ -778,3 +778,34 @@ def test_detections_on_an_organization_trail_name_each_members_account_and_regio
          f"arn:aws:guardduty:me-south-1:{other}:detector/12abc34d567e8fa901bc2d34e56789f0"),
         ("cloudtrail_event_trail_tampering", member, "ap-east-1", f"arn:aws:cloudtrail:ap-east-1:{member}:trail/regional"),
     ], alarms
+
+
+# --------------------------------------------------------------------------------------------------------------
+# access_denied_burst: the console home page fills its cards with the user's permissions; on the invictus trail
+# bert-jan's browser asked for Cost Explorer's GetCostForecast and GetCostAndUsage at 12:13:21, both denied, among
+# a dozen reads in two seconds. A console page's denied reads are what the user may not see, not enumeration.
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_a_console_pages_denied_reads_are_not_a_denied_burst(tmp_path, public_data):
+    trail = public_data / "invictus_ir_aws_dataset" / "CloudTrail"
+    denied = [r for name in ("1215Z_P0WZuP2zvLW2RcUo", "1220Z_r7NFD65BgeDMqD23")
+              for r in json.loads((trail / f"218007301253_CloudTrail_us-east-1_20230710T{name}.json").read_text())["Records"]
+              if r["eventSource"] == "ce.amazonaws.com" and r.get("errorCode") == "AccessDenied"]
+    assert len(denied) == 2 and all(r["userAgent"].startswith("Mozilla/5.0") for r in denied)
+    found = {}
+    for case, records in (("console", denied),
+                          ("cli", [{**r, "userAgent": "aws-cli/2.13.0 Python/3.11.4 Linux/6.2 command/ce.get-cost-and-usage"}
+                                   for r in denied])):
+        path = tmp_path / case / "events.json"
+        path.parent.mkdir()
+        path.write_text(json.dumps({"Records": records}))
+        con = db.connect(path.parent / "loaded.duckdb")
+        load_paths(con, [path])
+        rows = controls.results(con, controls.run_checks(con, controls=["cloudtrail_event_access_denied_burst"],
+                                                         params={"cloudtrail_event_access_denied_burst.max_denied": 2}))
+        con.close()
+        found[case] = [(r["status"], r["reason"]) for r in rows]
+    assert [s for s, _ in found["console"]] == ["ok"], found["console"]
+    [(status, reason)] = found["cli"]
+    assert status == "alarm" and "bert-jan received 2 access-denied errors within 10 minutes" in reason, reason
