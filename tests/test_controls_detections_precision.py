@@ -809,3 +809,33 @@ def test_a_console_pages_denied_reads_are_not_a_denied_burst(tmp_path, public_da
     assert [s for s, _ in found["console"]] == ["ok"], found["console"]
     [(status, reason)] = found["cli"]
     assert status == "alarm" and "bert-jan received 2 access-denied errors within 10 minutes" in reason, reason
+
+
+# --------------------------------------------------------------------------------------------------------------
+# nhi_reuse_many_sources: a service-linked role is a non-human identity (its path), and its sessions call from its
+# service's fleet: Resource Explorer's role called ListPolicyStores with an AWS SDK's user agent from 54.74.165.177 on
+# the maheribra trail. Its calls from several fleet addresses are AWS's, not a credential shared or leaked.
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_a_service_linked_roles_fleet_addresses_are_not_credential_reuse(tmp_path, public_data):
+    path = public_data / MAHERIBRA_DAY / "275023965626_CloudTrail_eu-west-1_20260728T1045Z_dHjFkVEwWNdTqkuk.json.gz"
+    [sdk_call] = [r for r in json.loads(gzip.decompress(path.read_bytes()))["Records"]
+                  if r["eventName"] == "ListPolicyStores"]
+    found = {}
+    for case in ("service_linked", "customer"):
+        records = []
+        for n in range(7):  # the same call from seven of the service's addresses
+            identity = json.loads(json.dumps(sdk_call["userIdentity"]))
+            if case == "customer":
+                identity["arn"] = identity["arn"].replace("AWSServiceRoleForResourceExplorer", "inventory")
+                identity["sessionContext"]["sessionIssuer"]["arn"] = "arn:aws:iam::275023965626:role/inventory"
+            records.append({**sdk_call, "userIdentity": identity, "eventID": str(uuid.uuid4()),
+                            "sourceIPAddress": f"54.74.165.{177 + n}"})
+        folder = tmp_path / case
+        folder.mkdir()
+        (folder / "events.json").write_text(json.dumps({"Records": records}))
+        found[case] = check_loaded(folder, [folder / "events.json"], "cloudtrail_event_nhi_reuse_many_sources")
+    assert "alarm" not in [s for s, _ in found["service_linked"]], found["service_linked"]
+    [(status, reason)] = [(s, r) for s, r in found["customer"] if s == "alarm"]
+    assert "role inventory" in reason and "7 source IP address(es)" in reason, reason
