@@ -297,7 +297,9 @@ def test_every_iam_control_has_an_alarm_and_a_pass_case():
         covered.setdefault(control_id, set()).add(status)
     from .test_controls_expected import CONTROLS as TESTED_THERE  # the controls of issue 12: test_controls_expected
     shipped = {c.id for c in controls.load_controls() if c.id.startswith("iam_") and "privilege_escalation" not in c.id}
-    tested_there = set(TESTED_THERE) | {"iam_principal_unused_services"}  # and test_controls_identity
+    from .test_controls_prowler_parity import IAM_CONTROLS as PROWLER_PARITY
+
+    tested_there = set(TESTED_THERE) | set(PROWLER_PARITY) | {"iam_principal_unused_services"}  # test_controls_identity
     assert shipped - tested_there <= set(covered), shipped - tested_there - set(covered)
     for control_id, statuses in covered.items():
         assert {"alarm", "ok"} <= statuses, control_id
