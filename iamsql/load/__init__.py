@@ -443,7 +443,9 @@ class Merged:
         row = self.rows[fragment.account_id][fragment.table].setdefault(key, {})
         for column, value in fragment.fields.items():
             if isinstance(value, Unreadable):
-                warnings.append(f"{path}: {column}: {value.reason}; left NULL")
+                warnings.append(f"{path}: {column}: {value.reason}" + ("; left NULL" if value.kept is None else ""))
+                if value.kept is not None:
+                    row[column] = value.kept
             elif value is not None:
                 row[column] = value
         files = self.files[(fragment.account_id, fragment.table, key)]
