@@ -649,7 +649,8 @@ def test_an_inline_policy_that_is_not_json_is_unknown_and_keeps_the_others(tmp_p
                                user("unreadable", [broken])],
             "GroupDetailList": [], "RoleDetailList": [], "Policies": [], "IsTruncated": False}
     results = run_loaded(tmp_path, {"gaad.json": gaad},
-                         ["iam_principal_privilege_escalation", "iam_user_no_inline_policies"])
+                         ["iam_principal_privilege_escalation", "iam_user_no_inline_policies",
+                          "iam_policy_no_full_admin", "iam_policy_no_service_wildcard"])
     escalation = "iam_principal_privilege_escalation"
     assert results[(escalation, user_arn("mixed"))]["status"] == "alarm"
     assert "inline policy admin of user mixed" in results[(escalation, user_arn("mixed"))]["reason"]
@@ -659,3 +660,10 @@ def test_an_inline_policy_that_is_not_json_is_unknown_and_keeps_the_others(tmp_p
     assert results[("iam_user_no_inline_policies", user_arn("mixed"))]["reason"].startswith(
         "mixed has 2 inline policies (admin, broken)")
     assert results[("iam_user_no_inline_policies", user_arn("unreadable"))]["status"] == "alarm"
+    # the policy-content controls: a readable grant alarms; otherwise the unreadable document makes the set unknown
+    assert results[("iam_policy_no_full_admin", user_arn("mixed"))]["status"] == "alarm"
+    assert results[("iam_policy_no_full_admin", user_arn("unreadable"))]["status"] == "skip"
+    wildcard = results[("iam_policy_no_service_wildcard", user_arn("unreadable"))]
+    assert wildcard["status"] == "skip", wildcard
+    assert wildcard["reason"] == (f"Inline policy broken of {user_arn('unreadable')} could not be judged: the document "
+                                  f"of broken is not JSON.")
