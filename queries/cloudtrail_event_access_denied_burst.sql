@@ -2,7 +2,9 @@
 title: No bursts of access-denied errors
 description: >-
   No principal received max_denied or more access-denied errors (AccessDenied, UnauthorizedOperation...)
-  within any window_minutes minutes, in the lookback_days days before the data was taken.
+  within any window_minutes minutes, in the lookback_days days before the data was taken. Denials of AWS's own
+  calls (sessions of service-linked roles), of calls a service made for the caller (invokedBy) and of read-only
+  calls a console page made to fill itself are not counted.
 severity: medium
 resource_type: AWS::IAM::Principal
 rationale: >-
@@ -24,6 +26,12 @@ with denied as (
                    range between current row and :window_minutes * interval '1 minute' following) as in_window
   from cloudtrail_event_actor
   where access_denied and actor_arn is not null
+    -- AWS's own calls (a session of a service-linked role: only its service holds its credentials) and calls a
+    -- service made for the caller (invokedBy) are the service's denials, not someone trying stolen credentials
+    and not aws_caller and invoked_by is null
+    -- a console page asks for what it displays with the user's permissions: its read calls denied are widgets the
+    -- user may not see (the console home's Cost Explorer cards), not someone trying what the credentials allow
+    and not (agent_kind = 'console' and coalesce(read_only, false))
     and event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
 ),
 per_principal as (

@@ -3,8 +3,9 @@ title: No burst of enumeration across services
 description: >-
   No caller made read calls (List*, Get*, Describe*, or calls CloudTrail marks read-only) to min_services or more
   AWS services and min_calls or more calls in all within any window_minutes minutes, in the lookback_days days
-  before the data was taken. Calls made by AWS services, and console sessions (a browser loads several services
-  per page), are not counted. Failed calls count: a denied List is still reconnaissance.
+  before the data was taken. Calls made by AWS services (also by a session of a service-linked role, whatever its
+  user agent, or for the caller, invokedBy), and console sessions (a browser loads several services per page), are
+  not counted. Failed calls count: a denied List is still reconnaissance.
 severity: medium
 resource_type: AWS::IAM::Principal
 rationale: >-
@@ -27,7 +28,10 @@ with read_call as (
   from cloudtrail_event_actor as e
   where (e.read_only or e.event_name ~ '^(List|Get|Describe)')
     and e.agent_kind not in ('aws_service', 'console')
-    and e.user_type is distinct from 'AWSService'
+    -- AWS's own calls (a service, a session of a service-linked role: only its service can assume it) and calls a
+    -- service made for the caller (invokedBy), whatever their user agent: Resource Explorer's service-linked role
+    -- lists dozens of services within minutes, and also calls with an AWS SDK's user agent
+    and not e.aws_caller and e.invoked_by is null
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
 ),
 per_minute as (

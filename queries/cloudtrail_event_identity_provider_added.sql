@@ -30,7 +30,7 @@ with call as (
     coalesce(e.identity_arn, e.identity_user_name, e.actor_arn, e.user_type, 'an unknown caller') as caller,
     coalesce(t.request_parameters ->> 'sAMLProviderArn', t.request_parameters ->> 'openIDConnectProviderArn',
              t.response_elements ->> 'sAMLProviderArn', t.response_elements ->> 'openIDConnectProviderArn',
-             t.request_parameters ->> 'principalArn', t.user_identity ->> 'identityProvider',
+             t.request_parameters ->> 'principalArn', nullif(t.user_identity ->> 'identityProvider', ''),
              t.request_parameters ->> 'url', t.request_parameters ->> 'name', 'unknown') as provider,
     t.request_parameters ->> 'roleArn' as role_arn,
     coalesce(e.source_ip_address, 'an unknown address') as ip, coalesce(nullif(e.agent, ''), 'no user agent') as agent

@@ -46,7 +46,7 @@ with hit as (
     and not exists (
       select 1 from aws_cloudtrail_trail_event as again
       where again.account_id = e.account_id and again.event_name = 'EnableMFADevice' and again.error_code is null
-        and coalesce(again.request_parameters ->> 'userName', again.user_identity ->> 'userName', 'root')
+        and coalesce(again.request_parameters ->> 'userName', nullif(again.user_identity ->> 'userName', ''), 'root')
           = coalesce(t.request_parameters ->> 'userName',
                      regexp_replace(t.request_parameters ->> 'serialNumber', '^.*:mfa/', ''),
                      e.identity_user_name, 'root')

@@ -3,7 +3,8 @@ title: Non-human credentials are not reused from many places
 description: >-
   In the lookback_days days before the data was taken, no long-term access key (AKIA...) and no role of a
   non-human identity was used from more than max_source_ips source IP addresses or more than max_user_agents
-  calling tools (the first word of the user agent, such as aws-cli/2.13.0) (calls made by AWS services on its behalf are not counted).
+  calling tools (the first word of the user agent, such as aws-cli/2.13.0) (calls made by AWS services on its
+  behalf, and the sessions of service-linked roles, which only their service can assume, are not counted).
   A UUID in the tool's name is a run or session id, not another tool (Stratus Red Team names each detonation
   stratus-red-team_<uuid>): tools are counted without it.
 severity: medium
@@ -28,6 +29,8 @@ with event as (
       as agent
   from cloudtrail_event_actor as e
   where e.actor_arn is not null and e.agent_kind <> 'aws_service'
+    -- a service-linked role's sessions are AWS's (only its service can assume it), from its own fleet's addresses
+    and not e.aws_caller
     and e.source_ip_address is not null and e.source_ip_address not like '%.amazonaws.com'
     and e.source_ip_address <> 'AWS Internal'
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()

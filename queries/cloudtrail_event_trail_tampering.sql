@@ -10,11 +10,16 @@ description: >-
   management event and drops no data event narrows nothing (a trail's set-up, logging restored). An UpdateTrail
   call counts when its request parameters narrow the trail: IsMultiRegionTrail, IncludeGlobalServiceEvents,
   IsOrganizationTrail or EnableLogFileValidation false, KmsKeyId or CloudWatchLogsLogGroupArn empty (encryption or
-  CloudWatch Logs delivery removed), an S3 bucket other than the trail's before (or any bucket when no earlier one
-  is in the window: every trail has one, so naming a bucket may move the logs elsewhere), a key prefix or a log
-  group other than the trail's earlier one in the window. A PutInsightSelectors call counts when it turns
-  Insights off (an empty list) or drops an Insights type of the trail's previous call in the window. Calls that
-  only add logging do not count; the reason names what each call narrowed. Denied attempts (an access-denied errorCode)
+  CloudWatch Logs delivery removed), an S3 bucket, a key prefix or a log group other than the trail's earlier one in
+  the window (a bucket named with no earlier one in the window is not judged: the event does not say where the logs
+  went before, and configuration tools name the trail's bucket in every update). An UpdateEventDataStore call
+  counts when it turns termination protection off, makes the store single-Region or not the organization's, sets a
+  retention under min_retention_days days or shorter than the store's earlier one in the window, or sets selectors
+  that record fewer management events or drop the data events of the store's earlier selectors in the window
+  (without earlier ones, only management selectors that leave read, write or some sources' events out count). A
+  PutInsightSelectors call counts when it turns Insights off (an empty list) or drops an Insights type of the
+  trail's previous call in the window. Calls that only add logging do not count; the reason names what each call
+  narrowed. Denied attempts (an access-denied errorCode)
   are reported too; calls that failed for another reason, such as TrailNotFoundException for a trail that does
   not exist, changed nothing and are not counted.
 severity: high
@@ -27,25 +32,34 @@ tables: [iamsql_account, cloudtrail_event_actor, aws_cloudtrail_trail_event]
 requires: [aws_cloudtrail_trail_event]
 parameters:
   lookback_days: 90
+  min_retention_days: 90
 */
 with call as (
   select e.event_id, e.account_id, e.event_time, e.event_name, e.error_code,
     coalesce(e.actor_arn, e.user_type, 'an unknown caller') as caller,
-    coalesce(t.request_parameters ->> 'name', t.request_parameters ->> 'trailName', t.request_parameters ->> 'eventDataStore',
-      t.request_parameters ->> 'trailARN') as target,
+    -- UpdateEventDataStore names the store in eventDataStore; its name, when given, is the store's new name
+    coalesce(t.request_parameters ->> 'eventDataStore', t.request_parameters ->> 'name',
+      t.request_parameters ->> 'trailName', t.request_parameters ->> 'trailARN') as target,
     t.request_parameters as params,
+    t.response_elements ->> 'eventDataStoreArn' as store_arn,
     e.partition, e.region
   from cloudtrail_event_actor as e
     join aws_cloudtrail_trail_event as t on t.event_id = e.event_id and t.account_id = e.account_id
   where e.event_source = 'cloudtrail.amazonaws.com' and (e.error_code is null or e.access_denied)
     and e.event_name in ('StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors', 'PutInsightSelectors',
-                         'DeleteEventDataStore', 'UpdateEventDataStore', 'StopEventDataStoreIngestion', 'CreateTrail')
+                         'DeleteEventDataStore', 'UpdateEventDataStore', 'StopEventDataStoreIngestion', 'CreateTrail',
+                         'CreateEventDataStore')
     and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
 ),
 named as (
-  -- the trail is given by name or by ARN (StopLogging, UpdateTrail... accept both): one resource either way
+  -- the trail is given by name or by ARN (StopLogging, UpdateTrail... accept both), an event data store by ARN or
+  -- by its id (the ARN's last part; CreateEventDataStore's response gives the ARN): one resource either way
   select *,
-    case when target like 'arn:%' then target
+    case
+      when event_name like '%EventDataStore%' then coalesce(store_arn, case when target like 'arn:%' then target end,
+        'arn:' || partition || ':cloudtrail:' || coalesce(region, '') || ':' || account_id || ':eventdatastore/'
+          || coalesce(target, 'unnamed'))
+      when target like 'arn:%' then target
       else 'arn:' || partition || ':cloudtrail:' || coalesce(region, '') || ':' || account_id || ':trail/'
         || coalesce(target, 'unnamed')
     end as resource
@@ -77,7 +91,8 @@ advanced_selector as (
       as data_events
   from named as n, jsonb_array_elements(n.params -> 'advancedEventSelectors') as s,
     jsonb_array_elements(s -> 'fieldSelectors') as f
-  where n.event_name = 'PutEventSelectors' and jsonb_typeof(n.params -> 'advancedEventSelectors') = 'array'
+  where n.event_name in ('PutEventSelectors', 'CreateEventDataStore', 'UpdateEventDataStore')
+    and jsonb_typeof(n.params -> 'advancedEventSelectors') = 'array'
     and jsonb_typeof(s -> 'fieldSelectors') = 'array'
   group by n.event_id, s::text
 ),
@@ -165,9 +180,7 @@ trail_change as (
       case when n.params ->> 'isOrganizationTrail' = 'false' then 'no longer an organization trail' end,
       case when n.params ->> 'enableLogFileValidation' = 'false' then 'log file validation turned off' end,
       case when n.params ->> 'kmsKeyId' = '' then 'KMS encryption removed' end,
-      case when b.bucket <> '' and b.bucket_before is null
-        then 'logs sent to bucket ' || b.bucket || ' (the bucket before is not in the data)'
-        when b.bucket <> b.bucket_before then 'logs moved from bucket ' || b.bucket_before || ' to ' || b.bucket end,
+      case when b.bucket <> b.bucket_before then 'logs moved from bucket ' || b.bucket_before || ' to ' || b.bucket end,
       case when b.prefix <> b.prefix_before
         then 'log prefix changed from ' || coalesce(nullif(b.prefix_before, ''), 'none') || ' to '
           || coalesce(nullif(b.prefix, ''), 'none') end,
@@ -215,7 +228,68 @@ insight_change as (
   from named as n left join insight_dropped as d on d.event_id = n.event_id
   where n.event_name = 'PutInsightSelectors'
 ),
+store_setting as (
+  -- each CreateEventDataStore and UpdateEventDataStore call: the retention (days) and selectors it sets; NULL: the
+  -- call leaves them as they were
+  select n.event_id, n.event_name, n.resource, n.event_time, n.error_code, n.params,
+    case when n.params ->> 'retentionPeriod' ~ '^[0-9]+$' then (n.params ->> 'retentionPeriod')::int end as retention,
+    s.event_id is not null as has_selectors, s.management_read, s.management_write, s.every_source, s.data_events
+  from named as n left join selector_set as s on s.event_id = n.event_id
+  where n.event_name in ('CreateEventDataStore', 'UpdateEventDataStore')
+),
+store_before as (
+  -- for each UpdateEventDataStore call, the store's retention and selectors as its latest earlier successful call in
+  -- the window set them
+  select u.event_id,
+    (select p.retention from store_setting as p
+     where p.resource = u.resource and p.error_code is null and p.retention is not null
+       and (p.event_time < u.event_time or (p.event_time = u.event_time and p.event_id < u.event_id))
+     order by p.event_time desc, p.event_id desc limit 1) as retention_before,
+    (select p.event_id from store_setting as p
+     where p.resource = u.resource and p.error_code is null and p.has_selectors
+       and (p.event_time < u.event_time or (p.event_time = u.event_time and p.event_id < u.event_id))
+     order by p.event_time desc, p.event_id desc limit 1) as selectors_before
+  from store_setting as u
+  where u.event_name = 'UpdateEventDataStore'
+),
+store_change as (
+  -- what an UpdateEventDataStore call narrowed, by its request parameters (CloudTrail API reference: it changes only
+  -- the settings it is given): the state it leaves (termination protection off, one Region, not the organization's;
+  -- a retention under min_retention_days, or shorter than the store's earlier one in the window), or selectors that
+  -- record less than the store's earlier ones (without earlier ones, management events left partly out: a store of
+  -- data events only is a design, not a change); NULL when nothing
+  select u.event_id,
+    nullif(concat_ws('; ',
+      case when u.params ->> 'terminationProtectionEnabled' = 'false' then 'termination protection turned off' end,
+      case when u.params ->> 'multiRegionEnabled' = 'false' then 'made a single-Region event data store' end,
+      case when u.params ->> 'organizationEnabled' = 'false' then 'no longer an organization event data store' end,
+      case when u.retention < b.retention_before
+          then 'retention shortened from ' || b.retention_before || ' to ' || u.retention || ' days'
+        when u.retention < :min_retention_days and b.retention_before is null
+          then 'retention set to ' || u.retention || ' days (under ' || :min_retention_days || ')' end,
+      case
+        when not u.has_selectors then null
+        when p.event_id is null then
+          case
+            when not (u.management_read or u.management_write) then null
+            when not u.management_read then 'read management events no longer recorded'
+            when not u.management_write then 'write management events no longer recorded'
+            when not u.every_source then 'management events of some event sources no longer recorded'
+          end
+        when p.management_read and not u.management_read then 'read management events no longer recorded'
+        when p.management_write and not u.management_write then 'write management events no longer recorded'
+        when p.every_source and not u.every_source and (u.management_read or u.management_write)
+          then 'management events of some event sources no longer recorded'
+        when p.data_events and not u.data_events then 'the data events of the previous selectors no longer recorded'
+      end
+    ), '') as narrowed
+  from store_setting as u
+    join store_before as b on b.event_id = u.event_id
+    left join store_setting as p on p.event_id = b.selectors_before
+),
 change as (
+  select event_id, narrowed from store_change
+  union all
   select event_id, narrowed from selector_change
   union all
   select event_id, narrowed from trail_change
@@ -225,8 +299,9 @@ change as (
 event as (
   select n.*, c.narrowed
   from named as n left join change as c on c.event_id = n.event_id
-  where n.event_name <> 'CreateTrail'
-    and (n.event_name not in ('PutEventSelectors', 'UpdateTrail', 'PutInsightSelectors') or c.narrowed is not null)
+  where n.event_name not in ('CreateTrail', 'CreateEventDataStore')
+    and (n.event_name not in ('PutEventSelectors', 'UpdateTrail', 'PutInsightSelectors', 'UpdateEventDataStore')
+         or c.narrowed is not null)
 ),
 per_target as (
   select account_id, resource, min(regexp_replace(coalesce(target, 'unnamed'), '^.*/', '')) as target,
@@ -251,7 +326,9 @@ select
   case when p.changes > 0 then p.changes || ' change(s)' else '' end
     || case when p.changes > 0 and p.attempts > 0 then ' and ' else '' end
     || case when p.attempts > 0 then p.attempts || ' denied attempt(s)' else '' end
-    || ' (' || p.event_names || ') to trail ' || regexp_replace(p.target, '^.*/', '') || ' by ' || p.callers
+    || ' (' || p.event_names || ') to '
+    || case when p.resource like '%:eventdatastore/%' then 'event data store ' else 'trail ' end
+    || regexp_replace(p.target, '^.*/', '') || ' by ' || p.callers
     || ', last on ' || to_char(p.last_time, 'YYYY-MM-DD HH24:MI') || ' UTC; '
     || case when p.changes > 0 then 'confirm they were authorized and restore what was changed.'
        else 'find out why this caller tried to change logging.' end

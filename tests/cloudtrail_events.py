@@ -48,10 +48,34 @@ def console_login(account: str, when: datetime, user: str, *, mfa: bool, ip: str
                  response={"ConsoleLogin": "Success"}, additional={"MFAUsed": "Yes" if mfa else "No"})
 
 
+# Steampipe's user_identity: the Go struct its userIdentity is read into (the loader's, iamsql.load.formats.cloudtrail)
+IDENTITY_STRINGS = ("type", "userName", "principalId", "arn", "accountId", "accessKeyId", "identityProvider", "invokedBy")
+RECORD_KEYS = {"event_id": "eventID", "event_name": "eventName", "event_source": "eventSource",
+               "event_type": "eventType", "aws_region": "awsRegion", "source_ip_address": "sourceIPAddress",
+               "user_agent": "userAgent", "error_code": "errorCode", "read_only": "readOnly",
+               "request_parameters": "requestParameters", "response_elements": "responseElements",
+               "additional_event_data": "additionalEventData", "recipient_account_id": "recipientAccountId"}
+
+
+def as_loaded(row: dict) -> dict:
+    """An event row whose ``user_identity`` is the record's userIdentity as written, as the loader stores it: the
+    record in ``cloudtrail_event`` (unless given) and ``user_identity`` as Steampipe's Go struct."""
+    identity = row.get("user_identity")
+    if not isinstance(identity, dict):
+        return row
+    record = {key: row[column] for column, key in RECORD_KEYS.items() if row.get(column) is not None}
+    record |= {"eventTime": row.get("event_time"), "userIdentity": identity}
+    go_struct = {name: identity.get(name) or "" for name in IDENTITY_STRINGS}
+    go_struct |= {name: identity.get(name) for name in ("sessionContext", "webIdFederationData")}
+    return {**row, "cloudtrail_event": row.get("cloudtrail_event") or record, "user_identity": go_struct}
+
+
 def load_accounts(con, accounts: dict[str, dict[str, list[dict]]], as_of: datetime) -> None:
     """One snapshot per account holding the given rows per table, as ``iamsql load`` would write them."""
     for account, tables in accounts.items():
         with db.transaction(con):
             snapshot_id = db.new_snapshot(con, account_id=account, kind="load", sources=[], as_of=as_of)
             for table, rows in tables.items():
+                if table == "aws_cloudtrail_trail_event":
+                    rows = [as_loaded(row) for row in rows]
                 db.insert_rows(con, table, snapshot_id, rows)

@@ -411,6 +411,22 @@ def test_a_denied_organizations_call_is_a_gap_and_its_policy_stays_unknown(aws_s
     con.close()
 
 
+def test_denied_account_tags_are_one_gap_and_stay_unknown(aws_session, proxy_factory, tmp_path, monkeypatch):
+    """ListTagsForResource refused: one gap for the first account asked (the others are not asked), and every
+    account's tags stay NULL (unknown), not {} (none); the accounts themselves are loaded."""
+    members = create_organization(aws_session)
+    proxy = proxy_factory(deny={"ListTagsForResource"})
+    monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
+    con = db.connect(tmp_path / "org-tags.duckdb")
+    result = collect(con, evidence_dir=tmp_path / "evidence", org=True, role_name="SecurityAudit")
+    denied = [(g["api"], g["account_id"], g["error"]) for g in result.gaps]
+    assert denied == [("organizations:ListTagsForResource", MANAGEMENT, "AccessDenied")]
+    assert proxy.actions.count("ListTagsForResource") == 1
+    rows = con.execute("select id, tags is null and tags_src is null from aws_organizations_account").fetchall()
+    assert sorted(rows) == sorted([(MANAGEMENT, True), (members["dev"], True), (members["web"], True)])
+    con.close()
+
+
 def test_denied_workload_listings_are_gaps_and_the_rest_is_loaded(aws_session, proxy_factory, tmp_path, monkeypatch):
     """EC2 and ECS listings refused (query and JSON protocols): gaps naming the call and region; IAM still loaded."""
     populate_account(aws_session, MANAGEMENT)

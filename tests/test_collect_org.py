@@ -111,3 +111,25 @@ def test_org_collection_loads_the_organization_its_scps_and_rcps(aws_session: bo
     assert rcps and any(p is not None and p.statements_for("sts:assumerole") for p in rcps[0])
     assert not result.gaps
     con.close()
+
+
+def test_org_collection_loads_each_accounts_tags(aws_session: boto3.Session, tmp_path):
+    """ListTagsForResource per listed account: a tagged account's tags as Steampipe's map and AWS's list, an untagged
+    one's as {} and [] (what ListTagsForResource answers), not NULL."""
+    from iamsql.collect.run import collect
+    from iamsql.store import db
+
+    members = create_organization(aws_session)
+    aws_session.client("organizations").tag_resource(
+        ResourceId=members["web"], Tags=[{"Key": "env", "Value": "prod"}, {"Key": "owner", "Value": "web-team"}])
+    con = db.connect(str(tmp_path / "org-tags.duckdb"))
+    result = collect(con, evidence_dir=tmp_path / "evidence", org=True, role_name="SecurityAudit")
+    assert not result.gaps
+    tagged = tmp_path / "evidence" / MANAGEMENT / "global" / "organizations" / "list-tags-for-resource"
+    assert json.loads((tagged / f"{members['web']}.json").read_text())["ResourceId"] == members["web"]
+    rows = {r[0]: (json.loads(r[1]), json.loads(r[2])) for r in con.execute(
+        "select id, tags::varchar, tags_src::varchar from aws_organizations_account").fetchall()}
+    assert rows[members["web"]] == ({"env": "prod", "owner": "web-team"},
+                                    [{"Key": "env", "Value": "prod"}, {"Key": "owner", "Value": "web-team"}])
+    assert rows[members["dev"]] == ({}, []) and rows[MANAGEMENT] == ({}, [])
+    con.close()

@@ -25,6 +25,9 @@ POLICY_CONTROLS = [
     PASSROLE,
     "iam_policy_no_assume_role_star",
     "iam_policy_no_kms_decrypt_star",
+    "iam_policy_no_full_access_to_cloudtrail",
+    "iam_policy_no_full_access_to_kms",
+    "iam_policy_no_marketplace_subscribe_star",
 ]
 # the trust controls that read iam_role_trust_access, with the trusts of the unreadable roles they judge
 TRUST_CONTROLS = {

@@ -298,7 +298,7 @@ def test_trail_tampering_names_a_trail_once_whether_called_by_name_or_arn(tmp_pa
             "UpdateTrail",
             source="cloudtrail.amazonaws.com",
             user="eve",
-            request={"name": trail_arn, "s3BucketName": "elsewhere"},
+            request={"name": trail_arn, "isMultiRegionTrail": False},
         ),
         event(account, day, "ListUsers", user="alice", read_only=True),
     ]
@@ -306,7 +306,7 @@ def test_trail_tampering_names_a_trail_once_whether_called_by_name_or_arn(tmp_pa
     rows = [r for (control_id, _), r in found.items() if control_id == "cloudtrail_event_trail_tampering"]
     assert [r["resource"] for r in rows] == [trail_arn], [(r["resource"], r["reason"]) for r in rows]
     assert "StopLogging" in rows[0]["reason"]
-    assert "UpdateTrail: logs sent to bucket elsewhere (the bucket before is not in the data)" in rows[0]["reason"]
+    assert "UpdateTrail: made a single-Region trail" in rows[0]["reason"]
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -28,7 +28,8 @@ DETECTIONS = sorted(c.id for c in controls.load_controls() if c.id in {
     "cloudtrail_event_roles_anywhere_trust_added", "cloudtrail_event_mfa_device_removed", "cloudtrail_event_organization_change",
     "cloudtrail_event_security_monitoring_disabled", "cloudtrail_event_enumeration_burst",
     "cloudtrail_event_secret_bulk_read", "cloudtrail_event_instance_credentials_used_elsewhere",
-    "cloudtrail_event_function_code_replaced", "cloudtrail_event_function_policy_opened"})
+    "cloudtrail_event_function_code_replaced", "cloudtrail_event_function_policy_opened",
+    "cloudtrail_event_signin_token_issued"})
 RUN = DETECTIONS + ["cloudtrail_event_root_activity", "cloudtrail_event_trail_tampering", "cloudtrail_event_console_login_without_mfa"]
 
 # technique -> (file stem, [(control, resource, words the reason must hold)])

@@ -4,6 +4,7 @@ Each case is a verdict a detection got wrong on a real trail (named in the test)
 in the same shape, with the twin the detection must still alarm on.
 """
 
+import gzip
 import json
 import uuid
 from datetime import datetime, timedelta
@@ -14,7 +15,7 @@ from iamsql.load import load_paths
 from iamsql.store import db
 
 from .cloudtrail_events import event, load_accounts
-from .test_controls_detections_identity import AS_OF, run  # one control over hand-written events
+from .test_controls_detections_identity import AS_OF, run, statuses  # one control over hand-written events
 
 T0 = AS_OF - timedelta(days=1)
 
@@ -592,3 +593,249 @@ def test_trail_updates_alarm_only_when_they_narrow_logging(tmp_path):
     assert status == "alarm" and "(PutInsightSelectors: ApiErrorRateInsight Insights no longer recorded)" in reason
     [(_, status, reason)] = found[off]
     assert status == "alarm" and "(PutInsightSelectors: Insights turned off)" in reason
+
+
+# --------------------------------------------------------------------------------------------------------------
+# trail_tampering: an UpdateTrail naming a bucket with no earlier bucket in the window alarmed ("logs sent to bucket
+# X"), though the event does not say where the logs went before and configuration tools (Terraform, CloudFormation)
+# name the trail's bucket in every update: it is judged by what its own fields leave. UpdateEventDataStore alarmed
+# on any call, a rename or a longer retention too; it counts only when it narrows the store (CloudTrail API
+# reference: it changes only the settings given).
+# --------------------------------------------------------------------------------------------------------------
+
+
+def trail_call(account, minute, name, request, response=None):
+    return event(account, at(minute), name, source="cloudtrail.amazonaws.com", user="ops", request=request,
+                 response=response, agent="APN/1.0 HashiCorp/1.0 Terraform/1.7.5 (+https://www.terraform.io)")
+
+
+def store_arn(account, store_id="EXAMPLE-f852-4e8f-8bd1-bcf6cEXAMPLE"):
+    return f"arn:aws:cloudtrail:us-east-1:{account}:eventdatastore/{store_id}"
+
+
+def create_store(account, minute, retention, selectors):
+    request = {"name": "org-lake", "retentionPeriod": retention, "multiRegionEnabled": True,
+               "organizationEnabled": True, "terminationProtectionEnabled": True, "advancedEventSelectors": selectors}
+    return trail_call(account, minute, "CreateEventDataStore", request,
+                      {**request, "eventDataStoreArn": store_arn(account), "status": "CREATED"})
+
+
+def update_store(account, minute, **request):
+    """UpdateEventDataStore naming the store by its id, as the CLI's --event-data-store accepts."""
+    return trail_call(account, minute, "UpdateEventDataStore",
+                      {"eventDataStore": "EXAMPLE-f852-4e8f-8bd1-bcf6cEXAMPLE", **request},
+                      {"eventDataStoreArn": store_arn(account), "name": request.get("name", "org-lake")})
+
+
+def test_an_update_naming_a_bucket_with_no_earlier_one_is_judged_by_what_it_leaves(tmp_path):
+    reapplied, narrowed = "858000000001", "858000000002"
+    whole = {"name": "main", "s3BucketName": "acme-cloudtrail-logs", "s3KeyPrefix": "", "includeGlobalServiceEvents": True,
+             "isMultiRegionTrail": True, "enableLogFileValidation": True}
+    found = run(tmp_path, {
+        # Terraform re-applies the whole trail, its bucket included: nothing known moved
+        reapplied: [trail_call(reapplied, 0, "UpdateTrail", whole)],
+        narrowed: [trail_call(narrowed, 0, "UpdateTrail", {**whole, "isMultiRegionTrail": False})],
+    }, "cloudtrail_event_trail_tampering")
+    assert statuses(found[reapplied]) == [(f"arn:aws:::{reapplied}", "ok")], found[reapplied]
+    [(_, status, reason)] = found[narrowed]
+    assert status == "alarm" and "(UpdateTrail: made a single-Region trail) to trail main" in reason, reason
+    assert "bucket" not in reason, reason
+
+
+def test_event_data_store_updates_alarm_only_when_they_narrow_the_store(tmp_path):
+    quiet, protection, short, shortened, fewer, data_only, widened = (f"859{n:09d}" for n in range(1, 8))
+    management = [{"name": "management", "fieldSelectors": [{"field": "eventCategory", "equals": ["Management"]}]}]
+    writes = [{"name": "writes", "fieldSelectors": [{"field": "eventCategory", "equals": ["Management"]},
+                                                    {"field": "readOnly", "equals": ["false"]}]}]
+    s3_data = [{"name": "s3", "fieldSelectors": [{"field": "eventCategory", "equals": ["Data"]},
+                                                 {"field": "resources.type", "equals": ["AWS::S3::Object"]}]}]
+    found = run(tmp_path, {
+        # a rename, a longer retention, termination protection on: nothing narrowed
+        quiet: [create_store(quiet, 0, 366, management),
+                update_store(quiet, 1, name="org-lake-2024", retentionPeriod=2557, terminationProtectionEnabled=True)],
+        protection: [update_store(protection, 0, terminationProtectionEnabled=False)],
+        short: [update_store(short, 0, retentionPeriod=7)],
+        shortened: [create_store(shortened, 0, 2557, management), update_store(shortened, 1, retentionPeriod=366)],
+        fewer: [create_store(fewer, 0, 2557, management), update_store(fewer, 1, advancedEventSelectors=writes)],
+        # a store of S3 data events only, with no earlier selectors to compare with: a design, not a change
+        data_only: [update_store(data_only, 0, advancedEventSelectors=s3_data)],
+        widened: [create_store(widened, 0, 2557, management),
+                  update_store(widened, 1, advancedEventSelectors=management + s3_data, multiRegionEnabled=True)],
+    }, "cloudtrail_event_trail_tampering")
+    ok = {a for a, rows in found.items() if [s for _, s, _ in rows] == ["ok"]}
+    assert ok == {quiet, data_only, widened}, found
+    reasons = {}
+    for account in (protection, short, shortened, fewer):
+        [(resource, status, reason)] = found[account]
+        assert (resource, status) == (store_arn(account), "alarm"), found[account]
+        reasons[account] = reason
+    assert ("(UpdateEventDataStore: termination protection turned off) to event data store "
+            "EXAMPLE-f852-4e8f-8bd1-bcf6cEXAMPLE by ops") in reasons[protection], reasons[protection]
+    assert "(UpdateEventDataStore: retention set to 7 days (under 90))" in reasons[short], reasons[short]
+    assert "(UpdateEventDataStore: retention shortened from 2557 to 366 days)" in reasons[shortened]
+    assert "(UpdateEventDataStore: read management events no longer recorded)" in reasons[fewer], reasons[fewer]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# enumeration_burst, access_denied_burst: AWS's own calls were left out by their user agent only. On the maheribra
+# trail Resource Explorer's service-linked role lists 31 services in 54 calls within five minutes (09:20, user agent
+# resource-explorer-2.amazonaws.com), and at 10:44:53 the same role calls ListPolicyStores with an AWS SDK's user
+# agent from an AWS address, without invokedBy. Only the service can assume a service-linked role, so its sessions
+# are neither reconnaissance nor stolen credentials, whatever their user agent.
+# --------------------------------------------------------------------------------------------------------------
+
+MAHERIBRA_DAY = "maheribra_aws_attack_chain_ir/04-investigation/evidence/cloudtrail/eu-west-1/2026/07/28"
+
+
+def service_role_burst(public_data, denied: bool, customer_role: bool) -> list[dict]:
+    """The 09:20 calls of Resource Explorer's service-linked role, as its own 10:44:53 SDK call was made."""
+    def records(name):
+        path = public_data / MAHERIBRA_DAY / f"275023965626_CloudTrail_eu-west-1_20260728T{name}.json.gz"
+        return json.loads(gzip.decompress(path.read_bytes()))["Records"]
+
+    [sdk_call] = [r for r in records("1045Z_dHjFkVEwWNdTqkuk") if r["eventName"] == "ListPolicyStores"]
+    burst = []
+    for record in records("0920Z_AH5Y0wcSP7x3gWnw"):
+        if "aws-service-role" not in json.dumps(record["userIdentity"]):
+            continue
+        identity = json.loads(json.dumps(sdk_call["userIdentity"]))
+        if customer_role:  # the same calls by a role of the customer's own: reconnaissance shape
+            identity["arn"] = identity["arn"].replace("AWSServiceRoleForResourceExplorer", "inventory")
+            identity["sessionContext"]["sessionIssuer"]["arn"] = "arn:aws:iam::275023965626:role/inventory"
+        record = {**record, "userIdentity": identity, "userAgent": sdk_call["userAgent"],
+                  "sourceIPAddress": sdk_call["sourceIPAddress"]}
+        if denied:
+            record |= {"errorCode": "AccessDenied", "errorMessage": "explicit deny in a resource-based policy"}
+        burst.append(record)
+    return burst
+
+
+def test_a_service_linked_roles_calls_are_not_enumeration_or_a_denied_burst(tmp_path, public_data):
+    found = {}
+    for control, denied in (("cloudtrail_event_enumeration_burst", False), ("cloudtrail_event_access_denied_burst", True)):
+        for customer_role in (False, True):
+            path = tmp_path / f"{control}-{customer_role}" / "events.json"
+            path.parent.mkdir()
+            path.write_text(json.dumps({"Records": service_role_burst(public_data, denied, customer_role)}))
+            found[control, customer_role] = check_loaded(path.parent, [path], control)
+    for control in ("cloudtrail_event_enumeration_burst", "cloudtrail_event_access_denied_burst"):
+        assert "alarm" not in [status for status, _ in found[control, False]], found[control, False]
+        assert "alarm" in [status for status, _ in found[control, True]], found[control, True]
+    [reason] = [r for s, r in found["cloudtrail_event_enumeration_burst", True] if s == "alarm"]
+    assert "role/inventory made 54 read calls to 31 services within 10 minutes" in reason, reason
+
+
+# --------------------------------------------------------------------------------------------------------------
+# An organization trail delivers every member's events to the management account's bucket
+# (AWSLogs/<organization id>/<member>/CloudTrail/<region>/...); each event's account is its recipientAccountId, not
+# the bucket's account nor the caller's (userIdentity.accountId: a role session of another account reading a
+# member's shared secrets). Rows of the detections say the member's account, and a regional resource's row the
+# opt-in Region (ap-east-1, me-south-1) the call was made in; principal rows say global.
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_detections_on_an_organization_trail_name_each_members_account_and_region(tmp_path):
+    member, other = "861000000011", "861000000022"
+
+    def record(recipient, region, name, source, identity, request=None, minute=0):
+        return {"eventVersion": "1.09", "userIdentity": identity, "eventTime": f"{at(minute):%Y-%m-%dT%H:%M:%SZ}",
+                "eventSource": source, "eventName": name, "awsRegion": region, "sourceIPAddress": "203.0.113.20",
+                "userAgent": "aws-cli/2.15.0", "requestParameters": request, "responseElements": None,
+                "eventID": str(uuid.uuid4()), "eventType": "AwsApiCall", "recipientAccountId": recipient,
+                "managementEvent": True, "readOnly": name.startswith("Get")}
+
+    def session(account, role):
+        return {"type": "AssumedRole", "arn": f"arn:aws:sts::{account}:assumed-role/{role}/s", "accountId": account,
+                "accessKeyId": "ASIAEXAMPLEKEY000001", "sessionContext": {"sessionIssuer": {
+                    "type": "Role", "arn": f"arn:aws:iam::{account}:role/{role}", "accountId": account, "userName": role}}}
+
+    files = {
+        (member, "ap-east-1"): [
+            record(member, "ap-east-1", "StopLogging", "cloudtrail.amazonaws.com", session(member, "ops"),
+                   {"name": "regional"}),
+            *(record(member, "ap-east-1", "GetSecretValue", "secretsmanager.amazonaws.com", session(other, "reader"),
+                     {"secretId": f"arn:aws:secretsmanager:ap-east-1:{member}:secret:db-{n}"}, minute=n / 2)
+              for n in range(10))],
+        (other, "me-south-1"): [
+            record(other, "me-south-1", "DeleteDetector", "guardduty.amazonaws.com", session(other, "dev"),
+                   {"detectorId": "12abc34d567e8fa901bc2d34e56789f0"})],
+    }
+    for (account, region), records in files.items():
+        folder = tmp_path / "AWSLogs" / "o-aa111bb222" / account / "CloudTrail" / region / f"{at(0):%Y/%m/%d}"
+        folder.mkdir(parents=True)
+        (folder / f"{account}_CloudTrail_{region}_{at(0):%Y%m%dT%H%MZ}_x.json.gz").write_bytes(
+            gzip.compress(json.dumps({"Records": records}).encode()))
+    con = db.connect(tmp_path / "org.duckdb")
+    load_paths(con, [tmp_path / "AWSLogs"])
+    rows = controls.results(con, controls.run_checks(con, controls=[
+        "cloudtrail_event_trail_tampering", "cloudtrail_event_secret_bulk_read",
+        "cloudtrail_event_security_monitoring_disabled"]))
+    con.close()
+    alarms = sorted((r["control_id"], r["account_id"], r["region"], r["resource"]) for r in rows if r["status"] == "alarm")
+    assert alarms == [
+        ("cloudtrail_event_secret_bulk_read", member, "global", f"arn:aws:iam::{other}:role/reader"),
+        ("cloudtrail_event_security_monitoring_disabled", other, "me-south-1",
+         f"arn:aws:guardduty:me-south-1:{other}:detector/12abc34d567e8fa901bc2d34e56789f0"),
+        ("cloudtrail_event_trail_tampering", member, "ap-east-1", f"arn:aws:cloudtrail:ap-east-1:{member}:trail/regional"),
+    ], alarms
+
+
+# --------------------------------------------------------------------------------------------------------------
+# access_denied_burst: the console home page fills its cards with the user's permissions; on the invictus trail
+# bert-jan's browser asked for Cost Explorer's GetCostForecast and GetCostAndUsage at 12:13:21, both denied, among
+# a dozen reads in two seconds. A console page's denied reads are what the user may not see, not enumeration.
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_a_console_pages_denied_reads_are_not_a_denied_burst(tmp_path, public_data):
+    trail = public_data / "invictus_ir_aws_dataset" / "CloudTrail"
+    denied = [r for name in ("1215Z_P0WZuP2zvLW2RcUo", "1220Z_r7NFD65BgeDMqD23")
+              for r in json.loads((trail / f"218007301253_CloudTrail_us-east-1_20230710T{name}.json").read_text())["Records"]
+              if r["eventSource"] == "ce.amazonaws.com" and r.get("errorCode") == "AccessDenied"]
+    assert len(denied) == 2 and all(r["userAgent"].startswith("Mozilla/5.0") for r in denied)
+    found = {}
+    for case, records in (("console", denied),
+                          ("cli", [{**r, "userAgent": "aws-cli/2.13.0 Python/3.11.4 Linux/6.2 command/ce.get-cost-and-usage"}
+                                   for r in denied])):
+        path = tmp_path / case / "events.json"
+        path.parent.mkdir()
+        path.write_text(json.dumps({"Records": records}))
+        con = db.connect(path.parent / "loaded.duckdb")
+        load_paths(con, [path])
+        rows = controls.results(con, controls.run_checks(con, controls=["cloudtrail_event_access_denied_burst"],
+                                                         params={"cloudtrail_event_access_denied_burst.max_denied": 2}))
+        con.close()
+        found[case] = [(r["status"], r["reason"]) for r in rows]
+    assert [s for s, _ in found["console"]] == ["ok"], found["console"]
+    [(status, reason)] = found["cli"]
+    assert status == "alarm" and "bert-jan received 2 access-denied errors within 10 minutes" in reason, reason
+
+
+# --------------------------------------------------------------------------------------------------------------
+# nhi_reuse_many_sources: a service-linked role is a non-human identity (its path), and its sessions call from its
+# service's fleet: Resource Explorer's role called ListPolicyStores with an AWS SDK's user agent from 54.74.165.177 on
+# the maheribra trail. Its calls from several fleet addresses are AWS's, not a credential shared or leaked.
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_a_service_linked_roles_fleet_addresses_are_not_credential_reuse(tmp_path, public_data):
+    path = public_data / MAHERIBRA_DAY / "275023965626_CloudTrail_eu-west-1_20260728T1045Z_dHjFkVEwWNdTqkuk.json.gz"
+    [sdk_call] = [r for r in json.loads(gzip.decompress(path.read_bytes()))["Records"]
+                  if r["eventName"] == "ListPolicyStores"]
+    found = {}
+    for case in ("service_linked", "customer"):
+        records = []
+        for n in range(7):  # the same call from seven of the service's addresses
+            identity = json.loads(json.dumps(sdk_call["userIdentity"]))
+            if case == "customer":
+                identity["arn"] = identity["arn"].replace("AWSServiceRoleForResourceExplorer", "inventory")
+                identity["sessionContext"]["sessionIssuer"]["arn"] = "arn:aws:iam::275023965626:role/inventory"
+            records.append({**sdk_call, "userIdentity": identity, "eventID": str(uuid.uuid4()),
+                            "sourceIPAddress": f"54.74.165.{177 + n}"})
+        folder = tmp_path / case
+        folder.mkdir()
+        (folder / "events.json").write_text(json.dumps({"Records": records}))
+        found[case] = check_loaded(folder, [folder / "events.json"], "cloudtrail_event_nhi_reuse_many_sources")
+    assert "alarm" not in [s for s, _ in found["service_linked"]], found["service_linked"]
+    [(status, reason)] = [(s, r) for s, r in found["customer"] if s == "alarm"]
+    assert "role inventory" in reason and "7 source IP address(es)" in reason, reason

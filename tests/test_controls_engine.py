@@ -239,6 +239,21 @@ def test_rows_dimensions_and_per_account_time(con, tmp_path):
     assert run_row[3] == controls.control_pack_hash(tmp_path)
 
 
+def test_the_control_pack_hash_covers_the_engines_questions(tmp_path, monkeypatch):
+    """A run records what it ran: the engine-judged controls read queries/access.yaml, so changing a question changes
+    the pack's hash as changing a control does."""
+    from iamsql.controls import catalog
+
+    write_control(tmp_path, "users_mfa", USERS_MFA)
+    questions = tmp_path / "access.yaml"
+    questions.write_bytes(catalog.ACCESS_QUESTIONS.read_bytes())
+    monkeypatch.setattr(catalog, "ACCESS_QUESTIONS", questions)
+    before = controls.control_pack_hash(tmp_path)
+    assert controls.control_pack_hash(tmp_path) == before
+    questions.write_text(questions.read_text() + "\n# one more line\n")
+    assert controls.control_pack_hash(tmp_path) != before
+
+
 def test_same_data_same_results(con, tmp_path):
     write_control(tmp_path, "users_mfa", USERS_MFA)
     first = run(con, tmp_path)

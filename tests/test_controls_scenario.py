@@ -6,8 +6,8 @@ Planted violations (each gives the alarms listed in ``EXPECTED_ALARMS``):
 - bob: console password without MFA.
 - carol: two active access keys (and so a non-human user by the keys-without-password rule).
 - dave: the customer policy AdminEverything (``*`` on ``*``) attached directly (full admin; it also covers
-  iam:PassRole and sts:AssumeRole on every role and kms:Decrypt with every key, and makes dave able to
-  escalate); dave has no MFA device, so no hardware one.
+  iam:PassRole and sts:AssumeRole on every role, kms:Decrypt with every key, every CloudTrail and KMS action and
+  aws-marketplace:Subscribe on every product, and makes dave able to escalate); dave has no MFA device, so no hardware one.
 - erin: an inline policy.
 - frank: created 200 days ago with one access key created then and never used (not rotated, unused; a
   non-human user by the keys-without-password rule, so also an unused NHI with an old key).
@@ -23,7 +23,8 @@ Planted violations (each gives the alarms listed in ``EXPECTED_ALARMS``):
 - the password policy: 8 characters, no symbols, numbers or upper case, no reuse prevention, no expiry.
 - the trail eu-audit: no log-file validation, no KMS key, no CloudWatch Logs delivery, not logging.
 - the trail main's log group: no metric filter for any monitored pattern but root use (every other
-  ``cloudwatch_*_monitored`` control alarms); the trail bucket: no server access logging.
+  ``cloudwatch_*_monitored`` control alarms); neither trail has Insights; the trail bucket: no server access
+  logging, no versioning (so no MFA delete).
 
 Compliant resources (no alarm expected): alice (console with MFA), every user in group engineers with the
 customer policy EngineerRead, app-server (new: not an unused role), vendor-access (cross-account with ExternalId),
@@ -88,6 +89,9 @@ EXPECTED_ALARMS = {
     ("iam_principal_privilege_escalation", user("dave")),
     ("iam_privileged_user_hardware_mfa", user("dave")),
     ("iam_policy_no_kms_decrypt_star", policy("AdminEverything")),
+    ("iam_policy_no_full_access_to_cloudtrail", policy("AdminEverything")),
+    ("iam_policy_no_full_access_to_kms", policy("AdminEverything")),
+    ("iam_policy_no_marketplace_subscribe_star", policy("AdminEverything")),
     ("iam_user_no_inline_policies", user("erin")),
     ("iam_access_key_rotated", user("frank") + "#access_key_1"),
     ("iam_user_unused_access_key", user("frank") + "#access_key_1"),
@@ -113,6 +117,9 @@ EXPECTED_ALARMS = {
     ("cloudtrail_cloudwatch_delivery", TRAIL_EU),
     ("cloudtrail_trail_logging", TRAIL_EU),
     ("cloudtrail_bucket_access_logging", f"arn:aws:s3:::trail-logs-{ACCOUNT}"),
+    ("cloudtrail_bucket_mfa_delete", f"arn:aws:s3:::trail-logs-{ACCOUNT}"),
+    ("cloudtrail_insights_enabled", TRAIL_MAIN),
+    ("cloudtrail_insights_enabled", TRAIL_EU),
     *((f"cloudwatch_{pattern}_monitored", ACCOUNT_RESOURCE) for pattern in (
         "unauthorized_api_calls", "console_signin_without_mfa", "iam_policy_changes", "cloudtrail_changes",
         "console_authentication_failures", "kms_key_disable_or_deletion", "s3_bucket_policy_changes",

@@ -20,10 +20,10 @@ from typer.testing import CliRunner
 
 from iamsql import controls
 from iamsql.cli import app
-from iamsql.policy.access.model import without_expired
+from iamsql.policy.access.model import read_at
 from iamsql.policy.access.who import who_can
 from iamsql.store import db
-from tests.iam_rows import ACCOUNT, AS_OF, allow, arn, check_rows, user
+from tests.iam_rows import ACCOUNT, AS_OF, allow, arn, check_rows, deny, user
 
 CONTROL = "iam_principal_privilege_escalation"
 
@@ -55,18 +55,39 @@ CASES = {
     "epoch-number-equals-passed": (new_version("NumericEquals", "aws:EpochTime", "1709294399"), "ok"),
     "epoch-number-at-bound": (new_version("NumericLessThanEquals", "aws:EpochTime", "1709294400"), "alarm"),
     "epoch-number-to-come": (new_version("NumericLessThan", "aws:EpochTime", "1709294401"), "alarm"),
-    "epoch-number-if-exists": (new_version("NumericLessThanIfExists", "aws:EpochTime", "1700000000"), "alarm"),
+    # IfExists on the request's time: the key is "always included in the request context", so it has ended too
+    "epoch-number-if-exists": (new_version("NumericLessThanIfExists", "aws:EpochTime", "1700000000"), "ok"),
+    "time-if-exists-to-come": (new_version("DateLessThanIfExists", "aws:CurrentTime", "2024-03-02T00:00:00Z"), "alarm"),
     # a statement not yet in force at the data's time (it starts in 2030) is kept: requests made later match it, so
     # the path is conditional on the time, as a statement that ends later is
     "time-not-started": (new_version("DateGreaterThan", "aws:CurrentTime", "2030-01-01T00:00:00Z"), "alarm"),
     "epoch-not-started": (new_version("DateGreaterThan", "aws:EpochTime", "1893456000"), "alarm"),
     "epoch-number-not-started": (new_version("NumericGreaterThan", "aws:EpochTime", "1893456000"), "alarm"),
+    # a Deny whose start has passed is in force for every request at or after the data's time ("DateGreaterThan:
+    # Matching after a specific a date and time", IAM User Guide, "Condition operators"): no path is left
+    "deny-started": ([new_version("StringLike", "aws:RequestedRegion", "*"),
+                      deny("iam:CreatePolicyVersion", Condition={"DateGreaterThan": {"aws:CurrentTime": "2020-01-01"}})],
+                     "ok"),
+    "deny-started-epoch": ([new_version("StringLike", "aws:RequestedRegion", "*"),
+                            deny("iam:CreatePolicyVersion",
+                                 Condition={"NumericGreaterThanEquals": {"aws:EpochTime": "1709294400"}})], "ok"),
+    "deny-started-not-equal": ([new_version("StringLike", "aws:RequestedRegion", "*"),
+                                deny("iam:CreatePolicyVersion",
+                                     Condition={"DateNotEqualsIfExists": {"aws:CurrentTime": "2020-01-01"}})], "ok"),
+    # ... and one that starts later still leaves the path, until then
+    "deny-not-started": ([new_version("StringLike", "aws:RequestedRegion", "*"),
+                          deny("iam:CreatePolicyVersion", Condition={"DateGreaterThan": {"aws:CurrentTime": "2030-01-01"}})],
+                         "alarm"),
+    "deny-started-one-second-late": ([new_version("StringLike", "aws:RequestedRegion", "*"),
+                                      deny("iam:CreatePolicyVersion",
+                                           Condition={"NumericGreaterThan": {"aws:EpochTime": "1709294400"}})], "alarm"),
 }
 
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory) -> dict:
-    users = [user(name, statement) for name, (statement, _) in CASES.items()]
+    users = [user(name, *(statements if isinstance(statements, list) else [statements]))
+             for name, (statements, _) in CASES.items()]
     return check_rows(tmp_path_factory.mktemp("expired"), [CONTROL], users=users)
 
 
@@ -83,10 +104,30 @@ def test_only_the_expired_statement_is_dropped():
     kept = allow("s3:GetObject")
     expired = new_version("DateLessThan", "aws:CurrentTime", "2020-01-01T00:00:00Z")
     document = {"Version": "2012-10-17", "Statement": [expired, kept]}
-    assert without_expired(document, as_of) == {"Version": "2012-10-17", "Statement": [kept]}
+    assert read_at(document, as_of) == {"Version": "2012-10-17", "Statement": [kept]}
     untouched = {"Version": "2012-10-17", "Statement": kept}
-    assert without_expired(untouched, as_of) is untouched
-    assert without_expired(document, None) is document
+    assert read_at(untouched, as_of) is untouched
+    assert read_at(document, None) is document
+
+
+def test_only_the_started_conditions_are_met():
+    """A start already passed is met by every later request and leaves the statement; a start to come, an end, a
+    condition on another key and a set operator stay."""
+    as_of = AS_OF.timestamp()
+    window = {"DateGreaterThan": {"aws:CurrentTime": "2020-01-01T00:00:00Z", "aws:TokenIssueTime": "2020-01-01"},
+              "DateLessThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"},
+              "DateGreaterThanEquals": {"aws:EpochTime": ["2030-01-01", "1709294400"]},
+              "ForAnyValue:DateGreaterThan": {"aws:CurrentTime": "2020-01-01"}}
+    statement = allow("s3:GetObject", Condition=window)
+    read = read_at({"Version": "2012-10-17", "Statement": [statement]}, as_of)["Statement"][0]
+    assert read["Condition"] == {"DateGreaterThan": {"aws:TokenIssueTime": "2020-01-01"},
+                                 "DateLessThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"},
+                                 "ForAnyValue:DateGreaterThan": {"aws:CurrentTime": "2020-01-01"}}
+    started = allow("s3:GetObject", Condition={"DateGreaterThan": {"aws:CurrentTime": "2020-01-01T00:00:00Z"}})
+    assert read_at({"Version": "2012-10-17", "Statement": started}, as_of)["Statement"] == [allow("s3:GetObject")]
+    to_come = allow("s3:GetObject", Condition={"DateGreaterThan": {"aws:CurrentTime": "2024-03-01T12:00:00Z"}})
+    document = {"Version": "2012-10-17", "Statement": [to_come]}
+    assert read_at(document, as_of) is document
 
 
 def test_answers_kept_between_checks_follow_the_data_time(tmp_path):
@@ -114,6 +155,10 @@ WHO_CAN_USERS = {
     "not-started": new_version("DateGreaterThan", "aws:CurrentTime", "2030-01-01T00:00:00Z"),
     "not-started-epoch": new_version("DateGreaterThan", "aws:EpochTime", "1893456000"),
     "always": new_version("StringEquals", "aws:RequestedRegion", "us-east-1"),  # IAM's region: decided, granted
+    "started": new_version("DateGreaterThan", "aws:CurrentTime", "2020-01-01T00:00:00Z"),
+    "started-epoch": new_version("NumericGreaterThanEquals", "aws:EpochTime", "1709294400"),
+    "window": allow("iam:CreatePolicyVersion", Condition={"DateGreaterThan": {"aws:CurrentTime": "2020-01-01"},
+                                                          "DateLessThan": {"aws:CurrentTime": "2030-01-01"}}),
 }
 
 
@@ -137,11 +182,15 @@ def test_who_can_drops_the_ended_statements_as_the_controls_do(tmp_path):
     library = {a.principal: a.decision for a in who_can(plain, "iam:CreatePolicyVersion")}
     plain.close()
     expected = {arn("user", "always"): "Allowed", arn("user", "not-started"): "AllowedIf",
-                arn("user", "not-started-epoch"): "AllowedIf"}
+                arn("user", "not-started-epoch"): "AllowedIf", arn("user", "started"): "Allowed",
+                arn("user", "started-epoch"): "Allowed", arn("user", "window"): "AllowedIf"}
     assert {p: row["decision"] for p, row in cli_rows.items()} == expected
     assert library == expected
     assert "aws:CurrentTime" in cli_rows[arn("user", "not-started")]["conditions"]
     assert "aws:EpochTime" in cli_rows[arn("user", "not-started-epoch")]["conditions"]
+    # the window's start has passed: only its end is left to hold
+    assert "DateLessThan" in cli_rows[arn("user", "window")]["conditions"]
+    assert "DateGreaterThan" not in cli_rows[arn("user", "window")]["conditions"]
     # the controls: an escalation path exactly for the principals who-can lists
     assert {name for name in WHO_CAN_USERS if statuses[arn("user", name)] == "alarm"} == {
         p.rsplit("/", 1)[-1] for p in expected}

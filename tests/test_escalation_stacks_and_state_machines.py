@@ -26,6 +26,11 @@ APP = STACK + "app/0f1e2d3c-aaaa-bbbb-cccc-000000000001"
 NET = STACK + "net/0f1e2d3c-aaaa-bbbb-cccc-000000000002"
 PLAIN = STACK + "plain/0f1e2d3c-aaaa-bbbb-cccc-000000000003"
 GONE = STACK + "gone/0f1e2d3c-aaaa-bbbb-cccc-000000000004"
+# creation failed and rolled back: CloudFormation refuses updates ("is in ROLLBACK_COMPLETE state and can not be
+# updated"); the stack can only be deleted
+FAILED = STACK + "failed/0f1e2d3c-aaaa-bbbb-cccc-000000000005"
+# an update rolled back: the stack works and takes updates again
+RETRY = STACK + "retry/0f1e2d3c-aaaa-bbbb-cccc-000000000006"
 CHANGE_SET = ["cloudformation:CreateChangeSet", "cloudformation:ExecuteChangeSet"]
 WITH_MFA = {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
 
@@ -39,13 +44,20 @@ SCENARIOS = [
       "CloudFormationUpdateStack", "closed", "ok"),
     S("update-deleted-stack", user("update-deleted-stack", allow("cloudformation:UpdateStack", STACK + "gone/*")),
       "CloudFormationUpdateStack", "closed", "ok"),
+    S("update-rolled-back-creation", user("update-rolled-back-creation",
+                                          allow("cloudformation:UpdateStack", STACK + "failed/*")),
+      "CloudFormationUpdateStack", "closed", "ok"),
+    S("update-rolled-back-update", user("update-rolled-back-update",
+                                        allow("cloudformation:UpdateStack", STACK + "retry/*")),
+      f"CloudFormationUpdateStack on {RETRY}", "open", "alarm"),
     S("update-missing-stack", user("update-missing-stack", allow("cloudformation:UpdateStack", STACK + "other/*")),
       "CloudFormationUpdateStack", "closed", "ok"),
     # a statement on every stack: the loaded stacks are all there is, and one runs as an administrator role
     S("update-any-stack", user("update-any-stack", allow("cloudformation:UpdateStack")),
       f"CloudFormationUpdateStack on {APP}", "open", "alarm"),
     S("update-any-stack-but-app", user("update-any-stack-but-app", allow("cloudformation:UpdateStack"),
-                                       deny("cloudformation:UpdateStack", STACK + "app/*")),
+                                       deny("cloudformation:UpdateStack",
+                                            [STACK + "app/*", STACK + "retry/*"])),
       "CloudFormationUpdateStack", "closed", "ok"),
     S("update-admin-stack-mfa", user("update-admin-stack-mfa", allow("cloudformation:UpdateStack", STACK + "app/*",
                                                                      Condition=WITH_MFA)),
@@ -72,7 +84,8 @@ def stack(stack_id: str, role_name: str | None, status: str = "UPDATE_COMPLETE")
 
 
 STACKS = [stack(APP, "admin-cloudformation"), stack(NET, "weak-cloudformation"), stack(PLAIN, None),
-          stack(GONE, "admin-cloudformation", "DELETE_COMPLETE")]
+          stack(GONE, "admin-cloudformation", "DELETE_COMPLETE"), stack(FAILED, "admin-cloudformation", "ROLLBACK_COMPLETE"),
+          stack(RETRY, "admin-cloudformation", "UPDATE_ROLLBACK_COMPLETE")]
 
 
 def _check(path, users: list[dict], stacks: list[dict] | None, table: str = "aws_cloudformation_stack",

@@ -94,7 +94,8 @@ def test_go_struct_columns_hold_every_member_with_its_go_zero_value(con, tmp_pat
         {"InstanceId": "i-0a1b2c3d4e5f69999", "Placement": {"AvailabilityZone": "eu-west-1a"},
          "State": {"Code": 16, "Name": "running"},  # an older output: no HttpProtocolIpv6, InstanceMetadataTags
          "MetadataOptions": {"State": "applied", "HttpTokens": "required", "HttpEndpoint": "enabled"},
-         "PrivateDnsNameOptions": {"HostnameType": "ip-name"}}]}]}
+         "PrivateDnsNameOptions": {"HostnameType": "ip-name"},
+         "MaintenanceOptions": {"AutoRecovery": "default"}}]}]}  # before reboot migration was added
     functions = {"Functions": [
         {"FunctionName": "layered", "FunctionArn": f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:layered",
          "Role": f"arn:aws:iam::{ACCOUNT}:role/fn", "LastModified": "2025-02-01T10:00:00.000+0000",
@@ -109,6 +110,8 @@ def test_go_struct_columns_hold_every_member_with_its_go_zero_value(con, tmp_pat
     assert json.loads(dns) == {"EnableResourceNameDnsAAAARecord": None, "EnableResourceNameDnsARecord": None,
                                "HostnameType": "ip-name"}
     assert enclave is None
+    [(maintenance,)] = rows(con, "select maintenance_options from aws_ec2_instance")
+    assert json.loads(maintenance) == {"AutoRecovery": "default", "RebootMigration": ""}
     assert rows(con, "select metadata_options ->> 'InstanceMetadataTags' = '' from aws_ec2_instance") == [(True,)]
     layers, tracing = rows(con, "select layers, tracing_config from aws_lambda_function")[0]
     assert json.loads(layers) == [{"Arn": f"arn:aws:lambda:eu-west-1:{ACCOUNT}:layer:deps:3", "CodeSize": 0,

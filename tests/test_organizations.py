@@ -160,6 +160,28 @@ def test_iam_policy_listings_are_not_taken_for_organizations_ones(tmp_path):
     con.close()
 
 
+def test_account_tags_from_list_tags_for_resource(tmp_path):
+    """`aws organizations list-tags-for-resource` per account with ResourceId added: the tags of a tagged account,
+    {} and [] for one the output says has none, NULL for one with no output; without ResourceId (or about an OU)
+    the file is skipped with its reason."""
+    shutil.copy(DATA / "list-accounts.json", tmp_path)
+    tags = [{"Key": "CostCenter", "Value": "4711"}, {"Key": "env", "Value": "dev"}]
+    (tmp_path / f"tags-{DEV}.json").write_text(json.dumps({"ResourceId": DEV, "Tags": tags}))
+    (tmp_path / f"tags-{PROD}.json").write_text(json.dumps({"ResourceId": PROD, "Tags": []}))
+    (tmp_path / "tags-ou.json").write_text(json.dumps({"ResourceId": "ou-a1b2-prod0001", "Tags": tags}))
+    (tmp_path / "tags-unnamed.json").write_text(json.dumps({"Tags": tags}))
+    con = db.connect(str(tmp_path / "tags.duckdb"))
+    summary = load_paths(con, [tmp_path])
+    rows = {r[0]: r[1:] for r in con.execute(
+        "select id, tags ->> 'CostCenter', tags::varchar, tags_src::varchar from aws_organizations_account").fetchall()}
+    assert rows[DEV][0] == "4711" and json.loads(rows[DEV][2]) == tags
+    assert rows[PROD] == (None, "{}", "[]")
+    assert rows[MANAGEMENT] == (None, None, None)
+    skipped = {Path(path).name: why for path, why in summary.skipped}
+    assert "not an account" in skipped["tags-ou.json"] and "ResourceId" in skipped["tags-unnamed.json"]
+    con.close()
+
+
 # ---- the engine's view -------------------------------------------------------------------------------------------------
 
 

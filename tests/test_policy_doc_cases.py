@@ -249,9 +249,14 @@ CASES = [
     case("sts-federated-user-getcalleridentity", "Allowed", req("sts:GetCallerIdentity", None, FED_ALICE)),
     case("sts-role-session-may-decode-messages", "Allowed",
          req("sts:DecodeAuthorizationMessage", None, APP_SESSION, identity_policies=[doc(allow("sts:DecodeAuthorizationMessage"))])),
-    case("sts-role-assuming-itself-needs-role-named", "ImplicitlyDenied",
+    # "To allow users to assume the current role again within a role session, specify the role ARN or AWS account ARN
+    # as a principal in the role trust policy" (IAM User Guide, "Update a role trust policy").
+    case("sts-role-assuming-itself-account-named", "Allowed",
          req("sts:AssumeRole", APP_ROLE, APP_SESSION, identity_policies=[ADMIN], resource_policy=doc(
              {"Effect": "Allow", "Principal": {"AWS": A}, "Action": "sts:AssumeRole"}))),
+    case("sts-role-assuming-itself-neither-named", "ImplicitlyDenied",
+         req("sts:AssumeRole", APP_ROLE, APP_SESSION, identity_policies=[ADMIN], resource_policy=doc(
+             {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}))),
     # --- Condition operators --------------------------------------------------------------------------------------
     case("cond-negated-operator-missing-key-true", "Allowed",
          req(GET, OBJECT, ALICE, identity_policies=[doc(allow(GET, Condition={"StringNotEquals": {"aws:RequestedRegion": "eu-west-1"}}))])),

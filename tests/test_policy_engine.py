@@ -515,6 +515,16 @@ def test_username_is_known_absent_for_roles_in_unknown_context_mode():
     assert decide("s3:GetObject", OBJECT, principal=SESSION, identity_policies=[policy], unknown_context=True).decision == "ImplicitlyDenied"
 
 
+def test_a_key_every_request_carries_is_present_unless_the_request_is_asked_without_it():
+    """In static analysis aws:SecureTransport is there ("always present in the request context"), its value unknown;
+    a request asked without it (``absent_keys``) has it absent."""
+    policy = doc(allow("s3:*", "*", Condition={"Null": {"aws:SecureTransport": "true"}}))
+    assert decide("s3:GetObject", OBJECT, identity_policies=[policy], unknown_context=True).decision == "ImplicitlyDenied"
+    asked_without = decide("s3:GetObject", OBJECT, identity_policies=[policy], unknown_context=True,
+                           absent_keys=("aws:SecureTransport",))
+    assert asked_without.decision == "Allowed"
+
+
 # --- simulate -------------------------------------------------------------------------------------
 
 

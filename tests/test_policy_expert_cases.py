@@ -143,7 +143,9 @@ CASES = [
          req(ASSUME, TARGET_ROLE, APP_SESSION, resource_policy=trust({"AWS": APP_ROLE}))),
     case("trust-names-caller-role-arn-boundary-limits", "ImplicitlyDenied",
          req(ASSUME, TARGET_ROLE, APP_SESSION, permission_boundaries=[S3_ONLY], resource_policy=trust({"AWS": APP_ROLE}))),
-    case("trust-names-user-arn-boundary-does-not-limit", "Allowed",
+    # A trust naming the user is limited by the user's boundary: "If a permissions boundary is set for the user, then
+    # it must allow the sts:AssumeRole action" (IAM User Guide, "Update a role trust policy").
+    case("trust-names-user-arn-boundary-limits", "ImplicitlyDenied",
          req(ASSUME, TARGET_ROLE, ALICE, permission_boundaries=[S3_ONLY], resource_policy=trust({"AWS": ALICE}))),
     # --- NotPrincipal with Deny (IAM User Guide, "NotPrincipal") --------------------------------------------------
     # "you must also include the account ARN ... and the role ARN" for an assumed-role session: listing the session

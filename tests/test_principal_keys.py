@@ -29,9 +29,13 @@ CONDITIONS = {
     "iam:GetRole": {"StringLike": {"aws:userid": f"{DEPLOY_ID}:*"}},
     "iam:GetGroup": {"StringEquals": {"aws:userid": f"{DEPLOY_ID}:nightly"}},
 }
+HOME = "arn:aws:s3:::home/${aws:userid}/*"
 ABAC = {"Version": "2012-10-17", "Statement": [
-    {"Effect": "Allow", "Action": action, "Resource": "*", "Condition": condition}
-    for action, condition in CONDITIONS.items()]}
+    *({"Effect": "Allow", "Action": action, "Resource": "*", "Condition": condition}
+      for action, condition in CONDITIONS.items()),
+    # the caller's own home folder, and everything but it
+    {"Effect": "Allow", "Action": "s3:GetObject", "Resource": HOME},
+    {"Effect": "Allow", "Action": "s3:PutObject", "NotResource": HOME}]}
 TEAM_RED = [{"Key": "team", "Value": "red"}]
 HELPER_PATH = f"/delegated/{ALICE_ID}/"
 EC2_ROLE = f"arn:aws:iam::{ACCOUNT}:role/ec2"
@@ -155,6 +159,24 @@ def test_a_roles_userid_is_its_unique_id_and_a_session_name(path):
     for action in ("iam:GetRole", "iam:GetGroup", "iam:GetUser"):
         assert decided(path, "role/ops/tagged", action)[0] == "ImplicitlyDenied", action
     assert decided(path, "role/ops/deploy", "iam:GetUser")[0] == "ImplicitlyDenied"
+
+
+def test_a_resource_named_by_a_roles_userid_needs_the_session_name_it_holds(path):
+    """A role session's ``aws:userid`` is the role's id, ``:`` and a session name: a ``Resource`` naming
+    ``${aws:userid}`` covers the folder of one of its sessions for that session name (a condition), never a folder
+    another id names; a ``NotResource`` leaves that session's folder out, for that session name only."""
+    nightly, other = f"arn:aws:s3:::home/{DEPLOY_ID}:nightly/k", f"arn:aws:s3:::home/{ALICE_ID}/k"
+    session_named = [{"StringEquals": {"aws:userid": [f"{DEPLOY_ID}:nightly"]}}]
+    answer = simulate(path, "role/ops/deploy", "s3:GetObject", nightly, "--unknown-context")
+    assert (answer["decision"], answer["conditions"]) == ("AllowedIf", session_named)
+    assert simulate(path, "role/ops/deploy", "s3:GetObject", other, "--unknown-context")["decision"] == "ImplicitlyDenied"
+    answer = simulate(path, "role/ops/deploy", "s3:PutObject", nightly, "--unknown-context")
+    assert (answer["decision"], answer["conditions"]) == (
+        "AllowedIf", [{"StringNotEquals": {"aws:userid": [f"{DEPLOY_ID}:nightly"]}}])
+    assert simulate(path, "role/ops/deploy", "s3:PutObject", other, "--unknown-context")["decision"] == "Allowed"
+    # a user's aws:userid is known whole
+    assert simulate(path, "user/alice", "s3:GetObject", other, "--unknown-context")["decision"] == "Allowed"
+    assert simulate(path, "user/alice", "s3:PutObject", other, "--unknown-context")["decision"] == "ImplicitlyDenied"
 
 
 def test_who_can_answers_abac_from_each_principals_keys(path):

@@ -439,6 +439,58 @@ def test_access_keys_never_used(con):
         ("AKIABOB0000000000002", True, "N/A", "N/A")]
 
 
+# ---- one resource's CLI outputs ----------------------------------------------------------------------------------
+
+ONE_BOUNDARY = {"PermissionsBoundaryType": "PermissionsBoundaryPolicy", "PermissionsBoundaryArn": BOUNDARY}
+TRUST_EC2 = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+ONE_RESOURCE_OUTPUTS = {
+    # `aws iam get-user` / `get-role` as AWS CLI v2 prints them: times with +00:00, the trust policy decoded
+    "get-user.json": {"User": {"Path": "/", "UserName": "deployer", "UserId": "AIDAEXAMPLEDEPLOYER1",
+                               "Arn": _arn("user", "deployer"), "CreateDate": "2021-05-06T07:08:09+00:00",
+                               "PasswordLastUsed": "2024-02-03T04:05:06+00:00", "PermissionsBoundary": ONE_BOUNDARY,
+                               "Tags": [{"Key": "team", "Value": "ci"}]}},
+    "get-role.json": {"Role": {"Path": "/", "RoleName": "app", "RoleId": "AROAEXAMPLEAPP000001",
+                               "Arn": _arn("role", "app"), "CreateDate": "2022-01-02T03:04:05+00:00",
+                               "AssumeRolePolicyDocument": TRUST_EC2, "MaxSessionDuration": 3600,
+                               "PermissionsBoundary": ONE_BOUNDARY, "Tags": [{"Key": "team", "Value": "app"}],
+                               "RoleLastUsed": {"LastUsedDate": "2024-03-04T05:06:07+00:00", "Region": "eu-west-1"}}},
+    # the IAM API's own answer (boto3, collect): the trust policy URL-encoded, a role never used
+    "get-role-idle.json": {"Role": {"Path": "/", "RoleName": "idle", "RoleId": "AROAEXAMPLEIDLE00001",
+                                    "Arn": _arn("role", "idle"), "CreateDate": "2022-01-02T03:04:05Z",
+                                    "AssumeRolePolicyDocument": "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement"
+                                                                "%22%3A%5B%5D%7D",
+                                    "MaxSessionDuration": 3600, "RoleLastUsed": {}}},
+}
+
+
+def test_one_resource_outputs_fill_what_steampipe_reads_from_the_same_call(tmp_path):
+    """get-user and get-role are the calls Steampipe hydrates these columns with: the same values, times with their
+    zone, the trust policy as the API's URL-encoded text (also when the AWS CLI decoded it), and NULL for a role
+    never used and without a boundary."""
+    for name, document in ONE_RESOURCE_OUTPUTS.items():
+        (tmp_path / name).write_text(json.dumps(document, indent=4))
+    fresh = db.connect(tmp_path / "one.duckdb")
+    try:
+        load_paths(fresh, [str(tmp_path / name) for name in ONE_RESOURCE_OUTPUTS])
+        assert rows(fresh, "select create_date::text, password_last_used::text, permissions_boundary_arn, "
+                           "permissions_boundary_type, tags ->> 'team', title from aws_iam_user") == [
+            ("2021-05-06 07:08:09+00", "2024-02-03 04:05:06+00", BOUNDARY, "PermissionsBoundaryPolicy", "ci",
+             "deployer")]
+        roles = {r[0]: r[1:] for r in rows(
+            fresh, "select name, create_date::text, role_last_used_date::text, role_last_used_region, "
+                   "permissions_boundary_arn, assume_role_policy_document, "
+                   "assume_role_policy_std -> 'Statement' -> 0 -> 'Action' ->> 0 from aws_iam_role")}
+        encoded = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C" \
+                  "%22Principal%22%3A%7B%22Service%22%3A%22ec2.amazonaws.com%22%7D%2C%22Action%22%3A%22sts%3AAssumeRole%22%7D%5D%7D"
+        assert roles["app"] == ("2022-01-02 03:04:05+00", "2024-03-04 05:06:07+00", "eu-west-1", BOUNDARY, encoded,
+                                "sts:assumerole")
+        assert roles["idle"] == ("2022-01-02 03:04:05+00", None, None, None,
+                                 ONE_RESOURCE_OUTPUTS["get-role-idle.json"]["Role"]["AssumeRolePolicyDocument"], None)
+    finally:
+        fresh.close()
+
+
 # ---- the library entry point ----------------------------------------------------------------------------------
 
 

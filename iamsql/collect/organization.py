@@ -1,7 +1,7 @@
 """What iamsql asks AWS Organizations in organization mode (``--org``), from the calling account (the management
 account or a delegated administrator): the organization, its roots, the OU tree (walked from each root, with the
-accounts of every root and OU), and the service control and resource control policies with their content and
-their targets.
+accounts of every root and OU, and each listed account's tags), and the service control and resource control
+policies with their content and their targets.
 
 Outputs that do not name their subject get it as an added top-level key (``ParentId``, ``PolicyId``, ``Filter``)
 and as the file name, so that ``load`` can place them. A call that fails (a policy type the endpoint does not
@@ -19,23 +19,43 @@ def collect_organization(run: AccountRun) -> None:
     roots = (run.fetch("organizations", "ListRoots") or {}).get("Roots") or []
     parents = [root["Id"] for root in roots]
     seen: set[str] = set()
+    accounts: list[str] = []
     while parents:  # breadth first, one level of the tree at a time
         level = [p for p in parents if p not in seen]
         seen.update(level)
         found = run.each(level, lambda parent: _children(run, parent))
-        parents = [ou for ous in found for ou in ous]
+        parents = [ou for ous, _ in found for ou in ous]
+        accounts += [account for _, listed in found for account in listed]
+    _account_tags(run, list(dict.fromkeys(accounts)))
     for kind in POLICY_TYPES:
         listing = run.fetch("organizations", "ListPolicies", entity=kind.lower(), add={"Filter": kind}, Filter=kind)
         ids = [p["Id"] for p in (listing or {}).get("Policies") or []]
         run.each(ids, lambda policy_id: _policy(run, policy_id))
 
 
-def _children(run: AccountRun, parent: str) -> list[str]:
-    """The OUs and accounts directly under a root or OU; returns the OU ids."""
+def _children(run: AccountRun, parent: str) -> tuple[list[str], list[str]]:
+    """The OUs and accounts directly under a root or OU; returns their ids."""
     units = run.fetch("organizations", "ListOrganizationalUnitsForParent", entity=parent, add={"ParentId": parent},
                       ParentId=parent) or {}
-    run.fetch("organizations", "ListAccountsForParent", entity=parent, add={"ParentId": parent}, ParentId=parent)
-    return [unit["Id"] for unit in units.get("OrganizationalUnits") or []]
+    accounts = run.fetch("organizations", "ListAccountsForParent", entity=parent, add={"ParentId": parent},
+                         ParentId=parent) or {}
+    return ([unit["Id"] for unit in units.get("OrganizationalUnits") or []],
+            [account["Id"] for account in accounts.get("Accounts") or []])
+
+
+def _account_tags(run: AccountRun, accounts: list[str]) -> None:
+    """``ListTagsForResource`` for each listed account (``aws_organizations_account.tags``), with ``ResourceId``
+    added. The first refused call is the one gap: the others would be refused alike, and those accounts' tags stay
+    NULL (unknown) rather than empty."""
+    if not accounts:
+        return
+
+    def tags(account: str) -> dict | None:
+        return run.fetch("organizations", "ListTagsForResource", entity=account, add={"ResourceId": account},
+                         ResourceId=account)
+
+    if tags(accounts[0]) is not None:
+        run.each(accounts[1:], tags)
 
 
 def _policy(run: AccountRun, policy_id: str) -> None:

@@ -217,12 +217,14 @@ def _control(directory: Path, item: dict) -> Control:
 
 
 def control_pack_hash(directory: Path | None = None, extra_controls: Iterable[Control] = ()) -> str:
-    """SHA-256 over every control and helper-view file (names and contents), so a run records what it ran; with
-    ``extra_controls`` (Sigma rules, ``iamsql.controls.sigma``), also over their ids and SQL."""
+    """SHA-256 over every control and helper-view file (names and contents) and the policy engine's questions
+    (``queries/access.yaml``, which the engine-judged controls read whatever the folder), so a run records what it
+    ran; with ``extra_controls`` (Sigma rules, ``iamsql.controls.sigma``), also over their ids and SQL."""
     directory = directory or QUERIES_DIR
     digest = hashlib.sha256()
     for path in sorted([*directory.glob("*.sql"), *(directory / "views").glob("*.sql")]):
         digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    digest.update(b"questions:" + ACCESS_QUESTIONS.name.encode() + b"\0" + ACCESS_QUESTIONS.read_bytes() + b"\0")
     for control in sorted(extra_controls, key=lambda c: c.id):
         digest.update(f"extra:{control.id}".encode() + b"\0" + control.sql.encode() + b"\0")
     return digest.hexdigest()

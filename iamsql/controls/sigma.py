@@ -78,7 +78,6 @@ COLUMNS = {
 }
 # CloudTrail record objects kept as JSON columns: a dotted name below them is a JSON path in the column.
 JSON_COLUMNS = {
-    "userIdentity": "t.user_identity",
     "requestParameters": "t.request_parameters",
     "responseElements": "t.response_elements",
     "additionalEventData": "t.additional_event_data",
@@ -86,7 +85,8 @@ JSON_COLUMNS = {
     "resources": "t.resources",
 }
 # Other CloudTrail record fields: read from the whole record (``cloudtrail_event``).
-RECORD_FIELDS = ("apiVersion", "managementEvent", "serviceEventDetails", "sessionCredentialFromConsole",
+# userIdentity is among them: the user_identity column is Steampipe's Go struct, whose absent members are "".
+RECORD_FIELDS = ("userIdentity", "apiVersion", "managementEvent", "serviceEventDetails", "sessionCredentialFromConsole",
                  "edgeDeviceDetails", "insightDetails", "addendum", "eventRegion")
 KEYWORD_TEXT = "cast(t.cloudtrail_event as text)"  # what a keyword (a value without a field) is searched in
 UNSUPPORTED_MODIFIERS = {"wide", "utf16", "utf16le", "utf16be", "expand", "minute", "hour", "day", "week", "month",
@@ -402,8 +402,8 @@ def control_sql(condition: str, *, title: str, level: str | None, tags: tuple[st
 with hit as (
   select t.event_id, t.account_id, t.event_time, t.event_name, t.event_source, t.error_code,
     coalesce(t.aws_region, t.region, 'global') as event_region,
-    coalesce(t.user_identity ->> 'arn', t.user_identity -> 'sessionContext' -> 'sessionIssuer' ->> 'arn',
-      t.user_identity ->> 'invokedBy', nullif(t.user_type, ''), 'an unknown caller') as caller,
+    coalesce(nullif(t.user_identity ->> 'arn', ''), t.user_identity -> 'sessionContext' -> 'sessionIssuer' ->> 'arn',
+      nullif(t.user_identity ->> 'invokedBy', ''), nullif(t.user_type, ''), 'an unknown caller') as caller,
     coalesce(t.source_ip_address, 'an unknown address') as ip,
     coalesce(nullif(split_part(ltrim(t.user_agent, '['), ' ', 1), ''), 'no user agent') as agent
   from aws_cloudtrail_trail_event as t

@@ -49,6 +49,10 @@ class KnownPrefix:
 
     prefix: str
 
+    def admits(self, value: str) -> bool:
+        """Whether ``value`` may be this one: it starts with the prefix and goes on."""
+        return value.startswith(self.prefix) and len(value) > len(self.prefix)
+
 
 def _prefix_outcome(prefix: str, pattern: str, like: bool):
     """Whether every value starting with ``prefix`` (and longer) matches ``pattern`` (True), none does (False), or

@@ -13,7 +13,7 @@ from urllib.parse import unquote
 
 from iamsql.errors import PolicyError
 from iamsql.policy.catalog import rcp_supported_services
-from iamsql.policy.conditions import Condition, compile_conditions
+from iamsql.policy.conditions import Condition, KnownPrefix, compile_conditions
 from iamsql.policy.matching import PatternSet, has_wildcard, resource_chunks_to_regex, resource_glob_to_regex
 from iamsql.policy.variables import parse_template
 
@@ -68,18 +68,24 @@ class ResourceMatcher:
 
     def match_unknown(self, resource: str, context: dict, known_absent: frozenset):
         """Static analysis: True when a value surely matches ``resource``, else the ``Condition`` blocks (ORed) under
-        which a value holding variables of unknown keys matches it: [] when none can."""
+        which a value holding variables of unknown keys matches it: [] when none can. A key of which only the start is
+        known (``KnownPrefix``) is unknown, and takes only values with that start."""
         if self.patterns.match(resource):
             return True
         blocks = []
         for template in self.templates:
-            unknown = frozenset(key for key in template.keys if key not in context and key not in known_absent)
+            unknown = frozenset(key for key in template.keys if (key not in context and key not in known_absent)
+                                or isinstance(context.get(key), KnownPrefix))
             if not unknown:
                 regex = template.to_regex(context, resource_chunks_to_regex)
                 if regex is not None and regex.match(resource) is not None:
                     return True
                 continue
             found = template.assignments(resource, context, unknown, resource_chunks_to_regex)
+            if found is not None:
+                found = [assignment for assignment in found if all(
+                    context[key].admits(value) for key, value in assignment.items()
+                    if isinstance(context.get(key), KnownPrefix))]
             if found is None:  # too many ways to list: it depends on the keys being there
                 names = template.key_names()
                 blocks.append({"Null": {names[key]: ["false"] for key in sorted(unknown)}})

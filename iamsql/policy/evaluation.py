@@ -14,7 +14,13 @@ from typing import NamedTuple
 
 from iamsql.errors import PolicyError
 from iamsql.policy.catalog import rcp_supported_services
-from iamsql.policy.conditions import evaluate_conditions, merge_condition_blocks, never_holds, normalize_context
+from iamsql.policy.conditions import (
+    KnownPrefix,
+    evaluate_conditions,
+    merge_condition_blocks,
+    never_holds,
+    normalize_context,
+)
 from iamsql.policy.document import (
     Policy,
     PrincipalSpec,
@@ -52,6 +58,10 @@ TRUST_POLICY_ACTIONS = frozenset(
         "sts:setcontext",
     }
 )
+# Actions of services RCPs support that RCPs do not restrict: "The kms:RetireGrant permission is not effective in an
+# RCP, even if the Action element specifies an asterisk (*) as a wildcard" (AWS KMS Developer Guide, "Resource control
+# policies in AWS KMS"; who may retire a grant is decided by the grant itself).
+RCP_EXEMPT_ACTIONS = frozenset({"kms:retiregrant"})
 # Services whose resource-based policy (the KMS key policy) must allow when it is given.
 KEY_POLICY_SERVICES = frozenset({"kms"})
 # iam:PassRole is granted only by the caller's own policies, for a role of its own account: "you must grant the
@@ -623,18 +633,12 @@ def _sts_caller_reason(who: Principal, action: str) -> str:
     return f"STS does not accept {action} from {_CALLER_NAMES[_caller_kind(who)]}, only from {callers}."
 
 
-def _assumes_itself(who: Principal, action: str, resource: str) -> bool:
-    """True when a role (or one of its sessions) asks to assume that same role."""
-    if action != "sts:assumerole" or who.kind not in (ROLE, SESSION):
-        return False
-    parts = resource.split(":", 5)
-    return (
-        len(parts) == 6
-        and parts[2] == "iam"
-        and parts[4] == who.account
-        and parts[5].startswith("role/")
-        and parts[5].rsplit("/", 1)[1] == who.name
-    )
+def _bounded_direct(who: Principal, trust_call: bool, direct: list, boundary_grant: list) -> list:
+    """A same-account grant of the resource-based policy naming the caller itself. A role's trust policy naming an IAM
+    user is still limited by the user's permissions boundary: "If a permissions boundary is set for the user, then it
+    must allow the sts:AssumeRole action" (IAM User Guide, "Update a role trust policy"); other grants naming a user or
+    a session are not."""
+    return grant_and(direct, boundary_grant) if trust_call and who.kind == USER else direct
 
 
 def reads_trust_policy(action: str, resource: str) -> bool:
@@ -650,7 +654,19 @@ def reads_trust_policy(action: str, resource: str) -> bool:
 
 
 def _rcps_cover(action: str) -> bool:
-    return action.split(":", 1)[0] in rcp_supported_services()
+    """True when RCPs restrict ``action``: an action of a service RCPs support, but not one AWS exempts."""
+    return action.split(":", 1)[0] in rcp_supported_services() and action not in RCP_EXEMPT_ACTIONS
+
+
+# Keys every request carries: "This key is always included in the request context" (IAM User Guide, "AWS global
+# condition context keys": aws:CurrentTime, aws:EpochTime, aws:RequestedRegion; "The aws:SecureTransport key is always
+# present in the request context", "Condition operators", Boolean condition operators).
+_ALWAYS_PRESENT = ("aws:currenttime", "aws:epochtime", "aws:requestedregion", "aws:securetransport")
+# Keys every request made with temporary credentials carries, as a role's sessions and federated users' are: each "is
+# included in the request context only when the principal uses temporary credentials to make the request" (IAM User
+# Guide, "AWS global condition context keys", aws:MultiFactorAuthPresent, aws:TokenIssueTime).
+_TEMPORARY_CREDENTIAL_KEYS = ("aws:multifactorauthpresent", "aws:tokenissuetime")
+_PRESENT = KnownPrefix("")  # a key there, its value not known
 
 
 def default_context(
@@ -658,9 +674,20 @@ def default_context(
 ) -> dict:
     """The context keys AWS derives from the request itself (lower-cased names). A role session's
     ``aws:PrincipalArn`` is its role's ARN with the role's path, which the session ARN does not carry: the path is
-    taken to be ``/`` in a request, and the key is left unknown in static analysis (``static``)."""
+    taken to be ``/`` in a request. In static analysis (``static``) the keys every request carries, those of
+    temporary credentials for a role's sessions and federated users, a role session's ``aws:PrincipalArn`` and an
+    IAM user's or role's ``aws:userid`` (from their unique ids, IAM User Guide, "Variables and tags") are there with a
+    value not known (``KnownPrefix``), so ``Null`` decides on them."""
     context = {}
-    if who.kind in IAM_PRINCIPALS and not (static and who.kind == SESSION):
+    if static:
+        context.update(dict.fromkeys(_ALWAYS_PRESENT, _PRESENT))
+        if who.kind in (ROLE, SESSION, FEDERATED_USER):
+            context.update(dict.fromkeys(_TEMPORARY_CREDENTIAL_KEYS, _PRESENT))
+        if who.kind in (USER, ROLE, SESSION):
+            context["aws:userid"] = _PRESENT
+    if static and who.kind == SESSION:
+        context["aws:principalarn"] = KnownPrefix(f"arn:{who.partition}:iam::{who.account}:role/")
+    elif who.kind in IAM_PRINCIPALS:
         context["aws:principalarn"] = who.principal_arn
     if principal_account and who.kind in IAM_PRINCIPALS:
         # a SAML or OIDC caller's request is not signed (no aws:PrincipalAccount); a service principal's account is
@@ -745,7 +772,10 @@ def evaluate(request: Request) -> Evaluation:
     absent_keys = request.absent_keys
     if request.unknown_context:
         absent_keys = (*absent_keys, *_network_absent(context))
-    run = _Run(request, who, action, resource, context, known_absent(who, absent_keys))
+    absent = known_absent(who, absent_keys)
+    for key in [key for key, value in context.items() if isinstance(value, KnownPrefix) and key in absent]:
+        del context[key]  # a request asked without a key the caller's kind carries
+    run = _Run(request, who, action, resource, context, absent)
     management = request.management_account_id
     iam_caller = who.kind in IAM_PRINCIPALS
 
@@ -774,8 +804,10 @@ def evaluate(request: Request) -> Evaluation:
     # "The only resource-based policy that exists within the IAM service is the IAM role trust policy" (AWS Knowledge
     # Center, "Has prohibited field Principal"), and it decides only the STS calls on its role: a resource policy given
     # for an iam: action (iam:PassRole included) is not read, so it grants nothing (an iam: action on another account's
-    # IAM resources is denied) and denies nothing.
-    if request.resource_policy is not None and service != "iam":
+    # IAM resources is denied) and denies nothing. So for the other STS calls: their resources are no role (none, the
+    # caller's own session, a federated user, an account's root user: Service Authorization Reference, AWS STS resource
+    # types), and STS reads no resource-based policy for them.
+    if request.resource_policy is not None and service != "iam" and (service != "sts" or trust_call):
         # the resource policy of the STS calls on a role is the role's trust policy
         shape = as_trust_policy if trust_call else as_resource_policy
         resource_grants = run.policy(
@@ -808,12 +840,12 @@ def evaluate(request: Request) -> Evaluation:
         identity_side, principal_side = [], direct
     elif same_account:
         identity_side = grant_and(grant_or(identity_grant, role_named), boundary_grant, session_grant)
-        principal_side = grant_or(identity_side, direct)
+        principal_side = grant_or(identity_side, _bounded_direct(who, trust_call, direct, boundary_grant))
         if resource_policy_required:
-            # A role assuming itself must be named by its trust policy: naming the account is not enough (AWS
-            # Security Blog, "Announcing an update to IAM role trust policy behavior").
-            trusted_account = _NOTHING if _assumes_itself(who, action, resource) else account_named
-            principal_side = grant_and(grant_or(direct, role_named, trusted_account), principal_side)
+            # A role assuming itself is no exception: "To allow users to assume the current role again within a role
+            # session, specify the role ARN or AWS account ARN as a principal in the role trust policy" (IAM User
+            # Guide, "Update a role trust policy"); naming the account delegates to its identity-based policies.
+            principal_side = grant_and(grant_or(direct, role_named, account_named), principal_side)
     else:
         identity_side = grant_and(identity_grant, boundary_grant, session_grant)
         principal_side = grant_and(identity_side, grant_or(direct, role_named, account_named))
@@ -927,18 +959,19 @@ def _implicit_deny_reason(
         return f"IAM reads no resource-based policy for {action}: an IAM action on another account's resources is denied."
     if who.kind not in IAM_PRINCIPALS:
         return f"No resource-based policy statement allows {action} for this {who.kind} principal."
-    if account_named and not (direct or role_named) and _assumes_itself(who, action.lower(), request.resource or "*"):
-        return f"A role can {action} itself only when its trust policy names the role, not just its account."
     resource_side = direct or role_named or account_named
     if resource_policy_required and not resource_side:
         return f"The resource-based policy (trust or key policy) does not allow {action} for this principal."
-    if (identity_grant or role_named) and not boundary_grant:
+    # a grant to the caller's role counts as an identity-based one only within its account
+    own_grant = identity_grant or (same_account and role_named)
+    trust_names_user = direct and who.kind == USER and reads_trust_policy(action.lower(), request.resource or "*")
+    if (own_grant or trust_names_user) and not boundary_grant:
         return f"The permissions boundary does not allow {action}."
     if identity_grant and who.kind == FEDERATED_USER and request.session_policy is None:
         return f"A federated user session without a session policy has no permissions: nothing allows {action}."
-    if (identity_grant or role_named) and not session_grant:
+    if own_grant and not session_grant:
         return f"The session policy does not allow {action}."
-    if (identity_grant or role_named) and not identity_side:
+    if own_grant and not identity_side:
         return (f"The conditions under which the identity-based policies, the permissions boundary and the session "
                 f"policy allow {action} exclude each other.")
     if principal_side:

@@ -331,13 +331,15 @@ def _column_ddl(table: str) -> str:
 
 
 def _view_ddl(table: str) -> str:
-    """The statement that creates the latest-snapshot view ``main.<table>``."""
-    if table in ACCUMULATING_TABLES:
-        return f"create or replace view main.{table} as select * from history.{table}"
+    """The statement that creates the latest-snapshot view ``main.<table>``: its columns in ``TABLES``' order
+    (Steampipe's), whatever order a database made by an older iamsql stores them in."""
     if table in COMBINED_VIEWS:
         return COMBINED_VIEWS[table]
-    return (f"create or replace view main.{table} as select * from history.{table} "
-            f"where snapshot_id in (select snapshot_id from iamsql_latest where table_name = '{table}')")
+    listed = ", ".join(f'"{name}"' for name, _ in columns(table))
+    view = f"create or replace view main.{table} as select {listed} from history.{table}"
+    if table in ACCUMULATING_TABLES:
+        return view
+    return f"{view} where snapshot_id in (select snapshot_id from iamsql_latest where table_name = '{table}')"
 
 
 ROW_GROUP_ROWS = 122_880  # DuckDB's rows per row group: the unit a scan is split into between threads

@@ -97,12 +97,12 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("permissions_boundary_usage_count", "BIGINT"),
         ("policy", "JSON"),
         ("policy_std", "JSON"),
-        ("policy_versions", "JSON"),  # not Steampipe's: every version get-account-authorization-details lists
         ("tags_src", "JSON"),
         ("tags", "JSON"),
         ("title", "VARCHAR"),
         ("akas", "JSON"),
         *_AWS_COMMON_COLUMNS,
+        ("policy_versions", "JSON"),  # not Steampipe's: every version get-account-authorization-details lists
     ],
     "aws_iam_policy_attachment": [
         ("policy_arn", "VARCHAR"),

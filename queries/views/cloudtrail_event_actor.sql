@@ -82,12 +82,12 @@ from (
   select t.*,
     nullif(t.user_type, '') as caller_type,
     nullif(t.access_key_id, '') as key_id,
-    t.user_identity ->> 'arn' as identity_arn,
+    nullif(t.user_identity ->> 'arn', '') as identity_arn,
     t.user_identity -> 'sessionContext' -> 'sessionIssuer' ->> 'arn' as issuer_arn,
     t.user_identity -> 'sessionContext' -> 'attributes' ->> 'mfaAuthenticated' as mfa_authenticated_text,
-    t.user_identity ->> 'invokedBy' as invoked_by,
-    t.user_identity ->> 'userName' as identity_user_name,
-    t.user_identity ->> 'accountId' as identity_account_id
+    nullif(t.user_identity ->> 'invokedBy', '') as invoked_by,
+    nullif(t.user_identity ->> 'userName', '') as identity_user_name,
+    nullif(t.user_identity ->> 'accountId', '') as identity_account_id
   from aws_cloudtrail_trail_event as t
   where t.event_type is distinct from 'AwsVpceEvent'
 ) as e

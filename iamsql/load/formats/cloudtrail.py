@@ -168,6 +168,9 @@ _IDENTITY_STRUCTURE = json.dumps(
         "userName": "VARCHAR",
         "arn": "VARCHAR",
         "accessKeyId": "VARCHAR",
+        "principalId": "VARCHAR",
+        "identityProvider": "VARCHAR",
+        "invokedBy": "VARCHAR",
         "sessionContext": {"sessionIssuer": {"arn": "VARCHAR"}},
     }
 )
@@ -175,6 +178,14 @@ _IDENTITY_STRUCTURE = json.dumps(
 UNKNOWN_ACCOUNT = "unknown"  # snapshot account for events that name no account at all
 # An empty accountId ("", as in "Unknown" identities of failed sign-ins) names no account.
 _ACCOUNT_SQL = "coalesce(nullif(s.recipientAccountId, ''), nullif(u.accountId, ''))"
+
+# user_identity as Steampipe prints the Go struct it reads userIdentity into: its eight string members ("" when the
+# record leaves one out), sessionContext and webIdFederationData as written (null when absent), no other member
+# (onBehalfOf, credentialId, inScopeOf, ...: cloudtrail_event -> 'userIdentity' keeps the record's).
+_USER_IDENTITY_SQL = "case when is_object then json_object({}) end".format(", ".join(
+    [f"'{name}', coalesce(u.{name}, '')" for name in ("type", "userName", "principalId", "arn", "accountId",
+                                                       "accessKeyId", "identityProvider", "invokedBy")]
+    + [f"'{name}', s.userIdentity -> '{name}'" for name in ("sessionContext", "webIdFederationData")]))
 
 # Column expressions over s (the event struct), u (userIdentity fields), e (the record), t (event time).
 _COLUMN_SQL = {
@@ -214,7 +225,7 @@ _COLUMN_SQL = {
     "response_elements": "s.responseElements",
     "resources": "s.resources",
     "tls_details": "s.tlsDetails",
-    "user_identity": "s.userIdentity",
+    "user_identity": _USER_IDENTITY_SQL,
     "partition": "coalesce(nullif(regexp_extract(coalesce(u.arn, u.sessionContext.sessionIssuer.arn), "
     "'^arn:([^:]+):', 1), ''), case when s.awsRegion like 'cn-%' then 'aws-cn' "
     "when s.awsRegion like 'us-gov-%' then 'aws-us-gov' else 'aws' end)",

@@ -133,13 +133,6 @@ def _attached(entity: dict) -> dict[str, Any]:
     return {"attached_policy_arns": arns or None, "policies_loaded": True}
 
 
-def _policy_text(document: Any) -> str | None:
-    """The trust policy as text: the API's URL-encoded string as is, a CLI-decoded object as JSON text."""
-    if document is None or isinstance(document, str):
-        return document
-    return json.dumps(document)
-
-
 # ---- rows per resource type ----------------------------------------------------------------------------------------
 
 
@@ -213,7 +206,7 @@ def role_fragments(r: dict) -> list[Fragment]:
         "max_session_duration": r.get("MaxSessionDuration"),
         "role_last_used_date": when(last_used.get("LastUsedDate")),
         "role_last_used_region": last_used.get("Region"),
-        "assume_role_policy_document": _policy_text(document),
+        "assume_role_policy_document": _encoded_document(document),
         **_documents("assume_role_policy", "assume_role_policy_std", document, f"trust policy of {r.get('RoleName')}"),
         "title": r.get("RoleName"),
         **_boundary(r),
@@ -584,7 +577,8 @@ def parse_tags(doc: dict, path: Path) -> Parsed | str:
         return of_one(Parsed("iam:list-policy-tags",
                              fragments=[Fragment("aws_iam_policy", (arn,), {"arn": arn, **columns}, arn_account(arn))]))
     return ("list-user-tags / list-role-tags / list-policy-tags output names no user, role or policy (add UserName, "
-            f"RoleName or PolicyArn), so its tags cannot be attributed; {GAAD_INSTEAD}")
+            "RoleName or PolicyArn; for organizations list-tags-for-resource, ResourceId), so its tags cannot be "
+            f"attributed; {GAAD_INSTEAD}")
 
 
 def parse_policy_version(doc: dict, path: Path) -> Parsed | str:

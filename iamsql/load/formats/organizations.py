@@ -9,8 +9,9 @@ policies by id, attachments by (policy id, target id).
 
 Outputs that do not name what they are about (``list-organizational-units-for-parent``,
 ``list-accounts-for-parent``, ``list-children`` and ``list-parents`` name no parent or child,
-``list-targets-for-policy`` no policy, ``list-policies-for-target`` no target) are read with an added top-level
-key (``ParentId``, ``ChildId``, ``PolicyId``, ``TargetId``; ``iamsql collect`` writes them) or from a file named
+``list-targets-for-policy`` no policy, ``list-policies-for-target`` no target, ``list-tags-for-resource`` no
+resource) are read with an added top-level key (``ParentId``, ``ChildId``, ``PolicyId``, ``TargetId``,
+``ResourceId``; ``iamsql collect`` writes them) or from a file named
 after that id (``ou-ab12-cd34ef56.json``, ``p-FullAWSAccess.json``, ``111111111111.json``); without either the
 tree or the attachments cannot be placed and the file gives a warning. ``describe-organization`` fills no table:
 it is kept in the snapshot's ``sources`` entry (``organization``) and fills ``aws_account``'s organization columns.
@@ -228,6 +229,19 @@ def parse_describe_policy(doc: dict, path: Path) -> Parsed:
                   fragments=[policy_fragment(summary, _content(policy.get("Content"), summary.get("Id")))])
 
 
+def parse_list_tags(doc: dict, path: Path) -> Parsed | str:
+    """list-tags-for-resource of an account (``ResourceId`` added): its ``tags_src`` and ``tags``, ``[]`` and ``{}``
+    when it has none, as Steampipe gives them."""
+    resource = doc["ResourceId"]
+    if not re.fullmatch(r"\d{12}", resource):
+        return (f"list-tags-for-resource output is about {resource}, not an account; only "
+                "aws_organizations_account has tags in iamsql")
+    tags = doc["Tags"]
+    fields = {"id": resource, "tags_src": tags, "tags": tags_map(tags) or {}, "region": "global"}
+    return Parsed("organizations:list-tags-for-resource",
+                  fragments=[Fragment(ACCOUNT, (resource,), fields, doc.get("AccountId"))])
+
+
 def parse_list_targets(doc: dict, path: Path) -> Parsed:
     parsed = Parsed("organizations:list-targets-for-policy")
     policy = _subject(doc, "PolicyId", "policy", path)
@@ -261,6 +275,8 @@ FORMATS: list[Format] = [
     Format("organizations:describe-policy",
            lambda d: isinstance(d.get("Policy"), dict) and isinstance(d["Policy"].get("PolicySummary"), dict),
            parse_describe_policy),
+    Format("organizations:list-tags-for-resource",
+           lambda d: isinstance(d.get("Tags"), list) and isinstance(d.get("ResourceId"), str), parse_list_tags),
     Format("organizations:list-targets-for-policy", is_list("Targets", item="TargetId"), parse_list_targets),
 ]
 

@@ -86,6 +86,7 @@ PRIVATE_DNS_NAME_OPTIONS = {"EnableResourceNameDnsAAAARecord": None, "EnableReso
                             "HostnameType": ""}  # PrivateDnsNameOptionsResponse
 ENCLAVE_OPTIONS = {"Enabled": None}
 HIBERNATION_OPTIONS = {"Configured": None}
+MAINTENANCE_OPTIONS = {"AutoRecovery": "", "RebootMigration": ""}  # InstanceMaintenanceOptions: two enums
 LAMBDA_LAYER = {"Arn": None, "CodeSize": 0, "SigningJobArn": None, "SigningProfileVersionArn": None}  # lambda Layer
 TRACING_CONFIG = {"Mode": ""}  # TracingConfigResponse
 SNAP_START = {"ApplyOn": "", "OptimizationStatus": ""}  # SnapStartResponse
@@ -161,7 +162,7 @@ def instance_fragment(instance: dict, owner: str | None) -> Fragment:
         "enclave_options": go_struct(instance.get("EnclaveOptions"), ENCLAVE_OPTIONS),
         "hibernation_options": go_struct(instance.get("HibernationOptions"), HIBERNATION_OPTIONS),
         "licenses": instance.get("Licenses"),
-        "maintenance_options": instance.get("MaintenanceOptions"),
+        "maintenance_options": go_struct(instance.get("MaintenanceOptions"), MAINTENANCE_OPTIONS),
         "private_dns_name_options": go_struct(instance.get("PrivateDnsNameOptions"),
                                               PRIVATE_DNS_NAME_OPTIONS),
         "product_codes": instance.get("ProductCodes"),

@@ -339,27 +339,36 @@ _NUMERIC_UNTIL = {"numericlessthan": False, "numericlessthanequals": True, "nume
 _REQUEST_TIME_KEYS = ("aws:currenttime", "aws:epochtime")
 
 
+def _moments(values, parse) -> list:
+    """A condition's values (one or a list) read by ``parse`` (``parse_date``, ``parse_number``); None for one that
+    does not read."""
+    values = values if isinstance(values, list) else [values]
+    return [parse(str(v)) if isinstance(v, (str, int, float)) and not isinstance(v, bool) else None for v in values]
+
+
 def _expired(statement, as_of: float) -> bool:
     """The statement matches no request made at or after ``as_of`` (seconds since the epoch): a condition needs
     ``aws:CurrentTime`` or ``aws:EpochTime`` before then, or ``aws:TokenIssueTime`` before the oldest temporary credentials still valid
-    then (a missing key fails these operators; ``...IfExists`` and set operators are never read as expired)."""
+    then (a missing key fails these operators). ``...IfExists`` is read so only on the request's time, which is "always
+    included in the request context" (IAM User Guide, "AWS global condition context keys"); set operators never."""
     condition = statement.get("Condition") if isinstance(statement, dict) else None
     if not isinstance(condition, dict):
         return False
     earliest = {**dict.fromkeys(_REQUEST_TIME_KEYS, as_of), "aws:tokenissuetime": as_of - LONGEST_SESSION_SECONDS}
     for operator, block in condition.items():
-        equal_matches = _UNTIL.get(operator.lower())
+        base = operator.lower().removesuffix("ifexists")
+        equal_matches = _UNTIL.get(base)
         parse, keys = parse_date, earliest
         if equal_matches is None:
-            equal_matches = _NUMERIC_UNTIL.get(operator.lower())
+            equal_matches = _NUMERIC_UNTIL.get(base)
             parse, keys = parse_number, {"aws:epochtime": as_of}
         if equal_matches is None or not isinstance(block, dict):
             continue
+        if base != operator.lower():
+            keys = {key: bound for key, bound in keys.items() if key in _REQUEST_TIME_KEYS}
         for key, values in block.items():
             bound = keys.get(key.lower())
-            values = values if isinstance(values, list) else [values]
-            dates = [parse(str(v)) if isinstance(v, (str, int, float)) and not isinstance(v, bool) else None
-                     for v in values]
+            dates = _moments(values, parse)
             if bound is not None and dates and all(
                 d is not None and (d < bound if equal_matches else d <= bound) for d in dates
             ):
@@ -367,15 +376,63 @@ def _expired(statement, as_of: float) -> bool:
     return False
 
 
-def without_expired(document: dict, as_of: float | None) -> dict:
-    """The document without the statements that can match no request at or after ``as_of`` (the data's time: a
-    grant or a Deny whose date has passed); the same object when none has expired."""
+# Operators a request-time key can only start matching, and then keeps matching, as its value grows (after a moment,
+# or unequal to moments that have all passed): whether a value equal to the bound matches.
+_FROM = {"greaterthan": False, "greaterthanequals": True}
+
+
+def _started(operator: str, key: str, values, as_of: float) -> bool:
+    """Every request made at or after ``as_of`` (seconds since the epoch) meets this condition: ``aws:CurrentTime`` or
+    ``aws:EpochTime`` ("always included in the request context", IAM User Guide, "AWS global condition context keys")
+    after, or unequal to, moments that have all passed by then (also with ``...IfExists``; set operators are kept)."""
+    name = operator.lower().removesuffix("ifexists")
+    numeric = name.startswith("numeric")
+    if key.lower() != "aws:epochtime" and (numeric or key.lower() != "aws:currenttime"):
+        return False
+    comparison = name.removeprefix("numeric" if numeric else "date")
+    if comparison not in (*_FROM, "notequals") or not (numeric or name.startswith("date")):
+        return False
+    parse = parse_number if numeric else parse_date
+    moments = _moments(values, parse)
+    if not moments or None in moments:
+        return False
+    if comparison == "notequals":
+        return all(moment < as_of for moment in moments)
+    return any(moment < as_of or (_FROM[comparison] and moment == as_of) for moment in moments)
+
+
+def _without_started(statement, as_of: float):
+    """The statement without the time conditions every request at or after ``as_of`` meets (``_started``); the same
+    object when it has none."""
+    condition = statement.get("Condition") if isinstance(statement, dict) else None
+    if not isinstance(condition, dict):
+        return statement
+    kept = {}
+    for operator, block in condition.items():
+        if not isinstance(block, dict):
+            kept[operator] = block
+            continue
+        left = {key: values for key, values in block.items() if not _started(operator, key, values, as_of)}
+        if left:
+            kept[operator] = left if len(left) < len(block) else block
+    if kept == condition:
+        return statement
+    reduced = {name: value for name, value in statement.items() if name != "Condition"}
+    return {**reduced, "Condition": kept} if kept else reduced
+
+
+def read_at(document: dict, as_of: float | None) -> dict:
+    """The document as every request made at or after ``as_of`` (the data's time) reads it: without the statements
+    that can match none of them (a grant or a Deny whose date has passed) and without the time conditions all of them
+    meet (a start that has passed); the same object when nothing changes."""
     statements = document.get("Statement")
     if as_of is None or not isinstance(statements, (list, dict)):
         return document
     listed = statements if isinstance(statements, list) else [statements]
-    kept = [statement for statement in listed if not _expired(statement, as_of)]
-    return document if len(kept) == len(listed) else {**document, "Statement": kept}
+    kept = [_without_started(statement, as_of) for statement in listed if not _expired(statement, as_of)]
+    if len(kept) == len(listed) and all(one is other for one, other in zip(kept, listed)):
+        return document
+    return {**document, "Statement": kept}
 
 
 class _Documents:
@@ -391,12 +448,12 @@ class _Documents:
         self, label: str, document, *, inline: bool = False, resource: bool = False, as_of: float | None = None
     ) -> AttachedPolicy:
         """``resource``: the document is a resource-based policy (a role's trust policy). ``as_of``: the account's
-        time, before which the statements that expired are dropped (``without_expired``)."""
+        time, at which the document is read (``read_at``: the statements that expired dropped, the starts passed met)."""
         if isinstance(document, str):  # loaded as written, not JSON: the engine cannot read it
             return AttachedPolicy(label, LoadedDocument(document, resource), inline=inline)
         if not isinstance(document, dict):
             return AttachedPolicy(label, None, inline=inline)
-        document = without_expired(document, as_of)
+        document = read_at(document, as_of)
         known = self._texts.get(id(document))
         key = json.dumps(document, sort_keys=True) if known is None or known[0] is not document else known[1]
         if (key, resource) not in self._loaded:
@@ -725,6 +782,10 @@ def _guest_roles(coverage: _Coverage, where: str, params: dict) -> dict[str, dic
     return found
 
 
+_STACKS_NOT_UPDATED = ("DELETE_COMPLETE", "DELETE_IN_PROGRESS", "DELETE_FAILED", "ROLLBACK_IN_PROGRESS",
+                       "ROLLBACK_COMPLETE", "ROLLBACK_FAILED")
+
+
 def _workloads(coverage: _Coverage, where: str, params: dict) -> dict[str, dict[str, dict[str, str]]]:
     """The loaded resources that run code with a role, by account and target (``WORKLOADS``): Lambda functions
     with their execution role, EC2 instances with the role of their instance profile (the loaded role that lists
@@ -742,9 +803,11 @@ def _workloads(coverage: _Coverage, where: str, params: dict) -> dict[str, dict[
         "notebook": f"select arn, role_arn, account_id from aws_sagemaker_notebook_instance{where}",
         "dev_endpoint": f"select arn, role_arn, account_id from aws_glue_dev_endpoint{where}",
         "state_machine": f"select arn, role_arn, account_id from aws_sfn_state_machine{where}",
-        # a deleted stack (DescribeStacks lists one asked for by its id) has nothing left to update
-        "stack": "select id, role_arn, account_id from aws_cloudformation_stack where status is distinct from "
-                 "'DELETE_COMPLETE'" + where.replace(" where ", " and "),
+        # a deleted stack (DescribeStacks lists one asked for by its id) has nothing left to update, and one that is
+        # being deleted, or whose creation failed and was rolled back, can only be deleted (CloudFormation refuses
+        # its updates: "is in ROLLBACK_COMPLETE state and can not be updated")
+        "stack": "select id, role_arn, account_id from aws_cloudformation_stack where status is null or status not in "
+                 f"({', '.join(repr(s) for s in _STACKS_NOT_UPDATED)})" + where.replace(" where ", " and "),
     }
     for target, sql in queries.items():
         rows = coverage.rows(WORKLOADS[target], sql, params)
