@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from botocore.exceptions import ConnectionClosedError, EndpointConnectionError, ReadTimeoutError
+from botocore.exceptions import ClientError, ConnectionClosedError, EndpointConnectionError, ReadTimeoutError
 
 from iamsql.collect.aws import describe
 from iamsql.common.resources import SAMPLE_DIR
@@ -280,6 +280,15 @@ def test_connection_errors_are_described_as_connection_failures(error, code, wor
     failure = describe(error)
     assert (failure.code, failure.connection, failure.credentials) == (code, True, False)
     assert words in failure.message and "https://iam.amazonaws.com/" in failure.message
+
+
+def test_an_http_error_without_an_aws_error_code_says_so():
+    """An answer botocore reads no error from (a 403 with an empty body, as moto's server gives for some JSON and
+    CBOR APIs) is named by its HTTP status, not as '403: 403'."""
+    error = ClientError({"Error": {"Code": "403", "Message": ""}, "ResponseMetadata": {"HTTPStatusCode": 403}},
+                        "DescribeAlarms")
+    failure = describe(error)
+    assert (failure.code, failure.message) == ("403", "HTTP 403 from the endpoint, without an AWS error code or message")
 
 
 def test_duckdb_errors_never_name_the_temporary_file(tmp_path):

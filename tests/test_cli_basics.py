@@ -662,3 +662,20 @@ def test_an_empty_database_file_is_named_as_such(tmp_path, monkeypatch, capsys):
         assert code == bad_input_code((command[0],)), (command, err)
         assert err == f"error: cannot open database {empty}: the file is empty, not a DuckDB database\n", err
     assert empty.read_bytes() == b""
+
+
+def test_a_data_file_given_as_the_database_is_refused_and_left_as_it_was(tmp_path, monkeypatch, capsys):
+    # DuckDB opens an existing .json or .csv as an in-memory database over the file: a load into it was lost
+    # (exit code 0) and a check read nothing
+    report = tmp_path / "credential-report.csv"
+    report.write_text("user,arn\n")
+    users = tmp_path / "users.json"
+    users.write_text('{"Users": []}')
+    for database in (users, report):
+        before = database.read_bytes()
+        for command in (["load", str(report)], ["tables"], ["check"]):
+            code, out, err = cli_in_process(monkeypatch, capsys, *command, "--db", str(database))
+            assert code == bad_input_code((command[0],)), (command, err)
+            assert err == (f"error: cannot open database {database}: not a DuckDB database (a file to load is an "
+                           f"argument of 'iamsql load', not its --db)\n"), err
+        assert database.read_bytes() == before

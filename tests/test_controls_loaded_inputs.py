@@ -630,3 +630,40 @@ def test_a_key_created_after_an_old_report_is_judged_by_its_last_use(tmp_path):
     assert "last used 72 days" in quiet["reason"], quiet["reason"]
     assert ("created on 2023-12-15, after the credential report (generated on 2023-12-01), which cannot show its use"
             in unknown["reason"]), unknown["reason"]
+
+
+def test_an_inline_policy_that_is_not_json_is_unknown_and_keeps_the_others(tmp_path):
+    """A get-account-authorization-details user with one inline policy whose document is not JSON: it stays, as its
+    text, so the policy engine reads it as unknown (the user with only that one skips, as an unloaded document
+    would make it), and the readable policy next to it still grants its power. The whole column was left NULL: both
+    users passed as holding no inline policy and no escalation path."""
+    admin = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+
+    def user(name: str, policies: list[dict]) -> dict:
+        return {"Path": "/", "UserName": name, "UserId": f"AIDA{name.upper():0<17}", "Arn": user_arn(name),
+                "CreateDate": "2023-01-01T00:00:00Z", "UserPolicyList": policies, "GroupList": [],
+                "AttachedManagedPolicies": [], "Tags": []}
+
+    broken = {"PolicyName": "broken", "PolicyDocument": "{\"Version\": \"2012-10-17\", \"Statement\": ["}
+    gaad = {"UserDetailList": [user("mixed", [broken, {"PolicyName": "admin", "PolicyDocument": admin}]),
+                               user("unreadable", [broken])],
+            "GroupDetailList": [], "RoleDetailList": [], "Policies": [], "IsTruncated": False}
+    results = run_loaded(tmp_path, {"gaad.json": gaad},
+                         ["iam_principal_privilege_escalation", "iam_user_no_inline_policies",
+                          "iam_policy_no_full_admin", "iam_policy_no_service_wildcard"])
+    escalation = "iam_principal_privilege_escalation"
+    assert results[(escalation, user_arn("mixed"))]["status"] == "alarm"
+    assert "inline policy admin of user mixed" in results[(escalation, user_arn("mixed"))]["reason"]
+    unreadable = results[(escalation, user_arn("unreadable"))]
+    assert unreadable["status"] == "skip", unreadable
+    assert "inline policy broken of user unreadable (loaded, but not readable by the policy engine)" in unreadable["reason"]
+    assert results[("iam_user_no_inline_policies", user_arn("mixed"))]["reason"].startswith(
+        "mixed has 2 inline policies (admin, broken)")
+    assert results[("iam_user_no_inline_policies", user_arn("unreadable"))]["status"] == "alarm"
+    # the policy-content controls: a readable grant alarms; otherwise the unreadable document makes the set unknown
+    assert results[("iam_policy_no_full_admin", user_arn("mixed"))]["status"] == "alarm"
+    assert results[("iam_policy_no_full_admin", user_arn("unreadable"))]["status"] == "skip"
+    wildcard = results[("iam_policy_no_service_wildcard", user_arn("unreadable"))]
+    assert wildcard["status"] == "skip", wildcard
+    assert wildcard["reason"] == (f"Inline policy broken of {user_arn('unreadable')} could not be judged: the document "
+                                  f"of broken is not JSON.")

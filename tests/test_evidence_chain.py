@@ -4,6 +4,7 @@ checks every manifest against the run history. Unreadable entries are one-line e
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
@@ -196,6 +197,21 @@ def test_unreadable_source_of_an_evidence_run_is_one_line(tmp_path):
     path = write_config(tmp_path / "iamsql.toml", f'db = "audit.duckdb"\nevidence_dir = "evidence"\n'
                         f'[sources]\npaths = ["{source}"]\n')
     one_line_error(cli("evidence", "run", "-c", str(path), "--quiet"), "gone.json", code=254)  # a failed run
+
+
+def test_a_broken_source_of_an_evidence_run_is_named_as_given(tmp_path):
+    """The load reads copies in the run's hidden folder, which a failed run removes: the error names the file of
+    sources.paths (it named .incomplete-.../raw/01-trunc.json.gz)."""
+    from tests.test_evidence import write_config
+
+    source = tmp_path / "exports"
+    source.mkdir()
+    (source / "trunc.json.gz").write_bytes(gzip.compress(b'{"Records": []}' * 200)[:40])
+    path = write_config(tmp_path / "iamsql.toml", f'db = "audit.duckdb"\nevidence_dir = "evidence"\n'
+                        f'[sources]\npaths = ["{source}"]\n')
+    result = cli("evidence", "run", "-c", str(path), "--quiet")
+    one_line_error(result, f"error: {source / 'trunc.json.gz'}: truncated or corrupt gzip file", code=254)
+    assert ".incomplete-" not in result.stderr
 
 
 def chained_run(parent: Path, name: str, run_id: int) -> Path:

@@ -639,3 +639,17 @@ def test_policy_std_of_the_fixture_documents_is_stable():
             for version in policy["PolicyVersionList"]:
                 once = policy_std(version["Document"])
                 assert policy_std(once) == once
+
+
+def test_an_output_whose_arns_hold_no_account_id_says_what_they_hold(tmp_path):
+    """An edited example's ARN with a 9-digit account names no account; the error says what stands there."""
+    role = tmp_path / "get-role.json"
+    role.write_text(json.dumps({"Role": {
+        "Path": "/", "RoleName": "ops", "RoleId": "AROAEXAMPLE0000000001", "Arn": "arn:aws:iam::123456789:role/ops",
+        "CreateDate": "2019-01-19T23:27:57Z",
+        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": []}}}))
+    with pytest.raises(InputError) as raised:
+        load(tmp_path, role)
+    assert str(raised.value) == (f"{role}: iam:get-role output names no AWS account (its ARNs name '123456789', not a "
+                                 f"12-digit account id) and the load has no single one (accounts seen: none); pass "
+                                 f"--account-id")

@@ -75,10 +75,10 @@ def test_json_functions_match_the_duckdb_macros(text):
 
 
 def test_print_sql_cli():
-    done = subprocess.run([IAMSQL, "controls", "--print-sql", "--dialect", "spark", "--control", "iam_policy_no_full_admin"],
+    done = subprocess.run([IAMSQL, "controls", "--print-sql", "--dialect", "spark", "--control", "iam_policy_no_allow_notaction"],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.index("-- view iam_policy_statement") < done.stdout.index("-- control iam_policy_no_full_admin")
+    assert done.stdout.index("-- view iam_policy_statement") < done.stdout.index("-- control iam_policy_no_allow_notaction")
     assert "create or replace temp view iam_policy_statement as" in done.stdout
     athena = subprocess.run([IAMSQL, "controls", "--print-sql", "--dialect", "athena", "--control", "iam_root_mfa_enabled"],
                             capture_output=True, text=True, timeout=60)

@@ -87,6 +87,8 @@ def describe(exc: BaseException) -> Failure:
         text = message[0] if message and not message[0].lstrip().startswith("<") else ""
         if code.isdigit() and int(code) >= 500:
             text = text or f"HTTP {code} from the endpoint (the API may not be implemented there)"
+        elif code.isdigit():  # an answer botocore could not read an error from ("403: 403" said nothing)
+            text = text or f"HTTP {code} from the endpoint, without an AWS error code or message"
         return Failure(code, text or code)
     if isinstance(exc, NoCredentialsError):
         return Failure("NoCredentials", "no AWS credentials found: use --profile, AWS_PROFILE, environment "

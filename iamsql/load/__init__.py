@@ -67,7 +67,7 @@ from iamsql.load.formats.base import (
     says_truncated,
 )
 from iamsql.load.formats.queried import queried_object
-from iamsql.load.normalize import timestamp
+from iamsql.load.normalize import arn_account, arn_parts, timestamp
 from iamsql.load.shapes import shape_problem
 from iamsql.raw.folder import MANIFEST_NAME, Manifest, read_manifest
 from iamsql.store import db
@@ -380,11 +380,19 @@ def assign_accounts(files: list[SourceFile], account_id: str | None, manifests: 
             default = next(iter(everywhere))
         if default is None:
             seen = ", ".join(sorted(everywhere)) or "none"
-            raise InputError(f"{f.path}: {f.format} output names no AWS account and the load has no single one "
-                             f"(accounts seen: {seen}); pass --account-id")
+            raise InputError(f"{f.path}: {f.format} output names no AWS account{_not_accounts(f.parsed)} and the load "
+                             f"has no single one (accounts seen: {seen}); pass --account-id")
         for fragment in f.parsed.fragments:
             fragment.account_id = fragment.account_id or default
         f.accounts.add(default)
+
+
+def _not_accounts(parsed: Parsed) -> str:
+    """What the output's ARNs hold where an account id belongs when it is not one (an edited example's
+    ``arn:aws:iam::123456789:role/x``), said after "names no AWS account"."""
+    found = sorted({parts["account_id"] for fragment in parsed.fragments for value in fragment.fields.values()
+                    if (parts := arn_parts(value)) and parts["account_id"] not in ("", "aws") and not arn_account(value)})
+    return f" (its ARNs name {', '.join(map(repr, found))}, not a 12-digit account id)" if found else ""
 
 
 def _trails_as_seen(f: SourceFile, manifests: list[Manifest], organization_trails: set, folder_accounts: set[str],
@@ -443,7 +451,9 @@ class Merged:
         row = self.rows[fragment.account_id][fragment.table].setdefault(key, {})
         for column, value in fragment.fields.items():
             if isinstance(value, Unreadable):
-                warnings.append(f"{path}: {column}: {value.reason}; left NULL")
+                warnings.append(f"{path}: {column}: {value.reason}" + ("; left NULL" if value.kept is None else ""))
+                if value.kept is not None:
+                    row[column] = value.kept
             elif value is not None:
                 row[column] = value
         files = self.files[(fragment.account_id, fragment.table, key)]

@@ -140,20 +140,35 @@ def policy_std(document: Any) -> dict | None:
 
 
 def inline_policies(policies: list[dict] | None) -> list[dict] | None:
-    """``[{PolicyName, PolicyDocument}]`` with each document URL-decoded and parsed (raw shape kept); empty -> None."""
+    """``[{PolicyName, PolicyDocument}]`` with each document URL-decoded and parsed (raw shape kept); empty -> None.
+    A document that is not JSON is kept as the text it is (the policy engine reads it as unknown)."""
     if not policies:
         return None
-    return [
-        {"PolicyName": p.get("PolicyName"), "PolicyDocument": parse_policy_document(p.get("PolicyDocument"))}
-        for p in policies
-    ]
+    return [{"PolicyName": p.get("PolicyName"), "PolicyDocument": _parsed_or_text(p.get("PolicyDocument"))}
+            for p in policies]
+
+
+def _parsed_or_text(document: Any) -> Any:
+    try:
+        return parse_policy_document(document)
+    except ValueError:
+        return document
 
 
 def inline_policies_std(policies: list[dict] | None) -> list[dict] | None:
-    """``[{PolicyName, PolicyDocument}]`` with each document in ``policy_std`` form; empty -> None."""
+    """``[{PolicyName, PolicyDocument}]`` with each document in ``policy_std`` form (null for one that is not JSON);
+    empty -> None."""
     if not policies:
         return None
-    return [{"PolicyName": p.get("PolicyName"), "PolicyDocument": policy_std(p.get("PolicyDocument"))} for p in policies]
+    return [{"PolicyName": p.get("PolicyName"), "PolicyDocument": _std_or_none(p.get("PolicyDocument"))}
+            for p in policies]
+
+
+def _std_or_none(document: Any) -> dict | None:
+    try:
+        return policy_std(document)
+    except ValueError:
+        return None
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -197,6 +197,11 @@ def _open_explained(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     """``_open``, its failure as one ``DatabaseError`` line (locked by another process, not a database...)."""
     if path.is_file() and path.stat().st_size == 0:  # DuckDB's words for it depend on the mode, read-only's are wrong
         raise DatabaseError(f"cannot open database {path}: the file is empty, not a DuckDB database")
+    if path.is_file() and not _has_duckdb_header(path):
+        # DuckDB opens an existing .json, .csv or .parquet file as an in-memory database over it: a load into it
+        # would be lost and a check would read nothing
+        raise DatabaseError(f"cannot open database {path}: not a DuckDB database (a file to load is an argument "
+                            f"of 'iamsql load', not its --db)")
     try:
         return _open(path, read_only)
     except duckdb.IOException as exc:
@@ -208,6 +213,18 @@ def _open_explained(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
         raise DatabaseError(f"cannot open database {path}: {message if read_only else with_write_hint(message)}") from None
     except duckdb.Error as exc:
         raise DatabaseError(f"cannot open database {path}: {first_line(exc)}") from None
+
+
+DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file, after its header's checksum
+
+
+def _has_duckdb_header(path: Path) -> bool:
+    """Whether the file starts as a DuckDB database does (unsure, an unreadable file, counts as yes: DuckDB says why)."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(12)[8:] == DUCKDB_MAGIC
+    except OSError:
+        return True
 
 
 def with_write_hint(message: str) -> str:

@@ -55,9 +55,11 @@ class Format:
 @dataclass(frozen=True)
 class Unreadable:
     """A field value that could not be read (a documentation typo in a date, a placeholder instead of a policy):
-    stored as NULL, and the load lists it as a warning instead of failing the whole file."""
+    stored as NULL (or as ``kept``, what could be read of it), and the load lists it as a warning instead of
+    failing the whole file."""
 
     reason: str
+    kept: Any = None
 
 
 def arn_columns(arn: str | None, *, akas: bool = True) -> dict[str, Any]:

@@ -48,17 +48,24 @@ def _tags(entity: dict) -> dict[str, Any]:
 
 def _documents(raw_column: str, std_column: str, document: Any, what: str) -> dict[str, Any]:
     """A policy document's raw and canonical columns. One that is not JSON (documentation placeholders such as
-    ``<URL-encoded-JSON>``) leaves both NULL with a warning rather than failing the whole file."""
+    ``<URL-encoded-JSON>``) leaves both NULL with a warning rather than failing the whole file; among inline
+    policies, it is kept as its text, the policy engine's unknown document, with a warning."""
     try:
         if raw_column == "inline_policies":
-            return {raw_column: normalize.inline_policies(document), std_column: normalize.inline_policies_std(document)}
+            policies = normalize.inline_policies(document)
+            unreadable = [str(p["PolicyName"]) for p in policies or () if isinstance(p["PolicyDocument"], str)]
+            if unreadable:  # the others stay: a principal without them would look as if it held none
+                return {raw_column: Unreadable(f"{what}: the document of {', '.join(unreadable)} is not JSON; kept as "
+                                                  f"text, which the policy engine reads as unknown", policies),
+                        std_column: normalize.inline_policies_std(document)}
+            return {raw_column: policies, std_column: normalize.inline_policies_std(document)}
         return {raw_column: normalize.parse_policy_document(document), std_column: normalize.policy_std(document)}
     except ValueError as exc:
         return {raw_column: Unreadable(f"{what}: {exc}"), std_column: None}
 
 
 def _inline(policies: list | None, owner: str | None) -> dict[str, Any]:
-    return _documents("inline_policies", "inline_policies_std", policies, f"inline policy of {owner}")
+    return _documents("inline_policies", "inline_policies_std", policies, f"inline policies of {owner}")
 
 
 def _items(value: Any) -> list:

@@ -297,6 +297,13 @@ def _json(value) -> object:
         return None
 
 
+def _document(value) -> object:
+    """An inline policy's document from its JSON column: an object, or the text of one that is not JSON (the loader
+    keeps it as written; the engine cannot read it)."""
+    parsed = _json(value)
+    return value if parsed is None and isinstance(value, str) and value.strip() else parsed
+
+
 def _documents_of(value) -> object:
     """A policy column (a document, or inline policies' ``[{PolicyName, PolicyDocument}]``) as the engine reads it:
     ``"Version": ""``, how Steampipe's canonical form (``*_std``) writes a document without Version, is no Version (IAM
@@ -442,6 +449,8 @@ class _Documents:
     ) -> AttachedPolicy:
         """``resource``: the document is a resource-based policy (a role's trust policy). ``as_of``: the account's
         time, at which the document is read (``read_at``: the statements that expired dropped, the starts passed met)."""
+        if isinstance(document, str):  # loaded as written, not JSON: the engine cannot read it
+            return AttachedPolicy(label, LoadedDocument(document, resource), inline=inline)
         if not isinstance(document, dict):
             return AttachedPolicy(label, None, inline=inline)
         document = read_at(document, as_of)
@@ -469,7 +478,7 @@ def _inline(
     return [
         documents.attached(
             f"inline policy {item.get('PolicyName') or '(unnamed)'} {owner}",
-            _json(item.get("PolicyDocument")),
+            _document(item.get("PolicyDocument")),
             inline=True,
             as_of=as_of,
         )
