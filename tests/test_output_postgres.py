@@ -119,6 +119,8 @@ NUMERIC_QUERIES = [
     "select sum(x) as v from generate_series(1, 3) i, lateral (values (i / 7.0)) t(x)",
     "select b, a * 2 as v from (select i / 7.0 as a, 'x' as b from generate_series(1, 2) i union all "
     "select 1.25, 'y') s order by 1, 2",
+    "select avg(distinct i % 3) as v from generate_series(1, 5) i",
+    "select avg(distinct i % 4 * 1.5) filter (where i > 1) as v from generate_series(1, 9) i",
 ]
 
 

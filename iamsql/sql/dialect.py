@@ -1590,6 +1590,15 @@ def _numeric_operand_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
         total = total.this
     if scope.is_int(node) or (isinstance(total, exp.Sum) and scope.is_int(total.this)):  # a sum of bigints too
         return exp.cast(node.copy(), exp.DataType.build("VARCHAR"))
+    if isinstance(total, exp.Sum) and isinstance(total.this, exp.Distinct) and len(total.this.expressions) == 1:
+        # sum(distinct x) (of avg(distinct x)): the sum's digits for integers, x's known decimals for numerics
+        value = total.this.expressions[0]
+        if scope.is_int(value):
+            return exp.cast(node.copy(), exp.DataType.build("VARCHAR"))
+        if not is_numeric(value, scope) or _is_float(value, scope) or (scale := numeric_scale(value, scope)) is None:
+            return None
+        decimal = exp.Cast(this=node.copy(), to=exp.DataType.build(f"DECIMAL(38, {scale})"))
+        return exp.cast(decimal, exp.DataType.build("VARCHAR"))
     if not is_numeric(node, scope) or _is_float(node, scope):
         return None
     if (scale := numeric_scale(node, scope)) is None:
@@ -1691,7 +1700,7 @@ def numeric_value_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
         average = node
         while isinstance(average, (exp.Window, exp.Filter)):
             average = average.this
-        if not isinstance(average, exp.Avg) or isinstance(average.this, exp.Distinct):
+        if not isinstance(average, exp.Avg):
             return None
         operator, sides = "/", []
         for total in (exp.Sum, exp.Count):  # the same filter and window around the sum and the count

@@ -7324,3 +7324,15 @@ select distinct on (user_name) user_name, access_key_id, create_date from aws_ia
 
 -- name: steampipe_users_iam_trail_131
 select name, case when tags is null or tags = '{}'::jsonb then 'untagged' else 'tagged' end as tagging from aws_iam_role order by name;
+
+-- name: avg_distinct_attachment_count
+select sum(distinct attachment_count) as s, avg(distinct attachment_count) as a from aws_iam_policy;
+
+-- name: avg_distinct_filter_session_duration
+select avg(distinct max_session_duration) as a, avg(distinct max_session_duration) filter (where name like '%a%') as b from aws_iam_role;
+
+-- name: avg_distinct_of_numeric_per_account
+select account_id, avg(distinct attachment_count * 1.5) as a, sum(distinct attachment_count * 1.5) as s from aws_iam_policy group by 1 order by 1;
+
+-- name: avg_distinct_as_text
+select avg(distinct length(name))::text || '%' as a from aws_iam_user;
