@@ -119,6 +119,15 @@ NUMERIC_QUERIES = [
     "select sum(x) as v from generate_series(1, 3) i, lateral (values (i / 7.0)) t(x)",
     "select b, a * 2 as v from (select i / 7.0 as a, 'x' as b from generate_series(1, 2) i union all "
     "select 1.25, 'y') s order by 1, 2",
+    "select avg(x) as v from (select 1.5 as x union select 2.25 union select 3) s",
+    "select min(x) as v from (select 1.50 as x union select 2) s",
+    "select max(x) as v from (select 1.50 as x intersect select 1.5) s",
+    "with u as (select i / 4.0 as r from generate_series(1, 3) i union select 0.5) select sum(r) as v from u",
+    "select sum(x) as v from (select i * 1.0 as x from generate_series(1, 3) i except select 2) s",
+    "select avg(x) as v from (select 1.5 as x union all select 2.5) s",
+    "select k, sum(x) as v from (select 'a' as k, 1.5 as x union select 'a', 1.50 union select 'b', 2) q "
+    "group by k order by k",
+    "select s.x as v from (select 1.5 as x, 'a' as y union select 2, 'b' order by 1 desc limit 1) s",
     "select avg(distinct i % 3) as v from generate_series(1, 5) i",
     "select avg(distinct i % 4 * 1.5) filter (where i > 1) as v from generate_series(1, 9) i",
 ]

@@ -143,6 +143,17 @@ class Steampipe(Postgres):
                 this.meta["pg_operator"] = True
             return this
 
+        def _parse_cube_or_rollup(self, with_prefix: bool = False) -> exp.Cube | exp.Rollup | None:
+            # an element of ``rollup (...)`` and ``cube (...)`` is any expression (``rollup (a > 1)``), as in Postgres
+            if with_prefix or not self._curr or self._curr.token_type not in (TokenType.CUBE, TokenType.ROLLUP):
+                return super()._parse_cube_or_rollup(with_prefix)
+            kind = exp.Cube if self._match(TokenType.CUBE) else exp.Rollup
+            self._match(TokenType.ROLLUP)
+            return self.expression(kind(expressions=self._parse_wrapped_csv(self._parse_disjunction)))
+
+        def _parse_grouping_set(self) -> exp.Expr | None:
+            return self._parse_grouping_sets() or self._parse_cube_or_rollup() or self._parse_disjunction()
+
         PLACEHOLDER_PARSERS = {
             **Postgres.Parser.PLACEHOLDER_PARSERS,
             TokenType.PARAMETER: lambda self: self._parse_parameter_or_absolute(),
@@ -1572,12 +1583,17 @@ def variance_text(node: exp.Expr) -> exp.Expr:
 def _decimals_differ(values: list[exp.Expr], scope: Scope) -> bool:
     """Whether a set operation's column of ``values`` (its NULLs left out) holds numerics (or integers) with
     different or value-dependent numbers of decimals, which the output's one DECIMAL would not keep."""
-    if not any(is_numeric(v, scope) for v in values) or any(_is_float(v, scope) for v in values):
-        return False
-    if not all(scope.is_int(v) or is_numeric(v, scope) for v in values):
+    if not _numeric_set_column(values, scope):
         return False
     return not (len({0 if scope.is_int(v) else numeric_scale(v, scope) for v in values}) == 1 and None not in {
         numeric_scale(v, scope) for v in values if not scope.is_int(v)})
+
+
+def _numeric_set_column(values: list[exp.Expr], scope: Scope) -> bool:
+    """Whether a set operation's column of ``values`` (its NULLs left out) is a Postgres numeric: a numeric among
+    them, no double, the others integers."""
+    return any(is_numeric(v, scope) for v in values) and not any(_is_float(v, scope) for v in values) and all(
+        scope.is_int(v) or is_numeric(v, scope) for v in values)
 
 
 def _numeric_operand_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
@@ -4939,19 +4955,19 @@ def _derived_numeric_text(column: exp.Column, scope: Scope, added: dict, printed
     ALL`` or ``distinct on`` inside, a CTE's column list), where it is not ``printed`` and the source has any set
     operation or ``distinct``, or where the text is not known."""
     defining = derived_item(column)
-    if defining is None or not is_numeric(defining, scope) or _is_float(defining, scope):
+    if defining is None:
         return None
-    if numeric_scale(defining, scope) is not None:
-        return None
-    query = _defining_select(defining)
     source = column.table or select_sources(column.find_ancestor(exp.Select))[0].alias_or_name
     if id(defining) in added:
         return exp.column(added[id(defining)], table=source, quoted=True)
+    query = _defining_select(defining)
+    if _branch_of_set_operation(defining):
+        return _set_operation_numeric_text(defining, query, source, scope, added) if printed else None
+    if not is_numeric(defining, scope) or _is_float(defining, scope) or numeric_scale(defining, scope) is not None:
+        return None
     distinct = query.args.get("distinct") if isinstance(query, exp.Select) else None
     if not isinstance(query, exp.Select) or distinct and (distinct.args.get("on") or not printed):
         return None
-    if _branch_of_set_operation(defining):
-        return _union_all_numeric_text(defining, query, source, scope, added) if printed else None
     holder = query.parent
     if not isinstance(holder, (exp.CTE, exp.Subquery)) or (alias := holder.args.get("alias")) and alias.columns:
         return None
@@ -4966,11 +4982,14 @@ def _derived_numeric_text(column: exp.Column, scope: Scope, added: dict, printed
     return exp.column(name, table=source, quoted=True)
 
 
-def _union_all_numeric_text(defining: exp.Expr, query: exp.Select, source: str, scope: Scope,
-                             added: dict) -> exp.Column | None:
-    """``_derived_numeric_text`` of a column of a ``UNION ALL`` in a subquery or CTE: each branch gets one more
-    column, the text of its value (an integer's digits, a numeric's known decimals, a division's text). None
-    under another set operation (one more column would change which rows are the same) or ``distinct``."""
+def _set_operation_numeric_text(defining: exp.Expr, query: exp.Select, source: str, scope: Scope,
+                                added: dict) -> exp.Column | None:
+    """``_derived_numeric_text`` of a column of a set operation in a subquery or CTE whose values are numerics with
+    different decimals. Under ``UNION ALL`` alone each branch gets one more column, the text of its value (an
+    integer's digits, a numeric's known decimals, a division's text). Under ``UNION``, ``INTERSECT`` or ``EXCEPT``,
+    where one more column would change which rows are the same, the set operation is read by a SELECT that adds
+    the text of the first row equal to each result row (``_first_row_texts``), the one Postgres keeps. None under
+    ``distinct`` or where a text is not known."""
     top: exp.Expr = query
     while isinstance(top.parent, exp.SetOperation) or isinstance(top.parent, (exp.Subquery, exp.Paren)) and not (
             top.parent.args.get("alias")):
@@ -4980,13 +4999,28 @@ def _union_all_numeric_text(defining: exp.Expr, query: exp.Select, source: str, 
     if not isinstance(holder, (exp.CTE, exp.Subquery)) or (alias := holder.args.get("alias")) and alias.columns or (
             not branches or _star_over(holder)):
         return None
-    if any(not isinstance(o, exp.Union) or o.args.get("distinct") for o in top.find_all(exp.SetOperation)) or any(
-            b.args.get("distinct") or len(b.expressions) != len(query.expressions) for b in branches):
+    if any(b.args.get("distinct") or len(b.expressions) != len(query.expressions) for b in branches):
         return None
     position = next(i for i, item in enumerate(query.expressions) if item.unalias() is defining)
+    values = [b.expressions[position].unalias() for b in branches]
+    if not _numeric_set_column([v for v in values if not isinstance(v, exp.Null)], scope):
+        return None
+    if any(not isinstance(o, exp.Union) or o.args.get("distinct") for o in top.find_all(exp.SetOperation)):
+        placeholder = exp.Null()
+        top.replace(placeholder)
+        if (built := _first_row_texts(top, scope, every_numeric=True)) is None:
+            placeholder.replace(top)
+            return None
+        outer, texts = built
+        placeholder.replace(outer)
+        width = len(outer.expressions)
+        for at, text in texts.items():
+            outer.append("expressions", exp.alias_(text, f"pg_numeric_text_{width + at + 1}", quoted=True))
+            added[id(outer.expressions[at].unalias())] = f"pg_numeric_text_{width + at + 1}"
+        name = added.get(id(outer.expressions[position].unalias()))
+        return None if name is None else exp.column(name, table=source, quoted=True)
     texts = []
-    for branch in branches:
-        value = branch.expressions[position].unalias()
+    for value in values:
         text = exp.Null() if isinstance(value, exp.Null) else _numeric_operand_text(value, scope)
         if text is None:
             return None
@@ -5024,24 +5058,38 @@ def set_operation_numeric_texts(tree: exp.SetOperation, scope: Scope) -> exp.Exp
     """A ``UNION``, ``INTERSECT`` or ``EXCEPT`` (not ``ALL``) whose column is a numeric from values with different
     decimals (``select 1.50 union select 2``): Postgres compares the values (``1.5`` and ``1.50`` are one) and keeps
     the first row's text, in the branches' order (the left one's for ``INTERSECT`` and ``EXCEPT``). The same set
-    operation, each such column then paired (``_with_numeric_text``) with the text of the first row of the branches,
-    taken in order, that equals the result's row."""
+    operation, each such column then paired (``_with_numeric_text``) with that text (``_first_row_texts``)."""
+    built = _first_row_texts(tree, scope)
+    if built is None:
+        return tree
+    outer, texts = built
+    for position, text in texts.items():
+        _with_numeric_text(outer.expressions[position].this, text)
+    return outer
+
+
+def _first_row_texts(tree: exp.SetOperation, scope: Scope,
+                     every_numeric: bool = False) -> tuple[exp.Select, dict[int, exp.Expr]] | None:
+    """For a ``UNION``, ``INTERSECT`` or ``EXCEPT`` (not ``ALL``) with numeric columns from values with different
+    decimals (``every_numeric``: any numeric column): a SELECT of its columns (named as its first branch names them) over ``tree`` itself, and per such
+    column the text of the first row of the branches, taken in order, that equals the result's row (a scalar
+    subquery). None when no column needs one or a branch's text is not known."""
     branches = _set_operation_branches(tree)
     if not branches or len({len(b.expressions) for b in branches}) != 1:
-        return tree
+        return None
     width = len(branches[0].expressions)
     texts: dict[int, list[exp.Expr]] = {}
     for position, column in enumerate(zip(*(b.expressions for b in branches))):
         values = [item.unalias() for item in column]
         real = [v for v in values if not isinstance(v, exp.Null)]
-        if not _decimals_differ(real, scope):
+        if not (_numeric_set_column(real, scope) if every_numeric else _decimals_differ(real, scope)):
             continue
         column_texts = [exp.Null() if isinstance(v, exp.Null) else _numeric_operand_text(v, scope) for v in values]
         if None in column_texts:
             continue
         texts[position] = column_texts
     if not texts:
-        return tree
+        return None
     names = [f"pg_set_{i + 1}" for i in range(width)]
     text_names = {position: f"pg_set_text_{position + 1}" for position in texts}
     rows = []
@@ -5056,30 +5104,25 @@ def set_operation_numeric_texts(tree: exp.SetOperation, scope: Scope) -> exp.Exp
                                                                   columns=[exp.to_identifier(c, quoted=True) for c in columns])))
     every_row = exp.union(*[exp.select("*").from_(r) for r in rows], distinct=False)
     outer_columns = [exp.column(n, table="pg_set", quoted=True) for n in names]
-    items = []
+    items, firsts = [], {}
     for position, (name, item) in enumerate(zip(names, branches[0].expressions)):
-        value = exp.column(name, table="pg_set", quoted=True)
+        items.append(exp.alias_(exp.column(name, table="pg_set", quoted=True), item.alias_or_name, quoted=True))
         if position in texts:
             match = exp.and_(*[exp.NullSafeEQ(this=exp.column(n, table="pg_set_rows", quoted=True), expression=c.copy())
                                for n, c in zip(names, outer_columns)])
             first = exp.select(exp.column(text_names[position], table="pg_set_rows", quoted=True)).from_(
                 exp.Subquery(this=every_row.copy(), alias=exp.TableAlias(this=exp.to_identifier("pg_set_rows")))).where(
                 match).order_by(exp.column("pg_set_branch", table="pg_set_rows", quoted=True)).limit(1)
-            holder = exp.alias_(value, item.alias_or_name, quoted=True)
-            _with_numeric_text(holder.this, exp.Subquery(this=first))
-            items.append(holder)
-        else:
-            items.append(exp.alias_(value, item.alias_or_name, quoted=True))
-    inner = tree.copy()
-    with_, order, limit, offset = (inner.args.get(k) for k in ("with_", "order", "limit", "offset"))
+            firsts[position] = exp.Subquery(this=first)
+    with_, order, limit, offset = (tree.args.get(k) for k in ("with_", "order", "limit", "offset"))
     for key in ("with_", "order", "limit", "offset"):
-        inner.set(key, None)
-    outer = exp.select(*items).from_(exp.Subquery(this=inner, alias=exp.TableAlias(
+        tree.set(key, None)
+    outer = exp.select(*items).from_(exp.Subquery(this=tree, alias=exp.TableAlias(
         this=exp.to_identifier("pg_set"), columns=[exp.to_identifier(n, quoted=True) for n in names])))
     for key, value in (("with_", with_), ("order", order), ("limit", limit), ("offset", offset)):
         if value is not None:
             outer.set(key, value)
-    return outer
+    return outer, firsts
 
 
 def union_numeric_texts(tree: exp.Union, scope: Scope) -> exp.Union:

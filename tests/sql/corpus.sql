@@ -7336,3 +7336,21 @@ select account_id, avg(distinct attachment_count * 1.5) as a, sum(distinct attac
 
 -- name: avg_distinct_as_text
 select avg(distinct length(name))::text || '%' as a from aws_iam_user;
+
+-- name: rollup_comparison_key
+select attachment_count > 1 as k, count(*) as n from aws_iam_policy group by rollup (attachment_count > 1) order by 1 nulls first, 2;
+
+-- name: cube_two_expressions
+select mfa_enabled, password_last_used is null as never, count(*) as n from aws_iam_user group by cube (mfa_enabled, password_last_used is null) order by 1, 2, 3;
+
+-- name: grouping_sets_expression
+select max_session_duration > 3600 as long, count(*) as n from aws_iam_role group by grouping sets (max_session_duration > 3600, ()) order by 1, 2;
+
+-- name: rollup_expression_grouping
+select account_id, is_aws_managed and is_attached as used, grouping(account_id, is_aws_managed and is_attached) as g, count(*) as n from aws_iam_policy group by rollup (account_id, is_aws_managed and is_attached) order by 1, 2, 3;
+
+-- name: aggregates_over_union_of_counts
+select sum(n) as s, avg(n) as a, min(n) as mi, max(n) as ma from (select attachment_count as n from aws_iam_policy union select max_session_duration / 3600 from aws_iam_role) s;
+
+-- name: aggregates_over_except_of_quotients
+with u as (select attachment_count / 4.0 as r from aws_iam_policy except select 0.5) select max(r) as m, sum(r) as s, avg(r) as a, count(*) as c from u;
