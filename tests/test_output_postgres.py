@@ -128,6 +128,10 @@ NUMERIC_QUERIES = [
     "select k, sum(x) as v from (select 'a' as k, 1.5 as x union select 'a', 1.50 union select 'b', 2) q "
     "group by k order by k",
     "select s.x as v from (select 1.5 as x, 'a' as y union select 2, 'b' order by 1 desc limit 1) s",
+    "select unnest(array[1.5, 2.25]) * 2 as v",
+    "select unnest(array[1, 2.5, null]) as v",
+    "select x as v from unnest(array[1.5, 2.25, 3]) x order by x",
+    "select avg(x) as v from unnest(array[1.5, 2.25, 3]) as t(x)",
     "select avg(distinct i % 3) as v from generate_series(1, 5) i",
     "select avg(distinct i % 4 * 1.5) filter (where i > 1) as v from generate_series(1, 9) i",
 ]

@@ -1447,10 +1447,10 @@ def is_numeric(node: exp.Expr, scope: Scope) -> bool:
     """Whether ``node`` is a ``numeric`` in Postgres that DuckDB computes as a double: a ``::numeric`` cast (which
     becomes DOUBLE), ``avg``, ``extract``, math in its numeric version, and arithmetic on them or on a decimal
     literal without a float."""
-    if node.meta.get("pg_scale") is not None or func_name(node) == "pg_trim_scale":
+    if node.meta.get("pg_scale") is not None or func_name(node) == "pg_trim_scale" or NUMERIC_TEXT_KEY in node.meta:
         return True
     if isinstance(node, exp.Column):
-        return NUMERIC_TEXT_KEY in node.meta or bool(scope.of_derived(node, is_numeric))
+        return bool(scope.of_derived(node, is_numeric))
     if (item := scalar_item(node)) is not None:
         return is_numeric(item, scope)
     if isinstance(node, (exp.Paren, exp.Neg)):
@@ -1669,8 +1669,10 @@ def numeric_value_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
     known."""
     if isinstance(node, exp.Paren):
         return numeric_value_text(node.this, scope)
+    if NUMERIC_TEXT_KEY in node.meta:  # a column of a source carrying its text, an unnest of numeric literals
+        return node.meta[NUMERIC_TEXT_KEY].copy()
     if isinstance(node, exp.Column):
-        return node.meta[NUMERIC_TEXT_KEY].copy() if NUMERIC_TEXT_KEY in node.meta else None
+        return None
     if isinstance(node, (exp.Max, exp.Min)) and (text := numeric_value_text(node.this, scope)) is not None:
         # the text of the row holding the largest (smallest) value
         return call("arg_max" if isinstance(node, exp.Max) else "arg_min", text, node.this.copy())
@@ -4650,6 +4652,7 @@ def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False, numeric_
     check_unsupported(tree)
     tree = star_with_using(tree)
     check_distinct_on_order(tree)
+    tree = numeric_array_elements(tree)
     scope = Scope(tree, as_of_variable=as_of_variable)
     check_set_operation_types(tree, scope)
     tree = name_select_items(tree, scope)
@@ -5226,6 +5229,50 @@ def string_to_table(tree: exp.Expr) -> exp.Expr:
             table.replace(ordinality_source(unnest, name) if ordinality else unnest)
         elif name == "string_to_table":
             node.replace(exp.Explode(this=split(node)))
+    return tree
+
+
+def _numeric_literal_texts(array: exp.Expr) -> list[str | None] | None:
+    """The text Postgres keeps for each element of ``array[...]`` of number literals with different decimals
+    (``array[1.5, 2.25, 3]``: ``1.5``, ``2.25``, ``3``, where DuckDB's one DECIMAL gives ``1.50``, ``2.25``,
+    ``3.00``); None for another array."""
+    if not isinstance(array, exp.Array):
+        return None
+    texts: list[str | None] = []
+    scales = set()
+    for element in array.expressions:
+        literal = element.this if isinstance(element, exp.Neg) else element
+        if isinstance(element, exp.Null):
+            texts.append(None)
+            continue
+        if not isinstance(literal, exp.Literal) or literal.is_string or (scale := _literal_scale(literal.this)) is None:
+            return None
+        value = Decimal(literal.this)
+        texts.append(format(-value if element is not literal else value, "f"))
+        scales.add(scale)
+    return texts if len(scales) > 1 else None
+
+
+def numeric_array_elements(tree: exp.Expr) -> exp.Expr:
+    """The elements of ``array[...]`` of number literals with different decimals keep their own text, as in
+    Postgres: ``unnest(array[1.5, 2.25]) as t(x)`` in FROM is the ``VALUES`` list of them (whose texts
+    ``derived_numeric_texts`` carries), ``unnest(array[...])`` in the select list carries the ``unnest`` of their
+    texts (``NUMERIC_TEXT_KEY``), which DuckDB zips with it row by row. Before the scope is read."""
+    for node in list(tree.find_all(exp.Unnest, exp.Explode)):
+        array = node.this if isinstance(node, exp.Explode) else (
+            node.expressions[0] if len(node.expressions) == 1 else None)
+        if array is None or (texts := _numeric_literal_texts(array)) is None:
+            continue
+        if isinstance(node, exp.Explode):
+            node.meta[NUMERIC_TEXT_KEY] = exp.Explode(this=exp.Array(
+                expressions=[exp.Null() if t is None else string(t) for t in texts]))
+        elif isinstance(node.parent, (exp.From, exp.Join)) and not node.args.get("offset"):
+            alias = node.args.get("alias")
+            name = alias.name if alias and alias.name else "unnest"
+            column = alias.columns[0].name if alias and alias.columns else name
+            node.replace(exp.Values(
+                expressions=[exp.Tuple(expressions=[element.copy()]) for element in array.expressions],
+                alias=exp.TableAlias(this=exp.to_identifier(name), columns=[exp.to_identifier(column)])))
     return tree
 
 

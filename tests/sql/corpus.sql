@@ -7354,3 +7354,12 @@ select sum(n) as s, avg(n) as a, min(n) as mi, max(n) as ma from (select attachm
 
 -- name: aggregates_over_except_of_quotients
 with u as (select attachment_count / 4.0 as r from aws_iam_policy except select 0.5) select max(r) as m, sum(r) as s, avg(r) as a, count(*) as c from u;
+
+-- name: unnest_numeric_literals_times_count
+select name, unnest(array[0.5, 1.25]) * attachment_count as w from aws_iam_policy order by name, w;
+
+-- name: unnest_numeric_literals_in_from
+select x, x::text as t from unnest(array[1.5, 2.25, 3]) x order by x;
+
+-- name: unnest_numeric_literals_aggregated
+select sum(x) as s, avg(x) as a, max(x) as m from unnest(array[1.5, 2.25, 3]) as t(x);
