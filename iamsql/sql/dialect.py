@@ -1213,30 +1213,12 @@ def rewrite_json_access(node: exp.Expr, scope: Scope) -> exp.Expr:
     return node
 
 
-def _pg_text_array(literal: str) -> list[str]:
-    """The elements of a Postgres text-array literal such as ``{a,"b c",0}``."""
-    body = literal.strip()
-    if not (body.startswith("{") and body.endswith("}")):
-        raise QueryError(f"malformed array literal: {literal!r}")
-    elements, current, quoted, i, body = [], "", False, 0, body[1:-1]
-    while i < len(body):
-        ch = body[i]
-        if ch == "\\" and i + 1 < len(body):
-            current += body[i + 1]
-            i += 1
-        elif ch == '"':
-            quoted = not quoted
-        elif ch in "{}" and not quoted:
-            raise UnsupportedFeature("unsupported Postgres feature: multidimensional arrays ('{{...}, {...}}')")
-        elif ch == "," and not quoted:
-            elements.append(current.strip() if not current.startswith('"') else current)
-            current = ""
-        else:
-            current += ch
-        i += 1
-    if body:
-        elements.append(current.strip())
-    return elements
+def _pg_text_array(literal: str, nulls: bool = False) -> list[str | None]:
+    """The elements of a Postgres text-array literal such as ``{a,"b c",0}`` (``nulls``: an unquoted NULL as None)."""
+    try:
+        return (pgfunctions.text_array_in if nulls else pgfunctions.text_array_elements)(literal)
+    except ValueError as exc:
+        raise (UnsupportedFeature if str(exc).startswith("unsupported") else QueryError)(str(exc)) from None
 
 
 # Steampipe's ltree columns (stored as text here).
@@ -1972,6 +1954,8 @@ def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
         return exp.Case().when(escaped, refused).else_(call("encode", node.this))
     if target == exp.DataType.Type.ARRAY and isinstance(node.this, exp.Literal) and node.this.is_string:
         return exp.Cast(this=array_literal(node.this.this), to=node.to)
+    if target == exp.DataType.Type.ARRAY and is_text(node.this, scope):
+        return exp.Cast(this=call("pg_text_array_in", node.this), to=node.to)  # ('{' || name || '}')::text[]
     if target == exp.DataType.Type.JSONB:
         if isinstance(node.this, exp.Literal) and node.this.is_string:
             literal = jsonb_literal(node.this.this)
@@ -1993,9 +1977,7 @@ def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
 
 def array_literal(text: str) -> exp.Array:
     """A Postgres array literal such as ``'{a,"b c",NULL}'`` as ``ARRAY[...]`` of its elements (text)."""
-    unquoted_null = re.search(r"(?:^|[{,])\s*null\s*(?=[,}])", text, re.I) and not re.search(r'"null"', text, re.I)
-    elements = _pg_text_array(text)
-    return exp.Array(expressions=[exp.Null() if unquoted_null and e.upper() == "NULL" else string(e) for e in elements])
+    return exp.Array(expressions=[exp.Null() if e is None else string(e) for e in _pg_text_array(text, nulls=True)])
 
 
 PATTERN_MATCHES = (exp.Like, exp.ILike, exp.RegexpLike, exp.RegexpILike)
@@ -4156,6 +4138,25 @@ def rewrite_inet(node: exp.Expr, scope: Scope) -> exp.Expr:
     return node
 
 
+# Names DuckDB reads as its own functions (``"user"`` is ``'duckdb'``, ``"current_date"`` today) where no column of
+# the query has them, even quoted; Postgres reads a quoted one as a column only.
+DUCKDB_FALLBACK_NAMES = {"user", "current_user", "session_user", "current_role", "current_date", "current_time",
+                         "current_timestamp", "current_schema", "current_catalog", "localtime", "localtimestamp"}
+
+
+def check_quoted_fallback_names(tree: exp.Expr) -> None:
+    """``"user"`` (quoted) over Steampipe tables that have no such column is Postgres's error, not DuckDB's
+    function of that name (``aws_iam_credential_report``'s column is ``user_name``)."""
+    ctes = {cte.alias for cte in tree.find_all(exp.CTE)}
+    for column in tree.find_all(exp.Column):
+        if column.table or not column.this.args.get("quoted") or column.name not in DUCKDB_FALLBACK_NAMES:
+            continue
+        sources = select_sources(column.find_ancestor(exp.Select))
+        if sources and all(isinstance(s, exp.Table) and isinstance(s.this, exp.Identifier) and s.name in TABLE_COLUMNS
+                           and s.name not in ctes and column.name not in TABLE_COLUMNS[s.name] for s in sources):
+            raise QueryError(f'column "{column.name}" does not exist')
+
+
 def check_unsupported(tree: exp.Expr) -> None:
     for window in tree.find_all(exp.WindowSpec):
         if str(window.args.get("kind") or "").upper() == "GROUPS" or window.args.get("exclude"):
@@ -4650,6 +4651,7 @@ def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False, numeric_
     (``numeric_text_columns``); with ``derived_texts`` a subquery's, CTE's or ``VALUES`` list's numeric columns carry
     theirs (``derived_numeric_texts``)."""
     check_unsupported(tree)
+    check_quoted_fallback_names(tree)
     tree = star_with_using(tree)
     check_distinct_on_order(tree)
     tree = numeric_array_elements(tree)
