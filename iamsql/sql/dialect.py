@@ -1476,6 +1476,8 @@ def _is_float(node: exp.Expr, scope: Scope) -> bool:
         return func_name(node) == "date_part"
     if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div)):
         return _is_float(node.this, scope) or _is_float(node.expression, scope)
+    if _rounded_integer(node, scope):
+        return True
     if isinstance(node, (*SCALE_KEEPING, exp.Ceil, exp.Floor, exp.Sign, exp.Round, exp.Trunc, exp.Window, exp.Filter)):
         return _is_float(node.this, scope)
     if isinstance(node, (exp.Avg, exp.Stddev, exp.StddevPop, exp.StddevSamp, exp.Variance, exp.VariancePop)):
@@ -1489,6 +1491,15 @@ def _is_float(node: exp.Expr, scope: Scope) -> bool:
     if isinstance(node, exp.Column):
         return scope.column_type(node) == "DOUBLE" or bool(scope.of_derived(node, _is_float))
     return False
+
+
+ROUNDING = (exp.Round, exp.Trunc, exp.Ceil, exp.Floor, exp.Sign)
+
+
+def _rounded_integer(node: exp.Expr, scope: Scope) -> bool:
+    """Whether ``node`` is ``round``, ``trunc``, ``ceil``, ``floor`` or ``sign`` of an integer without decimals:
+    Postgres has them for numerics and doubles only and reads the integer as a double precision."""
+    return isinstance(node, ROUNDING) and node.args.get("decimals") is None and scope.is_int(node.this)
 
 
 def _literal_scale(text: str) -> int | None:
@@ -3240,8 +3251,14 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     if isinstance(node, exp.ArraySize) and node.expression is not None:
         # array_length(a, 1) is NULL for an empty array in Postgres (DuckDB: 0)
         return call("pg_array_length", node.this, node.expression)
-    if isinstance(node, (exp.Round, exp.Trunc, exp.Ceil, exp.Floor)) and node.meta.get("pg_rounded"):
+    if isinstance(node, ROUNDING) and node.meta.get("pg_rounded"):
         return node
+    if _rounded_integer(node, scope):
+        # round(n), sign(n) of an integer are doubles in Postgres (DuckDB keeps the integer type)
+        node.meta["pg_rounded"] = True
+        result = exp.cast(node, exp.DataType.build("DOUBLE"), copy=False)
+        result.meta["pg_float"] = True
+        return result
     if isinstance(node, (exp.Round, exp.Trunc)) and node.args.get("decimals") is not None and _is_float(
             node.this, scope):
         # Postgres has round(numeric, int) and trunc(numeric, int), none of a double precision

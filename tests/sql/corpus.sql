@@ -7786,3 +7786,18 @@ select name, attachment_count, attachment_count * 100 / (select sum(attachment_c
 
 -- name: insights_style_date_part_doy_week
 select event_id, date_part('doy', event_time) as doy, date_part('week', event_time) as week, extract(quarter from event_time) as q from aws_cloudtrail_trail_event order by event_id;
+
+-- name: int_round_family
+select name, ceil(max_session_duration) as c, floor(max_session_duration) as f, round(max_session_duration) as r, trunc(max_session_duration) as t, sign(max_session_duration) as s from aws_iam_role order by name;
+
+-- name: int_round_text
+select name, round(max_session_duration)::text || 's' as t, sign(max_session_duration - 7200)::text as st from aws_iam_role order by name;
+
+-- name: int_ceil_of_count
+select ceil(count(*) / 2) as half, round(count(*)) as r from aws_iam_user;
+
+-- name: int_round_arith
+select name, round(max_session_duration) / 7 as r7, sign(max_session_duration - 3600) * 2 as s2, trunc(max_session_duration)::text as t, floor(max_session_duration / 7) as f from aws_iam_role order by name;
+
+-- name: int_round_json
+select jsonb_build_object('r', round(count(*)), 's', sign(count(*))) as j from aws_iam_user;
