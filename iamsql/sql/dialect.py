@@ -362,6 +362,23 @@ def _branch_of_set_operation(item: exp.Expr) -> bool:
     return isinstance(query.parent, exp.SetOperation)
 
 
+def set_items(item: exp.Expr) -> list[exp.Expr] | None:
+    """For the select item ``item`` of a branch of a ``UNION``, ``INTERSECT`` or ``EXCEPT``: the items at its position
+    in every branch (NULLs left out), which together type the column (``select 1 union select 2.5`` is a numeric);
+    None for another item."""
+    if not _branch_of_set_operation(item):
+        return None
+    query: exp.Expr = _defining_select(item)
+    while isinstance(query.parent, (exp.SetOperation, exp.Subquery, exp.Paren)) and not (
+            isinstance(query.parent, exp.Subquery) and query.parent.args.get("alias")):
+        query = query.parent
+    branches = _set_operation_branches(query) if isinstance(query, exp.SetOperation) else None
+    position = next((i for i, e in enumerate(_defining_select(item).expressions) if e.unalias() is item), None)
+    if not branches or position is None or any(len(b.expressions) <= position for b in branches):
+        return None
+    return [value for b in branches if not isinstance(value := b.expressions[position].unalias(), exp.Null)]
+
+
 def derived_item(column: exp.Column) -> exp.Expr | None:
     """The select item defining ``column`` when it is a column of a subquery or CTE in its SELECT's FROM (qualified
     by its name, or the only source): ``n`` of ``from (select count(*) as n ...) s``, ``with c as (...)``."""
@@ -597,7 +614,8 @@ class Scope:
             return node.to.this in INT_TYPES
         if isinstance(node, exp.Column):
             column_type = self.column_type(node)
-            if column_type is None and (derived := self.of_derived(node, lambda item, scope: scope.is_int(item))) is not None:
+            if column_type is None and (derived := self.of_derived(node, lambda item, scope: all(
+                    scope.is_int(i) for i in set_items(item) or [item]))) is not None:
                 return derived
             return column_type in ("BIGINT", "INTEGER")
         if isinstance(node, (exp.Window, exp.Filter)):
@@ -618,7 +636,7 @@ class Scope:
         if isinstance(node, exp.Case):
             results = [i.args.get("true") for i in node.args.get("ifs") or []] + [node.args.get("default")]
             return all(r is None or isinstance(r, exp.Null) or self.is_int4(r) for r in results)
-        if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Mod)):
+        if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)):
             return self.is_int4(node.this) and self.is_int4(node.expression)
         if isinstance(node, exp.Cast):
             return node.to.this in (exp.DataType.Type.INT, exp.DataType.Type.SMALLINT)
@@ -631,6 +649,10 @@ class Scope:
                 return isinstance(values, exp.Array) and all(self.is_int4(v) for v in values.expressions)
             bounds = [function.args.get(k) for k in ("start", "end", "step") if function.args.get(k) is not None]
             return all(self.is_int4(b) for b in bounds)
+        if isinstance(node, exp.Column) and self.column_type(node) is None:
+            # a column of a subquery or CTE whose item (in every branch of a set operation) is an integer
+            return bool(self.of_derived(node, lambda item, scope: all(
+                scope.is_int4(i) for i in set_items(item) or [item])))
         return func_name(node) in INT_RESULT_FUNCTIONS - {"count"}
 
     def _series_function(self, column: exp.Column) -> exp.Expr | None:
@@ -1432,7 +1454,8 @@ def is_numeric(node: exp.Expr, scope: Scope) -> bool:
     if node.meta.get("pg_scale") is not None or func_name(node) == "pg_trim_scale" or NUMERIC_TEXT_KEY in node.meta:
         return True
     if isinstance(node, exp.Column):
-        return bool(scope.of_derived(node, is_numeric))
+        return bool(scope.of_derived(node, lambda item, scope: _numeric_set_column(items, scope) if (
+            items := set_items(item)) else is_numeric(item, scope)))
     if (item := scalar_item(node)) is not None:
         return is_numeric(item, scope)
     if isinstance(node, (exp.Paren, exp.Neg)):
@@ -1489,7 +1512,8 @@ def _is_float(node: exp.Expr, scope: Scope) -> bool:
     if branches := _branches(node):
         return any(_is_float(b, scope) for b in branches)
     if isinstance(node, exp.Column):
-        return scope.column_type(node) == "DOUBLE" or bool(scope.of_derived(node, _is_float))
+        return scope.column_type(node) == "DOUBLE" or bool(scope.of_derived(node, lambda item, scope: any(
+            _is_float(i, scope) for i in set_items(item) or [item])))
     return False
 
 

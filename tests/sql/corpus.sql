@@ -7801,3 +7801,448 @@ select name, round(max_session_duration) / 7 as r7, sign(max_session_duration - 
 
 -- name: int_round_json
 select jsonb_build_object('r', round(count(*)), 's', sign(count(*))) as j from aws_iam_user;
+
+-- name: types_style_count_int_cast
+select count(*)::int as n, sum(attachment_count)::int as s, sum(jsonb_array_length(policy_std -> 'Statement')) as stmts from aws_iam_policy;
+
+-- name: types_style_extract_int
+select name, extract(year from create_date)::int as y, extract(epoch from create_date)::bigint as e from aws_iam_user order by name;
+
+-- name: types_style_now_date
+select (now() - interval '1 day')::date < now()::date as ok, current_date - '2025-01-01'::date >= 0 as after;
+
+-- name: types_style_interval_mult
+select name, interval '1 hour' * max_session_duration / 3600 as dur, make_interval(secs => max_session_duration) as mi from aws_iam_role order by name;
+
+-- name: types_style_date_part_epoch_interval
+select name, date_part('epoch', make_interval(secs => max_session_duration)) / 60 as minutes from aws_iam_role order by name;
+
+-- name: types_style_round_avg
+select round(avg(max_session_duration)) as r0, round(avg(max_session_duration), 2) as r2, avg(max_session_duration)::int as i from aws_iam_role;
+
+-- name: types_style_max_text
+select max(name) as mx, min(event_time) as first, max(read_only::int) as any_ro from aws_cloudtrail_trail_event e join aws_iam_user u on u.name = e.username;
+
+-- name: types_style_cardinality
+select name, cardinality(string_to_array(path, '/')) as parts, array_length(string_to_array(arn, ':'), 1) as arn_parts from aws_iam_role order by name;
+
+-- name: types_style_stddev
+select stddev(max_session_duration) as sd, variance(attachment_count) as v from aws_iam_role, aws_iam_policy;
+
+-- name: types_style_float_math
+select name, sqrt(max_session_duration) as s, power(2, 3) as p, ln(max_session_duration) as l from aws_iam_role order by name;
+
+-- name: types_style_abs_sign_mod
+select name, abs(max_session_duration - 7200) as a, sign(max_session_duration - 7200) as sg, max_session_duration % 7 as m from aws_iam_role order by name;
+
+-- name: types_style_ceil_floor
+select ceil(avg(max_session_duration) / 3600) as c, floor(avg(max_session_duration) / 3600) as f from aws_iam_role;
+
+-- name: types_style_json_numbers
+select jsonb_build_object('avg', avg(max_session_duration), 'n', count(*)) ->> 'n' as n from aws_iam_role;
+
+-- name: types_style_to_char_number
+select name, to_char(max_session_duration, 'FM999,999') as d, to_char(max_session_duration / 3600.0, 'FM990.00') as h from aws_iam_role order by name;
+
+-- name: types_style_timestamp_diff_days
+select name, (now()::date - create_date::date) / 365 as years, date_part('days', now() - create_date)::int % 365 as rem from aws_iam_user order by name;
+
+-- name: types_style_generate_series_int
+select i, i * i as sq from generate_series(1, 5) i where i % 2 = 1 order by i;
+
+-- name: types_style_unnest_text_array
+select unnest(array['a', 'b', null]) as v, unnest(array[1, 2]) as n;
+
+-- name: types_style_string_to_array_unnest
+select name, unnest(string_to_array(trim(both '/' from path), '/')) as seg from aws_iam_role where path <> '/' order by name;
+
+-- name: types_style_coalesce_types
+select name, coalesce(role_last_used_date, create_date) as last, coalesce(description, '') = '' as no_desc from aws_iam_role order by name;
+
+-- name: types_style_timestamp_literal_compare
+select count(*) filter (where event_time between '2025-06-14' and '2025-06-14 23:59:59') as day_events, count(*) filter (where event_time >= '2025-06-14T09:00:00Z') as after9 from aws_cloudtrail_trail_event;
+
+-- name: types_style_bool_text
+select name, mfa_enabled::text as t, mfa_enabled::int as i, (not mfa_enabled)::text || '!' as x from aws_iam_user order by name;
+
+-- name: types_style_json_text_compare
+select name, tags ->> 'team' = 'platform' as platform, (tags -> 'team')::text as raw from aws_iam_user order by name;
+
+-- name: types_style_jsonb_array_elements_ordinality
+select p.name, e.n, e.s ->> 'Effect' as effect from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') with ordinality as e(s, n) order by 1, 2;
+
+-- name: types_style_split_part_negative
+select name, split_part(arn, '/', -1) as last_part from aws_iam_role order by name;
+
+-- name: types_style_left_right
+select name, right(arn, 12) as tail, left(arn, -30) as head from aws_iam_role order by name;
+
+-- name: types_style_regexp_replace_flags
+select name, regexp_replace(name, '[aeiou]', '_', 'g') as masked, regexp_replace(upper(name), 'S', 's') as first_s from aws_iam_user order by name;
+
+-- name: types_style_translate_repeat
+select name, translate(name, '-_', '  ') as spaced, repeat('*', length(name)) as stars from aws_iam_user order by name;
+
+-- name: types_style_nulls_ordering
+select name, password_last_used from aws_iam_user order by password_last_used desc nulls last, name;
+
+-- name: types_style_limit_offset
+select name from aws_iam_policy order by name limit 2 offset 1;
+
+-- name: mods_style_age_single_arg
+select name, age(create_date) > interval '1 year' as over_year, extract(year from age(now(), create_date)) as years from aws_iam_user order by name;
+
+-- name: mods_style_sql_standard_interval
+select count(*) as n from aws_cloudtrail_trail_event where event_time > now() - interval '400' day;
+
+-- name: mods_style_current_timestamp
+select name, current_timestamp - create_date > interval '30 days' as old, current_date - create_date::date as days from aws_iam_role order by name;
+
+-- name: mods_style_epoch_now_bigint
+select (date_part('epoch', now())::bigint - date_part('epoch', create_date)::bigint) / 86400 as days from aws_iam_user order by name;
+
+-- name: mods_style_window_range_interval
+select event_id, count(*) over (order by event_time range between interval '1 hour' preceding and current row) as last_hour from aws_cloudtrail_trail_event order by event_time, event_id;
+
+-- name: mods_style_string_agg_distinct_ordered
+select string_agg(distinct user_type, ',' order by user_type) as types from aws_cloudtrail_trail_event;
+
+-- name: mods_style_array_agg_distinct_ordered
+select array_agg(distinct aws_region order by aws_region) as regions, jsonb_agg(distinct event_category) as cats from aws_cloudtrail_trail_event;
+
+-- name: mods_style_regexp_matches_gi
+select event_id, m[1] as word from aws_cloudtrail_trail_event, regexp_matches(event_name, '(log|trail|key)', 'gi') m order by event_id, word;
+
+-- name: mods_style_json_agg_text
+select jsonb_agg(name order by name)::text as names from aws_iam_group;
+
+-- name: mods_style_concat_ws_nulls
+select event_id, concat_ws('/', aws_region, error_code, username) as k, concat(error_code, '-', username) as c from aws_cloudtrail_trail_event order by event_id;
+
+-- name: mods_style_coalesce_jsonb_empty
+select name, jsonb_array_length(coalesce(attached_policy_arns, '[]'::jsonb)) as n, coalesce(tags, '{}') as t from aws_iam_role order by name;
+
+-- name: mods_style_case_jsonb_typeof
+select name, case jsonb_typeof(policy -> 'Statement') when 'array' then jsonb_array_length(policy -> 'Statement') else 1 end as n from aws_iam_policy order by name;
+
+-- name: mods_style_arrow_index
+select name, policy_std -> 'Statement' -> 0 ->> 'Effect' as first_effect, policy_std -> 'Statement' ->> -1 is not null as has_last from aws_iam_policy order by name;
+
+-- name: mods_style_text_to_jsonb
+select name, assume_role_policy_document::jsonb -> 'Statement' -> 0 ->> 'Effect' as eff from aws_iam_role order by name;
+
+-- name: mods_style_trim_chars
+select name, btrim(path, '/') as p, ltrim(name, 'a') as l, rtrim(arn, '0123456789') as r from aws_iam_user order by name;
+
+-- name: mods_style_like_any_lower
+select name from aws_iam_role where lower(name) like any (array['%admin%', '%audit%', 'github%']) order by name;
+
+-- name: mods_style_not_exists_actions
+select name from aws_iam_policy p where not exists (select 1 from jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a where a like 'iam:%') order by name;
+
+-- name: mods_style_array_functions
+select array_remove(array['a', 'b', 'a'], 'a') as r, array_cat(array[1, 2], array[3]) as c, array_append(array['x'], 'y') as ap, array_position(array['a', 'b'], 'b') as pos;
+
+-- name: mods_style_unnest_ordinality
+select t.v, t.i from unnest(array['x', 'y', 'z']) with ordinality as t(v, i) order by t.i desc;
+
+-- name: mods_style_series_days_now
+select count(*) as days from generate_series(now() - interval '7 days', now(), interval '1 day') d;
+
+-- name: mods_style_date_trunc_week
+select date_trunc('week', event_time) as wk, to_char(event_time, 'IYYY-IW') as iso, count(*) as n from aws_cloudtrail_trail_event group by 1, 2 order by 1;
+
+-- name: mods_style_is_not_true
+select name from aws_iam_role where (tags ->> 'public')::boolean is not true order by name;
+
+-- name: mods_style_distinct_on_expression
+select distinct on (split_part(event_source, '.', 1)) split_part(event_source, '.', 1) as svc, event_name from aws_cloudtrail_trail_event order by split_part(event_source, '.', 1), event_time desc;
+
+-- name: mods_style_group_having_ratio
+select account_id, sum(case when mfa_enabled then 1 else 0 end)::numeric / nullif(count(*), 0) as ratio from aws_iam_user group by 1 having count(*) > 1 order by 1;
+
+-- name: mods_style_correlated_exists_principal
+select r.name from aws_iam_role r where exists (select 1 from jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s where s -> 'Principal' -> 'Service' ? 'ec2.amazonaws.com') order by 1;
+
+-- name: mods_style_count_over_empty
+select name, count(*) over () as total, round(100.0 * row_number() over (order by name) / count(*) over (), 1) as pct from aws_iam_group order by name;
+
+-- name: mods_style_interval_text
+select name, (make_interval(secs => max_session_duration))::text as t, max_session_duration * interval '1 second' as i from aws_iam_role order by name;
+
+-- name: mods_style_to_char_interval_hours
+select name, extract(hour from make_interval(secs => max_session_duration)) as h from aws_iam_role order by name;
+
+-- name: mods_style_json_build_array
+select jsonb_build_array(name, mfa_enabled, null, 1.50) as a from aws_iam_user order by name;
+
+-- name: mods_style_jsonb_concat
+select name, coalesce(tags, '{}') || jsonb_build_object('account', account_id) as t from aws_iam_user order by name;
+
+-- name: mods_style_jsonb_minus_key
+select name, tags - 'team' as t, tags - array['team', 'cost'] as t2 from aws_iam_user where tags is not null order by name;
+
+-- name: mods_style_nested_cte_window
+with ev as (select username, event_time, row_number() over (partition by username order by event_time desc) as rn from aws_cloudtrail_trail_event where username is not null) select username, event_time from ev where rn = 1 order by username;
+
+-- name: mods_style_lateral_values_unpivot
+select u.name, k.kind, k.ts from aws_iam_user u, lateral (values ('created', u.create_date), ('last_login', u.password_last_used)) k(kind, ts) where k.ts is not null order by 1, 2;
+
+-- name: mods_style_interval_extract_epoch_avg
+select round(avg(extract(epoch from now() - create_date)) / 86400) as avg_days from aws_iam_user;
+
+-- name: mods_style_timestamp_to_text
+select name, create_date::text as t, create_date::date::text as d from aws_iam_user order by name;
+
+-- name: mods_style_mods_trail_multi_region
+select t.arn as resource, case when t.is_multi_region_trail and t.is_logging then 'ok' else 'alarm' end as status, t.name || case when t.is_multi_region_trail then ' is' else ' is not' end || ' multi-region.' as reason, t.region from aws_cloudtrail_trail t where t.region = t.home_region order by 1;
+
+-- name: mods_style_mods_access_key_rotated
+select 'arn:' || k.partition || ':iam::' || k.account_id || ':user/' || k.user_name || '/accesskey/' || k.access_key_id as resource, case when k.create_date <= (current_date - interval '90' day) then 'alarm' else 'ok' end as status from aws_iam_access_key k order by 1;
+
+-- name: mods_style_mods_password_policy_exists
+select 'arn:aws:::' || a.account_id as resource, case when p.account_id is null then 'alarm' else 'ok' end as status from (select distinct account_id from aws_iam_user) a left join aws_iam_account_password_policy p on p.account_id = a.account_id order by 1;
+
+-- name: users_style_jsonb_path_query
+select name, jsonb_path_query(policy_std, '$.Statement[*] ? (@.Effect == "Deny").Action[*]') #>> '{}' as denied from aws_iam_policy order by 1, 2;
+
+-- name: users_style_jsonb_path_exists_filter
+select name from aws_iam_policy where jsonb_path_exists(policy_std, '$.Statement[*].Condition') order by name;
+
+-- name: users_style_inet_contains
+select event_id, source_ip_address::inet << '203.0.113.0/24'::inet as in_doc_range from aws_cloudtrail_trail_event where source_ip_address ~ '^\d' order by event_id;
+
+-- name: users_style_timezone_fn
+select event_id, timezone('Europe/Berlin', event_time) as berlin from aws_cloudtrail_trail_event order by event_id;
+
+-- name: users_style_to_timestamp_text
+select to_timestamp('2025-06-14 08:00', 'YYYY-MM-DD HH24:MI') = min(event_time) as same from aws_cloudtrail_trail_event;
+
+-- name: users_style_json_each_nested_values
+select t.name, s.key, jsonb_typeof(s.value) as kind from aws_cloudtrail_trail t, jsonb_each(coalesce(t.advanced_event_selectors -> 0, '{}')) s order by 1, 2;
+
+-- name: users_style_mfa_percentage_text
+select account_id, (count(*) filter (where mfa_enabled))::text || '/' || count(*) as ratio, round((count(*) filter (where mfa_enabled))::numeric * 100 / count(*), 2) || '%' as pct from aws_iam_user group by account_id order by 1;
+
+-- name: users_style_window_lead_interval
+select event_id, lead(event_time) over (partition by account_id order by event_time) - event_time as until_next from aws_cloudtrail_trail_event order by account_id, event_time;
+
+-- name: users_style_dense_rank_services
+select event_source, dense_rank() over (order by count(*) desc) as r, count(*) as n from aws_cloudtrail_trail_event group by event_source order by r, event_source;
+
+-- name: users_style_grouping_sets_labels
+select coalesce(account_id, 'all') as account, coalesce(user_type, 'all') as type, count(*) from aws_cloudtrail_trail_event group by grouping sets ((account_id, user_type), (account_id), ()) order by 1, 2;
+
+-- name: users_style_cube_grouping_fn
+select account_id, read_only, grouping(account_id, read_only) as g, count(*) from aws_cloudtrail_trail_event group by cube (account_id, read_only) order by g, 1, 2;
+
+-- name: users_style_array_agg_subscript
+select account_id, (array_agg(name order by create_date))[1] as oldest, (array_agg(name order by create_date desc))[1] as newest from aws_iam_user group by account_id order by 1;
+
+-- name: users_style_string_to_array_any
+select name from aws_iam_role where 'aws-service-role' = any(string_to_array(path, '/')) order by name;
+
+-- name: users_style_jsonb_array_elements_text_in
+select distinct a from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a where a in ('*', 's3:*', 'iam:*') order by a;
+
+-- name: users_style_case_in_where
+select name from aws_iam_user where case when mfa_enabled then password_last_used is not null else true end order by name;
+
+-- name: users_style_between_symmetric
+select name from aws_iam_role where max_session_duration between symmetric 7200 and 3600 order by name;
+
+-- name: users_style_is_distinct_from
+select event_id from aws_cloudtrail_trail_event where error_code is distinct from 'AccessDenied' order by event_id;
+
+-- name: users_style_nullif_empty_string
+select name, nullif(description, '') as d, length(nullif(description, '')) as l from aws_iam_role order by name;
+
+-- name: users_style_sum_bool_int
+select sum(mfa_enabled::int) as with_mfa, sum((not mfa_enabled)::int) as without from aws_iam_user;
+
+-- name: users_style_avg_bool_int
+select avg(mfa_enabled::int) as frac from aws_iam_user;
+
+-- name: users_style_format_numbers
+select format('%s users, %s%% with MFA', count(*), round(100.0 * count(*) filter (where mfa_enabled) / count(*))) as line from aws_iam_user;
+
+-- name: users_style_interval_division
+select name, make_interval(secs => max_session_duration) / 2 as half from aws_iam_role order by name;
+
+-- name: users_style_extract_from_date
+select name, extract(dow from create_date::date) as dow, extract(doy from create_date) as doy from aws_iam_user order by name;
+
+-- name: users_style_to_char_tz
+select event_id, to_char(event_time, 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as iso from aws_cloudtrail_trail_event order by event_id;
+
+-- name: users_style_json_object_keys_count
+select name, (select count(*) from jsonb_object_keys(tags)) as n from aws_iam_user where tags is not null order by name;
+
+-- name: users_style_exists_access_key_active
+select u.name, exists (select 1 from aws_iam_access_key k where k.user_name = u.name and k.status = 'Active') as has_active from aws_iam_user u order by 1;
+
+-- name: users_style_full_outer_join
+select coalesce(u.name, c.user_name) as name, u.name is null as only_in_report from aws_iam_user u full outer join aws_iam_credential_report c on c.user_name = u.name and c.account_id = u.account_id order by 1;
+
+-- name: users_style_except_names
+select name from aws_iam_user except select user_name from aws_iam_credential_report order by 1;
+
+-- name: users_style_intersect_count
+select count(*) from (select user_name from aws_iam_access_key intersect select name from aws_iam_user) s;
+
+-- name: set_source_numeric_times_two
+select x * 2 as v from (select 1.5 as x union select 2) s order by 1;
+
+-- name: set_source_avg_grouped
+select k, avg(x) as v from (select 'a' as k, 1.5 as x union select 'a', 2 union select 'b', 0.25) s group by k order by k;
+
+-- name: set_source_sum_filter
+select sum(x) filter (where x > 1) as v from (select 1.5 as x union select 2 union select 0.5) s;
+
+-- name: set_source_coalesce_avg
+select coalesce(avg(x), 0) as v from (select 1.5 as x union select 2) s;
+
+-- name: set_source_avg_window
+select avg(x) over (order by x) as v from (select 1.5 as x union select 2 union select 3) s order by 1;
+
+-- name: set_source_distinct_mixed
+select distinct x as v from (select 1.5 as x union all select 2 union select 1.50) s order by 1;
+
+-- name: set_source_where
+select x as v from (select 1.5 as x union select 2) s where x > 1.6;
+
+-- name: set_sources_added
+select s.x + t.x as v from (select 1.5 as x union select 2) s, (select 0.25 as x intersect select 0.25) t order by 1;
+
+-- name: set_source_avg_of_quotients
+select avg(x) as v from (select max_session_duration / 3600.0 as x from aws_iam_role union select 1) s;
+
+-- name: set_source_int_first_numeric_later
+select sum(x) as v from (select 1 as x union select 2.5 union select null) s;
+
+-- name: set_source_min_max_mixed_types
+select min(x) as v, max(y) as w from (select 1.5 as x, 2 as y union select 2, 3.25) s;
+
+-- name: set_source_int_then_numeric_selected
+select x from (select 1 as x union select 2.5) s order by 1;
+
+-- name: union_all_int_then_numeric_doubled
+select x * 2 as d from (select 1 as x union all select 2.5) s order by 1;
+
+-- name: cte_set_int_then_numeric_halved
+with t as (select 1 as x union select 2.5) select x / 2 as h from t order by 1;
+
+-- name: union_all_int_then_numeric_halved
+with t as (select 1 as x union all select 2.5) select x / 2 as h from t order by 1;
+
+-- name: set_source_ints_halved
+select k, x / 2 as h from (select 'a' as k, 1 as x union select 'b', 3) s order by k;
+
+-- name: set_source_int_and_null_halved
+select x / 2 as h from (select 3 as x union select null) s order by 1;
+
+-- name: set_source_int_and_double_halved
+select x / 2 as h from (select 3 as x union select 2.0::float) s order by 1;
+
+-- name: union_all_count_and_numeric_summed
+select sum(n) as s from (select attachment_count as n from aws_iam_policy union all select 1.5) s;
+
+-- name: set_source_sum_over_count
+select count(*) as c, sum(x) / count(*) as a from (select max_session_duration as x from aws_iam_role union select 0.5) s;
+
+-- name: set_source_pg_typeof
+select x, pg_typeof(x) as t from (select 1 as x union select 2.5) s order by 1;
+
+-- name: set_source_lengths_quartered
+select x / 4 as q from (select length(name) as x from aws_iam_user union select 10) s order by 1;
+
+-- name: subquery_length_quartered
+select x / 4 as q from (select length(name) as x from aws_iam_user) s order by 1;
+
+-- name: subquery_length_selected
+select x as q from (select length(name) as x from aws_iam_user) s order by 1;
+
+-- name: cte_array_length_plus_one
+with t as (select jsonb_array_length(groups) as n from aws_iam_user) select n, n + 1 as m from t order by 1;
+
+-- name: int4_divided_is_int4
+select name, length(name) / 4 as q, strpos(name, 'a') / 2 as r from aws_iam_user order by name;
+
+
+-- name: dash_users_count_card
+select count(*) as value, 'Users' as label, case count(*) when 0 then 'ok' else 'info' end as type from aws_iam_user;
+
+-- name: dash_no_mfa_card
+select count(*) as value, 'MFA Not Enabled' as label, case count(*) when 0 then 'ok' else 'alert' end as "type" from aws_iam_user where not mfa_enabled;
+
+-- name: dash_users_by_month
+with users as (select title, create_date, to_char(create_date, 'YYYY-MM') as creation_month from aws_iam_user), months as (select to_char(d, 'YYYY-MM') as month from generate_series(date_trunc('month', (select min(create_date) from users)), date_trunc('month', now()), interval '1 month') as d), users_by_month as (select creation_month, count(*) from users group by creation_month) select months.month, users_by_month.count from months left join users_by_month on months.month = users_by_month.creation_month order by months.month limit 12;
+
+-- name: dash_users_by_account
+select a.title as "account", count(i.*) as "total" from aws_iam_user as i, aws_organizations_account as a where a.id = i.account_id group by a.title order by count(i.*) desc, 1;
+
+-- name: dash_access_key_age_chart
+with keys as (select title, create_date, to_char(create_date, 'YYYY-MM') as creation_month from aws_iam_access_key) select creation_month as "Month", count(*) as "Keys" from keys group by creation_month order by 1;
+
+-- name: dash_role_trust_pie
+select case when assume_role_policy_std -> 'Statement' @> '[{"Principal": {"Service": []}}]' then 'service' else 'other' end as trust, count(*) from aws_iam_role group by 1 order by 1;
+
+-- name: dash_password_age_buckets
+select case when password_last_used is null then 'never' when now() - password_last_used <= interval '30 days' then '< 30 days' when now() - password_last_used <= interval '90 days' then '30-90 days' else '> 90 days' end as last_login, count(*) as users from aws_iam_user group by 1 order by 1;
+
+-- name: dash_key_count_per_user
+with user_keys as (select user_name, count(*) as key_count from aws_iam_access_key group by user_name) select u.name, coalesce(k.key_count, 0) as keys, coalesce(k.key_count, 0) > 1 as multiple from aws_iam_user u left join user_keys k on k.user_name = u.name order by 1;
+
+-- name: dash_policy_detail_json
+select name as "Name", is_aws_managed as "AWS Managed", jsonb_pretty(policy_std) as "Policy" from aws_iam_policy where name = 'backup-kms';
+
+-- name: dash_role_relationship
+select r.name as role, p ->> 0 as first_policy, jsonb_array_length(r.attached_policy_arns) as attached from aws_iam_role r, lateral (select r.attached_policy_arns as p) x order by 1;
+
+-- name: dash_trail_events_per_day
+select to_char(event_time, 'YYYY-MM-DD') as day, count(*) filter (where error_code is null) as ok, count(*) filter (where error_code is not null) as failed from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: dash_org_accounts_table
+select name as "Name", id as "ID", status as "Status", joined_method as "Joined Method", joined_timestamp as "Joined", arn as "ARN" from aws_organizations_account order by name;
+
+-- name: dash_org_suspended_card
+select count(*) filter (where status = 'SUSPENDED') as value, 'Suspended' as label, case when count(*) filter (where status = 'SUSPENDED') > 0 then 'alert' else 'ok' end as type from aws_organizations_account;
+
+-- name: dash_group_policy_counts
+select g.name, jsonb_array_length(g.attached_policy_arns) + coalesce(jsonb_array_length(g.inline_policies), 0) as policies from aws_iam_group g order by 1;
+
+-- name: dash_user_inline_policies_flat
+select u.name, p ->> 'PolicyName' as policy, jsonb_array_length(p -> 'PolicyDocument' -> 'Statement') as statements from aws_iam_user u, jsonb_array_elements(u.inline_policies_std) p order by 1, 2;
+
+-- name: dash_event_top_users
+select coalesce(username, user_identity ->> 'invokedBy', 'unknown') as actor, count(*) as events, max(event_time) as last_seen from aws_cloudtrail_trail_event group by 1 order by events desc, actor limit 5;
+
+-- name: time_and_set_probe_1
+select avg(now() - create_date) as a, sum(make_interval(secs => max_session_duration)) as s from aws_iam_role;
+
+-- name: time_and_set_probe_2
+select justify_hours(make_interval(secs => max_session_duration * 10)) as j from aws_iam_role order by name;
+
+-- name: time_and_set_probe_3
+select date_part('epoch', age(timestamptz '2025-06-15 00:00:00+00', create_date)) as e from aws_iam_user order by name;
+
+-- name: time_and_set_probe_4
+select to_char(event_time, 'HH12:MI AM') as t, to_char(event_time, 'Day, DD Month YYYY') as d from aws_cloudtrail_trail_event order by event_id;
+
+-- name: time_and_set_probe_5
+select event_id, event_time::time as tod, event_time::date as d, (event_time + interval '1 month')::date as next_month from aws_cloudtrail_trail_event order by event_id;
+
+-- name: time_and_set_probe_6
+select max(age(timestamptz '2025-06-15 00:00:00+00', create_date)) as oldest from aws_iam_user;
+
+-- name: time_and_set_probe_7
+select name, extract(epoch from make_interval(secs => max_session_duration))::int / 3600 as h from aws_iam_role order by name;
+
+-- name: time_and_set_probe_8
+select x, x * 1.5 as y from (select max_session_duration / 3600 as x from aws_iam_role union select 2) s order by 1;
+
+-- name: time_and_set_probe_9
+select percentile_cont(0.5) within group (order by x) as m from (select max_session_duration / 3600.0 as x from aws_iam_role union select 0.5) s;
+
+-- name: time_and_set_probe_10
+select count(*) filter (where x > 1) as big, avg(x) filter (where x > 1) as a from (select max_session_duration / 3600.0 as x from aws_iam_role intersect select 12) s;
