@@ -323,11 +323,11 @@ def fetch(con: duckdb.DuckDBPyConnection, duck_sql: str) -> tuple[list[str], lis
                 shown.append("REGTYPE")
             elif NESTED_TYPE.search(sqltype):
                 exprs.append(f"to_json(#{i})")
-                shown.append("JSON")
+                shown.append(sqltype if sqltype.endswith("[]") else "JSON")  # a list keeps its type (its data_type)
             else:
                 exprs.append(f"#{i}")
                 shown.append(sqltype)
-        if shown != types or any(e.startswith("cast") for e in exprs):
+        if any(expr != f"#{i}" for i, expr in enumerate(exprs, 1)):
             relation = relation.project(", ".join(exprs))
         rows = relation.fetchall()
         numeric_text = [i for i, sqltype in enumerate(types) if NUMERIC_TEXT_TYPE.match(sqltype)]
