@@ -298,6 +298,7 @@ INT_RESULT_FUNCTIONS = {
     "char_length",
     "character_length",
     "octet_length",
+    "bit_length",
     "strlen",
     "strpos",
     "position",
@@ -3155,10 +3156,11 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         return replacement
     if isinstance(node, series) and (values := numeric_series(node, scope)) is not None:
         return call("unnest", values)
-    if isinstance(node, exp.Cast) and isinstance(node.this, exp.IntDiv) and not (
-            scope.is_int(node.this.this) and scope.is_int(node.this.expression)):
-        # div(x, y) of numerics: the quotient truncated towards zero, a numeric without decimals (DuckDB's ``//``
-        # of decimals does not truncate)
+    if isinstance(node, exp.Cast) and isinstance(node.this, exp.IntDiv):
+        # div(x, y): the quotient truncated towards zero, a numeric without decimals (DuckDB's ``//`` of decimals
+        # does not truncate; of integers it does, but is an integer)
+        if scope.is_int(node.this.this) and scope.is_int(node.this.expression):
+            return exp.cast(node.this, exp.DataType.build("DECIMAL(38, 0)"))
         quotient = exp.Div(this=node.this.this, expression=node.this.expression)
         return exp.cast(exp.Trunc(this=quotient), exp.DataType.build("DECIMAL(38, 0)"))
     if isinstance(node, exp.ArrayPosition) and isinstance(node.args.get("zero_based"), exp.Expr) and not isinstance(
@@ -4711,8 +4713,8 @@ def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False, numeric_
 
 
 def output_integers(tree: exp.Expr, scope: Scope) -> list[str | None]:
-    """Per column of the statement's result, ``INTEGER`` for a Postgres ``integer`` that DuckDB computes as a
-    BIGINT (``length``, ``strpos``, ``jsonb_array_length``, ``ntile``, ``grouping``, a series of integers),
+    """Per column of the statement's result, ``SMALLINT`` for a cast to ``smallint``, ``INTEGER`` for a Postgres
+    ``integer`` that DuckDB computes as a BIGINT (``length``, ``strpos``, ``jsonb_array_length``, ``ntile``, ``grouping``, a series of integers),
     ``BIGINT`` for a ``sum`` of integers (a HUGEINT in DuckDB), else None. A set operation's column is ``INTEGER``
     when every branch's is an ``integer`` (or NULL)."""
     if isinstance(tree, exp.SetOperation):
@@ -4732,6 +4734,8 @@ def output_integers(tree: exp.Expr, scope: Scope) -> list[str | None]:
             total = total.this
         if isinstance(item, exp.Literal) and not isinstance(tree.parent, exp.SetOperation):
             types.append(None)
+        elif isinstance(item, exp.Cast) and item.to.this == exp.DataType.Type.SMALLINT:
+            types.append("SMALLINT")
         elif scope.is_int4(item) or isinstance(item, exp.Grouping) or isinstance(
                 item, exp.ExplodingGenerateSeries) and scope._series_type(item) == "BIGINT" and all(
                 scope.is_int4(item.args[k]) for k in ("start", "end", "step") if item.args.get(k) is not None):

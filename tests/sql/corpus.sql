@@ -8246,3 +8246,12 @@ select percentile_cont(0.5) within group (order by x) as m from (select max_sess
 
 -- name: time_and_set_probe_10
 select count(*) filter (where x > 1) as big, avg(x) filter (where x > 1) as a from (select max_session_duration / 3600.0 as x from aws_iam_role intersect select 12) s;
+
+-- name: div_of_integers_and_columns
+select -7 / 2 as a, 7 / -2 as b, -7 % 3 as c, 7 % -3 as d, (-attachment_count - 1) / 2 as e, div(-7, 2) as f, mod(-7, 2) as g, div(attachment_count, 2) as h from aws_iam_policy order by name;
+
+-- name: bit_length_and_div_of_lengths
+select name, bit_length(name) as bits, div(length(name), 3) as d from aws_iam_user order by name;
+
+-- name: smallint_casts
+select '-3'::smallint as d, ('{"n": 7}'::jsonb -> 'n')::smallint as g, attachment_count::smallint as s, attachment_count::smallint + 1 as t from aws_iam_policy order by name;
