@@ -198,6 +198,7 @@ TYPED_QUERIES = [
     "select length('abcdefg') / 2 as v",
     "select x / 4 as v from (select length(name) as x from (values ('abcdefgh')) t(name)) s",
     "select x as v from (select strpos('abc', 'c') as x union select 10) s order by 1 limit 1",
+    "select array_upper(array[1, 2, 3], 1) as v",
     "select div(-7, 2) as v",
     "select bit_length('abc') as v",
     "select '-3'::smallint as v",

@@ -305,6 +305,8 @@ INT_RESULT_FUNCTIONS = {
     "jsonb_array_length",
     "json_array_length",
     "array_length",
+    "array_upper",
+    "array_lower",
     "cardinality",
     "ascii",
     "width_bucket",
