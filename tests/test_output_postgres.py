@@ -134,6 +134,7 @@ NUMERIC_QUERIES = [
     "with t as (select 1 as x union select 2.5) select x / 2 as v from t order by 1",
     "select x as v from (select 1 as x union select 2.5) s order by 1",
     "select avg(x) over (order by x) as v from (select 1.5 as x union select 2 union select 3) s order by 1",
+    "with u as (select i / 4.0 as h from generate_series(1, 4) i union select 1) select h * 60 as v from u order by h",
     "select unnest(array[1.5, 2.25]) * 2 as v",
     "select unnest(array[1, 2.5, null]) as v",
     "select x as v from unnest(array[1.5, 2.25, 3]) x order by x",

@@ -8255,3 +8255,18 @@ select name, bit_length(name) as bits, div(length(name), 3) as d from aws_iam_us
 
 -- name: smallint_casts
 select '-3'::smallint as d, ('{"n": 7}'::jsonb -> 'n')::smallint as g, attachment_count::smallint as s, attachment_count::smallint + 1 as t from aws_iam_policy order by name;
+
+-- name: set_cte_joined_to_itself
+with u as (select attachment_count / 2.0 as x, name from aws_iam_policy union select 0.5, 'z') select a.name, a.x, b.x as y from u a join u b on a.name = b.name order by 1;
+
+-- name: except_source_joined
+select p.name, s.x from aws_iam_policy p join (select attachment_count * 1.5 as x, name from aws_iam_policy except select 0, 'none') s on s.name = p.name order by 1;
+
+-- name: nested_union_and_union_all_source_aggregated
+select avg(h) as a, sum(h) as s from (select max_session_duration / 3600.0 as h from aws_iam_role union select 1 union all select 2.50) s;
+
+-- name: set_source_count_distinct_equal_numerics
+select count(distinct x) as n, max(x) as m from (select 1.5 as x union select 1.50 union select 2) s;
+
+-- name: set_source_ordered_limited
+select x from (select 1.5 as x union select 2 order by 1 desc limit 1) s;
