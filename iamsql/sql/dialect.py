@@ -4709,9 +4709,40 @@ def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False, numeric_
     tree = type_names(tree, scope, numeric_text)
     scales = output_scales(tree, scope)
     integers = output_integers(tree, scope) if numeric_text else []
+    json_columns = output_json_columns(tree) if numeric_text else []
     if numeric_text:
         tree = numeric_text_columns(tree, scope, scales)
-    return with_output_integers(with_output_scales(apply_rewrites(tree, scope), scales), integers)
+    tree = with_output_integers(with_output_scales(apply_rewrites(tree, scope), scales), integers)
+    return with_output_json(tree, json_columns)
+
+
+# A result column holding a json (not jsonb) value: a struct of this one field, which ``query.fetch`` prints as json.
+JSON_FIELD = "pg_json"
+
+
+def output_json_columns(tree: exp.Expr) -> list[bool]:
+    """Per column of the statement's result, whether it is a Postgres ``json`` (not ``jsonb``): a json function's
+    value (``json_build_object``, ``json_agg``, ``to_json``, ...), a cast to json or a member of one (``->``). Before
+    the rewrites."""
+    if not isinstance(tree, exp.Select):
+        return []
+    flags = []
+    for item in (i.unalias() for i in tree.expressions):
+        while isinstance(item, (exp.Window, exp.Filter, exp.JSONExtract, exp.Paren)):
+            item = item.this  # a member of json (``->``) is json
+        flags.append(is_plain_json(item) or isinstance(item, exp.Cast) and item.to.this == exp.DataType.Type.JSON)
+    return flags
+
+
+def with_output_json(tree: exp.Expr, json_columns: list[bool]) -> exp.Expr:
+    """The translated statement with those columns as a ``JSON_FIELD`` struct, so ``-o json`` names their type
+    ``json`` as Postgres does (DuckDB has one JSON type for both)."""
+    for item, is_json in zip(tree.expressions if json_columns else [], json_columns):
+        if is_json:
+            value = item.this if isinstance(item, exp.Alias) else item
+            value.replace(exp.Struct(expressions=[exp.PropertyEQ(this=exp.to_identifier(JSON_FIELD),
+                                                                   expression=value.copy())]))
+    return tree
 
 
 def output_integers(tree: exp.Expr, scope: Scope) -> list[str | None]:

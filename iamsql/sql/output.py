@@ -203,9 +203,9 @@ def pg_time(value: time) -> str:
 
 
 def is_json_type(sqltype: str | None) -> bool:
-    """Whether a column of this type comes as JSON text: JSON, or a list (``VARCHAR[]``: ``query.fetch`` hands lists
-    over as JSON and keeps their type for ``data_type``)."""
-    return sqltype is not None and (sqltype == "JSON" or sqltype.endswith("[]"))
+    """Whether a column of this type comes as JSON text: JSON (``PG_JSON``: a Postgres ``json``, not ``jsonb``), or a
+    list (``VARCHAR[]``: ``query.fetch`` hands lists over as JSON and keeps their type for ``data_type``)."""
+    return sqltype is not None and (sqltype in ("JSON", "PG_JSON") or sqltype.endswith("[]"))
 
 
 def _typed(value: Any, sqltype: str | None) -> Any:
@@ -415,7 +415,7 @@ PG_DATA_TYPES = {
     "UHUGEINT": "numeric", "FLOAT": "float4", "DOUBLE": "float8", "DATE": "date", "TIME": "time",
     "TIME WITH TIME ZONE": "timetz", "TIMESTAMP": "timestamp", "TIMESTAMP_S": "timestamp", "TIMESTAMP_MS": "timestamp",
     "TIMESTAMP_NS": "timestamp", "TIMESTAMP WITH TIME ZONE": "timestamptz", "INTERVAL": "interval", "UUID": "uuid",
-    "BLOB": "bytea", "BIT": "bit", "JSON": "jsonb", "REGTYPE": "regtype", "NULL": "text", '"NULL"': "text",
+    "BLOB": "bytea", "BIT": "bit", "JSON": "jsonb", "PG_JSON": "json", "REGTYPE": "regtype", "NULL": "text", '"NULL"': "text",
 }
 
 
