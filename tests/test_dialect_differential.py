@@ -152,6 +152,11 @@ REFUSED_BY_POSTGRES = [
     "select jsonb_path_exists('[\"a\"]', '$[*] ? (@ like_regex \"a\" flag \"z\")')",
     "select ('x' || name)::timestamptz from aws_iam_user",
     "select (response_elements ->> 'ConsoleLogin')::timestamp from aws_cloudtrail_trail_event",
+    "select \"user\" from aws_iam_credential_report",
+    "select user_name from aws_iam_credential_report where \"user\" = '<root_account>'",
+    "select \"current_date\" from aws_iam_user",
+    "select name::text[] from aws_iam_group",
+    "select ('{' || name || ',{x}}')::text[] from aws_iam_group",
     "select 1 in ()",
     "select name from aws_iam_user where name not in ( )",
 ]
@@ -175,6 +180,7 @@ def test_what_postgres_refuses_fails(both_databases, sql):
     "select distinct on (account_id) account_id, name from aws_iam_user order by name",
     "select chr(0)",
     "select 'a' union select 1",
+    "select name::text[] from aws_iam_group",
 ])
 def test_refused_in_postgres_words(both_databases, sql):
     """Where translation or the run refuses what PostgreSQL refuses, the message is PostgreSQL's."""

@@ -43,3 +43,29 @@ def test_each_statement_is_one_document(sample_db):
         documents.append(document)
         text = text.lstrip()[end:]
     assert [d["rows"] for d in documents] == [[{"a": 1}], [{"b": "b"}]]
+
+
+def test_an_array_is_named_by_its_element_type(sample_db):
+    """Postgres names an array column by its element type (text[] is `_text`); its rows stay JSON arrays."""
+    done = run_cli("query", "--db", sample_db, "-o", "json",
+                   "select array_agg(name order by name) as names, array[1, 2] as ns, string_to_array('a,b', ',') "
+                   "as parts, array[1.5, 2] as amounts, jsonb_agg(name order by name) as listed from aws_iam_user")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert [c["data_type"] for c in document["columns"]] == ["_text", "_int4", "_text", "_numeric", "jsonb"]
+    [row] = document["rows"]
+    assert row["ns"] == [1, 2] and row["parts"] == ["a", "b"] and row["names"] == row["listed"]
+
+
+def test_json_and_jsonb_are_told_apart(sample_db):
+    """A json function's value (and a member of it) is a Postgres `json`, jsonb's functions give `jsonb`."""
+    done = run_cli("query", "--db", sample_db, "-o", "json",
+                   "select json_build_object('n', name) as j, json_build_object('n', name) -> 'n' as member, "
+                   "jsonb_build_object('n', name) as jb, '[1]'::json as cast_json, json_agg(name) over () as agg "
+                   "from aws_iam_user where name = 'Bob'")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert [c["data_type"] for c in document["columns"]] == ["json", "json", "jsonb", "json", "json"]
+    [row] = document["rows"]
+    assert row["j"] == row["jb"] == {"n": "Bob"} and row["member"] == "Bob" and row["cast_json"] == [1]
+    assert row["agg"] == ["Bob"]

@@ -143,6 +143,17 @@ class Steampipe(Postgres):
                 this.meta["pg_operator"] = True
             return this
 
+        def _parse_cube_or_rollup(self, with_prefix: bool = False) -> exp.Cube | exp.Rollup | None:
+            # an element of ``rollup (...)`` and ``cube (...)`` is any expression (``rollup (a > 1)``), as in Postgres
+            if with_prefix or not self._curr or self._curr.token_type not in (TokenType.CUBE, TokenType.ROLLUP):
+                return super()._parse_cube_or_rollup(with_prefix)
+            kind = exp.Cube if self._match(TokenType.CUBE) else exp.Rollup
+            self._match(TokenType.ROLLUP)
+            return self.expression(kind(expressions=self._parse_wrapped_csv(self._parse_disjunction)))
+
+        def _parse_grouping_set(self) -> exp.Expr | None:
+            return self._parse_grouping_sets() or self._parse_cube_or_rollup() or self._parse_disjunction()
+
         PLACEHOLDER_PARSERS = {
             **Postgres.Parser.PLACEHOLDER_PARSERS,
             TokenType.PARAMETER: lambda self: self._parse_parameter_or_absolute(),
@@ -287,12 +298,15 @@ INT_RESULT_FUNCTIONS = {
     "char_length",
     "character_length",
     "octet_length",
+    "bit_length",
     "strlen",
     "strpos",
     "position",
     "jsonb_array_length",
     "json_array_length",
     "array_length",
+    "array_upper",
+    "array_lower",
     "cardinality",
     "ascii",
     "width_bucket",
@@ -349,6 +363,23 @@ def _branch_of_set_operation(item: exp.Expr) -> bool:
     while isinstance(query.parent, (exp.Subquery, exp.Paren)):
         query = query.parent
     return isinstance(query.parent, exp.SetOperation)
+
+
+def set_items(item: exp.Expr) -> list[exp.Expr] | None:
+    """For the select item ``item`` of a branch of a ``UNION``, ``INTERSECT`` or ``EXCEPT``: the items at its position
+    in every branch (NULLs left out), which together type the column (``select 1 union select 2.5`` is a numeric);
+    None for another item."""
+    if not _branch_of_set_operation(item):
+        return None
+    query: exp.Expr = _defining_select(item)
+    while isinstance(query.parent, (exp.SetOperation, exp.Subquery, exp.Paren)) and not (
+            isinstance(query.parent, exp.Subquery) and query.parent.args.get("alias")):
+        query = query.parent
+    branches = _set_operation_branches(query) if isinstance(query, exp.SetOperation) else None
+    position = next((i for i, e in enumerate(_defining_select(item).expressions) if e.unalias() is item), None)
+    if not branches or position is None or any(len(b.expressions) <= position for b in branches):
+        return None
+    return [value for b in branches if not isinstance(value := b.expressions[position].unalias(), exp.Null)]
 
 
 def derived_item(column: exp.Column) -> exp.Expr | None:
@@ -586,7 +617,8 @@ class Scope:
             return node.to.this in INT_TYPES
         if isinstance(node, exp.Column):
             column_type = self.column_type(node)
-            if column_type is None and (derived := self.of_derived(node, lambda item, scope: scope.is_int(item))) is not None:
+            if column_type is None and (derived := self.of_derived(node, lambda item, scope: all(
+                    scope.is_int(i) for i in set_items(item) or [item]))) is not None:
                 return derived
             return column_type in ("BIGINT", "INTEGER")
         if isinstance(node, (exp.Window, exp.Filter)):
@@ -607,7 +639,7 @@ class Scope:
         if isinstance(node, exp.Case):
             results = [i.args.get("true") for i in node.args.get("ifs") or []] + [node.args.get("default")]
             return all(r is None or isinstance(r, exp.Null) or self.is_int4(r) for r in results)
-        if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Mod)):
+        if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)):
             return self.is_int4(node.this) and self.is_int4(node.expression)
         if isinstance(node, exp.Cast):
             return node.to.this in (exp.DataType.Type.INT, exp.DataType.Type.SMALLINT)
@@ -620,6 +652,10 @@ class Scope:
                 return isinstance(values, exp.Array) and all(self.is_int4(v) for v in values.expressions)
             bounds = [function.args.get(k) for k in ("start", "end", "step") if function.args.get(k) is not None]
             return all(self.is_int4(b) for b in bounds)
+        if isinstance(node, exp.Column) and self.column_type(node) is None:
+            # a column of a subquery or CTE whose item (in every branch of a set operation) is an integer
+            return bool(self.of_derived(node, lambda item, scope: all(
+                scope.is_int4(i) for i in set_items(item) or [item])))
         return func_name(node) in INT_RESULT_FUNCTIONS - {"count"}
 
     def _series_function(self, column: exp.Column) -> exp.Expr | None:
@@ -1202,30 +1238,12 @@ def rewrite_json_access(node: exp.Expr, scope: Scope) -> exp.Expr:
     return node
 
 
-def _pg_text_array(literal: str) -> list[str]:
-    """The elements of a Postgres text-array literal such as ``{a,"b c",0}``."""
-    body = literal.strip()
-    if not (body.startswith("{") and body.endswith("}")):
-        raise QueryError(f"malformed array literal: {literal!r}")
-    elements, current, quoted, i, body = [], "", False, 0, body[1:-1]
-    while i < len(body):
-        ch = body[i]
-        if ch == "\\" and i + 1 < len(body):
-            current += body[i + 1]
-            i += 1
-        elif ch == '"':
-            quoted = not quoted
-        elif ch in "{}" and not quoted:
-            raise UnsupportedFeature("unsupported Postgres feature: multidimensional arrays ('{{...}, {...}}')")
-        elif ch == "," and not quoted:
-            elements.append(current.strip() if not current.startswith('"') else current)
-            current = ""
-        else:
-            current += ch
-        i += 1
-    if body:
-        elements.append(current.strip())
-    return elements
+def _pg_text_array(literal: str, nulls: bool = False) -> list[str | None]:
+    """The elements of a Postgres text-array literal such as ``{a,"b c",0}`` (``nulls``: an unquoted NULL as None)."""
+    try:
+        return (pgfunctions.text_array_in if nulls else pgfunctions.text_array_elements)(literal)
+    except ValueError as exc:
+        raise (UnsupportedFeature if str(exc).startswith("unsupported") else QueryError)(str(exc)) from None
 
 
 # Steampipe's ltree columns (stored as text here).
@@ -1436,10 +1454,11 @@ def is_numeric(node: exp.Expr, scope: Scope) -> bool:
     """Whether ``node`` is a ``numeric`` in Postgres that DuckDB computes as a double: a ``::numeric`` cast (which
     becomes DOUBLE), ``avg``, ``extract``, math in its numeric version, and arithmetic on them or on a decimal
     literal without a float."""
-    if node.meta.get("pg_scale") is not None or func_name(node) == "pg_trim_scale":
+    if node.meta.get("pg_scale") is not None or func_name(node) == "pg_trim_scale" or NUMERIC_TEXT_KEY in node.meta:
         return True
     if isinstance(node, exp.Column):
-        return NUMERIC_TEXT_KEY in node.meta or bool(scope.of_derived(node, is_numeric))
+        return bool(scope.of_derived(node, lambda item, scope: _numeric_set_column(items, scope) if (
+            items := set_items(item)) else is_numeric(item, scope)))
     if (item := scalar_item(node)) is not None:
         return is_numeric(item, scope)
     if isinstance(node, (exp.Paren, exp.Neg)):
@@ -1483,6 +1502,8 @@ def _is_float(node: exp.Expr, scope: Scope) -> bool:
         return func_name(node) == "date_part"
     if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div)):
         return _is_float(node.this, scope) or _is_float(node.expression, scope)
+    if _rounded_integer(node, scope):
+        return True
     if isinstance(node, (*SCALE_KEEPING, exp.Ceil, exp.Floor, exp.Sign, exp.Round, exp.Trunc, exp.Window, exp.Filter)):
         return _is_float(node.this, scope)
     if isinstance(node, (exp.Avg, exp.Stddev, exp.StddevPop, exp.StddevSamp, exp.Variance, exp.VariancePop)):
@@ -1494,8 +1515,18 @@ def _is_float(node: exp.Expr, scope: Scope) -> bool:
     if branches := _branches(node):
         return any(_is_float(b, scope) for b in branches)
     if isinstance(node, exp.Column):
-        return scope.column_type(node) == "DOUBLE" or bool(scope.of_derived(node, _is_float))
+        return scope.column_type(node) == "DOUBLE" or bool(scope.of_derived(node, lambda item, scope: any(
+            _is_float(i, scope) for i in set_items(item) or [item])))
     return False
+
+
+ROUNDING = (exp.Round, exp.Trunc, exp.Ceil, exp.Floor, exp.Sign)
+
+
+def _rounded_integer(node: exp.Expr, scope: Scope) -> bool:
+    """Whether ``node`` is ``round``, ``trunc``, ``ceil``, ``floor`` or ``sign`` of an integer without decimals:
+    Postgres has them for numerics and doubles only and reads the integer as a double precision."""
+    return isinstance(node, ROUNDING) and node.args.get("decimals") is None and scope.is_int(node.this)
 
 
 def _literal_scale(text: str) -> int | None:
@@ -1572,12 +1603,17 @@ def variance_text(node: exp.Expr) -> exp.Expr:
 def _decimals_differ(values: list[exp.Expr], scope: Scope) -> bool:
     """Whether a set operation's column of ``values`` (its NULLs left out) holds numerics (or integers) with
     different or value-dependent numbers of decimals, which the output's one DECIMAL would not keep."""
-    if not any(is_numeric(v, scope) for v in values) or any(_is_float(v, scope) for v in values):
-        return False
-    if not all(scope.is_int(v) or is_numeric(v, scope) for v in values):
+    if not _numeric_set_column(values, scope):
         return False
     return not (len({0 if scope.is_int(v) else numeric_scale(v, scope) for v in values}) == 1 and None not in {
         numeric_scale(v, scope) for v in values if not scope.is_int(v)})
+
+
+def _numeric_set_column(values: list[exp.Expr], scope: Scope) -> bool:
+    """Whether a set operation's column of ``values`` (its NULLs left out) is a Postgres numeric: a numeric among
+    them, no double, the others integers."""
+    return any(is_numeric(v, scope) for v in values) and not any(_is_float(v, scope) for v in values) and all(
+        scope.is_int(v) or is_numeric(v, scope) for v in values)
 
 
 def _numeric_operand_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
@@ -1590,6 +1626,15 @@ def _numeric_operand_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
         total = total.this
     if scope.is_int(node) or (isinstance(total, exp.Sum) and scope.is_int(total.this)):  # a sum of bigints too
         return exp.cast(node.copy(), exp.DataType.build("VARCHAR"))
+    if isinstance(total, exp.Sum) and isinstance(total.this, exp.Distinct) and len(total.this.expressions) == 1:
+        # sum(distinct x) (of avg(distinct x)): the sum's digits for integers, x's known decimals for numerics
+        value = total.this.expressions[0]
+        if scope.is_int(value):
+            return exp.cast(node.copy(), exp.DataType.build("VARCHAR"))
+        if not is_numeric(value, scope) or _is_float(value, scope) or (scale := numeric_scale(value, scope)) is None:
+            return None
+        decimal = exp.Cast(this=node.copy(), to=exp.DataType.build(f"DECIMAL(38, {scale})"))
+        return exp.cast(decimal, exp.DataType.build("VARCHAR"))
     if not is_numeric(node, scope) or _is_float(node, scope):
         return None
     if (scale := numeric_scale(node, scope)) is None:
@@ -1644,8 +1689,10 @@ def numeric_value_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
     known."""
     if isinstance(node, exp.Paren):
         return numeric_value_text(node.this, scope)
+    if NUMERIC_TEXT_KEY in node.meta:  # a column of a source carrying its text, an unnest of numeric literals
+        return node.meta[NUMERIC_TEXT_KEY].copy()
     if isinstance(node, exp.Column):
-        return node.meta[NUMERIC_TEXT_KEY].copy() if NUMERIC_TEXT_KEY in node.meta else None
+        return None
     if isinstance(node, (exp.Max, exp.Min)) and (text := numeric_value_text(node.this, scope)) is not None:
         # the text of the row holding the largest (smallest) value
         return call("arg_max" if isinstance(node, exp.Max) else "arg_min", text, node.this.copy())
@@ -1691,7 +1738,7 @@ def numeric_value_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
         average = node
         while isinstance(average, (exp.Window, exp.Filter)):
             average = average.this
-        if not isinstance(average, exp.Avg) or isinstance(average.this, exp.Distinct):
+        if not isinstance(average, exp.Avg):
             return None
         operator, sides = "/", []
         for total in (exp.Sum, exp.Count):  # the same filter and window around the sum and the count
@@ -1945,6 +1992,8 @@ def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
         return exp.Case().when(escaped, refused).else_(call("encode", node.this))
     if target == exp.DataType.Type.ARRAY and isinstance(node.this, exp.Literal) and node.this.is_string:
         return exp.Cast(this=array_literal(node.this.this), to=node.to)
+    if target == exp.DataType.Type.ARRAY and is_text(node.this, scope):
+        return exp.Cast(this=call("pg_text_array_in", node.this), to=node.to)  # ('{' || name || '}')::text[]
     if target == exp.DataType.Type.JSONB:
         if isinstance(node.this, exp.Literal) and node.this.is_string:
             literal = jsonb_literal(node.this.this)
@@ -1966,9 +2015,7 @@ def rewrite_casts(node: exp.Expr, scope: Scope) -> exp.Expr:
 
 def array_literal(text: str) -> exp.Array:
     """A Postgres array literal such as ``'{a,"b c",NULL}'`` as ``ARRAY[...]`` of its elements (text)."""
-    unquoted_null = re.search(r"(?:^|[{,])\s*null\s*(?=[,}])", text, re.I) and not re.search(r'"null"', text, re.I)
-    elements = _pg_text_array(text)
-    return exp.Array(expressions=[exp.Null() if unquoted_null and e.upper() == "NULL" else string(e) for e in elements])
+    return exp.Array(expressions=[exp.Null() if e is None else string(e) for e in _pg_text_array(text, nulls=True)])
 
 
 PATTERN_MATCHES = (exp.Like, exp.ILike, exp.RegexpLike, exp.RegexpILike)
@@ -3111,10 +3158,11 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         return replacement
     if isinstance(node, series) and (values := numeric_series(node, scope)) is not None:
         return call("unnest", values)
-    if isinstance(node, exp.Cast) and isinstance(node.this, exp.IntDiv) and not (
-            scope.is_int(node.this.this) and scope.is_int(node.this.expression)):
-        # div(x, y) of numerics: the quotient truncated towards zero, a numeric without decimals (DuckDB's ``//``
-        # of decimals does not truncate)
+    if isinstance(node, exp.Cast) and isinstance(node.this, exp.IntDiv):
+        # div(x, y): the quotient truncated towards zero, a numeric without decimals (DuckDB's ``//`` of decimals
+        # does not truncate; of integers it does, but is an integer)
+        if scope.is_int(node.this.this) and scope.is_int(node.this.expression):
+            return exp.cast(node.this, exp.DataType.build("DECIMAL(38, 0)"))
         quotient = exp.Div(this=node.this.this, expression=node.this.expression)
         return exp.cast(exp.Trunc(this=quotient), exp.DataType.build("DECIMAL(38, 0)"))
     if isinstance(node, exp.ArrayPosition) and isinstance(node.args.get("zero_based"), exp.Expr) and not isinstance(
@@ -3231,8 +3279,14 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
     if isinstance(node, exp.ArraySize) and node.expression is not None:
         # array_length(a, 1) is NULL for an empty array in Postgres (DuckDB: 0)
         return call("pg_array_length", node.this, node.expression)
-    if isinstance(node, (exp.Round, exp.Trunc, exp.Ceil, exp.Floor)) and node.meta.get("pg_rounded"):
+    if isinstance(node, ROUNDING) and node.meta.get("pg_rounded"):
         return node
+    if _rounded_integer(node, scope):
+        # round(n), sign(n) of an integer are doubles in Postgres (DuckDB keeps the integer type)
+        node.meta["pg_rounded"] = True
+        result = exp.cast(node, exp.DataType.build("DOUBLE"), copy=False)
+        result.meta["pg_float"] = True
+        return result
     if isinstance(node, (exp.Round, exp.Trunc)) and node.args.get("decimals") is not None and _is_float(
             node.this, scope):
         # Postgres has round(numeric, int) and trunc(numeric, int), none of a double precision
@@ -4129,6 +4183,25 @@ def rewrite_inet(node: exp.Expr, scope: Scope) -> exp.Expr:
     return node
 
 
+# Names DuckDB reads as its own functions (``"user"`` is ``'duckdb'``, ``"current_date"`` today) where no column of
+# the query has them, even quoted; Postgres reads a quoted one as a column only.
+DUCKDB_FALLBACK_NAMES = {"user", "current_user", "session_user", "current_role", "current_date", "current_time",
+                         "current_timestamp", "current_schema", "current_catalog", "localtime", "localtimestamp"}
+
+
+def check_quoted_fallback_names(tree: exp.Expr) -> None:
+    """``"user"`` (quoted) over Steampipe tables that have no such column is Postgres's error, not DuckDB's
+    function of that name (``aws_iam_credential_report``'s column is ``user_name``)."""
+    ctes = {cte.alias for cte in tree.find_all(exp.CTE)}
+    for column in tree.find_all(exp.Column):
+        if column.table or not column.this.args.get("quoted") or column.name not in DUCKDB_FALLBACK_NAMES:
+            continue
+        sources = select_sources(column.find_ancestor(exp.Select))
+        if sources and all(isinstance(s, exp.Table) and isinstance(s.this, exp.Identifier) and s.name in TABLE_COLUMNS
+                           and s.name not in ctes and column.name not in TABLE_COLUMNS[s.name] for s in sources):
+            raise QueryError(f'column "{column.name}" does not exist')
+
+
 def check_unsupported(tree: exp.Expr) -> None:
     for window in tree.find_all(exp.WindowSpec):
         if str(window.args.get("kind") or "").upper() == "GROUPS" or window.args.get("exclude"):
@@ -4623,8 +4696,10 @@ def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False, numeric_
     (``numeric_text_columns``); with ``derived_texts`` a subquery's, CTE's or ``VALUES`` list's numeric columns carry
     theirs (``derived_numeric_texts``)."""
     check_unsupported(tree)
+    check_quoted_fallback_names(tree)
     tree = star_with_using(tree)
     check_distinct_on_order(tree)
+    tree = numeric_array_elements(tree)
     scope = Scope(tree, as_of_variable=as_of_variable)
     check_set_operation_types(tree, scope)
     tree = name_select_items(tree, scope)
@@ -4634,14 +4709,45 @@ def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False, numeric_
     tree = type_names(tree, scope, numeric_text)
     scales = output_scales(tree, scope)
     integers = output_integers(tree, scope) if numeric_text else []
+    json_columns = output_json_columns(tree) if numeric_text else []
     if numeric_text:
         tree = numeric_text_columns(tree, scope, scales)
-    return with_output_integers(with_output_scales(apply_rewrites(tree, scope), scales), integers)
+    tree = with_output_integers(with_output_scales(apply_rewrites(tree, scope), scales), integers)
+    return with_output_json(tree, json_columns)
+
+
+# A result column holding a json (not jsonb) value: a struct of this one field, which ``query.fetch`` prints as json.
+JSON_FIELD = "pg_json"
+
+
+def output_json_columns(tree: exp.Expr) -> list[bool]:
+    """Per column of the statement's result, whether it is a Postgres ``json`` (not ``jsonb``): a json function's
+    value (``json_build_object``, ``json_agg``, ``to_json``, ...), a cast to json or a member of one (``->``). Before
+    the rewrites."""
+    if not isinstance(tree, exp.Select):
+        return []
+    flags = []
+    for item in (i.unalias() for i in tree.expressions):
+        while isinstance(item, (exp.Window, exp.Filter, exp.JSONExtract, exp.Paren)):
+            item = item.this  # a member of json (``->``) is json
+        flags.append(is_plain_json(item) or isinstance(item, exp.Cast) and item.to.this == exp.DataType.Type.JSON)
+    return flags
+
+
+def with_output_json(tree: exp.Expr, json_columns: list[bool]) -> exp.Expr:
+    """The translated statement with those columns as a ``JSON_FIELD`` struct, so ``-o json`` names their type
+    ``json`` as Postgres does (DuckDB has one JSON type for both)."""
+    for item, is_json in zip(tree.expressions if json_columns else [], json_columns):
+        if is_json:
+            value = item.this if isinstance(item, exp.Alias) else item
+            value.replace(exp.Struct(expressions=[exp.PropertyEQ(this=exp.to_identifier(JSON_FIELD),
+                                                                   expression=value.copy())]))
+    return tree
 
 
 def output_integers(tree: exp.Expr, scope: Scope) -> list[str | None]:
-    """Per column of the statement's result, ``INTEGER`` for a Postgres ``integer`` that DuckDB computes as a
-    BIGINT (``length``, ``strpos``, ``jsonb_array_length``, ``ntile``, ``grouping``, a series of integers),
+    """Per column of the statement's result, ``SMALLINT`` for a cast to ``smallint``, ``INTEGER`` for a Postgres
+    ``integer`` that DuckDB computes as a BIGINT (``length``, ``strpos``, ``jsonb_array_length``, ``ntile``, ``grouping``, a series of integers),
     ``BIGINT`` for a ``sum`` of integers (a HUGEINT in DuckDB), else None. A set operation's column is ``INTEGER``
     when every branch's is an ``integer`` (or NULL)."""
     if isinstance(tree, exp.SetOperation):
@@ -4661,6 +4767,8 @@ def output_integers(tree: exp.Expr, scope: Scope) -> list[str | None]:
             total = total.this
         if isinstance(item, exp.Literal) and not isinstance(tree.parent, exp.SetOperation):
             types.append(None)
+        elif isinstance(item, exp.Cast) and item.to.this == exp.DataType.Type.SMALLINT:
+            types.append("SMALLINT")
         elif scope.is_int4(item) or isinstance(item, exp.Grouping) or isinstance(
                 item, exp.ExplodingGenerateSeries) and scope._series_type(item) == "BIGINT" and all(
                 scope.is_int4(item.args[k]) for k in ("start", "end", "step") if item.args.get(k) is not None):
@@ -4930,19 +5038,19 @@ def _derived_numeric_text(column: exp.Column, scope: Scope, added: dict, printed
     ALL`` or ``distinct on`` inside, a CTE's column list), where it is not ``printed`` and the source has any set
     operation or ``distinct``, or where the text is not known."""
     defining = derived_item(column)
-    if defining is None or not is_numeric(defining, scope) or _is_float(defining, scope):
+    if defining is None:
         return None
-    if numeric_scale(defining, scope) is not None:
-        return None
-    query = _defining_select(defining)
     source = column.table or select_sources(column.find_ancestor(exp.Select))[0].alias_or_name
     if id(defining) in added:
         return exp.column(added[id(defining)], table=source, quoted=True)
+    query = _defining_select(defining)
+    if _branch_of_set_operation(defining):
+        return _set_operation_numeric_text(defining, query, source, scope, added) if printed else None
+    if not is_numeric(defining, scope) or _is_float(defining, scope) or numeric_scale(defining, scope) is not None:
+        return None
     distinct = query.args.get("distinct") if isinstance(query, exp.Select) else None
     if not isinstance(query, exp.Select) or distinct and (distinct.args.get("on") or not printed):
         return None
-    if _branch_of_set_operation(defining):
-        return _union_all_numeric_text(defining, query, source, scope, added) if printed else None
     holder = query.parent
     if not isinstance(holder, (exp.CTE, exp.Subquery)) or (alias := holder.args.get("alias")) and alias.columns:
         return None
@@ -4957,11 +5065,14 @@ def _derived_numeric_text(column: exp.Column, scope: Scope, added: dict, printed
     return exp.column(name, table=source, quoted=True)
 
 
-def _union_all_numeric_text(defining: exp.Expr, query: exp.Select, source: str, scope: Scope,
-                             added: dict) -> exp.Column | None:
-    """``_derived_numeric_text`` of a column of a ``UNION ALL`` in a subquery or CTE: each branch gets one more
-    column, the text of its value (an integer's digits, a numeric's known decimals, a division's text). None
-    under another set operation (one more column would change which rows are the same) or ``distinct``."""
+def _set_operation_numeric_text(defining: exp.Expr, query: exp.Select, source: str, scope: Scope,
+                                added: dict) -> exp.Column | None:
+    """``_derived_numeric_text`` of a column of a set operation in a subquery or CTE whose values are numerics with
+    different decimals. Under ``UNION ALL`` alone each branch gets one more column, the text of its value (an
+    integer's digits, a numeric's known decimals, a division's text). Under ``UNION``, ``INTERSECT`` or ``EXCEPT``,
+    where one more column would change which rows are the same, the set operation is read by a SELECT that adds
+    the text of the first row equal to each result row (``_first_row_texts``), the one Postgres keeps. None under
+    ``distinct`` or where a text is not known."""
     top: exp.Expr = query
     while isinstance(top.parent, exp.SetOperation) or isinstance(top.parent, (exp.Subquery, exp.Paren)) and not (
             top.parent.args.get("alias")):
@@ -4971,13 +5082,28 @@ def _union_all_numeric_text(defining: exp.Expr, query: exp.Select, source: str, 
     if not isinstance(holder, (exp.CTE, exp.Subquery)) or (alias := holder.args.get("alias")) and alias.columns or (
             not branches or _star_over(holder)):
         return None
-    if any(not isinstance(o, exp.Union) or o.args.get("distinct") for o in top.find_all(exp.SetOperation)) or any(
-            b.args.get("distinct") or len(b.expressions) != len(query.expressions) for b in branches):
+    if any(b.args.get("distinct") or len(b.expressions) != len(query.expressions) for b in branches):
         return None
     position = next(i for i, item in enumerate(query.expressions) if item.unalias() is defining)
+    values = [b.expressions[position].unalias() for b in branches]
+    if not _numeric_set_column([v for v in values if not isinstance(v, exp.Null)], scope):
+        return None
+    if any(not isinstance(o, exp.Union) or o.args.get("distinct") for o in top.find_all(exp.SetOperation)):
+        placeholder = exp.Null()
+        top.replace(placeholder)
+        if (built := _first_row_texts(top, scope, every_numeric=True)) is None:
+            placeholder.replace(top)
+            return None
+        outer, texts = built
+        placeholder.replace(outer)
+        width = len(outer.expressions)
+        for at, text in texts.items():
+            outer.append("expressions", exp.alias_(text, f"pg_numeric_text_{width + at + 1}", quoted=True))
+            added[id(outer.expressions[at].unalias())] = f"pg_numeric_text_{width + at + 1}"
+        name = added.get(id(outer.expressions[position].unalias()))
+        return None if name is None else exp.column(name, table=source, quoted=True)
     texts = []
-    for branch in branches:
-        value = branch.expressions[position].unalias()
+    for value in values:
         text = exp.Null() if isinstance(value, exp.Null) else _numeric_operand_text(value, scope)
         if text is None:
             return None
@@ -5015,24 +5141,38 @@ def set_operation_numeric_texts(tree: exp.SetOperation, scope: Scope) -> exp.Exp
     """A ``UNION``, ``INTERSECT`` or ``EXCEPT`` (not ``ALL``) whose column is a numeric from values with different
     decimals (``select 1.50 union select 2``): Postgres compares the values (``1.5`` and ``1.50`` are one) and keeps
     the first row's text, in the branches' order (the left one's for ``INTERSECT`` and ``EXCEPT``). The same set
-    operation, each such column then paired (``_with_numeric_text``) with the text of the first row of the branches,
-    taken in order, that equals the result's row."""
+    operation, each such column then paired (``_with_numeric_text``) with that text (``_first_row_texts``)."""
+    built = _first_row_texts(tree, scope)
+    if built is None:
+        return tree
+    outer, texts = built
+    for position, text in texts.items():
+        _with_numeric_text(outer.expressions[position].this, text)
+    return outer
+
+
+def _first_row_texts(tree: exp.SetOperation, scope: Scope,
+                     every_numeric: bool = False) -> tuple[exp.Select, dict[int, exp.Expr]] | None:
+    """For a ``UNION``, ``INTERSECT`` or ``EXCEPT`` (not ``ALL``) with numeric columns from values with different
+    decimals (``every_numeric``: any numeric column): a SELECT of its columns (named as its first branch names them) over ``tree`` itself, and per such
+    column the text of the first row of the branches, taken in order, that equals the result's row (a scalar
+    subquery). None when no column needs one or a branch's text is not known."""
     branches = _set_operation_branches(tree)
     if not branches or len({len(b.expressions) for b in branches}) != 1:
-        return tree
+        return None
     width = len(branches[0].expressions)
     texts: dict[int, list[exp.Expr]] = {}
     for position, column in enumerate(zip(*(b.expressions for b in branches))):
         values = [item.unalias() for item in column]
         real = [v for v in values if not isinstance(v, exp.Null)]
-        if not _decimals_differ(real, scope):
+        if not (_numeric_set_column(real, scope) if every_numeric else _decimals_differ(real, scope)):
             continue
         column_texts = [exp.Null() if isinstance(v, exp.Null) else _numeric_operand_text(v, scope) for v in values]
         if None in column_texts:
             continue
         texts[position] = column_texts
     if not texts:
-        return tree
+        return None
     names = [f"pg_set_{i + 1}" for i in range(width)]
     text_names = {position: f"pg_set_text_{position + 1}" for position in texts}
     rows = []
@@ -5047,30 +5187,25 @@ def set_operation_numeric_texts(tree: exp.SetOperation, scope: Scope) -> exp.Exp
                                                                   columns=[exp.to_identifier(c, quoted=True) for c in columns])))
     every_row = exp.union(*[exp.select("*").from_(r) for r in rows], distinct=False)
     outer_columns = [exp.column(n, table="pg_set", quoted=True) for n in names]
-    items = []
+    items, firsts = [], {}
     for position, (name, item) in enumerate(zip(names, branches[0].expressions)):
-        value = exp.column(name, table="pg_set", quoted=True)
+        items.append(exp.alias_(exp.column(name, table="pg_set", quoted=True), item.alias_or_name, quoted=True))
         if position in texts:
             match = exp.and_(*[exp.NullSafeEQ(this=exp.column(n, table="pg_set_rows", quoted=True), expression=c.copy())
                                for n, c in zip(names, outer_columns)])
             first = exp.select(exp.column(text_names[position], table="pg_set_rows", quoted=True)).from_(
                 exp.Subquery(this=every_row.copy(), alias=exp.TableAlias(this=exp.to_identifier("pg_set_rows")))).where(
                 match).order_by(exp.column("pg_set_branch", table="pg_set_rows", quoted=True)).limit(1)
-            holder = exp.alias_(value, item.alias_or_name, quoted=True)
-            _with_numeric_text(holder.this, exp.Subquery(this=first))
-            items.append(holder)
-        else:
-            items.append(exp.alias_(value, item.alias_or_name, quoted=True))
-    inner = tree.copy()
-    with_, order, limit, offset = (inner.args.get(k) for k in ("with_", "order", "limit", "offset"))
+            firsts[position] = exp.Subquery(this=first)
+    with_, order, limit, offset = (tree.args.get(k) for k in ("with_", "order", "limit", "offset"))
     for key in ("with_", "order", "limit", "offset"):
-        inner.set(key, None)
-    outer = exp.select(*items).from_(exp.Subquery(this=inner, alias=exp.TableAlias(
+        tree.set(key, None)
+    outer = exp.select(*items).from_(exp.Subquery(this=tree, alias=exp.TableAlias(
         this=exp.to_identifier("pg_set"), columns=[exp.to_identifier(n, quoted=True) for n in names])))
     for key, value in (("with_", with_), ("order", order), ("limit", limit), ("offset", offset)):
         if value is not None:
             outer.set(key, value)
-    return outer
+    return outer, firsts
 
 
 def union_numeric_texts(tree: exp.Union, scope: Scope) -> exp.Union:
@@ -5174,6 +5309,50 @@ def string_to_table(tree: exp.Expr) -> exp.Expr:
             table.replace(ordinality_source(unnest, name) if ordinality else unnest)
         elif name == "string_to_table":
             node.replace(exp.Explode(this=split(node)))
+    return tree
+
+
+def _numeric_literal_texts(array: exp.Expr) -> list[str | None] | None:
+    """The text Postgres keeps for each element of ``array[...]`` of number literals with different decimals
+    (``array[1.5, 2.25, 3]``: ``1.5``, ``2.25``, ``3``, where DuckDB's one DECIMAL gives ``1.50``, ``2.25``,
+    ``3.00``); None for another array."""
+    if not isinstance(array, exp.Array):
+        return None
+    texts: list[str | None] = []
+    scales = set()
+    for element in array.expressions:
+        literal = element.this if isinstance(element, exp.Neg) else element
+        if isinstance(element, exp.Null):
+            texts.append(None)
+            continue
+        if not isinstance(literal, exp.Literal) or literal.is_string or (scale := _literal_scale(literal.this)) is None:
+            return None
+        value = Decimal(literal.this)
+        texts.append(format(-value if element is not literal else value, "f"))
+        scales.add(scale)
+    return texts if len(scales) > 1 else None
+
+
+def numeric_array_elements(tree: exp.Expr) -> exp.Expr:
+    """The elements of ``array[...]`` of number literals with different decimals keep their own text, as in
+    Postgres: ``unnest(array[1.5, 2.25]) as t(x)`` in FROM is the ``VALUES`` list of them (whose texts
+    ``derived_numeric_texts`` carries), ``unnest(array[...])`` in the select list carries the ``unnest`` of their
+    texts (``NUMERIC_TEXT_KEY``), which DuckDB zips with it row by row. Before the scope is read."""
+    for node in list(tree.find_all(exp.Unnest, exp.Explode)):
+        array = node.this if isinstance(node, exp.Explode) else (
+            node.expressions[0] if len(node.expressions) == 1 else None)
+        if array is None or (texts := _numeric_literal_texts(array)) is None:
+            continue
+        if isinstance(node, exp.Explode):
+            node.meta[NUMERIC_TEXT_KEY] = exp.Explode(this=exp.Array(
+                expressions=[exp.Null() if t is None else string(t) for t in texts]))
+        elif isinstance(node.parent, (exp.From, exp.Join)) and not node.args.get("offset"):
+            alias = node.args.get("alias")
+            name = alias.name if alias and alias.name else "unnest"
+            column = alias.columns[0].name if alias and alias.columns else name
+            node.replace(exp.Values(
+                expressions=[exp.Tuple(expressions=[element.copy()]) for element in array.expressions],
+                alias=exp.TableAlias(this=exp.to_identifier(name), columns=[exp.to_identifier(column)])))
     return tree
 
 

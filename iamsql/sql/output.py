@@ -202,11 +202,17 @@ def pg_time(value: time) -> str:
 # ---- one value, per format ----------------------------------------------------------------------------------------
 
 
+def is_json_type(sqltype: str | None) -> bool:
+    """Whether a column of this type comes as JSON text: JSON (``PG_JSON``: a Postgres ``json``, not ``jsonb``), or a
+    list (``VARCHAR[]``: ``query.fetch`` hands lists over as JSON and keeps their type for ``data_type``)."""
+    return sqltype is not None and (sqltype in ("JSON", "PG_JSON") or sqltype.endswith("[]"))
+
+
 def _typed(value: Any, sqltype: str | None) -> Any:
     """The value with its column type applied: text of temporal types rewritten, JSON parsed, floats marked."""
     if value is None or sqltype is None:
         return value
-    if sqltype == "JSON":
+    if is_json_type(sqltype):
         try:
             return _Json(json.loads(value)) if isinstance(value, str) else _Json(value)
         except ValueError:
@@ -368,7 +374,7 @@ def _is_text(value: Any, sqltype: str | None) -> bool:
     return (
         isinstance(value, str)
         and not isinstance(value, _Json)
-        and (sqltype is None or (sqltype not in TEXT_TYPES and sqltype != "JSON"))
+        and (sqltype is None or (sqltype not in TEXT_TYPES and not is_json_type(sqltype)))
     )
 
 
@@ -401,15 +407,26 @@ def _csv_fields(values: list, sqltype: str | None) -> list[str]:
 
 
 # The Postgres type Steampipe names a column by (``data_type`` of its query JSON), for each DuckDB type ``fetch``
-# hands over; nested values (lists, structs, maps) come as JSON, as Steampipe's jsonb columns do.
+# hands over; structs and maps come as JSON, as Steampipe's jsonb columns do, a list as the array of its element's
+# type (``pg_data_type``).
 PG_DATA_TYPES = {
     "VARCHAR": "text", "BOOLEAN": "bool", "TINYINT": "int2", "SMALLINT": "int2", "INTEGER": "int4", "BIGINT": "int8",
     "HUGEINT": "numeric", "UTINYINT": "int2", "USMALLINT": "int4", "UINTEGER": "int8", "UBIGINT": "numeric",
     "UHUGEINT": "numeric", "FLOAT": "float4", "DOUBLE": "float8", "DATE": "date", "TIME": "time",
     "TIME WITH TIME ZONE": "timetz", "TIMESTAMP": "timestamp", "TIMESTAMP_S": "timestamp", "TIMESTAMP_MS": "timestamp",
     "TIMESTAMP_NS": "timestamp", "TIMESTAMP WITH TIME ZONE": "timestamptz", "INTERVAL": "interval", "UUID": "uuid",
-    "BLOB": "bytea", "BIT": "bit", "JSON": "jsonb", "REGTYPE": "regtype", "NULL": "text", '"NULL"': "text",
+    "BLOB": "bytea", "BIT": "bit", "JSON": "jsonb", "PG_JSON": "json", "REGTYPE": "regtype", "NULL": "text", '"NULL"': "text",
 }
+
+
+def pg_data_type(sqltype: str) -> str:
+    """The ``data_type`` Steampipe gives a column of this DuckDB type: Postgres's type name (``text``, ``int4``), for
+    a list the array type's (``_text`` for ``VARCHAR[]``, ``_int4``; ``jsonb`` for a list of lists or structs)."""
+    if sqltype.endswith("[]"):
+        element = sqltype[:-2]
+        known = element.startswith("DECIMAL") or element in PG_DATA_TYPES and element != "REGTYPE"
+        return f"_{pg_data_type(element)}" if known else "jsonb"
+    return "numeric" if sqltype.startswith("DECIMAL") else PG_DATA_TYPES.get(sqltype, sqltype.lower())
 
 
 def query_json(columns: list[str], rows: list[tuple], types: list[str]) -> str:
@@ -421,7 +438,7 @@ def query_json(columns: list[str], rows: list[tuple], types: list[str]) -> str:
     for name, sqltype in zip(columns, types):
         seen[name] = seen.get(name, 0) + 1
         unique = name if seen[name] == 1 else f"{name}_{seen[name]}"
-        data_type = "numeric" if sqltype.startswith("DECIMAL") else PG_DATA_TYPES.get(sqltype, sqltype.lower())
+        data_type = pg_data_type(sqltype)
         described.append({"name": unique, "data_type": data_type} | ({"original_name": name} if unique != name else {}))
         names.append(unique)
     typed = ([_json_value(_typed(v, t)) for v, t in zip(row, types)] for row in rows)

@@ -417,6 +417,38 @@ def jsonb_sort_key(text: str) -> bytes:
     return _sort_key(load_json(text), top=True)
 
 
+def text_array_elements(literal: str) -> list[str]:
+    """The elements of a Postgres text-array literal such as ``{a,"b c",0}``."""
+    body = literal.strip()
+    if not (body.startswith("{") and body.endswith("}")):
+        raise ValueError(f'malformed array literal: "{literal}"')
+    elements, current, quoted, i, body = [], "", False, 0, body[1:-1]
+    while i < len(body):
+        ch = body[i]
+        if ch == "\\" and i + 1 < len(body):
+            current += body[i + 1]
+            i += 1
+        elif ch == '"':
+            quoted = not quoted
+        elif ch in "{}" and not quoted:
+            raise ValueError("unsupported Postgres feature: multidimensional arrays ('{{...}, {...}}')")
+        elif ch == "," and not quoted:
+            elements.append(current.strip() if not current.startswith('"') else current)
+            current = ""
+        else:
+            current += ch
+        i += 1
+    if body:
+        elements.append(current.strip())
+    return elements
+
+
+def text_array_in(text: str) -> list[str | None]:
+    """A Postgres text-array literal read as ``text::text[]`` reads it: its elements, an unquoted NULL as NULL."""
+    unquoted_null = re.search(r"(?:^|[{,])\s*null\s*(?=[,}])", text, re.I) and not re.search(r'"null"', text, re.I)
+    return [None if unquoted_null and e.upper() == "NULL" else e for e in text_array_elements(text)]
+
+
 PYTHON_FUNCTIONS = [
     ("pg_jsonb_out", jsonb_out, ["VARCHAR"], "VARCHAR"),
     ("pg_jsonb_pretty", jsonb_pretty, ["VARCHAR"], "VARCHAR"),
@@ -442,6 +474,7 @@ PYTHON_FUNCTIONS = [
     ("pg_inet_set_masklen", inet.set_masklen, ["VARCHAR", "INTEGER", "BOOLEAN"], "VARCHAR"),
     ("pg_inet_test", inet.test, ["VARCHAR", "VARCHAR", "VARCHAR"], "BOOLEAN"),
     ("pg_inet_sort_key", inet.sort_key, ["VARCHAR"], "BLOB"),
+    ("pg_text_array_in", text_array_in, ["VARCHAR"], "VARCHAR[]"),
     ("pg_numeric_op", numeric_op, ["VARCHAR", "VARCHAR", "VARCHAR"], "VARCHAR"),
     ("pg_numeric_in", numeric_in, ["VARCHAR"], "VARCHAR"),
     ("pg_numeric_sum", numeric_sum, ["VARCHAR[]"], "VARCHAR"),

@@ -295,6 +295,8 @@ NESTED_TYPE = re.compile(r"(\[\d*\]$)|^(STRUCT|MAP)\(")
 NUMERIC_TEXT_TYPE = re.compile(r"^STRUCT\(pg_numeric [A-Z0-9(), ]+, pg_numeric_text VARCHAR\)$")
 # A ``pg_typeof(...)`` column (``dialect.type_names``): the type's name, printed as a ``regtype``.
 REGTYPE_TYPE = "STRUCT(pg_regtype VARCHAR)"
+# A json (not jsonb) column (``dialect.with_output_json``): printed as JSON, its data_type ``json``.
+JSON_VALUE_TYPE = "STRUCT(pg_json JSON)"
 
 
 def fetch(con: duckdb.DuckDBPyConnection, duck_sql: str) -> tuple[list[str], list[str], list[tuple]]:
@@ -318,16 +320,19 @@ def fetch(con: duckdb.DuckDBPyConnection, duck_sql: str) -> tuple[list[str], lis
             elif NUMERIC_TEXT_TYPE.match(sqltype):
                 exprs.append(f"struct_extract(#{i}, 'pg_numeric_text')")
                 shown.append("DECIMAL")
+            elif sqltype == JSON_VALUE_TYPE:
+                exprs.append(f"struct_extract(#{i}, 'pg_json')")
+                shown.append("PG_JSON")
             elif sqltype == REGTYPE_TYPE:
                 exprs.append(f"struct_extract(#{i}, 'pg_regtype')")
                 shown.append("REGTYPE")
             elif NESTED_TYPE.search(sqltype):
                 exprs.append(f"to_json(#{i})")
-                shown.append("JSON")
+                shown.append(sqltype if sqltype.endswith("[]") else "JSON")  # a list keeps its type (its data_type)
             else:
                 exprs.append(f"#{i}")
                 shown.append(sqltype)
-        if shown != types or any(e.startswith("cast") for e in exprs):
+        if any(expr != f"#{i}" for i, expr in enumerate(exprs, 1)):
             relation = relation.project(", ".join(exprs))
         rows = relation.fetchall()
         numeric_text = [i for i, sqltype in enumerate(types) if NUMERIC_TEXT_TYPE.match(sqltype)]

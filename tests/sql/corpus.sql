@@ -7324,3 +7324,949 @@ select distinct on (user_name) user_name, access_key_id, create_date from aws_ia
 
 -- name: steampipe_users_iam_trail_131
 select name, case when tags is null or tags = '{}'::jsonb then 'untagged' else 'tagged' end as tagging from aws_iam_role order by name;
+
+-- name: avg_distinct_attachment_count
+select sum(distinct attachment_count) as s, avg(distinct attachment_count) as a from aws_iam_policy;
+
+-- name: avg_distinct_filter_session_duration
+select avg(distinct max_session_duration) as a, avg(distinct max_session_duration) filter (where name like '%a%') as b from aws_iam_role;
+
+-- name: avg_distinct_of_numeric_per_account
+select account_id, avg(distinct attachment_count * 1.5) as a, sum(distinct attachment_count * 1.5) as s from aws_iam_policy group by 1 order by 1;
+
+-- name: avg_distinct_as_text
+select avg(distinct length(name))::text || '%' as a from aws_iam_user;
+
+-- name: rollup_comparison_key
+select attachment_count > 1 as k, count(*) as n from aws_iam_policy group by rollup (attachment_count > 1) order by 1 nulls first, 2;
+
+-- name: cube_two_expressions
+select mfa_enabled, password_last_used is null as never, count(*) as n from aws_iam_user group by cube (mfa_enabled, password_last_used is null) order by 1, 2, 3;
+
+-- name: grouping_sets_expression
+select max_session_duration > 3600 as long, count(*) as n from aws_iam_role group by grouping sets (max_session_duration > 3600, ()) order by 1, 2;
+
+-- name: rollup_expression_grouping
+select account_id, is_aws_managed and is_attached as used, grouping(account_id, is_aws_managed and is_attached) as g, count(*) as n from aws_iam_policy group by rollup (account_id, is_aws_managed and is_attached) order by 1, 2, 3;
+
+-- name: aggregates_over_union_of_counts
+select sum(n) as s, avg(n) as a, min(n) as mi, max(n) as ma from (select attachment_count as n from aws_iam_policy union select max_session_duration / 3600 from aws_iam_role) s;
+
+-- name: aggregates_over_except_of_quotients
+with u as (select attachment_count / 4.0 as r from aws_iam_policy except select 0.5) select max(r) as m, sum(r) as s, avg(r) as a, count(*) as c from u;
+
+-- name: unnest_numeric_literals_times_count
+select name, unnest(array[0.5, 1.25]) * attachment_count as w from aws_iam_policy order by name, w;
+
+-- name: unnest_numeric_literals_in_from
+select x, x::text as t from unnest(array[1.5, 2.25, 3]) x order by x;
+
+-- name: unnest_numeric_literals_aggregated
+select sum(x) as s, avg(x) as a, max(x) as m from unnest(array[1.5, 2.25, 3]) as t(x);
+
+-- name: org_account_status_reason
+select arn as resource, case when status = 'ACTIVE' then 'ok' else 'alarm' end as status, name || ' is ' || lower(status) || '.' as reason from aws_organizations_account order by name;
+
+-- name: org_account_age_days
+select name, date_part('day', now() - joined_timestamp) as days_in_org, extract(epoch from joined_timestamp) as joined_epoch from aws_organizations_account order by name;
+
+-- name: org_account_joined_age
+select name, age(now(), joined_timestamp) > interval '3 years' as old_member, to_char(joined_timestamp, 'YYYY-MM-DD HH24:MI') as joined from aws_organizations_account order by joined_timestamp;
+
+-- name: org_account_tags_each
+select a.name, t.key, t.value from aws_organizations_account a, jsonb_each_text(a.tags) t order by a.name, t.key;
+
+-- name: org_account_missing_owner_tag
+select name, not (tags ? 'owner') as missing_owner, tags ?| array['env', 'Environment'] as has_env from aws_organizations_account order by name;
+
+-- name: org_account_email_domain
+select split_part(email, '@', 2) as domain, count(*) as accounts, string_agg(name, ', ' order by name) as names from aws_organizations_account group by 1 order by 1;
+
+-- name: org_account_parent_ou
+select a.name, coalesce(o.name, 'root') as parent, o.path from aws_organizations_account a left join aws_organizations_organizational_unit o on o.id = a.parent_id order by a.name;
+
+-- name: org_ou_depth
+select name, array_length(string_to_array(path, '.'), 1) as depth, split_part(path, '.', 1) as root_label from aws_organizations_organizational_unit order by path;
+
+-- name: org_ou_child_counts
+select o.name, count(a.id) as accounts, count(a.id) filter (where a.status = 'SUSPENDED') as suspended from aws_organizations_organizational_unit o left join aws_organizations_account a on a.parent_id = o.id group by o.name order by o.name;
+
+-- name: org_root_policy_types
+select r.id, pt ->> 'Type' as policy_type, pt ->> 'Status' as status from aws_organizations_root r, jsonb_array_elements(r.policy_types) pt order by 2;
+
+-- name: org_root_scp_enabled
+select id, policy_types @> '[{"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"}]' as scp_enabled, jsonb_array_length(policy_types) as n from aws_organizations_root;
+
+-- name: org_scp_statements
+select p.name, s ->> 'Sid' as sid, s ->> 'Effect' as effect, coalesce(s -> 'Action', s -> 'NotAction') as actions from aws_organizations_policy p, jsonb_array_elements(p.content -> 'Statement') s where p.type = 'SERVICE_CONTROL_POLICY' order by p.name, sid nulls first;
+
+-- name: org_scp_deny_regions
+select p.name, jsonb_array_elements_text(s -> 'Condition' -> 'StringNotEquals' -> 'aws:RequestedRegion') as allowed_region from aws_organizations_policy p, jsonb_array_elements(p.content -> 'Statement') s where s ->> 'Effect' = 'Deny' order by 1, 2;
+
+-- name: org_policy_kinds
+select type, count(*) as n, bool_or(aws_managed) as any_aws_managed, array_agg(name order by name) as names from aws_organizations_policy group by type order by type;
+
+-- name: org_policy_description_blank
+select name, nullif(description, '') is null as no_description, length(coalesce(description, '')) as len from aws_organizations_policy order by name;
+
+-- name: org_tag_policy_values
+select name, jsonb_array_elements_text(content #> '{tags,env,tag_value,@@assign}') as allowed from aws_organizations_policy where type = 'TAG_POLICY' order by 2;
+
+-- name: org_account_json_object
+select json_build_object('id', id, 'name', name, 'status', status)::text as doc from aws_organizations_account order by id;
+
+-- name: org_account_jsonb_agg_by_status
+select status, jsonb_agg(jsonb_build_object('name', name, 'method', joined_method) order by name) as accounts from aws_organizations_account group by status order by status;
+
+-- name: org_account_format
+select format('%s (%s) joined %s by %s', name, id, joined_timestamp::date, lower(joined_method)) as line from aws_organizations_account order by id;
+
+-- name: org_account_rank_by_join
+select name, rank() over (order by joined_timestamp) as seniority, lag(name) over (order by joined_timestamp) as previous from aws_organizations_account order by seniority;
+
+-- name: org_account_cost_center_numeric
+select name, (tags ->> 'CostCenter')::numeric * 2 as doubled from aws_organizations_account where tags ? 'CostCenter';
+
+-- name: org_accounts_per_year
+select date_part('year', joined_timestamp)::int as year, count(*) as joined from aws_organizations_account group by 1 order by 1;
+
+-- name: org_member_accounts_not_in_iam
+select a.id, a.name from aws_organizations_account a where not exists (select 1 from aws_iam_user u where u.account_id = a.id) order by a.id;
+
+-- name: iam_user_mfa_reason
+select arn as resource, case when mfa_enabled then 'ok' else 'alarm' end as status, case when mfa_enabled then name || ' MFA enabled.' else name || ' MFA not enabled.' end as reason, account_id from aws_iam_user order by name;
+
+-- name: iam_user_console_no_mfa_credential_report
+select user_name, password_enabled, mfa_active from (select user_name as user_name, password_enabled, mfa_active from aws_iam_credential_report) r where password_enabled and not mfa_active order by 1;
+
+-- name: iam_user_unused_90_days
+select name, coalesce(date_part('day', now() - password_last_used)::int, -1) as days_unused from aws_iam_user where password_last_used is null or password_last_used < now() - interval '90 days' order by name;
+
+-- name: iam_access_key_age_buckets
+select user_name, access_key_id, case when create_date > now() - interval '90 days' then '< 90 days' when create_date > now() - interval '1 year' then '90 days - 1 year' else '> 1 year' end as age_bucket from aws_iam_access_key order by user_name, access_key_id;
+
+-- name: iam_access_key_rotation_days
+select user_name, extract(day from now() - create_date) as key_age_days, to_char(create_date, 'Mon DD, YYYY') as created from aws_iam_access_key order by create_date;
+
+-- name: iam_access_key_status_counts
+select status, count(*) as n, count(*) filter (where access_key_last_used_date is null) as never_used from aws_iam_access_key group by status order by status;
+
+-- name: iam_access_key_last_used_epoch
+select access_key_id, extract(epoch from (now() - access_key_last_used_date)) / 86400 as idle_days from aws_iam_access_key where access_key_last_used_date is not null order by 1;
+
+-- name: iam_user_groups_count
+select name, jsonb_array_length(groups) as group_count, (select string_agg(g ->> 'GroupName', ',' order by g ->> 'GroupName') from jsonb_array_elements(groups) g) as group_names from aws_iam_user order by name;
+
+-- name: iam_user_attached_policy_names
+select u.name, regexp_replace(p, '^arn:aws:iam::(aws|\d{12}):policy/', '') as policy from aws_iam_user u, jsonb_array_elements_text(u.attached_policy_arns) p order by 1, 2;
+
+-- name: iam_user_admin_attached
+select name, attached_policy_arns ? 'arn:aws:iam::aws:policy/AdministratorAccess' as is_admin from aws_iam_user order by name;
+
+-- name: iam_user_inline_policy_actions
+select u.name, i ->> 'PolicyName' as policy, a as action from aws_iam_user u, jsonb_array_elements(u.inline_policies_std) i, jsonb_array_elements(i -> 'PolicyDocument' -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a order by 1, 2, 3;
+
+-- name: iam_user_tags_keys
+select name, array_to_string(array(select jsonb_object_keys(tags) order by 1), '|') as tag_keys from aws_iam_user where tags is not null order by name;
+
+-- name: iam_user_path_depth
+select name, path, length(path) - length(replace(path, '/', '')) - 1 as depth from aws_iam_user order by name;
+
+-- name: iam_user_create_month
+select to_char(create_date, 'YYYY-MM') as month, count(*) as created, min(name) as first_name from aws_iam_user group by 1 order by 1;
+
+-- name: iam_user_name_regex
+select name, (regexp_matches(arn, ':user/(.*)$'))[1] as path_and_name, name ~ '^svc-' as service_user from aws_iam_user order by name;
+
+-- name: iam_user_distinct_on_account
+select distinct on (account_id) account_id, name, create_date from aws_iam_user order by account_id, create_date;
+
+-- name: iam_user_login_profile
+select name, login_profile ->> 'CreateDate' as profile_created, (login_profile ->> 'PasswordResetRequired')::boolean as reset_required from aws_iam_user order by name;
+
+-- name: iam_user_mfa_device_serials
+select u.name, d ->> 'SerialNumber' as serial, (d ->> 'EnableDate')::timestamptz as enabled_at from aws_iam_user u cross join lateral jsonb_array_elements(u.mfa_devices) d order by 1, 2;
+
+-- name: iam_role_trust_principals
+select r.name, p.key as principal_type, v as principal from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s, jsonb_each(s -> 'Principal') p, jsonb_array_elements_text(p.value) v order by 1, 2, 3;
+
+-- name: iam_role_cross_account_trust
+select distinct r.name, split_part(v, ':', 5) as trusted_account from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Principal' -> 'AWS') v where split_part(v, ':', 5) <> r.account_id order by 1, 2;
+
+-- name: iam_role_public_trust
+select name, assume_role_policy_std -> 'Statement' @> '[{"Principal": {"AWS": ["*"]}}]' as public from aws_iam_role order by name;
+
+-- name: iam_role_external_id_condition
+select r.name, s -> 'Condition' -> 'StringEquals' ->> 'sts:externalid' as external_id from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s where s -> 'Condition' is not null order by 1;
+
+-- name: iam_role_session_duration_hours
+select name, max_session_duration / 3600 as hours, max_session_duration / 3600.0 as exact_hours, round(max_session_duration / 3600.0, 1) as rounded from aws_iam_role order by name;
+
+-- name: iam_role_last_used
+select name, coalesce(role_last_used_region, 'never') as region, date_trunc('day', role_last_used_date) as last_used_day from aws_iam_role order by name;
+
+-- name: iam_role_service_linked
+select name, path like '/aws-service-role/%' as service_linked, starts_with(name, 'AWSServiceRole') as by_name from aws_iam_role order by name;
+
+-- name: iam_role_oidc_subjects
+select r.name, c.key as operator, k.key as condition_key, k.value as vals from aws_iam_role r, jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s, jsonb_each(s -> 'Condition') c, jsonb_each(c.value) k where s -> 'Principal' ? 'Federated' order by 1, 2, 3;
+
+-- name: iam_role_instance_profiles
+select name, jsonb_array_length(coalesce(instance_profile_arns, '[]'::jsonb)) as profiles from aws_iam_role order by name;
+
+-- name: iam_role_window_by_account
+select account_id, name, count(*) over (partition by account_id) as roles_in_account, row_number() over (partition by account_id order by name) as n from aws_iam_role order by account_id, name;
+
+-- name: iam_group_users
+select g.name, count(u) as members, string_agg(u ->> 'UserName', ',' order by u ->> 'UserName') as users from aws_iam_group g left join lateral jsonb_array_elements(g.users) u on true group by g.name order by g.name;
+
+-- name: iam_group_no_users
+select name, coalesce(jsonb_array_length(users), 0) = 0 as empty from aws_iam_group order by name;
+
+-- name: iam_policy_star_actions
+select p.name, count(*) filter (where a like '%*%') as wildcard_actions, count(*) as actions from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a group by p.name order by p.name;
+
+-- name: iam_policy_service_prefixes
+select distinct split_part(a, ':', 1) as service from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a order by 1;
+
+-- name: iam_policy_actions_by_service
+select split_part(a, ':', 1) as service, count(distinct p.arn) as policies, array_agg(distinct a) as actions from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a group by 1 order by 1;
+
+-- name: iam_policy_resource_star_allow
+select name, exists (select 1 from jsonb_array_elements(policy_std -> 'Statement') s where s ->> 'Effect' = 'Allow' and s -> 'Resource' ? '*') as allows_star_resource from aws_iam_policy order by name;
+
+-- name: iam_policy_version_age
+select name, default_version_id, (regexp_replace(default_version_id, '^v', ''))::int as version_number, update_date - create_date as lifetime from aws_iam_policy order by name;
+
+-- name: iam_policy_attachment_share
+select name, attachment_count, round(100.0 * attachment_count / sum(attachment_count) over (), 2) as pct from aws_iam_policy order by name;
+
+-- name: iam_policy_cumulative_attachments
+select name, sum(attachment_count) over (order by name rows between unbounded preceding and current row) as running from aws_iam_policy order by name;
+
+-- name: iam_policy_std_statement_count
+select name, jsonb_array_length(policy_std -> 'Statement') as statements, jsonb_typeof(policy -> 'Statement') as raw_kind from aws_iam_policy order by name;
+
+-- name: iam_policy_conditions_flat
+select p.name, c.key as operator, jsonb_object_keys(c.value) as cond_key from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_each(s -> 'Condition') c order by 1, 2, 3;
+
+-- name: iam_policy_to_jsonb_summary
+select jsonb_build_object('policy', name, 'attached', is_attached, 'count', attachment_count) as summary from aws_iam_policy order by name;
+
+-- name: iam_password_policy_score
+select account_id, (case when minimum_password_length >= 14 then 1 else 0 end + case when require_symbols then 1 else 0 end + case when require_numbers then 1 else 0 end + case when password_reuse_prevention >= 24 then 1 else 0 end) as score, coalesce(max_password_age, 0) as max_age from aws_iam_account_password_policy order by account_id;
+
+-- name: iam_password_policy_reasons
+select account_id, concat_ws('; ', case when minimum_password_length < 14 then 'length ' || minimum_password_length end, case when not require_symbols then 'no symbols' end, case when not coalesce(expire_passwords, false) then 'no expiry' end) as reasons from aws_iam_account_password_policy order by account_id;
+
+-- name: iam_credential_report_key_rotation
+select user_name, access_key_1_active, date_part('day', now() - access_key_1_last_rotated)::int as key1_days, greatest(access_key_1_last_used_date, access_key_2_last_used_date) as last_key_use from aws_iam_credential_report order by user_name;
+
+-- name: iam_credential_report_root
+select user_name, password_enabled, mfa_active, access_key_1_active or access_key_2_active as root_keys from aws_iam_credential_report where user_name = '<root_account>' order by account_id;
+
+-- name: iam_credential_report_unused_credentials
+select user_name, case when password_enabled and coalesce(password_last_used, user_creation_time) < now() - interval '45 days' then 'stale password' when access_key_1_active and coalesce(access_key_1_last_used_date, access_key_1_last_rotated) < now() - interval '45 days' then 'stale key' else 'ok' end as state from aws_iam_credential_report order by user_name;
+
+-- name: trail_event_errors_by_user
+select username, count(*) as errors, string_agg(distinct error_code, ',') as codes from aws_cloudtrail_trail_event where error_code is not null group by username order by username;
+
+-- name: trail_event_hourly
+select date_trunc('hour', event_time) as hour, count(*) as events from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: trail_event_user_identity
+select event_name, user_identity ->> 'type' as identity_type, coalesce(user_identity ->> 'userName', user_identity #>> '{sessionContext,sessionIssuer,userName}', user_identity ->> 'invokedBy') as actor from aws_cloudtrail_trail_event order by event_time, event_id;
+
+-- name: trail_event_console_login_mfa
+select username, additional_event_data ->> 'MFAUsed' as mfa_used, response_elements ->> 'ConsoleLogin' as result from aws_cloudtrail_trail_event where event_name = 'ConsoleLogin' order by event_time;
+
+-- name: trail_event_root_activity
+select event_name, event_time, source_ip_address from aws_cloudtrail_trail_event where user_identity ->> 'type' = 'Root' and event_time > now() - interval '5 years' order by event_time;
+
+-- name: trail_event_assumed_role_session
+select event_name, split_part(user_identity ->> 'arn', '/', 2) as role_name, split_part(user_identity ->> 'arn', '/', 3) as session from aws_cloudtrail_trail_event where user_identity ->> 'type' = 'AssumedRole' order by event_time;
+
+-- name: trail_event_request_keys
+select event_name, array_to_string(array(select jsonb_object_keys(request_parameters) order by 1), ',') as keys from aws_cloudtrail_trail_event where jsonb_typeof(request_parameters) = 'object' order by event_time, event_id;
+
+-- name: trail_event_policy_document_embedded
+select event_name, (request_parameters ->> 'policyDocument')::jsonb -> 'Statement' -> 0 ->> 'Effect' as effect from aws_cloudtrail_trail_event where request_parameters ? 'policyDocument';
+
+-- name: trail_event_source_counts
+select replace(event_source, '.amazonaws.com', '') as service, count(*) as events, min(event_time) as first_seen, max(event_time) as last_seen from aws_cloudtrail_trail_event group by 1 order by 2 desc, 1;
+
+-- name: trail_event_gaps
+select event_id, event_time - lag(event_time) over (order by event_time) as gap from aws_cloudtrail_trail_event order by event_time;
+
+-- name: trail_event_dow
+select to_char(event_time, 'Dy') as dow, extract(isodow from event_time) as isodow, count(*) as n from aws_cloudtrail_trail_event group by 1, 2 order by 2;
+
+-- name: trail_event_days_series
+select d::date as day, count(e.event_id) as events from generate_series('2025-06-10'::date, '2025-06-14'::date, interval '1 day') d left join aws_cloudtrail_trail_event e on e.event_time::date = d::date group by 1 order by 1;
+
+-- name: trail_event_ip_kind
+select event_id, source_ip_address, source_ip_address ~ '^\d+\.\d+\.\d+\.\d+$' as is_ipv4, case when source_ip_address like '%.amazonaws.com' then 'aws service' else 'external' end as origin from aws_cloudtrail_trail_event order by event_id;
+
+-- name: trail_event_role_arn_param
+select event_name, request_parameters ->> 'roleArn' as role_arn, (request_parameters ->> 'durationSeconds')::int / 60 as minutes from aws_cloudtrail_trail_event where request_parameters ? 'roleArn' order by event_time;
+
+-- name: trail_event_latest_per_user
+select distinct on (username) username, event_name, event_time from aws_cloudtrail_trail_event where username is not null order by username, event_time desc;
+
+-- name: trail_settings_reasons
+select name, case when not is_logging then 'alarm' when not log_file_validation_enabled then 'alarm' else 'ok' end as status, concat(name, case when is_multi_region_trail then ' multi-region' else ' single-region' end, case when kms_key_id is null then ', not encrypted' else ', encrypted' end) as reason from aws_cloudtrail_trail order by name;
+
+-- name: trail_event_selectors
+select t.name, es ->> 'ReadWriteType' as rw, (es ->> 'IncludeManagementEvents')::bool as mgmt from aws_cloudtrail_trail t, jsonb_array_elements(t.event_selectors) es order by 1;
+
+-- name: trail_cloudwatch_delivery_age
+select name, log_group_arn is not null as to_cloudwatch, latest_cloudwatch_logs_delivery_time > now() - interval '1 day' as recent_delivery from aws_cloudtrail_trail order by name;
+
+-- name: users_and_roles_union
+select 'user' as kind, name, create_date from aws_iam_user union all select 'role', name, create_date from aws_iam_role order by create_date desc, name limit 5;
+
+-- name: users_per_account_json
+select account_id, jsonb_agg(name order by name) as users, count(*) filter (where mfa_enabled) * 100 / count(*) as mfa_pct from aws_iam_user group by account_id order by account_id;
+
+-- name: text_array_cast_of_text
+select name, ('{' || name || ',x}')::text[] as arr, array_length(('{' || name || ',x}')::text[], 1) as n from aws_iam_group order by name;
+
+-- name: text_array_cast_nulls
+select (('{"a b",NULL,' || name || '}')::text[])[2] is null as second_null, (('{"a b",NULL,' || name || '}')::text[])[1] as first from aws_iam_group order by 2, 1;
+
+-- name: int_array_cast_of_text
+select ('{' || max_session_duration || ',1}')::int[] as a from aws_iam_role order by name;
+
+-- name: insights_style_regexp_matches_global
+select name, m[1] as service from aws_iam_policy, regexp_matches(policy::text, '"([a-z0-9-]+):', 'g') as m order by 1, 2;
+
+-- name: insights_style_regexp_matches_select_list
+select name, regexp_matches(arn, 'arn:aws:iam::(\d+):(\w+)/') as parts from aws_iam_role order by name;
+
+-- name: insights_style_to_char_date
+select name, to_char(create_date::date, 'DD Mon YYYY') as d, to_char(create_date, 'FMMonth DDth') as m from aws_iam_user order by name;
+
+-- name: insights_style_age_years_months
+select name, date_part('year', age(now(), create_date)) * 12 + date_part('month', age(now(), create_date)) as months_old from aws_iam_user order by name;
+
+-- name: insights_style_age_text
+select name, age(timestamptz '2025-06-15 00:00:00+00', create_date)::text as age_text from aws_iam_role order by name;
+
+-- name: insights_style_extract_epoch_interval
+select name, extract(epoch from (timestamptz '2025-06-15 00:00:00+00' - create_date)) / 3600 as hours from aws_iam_role order by name;
+
+-- name: insights_style_text_array_cast
+select name, ('{' || name || ',x}')::text[] as arr, array_length(('{' || name || ',x}')::text[], 1) as n from aws_iam_group order by name;
+
+-- name: insights_style_any_array
+select name from aws_iam_user where name = any(array['alice', 'bob', 'nobody']) order by name;
+
+-- name: insights_style_array_overlap
+select name, array['sts:assumerole', 'iam:passrole'] && array(select jsonb_array_elements_text(s -> 'Action') from jsonb_array_elements(policy_std -> 'Statement') s) as risky from aws_iam_policy order by name;
+
+-- name: insights_style_jsonb_object_agg
+select account_id, jsonb_object_agg(name, mfa_enabled) as mfa from aws_iam_user group by account_id order by account_id;
+
+-- name: insights_style_jsonb_strip_nulls
+select event_id, jsonb_strip_nulls(jsonb_build_object('code', error_code, 'user', username)) as doc from aws_cloudtrail_trail_event order by event_id;
+
+-- name: insights_style_format_identifiers
+select format('%I.%L', name, account_id) as q, format('%-10s|', left(name, 8)) as padded from aws_iam_user order by name;
+
+-- name: insights_style_initcap_lpad
+select initcap(replace(name, '-', ' ')) as title, lpad(max_session_duration::text, 6, '0') as dur from aws_iam_role order by name;
+
+-- name: insights_style_percentile
+select percentile_cont(0.5) within group (order by max_session_duration) as median, percentile_disc(0.9) within group (order by max_session_duration) as p90 from aws_iam_role;
+
+-- name: insights_style_window_frame_avg
+select name, avg(max_session_duration) over (order by name rows between 1 preceding and 1 following) as moving from aws_iam_role order by name;
+
+-- name: insights_style_first_last_value
+select name, first_value(name) over w as first, last_value(name) over (w rows between unbounded preceding and unbounded following) as last from aws_iam_user window w as (partition by account_id order by create_date) order by name;
+
+-- name: insights_style_date_trunc_month_series
+select m::date as month, count(u.name) as users from generate_series(date_trunc('month', timestamptz '2021-01-01'), timestamptz '2021-06-01', interval '1 month') m left join aws_iam_user u on date_trunc('month', u.create_date) = m group by m order by m;
+
+-- name: insights_style_justify_interval
+select name, justify_interval(timestamptz '2025-06-15 00:00:00+00' - create_date) as j from aws_iam_user order by name;
+
+-- name: insights_style_interval_compare
+select event_id, now() - event_time > interval '30 days' as old, (now() - event_time) < '1 year'::interval as recent from aws_cloudtrail_trail_event order by event_id;
+
+-- name: insights_style_greatest_timestamps
+select name, greatest(create_date, password_last_used) as last_activity, least(create_date, password_last_used) as first from aws_iam_user order by name;
+
+-- name: insights_style_date_minus_int
+select name, create_date::date - 30 as month_before, (create_date::date + 7)::text as week_after from aws_iam_user order by name;
+
+-- name: insights_style_string_agg_distinct_order
+select account_id, string_agg(distinct split_part(event_source, '.', 1), ', ') as services from aws_cloudtrail_trail_event group by account_id order by 1;
+
+-- name: insights_style_array_agg_filter
+select account_id, array_agg(name order by name) filter (where not mfa_enabled) as no_mfa from aws_iam_user group by account_id order by 1;
+
+-- name: insights_style_array_to_string_nulls
+select array_to_string(array_agg(error_code order by event_id), ',', '-') as codes from aws_cloudtrail_trail_event;
+
+-- name: insights_style_case_numeric_mix
+select name, case when attachment_count = 0 then 0 when attachment_count = 1 then 0.5 else attachment_count * 1.25 end as weight from aws_iam_policy order by name;
+
+-- name: insights_style_coalesce_nullif_div
+select name, attachment_count / nullif(permissions_boundary_usage_count, 0) as ratio, coalesce(attachment_count::numeric / nullif(attachment_count + 1, 0), 0) as share from aws_iam_policy order by name;
+
+-- name: insights_style_cast_int_json
+select name, (tags ->> 'cost')::numeric as cost, jsonb_typeof(tags -> 'cost') as kind from aws_iam_user where tags ? 'cost' order by name;
+
+-- name: insights_style_jsonb_path_ops
+select name, policy_std #> '{Statement,0,Action}' as first_actions, policy_std #>> '{Statement,0,Effect}' as effect from aws_iam_policy order by name;
+
+-- name: insights_style_jsonb_contained
+select name, '{"Effect": "Allow"}'::jsonb <@ (policy_std -> 'Statement' -> 0) as first_allows from aws_iam_policy order by name;
+
+-- name: insights_style_exists_any_keys
+select name, policy_std -> 'Statement' -> 0 ?& array['Effect', 'Action'] as complete from aws_iam_policy order by name;
+
+-- name: insights_style_lateral_subquery_limit
+select u.name, k.access_key_id from aws_iam_user u left join lateral (select access_key_id from aws_iam_access_key k where k.user_name = u.name order by create_date desc limit 1) k on true order by u.name;
+
+-- name: insights_style_with_recursive_ou
+with recursive tree as (select id, name, 1 as depth from aws_organizations_organizational_unit where parent_id like 'r-%' union all select o.id, o.name, t.depth + 1 from aws_organizations_organizational_unit o join tree t on o.parent_id = t.id) select name, depth from tree order by depth, name;
+
+-- name: insights_style_count_distinct_multiple
+select count(distinct account_id) as accounts, count(distinct event_source) as sources, count(distinct (account_id, event_source)) as pairs from aws_cloudtrail_trail_event;
+
+-- name: insights_style_having_filter
+select username, count(*) as n from aws_cloudtrail_trail_event group by username having count(*) filter (where read_only is false) >= 1 order by username nulls first;
+
+-- name: insights_style_row_to_json_users
+select row_to_json(u)::text as j from (select name, mfa_enabled from aws_iam_user) u order by 1;
+
+-- name: insights_style_to_jsonb_row
+select to_jsonb(r) - 'create_date' as j from (select name, max_session_duration, create_date from aws_iam_role) r order by r.name;
+
+-- name: insights_style_jsonb_set_tag
+select name, jsonb_set(coalesce(tags, '{}'), '{reviewed}', 'true') as tags2 from aws_iam_role order by name;
+
+-- name: insights_style_timestamp_at_time_zone
+select event_id, event_time at time zone 'America/New_York' as ny, (event_time at time zone 'UTC')::date as day from aws_cloudtrail_trail_event order by event_id;
+
+-- name: insights_style_epoch_to_timestamp
+select event_id, to_timestamp(extract(epoch from event_time)::bigint) = event_time as same from aws_cloudtrail_trail_event order by event_id;
+
+-- name: insights_style_substring_regex
+select name, substring(arn from ':role/(.*)$') as path_name, substring(name, 1, 3) as prefix from aws_iam_role order by name;
+
+-- name: insights_style_position_strpos
+select name, position('-' in name) as dash, strpos(name, 'a') as a_at, reverse(name) as rev from aws_iam_user order by name;
+
+-- name: insights_style_md5_left
+select name, left(md5(arn), 8) as h from aws_iam_user order by name;
+
+-- name: insights_style_ntile_quartiles
+select name, ntile(4) over (order by create_date) as quartile, percent_rank() over (order by create_date) as pr from aws_iam_user order by name;
+
+-- name: insights_style_bool_agg
+select account_id, bool_and(mfa_enabled) as all_mfa, every(password_last_used is not null) as all_used from aws_iam_user group by account_id order by 1;
+
+-- name: insights_style_sum_case_percent
+select round(100.0 * sum(case when mfa_enabled then 1 else 0 end) / count(*), 1) as pct_mfa, sum(case when mfa_enabled then 1 else 0 end)::float / count(*) as frac from aws_iam_user;
+
+-- name: insights_style_avg_interval
+select avg(now() - create_date) > interval '1 year' as old_on_average, max(now() - create_date) - min(now() - create_date) as spread from aws_iam_user;
+
+-- name: insights_style_in_subquery_json
+select name from aws_iam_user where name in (select jsonb_array_elements(g.users) ->> 'UserName' from aws_iam_group g) order by name;
+
+-- name: insights_style_values_join
+select v.label, count(r.name) as n from (values ('short', 0, 3601), ('long', 3601, 100000)) v(label, lo, hi) left join aws_iam_role r on r.max_session_duration >= v.lo and r.max_session_duration < v.hi group by v.label order by v.label;
+
+-- name: insights_style_scalar_subquery_pct
+select name, attachment_count, attachment_count * 100 / (select sum(attachment_count) from aws_iam_policy) as pct from aws_iam_policy order by name;
+
+-- name: insights_style_date_part_doy_week
+select event_id, date_part('doy', event_time) as doy, date_part('week', event_time) as week, extract(quarter from event_time) as q from aws_cloudtrail_trail_event order by event_id;
+
+-- name: int_round_family
+select name, ceil(max_session_duration) as c, floor(max_session_duration) as f, round(max_session_duration) as r, trunc(max_session_duration) as t, sign(max_session_duration) as s from aws_iam_role order by name;
+
+-- name: int_round_text
+select name, round(max_session_duration)::text || 's' as t, sign(max_session_duration - 7200)::text as st from aws_iam_role order by name;
+
+-- name: int_ceil_of_count
+select ceil(count(*) / 2) as half, round(count(*)) as r from aws_iam_user;
+
+-- name: int_round_arith
+select name, round(max_session_duration) / 7 as r7, sign(max_session_duration - 3600) * 2 as s2, trunc(max_session_duration)::text as t, floor(max_session_duration / 7) as f from aws_iam_role order by name;
+
+-- name: int_round_json
+select jsonb_build_object('r', round(count(*)), 's', sign(count(*))) as j from aws_iam_user;
+
+-- name: types_style_count_int_cast
+select count(*)::int as n, sum(attachment_count)::int as s, sum(jsonb_array_length(policy_std -> 'Statement')) as stmts from aws_iam_policy;
+
+-- name: types_style_extract_int
+select name, extract(year from create_date)::int as y, extract(epoch from create_date)::bigint as e from aws_iam_user order by name;
+
+-- name: types_style_now_date
+select (now() - interval '1 day')::date < now()::date as ok, current_date - '2025-01-01'::date >= 0 as after;
+
+-- name: types_style_interval_mult
+select name, interval '1 hour' * max_session_duration / 3600 as dur, make_interval(secs => max_session_duration) as mi from aws_iam_role order by name;
+
+-- name: types_style_date_part_epoch_interval
+select name, date_part('epoch', make_interval(secs => max_session_duration)) / 60 as minutes from aws_iam_role order by name;
+
+-- name: types_style_round_avg
+select round(avg(max_session_duration)) as r0, round(avg(max_session_duration), 2) as r2, avg(max_session_duration)::int as i from aws_iam_role;
+
+-- name: types_style_max_text
+select max(name) as mx, min(event_time) as first, max(read_only::int) as any_ro from aws_cloudtrail_trail_event e join aws_iam_user u on u.name = e.username;
+
+-- name: types_style_cardinality
+select name, cardinality(string_to_array(path, '/')) as parts, array_length(string_to_array(arn, ':'), 1) as arn_parts from aws_iam_role order by name;
+
+-- name: types_style_stddev
+select stddev(max_session_duration) as sd, variance(attachment_count) as v from aws_iam_role, aws_iam_policy;
+
+-- name: types_style_float_math
+select name, sqrt(max_session_duration) as s, power(2, 3) as p, ln(max_session_duration) as l from aws_iam_role order by name;
+
+-- name: types_style_abs_sign_mod
+select name, abs(max_session_duration - 7200) as a, sign(max_session_duration - 7200) as sg, max_session_duration % 7 as m from aws_iam_role order by name;
+
+-- name: types_style_ceil_floor
+select ceil(avg(max_session_duration) / 3600) as c, floor(avg(max_session_duration) / 3600) as f from aws_iam_role;
+
+-- name: types_style_json_numbers
+select jsonb_build_object('avg', avg(max_session_duration), 'n', count(*)) ->> 'n' as n from aws_iam_role;
+
+-- name: types_style_to_char_number
+select name, to_char(max_session_duration, 'FM999,999') as d, to_char(max_session_duration / 3600.0, 'FM990.00') as h from aws_iam_role order by name;
+
+-- name: types_style_timestamp_diff_days
+select name, (now()::date - create_date::date) / 365 as years, date_part('days', now() - create_date)::int % 365 as rem from aws_iam_user order by name;
+
+-- name: types_style_generate_series_int
+select i, i * i as sq from generate_series(1, 5) i where i % 2 = 1 order by i;
+
+-- name: types_style_unnest_text_array
+select unnest(array['a', 'b', null]) as v, unnest(array[1, 2]) as n;
+
+-- name: types_style_string_to_array_unnest
+select name, unnest(string_to_array(trim(both '/' from path), '/')) as seg from aws_iam_role where path <> '/' order by name;
+
+-- name: types_style_coalesce_types
+select name, coalesce(role_last_used_date, create_date) as last, coalesce(description, '') = '' as no_desc from aws_iam_role order by name;
+
+-- name: types_style_timestamp_literal_compare
+select count(*) filter (where event_time between '2025-06-14' and '2025-06-14 23:59:59') as day_events, count(*) filter (where event_time >= '2025-06-14T09:00:00Z') as after9 from aws_cloudtrail_trail_event;
+
+-- name: types_style_bool_text
+select name, mfa_enabled::text as t, mfa_enabled::int as i, (not mfa_enabled)::text || '!' as x from aws_iam_user order by name;
+
+-- name: types_style_json_text_compare
+select name, tags ->> 'team' = 'platform' as platform, (tags -> 'team')::text as raw from aws_iam_user order by name;
+
+-- name: types_style_jsonb_array_elements_ordinality
+select p.name, e.n, e.s ->> 'Effect' as effect from aws_iam_policy p, jsonb_array_elements(p.policy_std -> 'Statement') with ordinality as e(s, n) order by 1, 2;
+
+-- name: types_style_split_part_negative
+select name, split_part(arn, '/', -1) as last_part from aws_iam_role order by name;
+
+-- name: types_style_left_right
+select name, right(arn, 12) as tail, left(arn, -30) as head from aws_iam_role order by name;
+
+-- name: types_style_regexp_replace_flags
+select name, regexp_replace(name, '[aeiou]', '_', 'g') as masked, regexp_replace(upper(name), 'S', 's') as first_s from aws_iam_user order by name;
+
+-- name: types_style_translate_repeat
+select name, translate(name, '-_', '  ') as spaced, repeat('*', length(name)) as stars from aws_iam_user order by name;
+
+-- name: types_style_nulls_ordering
+select name, password_last_used from aws_iam_user order by password_last_used desc nulls last, name;
+
+-- name: types_style_limit_offset
+select name from aws_iam_policy order by name limit 2 offset 1;
+
+-- name: mods_style_age_single_arg
+select name, age(create_date) > interval '1 year' as over_year, extract(year from age(now(), create_date)) as years from aws_iam_user order by name;
+
+-- name: mods_style_sql_standard_interval
+select count(*) as n from aws_cloudtrail_trail_event where event_time > now() - interval '400' day;
+
+-- name: mods_style_current_timestamp
+select name, current_timestamp - create_date > interval '30 days' as old, current_date - create_date::date as days from aws_iam_role order by name;
+
+-- name: mods_style_epoch_now_bigint
+select (date_part('epoch', now())::bigint - date_part('epoch', create_date)::bigint) / 86400 as days from aws_iam_user order by name;
+
+-- name: mods_style_window_range_interval
+select event_id, count(*) over (order by event_time range between interval '1 hour' preceding and current row) as last_hour from aws_cloudtrail_trail_event order by event_time, event_id;
+
+-- name: mods_style_string_agg_distinct_ordered
+select string_agg(distinct user_type, ',' order by user_type) as types from aws_cloudtrail_trail_event;
+
+-- name: mods_style_array_agg_distinct_ordered
+select array_agg(distinct aws_region order by aws_region) as regions, jsonb_agg(distinct event_category) as cats from aws_cloudtrail_trail_event;
+
+-- name: mods_style_regexp_matches_gi
+select event_id, m[1] as word from aws_cloudtrail_trail_event, regexp_matches(event_name, '(log|trail|key)', 'gi') m order by event_id, word;
+
+-- name: mods_style_json_agg_text
+select jsonb_agg(name order by name)::text as names from aws_iam_group;
+
+-- name: mods_style_concat_ws_nulls
+select event_id, concat_ws('/', aws_region, error_code, username) as k, concat(error_code, '-', username) as c from aws_cloudtrail_trail_event order by event_id;
+
+-- name: mods_style_coalesce_jsonb_empty
+select name, jsonb_array_length(coalesce(attached_policy_arns, '[]'::jsonb)) as n, coalesce(tags, '{}') as t from aws_iam_role order by name;
+
+-- name: mods_style_case_jsonb_typeof
+select name, case jsonb_typeof(policy -> 'Statement') when 'array' then jsonb_array_length(policy -> 'Statement') else 1 end as n from aws_iam_policy order by name;
+
+-- name: mods_style_arrow_index
+select name, policy_std -> 'Statement' -> 0 ->> 'Effect' as first_effect, policy_std -> 'Statement' ->> -1 is not null as has_last from aws_iam_policy order by name;
+
+-- name: mods_style_text_to_jsonb
+select name, assume_role_policy_document::jsonb -> 'Statement' -> 0 ->> 'Effect' as eff from aws_iam_role order by name;
+
+-- name: mods_style_trim_chars
+select name, btrim(path, '/') as p, ltrim(name, 'a') as l, rtrim(arn, '0123456789') as r from aws_iam_user order by name;
+
+-- name: mods_style_like_any_lower
+select name from aws_iam_role where lower(name) like any (array['%admin%', '%audit%', 'github%']) order by name;
+
+-- name: mods_style_not_exists_actions
+select name from aws_iam_policy p where not exists (select 1 from jsonb_array_elements(p.policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a where a like 'iam:%') order by name;
+
+-- name: mods_style_array_functions
+select array_remove(array['a', 'b', 'a'], 'a') as r, array_cat(array[1, 2], array[3]) as c, array_append(array['x'], 'y') as ap, array_position(array['a', 'b'], 'b') as pos;
+
+-- name: mods_style_unnest_ordinality
+select t.v, t.i from unnest(array['x', 'y', 'z']) with ordinality as t(v, i) order by t.i desc;
+
+-- name: mods_style_series_days_now
+select count(*) as days from generate_series(now() - interval '7 days', now(), interval '1 day') d;
+
+-- name: mods_style_date_trunc_week
+select date_trunc('week', event_time) as wk, to_char(event_time, 'IYYY-IW') as iso, count(*) as n from aws_cloudtrail_trail_event group by 1, 2 order by 1;
+
+-- name: mods_style_is_not_true
+select name from aws_iam_role where (tags ->> 'public')::boolean is not true order by name;
+
+-- name: mods_style_distinct_on_expression
+select distinct on (split_part(event_source, '.', 1)) split_part(event_source, '.', 1) as svc, event_name from aws_cloudtrail_trail_event order by split_part(event_source, '.', 1), event_time desc;
+
+-- name: mods_style_group_having_ratio
+select account_id, sum(case when mfa_enabled then 1 else 0 end)::numeric / nullif(count(*), 0) as ratio from aws_iam_user group by 1 having count(*) > 1 order by 1;
+
+-- name: mods_style_correlated_exists_principal
+select r.name from aws_iam_role r where exists (select 1 from jsonb_array_elements(r.assume_role_policy_std -> 'Statement') s where s -> 'Principal' -> 'Service' ? 'ec2.amazonaws.com') order by 1;
+
+-- name: mods_style_count_over_empty
+select name, count(*) over () as total, round(100.0 * row_number() over (order by name) / count(*) over (), 1) as pct from aws_iam_group order by name;
+
+-- name: mods_style_interval_text
+select name, (make_interval(secs => max_session_duration))::text as t, max_session_duration * interval '1 second' as i from aws_iam_role order by name;
+
+-- name: mods_style_to_char_interval_hours
+select name, extract(hour from make_interval(secs => max_session_duration)) as h from aws_iam_role order by name;
+
+-- name: mods_style_json_build_array
+select jsonb_build_array(name, mfa_enabled, null, 1.50) as a from aws_iam_user order by name;
+
+-- name: mods_style_jsonb_concat
+select name, coalesce(tags, '{}') || jsonb_build_object('account', account_id) as t from aws_iam_user order by name;
+
+-- name: mods_style_jsonb_minus_key
+select name, tags - 'team' as t, tags - array['team', 'cost'] as t2 from aws_iam_user where tags is not null order by name;
+
+-- name: mods_style_nested_cte_window
+with ev as (select username, event_time, row_number() over (partition by username order by event_time desc) as rn from aws_cloudtrail_trail_event where username is not null) select username, event_time from ev where rn = 1 order by username;
+
+-- name: mods_style_lateral_values_unpivot
+select u.name, k.kind, k.ts from aws_iam_user u, lateral (values ('created', u.create_date), ('last_login', u.password_last_used)) k(kind, ts) where k.ts is not null order by 1, 2;
+
+-- name: mods_style_interval_extract_epoch_avg
+select round(avg(extract(epoch from now() - create_date)) / 86400) as avg_days from aws_iam_user;
+
+-- name: mods_style_timestamp_to_text
+select name, create_date::text as t, create_date::date::text as d from aws_iam_user order by name;
+
+-- name: mods_style_mods_trail_multi_region
+select t.arn as resource, case when t.is_multi_region_trail and t.is_logging then 'ok' else 'alarm' end as status, t.name || case when t.is_multi_region_trail then ' is' else ' is not' end || ' multi-region.' as reason, t.region from aws_cloudtrail_trail t where t.region = t.home_region order by 1;
+
+-- name: mods_style_mods_access_key_rotated
+select 'arn:' || k.partition || ':iam::' || k.account_id || ':user/' || k.user_name || '/accesskey/' || k.access_key_id as resource, case when k.create_date <= (current_date - interval '90' day) then 'alarm' else 'ok' end as status from aws_iam_access_key k order by 1;
+
+-- name: mods_style_mods_password_policy_exists
+select 'arn:aws:::' || a.account_id as resource, case when p.account_id is null then 'alarm' else 'ok' end as status from (select distinct account_id from aws_iam_user) a left join aws_iam_account_password_policy p on p.account_id = a.account_id order by 1;
+
+-- name: users_style_jsonb_path_query
+select name, jsonb_path_query(policy_std, '$.Statement[*] ? (@.Effect == "Deny").Action[*]') #>> '{}' as denied from aws_iam_policy order by 1, 2;
+
+-- name: users_style_jsonb_path_exists_filter
+select name from aws_iam_policy where jsonb_path_exists(policy_std, '$.Statement[*].Condition') order by name;
+
+-- name: users_style_inet_contains
+select event_id, source_ip_address::inet << '203.0.113.0/24'::inet as in_doc_range from aws_cloudtrail_trail_event where source_ip_address ~ '^\d' order by event_id;
+
+-- name: users_style_timezone_fn
+select event_id, timezone('Europe/Berlin', event_time) as berlin from aws_cloudtrail_trail_event order by event_id;
+
+-- name: users_style_to_timestamp_text
+select to_timestamp('2025-06-14 08:00', 'YYYY-MM-DD HH24:MI') = min(event_time) as same from aws_cloudtrail_trail_event;
+
+-- name: users_style_json_each_nested_values
+select t.name, s.key, jsonb_typeof(s.value) as kind from aws_cloudtrail_trail t, jsonb_each(coalesce(t.advanced_event_selectors -> 0, '{}')) s order by 1, 2;
+
+-- name: users_style_mfa_percentage_text
+select account_id, (count(*) filter (where mfa_enabled))::text || '/' || count(*) as ratio, round((count(*) filter (where mfa_enabled))::numeric * 100 / count(*), 2) || '%' as pct from aws_iam_user group by account_id order by 1;
+
+-- name: users_style_window_lead_interval
+select event_id, lead(event_time) over (partition by account_id order by event_time) - event_time as until_next from aws_cloudtrail_trail_event order by account_id, event_time;
+
+-- name: users_style_dense_rank_services
+select event_source, dense_rank() over (order by count(*) desc) as r, count(*) as n from aws_cloudtrail_trail_event group by event_source order by r, event_source;
+
+-- name: users_style_grouping_sets_labels
+select coalesce(account_id, 'all') as account, coalesce(user_type, 'all') as type, count(*) from aws_cloudtrail_trail_event group by grouping sets ((account_id, user_type), (account_id), ()) order by 1, 2;
+
+-- name: users_style_cube_grouping_fn
+select account_id, read_only, grouping(account_id, read_only) as g, count(*) from aws_cloudtrail_trail_event group by cube (account_id, read_only) order by g, 1, 2;
+
+-- name: users_style_array_agg_subscript
+select account_id, (array_agg(name order by create_date))[1] as oldest, (array_agg(name order by create_date desc))[1] as newest from aws_iam_user group by account_id order by 1;
+
+-- name: users_style_string_to_array_any
+select name from aws_iam_role where 'aws-service-role' = any(string_to_array(path, '/')) order by name;
+
+-- name: users_style_jsonb_array_elements_text_in
+select distinct a from aws_iam_policy, jsonb_array_elements(policy_std -> 'Statement') s, jsonb_array_elements_text(s -> 'Action') a where a in ('*', 's3:*', 'iam:*') order by a;
+
+-- name: users_style_case_in_where
+select name from aws_iam_user where case when mfa_enabled then password_last_used is not null else true end order by name;
+
+-- name: users_style_between_symmetric
+select name from aws_iam_role where max_session_duration between symmetric 7200 and 3600 order by name;
+
+-- name: users_style_is_distinct_from
+select event_id from aws_cloudtrail_trail_event where error_code is distinct from 'AccessDenied' order by event_id;
+
+-- name: users_style_nullif_empty_string
+select name, nullif(description, '') as d, length(nullif(description, '')) as l from aws_iam_role order by name;
+
+-- name: users_style_sum_bool_int
+select sum(mfa_enabled::int) as with_mfa, sum((not mfa_enabled)::int) as without from aws_iam_user;
+
+-- name: users_style_avg_bool_int
+select avg(mfa_enabled::int) as frac from aws_iam_user;
+
+-- name: users_style_format_numbers
+select format('%s users, %s%% with MFA', count(*), round(100.0 * count(*) filter (where mfa_enabled) / count(*))) as line from aws_iam_user;
+
+-- name: users_style_interval_division
+select name, make_interval(secs => max_session_duration) / 2 as half from aws_iam_role order by name;
+
+-- name: users_style_extract_from_date
+select name, extract(dow from create_date::date) as dow, extract(doy from create_date) as doy from aws_iam_user order by name;
+
+-- name: users_style_to_char_tz
+select event_id, to_char(event_time, 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as iso from aws_cloudtrail_trail_event order by event_id;
+
+-- name: users_style_json_object_keys_count
+select name, (select count(*) from jsonb_object_keys(tags)) as n from aws_iam_user where tags is not null order by name;
+
+-- name: users_style_exists_access_key_active
+select u.name, exists (select 1 from aws_iam_access_key k where k.user_name = u.name and k.status = 'Active') as has_active from aws_iam_user u order by 1;
+
+-- name: users_style_full_outer_join
+select coalesce(u.name, c.user_name) as name, u.name is null as only_in_report from aws_iam_user u full outer join aws_iam_credential_report c on c.user_name = u.name and c.account_id = u.account_id order by 1;
+
+-- name: users_style_except_names
+select name from aws_iam_user except select user_name from aws_iam_credential_report order by 1;
+
+-- name: users_style_intersect_count
+select count(*) from (select user_name from aws_iam_access_key intersect select name from aws_iam_user) s;
+
+-- name: set_source_numeric_times_two
+select x * 2 as v from (select 1.5 as x union select 2) s order by 1;
+
+-- name: set_source_avg_grouped
+select k, avg(x) as v from (select 'a' as k, 1.5 as x union select 'a', 2 union select 'b', 0.25) s group by k order by k;
+
+-- name: set_source_sum_filter
+select sum(x) filter (where x > 1) as v from (select 1.5 as x union select 2 union select 0.5) s;
+
+-- name: set_source_coalesce_avg
+select coalesce(avg(x), 0) as v from (select 1.5 as x union select 2) s;
+
+-- name: set_source_avg_window
+select avg(x) over (order by x) as v from (select 1.5 as x union select 2 union select 3) s order by 1;
+
+-- name: set_source_distinct_mixed
+select distinct x as v from (select 1.5 as x union all select 2 union select 1.50) s order by 1;
+
+-- name: set_source_where
+select x as v from (select 1.5 as x union select 2) s where x > 1.6;
+
+-- name: set_sources_added
+select s.x + t.x as v from (select 1.5 as x union select 2) s, (select 0.25 as x intersect select 0.25) t order by 1;
+
+-- name: set_source_avg_of_quotients
+select avg(x) as v from (select max_session_duration / 3600.0 as x from aws_iam_role union select 1) s;
+
+-- name: set_source_int_first_numeric_later
+select sum(x) as v from (select 1 as x union select 2.5 union select null) s;
+
+-- name: set_source_min_max_mixed_types
+select min(x) as v, max(y) as w from (select 1.5 as x, 2 as y union select 2, 3.25) s;
+
+-- name: set_source_int_then_numeric_selected
+select x from (select 1 as x union select 2.5) s order by 1;
+
+-- name: union_all_int_then_numeric_doubled
+select x * 2 as d from (select 1 as x union all select 2.5) s order by 1;
+
+-- name: cte_set_int_then_numeric_halved
+with t as (select 1 as x union select 2.5) select x / 2 as h from t order by 1;
+
+-- name: union_all_int_then_numeric_halved
+with t as (select 1 as x union all select 2.5) select x / 2 as h from t order by 1;
+
+-- name: set_source_ints_halved
+select k, x / 2 as h from (select 'a' as k, 1 as x union select 'b', 3) s order by k;
+
+-- name: set_source_int_and_null_halved
+select x / 2 as h from (select 3 as x union select null) s order by 1;
+
+-- name: set_source_int_and_double_halved
+select x / 2 as h from (select 3 as x union select 2.0::float) s order by 1;
+
+-- name: union_all_count_and_numeric_summed
+select sum(n) as s from (select attachment_count as n from aws_iam_policy union all select 1.5) s;
+
+-- name: set_source_sum_over_count
+select count(*) as c, sum(x) / count(*) as a from (select max_session_duration as x from aws_iam_role union select 0.5) s;
+
+-- name: set_source_pg_typeof
+select x, pg_typeof(x) as t from (select 1 as x union select 2.5) s order by 1;
+
+-- name: set_source_lengths_quartered
+select x / 4 as q from (select length(name) as x from aws_iam_user union select 10) s order by 1;
+
+-- name: subquery_length_quartered
+select x / 4 as q from (select length(name) as x from aws_iam_user) s order by 1;
+
+-- name: subquery_length_selected
+select x as q from (select length(name) as x from aws_iam_user) s order by 1;
+
+-- name: cte_array_length_plus_one
+with t as (select jsonb_array_length(groups) as n from aws_iam_user) select n, n + 1 as m from t order by 1;
+
+-- name: int4_divided_is_int4
+select name, length(name) / 4 as q, strpos(name, 'a') / 2 as r from aws_iam_user order by name;
+
+
+-- name: dash_users_count_card
+select count(*) as value, 'Users' as label, case count(*) when 0 then 'ok' else 'info' end as type from aws_iam_user;
+
+-- name: dash_no_mfa_card
+select count(*) as value, 'MFA Not Enabled' as label, case count(*) when 0 then 'ok' else 'alert' end as "type" from aws_iam_user where not mfa_enabled;
+
+-- name: dash_users_by_month
+with users as (select title, create_date, to_char(create_date, 'YYYY-MM') as creation_month from aws_iam_user), months as (select to_char(d, 'YYYY-MM') as month from generate_series(date_trunc('month', (select min(create_date) from users)), date_trunc('month', now()), interval '1 month') as d), users_by_month as (select creation_month, count(*) from users group by creation_month) select months.month, users_by_month.count from months left join users_by_month on months.month = users_by_month.creation_month order by months.month limit 12;
+
+-- name: dash_users_by_account
+select a.title as "account", count(i.*) as "total" from aws_iam_user as i, aws_organizations_account as a where a.id = i.account_id group by a.title order by count(i.*) desc, 1;
+
+-- name: dash_access_key_age_chart
+with keys as (select title, create_date, to_char(create_date, 'YYYY-MM') as creation_month from aws_iam_access_key) select creation_month as "Month", count(*) as "Keys" from keys group by creation_month order by 1;
+
+-- name: dash_role_trust_pie
+select case when assume_role_policy_std -> 'Statement' @> '[{"Principal": {"Service": []}}]' then 'service' else 'other' end as trust, count(*) from aws_iam_role group by 1 order by 1;
+
+-- name: dash_password_age_buckets
+select case when password_last_used is null then 'never' when now() - password_last_used <= interval '30 days' then '< 30 days' when now() - password_last_used <= interval '90 days' then '30-90 days' else '> 90 days' end as last_login, count(*) as users from aws_iam_user group by 1 order by 1;
+
+-- name: dash_key_count_per_user
+with user_keys as (select user_name, count(*) as key_count from aws_iam_access_key group by user_name) select u.name, coalesce(k.key_count, 0) as keys, coalesce(k.key_count, 0) > 1 as multiple from aws_iam_user u left join user_keys k on k.user_name = u.name order by 1;
+
+-- name: dash_policy_detail_json
+select name as "Name", is_aws_managed as "AWS Managed", jsonb_pretty(policy_std) as "Policy" from aws_iam_policy where name = 'backup-kms';
+
+-- name: dash_role_relationship
+select r.name as role, p ->> 0 as first_policy, jsonb_array_length(r.attached_policy_arns) as attached from aws_iam_role r, lateral (select r.attached_policy_arns as p) x order by 1;
+
+-- name: dash_trail_events_per_day
+select to_char(event_time, 'YYYY-MM-DD') as day, count(*) filter (where error_code is null) as ok, count(*) filter (where error_code is not null) as failed from aws_cloudtrail_trail_event group by 1 order by 1;
+
+-- name: dash_org_accounts_table
+select name as "Name", id as "ID", status as "Status", joined_method as "Joined Method", joined_timestamp as "Joined", arn as "ARN" from aws_organizations_account order by name;
+
+-- name: dash_org_suspended_card
+select count(*) filter (where status = 'SUSPENDED') as value, 'Suspended' as label, case when count(*) filter (where status = 'SUSPENDED') > 0 then 'alert' else 'ok' end as type from aws_organizations_account;
+
+-- name: dash_group_policy_counts
+select g.name, jsonb_array_length(g.attached_policy_arns) + coalesce(jsonb_array_length(g.inline_policies), 0) as policies from aws_iam_group g order by 1;
+
+-- name: dash_user_inline_policies_flat
+select u.name, p ->> 'PolicyName' as policy, jsonb_array_length(p -> 'PolicyDocument' -> 'Statement') as statements from aws_iam_user u, jsonb_array_elements(u.inline_policies_std) p order by 1, 2;
+
+-- name: dash_event_top_users
+select coalesce(username, user_identity ->> 'invokedBy', 'unknown') as actor, count(*) as events, max(event_time) as last_seen from aws_cloudtrail_trail_event group by 1 order by events desc, actor limit 5;
+
+-- name: time_and_set_probe_1
+select avg(now() - create_date) as a, sum(make_interval(secs => max_session_duration)) as s from aws_iam_role;
+
+-- name: time_and_set_probe_2
+select justify_hours(make_interval(secs => max_session_duration * 10)) as j from aws_iam_role order by name;
+
+-- name: time_and_set_probe_3
+select date_part('epoch', age(timestamptz '2025-06-15 00:00:00+00', create_date)) as e from aws_iam_user order by name;
+
+-- name: time_and_set_probe_4
+select to_char(event_time, 'HH12:MI AM') as t, to_char(event_time, 'Day, DD Month YYYY') as d from aws_cloudtrail_trail_event order by event_id;
+
+-- name: time_and_set_probe_5
+select event_id, event_time::time as tod, event_time::date as d, (event_time + interval '1 month')::date as next_month from aws_cloudtrail_trail_event order by event_id;
+
+-- name: time_and_set_probe_6
+select max(age(timestamptz '2025-06-15 00:00:00+00', create_date)) as oldest from aws_iam_user;
+
+-- name: time_and_set_probe_7
+select name, extract(epoch from make_interval(secs => max_session_duration))::int / 3600 as h from aws_iam_role order by name;
+
+-- name: time_and_set_probe_8
+select x, x * 1.5 as y from (select max_session_duration / 3600 as x from aws_iam_role union select 2) s order by 1;
+
+-- name: time_and_set_probe_9
+select percentile_cont(0.5) within group (order by x) as m from (select max_session_duration / 3600.0 as x from aws_iam_role union select 0.5) s;
+
+-- name: time_and_set_probe_10
+select count(*) filter (where x > 1) as big, avg(x) filter (where x > 1) as a from (select max_session_duration / 3600.0 as x from aws_iam_role intersect select 12) s;
+
+-- name: div_of_integers_and_columns
+select -7 / 2 as a, 7 / -2 as b, -7 % 3 as c, 7 % -3 as d, (-attachment_count - 1) / 2 as e, div(-7, 2) as f, mod(-7, 2) as g, div(attachment_count, 2) as h from aws_iam_policy order by name;
+
+-- name: bit_length_and_div_of_lengths
+select name, bit_length(name) as bits, div(length(name), 3) as d from aws_iam_user order by name;
+
+-- name: smallint_casts
+select '-3'::smallint as d, ('{"n": 7}'::jsonb -> 'n')::smallint as g, attachment_count::smallint as s, attachment_count::smallint + 1 as t from aws_iam_policy order by name;
+
+-- name: set_cte_joined_to_itself
+with u as (select attachment_count / 2.0 as x, name from aws_iam_policy union select 0.5, 'z') select a.name, a.x, b.x as y from u a join u b on a.name = b.name order by 1;
+
+-- name: except_source_joined
+select p.name, s.x from aws_iam_policy p join (select attachment_count * 1.5 as x, name from aws_iam_policy except select 0, 'none') s on s.name = p.name order by 1;
+
+-- name: nested_union_and_union_all_source_aggregated
+select avg(h) as a, sum(h) as s from (select max_session_duration / 3600.0 as h from aws_iam_role union select 1 union all select 2.50) s;
+
+-- name: set_source_count_distinct_equal_numerics
+select count(distinct x) as n, max(x) as m from (select 1.5 as x union select 1.50 union select 2) s;
+
+-- name: set_source_ordered_limited
+select x from (select 1.5 as x union select 2 order by 1 desc limit 1) s;

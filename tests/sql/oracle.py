@@ -26,6 +26,7 @@ from iamsql.store import db
 from iamsql.store.schema import TABLES, columns
 
 HERE = Path(__file__).parent
+MANAGEMENT_ACCOUNT = "111122223333"  # the dataset's Organizations rows are read from this account
 DATASET = HERE / "dataset.json"
 CORPUS = HERE / "corpus.sql"
 PG_TYPES = {"VARCHAR": "text", "JSON": "jsonb", "TIMESTAMPTZ": "timestamptz", "BOOLEAN": "boolean", "BIGINT": "bigint",
@@ -84,6 +85,15 @@ def steampipe_rows(data: dict) -> dict[str, list[dict]]:
         row["tags"] = normalize.tags_map(row["tags_src"])
         _arn_columns(row, row["arn"], row["name"])
         tables["aws_cloudtrail_trail"].append(row)
+    for table in ("aws_organizations_account", "aws_organizations_organizational_unit", "aws_organizations_root",
+                  "aws_organizations_policy"):
+        for raw in data.get(table, []):
+            row = dict(raw)
+            if "tags_src" in row:
+                row["tags"] = normalize.tags_map(row["tags_src"])
+            _arn_columns(row, row["arn"], row["name"])
+            row["account_id"] = MANAGEMENT_ACCOUNT  # Steampipe's: the connection's, the management account
+            tables[table].append(row)
     for raw in data["aws_cloudtrail_trail_event"]:
         row = dict(raw)
         row["timestamp"] = row["event_time"]
