@@ -196,6 +196,58 @@ def test_eks_cluster_role_and_oidc_issuer(con):
          "https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE0123456789ABCDEF", "API_AND_CONFIG_MAP", "eu-west-1")]
 
 
+def test_ecs_task_definition_columns_steampipe_reads_from_describe_task_definition(con, tmp_path):
+    """Every member of the task definition Steampipe has a column for is loaded, as the Go SDK names its members."""
+    task = json.loads((DATA / "describe-task-definition.json").read_text())
+    task["taskDefinition"].update({
+        "ipcMode": "task", "pidMode": "task",
+        "proxyConfiguration": {"type": "APPMESH", "containerName": "envoy",
+                               "properties": [{"name": "ProxyIngressPort", "value": "15000"}]},
+        "inferenceAccelerators": [{"deviceName": "device1", "deviceType": "eia2.medium"}],
+        "placementConstraints": [{"type": "memberOf", "expression": "attribute:ecs.availability-zone in [eu-west-1a]"}],
+        "requiresAttributes": [{"name": "com.amazonaws.ecs.capability.task-iam-role"}]})
+    (tmp_path / "describe-task-definition.json").write_text(json.dumps(task))
+    load.load_paths(con, [tmp_path / "describe-task-definition.json"])
+    [row] = rows(con, "select ipc_mode, pid_mode, proxy_configuration, inference_accelerators, placement_constraints, "
+                      "requires_attributes from aws_ecs_task_definition")
+    assert row[:2] == ("task", "task")
+    assert [json.loads(v) for v in row[2:]] == [
+        {"Type": "APPMESH", "ContainerName": "envoy", "Properties": [{"Name": "ProxyIngressPort", "Value": "15000"}]},
+        [{"DeviceName": "device1", "DeviceType": "eia2.medium"}],
+        [{"Type": "memberOf", "Expression": "attribute:ecs.availability-zone in [eu-west-1a]"}],
+        [{"Name": "com.amazonaws.ecs.capability.task-iam-role"}]]
+
+
+def test_ecs_task_definition_members_aws_left_out_are_null(con):
+    load.load_paths(con, [DATA / "describe-task-definition.json"])
+    assert rows(con, "select ipc_mode, pid_mode, proxy_configuration, inference_accelerators, "
+                     "placement_constraints::varchar from aws_ecs_task_definition") == [(None, None, None, None, "[]")]
+
+
+def test_eks_cluster_columns_steampipe_reads_from_describe_cluster(con, tmp_path):
+    """A local cluster on an Outpost (its id and outpostConfig) and a registered one (its connectorConfig), each
+    with the certificate authority and request token describe-cluster gives."""
+    cluster = json.loads((DATA / "describe-cluster.json").read_text())["cluster"]
+    local = {**cluster, "name": "edge", "arn": f"arn:aws:eks:eu-west-1:{ACCOUNT}:cluster/edge",
+             "id": "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111", "clientRequestToken": "token-edge-1",
+             "outpostConfig": {"outpostArns": [f"arn:aws:outposts:eu-west-1:{ACCOUNT}:outpost/op-0123456789abcdef0"],
+                               "controlPlaneInstanceType": "m5d.large",
+                               "controlPlanePlacement": {"groupName": "eks-edge"}}}
+    registered = {"name": "onprem", "arn": f"arn:aws:eks:eu-west-1:{ACCOUNT}:cluster/onprem",
+                  "createdAt": "2024-12-01T09:00:00.000000+00:00", "status": "PENDING", "tags": {},
+                  "connectorConfig": {"activationId": "d7c2f1a0-EXAMPLE", "activationExpiry": "2024-12-04T09:00:00+00:00",
+                                      "provider": "OTHER", "roleArn": f"arn:aws:iam::{ACCOUNT}:role/eks-connector"}}
+    for c in (local, registered):
+        (tmp_path / f"{c['name']}.json").write_text(json.dumps({"cluster": c}))
+    load.load_paths(con, [tmp_path / "edge.json", tmp_path / "onprem.json"])
+    assert rows(con, "select name, id, client_request_token, certificate_authority->>'Data', "
+                     "outpost_config->'ControlPlanePlacement'->>'GroupName', connector_config->>'RoleArn' "
+                     "from aws_eks_cluster order by name") == [
+        ("edge", "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111", "token-edge-1", "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==",
+         "eks-edge", None),
+        ("onprem", None, None, None, None, f"arn:aws:iam::{ACCOUNT}:role/eks-connector")]
+
+
 def test_an_empty_listing_covers_its_table(con, tmp_path):
     (tmp_path / "list-functions.json").write_text('{"Functions": []}')
     load.load_paths(con, [tmp_path / "list-functions.json"], account_id=ACCOUNT, as_of="2025-01-01")

@@ -293,6 +293,8 @@ def task_definition_fragment(arn: str, t: dict | None = None, tags: list | None 
         "task_role_arn": t.get("taskRoleArn"),
         "execution_role_arn": t.get("executionRoleArn"),
         "network_mode": t.get("networkMode"),
+        "ipc_mode": t.get("ipcMode"),
+        "pid_mode": t.get("pidMode"),
         "cpu": _int(t.get("cpu")),
         "memory": _int(t.get("memory")),
         "registered_at": when(t.get("registeredAt")),
@@ -300,6 +302,10 @@ def task_definition_fragment(arn: str, t: dict | None = None, tags: list | None 
         "container_definitions": go_fields(t.get("containerDefinitions"), ECS_MAPS),
         "compatibilities": t.get("compatibilities"),
         "requires_compatibilities": t.get("requiresCompatibilities"),
+        "inference_accelerators": go_fields(t.get("inferenceAccelerators")),
+        "placement_constraints": go_fields(t.get("placementConstraints")),
+        "proxy_configuration": go_fields(t.get("proxyConfiguration")),
+        "requires_attributes": go_fields(t.get("requiresAttributes")),
         "volumes": go_fields(t.get("volumes"), ECS_MAPS),
         "title": arn.rsplit("/", 1)[-1],
         "akas": [arn],
@@ -335,6 +341,8 @@ def parse_describe_cluster(doc: dict, path: Path) -> Parsed:
     arn = c.get("arn")
     fields = {
         "name": c.get("name"),
+        "id": c.get("id"),
+        "client_request_token": c.get("clientRequestToken"),
         "created_at": when(c.get("createdAt")),
         "version": c.get("version"),
         "platform_version": c.get("platformVersion"),
@@ -347,6 +355,9 @@ def parse_describe_cluster(doc: dict, path: Path) -> Parsed:
         "kubernetes_network_config": go_fields(c.get("kubernetesNetworkConfig")),
         "logging": go_fields(c.get("logging")),
         "encryption_config": go_fields(c.get("encryptionConfig")),
+        "connector_config": go_fields(c.get("connectorConfig")),
+        "outpost_config": go_fields(c.get("outpostConfig")),
+        "certificate_authority": go_fields(c.get("certificateAuthority")),
         "title": c.get("name"),
         "tags": c.get("tags"),
         **_regional(arn),
@@ -611,6 +622,7 @@ FORMATS: list[Format] = [
     # describe-state-machine-for-execution has the same members but no creationDate: the machine as an execution ran it
     Format("stepfunctions:describe-state-machine", lambda d: isinstance(d.get("stateMachineArn"), str)
            and "roleArn" in d and "creationDate" in d, parse_describe_state_machine),
-    Format("eks:describe-cluster", lambda d: isinstance(d.get("cluster"), dict) and "roleArn" in d["cluster"]
-           and "arn" in d["cluster"], parse_describe_cluster),
+    # a registered (EKS Connector) cluster has its role in connectorConfig, not roleArn
+    Format("eks:describe-cluster", lambda d: isinstance(d.get("cluster"), dict) and "arn" in d["cluster"]
+           and ("roleArn" in d["cluster"] or "connectorConfig" in d["cluster"]), parse_describe_cluster),
 ]
