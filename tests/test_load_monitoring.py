@@ -82,6 +82,22 @@ def test_alarm_and_subscriptions(con):
     assert named[1][2] == json.dumps([named[1][3]]) and ":" not in named[1][1]
 
 
+def test_alarm_unit_as_describe_alarms_gives_it(tmp_path):
+    """The metric's unit, which an alarm names when it was created with one; NULL for an alarm without."""
+    doc = json.loads((DATA / "us-east-1" / "describe-alarms.json").read_text())
+    counted = {**doc["MetricAlarms"][0], "AlarmName": "counted", "Unit": "Count",
+               "AlarmArn": f"arn:aws:cloudwatch:us-east-1:{ACCOUNT}:alarm:counted"}
+    doc["MetricAlarms"].append(counted)
+    (tmp_path / "describe-alarms.json").write_text(json.dumps(doc))
+    connection = db.connect(str(tmp_path / "a.duckdb"))
+    try:
+        load_paths(connection, [tmp_path / "describe-alarms.json"])
+        assert connection.execute("select name, unit from aws_cloudwatch_alarm order by name").fetchall() == [
+            ("counted", "Count"), ("root-account-usage", None)]
+    finally:
+        connection.close()
+
+
 def test_buckets_merge_every_per_bucket_output(con):
     rows = {r[0]: r[1:] for r in con.execute(
         "select name, arn, region, bucket_policy_is_public, block_public_acls, restrict_public_buckets, "

@@ -113,6 +113,7 @@ def _alarm_fragment(a: dict) -> Fragment:
         "threshold": a.get("Threshold"),
         "threshold_metric_id": a.get("ThresholdMetricId"),
         "treat_missing_data": a.get("TreatMissingData"),
+        "unit": a.get("Unit"),
         **_arn_columns(arn),
     }
     return Fragment(ALARM, (arn,), fields, arn_account(arn))
