@@ -36,8 +36,11 @@ from iamsql.policy.matching import arn_chunks_to_regex, compile_regex, glob_to_r
 from iamsql.policy.variables import Template, parse_template
 
 _MISSING = object()
-_YEAR = re.compile(r"\d{4}")
-_YEAR_MONTH = re.compile(r"\d{4}-\d{2}")
+# W3C's profile of ISO 8601 ("Date and Time Formats"): YYYY, YYYY-MM, YYYY-MM-DD, YYYY-MM-DDThh:mmTZD,
+# YYYY-MM-DDThh:mm:ssTZD, YYYY-MM-DDThh:mm:ss.sTZD, TZD "Z or +hh:mm or -hh:mm" (a time without one is read as UTC)
+_W3C_DATE = re.compile(
+    r"(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?)?)?"
+)
 _NUMBER = re.compile(r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*")
 _STRING_MATCHES = frozenset({"stringequals", "stringnotequals", "stringlike", "stringnotlike"})
 
@@ -117,26 +120,29 @@ def parse_number(text: str) -> float | None:
 
 
 def parse_date(text: str) -> float | None:
-    """Seconds since the epoch for an ISO 8601 date/time or an epoch-seconds value, or None. Date values are "one of
-    the W3C implementations of the ISO 8601 date formats" or epoch time (IAM User Guide, "Condition operators",
-    date condition operators); W3C's profile begins with the year alone ("Year: YYYY (eg 1997)"), so four digits
-    are a year (its first instant, UTC), not seconds after 1970-01-01T00:00:00Z."""
+    """Seconds since the epoch for a date/time in W3C's profile of ISO 8601 or an epoch-seconds value, or None. Date
+    values are "one of the W3C implementations of the ISO 8601 date formats" or epoch time (IAM User Guide, "Condition
+    operators", date condition operators): other ISO 8601 forms (a week date ``2026-W01``, the basic format
+    ``20260101T000000Z``, a space for ``T``, a lower-case ``z``) are neither, so they do not parse. W3C's profile
+    begins with the year alone ("Year: YYYY (eg 1997)"), so four digits are a year (its first instant, UTC), not
+    seconds after 1970-01-01T00:00:00Z; a year and month alone is the first instant of that month."""
     text = text.strip()
-    if _YEAR.fullmatch(text):
-        return None if text == "0000" else datetime(int(text), 1, 1, tzinfo=timezone.utc).timestamp()
-    number = parse_number(text)
-    if number is not None:
-        return number
-    if _YEAR_MONTH.fullmatch(text):
-        # W3C's ISO 8601 profile also allows a year and month alone (YYYY-MM): the first instant of that month.
-        text += "-01"
+    found = _W3C_DATE.fullmatch(text)
+    if found is None:
+        return parse_number(text)
+    year, month, day, hour, minute, second, fraction, zone = found.groups()
     try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
+        moment = datetime(int(year), int(month or 1), int(day or 1), int(hour or 0), int(minute or 0),
+                          int(second or 0), tzinfo=timezone.utc)
+    except ValueError:  # no such day or time, or the year 0000
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.timestamp()
+    offset = 0
+    if zone and zone != "Z":
+        hours, minutes = int(zone[1:3]), int(zone[4:6])
+        if hours > 23 or minutes > 59:
+            return None
+        offset = (hours * 60 + minutes) * 60 * (1 if zone[0] == "+" else -1)
+    return moment.timestamp() + (float(fraction) if fraction else 0.0) - offset
 
 
 def _decode_base64(text: str) -> bytes | None:
@@ -232,8 +238,12 @@ def _ordered(compare):
 
 
 def _compile_null(text, _variables):
-    # Null takes no policy variables (IAM User Guide, "Condition operators", Null check).
-    return text.lower()
+    # Null takes no policy variables (IAM User Guide, "Condition operators", Null check), and only true ("the key
+    # doesn't exist") or false ("the key exists"): any other value is malformed, never read as one of them.
+    value = text.lower()
+    if value not in ("true", "false"):
+        raise PolicyError(f"Null condition value must be true or false, got {text!r}")
+    return value
 
 
 def _compile_binary(text, _variables):

@@ -402,14 +402,18 @@ def as_resource_policy(policy: Policy) -> Policy:
 
 
 def as_trust_policy(policy: Policy) -> Policy:
-    """``policy`` read as a role's trust policy: every statement names a principal (``_names_principals``; no
-    ``Resource`` is needed, the role is the resource), and none ``NotPrincipal``, which AWS does not accept there
-    ("You cannot use the NotPrincipal element in an IAM identity-based policy nor in an IAM role trust policy", IAM
-    User Guide, "AWS JSON policy elements: NotPrincipal"); a trust naming it is malformed (``PolicyError``), never read
-    as if the element were absent."""
+    """``policy`` read as a role's trust policy: every statement names a principal (``_names_principals``), and none
+    ``NotPrincipal``, which AWS does not accept there ("You cannot use the NotPrincipal element in an IAM identity-based
+    policy nor in an IAM role trust policy", IAM User Guide, "AWS JSON policy elements: NotPrincipal"); a trust naming
+    it is malformed (``PolicyError``), never read as if the element were absent. Nor ``Resource`` or ``NotResource``: the role is the resource, and IAM refuses a
+    trust policy naming one ("MalformedPolicyDocument: Has prohibited field Resource"), so one is read as malformed,
+    never as a statement limited to the resources it names."""
     for statement in _names_principals(policy).statements:
         if statement.not_principal:
             raise PolicyError(f"statement {statement.index}: NotPrincipal is not supported in a role trust policy")
+        if statement.resources is not None:
+            element = "NotResource" if statement.not_resource else "Resource"
+            raise PolicyError(f"statement {statement.index}: {element} is not supported in a role trust policy")
     return policy
 
 

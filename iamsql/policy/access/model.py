@@ -381,13 +381,18 @@ def _expired(statement, as_of: float) -> bool:
 _FROM = {"greaterthan": False, "greaterthanequals": True}
 
 
-def _started(operator: str, key: str, values, as_of: float) -> bool:
+def _started(operator: str, key: str, values, as_of: float, sessions: bool) -> bool:
     """Every request made at or after ``as_of`` (seconds since the epoch) meets this condition: ``aws:CurrentTime`` or
     ``aws:EpochTime`` ("always included in the request context", IAM User Guide, "AWS global condition context keys")
-    after, or unequal to, moments that have all passed by then (also with ``...IfExists``; set operators are kept)."""
+    after, or unequal to, moments that have all passed by then (also with ``...IfExists``; set operators are kept).
+    ``sessions``: the holder calls only with temporary credentials (a role), so ``aws:TokenIssueTime`` is there too
+    and, as no temporary credentials outlive ``LONGEST_SESSION_SECONDS``, after ``as_of`` less that."""
     name = operator.lower().removesuffix("ifexists")
     numeric = name.startswith("numeric")
-    if key.lower() != "aws:epochtime" and (numeric or key.lower() != "aws:currenttime"):
+    key = key.lower()
+    if sessions and key == "aws:tokenissuetime" and not numeric:
+        as_of -= LONGEST_SESSION_SECONDS
+    elif key != "aws:epochtime" and (numeric or key != "aws:currenttime"):
         return False
     comparison = name.removeprefix("numeric" if numeric else "date")
     if comparison not in (*_FROM, "notequals") or not (numeric or name.startswith("date")):
@@ -401,7 +406,7 @@ def _started(operator: str, key: str, values, as_of: float) -> bool:
     return any(moment < as_of or (_FROM[comparison] and moment == as_of) for moment in moments)
 
 
-def _without_started(statement, as_of: float):
+def _without_started(statement, as_of: float, sessions: bool):
     """The statement without the time conditions every request at or after ``as_of`` meets (``_started``); the same
     object when it has none."""
     condition = statement.get("Condition") if isinstance(statement, dict) else None
@@ -412,7 +417,7 @@ def _without_started(statement, as_of: float):
         if not isinstance(block, dict):
             kept[operator] = block
             continue
-        left = {key: values for key, values in block.items() if not _started(operator, key, values, as_of)}
+        left = {key: values for key, values in block.items() if not _started(operator, key, values, as_of, sessions)}
         if left:
             kept[operator] = left if len(left) < len(block) else block
     if kept == condition:
@@ -421,15 +426,17 @@ def _without_started(statement, as_of: float):
     return {**reduced, "Condition": kept} if kept else reduced
 
 
-def read_at(document: dict, as_of: float | None) -> dict:
+def read_at(document: dict, as_of: float | None, *, sessions: bool = False) -> dict:
     """The document as every request made at or after ``as_of`` (the data's time) reads it: without the statements
     that can match none of them (a grant or a Deny whose date has passed) and without the time conditions all of them
-    meet (a start that has passed); the same object when nothing changes."""
+    meet (a start that has passed; with ``sessions``, for a holder that calls only with temporary credentials, a role,
+    also a start of ``aws:TokenIssueTime`` before its oldest credentials still valid); the same object when nothing
+    changes."""
     statements = document.get("Statement")
     if as_of is None or not isinstance(statements, (list, dict)):
         return document
     listed = statements if isinstance(statements, list) else [statements]
-    kept = [_without_started(statement, as_of) for statement in listed if not _expired(statement, as_of)]
+    kept = [_without_started(statement, as_of, sessions) for statement in listed if not _expired(statement, as_of)]
     if len(kept) == len(listed) and all(one is other for one, other in zip(kept, listed)):
         return document
     return {**document, "Statement": kept}
@@ -462,6 +469,16 @@ class _Documents:
             self._loaded[key, resource] = (LoadedDocument(document, resource), _names_holder(key), digest)
         loaded, personal, digest = self._loaded[key, resource]
         return AttachedPolicy(label, loaded, loaded.document, personal, inline, digest=digest)
+
+    def for_sessions(self, policy: AttachedPolicy, as_of: float | None) -> AttachedPolicy:
+        """``policy`` as a role reads it, whose every request is made with temporary credentials (``read_at`` with
+        ``sessions``); the same object when that changes nothing."""
+        if policy.document is None or as_of is None:
+            return policy
+        read = read_at(policy.document, as_of, sessions=True)
+        if read is policy.document:
+            return policy
+        return replace(self.attached(policy.label, read, inline=policy.inline), group=policy.group, arn=policy.arn)
 
 
 def _inline(
@@ -628,6 +645,7 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
                         ]
             else:
                 trust = _trust(documents, name, more, times.get(account))
+                identity = [documents.for_sessions(policy, times.get(account)) for policy in identity]
             bound = None
             if boundary:
                 known = managed.get(account, {}).get(boundary)
@@ -643,6 +661,8 @@ def load_accounts(con: duckdb.DuckDBPyConnection, account_id: str | None = None)
                     if known
                     else AttachedPolicy(label, None)
                 )
+                if kind == "role":
+                    bound = documents.for_sessions(bound, times.get(account))
             principals.setdefault(account, []).append(
                 Principal(
                     arn,

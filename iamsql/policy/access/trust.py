@@ -110,9 +110,14 @@ def _entry(key: str, value: str, partition: str, account_id: str) -> TrustedEntr
     if key == "service":
         return TrustedEntry(value, "service", None, value, "sts:AssumeRole")
     if key == "federated":
+        # An IAM identity provider belongs to the account its ARN names, which may not be the role's: AWS does not
+        # document such a trust, so it is read as written and reported as trusting that other account (external).
+        # A provider named by its host (cognito-identity.amazonaws.com, accounts.google.com) keeps the role's.
+        provider = re.fullmatch(r"arn:[^:]+:iam::(\d{12}):(?:saml|oidc)-provider/.+", value)
+        account = provider[1] if provider else account_id
         if ":saml-provider/" in value:
-            return TrustedEntry(value, "saml", account_id, value, "sts:AssumeRoleWithSAML")
-        return TrustedEntry(value, "oidc", account_id, value, "sts:AssumeRoleWithWebIdentity")
+            return TrustedEntry(value, "saml", account, value, "sts:AssumeRoleWithSAML")
+        return TrustedEntry(value, "oidc", account, value, "sts:AssumeRoleWithWebIdentity")
     return None
 
 
