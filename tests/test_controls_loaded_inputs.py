@@ -630,3 +630,28 @@ def test_a_key_created_after_an_old_report_is_judged_by_its_last_use(tmp_path):
     assert "last used 72 days" in quiet["reason"], quiet["reason"]
     assert ("created on 2023-12-15, after the credential report (generated on 2023-12-01), which cannot show its use"
             in unknown["reason"]), unknown["reason"]
+
+
+def test_key_rotation_is_judged_on_the_keys_listed_now(tmp_path):
+    """Rotating a key (create a new one, deactivate or delete the old) within the hours the credential report lags
+    leaves the old key in the report's slot; list-access-keys (live) shows the keys as they are: the old one is not
+    judged, the new one is, by its CreateDate (as AWS Config's access-keys-rotated reads it)."""
+    old = ("true", "2020-01-01T00:00:00+00:00", "2024-01-30T00:00:00+00:00")
+    report = report_of([report_line(name, "2020-01-01T00:00:00+00:00", key1=old)
+                        for name in ("rotated", "gone", "kept", "unlisted")])
+    files = {"credential-report.json": report,
+             "rotated.json": listing("rotated", ("AKIAROTATEDOLD000001", "Inactive", "2020-01-01T00:00:00Z"),
+                                     ("AKIAROTATEDNEW000001", "Active", "2024-02-20T08:00:00Z")),
+             "gone.json": listing("gone"),
+             "kept.json": listing("kept", ("AKIAKEPT000000000001", "Active", "2020-01-01T00:00:00Z"))}
+    ids = ["iam_access_key_rotated", "nhi_access_key_rotated"]
+    results = run_loaded(tmp_path, files, ids)
+    for control_id in ids:
+        rows = {resource: row for (cid, resource), row in results.items() if cid == control_id}
+        assert set(rows) == {user_arn("rotated") + "#AKIAROTATEDNEW000001", user_arn("kept") + "#access_key_1",
+                             user_arn("unlisted") + "#access_key_1"}, (control_id, sorted(rows))
+        new = rows[user_arn("rotated") + "#AKIAROTATEDNEW000001"]
+        assert new["status"] == "ok" and "Access key AKIAROTATEDNEW000001 of" in new["reason"], new["reason"]
+        assert "10 days" in new["reason"], new["reason"]
+        for name in ("kept", "unlisted"):
+            assert rows[user_arn(name) + "#access_key_1"]["status"] == "alarm", rows[user_arn(name) + "#access_key_1"]
