@@ -618,3 +618,29 @@ def test_s3_object_selector_filtered_by_other_fields_does_not_record_every_objec
                 ["cloudtrail_management_events_read_write"], name="both-kinds")
     row = found[("cloudtrail_management_events_read_write", f"arn:aws:cloudtrail:us-east-1:{e3}:trail/main")]
     assert row["status"] == "ok", row["reason"]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# ListMFADevices is live, the credential report up to four hours old at its generation: an administrator whose MFA
+# device was removed after the report has a console password without MFA (IAM User Guide, "Getting credential
+# reports": IAM reuses a report generated in the last four hours).
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_administrator_mfa_follows_the_listed_devices(tmp_path):
+    from .test_controls_iam import iam_user, policy, report_row
+
+    account = "830000000006"
+    admin = policy(account, "AdministratorAccess", [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+                   aws_managed=True)
+    accounts = {account: {
+        "aws_iam_user": [{**iam_user(account, "removed", attached=[admin["arn"]]), "mfa_devices": []},
+                         iam_user(account, "unlisted", attached=[admin["arn"]])],
+        "aws_iam_policy": [admin],
+        "aws_iam_credential_report": [report_row(account, name, password_enabled=True, mfa_active=True)
+                                      for name in ("removed", "unlisted")],
+    }}
+    found = run(tmp_path, accounts, ["iam_admin_user_mfa"])
+    removed = found[("iam_admin_user_mfa", f"arn:aws:iam::{account}:user/removed")]
+    assert removed["status"] == "alarm" and "a console password without MFA" in removed["reason"], removed
+    assert found[("iam_admin_user_mfa", f"arn:aws:iam::{account}:user/unlisted")]["status"] == "ok"

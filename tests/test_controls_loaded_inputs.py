@@ -655,3 +655,31 @@ def test_key_rotation_is_judged_on_the_keys_listed_now(tmp_path):
         assert "10 days" in new["reason"], new["reason"]
         for name in ("kept", "unlisted"):
             assert rows[user_arn(name) + "#access_key_1"]["status"] == "alarm", rows[user_arn(name) + "#access_key_1"]
+
+
+def mfa_listing(user: str, *serials: str) -> dict:
+    """list-mfa-devices of ``user`` (the output names the user, as `collect` adds it)."""
+    return {"UserName": user, "MFADevices": [
+        {"UserName": user, "SerialNumber": serial, "EnableDate": "2024-02-20T08:00:00Z"} for serial in serials]}
+
+
+def test_console_mfa_follows_the_users_mfa_devices_listed_now(tmp_path):
+    """ListMFADevices is live; the credential report's mfa_active can be up to four hours older than its
+    GeneratedTime says and is as new as its generation: a device removed since the report leaves the password alone
+    (alarm), a device added since protects it (ok); a user whose devices are not listed is judged by the report."""
+    lines = [report_line(name, "2020-01-01T00:00:00+00:00", password="true", password_used="2024-02-01T00:00:00+00:00")
+             for name in ("removed", "added", "report-yes", "report-no")]
+    lines = [line.replace(",N/A,false,", ",N/A,true,", 1) if line.startswith(("removed,", "report-yes,")) else line
+             for line in lines]
+    files = {"credential-report.json": report_of(lines),
+             "removed.json": mfa_listing("removed"),
+             "added.json": mfa_listing("added", f"arn:aws:iam::{ACCOUNT}:mfa/added-phone")}
+    results = run_loaded(tmp_path, files, ["iam_user_console_mfa"])
+    assert {name: results[user_arn(name)]["status"] for name in ("removed", "added", "report-yes", "report-no")} == {
+        "removed": "alarm", "added": "ok", "report-yes": "ok", "report-no": "alarm"}
+    assert results[user_arn("removed")]["reason"] == (
+        "removed signs in to the console with a password and has no MFA device (list-mfa-devices; the older "
+        "credential report still shows one); enable MFA or remove the password.")
+    assert results[user_arn("added")]["reason"] == (
+        "added has a console password and MFA (list-mfa-devices; the credential report, generated earlier, does not "
+        "show it yet).")
