@@ -683,3 +683,22 @@ def test_console_mfa_follows_the_users_mfa_devices_listed_now(tmp_path):
     assert results[user_arn("added")]["reason"] == (
         "added has a console password and MFA (list-mfa-devices; the credential report, generated earlier, does not "
         "show it yet).")
+
+
+def test_long_term_key_use_is_read_from_the_keys_listed_now(tmp_path):
+    """A workload's key rotated after the credential report: the report's slot holds the old key (unused since), the
+    listing the new one, whose use get-access-key-last-used shows; a key deactivated since the report signs nothing."""
+    report = report_of([key_used("svc-rot", "2023-10-01T12:00:00+00:00"),   # 152 days before the data
+                        key_used("svc-off", "2024-01-20T12:00:00+00:00")])  # 41 days before the data
+    gaad = {"UserDetailList": [gaad_user(n) for n in ("svc-rot", "svc-off")], "GroupDetailList": [],
+            "RoleDetailList": [], "Policies": [], "IsTruncated": False}
+    files = {"credential-report.json": report, "get-account-authorization-details.json": gaad,
+             "svc-rot.json": listing("svc-rot", ("AKIASVCROTNEW0000001", "Active", "2024-02-10T09:00:00Z")),
+             "svc-rot-used.json": {"AccessKeyId": "AKIASVCROTNEW0000001", "AccessKeyLastUsed": {
+                 "LastUsedDate": "2024-02-28T10:00:00Z", "ServiceName": "sqs", "Region": "eu-west-1"}},
+             "svc-off.json": listing("svc-off", ("AKIASVCOFF000000001", "Inactive", "2020-01-01T00:00:00Z"))}
+    results = run_loaded(tmp_path, files, ["nhi_long_term_key_in_use"])
+    rotated, off = results[user_arn("svc-rot")], results[user_arn("svc-off")]
+    assert rotated["status"] == "alarm", rotated["reason"]
+    assert "AKIASVCROTNEW0000001 (last used 2024-02-28 on sqs)" in rotated["reason"], rotated["reason"]
+    assert off["status"] == "ok", off["reason"]
