@@ -702,3 +702,20 @@ def test_long_term_key_use_is_read_from_the_keys_listed_now(tmp_path):
     assert rotated["status"] == "alarm", rotated["reason"]
     assert "AKIASVCROTNEW0000001 (last used 2024-02-28 on sqs)" in rotated["reason"], rotated["reason"]
     assert off["status"] == "ok", off["reason"]
+
+
+def test_unused_non_human_user_counts_the_use_of_a_key_made_after_the_report(tmp_path):
+    """The credential report cannot hold a key created after it, but get-access-key-last-used (live) shows its use:
+    the workload is in use (it was skipped as unknown); without that output it still is unknown."""
+    report = report_of([report_line(name, "2020-01-01T00:00:00+00:00") for name in ("svc-used", "svc-unknown")])
+    gaad = {"UserDetailList": [gaad_user(n) for n in ("svc-used", "svc-unknown")], "GroupDetailList": [],
+            "RoleDetailList": [], "Policies": [], "IsTruncated": False}
+    files = {"credential-report.json": report, "get-account-authorization-details.json": gaad,
+             "svc-used.json": listing("svc-used", ("AKIASVCUSED000000001", "Active", "2024-02-10T09:00:00Z")),
+             "svc-used-last.json": {"AccessKeyId": "AKIASVCUSED000000001", "UserName": "svc-used", "AccessKeyLastUsed": {
+                 "LastUsedDate": "2024-02-28T10:00:00Z", "ServiceName": "sqs", "Region": "eu-west-1"}},
+             "svc-unknown.json": listing("svc-unknown", ("AKIASVCUNKNOWN000001", "Active", "2024-02-10T09:00:00Z"))}
+    results = run_loaded(tmp_path, files, ["nhi_unused"])
+    used, unknown = results[user_arn("svc-used")], results[user_arn("svc-unknown")]
+    assert used["status"] == "ok" and "was last used 2 days before the data was taken" in used["reason"], used["reason"]
+    assert unknown["status"] == "skip" and "AKIASVCUNKNOWN000001" in unknown["reason"], unknown["reason"]
