@@ -719,3 +719,23 @@ def test_unused_non_human_user_counts_the_use_of_a_key_made_after_the_report(tmp
     used, unknown = results[user_arn("svc-used")], results[user_arn("svc-unknown")]
     assert used["status"] == "ok" and "was last used 2 days before the data was taken" in used["reason"], used["reason"]
     assert unknown["status"] == "skip" and "AKIASVCUNKNOWN000001" in unknown["reason"], unknown["reason"]
+
+
+def test_two_active_keys_are_counted_on_the_keys_listed_now(tmp_path):
+    """A rotation finished after the credential report (the old key deactivated) leaves one active key; a second key
+    created after the report makes two. Users whose keys are not listed are judged by the report's slots."""
+    old = ("true", "2020-01-01T00:00:00+00:00", "2024-01-30T00:00:00+00:00")
+    newer = ("true", "2024-01-10T00:00:00+00:00", "2024-01-30T00:00:00+00:00")
+    report = report_of([report_line("rotated", "2020-01-01T00:00:00+00:00", key1=old, key2=newer),
+                        report_line("unlisted", "2020-01-01T00:00:00+00:00", key1=old, key2=newer),
+                        report_line("second", "2020-01-01T00:00:00+00:00", key1=old)])
+    files = {"credential-report.json": report,
+             "rotated.json": listing("rotated", ("AKIAROTATEDOLD000001", "Inactive", "2020-01-01T00:00:00Z"),
+                                     ("AKIAROTATEDNEW000001", "Active", "2024-01-10T00:00:00Z")),
+             "second.json": listing("second", ("AKIASECONDOLD0000001", "Active", "2020-01-01T00:00:00Z"),
+                                    ("AKIASECONDNEW0000001", "Active", "2024-02-20T08:00:00Z"))}
+    results = run_loaded(tmp_path, files, ["iam_user_single_active_access_key"])
+    assert {name: results[user_arn(name)]["status"] for name in ("rotated", "unlisted", "second")} == {
+        "rotated": "ok", "unlisted": "alarm", "second": "alarm"}
+    assert results[user_arn("second")]["reason"] == (
+        "second has 2 active access keys (access key 1 and AKIASECONDNEW0000001); retire the one not in use.")
