@@ -94,6 +94,21 @@ def test_inactive_key_from_user_setup_is_no_finding(tmp_path):
     assert "access key 2" in reason and "access key 1" not in reason
 
 
+def test_set_up_key_deactivated_after_the_report_is_no_finding(tmp_path):
+    """The benchmark's remediation deactivates the set-up key; done within the hours the credential report lags,
+    the user's list-access-keys (live) shows the key inactive while the report still shows it active."""
+    created = "2023-01-01T10:00:00+00:00"
+    key = ("true", "2023-01-01T10:00:03+00:00", "N/A")
+    lines = [report_line(name, created, password="true", password_used="2024-02-25T10:00:00+00:00", key1=key)
+             for name in ("remediated", "listed-active")]
+    files = {"credential-report.json": report_of(lines),
+             "remediated.json": listing("remediated", ("AKIAREMEDIATED000001", "Inactive", "2023-01-01T10:00:03Z")),
+             "listed-active.json": listing("listed-active", ("AKIALISTEDACTIVE0001", "Active", "2023-01-01T10:00:03Z"))}
+    results = run_loaded(tmp_path, files, ["iam_user_no_access_key_at_setup"])
+    assert results[user_arn("remediated")]["status"] == "ok", results[user_arn("remediated")]["reason"]
+    assert results[user_arn("listed-active")]["status"] == "alarm", results[user_arn("listed-active")]["reason"]
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Root MFA: IAM regenerates the credential report at most every four hours (IAM User Guide, "Getting credential
 # reports"), so its mfa_active can be hours old; GetAccountSummary is read live, and its AccountMFAEnabled (1 when
