@@ -654,3 +654,36 @@ def test_administrator_mfa_follows_the_listed_devices(tmp_path):
     removed = found[("iam_admin_user_mfa", f"arn:aws:iam::{account}:user/removed")]
     assert removed["status"] == "alarm" and "a console password without MFA" in removed["reason"], removed
     assert found[("iam_admin_user_mfa", f"arn:aws:iam::{account}:user/unlisted")]["status"] == "ok"
+
+
+# --------------------------------------------------------------------------------------------------------------
+# IAM Identity Center creates a role per permission set assigned to an account (path /aws-reserved/sso.amazonaws.com/,
+# name AWSReservedSSO_<set>_<suffix>), attaches the set's policies to it and protects it: IAM refuses to change it
+# ("Cannot perform the operation on the protected role ... this role is only modifiable by AWS"); the role goes
+# when the permission set is removed from the account, and its inline policy is the set's (IAM Identity Center
+# User Guide, "IAM roles created by IAM Identity Center").
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_identity_center_roles_are_changed_through_their_permission_set(tmp_path):
+    from .test_controls_iam import role
+
+    account = "830000000007"
+    trust = {"Effect": "Allow", "Principal": {"Federated": f"arn:aws:iam::{account}:saml-provider/AWSSSO_0123_DO_NOT_DELETE"},
+             "Action": "sts:AssumeRoleWithSAML"}
+    inline = [{"PolicyName": "AwsSSOInlinePolicy", "PolicyDocument": {
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}}]
+    sso = role(account, "AWSReservedSSO_DataRead_0123456789abcdef", dict(trust),
+               path="/aws-reserved/sso.amazonaws.com/eu-west-1/", created="2022-01-01T00:00:00Z", inline=inline)
+    sso["arn"] = f"arn:aws:iam::{account}:role/aws-reserved/sso.amazonaws.com/eu-west-1/{sso['name']}"
+    plain = role(account, "etl", {"Effect": "Allow", "Principal": {"Service": "glue.amazonaws.com"}},
+                 created="2022-01-01T00:00:00Z", inline=inline)
+    found = run(tmp_path, {account: {"aws_iam_role": [sso, plain], "aws_iam_group": []}},
+                ["iam_role_unused", "iam_group_role_no_inline_policies"])
+    unused = found[("iam_role_unused", sso["arn"])]
+    assert unused["status"] == "alarm", unused
+    assert unused["reason"].endswith("remove the permission set from the account there (IAM cannot delete the role)."), unused
+    assert found[("iam_role_unused", plain["arn"])]["reason"].endswith("remove it if it is no longer needed.")
+    inline_row = found[("iam_group_role_no_inline_policies", sso["arn"])]
+    assert inline_row["status"] == "info" and "IAM Identity Center permission set" in inline_row["reason"], inline_row
+    assert found[("iam_group_role_no_inline_policies", plain["arn"])]["status"] == "alarm"
