@@ -348,6 +348,29 @@ def test_exported_organization_trail_counts_for_the_member_and_the_management_ac
     assert statuses[MANAGEMENT][0] == "ok", statuses[MANAGEMENT]
 
 
+def test_member_without_the_organization_trails_status_is_covered_by_the_management_accounts_data(tmp_path):
+    """A member's export lists the organization trail (describe-trails) without its status or selectors; the
+    management account's data, where the trail is managed, has them: the member is covered by a logging multi-region
+    trail that records every management event, as that data says (it was skipped as unknown)."""
+    export_trails(tmp_path / "management", MANAGEMENT)
+    export_trails(tmp_path / "member", MEMBER, with_status=False)
+    con = db.connect(tmp_path / "exports.duckdb")
+    load_paths(con, [str(tmp_path / "management"), str(tmp_path / "member")], as_of=AS_OF)
+    rows = controls.results(con, controls.run_checks(con, controls=["cloudtrail_multi_region_trail_enabled"]))
+    con.close()
+    statuses = {r["account_id"]: (r["status"], r["reason"]) for r in rows}
+    assert statuses[MEMBER] == ("ok", "Multi-region trail org-trail is logging all management events, read and write."), \
+        statuses[MEMBER]
+    assert statuses[MANAGEMENT][0] == "ok", statuses[MANAGEMENT]
+
+    # the member's data alone cannot tell
+    con = db.connect(tmp_path / "member.duckdb")
+    load_paths(con, [str(tmp_path / "member")], as_of=AS_OF)
+    rows = controls.results(con, controls.run_checks(con, controls=["cloudtrail_multi_region_trail_enabled"]))
+    con.close()
+    assert [r["status"] for r in rows] == ["skip"], rows
+
+
 TRAIL_CONTROLS = ["cloudtrail_trail_logging", "cloudtrail_log_file_validation", "cloudtrail_kms_encryption",
                   "cloudtrail_cloudwatch_delivery", "cloudtrail_management_events_read_write"]
 

@@ -7,6 +7,8 @@ Columns: arn, name, account_id, partition, region (the home region), is_multi_re
 is_organization_trail, is_logging, selectors_known, management_read, management_write, management_excluded,
 s3_data_read, s3_data_write, s3_data_read_filter, s3_data_write_filter.
 
+- An organization trail listed by a member without its status (get-trail-status) or selectors takes them from
+  the management account's data when that is loaded (iamsql_organization_trail).
 - selectors_known is false when the selectors were not collected (no get-event-selectors output) and
   describe-trails does not say the trail uses the default ones (`HasCustomEventSelectors: false`, which
   means every management event, read and write, and no data events). A trail that says so and whose
@@ -26,7 +28,18 @@ s3_data_read, s3_data_write, s3_data_read_filter, s3_data_write_filter.
   trail's advanced S3 object selectors of that kind (`eventName, resources.ARN`), else NULL.
 */
 with trail as (
-  select * from cloudtrail_trail_home
+  -- an organization trail a member lists without its status or selectors: the management account's data, when
+  -- loaded, has them (the same trail)
+  select t.arn, t.name, t.account_id, t.partition, t.home_region, t.region, t.is_multi_region_trail,
+    t.is_organization_trail,
+    coalesce(t.is_logging, o.is_logging) as is_logging,
+    coalesce(t.has_custom_event_selectors, o.has_custom_event_selectors) as has_custom_event_selectors,
+    case when jsonb_typeof(t.event_selectors) = 'array' or jsonb_typeof(t.advanced_event_selectors) = 'array'
+      then t.event_selectors else o.event_selectors end as event_selectors,
+    case when jsonb_typeof(t.event_selectors) = 'array' or jsonb_typeof(t.advanced_event_selectors) = 'array'
+      then t.advanced_event_selectors else o.advanced_event_selectors end as advanced_event_selectors
+  from cloudtrail_trail_home as t
+    left join iamsql_organization_trail as o on o.arn = t.arn and o.account_id <> t.account_id
 ),
 basic as (
   select t.arn,
