@@ -28,7 +28,7 @@ with power as (
   group by principal_arn, account_id
 ), active_key as (
   -- the user's active keys as of the data: list-access-keys where loaded, else the credential report's slots
-  select user_arn, account_id, string_agg('active access key ' || label, ', ' order by key_number, access_key_id) as keys
+  select user_arn, account_id, string_agg('active access key ' || label, ', ' order by label) as keys
   from iam_user_access_key
   group by user_arn, account_id
 ), facts as (

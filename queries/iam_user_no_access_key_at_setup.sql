@@ -29,7 +29,7 @@ with setup_key as (
     and k.created between r.user_creation_time - :setup_window_seconds * interval '1 second'
       and r.user_creation_time + :setup_window_seconds * interval '1 second'
 ), per_user as (
-  select user_arn, account_id, string_agg('access key ' || label, ' and ' order by key_number, label) as keys
+  select user_arn, account_id, string_agg('access key ' || label, ' and ' order by label) as keys
   from setup_key
   group by user_arn, account_id
 )

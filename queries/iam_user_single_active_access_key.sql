@@ -14,7 +14,7 @@ requires: [aws_iam_credential_report]
 with active as (
   select user_arn, account_id, min(user_name) as user_name, count(*) as keys,
     string_agg(case when key_number is null then access_key_id else 'access key ' || key_number end, ' and '
-      order by key_number, access_key_id) as labels
+      order by label) as labels
   from iam_user_access_key
   group by user_arn, account_id
 ), users as (

@@ -26,7 +26,7 @@ with recent as (
   select k.user_arn, k.account_id,
     string_agg(coalesce(k.access_key_id, 'access key ' || k.key_number) || ' (last used '
       || to_char(k.last_used, 'YYYY-MM-DD') || coalesce(' on ' || nullif(k.last_used_service, 'N/A'), '') || ')', ', '
-      order by k.key_number, k.access_key_id) as keys
+      order by k.label) as keys
   from iam_user_access_key as k
   where k.last_used > now() - :lookback_days * interval '1 day' and k.last_used <= now()
   group by k.user_arn, k.account_id
