@@ -4,7 +4,8 @@ description: >-
   At least one logging multi-region trail of the account records S3 object-level data events of the read kind
   for all buckets (a single-region trail records them only for the buckets of its region):
   a basic event selector on AWS::S3::Object for all buckets with ReadWriteType All or ReadOnly, or an advanced
-  event selector on eventCategory Data and resources.type AWS::S3::Object without a resources.ARN filter whose
+  event selector on eventCategory Data and resources.type AWS::S3::Object with no other filter (a resources.ARN, eventName or userIdentity.arn field records only the
+  events it lets through) whose
   readOnly field, if any, is true (cloudtrail_trail_coverage). A trail whose logging status was not collected
   (get-trail-status) makes the result skip, not ok.
 severity: low
@@ -30,7 +31,9 @@ with trail as (
     string_agg(name, ', ' order by name)
       filter (where s3_data_read and is_logging = false and is_multi_region_trail) as stopped,
     string_agg(name || case when is_logging = false then ' (not logging)' else '' end, ', ' order by name)
-      filter (where s3_data_read and not is_multi_region_trail) as regional
+      filter (where s3_data_read and not is_multi_region_trail) as regional,
+    string_agg(name || ' (' || s3_data_read_filter || ')', ', ' order by name)
+      filter (where s3_data_read_filter is not null) as filtered
   from cloudtrail_trail_coverage
   group by account_id
 )
@@ -54,6 +57,10 @@ select
     when t.regional is not null then
       'Trail ' || t.regional || ' records S3 object-level read events only for the buckets of its region; make it '
         || 'multi-region' || case when t.regional like '%(not logging)%' then ' and start logging' else '' end || '.'
+    when t.filtered is not null then
+      'The S3 object-level data event selector of trail ' || t.filtered || ' filters on these fields, so it '
+        || 'records only the read events they let through, not every read event of all buckets; remove the filter '
+        || 'or add a selector for all read events.'
     else 'No trail of account ' || a.account_id || ' records S3 object-level read events for all buckets; add a data-event selector.'
   end as reason,
   a.account_id,

@@ -1,39 +1,35 @@
 /*
 title: Access keys rotated
-description: Every active access key of an IAM user was created or rotated within max_age_days days before the data was taken.
+description: >-
+  Every active access key of an IAM user was created or rotated within max_age_days days before the data was
+  taken. Where list-access-keys of the user is loaded, it says which keys exist now (iam_user_access_key): a
+  report slot whose key was deleted or deactivated since the report is not judged, and an active key created
+  after the report is judged by its create date.
 severity: medium
 resource_type: AWS::IAM::AccessKey
 rationale: The longer a key lives, the more places it has been copied to; rotation limits how long a leaked key stays useful.
 remediation: Create a second key, move the workload to it, deactivate and then delete the old key. Better, replace the user's keys with an IAM role and temporary credentials.
-tables: [aws_iam_credential_report]
+tables: [iam_user_access_key]
+requires: [aws_iam_credential_report]
 parameters:
   max_age_days: 90
 */
-with keys as (
-  select user_arn, user_name, account_id, region, 1 as key_number,
-    coalesce(access_key_1_last_rotated, user_creation_time) as created
-  from aws_iam_credential_report
-  where user_name <> '<root_account>' and access_key_1_active
-  union all
-  select user_arn, user_name, account_id, region, 2, coalesce(access_key_2_last_rotated, user_creation_time)
-  from aws_iam_credential_report
-  where user_name <> '<root_account>' and access_key_2_active
-), aged as (
+with aged as (
   -- rotated means created at most max_age_days before the data was taken, to the second: a key 90 days and
   -- 5 hours old is over a 90-day limit although its age in whole days is 90
   select *, date_part('day', now() - created)::int as key_age,
     created >= now() - :max_age_days * interval '1 day' as rotated
-  from keys
+  from iam_user_access_key
 )
 select
-  user_arn || '#access_key_' || key_number as resource,
+  resource,
   case when rotated then 'ok' else 'alarm' end as status,
-  'Access key ' || key_number || ' of ' || user_name || ' is '
+  'Access key ' || label || ' of ' || user_name || ' is '
     || case when rotated or key_age > :max_age_days then key_age || case when key_age = 1 then ' day' else ' days' end
        else 'over ' || :max_age_days || case when :max_age_days = 1 then ' day' else ' days' end end || ' old'
     || case when rotated then '.' else ' (more than ' || :max_age_days || '); rotate it.' end as reason,
   account_id,
-  region,
+  'global' as region,
   user_name,
   key_number
 from aged

@@ -3,7 +3,8 @@ title: Administrators have MFA and no access keys
 description: >-
   Every IAM user that the policy engine finds has every action on every resource (iam_principal_access,
   question full_admin, decision Allowed or AllowedIf) signs in with MFA if it has a console password, and has no
-  active access key (a key signs requests without MFA), as the credential report says. Users that are not
+  active access key (a key signs requests without MFA), as the credential report says (MFA as the user's
+  list-mfa-devices says and the keys as its list-access-keys says, where they are loaded: iam_user_access_key). Users that are not
   administrators pass; users whose policies are not all loaded are skipped.
 severity: critical
 resource_type: AWS::IAM::User
@@ -13,7 +14,7 @@ rationale: >-
 remediation: >-
   Enable MFA for the user (or remove its console password) and delete its access keys; give administrators
   roles they assume with MFA instead of standing power.
-tables: [aws_iam_credential_report, iam_principal_access]
+tables: [aws_iam_credential_report, aws_iam_user, iam_user_access_key, iam_principal_access]
 requires: [aws_iam_credential_report, aws_iam_user]
 */
 with power as (
@@ -25,15 +26,23 @@ with power as (
   from iam_principal_access
   where question = 'full_admin' and principal_type = 'user'
   group by principal_arn, account_id
+), active_key as (
+  -- the user's active keys as of the data: list-access-keys where loaded, else the credential report's slots
+  select user_arn, account_id, string_agg('active access key ' || label, ', ' order by label) as keys
+  from iam_user_access_key
+  group by user_arn, account_id
 ), facts as (
   select r.user_arn, r.user_name, r.account_id, r.region, r.password_enabled, p.principal_arn, p.admin, p.unknown,
     p.granted_by, p.missing,
     concat_ws(', ',
-      case when r.password_enabled and not coalesce(r.mfa_active, false) then 'a console password without MFA' end,
-      case when r.access_key_1_active then 'active access key 1' end,
-      case when r.access_key_2_active then 'active access key 2' end) as gaps
+      -- list-mfa-devices of the user (live) wins over the report's mfa_active, as in iam_user_console_mfa
+      case when r.password_enabled and not coalesce(jsonb_array_length(u.mfa_devices) > 0, r.mfa_active, false)
+        then 'a console password without MFA' end,
+      k.keys) as gaps
   from aws_iam_credential_report as r
     left join power as p on p.principal_arn = r.user_arn and p.account_id = r.account_id
+    left join aws_iam_user as u on u.account_id = r.account_id and u.name = r.user_name
+    left join active_key as k on k.user_arn = r.user_arn and k.account_id = r.account_id
   where r.user_name <> '<root_account>'
 )
 select

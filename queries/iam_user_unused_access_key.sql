@@ -13,58 +13,15 @@ severity: medium
 resource_type: AWS::IAM::AccessKey
 rationale: An active key that nothing uses is a standing secret that can leak from old laptops, repositories or CI systems without anyone noticing its absence. New keys get a grace period so they are not flagged before first use.
 remediation: Deactivate the key, wait to see that nothing breaks, then delete it.
-tables: [aws_iam_credential_report, aws_iam_access_key, aws_iam_user, iamsql_listed]
+tables: [iam_user_access_key]
 requires: [aws_iam_credential_report]
 parameters:
   max_unused_days: 45
 */
-with slot as (
-  select user_arn, user_name, account_id, 1 as key_number, access_key_1_active as active,
-    access_key_1_last_rotated as rotated, coalesce(access_key_1_last_rotated, user_creation_time) as created,
-    access_key_1_last_used_date as last_used, generated_time
-  from aws_iam_credential_report
-  where user_name <> '<root_account>' and (access_key_1_active or access_key_1_last_rotated is not null)
-  union all
-  select user_arn, user_name, account_id, 2, access_key_2_active, access_key_2_last_rotated,
-    coalesce(access_key_2_last_rotated, user_creation_time), access_key_2_last_used_date, generated_time
-  from aws_iam_credential_report
-  where user_name <> '<root_account>' and (access_key_2_active or access_key_2_last_rotated is not null)
-), listed as (
-  -- list-access-keys: every key of its user, with a create date (a get-access-key-last-used output alone has none)
-  select * from aws_iam_access_key where create_date is not null and user_name <> '<root_account>'
-), listed_user as (
-  -- the users whose list-access-keys is loaded: with a key, or listed with none (their report slots' keys are gone)
-  select account_id, user_name from listed
-  union
-  select account_id, key from iamsql_listed where table_name = 'aws_iam_access_key'
-), report as (
-  select account_id, max(generated_time) as generated_time from aws_iam_credential_report group by account_id
-), keys as (
-  -- the report's active slots; of a user whose keys are listed, only those whose key is still listed and active
-  -- (the key created in the second the slot was last rotated)
-  select s.user_arn, s.user_name, s.account_id, s.key_number, null as access_key_id, s.created,
-    greatest(s.last_used, l.access_key_last_used_date) as last_used, s.generated_time
-  from slot as s
-    left join listed_user as u on u.account_id = s.account_id and u.user_name = s.user_name
-    left join listed as l on l.account_id = s.account_id and l.user_name = s.user_name
-      and date_trunc('second', l.create_date) = date_trunc('second', s.rotated)
-  where (u.user_name is null and s.active) or l.status = 'Active'
-  union all
-  -- listed active keys that no slot holds: created after the report
-  select coalesce(c.user_arn, iu.arn, 'arn:' || l.partition || ':iam::' || l.account_id || ':user/' || l.user_name),
-    l.user_name, l.account_id, null, l.access_key_id, l.create_date, l.access_key_last_used_date, r.generated_time
-  from listed as l
-    join report as r on r.account_id = l.account_id
-    left join aws_iam_credential_report as c on c.account_id = l.account_id and c.user_name = l.user_name
-    left join aws_iam_user as iu on iu.account_id = l.account_id and iu.name = l.user_name
-  where l.status = 'Active' and not exists (
-    select 1 from slot as s
-    where s.account_id = l.account_id and s.user_name = l.user_name
-      and date_trunc('second', s.rotated) = date_trunc('second', l.create_date))
-), aged as (
+with aged as (
   -- "within max_unused_days days" to the second: a key last used 45 days and 5 hours ago is unused for more
   -- than 45 days although the whole days are 45
-  select *, coalesce(access_key_id, key_number::varchar) as label,
+  select *,
     date_part('day', now() - last_used)::int as days_unused, date_part('day', now() - created)::int as key_age,
     last_used >= now() - :max_unused_days * interval '1 day' as used_recently,
     created >= now() - :max_unused_days * interval '1 day' as new_key,
@@ -75,10 +32,10 @@ with slot as (
       as unused_at_report,
     coalesce(to_char(generated_time, 'YYYY-MM-DD'), 'an unknown date') as report_date,
     date_part('day', now() - generated_time)::int as report_age
-  from keys
+  from iam_user_access_key
 )
 select
-  user_arn || '#' || coalesce(access_key_id, 'access_key_' || key_number) as resource,
+  resource,
   case
     when used_recently then 'ok'
     when last_used is null and new_key then 'ok'

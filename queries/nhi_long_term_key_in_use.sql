@@ -5,8 +5,10 @@ description: >-
   lookback_days days before the data was taken (credential report): a workload running on long-term keys where
   a role (instance profile, task role, IAM Roles Anywhere) or OIDC federation would give it short-lived
   credentials. The reason names the key ids (when list-access-keys is loaded) and the service each key last
-  called. Non-human users without a recently used active key pass; a credential report generated before the
-  period began cannot show use within it and is skipped.
+  called. Where list-access-keys of the user is loaded, it says which keys are active now (iam_user_access_key):
+  a key deleted or deactivated since the report does not count, and one created after it counts by its use from
+  get-access-key-last-used. Non-human users without a recently used active key pass; a credential report
+  generated before the period began cannot show use within it and is skipped.
 severity: medium
 resource_type: AWS::IAM::User
 rationale: >-
@@ -15,28 +17,18 @@ rationale: >-
 remediation: >-
   Give the workload a role: an instance profile or task role on AWS, OIDC federation for CI systems, IAM Roles
   Anywhere elsewhere; then deactivate and delete the user's keys.
-tables: [iam_principal, aws_iam_credential_report, aws_iam_access_key]
+tables: [iam_principal, aws_iam_credential_report, iam_user_access_key]
 requires: [aws_iam_credential_report]
 parameters:
   lookback_days: 90
 */
-with report_key as (
-  select user_arn, user_name, account_id, 1 as slot, access_key_1_last_rotated as created,
-    access_key_1_last_used_date as used, access_key_1_last_used_service as service
-  from aws_iam_credential_report where access_key_1_active and user_name <> '<root_account>'
-  union all
-  select user_arn, user_name, account_id, 2, access_key_2_last_rotated,
-    access_key_2_last_used_date, access_key_2_last_used_service
-  from aws_iam_credential_report where access_key_2_active and user_name <> '<root_account>'
-), recent as (
+with recent as (
   select k.user_arn, k.account_id,
-    string_agg(coalesce(a.access_key_id, 'access key ' || k.slot) || ' (last used '
-      || to_char(k.used, 'YYYY-MM-DD') || coalesce(' on ' || k.service, '') || ')', ', ' order by k.slot) as keys
-  from report_key as k
-    left join aws_iam_access_key as a
-      on a.user_name = k.user_name and a.account_id = k.account_id
-        and date_trunc('second', a.create_date) = date_trunc('second', k.created)
-  where k.used > now() - :lookback_days * interval '1 day' and k.used <= now()
+    string_agg(coalesce(k.access_key_id, 'access key ' || k.key_number) || ' (last used '
+      || to_char(k.last_used, 'YYYY-MM-DD') || coalesce(' on ' || nullif(k.last_used_service, 'N/A'), '') || ')', ', '
+      order by k.label) as keys
+  from iam_user_access_key as k
+  where k.last_used > now() - :lookback_days * interval '1 day' and k.last_used <= now()
   group by k.user_arn, k.account_id
 )
 select

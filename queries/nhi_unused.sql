@@ -3,14 +3,14 @@ title: Non-human identities are in use
 description: >-
   Every IAM user and role classified as a non-human identity (iam_principal) was used within max_unused_days
   days before the data was taken, by any evidence: role last use, access-key or password last use in the
-  credential report, or a CloudTrail call. Identities created within max_unused_days days are not judged yet;
+  credential report, a key's last use from get-access-key-last-used, or a CloudTrail call. Identities created within max_unused_days days are not judged yet;
   service-linked roles are reported as info (AWS deletes them with their service). Without any evidence source
   for an identity (a role loaded from list-roles, a user missing from the credential report) and no CloudTrail
   call, its use is unknown and it is skipped, not judged. Principals seen only in CloudTrail are not judged.
   The credential report shows a user's use up to its GeneratedTime only: a user is unused when it already was
   for more than max_unused_days days when the report was generated; a user whose gap crossed the limit only after
   the report, a report generated before the period began, or a user with an access key created after the report
-  (the report cannot hold it) is skipped.
+  (the report cannot hold it) and no use of it loaded is skipped.
 severity: medium
 resource_type: AWS::IAM::Principal
 rationale: >-
@@ -28,6 +28,12 @@ with last_event as (
   where actor_arn is not null and event_time <= now()
   group by actor_arn
 ),
+key_use as (
+  -- get-access-key-last-used (live): a key's use the credential report may not show yet, or not hold at all
+  select account_id, user_name, max(access_key_last_used_date) as last_used
+  from aws_iam_access_key
+  group by account_id, user_name
+),
 key_after_report as (
   -- keys created after the credential report was generated: the report cannot show their use
   select k.account_id, k.user_name, string_agg(k.access_key_id, ', ' order by k.access_key_id) as keys
@@ -40,7 +46,7 @@ evidence as (
   select p.principal_arn, p.principal_type, p.name, p.nhi_rule, p.nhi_reason, p.account_id,
     p.create_date,
     greatest(r.role_last_used_date, c.password_last_used, c.access_key_1_last_used_date, c.access_key_2_last_used_date,
-             e.last_call) as last_used,
+             e.last_call, k.last_used) as last_used,
     coalesce(d.last_used_known, false) or c.user_arn is not null as use_known,
     c.generated_time as report_time, date_part('day', now() - c.generated_time)::int as report_age, n.keys as new_keys
   from iam_principal as p
@@ -49,6 +55,7 @@ evidence as (
     left join aws_iam_credential_report as c on c.user_arn = p.principal_arn
     left join last_event as e on e.actor_arn = p.principal_arn
     left join key_after_report as n on p.principal_type = 'user' and n.user_name = p.name and n.account_id = p.account_id
+    left join key_use as k on p.principal_type = 'user' and k.user_name = p.name and k.account_id = p.account_id
   where p.is_nhi and p.principal_type in ('user', 'role') and (d.arn is not null or c.user_arn is not null)
 )
 select

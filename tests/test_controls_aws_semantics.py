@@ -559,3 +559,131 @@ def test_multi_region_trail_missing_read_events_is_named(tmp_path):
     assert (row["status"], row["reason"]) == (
         "alarm", f"The logging multi-region trail(s) writes of account {account} do not record both read and write "
                  "management events; set their event selectors to all management events."), row
+
+
+# --------------------------------------------------------------------------------------------------------------
+# An advanced event selector records the events that match every one of its field selectors (CloudTrail API
+# reference, "AdvancedFieldSelector": eventName "can use any operator. You can use it to filter in or filter out
+# any data event"; readOnly true logs only read events, false only write events). An S3 object selector that
+# also filters on eventName (the AWS CLI's put-event-selectors example: PutObject and DeleteObject only) or on
+# userIdentity.arn does not record every object-level event of its kind; one on readOnly [true, false] records
+# both kinds.
+# --------------------------------------------------------------------------------------------------------------
+
+
+def cli_example_s3_selector() -> dict:
+    """The AWS CLI example's S3 object selector (tests/data/aws_cli_examples, from the aws-cli examples)."""
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data/aws_cli_examples/json/cloudtrail/put-event-selectors_1.json"
+    selectors = json.loads(path.read_text())["AdvancedEventSelectors"]
+    return next(s for s in selectors if any(f.get("Equals") == ["AWS::S3::Object"] for f in s["FieldSelectors"]))
+
+
+def test_s3_object_selector_filtered_by_other_fields_does_not_record_every_object_event(tmp_path):
+    example = cli_example_s3_selector()
+    category_and_type = [f for f in example["FieldSelectors"] if f["Field"] in ("eventCategory", "resources.type")]
+    event_names = [f for f in example["FieldSelectors"] if f["Field"] == "eventName"]
+    assert event_names and category_and_type  # the example's shape as the test reads it
+    s3_selector = {"Name": "S3 objects", "FieldSelectors": category_and_type}
+    management = {"Name": "management", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}]}
+    e1, e2, e3, e4 = "870000000001", "870000000002", "870000000003", "870000000004"
+    selectors = {
+        # the example's selector without its bucket filter: PutObject and DeleteObject of every bucket only
+        e1: [management, {**s3_selector, "FieldSelectors": [*category_and_type, *event_names]}],
+        e2: [management, {**s3_selector, "FieldSelectors": [
+            *category_and_type, {"Field": "userIdentity.arn", "NotStartsWith": ["arn:aws:sts::870000000002:assumed-role/etl/"]}]}],
+        e3: [management, {**s3_selector, "FieldSelectors": [
+            *category_and_type, {"Field": "readOnly", "Equals": ["true", "false"]}]}],
+        e4: [management, s3_selector],
+    }
+    accounts = {a: {"aws_cloudtrail_trail": [trail(a, "main", advanced_event_selectors=s)]} for a, s in selectors.items()}
+    ids = ["cloudtrail_s3_data_events_read", "cloudtrail_s3_data_events_write"]
+    found = run(tmp_path, accounts, ids)
+    for control_id, kind in zip(ids, ("read", "write")):
+        for account, status, field in [(e1, "alarm", "eventName"), (e2, "alarm", "userIdentity.arn"),
+                                       (e3, "ok", None), (e4, "ok", None)]:
+            row = found[(control_id, f"arn:aws:::{account}")]
+            assert row["status"] == status, (account, row["reason"])
+            if field:
+                assert row["reason"] == (
+                    f"The S3 object-level data event selector of trail main ({field}) filters on these fields, so it "
+                    f"records only the {kind} events they let through, not every {kind} event of all buckets; remove "
+                    f"the filter or add a selector for all {kind} events."), row["reason"]
+    # the management events of all four trails are whole: readOnly [true, false] reads as both kinds there too
+    found = run(tmp_path, {e3: {"aws_cloudtrail_trail": [trail(e3, "main", advanced_event_selectors=[
+        {"Name": "m", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]},
+                                         {"Field": "readOnly", "Equals": ["true", "false"]}]}])]}},
+                ["cloudtrail_management_events_read_write"], name="both-kinds")
+    row = found[("cloudtrail_management_events_read_write", f"arn:aws:cloudtrail:us-east-1:{e3}:trail/main")]
+    assert row["status"] == "ok", row["reason"]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# ListMFADevices is live, the credential report up to four hours old at its generation: an administrator whose MFA
+# device was removed after the report has a console password without MFA, and one whose key was deactivated since
+# has no active key (IAM User Guide, "Getting credential reports": IAM reuses a report generated in the last four
+# hours).
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_administrator_mfa_follows_the_listed_devices(tmp_path):
+    from .test_controls_iam import iam_user, policy, report_row
+
+    account = "830000000006"
+    admin = policy(account, "AdministratorAccess", [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+                   aws_managed=True)
+    accounts = {account: {
+        "aws_iam_user": [{**iam_user(account, "removed", attached=[admin["arn"]]), "mfa_devices": []},
+                         iam_user(account, "unlisted", attached=[admin["arn"]]),
+                         iam_user(account, "deactivated", attached=[admin["arn"]])],
+        "aws_iam_policy": [admin],
+        "aws_iam_credential_report": [report_row(account, name, password_enabled=True, mfa_active=True)
+                                      for name in ("removed", "unlisted")] + [
+            report_row(account, "deactivated", password_enabled=True, mfa_active=True, access_key_1_active=True,
+                       access_key_1_last_rotated="2023-01-01T00:00:00Z")],
+        # list-access-keys (live): the key the report shows active was deactivated since
+        "aws_iam_access_key": [{"access_key_id": "AKIADEACTIVATED00001", "user_name": "deactivated",
+                                "status": "Inactive", "create_date": "2023-01-01T00:00:00Z", "account_id": account,
+                                "partition": "aws", "region": "global"}],
+    }}
+    found = run(tmp_path, accounts, ["iam_admin_user_mfa"])
+    deactivated = found[("iam_admin_user_mfa", f"arn:aws:iam::{account}:user/deactivated")]
+    assert deactivated["status"] == "ok", deactivated
+    removed = found[("iam_admin_user_mfa", f"arn:aws:iam::{account}:user/removed")]
+    assert removed["status"] == "alarm" and "a console password without MFA" in removed["reason"], removed
+    assert found[("iam_admin_user_mfa", f"arn:aws:iam::{account}:user/unlisted")]["status"] == "ok"
+
+
+# --------------------------------------------------------------------------------------------------------------
+# IAM Identity Center creates a role per permission set assigned to an account (path /aws-reserved/sso.amazonaws.com/,
+# name AWSReservedSSO_<set>_<suffix>), attaches the set's policies to it and protects it: IAM refuses to change it
+# ("Cannot perform the operation on the protected role ... this role is only modifiable by AWS"); the role goes
+# when the permission set is removed from the account, and its inline policy is the set's (IAM Identity Center
+# User Guide, "IAM roles created by IAM Identity Center").
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_identity_center_roles_are_changed_through_their_permission_set(tmp_path):
+    from .test_controls_iam import role
+
+    account = "830000000007"
+    trust = {"Effect": "Allow", "Principal": {"Federated": f"arn:aws:iam::{account}:saml-provider/AWSSSO_0123_DO_NOT_DELETE"},
+             "Action": "sts:AssumeRoleWithSAML"}
+    inline = [{"PolicyName": "AwsSSOInlinePolicy", "PolicyDocument": {
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}}]
+    sso = role(account, "AWSReservedSSO_DataRead_0123456789abcdef", dict(trust),
+               path="/aws-reserved/sso.amazonaws.com/eu-west-1/", created="2022-01-01T00:00:00Z", inline=inline)
+    sso["arn"] = f"arn:aws:iam::{account}:role/aws-reserved/sso.amazonaws.com/eu-west-1/{sso['name']}"
+    plain = role(account, "etl", {"Effect": "Allow", "Principal": {"Service": "glue.amazonaws.com"}},
+                 created="2022-01-01T00:00:00Z", inline=inline)
+    found = run(tmp_path, {account: {"aws_iam_role": [sso, plain], "aws_iam_group": []}},
+                ["iam_role_unused", "iam_group_role_no_inline_policies"])
+    unused = found[("iam_role_unused", sso["arn"])]
+    assert unused["status"] == "alarm", unused
+    assert unused["reason"].endswith("remove the permission set from the account there (IAM cannot delete the role)."), unused
+    assert found[("iam_role_unused", plain["arn"])]["reason"].endswith("remove it if it is no longer needed.")
+    inline_row = found[("iam_group_role_no_inline_policies", sso["arn"])]
+    assert inline_row["status"] == "info" and "IAM Identity Center permission set" in inline_row["reason"], inline_row
+    assert found[("iam_group_role_no_inline_policies", plain["arn"])]["status"] == "alarm"

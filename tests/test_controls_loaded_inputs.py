@@ -94,6 +94,21 @@ def test_inactive_key_from_user_setup_is_no_finding(tmp_path):
     assert "access key 2" in reason and "access key 1" not in reason
 
 
+def test_set_up_key_deactivated_after_the_report_is_no_finding(tmp_path):
+    """The benchmark's remediation deactivates the set-up key; done within the hours the credential report lags,
+    the user's list-access-keys (live) shows the key inactive while the report still shows it active."""
+    created = "2023-01-01T10:00:00+00:00"
+    key = ("true", "2023-01-01T10:00:03+00:00", "N/A")
+    lines = [report_line(name, created, password="true", password_used="2024-02-25T10:00:00+00:00", key1=key)
+             for name in ("remediated", "listed-active")]
+    files = {"credential-report.json": report_of(lines),
+             "remediated.json": listing("remediated", ("AKIAREMEDIATED000001", "Inactive", "2023-01-01T10:00:03Z")),
+             "listed-active.json": listing("listed-active", ("AKIALISTEDACTIVE0001", "Active", "2023-01-01T10:00:03Z"))}
+    results = run_loaded(tmp_path, files, ["iam_user_no_access_key_at_setup"])
+    assert results[user_arn("remediated")]["status"] == "ok", results[user_arn("remediated")]["reason"]
+    assert results[user_arn("listed-active")]["status"] == "alarm", results[user_arn("listed-active")]["reason"]
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Root MFA: IAM regenerates the credential report at most every four hours (IAM User Guide, "Getting credential
 # reports"), so its mfa_active can be hours old; GetAccountSummary is read live, and its AccountMFAEnabled (1 when
@@ -331,6 +346,29 @@ def test_exported_organization_trail_counts_for_the_member_and_the_management_ac
     statuses = {r["account_id"]: (r["status"], r["reason"]) for r in rows}
     assert statuses[MEMBER][0] == "ok", statuses[MEMBER]
     assert statuses[MANAGEMENT][0] == "ok", statuses[MANAGEMENT]
+
+
+def test_member_without_the_organization_trails_status_is_covered_by_the_management_accounts_data(tmp_path):
+    """A member's export lists the organization trail (describe-trails) without its status or selectors; the
+    management account's data, where the trail is managed, has them: the member is covered by a logging multi-region
+    trail that records every management event, as that data says (it was skipped as unknown)."""
+    export_trails(tmp_path / "management", MANAGEMENT)
+    export_trails(tmp_path / "member", MEMBER, with_status=False)
+    con = db.connect(tmp_path / "exports.duckdb")
+    load_paths(con, [str(tmp_path / "management"), str(tmp_path / "member")], as_of=AS_OF)
+    rows = controls.results(con, controls.run_checks(con, controls=["cloudtrail_multi_region_trail_enabled"]))
+    con.close()
+    statuses = {r["account_id"]: (r["status"], r["reason"]) for r in rows}
+    assert statuses[MEMBER] == ("ok", "Multi-region trail org-trail is logging all management events, read and write."), \
+        statuses[MEMBER]
+    assert statuses[MANAGEMENT][0] == "ok", statuses[MANAGEMENT]
+
+    # the member's data alone cannot tell
+    con = db.connect(tmp_path / "member.duckdb")
+    load_paths(con, [str(tmp_path / "member")], as_of=AS_OF)
+    rows = controls.results(con, controls.run_checks(con, controls=["cloudtrail_multi_region_trail_enabled"]))
+    con.close()
+    assert [r["status"] for r in rows] == ["skip"], rows
 
 
 TRAIL_CONTROLS = ["cloudtrail_trail_logging", "cloudtrail_log_file_validation", "cloudtrail_kms_encryption",
@@ -667,3 +705,112 @@ def test_an_inline_policy_that_is_not_json_is_unknown_and_keeps_the_others(tmp_p
     assert wildcard["status"] == "skip", wildcard
     assert wildcard["reason"] == (f"Inline policy broken of {user_arn('unreadable')} could not be judged: the document "
                                   f"of broken is not JSON.")
+
+
+def test_key_rotation_is_judged_on_the_keys_listed_now(tmp_path):
+    """Rotating a key (create a new one, deactivate or delete the old) within the hours the credential report lags
+    leaves the old key in the report's slot; list-access-keys (live) shows the keys as they are: the old one is not
+    judged, the new one is, by its CreateDate (as AWS Config's access-keys-rotated reads it)."""
+    old = ("true", "2020-01-01T00:00:00+00:00", "2024-01-30T00:00:00+00:00")
+    report = report_of([report_line(name, "2020-01-01T00:00:00+00:00", key1=old)
+                        for name in ("rotated", "gone", "kept", "unlisted")])
+    files = {"credential-report.json": report,
+             "rotated.json": listing("rotated", ("AKIAROTATEDOLD000001", "Inactive", "2020-01-01T00:00:00Z"),
+                                     ("AKIAROTATEDNEW000001", "Active", "2024-02-20T08:00:00Z")),
+             "gone.json": listing("gone"),
+             "kept.json": listing("kept", ("AKIAKEPT000000000001", "Active", "2020-01-01T00:00:00Z"))}
+    ids = ["iam_access_key_rotated", "nhi_access_key_rotated"]
+    results = run_loaded(tmp_path, files, ids)
+    for control_id in ids:
+        rows = {resource: row for (cid, resource), row in results.items() if cid == control_id}
+        assert set(rows) == {user_arn("rotated") + "#AKIAROTATEDNEW000001", user_arn("kept") + "#access_key_1",
+                             user_arn("unlisted") + "#access_key_1"}, (control_id, sorted(rows))
+        new = rows[user_arn("rotated") + "#AKIAROTATEDNEW000001"]
+        assert new["status"] == "ok" and "Access key AKIAROTATEDNEW000001 of" in new["reason"], new["reason"]
+        assert "10 days" in new["reason"], new["reason"]
+        for name in ("kept", "unlisted"):
+            assert rows[user_arn(name) + "#access_key_1"]["status"] == "alarm", rows[user_arn(name) + "#access_key_1"]
+
+
+def mfa_listing(user: str, *serials: str) -> dict:
+    """list-mfa-devices of ``user`` (the output names the user, as `collect` adds it)."""
+    return {"UserName": user, "MFADevices": [
+        {"UserName": user, "SerialNumber": serial, "EnableDate": "2024-02-20T08:00:00Z"} for serial in serials]}
+
+
+def test_console_mfa_follows_the_users_mfa_devices_listed_now(tmp_path):
+    """ListMFADevices is live; the credential report's mfa_active can be up to four hours older than its
+    GeneratedTime says and is as new as its generation: a device removed since the report leaves the password alone
+    (alarm), a device added since protects it (ok); a user whose devices are not listed is judged by the report."""
+    lines = [report_line(name, "2020-01-01T00:00:00+00:00", password="true", password_used="2024-02-01T00:00:00+00:00")
+             for name in ("removed", "added", "report-yes", "report-no")]
+    lines = [line.replace(",N/A,false,", ",N/A,true,", 1) if line.startswith(("removed,", "report-yes,")) else line
+             for line in lines]
+    files = {"credential-report.json": report_of(lines),
+             "removed.json": mfa_listing("removed"),
+             "added.json": mfa_listing("added", f"arn:aws:iam::{ACCOUNT}:mfa/added-phone")}
+    results = run_loaded(tmp_path, files, ["iam_user_console_mfa"])
+    assert {name: results[user_arn(name)]["status"] for name in ("removed", "added", "report-yes", "report-no")} == {
+        "removed": "alarm", "added": "ok", "report-yes": "ok", "report-no": "alarm"}
+    assert results[user_arn("removed")]["reason"] == (
+        "removed signs in to the console with a password and has no MFA device (list-mfa-devices; the older "
+        "credential report still shows one); enable MFA or remove the password.")
+    assert results[user_arn("added")]["reason"] == (
+        "added has a console password and MFA (list-mfa-devices; the credential report, generated earlier, does not "
+        "show it yet).")
+
+
+def test_long_term_key_use_is_read_from_the_keys_listed_now(tmp_path):
+    """A workload's key rotated after the credential report: the report's slot holds the old key (unused since), the
+    listing the new one, whose use get-access-key-last-used shows; a key deactivated since the report signs nothing."""
+    report = report_of([key_used("svc-rot", "2023-10-01T12:00:00+00:00"),   # 152 days before the data
+                        key_used("svc-off", "2024-01-20T12:00:00+00:00")])  # 41 days before the data
+    gaad = {"UserDetailList": [gaad_user(n) for n in ("svc-rot", "svc-off")], "GroupDetailList": [],
+            "RoleDetailList": [], "Policies": [], "IsTruncated": False}
+    files = {"credential-report.json": report, "get-account-authorization-details.json": gaad,
+             "svc-rot.json": listing("svc-rot", ("AKIASVCROTNEW0000001", "Active", "2024-02-10T09:00:00Z")),
+             "svc-rot-used.json": {"AccessKeyId": "AKIASVCROTNEW0000001", "AccessKeyLastUsed": {
+                 "LastUsedDate": "2024-02-28T10:00:00Z", "ServiceName": "sqs", "Region": "eu-west-1"}},
+             "svc-off.json": listing("svc-off", ("AKIASVCOFF000000001", "Inactive", "2020-01-01T00:00:00Z"))}
+    results = run_loaded(tmp_path, files, ["nhi_long_term_key_in_use"])
+    rotated, off = results[user_arn("svc-rot")], results[user_arn("svc-off")]
+    assert rotated["status"] == "alarm", rotated["reason"]
+    assert "AKIASVCROTNEW0000001 (last used 2024-02-28 on sqs)" in rotated["reason"], rotated["reason"]
+    assert off["status"] == "ok", off["reason"]
+
+
+def test_unused_non_human_user_counts_the_use_of_a_key_made_after_the_report(tmp_path):
+    """The credential report cannot hold a key created after it, but get-access-key-last-used (live) shows its use:
+    the workload is in use (it was skipped as unknown); without that output it still is unknown."""
+    report = report_of([report_line(name, "2020-01-01T00:00:00+00:00") for name in ("svc-used", "svc-unknown")])
+    gaad = {"UserDetailList": [gaad_user(n) for n in ("svc-used", "svc-unknown")], "GroupDetailList": [],
+            "RoleDetailList": [], "Policies": [], "IsTruncated": False}
+    files = {"credential-report.json": report, "get-account-authorization-details.json": gaad,
+             "svc-used.json": listing("svc-used", ("AKIASVCUSED000000001", "Active", "2024-02-10T09:00:00Z")),
+             "svc-used-last.json": {"AccessKeyId": "AKIASVCUSED000000001", "UserName": "svc-used", "AccessKeyLastUsed": {
+                 "LastUsedDate": "2024-02-28T10:00:00Z", "ServiceName": "sqs", "Region": "eu-west-1"}},
+             "svc-unknown.json": listing("svc-unknown", ("AKIASVCUNKNOWN000001", "Active", "2024-02-10T09:00:00Z"))}
+    results = run_loaded(tmp_path, files, ["nhi_unused"])
+    used, unknown = results[user_arn("svc-used")], results[user_arn("svc-unknown")]
+    assert used["status"] == "ok" and "was last used 2 days before the data was taken" in used["reason"], used["reason"]
+    assert unknown["status"] == "skip" and "AKIASVCUNKNOWN000001" in unknown["reason"], unknown["reason"]
+
+
+def test_two_active_keys_are_counted_on_the_keys_listed_now(tmp_path):
+    """A rotation finished after the credential report (the old key deactivated) leaves one active key; a second key
+    created after the report makes two. Users whose keys are not listed are judged by the report's slots."""
+    old = ("true", "2020-01-01T00:00:00+00:00", "2024-01-30T00:00:00+00:00")
+    newer = ("true", "2024-01-10T00:00:00+00:00", "2024-01-30T00:00:00+00:00")
+    report = report_of([report_line("rotated", "2020-01-01T00:00:00+00:00", key1=old, key2=newer),
+                        report_line("unlisted", "2020-01-01T00:00:00+00:00", key1=old, key2=newer),
+                        report_line("second", "2020-01-01T00:00:00+00:00", key1=old)])
+    files = {"credential-report.json": report,
+             "rotated.json": listing("rotated", ("AKIAROTATEDOLD000001", "Inactive", "2020-01-01T00:00:00Z"),
+                                     ("AKIAROTATEDNEW000001", "Active", "2024-01-10T00:00:00Z")),
+             "second.json": listing("second", ("AKIASECONDOLD0000001", "Active", "2020-01-01T00:00:00Z"),
+                                    ("AKIASECONDNEW0000001", "Active", "2024-02-20T08:00:00Z"))}
+    results = run_loaded(tmp_path, files, ["iam_user_single_active_access_key"])
+    assert {name: results[user_arn(name)]["status"] for name in ("rotated", "unlisted", "second")} == {
+        "rotated": "ok", "unlisted": "alarm", "second": "alarm"}
+    assert results[user_arn("second")]["reason"] == (
+        "second has 2 active access keys (access key 1 and AKIASECONDNEW0000001); retire the one not in use.")

@@ -558,14 +558,18 @@ def _create_organization_members(con: duckdb.DuckDBPyConnection, database: str, 
 
 
 def _create_organization_trails(con: duckdb.DuckDBPyConnection, database: str) -> None:
-    """TEMP view ``iamsql_organization_trail(arn, account_id)``: the latest organization trails of the accounts that
-    manage them, never shadowed per account: a member account, which lists the trail too, leaves judging its
-    configuration to the management account's data when that is loaded."""
+    """TEMP view ``iamsql_organization_trail(arn, account_id, is_logging, has_custom_event_selectors,
+    event_selectors, advanced_event_selectors)``: the latest organization trails of the accounts that manage them
+    (their home-region rows), never shadowed per account: a member account, which lists the trail too, leaves
+    judging its configuration to the management account's data when that is loaded, and reads there what its own
+    data lacks of what the trail records (its status and event selectors)."""
     quoted = database.replace('"', '""')
-    con.execute("create or replace temp view iamsql_organization_trail as select distinct t.arn, t.account_id "
+    con.execute("create or replace temp view iamsql_organization_trail as select t.arn, t.account_id, t.is_logging, "
+                "t.has_custom_event_selectors, t.event_selectors, t.advanced_event_selectors "
                 f'from "{quoted}".history.aws_cloudtrail_trail as t join iamsql_latest as l '
                 "on l.snapshot_id = t.snapshot_id and l.table_name = 'aws_cloudtrail_trail' "
-                "where t.is_organization_trail and split_part(t.arn, ':', 5) = t.account_id")
+                "where t.is_organization_trail and split_part(t.arn, ':', 5) = t.account_id "
+                "and (t.home_region is null or t.region is null or t.region = t.home_region)")
 
 
 def _create_listed(con: duckdb.DuckDBPyConnection) -> None:

@@ -5,8 +5,10 @@ describe-trails in every region, are counted once: the row in the trail's home r
 
 Columns: arn, name, account_id, partition, region (the home region), is_multi_region_trail,
 is_organization_trail, is_logging, selectors_known, management_read, management_write, management_excluded,
-s3_data_read, s3_data_write.
+s3_data_read, s3_data_write, s3_data_read_filter, s3_data_write_filter.
 
+- An organization trail listed by a member without its status (get-trail-status) or selectors takes them from
+  the management account's data when that is loaded (iamsql_organization_trail).
 - selectors_known is false when the selectors were not collected (no get-event-selectors output) and
   describe-trails does not say the trail uses the default ones (`HasCustomEventSelectors: false`, which
   means every management event, read and write, and no data events). A trail that says so and whose
@@ -18,11 +20,26 @@ s3_data_read, s3_data_write.
   selector). management_excluded names the excluded sources when that is why a kind is incomplete.
 - A member that is JSON null (an advanced field selector's unused operators, as Steampipe prints them) counts as
   absent.
-- s3_data_*: S3 object-level events for all buckets (basic selector value `arn:<partition>:s3` or
-  `arn:<partition>:s3:::`, or an advanced selector on `AWS::S3::Object` with no `resources.ARN` filter).
+- s3_data_read / s3_data_write: every S3 object-level event of that kind for all buckets (basic selector value
+  `arn:<partition>:s3` or `arn:<partition>:s3:::`, or an advanced selector on `AWS::S3::Object` with no field
+  beyond eventCategory, resources.type and readOnly: a `resources.ARN`, `eventName`, `userIdentity.arn` or other
+  field records only the events it lets through).
+- s3_data_read_filter / s3_data_write_filter: when the kind is not recorded whole, the fields that narrow the
+  trail's advanced S3 object selectors of that kind (`eventName, resources.ARN`), else NULL.
 */
 with trail as (
-  select * from cloudtrail_trail_home
+  -- an organization trail a member lists without its status or selectors: the management account's data, when
+  -- loaded, has them (the same trail)
+  select t.arn, t.name, t.account_id, t.partition, t.home_region, t.region, t.is_multi_region_trail,
+    t.is_organization_trail,
+    coalesce(t.is_logging, o.is_logging) as is_logging,
+    coalesce(t.has_custom_event_selectors, o.has_custom_event_selectors) as has_custom_event_selectors,
+    case when jsonb_typeof(t.event_selectors) = 'array' or jsonb_typeof(t.advanced_event_selectors) = 'array'
+      then t.event_selectors else o.event_selectors end as event_selectors,
+    case when jsonb_typeof(t.event_selectors) = 'array' or jsonb_typeof(t.advanced_event_selectors) = 'array'
+      then t.advanced_event_selectors else o.advanced_event_selectors end as advanced_event_selectors
+  from cloudtrail_trail_home as t
+    left join iamsql_organization_trail as o on o.arn = t.arn and o.account_id <> t.account_id
 ),
 basic as (
   select t.arn,
@@ -50,7 +67,10 @@ advanced as (
     bool_or(field = 'eventCategory' and f -> 'Equals' ? 'Management') as management,
     bool_or(field = 'eventCategory' and f -> 'Equals' ? 'Data') as data,
     bool_or(field = 'resources.type' and f -> 'Equals' ? 'AWS::S3::Object') as s3_object,
-    bool_or(field = 'resources.ARN') as arn_filtered,
+    -- a data selector with any field beyond its category, resource type and readOnly (resources.ARN, eventName,
+    -- userIdentity.arn...) records only the events that field lets through
+    string_agg(distinct case when field not in ('eventCategory', 'resources.type', 'readOnly') then field end, ', ')
+      as data_filter,
     -- management selectors take eventSource NotEquals only (kms.amazonaws.com, rdsdata.amazonaws.com); any
     -- eventSource field narrows the selector to fewer sources than all
     string_agg(case when field = 'eventSource' then coalesce(
@@ -58,8 +78,9 @@ advanced as (
       'event sources other than ' || nullif(replace(regexp_replace(coalesce(nullif(f -> 'Equals', 'null'), nullif(f -> 'StartsWith', 'null'))::text,
         '[\[\]" ]', '', 'g'), ',', ', '), ''),
       'some event sources') end, ', ') as excluded,
-    coalesce(bool_or(field = 'readOnly' and f -> 'Equals' ? 'true'), false) as only_read,
-    coalesce(bool_or(field = 'readOnly' and f -> 'Equals' ? 'false'), false) as only_write
+    -- readOnly Equals [true, false] lets both kinds through
+    coalesce(bool_or(field = 'readOnly' and (f -> 'Equals' ? 'true') and not (f -> 'Equals' ? 'false')), false) as only_read,
+    coalesce(bool_or(field = 'readOnly' and (f -> 'Equals' ? 'false') and not (f -> 'Equals' ? 'true')), false) as only_write
   from advanced_field
   group by arn, selector
 ),
@@ -71,7 +92,9 @@ recorded as (
     bool_or(management and rw in ('All', 'WriteOnly')) as some_management_write,
     string_agg(excluded, ', ') filter (where management) as excluded,
     bool_or(s3_all and rw in ('All', 'ReadOnly')) as s3_data_read,
-    bool_or(s3_all and rw in ('All', 'WriteOnly')) as s3_data_write
+    bool_or(s3_all and rw in ('All', 'WriteOnly')) as s3_data_write,
+    null as s3_data_read_filter,
+    null as s3_data_write_filter
   from basic group by arn
   union all
   select arn,
@@ -80,15 +103,19 @@ recorded as (
     bool_or(management and not only_write),
     bool_or(management and not only_read),
     string_agg(excluded, ', ') filter (where management),
-    bool_or(data and s3_object and not coalesce(arn_filtered, false) and not only_write),
-    bool_or(data and s3_object and not coalesce(arn_filtered, false) and not only_read)
+    bool_or(data and s3_object and data_filter is null and not only_write),
+    bool_or(data and s3_object and data_filter is null and not only_read),
+    string_agg(data_filter, ', ') filter (where data and s3_object and not only_write),
+    string_agg(data_filter, ', ') filter (where data and s3_object and not only_read)
   from advanced group by arn
 ),
 per_trail as (
   select arn, bool_or(management_read) as management_read, bool_or(management_write) as management_write,
     bool_or(some_management_read) as some_management_read, bool_or(some_management_write) as some_management_write,
     string_agg(excluded, ', ') as excluded,
-    bool_or(s3_data_read) as s3_data_read, bool_or(s3_data_write) as s3_data_write
+    bool_or(s3_data_read) as s3_data_read, bool_or(s3_data_write) as s3_data_write,
+    string_agg(s3_data_read_filter, ', ') as s3_data_read_filter,
+    string_agg(s3_data_write_filter, ', ') as s3_data_write_filter
   from recorded group by arn
 )
 select t.arn, t.name, t.account_id, t.partition, coalesce(t.home_region, t.region) as region,
@@ -105,7 +132,9 @@ select t.arn, t.name, t.account_id, t.partition, coalesce(t.home_region, t.regio
   case when p.arn is not null then coalesce(p.s3_data_read, false)
     when t.has_custom_event_selectors = false then false when s.loaded then false end as s3_data_read,
   case when p.arn is not null then coalesce(p.s3_data_write, false)
-    when t.has_custom_event_selectors = false then false when s.loaded then false end as s3_data_write
+    when t.has_custom_event_selectors = false then false when s.loaded then false end as s3_data_write,
+  case when not coalesce(p.s3_data_read, false) then p.s3_data_read_filter end as s3_data_read_filter,
+  case when not coalesce(p.s3_data_write, false) then p.s3_data_write_filter end as s3_data_write_filter
 from trail as t
   left join per_trail as p on p.arn = t.arn
   cross join lateral (

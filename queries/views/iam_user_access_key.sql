@@ -1,0 +1,64 @@
+/*
+The access keys each IAM user has as of the data, from the credential report and, where it is loaded, the user's
+list-access-keys (live, where the report is up to four hours older than its GeneratedTime and only as new as its
+generation). The report's slots (access_key_1, access_key_2) are the keys of users whose keys are not listed; of a
+user whose list-access-keys is loaded (with a key, or listed with none: iamsql_listed), only the slots whose key is
+still listed and Active (the key created in the second the slot was last rotated), plus each listed Active key no
+slot holds (created after the report). The root user's keys are not here.
+
+Columns: user_arn, user_name, account_id, partition, key_number (the report's slot, 1 or 2; NULL for a listed key
+no slot holds), access_key_id (the listed key's id; NULL for a slot of a user whose keys are not listed), created
+(the slot's last_rotated, else the user's creation; the listed CreateDate for a key no slot holds), last_used (the
+later of the report's date and get-access-key-last-used's), last_used_service (the service of that use), generated_time (the report's), resource
+(`<user ARN>#access_key_<N>`, or `<user ARN>#<access key id>` for a key no slot holds), label (`1`, `2` or the id).
+*/
+with slot as (
+  select user_arn, user_name, account_id, partition, 1 as key_number, access_key_1_active as active,
+    access_key_1_last_rotated as rotated, coalesce(access_key_1_last_rotated, user_creation_time) as created,
+    access_key_1_last_used_date as last_used, access_key_1_last_used_service as last_used_service, generated_time
+  from aws_iam_credential_report
+  where user_name <> '<root_account>' and (access_key_1_active or access_key_1_last_rotated is not null)
+  union all
+  select user_arn, user_name, account_id, partition, 2, access_key_2_active, access_key_2_last_rotated,
+    coalesce(access_key_2_last_rotated, user_creation_time), access_key_2_last_used_date,
+    access_key_2_last_used_service, generated_time
+  from aws_iam_credential_report
+  where user_name <> '<root_account>' and (access_key_2_active or access_key_2_last_rotated is not null)
+), listed as (
+  -- list-access-keys: every key of its user, with a create date (a get-access-key-last-used output alone has none)
+  select * from aws_iam_access_key where create_date is not null and user_name <> '<root_account>'
+), listed_user as (
+  -- the users whose list-access-keys is loaded: with a key, or listed with none (their report slots' keys are gone)
+  select account_id, user_name from listed
+  union
+  select account_id, key from iamsql_listed where table_name = 'aws_iam_access_key'
+), report as (
+  select account_id, max(generated_time) as generated_time from aws_iam_credential_report group by account_id
+), keys as (
+  select s.user_arn, s.user_name, s.account_id, s.partition, s.key_number, l.access_key_id, s.created,
+    greatest(s.last_used, l.access_key_last_used_date) as last_used,
+    case when l.access_key_last_used_date > s.last_used or s.last_used is null then l.access_key_last_used_service
+      else s.last_used_service end as last_used_service,
+    s.generated_time
+  from slot as s
+    left join listed_user as u on u.account_id = s.account_id and u.user_name = s.user_name
+    left join listed as l on l.account_id = s.account_id and l.user_name = s.user_name
+      and date_trunc('second', l.create_date) = date_trunc('second', s.rotated)
+  where (u.user_name is null and s.active) or l.status = 'Active'
+  union all
+  select coalesce(c.user_arn, iu.arn, 'arn:' || l.partition || ':iam::' || l.account_id || ':user/' || l.user_name),
+    l.user_name, l.account_id, l.partition, null, l.access_key_id, l.create_date, l.access_key_last_used_date,
+    l.access_key_last_used_service, r.generated_time
+  from listed as l
+    join report as r on r.account_id = l.account_id
+    left join aws_iam_credential_report as c on c.account_id = l.account_id and c.user_name = l.user_name
+    left join aws_iam_user as iu on iu.account_id = l.account_id and iu.name = l.user_name
+  where l.status = 'Active' and not exists (
+    select 1 from slot as s
+    where s.account_id = l.account_id and s.user_name = l.user_name
+      and date_trunc('second', s.rotated) = date_trunc('second', l.create_date))
+)
+select *,
+  user_arn || '#' || case when key_number is null then access_key_id else 'access_key_' || key_number end as resource,
+  case when key_number is null then access_key_id else key_number::varchar end as label
+from keys
