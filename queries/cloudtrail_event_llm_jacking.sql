@@ -56,7 +56,7 @@ bedrock_call as (
   where c.action = any(l.actions)
 ),
 needed as (
-  select greatest(1, ceil(:min_share * array_length(l.actions, 1)))::integer as actions, array_length(l.actions, 1) as listed
+  select greatest(1, ceil(:min_share * cardinality(l.actions)))::integer as actions, cardinality(l.actions) as listed
   from action_list as l
 ),
 -- callers that can reach the share at all: a window holds at most the caller's actions of the whole lookback
@@ -66,17 +66,43 @@ possible_caller as (
   group by c.account_id, c.caller
   having count(distinct c.action) >= (select actions from needed)
 ),
-start as (
-  select distinct c.account_id, c.caller, c.minute
+-- A window [s, s + window) holds an action when one of its calls falls in it: s within window - 1 minutes before
+-- the call. The calls of an action less than a window apart make one run of such starts (an island), so the busiest
+-- window is where most islands of different actions overlap: a sweep over their edges, however many calls there are.
+action_minute as (
+  select distinct c.account_id, c.caller, c.action, c.minute
   from bedrock_call as c
     join possible_caller as p on p.account_id = c.account_id and p.caller = c.caller
 ),
+island_edge as (
+  select m.*,
+    case when lag(m.minute) over (partition by m.account_id, m.caller, m.action order by m.minute)
+              >= m.minute - :window_minutes * interval '1 minute' then 0 else 1 end as opens
+  from action_minute as m
+),
+island as (
+  select i.account_id, i.caller, i.action,
+    sum(i.opens) over (partition by i.account_id, i.caller, i.action order by i.minute rows unbounded preceding) as island,
+    i.minute
+  from island_edge as i
+),
+starts as (
+  select account_id, caller, min(minute) - (:window_minutes - 1) * interval '1 minute' as first_start,
+    max(minute) as last_start
+  from island
+  group by account_id, caller, action, island
+),
+edge as (
+  select account_id, caller, at, sum(delta) as delta
+  from (select account_id, caller, first_start as at, 1 as delta from starts
+        union all
+        select account_id, caller, last_start + interval '1 minute', -1 from starts) as e
+  group by account_id, caller, at
+),
 window_ as (
-  select s.account_id, s.caller, s.minute as started, count(distinct c.action) as actions
-  from start as s
-    join bedrock_call as c on c.account_id = s.account_id and c.caller = s.caller
-      and c.minute >= s.minute and c.minute < s.minute + :window_minutes * interval '1 minute'
-  group by s.account_id, s.caller, s.minute
+  select account_id, caller, at as started,
+    sum(delta) over (partition by account_id, caller order by at rows unbounded preceding) as actions
+  from edge
 ),
 burst as (
   select w.*, row_number() over (partition by w.account_id, w.caller order by w.actions desc, w.started) as rn
@@ -90,23 +116,27 @@ burst_call as (
       and c.minute < b.started + :window_minutes * interval '1 minute'
   where b.rn = 1
 ),
-detail as (
+burst_summary as (
   select u.account_id, u.caller, u.started, u.actions, min(u.partition) as partition,
     min(u.event_time) as first_call, max(u.event_time) as last_call, count(*) as calls,
     count(*) filter (where u.error_code is not null) as failed,
     string_agg(distinct u.ip, ', ') as ips, string_agg(distinct u.region, ', ' order by u.region) as regions,
+    count(distinct u.agent) as agent_count
+  from burst_call as u
+  group by u.account_id, u.caller, u.started, u.actions
+),
+detail as (
+  select s.*,
     (select string_agg(x.agent, ', ' order by x.agent)
-       from (select distinct c.agent from burst_call as c where c.account_id = u.account_id and c.caller = u.caller
+       from (select distinct c.agent from burst_call as c where c.account_id = s.account_id and c.caller = s.caller
              order by c.agent limit 3) as x) as agents,
-    count(distinct u.agent) as agent_count,
     (select string_agg(x.action || ' x' || x.calls || case when x.failed > 0 then ' (' || x.failed || ' failed)' else '' end,
                        ', ' order by x.action) from (
         select c.action, count(*) as calls, count(*) filter (where c.error_code is not null) as failed
         from burst_call as c
-        where c.account_id = u.account_id and c.caller = u.caller
+        where c.account_id = s.account_id and c.caller = s.caller
         group by c.action) as x) as called
-  from burst_call as u
-  group by u.account_id, u.caller, u.started, u.actions
+  from burst_summary as s
 ),
 events as (
   select account_id, count(*) as events, min(event_time) as first_time, max(event_time) as last_time

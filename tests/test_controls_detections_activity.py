@@ -164,3 +164,20 @@ def test_llm_jacking_is_model_access_set_up_not_an_application_invoking_models(t
         assert words in reason, (words, reason)
     for account in (app, slr):
         assert statuses(found[account]) == [(f"arn:aws:::{account}", "ok")], (account, found[account])
+
+
+def test_the_window_holds_calls_less_than_window_minutes_apart(tmp_path):
+    """[start, start + window): RunInstances 59 minutes after AttachUserPolicy is in one 60-minute window, 60 minutes
+    after it is not; repeated calls of one action (AssumeRole every minute for hours) count once."""
+    inside, outside = "874000000001", "874000000002"
+
+    def run_of(account, last_minute):
+        repeated = [event(account, at(m), "AssumeRole", source="sts.amazonaws.com", user="ops") for m in range(300)]
+        first_five = calls(account, ESCALATION[:5], start=at(200), user="ops")
+        return repeated + first_five + [event(account, at(200 + last_minute), "RunInstances", source="ec2.amazonaws.com",
+                                             user="ops")]
+
+    found = run(tmp_path, {inside: run_of(inside, 59), outside: run_of(outside, 60)}, PRIVESC, window_minutes=60)
+    [(_, status, reason)] = found[inside]
+    assert status == "alarm" and "called 7 of the 31" in reason and "sts:AssumeRole x60" in reason, reason
+    assert statuses(found[outside]) == [(f"arn:aws:::{outside}", "ok")], found[outside]
