@@ -60,7 +60,7 @@ escalation_call as (
   where c.action = any(l.actions)
 ),
 needed as (
-  select greatest(1, ceil(:min_share * cardinality(l.actions)))::integer as actions, cardinality(l.actions) as listed
+  select greatest(1, ceil(round(:min_share * cardinality(l.actions), 6)))::integer as actions, cardinality(l.actions) as listed
   from action_list as l
 ),
 -- callers that can reach the share at all: a window holds at most the caller's actions of the whole lookback
