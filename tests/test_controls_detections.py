@@ -29,7 +29,8 @@ DETECTIONS = sorted(c.id for c in controls.load_controls() if c.id in {
     "cloudtrail_event_security_monitoring_disabled", "cloudtrail_event_enumeration_burst",
     "cloudtrail_event_secret_bulk_read", "cloudtrail_event_instance_credentials_used_elsewhere",
     "cloudtrail_event_function_code_replaced", "cloudtrail_event_function_policy_opened",
-    "cloudtrail_event_signin_token_issued"})
+    "cloudtrail_event_signin_token_issued", "cloudtrail_event_privilege_escalation_activity",
+    "cloudtrail_event_llm_jacking"})
 RUN = DETECTIONS + ["cloudtrail_event_root_activity", "cloudtrail_event_trail_tampering", "cloudtrail_event_console_login_without_mfa"]
 
 # technique -> (file stem, [(control, resource, words the reason must hold)])
@@ -120,6 +121,9 @@ TECHNIQUES = {
          "arn:aws:lambda:ca-centralnorth-1r:880896431042:function:stratus-red-team-backdoor-f-func",
          ["user/christophe let everyone (*) lambda:InvokeFunction function stratus-red-team-backdoor-f-func (statement backdoor)",
           "2024-08-01 13:47:16", "no later RemovePermission"])]),
+    "bedrock-invoke-model": ("impact.bedrock-invoke-model", [
+        ("cloudtrail_event_llm_jacking", "arn:aws:iam::494659789341:role/test-role",
+         ["called 6 of the 12 Bedrock model-access actions", "bedrock:PutFoundationModelEntitlement x1"])]),
     "console-login-without-mfa": ("initial-access.console-login-without-mfa", [
         ("cloudtrail_event_console_login_without_mfa", None, ["without MFA"])]),
 }

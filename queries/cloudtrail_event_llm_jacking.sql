@@ -1,0 +1,178 @@
+/*
+title: No identity enabling and invoking Bedrock models (LLM-jacking)
+description: >-
+  No caller made min_share or more of the 12 Amazon Bedrock actions that taking over the account's language
+  models goes through (listed below: listing models and their agreement offers, asking whether a model is
+  available, submitting the model-access use case, accepting a model's agreement, taking its entitlement, reading
+  or changing the invocation logging, invoking models) within any window_minutes minutes, in the lookback_days
+  days before the data was taken. Converse and ConverseStream count as InvokeModel and
+  InvokeModelWithResponseStream, the IAM actions that allow them. A call counts whether it succeeded or not: a
+  denied invocation is an attempt. Calls made by AWS services, by a session of a service-linked role or by a
+  service for the caller (invokedBy) are not counted.
+severity: high
+resource_type: AWS::IAM::Principal
+rationale: >-
+  LLM-jacking: with stolen credentials, attackers check which models the account can use, enable access to more of
+  them (use case, agreement, entitlement), look at whether invocations are logged, then invoke the models for
+  themselves or resell the access, at the account's cost. An application invokes the models it was built for; one
+  identity doing most of these steps within a day is setting up model access, which should be a planned change.
+remediation: >-
+  Confirm the caller is an administrator enabling model access as planned (then record an exception for it);
+  otherwise treat its credentials as compromised, remove the model access it enabled, and check the Bedrock
+  invocation logs and the bill for the calls it made. Scope bedrock:InvokeModel and the model-access actions
+  (aws-marketplace:Subscribe) to the identities that need them.
+tables: [iamsql_account, cloudtrail_event_actor]
+requires: [aws_cloudtrail_trail_event]
+parameters:
+  lookback_days: 90
+  window_minutes: 1440
+  min_share: 0.4
+*/
+with action_list as (
+  -- the IAM actions of the calls, as bedrock:<action>
+  select array[
+    'bedrock:CreateFoundationModelAgreement', 'bedrock:GetFoundationModelAvailability',
+    'bedrock:GetModelInvocationLoggingConfiguration', 'bedrock:GetUseCaseForModelAccess', 'bedrock:InvokeModel',
+    'bedrock:InvokeModelWithResponseStream', 'bedrock:ListFoundationModelAgreementOffers',
+    'bedrock:ListFoundationModels', 'bedrock:ListProvisionedModelThroughputs', 'bedrock:PutFoundationModelEntitlement',
+    'bedrock:PutModelInvocationLoggingConfiguration', 'bedrock:PutUseCaseForModelAccess'] as actions
+),
+call as (
+  select e.account_id, e.partition, coalesce(e.actor_arn, e.identity_arn, e.user_type, 'unknown') as caller,
+    'bedrock:' || case e.event_name when 'Converse' then 'InvokeModel'
+                                    when 'ConverseStream' then 'InvokeModelWithResponseStream'
+                                    else e.event_name end as action,
+    date_trunc('minute', e.event_time) as minute, e.event_time, e.error_code, e.region,
+    coalesce(e.source_ip_address, 'unknown') as ip, coalesce(nullif(e.agent, ''), 'no user agent') as agent
+  from cloudtrail_event_actor as e
+  where e.event_source = 'bedrock.amazonaws.com'
+    and e.agent_kind is distinct from 'aws_service'
+    and not e.aws_caller and e.invoked_by is null
+    and e.event_time > now() - :lookback_days * interval '1 day' and e.event_time <= now()
+),
+bedrock_call as (
+  select c.*
+  from call as c, action_list as l
+  where c.action = any(l.actions)
+),
+needed as (
+  select greatest(1, ceil(round(:min_share * cardinality(l.actions), 6)))::integer as actions, cardinality(l.actions) as listed
+  from action_list as l
+),
+-- callers that can reach the share at all: a window holds at most the caller's actions of the whole lookback
+possible_caller as (
+  select c.account_id, c.caller
+  from bedrock_call as c
+  group by c.account_id, c.caller
+  having count(distinct c.action) >= (select actions from needed)
+),
+-- A window [s, s + window) holds an action when one of its calls falls in it: s within window - 1 minutes before
+-- the call. The calls of an action less than a window apart make one run of such starts (an island), so the busiest
+-- window is where most islands of different actions overlap: a sweep over their edges, however many calls there are.
+action_minute as (
+  select distinct c.account_id, c.caller, c.action, c.minute
+  from bedrock_call as c
+    join possible_caller as p on p.account_id = c.account_id and p.caller = c.caller
+),
+island_edge as (
+  select m.*,
+    case when lag(m.minute) over (partition by m.account_id, m.caller, m.action order by m.minute)
+              >= m.minute - :window_minutes * interval '1 minute' then 0 else 1 end as opens
+  from action_minute as m
+),
+island as (
+  select i.account_id, i.caller, i.action,
+    sum(i.opens) over (partition by i.account_id, i.caller, i.action order by i.minute rows unbounded preceding) as island,
+    i.minute
+  from island_edge as i
+),
+starts as (
+  select account_id, caller, min(minute) - (:window_minutes - 1) * interval '1 minute' as first_start,
+    max(minute) as last_start
+  from island
+  group by account_id, caller, action, island
+),
+edge as (
+  select account_id, caller, at, sum(delta) as delta
+  from (select account_id, caller, first_start as at, 1 as delta from starts
+        union all
+        select account_id, caller, last_start + interval '1 minute', -1 from starts) as e
+  group by account_id, caller, at
+),
+window_ as (
+  select account_id, caller, at as started,
+    sum(delta) over (partition by account_id, caller order by at rows unbounded preceding) as actions
+  from edge
+),
+burst as (
+  select w.*, row_number() over (partition by w.account_id, w.caller order by w.actions desc, w.started) as rn
+  from window_ as w
+  where w.actions >= (select actions from needed)
+),
+burst_call as (
+  select b.account_id, b.caller, b.started, b.actions, c.action, c.event_time, c.error_code, c.ip, c.agent, c.region, c.partition
+  from burst as b
+    join bedrock_call as c on c.account_id = b.account_id and c.caller = b.caller and c.minute >= b.started
+      and c.minute < b.started + :window_minutes * interval '1 minute'
+  where b.rn = 1
+),
+burst_summary as (
+  select u.account_id, u.caller, u.started, u.actions, min(u.partition) as partition,
+    min(u.event_time) as first_call, max(u.event_time) as last_call, count(*) as calls,
+    count(*) filter (where u.error_code is not null) as failed,
+    string_agg(distinct u.ip, ', ') as ips, string_agg(distinct u.region, ', ' order by u.region) as regions,
+    count(distinct u.agent) as agent_count
+  from burst_call as u
+  group by u.account_id, u.caller, u.started, u.actions
+),
+detail as (
+  select s.*,
+    (select string_agg(x.agent, ', ' order by x.agent)
+       from (select distinct c.agent from burst_call as c where c.account_id = s.account_id and c.caller = s.caller
+             order by c.agent limit 3) as x) as agents,
+    (select string_agg(x.action || ' x' || x.calls || case when x.failed > 0 then ' (' || x.failed || ' failed)' else '' end,
+                       ', ' order by x.action) from (
+        select c.action, count(*) as calls, count(*) filter (where c.error_code is not null) as failed
+        from burst_call as c
+        where c.account_id = s.account_id and c.caller = s.caller
+        group by c.action) as x) as called
+  from burst_summary as s
+),
+events as (
+  select account_id, count(*) as events, min(event_time) as first_time, max(event_time) as last_time
+  from cloudtrail_event_actor
+  where event_time > now() - :lookback_days * interval '1 day' and event_time <= now()
+  group by account_id
+)
+select
+  case when d.caller like 'arn:%' then d.caller else 'arn:' || d.partition || ':iam::' || d.account_id || ':' || lower(d.caller) end
+    as resource,
+  'alarm' as status,
+  d.caller || ' called ' || d.actions || ' of the ' || (select listed from needed)
+    || ' Bedrock model-access actions between ' || to_char(d.first_call, 'YYYY-MM-DD HH24:MI:SS') || ' and '
+    || to_char(d.last_call, 'YYYY-MM-DD HH24:MI:SS') || ' UTC (' || d.called || ') in ' || d.regions || ' from ' || d.ips
+    || ' (' || d.agents || case when d.agent_count > 3 then ', ... ' || d.agent_count || ' tools in all' else '' end || ')'
+    || case when d.failed > 0 then '; ' || d.failed || ' of the ' || d.calls || ' calls failed' else '' end
+    || '; confirm it is planned model access.' as reason,
+  d.account_id,
+  'global' as region
+from detail as d
+union all
+select
+  'arn:' || a.partition || ':::' || a.account_id,
+  case when coalesce(ev.events, 0) = 0 then 'skip' else 'ok' end,
+  case
+    when coalesce(ev.events, 0) = 0 then
+      'No CloudTrail events of account ' || a.account_id || ' fall in the ' || :lookback_days
+        || case when :lookback_days = 1 then ' day' else ' days' end
+        || ' before the data was taken, so Bedrock model-access activity cannot be judged.'
+    else 'None of the ' || ev.events || ' CloudTrail events from ' || to_char(ev.first_time, 'YYYY-MM-DD HH24:MI')
+      || ' to ' || to_char(ev.last_time, 'YYYY-MM-DD HH24:MI') || ' UTC is part of ' || (select actions from needed)
+      || ' or more of the ' || (select listed from needed) || ' Bedrock model-access actions called within '
+      || :window_minutes || case when :window_minutes = 1 then ' minute' else ' minutes' end || ' by one caller.'
+  end,
+  a.account_id,
+  'global'
+from iamsql_account as a
+  left join events as ev on ev.account_id = a.account_id
+where not exists (select 1 from detail as d where d.account_id = a.account_id)

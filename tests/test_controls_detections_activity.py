@@ -1,0 +1,183 @@
+"""Breadth detections of docs/detections.md: one identity calling a large share of a list of actions within a window
+(Prowler's cloudtrail_threat_detection_privilege_escalation and _llm_jacking).
+
+- privilege_escalation_activity alarms on the Invictus IR trail, where one user ran Stratus Red Team's escalation
+  and persistence techniques in half an hour, and stays quiet on the maheribra attack chain (role chaining and
+  enumeration, no escalation call) and on a hand-written administrator doing a few of the actions.
+- llm_jacking alarms on Stratus Red Team's bedrock-invoke-model detonation (use case, agreement, entitlement,
+  availability checks, invocation) and stays quiet on an application that lists models and invokes them.
+- Calls spread beyond the window, calls AWS makes itself and accounts without events in the look-back do not alarm.
+"""
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from iamsql import controls
+from iamsql.load import load_paths
+from iamsql.store import db
+
+from .cloudtrail_events import event
+from .test_controls_detections_identity import AS_OF, run, statuses
+
+DATA = Path(__file__).parent / "data"
+PRIVESC, LLM = "cloudtrail_event_privilege_escalation_activity", "cloudtrail_event_llm_jacking"
+T0 = AS_OF - timedelta(days=3)
+
+
+def at(minutes: float):
+    return T0 + timedelta(minutes=minutes)
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory):
+    con = db.connect(tmp_path_factory.mktemp("activity") / "real.duckdb")
+    load_paths(con, [DATA / "invictus_ir_aws_dataset", DATA / "maheribra_aws_attack_chain_ir",
+                     DATA / "stratus_red_team_detonation_logs/docs/detonation-logs/aws.impact.bedrock-invoke-model.json",
+                     DATA / "stratus_red_team_detonation_logs/docs/detonation-logs/aws.persistence.iam-create-admin-user.json"])
+    rows = controls.results(con, controls.run_checks(con, controls=[PRIVESC, LLM]))
+    con.close()
+    assert [r for r in rows if r["status"] == "error"] == []
+    return rows
+
+
+def alarms(rows, control_id):
+    return [(r["account_id"], r["resource"], r["reason"]) for r in rows
+            if r["control_id"] == control_id and r["status"] == "alarm"]
+
+
+def test_the_invictus_escalation_run_alarms_once_for_its_user(real):
+    [(account, resource, reason)] = alarms(real, PRIVESC)
+    assert (account, resource) == ("123837392027", "arn:aws:iam::123837392027:user/bert-jan")
+    for words in ("called 13 of the 31 privilege-escalation actions", "between 2023-07-10 11:54:39 and 2023-07-10 12:28:24",
+                  "iam:AttachRolePolicy x6", "iam:UpdateAssumeRolePolicy x2", "lambda:UpdateFunctionCode x2",
+                  "sts:AssumeRole x23 (13 failed)", "from 192.168.10.20", "Terraform/1.1.2", "tools in all",
+                  "21 of the 60 calls failed"):
+        assert words in reason, (words, reason)
+
+
+def test_the_other_real_trails_are_ok_for_privilege_escalation(real):
+    """The maheribra chain assumes roles and enumerates; a single Stratus technique calls two of the actions."""
+    for account in ("275023965626", "229654561268", "494659789341"):
+        rows = [(r["status"], r["reason"]) for r in real if r["control_id"] == PRIVESC and r["account_id"] == account]
+        assert [status for status, _ in rows] == ["ok"], (account, rows)
+        assert "is part of 7 or more of the 31 privilege-escalation actions called within 1440 minutes" in rows[0][1]
+
+
+def test_the_stratus_bedrock_detonation_is_llm_jacking(real):
+    [(account, resource, reason)] = alarms(real, LLM)
+    assert (account, resource) == ("494659789341", "arn:aws:iam::494659789341:role/test-role")
+    for words in ("called 6 of the 12 Bedrock model-access actions", "bedrock:PutUseCaseForModelAccess x1",
+                  "bedrock:CreateFoundationModelAgreement x1", "bedrock:GetFoundationModelAvailability x10",
+                  "bedrock:InvokeModel x1", "2024-10-17 20:09:50", "stratus-red-team_"):
+        assert words in reason, (words, reason)
+    assert reason.endswith("; confirm it is planned model access."), reason
+
+
+def test_the_real_trails_without_bedrock_calls_are_ok_for_llm_jacking(real):
+    for account in ("123837392027", "275023965626", "229654561268"):
+        assert [r["status"] for r in real if r["control_id"] == LLM and r["account_id"] == account] == ["ok"], account
+
+
+# ------------------------------------------------------------------------------------------ hand-written twins
+
+ESCALATION = [("iam.amazonaws.com", "AttachUserPolicy"), ("iam.amazonaws.com", "PutRolePolicy"),
+              ("iam.amazonaws.com", "CreateAccessKey"), ("iam.amazonaws.com", "UpdateAssumeRolePolicy"),
+              ("lambda.amazonaws.com", "UpdateFunctionCode20150331v2"), ("ec2.amazonaws.com", "RunInstances"),
+              ("sts.amazonaws.com", "AssumeRole")]
+
+
+def calls(account, names, *, every_minutes=1, start=T0, **caller):
+    return [event(account, start + timedelta(minutes=n * every_minutes), name, source=source, **caller)
+            for n, (source, name) in enumerate(names)]
+
+
+def daily(account, names, **caller):
+    """One call a day and a minute, the last a day before the data was taken."""
+    return calls(account, names, every_minutes=1441, start=AS_OF - timedelta(minutes=1441 * len(names)), **caller)
+
+
+def test_privilege_escalation_needs_the_share_within_the_window(tmp_path):
+    tried, few, spread, aws, old = "871000000001", "871000000002", "871000000003", "871000000004", "871000000005"
+    found = run(tmp_path, {
+        # seven of the 31 within minutes, five of them denied: an intruder trying technique after technique
+        tried: calls(tried, ESCALATION[:5], user="intruder", error="AccessDenied")
+        + calls(tried, ESCALATION[5:], user="intruder"),
+        # an administrator's day: six of them (below 20% of 31)
+        few: calls(few, ESCALATION[:6], user="admin"),
+        # the seven, one a day: never seven within 1440 minutes
+        spread: daily(spread, ESCALATION, user="admin"),
+        # CloudFormation running a stack for its role makes the calls itself (invokedBy)
+        aws: calls(aws, ESCALATION, role="deployer", invoked_by="cloudformation.amazonaws.com"),
+        # all seven, long before the look-back
+        old: [e | {"event_time": (AS_OF - timedelta(days=400)).isoformat()} for e in calls(old, ESCALATION, user="x")],
+    }, PRIVESC)
+    [(resource, status, reason)] = found[tried]
+    assert (resource, status) == (f"arn:aws:iam::{tried}:user/intruder", "alarm")
+    assert "called 7 of the 31 privilege-escalation actions" in reason, reason
+    assert "iam:AttachUserPolicy x1 (1 failed)" in reason and "lambda:UpdateFunctionCode x1 (1 failed)" in reason, reason
+    assert "ec2:RunInstances x1," in reason and "sts:AssumeRole x1)" in reason, reason
+    assert "5 of the 7 calls failed" in reason, reason
+    for account in (few, spread, aws):
+        assert statuses(found[account]) == [(f"arn:aws:::{account}", "ok")], (account, found[account])
+    assert found[spread][0][2].startswith("None of the 7 CloudTrail events"), found[spread]
+    assert statuses(found[old]) == [(f"arn:aws:::{old}", "skip")], found[old]
+
+
+def test_the_share_and_window_are_parameters(tmp_path):
+    few, spread = "872000000001", "872000000002"
+    found = run(tmp_path, {few: calls(few, ESCALATION[:6], user="admin"),
+                           spread: daily(spread, ESCALATION, user="admin")},
+                PRIVESC, min_share=0.15, window_minutes=5 * 1441)
+    [(_, status, reason)] = found[few]
+    assert status == "alarm" and "called 6 of the 31" in reason, reason
+    [(_, status, reason)] = found[spread]
+    assert status == "alarm" and "called 5 of the 31" in reason, reason
+
+
+BEDROCK_SETUP = ["ListFoundationModels", "GetFoundationModelAvailability", "ListFoundationModelAgreementOffers",
+                 "PutUseCaseForModelAccess", "CreateFoundationModelAgreement", "PutFoundationModelEntitlement"]
+
+
+def bedrock(account, names, **caller):
+    return [event(account, at(n), name, source="bedrock.amazonaws.com", region="us-west-2", **caller)
+            for n, name in enumerate(names)]
+
+
+def test_llm_jacking_is_model_access_set_up_not_an_application_invoking_models(tmp_path):
+    stolen, app, slr = "873000000001", "873000000002", "873000000003"
+    found = run(tmp_path, {
+        # a stolen key: models listed, access enabled, logging checked, Claude invoked (Converse is InvokeModel)
+        stolen: bedrock(stolen, BEDROCK_SETUP[:4] + ["GetModelInvocationLoggingConfiguration", "Converse"],
+                        user="ci-deploy", key="AKIAEXAMPLESTOLEN01"),
+        # an application: lists the models and invokes them all day, in every way the runtime offers
+        app: bedrock(app, ["ListFoundationModels", "GetFoundationModelAvailability", "InvokeModel",
+                           "InvokeModelWithResponseStream", "Converse", "ConverseStream"] * 3, role="chat-app"),
+        # AWS's own: a service makes the calls
+        slr: bedrock(slr, BEDROCK_SETUP, role="chat-app", invoked_by="bedrock.amazonaws.com"),
+    }, LLM)
+    [(resource, status, reason)] = found[stolen]
+    assert (resource, status) == (f"arn:aws:iam::{stolen}:user/ci-deploy", "alarm")
+    for words in ("called 6 of the 12 Bedrock model-access actions", "bedrock:InvokeModel x1",
+                  "bedrock:GetModelInvocationLoggingConfiguration x1", "in us-west-2 from 198.51.100.7"):
+        assert words in reason, (words, reason)
+    for account in (app, slr):
+        assert statuses(found[account]) == [(f"arn:aws:::{account}", "ok")], (account, found[account])
+
+
+def test_the_window_holds_calls_less_than_window_minutes_apart(tmp_path):
+    """[start, start + window): RunInstances 59 minutes after AttachUserPolicy is in one 60-minute window, 60 minutes
+    after it is not; repeated calls of one action (AssumeRole every minute for hours) count once."""
+    inside, outside = "874000000001", "874000000002"
+
+    def run_of(account, last_minute):
+        repeated = [event(account, at(m), "AssumeRole", source="sts.amazonaws.com", user="ops") for m in range(300)]
+        first_five = calls(account, ESCALATION[:5], start=at(200), user="ops")
+        return repeated + first_five + [event(account, at(200 + last_minute), "RunInstances", source="ec2.amazonaws.com",
+                                             user="ops")]
+
+    found = run(tmp_path, {inside: run_of(inside, 59), outside: run_of(outside, 60)}, PRIVESC, window_minutes=60)
+    [(_, status, reason)] = found[inside]
+    assert status == "alarm" and "called 7 of the 31" in reason and "sts:AssumeRole x60" in reason, reason
+    assert statuses(found[outside]) == [(f"arn:aws:::{outside}", "ok")], found[outside]
