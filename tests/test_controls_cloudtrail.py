@@ -230,6 +230,9 @@ def test_every_cloudtrail_control_has_an_alarm_and_a_pass_case():
     elsewhere = {"cloudtrail_event_nhi_human_use", "cloudtrail_event_nhi_reuse_many_sources"} | set(DETECTIONS) | set(TESTED_THERE)  # NHI: test_controls_nhi
     elsewhere |= set(IDENTITY_DETECTIONS)
     elsewhere |= {"cloudtrail_bucket_not_public", "cloudtrail_bucket_access_logging"}  # test_controls_monitoring
+    from .test_controls_prowler_parity import CLOUDTRAIL_CONTROLS as PROWLER_PARITY
+
+    elsewhere |= set(PROWLER_PARITY)
     assert shipped - elsewhere <= set(CONTROLS)
     for control_id in CONTROLS:
         assert {"alarm", "ok"} <= {s for c, _, s in EXPECTED if c == control_id}, control_id

@@ -19,6 +19,8 @@ from tests.fixtures.moto import populate_account
 # the IAM controls whose ok, alarm and skip cases are here (test_controls_iam checks every IAM control has some)
 IAM_CONTROLS = ("iam_policy_no_full_access_to_cloudtrail", "iam_policy_no_full_access_to_kms",
                 "iam_policy_no_marketplace_subscribe_star", "iam_user_access_key_limited_to_iam_sts")
+# the CloudTrail controls whose ok, alarm and skip cases are here (test_controls_cloudtrail checks the same)
+CLOUDTRAIL_CONTROLS = ("cloudtrail_insights_enabled", "cloudtrail_bucket_mfa_delete")
 AS_OF = "2024-03-01T12:00:00Z"
 ACCOUNT = "111122223333"
 CREATED = "2023-01-01T00:00:00Z"
