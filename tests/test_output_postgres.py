@@ -141,6 +141,20 @@ NUMERIC_QUERIES = [
     "select avg(x) as v from unnest(array[1.5, 2.25, 3]) as t(x)",
     "select avg(distinct i % 3) as v from generate_series(1, 5) i",
     "select avg(distinct i % 4 * 1.5) filter (where i > 1) as v from generate_series(1, 9) i",
+    # the numeric versions of the math functions, each with the decimals numeric.c gives it
+    "select sqrt(i * 0.731) as v from generate_series(1, 60) i",
+    "select sqrt(i * 1234567.891) as v from generate_series(1, 30) i",
+    "select ln(i * 0.0173) as v from generate_series(1, 60) i",
+    "select log(i * 3.3) as v from generate_series(1, 30) i",
+    "select log10(i * 0.25) as v from generate_series(1, 30) i",
+    "select log(i * 0.5 + 0.01, 7.25) as v from generate_series(1, 30) i",
+    "select exp(i / 37.0) as v from generate_series(1, 60) i",
+    "select exp(-i * 1.7) as v from generate_series(1, 30) i",
+    "select power(i * 0.37, i / 13.0) as v from generate_series(1, 60) i",
+    "select power(1.0 + i / 1000.0, i) as v from generate_series(1, 60) i",
+    "select (i * 0.99) ^ -3 as v from generate_series(1, 30) i",
+    "select power(99999999.5, 0.5) as v",
+    "select power(1.5, 0.00000012 / 1e28) as v",
 ]
 
 

@@ -1639,6 +1639,8 @@ def _numeric_operand_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
         return None
     if (scale := numeric_scale(node, scope)) is None:
         return numeric_value_text(node, scope)  # avg(x) / 60: the quotient as Postgres rounds it
+    if isinstance(node, exp.Literal):
+        return string(node.this)  # as written: 1e28 is exact, a DECIMAL of the double 1e28 would not be
     decimal = exp.Cast(this=node.copy(), to=exp.DataType.build(f"DECIMAL(38, {scale})"))  # a cast of its own
     return exp.cast(decimal, exp.DataType.build("VARCHAR"))
 
@@ -1719,6 +1721,9 @@ def numeric_value_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
         fraction = call("pg_numeric_op", string("/"), exp.cast(call("pg_day_micros", node.expression.copy()), text),
                         string("86400000000"))
         return call("pg_numeric_op", string("+"), exp.cast(call("pg_julian_day", node.expression.copy()), text), fraction)
+    if isinstance(node, exp.Case) and (checked := node.args.get("default")) is not None and checked.meta.get(
+            "pg_domain_checked"):
+        return numeric_value_text(checked, scope)  # sqrt(x) with its domain check: pg_numeric_op checks it too
     if isinstance(node, (exp.Case, exp.Coalesce)):
         return _branch_texts(node, scope)
     if isinstance(node, (exp.Greatest, exp.Least)):
@@ -1734,6 +1739,14 @@ def numeric_value_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
         if not is_numeric(node, scope) or _is_float(node, scope):
             return None
         operator, sides = NUMERIC_OPERATORS[type(node)], [node.this, node.expression]
+    elif _numeric_math(node, scope):
+        # sqrt(2.0) is 1.414213562373095, power(2.0, 3) 8.0000000000000000: numeric.c's decimals for the value
+        operator, sides = func_name(node), _math_args(node)
+        if operator in ("log", "log10") and len(sides) == 1:
+            operator, sides = "log", [exp.Literal.number(10), *sides]
+        elif operator not in ("log", "log10", "power", "pow"):
+            sides = [exp.Literal.number(0), *sides]
+        operator = {"pow": "power", "log10": "log"}.get(operator, operator)
     else:
         average = node
         while isinstance(average, (exp.Window, exp.Filter)):

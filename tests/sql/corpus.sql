@@ -8270,3 +8270,9 @@ select count(distinct x) as n, max(x) as m from (select 1.5 as x union select 1.
 
 -- name: set_source_ordered_limited
 select x from (select 1.5 as x union select 2 order by 1 desc limit 1) s;
+
+-- name: numeric_math_functions_as_text
+select name, sqrt(attachment_count * 1.0)::text as s, concat(ln(attachment_count + 0.5), '/', exp(attachment_count / 10.0)) as c, power(attachment_count, 1.5)::text || '!' as p, log(2.0, attachment_count + 1.0)::text as l from aws_iam_policy order by name;
+
+-- name: numeric_math_functions_of_literals
+select sqrt(2.0)::text as a, power(2.0, 3)::text as b, log10(100.0)::text as c, power(1.5, 0.00000012 / 1e28)::text as d, power(99999999.5, 0.5)::text as e;
