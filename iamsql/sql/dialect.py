@@ -314,7 +314,10 @@ INT_RESULT_FUNCTIONS = {
     "pg_array_ndims",
     "num_nulls",
     "num_nonnulls",
+    "regexp_count",
 }
+# Functions of integers whose result has their arguments' type (``gcd(12, 8)`` is an integer, of a bigint a bigint).
+INT_ARGUMENT_FUNCTIONS = {"gcd", "lcm"}
 WINDOW_INT_FUNCTIONS = {"row_number", "rank", "dense_rank", "ntile"}
 INT_TYPES = {exp.DataType.Type.INT, exp.DataType.Type.BIGINT, exp.DataType.Type.SMALLINT, exp.DataType.Type.TINYINT}
 JSON_TYPES = {exp.DataType.Type.JSON, exp.DataType.Type.JSONB}
@@ -627,6 +630,8 @@ class Scope:
             return self.is_int(node.this)
         if isinstance(node, exp.Sum):
             return self.is_int4(node.this)  # sum of an integer is a bigint; of a bigint, a numeric
+        if func_name(node) in INT_ARGUMENT_FUNCTIONS:
+            return all(self.is_int(a) for a in _math_args(node))
         return func_name(node) in INT_RESULT_FUNCTIONS or func_name(node) in WINDOW_INT_FUNCTIONS
 
     def is_int4(self, node: exp.Expr) -> bool:
@@ -656,6 +661,8 @@ class Scope:
             # a column of a subquery or CTE whose item (in every branch of a set operation) is an integer
             return bool(self.of_derived(node, lambda item, scope: all(
                 scope.is_int4(i) for i in set_items(item) or [item])))
+        if func_name(node) in INT_ARGUMENT_FUNCTIONS:
+            return all(self.is_int4(a) for a in _math_args(node))
         return func_name(node) in INT_RESULT_FUNCTIONS - {"count"}
 
     def _series_function(self, column: exp.Column) -> exp.Expr | None:
@@ -4722,46 +4729,70 @@ def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False, numeric_
     tree = type_names(tree, scope, numeric_text)
     scales = output_scales(tree, scope)
     integers = output_integers(tree, scope) if numeric_text else []
-    json_columns = output_json_columns(tree) if numeric_text else []
+    type_fields = output_type_fields(tree) if numeric_text else []
     if numeric_text:
         tree = numeric_text_columns(tree, scope, scales)
     tree = with_output_integers(with_output_scales(apply_rewrites(tree, scope), scales), integers)
-    return with_output_json(tree, json_columns)
+    return with_output_types(tree, type_fields)
 
 
-# A result column holding a json (not jsonb) value: a struct of this one field, which ``query.fetch`` prints as json.
-JSON_FIELD = "pg_json"
+# A result column whose Postgres type DuckDB's own type does not tell (json, not jsonb; varchar, inet, cidr, not
+# text; regtype): a struct of one field named after the type, which ``query.fetch`` prints with that data_type.
+JSON_FIELD, VARCHAR_FIELD, REGTYPE_FIELD = "pg_json", "pg_varchar", "pg_regtype"
 
 
-def output_json_columns(tree: exp.Expr) -> list[bool]:
-    """Per column of the statement's result, whether it is a Postgres ``json`` (not ``jsonb``): a json function's
-    value (``json_build_object``, ``json_agg``, ``to_json``, ...), a cast to json or a member of one (``->``). Before
-    the rewrites."""
+def output_type_fields(tree: exp.Expr) -> list[str | None]:
+    """Per column of the statement's result, the field naming its type when DuckDB's would not (``JSON_FIELD``...):
+    a Postgres ``json`` (a json function's value: ``json_build_object``, ``json_agg``, ``to_json``, ...; a cast to
+    json or a member of one: ``->``), a cast to ``varchar``, an ``inet`` or ``cidr`` value. Before the rewrites."""
     if not isinstance(tree, exp.Select):
         return []
-    flags = []
+    fields = []
     for item in (i.unalias() for i in tree.expressions):
-        while isinstance(item, (exp.Window, exp.Filter, exp.JSONExtract, exp.Paren)):
-            item = item.this  # a member of json (``->``) is json
-        flags.append(is_plain_json(item) or isinstance(item, exp.Cast) and item.to.this == exp.DataType.Type.JSON)
-    return flags
+        json_item = item
+        while isinstance(json_item, (exp.Window, exp.Filter, exp.JSONExtract, exp.Paren)):
+            json_item = json_item.this  # a member of json (``->``) is json
+        if is_plain_json(json_item) or isinstance(json_item, exp.Cast) and json_item.to.this == exp.DataType.Type.JSON:
+            fields.append(JSON_FIELD)
+        elif isinstance(item, exp.Cast) and item.to.this == exp.DataType.Type.VARCHAR:
+            fields.append(VARCHAR_FIELD)
+        else:
+            fields.append(f"pg_{network}" if (network := inet_type(item)) else None)
+    return fields
 
 
-def with_output_json(tree: exp.Expr, json_columns: list[bool]) -> exp.Expr:
-    """The translated statement with those columns as a ``JSON_FIELD`` struct, so ``-o json`` names their type
-    ``json`` as Postgres does (DuckDB has one JSON type for both)."""
-    for item, is_json in zip(tree.expressions if json_columns else [], json_columns):
-        if is_json:
+def typed_value(value: exp.Expr, field: str) -> exp.Struct:
+    """``value`` as a struct of the one field that names its Postgres type (``output_type_fields``)."""
+    return exp.Struct(expressions=[exp.PropertyEQ(this=exp.to_identifier(field), expression=value)])
+
+
+def with_output_types(tree: exp.Expr, type_fields: list[str | None]) -> exp.Expr:
+    """The translated statement with those columns as structs of their type's field, so ``-o json`` names their type
+    as Postgres does (DuckDB has one JSON type for json and jsonb, one text type)."""
+    for item, field in zip(tree.expressions if type_fields else [], type_fields):
+        if field:
             value = item.this if isinstance(item, exp.Alias) else item
-            value.replace(exp.Struct(expressions=[exp.PropertyEQ(this=exp.to_identifier(JSON_FIELD),
-                                                                   expression=value.copy())]))
+            value.replace(typed_value(value.copy(), field))
     return tree
+
+
+def _bigint_of_sums(node: exp.Expr, scope: Scope) -> bool:
+    """Whether ``node`` is a Postgres ``bigint`` that DuckDB computes as a HUGEINT: a ``sum`` of integers (also with
+    ``filter`` or ``over``), arithmetic on one and integers (``sum(1) over () / 4``)."""
+    while isinstance(node, (exp.Window, exp.Filter, exp.Paren, exp.Neg)):
+        node = node.this
+    if isinstance(node, exp.Sum):
+        return scope.is_int4(node.this)
+    if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)):
+        sides = (node.this, node.expression)
+        return any(_bigint_of_sums(side, scope) for side in sides) and all(scope.is_int(side) for side in sides)
+    return False
 
 
 def output_integers(tree: exp.Expr, scope: Scope) -> list[str | None]:
     """Per column of the statement's result, ``SMALLINT`` for a cast to ``smallint``, ``INTEGER`` for a Postgres
     ``integer`` that DuckDB computes as a BIGINT (``length``, ``strpos``, ``jsonb_array_length``, ``ntile``, ``grouping``, a series of integers),
-    ``BIGINT`` for a ``sum`` of integers (a HUGEINT in DuckDB), else None. A set operation's column is ``INTEGER``
+    ``BIGINT`` for a ``sum`` of integers and arithmetic on it (a HUGEINT in DuckDB), else None. A set operation's column is ``INTEGER``
     when every branch's is an ``integer`` (or NULL)."""
     if isinstance(tree, exp.SetOperation):
         branches = _set_operation_branches(tree)
@@ -4775,9 +4806,6 @@ def output_integers(tree: exp.Expr, scope: Scope) -> list[str | None]:
         return []
     types = []
     for item in (i.unalias() for i in tree.expressions):
-        total = item
-        while isinstance(total, (exp.Window, exp.Filter)):
-            total = total.this
         if isinstance(item, exp.Literal) and not isinstance(tree.parent, exp.SetOperation):
             types.append(None)
         elif isinstance(item, exp.Cast) and item.to.this == exp.DataType.Type.SMALLINT:
@@ -4786,7 +4814,7 @@ def output_integers(tree: exp.Expr, scope: Scope) -> list[str | None]:
                 item, exp.ExplodingGenerateSeries) and scope._series_type(item) == "BIGINT" and all(
                 scope.is_int4(item.args[k]) for k in ("start", "end", "step") if item.args.get(k) is not None):
             types.append("INTEGER")
-        elif isinstance(total, exp.Sum) and scope.is_int4(total.this):
+        elif _bigint_of_sums(item, scope):
             types.append("BIGINT")
         else:
             types.append(None)
@@ -4849,10 +4877,6 @@ TYPEOF_NAMES = {
 }
 
 
-# A result column of ``pg_typeof(...)``: a struct of this one field, which ``query.fetch`` prints as a ``regtype``.
-REGTYPE_FIELD = "pg_regtype"
-
-
 def type_names(tree: exp.Expr, scope: Scope, result_types: bool = False) -> exp.Expr:
     """``pg_typeof(x)`` as the name of x's Postgres type: what the query decides (``jsonb``, ``numeric``, which
     DuckDB computes as a double, ``integer`` and ``bigint``, ``text``; a quoted literal is ``unknown``), else DuckDB's
@@ -4885,7 +4909,7 @@ def type_names(tree: exp.Expr, scope: Scope, result_types: bool = False) -> exp.
             name = choice.else_(exp.Case().when(decimal, string("numeric")).else_(call("lower", duck_type)))
         item = node.parent if isinstance(node.parent, exp.Alias) else node
         if result_types and item.parent is tree and isinstance(tree, exp.Select):
-            name = exp.Struct(expressions=[exp.PropertyEQ(this=exp.to_identifier(REGTYPE_FIELD), expression=name)])
+            name = typed_value(name, REGTYPE_FIELD)
         node.replace(name)
     return tree
 

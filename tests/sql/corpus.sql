@@ -8276,3 +8276,9 @@ select name, sqrt(attachment_count * 1.0)::text as s, concat(ln(attachment_count
 
 -- name: numeric_math_functions_of_literals
 select sqrt(2.0)::text as a, power(2.0, 3)::text as b, log10(100.0)::text as c, power(1.5, 0.00000012 / 1e28)::text as d, power(99999999.5, 0.5)::text as e;
+
+-- name: int_typed_functions_and_sum_arithmetic
+select name, regexp_count(name, '[aeiou]') as vowels, regexp_count(name, '[aeiou]') / 2 as half, gcd(length(name), 6) as g, lcm(length(name), 4) as l, sum(1) over () / 4 as quarter, sum(length(name)) over () % 5 as m from aws_iam_user order by name;
+
+-- name: network_and_varchar_columns
+select event_id, source_ip_address::inet as ip, network(set_masklen(source_ip_address::inet, 16)) as net, event_name::varchar as e, event_name::varchar(6) as e6 from aws_cloudtrail_trail_event where source_ip_address ~ '^[0-9.]+$' order by event_id;
