@@ -3011,7 +3011,7 @@ def regexp_pg15(node: exp.Expr) -> exp.Expr:
         raise UnsupportedFeature(f"unsupported Postgres feature: {func_name(node)}() with more than two arguments")
     text, pattern = node.this, node.expression
     if isinstance(node, exp.RegexpCount):
-        return call("len", call("regexp_extract_all", text, pattern))
+        return exp.Length(this=call("regexp_extract_all", text, pattern))  # an integer, as length() is
     matches = call("regexp_matches", text.copy(), pattern.copy())
     if isinstance(node, exp.RegexpSubstr):
         return exp.Case().when(matches, call("regexp_extract", text, pattern, exp.Literal.number(0)))
