@@ -4222,7 +4222,29 @@ def check_quoted_fallback_names(tree: exp.Expr) -> None:
             raise QueryError(f'column "{column.name}" does not exist')
 
 
+# What Postgres knows of its own server and session: iamsql has no database user, schema or server version to give.
+SERVER_FACTS = {exp.CurrentUser: "current_user", exp.SessionUser: "session_user", exp.CurrentSchema: "current_schema",
+                exp.CurrentCatalog: "current_catalog", exp.CurrentDatabase: "current_database()",
+                exp.CurrentVersion: "version()"}
+# Unquoted, these keywords are Postgres's current_user (a column or alias of that name must be quoted).
+USER_KEYWORDS = {"user", "current_role"}
+
+
+def check_server_facts(tree: exp.Expr) -> None:
+    """Refuses ``user``, ``current_user``, ``version()`` and the like: DuckDB would answer with its own (``duckdb``,
+    ``main``, its version), never what Postgres and Steampipe give."""
+    for node in tree.find_all(exp.Column, *SERVER_FACTS):
+        if isinstance(node, exp.Column):
+            if node.table or node.this.args.get("quoted") or node.name.lower() not in USER_KEYWORDS:
+                continue
+            raise UnsupportedFeature(f'unsupported Postgres feature: {node.name.lower()} (unquoted, the Postgres '
+                                     f'session\'s user, which iamsql has not got; a column of that name is "{node.name}")')
+        raise UnsupportedFeature(f"unsupported Postgres feature: {SERVER_FACTS[type(node)]} (the Postgres server's own "
+                                 "user, schema or version; iamsql has none to give)")
+
+
 def check_unsupported(tree: exp.Expr) -> None:
+    check_server_facts(tree)
     for window in tree.find_all(exp.WindowSpec):
         if str(window.args.get("kind") or "").upper() == "GROUPS" or window.args.get("exclude"):
             raise UnsupportedFeature("unsupported Postgres feature: window frame with GROUPS or EXCLUDE")
