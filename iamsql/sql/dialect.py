@@ -3273,6 +3273,8 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         if node.args.get("threshold") is not None:
             raise UnsupportedFeature("unsupported Postgres feature: width_bucket() over an array of thresholds")
         return call("pg_width_bucket", node.this, node.args["min_value"], node.args["max_value"], node.args["num_buckets"])
+    if func_name(node) == "pg_size_pretty" and len(node.expressions) == 1:
+        return call("pg_size_pretty_text", node.expressions[0])  # DuckDB's own pg_size_pretty writes 2.0 KiB
     if func_name(node) == "array_positions" and len(node.expressions) == 2:
         result = call("pg_array_positions", *node.expressions)
         result.meta["pg_array"] = True

@@ -357,6 +357,31 @@ def numeric_op(operator: str, left: str, right: str) -> str:
     return _render(result)
 
 
+# pg_size_pretty's units: (name, the size below which it is used, whether the value is rounded half up, its bits).
+SIZE_UNITS = [("bytes", 10 * 1024, False, 0), ("kB", 20 * 1024 - 1, True, 10), ("MB", 20 * 1024 - 1, True, 20),
+              ("GB", 20 * 1024 - 1, True, 30), ("TB", 20 * 1024 - 1, True, 40), ("PB", 20 * 1024 - 1, True, 50)]
+
+
+def _truncated_div(a: int, b: int) -> int:
+    """C's integer division (towards zero)."""
+    quotient = abs(a) // abs(b)
+    return quotient if (a < 0) == (b < 0) else -quotient
+
+
+def size_pretty(size: int) -> str:
+    """PostgreSQL's ``pg_size_pretty(bigint)``: ``2048 bytes`` below 10 kB, then ``98 kB``, ``20 MB``, ... each unit
+    up to 20479 of it, rounded half away from zero (DuckDB's own ``pg_size_pretty`` writes ``2.0 KiB``)."""
+    for index, (name, limit, rounded, bits) in enumerate(SIZE_UNITS):
+        last = index == len(SIZE_UNITS) - 1
+        if last or abs(size) < limit:
+            if rounded:
+                size = _truncated_div(size + (-1 if size < 0 else 1), 2)
+            return f"{size} {name}"
+        following = SIZE_UNITS[index + 1]
+        size = _truncated_div(size, 1 << (following[3] - bits - following[2] + rounded))
+    raise AssertionError("unreachable")
+
+
 def numeric_sum(texts: list[str | None]) -> str | None:
     """The text of PostgreSQL's ``sum`` of numerics given as text with their decimals: exact, with the most
     decimals of any of them; NULL when every one is NULL."""
@@ -610,6 +635,7 @@ PYTHON_FUNCTIONS = [
     ("pg_inet_sort_key", inet.sort_key, ["VARCHAR"], "BLOB"),
     ("pg_text_array_in", text_array_in, ["VARCHAR"], "VARCHAR[]"),
     ("pg_numeric_op", numeric_op, ["VARCHAR", "VARCHAR", "VARCHAR"], "VARCHAR"),
+    ("pg_size_pretty_text", size_pretty, ["HUGEINT"], "VARCHAR"),
     ("pg_numeric_in", numeric_in, ["VARCHAR"], "VARCHAR"),
     ("pg_numeric_sum", numeric_sum, ["VARCHAR[]"], "VARCHAR"),
     ("pg_numeric_variance", numeric_variance, ["BIGINT", "VARCHAR", "VARCHAR", "BOOLEAN", "BOOLEAN"], "VARCHAR"),

@@ -8282,3 +8282,9 @@ select name, regexp_count(name, '[aeiou]') as vowels, regexp_count(name, '[aeiou
 
 -- name: network_and_varchar_columns
 select event_id, source_ip_address::inet as ip, network(set_masklen(source_ip_address::inet, 16)) as net, event_name::varchar as e, event_name::varchar(6) as e6 from aws_cloudtrail_trail_event where source_ip_address ~ '^[0-9.]+$' order by event_id;
+
+-- name: pg_size_pretty_units
+select x, pg_size_pretty(x) as p from (values (0::bigint), (2048), (10239), (10240), (100000), (20971519), (20971520), (5000000000), (-10240), (-100000), (1125899906842624), (9223372036854775807)) t(x) order by x;
+
+-- name: pg_size_pretty_of_columns_and_sums
+select name, pg_size_pretty(attachment_count * 1048576 + 7) as one, pg_size_pretty(sum(attachment_count * 123456789) over ()) as total from aws_iam_policy order by name;
