@@ -3123,3 +3123,228 @@ select 'state machine', m.name, m.region, split_part(m.role_arn, '/', -1), m.sta
   m.logging_configuration ->> 'Level', 0
 from aws_sfn_state_machine m
 order by kind, name;
+
+-- name: lambda_function_probe_1
+select arn as resource, case when runtime in ('nodejs20.x', 'python3.12', 'java21') then 'ok' else 'alarm' end as status, title || ' uses ' || coalesce(runtime, 'a container image') || '.' as reason, region, account_id from aws_lambda_function order by arn;
+
+-- name: lambda_function_probe_2
+select arn, case when vpc_id is null or vpc_id = '' then 'alarm' else 'ok' end as status, jsonb_array_length(coalesce(vpc_subnet_ids, '[]'::jsonb)) as subnets from aws_lambda_function order by arn;
+
+-- name: lambda_function_probe_3
+select runtime, count(*) as functions, round(avg(memory_size)) as avg_memory, sum(code_size) as total_code, max(timeout) as max_timeout from aws_lambda_function group by runtime order by runtime nulls first;
+
+-- name: lambda_function_probe_4
+select name, memory_size / 1024.0 as gb, timeout::float / 60 as minutes, code_size / 1024 / 1024 as mb, pg_size_pretty(code_size) as pretty from aws_lambda_function order by name;
+
+-- name: lambda_function_probe_5
+select name, environment_variables, jsonb_object_keys(environment_variables) as k from aws_lambda_function where environment_variables is not null order by name, k;
+
+-- name: lambda_function_probe_6
+select f.name, s ->> 'Sid' as sid, s -> 'Principal' as principal, s ->> 'Effect' as effect from aws_lambda_function f, jsonb_array_elements(f.policy_std -> 'Statement') s where s -> 'Principal' ->> 'AWS' = '*' or s -> 'Principal' @> '{"AWS": ["*"]}' order by 1, 2;
+
+-- name: lambda_function_probe_7
+select arn, case when policy_std -> 'Statement' @> '[{"Principal": {"AWS": ["*"]}}]' then 'alarm' else 'ok' end as status from aws_lambda_function order by arn;
+
+-- name: lambda_function_probe_8
+select name, tracing_config ->> 'Mode' as tracing, case when tracing_config ->> 'Mode' = 'Active' then 'ok' else 'alarm' end as status, last_modified, date_part('day', now() - last_modified::timestamptz) as age_days from aws_lambda_function order by name;
+
+-- name: lambda_function_probe_9
+select name, architectures, architectures ? 'arm64' as graviton, jsonb_array_elements_text(architectures) as arch from aws_lambda_function order by name;
+
+-- name: lambda_function_probe_10
+select l ->> 'Arn' as layer, count(*) as used_by from aws_lambda_function, jsonb_array_elements(layers) l group by 1 order by 2 desc, 1;
+
+-- name: ec_probe_11
+select instance_id, instance_type, instance_state, case when metadata_options ->> 'HttpTokens' = 'required' then 'ok' else 'alarm' end as imdsv2, metadata_options ->> 'HttpPutResponseHopLimit' as hops from aws_ec2_instance order by instance_id;
+
+-- name: ec_probe_12
+select instance_id, public_ip_address, private_ip_address, case when public_ip_address is null then 'ok' else 'alarm' end as status from aws_ec2_instance order by instance_id;
+
+-- name: ec_probe_13
+select instance_type, count(*) as n, count(*) filter (where instance_state = 'running') as running, string_agg(instance_id, ', ' order by instance_id) as ids from aws_ec2_instance group by instance_type order by n desc, instance_type;
+
+-- name: ec_probe_14
+select instance_id, launch_time, now() - launch_time > interval '90 days' as old, date_trunc('month', launch_time) as month, to_char(launch_time, 'YYYY-MM-DD HH24:MI') as launched from aws_ec2_instance order by launch_time desc nulls last, instance_id;
+
+-- name: ec_probe_15
+select i.instance_id, sg ->> 'GroupId' as group_id, sg ->> 'GroupName' as group_name from aws_ec2_instance i cross join lateral jsonb_array_elements(i.security_groups) sg order by 1, 2;
+
+-- name: ec_probe_16
+select instance_id, split_part(iam_instance_profile_arn, '/', 2) as profile, iam_instance_profile_arn is not null as has_profile, tags ->> 'Name' as name_tag from aws_ec2_instance order by instance_id;
+
+-- name: ec_probe_17
+select i.instance_id, r.name as role from aws_ec2_instance i join aws_iam_instance_profile p on p.arn = i.iam_instance_profile_arn left join aws_iam_role r on r.arn = any(array(select jsonb_array_elements_text(p.roles -> 'Arn'))) order by 1;
+
+-- name: ec_probe_18
+select instance_id, ni ->> 'NetworkInterfaceId' as eni, ni -> 'Association' ->> 'PublicIp' as public_ip, jsonb_array_length(ni -> 'PrivateIpAddresses') as private_ips from aws_ec2_instance, jsonb_array_elements(network_interfaces) ni order by 1, 2;
+
+-- name: ec_probe_19
+select placement_availability_zone as az, count(*) as n, round(100.0 * count(*) / sum(count(*)) over (), 1) as pct from aws_ec2_instance group by 1 order by 1;
+
+-- name: ec_probe_20
+select instance_id, bdm ->> 'DeviceName' as device, bdm -> 'Ebs' ->> 'VolumeId' as volume, (bdm -> 'Ebs' ->> 'DeleteOnTermination')::bool as delete_on_termination from aws_ec2_instance, jsonb_array_elements(block_device_mappings) bdm order by 1, 2;
+
+-- name: cloudtrail_trail_probe_21
+select arn, is_multi_region_trail, log_file_validation_enabled, case when kms_key_id is null then 'alarm' else 'ok' end as encrypted, case when log_group_arn is not null and latest_cloudwatch_logs_delivery_time > now() - interval '1 day' then 'ok' else 'alarm' end as cw from aws_cloudtrail_trail order by arn;
+
+-- name: cloudtrail_trail_probe_22
+select name, event_selectors, jsonb_array_length(event_selectors) as n, es ->> 'ReadWriteType' as rw, (es ->> 'IncludeManagementEvents')::boolean as mgmt from aws_cloudtrail_trail left join jsonb_array_elements(event_selectors) es on true order by name, rw;
+
+-- name: cloudtrail_trail_probe_23
+select name, advanced_event_selectors is not null as advanced, aes ->> 'Name' as selector_name, fs ->> 'Field' as field, fs -> 'Equals' as equals from aws_cloudtrail_trail, jsonb_array_elements(advanced_event_selectors) aes, jsonb_array_elements(aes -> 'FieldSelectors') fs order by 1, 3, 4;
+
+-- name: cloudtrail_trail_probe_24
+select count(*) filter (where is_multi_region_trail and is_logging) as multi_region_logging, count(*) as trails, bool_or(is_organization_trail) as any_org, min(start_logging_time) as first_start from aws_cloudtrail_trail;
+
+-- name: account_probe_25
+select a.account_id, count(t.arn) as trails, case when count(t.arn) filter (where t.is_multi_region_trail and t.is_logging) > 0 then 'ok' else 'alarm' end as status from aws_account a left join aws_cloudtrail_trail t on t.account_id = a.account_id group by a.account_id order by 1;
+
+-- name: cloudtrail_trail_event_probe_26
+select event_name, count(*) as calls, count(distinct source_ip_address) as ips, min(event_time) as first, max(event_time) as last from aws_cloudtrail_trail_event where log_group_name = 'trail' and event_source = 'iam.amazonaws.com' group by event_name order by calls desc, event_name limit 15;
+
+-- name: cloudtrail_trail_event_probe_27
+select user_identity ->> 'type' as identity_type, count(*) as n, round(avg(case when error_code is null then 0 else 1 end), 4) as error_rate from aws_cloudtrail_trail_event where log_group_name = 'x' group by 1 order by 2 desc, 1;
+
+-- name: cloudtrail_trail_event_probe_28
+select date_trunc('day', event_time) as day, count(*) as events, count(*) filter (where error_code = 'AccessDenied') as denied from aws_cloudtrail_trail_event where log_group_name = 'x' group by 1 order by 1 limit 20;
+
+-- name: cloudtrail_trail_event_probe_29
+select username, source_ip_address, user_agent, event_name, event_time from aws_cloudtrail_trail_event where log_group_name = 'x' and event_name in ('ConsoleLogin') and (additional_event_data ->> 'MFAUsed') = 'No' order by event_time, username limit 20;
+
+-- name: cloudtrail_trail_event_probe_30
+select event_id, event_name, user_identity -> 'sessionContext' -> 'sessionIssuer' ->> 'userName' as role_name, (user_identity -> 'sessionContext' -> 'attributes' ->> 'mfaAuthenticated')::bool as mfa from aws_cloudtrail_trail_event where log_group_name = 'x' and user_identity ->> 'type' = 'AssumedRole' order by event_time, event_id limit 25;
+
+-- name: cloudtrail_trail_event_probe_31
+select event_source, split_part(event_source, '.', 1) as service, count(*) as n, sum(case when read_only then 1 else 0 end) as reads, sum(case when read_only then 0 else 1 end) as writes from aws_cloudtrail_trail_event where log_group_name = 'x' group by 1 order by n desc, 1 limit 20;
+
+-- name: cloudtrail_trail_event_probe_32
+select event_name, request_parameters ->> 'userName' as target_user, request_parameters ->> 'policyArn' as policy, recipient_account_id from aws_cloudtrail_trail_event where log_group_name = 'x' and event_name in ('AttachUserPolicy', 'CreateAccessKey', 'CreateUser', 'PutUserPolicy') order by event_time, event_id limit 30;
+
+-- name: cloudtrail_trail_event_probe_33
+select source_ip_address, count(*) as n, count(distinct event_name) as distinct_calls, array_agg(distinct aws_region) as regions from aws_cloudtrail_trail_event where log_group_name = 'x' and source_ip_address !~ '^[a-z]' group by 1 having count(*) > 5 order by 2 desc, 1 limit 15;
+
+-- name: cloudtrail_trail_event_probe_34
+select extract(hour from event_time) as hour, count(*) as n from aws_cloudtrail_trail_event where log_group_name = 'x' group by 1 order by 1;
+
+-- name: cloudtrail_trail_event_probe_35
+select event_time, lag(event_time) over (partition by username order by event_time, event_id) as previous, event_time - lag(event_time) over (partition by username order by event_time, event_id) as gap, username from aws_cloudtrail_trail_event where log_group_name = 'x' and username is not null order by username, event_time, event_id limit 30;
+
+-- name: organizations_account_probe_36
+select id, name, email, status, joined_method, joined_timestamp, parent_id, tags from aws_organizations_account order by id;
+
+-- name: organizations_account_probe_37
+select a.id, a.name, ou.name as ou, ou.path, r.id as root from aws_organizations_account a left join aws_organizations_organizational_unit ou on ou.id = a.parent_id left join aws_organizations_root r on r.id = a.parent_id order by a.id;
+
+-- name: organizations_policy_probe_38
+select name, type, aws_managed, content -> 'Statement' as statements, jsonb_array_length(content -> 'Statement') as n, s ->> 'Effect' as effect, s -> 'Action' as action from aws_organizations_policy, jsonb_array_elements(content -> 'Statement') s order by name, effect;
+
+-- name: organizations_policy_target_probe_39
+select p.name, p.type, t.target_id from aws_organizations_policy_target t join aws_organizations_policy p on p.id = t.id order by 1, 3;
+
+-- name: organizations_account_probe_40
+select status, count(*) as n, min(joined_timestamp) as earliest, age(now(), min(joined_timestamp)) > interval '1 year' as old from aws_organizations_account group by status order by status;
+
+-- name: organizations_root_probe_41
+select id, policy_types, pt ->> 'Type' as type, pt ->> 'Status' as status from aws_organizations_root, jsonb_array_elements(policy_types) pt order by 1, 3;
+
+-- name: organizations_policy_target_probe_42
+select a.id, a.name, case when exists (select 1 from aws_organizations_policy_target t join aws_organizations_policy p on p.id = t.id where t.target_id = a.id and p.type = 'SERVICE_CONTROL_POLICY' and not p.aws_managed) then 'ok' else 'info' end as scp from aws_organizations_account a order by 1;
+
+-- name: organizations_account_probe_43
+select id, email, split_part(email, '@', 2) as domain, lower(email) ~ '^[^@]+@example\.com$' as example from aws_organizations_account order by 1;
+
+-- name: lambda_function_probe_44
+select name, runtime, case when runtime like any (array['python2%', 'python3.6', 'python3.7', 'nodejs1%', 'nodejs8%', 'ruby2.5']) then 'alarm' else 'ok' end as status from aws_lambda_function order by name;
+
+-- name: lambda_function_probe_45
+select name, (environment_variables ->> 'DB_HOST') as db_host, environment_variables::text ~* '(password|secret|token)' as may_hold_secret from aws_lambda_function order by name;
+
+-- name: lambda_function_probe_46
+select name, reserved from (select name, coalesce((select count(*) from jsonb_array_elements(vpc_security_group_ids)), 0) as reserved from aws_lambda_function) s order by name;
+
+-- name: lambda_function_probe_47
+select f.name, r.name as role_name, r.arn as role_arn, jsonb_array_length(r.attached_policy_arns) as policies from aws_lambda_function f left join aws_iam_role r on r.arn = f.role order by f.name;
+
+-- name: lambda_function_probe_48
+select name, dead_letter_config_target_arn is null as no_dlq, memory_size, memory_size::numeric / 128 as units, ceil(memory_size / 128.0) as c from aws_lambda_function order by name;
+
+-- name: lambda_function_probe_49
+select region, account_id, count(*) as n, jsonb_agg(name order by name) as names, json_agg(distinct runtime) as runtimes from aws_lambda_function group by 1, 2 order by 1, 2;
+
+-- name: lambda_function_probe_50
+select title, akas, akas ->> 0 as first_aka, tags, tags ? 'env' as has_env from aws_lambda_function order by title;
+
+-- name: ec_probe_51
+select instance_id, monitoring_state, ebs_optimized, cpu_options_core_count * cpu_options_threads_per_core as vcpus, root_device_type, virtualization_type from aws_ec2_instance order by instance_id;
+
+-- name: ec_probe_52
+select instance_id, state_transition_reason, substring(state_transition_reason from '\((.*)\)') as at, state_transition_time from aws_ec2_instance order by instance_id;
+
+-- name: ec_probe_53
+select tag ->> 'Key' as key, tag ->> 'Value' as value, count(*) as n from aws_ec2_instance, jsonb_array_elements(tags_src) tag group by 1, 2 order by 1, 2;
+
+-- name: ec_probe_54
+select instance_id, jsonb_object_keys(tags) as tag_key from aws_ec2_instance order by 1, 2;
+
+-- name: ec_probe_55
+select instance_id, coalesce(tags ->> 'Name', instance_id) as display, case when tags ?| array['Owner', 'owner'] then 'ok' else 'alarm' end as owner_tag from aws_ec2_instance order by 1;
+
+-- name: ec_probe_56
+select image_id, count(*) as n, array_agg(instance_id order by instance_id) as instances, min(launch_time)::date as first_launch from aws_ec2_instance group by image_id order by n desc, image_id;
+
+-- name: ec_probe_57
+select instance_id, extract(epoch from (now() - launch_time)) / 86400 > 30 as older_than_30_days, (now() - launch_time) > '30 days'::interval as older from aws_ec2_instance order by 1;
+
+-- name: ec_probe_58
+select instance_id, platform_details, coalesce(platform, 'linux') as platform, hypervisor, architecture, key_name is not null as has_key from aws_ec2_instance order by 1;
+
+-- name: cloudtrail_trail_probe_59
+select t.name, t.s3_bucket_name, b.name as bucket, t.kms_key_id is not null as sse_kms, t.sns_topic_arn from aws_cloudtrail_trail t left join aws_s3_bucket b on b.name = t.s3_bucket_name order by t.name;
+
+-- name: cloudtrail_trail_probe_60
+select name, home_region, region, is_multi_region_trail, case when home_region = region then 'home' else 'shadow' end as copy from aws_cloudtrail_trail order by name, region;
+
+-- name: cloudtrail_trail_probe_61
+select name, latest_delivery_time, latest_delivery_error, latest_digest_delivery_time, coalesce(latest_delivery_error, '') = '' as healthy from aws_cloudtrail_trail order by name;
+
+-- name: cloudtrail_trail_probe_62
+select name, insight_selectors, has_insight_selectors, jsonb_path_query_array(insight_selectors, '$[*].InsightType') as types from aws_cloudtrail_trail order by name;
+
+-- name: cloudtrail_trail_event_probe_63
+select event_name, error_code, error_message, count(*) as n from aws_cloudtrail_trail_event where log_group_name = 'x' and error_code is not null group by 1, 2, 3 order by n desc, 1, 2, 3 limit 20;
+
+-- name: cloudtrail_trail_event_probe_64
+select user_agent, count(*) as n, left(user_agent, 20) as ua20, position('aws-cli' in user_agent) > 0 as cli from aws_cloudtrail_trail_event where log_group_name = 'x' group by user_agent order by n desc, user_agent limit 15;
+
+-- name: cloudtrail_trail_event_probe_65
+select resources, r ->> 'ARN' as arn, r ->> 'type' as type from aws_cloudtrail_trail_event, jsonb_array_elements(resources) r where log_group_name = 'x' order by event_time, event_id, 2 limit 20;
+
+-- name: cloudtrail_trail_event_probe_66
+select event_id, to_char(event_time, 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as t, event_time::date as d, extract(dow from event_time) as dow, date_part('week', event_time) as week from aws_cloudtrail_trail_event where log_group_name = 'x' order by event_time, event_id limit 10;
+
+-- name: cloudtrail_trail_event_probe_67
+select username, count(*) as n, count(*) filter (where read_only = false) as writes, round(100.0 * count(*) filter (where error_code is not null) / count(*), 2) as error_pct from aws_cloudtrail_trail_event where log_group_name = 'x' and username is not null group by 1 order by 2 desc, 1 limit 15;
+
+-- name: cloudtrail_trail_event_probe_68
+select event_name, jsonb_pretty(request_parameters) as params from aws_cloudtrail_trail_event where log_group_name = 'x' and event_name = 'CreateUser' order by event_time, event_id limit 3;
+
+-- name: cloudtrail_trail_event_probe_69
+select event_id, user_identity ->> 'arn' as arn, split_part(user_identity ->> 'arn', ':', 5) as account, regexp_replace(user_identity ->> 'arn', '^.*/', '') as session from aws_cloudtrail_trail_event where log_group_name = 'x' and user_identity ->> 'type' = 'AssumedRole' order by event_time, event_id limit 10;
+
+-- name: cloudtrail_trail_event_probe_70
+select tls_details ->> 'tlsVersion' as tls, count(*) as n from aws_cloudtrail_trail_event where log_group_name = 'x' group by 1 order by 2 desc, 1;
+
+-- name: organizations_account_probe_71
+select a.name, a.id, string_agg(p.name, ', ' order by p.name) as policies from aws_organizations_account a left join aws_organizations_policy_target t on t.target_id = a.id left join aws_organizations_policy p on p.id = t.id group by a.name, a.id order by a.id;
+
+-- name: organizations_policy_probe_72
+select name, content #>> '{Statement,0,Effect}' as first_effect, content -> 'Statement' -> 0 -> 'Condition' as cond, content ->> 'Version' as version from aws_organizations_policy order by name;
+
+-- name: organizations_account_probe_73
+select id, name, tags_src, jsonb_array_length(coalesce(tags_src, '[]')) as n from aws_organizations_account order by id;
+
+-- name: organizations_organizational_unit_probe_74
+select ou.name, ou.path, array_length(string_to_array(trim(both '/' from ou.path), '/'), 1) as depth from aws_organizations_organizational_unit ou order by ou.path;
+
+-- name: organizations_policy_probe_75
+select p.name, s -> 'Action' as actions, jsonb_typeof(s -> 'Action') as kind, case when jsonb_typeof(s -> 'Action') = 'array' then jsonb_array_length(s -> 'Action') else 1 end as n from aws_organizations_policy p, jsonb_array_elements(p.content -> 'Statement') s order by 1, 2;
