@@ -232,6 +232,8 @@ TYPED_QUERIES = [
     "select gcd(12::bigint, 8) as v",
     "select sum(1) over () / 4 as v from generate_series(1, 9) i",
     "select -sum(i) * 2 as v from generate_series(1, 3) i",
+    "select '{\"a\": 1}'::jsonb -> 0 as v",
+    "select '[1]'::jsonb ->> 'a' as v",
 ]
 
 
@@ -246,5 +248,7 @@ def test_json_data_type_matches_postgres(postgres, duck, sql):
     columns, types, rows = fetch(duck, translate(sql, numeric_text=True))
     document = json.loads(query_json(columns, rows, types))
     assert document["columns"][0]["data_type"] == expected_type
-    if expected_type != "timestamptz":  # printed in Steampipe's own layout
+    if expected_text is None:
+        assert document["rows"] == [{"v": None}]
+    elif expected_type != "timestamptz":  # printed in Steampipe's own layout
         assert render(columns, rows, "csv", types).splitlines()[1] == expected_text

@@ -868,6 +868,8 @@ def is_plain_json(node: exp.Expr) -> bool:
     after its translation (a cast to json is not told from one to jsonb here)."""
     while isinstance(node, exp.Paren):
         node = node.this
+    if node.meta.get("pg_jsonb"):
+        return False
     translated = node.meta.get("pg_json_object_values") is not None or node.meta.get("pg_json_layout")
     return bool(translated) or func_name(node) in JSON_PLAIN_FUNCTIONS
 
@@ -1104,6 +1106,14 @@ def json_key_path(key: str) -> str:
     return '$."' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def _jsonb_marked(translated: exp.Expr, name: str) -> exp.Expr:
+    """The translation of the json function ``name``, marked as jsonb when it is a jsonb one (``to_jsonb`` becomes
+    DuckDB's ``to_json``, which ``is_plain_json`` would take for Postgres's json)."""
+    if name.startswith(("jsonb", "to_jsonb")):
+        translated.meta["pg_jsonb"] = True
+    return translated
+
+
 def json_step(target: exp.Expr, step: exp.Expr) -> exp.Expr:
     """``target -> step`` in Postgres: a key of an object, or (integer step) an element of an array."""
     if isinstance(step, exp.JSONPathKey):
@@ -1121,9 +1131,10 @@ def json_step(target: exp.Expr, step: exp.Expr) -> exp.Expr:
 
 def json_index(target: exp.Expr, index: int) -> exp.Expr:
     """``target -> index``: an array element (from the end when negative). Postgres stores a scalar as a one-element
-    array, so ``-> 0`` and ``-> -1`` of a scalar are the scalar itself."""
+    array, so ``-> 0`` and ``-> -1`` of a scalar are the scalar itself (not of a json scalar: ``to_json(x) -> 0`` is
+    NULL)."""
     path = string(f"$[{index}]" if index >= 0 else f"$[#{index}]")
-    if index in (0, -1):
+    if index in (0, -1) and not is_plain_json(target):
         return call("pg_jsonb_index", target, exp.Literal.number(index), path)
     return call("json_extract", target, path)
 
@@ -1178,7 +1189,8 @@ def folded_json_access(node: exp.Expr) -> exp.Expr | None:
             break
     scalar_text = isinstance(node, (exp.JSONExtractScalar, exp.JSONBExtractScalar))
     if value is missing or scalar_text and value is None:
-        return exp.Null()
+        # a NULL of the operator's type (jsonb for ->, text for ->>), as its result column's type
+        return exp.cast(exp.Null(), exp.DataType.build("VARCHAR" if scalar_text else "JSON"))
     if scalar_text:
         return string(value if isinstance(value, str) else pgfunctions.jsonb_text(value))
     folded = exp.cast(string(pgfunctions.jsonb_text(value)), exp.DataType.build("JSON"))
@@ -3402,14 +3414,14 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         built.meta["pg_json_object_values"] = [json_object_value_kind(v, scope) for v in node.expressions[1::2]]
         return built
     if name in simple and name != simple[name]:
-        return _json_numbers(call(simple[name], *args), unknown_scale)
+        return _jsonb_marked(_json_numbers(call(simple[name], *args), unknown_scale), name)
     if name in ("to_json", "json_array") and any(a is not b for a, b in zip(args, node.expressions)):
         return _json_numbers(call(name, *args), unknown_scale)
     if name in ("jsonb_agg", "json_agg"):
         listed = call("list", *args)
         if len(args) == 1 and isinstance(args[0], exp.Distinct) and scope.is_json(args[0].expressions[0]):
             listed = call("pg_jsonb_sorted", listed)  # DISTINCT sorts the values, in jsonb's order
-        return _json_numbers(call("to_json", listed), unknown_scale)
+        return _jsonb_marked(_json_numbers(call("to_json", listed), unknown_scale), name)
     if name == "jsonb_object" and len(args) in (1, 2):
         # jsonb_object('{k1,v1,k2,v2}') and jsonb_object(keys, values): an object of text values (NULL -> null), the
         # last value of a repeated key

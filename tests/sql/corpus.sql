@@ -8288,3 +8288,9 @@ select x, pg_size_pretty(x) as p from (values (0::bigint), (2048), (10239), (102
 
 -- name: pg_size_pretty_of_columns_and_sums
 select name, pg_size_pretty(attachment_count * 1048576 + 7) as one, pg_size_pretty(sum(attachment_count * 123456789) over ()) as total from aws_iam_policy order by name;
+
+-- name: json_and_jsonb_scalar_elements
+select name, to_json(name) -> 0 as j0, to_json(name) -> -1 as j1, to_json(name) ->> 0 as jt, to_jsonb(name) -> 0 as b0, to_jsonb(name) ->> -1 as bt, json_build_array(name) -> 0 as a0 from aws_iam_user order by name;
+
+-- name: aggregated_json_elements
+select account_id, jsonb_agg(name order by name) -> 0 as a, json_agg(name order by name) -> -1 as b, (jsonb_agg(name order by name) -> 0)::text as c from aws_iam_user group by account_id order by 1;
