@@ -3348,3 +3348,84 @@ select ou.name, ou.path, array_length(string_to_array(trim(both '/' from ou.path
 
 -- name: organizations_policy_probe_75
 select p.name, s -> 'Action' as actions, jsonb_typeof(s -> 'Action') as kind, case when jsonb_typeof(s -> 'Action') = 'array' then jsonb_array_length(s -> 'Action') else 1 end as n from aws_organizations_policy p, jsonb_array_elements(p.content -> 'Statement') s order by 1, 2;
+
+-- name: lambda_function_probe_76
+select f.name, f.runtime, count(*) over () as total, count(*) over (partition by f.runtime) as same_runtime, rank() over (order by f.memory_size desc, f.name) as by_memory from aws_lambda_function f order by f.name;
+
+-- name: lambda_function_probe_77
+select name, date_part('day', now() - last_modified::timestamptz) as days, case when date_part('day', now() - last_modified::timestamptz) > 90 then 'alarm' else 'ok' end as status from aws_lambda_function order by name;
+
+-- name: lambda_function_probe_78
+select name, kms_key_arn, split_part(kms_key_arn, ':', 4) as key_region, coalesce(kms_key_arn, 'aws-managed') as key from aws_lambda_function order by name;
+
+-- name: lambda_function_probe_79
+select coalesce(sum(memory_size), 0) as mem, coalesce(sum(code_size) filter (where runtime is null), 0) as image_code, avg(timeout::int) as avg_timeout, stddev_pop(memory_size) as sd from aws_lambda_function;
+
+-- name: lambda_function_probe_80
+select name from aws_lambda_function where role in (select arn from aws_iam_role where assume_role_policy_std::text like '%lambda.amazonaws.com%') order by name;
+
+-- name: iam_role_probe_81
+select r.name, r.arn from aws_iam_role r where r.assume_role_policy_std -> 'Statement' @> '[{"Principal": {"Service": ["lambda.amazonaws.com"]}}]' and not exists (select 1 from aws_lambda_function f where f.role = r.arn) order by 1;
+
+-- name: lambda_function_probe_82
+select name, jsonb_array_length(file_system_configs) as efs, snap_start ->> 'ApplyOn' as snap, package_type, state, last_update_status from aws_lambda_function order by name;
+
+-- name: lambda_function_probe_83
+select string_agg(distinct runtime, ',' order by runtime) as runtimes, count(distinct runtime) as n, array_agg(distinct architectures ->> 0) as arches from aws_lambda_function;
+
+-- name: ec_probe_84
+select instance_id, tags ->> 'Name' as name, instance_state, launch_time, now() - launch_time as uptime, justify_interval(now() - launch_time) as j from aws_ec2_instance where instance_state = 'running' order by launch_time, instance_id;
+
+-- name: ec_probe_85
+select vpc_id, subnet_id, count(*) as n, count(distinct instance_type) as types, max(launch_time) as newest from aws_ec2_instance group by rollup (vpc_id, subnet_id) order by vpc_id nulls last, subnet_id nulls last;
+
+-- name: ec_probe_86
+select instance_id, (metadata_options ->> 'HttpPutResponseHopLimit')::int > 1 as hop_over_1, metadata_options ->> 'InstanceMetadataTags' as tags_in_imds, metadata_options ->> 'HttpEndpoint' as endpoint from aws_ec2_instance order by 1;
+
+-- name: ec_probe_87
+select i.instance_id, i.iam_instance_profile_arn, p.instance_profile_name as profile_name, jsonb_array_length(p.roles) as roles from aws_ec2_instance i left join aws_iam_instance_profile p on p.arn = i.iam_instance_profile_arn order by 1;
+
+-- name: ec_probe_88
+select instance_state, count(*) as n, round(count(*) * 100.0 / (select count(*) from aws_ec2_instance), 2) as pct from aws_ec2_instance group by 1 order by 1;
+
+-- name: ec_probe_89
+select instance_id, private_dns_name, public_dns_name, nullif(public_dns_name, '') as public_name, length(private_dns_name) as len from aws_ec2_instance order by 1;
+
+-- name: ec_probe_90
+select instance_id, product_codes, licenses, jsonb_array_length(coalesce(elastic_gpu_associations, '[]')) as gpus, enclave_options ->> 'Enabled' as enclave, hibernation_options -> 'Configured' as hib from aws_ec2_instance order by 1;
+
+-- name: ec_probe_91
+select instance_id, lower(instance_type) like 't2.%' or lower(instance_type) like 't3.%' as burstable, split_part(instance_type, '.', 1) as family, split_part(instance_type, '.', 2) as size from aws_ec2_instance order by 1;
+
+-- name: cloudtrail_trail_probe_92
+select t.name, t.is_logging, t.start_logging_time, t.stop_logging_time, case when not t.is_logging then 'alarm' when t.stop_logging_time > t.start_logging_time then 'alarm' else 'ok' end as status from aws_cloudtrail_trail t order by 1;
+
+-- name: cloudtrail_trail_probe_93
+select t.account_id, t.region, t.name, exists (select 1 from aws_cloudtrail_trail x where x.account_id = t.account_id and x.is_multi_region_trail) as covered from aws_cloudtrail_trail t order by 1, 2, 3;
+
+-- name: cloudtrail_trail_probe_94
+select name, s3_key_prefix, coalesce(s3_key_prefix, '') || '/AWSLogs/' || account_id || '/' as log_path, tags, tags_src from aws_cloudtrail_trail order by name;
+
+-- name: cloudtrail_trail_probe_95
+select name, data_resources ->> 'Type' as type, jsonb_array_elements_text(data_resources -> 'Values') as value from aws_cloudtrail_trail, jsonb_array_elements(event_selectors) es, jsonb_array_elements(es -> 'DataResources') data_resources order by 1, 2, 3;
+
+-- name: cloudtrail_trail_probe_96
+select name, latest_cloudwatch_logs_delivery_time, age(now(), latest_cloudwatch_logs_delivery_time) as since, extract(epoch from now() - latest_cloudwatch_logs_delivery_time) / 3600 > 24 as stale from aws_cloudtrail_trail order by 1;
+
+-- name: organizations_account_probe_97
+select a.id, a.name, a.joined_timestamp, date_trunc('year', a.joined_timestamp) as year, extract(year from a.joined_timestamp)::int as y, to_char(a.joined_timestamp, 'Mon DD, YYYY') as nice from aws_organizations_account a order by 1;
+
+-- name: organizations_policy_probe_98
+select p.type, count(*) as n, count(*) filter (where p.aws_managed) as managed, bool_and(p.content is not null) as all_have_content from aws_organizations_policy p group by 1 order by 1;
+
+-- name: organizations_policy_target_probe_99
+select t.target_id, count(*) as policies, string_agg(p.name, ' | ' order by p.name) as names from aws_organizations_policy_target t join aws_organizations_policy p on p.id = t.id group by 1 order by 1;
+
+-- name: organizations_policy_probe_100
+select p.name, s ->> 'Effect' as effect, a as action from aws_organizations_policy p, jsonb_array_elements(p.content -> 'Statement') s, jsonb_array_elements_text(case jsonb_typeof(s -> 'Action') when 'array' then s -> 'Action' else jsonb_build_array(s -> 'Action') end) a order by 1, 2, 3;
+
+-- name: organizations_policy_probe_101
+select p.name, s -> 'Condition' as cond, jsonb_object_keys(s -> 'Condition') as operator from aws_organizations_policy p, jsonb_array_elements(p.content -> 'Statement') s where s ? 'Condition' order by 1, 3;
+
+-- name: organizations_account_probe_102
+select a.id, ou.name as ou_name, coalesce(ou.name, 'root') as placement, a.status = 'ACTIVE' as active from aws_organizations_account a left join aws_organizations_organizational_unit ou on a.parent_id = ou.id order by a.id;
