@@ -234,6 +234,13 @@ TYPED_QUERIES = [
     "select -sum(i) * 2 as v from generate_series(1, 3) i",
     "select '{\"a\": 1}'::jsonb -> 0 as v",
     "select '[1]'::jsonb ->> 'a' as v",
+    "select max(length(name)) over () as v from (values ('abc')) t(name)",
+    "select lag(length(name), 0) over (order by name) as v from (values ('abc')) t(name)",
+    "select abs(length('abc') - 10) as v",
+    "select greatest(length('abc'), 3) as v",
+    "select nullif(length('abc'), 5) as v",
+    "select coalesce(length('abc'), 0) as v",
+    "select min(strpos('abc', 'b')) as v",
 ]
 
 

@@ -319,6 +319,8 @@ INT_RESULT_FUNCTIONS = {
 # Functions of integers whose result has their arguments' type (``gcd(12, 8)`` is an integer, of a bigint a bigint).
 INT_ARGUMENT_FUNCTIONS = {"gcd", "lcm"}
 WINDOW_INT_FUNCTIONS = {"row_number", "rank", "dense_rank", "ntile"}
+# Functions whose value has their argument's type (an integer's ``max``, ``abs``, ``lag``... is an integer).
+VALUE_KEEPING = (exp.Max, exp.Min, exp.Abs, exp.Lag, exp.Lead, exp.FirstValue, exp.LastValue, exp.NthValue)
 INT_TYPES = {exp.DataType.Type.INT, exp.DataType.Type.BIGINT, exp.DataType.Type.SMALLINT, exp.DataType.Type.TINYINT}
 JSON_TYPES = {exp.DataType.Type.JSON, exp.DataType.Type.JSONB}
 TEXT_TYPES = {exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR, exp.DataType.Type.NVARCHAR}
@@ -648,8 +650,14 @@ class Scope:
             return self.is_int4(node.this) and self.is_int4(node.expression)
         if isinstance(node, exp.Cast):
             return node.to.this in (exp.DataType.Type.INT, exp.DataType.Type.SMALLINT)
+        if isinstance(node, (exp.Window, exp.Filter)) and isinstance(node.this, VALUE_KEEPING):
+            return self.is_int4(node.this)  # max(length(x)) over (), lag(length(x)) over (...)
         if isinstance(node, exp.Window):
             return func_name(node.this) == "ntile"
+        if isinstance(node, VALUE_KEEPING):
+            return self.is_int4(node.this)
+        if branches := _branches(node):
+            return all(self.is_int4(b) for b in branches)  # greatest, least, coalesce, nullif of integers
         if isinstance(node, exp.Column) and (function := self._series_function(node)) is not None:
             # a value of generate_series(...) or unnest(array[...]) of integers (not bigints)
             if isinstance(function, exp.Unnest):

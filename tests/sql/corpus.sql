@@ -8294,3 +8294,6 @@ select name, to_json(name) -> 0 as j0, to_json(name) -> -1 as j1, to_json(name) 
 
 -- name: aggregated_json_elements
 select account_id, jsonb_agg(name order by name) -> 0 as a, json_agg(name order by name) -> -1 as b, (jsonb_agg(name order by name) -> 0)::text as c from aws_iam_user group by account_id order by 1;
+
+-- name: integer_windows_and_branches
+select name, max(length(name)) over () as longest, lag(length(name)) over (order by name) as previous, first_value(length(name)) over (order by name) as first, abs(length(name) - 10) as dist, greatest(length(name), 3) as g, nullif(length(name), 5) as n, coalesce(length(name), 0) as c, min(length(name)) over (partition by account_id) / 2 as half from aws_iam_user order by name;
