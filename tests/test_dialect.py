@@ -232,6 +232,8 @@ def test_inet_errors_are_postgres_messages(con, sql, message):
         ("select session_user", "unsupported Postgres feature: session_user"),
         ("select version()", "unsupported Postgres feature: version()"),
         ("select current_database(), current_schema", "unsupported Postgres feature: current_"),
+        ("select name, row(name, length(name)) from aws_iam_user", "a row value as a result column"),
+        ("select (name, 1) as r from aws_iam_user", "a row value as a result column"),
     ],
 )
 def test_errors_are_one_line(con, sql, fragment):

@@ -4265,8 +4265,21 @@ def check_server_facts(tree: exp.Expr) -> None:
                                  "user, schema or version; iamsql has none to give)")
 
 
+def check_row_columns(tree: exp.Expr) -> None:
+    """Refuses a row value as a result column (``row(a, b)``, ``(a, b)``): Postgres prints a record, ``(alice,5)``,
+    which DuckDB's struct would not."""
+    selects = _set_operation_branches(tree) if isinstance(tree, exp.SetOperation) else [tree]
+    for select in selects or []:
+        for item in select.expressions if isinstance(select, exp.Select) else []:
+            value = item.unalias()
+            if isinstance(value, exp.Tuple) or func_name(value) == "row":
+                raise UnsupportedFeature("unsupported Postgres feature: a row value as a result column (row(...) or "
+                                         "(a, b)): select its values as columns of their own")
+
+
 def check_unsupported(tree: exp.Expr) -> None:
     check_server_facts(tree)
+    check_row_columns(tree)
     for window in tree.find_all(exp.WindowSpec):
         if str(window.args.get("kind") or "").upper() == "GROUPS" or window.args.get("exclude"):
             raise UnsupportedFeature("unsupported Postgres feature: window frame with GROUPS or EXCLUDE")
