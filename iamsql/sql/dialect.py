@@ -4033,7 +4033,10 @@ def jsonpath_call(node: exp.Expr, scope: Scope) -> exp.Expr | None:
 def type_name(node: exp.DataType) -> str:
     """The lower-case name of a type, Postgres's own ones sqlglot does not know included (``cidr``)."""
     kind = node.args.get("kind")
-    return (kind.name if node.this == exp.DataType.Type.USERDEFINED and kind else node.this.name).lower()
+    if node.this == exp.DataType.Type.USERDEFINED and kind:
+        return kind.name.lower()
+    # a type sqlglot keeps by its name (``oid``) holds a string
+    return (node.this.name if isinstance(node.this, exp.DataType.Type) else str(node.this)).lower()
 
 
 def check_types(tree: exp.Expr, refused: tuple[str, ...]) -> None:

@@ -8297,3 +8297,6 @@ select account_id, jsonb_agg(name order by name) -> 0 as a, json_agg(name order 
 
 -- name: integer_windows_and_branches
 select name, max(length(name)) over () as longest, lag(length(name)) over (order by name) as previous, first_value(length(name)) over (order by name) as first, abs(length(name) - 10) as dist, greatest(length(name), 3) as g, nullif(length(name), 5) as n, coalesce(length(name), 0) as c, min(length(name)) over (partition by account_id) / 2 as half from aws_iam_user order by name;
+
+-- name: cast_to_a_type_sqlglot_keeps_by_name
+select name, length(name)::oid as o from aws_iam_user order by name;
