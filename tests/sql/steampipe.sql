@@ -3429,3 +3429,48 @@ select p.name, s -> 'Condition' as cond, jsonb_object_keys(s -> 'Condition') as 
 
 -- name: organizations_account_probe_102
 select a.id, ou.name as ou_name, coalesce(ou.name, 'root') as placement, a.status = 'ACTIVE' as active from aws_organizations_account a left join aws_organizations_organizational_unit ou on a.parent_id = ou.id order by a.id;
+
+-- name: lambda_function_probe_103
+with fns as (select name, role, runtime from aws_lambda_function), roles as (select arn, name from aws_iam_role) select f.name, r.name as role_name, f.runtime from fns f left join roles r on r.arn = f.role order by 1;
+
+-- name: lambda_function_probe_104
+select 'lambda' as kind, arn, region from aws_lambda_function union all select 'ec2', arn, region from aws_ec2_instance order by 1, 2;
+
+-- name: lambda_function_probe_105
+select kind, count(*) as n from (select 'lambda' as kind from aws_lambda_function union all select 'ec2' from aws_ec2_instance union all select 'trail' from aws_cloudtrail_trail) s group by kind order by kind;
+
+-- name: ec_probe_106
+select i.instance_id, x.key, x.value from aws_ec2_instance i, jsonb_each_text(i.tags) as x(key, value) order by 1, 2;
+
+-- name: ec_probe_107
+select i.instance_id, t.ord, t.tag ->> 'Key' as key from aws_ec2_instance i cross join lateral jsonb_array_elements(i.tags_src) with ordinality as t(tag, ord) order by 1, 2;
+
+-- name: ec_probe_108
+select account_id, region, count(*) filter (where instance_state = 'running') as running, count(*) filter (where instance_state = 'stopped') as stopped from aws_ec2_instance group by grouping sets ((account_id), (account_id, region)) order by 1, 2 nulls first;
+
+-- name: organizations_account_probe_109
+select a.id, a.name, coalesce(jsonb_agg(p.name order by p.name) filter (where p.name is not null), '[]') as policies from aws_organizations_account a left join aws_organizations_policy_target t on t.target_id = a.id left join aws_organizations_policy p on p.id = t.id group by a.id, a.name order by a.id;
+
+-- name: iam_user_probe_110
+select distinct on (account_id) account_id, name, create_date from aws_iam_user order by account_id, create_date desc, name;
+
+-- name: cloudtrail_trail_probe_111
+select t.name, e.event_name, e.event_time from aws_cloudtrail_trail t join aws_cloudtrail_trail_event e on e.request_parameters ->> 'name' = t.name where e.log_group_name = 'x' order by 1, 3, 2;
+
+-- name: cloudtrail_trail_event_probe_112
+select event_name, count(*) as n from aws_cloudtrail_trail_event where log_group_name = 'x' and event_name like any (array['Delete%', 'Stop%', 'Disable%']) group by 1 order by 2 desc, 1;
+
+-- name: cloudtrail_trail_event_probe_113
+select event_name, event_time, user_identity ->> 'arn' as who from aws_cloudtrail_trail_event where log_group_name = 'x' and event_source = 'cloudtrail.amazonaws.com' and event_name in ('StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors') order by event_time, event_id;
+
+-- name: cloudtrail_trail_event_probe_114
+select coalesce(user_identity ->> 'userName', user_identity -> 'sessionContext' -> 'sessionIssuer' ->> 'userName', user_identity ->> 'type') as principal, count(*) as n from aws_cloudtrail_trail_event where log_group_name = 'x' group by 1 order by 2 desc, 1 limit 20;
+
+-- name: lambda_function_probe_115
+select f.name, jsonb_array_length(r.attached_policy_arns) as n, exists (select 1 from jsonb_array_elements_text(r.attached_policy_arns) a where a like '%AdministratorAccess') as admin from aws_lambda_function f join aws_iam_role r on r.arn = f.role order by 1;
+
+-- name: ec_probe_116
+select i.instance_id, count(sg) as groups, string_agg(sg ->> 'GroupName', ',' order by sg ->> 'GroupName') as names from aws_ec2_instance i left join lateral jsonb_array_elements(i.security_groups) sg on true group by 1 order by 1;
+
+-- name: organizations_account_probe_117
+select id, name, row_number() over (order by joined_timestamp, id) as n, lag(name) over (order by joined_timestamp, id) as previous from aws_organizations_account order by n;
