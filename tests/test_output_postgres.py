@@ -155,6 +155,9 @@ NUMERIC_QUERIES = [
     "select (i * 0.99) ^ -3 as v from generate_series(1, 30) i",
     "select power(99999999.5, 0.5) as v",
     "select power(1.5, 0.00000012 / 1e28) as v",
+    "with t as (select sqrt(i * 1.0) as s from generate_series(1, 5) i) select s * 2 as v from t",
+    "select max(ln(i + 0.5)) as v from generate_series(1, 5) i",
+    "select sum(sqrt(i + 0.0)) as v from generate_series(1, 5) i",
 ]
 
 

@@ -8300,3 +8300,18 @@ select name, max(length(name)) over () as longest, lag(length(name)) over (order
 
 -- name: cast_to_a_type_sqlglot_keeps_by_name
 select name, length(name)::oid as o from aws_iam_user order by name;
+
+-- name: numeric_math_in_sources_and_aggregates_1
+with t as (select name, sqrt(attachment_count * 1.0) as s from aws_iam_policy) select name, s, s * 2 as d from t order by name;
+
+-- name: numeric_math_in_sources_and_aggregates_2
+select s, count(*) from (select sqrt(attachment_count + 0.0) as s from aws_iam_policy) q group by s order by s;
+
+-- name: numeric_math_in_sources_and_aggregates_3
+select max(sqrt(attachment_count + 0.0)) as m, min(ln(attachment_count + 1.0)) as n from aws_iam_policy;
+
+-- name: numeric_math_in_sources_and_aggregates_4
+select name, exp(attachment_count / 3.0)::text as e, coalesce(sqrt(nullif(attachment_count, 0) * 1.0), 0) as c from aws_iam_policy order by name;
+
+-- name: numeric_math_in_sources_and_aggregates_5
+select sum(sqrt(attachment_count + 0.0)) as s, avg(sqrt(attachment_count + 0.0)) as a from aws_iam_policy;
