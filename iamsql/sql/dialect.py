@@ -4268,6 +4268,26 @@ def check_server_facts(tree: exp.Expr) -> None:
                                  "user, schema or version; iamsql has none to give)")
 
 
+def each_fields(tree: exp.Expr) -> exp.Expr:
+    """``(jsonb_each(x)).key`` as ``jsonb_object_keys(x)`` and ``(jsonb_each(x)).value`` as ``x -> jsonb_object_keys(x)``
+    (``->>`` for ``jsonb_each_text``; also the ``json_`` ones): the same rows, in the same key order, named ``key`` and
+    ``value`` as Postgres names them. Before the scope is read."""
+    for dot in list(tree.find_all(exp.Dot)):
+        inner = dot.this.this if isinstance(dot.this, exp.Paren) else None
+        name, field = func_name(inner) if inner is not None else None, dot.name.lower()
+        if name not in ("jsonb_each", "jsonb_each_text", "json_each", "json_each_text") or field not in (
+                "key", "value") or len(inner.expressions) != 1:
+            continue
+        value = inner.expressions[0]
+        keys = exp.Anonymous(this=name.split("_each")[0] + "_object_keys", expressions=[value.copy()])
+        if field == "value":
+            access = exp.JSONExtractScalar if name.endswith("_text") else exp.JSONExtract
+            keys = access(this=value.copy(), expression=keys)
+        replacement = exp.alias_(keys, field) if isinstance(dot.parent, exp.Select) else keys
+        dot.replace(replacement)
+    return tree
+
+
 def check_row_columns(tree: exp.Expr) -> None:
     """Refuses a row value as a result column (``row(a, b)``, ``(a, b)``): Postgres prints a record, ``(alice,5)``,
     which DuckDB's struct would not."""
@@ -4780,6 +4800,7 @@ def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False, numeric_
     tree = star_with_using(tree)
     check_distinct_on_order(tree)
     tree = numeric_array_elements(tree)
+    tree = each_fields(tree)
     scope = Scope(tree, as_of_variable=as_of_variable)
     check_set_operation_types(tree, scope)
     tree = name_select_items(tree, scope)

@@ -8315,3 +8315,18 @@ select name, exp(attachment_count / 3.0)::text as e, coalesce(sqrt(nullif(attach
 
 -- name: numeric_math_in_sources_and_aggregates_5
 select sum(sqrt(attachment_count + 0.0)) as s, avg(sqrt(attachment_count + 0.0)) as a from aws_iam_policy;
+
+-- name: each_record_fields_in_the_select_list_1
+select name, (jsonb_each(tags)).key, (jsonb_each(tags)).value from aws_iam_user order by name, 2;
+
+-- name: each_record_fields_in_the_select_list_2
+select name, (jsonb_each_text(tags)).value as v, (jsonb_each_text(tags)).key as k from aws_iam_user order by name, k;
+
+-- name: each_record_fields_in_the_select_list_3
+select (json_each(tags::json)).key from aws_iam_user order by 1;
+
+-- name: each_record_fields_in_the_select_list_4
+select name from aws_iam_user where 'team' in (select (jsonb_each(tags)).key) order by name;
+
+-- name: each_record_fields_in_the_select_list_5
+select count(*) from (select (jsonb_each(policy_std)).key from aws_iam_policy) s;
