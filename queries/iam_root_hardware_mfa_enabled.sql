@@ -17,7 +17,7 @@ with virtual_root as (
   select account_id, count(*) as devices
   from aws_iam_virtual_mfa_device
   -- assigned to the root user; a device left unassigned (deactivated, not deleted) protects nobody
-  where (user ->> 'Arn') like 'arn:%:iam::%:root'
+  where ("user" ->> 'Arn') like 'arn:%:iam::%:root'
     or (serial_number like '%:mfa/root-account-mfa-device' and coalesce(assignment_status, '') <> 'Unassigned')
   group by account_id
 )

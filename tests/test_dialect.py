@@ -224,6 +224,16 @@ def test_inet_errors_are_postgres_messages(con, sql, message):
         ("select sqrt(-4)", "cannot take square root of a negative number"),
         ("select power(0, -2)", "zero raised to a negative power is undefined"),
         ("select (-8) ^ 0.5", "a negative number raised to a non-integer power yields a complex result"),
+        ("select sqrt(-4.0)", "cannot take square root of a negative number"),
+        ("select ln(0.0)", "cannot take logarithm of zero"),
+        ("select user", 'user (unquoted, the Postgres session\'s user, which iamsql has not got; a column of that name is "user")'),
+        ("select name from aws_iam_user where name = current_role", "current_role (unquoted"),
+        ("select current_user", "unsupported Postgres feature: current_user (the Postgres server's own user"),
+        ("select session_user", "unsupported Postgres feature: session_user"),
+        ("select version()", "unsupported Postgres feature: version()"),
+        ("select current_database(), current_schema", "unsupported Postgres feature: current_"),
+        ("select name, row(name, length(name)) from aws_iam_user", "a row value as a result column"),
+        ("select (name, 1) as r from aws_iam_user", "a row value as a result column"),
     ],
 )
 def test_errors_are_one_line(con, sql, fragment):

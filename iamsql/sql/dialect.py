@@ -314,8 +314,13 @@ INT_RESULT_FUNCTIONS = {
     "pg_array_ndims",
     "num_nulls",
     "num_nonnulls",
+    "regexp_count",
 }
+# Functions of integers whose result has their arguments' type (``gcd(12, 8)`` is an integer, of a bigint a bigint).
+INT_ARGUMENT_FUNCTIONS = {"gcd", "lcm"}
 WINDOW_INT_FUNCTIONS = {"row_number", "rank", "dense_rank", "ntile"}
+# Functions whose value has their argument's type (an integer's ``max``, ``abs``, ``lag``... is an integer).
+VALUE_KEEPING = (exp.Max, exp.Min, exp.Abs, exp.Lag, exp.Lead, exp.FirstValue, exp.LastValue, exp.NthValue)
 INT_TYPES = {exp.DataType.Type.INT, exp.DataType.Type.BIGINT, exp.DataType.Type.SMALLINT, exp.DataType.Type.TINYINT}
 JSON_TYPES = {exp.DataType.Type.JSON, exp.DataType.Type.JSONB}
 TEXT_TYPES = {exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR, exp.DataType.Type.NVARCHAR}
@@ -627,6 +632,8 @@ class Scope:
             return self.is_int(node.this)
         if isinstance(node, exp.Sum):
             return self.is_int4(node.this)  # sum of an integer is a bigint; of a bigint, a numeric
+        if func_name(node) in INT_ARGUMENT_FUNCTIONS:
+            return all(self.is_int(a) for a in _math_args(node))
         return func_name(node) in INT_RESULT_FUNCTIONS or func_name(node) in WINDOW_INT_FUNCTIONS
 
     def is_int4(self, node: exp.Expr) -> bool:
@@ -643,8 +650,14 @@ class Scope:
             return self.is_int4(node.this) and self.is_int4(node.expression)
         if isinstance(node, exp.Cast):
             return node.to.this in (exp.DataType.Type.INT, exp.DataType.Type.SMALLINT)
+        if isinstance(node, (exp.Window, exp.Filter)) and isinstance(node.this, VALUE_KEEPING):
+            return self.is_int4(node.this)  # max(length(x)) over (), lag(length(x)) over (...)
         if isinstance(node, exp.Window):
             return func_name(node.this) == "ntile"
+        if isinstance(node, VALUE_KEEPING):
+            return self.is_int4(node.this)
+        if branches := _branches(node):
+            return all(self.is_int4(b) for b in branches)  # greatest, least, coalesce, nullif of integers
         if isinstance(node, exp.Column) and (function := self._series_function(node)) is not None:
             # a value of generate_series(...) or unnest(array[...]) of integers (not bigints)
             if isinstance(function, exp.Unnest):
@@ -656,6 +669,8 @@ class Scope:
             # a column of a subquery or CTE whose item (in every branch of a set operation) is an integer
             return bool(self.of_derived(node, lambda item, scope: all(
                 scope.is_int4(i) for i in set_items(item) or [item])))
+        if func_name(node) in INT_ARGUMENT_FUNCTIONS:
+            return all(self.is_int4(a) for a in _math_args(node))
         return func_name(node) in INT_RESULT_FUNCTIONS - {"count"}
 
     def _series_function(self, column: exp.Column) -> exp.Expr | None:
@@ -861,6 +876,8 @@ def is_plain_json(node: exp.Expr) -> bool:
     after its translation (a cast to json is not told from one to jsonb here)."""
     while isinstance(node, exp.Paren):
         node = node.this
+    if node.meta.get("pg_jsonb"):
+        return False
     translated = node.meta.get("pg_json_object_values") is not None or node.meta.get("pg_json_layout")
     return bool(translated) or func_name(node) in JSON_PLAIN_FUNCTIONS
 
@@ -1097,6 +1114,14 @@ def json_key_path(key: str) -> str:
     return '$."' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def _jsonb_marked(translated: exp.Expr, name: str) -> exp.Expr:
+    """The translation of the json function ``name``, marked as jsonb when it is a jsonb one (``to_jsonb`` becomes
+    DuckDB's ``to_json``, which ``is_plain_json`` would take for Postgres's json)."""
+    if name.startswith(("jsonb", "to_jsonb")):
+        translated.meta["pg_jsonb"] = True
+    return translated
+
+
 def json_step(target: exp.Expr, step: exp.Expr) -> exp.Expr:
     """``target -> step`` in Postgres: a key of an object, or (integer step) an element of an array."""
     if isinstance(step, exp.JSONPathKey):
@@ -1114,9 +1139,10 @@ def json_step(target: exp.Expr, step: exp.Expr) -> exp.Expr:
 
 def json_index(target: exp.Expr, index: int) -> exp.Expr:
     """``target -> index``: an array element (from the end when negative). Postgres stores a scalar as a one-element
-    array, so ``-> 0`` and ``-> -1`` of a scalar are the scalar itself."""
+    array, so ``-> 0`` and ``-> -1`` of a scalar are the scalar itself (not of a json scalar: ``to_json(x) -> 0`` is
+    NULL)."""
     path = string(f"$[{index}]" if index >= 0 else f"$[#{index}]")
-    if index in (0, -1):
+    if index in (0, -1) and not is_plain_json(target):
         return call("pg_jsonb_index", target, exp.Literal.number(index), path)
     return call("json_extract", target, path)
 
@@ -1171,7 +1197,8 @@ def folded_json_access(node: exp.Expr) -> exp.Expr | None:
             break
     scalar_text = isinstance(node, (exp.JSONExtractScalar, exp.JSONBExtractScalar))
     if value is missing or scalar_text and value is None:
-        return exp.Null()
+        # a NULL of the operator's type (jsonb for ->, text for ->>), as its result column's type
+        return exp.cast(exp.Null(), exp.DataType.build("VARCHAR" if scalar_text else "JSON"))
     if scalar_text:
         return string(value if isinstance(value, str) else pgfunctions.jsonb_text(value))
     folded = exp.cast(string(pgfunctions.jsonb_text(value)), exp.DataType.build("JSON"))
@@ -1639,6 +1666,8 @@ def _numeric_operand_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
         return None
     if (scale := numeric_scale(node, scope)) is None:
         return numeric_value_text(node, scope)  # avg(x) / 60: the quotient as Postgres rounds it
+    if isinstance(node, exp.Literal):
+        return string(node.this)  # as written: 1e28 is exact, a DECIMAL of the double 1e28 would not be
     decimal = exp.Cast(this=node.copy(), to=exp.DataType.build(f"DECIMAL(38, {scale})"))  # a cast of its own
     return exp.cast(decimal, exp.DataType.build("VARCHAR"))
 
@@ -1719,6 +1748,9 @@ def numeric_value_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
         fraction = call("pg_numeric_op", string("/"), exp.cast(call("pg_day_micros", node.expression.copy()), text),
                         string("86400000000"))
         return call("pg_numeric_op", string("+"), exp.cast(call("pg_julian_day", node.expression.copy()), text), fraction)
+    if isinstance(node, exp.Case) and (checked := node.args.get("default")) is not None and checked.meta.get(
+            "pg_domain_checked"):
+        return numeric_value_text(checked, scope)  # sqrt(x) with its domain check: pg_numeric_op checks it too
     if isinstance(node, (exp.Case, exp.Coalesce)):
         return _branch_texts(node, scope)
     if isinstance(node, (exp.Greatest, exp.Least)):
@@ -1734,6 +1766,14 @@ def numeric_value_text(node: exp.Expr, scope: Scope) -> exp.Expr | None:
         if not is_numeric(node, scope) or _is_float(node, scope):
             return None
         operator, sides = NUMERIC_OPERATORS[type(node)], [node.this, node.expression]
+    elif _numeric_math(node, scope):
+        # sqrt(2.0) is 1.414213562373095, power(2.0, 3) 8.0000000000000000: numeric.c's decimals for the value
+        operator, sides = func_name(node), _math_args(node)
+        if operator in ("log", "log10") and len(sides) == 1:
+            operator, sides = "log", [exp.Literal.number(10), *sides]
+        elif operator not in ("log", "log10", "power", "pow"):
+            sides = [exp.Literal.number(0), *sides]
+        operator = {"pow": "power", "log10": "log"}.get(operator, operator)
     else:
         average = node
         while isinstance(average, (exp.Window, exp.Filter)):
@@ -2991,7 +3031,7 @@ def regexp_pg15(node: exp.Expr) -> exp.Expr:
         raise UnsupportedFeature(f"unsupported Postgres feature: {func_name(node)}() with more than two arguments")
     text, pattern = node.this, node.expression
     if isinstance(node, exp.RegexpCount):
-        return call("len", call("regexp_extract_all", text, pattern))
+        return exp.Length(this=call("regexp_extract_all", text, pattern))  # an integer, as length() is
     matches = call("regexp_matches", text.copy(), pattern.copy())
     if isinstance(node, exp.RegexpSubstr):
         return exp.Case().when(matches, call("regexp_extract", text, pattern, exp.Literal.number(0)))
@@ -3253,6 +3293,8 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         if node.args.get("threshold") is not None:
             raise UnsupportedFeature("unsupported Postgres feature: width_bucket() over an array of thresholds")
         return call("pg_width_bucket", node.this, node.args["min_value"], node.args["max_value"], node.args["num_buckets"])
+    if func_name(node) == "pg_size_pretty" and len(node.expressions) == 1:
+        return call("pg_size_pretty_text", node.expressions[0])  # DuckDB's own pg_size_pretty writes 2.0 KiB
     if func_name(node) == "array_positions" and len(node.expressions) == 2:
         result = call("pg_array_positions", *node.expressions)
         result.meta["pg_array"] = True
@@ -3380,14 +3422,14 @@ def rewrite_functions(node: exp.Expr, scope: Scope) -> exp.Expr:
         built.meta["pg_json_object_values"] = [json_object_value_kind(v, scope) for v in node.expressions[1::2]]
         return built
     if name in simple and name != simple[name]:
-        return _json_numbers(call(simple[name], *args), unknown_scale)
+        return _jsonb_marked(_json_numbers(call(simple[name], *args), unknown_scale), name)
     if name in ("to_json", "json_array") and any(a is not b for a, b in zip(args, node.expressions)):
         return _json_numbers(call(name, *args), unknown_scale)
     if name in ("jsonb_agg", "json_agg"):
         listed = call("list", *args)
         if len(args) == 1 and isinstance(args[0], exp.Distinct) and scope.is_json(args[0].expressions[0]):
             listed = call("pg_jsonb_sorted", listed)  # DISTINCT sorts the values, in jsonb's order
-        return _json_numbers(call("to_json", listed), unknown_scale)
+        return _jsonb_marked(_json_numbers(call("to_json", listed), unknown_scale), name)
     if name == "jsonb_object" and len(args) in (1, 2):
         # jsonb_object('{k1,v1,k2,v2}') and jsonb_object(keys, values): an object of text values (NULL -> null), the
         # last value of a repeated key
@@ -3991,7 +4033,10 @@ def jsonpath_call(node: exp.Expr, scope: Scope) -> exp.Expr | None:
 def type_name(node: exp.DataType) -> str:
     """The lower-case name of a type, Postgres's own ones sqlglot does not know included (``cidr``)."""
     kind = node.args.get("kind")
-    return (kind.name if node.this == exp.DataType.Type.USERDEFINED and kind else node.this.name).lower()
+    if node.this == exp.DataType.Type.USERDEFINED and kind:
+        return kind.name.lower()
+    # a type sqlglot keeps by its name (``oid``) holds a string
+    return (node.this.name if isinstance(node.this, exp.DataType.Type) else str(node.this)).lower()
 
 
 def check_types(tree: exp.Expr, refused: tuple[str, ...]) -> None:
@@ -4202,7 +4247,62 @@ def check_quoted_fallback_names(tree: exp.Expr) -> None:
             raise QueryError(f'column "{column.name}" does not exist')
 
 
+# What Postgres knows of its own server and session: iamsql has no database user, schema or server version to give.
+SERVER_FACTS = {exp.CurrentUser: "current_user", exp.SessionUser: "session_user", exp.CurrentSchema: "current_schema",
+                exp.CurrentCatalog: "current_catalog", exp.CurrentDatabase: "current_database()",
+                exp.CurrentVersion: "version()"}
+# Unquoted, these keywords are Postgres's current_user (a column or alias of that name must be quoted).
+USER_KEYWORDS = {"user", "current_role"}
+
+
+def check_server_facts(tree: exp.Expr) -> None:
+    """Refuses ``user``, ``current_user``, ``version()`` and the like: DuckDB would answer with its own (``duckdb``,
+    ``main``, its version), never what Postgres and Steampipe give."""
+    for node in tree.find_all(exp.Column, *SERVER_FACTS):
+        if isinstance(node, exp.Column):
+            if node.table or node.this.args.get("quoted") or node.name.lower() not in USER_KEYWORDS:
+                continue
+            raise UnsupportedFeature(f'unsupported Postgres feature: {node.name.lower()} (unquoted, the Postgres '
+                                     f'session\'s user, which iamsql has not got; a column of that name is "{node.name}")')
+        raise UnsupportedFeature(f"unsupported Postgres feature: {SERVER_FACTS[type(node)]} (the Postgres server's own "
+                                 "user, schema or version; iamsql has none to give)")
+
+
+def each_fields(tree: exp.Expr) -> exp.Expr:
+    """``(jsonb_each(x)).key`` as ``jsonb_object_keys(x)`` and ``(jsonb_each(x)).value`` as ``x -> jsonb_object_keys(x)``
+    (``->>`` for ``jsonb_each_text``; also the ``json_`` ones): the same rows, in the same key order, named ``key`` and
+    ``value`` as Postgres names them. Before the scope is read."""
+    for dot in list(tree.find_all(exp.Dot)):
+        inner = dot.this.this if isinstance(dot.this, exp.Paren) else None
+        name, field = func_name(inner) if inner is not None else None, dot.name.lower()
+        if name not in ("jsonb_each", "jsonb_each_text", "json_each", "json_each_text") or field not in (
+                "key", "value") or len(inner.expressions) != 1:
+            continue
+        value = inner.expressions[0]
+        keys = exp.Anonymous(this=name.split("_each")[0] + "_object_keys", expressions=[value.copy()])
+        if field == "value":
+            access = exp.JSONExtractScalar if name.endswith("_text") else exp.JSONExtract
+            keys = access(this=value.copy(), expression=keys)
+        replacement = exp.alias_(keys, field) if isinstance(dot.parent, exp.Select) else keys
+        dot.replace(replacement)
+    return tree
+
+
+def check_row_columns(tree: exp.Expr) -> None:
+    """Refuses a row value as a result column (``row(a, b)``, ``(a, b)``): Postgres prints a record, ``(alice,5)``,
+    which DuckDB's struct would not."""
+    selects = _set_operation_branches(tree) if isinstance(tree, exp.SetOperation) else [tree]
+    for select in selects or []:
+        for item in select.expressions if isinstance(select, exp.Select) else []:
+            value = item.unalias()
+            if isinstance(value, exp.Tuple) or func_name(value) == "row":
+                raise UnsupportedFeature("unsupported Postgres feature: a row value as a result column (row(...) or "
+                                         "(a, b)): select its values as columns of their own")
+
+
 def check_unsupported(tree: exp.Expr) -> None:
+    check_server_facts(tree)
+    check_row_columns(tree)
     for window in tree.find_all(exp.WindowSpec):
         if str(window.args.get("kind") or "").upper() == "GROUPS" or window.args.get("exclude"):
             raise UnsupportedFeature("unsupported Postgres feature: window frame with GROUPS or EXCLUDE")
@@ -4700,6 +4800,7 @@ def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False, numeric_
     tree = star_with_using(tree)
     check_distinct_on_order(tree)
     tree = numeric_array_elements(tree)
+    tree = each_fields(tree)
     scope = Scope(tree, as_of_variable=as_of_variable)
     check_set_operation_types(tree, scope)
     tree = name_select_items(tree, scope)
@@ -4709,46 +4810,70 @@ def postgres_rewritten(tree: exp.Expr, *, as_of_variable: bool = False, numeric_
     tree = type_names(tree, scope, numeric_text)
     scales = output_scales(tree, scope)
     integers = output_integers(tree, scope) if numeric_text else []
-    json_columns = output_json_columns(tree) if numeric_text else []
+    type_fields = output_type_fields(tree) if numeric_text else []
     if numeric_text:
         tree = numeric_text_columns(tree, scope, scales)
     tree = with_output_integers(with_output_scales(apply_rewrites(tree, scope), scales), integers)
-    return with_output_json(tree, json_columns)
+    return with_output_types(tree, type_fields)
 
 
-# A result column holding a json (not jsonb) value: a struct of this one field, which ``query.fetch`` prints as json.
-JSON_FIELD = "pg_json"
+# A result column whose Postgres type DuckDB's own type does not tell (json, not jsonb; varchar, inet, cidr, not
+# text; regtype): a struct of one field named after the type, which ``query.fetch`` prints with that data_type.
+JSON_FIELD, VARCHAR_FIELD, REGTYPE_FIELD = "pg_json", "pg_varchar", "pg_regtype"
 
 
-def output_json_columns(tree: exp.Expr) -> list[bool]:
-    """Per column of the statement's result, whether it is a Postgres ``json`` (not ``jsonb``): a json function's
-    value (``json_build_object``, ``json_agg``, ``to_json``, ...), a cast to json or a member of one (``->``). Before
-    the rewrites."""
+def output_type_fields(tree: exp.Expr) -> list[str | None]:
+    """Per column of the statement's result, the field naming its type when DuckDB's would not (``JSON_FIELD``...):
+    a Postgres ``json`` (a json function's value: ``json_build_object``, ``json_agg``, ``to_json``, ...; a cast to
+    json or a member of one: ``->``), a cast to ``varchar``, an ``inet`` or ``cidr`` value. Before the rewrites."""
     if not isinstance(tree, exp.Select):
         return []
-    flags = []
+    fields = []
     for item in (i.unalias() for i in tree.expressions):
-        while isinstance(item, (exp.Window, exp.Filter, exp.JSONExtract, exp.Paren)):
-            item = item.this  # a member of json (``->``) is json
-        flags.append(is_plain_json(item) or isinstance(item, exp.Cast) and item.to.this == exp.DataType.Type.JSON)
-    return flags
+        json_item = item
+        while isinstance(json_item, (exp.Window, exp.Filter, exp.JSONExtract, exp.Paren)):
+            json_item = json_item.this  # a member of json (``->``) is json
+        if is_plain_json(json_item) or isinstance(json_item, exp.Cast) and json_item.to.this == exp.DataType.Type.JSON:
+            fields.append(JSON_FIELD)
+        elif isinstance(item, exp.Cast) and item.to.this == exp.DataType.Type.VARCHAR:
+            fields.append(VARCHAR_FIELD)
+        else:
+            fields.append(f"pg_{network}" if (network := inet_type(item)) else None)
+    return fields
 
 
-def with_output_json(tree: exp.Expr, json_columns: list[bool]) -> exp.Expr:
-    """The translated statement with those columns as a ``JSON_FIELD`` struct, so ``-o json`` names their type
-    ``json`` as Postgres does (DuckDB has one JSON type for both)."""
-    for item, is_json in zip(tree.expressions if json_columns else [], json_columns):
-        if is_json:
+def typed_value(value: exp.Expr, field: str) -> exp.Struct:
+    """``value`` as a struct of the one field that names its Postgres type (``output_type_fields``)."""
+    return exp.Struct(expressions=[exp.PropertyEQ(this=exp.to_identifier(field), expression=value)])
+
+
+def with_output_types(tree: exp.Expr, type_fields: list[str | None]) -> exp.Expr:
+    """The translated statement with those columns as structs of their type's field, so ``-o json`` names their type
+    as Postgres does (DuckDB has one JSON type for json and jsonb, one text type)."""
+    for item, field in zip(tree.expressions if type_fields else [], type_fields):
+        if field:
             value = item.this if isinstance(item, exp.Alias) else item
-            value.replace(exp.Struct(expressions=[exp.PropertyEQ(this=exp.to_identifier(JSON_FIELD),
-                                                                   expression=value.copy())]))
+            value.replace(typed_value(value.copy(), field))
     return tree
+
+
+def _bigint_of_sums(node: exp.Expr, scope: Scope) -> bool:
+    """Whether ``node`` is a Postgres ``bigint`` that DuckDB computes as a HUGEINT: a ``sum`` of integers (also with
+    ``filter`` or ``over``), arithmetic on one and integers (``sum(1) over () / 4``)."""
+    while isinstance(node, (exp.Window, exp.Filter, exp.Paren, exp.Neg)):
+        node = node.this
+    if isinstance(node, exp.Sum):
+        return scope.is_int4(node.this)
+    if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)):
+        sides = (node.this, node.expression)
+        return any(_bigint_of_sums(side, scope) for side in sides) and all(scope.is_int(side) for side in sides)
+    return False
 
 
 def output_integers(tree: exp.Expr, scope: Scope) -> list[str | None]:
     """Per column of the statement's result, ``SMALLINT`` for a cast to ``smallint``, ``INTEGER`` for a Postgres
     ``integer`` that DuckDB computes as a BIGINT (``length``, ``strpos``, ``jsonb_array_length``, ``ntile``, ``grouping``, a series of integers),
-    ``BIGINT`` for a ``sum`` of integers (a HUGEINT in DuckDB), else None. A set operation's column is ``INTEGER``
+    ``BIGINT`` for a ``sum`` of integers and arithmetic on it (a HUGEINT in DuckDB), else None. A set operation's column is ``INTEGER``
     when every branch's is an ``integer`` (or NULL)."""
     if isinstance(tree, exp.SetOperation):
         branches = _set_operation_branches(tree)
@@ -4762,9 +4887,6 @@ def output_integers(tree: exp.Expr, scope: Scope) -> list[str | None]:
         return []
     types = []
     for item in (i.unalias() for i in tree.expressions):
-        total = item
-        while isinstance(total, (exp.Window, exp.Filter)):
-            total = total.this
         if isinstance(item, exp.Literal) and not isinstance(tree.parent, exp.SetOperation):
             types.append(None)
         elif isinstance(item, exp.Cast) and item.to.this == exp.DataType.Type.SMALLINT:
@@ -4773,7 +4895,7 @@ def output_integers(tree: exp.Expr, scope: Scope) -> list[str | None]:
                 item, exp.ExplodingGenerateSeries) and scope._series_type(item) == "BIGINT" and all(
                 scope.is_int4(item.args[k]) for k in ("start", "end", "step") if item.args.get(k) is not None):
             types.append("INTEGER")
-        elif isinstance(total, exp.Sum) and scope.is_int4(total.this):
+        elif _bigint_of_sums(item, scope):
             types.append("BIGINT")
         else:
             types.append(None)
@@ -4836,10 +4958,6 @@ TYPEOF_NAMES = {
 }
 
 
-# A result column of ``pg_typeof(...)``: a struct of this one field, which ``query.fetch`` prints as a ``regtype``.
-REGTYPE_FIELD = "pg_regtype"
-
-
 def type_names(tree: exp.Expr, scope: Scope, result_types: bool = False) -> exp.Expr:
     """``pg_typeof(x)`` as the name of x's Postgres type: what the query decides (``jsonb``, ``numeric``, which
     DuckDB computes as a double, ``integer`` and ``bigint``, ``text``; a quoted literal is ``unknown``), else DuckDB's
@@ -4872,7 +4990,7 @@ def type_names(tree: exp.Expr, scope: Scope, result_types: bool = False) -> exp.
             name = choice.else_(exp.Case().when(decimal, string("numeric")).else_(call("lower", duck_type)))
         item = node.parent if isinstance(node.parent, exp.Alias) else node
         if result_types and item.parent is tree and isinstance(tree, exp.Select):
-            name = exp.Struct(expressions=[exp.PropertyEQ(this=exp.to_identifier(REGTYPE_FIELD), expression=name)])
+            name = typed_value(name, REGTYPE_FIELD)
         node.replace(name)
     return tree
 

@@ -8,6 +8,7 @@ sqlglot; the Spark engine registers the same functions (``engines/spark.py``).
 from __future__ import annotations
 
 import json
+import math
 import re
 import weakref
 from decimal import ROUND_HALF_UP, Decimal, localcontext
@@ -191,6 +192,133 @@ def _divide(dividend: Decimal, divisor: Decimal) -> Decimal:
         return (dividend / divisor).quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP)
 
 
+def _base_digits(value: Decimal) -> tuple[int, list[int]]:
+    """(weight, digits) of ``abs(value)`` as PostgreSQL's numeric stores it: base-10000 digits without leading or
+    trailing zeros, the first one at ``10000 ** weight``."""
+    sign, decimal_digits, exponent = abs(value).as_tuple()
+    fraction_digits = -(-max(-exponent, 0) // 4)
+    whole = int("".join(map(str, decimal_digits)) or "0") * 10 ** (exponent + 4 * fraction_digits)
+    digits = []
+    while whole:
+        whole, digit = divmod(whole, 10000)
+        digits.append(digit)
+    digits.reverse()
+    weight = len(digits) - 1 - fraction_digits
+    while digits and not digits[-1]:
+        digits.pop()
+    return weight, digits
+
+
+def _ln_weight(value: Decimal) -> int:
+    """numeric.c's estimate_ln_dweight: the decimal weight of ``ln(value)``, which sets the decimals of ``ln``,
+    ``log`` and ``power``."""
+    if value <= 0:
+        return 0
+    with localcontext() as context:
+        context.prec = len(value.as_tuple().digits) + abs(value.adjusted()) + 5
+        if Decimal("0.9") <= value <= Decimal("1.1"):
+            weight, digits = _base_digits(value - 1)
+            return weight * 4 + int(math.log10(digits[0])) if digits else 0
+    weight, digits = _base_digits(value)
+    leading, decimal_weight = digits[0], weight * 4
+    if len(digits) > 1:
+        leading, decimal_weight = leading * 10000 + digits[1], decimal_weight - 4
+    return int(math.log10(abs(math.log(leading) + decimal_weight * 2.302585092994046)))
+
+
+def _scale_of(value: Decimal) -> int:
+    return max(-value.as_tuple().exponent, 0)
+
+
+def _rounded(compute, scale: int, magnitude: int) -> Decimal:
+    """``compute()`` worked out with enough digits for ``scale`` decimals (its integer part having about
+    ``magnitude`` digits), rounded half away from zero to ``scale`` decimals as PostgreSQL's numeric rounds."""
+    scale = min(max(scale, 0), 1000)
+    with localcontext() as context:
+        context.prec = max(magnitude, 0) + scale + 25
+        return compute().quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP)
+
+
+def _numeric_sqrt(_: Decimal, value: Decimal) -> Decimal:
+    """numeric_sqrt: 16 significant digits (from the base-10000 weight), at least the argument's decimals."""
+    if value < 0:
+        raise ValueError("cannot take square root of a negative number")
+    weight = _base_digits(value)[0] if value else 0
+    return _rounded(value.sqrt, max(16 - (2 * (weight + 1) - 1), _scale_of(value)), value.adjusted() // 2 + 1)
+
+
+def _check_log(value: Decimal) -> None:
+    if not value:
+        raise ValueError("cannot take logarithm of zero")
+    if value < 0:
+        raise ValueError("cannot take logarithm of a negative number")
+
+
+def _numeric_ln(_: Decimal, value: Decimal) -> Decimal:
+    _check_log(value)
+    return _rounded(value.ln, max(16 - _ln_weight(value), _scale_of(value)), 4)
+
+
+def _numeric_log(base: Decimal, value: Decimal) -> Decimal:
+    """numeric_log (``log(b, x)``; ``log(x)`` and ``log10(x)`` are ``log(10, x)``)."""
+    _check_log(base)
+    _check_log(value)
+    if base == 1:
+        raise ValueError("division by zero")
+    scale = max(16 - (_ln_weight(value) - _ln_weight(base)), _scale_of(base), _scale_of(value))
+    return _rounded(lambda: value.log10() if base == 10 else value.ln() / base.ln(), scale,
+                    abs(_ln_weight(value) - _ln_weight(base)) + 1)
+
+
+def _numeric_exp(_: Decimal, value: Decimal) -> Decimal:
+    weight = min(max(float(value) * 0.434294481903252, -2000), 2000)
+    return _rounded(value.exp, max(16 - int(weight), _scale_of(value)), int(weight) + 1)
+
+
+def _numeric_power(base: Decimal, exponent: Decimal) -> Decimal:
+    """numeric_power: an integer exponent as power_var_int (the weight estimated from the base's first 16 digits),
+    another one through ``exp(ln(base) * exponent)`` as power_var."""
+    if not base and exponent < 0:
+        raise ValueError("zero raised to a negative power is undefined")
+    if base < 0 and exponent != exponent.to_integral_value():
+        raise ValueError("a negative number raised to a non-integer power yields a complex result")
+    if exponent == exponent.to_integral_value() and abs(exponent) < 2 ** 31:
+        power = int(exponent)
+        weight = 0.0
+        if base:
+            digits_weight, digits = _base_digits(base)
+            leading, decimal_weight = float(digits[0]), digits_weight * 4
+            for digit in digits[1:4]:
+                leading, decimal_weight = leading * 10000 + digit, decimal_weight - 4
+            weight = power * (math.log10(leading) + decimal_weight)
+        if weight > 3 * 32767 * 4:
+            raise ValueError("value overflows numeric format")
+        if weight + 1 < -1000:
+            return Decimal(0).quantize(Decimal(1).scaleb(-1000))
+        scale = max(16 - int(weight), _scale_of(base), _scale_of(exponent))
+        return _rounded(lambda: base ** power if power >= 0 else 1 / base ** -power, scale, int(weight) + 1)
+    if not base:
+        return Decimal(0).quantize(Decimal(1).scaleb(-16))
+    # the result's weight from ln(base) * exponent worked out to about 8 digits, as power_var does
+    low_scale = Decimal(1).scaleb(-max(8 - _ln_weight(base), 0))
+    with localcontext() as context:
+        context.prec = 60 + abs(exponent.adjusted()) + len(exponent.as_tuple().digits)
+        logarithm = float((base.ln().quantize(low_scale, rounding=ROUND_HALF_UP) * exponent).quantize(
+            low_scale, rounding=ROUND_HALF_UP))
+    if abs(logarithm) > 6000:  # NUMERIC_MAX_RESULT_SCALE * 3
+        if logarithm > 0:
+            raise ValueError("value overflows numeric format")
+        return Decimal(0).quantize(Decimal(1).scaleb(-1000))
+    weight = logarithm * 0.434294481903252
+    scale = max(16 - int(weight), _scale_of(base), _scale_of(exponent))
+    return _rounded(lambda: (base.ln() * exponent).exp(), scale, int(weight) + 1)
+
+
+# ``numeric_op``'s math functions: PostgreSQL's numeric versions, each with the decimals numeric.c gives it.
+NUMERIC_MATH = {"sqrt": _numeric_sqrt, "ln": _numeric_ln, "exp": _numeric_exp, "power": _numeric_power,
+                "log": _numeric_log, "log10": lambda _, value: _numeric_log(Decimal(10), value)}
+
+
 def numeric_in(text: str) -> str:
     """The text PostgreSQL's numeric prints for the number ``text`` (``1e-7``: ``0.0000001``; ``1E+2``: ``100``),
     as jsonb does for a number written with an exponent."""
@@ -207,12 +335,18 @@ def _numeric_in(text: str) -> Decimal:
 
 def numeric_op(operator: str, left: str, right: str) -> str:
     """The text of PostgreSQL's numeric ``left <operator> right`` (``+``, ``-``, ``*``, ``/``, ``%``; ``abs`` of
-    ``right``), both given as numeric text with their decimals (``150.0``): exact sums, differences and products
-    with the larger (for a product, the total) number of decimals; a quotient as ``_divide`` rounds it (also
-    ``avg``: the sum over the count)."""
+    ``right``; ``sqrt``, ``ln``, ``exp``, ``log10`` of ``right``; ``log`` of ``right`` to the base ``left``,
+    ``power`` of ``left`` to ``right``: NUMERIC_MATH), both given as numeric text with their decimals (``150.0``):
+    exact sums, differences and products with the larger (for a product, the total) number of decimals; a quotient as
+    ``_divide`` rounds it (also ``avg``: the sum over the count)."""
     a, b = _numeric_in(left), _numeric_in(right)
     if operator == "/":
         return format(_divide(a, b), "f")
+    if operator in NUMERIC_MATH:
+        try:
+            return format(NUMERIC_MATH[operator](a, b), "f")
+        except ArithmeticError:  # decimal's Overflow: a result beyond numeric's range
+            raise ValueError("value overflows numeric format") from None
     if operator == "%" and not b:
         raise ValueError("division by zero")
     with localcontext() as context:
@@ -221,6 +355,31 @@ def numeric_op(operator: str, left: str, right: str) -> str:
         context.prec = integer_digits + max(-a.as_tuple().exponent, 0) + max(-b.as_tuple().exponent, 0) + 10
         result = {"+": a + b, "-": a - b, "*": a * b, "%": a % b if b else a, "abs": abs(b)}[operator]
     return _render(result)
+
+
+# pg_size_pretty's units: (name, the size below which it is used, whether the value is rounded half up, its bits).
+SIZE_UNITS = [("bytes", 10 * 1024, False, 0), ("kB", 20 * 1024 - 1, True, 10), ("MB", 20 * 1024 - 1, True, 20),
+              ("GB", 20 * 1024 - 1, True, 30), ("TB", 20 * 1024 - 1, True, 40), ("PB", 20 * 1024 - 1, True, 50)]
+
+
+def _truncated_div(a: int, b: int) -> int:
+    """C's integer division (towards zero)."""
+    quotient = abs(a) // abs(b)
+    return quotient if (a < 0) == (b < 0) else -quotient
+
+
+def size_pretty(size: int) -> str:
+    """PostgreSQL's ``pg_size_pretty(bigint)``: ``2048 bytes`` below 10 kB, then ``98 kB``, ``20 MB``, ... each unit
+    up to 20479 of it, rounded half away from zero (DuckDB's own ``pg_size_pretty`` writes ``2.0 KiB``)."""
+    for index, (name, limit, rounded, bits) in enumerate(SIZE_UNITS):
+        last = index == len(SIZE_UNITS) - 1
+        if last or abs(size) < limit:
+            if rounded:
+                size = _truncated_div(size + (-1 if size < 0 else 1), 2)
+            return f"{size} {name}"
+        following = SIZE_UNITS[index + 1]
+        size = _truncated_div(size, 1 << (following[3] - bits - following[2] + rounded))
+    raise AssertionError("unreachable")
 
 
 def numeric_sum(texts: list[str | None]) -> str | None:
@@ -476,6 +635,7 @@ PYTHON_FUNCTIONS = [
     ("pg_inet_sort_key", inet.sort_key, ["VARCHAR"], "BLOB"),
     ("pg_text_array_in", text_array_in, ["VARCHAR"], "VARCHAR[]"),
     ("pg_numeric_op", numeric_op, ["VARCHAR", "VARCHAR", "VARCHAR"], "VARCHAR"),
+    ("pg_size_pretty_text", size_pretty, ["HUGEINT"], "VARCHAR"),
     ("pg_numeric_in", numeric_in, ["VARCHAR"], "VARCHAR"),
     ("pg_numeric_sum", numeric_sum, ["VARCHAR[]"], "VARCHAR"),
     ("pg_numeric_variance", numeric_variance, ["BIGINT", "VARCHAR", "VARCHAR", "BOOLEAN", "BOOLEAN"], "VARCHAR"),

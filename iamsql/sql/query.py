@@ -293,10 +293,9 @@ def lock_down(con: duckdb.DuckDBPyConnection, *, allow_files: bool = False) -> N
 NESTED_TYPE = re.compile(r"(\[\d*\]$)|^(STRUCT|MAP)\(")
 # A numeric column with Postgres's text of each value (``dialect.numeric_text_columns``): printed as that numeric.
 NUMERIC_TEXT_TYPE = re.compile(r"^STRUCT\(pg_numeric [A-Z0-9(), ]+, pg_numeric_text VARCHAR\)$")
-# A ``pg_typeof(...)`` column (``dialect.type_names``): the type's name, printed as a ``regtype``.
-REGTYPE_TYPE = "STRUCT(pg_regtype VARCHAR)"
-# A json (not jsonb) column (``dialect.with_output_json``): printed as JSON, its data_type ``json``.
-JSON_VALUE_TYPE = "STRUCT(pg_json JSON)"
+# A column whose Postgres type DuckDB's does not tell (``dialect.output_type_fields``: json, varchar, inet, cidr;
+# ``pg_typeof(...)``'s regtype): a struct of one field named after the type, printed as ``PG_<TYPE>``.
+TYPED_VALUE_TYPE = re.compile(r"^STRUCT\((pg_(?:json|varchar|inet|cidr|regtype)) (?:JSON|VARCHAR)\)$")
 
 
 def fetch(con: duckdb.DuckDBPyConnection, duck_sql: str) -> tuple[list[str], list[str], list[tuple]]:
@@ -320,12 +319,9 @@ def fetch(con: duckdb.DuckDBPyConnection, duck_sql: str) -> tuple[list[str], lis
             elif NUMERIC_TEXT_TYPE.match(sqltype):
                 exprs.append(f"struct_extract(#{i}, 'pg_numeric_text')")
                 shown.append("DECIMAL")
-            elif sqltype == JSON_VALUE_TYPE:
-                exprs.append(f"struct_extract(#{i}, 'pg_json')")
-                shown.append("PG_JSON")
-            elif sqltype == REGTYPE_TYPE:
-                exprs.append(f"struct_extract(#{i}, 'pg_regtype')")
-                shown.append("REGTYPE")
+            elif typed := TYPED_VALUE_TYPE.match(sqltype):
+                exprs.append(f"struct_extract(#{i}, '{typed.group(1)}')")
+                shown.append(typed.group(1).upper())
             elif NESTED_TYPE.search(sqltype):
                 exprs.append(f"to_json(#{i})")
                 shown.append(sqltype if sqltype.endswith("[]") else "JSON")  # a list keeps its type (its data_type)

@@ -8270,3 +8270,63 @@ select count(distinct x) as n, max(x) as m from (select 1.5 as x union select 1.
 
 -- name: set_source_ordered_limited
 select x from (select 1.5 as x union select 2 order by 1 desc limit 1) s;
+
+-- name: numeric_math_functions_as_text
+select name, sqrt(attachment_count * 1.0)::text as s, concat(ln(attachment_count + 0.5), '/', exp(attachment_count / 10.0)) as c, power(attachment_count, 1.5)::text || '!' as p, log(2.0, attachment_count + 1.0)::text as l from aws_iam_policy order by name;
+
+-- name: numeric_math_functions_of_literals
+select sqrt(2.0)::text as a, power(2.0, 3)::text as b, log10(100.0)::text as c, power(1.5, 0.00000012 / 1e28)::text as d, power(99999999.5, 0.5)::text as e;
+
+-- name: int_typed_functions_and_sum_arithmetic
+select name, regexp_count(name, '[aeiou]') as vowels, regexp_count(name, '[aeiou]') / 2 as half, gcd(length(name), 6) as g, lcm(length(name), 4) as l, sum(1) over () / 4 as quarter, sum(length(name)) over () % 5 as m from aws_iam_user order by name;
+
+-- name: network_and_varchar_columns
+select event_id, source_ip_address::inet as ip, network(set_masklen(source_ip_address::inet, 16)) as net, event_name::varchar as e, event_name::varchar(6) as e6 from aws_cloudtrail_trail_event where source_ip_address ~ '^[0-9.]+$' order by event_id;
+
+-- name: pg_size_pretty_units
+select x, pg_size_pretty(x) as p from (values (0::bigint), (2048), (10239), (10240), (100000), (20971519), (20971520), (5000000000), (-10240), (-100000), (1125899906842624), (9223372036854775807)) t(x) order by x;
+
+-- name: pg_size_pretty_of_columns_and_sums
+select name, pg_size_pretty(attachment_count * 1048576 + 7) as one, pg_size_pretty(sum(attachment_count * 123456789) over ()) as total from aws_iam_policy order by name;
+
+-- name: json_and_jsonb_scalar_elements
+select name, to_json(name) -> 0 as j0, to_json(name) -> -1 as j1, to_json(name) ->> 0 as jt, to_jsonb(name) -> 0 as b0, to_jsonb(name) ->> -1 as bt, json_build_array(name) -> 0 as a0 from aws_iam_user order by name;
+
+-- name: aggregated_json_elements
+select account_id, jsonb_agg(name order by name) -> 0 as a, json_agg(name order by name) -> -1 as b, (jsonb_agg(name order by name) -> 0)::text as c from aws_iam_user group by account_id order by 1;
+
+-- name: integer_windows_and_branches
+select name, max(length(name)) over () as longest, lag(length(name)) over (order by name) as previous, first_value(length(name)) over (order by name) as first, abs(length(name) - 10) as dist, greatest(length(name), 3) as g, nullif(length(name), 5) as n, coalesce(length(name), 0) as c, min(length(name)) over (partition by account_id) / 2 as half from aws_iam_user order by name;
+
+-- name: cast_to_a_type_sqlglot_keeps_by_name
+select name, length(name)::oid as o from aws_iam_user order by name;
+
+-- name: numeric_math_in_sources_and_aggregates_1
+with t as (select name, sqrt(attachment_count * 1.0) as s from aws_iam_policy) select name, s, s * 2 as d from t order by name;
+
+-- name: numeric_math_in_sources_and_aggregates_2
+select s, count(*) from (select sqrt(attachment_count + 0.0) as s from aws_iam_policy) q group by s order by s;
+
+-- name: numeric_math_in_sources_and_aggregates_3
+select max(sqrt(attachment_count + 0.0)) as m, min(ln(attachment_count + 1.0)) as n from aws_iam_policy;
+
+-- name: numeric_math_in_sources_and_aggregates_4
+select name, exp(attachment_count / 3.0)::text as e, coalesce(sqrt(nullif(attachment_count, 0) * 1.0), 0) as c from aws_iam_policy order by name;
+
+-- name: numeric_math_in_sources_and_aggregates_5
+select sum(sqrt(attachment_count + 0.0)) as s, avg(sqrt(attachment_count + 0.0)) as a from aws_iam_policy;
+
+-- name: each_record_fields_in_the_select_list_1
+select name, (jsonb_each(tags)).key, (jsonb_each(tags)).value from aws_iam_user order by name, 2;
+
+-- name: each_record_fields_in_the_select_list_2
+select name, (jsonb_each_text(tags)).value as v, (jsonb_each_text(tags)).key as k from aws_iam_user order by name, k;
+
+-- name: each_record_fields_in_the_select_list_3
+select (json_each(tags::json)).key from aws_iam_user order by 1;
+
+-- name: each_record_fields_in_the_select_list_4
+select name from aws_iam_user where 'team' in (select (jsonb_each(tags)).key) order by name;
+
+-- name: each_record_fields_in_the_select_list_5
+select count(*) from (select (jsonb_each(policy_std)).key from aws_iam_policy) s;

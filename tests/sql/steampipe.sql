@@ -3123,3 +3123,354 @@ select 'state machine', m.name, m.region, split_part(m.role_arn, '/', -1), m.sta
   m.logging_configuration ->> 'Level', 0
 from aws_sfn_state_machine m
 order by kind, name;
+
+-- name: lambda_function_probe_1
+select arn as resource, case when runtime in ('nodejs20.x', 'python3.12', 'java21') then 'ok' else 'alarm' end as status, title || ' uses ' || coalesce(runtime, 'a container image') || '.' as reason, region, account_id from aws_lambda_function order by arn;
+
+-- name: lambda_function_probe_2
+select arn, case when vpc_id is null or vpc_id = '' then 'alarm' else 'ok' end as status, jsonb_array_length(coalesce(vpc_subnet_ids, '[]'::jsonb)) as subnets from aws_lambda_function order by arn;
+
+-- name: lambda_function_probe_3
+select runtime, count(*) as functions, round(avg(memory_size)) as avg_memory, sum(code_size) as total_code, max(timeout) as max_timeout from aws_lambda_function group by runtime order by runtime nulls first;
+
+-- name: lambda_function_probe_4
+select name, memory_size / 1024.0 as gb, timeout::float / 60 as minutes, code_size / 1024 / 1024 as mb, pg_size_pretty(code_size) as pretty from aws_lambda_function order by name;
+
+-- name: lambda_function_probe_5
+select name, environment_variables, jsonb_object_keys(environment_variables) as k from aws_lambda_function where environment_variables is not null order by name, k;
+
+-- name: lambda_function_probe_6
+select f.name, s ->> 'Sid' as sid, s -> 'Principal' as principal, s ->> 'Effect' as effect from aws_lambda_function f, jsonb_array_elements(f.policy_std -> 'Statement') s where s -> 'Principal' ->> 'AWS' = '*' or s -> 'Principal' @> '{"AWS": ["*"]}' order by 1, 2;
+
+-- name: lambda_function_probe_7
+select arn, case when policy_std -> 'Statement' @> '[{"Principal": {"AWS": ["*"]}}]' then 'alarm' else 'ok' end as status from aws_lambda_function order by arn;
+
+-- name: lambda_function_probe_8
+select name, tracing_config ->> 'Mode' as tracing, case when tracing_config ->> 'Mode' = 'Active' then 'ok' else 'alarm' end as status, last_modified, date_part('day', now() - last_modified::timestamptz) as age_days from aws_lambda_function order by name;
+
+-- name: lambda_function_probe_9
+select name, architectures, architectures ? 'arm64' as graviton, jsonb_array_elements_text(architectures) as arch from aws_lambda_function order by name;
+
+-- name: lambda_function_probe_10
+select l ->> 'Arn' as layer, count(*) as used_by from aws_lambda_function, jsonb_array_elements(layers) l group by 1 order by 2 desc, 1;
+
+-- name: ec_probe_11
+select instance_id, instance_type, instance_state, case when metadata_options ->> 'HttpTokens' = 'required' then 'ok' else 'alarm' end as imdsv2, metadata_options ->> 'HttpPutResponseHopLimit' as hops from aws_ec2_instance order by instance_id;
+
+-- name: ec_probe_12
+select instance_id, public_ip_address, private_ip_address, case when public_ip_address is null then 'ok' else 'alarm' end as status from aws_ec2_instance order by instance_id;
+
+-- name: ec_probe_13
+select instance_type, count(*) as n, count(*) filter (where instance_state = 'running') as running, string_agg(instance_id, ', ' order by instance_id) as ids from aws_ec2_instance group by instance_type order by n desc, instance_type;
+
+-- name: ec_probe_14
+select instance_id, launch_time, now() - launch_time > interval '90 days' as old, date_trunc('month', launch_time) as month, to_char(launch_time, 'YYYY-MM-DD HH24:MI') as launched from aws_ec2_instance order by launch_time desc nulls last, instance_id;
+
+-- name: ec_probe_15
+select i.instance_id, sg ->> 'GroupId' as group_id, sg ->> 'GroupName' as group_name from aws_ec2_instance i cross join lateral jsonb_array_elements(i.security_groups) sg order by 1, 2;
+
+-- name: ec_probe_16
+select instance_id, split_part(iam_instance_profile_arn, '/', 2) as profile, iam_instance_profile_arn is not null as has_profile, tags ->> 'Name' as name_tag from aws_ec2_instance order by instance_id;
+
+-- name: ec_probe_17
+select i.instance_id, r.name as role from aws_ec2_instance i join aws_iam_instance_profile p on p.arn = i.iam_instance_profile_arn left join aws_iam_role r on r.arn = any(array(select jsonb_array_elements_text(p.roles -> 'Arn'))) order by 1;
+
+-- name: ec_probe_18
+select instance_id, ni ->> 'NetworkInterfaceId' as eni, ni -> 'Association' ->> 'PublicIp' as public_ip, jsonb_array_length(ni -> 'PrivateIpAddresses') as private_ips from aws_ec2_instance, jsonb_array_elements(network_interfaces) ni order by 1, 2;
+
+-- name: ec_probe_19
+select placement_availability_zone as az, count(*) as n, round(100.0 * count(*) / sum(count(*)) over (), 1) as pct from aws_ec2_instance group by 1 order by 1;
+
+-- name: ec_probe_20
+select instance_id, bdm ->> 'DeviceName' as device, bdm -> 'Ebs' ->> 'VolumeId' as volume, (bdm -> 'Ebs' ->> 'DeleteOnTermination')::bool as delete_on_termination from aws_ec2_instance, jsonb_array_elements(block_device_mappings) bdm order by 1, 2;
+
+-- name: cloudtrail_trail_probe_21
+select arn, is_multi_region_trail, log_file_validation_enabled, case when kms_key_id is null then 'alarm' else 'ok' end as encrypted, case when log_group_arn is not null and latest_cloudwatch_logs_delivery_time > now() - interval '1 day' then 'ok' else 'alarm' end as cw from aws_cloudtrail_trail order by arn;
+
+-- name: cloudtrail_trail_probe_22
+select name, event_selectors, jsonb_array_length(event_selectors) as n, es ->> 'ReadWriteType' as rw, (es ->> 'IncludeManagementEvents')::boolean as mgmt from aws_cloudtrail_trail left join jsonb_array_elements(event_selectors) es on true order by name, rw;
+
+-- name: cloudtrail_trail_probe_23
+select name, advanced_event_selectors is not null as advanced, aes ->> 'Name' as selector_name, fs ->> 'Field' as field, fs -> 'Equals' as equals from aws_cloudtrail_trail, jsonb_array_elements(advanced_event_selectors) aes, jsonb_array_elements(aes -> 'FieldSelectors') fs order by 1, 3, 4;
+
+-- name: cloudtrail_trail_probe_24
+select count(*) filter (where is_multi_region_trail and is_logging) as multi_region_logging, count(*) as trails, bool_or(is_organization_trail) as any_org, min(start_logging_time) as first_start from aws_cloudtrail_trail;
+
+-- name: account_probe_25
+select a.account_id, count(t.arn) as trails, case when count(t.arn) filter (where t.is_multi_region_trail and t.is_logging) > 0 then 'ok' else 'alarm' end as status from aws_account a left join aws_cloudtrail_trail t on t.account_id = a.account_id group by a.account_id order by 1;
+
+-- name: cloudtrail_trail_event_probe_26
+select event_name, count(*) as calls, count(distinct source_ip_address) as ips, min(event_time) as first, max(event_time) as last from aws_cloudtrail_trail_event where log_group_name = 'trail' and event_source = 'iam.amazonaws.com' group by event_name order by calls desc, event_name limit 15;
+
+-- name: cloudtrail_trail_event_probe_27
+select user_identity ->> 'type' as identity_type, count(*) as n, round(avg(case when error_code is null then 0 else 1 end), 4) as error_rate from aws_cloudtrail_trail_event where log_group_name = 'x' group by 1 order by 2 desc, 1;
+
+-- name: cloudtrail_trail_event_probe_28
+select date_trunc('day', event_time) as day, count(*) as events, count(*) filter (where error_code = 'AccessDenied') as denied from aws_cloudtrail_trail_event where log_group_name = 'x' group by 1 order by 1 limit 20;
+
+-- name: cloudtrail_trail_event_probe_29
+select username, source_ip_address, user_agent, event_name, event_time from aws_cloudtrail_trail_event where log_group_name = 'x' and event_name in ('ConsoleLogin') and (additional_event_data ->> 'MFAUsed') = 'No' order by event_time, username limit 20;
+
+-- name: cloudtrail_trail_event_probe_30
+select event_id, event_name, user_identity -> 'sessionContext' -> 'sessionIssuer' ->> 'userName' as role_name, (user_identity -> 'sessionContext' -> 'attributes' ->> 'mfaAuthenticated')::bool as mfa from aws_cloudtrail_trail_event where log_group_name = 'x' and user_identity ->> 'type' = 'AssumedRole' order by event_time, event_id limit 25;
+
+-- name: cloudtrail_trail_event_probe_31
+select event_source, split_part(event_source, '.', 1) as service, count(*) as n, sum(case when read_only then 1 else 0 end) as reads, sum(case when read_only then 0 else 1 end) as writes from aws_cloudtrail_trail_event where log_group_name = 'x' group by 1 order by n desc, 1 limit 20;
+
+-- name: cloudtrail_trail_event_probe_32
+select event_name, request_parameters ->> 'userName' as target_user, request_parameters ->> 'policyArn' as policy, recipient_account_id from aws_cloudtrail_trail_event where log_group_name = 'x' and event_name in ('AttachUserPolicy', 'CreateAccessKey', 'CreateUser', 'PutUserPolicy') order by event_time, event_id limit 30;
+
+-- name: cloudtrail_trail_event_probe_33
+select source_ip_address, count(*) as n, count(distinct event_name) as distinct_calls, array_agg(distinct aws_region) as regions from aws_cloudtrail_trail_event where log_group_name = 'x' and source_ip_address !~ '^[a-z]' group by 1 having count(*) > 5 order by 2 desc, 1 limit 15;
+
+-- name: cloudtrail_trail_event_probe_34
+select extract(hour from event_time) as hour, count(*) as n from aws_cloudtrail_trail_event where log_group_name = 'x' group by 1 order by 1;
+
+-- name: cloudtrail_trail_event_probe_35
+select event_time, lag(event_time) over (partition by username order by event_time, event_id) as previous, event_time - lag(event_time) over (partition by username order by event_time, event_id) as gap, username from aws_cloudtrail_trail_event where log_group_name = 'x' and username is not null order by username, event_time, event_id limit 30;
+
+-- name: organizations_account_probe_36
+select id, name, email, status, joined_method, joined_timestamp, parent_id, tags from aws_organizations_account order by id;
+
+-- name: organizations_account_probe_37
+select a.id, a.name, ou.name as ou, ou.path, r.id as root from aws_organizations_account a left join aws_organizations_organizational_unit ou on ou.id = a.parent_id left join aws_organizations_root r on r.id = a.parent_id order by a.id;
+
+-- name: organizations_policy_probe_38
+select name, type, aws_managed, content -> 'Statement' as statements, jsonb_array_length(content -> 'Statement') as n, s ->> 'Effect' as effect, s -> 'Action' as action from aws_organizations_policy, jsonb_array_elements(content -> 'Statement') s order by name, effect;
+
+-- name: organizations_policy_target_probe_39
+select p.name, p.type, t.target_id from aws_organizations_policy_target t join aws_organizations_policy p on p.id = t.id order by 1, 3;
+
+-- name: organizations_account_probe_40
+select status, count(*) as n, min(joined_timestamp) as earliest, age(now(), min(joined_timestamp)) > interval '1 year' as old from aws_organizations_account group by status order by status;
+
+-- name: organizations_root_probe_41
+select id, policy_types, pt ->> 'Type' as type, pt ->> 'Status' as status from aws_organizations_root, jsonb_array_elements(policy_types) pt order by 1, 3;
+
+-- name: organizations_policy_target_probe_42
+select a.id, a.name, case when exists (select 1 from aws_organizations_policy_target t join aws_organizations_policy p on p.id = t.id where t.target_id = a.id and p.type = 'SERVICE_CONTROL_POLICY' and not p.aws_managed) then 'ok' else 'info' end as scp from aws_organizations_account a order by 1;
+
+-- name: organizations_account_probe_43
+select id, email, split_part(email, '@', 2) as domain, lower(email) ~ '^[^@]+@example\.com$' as example from aws_organizations_account order by 1;
+
+-- name: lambda_function_probe_44
+select name, runtime, case when runtime like any (array['python2%', 'python3.6', 'python3.7', 'nodejs1%', 'nodejs8%', 'ruby2.5']) then 'alarm' else 'ok' end as status from aws_lambda_function order by name;
+
+-- name: lambda_function_probe_45
+select name, (environment_variables ->> 'DB_HOST') as db_host, environment_variables::text ~* '(password|secret|token)' as may_hold_secret from aws_lambda_function order by name;
+
+-- name: lambda_function_probe_46
+select name, reserved from (select name, coalesce((select count(*) from jsonb_array_elements(vpc_security_group_ids)), 0) as reserved from aws_lambda_function) s order by name;
+
+-- name: lambda_function_probe_47
+select f.name, r.name as role_name, r.arn as role_arn, jsonb_array_length(r.attached_policy_arns) as policies from aws_lambda_function f left join aws_iam_role r on r.arn = f.role order by f.name;
+
+-- name: lambda_function_probe_48
+select name, dead_letter_config_target_arn is null as no_dlq, memory_size, memory_size::numeric / 128 as units, ceil(memory_size / 128.0) as c from aws_lambda_function order by name;
+
+-- name: lambda_function_probe_49
+select region, account_id, count(*) as n, jsonb_agg(name order by name) as names, json_agg(distinct runtime) as runtimes from aws_lambda_function group by 1, 2 order by 1, 2;
+
+-- name: lambda_function_probe_50
+select title, akas, akas ->> 0 as first_aka, tags, tags ? 'env' as has_env from aws_lambda_function order by title;
+
+-- name: ec_probe_51
+select instance_id, monitoring_state, ebs_optimized, cpu_options_core_count * cpu_options_threads_per_core as vcpus, root_device_type, virtualization_type from aws_ec2_instance order by instance_id;
+
+-- name: ec_probe_52
+select instance_id, state_transition_reason, substring(state_transition_reason from '\((.*)\)') as at, state_transition_time from aws_ec2_instance order by instance_id;
+
+-- name: ec_probe_53
+select tag ->> 'Key' as key, tag ->> 'Value' as value, count(*) as n from aws_ec2_instance, jsonb_array_elements(tags_src) tag group by 1, 2 order by 1, 2;
+
+-- name: ec_probe_54
+select instance_id, jsonb_object_keys(tags) as tag_key from aws_ec2_instance order by 1, 2;
+
+-- name: ec_probe_55
+select instance_id, coalesce(tags ->> 'Name', instance_id) as display, case when tags ?| array['Owner', 'owner'] then 'ok' else 'alarm' end as owner_tag from aws_ec2_instance order by 1;
+
+-- name: ec_probe_56
+select image_id, count(*) as n, array_agg(instance_id order by instance_id) as instances, min(launch_time)::date as first_launch from aws_ec2_instance group by image_id order by n desc, image_id;
+
+-- name: ec_probe_57
+select instance_id, extract(epoch from (now() - launch_time)) / 86400 > 30 as older_than_30_days, (now() - launch_time) > '30 days'::interval as older from aws_ec2_instance order by 1;
+
+-- name: ec_probe_58
+select instance_id, platform_details, coalesce(platform, 'linux') as platform, hypervisor, architecture, key_name is not null as has_key from aws_ec2_instance order by 1;
+
+-- name: cloudtrail_trail_probe_59
+select t.name, t.s3_bucket_name, b.name as bucket, t.kms_key_id is not null as sse_kms, t.sns_topic_arn from aws_cloudtrail_trail t left join aws_s3_bucket b on b.name = t.s3_bucket_name order by t.name;
+
+-- name: cloudtrail_trail_probe_60
+select name, home_region, region, is_multi_region_trail, case when home_region = region then 'home' else 'shadow' end as copy from aws_cloudtrail_trail order by name, region;
+
+-- name: cloudtrail_trail_probe_61
+select name, latest_delivery_time, latest_delivery_error, latest_digest_delivery_time, coalesce(latest_delivery_error, '') = '' as healthy from aws_cloudtrail_trail order by name;
+
+-- name: cloudtrail_trail_probe_62
+select name, insight_selectors, has_insight_selectors, jsonb_path_query_array(insight_selectors, '$[*].InsightType') as types from aws_cloudtrail_trail order by name;
+
+-- name: cloudtrail_trail_event_probe_63
+select event_name, error_code, error_message, count(*) as n from aws_cloudtrail_trail_event where log_group_name = 'x' and error_code is not null group by 1, 2, 3 order by n desc, 1, 2, 3 limit 20;
+
+-- name: cloudtrail_trail_event_probe_64
+select user_agent, count(*) as n, left(user_agent, 20) as ua20, position('aws-cli' in user_agent) > 0 as cli from aws_cloudtrail_trail_event where log_group_name = 'x' group by user_agent order by n desc, user_agent limit 15;
+
+-- name: cloudtrail_trail_event_probe_65
+select resources, r ->> 'ARN' as arn, r ->> 'type' as type from aws_cloudtrail_trail_event, jsonb_array_elements(resources) r where log_group_name = 'x' order by event_time, event_id, 2 limit 20;
+
+-- name: cloudtrail_trail_event_probe_66
+select event_id, to_char(event_time, 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as t, event_time::date as d, extract(dow from event_time) as dow, date_part('week', event_time) as week from aws_cloudtrail_trail_event where log_group_name = 'x' order by event_time, event_id limit 10;
+
+-- name: cloudtrail_trail_event_probe_67
+select username, count(*) as n, count(*) filter (where read_only = false) as writes, round(100.0 * count(*) filter (where error_code is not null) / count(*), 2) as error_pct from aws_cloudtrail_trail_event where log_group_name = 'x' and username is not null group by 1 order by 2 desc, 1 limit 15;
+
+-- name: cloudtrail_trail_event_probe_68
+select event_name, jsonb_pretty(request_parameters) as params from aws_cloudtrail_trail_event where log_group_name = 'x' and event_name = 'CreateUser' order by event_time, event_id limit 3;
+
+-- name: cloudtrail_trail_event_probe_69
+select event_id, user_identity ->> 'arn' as arn, split_part(user_identity ->> 'arn', ':', 5) as account, regexp_replace(user_identity ->> 'arn', '^.*/', '') as session from aws_cloudtrail_trail_event where log_group_name = 'x' and user_identity ->> 'type' = 'AssumedRole' order by event_time, event_id limit 10;
+
+-- name: cloudtrail_trail_event_probe_70
+select tls_details ->> 'tlsVersion' as tls, count(*) as n from aws_cloudtrail_trail_event where log_group_name = 'x' group by 1 order by 2 desc, 1;
+
+-- name: organizations_account_probe_71
+select a.name, a.id, string_agg(p.name, ', ' order by p.name) as policies from aws_organizations_account a left join aws_organizations_policy_target t on t.target_id = a.id left join aws_organizations_policy p on p.id = t.id group by a.name, a.id order by a.id;
+
+-- name: organizations_policy_probe_72
+select name, content #>> '{Statement,0,Effect}' as first_effect, content -> 'Statement' -> 0 -> 'Condition' as cond, content ->> 'Version' as version from aws_organizations_policy order by name;
+
+-- name: organizations_account_probe_73
+select id, name, tags_src, jsonb_array_length(coalesce(tags_src, '[]')) as n from aws_organizations_account order by id;
+
+-- name: organizations_organizational_unit_probe_74
+select ou.name, ou.path, array_length(string_to_array(trim(both '/' from ou.path), '/'), 1) as depth from aws_organizations_organizational_unit ou order by ou.path;
+
+-- name: organizations_policy_probe_75
+select p.name, s -> 'Action' as actions, jsonb_typeof(s -> 'Action') as kind, case when jsonb_typeof(s -> 'Action') = 'array' then jsonb_array_length(s -> 'Action') else 1 end as n from aws_organizations_policy p, jsonb_array_elements(p.content -> 'Statement') s order by 1, 2;
+
+-- name: lambda_function_probe_76
+select f.name, f.runtime, count(*) over () as total, count(*) over (partition by f.runtime) as same_runtime, rank() over (order by f.memory_size desc, f.name) as by_memory from aws_lambda_function f order by f.name;
+
+-- name: lambda_function_probe_77
+select name, date_part('day', now() - last_modified::timestamptz) as days, case when date_part('day', now() - last_modified::timestamptz) > 90 then 'alarm' else 'ok' end as status from aws_lambda_function order by name;
+
+-- name: lambda_function_probe_78
+select name, kms_key_arn, split_part(kms_key_arn, ':', 4) as key_region, coalesce(kms_key_arn, 'aws-managed') as key from aws_lambda_function order by name;
+
+-- name: lambda_function_probe_79
+select coalesce(sum(memory_size), 0) as mem, coalesce(sum(code_size) filter (where runtime is null), 0) as image_code, avg(timeout::int) as avg_timeout, stddev_pop(memory_size) as sd from aws_lambda_function;
+
+-- name: lambda_function_probe_80
+select name from aws_lambda_function where role in (select arn from aws_iam_role where assume_role_policy_std::text like '%lambda.amazonaws.com%') order by name;
+
+-- name: iam_role_probe_81
+select r.name, r.arn from aws_iam_role r where r.assume_role_policy_std -> 'Statement' @> '[{"Principal": {"Service": ["lambda.amazonaws.com"]}}]' and not exists (select 1 from aws_lambda_function f where f.role = r.arn) order by 1;
+
+-- name: lambda_function_probe_82
+select name, jsonb_array_length(file_system_configs) as efs, snap_start ->> 'ApplyOn' as snap, package_type, state, last_update_status from aws_lambda_function order by name;
+
+-- name: lambda_function_probe_83
+select string_agg(distinct runtime, ',' order by runtime) as runtimes, count(distinct runtime) as n, array_agg(distinct architectures ->> 0) as arches from aws_lambda_function;
+
+-- name: ec_probe_84
+select instance_id, tags ->> 'Name' as name, instance_state, launch_time, now() - launch_time as uptime, justify_interval(now() - launch_time) as j from aws_ec2_instance where instance_state = 'running' order by launch_time, instance_id;
+
+-- name: ec_probe_85
+select vpc_id, subnet_id, count(*) as n, count(distinct instance_type) as types, max(launch_time) as newest from aws_ec2_instance group by rollup (vpc_id, subnet_id) order by vpc_id nulls last, subnet_id nulls last;
+
+-- name: ec_probe_86
+select instance_id, (metadata_options ->> 'HttpPutResponseHopLimit')::int > 1 as hop_over_1, metadata_options ->> 'InstanceMetadataTags' as tags_in_imds, metadata_options ->> 'HttpEndpoint' as endpoint from aws_ec2_instance order by 1;
+
+-- name: ec_probe_87
+select i.instance_id, i.iam_instance_profile_arn, p.instance_profile_name as profile_name, jsonb_array_length(p.roles) as roles from aws_ec2_instance i left join aws_iam_instance_profile p on p.arn = i.iam_instance_profile_arn order by 1;
+
+-- name: ec_probe_88
+select instance_state, count(*) as n, round(count(*) * 100.0 / (select count(*) from aws_ec2_instance), 2) as pct from aws_ec2_instance group by 1 order by 1;
+
+-- name: ec_probe_89
+select instance_id, private_dns_name, public_dns_name, nullif(public_dns_name, '') as public_name, length(private_dns_name) as len from aws_ec2_instance order by 1;
+
+-- name: ec_probe_90
+select instance_id, product_codes, licenses, jsonb_array_length(coalesce(elastic_gpu_associations, '[]')) as gpus, enclave_options ->> 'Enabled' as enclave, hibernation_options -> 'Configured' as hib from aws_ec2_instance order by 1;
+
+-- name: ec_probe_91
+select instance_id, lower(instance_type) like 't2.%' or lower(instance_type) like 't3.%' as burstable, split_part(instance_type, '.', 1) as family, split_part(instance_type, '.', 2) as size from aws_ec2_instance order by 1;
+
+-- name: cloudtrail_trail_probe_92
+select t.name, t.is_logging, t.start_logging_time, t.stop_logging_time, case when not t.is_logging then 'alarm' when t.stop_logging_time > t.start_logging_time then 'alarm' else 'ok' end as status from aws_cloudtrail_trail t order by 1;
+
+-- name: cloudtrail_trail_probe_93
+select t.account_id, t.region, t.name, exists (select 1 from aws_cloudtrail_trail x where x.account_id = t.account_id and x.is_multi_region_trail) as covered from aws_cloudtrail_trail t order by 1, 2, 3;
+
+-- name: cloudtrail_trail_probe_94
+select name, s3_key_prefix, coalesce(s3_key_prefix, '') || '/AWSLogs/' || account_id || '/' as log_path, tags, tags_src from aws_cloudtrail_trail order by name;
+
+-- name: cloudtrail_trail_probe_95
+select name, data_resources ->> 'Type' as type, jsonb_array_elements_text(data_resources -> 'Values') as value from aws_cloudtrail_trail, jsonb_array_elements(event_selectors) es, jsonb_array_elements(es -> 'DataResources') data_resources order by 1, 2, 3;
+
+-- name: cloudtrail_trail_probe_96
+select name, latest_cloudwatch_logs_delivery_time, age(now(), latest_cloudwatch_logs_delivery_time) as since, extract(epoch from now() - latest_cloudwatch_logs_delivery_time) / 3600 > 24 as stale from aws_cloudtrail_trail order by 1;
+
+-- name: organizations_account_probe_97
+select a.id, a.name, a.joined_timestamp, date_trunc('year', a.joined_timestamp) as year, extract(year from a.joined_timestamp)::int as y, to_char(a.joined_timestamp, 'Mon DD, YYYY') as nice from aws_organizations_account a order by 1;
+
+-- name: organizations_policy_probe_98
+select p.type, count(*) as n, count(*) filter (where p.aws_managed) as managed, bool_and(p.content is not null) as all_have_content from aws_organizations_policy p group by 1 order by 1;
+
+-- name: organizations_policy_target_probe_99
+select t.target_id, count(*) as policies, string_agg(p.name, ' | ' order by p.name) as names from aws_organizations_policy_target t join aws_organizations_policy p on p.id = t.id group by 1 order by 1;
+
+-- name: organizations_policy_probe_100
+select p.name, s ->> 'Effect' as effect, a as action from aws_organizations_policy p, jsonb_array_elements(p.content -> 'Statement') s, jsonb_array_elements_text(case jsonb_typeof(s -> 'Action') when 'array' then s -> 'Action' else jsonb_build_array(s -> 'Action') end) a order by 1, 2, 3;
+
+-- name: organizations_policy_probe_101
+select p.name, s -> 'Condition' as cond, jsonb_object_keys(s -> 'Condition') as operator from aws_organizations_policy p, jsonb_array_elements(p.content -> 'Statement') s where s ? 'Condition' order by 1, 3;
+
+-- name: organizations_account_probe_102
+select a.id, ou.name as ou_name, coalesce(ou.name, 'root') as placement, a.status = 'ACTIVE' as active from aws_organizations_account a left join aws_organizations_organizational_unit ou on a.parent_id = ou.id order by a.id;
+
+-- name: lambda_function_probe_103
+with fns as (select name, role, runtime from aws_lambda_function), roles as (select arn, name from aws_iam_role) select f.name, r.name as role_name, f.runtime from fns f left join roles r on r.arn = f.role order by 1;
+
+-- name: lambda_function_probe_104
+select 'lambda' as kind, arn, region from aws_lambda_function union all select 'ec2', arn, region from aws_ec2_instance order by 1, 2;
+
+-- name: lambda_function_probe_105
+select kind, count(*) as n from (select 'lambda' as kind from aws_lambda_function union all select 'ec2' from aws_ec2_instance union all select 'trail' from aws_cloudtrail_trail) s group by kind order by kind;
+
+-- name: ec_probe_106
+select i.instance_id, x.key, x.value from aws_ec2_instance i, jsonb_each_text(i.tags) as x(key, value) order by 1, 2;
+
+-- name: ec_probe_107
+select i.instance_id, t.ord, t.tag ->> 'Key' as key from aws_ec2_instance i cross join lateral jsonb_array_elements(i.tags_src) with ordinality as t(tag, ord) order by 1, 2;
+
+-- name: ec_probe_108
+select account_id, region, count(*) filter (where instance_state = 'running') as running, count(*) filter (where instance_state = 'stopped') as stopped from aws_ec2_instance group by grouping sets ((account_id), (account_id, region)) order by 1, 2 nulls first;
+
+-- name: organizations_account_probe_109
+select a.id, a.name, coalesce(jsonb_agg(p.name order by p.name) filter (where p.name is not null), '[]') as policies from aws_organizations_account a left join aws_organizations_policy_target t on t.target_id = a.id left join aws_organizations_policy p on p.id = t.id group by a.id, a.name order by a.id;
+
+-- name: iam_user_probe_110
+select distinct on (account_id) account_id, name, create_date from aws_iam_user order by account_id, create_date desc, name;
+
+-- name: cloudtrail_trail_probe_111
+select t.name, e.event_name, e.event_time from aws_cloudtrail_trail t join aws_cloudtrail_trail_event e on e.request_parameters ->> 'name' = t.name where e.log_group_name = 'x' order by 1, 3, 2;
+
+-- name: cloudtrail_trail_event_probe_112
+select event_name, count(*) as n from aws_cloudtrail_trail_event where log_group_name = 'x' and event_name like any (array['Delete%', 'Stop%', 'Disable%']) group by 1 order by 2 desc, 1;
+
+-- name: cloudtrail_trail_event_probe_113
+select event_name, event_time, user_identity ->> 'arn' as who from aws_cloudtrail_trail_event where log_group_name = 'x' and event_source = 'cloudtrail.amazonaws.com' and event_name in ('StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors') order by event_time, event_id;
+
+-- name: cloudtrail_trail_event_probe_114
+select coalesce(user_identity ->> 'userName', user_identity -> 'sessionContext' -> 'sessionIssuer' ->> 'userName', user_identity ->> 'type') as principal, count(*) as n from aws_cloudtrail_trail_event where log_group_name = 'x' group by 1 order by 2 desc, 1 limit 20;
+
+-- name: lambda_function_probe_115
+select f.name, jsonb_array_length(r.attached_policy_arns) as n, exists (select 1 from jsonb_array_elements_text(r.attached_policy_arns) a where a like '%AdministratorAccess') as admin from aws_lambda_function f join aws_iam_role r on r.arn = f.role order by 1;
+
+-- name: ec_probe_116
+select i.instance_id, count(sg) as groups, string_agg(sg ->> 'GroupName', ',' order by sg ->> 'GroupName') as names from aws_ec2_instance i left join lateral jsonb_array_elements(i.security_groups) sg on true group by 1 order by 1;
+
+-- name: organizations_account_probe_117
+select id, name, row_number() over (order by joined_timestamp, id) as n, lag(name) over (order by joined_timestamp, id) as previous from aws_organizations_account order by n;
