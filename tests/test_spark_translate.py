@@ -101,6 +101,14 @@ def test_substr_from_a_computed_start_counts_from_1_as_in_postgres():
     assert "RAISE_ERROR('negative substring length not allowed')" in sql  # a negative length is an error there too
 
 
+def test_text_to_integer_cast_refuses_what_postgres_refuses_on_spark():
+    """Postgres reads only digits (a sign, blanks around) as an integer and refuses '12.5'; Spark's CAST would give
+    NULL or 12: the text is checked first, as the DuckDB macro does."""
+    sql = spark_engine.to_spark("select (name)::int as n from aws_iam_user")
+    assert "RLIKE '^[ \\\\t\\\\n\\\\r\\\\f]*[+-]?[0-9]+[ \\\\t\\\\n\\\\r\\\\f]*$' THEN TRIM((name))" in sql, sql
+    assert "RAISE_ERROR(CONCAT('invalid input syntax for type integer: \"', (name), '\"'))" in sql, sql
+
+
 def test_shipped_helper_views_translate_for_spark():
     views = Path(__file__).resolve().parent.parent / "queries" / "views"
     failing = set()

@@ -188,6 +188,15 @@ def _function(node: exp.Anonymous) -> exp.Expr:
         return exp.Case(ifs=[exp.If(this=exp.LT(this=args[2].copy(), expression=exp.Literal.number(0)),
                                     true=_call("raise_error", exp.Literal.string("negative substring length not allowed")))],
                         default=exp.Substring(this=args[0], start=start, length=length))
+    if name == "pg_text_to_int":  # Postgres reads only digits, a sign and blanks around as an integer (pgfunctions)
+        text, type_name = args
+        syntax = exp.Literal.string("^[ \\t\\n\\r\\f]*[+-]?[0-9]+[ \\t\\n\\r\\f]*$")
+        message = _call("concat", exp.Literal.string(f"invalid input syntax for type {type_name.name}: \""),
+                        text.copy(), exp.Literal.string('"'))
+        return exp.Case(ifs=[exp.If(this=exp.Or(this=exp.Is(this=text.copy(), expression=exp.Null()),
+                                                expression=exp.RegexpLike(this=text.copy(), expression=syntax)),
+                                    true=_call("trim", text.copy()))],
+                        default=_call("raise_error", message))
     if name == "pg_upper":  # Spark's own upper(), as before: Java maps ß to SS
         return exp.Upper(this=args[0])
     if name == "pg_jsonb_array_length":  # Spark's own, as before: NULL for an object or a scalar
