@@ -660,7 +660,7 @@ def test_documents_are_compiled_once_across_requests(monkeypatch):
     compiled = []
     original = document.compile_policy
     monkeypatch.setattr(document, "compile_policy", lambda d: compiled.append(1) or original(d))
-    shared = doc(allow("ec2:Describe*", Sid="Unique-for-this-test"))
+    shared = doc(allow("ec2:Describe*", Sid="UniqueForThisTest"))
     requests = [{"action": "ec2:DescribeInstances", "principal": f"arn:aws:iam::{A}:user/u{i}",
                  "identity_policies": [json.loads(json.dumps(shared)) if i % 2 else shared]} for i in range(200)]
     assert {r["decision"] for r in simulate(requests)} == {"Allowed"}

@@ -246,7 +246,11 @@ def _compile_null(text, _variables):
     return value
 
 
-def _compile_binary(text, _variables):
+def _compile_binary(text, variables):
+    # BinaryEquals takes no policy variables (IAM User Guide, "Condition operators", binary condition operators: "Policy
+    # variables - Not supported"; "IAM policy validation check reference", Error - Invalid variable for operator)
+    if variables and parse_template(text) is not None:
+        raise PolicyError(f"BinaryEquals condition value {text!r} holds a policy variable, which the operator does not take")
     return (_decode_base64(text), text)
 
 

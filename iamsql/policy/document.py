@@ -8,6 +8,7 @@ to thousands of principals is compiled once.
 
 import json
 import marshal
+import re
 from dataclasses import dataclass, field, replace
 from urllib.parse import unquote
 
@@ -22,7 +23,15 @@ VARIABLES_VERSION = "2012-10-17"
 # JSON policy language").
 VERSIONS = frozenset({"2008-10-17", VARIABLES_VERSION})
 PRINCIPAL_TYPES = ("AWS", "Service", "Federated", "CanonicalUser")
+# The elements of a policy and of a statement (IAM User Guide, "Grammar of the IAM JSON policy language": policy =
+# { <version_block?> <id_block?> <statement_block> }, statement = { <sid_block?> <principal_block?> <effect_block>
+# <action_block> <resource_block> <condition_block?> }, each block with its Not... form); any other is refused ("IAM
+# policy validation check reference", Error - Invalid policy element).
+POLICY_ELEMENTS = frozenset({"Version", "Id", "Statement"})
+STATEMENT_ELEMENTS = frozenset({"Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource",
+                                "NotResource", "Condition"})
 _CACHE_SIZE = 8192
+_IAM_SID = re.compile(r"[A-Za-z0-9]*")
 _ACTION_CACHE_SIZE = 4096
 
 
@@ -142,6 +151,7 @@ class Policy:
     policy_id: str | None
     name: str | None = None  # optional label given by the caller (a policy name or ARN)
     source: dict | None = None  # the document as parsed
+    sid_problem: str | None = None  # why IAM refuses the document's Sids (``_iam_sid_problem``), or None
     action_cache: dict = field(default_factory=dict, repr=False)  # lower-cased action -> statements
     applying_cache: dict = field(default_factory=dict, repr=False)  # actions -> (those statements apply to, Allows)
 
@@ -265,9 +275,38 @@ def _pick(statement: dict, name: str, negated: str, *, required: bool):
     return value, negated_used
 
 
+def _unknown_element(document: dict, elements: frozenset, where: str) -> None:
+    """PolicyError when ``document`` holds an element the grammar does not give it (``elements``)."""
+    unknown = [str(key) for key in document if key not in elements]
+    if unknown:
+        raise PolicyError(f"{where} has an element the policy language does not have: {', '.join(unknown)}")
+
+
+def _action_strings(value, element: str) -> list:
+    """The values of ``Action``/``NotAction``: each ``"*"`` or ``<service_namespace>:<action_name>`` (IAM User Guide,
+    "Grammar of the IAM JSON policy language"); one without a service prefix is malformed."""
+    items = _as_list(value, element)
+    for item in items:
+        service, colon, _ = item.partition(":")
+        if item != "*" and not (service and colon):
+            raise PolicyError(f"{element} {item!r} is not \"*\" or a service prefix, a colon and an action name")
+    return items
+
+
+def _resource_strings(value, element: str) -> list:
+    """The values of ``Resource``/``NotResource``: each ``"*"`` or an ARN (IAM User Guide, "Grammar of the IAM JSON
+    policy language": <resource_string> = "*" | <ARN>); any other text is malformed."""
+    items = _as_list(value, element)
+    for item in items:
+        if item != "*" and not item.startswith("arn:"):
+            raise PolicyError(f"{element} {item!r} is not \"*\" or an ARN")
+    return items
+
+
 def _compile_statement(index: int, statement, variables: bool) -> Statement:
     if not isinstance(statement, dict):
         raise PolicyError("each statement must be an object")
+    _unknown_element(statement, STATEMENT_ELEMENTS, f"statement {index}")
     effect = statement.get("Effect")
     if effect not in ("Allow", "Deny"):
         raise PolicyError(f'statement {index}: Effect must be "Allow" or "Deny", got {effect!r}')
@@ -281,9 +320,10 @@ def _compile_statement(index: int, statement, variables: bool) -> Statement:
         index=index,
         sid=None if sid is None else str(sid),
         effect=effect,
-        actions=PatternSet(_as_list(actions, "Action"), ignore_case=True),
+        actions=PatternSet(_action_strings(actions, "NotAction" if not_action else "Action"), ignore_case=True),
         not_action=not_action,
-        resources=None if resources is None else _compile_resources(_as_list(resources, "Resource"), variables),
+        resources=None if resources is None else _compile_resources(
+            _resource_strings(resources, "NotResource" if not_resource else "Resource"), variables),
         not_resource=not_resource,
         principal=None if principal is None else _compile_principal(principal, "Principal"),
         not_principal=not_principal,
@@ -321,6 +361,7 @@ def compile_policy(document) -> Policy:
         raise PolicyError("a policy document must be a JSON object")
     if "Statement" not in document:
         raise PolicyError("a policy document needs a Statement element")
+    _unknown_element(document, POLICY_ELEMENTS, "the policy document")
     raw = document["Statement"]
     raw = raw if isinstance(raw, list) else [raw]
     version = document.get("Version")
@@ -329,7 +370,32 @@ def compile_policy(document) -> Policy:
     variables = version == VARIABLES_VERSION
     statements = tuple(_compile_statement(i, s, variables) for i, s in enumerate(raw))
     policy_id = document.get("Id")
-    return Policy(statements, version, None if policy_id is None else str(policy_id), source=document)
+    return Policy(statements, version, None if policy_id is None else str(policy_id), source=document,
+                  sid_problem=_iam_sid_problem(statements))
+
+
+def _iam_sid_problem(statements) -> str | None:
+    """Why IAM refuses these statements' Sids, or None: "In IAM, the Sid value must be unique within a JSON policy" and
+    "The Sid element supports ASCII uppercase letters (A-Z), lowercase letters (a-z), and numbers (0-9)" (IAM User
+    Guide, "IAM JSON policy elements: Sid"). Other services' resource-based policies have their own Sid rules."""
+    seen = set()
+    for statement in statements:
+        sid = statement.sid
+        if sid is None:
+            continue
+        if not _IAM_SID.fullmatch(sid):
+            return f"statement {statement.index}: Sid {sid!r} holds characters other than A-Z, a-z and 0-9"
+        if sid and sid in seen:
+            return f"statement {statement.index}: Sid {sid!r} is not unique within the policy"
+        seen.add(sid)
+    return None
+
+
+def _iam_sids(policy: Policy) -> Policy:
+    """``policy`` if IAM accepts its Sids (``Policy.sid_problem``), else PolicyError."""
+    if policy.sid_problem:
+        raise PolicyError(policy.sid_problem)
+    return policy
 
 
 class _PolicyCache:
@@ -408,7 +474,7 @@ def as_trust_policy(policy: Policy) -> Policy:
     it is malformed (``PolicyError``), never read as if the element were absent. Nor ``Resource`` or ``NotResource``: the role is the resource, and IAM refuses a
     trust policy naming one ("MalformedPolicyDocument: Has prohibited field Resource"), so one is read as malformed,
     never as a statement limited to the resources it names."""
-    for statement in _names_principals(policy).statements:
+    for statement in _names_principals(_iam_sids(policy)).statements:
         if statement.not_principal:
             raise PolicyError(f"statement {statement.index}: NotPrincipal is not supported in a role trust policy")
         if statement.resources is not None:
@@ -424,8 +490,9 @@ def as_identity_policy(policy: Policy) -> Policy:
     ``NotPrincipal`` ("AWS JSON policy elements: NotPrincipal"); and whose statements name their resources
     ("Statements must include either a Resource or a NotResource element", "IAM JSON policy elements: Resource"; IAM
     refuses one without: "Policy statement must contain resources"). A document of another shape is malformed
-    (``PolicyError``), never read as if the element were absent or as a statement on every resource."""
-    for statement in policy.statements:
+    (``PolicyError``), never read as if the element were absent or as a statement on every resource. IAM holds these
+    documents, so its Sid rules apply (``_iam_sids``)."""
+    for statement in _iam_sids(policy).statements:
         if statement.principal is not None:
             element = "NotPrincipal" if statement.not_principal else "Principal"
             raise PolicyError(f"statement {statement.index}: {element} is not supported in an identity-based policy, "
