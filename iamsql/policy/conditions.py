@@ -459,6 +459,11 @@ def compile_conditions(block, *, variables: bool) -> tuple[Condition, ...]:
         if not isinstance(keys, dict):
             raise PolicyError(f"condition operator {operator_name!r} must map keys to values")
         for key, raw_values in keys.items():
+            prefix, colon, name = str(key).partition(":")
+            if not (prefix and colon and name):
+                # a condition key is a service prefix, a colon and a name (IAM User Guide, "IAM JSON policy elements:
+                # Condition"; IAM refuses another: "Actions/Conditions must be prefaced by a vendor")
+                raise PolicyError(f"condition key {key!r} is not a service prefix, a colon and a key name")
             items = raw_values if isinstance(raw_values, list) else [raw_values]
             texts = tuple(_policy_value_text(item) for item in items)
             compiled = tuple(spec.compile(text, variables) for text in texts)

@@ -32,6 +32,9 @@ STATEMENT_ELEMENTS = frozenset({"Sid", "Effect", "Principal", "NotPrincipal", "A
                                 "NotResource", "Condition"})
 _CACHE_SIZE = 8192
 _IAM_SID = re.compile(r"[A-Za-z0-9]*")
+# The unique id IAM shows in a policy for a user or role deleted since (AIDA..., AROA...; IAM User Guide, "IAM
+# identifiers", unique identifiers).
+_UNIQUE_ID = re.compile(r"A[A-Z0-9]{15,127}")
 _ACTION_CACHE_SIZE = 4096
 
 
@@ -232,6 +235,11 @@ def _compile_principal(value, element: str) -> PrincipalSpec:
                 # wildcard cannot match part of a principal name or ARN); AWS refuses such a document.
                 raise PolicyError(f"{element} {kind} {item!r}: a wildcard cannot match part of a principal")
             else:
+                if kind == "AWS" and not (item.startswith("arn:") or _UNIQUE_ID.fullmatch(item)):
+                    # an AWS principal is "*", an account id, an ARN (IAM User Guide, "AWS JSON policy elements:
+                    # Principal") or a deleted principal's unique id; AWS refuses any other ("Invalid principal in
+                    # policy")
+                    raise PolicyError(f"{element} AWS {item!r} is not an account id, an ARN or a unique id")
                 arns.add(item)
                 parts = item.split(":", 5)
                 if len(parts) == 6 and parts[2] == "iam":
