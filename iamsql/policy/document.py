@@ -15,7 +15,13 @@ from urllib.parse import unquote
 from iamsql.errors import PolicyError
 from iamsql.policy.catalog import rcp_supported_services
 from iamsql.policy.conditions import Condition, KnownPrefix, compile_conditions
-from iamsql.policy.matching import PatternSet, has_wildcard, resource_chunks_to_regex, resource_glob_to_regex
+from iamsql.policy.matching import (
+    PatternSet,
+    has_prefix,
+    has_wildcard,
+    resource_chunks_to_regex,
+    resource_glob_to_regex,
+)
 from iamsql.policy.variables import parse_template
 
 VARIABLES_VERSION = "2012-10-17"
@@ -290,24 +296,14 @@ def _unknown_element(document: dict, elements: frozenset, where: str) -> None:
         raise PolicyError(f"{where} has an element the policy language does not have: {', '.join(unknown)}")
 
 
-def _action_strings(value, element: str) -> list:
-    """The values of ``Action``/``NotAction``: each ``"*"`` or ``<service_namespace>:<action_name>`` (IAM User Guide,
-    "Grammar of the IAM JSON policy language"); one without a service prefix is malformed."""
+def _element_strings(value, element: str, valid, expected: str) -> list:
+    """The values of an ``Action``/``Resource`` element (or its ``Not...`` form), each ``"*"`` or text ``valid``
+    accepts (IAM User Guide, "Grammar of the IAM JSON policy language": <action_string> = "*" |
+    <service_namespace>:<action_name>, <resource_string> = "*" | <ARN>); any other value is malformed."""
     items = _as_list(value, element)
     for item in items:
-        service, colon, _ = item.partition(":")
-        if item != "*" and not (service and colon):
-            raise PolicyError(f"{element} {item!r} is not \"*\" or a service prefix, a colon and an action name")
-    return items
-
-
-def _resource_strings(value, element: str) -> list:
-    """The values of ``Resource``/``NotResource``: each ``"*"`` or an ARN (IAM User Guide, "Grammar of the IAM JSON
-    policy language": <resource_string> = "*" | <ARN>); any other text is malformed."""
-    items = _as_list(value, element)
-    for item in items:
-        if item != "*" and not item.startswith("arn:"):
-            raise PolicyError(f"{element} {item!r} is not \"*\" or an ARN")
+        if item != "*" and not valid(item):
+            raise PolicyError(f"{element} {item!r} is not \"*\" or {expected}")
     return items
 
 
@@ -328,10 +324,12 @@ def _compile_statement(index: int, statement, variables: bool) -> Statement:
         index=index,
         sid=None if sid is None else str(sid),
         effect=effect,
-        actions=PatternSet(_action_strings(actions, "NotAction" if not_action else "Action"), ignore_case=True),
+        actions=PatternSet(_element_strings(actions, "NotAction" if not_action else "Action", has_prefix,
+                                            "a service prefix, a colon and an action name"), ignore_case=True),
         not_action=not_action,
         resources=None if resources is None else _compile_resources(
-            _resource_strings(resources, "NotResource" if not_resource else "Resource"), variables),
+            _element_strings(resources, "NotResource" if not_resource else "Resource",
+                             lambda text: text.startswith("arn:"), "an ARN"), variables),
         not_resource=not_resource,
         principal=None if principal is None else _compile_principal(principal, "Principal"),
         not_principal=not_principal,

@@ -16,6 +16,13 @@ def has_wildcard(pattern: str) -> bool:
     return "*" in pattern or "?" in pattern
 
 
+def has_prefix(text: str) -> bool:
+    """True when ``text`` is a service prefix, a colon and a name (``s3:GetObject``, ``aws:SourceIp``), as actions and
+    condition keys are written."""
+    prefix, colon, name = text.partition(":")
+    return bool(prefix and colon and name)
+
+
 def glob_to_regex(pattern: str) -> str:
     """The regular expression text (unanchored) for an IAM glob: ``*`` any run, ``?`` one character."""
     return glob_chunks_to_regex([(pattern, True)])
