@@ -32,7 +32,7 @@ from functools import lru_cache
 
 from iamsql.errors import PolicyError
 from iamsql.policy.catalog import catalog
-from iamsql.policy.matching import arn_chunks_to_regex, compile_regex, glob_to_regex, has_prefix, has_wildcard
+from iamsql.policy.matching import arn_chunks_to_regex, compile_regex, glob_to_regex, has_wildcard
 from iamsql.policy.variables import Template, parse_template
 
 _MISSING = object()
@@ -459,10 +459,6 @@ def compile_conditions(block, *, variables: bool) -> tuple[Condition, ...]:
         if not isinstance(keys, dict):
             raise PolicyError(f"condition operator {operator_name!r} must map keys to values")
         for key, raw_values in keys.items():
-            if not has_prefix(str(key)):
-                # a condition key is a service prefix, a colon and a name (IAM User Guide, "IAM JSON policy elements:
-                # Condition"; IAM refuses another: "Actions/Conditions must be prefaced by a vendor")
-                raise PolicyError(f"condition key {key!r} is not a service prefix, a colon and a key name")
             items = raw_values if isinstance(raw_values, list) else [raw_values]
             texts = tuple(_policy_value_text(item) for item in items)
             compiled = tuple(spec.compile(text, variables) for text in texts)

@@ -307,6 +307,16 @@ def _element_strings(value, element: str, valid, expected: str) -> list:
     return items
 
 
+def _prefixed_keys(conditions: tuple) -> tuple:
+    """``conditions`` if each key is a service prefix, a colon and a name (``aws:SourceIp``, ``s3:prefix``; IAM User
+    Guide, "IAM JSON policy elements: Condition"; IAM refuses another: "Actions/Conditions must be prefaced by a
+    vendor"), else PolicyError."""
+    for condition in conditions:
+        if not has_prefix(condition.key):
+            raise PolicyError(f"condition key {condition.key!r} is not a service prefix, a colon and a key name")
+    return conditions
+
+
 def _compile_statement(index: int, statement, variables: bool) -> Statement:
     if not isinstance(statement, dict):
         raise PolicyError("each statement must be an object")
@@ -333,7 +343,7 @@ def _compile_statement(index: int, statement, variables: bool) -> Statement:
         not_resource=not_resource,
         principal=None if principal is None else _compile_principal(principal, "Principal"),
         not_principal=not_principal,
-        conditions=compile_conditions(statement.get("Condition"), variables=variables),
+        conditions=_prefixed_keys(compile_conditions(statement.get("Condition"), variables=variables)),
         source=statement,
     )
 
